@@ -1,0 +1,6 @@
+export * from './enums.ts';
+export * from './events.ts';
+export * from './fields.ts';
+export * from './reference.ts';
+export * from './tables.ts';
+export * from './workforce.ts';

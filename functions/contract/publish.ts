@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { CONTRACT_VERSION, INSTRUMENTS } from './enums.ts';
+import { eventRow } from './events.ts';
+import { EVENT_FIELDS, type FieldSpec, WORKFORCE_FIELDS } from './fields.ts';
+import { pcnReferenceRow } from './reference.ts';
+import { workforceRow } from './workforce.ts';
+
+/**
+ * The contract's published forms: JSON Schema (for a PCN's own tooling) and a data dictionary page (for its IT
+ * team). Both are generated from the zod schemas and checked in; a test fails when they are out of date.
+ */
+export function contractJsonSchemas(): Record<string, unknown> {
+  const schema = (s: z.ZodType, id: string, title: string) => ({
+    ...z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any' }),
+    $id: `https://sp-outcomes.nhs.example/contract/v${CONTRACT_VERSION}/${id}`,
+    title,
+  });
+  return {
+    'events.schema.json': schema(eventRow, 'events.schema.json', 'Social prescribing event (one JSON Lines row)'),
+    'workforce.schema.json': schema(workforceRow, 'workforce.schema.json', 'PCN workforce snapshot (one row)'),
+    'pcn-reference.schema.json': schema(pcnReferenceRow, 'pcn-reference.schema.json', 'PCN reference data (one row)'),
+  };
+}
+
+/** Which event types use a field, and whether they require it, read from the discriminated union itself. */
+function usage(fieldName: string): string {
+  const uses: string[] = [];
+  for (const option of eventRow.options) {
+    const shape = option.shape as Record<string, z.ZodType>;
+    const member = shape[fieldName];
+    if (member === undefined) continue;
+    const type = (shape.event_type as z.ZodLiteral<string>).value;
+    uses.push(member.safeParse(undefined).success ? `${type} (optional)` : type);
+  }
+  if (uses.length < eventRow.options.length) return uses.join(', ');
+  return uses.every((u) => u.endsWith('(optional)')) ? 'all (optional)' : 'all';
+}
+
+function allowedValues(spec: FieldSpec): string {
+  if (spec.rule) return spec.rule;
+  const json = z.toJSONSchema(spec.schema, { unrepresentable: 'any' }) as Record<string, unknown>;
+  const code = (v: unknown) => `\`${String(v)}\``;
+  if (Array.isArray(json.enum)) return json.enum.map(code).join(', ');
+  if (Array.isArray(json.anyOf)) return (json.anyOf as { const?: unknown }[]).map((v) => code(v.const)).join(', ');
+  if (json.format === 'date') return 'YYYY-MM-DD';
+  if (json.format === 'date-time') return 'ISO 8601 date-time with zone, e.g. `2025-04-01T09:30:00Z`';
+  if (typeof json.pattern === 'string') return `matches \`${json.pattern.replaceAll('|', '\\|')}\``;
+  if (json.type === 'boolean') return '`true`, `false`';
+  const whole = json.type === 'integer' ? 'whole number' : 'number';
+  if (json.minimum !== undefined) return `${whole} ${json.minimum}–${json.maximum}`;
+  return whole;
+}
+
+function fieldTable(fields: Record<string, FieldSpec>, withUsage: boolean): string {
+  const head = withUsage
+    ? '| field | stored as | used by | allowed values | meaning |\n|---|---|---|---|---|'
+    : '| field | stored as | allowed values | meaning |\n|---|---|---|---|';
+  const rows = Object.entries(fields).map(([name, spec]) => {
+    const cells = [`\`${name}\``, spec.storage, ...(withUsage ? [usage(name)] : []), allowedValues(spec), spec.description];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+export function dataDictionary(): string {
+  const instruments = Object.entries(INSTRUMENTS)
+    .map(([name, r]) => `| \`${name}\` | ${r.label} | ${r.min}–${r.max} | ${r.higherIsBetter ? 'higher' : 'lower'} |`)
+    .join('\n');
+  return `# Data dictionary: social prescribing event files, contract version ${CONTRACT_VERSION}
+
+Generated from \`functions/contract/\` by \`npm run contract:publish\`; do not edit by hand. The JSON Schemas
+beside this page (\`docs/schema/\`) are the same contract in machine-readable form.
+
+## Files
+- Two kinds: **events** (social prescribing activity) and **workforce** (monthly staffing snapshot). The kind is
+  told from the header: a file with \`event_type\` is an events file, one with \`snapshot_month\` a workforce file.
+- CSV (RFC 4180, UTF-8 with or without BOM, comma separated, a header row of the field names below, CRLF or LF)
+  or JSON Lines (one object per line). Either may be gzip-compressed (\`.csv.gz\`, \`.jsonl.gz\`).
+- In CSV, leave a cell empty when a field does not apply; in JSON Lines, leave the key out (or give \`null\`).
+  Numbers and \`true\`/\`false\` are written as text in CSV and as JSON numbers and booleans in JSON Lines.
+- Limits: 100 MB uncompressed, 1,000,000 rows, 64 KB per line.
+- Every row carries the uploading PCN's \`pcn_code\`.
+- Rows are numbered as a spreadsheet shows them: in a CSV file the header is row 1 and the first data row is row 2;
+  in a JSON Lines file row N is line N.
+
+## Never send personal identifiers
+No NHS number, name, date of birth, address, postcode, telephone number or e-mail address, in any column. A file
+containing one is rejected whole: nothing of it is published, and the receipt names the row and column (never the
+value). \`person_id\` is a keyed hash made on the PCN's own machine (\`sp-outcomes upload\` does it for you).
+
+## Events
+${fieldTable(EVENT_FIELDS, true)}
+
+A field not listed for a row's \`event_type\` must be left empty; a filled-in cell that does not apply is an error.
+
+### Wellbeing instruments
+| instrument | name | score range | better is |
+|---|---|---|---|
+${instruments}
+
+## Workforce (one row per PCN, month and role)
+${fieldTable(WORKFORCE_FIELDS, false)}
+
+## What happens to a file
+1. The whole file is checked first: encoding (UTF-8), not binary, the header, the size limits, and the
+   identifiability guard. A failure rejects the file whole.
+2. Each row is checked against the contract. Rows that pass are published; rows that fail are kept aside with
+   every reason (\`{row, field, code, message}\`) for the PCN to correct and send again.
+3. Every upload gets a receipt: rows read, accepted and rejected by reason, the first errors, and the file's SHA-256.
+4. Sending the same file twice changes nothing. To correct a row, send it again with the same \`event_id\` (and a
+   later \`recorded_at\`); to withdraw one, send a \`retraction\` naming it.
+`;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { pcnCode } from './fields.ts';
+
+const isoDate = z.iso.date();
+
+/**
+ * One version of a PCN in the national reference file (uploaded by the national team). PCNs open, close and
+ * move between ICBs: a PCN has one row per period, and metrics join on the row in force at the event date.
+ */
+export const pcnReferenceRow = z
+  .strictObject({
+    pcn_code: pcnCode,
+    pcn_name: z.string().min(1).max(200),
+    icb_code: z.string().regex(/^Q[A-Z0-9]{2}$/, { error: 'must be an ICB ODS code such as QWE' }),
+    icb_name: z.string().min(1).max(200),
+    region_code: z.enum(['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63']),
+    region_name: z.string().min(1).max(100),
+    list_size: z.int().min(0).max(1_000_000),
+    valid_from: isoDate,
+    valid_to: isoDate.optional().meta({ description: 'Last day in force; empty while current.' }),
+  })
+  .refine((row) => row.valid_to === undefined || row.valid_to >= row.valid_from, {
+    path: ['valid_to'],
+    message: 'must not be before valid_from',
+  });
+
+export type PcnReferenceRow = z.infer<typeof pcnReferenceRow>;
+
+export const PCN_REFERENCE_COLUMNS = [
+  'pcn_code',
+  'pcn_name',
+  'icb_code',
+  'icb_name',
+  'region_code',
+  'region_name',
+  'list_size',
+  'valid_from',
+  'valid_to',
+] as const;
