@@ -48,6 +48,7 @@ const identifier = () => z.string().regex(ID_PATTERN, { error: 'must be 1-64 cha
 const integer = (min: number, max: number) => z.int().min(min).max(max);
 const eventDate = z.iso.date().refine((d) => d >= EARLIEST_EVENT_DATE, {
   error: `must not be before ${EARLIEST_EVENT_DATE}`,
+  params: { code: 'out_of_range' },
 });
 
 export const pcnCode = z.string().regex(PCN_CODE_PATTERN, { error: 'must be U followed by 5 digits' });

@@ -4,3 +4,4 @@ export * from './fields.ts';
 export * from './reference.ts';
 export * from './tables.ts';
 export * from './workforce.ts';
+export * from './receipt.ts';

@@ -1,0 +1,266 @@
+import {
+  CONTRACT_VERSION,
+  CURATED_TABLES,
+  EVENT_FIELD_NAMES,
+  type EventRow,
+  type Receipt,
+  type ReceiptError,
+  type UploadKind,
+  WORKFORCE_FIELD_NAMES,
+  type WorkforceRow,
+} from '../contract/index.ts';
+import type { ObjectStore } from '../lib/object-store.ts';
+import { PartitionedColumns } from './curated-parquet.ts';
+import { type FileError, FileRejection, reject } from './file-rejection.ts';
+import { findIdentifier, IDENTIFIER_LABELS, personalColumnKind } from './identifiability-guard.ts';
+import { parseLandingKey } from './landing.ts';
+import { type ByteStats, DEFAULT_LIMITS, readRecords, type UploadLimits } from './read-upload.ts';
+import { KINDS, kindOfColumns, type RowError, type RowResult, rowValidator } from './validate-row.ts';
+
+export interface IngestOptions {
+  /** @default DEFAULT_LIMITS */
+  readonly limits: UploadLimits;
+  /** How many row errors a receipt lists (all of them are in quarantine). @default 100 */
+  readonly maxErrorsInReceipt: number;
+}
+
+export const DEFAULT_INGEST_OPTIONS: IngestOptions = { limits: DEFAULT_LIMITS, maxErrorsInReceipt: 100 };
+
+export interface IngestDeps {
+  readonly store: ObjectStore;
+  readonly clock?: () => Date;
+}
+
+export interface IngestRequest {
+  /** landing/pcn=<PCN>/<upload-id>.<csv|jsonl>[.gz] */
+  readonly key: string;
+  /** When the upload landed; the tie-break between two versions of a row. @default now */
+  readonly receivedAt?: Date;
+}
+
+export interface IngestResult {
+  readonly receipt: Receipt;
+  /** True when the upload had been ingested before and nothing was written this time. */
+  readonly alreadyIngested: boolean;
+}
+
+export const receiptKey = (uploadId: string) => `receipts/${uploadId}.json`;
+export const quarantineKey = (uploadId: string) => `quarantine/${uploadId}.jsonl`;
+
+const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
+  events: new Set(EVENT_FIELD_NAMES),
+  workforce: new Set(WORKFORCE_FIELD_NAMES),
+};
+
+/** The London calendar date, which is what a PCN means by "today". */
+const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+
+/**
+ * Ingests one landed upload: read, guard, validate, write accepted rows as Parquet, keep rejected rows with
+ * their reasons, and write the receipt last. Idempotent: an upload that already has a receipt is not read again.
+ */
+export async function ingestUpload(deps: IngestDeps, request: IngestRequest, options: IngestOptions = DEFAULT_INGEST_OPTIONS): Promise<IngestResult> {
+  const clock = deps.clock ?? (() => new Date());
+  const started = performance.now();
+  const landing = parseLandingKey(request.key);
+  const { store } = deps;
+
+  const existing = await store.get(receiptKey(landing.uploadId));
+  if (existing !== undefined) {
+    return { receipt: JSON.parse(new TextDecoder().decode(existing)) as Receipt, alreadyIngested: true };
+  }
+
+  const body = await store.getStream(landing.key);
+  if (body === undefined) throw new Error(`landing object not found: ${landing.key}`);
+
+  const receivedAt = (request.receivedAt ?? clock()).toISOString();
+  const today = londonDate.format(clock());
+  const stats: ByteStats = { rawBytes: 0, uncompressedBytes: 0, compressed: false, sha256: '' };
+  const state = new UploadState(landing.pcnCode, landing.uploadId, receivedAt, today);
+
+  let fileError: FileError | null = null;
+  try {
+    const records = readRecords(body, { format: landing.format, limits: options.limits, onHeader: (names) => state.checkHeader(names) }, stats);
+    for await (const record of records) state.take(record.row, record.cells, record.unreadable);
+  } catch (error) {
+    if (!(error instanceof FileRejection)) throw error;
+    fileError = error.detail;
+    body.destroy();
+  }
+  const readDone = performance.now();
+
+  const accepted = fileError === null ? state.accepted() : 0;
+  const curatedKeys: string[] = [];
+  let quarantine: string | null = null;
+  if (fileError === null && state.columns !== undefined) {
+    const table = state.columns.table;
+    for (const partition of state.columns.counts().keys()) {
+      const key = `${table.prefix}/${table.partition.name}=${partition}/${landing.uploadId}.parquet`;
+      await store.put(key, state.columns.toParquet(partition), { contentType: 'application/vnd.apache.parquet' });
+      curatedKeys.push(key);
+    }
+  }
+  if (fileError === null && state.quarantined.length > 0) {
+    quarantine = quarantineKey(landing.uploadId);
+    await store.put(quarantine, `${state.quarantined.join('\n')}\n`, { contentType: 'application/x-ndjson' });
+  }
+  const writeDone = performance.now();
+
+  const receipt: Receipt = {
+    contract_version: CONTRACT_VERSION,
+    upload_id: landing.uploadId,
+    pcn_code: landing.pcnCode,
+    kind: state.kind ?? null,
+    status: fileError !== null || accepted === 0 ? 'rejected' : state.rejected > 0 ? 'partially_accepted' : 'accepted',
+    source: {
+      key: landing.key,
+      format: landing.format,
+      compressed: stats.compressed,
+      bytes: stats.rawBytes,
+      uncompressed_bytes: stats.uncompressedBytes,
+      sha256: stats.sha256,
+    },
+    received_at: receivedAt,
+    processed_at: clock().toISOString(),
+    rows: fileError === null ? { read: state.read, accepted, rejected: state.rejected } : { read: state.read, accepted: 0, rejected: state.read },
+    rejected_by_reason: fileError === null ? state.rejectedByReason : state.read > 0 ? { [fileError.code]: state.read } : {},
+    file_error: fileError === null ? null : { row: fileError.row ?? 0, field: fileError.field ?? null, code: fileError.code, message: fileError.message },
+    errors: fileError === null ? state.errors.slice(0, options.maxErrorsInReceipt) : [],
+    errors_total: fileError === null ? state.errors.length : 1,
+    partitions: fileError === null && state.columns ? Object.fromEntries(state.columns.counts()) : {},
+    outputs: { curated: curatedKeys, quarantine },
+    timings_ms: {
+      read_validate: Math.round(readDone - started),
+      write: Math.round(writeDone - readDone),
+      total: Math.round(performance.now() - started),
+    },
+  };
+  await store.put(receiptKey(landing.uploadId), `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
+  return { receipt, alreadyIngested: false };
+}
+
+/** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
+class UploadState {
+  kind: UploadKind | undefined;
+  columns: PartitionedColumns | undefined;
+  read = 0;
+  rejected = 0;
+  readonly rejectedByReason: Record<string, number> = {};
+  readonly errors: ReceiptError[] = [];
+  readonly quarantined: string[] = [];
+  private validate: ((cells: Record<string, unknown>, row: number) => RowResult<EventRow | WorkforceRow>) | undefined;
+  private readonly seenKeys = new Map<string, number>();
+  private readonly checkedColumns = new Set<string>();
+  private headerChecked = false;
+
+  constructor(
+    private readonly pcnCode: string,
+    private readonly uploadId: string,
+    private readonly receivedAt: string,
+    private readonly today: string,
+  ) {}
+
+  accepted(): number {
+    return this.read - this.rejected;
+  }
+
+  /** The CSV header: personal columns, duplicates, kind, unknown and missing columns. */
+  checkHeader(names: readonly string[]): void {
+    this.checkColumnNames(names, 1);
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name)) reject('bad_header', `column ${name} appears twice in the header`, { row: 1, field: name });
+      seen.add(name);
+    }
+    this.setKind(names, 1);
+    const kind = this.kind as UploadKind;
+    const unknown = names.filter((name) => !KNOWN_COLUMNS[kind].has(name));
+    if (unknown.length > 0) {
+      reject('bad_header', `unknown column${unknown.length > 1 ? 's' : ''} in the header: ${unknown.slice(0, 5).join(', ')}`, { row: 1, field: unknown[0] as string });
+    }
+    const missing = KINDS[kind].requiredColumns.filter((name) => !seen.has(name));
+    if (missing.length > 0) {
+      reject('bad_header', `the header lacks required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { row: 1, field: missing[0] as string });
+    }
+    this.headerChecked = true;
+  }
+
+  private checkColumnNames(names: Iterable<string>, row: number): void {
+    for (const name of names) {
+      if (this.checkedColumns.has(name)) continue;
+      this.checkedColumns.add(name);
+      const personal = personalColumnKind(name);
+      if (personal) {
+        reject('identifiable_data', `column ${name.slice(0, 64)} would hold ${IDENTIFIER_LABELS[personal]}: remove it before upload`, { row, field: name.slice(0, 64) });
+      }
+    }
+  }
+
+  private setKind(names: Iterable<string>, row: number): void {
+    const kind = kindOfColumns(names);
+    if (kind === undefined) reject('unknown_kind', 'neither an events file (no event_type column) nor a workforce file (no snapshot_month column)', { row });
+    this.kind = kind;
+    this.columns = new PartitionedColumns(CURATED_TABLES[kind]);
+    this.validate = rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]);
+  }
+
+  take(row: number, cells: Record<string, unknown>, unreadable?: { code: string; message: string }): void {
+    this.read += 1;
+    for (const column in cells) {
+      const value = cells[column];
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      const found = findIdentifier(typeof value === 'string' ? value : String(value));
+      if (found) reject('identifiable_data', `row ${row}, column ${column.slice(0, 64)} holds what looks like ${IDENTIFIER_LABELS[found]}`, { row, field: column.slice(0, 64) });
+    }
+    if (unreadable) {
+      this.quarantine(row, cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
+      return;
+    }
+    if (!this.headerChecked) {
+      // JSON Lines has no header: each row's keys are checked (names already seen are skipped cheaply).
+      const keys = Object.keys(cells);
+      this.checkColumnNames(keys, row);
+      if (this.validate === undefined) this.setKind(keys, row);
+    }
+    const result = (this.validate as NonNullable<typeof this.validate>)(cells, row);
+    if (!result.ok) {
+      this.quarantine(row, cells, result.errors);
+      return;
+    }
+    const value = result.value as Record<string, unknown>;
+    if (value.pcn_code !== this.pcnCode) {
+      reject('wrong_pcn', `row ${row} carries another PCN's code: every row must carry the uploading PCN's code ${this.pcnCode}`, { row, field: 'pcn_code' });
+    }
+    const problem = this.crossRowProblem(value, row);
+    if (problem) {
+      this.quarantine(row, cells, [problem]);
+      return;
+    }
+    const partition = this.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
+    (this.columns as PartitionedColumns).add(partition, { ...value, upload_id: this.uploadId, source_row: row, received_at: this.receivedAt });
+  }
+
+  /** Rules that span rows or need the clock: dates in the future, the same event or snapshot twice in one file. */
+  private crossRowProblem(value: Record<string, unknown>, row: number): RowError | undefined {
+    if (this.kind === 'events' && (value.occurred_on as string) > this.today) {
+      return { row, field: 'occurred_on', code: 'future_date', message: 'must not be in the future' };
+    }
+    const key = this.kind === 'events' ? (value.event_id as string) : `${value.snapshot_month}|${value.role}`;
+    const first = this.seenKeys.get(key);
+    if (first !== undefined) {
+      return this.kind === 'events'
+        ? { row, field: 'event_id', code: 'duplicate_event_id', message: `appears more than once in this file (first at row ${first})` }
+        : { row, field: 'role', code: 'duplicate_row', message: `this month and role appear more than once in this file (first at row ${first})` };
+    }
+    this.seenKeys.set(key, row);
+    return undefined;
+  }
+
+  private quarantine(row: number, cells: Record<string, unknown>, errors: ReceiptError[]): void {
+    this.rejected += 1;
+    const reason = errors[0]?.code ?? 'invalid';
+    this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + 1;
+    this.errors.push(...errors);
+    this.quarantined.push(JSON.stringify({ row, errors, cells }));
+  }
+}

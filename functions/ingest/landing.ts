@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { ObjectStore } from '../lib/object-store.ts';
+import type { UploadFormat } from './read-upload.ts';
+
+/** The upload id is the PCN and the content hash: the same file from the same PCN is the same upload. */
+export function uploadIdFor(pcnCode: string, sha256: string): string {
+  return `${pcnCode}-${sha256.slice(0, 32)}`;
+}
+
+export interface LandingKey {
+  readonly key: string;
+  readonly pcnCode: string;
+  readonly uploadId: string;
+  readonly format: UploadFormat;
+  readonly gzip: boolean;
+}
+
+const LANDING_KEY = /^landing\/pcn=(U\d{5})\/([A-Za-z0-9_-]{1,100})\.(csv|jsonl)(\.gz)?$/;
+
+export class InvalidLandingKeyError extends Error {
+  constructor(key: string) {
+    super(`not a landing key of the form landing/pcn=<U00000>/<upload-id>.<csv|jsonl>[.gz]: ${JSON.stringify(key.slice(0, 200))}`);
+    this.name = 'InvalidLandingKeyError';
+  }
+}
+
+export function parseLandingKey(key: string): LandingKey {
+  const match = LANDING_KEY.exec(key);
+  if (!match) throw new InvalidLandingKeyError(key);
+  const [, pcnCode, uploadId, format, gz] = match as unknown as [string, string, string, UploadFormat, string | undefined];
+  return { key, pcnCode, uploadId, format, gzip: gz !== undefined };
+}
+
+export function landingKeyFor(pcnCode: string, uploadId: string, fileName: string): string {
+  const lower = fileName.toLowerCase();
+  const gz = lower.endsWith('.gz') ? '.gz' : '';
+  const base = gz ? lower.slice(0, -3) : lower;
+  const format: UploadFormat = base.endsWith('.jsonl') || base.endsWith('.ndjson') ? 'jsonl' : 'csv';
+  return `landing/pcn=${pcnCode}/${uploadId}.${format}${gz}`;
+}
+
+/** Keeps a file exactly as received under landing/, named by its upload id. Returns the landing key. */
+export async function stageUpload(store: ObjectStore, pcnCode: string, fileName: string, body: Uint8Array): Promise<string> {
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const key = landingKeyFor(pcnCode, uploadIdFor(pcnCode, sha256), fileName);
+  if ((await store.list(key)).includes(key)) return key;
+  await store.put(key, body);
+  return key;
+}

@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { CsvError, parse } from 'csv-parse';
+import { FileRejection, reject } from './file-rejection.ts';
+
+export interface UploadLimits {
+  /** Uncompressed bytes. @default 100 MB */
+  readonly maxBytes: number;
+  /** Data rows (not counting a CSV header). @default 1,000,000 */
+  readonly maxRows: number;
+  /** Characters in one line or record. @default 64 KiB */
+  readonly maxLineBytes: number;
+  /** Uncompressed / compressed size above which a gzip file is treated as a bomb. @default 200 */
+  readonly maxCompressionRatio: number;
+}
+
+export const DEFAULT_LIMITS: UploadLimits = {
+  maxBytes: 100 * 1024 * 1024,
+  maxRows: 1_000_000,
+  maxLineBytes: 64 * 1024,
+  maxCompressionRatio: 200,
+};
+
+export type UploadFormat = 'csv' | 'jsonl';
+
+/** One data row: its number as a spreadsheet shows it, and its cells by column name (empty cells left out). */
+export interface RawRecord {
+  readonly row: number;
+  readonly cells: Record<string, unknown>;
+  /** Set when the row could not be read into cells at all; the row is rejected with this reason. */
+  readonly unreadable?: { readonly code: 'column_count' | 'invalid_json'; readonly message: string };
+}
+
+/** Facts about the bytes, filled in as the file is read. */
+export interface ByteStats {
+  rawBytes: number;
+  uncompressedBytes: number;
+  compressed: boolean;
+  sha256: string;
+}
+
+export interface ReadOptions {
+  readonly format: UploadFormat;
+  readonly limits: UploadLimits;
+  /** Called once with a CSV header; may throw a FileRejection. */
+  readonly onHeader?: (names: readonly string[]) => void;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const BINARY_SIGNATURES: [string, number[]][] = [
+  ['a zip or Excel workbook', [0x50, 0x4b, 0x03, 0x04]],
+  ['a PDF', [0x25, 0x50, 0x44, 0x46]],
+  ['a Parquet file', [0x50, 0x41, 0x52, 0x31]],
+  ['an old Excel workbook', [0xd0, 0xcf, 0x11, 0xe0]],
+];
+const BOMB_CHECK_AFTER = 1024 * 1024;
+
+const startsWith = (chunk: Uint8Array, magic: number[]) => magic.every((byte, i) => chunk[i] === byte);
+
+/** The raw bytes, hashed and counted as they pass, decompressed when they are gzip. */
+async function* bytesOf(source: AsyncIterable<Uint8Array>, limits: UploadLimits, stats: ByteStats): AsyncGenerator<Uint8Array> {
+  const hash = createHash('sha256');
+  const iterator = source[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.length === 0) first = await iterator.next();
+  if (first.done) {
+    stats.sha256 = hash.digest('hex');
+    reject('empty_file', 'the file is empty');
+  }
+  const head = first.value;
+  async function* raw(): AsyncGenerator<Uint8Array> {
+    hash.update(head);
+    stats.rawBytes += head.length;
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      hash.update(next.value);
+      stats.rawBytes += next.value.length;
+      yield next.value;
+    }
+    stats.sha256 = hash.digest('hex');
+  }
+  stats.compressed = startsWith(head, GZIP_MAGIC);
+  if (!stats.compressed) {
+    yield* raw();
+    return;
+  }
+  const gunzip = createGunzip();
+  const done = pipeline(Readable.from(raw()), gunzip).catch((error: unknown) => {
+    if (error instanceof FileRejection) throw error;
+    reject('corrupt_gzip', 'the gzip stream is truncated or corrupt');
+  });
+  try {
+    for await (const chunk of gunzip) yield chunk as Uint8Array;
+  } catch (error) {
+    await done;
+    throw error;
+  }
+  await done;
+}
+
+/** Text of the file: limits enforced, binary and non-UTF-8 refused, byte order mark dropped. */
+async function* textOf(source: AsyncIterable<Uint8Array>, limits: UploadLimits, stats: ByteStats): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let first = true;
+  for await (const chunk of bytesOf(source, limits, stats)) {
+    if (first) {
+      first = false;
+      for (const [what, signature] of BINARY_SIGNATURES) {
+        if (startsWith(chunk, signature)) reject('binary', `the file is ${what}, not CSV or JSON Lines: export it as CSV`);
+      }
+    }
+    stats.uncompressedBytes += chunk.length;
+    if (stats.compressed && stats.uncompressedBytes > BOMB_CHECK_AFTER) {
+      const ratio = stats.uncompressedBytes / Math.max(stats.rawBytes, 1);
+      if (ratio > limits.maxCompressionRatio) {
+        reject('gzip_bomb', `the file expands more than ${limits.maxCompressionRatio} times when decompressed`);
+      }
+    }
+    if (stats.uncompressedBytes > limits.maxBytes) {
+      reject('too_large', `the file is larger than ${limits.maxBytes} bytes uncompressed`);
+    }
+    if (chunk.includes(0)) reject('binary', 'the file contains NUL bytes: it is binary, not CSV or JSON Lines');
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      reject('not_utf8', `the file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}): save it as UTF-8`);
+    }
+    if (text.length > 0) yield text;
+  }
+  try {
+    const rest = decoder.decode();
+    if (rest.length > 0) yield rest;
+  } catch {
+    reject('not_utf8', 'the file ends in the middle of a UTF-8 character');
+  }
+}
+
+/** Reads an upload (CSV or JSON Lines, gzip or not) as a stream of records. Throws FileRejection for a bad file. */
+export async function* readRecords(
+  source: AsyncIterable<Uint8Array>,
+  options: ReadOptions,
+  stats: ByteStats,
+): AsyncGenerator<RawRecord> {
+  const text = textOf(source, options.limits, stats);
+  const records = options.format === 'csv' ? csvRecords(text, options) : jsonLinesRecords(text, options);
+  let rows = 0;
+  for await (const record of records) {
+    rows += 1;
+    if (rows > options.limits.maxRows) reject('too_many_rows', `the file has more than ${options.limits.maxRows} rows`);
+    yield record;
+  }
+  if (rows === 0) reject('empty_file', 'the file has no data rows');
+}
+
+async function* csvRecords(text: AsyncGenerator<string>, options: ReadOptions): AsyncGenerator<RawRecord> {
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: options.limits.maxLineBytes,
+  });
+  const feeding = pipeline(Readable.from(text), parser);
+  let header: string[] | undefined;
+  let row = 0;
+  try {
+    for await (const values of parser as AsyncIterable<string[]>) {
+      row += 1;
+      if (header === undefined) {
+        header = values.map((name) => name.trim());
+        options.onHeader?.(header);
+        continue;
+      }
+      if (values.length !== header.length) {
+        const message = `has ${values.length} columns where the header has ${header.length}`;
+        yield { row, cells: {}, unreadable: { code: 'column_count', message } };
+        continue;
+      }
+      const cells: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) {
+        const value = values[i] as string;
+        if (value !== '') cells[header[i] as string] = value;
+      }
+      yield { row, cells };
+    }
+    await feeding;
+  } catch (error) {
+    await feeding.catch(() => undefined);
+    throw asFileRejection(error, row + 1);
+  }
+  if (header === undefined) reject('empty_file', 'the file is empty');
+}
+
+function asFileRejection(error: unknown, row: number): unknown {
+  if (error instanceof FileRejection) return error;
+  if (error instanceof CsvError) {
+    if (error.code === 'CSV_MAX_RECORD_SIZE') {
+      return new FileRejection({ code: 'line_too_long', message: 'a record is longer than the line limit', row });
+    }
+    return new FileRejection({ code: 'malformed_csv', message: `malformed CSV (${error.code})`, row });
+  }
+  return error;
+}
+
+async function* jsonLinesRecords(text: AsyncGenerator<string>, options: ReadOptions): AsyncGenerator<RawRecord> {
+  let pending = '';
+  let line = 0;
+  const notAnObject = { code: 'invalid_json', message: 'is not a JSON object' } as const;
+  const recordOf = (source: string): RawRecord | undefined => {
+    line += 1;
+    if (source.length > options.limits.maxLineBytes) {
+      reject('line_too_long', `line ${line} is longer than ${options.limits.maxLineBytes} characters`, { row: line });
+    }
+    const trimmed = source.endsWith('\r') ? source.slice(0, -1) : source;
+    if (trimmed.trim() === '') return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      return { row: line, cells: {}, unreadable: notAnObject };
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return { row: line, cells: {}, unreadable: notAnObject };
+    }
+    const cells: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parsed)) if (value !== null && value !== '') cells[key] = value;
+    return { row: line, cells };
+  };
+  for await (const piece of text) {
+    pending += piece;
+    let start = 0;
+    for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
+      const record = recordOf(pending.slice(start, newline));
+      if (record) yield record;
+      start = newline + 1;
+    }
+    pending = pending.slice(start);
+    if (pending.length > options.limits.maxLineBytes) recordOf(pending);
+  }
+  if (pending.length > 0) {
+    const record = recordOf(pending);
+    if (record) yield record;
+  }
+}

@@ -1,0 +1,146 @@
+import type { z } from 'zod';
+import {
+  EVENT_FIELDS,
+  EVENT_TYPES,
+  type EventRow,
+  eventRow,
+  type FieldSpec,
+  type StorageType,
+  type UploadKind,
+  WORKFORCE_FIELDS,
+  type WorkforceRow,
+  workforceRow,
+} from '../contract/index.ts';
+
+export type RowErrorCode =
+  | 'required'
+  | 'invalid_type'
+  | 'invalid_value'
+  | 'invalid_format'
+  | 'out_of_range'
+  | 'not_applicable'
+  | 'unknown_field'
+  | 'future_date'
+  | 'duplicate_event_id'
+  | 'duplicate_row'
+  | 'column_count'
+  | 'invalid_json'
+  | 'invalid';
+
+/** One reason a row was rejected. Messages say what the rule is, never what the cell held. */
+export interface RowError {
+  readonly row: number;
+  readonly field: string | null;
+  readonly code: RowErrorCode;
+  readonly message: string;
+}
+
+export type RowResult<T> = { ok: true; value: T } | { ok: false; errors: RowError[] };
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** CSV carries every value as text; turn text into the JSON type the contract expects, leaving bad text for zod to report. */
+const COERCE: Record<StorageType, (value: unknown) => unknown> = {
+  string: (v) => v,
+  date: (v) => v,
+  timestamp: (v) => v,
+  int32: (v) => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v),
+  double: (v) => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v),
+  boolean: (v) => {
+    if (typeof v !== 'string') return v;
+    const lower = v.toLowerCase();
+    return lower === 'true' ? true : lower === 'false' ? false : v;
+  },
+};
+
+interface KindSpec<T> {
+  readonly kind: UploadKind;
+  readonly schema: z.ZodType<T>;
+  readonly fields: Record<string, FieldSpec>;
+  /** Columns a file of this kind must have in its header. */
+  readonly requiredColumns: readonly string[];
+}
+
+export const EVENTS_KIND: KindSpec<EventRow> = {
+  kind: 'events',
+  schema: eventRow as z.ZodType<EventRow>,
+  fields: EVENT_FIELDS,
+  requiredColumns: ['event_id', 'event_type', 'pcn_code', 'referral_id', 'person_id', 'occurred_on'],
+};
+
+export const WORKFORCE_KIND: KindSpec<WorkforceRow> = {
+  kind: 'workforce',
+  schema: workforceRow as z.ZodType<WorkforceRow>,
+  fields: WORKFORCE_FIELDS,
+  requiredColumns: Object.keys(WORKFORCE_FIELDS),
+};
+
+export const KINDS = { events: EVENTS_KIND, workforce: WORKFORCE_KIND } as const;
+
+/** Tells the kind of file from its column names: event_type means events, snapshot_month means workforce. */
+export function kindOfColumns(names: Iterable<string>): UploadKind | undefined {
+  const set = new Set(names);
+  if (set.has('event_type')) return 'events';
+  if (set.has('snapshot_month')) return 'workforce';
+  return undefined;
+}
+
+/** Builds a validator for one kind: coerce, check against the contract, explain every failure. */
+export function rowValidator<T>(spec: KindSpec<T>) {
+  const coercers = Object.fromEntries(
+    Object.entries(spec.fields).map(([name, field]) => [name, COERCE[field.storage]]),
+  ) as Record<string, (value: unknown) => unknown>;
+
+  return (cells: Record<string, unknown>, row: number): RowResult<T> => {
+    const input: Record<string, unknown> = {};
+    for (const key in cells) {
+      const coerce = coercers[key];
+      input[key] = coerce ? coerce(cells[key]) : cells[key];
+    }
+    const result = spec.schema.safeParse(input);
+    if (result.success) return { ok: true, value: result.data };
+    return { ok: false, errors: result.error.issues.flatMap((issue) => explain(issue, input, row, spec)) };
+  };
+}
+
+function explain<T>(issue: z.core.$ZodIssue, input: Record<string, unknown>, row: number, spec: KindSpec<T>): RowError[] {
+  const field = issue.path.length > 0 ? String(issue.path[0]) : null;
+  const eventType = typeof input.event_type === 'string' ? input.event_type : undefined;
+  const error = (code: RowErrorCode, message: string): RowError => ({ row, field, code, message });
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) =>
+        key in spec.fields
+          ? { row, field: key, code: 'not_applicable', message: `does not apply to event_type ${eventType}; leave it empty` }
+          : { row, field: key, code: 'unknown_field', message: 'is not a field of the contract' },
+      );
+    case 'invalid_union':
+      if (field === 'event_type' && input.event_type === undefined) return [error('required', 'is required')];
+      return [error('invalid_value', `must be one of: ${EVENT_TYPES.join(', ')}`)];
+    case 'invalid_type':
+      if (field !== null && input[field] === undefined) {
+        return [error('required', eventType ? `is required for event_type ${eventType}` : 'is required')];
+      }
+      return [error('invalid_type', `must be ${article(issue.expected)}`)];
+    case 'invalid_value':
+      return [error('invalid_value', `must be one of: ${issue.values.map(String).join(', ')}`)];
+    case 'invalid_format':
+      return [error('invalid_format', issue.message.startsWith('Invalid') ? `must be a valid ${issue.format}` : issue.message)];
+    case 'too_small':
+      return [error('out_of_range', `must be at least ${issue.minimum}`)];
+    case 'too_big':
+      return [error('out_of_range', `must be at most ${issue.maximum}`)];
+    case 'custom': {
+      const code = (issue.params?.code as RowErrorCode | undefined) ?? 'invalid';
+      return [error(code, issue.message)];
+    }
+    default:
+      return [error('invalid', 'is not valid')];
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'int') return 'a whole number';
+  if (expected === 'boolean') return 'true or false';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/**
+ * The storage port: the same key layout in S3 and on disk (see ARCHITECTURE.md, "Storage layout").
+ * A put is atomic: a reader sees the whole object or none of it.
+ */
+export interface ObjectStore {
+  /** The object's bytes, or undefined when there is no such key. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** The object as a stream, for uploads too large to hold twice; undefined when there is no such key. */
+  getStream(key: string): Promise<Readable | undefined>;
+  put(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<void>;
+  /** Every key that starts with prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+export class InvalidKeyError extends Error {
+  constructor(reason: string) {
+    super(`invalid object key: ${reason}`);
+    this.name = 'InvalidKeyError';
+  }
+}
+
+/** Keys come from uploads and URLs: refuse anything that could step outside the store. */
+export function assertSafeKey(key: string): void {
+  if (key.length === 0 || key.length > 1024) throw new InvalidKeyError('empty or longer than 1024 characters');
+  if (key.startsWith('/')) throw new InvalidKeyError('starts with /');
+  if (/[\\\0\r\n]/.test(key)) throw new InvalidKeyError('contains a backslash or control character');
+  if (key.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+    throw new InvalidKeyError('contains an empty, . or .. segment');
+  }
+}
+
+const TEMP_DIR = '.tmp';
+
+/** The embedded default: a folder on disk with the same keys as the bucket. */
+export class FsObjectStore implements ObjectStore {
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    assertSafeKey(key);
+    return join(this.root, ...key.split('/'));
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.path(key));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async getStream(key: string): Promise<Readable | undefined> {
+    const path = this.path(key);
+    try {
+      await stat(path);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    return createReadStream(path);
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    const target = this.path(key);
+    const temp = join(this.root, TEMP_DIR, randomUUID());
+    await mkdir(dirname(temp), { recursive: true });
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(temp, body);
+    await rename(temp, target);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    const start = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const walk = async (dir: string): Promise<void> => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        const key = relative(this.root, full).split(sep).join('/');
+        if (key === TEMP_DIR) continue;
+        if (entry.isDirectory()) {
+          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(full);
+        } else if (key.startsWith(prefix)) {
+          keys.push(key);
+        }
+      }
+    };
+    await walk(start === '' ? this.root : join(this.root, ...start.split('/')));
+    return keys.sort();
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
