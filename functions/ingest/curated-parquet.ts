@@ -32,41 +32,82 @@ export function parquetSchemaOf(table: TableSpec): SchemaElement[] {
   ];
 }
 
+/** Columns whose values are nearly all distinct: a dictionary would not pay, and min/max statistics would not prune. */
+const HIGH_CARDINALITY = new Set(['event_id', 'referral_id', 'person_id', 'recorded_at', 'retracts_event_id', 'source_row']);
+
+/** Values the same for every row of one upload: who sent it and when it landed. */
+export interface Lineage {
+  readonly upload_id: string;
+  readonly received_at: string;
+}
+
+interface Partition {
+  readonly columns: unknown[][];
+  sourceRows: number[];
+}
+
 /** Accepted rows of one upload, held column by column per partition until the upload commits. */
 export class PartitionedColumns {
-  private readonly partitions = new Map<string, unknown[][]>();
+  private readonly partitions = new Map<string, Partition>();
+  private readonly indexOf = new Map<string, number>();
   private readonly store: ((value: unknown) => unknown)[];
 
-  constructor(readonly table: TableSpec) {
+  constructor(
+    readonly table: TableSpec,
+    private readonly lineage: Lineage,
+  ) {
     this.store = table.columns.map((column: ColumnSpec) => STORE[column.type]);
+    table.columns.forEach((column, i) => {
+      this.indexOf.set(column.name, i);
+    });
   }
 
-  add(partition: string, row: Record<string, unknown>): void {
-    let columns = this.partitions.get(partition);
-    if (columns === undefined) {
-      columns = this.table.columns.map(() => []);
-      this.partitions.set(partition, columns);
+  /** Adds one validated row; only the fields it has are looked at, every other column gets a null. */
+  add(partition: string, row: Readonly<Record<string, unknown>>, sourceRow: number): void {
+    let part = this.partitions.get(partition);
+    if (part === undefined) {
+      part = { columns: this.table.columns.map(() => []), sourceRows: [] };
+      this.partitions.set(partition, part);
     }
-    const specs = this.table.columns;
-    for (let i = 0; i < specs.length; i++) {
-      const value = row[(specs[i] as ColumnSpec).name];
-      (columns[i] as unknown[]).push(value === undefined || value === null ? null : (this.store[i] as (v: unknown) => unknown)(value));
+    const { columns } = part;
+    const at = part.sourceRows.length;
+    for (let i = 0; i < columns.length; i++) (columns[i] as unknown[]).push(null);
+    part.sourceRows.push(sourceRow);
+    for (const name in row) {
+      const i = this.indexOf.get(name);
+      const value = row[name];
+      if (i === undefined || value === undefined || value === null) continue;
+      (columns[i] as unknown[])[at] = (this.store[i] as (v: unknown) => unknown)(value);
     }
   }
 
   /** Rows per partition, in partition order. */
   counts(): Map<string, number> {
-    return new Map([...this.partitions.keys()].sort().map((p) => [p, this.partitions.get(p)?.[0]?.length ?? 0]));
+    return new Map([...this.partitions.keys()].sort().map((p) => [p, this.partitions.get(p)?.sourceRows.length ?? 0]));
   }
 
   toParquet(partition: string): Uint8Array {
-    const columns = this.partitions.get(partition);
-    if (columns === undefined) throw new Error(`no rows for partition ${partition}`);
+    const part = this.partitions.get(partition);
+    if (part === undefined) throw new Error(`no rows for partition ${partition}`);
+    const rows = part.sourceRows.length;
+    const lineage: Record<string, unknown[]> = {
+      upload_id: new Array(rows).fill(this.lineage.upload_id),
+      received_at: new Array(rows).fill(Date.parse(this.lineage.received_at)),
+      source_row: part.sourceRows,
+    };
     const writer = new ByteWriter();
     parquetWrite({
       writer,
       schema: parquetSchemaOf(this.table),
-      columnData: this.table.columns.map((column, i) => ({ name: column.name, data: columns[i] as unknown[] })),
+      columnData: this.table.columns.map((column, i) => {
+        const highCardinality = HIGH_CARDINALITY.has(column.name);
+        return {
+          name: column.name,
+          data: lineage[column.name] ?? (part.columns[i] as unknown[]),
+          ...(highCardinality ? { encoding: 'PLAIN' as const } : {}),
+          statistics: !highCardinality && column.type !== 'string',
+        };
+      }),
       codec: 'SNAPPY',
       rowGroupSize: 100_000,
       createdBy: 'sp-outcomes ingest',

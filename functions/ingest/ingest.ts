@@ -80,8 +80,8 @@ export async function ingestUpload(deps: IngestDeps, request: IngestRequest, opt
 
   let fileError: FileError | null = null;
   try {
-    const records = readRecords(body, { format: landing.format, limits: options.limits, onHeader: (names) => state.checkHeader(names) }, stats);
-    for await (const record of records) state.take(record.row, record.cells, record.unreadable);
+    const readOptions = { format: landing.format, limits: options.limits, onHeader: (names: readonly string[]) => state.checkHeader(names) };
+    await readRecords(body, readOptions, stats, (record) => state.take(record.row, record.cells, record.unreadable));
   } catch (error) {
     if (!(error instanceof FileRejection)) throw error;
     fileError = error.detail;
@@ -200,7 +200,7 @@ class UploadState {
     const kind = kindOfColumns(names);
     if (kind === undefined) reject('unknown_kind', 'neither an events file (no event_type column) nor a workforce file (no snapshot_month column)', { row });
     this.kind = kind;
-    this.columns = new PartitionedColumns(CURATED_TABLES[kind]);
+    this.columns = new PartitionedColumns(CURATED_TABLES[kind], { upload_id: this.uploadId, received_at: this.receivedAt });
     this.validate = rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]);
   }
 
@@ -237,7 +237,7 @@ class UploadState {
       return;
     }
     const partition = this.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
-    (this.columns as PartitionedColumns).add(partition, { ...value, upload_id: this.uploadId, source_row: row, received_at: this.receivedAt });
+    (this.columns as PartitionedColumns).add(partition, value, row);
   }
 
   /** Rules that span rows or need the clock: dates in the future, the same event or snapshot twice in one file. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { CsvError, parse } from 'csv-parse';
+import Papa from 'papaparse';
 import { FileRejection, reject } from './file-rejection.ts';
 
 export interface UploadLimits {
@@ -138,109 +138,122 @@ async function* textOf(source: AsyncIterable<Uint8Array>, limits: UploadLimits, 
   }
 }
 
-/** Reads an upload (CSV or JSON Lines, gzip or not) as a stream of records. Throws FileRejection for a bad file. */
-export async function* readRecords(
+/**
+ * Reads an upload (CSV or JSON Lines, gzip or not) and hands each record to onRecord, in order. Push-based: the
+ * per-row work is synchronous, so no promise is made per row. Rejects with a FileRejection for a bad file.
+ */
+export async function readRecords(
   source: AsyncIterable<Uint8Array>,
   options: ReadOptions,
   stats: ByteStats,
-): AsyncGenerator<RawRecord> {
-  const text = textOf(source, options.limits, stats);
-  const records = options.format === 'csv' ? csvRecords(text, options) : jsonLinesRecords(text, options);
+  onRecord: (record: RawRecord) => void,
+): Promise<void> {
   let rows = 0;
-  for await (const record of records) {
+  const count = (record: RawRecord) => {
     rows += 1;
     if (rows > options.limits.maxRows) reject('too_many_rows', `the file has more than ${options.limits.maxRows} rows`);
-    yield record;
-  }
+    onRecord(record);
+  };
+  const text = textOf(source, options.limits, stats);
+  if (options.format === 'csv') await csvRecords(text, options, count);
+  else await jsonLinesRecords(text, options, count);
   if (rows === 0) reject('empty_file', 'the file has no data rows');
 }
 
-async function* csvRecords(text: AsyncGenerator<string>, options: ReadOptions): AsyncGenerator<RawRecord> {
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    max_record_size: options.limits.maxLineBytes,
+function csvRecords(text: AsyncGenerator<string>, options: ReadOptions, onRecord: (record: RawRecord) => void): Promise<void> {
+  return new Promise((resolve, fail) => {
+    const input = Readable.from(text);
+    let header: string[] | undefined;
+    let row = 0;
+    let lastCursor = 0;
+    let failed = false;
+    const stop = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      input.destroy();
+      fail(error);
+    };
+    Papa.parse<string[]>(input as unknown as File, {
+      delimiter: ',',
+      quoteChar: '"',
+      skipEmptyLines: true,
+      step: (results, parser) => {
+        if (failed) return;
+        try {
+          row += 1;
+          const cursor = results.meta.cursor;
+          if (cursor - lastCursor > options.limits.maxLineBytes) {
+            reject('line_too_long', `row ${row} is longer than ${options.limits.maxLineBytes} characters`, { row });
+          }
+          lastCursor = cursor;
+          if (results.errors.length > 0) {
+            reject('malformed_csv', `malformed CSV at row ${row}: ${results.errors[0]?.code ?? 'unreadable'}`, { row });
+          }
+          const values = results.data;
+          if (header === undefined) {
+            header = values.map((name) => name.trim());
+            options.onHeader?.(header);
+            return;
+          }
+          if (values.length !== header.length) {
+            const message = `has ${values.length} columns where the header has ${header.length}`;
+            onRecord({ row, cells: {}, unreadable: { code: 'column_count', message } });
+            return;
+          }
+          const cells: Record<string, unknown> = {};
+          for (let i = 0; i < header.length; i++) {
+            const value = values[i] as string;
+            if (value !== '') cells[header[i] as string] = value;
+          }
+          onRecord({ row, cells });
+        } catch (error) {
+          parser.abort();
+          stop(error);
+        }
+      },
+      complete: () => {
+        if (!failed) resolve();
+      },
+      error: (error: unknown) => stop(error),
+    });
   });
-  const feeding = pipeline(Readable.from(text), parser);
-  let header: string[] | undefined;
-  let row = 0;
-  try {
-    for await (const values of parser as AsyncIterable<string[]>) {
-      row += 1;
-      if (header === undefined) {
-        header = values.map((name) => name.trim());
-        options.onHeader?.(header);
-        continue;
-      }
-      if (values.length !== header.length) {
-        const message = `has ${values.length} columns where the header has ${header.length}`;
-        yield { row, cells: {}, unreadable: { code: 'column_count', message } };
-        continue;
-      }
-      const cells: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i++) {
-        const value = values[i] as string;
-        if (value !== '') cells[header[i] as string] = value;
-      }
-      yield { row, cells };
-    }
-    await feeding;
-  } catch (error) {
-    await feeding.catch(() => undefined);
-    throw asFileRejection(error, row + 1);
-  }
-  if (header === undefined) reject('empty_file', 'the file is empty');
 }
 
-function asFileRejection(error: unknown, row: number): unknown {
-  if (error instanceof FileRejection) return error;
-  if (error instanceof CsvError) {
-    if (error.code === 'CSV_MAX_RECORD_SIZE') {
-      return new FileRejection({ code: 'line_too_long', message: 'a record is longer than the line limit', row });
-    }
-    return new FileRejection({ code: 'malformed_csv', message: `malformed CSV (${error.code})`, row });
-  }
-  return error;
-}
-
-async function* jsonLinesRecords(text: AsyncGenerator<string>, options: ReadOptions): AsyncGenerator<RawRecord> {
+async function jsonLinesRecords(text: AsyncGenerator<string>, options: ReadOptions, onRecord: (record: RawRecord) => void): Promise<void> {
   let pending = '';
   let line = 0;
   const notAnObject = { code: 'invalid_json', message: 'is not a JSON object' } as const;
-  const recordOf = (source: string): RawRecord | undefined => {
+  const take = (source: string) => {
     line += 1;
     if (source.length > options.limits.maxLineBytes) {
       reject('line_too_long', `line ${line} is longer than ${options.limits.maxLineBytes} characters`, { row: line });
     }
     const trimmed = source.endsWith('\r') ? source.slice(0, -1) : source;
-    if (trimmed.trim() === '') return undefined;
+    if (trimmed.trim() === '') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(trimmed);
     } catch {
-      return { row: line, cells: {}, unreadable: notAnObject };
+      onRecord({ row: line, cells: {}, unreadable: notAnObject });
+      return;
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      return { row: line, cells: {}, unreadable: notAnObject };
+      onRecord({ row: line, cells: {}, unreadable: notAnObject });
+      return;
     }
     const cells: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(parsed)) if (value !== null && value !== '') cells[key] = value;
-    return { row: line, cells };
+    onRecord({ row: line, cells });
   };
   for await (const piece of text) {
     pending += piece;
     let start = 0;
     for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
-      const record = recordOf(pending.slice(start, newline));
-      if (record) yield record;
+      take(pending.slice(start, newline));
       start = newline + 1;
     }
     pending = pending.slice(start);
-    if (pending.length > options.limits.maxLineBytes) recordOf(pending);
+    if (pending.length > options.limits.maxLineBytes) take(pending);
   }
-  if (pending.length > 0) {
-    const record = recordOf(pending);
-    if (record) yield record;
-  }
+  if (pending.length > 0) take(pending);
 }

@@ -1,0 +1,271 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_FIELD_NAMES, PCN_REFERENCE_COLUMNS, WORKFORCE_FIELD_NAMES } from '../../functions/contract/index.ts';
+import { referenceRows, type SimPcn, simulatePcns } from './geography.ts';
+import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
+import { Rng } from './random.ts';
+import { ENGLAND_LIST_SIZE, nationalFte, referralRate, seasonality } from './trajectories.ts';
+
+export interface GenerateOptions {
+  readonly outDir: string;
+  /** Share of England's PCNs simulated, 0-1 (1 = all of them, about 1,260). @default 1 */
+  readonly scale: number;
+  /** Months of activity. @default 36 */
+  readonly months: number;
+  /** Last month simulated, YYYY-MM. @default the last complete month */
+  readonly endMonth: string;
+  readonly seed: number;
+  /** Share of rows given a fault (bad value, duplicate id, correction, retraction). @default 0.003 */
+  readonly faultRate: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What was written and which faults were injected, so a test or a person can check the pipeline's answers. */
+export interface GenerateManifest {
+  readonly seed: number;
+  readonly scale: number;
+  readonly months: readonly string[];
+  readonly pcns: number;
+  readonly reference: string;
+  readonly files: FileEntry[];
+  readonly totals: {
+    readonly eventRows: number;
+    readonly workforceRows: number;
+    readonly referrals: number;
+    readonly declines: number;
+    readonly badRows: number;
+    readonly duplicateRows: number;
+    readonly corrections: number;
+    readonly retractions: number;
+  };
+}
+
+export interface FileEntry {
+  readonly path: string;
+  readonly kind: 'events' | 'workforce';
+  readonly pcn: string;
+  readonly month: string;
+  readonly rows: number;
+  readonly badRows: number;
+  readonly duplicateRows: number;
+  readonly corrections: number;
+  readonly retractions: number;
+  /** Delivered two months late. */
+  readonly late: boolean;
+  /** Holds an NHS number by mistake: the whole file must be rejected. */
+  readonly identifiable: boolean;
+}
+
+export function lastCompleteMonth(now = new Date()): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+}
+
+export function monthsEnding(end: string, count: number): string[] {
+  const [y, m] = end.split('-').map(Number) as [number, number];
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(y, m - count + i, 1)).toISOString().slice(0, 7));
+}
+
+const DAY = 86_400_000;
+const monthStart = (month: string) => Date.parse(`${month}-01T00:00:00Z`);
+const daysIn = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+};
+const nextMonth = (month: string, n = 1) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 + n, 1)).toISOString().slice(0, 7);
+};
+
+/** RFC 4180: quote a cell only when it holds a comma, quote or line break. */
+function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const lines = [columns.join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** A bad value of the kind PCN systems really send, one per faulty row. */
+const BREAKAGES: ((event: SimEvent) => void)[] = [
+  (e) => { e.event_type = 'refferal'; },
+  (e) => { e.occurred_on = '2024-13-01'; },
+  (e) => { delete e.person_id; },
+  (e) => { e.pcn_code = 'U1234'; },
+  (e) => { e.practice_code = 'not-a-code'; },
+];
+
+/** Writes a seeded national demo: per-PCN monthly event and workforce files, the PCN reference file, a manifest. */
+export function generateNationalDemo(options: GenerateOptions): GenerateManifest {
+  const root = new Rng(options.seed);
+  const months = monthsEnding(options.endMonth, options.months);
+  const firstMonth = months[0] as string;
+  const lastMonth = months[months.length - 1] as string;
+  const lastDay = monthStart(nextMonth(lastMonth)) - DAY;
+  const pcns = simulatePcns(root.fork('geography'), options.scale, firstMonth, lastMonth, months);
+
+  mkdirSync(join(options.outDir, 'reference'), { recursive: true });
+  const reference = 'reference/pcns.csv';
+  writeFileSync(join(options.outDir, reference), csv(PCN_REFERENCE_COLUMNS, referenceRows(pcns, firstMonth) as unknown as Record<string, unknown>[]));
+
+  const faults = root.fork('faults');
+  const latePick = { pcn: faults.int(0, pcns.length - 1), month: faults.int(0, Math.max(0, months.length - 3)) };
+  const identifiablePick = { pcn: faults.int(0, pcns.length - 1), month: faults.int(0, months.length - 1) };
+  const files: FileEntry[] = [];
+  const totals = { eventRows: 0, workforceRows: 0, referrals: 0, declines: 0, badRows: 0, duplicateRows: 0, corrections: 0, retractions: 0 };
+  const totalListSize = pcns.reduce((sum, p) => sum + p.listSize, 0);
+  const listScale = ENGLAND_LIST_SIZE / (totalListSize / Math.min(1, options.scale));
+
+  pcns.forEach((pcn, pcnIndex) => {
+    const rng = root.fork(`pcn:${pcn.code}`);
+    const providers = Array.from({ length: 25 + Math.round(pcn.listSize / 2_000) }, (_, i) => `VCSE-${pcn.icb.code}-${(i * 7 + pcnIndex).toString(36).toUpperCase()}`);
+    const ctx: EpisodeContext = { rng, pcn, seed: options.seed, lastDay, outcomeEffect: Math.max(0.2, rng.normal(1, 0.3)), providers };
+    const byMonth = new Map<string, SimEvent[]>(months.map((m) => [m, []]));
+    const people: string[] = [];
+    let serial = 0;
+    months.forEach((month, monthNo) => {
+      if ((pcn.opens && month < pcn.opens) || (pcn.closes && month > pcn.closes)) return;
+      const expected = ((pcn.listSize * referralRate(month)) / 12) * pcn.activity * seasonality(month) * listScale;
+      const count = rng.poisson(expected);
+      for (let i = 0; i < count; i++) {
+        const person = people.length > 20 && rng.chance(0.06) ? rng.pick(people) : personId(options.seed, pcn.code, serial++);
+        if (people.length < 5_000) people.push(person);
+        const referralDay = monthStart(month) + rng.int(0, daysIn(month) - 1) * DAY;
+        const referralId = `R${month.replace('-', '')}-${(monthNo * 100_000 + i).toString(36)}`;
+        for (const event of simulateEpisode(ctx, referralId, person, referralDay, month)) {
+          if (pcn.closes && (event.occurred_on as string).slice(0, 7) > pcn.closes) continue;
+          byMonth.get((event.occurred_on as string).slice(0, 7))?.push(event);
+          if (event.event_type === 'referral') totals.referrals++;
+          if (event.event_type === 'declined') totals.declines++;
+        }
+      }
+    });
+
+    const carried = new Map<string, SimEvent[]>(); // corrections and retractions sent with the next month's file
+    months.forEach((month, monthNo) => {
+      if ((pcn.opens && month < pcn.opens) || (pcn.closes && month > pcn.closes)) return;
+      const events = [...(byMonth.get(month) ?? []), ...(carried.get(month) ?? [])];
+      const late = pcnIndex === latePick.pcn && monthNo === latePick.month;
+      const identifiable = pcnIndex === identifiablePick.pcn && monthNo === identifiablePick.month;
+      const entry = { badRows: 0, duplicateRows: 0, corrections: 0, retractions: 0 };
+      const rows: SimEvent[] = [];
+      for (const event of events) {
+        rows.push(event);
+        if (!faults.chance(options.faultRate) || event.event_type === 'retraction') continue;
+        const which = faults.int(0, 3);
+        const following = nextMonth(month);
+        if (which === 0) {
+          const broken = faults.pick(BREAKAGES);
+          broken(event);
+          entry.badRows++;
+        } else if (which === 1) {
+          rows.push({ ...event });
+          entry.duplicateRows++;
+        } else if (which === 2 && following <= lastMonth && (event.event_type === 'contact' || event.event_type === 'referral')) {
+          const corrected: SimEvent = { ...event, recorded_at: new Date(monthStart(following) + 3 * DAY).toISOString().replace('.000Z', 'Z') };
+          if (event.event_type === 'contact') corrected.duration_minutes = (event.duration_minutes as number) + 5;
+          else corrected.referral_source = 'self';
+          carried.set(following, [...(carried.get(following) ?? []), corrected]);
+          entry.corrections++;
+        } else if (which === 3 && following <= lastMonth) {
+          const day = monthStart(following) + faults.int(0, 20) * DAY;
+          carried.set(following, [
+            ...(carried.get(following) ?? []),
+            {
+              event_id: `${event.event_id}.x`,
+              event_type: 'retraction',
+              pcn_code: pcn.code,
+              referral_id: event.referral_id as string,
+              person_id: (event.person_id as string | undefined) ?? personId(options.seed, pcn.code, 0),
+              occurred_on: new Date(day).toISOString().slice(0, 10),
+              recorded_at: new Date(day + 3_600_000).toISOString().replace('.000Z', 'Z'),
+              retracts_event_id: event.event_id as string,
+            },
+          ]);
+          entry.retractions++;
+        }
+      }
+      if (identifiable && rows.length > 0) {
+        // A PCN that pasted an NHS number into a provider id: the guard must reject the whole file.
+        const victim = rows.find((r) => r.event_type === 'community_connection') ?? (rows[0] as SimEvent);
+        victim.event_type = 'community_connection';
+        victim.provider_id = '943 476 5919';
+      }
+      const deliveredIn = late ? nextMonth(month, 2) : month;
+      if (rows.length > 0) {
+        const path = `uploads/${deliveredIn}/${pcn.code}-events-${month}${late ? '-late' : ''}.csv`;
+        mkdirSync(join(options.outDir, 'uploads', deliveredIn), { recursive: true });
+        writeFileSync(join(options.outDir, path), csv(EVENT_FIELD_NAMES, rows));
+        files.push({ path, kind: 'events', pcn: pcn.code, month, rows: rows.length, ...entry, late, identifiable });
+        totals.eventRows += rows.length;
+        totals.badRows += entry.badRows;
+        totals.duplicateRows += entry.duplicateRows;
+        totals.corrections += entry.corrections;
+        totals.retractions += entry.retractions;
+      }
+      const staff = workforceRows(pcn, month, totalListSize / Math.min(1, options.scale), rng);
+      const path = `uploads/${month}/${pcn.code}-workforce-${month}.csv`;
+      mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
+      writeFileSync(join(options.outDir, path), csv(WORKFORCE_FIELD_NAMES, staff));
+      files.push({ path, kind: 'workforce', pcn: pcn.code, month, rows: staff.length, badRows: 0, duplicateRows: 0, corrections: 0, retractions: 0, late: false, identifiable: false });
+      totals.workforceRows += staff.length;
+    });
+    options.onProgress?.(pcnIndex + 1, pcns.length);
+  });
+
+  const manifest: GenerateManifest = { seed: options.seed, scale: options.scale, months, pcns: pcns.length, reference, files, totals };
+  writeFileSync(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  return manifest;
+}
+
+/** A PCN's staffing in one month: its share of the national FTE by list size, steady from month to month. */
+function workforceRows(pcn: SimPcn, month: string, englandList: number, rng: Rng): Record<string, unknown>[] {
+  const share = pcn.listSize / englandList;
+  const steady = (role: string) => {
+    // A stable per-PCN factor: the same PCN keeps a similar team over time.
+    let h = 0;
+    for (const c of `${pcn.code}${role}`) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    return 0.6 + (h % 1000) / 1250;
+  };
+  return (['splw', 'hwbc', 'cc'] as const).map((role) => {
+    const uncovered = role === 'splw' && steady('gap') < 0.66 && month < '2022-04';
+    const fte = uncovered ? 0 : Math.round(nationalFte[role](month) * share * steady(role) * 10) / 10;
+    const headcount = fte === 0 ? 0 : Math.max(1, Math.ceil(fte / 0.85));
+    const trained = Math.min(headcount, Math.round(headcount * (month < '2022-04' ? 0.7 : 0.9) + (rng.chance(0.3) ? -1 : 0)));
+    return {
+      pcn_code: pcn.code,
+      snapshot_month: month,
+      role,
+      headcount,
+      fte: Math.min(fte, headcount),
+      accredited_training_headcount: Math.max(0, trained),
+      vacancies_fte: rng.chance(0.2) ? Math.round(rng.next() * 10) / 10 : 0,
+    };
+  });
+}
+
+/** One large events file for a single PCN (for benchmarks): realistic rows until `rows` are written. */
+export function writeLargeEventsFile(path: string, rows: number, seed: number, endMonth = '2026-09'): { pcnCode: string; rows: number } {
+  const rng = new Rng(seed);
+  const months = monthsEnding(endMonth, 24);
+  const pcn = simulatePcns(rng.fork('geography'), 0.01, months[0] as string, endMonth, [])[0] as SimPcn;
+  const lastDay = monthStart(nextMonth(endMonth)) - DAY;
+  const providers = Array.from({ length: 200 }, (_, i) => `VCSE-${pcn.icb.code}-${i.toString(36).toUpperCase()}`);
+  const ctx: EpisodeContext = { rng, pcn, seed, lastDay, outcomeEffect: 1, providers };
+  const lines = [EVENT_FIELD_NAMES.join(',')];
+  let serial = 0;
+  while (lines.length <= rows) {
+    const month = rng.pick(months);
+    const referralId = `R${month.replace('-', '')}-${serial.toString(36)}`;
+    const day = monthStart(month) + rng.int(0, daysIn(month) - 1) * DAY;
+    for (const event of simulateEpisode(ctx, referralId, personId(seed, pcn.code, serial++), day, month)) {
+      if (lines.length > rows) break;
+      lines.push(EVENT_FIELD_NAMES.map((c) => csvCell(event[c])).join(','));
+    }
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return { pcnCode: pcn.code, rows };
+}
