@@ -1,0 +1,57 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runGenerate } from './commands/generate.ts';
+import { ingestFiles } from './commands/ingest.ts';
+import { start } from './commands/start.ts';
+
+const number = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
+  return n;
+};
+
+const program = new Command('sp-outcomes').description('Social prescribing outcomes pipeline: local tools.');
+
+program
+  .command('generate')
+  .description('write a seeded synthetic national demo: per-PCN monthly event and workforce files and the PCN reference file')
+  .requiredOption('--out <dir>', 'folder to write into')
+  .option('--scale <share>', 'share of England\'s PCNs simulated, 0-1 (1 = all, about 1,260)', number, 1)
+  .option('--months <n>', 'months of activity', number, 36)
+  .option('--seed <n>', 'random seed: the same seed writes the same files', number, 1)
+  .option('--end <YYYY-MM>', 'last month simulated (default: the last complete month)')
+  .option('--fault-rate <share>', 'share of rows given an injected fault', number, 0.003)
+  .action((opts) => {
+    const manifest = runGenerate({ out: opts.out, scale: opts.scale, months: opts.months, seed: opts.seed, end: opts.end, faultRate: opts.faultRate, progress: process.stderr.isTTY });
+    const t = manifest.totals;
+    console.log(
+      `${manifest.pcns} PCNs, ${manifest.months[0]} to ${manifest.months.at(-1)}: ${manifest.files.length} files, ${t.eventRows.toLocaleString('en-GB')} event rows ` +
+        `(${t.referrals.toLocaleString('en-GB')} referrals, ${t.declines.toLocaleString('en-GB')} declines), ${t.workforceRows.toLocaleString('en-GB')} workforce rows; ` +
+        `injected: ${t.badRows} bad rows, ${t.duplicateRows} duplicate ids, ${t.corrections} corrections, ${t.retractions} retractions, 1 late file, 1 file with an NHS number. ` +
+        `Manifest: ${opts.out}/manifest.json`,
+    );
+  });
+
+program
+  .command('ingest')
+  .description('validate files and add them to the local store (exit 0: all accepted; 1: a file was rejected; 2: rows were rejected; 3: a file could not be read)')
+  .argument('<files...>', 'CSV or JSON Lines files, optionally .gz')
+  .option('--data <dir>', 'local store folder', '.data')
+  .option('--pcn <code>', 'the sending PCN (default: read from each file\'s first row)')
+  .option('--json', 'print one JSON summary instead of lines')
+  .action(async (files: string[], opts) => {
+    const { exitCode } = await ingestFiles(files, { dataDir: opts.data, pcn: opts.pcn, json: opts.json });
+    process.exitCode = exitCode;
+  });
+
+program
+  .command('start')
+  .description('generate the seeded national demo into an empty data folder and ingest it')
+  .option('--data <dir>', 'local store folder', '.data')
+  .option('--scale <share>', 'share of PCNs in the demo', number, 0.1)
+  .option('--months <n>', 'months in the demo', number, 24)
+  .option('--seed <n>', 'random seed', number, 2026)
+  .action(async (opts) => {
+    await start({ dataDir: opts.data, scale: opts.scale, months: opts.months, seed: opts.seed });
+  });
+
+await program.parseAsync();

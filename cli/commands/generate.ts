@@ -1,0 +1,32 @@
+import { type GenerateManifest, generateNationalDemo, lastCompleteMonth } from '../synthetic/generate.ts';
+import { progressBar } from '../progress.ts';
+
+export interface GenerateCommandOptions {
+  readonly out: string;
+  readonly scale: number;
+  readonly months: number;
+  readonly seed: number;
+  readonly end?: string;
+  readonly faultRate?: number;
+  readonly progress?: boolean;
+}
+
+export function runGenerate(options: GenerateCommandOptions): GenerateManifest {
+  if (!(options.scale > 0 && options.scale <= 1)) throw new Error('--scale must be more than 0 and at most 1');
+  if (!Number.isInteger(options.months) || options.months < 1 || options.months > 96) throw new Error('--months must be a whole number from 1 to 96');
+  if (options.end !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(options.end)) throw new Error('--end must be YYYY-MM');
+  let bar: ReturnType<typeof progressBar> | undefined;
+  return generateNationalDemo({
+    outDir: options.out,
+    scale: options.scale,
+    months: options.months,
+    seed: options.seed,
+    endMonth: options.end ?? lastCompleteMonth(),
+    faultRate: options.faultRate ?? 0.003,
+    onProgress: (done, total) => {
+      bar ??= progressBar('generate', total, options.progress);
+      bar.tick(`PCNs`);
+      if (done === total) bar.stop();
+    },
+  });
+}

@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import Papa from 'papaparse';
+import type { Receipt } from '../../functions/contract/index.ts';
+import { ingestUpload } from '../../functions/ingest/ingest.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { progressBar } from '../progress.ts';
+
+export interface IngestFilesOptions {
+  readonly dataDir: string;
+  /** The sending PCN; by default read from each file's first row. */
+  readonly pcn?: string;
+  readonly json?: boolean;
+  /** Row errors printed per file; the rest are in quarantine. @default 5 */
+  readonly errorsPerFile?: number;
+  readonly out?: (line: string) => void;
+  readonly progress?: boolean;
+}
+
+export interface IngestFilesSummary {
+  readonly files: number;
+  readonly accepted: number;
+  readonly partiallyAccepted: number;
+  readonly rejected: number;
+  readonly rowsAccepted: number;
+  readonly rowsRejected: number;
+  readonly seconds: number;
+  readonly receipts: Receipt[];
+}
+
+/** Exit codes of `sp-outcomes ingest`, documented in the README. */
+export const INGEST_EXIT = { allAccepted: 0, fileRejected: 1, rowsRejected: 2, failed: 3 } as const;
+
+const PCN_CODE = /^U\d{5}$/;
+const SNIFF_BYTES = 64 * 1024;
+
+/** The PCN that sent a file, from the pcn_code of its first row (without reading more than its start). */
+export function sniffPcnCode(bytes: Uint8Array): string | undefined {
+  let head: Buffer;
+  try {
+    head = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes.subarray(0, SNIFF_BYTES), { finishFlush: 2 }) : Buffer.from(bytes.subarray(0, SNIFF_BYTES));
+  } catch {
+    return undefined;
+  }
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n')).trim();
+  if (firstLine.startsWith('{')) {
+    try {
+      const code = (JSON.parse(firstLine) as { pcn_code?: unknown }).pcn_code;
+      return typeof code === 'string' && PCN_CODE.test(code) ? code : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const rows = Papa.parse<Record<string, string>>(text, { header: true, preview: 1, skipEmptyLines: true }).data;
+  const code = rows[0]?.pcn_code?.trim();
+  return code && PCN_CODE.test(code) ? code : undefined;
+}
+
+function describe(file: string, receipt: Receipt, errorsPerFile: number): string[] {
+  const name = basename(file);
+  const n = (x: number) => x.toLocaleString('en-GB');
+  if (receipt.file_error) {
+    const where = [receipt.file_error.row ? `row ${receipt.file_error.row}` : '', receipt.file_error.field ? `field ${receipt.file_error.field}` : ''].filter(Boolean).join(', ');
+    return [`✖ ${name}: rejected: ${where ? `${where}: ` : ''}${receipt.file_error.message} (${receipt.file_error.code})`];
+  }
+  const reasons = Object.entries(receipt.rejected_by_reason).map(([code, count]) => `${code} ${n(count)}`).join(', ');
+  if (receipt.status === 'accepted') return [`✔ ${name}: ${n(receipt.rows.accepted)} rows accepted`];
+  const head = receipt.status === 'rejected' ? '✖' : '⚠';
+  const lines = [`${head} ${name}: ${n(receipt.rows.accepted)} rows accepted, ${n(receipt.rows.rejected)} rejected (${reasons})`];
+  for (const error of receipt.errors.slice(0, errorsPerFile)) {
+    lines.push(`  ${name}: row ${error.row}${error.field ? `, field ${error.field}` : ''}: ${error.message} (${error.code})`);
+  }
+  if (receipt.errors_total > errorsPerFile) {
+    lines.push(`  ${name}: … ${n(receipt.errors_total - errorsPerFile)} more errors in ${receipt.outputs.quarantine}`);
+  }
+  return lines;
+}
+
+/** `sp-outcomes ingest FILE...`: stage each file under landing/ and run the ingest core on it. */
+export async function ingestFiles(files: readonly string[], options: IngestFilesOptions): Promise<{ summary: IngestFilesSummary; exitCode: number }> {
+  const out = options.out ?? ((line: string) => console.log(line));
+  const store = new FsObjectStore(options.dataDir);
+  const started = performance.now();
+  const receipts: Receipt[] = [];
+  const bar = progressBar('ingest', files.length, options.progress ?? (!options.json && process.stderr.isTTY === true));
+  let failed = false;
+  for (const file of files) {
+    try {
+      const bytes = await readFile(file);
+      const pcn = options.pcn ?? sniffPcnCode(bytes);
+      if (pcn === undefined || !PCN_CODE.test(pcn)) {
+        failed = true;
+        out(`✖ ${basename(file)}: cannot tell which PCN sent it (no valid pcn_code in its first row): pass --pcn U00000`);
+        continue;
+      }
+      const key = await stageUpload(store, pcn, basename(file), bytes);
+      const { receipt } = await ingestUpload({ store }, { key });
+      receipts.push(receipt);
+      if (!options.json) for (const line of describe(file, receipt, options.errorsPerFile ?? 5)) out(line);
+    } catch (error) {
+      failed = true;
+      out(`✖ ${basename(file)}: could not be ingested: ${(error as Error).message}`);
+    } finally {
+      bar.tick(basename(file));
+    }
+  }
+  bar.stop();
+  const summary: IngestFilesSummary = {
+    files: files.length,
+    accepted: receipts.filter((r) => r.status === 'accepted').length,
+    partiallyAccepted: receipts.filter((r) => r.status === 'partially_accepted').length,
+    rejected: receipts.filter((r) => r.status === 'rejected').length,
+    rowsAccepted: receipts.reduce((sum, r) => sum + r.rows.accepted, 0),
+    rowsRejected: receipts.reduce((sum, r) => sum + r.rows.rejected, 0),
+    seconds: (performance.now() - started) / 1000,
+    receipts,
+  };
+  if (options.json) {
+    out(JSON.stringify({ ...summary, receipts: receipts.map((r) => ({ upload_id: r.upload_id, status: r.status, rows: r.rows, file_error: r.file_error })) }));
+  } else {
+    const n = (x: number) => x.toLocaleString('en-GB');
+    out(
+      `${n(summary.files)} files: ${n(summary.accepted)} accepted, ${n(summary.partiallyAccepted)} with rejected rows, ${n(summary.rejected)} rejected; ` +
+        `${n(summary.rowsAccepted)} rows accepted, ${n(summary.rowsRejected)} rejected in ${summary.seconds.toFixed(1)} s`,
+    );
+  }
+  const exitCode = failed ? INGEST_EXIT.failed : summary.rejected > 0 ? INGEST_EXIT.fileRejected : summary.partiallyAccepted > 0 ? INGEST_EXIT.rowsRejected : INGEST_EXIT.allAccepted;
+  return { summary, exitCode };
+}

@@ -1,0 +1,40 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { S3EventNotificationEventBridgeSchema, SqsRecordSchema, SqsSchema } from '@aws-lambda-powertools/parser/schemas';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import type { ObjectStore } from '../lib/object-store.ts';
+import { S3ObjectStore } from '../lib/s3-object-store.ts';
+import { decodeS3Key, ingestLandedObjects } from './ingest-batch.ts';
+
+/** S3 → EventBridge → SQS: each queue message body is an EventBridge "Object Created" event. */
+export const IngestQueueEvent = SqsSchema.extend({
+  Records: SqsRecordSchema.extend({ body: JSONStringified(S3EventNotificationEventBridgeSchema) }).array(),
+});
+export type IngestQueueEvent = z.infer<typeof IngestQueueEvent>;
+
+export function createIngestHandler(deps: { store: ObjectStore; logger: Logger }) {
+  return middy()
+    .use(injectLambdaContext(deps.logger))
+    .use(parser({ schema: IngestQueueEvent }))
+    .handler(async (event: IngestQueueEvent) =>
+      ingestLandedObjects(
+        event.Records.map((record) => ({
+          messageId: record.messageId,
+          key: decodeS3Key(record.body.detail.object.key),
+          landedAt: new Date(record.body.time),
+        })),
+        deps,
+      ),
+    );
+}
+
+const logger = new Logger({ serviceName: 'sp-outcomes-ingest' });
+
+export const handler = createIngestHandler({
+  store: new S3ObjectStore(new S3Client({}), process.env.DATA_BUCKET ?? ''),
+  logger,
+});
