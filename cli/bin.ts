@@ -13,15 +13,25 @@ const program = new Command('sp-outcomes').description('Social prescribing outco
 
 program
   .command('generate')
-  .description('write a seeded synthetic national demo: per-PCN monthly event and workforce files and the PCN reference file')
+  .description(
+    'write a seeded synthetic national demo: per-PCN monthly event and workforce files and the PCN reference file',
+  )
   .requiredOption('--out <dir>', 'folder to write into')
-  .option('--scale <share>', 'share of England\'s PCNs simulated, 0-1 (1 = all, about 1,260)', number, 1)
+  .option('--scale <share>', "share of England's PCNs simulated, 0-1 (1 = all, about 1,260)", number, 1)
   .option('--months <n>', 'months of activity', number, 36)
   .option('--seed <n>', 'random seed: the same seed writes the same files', number, 1)
   .option('--end <YYYY-MM>', 'last month simulated (default: the last complete month)')
   .option('--fault-rate <share>', 'share of rows given an injected fault', number, 0.003)
   .action((opts) => {
-    const manifest = runGenerate({ out: opts.out, scale: opts.scale, months: opts.months, seed: opts.seed, end: opts.end, faultRate: opts.faultRate, progress: process.stderr.isTTY });
+    const manifest = runGenerate({
+      out: opts.out,
+      scale: opts.scale,
+      months: opts.months,
+      seed: opts.seed,
+      end: opts.end,
+      faultRate: opts.faultRate,
+      progress: process.stderr.isTTY,
+    });
     const t = manifest.totals;
     console.log(
       `${manifest.pcns} PCNs, ${manifest.months[0]} to ${manifest.months.at(-1)}: ${manifest.files.length} files, ${t.eventRows.toLocaleString('en-GB')} event rows ` +
@@ -33,10 +43,12 @@ program
 
 program
   .command('ingest')
-  .description('validate files and add them to the local store (exit 0: all accepted; 1: a file was rejected; 2: rows were rejected; 3: a file could not be read)')
+  .description(
+    'validate files and add them to the local store (exit 0: all accepted; 1: a file was rejected; 2: rows were rejected; 3: a file could not be read)',
+  )
   .argument('<files...>', 'CSV or JSON Lines files, optionally .gz')
   .option('--data <dir>', 'local store folder', '.data')
-  .option('--pcn <code>', 'the sending PCN (default: read from each file\'s first row)')
+  .option('--pcn <code>', "the sending PCN (default: read from each file's first row)")
   .option('--json', 'print one JSON summary instead of lines')
   .action(async (files: string[], opts) => {
     const { exitCode } = await ingestFiles(files, { dataDir: opts.data, pcn: opts.pcn, json: opts.json });

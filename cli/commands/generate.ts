@@ -1,5 +1,5 @@
-import { type GenerateManifest, generateNationalDemo, lastCompleteMonth } from '../synthetic/generate.ts';
 import { progressBar } from '../progress.ts';
+import { type GenerateManifest, generateNationalDemo, lastCompleteMonth } from '../synthetic/generate.ts';
 
 export interface GenerateCommandOptions {
   readonly out: string;
@@ -13,8 +13,10 @@ export interface GenerateCommandOptions {
 
 export function runGenerate(options: GenerateCommandOptions): GenerateManifest {
   if (!(options.scale > 0 && options.scale <= 1)) throw new Error('--scale must be more than 0 and at most 1');
-  if (!Number.isInteger(options.months) || options.months < 1 || options.months > 96) throw new Error('--months must be a whole number from 1 to 96');
-  if (options.end !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(options.end)) throw new Error('--end must be YYYY-MM');
+  if (!Number.isInteger(options.months) || options.months < 1 || options.months > 96)
+    throw new Error('--months must be a whole number from 1 to 96');
+  if (options.end !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(options.end))
+    throw new Error('--end must be YYYY-MM');
   let bar: ReturnType<typeof progressBar> | undefined;
   return generateNationalDemo({
     outDir: options.out,

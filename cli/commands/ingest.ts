@@ -40,7 +40,10 @@ const SNIFF_BYTES = 64 * 1024;
 export function sniffPcnCode(bytes: Uint8Array): string | undefined {
   let head: Buffer;
   try {
-    head = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes.subarray(0, SNIFF_BYTES), { finishFlush: 2 }) : Buffer.from(bytes.subarray(0, SNIFF_BYTES));
+    head =
+      bytes[0] === 0x1f && bytes[1] === 0x8b
+        ? gunzipSync(bytes.subarray(0, SNIFF_BYTES), { finishFlush: 2 })
+        : Buffer.from(bytes.subarray(0, SNIFF_BYTES));
   } catch {
     return undefined;
   }
@@ -63,15 +66,28 @@ function describe(file: string, receipt: Receipt, errorsPerFile: number): string
   const name = basename(file);
   const n = (x: number) => x.toLocaleString('en-GB');
   if (receipt.file_error) {
-    const where = [receipt.file_error.row ? `row ${receipt.file_error.row}` : '', receipt.file_error.field ? `field ${receipt.file_error.field}` : ''].filter(Boolean).join(', ');
-    return [`✖ ${name}: rejected: ${where ? `${where}: ` : ''}${receipt.file_error.message} (${receipt.file_error.code})`];
+    const where = [
+      receipt.file_error.row ? `row ${receipt.file_error.row}` : '',
+      receipt.file_error.field ? `field ${receipt.file_error.field}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return [
+      `✖ ${name}: rejected: ${where ? `${where}: ` : ''}${receipt.file_error.message} (${receipt.file_error.code})`,
+    ];
   }
-  const reasons = Object.entries(receipt.rejected_by_reason).map(([code, count]) => `${code} ${n(count)}`).join(', ');
+  const reasons = Object.entries(receipt.rejected_by_reason)
+    .map(([code, count]) => `${code} ${n(count)}`)
+    .join(', ');
   if (receipt.status === 'accepted') return [`✔ ${name}: ${n(receipt.rows.accepted)} rows accepted`];
   const head = receipt.status === 'rejected' ? '✖' : '⚠';
-  const lines = [`${head} ${name}: ${n(receipt.rows.accepted)} rows accepted, ${n(receipt.rows.rejected)} rejected (${reasons})`];
+  const lines = [
+    `${head} ${name}: ${n(receipt.rows.accepted)} rows accepted, ${n(receipt.rows.rejected)} rejected (${reasons})`,
+  ];
   for (const error of receipt.errors.slice(0, errorsPerFile)) {
-    lines.push(`  ${name}: row ${error.row}${error.field ? `, field ${error.field}` : ''}: ${error.message} (${error.code})`);
+    lines.push(
+      `  ${name}: row ${error.row}${error.field ? `, field ${error.field}` : ''}: ${error.message} (${error.code})`,
+    );
   }
   if (receipt.errors_total > errorsPerFile) {
     lines.push(`  ${name}: … ${n(receipt.errors_total - errorsPerFile)} more errors in ${receipt.outputs.quarantine}`);
@@ -80,7 +96,10 @@ function describe(file: string, receipt: Receipt, errorsPerFile: number): string
 }
 
 /** `sp-outcomes ingest FILE...`: stage each file under landing/ and run the ingest core on it. */
-export async function ingestFiles(files: readonly string[], options: IngestFilesOptions): Promise<{ summary: IngestFilesSummary; exitCode: number }> {
+export async function ingestFiles(
+  files: readonly string[],
+  options: IngestFilesOptions,
+): Promise<{ summary: IngestFilesSummary; exitCode: number }> {
   const out = options.out ?? ((line: string) => console.log(line));
   const store = new FsObjectStore(options.dataDir);
   const started = performance.now();
@@ -93,7 +112,9 @@ export async function ingestFiles(files: readonly string[], options: IngestFiles
       const pcn = options.pcn ?? sniffPcnCode(bytes);
       if (pcn === undefined || !PCN_CODE.test(pcn)) {
         failed = true;
-        out(`✖ ${basename(file)}: cannot tell which PCN sent it (no valid pcn_code in its first row): pass --pcn U00000`);
+        out(
+          `✖ ${basename(file)}: cannot tell which PCN sent it (no valid pcn_code in its first row): pass --pcn U00000`,
+        );
         continue;
       }
       const key = await stageUpload(store, pcn, basename(file), bytes);
@@ -119,7 +140,17 @@ export async function ingestFiles(files: readonly string[], options: IngestFiles
     receipts,
   };
   if (options.json) {
-    out(JSON.stringify({ ...summary, receipts: receipts.map((r) => ({ upload_id: r.upload_id, status: r.status, rows: r.rows, file_error: r.file_error })) }));
+    out(
+      JSON.stringify({
+        ...summary,
+        receipts: receipts.map((r) => ({
+          upload_id: r.upload_id,
+          status: r.status,
+          rows: r.rows,
+          file_error: r.file_error,
+        })),
+      }),
+    );
   } else {
     const n = (x: number) => x.toLocaleString('en-GB');
     out(
@@ -127,6 +158,12 @@ export async function ingestFiles(files: readonly string[], options: IngestFiles
         `${n(summary.rowsAccepted)} rows accepted, ${n(summary.rowsRejected)} rejected in ${summary.seconds.toFixed(1)} s`,
     );
   }
-  const exitCode = failed ? INGEST_EXIT.failed : summary.rejected > 0 ? INGEST_EXIT.fileRejected : summary.partiallyAccepted > 0 ? INGEST_EXIT.rowsRejected : INGEST_EXIT.allAccepted;
+  const exitCode = failed
+    ? INGEST_EXIT.failed
+    : summary.rejected > 0
+      ? INGEST_EXIT.fileRejected
+      : summary.partiallyAccepted > 0
+        ? INGEST_EXIT.rowsRejected
+        : INGEST_EXIT.allAccepted;
   return { summary, exitCode };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REFERRAL_REASONS, SNOMED_DECLINED, SNOMED_REFERRAL } from '../../functions/contract/index.ts';
+import { type REFERRAL_REASONS, SNOMED_DECLINED, SNOMED_REFERRAL } from '../../functions/contract/index.ts';
 import type { SimPcn } from './geography.ts';
 import type { Rng } from './random.ts';
 import { declineShare } from './trajectories.ts';
@@ -10,22 +10,73 @@ export type SimEvent = Record<string, string | number | boolean>;
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-const SOURCES = { gp: 44, practice_staff: 12, other_primary_care: 6, secondary_care: 5, local_authority: 6, social_care: 4, vcse: 6, housing: 3, police: 1, self: 11, other: 2 };
-const REASONS: Record<(typeof REFERRAL_REASONS)[number], number> = {
-  mental_health: 34, loneliness_isolation: 30, long_term_condition: 18, financial_debt: 14, housing: 9, employment: 6,
-  physical_activity: 8, weight_management: 6, carer_support: 5, bereavement: 6, substance_use: 3, other: 4,
+const SOURCES = {
+  gp: 44,
+  practice_staff: 12,
+  other_primary_care: 6,
+  secondary_care: 5,
+  local_authority: 6,
+  social_care: 4,
+  vcse: 6,
+  housing: 3,
+  police: 1,
+  self: 11,
+  other: 2,
 };
-const AGES = { '0-17': 3, '18-24': 8, '25-34': 12, '35-44': 13, '45-54': 15, '55-64': 16, '65-74': 15, '75-84': 12, '85+': 6 };
+const REASONS: Record<(typeof REFERRAL_REASONS)[number], number> = {
+  mental_health: 34,
+  loneliness_isolation: 30,
+  long_term_condition: 18,
+  financial_debt: 14,
+  housing: 9,
+  employment: 6,
+  physical_activity: 8,
+  weight_management: 6,
+  carer_support: 5,
+  bereavement: 6,
+  substance_use: 3,
+  other: 4,
+};
+const AGES = {
+  '0-17': 3,
+  '18-24': 8,
+  '25-34': 12,
+  '35-44': 13,
+  '45-54': 15,
+  '55-64': 16,
+  '65-74': 15,
+  '75-84': 12,
+  '85+': 6,
+};
 const SEXES = { female: 58, male: 40, other: 0.5, not_stated: 1.5 };
 const ETHNICITIES = { white: 78, asian: 10, black: 5, mixed: 3, other: 2, not_stated: 2 };
 const DECLINES = { not_wanted: 45, not_ready: 30, already_supported: 15, other: 10 };
 const MODES = { face_to_face: 40, telephone: 35, video: 6, home_visit: 9, group: 6, digital: 4 };
 const ROLES = { splw: 86, hwbc: 9, cc: 5 };
 const ACTIVITIES = {
-  physical_activity: 14, arts_culture: 9, nature_green: 8, befriending_social: 16, mental_health_support: 14, financial_advice: 10,
-  housing_support: 6, employment_education: 5, carer_support: 4, peer_support: 7, faith_community: 3, other: 4,
+  physical_activity: 14,
+  arts_culture: 9,
+  nature_green: 8,
+  befriending_social: 16,
+  mental_health_support: 14,
+  financial_advice: 10,
+  housing_support: 6,
+  employment_education: 5,
+  carer_support: 4,
+  peer_support: 7,
+  faith_community: 3,
+  other: 4,
 };
-const DISCHARGES = { goals_met: 40, connected_to_support: 30, disengaged: 12, declined: 5, moved_away: 3, referred_elsewhere: 6, died: 1, other: 3 };
+const DISCHARGES = {
+  goals_met: 40,
+  connected_to_support: 30,
+  disengaged: 12,
+  declined: 5,
+  moved_away: 3,
+  referred_elsewhere: 6,
+  died: 1,
+  other: 3,
+};
 
 /** Baseline mean, spread, mean change at follow-up, and score range for each instrument the demo uses. */
 const WELLBEING = {
@@ -55,7 +106,13 @@ export function personId(seed: number, pcnCode: string, serial: number): string 
 }
 
 /** All events of one episode of care that begins on referralDay, up to the end of the horizon. */
-export function simulateEpisode(ctx: EpisodeContext, referralId: string, person: string, referralDay: number, month: string): SimEvent[] {
+export function simulateEpisode(
+  ctx: EpisodeContext,
+  referralId: string,
+  person: string,
+  referralDay: number,
+  month: string,
+): SimEvent[] {
   const { rng, pcn } = ctx;
   const events: SimEvent[] = [];
   let sequence = 0;
@@ -78,7 +135,10 @@ export function simulateEpisode(ctx: EpisodeContext, referralId: string, person:
   };
 
   if (rng.chance(declineShare(month))) {
-    add(referralDay, 'declined', { snomed_code: SNOMED_DECLINED, ...(rng.chance(0.7) ? { decline_reason: rng.weighted(DECLINES) } : {}) });
+    add(referralDay, 'declined', {
+      snomed_code: SNOMED_DECLINED,
+      ...(rng.chance(0.7) ? { decline_reason: rng.weighted(DECLINES) } : {}),
+    });
     return events;
   }
 
@@ -102,10 +162,15 @@ export function simulateEpisode(ctx: EpisodeContext, referralId: string, person:
   const contacts = engaged ? Math.max(1, rng.poisson(8.2)) : rng.int(1, 2);
   let day = referralDay + rng.int(0, 10) * DAY;
   for (let i = 0; i < contacts; i++) {
-    add(day, 'contact', { contact_mode: rng.weighted(MODES), worker_role: rng.weighted(ROLES), duration_minutes: rng.int(3, 18) * 5 });
+    add(day, 'contact', {
+      contact_mode: rng.weighted(MODES),
+      worker_role: rng.weighted(ROLES),
+      duration_minutes: rng.int(3, 18) * 5,
+    });
     day += rng.int(5, 16) * DAY;
   }
-  if (engaged && rng.chance(0.9)) add(referralDay + rng.int(7, 28) * DAY, 'plan_agreed', { worker_role: rng.weighted(ROLES) });
+  if (engaged && rng.chance(0.9))
+    add(referralDay + rng.int(7, 28) * DAY, 'plan_agreed', { worker_role: rng.weighted(ROLES) });
 
   const takesUp = engaged && rng.chance(0.93);
   const connections = takesUp ? 1 + (rng.chance(0.4) ? 1 : 0) + (rng.chance(0.15) ? 1 : 0) : rng.chance(0.4) ? 1 : 0;
@@ -119,7 +184,9 @@ export function simulateEpisode(ctx: EpisodeContext, referralId: string, person:
 
   if (rng.chance(0.75)) {
     const set = rng.weighted(INSTRUMENT_SETS);
-    const instruments = (set === 'ons4' ? ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'] : [set]) as (keyof typeof WELLBEING)[];
+    const instruments = (
+      set === 'ons4' ? ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'] : [set]
+    ) as (keyof typeof WELLBEING)[];
     const followUp = engaged && rng.chance(0.68);
     const baselineDay = referralDay + rng.int(0, 14) * DAY;
     const followUpDay = referralDay + rng.int(80, 130) * DAY;
@@ -132,7 +199,11 @@ export function simulateEpisode(ctx: EpisodeContext, referralId: string, person:
       add(baselineDay, 'wellbeing_measure', { instrument, phase: 'baseline', score: baseline });
       if (followUp) {
         const effect = change * ctx.outcomeEffect * (takesUp ? 1 : 0.3);
-        add(followUpDay, 'wellbeing_measure', { instrument, phase: 'follow_up', score: clamp(baseline + rng.normal(effect, sd * 0.6)) });
+        add(followUpDay, 'wellbeing_measure', {
+          instrument,
+          phase: 'follow_up',
+          score: clamp(baseline + rng.normal(effect, sd * 0.6)),
+        });
       }
     }
   }
@@ -145,10 +216,23 @@ export function simulateEpisode(ctx: EpisodeContext, referralId: string, person:
     add(referralDay, 'service_use', { service: 'gp_appointment', window: 'before', window_months: 6, count: gpBefore });
     add(referralDay, 'service_use', { service: 'ae_attendance', window: 'before', window_months: 6, count: aeBefore });
     const afterDay = referralDay + (183 + rng.int(1, 20)) * DAY;
-    add(afterDay, 'service_use', { service: 'gp_appointment', window: 'after', window_months: 6, count: rng.poisson(4.8 * need * (1 - 0.15 * reduction * ctx.outcomeEffect)) });
-    add(afterDay, 'service_use', { service: 'ae_attendance', window: 'after', window_months: 6, count: rng.poisson(0.55 * need * (1 - 0.13 * reduction * ctx.outcomeEffect)) });
+    add(afterDay, 'service_use', {
+      service: 'gp_appointment',
+      window: 'after',
+      window_months: 6,
+      count: rng.poisson(4.8 * need * (1 - 0.15 * reduction * ctx.outcomeEffect)),
+    });
+    add(afterDay, 'service_use', {
+      service: 'ae_attendance',
+      window: 'after',
+      window_months: 6,
+      count: rng.poisson(0.55 * need * (1 - 0.13 * reduction * ctx.outcomeEffect)),
+    });
   }
 
-  if (rng.chance(0.88)) add(referralDay + rng.int(90, 200) * DAY, 'discharge', { discharge_reason: engaged ? rng.weighted(DISCHARGES) : 'disengaged' });
+  if (rng.chance(0.88))
+    add(referralDay + rng.int(90, 200) * DAY, 'discharge', {
+      discharge_reason: engaged ? rng.weighted(DISCHARGES) : 'disengaged',
+    });
   return events;
 }

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_FIELD_NAMES, PCN_REFERENCE_COLUMNS, WORKFORCE_FIELD_NAMES } from '../../functions/contract/index.ts';
-import { referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
+import { referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
 import { ENGLAND_LIST_SIZE, nationalFte, referralRate, seasonality } from './trajectories.ts';
 
@@ -90,39 +90,70 @@ function csv(columns: readonly string[], rows: readonly Record<string, unknown>[
 }
 
 /** A bad value of the kind PCN systems really send, one per faulty row. */
-const BREAKAGES: ((event: SimEvent) => void)[] = [
-  (e) => { e.event_type = 'refferal'; },
-  (e) => { e.occurred_on = '2024-13-01'; },
-  (e) => { delete e.person_id; },
-  (e) => { e.pcn_code = 'U1234'; },
-  (e) => { e.practice_code = 'not-a-code'; },
+export const BREAKAGES: ((event: SimEvent) => void)[] = [
+  (e) => {
+    e.event_type = 'refferal';
+  },
+  (e) => {
+    e.occurred_on = '2024-13-01';
+  },
+  (e) => {
+    delete e.person_id;
+  },
+  (e) => {
+    e.pcn_code = 'U1234';
+  },
+  (e) => {
+    e.practice_code = 'not-a-code';
+  },
 ];
 
 /** Writes a seeded national demo: per-PCN monthly event and workforce files, the PCN reference file, a manifest. */
 export function generateNationalDemo(options: GenerateOptions): GenerateManifest {
   const root = new Rng(options.seed);
   const months = monthsEnding(options.endMonth, options.months);
-  const firstMonth = months[0] as string;
   const lastMonth = months[months.length - 1] as string;
   const lastDay = monthStart(nextMonth(lastMonth)) - DAY;
-  const pcns = simulatePcns(root.fork('geography'), options.scale, firstMonth, lastMonth, months);
+  const pcns = simulatePcns(root.fork('geography'), options.scale, months);
 
   mkdirSync(join(options.outDir, 'reference'), { recursive: true });
   const reference = 'reference/pcns.csv';
-  writeFileSync(join(options.outDir, reference), csv(PCN_REFERENCE_COLUMNS, referenceRows(pcns, firstMonth) as unknown as Record<string, unknown>[]));
+  writeFileSync(
+    join(options.outDir, reference),
+    csv(PCN_REFERENCE_COLUMNS, referenceRows(pcns) as unknown as Record<string, unknown>[]),
+  );
 
   const faults = root.fork('faults');
   const latePick = { pcn: faults.int(0, pcns.length - 1), month: faults.int(0, Math.max(0, months.length - 3)) };
   const identifiablePick = { pcn: faults.int(0, pcns.length - 1), month: faults.int(0, months.length - 1) };
   const files: FileEntry[] = [];
-  const totals = { eventRows: 0, workforceRows: 0, referrals: 0, declines: 0, badRows: 0, duplicateRows: 0, corrections: 0, retractions: 0 };
+  const totals = {
+    eventRows: 0,
+    workforceRows: 0,
+    referrals: 0,
+    declines: 0,
+    badRows: 0,
+    duplicateRows: 0,
+    corrections: 0,
+    retractions: 0,
+  };
   const totalListSize = pcns.reduce((sum, p) => sum + p.listSize, 0);
   const listScale = ENGLAND_LIST_SIZE / (totalListSize / Math.min(1, options.scale));
 
   pcns.forEach((pcn, pcnIndex) => {
     const rng = root.fork(`pcn:${pcn.code}`);
-    const providers = Array.from({ length: 25 + Math.round(pcn.listSize / 2_000) }, (_, i) => `VCSE-${pcn.icb.code}-${(i * 7 + pcnIndex).toString(36).toUpperCase()}`);
-    const ctx: EpisodeContext = { rng, pcn, seed: options.seed, lastDay, outcomeEffect: Math.max(0.2, rng.normal(1, 0.3)), providers };
+    const providers = Array.from(
+      { length: 25 + Math.round(pcn.listSize / 2_000) },
+      (_, i) => `VCSE-${pcn.icb.code}-${(i * 7 + pcnIndex).toString(36).toUpperCase()}`,
+    );
+    const ctx: EpisodeContext = {
+      rng,
+      pcn,
+      seed: options.seed,
+      lastDay,
+      outcomeEffect: Math.max(0.2, rng.normal(1, 0.3)),
+      providers,
+    };
     const byMonth = new Map<string, SimEvent[]>(months.map((m) => [m, []]));
     const people: string[] = [];
     let serial = 0;
@@ -131,7 +162,8 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
       const expected = ((pcn.listSize * referralRate(month)) / 12) * pcn.activity * seasonality(month) * listScale;
       const count = rng.poisson(expected);
       for (let i = 0; i < count; i++) {
-        const person = people.length > 20 && rng.chance(0.06) ? rng.pick(people) : personId(options.seed, pcn.code, serial++);
+        const person =
+          people.length > 20 && rng.chance(0.06) ? rng.pick(people) : personId(options.seed, pcn.code, serial++);
         if (people.length < 5_000) people.push(person);
         const referralDay = monthStart(month) + rng.int(0, daysIn(month) - 1) * DAY;
         const referralId = `R${month.replace('-', '')}-${(monthNo * 100_000 + i).toString(36)}`;
@@ -164,8 +196,15 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
         } else if (which === 1) {
           rows.push({ ...event });
           entry.duplicateRows++;
-        } else if (which === 2 && following <= lastMonth && (event.event_type === 'contact' || event.event_type === 'referral')) {
-          const corrected: SimEvent = { ...event, recorded_at: new Date(monthStart(following) + 3 * DAY).toISOString().replace('.000Z', 'Z') };
+        } else if (
+          which === 2 &&
+          following <= lastMonth &&
+          (event.event_type === 'contact' || event.event_type === 'referral')
+        ) {
+          const corrected: SimEvent = {
+            ...event,
+            recorded_at: new Date(monthStart(following) + 3 * DAY).toISOString().replace('.000Z', 'Z'),
+          };
           if (event.event_type === 'contact') corrected.duration_minutes = (event.duration_minutes as number) + 5;
           else corrected.referral_source = 'self';
           carried.set(following, [...(carried.get(following) ?? []), corrected]);
@@ -210,13 +249,33 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
       const path = `uploads/${month}/${pcn.code}-workforce-${month}.csv`;
       mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
       writeFileSync(join(options.outDir, path), csv(WORKFORCE_FIELD_NAMES, staff));
-      files.push({ path, kind: 'workforce', pcn: pcn.code, month, rows: staff.length, badRows: 0, duplicateRows: 0, corrections: 0, retractions: 0, late: false, identifiable: false });
+      files.push({
+        path,
+        kind: 'workforce',
+        pcn: pcn.code,
+        month,
+        rows: staff.length,
+        badRows: 0,
+        duplicateRows: 0,
+        corrections: 0,
+        retractions: 0,
+        late: false,
+        identifiable: false,
+      });
       totals.workforceRows += staff.length;
     });
     options.onProgress?.(pcnIndex + 1, pcns.length);
   });
 
-  const manifest: GenerateManifest = { seed: options.seed, scale: options.scale, months, pcns: pcns.length, reference, files, totals };
+  const manifest: GenerateManifest = {
+    seed: options.seed,
+    scale: options.scale,
+    months,
+    pcns: pcns.length,
+    reference,
+    files,
+    totals,
+  };
   writeFileSync(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   return manifest;
 }
@@ -234,7 +293,10 @@ function workforceRows(pcn: SimPcn, month: string, englandList: number, rng: Rng
     const uncovered = role === 'splw' && steady('gap') < 0.66 && month < '2022-04';
     const fte = uncovered ? 0 : Math.round(nationalFte[role](month) * share * steady(role) * 10) / 10;
     const headcount = fte === 0 ? 0 : Math.max(1, Math.ceil(fte / 0.85));
-    const trained = Math.min(headcount, Math.round(headcount * (month < '2022-04' ? 0.7 : 0.9) + (rng.chance(0.3) ? -1 : 0)));
+    const trained = Math.min(
+      headcount,
+      Math.round(headcount * (month < '2022-04' ? 0.7 : 0.9) + (rng.chance(0.3) ? -1 : 0)),
+    );
     return {
       pcn_code: pcn.code,
       snapshot_month: month,
@@ -247,25 +309,31 @@ function workforceRows(pcn: SimPcn, month: string, englandList: number, rng: Rng
   });
 }
 
-/** One large events file for a single PCN (for benchmarks): realistic rows until `rows` are written. */
-export function writeLargeEventsFile(path: string, rows: number, seed: number, endMonth = '2026-09'): { pcnCode: string; rows: number } {
+/** Realistic events of one PCN, episode after episode, for as long as the caller keeps taking them. */
+export function* eventStream(seed: number, endMonth = '2026-09'): Generator<SimEvent, never, undefined> {
   const rng = new Rng(seed);
   const months = monthsEnding(endMonth, 24);
-  const pcn = simulatePcns(rng.fork('geography'), 0.01, months[0] as string, endMonth, [])[0] as SimPcn;
+  const pcn = simulatePcns(rng.fork('geography'), 0.01, [])[0] as SimPcn;
   const lastDay = monthStart(nextMonth(endMonth)) - DAY;
   const providers = Array.from({ length: 200 }, (_, i) => `VCSE-${pcn.icb.code}-${i.toString(36).toUpperCase()}`);
   const ctx: EpisodeContext = { rng, pcn, seed, lastDay, outcomeEffect: 1, providers };
-  const lines = [EVENT_FIELD_NAMES.join(',')];
-  let serial = 0;
-  while (lines.length <= rows) {
+  for (let serial = 0; ; serial++) {
     const month = rng.pick(months);
     const referralId = `R${month.replace('-', '')}-${serial.toString(36)}`;
     const day = monthStart(month) + rng.int(0, daysIn(month) - 1) * DAY;
-    for (const event of simulateEpisode(ctx, referralId, personId(seed, pcn.code, serial++), day, month)) {
-      if (lines.length > rows) break;
-      lines.push(EVENT_FIELD_NAMES.map((c) => csvCell(event[c])).join(','));
-    }
+    yield* simulateEpisode(ctx, referralId, personId(seed, pcn.code, serial), day, month);
+  }
+}
+
+/** One large events file for a single PCN (for benchmarks). */
+export function writeLargeEventsFile(path: string, rows: number, seed: number): { pcnCode: string; rows: number } {
+  const lines = [EVENT_FIELD_NAMES.join(',')];
+  let pcnCode = '';
+  for (const event of eventStream(seed)) {
+    if (lines.length > rows) break;
+    pcnCode = event.pcn_code as string;
+    lines.push(EVENT_FIELD_NAMES.map((c) => csvCell(event[c])).join(','));
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
-  return { pcnCode: pcn.code, rows };
+  return { pcnCode, rows };
 }

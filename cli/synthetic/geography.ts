@@ -60,7 +60,11 @@ function shortName(icb: Icb): string {
  * The PCNs of England, or a stratified share of them (scale < 1 keeps that share of each ICB's PCNs, so every
  * region and ICB is present and each PCN's own figures stay realistic).
  */
-export function simulatePcns(rng: Rng, scale: number, firstMonth: string, lastMonth: string, months: readonly string[]): SimPcn[] {
+export function simulatePcns(
+  rng: Rng,
+  scale: number,
+  months: readonly string[],
+): SimPcn[] {
   const icbs = loadIcbs();
   const used = new Set<string>();
   const pcns: SimPcn[] = [];
@@ -88,18 +92,17 @@ export function simulatePcns(rng: Rng, scale: number, firstMonth: string, lastMo
     }
   }
   // The geography changes over time: a few PCNs move ICB, one opens and one closes inside the horizon.
-  const middle = months[Math.floor(months.length / 2)] ?? firstMonth;
+  const middle = months[Math.floor(months.length / 2)];
   const movers = [pcns[3], pcns[Math.floor(pcns.length / 2)], pcns[pcns.length - 5]];
   for (const mover of movers) {
     if (!mover) continue;
     const others = icbs.filter((icb) => icb.regionCode === mover.icb.regionCode && icb.code !== mover.icb.code);
-    if (others.length > 0) Object.assign(mover, { moves: { month: middle, to: rng.pick(others) } });
+    if (middle && others.length > 0) Object.assign(mover, { moves: { month: middle, to: rng.pick(others) } });
   }
   if (months.length >= 6) {
     Object.assign(pcns[pcns.length - 1] as SimPcn, { opens: months[Math.floor(months.length / 3)] });
     Object.assign(pcns[pcns.length - 2] as SimPcn, { closes: months[Math.floor((months.length * 2) / 3)] });
   }
-  void lastMonth;
   return pcns;
 }
 
@@ -113,7 +116,7 @@ const dayBefore = (month: string) => {
 };
 
 /** The reference file rows: one per PCN and period in force. */
-export function referenceRows(pcns: readonly SimPcn[], firstMonth: string): PcnReferenceRow[] {
+export function referenceRows(pcns: readonly SimPcn[]): PcnReferenceRow[] {
   const rows: PcnReferenceRow[] = [];
   const base = (pcn: SimPcn, icb: Icb) => ({
     pcn_code: pcn.code,
@@ -134,6 +137,5 @@ export function referenceRows(pcns: readonly SimPcn[], firstMonth: string): PcnR
       rows.push({ ...base(pcn, pcn.icb), valid_from: from, ...(to ? { valid_to: to } : {}) });
     }
   }
-  void firstMonth;
   return rows;
 }

@@ -25,15 +25,59 @@ function interpolate(points: Points, month: string): number {
 
 /** Accepted referrals a year per registered patient (about 59 million patients in England). */
 export const referralRate = (month: string) =>
-  interpolate([['2019-07', 0.004], ['2020-04', 0.008], ['2021-04', 0.013], ['2023-01', 0.018], ['2025-01', 0.021], ['2027-01', 0.022]], month);
+  interpolate(
+    [
+      ['2019-07', 0.004],
+      ['2020-04', 0.008],
+      ['2021-04', 0.013],
+      ['2023-01', 0.018],
+      ['2025-01', 0.021],
+      ['2027-01', 0.022],
+    ],
+    month,
+  );
 
 /** Share of people offered social prescribing who decline it. */
-export const declineShare = (month: string) => interpolate([['2019-04', 0.22], ['2023-04', 0.12]], month);
+export const declineShare = (month: string) =>
+  interpolate(
+    [
+      ['2019-04', 0.22],
+      ['2023-04', 0.12],
+    ],
+    month,
+  );
 
 export const nationalFte = {
-  splw: (month: string) => interpolate([['2019-07', 300], ['2021-03', 1_000], ['2024-03', 2_800], ['2026-12', 3_000]], month),
-  hwbc: (month: string) => interpolate([['2020-04', 50], ['2021-04', 250], ['2024-03', 1_100], ['2026-12', 1_200]], month),
-  cc: (month: string) => interpolate([['2020-04', 100], ['2021-04', 900], ['2024-03', 4_800], ['2026-12', 5_000]], month),
+  splw: (month: string) =>
+    interpolate(
+      [
+        ['2019-07', 300],
+        ['2021-03', 1_000],
+        ['2024-03', 2_800],
+        ['2026-12', 3_000],
+      ],
+      month,
+    ),
+  hwbc: (month: string) =>
+    interpolate(
+      [
+        ['2020-04', 50],
+        ['2021-04', 250],
+        ['2024-03', 1_100],
+        ['2026-12', 1_200],
+      ],
+      month,
+    ),
+  cc: (month: string) =>
+    interpolate(
+      [
+        ['2020-04', 100],
+        ['2021-04', 900],
+        ['2024-03', 4_800],
+        ['2026-12', 5_000],
+      ],
+      month,
+    ),
 } as const;
 
 /** Fewer referrals in August and December. */

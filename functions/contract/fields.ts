@@ -55,38 +55,99 @@ export const pcnCode = z.string().regex(PCN_CODE_PATTERN, { error: 'must be U fo
 
 /** Every field an events file may carry, in the order of the curated table. */
 export const EVENT_FIELDS = {
-  event_id: field(identifier(), 'string', 'Unique id of this event within the PCN. A later upload with the same id replaces the earlier row.'),
+  event_id: field(
+    identifier(),
+    'string',
+    'Unique id of this event within the PCN. A later upload with the same id replaces the earlier row.',
+  ),
   event_type: field(z.enum(EVENT_TYPES), 'string', 'What happened; decides which other fields apply.'),
-  pcn_code: field(pcnCode, 'string', 'ODS code of the uploading Primary Care Network (U + 5 digits). Must equal the uploader\'s PCN.'),
-  practice_code: field(z.string().regex(PRACTICE_CODE_PATTERN, { error: 'must be one letter followed by 5 digits' }), 'string', 'ODS code of the GP practice (one letter + 5 digits). Optional.'),
+  pcn_code: field(
+    pcnCode,
+    'string',
+    "ODS code of the uploading Primary Care Network (U + 5 digits). Must equal the uploader's PCN.",
+  ),
+  practice_code: field(
+    z.string().regex(PRACTICE_CODE_PATTERN, { error: 'must be one letter followed by 5 digits' }),
+    'string',
+    'ODS code of the GP practice (one letter + 5 digits). Optional.',
+  ),
   referral_id: field(identifier(), 'string', 'Identifies the episode of care that this event belongs to.'),
-  person_id: field(z.string().regex(PERSON_ID_PATTERN, { error: 'must be exactly 64 lowercase hexadecimal characters' }), 'string', 'Pseudonymous person id: HMAC-SHA256 of the NHS number under the PCN\'s secret key, made before upload. Never the NHS number itself.'),
-  occurred_on: field(eventDate, 'date', `Date the event happened, YYYY-MM-DD; not before ${EARLIEST_EVENT_DATE} and not in the future.`),
-  recorded_at: field(z.iso.datetime({ offset: true }), 'timestamp', 'Optional. When the row was last changed in the PCN\'s system (ISO 8601 with a time zone). Of two rows with the same event_id, the one with the later recorded_at wins, whatever order they arrive in.'),
+  person_id: field(
+    z.string().regex(PERSON_ID_PATTERN, { error: 'must be exactly 64 lowercase hexadecimal characters' }),
+    'string',
+    "Pseudonymous person id: HMAC-SHA256 of the NHS number under the PCN's secret key, made before upload. Never the NHS number itself.",
+  ),
+  occurred_on: field(
+    eventDate,
+    'date',
+    `Date the event happened, YYYY-MM-DD; not before ${EARLIEST_EVENT_DATE} and not in the future.`,
+  ),
+  recorded_at: field(
+    z.iso.datetime({ offset: true }),
+    'timestamp',
+    "Optional. When the row was last changed in the PCN's system (ISO 8601 with a time zone). Of two rows with the same event_id, the one with the later recorded_at wins, whatever order they arrive in.",
+  ),
   referral_source: field(z.enum(REFERRAL_SOURCES), 'string', 'Who referred the person (referral).'),
-  referral_reasons: field(z.string().regex(REASONS_PATTERN, { error: `must be a ;-separated list of: ${REFERRAL_REASONS.join(', ')}` }), 'string', 'Why the person was referred, ;-separated (referral).', `one or more of ${REFERRAL_REASONS.map((r) => `\`${r}\``).join(', ')}, separated by \`;\``),
-  snomed_code: field(z.enum([SNOMED_REFERRAL, SNOMED_DECLINED]), 'string', `SNOMED CT code: ${SNOMED_REFERRAL} on a referral, ${SNOMED_DECLINED} on a decline.`),
+  referral_reasons: field(
+    z.string().regex(REASONS_PATTERN, { error: `must be a ;-separated list of: ${REFERRAL_REASONS.join(', ')}` }),
+    'string',
+    'Why the person was referred, ;-separated (referral).',
+    `one or more of ${REFERRAL_REASONS.map((r) => `\`${r}\``).join(', ')}, separated by \`;\``,
+  ),
+  snomed_code: field(
+    z.enum([SNOMED_REFERRAL, SNOMED_DECLINED]),
+    'string',
+    `SNOMED CT code: ${SNOMED_REFERRAL} on a referral, ${SNOMED_DECLINED} on a decline.`,
+  ),
   age_band: field(z.enum(AGE_BANDS), 'string', 'Age band at referral (referral).'),
   sex: field(z.enum(SEXES), 'string', 'Sex (referral).'),
   ethnicity_group: field(z.enum(ETHNICITY_GROUPS), 'string', 'Ethnicity group (referral).'),
-  imd_decile: field(integer(1, 10), 'int32', 'Index of Multiple Deprivation decile of the person\'s area, 1 = most deprived (referral). Optional.'),
+  imd_decile: field(
+    integer(1, 10),
+    'int32',
+    "Index of Multiple Deprivation decile of the person's area, 1 = most deprived (referral). Optional.",
+  ),
   long_term_conditions: field(integer(0, 20), 'int32', 'Number of long-term conditions, 0-20 (referral). Optional.'),
   decline_reason: field(z.enum(DECLINE_REASONS), 'string', 'Why the person declined (declined). Optional.'),
   contact_mode: field(z.enum(CONTACT_MODES), 'string', 'How the contact took place (contact).'),
-  worker_role: field(z.enum(WORKER_ROLES), 'string', 'Role of the worker: splw link worker, hwbc health and wellbeing coach, cc care coordinator (contact, plan_agreed).'),
+  worker_role: field(
+    z.enum(WORKER_ROLES),
+    'string',
+    'Role of the worker: splw link worker, hwbc health and wellbeing coach, cc care coordinator (contact, plan_agreed).',
+  ),
   duration_minutes: field(integer(1, 600), 'int32', 'Length of the contact in minutes, 1-600 (contact).'),
-  activity_category: field(z.enum(ACTIVITY_CATEGORIES), 'string', 'Kind of community activity the person was connected to (community_connection).'),
-  provider_id: field(identifier(), 'string', 'Pseudonymous or registered-charity id of the organisation receiving the referral (community_connection).'),
-  attended: field(z.boolean(), 'boolean', 'Whether the person went to the first session: true or false (community_connection).'),
+  activity_category: field(
+    z.enum(ACTIVITY_CATEGORIES),
+    'string',
+    'Kind of community activity the person was connected to (community_connection).',
+  ),
+  provider_id: field(
+    identifier(),
+    'string',
+    'Pseudonymous or registered-charity id of the organisation receiving the referral (community_connection).',
+  ),
+  attended: field(
+    z.boolean(),
+    'boolean',
+    'Whether the person went to the first session: true or false (community_connection).',
+  ),
   instrument: field(z.enum(INSTRUMENT_NAMES), 'string', 'Validated wellbeing instrument (wellbeing_measure).'),
   phase: field(z.enum(PHASES), 'string', 'baseline or follow_up (wellbeing_measure).'),
-  score: field(z.number(), 'double', 'Score within the instrument\'s range (wellbeing_measure).'),
+  score: field(z.number(), 'double', "Score within the instrument's range (wellbeing_measure)."),
   service: field(z.enum(SERVICES), 'string', 'Health or care service counted (service_use).'),
   window: field(z.enum(SERVICE_WINDOWS), 'string', 'Window before or after the referral date (service_use).'),
-  window_months: field(z.union([z.literal(3), z.literal(6), z.literal(12)]), 'int32', 'Length of the window in months: 3, 6 or 12 (service_use).'),
+  window_months: field(
+    z.union([z.literal(3), z.literal(6), z.literal(12)]),
+    'int32',
+    'Length of the window in months: 3, 6 or 12 (service_use).',
+  ),
   count: field(integer(0, 500), 'int32', 'Number of uses of the service in the window, 0-500 (service_use).'),
   discharge_reason: field(z.enum(DISCHARGE_REASONS), 'string', 'Why the episode ended (discharge).'),
-  retracts_event_id: field(identifier(), 'string', 'The event_id, previously sent by this PCN, that this row withdraws from every metric (retraction).'),
+  retracts_event_id: field(
+    identifier(),
+    'string',
+    'The event_id, previously sent by this PCN, that this row withdraws from every metric (retraction).',
+  ),
 } as const;
 
 export type EventFieldName = keyof typeof EVENT_FIELDS;
@@ -95,11 +156,23 @@ export const EVENT_FIELD_NAMES = Object.keys(EVENT_FIELDS) as EventFieldName[];
 /** Every field of a workforce file: one row per PCN, month and role. */
 export const WORKFORCE_FIELDS = {
   pcn_code: field(pcnCode, 'string', 'ODS code of the uploading Primary Care Network.'),
-  snapshot_month: field(z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, { error: 'must be YYYY-MM' }), 'string', 'Month of the staffing snapshot, YYYY-MM.'),
-  role: field(z.enum(WORKER_ROLES), 'string', 'splw link worker, hwbc health and wellbeing coach, cc care coordinator.'),
+  snapshot_month: field(
+    z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, { error: 'must be YYYY-MM' }),
+    'string',
+    'Month of the staffing snapshot, YYYY-MM.',
+  ),
+  role: field(
+    z.enum(WORKER_ROLES),
+    'string',
+    'splw link worker, hwbc health and wellbeing coach, cc care coordinator.',
+  ),
   headcount: field(integer(0, 100), 'int32', 'People in post, 0-100.'),
   fte: field(z.number().min(0).max(100), 'double', 'Full-time equivalent in post, 0-100, at most headcount.'),
-  accredited_training_headcount: field(integer(0, 100), 'int32', 'People in post who have completed accredited training, 0-headcount.'),
+  accredited_training_headcount: field(
+    integer(0, 100),
+    'int32',
+    'People in post who have completed accredited training, 0-headcount.',
+  ),
   vacancies_fte: field(z.number().min(0).max(100), 'double', 'Vacant posts, full-time equivalent, 0-100.'),
 } as const;
 

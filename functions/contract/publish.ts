@@ -56,7 +56,13 @@ function fieldTable(fields: Record<string, FieldSpec>, withUsage: boolean): stri
     ? '| field | stored as | used by | allowed values | meaning |\n|---|---|---|---|---|'
     : '| field | stored as | allowed values | meaning |\n|---|---|---|---|';
   const rows = Object.entries(fields).map(([name, spec]) => {
-    const cells = [`\`${name}\``, spec.storage, ...(withUsage ? [usage(name)] : []), allowedValues(spec), spec.description];
+    const cells = [
+      `\`${name}\``,
+      spec.storage,
+      ...(withUsage ? [usage(name)] : []),
+      allowedValues(spec),
+      spec.description,
+    ];
     return `| ${cells.join(' | ')} |`;
   });
   return [head, ...rows].join('\n');

@@ -22,7 +22,12 @@ export interface TableSpec {
 const LINEAGE: readonly ColumnSpec[] = [
   { name: 'upload_id', type: 'string', description: 'Upload that delivered the row (PCN + content hash).' },
   { name: 'source_row', type: 'int32', description: 'Row of the uploaded file, counting the CSV header as row 1.' },
-  { name: 'received_at', type: 'timestamp', description: 'When the upload landed; breaks ties between two versions of an event that carry the same recorded_at.' },
+  {
+    name: 'received_at',
+    type: 'timestamp',
+    description:
+      'When the upload landed; breaks ties between two versions of an event that carry the same recorded_at.',
+  },
 ];
 
 function columnsOf(fields: Record<string, FieldSpec>, skip: readonly string[] = []): ColumnSpec[] {

@@ -14,7 +14,12 @@ export const workforceRow = z
   })
   .superRefine((row, ctx) => {
     if (row.fte > row.headcount) {
-      ctx.addIssue({ code: 'custom', path: ['fte'], message: 'must not exceed headcount', params: { code: 'out_of_range' } });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fte'],
+        message: 'must not exceed headcount',
+        params: { code: 'out_of_range' },
+      });
     }
     if (row.accredited_training_headcount > row.headcount) {
       ctx.addIssue({

@@ -28,12 +28,23 @@ const STORE: Record<StorageType, (value: unknown) => unknown> = {
 export function parquetSchemaOf(table: TableSpec): SchemaElement[] {
   return [
     { name: 'root', num_children: table.columns.length },
-    ...table.columns.map((column) => ({ name: column.name, repetition_type: 'OPTIONAL' as const, ...PARQUET_TYPES[column.type] })),
+    ...table.columns.map((column) => ({
+      name: column.name,
+      repetition_type: 'OPTIONAL' as const,
+      ...PARQUET_TYPES[column.type],
+    })),
   ];
 }
 
 /** Columns whose values are nearly all distinct: a dictionary would not pay, and min/max statistics would not prune. */
-const HIGH_CARDINALITY = new Set(['event_id', 'referral_id', 'person_id', 'recorded_at', 'retracts_event_id', 'source_row']);
+const HIGH_CARDINALITY = new Set([
+  'event_id',
+  'referral_id',
+  'person_id',
+  'recorded_at',
+  'retracts_event_id',
+  'source_row',
+]);
 
 /** Values the same for every row of one upload: who sent it and when it landed. */
 export interface Lineage {

@@ -1,9 +1,13 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { S3EventNotificationEventBridgeSchema, SqsRecordSchema, SqsSchema } from '@aws-lambda-powertools/parser/schemas';
+import {
+  S3EventNotificationEventBridgeSchema,
+  SqsRecordSchema,
+  SqsSchema,
+} from '@aws-lambda-powertools/parser/schemas';
+import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import type { ObjectStore } from '../lib/object-store.ts';

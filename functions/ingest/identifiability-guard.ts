@@ -18,7 +18,10 @@ export const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
 const PERSONAL_COLUMNS: [IdentifierKind, RegExp][] = [
   ['nhs_number', /^(nhs|nhsno|nhsnum|nhsnumber|chinumber|patientnumber)$/],
   ['date_of_birth', /(birth|^dob)/],
-  ['name', /^(name|fullname|firstname|forename|forenames|givenname|surname|lastname|familyname|patientname|middlename)$/],
+  [
+    'name',
+    /^(name|fullname|firstname|forename|forenames|givenname|surname|lastname|familyname|patientname|middlename)$/,
+  ],
   ['address', /^(address|addressline\d*|street|town|city|houseno|housenumber)$/],
   ['postcode', /^(postcode|postalcode|zip|zipcode)$/],
   ['telephone', /^(phone|telephone|tel|mobile|phonenumber|telephonenumber|mobilenumber)$/],

@@ -37,7 +37,11 @@ export async function ingestLandedObjects(
   for (const object of objects) {
     if (!object.key.startsWith('landing/')) continue;
     try {
-      const { receipt, alreadyIngested } = await ingestUpload(deps, { key: object.key, receivedAt: object.landedAt }, options);
+      const { receipt, alreadyIngested } = await ingestUpload(
+        deps,
+        { key: object.key, receivedAt: object.landedAt },
+        options,
+      );
       deps.logger.info('upload ingested', {
         upload_id: receipt.upload_id,
         pcn_code: receipt.pcn_code,

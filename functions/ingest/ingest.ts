@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CONTRACT_VERSION,
   CURATED_TABLES,
@@ -59,7 +60,11 @@ const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' 
  * Ingests one landed upload: read, guard, validate, write accepted rows as Parquet, keep rejected rows with
  * their reasons, and write the receipt last. Idempotent: an upload that already has a receipt is not read again.
  */
-export async function ingestUpload(deps: IngestDeps, request: IngestRequest, options: IngestOptions = DEFAULT_INGEST_OPTIONS): Promise<IngestResult> {
+export async function ingestUpload(
+  deps: IngestDeps,
+  request: IngestRequest,
+  options: IngestOptions = DEFAULT_INGEST_OPTIONS,
+): Promise<IngestResult> {
   const clock = deps.clock ?? (() => new Date());
   const started = performance.now();
   const landing = parseLandingKey(request.key);
@@ -80,12 +85,18 @@ export async function ingestUpload(deps: IngestDeps, request: IngestRequest, opt
 
   let fileError: FileError | null = null;
   try {
-    const readOptions = { format: landing.format, limits: options.limits, onHeader: (names: readonly string[]) => state.checkHeader(names) };
+    const readOptions = {
+      format: landing.format,
+      limits: options.limits,
+      onHeader: (names: readonly string[]) => state.checkHeader(names),
+    };
     await readRecords(body, readOptions, stats, (record) => state.take(record.row, record.cells, record.unreadable));
   } catch (error) {
     if (!(error instanceof FileRejection)) throw error;
     fileError = error.detail;
     body.destroy();
+    // Reading stopped early: the receipt still gives the whole raw file's size and checksum.
+    Object.assign(stats, await measureRaw(store, landing.key));
   }
   const readDone = performance.now();
 
@@ -122,9 +133,16 @@ export async function ingestUpload(deps: IngestDeps, request: IngestRequest, opt
     },
     received_at: receivedAt,
     processed_at: clock().toISOString(),
-    rows: fileError === null ? { read: state.read, accepted, rejected: state.rejected } : { read: state.read, accepted: 0, rejected: state.read },
-    rejected_by_reason: fileError === null ? state.rejectedByReason : state.read > 0 ? { [fileError.code]: state.read } : {},
-    file_error: fileError === null ? null : { row: fileError.row ?? 0, field: fileError.field ?? null, code: fileError.code, message: fileError.message },
+    rows:
+      fileError === null
+        ? { read: state.read, accepted, rejected: state.rejected }
+        : { read: state.read, accepted: 0, rejected: state.read },
+    rejected_by_reason:
+      fileError === null ? state.rejectedByReason : state.read > 0 ? { [fileError.code]: state.read } : {},
+    file_error:
+      fileError === null
+        ? null
+        : { row: fileError.row ?? 0, field: fileError.field ?? null, code: fileError.code, message: fileError.message },
     errors: fileError === null ? state.errors.slice(0, options.maxErrorsInReceipt) : [],
     errors_total: fileError === null ? state.errors.length : 1,
     partitions: fileError === null && state.columns ? Object.fromEntries(state.columns.counts()) : {},
@@ -135,8 +153,20 @@ export async function ingestUpload(deps: IngestDeps, request: IngestRequest, opt
       total: Math.round(performance.now() - started),
     },
   };
-  await store.put(receiptKey(landing.uploadId), `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
+  await store.put(receiptKey(landing.uploadId), `${JSON.stringify(receipt, null, 2)}\n`, {
+    contentType: 'application/json',
+  });
   return { receipt, alreadyIngested: false };
+}
+
+async function measureRaw(store: ObjectStore, key: string): Promise<{ rawBytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let rawBytes = 0;
+  for await (const chunk of (await store.getStream(key)) ?? []) {
+    hash.update(chunk as Uint8Array);
+    rawBytes += (chunk as Uint8Array).length;
+  }
+  return { rawBytes, sha256: hash.digest('hex') };
 }
 
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
@@ -176,11 +206,18 @@ class UploadState {
     const kind = this.kind as UploadKind;
     const unknown = names.filter((name) => !KNOWN_COLUMNS[kind].has(name));
     if (unknown.length > 0) {
-      reject('bad_header', `unknown column${unknown.length > 1 ? 's' : ''} in the header: ${unknown.slice(0, 5).join(', ')}`, { row: 1, field: unknown[0] as string });
+      reject(
+        'bad_header',
+        `unknown column${unknown.length > 1 ? 's' : ''} in the header: ${unknown.slice(0, 5).join(', ')}`,
+        { row: 1, field: unknown[0] as string },
+      );
     }
     const missing = KINDS[kind].requiredColumns.filter((name) => !seen.has(name));
     if (missing.length > 0) {
-      reject('bad_header', `the header lacks required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { row: 1, field: missing[0] as string });
+      reject('bad_header', `the header lacks required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
+        row: 1,
+        field: missing[0] as string,
+      });
     }
     this.headerChecked = true;
   }
@@ -191,36 +228,53 @@ class UploadState {
       this.checkedColumns.add(name);
       const personal = personalColumnKind(name);
       if (personal) {
-        reject('identifiable_data', `column ${name.slice(0, 64)} would hold ${IDENTIFIER_LABELS[personal]}: remove it before upload`, { row, field: name.slice(0, 64) });
+        reject(
+          'identifiable_data',
+          `column ${name.slice(0, 64)} would hold ${IDENTIFIER_LABELS[personal]}: remove it before upload`,
+          { row, field: name.slice(0, 64) },
+        );
       }
     }
   }
 
   private setKind(names: Iterable<string>, row: number): void {
     const kind = kindOfColumns(names);
-    if (kind === undefined) reject('unknown_kind', 'neither an events file (no event_type column) nor a workforce file (no snapshot_month column)', { row });
+    if (kind === undefined)
+      reject(
+        'unknown_kind',
+        'neither an events file (no event_type column) nor a workforce file (no snapshot_month column)',
+        { row },
+      );
     this.kind = kind;
-    this.columns = new PartitionedColumns(CURATED_TABLES[kind], { upload_id: this.uploadId, received_at: this.receivedAt });
+    this.columns = new PartitionedColumns(CURATED_TABLES[kind], {
+      upload_id: this.uploadId,
+      received_at: this.receivedAt,
+    });
     this.validate = rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]);
   }
 
   take(row: number, cells: Record<string, unknown>, unreadable?: { code: string; message: string }): void {
     this.read += 1;
-    for (const column in cells) {
-      const value = cells[column];
-      if (typeof value !== 'string' && typeof value !== 'number') continue;
-      const found = findIdentifier(typeof value === 'string' ? value : String(value));
-      if (found) reject('identifiable_data', `row ${row}, column ${column.slice(0, 64)} holds what looks like ${IDENTIFIER_LABELS[found]}`, { row, field: column.slice(0, 64) });
-    }
-    if (unreadable) {
-      this.quarantine(row, cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
-      return;
-    }
-    if (!this.headerChecked) {
+    if (!this.headerChecked && !unreadable) {
       // JSON Lines has no header: each row's keys are checked (names already seen are skipped cheaply).
       const keys = Object.keys(cells);
       this.checkColumnNames(keys, row);
       if (this.validate === undefined) this.setKind(keys, row);
+    }
+    for (const column in cells) {
+      const value = cells[column];
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      const found = findIdentifier(typeof value === 'string' ? value : String(value));
+      if (found)
+        reject(
+          'identifiable_data',
+          `row ${row}, column ${column.slice(0, 64)} holds what looks like ${IDENTIFIER_LABELS[found]}`,
+          { row, field: column.slice(0, 64) },
+        );
+    }
+    if (unreadable) {
+      this.quarantine(row, cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
+      return;
     }
     const result = (this.validate as NonNullable<typeof this.validate>)(cells, row);
     if (!result.ok) {
@@ -229,14 +283,19 @@ class UploadState {
     }
     const value = result.value as Record<string, unknown>;
     if (value.pcn_code !== this.pcnCode) {
-      reject('wrong_pcn', `row ${row} carries another PCN's code: every row must carry the uploading PCN's code ${this.pcnCode}`, { row, field: 'pcn_code' });
+      reject(
+        'wrong_pcn',
+        `row ${row} carries another PCN's code: every row must carry the uploading PCN's code ${this.pcnCode}`,
+        { row, field: 'pcn_code' },
+      );
     }
     const problem = this.crossRowProblem(value, row);
     if (problem) {
       this.quarantine(row, cells, [problem]);
       return;
     }
-    const partition = this.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
+    const partition =
+      this.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
     (this.columns as PartitionedColumns).add(partition, value, row);
   }
 
@@ -249,8 +308,18 @@ class UploadState {
     const first = this.seenKeys.get(key);
     if (first !== undefined) {
       return this.kind === 'events'
-        ? { row, field: 'event_id', code: 'duplicate_event_id', message: `appears more than once in this file (first at row ${first})` }
-        : { row, field: 'role', code: 'duplicate_row', message: `this month and role appear more than once in this file (first at row ${first})` };
+        ? {
+            row,
+            field: 'event_id',
+            code: 'duplicate_event_id',
+            message: `appears more than once in this file (first at row ${first})`,
+          }
+        : {
+            row,
+            field: 'role',
+            code: 'duplicate_row',
+            message: `this month and role appear more than once in this file (first at row ${first})`,
+          };
     }
     this.seenKeys.set(key, row);
     return undefined;

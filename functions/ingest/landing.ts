@@ -19,7 +19,9 @@ const LANDING_KEY = /^landing\/pcn=(U\d{5})\/([A-Za-z0-9_-]{1,100})\.(csv|jsonl)
 
 export class InvalidLandingKeyError extends Error {
   constructor(key: string) {
-    super(`not a landing key of the form landing/pcn=<U00000>/<upload-id>.<csv|jsonl>[.gz]: ${JSON.stringify(key.slice(0, 200))}`);
+    super(
+      `not a landing key of the form landing/pcn=<U00000>/<upload-id>.<csv|jsonl>[.gz]: ${JSON.stringify(key.slice(0, 200))}`,
+    );
     this.name = 'InvalidLandingKeyError';
   }
 }
@@ -27,7 +29,13 @@ export class InvalidLandingKeyError extends Error {
 export function parseLandingKey(key: string): LandingKey {
   const match = LANDING_KEY.exec(key);
   if (!match) throw new InvalidLandingKeyError(key);
-  const [, pcnCode, uploadId, format, gz] = match as unknown as [string, string, string, UploadFormat, string | undefined];
+  const [, pcnCode, uploadId, format, gz] = match as unknown as [
+    string,
+    string,
+    string,
+    UploadFormat,
+    string | undefined,
+  ];
   return { key, pcnCode, uploadId, format, gzip: gz !== undefined };
 }
 
@@ -40,7 +48,12 @@ export function landingKeyFor(pcnCode: string, uploadId: string, fileName: strin
 }
 
 /** Keeps a file exactly as received under landing/, named by its upload id. Returns the landing key. */
-export async function stageUpload(store: ObjectStore, pcnCode: string, fileName: string, body: Uint8Array): Promise<string> {
+export async function stageUpload(
+  store: ObjectStore,
+  pcnCode: string,
+  fileName: string,
+  body: Uint8Array,
+): Promise<string> {
   const sha256 = createHash('sha256').update(body).digest('hex');
   const key = landingKeyFor(pcnCode, uploadIdFor(pcnCode, sha256), fileName);
   if ((await store.list(key)).includes(key)) return key;

@@ -60,7 +60,7 @@ const BOMB_CHECK_AFTER = 1024 * 1024;
 const startsWith = (chunk: Uint8Array, magic: number[]) => magic.every((byte, i) => chunk[i] === byte);
 
 /** The raw bytes, hashed and counted as they pass, decompressed when they are gzip. */
-async function* bytesOf(source: AsyncIterable<Uint8Array>, limits: UploadLimits, stats: ByteStats): AsyncGenerator<Uint8Array> {
+async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): AsyncGenerator<Uint8Array> {
   const hash = createHash('sha256');
   const iterator = source[Symbol.asyncIterator]();
   let first = await iterator.next();
@@ -87,28 +87,39 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, limits: UploadLimits,
     return;
   }
   const gunzip = createGunzip();
+  let failure: unknown;
+  // The pipeline's own promise never rejects unobserved, even when the reader stops early.
   const done = pipeline(Readable.from(raw()), gunzip).catch((error: unknown) => {
-    if (error instanceof FileRejection) throw error;
-    reject('corrupt_gzip', 'the gzip stream is truncated or corrupt');
+    failure = error;
   });
+  const asRejection = (error: unknown) =>
+    error instanceof FileRejection
+      ? error
+      : new FileRejection({ code: 'corrupt_gzip', message: 'the gzip stream is truncated or corrupt' });
   try {
     for await (const chunk of gunzip) yield chunk as Uint8Array;
   } catch (error) {
     await done;
-    throw error;
+    throw asRejection(failure ?? error);
   }
   await done;
+  if (failure !== undefined) throw asRejection(failure);
 }
 
 /** Text of the file: limits enforced, binary and non-UTF-8 refused, byte order mark dropped. */
-async function* textOf(source: AsyncIterable<Uint8Array>, limits: UploadLimits, stats: ByteStats): AsyncGenerator<string> {
+async function* textOf(
+  source: AsyncIterable<Uint8Array>,
+  limits: UploadLimits,
+  stats: ByteStats,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let first = true;
-  for await (const chunk of bytesOf(source, limits, stats)) {
+  for await (const chunk of bytesOf(source, stats)) {
     if (first) {
       first = false;
       for (const [what, signature] of BINARY_SIGNATURES) {
-        if (startsWith(chunk, signature)) reject('binary', `the file is ${what}, not CSV or JSON Lines: export it as CSV`);
+        if (startsWith(chunk, signature))
+          reject('binary', `the file is ${what}, not CSV or JSON Lines: export it as CSV`);
       }
     }
     stats.uncompressedBytes += chunk.length;
@@ -126,7 +137,10 @@ async function* textOf(source: AsyncIterable<Uint8Array>, limits: UploadLimits, 
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch {
-      reject('not_utf8', `the file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}): save it as UTF-8`);
+      reject(
+        'not_utf8',
+        `the file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}): save it as UTF-8`,
+      );
     }
     if (text.length > 0) yield text;
   }
@@ -160,7 +174,11 @@ export async function readRecords(
   if (rows === 0) reject('empty_file', 'the file has no data rows');
 }
 
-function csvRecords(text: AsyncGenerator<string>, options: ReadOptions, onRecord: (record: RawRecord) => void): Promise<void> {
+function csvRecords(
+  text: AsyncGenerator<string>,
+  options: ReadOptions,
+  onRecord: (record: RawRecord) => void,
+): Promise<void> {
   return new Promise((resolve, fail) => {
     const input = Readable.from(text);
     let header: string[] | undefined;
@@ -207,8 +225,8 @@ function csvRecords(text: AsyncGenerator<string>, options: ReadOptions, onRecord
           }
           onRecord({ row, cells });
         } catch (error) {
+          stop(error); // before abort(), which calls complete()
           parser.abort();
-          stop(error);
         }
       },
       complete: () => {
@@ -219,7 +237,11 @@ function csvRecords(text: AsyncGenerator<string>, options: ReadOptions, onRecord
   });
 }
 
-async function jsonLinesRecords(text: AsyncGenerator<string>, options: ReadOptions, onRecord: (record: RawRecord) => void): Promise<void> {
+async function jsonLinesRecords(
+  text: AsyncGenerator<string>,
+  options: ReadOptions,
+  onRecord: (record: RawRecord) => void,
+): Promise<void> {
   let pending = '';
   let line = 0;
   const notAnObject = { code: 'invalid_json', message: 'is not a JSON object' } as const;

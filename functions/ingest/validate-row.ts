@@ -103,29 +103,49 @@ export function rowValidator<T>(spec: KindSpec<T>) {
   };
 }
 
-function explain<T>(issue: z.core.$ZodIssue, input: Record<string, unknown>, row: number, spec: KindSpec<T>): RowError[] {
+function explain<T>(
+  issue: z.core.$ZodIssue,
+  input: Record<string, unknown>,
+  row: number,
+  spec: KindSpec<T>,
+): RowError[] {
   const field = issue.path.length > 0 ? String(issue.path[0]) : null;
   const eventType = typeof input.event_type === 'string' ? input.event_type : undefined;
   const error = (code: RowErrorCode, message: string): RowError => ({ row, field, code, message });
+  const missing = field !== null && input[field] === undefined;
+  if (missing && issue.code !== 'unrecognized_keys' && issue.code !== 'custom') {
+    return [
+      error(
+        'required',
+        eventType && field !== 'event_type' ? `is required for event_type ${eventType}` : 'is required',
+      ),
+    ];
+  }
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
         key in spec.fields
-          ? { row, field: key, code: 'not_applicable', message: `does not apply to event_type ${eventType}; leave it empty` }
+          ? {
+              row,
+              field: key,
+              code: 'not_applicable',
+              message: `does not apply to event_type ${eventType}; leave it empty`,
+            }
           : { row, field: key, code: 'unknown_field', message: 'is not a field of the contract' },
       );
     case 'invalid_union':
-      if (field === 'event_type' && input.event_type === undefined) return [error('required', 'is required')];
       return [error('invalid_value', `must be one of: ${EVENT_TYPES.join(', ')}`)];
     case 'invalid_type':
-      if (field !== null && input[field] === undefined) {
-        return [error('required', eventType ? `is required for event_type ${eventType}` : 'is required')];
-      }
       return [error('invalid_type', `must be ${article(issue.expected)}`)];
     case 'invalid_value':
       return [error('invalid_value', `must be one of: ${issue.values.map(String).join(', ')}`)];
     case 'invalid_format':
-      return [error('invalid_format', issue.message.startsWith('Invalid') ? `must be a valid ${issue.format}` : issue.message)];
+      return [
+        error(
+          'invalid_format',
+          issue.message.startsWith('Invalid') ? `must be a valid ${issue.format}` : issue.message,
+        ),
+      ];
     case 'too_small':
       return [error('out_of_range', `must be at least ${issue.minimum}`)];
     case 'too_big':

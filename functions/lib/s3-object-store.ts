@@ -1,5 +1,11 @@
-import { DeleteObjectCommand, GetObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { assertSafeKey, type ObjectStore } from './object-store.ts';
 
 /** The production store: one bucket (optionally under a key prefix) with the same layout as FsObjectStore. */
@@ -42,7 +48,10 @@ export class S3ObjectStore implements ObjectStore {
 
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: `${this.keyPrefix}${prefix}` });
+    const pages = paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.bucket, Prefix: `${this.keyPrefix}${prefix}` },
+    );
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         if (object.Key) keys.push(object.Key.slice(this.keyPrefix.length));

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { findIdentifier, isValidNhsNumber, personalColumnKind } from '../../functions/ingest/identifiability-guard.ts';
+
+describe('isValidNhsNumber (modulus 11)', () => {
+  it('accepts numbers whose check digit is right', () => {
+    // 943 476 5919: 9*10+4*9+3*8+4*7+7*6+6*5+5*4+9*3+1*2 = 299; 299 mod 11 = 2; 11-2 = 9 = last digit.
+    expect(isValidNhsNumber('9434765919')).toBe(true);
+    // 401 023 2137: 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92; 92 mod 11 = 4; 11-4 = 7.
+    expect(isValidNhsNumber('4010232137')).toBe(true);
+  });
+
+  it('refuses a wrong check digit, a remainder of 10 and the wrong length', () => {
+    expect(isValidNhsNumber('9434765918')).toBe(false);
+    // 000 000 0010: the weighted sum is 1*2 = 2... check 11-2=9, last digit 0: wrong.
+    expect(isValidNhsNumber('0000000010')).toBe(false);
+    // 123 456 7890: sum = 10+18+24+28+30+30+28+24+18 = 210; 210 mod 11 = 1; 11-1 = 10: never valid.
+    expect(isValidNhsNumber('1234567890')).toBe(false);
+    expect(isValidNhsNumber('943476591')).toBe(false);
+  });
+});
+
+describe('findIdentifier', () => {
+  it.each([
+    ['9434765919', 'nhs_number'],
+    ['943 476 5919', 'nhs_number'],
+    ['943-476-5919', 'nhs_number'],
+    ['patient 4010232137 seen', 'nhs_number'],
+    ['SW1A 1AA', 'postcode'],
+    ['m1 1ae', 'postcode'],
+    ['B338TH', 'postcode'],
+    ['jane.doe@example.nhs.uk', 'email'],
+    ['07700 900123', 'telephone'],
+    ['+44 7700 900123', 'telephone'],
+    ['020 7946 0958', 'telephone'],
+  ])('finds %s as %s', (value, kind) => {
+    expect(findIdentifier(value)).toBe(kind);
+  });
+
+  it.each([
+    ['a pseudonymous person id', 'ab12cd34ef56a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6'],
+    ['a pseudonym made only of digits and letters', '9434765919aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
+    ['a 10-digit number failing modulus 11', '1234567890'],
+    ['a date', '2024-05-01'],
+    ['a timestamp', '2024-05-01T09:30:00Z'],
+    ['a PCN code', 'U12345'],
+    ['a practice code', 'A81001'],
+    ['an event id', 'R202405-3f.a'],
+    ['an enum value', 'mental_health;loneliness_isolation'],
+    ['a provider id', 'VCSE-QWE-1A'],
+    ['a SNOMED code', '871731000000106'],
+    ['a score', '23.5'],
+  ])('does not flag %s', (_what, value) => {
+    expect(findIdentifier(value)).toBeUndefined();
+  });
+});
+
+describe('personalColumnKind', () => {
+  it.each([
+    ['nhs_number', 'nhs_number'],
+    ['NHS Number', 'nhs_number'],
+    ['date_of_birth', 'date_of_birth'],
+    ['DOB', 'date_of_birth'],
+    ['birth_date', 'date_of_birth'],
+    ['Surname', 'name'],
+    ['first_name', 'name'],
+    ['address_line_1', 'address'],
+    ['Postcode', 'postcode'],
+    ['mobile', 'telephone'],
+    ['e-mail', 'email'],
+  ])('knows %s would hold %s', (column, kind) => {
+    expect(personalColumnKind(column)).toBe(kind);
+  });
+
+  it('leaves every contract column alone', () => {
+    for (const column of [
+      'event_id',
+      'person_id',
+      'pcn_code',
+      'practice_code',
+      'provider_id',
+      'occurred_on',
+      'snapshot_month',
+      'age_band',
+      'window',
+      'count',
+    ]) {
+      expect(personalColumnKind(column)).toBeUndefined();
+    }
+  });
+});
