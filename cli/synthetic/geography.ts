@@ -60,11 +60,7 @@ function shortName(icb: Icb): string {
  * The PCNs of England, or a stratified share of them (scale < 1 keeps that share of each ICB's PCNs, so every
  * region and ICB is present and each PCN's own figures stay realistic).
  */
-export function simulatePcns(
-  rng: Rng,
-  scale: number,
-  months: readonly string[],
-): SimPcn[] {
+export function simulatePcns(rng: Rng, scale: number, months: readonly string[]): SimPcn[] {
   const icbs = loadIcbs();
   const used = new Set<string>();
   const pcns: SimPcn[] = [];
