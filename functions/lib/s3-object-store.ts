@@ -14,6 +14,8 @@ export class S3ObjectStore implements ObjectStore {
     private readonly client: S3Client,
     readonly bucket: string,
     private readonly keyPrefix = '',
+    /** Keys per list request. @default 1000 */
+    private readonly options: { pageSize?: number } = {},
   ) {}
 
   private key(key: string): string {
@@ -49,7 +51,7 @@ export class S3ObjectStore implements ObjectStore {
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     const pages = paginateListObjectsV2(
-      { client: this.client },
+      { client: this.client, pageSize: this.options.pageSize ?? 1000 },
       { Bucket: this.bucket, Prefix: `${this.keyPrefix}${prefix}` },
     );
     for await (const page of pages) {
