@@ -94,6 +94,7 @@ describe('the ingest Lambda handler, invoked with recorded SQS â†’ EventBridge â
   });
 
   it('throws on an event that is not an SQS batch of S3 notifications, so Lambda retries it', async () => {
-    await expect(handler({ Records: [{ body: 'not json' }] }, context)).rejects.toThrow();
+    const notAnS3Batch = { Records: [{ body: 'not json' }] } as unknown as Parameters<typeof handler>[0];
+    await expect(handler(notAnS3Batch, context)).rejects.toThrow('Failed to parse schema');
   });
 });
