@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_FIELD_NAMES, PCN_REFERENCE_COLUMNS, WORKFORCE_FIELD_NAMES } from '../../functions/contract/index.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
-import { referenceRows, type SimPcn, simulatePcns } from './geography.ts';
+import { loadIcbs, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
 import { ENGLAND_LIST_SIZE, nationalFte, referralRate, seasonality } from './trajectories.ts';
 
@@ -26,6 +26,8 @@ export interface GenerateManifest {
   readonly scale: number;
   readonly months: readonly string[];
   readonly pcns: number;
+  /** PCNs in all of England: pcns / englandPcns is the share of the country simulated. */
+  readonly englandPcns: number;
   readonly reference: string;
   readonly files: FileEntry[];
   readonly totals: {
@@ -137,8 +139,10 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
     corrections: 0,
     retractions: 0,
   };
-  const totalListSize = pcns.reduce((sum, p) => sum + p.listSize, 0);
-  const listScale = ENGLAND_LIST_SIZE / (totalListSize / Math.min(1, options.scale));
+  // The simulated PCNs stand for all of England's: national figures are shared out by list size.
+  const englandPcns = loadIcbs().reduce((sum, icb) => sum + icb.pcnCount, 0);
+  const simulatedEnglandList = pcns.reduce((sum, p) => sum + p.listSize, 0) * (englandPcns / pcns.length);
+  const listScale = ENGLAND_LIST_SIZE / simulatedEnglandList;
 
   pcns.forEach((pcn, pcnIndex) => {
     const rng = root.fork(`pcn:${pcn.code}`);
@@ -245,7 +249,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
         totals.corrections += entry.corrections;
         totals.retractions += entry.retractions;
       }
-      const staff = workforceRows(pcn, month, totalListSize / Math.min(1, options.scale), rng);
+      const staff = workforceRows(pcn, month, simulatedEnglandList, rng);
       const path = `uploads/${month}/${pcn.code}-workforce-${month}.csv`;
       mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
       writeFileSync(join(options.outDir, path), csv(WORKFORCE_FIELD_NAMES, staff));
@@ -268,6 +272,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
   });
 
   const manifest: GenerateManifest = {
+    englandPcns,
     seed: options.seed,
     scale: options.scale,
     months,

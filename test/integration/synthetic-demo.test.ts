@@ -1,0 +1,204 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { loadIcbs, simulatePcns } from '../../cli/synthetic/geography.ts';
+import { Rng } from '../../cli/synthetic/random.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { duckQuery, tempDir } from '../support/files.ts';
+
+const run = promisify(execFile);
+const dirs: { remove: () => void }[] = [];
+const temp = (prefix: string) => {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  return dir.path;
+};
+afterAll(() => {
+  for (const dir of dirs) dir.remove();
+});
+
+const OPTIONS = { scale: 0.04, months: 12, endMonth: '2025-12', seed: 7, faultRate: 0.01 };
+let demoDir: string;
+let manifest: GenerateManifest;
+
+beforeAll(() => {
+  demoDir = temp('demo');
+  manifest = generateNationalDemo({ outDir: demoDir, ...OPTIONS });
+});
+
+const read = (path: string) => readFileSync(join(demoDir, path), 'utf8');
+const rowsOf = (path: string) =>
+  Papa.parse<Record<string, string>>(read(path), { header: true, skipEmptyLines: true }).data;
+const eventFiles = () => manifest.files.filter((f) => f.kind === 'events');
+
+describe('the synthetic national demo', () => {
+  it('is the same for the same seed and different for another', () => {
+    const again = temp('demo-again');
+    const other = temp('demo-other');
+    const hash = (dir: string) =>
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'manifest.json')))
+        .update(readFileSync(join(dir, eventFiles()[5]?.path as string)))
+        .digest('hex');
+    generateNationalDemo({ outDir: again, ...OPTIONS });
+    generateNationalDemo({ outDir: other, ...OPTIONS, seed: 8 });
+    expect(hash(again)).toBe(hash(demoDir));
+    expect(readFileSync(join(other, 'manifest.json'), 'utf8')).not.toBe(
+      readFileSync(join(demoDir, 'manifest.json'), 'utf8'),
+    );
+  });
+
+  it("has England's geography at full scale: 42 ICBs in 7 regions, their real PCN counts, long-tailed list sizes", () => {
+    const icbs = loadIcbs();
+    const pcns = simulatePcns(new Rng(1), 1, []);
+    expect(icbs).toHaveLength(42);
+    expect(new Set(icbs.map((i) => i.regionCode))).toEqual(new Set(['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63']));
+    expect(pcns).toHaveLength(icbs.reduce((sum, icb) => sum + icb.pcnCount, 0));
+    expect(pcns.length).toBeGreaterThan(1_200);
+    expect(new Set(pcns.map((p) => p.code)).size).toBe(pcns.length);
+    const sizes = pcns.map((p) => p.listSize).sort((a, b) => a - b);
+    const quantile = (q: number) => sizes[Math.floor(q * (sizes.length - 1))] as number;
+    expect(quantile(0.5)).toBeGreaterThan(40_000);
+    expect(quantile(0.5)).toBeLessThan(48_000);
+    expect(quantile(0.95)).toBeGreaterThan(70_000);
+    expect(quantile(0.95)).toBeLessThan(90_000);
+    expect(sizes.at(-1)).toBeLessThanOrEqual(264_000);
+    expect(sizes.at(-1)).toBeGreaterThan(120_000);
+  });
+
+  it('looks like the programme: national referral volume, declines, take-up and contacts', () => {
+    const share = manifest.pcns / manifest.englandPcns;
+    const national = manifest.totals.referrals / share;
+    expect(national).toBeGreaterThan(900_000);
+    expect(national).toBeLessThan(1_400_000);
+    const declineRate = manifest.totals.declines / (manifest.totals.referrals + manifest.totals.declines);
+    expect(declineRate).toBeGreaterThan(0.11);
+    expect(declineRate).toBeLessThan(0.2);
+
+    const events = eventFiles()
+      .slice(0, 120)
+      .flatMap((f) => rowsOf(f.path));
+    const episode = (e: Record<string, string>) => `${e.pcn_code}/${e.referral_id}`; // referral ids are unique within a PCN
+    const referrals = new Set(events.filter((e) => e.event_type === 'referral').map(episode));
+    const attended = new Set(
+      events.filter((e) => e.event_type === 'community_connection' && e.attended === 'true').map(episode),
+    );
+    const takeUp = [...referrals].filter((r) => attended.has(r)).length / referrals.size;
+    expect(takeUp).toBeGreaterThan(0.6); // recent referrals have not reached their connection yet
+    expect(takeUp).toBeLessThan(0.9);
+    const contacts =
+      events.filter((e) => e.event_type === 'contact' && referrals.has(episode(e))).length / referrals.size;
+    expect(contacts).toBeGreaterThan(5);
+    expect(contacts).toBeLessThan(12);
+  });
+
+  it('shows every region and the geography changing over time in its reference file', () => {
+    const reference = rowsOf(manifest.reference);
+    expect(new Set(reference.map((r) => r.region_code)).size).toBe(7);
+    expect(new Set(reference.map((r) => r.icb_code)).size).toBe(42);
+    const moved = reference.filter((r) => reference.filter((o) => o.pcn_code === r.pcn_code).length === 2);
+    expect(moved.length).toBe(6); // three PCNs, each before and after its move
+    expect(
+      reference.filter((r) => r.valid_to !== '' && reference.filter((o) => o.pcn_code === r.pcn_code).length === 1),
+    ).toHaveLength(1);
+  });
+
+  it('link worker FTE grows toward the published national figure', () => {
+    const fteIn = (month: string) =>
+      manifest.files
+        .filter((f) => f.kind === 'workforce' && f.month === month)
+        .flatMap((f) => rowsOf(f.path))
+        .filter((r) => r.role === 'splw')
+        .reduce((sum, r) => sum + Number(r.fte), 0);
+    const national = fteIn('2025-12') / (manifest.pcns / manifest.englandPcns);
+    expect(national).toBeGreaterThan(2_200);
+    expect(national).toBeLessThan(3_800);
+  });
+});
+
+describe('ingesting the demo through the CLI core', () => {
+  it('accepts it all but the injected faults, exactly, and a second run changes nothing', async () => {
+    const dataDir = temp('demo-store');
+    const files = manifest.files.map((f) => join(demoDir, f.path));
+    const first = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+
+    const identifiable = eventFiles().filter((f) => f.identifiable);
+    expect(identifiable).toHaveLength(1);
+    const expectedRejectedRows = eventFiles()
+      .filter((f) => !f.identifiable)
+      .reduce((sum, f) => sum + f.badRows + f.duplicateRows, 0);
+    const identifiableRows = identifiable[0]?.rows as number;
+    expect(manifest.totals.badRows).toBeGreaterThan(20);
+
+    expect(first.exitCode).toBe(1);
+    expect(first.summary.rejected).toBe(1);
+    expect(first.summary.files).toBe(manifest.files.length);
+    const rejectedWhole = first.summary.receipts.filter((r) => r.file_error);
+    expect(rejectedWhole.map((r) => r.file_error?.code)).toEqual(['identifiable_data']);
+    expect(rejectedWhole[0]?.file_error?.field).toBe('provider_id');
+    const rowErrors = first.summary.receipts.filter((r) => !r.file_error).reduce((sum, r) => sum + r.rows.rejected, 0);
+    expect(rowErrors).toBe(expectedRejectedRows);
+    const rowsSent = manifest.totals.eventRows + manifest.totals.workforceRows;
+    expect(first.summary.rowsAccepted).toBe(rowsSent - expectedRejectedRows - identifiableRows);
+    const byReason: Record<string, number> = {};
+    for (const r of first.summary.receipts)
+      if (!r.file_error)
+        for (const [k, v] of Object.entries(r.rejected_by_reason)) byReason[k] = (byReason[k] ?? 0) + v;
+    expect(byReason.duplicate_event_id).toBe(
+      eventFiles()
+        .filter((f) => !f.identifiable)
+        .reduce((sum, f) => sum + f.duplicateRows, 0),
+    );
+
+    const [curated] = await duckQuery(`
+      SELECT (SELECT count(*) FROM read_parquet('${dataDir}/curated/events/*/*.parquet')) AS events,
+             (SELECT count(*) FROM read_parquet('${dataDir}/curated/workforce/*/*.parquet')) AS workforce`);
+    expect(curated).toEqual({
+      events: String(manifest.totals.eventRows - expectedRejectedRows - identifiableRows),
+      workforce: String(manifest.totals.workforceRows),
+    });
+
+    const store = new FsObjectStore(dataDir);
+    const before = await store.list('');
+    const second = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+    expect(await store.list('')).toEqual(before);
+    expect(second.summary.rowsAccepted).toBe(first.summary.rowsAccepted);
+    expect(second.exitCode).toBe(1);
+  });
+
+  it('the installed command prints one line per problem and exits non-zero on a rejected file', async () => {
+    const dataDir = temp('cli-store');
+    const faulty = eventFiles().find((f) => f.badRows > 0 && !f.identifiable) as (typeof manifest.files)[number];
+    const identifiable = eventFiles().find((f) => f.identifiable) as (typeof manifest.files)[number];
+    const result = await run('node', [
+      'cli/sp-outcomes.js',
+      'ingest',
+      '--data',
+      dataDir,
+      join(demoDir, faulty.path),
+      join(demoDir, identifiable.path),
+    ]).catch((e) => e);
+    expect(result.code).toBe(1);
+    const lines = (result.stdout as string).trim().split('\n');
+    const name = faulty.path.split('/').pop() as string;
+    expect(lines[0]).toMatch(new RegExp(`^⚠ ${name}: [\\d,]+ rows accepted, \\d+ rejected \\(`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^  ${name}: row \\d+, field \\w+: .+ \\((invalid_value|invalid_format|required|duplicate_event_id)\\)$`,
+      ),
+    );
+    expect(lines.find((l) => l.startsWith('✖'))).toMatch(
+      /^✖ .+: rejected: row \d+, field provider_id: row \d+, column provider_id holds what looks like an NHS number \(identifiable_data\)$/,
+    );
+    expect(result.stdout).not.toContain('943 476 5919');
+    expect(lines.at(-1)).toMatch(
+      /^2 files: 0 accepted, 1 with rejected rows, 1 rejected; [\d,]+ rows accepted, [\d,]+ rejected in [\d.]+ s$/,
+    );
+  });
+});
