@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeLargeEventsFile } from '../../cli/synthetic/generate.ts';
-import { ingestUpload } from '../../functions/ingest/ingest.ts';
+import { DEFAULT_INGEST_OPTIONS, ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
+import { DEFAULT_LIMITS } from '../../functions/ingest/read-upload.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type BenchRow, printTable, saveResults } from './report.ts';
 
@@ -34,7 +35,9 @@ async function timeIngest(): Promise<number> {
   const store = new FsObjectStore(dir);
   const key = await stageUpload(store, pcnCode, 'events.csv', readFileSync(csv));
   const started = performance.now();
-  const { receipt } = await ingestUpload({ store }, { key });
+  // 1,000,000 rows of the full 32-column layout are about 195 MB, over the 100 MB default: the limit is configurable.
+  const limits = { ...DEFAULT_LIMITS, maxBytes: 1024 * 1024 * 1024 };
+  const { receipt } = await ingestUpload({ store }, { key }, { ...DEFAULT_INGEST_OPTIONS, limits });
   const seconds = (performance.now() - started) / 1000;
   if (receipt.rows.read !== ROWS) throw new Error(`ingest read ${receipt.rows.read} rows, expected ${ROWS}`);
   console.log(
