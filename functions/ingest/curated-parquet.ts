@@ -1,5 +1,5 @@
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import type { ColumnSpec, StorageType, TableSpec } from '../contract/index.ts';
+import type { ColumnSpec, PartitionedTableSpec, StorageType, TableSpec } from '../contract/index.ts';
 
 type SchemaElement = Parameters<typeof parquetWrite>[0]['schema'] extends (infer E)[] | undefined ? E : never;
 
@@ -86,7 +86,7 @@ export class PartitionedColumns {
   private readonly store: ((value: unknown) => unknown)[];
 
   constructor(
-    readonly table: TableSpec,
+    readonly table: PartitionedTableSpec,
     private readonly lineage: Lineage,
   ) {
     this.store = table.columns.map((column: ColumnSpec) => STORE[column.type]);
@@ -147,4 +147,25 @@ export class PartitionedColumns {
     });
     return new Uint8Array(writer.getBuffer());
   }
+}
+
+/** A small whole table (reference data, the uploads list) as one Parquet file with the specification's types. */
+export function tableToParquet(table: TableSpec, rows: readonly Readonly<Record<string, unknown>>[]): Uint8Array {
+  const writer = new ByteWriter();
+  parquetWrite({
+    writer,
+    schema: parquetSchemaOf(table),
+    columnData: table.columns.map((column) => {
+      const store = STORE[column.type];
+      return {
+        name: column.name,
+        data: rows.map((row) =>
+          row[column.name] === undefined || row[column.name] === null ? null : store(row[column.name]),
+        ),
+      };
+    }),
+    codec: 'SNAPPY',
+    createdBy: 'sp-outcomes refresh',
+  });
+  return new Uint8Array(writer.getBuffer());
 }

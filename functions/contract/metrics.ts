@@ -1,0 +1,53 @@
+/**
+ * The shapes of the published metric documents (metrics/<name>.json), shared with the dashboard. A figure below
+ * England level that disclosure control withheld is the string "*", never a number; null means "not applicable".
+ */
+export const SUPPRESSED = '*' as const;
+export type Figure = number | typeof SUPPRESSED | null;
+export type Level = 'national' | 'region' | 'icb' | 'pcn';
+export type PeriodType = 'month' | 'fy' | 'all';
+
+export interface MetricRow {
+  readonly level: Level;
+  /** ENG, a region (Y56), an ICB (QWE) or a PCN (U12345). */
+  readonly code: string;
+  readonly period_type: PeriodType;
+  /** 2024-05 for a month, 2024/25 for a financial year, all for the whole record. */
+  readonly period: string;
+  readonly [column: string]: Figure | string | boolean | Record<string, Figure>;
+}
+
+export interface MetricDocument {
+  readonly name: string;
+  readonly title: string;
+  /** How the figures are calculated, in plain English. */
+  readonly description: string;
+  readonly generated_at: string;
+  /** The latest event date the figures include. */
+  readonly data_as_of: string | null;
+  /** Every column's definition. */
+  readonly definitions: Readonly<Record<string, string>>;
+  readonly disclosure: string;
+  /** Columns that, with level, code and period, identify a row. */
+  readonly keys: readonly string[];
+  readonly rows: readonly MetricRow[];
+  readonly summary?: Readonly<Record<string, unknown>>;
+}
+
+export interface Area {
+  readonly code: string;
+  readonly name: string;
+  readonly parent: string | null;
+}
+
+export interface MetaDocument {
+  readonly generated_at: string;
+  readonly data_as_of: string | null;
+  readonly months: readonly string[];
+  readonly financial_years: readonly string[];
+  readonly regions: readonly Area[];
+  readonly icbs: readonly Area[];
+  readonly pcns: readonly (Area & { readonly list_size: number })[];
+  readonly metrics: readonly { readonly name: string; readonly title: string; readonly description: string }[];
+  readonly targets: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+
+export type SqlValue = string | number | boolean | null;
+export type Row = Record<string, SqlValue>;
+
+/**
+ * The query port: run a named SQL file from sql/ with `?` parameters bound by the engine. The same files run
+ * on Athena (AthenaEngine) and DuckDB (DuckDbEngine); see ARCHITECTURE.md, "One SQL, two engines".
+ */
+export interface QueryEngine {
+  /** Runs sql/<file>.sql and returns every row, numbers as numbers, dates and timestamps as ISO text. */
+  query(file: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  /** Runs sql/<file>.sql once and keeps the result as table `name` for the rest of the refresh. */
+  materialize(name: string, file: string, params?: readonly SqlValue[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SQL_ROOT = new URL('../../sql/', import.meta.url);
+
+/** The text of sql/<file>.sql (file is e.g. "metrics/rollout"). */
+export function loadSql(file: string): string {
+  if (!/^[a-z_]+\/[a-z0-9_]+$/.test(file)) throw new Error(`not a SQL file name: ${file}`);
+  return readFileSync(new URL(`${file}.sql`, SQL_ROOT), 'utf8');
+}
+
+export class QueryError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+    this.name = 'QueryError';
+  }
+}

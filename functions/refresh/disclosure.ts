@@ -1,0 +1,102 @@
+import { type Figure, SUPPRESSED } from '../contract/index.ts';
+import type { Row } from '../lib/query-engine.ts';
+
+/**
+ * Disclosure control (NHS Digital method), applied to every figure below England level:
+ * - a count of people or events about people from 1 to 7 is suppressed ("*"), any other rounded to the nearest 5;
+ *   zero stays zero;
+ * - a mean is published only where 8 or more people contribute;
+ * - secondary suppression: where the parts of a total (within a row, or sibling rows such as the PCNs of an ICB)
+ *   have exactly one suppressed cell, the next smallest part is suppressed too, so the total minus the visible
+ *   parts cannot reveal it;
+ * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator.
+ * England-level figures are published as they are.
+ */
+export const MIN_COUNT = 8;
+
+export const DISCLOSURE_NOTE =
+  'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
+  'at least 8 people; where one part of a total is suppressed the next smallest is too. Rates are calculated from ' +
+  'the rounded figures. England figures are not rounded.';
+
+export function controlCount(n: number): Figure {
+  if (n === 0) return 0;
+  if (n > 0 && n < MIN_COUNT) return SUPPRESSED;
+  return Math.round(n / 5) * 5;
+}
+
+export interface DisclosureRules {
+  /** Counts of people (or of their events): suppressed and rounded below England. */
+  readonly counts: readonly string[];
+  /** Means published below England only where `contributors` (a raw count) is 8 or more. */
+  readonly means?: readonly { readonly column: string; readonly contributors: string }[];
+  /** Columns whose values add up to `total` within a row. */
+  readonly groups?: readonly { readonly total: string; readonly parts: readonly string[] }[];
+  /** Ways rows are parts of one whole: rows given the same family key are siblings for secondary suppression. */
+  readonly siblings?: readonly ((row: Row) => string | undefined)[];
+}
+
+const isNational = (row: Row) => row.level === 'national';
+
+function suppressNextSmallest(cells: { get: () => Figure; set: (f: Figure) => void }[]): void {
+  for (;;) {
+    const suppressed = cells.filter((c) => c.get() === SUPPRESSED).length;
+    if (suppressed !== 1) return;
+    const candidates = cells.filter((c) => typeof c.get() === 'number' && (c.get() as number) > 0);
+    if (candidates.length === 0) return;
+    candidates.sort((a, b) => (a.get() as number) - (b.get() as number));
+    candidates[0]?.set(SUPPRESSED);
+  }
+}
+
+/** Applies the rules to query rows; returns new rows, with England rows unchanged. */
+export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
+  const out = rows.map((row) => {
+    if (isNational(row)) return { ...row };
+    const controlled: Row = { ...row };
+    for (const mean of rules.means ?? []) {
+      const contributors = Number(row[mean.contributors] ?? 0);
+      if (row[mean.column] !== null && contributors < MIN_COUNT) controlled[mean.column] = SUPPRESSED;
+    }
+    for (const column of rules.counts) {
+      const value = row[column];
+      if (typeof value === 'number') controlled[column] = controlCount(value);
+    }
+    for (const group of rules.groups ?? []) {
+      if (controlled[group.total] === SUPPRESSED) continue;
+      suppressNextSmallest(
+        group.parts.map((part) => ({
+          get: () => controlled[part] as Figure,
+          set: (f: Figure) => void (controlled[part] = f),
+        })),
+      );
+    }
+    return controlled;
+  });
+  for (const familyOf of rules.siblings ?? []) {
+    const families = new Map<string, Row[]>();
+    for (const row of out) {
+      if (isNational(row)) continue;
+      const family = familyOf(row);
+      if (family === undefined) continue;
+      families.set(family, [...(families.get(family) ?? []), row]);
+    }
+    for (const siblings of families.values()) {
+      if (siblings.length < 2) continue;
+      for (const column of rules.counts) {
+        suppressNextSmallest(
+          siblings.map((row) => ({ get: () => row[column] as Figure, set: (f: Figure) => void (row[column] = f) })),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** A rate from published figures: suppressed with its numerator, null without a denominator. */
+export function rate(numerator: unknown, denominator: unknown, per = 1, digits = 1): Figure {
+  if (numerator === SUPPRESSED) return SUPPRESSED;
+  if (typeof numerator !== 'number' || typeof denominator !== 'number' || denominator <= 0) return null;
+  const factor = 10 ** digits;
+  return Math.round((numerator / denominator) * per * factor) / factor;
+}

@@ -1,0 +1,231 @@
+import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import type { ObjectStore } from '../lib/object-store.ts';
+import type { QueryEngine, Row } from '../lib/query-engine.ts';
+import {
+  CATALOGUE,
+  DEFAULT_TARGETS,
+  type DeriveContext,
+  type MetricDefinition,
+  placeOnFunnels,
+  rowKey,
+  type Targets,
+} from './catalogue.ts';
+import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
+import { publishReference, publishUploads } from './publish-tables.ts';
+
+/** Tables built once per refresh, in order, so the costly steps (corrections, joins) are not repeated per metric. */
+export const PREPARE_STEPS = [
+  'events_in_force',
+  'pcn_months',
+  'episodes',
+  'wellbeing_pairs',
+  'workforce_in_force',
+] as const;
+
+export interface RefreshDeps {
+  readonly store: ObjectStore;
+  readonly engine: QueryEngine;
+  readonly clock?: () => Date;
+  /** @default DEFAULT_TARGETS */
+  readonly targets?: Targets;
+  readonly onStep?: (step: string, milliseconds: number) => void;
+}
+
+export interface RefreshResult {
+  readonly documents: readonly string[];
+  readonly dataAsOf: string | null;
+  readonly timings_ms: Readonly<Record<string, number>>;
+}
+
+export const metricKey = (name: string) => `metrics/${name}.json`;
+export const META_KEY = 'metrics/meta.json';
+
+interface GeographyRow {
+  pcn_code: string;
+  pcn_name: string;
+  icb_code: string;
+  icb_name: string;
+  region_code: string;
+  region_name: string;
+  list_size: number;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+/** The last day of a period: a month (2024-05) or a financial year (2024/25 ends 2025-03-31). */
+function periodEnd(period: string): string {
+  if (/^\d{4}\/\d{2}$/.test(period)) return `${Number(period.slice(0, 4)) + 1}-03-31`;
+  if (/^\d{4}-\d{2}$/.test(period)) return `${period}-31`;
+  return '9999-12-31';
+}
+
+/** Parent area of a row's area in its period: PCN → ICB (as it was then), ICB → region, region → England. */
+function parentFinder(geography: readonly GeographyRow[]) {
+  const regionOfIcb = new Map(geography.map((g) => [g.icb_code, g.region_code]));
+  const versions = new Map<string, GeographyRow[]>();
+  for (const g of geography) versions.set(g.pcn_code, [...(versions.get(g.pcn_code) ?? []), g]);
+  return (row: Row): string | undefined => {
+    if (row.level === 'region') return 'ENG';
+    if (row.level === 'icb') return regionOfIcb.get(String(row.code));
+    if (row.level !== 'pcn') return undefined;
+    const end = periodEnd(String(row.period));
+    const inForce = (versions.get(String(row.code)) ?? []).filter((v) => String(v.valid_from) <= end);
+    return inForce.at(-1)?.icb_code;
+  };
+}
+
+/** Exact medians from a distribution of whole numbers, where at least 8 people contribute below England. */
+function mediansOf(distribution: readonly Row[]): Map<string, number> {
+  const groups = new Map<string, { level: unknown; counts: [number, number][] }>();
+  for (const row of distribution) {
+    const key = rowKey(row);
+    const group = groups.get(key) ?? { level: row.level, counts: [] };
+    group.counts.push([Number(row.contacts), Number(row.episodes)]);
+    groups.set(key, group);
+  }
+  const medians = new Map<string, number>();
+  for (const [key, { level, counts }] of groups) {
+    const total = counts.reduce((sum, [, c]) => sum + c, 0);
+    if (total === 0 || (level !== 'national' && total < MIN_COUNT)) continue;
+    counts.sort((a, b) => a[0] - b[0]);
+    const at = (position: number) => {
+      let seen = 0;
+      for (const [value, count] of counts) {
+        seen += count;
+        if (seen >= position) return value;
+      }
+      return counts.at(-1)?.[0] ?? 0;
+    };
+    const lower = at(Math.floor((total + 1) / 2));
+    const upper = at(Math.floor(total / 2) + 1);
+    medians.set(key, (lower + upper) / 2);
+  }
+  return medians;
+}
+
+export function buildDocument(
+  definition: MetricDefinition,
+  raw: readonly Row[],
+  context: DeriveContext & { generatedAt: string; dataAsOf: string | null; parentOf: (row: Row) => string | undefined },
+): MetricDocument {
+  const hierarchy = (row: Row) => {
+    const parent = context.parentOf(row);
+    return parent === undefined
+      ? undefined
+      : [row.level, parent, row.period_type, row.period, ...definition.keys.map((k) => row[k])].join('|');
+  };
+  const rules =
+    definition.rules.counts.length === 0
+      ? definition.rules
+      : { ...definition.rules, siblings: [...(definition.rules.siblings ?? []), hierarchy] };
+  const published = applyDisclosureControl(raw, rules);
+  for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
+  const summary = {
+    ...(definition.summarise ? definition.summarise(raw, context) : {}),
+    ...(definition.name === 'pcn_comparison' ? placeOnFunnels(published, raw) : {}),
+  };
+  return {
+    name: definition.name,
+    title: definition.title,
+    description: definition.description,
+    generated_at: context.generatedAt,
+    data_as_of: context.dataAsOf,
+    definitions: definition.definitions,
+    disclosure:
+      definition.rules.counts.length === 0
+        ? 'These figures count files and rows, not people: they are not suppressed.'
+        : DISCLOSURE_NOTE,
+    keys: definition.keys,
+    rows: published as unknown as MetricRow[],
+    ...(Object.keys(summary).length > 0 ? { summary } : {}),
+  };
+}
+
+/**
+ * Runs the whole metric catalogue and publishes the documents. Every query runs before anything is written, so a
+ * failure part-way leaves the previously published documents in place (and is thrown to the caller).
+ */
+export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> {
+  const clock = deps.clock ?? (() => new Date());
+  const targets = deps.targets ?? DEFAULT_TARGETS;
+  const timings: Record<string, number> = {};
+  const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await work();
+    timings[step] = Math.round(performance.now() - started);
+    deps.onStep?.(step, timings[step] as number);
+    return result;
+  };
+
+  await timed('publish reference and uploads', async () => {
+    await publishReference(deps.store);
+    await publishUploads(deps.store);
+  });
+  for (const step of PREPARE_STEPS) await timed(step, () => deps.engine.materialize(step, `prepare/${step}`));
+  const geography = (await deps.engine.query('meta/geography')) as unknown as GeographyRow[];
+  const [asOf] = await deps.engine.query('meta/data_as_of');
+  const dataAsOf = asOf?.data_as_of ? String(asOf.data_as_of).slice(0, 10) : null;
+
+  const raw = new Map<string, Row[]>();
+  for (const definition of CATALOGUE) {
+    raw.set(
+      definition.name,
+      await timed(definition.name, () => deps.engine.query(`metrics/${definition.file}`, definition.params ?? [])),
+    );
+  }
+
+  const generatedAt = clock().toISOString();
+  const context = {
+    targets,
+    medianContacts: mediansOf(raw.get('contacts_distribution') ?? []),
+    generatedAt,
+    dataAsOf,
+    parentOf: parentFinder(geography),
+  };
+  const documents = CATALOGUE.map((definition) => buildDocument(definition, raw.get(definition.name) ?? [], context));
+  const meta = metaDocument(geography, raw.get('rollout') ?? [], generatedAt, dataAsOf, targets);
+
+  await timed('write documents', async () => {
+    for (const document of documents)
+      await deps.store.put(metricKey(document.name), JSON.stringify(document), { contentType: 'application/json' });
+    await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
+  });
+  return { documents: documents.map((d) => d.name), dataAsOf, timings_ms: timings };
+}
+
+function metaDocument(
+  geography: readonly GeographyRow[],
+  rollout: readonly Row[],
+  generatedAt: string,
+  dataAsOf: string | null,
+  targets: Targets,
+): MetaDocument {
+  const latest = new Map<string, GeographyRow>();
+  for (const g of geography) latest.set(g.pcn_code, g);
+  const current = [...latest.values()];
+  const unique = <T>(items: T[], key: (t: T) => string) => [...new Map(items.map((i) => [key(i), i])).values()];
+  const national = rollout.filter((r) => r.level === 'national');
+  return {
+    generated_at: generatedAt,
+    data_as_of: dataAsOf,
+    months: national
+      .filter((r) => r.period_type === 'month')
+      .map((r) => String(r.period))
+      .sort(),
+    financial_years: national
+      .filter((r) => r.period_type === 'fy')
+      .map((r) => String(r.period))
+      .sort(),
+    regions: unique(current, (g) => g.region_code)
+      .map((g) => ({ code: g.region_code, name: g.region_name, parent: 'ENG' }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    icbs: unique(current, (g) => g.icb_code)
+      .map((g) => ({ code: g.icb_code, name: g.icb_name, parent: g.region_code }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    pcns: current
+      .map((g) => ({ code: g.pcn_code, name: g.pcn_name, parent: g.icb_code, list_size: g.list_size }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    metrics: CATALOGUE.map((d) => ({ name: d.name, title: d.title, description: d.description })),
+    targets,
+  };
+}

@@ -1,0 +1,77 @@
+-- Workforce: link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post,
+-- full-time equivalent, trained and vacant, PCNs with at least one link worker, and people referred, by month
+-- and by financial year (a year's staffing is the mean of its monthly snapshots). FTE per 10,000 patients and
+-- caseload (people referred in the year per link worker FTE) are derived from these figures.
+WITH pcn_staff AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy,
+    sum(CASE WHEN role = 'splw' THEN headcount ELSE 0 END) AS splw_headcount,
+    sum(CASE WHEN role = 'splw' THEN fte ELSE 0 END) AS splw_fte,
+    sum(CASE WHEN role = 'splw' THEN accredited_training_headcount ELSE 0 END) AS splw_accredited,
+    sum(CASE WHEN role = 'splw' THEN vacancies_fte ELSE 0 END) AS splw_vacancies_fte,
+    sum(CASE WHEN role = 'hwbc' THEN headcount ELSE 0 END) AS hwbc_headcount,
+    sum(CASE WHEN role = 'hwbc' THEN fte ELSE 0 END) AS hwbc_fte,
+    sum(CASE WHEN role = 'cc' THEN headcount ELSE 0 END) AS cc_headcount,
+    sum(CASE WHEN role = 'cc' THEN fte ELSE 0 END) AS cc_fte
+  FROM workforce_in_force
+  GROUP BY pcn_code, icb_code, region_code, month, fy
+),
+
+staffing AS (
+  SELECT
+    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
+    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
+    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
+    COALESCE(month, fy) AS period,
+    count(DISTINCT month) AS months,
+    CAST(count(*) AS DOUBLE) / count(DISTINCT month) AS pcns_reporting,
+    CAST(count(*) FILTER (WHERE splw_headcount > 0) AS DOUBLE) / count(DISTINCT month) AS pcns_with_link_worker,
+    CAST(sum(splw_headcount) AS DOUBLE) / count(DISTINCT month) AS splw_headcount,
+    sum(splw_fte) / count(DISTINCT month) AS splw_fte,
+    CAST(sum(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS splw_accredited,
+    sum(splw_vacancies_fte) / count(DISTINCT month) AS splw_vacancies_fte,
+    CAST(sum(hwbc_headcount) AS DOUBLE) / count(DISTINCT month) AS hwbc_headcount,
+    sum(hwbc_fte) / count(DISTINCT month) AS hwbc_fte,
+    CAST(sum(cc_headcount) AS DOUBLE) / count(DISTINCT month) AS cc_headcount,
+    sum(cc_fte) / count(DISTINCT month) AS cc_fte
+  FROM pcn_staff
+  GROUP BY GROUPING SETS (
+    (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
+  )
+),
+
+people AS (
+  SELECT
+    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
+    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
+    fy AS period,
+    count(DISTINCT person_id) AS people_referred
+  FROM episodes
+  GROUP BY GROUPING SETS ((fy), (region_code, fy), (icb_code, fy), (pcn_code, fy))
+),
+
+populations AS (
+  SELECT
+    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
+    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
+    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
+    COALESCE(month, fy) AS period,
+    CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size,
+    count(DISTINCT pcn_code) AS pcns
+  FROM pcn_months
+  GROUP BY GROUPING SETS (
+    (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
+  )
+)
+
+SELECT
+  s.*,
+  p.list_size,
+  p.pcns,
+  CASE WHEN s.period_type = 'fy' THEN COALESCE(r.people_referred, 0) END AS people_referred
+FROM staffing AS s
+LEFT JOIN populations AS p
+  ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period
+LEFT JOIN people AS r
+  ON s.period_type = 'fy' AND r.level = s.level AND r.code = s.code AND r.period = s.period
+ORDER BY s.level, s.code, s.period_type, s.period
