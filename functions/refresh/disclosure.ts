@@ -38,14 +38,18 @@ export interface DisclosureRules {
 
 const isNational = (row: Row) => row.level === 'national';
 
-function suppressNextSmallest(cells: { get: () => Figure; set: (f: Figure) => void }[]): void {
-  for (;;) {
-    const suppressed = cells.filter((c) => c.get() === SUPPRESSED).length;
-    if (suppressed !== 1) return;
-    const candidates = cells.filter((c) => typeof c.get() === 'number' && (c.get() as number) > 0);
-    if (candidates.length === 0) return;
-    candidates.sort((a, b) => (a.get() as number) - (b.get() as number));
-    candidates[0]?.set(SUPPRESSED);
+/** A cell of a published row: the row and the column. */
+type Cell = { readonly row: Row; readonly column: string };
+
+/** While exactly one of these cells is suppressed, suppress the smallest other non-zero one. */
+function suppressNextSmallest(cells: readonly Cell[]): void {
+  const value = (c: Cell) => c.row[c.column];
+  while (cells.filter((c) => value(c) === SUPPRESSED).length === 1) {
+    const smallest = cells
+      .filter((c) => typeof value(c) === 'number' && (value(c) as number) > 0)
+      .sort((a, b) => (value(a) as number) - (value(b) as number))[0];
+    if (smallest === undefined) return;
+    smallest.row[smallest.column] = SUPPRESSED;
   }
 }
 
@@ -64,12 +68,7 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
     }
     for (const group of rules.groups ?? []) {
       if (controlled[group.total] === SUPPRESSED) continue;
-      suppressNextSmallest(
-        group.parts.map((part) => ({
-          get: () => controlled[part] as Figure,
-          set: (f: Figure) => void (controlled[part] = f),
-        })),
-      );
+      suppressNextSmallest(group.parts.map((column) => ({ row: controlled, column })));
     }
     return controlled;
   });
@@ -79,14 +78,14 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
       if (isNational(row)) continue;
       const family = familyOf(row);
       if (family === undefined) continue;
-      families.set(family, [...(families.get(family) ?? []), row]);
+      const siblings = families.get(family);
+      if (siblings) siblings.push(row);
+      else families.set(family, [row]);
     }
     for (const siblings of families.values()) {
       if (siblings.length < 2) continue;
       for (const column of rules.counts) {
-        suppressNextSmallest(
-          siblings.map((row) => ({ get: () => row[column] as Figure, set: (f: Figure) => void (row[column] = f) })),
-        );
+        suppressNextSmallest(siblings.map((row) => ({ row, column })));
       }
     }
   }
