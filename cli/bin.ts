@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { FsObjectStore } from '../functions/lib/object-store.ts';
+import { stageReference } from '../functions/refresh/publish-tables.ts';
 import { runGenerate } from './commands/generate.ts';
 import { ingestFiles } from './commands/ingest.ts';
-import { start } from './commands/start.ts';
+import { runRefresh, start } from './commands/start.ts';
+import { startServer } from './server.ts';
 
 const number = (value: string) => {
   const n = Number(value);
@@ -57,13 +61,55 @@ program
 
 program
   .command('start')
-  .description('generate the seeded national demo into an empty data folder and ingest it')
+  .description(
+    'the local stack: generate and ingest the seeded national demo (into an empty data folder), refresh the metrics, serve the API and dashboard',
+  )
   .option('--data <dir>', 'local store folder', '.data')
-  .option('--scale <share>', 'share of PCNs in the demo', number, 0.1)
-  .option('--months <n>', 'months in the demo', number, 24)
+  .option('--scale <share>', 'share of PCNs in the demo', number, 0.08)
+  .option('--months <n>', 'months in the demo (default: from the April before last to the last complete month)', number)
   .option('--seed <n>', 'random seed', number, 2026)
+  .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
   .action(async (opts) => {
-    await start({ dataDir: opts.data, scale: opts.scale, months: opts.months, seed: opts.seed });
+    await start({
+      dataDir: opts.data,
+      scale: opts.scale,
+      months: opts.months,
+      seed: opts.seed,
+      port: opts.port,
+      host: opts.host,
+    });
+  });
+
+program
+  .command('refresh')
+  .description('run the metric catalogue on the local store with DuckDB and publish metrics/*.json')
+  .option('--data <dir>', 'local store folder', '.data')
+  .action(async (opts) => {
+    await runRefresh(opts.data);
+  });
+
+program
+  .command('serve')
+  .description('serve the metrics API and the dashboard from the local store')
+  .option('--data <dir>', 'local store folder', '.data')
+  .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .action(async (opts) => {
+    const { url } = await startServer({ dataDir: opts.data, port: opts.port, host: opts.host });
+    console.log(`Serving ${url}  (API: ${url}/api/meta)`);
+  });
+
+program
+  .command('reference')
+  .description(
+    'check a PCN reference file (pcn_code, pcn_name, icb_code, icb_name, region_code, region_name, list_size, valid_from, valid_to) and make it the version in force',
+  )
+  .argument('<file>', 'CSV file')
+  .option('--data <dir>', 'local store folder', '.data')
+  .action(async (file: string, opts) => {
+    const key = await stageReference(new FsObjectStore(opts.data), readFileSync(file, 'utf8'));
+    console.log(`staged ${key}; it is used from the next refresh`);
   });
 
 await program.parseAsync();

@@ -1,13 +1,22 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { startServer } from '../server.ts';
+import { lastCompleteMonth } from '../synthetic/generate.ts';
 import { runGenerate } from './generate.ts';
 import { ingestFiles } from './ingest.ts';
 
 export interface StartOptions {
   readonly dataDir: string;
   readonly scale: number;
-  readonly months: number;
+  /** Months of demo; by default from the April before last to the last complete month (a whole year and this one). */
+  readonly months?: number;
   readonly seed: number;
+  readonly port: number;
+  readonly host: string;
 }
 
 function uploadFiles(root: string): string[] {
@@ -21,37 +30,72 @@ function uploadFiles(root: string): string[] {
     );
 }
 
-/**
- * `npm start`: on an empty data folder, generate the seeded national demo and ingest it, month by month as the
- * PCNs would have sent it, through the real ingest core.
- */
-export async function start(options: StartOptions): Promise<void> {
+/** Months from the start of the previous financial year to the end month, so the demo has a whole year. */
+export function demoMonths(endMonth: string): number {
+  const [y, m] = endMonth.split('-').map(Number) as [number, number];
+  const fyStart = m >= 4 ? y - 1 : y - 2;
+  return (y - fyStart) * 12 + (m - 4) + 1;
+}
+
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+/** Generates (if the data folder is new), ingests and refreshes the national demo. */
+export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>): Promise<void> {
+  const store = new FsObjectStore(options.dataDir);
   const demoDir = join(options.dataDir, 'demo-input');
   if (existsSync(join(options.dataDir, 'receipts'))) {
-    console.log(`${options.dataDir} already holds ingested data; delete it to start again from a fresh demo.`);
+    console.log(`Using the data already in ${options.dataDir} (delete it to start from a fresh demo).`);
     return;
   }
+  const started = performance.now();
+  const end = lastCompleteMonth();
+  const months = options.months ?? demoMonths(end);
   console.log(
-    `Generating the national demo (scale ${options.scale}, ${options.months} months, seed ${options.seed}) in ${demoDir} …`,
+    `1/3 Generating the national demo: ${Math.round(options.scale * 100)}% of England's PCNs, ${months} months to ${end}, seed ${options.seed} …`,
   );
   const manifest = runGenerate({
     out: demoDir,
     scale: options.scale,
-    months: options.months,
+    months,
     seed: options.seed,
+    end,
     progress: process.stderr.isTTY,
   });
   console.log(
-    `${manifest.pcns} PCNs, ${manifest.files.length} files, ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows.`,
+    `    ${manifest.pcns} PCNs, ${manifest.files.length.toLocaleString('en-GB')} files, ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows (${seconds(started)})`,
   );
-  console.log('Ingesting …');
+  await stageReference(store, readFileSync(join(demoDir, manifest.reference), 'utf8'));
+  console.log('2/3 Ingesting every file as the PCNs sent it …');
   const { summary } = await ingestFiles(uploadFiles(demoDir), {
     dataDir: options.dataDir,
     out: () => {},
     progress: process.stderr.isTTY,
   });
   console.log(
-    `Ingested ${summary.files} files in ${summary.seconds.toFixed(1)} s: ${summary.accepted} accepted, ${summary.partiallyAccepted} with rejected rows, ${summary.rejected} rejected; ` +
-      `${summary.rowsAccepted.toLocaleString('en-GB')} rows in ${join(options.dataDir, 'curated')}, receipts in ${join(options.dataDir, 'receipts')}.`,
+    `    ${summary.accepted.toLocaleString('en-GB')} files accepted, ${summary.partiallyAccepted.toLocaleString('en-GB')} with rejected rows, ${summary.rejected} rejected; ` +
+      `${summary.rowsAccepted.toLocaleString('en-GB')} rows accepted, ${summary.rowsRejected.toLocaleString('en-GB')} rejected (${seconds(started)})`,
   );
+}
+
+export async function runRefresh(dataDir: string, log = console.log): Promise<void> {
+  const started = performance.now();
+  const engine = new DuckDbEngine(dataDir);
+  try {
+    const result = await refreshMetrics({ store: new FsObjectStore(dataDir), engine });
+    log(
+      `    ${result.documents.length} metric documents, data as of ${result.dataAsOf ?? 'no data'} (${seconds(started)})`,
+    );
+  } finally {
+    await engine.close();
+  }
+}
+
+/** `npm start`: demo data, metrics, then the API and dashboard on the port. */
+export async function start(options: StartOptions): Promise<void> {
+  const started = performance.now();
+  await prepareDemo(options);
+  console.log('3/3 Refreshing the metrics with DuckDB …');
+  await runRefresh(options.dataDir);
+  const { url } = await startServer({ dataDir: options.dataDir, port: options.port, host: options.host });
+  console.log(`\nReady in ${seconds(started)}: ${url}  (API: ${url}/api/meta)  Ctrl+C to stop.`);
 }

@@ -92,9 +92,9 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
   return out;
 }
 
-/** A rate from published figures: suppressed with its numerator, null without a denominator. */
+/** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */
 export function rate(numerator: unknown, denominator: unknown, per = 1, digits = 1): Figure {
-  if (numerator === SUPPRESSED) return SUPPRESSED;
+  if (numerator === SUPPRESSED || denominator === SUPPRESSED) return SUPPRESSED;
   if (typeof numerator !== 'number' || typeof denominator !== 'number' || denominator <= 0) return null;
   const factor = 10 ** digits;
   return Math.round((numerator / denominator) * per * factor) / factor;

@@ -97,3 +97,15 @@ export async function publishUploads(store: ObjectStore): Promise<number> {
   if (rows.length > 0) await store.put(`${UPLOADS_TABLE.prefix}/uploads.parquet`, tableToParquet(UPLOADS_TABLE, rows));
   return rows.length;
 }
+
+/**
+ * Keeps a new version of the PCN reference file under reference/pcns/, after checking every row. Versions sort
+ * by the date they were staged; the latest one is in force.
+ */
+export async function stageReference(store: ObjectStore, text: string, now = new Date()): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const key = `${REFERENCE_PREFIX}${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}.csv`;
+  parseReference(key, text);
+  await store.put(key, text, { contentType: 'text/csv' });
+  return key;
+}

@@ -1,0 +1,472 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { tempDir } from '../support/files.ts';
+
+/*
+ * A hand-built programme whose every published figure below is worked out by hand:
+ *
+ *   PCN     ICB (region)            list    March 2025 (FY 2024/25)   April 2025 (FY 2025/26)
+ *   U10001  QWE (Y56 London)      10,000    3 referrals               9 referrals, 1 retracted -> 8; 2 declines;
+ *                                                                     one referral corrected from gp to self
+ *   U10002  QKK (Y56 London)      20,000    -                         20 referrals of 19 people
+ *   U10003  QWE until 2025-03-31,  5,000    4 referrals (in QWE)      5 referrals (in QKK)
+ *           then QKK
+ *   U10004  QSL (Y58 South West)  40,000    -                         40 referrals (10 self-referred), 5 declines,
+ *                                                                     30 took up, 8 contacts each, wellbeing, GP use
+ *
+ * The correction and the retraction are uploaded before the rows they change: the rule must not depend on order.
+ */
+const header = [
+  'event_id',
+  'event_type',
+  'pcn_code',
+  'referral_id',
+  'person_id',
+  'occurred_on',
+  'recorded_at',
+  'referral_source',
+  'referral_reasons',
+  'snomed_code',
+  'age_band',
+  'sex',
+  'ethnicity_group',
+  'imd_decile',
+  'decline_reason',
+  'contact_mode',
+  'worker_role',
+  'duration_minutes',
+  'activity_category',
+  'provider_id',
+  'attended',
+  'instrument',
+  'phase',
+  'score',
+  'service',
+  'window',
+  'window_months',
+  'count',
+  'retracts_event_id',
+];
+type Event = Partial<Record<(typeof header)[number], string | number | boolean>>;
+const person = (label: string) => createHash('sha256').update(label).digest('hex');
+const csv = (rows: Event[]) =>
+  `${[header.join(','), ...rows.map((r) => header.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
+
+const referral = (
+  pcn: string,
+  id: string,
+  who: string,
+  on: string,
+  source = 'gp',
+  recorded = `${on}T10:00:00Z`,
+): Event => ({
+  event_id: `E-${id}`,
+  event_type: 'referral',
+  pcn_code: pcn,
+  referral_id: id,
+  person_id: person(who),
+  occurred_on: on,
+  recorded_at: recorded,
+  referral_source: source,
+  referral_reasons: 'loneliness_isolation',
+  snomed_code: '871731000000106',
+  age_band: '45-54',
+  sex: 'female',
+  ethnicity_group: 'white',
+  imd_decile: 2,
+});
+const decline = (pcn: string, id: string, who: string, on: string): Event => ({
+  event_id: `E-${id}`,
+  event_type: 'declined',
+  pcn_code: pcn,
+  referral_id: id,
+  person_id: person(who),
+  occurred_on: on,
+  snomed_code: '871711000000103',
+});
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+function u10004(): Event[] {
+  const rows: Event[] = [];
+  for (const i of range(40)) {
+    const id = `S${i}`;
+    const who = `S-person-${i}`;
+    const base = { pcn_code: 'U10004', referral_id: id, person_id: person(who) };
+    rows.push(referral('U10004', id, who, '2025-04-02', i <= 10 ? 'self' : 'gp'));
+    for (const c of range(8))
+      rows.push({
+        ...base,
+        event_id: `C-${id}-${c}`,
+        event_type: 'contact',
+        occurred_on: '2025-04-20',
+        contact_mode: 'telephone',
+        worker_role: 'splw',
+        duration_minutes: 30,
+      });
+    if (i <= 30)
+      rows.push({
+        ...base,
+        event_id: `CC-${id}`,
+        event_type: 'community_connection',
+        occurred_on: '2025-04-25',
+        activity_category: 'arts_culture',
+        provider_id: `VCSE-${i % 3}`,
+        attended: true,
+      });
+    if (i <= 10) {
+      rows.push({
+        ...base,
+        event_id: `WB-${id}`,
+        event_type: 'wellbeing_measure',
+        occurred_on: '2025-04-03',
+        instrument: 'swemwbs',
+        phase: 'baseline',
+        score: 20,
+      });
+      rows.push({
+        ...base,
+        event_id: `WF-${id}`,
+        event_type: 'wellbeing_measure',
+        occurred_on: '2025-04-28',
+        instrument: 'swemwbs',
+        phase: 'follow_up',
+        score: 23,
+      });
+      rows.push({
+        ...base,
+        event_id: `GB-${id}`,
+        event_type: 'service_use',
+        occurred_on: '2025-04-02',
+        service: 'gp_appointment',
+        window: 'before',
+        window_months: 6,
+        count: 5,
+      });
+      rows.push({
+        ...base,
+        event_id: `GA-${id}`,
+        event_type: 'service_use',
+        occurred_on: '2025-04-29',
+        service: 'gp_appointment',
+        window: 'after',
+        window_months: 6,
+        count: 4,
+      });
+    }
+  }
+  for (const i of range(5)) rows.push(decline('U10004', `SD${i}`, `S-decliner-${i}`, '2025-04-05'));
+  return rows;
+}
+
+const UPLOADS: Record<string, Event[]> = {
+  // uploaded first: the correction (later recorded_at) and the retraction of rows not yet sent
+  '1-u10001-correction.csv': [referral('U10001', 'A5', 'A-person-5', '2025-04-05', 'self', '2025-05-02T09:00:00Z')],
+  '2-u10001-retraction.csv': [
+    {
+      event_id: 'X-A12',
+      event_type: 'retraction',
+      pcn_code: 'U10001',
+      referral_id: 'A12',
+      person_id: person('A-person-12'),
+      occurred_on: '2025-04-30',
+      retracts_event_id: 'E-A12',
+    },
+  ],
+  '3-u10001-2025-03.csv': range(3).map((i) => referral('U10001', `A${i}`, `A-person-${i}`, '2025-03-10')),
+  '4-u10001-2025-04.csv': [
+    ...range(9).map((i) => referral('U10001', `A${i + 3}`, `A-person-${i + 3}`, '2025-04-05')),
+    decline('U10001', 'AD1', 'A-decliner-1', '2025-04-06'),
+    decline('U10001', 'AD2', 'A-decliner-2', '2025-04-06'),
+  ],
+  '5-u10002-2025-04.csv': range(20).map((i) =>
+    referral('U10002', `B${i}`, i === 2 ? 'B-person-1' : `B-person-${i}`, '2025-04-07'),
+  ),
+  '6-u10003-2025-03.csv': range(4).map((i) => referral('U10003', `C${i}`, `C-person-${i}`, '2025-03-31')),
+  '7-u10003-2025-04.csv': range(5).map((i) => referral('U10003', `C${i + 4}`, `C-person-${i + 4}`, '2025-04-01')),
+  '8-u10004-2025-04.csv': u10004(),
+};
+
+const WORKFORCE_HEADER = 'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte';
+const WORKFORCE = {
+  '9-u10001-workforce.csv': `${WORKFORCE_HEADER}\nU10001,2025-04,splw,2,1.5,1,0.5\n`,
+  '9-u10004-workforce.csv': `${WORKFORCE_HEADER}\nU10004,2025-04,splw,3,3,3,0\n`,
+};
+
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U10001,Alpha PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
+U10002,Bravo PCN,QKK,NHS South East London ICB,Y56,London,20000,2019-04-01,
+U10003,Charlie PCN,QWE,NHS South West London ICB,Y56,London,5000,2019-04-01,2025-03-31
+U10003,Charlie PCN,QKK,NHS South East London ICB,Y56,London,5000,2025-04-01,
+U10004,Delta PCN,QSL,NHS Somerset ICB,Y58,South West,40000,2019-04-01,
+`;
+
+const dir = tempDir('golden');
+const docs = new Map<string, MetricDocument>();
+const row = (name: string, level: string, code: string, period: string, extra: Record<string, unknown> = {}) => {
+  const found = docs
+    .get(name)
+    ?.rows.filter(
+      (r) =>
+        r.level === level &&
+        r.code === code &&
+        r.period === period &&
+        Object.entries(extra).every(([k, v]) => r[k] === v),
+    );
+  expect(found, `${name} ${level} ${code} ${period}`).toHaveLength(1);
+  return found?.[0] as MetricRow;
+};
+
+beforeAll(async () => {
+  const files = Object.entries(UPLOADS).map(([name, rows]) => {
+    const path = join(dir.path, name);
+    writeFileSync(path, csv(rows));
+    return path;
+  });
+  for (const [name, text] of Object.entries(WORKFORCE)) {
+    writeFileSync(join(dir.path, name), text);
+    files.push(join(dir.path, name));
+  }
+  const data = join(dir.path, 'data');
+  const store = new FsObjectStore(data);
+  await stageReference(store, REFERENCE);
+  const { summary } = await ingestFiles(files, { dataDir: data, out: () => {}, progress: false });
+  expect(summary.receipts.map((r) => r.status)).toEqual(Array(files.length).fill('accepted'));
+  const engine = new DuckDbEngine(data);
+  await refreshMetrics({ store, engine, clock: () => new Date('2026-11-01T00:00:00Z') });
+  await engine.close();
+  for (const key of await store.list('metrics/')) {
+    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+    docs.set(doc.name ?? 'meta', doc);
+  }
+});
+afterAll(() => dir.remove());
+
+describe('rollout, worked out by hand', () => {
+  it('England is published exactly, with corrections and retractions applied', () => {
+    // FY 2024/25: U10001 3 + U10003 4. FY 2025/26: U10001 8 (9 - retracted) + U10002 20 + U10003 5 + U10004 40 = 73
+    expect(row('rollout', 'national', 'ENG', '2024/25')).toMatchObject({
+      referrals: 7,
+      people_referred: 7,
+      declines: 0,
+      pcns_reporting: 2,
+      pcns: 4,
+      list_size: 75_000,
+    });
+    expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({
+      referrals: 73,
+      people_referred: 72, // B-person-1 referred twice
+      declines: 7,
+      pcns_reporting: 4,
+      list_size: 75_000,
+      decline_rate_pct: 8.8, // 7 / (73 + 7) = 8.75%
+      referrals_per_1000: 1, // 73 / 75,000 x 1,000 = 0.97
+      pct_list_referred: 0.1, // 72 / 75,000 x 100 = 0.096
+    });
+    expect(row('rollout', 'national', 'ENG', '2025-04')).toMatchObject({
+      referrals: 73,
+      people_referred: 72,
+      declines: 7,
+    });
+    expect(docs.get('rollout')?.summary?.target_progress).toEqual([
+      {
+        fy: '2024/25',
+        referrals_to_date: 7,
+        months_with_data: 1,
+        projection_to_year_end: 84,
+        target: 900_000,
+        share_of_target_pct: 0,
+        on_track: false,
+      },
+      {
+        fy: '2025/26',
+        referrals_to_date: 73,
+        months_with_data: 1,
+        projection_to_year_end: 876,
+        target: 900_000,
+        share_of_target_pct: 0,
+        on_track: false,
+      },
+    ]);
+  });
+
+  it('regions and ICBs are rounded to 5 with 1-7 suppressed, and the moving PCN counts where it was on the day', () => {
+    expect(row('rollout', 'region', 'Y56', '2024/25')).toMatchObject({
+      referrals: '*',
+      people_referred: '*',
+      declines: 0,
+    }); // 3 + 4 = 7
+    expect(row('rollout', 'region', 'Y56', '2025/26')).toMatchObject({
+      referrals: 35,
+      people_referred: 30,
+      declines: '*',
+      decline_rate_pct: '*',
+      referrals_per_1000: 1,
+    }); // 33, 32, 2; 35 / 35,000
+    expect(row('rollout', 'region', 'Y58', '2025/26')).toMatchObject({
+      referrals: 40,
+      people_referred: 40,
+      declines: '*',
+    });
+    expect(row('rollout', 'icb', 'QWE', '2024/25')).toMatchObject({ referrals: '*', list_size: 15_000 }); // U10001 3 + U10003 4, both in QWE in March
+    expect(row('rollout', 'icb', 'QWE', '2025/26')).toMatchObject({
+      referrals: 10,
+      people_referred: 10,
+      declines: '*',
+      list_size: 10_000,
+    }); // 8 -> 10
+    expect(row('rollout', 'icb', 'QKK', '2025/26')).toMatchObject({
+      referrals: 25,
+      people_referred: 25,
+      declines: 0,
+      list_size: 25_000,
+    }); // 20 + 5; 19 + 5 = 24 -> 25
+  });
+
+  it('PCNs: suppression, and secondary suppression where an ICB total would reveal a suppressed PCN', () => {
+    expect(row('rollout', 'pcn', 'U10001', '2025/26')).toMatchObject({
+      referrals: 10,
+      people_referred: 10,
+      declines: '*',
+      referrals_per_1000: 1,
+    });
+    // QKK = 25 is published; U10003's 5 is suppressed, so U10002 (20) is suppressed too, or 25 - 20 would reveal it.
+    expect(row('rollout', 'pcn', 'U10003', '2025/26')).toMatchObject({ referrals: '*', people_referred: '*' });
+    expect(row('rollout', 'pcn', 'U10002', '2025/26')).toMatchObject({
+      referrals: '*',
+      people_referred: '*',
+      declines: 0,
+      referrals_per_1000: '*',
+    });
+    expect(row('rollout', 'pcn', 'U10004', '2025/26')).toMatchObject({
+      referrals: 40,
+      people_referred: 40,
+      declines: '*',
+      referrals_per_1000: 1,
+    });
+    expect(row('rollout', 'pcn', 'U10001', '2024/25')).toMatchObject({ referrals: '*' });
+    expect(row('rollout', 'pcn', 'U10003', '2024/25')).toMatchObject({ referrals: '*' });
+  });
+});
+
+describe('the other catalogue documents, worked out by hand', () => {
+  it('referral sources see the correction (gp to self) and keep the sources adding up', () => {
+    expect(row('referral_sources', 'national', 'ENG', '2025/26')).toMatchObject({
+      referrals: 73,
+      source_self: 11,
+      source_gp: 62,
+      self_referral_pct: 15.1,
+      source_types: 2,
+    });
+    expect(row('referral_sources', 'pcn', 'U10004', '2025/26')).toMatchObject({
+      referrals: 40,
+      source_self: 10,
+      source_gp: 30,
+      self_referral_pct: 25,
+    });
+  });
+
+  it('outcomes for the person: take-up, contacts (mean and exact median)', () => {
+    // 73 people: 40 at U10004 with 8 contacts each, 33 with none; the 37th of 73 sorted values is 8.
+    expect(row('cof_person', 'national', 'ENG', '2025/26')).toMatchObject({
+      episodes: 73,
+      took_up: 30,
+      contacts: 320,
+      take_up_pct: 41.1,
+      mean_contacts: 4.4,
+      median_contacts: 8,
+      episodes_6_to_12_contacts: 40,
+    });
+    expect(row('cof_person', 'pcn', 'U10004', '2025/26')).toMatchObject({
+      episodes: 40,
+      took_up: 30,
+      take_up_pct: 75,
+      mean_contacts: 8,
+      median_contacts: 8,
+    });
+    expect(row('cof_person', 'pcn', 'U10001', '2025/26')).toMatchObject({
+      episodes: 10,
+      took_up: 0,
+      median_contacts: 0,
+      mean_contacts: 0,
+    });
+    expect(row('cof_person', 'pcn', 'U10003', '2025/26')).toMatchObject({
+      episodes: '*',
+      median_contacts: '*',
+      mean_contacts: '*',
+      take_up_pct: '*',
+    });
+  });
+
+  it('wellbeing and system use: change signed so positive is better', () => {
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'swemwbs' })).toMatchObject({
+      pairs: 10,
+      improved: 10,
+      mean_baseline: 20,
+      mean_follow_up: 23,
+      mean_change: 3,
+      improved_pct: 100,
+    });
+    expect(row('cof_system', 'national', 'ENG', '2025/26', { service: 'gp_appointment' })).toMatchObject({
+      people: 10,
+      before_total: 50,
+      after_total: 40,
+      change_pct: -20,
+      expected_change_pct: -14,
+    });
+  });
+
+  it('community connections and providers', () => {
+    expect(row('cof_community', 'national', 'ENG', '2025/26')).toMatchObject({
+      connections: 30,
+      attended: 30,
+      providers: 3,
+      activity_arts_culture: 30,
+      attendance_pct: 100,
+    });
+  });
+
+  it('workforce: FTE per 10,000 and caseload per link worker FTE', () => {
+    // 1.5 + 3 = 4.5 FTE over 75,000 patients; people referred in FY 2025/26: 72 / 4.5 = 16
+    expect(row('workforce', 'national', 'ENG', '2025-04')).toMatchObject({
+      splw_headcount: 5,
+      splw_fte: 4.5,
+      splw_accredited: 4,
+      splw_fte_per_10000: 0.6,
+      splw_accredited_pct: 80,
+    });
+    expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({ people_referred: 72, caseload: 16 });
+  });
+
+  it('data quality counts every upload', () => {
+    expect(row('data_quality', 'pcn', 'U10001', 'all')).toMatchObject({
+      uploads: 5,
+      files_rejected: 0,
+      rows_accepted: 1 + 1 + 3 + 11 + 1,
+      rows_rejected: 0,
+      first_month: '2025-03',
+      months_with_data: 2,
+      months_missing: 0,
+    });
+  });
+
+  it('the meta document lists the geography as it is now and the periods', () => {
+    const meta = docs.get('meta') as unknown as {
+      months: string[];
+      financial_years: string[];
+      icbs: { code: string; parent: string }[];
+      pcns: { code: string; parent: string }[];
+    };
+    expect(meta.months).toEqual(['2025-03', '2025-04']);
+    expect(meta.financial_years).toEqual(['2024/25', '2025/26']);
+    expect(meta.pcns.find((p) => p.code === 'U10003')?.parent).toBe('QKK');
+    expect(meta.icbs.map((i) => `${i.code}:${i.parent}`).sort()).toEqual(['QKK:Y56', 'QSL:Y58', 'QWE:Y56']);
+  });
+});
