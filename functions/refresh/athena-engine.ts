@@ -1,0 +1,131 @@
+import {
+  type AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  type ResultSet,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '../lib/query-engine.ts';
+
+export interface AthenaEngineOptions {
+  readonly workGroup: string;
+  readonly database: string;
+  /** Where CTAS tables of one refresh are written, e.g. s3://bucket/refresh/<run-id>/ (ends with /). */
+  readonly materializeLocation: string;
+  /** First wait between polls; doubles up to maxPollMs. @default 200 */
+  readonly pollMs?: number;
+  /** @default 5000 */
+  readonly maxPollMs?: number;
+  /** A query still running after this is cancelled. @default 600000 (10 minutes) */
+  readonly timeoutMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const NUMERIC = new Set(['tinyint', 'smallint', 'integer', 'bigint', 'double', 'float', 'real', 'decimal']);
+
+/** Athena's text values typed by the result's column metadata. */
+function typed(value: string | undefined, type: string | undefined): SqlValue {
+  if (value === undefined) return null;
+  if (type && NUMERIC.has(type)) return Number(value);
+  if (type === 'boolean') return value === 'true';
+  if (type === 'timestamp') return `${value.replace(' ', 'T')}Z`;
+  return value;
+}
+
+/** A bound parameter as Athena's ExecutionParameters want it: the SQL literal's text. */
+function literal(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The production engine: the same SQL files on Athena engine v3. Starts a query, polls with backoff, cancels it
+ * at the timeout, reads every page of results, and fails loudly with Athena's own reason.
+ */
+export class AthenaEngine implements QueryEngine {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: AthenaClient,
+    private readonly options: AthenaEngineOptions,
+  ) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private async execute(file: string, sql: string, params: readonly SqlValue[]): Promise<string> {
+    const started = await this.client.send(
+      new StartQueryExecutionCommand({
+        QueryString: sql,
+        WorkGroup: this.options.workGroup,
+        QueryExecutionContext: { Database: this.options.database },
+        ...(params.length > 0 ? { ExecutionParameters: params.map(literal) } : {}),
+      }),
+    );
+    const id = started.QueryExecutionId;
+    if (!id) throw new QueryError(file, 'Athena returned no query execution id');
+    const deadline = Date.now() + (this.options.timeoutMs ?? 600_000);
+    let wait = this.options.pollMs ?? 200;
+    for (;;) {
+      const { QueryExecution } = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+      const state = QueryExecution?.Status?.State;
+      if (state === 'SUCCEEDED') return id;
+      if (state === 'FAILED' || state === 'CANCELLED') {
+        const reason =
+          QueryExecution?.Status?.AthenaError?.ErrorMessage ??
+          QueryExecution?.Status?.StateChangeReason ??
+          'no reason given';
+        throw new QueryError(file, `Athena query ${id} ${state}: ${reason}`);
+      }
+      if (Date.now() >= deadline) {
+        await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+        throw new QueryError(
+          file,
+          `Athena query ${id} still ${state ?? 'unknown'} after ${this.options.timeoutMs ?? 600_000} ms: cancelled`,
+        );
+      }
+      await this.sleep(wait);
+      wait = Math.min(wait * 2, this.options.maxPollMs ?? 5_000);
+    }
+  }
+
+  async query(file: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    const id = await this.execute(file, loadSql(file), params);
+    const rows: Row[] = [];
+    let columns: { name: string; type: string | undefined }[] | undefined;
+    let token: string | undefined;
+    let first = true;
+    do {
+      const page: { ResultSet?: ResultSet; NextToken?: string } = await this.client.send(
+        new GetQueryResultsCommand({ QueryExecutionId: id, ...(token ? { NextToken: token } : {}) }),
+      );
+      columns ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
+        name: c.Name ?? '',
+        type: c.Type,
+      }));
+      const data = page.ResultSet?.Rows ?? [];
+      // The first row of the first page repeats the column names.
+      for (const row of first ? data.slice(1) : data) {
+        const cells = row.Data ?? [];
+        rows.push(Object.fromEntries((columns ?? []).map((c, i) => [c.name, typed(cells[i]?.VarCharValue, c.type)])));
+      }
+      first = false;
+      token = page.NextToken;
+    } while (token);
+    return rows;
+  }
+
+  async materialize(name: string, file: string, params: readonly SqlValue[] = []): Promise<void> {
+    if (!/^[a-z_]+$/.test(name)) throw new QueryError(file, `not a table name: ${name}`);
+    await this.execute(file, `DROP TABLE IF EXISTS ${name}`, []);
+    const location = `${this.options.materializeLocation}${name}/`;
+    await this.execute(
+      file,
+      `CREATE TABLE ${name} WITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = '${location}') AS ${loadSql(file)}`,
+      params,
+    );
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,182 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AthenaEngine } from '../../functions/refresh/athena-engine.ts';
+
+// Response shapes as Athena returns them (GetQueryResults: every value is VarCharValue text; the first row of the
+// first page holds the column names; a NULL is a Datum without VarCharValue).
+const metadata = {
+  ColumnInfo: [
+    {
+      CatalogName: 'hive',
+      Name: 'level',
+      Type: 'varchar',
+      Nullable: 'UNKNOWN' as const,
+      CaseSensitive: true,
+      Precision: 2147483647,
+      Scale: 0,
+    },
+    {
+      CatalogName: 'hive',
+      Name: 'referrals',
+      Type: 'bigint',
+      Nullable: 'UNKNOWN' as const,
+      CaseSensitive: false,
+      Precision: 19,
+      Scale: 0,
+    },
+    {
+      CatalogName: 'hive',
+      Name: 'list_size',
+      Type: 'double',
+      Nullable: 'UNKNOWN' as const,
+      CaseSensitive: false,
+      Precision: 17,
+      Scale: 0,
+    },
+    {
+      CatalogName: 'hive',
+      Name: 'took_up',
+      Type: 'boolean',
+      Nullable: 'UNKNOWN' as const,
+      CaseSensitive: false,
+      Precision: 0,
+      Scale: 0,
+    },
+  ],
+};
+const datum = (...values: (string | undefined)[]) => ({
+  Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })),
+});
+const running = { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'RUNNING' as const } } };
+const succeeded = { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'SUCCEEDED' as const } } };
+
+const athena = mockClient(AthenaClient);
+const sleeps: number[] = [];
+const engine = () =>
+  new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
+    workGroup: 'sp-outcomes',
+    database: 'sp_outcomes',
+    materializeLocation: 's3://sp-outcomes-athena/refresh/run-1/',
+    pollMs: 100,
+    maxPollMs: 400,
+    timeoutMs: 60_000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+
+beforeEach(() => {
+  athena.reset();
+  sleeps.length = 0;
+});
+
+describe('AthenaEngine', () => {
+  it('binds parameters, polls with backoff, reads every page and types the values', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolves(succeeded);
+    athena
+      .on(GetQueryResultsCommand, { QueryExecutionId: 'q-1' })
+      .resolvesOnce({
+        ResultSet: {
+          ResultSetMetadata: metadata,
+          Rows: [
+            datum('level', 'referrals', 'list_size', 'took_up'),
+            datum('national', '73', '75000.0', 'true'),
+            datum('region', '35', '35000.5', undefined),
+          ],
+        },
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        ResultSet: { ResultSetMetadata: metadata, Rows: [datum('pcn', undefined, '10000.0', 'false')] },
+        NextToken: 'page-3',
+      })
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [datum('pcn', '8', '5000.0', 'true')] } });
+
+    const rows = await engine().query('metrics/rollout', ['871731000000106']);
+
+    expect(rows).toEqual([
+      { level: 'national', referrals: 73, list_size: 75000, took_up: true },
+      { level: 'region', referrals: 35, list_size: 35000.5, took_up: null },
+      { level: 'pcn', referrals: null, list_size: 10000, took_up: false },
+      { level: 'pcn', referrals: 8, list_size: 5000, took_up: true },
+    ]);
+    const start = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
+    expect(start).toMatchObject({
+      WorkGroup: 'sp-outcomes',
+      QueryExecutionContext: { Database: 'sp_outcomes' },
+      ExecutionParameters: ["'871731000000106'"],
+    });
+    expect(start?.QueryString).toContain('GROUPING SETS');
+    expect(sleeps).toEqual([100, 200, 400]);
+    expect(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken)).toEqual([
+      undefined,
+      'page-2',
+      'page-3',
+    ]);
+  });
+
+  it("fails loudly with Athena's reason", async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        QueryExecutionId: 'q-2',
+        Status: {
+          State: 'FAILED',
+          StateChangeReason: "COLUMN_NOT_FOUND: line 3:10: Column 'nope' cannot be resolved",
+          AthenaError: {
+            ErrorCategory: 2,
+            ErrorType: 1006,
+            Retryable: false,
+            ErrorMessage: "COLUMN_NOT_FOUND: line 3:10: Column 'nope' cannot be resolved",
+          },
+        },
+      },
+    });
+    await expect(engine().query('metrics/rollout', ['x'])).rejects.toThrow(
+      "metrics/rollout: Athena query q-2 FAILED: COLUMN_NOT_FOUND: line 3:10: Column 'nope' cannot be resolved",
+    );
+    expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
+  });
+
+  it('cancels a query that outlives its timeout', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-3' });
+    athena.on(GetQueryExecutionCommand).resolves(running);
+    athena.on(StopQueryExecutionCommand).resolves({});
+    const slow = new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
+      workGroup: 'w',
+      database: 'd',
+      materializeLocation: 's3://b/r/',
+      pollMs: 1,
+      timeoutMs: 0,
+      sleep: async () => {},
+    });
+    await expect(slow.query('metrics/rollout')).rejects.toThrow(
+      'metrics/rollout: Athena query q-3 still RUNNING after 0 ms: cancelled',
+    );
+    expect(athena.commandCalls(StopQueryExecutionCommand)[0]?.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
+  });
+
+  it("materialises a prepare step as a Parquet CTAS table under the run's location", async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-4' });
+    athena.on(GetQueryExecutionCommand).resolves(succeeded);
+    await engine().materialize('events_in_force', 'prepare/events_in_force');
+    const statements = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
+    expect(statements[0]).toBe('DROP TABLE IF EXISTS events_in_force');
+    expect(statements[1]).toMatch(
+      /^CREATE TABLE events_in_force WITH \(format = 'PARQUET', write_compression = 'SNAPPY', external_location = 's3:\/\/sp-outcomes-athena\/refresh\/run-1\/events_in_force\/'\) AS -- Events in force/,
+    );
+  });
+});
