@@ -41,16 +41,26 @@ const isNational = (row: Row) => row.level === 'national';
 /** A cell of a published row: the row and the column. */
 type Cell = { readonly row: Row; readonly column: string };
 
-/** While exactly one of these cells is suppressed, suppress the smallest other non-zero one. */
-function suppressNextSmallest(cells: readonly Cell[]): void {
+/**
+ * While exactly one of these cells is suppressed, suppress the smallest other non-zero one (ties: the first).
+ * When none is left to suppress, suppress the total instead, if there is one. Returns whether anything changed.
+ */
+function suppressNextSmallest(cells: readonly Cell[], total?: Cell): boolean {
   const value = (c: Cell) => c.row[c.column];
-  while (cells.filter((c) => value(c) === SUPPRESSED).length === 1) {
+  let changed = false;
+  while (
+    cells.filter((c) => value(c) === SUPPRESSED).length === 1 &&
+    (total === undefined || value(total) !== SUPPRESSED)
+  ) {
     const smallest = cells
       .filter((c) => typeof value(c) === 'number' && (value(c) as number) > 0)
       .sort((a, b) => (value(a) as number) - (value(b) as number))[0];
-    if (smallest === undefined) return;
-    smallest.row[smallest.column] = SUPPRESSED;
+    const target = smallest ?? total;
+    if (target === undefined) return changed;
+    target.row[target.column] = SUPPRESSED;
+    changed = true;
   }
+  return changed;
 }
 
 /** Applies the rules to query rows; returns new rows, with England rows unchanged. */
@@ -66,26 +76,36 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
       const value = row[column];
       if (typeof value === 'number') controlled[column] = controlCount(value);
     }
-    for (const group of rules.groups ?? []) {
-      if (controlled[group.total] === SUPPRESSED) continue;
-      suppressNextSmallest(group.parts.map((column) => ({ row: controlled, column })));
-    }
     return controlled;
   });
-  for (const familyOf of rules.siblings ?? []) {
-    const families = new Map<string, Row[]>();
+  const families = (rules.siblings ?? []).map((familyOf) => {
+    const byKey = new Map<string, Row[]>();
+    for (const row of out) {
+      const key = isNational(row) ? undefined : familyOf(row);
+      if (key === undefined) continue;
+      const siblings = byKey.get(key);
+      if (siblings) siblings.push(row);
+      else byKey.set(key, [row]);
+    }
+    return [...byKey.values()].filter((siblings) => siblings.length > 1);
+  });
+  // Suppressing a cell for one rule can expose another: repeat until nothing changes.
+  for (let changed = true; changed; ) {
+    changed = false;
     for (const row of out) {
       if (isNational(row)) continue;
-      const family = familyOf(row);
-      if (family === undefined) continue;
-      const siblings = families.get(family);
-      if (siblings) siblings.push(row);
-      else families.set(family, [row]);
+      for (const group of rules.groups ?? []) {
+        changed =
+          suppressNextSmallest(
+            group.parts.map((column) => ({ row, column })),
+            { row, column: group.total },
+          ) || changed;
+      }
     }
-    for (const siblings of families.values()) {
-      if (siblings.length < 2) continue;
-      for (const column of rules.counts) {
-        suppressNextSmallest(siblings.map((row) => ({ row, column })));
+    for (const family of families) {
+      for (const siblings of family) {
+        for (const column of rules.counts)
+          changed = suppressNextSmallest(siblings.map((row) => ({ row, column }))) || changed;
       }
     }
   }

@@ -9,7 +9,12 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { loadIcbs, simulatePcns } from '../../cli/synthetic/geography.ts';
 import { Rng } from '../../cli/synthetic/random.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { duckQuery, tempDir } from '../support/files.ts';
 
 const run = promisify(execFile);
@@ -165,6 +170,29 @@ describe('ingesting the demo through the CLI core', () => {
     });
 
     const store = new FsObjectStore(dataDir);
+    await stageReference(store, read(manifest.reference));
+    const engine = new DuckDbEngine(dataDir);
+    await refreshMetrics({ store, engine });
+    await engine.close();
+    // Every published document: no count below England from 1 to 7, every other one a multiple of 5.
+    let checked = 0;
+    for (const metric of CATALOGUE) {
+      const doc = JSON.parse(
+        new TextDecoder().decode(await store.get(`metrics/${metric.name}.json`)),
+      ) as MetricDocument;
+      expect(doc.rows.length, metric.name).toBeGreaterThan(0);
+      for (const row of doc.rows) {
+        if (row.level === 'national') continue;
+        for (const column of metric.rules.counts) {
+          const value = row[column];
+          checked++;
+          if (value !== '*' && (typeof value !== 'number' || value % 5 !== 0))
+            expect.fail(`${metric.name} ${row.level} ${row.code} ${row.period} ${column} = ${value}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100_000);
+
     const before = await store.list('');
     const second = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
     expect(await store.list('')).toEqual(before);

@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Row } from '../../functions/lib/query-engine.ts';
+import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
+import { applyDisclosureControl, controlCount, rate } from '../../functions/refresh/disclosure.ts';
+
+describe('controlCount', () => {
+  it.each([
+    [0, 0],
+    [1, '*'],
+    [7, '*'],
+    [8, 10],
+    [12, 10],
+    [13, 15],
+    [17, 15],
+    [18, 20],
+    [1234, 1235],
+  ])('%i is published as %s', (n, published) => {
+    expect(controlCount(n)).toBe(published);
+  });
+});
+
+describe('rate', () => {
+  it('is derived from published figures and suppressed with either of them', () => {
+    expect(rate(35, 35_000, 1000)).toBe(1);
+    expect(rate('*', 100, 100)).toBe('*');
+    expect(rate(10, '*', 100)).toBe('*');
+    expect(rate(10, 0, 100)).toBeNull();
+  });
+});
+
+describe('applyDisclosureControl', () => {
+  const rules = {
+    counts: ['total', 'a', 'b', 'c'],
+    groups: [{ total: 'total', parts: ['a', 'b', 'c'] }],
+    means: [{ column: 'mean', contributors: 'total' }],
+  };
+
+  it('leaves England alone and controls every other level', () => {
+    const rows: Row[] = [
+      { level: 'national', code: 'ENG', period: '2025/26', total: 3, a: 1, b: 2, c: 0, mean: 4.2 },
+      { level: 'pcn', code: 'U10001', period: '2025/26', total: 23, a: 3, b: 11, c: 9, mean: 4.2 },
+      { level: 'pcn', code: 'U10002', period: '2025/26', total: 6, a: 0, b: 6, c: 0, mean: 3.3 },
+      { level: 'pcn', code: 'U10003', period: '2025/26', total: 10, a: 3, b: 0, c: 0, mean: 5 },
+    ];
+    expect(applyDisclosureControl(rows, rules)).toEqual([
+      { level: 'national', code: 'ENG', period: '2025/26', total: 3, a: 1, b: 2, c: 0, mean: 4.2 },
+      // a = 3 is suppressed; with total 25 shown, the smallest other part is too (b and c both show 10: the first)
+      { level: 'pcn', code: 'U10001', period: '2025/26', total: 25, a: '*', b: '*', c: 10, mean: 4.2 },
+      // the total is itself suppressed: nothing to protect; the mean of 6 people is withheld
+      { level: 'pcn', code: 'U10002', period: '2025/26', total: '*', a: 0, b: '*', c: 0, mean: '*' },
+      // one part suppressed and the others zero: only suppressing the total protects it
+      { level: 'pcn', code: 'U10003', period: '2025/26', total: '*', a: '*', b: 0, c: 0, mean: 5 },
+    ]);
+  });
+
+  it('suppresses a sibling when one row of a family is suppressed', () => {
+    const rows: Row[] = [
+      { level: 'pcn', code: 'U1', period: 'p', total: 30 },
+      { level: 'pcn', code: 'U2', period: 'p', total: 5 },
+      { level: 'pcn', code: 'U3', period: 'p', total: 12 },
+    ];
+    const out = applyDisclosureControl(rows, { counts: ['total'], siblings: [() => 'QWE|p'] });
+    expect(out.map((r) => r.total)).toEqual([30, '*', '*']);
+  });
+
+  it('never lets a count from 1 to 7 out below England, whatever the figures (property)', () => {
+    const count = fc.oneof(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 100_000 }));
+    const row = fc.record({
+      level: fc.constantFrom('region', 'icb', 'pcn'),
+      code: fc.constantFrom('A', 'B', 'C', 'D'),
+      period: fc.constantFrom('2024/25', '2025-04'),
+      a: count,
+      b: count,
+      c: count,
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 30 }), (raw) => {
+        const rows = raw.map((r) => ({ ...r, total: r.a + r.b + r.c })) as Row[];
+        const out = applyDisclosureControl(rows, { ...rules, means: [], siblings: [(r) => `${r.level}|${r.period}`] });
+        for (const r of out) {
+          for (const column of ['total', 'a', 'b', 'c']) {
+            const v = r[column];
+            expect(v === '*' || (typeof v === 'number' && v % 5 === 0 && !(v >= 1 && v <= 7))).toBe(true);
+          }
+          // within a row, never exactly one suppressed part while the total shows
+          const suppressedParts = ['a', 'b', 'c'].filter((c) => r[c] === '*').length;
+          if (r.total !== '*') expect(suppressedParts).not.toBe(1);
+        }
+      }),
+      { numRuns: 500, seed: 20261122 },
+    );
+  });
+
+  it('every catalogue entry names only columns its rules can find', () => {
+    for (const metric of CATALOGUE) {
+      for (const group of metric.rules.groups ?? []) {
+        expect(metric.rules.counts, metric.name).toContain(group.total);
+        for (const part of group.parts) expect(metric.rules.counts, metric.name).toContain(part);
+      }
+      for (const column of metric.rules.counts)
+        expect(metric.definitions[column], `${metric.name}.${column}`).toBeTypeOf('string');
+    }
+  });
+});
