@@ -1,0 +1,67 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import type { ObjectStore } from '../lib/object-store.ts';
+import type { QueryEngine } from '../lib/query-engine.ts';
+import { S3ObjectStore } from '../lib/s3-object-store.ts';
+import { AthenaEngine } from './athena-engine.ts';
+import { refreshMetrics } from './refresh.ts';
+
+type ScheduledEvent = z.infer<typeof EventBridgeSchema>;
+
+/**
+ * The refresh Lambda: on its schedule (or after ingest), run the catalogue and publish the documents. A failure
+ * is logged and thrown, so the invocation fails, the alarm fires, and the previous documents stay published.
+ */
+export function createRefreshHandler(deps: {
+  store: ObjectStore;
+  engine: (runId: string) => QueryEngine;
+  logger: Logger;
+}) {
+  return middy()
+    .use(injectLambdaContext(deps.logger))
+    .use(parser({ schema: EventBridgeSchema }))
+    .handler(async (event: ScheduledEvent) => {
+      const engine = deps.engine(event.id);
+      try {
+        const result = await refreshMetrics({
+          store: deps.store,
+          engine,
+          onStep: (step, ms) => deps.logger.debug('refresh step', { step, ms }),
+        });
+        deps.logger.info('metrics refreshed', {
+          documents: result.documents.length,
+          data_as_of: result.dataAsOf,
+          timings_ms: result.timings_ms,
+          trigger: event['detail-type'],
+        });
+        return result;
+      } catch (error) {
+        deps.logger.error('refresh failed; the previous documents stay published', {
+          error: (error as Error).name,
+          reason: (error as Error).message,
+        });
+        throw error;
+      } finally {
+        await engine.close();
+      }
+    });
+}
+
+const env = (name: string) => process.env[name] ?? '';
+
+export const handler = createRefreshHandler({
+  store: new S3ObjectStore(new S3Client({}), env('DATA_BUCKET')),
+  engine: (runId) =>
+    new AthenaEngine(new AthenaClient({}), {
+      workGroup: env('ATHENA_WORKGROUP'),
+      database: env('GLUE_DATABASE'),
+      materializeLocation: `s3://${env('ATHENA_RESULTS_BUCKET')}/refresh/${runId}/`,
+    }),
+  logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
+});

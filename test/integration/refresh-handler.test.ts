@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { createRefreshHandler } from '../../functions/refresh/handler.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { tempDir } from '../support/files.ts';
+
+const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-scheduled.json', 'utf8'));
+const context = {
+  functionName: 'sp-outcomes-refresh',
+  awsRequestId: 'r-1',
+  getRemainingTimeInMillis: () => 600_000,
+} as unknown as Context;
+const dir = tempDir('refresh-handler');
+const data = `${dir.path}/data`;
+const store = new FsObjectStore(data);
+const logs: Record<string, unknown>[] = [];
+const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
+(logger as unknown as { console: Record<string, (s: string) => void> }).console = {
+  info: (l) => logs.push(JSON.parse(l)),
+  error: (l) => logs.push(JSON.parse(l)),
+  debug: (l) => logs.push(JSON.parse(l)),
+};
+
+beforeAll(async () => {
+  const manifest = generateNationalDemo({
+    outDir: `${dir.path}/demo`,
+    scale: 0.02,
+    months: 3,
+    endMonth: '2025-06',
+    seed: 3,
+    faultRate: 0,
+  });
+  await stageReference(store, readFileSync(`${dir.path}/demo/${manifest.reference}`, 'utf8'));
+  await ingestFiles(
+    manifest.files.map((f) => `${dir.path}/demo/${f.path}`),
+    { dataDir: data, out: () => {}, progress: false },
+  );
+});
+afterAll(() => dir.remove());
+
+describe('the refresh Lambda handler', () => {
+  it('publishes every document on a scheduled event', async () => {
+    const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
+    const result = await handler(structuredClone(scheduled), context);
+    expect(result.documents).toHaveLength(11);
+    expect((await store.list('metrics/')).length).toBe(12);
+    expect(logs.find((l) => l.message === 'metrics refreshed')).toMatchObject({
+      documents: 11,
+      data_as_of: '2025-06-30',
+      trigger: 'Scheduled Event',
+    });
+  });
+
+  it('a query failing part-way leaves the published documents untouched and fails the invocation', async () => {
+    const before = new Map<string, string>();
+    for (const key of await store.list('metrics/')) before.set(key, new TextDecoder().decode(await store.get(key)));
+    const failing = (): QueryEngine => {
+      const real = new DuckDbEngine(data);
+      return {
+        materialize: (name, file, params) => real.materialize(name, file, params),
+        query: async (file, params) => {
+          if (file === 'metrics/equity') throw new QueryError(file, 'Athena query q-9 FAILED: GENERIC_INTERNAL_ERROR');
+          return real.query(file, params);
+        },
+        close: () => real.close(),
+      };
+    };
+    const handler = createRefreshHandler({ store, engine: failing, logger });
+    await expect(handler(structuredClone(scheduled), context)).rejects.toThrow(
+      'metrics/equity: Athena query q-9 FAILED: GENERIC_INTERNAL_ERROR',
+    );
+    for (const [key, text] of before) expect(new TextDecoder().decode(await store.get(key)), key).toBe(text);
+    expect(logs.find((l) => l.message === 'refresh failed; the previous documents stay published')).toMatchObject({
+      level: 'ERROR',
+      error: 'QueryError',
+    });
+  });
+});

@@ -1,0 +1,71 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { documentToCsv, MetricsApi, neutraliseFormula } from '../../functions/api/metrics-api.ts';
+import type { MetricRow } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { tempDir } from '../support/files.ts';
+
+const rows = [
+  { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', referrals: 73, note: '=HYPERLINK("x")' },
+  { level: 'pcn', code: 'U10001', period_type: 'fy', period: '2025/26', referrals: '*', note: '-2+3' },
+  { level: 'pcn', code: 'U10002', period_type: 'month', period: '2025-04', referrals: 10, note: 'plain, with comma' },
+] as unknown as MetricRow[];
+
+const dir = tempDir('api');
+const api = new MetricsApi(new FsObjectStore(dir.path));
+const get = (path: string) => {
+  const url = new URL(path, 'http://localhost');
+  return api.handle({ method: 'GET', path: url.pathname, query: url.searchParams });
+};
+
+beforeAll(async () => {
+  const store = new FsObjectStore(dir.path);
+  await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
+  await store.put('metrics/meta.json', JSON.stringify({ months: ['2025-04'] }));
+});
+
+describe('the metrics API', () => {
+  it('filters a document by level, code and period', async () => {
+    const response = await get('/api/metrics/rollout?level=pcn&period=2025/26');
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body).rows).toEqual([rows[1]]);
+    expect(JSON.parse((await get('/api/meta')).body)).toEqual({ months: ['2025-04'] });
+  });
+
+  it('serves CSV with suppressed figures as * and spreadsheet formulas neutralised', async () => {
+    const response = await get('/api/metrics/rollout.csv');
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.body).toBe(
+      'level,code,period_type,period,referrals,note\r\n' +
+        'national,ENG,fy,2025/26,73,"\'=HYPERLINK(""x"")"\r\n' +
+        "pcn,U10001,fy,2025/26,*,'-2+3\r\n" +
+        'pcn,U10002,month,2025-04,10,"plain, with comma"\r\n',
+    );
+    expect(documentToCsv([])).toBe('\r\n');
+    expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
+  });
+
+  it.each([
+    ['/api/metrics/rollout?level=moon', 400, 'level must be one of national, region, icb, pcn'],
+    ['/api/metrics/rollout?level=pcn&code=Y56', 400, 'code is not a valid pcn code'],
+    ['/api/metrics/rollout?code=U10001', 400, 'code needs a level'],
+    ['/api/metrics/rollout?period=last-year', 400, 'period must be YYYY-MM, a financial year such as 2024/25, or all'],
+    ['/api/metrics/rollout?period_type=week', 400, 'period_type must be month, fy or all'],
+    [
+      '/api/metrics/rollout?sort=referrals',
+      400,
+      'unknown query parameter "sort": use level, code, period or period_type',
+    ],
+    ['/api/metrics/unknown', 404, 'no metric called unknown'],
+    ['/api/metrics/../../receipts/x', 404, 'no such route: use /api/meta or /api/metrics/<name>'],
+    ['/api/elsewhere', 404, 'no such route: use /api/meta or /api/metrics/<name>'],
+  ])('%s answers %i with a clear message', async (path, status, message) => {
+    const response = await get(path);
+    expect(response.status).toBe(status);
+    expect(JSON.parse(response.body)).toEqual({ error: message });
+  });
+
+  it('refuses methods other than GET', async () => {
+    const response = await api.handle({ method: 'POST', path: '/api/meta', query: new URLSearchParams() });
+    expect(response.status).toBe(405);
+  });
+});
