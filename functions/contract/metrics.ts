@@ -50,4 +50,6 @@ export interface MetaDocument {
   readonly pcns: readonly (Area & { readonly list_size: number })[];
   readonly metrics: readonly { readonly name: string; readonly title: string; readonly description: string }[];
   readonly targets: Readonly<Record<string, number>>;
+  /** Set for a demo that simulates only part of England: national targets are scaled to the same share. */
+  readonly coverage?: { readonly share_of_england: number; readonly note: string };
 }

@@ -28,6 +28,8 @@ export interface RefreshDeps {
   readonly clock?: () => Date;
   /** @default DEFAULT_TARGETS */
   readonly targets?: Targets;
+  /** For a demo covering part of England: the share it covers (shown beside scaled targets). */
+  readonly coverage?: MetaDocument['coverage'];
   readonly onStep?: (step: string, milliseconds: number) => void;
 }
 
@@ -183,7 +185,10 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     parentOf: parentFinder(geography),
   };
   const documents = CATALOGUE.map((definition) => buildDocument(definition, raw.get(definition.name) ?? [], context));
-  const meta = metaDocument(geography, raw.get('rollout') ?? [], generatedAt, dataAsOf, targets);
+  const meta = {
+    ...metaDocument(geography, raw.get('rollout') ?? [], generatedAt, dataAsOf, targets),
+    ...(deps.coverage ? { coverage: deps.coverage } : {}),
+  };
 
   await timed('write documents', async () => {
     for (const document of documents)

@@ -37,8 +37,18 @@ if (!existsSync(ready)) {
   mkdirSync(root, { recursive: true });
   let started = performance.now();
   console.log(`generating the national dataset: scale ${SCALE}, ${MONTHS} months …`);
-  const manifest = generateNationalDemo({ outDir: join(root, 'input'), scale: SCALE, months: MONTHS, endMonth: '2026-09', seed: 36, faultRate: 0, onProgress: (done, total) => done % 100 === 0 && console.log(`  ${done}/${total} PCNs`) });
-  console.log(`  ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const manifest = generateNationalDemo({
+    outDir: join(root, 'input'),
+    scale: SCALE,
+    months: MONTHS,
+    endMonth: '2026-09',
+    seed: 36,
+    faultRate: 0,
+    onProgress: (done, total) => done % 100 === 0 && console.log(`  ${done}/${total} PCNs`),
+  });
+  console.log(
+    `  ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   started = performance.now();
   const { instance, connection } = await duck();
   const lineage: Record<string, string> = {
@@ -47,7 +57,9 @@ if (!existsSync(ready)) {
     received_at: "TIMESTAMP '2026-10-01 00:00:00'",
   };
   const columns = (table: typeof EVENTS_TABLE) =>
-    table.columns.map((c) => `${lineage[c.name] ?? `CAST("${c.name}" AS ${DUCKDB_TYPES[c.type]})`} AS "${c.name}"`).join(', ');
+    table.columns
+      .map((c) => `${lineage[c.name] ?? `CAST("${c.name}" AS ${DUCKDB_TYPES[c.type]})`} AS "${c.name}"`)
+      .join(', ');
   mkdirSync(join(data, 'curated'), { recursive: true });
   await connection.run(`COPY (SELECT ${columns(EVENTS_TABLE)}, strftime(CAST(occurred_on AS DATE), '%Y-%m') AS event_month
     FROM read_csv('${root}/input/uploads/*/*-events-*.csv', header = true, filename = true, all_varchar = true))
@@ -74,7 +86,9 @@ const eventColumns = columnsRead(EVENTS_TABLE, ['prepare/events_in_force']);
 async function floor(): Promise<number> {
   const { instance, connection } = await duck();
   const started = performance.now();
-  await connection.run(`SELECT count(*), sum(hash(${eventColumns.map((c) => `"${c}"`).join(', ')}, event_month)) FROM read_parquet('${data}/curated/events/*/*.parquet', hive_partitioning = true)`);
+  await connection.run(
+    `SELECT count(*), sum(hash(${eventColumns.map((c) => `"${c}"`).join(', ')}, event_month)) FROM read_parquet('${data}/curated/events/*/*.parquet', hive_partitioning = true)`,
+  );
   const seconds = (performance.now() - started) / 1000;
   connection.closeSync();
   instance.closeSync();
@@ -88,7 +102,10 @@ async function refresh(): Promise<number> {
   const result = await refreshMetrics({ store: new FsObjectStore(data), engine });
   const seconds = (performance.now() - started) / 1000;
   await engine.close();
-  const slowest = Object.entries(result.timings_ms).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([s, ms]) => `${s} ${(ms / 1000).toFixed(1)} s`);
+  const slowest = Object.entries(result.timings_ms)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([s, ms]) => `${s} ${(ms / 1000).toFixed(1)} s`);
   console.log(`  refresh: ${seconds.toFixed(2)} s (slowest: ${slowest.join(', ')})`);
   return seconds;
 }
@@ -98,7 +115,15 @@ async function athenaScanBytes(): Promise<number> {
   const reads: [string, string[]][] = [
     [`${data}/curated/events/*/*.parquet`, eventColumns],
     [`${data}/curated/workforce/*/*.parquet`, columnsRead(WORKFORCE_TABLE, ['prepare/workforce_in_force'])],
-    [`${data}/curated/pcns/*.parquet`, columnsRead(PCNS_TABLE, ['prepare/events_in_force', 'prepare/pcn_months', 'prepare/workforce_in_force', 'meta/geography'])],
+    [
+      `${data}/curated/pcns/*.parquet`,
+      columnsRead(PCNS_TABLE, [
+        'prepare/events_in_force',
+        'prepare/pcn_months',
+        'prepare/workforce_in_force',
+        'meta/geography',
+      ]),
+    ],
   ];
   let bytes = 0;
   for (const [glob, cols] of reads) {
@@ -115,7 +140,9 @@ async function athenaScanBytes(): Promise<number> {
 const parquetBytes = (readdirSync(join(data, 'curated', 'events'), { recursive: true }) as string[])
   .filter((f) => f.endsWith('.parquet'))
   .reduce((sum, f) => sum + statSync(join(data, 'curated', 'events', f)).size, 0);
-console.log(`${totals.eventRows.toLocaleString('en-GB')} events, ${(parquetBytes / 1e9).toFixed(2)} GB of events Parquet; the catalogue reads ${eventColumns.length} event columns`);
+console.log(
+  `${totals.eventRows.toLocaleString('en-GB')} events, ${(parquetBytes / 1e9).toFixed(2)} GB of events Parquet; the catalogue reads ${eventColumns.length} event columns`,
+);
 
 const floors: number[] = [];
 const refreshes: number[] = [];
@@ -139,7 +166,12 @@ const rows: BenchRow[] = [
     target: 'within 5x of the floor',
     pass: ratio <= 5,
   },
-  { bench: 'refresh', measure: 'Athena bytes scanned per refresh (source columns read)', value: scanned / 1e9, unit: 'GB' },
+  {
+    bench: 'refresh',
+    measure: 'Athena bytes scanned per refresh (source columns read)',
+    value: scanned / 1e9,
+    unit: 'GB',
+  },
   { bench: 'refresh', measure: 'Athena cost per refresh at $5 per TB', value: (billed / 1e12) * 5, unit: 'USD' },
 ];
 printTable(rows);
