@@ -1,8 +1,15 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  plugins: [react()],
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/e2e/**/*.e2e.test.ts',
+      'dashboard/src/**/*.test.{ts,tsx}',
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

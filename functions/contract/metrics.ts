@@ -49,7 +49,23 @@ export interface MetaDocument {
   readonly icbs: readonly Area[];
   readonly pcns: readonly (Area & { readonly list_size: number })[];
   readonly metrics: readonly { readonly name: string; readonly title: string; readonly description: string }[];
-  readonly targets: Readonly<Record<string, number>>;
+  readonly targets: ProgrammeTargets;
   /** Set for a demo that simulates only part of England: national targets are scaled to the same share. */
   readonly coverage?: { readonly share_of_england: number; readonly note: string };
+}
+
+/** Programme expectations, shown as reference lines (DOMAIN.md); configuration, not code. */
+export interface ProgrammeTargets {
+  readonly annual_referrals: number;
+  readonly take_up_pct: number;
+  readonly contacts_min: number;
+  readonly contacts_max: number;
+  readonly gp_change_pct: number;
+  readonly ae_change_pct: number;
+  readonly caseload_min: number;
+  readonly caseload_max: number;
+  readonly accredited_pct: number;
+  readonly iif_lower_pct: number;
+  readonly iif_upper_pct: number;
+  readonly link_workers_fte: number;
 }

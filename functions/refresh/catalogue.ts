@@ -1,10 +1,10 @@
-import { type Figure, SNOMED_REFERRAL, SUPPRESSED } from '../contract/index.ts';
+import { type Figure, type ProgrammeTargets, SNOMED_REFERRAL, SUPPRESSED } from '../contract/index.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
-import { outlier } from './funnel.ts';
+import { funnelLimits, outlier } from './funnel.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (DOMAIN.md). */
-export const DEFAULT_TARGETS = {
+export const DEFAULT_TARGETS: ProgrammeTargets = {
   annual_referrals: 900_000,
   take_up_pct: 80,
   contacts_min: 6,
@@ -17,8 +17,8 @@ export const DEFAULT_TARGETS = {
   iif_lower_pct: 1.2,
   iif_upper_pct: 1.6,
   link_workers_fte: 1_000,
-} as const;
-export type Targets = { readonly [K in keyof typeof DEFAULT_TARGETS]: number };
+};
+export type Targets = ProgrammeTargets;
 
 export interface DeriveContext {
   readonly targets: Targets;
@@ -444,7 +444,7 @@ export function placeOnFunnels(rows: Row[], raw: readonly Row[]): Record<string,
     { name: 'take_up_pct', numerator: 'took_up', denominator: 'referrals', per: 100 },
     { name: 'wellbeing_improved_pct', numerator: 'wellbeing_improved', denominator: 'wellbeing_pairs', per: 100 },
   ] as const;
-  const summary: Record<string, Record<string, { national: number | null; regions: Record<string, number> }>> = {};
+  const summary: Record<string, Record<string, unknown>> = {};
   const periods = [...new Set(raw.map((r) => String(r.period)))];
   for (const period of periods) {
     const inPeriod = raw.filter((r) => r.period === period);
@@ -458,14 +458,32 @@ export function placeOnFunnels(rows: Row[], raw: readonly Row[]): Record<string,
         const rs = inPeriod.filter((r) => r.region_code === region);
         if (sum(rs, m.denominator) > 0) regions[region] = sum(rs, m.numerator) / sum(rs, m.denominator);
       }
-      (summary[period] as Record<string, unknown>)[m.name] = { national, regions };
+      // Limit curves for drawing the funnel, on a log-spaced grid of denominators across the PCNs' range.
+      const sizes = inPeriod.map((r) => Number(r[m.denominator] ?? 0)).filter((x) => x > 0);
+      const low = Math.max(1, Math.min(...sizes));
+      const high = Math.max(low * 1.01, ...sizes);
+      const grid = Array.from({ length: 40 }, (_, i) => Math.round(low * (high / low) ** (i / 39)));
+      const curve = (p0: number) => grid.map((n) => ({ n, ...funnelLimits(p0, n) }));
+      (summary[period] as Record<string, unknown>)[m.name] = {
+        national,
+        regions,
+        curves:
+          sizes.length === 0 || national === null
+            ? null
+            : {
+                national: curve(national),
+                regions: Object.fromEntries(Object.entries(regions).map(([k, p]) => [k, curve(p)])),
+              },
+      };
     }
   }
   for (const row of rows) {
     for (const m of measures) {
       const numerator = row[m.numerator];
       const denominator = row[m.denominator];
-      const rates = summary[String(row.period)]?.[m.name];
+      const rates = summary[String(row.period)]?.[m.name] as
+        | { national: number | null; regions: Record<string, number> }
+        | undefined;
       if (
         numerator === SUPPRESSED ||
         typeof numerator !== 'number' ||

@@ -1,0 +1,118 @@
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Navigate, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
+import type { MetaDocument } from '../../functions/contract/metrics.ts';
+import { fetchMeta } from './api.ts';
+import { FilterBar } from './components/FilterBar.tsx';
+import { areaName, DashboardContext, type DashboardState } from './context.ts';
+import { readFilters, scopeOf, writeFilters } from './filters.ts';
+import { formatDate, fyLabel } from './format.ts';
+import { RolloutPage } from './pages/RolloutPage.tsx';
+
+// The first page ships with the app; the others load when first opened.
+const OutcomesPage = lazy(() => import('./pages/OutcomesPage.tsx'));
+const WorkforcePage = lazy(() => import('./pages/WorkforcePage.tsx'));
+const ComparePage = lazy(() => import('./pages/ComparePage.tsx'));
+const EquityPage = lazy(() => import('./pages/EquityPage.tsx'));
+const SubmissionsPage = lazy(() => import('./pages/SubmissionsPage.tsx'));
+
+export const PAGES = [
+  { path: '/rollout', label: 'National rollout' },
+  { path: '/outcomes', label: 'Outcomes' },
+  { path: '/workforce', label: 'Workforce' },
+  { path: '/compare', label: 'Compare PCNs' },
+  { path: '/equity', label: 'Equity' },
+  { path: '/submissions', label: 'Data submissions' },
+] as const;
+
+export function App() {
+  const [params, setParams] = useSearchParams();
+  const [meta, setMeta] = useState<MetaDocument | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    fetchMeta()
+      .then(setMeta)
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  const filters = useMemo(() => readFilters(params), [params]);
+  const state = useMemo<DashboardState | null>(() => {
+    if (!meta) return null;
+    const scope = scopeOf(filters);
+    const fy =
+      filters.fy && meta.financial_years.includes(filters.fy) ? filters.fy : (meta.financial_years.at(-1) ?? '');
+    return { meta, filters, fy, scope: { ...scope, name: areaName(meta, scope.level, scope.code) } };
+  }, [meta, filters]);
+  const query = params.toString() ? `?${params.toString()}` : '';
+
+  return (
+    <div className="min-h-screen">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-nhs-yellow focus:p-2 focus:text-black"
+      >
+        Skip to main content
+      </a>
+      <header className="bg-nhs-blue text-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-baseline justify-between gap-2 px-4 py-3">
+          <p className="text-lg font-semibold">Social prescribing outcomes</p>
+          <p className="text-sm" data-testid="data-as-of">
+            Data as of {formatDate(meta?.data_as_of)}
+            {meta?.generated_at ? ` · refreshed ${formatDate(meta.generated_at)}` : ''}
+          </p>
+        </div>
+        <nav aria-label="Pages" className="mx-auto max-w-7xl px-2">
+          <ul className="flex flex-wrap">
+            {PAGES.map((page) => (
+              <li key={page.path}>
+                <NavLink
+                  to={`${page.path}${query}`}
+                  className={({ isActive }) =>
+                    `block border-b-4 px-3 py-2 text-sm font-medium focus:outline-none focus-visible:bg-nhs-yellow focus-visible:text-black ${isActive ? 'border-white' : 'border-transparent hover:border-blue-200'}`
+                  }
+                >
+                  {page.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl space-y-4 px-4 py-4">
+        {error && (
+          <p role="alert" className="rounded-tremor-default border border-red-300 bg-red-50 p-4 text-red-800">
+            The dashboard could not load its data: {error}.
+          </p>
+        )}
+        {!meta && !error && (
+          <p aria-busy="true" className="p-4 text-tremor-content">
+            Loading…
+          </p>
+        )}
+        {meta && state && (
+          <DashboardContext.Provider value={state}>
+            <FilterBar meta={meta} filters={filters} onChange={(next) => setParams(writeFilters(next))} />
+            {meta.coverage && (
+              <p className="rounded-tremor-default bg-blue-50 p-2 text-tremor-label text-tremor-content-emphasis">
+                {meta.coverage.note}
+              </p>
+            )}
+            <p className="text-tremor-default text-tremor-content-emphasis" data-testid="scope">
+              Showing <strong>{state.scope.name}</strong>, {fyLabel(state.fy)}
+            </p>
+            <Suspense fallback={<p aria-busy="true">Loading page…</p>}>
+              <Routes>
+                <Route path="/" element={<Navigate to={`/rollout${query}`} replace />} />
+                <Route path="/rollout" element={<RolloutPage />} />
+                <Route path="/outcomes" element={<OutcomesPage />} />
+                <Route path="/workforce" element={<WorkforcePage />} />
+                <Route path="/compare" element={<ComparePage />} />
+                <Route path="/equity" element={<EquityPage />} />
+                <Route path="/submissions" element={<SubmissionsPage />} />
+                <Route path="*" element={<p>There is no such page. Choose one above.</p>} />
+              </Routes>
+            </Suspense>
+          </DashboardContext.Provider>
+        )}
+      </main>
+    </div>
+  );
+}

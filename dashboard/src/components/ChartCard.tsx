@@ -1,0 +1,87 @@
+import { Card } from '@tremor/react';
+import type { ReactNode } from 'react';
+import { downloadCsv, toCsv } from '../csv.ts';
+import { isSuppressed, SUPPRESSED_EXPLANATION } from '../format.ts';
+
+export interface CsvSpec {
+  readonly fileName: string;
+  readonly columns: readonly { key: string; label: string }[];
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+interface ChartCardProps {
+  readonly title: string;
+  /** How the figures are calculated, from the metric definitions. */
+  readonly how: string;
+  readonly state: 'loading' | 'error' | 'ready';
+  readonly error?: string;
+  /** True when there is nothing to show for the filters chosen. */
+  readonly empty?: boolean;
+  readonly csv?: CsvSpec;
+  readonly children: ReactNode;
+}
+
+/**
+ * One card of figures or a chart. It owns its loading, error, empty and suppressed states, its "download CSV" of
+ * exactly the data it shows, and its "how this is calculated" note, so no page repeats them.
+ */
+export function ChartCard({ title, how, state, error, empty, csv, children }: ChartCardProps) {
+  const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  const hasSuppressed = csv?.rows.some((row) => Object.values(row).some(isSuppressed)) ?? false;
+  return (
+    <Card className="flex flex-col gap-3" aria-labelledby={`${id}-title`} role="region">
+      <div className="flex items-start justify-between gap-4">
+        <h2 id={`${id}-title`} className="text-tremor-title font-semibold text-tremor-content-strong">
+          {title}
+        </h2>
+        {csv && state === 'ready' && !empty && (
+          <button
+            type="button"
+            className="shrink-0 rounded-tremor-small border border-tremor-border px-2 py-1 text-tremor-label font-medium text-nhs-blue hover:bg-tremor-background-muted focus:outline-none focus-visible:ring-2 focus-visible:ring-nhs-blue"
+            onClick={() => downloadCsv(csv.fileName, toCsv(csv.columns, csv.rows))}
+            aria-label={`Download CSV: ${title}`}
+          >
+            Download CSV
+          </button>
+        )}
+      </div>
+      {state === 'loading' && (
+        <div aria-busy="true" aria-live="polite" className="animate-pulse space-y-2" data-state="loading">
+          <span className="sr-only">Loading {title}</span>
+          <div className="h-4 w-1/3 rounded bg-gray-200" />
+          <div className="h-24 rounded bg-gray-100" />
+        </div>
+      )}
+      {state === 'error' && (
+        <p
+          role="alert"
+          className="rounded-tremor-small border border-red-300 bg-red-50 p-3 text-tremor-default text-red-800"
+          data-state="error"
+        >
+          These figures could not be loaded: {error ?? 'unknown error'}. Try again, or choose other filters.
+        </p>
+      )}
+      {state === 'ready' && empty && (
+        <p
+          className="rounded-tremor-small bg-tremor-background-muted p-3 text-tremor-default text-tremor-content"
+          data-state="empty"
+        >
+          No figures for the filters chosen. Try another year or area.
+        </p>
+      )}
+      {state === 'ready' && !empty && children}
+      {state === 'ready' && hasSuppressed && (
+        <p className="text-tremor-label text-tremor-content-subtle">
+          <span aria-hidden="true">* </span>
+          {SUPPRESSED_EXPLANATION}
+        </p>
+      )}
+      <details className="text-tremor-label text-tremor-content">
+        <summary className="cursor-pointer font-medium text-nhs-blue focus:outline-none focus-visible:ring-2 focus-visible:ring-nhs-blue">
+          How this is calculated
+        </summary>
+        <p className="mt-1 leading-relaxed">{how}</p>
+      </details>
+    </Card>
+  );
+}

@@ -1,0 +1,20 @@
+const SWATCH: Record<string, string> = {
+  blue: 'bg-blue-500',
+  amber: 'bg-amber-500',
+  emerald: 'bg-emerald-500',
+  violet: 'bg-violet-500',
+};
+
+/** The key to a chart's series, as a plain list (Tremor's own legend is not a well-formed list for screen readers). */
+export function ChartLegend({ items }: { items: readonly { label: string; color: keyof typeof SWATCH }[] }) {
+  return (
+    <ul className="flex flex-wrap gap-4 text-tremor-label text-tremor-content-emphasis" aria-label="Key">
+      {items.map((item) => (
+        <li key={item.label} className="flex items-center gap-1">
+          <span aria-hidden="true" className={`inline-block h-2 w-4 rounded-sm ${SWATCH[item.color]}`} />
+          {item.label}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,65 @@
+import type { Figure } from '../../functions/contract/metrics.ts';
+
+/** Formatting for every figure on the dashboard: en-GB, suppression shown as *, never as zero. */
+export const SUPPRESSED = '*';
+export const SUPPRESSED_EXPLANATION =
+  'Suppressed to protect confidentiality: fewer than 8 people, or a figure that would let one be worked out.';
+export const NO_DATA = '–';
+
+const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const decimals = (digits: number) =>
+  new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export const isSuppressed = (value: unknown): value is typeof SUPPRESSED => value === SUPPRESSED;
+
+/** A count: 1,234; suppressed *; missing –. */
+export function formatCount(value: Figure | undefined): string {
+  if (isSuppressed(value)) return SUPPRESSED;
+  if (typeof value !== 'number' || Number.isNaN(value)) return NO_DATA;
+  return whole.format(value);
+}
+
+export function formatDecimal(value: Figure | undefined, digits = 1): string {
+  if (isSuppressed(value)) return SUPPRESSED;
+  if (typeof value !== 'number' || Number.isNaN(value)) return NO_DATA;
+  return decimals(digits).format(value);
+}
+
+/** A percentage already in percent units: 12.3%. */
+export function formatPercent(value: Figure | undefined, digits = 1): string {
+  const text = formatDecimal(value, digits);
+  return text === SUPPRESSED || text === NO_DATA ? text : `${text}%`;
+}
+
+/** A signed percentage change: +3.0% or −14.0% (a true minus sign). */
+export function formatChange(value: Figure | undefined, digits = 1): string {
+  if (typeof value !== 'number') return formatPercent(value, digits);
+  const text = decimals(digits).format(Math.abs(value));
+  return `${value > 0 ? '+' : value < 0 ? '−' : ''}${text}%`;
+}
+
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** 2026-10-31 → 31 October 2026 */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return NO_DATA;
+  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? NO_DATA : longDate.format(date);
+}
+
+/** 2025-04 → Apr 2025 */
+export function monthLabel(month: string): string {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? month : shortMonth.format(date);
+}
+
+/** 2025/26 → FY 2025/26 */
+export const fyLabel = (fy: string) => `FY ${fy}`;
+
+/** The financial year (2025/26) a month (2025-04) falls in. */
+export function fyOfMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const start = Number(month.slice(5, 7)) >= 4 ? year : year - 1;
+  return `${start}/${String(start + 1).slice(2)}`;
+}

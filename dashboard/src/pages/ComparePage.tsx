@@ -1,0 +1,242 @@
+import { useState } from 'react';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { rowsOf, useMetric } from '../api.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { FigureValue } from '../components/FigureValue.tsx';
+import { FunnelPlot, type FunnelPoint, type LimitPoint } from '../components/FunnelPlot.tsx';
+import { useDashboard } from '../context.ts';
+import { formatCount, formatDecimal } from '../format.ts';
+
+const MEASURES = {
+  referral_rate: {
+    label: 'Referral rate',
+    unit: 'referrals per 1,000 patients',
+    numerator: 'referrals',
+    denominator: 'list_size',
+    x: 'Registered patients (log scale)',
+  },
+  take_up_pct: {
+    label: 'Take-up',
+    unit: '% of people referred who took up',
+    numerator: 'took_up',
+    denominator: 'referrals',
+    x: 'People referred (log scale)',
+  },
+  wellbeing_improved_pct: {
+    label: 'Wellbeing improvement',
+    unit: '% of measured people who improved',
+    numerator: 'wellbeing_improved',
+    denominator: 'wellbeing_pairs',
+    x: 'People measured twice (log scale)',
+  },
+} as const;
+type MeasureKey = keyof typeof MEASURES;
+
+interface Rates {
+  national: number | null;
+  regions: Record<string, number>;
+  curves: { national: LimitPoint[]; regions: Record<string, LimitPoint[]> } | null;
+}
+
+type SortKey = 'name' | 'n' | 'rate';
+
+/** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
+export default function ComparePage() {
+  const { scope, fy, meta } = useDashboard();
+  const [measure, setMeasure] = useState<MeasureKey>('referral_rate');
+  const [comparator, setComparator] = useState<'national' | 'region'>('national');
+  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'rate', descending: true });
+  const comparison = useMetric('pcn_comparison', { level: 'pcn', period: fy });
+  const m = MEASURES[measure];
+  const regionOfIcb = new Map(meta.icbs.map((i) => [i.code, i.parent]));
+  const inScope = (row: MetricRow) =>
+    scope.level === 'national' ||
+    (scope.level === 'region' && row.region_code === scope.code) ||
+    (scope.level === 'icb' && row.icb_code === scope.code) ||
+    (scope.level === 'pcn' && row.icb_code === meta.pcns.find((p) => p.code === scope.code)?.parent);
+  const rows = rowsOf(comparison).filter(inScope);
+  const rates =
+    comparison.state === 'ready'
+      ? ((comparison.value.summary?.funnel_rates as Record<string, Record<string, Rates>> | undefined)?.[fy]?.[
+          measure
+        ] ?? null)
+      : null;
+  const region =
+    scope.level === 'national'
+      ? null
+      : scope.level === 'region'
+        ? scope.code
+        : (regionOfIcb.get(
+            scope.level === 'icb' ? scope.code : (meta.pcns.find((p) => p.code === scope.code)?.parent ?? ''),
+          ) ?? null);
+  const useRegion = comparator === 'region' && region !== null;
+  const p0 = useRegion ? rates?.regions[region] : rates?.national;
+  const limits = (useRegion ? rates?.curves?.regions[region] : rates?.curves?.national) ?? [];
+  const name = (code: string) => meta.pcns.find((p) => p.code === code)?.name ?? code;
+  const placed: FunnelPoint[] = rows
+    .filter(
+      (r) =>
+        typeof r[m.numerator] === 'number' && typeof r[m.denominator] === 'number' && (r[m.denominator] as number) > 0,
+    )
+    .map((r) => ({
+      code: r.code,
+      name: name(r.code),
+      n: r[m.denominator] as number,
+      p: (r[m.numerator] as number) / (r[m.denominator] as number),
+      position: (r[`${measure}_vs_${useRegion ? 'region' : 'national'}`] as FunnelPoint['position']) ?? null,
+    }));
+  const per = measure === 'referral_rate' ? 1000 : 100;
+  const table = rows
+    .map((r) => ({
+      code: r.code,
+      name: name(r.code),
+      n: r[m.denominator],
+      rate: r[measure],
+      position: r[`${measure}_vs_${useRegion ? 'region' : 'national'}`] ?? null,
+    }))
+    .sort((a, b) => {
+      // A suppressed figure is never ranked: it always sorts last.
+      const value = (row: typeof a) => (sort.key === 'name' ? row.name : row[sort.key]);
+      const va = value(a);
+      const vb = value(b);
+      if (typeof va !== typeof vb) return typeof va === 'number' || sort.key === 'name' ? -1 : 1;
+      const order = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+      return sort.descending ? -order : order;
+    });
+  const header = (key: SortKey, label: string, numeric = false) => (
+    <th
+      scope="col"
+      aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      className={`px-2 py-1 ${numeric ? 'text-right' : 'text-left'}`}
+    >
+      <button
+        type="button"
+        className="font-semibold underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-nhs-blue"
+        onClick={() => setSort({ key, descending: sort.key === key ? !sort.descending : key !== 'name' })}
+      >
+        {label}
+      </button>
+    </th>
+  );
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold text-tremor-content-strong">Compare PCNs</h1>
+      <div className="flex flex-wrap gap-4" role="group" aria-label="What to compare">
+        <label className="flex flex-col text-tremor-label font-medium text-tremor-content-emphasis" htmlFor="measure">
+          Measure
+          <select
+            id="measure"
+            className="rounded-tremor-default border border-tremor-border px-2 py-1.5 text-tremor-default"
+            value={measure}
+            onChange={(e) => setMeasure(e.target.value as MeasureKey)}
+          >
+            {Object.entries(MEASURES).map(([key, v]) => (
+              <option key={key} value={key}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label
+          className="flex flex-col text-tremor-label font-medium text-tremor-content-emphasis"
+          htmlFor="comparator"
+        >
+          Compared with
+          <select
+            id="comparator"
+            className="rounded-tremor-default border border-tremor-border px-2 py-1.5 text-tremor-default"
+            value={comparator}
+            onChange={(e) => setComparator(e.target.value as 'national' | 'region')}
+          >
+            <option value="national">England</option>
+            <option value="region" disabled={region === null}>
+              The region{region === null ? ' (choose a region)' : ''}
+            </option>
+          </select>
+        </label>
+      </div>
+      <div className="grid gap-4 xl:grid-cols-5">
+        <div className="xl:col-span-3">
+          <ChartCard
+            title={`${m.label}: funnel plot`}
+            how={comparison.state === 'ready' ? comparison.value.description : ''}
+            state={comparison.state}
+            empty={placed.length === 0 || p0 === undefined || p0 === null}
+            csv={{
+              fileName: `compare-${measure}-${scope.code}.csv`,
+              columns: [
+                { key: 'code', label: 'PCN code' },
+                { key: 'name', label: 'PCN' },
+                { key: 'n', label: m.x.replace(' (log scale)', '') },
+                { key: 'rate', label: m.unit },
+                { key: 'position', label: 'Against the 99.8% limits' },
+              ],
+              rows: table,
+            }}
+          >
+            <FunnelPlot
+              title={`${m.label} of each PCN against its size, ${scope.name}, FY ${fy}`}
+              points={placed}
+              limits={limits}
+              target={p0 ?? 0}
+              per={per}
+              xLabel={m.x}
+              yLabel={m.unit}
+            />
+            <p className="text-tremor-default text-tremor-content-emphasis">
+              Comparator rate: <strong>{formatDecimal((p0 ?? 0) * per)}</strong> {m.unit}.{' '}
+              {rows.length - placed.length > 0
+                ? `${rows.length - placed.length} PCNs with a suppressed figure are not placed.`
+                : ''}
+            </p>
+          </ChartCard>
+        </div>
+        <div className="xl:col-span-2">
+          <ChartCard
+            title="PCNs"
+            how="Sort by any column. PCNs whose figure is suppressed are listed last and never ranked."
+            state={comparison.state}
+            empty={table.length === 0}
+          >
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard */}
+            <div className="max-h-[32rem] overflow-auto" tabIndex={0} role="region" aria-label="PCNs compared">
+              <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="compare-table">
+                <thead className="sticky top-0 bg-white">
+                  <tr>
+                    {header('name', 'PCN')}
+                    {header('n', 'Size', true)}
+                    {header('rate', m.label, true)}
+                    <th scope="col" className="px-2 py-1 text-left">
+                      Position
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {table.map((r) => (
+                    <tr key={r.code} className="border-t border-gray-200">
+                      <td className="px-2 py-1">{r.name}</td>
+                      <td className="px-2 py-1 text-right">{formatCount(r.n as number)}</td>
+                      <td className="px-2 py-1 text-right">
+                        <FigureValue value={r.rate as number | '*' | null} format={(v) => formatDecimal(v)} />
+                      </td>
+                      <td className="px-2 py-1">
+                        {r.position === 'high'
+                          ? '▲ above'
+                          : r.position === 'low'
+                            ? '▼ below'
+                            : r.position === 'within'
+                              ? 'within'
+                              : '–'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </ChartCard>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+import { BarChart } from '@tremor/react';
+import { useState } from 'react';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { rowsOf, useMetric } from '../api.ts';
+import { plottable } from '../chart-data.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { ChartLegend } from '../components/ChartLegend.tsx';
+import { FigureValue } from '../components/FigureValue.tsx';
+import { useDashboard } from '../context.ts';
+import { formatPercent } from '../format.ts';
+
+const DIMENSIONS = {
+  imd_decile: 'Deprivation decile (1 = most deprived)',
+  ethnicity_group: 'Ethnicity group',
+  age_band: 'Age band',
+  sex: 'Sex',
+} as const;
+type Dimension = keyof typeof DIMENSIONS;
+const groupOrder = (a: string, b: string) =>
+  Number.isNaN(Number(a)) || Number.isNaN(Number(b)) ? a.localeCompare(b) : Number(a) - Number(b);
+const groupLabel = (dimension: Dimension, group: string) =>
+  dimension === 'imd_decile'
+    ? group === 'unknown'
+      ? 'Unknown'
+      : `Decile ${group}`
+    : group.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** Equity: who is referred, who takes up and whose wellbeing improves, by deprivation, ethnicity, age and sex. */
+export default function EquityPage() {
+  const { scope, fy } = useDashboard();
+  const [dimension, setDimension] = useState<Dimension>('imd_decile');
+  const equity = useMetric('equity', { level: scope.level, code: scope.code, period: fy });
+  const rows = rowsOf(equity)
+    .filter((r) => r.dimension === dimension)
+    .sort((a, b) => groupOrder(String(a.group), String(b.group)))
+    .map((r): MetricRow & { label: string } => ({ ...r, label: groupLabel(dimension, String(r.group)) }));
+  const how = equity.state === 'ready' ? equity.value.description : '';
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold text-tremor-content-strong">Equity</h1>
+      <label
+        htmlFor="dimension"
+        className="flex max-w-sm flex-col text-tremor-label font-medium text-tremor-content-emphasis"
+      >
+        Group people by
+        <select
+          id="dimension"
+          className="rounded-tremor-default border border-tremor-border px-2 py-1.5 text-tremor-default"
+          value={dimension}
+          onChange={(e) => setDimension(e.target.value as Dimension)}
+        >
+          {Object.entries(DIMENSIONS).map(([key, label]) => (
+            <option key={key} value={key}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <ChartCard
+          title="People referred"
+          how={how}
+          state={equity.state}
+          empty={rows.length === 0}
+          csv={{
+            fileName: `equity-${dimension}-${scope.code}.csv`,
+            columns: [
+              { key: 'label', label: DIMENSIONS[dimension] },
+              { key: 'referrals', label: 'People referred' },
+              { key: 'took_up', label: 'Took up' },
+              { key: 'take_up_pct', label: 'Take-up %' },
+              { key: 'wellbeing_pairs', label: 'Wellbeing pairs' },
+              { key: 'wellbeing_improved_pct', label: 'Improved %' },
+            ],
+            rows,
+          }}
+        >
+          <BarChart
+            className="h-72"
+            data={rows.map((r) => ({ Group: r.label, 'People referred': plottable(r.referrals) }))}
+            index="Group"
+            categories={['People referred']}
+            colors={['blue']}
+            showAnimation={false}
+            showLegend={false}
+            yAxisWidth={64}
+          />
+        </ChartCard>
+        <ChartCard title="Take-up and wellbeing improvement" how={how} state={equity.state} empty={rows.length === 0}>
+          <ChartLegend
+            items={[
+              { label: 'Take-up %', color: 'emerald' },
+              { label: 'Wellbeing improved %', color: 'violet' },
+            ]}
+          />
+          <BarChart
+            className="h-72"
+            data={rows.map((r) => ({
+              Group: r.label,
+              'Take-up %': plottable(r.take_up_pct),
+              'Wellbeing improved %': plottable(r.wellbeing_improved_pct),
+            }))}
+            index="Group"
+            categories={['Take-up %', 'Wellbeing improved %']}
+            colors={['emerald', 'violet']}
+            valueFormatter={(v) => formatPercent(v)}
+            showAnimation={false}
+            showLegend={false}
+            yAxisWidth={56}
+          />
+        </ChartCard>
+      </div>
+      <ChartCard title="By group" how={how} state={equity.state} empty={rows.length === 0}>
+        <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="equity-table">
+          <thead>
+            <tr className="text-left">
+              <th scope="col" className="px-2 py-1">
+                {DIMENSIONS[dimension]}
+              </th>
+              <th scope="col" className="px-2 py-1 text-right">
+                People referred
+              </th>
+              <th scope="col" className="px-2 py-1 text-right">
+                Take-up
+              </th>
+              <th scope="col" className="px-2 py-1 text-right">
+                Wellbeing improved
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={String(r.group)} className="border-t border-gray-200">
+                <th scope="row" className="px-2 py-1 text-left font-normal">
+                  {r.label}
+                </th>
+                <td className="px-2 py-1 text-right">
+                  <FigureValue value={r.referrals as number | '*'} />
+                </td>
+                <td className="px-2 py-1 text-right">
+                  <FigureValue value={r.take_up_pct as number | '*'} format={(v) => formatPercent(v)} />
+                </td>
+                <td className="px-2 py-1 text-right">
+                  <FigureValue value={r.wellbeing_improved_pct as number | '*'} format={(v) => formatPercent(v)} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ChartCard>
+    </div>
+  );
+}

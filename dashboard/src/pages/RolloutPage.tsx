@@ -1,0 +1,194 @@
+import { AreaChart, ProgressBar } from '@tremor/react';
+import { rowsOf, useMetric } from '../api.ts';
+import { figure, plottable, rowsFor } from '../chart-data.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { ChartLegend } from '../components/ChartLegend.tsx';
+import { FigureValue } from '../components/FigureValue.tsx';
+import { Kpi } from '../components/Kpi.tsx';
+import { useDashboard } from '../context.ts';
+import { formatCount, formatDecimal, formatPercent, monthLabel } from '../format.ts';
+
+interface TargetProgress {
+  fy: string;
+  referrals_to_date: number;
+  months_with_data: number;
+  projection_to_year_end: number | null;
+  target: number;
+  share_of_target_pct: number;
+  on_track: boolean;
+}
+
+/** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
+export function RolloutPage() {
+  const { scope, fy, meta } = useDashboard();
+  const rollout = useMetric('rollout', { level: scope.level, code: scope.code });
+  const workforce = useMetric('workforce', { level: scope.level, code: scope.code, period_type: 'month' });
+  const rows = rowsOf(rollout);
+  const year = rowsFor(rows, 'fy', fy)[0];
+  const months = rowsFor(rows, 'month', fy);
+  const national = scope.level === 'national';
+  const progress =
+    rollout.state === 'ready'
+      ? ((rollout.value.summary?.target_progress as TargetProgress[] | undefined) ?? []).find((p) => p.fy === fy)
+      : undefined;
+  const monthlyTarget = meta.targets.annual_referrals / 12;
+  const latestStaff = rowsFor(rowsOf(workforce), 'month').at(-1);
+  const how = rollout.state === 'ready' ? rollout.value.description : '';
+  const trend = months.map((r) => ({
+    Month: monthLabel(r.period),
+    Referrals: plottable(r.referrals),
+    ...(national ? { 'Target pace': Math.round(monthlyTarget) } : {}),
+  }));
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold text-tremor-content-strong">National rollout</h1>
+      <div className="grid gap-4 lg:grid-cols-3">
+        <ChartCard
+          title="Referrals this year"
+          how={`${how} The projection is the year so far at its monthly run-rate.`}
+          state={rollout.state}
+          error={rollout.state === 'error' ? rollout.message : undefined}
+          empty={!year}
+          csv={
+            year
+              ? {
+                  fileName: `referrals-${scope.code}-${fy.replace('/', '-')}.csv`,
+                  columns: [
+                    { key: 'period', label: 'Financial year' },
+                    { key: 'referrals', label: 'Referrals' },
+                    { key: 'people_referred', label: 'People referred' },
+                    { key: 'declines', label: 'Declines' },
+                    { key: 'decline_rate_pct', label: 'Decline rate %' },
+                    { key: 'referrals_per_1000', label: 'Referrals per 1,000 patients' },
+                    { key: 'pct_list_referred', label: '% of list referred' },
+                  ],
+                  rows: [year],
+                }
+              : undefined
+          }
+        >
+          <Kpi
+            label={`Accepted referrals, ${scope.name}`}
+            value={<FigureValue value={figure(year, 'referrals')} />}
+            testId="kpi-referrals"
+            context={
+              national && progress
+                ? `${formatPercent(progress.share_of_target_pct)} of the ${formatCount(progress.target)} target`
+                : `${formatDecimal(figure(year, 'referrals_per_1000'))} per 1,000 registered patients`
+            }
+          />
+          {national && progress && (
+            <>
+              <div
+                role="progressbar"
+                aria-label="Progress toward the annual target"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.min(100, progress.share_of_target_pct)}
+              >
+                <ProgressBar value={Math.min(100, progress.share_of_target_pct)} color="blue" />
+              </div>
+              <p className="text-tremor-default text-tremor-content-emphasis">
+                Projected to year end: <strong>{formatCount(progress.projection_to_year_end)}</strong> from{' '}
+                {progress.months_with_data} month{progress.months_with_data === 1 ? '' : 's'} of data —{' '}
+                <strong>{progress.on_track ? 'on track' : 'below the target pace'}</strong>.
+              </p>
+            </>
+          )}
+          {!national && (
+            <p className="text-tremor-default text-tremor-content-emphasis">
+              {formatPercent(figure(year, 'pct_list_referred'), 2)} of the registered list referred (IIF PC-01
+              thresholds {meta.targets.iif_lower_pct}% and {meta.targets.iif_upper_pct}% a year).
+            </p>
+          )}
+        </ChartCard>
+        <ChartCard
+          title="People and declines"
+          how="People referred counts each person once however many referrals they had. The decline rate is declines as a share of referrals and declines."
+          state={rollout.state}
+          empty={!year}
+        >
+          <div className="grid grid-cols-2 gap-4">
+            <Kpi
+              label="People referred"
+              value={<FigureValue value={figure(year, 'people_referred')} />}
+              testId="kpi-people"
+            />
+            <Kpi
+              label="Declined"
+              value={<FigureValue value={figure(year, 'declines')} />}
+              context={
+                <>
+                  Decline rate <FigureValue value={figure(year, 'decline_rate_pct')} format={(v) => formatPercent(v)} />
+                </>
+              }
+            />
+          </div>
+        </ChartCard>
+        <ChartCard
+          title="Link workers and PCNs"
+          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `, against the ${formatCount(meta.targets.link_workers_fte)} expected` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
+          state={workforce.state}
+          empty={!latestStaff && !year}
+        >
+          <div className="grid grid-cols-2 gap-4">
+            <Kpi
+              label="Link worker FTE"
+              value={formatDecimal(figure(latestStaff, 'splw_fte'))}
+              testId="kpi-link-workers"
+              context={
+                national
+                  ? `target ${formatCount(meta.targets.link_workers_fte)}`
+                  : `${formatDecimal(figure(latestStaff, 'splw_fte_per_10000'), 2)} per 10,000 patients`
+              }
+            />
+            <Kpi
+              label="PCNs reporting"
+              value={`${formatCount(figure(year, 'pcns_reporting'))} of ${formatCount(figure(year, 'pcns'))}`}
+            />
+          </div>
+        </ChartCard>
+      </div>
+      <ChartCard
+        title="Referrals by month"
+        how={`${how}${national ? ' The target pace is the annual target spread evenly over twelve months.' : ''}`}
+        state={rollout.state}
+        empty={months.length === 0}
+        csv={{
+          fileName: `referrals-by-month-${scope.code}.csv`,
+          columns: [
+            { key: 'period', label: 'Month' },
+            { key: 'referrals', label: 'Referrals' },
+            { key: 'people_referred', label: 'People referred' },
+            { key: 'declines', label: 'Declines' },
+          ],
+          rows: months,
+        }}
+      >
+        <ChartLegend
+          items={
+            national
+              ? [
+                  { label: 'Referrals', color: 'blue' },
+                  { label: 'Target pace', color: 'amber' },
+                ]
+              : [{ label: 'Referrals', color: 'blue' }]
+          }
+        />
+        <AreaChart
+          className="h-72"
+          data={trend}
+          index="Month"
+          categories={national ? ['Referrals', 'Target pace'] : ['Referrals']}
+          colors={['blue', 'amber']}
+          valueFormatter={(v) => formatCount(v)}
+          connectNulls={false}
+          showAnimation={false}
+          showLegend={false}
+          yAxisWidth={64}
+        />
+      </ChartCard>
+    </div>
+  );
+}

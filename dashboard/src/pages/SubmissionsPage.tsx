@@ -1,0 +1,145 @@
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { rowsOf, useMetric } from '../api.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { Kpi } from '../components/Kpi.tsx';
+import { useDashboard } from '../context.ts';
+import { formatCount, formatDate } from '../format.ts';
+
+/** Data submissions: which PCNs have sent files, when, what was rejected and why, and months missing. */
+export default function SubmissionsPage() {
+  const { scope, meta } = useDashboard();
+  const quality = useMetric('data_quality', { level: 'pcn' });
+  const icbOf = new Map(meta.pcns.map((p) => [p.code, p.parent]));
+  const regionOf = new Map(meta.icbs.map((i) => [i.code, i.parent]));
+  const inScope = (code: string) =>
+    scope.level === 'national' ||
+    code === scope.code ||
+    icbOf.get(code) === scope.code ||
+    regionOf.get(icbOf.get(code) ?? '') === scope.code;
+  const rows = rowsOf(quality)
+    .filter((r) => inScope(r.code))
+    .map((r): MetricRow & { name: string } => ({
+      ...r,
+      name: meta.pcns.find((p) => p.code === r.code)?.name ?? r.code,
+    }))
+    .sort(
+      (a, b) =>
+        Number(b.months_missing ?? 0) - Number(a.months_missing ?? 0) ||
+        Number(b.rows_rejected) - Number(a.rows_rejected) ||
+        a.name.localeCompare(b.name),
+    );
+  const sent = new Set(rows.map((r) => r.code));
+  const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
+  const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
+  const how = quality.state === 'ready' ? quality.value.description : '';
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold text-tremor-content-strong">Data submissions</h1>
+      <ChartCard title="Summary" how={how} state={quality.state} empty={false}>
+        <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+          <Kpi
+            label="PCNs sending data"
+            value={`${formatCount(rows.length)} of ${formatCount(rows.length + silent.length)}`}
+            testId="kpi-pcns-sending"
+          />
+          <Kpi
+            label="Files received"
+            value={formatCount(total('uploads'))}
+            context={`${formatCount(total('files_rejected'))} rejected whole`}
+          />
+          <Kpi label="Rows accepted" value={formatCount(total('rows_accepted'))} />
+          <Kpi
+            label="Rows rejected"
+            value={formatCount(total('rows_rejected'))}
+            context={`${formatCount(total('files_with_identifiers'))} files held personal identifiers`}
+          />
+        </div>
+      </ChartCard>
+      <ChartCard
+        title="By PCN"
+        how={how}
+        state={quality.state}
+        empty={rows.length === 0 && silent.length === 0}
+        csv={{
+          fileName: `submissions-${scope.code}.csv`,
+          columns: [
+            { key: 'code', label: 'PCN code' },
+            { key: 'name', label: 'PCN' },
+            { key: 'uploads', label: 'Files' },
+            { key: 'last_upload', label: 'Last upload' },
+            { key: 'rows_accepted', label: 'Rows accepted' },
+            { key: 'rejected_invalid', label: 'Rejected: invalid value' },
+            { key: 'rejected_duplicate', label: 'Rejected: duplicate' },
+            { key: 'rejected_other', label: 'Rejected: other' },
+            { key: 'files_rejected', label: 'Files rejected' },
+            { key: 'months_missing', label: 'Months missing' },
+          ],
+          rows,
+        }}
+      >
+        {silent.length > 0 && (
+          <p role="status" className="rounded-tremor-small bg-amber-50 p-2 text-tremor-default text-amber-900">
+            No files yet from {silent.length} PCN{silent.length === 1 ? '' : 's'}:{' '}
+            {silent
+              .slice(0, 10)
+              .map((p) => p.name)
+              .join(', ')}
+            {silent.length > 10 ? ' …' : ''}
+          </p>
+        )}
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard */}
+        <div className="max-h-[36rem] overflow-auto" tabIndex={0} role="region" aria-label="Submissions by PCN">
+          <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="submissions-table">
+            <thead className="sticky top-0 bg-white text-left">
+              <tr>
+                <th scope="col" className="px-2 py-1">
+                  PCN
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Files
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Last upload
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Rows accepted
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Rejected (invalid / duplicate / other)
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Months missing
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.code} className="border-t border-gray-200">
+                  <th scope="row" className="px-2 py-1 text-left font-normal">
+                    {r.name} <span className="text-tremor-content">({r.code})</span>
+                    {Number(r.files_rejected) > 0 && (
+                      <span className="ml-2 rounded bg-red-100 px-1 text-tremor-label text-red-800">
+                        {formatCount(r.files_rejected as number)} file{r.files_rejected === 1 ? '' : 's'} rejected
+                      </span>
+                    )}
+                  </th>
+                  <td className="px-2 py-1 text-right">{formatCount(r.uploads as number)}</td>
+                  <td className="px-2 py-1">{formatDate(r.last_upload as string)}</td>
+                  <td className="px-2 py-1 text-right">{formatCount(r.rows_accepted as number)}</td>
+                  <td className="px-2 py-1 text-right">{`${formatCount(r.rejected_invalid as number)} / ${formatCount(r.rejected_duplicate as number)} / ${formatCount(r.rejected_other as number)}`}</td>
+                  <td className="px-2 py-1 text-right">
+                    {Number(r.months_missing) > 0 ? (
+                      <strong className="text-red-800">{formatCount(r.months_missing as number)}</strong>
+                    ) : (
+                      formatCount(r.months_missing as number)
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </ChartCard>
+    </div>
+  );
+}

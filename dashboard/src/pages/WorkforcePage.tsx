@@ -1,0 +1,166 @@
+import { LineChart, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@tremor/react';
+import { rowsOf, useMetric } from '../api.ts';
+import { figure, plottable, rowsFor } from '../chart-data.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { ChartLegend } from '../components/ChartLegend.tsx';
+import { FigureValue } from '../components/FigureValue.tsx';
+import { Kpi } from '../components/Kpi.tsx';
+import { useDashboard } from '../context.ts';
+import { formatDecimal, formatPercent, monthLabel } from '../format.ts';
+
+/** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
+export default function WorkforcePage() {
+  const { scope, fy, meta } = useDashboard();
+  const workforce = useMetric('workforce', { level: scope.level, code: scope.code });
+  const pcnLevel = useMetric('workforce', { level: 'pcn', period_type: 'month' });
+  const months = rowsFor(rowsOf(workforce), 'month');
+  const year = rowsFor(rowsOf(workforce), 'fy', fy)[0];
+  const latest = months.at(-1);
+  const inScope = new Set(
+    meta.pcns
+      .filter(
+        (p) =>
+          scope.level === 'national' ||
+          p.code === scope.code ||
+          p.parent === scope.code ||
+          meta.icbs.find((i) => i.code === p.parent)?.parent === scope.code,
+      )
+      .map((p) => p.code),
+  );
+  const latestMonth = latest?.period;
+  const withoutLinkWorker = rowsOf(pcnLevel)
+    .filter((r) => r.period === latestMonth && inScope.has(r.code) && r.splw_headcount === 0)
+    .map((r) => ({ ...r, name: meta.pcns.find((p) => p.code === r.code)?.name ?? r.code }));
+  const t = meta.targets;
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold text-tremor-content-strong">Workforce</h1>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <ChartCard
+          title="In post now"
+          how={workforce.state === 'ready' ? workforce.value.description : ''}
+          state={workforce.state}
+          empty={!latest}
+          csv={
+            latest
+              ? {
+                  fileName: `workforce-${scope.code}.csv`,
+                  columns: [
+                    { key: 'period', label: 'Month' },
+                    { key: 'splw_fte', label: 'Link worker FTE' },
+                    { key: 'hwbc_fte', label: 'Coach FTE' },
+                    { key: 'cc_fte', label: 'Care coordinator FTE' },
+                    { key: 'splw_fte_per_10000', label: 'Link worker FTE per 10,000' },
+                    { key: 'splw_accredited_pct', label: 'Accredited %' },
+                    { key: 'pcns_with_link_worker_pct', label: 'PCNs with a link worker %' },
+                  ],
+                  rows: [latest],
+                }
+              : undefined
+          }
+        >
+          <div className="grid grid-cols-2 gap-4">
+            <Kpi
+              label={`Link worker FTE (${monthLabel(latest?.period ?? '')})`}
+              value={formatDecimal(figure(latest, 'splw_fte'))}
+              testId="kpi-splw-fte"
+              context={`${formatDecimal(figure(latest, 'splw_fte_per_10000'), 2)} per 10,000 patients (about 1 expected)`}
+            />
+            <Kpi
+              label="Accredited training"
+              value={formatPercent(figure(latest, 'splw_accredited_pct'))}
+              context={`expected ${t.accredited_pct}%`}
+            />
+            <Kpi label="PCNs with a link worker" value={formatPercent(figure(latest, 'pcns_with_link_worker_pct'))} />
+            <Kpi
+              label={`Caseload, FY ${fy}`}
+              value={<FigureValue value={figure(year, 'caseload')} format={(v) => formatDecimal(v, 0)} />}
+              context={`people referred per link worker FTE; expected ${t.caseload_min}–${t.caseload_max} a year`}
+            />
+          </div>
+        </ChartCard>
+        <ChartCard
+          title="FTE by role over time"
+          how="Full-time equivalent in post from each month's snapshot: social prescribing link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC)."
+          state={workforce.state}
+          empty={months.length === 0}
+          csv={{
+            fileName: `workforce-by-month-${scope.code}.csv`,
+            columns: [
+              { key: 'period', label: 'Month' },
+              { key: 'splw_fte', label: 'Link worker FTE' },
+              { key: 'hwbc_fte', label: 'Coach FTE' },
+              { key: 'cc_fte', label: 'Care coordinator FTE' },
+            ],
+            rows: months,
+          }}
+        >
+          <ChartLegend
+            items={[
+              { label: 'Link workers', color: 'blue' },
+              { label: 'Coaches', color: 'emerald' },
+              { label: 'Care coordinators', color: 'amber' },
+            ]}
+          />
+          <LineChart
+            className="h-64"
+            data={months.map((m) => ({
+              Month: monthLabel(m.period),
+              'Link workers': plottable(m.splw_fte),
+              Coaches: plottable(m.hwbc_fte),
+              'Care coordinators': plottable(m.cc_fte),
+            }))}
+            index="Month"
+            categories={['Link workers', 'Coaches', 'Care coordinators']}
+            colors={['blue', 'emerald', 'amber']}
+            valueFormatter={(v) => formatDecimal(v)}
+            showAnimation={false}
+            showLegend={false}
+            yAxisWidth={56}
+          />
+        </ChartCard>
+      </div>
+      <ChartCard
+        title="PCNs without a link worker"
+        how={`PCNs whose latest snapshot (${monthLabel(latestMonth ?? '')}) has no social prescribing link worker in post.`}
+        state={pcnLevel.state}
+        empty={false}
+        csv={{
+          fileName: `pcns-without-link-worker-${scope.code}.csv`,
+          columns: [
+            { key: 'code', label: 'PCN code' },
+            { key: 'name', label: 'PCN' },
+            { key: 'splw_vacancies_fte', label: 'Vacant link worker FTE' },
+          ],
+          rows: withoutLinkWorker,
+        }}
+      >
+        {withoutLinkWorker.length === 0 ? (
+          <p className="text-tremor-default text-tremor-content-emphasis" data-testid="no-gaps">
+            Every PCN in {scope.name} has a link worker in post.
+          </p>
+        ) : (
+          <Table>
+            <TableHead>
+              <TableRow>
+                <TableHeaderCell>PCN</TableHeaderCell>
+                <TableHeaderCell>Code</TableHeaderCell>
+                <TableHeaderCell className="text-right">Vacant link worker FTE</TableHeaderCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {withoutLinkWorker.map((r) => (
+                <TableRow key={r.code}>
+                  <TableCell>{r.name}</TableCell>
+                  <TableCell>{r.code}</TableCell>
+                  <TableCell className="text-right">{formatDecimal(figure(r, 'splw_vacancies_fte'))}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </ChartCard>
+    </div>
+  );
+}

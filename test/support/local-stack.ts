@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { startServer } from '../../cli/server.ts';
+import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+
+export const DASHBOARD_DIST = 'dist/dashboard';
+
+/** The dashboard's production build; built here if `npm ci` (prepare) has not built it. */
+export async function ensureDashboardBuilt(): Promise<void> {
+  if (existsSync(join(DASHBOARD_DIST, 'index.html'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: 'dashboard/vite.config.ts', logLevel: 'warn' });
+}
+
+/**
+ * A small national demo through the real pipeline (generate, ingest, refresh) and the real local server on a
+ * loopback port: what the browser tests and the dashboard benchmark run against.
+ */
+export async function startLocalStack(
+  dir: string,
+  options: { scale?: number; months?: number } = {},
+): Promise<{ url: string; server: Server; dataDir: string }> {
+  const dataDir = join(dir, 'data');
+  const manifest = generateNationalDemo({
+    outDir: join(dir, 'demo'),
+    scale: options.scale ?? 0.03,
+    months: options.months ?? 14,
+    endMonth: '2026-09',
+    seed: 11,
+    faultRate: 0.003,
+  });
+  const store = new FsObjectStore(dataDir);
+  await stageReference(store, readFileSync(join(dir, 'demo', manifest.reference), 'utf8'));
+  await ingestFiles(
+    manifest.files.map((f) => join(dir, 'demo', f.path)),
+    { dataDir, out: () => {}, progress: false },
+  );
+  const engine = new DuckDbEngine(dataDir);
+  await refreshMetrics({ store, engine, clock: () => new Date('2026-10-05T06:00:00Z') });
+  await engine.close();
+  await ensureDashboardBuilt();
+  const { server, url } = await startServer({ dataDir, port: 0, host: '127.0.0.1', staticDir: DASHBOARD_DIST });
+  return { url, server, dataDir };
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
