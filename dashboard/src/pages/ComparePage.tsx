@@ -122,7 +122,8 @@ export default function ComparePage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Compare PCNs</h1>
-      <div className="flex flex-wrap gap-4" role="group" aria-label="What to compare">
+      <fieldset className="flex flex-wrap gap-4">
+        <legend className="sr-only">What to compare</legend>
         <label className="flex flex-col text-tremor-label font-medium text-tremor-content-emphasis" htmlFor="measure">
           Measure
           <select
@@ -155,7 +156,7 @@ export default function ComparePage() {
             </option>
           </select>
         </label>
-      </div>
+      </fieldset>
       <div className="grid gap-4 xl:grid-cols-5">
         <div className="xl:col-span-3">
           <ChartCard
@@ -200,7 +201,7 @@ export default function ComparePage() {
             empty={table.length === 0}
           >
             {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard */}
-            <div className="max-h-[32rem] overflow-auto" tabIndex={0} role="region" aria-label="PCNs compared">
+            <section className="max-h-[32rem] overflow-auto" tabIndex={0} aria-label="PCNs compared">
               <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="compare-table">
                 <thead className="sticky top-0 bg-white">
                   <tr>
@@ -233,7 +234,7 @@ export default function ComparePage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           </ChartCard>
         </div>
       </div>

@@ -83,7 +83,7 @@ export default function OutcomesPage() {
               value={<FigureValue value={figure(p, 'mean_contacts')} format={(v) => formatDecimal(v)} />}
               context={
                 <>
-                  median <FigureValue value={figure(p, 'median_contacts')} format={(v) => formatDecimal(v, 0)} />;
+                  median <FigureValue value={figure(p, 'median_contacts')} format={(v) => formatDecimal(v, 0)} />,
                   expected {t.contacts_min}–{t.contacts_max}
                 </>
               }

@@ -88,7 +88,7 @@ export default function SubmissionsPage() {
           </p>
         )}
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard */}
-        <div className="max-h-[36rem] overflow-auto" tabIndex={0} role="region" aria-label="Submissions by PCN">
+        <section className="max-h-[36rem] overflow-auto" tabIndex={0} aria-label="Submissions by PCN">
           <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="submissions-table">
             <thead className="sticky top-0 bg-white text-left">
               <tr>
@@ -138,7 +138,7 @@ export default function SubmissionsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </ChartCard>
     </div>
   );
