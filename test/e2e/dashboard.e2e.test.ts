@@ -28,7 +28,6 @@ async function open(path: string): Promise<Page> {
     locale: 'en-GB',
   });
   const page = await context.newPage();
-  page.on('close', () => void context.close());
   await page.goto(`${base}${path}`);
   await page.getByRole('heading', { level: 1 }).waitFor();
   // Every card has finished loading: no skeleton is left.
@@ -66,7 +65,7 @@ describe('the dashboard in headless Chromium against the local stack', () => {
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id}: ${v.nodes.length} nodes`);
       expect(serious).toEqual([]);
-      await page.close();
+      await page.context().close();
     },
   );
 
@@ -85,8 +84,8 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     // The URL alone brings back the same view.
     const again = await open(`/rollout?region=Y56`);
     expect(await again.getByTestId('kpi-referrals').textContent()).toBe(london);
-    await page.close();
-    await again.close();
+    await page.context().close();
+    await again.context().close();
   });
 
   it('the funnel plot draws every PCN whose figure is published', async () => {
@@ -96,7 +95,7 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     const page = await open('/compare');
     await expect(page.locator('[data-testid="funnel-plot"] [data-pcn]').count()).resolves.toBe(placed);
     expect(await page.locator('[data-testid="compare-table"] tbody tr').count()).toBe(api.rows.length);
-    await page.close();
+    await page.context().close();
   });
 
   it("downloads a chart's data as CSV, exactly the rows it shows", async () => {
@@ -112,6 +111,6 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     expect(lines[0]).toBe('Month,Referrals,People referred,Declines');
     expect(lines).toHaveLength(1 + 6); // April to September of FY 2026/27
     expect(lines[1]).toMatch(/^2026-04,\d+,\d+,\d+$/);
-    await page.close();
+    await page.context().close();
   });
 });

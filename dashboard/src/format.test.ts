@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatChange,
+  formatCount,
+  formatDate,
+  formatDecimal,
+  formatPercent,
+  fyLabel,
+  fyOfMonth,
+  monthLabel,
+} from './format.ts';
+
+describe('en-GB formatting of figures', () => {
+  it('counts: thousands separators, suppression kept as *, missing as a dash, never zero', () => {
+    expect(formatCount(1_234_567)).toBe('1,234,567');
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount('*')).toBe('*');
+    expect(formatCount(null)).toBe('–');
+    expect(formatCount(undefined)).toBe('–');
+  });
+
+  it('decimals, percentages and signed changes', () => {
+    expect(formatDecimal(4.3836)).toBe('4.4');
+    expect(formatDecimal(1_234.5, 2)).toBe('1,234.50');
+    expect(formatPercent(12)).toBe('12.0%');
+    expect(formatPercent('*')).toBe('*');
+    expect(formatChange(-14)).toBe('−14.0%');
+    expect(formatChange(3.25)).toBe('+3.3%');
+    expect(formatChange(0)).toBe('0.0%');
+    expect(formatChange('*')).toBe('*');
+  });
+
+  it('dates, months and financial years', () => {
+    expect(formatDate('2026-10-31')).toBe('31 October 2026');
+    expect(formatDate('2026-11-22T16:21:54.874Z')).toBe('22 November 2026');
+    expect(formatDate(null)).toBe('–');
+    expect(monthLabel('2025-04')).toBe('Apr 2025');
+    expect(fyLabel('2024/25')).toBe('FY 2024/25');
+    expect(fyOfMonth('2025-03')).toBe('2024/25');
+    expect(fyOfMonth('2025-04')).toBe('2025/26');
+    expect(fyOfMonth('2099-12')).toBe('2099/00');
+  });
+});
