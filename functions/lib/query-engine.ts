@@ -12,6 +12,8 @@ export interface QueryEngine {
   query(file: string, params?: readonly SqlValue[]): Promise<Row[]>;
   /** Runs sql/<file>.sql once and keeps the result as table `name` for the rest of the refresh. */
   materialize(name: string, file: string, params?: readonly SqlValue[]): Promise<void>;
+  /** Names sql/<file>.sql as view `name`: cheap to define, computed by each query that reads it. */
+  defineView(name: string, file: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -127,5 +127,10 @@ export class AthenaEngine implements QueryEngine {
     );
   }
 
+  async defineView(name: string, file: string): Promise<void> {
+    if (!/^[a-z_]+$/.test(name)) throw new QueryError(file, `not a view name: ${name}`);
+    await this.execute(file, `CREATE OR REPLACE VIEW ${name} AS ${loadSql(file)}`, []);
+  }
+
   async close(): Promise<void> {}
 }

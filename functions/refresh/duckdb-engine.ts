@@ -66,6 +66,15 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
+  async defineView(name: string, file: string): Promise<void> {
+    const connection = await this.connect();
+    try {
+      await connection.run(`CREATE OR REPLACE TEMP VIEW ${name} AS ${loadSql(file)}`);
+    } catch (error) {
+      throw new QueryError(file, (error as Error).message, { cause: error });
+    }
+  }
+
   async close(): Promise<void> {
     this.connection?.closeSync();
     this.instance?.closeSync();

@@ -13,14 +13,20 @@ import {
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 
-/** Tables built once per refresh, in order, so the costly steps (corrections, joins) are not repeated per metric. */
-export const PREPARE_STEPS = [
-  'events_in_force',
-  'pcn_months',
-  'episodes',
-  'wellbeing_pairs',
-  'workforce_in_force',
-] as const;
+/**
+ * The prepare steps, in order. Small results are kept as tables once per refresh (so costly steps such as ranking
+ * corrections are not repeated per metric); events_in_force is a view, so no copy of every event is ever made and
+ * each query reads only the columns it needs.
+ */
+export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'table' | 'view' }[] = [
+  { name: 'superseded', kind: 'table' },
+  { name: 'retracted', kind: 'table' },
+  { name: 'events_in_force', kind: 'view' },
+  { name: 'pcn_months', kind: 'table' },
+  { name: 'episodes', kind: 'table' },
+  { name: 'wellbeing_pairs', kind: 'table' },
+  { name: 'workforce_in_force', kind: 'table' },
+];
 
 export interface RefreshDeps {
   readonly store: ObjectStore;
@@ -163,7 +169,10 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     await publishReference(deps.store);
     await publishUploads(deps.store);
   });
-  for (const step of PREPARE_STEPS) await timed(step, () => deps.engine.materialize(step, `prepare/${step}`));
+  for (const step of PREPARE_STEPS) {
+    const file = `prepare/${step.name}`;
+    await timed(step.name, () => (step.kind === 'view' ? deps.engine.defineView(step.name, file) : deps.engine.materialize(step.name, file)));
+  }
   const geography = (await deps.engine.query('meta/geography')) as unknown as GeographyRow[];
   const [asOf] = await deps.engine.query('meta/data_as_of');
   const dataAsOf = asOf?.data_as_of ? String(asOf.data_as_of).slice(0, 10) : null;

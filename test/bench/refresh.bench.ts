@@ -81,7 +81,7 @@ function columnsRead(table: { columns: readonly { name: string }[] }, files: str
   const sql = files.map((f) => readFileSync(`sql/${f}.sql`, 'utf8').replace(/--.*$/gm, '')).join('\n');
   return table.columns.map((c) => c.name).filter((name) => new RegExp(`\\b${name}\\b`).test(sql));
 }
-const eventColumns = columnsRead(EVENTS_TABLE, ['prepare/events_in_force']);
+const eventColumns = columnsRead(EVENTS_TABLE, ['prepare/events_in_force', 'prepare/superseded', 'prepare/retracted']);
 
 async function floor(): Promise<number> {
   const { instance, connection } = await duck();

@@ -65,6 +65,7 @@ describe('the refresh Lambda handler', () => {
       const real = new DuckDbEngine(data);
       return {
         materialize: (name, file, params) => real.materialize(name, file, params),
+        defineView: (name, file) => real.defineView(name, file),
         query: async (file, params) => {
           if (file === 'metrics/equity') throw new QueryError(file, 'Athena query q-9 FAILED: GENERIC_INTERNAL_ERROR');
           return real.query(file, params);
