@@ -1,4 +1,13 @@
-import { type Figure, type ProgrammeTargets, SNOMED_REFERRAL, SUPPRESSED } from '../contract/index.ts';
+import {
+  ACTIVITY_CATEGORIES,
+  DISCHARGE_REASONS,
+  type Figure,
+  type ProgrammeTargets,
+  REFERRAL_REASONS,
+  REFERRAL_SOURCES,
+  SNOMED_REFERRAL,
+  SUPPRESSED,
+} from '../contract/index.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { funnelLimits, outlier } from './funnel.ts';
@@ -46,57 +55,10 @@ const n = (v: unknown) => (typeof v === 'number' ? v : null);
 const prefixed = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}${name}`);
 export const rowKey = (row: Row) => `${row.level}|${row.code}|${row.period}`;
 
-const SOURCES = [
-  'gp',
-  'practice_staff',
-  'other_primary_care',
-  'secondary_care',
-  'local_authority',
-  'social_care',
-  'vcse',
-  'housing',
-  'police',
-  'self',
-  'other',
-];
-const REASONS = [
-  'mental_health',
-  'loneliness_isolation',
-  'long_term_condition',
-  'financial_debt',
-  'housing',
-  'employment',
-  'physical_activity',
-  'weight_management',
-  'carer_support',
-  'bereavement',
-  'substance_use',
-  'other',
-];
-const DISCHARGES = [
-  'goals_met',
-  'connected_to_support',
-  'declined',
-  'disengaged',
-  'moved_away',
-  'referred_elsewhere',
-  'died',
-  'other',
-];
-const ACTIVITIES = [
-  'physical_activity',
-  'arts_culture',
-  'nature_green',
-  'befriending_social',
-  'mental_health_support',
-  'financial_advice',
-  'housing_support',
-  'employment_education',
-  'carer_support',
-  'peer_support',
-  'faith_community',
-  'other',
-];
+const SOURCES = REFERRAL_SOURCES;
+const REASONS = REFERRAL_REASONS;
+const DISCHARGES = DISCHARGE_REASONS;
+const ACTIVITIES = ACTIVITY_CATEGORIES;
 
 const COMMON = {
   level: 'national, region, icb or pcn.',

@@ -171,7 +171,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   });
   for (const step of PREPARE_STEPS) {
     const file = `prepare/${step.name}`;
-    await timed(step.name, () => (step.kind === 'view' ? deps.engine.defineView(step.name, file) : deps.engine.materialize(step.name, file)));
+    await timed(step.name, () =>
+      step.kind === 'view' ? deps.engine.defineView(step.name, file) : deps.engine.materialize(step.name, file),
+    );
   }
   const geography = (await deps.engine.query('meta/geography')) as unknown as GeographyRow[];
   const [asOf] = await deps.engine.query('meta/data_as_of');
