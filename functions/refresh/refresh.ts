@@ -21,8 +21,8 @@ import { publishReference, publishUploads } from './publish-tables.ts';
 export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'table' | 'view' }[] = [
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
-  { name: 'events_in_force', kind: 'view' },
   { name: 'pcn_months', kind: 'table' },
+  { name: 'events_in_force', kind: 'view' },
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
   { name: 'workforce_in_force', kind: 'table' },

@@ -1,6 +1,7 @@
 -- Events in force: every event row that no later version superseded and no retraction withdrew (retraction rows
--- themselves left out), each with the PCN's ICB and region in force on the event date, its month and its financial
--- year (April to March, labelled 2024/25). A view over the curated events: each metric reads only its columns.
+-- themselves left out), each with the ICB and region its PCN belonged to in the event's month (pcn_months), its
+-- month and its financial year (April to March, labelled 2024/25). A view over the curated events: each metric reads
+-- only its columns. The geography is joined on (PCN, month), an equality, not on the date range of each version.
 SELECT
   e.event_id,
   e.event_type,
@@ -39,10 +40,8 @@ LEFT JOIN superseded AS s
   ON s.upload_id = e.upload_id AND s.source_row = e.source_row
 LEFT JOIN retracted AS r
   ON r.pcn_code = e.pcn_code AND r.event_id = e.event_id
-LEFT JOIN pcns AS p
-  ON p.pcn_code = e.pcn_code
-  AND e.occurred_on >= p.valid_from
-  AND (p.valid_to IS NULL OR e.occurred_on <= p.valid_to)
+LEFT JOIN pcn_months AS p
+  ON p.pcn_code = e.pcn_code AND p.month = e.event_month
 WHERE e.event_type <> 'retraction'
   AND s.upload_id IS NULL
   AND r.event_id IS NULL
