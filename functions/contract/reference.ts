@@ -22,7 +22,23 @@ export const pcnReferenceRow = z
   .refine((row) => row.valid_to === undefined || row.valid_to >= row.valid_from, {
     path: ['valid_to'],
     message: 'must not be before valid_from',
+  })
+  // PCNs open, close and move ICB from the first day of a month: so the version in force on an event's date is
+  // the one in force on the first day of its month, which is how the metrics join the geography.
+  .refine((row) => row.valid_from.endsWith('-01'), {
+    path: ['valid_from'],
+    message: 'must be the first day of a month',
+  })
+  .refine((row) => row.valid_to === undefined || lastDayOfMonth(row.valid_to), {
+    path: ['valid_to'],
+    message: 'must be the last day of a month',
   });
+
+function lastDayOfMonth(date: string): boolean {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.getUTCDate() === 1;
+}
 
 export type PcnReferenceRow = z.infer<typeof pcnReferenceRow>;
 

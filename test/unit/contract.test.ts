@@ -72,3 +72,34 @@ describe('the JSON Schema agrees with the zod schema (ajv as the third-party jud
     }
   });
 });
+
+describe('the PCN reference file', () => {
+  const row = {
+    pcn_code: 'U10003',
+    pcn_name: 'Charlie PCN',
+    icb_code: 'QWE',
+    icb_name: 'NHS South West London ICB',
+    region_code: 'Y56',
+    region_name: 'London',
+    list_size: 5000,
+    valid_from: '2019-04-01',
+    valid_to: '2025-03-31',
+  };
+
+  it('accepts versions that start and end on month boundaries', async () => {
+    const { pcnReferenceRow } = await import('../../functions/contract/index.ts');
+    expect(pcnReferenceRow.safeParse(row).success).toBe(true);
+    expect(pcnReferenceRow.safeParse({ ...row, valid_to: '2024-02-29' }).success).toBe(true);
+  });
+
+  it('refuses a version starting or ending mid-month, or ending before it starts', async () => {
+    const { pcnReferenceRow } = await import('../../functions/contract/index.ts');
+    const messages = (r: object) => {
+      const result = pcnReferenceRow.safeParse(r);
+      return result.success ? [] : result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    };
+    expect(messages({ ...row, valid_from: '2019-04-15' })).toEqual(['valid_from: must be the first day of a month']);
+    expect(messages({ ...row, valid_to: '2025-03-30' })).toEqual(['valid_to: must be the last day of a month']);
+    expect(messages({ ...row, valid_to: '2018-03-31' })).toEqual(['valid_to: must not be before valid_from']);
+  });
+});

@@ -35,6 +35,18 @@ export default function EquityPage() {
     .sort((a, b) => groupOrder(String(a.group), String(b.group)))
     .map((r): MetricRow & { label: string } => ({ ...r, label: groupLabel(dimension, String(r.group)) }));
   const how = equity.state === 'ready' ? equity.value.description : '';
+  const csv = {
+    fileName: `equity-${dimension}-${scope.code}.csv`,
+    columns: [
+      { key: 'label', label: DIMENSIONS[dimension] },
+      { key: 'referrals', label: 'People referred' },
+      { key: 'took_up', label: 'Took up' },
+      { key: 'take_up_pct', label: 'Take-up %' },
+      { key: 'wellbeing_pairs', label: 'Wellbeing pairs' },
+      { key: 'wellbeing_improved_pct', label: 'Improved %' },
+    ],
+    rows,
+  };
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Equity</h1>
@@ -57,24 +69,7 @@ export default function EquityPage() {
         </select>
       </label>
       <div className="grid gap-4 lg:grid-cols-2">
-        <ChartCard
-          title="People referred"
-          how={how}
-          state={equity.state}
-          empty={rows.length === 0}
-          csv={{
-            fileName: `equity-${dimension}-${scope.code}.csv`,
-            columns: [
-              { key: 'label', label: DIMENSIONS[dimension] },
-              { key: 'referrals', label: 'People referred' },
-              { key: 'took_up', label: 'Took up' },
-              { key: 'take_up_pct', label: 'Take-up %' },
-              { key: 'wellbeing_pairs', label: 'Wellbeing pairs' },
-              { key: 'wellbeing_improved_pct', label: 'Improved %' },
-            ],
-            rows,
-          }}
-        >
+        <ChartCard title="People referred" how={how} state={equity.state} empty={rows.length === 0} csv={csv}>
           <BarChart
             className="h-72"
             data={rows.map((r) => ({ Group: r.label, 'People referred': plottable(r.referrals) }))}
@@ -86,7 +81,13 @@ export default function EquityPage() {
             yAxisWidth={64}
           />
         </ChartCard>
-        <ChartCard title="Take-up and wellbeing improvement" how={how} state={equity.state} empty={rows.length === 0}>
+        <ChartCard
+          title="Take-up and wellbeing improvement"
+          how={how}
+          state={equity.state}
+          empty={rows.length === 0}
+          csv={csv}
+        >
           <ChartLegend
             items={[
               { label: 'Take-up %', color: 'emerald' },
@@ -110,7 +111,7 @@ export default function EquityPage() {
           />
         </ChartCard>
       </div>
-      <ChartCard title="By group" how={how} state={equity.state} empty={rows.length === 0}>
+      <ChartCard title="By group" how={how} state={equity.state} empty={rows.length === 0} csv={csv}>
         <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="equity-table">
           <thead>
             <tr className="text-left">

@@ -108,6 +108,20 @@ export function RolloutPage() {
           how="People referred counts each person once however many referrals they had. The decline rate is declines as a share of referrals and declines."
           state={rollout.state}
           empty={!year}
+          csv={
+            year
+              ? {
+                  fileName: `people-and-declines-${scope.code}-${fy.replace('/', '-')}.csv`,
+                  columns: [
+                    { key: 'period', label: 'Financial year' },
+                    { key: 'people_referred', label: 'People referred' },
+                    { key: 'declines', label: 'Declines' },
+                    { key: 'decline_rate_pct', label: 'Decline rate %' },
+                  ],
+                  rows: [year],
+                }
+              : undefined
+          }
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -131,6 +145,19 @@ export function RolloutPage() {
           how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `, against the ${formatCount(meta.targets.link_workers_fte)} expected` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
           state={workforce.state}
           empty={!latestStaff && !year}
+          csv={{
+            fileName: `link-workers-and-pcns-${scope.code}.csv`,
+            columns: [
+              { key: 'measure', label: 'Measure' },
+              { key: 'value', label: 'Value' },
+            ],
+            rows: [
+              { measure: `Link worker FTE (${latestStaff?.period ?? ''})`, value: figure(latestStaff, 'splw_fte') },
+              { measure: 'Link worker FTE per 10,000 patients', value: figure(latestStaff, 'splw_fte_per_10000') },
+              { measure: `PCNs reporting (FY ${fy})`, value: figure(year, 'pcns_reporting') },
+              { measure: 'PCNs', value: figure(year, 'pcns') },
+            ],
+          }}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
