@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * Per-environment configuration, read from CDK context (`cdk.json` or `-c config='{"…"}'`) and checked here so a
+ * bad value stops the synth with a message that names it.
+ */
+export const DeploymentConfig = z.strictObject({
+  /** Prefix of every resource name. */
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{2,30}$/, {
+      error: 'must be 3-31 lowercase letters, digits or hyphens, starting with a letter',
+    })
+    .default('sp-outcomes'),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z]+-\d$/, { error: 'must be an AWS region such as eu-west-2' })
+    .default('eu-west-2'),
+  /** Keep buckets and the key when the stack is deleted. Only a throwaway environment should set false. */
+  retainData: z.boolean().default(true),
+  /** Largest scan one Athena query may make before Athena cancels it. */
+  athenaBytesScannedCutoffGb: z.number().int().min(1).max(1_000).default(20),
+  /** How long raw uploads stay in the standard storage class. */
+  landingInfrequentAccessAfterDays: z.number().int().min(30).max(3_650).default(30),
+  /** How long Athena query results are kept. */
+  athenaResultsExpireAfterDays: z.number().int().min(1).max(90).default(7),
+});
+export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(raw: unknown): DeploymentConfig {
+  const result = DeploymentConfig.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+  throw new ConfigError(`invalid deployment configuration: ${problems.join('; ')}`);
+}

@@ -1,0 +1,145 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { QUERY_TABLES } from '../../functions/contract/index.ts';
+import { duckDbView } from '../../functions/lib/table-ddl.ts';
+import { buildApp } from '../../infra/app.ts';
+import { ConfigError, parseConfig } from '../../infra/config.ts';
+import { duckQuery } from '../support/files.ts';
+
+const synth = (config: Record<string, unknown> = {}) => {
+  const { app, stack } = buildApp(new App({ context: { config } }));
+  app.synth(); // runs cdk-nag's AwsSolutions and HIPAA Security packs: any unacknowledged finding throws
+  return Template.fromStack(stack);
+};
+const template = synth({ name: 'sp-outcomes', account: '111122223333' });
+
+describe('deployment configuration', () => {
+  it('has defaults for every field and names the bad one', () => {
+    expect(parseConfig(undefined)).toEqual({
+      name: 'sp-outcomes',
+      region: 'eu-west-2',
+      retainData: true,
+      athenaBytesScannedCutoffGb: 20,
+      landingInfrequentAccessAfterDays: 30,
+      athenaResultsExpireAfterDays: 7,
+    });
+    expect(() => parseConfig({ region: 'London' })).toThrow(
+      new ConfigError('invalid deployment configuration: region: must be an AWS region such as eu-west-2'),
+    );
+    expect(() => parseConfig({ account: '123', colour: 'blue' })).toThrow(ConfigError);
+  });
+});
+
+describe('the stack, synthesised offline under cdk-nag', () => {
+  it('encrypts every bucket, with the rotated KMS key for data and query results', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 3);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    const algorithms = buckets
+      .map(
+        (b) =>
+          b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+      )
+      .sort();
+    expect(algorithms).toEqual(['AES256', 'aws:kms', 'aws:kms']); // AES256: the access-log bucket, which S3 requires
+  });
+
+  it('blocks public access, versions, and keeps data when the stack is deleted', () => {
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    for (const bucket of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.DeletionPolicy).toBe('Retain');
+    }
+    const throwaway = synth({ name: 'sp-outcomes-dev', retainData: false });
+    expect(Object.values(throwaway.findResources('AWS::S3::Bucket')).map((b) => b.DeletionPolicy)).toEqual([
+      'Delete',
+      'Delete',
+      'Delete',
+    ]);
+  });
+
+  it('refuses any request that is not over TLS, on every bucket', () => {
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it('logs access, sends Object Created events to EventBridge, and ages raw uploads and query results', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { LogFilePrefix: 'data/' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Prefix: 'landing/',
+            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
+    });
+    template.resourceCountIs('AWS::Lambda::Function', 0); // no custom-resource helper for the notifications
+  });
+
+  it('caps the scan of every Athena query and enforces encrypted results', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'sp-outcomes',
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: 20 * 1024 ** 3,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        ResultConfiguration: Match.objectLike({
+          EncryptionConfiguration: Match.objectLike({ EncryptionOption: 'SSE_KMS' }),
+        }),
+      }),
+    });
+  });
+
+  it("Glue tables have exactly the DuckDB views' columns, both from one specification, with partition projection", async () => {
+    const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
+    expect(tables.map((t) => t.Name).sort()).toEqual(QUERY_TABLES.map((t) => t.name).sort());
+    const duckToAthena: Record<string, string> = {
+      VARCHAR: 'string',
+      INTEGER: 'int',
+      DOUBLE: 'double',
+      BOOLEAN: 'boolean',
+      DATE: 'date',
+      TIMESTAMP: 'timestamp',
+    };
+    for (const spec of QUERY_TABLES) {
+      const glue = tables.find((t) => t.Name === spec.name);
+      const glueColumns = [...glue.StorageDescriptor.Columns, ...glue.PartitionKeys].map(
+        (c: { Name: string; Type: string }) => `${c.Name} ${c.Type}`,
+      );
+      const duck = await duckQuery(`${duckDbView(spec, '/nowhere', false)}; DESCRIBE ${spec.name}`);
+      expect(glueColumns, spec.name).toEqual(
+        duck.map((c) => `${c.column_name} ${duckToAthena[c.column_type as string]}`),
+      );
+      if (spec.partition) {
+        expect(glue.Parameters).toMatchObject({
+          'projection.enabled': 'true',
+          [`projection.${spec.partition.name}.type`]: 'date',
+          [`projection.${spec.partition.name}.format`]: 'yyyy-MM',
+        });
+      }
+    }
+  });
+});
