@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EventsCatalog } from './constructs/events-catalog.ts';
+import { IngestPipeline } from './constructs/ingest-pipeline.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
 
 export interface PipelineStackProps extends StackProps {
@@ -14,6 +15,7 @@ export class PipelineStack extends Stack {
   readonly dataLake: DataLake;
   readonly catalog: EventsCatalog;
   readonly workgroup: MetricsWorkgroup;
+  readonly ingest: IngestPipeline;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -33,5 +35,6 @@ export class PipelineStack extends Stack {
       key: this.dataLake.key,
       bytesScannedCutoffGb: config.athenaBytesScannedCutoffGb,
     });
+    this.ingest = new IngestPipeline(this, 'Ingest', { dataLake: this.dataLake, retainData: config.retainData });
   }
 }

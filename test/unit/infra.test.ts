@@ -96,7 +96,10 @@ describe('the stack, synthesised offline under cdk-nag', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
     });
-    template.resourceCountIs('AWS::Lambda::Function', 0); // no custom-resource helper for the notifications
+    // the only function is the ingest: no custom-resource helper for the notifications
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Description)).toEqual(
+      ['Validates an uploaded file and writes curated Parquet, quarantine and its receipt'],
+    );
   });
 
   it('caps the scan of every Athena query and enforces encrypted results', () => {
@@ -141,5 +144,55 @@ describe('the stack, synthesised offline under cdk-nag', () => {
         });
       }
     }
+  });
+});
+
+describe('the ingest pipeline', () => {
+  const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+
+  it('runs the bundled handler on nodejs22.x, arm64, with reserved concurrency and a year of encrypted logs', () => {
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 2048,
+      Timeout: 300,
+      ReservedConcurrentExecutions: 10,
+      Handler: 'index.handler',
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+  });
+
+  it('takes Object Created events under landing/ through an encrypted queue with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { object: { key: [{ prefix: 'landing/' }] } },
+      },
+    });
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(2);
+    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.RedrivePolicy).toMatchObject({
+      maxReceiveCount: 5,
+    });
+    expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.VisibilityTimeout).toBe(1800);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 5,
+    });
+  });
+
+  it('may read uploads and write only curated/, receipts/ and quarantine/: no wildcard action on the data', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions).not.toContain('*');
+    expect(actions).not.toContain('s3:*');
+    const written = statements
+      .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
+      .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
+    expect([...new Set(written)].sort()).toEqual(['/curated/*', '/quarantine/*', '/receipts/*']);
   });
 });

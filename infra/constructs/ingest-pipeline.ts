@@ -1,0 +1,104 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { DataLake } from './data-lake.ts';
+import {
+  ARCHITECTURE,
+  acknowledgeFunctionFindings,
+  BUNDLING,
+  DEFAULT_TIMEOUT,
+  functionLogGroup,
+  functionRole,
+  RUNTIME,
+} from './lambda-defaults.ts';
+
+export interface IngestPipelineProps {
+  readonly dataLake: DataLake;
+  /** @default true */
+  readonly retainData?: boolean;
+  /** Most ingest functions running at once. @default 10 */
+  readonly reservedConcurrency?: number;
+  /** Memory for Parquet work, MB. @default 2048 */
+  readonly memorySize?: number;
+  /** Deliveries of one upload before it is dead-lettered. @default 5 */
+  readonly maxReceiveCount?: number;
+}
+
+/**
+ * S3 "Object Created" under landing/ → EventBridge → SQS (with a dead-letter queue) → the ingest Lambda, which
+ * reports failed files back so the queue redelivers them. The function may read landing/ and write curated/,
+ * receipts/ and quarantine/, and nothing else.
+ */
+export class IngestPipeline extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly handler: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: IngestPipelineProps) {
+    super(scope, id);
+    const { dataLake } = props;
+    const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: dataLake.key, enforceSSL: true };
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', { ...encryption, retentionPeriod: Duration.days(14) });
+    const timeout = DEFAULT_TIMEOUT;
+    this.queue = new Queue(this, 'Uploads', {
+      ...encryption,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    // EventBridge must be able to use the key to deliver to the encrypted queue.
+    dataLake.key.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    new Rule(this, 'UploadLanded', {
+      description: 'A PCN upload landed under landing/',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [dataLake.dataBucket.bucketName] }, object: { key: [{ prefix: 'landing/' }] } },
+      },
+      targets: [new SqsQueue(this.queue)],
+    });
+
+    const logGroup = functionLogGroup(this, 'Logs', dataLake.key, props.retainData ?? true);
+    const role = functionRole(this, 'Role', logGroup);
+    this.handler = new NodejsFunction(this, 'Handler', {
+      role,
+      entry: 'functions/ingest/handler.ts',
+      handler: 'handler',
+      runtime: RUNTIME,
+      architecture: ARCHITECTURE,
+      memorySize: props.memorySize ?? 2048,
+      timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      bundling: BUNDLING,
+      logGroup,
+      environment: {
+        DATA_BUCKET: dataLake.dataBucket.bucketName,
+        POWERTOOLS_SERVICE_NAME: 'sp-outcomes-ingest',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      description: 'Validates an uploaded file and writes curated Parquet, quarantine and its receipt',
+    });
+    dataLake.grantIngest(this.handler);
+    this.handler.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 5,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    acknowledgeFunctionFindings(this.handler, role, [
+      { bucket: dataLake.dataBucket, prefixes: ['landing', 'receipts', 'curated', 'quarantine'] },
+    ]);
+    Validations.of(this.handler).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        'Invoked synchronously by the SQS event source: failed files return to the queue, whose redrive policy dead-letters them.',
+    });
+  }
+}
