@@ -4,7 +4,9 @@ import type { DeploymentConfig } from './config.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EventsCatalog } from './constructs/events-catalog.ts';
 import { IngestPipeline } from './constructs/ingest-pipeline.ts';
+import { MetricsRefresh } from './constructs/metrics-refresh.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
+import { Operations } from './constructs/operations.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -16,6 +18,8 @@ export class PipelineStack extends Stack {
   readonly catalog: EventsCatalog;
   readonly workgroup: MetricsWorkgroup;
   readonly ingest: IngestPipeline;
+  readonly refresh: MetricsRefresh;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -36,5 +40,17 @@ export class PipelineStack extends Stack {
       bytesScannedCutoffGb: config.athenaBytesScannedCutoffGb,
     });
     this.ingest = new IngestPipeline(this, 'Ingest', { dataLake: this.dataLake, retainData: config.retainData });
+    this.refresh = new MetricsRefresh(this, 'Refresh', {
+      dataLake: this.dataLake,
+      catalog: this.catalog,
+      workgroup: this.workgroup,
+      retainData: config.retainData,
+    });
+    this.operations = new Operations(this, 'Operations', {
+      key: this.dataLake.key,
+      ingest: this.ingest.handler,
+      refresh: this.refresh.handler,
+      deadLetterQueues: [this.ingest.deadLetterQueue],
+    });
   }
 }

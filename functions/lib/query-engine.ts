@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, SqlValue>;
@@ -17,7 +18,10 @@ export interface QueryEngine {
   close(): Promise<void>;
 }
 
-const SQL_ROOT = new URL('../../sql/', import.meta.url);
+// In a bundled Lambda the SQL files are copied beside the bundle and SQL_ROOT names that folder.
+const SQL_ROOT = process.env.SQL_ROOT
+  ? pathToFileURL(`${process.env.SQL_ROOT.replace(/\/$/, '')}/`)
+  : new URL('../../sql/', import.meta.url);
 
 /** The text of sql/<file>.sql (file is e.g. "metrics/rollout"). */
 export function loadSql(file: string): string {

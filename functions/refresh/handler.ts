@@ -1,18 +1,25 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { EventBridgeSchema, SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { AthenaEngine } from './athena-engine.ts';
 import { refreshMetrics } from './refresh.ts';
 
-type ScheduledEvent = z.infer<typeof EventBridgeSchema>;
+/** The schedule (an EventBridge event) or a batch of "receipt written" messages gathered by the debounce queue. */
+export const RefreshTrigger = z.union([EventBridgeSchema, SqsSchema]);
+type RefreshTrigger = z.infer<typeof RefreshTrigger>;
+
+const describeTrigger = (event: RefreshTrigger) =>
+  'Records' in event
+    ? { trigger: 'uploads ingested', uploads: event.Records.length, run: event.Records[0]?.messageId ?? 'batch' }
+    : { trigger: event['detail-type'], run: event.id };
 
 /**
  * The refresh Lambda: on its schedule (or after ingest), run the catalogue and publish the documents. A failure
@@ -25,9 +32,10 @@ export function createRefreshHandler(deps: {
 }) {
   return middy()
     .use(injectLambdaContext(deps.logger))
-    .use(parser({ schema: EventBridgeSchema }))
-    .handler(async (event: ScheduledEvent) => {
-      const engine = deps.engine(event.id);
+    .use(parser({ schema: RefreshTrigger }))
+    .handler(async (event: RefreshTrigger) => {
+      const { run, ...trigger } = describeTrigger(event);
+      const engine = deps.engine(run);
       try {
         const result = await refreshMetrics({
           store: deps.store,
@@ -38,7 +46,7 @@ export function createRefreshHandler(deps: {
           documents: result.documents.length,
           data_as_of: result.dataAsOf,
           timings_ms: result.timings_ms,
-          trigger: event['detail-type'],
+          ...trigger,
         });
         return result;
       } catch (error) {

@@ -58,6 +58,18 @@ describe('the refresh Lambda handler', () => {
     });
   });
 
+  it('also refreshes on a batch of "receipt written" messages from the debounce queue', async () => {
+    const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
+    const sqs = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
+    const batch = { Records: [sqs.Records[0], { ...sqs.Records[0], messageId: 'second' }] };
+    const result = await handler(batch, context);
+    expect(result.documents).toHaveLength(11);
+    expect(logs.filter((l) => l.message === 'metrics refreshed').at(-1)).toMatchObject({
+      trigger: 'uploads ingested',
+      uploads: 2,
+    });
+  });
+
   it('a query failing part-way leaves the published documents untouched and fails the invocation', async () => {
     const before = new Map<string, string>();
     for (const key of await store.list('metrics/')) before.set(key, new TextDecoder().decode(await store.get(key)));

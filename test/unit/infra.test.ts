@@ -96,10 +96,15 @@ describe('the stack, synthesised offline under cdk-nag', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
     });
-    // the only function is the ingest: no custom-resource helper for the notifications
-    expect(Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Description)).toEqual(
-      ['Validates an uploaded file and writes curated Parquet, quarantine and its receipt'],
-    );
+    // the pipeline's own functions only: no custom-resource helper for the notifications
+    expect(
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((f) => f.Properties.Description)
+        .sort(),
+    ).toEqual([
+      'Runs the metric catalogue on Athena and publishes the disclosure-controlled documents',
+      'Validates an uploaded file and writes curated Parquet, quarantine and its receipt',
+    ]);
   });
 
   it('caps the scan of every Athena query and enforces encrypted results', () => {
@@ -147,8 +152,13 @@ describe('the stack, synthesised offline under cdk-nag', () => {
   });
 });
 
+const functionNamed = (description: string) =>
+  Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+    f.Properties.Description.startsWith(description),
+  );
+
 describe('the ingest pipeline', () => {
-  const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+  const fn = functionNamed('Validates an uploaded file');
 
   it('runs the bundled handler on nodejs22.x, arm64, with reserved concurrency and a year of encrypted logs', () => {
     expect(fn?.Properties).toMatchObject({
@@ -159,7 +169,10 @@ describe('the ingest pipeline', () => {
       ReservedConcurrentExecutions: 10,
       Handler: 'index.handler',
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups).toHaveLength(2);
+    for (const group of logGroups)
+      expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
   });
 
   it('takes Object Created events under landing/ through an encrypted queue with a dead-letter queue', () => {
@@ -171,7 +184,7 @@ describe('the ingest pipeline', () => {
       },
     });
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(2);
+    expect(queues).toHaveLength(4); // ingest and refresh requests, each with its dead-letter queue
     for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toBeDefined();
     expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.RedrivePolicy).toMatchObject({
       maxReceiveCount: 5,
@@ -193,6 +206,77 @@ describe('the ingest pipeline', () => {
     const written = statements
       .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
       .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
-    expect([...new Set(written)].sort()).toEqual(['/curated/*', '/quarantine/*', '/receipts/*']);
+    expect([...new Set(written)].sort()).toEqual([
+      '/curated/*',
+      '/metrics/*',
+      '/pcns/*',
+      '/quarantine/*',
+      '/receipts/*',
+      '/uploads/*',
+    ]);
+    const ingestPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('IngestRole'),
+    )?.[1];
+    const ingestWrites = (
+      ingestPolicy?.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
+    )
+      .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
+      .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
+    expect([...new Set(ingestWrites)].sort()).toEqual(['/curated/*', '/quarantine/*', '/receipts/*']);
+  });
+});
+
+describe('the metric refresh and operations', () => {
+  it('runs one at a time on a schedule and after uploads, with the SQL catalogue beside its bundle', () => {
+    const fn = functionNamed('Runs the metric catalogue');
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      ReservedConcurrentExecutions: 1,
+      Timeout: 900,
+    });
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      SQL_ROOT: '/var/task/sql',
+      ATHENA_WORKGROUP: 'sp-outcomes',
+      GLUE_DATABASE: 'sp_outcomes',
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        detail: { bucket: Match.anyValue(), object: { key: [{ prefix: 'receipts/' }] } },
+      }),
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 300 });
+  });
+
+  it('may query Athena only in its workgroup and change tables only in its database', () => {
+    const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('RefreshRole'),
+    )?.[1];
+    const statements = policy?.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[];
+    const athena = statements.find((s) => s.Action.includes('athena:StartQueryExecution'));
+    expect(JSON.stringify(athena?.Resource)).toContain(':workgroup/sp-outcomes');
+    const glue = statements.find((s) => s.Action.includes('glue:CreateTable'));
+    expect(JSON.stringify(glue?.Resource)).toContain(':table/sp_outcomes/*');
+  });
+
+  it('alarms on dead letters, errors, throttles, failed refreshes and stale data, to an encrypted topic', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Errors',
+      'Invocations',
+      'Throttles',
+    ]);
+    const stale = alarms.find((a) => a.MetricName === 'Invocations');
+    expect(stale).toMatchObject({
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+      Period: 86400,
+    });
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
   });
 });

@@ -1,0 +1,174 @@
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { DataLake } from './data-lake.ts';
+import type { EventsCatalog } from './events-catalog.ts';
+import {
+  ARCHITECTURE,
+  acknowledgeFunctionFindings,
+  BUNDLING,
+  functionLogGroup,
+  functionRole,
+  RUNTIME,
+} from './lambda-defaults.ts';
+import type { MetricsWorkgroup } from './metrics-workgroup.ts';
+
+export interface MetricsRefreshProps {
+  readonly dataLake: DataLake;
+  readonly catalog: EventsCatalog;
+  readonly workgroup: MetricsWorkgroup;
+  /** When the scheduled refresh runs. @default cron(0 6 * * ? *): 06:00 UTC daily */
+  readonly schedule?: Schedule;
+  /** How long after an upload's receipt the refresh waits for more uploads to gather. @default 5 minutes */
+  readonly debounce?: Duration;
+  /** @default true */
+  readonly retainData?: boolean;
+}
+
+/**
+ * The metric refresh: on a schedule, and after uploads are ingested (receipts written; gathered for a few minutes
+ * so a burst of uploads makes one refresh). One refresh runs at a time. It may query Athena in its workgroup, read
+ * and replace its own tables in the Glue database, read curated data and write metrics.
+ */
+export class MetricsRefresh extends Construct {
+  readonly handler: NodejsFunction;
+  readonly requests: Queue;
+  readonly scheduleRule: Rule;
+
+  constructor(scope: Construct, id: string, props: MetricsRefreshProps) {
+    super(scope, id);
+    const { dataLake, catalog, workgroup } = props;
+    const debounce = props.debounce ?? Duration.minutes(5);
+    const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: dataLake.key, enforceSSL: true };
+    const deadLetters = new Queue(this, 'DeadLetters', { ...encryption, retentionPeriod: Duration.days(14) });
+    const timeout = Duration.minutes(15);
+    this.requests = new Queue(this, 'Requests', {
+      ...encryption,
+      deliveryDelay: debounce,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 2),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
+    });
+    dataLake.key.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    new Rule(this, 'ReceiptWritten', {
+      description: 'An upload was ingested (its receipt was written): ask for a refresh',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [dataLake.dataBucket.bucketName] }, object: { key: [{ prefix: 'receipts/' }] } },
+      },
+      targets: [new SqsQueue(this.requests)],
+    });
+
+    const logGroup = functionLogGroup(this, 'Logs', dataLake.key, props.retainData ?? true);
+    const role = functionRole(this, 'Role', logGroup);
+    this.handler = new NodejsFunction(this, 'Handler', {
+      role,
+      entry: 'functions/refresh/handler.ts',
+      handler: 'handler',
+      runtime: RUNTIME,
+      architecture: ARCHITECTURE,
+      memorySize: 1024,
+      timeout,
+      reservedConcurrentExecutions: 1,
+      logGroup,
+      bundling: {
+        ...BUNDLING,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // The catalogue's SQL files travel with the bundle; SQL_ROOT points at them.
+          afterBundling: (inputDir: string, outputDir: string) => [`cp -r ${inputDir}/sql ${outputDir}/sql`],
+        },
+      },
+      environment: {
+        DATA_BUCKET: dataLake.dataBucket.bucketName,
+        ATHENA_RESULTS_BUCKET: dataLake.athenaResultsBucket.bucketName,
+        ATHENA_WORKGROUP: workgroup.workgroupName,
+        GLUE_DATABASE: catalog.databaseName,
+        SQL_ROOT: '/var/task/sql',
+        POWERTOOLS_SERVICE_NAME: 'sp-outcomes-refresh',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      description: 'Runs the metric catalogue on Athena and publishes the disclosure-controlled documents',
+    });
+    this.handler.addEventSource(
+      new SqsEventSource(this.requests, { batchSize: 1_000, maxBatchingWindow: debounce, maxConcurrency: 2 }),
+    );
+    this.scheduleRule = new Rule(this, 'Schedule', {
+      description: 'Scheduled metric refresh',
+      schedule: props.schedule ?? Schedule.expression('cron(0 6 * * ? *)'),
+      targets: [new LambdaFunction(this.handler, { retryAttempts: 2, deadLetterQueue: deadLetters })],
+    });
+
+    dataLake.grantRefresh(this.handler);
+    const stack = Stack.of(this);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+          'athena:GetWorkGroup',
+        ],
+        resources: [
+          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workgroup.workgroupName }),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:GetPartitions',
+          'glue:CreateTable',
+          'glue:DeleteTable',
+          'glue:UpdateTable',
+        ],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: catalog.databaseName }),
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${catalog.databaseName}/*` }),
+        ],
+      }),
+    );
+
+    acknowledgeFunctionFindings(this.handler, role, [
+      {
+        bucket: dataLake.dataBucket,
+        prefixes: ['curated', 'receipts', 'reference', 'metrics', 'curated/pcns', 'curated/uploads'],
+      },
+    ]);
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${region}:${account}:table/${catalog.databaseName}/*]`,
+      reason:
+        'The refresh replaces its own prepare tables (CTAS) in this one database each run; table names vary, the database does not.',
+    });
+    const resultsBucket = stack.getLogicalId(dataLake.athenaResultsBucket.node.defaultChild as CfnBucket);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${resultsBucket}.Arn>/*]`,
+      reason:
+        'Athena writes and the refresh reads query results anywhere in the results bucket, which holds nothing else and expires them after days.',
+    });
+    Validations.of(this.handler).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        'Its two triggers each dead-letter: the request queue by its redrive policy, the schedule target by its own dead-letter queue after retries.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::s3:*]',
+      reason:
+        'Never granted on the data bucket: grantReadWrite on the Athena results bucket only, whose objects expire after days.',
+    });
+  }
+}
