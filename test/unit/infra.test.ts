@@ -218,7 +218,8 @@ describe('the ingest pipeline', () => {
       id.startsWith('IngestRole'),
     )?.[1];
     const ingestWrites = (
-      ingestPolicy?.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
+      (ingestPolicy as { Properties: { PolicyDocument: { Statement: unknown } } }).Properties.PolicyDocument
+        .Statement as { Action: string | string[]; Resource: unknown }[]
     )
       .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
       .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
