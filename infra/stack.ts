@@ -1,9 +1,11 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
+import { DashboardSite } from './constructs/dashboard-site.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EventsCatalog } from './constructs/events-catalog.ts';
 import { IngestPipeline } from './constructs/ingest-pipeline.ts';
+import { MetricsApi } from './constructs/metrics-api.ts';
 import { MetricsRefresh } from './constructs/metrics-refresh.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
 import { Operations } from './constructs/operations.ts';
@@ -20,6 +22,8 @@ export class PipelineStack extends Stack {
   readonly ingest: IngestPipeline;
   readonly refresh: MetricsRefresh;
   readonly operations: Operations;
+  readonly api: MetricsApi;
+  readonly site: DashboardSite;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -46,6 +50,18 @@ export class PipelineStack extends Stack {
       workgroup: this.workgroup,
       retainData: config.retainData,
     });
+    this.api = new MetricsApi(this, 'Api', { dataLake: this.dataLake, retainData: config.retainData });
+    this.site = new DashboardSite(this, 'Dashboard', {
+      apiDomainName: this.api.domainName,
+      accessLogsBucket: this.dataLake.accessLogsBucket,
+      retainData: config.retainData,
+    });
+    new CfnOutput(this, 'DashboardUrl', { value: `https://${this.site.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'SiteBucket', { value: this.site.bucket.bucketName });
+    new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
+    new CfnOutput(this, 'DataBucket', { value: this.dataLake.dataBucket.bucketName });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
     this.operations = new Operations(this, 'Operations', {
       key: this.dataLake.key,
       ingest: this.ingest.handler,

@@ -33,7 +33,7 @@ describe('deployment configuration', () => {
 
 describe('the stack, synthesised offline under cdk-nag', () => {
   it('encrypts every bucket, with the rotated KMS key for data and query results', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 3);
+    template.resourceCountIs('AWS::S3::Bucket', 4);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
     const algorithms = buckets
@@ -42,7 +42,7 @@ describe('the stack, synthesised offline under cdk-nag', () => {
           b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
       )
       .sort();
-    expect(algorithms).toEqual(['AES256', 'aws:kms', 'aws:kms']); // AES256: the access-log bucket, which S3 requires
+    expect(algorithms).toEqual(['AES256', 'AES256', 'aws:kms', 'aws:kms']); // SSE-S3: the access-log bucket (S3 requires it) and the site build
   });
 
   it('blocks public access, versions, and keeps data when the stack is deleted', () => {
@@ -62,12 +62,13 @@ describe('the stack, synthesised offline under cdk-nag', () => {
       'Delete',
       'Delete',
       'Delete',
+      'Delete',
     ]);
   });
 
   it('refuses any request that is not over TLS, on every bucket', () => {
     const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
@@ -103,6 +104,7 @@ describe('the stack, synthesised offline under cdk-nag', () => {
         .sort(),
     ).toEqual([
       'Runs the metric catalogue on Athena and publishes the disclosure-controlled documents',
+      'Serves the published metric documents to signed-in users',
       'Validates an uploaded file and writes curated Parquet, quarantine and its receipt',
     ]);
   });
@@ -170,7 +172,7 @@ describe('the ingest pipeline', () => {
       Handler: 'index.handler',
     });
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(2);
+    expect(logGroups).toHaveLength(4); // three functions and the API's access log
     for (const group of logGroups)
       expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
   });
@@ -279,5 +281,46 @@ describe('the metric refresh and operations', () => {
       Period: 86400,
     });
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('the API and the dashboard site', () => {
+  it('puts the Cognito authoriser on every API route, logs access and throttles the stage', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes)
+      expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: expect.anything() });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it('serves the dashboard only through CloudFront: origin access control, HTTPS, security headers, /api/* uncached', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties
+      .DistributionConfig;
+    expect(distribution.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: 'redirect-to-https',
+      ResponseHeadersPolicyId: expect.anything(),
+    });
+    expect(distribution.CacheBehaviors).toEqual([
+      expect.objectContaining({
+        PathPattern: '/api/*',
+        ViewerProtocolPolicy: 'https-only',
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      }),
+    ]);
+    expect(distribution.Restrictions.GeoRestriction).toEqual({ Locations: ['GB'], RestrictionType: 'whitelist' });
+    expect(distribution.Logging).toMatchObject({ Prefix: 'cdn/' });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { LogFilePrefix: 'site/' },
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicPolicy: true }),
+    });
   });
 });

@@ -1,0 +1,98 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  GeoRestriction,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface DashboardSiteProps {
+  /** The metrics API's host name: CloudFront sends /api/* there, so the app and the API share one origin. */
+  readonly apiDomainName: string;
+  readonly accessLogsBucket: IBucket;
+  /** @default true */
+  readonly retainData?: boolean;
+}
+
+/**
+ * The dashboard: its static build in a private bucket, served only through CloudFront (origin access control),
+ * HTTPS only, with security headers; /api/* goes to the metrics API uncached.
+ */
+export class DashboardSite extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+
+  constructor(scope: Construct, id: string, props: DashboardSiteProps) {
+    super(scope, id);
+    const retain = props.retainData ?? true;
+    this.bucket = new Bucket(this, 'Site', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'site/',
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.distribution = new Distribution(this, 'Cdn', {
+      comment: 'Social prescribing outcomes dashboard',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      geoRestriction: GeoRestriction.allowlist('GB'),
+      enableLogging: true,
+      logBucket: props.accessLogsBucket,
+      logFilePrefix: 'cdn/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        },
+      },
+      // The app routes on the client: unknown paths get its index page.
+      errorResponses: [
+        { httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.minutes(1) },
+      ],
+    });
+    // The build is copied with `aws s3 sync` after deploy (README), not by a BucketDeployment: that would add a
+    // custom-resource Lambda with wide S3 permissions to the stack for a copy a deploy script does as well.
+
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'No AWS WAF yet: the site serves static files and an API that needs a Cognito JWT on every route, throttled at the stage; a web ACL is a per-environment decision.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'The default CloudFront certificate cannot set a minimum TLS version; a custom domain with an ACM certificate (TLSv1.2_2021) is configured per environment.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason: 'The site bucket holds only the dashboard build, which the pipeline redeploys: nothing to replicate.',
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+      reason:
+        'CloudFront origin access control reads the public-by-design app build; S3-managed encryption avoids a key policy for CloudFront.',
+    });
+  }
+}

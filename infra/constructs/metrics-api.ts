@@ -1,0 +1,137 @@
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { DataLake } from './data-lake.ts';
+import {
+  ARCHITECTURE,
+  acknowledgeFunctionFindings,
+  BUNDLING,
+  functionLogGroup,
+  functionRole,
+  RUNTIME,
+} from './lambda-defaults.ts';
+
+export interface MetricsApiProps {
+  readonly dataLake: DataLake;
+  /** @default true */
+  readonly retainData?: boolean;
+  /** Most API requests in flight. @default 50 */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * The metrics API: an HTTP API whose every route needs a Cognito JWT, in front of the API Lambda, which may read
+ * the published metric documents and nothing else. Users sign in to the Cognito user pool (MFA required).
+ */
+export class MetricsApi extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly api: HttpApi;
+  readonly handler: NodejsFunction;
+  /** The API's host name (no scheme), for CloudFront to route /api/* to. */
+  readonly domainName: string;
+
+  constructor(scope: Construct, id: string, props: MetricsApiProps) {
+    super(scope, id);
+    const { dataLake } = props;
+    const retain = props.retainData ?? true;
+    this.userPool = new UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.client = this.userPool.addClient('Dashboard', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+    });
+
+    const logGroup = functionLogGroup(this, 'Logs', dataLake.key, retain);
+    const role = functionRole(this, 'Role', logGroup);
+    this.handler = new NodejsFunction(this, 'Handler', {
+      role,
+      entry: 'functions/api/handler.ts',
+      handler: 'handler',
+      runtime: RUNTIME,
+      architecture: ARCHITECTURE,
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 50,
+      bundling: BUNDLING,
+      logGroup,
+      environment: {
+        DATA_BUCKET: dataLake.dataBucket.bucketName,
+        POWERTOOLS_SERVICE_NAME: 'sp-outcomes-api',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      description: 'Serves the published metric documents to signed-in users',
+    });
+    dataLake.grantMetricsRead(this.handler);
+
+    this.api = new HttpApi(this, 'Http', {
+      description: 'Social prescribing metrics API',
+      defaultAuthorizer: new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [this.client] }),
+      createDefaultStage: true,
+    });
+    this.api.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('Metrics', this.handler),
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      encryptionKey: dataLake.key,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        time: '$context.requestTime',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        user: '$context.authorizer.claims.sub',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
+    this.domainName = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
+
+    acknowledgeFunctionFindings(this.handler, role, [{ bucket: dataLake.dataBucket, prefixes: ['metrics'] }]);
+    Validations.of(this.handler).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        'Invoked synchronously by the HTTP API for each request: a failure is the response, there is no event to dead-letter.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'The Plus feature plan is a per-environment cost decision; accounts are created by the national team only (no self sign-up) and need MFA.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG3',
+      reason:
+        'Threat protection needs the Cognito Plus feature plan; accounts are created by the national team only (no self sign-up) and need MFA.',
+    });
+  }
+}
