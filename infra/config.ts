@@ -28,6 +28,33 @@ export const DeploymentConfig = z.strictObject({
   landingInfrequentAccessAfterDays: z.number().int().min(30).max(3_650).default(30),
   /** How long Athena query results are kept. */
   athenaResultsExpireAfterDays: z.number().int().min(1).max(90).default(7),
+  /** When the scheduled refresh runs: an EventBridge cron or rate expression. */
+  refreshSchedule: z
+    .string()
+    .regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, {
+      error: 'must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
+    })
+    .default('cron(0 6 * * ? *)'),
+  /** Programme expectations to override (DOMAIN.md), e.g. { "annual_referrals": 950000 }. */
+  targets: z
+    .partialRecord(
+      z.enum([
+        'annual_referrals',
+        'take_up_pct',
+        'contacts_min',
+        'contacts_max',
+        'gp_change_pct',
+        'ae_change_pct',
+        'caseload_min',
+        'caseload_max',
+        'accredited_pct',
+        'iif_lower_pct',
+        'iif_upper_pct',
+        'link_workers_fte',
+      ]),
+      z.number(),
+    )
+    .default({}),
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
@@ -49,6 +50,8 @@ export class PipelineStack extends Stack {
       catalog: this.catalog,
       workgroup: this.workgroup,
       retainData: config.retainData,
+      schedule: Schedule.expression(config.refreshSchedule),
+      targets: config.targets,
     });
     this.api = new MetricsApi(this, 'Api', { dataLake: this.dataLake, retainData: config.retainData });
     this.site = new DashboardSite(this, 'Dashboard', {
@@ -66,7 +69,7 @@ export class PipelineStack extends Stack {
       key: this.dataLake.key,
       ingest: this.ingest.handler,
       refresh: this.refresh.handler,
-      deadLetterQueues: [this.ingest.deadLetterQueue],
+      deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue],
     });
   }
 }

@@ -10,6 +10,7 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { AthenaEngine } from './athena-engine.ts';
+import { DEFAULT_TARGETS, type Targets } from './catalogue.ts';
 import { refreshMetrics } from './refresh.ts';
 
 /** The schedule (an EventBridge event) or a batch of "receipt written" messages gathered by the debounce queue. */
@@ -29,6 +30,8 @@ export function createRefreshHandler(deps: {
   store: ObjectStore;
   engine: (runId: string) => QueryEngine;
   logger: Logger;
+  /** @default DEFAULT_TARGETS */
+  targets?: Targets;
 }) {
   return middy()
     .use(injectLambdaContext(deps.logger))
@@ -40,6 +43,7 @@ export function createRefreshHandler(deps: {
         const result = await refreshMetrics({
           store: deps.store,
           engine,
+          targets: deps.targets,
           onStep: (step, ms) => deps.logger.debug('refresh step', { step, ms }),
         });
         deps.logger.info('metrics refreshed', {
@@ -72,4 +76,6 @@ export const handler = createRefreshHandler({
       materializeLocation: `s3://${env('ATHENA_RESULTS_BUCKET')}/refresh/${runId}/`,
     }),
   logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
+  // Per-environment overrides of the programme targets, set by the CDK app from its configuration.
+  targets: { ...DEFAULT_TARGETS, ...(JSON.parse(process.env.TARGETS || '{}') as Partial<Targets>) },
 });

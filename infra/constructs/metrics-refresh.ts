@@ -29,6 +29,8 @@ export interface MetricsRefreshProps {
   readonly debounce?: Duration;
   /** @default true */
   readonly retainData?: boolean;
+  /** Programme targets overriding the defaults. @default none */
+  readonly targets?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface MetricsRefreshProps {
 export class MetricsRefresh extends Construct {
   readonly handler: NodejsFunction;
   readonly requests: Queue;
+  readonly deadLetterQueue: Queue;
   readonly scheduleRule: Rule;
 
   constructor(scope: Construct, id: string, props: MetricsRefreshProps) {
@@ -47,6 +50,7 @@ export class MetricsRefresh extends Construct {
     const debounce = props.debounce ?? Duration.minutes(5);
     const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: dataLake.key, enforceSSL: true };
     const deadLetters = new Queue(this, 'DeadLetters', { ...encryption, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = deadLetters;
     const timeout = Duration.minutes(15);
     this.requests = new Queue(this, 'Requests', {
       ...encryption,
@@ -92,6 +96,7 @@ export class MetricsRefresh extends Construct {
         ATHENA_WORKGROUP: workgroup.workgroupName,
         GLUE_DATABASE: catalog.databaseName,
         SQL_ROOT: '/var/task/sql',
+        TARGETS: JSON.stringify(props.targets ?? {}),
         POWERTOOLS_SERVICE_NAME: 'sp-outcomes-refresh',
         NODE_OPTIONS: '--enable-source-maps',
       },

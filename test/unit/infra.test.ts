@@ -23,7 +23,13 @@ describe('deployment configuration', () => {
       athenaBytesScannedCutoffGb: 20,
       landingInfrequentAccessAfterDays: 30,
       athenaResultsExpireAfterDays: 7,
+      refreshSchedule: 'cron(0 6 * * ? *)',
+      targets: {},
     });
+    expect(() => parseConfig({ refreshSchedule: 'every morning' })).toThrow(
+      'refreshSchedule: must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
+    );
+    expect(() => parseConfig({ targets: { annual_referals: 1 } })).toThrow(ConfigError);
     expect(() => parseConfig({ region: 'London' })).toThrow(
       new ConfigError('invalid deployment configuration: region: must be an AWS region such as eu-west-2'),
     );
@@ -231,6 +237,15 @@ describe('the ingest pipeline', () => {
 
 describe('the metric refresh and operations', () => {
   it('runs one at a time on a schedule and after uploads, with the SQL catalogue beside its bundle', () => {
+    const custom = synth({
+      name: 'sp-outcomes',
+      refreshSchedule: 'rate(12 hours)',
+      targets: { annual_referrals: 950_000 },
+    });
+    custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(12 hours)' });
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TARGETS: '{"annual_referrals":950000}' }) },
+    });
     const fn = functionNamed('Runs the metric catalogue');
     expect(fn?.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
@@ -267,6 +282,7 @@ describe('the metric refresh and operations', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'Errors',
       'Errors',
