@@ -193,7 +193,8 @@ describe('the ingest pipeline', () => {
     });
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
     expect(queues).toHaveLength(4); // ingest and refresh requests, each with its dead-letter queue
-    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
+    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.RedrivePolicy).toMatchObject({
       maxReceiveCount: 5,
     });
