@@ -4,6 +4,7 @@ import { FsObjectStore } from '../functions/lib/object-store.ts';
 import { stageReference } from '../functions/refresh/publish-tables.ts';
 import { runGenerate } from './commands/generate.ts';
 import { ingestFiles } from './commands/ingest.ts';
+import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
 import { runRefresh, start } from './commands/start.ts';
 import { startServer } from './server.ts';
 
@@ -57,6 +58,25 @@ program
   .action(async (files: string[], opts) => {
     const { exitCode } = await ingestFiles(files, { dataDir: opts.data, pcn: opts.pcn, json: opts.json });
     process.exitCode = exitCode;
+  });
+
+program
+  .command('keygen')
+  .description("make a PCN's secret key for pseudonymising NHS numbers (keep it; never send it)")
+  .requiredOption('--pcn <code>', 'the PCN the key belongs to')
+  .requiredOption('--out <file>', 'where to write the key (refuses to overwrite)')
+  .action((opts) => runKeygen(opts.pcn, opts.out));
+
+program
+  .command('pseudonymise')
+  .description(
+    'turn an extract with nhs_number into an upload file with person_id, and check it as the server would (exit 0: ready; 1: the file would be rejected; 2: rows would be)',
+  )
+  .argument('<extract>', 'CSV extract: the event contract with nhs_number in place of person_id')
+  .requiredOption('--key <file>', 'the PCN key file from sp-outcomes keygen')
+  .requiredOption('--out <file>', 'the upload file to write')
+  .action(async (extract: string, opts) => {
+    process.exitCode = await runPseudonymise(extract, opts.key, opts.out);
   });
 
 program
