@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/handler.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import { lambdaContext } from '../support/files.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3.ts';
 
 const request = JSON.parse(readFileSync('test/fixtures/events/apigw-v2-metrics-request.json', 'utf8'));
-const context = {
-  functionName: 'sp-outcomes-api',
-  awsRequestId: 'a-1',
-  getRemainingTimeInMillis: () => 10_000,
-} as unknown as Context;
+const context = lambdaContext('sp-outcomes-api', 10_000);
 let s3: LocalS3;
 let handler: ReturnType<typeof createApiHandler>;
 

@@ -1,26 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
-import { csvText, PERSON } from '../support/files.ts';
+import { csvText, lambdaContext, PERSON, REQUIRED_EVENT_COLUMNS } from '../support/files.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3.ts';
 
 const fixture = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
 
-const context = {
-  functionName: 'sp-outcomes-ingest',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:111122223333:function:sp-outcomes-ingest',
-  memoryLimitInMB: '1769',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/sp-outcomes-ingest',
-  logStreamName: '2026/10/01/[$LATEST]abc',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
+const context = lambdaContext('sp-outcomes-ingest');
 
 /** The recorded SQS message with its EventBridge body pointing at another key, URL-encoded as S3 sends it. */
 function messageFor(key: string, messageId: string) {
@@ -55,15 +44,7 @@ afterAll(async () => {
 
 describe('the ingest Lambda handler, invoked with recorded SQS → EventBridge → S3 payloads', () => {
   it('ingests a landed upload and reports a file that cannot be read back as a batch item failure', async () => {
-    const header = [
-      'event_id',
-      'event_type',
-      'pcn_code',
-      'referral_id',
-      'person_id',
-      'occurred_on',
-      'discharge_reason',
-    ];
+    const header = [...REQUIRED_EVENT_COLUMNS, 'discharge_reason'];
     const body = csvText(header, [['D1', 'discharge', 'U12345', 'R1', PERSON, '2025-06-01', 'goals_met']]);
     const key = await stageUpload(store, 'U12345', 'june.csv', new TextEncoder().encode(body));
     const event = {

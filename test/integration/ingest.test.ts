@@ -6,7 +6,7 @@ import { DEFAULT_INGEST_OPTIONS, ingestUpload } from '../../functions/ingest/ing
 import { stageUpload, uploadIdFor } from '../../functions/ingest/landing.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from '../../functions/ingest/read-upload.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { csvText, duckQuery, PERSON, tempDir } from '../support/files.ts';
+import { csvText, duckQuery, PERSON, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
 
 const dirs: { remove: () => void }[] = [];
 afterAll(() => {
@@ -15,17 +15,7 @@ afterAll(() => {
 
 const NOW = new Date('2026-11-01T10:00:00.000Z');
 const PCN = 'U12345';
-const HEADER = [
-  'event_id',
-  'event_type',
-  'pcn_code',
-  'referral_id',
-  'person_id',
-  'occurred_on',
-  'contact_mode',
-  'worker_role',
-  'duration_minutes',
-];
+const HEADER = [...REQUIRED_EVENT_COLUMNS, 'contact_mode', 'worker_role', 'duration_minutes'];
 const contact = (id: string, overrides: Partial<Record<(typeof HEADER)[number], string>> = {}) => {
   const row: Record<string, string> = {
     event_id: id,

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
@@ -9,14 +8,10 @@ import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.t
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler } from '../../functions/refresh/handler.ts';
 import { stageReference } from '../../functions/refresh/publish-tables.ts';
-import { tempDir } from '../support/files.ts';
+import { lambdaContext, tempDir } from '../support/files.ts';
 
 const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-scheduled.json', 'utf8'));
-const context = {
-  functionName: 'sp-outcomes-refresh',
-  awsRequestId: 'r-1',
-  getRemainingTimeInMillis: () => 600_000,
-} as unknown as Context;
+const context = lambdaContext('sp-outcomes-refresh', 600_000);
 const dir = tempDir('refresh-handler');
 const data = `${dir.path}/data`;
 const store = new FsObjectStore(data);

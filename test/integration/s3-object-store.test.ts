@@ -3,7 +3,7 @@ import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import { InvalidKeyError } from '../../functions/lib/object-store.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
-import { csvText, duckQuery, PERSON, tempDir } from '../support/files.ts';
+import { csvText, duckQuery, PERSON, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3.ts';
 
 let s3: LocalS3;
@@ -44,16 +44,7 @@ describe('S3ObjectStore against an S3-protocol server', () => {
 
   it('carries the whole ingest: landing, curated Parquet, quarantine and receipt in the bucket', async () => {
     const store = new S3ObjectStore(s3.client, 'ingest-test');
-    const header = [
-      'event_id',
-      'event_type',
-      'pcn_code',
-      'referral_id',
-      'person_id',
-      'occurred_on',
-      'plan_agreed_typo',
-      'worker_role',
-    ].filter((h) => h !== 'plan_agreed_typo');
+    const header = [...REQUIRED_EVENT_COLUMNS, 'worker_role'];
     const body = csvText(header, [
       ['P1', 'plan_agreed', 'U12345', 'R1', PERSON, '2025-03-31', 'splw'],
       ['P2', 'plan_agreed', 'U12345', 'R2', PERSON, '2025-04-01', 'nurse'],

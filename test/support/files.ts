@@ -32,3 +32,28 @@ export function csvText(
 ): string {
   return [header.join(','), ...rows.map((r) => r.join(','))].join(eol) + eol;
 }
+
+/** The columns every events file must have (the contract's required columns), for tests that build a small file. */
+export const REQUIRED_EVENT_COLUMNS: readonly string[] = [
+  'event_id',
+  'event_type',
+  'pcn_code',
+  'referral_id',
+  'person_id',
+  'occurred_on',
+];
+
+/** The Lambda context fields the handlers and Powertools read, for invoking a handler in a test. */
+export function lambdaContext(functionName: string, remainingMs = 60_000): import('aws-lambda').Context {
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-2:111122223333:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `${functionName}-request`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/10/01/[$LATEST]test',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => remainingMs,
+  } as unknown as import('aws-lambda').Context;
+}
