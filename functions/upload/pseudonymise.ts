@@ -89,5 +89,5 @@ export function pseudonymiseExtract(extract: string, key: PcnKey): PseudonymiseR
     }
     out.push(row.map((cell, j) => (j === at ? personIdFor(key, number) : cell)));
   });
-  return { csv: Papa.unparse({ fields: outHeader, data: out }, { newline: '\n' }) + '\n', rows: out.length, errors };
+  return { csv: `${Papa.unparse({ fields: outHeader, data: out }, { newline: '\n' })}\n`, rows: out.length, errors };
 }

@@ -3,19 +3,11 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DataLake } from './data-lake.ts';
-import {
-  ARCHITECTURE,
-  acknowledgeFunctionFindings,
-  BUNDLING,
-  DEFAULT_TIMEOUT,
-  functionLogGroup,
-  functionRole,
-  RUNTIME,
-} from './lambda-defaults.ts';
+import { acknowledgeFunctionFindings, DEFAULT_TIMEOUT, pipelineFunction } from './lambda-defaults.ts';
 
 export interface IngestPipelineProps {
   readonly dataLake: DataLake;
@@ -63,26 +55,18 @@ export class IngestPipeline extends Construct {
       targets: [new SqsQueue(this.queue)],
     });
 
-    const logGroup = functionLogGroup(this, 'Logs', dataLake.key, props.retainData ?? true);
-    const role = functionRole(this, 'Role', logGroup);
-    this.handler = new NodejsFunction(this, 'Handler', {
-      role,
+    const { handler, role } = pipelineFunction(this, {
       entry: 'functions/ingest/handler.ts',
-      handler: 'handler',
-      runtime: RUNTIME,
-      architecture: ARCHITECTURE,
+      serviceName: 'sp-outcomes-ingest',
+      description: 'Validates an uploaded file and writes curated Parquet, quarantine and its receipt',
+      key: dataLake.key,
+      retainData: props.retainData,
       memorySize: props.memorySize ?? 2048,
       timeout,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
-      bundling: BUNDLING,
-      logGroup,
-      environment: {
-        DATA_BUCKET: dataLake.dataBucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'sp-outcomes-ingest',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      description: 'Validates an uploaded file and writes curated Parquet, quarantine and its receipt',
+      reservedConcurrency: props.reservedConcurrency ?? 10,
+      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
     });
+    this.handler = handler;
     dataLake.grantIngest(this.handler);
     this.handler.addEventSource(
       new SqsEventSource(this.queue, {

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -88,4 +88,55 @@ export function acknowledgeFunctionFindings(
     reason:
       'The policy is generated from grants for this one role and attached to it only; a customer-managed copy would add nothing but a second place to keep in step.',
   });
+}
+
+export interface PipelineFunctionProps {
+  /** The handler module, e.g. functions/ingest/handler.ts (its export `handler`). */
+  readonly entry: string;
+  /** Powertools service name in every log line. */
+  readonly serviceName: string;
+  readonly description: string;
+  /** The key that encrypts its log group. */
+  readonly key: IKey;
+  /** Keep its log group when the stack is deleted. @default true */
+  readonly retainData?: boolean;
+  /** @default 1024 */
+  readonly memorySize?: number;
+  /** @default DEFAULT_TIMEOUT (5 minutes) */
+  readonly timeout?: Duration;
+  readonly reservedConcurrency: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default BUNDLING */
+  readonly bundling?: BundlingOptions;
+}
+
+/**
+ * One function of the pipeline, built the same way as every other: its own KMS-encrypted log group ("Logs"), its own
+ * role that may write only there ("Role"), and the function ("Handler") on the shared runtime and bundling.
+ */
+export function pipelineFunction(
+  scope: Construct,
+  props: PipelineFunctionProps,
+): { handler: NodejsFunction; role: Role } {
+  const logGroup = functionLogGroup(scope, 'Logs', props.key, props.retainData ?? true);
+  const role = functionRole(scope, 'Role', logGroup);
+  const handler = new NodejsFunction(scope, 'Handler', {
+    role,
+    entry: props.entry,
+    handler: 'handler',
+    runtime: RUNTIME,
+    architecture: ARCHITECTURE,
+    memorySize: props.memorySize ?? 1024,
+    timeout: props.timeout ?? DEFAULT_TIMEOUT,
+    reservedConcurrentExecutions: props.reservedConcurrency,
+    bundling: props.bundling ?? BUNDLING,
+    logGroup,
+    environment: {
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: props.serviceName,
+      NODE_OPTIONS: '--enable-source-maps',
+    },
+    description: props.description,
+  });
+  return { handler, role };
 }

@@ -3,18 +3,11 @@ import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DataLake } from './data-lake.ts';
-import {
-  ARCHITECTURE,
-  acknowledgeFunctionFindings,
-  BUNDLING,
-  functionLogGroup,
-  functionRole,
-  RUNTIME,
-} from './lambda-defaults.ts';
+import { acknowledgeFunctionFindings, pipelineFunction } from './lambda-defaults.ts';
 
 export interface MetricsApiProps {
   readonly dataLake: DataLake;
@@ -63,26 +56,17 @@ export class MetricsApi extends Construct {
       preventUserExistenceErrors: true,
     });
 
-    const logGroup = functionLogGroup(this, 'Logs', dataLake.key, retain);
-    const role = functionRole(this, 'Role', logGroup);
-    this.handler = new NodejsFunction(this, 'Handler', {
-      role,
+    const { handler, role } = pipelineFunction(this, {
       entry: 'functions/api/handler.ts',
-      handler: 'handler',
-      runtime: RUNTIME,
-      architecture: ARCHITECTURE,
-      memorySize: 1024,
-      timeout: Duration.seconds(10),
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 50,
-      bundling: BUNDLING,
-      logGroup,
-      environment: {
-        DATA_BUCKET: dataLake.dataBucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'sp-outcomes-api',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      serviceName: 'sp-outcomes-api',
       description: 'Serves the published metric documents to signed-in users',
+      key: dataLake.key,
+      retainData: retain,
+      timeout: Duration.seconds(10),
+      reservedConcurrency: props.reservedConcurrency ?? 50,
+      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
     });
+    this.handler = handler;
     dataLake.grantMetricsRead(this.handler);
 
     this.api = new HttpApi(this, 'Http', {

@@ -3,20 +3,13 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
-import {
-  ARCHITECTURE,
-  acknowledgeFunctionFindings,
-  BUNDLING,
-  functionLogGroup,
-  functionRole,
-  RUNTIME,
-} from './lambda-defaults.ts';
+import { acknowledgeFunctionFindings, BUNDLING, pipelineFunction } from './lambda-defaults.ts';
 import type { MetricsWorkgroup } from './metrics-workgroup.ts';
 
 export interface MetricsRefreshProps {
@@ -69,18 +62,14 @@ export class MetricsRefresh extends Construct {
       targets: [new SqsQueue(this.requests)],
     });
 
-    const logGroup = functionLogGroup(this, 'Logs', dataLake.key, props.retainData ?? true);
-    const role = functionRole(this, 'Role', logGroup);
-    this.handler = new NodejsFunction(this, 'Handler', {
-      role,
+    const { handler, role } = pipelineFunction(this, {
       entry: 'functions/refresh/handler.ts',
-      handler: 'handler',
-      runtime: RUNTIME,
-      architecture: ARCHITECTURE,
-      memorySize: 1024,
+      serviceName: 'sp-outcomes-refresh',
+      description: 'Runs the metric catalogue on Athena and publishes the disclosure-controlled documents',
+      key: dataLake.key,
+      retainData: props.retainData,
       timeout,
-      reservedConcurrentExecutions: 1,
-      logGroup,
+      reservedConcurrency: 1,
       bundling: {
         ...BUNDLING,
         commandHooks: {
@@ -97,11 +86,9 @@ export class MetricsRefresh extends Construct {
         GLUE_DATABASE: catalog.databaseName,
         SQL_ROOT: '/var/task/sql',
         TARGETS: JSON.stringify(props.targets ?? {}),
-        POWERTOOLS_SERVICE_NAME: 'sp-outcomes-refresh',
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      description: 'Runs the metric catalogue on Athena and publishes the disclosure-controlled documents',
     });
+    this.handler = handler;
     this.handler.addEventSource(
       new SqsEventSource(this.requests, { batchSize: 1_000, maxBatchingWindow: debounce, maxConcurrency: 2 }),
     );
