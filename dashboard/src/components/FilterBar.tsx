@@ -1,6 +1,7 @@
 import type { MetaDocument } from '../../../functions/contract/metrics.ts';
 import { changeFilter, choices, type Filters } from '../filters.ts';
 import { fyLabel } from '../format.ts';
+import { LabelledSelect } from './LabelledSelect.tsx';
 
 interface FilterBarProps {
   readonly meta: MetaDocument;
@@ -8,6 +9,7 @@ interface FilterBarProps {
   readonly onChange: (filters: Filters) => void;
 }
 
+/** One filter: "all" is the empty choice, which the filters hold as null. */
 function Choice(props: {
   id: string;
   label: string;
@@ -17,25 +19,13 @@ function Choice(props: {
   onChange: (v: string | null) => void;
 }) {
   return (
-    <label
-      htmlFor={props.id}
-      className="flex min-w-0 flex-col gap-1 text-tremor-label font-medium text-tremor-content-emphasis"
-    >
-      {props.label}
-      <select
-        id={props.id}
-        className="w-full min-w-0 rounded-tremor-default border border-tremor-border bg-white px-2 py-1.5 text-tremor-default text-tremor-content-strong focus:outline-none focus-visible:ring-2 focus-visible:ring-nhs-blue"
-        value={props.value ?? ''}
-        onChange={(event) => props.onChange(event.target.value === '' ? null : event.target.value)}
-      >
-        <option value="">{props.all}</option>
-        {props.options.map((o) => (
-          <option key={o.code} value={o.code}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-    </label>
+    <LabelledSelect
+      id={props.id}
+      label={props.label}
+      value={props.value ?? ''}
+      options={[{ value: '', label: props.all }, ...props.options.map((o) => ({ value: o.code, label: o.name }))]}
+      onChange={(v) => props.onChange(v === '' ? null : v)}
+    />
   );
 }
 

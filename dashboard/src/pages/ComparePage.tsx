@@ -4,6 +4,7 @@ import { rowsOf, useMetric } from '../api.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { FunnelPlot, type FunnelPoint, type LimitPoint } from '../components/FunnelPlot.tsx';
+import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
 import { formatCount, formatDecimal } from '../format.ts';
 
@@ -124,38 +125,27 @@ export default function ComparePage() {
       <h1 className="text-2xl font-bold text-tremor-content-strong">Compare PCNs</h1>
       <fieldset className="flex flex-wrap gap-4">
         <legend className="sr-only">What to compare</legend>
-        <label className="flex flex-col text-tremor-label font-medium text-tremor-content-emphasis" htmlFor="measure">
-          Measure
-          <select
-            id="measure"
-            className="rounded-tremor-default border border-tremor-border px-2 py-1.5 text-tremor-default"
-            value={measure}
-            onChange={(e) => setMeasure(e.target.value as MeasureKey)}
-          >
-            {Object.entries(MEASURES).map(([key, v]) => (
-              <option key={key} value={key}>
-                {v.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label
-          className="flex flex-col text-tremor-label font-medium text-tremor-content-emphasis"
-          htmlFor="comparator"
-        >
-          Compared with
-          <select
-            id="comparator"
-            className="rounded-tremor-default border border-tremor-border px-2 py-1.5 text-tremor-default"
-            value={comparator}
-            onChange={(e) => setComparator(e.target.value as 'national' | 'region')}
-          >
-            <option value="national">England</option>
-            <option value="region" disabled={region === null}>
-              The region{region === null ? ' (choose a region)' : ''}
-            </option>
-          </select>
-        </label>
+        <LabelledSelect
+          id="measure"
+          label="Measure"
+          value={measure}
+          options={Object.entries(MEASURES).map(([value, v]) => ({ value, label: v.label }))}
+          onChange={setMeasure}
+        />
+        <LabelledSelect
+          id="comparator"
+          label="Compared with"
+          value={comparator}
+          options={[
+            { value: 'national', label: 'England' },
+            {
+              value: 'region',
+              label: `The region${region === null ? ' (choose a region)' : ''}`,
+              disabled: region === null,
+            },
+          ]}
+          onChange={setComparator}
+        />
       </fieldset>
       <div className="grid gap-4 xl:grid-cols-5">
         <div className="xl:col-span-3">

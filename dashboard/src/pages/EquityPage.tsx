@@ -6,6 +6,7 @@ import { plottable } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
+import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
 import { formatPercent } from '../format.ts';
 
@@ -50,24 +51,14 @@ export default function EquityPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Equity</h1>
-      <label
-        htmlFor="dimension"
-        className="flex max-w-sm flex-col text-tremor-label font-medium text-tremor-content-emphasis"
-      >
-        Group people by
-        <select
-          id="dimension"
-          className="rounded-tremor-default border border-tremor-border px-2 py-1.5 text-tremor-default"
-          value={dimension}
-          onChange={(e) => setDimension(e.target.value as Dimension)}
-        >
-          {Object.entries(DIMENSIONS).map(([key, label]) => (
-            <option key={key} value={key}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LabelledSelect
+        id="dimension"
+        label="Group people by"
+        className="max-w-sm"
+        value={dimension}
+        options={Object.entries(DIMENSIONS).map(([value, label]) => ({ value, label }))}
+        onChange={setDimension}
+      />
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard title="People referred" how={how} state={equity.state} empty={rows.length === 0} csv={csv}>
           <BarChart
