@@ -5,7 +5,8 @@ import { stageReference } from '../functions/refresh/publish-tables.ts';
 import { runGenerate } from './commands/generate.ts';
 import { ingestFiles } from './commands/ingest.ts';
 import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
-import { runRefresh, start } from './commands/start.ts';
+import { runRefresh } from './commands/refresh.ts';
+import { start } from './commands/start.ts';
 import { startServer } from './server.ts';
 
 const number = (value: string) => {

@@ -9,6 +9,7 @@ import { startServer } from '../server.ts';
 import { lastCompleteMonth } from '../synthetic/generate.ts';
 import { runGenerate } from './generate.ts';
 import { ingestFiles } from './ingest.ts';
+import { runRefresh } from './refresh.ts';
 
 export interface StartOptions {
   readonly dataDir: string;
@@ -76,35 +77,6 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
     `    ${summary.accepted.toLocaleString('en-GB')} files accepted, ${summary.partiallyAccepted.toLocaleString('en-GB')} with rejected rows, ${summary.rejected} rejected; ` +
       `${summary.rowsAccepted.toLocaleString('en-GB')} rows accepted, ${summary.rowsRejected.toLocaleString('en-GB')} rejected (${seconds(started)})`,
   );
-}
-
-/** A demo covers part of England: scale the national targets to the same share, and say so. */
-function demoCoverage(dataDir: string) {
-  const manifestPath = join(dataDir, 'demo-input', 'manifest.json');
-  if (!existsSync(manifestPath)) return {};
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { pcns: number; englandPcns: number };
-  const share = manifest.pcns / manifest.englandPcns;
-  if (share >= 0.999) return {};
-  const targets = {
-    ...DEFAULT_TARGETS,
-    annual_referrals: Math.round(DEFAULT_TARGETS.annual_referrals * share),
-    link_workers_fte: Math.round(DEFAULT_TARGETS.link_workers_fte * share),
-  };
-  const note = `Demo data: ${manifest.pcns} of England's ${manifest.englandPcns} PCNs (${(share * 100).toFixed(1)}%); national targets are scaled to the same share.`;
-  return { targets, coverage: { share_of_england: Math.round(share * 10_000) / 10_000, note } };
-}
-
-export async function runRefresh(dataDir: string, log = console.log): Promise<void> {
-  const started = performance.now();
-  const engine = new DuckDbEngine(dataDir);
-  try {
-    const result = await refreshMetrics({ store: new FsObjectStore(dataDir), engine, ...demoCoverage(dataDir) });
-    log(
-      `    ${result.documents.length} metric documents, data as of ${result.dataAsOf ?? 'no data'} (${seconds(started)})`,
-    );
-  } finally {
-    await engine.close();
-  }
 }
 
 /** `npm start`: demo data, metrics, then the API and dashboard on the port. */

@@ -5,34 +5,67 @@ import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/sche
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
+import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '../auth/cognito.ts';
+import { InvalidIdentityError, UnauthenticatedError } from '../auth/scope.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { MetricsApi } from './metrics-api.ts';
 
 type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
 
-/** The metrics API behind the HTTP API (which has already checked the Cognito JWT): route, answer, log. */
-export function createApiHandler(deps: { store: ObjectStore; logger: Logger }) {
+/**
+ * The metrics API behind the HTTP API. The gateway's authoriser has checked the Cognito JWT; the function verifies it
+ * again with aws-jwt-verify, because the role in its groups decides which rows the caller may see.
+ */
+export function createApiHandler(deps: { store: ObjectStore; logger: Logger; verifier: AccessTokenVerifier }) {
   const api = new MetricsApi(deps.store);
   return middy()
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: APIGatewayProxyEventV2Schema }))
     .handler(async (event: HttpEvent) => {
+      const refuse = (statusCode: number, error: Error) => {
+        deps.logger.warn('refused', { path: event.rawPath, status: statusCode, reason: error.message });
+        return {
+          statusCode,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify({ error: error.message }),
+        };
+      };
+      let identity: Awaited<ReturnType<typeof identityFromBearer>>;
+      try {
+        identity = await identityFromBearer(deps.verifier, event.headers?.authorization);
+      } catch (error) {
+        if (error instanceof UnauthenticatedError) return refuse(401, error);
+        if (error instanceof InvalidIdentityError) return refuse(403, error);
+        throw error;
+      }
       const response = await api.handle({
         method: event.requestContext.http.method,
         path: event.rawPath,
         query: new URLSearchParams(event.rawQueryString),
+        identity,
       });
       deps.logger.info('request', {
         method: event.requestContext.http.method,
         path: event.rawPath,
         status: response.status,
+        role: identity.role,
+        scope: identity.code,
+        user: identity.subject,
       });
       return { statusCode: response.status, headers: response.headers, body: response.body };
     });
 }
 
+let cachedVerifier: AccessTokenVerifier | undefined;
 export const handler = createApiHandler({
   store: new S3ObjectStore(new S3Client({}), process.env.DATA_BUCKET ?? ''),
   logger: new Logger({ serviceName: 'sp-outcomes-api' }),
+  verifier: {
+    // Made on the first request, so that importing this module needs no environment.
+    verify(token) {
+      cachedVerifier ??= cognitoVerifier(process.env.USER_POOL_ID ?? '', process.env.USER_POOL_CLIENT_ID ?? '');
+      return cachedVerifier.verify(token);
+    },
+  },
 });

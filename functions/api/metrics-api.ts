@@ -1,3 +1,4 @@
+import { type Identity, Scope } from '../auth/scope.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { META_KEY, metricKey } from '../refresh/refresh.ts';
@@ -7,6 +8,8 @@ export interface ApiRequest {
   /** The path without the query string, e.g. /api/metrics/rollout.csv */
   readonly path: string;
   readonly query: URLSearchParams;
+  /** Who is asking, already authenticated by the caller (Cognito JWT in AWS, a signed token locally). */
+  readonly identity: Identity;
 }
 
 export interface ApiResponse {
@@ -26,6 +29,7 @@ const PERIOD = /^(\d{4}-(0[1-9]|1[0-2])|\d{4}\/\d{2}|all)$/;
 const FILTERS = new Set(['level', 'code', 'period', 'period_type']);
 
 class BadRequest extends Error {}
+class Forbidden extends Error {}
 
 const json = (status: number, body: unknown, extra: Record<string, string> = {}): ApiResponse => ({
   status,
@@ -51,7 +55,7 @@ export function documentToCsv(rows: readonly MetricRow[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function filtersOf(query: URLSearchParams) {
+function filtersOf(query: URLSearchParams, scope: Scope) {
   for (const key of query.keys()) {
     if (!FILTERS.has(key))
       throw new BadRequest(`unknown query parameter "${key.slice(0, 40)}": use level, code, period or period_type`);
@@ -66,6 +70,8 @@ function filtersOf(query: URLSearchParams) {
     if (level === null) throw new BadRequest('code needs a level');
     if (!CODE_FOR_LEVEL[level as (typeof LEVELS)[number]].test(code))
       throw new BadRequest(`code is not a valid ${level} code`);
+    if (!scope.allows(level, code))
+      throw new Forbidden(`your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`);
   }
   if (period !== null && !PERIOD.test(period))
     throw new BadRequest('period must be YYYY-MM, a financial year such as 2024/25, or all');
@@ -80,7 +86,8 @@ function filtersOf(query: URLSearchParams) {
 
 /**
  * The metrics API, shared by the Lambda behind the HTTP API and the local server:
- * GET /api/meta, GET /api/metrics/<name>[.csv]?level=&code=&period=&period_type=
+ * GET /api/meta, GET /api/me, GET /api/metrics/<name>[.csv]?level=&code=&period=&period_type=
+ * Every metric route returns only the rows the caller's role may see (functions/auth/scope.ts).
  */
 export class MetricsApi {
   private readonly cache = new Map<string, unknown>();
@@ -105,17 +112,21 @@ export class MetricsApi {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(405, { error: 'only GET is supported' }, { allow: 'GET' });
     try {
-      if (request.path === '/api/meta') {
-        const meta = await this.load<MetaDocument>(META_KEY);
-        return meta ? json(200, meta) : json(503, { error: 'no metrics have been published yet: run a refresh' });
+      if (request.path === '/api/me') {
+        const { role, code, subject } = request.identity;
+        return json(200, { role, code, subject });
       }
+      const meta = await this.load<MetaDocument>(META_KEY);
+      if (!meta) return json(503, { error: 'no metrics have been published yet: run a refresh' });
+      if (request.path === '/api/meta') return json(200, meta);
       const match = /^\/api\/metrics\/([a-z_]{1,40})(\.csv)?$/.exec(request.path);
-      if (!match) return json(404, { error: 'no such route: use /api/meta or /api/metrics/<name>' });
+      if (!match) return json(404, { error: 'no such route: use /api/meta, /api/me or /api/metrics/<name>' });
       const [, name, csv] = match as unknown as [string, string, string | undefined];
-      const keep = filtersOf(request.query);
+      const scope = new Scope(request.identity, meta);
+      const keep = filtersOf(request.query, scope);
       const document = await this.load<MetricDocument>(metricKey(name));
       if (!document) return json(404, { error: `no metric called ${name}` });
-      const rows = document.rows.filter(keep);
+      const rows = scope.rows(document.rows).filter(keep);
       if (csv) {
         return {
           status: 200,
@@ -130,6 +141,7 @@ export class MetricsApi {
       return json(200, { ...document, rows });
     } catch (error) {
       if (error instanceof BadRequest) return json(400, { error: error.message });
+      if (error instanceof Forbidden) return json(403, { error: error.message });
       throw error;
     }
   }

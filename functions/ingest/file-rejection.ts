@@ -13,7 +13,8 @@ export type FileErrorCode =
   | 'unknown_kind'
   | 'wrong_pcn'
   | 'identifiable_data'
-  | 'invalid_key';
+  | 'invalid_key'
+  | 'checksum_mismatch';
 
 export interface FileError {
   readonly code: FileErrorCode;

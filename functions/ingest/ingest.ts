@@ -45,6 +45,13 @@ export interface IngestResult {
   readonly alreadyIngested: boolean;
 }
 
+/** Upload ids made by the upload API name the content's SHA-256 (landing.ts); the bytes that arrived must match. */
+const CONTENT_ADDRESSED_ID = /^U\d{5}-([0-9a-f]{32})$/;
+function contentMatchesId(uploadId: string, sha256: string): boolean {
+  const announced = CONTENT_ADDRESSED_ID.exec(uploadId)?.[1];
+  return announced === undefined || sha256.startsWith(announced);
+}
+
 export const receiptKey = (uploadId: string) => `receipts/${uploadId}.json`;
 export const quarantineKey = (uploadId: string) => `quarantine/${uploadId}.jsonl`;
 
@@ -97,6 +104,13 @@ export async function ingestUpload(
     body.destroy();
     // Reading stopped early: the receipt still gives the whole raw file's size and checksum.
     Object.assign(stats, await measureRaw(store, landing.key));
+  }
+  if (fileError === null && !contentMatchesId(landing.uploadId, stats.sha256)) {
+    fileError = {
+      code: 'checksum_mismatch',
+      message:
+        'the file is not the one announced: its SHA-256 differs from the one given when the upload was requested',
+    };
   }
   const readDone = performance.now();
 

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/handler.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import { testUserPool } from '../support/cognito.ts';
 import { lambdaContext } from '../support/files.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3.ts';
 
@@ -10,6 +11,13 @@ const request = JSON.parse(readFileSync('test/fixtures/events/apigw-v2-metrics-r
 const context = lambdaContext('sp-outcomes-api', 10_000);
 let s3: LocalS3;
 let handler: ReturnType<typeof createApiHandler>;
+let pool: Awaited<ReturnType<typeof testUserPool>>;
+const withToken = async (token: string | Promise<string>, query = request.rawQueryString) => {
+  const event = structuredClone(request);
+  event.headers.authorization = `Bearer ${await token}`;
+  event.rawQueryString = query;
+  return event;
+};
 
 beforeAll(async () => {
   s3 = await startLocalS3();
@@ -22,19 +30,32 @@ beforeAll(async () => {
       rows: [
         { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', referrals: 73 },
         { level: 'national', code: 'ENG', period_type: 'month', period: '2025-04', referrals: 73 },
+        { level: 'pcn', code: 'U00001', period_type: 'fy', period: '2025/26', referrals: 40 },
+        { level: 'pcn', code: 'U00002', period_type: 'fy', period: '2025/26', referrals: 33 },
+      ],
+    }),
+  );
+  await store.put(
+    'metrics/meta.json',
+    JSON.stringify({
+      icbs: [{ code: 'QAA', name: 'A', parent: 'Y01' }],
+      pcns: [
+        { code: 'U00001', name: 'One', parent: 'QAA', list_size: 1 },
+        { code: 'U00002', name: 'Two', parent: 'QAA', list_size: 1 },
       ],
     }),
   );
   const logger = new Logger({ serviceName: 'sp-outcomes-api', logLevel: 'SILENT' });
-  handler = createApiHandler({ store, logger });
+  pool = await testUserPool();
+  handler = createApiHandler({ store, logger, verifier: pool.verifier });
 });
 afterAll(async () => {
   await s3.stop();
 });
 
 describe('the API Lambda handler, invoked with a recorded HTTP API (v2) request against s3rver', () => {
-  it('answers with the filtered document from the bucket', async () => {
-    const response = await handler(structuredClone(request), context);
+  it('answers a national user (verified Cognito access token) with the filtered document from the bucket', async () => {
+    const response = await handler(await withToken(pool.accessToken(['national'])), context);
     expect(response.statusCode).toBe(200);
     expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
     expect(JSON.parse(response.body).rows).toEqual([
@@ -43,12 +64,48 @@ describe('the API Lambda handler, invoked with a recorded HTTP API (v2) request 
   });
 
   it('passes a bad parameter back as a 400 with its message', async () => {
-    const bad = structuredClone(request);
-    bad.rawQueryString = 'level=moon';
+    const bad = await withToken(pool.accessToken(['national']), 'level=moon');
     const response = await handler(bad, context);
     expect(response).toMatchObject({
       statusCode: 400,
       body: JSON.stringify({ error: 'level must be one of national, region, icb, pcn' }),
     });
+  });
+
+  it('scopes by the Cognito group: a PCN user gets its own PCN row and England, not the other PCN', async () => {
+    const response = await handler(await withToken(pool.accessToken(['pcn-U00001']), 'period_type=fy'), context);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).rows.map((r: { code: string }) => r.code)).toEqual(['ENG', 'U00001']);
+    const other = await handler(await withToken(pool.accessToken(['pcn-U00001']), 'level=pcn&code=U00002'), context);
+    expect(other.statusCode).toBe(403);
+  });
+
+  it.each([
+    ['no token', undefined, 401],
+    ['an expired token', () => pool.accessToken(['national'], { expiresIn: -60 }), 401],
+    [
+      'a token from another user pool',
+      () => pool.accessToken(['national'], { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other' }),
+      401,
+    ],
+    ['a token for another app client', () => pool.accessToken(['national'], { clientId: 'someoneelse' }), 401],
+    [
+      'a tampered token (groups changed after signing)',
+      async () => {
+        const [h, p, sig] = (await pool.accessToken(['pcn-U00001'])).split('.') as [string, string, string];
+        const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+        claims['cognito:groups'] = ['national'];
+        return `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`;
+      },
+      401,
+    ],
+    ['a user in no role group', () => pool.accessToken(['readers']), 403],
+    ['a user in two role groups', () => pool.accessToken(['icb-QAA', 'pcn-U00001']), 403],
+  ])('refuses %s with %i and no rows', async (_, token, status) => {
+    const event = token ? await withToken(token()) : structuredClone(request);
+    if (!token) delete event.headers.authorization;
+    const response = await handler(event, context);
+    expect(response.statusCode).toBe(status);
+    expect(JSON.parse(response.body)).not.toHaveProperty('rows');
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentToCsv, MetricsApi, neutraliseFormula } from '../../functions/api/metrics-api.ts';
+import { NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
 import type { MetricRow } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { tempDir } from '../support/files.ts';
@@ -14,13 +15,13 @@ const dir = tempDir('api');
 const api = new MetricsApi(new FsObjectStore(dir.path));
 const get = (path: string) => {
   const url = new URL(path, 'http://localhost');
-  return api.handle({ method: 'GET', path: url.pathname, query: url.searchParams });
+  return api.handle({ method: 'GET', path: url.pathname, query: url.searchParams, identity: NATIONAL_LOCAL_USER });
 };
 
 beforeAll(async () => {
   const store = new FsObjectStore(dir.path);
   await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
-  await store.put('metrics/meta.json', JSON.stringify({ months: ['2025-04'] }));
+  await store.put('metrics/meta.json', JSON.stringify({ months: ['2025-04'], icbs: [], pcns: [] }));
 });
 
 describe('the metrics API', () => {
@@ -28,7 +29,7 @@ describe('the metrics API', () => {
     const response = await get('/api/metrics/rollout?level=pcn&period=2025/26');
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body).rows).toEqual([rows[1]]);
-    expect(JSON.parse((await get('/api/meta')).body)).toEqual({ months: ['2025-04'] });
+    expect(JSON.parse((await get('/api/meta')).body)).toEqual({ months: ['2025-04'], icbs: [], pcns: [] });
   });
 
   it('serves CSV with suppressed figures as * and spreadsheet formulas neutralised', async () => {
@@ -56,8 +57,8 @@ describe('the metrics API', () => {
       'unknown query parameter "sort": use level, code, period or period_type',
     ],
     ['/api/metrics/unknown', 404, 'no metric called unknown'],
-    ['/api/metrics/../../receipts/x', 404, 'no such route: use /api/meta or /api/metrics/<name>'],
-    ['/api/elsewhere', 404, 'no such route: use /api/meta or /api/metrics/<name>'],
+    ['/api/metrics/../../receipts/x', 404, 'no such route: use /api/meta, /api/me or /api/metrics/<name>'],
+    ['/api/elsewhere', 404, 'no such route: use /api/meta, /api/me or /api/metrics/<name>'],
   ])('%s answers %i with a clear message', async (path, status, message) => {
     const response = await get(path);
     expect(response.status).toBe(status);
@@ -65,7 +66,12 @@ describe('the metrics API', () => {
   });
 
   it('refuses methods other than GET', async () => {
-    const response = await api.handle({ method: 'POST', path: '/api/meta', query: new URLSearchParams() });
+    const response = await api.handle({
+      method: 'POST',
+      path: '/api/meta',
+      query: new URLSearchParams(),
+      identity: NATIONAL_LOCAL_USER,
+    });
     expect(response.status).toBe(405);
   });
 });

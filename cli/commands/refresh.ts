@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+/** A demo covers part of England: scale the national targets to the same share, and say so. */
+function demoCoverage(dataDir: string) {
+  const manifestPath = join(dataDir, 'demo-input', 'manifest.json');
+  if (!existsSync(manifestPath)) return {};
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { pcns: number; englandPcns: number };
+  const share = manifest.pcns / manifest.englandPcns;
+  if (share >= 0.999) return {};
+  const targets = {
+    ...DEFAULT_TARGETS,
+    annual_referrals: Math.round(DEFAULT_TARGETS.annual_referrals * share),
+    link_workers_fte: Math.round(DEFAULT_TARGETS.link_workers_fte * share),
+  };
+  const note = `Demo data: ${manifest.pcns} of England's ${manifest.englandPcns} PCNs (${(share * 100).toFixed(1)}%); national targets are scaled to the same share.`;
+  return { targets, coverage: { share_of_england: Math.round(share * 10_000) / 10_000, note } };
+}
+
+export async function runRefresh(dataDir: string, log = console.log): Promise<void> {
+  const started = performance.now();
+  const engine = new DuckDbEngine(dataDir);
+  try {
+    const result = await refreshMetrics({ store: new FsObjectStore(dataDir), engine, ...demoCoverage(dataDir) });
+    log(
+      `    ${result.documents.length} metric documents, data as of ${result.dataAsOf ?? 'no data'} (${seconds(started)})`,
+    );
+  } finally {
+    await engine.close();
+  }
+}

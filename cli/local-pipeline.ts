@@ -1,0 +1,77 @@
+import { ingestUpload } from '../functions/ingest/ingest.ts';
+import type { FsObjectStore } from '../functions/lib/object-store.ts';
+import { runRefresh } from './commands/refresh.ts';
+
+/**
+ * The local stack's stand-in for S3 → EventBridge → SQS → ingest Lambda, and the debounced refresh after ingest:
+ * landed uploads are ingested one at a time in arrival order, then one refresh runs once uploads stop arriving.
+ */
+export class LocalPipeline {
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly store: FsObjectStore,
+    private readonly options: {
+      /** Wait this long after the last ingest before refreshing. @default 2000 */
+      readonly refreshDelayMs?: number;
+      readonly onRefreshed?: () => void;
+      readonly log?: (line: string) => void;
+    } = {},
+  ) {}
+
+  /** Queues a landed object for ingest, as the S3 event notification would. */
+  landed(key: string, receivedAt: Date): void {
+    this.pending++;
+    this.chain = this.chain
+      .then(async () => {
+        const { receipt, alreadyIngested } = await ingestUpload({ store: this.store }, { key, receivedAt });
+        if (!alreadyIngested) {
+          this.log(
+            `ingested ${receipt.upload_id}: ${receipt.status}, ${receipt.rows.accepted} rows accepted, ${receipt.rows.rejected} rejected`,
+          );
+          this.scheduleRefresh();
+        }
+      })
+      .catch((error: Error) => this.log(`ingest of an upload failed (it stays in landing/): ${error.message}`))
+      .finally(() => {
+        this.pending--;
+        this.settle();
+      });
+  }
+
+  private log(line: string) {
+    (this.options.log ?? console.log)(line);
+  }
+
+  private scheduleRefresh() {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refreshing = this.refreshing
+        .then(() => runRefresh(this.store.root, (line) => this.log(`refreshed:${line}`)))
+        .then(() => this.options.onRefreshed?.())
+        .catch((error: Error) => this.log(`refresh failed; the previous figures stay published: ${error.message}`))
+        .finally(() => this.settle());
+    }, this.options.refreshDelayMs ?? 2000);
+  }
+
+  private settle() {
+    if (this.pending > 0 || this.refreshTimer !== undefined) return;
+    void this.refreshing.then(() => {
+      if (this.pending > 0 || this.refreshTimer !== undefined) return;
+      for (const resolve of this.waiters.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves once every landed upload is ingested and the refresh after them has finished. */
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.settle();
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { ObjectStore } from '../lib/object-store.ts';
+import { type Identity, InvalidIdentityError, identityOf, UnauthenticatedError } from './scope.ts';
+
+/**
+ * Dashboard and metrics API sign-in for the local stack: tokens signed (HS256, via jose) with a secret kept in the
+ * local store, issued by `sp-outcomes token --role ...`. In AWS the same identities come from Cognito groups.
+ */
+export const SIGNING_KEY = 'auth/local-signing-key';
+const ISSUER = 'sp-outcomes-local';
+const AUDIENCE = 'sp-outcomes-dashboard';
+
+/** The store's signing secret, made on first use. */
+export async function signingSecret(store: ObjectStore): Promise<Uint8Array> {
+  const existing = await store.get(SIGNING_KEY);
+  if (existing !== undefined && existing.length === 32) return existing;
+  const secret = randomBytes(32);
+  await store.put(SIGNING_KEY, secret);
+  return secret;
+}
+
+export async function issueUserToken(
+  secret: Uint8Array,
+  identity: Identity,
+  options: { readonly expiresInSeconds: number; readonly now?: Date },
+): Promise<string> {
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  return new SignJWT({ role: identity.role, code: identity.code })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(identity.subject)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + options.expiresInSeconds)
+    .sign(secret);
+}
+
+/** The identity a token carries; throws UnauthenticatedError (expired, bad signature, not ours) with a safe reason. */
+export async function verifyUserToken(secret: Uint8Array, token: string, now?: Date): Promise<Identity> {
+  try {
+    const { payload } = await jwtVerify(token, secret, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      ...(now ? { currentDate: now } : {}),
+    });
+    return identityOf(payload.role, payload.code, String(payload.sub ?? 'unknown'));
+  } catch (error) {
+    if (error instanceof InvalidIdentityError) throw error;
+    if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('the token has expired');
+    if (error instanceof errors.JOSEError) throw new UnauthenticatedError('the token is not valid');
+    throw new UnauthenticatedError(`the token is not valid: ${(error as Error).message}`);
+  }
+}

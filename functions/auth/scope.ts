@@ -1,0 +1,90 @@
+import type { MetaDocument, MetricRow } from '../contract/index.ts';
+
+/**
+ * Who is asking, and so what they may see (README, "Roles and what each sees"):
+ * - national: every row;
+ * - region / icb: aggregate rows (England, regions, ICBs) everywhere, PCN rows only for PCNs in their area;
+ * - pcn: its own PCN's rows and the aggregates of its ICB, its region and England.
+ */
+export type Role = 'national' | 'region' | 'icb' | 'pcn';
+
+export interface Identity {
+  readonly role: Role;
+  /** ENG for national; the region, ICB or PCN code otherwise. */
+  readonly code: string;
+  /** Who, for the access log: a user name or token id, never a person's details. */
+  readonly subject: string;
+}
+
+export const ROLE_CODE: Record<Role, RegExp> = {
+  national: /^ENG$/,
+  region: /^Y\d{2}$/,
+  icb: /^Q[A-Z0-9]{2}$/,
+  pcn: /^U\d{5}$/,
+};
+
+export const ROLES = Object.keys(ROLE_CODE) as Role[];
+
+/** A valid sign-in whose role cannot be worked out: 403. */
+export class InvalidIdentityError extends Error {}
+/** No token, or one that is expired, tampered with or not ours: 401. The message never repeats the token. */
+export class UnauthenticatedError extends Error {}
+
+/** An identity from untrusted parts (token claims, group names): the role must be known and the code its shape. */
+export function identityOf(role: unknown, code: unknown, subject: string): Identity {
+  if (typeof role !== 'string' || !ROLES.includes(role as Role))
+    throw new InvalidIdentityError('the role must be national, region, icb or pcn');
+  const scopeCode = role === 'national' ? (code ?? 'ENG') : code;
+  if (typeof scopeCode !== 'string' || !ROLE_CODE[role as Role].test(scopeCode))
+    throw new InvalidIdentityError(`the ${role} role needs a valid ${role} code`);
+  return { role: role as Role, code: scopeCode, subject };
+}
+
+export const NATIONAL_LOCAL_USER: Identity = { role: 'national', code: 'ENG', subject: 'local-loopback' };
+
+/** Which rows an identity may see, given the geography the metrics were published with. */
+export class Scope {
+  private readonly pcnIcb = new Map<string, string>();
+  private readonly icbRegion = new Map<string, string>();
+
+  constructor(
+    readonly identity: Identity,
+    geography: Pick<MetaDocument, 'icbs' | 'pcns'>,
+  ) {
+    for (const icb of geography.icbs) this.icbRegion.set(icb.code, icb.parent ?? '');
+    for (const pcn of geography.pcns) this.pcnIcb.set(pcn.code, pcn.parent ?? '');
+  }
+
+  /** The area a PCN-level row belongs to, by the geography in force when the metrics were published. */
+  private pcnInArea(pcnCode: string): boolean {
+    const { role, code } = this.identity;
+    const icb = this.pcnIcb.get(pcnCode);
+    if (role === 'pcn') return pcnCode === code;
+    if (role === 'icb') return icb === code;
+    if (role === 'region') return icb !== undefined && this.icbRegion.get(icb) === code;
+    return true;
+  }
+
+  /** May this identity see the row at this level and code? */
+  allows(level: string, code: string): boolean {
+    const { role } = this.identity;
+    if (role === 'national') return true;
+    if (level === 'pcn') return this.pcnInArea(code);
+    if (role !== 'pcn') return true;
+    // A PCN sees the aggregates of its own ICB, region and England only.
+    const icb = this.pcnIcb.get(this.identity.code);
+    if (level === 'national') return true;
+    if (level === 'icb') return code === icb;
+    if (level === 'region') return icb !== undefined && code === this.icbRegion.get(icb);
+    return false;
+  }
+
+  rows<T extends MetricRow>(rows: readonly T[]): T[] {
+    return rows.filter((row) => this.allows(String(row.level), String(row.code)));
+  }
+
+  describe(): string {
+    const { role, code } = this.identity;
+    return role === 'national' ? 'national' : `${role} ${code}`;
+  }
+}

@@ -1,0 +1,54 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import type { ObjectStore } from '../lib/object-store.ts';
+import { S3ObjectStore } from '../lib/s3-object-store.ts';
+import { PcnTokenRegistry } from './pcn-tokens.ts';
+import { type Presigner, S3Presigner } from './presigned-post.ts';
+import { UploadApi } from './upload-api.ts';
+
+type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
+
+/**
+ * The upload API behind the HTTP API. PCN uploaders are machines, not Cognito users: the function checks the PCN
+ * token against the hashes under auth/pcn-tokens/ on every request, so a revocation holds at once.
+ */
+export function createUploadHandler(deps: { store: ObjectStore; presigner: Presigner; logger: Logger }) {
+  const api = new UploadApi({ store: deps.store, tokens: new PcnTokenRegistry(deps.store), presigner: deps.presigner });
+  return middy()
+    .use(injectLambdaContext(deps.logger))
+    .use(parser({ schema: APIGatewayProxyEventV2Schema }))
+    .handler(async (event: HttpEvent) => {
+      const body =
+        event.body === undefined
+          ? undefined
+          : event.isBase64Encoded
+            ? Buffer.from(event.body, 'base64').toString('utf8')
+            : event.body;
+      const response = await api.handle({
+        method: event.requestContext.http.method,
+        path: event.rawPath,
+        authorization: event.headers?.authorization,
+        body,
+      });
+      // The path carries at most an upload id (PCN code and a hash): nothing personal.
+      deps.logger.info('request', {
+        method: event.requestContext.http.method,
+        path: event.rawPath.slice(0, 120),
+        status: response.status,
+      });
+      return { statusCode: response.status, headers: response.headers, body: response.body };
+    });
+}
+
+const s3 = new S3Client({});
+const bucket = process.env.DATA_BUCKET ?? '';
+export const handler = createUploadHandler({
+  store: new S3ObjectStore(s3, bucket),
+  presigner: new S3Presigner(s3, bucket),
+  logger: new Logger({ serviceName: 'sp-outcomes-upload' }),
+});

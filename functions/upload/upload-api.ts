@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { UnauthenticatedError } from '../auth/scope.ts';
+import type { Receipt } from '../contract/index.ts';
+import { receiptKey } from '../ingest/ingest.ts';
+import { uploadIdFor } from '../ingest/landing.ts';
+import { DEFAULT_LIMITS } from '../ingest/read-upload.ts';
+import type { ObjectStore } from '../lib/object-store.ts';
+import type { PcnTokenRegistry } from './pcn-tokens.ts';
+import type { Presigner } from './presigned-post.ts';
+
+export interface UploadApiRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The Authorization header: Bearer spu_... */
+  readonly authorization?: string;
+  readonly body?: string;
+}
+
+export interface UploadApiResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface UploadApiOptions {
+  /** Largest upload accepted, bytes. @default DEFAULT_LIMITS.maxBytes (100 MiB) */
+  readonly maxBytes: number;
+  /** How long a presigned POST may be used. @default 900 */
+  readonly presignSeconds: number;
+}
+
+/** What the uploader announces before sending: nothing in it becomes part of a key except through uploadIdFor. */
+export const UploadRequest = z.strictObject({
+  pcn_code: z.string().regex(/^U\d{5}$/, 'must be U followed by 5 digits'),
+  kind: z.enum(['events', 'workforce']),
+  format: z.enum(['csv', 'jsonl']),
+  compressed: z.boolean(),
+  bytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+});
+export type UploadRequest = z.infer<typeof UploadRequest>;
+
+export interface UploadGrant {
+  readonly upload_id: string;
+  readonly key: string;
+  readonly expires_in_seconds: number;
+  readonly post: { readonly url: string; readonly fields: Readonly<Record<string, string>> };
+}
+
+const UPLOAD_ID = /^(U\d{5})-[0-9a-f]{32}$/;
+
+const json = (status: number, body: unknown): UploadApiResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * The upload API: POST /api/uploads grants a presigned POST for one landing key of the caller's own PCN;
+ * GET /api/uploads/<id> returns the receipt of one of the caller's own uploads. The PCN comes from the token, never
+ * from the request: another PCN's uploads look exactly like ones that do not exist.
+ */
+export class UploadApi {
+  private readonly options: UploadApiOptions;
+
+  constructor(
+    private readonly deps: { store: ObjectStore; tokens: PcnTokenRegistry; presigner: Presigner },
+    options: Partial<UploadApiOptions> = {},
+  ) {
+    this.options = { maxBytes: DEFAULT_LIMITS.maxBytes, presignSeconds: 900, ...options };
+  }
+
+  async handle(request: UploadApiRequest): Promise<UploadApiResponse> {
+    let pcnCode: string;
+    try {
+      const bearer = /^Bearer (\S+)$/.exec(request.authorization ?? '')?.[1];
+      pcnCode = (await this.deps.tokens.verify(bearer)).pcnCode;
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) return json(401, { error: error.message });
+      throw error;
+    }
+    if (request.path === '/api/uploads') {
+      if (request.method !== 'POST') return json(405, { error: 'use POST to request an upload' });
+      return this.requestUpload(pcnCode, request.body ?? '');
+    }
+    const id = /^\/api\/uploads\/([^/]{1,200})$/.exec(request.path)?.[1];
+    if (id === undefined) return json(404, { error: 'no such route: POST /api/uploads or GET /api/uploads/<id>' });
+    if (request.method !== 'GET') return json(405, { error: 'use GET to read a receipt' });
+    return this.receipt(pcnCode, id);
+  }
+
+  private async requestUpload(pcnCode: string, body: string): Promise<UploadApiResponse> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return json(400, { error: 'the body must be JSON: {pcn_code, kind, format, compressed, bytes, sha256}' });
+    }
+    const result = UploadRequest.safeParse(parsed);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
+      return json(400, { error: `${field.slice(0, 60)}: ${issue?.message ?? 'invalid'}` });
+    }
+    const upload = result.data;
+    if (upload.pcn_code !== pcnCode)
+      return json(403, { error: `this token uploads for ${pcnCode} only, not ${upload.pcn_code}` });
+    if (upload.bytes > this.options.maxBytes)
+      return json(413, { error: `the file is larger than the ${this.options.maxBytes} bytes allowed` });
+
+    const uploadId = uploadIdFor(pcnCode, upload.sha256);
+    const receipt = await this.deps.store.get(receiptKey(uploadId));
+    if (receipt !== undefined) {
+      // The same file again: it is the same upload, already counted once.
+      return json(200, {
+        upload_id: uploadId,
+        status: 'already_received',
+        receipt: JSON.parse(new TextDecoder().decode(receipt)),
+      });
+    }
+    const key = `landing/pcn=${pcnCode}/${uploadId}.${upload.format}${upload.compressed ? '.gz' : ''}`;
+    const post = await this.deps.presigner.presign(key, upload.bytes, this.options.presignSeconds);
+    const grant: UploadGrant = { upload_id: uploadId, key, expires_in_seconds: this.options.presignSeconds, post };
+    return json(201, grant);
+  }
+
+  private async receipt(pcnCode: string, id: string): Promise<UploadApiResponse> {
+    const notFound = json(404, { error: 'no upload of yours with this id' });
+    const match = UPLOAD_ID.exec(id);
+    if (!match || match[1] !== pcnCode) return notFound;
+    const bytes = await this.deps.store.get(receiptKey(id));
+    if (bytes !== undefined) return json(200, JSON.parse(new TextDecoder().decode(bytes)) as Receipt);
+    const landed = await this.deps.store.list(`landing/pcn=${pcnCode}/${id}.`);
+    return landed.length > 0 ? json(202, { upload_id: id, status: 'processing' }) : notFound;
+  }
+}
