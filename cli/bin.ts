@@ -7,6 +7,16 @@ import { ingestFiles } from './commands/ingest.ts';
 import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
 import { runRefresh } from './commands/refresh.ts';
 import { start } from './commands/start.ts';
+import { runPcnTokenCreate, runPcnTokenList, runPcnTokenRevoke, runUserToken, tokenStore } from './commands/tokens.ts';
+import {
+  describeOutcome,
+  loadUploaderSecrets,
+  Uploader,
+  type UploadOutcome,
+  uploadDir,
+  watchDir,
+  worstExit,
+} from './commands/upload.ts';
 import { startServer } from './server.ts';
 
 const number = (value: string) => {
@@ -78,6 +88,98 @@ program
   .requiredOption('--out <file>', 'the upload file to write')
   .action(async (extract: string, opts) => {
     process.exitCode = await runPseudonymise(extract, opts.key, opts.out);
+  });
+
+program
+  .command('upload')
+  .description(
+    'pseudonymise, check and send extracts through the upload API, then print each receipt ' +
+      '(exit 0: accepted; 1: rejected, here or by the server; 2: accepted with rejected rows; 3: could not send)',
+  )
+  .argument('[files...]', 'CSV extracts (nhs_number is replaced by person_id on this machine) or workforce files')
+  .requiredOption('--server <url>', 'the service address, e.g. https://outcomes.example.nhs.uk')
+  .requiredOption('--key <file>', 'the PCN key file from sp-outcomes keygen')
+  .option('--token-file <file>', 'file holding the PCN upload token (or set SP_OUTCOMES_UPLOAD_TOKEN)')
+  .option('--dir <dir>', 'send every CSV file in the folder once, moving each to sent/ or failed/ with its receipt')
+  .option('--watch <dir>', 'keep watching the folder and send each new file once it stops changing')
+  .option('--interval <seconds>', 'how often --watch looks', number, 30)
+  .option('--retries <n>', 'retries on network errors, 5xx and 429 (backoff with jitter)', number, 5)
+  .option('--wait <seconds>', 'how long to wait for each receipt', number, 300)
+  .option('--json', 'print one JSON line per file instead of text')
+  .action(async (files: string[], opts) => {
+    const { key, token } = loadUploaderSecrets(opts.key, opts.tokenFile);
+    const uploader = new Uploader({
+      server: opts.server,
+      token,
+      key,
+      retries: opts.retries,
+      receiptTimeoutMs: opts.wait * 1000,
+      progress: !opts.json && process.stderr.isTTY === true,
+    });
+    const report = (outcome: UploadOutcome) => {
+      if (opts.json) console.log(JSON.stringify(outcome));
+      else for (const line of describeOutcome(outcome)) console.log(line);
+    };
+    if (opts.watch) {
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      console.error(`watching ${opts.watch} every ${opts.interval} s (Ctrl+C to stop)`);
+      await watchDir(opts.watch, uploader, report, { intervalMs: opts.interval * 1000, signal: controller.signal });
+      return;
+    }
+    const outcomes: UploadOutcome[] = opts.dir ? await uploadDir(opts.dir, uploader, report) : [];
+    for (const file of files) {
+      const outcome = await uploader.send(file);
+      report(outcome);
+      outcomes.push(outcome);
+    }
+    if (outcomes.length === 0) console.error('nothing to send');
+    process.exitCode = worstExit(outcomes.map((o) => o.exit_code));
+  });
+
+const pcnToken = program
+  .command('pcn-token')
+  .description("the national team's PCN upload tokens: stored only as hashes, one active per PCN");
+const storeOptions = (command: Command) =>
+  command
+    .option('--data <dir>', 'local store folder', '.data')
+    .option('--bucket <name>', 'the deployed data bucket instead of a local folder (uses your AWS credentials)');
+storeOptions(
+  pcnToken
+    .command('create')
+    .description('issue a token for a PCN and print it once')
+    .argument('<pcn>', 'PCN code, e.g. U12345')
+    .option('--expires-in <days>', 'days until it expires', number, 365)
+    .option('--rotate', "revoke the PCN's current token at once and issue a new one"),
+).action(async (pcn: string, opts) => {
+  await runPcnTokenCreate(tokenStore(opts), pcn, { expiresInDays: opts.expiresIn, rotate: opts.rotate === true });
+});
+storeOptions(
+  pcnToken.command('list').description('tokens with their state (never the secret)').argument('[pcn]'),
+).action(async (pcn: string | undefined, opts) => {
+  await runPcnTokenList(tokenStore(opts), pcn);
+});
+storeOptions(
+  pcnToken
+    .command('revoke')
+    .description('revoke a token id, or every token of a PCN code; refused from the next request on')
+    .argument('<token-id-or-pcn>'),
+).action(async (target: string, opts) => {
+  process.exitCode = await runPcnTokenRevoke(tokenStore(opts), target);
+});
+
+program
+  .command('token')
+  .description('a sign-in token and link for the local dashboard and metrics API')
+  .requiredOption('--role <role>', 'national, region, icb or pcn')
+  .option('--code <code>', 'the region (Y56), ICB (QWE) or PCN (U12345) code for that role')
+  .option('--user <name>', 'who it is for, shown in the access log', 'local-user')
+  .option('--hours <n>', 'hours until it expires', number, 8)
+  .option('--data <dir>', 'local store folder', '.data')
+  .option('--url <url>', 'the local server address', 'http://localhost:8080')
+  .action(async (opts) => {
+    await runUserToken(opts.data, opts);
   });
 
 program

@@ -29,6 +29,8 @@ export interface ServeOptions {
   /** Largest upload accepted, bytes. @default DEFAULT_LIMITS.maxBytes */
   readonly maxUploadBytes?: number;
   readonly log?: (line: string) => void;
+  /** Refuse data requests without a valid token. @default true unless bound to loopback */
+  readonly requireToken?: boolean;
 }
 
 export interface LocalStack {
@@ -38,7 +40,8 @@ export interface LocalStack {
   readonly url: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Loopback addresses: only this machine can connect. */
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 /** Where the local stand-in for S3's presigned POST receives the form. */
 export const LOCAL_POST_PATH = '/local-s3/landing';
 
@@ -125,17 +128,20 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     log,
   });
   const secret = await signingSecret(store);
-  const loopback = LOOPBACK.has(options.host);
+  const requireToken = options.requireToken ?? !isLoopback(options.host);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_LIMITS.maxBytes;
   const staticRoot = resolve(options.staticDir ?? 'dist/dashboard');
   let presigner: LocalPresigner | undefined;
-  let uploads: UploadApi | undefined;
+  let url0 = '';
+  const tokens = new PcnTokenRegistry(store);
 
   async function identityOf(req: IncomingMessage): Promise<Identity> {
     const header = req.headers.authorization;
     if (header === undefined) {
-      if (loopback) return NATIONAL_LOCAL_USER;
-      throw new UnauthenticatedError('sign in: this server is not on loopback, so every request needs a token');
+      if (!requireToken) return NATIONAL_LOCAL_USER;
+      throw new UnauthenticatedError(
+        'sign in: this server is reachable beyond this machine, so every request needs a token',
+      );
     }
     const token = /^Bearer (\S+)$/.exec(header)?.[1];
     if (!token) throw new UnauthenticatedError('the Authorization header must be Bearer <token>');
@@ -144,7 +150,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
 
   async function landUpload(req: IncomingMessage): Promise<void> {
     const { fields, file } = await readForm(req, await readBody(req, maxUploadBytes + 64 * 1024));
-    const refusal = presigner?.refusal(fields, file.size) ?? 'no upload was granted';
+    const refusal = presigner ? presigner.refusal(fields, file.size) : 'no upload was granted';
     if (refusal) throw new HttpError(403, refusal);
     const key = fields.key as string;
     assertSafeKey(key);
@@ -171,7 +177,16 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       }
       if (url.pathname === '/api/uploads' || url.pathname.startsWith('/api/uploads/')) {
         const body = req.method === 'POST' ? (await readBody(req, 64 * 1024)).toString('utf8') : undefined;
-        const response = await (uploads as UploadApi).handle({
+        // Presigned POSTs go back to the address the client used (through a proxy, say), as S3's do.
+        const host = req.headers.host ?? '';
+        const origin = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)
+          ? `http://${host}`
+          : url0;
+        const uploads = new UploadApi(
+          { store, tokens, presigner: (presigner as LocalPresigner).at(`${origin}${LOCAL_POST_PATH}`) },
+          { maxBytes: maxUploadBytes },
+        );
+        const response = await uploads.handle({
           method: req.method ?? 'GET',
           path: url.pathname,
           authorization: req.headers.authorization,
@@ -225,10 +240,10 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     server.listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
-      resolvePromise(`http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`);
+      resolvePromise(`http://${isLoopback(options.host) ? 'localhost' : options.host}:${port}`);
     });
   });
+  url0 = url;
   presigner = new LocalPresigner(`${url}${LOCAL_POST_PATH}`);
-  uploads = new UploadApi({ store, tokens: new PcnTokenRegistry(store), presigner }, { maxBytes: maxUploadBytes });
   return { server, api, pipeline, url };
 }

@@ -62,7 +62,8 @@ export function sniffPcnCode(bytes: Uint8Array): string | undefined {
   return code && PCN_CODE.test(code) ? code : undefined;
 }
 
-function describe(file: string, receipt: Receipt, errorsPerFile: number): string[] {
+/** A receipt as lines for a person: the outcome, then the first row errors (shared by ingest and upload). */
+export function describeReceipt(file: string, receipt: Receipt, errorsPerFile: number): string[] {
   const name = basename(file);
   const n = (x: number) => x.toLocaleString('en-GB');
   if (receipt.file_error) {
@@ -120,7 +121,7 @@ export async function ingestFiles(
       const key = await stageUpload(store, pcn, basename(file), bytes);
       const { receipt } = await ingestUpload({ store }, { key });
       receipts.push(receipt);
-      if (!options.json) for (const line of describe(file, receipt, options.errorsPerFile ?? 5)) out(line);
+      if (!options.json) for (const line of describeReceipt(file, receipt, options.errorsPerFile ?? 5)) out(line);
     } catch (error) {
       failed = true;
       out(`✖ ${basename(file)}: could not be ingested: ${(error as Error).message}`);

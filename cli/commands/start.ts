@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
+import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
@@ -10,6 +12,12 @@ import { lastCompleteMonth } from '../synthetic/generate.ts';
 import { runGenerate } from './generate.ts';
 import { ingestFiles } from './ingest.ts';
 import { runRefresh } from './refresh.ts';
+import { signInLink } from './tokens.ts';
+
+async function nationalDemoToken(dataDir: string): Promise<string> {
+  const secret = await signingSecret(new FsObjectStore(dataDir));
+  return issueUserToken(secret, identityOf('national', 'ENG', 'demo-national'), { expiresInSeconds: 8 * 3600 });
+}
 
 export interface StartOptions {
   readonly dataDir: string;
@@ -86,5 +94,8 @@ export async function start(options: StartOptions): Promise<void> {
   console.log('3/3 Refreshing the metrics with DuckDB …');
   await runRefresh(options.dataDir);
   const { url } = await startServer({ dataDir: options.dataDir, port: options.port, host: options.host });
+  const link = signInLink(url, await nationalDemoToken(options.dataDir));
   console.log(`\nReady in ${seconds(started)}: ${url}  (API: ${url}/api/meta)  Ctrl+C to stop.`);
+  console.log(`Sign in as the national demo user (8 hours): ${link}`);
+  console.log('Other roles: npm run cli -- token --role icb --code QWE   (see README, "Roles")');
 }

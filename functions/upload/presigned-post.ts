@@ -48,6 +48,13 @@ export class LocalPresigner implements Presigner {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** The same signer posting to another address of this server (as the client reached it, e.g. through a proxy). */
+  at(url: string): Presigner {
+    const view = Object.create(this) as LocalPresigner;
+    Object.defineProperty(view, 'url', { value: url });
+    return view;
+  }
+
   private sign(policy: string): string {
     return createHmac('sha256', this.secret).update(policy).digest('base64url');
   }

@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import pRetry, { AbortError } from 'p-retry';
+import type { Receipt } from '../../functions/contract/index.ts';
+import { ingestUpload } from '../../functions/ingest/ingest.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
+import { kindOfColumns } from '../../functions/ingest/validate-row.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { type PcnKey, parseKey, pseudonymiseExtract } from '../../functions/upload/pseudonymise.ts';
+import type { UploadGrant } from '../../functions/upload/upload-api.ts';
+import { byteProgress } from '../progress.ts';
+import { describeReceipt } from './ingest.ts';
+
+/** Exit codes of `sp-outcomes upload`, documented in the README; with several files, the worst one wins. */
+export const UPLOAD_EXIT = { accepted: 0, rejected: 1, partiallyRejected: 2, couldNotSend: 3 } as const;
+const SEVERITY = [UPLOAD_EXIT.couldNotSend, UPLOAD_EXIT.rejected, UPLOAD_EXIT.partiallyRejected, UPLOAD_EXIT.accepted];
+export const worstExit = (codes: readonly number[]) => SEVERITY.find((code) => codes.includes(code)) ?? 0;
+
+export interface UploaderOptions {
+  /** The API's base address, e.g. https://outcomes.example.nhs.uk or http://localhost:8080 */
+  readonly server: string;
+  /** The PCN's upload token (spu_...), from --token-file or SP_OUTCOMES_UPLOAD_TOKEN. */
+  readonly token: string;
+  /** The PCN's key file from `sp-outcomes keygen`. */
+  readonly key: PcnKey;
+  /** Attempts after the first on a network error, 5xx or 429. @default 5 */
+  readonly retries?: number;
+  /** First retry delay, doubled each time with jitter. @default 1000 */
+  readonly retryDelayMs?: number;
+  /** How long to wait for the receipt after sending. @default 300000 */
+  readonly receiptTimeoutMs?: number;
+  /** @default 2000 */
+  readonly pollIntervalMs?: number;
+  readonly progress?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export type UploadStatus = 'accepted' | 'partially_accepted' | 'rejected' | 'not_sent';
+
+export interface UploadOutcome {
+  readonly file: string;
+  readonly status: UploadStatus;
+  readonly exit_code: number;
+  readonly upload_id?: string;
+  /** True when the server already had this exact file: nothing was sent again. */
+  readonly already_received?: boolean;
+  /** The server's receipt; for a file refused on this machine, the local check's receipt (`checked_locally`). */
+  readonly receipt?: Receipt;
+  readonly checked_locally?: boolean;
+  /** Why the file was refused here or could not be sent; never carries a cell value. */
+  readonly error?: string;
+}
+
+export function loadUploaderSecrets(keyPath: string, tokenFile?: string): { key: PcnKey; token: string } {
+  const token = (tokenFile ? readFileSync(tokenFile, 'utf8') : (process.env.SP_OUTCOMES_UPLOAD_TOKEN ?? '')).trim();
+  if (!token) throw new Error('no upload token: pass --token-file FILE or set SP_OUTCOMES_UPLOAD_TOKEN');
+  return { key: parseKey(readFileSync(keyPath, 'utf8')), token };
+}
+
+class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** 5xx and 429 are worth another try; any other 4xx is an answer. */
+const retryable = (status: number) => status >= 500 || status === 429;
+
+function errorMessage(status: number, body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    if (typeof parsed.error === 'string') return `${status}: ${parsed.error}`;
+  } catch {}
+  const s3Code = /<Code>([^<]{1,60})<\/Code>/.exec(body)?.[1];
+  return s3Code ? `${status}: ${s3Code}` : `the server answered ${status}`;
+}
+
+/** The upload file (pseudonymised if the extract has NHS numbers) and the checks made before anything is sent. */
+async function prepare(
+  file: string,
+  key: PcnKey,
+): Promise<{ body: Buffer; kind: 'events' | 'workforce'; refusal?: Omit<UploadOutcome, 'file'> }> {
+  const text = readFileSync(file, 'utf8');
+  const header = (text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '')
+    .split(',')
+    .map((c) => c.trim().replace(/^"|"$/g, ''));
+  let body = Buffer.from(text, 'utf8');
+  const kind = kindOfColumns(header) ?? 'events';
+  if (header.includes('nhs_number')) {
+    const result = pseudonymiseExtract(text, key);
+    if (result.errors.length > 0) {
+      // A row without a valid NHS number cannot be linked to its person: the extract is fixed and sent again whole.
+      const rows = result.errors.map((e) => `row ${e.row}: ${e.message} (${e.code})`);
+      return {
+        body,
+        kind,
+        refusal: {
+          status: 'rejected',
+          exit_code: UPLOAD_EXIT.rejected,
+          error: `nothing was sent: ${result.errors.length} rows have a missing or invalid NHS number; fix the extract and send it again. ${rows.slice(0, 5).join('; ')}${rows.length > 5 ? '; …' : ''}`,
+        },
+      };
+    }
+    body = Buffer.from(result.csv, 'utf8');
+  }
+  // The server's own ingest core, on this machine, so its messages show before anything leaves it.
+  const scratch = mkdtempSync(join(tmpdir(), 'sp-outcomes-check-'));
+  try {
+    const store = new FsObjectStore(scratch);
+    const landed = await stageUpload(store, key.pcn_code, 'upload.csv', body);
+    const { receipt } = await ingestUpload({ store }, { key: landed });
+    if (receipt.status === 'rejected')
+      return {
+        body,
+        kind,
+        refusal: { status: 'rejected', exit_code: UPLOAD_EXIT.rejected, receipt, checked_locally: true },
+      };
+    return { body, kind };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Sends one multipart/form-data body with a byte progress bar (fetch cannot report upload progress). */
+function postForm(
+  url: string,
+  body: Buffer,
+  contentType: string,
+  progress: boolean,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'content-length': body.length },
+    });
+    const bar = byteProgress('upload', body.length, progress);
+    request.on('error', (error) => {
+      bar.stop();
+      reject(error);
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        bar.stop();
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      response.on('error', reject);
+    });
+    const CHUNK = 256 * 1024;
+    let offset = 0;
+    const writeMore = () => {
+      while (offset < body.length) {
+        const chunk = body.subarray(offset, offset + CHUNK);
+        offset += chunk.length;
+        bar.add(chunk.length);
+        if (!request.write(chunk)) return void request.once('drain', writeMore);
+      }
+      request.end();
+    };
+    writeMore();
+  });
+}
+
+export class Uploader {
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: UploaderOptions) {
+    this.log = options.log ?? ((line) => console.error(line));
+  }
+
+  /** Retries with exponential backoff and jitter on network errors, 5xx and 429; a 4xx ends at once. */
+  private retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    return pRetry(
+      async () => {
+        try {
+          return await attempt();
+        } catch (error) {
+          if (error instanceof HttpStatusError && !retryable(error.status)) throw new AbortError(error);
+          throw error;
+        }
+      },
+      {
+        retries: this.options.retries ?? 5,
+        factor: 2,
+        minTimeout: this.options.retryDelayMs ?? 1000,
+        maxTimeout: 60_000,
+        randomize: true,
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          if (retriesLeft > 0) this.log(`  ${what}: attempt ${attemptNumber} failed (${error.message}); retrying`);
+        },
+      },
+    );
+  }
+
+  private async api(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(new URL(path, this.options.server), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.options.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 400) throw new HttpStatusError(response.status, errorMessage(response.status, text));
+    return { status: response.status, json: JSON.parse(text) };
+  }
+
+  private async waitForReceipt(uploadId: string): Promise<Receipt | undefined> {
+    const deadline = Date.now() + (this.options.receiptTimeoutMs ?? 300_000);
+    while (Date.now() < deadline) {
+      const { status, json } = await this.retrying('receipt', () => this.api('GET', `/api/uploads/${uploadId}`));
+      if (status === 200) return json as Receipt;
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollIntervalMs ?? 2000));
+    }
+    return undefined;
+  }
+
+  /** One file: prepare and check it here, announce it, send it to the presigned POST, wait for the receipt. */
+  async send(file: string): Promise<UploadOutcome> {
+    const name = basename(file);
+    let uploadId: string | undefined;
+    try {
+      const { body, kind, refusal } = await prepare(file, this.options.key);
+      if (refusal) return { file, ...refusal };
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      const { status, json } = await this.retrying('request upload', () =>
+        this.api('POST', '/api/uploads', {
+          pcn_code: this.options.key.pcn_code,
+          kind,
+          format: 'csv',
+          compressed: false,
+          bytes: body.length,
+          sha256,
+        }),
+      );
+      if (status === 200) {
+        const { upload_id, receipt } = json as { upload_id: string; receipt: Receipt };
+        return this.outcome(file, upload_id, receipt, true);
+      }
+      const grant = json as UploadGrant;
+      uploadId = grant.upload_id;
+      const form = new FormData();
+      for (const [field, value] of Object.entries(grant.post.fields)) form.append(field, value);
+      form.append('file', new Blob([new Uint8Array(body)], { type: 'text/csv' }), name);
+      const encoded = new Response(form);
+      const contentType = encoded.headers.get('content-type') as string;
+      const multipart = Buffer.from(await encoded.arrayBuffer());
+      await this.retrying('send', async () => {
+        const answer = await postForm(grant.post.url, multipart, contentType, this.options.progress ?? false);
+        if (answer.status >= 300) throw new HttpStatusError(answer.status, errorMessage(answer.status, answer.text));
+      });
+      const receipt = await this.waitForReceipt(grant.upload_id);
+      if (!receipt)
+        return {
+          file,
+          status: 'not_sent',
+          exit_code: UPLOAD_EXIT.couldNotSend,
+          upload_id: uploadId,
+          error: 'sent, but no receipt came in time: run again later (the same file is the same upload)',
+        };
+      return this.outcome(file, grant.upload_id, receipt, false);
+    } catch (error) {
+      const cause = error instanceof AbortError ? (error.cause as Error | undefined) : undefined;
+      return {
+        file,
+        status: 'not_sent',
+        exit_code: UPLOAD_EXIT.couldNotSend,
+        ...(uploadId ? { upload_id: uploadId } : {}),
+        error: (cause ?? (error as Error)).message,
+      };
+    }
+  }
+
+  private outcome(file: string, uploadId: string, receipt: Receipt, already: boolean): UploadOutcome {
+    const exit =
+      receipt.status === 'accepted'
+        ? UPLOAD_EXIT.accepted
+        : receipt.status === 'partially_accepted'
+          ? UPLOAD_EXIT.partiallyRejected
+          : UPLOAD_EXIT.rejected;
+    return {
+      file,
+      status: receipt.status,
+      exit_code: exit,
+      upload_id: uploadId,
+      already_received: already,
+      receipt,
+    };
+  }
+}
+
+/** Lines for a person: what happened to the file, then the receipt's own lines. */
+export function describeOutcome(outcome: UploadOutcome): string[] {
+  const name = basename(outcome.file);
+  if (outcome.error && !outcome.receipt)
+    return [`${outcome.status === 'not_sent' ? '✖ could not send' : '✖'} ${name}: ${outcome.error}`];
+  const lines = outcome.receipt ? describeReceipt(outcome.file, outcome.receipt, 5) : [];
+  if (outcome.checked_locally) lines.unshift(`✖ ${name}: refused on this machine, nothing was sent:`);
+  if (outcome.already_received)
+    lines.push(`  ${name}: already received earlier as ${outcome.upload_id}; not sent again`);
+  else if (outcome.upload_id) lines.push(`  ${name}: upload ${outcome.upload_id}`);
+  return lines;
+}
+
+/** Where a file goes after a run: sent/ (accepted, perhaps with rejected rows) or failed/; unsent files stay. */
+function fileAway(dir: string, outcome: UploadOutcome): string | undefined {
+  if (outcome.status === 'not_sent') return undefined;
+  const folder = join(dir, outcome.status === 'rejected' ? 'failed' : 'sent');
+  mkdirSync(folder, { recursive: true });
+  let target = join(folder, basename(outcome.file));
+  if (existsSync(target))
+    target = join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${basename(outcome.file)}`);
+  renameSync(outcome.file, target);
+  const { file: _file, ...report } = outcome;
+  writeFileSync(`${target}.receipt.json`, `${JSON.stringify(report, null, 2)}\n`);
+  return target;
+}
+
+/** The extracts waiting in a folder: CSV files directly inside it, oldest name first. */
+export function waitingFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && entry.name.toLowerCase().endsWith('.csv'))
+    .map((entry) => join(dir, entry.name))
+    .sort();
+}
+
+/** `--dir DIR`: every waiting file once, each moved to sent/ or failed/ with its receipt; keeps going after a failure. */
+export async function uploadDir(
+  dir: string,
+  uploader: Uploader,
+  onOutcome: (outcome: UploadOutcome) => void,
+  files = waitingFiles(dir),
+): Promise<UploadOutcome[]> {
+  const outcomes: UploadOutcome[] = [];
+  for (const file of files) {
+    const outcome = await uploader.send(file);
+    const moved = fileAway(dir, outcome);
+    const final = moved ? { ...outcome, file: moved } : outcome;
+    outcomes.push(final);
+    onOutcome(final);
+  }
+  return outcomes;
+}
+
+/**
+ * `--watch DIR`: looks every interval and sends each file once it has stopped changing (same size and time on two
+ * looks), so a file still being written is never sent half-done. Runs until the signal aborts.
+ */
+export async function watchDir(
+  dir: string,
+  uploader: Uploader,
+  onOutcome: (outcome: UploadOutcome) => void,
+  options: { readonly intervalMs: number; readonly signal: AbortSignal },
+): Promise<void> {
+  const seen = new Map<string, string>();
+  while (!options.signal.aborted) {
+    const stable: string[] = [];
+    for (const file of waitingFiles(dir)) {
+      const { size, mtimeMs } = statSync(file);
+      const fingerprint = `${size}:${mtimeMs}`;
+      if (seen.get(file) === fingerprint) stable.push(file);
+      seen.set(file, fingerprint);
+    }
+    if (stable.length > 0) {
+      await uploadDir(dir, uploader, onOutcome, stable);
+      // A file that could not be sent stays and is tried again on the next look.
+      for (const file of stable) if (!existsSync(file)) seen.delete(file);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.intervalMs);
+      options.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
