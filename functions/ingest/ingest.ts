@@ -14,7 +14,7 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from './curated-parquet.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, personalColumnKind } from './identifiability-guard.ts';
-import { parseLandingKey } from './landing.ts';
+import { parseLandingKey, receiptKey } from './landing.ts';
 import { type ByteStats, DEFAULT_LIMITS, readRecords, type UploadLimits } from './read-upload.ts';
 import { KINDS, kindOfColumns, type RowError, type RowResult, rowValidator } from './validate-row.ts';
 
@@ -52,7 +52,7 @@ function contentMatchesId(uploadId: string, sha256: string): boolean {
   return announced === undefined || sha256.startsWith(announced);
 }
 
-export const receiptKey = (uploadId: string) => `receipts/${uploadId}.json`;
+export { receiptKey };
 export const quarantineKey = (uploadId: string) => `quarantine/${uploadId}.jsonl`;
 
 const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
@@ -100,7 +100,10 @@ export async function ingestUpload(
     await readRecords(body, readOptions, stats, (record) => state.take(record.row, record.cells, record.unreadable));
   } catch (error) {
     if (!(error instanceof FileRejection)) throw error;
-    fileError = error.detail;
+    fileError =
+      error.detail.code === 'identifiable_data'
+        ? { ...error.detail, message: `${error.detail.message}; the file has been deleted, send it again without it` }
+        : error.detail;
     body.destroy();
     // Reading stopped early: the receipt still gives the whole raw file's size and checksum.
     Object.assign(stats, await measureRaw(store, landing.key));
@@ -170,6 +173,9 @@ export async function ingestUpload(
   await store.put(receiptKey(landing.uploadId), `${JSON.stringify(receipt, null, 2)}\n`, {
     contentType: 'application/json',
   });
+  // Personal data must not be kept past the uploader: a file refused for holding it is deleted once its receipt
+  // (size, checksum, reason; never a value) is written. The PCN still has its own copy to fix and send again.
+  if (fileError?.code === 'identifiable_data') await store.delete(landing.key);
   return { receipt, alreadyIngested: false };
 }
 

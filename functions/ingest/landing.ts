@@ -47,7 +47,12 @@ export function landingKeyFor(pcnCode: string, uploadId: string, fileName: strin
   return `landing/pcn=${pcnCode}/${uploadId}.${format}${gz}`;
 }
 
-/** Keeps a file exactly as received under landing/, named by its upload id. Returns the landing key. */
+export const receiptKey = (uploadId: string) => `receipts/${uploadId}.json`;
+
+/**
+ * Keeps a file exactly as received under landing/, named by its upload id, unless it has been received before
+ * (it has a receipt, as the upload API checks before granting an upload). Returns the landing key.
+ */
 export async function stageUpload(
   store: ObjectStore,
   pcnCode: string,
@@ -57,6 +62,7 @@ export async function stageUpload(
   const sha256 = createHash('sha256').update(body).digest('hex');
   const key = landingKeyFor(pcnCode, uploadIdFor(pcnCode, sha256), fileName);
   if ((await store.list(key)).includes(key)) return key;
+  if ((await store.get(receiptKey(uploadIdFor(pcnCode, sha256)))) !== undefined) return key;
   await store.put(key, body);
   return key;
 }

@@ -83,8 +83,10 @@ async function expectRejectedWhole(
     partitions: {},
     outputs: { curated: [], quarantine: null },
   });
-  // Nothing reaches curated/ or quarantine/; the raw upload is kept as received; the receipt is written.
-  expect(await result.store.list('')).toEqual([result.key, `receipts/${uploadId}.json`]);
+  // Nothing reaches curated/ or quarantine/; the receipt is written; the raw upload is kept as received, except a
+  // file holding personal data, which is deleted.
+  const kept = fileError?.code === 'identifiable_data' ? [] : [result.key];
+  expect(await result.store.list('')).toEqual([...kept, `receipts/${uploadId}.json`]);
 }
 
 describe('ingest rejects a bad file whole, with a receipt naming where and why', () => {
@@ -310,7 +312,7 @@ describe('the identifiability guard rejects a file holding personal data, naming
         row: 3,
         field: column,
         code: 'identifiable_data',
-        message: `row 3, column ${column} holds what looks like ${label}`,
+        message: `row 3, column ${column} holds what looks like ${label}; the file has been deleted, send it again without it`,
       },
       { read: 2, accepted: 0, rejected: 2 },
     );
@@ -325,7 +327,8 @@ describe('the identifiability guard rejects a file holding personal data, naming
         row: 1,
         field: 'date_of_birth',
         code: 'identifiable_data',
-        message: 'column date_of_birth would hold a date of birth: remove it before upload',
+        message:
+          'column date_of_birth would hold a date of birth: remove it before upload; the file has been deleted, send it again without it',
       },
       undefined,
       null,
@@ -351,7 +354,8 @@ describe('the identifiability guard rejects a file holding personal data, naming
         row: 1,
         field: 'duration_minutes',
         code: 'identifiable_data',
-        message: 'row 1, column duration_minutes holds what looks like an NHS number',
+        message:
+          'row 1, column duration_minutes holds what looks like an NHS number; the file has been deleted, send it again without it',
       },
       { read: 1, accepted: 0, rejected: 1 },
     );

@@ -222,7 +222,7 @@ describe('ingesting the demo through the CLI core', () => {
       ),
     );
     expect(lines.find((l) => l.startsWith('✖'))).toMatch(
-      /^✖ .+: rejected: row \d+, field provider_id: row \d+, column provider_id holds what looks like an NHS number \(identifiable_data\)$/,
+      /^✖ .+: rejected: row \d+, field provider_id: row \d+, column provider_id holds what looks like an NHS number; the file has been deleted, send it again without it \(identifiable_data\)$/,
     );
     expect(result.stdout).not.toContain('943 476 5919');
     expect(lines.at(-1)).toMatch(
