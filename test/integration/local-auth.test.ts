@@ -1,0 +1,174 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Uploader } from '../../cli/commands/upload.ts';
+import { isLoopback, type LocalStack, startServer } from '../../cli/server.ts';
+import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
+import { identityOf } from '../../functions/auth/scope.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
+import { newKey } from '../../functions/upload/pseudonymise.ts';
+import { startFaultProxy } from '../support/fault-proxy.ts';
+import { csvText, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
+
+const dir = tempDir('local-auth');
+const store = new FsObjectStore(join(dir.path, 'data'));
+let open: LocalStack;
+let guarded: LocalStack;
+let secret: Uint8Array;
+const token = (role: string, code: string, expiresInSeconds = 600, now?: Date) =>
+  issueUserToken(secret, identityOf(role, code, 'tester'), { expiresInSeconds, now });
+
+beforeAll(async () => {
+  await store.put(
+    'metrics/meta.json',
+    JSON.stringify({
+      months: [],
+      icbs: [{ code: 'QAA', name: 'A', parent: 'Y01' }],
+      pcns: [
+        { code: 'U00001', name: 'One', parent: 'QAA', list_size: 1 },
+        { code: 'U00002', name: 'Two', parent: 'QAA', list_size: 1 },
+      ],
+    }),
+  );
+  await store.put(
+    'metrics/rollout.json',
+    JSON.stringify({
+      name: 'rollout',
+      rows: [
+        { level: 'national', code: 'ENG', period_type: 'all', period: 'all', referrals: 30 },
+        { level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 },
+        { level: 'pcn', code: 'U00002', period_type: 'all', period: 'all', referrals: 15 },
+      ],
+    }),
+  );
+  const options = { dataDir: join(dir.path, 'data'), port: 0, host: '127.0.0.1', refreshDelayMs: 20, log: () => {} };
+  open = await startServer(options);
+  guarded = await startServer({ ...options, requireToken: true });
+  secret = await signingSecret(store);
+});
+afterAll(async () => {
+  for (const stack of [open, guarded]) await new Promise((resolve) => stack.server.close(resolve));
+  dir.remove();
+});
+
+const get = async (stack: LocalStack, path: string, bearer?: string) => {
+  const response = await fetch(`${stack.url}${path}`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
+  const body = (await response.json()) as { rows?: { code: string }[]; error?: string };
+  return { status: response.status, codes: body.rows?.map((r) => r.code), error: body.error };
+};
+
+describe('the local server signs users in with its own tokens', () => {
+  it('needs a token whenever it is reachable beyond this machine; on loopback, no token is the national user', async () => {
+    expect([isLoopback('127.0.0.1'), isLoopback('::1'), isLoopback('localhost')]).toEqual([true, true, true]);
+    expect([isLoopback('0.0.0.0'), isLoopback('192.168.1.20'), isLoopback('::')]).toEqual([false, false, false]);
+    expect(await get(open, '/api/metrics/rollout')).toMatchObject({ status: 200, codes: ['ENG', 'U00001', 'U00002'] });
+    for (const path of ['/api/meta', '/api/me', '/api/metrics/rollout', '/api/metrics/rollout.csv'])
+      expect(await get(guarded, path)).toEqual({
+        status: 401,
+        codes: undefined,
+        error: 'sign in: this server is reachable beyond this machine, so every request needs a token',
+      });
+  });
+
+  it('scopes rows by the token’s role, on both servers', async () => {
+    const pcn = await token('pcn', 'U00002');
+    for (const stack of [open, guarded])
+      expect(await get(stack, '/api/metrics/rollout', pcn)).toMatchObject({ status: 200, codes: ['ENG', 'U00002'] });
+    expect((await get(guarded, '/api/metrics/rollout?level=pcn&code=U00001', pcn)).status).toBe(403);
+  });
+
+  it('refuses expired, tampered and foreign tokens with 401, even on loopback', async () => {
+    const expired = await token('national', 'ENG', 60, new Date(Date.now() - 3_600_000));
+    const [h, p, s] = (await token('pcn', 'U00002')).split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, role: 'national', code: 'ENG' })).toString('base64url')}.${s}`;
+    const foreign = await issueUserToken(new Uint8Array(32).fill(9), identityOf('national', 'ENG', 'x'), {
+      expiresInSeconds: 600,
+    });
+    for (const [bad, error] of [
+      [expired, 'the token has expired'],
+      [tampered, 'the token is not valid'],
+      [foreign, 'the token is not valid'],
+    ] as const) {
+      for (const stack of [open, guarded])
+        expect(await get(stack, '/api/metrics/rollout', bad)).toEqual({ status: 401, codes: undefined, error });
+    }
+  });
+});
+
+describe('the uploader retries what is worth retrying and nothing else', () => {
+  const HEADER = [...REQUIRED_EVENT_COLUMNS, 'contact_mode', 'worker_role', 'duration_minutes'];
+  const file = (name: string, person: string) => {
+    const path = join(dir.path, name);
+    const cells: Record<string, string> = {
+      event_id: 'E1',
+      event_type: 'contact',
+      pcn_code: 'U00001',
+      referral_id: 'R1',
+      person_id: person,
+      occurred_on: '2026-09-01',
+      contact_mode: 'video',
+      worker_role: 'splw',
+      duration_minutes: '30',
+    };
+    writeFileSync(path, csvText(HEADER, [HEADER.map((h) => cells[h] ?? '')]));
+    return path;
+  };
+
+  it('503 and 429 from the API and SlowDown-style 503 from storage are retried until the upload succeeds', async () => {
+    const { token: pcnToken } = await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 });
+    const proxy = await startFaultProxy(open.url, [
+      { match: (m, p) => m === 'POST' && p === '/api/uploads', status: 503, times: 2 },
+      { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 429, times: 1 },
+      { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 503, times: 1 },
+      { match: (m, p) => m === 'GET' && p.startsWith('/api/uploads/'), status: 500, times: 1 },
+    ]);
+    const uploader = new Uploader({
+      server: proxy.url,
+      token: pcnToken,
+      key: newKey('U00001'),
+      retries: 4,
+      retryDelayMs: 5,
+      pollIntervalMs: 20,
+      log: () => {},
+    });
+    const outcome = await uploader.send(file('retry.csv', 'f'.repeat(64)));
+    await proxy.close();
+    expect(outcome).toMatchObject({ status: 'accepted', exit_code: 0 });
+    expect(proxy.seen.filter((line) => line.startsWith('POST /api/uploads'))).toEqual([
+      'POST /api/uploads -> 503 (injected)',
+      'POST /api/uploads -> 503 (injected)',
+      'POST /api/uploads -> 201',
+    ]);
+    expect(proxy.seen.filter((line) => line.startsWith('POST /local-s3/'))).toEqual([
+      'POST /local-s3/landing -> 429 (injected)',
+      'POST /local-s3/landing -> 503 (injected)',
+      'POST /local-s3/landing -> 204',
+    ]);
+    expect(proxy.seen.filter((line) => line.startsWith('GET'))[0]).toBe(
+      `GET /api/uploads/${outcome.upload_id} -> 500 (injected)`,
+    );
+  });
+
+  it('a 4xx is an answer: one attempt, then "could not send" (exit 3) with the server’s reason', async () => {
+    const proxy = await startFaultProxy(open.url, []);
+    const uploader = new Uploader({
+      server: proxy.url,
+      token: `spu_${'0'.repeat(16)}_${'A'.repeat(43)}`,
+      key: newKey('U00001'),
+      retries: 4,
+      retryDelayMs: 5,
+      log: () => {},
+    });
+    const outcome = await uploader.send(file('refused.csv', 'e'.repeat(64)));
+    await proxy.close();
+    expect(outcome).toEqual({
+      file: join(dir.path, 'refused.csv'),
+      status: 'not_sent',
+      exit_code: 3,
+      error: '401: the upload token is not valid',
+    });
+    expect(proxy.seen).toEqual(['POST /api/uploads -> 401']);
+  });
+});
