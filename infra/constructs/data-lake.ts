@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
@@ -113,6 +114,26 @@ export class DataLake extends Construct {
     this.dataBucket.grantRead(grantee, 'landing/*');
     this.dataBucket.grantRead(grantee, 'receipts/*');
     for (const prefix of ['curated/*', 'receipts/*', 'quarantine/*']) this.dataBucket.grantPut(grantee, prefix);
+    // A file refused for holding personal data is deleted once its receipt is written.
+    this.dataBucket.grantDelete(grantee, 'landing/*');
+  }
+
+  /**
+   * The upload API: check PCN tokens, read receipts, sign presigned POSTs for landing/ (a presigned POST carries the
+   * signer's own rights), and list landing/ key names (PCN and hash) to tell "processing" from "never sent".
+   * It cannot read any upload's contents.
+   */
+  grantUpload(grantee: IGrantable): void {
+    this.dataBucket.grantRead(grantee, 'auth/pcn-tokens/*');
+    this.dataBucket.grantRead(grantee, 'receipts/*');
+    this.dataBucket.grantPut(grantee, 'landing/*');
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.dataBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['landing/pcn=*'] } },
+      }),
+    );
   }
 
   /** The refresh: read curated data, receipts and reference data; write curated reference tables and metrics. */

@@ -1,5 +1,5 @@
 import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -15,6 +15,8 @@ export interface MetricsApiProps {
   readonly retainData?: boolean;
   /** Most API requests in flight. @default 50 */
   readonly reservedConcurrency?: number;
+  /** Most upload API requests in flight. @default 20 */
+  readonly uploadConcurrency?: number;
 }
 
 /**
@@ -26,6 +28,8 @@ export class MetricsApi extends Construct {
   readonly client: UserPoolClient;
   readonly api: HttpApi;
   readonly handler: NodejsFunction;
+  /** The upload API for PCN uploaders, which sign in with PCN tokens rather than Cognito. */
+  readonly uploadHandler: NodejsFunction;
   /** The API's host name (no scheme), for CloudFront to route /api/* to. */
   readonly domainName: string;
 
@@ -64,10 +68,29 @@ export class MetricsApi extends Construct {
       retainData: retain,
       timeout: Duration.seconds(10),
       reservedConcurrency: props.reservedConcurrency ?? 50,
-      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
+      environment: {
+        DATA_BUCKET: dataLake.dataBucket.bucketName,
+        // The function verifies the access token again itself: the role in its groups scopes every answer.
+        USER_POOL_ID: this.userPool.userPoolId,
+        USER_POOL_CLIENT_ID: this.client.userPoolClientId,
+      },
     });
     this.handler = handler;
     dataLake.grantMetricsRead(this.handler);
+
+    const uploads = new Construct(this, 'Uploads');
+    const upload = pipelineFunction(uploads, {
+      entry: 'functions/upload/handler.ts',
+      serviceName: 'sp-outcomes-upload',
+      description: 'Grants PCN uploads (presigned POST to their own landing key) and returns their receipts',
+      key: dataLake.key,
+      retainData: retain,
+      timeout: Duration.seconds(10),
+      reservedConcurrency: props.uploadConcurrency ?? 20,
+      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
+    });
+    this.uploadHandler = upload.handler;
+    dataLake.grantUpload(this.uploadHandler);
 
     this.api = new HttpApi(this, 'Http', {
       description: 'Social prescribing metrics API',
@@ -79,6 +102,24 @@ export class MetricsApi extends Construct {
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('Metrics', this.handler),
     });
+    // PCN uploaders are machines with PCN tokens, checked by the function against their stored hashes.
+    const uploadIntegration = new HttpLambdaIntegration('Upload', this.uploadHandler);
+    for (const [path, method] of [
+      ['/api/uploads', HttpMethod.POST],
+      ['/api/uploads/{id}', HttpMethod.GET],
+    ] as const) {
+      const [route] = this.api.addRoutes({
+        path,
+        methods: [method],
+        integration: uploadIntegration,
+        authorizer: new HttpNoneAuthorizer(),
+      });
+      Validations.of(route as Construct).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'PCN upload routes authenticate with a PCN token (not a Cognito user) that the upload function checks against its stored SHA-256 on every request, so revocation holds at once.',
+      });
+    }
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_YEAR,
       encryptionKey: dataLake.key,
@@ -102,11 +143,16 @@ export class MetricsApi extends Construct {
     this.domainName = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
 
     acknowledgeFunctionFindings(this.handler, role, [{ bucket: dataLake.dataBucket, prefixes: ['metrics'] }]);
-    Validations.of(this.handler).acknowledge({
-      id: 'HIPAA.Security-LambdaDLQ',
-      reason:
-        'Invoked synchronously by the HTTP API for each request: a failure is the response, there is no event to dead-letter.',
-    });
+    acknowledgeFunctionFindings(this.uploadHandler, upload.role, [
+      { bucket: dataLake.dataBucket, prefixes: ['auth/pcn-tokens', 'receipts', 'landing'] },
+    ]);
+    for (const fn of [this.handler, this.uploadHandler]) {
+      Validations.of(fn).acknowledge({
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'Invoked synchronously by the HTTP API for each request: a failure is the response, there is no event to dead-letter.',
+      });
+    }
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:

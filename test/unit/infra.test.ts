@@ -109,6 +109,7 @@ describe('the stack, synthesised offline under cdk-nag', () => {
         .map((f) => f.Properties.Description)
         .sort(),
     ).toEqual([
+      'Grants PCN uploads (presigned POST to their own landing key) and returns their receipts',
       'Runs the metric catalogue on Athena and publishes the disclosure-controlled documents',
       'Serves the published metric documents to signed-in users',
       'Validates an uploaded file and writes curated Parquet, quarantine and its receipt',
@@ -178,7 +179,7 @@ describe('the ingest pipeline', () => {
       Handler: 'index.handler',
     });
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(4); // three functions and the API's access log
+    expect(logGroups).toHaveLength(5); // four functions and the API's access log
     for (const group of logGroups)
       expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
   });
@@ -217,6 +218,7 @@ describe('the ingest pipeline', () => {
       .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
     expect([...new Set(written)].sort()).toEqual([
       '/curated/*',
+      '/landing/*',
       '/metrics/*',
       '/pcns/*',
       '/quarantine/*',
@@ -302,11 +304,65 @@ describe('the metric refresh and operations', () => {
 });
 
 describe('the API and the dashboard site', () => {
-  it('puts the Cognito authoriser on every API route, logs access and throttles the stage', () => {
+  const policyOf = (prefix: string) =>
+    (
+      Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(prefix))?.[1] as {
+        Properties: {
+          PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] };
+        };
+      }
+    ).Properties.PolicyDocument.Statement;
+  const prefixes = (statements: ReturnType<typeof policyOf>, action: string) =>
+    [
+      ...new Set(
+        statements
+          .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith(action)))
+          .flatMap((s) => JSON.stringify(s.Resource).match(/\/([\w/-]+)\/\*/g) ?? []),
+      ),
+    ].sort();
+
+  it('the upload function signs POSTs for landing/ only, reads tokens and receipts, and cannot read any upload', () => {
+    const statements = policyOf('ApiUploadsRole');
+    expect(prefixes(statements, 's3:PutObject')).toEqual(['/landing/*']);
+    expect(prefixes(statements, 's3:GetObject')).toEqual(['/auth/pcn-tokens/*', '/receipts/*']);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': ['landing/pcn=*'] } },
+      }),
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Grants PCN uploads'),
+      Runtime: 'nodejs22.x',
+      ReservedConcurrentExecutions: 20,
+      Environment: { Variables: Match.objectLike({ DATA_BUCKET: Match.anyValue() }) },
+    });
+  });
+
+  it('the metrics function verifies the Cognito token itself and reads metrics/ only', () => {
+    const statements = policyOf('ApiRole');
+    expect(prefixes(statements, 's3:GetObject')).toEqual(['/metrics/*']);
+    expect(prefixes(statements, 's3:PutObject')).toEqual([]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('metric documents'),
+      Environment: {
+        Variables: Match.objectLike({ USER_POOL_ID: Match.anyValue(), USER_POOL_CLIENT_ID: Match.anyValue() }),
+      },
+    });
+  });
+
+  it('puts the Cognito authoriser on every metrics route, and only the two upload routes go to the upload function', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
-    expect(routes.length).toBeGreaterThan(0);
-    for (const route of routes)
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual([
+      'GET /api/uploads/{id}',
+      'GET /api/{proxy+}',
+      'POST /api/uploads',
+    ]);
+    for (const route of routes.filter((r) => !r.RouteKey.includes('/api/uploads')))
       expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: expect.anything() });
+    // PCN uploaders carry PCN tokens, checked by the upload function against stored hashes on every request.
+    for (const route of routes.filter((r) => r.RouteKey.includes('/api/uploads')))
+      expect(route).toMatchObject({ AuthorizationType: 'NONE' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
