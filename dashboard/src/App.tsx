@@ -1,10 +1,10 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import type { MetaDocument } from '../../functions/contract/metrics.ts';
-import { fetchMeta } from './api.ts';
+import { fetchMe, fetchMeta, type SignedInUser } from './api.ts';
 import { FilterBar } from './components/FilterBar.tsx';
 import { areaName, DashboardContext, type DashboardState } from './context.ts';
-import { readFilters, scopeOf, writeFilters } from './filters.ts';
+import { changeFilter, readFilters, scopeOf, writeFilters } from './filters.ts';
 import { formatDate, fyLabel } from './format.ts';
 import { RolloutPage } from './pages/RolloutPage.tsx';
 
@@ -24,16 +24,28 @@ export const PAGES = [
   { path: '/submissions', label: 'Data submissions' },
 ] as const;
 
+const EMPTY_META = { regions: [], icbs: [], pcns: [] } as unknown as MetaDocument;
+
 export function App() {
   const [params, setParams] = useSearchParams();
   const [meta, setMeta] = useState<MetaDocument | null>(null);
+  const [user, setUser] = useState<SignedInUser | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    fetchMeta()
-      .then(setMeta)
+    Promise.all([fetchMeta(), fetchMe()])
+      .then(([m, u]) => {
+        setMeta(m);
+        setUser(u);
+      })
       .catch((e: Error) => setError(e.message));
   }, []);
   const filters = useMemo(() => readFilters(params), [params]);
+  // A regional, ICB or PCN user starts on their own area (the server only ever sends what their role allows).
+  useEffect(() => {
+    if (!meta || !user || user.role === 'national' || filters.region || filters.icb || filters.pcn) return;
+    const key = user.role === 'region' ? 'region' : user.role === 'icb' ? 'icb' : 'pcn';
+    setParams(writeFilters(changeFilter(filters, key, user.code, meta)), { replace: true });
+  }, [meta, user, filters, setParams]);
   const state = useMemo<DashboardState | null>(() => {
     if (!meta) return null;
     const scope = scopeOf(filters);
@@ -57,6 +69,15 @@ export function App() {
           <p className="text-sm" data-testid="data-as-of">
             Data as of {formatDate(meta?.data_as_of)}
             {meta?.generated_at ? ` · refreshed ${formatDate(meta.generated_at)}` : ''}
+            {user && (
+              <span data-testid="signed-in">
+                {' '}
+                · signed in:{' '}
+                {user.role === 'national'
+                  ? 'national'
+                  : `${user.role === 'region' ? 'region' : user.role.toUpperCase()} ${areaName(meta ?? EMPTY_META, user.role, user.code)}`}
+              </span>
+            )}
           </p>
         </div>
         <nav aria-label="Pages" className="mx-auto max-w-7xl px-2">

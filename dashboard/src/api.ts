@@ -11,8 +11,27 @@ export interface MetricQuery {
 
 export class ApiError extends Error {}
 
+const TOKEN_KEY = 'sp-outcomes-token';
+
+/**
+ * A sign-in link carries the token in the fragment (#token=...), which browsers never send to a server. Keep it for
+ * this tab only and take it out of the address bar, so it is not bookmarked or shared with a copied link.
+ */
+export function takeSignInToken(win: Pick<Window, 'location' | 'history' | 'sessionStorage'> = window): void {
+  const fragment = new URLSearchParams(win.location.hash.replace(/^#/, ''));
+  const token = fragment.get('token') ?? fragment.get('access_token');
+  if (!token) return;
+  win.sessionStorage.setItem(TOKEN_KEY, token);
+  win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}`);
+}
+
+function authorization(): Record<string, string> {
+  const token = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(TOKEN_KEY);
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const response = await fetch(path, { headers: { accept: 'application/json', ...authorization() } });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     throw new ApiError(body.error ?? `the server answered ${response.status}`);
@@ -21,6 +40,14 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 export const fetchMeta = () => getJson<MetaDocument>('/api/meta');
+
+/** Who the server says is signed in; their role decides which rows every answer holds. */
+export interface SignedInUser {
+  readonly role: Level;
+  readonly code: string;
+  readonly subject: string;
+}
+export const fetchMe = () => getJson<SignedInUser>('/api/me');
 
 export function metricPath(name: string, query: MetricQuery, csv = false): string {
   const params = new URLSearchParams(

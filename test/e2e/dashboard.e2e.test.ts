@@ -3,6 +3,9 @@ import type { Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
+import { identityOf } from '../../functions/auth/scope.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { tempDir } from '../support/files.ts';
 import { CHROMIUM, CHROMIUM_ARGS, startLocalStack } from '../support/local-stack.ts';
 
@@ -20,6 +23,7 @@ const dir = tempDir('e2e');
 let browser: Browser;
 let server: Server;
 let base: string;
+let dataDir: string;
 
 async function open(path: string): Promise<Page> {
   const context = await browser.newContext({
@@ -39,7 +43,7 @@ async function open(path: string): Promise<Page> {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  ({ server, url: base } = await startLocalStack(dir.path));
+  ({ server, url: base, dataDir } = await startLocalStack(dir.path));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 180_000);
 
@@ -95,6 +99,25 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     const page = await open('/compare');
     await expect(page.locator('[data-testid="funnel-plot"] [data-pcn]').count()).resolves.toBe(placed);
     expect(await page.locator('[data-testid="compare-table"] tbody tr').count()).toBe(api.rows.length);
+    await page.context().close();
+  });
+
+  it('a PCN user signs in with a link: the token leaves the address bar, and the page shows only their PCN', async () => {
+    const meta = await (await fetch(`${base}/api/meta`)).json();
+    const pcn = meta.pcns[0] as { code: string; name: string; parent: string };
+    const secret = await signingSecret(new FsObjectStore(dataDir));
+    const token = await issueUserToken(secret, identityOf('pcn', pcn.code, 'e2e'), { expiresInSeconds: 600 });
+    const page = await open(`/compare#token=${token}`);
+    await page.waitForURL(new RegExp(`pcn=${pcn.code}`));
+    expect(page.url()).not.toContain(token);
+    expect(await page.getByTestId('signed-in').textContent()).toBe(` · signed in: PCN ${pcn.name}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-state="loading"]').length === 0);
+    const drawn = await page
+      .locator('[data-testid="funnel-plot"] [data-pcn]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-pcn')));
+    expect(drawn.every((code) => code === pcn.code)).toBe(true);
+    const rows = await page.locator('[data-testid="compare-table"] tbody tr').count();
+    expect(rows).toBe(1);
     await page.context().close();
   });
 
