@@ -81,7 +81,7 @@ program
 program
   .command('pseudonymise')
   .description(
-    'turn an extract with nhs_number into an upload file with person_id, and check it as the server would (exit 0: ready; 1: the file would be rejected; 2: rows would be)',
+    'turn an extract with nhs_number into an upload file with person_id, and check it as the server would (exit 0: ready; 1: not written (a missing or invalid NHS number) or the file would be rejected; 2: rows would be)',
   )
   .argument('<extract>', 'CSV extract: the event contract with nhs_number in place of person_id')
   .requiredOption('--key <file>', 'the PCN key file from sp-outcomes keygen')

@@ -14,7 +14,10 @@ export function runKeygen(pcnCode: string, out: string, log = console.log): void
 /**
  * `sp-outcomes pseudonymise`: the extract (nhs_number) becomes the upload file (person_id), then the file is
  * checked on this machine by the same ingest core the server runs, so its errors show before anything is sent.
- * Exit code: 0 ready to send; 2 some rows would be rejected; 1 the file would be rejected.
+ * A row without a valid NHS number cannot be linked to its person, so such an extract is not written at all (as
+ * `sp-outcomes upload` refuses to send it); every row of the upload file is then the same row of the extract,
+ * and the checker's row numbers are the extract's.
+ * Exit code: 0 ready to send; 2 some rows would be rejected; 1 the file would be rejected or was not written.
  */
 export async function runPseudonymise(
   extractPath: string,
@@ -24,16 +27,18 @@ export async function runPseudonymise(
 ): Promise<number> {
   const key = parseKey(readFileSync(keyPath, 'utf8'));
   const result = pseudonymiseExtract(readFileSync(extractPath, 'utf8'), key);
-  for (const error of result.errors)
-    log(`✖ ${extractPath}: row ${error.row}, field ${error.field}: ${error.message} (${error.code})`);
+  if (result.errors.length > 0) {
+    for (const error of result.errors)
+      log(`✖ ${extractPath}: row ${error.row}, field ${error.field}: ${error.message} (${error.code})`);
+    log(`nothing written: ${result.errors.length} rows have a missing or invalid NHS number; fix them and run again`);
+    return 1;
+  }
   writeFileSync(out, result.csv);
-  log(
-    `wrote ${result.rows.toLocaleString('en-GB')} rows to ${out}, with person_id in place of nhs_number${result.errors.length ? `; ${result.errors.length} rows left out` : ''}`,
-  );
+  log(`wrote ${result.rows.toLocaleString('en-GB')} rows to ${out}, with person_id in place of nhs_number`);
   const scratch = mkdtempSync(join(tmpdir(), 'sp-outcomes-check-'));
   try {
     const { exitCode } = await ingestFiles([out], { dataDir: scratch, pcn: key.pcn_code, out: log, progress: false });
-    return result.errors.length > 0 && exitCode === 0 ? 2 : exitCode;
+    return exitCode;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -61,7 +61,7 @@ describe('pseudonymisation at source', () => {
 
 describe('sp-outcomes keygen and pseudonymise', () => {
   it("write a private key, then an upload file checked by the real ingest core, with the server's messages", async () => {
-    const { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } = await import('node:fs');
+    const { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { runKeygen, runPseudonymise } = await import('../../cli/commands/pseudonymise.ts');
@@ -74,19 +74,29 @@ describe('sp-outcomes keygen and pseudonymise', () => {
       const extractPath = join(dir, 'extract.csv');
       writeFileSync(extractPath, `${extract}\nP6,plan_agreed,U12345,R6,4010232137,2025-04-06,nurse\n`);
       const lines: string[] = [];
-      const exitCode = await runPseudonymise(extractPath, keyPath, join(dir, 'upload.csv'), (l) => lines.push(l));
-      expect(exitCode).toBe(2);
+      const upload = join(dir, 'upload.csv');
+      expect(await runPseudonymise(extractPath, keyPath, upload, (l) => lines.push(l))).toBe(1);
       expect(lines).toEqual([
         `✖ ${extractPath}: row 5, field nhs_number: is not a valid NHS number (10 digits passing the modulus 11 check) (invalid_nhs_number)`,
         `✖ ${extractPath}: row 6, field nhs_number: is empty: every row needs the person's NHS number (required)`,
-        `wrote 4 rows to ${join(dir, 'upload.csv')}, with person_id in place of nhs_number; 2 rows left out`,
+        'nothing written: 2 rows have a missing or invalid NHS number; fix them and run again',
+      ]);
+      expect(existsSync(upload)).toBe(false);
+
+      // Fixed (rows P4 and P5 taken out): P6 is now row 5 of the extract, and row 5 of the upload file too.
+      const fixed = extract.split('\n').slice(0, 4).join('\n');
+      writeFileSync(extractPath, `${fixed}\nP6,plan_agreed,U12345,R6,4010232137,2025-04-06,nurse\n`);
+      lines.length = 0;
+      expect(await runPseudonymise(extractPath, keyPath, upload, (l) => lines.push(l))).toBe(2);
+      expect(lines).toEqual([
+        `wrote 4 rows to ${upload}, with person_id in place of nhs_number`,
         '⚠ upload.csv: 3 rows accepted, 1 rejected (invalid_value 1)',
         '  upload.csv: row 5, field worker_role: must be one of: splw, hwbc, cc (invalid_value)',
         expect.stringMatching(
           /^1 files: 0 accepted, 1 with rejected rows, 0 rejected; 3 rows accepted, 1 rejected in [\d.]+ s$/,
         ),
       ]);
-      expect(readFileSync(join(dir, 'upload.csv'), 'utf8')).not.toContain('4010232137');
+      expect(readFileSync(upload, 'utf8')).not.toContain('4010232137');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
