@@ -304,14 +304,12 @@ describe('the metric refresh and operations', () => {
 });
 
 describe('the API and the dashboard site', () => {
-  const policyOf = (prefix: string) =>
-    (
-      Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(prefix))?.[1] as {
-        Properties: {
-          PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] };
-        };
-      }
-    ).Properties.PolicyDocument.Statement;
+  type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+  const policyOf = (prefix: string): Statement[] => {
+    const found = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(prefix));
+    if (!found) throw new Error(`no IAM policy ${prefix}`);
+    return found[1].Properties.PolicyDocument.Statement;
+  };
   const prefixes = (statements: ReturnType<typeof policyOf>, action: string) =>
     [
       ...new Set(
