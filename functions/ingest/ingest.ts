@@ -107,6 +107,8 @@ export async function ingestUpload(
     body.destroy();
     // Reading stopped early: the receipt still gives the whole raw file's size and checksum.
     Object.assign(stats, await measureRaw(store, landing.key));
+    // An uncompressed file is its own uncompressed size; how far the reader had got depends on chunk sizes.
+    if (!stats.compressed) stats.uncompressedBytes = stats.rawBytes;
   }
   if (fileError === null && !contentMatchesId(landing.uploadId, stats.sha256)) {
     fileError = {

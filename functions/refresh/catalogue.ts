@@ -317,6 +317,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     },
     rules: { counts: ['people_referred'] },
     derive: (r) => ({
+      // Sums of FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999).
+      ...Object.fromEntries(
+        (['splw_fte', 'splw_vacancies_fte', 'hwbc_fte', 'cc_fte'] as const).map((c) => [
+          c,
+          typeof r[c] === 'number' ? Math.round((r[c] as number) * 100) / 100 : r[c],
+        ]),
+      ),
       splw_fte_per_10000: rate(r.splw_fte, r.list_size, 10_000, 2),
       splw_accredited_pct: rate(r.splw_accredited, r.splw_headcount, 100),
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),

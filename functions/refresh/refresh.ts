@@ -19,6 +19,8 @@ import { publishReference, publishUploads } from './publish-tables.ts';
  * each query reads only the columns it needs.
  */
 export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'table' | 'view' }[] = [
+  { name: 'committed_events', kind: 'view' },
+  { name: 'committed_workforce', kind: 'view' },
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
   { name: 'pcn_months', kind: 'table' },

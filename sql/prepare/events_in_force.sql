@@ -35,7 +35,7 @@ SELECT
   CAST(year(e.occurred_on) - CASE WHEN month(e.occurred_on) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
     || '/'
     || substr(CAST(year(e.occurred_on) + CASE WHEN month(e.occurred_on) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2) AS fy
-FROM events AS e
+FROM committed_events AS e
 LEFT JOIN superseded AS s
   ON s.upload_id = e.upload_id AND s.source_row = e.source_row
 LEFT JOIN retracted AS r

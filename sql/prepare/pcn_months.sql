@@ -5,7 +5,7 @@ WITH months AS (
   SELECT DISTINCT
     event_month AS month,
     CAST(substr(event_month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(event_month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS fy_start
-  FROM events
+  FROM committed_events
 )
 
 SELECT

@@ -4,7 +4,7 @@
 -- go by the upload that landed later (received_at), then the upload id and source row.
 WITH repeated AS (
   SELECT pcn_code, event_id
-  FROM events
+  FROM committed_events
   GROUP BY pcn_code, event_id
   HAVING count(*) > 1
 ),
@@ -17,7 +17,7 @@ versions AS (
       PARTITION BY e.pcn_code, e.event_id
       ORDER BY e.recorded_at DESC NULLS LAST, e.received_at DESC, e.upload_id DESC, e.source_row DESC
     ) AS version_rank
-  FROM events AS e
+  FROM committed_events AS e
   INNER JOIN repeated AS r
     ON r.pcn_code = e.pcn_code AND r.event_id = e.event_id
 )

@@ -7,7 +7,7 @@ WITH ranked AS (
       PARTITION BY w.pcn_code, w.snapshot_month, w.role
       ORDER BY w.received_at DESC, w.upload_id DESC, w.source_row DESC
     ) AS version_rank
-  FROM workforce AS w
+  FROM committed_workforce AS w
 ),
 
 latest AS (

@@ -12,29 +12,44 @@ export interface LocalS3 {
   readonly server: S3rver;
   readonly directory: string;
   createBucket(name: string): Promise<void>;
+  /** A client for the same server through another endpoint (a fault proxy), with the SDK's own retries. */
+  clientVia(endpoint: string, maxAttempts: number): S3Client;
+  /** Stops the server, keeping its folder and port, so that `startAgain` brings the same bucket back. */
+  stopServer(): Promise<void>;
+  startAgain(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startLocalS3(): Promise<LocalS3> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+  let server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
   const address = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const client = new S3Client({
-    endpoint,
-    region: 'eu-west-2',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // s3rver predates the SDK's default CRC checksums on every request.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-  });
+  const clientVia = (at: string, maxAttempts: number) =>
+    new S3Client({
+      endpoint: at,
+      region: 'eu-west-2',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      // s3rver predates the SDK's default CRC checksums on every request.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts,
+    });
+  const client = clientVia(endpoint, 1);
   return {
     client,
     endpoint,
-    server,
+    get server() {
+      return server;
+    },
     directory,
+    clientVia,
+    stopServer: () => server.close(),
+    startAgain: async () => {
+      server = new S3rver({ address: '127.0.0.1', port: address.port, silent: true, directory });
+      await server.run();
+    },
     createBucket: async (name) => {
       await client.send(new CreateBucketCommand({ Bucket: name }));
     },
