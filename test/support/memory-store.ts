@@ -1,0 +1,30 @@
+import { Readable } from 'node:stream';
+import { assertSafeKey, type ObjectStore } from '../../functions/lib/object-store.ts';
+
+/** The storage port in memory, for property tests that ingest thousands of generated files. */
+export class MemoryObjectStore implements ObjectStore {
+  readonly objects = new Map<string, Uint8Array>();
+
+  async get(key: string) {
+    assertSafeKey(key);
+    return this.objects.get(key);
+  }
+
+  async getStream(key: string) {
+    const bytes = await this.get(key);
+    return bytes === undefined ? undefined : Readable.from([Buffer.from(bytes)]);
+  }
+
+  async put(key: string, body: Uint8Array | string) {
+    assertSafeKey(key);
+    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+  }
+
+  async list(prefix: string) {
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async delete(key: string) {
+    this.objects.delete(key);
+  }
+}
