@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
+import { REQUIRED_EVENT_COLUMNS } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
@@ -29,12 +30,7 @@ const IDENTIFIERS = [
 ];
 
 const HEADER = [
-  'event_id',
-  'event_type',
-  'pcn_code',
-  'referral_id',
-  'person_id',
-  'occurred_on',
+  ...REQUIRED_EVENT_COLUMNS,
   'recorded_at',
   'referral_source',
   'snomed_code',

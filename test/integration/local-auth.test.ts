@@ -9,7 +9,7 @@ import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
-import { csvText, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
+import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
 
 const dir = tempDir('local-auth');
 const store = new FsObjectStore(join(dir.path, 'data'));
@@ -98,21 +98,9 @@ describe('the local server signs users in with its own tokens', () => {
 });
 
 describe('the uploader retries what is worth retrying and nothing else', () => {
-  const HEADER = [...REQUIRED_EVENT_COLUMNS, 'contact_mode', 'worker_role', 'duration_minutes'];
   const file = (name: string, person: string) => {
     const path = join(dir.path, name);
-    const cells: Record<string, string> = {
-      event_id: 'E1',
-      event_type: 'contact',
-      pcn_code: 'U00001',
-      referral_id: 'R1',
-      person_id: person,
-      occurred_on: '2026-09-01',
-      contact_mode: 'video',
-      worker_role: 'splw',
-      duration_minutes: '30',
-    };
-    writeFileSync(path, csvText(HEADER, [HEADER.map((h) => cells[h] ?? '')]));
+    writeFileSync(path, csvText(CONTACT_COLUMNS, [contactRow({ person_id: person })]));
     return path;
   };
 

@@ -8,7 +8,7 @@ import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey, personIdFor } from '../../functions/upload/pseudonymise.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
-import { csvText, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
+import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
 
 /**
  * Every refusal of the upload path on the real local server, each with its status and no side effect: nothing new
@@ -25,24 +25,11 @@ const A = 'U00001';
 const B = 'U00002';
 const keyA = newKey(A);
 
-const HEADER = [...REQUIRED_EVENT_COLUMNS, 'contact_mode', 'worker_role', 'duration_minutes'];
+const HEADER = CONTACT_COLUMNS;
 const contactFile = (pcn: string, person = 'a'.repeat(64), rows = 2) =>
   csvText(
     HEADER,
-    Array.from({ length: rows }, (_, i) => {
-      const cells: Record<string, string> = {
-        event_id: `E${i}`,
-        event_type: 'contact',
-        pcn_code: pcn,
-        referral_id: 'R1',
-        person_id: person,
-        occurred_on: '2026-09-01',
-        contact_mode: 'video',
-        worker_role: 'splw',
-        duration_minutes: '30',
-      };
-      return HEADER.map((h) => cells[h] ?? '');
-    }),
+    Array.from({ length: rows }, (_, i) => contactRow({ event_id: `E${i}`, pcn_code: pcn, person_id: person })),
   );
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -6,27 +6,15 @@ import { Uploader, type UploadOutcome, uploadDir, watchDir, worstExit } from '..
 import { type LocalStack, startServer } from '../../cli/server.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
-import { csvText, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
+import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
 
 const dir = tempDir('uploader-folders');
 const store = new FsObjectStore(join(dir.path, 'data'));
 let stack: LocalStack;
 let uploader: Uploader;
-const HEADER = [...REQUIRED_EVENT_COLUMNS, 'contact_mode', 'worker_role', 'duration_minutes'];
-const contact = (id: string, pcn = 'U00001', minutes = '30') => {
-  const cells: Record<string, string> = {
-    event_id: id,
-    event_type: 'contact',
-    pcn_code: pcn,
-    referral_id: 'R1',
-    person_id: 'a'.repeat(64),
-    occurred_on: '2026-09-01',
-    contact_mode: 'video',
-    worker_role: 'splw',
-    duration_minutes: minutes,
-  };
-  return HEADER.map((h) => cells[h] ?? '');
-};
+const HEADER = CONTACT_COLUMNS;
+const contact = (id: string, pcn = 'U00001', minutes = '30') =>
+  contactRow({ event_id: id, pcn_code: pcn, duration_minutes: minutes });
 
 beforeAll(async () => {
   stack = await startServer({

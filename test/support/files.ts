@@ -43,6 +43,31 @@ export const REQUIRED_EVENT_COLUMNS: readonly string[] = [
   'occurred_on',
 ];
 
+/** The columns of a file of contacts: the required ones and the ones a contact needs. */
+export const CONTACT_COLUMNS: readonly string[] = [
+  ...REQUIRED_EVENT_COLUMNS,
+  'contact_mode',
+  'worker_role',
+  'duration_minutes',
+];
+
+/** One valid contact, in CONTACT_COLUMNS order, with the given cells changed. */
+export function contactRow(changes: Readonly<Record<string, string>> = {}): string[] {
+  const cells: Record<string, string> = {
+    event_id: 'E1',
+    event_type: 'contact',
+    pcn_code: 'U00001',
+    referral_id: 'R1',
+    person_id: PERSON,
+    occurred_on: '2026-09-01',
+    contact_mode: 'video',
+    worker_role: 'splw',
+    duration_minutes: '30',
+    ...changes,
+  };
+  return CONTACT_COLUMNS.map((column) => cells[column] ?? '');
+}
+
 /** The Lambda context fields the handlers and Powertools read, for invoking a handler in a test. */
 export function lambdaContext(functionName: string, remainingMs = 60_000): import('aws-lambda').Context {
   return {
