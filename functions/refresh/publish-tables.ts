@@ -1,3 +1,4 @@
+import { parquetReadObjects } from 'hyparquet';
 import Papa from 'papaparse';
 import { PCNS_TABLE, type PcnReferenceRow, pcnReferenceRow, type Receipt, UPLOADS_TABLE } from '../contract/index.ts';
 import { tableToParquet } from '../ingest/curated-parquet.ts';
@@ -63,38 +64,72 @@ const INVALID = new Set([
 ]);
 const DUPLICATE = new Set(['duplicate_event_id', 'duplicate_row']);
 
-/** Rebuilds curated/uploads/uploads.parquet from every receipt, for the data-quality metrics. */
-export async function publishUploads(store: ObjectStore): Promise<number> {
-  const keys = (await store.list('receipts/')).filter((key) => key.endsWith('.json'));
-  const rows: Record<string, unknown>[] = [];
-  for (const key of keys) {
-    const receipt = JSON.parse(new TextDecoder().decode(await store.get(key))) as Receipt;
-    let invalid = 0;
-    let duplicate = 0;
-    let other = 0;
-    if (receipt.file_error === null) {
-      for (const [code, count] of Object.entries(receipt.rejected_by_reason)) {
-        if (INVALID.has(code)) invalid += count;
-        else if (DUPLICATE.has(code)) duplicate += count;
-        else other += count;
-      }
+/** One row of the uploads table from one receipt. */
+function uploadRow(receipt: Receipt): Record<string, unknown> {
+  let invalid = 0;
+  let duplicate = 0;
+  let other = 0;
+  if (receipt.file_error === null) {
+    for (const [code, count] of Object.entries(receipt.rejected_by_reason)) {
+      if (INVALID.has(code)) invalid += count;
+      else if (DUPLICATE.has(code)) duplicate += count;
+      else other += count;
     }
-    rows.push({
-      upload_id: receipt.upload_id,
-      pcn_code: receipt.pcn_code,
-      kind: receipt.kind,
-      status: receipt.status,
-      received_at: receipt.received_at,
-      rows_read: receipt.rows.read,
-      rows_accepted: receipt.rows.accepted,
-      rows_rejected: receipt.rows.rejected,
-      file_error: receipt.file_error?.code ?? null,
-      rejected_invalid: invalid,
-      rejected_duplicate: duplicate,
-      rejected_other: other,
+  }
+  return {
+    upload_id: receipt.upload_id,
+    pcn_code: receipt.pcn_code,
+    kind: receipt.kind,
+    status: receipt.status,
+    received_at: receipt.received_at,
+    rows_read: receipt.rows.read,
+    rows_accepted: receipt.rows.accepted,
+    rows_rejected: receipt.rows.rejected,
+    file_error: receipt.file_error?.code ?? null,
+    rejected_invalid: invalid,
+    rejected_duplicate: duplicate,
+    rejected_other: other,
+  };
+}
+
+const UPLOADS_KEY = `${UPLOADS_TABLE.prefix}/uploads.parquet`;
+const RECEIPT_READS_IN_FLIGHT = 16;
+
+/**
+ * The uploads table (one row per receipt) that the metrics join on: an upload counts only once its receipt exists.
+ * Incremental, because receipts accumulate (about 2,500 a month nationally) and never change: the table kept from
+ * the last refresh is read back, rows whose receipt is gone are dropped, and only new receipts are fetched.
+ */
+export async function publishUploads(store: ObjectStore): Promise<number> {
+  const ids = (await store.list('receipts/'))
+    .filter((key) => key.endsWith('.json'))
+    .map((key) => key.slice('receipts/'.length, -'.json'.length));
+  const listed = new Set(ids);
+  const known = new Map<string, Record<string, unknown>>();
+  const previous = await store.get(UPLOADS_KEY);
+  if (previous !== undefined) {
+    const buffer = previous.buffer.slice(previous.byteOffset, previous.byteOffset + previous.byteLength) as ArrayBuffer;
+    for (const row of await parquetReadObjects({ file: buffer })) {
+      const id = String(row.upload_id);
+      if (!listed.has(id)) continue;
+      known.set(id, {
+        ...row,
+        received_at: row.received_at instanceof Date ? row.received_at.toISOString() : row.received_at,
+      });
+    }
+  }
+  const fresh = ids.filter((id) => !known.has(id));
+  for (let i = 0; i < fresh.length; i += RECEIPT_READS_IN_FLIGHT) {
+    const batch = fresh.slice(i, i + RECEIPT_READS_IN_FLIGHT);
+    const receipts = await Promise.all(batch.map((id) => store.get(`receipts/${id}.json`)));
+    receipts.forEach((bytes, j) => {
+      if (bytes !== undefined)
+        known.set(batch[j] as string, uploadRow(JSON.parse(new TextDecoder().decode(bytes)) as Receipt));
     });
   }
-  if (rows.length > 0) await store.put(`${UPLOADS_TABLE.prefix}/uploads.parquet`, tableToParquet(UPLOADS_TABLE, rows));
+  const rows = [...known.values()].sort((a, b) => String(a.upload_id).localeCompare(String(b.upload_id)));
+  // With no receipts left, an empty table: a stale one would keep counting uploads whose receipts are gone.
+  if (rows.length > 0 || previous !== undefined) await store.put(UPLOADS_KEY, tableToParquet(UPLOADS_TABLE, rows));
   return rows.length;
 }
 
