@@ -30,6 +30,20 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'workforce_in_force', kind: 'table' },
 ];
 
+/** True when every upload with curated Parquet has its receipt (the receipt is written last): keys only, no data. */
+export async function everyUploadCommitted(store: ObjectStore): Promise<boolean> {
+  const receipts = new Set(
+    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
+  );
+  for (const prefix of ['curated/events/', 'curated/workforce/']) {
+    for (const key of await store.list(prefix)) {
+      const uploadId = key.slice(key.lastIndexOf('/') + 1, -'.parquet'.length);
+      if (!receipts.has(uploadId)) return false;
+    }
+  }
+  return true;
+}
+
 export interface RefreshDeps {
   readonly store: ObjectStore;
   readonly engine: QueryEngine;
@@ -171,8 +185,13 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     await publishReference(deps.store);
     await publishUploads(deps.store);
   });
+  const allCommitted = await timed('check every curated upload has its receipt', () =>
+    everyUploadCommitted(deps.store),
+  );
   for (const step of PREPARE_STEPS) {
-    const file = `prepare/${step.name}`;
+    // Normally every curated upload has its receipt, and committed_* is the table itself; the filter (a join on every
+    // scan of the events) is used only while some upload's ingest is unfinished.
+    const file = `prepare/${step.name}${step.name.startsWith('committed_') && allCommitted ? '_all' : ''}`;
     await timed(step.name, () =>
       step.kind === 'view' ? deps.engine.defineView(step.name, file) : deps.engine.materialize(step.name, file),
     );

@@ -43,6 +43,14 @@ export class DashboardSite extends Construct {
       serverAccessLogsPrefix: 'site/',
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    const apiBehavior = {
+      origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+    };
     this.distribution = new Distribution(this, 'Cdn', {
       comment: 'Social prescribing outcomes dashboard',
       defaultRootObject: 'index.html',
@@ -58,14 +66,9 @@ export class DashboardSite extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
       },
       additionalBehaviors: {
-        '/api/*': {
-          origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
-        },
+        // PCN uploaders ask for uploads with POST (the files themselves go straight to S3 with the presigned POST).
+        '/api/uploads*': { ...apiBehavior, allowedMethods: AllowedMethods.ALLOW_ALL },
+        '/api/*': apiBehavior,
       },
       // The app routes on the client: unknown paths get its index page.
       errorResponses: [

@@ -382,9 +382,16 @@ describe('the API and the dashboard site', () => {
     });
     expect(distribution.CacheBehaviors).toEqual([
       expect.objectContaining({
+        PathPattern: '/api/uploads*',
+        ViewerProtocolPolicy: 'https-only',
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      }),
+      expect.objectContaining({
         PathPattern: '/api/*',
         ViewerProtocolPolicy: 'https-only',
         CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
       }),
     ]);
     expect(distribution.Restrictions.GeoRestriction).toEqual({ Locations: ['GB'], RestrictionType: 'whitelist' });

@@ -1,6 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { publishUploads } from '../../functions/refresh/publish-tables.ts';
+import { everyUploadCommitted } from '../../functions/refresh/refresh.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 const receipt = (id: string, accepted: number, rejectedByReason: Record<string, number> = {}) =>
@@ -54,5 +55,17 @@ describe('the uploads table (the receipts the metrics count)', () => {
     for (const key of await store.list('receipts/')) await store.delete(key);
     expect(await publishUploads(store)).toBe(0);
     expect(await table(store)).toEqual([]);
+  });
+
+  it('tells from the keys alone whether every curated upload has its receipt', async () => {
+    const store = new MemoryObjectStore();
+    expect(await everyUploadCommitted(store)).toBe(true);
+    await store.put('curated/events/event_month=2026-08/U00001-a.parquet', 'x');
+    await store.put('curated/events/event_month=2026-09/U00001-a.parquet', 'x');
+    await store.put('curated/workforce/snapshot_month=2026-09/U00001-w.parquet', 'x');
+    await store.put('receipts/U00001-a.json', receipt('U00001-a', 1));
+    expect(await everyUploadCommitted(store)).toBe(false);
+    await store.put('receipts/U00001-w.json', receipt('U00001-w', 1));
+    expect(await everyUploadCommitted(store)).toBe(true);
   });
 });

@@ -1,0 +1,3 @@
+-- Committed workforce snapshots when every upload under curated/workforce/ has its receipt: the table itself.
+SELECT w.*
+FROM workforce AS w
