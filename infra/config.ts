@@ -20,6 +20,15 @@ export const DeploymentConfig = z.strictObject({
     .string()
     .regex(/^[a-z]{2}-[a-z]+-\d$/, { error: 'must be an AWS region such as eu-west-2' })
     .default('eu-west-2'),
+  /**
+   * The hosted sign-in pages' address prefix, https://<prefix>.auth.<region>.amazoncognito.com; unique in the region.
+   * Default: <name>-<account>.
+   */
+  signInDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be lowercase letters, digits and hyphens' })
+    .refine((prefix) => !/aws|amazon|cognito/.test(prefix), { error: 'may not contain aws, amazon or cognito' })
+    .optional(),
   /** Keep buckets and the key when the stack is deleted. Only a throwaway environment should set false. */
   retainData: z.boolean().default(true),
   /** Largest scan one Athena query may make before Athena cancels it. */

@@ -59,7 +59,10 @@ export class PipelineStack extends Stack {
       accessLogsBucket: this.dataLake.accessLogsBucket,
       retainData: config.retainData,
     });
-    new CfnOutput(this, 'DashboardUrl', { value: `https://${this.site.distribution.distributionDomainName}` });
+    const dashboardUrl = `https://${this.site.distribution.distributionDomainName}`;
+    const signIn = this.api.signInFrom(dashboardUrl, config.signInDomainPrefix ?? `${config.name}-${this.account}`);
+    new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl });
+    new CfnOutput(this, 'SignInUrl', { value: signIn.baseUrl() });
     new CfnOutput(this, 'SiteBucket', { value: this.site.bucket.bucketName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
     new CfnOutput(this, 'DataBucket', { value: this.dataLake.dataBucket.bucketName });

@@ -1,12 +1,13 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import type { MetaDocument } from '../../functions/contract/metrics.ts';
-import { fetchMe, fetchMeta, type SignedInUser } from './api.ts';
+import { ApiError, fetchMe, fetchMeta, type SignedInUser } from './api.ts';
 import { FilterBar } from './components/FilterBar.tsx';
 import { areaName, DashboardContext, type DashboardState } from './context.ts';
 import { changeFilter, readFilters, scopeOf, writeFilters } from './filters.ts';
 import { formatDate, fyLabel } from './format.ts';
 import { RolloutPage } from './pages/RolloutPage.tsx';
+import { type SignInConfig, startSignIn } from './sign-in.ts';
 
 // The first page ships with the app; the others load when first opened.
 const OutcomesPage = lazy(() => import('./pages/OutcomesPage.tsx'));
@@ -26,19 +27,23 @@ export const PAGES = [
 
 const EMPTY_META = { regions: [], icbs: [], pcns: [] } as unknown as MetaDocument;
 
-export function App() {
+export function App({ signIn = null }: { readonly signIn?: SignInConfig | null } = {}) {
   const [params, setParams] = useSearchParams();
   const [meta, setMeta] = useState<MetaDocument | null>(null);
   const [user, setUser] = useState<SignedInUser | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [needsSignIn, setNeedsSignIn] = useState(false);
   useEffect(() => {
     Promise.all([fetchMeta(), fetchMe()])
       .then(([m, u]) => {
         setMeta(m);
         setUser(u);
       })
-      .catch((e: Error) => setError(e.message));
-  }, []);
+      .catch((e: Error) => {
+        if (e instanceof ApiError && e.status === 401 && signIn) setNeedsSignIn(true);
+        else setError(e.message);
+      });
+  }, [signIn]);
   const filters = useMemo(() => readFilters(params), [params]);
   // A regional, ICB or PCN user starts on their own area (the server only ever sends what their role allows).
   useEffect(() => {
@@ -103,7 +108,19 @@ export function App() {
             The dashboard could not load its data: {error}.
           </p>
         )}
-        {!meta && !error && (
+        {needsSignIn && signIn && (
+          <div className="rounded-tremor-default border border-blue-200 bg-blue-50 p-4">
+            <p className="mb-2">Sign in to see the figures your role allows.</p>
+            <button
+              type="button"
+              className="rounded-tremor-default bg-nhs-blue px-4 py-2 font-medium text-white focus:outline-none focus-visible:bg-nhs-yellow focus-visible:text-black"
+              onClick={() => void startSignIn(signIn)}
+            >
+              Sign in
+            </button>
+          </div>
+        )}
+        {!meta && !error && !needsSignIn && (
           <p aria-busy="true" className="p-4 text-tremor-content">
             Loading…
           </p>

@@ -9,9 +9,17 @@ export interface MetricQuery {
   readonly period_type?: 'month' | 'fy' | 'all';
 }
 
-export class ApiError extends Error {}
+import { TOKEN_KEY } from './sign-in.ts';
 
-const TOKEN_KEY = 'sp-outcomes-token';
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** 401: not signed in (or the sign-in expired); 403: not for this role. */
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * A sign-in link carries the token in the fragment (#token=...), which browsers never send to a server. Keep it for
@@ -34,7 +42,7 @@ async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json', ...authorization() } });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
-    throw new ApiError(body.error ?? `the server answered ${response.status}`);
+    throw new ApiError(body.error ?? `the server answered ${response.status}`, response.status);
   }
   return (await response.json()) as T;
 }

@@ -2,7 +2,16 @@ import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  type CfnUserPoolClient,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -54,10 +63,20 @@ export class MetricsApi extends Construct {
       deletionProtection: retain,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // The dashboard signs users in through the user pool's hosted pages (authorisation code with PKCE, no client
+    // secret in a browser); `signInFrom` sets the dashboard's address as the only place a code may be sent back to.
     this.client = this.userPool.addClient('Dashboard', {
       authFlows: { userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(8),
     });
 
     const { handler, role } = pipelineFunction(this, {
@@ -163,5 +182,17 @@ export class MetricsApi extends Construct {
       reason:
         'Threat protection needs the Cognito Plus feature plan; accounts are created by the national team only (no self sign-up) and need MFA.',
     });
+  }
+
+  /**
+   * Users sign in on the user pool's hosted pages at `https://<domainPrefix>.auth.<region>.amazoncognito.com`, which
+   * send the authorisation code back to the dashboard (and only there).
+   */
+  signInFrom(dashboardUrl: string, domainPrefix: string): UserPoolDomain {
+    const domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix } });
+    const client = this.client.node.defaultChild as CfnUserPoolClient;
+    client.callbackUrLs = [`${dashboardUrl}/`];
+    client.logoutUrLs = [`${dashboardUrl}/`];
+    return domain;
   }
 }

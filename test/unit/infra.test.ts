@@ -372,6 +372,25 @@ describe('the API and the dashboard site', () => {
     });
   });
 
+  it('signs users in on the hosted pages with the authorisation code flow, sending codes back to the dashboard only', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'sp-outcomes-111122223333' });
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]?.Properties;
+    expect(client).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email'],
+      SupportedIdentityProviders: ['COGNITO'],
+      GenerateSecret: false,
+    });
+    const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
+    expect(client.CallbackURLs).toEqual([
+      { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] },
+    ]);
+    expect(() => parseConfig({ signInDomainPrefix: 'my-cognito-login' })).toThrow(
+      'signInDomainPrefix: may not contain aws, amazon or cognito',
+    );
+  });
+
   it('serves the dashboard only through CloudFront: origin access control, HTTPS, security headers, /api/* uncached', () => {
     template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties
