@@ -61,6 +61,8 @@ export class DataLake extends Construct {
         {
           id: 'raw-uploads-to-infrequent-access',
           prefix: 'landing/',
+          // A landing object is only ever deleted when it held personal data: its old version goes the next day.
+          noncurrentVersionExpiration: Duration.days(1),
           transitions: [
             {
               storageClass: StorageClass.INFREQUENT_ACCESS,

@@ -96,6 +96,7 @@ describe('the stack, synthesised offline under cdk-nag', () => {
           Match.objectLike({
             Prefix: 'landing/',
             Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
           }),
         ]),
       },
