@@ -131,8 +131,9 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   const requireToken = options.requireToken ?? !isLoopback(options.host);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_LIMITS.maxBytes;
   const staticRoot = resolve(options.staticDir ?? 'dist/dashboard');
-  let presigner: LocalPresigner | undefined;
-  let url0 = '';
+  const presigner = new LocalPresigner();
+  /** The address the server listens on, once it does: where presigned POSTs go when the Host header is unusable. */
+  let listenUrl = '';
   const tokens = new PcnTokenRegistry(store);
 
   async function identityOf(req: IncomingMessage): Promise<Identity> {
@@ -150,7 +151,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
 
   async function landUpload(req: IncomingMessage): Promise<void> {
     const { fields, file } = await readForm(req, await readBody(req, maxUploadBytes + 64 * 1024));
-    const refusal = presigner ? presigner.refusal(fields, file.size) : 'no upload was granted';
+    const refusal = presigner.refusal(fields, file.size);
     if (refusal) throw new HttpError(403, refusal);
     const key = fields.key as string;
     assertSafeKey(key);
@@ -181,9 +182,9 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         const host = req.headers.host ?? '';
         const origin = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)
           ? `http://${host}`
-          : url0;
+          : listenUrl;
         const uploads = new UploadApi(
-          { store, tokens, presigner: (presigner as LocalPresigner).at(`${origin}${LOCAL_POST_PATH}`) },
+          { store, tokens, presigner: presigner.postingTo(`${origin}${LOCAL_POST_PATH}`) },
           { maxBytes: maxUploadBytes },
         );
         const response = await uploads.handle({
@@ -243,7 +244,6 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       resolvePromise(`http://${isLoopback(options.host) ? 'localhost' : options.host}:${port}`);
     });
   });
-  url0 = url;
-  presigner = new LocalPresigner(`${url}${LOCAL_POST_PATH}`);
+  listenUrl = url;
   return { server, api, pipeline, url };
 }

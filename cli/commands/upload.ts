@@ -15,6 +15,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import pRetry, { AbortError } from 'p-retry';
+import Papa from 'papaparse';
 import type { Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
@@ -98,9 +99,7 @@ async function prepare(
   key: PcnKey,
 ): Promise<{ body: Buffer; kind: 'events' | 'workforce'; refusal?: Omit<UploadOutcome, 'file'> }> {
   const text = readFileSync(file, 'utf8');
-  const header = (text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '')
-    .split(',')
-    .map((c) => c.trim().replace(/^"|"$/g, ''));
+  const header = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { preview: 1 }).data[0]?.map((c) => c.trim()) ?? [];
   let body = Buffer.from(text, 'utf8');
   const kind = kindOfColumns(header) ?? 'events';
   if (header.includes('nhs_number')) {

@@ -40,29 +40,24 @@ interface LocalPolicy {
  * The local stack's stand-in for S3's presigned POST, with the same rules: a policy naming one key and one size,
  * signed with a per-process secret, checked by the local server before it stores anything.
  */
-export class LocalPresigner implements Presigner {
+export class LocalPresigner {
   private readonly secret = randomBytes(32);
 
-  constructor(
-    private readonly url: string,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  /** The same signer posting to another address of this server (as the client reached it, e.g. through a proxy). */
-  at(url: string): Presigner {
-    const view = Object.create(this) as LocalPresigner;
-    Object.defineProperty(view, 'url', { value: url });
-    return view;
-  }
+  constructor(private readonly clock: () => Date = () => new Date()) {}
 
   private sign(policy: string): string {
     return createHmac('sha256', this.secret).update(policy).digest('base64url');
   }
 
-  async presign(key: string, bytes: number, expiresInSeconds: number): Promise<PresignedPost> {
-    const policy: LocalPolicy = { key, bytes, expires: this.clock().getTime() + expiresInSeconds * 1000 };
-    const encoded = Buffer.from(JSON.stringify(policy)).toString('base64url');
-    return { url: this.url, fields: { key, policy: encoded, signature: this.sign(encoded) } };
+  /** A Presigner whose forms post to this address of the local server (as the client reached it, e.g. via a proxy). */
+  postingTo(url: string): Presigner {
+    return {
+      presign: async (key, bytes, expiresInSeconds) => {
+        const policy: LocalPolicy = { key, bytes, expires: this.clock().getTime() + expiresInSeconds * 1000 };
+        const encoded = Buffer.from(JSON.stringify(policy)).toString('base64url');
+        return { url, fields: { key, policy: encoded, signature: this.sign(encoded) } };
+      },
+    };
   }
 
   /** The reason the form's fields do not allow this upload, or null when they do (as S3 would check them). */
