@@ -4,7 +4,11 @@ import { z } from 'zod';
  * Per-environment configuration, read from CDK context (`cdk.json` or `-c config='{"…"}'`) and checked here so a
  * bad value stops the synth with a message that names it.
  */
-/** Most refresh invocations the request queue's event source starts at once: Lambda's minimum for SQS (2). */
+/**
+ * Most refresh invocations the request queue's event source starts at once: the least Lambda accepts for an SQS
+ * trigger's maximum concurrency ("Valid Range: Minimum value of 2. Maximum value of 1000":
+ * https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html).
+ */
 export const REFRESH_QUEUE_MAX_CONCURRENCY = 2;
 
 const concurrency = z.number().int().min(1).max(1_000);

@@ -178,8 +178,11 @@ export class DataLake extends Construct {
   }
 
   /**
-   * ListBucket for key names under the prefixes only. S3 also needs it to answer 404 rather than 403 for a missing
-   * key, which the stores read as "not there yet" (a receipt, a published document).
+   * ListBucket for key names under the prefixes only. S3 also needs it to answer 404 (NoSuchKey) rather than 403 for
+   * a missing key ("If you have the s3:ListBucket permission on the bucket, Amazon S3 returns 404":
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), which the stores read as "not there yet" (a
+   * receipt, a published document): every prefix a function reads from is also one it may list. A prefix-conditioned
+   * ListBucket is reported to give the 404 for keys under its prefix (kopia/kopia#3072, tested against S3).
    */
   grantListPrefixes(grantee: IGrantable, prefixes: readonly string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(

@@ -306,6 +306,28 @@ describe('item 13: least privilege, checked on every policy in the template', ()
     expect(leastPrivilegeViolations(configured, { dataBucket, mutableTables })).toEqual([]);
   });
 
+  it('every role may list (by prefix) where it reads, so S3 answers a missing key with 404, not 403', () => {
+    for (const [id, policy] of ofType(template, 'AWS::IAM::Policy')) {
+      const statements = statementsOf(policy.Properties.PolicyDocument);
+      const read = statements
+        .filter((s) => grants(s, 's3:GetObject'))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+        .map((r) => JSON.stringify(r))
+        .filter((r) => r.includes(`"${dataBucket}"`))
+        .map((r) => /"\/([^"]+)"\]\]\}$/.exec(r)?.[1] ?? r);
+      if (id.startsWith('Api') || id.startsWith('Ingest') || id.startsWith('Refresh'))
+        expect(read.length, id).toBeGreaterThan(0);
+      const listable: string[] = statements
+        .filter((s) => grants(s, 's3:ListBucket'))
+        .flatMap((s) => s.Condition?.StringLike?.['s3:prefix'] ?? []);
+      for (const prefix of read)
+        expect(
+          listable.some((pattern) => actionMatches(pattern, prefix)),
+          `${id} reads ${prefix}`,
+        ).toBe(true);
+    }
+  });
+
   it('the refresh may change only its own prepare tables, never a curated table the stack defines', () => {
     expect(mutableTables.filter((name) => QUERY_TABLES.some((t) => t.name === name))).toEqual([]);
     const changes = ofType(template, 'AWS::IAM::Policy')
