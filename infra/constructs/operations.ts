@@ -132,8 +132,10 @@ export class Operations extends Construct {
 
     // Stale data: the refresh writes PublishSucceeded = 1 after it has published every document. Summed over the
     // last 26 hours (one period; alarms allow up to 7 days for periods of an hour or more), the sum is at least 1 while
-    // the data is fresh and missing once the last successful publish is older. Missing data is left as missing, and
-    // the notification goes out on INSUFFICIENT_DATA: an alarm starts in INSUFFICIENT_DATA and CloudWatch acts only on
+    // the data is fresh and missing once the last successful publish is older. Missing data is left as missing ("if
+    // all data points in the alarm evaluation range are missing, the alarm transitions to INSUFFICIENT_DATA": CloudWatch
+    // User Guide, "Configuring how CloudWatch alarms treat missing data"), and the notification goes out on
+    // INSUFFICIENT_DATA: an alarm starts in INSUFFICIENT_DATA and CloudWatch acts only on
     // a change of state, so a new stack that has never published tells nobody (no page on day 0), the first publish
     // turns it OK, and from then on a publish more than 26 hours old turns it INSUFFICIENT_DATA and e-mails the team.
     // 'Missing = breaching' would page minutes after the first deploy, before any data could have been published;
