@@ -36,8 +36,10 @@ export interface MetricsRefreshProps {
  * so a burst of uploads makes one refresh). The request queue starts at most 2 at once (Lambda's minimum maximum
  * concurrency for SQS), so with the schedule up to 3 can overlap in a burst; nothing is reserved by default, as a
  * reservation below that would throttle batches, and a throttled batch counts as a receive towards the dead-letter
- * queue. It may query Athena in its workgroup, replace only its own prepare tables in the Glue database, read curated
- * data and write metrics.
+ * queue. Overlapping refreshes share the prepare tables by name, so one may fail the other's run (it is retried from
+ * the queue); making them safe to overlap belongs to the refresh itself (per-run table names or a lock). It may query
+ * Athena in its workgroup, replace only its own prepare tables in the Glue database, read curated data and write
+ * metrics.
  */
 export class MetricsRefresh extends Construct {
   readonly handler: NodejsFunction;
