@@ -4,13 +4,6 @@ import { z } from 'zod';
  * Per-environment configuration, read from CDK context (`cdk.json` or `-c config='{"…"}'`) and checked here so a
  * bad value stops the synth with a message that names it.
  */
-/**
- * Most refresh invocations the request queue's event source starts at once: the least Lambda accepts for an SQS
- * trigger's maximum concurrency ("Valid Range: Minimum value of 2. Maximum value of 1000":
- * https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html).
- */
-export const REFRESH_QUEUE_MAX_CONCURRENCY = 2;
-
 const concurrency = z.number().int().min(1).max(1_000);
 const email = z.email({ error: 'must be an e-mail address' });
 
@@ -82,7 +75,7 @@ export const DeploymentConfig = z
     alarmEmails: z.array(email).max(20).default([]),
     /**
      * Concurrency reserved per function (taken out of the account's pool, so the account must keep 100 unreserved:
-     * README). Default: none reserved; the SQS triggers cap themselves (ingestMaxConcurrency, and 2 for the refresh).
+     * README). Default: none reserved; the SQS triggers cap themselves (ingestMaxConcurrency; the refresh's FIFO queue 1).
      */
     reservedConcurrency: z
       .strictObject({ ingest: concurrency, refresh: concurrency, api: concurrency, upload: concurrency })
@@ -118,15 +111,8 @@ export const DeploymentConfig = z
   .refine((c) => c.reservedConcurrency.ingest === undefined || c.reservedConcurrency.ingest >= c.ingestMaxConcurrency, {
     error: 'must be at least ingestMaxConcurrency, or the upload queue throttles its own batches',
     path: ['reservedConcurrency', 'ingest'],
-  })
-  .refine(
-    (c) =>
-      c.reservedConcurrency.refresh === undefined || c.reservedConcurrency.refresh >= REFRESH_QUEUE_MAX_CONCURRENCY + 1,
-    {
-      error: `must be at least ${REFRESH_QUEUE_MAX_CONCURRENCY + 1}: the request queue may start ${REFRESH_QUEUE_MAX_CONCURRENCY} while the schedule runs one`,
-      path: ['reservedConcurrency', 'refresh'],
-    },
-  );
+  });
+// The refresh needs no such rule: its FIFO queue (one message group) starts one at a time, so any reservation fits.
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
 export class ConfigError extends Error {}

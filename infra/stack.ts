@@ -83,11 +83,13 @@ export class PipelineStack extends Stack {
     this.operations = new Operations(this, 'Operations', {
       ingest: this.ingest.handler,
       refresh: this.refresh.handler,
-      deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue],
+      deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue, this.refresh.undeliveredQueue],
       alarmEmails: config.alarmEmails,
       retainData: config.retainData,
     });
     new CfnOutput(this, 'RefreshFunctionName', { value: this.refresh.handler.functionName });
+    // Ask for a refresh by a message here, never by invoking the function: the queue keeps refreshes one at a time.
+    new CfnOutput(this, 'RefreshQueueUrl', { value: this.refresh.requests.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn });
   }
 }

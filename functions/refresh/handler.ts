@@ -14,14 +14,34 @@ import { AthenaEngine } from './athena-engine.ts';
 import { DEFAULT_TARGETS, type Targets } from './catalogue.ts';
 import { refreshMetrics } from './refresh.ts';
 
-/** The schedule (an EventBridge event) or a batch of "receipt written" messages gathered by the debounce queue. */
+/**
+ * The schedule (an EventBridge event), or a batch of refresh requests from the FIFO request queue: each message body
+ * is a whole EventBridge event, "receipt written" or, as deployed, the schedule's (infra/constructs/metrics-refresh.ts).
+ * Any body is accepted: every request asks for the same whole refresh.
+ */
 export const RefreshTrigger = z.union([EventBridgeSchema, SqsSchema]);
 type RefreshTrigger = z.infer<typeof RefreshTrigger>;
 
-const describeTrigger = (event: RefreshTrigger) =>
-  'Records' in event
-    ? { trigger: 'uploads ingested', uploads: event.Records.length, run: event.Records[0]?.messageId ?? 'batch' }
-    : { trigger: event['detail-type'], run: event.id };
+/** The detail-type of an EventBridge event carried in a message body, if it is one. */
+const detailTypeOf = (body: string): unknown => {
+  try {
+    return (JSON.parse(body) as Record<string, unknown>)['detail-type'];
+  } catch {
+    return undefined;
+  }
+};
+
+const describeTrigger = (event: RefreshTrigger) => {
+  if (!('Records' in event)) return { trigger: event['detail-type'], run: event.id };
+  const scheduled = event.Records.filter((r) => detailTypeOf(r.body) === 'Scheduled Event').length;
+  const uploads = event.Records.length - scheduled;
+  return {
+    trigger: uploads === 0 ? 'Scheduled Event' : 'uploads ingested',
+    uploads,
+    ...(scheduled > 0 ? { scheduled } : {}),
+    run: event.Records[0]?.messageId ?? 'batch',
+  };
+};
 
 /** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;

@@ -103,7 +103,8 @@ export interface PipelineFunctionProps {
   readonly timeout?: Duration;
   /**
    * Concurrency taken out of the account's pool for this function alone (and its ceiling). @default none reserved:
-   * the function shares the account's unreserved pool, capped by its trigger (an SQS trigger's maxConcurrency).
+   * the function shares the account's unreserved pool, capped by its trigger (an SQS trigger's maxConcurrency, or
+   * the message groups of a FIFO queue).
    */
   readonly reservedConcurrency?: number;
   readonly environment?: Readonly<Record<string, string>>;
@@ -143,7 +144,7 @@ export function pipelineFunction(
     Validations.of(handler).acknowledge({
       id: 'HIPAA.Security-LambdaConcurrency',
       reason:
-        "Bounded by its trigger instead (an SQS event source's maximum concurrency, or the HTTP API stage's throttling); a reservation comes out of the account's pool, which must keep 100 unreserved, so it is set per account in the configuration (reservedConcurrency, README).",
+        "Bounded by its trigger instead (an SQS event source's maximum concurrency, a FIFO queue's single message group, or the HTTP API stage's throttling); a reservation comes out of the account's pool, which must keep 100 unreserved, so it is set per account in the configuration (reservedConcurrency, README).",
     });
   }
   return { handler, role };

@@ -1,6 +1,5 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -8,7 +7,6 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
-import { REFRESH_QUEUE_MAX_CONCURRENCY } from '../config.ts';
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
 import { acknowledgeFunctionFindings, BUNDLING, pipelineFunction, queueVisibilityFor } from './lambda-defaults.ts';
@@ -27,24 +25,33 @@ export interface MetricsRefreshProps {
   readonly retainData?: boolean;
   /** Programme targets overriding the defaults. @default none */
   readonly targets?: Readonly<Record<string, number>>;
-  /** Concurrency reserved for the refresh; at least REFRESH_QUEUE_MAX_CONCURRENCY + 1. @default none reserved */
+  /** Concurrency reserved for the refresh (its queue starts one at a time, so 1 is enough). @default none reserved */
   readonly reservedConcurrency?: number;
 }
 
 /**
- * The metric refresh: on a schedule, and after uploads are ingested (receipts written; gathered for a few minutes
- * so a burst of uploads makes one refresh). The request queue starts at most 2 at once (Lambda's minimum maximum
- * concurrency for SQS), so with the schedule up to 3 can overlap in a burst; nothing is reserved by default, as a
- * reservation below that would throttle batches, and a throttled batch counts as a receive towards the dead-letter
- * queue. Overlapping refreshes share the prepare tables by name, so one may fail the other's run (it is retried from
- * the queue); making them safe to overlap belongs to the refresh itself (per-run table names or a lock). It may query
- * Athena in its workgroup, replace only its own prepare tables in the Glue database, read curated data and write
- * metrics.
+ * The message group of every refresh request. One group: SQS returns no more messages of a group while any of it is
+ * in flight, and Lambda "attempts all retries on the affected messages before Lambda receives additional messages
+ * from the same group" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html), so a FIFO event
+ * source "can scale in concurrency to the number of active message groups": one.
+ */
+export const REFRESH_MESSAGE_GROUP = 'refresh';
+
+/**
+ * The metric refresh: on a schedule, and after uploads are ingested (receipts written; held back a few minutes so a
+ * burst of uploads gathers). Both go through one FIFO queue in one message group, so refreshes run strictly one at
+ * a time: they share the prepare tables by name (functions/refresh/refresh.ts PREPARE_STEPS) in one Athena
+ * database, and two at once would drop each other's tables. No reserved concurrency is needed for that (nothing
+ * invokes the function but its queue). A burst longer than one batch of 10 makes consecutive refreshes, never
+ * overlapping ones. It may query Athena in its workgroup, replace only its own prepare tables in the Glue database,
+ * read curated data and write metrics.
  */
 export class MetricsRefresh extends Construct {
   readonly handler: NodejsFunction;
   readonly requests: Queue;
   readonly deadLetterQueue: Queue;
+  /** Requests EventBridge could not put on the request queue after its retries (a standard queue). */
+  readonly undeliveredQueue: Queue;
   readonly scheduleRule: Rule;
 
   constructor(scope: Construct, id: string, props: MetricsRefreshProps) {
@@ -52,23 +59,50 @@ export class MetricsRefresh extends Construct {
     const { dataLake, catalog, workgroup } = props;
     const debounce = props.debounce ?? Duration.minutes(5);
     const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: dataLake.key, enforceSSL: true };
-    const deadLetters = new Queue(this, 'DeadLetters', { ...encryption, retentionPeriod: Duration.days(14) });
+    // A FIFO queue's dead-letter queue must be FIFO too; content-based deduplication lets an operator send to it.
+    const deadLetters = new Queue(this, 'DeadLetters', {
+      ...encryption,
+      fifo: true,
+      contentBasedDeduplication: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.deadLetterQueue = deadLetters;
+    this.undeliveredQueue = new Queue(this, 'Undelivered', { ...encryption, retentionPeriod: Duration.days(14) });
+    Validations.of(this.undeliveredQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "EventBridge's dead-letter queue for the rules that feed the request queue (a standard queue, as EventBridge requires); nothing consumes it, and an alarm watches it.",
+    });
     const timeout = Duration.minutes(15);
+    // FIFO, with content-based deduplication as EventBridge requires of a FIFO target (rule-targets.ts). Each message
+    // is a whole EventBridge event, whose id and time differ from every other event's, so two distinct requests are
+    // never deduplicated as one; only EventBridge's own resend of the same event within 5 minutes is.
     this.requests = new Queue(this, 'Requests', {
       ...encryption,
+      fifo: true,
+      contentBasedDeduplication: true,
+      // Every request (the schedule's too) waits here so receipts of a burst gather; a FIFO queue delays per queue, not
+      // per message
+      // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-delay-queues.html).
       deliveryDelay: debounce,
-      visibilityTimeout: queueVisibilityFor(timeout, debounce),
+      // No batching window: "Batching window is not supported for FIFO queues"
+      // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html).
+      visibilityTimeout: queueVisibilityFor(timeout),
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
     });
     const stackName = Stack.of(this).stackName;
     const receiptRule = `${stackName}-receipt-written`;
     const scheduleRule = `${stackName}-refresh-schedule`;
-    // The receipt rule sends to the request queue; the schedule's failed deliveries go to the dead-letter queue.
+    // Both rules send to the request queue, and their undelivered events to the undelivered queue.
     dataLake.allowEventBridgeRules('EventBridgeDeliversRefreshRequests', [
       ruleArn(this, receiptRule),
       ruleArn(this, scheduleRule),
     ]);
+    const toRequests = deliverToQueue(this.requests, {
+      messageGroupId: REFRESH_MESSAGE_GROUP,
+      deadLetterQueue: this.undeliveredQueue,
+      retryAttempts: 2,
+    });
     new Rule(this, 'ReceiptWritten', {
       ruleName: receiptRule,
       description: 'An upload was ingested (its receipt was written): ask for a refresh',
@@ -77,7 +111,7 @@ export class MetricsRefresh extends Construct {
         detailType: ['Object Created'],
         detail: { bucket: { name: [dataLake.dataBucket.bucketName] }, object: { key: [{ prefix: 'receipts/' }] } },
       },
-      targets: [deliverToQueue(this.requests)],
+      targets: [toRequests],
     });
 
     const { handler, role } = pipelineFunction(this, {
@@ -107,18 +141,15 @@ export class MetricsRefresh extends Construct {
       },
     });
     this.handler = handler;
-    this.handler.addEventSource(
-      new SqsEventSource(this.requests, {
-        batchSize: 1_000,
-        maxBatchingWindow: debounce,
-        maxConcurrency: REFRESH_QUEUE_MAX_CONCURRENCY,
-      }),
-    );
+    // 10 is the most a batch from a FIFO queue may hold (services-sqs-parameters.html, BatchSize). No maximum
+    // concurrency: with one message group the queue starts one refresh at a time already, below Lambda's minimum of 2
+    // for that setting (https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html).
+    this.handler.addEventSource(new SqsEventSource(this.requests, { batchSize: 10 }));
     this.scheduleRule = new Rule(this, 'Schedule', {
       ruleName: scheduleRule,
       description: 'Scheduled metric refresh',
       schedule: props.schedule ?? Schedule.expression('cron(0 6 * * ? *)'),
-      targets: [new LambdaFunction(this.handler, { retryAttempts: 2, deadLetterQueue: deadLetters })],
+      targets: [toRequests],
     });
 
     dataLake.grantRefresh(this.handler);
@@ -178,7 +209,7 @@ export class MetricsRefresh extends Construct {
     Validations.of(this.handler).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',
       reason:
-        'Its two triggers each dead-letter: the request queue by its redrive policy, the schedule target by its own dead-letter queue after retries.',
+        'Its one trigger, the request queue, dead-letters by its redrive policy; both rules feeding it put undelivered events in their own dead-letter queue.',
     });
   }
 }

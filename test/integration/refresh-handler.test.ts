@@ -8,6 +8,7 @@ import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.t
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
 import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { REFRESH_MESSAGE_GROUP } from '../../infra/constructs/metrics-refresh.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 
 const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-scheduled.json', 'utf8'));
@@ -89,6 +90,38 @@ describe('the refresh Lambda handler', () => {
     expect(logs.filter((l) => l.message === 'metrics refreshed').at(-1)).toMatchObject({
       trigger: 'uploads ingested',
       uploads: 2,
+    });
+  });
+
+  describe("the schedule's event from the FIFO request queue (as deployed)", () => {
+    const sqs = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
+    // As Lambda receives a message from the deployed FIFO queue: the whole EventBridge event as its body.
+    const fromFifo = (body: string, messageId: string, sequence: string) => ({
+      ...sqs.Records[0],
+      messageId,
+      body,
+      attributes: {
+        ...sqs.Records[0].attributes,
+        MessageGroupId: REFRESH_MESSAGE_GROUP,
+        MessageDeduplicationId: `dedup-${messageId}`,
+        SequenceNumber: sequence,
+      },
+      eventSourceARN: 'arn:aws:sqs:eu-west-2:111122223333:sp-outcomes-refresh-requests.fifo',
+    });
+    const schedule = fromFifo(JSON.stringify(scheduled), 'schedule', '18849496460467696128');
+    const receipt = fromFifo(sqs.Records[0].body, 'receipt', '18849496460467696129');
+    const lastRefreshed = () => logs.filter((l) => l.message === 'metrics refreshed').at(-1);
+
+    it('alone: refreshes, and logs it as the scheduled refresh', async () => {
+      const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
+      expect((await handler({ Records: [schedule] }, context)).documents).toHaveLength(11);
+      expect(lastRefreshed()).toMatchObject({ trigger: 'Scheduled Event', uploads: 0, scheduled: 1 });
+    });
+
+    it('in one batch with a receipt: one refresh for both', async () => {
+      const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
+      expect((await handler({ Records: [schedule, receipt] }, context)).documents).toHaveLength(11);
+      expect(lastRefreshed()).toMatchObject({ trigger: 'uploads ingested', uploads: 1, scheduled: 1 });
     });
   });
 

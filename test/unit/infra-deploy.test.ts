@@ -97,7 +97,7 @@ describe('item 4: alarms reach people', () => {
     const sourceArn = resolve(forCloudWatch.Condition.ArnLike['aws:SourceArn']);
     expect(sourceArn).toBe(`arn:aws:cloudwatch:eu-west-2:${ACCOUNT}:alarm:sp-outcomes-pipeline-*`);
     // every alarm of the stack is covered by the condition, so none is dropped at the topic
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms)
       expect(
         arnLike(sourceArn, `arn:aws:cloudwatch:eu-west-2:${ACCOUNT}:alarm:${alarm.AlarmName}`),
@@ -189,23 +189,89 @@ describe('items 7 and 8: concurrency that does not contradict itself, and what t
         );
     });
 
-    it(`(${label}) every SQS trigger caps its concurrency (2 at least), and no reservation is below the cap`, () => {
-      for (const { id, mapping, fn } of mappings(t)) {
+    it(`(${label}) a standard queue's trigger caps its concurrency (2 at least), and no reservation is below the cap`, () => {
+      const standard = mappings(t).filter(({ queue }) => !queue.FifoQueue);
+      expect(standard).toHaveLength(1); // the ingest's upload queue
+      for (const { id, mapping, fn } of standard) {
         const cap = mapping.ScalingConfig?.MaximumConcurrency;
         expect(cap, id).toBeGreaterThanOrEqual(2); // Lambda's minimum for SQS maximum concurrency
-        // A function also started by a schedule needs one more than its queue may start.
-        const scheduled = ofType(t, 'AWS::Events::Rule').some(
-          ([, r]) =>
-            r.Properties.ScheduleExpression &&
-            r.Properties.Targets.some((x: { Arn: unknown }) =>
-              JSON.stringify(x.Arn).includes(mapping.FunctionName.Ref),
-            ),
-        );
         if (fn.ReservedConcurrentExecutions !== undefined)
-          expect(fn.ReservedConcurrentExecutions, id).toBeGreaterThanOrEqual(cap + (scheduled ? 1 : 0));
+          expect(fn.ReservedConcurrentExecutions, id).toBeGreaterThanOrEqual(cap);
+      }
+    });
+
+    it(`(${label}) a FIFO queue's trigger has no batching window or maximum concurrency, and is its function's only trigger`, () => {
+      const fifo = mappings(t).filter(({ queue }) => queue.FifoQueue);
+      expect(fifo).toHaveLength(1); // the refresh's request queue
+      for (const { id, mapping } of fifo) {
+        // "Batching window is not supported for FIFO queues"; "For FIFO queues, the maximum is 10" (Lambda docs).
+        expect(mapping.MaximumBatchingWindowInSeconds, id).toBeUndefined();
+        expect(mapping.BatchSize, id).toBeLessThanOrEqual(10);
+        // One message group starts one at a time: a cap of 2 (Lambda's least) would say otherwise.
+        expect(mapping.ScalingConfig, id).toBeUndefined();
+        // Nothing else may start the function (no rule targets it, nothing may invoke it), or it could overlap.
+        const fnId = mapping.FunctionName.Ref;
+        const rulesOnIt = ofType(t, 'AWS::Events::Rule').filter(([, r]) =>
+          r.Properties.Targets.some((x: { Arn: unknown }) => JSON.stringify(x.Arn).includes(`"${fnId}"`)),
+        );
+        expect(rulesOnIt, id).toEqual([]);
+        const invokers = ofType(t, 'AWS::Lambda::Permission').filter(([, p]) =>
+          JSON.stringify(p.Properties.FunctionName).includes(`"${fnId}"`),
+        );
+        expect(invokers, id).toEqual([]);
       }
     });
   }
+
+  describe('refreshes run one at a time: one FIFO queue, one message group, for every rule that asks for one', () => {
+    const [queueId, requests] =
+      ofType(template, 'AWS::SQS::Queue').find(([id]) => id.startsWith('RefreshRequests')) ?? [];
+    const targetsOn = (t: typeof template) =>
+      ofType(t, 'AWS::Events::Rule').flatMap(([ruleId, r]) =>
+        (r.Properties.Targets as Loose[])
+          .filter((x) => JSON.stringify(x.Arn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }))
+          .map((x) => ({ ruleId, rule: r.Properties, target: x })),
+      );
+
+    it('the request queue and its dead-letter queue are FIFO with content-based deduplication', () => {
+      expect(requests?.Properties).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
+      const deadLetters = template.Resources[requests?.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]];
+      expect(deadLetters.Properties).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
+    });
+
+    it('the schedule and the receipt rule both send to it, every target with the same message group', () => {
+      for (const t of [template, configured]) {
+        const found = targetsOn(t);
+        expect(
+          found.map(({ rule }) => (rule.ScheduleExpression ? 'schedule' : rule.EventPattern.detail.object.key)),
+        ).toEqual([[{ prefix: 'receipts/' }], 'schedule']);
+        expect(found.map(({ target }) => target.SqsParameters)).toEqual([
+          { MessageGroupId: 'refresh' },
+          { MessageGroupId: 'refresh' },
+        ]);
+      }
+    });
+
+    it("undelivered events go to a standard queue (EventBridge's dead-letter queues are standard), under conditions", () => {
+      for (const { ruleId, target } of targetsOn(template)) {
+        const dlqId = target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+        expect(template.Resources[dlqId].Properties.FifoQueue, ruleId).toBeUndefined();
+        const policy = ofType(template, 'AWS::SQS::QueuePolicy').find(([, p]) =>
+          p.Properties.Queues.some((q: { Ref: string }) => q.Ref === dlqId),
+        )?.[1];
+        expect(
+          statementsOf(policy?.Properties.PolicyDocument).find(
+            (s) => s.Condition?.ArnEquals?.['aws:SourceArn']?.['Fn::GetAtt']?.[0] === ruleId,
+          ),
+          ruleId,
+        ).toMatchObject({
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        });
+      }
+    });
+  });
 
   it('reserves nothing by default, and exactly what the configuration says otherwise', () => {
     const reserved = (t: typeof template) =>
@@ -232,9 +298,8 @@ describe('items 7 and 8: concurrency that does not contradict itself, and what t
   });
 
   it('refuses a reservation that would throttle its own queue, naming the field', () => {
-    expect(() => parseConfig({ reservedConcurrency: { refresh: 1 } })).toThrow(
-      'reservedConcurrency.refresh: must be at least 3: the request queue may start 2 while the schedule runs one',
-    );
+    // The refresh's queue starts one at a time, so a reservation of 1 throttles nothing.
+    expect(parseConfig({ reservedConcurrency: { refresh: 1 } }).reservedConcurrency).toEqual({ refresh: 1 });
     expect(() => parseConfig({ reservedConcurrency: { ingest: 5 } })).toThrow(
       'reservedConcurrency.ingest: must be at least ingestMaxConcurrency, or the upload queue throttles its own batches',
     );

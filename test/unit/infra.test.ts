@@ -197,7 +197,8 @@ describe('the ingest pipeline', () => {
       },
     });
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(4); // ingest and refresh requests, each with its dead-letter queue
+    // ingest and refresh requests, each with its dead-letter queue, and the refresh rules' undelivered events
+    expect(queues).toHaveLength(5);
     const keyId = Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('DataLakeKey'));
     for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.RedrivePolicy).toMatchObject({
@@ -243,7 +244,7 @@ describe('the ingest pipeline', () => {
 });
 
 describe('the metric refresh and operations', () => {
-  it('runs on a schedule and after uploads (at most 2 from the queue), with the SQL catalogue beside its bundle', () => {
+  it('runs on a schedule and after uploads (one at a time from a FIFO queue), with the SQL catalogue beside its bundle', () => {
     const custom = synth({
       name: 'sp-outcomes',
       refreshSchedule: 'rate(12 hours)',
@@ -261,9 +262,10 @@ describe('the metric refresh and operations', () => {
     });
     expect(fn?.Properties.ReservedConcurrentExecutions).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 1_000,
-      MaximumBatchingWindowInSeconds: 300,
-      ScalingConfig: { MaximumConcurrency: 2 },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: Match.absent(),
+      ScalingConfig: Match.absent(),
+      FunctionName: { Ref: Match.stringLikeRegexp('^RefreshHandler') },
     });
     expect(fn?.Properties.Environment.Variables).toMatchObject({
       SQL_ROOT: '/var/task/sql',
@@ -276,7 +278,12 @@ describe('the metric refresh and operations', () => {
         detail: { bucket: Match.anyValue(), object: { key: [{ prefix: 'receipts/' }] } },
       }),
     });
-    template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 300 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      DelaySeconds: 300,
+      VisibilityTimeout: 6 * 900,
+    });
   });
 
   it('may query Athena only in its workgroup and change only its own prepare tables in its database', () => {
@@ -295,6 +302,7 @@ describe('the metric refresh and operations', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'Errors',
