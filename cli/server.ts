@@ -131,15 +131,13 @@ export function loggedPath(rawUrl: string): string {
 }
 
 /**
- * Logs unhandled rejections and exceptions instead of letting one bad request stop the server (Node's default for
- * an unhandled rejection is to exit). Installed once per process by `serve` and `start`.
+ * Logs an unhandled rejection instead of letting one stray promise stop the server (Node's default is to exit).
+ * Request handling itself never leaves one (every request's promise is caught); this is the last net. An uncaught
+ * exception still stops the process, as Node advises: its state may be broken. Installed by `serve` and `start`.
  */
 export function installProcessGuards(log: (line: string) => void = console.error): void {
   process.on('unhandledRejection', (reason) => {
     log(`unhandled rejection (the server keeps serving): ${(reason as Error)?.message ?? String(reason)}`);
-  });
-  process.on('uncaughtException', (error) => {
-    log(`uncaught exception (the server keeps serving): ${error.message}`);
   });
 }
 
