@@ -44,6 +44,8 @@ export interface ByteStats {
   uncompressedBytes: number;
   compressed: boolean;
   sha256: string;
+  /** Compressed bytes the inflater has consumed so far (not just read ahead): the base of the bomb ratio. */
+  inflatedFrom?: number;
 }
 
 export interface ReadOptions {
@@ -102,7 +104,11 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): As
       ? error
       : new FileRejection({ code: 'corrupt_gzip', message: 'the gzip stream is truncated or corrupt' });
   try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
+    for await (const chunk of gunzip) {
+      // zlib counts the input it has actually inflated, so read-ahead cannot hide a bomb behind a low ratio.
+      stats.inflatedFrom = gunzip.bytesWritten;
+      yield chunk as Uint8Array;
+    }
   } catch (error) {
     await done;
     throw asRejection(failure ?? error);
@@ -129,7 +135,7 @@ async function* textOf(
     }
     stats.uncompressedBytes += chunk.length;
     if (stats.compressed && stats.uncompressedBytes > BOMB_CHECK_AFTER) {
-      const ratio = stats.uncompressedBytes / Math.max(stats.rawBytes, 1);
+      const ratio = stats.uncompressedBytes / Math.max(stats.inflatedFrom ?? stats.rawBytes, 1);
       if (ratio > limits.maxCompressionRatio) {
         reject('gzip_bomb', `the file expands more than ${limits.maxCompressionRatio} times when decompressed`);
       }
@@ -325,8 +331,9 @@ export async function findIdentifierInRaw(
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   };
   let chunks: AsyncIterable<Uint8Array> = rest();
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
   if (startsWith(first.value, GZIP_MAGIC)) {
-    const gunzip = createGunzip();
+    gunzip = createGunzip();
     pipeline(Readable.from(rest()), gunzip).catch(() => {});
     chunks = gunzip;
   }
@@ -334,7 +341,8 @@ export async function findIdentifierInRaw(
     for await (const chunk of chunks) {
       inflated += (chunk as Uint8Array).length;
       if (inflated > limits.maxBytes) break;
-      if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(rawBytes, 1) > limits.maxCompressionRatio) break;
+      const base = gunzip?.bytesWritten ?? rawBytes;
+      if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio) break;
       pending += decoder.decode(chunk as Uint8Array, { stream: true });
       let start = 0;
       for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
@@ -352,7 +360,7 @@ export async function findIdentifierInRaw(
   } catch {
     // A corrupt stream: what could be read has been looked at.
   } finally {
-    if (chunks !== undefined && 'destroy' in chunks) (chunks as { destroy: () => void }).destroy();
+    gunzip?.destroy();
   }
   return pending.length > 0 ? scan(pending) : undefined;
 }
