@@ -7,7 +7,11 @@ export interface RawAnswer {
   readonly body: string;
 }
 
-function parse(text: string): RawAnswer {
+function parse(received: string): RawAnswer {
+  let text = received;
+  // Interim answers (100 Continue) come before the real one.
+  while (/^HTTP\/1\.[01] 1\d\d /.test(text) && text.includes('\r\n\r\n'))
+    text = text.slice(text.indexOf('\r\n\r\n') + 4);
   const match = /^HTTP\/1\.[01] (\d{3})/.exec(text);
   if (!match) return { status: null, headers: {}, body: '' };
   const end = text.indexOf('\r\n\r\n');
