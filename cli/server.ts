@@ -42,7 +42,7 @@ export interface ServeOptions {
   readonly allowedHosts?: readonly string[];
   /** Where presigned POSTs are sent, when clients reach the server through a proxy. @default the listening address */
   readonly publicUrl?: string;
-  /** Uploads received at once; more are answered 503 (the uploader retries). @default 4 */
+  /** Uploads received at once; more are answered 503 (the uploader retries). @default 16 */
   readonly maxConcurrentUploads?: number;
   /** Time allowed to receive a request's headers. @default 10000 */
   readonly headersTimeoutMs?: number;
@@ -170,7 +170,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   const secret = await signingSecret(store);
   const requireToken = options.requireToken ?? !isLoopback(options.host);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_LIMITS.maxBytes;
-  const maxConcurrentUploads = options.maxConcurrentUploads ?? 4;
+  const maxConcurrentUploads = options.maxConcurrentUploads ?? 16;
   const staticRoot = resolve(options.staticDir ?? 'dist/dashboard');
   const presigner = new LocalPresigner();
   const tokens = new PcnTokenRegistry(store);

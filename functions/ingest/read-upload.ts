@@ -32,8 +32,8 @@ export interface RawRecord {
   /** Set when the row could not be read into cells at all; the row is rejected with this reason. */
   readonly unreadable?: { readonly code: 'column_count' | 'invalid_json'; readonly message: string };
   /**
-   * An unreadable row's raw text, for the identifiability guard only (never stored): the cells of a CSV row with
-   * the wrong number of columns, or the text of a line that is not a JSON object.
+   * Text of the row that is not in its cells, for the identifiability guard only (never stored): the cells of a CSV
+   * row with the wrong number of columns, the text of a line that is not a JSON object, the keys of empty values.
    */
   readonly raw?: readonly string[];
 }
@@ -275,8 +275,13 @@ async function jsonLinesRecords(
       return;
     }
     const cells: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(parsed)) if (value !== null && value !== '') cells[key] = value;
-    onRecord({ row: line, cells });
+    // Keys of empty values are left out of the cells, but the guard still sees them.
+    const emptyKeys: string[] = [];
+    for (const [key, value] of Object.entries(parsed)) {
+      if (value !== null && value !== '') cells[key] = value;
+      else emptyKeys.push(key);
+    }
+    onRecord(emptyKeys.length > 0 ? { row: line, cells, raw: emptyKeys } : { row: line, cells });
   };
   for await (const piece of text) {
     pending += piece;

@@ -16,7 +16,7 @@ import { MemoryObjectStore } from '../support/memory-store.ts';
  */
 const PCN = 'U00001';
 const NOW = new Date('2026-10-01T09:00:00Z');
-const NHS = ['9434765919', '943 476 5919', '943-476-5919'];
+const NHS = ['9434765919', '943 476 5919', '943-476-5919', '401-023-2137'];
 
 async function ingest(body: string | Uint8Array, name = 'upload.csv', store = new MemoryObjectStore()) {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
@@ -65,6 +65,12 @@ describe('an identifier anywhere in a file: refused whole, described by position
       `${jsonLine()}\n${jsonLine({ event_id: 'E2', '943-476-5919': 'x' })}\n`,
       'upload.jsonl',
       { row: 2, field: null, message: 'line 2 has a field name that holds what looks like an NHS number' },
+    ],
+    [
+      'a JSON Lines key that is an NHS number, with an empty value (found by the fuzz test)',
+      `${jsonLine({ '401-023-2137': '' })}\n`,
+      'upload.jsonl',
+      { row: 1, field: null, message: 'line 1 holds what looks like an NHS number' },
     ],
     [
       'a JSON Lines key that is an e-mail address',
