@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import busboy from 'busboy';
@@ -177,6 +177,8 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   let allowedHosts = new Set<string>();
   let postUrl = '';
   let uploadsInFlight = 0;
+  /** Uploads being received, settled once each has landed or been cleaned away. */
+  const receiving = new Set<Promise<void>>();
 
   async function identityOf(req: IncomingMessage): Promise<Identity> {
     const header = req.headers.authorization;
@@ -203,6 +205,11 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     if (uploadsInFlight >= maxConcurrentUploads)
       throw new HttpError(503, 'too many uploads at once: try again shortly', { 'retry-after': '1' });
     uploadsInFlight++;
+    let done = () => {};
+    const finished = new Promise<void>((resolveDone) => {
+      done = resolveDone;
+    });
+    receiving.add(finished);
     try {
       const { grant, temp } = await receiveForm(req);
       try {
@@ -217,6 +224,8 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       pipeline.landed(grant.key, new Date());
     } finally {
       uploadsInFlight--;
+      receiving.delete(finished);
+      done();
     }
   }
 
@@ -246,11 +255,12 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       const fail = (error: HttpError) => {
         if (settled) return;
         settled = true;
-        if (temp) void rm(temp, { force: true });
         // The rest of the body is read and dropped (never kept), so the client gets the answer.
         req.unpipe(parser);
         req.resume();
-        reject(error);
+        // A stop waits for this upload (close()), so its temporary file is gone before the process exits.
+        const removed = temp ? rm(temp, { force: true }) : Promise.resolve();
+        removed.finally(() => reject(error));
       };
       parser.on('field', (name, value, info) => {
         if (info.nameTruncated || info.valueTruncated) return fail(new HttpError(400, 'a form field is too long'));
@@ -306,6 +316,9 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         if (!sawFile) fail(new HttpError(400, 'the form has no file field'));
       });
       req.on('error', () => fail(new HttpError(400, 'the upload was cut short')));
+      req.on('close', () => {
+        if (!req.complete) fail(new HttpError(400, 'the upload was cut short'));
+      });
       mkdir(join(store.root, '.tmp'), { recursive: true }).then(
         () => req.pipe(parser),
         () => fail(new HttpError(500, 'the upload could not be stored')),
@@ -440,6 +453,9 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   postUrl = (options.publicUrl ?? url).replace(/\/$/, '');
   const publicHost = options.publicUrl ? [new URL(options.publicUrl).host] : [];
   allowedHosts = hostAllowList(options.host, port, [...(options.allowedHosts ?? []), ...publicHost]);
+  // Half-received uploads of a process that stopped abruptly are never anyone's file.
+  for (const name of await readdir(join(store.root, '.tmp')).catch(() => [] as string[]))
+    if (name.startsWith('upload-')) await rm(join(store.root, '.tmp', name), { force: true });
   await recoverLanded(store, pipeline, log);
 
   const close = async () => {
@@ -447,6 +463,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       server.close(() => resolveClose());
       server.closeIdleConnections();
     });
+    await Promise.all(receiving);
     await pipeline.idle();
   };
   return { server, api, pipeline, url, close };
