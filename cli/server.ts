@@ -147,7 +147,12 @@ function hostAllowList(listenHost: string, port: number, extra: readonly string[
   if (!isLoopback(listenHost) && listenHost !== '0.0.0.0' && listenHost !== '::')
     names.push(listenHost.includes(':') ? `[${listenHost}]` : listenHost);
   const allowed = new Set(names.map((name) => `${name}:${port}`));
-  for (const host of extra) allowed.add(host.toLowerCase());
+  // A configured name without a port is answered on its default port and on the listening one.
+  for (const host of extra) {
+    const name = host.toLowerCase();
+    allowed.add(name);
+    if (!/:\d+$/.test(name)) allowed.add(`${name}:${port}`);
+  }
   return allowed;
 }
 

@@ -86,6 +86,8 @@ describe('DNS rebinding: only the names the server listens as are answered', () 
     [() => `127.0.0.1:${port}`, 200],
     [() => `[::1]:${port}`, 200],
     [() => 'outcomes.example.nhs.uk', 200],
+    [() => `outcomes.example.nhs.uk:${port}`, 200],
+    [() => 'outcomes.example.nhs.uk:1', 421],
     [() => `evil.example:${port}`, 421],
     [() => `rebind.evil.example:${port}`, 421],
     [() => 'localhost:1', 421],
