@@ -7,7 +7,16 @@ import { ingestFiles } from './commands/ingest.ts';
 import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
 import { runRefresh } from './commands/refresh.ts';
 import { start } from './commands/start.ts';
-import { runPcnTokenCreate, runPcnTokenList, runPcnTokenRevoke, runUserToken, tokenStore } from './commands/tokens.ts';
+import {
+  MAX_TOKEN_HOURS,
+  MIN_TOKEN_HOURS,
+  runPcnTokenCreate,
+  runPcnTokenList,
+  runPcnTokenRevoke,
+  runUserToken,
+  tokenHoursRule,
+  tokenStore,
+} from './commands/tokens.ts';
 import {
   describeOutcome,
   loadUploaderSecrets,
@@ -17,13 +26,43 @@ import {
   watchDir,
   worstExit,
 } from './commands/upload.ts';
-import { startServer } from './server.ts';
+import { installProcessGuards, type LocalStack, startServer } from './server.ts';
 
 const number = (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
   return n;
 };
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const tokenHours = (value: string) => {
+  const n = Number(value);
+  if (!(n >= MIN_TOKEN_HOURS && n <= MAX_TOKEN_HOURS)) throw new InvalidArgumentError(tokenHoursRule);
+  return n;
+};
+
+/** SIGTERM or Ctrl+C: stop taking requests, answer those in flight, ingest what has landed, then exit. */
+export function stopOnSignal(stack: LocalStack, log = console.error): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing the requests and uploads in flight, then stopping`);
+    stack.close().then(
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (error: Error) => {
+        log(`stopped with an error: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
 
 const program = new Command('sp-outcomes').description('Social prescribing outcomes pipeline: local tools.');
 
@@ -175,7 +214,7 @@ program
   .requiredOption('--role <role>', 'national, region, icb or pcn')
   .option('--code <code>', 'the region (Y56), ICB (QWE) or PCN (U12345) code for that role')
   .option('--user <name>', 'who it is for, shown in the access log', 'local-user')
-  .option('--hours <n>', 'hours until it expires', number, 8)
+  .option('--hours <n>', `hours until it expires (${MIN_TOKEN_HOURS} to ${MAX_TOKEN_HOURS})`, tokenHours, 8)
   .option('--data <dir>', 'local store folder', '.data')
   .option('--url <url>', 'the local server address', 'http://localhost:8080')
   .action(async (opts) => {
@@ -193,15 +232,19 @@ program
   .option('--seed <n>', 'random seed', number, 2026)
   .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
   .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--allowed-host <name>', 'another Host name to answer to, e.g. a proxy’s (repeatable)', collect, [])
   .action(async (opts) => {
-    await start({
+    installProcessGuards();
+    const stack = await start({
       dataDir: opts.data,
       scale: opts.scale,
       months: opts.months,
       seed: opts.seed,
       port: opts.port,
       host: opts.host,
+      allowedHosts: opts.allowedHost,
     });
+    stopOnSignal(stack);
   });
 
 program
@@ -218,9 +261,19 @@ program
   .option('--data <dir>', 'local store folder', '.data')
   .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
   .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--allowed-host <name>', 'another Host name to answer to, e.g. a proxy’s (repeatable)', collect, [])
+  .option('--public-url <url>', 'the address clients use, when it is not the listening one (presigned POSTs go there)')
   .action(async (opts) => {
-    const { url } = await startServer({ dataDir: opts.data, port: opts.port, host: opts.host });
-    console.log(`Serving ${url}  (API: ${url}/api/meta)`);
+    installProcessGuards();
+    const stack = await startServer({
+      dataDir: opts.data,
+      port: opts.port,
+      host: opts.host,
+      allowedHosts: opts.allowedHost,
+      publicUrl: opts.publicUrl,
+    });
+    stopOnSignal(stack);
+    console.log(`Serving ${stack.url}  (API: ${stack.url}/api/meta)`);
   });
 
 program
@@ -235,4 +288,10 @@ program
     console.log(`staged ${key}; it is used from the next refresh`);
   });
 
-await program.parseAsync();
+// A failure a person can act on is one line on stderr and exit 1, never a stack trace.
+try {
+  await program.parseAsync();
+} catch (error) {
+  console.error(`sp-outcomes: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

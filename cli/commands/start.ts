@@ -4,7 +4,7 @@ import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/refresh/publish-tables.ts';
-import { startServer } from '../server.ts';
+import { type LocalStack, startServer } from '../server.ts';
 import { lastCompleteMonth } from '../synthetic/generate.ts';
 import { runGenerate } from './generate.ts';
 import { ingestFiles } from './ingest.ts';
@@ -24,6 +24,8 @@ export interface StartOptions {
   readonly seed: number;
   readonly port: number;
   readonly host: string;
+  /** More Host names the server answers to (a proxy's, say); see ServeOptions. */
+  readonly allowedHosts?: readonly string[];
 }
 
 function uploadFiles(root: string): string[] {
@@ -85,14 +87,21 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
 }
 
 /** `npm start`: demo data, metrics, then the API and dashboard on the port. */
-export async function start(options: StartOptions): Promise<void> {
+export async function start(options: StartOptions): Promise<LocalStack> {
   const started = performance.now();
   await prepareDemo(options);
   console.log('3/3 Refreshing the metrics with DuckDB …');
   await runRefresh(options.dataDir);
-  const { url } = await startServer({ dataDir: options.dataDir, port: options.port, host: options.host });
+  const stack = await startServer({
+    dataDir: options.dataDir,
+    port: options.port,
+    host: options.host,
+    allowedHosts: options.allowedHosts,
+  });
+  const { url } = stack;
   const link = signInLink(url, await nationalDemoToken(options.dataDir));
   console.log(`\nReady in ${seconds(started)}: ${url}  (API: ${url}/api/meta)  Ctrl+C to stop.`);
   console.log(`Sign in as the national demo user (8 hours): ${link}`);
   console.log('Other roles: npm run cli -- token --role icb --code QWE   (see README, "Roles")');
+  return stack;
 }

@@ -10,13 +10,30 @@ export function tokenStore(opts: { data: string; bucket?: string }): ObjectStore
   return opts.bucket ? new S3ObjectStore(new S3Client({}), opts.bucket) : new FsObjectStore(opts.data);
 }
 
+/** A storage failure as a person can act on it: which folder, and why, without a stack trace. */
+export function storageProblem(error: unknown, where: string): Error {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOTDIR: 'part of the path is a file, not a folder',
+    ENOSPC: 'the disk is full',
+  };
+  const reason = code ? reasons[code] : undefined;
+  return reason ? new Error(`cannot write to ${where}: ${reason} (${code})`) : (error as Error);
+}
+
 export async function runPcnTokenCreate(
   store: ObjectStore,
   pcn: string,
   opts: { expiresInDays: number; rotate: boolean },
   log = console.log,
 ): Promise<string> {
-  const { token, record, revoked } = await new PcnTokenRegistry(store).create(pcn, opts);
+  const where = store instanceof FsObjectStore ? store.root : 'the data bucket';
+  const { token, record, revoked } = await new PcnTokenRegistry(store).create(pcn, opts).catch((error: unknown) => {
+    throw storageProblem(error, where);
+  });
   if (revoked.length > 0) log(`revoked ${revoked.join(', ')}`);
   log(
     `token ${record.token_id} for ${pcn}, expires ${record.expires_at.slice(0, 10)}. Give it to the PCN securely; it is not shown again:`,
@@ -49,12 +66,18 @@ export async function runPcnTokenRevoke(store: ObjectStore, target: string, log 
   return revoked > 0 ? 0 : 1;
 }
 
+/** A sign-in token lasts an hour at least and 30 days at most: long enough for a demo, short enough to lose. */
+export const MIN_TOKEN_HOURS = 1;
+export const MAX_TOKEN_HOURS = 24 * 30;
+export const tokenHoursRule = `--hours must be a number of hours from ${MIN_TOKEN_HOURS} to ${MAX_TOKEN_HOURS} (30 days)`;
+
 /** `sp-outcomes token`: a signed sign-in token for the local dashboard and metrics API, and its sign-in link. */
 export async function runUserToken(
   dataDir: string,
   opts: { role: string; code?: string; user: string; hours: number; url: string },
   log = console.log,
 ): Promise<string> {
+  if (!(opts.hours >= MIN_TOKEN_HOURS && opts.hours <= MAX_TOKEN_HOURS)) throw new RangeError(tokenHoursRule);
   const identity = identityOf(opts.role, opts.code, opts.user);
   const secret = await signingSecret(new FsObjectStore(dataDir));
   const token = await issueUserToken(secret, identity, { expiresInSeconds: Math.round(opts.hours * 3600) });

@@ -249,6 +249,7 @@ export class Uploader {
           compressed: false,
           bytes: body.length,
           sha256,
+          md5: createHash('md5').update(body).digest('base64'),
         }),
       );
       if (status === 200) {
@@ -360,6 +361,20 @@ export async function uploadDir(
   return outcomes;
 }
 
+/** Waits ms, or less if the signal aborts; leaves no listener behind either way (the loop runs for months). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /**
  * `--watch DIR`: looks every interval and sends each file once it has stopped changing (same size and time on two
  * looks), so a file still being written is never sent half-done. Runs until the signal aborts.
@@ -384,12 +399,6 @@ export async function watchDir(
       // A file that could not be sent stays and is tried again on the next look.
       for (const file of stable) if (!existsSync(file)) seen.delete(file);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.intervalMs);
-      options.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await pause(options.intervalMs, options.signal);
   }
 }

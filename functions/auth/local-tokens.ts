@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { chmod, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { ObjectStore } from '../lib/object-store.ts';
+import { FsObjectStore, type ObjectStore } from '../lib/object-store.ts';
 import { type Identity, InvalidIdentityError, identityOf, UnauthenticatedError } from './scope.ts';
 
 /**
@@ -11,13 +13,26 @@ export const SIGNING_KEY = 'auth/local-signing-key';
 const ISSUER = 'sp-outcomes-local';
 const AUDIENCE = 'sp-outcomes-dashboard';
 
-/** The store's signing secret, made on first use. */
+/**
+ * The store's signing secret, made on first use. Anyone who can read it can sign a national token, so on disk it
+ * is readable by its owner only (0600, like a PCN key), and an older, wider file is narrowed when it is read.
+ */
 export async function signingSecret(store: ObjectStore): Promise<Uint8Array> {
   const existing = await store.get(SIGNING_KEY);
-  if (existing !== undefined && existing.length === 32) return existing;
+  if (existing !== undefined && existing.length === 32) {
+    await ownerOnly(store);
+    return existing;
+  }
   const secret = randomBytes(32);
   await store.put(SIGNING_KEY, secret);
+  await ownerOnly(store);
   return secret;
+}
+
+async function ownerOnly(store: ObjectStore): Promise<void> {
+  if (!(store instanceof FsObjectStore)) return;
+  const path = join(store.root, ...SIGNING_KEY.split('/'));
+  if (((await stat(path)).mode & 0o777) !== 0o600) await chmod(path, 0o600);
 }
 
 export async function issueUserToken(

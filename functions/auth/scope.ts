@@ -40,6 +40,9 @@ export function identityOf(role: unknown, code: unknown, subject: string): Ident
   return { role: role as Role, code: scopeCode, subject };
 }
 
+/** The levels a published row can be at; any other is shown to the national team only. */
+const LEVELS: ReadonlySet<string> = new Set(['national', 'region', 'icb', 'pcn']);
+
 export const NATIONAL_LOCAL_USER: Identity = { role: 'national', code: 'ENG', subject: 'local-loopback' };
 
 /** Which rows an identity may see, given the geography the metrics were published with. */
@@ -65,10 +68,11 @@ export class Scope {
     return true;
   }
 
-  /** May this identity see the row at this level and code? */
+  /** May this identity see the row at this level and code? A level it does not know is refused (fails closed). */
   allows(level: string, code: string): boolean {
     const { role } = this.identity;
     if (role === 'national') return true;
+    if (!LEVELS.has(level)) return false;
     if (level === 'pcn') return this.pcnInArea(code);
     if (role !== 'pcn') return true;
     // A PCN sees the aggregates of its own ICB, region and England only.

@@ -13,19 +13,35 @@ import {
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from './curated-parquet.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
-import { findIdentifier, IDENTIFIER_LABELS, personalColumnKind } from './identifiability-guard.ts';
+import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { parseLandingKey, receiptKey } from './landing.ts';
-import { type ByteStats, DEFAULT_LIMITS, readRecords, type UploadLimits } from './read-upload.ts';
+import {
+  type ByteStats,
+  DEFAULT_LIMITS,
+  findIdentifierInRaw,
+  type RawRecord,
+  readRecords,
+  type UploadLimits,
+} from './read-upload.ts';
 import { KINDS, kindOfColumns, type RowError, type RowResult, rowValidator } from './validate-row.ts';
 
 export interface IngestOptions {
   /** @default DEFAULT_LIMITS */
   readonly limits: UploadLimits;
-  /** How many row errors a receipt lists (all of them are in quarantine). @default 100 */
+  /** How many row errors a receipt lists (errors_total counts them all). @default 100 */
   readonly maxErrorsInReceipt: number;
+  /**
+   * Rejected rows kept in full in quarantine; past this, rows are only counted by reason (the receipt's
+   * rejected_by_reason) and one closing line says how many were left out. @default 1000
+   */
+  readonly maxQuarantinedRows: number;
 }
 
-export const DEFAULT_INGEST_OPTIONS: IngestOptions = { limits: DEFAULT_LIMITS, maxErrorsInReceipt: 100 };
+export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
+  limits: DEFAULT_LIMITS,
+  maxErrorsInReceipt: 100,
+  maxQuarantinedRows: 1000,
+};
 
 export interface IngestDeps {
   readonly store: ObjectStore;
@@ -54,6 +70,12 @@ function contentMatchesId(uploadId: string, sha256: string): boolean {
 
 export { receiptKey };
 export const quarantineKey = (uploadId: string) => `quarantine/${uploadId}.jsonl`;
+/**
+ * Where a transfer whose bytes were not the announced file is recorded: not under receipts/<upload-id>, which would
+ * answer the genuine file "already received" for ever, but beside quarantine, named by the bytes that came.
+ */
+export const transferRecordKey = (uploadId: string, sha256: string) =>
+  `quarantine/transfers/${uploadId}-${sha256.slice(0, 16)}.json`;
 
 const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
   events: new Set(EVENT_FIELD_NAMES),
@@ -78,8 +100,11 @@ export async function ingestUpload(
   const { store } = deps;
 
   const existing = await store.get(receiptKey(landing.uploadId));
-  if (existing !== undefined) {
-    return { receipt: JSON.parse(new TextDecoder().decode(existing)) as Receipt, alreadyIngested: true };
+  const previous = existing === undefined ? undefined : (JSON.parse(new TextDecoder().decode(existing)) as Receipt);
+  // A receipt written for a failed transfer (by an earlier version) does not stand for the announced file.
+  if (previous !== undefined && previous.file_error?.code !== 'checksum_mismatch') {
+    await settleLandedAgain(store, landing.key, previous);
+    return { receipt: previous, alreadyIngested: true };
   }
 
   const body = await store.getStream(landing.key);
@@ -88,7 +113,7 @@ export async function ingestUpload(
   const receivedAt = (request.receivedAt ?? clock()).toISOString();
   const today = londonDate.format(clock());
   const stats: ByteStats = { rawBytes: 0, uncompressedBytes: 0, compressed: false, sha256: '' };
-  const state = new UploadState(landing.pcnCode, landing.uploadId, receivedAt, today);
+  const state = new UploadState(landing.pcnCode, landing.uploadId, receivedAt, today, options, landing.format);
 
   let fileError: FileError | null = null;
   try {
@@ -97,7 +122,7 @@ export async function ingestUpload(
       limits: options.limits,
       onHeader: (names: readonly string[]) => state.checkHeader(names),
     };
-    await readRecords(body, readOptions, stats, (record) => state.take(record.row, record.cells, record.unreadable));
+    await readRecords(body, readOptions, stats, (record) => state.take(record));
   } catch (error) {
     if (!(error instanceof FileRejection)) throw error;
     fileError =
@@ -110,12 +135,24 @@ export async function ingestUpload(
     // An uncompressed file is its own uncompressed size; how far the reader had got depends on chunk sizes.
     if (!stats.compressed) stats.uncompressedBytes = stats.rawBytes;
   }
-  if (fileError === null && !contentMatchesId(landing.uploadId, stats.sha256)) {
+  const transferFailed = !contentMatchesId(landing.uploadId, stats.sha256);
+  if (transferFailed) {
     fileError = {
       code: 'checksum_mismatch',
       message:
-        'the file is not the one announced: its SHA-256 differs from the one given when the upload was requested',
+        'the file is not the one announced: its SHA-256 differs from the one given when the upload was requested; it has been deleted, send the file again',
     };
+  } else if (fileError !== null && fileError.code !== 'identifiable_data') {
+    // Refused before every row was read: the rest of the file is looked at too, so that no identifier stays behind.
+    const raw = await store.getStream(landing.key);
+    const found = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
+    if (found) {
+      fileError = {
+        code: 'identifiable_data',
+        row: found.line,
+        message: `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`,
+      };
+    }
   }
   const readDone = performance.now();
 
@@ -132,7 +169,12 @@ export async function ingestUpload(
   }
   if (fileError === null && state.quarantined.length > 0) {
     quarantine = quarantineKey(landing.uploadId);
-    await store.put(quarantine, `${state.quarantined.join('\n')}\n`, { contentType: 'application/x-ndjson' });
+    const omitted = state.rejected - state.quarantined.length;
+    const closing =
+      omitted > 0 ? `${JSON.stringify({ omitted_rows: omitted, rejected_by_reason: state.rejectedByReason })}\n` : '';
+    await store.put(quarantine, `${state.quarantined.join('\n')}\n${closing}`, {
+      contentType: 'application/x-ndjson',
+    });
   }
   const writeDone = performance.now();
 
@@ -163,7 +205,7 @@ export async function ingestUpload(
         ? null
         : { row: fileError.row ?? 0, field: fileError.field ?? null, code: fileError.code, message: fileError.message },
     errors: fileError === null ? state.errors.slice(0, options.maxErrorsInReceipt) : [],
-    errors_total: fileError === null ? state.errors.length : 1,
+    errors_total: fileError === null ? state.errorsTotal : 1,
     partitions: fileError === null && state.columns ? Object.fromEntries(state.columns.counts()) : {},
     outputs: { curated: curatedKeys, quarantine },
     timings_ms: {
@@ -172,13 +214,24 @@ export async function ingestUpload(
       total: Math.round(performance.now() - started),
     },
   };
-  await store.put(receiptKey(landing.uploadId), `${JSON.stringify(receipt, null, 2)}\n`, {
-    contentType: 'application/json',
-  });
+  const recordKey = transferFailed ? transferRecordKey(landing.uploadId, stats.sha256) : receiptKey(landing.uploadId);
+  await store.put(recordKey, `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
   // Personal data must not be kept past the uploader: a file refused for holding it is deleted once its receipt
   // (size, checksum, reason; never a value) is written. The PCN still has its own copy to fix and send again.
-  if (fileError?.code === 'identifiable_data') await store.delete(landing.key);
+  // Bytes that are not the announced file are not the PCN's upload at all, and go too.
+  if (fileError?.code === 'identifiable_data' || transferFailed) await store.delete(landing.key);
   return { receipt, alreadyIngested: false };
+}
+
+/**
+ * A new version landed under a key that already has its receipt (a replayed form, a redelivered notification): the
+ * receipt stands, and the object must be the file it describes. Bytes that differ from it are not that upload and
+ * are deleted; the same bytes as a file refused for holding personal data are deleted again.
+ */
+async function settleLandedAgain(store: ObjectStore, key: string, receipt: Receipt): Promise<void> {
+  if (!(await store.list(key)).includes(key)) return;
+  const { sha256 } = await measureRaw(store, key);
+  if (sha256 !== receipt.source.sha256 || receipt.file_error?.code === 'identifiable_data') await store.delete(key);
 }
 
 async function measureRaw(store: ObjectStore, key: string): Promise<{ rawBytes: number; sha256: string }> {
@@ -198,7 +251,10 @@ class UploadState {
   read = 0;
   rejected = 0;
   readonly rejectedByReason: Record<string, number> = {};
+  /** The first errors (as many as a receipt lists); errorsTotal counts them all. */
   readonly errors: ReceiptError[] = [];
+  errorsTotal = 0;
+  /** The first rejected rows in full (options.maxQuarantinedRows); the rest are counted by reason only. */
   readonly quarantined: string[] = [];
   private validate: ((cells: Record<string, unknown>, row: number) => RowResult<EventRow | WorkforceRow>) | undefined;
   private readonly seenKeys = new Map<string, number>();
@@ -210,6 +266,8 @@ class UploadState {
     private readonly uploadId: string,
     private readonly receivedAt: string,
     private readonly today: string,
+    private readonly options: Pick<IngestOptions, 'maxErrorsInReceipt' | 'maxQuarantinedRows'>,
+    private readonly format: 'csv' | 'jsonl',
   ) {}
 
   accepted(): number {
@@ -244,9 +302,20 @@ class UploadState {
     this.headerChecked = true;
   }
 
+  /**
+   * Column names (a CSV header's cells, a JSON line's keys) pass the guard before any is repeated in a message: one
+   * that holds an identifier itself is described by its position only.
+   */
   private checkColumnNames(names: Iterable<string>, row: number): void {
+    let position = 0;
     for (const name of names) {
+      position += 1;
       if (this.checkedColumns.has(name)) continue;
+      const found = findIdentifier(name);
+      if (found) {
+        const where = this.headerless ? `line ${row} has a field name` : `column ${position} of the header`;
+        reject('identifiable_data', `${where} that holds what looks like ${IDENTIFIER_LABELS[found]}`, { row });
+      }
       this.checkedColumns.add(name);
       const personal = personalColumnKind(name);
       if (personal) {
@@ -275,18 +344,21 @@ class UploadState {
     this.validate = rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]);
   }
 
-  take(row: number, cells: Record<string, unknown>, unreadable?: { code: string; message: string }): void {
+  /** JSON Lines: no header, so every line's keys are checked (names already seen are skipped cheaply). */
+  private get headerless(): boolean {
+    return this.format === 'jsonl';
+  }
+
+  take(record: RawRecord): void {
+    const { row, cells, unreadable } = record;
     this.read += 1;
     if (!this.headerChecked && !unreadable) {
-      // JSON Lines has no header: each row's keys are checked (names already seen are skipped cheaply).
       const keys = Object.keys(cells);
       this.checkColumnNames(keys, row);
       if (this.validate === undefined) this.setKind(keys, row);
     }
     for (const column in cells) {
-      const value = cells[column];
-      if (typeof value !== 'string' && typeof value !== 'number') continue;
-      const found = findIdentifier(typeof value === 'string' ? value : String(value));
+      const found = identifierIn(cells[column]);
       if (found)
         reject(
           'identifiable_data',
@@ -294,6 +366,13 @@ class UploadState {
           { row, field: column.slice(0, 64) },
         );
     }
+    // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
+    record.raw?.forEach((text, i) => {
+      const found = findIdentifier(text);
+      if (!found) return;
+      const where = this.headerless ? `line ${row}` : `row ${row}, column ${i + 1}`;
+      reject('identifiable_data', `${where} holds what looks like ${IDENTIFIER_LABELS[found]}`, { row });
+    });
     if (unreadable) {
       this.quarantine(row, cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
       return;
@@ -351,7 +430,34 @@ class UploadState {
     this.rejected += 1;
     const reason = errors[0]?.code ?? 'invalid';
     this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + 1;
-    this.errors.push(...errors);
-    this.quarantined.push(JSON.stringify({ row, errors, cells }));
+    this.errorsTotal += errors.length;
+    for (const error of errors) {
+      if (this.errors.length >= this.options.maxErrorsInReceipt) break;
+      this.errors.push(error);
+    }
+    if (this.quarantined.length < this.options.maxQuarantinedRows)
+      this.quarantined.push(JSON.stringify({ row, errors, cells: scalarCells(cells) }));
   }
+}
+
+/** The kind of identifier in a cell's value, looking inside arrays and objects (keys and values) too. */
+function identifierIn(value: unknown, depth = 0): IdentifierKind | undefined {
+  if (typeof value === 'string') return findIdentifier(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return findIdentifier(String(value));
+  if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = (Array.isArray(value) ? undefined : findIdentifier(key)) ?? identifierIn(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Quarantine keeps what the contract could hold: nested JSON is described, not copied. */
+function scalarCells(cells: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(cells)) {
+    kept[column] =
+      value === null || typeof value !== 'object' ? value : Array.isArray(value) ? '(a JSON array)' : '(a JSON object)';
+  }
+  return kept;
 }

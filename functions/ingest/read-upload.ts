@@ -31,6 +31,11 @@ export interface RawRecord {
   readonly cells: Record<string, unknown>;
   /** Set when the row could not be read into cells at all; the row is rejected with this reason. */
   readonly unreadable?: { readonly code: 'column_count' | 'invalid_json'; readonly message: string };
+  /**
+   * Text of the row that is not in its cells, for the identifiability guard only (never stored): the cells of a CSV
+   * row with the wrong number of columns, the text of a line that is not a JSON object, the keys of empty values.
+   */
+  readonly raw?: readonly string[];
 }
 
 /** Facts about the bytes, filled in as the file is read. */
@@ -39,6 +44,8 @@ export interface ByteStats {
   uncompressedBytes: number;
   compressed: boolean;
   sha256: string;
+  /** Compressed bytes the inflater has consumed so far (not just read ahead): the base of the bomb ratio. */
+  inflatedFrom?: number;
 }
 
 export interface ReadOptions {
@@ -97,7 +104,11 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): As
       ? error
       : new FileRejection({ code: 'corrupt_gzip', message: 'the gzip stream is truncated or corrupt' });
   try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
+    for await (const chunk of gunzip) {
+      // zlib counts the input it has actually inflated, so read-ahead cannot hide a bomb behind a low ratio.
+      stats.inflatedFrom = gunzip.bytesWritten;
+      yield chunk as Uint8Array;
+    }
   } catch (error) {
     await done;
     throw asRejection(failure ?? error);
@@ -124,7 +135,7 @@ async function* textOf(
     }
     stats.uncompressedBytes += chunk.length;
     if (stats.compressed && stats.uncompressedBytes > BOMB_CHECK_AFTER) {
-      const ratio = stats.uncompressedBytes / Math.max(stats.rawBytes, 1);
+      const ratio = stats.uncompressedBytes / Math.max(stats.inflatedFrom ?? stats.rawBytes, 1);
       if (ratio > limits.maxCompressionRatio) {
         reject('gzip_bomb', `the file expands more than ${limits.maxCompressionRatio} times when decompressed`);
       }
@@ -215,7 +226,7 @@ function csvRecords(
           }
           if (values.length !== header.length) {
             const message = `has ${values.length} columns where the header has ${header.length}`;
-            onRecord({ row, cells: {}, unreadable: { code: 'column_count', message } });
+            onRecord({ row, cells: {}, unreadable: { code: 'column_count', message }, raw: values });
             return;
           }
           const cells: Record<string, unknown> = {};
@@ -256,16 +267,21 @@ async function jsonLinesRecords(
     try {
       parsed = JSON.parse(trimmed);
     } catch {
-      onRecord({ row: line, cells: {}, unreadable: notAnObject });
+      onRecord({ row: line, cells: {}, unreadable: notAnObject, raw: [trimmed] });
       return;
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      onRecord({ row: line, cells: {}, unreadable: notAnObject });
+      onRecord({ row: line, cells: {}, unreadable: notAnObject, raw: [trimmed] });
       return;
     }
     const cells: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(parsed)) if (value !== null && value !== '') cells[key] = value;
-    onRecord({ row: line, cells });
+    // Keys of empty values are left out of the cells, but the guard still sees them.
+    const emptyKeys: string[] = [];
+    for (const [key, value] of Object.entries(parsed)) {
+      if (value !== null && value !== '') cells[key] = value;
+      else emptyKeys.push(key);
+    }
+    onRecord(emptyKeys.length > 0 ? { row: line, cells, raw: emptyKeys } : { row: line, cells });
   };
   for await (const piece of text) {
     pending += piece;
@@ -278,4 +294,78 @@ async function jsonLinesRecords(
     if (pending.length > options.limits.maxLineBytes) take(pending);
   }
   if (pending.length > 0) take(pending);
+}
+
+/** Pieces of a line the guard looks at one by one: CSV cells, JSON strings and keys (separators never join them). */
+const PIECES = /[,\t;|{}[\]":]/;
+
+/**
+ * Looks for an identifier anywhere in a raw upload, line by line, as far as the limits allow: for a file refused
+ * before every row was read (a bad header, say), whose bytes would otherwise stay in landing/ unexamined.
+ * Returns the first line holding one and the kind found, never the value.
+ */
+export async function findIdentifierInRaw(
+  source: AsyncIterable<Uint8Array>,
+  limits: UploadLimits,
+  find: (text: string) => string | undefined,
+): Promise<{ line: number; kind: string } | undefined> {
+  const decoder = new TextDecoder('utf-8');
+  let rawBytes = 0;
+  let inflated = 0;
+  let line = 0;
+  let pending = '';
+  const scan = (text: string) => {
+    line += 1;
+    for (const piece of text.split(PIECES)) {
+      const kind = find(piece);
+      if (kind) return { line, kind };
+    }
+    return undefined;
+  };
+  const counted = async function* () {
+    for await (const chunk of source) {
+      rawBytes += chunk.length;
+      yield chunk;
+    }
+  };
+  const iterator = counted()[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return undefined;
+  const rest = async function* () {
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  };
+  let chunks: AsyncIterable<Uint8Array> = rest();
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  if (startsWith(first.value, GZIP_MAGIC)) {
+    gunzip = createGunzip();
+    pipeline(Readable.from(rest()), gunzip).catch(() => {});
+    chunks = gunzip;
+  }
+  try {
+    for await (const chunk of chunks) {
+      inflated += (chunk as Uint8Array).length;
+      if (inflated > limits.maxBytes) break;
+      const base = gunzip?.bytesWritten ?? rawBytes;
+      if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio) break;
+      pending += decoder.decode(chunk as Uint8Array, { stream: true });
+      let start = 0;
+      for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
+        const found = scan(pending.slice(start, newline));
+        if (found) return found;
+        start = newline + 1;
+      }
+      pending = pending.slice(start);
+      if (pending.length > limits.maxLineBytes) {
+        const found = scan(pending);
+        if (found) return found;
+        pending = '';
+      }
+    }
+  } catch {
+    // A corrupt stream: what could be read has been looked at.
+  } finally {
+    gunzip?.destroy();
+  }
+  return pending.length > 0 ? scan(pending) : undefined;
 }

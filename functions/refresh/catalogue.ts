@@ -384,7 +384,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, and months missing since its first month with data. These count files and rows, not people, so they are not suppressed; they are shown to the national team and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, and months missing since its first month with data. These count files and rows, not people, so they are not suppressed; they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
     keys: [],
     definitions: {

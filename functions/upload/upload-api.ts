@@ -37,6 +37,11 @@ export const UploadRequest = z.strictObject({
   compressed: z.boolean(),
   bytes: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  /** The file's MD5, base64: becomes the POST's Content-MD5 field, which S3 checks against the body. */
+  md5: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{22}==$/, 'must be the base64 of a 16-byte MD5 digest')
+    .optional(),
 });
 export type UploadRequest = z.infer<typeof UploadRequest>;
 
@@ -109,17 +114,16 @@ export class UploadApi {
       return json(413, { error: `the file is larger than the ${this.options.maxBytes} bytes allowed` });
 
     const uploadId = uploadIdFor(pcnCode, upload.sha256);
-    const receipt = await this.deps.store.get(receiptKey(uploadId));
-    if (receipt !== undefined) {
+    const stored = await this.deps.store.get(receiptKey(uploadId));
+    const receipt = stored === undefined ? undefined : (JSON.parse(new TextDecoder().decode(stored)) as Receipt);
+    // A transfer whose bytes were not the announced file says nothing about the file itself: it may be sent again.
+    if (receipt !== undefined && receipt.file_error?.code !== 'checksum_mismatch') {
       // The same file again: it is the same upload, already counted once.
-      return json(200, {
-        upload_id: uploadId,
-        status: 'already_received',
-        receipt: JSON.parse(new TextDecoder().decode(receipt)),
-      });
+      return json(200, { upload_id: uploadId, status: 'already_received', receipt });
     }
     const key = `landing/pcn=${pcnCode}/${uploadId}.${upload.format}${upload.compressed ? '.gz' : ''}`;
-    const post = await this.deps.presigner.presign(key, upload.bytes, this.options.presignSeconds);
+    const content = { bytes: upload.bytes, sha256: upload.sha256, ...(upload.md5 ? { md5: upload.md5 } : {}) };
+    const post = await this.deps.presigner.presign(key, content, this.options.presignSeconds);
     const grant: UploadGrant = { upload_id: uploadId, key, expires_in_seconds: this.options.presignSeconds, post };
     return json(201, grant);
   }

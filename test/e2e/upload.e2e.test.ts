@@ -17,6 +17,7 @@ import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { parseKey, personIdFor } from '../../functions/upload/pseudonymise.ts';
 import { startCaptureProxy } from '../support/capture-proxy.ts';
 import { tempDir } from '../support/files.ts';
+import { freePort } from '../support/local-stack.ts';
 
 /**
  * A PCN's monthly upload from end to end on the local stack: the national team issues a token, the PCN makes its
@@ -87,8 +88,17 @@ beforeAll(async () => {
   referralsInFile = rows.filter((r) => r.event_type === 'referral').length;
   extract = extractFromUploadFile(uploadFile);
 
-  stack = await startServer({ dataDir, port: 0, host: '127.0.0.1', refreshDelayMs: 100, log: () => {} });
-  proxy = await startCaptureProxy(Number(new URL(stack.url).port));
+  // The uploader reaches the server only through the proxy, presigned POSTs included.
+  const port = await freePort();
+  proxy = await startCaptureProxy(port);
+  stack = await startServer({
+    dataDir,
+    port,
+    host: '127.0.0.1',
+    refreshDelayMs: 100,
+    log: () => {},
+    publicUrl: proxy.url,
+  });
   const token = await runPcnTokenCreate(store, chosen.pcn, { expiresInDays: 30, rotate: false }, () => {});
   writeFileSync(join(dir.path, 'pcn.token'), token, { mode: 0o600 });
   runKeygen(chosen.pcn, join(dir.path, 'pcn.key'), () => {});

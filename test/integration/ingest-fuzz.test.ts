@@ -74,6 +74,8 @@ const header: fc.Arbitrary<string[]> = fc.oneof(
       .map(([optional, required]) => [...required, ...optional]),
   },
   { weight: 1, arbitrary: fc.constant<string[]>([...HEADER, 'date_of_birth']) },
+  // A header cell (CSV) or key (JSON Lines) that is itself an identifier.
+  { weight: 1, arbitrary: fc.constantFrom(...IDENTIFIERS).map((id) => [...HEADER, id]) },
   { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 6 }) },
 );
 
@@ -90,8 +92,68 @@ const upload = header.chain((columns) =>
       { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
     ),
     jsonl: fc.boolean(),
+    /**
+     * Per row, what a hostile file adds: CSV cells beyond the header, or (JSON Lines) a value made an array or an
+     * object; sometimes holding an identifier.
+     */
+    extras: fc.array(
+      fc.oneof(
+        { weight: 60, arbitrary: fc.constant(null) },
+        { weight: 2, arbitrary: fc.string({ maxLength: 8 }) },
+        { weight: 1, arbitrary: fc.constantFrom(...IDENTIFIERS) },
+      ),
+      { maxLength: 12 },
+    ),
+    /** Lines that are not rows at all (broken JSON, a CSV line of two cells), at a position, sometimes with an identifier. */
+    broken: fc.oneof(
+      { weight: 8, arbitrary: fc.constant<[number, string][]>([]) },
+      {
+        weight: 1,
+        arbitrary: fc.array(
+          fc.tuple(
+            fc.nat(12),
+            fc.oneof(
+              fc.string({ maxLength: 10 }),
+              fc.constantFrom(...IDENTIFIERS).map((id) => `note ${id}`),
+            ),
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+      },
+    ),
   }),
 );
+
+function textOf(file: {
+  columns: string[];
+  rows: string[][];
+  newline: string;
+  jsonl: boolean;
+  extras: (string | null)[];
+  broken: [number, string][];
+}): string {
+  const lines = file.jsonl
+    ? file.rows.map((row, r) => {
+        const object: Record<string, unknown> = Object.fromEntries(file.columns.map((c, i) => [c, row[i]]));
+        const extra = file.extras[r];
+        if (extra != null) {
+          const column = file.columns[r % file.columns.length] as string;
+          object[column] = r % 2 === 0 ? [extra] : { value: extra, nested: [1, extra] };
+        }
+        return JSON.stringify(object);
+      })
+    : [
+        Papa.unparse([file.columns]),
+        ...file.rows.map((row, r) => {
+          const extra = file.extras[r];
+          return Papa.unparse([extra == null ? row : [...row, extra]]);
+        }),
+      ];
+  for (const [at, text] of file.broken) {
+    lines.splice(Math.min(at, lines.length), 0, file.jsonl ? `{"note": ${JSON.stringify(text)}` : `x,${text}`);
+  }
+  return lines.join(file.newline);
+}
 
 function bytesOf(file: {
   columns: string[];
@@ -101,12 +163,10 @@ function bytesOf(file: {
   gzip: boolean;
   cut: number;
   jsonl: boolean;
+  extras: (string | null)[];
+  broken: [number, string][];
 }): { name: string; bytes: Uint8Array } {
-  const text = file.jsonl
-    ? file.rows
-        .map((row) => JSON.stringify(Object.fromEntries(file.columns.map((c, i) => [c, row[i]]))))
-        .join(file.newline)
-    : Papa.unparse({ fields: file.columns, data: file.rows }, { newline: file.newline });
+  const text = textOf(file);
   let bytes: Uint8Array = Buffer.from(`${file.bom ? '\uFEFF' : ''}${text}${file.newline}`, 'utf8');
   if (file.gzip) bytes = gzipSync(bytes);
   bytes = bytes.subarray(0, Math.floor(bytes.length * file.cut));
@@ -114,10 +174,11 @@ function bytesOf(file: {
 }
 
 describe(`the ingest core on ${RUNS.toLocaleString('en-GB')} generated files (seed ${SEED})`, () => {
-  it('never throws; every row read is accepted or quarantined with a reason; no planted identifier reaches curated/', async () => {
+  it('never throws; every row read is accepted or quarantined with a reason; no planted identifier is kept anywhere', async () => {
     let files = 0;
     let accepted = 0;
     let rejectedWhole = 0;
+    let identifiable = 0;
     await fc.assert(
       fc.asyncProperty(upload, async (file) => {
         const store = new MemoryObjectStore();
@@ -128,6 +189,19 @@ describe(`the ingest core on ${RUNS.toLocaleString('en-GB')} generated files (se
         const r: Receipt = receipt;
         expect(r.rows.read).toBe(r.rows.accepted + r.rows.rejected);
         const curated = await store.list('curated/');
+        // No identifier in any object kept outside landing/, in any form (receipts, quarantine; curated below).
+        for (const kept of await store.list('')) {
+          if (kept.startsWith('landing/') || kept.endsWith('.parquet')) continue;
+          const text = new TextDecoder().decode(await store.get(kept));
+          for (const id of IDENTIFIERS) expect(text).not.toContain(id);
+        }
+        // A file with an identifier anywhere in it is refused whole and deleted from landing/.
+        const planted = IDENTIFIERS.some((id) => textOf(file).includes(id));
+        if (planted && file.cut === 1) {
+          expect(r.file_error?.code).toBe('identifiable_data');
+          identifiable++;
+        }
+        if (r.file_error?.code === 'identifiable_data') expect(await store.list('landing/')).toEqual([]);
         if (r.file_error) {
           rejectedWhole++;
           expect(r.rows.accepted).toBe(0);
@@ -162,7 +236,10 @@ describe(`the ingest core on ${RUNS.toLocaleString('en-GB')} generated files (se
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     expect(files).toBe(RUNS);
-    console.log(`${files} files: ${rejectedWhole} rejected whole, ${accepted} rows accepted`);
+    console.log(
+      `${files} files: ${rejectedWhole} rejected whole (${identifiable} for a planted identifier), ${accepted} rows accepted`,
+    );
+    expect(identifiable).toBeGreaterThan(RUNS / 10);
     // The generator reaches both outcomes often: a fuzz run that only ever rejected headers would prove little.
     expect(rejectedWhole).toBeGreaterThan(RUNS / 10);
     expect(accepted).toBeGreaterThan(RUNS / 10);

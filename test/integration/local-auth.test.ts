@@ -10,12 +10,14 @@ import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
+import { freePort } from '../support/local-stack.ts';
 
 const dir = tempDir('local-auth');
 const store = new FsObjectStore(join(dir.path, 'data'));
 let open: LocalStack;
 let guarded: LocalStack;
 let secret: Uint8Array;
+let options: Parameters<typeof startServer>[0];
 const token = (role: string, code: string, expiresInSeconds = 600, now?: Date) =>
   issueUserToken(secret, identityOf(role, code, 'tester'), { expiresInSeconds, now });
 
@@ -42,7 +44,7 @@ beforeAll(async () => {
       ],
     }),
   );
-  const options = { dataDir: join(dir.path, 'data'), port: 0, host: '127.0.0.1', refreshDelayMs: 20, log: () => {} };
+  options = { dataDir: join(dir.path, 'data'), port: 0, host: '127.0.0.1', refreshDelayMs: 20, log: () => {} };
   open = await startServer(options);
   guarded = await startServer({ ...options, requireToken: true });
   secret = await signingSecret(store);
@@ -106,12 +108,15 @@ describe('the uploader retries what is worth retrying and nothing else', () => {
 
   it('503 and 429 from the API and SlowDown-style 503 from storage are retried until the upload succeeds', async () => {
     const { token: pcnToken } = await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 });
-    const proxy = await startFaultProxy(open.url, [
+    // Clients reach this server through the proxy, so its presigned POSTs are addressed to the proxy too.
+    const port = await freePort();
+    const proxy = await startFaultProxy(`http://127.0.0.1:${port}`, [
       { match: (m, p) => m === 'POST' && p === '/api/uploads', status: 503, times: 2 },
       { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 429, times: 1 },
       { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 503, times: 1 },
       { match: (m, p) => m === 'GET' && p.startsWith('/api/uploads/'), status: 500, times: 1 },
     ]);
+    const behind = await startServer({ ...options, port, publicUrl: proxy.url });
     const uploader = new Uploader({
       server: proxy.url,
       token: pcnToken,
@@ -123,6 +128,7 @@ describe('the uploader retries what is worth retrying and nothing else', () => {
     });
     const outcome = await uploader.send(file('retry.csv', 'f'.repeat(64)));
     await proxy.close();
+    await behind.close();
     expect(outcome).toMatchObject({ status: 'accepted', exit_code: 0 });
     expect(proxy.seen.filter((line) => line.startsWith('POST /api/uploads'))).toEqual([
       'POST /api/uploads -> 503 (injected)',
@@ -140,7 +146,9 @@ describe('the uploader retries what is worth retrying and nothing else', () => {
   });
 
   it('a 4xx is an answer: one attempt, then "could not send" (exit 3) with the server’s reason', async () => {
-    const proxy = await startFaultProxy(open.url, []);
+    const port = await freePort();
+    const proxy = await startFaultProxy(`http://127.0.0.1:${port}`, []);
+    const behind = await startServer({ ...options, port, publicUrl: proxy.url });
     const uploader = new Uploader({
       server: proxy.url,
       token: `spu_${'0'.repeat(16)}_${'A'.repeat(43)}`,
@@ -151,6 +159,7 @@ describe('the uploader retries what is worth retrying and nothing else', () => {
     });
     const outcome = await uploader.send(file('refused.csv', 'e'.repeat(64)));
     await proxy.close();
+    await behind.close();
     expect(outcome).toEqual({
       file: join(dir.path, 'refused.csv'),
       status: 'not_sent',

@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { Receipt } from '../../functions/contract/index.ts';
+import { ingestUpload, quarantineKey, transferRecordKey } from '../../functions/ingest/ingest.ts';
+import { receiptKey, stageUpload, uploadIdFor } from '../../functions/ingest/landing.ts';
+import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
+import { LocalPresigner } from '../../functions/upload/presigned-post.ts';
+import { UploadApi } from '../../functions/upload/upload-api.ts';
+import { CONTACT_COLUMNS, contactRow, csvText } from '../support/files.ts';
+import { MemoryObjectStore } from '../support/memory-store.ts';
+
+/**
+ * Hostile files through the real ingest core (issue 11, "No identifier persisted anywhere"): each is refused whole,
+ * deleted from landing/, and its value is in no object the pipeline keeps, in any of the forms it was written.
+ */
+const PCN = 'U00001';
+const NOW = new Date('2026-10-01T09:00:00Z');
+const NHS = ['9434765919', '943 476 5919', '943-476-5919', '401-023-2137'];
+
+async function ingest(body: string | Uint8Array, name = 'upload.csv', store = new MemoryObjectStore()) {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const key = await stageUpload(store, PCN, name, bytes);
+  const result = await ingestUpload({ store, clock: () => NOW }, { key });
+  return { ...result, store, key };
+}
+
+/** Every byte of every object the store still holds, as text. */
+function everything(store: MemoryObjectStore): string {
+  return [...store.objects.entries()].map(([key, bytes]) => `${key}\n${new TextDecoder().decode(bytes)}`).join('\n');
+}
+
+function expectGoneEverywhere(store: MemoryObjectStore, values: readonly string[]) {
+  const kept = everything(store);
+  for (const value of values) expect(kept).not.toContain(value);
+  expect(store.objects.size).toBe(1);
+  expect([...store.objects.keys()][0]).toMatch(/^receipts\/U00001-[0-9a-f]{32}\.json$/);
+}
+
+const jsonLine = (changes: Record<string, unknown> = {}) =>
+  JSON.stringify({ ...Object.fromEntries(CONTACT_COLUMNS.map((c, i) => [c, contactRow()[i]])), ...changes });
+
+describe('an identifier anywhere in a file: refused whole, described by position, deleted from landing/', () => {
+  it.each([
+    [
+      'a CSV row with an extra cell holding an NHS number',
+      `${CONTACT_COLUMNS.join(',')}\n${contactRow().join(',')}\n${contactRow({ event_id: 'E2' }).join(',')},9434765919\n`,
+      'upload.csv',
+      { row: 3, field: null, message: 'row 3, column 10 holds what looks like an NHS number' },
+    ],
+    [
+      'a JSON Lines value that is an array',
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2', contact_mode: ['9434765919'] })}\n`,
+      'upload.jsonl',
+      { row: 2, field: 'contact_mode', message: 'row 2, column contact_mode holds what looks like an NHS number' },
+    ],
+    [
+      'a JSON Lines value that is an object',
+      `${jsonLine({ worker_role: { nhs: '943 476 5919', pc: 'SW1A 1AA' } })}\n`,
+      'upload.jsonl',
+      { row: 1, field: 'worker_role', message: 'row 1, column worker_role holds what looks like an NHS number' },
+    ],
+    [
+      'a JSON Lines key that is an NHS number',
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2', '943-476-5919': 'x' })}\n`,
+      'upload.jsonl',
+      { row: 2, field: null, message: 'line 2 has a field name that holds what looks like an NHS number' },
+    ],
+    [
+      'a JSON Lines key that is an NHS number, with an empty value (found by the fuzz test)',
+      `${jsonLine({ '401-023-2137': '' })}\n`,
+      'upload.jsonl',
+      { row: 1, field: null, message: 'line 1 holds what looks like an NHS number' },
+    ],
+    [
+      'a JSON Lines key that is an e-mail address',
+      `${jsonLine({ 'jo.bloggs@example.nhs.uk': 'x' })}\n`,
+      'upload.jsonl',
+      { row: 1, field: null, message: 'line 1 has a field name that holds what looks like an e-mail address' },
+    ],
+    [
+      'a CSV header cell that is an e-mail address',
+      csvText([...CONTACT_COLUMNS.slice(0, 6), 'jo.bloggs@example.nhs.uk'], [contactRow().slice(0, 7)]),
+      'upload.csv',
+      { row: 1, field: null, message: 'column 7 of the header that holds what looks like an e-mail address' },
+    ],
+    [
+      'a CSV header cell that is an NHS number',
+      csvText([...CONTACT_COLUMNS, '9434765919'], [[...contactRow(), 'x']]),
+      'upload.csv',
+      { row: 1, field: null, message: 'column 10 of the header that holds what looks like an NHS number' },
+    ],
+    [
+      'a malformed JSON line holding an NHS number',
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2' })}\n{"event_id": "E3", "note": "943 476 5919"\n`,
+      'upload.jsonl',
+      { row: 3, field: null, message: 'line 3 holds what looks like an NHS number' },
+    ],
+    [
+      'a JSON line that is an array holding an NHS number',
+      `${jsonLine()}\n["9434765919"]\n`,
+      'upload.jsonl',
+      { row: 2, field: null, message: 'line 2 holds what looks like an NHS number' },
+    ],
+    [
+      'a file refused for its header, with an NHS number further down',
+      `${CONTACT_COLUMNS.join(',')},mystery\n${contactRow().join(',')},1\n${contactRow().join(',')},943 476 5919\n`,
+      'upload.csv',
+      { row: 3, field: null, message: 'line 3 holds what looks like an NHS number' },
+    ],
+    [
+      'a gzip file refused as not UTF-8, with an NHS number in it',
+      gzipSync(
+        Buffer.concat([
+          Buffer.from(`${CONTACT_COLUMNS.join(',')}\n`),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(',9434765919\n'),
+        ]),
+      ),
+      'upload.csv.gz',
+      { row: 2, field: null, message: 'line 2 holds what looks like an NHS number' },
+    ],
+  ])('%s', async (_, body, name, where) => {
+    const { receipt, store, key } = await ingest(body, name);
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.file_error).toEqual({
+      ...where,
+      code: 'identifiable_data',
+      message: `${where.message}; the file has been deleted, send it again without it`,
+    });
+    expect(await store.get(key)).toBeUndefined();
+    expectGoneEverywhere(store, [...NHS, 'jo.bloggs', 'SW1A']);
+  });
+});
+
+describe('quarantine keeps only what passed the guard, and a bounded amount of it', () => {
+  it('nested JSON without an identifier is described, not copied', async () => {
+    const { receipt, store } = await ingest(
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2', duration_minutes: { minutes: 30 } })}\n`,
+      'upload.jsonl',
+    );
+    expect(receipt.rows).toEqual({ read: 2, accepted: 1, rejected: 1 });
+    const lines = new TextDecoder()
+      .decode(await store.get(quarantineKey(receipt.upload_id)))
+      .trim()
+      .split('\n');
+    expect(lines.map((line) => JSON.parse(line).cells.duration_minutes)).toEqual(['(a JSON object)']);
+  });
+
+  it('200,000 bad rows (400 KB): the first 1,000 in full, the rest counted by reason, 100 errors listed', async () => {
+    const body = `${CONTACT_COLUMNS.join(',')}\n${contactRow().join(',')}\n${'x\n'.repeat(200_000)}`;
+    const started = performance.now();
+    const { receipt, store } = await ingest(body);
+    const seconds = (performance.now() - started) / 1000;
+    expect(receipt.rows).toEqual({ read: 200_001, accepted: 1, rejected: 200_000 });
+    expect(receipt.rejected_by_reason).toEqual({ column_count: 200_000 });
+    expect(receipt.errors).toHaveLength(100);
+    expect(receipt.errors_total).toBe(200_000);
+    const quarantine = (await store.get(quarantineKey(receipt.upload_id))) as Uint8Array;
+    const lines = new TextDecoder().decode(quarantine).trim().split('\n');
+    expect(lines).toHaveLength(1001);
+    expect(JSON.parse(lines[1000] as string)).toEqual({
+      omitted_rows: 199_000,
+      rejected_by_reason: { column_count: 200_000 },
+    });
+    expect(quarantine.length).toBeLessThan(200_000);
+    console.log(`200,000 bad rows: ${seconds.toFixed(2)} s, quarantine ${quarantine.length} bytes`);
+  });
+
+  it('a gzip bomb (3.6 MB expanding to 1 GB, a ratio of 294) is refused within a second', async () => {
+    // Many gzip members one after another are one valid gzip stream (RFC 1952 §2.2).
+    const member = gzipSync(Buffer.from(`${contactRow().join(',')}\n`.repeat(100_000)), { level: 9 });
+    const members = Math.ceil((1024 * 1024 * 1024) / (`${contactRow().join(',')}\n`.length * 100_000));
+    const bomb = Buffer.concat([
+      gzipSync(`${CONTACT_COLUMNS.join(',')}\n`),
+      ...Array.from({ length: members }, () => member),
+    ]);
+    const started = performance.now();
+    const { receipt, store, key } = await ingest(bomb, 'upload.csv.gz');
+    const ms = performance.now() - started;
+    expect(receipt.file_error).toMatchObject({ code: 'gzip_bomb' });
+    expect(bomb.length).toBeLessThan(4 * 1024 * 1024);
+    expect(ms).toBeLessThan(1000);
+    expect(await store.get(key)).toBeDefined();
+    console.log(`gzip bomb of ${bomb.length} bytes refused in ${Math.round(ms)} ms`);
+  });
+});
+
+describe('every new object version is the announced file, and a failed transfer blocks nothing', () => {
+  const genuine = csvText(CONTACT_COLUMNS, [contactRow()]);
+  const sha = createHash('sha256').update(genuine).digest('hex');
+  const id = uploadIdFor(PCN, sha);
+  const key = `landing/pcn=${PCN}/${id}.csv`;
+  const other = genuine.replace(',30', ',45');
+
+  it('bytes that are not the announced file: deleted, recorded beside quarantine, and the genuine file goes through', async () => {
+    const store = new MemoryObjectStore();
+    await store.put(key, other);
+    const first = await ingestUpload({ store, clock: () => NOW }, { key });
+    expect(first.receipt.file_error?.code).toBe('checksum_mismatch');
+    expect(await store.list('')).toEqual([transferRecordKey(id, createHash('sha256').update(other).digest('hex'))]);
+
+    // The upload API grants the genuine file again rather than answering "already received".
+    const tokens = new PcnTokenRegistry(store);
+    const { token } = await tokens.create(PCN, { expiresInDays: 1 });
+    const api = new UploadApi({ store, tokens, presigner: new LocalPresigner().postingTo('http://localhost:1/x') });
+    const announce = {
+      pcn_code: PCN,
+      kind: 'events',
+      format: 'csv',
+      compressed: false,
+      bytes: genuine.length,
+      sha256: sha,
+    };
+    const grant = await api.handle({
+      method: 'POST',
+      path: '/api/uploads',
+      authorization: `Bearer ${token}`,
+      body: JSON.stringify(announce),
+    });
+    expect(grant.status).toBe(201);
+
+    await store.put(key, genuine);
+    const second = await ingestUpload({ store, clock: () => NOW }, { key });
+    expect(second.receipt).toMatchObject({ status: 'accepted', upload_id: id, rows: { accepted: 1 } });
+    expect(await store.get(receiptKey(id))).toBeDefined();
+  });
+
+  it('other bytes landed under an accepted upload’s key are deleted; the receipt stands', async () => {
+    const store = new MemoryObjectStore();
+    await store.put(key, genuine);
+    const accepted = await ingestUpload({ store, clock: () => NOW }, { key });
+    expect(accepted.receipt.status).toBe('accepted');
+    const receipt = await store.get(receiptKey(id));
+    const poisoned = genuine.replace('video', '943 476 5919');
+    await store.put(key, poisoned);
+    const again = await ingestUpload({ store, clock: () => NOW }, { key });
+    expect(again.alreadyIngested).toBe(true);
+    expect(await store.get(key)).toBeUndefined();
+    expect(await store.get(receiptKey(id))).toEqual(receipt);
+    expect(everything(store)).not.toContain('943 476 5919');
+  });
+
+  it('the same file again (a redelivered notification) is left alone', async () => {
+    const store = new MemoryObjectStore();
+    await store.put(key, genuine);
+    await ingestUpload({ store, clock: () => NOW }, { key });
+    const again = await ingestUpload({ store, clock: () => NOW }, { key });
+    expect(again.alreadyIngested).toBe(true);
+    expect(new TextDecoder().decode(await store.get(key))).toBe(genuine);
+  });
+
+  it('a replayed form puts an identifiable file back in landing/: the next ingest deletes it again', async () => {
+    const raw = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '9434765919' })]);
+    const { receipt, store, key: rawKey } = await ingest(raw);
+    expect(receipt.file_error?.code).toBe('identifiable_data');
+    await store.put(rawKey, raw);
+    const again = await ingestUpload({ store, clock: () => NOW }, { key: rawKey });
+    expect((again.receipt as Receipt).file_error?.code).toBe('identifiable_data');
+    expect(await store.get(rawKey)).toBeUndefined();
+    expect(everything(store)).not.toContain('9434765919');
+  });
+});

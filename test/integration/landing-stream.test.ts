@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_POST_PATH, type LocalStack, startServer } from '../../cli/server.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
+import type { UploadGrant } from '../../functions/upload/upload-api.ts';
+import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
+import { openSocket, rawRequest } from '../support/raw-http.ts';
+
+/**
+ * The local stand-in for S3's presigned POST under a hostile client (issue 11, "Memory from strangers" and
+ * "Uploads that can be replayed or poisoned"): the form's policy is checked before the file part is read, the file
+ * streams to disk, uploads at once are capped, slow headers time out, and the POST is bound to the announced bytes.
+ */
+const dir = tempDir('landing-stream');
+const dataDir = join(dir.path, 'data');
+const store = new FsObjectStore(dataDir);
+const MB = 1024 * 1024;
+let stack: LocalStack;
+let port: number;
+let token: string;
+
+beforeAll(async () => {
+  stack = await startServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    refreshDelayMs: 20,
+    maxUploadBytes: 20 * MB,
+    maxConcurrentUploads: 2,
+    headersTimeoutMs: 500,
+    log: () => {},
+  });
+  port = Number(new URL(stack.url).port);
+  token = (await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 })).token;
+});
+afterAll(async () => {
+  await stack.close();
+  dir.remove();
+});
+
+const digest = (algorithm: string, body: string | Buffer, encoding: 'hex' | 'base64') =>
+  createHash(algorithm).update(body).digest(encoding);
+
+async function grantFor(body: string | Buffer, withMd5 = true): Promise<UploadGrant> {
+  const response = await fetch(`${stack.url}/api/uploads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      pcn_code: 'U00001',
+      kind: 'events',
+      format: 'csv',
+      compressed: false,
+      bytes: Buffer.byteLength(body),
+      sha256: digest('sha256', body, 'hex'),
+      ...(withMd5 ? { md5: digest('md5', body, 'base64') } : {}),
+    }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as UploadGrant;
+}
+
+const BOUNDARY = 'sp-outcomes-test-boundary';
+/** A multipart POST as S3 reads it: fields, then the file; returned as head (with the file part's header) and tail. */
+function form(fields: Readonly<Record<string, string>>, fileBytes: number) {
+  let parts = '';
+  for (const [name, value] of Object.entries(fields))
+    parts += `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  parts += `--${BOUNDARY}\r\ncontent-disposition: form-data; name="file"; filename="upload.csv"\r\ncontent-type: text/csv\r\n\r\n`;
+  const tail = `\r\n--${BOUNDARY}--\r\n`;
+  const length = Buffer.byteLength(parts) + fileBytes + tail.length;
+  const head =
+    `POST ${LOCAL_POST_PATH} HTTP/1.1\r\nhost: localhost:${port}\r\n` +
+    `content-type: multipart/form-data; boundary=${BOUNDARY}\r\ncontent-length: ${length}\r\nconnection: close\r\n\r\n${parts}`;
+  return { head, tail };
+}
+
+async function post(fields: Readonly<Record<string, string>>, file: string | Buffer) {
+  const { head, tail } = form(fields, Buffer.byteLength(file));
+  return rawRequest(port, Buffer.concat([Buffer.from(head), Buffer.from(file), Buffer.from(tail)]));
+}
+
+const tempFiles = () => {
+  try {
+    return readdirSync(join(dataDir, '.tmp')).filter((name) => name.startsWith('upload-'));
+  } catch {
+    return [];
+  }
+};
+const landed = () => store.list('landing/');
+
+describe('the form is checked before its file is read, and the file streams to disk', () => {
+  it('a wrong signature is answered 403 after 64 KB of a declared 10 MB file', async () => {
+    const grant = await grantFor('x');
+    const { head } = form({ ...grant.post.fields, signature: 'forged' }, 10 * MB);
+    const { socket, answer } = await openSocket(port);
+    socket.write(head);
+    socket.write(Buffer.alloc(64 * 1024, 'x'));
+    const { status, body } = await answer;
+    socket.destroy();
+    expect([status, JSON.parse(body)]).toEqual([403, { error: 'the policy signature is wrong' }]);
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it('an 8 MB file is on disk while it arrives, and lands whole once it has', async () => {
+    const file = 'x'.repeat(8 * MB);
+    const grant = await grantFor(file);
+    const { head, tail } = form(grant.post.fields, file.length);
+    const { socket, answer } = await openSocket(port);
+    socket.write(head);
+    socket.write(file.slice(0, 4 * MB));
+    let onDisk = 0;
+    for (let i = 0; i < 50 && onDisk < 2 * MB; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      onDisk = tempFiles().reduce((sum, name) => sum + statSync(join(dataDir, '.tmp', name)).size, 0);
+    }
+    expect(onDisk).toBeGreaterThanOrEqual(2 * MB);
+    socket.write(file.slice(4 * MB));
+    socket.write(tail);
+    expect((await answer).status).toBe(204);
+    socket.destroy();
+    expect(statSync(join(dataDir, ...grant.key.split('/'))).size).toBe(8 * MB);
+    expect(tempFiles()).toEqual([]);
+    await stack.pipeline.idle();
+  });
+
+  it('uploads at once are capped (503, retry after 1 s); a slot frees when a client goes away', async () => {
+    const stalled = [];
+    for (const fill of ['a', 'b']) {
+      const file = fill.repeat(2 * MB);
+      const grant = await grantFor(file);
+      const { head } = form(grant.post.fields, file.length);
+      const open = await openSocket(port);
+      open.socket.write(head);
+      open.socket.write(file.slice(0, MB));
+      stalled.push(open);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const small = csvText(CONTACT_COLUMNS, [contactRow()]);
+    const grant = await grantFor(small);
+    const refused = await post(grant.post.fields, small);
+    expect([refused.status, refused.headers['retry-after'], JSON.parse(refused.body)]).toEqual([
+      503,
+      '1',
+      { error: 'too many uploads at once: try again shortly' },
+    ]);
+    for (const { socket } of stalled) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await post(grant.post.fields, small)).status).toBe(204);
+    expect(tempFiles()).toEqual([]);
+    await stack.pipeline.idle();
+  });
+
+  it('headers that never finish are answered 408 once the header timeout passes', async () => {
+    const started = performance.now();
+    const { socket, answer } = await openSocket(port);
+    socket.write(`GET / HTTP/1.1\r\nhost: localhost:${port}\r\nx-slow: `);
+    const { status } = await answer;
+    socket.destroy();
+    expect(status).toBe(408);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('a presigned POST carries the announced file and nothing else', () => {
+  const genuine = csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'G1' })]);
+  const sameSize = genuine.replace('G1', 'G2');
+
+  it('other bytes of the same size: 400 BadDigest, by Content-MD5 or, without it, by x-amz-checksum-sha256', async () => {
+    const before = await landed();
+    const withMd5 = await grantFor(genuine);
+    expect(withMd5.post.fields['Content-MD5']).toBe(digest('md5', genuine, 'base64'));
+    expect(withMd5.post.fields['x-amz-checksum-sha256']).toBe(digest('sha256', genuine, 'base64'));
+    const a = await post(withMd5.post.fields, sameSize);
+    expect([a.status, JSON.parse(a.body)]).toEqual([
+      400,
+      { error: 'BadDigest: the file does not match its Content-MD5' },
+    ]);
+    const withoutMd5 = await grantFor(genuine, false);
+    const b = await post(withoutMd5.post.fields, sameSize);
+    expect([b.status, JSON.parse(b.body)]).toEqual([
+      400,
+      { error: 'BadDigest: the file does not match its x-amz-checksum-sha256' },
+    ]);
+    expect(await landed()).toEqual(before);
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it('a content field changed or added: 403, as S3 answers a form the policy does not cover', async () => {
+    const before = await landed();
+    const grant = await grantFor(genuine);
+    const changed = await post({ ...grant.post.fields, 'Content-MD5': digest('md5', sameSize, 'base64') }, sameSize);
+    expect([changed.status, JSON.parse(changed.body)]).toEqual([
+      403,
+      { error: 'Invalid according to Policy: Policy Condition failed: Content-MD5' },
+    ]);
+    const added = await post({ ...grant.post.fields, 'x-amz-meta-note': 'hi' }, genuine);
+    expect([added.status, JSON.parse(added.body)]).toEqual([
+      403,
+      { error: 'Invalid according to Policy: Extra input fields: x-amz-meta-note' },
+    ]);
+    expect(await landed()).toEqual(before);
+  });
+
+  it('a form replayed after its identifiable file was refused and deleted: landed again, deleted again', async () => {
+    const raw = csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'R1', person_id: '9434765919' })]);
+    const grant = await grantFor(raw);
+    expect((await post(grant.post.fields, raw)).status).toBe(204);
+    await stack.pipeline.idle();
+    expect(await store.list(grant.key)).toEqual([]);
+    const receipt = await store.get(`receipts/${grant.upload_id}.json`);
+    expect((await post(grant.post.fields, raw)).status).toBe(204);
+    await stack.pipeline.idle();
+    expect(await store.list(grant.key)).toEqual([]);
+    expect(await store.get(`receipts/${grant.upload_id}.json`)).toEqual(receipt);
+    for (const key of await store.list('')) {
+      if (key.startsWith('auth/')) continue;
+      expect(new TextDecoder().decode(await store.get(key))).not.toContain('9434765919');
+    }
+  });
+});

@@ -1,0 +1,147 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LOCAL_POST_PATH, startServer } from '../../cli/server.ts';
+import type { Receipt } from '../../functions/contract/index.ts';
+import { uploadIdFor } from '../../functions/ingest/landing.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
+import type { UploadGrant } from '../../functions/upload/upload-api.ts';
+import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
+import { freePort } from '../support/local-stack.ts';
+import { openSocket } from '../support/raw-http.ts';
+
+/**
+ * Stopping and starting (issue 11, "Graceful stop and recovery"): SIGTERM lets the upload in flight finish and be
+ * ingested before the process exits; at start, every landed upload without a receipt is ingested; a stray
+ * rejected promise is logged, not fatal.
+ */
+const run = promisify(execFile);
+const dirs: { remove: () => void }[] = [];
+afterAll(() => {
+  for (const d of dirs) d.remove();
+});
+const fresh = () => {
+  const d = tempDir('lifecycle');
+  dirs.push(d);
+  return d.path;
+};
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('at start, the server ingests what landed while it was stopped', () => {
+  it('a landed upload without a receipt is ingested; an identifiable one is deleted, even one already refused', async () => {
+    const dataDir = fresh();
+    const store = new FsObjectStore(dataDir);
+    const good = csvText(CONTACT_COLUMNS, [contactRow()]);
+    const raw = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '9434765919' })]);
+    const refusedBefore = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '4010232137' })]);
+    const key = (text: string) => `landing/pcn=U00001/${uploadIdFor('U00001', sha(text))}.csv`;
+    await store.put(key(good), good);
+    await store.put(key(raw), raw);
+    await store.put(key(refusedBefore), refusedBefore);
+    await store.put(
+      `receipts/${uploadIdFor('U00001', sha(refusedBefore))}.json`,
+      JSON.stringify({ file_error: { code: 'identifiable_data' } }),
+    );
+    const lines: string[] = [];
+    const stack = await startServer({
+      dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      refreshDelayMs: 10,
+      log: (l) => lines.push(l),
+    });
+    await stack.pipeline.idle();
+    await stack.close();
+    expect(lines[0]).toBe('2 uploads landed without a receipt: ingesting');
+    expect(await store.list('landing/')).toEqual([key(good)]);
+    const receipt = (id: string) =>
+      store.get(`receipts/${id}.json`).then((b) => JSON.parse(new TextDecoder().decode(b)) as Receipt);
+    expect((await receipt(uploadIdFor('U00001', sha(good)))).status).toBe('accepted');
+    expect((await receipt(uploadIdFor('U00001', sha(raw)))).file_error?.code).toBe('identifiable_data');
+  });
+});
+
+describe('SIGTERM drains: the upload in flight is answered and ingested, then the process exits 0', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => child?.kill('SIGKILL'));
+
+  it('serve, an upload half sent, SIGTERM, the rest sent: 204, a receipt, exit 0', async () => {
+    const dataDir = fresh();
+    const store = new FsObjectStore(dataDir);
+    const { token } = await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 });
+    const port = await freePort();
+    child = spawn(
+      process.execPath,
+      ['cli/sp-outcomes.js', 'serve', '--data', dataDir, '--port', String(port), '--host', '127.0.0.1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 200 && !stdout.includes('Serving'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toContain(`Serving http://localhost:${port}`);
+
+    const file = csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'T1' })]);
+    const grant = (await (
+      await fetch(`http://localhost:${port}/api/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          pcn_code: 'U00001',
+          kind: 'events',
+          format: 'csv',
+          compressed: false,
+          bytes: file.length,
+          sha256: sha(file),
+        }),
+      })
+    ).json()) as UploadGrant;
+    let parts = '';
+    for (const [name, value] of Object.entries(grant.post.fields))
+      parts += `--B\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    parts += `--B\r\ncontent-disposition: form-data; name="file"; filename="u.csv"\r\n\r\n`;
+    const tail = '\r\n--B--\r\n';
+    const { socket, answer } = await openSocket(port);
+    socket.write(
+      `POST ${LOCAL_POST_PATH} HTTP/1.1\r\nhost: localhost:${port}\r\ncontent-type: multipart/form-data; boundary=B\r\n` +
+        `content-length: ${parts.length + file.length + tail.length}\r\n\r\n${parts}${file.slice(0, 20)}`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    // No new connections once stopping…
+    await expect(fetch(`http://localhost:${port}/`)).rejects.toThrow();
+    // …but the one in flight is finished.
+    socket.write(`${file.slice(20)}${tail}`);
+    expect((await answer).status).toBe(204);
+    socket.destroy();
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('SIGTERM: finishing the requests and uploads in flight, then stopping');
+    expect(stderr).toContain('stopped');
+    const receipt = await store.get(`receipts/${grant.upload_id}.json`);
+    expect(JSON.parse(new TextDecoder().decode(receipt)).status).toBe('accepted');
+  }, 60_000);
+});
+
+describe('process guards', () => {
+  it('an unhandled rejection is logged and the process goes on', async () => {
+    const script = [
+      "const { installProcessGuards } = await import('./cli/server.ts');",
+      'installProcessGuards((line) => console.log(line));',
+      "Promise.reject(new Error('boom'));",
+      "setTimeout(() => console.log('still running'), 100);",
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(stdout).toBe('unhandled rejection (the server keeps serving): boom\nstill running\n');
+  }, 30_000);
+});
