@@ -11,8 +11,18 @@ import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '
 export interface AthenaEngineOptions {
   readonly workGroup: string;
   readonly database: string;
-  /** Where CTAS tables of one refresh are written, e.g. s3://bucket/refresh/<run-id>/ (ends with /). */
-  readonly materializeLocation: string;
+  /**
+   * The workgroup's enforced query result location (s3://bucket/prefix/, ends with /). Athena writes each CTAS table
+   * under <location>tables/<query-id>/ itself; a CTAS naming its own external_location in such a workgroup fails.
+   * Source: https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html ("Location of CTAS
+   * query results": "do not specify an external_location ... Athena issues an error and fails a query").
+   */
+  readonly resultsLocation: string;
+  /**
+   * Deletes every object under an s3:// prefix: close() removes this attempt's CTAS data with it (DROP TABLE leaves
+   * an external table's data behind). @default none: left to the results bucket's expiry rule
+   */
+  readonly deletePrefix?: (location: string) => Promise<void>;
   /** First wait between polls; doubles up to maxPollMs. @default 200 */
   readonly pollMs?: number;
   /** @default 5000 */
@@ -46,6 +56,8 @@ function literal(value: SqlValue): string {
  */
 export class AthenaEngine implements QueryEngine {
   private readonly sleep: (ms: number) => Promise<void>;
+  /** The tables this engine made, with the CTAS query id that names their data's location. */
+  private readonly made = new Map<string, string>();
 
   constructor(
     private readonly client: AthenaClient,
@@ -116,15 +128,31 @@ export class AthenaEngine implements QueryEngine {
     return rows;
   }
 
+  /**
+   * A CTAS table in the workgroup's own location, tables/<query-id>/: a new, empty location on every attempt, so a
+   * retried refresh (same event, same run) never meets HIVE_PATH_ALREADY_EXISTS. The table of an earlier attempt
+   * is dropped first; its data goes at that attempt's close(), or by the results bucket's expiry.
+   */
   async materialize(name: string, file: string, params: readonly SqlValue[] = []): Promise<void> {
     if (!/^[a-z_]+$/.test(name)) throw new QueryError(file, `not a table name: ${name}`);
     await this.execute(file, `DROP TABLE IF EXISTS ${name}`, []);
-    const location = `${this.options.materializeLocation}${name}/`;
-    await this.execute(
+    const previous = this.made.get(name);
+    if (previous) await this.deleteData(previous);
+    const id = await this.execute(
       file,
-      `CREATE TABLE ${name} WITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = '${location}') AS ${loadSql(file)}`,
+      `CREATE TABLE ${name} WITH (format = 'PARQUET', write_compression = 'SNAPPY') AS ${loadSql(file)}`,
       params,
     );
+    this.made.set(name, id);
+  }
+
+  /** Where Athena put a CTAS query's table (see resultsLocation). */
+  tableLocation(queryId: string): string {
+    return `${this.options.resultsLocation}tables/${queryId}/`;
+  }
+
+  private async deleteData(queryId: string): Promise<void> {
+    await this.options.deletePrefix?.(this.tableLocation(queryId));
   }
 
   async defineView(name: string, file: string): Promise<void> {
@@ -132,5 +160,20 @@ export class AthenaEngine implements QueryEngine {
     await this.execute(file, `CREATE OR REPLACE VIEW ${name} AS ${loadSql(file)}`, []);
   }
 
-  async close(): Promise<void> {}
+  /**
+   * Drops the tables this attempt made and deletes their data. Best effort: the documents are already written (or
+   * the refresh has failed with its own error, which a cleanup error must not hide); leftovers expire with the
+   * results bucket's lifecycle rule.
+   */
+  async close(): Promise<void> {
+    for (const [name, id] of this.made) {
+      try {
+        await this.execute(`cleanup/${name}`, `DROP TABLE IF EXISTS ${name}`, []);
+        await this.deleteData(id);
+      } catch {
+        // See above: expiry removes what is left.
+      }
+    }
+    this.made.clear();
+  }
 }

@@ -59,11 +59,15 @@ const succeeded = { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 
 
 const athena = mockClient(AthenaClient);
 const sleeps: number[] = [];
+const deleted: string[] = [];
 const engine = () =>
   new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
     workGroup: 'sp-outcomes',
     database: 'sp_outcomes',
-    materializeLocation: 's3://sp-outcomes-athena/refresh/run-1/',
+    resultsLocation: 's3://sp-outcomes-athena/results/',
+    deletePrefix: async (location) => {
+      deleted.push(location);
+    },
     pollMs: 100,
     maxPollMs: 400,
     timeoutMs: 60_000,
@@ -75,6 +79,7 @@ const engine = () =>
 beforeEach(() => {
   athena.reset();
   sleeps.length = 0;
+  deleted.length = 0;
 });
 
 describe('AthenaEngine', () => {
@@ -158,7 +163,7 @@ describe('AthenaEngine', () => {
     const slow = new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
       workGroup: 'w',
       database: 'd',
-      materializeLocation: 's3://b/r/',
+      resultsLocation: 's3://b/r/',
       pollMs: 1,
       timeoutMs: 0,
       sleep: async () => {},
@@ -169,14 +174,67 @@ describe('AthenaEngine', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]?.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
   });
 
-  it("materialises a prepare step as a Parquet CTAS table under the run's location", async () => {
-    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-4' });
+  it("materialises a prepare step as a Parquet CTAS table in the workgroup's enforced location", async () => {
+    athena
+      .on(StartQueryExecutionCommand)
+      .resolvesOnce({ QueryExecutionId: 'q-drop' })
+      .resolves({ QueryExecutionId: 'q-4' });
     athena.on(GetQueryExecutionCommand).resolves(succeeded);
     await engine().materialize('events_in_force', 'prepare/events_in_force');
     const statements = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
     expect(statements[0]).toBe('DROP TABLE IF EXISTS events_in_force');
+    // Athena refuses external_location when the workgroup enforces its result location (ctas-considerations-limitations).
     expect(statements[1]).toMatch(
-      /^CREATE TABLE events_in_force WITH \(format = 'PARQUET', write_compression = 'SNAPPY', external_location = 's3:\/\/sp-outcomes-athena\/refresh\/run-1\/events_in_force\/'\) AS -- Events in force/,
+      /^CREATE TABLE events_in_force WITH \(format = 'PARQUET', write_compression = 'SNAPPY'\) AS -- Events in force/,
     );
+    expect(statements[1]).not.toContain('external_location');
+  });
+
+  it('a second attempt at the same run writes to new locations, and each attempt removes its own tables and data', async () => {
+    let next = 0;
+    athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
+    athena.on(GetQueryExecutionCommand).resolves(succeeded);
+    const first = engine();
+    await first.materialize('episodes', 'prepare/episodes');
+    await first.materialize('episodes', 'prepare/episodes');
+    await first.close();
+    const second = engine();
+    await second.materialize('episodes', 'prepare/episodes');
+    await second.close();
+
+    const statements = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
+    expect(statements.map((s) => s.split(' AS ')[0])).toEqual([
+      'DROP TABLE IF EXISTS episodes',
+      "CREATE TABLE episodes WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      'DROP TABLE IF EXISTS episodes',
+      "CREATE TABLE episodes WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      'DROP TABLE IF EXISTS episodes',
+      'DROP TABLE IF EXISTS episodes',
+      "CREATE TABLE episodes WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      'DROP TABLE IF EXISTS episodes',
+    ]);
+    // q-2 and q-4 were the first attempt's CTAS queries, q-7 the second's: each location is deleted once.
+    expect(deleted).toEqual([
+      's3://sp-outcomes-athena/results/tables/q-2/',
+      's3://sp-outcomes-athena/results/tables/q-4/',
+      's3://sp-outcomes-athena/results/tables/q-7/',
+    ]);
+  });
+
+  it('a failed cleanup does not hide the outcome: close() still resolves', async () => {
+    let next = 0;
+    athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
+    athena.on(GetQueryExecutionCommand).resolves(succeeded);
+    const failing = new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
+      workGroup: 'w',
+      database: 'd',
+      resultsLocation: 's3://b/results/',
+      deletePrefix: async () => {
+        throw new Error('AccessDenied');
+      },
+      sleep: async () => {},
+    });
+    await failing.materialize('retracted', 'prepare/retracted');
+    await expect(failing.close()).resolves.toBeUndefined();
   });
 });
