@@ -69,13 +69,18 @@ export const fetchMetric = (name: string, query: MetricQuery) => getJson<MetricD
 
 export type Loadable<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
 
-/** A metric document for a query, reloaded when the query changes. */
-export function useMetric(name: string, query: MetricQuery): Loadable<MetricDocument> {
+/**
+ * A metric document for a query, reloaded when the query changes. A page asks only for what its view shows (one area,
+ * one period where it can): a whole national document is too big to send. null waits (e.g. for a period that another
+ * answer decides) and stays loading.
+ */
+export function useMetric(name: string, query: MetricQuery | null): Loadable<MetricDocument> {
   const [result, setResult] = useState<Loadable<MetricDocument>>({ state: 'loading' });
-  const path = metricPath(name, query);
+  const path = query === null ? null : metricPath(name, query);
   useEffect(() => {
     let live = true;
     setResult({ state: 'loading' });
+    if (path === null) return;
     getJson<MetricDocument>(path)
       .then((value) => live && setResult({ state: 'ready', value }))
       .catch((error: Error) => live && setResult({ state: 'error', message: error.message }));
