@@ -9,7 +9,7 @@ export interface MetricQuery {
   readonly period_type?: 'month' | 'fy' | 'all';
 }
 
-import { TOKEN_KEY } from './sign-in.ts';
+import { currentSession, TOKEN_KEY } from './sign-in.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -38,8 +38,13 @@ function authorization(): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json', ...authorization() } });
+async function getJson<T>(path: string, fetchFn: typeof fetch = fetch): Promise<T> {
+  const session = currentSession();
+  await session?.fresh();
+  let response = await fetchFn(path, { headers: { accept: 'application/json', ...authorization() } });
+  // An access token refused as expired: one refresh from the session's refresh token, then the request once more.
+  if (response.status === 401 && session && (await session.refresh()))
+    response = await fetchFn(path, { headers: { accept: 'application/json', ...authorization() } });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     throw new ApiError(body.error ?? `the server answered ${response.status}`, response.status);
