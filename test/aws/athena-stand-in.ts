@@ -119,18 +119,19 @@ const DUCK_TYPES: Record<string, string> = {
   timestamp: 'TIMESTAMP',
 };
 
-/** Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text. */
+/** Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text and comments. */
 function bind(sql: string, params: readonly string[]): string {
   let out = '';
-  let quoted = false;
   let next = 0;
-  for (const ch of sql) {
-    if (ch === "'") quoted = !quoted;
-    if (ch === '?' && !quoted) {
-      const value = params[next++];
-      if (value === undefined) throw new QueryFailure('INVALID_PARAMETER_USAGE: fewer parameters than placeholders');
-      out += value;
-    } else out += ch;
+  // Quoted text, a line comment, a block comment, or a placeholder.
+  for (const part of sql.split(/('(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\/|\?)/)) {
+    if (part !== '?') {
+      out += part;
+      continue;
+    }
+    const value = params[next++];
+    if (value === undefined) throw new QueryFailure('INVALID_PARAMETER_USAGE: fewer parameters than placeholders');
+    out += value;
   }
   if (next !== params.length) throw new QueryFailure('INVALID_PARAMETER_USAGE: more parameters than placeholders');
   return out;

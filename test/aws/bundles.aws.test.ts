@@ -33,9 +33,9 @@ import {
  * The deployable artefacts, proven: the app is synthesised, each function's bundle is taken from cdk.out and run in a
  * child process where only @aws-sdk/* and Node's built-ins resolve, against s3rver (buckets named from the template)
  * and a stand-in for Athena that enforces Athena's documented rules (athena-stand-in.ts).
- * Scale: AWS_TEST_SCALE (share of England's PCNs, default 0.02) x AWS_TEST_MONTHS (default 6).
+ * Scale: AWS_TEST_SCALE (share of England's PCNs, default 0.01) x AWS_TEST_MONTHS (default 6).
  */
-const SCALE = Number(process.env.AWS_TEST_SCALE ?? 0.02);
+const SCALE = Number(process.env.AWS_TEST_SCALE ?? 0.01);
 const MONTHS = Number(process.env.AWS_TEST_MONTHS ?? 6);
 const END_MONTH = '2026-10';
 /** Lambda's invocation response limit (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
@@ -296,27 +296,27 @@ describe('the bundles from cdk.out, end to end', () => {
     expect((await data.list('receipts/')).length).toBe(keys.length);
   }, 600_000);
 
-  it('the refresh bundle on its schedule and on its SQS trigger, each twice (a retry and a redelivery succeed)', async () => {
+  /** Runs the refresh bundle on an event; its time and the process's peak memory go to the report. */
+  const refreshOn = async (event: unknown, label: string) => {
+    const started = Date.now();
+    const answer = await refresh.invoke(event);
+    console.info(`refresh bundle (${label}): ${Date.now() - started} ms, peak RSS so far ${answer.maxRssMb} MB`);
+    expect(answer.error, label).toBeUndefined();
+    expect(answer.ok, label).toBe(true);
+    refreshPeakMb = Math.max(refreshPeakMb, answer.maxRssMb);
+  };
+  let refreshPeakMb = 0;
+
+  it('the refresh bundle on its schedule, and the same scheduled event again (an async retry) succeeds', async () => {
     refresh = start('RefreshHandler', {
       SQL_ROOT: join(dir.path, `${lambdaFunction(app, 'RefreshHandler').logicalId}-${lambdas.length}`, 'sql'),
     });
-    const receipts = await data.list('receipts/');
-    const trigger = sqsBatch(receipts.slice(0, 5), 'refresh');
-    for (const event of [scheduled, scheduled, trigger, trigger]) {
-      const started = Date.now();
-      const answer = await refresh.invoke(event);
-      console.info(`refresh bundle: ${Date.now() - started} ms, peak RSS ${answer.maxRssMb} MB`);
-      expect(answer.error).toBeUndefined();
-      expect(answer.ok).toBe(true);
-    }
+    await refreshOn(scheduled, 'schedule');
+    await refreshOn(scheduled, 'schedule, retried');
     expect(athena.statements.filter((s) => s.includes('external_location'))).toHaveLength(0);
     // Each attempt dropped its tables and deleted their data.
     expect(await new S3ObjectStore(s3.client, resultsBucket).list('results/tables/')).toEqual([]);
-    const peak = (await refresh.invoke({ ...scheduled, id: 'memory' })).maxRssMb;
-    console.info(
-      `refresh bundle peak RSS: ${peak} MB (function memory ${lambdaFunction(app, 'RefreshHandler').memoryMb} MB)`,
-    );
-    expect(peak).toBeLessThan(lambdaFunction(app, 'RefreshHandler').memoryMb);
+    expect(await data.get('metrics/meta.json')).toBeDefined();
   }, 900_000);
 
   it('every request a dashboard page makes is far below the 6 MB response limit', async () => {
@@ -374,21 +374,28 @@ describe('the bundles from cdk.out, end to end', () => {
     }
   });
 
-  it('a warm API bundle serves the new figures after a second refresh', async () => {
+  it('on its SQS trigger, and the same batch redelivered, the refresh publishes new figures a warm API serves', async () => {
     const before = (await get('/api/metrics/rollout?level=national&code=ENG&period_type=month')).json as {
       generated_at: string;
       rows: { period: string; referrals: number }[];
     };
     expect(held.length).toBeGreaterThan(0);
     expect((await ingest.invoke(sqsBatch(held, 'late'))).result).toEqual({ batchItemFailures: [] });
-    expect((await refresh.invoke({ ...scheduled, id: 'second' })).ok).toBe(true);
+    const receipts = (await data.list('receipts/')).slice(-3);
+    const trigger = sqsBatch(receipts, 'refresh');
+    await refreshOn(trigger, 'SQS trigger');
+    await refreshOn(trigger, 'SQS trigger, redelivered');
+    expect(await new S3ObjectStore(s3.client, resultsBucket).list('results/tables/')).toEqual([]);
+    const memoryMb = lambdaFunction(app, 'RefreshHandler').memoryMb;
+    console.info(`refresh bundle peak RSS over four refreshes: ${refreshPeakMb} MB (function memory ${memoryMb} MB)`);
+    expect(refreshPeakMb).toBeLessThan(memoryMb);
     // The warm instance re-reads meta.json once its copy is 30 seconds old.
     await new Promise((r) => setTimeout(r, 31_000));
     const after = (await get('/api/metrics/rollout?level=national&code=ENG&period_type=month')).json as typeof before;
     expect(after.generated_at).not.toBe(before.generated_at);
     const month = (doc: typeof before) => doc.rows.find((r) => r.period === END_MONTH)?.referrals ?? 0;
     expect(month(after)).toBeGreaterThan(month(before));
-  }, 300_000);
+  }, 900_000);
 
   it('the bundles carry no module beyond @aws-sdk/* and the SQL files', () => {
     for (const prefix of ['IngestHandler', 'RefreshHandler', 'ApiHandler', 'ApiUploadsHandler']) {
