@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AthenaClient,
   GetQueryExecutionCommand,
@@ -23,6 +24,11 @@ export interface AthenaEngineOptions {
    * an external table's data behind). @default none: left to the results bucket's expiry rule
    */
   readonly deletePrefix?: (location: string) => Promise<void>;
+  /**
+   * Suffix of this attempt's table and view names (lower-case letters and digits): refreshes that overlap, and an
+   * attempt retried while an earlier one still runs, never share a prepare table. @default 8 random hex digits
+   */
+  readonly attempt?: string;
   /** First wait between polls; doubles up to maxPollMs. @default 200 */
   readonly pollMs?: number;
   /** @default 5000 */
@@ -56,14 +62,34 @@ function literal(value: SqlValue): string {
  */
 export class AthenaEngine implements QueryEngine {
   private readonly sleep: (ms: number) => Promise<void>;
-  /** The tables this engine made, with the CTAS query id that names their data's location. */
-  private readonly made = new Map<string, string>();
+  private readonly attempt: string;
+  /** The tables this attempt made, with the CTAS query id that names their data's location. */
+  private readonly tables = new Map<string, string>();
+  private readonly views = new Set<string>();
 
   constructor(
     private readonly client: AthenaClient,
     private readonly options: AthenaEngineOptions,
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.attempt = options.attempt ?? randomUUID().replaceAll('-', '').slice(0, 8);
+    if (!/^[a-z0-9]{1,16}$/.test(this.attempt)) throw new Error(`not an attempt suffix: ${this.attempt}`);
+  }
+
+  /** This attempt's name for a prepare step: episodes -> episodes_<attempt>. */
+  nameOf(step: string): string {
+    return `${step}_${this.attempt}`;
+  }
+
+  /** A SQL file with every prepare step made so far read from this attempt's table or view (after FROM or JOIN). */
+  private sql(file: string): string {
+    const steps = [...this.tables.keys(), ...this.views];
+    if (steps.length === 0) return loadSql(file);
+    const pattern = new RegExp(`\\b(FROM|JOIN)(\\s+)(${steps.join('|')})\\b`, 'gi');
+    return loadSql(file).replace(
+      pattern,
+      (_, keyword, space, step: string) => `${keyword}${space}${this.nameOf(step)}`,
+    );
   }
 
   private async execute(file: string, sql: string, params: readonly SqlValue[]): Promise<string> {
@@ -103,7 +129,7 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async query(file: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    const id = await this.execute(file, loadSql(file), params);
+    const id = await this.execute(file, this.sql(file), params);
     const rows: Row[] = [];
     let columns: { name: string; type: string | undefined }[] | undefined;
     let token: string | undefined;
@@ -129,21 +155,24 @@ export class AthenaEngine implements QueryEngine {
   }
 
   /**
-   * A CTAS table in the workgroup's own location, tables/<query-id>/: a new, empty location on every attempt, so a
-   * retried refresh (same event, same run) never meets HIVE_PATH_ALREADY_EXISTS. The table of an earlier attempt
-   * is dropped first; its data goes at that attempt's close(), or by the results bucket's expiry.
+   * A CTAS table named for this attempt, in the workgroup's own location, tables/<query-id>/: a new name and an empty
+   * location on every attempt, so a retried refresh never meets HIVE_PATH_ALREADY_EXISTS and two refreshes never read
+   * each other's tables.
    */
   async materialize(name: string, file: string, params: readonly SqlValue[] = []): Promise<void> {
     if (!/^[a-z_]+$/.test(name)) throw new QueryError(file, `not a table name: ${name}`);
-    await this.execute(file, `DROP TABLE IF EXISTS ${name}`, []);
-    const previous = this.made.get(name);
-    if (previous) await this.deleteData(previous);
+    const sql = this.sql(file);
+    const previous = this.tables.get(name);
+    if (previous) {
+      await this.execute(file, `DROP TABLE IF EXISTS ${this.nameOf(name)}`, []);
+      await this.deleteData(previous);
+    }
     const id = await this.execute(
       file,
-      `CREATE TABLE ${name} WITH (format = 'PARQUET', write_compression = 'SNAPPY') AS ${loadSql(file)}`,
+      `CREATE TABLE ${this.nameOf(name)} WITH (format = 'PARQUET', write_compression = 'SNAPPY') AS ${sql}`,
       params,
     );
-    this.made.set(name, id);
+    this.tables.set(name, id);
   }
 
   /** Where Athena put a CTAS query's table (see resultsLocation). */
@@ -157,23 +186,29 @@ export class AthenaEngine implements QueryEngine {
 
   async defineView(name: string, file: string): Promise<void> {
     if (!/^[a-z_]+$/.test(name)) throw new QueryError(file, `not a view name: ${name}`);
-    await this.execute(file, `CREATE OR REPLACE VIEW ${name} AS ${loadSql(file)}`, []);
+    await this.execute(file, `CREATE OR REPLACE VIEW ${this.nameOf(name)} AS ${this.sql(file)}`, []);
+    this.views.add(name);
   }
 
   /**
-   * Drops the tables this attempt made and deletes their data. Best effort: the documents are already written (or
-   * the refresh has failed with its own error, which a cleanup error must not hide); leftovers expire with the
-   * results bucket's lifecycle rule.
+   * Drops the views and tables this attempt made and deletes the tables' data. Best effort: the documents are already
+   * written (or the refresh has failed with its own error, which a cleanup error must not hide); data left by an
+   * attempt that never got here expires with the results bucket's lifecycle rule.
    */
   async close(): Promise<void> {
-    for (const [name, id] of this.made) {
+    const drops = [
+      ...[...this.views].map((name) => ({ statement: `DROP VIEW IF EXISTS ${this.nameOf(name)}`, data: undefined })),
+      ...[...this.tables].map(([name, id]) => ({ statement: `DROP TABLE IF EXISTS ${this.nameOf(name)}`, data: id })),
+    ];
+    for (const { statement, data } of drops) {
       try {
-        await this.execute(`cleanup/${name}`, `DROP TABLE IF EXISTS ${name}`, []);
-        await this.deleteData(id);
+        await this.execute('cleanup', statement, []);
+        if (data) await this.deleteData(data);
       } catch {
         // See above: expiry removes what is left.
       }
     }
-    this.made.clear();
+    this.views.clear();
+    this.tables.clear();
   }
 }

@@ -382,19 +382,24 @@ export class AthenaStandIn {
     const connection = this.connection as DuckDBConnection;
     await this.defineTables(connection);
     const text = sql.trim();
-    const drop = /^DROP TABLE (IF EXISTS )?([a-z_]+)$/i.exec(text);
+    const drop = /^DROP TABLE (IF EXISTS )?([a-z0-9_]+)$/i.exec(text);
     if (drop) {
       if (!drop[1] && !(await this.exists(connection, drop[2] as string)))
         throw new QueryFailure(`line 1:1: Table 'awsdatacatalog.db.${drop[2]}' does not exist`);
       await connection.run(`DROP TABLE IF EXISTS ${drop[2]}`);
       return { ok: true, columns: [], rows: [], statementType: 'DDL' };
     }
-    const view = /^CREATE OR REPLACE VIEW ([a-z_]+) AS ([\s\S]+)$/i.exec(text);
+    const dropView = /^DROP VIEW IF EXISTS ([a-z0-9_]+)$/i.exec(text);
+    if (dropView) {
+      await connection.run(`DROP VIEW IF EXISTS ${dropView[1]}`);
+      return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+    }
+    const view = /^CREATE OR REPLACE VIEW ([a-z0-9_]+) AS ([\s\S]+)$/i.exec(text);
     if (view) {
       await connection.run(`CREATE OR REPLACE VIEW ${view[1]} AS ${view[2]}`);
       return { ok: true, columns: [], rows: [], statementType: 'DDL' };
     }
-    const ctas = /^CREATE TABLE ([a-z_]+) WITH \(([^)]*)\) AS ([\s\S]+)$/i.exec(text);
+    const ctas = /^CREATE TABLE ([a-z0-9_]+) WITH \(([^)]*)\) AS ([\s\S]+)$/i.exec(text);
     if (ctas) return this.createTableAs(execution, connection, ctas[1] as string, ctas[2] as string, ctas[3] as string);
     if (/^(SELECT|WITH|--|\()/i.test(text)) {
       const reader = await connection.runAndReadAll(text);

@@ -60,8 +60,9 @@ const succeeded = { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 
 const athena = mockClient(AthenaClient);
 const sleeps: number[] = [];
 const deleted: string[] = [];
-const engine = () =>
+const engine = (attempt = 'run1') =>
   new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
+    attempt,
     workGroup: 'sp-outcomes',
     database: 'sp_outcomes',
     resultsLocation: 's3://sp-outcomes-athena/results/',
@@ -174,50 +175,54 @@ describe('AthenaEngine', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]?.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
   });
 
-  it("materialises a prepare step as a Parquet CTAS table in the workgroup's enforced location", async () => {
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolvesOnce({ QueryExecutionId: 'q-drop' })
-      .resolves({ QueryExecutionId: 'q-4' });
+  it("materialises a prepare step as a Parquet CTAS table named for the attempt, in the workgroup's enforced location", async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-4' });
     athena.on(GetQueryExecutionCommand).resolves(succeeded);
-    await engine().materialize('events_in_force', 'prepare/events_in_force');
+    await engine('a1').materialize('events_in_force', 'prepare/events_in_force');
     const statements = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
-    expect(statements[0]).toBe('DROP TABLE IF EXISTS events_in_force');
     // Athena refuses external_location when the workgroup enforces its result location (ctas-considerations-limitations).
-    expect(statements[1]).toMatch(
-      /^CREATE TABLE events_in_force WITH \(format = 'PARQUET', write_compression = 'SNAPPY'\) AS -- Events in force/,
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(
+      /^CREATE TABLE events_in_force_a1 WITH \(format = 'PARQUET', write_compression = 'SNAPPY'\) AS -- Events in force/,
     );
-    expect(statements[1]).not.toContain('external_location');
+    expect(statements[0]).not.toContain('external_location');
   });
 
-  it('a second attempt at the same run writes to new locations, and each attempt removes its own tables and data', async () => {
+  it('reads every earlier step from its own attempt, so two attempts (a retry, an overlap) share no table', async () => {
     let next = 0;
     athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
     athena.on(GetQueryExecutionCommand).resolves(succeeded);
-    const first = engine();
-    await first.materialize('episodes', 'prepare/episodes');
-    await first.materialize('episodes', 'prepare/episodes');
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: metadata, Rows: [] } });
+    const first = engine('a1');
+    const second = engine('b2');
+    await first.defineView('committed_events', 'prepare/committed_events_all');
+    await second.defineView('committed_events', 'prepare/committed_events_all');
+    await first.materialize('superseded', 'prepare/superseded');
+    await second.materialize('superseded', 'prepare/superseded');
+    await first.query('meta/data_as_of');
     await first.close();
-    const second = engine();
-    await second.materialize('episodes', 'prepare/episodes');
     await second.close();
 
     const statements = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
     expect(statements.map((s) => s.split(' AS ')[0])).toEqual([
-      'DROP TABLE IF EXISTS episodes',
-      "CREATE TABLE episodes WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
-      'DROP TABLE IF EXISTS episodes',
-      "CREATE TABLE episodes WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
-      'DROP TABLE IF EXISTS episodes',
-      'DROP TABLE IF EXISTS episodes',
-      "CREATE TABLE episodes WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
-      'DROP TABLE IF EXISTS episodes',
+      'CREATE OR REPLACE VIEW committed_events_a1',
+      'CREATE OR REPLACE VIEW committed_events_b2',
+      "CREATE TABLE superseded_a1 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      "CREATE TABLE superseded_b2 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      expect.any(String),
+      'DROP VIEW IF EXISTS committed_events_a1',
+      'DROP TABLE IF EXISTS superseded_a1',
+      'DROP VIEW IF EXISTS committed_events_b2',
+      'DROP TABLE IF EXISTS superseded_b2',
     ]);
-    // q-2 and q-4 were the first attempt's CTAS queries, q-7 the second's: each location is deleted once.
+    // Each reads the view of its own attempt; none reads the other's or the bare name.
+    expect(statements[2]).toMatch(/FROM committed_events_a1\b/);
+    expect(statements[3]).toMatch(/FROM committed_events_b2\b/);
+    expect(statements[2]).not.toMatch(/(FROM|JOIN)\s+committed_events\b(?!_)/);
+    // q-3 and q-4 were the CTAS queries: each attempt deletes its own table's data.
     expect(deleted).toEqual([
-      's3://sp-outcomes-athena/results/tables/q-2/',
+      's3://sp-outcomes-athena/results/tables/q-3/',
       's3://sp-outcomes-athena/results/tables/q-4/',
-      's3://sp-outcomes-athena/results/tables/q-7/',
     ]);
   });
 
