@@ -9,7 +9,7 @@ export interface MetricQuery {
   readonly period_type?: 'month' | 'fy' | 'all';
 }
 
-import { TOKEN_KEY } from './sign-in.ts';
+import { currentSession, TOKEN_KEY } from './sign-in.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -38,8 +38,13 @@ function authorization(): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json', ...authorization() } });
+async function getJson<T>(path: string, fetchFn: typeof fetch = fetch): Promise<T> {
+  const session = currentSession();
+  await session?.fresh();
+  let response = await fetchFn(path, { headers: { accept: 'application/json', ...authorization() } });
+  // An access token refused as expired: one refresh from the session's refresh token, then the request once more.
+  if (response.status === 401 && session && (await session.refresh()))
+    response = await fetchFn(path, { headers: { accept: 'application/json', ...authorization() } });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     throw new ApiError(body.error ?? `the server answered ${response.status}`, response.status);
@@ -69,13 +74,18 @@ export const fetchMetric = (name: string, query: MetricQuery) => getJson<MetricD
 
 export type Loadable<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
 
-/** A metric document for a query, reloaded when the query changes. */
-export function useMetric(name: string, query: MetricQuery): Loadable<MetricDocument> {
+/**
+ * A metric document for a query, reloaded when the query changes. A page asks only for what its view shows (one area,
+ * one period where it can): a whole national document is too big to send. null waits (e.g. for a period that another
+ * answer decides) and stays loading.
+ */
+export function useMetric(name: string, query: MetricQuery | null): Loadable<MetricDocument> {
   const [result, setResult] = useState<Loadable<MetricDocument>>({ state: 'loading' });
-  const path = metricPath(name, query);
+  const path = query === null ? null : metricPath(name, query);
   useEffect(() => {
     let live = true;
     setResult({ state: 'loading' });
+    if (path === null) return;
     getJson<MetricDocument>(path)
       .then((value) => live && setResult({ state: 'ready', value }))
       .catch((error: Error) => live && setResult({ state: 'error', message: error.message }));

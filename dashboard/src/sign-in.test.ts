@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { codeChallenge, finishSignIn, loadSignInConfig, startSignIn, TOKEN_KEY } from './sign-in.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fetchMeta } from './api.ts';
+import {
+  codeChallenge,
+  currentSession,
+  finishSignIn,
+  loadSignInConfig,
+  REFRESH_BEFORE_MS,
+  Session,
+  startSignIn,
+  TOKEN_KEY,
+} from './sign-in.ts';
 
 /** A browser's address bar, history and session storage, enough to follow the sign-in round trip. */
 function browser(url: string) {
@@ -89,5 +99,125 @@ describe('signing in to the deployed dashboard (authorisation code with PKCE)', 
     expect(await loadSignInConfig(json({ signIn: { ...config, authority: 'http://evil' } }))).toBeNull();
     expect(await loadSignInConfig(json({}, 404))).toBeNull();
     expect(await loadSignInConfig((async () => new Response('<!doctype html>')) as typeof fetch)).toBeNull();
+  });
+});
+
+/** A hand-wound clock: timers run when the test moves time past them. */
+function handClock() {
+  let now = 0;
+  const timers: { at: number; run: () => void }[] = [];
+  return {
+    now: () => now,
+    setTimeout: (run: () => void, ms: number) => {
+      const timer = { at: now + ms, run };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (timer: unknown) => {
+      timers.splice(timers.indexOf(timer as (typeof timers)[number]), 1);
+    },
+    async advanceTo(ms: number) {
+      now = ms;
+      for (const timer of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.run();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    },
+    pending: () => timers.map((t) => t.at),
+  };
+}
+
+/** Cognito's token endpoint as documented: each refresh grant answers a new access token, no new refresh token. */
+function tokenEndpoint(answers: (number | string)[]) {
+  const sent: string[] = [];
+  const fetchFn = (async (_url: string | URL | Request, init?: RequestInit) => {
+    sent.push(String(init?.body));
+    const answer = answers.shift();
+    return typeof answer === 'number'
+      ? new Response(JSON.stringify({ error: 'invalid_grant' }), { status: answer })
+      : new Response(JSON.stringify({ access_token: answer, id_token: 'id', token_type: 'Bearer', expires_in: 3600 }));
+  }) as typeof fetch;
+  return { sent, fetchFn };
+}
+
+describe('keeping the session past the one-hour access token (refresh token in memory)', () => {
+  afterEach(() => {
+    currentSession()?.end();
+    vi.unstubAllGlobals();
+  });
+
+  it('refreshes five minutes before each expiry, and never writes the refresh token to storage', async () => {
+    const win = browser('https://d111.cloudfront.net/');
+    const clock = handClock();
+    const cognito = tokenEndpoint(['access-2', 'access-3']);
+    const session = new Session(config, win as never, cognito.fetchFn, clock);
+    expect(session.keep({ access_token: 'access-1', refresh_token: 'refresh-1', expires_in: 3600 })).toBe(true);
+    expect(clock.pending()).toEqual([3_600_000 - REFRESH_BEFORE_MS]);
+
+    await clock.advanceTo(3_600_000 - REFRESH_BEFORE_MS - 1);
+    expect(cognito.sent).toEqual([]);
+    await clock.advanceTo(3_600_000 - REFRESH_BEFORE_MS);
+    expect(cognito.sent).toEqual(['grant_type=refresh_token&client_id=client123&refresh_token=refresh-1']);
+    expect(win.store.get(TOKEN_KEY)).toBe('access-2');
+    // The same refresh token again an hour later (Cognito issues none new without rotation).
+    await clock.advanceTo(2 * 3_600_000 - 2 * REFRESH_BEFORE_MS);
+    expect(cognito.sent).toHaveLength(2);
+    expect(cognito.sent[1]).toBe('grant_type=refresh_token&client_id=client123&refresh_token=refresh-1');
+    expect(win.store.get(TOKEN_KEY)).toBe('access-3');
+    expect([...win.store.values()].some((v) => v.includes('refresh-1'))).toBe(false);
+  });
+
+  it('a refused refresh ends the session: the access token goes and the next 401 offers Sign in', async () => {
+    const win = browser('https://d111.cloudfront.net/');
+    const clock = handClock();
+    const session = new Session(config, win as never, tokenEndpoint([400]).fetchFn, clock);
+    session.keep({ access_token: 'access-1', refresh_token: 'revoked', expires_in: 3600 });
+    expect(currentSession()).toBe(session);
+    await clock.advanceTo(3_600_000);
+    expect(win.store.has(TOKEN_KEY)).toBe(false);
+    expect(currentSession()).toBeNull();
+    expect(clock.pending()).toEqual([]);
+  });
+
+  it('the sign-in keeps the refresh token from the code exchange in the session', async () => {
+    const back = browser('https://d111.cloudfront.net/?code=abc&state=s');
+    back.store.set('sp-outcomes-pkce-state', 's');
+    back.store.set('sp-outcomes-pkce-verifier', 'v');
+    const fetchFn = (async () =>
+      new Response(
+        JSON.stringify({
+          access_token: 'a',
+          refresh_token: 'r',
+          id_token: 'i',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        }),
+      )) as typeof fetch;
+    expect(await finishSignIn(config, back as never, fetchFn)).toBe(true);
+    expect(currentSession()).not.toBeNull();
+    expect([...back.store.values()]).toEqual(['a']);
+  });
+
+  it('the API client refreshes a token the API refuses as expired and asks once more', async () => {
+    const win = browser('https://d111.cloudfront.net/');
+    vi.stubGlobal('sessionStorage', win.sessionStorage);
+    const cognito = tokenEndpoint(['fresh']);
+    new Session(config, win as never, cognito.fetchFn, handClock()).keep({
+      access_token: 'stale',
+      refresh_token: 'r',
+      expires_in: 3600,
+    });
+    const seen: string[] = [];
+    vi.stubGlobal('fetch', async (_path: string, init: RequestInit) => {
+      const authorization = (init.headers as Record<string, string>).authorization ?? '';
+      seen.push(authorization);
+      return authorization === 'Bearer fresh'
+        ? new Response(JSON.stringify({ months: [] }))
+        : new Response(JSON.stringify({ error: 'expired' }), { status: 401 });
+    });
+    expect(await fetchMeta()).toEqual({ months: [] });
+    expect(seen).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(cognito.sent).toHaveLength(1);
   });
 });

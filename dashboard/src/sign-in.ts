@@ -85,8 +85,112 @@ export async function finishSignIn(config: SignInConfig, win: Browser = window, 
     }).toString(),
   });
   if (!response.ok) return false;
-  const { access_token: token } = (await response.json()) as { access_token?: string };
-  if (!token) return false;
-  win.sessionStorage.setItem(TOKEN_KEY, token);
-  return true;
+  return new Session(config, win, fetchFn).keep((await response.json()) as TokenResponse);
+}
+
+/** What Cognito's /oauth2/token answers (the refresh grant returns no refresh_token unless rotation is on). */
+export interface TokenResponse {
+  readonly access_token?: string;
+  readonly refresh_token?: string;
+  /** Seconds. */
+  readonly expires_in?: number;
+}
+
+/** Refresh this long before the access token expires, so a request never goes out with a token about to lapse. */
+export const REFRESH_BEFORE_MS = 5 * 60_000;
+
+/** Time for a session; tests pass a hand-wound one. */
+export interface SessionClock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+let current: Session | null = null;
+
+/** The signed-in session of this tab, if it was made by a sign-in here (the local stack's links have none). */
+export const currentSession = (): Session | null => current;
+
+/**
+ * A signed-in session: the access token (one hour) in this tab's sessionStorage, where the API client reads it; the
+ * refresh token in memory only, never in storage that another script or a later visit could read. Before the access
+ * token expires, the session asks Cognito's token endpoint for a new one with the refresh token (grant_type
+ * refresh_token: https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html), so the user is not
+ * sent to sign in every hour. A reload loses the refresh token: the user signs in again when that access token ends.
+ */
+export class Session {
+  private refreshToken: string | undefined;
+  private expiresAt = 0;
+  private timer: unknown;
+  private pending: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly config: SignInConfig,
+    private readonly win: Pick<Window, 'sessionStorage'>,
+    private readonly fetchFn: typeof fetch = fetch,
+    private readonly clock: SessionClock = {
+      now: () => Date.now(),
+      setTimeout: (run, ms) => setTimeout(run, ms),
+      clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+    },
+  ) {}
+
+  /** Keeps the tokens of a sign-in or a refresh and plans the next refresh; false when there is no access token. */
+  keep(tokens: TokenResponse): boolean {
+    if (!tokens.access_token) return false;
+    this.win.sessionStorage.setItem(TOKEN_KEY, tokens.access_token);
+    this.refreshToken = tokens.refresh_token ?? this.refreshToken;
+    this.expiresAt = this.clock.now() + (tokens.expires_in ?? 3600) * 1000;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.refreshToken) {
+      const wait = Math.max(0, this.expiresAt - REFRESH_BEFORE_MS - this.clock.now());
+      this.timer = this.clock.setTimeout(() => void this.refresh(), wait);
+    }
+    current = this;
+    return true;
+  }
+
+  /** Before a request: a background tab's timers may have been held back, so refresh now if the token is due. */
+  async fresh(): Promise<void> {
+    if (this.refreshToken && this.clock.now() >= this.expiresAt - REFRESH_BEFORE_MS) await this.refresh();
+  }
+
+  /** A new access token from the refresh token; false (and the session forgotten) when Cognito refuses it. */
+  refresh(): Promise<boolean> {
+    this.pending ??= this.exchange().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async exchange(): Promise<boolean> {
+    const refreshToken = this.refreshToken;
+    if (!refreshToken) return false;
+    try {
+      const response = await this.fetchFn(`${this.config.authority}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: this.config.clientId,
+          refresh_token: refreshToken,
+        }).toString(),
+      });
+      if (response.ok && this.keep((await response.json()) as TokenResponse)) return true;
+    } catch {
+      // A network failure ends the session like a refusal: the next 401 offers the Sign in button.
+    }
+    this.end();
+    return false;
+  }
+
+  /** Forgets the refresh token and the access token. */
+  end(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.refreshToken = undefined;
+    this.win.sessionStorage.removeItem(TOKEN_KEY);
+    if (current === this) current = null;
+  }
 }

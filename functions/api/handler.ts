@@ -9,6 +9,7 @@ import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '.
 import { InvalidIdentityError, UnauthenticatedError } from '../auth/scope.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
+import { compressResponse } from './compress.ts';
 import { MetricsApi } from './metrics-api.ts';
 
 type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
@@ -53,7 +54,10 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
         scope: identity.code,
         user: identity.subject,
       });
-      return { statusCode: response.status, headers: response.headers, body: response.body };
+      return compressResponse(
+        { statusCode: response.status, headers: response.headers, body: response.body },
+        event.headers?.['accept-encoding'],
+      );
     });
 }
 

@@ -84,6 +84,16 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
     (periodType === null || row.period_type === periodType);
 }
 
+export interface MetricsApiOptions {
+  /**
+   * How long a warm instance trusts its copy of meta.json before reading it again. The refresh writes meta last, so a
+   * new generated_at there means new documents: the cached ones are dropped. @default 30000 (30 seconds)
+   */
+  readonly metaTtlMs?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
 /**
  * The metrics API, shared by the Lambda behind the HTTP API and the local server:
  * GET /api/meta, GET /api/me, GET /api/metrics/<name>[.csv]?level=&code=&period=&period_type=
@@ -91,21 +101,43 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
  */
 export class MetricsApi {
   private readonly cache = new Map<string, unknown>();
+  private meta: { document: MetaDocument; readAt: number } | undefined;
+  private readonly metaTtlMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly store: ObjectStore) {}
+  constructor(
+    private readonly store: ObjectStore,
+    options: MetricsApiOptions = {},
+  ) {
+    this.metaTtlMs = options.metaTtlMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
 
   /** Forget cached documents (after a refresh). */
   invalidate(): void {
     this.cache.clear();
+    this.meta = undefined;
+  }
+
+  private async read<T>(key: string): Promise<T | undefined> {
+    const bytes = await this.store.get(key);
+    return bytes === undefined ? undefined : (JSON.parse(new TextDecoder().decode(bytes)) as T);
   }
 
   private async load<T>(key: string): Promise<T | undefined> {
     if (this.cache.has(key)) return this.cache.get(key) as T;
-    const bytes = await this.store.get(key);
-    if (bytes === undefined) return undefined;
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as T;
-    this.cache.set(key, parsed);
+    const parsed = await this.read<T>(key);
+    if (parsed !== undefined) this.cache.set(key, parsed);
     return parsed;
+  }
+
+  /** meta.json, read again once it is older than the TTL; documents of an earlier refresh are forgotten then. */
+  private async loadMeta(): Promise<MetaDocument | undefined> {
+    if (this.meta && this.now() - this.meta.readAt < this.metaTtlMs) return this.meta.document;
+    const document = await this.read<MetaDocument>(META_KEY);
+    if (document?.generated_at !== this.meta?.document.generated_at) this.cache.clear();
+    this.meta = document ? { document, readAt: this.now() } : undefined;
+    return document;
   }
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
@@ -116,7 +148,7 @@ export class MetricsApi {
         const { role, code, subject } = request.identity;
         return json(200, { role, code, subject });
       }
-      const meta = await this.load<MetaDocument>(META_KEY);
+      const meta = await this.loadMeta();
       if (!meta) return json(503, { error: 'no metrics have been published yet: run a refresh' });
       if (request.path === '/api/meta') return json(200, meta);
       const match = /^\/api\/metrics\/([a-z_]{1,40})(\.csv)?$/.exec(request.path);

@@ -157,9 +157,17 @@ export const EVENT_FIELD_NAMES = Object.keys(EVENT_FIELDS) as EventFieldName[];
 export const WORKFORCE_FIELDS = {
   pcn_code: field(pcnCode, 'string', 'ODS code of the uploading Primary Care Network.'),
   snapshot_month: field(
-    z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, { error: 'must be YYYY-MM' }),
+    // Athena's partition projection covers 2019-01 to NOW (functions/lib/table-ddl.ts): a month outside it would be
+    // counted by DuckDB but never by Athena. The future half needs the clock: functions/ingest/ingest.ts.
+    z
+      .string()
+      .regex(/^20\d\d-(0[1-9]|1[0-2])$/, { error: 'must be YYYY-MM' })
+      .refine((m) => m >= EARLIEST_EVENT_DATE.slice(0, 7), {
+        error: `must not be before ${EARLIEST_EVENT_DATE.slice(0, 7)}`,
+        params: { code: 'out_of_range' },
+      }),
     'string',
-    'Month of the staffing snapshot, YYYY-MM.',
+    `Month of the staffing snapshot, YYYY-MM; not before ${EARLIEST_EVENT_DATE.slice(0, 7)} and not in the future.`,
   ),
   role: field(
     z.enum(WORKER_ROLES),

@@ -405,6 +405,9 @@ class UploadState {
     if (this.kind === 'events' && (value.occurred_on as string) > this.today) {
       return { row, field: 'occurred_on', code: 'future_date', message: 'must not be in the future' };
     }
+    if (this.kind === 'workforce' && (value.snapshot_month as string) > this.today.slice(0, 7)) {
+      return { row, field: 'snapshot_month', code: 'future_date', message: 'must not be in the future' };
+    }
     const key = this.kind === 'events' ? (value.event_id as string) : `${value.snapshot_month}|${value.role}`;
     const first = this.seenKeys.get(key);
     if (first !== undefined) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AthenaClient,
   GetQueryExecutionCommand,
@@ -11,8 +12,23 @@ import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '
 export interface AthenaEngineOptions {
   readonly workGroup: string;
   readonly database: string;
-  /** Where CTAS tables of one refresh are written, e.g. s3://bucket/refresh/<run-id>/ (ends with /). */
-  readonly materializeLocation: string;
+  /**
+   * The workgroup's enforced query result location (s3://bucket/prefix/, ends with /). Athena writes each CTAS table
+   * under <location>tables/<query-id>/ itself; a CTAS naming its own external_location in such a workgroup fails.
+   * Source: https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html ("Location of CTAS
+   * query results": "do not specify an external_location ... Athena issues an error and fails a query").
+   */
+  readonly resultsLocation: string;
+  /**
+   * Deletes every object under an s3:// prefix: close() removes this attempt's CTAS data with it (DROP TABLE leaves
+   * an external table's data behind). @default none: left to the results bucket's expiry rule
+   */
+  readonly deletePrefix?: (location: string) => Promise<void>;
+  /**
+   * Suffix of this attempt's table and view names (lower-case letters and digits): refreshes that overlap, and an
+   * attempt retried while an earlier one still runs, never share a prepare table. @default 8 random hex digits
+   */
+  readonly attempt?: string;
   /** First wait between polls; doubles up to maxPollMs. @default 200 */
   readonly pollMs?: number;
   /** @default 5000 */
@@ -46,12 +62,34 @@ function literal(value: SqlValue): string {
  */
 export class AthenaEngine implements QueryEngine {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly attempt: string;
+  /** The tables this attempt made, with the CTAS query id that names their data's location. */
+  private readonly tables = new Map<string, string>();
+  private readonly views = new Set<string>();
 
   constructor(
     private readonly client: AthenaClient,
     private readonly options: AthenaEngineOptions,
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.attempt = options.attempt ?? randomUUID().replaceAll('-', '').slice(0, 8);
+    if (!/^[a-z0-9]{1,16}$/.test(this.attempt)) throw new Error(`not an attempt suffix: ${this.attempt}`);
+  }
+
+  /** This attempt's name for a prepare step: episodes -> episodes_<attempt>. */
+  nameOf(step: string): string {
+    return `${step}_${this.attempt}`;
+  }
+
+  /** A SQL file with every prepare step made so far read from this attempt's table or view (after FROM or JOIN). */
+  private sql(file: string): string {
+    const steps = [...this.tables.keys(), ...this.views];
+    if (steps.length === 0) return loadSql(file);
+    const pattern = new RegExp(`\\b(FROM|JOIN)(\\s+)(${steps.join('|')})\\b`, 'gi');
+    return loadSql(file).replace(
+      pattern,
+      (_, keyword, space, step: string) => `${keyword}${space}${this.nameOf(step)}`,
+    );
   }
 
   private async execute(file: string, sql: string, params: readonly SqlValue[]): Promise<string> {
@@ -91,7 +129,7 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async query(file: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    const id = await this.execute(file, loadSql(file), params);
+    const id = await this.execute(file, this.sql(file), params);
     const rows: Row[] = [];
     let columns: { name: string; type: string | undefined }[] | undefined;
     let token: string | undefined;
@@ -116,21 +154,61 @@ export class AthenaEngine implements QueryEngine {
     return rows;
   }
 
+  /**
+   * A CTAS table named for this attempt, in the workgroup's own location, tables/<query-id>/: a new name and an empty
+   * location on every attempt, so a retried refresh never meets HIVE_PATH_ALREADY_EXISTS and two refreshes never read
+   * each other's tables.
+   */
   async materialize(name: string, file: string, params: readonly SqlValue[] = []): Promise<void> {
     if (!/^[a-z_]+$/.test(name)) throw new QueryError(file, `not a table name: ${name}`);
-    await this.execute(file, `DROP TABLE IF EXISTS ${name}`, []);
-    const location = `${this.options.materializeLocation}${name}/`;
-    await this.execute(
+    const sql = this.sql(file);
+    const previous = this.tables.get(name);
+    if (previous) {
+      await this.execute(file, `DROP TABLE IF EXISTS ${this.nameOf(name)}`, []);
+      await this.deleteData(previous);
+    }
+    const id = await this.execute(
       file,
-      `CREATE TABLE ${name} WITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = '${location}') AS ${loadSql(file)}`,
+      `CREATE TABLE ${this.nameOf(name)} WITH (format = 'PARQUET', write_compression = 'SNAPPY') AS ${sql}`,
       params,
     );
+    this.tables.set(name, id);
+  }
+
+  /** Where Athena put a CTAS query's table (see resultsLocation). */
+  tableLocation(queryId: string): string {
+    return `${this.options.resultsLocation}tables/${queryId}/`;
+  }
+
+  private async deleteData(queryId: string): Promise<void> {
+    await this.options.deletePrefix?.(this.tableLocation(queryId));
   }
 
   async defineView(name: string, file: string): Promise<void> {
     if (!/^[a-z_]+$/.test(name)) throw new QueryError(file, `not a view name: ${name}`);
-    await this.execute(file, `CREATE OR REPLACE VIEW ${name} AS ${loadSql(file)}`, []);
+    await this.execute(file, `CREATE OR REPLACE VIEW ${this.nameOf(name)} AS ${this.sql(file)}`, []);
+    this.views.add(name);
   }
 
-  async close(): Promise<void> {}
+  /**
+   * Drops the views and tables this attempt made and deletes the tables' data. Best effort: the documents are already
+   * written (or the refresh has failed with its own error, which a cleanup error must not hide); data left by an
+   * attempt that never got here expires with the results bucket's lifecycle rule.
+   */
+  async close(): Promise<void> {
+    const drops = [
+      ...[...this.views].map((name) => ({ statement: `DROP VIEW IF EXISTS ${this.nameOf(name)}`, data: undefined })),
+      ...[...this.tables].map(([name, id]) => ({ statement: `DROP TABLE IF EXISTS ${this.nameOf(name)}`, data: id })),
+    ];
+    for (const { statement, data } of drops) {
+      try {
+        await this.execute('cleanup', statement, []);
+        if (data) await this.deleteData(data);
+      } catch {
+        // See above: expiry removes what is left.
+      }
+    }
+    this.views.clear();
+    this.tables.clear();
+  }
 }

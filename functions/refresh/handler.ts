@@ -123,12 +123,20 @@ const env = (name: string) => process.env[name] ?? '';
 
 export const handler = createRefreshHandler({
   store: new S3ObjectStore(new S3Client({}), env('DATA_BUCKET')),
-  engine: (runId) =>
-    new AthenaEngine(new AthenaClient({}), {
+  // The workgroup's enforced result location (infra/constructs/metrics-workgroup.ts): each CTAS attempt gets its own
+  // tables/<query-id>/ there, so the run id no longer names a location and retries never collide.
+  engine: () => {
+    const results = new S3ObjectStore(new S3Client({}), env('ATHENA_RESULTS_BUCKET'));
+    const location = `s3://${results.bucket}/results/`;
+    return new AthenaEngine(new AthenaClient({}), {
       workGroup: env('ATHENA_WORKGROUP'),
       database: env('GLUE_DATABASE'),
-      materializeLocation: `s3://${env('ATHENA_RESULTS_BUCKET')}/refresh/${runId}/`,
-    }),
+      resultsLocation: location,
+      deletePrefix: async (prefix) => {
+        for (const key of await results.list(prefix.slice(`s3://${results.bucket}/`.length))) await results.delete(key);
+      },
+    });
+  },
   logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
   // Per-environment overrides of the programme targets, set by the CDK app from its configuration.
   targets: { ...DEFAULT_TARGETS, ...(JSON.parse(process.env.TARGETS || '{}') as Partial<Targets>) },

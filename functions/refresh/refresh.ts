@@ -216,18 +216,25 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     dataAsOf,
     parentOf: parentFinder(geography),
   };
-  const documents = CATALOGUE.map((definition) => buildDocument(definition, raw.get(definition.name) ?? [], context));
   const meta = {
     ...metaDocument(geography, raw.get('rollout') ?? [], generatedAt, dataAsOf, targets),
     ...(deps.coverage ? { coverage: deps.coverage } : {}),
   };
 
+  // Every query has run: build, write and let go of one document at a time, so the refresh never holds every
+  // document (and its text) at once as PCN-months grow. meta.json goes last: the API takes a new generated_at there
+  // as the sign that the documents are new.
+  const documents: string[] = [];
   await timed('write documents', async () => {
-    for (const document of documents)
+    for (const definition of CATALOGUE) {
+      const document = buildDocument(definition, raw.get(definition.name) ?? [], context);
+      raw.delete(definition.name);
       await deps.store.put(metricKey(document.name), JSON.stringify(document), { contentType: 'application/json' });
+      documents.push(document.name);
+    }
     await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
   });
-  return { documents: documents.map((d) => d.name), dataAsOf, timings_ms: timings };
+  return { documents, dataAsOf, timings_ms: timings };
 }
 
 function metaDocument(

@@ -180,10 +180,11 @@ export class MetricsRefresh extends Construct {
     );
     // Athena's CTAS, DROP TABLE and CREATE OR REPLACE VIEW change the catalog with the caller's rights: only the
     // prepare steps the refresh creates (functions/refresh/refresh.ts), never the curated tables the stack defines.
+    // Each attempt names its steps <step>_<attempt> (functions/refresh/athena-engine.ts), so refreshes may overlap.
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['glue:CreateTable', 'glue:DeleteTable', 'glue:UpdateTable'],
-        resources: [catalogArn, databaseArn, ...PREPARE_STEPS.map((step) => tableArn(step.name))],
+        resources: [catalogArn, databaseArn, ...PREPARE_STEPS.map((step) => tableArn(`${step.name}_*`))],
       }),
     );
 
@@ -200,6 +201,11 @@ export class MetricsRefresh extends Construct {
       reason:
         'Reading table definitions of this one database (Athena plans every query from them); changes are limited to the prepare tables by name.',
     });
+    for (const step of PREPARE_STEPS)
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${region}:${account}:table/${catalog.databaseName}/${step.name}_*]`,
+        reason: `Each refresh attempt names its ${step.name} step ${step.name}_<attempt>, so overlapping refreshes never share one; no table the stack defines matches.`,
+      });
     const resultsBucket = stack.getLogicalId(dataLake.athenaResultsBucket.node.defaultChild as CfnBucket);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${resultsBucket}.Arn>/*]`,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/handler.ts';
@@ -35,6 +36,14 @@ beforeAll(async () => {
       ],
     }),
   );
+  const wide = Array.from({ length: 100 }, (_, i) => ({
+    level: 'national',
+    code: 'ENG',
+    period_type: 'month',
+    period: `20${17 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+    referrals: i,
+  }));
+  await store.put('metrics/wide.json', JSON.stringify({ name: 'wide', rows: wide }));
   await store.put(
     'metrics/meta.json',
     JSON.stringify({
@@ -61,6 +70,23 @@ describe('the API Lambda handler, invoked with a recorded HTTP API (v2) request 
     expect(JSON.parse(response.body).rows).toEqual([
       { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', referrals: 73 },
     ]);
+  });
+
+  it('gzips a large answer when the browser accepts it (base64 body, isBase64Encoded), and not otherwise', async () => {
+    const event = await withToken(pool.accessToken(['national']), '');
+    event.rawPath = '/api/metrics/wide';
+    const plain = await handler(event, context);
+    event.headers['accept-encoding'] = 'gzip, deflate, br';
+    const zipped = await handler(event, context);
+    expect(plain).toMatchObject({ statusCode: 200, headers: { vary: 'accept-encoding' } });
+    expect(plain.headers).not.toHaveProperty('content-encoding');
+    expect(zipped).toMatchObject({
+      statusCode: 200,
+      isBase64Encoded: true,
+      headers: { 'content-encoding': 'gzip', 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(gunzipSync(Buffer.from(zipped.body, 'base64')).toString()).toBe(plain.body);
+    expect(JSON.parse(plain.body).rows).toHaveLength(100);
   });
 
   it('passes a bad parameter back as a 400 with its message', async () => {

@@ -510,6 +510,23 @@ describe('ingest keeps good rows and quarantines bad ones with their reasons', (
   });
 });
 
+describe("workforce snapshot months outside Athena's projection range (2019-01 to NOW) are refused at ingest", () => {
+  it('refuses a month after the current one, row by row, naming the field and not the value', async () => {
+    const header = 'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte';
+    const line = (month: string, role: string) => `${PCN},${month},${role},2,1.5,1,0`;
+    const month = NOW.toISOString().slice(0, 7);
+    const next = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
+    const result = await ingest(`${header}\n${line(month, 'splw')}\n${line(next, 'splw')}\n${line('2018-12', 'cc')}\n`);
+    expect(result.receipt.rows).toEqual({ read: 3, accepted: 1, rejected: 2 });
+    expect(result.receipt.errors).toEqual([
+      { row: 3, field: 'snapshot_month', code: 'future_date', message: 'must not be in the future' },
+      { row: 4, field: 'snapshot_month', code: 'out_of_range', message: 'must not be before 2019-01' },
+    ]);
+    const id = uploadIdFor(PCN, result.sha256);
+    expect(result.receipt.outputs.curated).toEqual([`curated/workforce/snapshot_month=${month}/${id}.parquet`]);
+  });
+});
+
 describe('ingest is idempotent', () => {
   it('the same file twice writes nothing new and returns the same receipt', async () => {
     const store = freshStore();

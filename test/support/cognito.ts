@@ -33,5 +33,5 @@ export async function testUserPool() {
       .setExpirationTime(now + (options.expiresIn ?? 3600))
       .sign(privateKey);
   };
-  return { verifier, accessToken };
+  return { verifier, accessToken, jwks: { keys: [jwk] } };
 }

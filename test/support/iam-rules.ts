@@ -8,8 +8,8 @@
  *  2. No Allow of s3:GetObjectVersion (nothing reads old versions).
  *  3. No Allow of kms:Encrypt or kms:ReEncrypt* (S3 and SQS encrypt with data keys: GenerateDataKey and Decrypt).
  *  4. No Allow of object legal-hold or retention rights, or of deleting object versions.
- *  5. No Allow of glue:CreateTable, glue:DeleteTable or glue:UpdateTable on a table ARN with a wildcard, nor on any
- *     table outside `mutableTables` (the refresh's own prepare steps).
+ *  5. No Allow of glue:CreateTable, glue:DeleteTable or glue:UpdateTable on a table ARN other than those listed in
+ *     `mutableTables` (the refresh's own prepare steps, `<step>_*` per attempt): no other wildcard, no other table.
  *  6. No Allow of a wildcard action over a whole service (`*`, `s3:*`, `kms:*`...), and no Resource `*` except
  *     for actions that have no resource (none are used here).
  * Resource policies (AWS::KMS::Key, AWS::SQS::QueuePolicy, AWS::SNS::TopicPolicy):
@@ -134,7 +134,7 @@ export function leastPrivilegeViolations(
       if (['glue:CreateTable', 'glue:DeleteTable', 'glue:UpdateTable'].some((a) => allows(s, a))) {
         const tables = resources.map((r) => JSON.stringify(r)).filter((r) => r.includes(':table/'));
         const named = tables.map((r) => /:table\/[^/]+\/([^"]*)"/.exec(r)?.[1] ?? '*');
-        if (named.some((name) => name.includes('*') || !options.mutableTables.includes(name))) flag(id, 5, s);
+        if (named.some((name) => !options.mutableTables.includes(name))) flag(id, 5, s);
       }
       const actions = list(s.Action);
       if (s.NotAction !== undefined || actions.some((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a))) flag(id, 6, s);

@@ -59,11 +59,16 @@ const succeeded = { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 
 
 const athena = mockClient(AthenaClient);
 const sleeps: number[] = [];
-const engine = () =>
+const deleted: string[] = [];
+const engine = (attempt = 'run1') =>
   new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
+    attempt,
     workGroup: 'sp-outcomes',
     database: 'sp_outcomes',
-    materializeLocation: 's3://sp-outcomes-athena/refresh/run-1/',
+    resultsLocation: 's3://sp-outcomes-athena/results/',
+    deletePrefix: async (location) => {
+      deleted.push(location);
+    },
     pollMs: 100,
     maxPollMs: 400,
     timeoutMs: 60_000,
@@ -75,6 +80,7 @@ const engine = () =>
 beforeEach(() => {
   athena.reset();
   sleeps.length = 0;
+  deleted.length = 0;
 });
 
 describe('AthenaEngine', () => {
@@ -158,7 +164,7 @@ describe('AthenaEngine', () => {
     const slow = new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
       workGroup: 'w',
       database: 'd',
-      materializeLocation: 's3://b/r/',
+      resultsLocation: 's3://b/r/',
       pollMs: 1,
       timeoutMs: 0,
       sleep: async () => {},
@@ -169,14 +175,71 @@ describe('AthenaEngine', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]?.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
   });
 
-  it("materialises a prepare step as a Parquet CTAS table under the run's location", async () => {
+  it("materialises a prepare step as a Parquet CTAS table named for the attempt, in the workgroup's enforced location", async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-4' });
     athena.on(GetQueryExecutionCommand).resolves(succeeded);
-    await engine().materialize('events_in_force', 'prepare/events_in_force');
+    await engine('a1').materialize('events_in_force', 'prepare/events_in_force');
     const statements = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
-    expect(statements[0]).toBe('DROP TABLE IF EXISTS events_in_force');
-    expect(statements[1]).toMatch(
-      /^CREATE TABLE events_in_force WITH \(format = 'PARQUET', write_compression = 'SNAPPY', external_location = 's3:\/\/sp-outcomes-athena\/refresh\/run-1\/events_in_force\/'\) AS -- Events in force/,
+    // Athena refuses external_location when the workgroup enforces its result location (ctas-considerations-limitations).
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(
+      /^CREATE TABLE events_in_force_a1 WITH \(format = 'PARQUET', write_compression = 'SNAPPY'\) AS -- Events in force/,
     );
+    expect(statements[0]).not.toContain('external_location');
+  });
+
+  it('reads every earlier step from its own attempt, so two attempts (a retry, an overlap) share no table', async () => {
+    let next = 0;
+    athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
+    athena.on(GetQueryExecutionCommand).resolves(succeeded);
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: metadata, Rows: [] } });
+    const first = engine('a1');
+    const second = engine('b2');
+    await first.defineView('committed_events', 'prepare/committed_events_all');
+    await second.defineView('committed_events', 'prepare/committed_events_all');
+    await first.materialize('superseded', 'prepare/superseded');
+    await second.materialize('superseded', 'prepare/superseded');
+    await first.query('meta/data_as_of');
+    await first.close();
+    await second.close();
+
+    const statements = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
+    expect(statements.map((s) => s.split(' AS ')[0])).toEqual([
+      'CREATE OR REPLACE VIEW committed_events_a1',
+      'CREATE OR REPLACE VIEW committed_events_b2',
+      "CREATE TABLE superseded_a1 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      "CREATE TABLE superseded_b2 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      expect.any(String),
+      'DROP VIEW IF EXISTS committed_events_a1',
+      'DROP TABLE IF EXISTS superseded_a1',
+      'DROP VIEW IF EXISTS committed_events_b2',
+      'DROP TABLE IF EXISTS superseded_b2',
+    ]);
+    // Each reads the view of its own attempt; none reads the other's or the bare name.
+    expect(statements[2]).toMatch(/FROM committed_events_a1\b/);
+    expect(statements[3]).toMatch(/FROM committed_events_b2\b/);
+    expect(statements[2]).not.toMatch(/(FROM|JOIN)\s+committed_events\b(?!_)/);
+    // q-3 and q-4 were the CTAS queries: each attempt deletes its own table's data.
+    expect(deleted).toEqual([
+      's3://sp-outcomes-athena/results/tables/q-3/',
+      's3://sp-outcomes-athena/results/tables/q-4/',
+    ]);
+  });
+
+  it('a failed cleanup does not hide the outcome: close() still resolves', async () => {
+    let next = 0;
+    athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
+    athena.on(GetQueryExecutionCommand).resolves(succeeded);
+    const failing = new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
+      workGroup: 'w',
+      database: 'd',
+      resultsLocation: 's3://b/results/',
+      deletePrefix: async () => {
+        throw new Error('AccessDenied');
+      },
+      sleep: async () => {},
+    });
+    await failing.materialize('retracted', 'prepare/retracted');
+    await expect(failing.close()).resolves.toBeUndefined();
   });
 });

@@ -75,3 +75,40 @@ describe('the metrics API', () => {
     expect(response.status).toBe(405);
   });
 });
+
+describe('a warm API after a refresh', () => {
+  it("serves the new figures once meta.json's generated_at changes, re-reading meta at most once per TTL", async () => {
+    // Prepare: a warm instance that has served the first refresh's documents.
+    const store = new FsObjectStore(tempDir('api-warm').path);
+    const publish = async (generatedAt: string, referrals: number) => {
+      await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[0], referrals }] }));
+      await store.put('metrics/meta.json', JSON.stringify({ generated_at: generatedAt, icbs: [], pcns: [] }));
+    };
+    await publish('2026-11-01T06:00:00.000Z', 73);
+    let now = 0;
+    const warm = new MetricsApi(store, { metaTtlMs: 30_000, now: () => now });
+    const referrals = async () => {
+      const response = await warm.handle({
+        method: 'GET',
+        path: '/api/metrics/rollout',
+        query: new URLSearchParams('level=national'),
+        identity: NATIONAL_LOCAL_USER,
+      });
+      return JSON.parse(response.body).rows[0].referrals;
+    };
+    expect(await referrals()).toBe(73);
+
+    // Act: the refresh writes new documents, meta last.
+    await publish('2026-11-02T06:00:00.000Z', 80);
+
+    // Assess: within the TTL the instance still answers from its copy; after it, with the new figures.
+    now = 29_999;
+    expect(await referrals()).toBe(73);
+    now = 30_000;
+    expect(await referrals()).toBe(80);
+    // A document rewritten without a new meta (not something a refresh does) is not re-read: the cache holds.
+    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[0], referrals: 1 }] }));
+    now = 90_000;
+    expect(await referrals()).toBe(80);
+  });
+});

@@ -189,6 +189,14 @@ describe('rowValidator for workforce', () => {
     });
   });
 
+  it("refuses a snapshot month before 2019-01, where Athena's partition projection starts", () => {
+    expect(validate({ ...row, snapshot_month: '2019-01' }, 2).ok).toBe(true);
+    expect(validate({ ...row, snapshot_month: '2018-12' }, 5)).toEqual({
+      ok: false,
+      errors: [{ row: 5, field: 'snapshot_month', code: 'out_of_range', message: 'must not be before 2019-01' }],
+    });
+  });
+
   it('holds FTE and trained staff to the headcount', () => {
     expect(validate({ ...row, fte: '3.5', accredited_training_headcount: '4' }, 3)).toEqual({
       ok: false,

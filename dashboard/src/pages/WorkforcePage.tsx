@@ -12,10 +12,11 @@ import { formatDecimal, formatPercent, monthLabel } from '../format.ts';
 export default function WorkforcePage() {
   const { scope, fy, meta } = useDashboard();
   const workforce = useMetric('workforce', { level: scope.level, code: scope.code });
-  const pcnLevel = useMetric('workforce', { level: 'pcn', period_type: 'month' });
   const months = rowsFor(rowsOf(workforce), 'month');
   const year = rowsFor(rowsOf(workforce), 'fy', fy)[0];
   const latest = months.at(-1);
+  // Only the latest month of every PCN: all PCNs x all months is too big to send (issue 12).
+  const pcnLevel = useMetric('workforce', latest ? { level: 'pcn', period: String(latest.period) } : null);
   const inScope = new Set(
     meta.pcns
       .filter(
@@ -124,8 +125,8 @@ export default function WorkforcePage() {
       <ChartCard
         title="PCNs without a link worker"
         how={`PCNs whose latest snapshot (${monthLabel(latestMonth ?? '')}) has no social prescribing link worker in post.`}
-        state={pcnLevel.state}
-        empty={false}
+        state={workforce.state === 'ready' && !latest ? 'ready' : pcnLevel.state}
+        empty={!latest}
         csv={{
           fileName: `pcns-without-link-worker-${scope.code}.csv`,
           columns: [

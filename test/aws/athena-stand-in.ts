@@ -1,0 +1,485 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/**
+ * A stand-in for Amazon Athena's JSON API (AWS JSON 1.1, X-Amz-Target: AmazonAthena.<Operation>) on loopback. It runs
+ * statements on DuckDB over s3rver's objects, with the tables, workgroup and partition projection taken from the
+ * synthesised template, and enforces the Athena rules our code depends on, each with its source beside it.
+ */
+
+/** A Glue table as the template declares it. */
+export interface GlueTable {
+  readonly name: string;
+  readonly bucket: string;
+  /** Key prefix under the bucket, ending with / */
+  readonly prefix: string;
+  readonly columns: readonly { name: string; type: string }[];
+  readonly partition?: { name: string; range: [string, string] };
+}
+
+export interface Workgroup {
+  readonly name: string;
+  readonly enforced: boolean;
+  /** s3://bucket/prefix/ */
+  readonly outputLocation: string;
+}
+
+export interface AthenaStandInOptions {
+  readonly workgroups: readonly Workgroup[];
+  readonly tables: readonly GlueTable[];
+  /** s3rver's folder: objects are <dir>/<bucket>/<key>._S3rver_object */
+  readonly s3Directory: string;
+  readonly s3: S3Client;
+  /** Polls a query stays QUEUED, then RUNNING, before its outcome shows. @default 1 each */
+  readonly pollsPerState?: number;
+}
+
+// Rule sources (Athena documentation):
+export const ATHENA_RULE_SOURCES = {
+  ctasLocation: 'https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html',
+  pathExists: 'https://repost.aws/knowledge-center/athena-hive-path-already-exists',
+  pages: 'https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html',
+  states: 'https://docs.aws.amazon.com/athena/latest/APIReference/API_QueryExecutionStatus.html',
+  error: 'https://docs.aws.amazon.com/athena/latest/APIReference/API_AthenaError.html',
+  partitions: 'https://docs.aws.amazon.com/athena/latest/ug/ctas-insert-into.html',
+  queryLength: 'https://repost.aws/knowledge-center/athena-query-string-length',
+} as const;
+
+/** GetQueryResults: MaxResults is 1..1000, and 1000 when not given (ATHENA_RULE_SOURCES.pages). */
+export const MAX_RESULTS = 1_000;
+/** StartQueryExecution: QueryString length 1..262144 bytes, not adjustable (ATHENA_RULE_SOURCES.queryLength). */
+export const MAX_QUERY_BYTES = 262_144;
+/** CTAS: at most 100 partitions per query, HIVE_TOO_MANY_OPEN_PARTITIONS beyond (ATHENA_RULE_SOURCES.partitions). */
+export const MAX_CTAS_PARTITIONS = 100;
+
+type State = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+interface Execution {
+  readonly id: string;
+  readonly query: string;
+  readonly workgroup: Workgroup;
+  readonly submitted: number;
+  polls: number;
+  state: State;
+  outcome?: Promise<Outcome>;
+  settled?: Outcome;
+  completed?: number;
+}
+
+type Outcome =
+  | { ok: true; columns: { name: string; type: string }[]; rows: (string | null)[][]; statementType: string }
+  | { ok: false; message: string; category: 1 | 2 | 3; type: number };
+
+class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+class QueryFailure extends Error {
+  constructor(
+    message: string,
+    readonly type = 1_000,
+  ) {
+    super(message);
+  }
+}
+
+const ATHENA_TYPES: Record<string, string> = {
+  BIGINT: 'bigint',
+  HUGEINT: 'bigint',
+  INTEGER: 'integer',
+  SMALLINT: 'smallint',
+  TINYINT: 'tinyint',
+  DOUBLE: 'double',
+  FLOAT: 'real',
+  VARCHAR: 'varchar',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp',
+};
+const athenaType = (duck: string) => (duck.startsWith('DECIMAL') ? 'decimal' : (ATHENA_TYPES[duck] ?? 'varchar'));
+const DUCK_TYPES: Record<string, string> = {
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+};
+
+/** Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text and comments. */
+function bind(sql: string, params: readonly string[]): string {
+  let out = '';
+  let next = 0;
+  // Quoted text, a line comment, a block comment, or a placeholder.
+  for (const part of sql.split(/('(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\/|\?)/)) {
+    if (part !== '?') {
+      out += part;
+      continue;
+    }
+    const value = params[next++];
+    if (value === undefined) throw new QueryFailure('INVALID_PARAMETER_USAGE: fewer parameters than placeholders');
+    out += value;
+  }
+  if (next !== params.length) throw new QueryFailure('INVALID_PARAMETER_USAGE: more parameters than placeholders');
+  return out;
+}
+
+const s3Parts = (location: string) => {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(location);
+  if (!match) throw new QueryFailure(`not an S3 location: ${location}`);
+  return { bucket: match[1] as string, prefix: match[2] as string };
+};
+
+function monthNow(): string {
+  return new Date().toISOString().slice(0, 7);
+}
+
+export class AthenaStandIn {
+  private server: Server | undefined;
+  private readonly executions = new Map<string, Execution>();
+  private connection: DuckDBConnection | undefined;
+  private instance: DuckDBInstance | undefined;
+  /** Every statement started, in order, for tests to read. */
+  readonly statements: string[] = [];
+  endpoint = '';
+
+  constructor(private readonly options: AthenaStandInOptions) {}
+
+  async start(): Promise<string> {
+    this.instance = await DuckDBInstance.create(':memory:');
+    this.connection = await this.instance.connect();
+    this.server = createServer((req, res) => {
+      void this.route(req).then(
+        (body) => {
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify(body));
+        },
+        (error: Error) => {
+          const type = error instanceof ApiError ? error.type : 'InternalServerException';
+          res.writeHead(error instanceof ApiError ? 400 : 500, {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amzn-errortype': type,
+          });
+          res.end(JSON.stringify({ __type: type, Message: error.message }));
+        },
+      );
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.endpoint;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+    this.connection?.closeSync();
+    this.instance?.closeSync();
+  }
+
+  private async route(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AmazonAthena\./, '');
+    switch (operation) {
+      case 'StartQueryExecution':
+        return this.startQuery(input);
+      case 'GetQueryExecution':
+        return { QueryExecution: this.describe(this.execution(input.QueryExecutionId)) };
+      case 'GetQueryResults':
+        return this.results(input);
+      case 'StopQueryExecution': {
+        const execution = this.execution(input.QueryExecutionId);
+        if (execution.state === 'QUEUED' || execution.state === 'RUNNING') {
+          execution.state = 'CANCELLED';
+          execution.completed = Date.now();
+        }
+        return {};
+      }
+      default:
+        throw new ApiError('InvalidRequestException', `the stand-in does not offer ${operation}`);
+    }
+  }
+
+  private execution(id: unknown): Execution {
+    const execution = this.executions.get(String(id));
+    if (!execution) throw new ApiError('InvalidRequestException', `QueryExecution ${String(id)} was not found`);
+    return execution;
+  }
+
+  private startQuery(input: {
+    QueryString?: string;
+    WorkGroup?: string;
+    ExecutionParameters?: string[];
+    ResultConfiguration?: { OutputLocation?: string };
+  }) {
+    const query = input.QueryString ?? '';
+    // ATHENA_RULE_SOURCES.queryLength: "'queryString' failed to satisfy constraint: Member must have length less than or equal to
+    // 262144 ... InvalidRequestException".
+    if (query.length === 0 || Buffer.byteLength(query) > MAX_QUERY_BYTES)
+      throw new ApiError(
+        'InvalidRequestException',
+        `'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_BYTES}`,
+      );
+    const workgroup = this.options.workgroups.find((w) => w.name === (input.WorkGroup ?? 'primary'));
+    if (!workgroup) throw new ApiError('InvalidRequestException', `WorkGroup ${input.WorkGroup} is not found.`);
+    const id = randomUUID();
+    const execution: Execution = { id, query, workgroup, submitted: Date.now(), polls: 0, state: 'QUEUED' };
+    this.executions.set(id, execution);
+    this.statements.push(query);
+    let sql: string;
+    try {
+      sql = bind(query, input.ExecutionParameters ?? []);
+    } catch (error) {
+      sql = '';
+      execution.outcome = Promise.resolve({ ok: false, message: (error as Error).message, category: 2, type: 1_000 });
+    }
+    execution.outcome ??= this.run(execution, sql).then(
+      (result) => result,
+      (error: Error) => ({
+        ok: false as const,
+        message: error.message,
+        category: 2 as const,
+        type: error instanceof QueryFailure ? error.type : 1_000,
+      }),
+    );
+    void execution.outcome.then((outcome) => {
+      execution.settled = outcome;
+    });
+    return { QueryExecutionId: id };
+  }
+
+  /** ATHENA_RULE_SOURCES.states: QUEUED, then RUNNING, then SUCCEEDED, FAILED or CANCELLED; the stand-in shows each on a poll. */
+  private describe(execution: Execution) {
+    const per = this.options.pollsPerState ?? 1;
+    execution.polls++;
+    if (execution.state === 'QUEUED' && execution.polls > per) execution.state = 'RUNNING';
+    if (execution.state === 'RUNNING' && execution.polls > 2 * per && execution.settled) {
+      execution.state = execution.settled.ok ? 'SUCCEEDED' : 'FAILED';
+      execution.completed = Date.now();
+    }
+    const failed =
+      execution.state === 'FAILED' && execution.settled && !execution.settled.ok ? execution.settled : null;
+    return {
+      QueryExecutionId: execution.id,
+      Query: execution.query,
+      StatementType: execution.settled?.ok ? execution.settled.statementType : 'DML',
+      WorkGroup: execution.workgroup.name,
+      ResultConfiguration: { OutputLocation: `${execution.workgroup.outputLocation}${execution.id}.csv` },
+      Status: {
+        State: execution.state,
+        SubmissionDateTime: execution.submitted / 1000,
+        ...(execution.completed ? { CompletionDateTime: execution.completed / 1000 } : {}),
+        ...(failed
+          ? {
+              StateChangeReason: failed.message,
+              // ATHENA_RULE_SOURCES.error: ErrorCategory 1 system, 2 user, 3 other; ErrorType; Retryable; ErrorMessage.
+              AthenaError: {
+                ErrorCategory: failed.category,
+                ErrorType: failed.type,
+                Retryable: false,
+                ErrorMessage: failed.message,
+              },
+            }
+          : {}),
+      },
+    };
+  }
+
+  private results(input: { QueryExecutionId?: string; NextToken?: string; MaxResults?: number }) {
+    const execution = this.execution(input.QueryExecutionId);
+    // ATHENA_RULE_SOURCES.pages: MaxResults valid range 1..1000.
+    const max = input.MaxResults ?? MAX_RESULTS;
+    if (max < 1 || max > MAX_RESULTS)
+      throw new ApiError('InvalidRequestException', `MaxResults must be between 1 and ${MAX_RESULTS}`);
+    if (execution.state !== 'SUCCEEDED' || !execution.settled?.ok)
+      throw new ApiError('InvalidRequestException', `Query has not yet finished. Current state: ${execution.state}`);
+    const { columns, rows } = execution.settled;
+    // The first page starts with a row of column names (a SELECT's result set as Athena returns it).
+    const all = [columns.map((c) => c.name), ...rows];
+    const offset = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString()) : 0;
+    const page = all.slice(offset, offset + max);
+    const next = offset + max < all.length ? Buffer.from(String(offset + max)).toString('base64') : undefined;
+    return {
+      ResultSet: {
+        Rows: page.map((row) => ({ Data: row.map((v) => (v === null ? {} : { VarCharValue: v })) })),
+        ResultSetMetadata: {
+          ColumnInfo: columns.map((c) => ({
+            CatalogName: 'hive',
+            SchemaName: '',
+            TableName: '',
+            Name: c.name,
+            Label: c.name,
+            Type: c.type,
+            Precision: 0,
+            Scale: 0,
+            Nullable: 'UNKNOWN',
+            CaseSensitive: c.type === 'varchar',
+          })),
+        },
+      },
+      UpdateCount: 0,
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  /** The Glue tables as DuckDB views over s3rver's files, limited to the partition projection's range. */
+  private async defineTables(connection: DuckDBConnection): Promise<void> {
+    for (const table of this.options.tables) {
+      const dir = join(this.options.s3Directory, table.bucket, ...table.prefix.split('/').filter(Boolean));
+      const columns = [
+        ...table.columns.map((c) => ({ name: c.name, type: DUCK_TYPES[c.type] ?? 'VARCHAR' })),
+        ...(table.partition ? [{ name: table.partition.name, type: 'VARCHAR' }] : []),
+      ];
+      let files: string[] = [];
+      try {
+        files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('._S3rver_object'));
+      } catch {
+        files = [];
+      }
+      const select = columns.map((c) => `CAST("${c.name}" AS ${c.type}) AS "${c.name}"`).join(', ');
+      if (files.length === 0) {
+        const nulls = columns.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(', ');
+        await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${nulls} WHERE 1 = 0`);
+        continue;
+      }
+      const glob = `${dir}/${table.partition ? '*/' : ''}*._S3rver_object`;
+      const hive = table.partition
+        ? `, hive_partitioning = true, hive_types = {'${table.partition.name}': VARCHAR}`
+        : '';
+      // Partition projection: Athena reads only partitions inside projection.<col>.range ("2019-01,NOW").
+      const [from, to] = table.partition?.range ?? ['', ''];
+      const where = table.partition
+        ? ` WHERE "${table.partition.name}" BETWEEN '${from}' AND '${to === 'NOW' ? monthNow() : to}'`
+        : '';
+      await connection.run(
+        `CREATE OR REPLACE VIEW ${table.name} AS SELECT ${select} FROM read_parquet('${glob}', union_by_name = true${hive})${where}`,
+      );
+    }
+  }
+
+  private async keysUnder(location: string): Promise<string[]> {
+    const { bucket, prefix } = s3Parts(location);
+    const keys: string[] = [];
+    for await (const page of paginateListObjectsV2({ client: this.options.s3 }, { Bucket: bucket, Prefix: prefix }))
+      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    return keys;
+  }
+
+  private async run(execution: Execution, sql: string): Promise<Outcome> {
+    const connection = this.connection as DuckDBConnection;
+    await this.defineTables(connection);
+    const text = sql.trim();
+    const drop = /^DROP TABLE (IF EXISTS )?([a-z0-9_]+)$/i.exec(text);
+    if (drop) {
+      if (!drop[1] && !(await this.exists(connection, drop[2] as string)))
+        throw new QueryFailure(`line 1:1: Table 'awsdatacatalog.db.${drop[2]}' does not exist`);
+      await connection.run(`DROP TABLE IF EXISTS ${drop[2]}`);
+      return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+    }
+    const dropView = /^DROP VIEW IF EXISTS ([a-z0-9_]+)$/i.exec(text);
+    if (dropView) {
+      await connection.run(`DROP VIEW IF EXISTS ${dropView[1]}`);
+      return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+    }
+    const view = /^CREATE OR REPLACE VIEW ([a-z0-9_]+) AS ([\s\S]+)$/i.exec(text);
+    if (view) {
+      await connection.run(`CREATE OR REPLACE VIEW ${view[1]} AS ${view[2]}`);
+      return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+    }
+    const ctas = /^CREATE TABLE ([a-z0-9_]+) WITH \(([^)]*)\) AS ([\s\S]+)$/i.exec(text);
+    if (ctas) return this.createTableAs(execution, connection, ctas[1] as string, ctas[2] as string, ctas[3] as string);
+    if (/^(SELECT|WITH|--|\()/i.test(text)) {
+      const reader = await connection.runAndReadAll(text);
+      const types = reader.columnTypes().map((t) => athenaType(t.toString()));
+      const columns = reader.columnNames().map((name, i) => ({ name, type: types[i] as string }));
+      const rows = reader.getRows().map((row) => row.map((value, i) => this.text(value, types[i] as string)));
+      return { ok: true, columns, rows, statementType: 'DML' };
+    }
+    throw new QueryFailure(`the stand-in does not run this statement: ${text.slice(0, 60)}`);
+  }
+
+  private text(value: unknown, type: string): string | null {
+    if (value === null || value === undefined) return null;
+    const text = String(value);
+    // Athena renders timestamps as yyyy-MM-dd HH:mm:ss.SSS.
+    if (type === 'timestamp') return text.replace('T', ' ').replace(/Z$/, '').slice(0, 23);
+    return text;
+  }
+
+  private async exists(connection: DuckDBConnection, name: string): Promise<boolean> {
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${name}'`,
+    );
+    return Number(reader.getRows()[0]?.[0]) > 0;
+  }
+
+  private async createTableAs(
+    execution: Execution,
+    connection: DuckDBConnection,
+    name: string,
+    withText: string,
+    select: string,
+  ): Promise<Outcome> {
+    const properties = Object.fromEntries(
+      [...withText.matchAll(/([a-z_]+)\s*=\s*('(?:[^']|'')*'|ARRAY\[[^\]]*\])/gi)].map((m) => [
+        (m[1] as string).toLowerCase(),
+        (m[2] as string).replace(/^'|'$/g, ''),
+      ]),
+    );
+    // ATHENA_RULE_SOURCES.ctasLocation: "If the workgroup in which a query will run is configured with an enforced query results
+    // location, do not specify an external_location for the CTAS query. Athena issues an error and fails a query".
+    if (execution.workgroup.enforced && properties.external_location !== undefined)
+      throw new QueryFailure(
+        'The query results location is enforced by the workgroup; a CTAS query may not specify external_location',
+        1_100,
+      );
+    // ATHENA_RULE_SOURCES.ctasLocation: with the workgroup's setting, Athena writes the table to <results location>/tables/<query-id>/.
+    const location = execution.workgroup.enforced
+      ? `${execution.workgroup.outputLocation}tables/${execution.id}/`
+      : (properties.external_location ?? `${execution.workgroup.outputLocation}tables/${execution.id}/`);
+    // ATHENA_RULE_SOURCES.pathExists: the CTAS location must be empty, else HIVE_PATH_ALREADY_EXISTS.
+    if ((await this.keysUnder(location)).length > 0)
+      throw new QueryFailure(
+        `HIVE_PATH_ALREADY_EXISTS: Target directory for table 'db.${name}' already exists: ${location}`,
+      );
+    if (await this.exists(connection, name)) throw new QueryFailure(`Table 'awsdatacatalog.db.${name}' already exists`);
+    await connection.run(`CREATE TABLE ${name} AS ${select}`);
+    const partitionedBy = properties.partitioned_by;
+    if (partitionedBy) {
+      const columns = [...partitionedBy.matchAll(/'([a-z_]+)'/gi)].map((m) => `"${m[1]}"`);
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*) FROM (SELECT DISTINCT ${columns.join(', ')} FROM ${name})`,
+      );
+      const partitions = Number(reader.getRows()[0]?.[0]);
+      // ATHENA_RULE_SOURCES.partitions: 100 partitions per CTAS query.
+      if (partitions > MAX_CTAS_PARTITIONS) {
+        await connection.run(`DROP TABLE ${name}`);
+        throw new QueryFailure(
+          `HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of ${MAX_CTAS_PARTITIONS} open writers for partitions/buckets`,
+        );
+      }
+    }
+    // The table's data, written where Athena would write it, so that the location rule and clean-up are real.
+    const file = join(tmpdir(), `ctas-${execution.id}.parquet`);
+    await connection.run(`COPY ${name} TO '${file}' (FORMAT PARQUET)`);
+    const { bucket, prefix } = s3Parts(location);
+    await this.options.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${execution.id}_00000`, Body: readFileSync(file) }),
+    );
+    rmSync(file, { force: true });
+    return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+  }
+}

@@ -1,0 +1,414 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { landingKeyFor, uploadIdFor } from '../../functions/ingest/landing.ts';
+import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
+import { CLIENT_ID, testUserPool, USER_POOL_ID } from '../support/cognito.ts';
+import { tempDir } from '../support/files.ts';
+import { type LocalS3, startLocalS3 } from '../support/s3.ts';
+import { AthenaStandIn, MAX_CTAS_PARTITIONS, MAX_QUERY_BYTES, MAX_RESULTS } from './athena-stand-in.ts';
+import {
+  glueTables,
+  lambdaFunction,
+  readApp,
+  type SynthesisedApp,
+  synthesise,
+  WarmLambda,
+  workgroups,
+} from './bundles.ts';
+
+/**
+ * The deployable artefacts, proven: the app is synthesised, each function's bundle is taken from cdk.out and run in a
+ * child process where only @aws-sdk/* and Node's built-ins resolve, against s3rver (buckets named from the template)
+ * and a stand-in for Athena that enforces Athena's documented rules (athena-stand-in.ts).
+ * Scale: AWS_TEST_SCALE (share of England's PCNs, default 0.01) x AWS_TEST_MONTHS (default 6).
+ */
+const SCALE = Number(process.env.AWS_TEST_SCALE ?? 0.01);
+const MONTHS = Number(process.env.AWS_TEST_MONTHS ?? 6);
+const END_MONTH = '2026-10';
+/** Lambda's invocation response limit (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
+
+const dir = tempDir('aws-bundles');
+let app: SynthesisedApp;
+let s3: LocalS3;
+let athena: AthenaStandIn;
+let dataBucket: string;
+let resultsBucket: string;
+let data: S3ObjectStore;
+const lambdas: WarmLambda[] = [];
+let env: Record<string, string>;
+let pool: Awaited<ReturnType<typeof testUserPool>>;
+let demo: ReturnType<typeof generateNationalDemo>;
+const demoDir = join(dir.path, 'demo');
+const sqsFixture = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
+const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-scheduled.json', 'utf8'));
+const httpFixture = JSON.parse(readFileSync('test/fixtures/events/apigw-v2-metrics-request.json', 'utf8'));
+const uploadFixture = JSON.parse(readFileSync('test/fixtures/events/apigw-v2-upload-request.json', 'utf8'));
+
+function start(logicalIdPrefix: string, extra: Record<string, string> = {}): WarmLambda {
+  const fn = lambdaFunction(app, logicalIdPrefix);
+  const fnEnv = Object.fromEntries(
+    Object.entries(fn.env).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : ((app.buckets[(v as { Ref: string }).Ref] as string) ?? `unresolved`),
+    ]),
+  );
+  const lambda = new WarmLambda(fn, join(dir.path, `${fn.logicalId}-${lambdas.length}`), {
+    ...fnEnv,
+    ...env,
+    ...extra,
+  });
+  lambdas.push(lambda);
+  return lambda;
+}
+
+/** An SQS batch of EventBridge "Object Created" events for keys of the data bucket, as the queues deliver them. */
+function sqsBatch(keys: readonly string[], messagePrefix = 'm'): unknown {
+  const [record] = sqsFixture.Records;
+  return {
+    Records: keys.map((key, i) => {
+      const body = JSON.parse(record.body);
+      body.detail.bucket.name = dataBucket;
+      body.detail.object.key = key;
+      body.id = `${messagePrefix}-event-${i}`;
+      return { ...structuredClone(record), messageId: `${messagePrefix}-${i}`, body: JSON.stringify(body) };
+    }),
+  };
+}
+
+beforeAll(async () => {
+  // The generator is synchronous and slow: it runs before any server starts, so no idle connection is cut meanwhile.
+  demo = generateNationalDemo({
+    outDir: demoDir,
+    scale: SCALE,
+    months: MONTHS,
+    endMonth: END_MONTH,
+    seed: 12,
+    faultRate: 0,
+  });
+  app = process.env.AWS_TEST_CDK_OUT
+    ? readApp(process.env.AWS_TEST_CDK_OUT)
+    : await synthesise(join(dir.path, 'cdk.out'));
+  s3 = await startLocalS3();
+  for (const bucket of Object.values(app.buckets)) await s3.createBucket(bucket);
+  dataBucket = app.buckets[Object.keys(app.buckets).find((id) => id.startsWith('DataLakeData')) as string] as string;
+  resultsBucket = app.buckets[
+    Object.keys(app.buckets).find((id) => id.startsWith('DataLakeAthenaResults')) as string
+  ] as string;
+  athena = new AthenaStandIn({
+    workgroups: workgroups(app),
+    tables: glueTables(app),
+    s3Directory: s3.directory,
+    s3: s3.client,
+  });
+  await athena.start();
+  pool = await testUserPool();
+  env = {
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_ATHENA: athena.endpoint,
+    USER_POOL_ID,
+    USER_POOL_CLIENT_ID: CLIENT_ID,
+    STAND_IN_JWKS: JSON.stringify(pool.jwks),
+  };
+  data = new S3ObjectStore(s3.clientVia(s3.endpoint, 3), dataBucket);
+  await stageReference(data, readFileSync(join(demoDir, demo.reference), 'utf8'));
+}, 600_000);
+
+afterAll(async () => {
+  for (const lambda of lambdas) lambda.stop();
+  await athena?.stop();
+  await s3?.stop();
+  dir.remove();
+});
+
+describe("the Athena stand-in enforces Athena's documented rules", () => {
+  const client = () =>
+    new AthenaClient({
+      endpoint: athena.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+  const workGroup = () => workgroups(app)[0]?.name as string;
+  async function run(sql: string) {
+    const athenaClient = client();
+    const { QueryExecutionId } = await athenaClient.send(
+      new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: workGroup() }),
+    );
+    const states: string[] = [];
+    for (;;) {
+      const { QueryExecution } = await athenaClient.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+      const state = QueryExecution?.Status?.State as string;
+      if (states.at(-1) !== state) states.push(state);
+      if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(state))
+        return { id: QueryExecutionId as string, states, status: QueryExecution?.Status };
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  it('passes through QUEUED and RUNNING, and pages results by at most 1,000 rows with NextToken', async () => {
+    const { id, states } = await run('SELECT CAST(range AS BIGINT) AS n FROM range(2500)');
+    expect(states).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED']);
+    const pages: number[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client().send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }));
+      pages.push(page.ResultSet?.Rows?.length ?? 0);
+      token = page.NextToken;
+    } while (token);
+    // 2,500 rows and the header row.
+    expect(pages).toEqual([MAX_RESULTS, MAX_RESULTS, 501]);
+    await expect(
+      client().send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: 1_001 })),
+    ).rejects.toThrow('MaxResults must be between 1 and 1000');
+  });
+
+  it('fails a CTAS with external_location in a workgroup that enforces its result location, with AthenaError', async () => {
+    expect(workgroups(app)[0]?.enforced).toBe(true);
+    const { states, status } = await run(
+      `CREATE TABLE t_ext WITH (format = 'PARQUET', external_location = 's3://${resultsBucket}/x/') AS SELECT 1 AS a`,
+    );
+    expect(states.at(-1)).toBe('FAILED');
+    expect(status?.AthenaError).toMatchObject({ ErrorCategory: 2, Retryable: false });
+    expect(status?.StateChangeReason).toContain('may not specify external_location');
+  });
+
+  it('fails a CTAS whose location holds objects (HIVE_PATH_ALREADY_EXISTS) and one over 100 partitions', async () => {
+    const ok = await run(`CREATE TABLE t_one WITH (format = 'PARQUET') AS SELECT 1 AS a`);
+    expect(ok.states.at(-1)).toBe('SUCCEEDED');
+    const location = `${workgroups(app)[0]?.outputLocation}tables/${ok.id}/`;
+    const { prefix } = { prefix: location.replace(`s3://${resultsBucket}/`, '') };
+    expect((await new S3ObjectStore(s3.client, resultsBucket).list(prefix)).length).toBe(1);
+    const many = await run(
+      `CREATE TABLE t_many WITH (format = 'PARQUET', partitioned_by = ARRAY['p']) AS SELECT range AS a, range AS p FROM range(${MAX_CTAS_PARTITIONS + 1})`,
+    );
+    expect(many.status?.StateChangeReason).toMatch(/^HIVE_TOO_MANY_OPEN_PARTITIONS/);
+    const hundred = await run(
+      `CREATE TABLE t_hundred WITH (format = 'PARQUET', partitioned_by = ARRAY['p']) AS SELECT range AS a, range AS p FROM range(${MAX_CTAS_PARTITIONS})`,
+    );
+    expect(hundred.states.at(-1)).toBe('SUCCEEDED');
+  });
+
+  it('refuses a query string over 262,144 bytes with InvalidRequestException, and cancels on request', async () => {
+    const long = `SELECT 1 -- ${'x'.repeat(MAX_QUERY_BYTES)}`;
+    await expect(
+      client().send(new StartQueryExecutionCommand({ QueryString: long, WorkGroup: workGroup() })),
+    ).rejects.toMatchObject({ name: 'InvalidRequestException' });
+    const { QueryExecutionId } = await client().send(
+      new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: workGroup() }),
+    );
+    await client().send(new StopQueryExecutionCommand({ QueryExecutionId }));
+    const { QueryExecution } = await client().send(new GetQueryExecutionCommand({ QueryExecutionId }));
+    expect(QueryExecution?.Status?.State).toBe('CANCELLED');
+  });
+});
+
+describe('the bundles from cdk.out, end to end', () => {
+  let ingest: WarmLambda;
+  let refresh: WarmLambda;
+  let api: WarmLambda;
+  const held: string[] = [];
+  const sizes: { page: string; path: string; bytes: number; gzipBase64: number; months: number }[] = [];
+
+  const get = async (path: string) => {
+    const url = new URL(path, 'https://example.org');
+    const event = structuredClone(httpFixture);
+    event.rawPath = url.pathname;
+    event.rawQueryString = url.searchParams.toString();
+    event.requestContext.http.path = url.pathname;
+    event.headers.authorization = `Bearer ${await pool.accessToken(['national'])}`;
+    event.headers['accept-encoding'] = 'gzip, deflate, br';
+    const answer = await api.invoke(event);
+    expect(answer.error).toBeUndefined();
+    const response = answer.result as { statusCode: number; body: string; isBase64Encoded?: boolean };
+    const text = response.isBase64Encoded ? gunzipSync(Buffer.from(response.body, 'base64')).toString() : response.body;
+    return { status: response.statusCode, json: JSON.parse(text), text, wire: response.body.length };
+  };
+
+  it('an upload through the upload bundle: token, presigned POST, object in the landing area', async () => {
+    const upload = start('ApiUploadsHandler');
+    const file = demo.files.find((f) => f.kind === 'events') as (typeof demo.files)[number];
+    const body = readFileSync(join(demoDir, file.path));
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const token = (await new PcnTokenRegistry(data).create(file.pcn, { expiresInDays: 1 })).token;
+    const event = structuredClone(uploadFixture);
+    event.headers.authorization = `Bearer ${token}`;
+    event.body = JSON.stringify({
+      pcn_code: file.pcn,
+      kind: 'events',
+      format: 'csv',
+      compressed: false,
+      bytes: body.length,
+      sha256,
+    });
+    event.isBase64Encoded = false;
+    const answer = await upload.invoke(event);
+    const response = answer.result as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(201);
+    const grant = JSON.parse(response.body) as { key: string; post: { url: string; fields: Record<string, string> } };
+    expect(grant.post.url).toBe(`${s3.endpoint}/${dataBucket}`);
+    const form = new FormData();
+    for (const [k, v] of Object.entries(grant.post.fields)) form.append(k, v);
+    form.append('file', new Blob([body]));
+    const posted = await fetch(grant.post.url, { method: 'POST', body: form });
+    expect(posted.status).toBeLessThan(300);
+    expect(await data.get(grant.key)).toEqual(new Uint8Array(body));
+    held.push(grant.key);
+  });
+
+  it('the ingest bundle on SQS <- EventBridge <- S3 events: every landed file gets its receipt', async () => {
+    ingest = start('IngestHandler');
+    const keys = [...held];
+    const late = new Set(
+      demo.files
+        .filter((f) => f.month === END_MONTH && f.kind === 'events')
+        .slice(0, 3)
+        .map((f) => f.path),
+    );
+    const lateKeys: string[] = [];
+    for (const file of demo.files) {
+      const body = readFileSync(join(demoDir, file.path));
+      const sha = createHash('sha256').update(body).digest('hex');
+      const key = landingKeyFor(file.pcn, uploadIdFor(file.pcn, sha), file.path.split('/').at(-1) as string);
+      if (keys.includes(key)) continue;
+      await data.put(key, body);
+      (late.has(file.path) ? lateKeys : keys).push(key);
+    }
+    held.length = 0;
+    held.push(...lateKeys);
+    for (let i = 0; i < keys.length; i += 10) {
+      const answer = await ingest.invoke(sqsBatch(keys.slice(i, i + 10), `ingest-${i}`));
+      expect(answer.error).toBeUndefined();
+      expect(answer.result).toEqual({ batchItemFailures: [] });
+    }
+    expect((await data.list('receipts/')).length).toBe(keys.length);
+  }, 600_000);
+
+  /** Runs the refresh bundle on an event; its time and the process's peak memory go to the report. */
+  const refreshOn = async (event: unknown, label: string) => {
+    const started = Date.now();
+    const answer = await refresh.invoke(event);
+    console.info(`refresh bundle (${label}): ${Date.now() - started} ms, peak RSS so far ${answer.maxRssMb} MB`);
+    expect(answer.error, label).toBeUndefined();
+    expect(answer.ok, label).toBe(true);
+    refreshPeakMb = Math.max(refreshPeakMb, answer.maxRssMb);
+  };
+  let refreshPeakMb = 0;
+
+  it('the refresh bundle on its schedule, and the same scheduled event again (an async retry) succeeds', async () => {
+    refresh = start('RefreshHandler', {
+      SQL_ROOT: join(dir.path, `${lambdaFunction(app, 'RefreshHandler').logicalId}-${lambdas.length}`, 'sql'),
+    });
+    const results = new S3ObjectStore(s3.client, resultsBucket);
+    const before = { statements: athena.statements.length, tables: await results.list('results/tables/') };
+    await refreshOn(scheduled, 'schedule');
+    await refreshOn(scheduled, 'schedule, retried');
+    const statements = athena.statements.slice(before.statements);
+    expect(statements.filter((s) => s.startsWith('CREATE TABLE')).length).toBeGreaterThan(0);
+    expect(statements.filter((s) => s.includes('external_location'))).toEqual([]);
+    // Each attempt dropped its tables and deleted their data: nothing new is left under tables/.
+    expect(await results.list('results/tables/')).toEqual(before.tables);
+    expect(await data.get('metrics/meta.json')).toBeDefined();
+  }, 900_000);
+
+  it('every request a dashboard page makes is far below the 6 MB response limit', async () => {
+    api = start('ApiHandler');
+    const meta = (await get('/api/meta')).json as { financial_years: string[]; months: string[]; pcns: unknown[] };
+    const fy = meta.financial_years.at(-1) as string;
+    const area = 'level=national&code=ENG';
+    const workforce = (await get(`/api/metrics/workforce?${area}`)).json as {
+      rows: { period_type: string; period: string }[];
+    };
+    const latest = workforce.rows
+      .filter((r) => r.period_type === 'month')
+      .map((r) => r.period)
+      .sort()
+      .at(-1) as string;
+    const requests: [string, string][] = [
+      ['all', '/api/meta'],
+      ['all', '/api/me'],
+      ['rollout', `/api/metrics/rollout?${area}`],
+      ['rollout', `/api/metrics/workforce?${area}&period_type=month`],
+      ['outcomes', `/api/metrics/cof_person?${area}&period=${fy}`],
+      ['outcomes', `/api/metrics/wellbeing?${area}&period=${fy}`],
+      ['outcomes', `/api/metrics/cof_system?${area}&period=${fy}`],
+      ['outcomes', `/api/metrics/cof_community?${area}&period=${fy}`],
+      ['equity', `/api/metrics/equity?${area}&period=${fy}`],
+      ['workforce', `/api/metrics/workforce?${area}`],
+      ['workforce', `/api/metrics/workforce?level=pcn&period=${latest}`],
+      ['compare', `/api/metrics/pcn_comparison?level=pcn&period=${fy}`],
+      ['submissions', '/api/metrics/data_quality?level=pcn'],
+    ];
+    for (const [page, path] of requests) {
+      const response = await get(path);
+      expect(response.status, path).toBe(200);
+      const rows = (response.json.rows ?? []) as { period_type?: string; period?: string }[];
+      const months = new Set(rows.filter((r) => r.period_type === 'month').map((r) => r.period)).size;
+      sizes.push({ page, path, bytes: Buffer.byteLength(response.text), gzipBase64: response.wire, months });
+    }
+    // National: about 1,300 PCNs and 60 months. An answer grows with PCNs when it lists PCNs (level=pcn, meta), and
+    // with months when its rows span several months; otherwise not at all.
+    const pcnFactor = 1_300 / meta.pcns.length;
+    const monthFactor = 60 / meta.months.length;
+    const national = (s: (typeof sizes)[number]) =>
+      (s.path === '/api/meta' || s.path.includes('level=pcn') ? pcnFactor : 1) * (s.months > 1 ? monthFactor : 1);
+    console.info(
+      `response sizes with ${meta.pcns.length} PCNs x ${meta.months.length} months, and extrapolated to 1,300 x 60:\n${sizes
+        .map(
+          (s) =>
+            `${s.page.padEnd(12)} ${String(s.bytes).padStart(8)} B json ${String(s.gzipBase64).padStart(7)} B sent | national ~${Math.round((s.bytes * national(s)) / 1024)} KiB json ~${Math.round((s.gzipBase64 * national(s)) / 1024)} KiB sent  ${s.path}`,
+        )
+        .join('\n')}`,
+    );
+    for (const s of sizes) {
+      // Nationally, what the function returns (gzip, base64) stays under a quarter of the limit, and even a client
+      // that cannot take gzip gets under half of it.
+      expect(s.gzipBase64 * national(s), s.path).toBeLessThan(LAMBDA_RESPONSE_LIMIT / 4);
+      expect(s.bytes * national(s), s.path).toBeLessThan(LAMBDA_RESPONSE_LIMIT / 2);
+    }
+  });
+
+  it('on its SQS trigger, and the same batch redelivered, the refresh publishes new figures a warm API serves', async () => {
+    const before = (await get('/api/metrics/rollout?level=national&code=ENG&period_type=month')).json as {
+      generated_at: string;
+      rows: { period: string; referrals: number }[];
+    };
+    expect(held.length).toBeGreaterThan(0);
+    expect((await ingest.invoke(sqsBatch(held, 'late'))).result).toEqual({ batchItemFailures: [] });
+    const receipts = (await data.list('receipts/')).slice(-3);
+    const trigger = sqsBatch(receipts, 'refresh');
+    const results = new S3ObjectStore(s3.client, resultsBucket);
+    const tables = await results.list('results/tables/');
+    await refreshOn(trigger, 'SQS trigger');
+    await refreshOn(trigger, 'SQS trigger, redelivered');
+    expect(await results.list('results/tables/')).toEqual(tables);
+    const memoryMb = lambdaFunction(app, 'RefreshHandler').memoryMb;
+    console.info(`refresh bundle peak RSS over four refreshes: ${refreshPeakMb} MB (function memory ${memoryMb} MB)`);
+    expect(refreshPeakMb).toBeLessThan(memoryMb);
+    // The warm instance re-reads meta.json once its copy is 30 seconds old.
+    await new Promise((r) => setTimeout(r, 31_000));
+    const after = (await get('/api/metrics/rollout?level=national&code=ENG&period_type=month')).json as typeof before;
+    expect(after.generated_at).not.toBe(before.generated_at);
+    const month = (doc: typeof before) => doc.rows.find((r) => r.period === END_MONTH)?.referrals ?? 0;
+    expect(month(after)).toBeGreaterThan(month(before));
+  }, 900_000);
+
+  it('the bundles carry no module beyond @aws-sdk/* and the SQL files', () => {
+    for (const prefix of ['IngestHandler', 'RefreshHandler', 'ApiHandler', 'ApiUploadsHandler']) {
+      const fn = lambdaFunction(app, prefix);
+      expect(existsSync(join(fn.asset, 'node_modules')), prefix).toBe(false);
+    }
+  });
+});
