@@ -9,10 +9,11 @@ import {
   SUPPRESSED,
 } from '../contract/index.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
+import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { funnelLimits, outlier } from './funnel.ts';
 
-/** Programme expectations shown as reference lines: configuration, not code (DOMAIN.md). */
+/** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
   annual_referrals: 900_000,
   take_up_pct: 80,
@@ -29,8 +30,43 @@ export const DEFAULT_TARGETS: ProgrammeTargets = {
 };
 export type Targets = ProgrammeTargets;
 
+/**
+ * Outcomes take time: an outcome is counted only on referrals made at least this many whole months before the
+ * data-as-of date (docs/methodology.md, "Cohorts"). Engagement, connection and plans: 3 months; contacts, wellbeing
+ * follow-up and discharge: 6 months.
+ */
+export const ENGAGEMENT_COHORT_MONTHS = 3;
+export const OUTCOME_COHORT_MONTHS = 6;
+
+/** The last referral date old enough: `months` calendar months before `dataAsOf` (clamped to the month's end). */
+export function cohortCutoff(dataAsOf: string | null, months: number): string {
+  if (dataAsOf === null) return '1900-01-01';
+  const [year, month, day] = dataAsOf.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const index = year * 12 + (month - 1) - months;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${y}-${String(m).padStart(2, '0')}-${String(Math.min(day, lastDay)).padStart(2, '0')}`;
+}
+
+/** Which referrals a document's outcome figures cover, said on every card that shows them. */
+export function cohortsOf(dataAsOf: string | null) {
+  return {
+    engagement: {
+      months: ENGAGEMENT_COHORT_MONTHS,
+      referred_on_or_before: cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+    },
+    outcomes: { months: OUTCOME_COHORT_MONTHS, referred_on_or_before: cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS) },
+  };
+}
+
+export interface QueryContext {
+  readonly dataAsOf: string | null;
+}
+
 export interface DeriveContext {
   readonly targets: Targets;
+  readonly dataAsOf?: string | null;
   /** Median contacts per person for (level|code|period), from the raw distribution, where 8 or more people. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
@@ -41,10 +77,13 @@ export interface MetricDefinition {
   readonly description: string;
   /** sql/metrics/<file>.sql */
   readonly file: string;
-  readonly params?: readonly SqlValue[];
+  /** `?` parameters, fixed or from the data-as-of date (cohort cut-offs). */
+  readonly params?: readonly SqlValue[] | ((ctx: QueryContext) => readonly SqlValue[]);
   readonly keys: readonly string[];
   readonly definitions: Readonly<Record<string, string>>;
   readonly rules: DisclosureRules;
+  /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
+  readonly beforeControl?: (row: Row) => Row;
   /** Columns derived from the published (disclosure-controlled) figures of one row. */
   readonly derive?: (row: Row, ctx: DeriveContext) => Record<string, Figure | string>;
   /** Figures about the whole document, from its England rows. */
@@ -146,31 +185,53 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_person',
     title: 'Outcomes for the person',
     description:
-      'For people referred in the period: take-up (people who attended at least one community connection, against the 80% expectation), plans agreed, contacts per person (mean, median, and the share with 6 to 12 contacts) and how episodes ended.',
+      "For people referred in the period, each outcome counted only on referrals old enough to have it (see the cohorts in the summary). Engaged: at least one link worker contact after an accepted referral, with no decline; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: attended at least one community activity. Plans agreed. Link worker contacts per person (the 6 to 12 expectation; other roles shown separately), wellbeing measured at baseline and follow-up and improved by the meaningful-change threshold of the person's instrument, and how episodes ended. Engagement, connection and plans cover referrals made at least 3 months before the data-as-of date; contacts, wellbeing and discharge at least 6 months before. Method: docs/methodology.md.",
     file: 'cof_person',
+    params: ({ dataAsOf }) => [
+      cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+      cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
+    ],
     keys: [],
     definitions: {
       ...COMMON,
       episodes: 'People referred (accepted referrals) in the period.',
-      took_up: 'Of them, people who attended at least one community connection.',
-      plans_agreed: 'Of them, people with a personalised plan agreed.',
-      contacts: 'Contacts with those people so far.',
-      episodes_6_to_12_contacts: 'People with 6 to 12 contacts.',
-      discharged: 'Episodes ended.',
+      engagement_cohort: 'Of them, referrals made at least 3 months before the data-as-of date.',
+      engaged:
+        'Of the engagement cohort, people with at least one link worker contact on or after the referral and no decline.',
+      connected: 'Of the engagement cohort, people who attended at least one community activity.',
+      plans_agreed: 'Of the engagement cohort, people with a personalised plan agreed.',
+      outcome_cohort: 'Referrals made at least 6 months before the data-as-of date.',
+      splw_contacts: 'Link worker contacts with the outcome cohort.',
+      other_contacts: 'Health and wellbeing coach and care coordinator contacts with the outcome cohort.',
+      episodes_6_to_12_contacts: 'People in the outcome cohort with 6 to 12 link worker contacts.',
+      wellbeing_measured: 'People in the outcome cohort with a baseline and a follow-up score on an instrument.',
+      wellbeing_improved:
+        "Of them, people whose change on their headline instrument reached the instrument's meaningful-change threshold.",
+      discharged: 'Episodes of the outcome cohort ended.',
       ...Object.fromEntries(DISCHARGES.map((d) => [`discharge_${d}`, `Episodes ended: ${d.replaceAll('_', ' ')}.`])),
-      take_up_pct: 'Took up as a percentage of people referred.',
-      plans_agreed_pct: 'Plans agreed as a percentage of people referred.',
-      mean_contacts: 'Mean contacts per person referred (8 or more people).',
-      median_contacts: 'Median contacts per person referred, financial years (8 or more people).',
-      share_6_to_12_pct: 'People with 6 to 12 contacts as a percentage of people referred.',
+      engaged_pct: 'Engaged as a percentage of the engagement cohort (against the 80% take-up expectation).',
+      connected_pct: 'Connected as a percentage of the engagement cohort.',
+      plans_agreed_pct: 'Plans agreed as a percentage of the engagement cohort.',
+      mean_contacts: 'Mean link worker contacts per person in the outcome cohort (8 or more people).',
+      mean_other_contacts: 'Mean contacts from other roles per person in the outcome cohort (8 or more people).',
+      median_contacts: 'Median link worker contacts per person, financial years (8 or more people).',
+      share_6_to_12_pct: 'People with 6 to 12 link worker contacts as a percentage of the outcome cohort.',
+      wellbeing_measured_pct: 'People measured at baseline and follow-up as a percentage of the outcome cohort.',
+      wellbeing_improved_pct: 'Improved as a percentage of people measured.',
     },
     rules: {
       counts: [
         'episodes',
-        'took_up',
+        'engagement_cohort',
+        'engaged',
+        'connected',
         'plans_agreed',
-        'contacts',
+        'outcome_cohort',
+        'splw_contacts',
+        'other_contacts',
         'episodes_6_to_12_contacts',
+        'wellbeing_measured',
+        'wellbeing_improved',
         'discharged',
         ...prefixed('discharge_', DISCHARGES),
       ],
@@ -178,59 +239,82 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     },
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));
-      return {
-        take_up_pct: rate(r.took_up, r.episodes, 100),
-        plans_agreed_pct: rate(r.plans_agreed, r.episodes, 100),
-        mean_contacts:
-          r.episodes === SUPPRESSED || (r.level !== 'national' && Number(r.episodes) < MIN_COUNT)
+      const perPerson = (total: unknown) =>
+        r.outcome_cohort === 0
+          ? null
+          : r.outcome_cohort === SUPPRESSED || (r.level !== 'national' && Number(r.outcome_cohort) < MIN_COUNT)
             ? SUPPRESSED
-            : rate(r.contacts, r.episodes),
-        median_contacts: r.period_type !== 'fy' ? null : median === undefined ? SUPPRESSED : median,
-        share_6_to_12_pct: rate(r.episodes_6_to_12_contacts, r.episodes, 100),
+            : rate(total, r.outcome_cohort);
+      return {
+        engaged_pct: rate(r.engaged, r.engagement_cohort, 100),
+        connected_pct: rate(r.connected, r.engagement_cohort, 100),
+        plans_agreed_pct: rate(r.plans_agreed, r.engagement_cohort, 100),
+        mean_contacts: perPerson(r.splw_contacts),
+        mean_other_contacts: perPerson(r.other_contacts),
+        median_contacts: r.period_type !== 'fy' ? null : (median ?? (r.outcome_cohort === 0 ? null : SUPPRESSED)),
+        share_6_to_12_pct: rate(r.episodes_6_to_12_contacts, r.outcome_cohort, 100),
+        wellbeing_measured_pct: rate(r.wellbeing_measured, r.outcome_cohort, 100),
+        wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_measured, 100),
       };
     },
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'contacts_distribution',
-    title: 'Contacts per person',
+    title: 'Link worker contacts per person',
     description:
-      'People referred in the financial year by the number of contacts they had (20 or more counted together).',
+      'People referred in the financial year, at least 6 months before the data-as-of date, by the number of link worker contacts they had (20 or more counted together).',
     file: 'contacts_distribution',
+    params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
     definitions: {
       ...COMMON,
-      contacts: 'Number of contacts (20 means 20 or more).',
-      episodes: 'People referred with that many contacts.',
+      contacts: 'Number of link worker contacts (20 means 20 or more).',
+      episodes: 'People referred with that many link worker contacts.',
     },
     rules: { counts: ['episodes'], siblings: [(r) => `${r.level}|${r.code}|${r.period}`] },
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'wellbeing',
     title: 'Wellbeing change',
     description:
-      'People measured on a validated wellbeing instrument both at baseline and at follow-up, by instrument and the period of referral: how many improved and the mean change, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better).',
+      "People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.",
     file: 'wellbeing',
+    params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
     definitions: {
       ...COMMON,
-      instrument: 'The wellbeing instrument.',
-      pairs: 'People with a baseline and a follow-up score.',
-      improved: 'Of them, people whose score improved.',
+      instrument: 'The wellbeing instrument (each ONS4 item is its own scale).',
+      people: 'People with a baseline and a follow-up score on the instrument.',
+      improved: "Of them, people whose change reached the instrument's meaningful-change threshold.",
+      threshold: 'The meaningful-change threshold, in points of the instrument.',
       mean_baseline: 'Mean baseline score (8 or more people).',
       mean_follow_up: 'Mean follow-up score (8 or more people).',
       mean_change: 'Mean change, positive = better (8 or more people).',
-      improved_pct: 'Improved as a percentage of pairs.',
+      mean_change_ci_low: 'Lower end of the 95% confidence interval of the mean change (t distribution).',
+      mean_change_ci_high: 'Upper end of the 95% confidence interval of the mean change.',
+      improved_pct: 'Improved as a percentage of people measured.',
     },
     rules: {
-      counts: ['pairs', 'improved'],
+      counts: ['people', 'improved'],
       means: [
-        { column: 'mean_baseline', contributors: 'pairs' },
-        { column: 'mean_follow_up', contributors: 'pairs' },
-        { column: 'mean_change', contributors: 'pairs' },
+        { column: 'mean_baseline', contributors: 'people' },
+        { column: 'mean_follow_up', contributors: 'people' },
+        { column: 'mean_change', contributors: 'people' },
+        { column: 'mean_change_ci_low', contributors: 'people' },
+        { column: 'mean_change_ci_high', contributors: 'people' },
       ],
     },
+    beforeControl: ({ pairs, sd_change, ...row }) => {
+      const interval =
+        typeof row.mean_change === 'number'
+          ? meanInterval(row.mean_change, typeof sd_change === 'number' ? sd_change : null, Number(pairs))
+          : null;
+      return { ...row, mean_change_ci_low: interval?.low ?? null, mean_change_ci_high: interval?.high ?? null };
+    },
     derive: (r) => ({
-      improved_pct: rate(r.improved, r.pairs, 100),
+      improved_pct: rate(r.improved, r.people, 100),
       mean_baseline:
         typeof r.mean_baseline === 'number' ? Math.round(r.mean_baseline * 100) / 100 : (r.mean_baseline as Figure),
       mean_follow_up:
@@ -238,6 +322,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       mean_change:
         typeof r.mean_change === 'number' ? Math.round(r.mean_change * 100) / 100 : (r.mean_change as Figure),
     }),
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'cof_system',
@@ -334,28 +419,44 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'equity',
     title: 'Equity',
     description:
-      'People referred, take-up and wellbeing improvement by deprivation decile (1 = most deprived), ethnicity group, age band and sex, by financial year of referral.',
+      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral. Engagement and connection cover referrals made at least 3 months before the data-as-of date, wellbeing at least 6 months. Method: docs/methodology.md.',
     file: 'equity',
+    params: ({ dataAsOf }) => [
+      cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+      cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
+    ],
     keys: ['dimension', 'group'],
     definitions: {
       ...COMMON,
       dimension: 'imd_decile, ethnicity_group, age_band or sex.',
       group: 'The group within the dimension.',
-      referrals: 'People referred.',
-      took_up: 'Of them, people who attended a community connection.',
-      wellbeing_pairs: 'Wellbeing measurements with a baseline and a follow-up.',
-      wellbeing_improved: 'Of them, improved.',
-      take_up_pct: 'Took up as a percentage of people referred.',
-      wellbeing_improved_pct: 'Improved as a percentage of pairs.',
+      people_referred: 'Distinct people referred.',
+      engagement_cohort: 'Referrals made at least 3 months before the data-as-of date.',
+      engaged: 'Of them, engaged (a link worker contact after referral, no decline).',
+      connected: 'Of them, attended a community activity.',
+      wellbeing_people: 'People measured at baseline and follow-up (referred at least 6 months before).',
+      wellbeing_improved: "Of them, improved by their headline instrument's meaningful-change threshold.",
+      engaged_pct: 'Engaged as a percentage of the engagement cohort.',
+      connected_pct: 'Connected as a percentage of the engagement cohort.',
+      wellbeing_improved_pct: 'Improved as a percentage of people measured.',
     },
     rules: {
-      counts: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'],
+      counts: [
+        'people_referred',
+        'engagement_cohort',
+        'engaged',
+        'connected',
+        'wellbeing_people',
+        'wellbeing_improved',
+      ],
       siblings: [(r) => `${r.level}|${r.code}|${r.period}|${r.dimension}`],
     },
     derive: (r) => ({
-      take_up_pct: rate(r.took_up, r.referrals, 100),
-      wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_pairs, 100),
+      engaged_pct: rate(r.engaged, r.engagement_cohort, 100),
+      connected_pct: rate(r.connected, r.engagement_cohort, 100),
+      wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_people, 100),
     }),
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'pcn_comparison',
@@ -371,8 +472,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       list_size: 'Registered patients (mean over the year).',
       referrals: 'People referred.',
       took_up: 'Of them, people who attended a community connection.',
-      wellbeing_pairs: 'Wellbeing measurements with a baseline and a follow-up.',
-      wellbeing_improved: 'Of them, improved.',
+      wellbeing_pairs: 'People measured at baseline and follow-up (one per referral, on their headline instrument).',
+      wellbeing_improved: "Of them, improved by the instrument's meaningful-change threshold.",
       referral_rate: 'Referrals per 1,000 registered patients.',
       take_up_pct: 'Take-up, %.',
       wellbeing_improved_pct: 'Wellbeing improved, %.',

@@ -142,7 +142,8 @@ export function buildDocument(
     definition.rules.counts.length === 0
       ? definition.rules
       : { ...definition.rules, siblings: [...(definition.rules.siblings ?? []), hierarchy] };
-  const published = applyDisclosureControl(raw, rules);
+  const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
+  const published = applyDisclosureControl(exact, rules);
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
   const summary = {
     ...(definition.summarise ? definition.summarise(raw, context) : {}),
@@ -204,7 +205,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   for (const definition of CATALOGUE) {
     raw.set(
       definition.name,
-      await timed(definition.name, () => deps.engine.query(`metrics/${definition.file}`, definition.params ?? [])),
+      await timed(definition.name, () =>
+        deps.engine.query(
+          `metrics/${definition.file}`,
+          typeof definition.params === 'function' ? definition.params({ dataAsOf }) : (definition.params ?? []),
+        ),
+      ),
     );
   }
 

@@ -1,8 +1,13 @@
--- Equity: referrals, take-up and wellbeing improvement by deprivation decile (1 = most deprived), ethnicity
--- group, age band and sex, by financial year of referral, so gaps between groups can be seen.
+-- Equity: people referred, engagement, connection and wellbeing improvement by deprivation decile (1 = most
+-- deprived), ethnicity group, age band and sex, by financial year of referral, so gaps between groups can be seen.
+-- People referred are distinct people (pseudonymous person_id); engagement and connection are counted on referrals
+-- old enough (parameter 1, 3 months before the data-as-of date), wellbeing on people measured at baseline and
+-- follow-up referred on or before parameter 2 (6 months), improved on their headline instrument. docs/methodology.md.
 WITH people AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, took_up,
+    pcn_code, icb_code, region_code, fy, person_id,
+    referred_on <= CAST(? AS DATE) AS in_engagement_cohort,
+    engaged, connected,
     COALESCE(CAST(imd_decile AS VARCHAR), 'unknown') AS imd_decile,
     ethnicity_group, age_band, sex
   FROM episodes
@@ -10,10 +15,13 @@ WITH people AS (
 
 measured AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, change,
-    COALESCE(CAST(imd_decile AS VARCHAR), 'unknown') AS imd_decile,
-    ethnicity_group, age_band, sex
+    pcn_code, icb_code, region_code, fy, person_id,
+    min_by(improved, headline_rank) AS improved,
+    COALESCE(CAST(min(imd_decile) AS VARCHAR), 'unknown') AS imd_decile,
+    min(ethnicity_group) AS ethnicity_group, min(age_band) AS age_band, min(sex) AS sex
   FROM wellbeing_pairs
+  WHERE referred_on <= CAST(? AS DATE)
+  GROUP BY pcn_code, icb_code, region_code, fy, person_id, referral_id
 ),
 
 referrals AS (
@@ -23,8 +31,10 @@ referrals AS (
     fy AS period,
     CASE WHEN imd_decile IS NOT NULL THEN 'imd_decile' WHEN ethnicity_group IS NOT NULL THEN 'ethnicity_group' WHEN age_band IS NOT NULL THEN 'age_band' ELSE 'sex' END AS dimension,
     COALESCE(imd_decile, ethnicity_group, age_band, sex) AS "group",
-    count(*) AS referrals,
-    count(*) FILTER (WHERE took_up) AS took_up
+    count(DISTINCT person_id) AS people_referred,
+    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
+    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
+    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected
   FROM people
   GROUP BY GROUPING SETS (
     (fy, imd_decile), (fy, ethnicity_group), (fy, age_band), (fy, sex),
@@ -41,8 +51,8 @@ outcomes AS (
     fy AS period,
     CASE WHEN imd_decile IS NOT NULL THEN 'imd_decile' WHEN ethnicity_group IS NOT NULL THEN 'ethnicity_group' WHEN age_band IS NOT NULL THEN 'age_band' ELSE 'sex' END AS dimension,
     COALESCE(imd_decile, ethnicity_group, age_band, sex) AS "group",
-    count(*) AS wellbeing_pairs,
-    count(*) FILTER (WHERE change > 0) AS wellbeing_improved
+    count(DISTINCT person_id) AS wellbeing_people,
+    count(DISTINCT CASE WHEN improved THEN person_id END) AS wellbeing_improved
   FROM measured
   GROUP BY GROUPING SETS (
     (fy, imd_decile), (fy, ethnicity_group), (fy, age_band), (fy, sex),
@@ -59,9 +69,11 @@ SELECT
   r.period,
   r.dimension,
   r."group",
-  r.referrals,
-  r.took_up,
-  COALESCE(o.wellbeing_pairs, 0) AS wellbeing_pairs,
+  r.people_referred,
+  r.engagement_cohort,
+  r.engaged,
+  r.connected,
+  COALESCE(o.wellbeing_people, 0) AS wellbeing_people,
   COALESCE(o.wellbeing_improved, 0) AS wellbeing_improved
 FROM referrals AS r
 LEFT JOIN outcomes AS o

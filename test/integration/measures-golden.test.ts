@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { tempDir } from '../support/files.ts';
+
+/*
+ * Measures an analyst would sign off (docs/methodology.md), on a programme small enough to work out by hand.
+ * Data as of 2025-12-31 (the last event), so the engagement cohort is referrals on or before 2025-09-30 and the
+ * outcome cohort referrals on or before 2025-06-30.
+ *
+ * U30001 (QWE, Y56 London, 12,000 patients, open throughout), FY 2025/26:
+ *   R1-R10  referred 2025-04-10 (in both cohorts)
+ *     R1-R6  8 link worker (splw) contacts and 2 coach (hwbc) contacts each; R7-R8 3 splw contacts each;
+ *     R9     1 splw contact, then declined: not engaged; R10 nothing.
+ *     R1-R5  attended a community activity; R6 was connected but did not attend.
+ *     R1-R4  ONS4, all four items, baseline 5: life satisfaction follow-up 6, 7, 8, 7 (change +1, +2, +3, +2);
+ *            worthwhile 6 (+1); happiness 5 (0); anxiety 4 (+1, lower is better).
+ *     R5-R6  SWEMWBS baseline 20, follow-up 24 (+4) and 22 (+2: below the 3-point threshold).
+ *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
+ *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31.
+ * U30002 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
+ */
+type Event = Record<string, string | number | boolean>;
+const person = (label: string) => createHash('sha256').update(label).digest('hex');
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+function referral(pcn: string, id: string, on: string): Event {
+  return {
+    event_id: `E-${id}`,
+    event_type: 'referral',
+    pcn_code: pcn,
+    referral_id: id,
+    person_id: person(id),
+    occurred_on: on,
+    referral_source: 'gp',
+    referral_reasons: 'loneliness_isolation',
+    snomed_code: '871731000000106',
+    age_band: '45-54',
+    sex: 'female',
+    ethnicity_group: 'white',
+    imd_decile: 2,
+  };
+}
+let serial = 0;
+const follow = (id: string, on: string, fields: Event): Event => ({
+  event_id: `F-${++serial}`,
+  pcn_code: 'U30001',
+  referral_id: id,
+  person_id: person(id),
+  occurred_on: on,
+  ...fields,
+});
+const contact = (id: string, on: string, role: string) =>
+  follow(id, on, { event_type: 'contact', contact_mode: 'telephone', worker_role: role, duration_minutes: 30 });
+const connection = (id: string, attended: boolean) =>
+  follow(id, '2025-05-01', {
+    event_type: 'community_connection',
+    activity_category: 'arts_culture',
+    provider_id: 'VCSE-1',
+    attended,
+  });
+const score = (id: string, instrument: string, phase: string, value: number) =>
+  follow(id, phase === 'baseline' ? '2025-04-10' : '2025-07-01', {
+    event_type: 'wellbeing_measure',
+    instrument,
+    phase,
+    score: value,
+  });
+
+function u30001(): Event[] {
+  const rows: Event[] = [];
+  for (const i of range(1, 10)) rows.push(referral('U30001', `R${i}`, '2025-04-10'));
+  for (const i of range(11, 20)) rows.push(referral('U30001', `R${i}`, '2025-08-15'));
+  for (const i of range(21, 25)) rows.push(referral('U30001', `R${i}`, '2025-11-10'));
+  for (const i of range(1, 6)) {
+    for (const _ of range(1, 8)) rows.push(contact(`R${i}`, '2025-04-20', 'splw'));
+    for (const _ of range(1, 2)) rows.push(contact(`R${i}`, '2025-04-21', 'hwbc'));
+  }
+  for (const i of range(7, 8)) for (const _ of range(1, 3)) rows.push(contact(`R${i}`, '2025-04-20', 'splw'));
+  rows.push(contact('R9', '2025-04-20', 'splw'));
+  rows.push(follow('R9', '2025-04-22', { event_type: 'declined', snomed_code: '871711000000103' }));
+  for (const i of range(1, 5)) rows.push(connection(`R${i}`, true));
+  rows.push(connection('R6', false));
+  const lifeSatisfaction = [6, 7, 8, 7];
+  for (const i of range(1, 4)) {
+    const id = `R${i}`;
+    for (const item of ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'])
+      rows.push(score(id, item, 'baseline', 5));
+    rows.push(score(id, 'ons4_life_satisfaction', 'follow_up', lifeSatisfaction[i - 1] as number));
+    rows.push(score(id, 'ons4_worthwhile', 'follow_up', 6));
+    rows.push(score(id, 'ons4_happiness', 'follow_up', 5));
+    rows.push(score(id, 'ons4_anxiety', 'follow_up', 4));
+  }
+  rows.push(score('R5', 'swemwbs', 'baseline', 20), score('R5', 'swemwbs', 'follow_up', 24));
+  rows.push(score('R6', 'swemwbs', 'baseline', 20), score('R6', 'swemwbs', 'follow_up', 22));
+  for (const i of range(11, 15)) rows.push(contact(`R${i}`, '2025-08-20', 'splw'));
+  for (const i of range(11, 12)) rows.push({ ...connection(`R${i}`, true), occurred_on: '2025-09-01' });
+  for (const i of range(22, 25)) rows.push(contact(`R${i}`, '2025-11-20', 'splw'));
+  rows.push(contact('R21', '2025-12-31', 'splw'));
+  return rows;
+}
+
+const UPLOADS: Record<string, Event[]> = {
+  'u30001.jsonl': u30001(),
+  'u30002.jsonl': [referral('U30002', 'S1', '2025-04-20'), referral('U30002', 'S2', '2025-04-20')],
+};
+
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U30001,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
+U30002,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
+`;
+
+const dir = tempDir('measures-golden');
+const docs = new Map<string, MetricDocument>();
+const row = (name: string, level: string, code: string, period: string, extra: Record<string, unknown> = {}) => {
+  const found = docs
+    .get(name)
+    ?.rows.filter(
+      (r) =>
+        r.level === level &&
+        r.code === code &&
+        r.period === period &&
+        Object.entries(extra).every(([k, v]) => r[k] === v),
+    );
+  expect(found, `${name} ${level} ${code} ${period} ${JSON.stringify(extra)}`).toHaveLength(1);
+  return found?.[0] as MetricRow;
+};
+
+beforeAll(async () => {
+  const files = Object.entries(UPLOADS).map(([name, rows]) => {
+    const path = join(dir.path, name);
+    writeFileSync(path, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    return path;
+  });
+  const data = join(dir.path, 'data');
+  const store = new FsObjectStore(data);
+  await stageReference(store, REFERENCE);
+  const { summary } = await ingestFiles(files, { dataDir: data, out: () => {}, progress: false });
+  expect(summary.receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
+  const engine = new DuckDbEngine(data);
+  await refreshMetrics({ store, engine, clock: () => new Date('2026-01-05T00:00:00Z') });
+  await engine.close();
+  for (const key of await store.list('metrics/')) {
+    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+    docs.set(doc.name ?? 'meta', doc);
+  }
+}, 120_000);
+afterAll(() => dir.remove());
+
+describe('outcomes for the person: cohorts old enough, engaged and connected, link worker contacts', () => {
+  it('says which referrals each outcome covers', () => {
+    expect(docs.get('cof_person')?.data_as_of).toBe('2025-12-31');
+    expect(docs.get('cof_person')?.summary?.cohorts).toEqual({
+      engagement: { months: 3, referred_on_or_before: '2025-09-30' },
+      outcomes: { months: 6, referred_on_or_before: '2025-06-30' },
+    });
+  });
+
+  it('England: engagement on R1-R20 and S1-S2, contacts, wellbeing and discharge on R1-R10 and S1-S2', () => {
+    expect(row('cof_person', 'national', 'ENG', '2025/26')).toMatchObject({
+      episodes: 27,
+      engagement_cohort: 22,
+      engaged: 13, // R1-R8 and R11-R15; R9 declined, R10, S1, S2 had no contact
+      engaged_pct: 59.1, // 13 / 22
+      connected: 7, // R1-R5, R11-R12
+      connected_pct: 31.8, // 7 / 22
+      outcome_cohort: 12,
+      splw_contacts: 55, // 6 x 8 + 2 x 3 + 1
+      other_contacts: 12, // 6 x 2 coach contacts, not counted for the 6-12 expectation
+      mean_contacts: 4.6, // 55 / 12 = 4.58
+      mean_other_contacts: 1, // 12 / 12
+      episodes_6_to_12_contacts: 6,
+      share_6_to_12_pct: 50,
+      median_contacts: 5.5, // 0 0 0 1 3 3 | 8 8 8 8 8 8: (3 + 8) / 2
+      wellbeing_measured: 6, // R1-R6: people, not the 18 instrument items they answered
+      wellbeing_measured_pct: 50,
+      wellbeing_improved: 5, // R1-R4 on ONS4 life satisfaction (+1 to +3), R5 on SWEMWBS (+4); R6's +2 is below 3
+      wellbeing_improved_pct: 83.3,
+      discharged: 0,
+    });
+  });
+
+  it('a PCN: rounded to 5 with rates from the rounded figures', () => {
+    // U30001: 25 referred; engagement cohort 20, engaged 13 -> 15, connected 7 -> *; outcome cohort 10
+    expect(row('cof_person', 'pcn', 'U30001', '2025/26')).toMatchObject({
+      episodes: 25,
+      engagement_cohort: 20,
+      engaged: 15,
+      engaged_pct: 75,
+      connected: '*',
+      connected_pct: '*',
+      outcome_cohort: 10,
+      splw_contacts: 55,
+      mean_contacts: 5.5,
+    });
+  });
+});
+
+describe('wellbeing in people per instrument, against each threshold, with a 95% interval', () => {
+  it('ONS4 life satisfaction: 4 people, mean +2, t interval with 3 degrees of freedom', () => {
+    // changes 1, 2, 3, 2: sd = sqrt(2/3) = 0.8165; 2 +- 3.182 x 0.8165 / 2 = 2 +- 1.299
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
+      people: 4,
+      improved: 4,
+      threshold: 1,
+      mean_baseline: 5,
+      mean_follow_up: 7,
+      mean_change: 2,
+      mean_change_ci_low: 0.7,
+      mean_change_ci_high: 3.3,
+      improved_pct: 100,
+    });
+  });
+
+  it('ONS4 happiness unchanged, anxiety lower is better, SWEMWBS threshold 3 points', () => {
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_happiness' })).toMatchObject({
+      people: 4,
+      improved: 0,
+      mean_change: 0,
+      mean_change_ci_low: 0,
+      mean_change_ci_high: 0,
+    });
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_anxiety' })).toMatchObject({
+      people: 4,
+      improved: 4,
+      mean_change: 1,
+    });
+    // +4 and +2: mean 3, sd sqrt(2); 3 +- 12.706 x sqrt(2) / sqrt(2) = 3 +- 12.706
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'swemwbs' })).toMatchObject({
+      people: 2,
+      improved: 1,
+      threshold: 3,
+      mean_change: 3,
+      mean_change_ci_low: -9.71,
+      mean_change_ci_high: 15.71,
+      improved_pct: 50,
+    });
+  });
+
+  it('below England, a mean and its interval need 8 people', () => {
+    expect(row('wellbeing', 'pcn', 'U30001', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
+      people: '*',
+      mean_change: '*',
+      mean_change_ci_low: '*',
+      mean_change_ci_high: '*',
+    });
+    expect(docs.get('wellbeing')?.rows.some((r) => 'pairs' in r || 'sd_change' in r)).toBe(false);
+  });
+
+  it('link worker contacts per person, outcome cohort only', () => {
+    const distribution = docs
+      .get('contacts_distribution')
+      ?.rows.filter((r) => r.level === 'national' && r.period === '2025/26')
+      .map((r) => [r.contacts, r.episodes]);
+    expect(distribution).toEqual([
+      [0, 3],
+      [1, 1],
+      [3, 2],
+      [8, 6],
+    ]);
+  });
+});
