@@ -328,27 +328,57 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_system',
     title: 'Impact on the health and care system',
     description:
-      'For people with both a before and an after window of the same length, GP appointments and A&E attendances in the window before referral and after it, by the period of referral. The change is (after - before) / before, against the expectations of -14% for GP appointments and -12% for A&E attendances.',
+      'For people with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. The change is (after - before) / before, with a 95% confidence interval from the per-person differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
     file: 'cof_system',
-    keys: ['service'],
+    keys: ['service', 'baseline_band'],
     definitions: {
       ...COMMON,
-      service: 'gp_appointment or ae_attendance.',
-      people: 'People with both windows.',
+      service: 'gp_appointment, ae_attendance, emergency_admission or outpatient.',
+      baseline_band: 'all, or the band of use in the window before referral (GP 0-3, 4-6, 7+; others 0, 1, 2+).',
+      people: 'People with both windows of the same length.',
       before_total: 'Uses of the service in the windows before referral.',
       after_total: 'Uses in the windows after referral.',
       change_pct: 'Percentage change from before to after.',
-      expected_change_pct: 'The programme expectation.',
+      change_pct_ci_low:
+        'Lower end of the 95% interval of the change (England only): the t interval of the mean per-person difference, over the mean use before.',
+      change_pct_ci_high: 'Upper end of the 95% interval of the change (England only).',
+      expected_change_pct: 'The programme expectation, where there is one.',
     },
-    rules: { counts: ['people', 'before_total', 'after_total'] },
+    rules: {
+      counts: ['people', 'before_total', 'after_total'],
+      siblings: [(r) => `${r.level}|${r.code}|${r.period_type}|${r.period}|${r.service}`],
+    },
+    beforeControl: ({ sd_difference, ...row }) => {
+      const people = Number(row.people);
+      const before = Number(row.before_total);
+      const after = Number(row.after_total);
+      // The interval is published for England only: its midpoint is the exact change, which below England could
+      // recover the unrounded totals that the published rounded ones hide.
+      const interval =
+        row.level === 'national' && before > 0
+          ? meanInterval(
+              ((after - before) / people / (before / people)) * 100,
+              typeof sd_difference === 'number' ? (sd_difference / (before / people)) * 100 : null,
+              people,
+              1,
+            )
+          : null;
+      return { ...row, change_pct_ci_low: interval?.low ?? null, change_pct_ci_high: interval?.high ?? null };
+    },
     derive: (r, ctx) => ({
+      // A change among fewer than 8 people is suppressed, as a mean would be.
       change_pct:
-        r.after_total === SUPPRESSED || r.before_total === SUPPRESSED
+        r.after_total === SUPPRESSED || r.before_total === SUPPRESSED || r.people === SUPPRESSED
           ? SUPPRESSED
           : typeof r.before_total === 'number' && r.before_total > 0 && typeof r.after_total === 'number'
             ? Math.round(((r.after_total - r.before_total) / r.before_total) * 1000) / 10
             : null,
-      expected_change_pct: r.service === 'gp_appointment' ? ctx.targets.gp_change_pct : ctx.targets.ae_change_pct,
+      expected_change_pct:
+        r.service === 'gp_appointment'
+          ? ctx.targets.gp_change_pct
+          : r.service === 'ae_attendance'
+            ? ctx.targets.ae_change_pct
+            : null,
     }),
   },
   {

@@ -23,6 +23,9 @@ import { tempDir } from '../support/files.ts';
  *     R1-R4  ONS4, all four items, baseline 5: life satisfaction follow-up 6, 7, 8, 7 (change +1, +2, +3, +2);
  *            worthwhile 6 (+1); happiness 5 (0); anxiety 4 (+1, lower is better).
  *     R5-R6  SWEMWBS baseline 20, follow-up 24 (+4) and 22 (+2: below the 3-point threshold).
+ *     Service use (window months in brackets): GP R1 before 2 (6), after 4 (6); R2 before 3 (6), after 3 (6) and
+ *            before 1 (3), after 2 (3); R3 8 (6) -> 5 (6); R4 10 (6) -> 6 (6); R5 before 5 (12), after 4 (6): no
+ *            equal pair; R6 5 (6) -> 5 (6). A&E R1 1 (3) -> 0 (3). Outpatient R3 2 (12) -> 2 (12).
  *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
  *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31.
  * U30002 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
@@ -100,6 +103,34 @@ function u30001(): Event[] {
   }
   rows.push(score('R5', 'swemwbs', 'baseline', 20), score('R5', 'swemwbs', 'follow_up', 24));
   rows.push(score('R6', 'swemwbs', 'baseline', 20), score('R6', 'swemwbs', 'follow_up', 22));
+  const use = (id: string, service: string, window: string, months: number, count: number) =>
+    follow(id, window === 'before' ? '2025-04-10' : '2025-10-10', {
+      event_type: 'service_use',
+      service,
+      window,
+      window_months: months,
+      count,
+    });
+  rows.push(
+    use('R1', 'gp_appointment', 'before', 6, 2),
+    use('R1', 'gp_appointment', 'after', 6, 4),
+    use('R2', 'gp_appointment', 'before', 6, 3),
+    use('R2', 'gp_appointment', 'after', 6, 3),
+    use('R2', 'gp_appointment', 'before', 3, 1),
+    use('R2', 'gp_appointment', 'after', 3, 2),
+    use('R3', 'gp_appointment', 'before', 6, 8),
+    use('R3', 'gp_appointment', 'after', 6, 5),
+    use('R4', 'gp_appointment', 'before', 6, 10),
+    use('R4', 'gp_appointment', 'after', 6, 6),
+    use('R5', 'gp_appointment', 'before', 12, 5),
+    use('R5', 'gp_appointment', 'after', 6, 4),
+    use('R6', 'gp_appointment', 'before', 6, 5),
+    use('R6', 'gp_appointment', 'after', 6, 5),
+    use('R1', 'ae_attendance', 'before', 3, 1),
+    use('R1', 'ae_attendance', 'after', 3, 0),
+    use('R3', 'outpatient', 'before', 12, 2),
+    use('R3', 'outpatient', 'after', 12, 2),
+  );
   for (const i of range(11, 15)) rows.push(contact(`R${i}`, '2025-08-20', 'splw'));
   for (const i of range(11, 12)) rows.push({ ...connection(`R${i}`, true), occurred_on: '2025-09-01' });
   for (const i of range(22, 25)) rows.push(contact(`R${i}`, '2025-11-20', 'splw'));
@@ -265,5 +296,77 @@ describe('wellbeing in people per instrument, against each threshold, with a 95%
       [3, 2],
       [8, 6],
     ]);
+  });
+});
+
+describe('GP, A&E, admissions and outpatients before and after: equal windows, with regression to the mean', () => {
+  const system = (service: string, band = 'all') =>
+    row('cof_system', 'national', 'ENG', '2025/26', { service, baseline_band: band });
+
+  it('GP: the 5 people with equal windows, their longest pair, and a 95% interval', () => {
+    // R1 2->4, R2 3->3 (its 6-month pair, not 3+1 -> 3+2), R3 8->5, R4 10->6, R6 5->5; R5 has no equal pair.
+    // Differences +2, 0, -3, -4, 0: mean -1, sd sqrt(24/4) = 2.449; t(4) = 2.776; half-width 2.776 x 2.449 / sqrt(5)
+    // = 3.041; mean use before 28 / 5 = 5.6: change -1 / 5.6 = -17.9%, interval (-1 +- 3.041) / 5.6 = -72.2% to 36.4%.
+    expect(system('gp_appointment')).toMatchObject({
+      people: 5,
+      before_total: 28,
+      after_total: 23,
+      change_pct: -17.9,
+      change_pct_ci_low: -72.2,
+      change_pct_ci_high: 36.4,
+      expected_change_pct: -14,
+    });
+  });
+
+  it('GP by band of use before: light users rise, heavy users fall', () => {
+    expect(system('gp_appointment', '0-3')).toMatchObject({
+      people: 2,
+      before_total: 5,
+      after_total: 7,
+      change_pct: 40,
+    });
+    expect(system('gp_appointment', '4-6')).toMatchObject({
+      people: 1,
+      before_total: 5,
+      after_total: 5,
+      change_pct: 0,
+    });
+    expect(system('gp_appointment', '7+')).toMatchObject({
+      people: 2,
+      before_total: 18,
+      after_total: 11,
+      change_pct: -38.9,
+    });
+  });
+
+  it('A&E and outpatients are published too; no interval from fewer than 2 people', () => {
+    expect(system('ae_attendance')).toMatchObject({
+      people: 1,
+      before_total: 1,
+      after_total: 0,
+      change_pct: -100,
+      change_pct_ci_low: null,
+      expected_change_pct: -12,
+    });
+    expect(system('outpatient')).toMatchObject({
+      people: 1,
+      before_total: 2,
+      after_total: 2,
+      change_pct: 0,
+      expected_change_pct: null,
+    });
+  });
+
+  it('below England: counts rounded and suppressed, and no interval', () => {
+    expect(
+      row('cof_system', 'pcn', 'U30001', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
+    ).toMatchObject({
+      people: '*',
+      before_total: 30,
+      after_total: 25,
+      change_pct: '*',
+      change_pct_ci_low: null,
+      change_pct_ci_high: null,
+    });
   });
 });

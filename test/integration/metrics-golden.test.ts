@@ -404,13 +404,22 @@ describe('the other catalogue documents, worked out by hand', () => {
 
   it('wellbeing waits for its cohort; system use compares the windows supplied', () => {
     expect(docs.get('wellbeing')?.rows).toEqual([]);
-    expect(row('cof_system', 'national', 'ENG', '2025/26', { service: 'gp_appointment' })).toMatchObject({
+    // 10 people at U10004, 5 GP appointments in the 6 months before and 4 in the 6 after: every difference is -1,
+    // so the interval has no width; all of them are in the 4-6 band of use before.
+    expect(
+      row('cof_system', 'national', 'ENG', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
+    ).toMatchObject({
       people: 10,
       before_total: 50,
       after_total: 40,
       change_pct: -20,
+      change_pct_ci_low: -20,
+      change_pct_ci_high: -20,
       expected_change_pct: -14,
     });
+    expect(
+      row('cof_system', 'national', 'ENG', '2025/26', { service: 'gp_appointment', baseline_band: '4-6' }),
+    ).toMatchObject({ people: 10, change_pct: -20 });
   });
 
   it('community connections and providers', () => {
