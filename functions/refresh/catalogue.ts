@@ -99,6 +99,20 @@ const REASONS = REFERRAL_REASONS;
 const DISCHARGES = DISCHARGE_REASONS;
 const ACTIVITIES = ACTIVITY_CATEGORIES;
 
+/**
+ * Part years against annual expectations: figures of a financial year with fewer than 12 months so far (or a PCN
+ * open part of it) are annualised x 12 / months (docs/methodology.md, "Periods"). Null for months and no data.
+ */
+function annualised<T extends Record<string, Figure>>(
+  row: Row,
+  figures: (months: number) => T,
+): T | Record<string, null> {
+  const months = Number(row.period_type === 'fy' ? row.months : 0);
+  if (months > 0) return figures(months);
+  const empty = figures(12);
+  return Object.fromEntries(Object.keys(empty).map((k) => [k, null]));
+}
+
 const COMMON = {
   level: 'national, region, icb or pcn.',
   code: 'ENG, or the ODS code of the region, ICB or PCN.',
@@ -145,7 +159,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       list_size: 'Registered patients of the PCNs in force (mean over the months of a year).',
       decline_rate_pct: 'Declines as a percentage of referrals plus declines.',
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
-      pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01).',
+      pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
+      referrals_per_1000_annualised:
+        'Referrals per 1,000 registered patients a year: the rate in the months so far (a PCN: the months it was open) x 12 / months.',
+      pct_list_referred_annualised:
+        'People referred as a percentage of the list a year (x 12 / months): compared with the IIF 1.2%-1.6% a year.',
     },
     rules: { counts: ['referrals', 'people_referred', 'declines'] },
     derive: (r) => ({
@@ -155,6 +173,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           : rate(r.declines, n(r.referrals) === null ? null : Number(r.referrals) + Number(r.declines), 100),
       referrals_per_1000: rate(r.referrals, r.list_size, 1000),
       pct_list_referred: rate(r.people_referred, r.list_size, 100, 2),
+      ...annualised(r, (months) => ({
+        referrals_per_1000_annualised: rate(r.referrals, r.list_size, (1000 * 12) / months),
+        pct_list_referred_annualised: rate(r.people_referred, r.list_size, (100 * 12) / months, 2),
+      })),
     }),
     summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets) }),
   },
@@ -428,7 +450,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       splw_fte_per_10000: 'Link worker FTE per 10,000 registered patients.',
       splw_accredited_pct: 'Link workers with accredited training, percentage of headcount.',
       pcns_with_link_worker_pct: 'PCNs with a link worker as a percentage of PCNs reporting.',
-      caseload: 'People referred in the financial year per link worker FTE.',
+      caseload: 'People referred in the financial year so far per link worker FTE.',
+      referral_months: 'Months of referrals in the year so far (a PCN: the months it was open).',
+      caseload_annualised:
+        'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
     },
     rules: { counts: ['people_referred'] },
     derive: (r) => ({
@@ -443,6 +468,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       splw_accredited_pct: rate(r.splw_accredited, r.splw_headcount, 100),
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
       caseload: r.period_type === 'fy' ? rate(r.people_referred, r.splw_fte, 1, 0) : null,
+      ...annualised({ ...r, months: r.referral_months ?? null }, (months) => ({
+        caseload_annualised: rate(r.people_referred, r.splw_fte, 12 / months, 0),
+      })),
     }),
   },
   {

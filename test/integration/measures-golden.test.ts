@@ -29,6 +29,8 @@ import { tempDir } from '../support/files.ts';
  *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
  *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31.
  * U30002 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
+ * Months with events: April, May, July to December 2025 (none in June). Workforce: U30001 in December 2025, 2 link
+ * workers, 1.5 FTE, 1 with accredited training.
  */
 type Event = Record<string, string | number | boolean>;
 const person = (label: string) => createHash('sha256').update(label).digest('hex');
@@ -170,6 +172,12 @@ beforeAll(async () => {
     writeFileSync(path, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     return path;
   });
+  const workforce = join(dir.path, 'u30001-workforce.csv');
+  writeFileSync(
+    workforce,
+    'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU30001,2025-12,splw,2,1.5,1,0\n',
+  );
+  files.push(workforce);
   const data = join(dir.path, 'data');
   const store = new FsObjectStore(data);
   await stageReference(store, REFERENCE);
@@ -367,6 +375,54 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
       change_pct: '*',
       change_pct_ci_low: null,
       change_pct_ci_high: null,
+    });
+  });
+});
+
+describe('part years and PCNs open part of the year', () => {
+  it('England: 9 months so far (June, with no events, still a month), rates annualised x 12 / 9', () => {
+    // list: (12,000 x 9 months + 24,000 x 2 months) / 9 = 17,333.3; 27 / 17,333.3 = 0.156% so far, 0.208% a year
+    expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({
+      referrals: 27,
+      people_referred: 27,
+      months: 9,
+      pct_list_referred: 0.16,
+      pct_list_referred_annualised: 0.21,
+      referrals_per_1000: 1.6,
+      referrals_per_1000_annualised: 2.1,
+    });
+    expect(row('rollout', 'national', 'ENG', '2025-06')).toMatchObject({ referrals: 0, pcns: 1, list_size: 12_000 });
+  });
+
+  it('a PCN open all year and one that closed in May: each over the months it was open', () => {
+    // U30001: 25 people / 12,000 = 0.2083% in 9 months, 0.2778% a year
+    expect(row('rollout', 'pcn', 'U30001', '2025/26')).toMatchObject({
+      months: 9,
+      list_size: 12_000,
+      pct_list_referred: 0.21,
+      pct_list_referred_annualised: 0.28,
+    });
+    expect(row('rollout', 'pcn', 'U30002', '2025/26')).toMatchObject({ months: 2, list_size: 24_000, referrals: '*' });
+    // funnel denominators pro rata: 24,000 x 2 / 9 months
+    const closed = row('pcn_comparison', 'pcn', 'U30002', '2025/26');
+    expect(Math.round(Number(closed.list_size))).toBe(5_333);
+    expect(row('pcn_comparison', 'pcn', 'U30001', '2025/26').list_size).toBe(12_000);
+  });
+
+  it('months missing count only months a PCN was open', () => {
+    // U30001: open April to December, no events in June. U30002: open April and May, sent April only.
+    expect(row('data_quality', 'pcn', 'U30001', 'all')).toMatchObject({ months_with_data: 8, months_missing: 1 });
+    expect(row('data_quality', 'pcn', 'U30002', 'all')).toMatchObject({ months_with_data: 1, months_missing: 1 });
+  });
+
+  it('caseload so far and a year, against 200-250 a year', () => {
+    // 27 people referred in 9 months / 1.5 FTE = 18 so far; x 12 / 9 = 24 a year
+    expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({
+      people_referred: 27,
+      splw_fte: 1.5,
+      referral_months: 9,
+      caseload: 18,
+      caseload_annualised: 24,
     });
   });
 });
