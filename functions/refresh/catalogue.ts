@@ -477,7 +477,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'equity',
     title: 'Equity',
     description:
-      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral. Engagement and connection cover referrals made at least 3 months before the data-as-of date, wellbeing at least 6 months. Method: docs/methodology.md.',
+      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year. Engagement and connection cover referrals made at least 3 months before the data-as-of date, wellbeing at least 6 months. Method: docs/methodology.md.',
     file: 'equity',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -486,7 +486,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     keys: ['dimension', 'group'],
     definitions: {
       ...COMMON,
-      dimension: 'imd_decile, ethnicity_group, age_band or sex.',
+      dimension:
+        "imd_decile (where the person lives), ethnicity_group, age_band, sex, or pcn_imd_quintile (the deprivation of the PCN's registered population, IMD 2019: 1 = most deprived fifth of PCNs).",
       group: 'The group within the dimension.',
       people_referred: 'Distinct people referred.',
       engagement_cohort: 'Referrals made at least 3 months before the data-as-of date.',
@@ -497,6 +498,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       engaged_pct: 'Engaged as a percentage of the engagement cohort.',
       connected_pct: 'Connected as a percentage of the engagement cohort.',
       wellbeing_improved_pct: 'Improved as a percentage of people measured.',
+      list_size:
+        'pcn_imd_quintile rows: registered patients of the PCNs in the quintile (each pro rata to the months it was open).',
+      months: 'pcn_imd_quintile rows: months of the year so far.',
+      people_referred_per_1000:
+        'pcn_imd_quintile rows: people referred per 1,000 registered patients in the year so far (from the rounded count).',
+      people_referred_per_1000_annualised: 'The same a year (x 12 / months).',
     },
     rules: {
       counts: [
@@ -513,6 +520,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       engaged_pct: rate(r.engaged, r.engagement_cohort, 100),
       connected_pct: rate(r.connected, r.engagement_cohort, 100),
       wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_people, 100),
+      people_referred_per_1000: rate(r.people_referred, r.list_size, 1000),
+      ...annualised(r, (months) => ({
+        people_referred_per_1000_annualised: rate(r.people_referred, r.list_size, (1000 * 12) / months),
+      })),
     }),
     summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },

@@ -24,6 +24,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
+  { name: 'pcn_deprivation', kind: 'table' },
   { name: 'events_in_force', kind: 'view' },
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },

@@ -15,7 +15,7 @@ import { tempDir } from '../support/files.ts';
  * Data as of 2025-12-31 (the last event), so the engagement cohort is referrals on or before 2025-09-30 and the
  * outcome cohort referrals on or before 2025-06-30.
  *
- * U30001 (QWE, Y56 London, 12,000 patients, open throughout), FY 2025/26:
+ * U00203 (QWE, Y56 London, 12,000 patients, open throughout), FY 2025/26:
  *   R1-R10  referred 2025-04-10 (in both cohorts)
  *     R1-R6  8 link worker (splw) contacts and 2 coach (hwbc) contacts each; R7-R8 3 splw contacts each;
  *     R9     1 splw contact, then declined: not engaged; R10 nothing.
@@ -28,8 +28,8 @@ import { tempDir } from '../support/files.ts';
  *            equal pair; R6 5 (6) -> 5 (6). A&E R1 1 (3) -> 0 (3). Outpatient R3 2 (12) -> 2 (12).
  *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
  *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31.
- * U30002 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
- * Months with events: April, May, July to December 2025 (none in June). Workforce: U30001 in December 2025, 2 link
+ * U00070 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
+ * Months with events: April, May, July to December 2025 (none in June). Workforce: U00203 in December 2025, 2 link
  * workers, 1.5 FTE, 1 with accredited training.
  */
 type Event = Record<string, string | number | boolean>;
@@ -56,7 +56,7 @@ function referral(pcn: string, id: string, on: string): Event {
 let serial = 0;
 const follow = (id: string, on: string, fields: Event): Event => ({
   event_id: `F-${++serial}`,
-  pcn_code: 'U30001',
+  pcn_code: 'U00203',
   referral_id: id,
   person_id: person(id),
   occurred_on: on,
@@ -81,9 +81,9 @@ const score = (id: string, instrument: string, phase: string, value: number) =>
 
 function u30001(): Event[] {
   const rows: Event[] = [];
-  for (const i of range(1, 10)) rows.push(referral('U30001', `R${i}`, '2025-04-10'));
-  for (const i of range(11, 20)) rows.push(referral('U30001', `R${i}`, '2025-08-15'));
-  for (const i of range(21, 25)) rows.push(referral('U30001', `R${i}`, '2025-11-10'));
+  for (const i of range(1, 10)) rows.push(referral('U00203', `R${i}`, '2025-04-10'));
+  for (const i of range(11, 20)) rows.push(referral('U00203', `R${i}`, '2025-08-15'));
+  for (const i of range(21, 25)) rows.push(referral('U00203', `R${i}`, '2025-11-10'));
   for (const i of range(1, 6)) {
     for (const _ of range(1, 8)) rows.push(contact(`R${i}`, '2025-04-20', 'splw'));
     for (const _ of range(1, 2)) rows.push(contact(`R${i}`, '2025-04-21', 'hwbc'));
@@ -142,12 +142,12 @@ function u30001(): Event[] {
 
 const UPLOADS: Record<string, Event[]> = {
   'u30001.jsonl': u30001(),
-  'u30002.jsonl': [referral('U30002', 'S1', '2025-04-20'), referral('U30002', 'S2', '2025-04-20')],
+  'u30002.jsonl': [referral('U00070', 'S1', '2025-04-20'), referral('U00070', 'S2', '2025-04-20')],
 };
 
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
-U30001,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
-U30002,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
+U00203,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
+U00070,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
 `;
 
 const dir = tempDir('measures-golden');
@@ -175,7 +175,7 @@ beforeAll(async () => {
   const workforce = join(dir.path, 'u30001-workforce.csv');
   writeFileSync(
     workforce,
-    'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU30001,2025-12,splw,2,1.5,1,0\n',
+    'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU00203,2025-12,splw,2,1.5,1,0\n',
   );
   files.push(workforce);
   const data = join(dir.path, 'data');
@@ -227,8 +227,8 @@ describe('outcomes for the person: cohorts old enough, engaged and connected, li
   });
 
   it('a PCN: rounded to 5 with rates from the rounded figures', () => {
-    // U30001: 25 referred; engagement cohort 20, engaged 13 -> 15, connected 7 -> *; outcome cohort 10
-    expect(row('cof_person', 'pcn', 'U30001', '2025/26')).toMatchObject({
+    // U00203: 25 referred; engagement cohort 20, engaged 13 -> 15, connected 7 -> *; outcome cohort 10
+    expect(row('cof_person', 'pcn', 'U00203', '2025/26')).toMatchObject({
       episodes: 25,
       engagement_cohort: 20,
       engaged: 15,
@@ -284,7 +284,7 @@ describe('wellbeing in people per instrument, against each threshold, with a 95%
   });
 
   it('below England, a mean and its interval need 8 people', () => {
-    expect(row('wellbeing', 'pcn', 'U30001', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
+    expect(row('wellbeing', 'pcn', 'U00203', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
       people: '*',
       mean_change: '*',
       mean_change_ci_low: '*',
@@ -367,7 +367,7 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
 
   it('below England: counts rounded and suppressed, and no interval', () => {
     expect(
-      row('cof_system', 'pcn', 'U30001', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
+      row('cof_system', 'pcn', 'U00203', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
     ).toMatchObject({
       people: '*',
       before_total: 30,
@@ -395,24 +395,24 @@ describe('part years and PCNs open part of the year', () => {
   });
 
   it('a PCN open all year and one that closed in May: each over the months it was open', () => {
-    // U30001: 25 people / 12,000 = 0.2083% in 9 months, 0.2778% a year
-    expect(row('rollout', 'pcn', 'U30001', '2025/26')).toMatchObject({
+    // U00203: 25 people / 12,000 = 0.2083% in 9 months, 0.2778% a year
+    expect(row('rollout', 'pcn', 'U00203', '2025/26')).toMatchObject({
       months: 9,
       list_size: 12_000,
       pct_list_referred: 0.21,
       pct_list_referred_annualised: 0.28,
     });
-    expect(row('rollout', 'pcn', 'U30002', '2025/26')).toMatchObject({ months: 2, list_size: 24_000, referrals: '*' });
+    expect(row('rollout', 'pcn', 'U00070', '2025/26')).toMatchObject({ months: 2, list_size: 24_000, referrals: '*' });
     // funnel denominators pro rata: 24,000 x 2 / 9 months
-    const closed = row('pcn_comparison', 'pcn', 'U30002', '2025/26');
+    const closed = row('pcn_comparison', 'pcn', 'U00070', '2025/26');
     expect(Math.round(Number(closed.list_size))).toBe(5_333);
-    expect(row('pcn_comparison', 'pcn', 'U30001', '2025/26').list_size).toBe(12_000);
+    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').list_size).toBe(12_000);
   });
 
   it('months missing count only months a PCN was open', () => {
-    // U30001: open April to December, no events in June. U30002: open April and May, sent April only.
-    expect(row('data_quality', 'pcn', 'U30001', 'all')).toMatchObject({ months_with_data: 8, months_missing: 1 });
-    expect(row('data_quality', 'pcn', 'U30002', 'all')).toMatchObject({ months_with_data: 1, months_missing: 1 });
+    // U00203: open April to December, no events in June. U00070: open April and May, sent April only.
+    expect(row('data_quality', 'pcn', 'U00203', 'all')).toMatchObject({ months_with_data: 8, months_missing: 1 });
+    expect(row('data_quality', 'pcn', 'U00070', 'all')).toMatchObject({ months_with_data: 1, months_missing: 1 });
   });
 
   it('caseload so far and a year, against 200-250 a year', () => {
@@ -423,6 +423,47 @@ describe('part years and PCNs open part of the year', () => {
       referral_months: 9,
       caseload: 18,
       caseload_annualised: 24,
+    });
+  });
+});
+
+describe('equity: people, and access by the deprivation of the PCN', () => {
+  it('people referred are people; rates per 1,000 registered patients by PCN IMD 2019 quintile', () => {
+    // U00203 is in IMD decile 2 among PCNs (quintile 1), U00070 in decile 10 (quintile 5): NHS Digital PCN IMD 2019.
+    // Quintile 1: 25 people / 12,000 = 2.08 per 1,000 in 9 months, 2.78 a year.
+    expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'pcn_imd_quintile', group: '1' })).toMatchObject({
+      people_referred: 25,
+      list_size: 12_000,
+      months: 9,
+      people_referred_per_1000: 2.1,
+      people_referred_per_1000_annualised: 2.8,
+    });
+    // Quintile 5: 2 people / (24,000 x 2 / 9 = 5,333.3) = 0.375 per 1,000, 0.5 a year
+    expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'pcn_imd_quintile', group: '5' })).toMatchObject({
+      people_referred: 2,
+      people_referred_per_1000: 0.4,
+      people_referred_per_1000_annualised: 0.5,
+    });
+    expect(row('equity', 'region', 'Y58', '2025/26', { dimension: 'pcn_imd_quintile', group: '5' })).toMatchObject({
+      people_referred: '*',
+      people_referred_per_1000: '*',
+    });
+    expect(
+      docs
+        .get('equity')
+        ?.rows.filter((r) => r.level === 'national' && r.dimension === 'pcn_imd_quintile')
+        .map((r) => r.group),
+    ).toEqual(['1', '5']);
+  });
+
+  it('by person: distinct people, engagement on the engagement cohort', () => {
+    expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'sex', group: 'female' })).toMatchObject({
+      people_referred: 27,
+      engagement_cohort: 22,
+      engaged: 13,
+      engaged_pct: 59.1,
+      wellbeing_people: 6,
+      wellbeing_improved: 5,
     });
   });
 });
