@@ -12,6 +12,7 @@ import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { funnelLimits, outlier } from './funnel.ts';
+import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
@@ -120,21 +121,42 @@ const COMMON = {
   period: 'YYYY-MM for a month, 2024/25 for a financial year.',
 };
 
-function fyProjection(rows: readonly Row[], targets: Targets) {
-  return rows
-    .filter((r) => r.level === 'national' && r.period_type === 'fy')
+/** Each financial year's people referred against the annual target, projected to year end (projection.ts). */
+function fyProjection(rows: readonly Row[], targets: Targets, dataAsOf: string | null) {
+  const national = rows.filter((r) => r.level === 'national');
+  const monthsOf = (fy: string): MonthFigures[] => {
+    const calendar = new Set(monthsOfYear(fy));
+    return national
+      .filter((r) => r.period_type === 'month' && calendar.has(String(r.period)))
+      .map((r) => ({
+        month: String(r.period),
+        people: Number(r.people_referred),
+        pcnsOpen: Number(r.pcns),
+        pcnsSubmitting: Number(r.pcns_submitting ?? 0),
+      }));
+  };
+  return national
+    .filter((r) => r.period_type === 'fy')
     .map((r) => {
-      const referrals = Number(r.referrals);
-      const months = Number(r.months);
-      const projection = months > 0 ? Math.round((referrals / months) * 12) : null;
+      const fy = String(r.period);
+      const start = Number(fy.slice(0, 4));
+      const previous = monthsOf(`${start - 1}/${String(start).slice(2)}`);
+      const people = Number(r.people_referred);
       return {
-        fy: r.period,
-        referrals_to_date: referrals,
-        months_with_data: months,
-        projection_to_year_end: projection,
+        fy,
+        measure: 'people referred',
+        people_referred_to_date: people,
+        referrals_to_date: Number(r.referrals),
         target: targets.annual_referrals,
-        share_of_target_pct: rate(referrals, targets.annual_referrals, 100),
-        on_track: projection !== null && projection >= targets.annual_referrals,
+        share_of_target_pct: rate(people, targets.annual_referrals, 100),
+        ...projectYear({
+          fy,
+          dataAsOf: dataAsOf ?? '9999-12-31',
+          peopleToDate: people,
+          months: monthsOf(fy),
+          previousYear: previous.length === 12 ? previous : undefined,
+          target: targets.annual_referrals,
+        }),
       };
     });
 }
@@ -154,6 +176,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people_referred: 'Distinct people (pseudonymous person_id) with an accepted referral.',
       declines: 'People who declined social prescribing.',
       pcns_reporting: 'PCNs with at least one accepted referral.',
+      pcns_submitting: 'England by month: PCNs that sent any event (a month is complete when 90% of PCNs open did).',
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size: 'Registered patients of the PCNs in force (mean over the months of a year).',
@@ -178,7 +201,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         pct_list_referred_annualised: rate(r.people_referred, r.list_size, (100 * 12) / months, 2),
       })),
     }),
-    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets) }),
+    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null) }),
   },
   {
     name: 'referral_sources',

@@ -467,3 +467,30 @@ describe('equity: people, and access by the deprivation of the PCN', () => {
     });
   });
 });
+
+describe('projection of people referred against the 900,000 a year', () => {
+  it('complete months only, an interval, and "on track" only when the interval clears the target', () => {
+    // Complete months: April (2 of 2 PCNs sent events), July to December (1 of 1); May (1 of 2) and June (0 of 1) are
+    // incomplete. People in complete months: 12, 0, 10, 0, 0, 5, 0: mean 27 / 7 = 3.857, sd 5.2418. No previous year,
+    // so a flat profile. Unknown months: May, June, January to March (5). Projection 27 + 5 x 3.857 = 46.3; interval
+    // half-width t(6) 2.447 x 5.2418 x sqrt(5 + 25 / 7) = 37.55: 8.7 (below the 27 already referred, so 27) to 83.8.
+    expect(docs.get('rollout')?.summary?.target_progress).toEqual([
+      {
+        fy: '2025/26',
+        measure: 'people referred',
+        people_referred_to_date: 27,
+        referrals_to_date: 27,
+        target: 900_000,
+        share_of_target_pct: 0,
+        months_elapsed: 9,
+        complete_months: ['2025-04', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12'],
+        profile: 'flat',
+        projection_to_year_end: 46,
+        projection_low: 27,
+        projection_high: 84,
+        on_track: false,
+        status: 'below target',
+      },
+    ]);
+  });
+});

@@ -275,24 +275,39 @@ describe('rollout, worked out by hand', () => {
       people_referred: 72,
       declines: 7,
     });
+    // Data as of 2025-04-29: 2024/25 has ended, so its total is its own; 2025/26 has no complete month yet.
     expect(docs.get('rollout')?.summary?.target_progress).toEqual([
       {
         fy: '2024/25',
+        measure: 'people referred',
+        people_referred_to_date: 7,
         referrals_to_date: 7,
-        months_with_data: 1,
-        projection_to_year_end: 84,
         target: 900_000,
         share_of_target_pct: 0,
+        months_elapsed: 12,
+        complete_months: [],
+        profile: 'flat',
+        projection_to_year_end: 7,
+        projection_low: 7,
+        projection_high: 7,
         on_track: false,
+        status: 'year complete',
       },
       {
         fy: '2025/26',
+        measure: 'people referred',
+        people_referred_to_date: 72,
         referrals_to_date: 73,
-        months_with_data: 1,
-        projection_to_year_end: 876,
         target: 900_000,
         share_of_target_pct: 0,
+        months_elapsed: 1,
+        complete_months: [],
+        profile: 'flat',
+        projection_to_year_end: null,
+        projection_low: null,
+        projection_high: null,
         on_track: false,
+        status: 'too early to tell',
       },
     ]);
   });
