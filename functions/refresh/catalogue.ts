@@ -451,7 +451,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'workforce',
     title: 'Workforce',
     description:
-      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Staff figures are not about patients and are not suppressed; people referred are.',
+      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). People referred are suppressed and rounded below England; where 1 or 2 people are in a role, their FTE and training status are not shown (they would describe the people themselves).',
     file: 'workforce',
     keys: [],
     definitions: {
@@ -478,7 +478,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       caseload_annualised:
         'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
     },
-    rules: { counts: ['people_referred'] },
+    rules: {
+      counts: ['people_referred'],
+      staff: [
+        { headcount: 'splw_headcount', columns: ['splw_fte', 'splw_accredited'] },
+        { headcount: 'hwbc_headcount', columns: ['hwbc_fte'] },
+        { headcount: 'cc_headcount', columns: ['cc_fte'] },
+      ],
+    },
     derive: (r) => ({
       // Sums of FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999).
       ...Object.fromEntries(

@@ -142,7 +142,11 @@ export function buildDocument(
   const rules =
     definition.rules.counts.length === 0
       ? definition.rules
-      : { ...definition.rules, siblings: [...(definition.rules.siblings ?? []), hierarchy] };
+      : {
+          ...definition.rules,
+          siblings: [...(definition.rules.siblings ?? []), hierarchy],
+          periodKeys: definition.keys,
+        };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   const published = applyDisclosureControl(exact, rules);
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));

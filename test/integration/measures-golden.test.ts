@@ -415,6 +415,22 @@ describe('part years and PCNs open part of the year', () => {
     expect(row('data_quality', 'pcn', 'U00070', 'all')).toMatchObject({ months_with_data: 1, months_missing: 1 });
   });
 
+  it('the FTE and training status of 2 link workers are not published below England', () => {
+    for (const [level, code] of [
+      ['pcn', 'U00203'],
+      ['icb', 'QWE'],
+      ['region', 'Y56'],
+    ] as const)
+      expect(row('workforce', level, code, '2025-12')).toMatchObject({
+        splw_headcount: 2,
+        splw_fte: '*',
+        splw_accredited: '*',
+        splw_fte_per_10000: '*',
+        splw_accredited_pct: '*',
+      });
+    expect(row('workforce', 'national', 'ENG', '2025-12')).toMatchObject({ splw_fte: 1.5, splw_accredited: 1 });
+  });
+
   it('caseload so far and a year, against 200-250 a year', () => {
     // 27 people referred in 9 months / 1.5 FTE = 18 so far; x 12 / 9 = 24 a year
     expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({
