@@ -64,9 +64,10 @@ type Cell = { readonly row: Row; readonly column: string };
 
 /**
  * While exactly one of these cells is suppressed, suppress the smallest other non-zero one (ties: the first).
- * When none is left to suppress, suppress the total instead, if there is one. Returns whether anything changed.
+ * When none is left to suppress, suppress the total instead, if there is one, or else (allowZero: the parts of an
+ * exactly published total) a zero part. Returns whether anything changed.
  */
-function suppressNextSmallest(cells: readonly Cell[], total?: Cell): boolean {
+function suppressNextSmallest(cells: readonly Cell[], total?: Cell, allowZero = false): boolean {
   const value = (c: Cell) => c.row[c.column];
   let changed = false;
   while (
@@ -76,7 +77,10 @@ function suppressNextSmallest(cells: readonly Cell[], total?: Cell): boolean {
     const smallest = cells
       .filter((c) => typeof value(c) === 'number' && (value(c) as number) > 0)
       .sort((a, b) => (value(a) as number) - (value(b) as number))[0];
-    const target = smallest ?? total;
+    // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
+    // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
+    const zero = allowZero ? cells.find((c) => value(c) === 0) : undefined;
+    const target = smallest ?? zero ?? total;
     if (target === undefined) return changed;
     target.row[target.column] = SUPPRESSED;
     changed = true;
@@ -148,7 +152,12 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
     for (const family of families) {
       for (const siblings of family) {
         for (const column of sensitive)
-          changed = suppressNextSmallest(siblings.map((row) => ({ row, column }))) || changed;
+          changed =
+            suppressNextSmallest(
+              siblings.map((row) => ({ row, column })),
+              undefined,
+              siblings.every((row) => row.level === 'region'),
+            ) || changed;
       }
     }
     for (const { year, months } of periodFamilies) {

@@ -8,6 +8,7 @@ import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
 import { tempDir } from '../support/files.ts';
 
 /*
@@ -508,5 +509,13 @@ describe('projection of people referred against the 900,000 a year', () => {
         status: 'below target',
       },
     ]);
+  });
+});
+
+describe('no disclosure by arithmetic', () => {
+  it('no published figure below England recovers an unrounded count or a suppressed cell', () => {
+    const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
+    const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
+    expect(scanPublished(published, parentsFrom(REFERENCE, meta), SCAN_SPEC)).toEqual([]);
   });
 });

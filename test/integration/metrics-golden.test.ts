@@ -8,6 +8,7 @@ import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
 import { tempDir } from '../support/files.ts';
 
 /*
@@ -482,5 +483,13 @@ describe('the other catalogue documents, worked out by hand', () => {
     expect(meta.financial_years).toEqual(['2024/25', '2025/26']);
     expect(meta.pcns.find((p) => p.code === 'U10003')?.parent).toBe('QKK');
     expect(meta.icbs.map((i) => `${i.code}:${i.parent}`).sort()).toEqual(['QKK:Y56', 'QSL:Y58', 'QWE:Y56']);
+  });
+});
+
+describe('no disclosure by arithmetic', () => {
+  it('no published figure below England recovers an unrounded count or a suppressed cell', () => {
+    const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
+    const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
+    expect(scanPublished(published, parentsFrom(REFERENCE, meta), SCAN_SPEC)).toEqual([]);
   });
 });

@@ -161,3 +161,18 @@ describe('secondary suppression across periods and staff figures', () => {
     ]);
   });
 });
+
+describe('regions of England', () => {
+  it('a zero region is suppressed beside the only suppressed one, since England is published exactly', () => {
+    const region = (code: string, referrals: number): Row => ({
+      level: code === 'ENG' ? 'national' : 'region',
+      code,
+      period_type: 'fy',
+      period: '2025/26',
+      referrals,
+    });
+    const rows = [region('ENG', 7), region('Y56', 7), region('Y58', 0)];
+    const out = applyDisclosureControl(rows, { counts: ['referrals'], siblings: [(r) => String(r.period)] });
+    expect(out.map((r) => r.referrals)).toEqual([7, '*', '*']);
+  });
+});
