@@ -439,11 +439,17 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       attended: 'Connections where the person went to the first session.',
       providers: 'Distinct organisations that received people.',
       ...Object.fromEntries(ACTIVITIES.map((a) => [`activity_${a}`, `Connections to ${a.replaceAll('_', ' ')}.`])),
+      ...Object.fromEntries(
+        ACTIVITIES.map((a) => [`attended_${a}`, `Connections to ${a.replaceAll('_', ' ')} attended.`]),
+      ),
       attendance_pct: 'Attended as a percentage of connections.',
     },
     rules: {
-      counts: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES)],
-      groups: [{ total: 'connections', parts: prefixed('activity_', ACTIVITIES) }],
+      counts: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES), ...prefixed('attended_', ACTIVITIES)],
+      groups: [
+        { total: 'connections', parts: prefixed('activity_', ACTIVITIES) },
+        { total: 'attended', parts: prefixed('attended_', ACTIVITIES) },
+      ],
     },
     derive: (r) => ({ attendance_pct: rate(r.attended, r.connections, 100) }),
   },
