@@ -444,6 +444,7 @@ describe('the other catalogue documents, worked out by hand', () => {
       attended: 30,
       providers: 3,
       activity_arts_culture: 30,
+      attended_arts_culture: 30,
       attendance_pct: 100,
     });
   });
