@@ -93,8 +93,10 @@ function parentFinder(geography: readonly GeographyRow[]) {
     if (row.level === 'region') return 'ENG';
     if (row.level === 'icb') return regionOfIcb.get(String(row.code));
     if (row.level !== 'pcn') return undefined;
-    const end = periodEnd(String(row.period));
-    const inForce = (versions.get(String(row.code)) ?? []).filter((v) => String(v.valid_from) <= end);
+    // A month's PCNs are those in force on its first day, as pcn_months counts them; a year's, at its end.
+    const period = String(row.period);
+    const end = /^\d{4}-\d{2}$/.test(period) ? `${period}-01` : periodEnd(period);
+    const inForce = (versions.get(String(row.code)) ?? []).filter((v) => String(v.valid_from).slice(0, 10) <= end);
     return inForce.at(-1)?.icb_code;
   };
 }

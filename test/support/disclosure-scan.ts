@@ -125,9 +125,17 @@ export function parentsFrom(reference: string, meta: { icbs: { code: string; par
     if (row.level === 'icb') return icbRegion.get(String(row.code));
     if (row.level !== 'pcn') return undefined;
     const period = String(row.period);
-    const end = /^\d{4}\/\d{2}$/.test(period) ? `${Number(period.slice(0, 4)) + 1}-03-31` : `${period}-28`;
-    const inForce = versions.filter((v) => v[col('pcn_code')] === row.code && (v[col('valid_from')] ?? '') <= end);
-    return inForce.at(-1)?.[col('icb_code')];
+    const year = /^\d{4}\/\d{2}$/.test(period);
+    const [start, end] = year
+      ? [`${period.slice(0, 4)}-04-01`, `${Number(period.slice(0, 4)) + 1}-03-31`]
+      : [`${period}-01`, `${period}-01`];
+    const own = versions.filter((v) => v[col('pcn_code')] === row.code);
+    const inForce = own
+      .filter((v) => (v[col('valid_from')] ?? '') <= end)
+      .sort((a, b) => (a[col('valid_from')] ?? '').localeCompare(b[col('valid_from')] ?? ''));
+    // A PCN that changed ICB within a year is part of two ICBs' totals for it: not a clean part of either.
+    const movedWithin = own.some((v) => (v[col('valid_from')] ?? '') > start && (v[col('valid_from')] ?? '') <= end);
+    return year && movedWithin && own.length > 1 ? undefined : inForce.at(-1)?.[col('icb_code')];
   };
 }
 
