@@ -48,7 +48,7 @@ export const DeploymentConfig = z
         error: 'must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
       })
       .default('cron(0 6 * * ? *)'),
-    /** Programme expectations to override (DOMAIN.md), e.g. { "annual_referrals": 950000 }. */
+    /** Programme expectations to override (docs/methodology.md), e.g. { "annual_referrals": 950000 }. */
     targets: z
       .partialRecord(
         z.enum([

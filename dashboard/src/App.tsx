@@ -15,6 +15,7 @@ const WorkforcePage = lazy(() => import('./pages/WorkforcePage.tsx'));
 const ComparePage = lazy(() => import('./pages/ComparePage.tsx'));
 const EquityPage = lazy(() => import('./pages/EquityPage.tsx'));
 const SubmissionsPage = lazy(() => import('./pages/SubmissionsPage.tsx'));
+const MethodologyPage = lazy(() => import('./pages/MethodologyPage.tsx'));
 
 export const PAGES = [
   { path: '/rollout', label: 'National rollout' },
@@ -145,6 +146,7 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
                 <Route path="/compare" element={<ComparePage />} />
                 <Route path="/equity" element={<EquityPage />} />
                 <Route path="/submissions" element={<SubmissionsPage />} />
+                <Route path="/methodology" element={<MethodologyPage />} />
                 <Route path="*" element={<p>There is no such page. Choose one above.</p>} />
               </Routes>
             </Suspense>

@@ -54,7 +54,7 @@ export interface MetaDocument {
   readonly coverage?: { readonly share_of_england: number; readonly note: string };
 }
 
-/** Programme expectations, shown as reference lines (DOMAIN.md); configuration, not code. */
+/** Programme expectations, shown as reference lines (docs/methodology.md); configuration, not code. */
 export interface ProgrammeTargets {
   readonly annual_referrals: number;
   readonly take_up_pct: number;

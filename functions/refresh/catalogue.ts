@@ -9,10 +9,12 @@ import {
   SUPPRESSED,
 } from '../contract/index.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
+import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { funnelLimits, outlier } from './funnel.ts';
+import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
 
-/** Programme expectations shown as reference lines: configuration, not code (DOMAIN.md). */
+/** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
   annual_referrals: 900_000,
   take_up_pct: 80,
@@ -29,8 +31,43 @@ export const DEFAULT_TARGETS: ProgrammeTargets = {
 };
 export type Targets = ProgrammeTargets;
 
+/**
+ * Outcomes take time: an outcome is counted only on referrals made at least this many whole months before the
+ * data-as-of date (docs/methodology.md, "Cohorts"). Engagement, connection and plans: 3 months; contacts, wellbeing
+ * follow-up and discharge: 6 months.
+ */
+export const ENGAGEMENT_COHORT_MONTHS = 3;
+export const OUTCOME_COHORT_MONTHS = 6;
+
+/** The last referral date old enough: `months` calendar months before `dataAsOf` (clamped to the month's end). */
+export function cohortCutoff(dataAsOf: string | null, months: number): string {
+  if (dataAsOf === null) return '1900-01-01';
+  const [year, month, day] = dataAsOf.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const index = year * 12 + (month - 1) - months;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${y}-${String(m).padStart(2, '0')}-${String(Math.min(day, lastDay)).padStart(2, '0')}`;
+}
+
+/** Which referrals a document's outcome figures cover, said on every card that shows them. */
+export function cohortsOf(dataAsOf: string | null) {
+  return {
+    engagement: {
+      months: ENGAGEMENT_COHORT_MONTHS,
+      referred_on_or_before: cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+    },
+    outcomes: { months: OUTCOME_COHORT_MONTHS, referred_on_or_before: cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS) },
+  };
+}
+
+export interface QueryContext {
+  readonly dataAsOf: string | null;
+}
+
 export interface DeriveContext {
   readonly targets: Targets;
+  readonly dataAsOf?: string | null;
   /** Median contacts per person for (level|code|period), from the raw distribution, where 8 or more people. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
@@ -41,10 +78,13 @@ export interface MetricDefinition {
   readonly description: string;
   /** sql/metrics/<file>.sql */
   readonly file: string;
-  readonly params?: readonly SqlValue[];
+  /** `?` parameters, fixed or from the data-as-of date (cohort cut-offs). */
+  readonly params?: readonly SqlValue[] | ((ctx: QueryContext) => readonly SqlValue[]);
   readonly keys: readonly string[];
   readonly definitions: Readonly<Record<string, string>>;
   readonly rules: DisclosureRules;
+  /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
+  readonly beforeControl?: (row: Row) => Row;
   /** Columns derived from the published (disclosure-controlled) figures of one row. */
   readonly derive?: (row: Row, ctx: DeriveContext) => Record<string, Figure | string>;
   /** Figures about the whole document, from its England rows. */
@@ -60,6 +100,20 @@ const REASONS = REFERRAL_REASONS;
 const DISCHARGES = DISCHARGE_REASONS;
 const ACTIVITIES = ACTIVITY_CATEGORIES;
 
+/**
+ * Part years against annual expectations: figures of a financial year with fewer than 12 months so far (or a PCN
+ * open part of it) are annualised x 12 / months (docs/methodology.md, "Periods"). Null for months and no data.
+ */
+function annualised<T extends Record<string, Figure>>(
+  row: Row,
+  figures: (months: number) => T,
+): T | Record<string, null> {
+  const months = Number(row.period_type === 'fy' ? row.months : 0);
+  if (months > 0) return figures(months);
+  const empty = figures(12);
+  return Object.fromEntries(Object.keys(empty).map((k) => [k, null]));
+}
+
 const COMMON = {
   level: 'national, region, icb or pcn.',
   code: 'ENG, or the ODS code of the region, ICB or PCN.',
@@ -67,21 +121,42 @@ const COMMON = {
   period: 'YYYY-MM for a month, 2024/25 for a financial year.',
 };
 
-function fyProjection(rows: readonly Row[], targets: Targets) {
-  return rows
-    .filter((r) => r.level === 'national' && r.period_type === 'fy')
+/** Each financial year's people referred against the annual target, projected to year end (projection.ts). */
+function fyProjection(rows: readonly Row[], targets: Targets, dataAsOf: string | null) {
+  const national = rows.filter((r) => r.level === 'national');
+  const monthsOf = (fy: string): MonthFigures[] => {
+    const calendar = new Set(monthsOfYear(fy));
+    return national
+      .filter((r) => r.period_type === 'month' && calendar.has(String(r.period)))
+      .map((r) => ({
+        month: String(r.period),
+        people: Number(r.people_referred),
+        pcnsOpen: Number(r.pcns),
+        pcnsSubmitting: Number(r.pcns_submitting ?? 0),
+      }));
+  };
+  return national
+    .filter((r) => r.period_type === 'fy')
     .map((r) => {
-      const referrals = Number(r.referrals);
-      const months = Number(r.months);
-      const projection = months > 0 ? Math.round((referrals / months) * 12) : null;
+      const fy = String(r.period);
+      const start = Number(fy.slice(0, 4));
+      const previous = monthsOf(`${start - 1}/${String(start).slice(2)}`);
+      const people = Number(r.people_referred);
       return {
-        fy: r.period,
-        referrals_to_date: referrals,
-        months_with_data: months,
-        projection_to_year_end: projection,
+        fy,
+        measure: 'people referred',
+        people_referred_to_date: people,
+        referrals_to_date: Number(r.referrals),
         target: targets.annual_referrals,
-        share_of_target_pct: rate(referrals, targets.annual_referrals, 100),
-        on_track: projection !== null && projection >= targets.annual_referrals,
+        share_of_target_pct: rate(people, targets.annual_referrals, 100),
+        ...projectYear({
+          fy,
+          dataAsOf: dataAsOf ?? '9999-12-31',
+          peopleToDate: people,
+          months: monthsOf(fy),
+          previousYear: previous.length === 12 ? previous : undefined,
+          target: targets.annual_referrals,
+        }),
       };
     });
 }
@@ -101,12 +176,17 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people_referred: 'Distinct people (pseudonymous person_id) with an accepted referral.',
       declines: 'People who declined social prescribing.',
       pcns_reporting: 'PCNs with at least one accepted referral.',
+      pcns_submitting: 'England by month: PCNs that sent any event (a month is complete when 90% of PCNs open did).',
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size: 'Registered patients of the PCNs in force (mean over the months of a year).',
       decline_rate_pct: 'Declines as a percentage of referrals plus declines.',
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
-      pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01).',
+      pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
+      referrals_per_1000_annualised:
+        'Referrals per 1,000 registered patients a year: the rate in the months so far (a PCN: the months it was open) x 12 / months.',
+      pct_list_referred_annualised:
+        'People referred as a percentage of the list a year (x 12 / months): compared with the IIF 1.2%-1.6% a year.',
     },
     rules: { counts: ['referrals', 'people_referred', 'declines'] },
     derive: (r) => ({
@@ -116,8 +196,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           : rate(r.declines, n(r.referrals) === null ? null : Number(r.referrals) + Number(r.declines), 100),
       referrals_per_1000: rate(r.referrals, r.list_size, 1000),
       pct_list_referred: rate(r.people_referred, r.list_size, 100, 2),
+      ...annualised(r, (months) => ({
+        referrals_per_1000_annualised: rate(r.referrals, r.list_size, (1000 * 12) / months),
+        pct_list_referred_annualised: rate(r.people_referred, r.list_size, (100 * 12) / months, 2),
+      })),
     }),
-    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets) }),
+    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null) }),
   },
   {
     name: 'referral_sources',
@@ -146,31 +230,53 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_person',
     title: 'Outcomes for the person',
     description:
-      'For people referred in the period: take-up (people who attended at least one community connection, against the 80% expectation), plans agreed, contacts per person (mean, median, and the share with 6 to 12 contacts) and how episodes ended.',
+      "For people referred in the period, each outcome counted only on referrals old enough to have it (see the cohorts in the summary). Engaged: at least one link worker contact after an accepted referral, with no decline; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: attended at least one community activity. Plans agreed. Link worker contacts per person (the 6 to 12 expectation; other roles shown separately), wellbeing measured at baseline and follow-up and improved by the meaningful-change threshold of the person's instrument, and how episodes ended. Engagement, connection and plans cover referrals made at least 3 months before the data-as-of date; contacts, wellbeing and discharge at least 6 months before. Method: docs/methodology.md.",
     file: 'cof_person',
+    params: ({ dataAsOf }) => [
+      cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+      cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
+    ],
     keys: [],
     definitions: {
       ...COMMON,
       episodes: 'People referred (accepted referrals) in the period.',
-      took_up: 'Of them, people who attended at least one community connection.',
-      plans_agreed: 'Of them, people with a personalised plan agreed.',
-      contacts: 'Contacts with those people so far.',
-      episodes_6_to_12_contacts: 'People with 6 to 12 contacts.',
-      discharged: 'Episodes ended.',
+      engagement_cohort: 'Of them, referrals made at least 3 months before the data-as-of date.',
+      engaged:
+        'Of the engagement cohort, people with at least one link worker contact on or after the referral and no decline.',
+      connected: 'Of the engagement cohort, people who attended at least one community activity.',
+      plans_agreed: 'Of the engagement cohort, people with a personalised plan agreed.',
+      outcome_cohort: 'Referrals made at least 6 months before the data-as-of date.',
+      splw_contacts: 'Link worker contacts with the outcome cohort.',
+      other_contacts: 'Health and wellbeing coach and care coordinator contacts with the outcome cohort.',
+      episodes_6_to_12_contacts: 'People in the outcome cohort with 6 to 12 link worker contacts.',
+      wellbeing_measured: 'People in the outcome cohort with a baseline and a follow-up score on an instrument.',
+      wellbeing_improved:
+        "Of them, people whose change on their headline instrument reached the instrument's meaningful-change threshold.",
+      discharged: 'Episodes of the outcome cohort ended.',
       ...Object.fromEntries(DISCHARGES.map((d) => [`discharge_${d}`, `Episodes ended: ${d.replaceAll('_', ' ')}.`])),
-      take_up_pct: 'Took up as a percentage of people referred.',
-      plans_agreed_pct: 'Plans agreed as a percentage of people referred.',
-      mean_contacts: 'Mean contacts per person referred (8 or more people).',
-      median_contacts: 'Median contacts per person referred, financial years (8 or more people).',
-      share_6_to_12_pct: 'People with 6 to 12 contacts as a percentage of people referred.',
+      engaged_pct: 'Engaged as a percentage of the engagement cohort (against the 80% take-up expectation).',
+      connected_pct: 'Connected as a percentage of the engagement cohort.',
+      plans_agreed_pct: 'Plans agreed as a percentage of the engagement cohort.',
+      mean_contacts: 'Mean link worker contacts per person in the outcome cohort (8 or more people).',
+      mean_other_contacts: 'Mean contacts from other roles per person in the outcome cohort (8 or more people).',
+      median_contacts: 'Median link worker contacts per person, financial years (8 or more people).',
+      share_6_to_12_pct: 'People with 6 to 12 link worker contacts as a percentage of the outcome cohort.',
+      wellbeing_measured_pct: 'People measured at baseline and follow-up as a percentage of the outcome cohort.',
+      wellbeing_improved_pct: 'Improved as a percentage of people measured.',
     },
     rules: {
       counts: [
         'episodes',
-        'took_up',
+        'engagement_cohort',
+        'engaged',
+        'connected',
         'plans_agreed',
-        'contacts',
+        'outcome_cohort',
+        'splw_contacts',
+        'other_contacts',
         'episodes_6_to_12_contacts',
+        'wellbeing_measured',
+        'wellbeing_improved',
         'discharged',
         ...prefixed('discharge_', DISCHARGES),
       ],
@@ -178,59 +284,82 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     },
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));
-      return {
-        take_up_pct: rate(r.took_up, r.episodes, 100),
-        plans_agreed_pct: rate(r.plans_agreed, r.episodes, 100),
-        mean_contacts:
-          r.episodes === SUPPRESSED || (r.level !== 'national' && Number(r.episodes) < MIN_COUNT)
+      const perPerson = (total: unknown) =>
+        r.outcome_cohort === 0
+          ? null
+          : r.outcome_cohort === SUPPRESSED || (r.level !== 'national' && Number(r.outcome_cohort) < MIN_COUNT)
             ? SUPPRESSED
-            : rate(r.contacts, r.episodes),
-        median_contacts: r.period_type !== 'fy' ? null : median === undefined ? SUPPRESSED : median,
-        share_6_to_12_pct: rate(r.episodes_6_to_12_contacts, r.episodes, 100),
+            : rate(total, r.outcome_cohort);
+      return {
+        engaged_pct: rate(r.engaged, r.engagement_cohort, 100),
+        connected_pct: rate(r.connected, r.engagement_cohort, 100),
+        plans_agreed_pct: rate(r.plans_agreed, r.engagement_cohort, 100),
+        mean_contacts: perPerson(r.splw_contacts),
+        mean_other_contacts: perPerson(r.other_contacts),
+        median_contacts: r.period_type !== 'fy' ? null : (median ?? (r.outcome_cohort === 0 ? null : SUPPRESSED)),
+        share_6_to_12_pct: rate(r.episodes_6_to_12_contacts, r.outcome_cohort, 100),
+        wellbeing_measured_pct: rate(r.wellbeing_measured, r.outcome_cohort, 100),
+        wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_measured, 100),
       };
     },
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'contacts_distribution',
-    title: 'Contacts per person',
+    title: 'Link worker contacts per person',
     description:
-      'People referred in the financial year by the number of contacts they had (20 or more counted together).',
+      'People referred in the financial year, at least 6 months before the data-as-of date, by the number of link worker contacts they had (20 or more counted together).',
     file: 'contacts_distribution',
+    params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
     definitions: {
       ...COMMON,
-      contacts: 'Number of contacts (20 means 20 or more).',
-      episodes: 'People referred with that many contacts.',
+      contacts: 'Number of link worker contacts (20 means 20 or more).',
+      episodes: 'People referred with that many link worker contacts.',
     },
     rules: { counts: ['episodes'], siblings: [(r) => `${r.level}|${r.code}|${r.period}`] },
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'wellbeing',
     title: 'Wellbeing change',
     description:
-      'People measured on a validated wellbeing instrument both at baseline and at follow-up, by instrument and the period of referral: how many improved and the mean change, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better).',
+      "People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.",
     file: 'wellbeing',
+    params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
     definitions: {
       ...COMMON,
-      instrument: 'The wellbeing instrument.',
-      pairs: 'People with a baseline and a follow-up score.',
-      improved: 'Of them, people whose score improved.',
+      instrument: 'The wellbeing instrument (each ONS4 item is its own scale).',
+      people: 'People with a baseline and a follow-up score on the instrument.',
+      improved: "Of them, people whose change reached the instrument's meaningful-change threshold.",
+      threshold: 'The meaningful-change threshold, in points of the instrument.',
       mean_baseline: 'Mean baseline score (8 or more people).',
       mean_follow_up: 'Mean follow-up score (8 or more people).',
       mean_change: 'Mean change, positive = better (8 or more people).',
-      improved_pct: 'Improved as a percentage of pairs.',
+      mean_change_ci_low: 'Lower end of the 95% confidence interval of the mean change (t distribution).',
+      mean_change_ci_high: 'Upper end of the 95% confidence interval of the mean change.',
+      improved_pct: 'Improved as a percentage of people measured.',
     },
     rules: {
-      counts: ['pairs', 'improved'],
+      counts: ['people', 'improved'],
       means: [
-        { column: 'mean_baseline', contributors: 'pairs' },
-        { column: 'mean_follow_up', contributors: 'pairs' },
-        { column: 'mean_change', contributors: 'pairs' },
+        { column: 'mean_baseline', contributors: 'people' },
+        { column: 'mean_follow_up', contributors: 'people' },
+        { column: 'mean_change', contributors: 'people' },
+        { column: 'mean_change_ci_low', contributors: 'people' },
+        { column: 'mean_change_ci_high', contributors: 'people' },
       ],
     },
+    beforeControl: ({ pairs, sd_change, ...row }) => {
+      const interval =
+        typeof row.mean_change === 'number'
+          ? meanInterval(row.mean_change, typeof sd_change === 'number' ? sd_change : null, Number(pairs))
+          : null;
+      return { ...row, mean_change_ci_low: interval?.low ?? null, mean_change_ci_high: interval?.high ?? null };
+    },
     derive: (r) => ({
-      improved_pct: rate(r.improved, r.pairs, 100),
+      improved_pct: rate(r.improved, r.people, 100),
       mean_baseline:
         typeof r.mean_baseline === 'number' ? Math.round(r.mean_baseline * 100) / 100 : (r.mean_baseline as Figure),
       mean_follow_up:
@@ -238,32 +367,63 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       mean_change:
         typeof r.mean_change === 'number' ? Math.round(r.mean_change * 100) / 100 : (r.mean_change as Figure),
     }),
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'cof_system',
     title: 'Impact on the health and care system',
     description:
-      'For people with both a before and an after window of the same length, GP appointments and A&E attendances in the window before referral and after it, by the period of referral. The change is (after - before) / before, against the expectations of -14% for GP appointments and -12% for A&E attendances.',
+      'For people with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. The change is (after - before) / before, with a 95% confidence interval from the per-person differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
     file: 'cof_system',
-    keys: ['service'],
+    keys: ['service', 'baseline_band'],
     definitions: {
       ...COMMON,
-      service: 'gp_appointment or ae_attendance.',
-      people: 'People with both windows.',
+      service: 'gp_appointment, ae_attendance, emergency_admission or outpatient.',
+      baseline_band: 'all, or the band of use in the window before referral (GP 0-3, 4-6, 7+; others 0, 1, 2+).',
+      people: 'People with both windows of the same length.',
       before_total: 'Uses of the service in the windows before referral.',
       after_total: 'Uses in the windows after referral.',
       change_pct: 'Percentage change from before to after.',
-      expected_change_pct: 'The programme expectation.',
+      change_pct_ci_low:
+        'Lower end of the 95% interval of the change (England only): the t interval of the mean per-person difference, over the mean use before.',
+      change_pct_ci_high: 'Upper end of the 95% interval of the change (England only).',
+      expected_change_pct: 'The programme expectation, where there is one.',
     },
-    rules: { counts: ['people', 'before_total', 'after_total'] },
+    rules: {
+      counts: ['people', 'before_total', 'after_total'],
+      siblings: [(r) => `${r.level}|${r.code}|${r.period_type}|${r.period}|${r.service}`],
+    },
+    beforeControl: ({ sd_difference, ...row }) => {
+      const people = Number(row.people);
+      const before = Number(row.before_total);
+      const after = Number(row.after_total);
+      // The interval is published for England only: its midpoint is the exact change, which below England could
+      // recover the unrounded totals that the published rounded ones hide.
+      const interval =
+        row.level === 'national' && before > 0
+          ? meanInterval(
+              ((after - before) / people / (before / people)) * 100,
+              typeof sd_difference === 'number' ? (sd_difference / (before / people)) * 100 : null,
+              people,
+              1,
+            )
+          : null;
+      return { ...row, change_pct_ci_low: interval?.low ?? null, change_pct_ci_high: interval?.high ?? null };
+    },
     derive: (r, ctx) => ({
+      // A change among fewer than 8 people is suppressed, as a mean would be.
       change_pct:
-        r.after_total === SUPPRESSED || r.before_total === SUPPRESSED
+        r.after_total === SUPPRESSED || r.before_total === SUPPRESSED || r.people === SUPPRESSED
           ? SUPPRESSED
           : typeof r.before_total === 'number' && r.before_total > 0 && typeof r.after_total === 'number'
             ? Math.round(((r.after_total - r.before_total) / r.before_total) * 1000) / 10
             : null,
-      expected_change_pct: r.service === 'gp_appointment' ? ctx.targets.gp_change_pct : ctx.targets.ae_change_pct,
+      expected_change_pct:
+        r.service === 'gp_appointment'
+          ? ctx.targets.gp_change_pct
+          : r.service === 'ae_attendance'
+            ? ctx.targets.ae_change_pct
+            : null,
     }),
   },
   {
@@ -279,11 +439,17 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       attended: 'Connections where the person went to the first session.',
       providers: 'Distinct organisations that received people.',
       ...Object.fromEntries(ACTIVITIES.map((a) => [`activity_${a}`, `Connections to ${a.replaceAll('_', ' ')}.`])),
+      ...Object.fromEntries(
+        ACTIVITIES.map((a) => [`attended_${a}`, `Connections to ${a.replaceAll('_', ' ')} attended.`]),
+      ),
       attendance_pct: 'Attended as a percentage of connections.',
     },
     rules: {
-      counts: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES)],
-      groups: [{ total: 'connections', parts: prefixed('activity_', ACTIVITIES) }],
+      counts: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES), ...prefixed('attended_', ACTIVITIES)],
+      groups: [
+        { total: 'connections', parts: prefixed('activity_', ACTIVITIES) },
+        { total: 'attended', parts: prefixed('attended_', ACTIVITIES) },
+      ],
     },
     derive: (r) => ({ attendance_pct: rate(r.attended, r.connections, 100) }),
   },
@@ -291,7 +457,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'workforce',
     title: 'Workforce',
     description:
-      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Staff figures are not about patients and are not suppressed; people referred are.',
+      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). People referred are suppressed and rounded below England; where 1 or 2 people are in a role, their FTE and training status are not shown (they would describe the people themselves).',
     file: 'workforce',
     keys: [],
     definitions: {
@@ -313,9 +479,19 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       splw_fte_per_10000: 'Link worker FTE per 10,000 registered patients.',
       splw_accredited_pct: 'Link workers with accredited training, percentage of headcount.',
       pcns_with_link_worker_pct: 'PCNs with a link worker as a percentage of PCNs reporting.',
-      caseload: 'People referred in the financial year per link worker FTE.',
+      caseload: 'People referred in the financial year so far per link worker FTE.',
+      referral_months: 'Months of referrals in the year so far (a PCN: the months it was open).',
+      caseload_annualised:
+        'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
     },
-    rules: { counts: ['people_referred'] },
+    rules: {
+      counts: ['people_referred'],
+      staff: [
+        { headcount: 'splw_headcount', columns: ['splw_fte', 'splw_accredited'] },
+        { headcount: 'hwbc_headcount', columns: ['hwbc_fte'] },
+        { headcount: 'cc_headcount', columns: ['cc_fte'] },
+      ],
+    },
     derive: (r) => ({
       // Sums of FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999).
       ...Object.fromEntries(
@@ -328,34 +504,64 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       splw_accredited_pct: rate(r.splw_accredited, r.splw_headcount, 100),
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
       caseload: r.period_type === 'fy' ? rate(r.people_referred, r.splw_fte, 1, 0) : null,
+      ...annualised({ ...r, months: r.referral_months ?? null }, (months) => ({
+        caseload_annualised: rate(r.people_referred, r.splw_fte, 12 / months, 0),
+      })),
     }),
   },
   {
     name: 'equity',
     title: 'Equity',
     description:
-      'People referred, take-up and wellbeing improvement by deprivation decile (1 = most deprived), ethnicity group, age band and sex, by financial year of referral.',
+      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year. Engagement and connection cover referrals made at least 3 months before the data-as-of date, wellbeing at least 6 months. Method: docs/methodology.md.',
     file: 'equity',
+    params: ({ dataAsOf }) => [
+      cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+      cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
+    ],
     keys: ['dimension', 'group'],
     definitions: {
       ...COMMON,
-      dimension: 'imd_decile, ethnicity_group, age_band or sex.',
+      dimension:
+        "imd_decile (where the person lives), ethnicity_group, age_band, sex, or pcn_imd_quintile (the deprivation of the PCN's registered population, IMD 2019: 1 = most deprived fifth of PCNs).",
       group: 'The group within the dimension.',
-      referrals: 'People referred.',
-      took_up: 'Of them, people who attended a community connection.',
-      wellbeing_pairs: 'Wellbeing measurements with a baseline and a follow-up.',
-      wellbeing_improved: 'Of them, improved.',
-      take_up_pct: 'Took up as a percentage of people referred.',
-      wellbeing_improved_pct: 'Improved as a percentage of pairs.',
+      people_referred: 'Distinct people referred.',
+      engagement_cohort: 'Referrals made at least 3 months before the data-as-of date.',
+      engaged: 'Of them, engaged (a link worker contact after referral, no decline).',
+      connected: 'Of them, attended a community activity.',
+      wellbeing_people: 'People measured at baseline and follow-up (referred at least 6 months before).',
+      wellbeing_improved: "Of them, improved by their headline instrument's meaningful-change threshold.",
+      engaged_pct: 'Engaged as a percentage of the engagement cohort.',
+      connected_pct: 'Connected as a percentage of the engagement cohort.',
+      wellbeing_improved_pct: 'Improved as a percentage of people measured.',
+      list_size:
+        'pcn_imd_quintile rows: registered patients of the PCNs in the quintile (each pro rata to the months it was open).',
+      months: 'pcn_imd_quintile rows: months of the year so far.',
+      people_referred_per_1000:
+        'pcn_imd_quintile rows: people referred per 1,000 registered patients in the year so far (from the rounded count).',
+      people_referred_per_1000_annualised: 'The same a year (x 12 / months).',
     },
     rules: {
-      counts: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'],
+      counts: [
+        'people_referred',
+        'engagement_cohort',
+        'engaged',
+        'connected',
+        'wellbeing_people',
+        'wellbeing_improved',
+      ],
       siblings: [(r) => `${r.level}|${r.code}|${r.period}|${r.dimension}`],
     },
     derive: (r) => ({
-      take_up_pct: rate(r.took_up, r.referrals, 100),
-      wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_pairs, 100),
+      engaged_pct: rate(r.engaged, r.engagement_cohort, 100),
+      connected_pct: rate(r.connected, r.engagement_cohort, 100),
+      wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_people, 100),
+      people_referred_per_1000: rate(r.people_referred, r.list_size, 1000),
+      ...annualised(r, (months) => ({
+        people_referred_per_1000_annualised: rate(r.people_referred, r.list_size, (1000 * 12) / months),
+      })),
     }),
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'pcn_comparison',
@@ -371,8 +577,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       list_size: 'Registered patients (mean over the year).',
       referrals: 'People referred.',
       took_up: 'Of them, people who attended a community connection.',
-      wellbeing_pairs: 'Wellbeing measurements with a baseline and a follow-up.',
-      wellbeing_improved: 'Of them, improved.',
+      wellbeing_pairs: 'People measured at baseline and follow-up (one per referral, on their headline instrument).',
+      wellbeing_improved: "Of them, improved by the instrument's meaningful-change threshold.",
       referral_rate: 'Referrals per 1,000 registered patients.',
       take_up_pct: 'Take-up, %.',
       wellbeing_improved_pct: 'Wellbeing improved, %.',

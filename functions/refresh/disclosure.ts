@@ -6,18 +6,24 @@ import type { Row } from '../lib/query-engine.ts';
  * - a count of people or events about people from 1 to 7 is suppressed ("*"), any other rounded to the nearest 5;
  *   zero stays zero;
  * - a mean is published only where 8 or more people contribute;
- * - secondary suppression: where the parts of a total (within a row, or sibling rows such as the PCNs of an ICB)
- *   have exactly one suppressed cell, the next smallest part is suppressed too, so the total minus the visible
- *   parts cannot reveal it;
+ * - secondary suppression: where the parts of a total (within a row, sibling rows such as the PCNs of an ICB, or
+ *   the months of a financial year beside the year's row) have exactly one suppressed cell, the next smallest part
+ *   is suppressed too, so the total minus the visible parts cannot reveal it;
+ * - staff: where 1 or 2 people are in a role below England, their FTE and training status are not published (with
+ *   so few, they describe the people themselves), following NHS workforce statistics' practice;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator.
- * England-level figures are published as they are.
+ * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
  */
 export const MIN_COUNT = 8;
 
 export const DISCLOSURE_NOTE =
   'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
-  'at least 8 people; where one part of a total is suppressed the next smallest is too. Rates are calculated from ' +
-  'the rounded figures. England figures are not rounded.';
+  'at least 8 people; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
+  'smallest is too; the FTE and training of 1 or 2 staff in a role are not shown. Rates are calculated from the ' +
+  'rounded figures. England figures are not rounded. Method: docs/methodology.md.';
+
+/** Staff figures describe the people themselves when fewer than this many are in post. */
+export const MIN_STAFF = 3;
 
 export function controlCount(n: number): Figure {
   if (n === 0) return 0;
@@ -34,6 +40,21 @@ export interface DisclosureRules {
   readonly groups?: readonly { readonly total: string; readonly parts: readonly string[] }[];
   /** Ways rows are parts of one whole: rows given the same family key are siblings for secondary suppression. */
   readonly siblings?: readonly ((row: Row) => string | undefined)[];
+  /**
+   * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
+   * year are parts of the year's row, and secondary suppression works across periods too.
+   */
+  readonly periodKeys?: readonly string[];
+  /** Staff in a role: below England, where `headcount` is above 0 and below 3, `columns` are suppressed. */
+  readonly staff?: readonly { readonly headcount: string; readonly columns: readonly string[] }[];
+}
+
+/** The financial year a period belongs to: 2025-04 and 2025/26 are both in 2025/26. */
+export function financialYearOf(period: string): string {
+  if (!/^\d{4}-\d{2}$/.test(period)) return period;
+  const year = Number(period.slice(0, 4));
+  const start = Number(period.slice(5, 7)) >= 4 ? year : year - 1;
+  return `${start}/${String(start + 1).slice(2)}`;
 }
 
 const isNational = (row: Row) => row.level === 'national';
@@ -43,9 +64,10 @@ type Cell = { readonly row: Row; readonly column: string };
 
 /**
  * While exactly one of these cells is suppressed, suppress the smallest other non-zero one (ties: the first).
- * When none is left to suppress, suppress the total instead, if there is one. Returns whether anything changed.
+ * When none is left to suppress, suppress the total instead, if there is one, or else (allowZero: the parts of an
+ * exactly published total) a zero part. Returns whether anything changed.
  */
-function suppressNextSmallest(cells: readonly Cell[], total?: Cell): boolean {
+function suppressNextSmallest(cells: readonly Cell[], total?: Cell, allowZero = false): boolean {
   const value = (c: Cell) => c.row[c.column];
   let changed = false;
   while (
@@ -55,7 +77,10 @@ function suppressNextSmallest(cells: readonly Cell[], total?: Cell): boolean {
     const smallest = cells
       .filter((c) => typeof value(c) === 'number' && (value(c) as number) > 0)
       .sort((a, b) => (value(a) as number) - (value(b) as number))[0];
-    const target = smallest ?? total;
+    // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
+    // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
+    const zero = allowZero ? cells.find((c) => value(c) === 0) : undefined;
+    const target = smallest ?? zero ?? total;
     if (target === undefined) return changed;
     target.row[target.column] = SUPPRESSED;
     changed = true;
@@ -76,8 +101,14 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
       const value = row[column];
       if (typeof value === 'number') controlled[column] = controlCount(value);
     }
+    for (const staff of rules.staff ?? []) {
+      const headcount = Number(row[staff.headcount] ?? 0);
+      if (headcount > 0 && headcount < MIN_STAFF)
+        for (const column of staff.columns) if (row[column] !== null) controlled[column] = SUPPRESSED;
+    }
     return controlled;
   });
+  const sensitive = [...rules.counts, ...(rules.staff ?? []).flatMap((s) => s.columns)];
   const families = (rules.siblings ?? []).map((familyOf) => {
     const byKey = new Map<string, Row[]>();
     for (const row of out) {
@@ -89,6 +120,22 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
     }
     return [...byKey.values()].filter((siblings) => siblings.length > 1);
   });
+  const periodFamilies: { year: Row; months: Row[] }[] = [];
+  if (rules.periodKeys !== undefined) {
+    const familyKey = (row: Row) =>
+      [row.level, row.code, financialYearOf(String(row.period)), ...(rules.periodKeys ?? []).map((k) => row[k])].join(
+        '|',
+      );
+    const years = new Map<string, Row>();
+    for (const row of out) if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), row);
+    const months = new Map<string, Row[]>();
+    for (const row of out) {
+      if (isNational(row) || row.period_type !== 'month') continue;
+      const key = familyKey(row);
+      if (years.has(key)) months.set(key, [...(months.get(key) ?? []), row]);
+    }
+    for (const [key, rows] of months) periodFamilies.push({ year: years.get(key) as Row, months: rows });
+  }
   // Suppressing a cell for one rule can expose another: repeat until nothing changes.
   for (let changed = true; changed; ) {
     changed = false;
@@ -104,9 +151,22 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
     }
     for (const family of families) {
       for (const siblings of family) {
-        for (const column of rules.counts)
-          changed = suppressNextSmallest(siblings.map((row) => ({ row, column }))) || changed;
+        for (const column of sensitive)
+          changed =
+            suppressNextSmallest(
+              siblings.map((row) => ({ row, column })),
+              undefined,
+              siblings.every((row) => row.level === 'region'),
+            ) || changed;
       }
+    }
+    for (const { year, months } of periodFamilies) {
+      for (const column of sensitive)
+        changed =
+          suppressNextSmallest(
+            months.map((row) => ({ row, column })),
+            { row: year, column },
+          ) || changed;
     }
   }
   return out;

@@ -24,6 +24,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
+  { name: 'pcn_deprivation', kind: 'table' },
   { name: 'events_in_force', kind: 'view' },
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
@@ -92,8 +93,10 @@ function parentFinder(geography: readonly GeographyRow[]) {
     if (row.level === 'region') return 'ENG';
     if (row.level === 'icb') return regionOfIcb.get(String(row.code));
     if (row.level !== 'pcn') return undefined;
-    const end = periodEnd(String(row.period));
-    const inForce = (versions.get(String(row.code)) ?? []).filter((v) => String(v.valid_from) <= end);
+    // A month's PCNs are those in force on its first day, as pcn_months counts them; a year's, at its end.
+    const period = String(row.period);
+    const end = /^\d{4}-\d{2}$/.test(period) ? `${period}-01` : periodEnd(period);
+    const inForce = (versions.get(String(row.code)) ?? []).filter((v) => String(v.valid_from).slice(0, 10) <= end);
     return inForce.at(-1)?.icb_code;
   };
 }
@@ -141,8 +144,13 @@ export function buildDocument(
   const rules =
     definition.rules.counts.length === 0
       ? definition.rules
-      : { ...definition.rules, siblings: [...(definition.rules.siblings ?? []), hierarchy] };
-  const published = applyDisclosureControl(raw, rules);
+      : {
+          ...definition.rules,
+          siblings: [...(definition.rules.siblings ?? []), hierarchy],
+          periodKeys: definition.keys,
+        };
+  const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
+  const published = applyDisclosureControl(exact, rules);
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
   const summary = {
     ...(definition.summarise ? definition.summarise(raw, context) : {}),
@@ -204,7 +212,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   for (const definition of CATALOGUE) {
     raw.set(
       definition.name,
-      await timed(definition.name, () => deps.engine.query(`metrics/${definition.file}`, definition.params ?? [])),
+      await timed(definition.name, () =>
+        deps.engine.query(
+          `metrics/${definition.file}`,
+          typeof definition.params === 'function' ? definition.params({ dataAsOf }) : (definition.params ?? []),
+        ),
+      ),
     );
   }
 

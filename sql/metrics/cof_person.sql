@@ -1,26 +1,61 @@
--- Common Outcomes Framework, impact on the person, by the month or year of referral: take-up (referred people
--- who attended a community connection), plans agreed, contacts per person (total, and episodes with 6 to 12),
--- and how episodes ended. Medians and wellbeing change come from contacts_distribution and wellbeing.
+-- Common Outcomes Framework, impact on the person, by the month or year of referral (docs/methodology.md).
+-- Outcomes take time, so each is counted only on referrals old enough to have it:
+--   engagement cohort (referred on or before parameter 1, 3 months before the data-as-of date): engaged (a link
+--   worker contact after the referral, not declined), connected (attended a community activity), plans agreed;
+--   outcome cohort (referred on or before parameter 2, 6 months before): link worker contacts (the 6-12
+--   expectation), other roles' contacts, people with 6 to 12 link worker contacts, wellbeing measured at baseline
+--   and follow-up and improved on their headline instrument, and how episodes ended.
+-- Medians come from contacts_distribution and the change per instrument from wellbeing.
+WITH cohorts AS (
+  SELECT
+    e.*,
+    e.referred_on <= CAST(? AS DATE) AS in_engagement_cohort,
+    e.referred_on <= CAST(? AS DATE) AS in_outcome_cohort
+  FROM episodes AS e
+),
+
+headline AS (
+  SELECT pcn_code, referral_id, min_by(improved, headline_rank) AS improved
+  FROM wellbeing_pairs
+  GROUP BY pcn_code, referral_id
+),
+
+measured AS (
+  SELECT
+    c.*,
+    h.referral_id IS NOT NULL AS wellbeing_measured,
+    COALESCE(h.improved, false) AS wellbeing_improved
+  FROM cohorts AS c
+  LEFT JOIN headline AS h
+    ON h.pcn_code = c.pcn_code AND h.referral_id = c.referral_id
+)
+
 SELECT
   CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
   COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
   CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
   COALESCE(month, fy) AS period,
   count(*) AS episodes,
-  count(*) FILTER (WHERE took_up) AS took_up,
-  count(*) FILTER (WHERE plan_agreed) AS plans_agreed,
-  sum(contacts) AS contacts,
-  count(*) FILTER (WHERE contacts BETWEEN 6 AND 12) AS episodes_6_to_12_contacts,
-  count(*) FILTER (WHERE discharge_reason IS NOT NULL) AS discharged,
-  count(*) FILTER (WHERE discharge_reason = 'goals_met') AS discharge_goals_met,
-  count(*) FILTER (WHERE discharge_reason = 'connected_to_support') AS discharge_connected_to_support,
-  count(*) FILTER (WHERE discharge_reason = 'declined') AS discharge_declined,
-  count(*) FILTER (WHERE discharge_reason = 'disengaged') AS discharge_disengaged,
-  count(*) FILTER (WHERE discharge_reason = 'moved_away') AS discharge_moved_away,
-  count(*) FILTER (WHERE discharge_reason = 'referred_elsewhere') AS discharge_referred_elsewhere,
-  count(*) FILTER (WHERE discharge_reason = 'died') AS discharge_died,
-  count(*) FILTER (WHERE discharge_reason = 'other') AS discharge_other
-FROM episodes
+  count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
+  count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
+  count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected,
+  count(*) FILTER (WHERE in_engagement_cohort AND plan_agreed) AS plans_agreed,
+  count(*) FILTER (WHERE in_outcome_cohort) AS outcome_cohort,
+  COALESCE(sum(splw_contacts) FILTER (WHERE in_outcome_cohort), 0) AS splw_contacts,
+  COALESCE(sum(other_contacts) FILTER (WHERE in_outcome_cohort), 0) AS other_contacts,
+  count(*) FILTER (WHERE in_outcome_cohort AND splw_contacts BETWEEN 6 AND 12) AS episodes_6_to_12_contacts,
+  count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_measured) AS wellbeing_measured,
+  count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_improved) AS wellbeing_improved,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason IS NOT NULL) AS discharged,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'goals_met') AS discharge_goals_met,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'connected_to_support') AS discharge_connected_to_support,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'declined') AS discharge_declined,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'disengaged') AS discharge_disengaged,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'moved_away') AS discharge_moved_away,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'referred_elsewhere') AS discharge_referred_elsewhere,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'died') AS discharge_died,
+  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'other') AS discharge_other
+FROM measured
 GROUP BY GROUPING SETS (
   (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
 )

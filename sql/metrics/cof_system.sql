@@ -1,24 +1,51 @@
--- Common Outcomes Framework, impact on the health and care system: for people with both a before and an after
--- window of the same service, GP appointments and A&E attendances before and after referral, by the month or
--- year of referral. The percentage change is derived from the totals (expectation: -14% GP, -12% A&E).
+-- Common Outcomes Framework, impact on the health and care system (docs/methodology.md, "Service use"): for each
+-- service (GP appointments, A&E attendances, emergency admissions, outpatient appointments), people with a before
+-- and an after window of the SAME length (their longest such pair when several lengths were sent; windows of
+-- different lengths are never summed together), their uses before and after referral, and the standard deviation
+-- of the per-person difference for the 95% interval. By month or year of referral, and, for years, by the band of
+-- use in the window before (so regression to the mean can be seen: heavy users fall back, light users rise, with
+-- or without social prescribing). GP bands 0-3, 4-6, 7+; other services 0, 1, 2+.
 WITH windows AS (
   SELECT
     pcn_code,
     referral_id,
     service,
+    window_months,
     sum(service_count) FILTER (WHERE service_window = 'before') AS before_count,
     sum(service_count) FILTER (WHERE service_window = 'after') AS after_count
   FROM events_in_force
-  WHERE event_type = 'service_use' AND service IN ('gp_appointment', 'ae_attendance')
+  WHERE event_type = 'service_use'
+  GROUP BY pcn_code, referral_id, service, window_months
+),
+
+equal_windows AS (
+  SELECT pcn_code, referral_id, service, max(window_months) AS window_months
+  FROM windows
+  WHERE before_count IS NOT NULL AND after_count IS NOT NULL
   GROUP BY pcn_code, referral_id, service
 ),
 
 paired AS (
-  SELECT e.pcn_code, e.icb_code, e.region_code, e.month, e.fy, w.service, w.before_count, w.after_count
+  SELECT
+    e.pcn_code,
+    e.icb_code,
+    e.region_code,
+    e.month,
+    e.fy,
+    w.service,
+    w.before_count,
+    w.after_count,
+    CASE
+      WHEN w.service = 'gp_appointment' THEN
+        CASE WHEN w.before_count <= 3 THEN '0-3' WHEN w.before_count <= 6 THEN '4-6' ELSE '7+' END
+      ELSE CASE WHEN w.before_count = 0 THEN '0' WHEN w.before_count = 1 THEN '1' ELSE '2+' END
+    END AS band
   FROM windows AS w
+  INNER JOIN equal_windows AS q
+    ON q.pcn_code = w.pcn_code AND q.referral_id = w.referral_id AND q.service = w.service
+    AND q.window_months = w.window_months
   INNER JOIN episodes AS e
     ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
-  WHERE w.before_count IS NOT NULL AND w.after_count IS NOT NULL
 )
 
 SELECT
@@ -27,12 +54,16 @@ SELECT
   CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
   COALESCE(month, fy) AS period,
   service,
+  COALESCE(band, 'all') AS baseline_band,
   count(*) AS people,
   sum(before_count) AS before_total,
-  sum(after_count) AS after_total
+  sum(after_count) AS after_total,
+  stddev_samp(after_count - before_count) AS sd_difference
 FROM paired
 GROUP BY GROUPING SETS (
-  (service, month), (service, fy), (region_code, service, month), (region_code, service, fy),
-  (icb_code, service, month), (icb_code, service, fy), (pcn_code, service, month), (pcn_code, service, fy)
+  (service, month), (service, fy), (service, band, fy),
+  (region_code, service, month), (region_code, service, fy), (region_code, service, band, fy),
+  (icb_code, service, month), (icb_code, service, fy), (icb_code, service, band, fy),
+  (pcn_code, service, month), (pcn_code, service, fy), (pcn_code, service, band, fy)
 )
-ORDER BY level, code, period_type, period, service
+ORDER BY level, code, period_type, period, service, baseline_band

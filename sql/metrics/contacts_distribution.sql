@@ -1,8 +1,11 @@
--- How many contacts each referred person had: episodes by number of contacts (20 or more counted together),
--- by the year of referral. The median contacts per person is read from this distribution exactly.
+-- How many link worker contacts each referred person had (the 6-12 expectation is about link worker contacts):
+-- episodes by number of link worker contacts (20 or more counted together), by the year of referral, for referrals
+-- old enough (referred on or before parameter 1, 6 months before the data-as-of date). The median is read from
+-- this distribution exactly. docs/methodology.md.
 WITH capped AS (
-  SELECT pcn_code, icb_code, region_code, fy, CASE WHEN contacts > 20 THEN 20 ELSE contacts END AS contacts
+  SELECT pcn_code, icb_code, region_code, fy, CASE WHEN splw_contacts > 20 THEN 20 ELSE splw_contacts END AS contacts
   FROM episodes
+  WHERE referred_on <= CAST(? AS DATE)
 )
 
 SELECT

@@ -1,5 +1,6 @@
 -- Data quality: for each PCN, its uploads, files rejected whole, rows accepted and rejected by reason, its last
--- upload, and the months with data missing since its first month (counted against the latest month anyone sent).
+-- upload, and the months with data missing since its first month: months it was open (in force in the reference
+-- data) up to the latest month anyone sent, without an event from it. A PCN that closed is not missing after it.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -22,8 +23,18 @@ months_with_data AS (
   GROUP BY pcn_code
 ),
 
-latest AS (
-  SELECT max(month) AS latest_month FROM events_in_force
+sent_months AS (
+  SELECT DISTINCT pcn_code, month FROM events_in_force
+),
+
+missing AS (
+  SELECT p.pcn_code, count(*) FILTER (WHERE s.month IS NULL) AS months_missing
+  FROM pcn_months AS p
+  INNER JOIN months_with_data AS m
+    ON m.pcn_code = p.pcn_code AND p.month >= m.first_month
+  LEFT JOIN sent_months AS s
+    ON s.pcn_code = p.pcn_code AND s.month = p.month
+  GROUP BY p.pcn_code
 )
 
 SELECT
@@ -42,13 +53,8 @@ SELECT
   s.last_upload,
   m.first_month,
   COALESCE(m.months_with_data, 0) AS months_with_data,
-  CASE
-    WHEN m.first_month IS NULL THEN NULL
-    ELSE (CAST(substr(l.latest_month, 1, 4) AS INTEGER) * 12 + CAST(substr(l.latest_month, 6, 2) AS INTEGER))
-      - (CAST(substr(m.first_month, 1, 4) AS INTEGER) * 12 + CAST(substr(m.first_month, 6, 2) AS INTEGER))
-      + 1 - m.months_with_data
-  END AS months_missing
+  CASE WHEN m.first_month IS NULL THEN NULL ELSE COALESCE(x.months_missing, 0) END AS months_missing
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
-CROSS JOIN latest AS l
+LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

@@ -1,22 +1,38 @@
 -- PCN comparison: for each PCN and financial year, its region and ICB (as at its latest month), mean list size,
--- accepted referrals, take-up and wellbeing improvement: the numerators and denominators of the funnel plots.
+-- accepted referrals, take-up (people who attended a community connection) and wellbeing improvement (people
+-- measured at baseline and follow-up, improved by their headline instrument's meaningful-change threshold): the
+-- numerators and denominators of the funnel plots. docs/methodology.md.
 -- Control limits around the national and regional rates are computed from these figures.
-WITH places AS (
-  SELECT pcn_code, fy, max_by(region_code, month) AS region_code, max_by(icb_code, month) AS icb_code,
-    CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size
+-- A PCN open part of the year has its list pro rata to the months it was open (of the year's months with data).
+WITH year_months AS (
+  SELECT fy, count(DISTINCT month) AS months
   FROM pcn_months
-  GROUP BY pcn_code, fy
+  GROUP BY fy
+),
+
+places AS (
+  SELECT p.pcn_code, p.fy, max_by(p.region_code, p.month) AS region_code, max_by(p.icb_code, p.month) AS icb_code,
+    CAST(sum(p.list_size) AS DOUBLE) / min(y.months) AS list_size
+  FROM pcn_months AS p
+  INNER JOIN year_months AS y ON y.fy = p.fy
+  GROUP BY p.pcn_code, p.fy
 ),
 
 care AS (
-  SELECT pcn_code, fy, count(*) AS referrals, count(*) FILTER (WHERE took_up) AS took_up
+  SELECT pcn_code, fy, count(*) AS referrals, count(*) FILTER (WHERE connected) AS took_up
   FROM episodes
   GROUP BY pcn_code, fy
 ),
 
-wellbeing AS (
-  SELECT pcn_code, fy, count(*) AS wellbeing_pairs, count(*) FILTER (WHERE change > 0) AS wellbeing_improved
+headline AS (
+  SELECT pcn_code, fy, referral_id, min_by(improved, headline_rank) AS improved
   FROM wellbeing_pairs
+  GROUP BY pcn_code, fy, referral_id
+),
+
+wellbeing AS (
+  SELECT pcn_code, fy, count(*) AS wellbeing_pairs, count(*) FILTER (WHERE improved) AS wellbeing_improved
+  FROM headline
   GROUP BY pcn_code, fy
 )
 

@@ -1,7 +1,8 @@
 -- Rollout: accepted referrals (SNOMED 871731000000106) and distinct people referred, declines (871711000000103),
 -- PCNs reporting, and the registered list they serve, for England, each region, ICB and PCN, by month and by
 -- financial year. A financial year's list size is the mean over its months. Rates and the target are derived
--- from these figures after disclosure control.
+-- from these figures after disclosure control. PCNs submitting (England by month: PCNs that sent any event) tell
+-- the projection which months are complete. docs/methodology.md.
 -- Parameter 1: the SNOMED CT code of an accepted referral.
 WITH referral_events AS (
   SELECT pcn_code, icb_code, region_code, month, fy, person_id, event_type
@@ -23,6 +24,12 @@ activity AS (
   GROUP BY GROUPING SETS (
     (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
   )
+),
+
+submitters AS (
+  SELECT month, count(DISTINCT pcn_code) AS pcns_submitting
+  FROM events_in_force
+  GROUP BY month
 ),
 
 populations AS (
@@ -51,8 +58,11 @@ SELECT
   COALESCE(a.pcns_reporting, 0) AS pcns_reporting,
   p.pcns,
   p.months,
-  p.list_size
+  p.list_size,
+  CASE WHEN p.level = 'national' AND p.period_type = 'month' THEN COALESCE(s.pcns_submitting, 0) END AS pcns_submitting
 FROM populations AS p
 LEFT JOIN activity AS a
   ON a.level = p.level AND a.code = p.code AND a.period_type = p.period_type AND a.period = p.period
+LEFT JOIN submitters AS s
+  ON p.level = 'national' AND p.period_type = 'month' AND s.month = p.period
 ORDER BY p.level, p.code, p.period_type, p.period

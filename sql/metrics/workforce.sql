@@ -1,7 +1,8 @@
 -- Workforce: link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post,
 -- full-time equivalent, trained and vacant, PCNs with at least one link worker, and people referred, by month
 -- and by financial year (a year's staffing is the mean of its monthly snapshots). FTE per 10,000 patients and
--- caseload (people referred in the year per link worker FTE) are derived from these figures.
+-- caseload (people referred in the year per link worker FTE, annualised from the months of referrals so far:
+-- referral_months) are derived from these figures. docs/methodology.md.
 WITH pcn_staff AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
@@ -57,7 +58,8 @@ populations AS (
     CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
     COALESCE(month, fy) AS period,
     CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size,
-    count(DISTINCT pcn_code) AS pcns
+    count(DISTINCT pcn_code) AS pcns,
+    count(DISTINCT month) AS referral_months
   FROM pcn_months
   GROUP BY GROUPING SETS (
     (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
@@ -68,6 +70,7 @@ SELECT
   s.*,
   p.list_size,
   p.pcns,
+  p.referral_months,
   CASE WHEN s.period_type = 'fy' THEN COALESCE(r.people_referred, 0) END AS people_referred
 FROM staffing AS s
 LEFT JOIN populations AS p

@@ -1,5 +1,7 @@
 -- One row per accepted referral (an episode of care, SNOMED 871731000000106): where and when it began, who it
--- was for, and what followed it: contacts, an agreed plan, community connections attended, how it ended.
+-- was for, and what followed it: contacts (link worker and other roles apart), an agreed plan, whether the person
+-- engaged (a link worker contact on or after the referral date, with no decline recorded against the referral),
+-- whether they connected (attended at least one community connection), and how it ended. docs/methodology.md.
 WITH referrals AS (
   SELECT
     pcn_code,
@@ -26,12 +28,15 @@ follow_ups AS (
     pcn_code,
     referral_id,
     count(*) FILTER (WHERE event_type = 'contact') AS contacts,
+    count(*) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw') AS splw_contacts,
+    min(occurred_on) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw') AS first_splw_contact_on,
+    count(*) FILTER (WHERE event_type = 'declined') AS declines,
     count(*) FILTER (WHERE event_type = 'plan_agreed') AS plans,
     count(*) FILTER (WHERE event_type = 'community_connection') AS connections,
     count(*) FILTER (WHERE event_type = 'community_connection' AND attended) AS connections_attended,
     max(CASE WHEN event_type = 'discharge' THEN discharge_reason END) AS discharge_reason
   FROM events_in_force
-  WHERE event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge')
+  WHERE event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
   GROUP BY pcn_code, referral_id
 )
 
@@ -51,9 +56,12 @@ SELECT
   r.ethnicity_group,
   r.imd_decile,
   COALESCE(f.contacts, 0) AS contacts,
+  COALESCE(f.splw_contacts, 0) AS splw_contacts,
+  COALESCE(f.contacts, 0) - COALESCE(f.splw_contacts, 0) AS other_contacts,
+  COALESCE(f.first_splw_contact_on >= r.referred_on AND f.declines = 0, false) AS engaged,
   COALESCE(f.plans, 0) > 0 AS plan_agreed,
   COALESCE(f.connections, 0) AS connections,
-  COALESCE(f.connections_attended, 0) > 0 AS took_up,
+  COALESCE(f.connections_attended, 0) > 0 AS connected,
   f.discharge_reason
 FROM referrals AS r
 LEFT JOIN follow_ups AS f

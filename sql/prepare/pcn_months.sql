@@ -1,11 +1,34 @@
--- Every PCN in force on the first day of every month that has events, with its ICB, region, financial year and
--- list size: the denominators (a PCN that sent nothing still counts in its area's population) and the geography
--- each event is counted in. PCNs open, close and change ICB from the first day of a month.
-WITH months AS (
-  SELECT DISTINCT
-    event_month AS month,
-    CAST(substr(event_month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(event_month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS fy_start
+-- Every PCN in force on the first day of every month from the first month with events to the last (months nobody
+-- sent anything included, so a gap is a month, not a missing row), with its ICB, region, financial year and list
+-- size: the denominators (a PCN that sent nothing still counts in its area's population; a PCN open part of a year
+-- counts only for the months it was open) and the geography each event is counted in. PCNs open, close and change
+-- ICB from the first day of a month. docs/methodology.md, "Periods".
+WITH bounds AS (
+  SELECT
+    min(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1) AS first_index,
+    max(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1) AS last_index
   FROM committed_events
+),
+
+digits AS (
+  SELECT n FROM (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS d (n)
+),
+
+month_indexes AS (
+  SELECT b.first_index + units.n + 10 * tens.n + 100 * hundreds.n AS month_index
+  FROM bounds AS b
+  CROSS JOIN digits AS units
+  CROSS JOIN digits AS tens
+  CROSS JOIN digits AS hundreds
+  WHERE b.first_index + units.n + 10 * tens.n + 100 * hundreds.n <= b.last_index
+),
+
+months AS (
+  SELECT
+    CAST(CAST(floor(CAST(month_index AS DOUBLE) / 12) AS INTEGER) AS VARCHAR)
+      || '-' || lpad(CAST(month_index % 12 + 1 AS VARCHAR), 2, '0') AS month,
+    CAST(floor(CAST(month_index AS DOUBLE) / 12) AS INTEGER) - CASE WHEN month_index % 12 + 1 >= 4 THEN 0 ELSE 1 END AS fy_start
+  FROM month_indexes
 )
 
 SELECT

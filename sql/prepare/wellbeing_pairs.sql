@@ -1,5 +1,12 @@
--- Wellbeing measured twice in one episode: the first baseline and the last follow-up score per instrument, and
--- the change, signed so that a positive change is always an improvement (ONS4 anxiety and MYCaW: lower is better).
+-- Wellbeing measured twice in one episode: the first baseline and the last follow-up score per instrument, the
+-- change, signed so that a positive change is always an improvement (ONS4 anxiety and MYCaW: lower is better), and
+-- whether it reached the instrument's meaningful-change threshold (docs/methodology.md, "Wellbeing"):
+--   SWEMWBS 3 points (Shah et al. 2018, Health Qual Life Outcomes 16:239: 1 to 3 points depending on the standard;
+--   the upper one, 2.77 SEM = 2.87 points, rounded up to a whole point); WEMWBS 3 points (Maheswaran et al. 2012,
+--   Health Qual Life Outcomes 10:156: one SEM is 2.4 to 3.1 points; 3 is the convention of the Warwick guidance);
+--   ONS4 items 1 point on the 0-10 scale, PAM 1 level and MYCaW 1 point: conventions (no published threshold).
+-- headline_rank orders a person's instruments for measures pooled across instruments ("improved on their
+-- instrument"): SWEMWBS, WEMWBS, ONS4 life satisfaction, PAM, MYCaW, then the other ONS4 items.
 WITH scores AS (
   SELECT
     pcn_code,
@@ -10,6 +17,32 @@ WITH scores AS (
   FROM events_in_force
   WHERE event_type = 'wellbeing_measure'
   GROUP BY pcn_code, referral_id, instrument
+),
+
+changes AS (
+  SELECT
+    pcn_code,
+    referral_id,
+    instrument,
+    baseline,
+    follow_up,
+    CASE
+      WHEN instrument IN ('ons4_anxiety', 'mycaw') THEN baseline - follow_up
+      ELSE follow_up - baseline
+    END AS change,
+    CASE instrument WHEN 'swemwbs' THEN 3 WHEN 'wemwbs' THEN 3 ELSE 1 END AS threshold,
+    CASE instrument
+      WHEN 'swemwbs' THEN 1
+      WHEN 'wemwbs' THEN 2
+      WHEN 'ons4_life_satisfaction' THEN 3
+      WHEN 'pam_level' THEN 4
+      WHEN 'mycaw' THEN 5
+      WHEN 'ons4_worthwhile' THEN 6
+      WHEN 'ons4_happiness' THEN 7
+      ELSE 8
+    END AS headline_rank
+  FROM scores
+  WHERE baseline IS NOT NULL AND follow_up IS NOT NULL
 )
 
 SELECT
@@ -18,19 +51,20 @@ SELECT
   e.region_code,
   e.month,
   e.fy,
+  e.referred_on,
+  e.person_id,
   e.imd_decile,
   e.ethnicity_group,
   e.age_band,
   e.sex,
-  s.referral_id,
-  s.instrument,
-  s.baseline,
-  s.follow_up,
-  CASE
-    WHEN s.instrument IN ('ons4_anxiety', 'mycaw') THEN s.baseline - s.follow_up
-    ELSE s.follow_up - s.baseline
-  END AS change
-FROM scores AS s
+  c.referral_id,
+  c.instrument,
+  c.baseline,
+  c.follow_up,
+  c.change,
+  c.threshold,
+  c.change >= c.threshold AS improved,
+  c.headline_rank
+FROM changes AS c
 INNER JOIN episodes AS e
-  ON e.pcn_code = s.pcn_code AND e.referral_id = s.referral_id
-WHERE s.baseline IS NOT NULL AND s.follow_up IS NOT NULL
+  ON e.pcn_code = c.pcn_code AND e.referral_id = c.referral_id

@@ -103,3 +103,76 @@ describe('applyDisclosureControl', () => {
     }
   });
 });
+
+describe('secondary suppression across periods and staff figures', () => {
+  const month = (period: string, referrals: number): Row => ({
+    level: 'pcn',
+    code: 'U10001',
+    period_type: 'month',
+    period,
+    referrals,
+  });
+
+  it('a suppressed month beside a published year total takes the next smallest month with it', () => {
+    // April 20, May 5, June 30; the year 55 is published as 55. May alone suppressed: 55 - 20 - 30 = 5 would
+    // reveal it, so April (the smallest other) is suppressed too. Months of another year are not its parts.
+    const rows: Row[] = [
+      month('2025-04', 20),
+      month('2025-05', 5),
+      month('2025-06', 30),
+      month('2025-03', 9),
+      { level: 'pcn', code: 'U10001', period_type: 'fy', period: '2025/26', referrals: 55 },
+    ];
+    const out = applyDisclosureControl(rows, { counts: ['referrals'], periodKeys: [] });
+    expect(out.map((r) => r.referrals)).toEqual(['*', '*', 30, 10, 55]);
+    // Without period keys (a document with no months), nothing is added.
+    expect(applyDisclosureControl(rows, { counts: ['referrals'] }).map((r) => r.referrals)).toEqual([
+      20,
+      '*',
+      30,
+      10,
+      55,
+    ]);
+  });
+
+  it('the FTE and training status of 1 or 2 staff are not published below England', () => {
+    const staff = (level: string, headcount: number): Row => ({
+      level,
+      code: level === 'national' ? 'ENG' : 'X',
+      period_type: 'month',
+      period: '2025-12',
+      splw_headcount: headcount,
+      splw_fte: 1.5,
+      splw_accredited: 1,
+    });
+    const rules = {
+      counts: [],
+      staff: [{ headcount: 'splw_headcount', columns: ['splw_fte', 'splw_accredited'] }],
+    };
+    const out = applyDisclosureControl(
+      [staff('pcn', 2), staff('pcn', 1), staff('pcn', 3), staff('national', 2)],
+      rules,
+    );
+    expect(out.map((r) => [r.splw_headcount, r.splw_fte, r.splw_accredited])).toEqual([
+      [2, '*', '*'],
+      [1, '*', '*'],
+      [3, 1.5, 1],
+      [2, 1.5, 1],
+    ]);
+  });
+});
+
+describe('regions of England', () => {
+  it('a zero region is suppressed beside the only suppressed one, since England is published exactly', () => {
+    const region = (code: string, referrals: number): Row => ({
+      level: code === 'ENG' ? 'national' : 'region',
+      code,
+      period_type: 'fy',
+      period: '2025/26',
+      referrals,
+    });
+    const rows = [region('ENG', 7), region('Y56', 7), region('Y58', 0)];
+    const out = applyDisclosureControl(rows, { counts: ['referrals'], siblings: [(r) => String(r.period)] });
+    expect(out.map((r) => r.referrals)).toEqual([7, '*', '*']);
+  });
+});

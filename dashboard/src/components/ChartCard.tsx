@@ -1,7 +1,12 @@
 import { Card } from '@tremor/react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useContext } from 'react';
+import { DashboardContext } from '../context.ts';
 import { downloadCsv, toCsv } from '../csv.ts';
 import { isSuppressed, SUPPRESSED_EXPLANATION } from '../format.ts';
+import { yearCompleteness } from '../year-completeness.ts';
+
+/** Where the method is published in full (docs/methodology.md in the repository, served at /methodology). */
+export const METHODOLOGY_PATH = '/methodology';
 
 export interface CsvSpec {
   readonly fileName: string;
@@ -18,6 +23,8 @@ interface ChartCardProps {
   /** True when there is nothing to show for the filters chosen. */
   readonly empty?: boolean;
   readonly csv?: CsvSpec;
+  /** Which referrals the figures cover, where an outcome needs time (cohort cut-offs). */
+  readonly covers?: string;
   readonly children: ReactNode;
 }
 
@@ -25,8 +32,10 @@ interface ChartCardProps {
  * One card of figures or a chart. It owns its loading, error, empty and suppressed states, its "download CSV" of
  * exactly the data it shows, and its "how this is calculated" note, so no page repeats them.
  */
-export function ChartCard({ title, how, state, error, empty, csv, children }: ChartCardProps) {
+export function ChartCard({ title, how, state, error, empty, csv, covers, children }: ChartCardProps) {
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  const dashboard = useContext(DashboardContext);
+  const partYear = dashboard ? yearCompleteness(dashboard.fy, dashboard.meta.data_as_of) : null;
   const hasSuppressed = csv?.rows.some((row) => Object.values(row).some(isSuppressed)) ?? false;
   return (
     <Card className="flex flex-col gap-3" aria-labelledby={`${id}-title`} role="region">
@@ -69,6 +78,11 @@ export function ChartCard({ title, how, state, error, empty, csv, children }: Ch
           No figures for the filters chosen. Try another year or area.
         </p>
       )}
+      {(partYear || covers) && (
+        <p className="text-tremor-label text-tremor-content" data-testid="card-period">
+          {[partYear, covers].filter(Boolean).join(' ')}
+        </p>
+      )}
       {state === 'ready' && !empty && children}
       {state === 'ready' && hasSuppressed && (
         <p className="text-tremor-label text-tremor-content-subtle">
@@ -81,6 +95,11 @@ export function ChartCard({ title, how, state, error, empty, csv, children }: Ch
           How this is calculated
         </summary>
         <p className="mt-1 leading-relaxed">{how}</p>
+        <p className="mt-1">
+          <a className="text-nhs-blue underline" href={METHODOLOGY_PATH}>
+            The full method: definitions, cohorts, intervals and disclosure control
+          </a>
+        </p>
       </details>
     </Card>
   );

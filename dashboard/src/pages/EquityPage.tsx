@@ -15,15 +15,16 @@ const DIMENSIONS = {
   ethnicity_group: 'Ethnicity group',
   age_band: 'Age band',
   sex: 'Sex',
+  pcn_imd_quintile: "Deprivation of the PCN's patients (IMD 2019 quintile, 1 = most deprived)",
 } as const;
 type Dimension = keyof typeof DIMENSIONS;
 const groupOrder = (a: string, b: string) =>
   Number.isNaN(Number(a)) || Number.isNaN(Number(b)) ? a.localeCompare(b) : Number(a) - Number(b);
 const groupLabel = (dimension: Dimension, group: string) =>
-  dimension === 'imd_decile'
+  dimension === 'imd_decile' || dimension === 'pcn_imd_quintile'
     ? group === 'unknown'
       ? 'Unknown'
-      : `Decile ${group}`
+      : `${dimension === 'imd_decile' ? 'Decile' : 'Quintile'} ${group}`
     : group.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
 /** Equity: who is referred, who takes up and whose wellbeing improves, by deprivation, ethnicity, age and sex. */
@@ -40,10 +41,13 @@ export default function EquityPage() {
     fileName: `equity-${dimension}-${scope.code}.csv`,
     columns: [
       { key: 'label', label: DIMENSIONS[dimension] },
-      { key: 'referrals', label: 'People referred' },
-      { key: 'took_up', label: 'Took up' },
-      { key: 'take_up_pct', label: 'Take-up %' },
-      { key: 'wellbeing_pairs', label: 'Wellbeing pairs' },
+      { key: 'people_referred', label: 'People referred' },
+      { key: 'people_referred_per_1000', label: 'People referred per 1,000 patients (PCN quintiles)' },
+      { key: 'people_referred_per_1000_annualised', label: 'The same, a year' },
+      { key: 'engaged', label: 'Engaged' },
+      { key: 'engaged_pct', label: 'Engaged %' },
+      { key: 'connected_pct', label: 'Connected %' },
+      { key: 'wellbeing_people', label: 'People measured twice' },
       { key: 'wellbeing_improved_pct', label: 'Improved %' },
     ],
     rows,
@@ -60,10 +64,22 @@ export default function EquityPage() {
         onChange={setDimension}
       />
       <div className="grid gap-4 lg:grid-cols-2">
-        <ChartCard title="People referred" how={how} state={equity.state} empty={rows.length === 0} csv={csv}>
+        <ChartCard
+          title={dimension === 'pcn_imd_quintile' ? 'People referred per 1,000 patients a year' : 'People referred'}
+          how={how}
+          state={equity.state}
+          empty={rows.length === 0}
+          csv={csv}
+        >
           <BarChart
             className="h-72"
-            data={rows.map((r) => ({ Group: r.label, 'People referred': plottable(r.referrals) }))}
+            data={rows.map((r) => ({
+              Group: r.label,
+              'People referred':
+                dimension === 'pcn_imd_quintile'
+                  ? plottable(r.people_referred_per_1000_annualised)
+                  : plottable(r.people_referred),
+            }))}
             index="Group"
             categories={['People referred']}
             colors={['blue']}
@@ -73,7 +89,7 @@ export default function EquityPage() {
           />
         </ChartCard>
         <ChartCard
-          title="Take-up and wellbeing improvement"
+          title="Engagement and wellbeing improvement"
           how={how}
           state={equity.state}
           empty={rows.length === 0}
@@ -81,7 +97,7 @@ export default function EquityPage() {
         >
           <ChartLegend
             items={[
-              { label: 'Take-up %', color: 'emerald' },
+              { label: 'Engaged %', color: 'emerald' },
               { label: 'Wellbeing improved %', color: 'violet' },
             ]}
           />
@@ -89,11 +105,11 @@ export default function EquityPage() {
             className="h-72"
             data={rows.map((r) => ({
               Group: r.label,
-              'Take-up %': plottable(r.take_up_pct),
+              'Engaged %': plottable(r.engaged_pct),
               'Wellbeing improved %': plottable(r.wellbeing_improved_pct),
             }))}
             index="Group"
-            categories={['Take-up %', 'Wellbeing improved %']}
+            categories={['Engaged %', 'Wellbeing improved %']}
             colors={['emerald', 'violet']}
             valueFormatter={(v) => formatPercent(v)}
             showAnimation={false}
@@ -113,7 +129,7 @@ export default function EquityPage() {
                 People referred
               </th>
               <th scope="col" className="px-2 py-1 text-right">
-                Take-up
+                Engaged
               </th>
               <th scope="col" className="px-2 py-1 text-right">
                 Wellbeing improved
@@ -127,10 +143,10 @@ export default function EquityPage() {
                   {r.label}
                 </th>
                 <td className="px-2 py-1 text-right">
-                  <FigureValue value={r.referrals as number | '*'} />
+                  <FigureValue value={r.people_referred as number | '*'} />
                 </td>
                 <td className="px-2 py-1 text-right">
-                  <FigureValue value={r.take_up_pct as number | '*'} format={(v) => formatPercent(v)} />
+                  <FigureValue value={r.engaged_pct as number | '*'} format={(v) => formatPercent(v)} />
                 </td>
                 <td className="px-2 py-1 text-right">
                   <FigureValue value={r.wellbeing_improved_pct as number | '*'} format={(v) => formatPercent(v)} />

@@ -2,10 +2,11 @@ import { BarChart } from '@tremor/react';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
+import { ChartLegend } from '../components/ChartLegend.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
-import { formatChange, formatCount, formatDecimal, formatPercent } from '../format.ts';
+import { formatChange, formatCount, formatDate, formatDecimal, formatPercent } from '../format.ts';
 
 const INSTRUMENTS: Record<string, string> = {
   ons4_life_satisfaction: 'ONS4 life satisfaction',
@@ -16,6 +17,12 @@ const INSTRUMENTS: Record<string, string> = {
   wemwbs: 'WEMWBS',
   pam_level: 'PAM level',
   mycaw: 'MYCaW',
+};
+const SERVICES: Record<string, string> = {
+  gp_appointment: 'GP appointments',
+  ae_attendance: 'A&E attendances',
+  emergency_admission: 'Emergency admissions',
+  outpatient: 'Outpatient appointments',
 };
 const label = (s: string) => s.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
@@ -28,14 +35,31 @@ export default function OutcomesPage() {
   const system = useMetric('cof_system', area);
   const community = useMetric('cof_community', area);
   const p = rowsFor(rowsOf(person), 'fy', fy)[0];
+  const cohorts =
+    person.state === 'ready'
+      ? (person.value.summary?.cohorts as
+          | { engagement: { referred_on_or_before: string }; outcomes: { referred_on_or_before: string } }
+          | undefined)
+      : undefined;
+  const covers = cohorts
+    ? `Engagement, connection and plans cover referrals made by ${formatDate(cohorts.engagement.referred_on_or_before)}; contacts, wellbeing and discharge those made by ${formatDate(cohorts.outcomes.referred_on_or_before)}: later referrals have not had time.`
+    : undefined;
   const measures = rowsOf(wellbeing).filter((r) => r.period_type === 'fy');
-  const services = rowsOf(system).filter((r) => r.period_type === 'fy');
+  const allServices = rowsOf(system).filter((r) => r.period_type === 'fy');
+  const services = allServices.filter((r) => r.baseline_band === 'all');
+  const bands = allServices.filter((r) => r.baseline_band !== 'all');
   const c = rowsFor(rowsOf(community), 'fy', fy)[0];
   const activities = c
     ? Object.keys(c)
         .filter((k) => k.startsWith('activity_'))
-        .map((k) => ({ key: k, Activity: label(k.slice(9)), Connections: plottable(c[k]), value: c[k] }))
+        .map((k) => ({
+          key: k,
+          Activity: label(k.slice(9)),
+          connections: c[k],
+          attended: c[`attended_${k.slice(9)}`] ?? null,
+        }))
     : [];
+  const largest = Math.max(1, ...activities.map((a) => plottable(a.connections) ?? 0));
   const t = meta.targets;
 
   return (
@@ -44,10 +68,11 @@ export default function OutcomesPage() {
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the person</h2>
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard
-          title="Take-up and plans"
+          title="Engagement, connection and contacts"
           how={person.state === 'ready' ? person.value.description : ''}
           state={person.state}
           empty={!p}
+          covers={covers}
           csv={
             p
               ? {
@@ -55,12 +80,19 @@ export default function OutcomesPage() {
                   columns: [
                     { key: 'period', label: 'Financial year' },
                     { key: 'episodes', label: 'People referred' },
-                    { key: 'took_up', label: 'Took up' },
-                    { key: 'take_up_pct', label: 'Take-up %' },
+                    { key: 'engagement_cohort', label: 'Referred 3 months or more ago' },
+                    { key: 'engaged', label: 'Engaged' },
+                    { key: 'engaged_pct', label: 'Engaged %' },
+                    { key: 'connected', label: 'Connected' },
+                    { key: 'connected_pct', label: 'Connected %' },
                     { key: 'plans_agreed_pct', label: 'Plans agreed %' },
-                    { key: 'mean_contacts', label: 'Mean contacts' },
-                    { key: 'median_contacts', label: 'Median contacts' },
-                    { key: 'share_6_to_12_pct', label: '% with 6-12 contacts' },
+                    { key: 'outcome_cohort', label: 'Referred 6 months or more ago' },
+                    { key: 'mean_contacts', label: 'Mean link worker contacts' },
+                    { key: 'median_contacts', label: 'Median link worker contacts' },
+                    { key: 'share_6_to_12_pct', label: '% with 6-12 link worker contacts' },
+                    { key: 'mean_other_contacts', label: 'Mean contacts from other roles' },
+                    { key: 'wellbeing_measured_pct', label: 'Wellbeing measured twice %' },
+                    { key: 'wellbeing_improved_pct', label: 'Wellbeing improved %' },
                   ],
                   rows: [p],
                 }
@@ -69,28 +101,40 @@ export default function OutcomesPage() {
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
-              label="Take-up"
-              value={<FigureValue value={figure(p, 'take_up_pct')} format={(v) => formatPercent(v)} />}
+              label="Engaged (took up the referral)"
+              value={<FigureValue value={figure(p, 'engaged_pct')} format={(v) => formatPercent(v)} />}
               testId="kpi-take-up"
-              context={`expected ${t.take_up_pct}% · ${formatCount(figure(p, 'episodes') as number)} people referred`}
+              context={`expected ${t.take_up_pct}% · a link worker contact after referral, not declined`}
             />
             <Kpi
-              label="Plans agreed"
-              value={<FigureValue value={figure(p, 'plans_agreed_pct')} format={(v) => formatPercent(v)} />}
-            />
-            <Kpi
-              label="Contacts per person"
-              value={<FigureValue value={figure(p, 'mean_contacts')} format={(v) => formatDecimal(v)} />}
+              label="Connected to a community activity"
+              value={<FigureValue value={figure(p, 'connected_pct')} format={(v) => formatPercent(v)} />}
               context={
                 <>
-                  median <FigureValue value={figure(p, 'median_contacts')} format={(v) => formatDecimal(v, 0)} />,
-                  expected {t.contacts_min}–{t.contacts_max}
+                  plans agreed <FigureValue value={figure(p, 'plans_agreed_pct')} format={(v) => formatPercent(v)} />
                 </>
               }
             />
             <Kpi
-              label="With 6 to 12 contacts"
+              label="Link worker contacts per person"
+              value={<FigureValue value={figure(p, 'mean_contacts')} format={(v) => formatDecimal(v)} />}
+              context={
+                <>
+                  median <FigureValue value={figure(p, 'median_contacts')} format={(v) => formatDecimal(v, 0)} />,
+                  expected {t.contacts_min}–{t.contacts_max}; other roles{' '}
+                  <FigureValue value={figure(p, 'mean_other_contacts')} format={(v) => formatDecimal(v)} />
+                </>
+              }
+            />
+            <Kpi
+              label="With 6 to 12 link worker contacts"
               value={<FigureValue value={figure(p, 'share_6_to_12_pct')} format={(v) => formatPercent(v)} />}
+              context={
+                <>
+                  wellbeing measured twice for{' '}
+                  <FigureValue value={figure(p, 'wellbeing_measured_pct')} format={(v) => formatPercent(v)} />
+                </>
+              }
             />
           </div>
         </ChartCard>
@@ -99,18 +143,23 @@ export default function OutcomesPage() {
           how={wellbeing.state === 'ready' ? wellbeing.value.description : ''}
           state={wellbeing.state}
           empty={measures.length === 0}
+          covers={covers}
           csv={{
             fileName: `wellbeing-${scope.code}.csv`,
             columns: [
               { key: 'instrument', label: 'Instrument' },
-              { key: 'pairs', label: 'People measured twice' },
-              { key: 'improved', label: 'Improved' },
+              { key: 'people', label: 'People measured twice' },
+              { key: 'threshold', label: 'Meaningful change (points)' },
+              { key: 'improved', label: 'Improved by at least that' },
               { key: 'improved_pct', label: 'Improved %' },
               { key: 'mean_change', label: 'Mean change (positive = better)' },
+              { key: 'mean_change_ci_low', label: '95% CI low' },
+              { key: 'mean_change_ci_high', label: '95% CI high' },
             ],
             rows: measures,
           }}
         >
+          <ChartLegend items={[{ label: 'Improved by at least the meaningful change, %', color: 'emerald' }]} />
           <BarChart
             className="h-60"
             data={measures.map((m) => ({
@@ -130,7 +179,7 @@ export default function OutcomesPage() {
       </div>
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the health and care system</h2>
       <ChartCard
-        title="GP appointments and A&E attendances"
+        title="GP, A&E, admissions and outpatients before and after referral"
         how={system.state === 'ready' ? system.value.description : ''}
         state={system.state}
         empty={services.length === 0}
@@ -138,25 +187,33 @@ export default function OutcomesPage() {
           fileName: `system-use-${scope.code}.csv`,
           columns: [
             { key: 'service', label: 'Service' },
-            { key: 'people', label: 'People' },
+            { key: 'baseline_band', label: 'Use before referral' },
+            { key: 'people', label: 'People with equal windows' },
             { key: 'before_total', label: 'Before referral' },
             { key: 'after_total', label: 'After referral' },
             { key: 'change_pct', label: 'Change %' },
+            { key: 'change_pct_ci_low', label: '95% CI low' },
+            { key: 'change_pct_ci_high', label: '95% CI high' },
             { key: 'expected_change_pct', label: 'Expected change %' },
           ],
-          rows: services,
+          rows: allServices,
         }}
       >
         <div className="grid grid-cols-2 gap-4">
           {services.map((s) => (
             <Kpi
               key={String(s.service)}
-              label={s.service === 'gp_appointment' ? 'GP appointments' : 'A&E attendances'}
+              label={SERVICES[String(s.service)] ?? String(s.service)}
               value={<FigureValue value={figure(s, 'change_pct')} format={(v) => formatChange(v)} />}
               testId={`kpi-${s.service}`}
               context={
                 <>
-                  expected {formatChange(figure(s, 'expected_change_pct'))} ·{' '}
+                  {s.change_pct_ci_low !== null && s.change_pct_ci_low !== undefined
+                    ? `95% CI ${formatChange(figure(s, 'change_pct_ci_low'))} to ${formatChange(figure(s, 'change_pct_ci_high'))} · `
+                    : ''}
+                  {s.expected_change_pct !== null
+                    ? `expected ${formatChange(figure(s, 'expected_change_pct'))} · `
+                    : ''}
                   <FigureValue value={figure(s, 'before_total')} /> before,{' '}
                   <FigureValue value={figure(s, 'after_total')} /> after, for{' '}
                   <FigureValue value={figure(s, 'people')} /> people
@@ -165,6 +222,44 @@ export default function OutcomesPage() {
             />
           ))}
         </div>
+        {bands.length > 0 && (
+          <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="service-bands">
+            <caption className="text-left text-tremor-label text-tremor-content">
+              Change by use before referral: those who used a service most tend to use it less afterwards whatever
+              happens (regression to the mean).
+            </caption>
+            <thead>
+              <tr className="text-left">
+                <th scope="col" className="px-2 py-1">
+                  Service
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Use before
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  People
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  Change
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {bands.map((b) => (
+                <tr key={`${b.service}-${b.baseline_band}`} className="border-t border-gray-200">
+                  <td className="px-2 py-1">{SERVICES[String(b.service)] ?? String(b.service)}</td>
+                  <td className="px-2 py-1">{String(b.baseline_band)}</td>
+                  <td className="px-2 py-1 text-right">
+                    <FigureValue value={figure(b, 'people')} />
+                  </td>
+                  <td className="px-2 py-1 text-right">
+                    <FigureValue value={figure(b, 'change_pct')} format={(v) => formatChange(v)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </ChartCard>
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the community</h2>
       <ChartCard
@@ -176,7 +271,8 @@ export default function OutcomesPage() {
           fileName: `community-${scope.code}.csv`,
           columns: [
             { key: 'Activity', label: 'Activity' },
-            { key: 'value', label: 'Connections' },
+            { key: 'connections', label: 'Connections made' },
+            { key: 'attended', label: 'Attended' },
           ],
           rows: activities,
         }}
@@ -186,18 +282,39 @@ export default function OutcomesPage() {
           <FigureValue value={figure(c, 'attendance_pct')} format={(v) => formatPercent(v)} /> attended, to{' '}
           <strong>{formatCount(figure(c, 'providers'))}</strong> organisations.
         </p>
-        <BarChart
-          className="h-72"
-          data={activities}
-          index="Activity"
-          categories={['Connections']}
-          colors={['blue']}
-          valueFormatter={(v) => formatCount(v)}
-          layout="vertical"
-          yAxisWidth={170}
-          showAnimation={false}
-          showLegend={false}
+        <ChartLegend
+          items={[
+            { label: 'Connections made', color: 'blue' },
+            { label: 'Attended', color: 'emerald' },
+          ]}
         />
+        <ul className="space-y-2" aria-label="Connections by activity" data-testid="activity-bars">
+          {activities.map((a) => (
+            <li key={a.key} className="grid grid-cols-[11rem_1fr] items-center gap-2">
+              <span className="text-tremor-default text-tremor-content-strong">{a.Activity}</span>
+              <span className="space-y-1">
+                {(
+                  [
+                    ['Connections made', a.connections, 'bg-blue-500'],
+                    ['Attended', a.attended, 'bg-emerald-500'],
+                  ] as const
+                ).map(([name, value, colour]) => (
+                  <span key={name} className="flex items-center gap-2">
+                    <span
+                      aria-hidden="true"
+                      className={`inline-block h-2 rounded-sm ${colour}`}
+                      style={{ width: `${(100 * (plottable(value) ?? 0)) / largest}%` }}
+                    />
+                    <span className="text-tremor-label text-tremor-content">
+                      <span className="sr-only">{name}: </span>
+                      <FigureValue value={value as number | '*' | null} />
+                    </span>
+                  </span>
+                ))}
+              </span>
+            </li>
+          ))}
+        </ul>
       </ChartCard>
     </div>
   );

@@ -10,12 +10,16 @@ import { formatCount, formatDecimal, formatPercent, monthLabel } from '../format
 
 interface TargetProgress {
   fy: string;
-  referrals_to_date: number;
-  months_with_data: number;
+  people_referred_to_date: number;
+  complete_months: string[];
+  profile: string;
   projection_to_year_end: number | null;
+  projection_low: number | null;
+  projection_high: number | null;
   target: number;
   share_of_target_pct: number;
   on_track: boolean;
+  status: string;
 }
 
 /** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
@@ -46,7 +50,7 @@ export function RolloutPage() {
       <div className="grid gap-4 lg:grid-cols-3">
         <ChartCard
           title="Referrals this year"
-          how={`${how} The projection is the year so far at its monthly run-rate.`}
+          how={`${how} The 900,000 target is people referred. The projection uses complete months only (ended, and 90% of PCNs open sent data), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
           state={rollout.state}
           error={rollout.state === 'error' ? rollout.message : undefined}
           empty={!year}
@@ -74,7 +78,7 @@ export function RolloutPage() {
             testId="kpi-referrals"
             context={
               national && progress
-                ? `${formatPercent(progress.share_of_target_pct)} of the ${formatCount(progress.target)} target`
+                ? `${formatPercent(progress.share_of_target_pct)} of the ${formatCount(progress.target)} people a year`
                 : `${formatDecimal(figure(year, 'referrals_per_1000'))} per 1,000 registered patients`
             }
           />
@@ -90,16 +94,21 @@ export function RolloutPage() {
                 <ProgressBar value={Math.min(100, progress.share_of_target_pct)} color="blue" />
               </div>
               <p className="text-tremor-default text-tremor-content-emphasis">
-                Projected to year end: <strong>{formatCount(progress.projection_to_year_end)}</strong> from{' '}
-                {progress.months_with_data} month{progress.months_with_data === 1 ? '' : 's'} of data —{' '}
-                <strong>{progress.on_track ? 'on track' : 'below the target pace'}</strong>.
+                {formatCount(progress.people_referred_to_date)} people referred so far. Projected to year end:{' '}
+                <strong>{formatCount(progress.projection_to_year_end)}</strong>
+                {progress.projection_low !== null &&
+                  ` (95% interval ${formatCount(progress.projection_low)} to ${formatCount(progress.projection_high)})`}{' '}
+                from {progress.complete_months.length} complete month{progress.complete_months.length === 1 ? '' : 's'}{' '}
+                ({progress.profile === 'flat' ? 'no seasonal profile yet' : "last year's seasonal profile"}) —{' '}
+                <strong>{progress.status}</strong>.
               </p>
             </>
           )}
           {!national && (
             <p className="text-tremor-default text-tremor-content-emphasis">
-              {formatPercent(figure(year, 'pct_list_referred'), 2)} of the registered list referred (IIF PC-01
-              thresholds {meta.targets.iif_lower_pct}% and {meta.targets.iif_upper_pct}% a year).
+              {formatPercent(figure(year, 'pct_list_referred'), 2)} of the registered list referred so far,{' '}
+              {formatPercent(figure(year, 'pct_list_referred_annualised'), 2)} a year pro rata (IIF PC-01 thresholds{' '}
+              {meta.targets.iif_lower_pct}% and {meta.targets.iif_upper_pct}% a year).
             </p>
           )}
         </ChartCard>
@@ -142,7 +151,7 @@ export function RolloutPage() {
         </ChartCard>
         <ChartCard
           title="Link workers and PCNs"
-          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `, against the ${formatCount(meta.targets.link_workers_fte)} expected` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
+          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(meta.targets.link_workers_fte)} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
           state={workforce.state}
           empty={!latestStaff && !year}
           csv={{
@@ -166,7 +175,7 @@ export function RolloutPage() {
               testId="kpi-link-workers"
               context={
                 national
-                  ? `target ${formatCount(meta.targets.link_workers_fte)}`
+                  ? `${formatCount(figure(latestStaff, 'splw_accredited'))} trained, against ${formatCount(meta.targets.link_workers_fte)} trained expected`
                   : `${formatDecimal(figure(latestStaff, 'splw_fte_per_10000'), 2)} per 10,000 patients`
               }
             />

@@ -54,6 +54,7 @@ export default function WorkforcePage() {
                     { key: 'cc_fte', label: 'Care coordinator FTE' },
                     { key: 'splw_fte_per_10000', label: 'Link worker FTE per 10,000' },
                     { key: 'splw_accredited_pct', label: 'Accredited %' },
+                    { key: 'caseload_annualised', label: 'Caseload a year (pro rata)' },
                     { key: 'pcns_with_link_worker_pct', label: 'PCNs with a link worker %' },
                   ],
                   rows: [latest],
@@ -64,20 +65,27 @@ export default function WorkforcePage() {
           <div className="grid grid-cols-2 gap-4">
             <Kpi
               label={`Link worker FTE (${monthLabel(latest?.period ?? '')})`}
-              value={formatDecimal(figure(latest, 'splw_fte'))}
+              value={<FigureValue value={figure(latest, 'splw_fte')} format={(v) => formatDecimal(v)} />}
               testId="kpi-splw-fte"
               context={`${formatDecimal(figure(latest, 'splw_fte_per_10000'), 2)} per 10,000 patients (about 1 expected)`}
             />
             <Kpi
               label="Accredited training"
-              value={formatPercent(figure(latest, 'splw_accredited_pct'))}
+              value={<FigureValue value={figure(latest, 'splw_accredited_pct')} format={(v) => formatPercent(v)} />}
               context={`expected ${t.accredited_pct}%`}
             />
             <Kpi label="PCNs with a link worker" value={formatPercent(figure(latest, 'pcns_with_link_worker_pct'))} />
             <Kpi
               label={`Caseload, FY ${fy}`}
-              value={<FigureValue value={figure(year, 'caseload')} format={(v) => formatDecimal(v, 0)} />}
-              context={`people referred per link worker FTE; expected ${t.caseload_min}–${t.caseload_max} a year`}
+              value={<FigureValue value={figure(year, 'caseload_annualised')} format={(v) => formatDecimal(v, 0)} />}
+              context={
+                <>
+                  people referred per link worker FTE a year (pro rata from{' '}
+                  <FigureValue value={figure(year, 'caseload')} format={(v) => formatDecimal(v, 0)} /> in{' '}
+                  {String(figure(year, 'referral_months') ?? 0)} months); expected {t.caseload_min}–{t.caseload_max} a
+                  year
+                </>
+              }
             />
           </div>
         </ChartCard>

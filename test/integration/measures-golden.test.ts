@@ -1,0 +1,521 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
+import { tempDir } from '../support/files.ts';
+
+/*
+ * Measures an analyst would sign off (docs/methodology.md), on a programme small enough to work out by hand.
+ * Data as of 2025-12-31 (the last event), so the engagement cohort is referrals on or before 2025-09-30 and the
+ * outcome cohort referrals on or before 2025-06-30.
+ *
+ * U00203 (QWE, Y56 London, 12,000 patients, open throughout), FY 2025/26:
+ *   R1-R10  referred 2025-04-10 (in both cohorts)
+ *     R1-R6  8 link worker (splw) contacts and 2 coach (hwbc) contacts each; R7-R8 3 splw contacts each;
+ *     R9     1 splw contact, then declined: not engaged; R10 nothing.
+ *     R1-R5  attended a community activity; R6 was connected but did not attend.
+ *     R1-R4  ONS4, all four items, baseline 5: life satisfaction follow-up 6, 7, 8, 7 (change +1, +2, +3, +2);
+ *            worthwhile 6 (+1); happiness 5 (0); anxiety 4 (+1, lower is better).
+ *     R5-R6  SWEMWBS baseline 20, follow-up 24 (+4) and 22 (+2: below the 3-point threshold).
+ *     Service use (window months in brackets): GP R1 before 2 (6), after 4 (6); R2 before 3 (6), after 3 (6) and
+ *            before 1 (3), after 2 (3); R3 8 (6) -> 5 (6); R4 10 (6) -> 6 (6); R5 before 5 (12), after 4 (6): no
+ *            equal pair; R6 5 (6) -> 5 (6). A&E R1 1 (3) -> 0 (3). Outpatient R3 2 (12) -> 2 (12).
+ *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
+ *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31.
+ * U00070 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
+ * Months with events: April, May, July to December 2025 (none in June). Workforce: U00203 in December 2025, 2 link
+ * workers, 1.5 FTE, 1 with accredited training.
+ */
+type Event = Record<string, string | number | boolean>;
+const person = (label: string) => createHash('sha256').update(label).digest('hex');
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+function referral(pcn: string, id: string, on: string): Event {
+  return {
+    event_id: `E-${id}`,
+    event_type: 'referral',
+    pcn_code: pcn,
+    referral_id: id,
+    person_id: person(id),
+    occurred_on: on,
+    referral_source: 'gp',
+    referral_reasons: 'loneliness_isolation',
+    snomed_code: '871731000000106',
+    age_band: '45-54',
+    sex: 'female',
+    ethnicity_group: 'white',
+    imd_decile: 2,
+  };
+}
+let serial = 0;
+const follow = (id: string, on: string, fields: Event): Event => ({
+  event_id: `F-${++serial}`,
+  pcn_code: 'U00203',
+  referral_id: id,
+  person_id: person(id),
+  occurred_on: on,
+  ...fields,
+});
+const contact = (id: string, on: string, role: string) =>
+  follow(id, on, { event_type: 'contact', contact_mode: 'telephone', worker_role: role, duration_minutes: 30 });
+const connection = (id: string, attended: boolean) =>
+  follow(id, '2025-05-01', {
+    event_type: 'community_connection',
+    activity_category: 'arts_culture',
+    provider_id: 'VCSE-1',
+    attended,
+  });
+const score = (id: string, instrument: string, phase: string, value: number) =>
+  follow(id, phase === 'baseline' ? '2025-04-10' : '2025-07-01', {
+    event_type: 'wellbeing_measure',
+    instrument,
+    phase,
+    score: value,
+  });
+
+function u30001(): Event[] {
+  const rows: Event[] = [];
+  for (const i of range(1, 10)) rows.push(referral('U00203', `R${i}`, '2025-04-10'));
+  for (const i of range(11, 20)) rows.push(referral('U00203', `R${i}`, '2025-08-15'));
+  for (const i of range(21, 25)) rows.push(referral('U00203', `R${i}`, '2025-11-10'));
+  for (const i of range(1, 6)) {
+    for (const _ of range(1, 8)) rows.push(contact(`R${i}`, '2025-04-20', 'splw'));
+    for (const _ of range(1, 2)) rows.push(contact(`R${i}`, '2025-04-21', 'hwbc'));
+  }
+  for (const i of range(7, 8)) for (const _ of range(1, 3)) rows.push(contact(`R${i}`, '2025-04-20', 'splw'));
+  rows.push(contact('R9', '2025-04-20', 'splw'));
+  rows.push(follow('R9', '2025-04-22', { event_type: 'declined', snomed_code: '871711000000103' }));
+  for (const i of range(1, 5)) rows.push(connection(`R${i}`, true));
+  rows.push(connection('R6', false));
+  const lifeSatisfaction = [6, 7, 8, 7];
+  for (const i of range(1, 4)) {
+    const id = `R${i}`;
+    for (const item of ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'])
+      rows.push(score(id, item, 'baseline', 5));
+    rows.push(score(id, 'ons4_life_satisfaction', 'follow_up', lifeSatisfaction[i - 1] as number));
+    rows.push(score(id, 'ons4_worthwhile', 'follow_up', 6));
+    rows.push(score(id, 'ons4_happiness', 'follow_up', 5));
+    rows.push(score(id, 'ons4_anxiety', 'follow_up', 4));
+  }
+  rows.push(score('R5', 'swemwbs', 'baseline', 20), score('R5', 'swemwbs', 'follow_up', 24));
+  rows.push(score('R6', 'swemwbs', 'baseline', 20), score('R6', 'swemwbs', 'follow_up', 22));
+  const use = (id: string, service: string, window: string, months: number, count: number) =>
+    follow(id, window === 'before' ? '2025-04-10' : '2025-10-10', {
+      event_type: 'service_use',
+      service,
+      window,
+      window_months: months,
+      count,
+    });
+  rows.push(
+    use('R1', 'gp_appointment', 'before', 6, 2),
+    use('R1', 'gp_appointment', 'after', 6, 4),
+    use('R2', 'gp_appointment', 'before', 6, 3),
+    use('R2', 'gp_appointment', 'after', 6, 3),
+    use('R2', 'gp_appointment', 'before', 3, 1),
+    use('R2', 'gp_appointment', 'after', 3, 2),
+    use('R3', 'gp_appointment', 'before', 6, 8),
+    use('R3', 'gp_appointment', 'after', 6, 5),
+    use('R4', 'gp_appointment', 'before', 6, 10),
+    use('R4', 'gp_appointment', 'after', 6, 6),
+    use('R5', 'gp_appointment', 'before', 12, 5),
+    use('R5', 'gp_appointment', 'after', 6, 4),
+    use('R6', 'gp_appointment', 'before', 6, 5),
+    use('R6', 'gp_appointment', 'after', 6, 5),
+    use('R1', 'ae_attendance', 'before', 3, 1),
+    use('R1', 'ae_attendance', 'after', 3, 0),
+    use('R3', 'outpatient', 'before', 12, 2),
+    use('R3', 'outpatient', 'after', 12, 2),
+  );
+  for (const i of range(11, 15)) rows.push(contact(`R${i}`, '2025-08-20', 'splw'));
+  for (const i of range(11, 12)) rows.push({ ...connection(`R${i}`, true), occurred_on: '2025-09-01' });
+  for (const i of range(22, 25)) rows.push(contact(`R${i}`, '2025-11-20', 'splw'));
+  rows.push(contact('R21', '2025-12-31', 'splw'));
+  return rows;
+}
+
+const UPLOADS: Record<string, Event[]> = {
+  'u30001.jsonl': u30001(),
+  'u30002.jsonl': [referral('U00070', 'S1', '2025-04-20'), referral('U00070', 'S2', '2025-04-20')],
+};
+
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U00203,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
+U00070,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
+`;
+
+const dir = tempDir('measures-golden');
+const docs = new Map<string, MetricDocument>();
+const row = (name: string, level: string, code: string, period: string, extra: Record<string, unknown> = {}) => {
+  const found = docs
+    .get(name)
+    ?.rows.filter(
+      (r) =>
+        r.level === level &&
+        r.code === code &&
+        r.period === period &&
+        Object.entries(extra).every(([k, v]) => r[k] === v),
+    );
+  expect(found, `${name} ${level} ${code} ${period} ${JSON.stringify(extra)}`).toHaveLength(1);
+  return found?.[0] as MetricRow;
+};
+
+beforeAll(async () => {
+  const files = Object.entries(UPLOADS).map(([name, rows]) => {
+    const path = join(dir.path, name);
+    writeFileSync(path, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    return path;
+  });
+  const workforce = join(dir.path, 'u30001-workforce.csv');
+  writeFileSync(
+    workforce,
+    'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU00203,2025-12,splw,2,1.5,1,0\n',
+  );
+  files.push(workforce);
+  const data = join(dir.path, 'data');
+  const store = new FsObjectStore(data);
+  await stageReference(store, REFERENCE);
+  const { summary } = await ingestFiles(files, { dataDir: data, out: () => {}, progress: false });
+  expect(summary.receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
+  const engine = new DuckDbEngine(data);
+  await refreshMetrics({ store, engine, clock: () => new Date('2026-01-05T00:00:00Z') });
+  await engine.close();
+  for (const key of await store.list('metrics/')) {
+    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+    docs.set(doc.name ?? 'meta', doc);
+  }
+}, 120_000);
+afterAll(() => dir.remove());
+
+describe('outcomes for the person: cohorts old enough, engaged and connected, link worker contacts', () => {
+  it('says which referrals each outcome covers', () => {
+    expect(docs.get('cof_person')?.data_as_of).toBe('2025-12-31');
+    expect(docs.get('cof_person')?.summary?.cohorts).toEqual({
+      engagement: { months: 3, referred_on_or_before: '2025-09-30' },
+      outcomes: { months: 6, referred_on_or_before: '2025-06-30' },
+    });
+  });
+
+  it('England: engagement on R1-R20 and S1-S2, contacts, wellbeing and discharge on R1-R10 and S1-S2', () => {
+    expect(row('cof_person', 'national', 'ENG', '2025/26')).toMatchObject({
+      episodes: 27,
+      engagement_cohort: 22,
+      engaged: 13, // R1-R8 and R11-R15; R9 declined, R10, S1, S2 had no contact
+      engaged_pct: 59.1, // 13 / 22
+      connected: 7, // R1-R5, R11-R12
+      connected_pct: 31.8, // 7 / 22
+      outcome_cohort: 12,
+      splw_contacts: 55, // 6 x 8 + 2 x 3 + 1
+      other_contacts: 12, // 6 x 2 coach contacts, not counted for the 6-12 expectation
+      mean_contacts: 4.6, // 55 / 12 = 4.58
+      mean_other_contacts: 1, // 12 / 12
+      episodes_6_to_12_contacts: 6,
+      share_6_to_12_pct: 50,
+      median_contacts: 5.5, // 0 0 0 1 3 3 | 8 8 8 8 8 8: (3 + 8) / 2
+      wellbeing_measured: 6, // R1-R6: people, not the 18 instrument items they answered
+      wellbeing_measured_pct: 50,
+      wellbeing_improved: 5, // R1-R4 on ONS4 life satisfaction (+1 to +3), R5 on SWEMWBS (+4); R6's +2 is below 3
+      wellbeing_improved_pct: 83.3,
+      discharged: 0,
+    });
+  });
+
+  it('a PCN: rounded to 5 with rates from the rounded figures', () => {
+    // U00203: 25 referred; engagement cohort 20, engaged 13 -> 15, connected 7 -> *; outcome cohort 10
+    expect(row('cof_person', 'pcn', 'U00203', '2025/26')).toMatchObject({
+      episodes: 25,
+      engagement_cohort: 20,
+      engaged: 15,
+      engaged_pct: 75,
+      connected: '*',
+      connected_pct: '*',
+      outcome_cohort: 10,
+      splw_contacts: 55,
+      mean_contacts: 5.5,
+    });
+  });
+});
+
+describe('wellbeing in people per instrument, against each threshold, with a 95% interval', () => {
+  it('ONS4 life satisfaction: 4 people, mean +2, t interval with 3 degrees of freedom', () => {
+    // changes 1, 2, 3, 2: sd = sqrt(2/3) = 0.8165; 2 +- 3.182 x 0.8165 / 2 = 2 +- 1.299
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
+      people: 4,
+      improved: 4,
+      threshold: 1,
+      mean_baseline: 5,
+      mean_follow_up: 7,
+      mean_change: 2,
+      mean_change_ci_low: 0.7,
+      mean_change_ci_high: 3.3,
+      improved_pct: 100,
+    });
+  });
+
+  it('ONS4 happiness unchanged, anxiety lower is better, SWEMWBS threshold 3 points', () => {
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_happiness' })).toMatchObject({
+      people: 4,
+      improved: 0,
+      mean_change: 0,
+      mean_change_ci_low: 0,
+      mean_change_ci_high: 0,
+    });
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_anxiety' })).toMatchObject({
+      people: 4,
+      improved: 4,
+      mean_change: 1,
+    });
+    // +4 and +2: mean 3, sd sqrt(2); 3 +- 12.706 x sqrt(2) / sqrt(2) = 3 +- 12.706
+    expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'swemwbs' })).toMatchObject({
+      people: 2,
+      improved: 1,
+      threshold: 3,
+      mean_change: 3,
+      mean_change_ci_low: -9.71,
+      mean_change_ci_high: 15.71,
+      improved_pct: 50,
+    });
+  });
+
+  it('below England, a mean and its interval need 8 people', () => {
+    expect(row('wellbeing', 'pcn', 'U00203', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
+      people: '*',
+      mean_change: '*',
+      mean_change_ci_low: '*',
+      mean_change_ci_high: '*',
+    });
+    expect(docs.get('wellbeing')?.rows.some((r) => 'pairs' in r || 'sd_change' in r)).toBe(false);
+  });
+
+  it('link worker contacts per person, outcome cohort only', () => {
+    const distribution = docs
+      .get('contacts_distribution')
+      ?.rows.filter((r) => r.level === 'national' && r.period === '2025/26')
+      .map((r) => [r.contacts, r.episodes]);
+    expect(distribution).toEqual([
+      [0, 3],
+      [1, 1],
+      [3, 2],
+      [8, 6],
+    ]);
+  });
+});
+
+describe('GP, A&E, admissions and outpatients before and after: equal windows, with regression to the mean', () => {
+  const system = (service: string, band = 'all') =>
+    row('cof_system', 'national', 'ENG', '2025/26', { service, baseline_band: band });
+
+  it('GP: the 5 people with equal windows, their longest pair, and a 95% interval', () => {
+    // R1 2->4, R2 3->3 (its 6-month pair, not 3+1 -> 3+2), R3 8->5, R4 10->6, R6 5->5; R5 has no equal pair.
+    // Differences +2, 0, -3, -4, 0: mean -1, sd sqrt(24/4) = 2.449; t(4) = 2.776; half-width 2.776 x 2.449 / sqrt(5)
+    // = 3.041; mean use before 28 / 5 = 5.6: change -1 / 5.6 = -17.9%, interval (-1 +- 3.041) / 5.6 = -72.2% to 36.4%.
+    expect(system('gp_appointment')).toMatchObject({
+      people: 5,
+      before_total: 28,
+      after_total: 23,
+      change_pct: -17.9,
+      change_pct_ci_low: -72.2,
+      change_pct_ci_high: 36.4,
+      expected_change_pct: -14,
+    });
+  });
+
+  it('GP by band of use before: light users rise, heavy users fall', () => {
+    expect(system('gp_appointment', '0-3')).toMatchObject({
+      people: 2,
+      before_total: 5,
+      after_total: 7,
+      change_pct: 40,
+    });
+    expect(system('gp_appointment', '4-6')).toMatchObject({
+      people: 1,
+      before_total: 5,
+      after_total: 5,
+      change_pct: 0,
+    });
+    expect(system('gp_appointment', '7+')).toMatchObject({
+      people: 2,
+      before_total: 18,
+      after_total: 11,
+      change_pct: -38.9,
+    });
+  });
+
+  it('A&E and outpatients are published too; no interval from fewer than 2 people', () => {
+    expect(system('ae_attendance')).toMatchObject({
+      people: 1,
+      before_total: 1,
+      after_total: 0,
+      change_pct: -100,
+      change_pct_ci_low: null,
+      expected_change_pct: -12,
+    });
+    expect(system('outpatient')).toMatchObject({
+      people: 1,
+      before_total: 2,
+      after_total: 2,
+      change_pct: 0,
+      expected_change_pct: null,
+    });
+  });
+
+  it('below England: counts rounded and suppressed, and no interval', () => {
+    expect(
+      row('cof_system', 'pcn', 'U00203', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
+    ).toMatchObject({
+      people: '*',
+      before_total: 30,
+      after_total: 25,
+      change_pct: '*',
+      change_pct_ci_low: null,
+      change_pct_ci_high: null,
+    });
+  });
+});
+
+describe('part years and PCNs open part of the year', () => {
+  it('England: 9 months so far (June, with no events, still a month), rates annualised x 12 / 9', () => {
+    // list: (12,000 x 9 months + 24,000 x 2 months) / 9 = 17,333.3; 27 / 17,333.3 = 0.156% so far, 0.208% a year
+    expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({
+      referrals: 27,
+      people_referred: 27,
+      months: 9,
+      pct_list_referred: 0.16,
+      pct_list_referred_annualised: 0.21,
+      referrals_per_1000: 1.6,
+      referrals_per_1000_annualised: 2.1,
+    });
+    expect(row('rollout', 'national', 'ENG', '2025-06')).toMatchObject({ referrals: 0, pcns: 1, list_size: 12_000 });
+  });
+
+  it('a PCN open all year and one that closed in May: each over the months it was open', () => {
+    // U00203: 25 people / 12,000 = 0.2083% in 9 months, 0.2778% a year
+    expect(row('rollout', 'pcn', 'U00203', '2025/26')).toMatchObject({
+      months: 9,
+      list_size: 12_000,
+      pct_list_referred: 0.21,
+      pct_list_referred_annualised: 0.28,
+    });
+    expect(row('rollout', 'pcn', 'U00070', '2025/26')).toMatchObject({ months: 2, list_size: 24_000, referrals: '*' });
+    // funnel denominators pro rata: 24,000 x 2 / 9 months
+    const closed = row('pcn_comparison', 'pcn', 'U00070', '2025/26');
+    expect(Math.round(Number(closed.list_size))).toBe(5_333);
+    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').list_size).toBe(12_000);
+  });
+
+  it('months missing count only months a PCN was open', () => {
+    // U00203: open April to December, no events in June. U00070: open April and May, sent April only.
+    expect(row('data_quality', 'pcn', 'U00203', 'all')).toMatchObject({ months_with_data: 8, months_missing: 1 });
+    expect(row('data_quality', 'pcn', 'U00070', 'all')).toMatchObject({ months_with_data: 1, months_missing: 1 });
+  });
+
+  it('the FTE and training status of 2 link workers are not published below England', () => {
+    for (const [level, code] of [
+      ['pcn', 'U00203'],
+      ['icb', 'QWE'],
+      ['region', 'Y56'],
+    ] as const)
+      expect(row('workforce', level, code, '2025-12')).toMatchObject({
+        splw_headcount: 2,
+        splw_fte: '*',
+        splw_accredited: '*',
+        splw_fte_per_10000: '*',
+        splw_accredited_pct: '*',
+      });
+    expect(row('workforce', 'national', 'ENG', '2025-12')).toMatchObject({ splw_fte: 1.5, splw_accredited: 1 });
+  });
+
+  it('caseload so far and a year, against 200-250 a year', () => {
+    // 27 people referred in 9 months / 1.5 FTE = 18 so far; x 12 / 9 = 24 a year
+    expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({
+      people_referred: 27,
+      splw_fte: 1.5,
+      referral_months: 9,
+      caseload: 18,
+      caseload_annualised: 24,
+    });
+  });
+});
+
+describe('equity: people, and access by the deprivation of the PCN', () => {
+  it('people referred are people; rates per 1,000 registered patients by PCN IMD 2019 quintile', () => {
+    // U00203 is in IMD decile 2 among PCNs (quintile 1), U00070 in decile 10 (quintile 5): NHS Digital PCN IMD 2019.
+    // Quintile 1: 25 people / 12,000 = 2.08 per 1,000 in 9 months, 2.78 a year.
+    expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'pcn_imd_quintile', group: '1' })).toMatchObject({
+      people_referred: 25,
+      list_size: 12_000,
+      months: 9,
+      people_referred_per_1000: 2.1,
+      people_referred_per_1000_annualised: 2.8,
+    });
+    // Quintile 5: 2 people / (24,000 x 2 / 9 = 5,333.3) = 0.375 per 1,000, 0.5 a year
+    expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'pcn_imd_quintile', group: '5' })).toMatchObject({
+      people_referred: 2,
+      people_referred_per_1000: 0.4,
+      people_referred_per_1000_annualised: 0.5,
+    });
+    expect(row('equity', 'region', 'Y58', '2025/26', { dimension: 'pcn_imd_quintile', group: '5' })).toMatchObject({
+      people_referred: '*',
+      people_referred_per_1000: '*',
+    });
+    expect(
+      docs
+        .get('equity')
+        ?.rows.filter((r) => r.level === 'national' && r.dimension === 'pcn_imd_quintile')
+        .map((r) => r.group),
+    ).toEqual(['1', '5']);
+  });
+
+  it('by person: distinct people, engagement on the engagement cohort', () => {
+    expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'sex', group: 'female' })).toMatchObject({
+      people_referred: 27,
+      engagement_cohort: 22,
+      engaged: 13,
+      engaged_pct: 59.1,
+      wellbeing_people: 6,
+      wellbeing_improved: 5,
+    });
+  });
+});
+
+describe('projection of people referred against the 900,000 a year', () => {
+  it('complete months only, an interval, and "on track" only when the interval clears the target', () => {
+    // Complete months: April (2 of 2 PCNs sent events), July to December (1 of 1); May (1 of 2) and June (0 of 1) are
+    // incomplete. People in complete months: 12, 0, 10, 0, 0, 5, 0: mean 27 / 7 = 3.857, sd 5.2418. No previous year,
+    // so a flat profile. Unknown months: May, June, January to March (5). Projection 27 + 5 x 3.857 = 46.3; interval
+    // half-width t(6) 2.447 x 5.2418 x sqrt(5 + 25 / 7) = 37.55: 8.7 (below the 27 already referred, so 27) to 83.8.
+    expect(docs.get('rollout')?.summary?.target_progress).toEqual([
+      {
+        fy: '2025/26',
+        measure: 'people referred',
+        people_referred_to_date: 27,
+        referrals_to_date: 27,
+        target: 900_000,
+        share_of_target_pct: 0,
+        months_elapsed: 9,
+        complete_months: ['2025-04', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12'],
+        profile: 'flat',
+        projection_to_year_end: 46,
+        projection_low: 27,
+        projection_high: 84,
+        on_track: false,
+        status: 'below target',
+      },
+    ]);
+  });
+});
+
+describe('no disclosure by arithmetic', () => {
+  it('no published figure below England recovers an unrounded count or a suppressed cell', () => {
+    const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
+    const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
+    expect(scanPublished(published, parentsFrom(REFERENCE, meta), SCAN_SPEC)).toEqual([]);
+  });
+});

@@ -1,0 +1,195 @@
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+
+/**
+ * Scans published documents for disclosure by arithmetic, independently of the code that publishes them:
+ * - every count below England is 0, * or a multiple of 5 of at least 10;
+ * - every rate below England carries no more than its rounded figures: the numerator it implies (rate x denominator
+ *   / per, over the rounding interval of the rate) contains the published numerator;
+ * - the regional rates of the funnel-plot summary do the same against the sums of their PCNs' published figures;
+ * - no suppressed cell is the only one among the parts of a published total: areas within their parent area (as
+ *   the meta document places them) and the months of a financial year beside the year's row.
+ * Returns one line per problem.
+ */
+export interface ScanSpec {
+  /** Count columns per document. */
+  readonly counts: Readonly<Record<string, readonly string[]>>;
+  /** Rates per document: column, numerator, denominator, per. */
+  readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
+}
+
+/** The parent area of a row's area in the row's period. */
+type Parents = (row: MetricRow) => string | undefined;
+
+const isCount = (v: unknown) => v === null || v === '*' || v === 0 || (typeof v === 'number' && v >= 10 && v % 5 === 0);
+const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
+
+/** Does the rate, as published, pin down a numerator other than the published one? */
+function impliesOther(rate: number, numerator: number, denominator: number, per: number): boolean {
+  const half = 0.5 * 10 ** -decimals(rate);
+  const low = ((rate - half) * denominator) / per;
+  const high = ((rate + half) * denominator) / per;
+  return !(low - 1e-9 <= numerator && numerator <= high + 1e-9);
+}
+
+const fyOf = (period: string) => {
+  if (!/^\d{4}-\d{2}$/.test(period)) return period;
+  const y = Number(period.slice(0, 4));
+  const start = Number(period.slice(5)) >= 4 ? y : y - 1;
+  return `${start}/${String(start + 1).slice(2)}`;
+};
+
+export function scanPublished(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  for (const doc of docs) {
+    const counts = spec.counts[doc.name] ?? [];
+    const rates = spec.rates[doc.name] ?? [];
+    const sub = doc.rows.filter((r) => r.level !== 'national');
+    const id = (r: MetricRow) => `${doc.name} ${r.level} ${r.code} ${r.period} ${doc.keys.map((k) => r[k]).join(' ')}`;
+    for (const r of sub) {
+      for (const c of counts) if (!isCount(r[c])) problems.push(`${id(r)}: count ${c} = ${r[c]}`);
+      for (const [column, numerator, denominator, per] of rates) {
+        const [v, n, d] = [r[column], r[numerator], r[denominator]];
+        if (typeof v !== 'number' || typeof n !== 'number' || typeof d !== 'number' || d <= 0) continue;
+        if (impliesOther(v, n, d, per))
+          problems.push(`${id(r)}: ${column} = ${v} implies another ${numerator} than ${n}`);
+      }
+    }
+    // Parts of a published total: areas within their parent, months within their year.
+    const families = new Map<string, { total?: MetricRow; parts: MetricRow[] }>();
+    const family = (key: string) => {
+      const f = families.get(key) ?? { parts: [] };
+      families.set(key, f);
+      return f;
+    };
+    const keysOf = (r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
+    for (const r of doc.rows) {
+      const parent = r.level === 'region' ? 'ENG' : parents(r);
+      if (r.level !== 'national' && parent !== undefined)
+        family(`area|${parent}|${r.period_type}|${r.period}|${keysOf(r)}`).parts.push(r);
+      family(`area|${r.code}|${r.period_type}|${r.period}|${keysOf(r)}`).total = r;
+      if (r.period_type === 'month')
+        family(`period|${r.level}|${r.code}|${fyOf(String(r.period))}|${keysOf(r)}`).parts.push(r);
+      if (r.period_type === 'fy') family(`period|${r.level}|${r.code}|${r.period}|${keysOf(r)}`).total = r;
+    }
+    for (const [key, { total, parts }] of families) {
+      if (total === undefined || parts.length < 2) continue;
+      for (const c of counts) {
+        if (typeof total[c] !== 'number') continue;
+        const suppressed = parts.filter((p) => p[c] === '*');
+        if (suppressed.length === 1)
+          problems.push(
+            `${doc.name} ${key} ${c}: one suppressed part (${suppressed[0]?.code} ${suppressed[0]?.period}) beside a published total`,
+          );
+      }
+    }
+    // Regional rates of the funnel summary, against their PCNs' published figures.
+    const funnel = (
+      doc.summary as { funnel_rates?: Record<string, Record<string, { regions?: Record<string, number> }>> } | undefined
+    )?.funnel_rates;
+    const measures: Record<string, readonly [string, string, number]> = {
+      referral_rate: ['referrals', 'list_size', 1],
+      take_up_pct: ['took_up', 'referrals', 1],
+      wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_pairs', 1],
+    };
+    for (const [period, byMeasure] of Object.entries(funnel ?? {})) {
+      for (const [measure, figures] of Object.entries(byMeasure)) {
+        const m = measures[measure];
+        if (!m) continue;
+        for (const [region, value] of Object.entries(figures.regions ?? {})) {
+          const pcns = sub.filter((r) => r.period === period && r.region_code === region);
+          if (pcns.some((r) => typeof r[m[0]] !== 'number' || typeof r[m[1]] !== 'number')) continue;
+          const n = pcns.reduce((s, r) => s + Number(r[m[0]]), 0);
+          const d = pcns.reduce((s, r) => s + Number(r[m[1]]), 0);
+          if (d > 0 && impliesOther(value, n, d, m[2]))
+            problems.push(
+              `${doc.name} summary.funnel_rates.${period}.${measure}.regions.${region} = ${value} implies another numerator than ${n}`,
+            );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parent of each area in a row's period, from the PCN reference file (effective-dated: a PCN that moved ICB is
+ * counted where it was) and the ICB -> region of the meta document.
+ */
+export function parentsFrom(reference: string, meta: { icbs: { code: string; parent: string }[] }): Parents {
+  const lines = reference.trim().split('\n');
+  const header = (lines[0] ?? '').split(',');
+  const col = (name: string) => header.indexOf(name);
+  const versions = lines.slice(1).map((line) => line.split(','));
+  const icbRegion = new Map(meta.icbs.map((i) => [i.code, i.parent]));
+  return (row) => {
+    if (row.level === 'icb') return icbRegion.get(String(row.code));
+    if (row.level !== 'pcn') return undefined;
+    const period = String(row.period);
+    const year = /^\d{4}\/\d{2}$/.test(period);
+    const [start, end] = year
+      ? [`${period.slice(0, 4)}-04-01`, `${Number(period.slice(0, 4)) + 1}-03-31`]
+      : [`${period}-01`, `${period}-01`];
+    const own = versions.filter((v) => v[col('pcn_code')] === row.code);
+    const inForce = own
+      .filter((v) => (v[col('valid_from')] ?? '') <= end)
+      .sort((a, b) => (a[col('valid_from')] ?? '').localeCompare(b[col('valid_from')] ?? ''));
+    // A PCN that changed ICB within a year is part of two ICBs' totals for it: not a clean part of either.
+    const movedWithin = own.some((v) => (v[col('valid_from')] ?? '') > start && (v[col('valid_from')] ?? '') <= end);
+    return year && movedWithin && own.length > 1 ? undefined : inForce.at(-1)?.[col('icb_code')];
+  };
+}
+
+/** What the method says is a count and a rate, per document (docs/methodology.md). */
+export const SCAN_SPEC: ScanSpec = {
+  counts: {
+    rollout: ['referrals', 'people_referred', 'declines'],
+    cof_person: [
+      'episodes',
+      'engagement_cohort',
+      'engaged',
+      'connected',
+      'plans_agreed',
+      'outcome_cohort',
+      'splw_contacts',
+      'other_contacts',
+      'episodes_6_to_12_contacts',
+      'wellbeing_measured',
+      'wellbeing_improved',
+      'discharged',
+    ],
+    contacts_distribution: ['episodes'],
+    wellbeing: ['people', 'improved'],
+    cof_system: ['people', 'before_total', 'after_total'],
+    cof_community: ['connections', 'attended'],
+    equity: ['people_referred', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_people', 'wellbeing_improved'],
+    pcn_comparison: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'],
+    referral_sources: ['referrals'],
+    workforce: ['people_referred'],
+  },
+  rates: {
+    rollout: [
+      ['referrals_per_1000', 'referrals', 'list_size', 1000],
+      ['pct_list_referred', 'people_referred', 'list_size', 100],
+    ],
+    cof_person: [
+      ['engaged_pct', 'engaged', 'engagement_cohort', 100],
+      ['connected_pct', 'connected', 'engagement_cohort', 100],
+      ['plans_agreed_pct', 'plans_agreed', 'engagement_cohort', 100],
+      ['mean_contacts', 'splw_contacts', 'outcome_cohort', 1],
+      ['share_6_to_12_pct', 'episodes_6_to_12_contacts', 'outcome_cohort', 100],
+      ['wellbeing_measured_pct', 'wellbeing_measured', 'outcome_cohort', 100],
+      ['wellbeing_improved_pct', 'wellbeing_improved', 'wellbeing_measured', 100],
+    ],
+    wellbeing: [['improved_pct', 'improved', 'people', 100]],
+    cof_community: [['attendance_pct', 'attended', 'connections', 100]],
+    equity: [
+      ['engaged_pct', 'engaged', 'engagement_cohort', 100],
+      ['people_referred_per_1000', 'people_referred', 'list_size', 1000],
+    ],
+    referral_sources: [['self_referral_pct', 'source_self', 'referrals', 100]],
+    pcn_comparison: [
+      ['referral_rate', 'referrals', 'list_size', 1000],
+      ['take_up_pct', 'took_up', 'referrals', 100],
+    ],
+  },
+};
