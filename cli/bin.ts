@@ -19,6 +19,7 @@ import {
   watchDir,
   worstExit,
 } from './commands/upload.ts';
+import { runWorkforceImport } from './commands/workforce.ts';
 import { startServer } from './server.ts';
 
 const number = (value: string) => {
@@ -310,5 +311,21 @@ storeOptions(
   const rows = await runReferenceExport(tokenStore(opts), opts.on, opts.out);
   console.error(`${rows.toLocaleString('en-GB')} PCNs in force on ${opts.on}`);
 });
+
+program
+  .command('workforce')
+  .description('workforce files from national publications')
+  .command('import')
+  .description(
+    'turn the "Primary Care Network Workforce" publication (FTE per PCN by role) into one workforce file per PCN for a month, for the normal ingest; headcount, training and vacancies are left empty',
+  )
+  .argument('<publication>', 'the publication CSV (PCN_CODE, SOCIAL_PRESCRIBING_LINK_WORKER_FTE, …)')
+  .requiredOption('--month <YYYY-MM>', 'the snapshot month the files are for')
+  .requiredOption('--out <dir>', 'folder to write the files into')
+  .action(async (publication: string, opts) => {
+    await reportingBadInput(async () => {
+      runWorkforceImport(publication, opts.month, opts.out);
+    });
+  });
 
 await program.parseAsync();
