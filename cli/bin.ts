@@ -39,7 +39,12 @@ program
     'write a seeded synthetic national demo: per-PCN monthly event and workforce files and the PCN reference file',
   )
   .requiredOption('--out <dir>', 'folder to write into')
-  .option('--scale <share>', "share of England's PCNs simulated, 0-1 (1 = all 1,297 of December 2025, and 3 closed since April)", number, 1)
+  .option(
+    '--scale <share>',
+    "share of England's PCNs simulated, 0-1 (1 = all 1,297 of December 2025, and 3 closed since April)",
+    number,
+    1,
+  )
   .option('--months <n>', 'months of activity', number, 36)
   .option('--seed <n>', 'random seed: the same seed writes the same files', number, 1)
   .option('--end <YYYY-MM>', 'last month simulated (default: the last complete month)')
