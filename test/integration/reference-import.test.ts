@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { runReferenceExport } from '../../cli/commands/reference.ts';
 import type { PcnReferenceRow } from '../../functions/contract/index.ts';
+import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { inForceOn } from '../../functions/reference/history.ts';
 import {
   ExtractRefusedError,
@@ -16,6 +17,7 @@ import {
 import { PublicationError, readExtract } from '../../functions/reference/publication.ts';
 import { tempDir } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
+import { startLocalS3 } from '../support/s3.ts';
 
 const DIR = join(import.meta.dirname, '../../reference-data/nhs-digital');
 const file = (name: string) => ({ name, text: readFileSync(join(DIR, name), 'utf8') });
@@ -179,6 +181,29 @@ describe('reference import of NHS Digital extracts', () => {
       valid_from: '2026-04-01',
       valid_to: '',
     });
+  });
+});
+
+describe('reference import into the data bucket (--bucket)', () => {
+  it('keeps the same keys in S3 (s3rver on loopback): imports, re-imports as a no-op, and reads back', async () => {
+    const s3 = await startLocalS3();
+    try {
+      await s3.createBucket('data');
+      const bucket = new S3ObjectStore(s3.client, 'data');
+      await importExtract(bucket, APRIL);
+      const first = await importExtract(bucket, DECEMBER);
+      expect(first.staged).toMatch(/^reference\/pcns\/\d{8}T\d{6}-[0-9a-f]{8}\.csv$/);
+      const keys = await bucket.list('reference/');
+      expect(keys.filter((k) => k.startsWith('reference/extracts/'))).toEqual([
+        'reference/extracts/2025-04.csv',
+        'reference/extracts/2025-12.csv',
+      ]);
+      expect((await importExtract(bucket, DECEMBER)).unchanged).toBe(true);
+      expect(await bucket.list('reference/')).toEqual(keys);
+      expect(inForceOn(await referenceRowsInStore(bucket), '2025-12-01')).toHaveLength(1_297);
+    } finally {
+      await s3.stop();
+    }
   });
 });
 
