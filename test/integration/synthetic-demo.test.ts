@@ -66,7 +66,7 @@ describe('the synthetic national demo', () => {
     expect(readFileSync(join(other, 'manifest.json'), 'utf8')).not.toBe(
       readFileSync(join(demoDir, 'manifest.json'), 'utf8'),
     );
-  });
+  }, 240_000); // two more demos generated: well over a minute on a busy 2-core machine
 
   it("is England's real map at full scale: December 2025's 1,297 PCNs, their ICBs, regions and lists", () => {
     const pcns = simulatePcns(new Rng(1), 1);
