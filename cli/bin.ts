@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { FsObjectStore } from '../functions/lib/object-store.ts';
-import { stageReference } from '../functions/refresh/publish-tables.ts';
+import { ExtractRefusedError } from '../functions/reference/import.ts';
+import { PublicationError } from '../functions/reference/publication.ts';
+import { ReferenceDataError, stageReference } from '../functions/refresh/publish-tables.ts';
 import { runGenerate } from './commands/generate.ts';
 import { ingestFiles } from './commands/ingest.ts';
 import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
+import { runReferenceExport, runReferenceImport } from './commands/reference.ts';
 import { runRefresh } from './commands/refresh.ts';
 import { start } from './commands/start.ts';
 import {
@@ -26,6 +28,7 @@ import {
   watchDir,
   worstExit,
 } from './commands/upload.ts';
+import { runWorkforceImport } from './commands/workforce.ts';
 import { installProcessGuards, type LocalStack, startServer } from './server.ts';
 
 const number = (value: string) => {
@@ -64,7 +67,10 @@ export function stopOnSignal(stack: LocalStack, log = console.error): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-const program = new Command('sp-outcomes').description('Social prescribing outcomes pipeline: local tools.');
+const program = new Command('sp-outcomes')
+  .description('Social prescribing outcomes pipeline: local tools.')
+  // options after a subcommand are that subcommand's (`reference import … --data DIR`, not `reference`'s own)
+  .enablePositionalOptions();
 
 program
   .command('generate')
@@ -72,7 +78,12 @@ program
     'write a seeded synthetic national demo: per-PCN monthly event and workforce files and the PCN reference file',
   )
   .requiredOption('--out <dir>', 'folder to write into')
-  .option('--scale <share>', "share of England's PCNs simulated, 0-1 (1 = all, about 1,260)", number, 1)
+  .option(
+    '--scale <share>',
+    "share of England's PCNs simulated, 0-1 (1 = all 1,297 of December 2025, and 3 closed since April)",
+    number,
+    1,
+  )
   .option('--months <n>', 'months of activity', number, 36)
   .option('--seed <n>', 'random seed: the same seed writes the same files', number, 1)
   .option('--end <YYYY-MM>', 'last month simulated (default: the last complete month)')
@@ -276,16 +287,103 @@ program
     console.log(`Serving ${stack.url}  (API: ${stack.url}/api/meta)`);
   });
 
-program
-  .command('reference')
-  .description(
-    'check a PCN reference file (pcn_code, pcn_name, icb_code, icb_name, region_code, region_name, list_size, valid_from, valid_to) and make it the version in force',
-  )
-  .argument('<file>', 'CSV file')
-  .option('--data <dir>', 'local store folder', '.data')
-  .action(async (file: string, opts) => {
-    const key = await stageReference(new FsObjectStore(opts.data), readFileSync(file, 'utf8'));
+/** A bad reference file or extract is reported as its message (file, line, column, reason), not a stack trace. */
+async function reportingBadInput(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (
+      !(
+        error instanceof PublicationError ||
+        error instanceof ExtractRefusedError ||
+        error instanceof ReferenceDataError
+      )
+    )
+      throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}
+const stageReferenceFile = (file: string, opts: { data: string; bucket?: string }) =>
+  reportingBadInput(async () => {
+    const key = await stageReference(tokenStore(opts), readFileSync(file, 'utf8'));
     console.log(`staged ${key}; it is used from the next refresh`);
+  });
+const reference = storeOptions(
+  program
+    .command('reference')
+    .description(
+      'the effective-dated PCN reference: `reference FILE` (the same as `reference check FILE`) checks a reference file and makes it the version in force; `reference import` adds an NHS Digital extract; `reference export` writes the versions in force on a date',
+    )
+    .argument(
+      '[file]',
+      'a reference CSV file (pcn_code, pcn_name, icb_code, icb_name, region_code, region_name, list_size, valid_from, valid_to)',
+    ),
+)
+  .enablePositionalOptions()
+  .action(async (file: string | undefined, opts) => {
+    if (file === undefined) return reference.help({ error: true });
+    await stageReferenceFile(file, opts);
+  });
+storeOptions(
+  reference
+    .command('check')
+    .description(
+      'check a PCN reference file (pcn_code, pcn_name, icb_code, icb_name, region_code, region_name, list_size, valid_from, valid_to) and make it the version in force',
+    )
+    .argument('<file>', 'CSV file'),
+).action(async (file: string, opts) => {
+  await stageReferenceFile(file, opts);
+});
+storeOptions(
+  reference
+    .command('import')
+    .description(
+      'add one extract of NHS Digital\'s "Patients Registered at a GP Practice" (mapping and totals files) to the effective-dated PCN reference, and print what changed',
+    )
+    .argument('<map>', 'the mapping file, e.g. gp-reg-pat-prac-map-2025-12.csv')
+    .argument('<list>', 'the totals file, e.g. gp-reg-pat-prac-all-2025-12.csv')
+    .option(
+      '--icb-changes <file>',
+      'ICB changes (old_icb_code, new_icb_code, new_icb_name, effective_month), applied as new versions',
+    )
+    .option(
+      '--history-from <YYYY-MM>',
+      "the first extract's PCNs are in force from this month (default: the extract's month)",
+    ),
+).action(async (map: string, list: string, opts) => {
+  await reportingBadInput(async () => {
+    await runReferenceImport(tokenStore(opts), map, list, {
+      historyFrom: opts.historyFrom,
+      icbChanges: opts.icbChanges,
+    });
+  });
+});
+storeOptions(
+  reference
+    .command('export')
+    .description('write the reference in force on a date, in the contract reference format, so it can be checked')
+    .option('--on <YYYY-MM-DD>', 'the date (default: today)', new Date().toISOString().slice(0, 10))
+    .option('--out <file>', 'write here instead of to standard output'),
+).action(async (opts) => {
+  const rows = await runReferenceExport(tokenStore(opts), opts.on, opts.out);
+  console.error(`${rows.toLocaleString('en-GB')} PCNs in force on ${opts.on}`);
+});
+
+program
+  .command('workforce')
+  .description('workforce files from national publications')
+  .command('import')
+  .description(
+    'turn the "Primary Care Network Workforce" publication (FTE per PCN by role) into one workforce file per PCN for a month, for the normal ingest; headcount, training and vacancies are left empty',
+  )
+  .argument('<publication>', 'the publication CSV (PCN_CODE, SOCIAL_PRESCRIBING_LINK_WORKER_FTE, …)')
+  .requiredOption('--month <YYYY-MM>', 'the snapshot month the files are for')
+  .requiredOption('--out <dir>', 'folder to write the files into')
+  .action(async (publication: string, opts) => {
+    await reportingBadInput(async () => {
+      runWorkforceImport(publication, opts.month, opts.out);
+    });
   });
 
 // A failure a person can act on is one line on stderr and exit 1, never a stack trace.

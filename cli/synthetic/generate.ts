@@ -1,14 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENT_FIELD_NAMES, PCN_REFERENCE_COLUMNS, WORKFORCE_FIELD_NAMES } from '../../functions/contract/index.ts';
+import {
+  EVENT_FIELD_NAMES,
+  PCN_REFERENCE_COLUMNS,
+  WORKFORCE_FIELD_NAMES,
+  type WorkforceRow,
+} from '../../functions/contract/index.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
-import { loadIcbs, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
+import { loadRealMap, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
-import { ENGLAND_LIST_SIZE, nationalFte, referralRate, seasonality } from './trajectories.ts';
+import { ENGLAND_LIST_SIZE, referralRate, seasonality } from './trajectories.ts';
 
 export interface GenerateOptions {
   readonly outDir: string;
-  /** Share of England's PCNs simulated, 0-1 (1 = all of them, about 1,260). @default 1 */
+  /** Share of England's PCNs simulated, 0-1 (1 = all of them: 1,297 in December 2025, and 3 that closed). @default 1 */
   readonly scale: number;
   /** Months of activity. @default 36 */
   readonly months: number;
@@ -91,6 +96,10 @@ function csv(columns: readonly string[], rows: readonly Record<string, unknown>[
   return `${lines.join('\n')}\n`;
 }
 
+const breakPcnCode = (e: SimEvent) => {
+  e.pcn_code = 'U1234';
+};
+
 /** A bad value of the kind PCN systems really send, one per faulty row. */
 export const BREAKAGES: ((event: SimEvent) => void)[] = [
   (e) => {
@@ -102,9 +111,7 @@ export const BREAKAGES: ((event: SimEvent) => void)[] = [
   (e) => {
     delete e.person_id;
   },
-  (e) => {
-    e.pcn_code = 'U1234';
-  },
+  breakPcnCode,
   (e) => {
     e.practice_code = 'not-a-code';
   },
@@ -116,7 +123,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
   const months = monthsEnding(options.endMonth, options.months);
   const lastMonth = months[months.length - 1] as string;
   const lastDay = monthStart(nextMonth(lastMonth)) - DAY;
-  const pcns = simulatePcns(root.fork('geography'), options.scale, months);
+  const pcns = simulatePcns(root.fork('geography'), options.scale);
 
   mkdirSync(join(options.outDir, 'reference'), { recursive: true });
   const reference = 'reference/pcns.csv';
@@ -140,7 +147,8 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
     retractions: 0,
   };
   // The simulated PCNs stand for all of England's: national figures are shared out by list size.
-  const englandPcns = loadIcbs().reduce((sum, icb) => sum + icb.pcnCount, 0);
+  const map = loadRealMap();
+  const englandPcns = map.latest.size;
   const simulatedEnglandList = pcns.reduce((sum, p) => sum + p.listSize, 0) * (englandPcns / pcns.length);
   const listScale = ENGLAND_LIST_SIZE / simulatedEnglandList;
 
@@ -194,7 +202,8 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
         const which = faults.int(0, 3);
         const following = nextMonth(month);
         if (which === 0) {
-          const broken = faults.pick(BREAKAGES);
+          // A bad pcn_code in a file's first row would leave its sender unknown: a different fault, not a bad row.
+          const broken = faults.pick(rows.length === 1 ? BREAKAGES.filter((b) => b !== breakPcnCode) : BREAKAGES);
           broken(event);
           entry.badRows++;
         } else if (which === 1) {
@@ -249,14 +258,20 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
         totals.corrections += entry.corrections;
         totals.retractions += entry.retractions;
       }
-      const staff = workforceRows(pcn, month, simulatedEnglandList, rng);
-      const path = `uploads/${month}/${pcn.code}-workforce-${month}.csv`;
-      mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
+    });
+    options.onProgress?.(pcnIndex + 1, pcns.length);
+  });
+
+  for (const month of months) {
+    mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
+    for (const staff of demoWorkforce(options.scale >= 1 ? 'all' : new Set(pcns.map((p) => p.code)), month)) {
+      const code = (staff[0] as WorkforceRow).pcn_code;
+      const path = `uploads/${month}/${code}-workforce-${month}.csv`;
       writeFileSync(join(options.outDir, path), csv(WORKFORCE_FIELD_NAMES, staff));
       files.push({
         path,
         kind: 'workforce',
-        pcn: pcn.code,
+        pcn: code,
         month,
         rows: staff.length,
         badRows: 0,
@@ -267,9 +282,8 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
         identifiable: false,
       });
       totals.workforceRows += staff.length;
-    });
-    options.onProgress?.(pcnIndex + 1, pcns.length);
-  });
+    }
+  }
 
   const manifest: GenerateManifest = {
     englandPcns,
@@ -285,40 +299,25 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
   return manifest;
 }
 
-/** A PCN's staffing in one month: its share of the national FTE by list size, steady from month to month. */
-function workforceRows(pcn: SimPcn, month: string, englandList: number, rng: Rng): Record<string, unknown>[] {
-  const share = pcn.listSize / englandList;
-  const steady = (role: string) => {
-    // A stable per-PCN factor: the same PCN keeps a similar team over time.
-    let h = 0;
-    for (const c of `${pcn.code}${role}`) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-    return 0.6 + (h % 1000) / 1250;
-  };
-  return (['splw', 'hwbc', 'cc'] as const).map((role) => {
-    const uncovered = role === 'splw' && steady('gap') < 0.66 && month < '2022-04';
-    const fte = uncovered ? 0 : Math.round(nationalFte[role](month) * share * steady(role) * 10) / 10;
-    const headcount = fte === 0 ? 0 : Math.max(1, Math.ceil(fte / 0.85));
-    const trained = Math.min(
-      headcount,
-      Math.round(headcount * (month < '2022-04' ? 0.7 : 0.9) + (rng.chance(0.3) ? -1 : 0)),
-    );
-    return {
-      pcn_code: pcn.code,
-      snapshot_month: month,
-      role,
-      headcount,
-      fte: Math.min(fte, headcount),
-      accredited_training_headcount: Math.max(0, trained),
-      vacancies_fte: rng.chance(0.2) ? Math.round(rng.next() * 10) / 10 : 0,
-    };
-  });
+/**
+ * The demo's workforce files for a month: the real PCN workforce publication, as `workforce import` turns it into
+ * files (FTE only), for the simulated PCNs; with all of England ('all'), for every PCN in the publication, those
+ * no longer (or not) in the extracts too, so England's figure is the published one. The publication is one 2025
+ * snapshot, so every month sends the same.
+ */
+export function demoWorkforce(pcns: ReadonlySet<string> | 'all', month: string): WorkforceRow[][] {
+  const { workforce } = loadRealMap();
+  return [...workforce.keys()]
+    .filter((code) => pcns === 'all' || pcns.has(code))
+    .sort()
+    .map((code) => (workforce.get(code) ?? []).map((row) => ({ ...row, snapshot_month: month })));
 }
 
 /** Realistic events of one PCN, episode after episode, for as long as the caller keeps taking them. */
 export function* eventStream(seed: number, endMonth = '2026-09'): Generator<SimEvent, never, undefined> {
   const rng = new Rng(seed);
   const months = monthsEnding(endMonth, 24);
-  const pcn = simulatePcns(rng.fork('geography'), 0.01, [])[0] as SimPcn;
+  const pcn = simulatePcns(rng.fork('geography'), 0.01)[0] as SimPcn;
   const lastDay = monthStart(nextMonth(endMonth)) - DAY;
   const providers = Array.from({ length: 200 }, (_, i) => `VCSE-${pcn.icb.code}-${i.toString(36).toUpperCase()}`);
   const ctx: EpisodeContext = { rng, pcn, seed, lastDay, outcomeEffect: 1, providers };

@@ -1,8 +1,7 @@
 /**
  * National trajectories the synthetic programme follows, by calendar month, from published figures
- * (DOMAIN.md): referrals toward 0.9-1.3 million a year, declines falling from 22% (2019) to 12% (2023),
- * link workers from about 1,000 FTE (2020/21) to about 2,800 (2024), care coordinators about 4,800 and health
- * and wellbeing coaches about 1,100 FTE in 2024.
+ * (DOMAIN.md): referrals toward 0.9-1.3 million a year, declines falling from 22% (2019) to 12% (2023). The
+ * workforce is not simulated: it is the real PCN workforce publication (see geography.ts).
  */
 type Points = readonly (readonly [string, number])[];
 
@@ -46,39 +45,6 @@ export const declineShare = (month: string) =>
     ],
     month,
   );
-
-export const nationalFte = {
-  splw: (month: string) =>
-    interpolate(
-      [
-        ['2019-07', 300],
-        ['2021-03', 1_000],
-        ['2024-03', 2_800],
-        ['2026-12', 3_000],
-      ],
-      month,
-    ),
-  hwbc: (month: string) =>
-    interpolate(
-      [
-        ['2020-04', 50],
-        ['2021-04', 250],
-        ['2024-03', 1_100],
-        ['2026-12', 1_200],
-      ],
-      month,
-    ),
-  cc: (month: string) =>
-    interpolate(
-      [
-        ['2020-04', 100],
-        ['2021-04', 900],
-        ['2024-03', 4_800],
-        ['2026-12', 5_000],
-      ],
-      month,
-    ),
-} as const;
 
 /** Fewer referrals in August and December. */
 export const seasonality = (month: string) => ({ '08': 0.9, '12': 0.82 })[month.slice(5)] ?? 1.03;

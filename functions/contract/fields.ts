@@ -174,14 +174,22 @@ export const WORKFORCE_FIELDS = {
     'string',
     'splw link worker, hwbc health and wellbeing coach, cc care coordinator.',
   ),
-  headcount: field(integer(0, 100), 'int32', 'People in post, 0-100.'),
-  fte: field(z.number().min(0).max(100), 'double', 'Full-time equivalent in post, 0-100, at most headcount.'),
+  headcount: field(integer(0, 100), 'int32', 'People in post, 0-100. Optional: empty when not known.'),
+  fte: field(
+    z.number().min(0).max(100),
+    'double',
+    'Full-time equivalent in post, 0-100, at most headcount (when headcount is given).',
+  ),
   accredited_training_headcount: field(
     integer(0, 100),
     'int32',
-    'People in post who have completed accredited training, 0-headcount.',
+    'People in post who have completed accredited training, 0-headcount. Optional: empty when not known.',
   ),
-  vacancies_fte: field(z.number().min(0).max(100), 'double', 'Vacant posts, full-time equivalent, 0-100.'),
+  vacancies_fte: field(
+    z.number().min(0).max(100),
+    'double',
+    'Vacant posts, full-time equivalent, 0-100. Optional: empty when not known.',
+  ),
 } as const;
 
 export type WorkforceFieldName = keyof typeof WORKFORCE_FIELDS;

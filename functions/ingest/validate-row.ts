@@ -72,7 +72,8 @@ export const WORKFORCE_KIND: KindSpec<WorkforceRow> = {
   kind: 'workforce',
   schema: workforceRow as z.ZodType<WorkforceRow>,
   fields: WORKFORCE_FIELDS,
-  requiredColumns: Object.keys(WORKFORCE_FIELDS),
+  // headcount, accredited training and vacancies are optional: a file may leave them empty or out
+  requiredColumns: ['pcn_code', 'snapshot_month', 'role', 'fte'],
 };
 
 export const KINDS = { events: EVENTS_KIND, workforce: WORKFORCE_KIND } as const;

@@ -465,6 +465,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months: 'Monthly snapshots in the period.',
       pcns_reporting: 'PCNs that sent a snapshot (mean per month).',
       pcns_with_link_worker: 'PCNs with at least one link worker in post (mean per month).',
+      pcns_with_headcount: 'PCNs that gave headcounts, which the headcount figures cover (mean per month).',
+      pcns_with_training:
+        'PCNs that gave link workers with accredited training, which that figure covers (mean per month).',
+      pcns_with_vacancies: 'PCNs that gave link worker vacancies, which that figure covers (mean per month).',
       splw_headcount: 'Link workers in post.',
       splw_fte: 'Link worker full-time equivalent.',
       splw_accredited: 'Link workers with accredited training.',

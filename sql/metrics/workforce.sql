@@ -2,17 +2,20 @@
 -- full-time equivalent, trained and vacant, PCNs with at least one link worker, and people referred, by month
 -- and by financial year (a year's staffing is the mean of its monthly snapshots). FTE per 10,000 patients and
 -- caseload (people referred in the year per link worker FTE, annualised from the months of referrals so far:
--- referral_months) are derived from these figures. docs/methodology.md.
+-- referral_months) are derived from these figures. Headcount, training and vacancies are optional in a snapshot
+-- (the national publication has FTE only): each is summed over the PCNs that gave it, and pcns_with_headcount,
+-- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting).
+-- docs/methodology.md.
 WITH pcn_staff AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
-    sum(CASE WHEN role = 'splw' THEN headcount ELSE 0 END) AS splw_headcount,
+    sum(CASE WHEN role = 'splw' THEN headcount END) AS splw_headcount,
     sum(CASE WHEN role = 'splw' THEN fte ELSE 0 END) AS splw_fte,
-    sum(CASE WHEN role = 'splw' THEN accredited_training_headcount ELSE 0 END) AS splw_accredited,
-    sum(CASE WHEN role = 'splw' THEN vacancies_fte ELSE 0 END) AS splw_vacancies_fte,
-    sum(CASE WHEN role = 'hwbc' THEN headcount ELSE 0 END) AS hwbc_headcount,
+    sum(CASE WHEN role = 'splw' THEN accredited_training_headcount END) AS splw_accredited,
+    sum(CASE WHEN role = 'splw' THEN vacancies_fte END) AS splw_vacancies_fte,
+    sum(CASE WHEN role = 'hwbc' THEN headcount END) AS hwbc_headcount,
     sum(CASE WHEN role = 'hwbc' THEN fte ELSE 0 END) AS hwbc_fte,
-    sum(CASE WHEN role = 'cc' THEN headcount ELSE 0 END) AS cc_headcount,
+    sum(CASE WHEN role = 'cc' THEN headcount END) AS cc_headcount,
     sum(CASE WHEN role = 'cc' THEN fte ELSE 0 END) AS cc_fte
   FROM workforce_in_force
   GROUP BY pcn_code, icb_code, region_code, month, fy
@@ -26,7 +29,10 @@ staffing AS (
     COALESCE(month, fy) AS period,
     count(DISTINCT month) AS months,
     CAST(count(*) AS DOUBLE) / count(DISTINCT month) AS pcns_reporting,
-    CAST(count(*) FILTER (WHERE splw_headcount > 0) AS DOUBLE) / count(DISTINCT month) AS pcns_with_link_worker,
+    CAST(count(*) FILTER (WHERE splw_headcount > 0 OR splw_fte > 0) AS DOUBLE) / count(DISTINCT month) AS pcns_with_link_worker,
+    CAST(count(*) FILTER (WHERE splw_headcount IS NOT NULL OR hwbc_headcount IS NOT NULL OR cc_headcount IS NOT NULL) AS DOUBLE) / count(DISTINCT month) AS pcns_with_headcount,
+    CAST(count(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS pcns_with_training,
+    CAST(count(splw_vacancies_fte) AS DOUBLE) / count(DISTINCT month) AS pcns_with_vacancies,
     CAST(sum(splw_headcount) AS DOUBLE) / count(DISTINCT month) AS splw_headcount,
     sum(splw_fte) / count(DISTINCT month) AS splw_fte,
     CAST(sum(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS splw_accredited,

@@ -496,17 +496,19 @@ describe('ingest keeps good rows and quarantines bad ones with their reasons', (
     const body = gzipSync(`\uFEFF${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     const result = await ingest(body, { name: 'workforce.jsonl.gz' });
     const id = uploadIdFor(PCN, result.sha256);
-    expect(result.receipt.status).toBe('partially_accepted');
-    expect(result.receipt.rows).toEqual({ read: 2, accepted: 1, rejected: 1 });
-    expect(result.receipt.errors).toEqual([
-      { row: 2, field: 'vacancies_fte', code: 'required', message: 'is required' },
-    ]);
+    // vacancies_fte is optional (the national publication has none): null is stored as null, not refused
+    expect(result.receipt.status).toBe('accepted');
+    expect(result.receipt.rows).toEqual({ read: 2, accepted: 2, rejected: 0 });
+    expect(result.receipt.errors).toEqual([]);
     expect(result.receipt.source).toMatchObject({ format: 'jsonl', compressed: true });
     expect(result.receipt.outputs.curated).toEqual([`curated/workforce/snapshot_month=2024-05/${id}.parquet`]);
     const parquet = await duckQuery(
-      `SELECT role, headcount, fte, snapshot_month FROM read_parquet('${result.store.root}/curated/workforce/*/*.parquet', hive_partitioning = true)`,
+      `SELECT role, headcount, fte, vacancies_fte, snapshot_month FROM read_parquet('${result.store.root}/curated/workforce/*/*.parquet', hive_partitioning = true) ORDER BY role DESC`,
     );
-    expect(parquet).toEqual([{ role: 'splw', headcount: 3, fte: 2.5, snapshot_month: '2024-05' }]);
+    expect(parquet).toEqual([
+      { role: 'splw', headcount: 3, fte: 2.5, vacancies_fte: 0.5, snapshot_month: '2024-05' },
+      { role: 'cc', headcount: 4, fte: 4, vacancies_fte: null, snapshot_month: '2024-05' },
+    ]);
   });
 });
 

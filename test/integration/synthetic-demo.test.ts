@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
-import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
-import { loadIcbs, simulatePcns } from '../../cli/synthetic/geography.ts';
+import { demoWorkforce, type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { referenceRows, simulatePcns } from '../../cli/synthetic/geography.ts';
 import { Rng } from '../../cli/synthetic/random.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -41,6 +41,15 @@ const read = (path: string) => readFileSync(join(demoDir, path), 'utf8');
 const rowsOf = (path: string) =>
   Papa.parse<Record<string, string>>(read(path), { header: true, skipEmptyLines: true }).data;
 const eventFiles = () => manifest.files.filter((f) => f.kind === 'events');
+/** Link worker FTE by PCN, read straight from the publication (PCN_CODE first, link worker FTE third from last). */
+const publishedFte = () =>
+  new Map(
+    readFileSync(join(import.meta.dirname, '../../reference-data/nhs-digital/pcn-workforce-fte-by-role.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => [line.split(',')[0] as string, Number(line.split(',').at(-3))] as const),
+  );
 
 describe('the synthetic national demo', () => {
   it('is the same for the same seed and different for another', () => {
@@ -57,24 +66,35 @@ describe('the synthetic national demo', () => {
     expect(readFileSync(join(other, 'manifest.json'), 'utf8')).not.toBe(
       readFileSync(join(demoDir, 'manifest.json'), 'utf8'),
     );
-  });
+  }, 240_000); // two more demos generated: well over a minute on a busy 2-core machine
 
-  it("has England's geography at full scale: 42 ICBs in 7 regions, their real PCN counts, long-tailed list sizes", () => {
-    const icbs = loadIcbs();
-    const pcns = simulatePcns(new Rng(1), 1, []);
-    expect(icbs).toHaveLength(42);
-    expect(new Set(icbs.map((i) => i.regionCode))).toEqual(new Set(['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63']));
-    expect(pcns).toHaveLength(icbs.reduce((sum, icb) => sum + icb.pcnCount, 0));
-    expect(pcns.length).toBeGreaterThan(1_200);
-    expect(new Set(pcns.map((p) => p.code)).size).toBe(pcns.length);
-    const sizes = pcns.map((p) => p.listSize).sort((a, b) => a - b);
-    const quantile = (q: number) => sizes[Math.floor(q * (sizes.length - 1))] as number;
-    expect(quantile(0.5)).toBeGreaterThan(40_000);
-    expect(quantile(0.5)).toBeLessThan(48_000);
-    expect(quantile(0.95)).toBeGreaterThan(70_000);
-    expect(quantile(0.95)).toBeLessThan(90_000);
-    expect(sizes.at(-1)).toBeLessThanOrEqual(264_000);
-    expect(sizes.at(-1)).toBeGreaterThan(120_000);
+  it("is England's real map at full scale: December 2025's 1,297 PCNs, their ICBs, regions and lists", () => {
+    const pcns = simulatePcns(new Rng(1), 1);
+    const reference = referenceRows(pcns);
+    const inDecember = reference.filter((r) => r.valid_from <= '2025-12-01' && (r.valid_to ?? '9999') >= '2025-12-01');
+    // README: 1,297 PCNs in December 2025, 3 closed since April (so 1,300 in the history); the list total,
+    // 63,936,682, less the 244,011 patients of the 73 practices in no PCN.
+    expect(pcns).toHaveLength(1_300);
+    expect(inDecember).toHaveLength(1_297);
+    expect(inDecember.reduce((sum, r) => sum + r.list_size, 0)).toBe(63_936_682 - 244_011);
+    expect(new Set(inDecember.map((r) => r.icb_code)).size).toBe(42);
+    expect(new Set(inDecember.map((r) => r.region_code))).toEqual(
+      new Set(['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63']),
+    );
+    // West Merton PCN: two practices (14,985 + 18,596 patients), IMD 2019 decile 10 in pcn-imd-2019.csv.
+    expect(pcns.find((p) => p.code === 'U00070')).toMatchObject({
+      name: 'WEST MERTON PCN',
+      icb: { code: 'QWE', regionCode: 'Y56' },
+      listSize: 33_581,
+      practices: ['H85026', 'H85051'],
+      deprivation: 10,
+    });
+    // The workforce at full scale is the publication: 1,284 PCNs, 2,864.8 link worker FTE (README).
+    const staff = demoWorkforce('all', '2025-12');
+    expect(staff).toHaveLength(1_284);
+    const splw = staff.flat().filter((r) => r.role === 'splw');
+    expect(Math.round(splw.reduce((sum, r) => sum + r.fte, 0) * 10) / 10).toBe(2_864.8);
+    expect(staff.flat().every((r) => r.headcount === undefined && r.snapshot_month === '2025-12')).toBe(true);
   });
 
   it('looks like the programme: national referral volume, declines, take-up and contacts', () => {
@@ -103,27 +123,48 @@ describe('the synthetic national demo', () => {
     expect(contacts).toBeLessThan(12);
   });
 
-  it('shows every region and the geography changing over time in its reference file', () => {
+  it('keeps every region and ICB, and the real April to December changes, in its reference file', () => {
     const reference = rowsOf(manifest.reference);
     expect(new Set(reference.map((r) => r.region_code)).size).toBe(7);
     expect(new Set(reference.map((r) => r.icb_code)).size).toBe(42);
-    const moved = reference.filter((r) => reference.filter((o) => o.pcn_code === r.pcn_code).length === 2);
-    expect(moved.length).toBe(6); // three PCNs, each before and after its move
-    expect(
-      reference.filter((r) => r.valid_to !== '' && reference.filter((o) => o.pcn_code === r.pcn_code).length === 1),
-    ).toHaveLength(1);
+    const spans = (code: string) => reference.filter((r) => r.pcn_code === code).map((r) => [r.valid_from, r.valid_to]);
+    // The README's 3 closures and 10 openings (codes: the set differences of the two extracts' PCN_CODEs).
+    for (const code of ['U13621', 'U46082', 'U63454']) expect(spans(code)).toEqual([['2019-04-01', '2025-11-30']]);
+    for (const code of [
+      'U06272',
+      'U11490',
+      'U17837',
+      'U29398',
+      'U34375',
+      'U42699',
+      'U42936',
+      'U68335',
+      'U79546',
+      'U84178',
+    ])
+      expect(spans(code)).toEqual([['2025-12-01', '']]);
+    // U34811's practices are mostly in another ICB in December than in April: a new version from December.
+    const moved = reference.filter((r) => r.pcn_code === 'U34811');
+    expect(moved.map((r) => r.valid_from)).toEqual(['2019-04-01', '2025-12-01']);
+    expect(moved[0]?.icb_code).not.toBe(moved[1]?.icb_code);
   });
 
-  it('link worker FTE grows toward the published national figure', () => {
-    const fteIn = (month: string) =>
-      manifest.files
-        .filter((f) => f.kind === 'workforce' && f.month === month)
-        .flatMap((f) => rowsOf(f.path))
-        .filter((r) => r.role === 'splw')
-        .reduce((sum, r) => sum + Number(r.fte), 0);
-    const national = fteIn('2025-12') / (manifest.pcns / manifest.englandPcns);
-    expect(national).toBeGreaterThan(2_200);
-    expect(national).toBeLessThan(3_800);
+  it("sends the simulated PCNs' real link worker FTE every month, headcount and the rest empty", () => {
+    const simulated = new Set(rowsOf(manifest.reference).map((r) => r.pcn_code));
+    const published = publishedFte();
+    const expected = [...published].filter(([code]) => simulated.has(code));
+    for (const month of manifest.months) {
+      const files = manifest.files.filter((f) => f.kind === 'workforce' && f.month === month);
+      expect(files.map((f) => f.pcn).sort()).toEqual(expected.map(([code]) => code).sort());
+      const rows = files.flatMap((f) => rowsOf(f.path));
+      expect(rows.filter((r) => r.role === 'splw').reduce((sum, r) => sum + Number(r.fte), 0)).toBeCloseTo(
+        expected.reduce((sum, [, fte]) => sum + fte, 0),
+        6,
+      );
+      expect(
+        rows.every((r) => r.headcount === '' && r.accredited_training_headcount === '' && r.vacancies_fte === ''),
+      ).toBe(true);
+    }
   });
 });
 
@@ -193,12 +234,25 @@ describe('ingesting the demo through the CLI core', () => {
     }
     expect(checked).toBeGreaterThan(100_000);
 
+    // The pages' headline figures are the simulated PCNs' real ones: link worker FTE from the publication, and
+    // PCNs from the reference in force (December: the sample's PCNs less the 3 closed at the end of November).
+    const national = async (name: string, period: string) =>
+      (JSON.parse(new TextDecoder().decode(await store.get(`metrics/${name}.json`))) as MetricDocument).rows.find(
+        (r) => r.level === 'national' && r.period === period,
+      );
+    const reference = rowsOf(manifest.reference);
+    const simulated = new Set(reference.map((r) => r.pcn_code));
+    const fte = [...publishedFte()].filter(([code]) => simulated.has(code)).reduce((sum, [, v]) => sum + v, 0);
+    expect((await national('workforce', '2025-12'))?.splw_fte).toBe(Math.round(fte * 100) / 100);
+    expect((await national('rollout', '2025-12'))?.pcns).toBe(simulated.size - 3);
+    expect((await national('rollout', '2025/26'))?.pcns).toBe(simulated.size);
+
     const before = await store.list('');
     const second = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
     expect(await store.list('')).toEqual(before);
     expect(second.summary.rowsAccepted).toBe(first.summary.rowsAccepted);
     expect(second.exitCode).toBe(1);
-  });
+  }, 240_000); // a million rows ingested twice and a refresh: over a minute on a busy 2-core machine
 
   it('the installed command prints one line per problem and exits non-zero on a rejected file', async () => {
     const dataDir = temp('cli-store');

@@ -17,8 +17,8 @@ import { type BenchRow, printTable, saveResults } from '../bench/report.ts';
 import { duckQuery, tempDir } from '../support/files.ts';
 
 /**
- * National load on the local stack, loopback only and bounded: every PCN of the synthetic reference data (about
- * 1,260) sends one month's events and workforce files through the upload API at once (LOAD_CONCURRENCY uploads in
+ * National load on the local stack, loopback only and bounded: every PCN of England's real reference data (1,297,
+ * and the workforce publication's) sends one month's events and workforce files through the upload API at once (LOAD_CONCURRENCY uploads in
  * flight), then the metrics API takes 200 connections for 20 seconds (autocannon, in its own process).
  */
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 48);

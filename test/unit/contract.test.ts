@@ -61,7 +61,12 @@ describe('the JSON Schema agrees with the zod schema (ajv as the third-party jud
     };
     expect(workforceRow.safeParse(good).success).toBe(true);
     expect(validWorkforce(good)).toBe(true);
+    // headcount, training and vacancies are optional (the national publication has FTE only)
+    const fteOnly = { pcn_code: 'U12345', snapshot_month: '2024-05', role: 'splw', fte: 2.5 };
+    expect(workforceRow.safeParse(fteOnly).success).toBe(true);
+    expect(validWorkforce(fteOnly)).toBe(true);
     for (const bad of [
+      { ...fteOnly, fte: undefined },
       { ...good, role: 'gp' },
       { ...good, snapshot_month: '2024-13' },
       { ...good, headcount: 101 },
