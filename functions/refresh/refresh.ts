@@ -6,11 +6,11 @@ import {
   DEFAULT_TARGETS,
   type DeriveContext,
   type MetricDefinition,
-  placeOnFunnels,
   rowKey,
   type Targets,
 } from './catalogue.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
+import { placeOnFunnels } from './funnel-documents.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 
 /**

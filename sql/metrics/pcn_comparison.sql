@@ -1,9 +1,11 @@
 -- PCN comparison: for each PCN and financial year, its region and ICB (as at its latest month), mean list size,
--- accepted referrals, take-up and wellbeing improvement: the numerators and denominators of the funnel plots.
+-- months open in the year (for exposure pro rata), accepted referrals, take-up and wellbeing improvement: the
+-- numerators and denominators of the funnel plots.
 -- Control limits around the national and regional rates are computed from these figures.
 WITH places AS (
   SELECT pcn_code, fy, max_by(region_code, month) AS region_code, max_by(icb_code, month) AS icb_code,
-    CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size
+    CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size,
+    count(DISTINCT month) AS months_open
   FROM pcn_months
   GROUP BY pcn_code, fy
 ),
@@ -28,6 +30,7 @@ SELECT
   p.region_code,
   p.icb_code,
   p.list_size,
+  p.months_open,
   COALESCE(c.referrals, 0) AS referrals,
   COALESCE(c.took_up, 0) AS took_up,
   COALESCE(w.wellbeing_pairs, 0) AS wellbeing_pairs,
