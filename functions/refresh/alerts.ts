@@ -112,7 +112,7 @@ function spcAlerts(
       figure: row.last_value as number,
       limit: (high ? row.upper_limit : row.lower_limit) as number | null,
       message: `${label}: special cause of concern (${high ? 'higher' : 'lower'}) in ${row.last_month}`,
-      link: `/trends?level=${row.level}&code=${row.code}&measure=${row.measure}`,
+      link: `/trends?${row.level === 'national' ? '' : `${row.level}=${row.code}&`}measure=${row.measure}`,
     });
   }
   return alerts;

@@ -64,7 +64,7 @@ describe('placeOnFunnels', () => {
     expect(od.national.pcns).toBe(3);
     expect(od.regions).toEqual({ Y56: { rate: 0.01, phi: 0, tau2: 0, pcns: 3 } });
     // The region's rate × its published exposure gives the rounded count, never the unrounded 352.
-    expect((referral.regions as Record<string, number>).Y56 * 35_000).toBeCloseTo(350, 9);
+    expect(((referral.regions as Record<string, number>).Y56 ?? 0) * 35_000).toBeCloseTo(350, 9);
   });
 
   it('positions against the adjusted and the plain limits, pro rata rates, suppressed PCNs not placed', () => {

@@ -167,7 +167,7 @@ describe('the alerts document', () => {
         figure: 40,
         limit: 50,
         message: 'Referrals: special cause of concern (lower) in 2026-09',
-        link: '/trends?level=icb&code=QAA&measure=referrals',
+        link: '/trends?icb=QAA&measure=referrals',
       },
     ]);
     expect(alerts.summary).toEqual({ compared_with: '2026-10-01T00:00:00.000Z', by_region: { Y56: 2 } });
