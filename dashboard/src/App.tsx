@@ -15,12 +15,14 @@ const WorkforcePage = lazy(() => import('./pages/WorkforcePage.tsx'));
 const ComparePage = lazy(() => import('./pages/ComparePage.tsx'));
 const EquityPage = lazy(() => import('./pages/EquityPage.tsx'));
 const SubmissionsPage = lazy(() => import('./pages/SubmissionsPage.tsx'));
+const TrendsPage = lazy(() => import('./pages/TrendsPage.tsx'));
 
 export const PAGES = [
   { path: '/rollout', label: 'National rollout' },
   { path: '/outcomes', label: 'Outcomes' },
   { path: '/workforce', label: 'Workforce' },
   { path: '/compare', label: 'Compare PCNs' },
+  { path: '/trends', label: 'Trends' },
   { path: '/equity', label: 'Equity' },
   { path: '/submissions', label: 'Data submissions' },
 ] as const;
@@ -143,6 +145,7 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
                 <Route path="/outcomes" element={<OutcomesPage />} />
                 <Route path="/workforce" element={<WorkforcePage />} />
                 <Route path="/compare" element={<ComparePage />} />
+                <Route path="/trends" element={<TrendsPage />} />
                 <Route path="/equity" element={<EquityPage />} />
                 <Route path="/submissions" element={<SubmissionsPage />} />
                 <Route path="*" element={<p>There is no such page. Choose one above.</p>} />
