@@ -46,8 +46,10 @@ export interface FunnelComparator {
  */
 export function exposureOf(row: Row, monthsInPeriod: number): number | null {
   const list = row.list_size;
+  if (typeof list !== 'number' || !(list > 0)) return null;
+  // Without months open (or months in the period) to go on, the whole list is the exposure.
   const open = Number(row.months_open ?? monthsInPeriod);
-  if (typeof list !== 'number' || !(list > 0) || !(monthsInPeriod > 0)) return null;
+  if (!(monthsInPeriod > 0) || !(open > 0)) return Math.round(list);
   return Math.round((list * Math.min(open, monthsInPeriod)) / monthsInPeriod);
 }
 

@@ -40,6 +40,7 @@ describe('placeOnFunnels', () => {
     expect(exposureOf(RAW[2] as Row, 12)).toBe(5_000);
     expect(exposureOf(RAW[0] as Row, 12)).toBe(10_000);
     expect(exposureOf({ list_size: null }, 12)).toBeNull();
+    expect(exposureOf({ list_size: 10_000 }, 0)).toBe(10_000);
   });
 
   /*
