@@ -47,7 +47,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   ({ server, url: base, dataDir } = await startLocalStack(dir.path));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
