@@ -4,67 +4,129 @@ import { z } from 'zod';
  * Per-environment configuration, read from CDK context (`cdk.json` or `-c config='{"…"}'`) and checked here so a
  * bad value stops the synth with a message that names it.
  */
-export const DeploymentConfig = z.strictObject({
-  /** Prefix of every resource name. */
-  name: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{2,30}$/, {
-      error: 'must be 3-31 lowercase letters, digits or hyphens, starting with a letter',
-    })
-    .default('sp-outcomes'),
-  account: z
-    .string()
-    .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
-    .optional(),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}-[a-z]+-\d$/, { error: 'must be an AWS region such as eu-west-2' })
-    .default('eu-west-2'),
-  /**
-   * The hosted sign-in pages' address prefix, https://<prefix>.auth.<region>.amazoncognito.com; unique in the region.
-   * Default: <name>-<account>.
-   */
-  signInDomainPrefix: z
-    .string()
-    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be lowercase letters, digits and hyphens' })
-    .refine((prefix) => !/aws|amazon|cognito/.test(prefix), { error: 'may not contain aws, amazon or cognito' })
-    .optional(),
-  /** Keep buckets and the key when the stack is deleted. Only a throwaway environment should set false. */
-  retainData: z.boolean().default(true),
-  /** Largest scan one Athena query may make before Athena cancels it. */
-  athenaBytesScannedCutoffGb: z.number().int().min(1).max(1_000).default(20),
-  /** How long raw uploads stay in the standard storage class. */
-  landingInfrequentAccessAfterDays: z.number().int().min(30).max(3_650).default(30),
-  /** How long Athena query results are kept. */
-  athenaResultsExpireAfterDays: z.number().int().min(1).max(90).default(7),
-  /** When the scheduled refresh runs: an EventBridge cron or rate expression. */
-  refreshSchedule: z
-    .string()
-    .regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, {
-      error: 'must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
-    })
-    .default('cron(0 6 * * ? *)'),
-  /** Programme expectations to override (DOMAIN.md), e.g. { "annual_referrals": 950000 }. */
-  targets: z
-    .partialRecord(
-      z.enum([
-        'annual_referrals',
-        'take_up_pct',
-        'contacts_min',
-        'contacts_max',
-        'gp_change_pct',
-        'ae_change_pct',
-        'caseload_min',
-        'caseload_max',
-        'accredited_pct',
-        'iif_lower_pct',
-        'iif_upper_pct',
-        'link_workers_fte',
-      ]),
-      z.number(),
-    )
-    .default({}),
-});
+/**
+ * Most refresh invocations the request queue's event source starts at once: the least Lambda accepts for an SQS
+ * trigger's maximum concurrency ("Valid Range: Minimum value of 2. Maximum value of 1000":
+ * https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html).
+ */
+export const REFRESH_QUEUE_MAX_CONCURRENCY = 2;
+
+const concurrency = z.number().int().min(1).max(1_000);
+const email = z.email({ error: 'must be an e-mail address' });
+
+export const DeploymentConfig = z
+  .strictObject({
+    /** Prefix of every resource name. */
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{2,30}$/, {
+        error: 'must be 3-31 lowercase letters, digits or hyphens, starting with a letter',
+      })
+      .default('sp-outcomes'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}-[a-z]+-\d$/, { error: 'must be an AWS region such as eu-west-2' })
+      .default('eu-west-2'),
+    /**
+     * The hosted sign-in pages' address prefix, https://<prefix>.auth.<region>.amazoncognito.com; unique in the region.
+     * Default: <name>-<account>.
+     */
+    signInDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be lowercase letters, digits and hyphens' })
+      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), { error: 'may not contain aws, amazon or cognito' })
+      .optional(),
+    /** Keep buckets and the key when the stack is deleted. Only a throwaway environment should set false. */
+    retainData: z.boolean().default(true),
+    /** Largest scan one Athena query may make before Athena cancels it. */
+    athenaBytesScannedCutoffGb: z.number().int().min(1).max(1_000).default(20),
+    /** How long raw uploads stay in the standard storage class. */
+    landingInfrequentAccessAfterDays: z.number().int().min(30).max(3_650).default(30),
+    /** How long Athena query results are kept. */
+    athenaResultsExpireAfterDays: z.number().int().min(1).max(90).default(7),
+    /** When the scheduled refresh runs: an EventBridge cron or rate expression. */
+    refreshSchedule: z
+      .string()
+      .regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, {
+        error: 'must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
+      })
+      .default('cron(0 6 * * ? *)'),
+    /** Programme expectations to override (DOMAIN.md), e.g. { "annual_referrals": 950000 }. */
+    targets: z
+      .partialRecord(
+        z.enum([
+          'annual_referrals',
+          'take_up_pct',
+          'contacts_min',
+          'contacts_max',
+          'gp_change_pct',
+          'ae_change_pct',
+          'caseload_min',
+          'caseload_max',
+          'accredited_pct',
+          'iif_lower_pct',
+          'iif_upper_pct',
+          'link_workers_fte',
+        ]),
+        z.number(),
+      )
+      .default({}),
+    /**
+     * Who is told when an alarm fires: each address gets an SNS e-mail subscription (it must confirm it once, from the
+     * message AWS sends). Empty: the alarms still change state but tell nobody; the synth warns.
+     */
+    alarmEmails: z.array(email).max(20).default([]),
+    /**
+     * Concurrency reserved per function (taken out of the account's pool, so the account must keep 100 unreserved:
+     * README). Default: none reserved; the SQS triggers cap themselves (ingestMaxConcurrency, and 2 for the refresh).
+     */
+    reservedConcurrency: z
+      .strictObject({ ingest: concurrency, refresh: concurrency, api: concurrency, upload: concurrency })
+      .partial()
+      .default({}),
+    /** Most ingest invocations the upload queue's event source starts at once (Lambda's range is 2-1000). */
+    ingestMaxConcurrency: z.number().int().min(2).max(1_000).default(10),
+    /**
+     * Send Cognito's e-mails (temporary passwords, account recovery) through Amazon SES instead of Cognito's default
+     * sender, which allows 50 e-mails a day. The address (or sesVerifiedDomain) must be a verified SES identity in
+     * sesRegion, out of the SES sandbox.
+     */
+    cognitoEmail: z
+      .strictObject({
+        fromEmail: email,
+        fromName: z.string().min(1).max(100).optional(),
+        replyTo: email.optional(),
+        /** A verified SES domain identity the address belongs to (instead of verifying the address itself). */
+        sesVerifiedDomain: z
+          .string()
+          .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: 'must be a domain name' })
+          .optional(),
+        /** @default the deployment's region */
+        sesRegion: z
+          .string()
+          .regex(/^[a-z]{2}-[a-z]+-\d$/, { error: 'must be an AWS region such as eu-west-2' })
+          .optional(),
+      })
+      .optional(),
+  })
+  // Reserved concurrency below what an SQS trigger may start throttles its batches, and a throttled batch counts as a
+  // receive: messages are dead-lettered during bursts (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+  .refine((c) => c.reservedConcurrency.ingest === undefined || c.reservedConcurrency.ingest >= c.ingestMaxConcurrency, {
+    error: 'must be at least ingestMaxConcurrency, or the upload queue throttles its own batches',
+    path: ['reservedConcurrency', 'ingest'],
+  })
+  .refine(
+    (c) =>
+      c.reservedConcurrency.refresh === undefined || c.reservedConcurrency.refresh >= REFRESH_QUEUE_MAX_CONCURRENCY + 1,
+    {
+      error: `must be at least ${REFRESH_QUEUE_MAX_CONCURRENCY + 1}: the request queue may start ${REFRESH_QUEUE_MAX_CONCURRENCY} while the schedule runs one`,
+      path: ['reservedConcurrency', 'refresh'],
+    },
+  );
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
 export class ConfigError extends Error {}

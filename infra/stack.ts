@@ -15,7 +15,7 @@ export interface PipelineStackProps extends StackProps {
   readonly config: DeploymentConfig;
 }
 
-/** The social prescribing outcomes pipeline in one stack. Lambdas, API, dashboard and alarms follow (issue 5). */
+/** The social prescribing outcomes pipeline in one stack: storage, catalog, functions, API, dashboard and alarms. */
 export class PipelineStack extends Stack {
   readonly dataLake: DataLake;
   readonly catalog: EventsCatalog;
@@ -44,7 +44,12 @@ export class PipelineStack extends Stack {
       key: this.dataLake.key,
       bytesScannedCutoffGb: config.athenaBytesScannedCutoffGb,
     });
-    this.ingest = new IngestPipeline(this, 'Ingest', { dataLake: this.dataLake, retainData: config.retainData });
+    this.ingest = new IngestPipeline(this, 'Ingest', {
+      dataLake: this.dataLake,
+      retainData: config.retainData,
+      maxConcurrency: config.ingestMaxConcurrency,
+      reservedConcurrency: config.reservedConcurrency.ingest,
+    });
     this.refresh = new MetricsRefresh(this, 'Refresh', {
       dataLake: this.dataLake,
       catalog: this.catalog,
@@ -52,8 +57,15 @@ export class PipelineStack extends Stack {
       retainData: config.retainData,
       schedule: Schedule.expression(config.refreshSchedule),
       targets: config.targets,
+      reservedConcurrency: config.reservedConcurrency.refresh,
     });
-    this.api = new MetricsApi(this, 'Api', { dataLake: this.dataLake, retainData: config.retainData });
+    this.api = new MetricsApi(this, 'Api', {
+      dataLake: this.dataLake,
+      retainData: config.retainData,
+      reservedConcurrency: config.reservedConcurrency.api,
+      uploadConcurrency: config.reservedConcurrency.upload,
+      cognitoEmail: config.cognitoEmail,
+    });
     this.site = new DashboardSite(this, 'Dashboard', {
       apiDomainName: this.api.domainName,
       accessLogsBucket: this.dataLake.accessLogsBucket,
@@ -69,10 +81,13 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
     this.operations = new Operations(this, 'Operations', {
-      key: this.dataLake.key,
       ingest: this.ingest.handler,
       refresh: this.refresh.handler,
       deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue],
+      alarmEmails: config.alarmEmails,
+      retainData: config.retainData,
     });
+    new CfnOutput(this, 'RefreshFunctionName', { value: this.refresh.handler.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn });
   }
 }

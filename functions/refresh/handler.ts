@@ -5,6 +5,7 @@ import { EventBridgeSchema, SqsSchema } from '@aws-lambda-powertools/parser/sche
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
@@ -22,6 +23,31 @@ const describeTrigger = (event: RefreshTrigger) =>
     ? { trigger: 'uploads ingested', uploads: event.Records.length, run: event.Records[0]?.messageId ?? 'batch' }
     : { trigger: event['detail-type'], run: event.id };
 
+/** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
+export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
+
+/**
+ * One CloudWatch Embedded Metric Format document: `PublishSucceeded` = 1 for this function, at `at`. Written to
+ * stdout as one line, CloudWatch Logs extracts the metric from the function's log group with no API call (and no
+ * cloudwatch:PutMetricData right). Format: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ */
+export function publishSucceededMetric(functionName: string, at: Date): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: at.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: PUBLISH_METRIC.namespace,
+          Dimensions: [[PUBLISH_METRIC.dimension]],
+          Metrics: [{ Name: PUBLISH_METRIC.name, Unit: 'Count' }],
+        },
+      ],
+    },
+    [PUBLISH_METRIC.dimension]: functionName,
+    [PUBLISH_METRIC.name]: 1,
+  });
+}
+
 /**
  * The refresh Lambda: on its schedule (or after ingest), run the catalogue and publish the documents. A failure
  * is logged and thrown, so the invocation fails, the alarm fires, and the previous documents stay published.
@@ -32,11 +58,17 @@ export function createRefreshHandler(deps: {
   logger: Logger;
   /** @default DEFAULT_TARGETS */
   targets?: Targets;
+  /** Where the metric line goes: stdout as it is, not through console.log's prefix. @default process.stdout */
+  writeMetric?: (line: string) => void;
+  /** @default () => new Date() */
+  clock?: () => Date;
 }) {
+  const writeMetric = deps.writeMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const clock = deps.clock ?? (() => new Date());
   return middy()
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: RefreshTrigger }))
-    .handler(async (event: RefreshTrigger) => {
+    .handler(async (event: RefreshTrigger, context: Context) => {
       const { run, ...trigger } = describeTrigger(event);
       const engine = deps.engine(run);
       try {
@@ -52,6 +84,8 @@ export function createRefreshHandler(deps: {
           timings_ms: result.timings_ms,
           ...trigger,
         });
+        // Only once every document is published: the stale-data alarm measures the age of this line.
+        writeMetric(publishSucceededMetric(context.functionName, clock()));
         return result;
       } catch (error) {
         deps.logger.error('refresh failed; the previous documents stay published', {

@@ -1,8 +1,12 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   GeoRestriction,
   HttpVersion,
   OriginProtocolPolicy,
@@ -21,6 +25,20 @@ export interface DashboardSiteProps {
   /** @default true */
   readonly retainData?: boolean;
 }
+
+/**
+ * The app routes on the client, so a deep link (/outcomes, /equity/icb/QWE) must be answered with index.html. A
+ * CloudFront Function on the default (S3) behaviour rewrites paths without a file extension; the /api/* behaviours
+ * never run it, so an API's 401, 403 or 404 reaches the browser and the uploader as the API sent it (JSON), where a
+ * distribution-wide error response would have turned it into a 200 index page. cloudfront-js-2.0 runtime:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html
+ */
+export const SPA_ROUTING_CODE = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
 
 /**
  * The dashboard: its static build in a private bucket, served only through CloudFront (origin access control),
@@ -51,6 +69,11 @@ export class DashboardSite extends Construct {
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
     };
+    const spaRouting = new EdgeFunction(this, 'SpaRouting', {
+      code: FunctionCode.fromInline(SPA_ROUTING_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Dashboard routes without a file extension get index.html',
+    });
     this.distribution = new Distribution(this, 'Cdn', {
       comment: 'Social prescribing outcomes dashboard',
       defaultRootObject: 'index.html',
@@ -64,16 +87,13 @@ export class DashboardSite extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         // PCN uploaders ask for uploads with POST (the files themselves go straight to S3 with the presigned POST).
         '/api/uploads*': { ...apiBehavior, allowedMethods: AllowedMethods.ALLOW_ALL },
         '/api/*': apiBehavior,
       },
-      // The app routes on the client: unknown paths get its index page.
-      errorResponses: [
-        { httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.minutes(1) },
-      ],
     });
     // The build is copied with `aws s3 sync` after deploy (README), not by a BucketDeployment: that would add a
     // custom-resource Lambda with wide S3 permissions to the stack for a copy a deploy script does as well.

@@ -1,6 +1,5 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
@@ -36,6 +35,29 @@ export class DataLake extends Construct {
     super(scope, id);
     const removalPolicy = props.retainData === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'Social prescribing data', removalPolicy });
+    // Every function's log group is encrypted with this key, and CloudWatch Logs refuses to create a log group whose
+    // key it may not use (the first deploy would roll back). The statement AWS documents, limited by the encryption
+    // context to this account's log groups in this region:
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html (step 2, key policy).
+    const stack = Stack.of(this);
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
+        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     const common = {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -111,13 +133,77 @@ export class DataLake extends Construct {
     });
   }
 
-  /** The ingest: read raw uploads, write curated Parquet, receipts and quarantine; nothing else. */
+  /**
+   * EventBridge may encrypt messages for the queues this key protects, for the named rules of this account only
+   * (aws:SourceArn / aws:SourceAccount against the confused deputy). An SQS producer needs GenerateDataKey and Decrypt:
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+   * The rule ARNs are built from rule names, not taken from the rules: a rule refers to its queue, which refers to
+   * this key, so the key may not refer back to a rule.
+   */
+  allowEventBridgeRules(sid: string, ruleArns: readonly string[]): void {
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid,
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': [...ruleArns] },
+        },
+      }),
+    );
+  }
+
+  /** GetObject under each prefix (e.g. `receipts/`), and the key to decrypt what it reads. */
+  grantReadObjects(grantee: IGrantable, prefixes: readonly string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: prefixes.map((prefix) => this.dataBucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    this.key.grant(grantee, 'kms:Decrypt');
+  }
+
+  /** PutObject under each prefix (no tagging, legal hold or retention), and a data key to encrypt it with. */
+  grantWriteObjects(grantee: IGrantable, prefixes: readonly string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: prefixes.map((prefix) => this.dataBucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    this.key.grant(grantee, 'kms:GenerateDataKey');
+  }
+
+  /**
+   * ListBucket for key names under the prefixes only. S3 also needs it to answer 404 (NoSuchKey) rather than 403 for
+   * a missing key ("If you have the s3:ListBucket permission on the bucket, Amazon S3 returns 404":
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), which the stores read as "not there yet" (a
+   * receipt, a published document): every prefix a function reads from is also one it may list. A prefix-conditioned
+   * ListBucket is reported to give the 404 for keys under its prefix (kopia/kopia#3072, tested against S3).
+   */
+  grantListPrefixes(grantee: IGrantable, prefixes: readonly string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.dataBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+  }
+
+  /** The ingest: read raw uploads and receipts, write curated Parquet, receipts and quarantine; nothing else. */
   grantIngest(grantee: IGrantable): void {
-    this.dataBucket.grantRead(grantee, 'landing/*');
-    this.dataBucket.grantRead(grantee, 'receipts/*');
-    for (const prefix of ['curated/*', 'receipts/*', 'quarantine/*']) this.dataBucket.grantPut(grantee, prefix);
-    // A file refused for holding personal data is deleted once its receipt is written.
-    this.dataBucket.grantDelete(grantee, 'landing/*');
+    this.grantReadObjects(grantee, ['landing/', 'receipts/']);
+    this.grantListPrefixes(grantee, ['landing/', 'receipts/']);
+    this.grantWriteObjects(grantee, ['curated/', 'receipts/', 'quarantine/']);
+    // A file refused for holding personal data is deleted once its receipt is written (its current version only:
+    // the lifecycle rule expires the old one the next day).
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.dataBucket.arnForObjects('landing/*')] }),
+    );
   }
 
   /**
@@ -126,29 +212,54 @@ export class DataLake extends Construct {
    * It cannot read any upload's contents.
    */
   grantUpload(grantee: IGrantable): void {
-    this.dataBucket.grantRead(grantee, 'auth/pcn-tokens/*');
-    this.dataBucket.grantRead(grantee, 'receipts/*');
-    this.dataBucket.grantPut(grantee, 'landing/*');
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [this.dataBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': ['landing/pcn=*'] } },
-      }),
-    );
+    this.grantReadObjects(grantee, ['auth/pcn-tokens/', 'receipts/']);
+    this.grantListPrefixes(grantee, ['auth/pcn-tokens/', 'receipts/', 'landing/pcn=']);
+    this.grantWriteObjects(grantee, ['landing/']);
   }
 
-  /** The refresh: read curated data, receipts and reference data; write curated reference tables and metrics. */
+  /**
+   * The refresh: read curated data, receipts, reference data and published metrics; write the curated reference
+   * tables and metrics; and, for Athena (which reads and writes with the caller's rights), locate the buckets and
+   * read and write query results.
+   */
   grantRefresh(grantee: IGrantable): void {
-    for (const prefix of ['curated/*', 'receipts/*', 'reference/*', 'metrics/*'])
-      this.dataBucket.grantRead(grantee, prefix);
-    for (const prefix of ['curated/pcns/*', 'curated/uploads/*', 'metrics/*'])
-      this.dataBucket.grantPut(grantee, prefix);
-    this.athenaResultsBucket.grantReadWrite(grantee);
+    const reads = ['curated/', 'receipts/', 'reference/', 'metrics/'];
+    this.grantReadObjects(grantee, reads);
+    this.grantListPrefixes(grantee, reads);
+    this.grantWriteObjects(grantee, ['curated/pcns/', 'curated/uploads/', 'metrics/']);
+    const results = this.athenaResultsBucket;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetBucketLocation'],
+        resources: [this.dataBucket.bucketArn, results.bucketArn],
+      }),
+    );
+    // Athena's query results and CTAS output, written and read with the refresh's own rights: the bucket holds
+    // nothing else and expires everything after days.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [results.bucketArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:AbortMultipartUpload',
+          's3:ListMultipartUploadParts',
+        ],
+        resources: [results.arnForObjects('*')],
+      }),
+    );
+    this.key.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
   /** The metrics API: read published documents only. */
   grantMetricsRead(grantee: IGrantable): void {
-    this.dataBucket.grantRead(grantee, 'metrics/*');
+    this.grantReadObjects(grantee, ['metrics/']);
+    this.grantListPrefixes(grantee, ['metrics/']);
   }
 }

@@ -1,19 +1,25 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
-import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DataLake } from './data-lake.ts';
-import { acknowledgeFunctionFindings, DEFAULT_TIMEOUT, pipelineFunction } from './lambda-defaults.ts';
+import {
+  acknowledgeFunctionFindings,
+  DEFAULT_TIMEOUT,
+  pipelineFunction,
+  queueVisibilityFor,
+} from './lambda-defaults.ts';
+import { deliverToQueue, ruleArn } from './rule-targets.ts';
 
 export interface IngestPipelineProps {
   readonly dataLake: DataLake;
   /** @default true */
   readonly retainData?: boolean;
-  /** Most ingest functions running at once. @default 10 */
+  /** Most ingest functions the upload queue starts at once (Lambda's range for SQS is 2-1000). @default 10 */
+  readonly maxConcurrency?: number;
+  /** Concurrency reserved for the ingest; at least maxConcurrency. @default none reserved */
   readonly reservedConcurrency?: number;
   /** Memory for Parquet work, MB. @default 2048 */
   readonly memorySize?: number;
@@ -37,22 +43,24 @@ export class IngestPipeline extends Construct {
     const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: dataLake.key, enforceSSL: true };
     this.deadLetterQueue = new Queue(this, 'DeadLetters', { ...encryption, retentionPeriod: Duration.days(14) });
     const timeout = DEFAULT_TIMEOUT;
+    const batchingWindow = Duration.seconds(5);
     this.queue = new Queue(this, 'Uploads', {
       ...encryption,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      visibilityTimeout: queueVisibilityFor(timeout, batchingWindow),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
-    // EventBridge must be able to use the key to deliver to the encrypted queue.
-    dataLake.key.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    const ruleName = `${Stack.of(this).stackName}-upload-landed`;
+    dataLake.allowEventBridgeRules('EventBridgeDeliversUploadEvents', [ruleArn(this, ruleName)]);
 
     new Rule(this, 'UploadLanded', {
+      ruleName,
       description: 'A PCN upload landed under landing/',
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
         detail: { bucket: { name: [dataLake.dataBucket.bucketName] }, object: { key: [{ prefix: 'landing/' }] } },
       },
-      targets: [new SqsQueue(this.queue)],
+      targets: [deliverToQueue(this.queue)],
     });
 
     const { handler, role } = pipelineFunction(this, {
@@ -63,7 +71,7 @@ export class IngestPipeline extends Construct {
       retainData: props.retainData,
       memorySize: props.memorySize ?? 2048,
       timeout,
-      reservedConcurrency: props.reservedConcurrency ?? 10,
+      reservedConcurrency: props.reservedConcurrency,
       environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
     });
     this.handler = handler;
@@ -71,7 +79,8 @@ export class IngestPipeline extends Construct {
     this.handler.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 5,
-        maxBatchingWindow: Duration.seconds(5),
+        maxBatchingWindow: batchingWindow,
+        maxConcurrency: props.maxConcurrency ?? 10,
         reportBatchItemFailures: true,
       }),
     );

@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -11,6 +11,7 @@ import {
   type UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
+  UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,10 +23,21 @@ export interface MetricsApiProps {
   readonly dataLake: DataLake;
   /** @default true */
   readonly retainData?: boolean;
-  /** Most API requests in flight. @default 50 */
+  /** Concurrency reserved for the metrics API function. @default none reserved (the stage's throttling caps it) */
   readonly reservedConcurrency?: number;
-  /** Most upload API requests in flight. @default 20 */
+  /** Concurrency reserved for the upload API function. @default none reserved */
   readonly uploadConcurrency?: number;
+  /**
+   * Send the user pool's e-mails through Amazon SES from this verified identity. @default Cognito's own sender,
+   * which allows 50 e-mails a day (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html)
+   */
+  readonly cognitoEmail?: {
+    readonly fromEmail: string;
+    readonly fromName?: string;
+    readonly replyTo?: string;
+    readonly sesVerifiedDomain?: string;
+    readonly sesRegion?: string;
+  };
 }
 
 /**
@@ -60,6 +72,17 @@ export class MetricsApi extends Construct {
         tempPasswordValidity: Duration.days(3),
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      ...(props.cognitoEmail
+        ? {
+            email: UserPoolEmail.withSES({
+              fromEmail: props.cognitoEmail.fromEmail,
+              fromName: props.cognitoEmail.fromName,
+              replyTo: props.cognitoEmail.replyTo,
+              sesVerifiedDomain: props.cognitoEmail.sesVerifiedDomain,
+              sesRegion: props.cognitoEmail.sesRegion ?? Stack.of(this).region,
+            }),
+          }
+        : {}),
       deletionProtection: retain,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
@@ -86,7 +109,7 @@ export class MetricsApi extends Construct {
       key: dataLake.key,
       retainData: retain,
       timeout: Duration.seconds(10),
-      reservedConcurrency: props.reservedConcurrency ?? 50,
+      reservedConcurrency: props.reservedConcurrency,
       environment: {
         DATA_BUCKET: dataLake.dataBucket.bucketName,
         // The function verifies the access token again itself: the role in its groups scopes every answer.
@@ -105,7 +128,7 @@ export class MetricsApi extends Construct {
       key: dataLake.key,
       retainData: retain,
       timeout: Duration.seconds(10),
-      reservedConcurrency: props.uploadConcurrency ?? 20,
+      reservedConcurrency: props.uploadConcurrency,
       environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
     });
     this.uploadHandler = upload.handler;

@@ -1,16 +1,19 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
+import { REFRESH_QUEUE_MAX_CONCURRENCY } from '../config.ts';
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
-import { acknowledgeFunctionFindings, BUNDLING, pipelineFunction } from './lambda-defaults.ts';
+import { acknowledgeFunctionFindings, BUNDLING, pipelineFunction, queueVisibilityFor } from './lambda-defaults.ts';
 import type { MetricsWorkgroup } from './metrics-workgroup.ts';
+import { deliverToQueue, ruleArn } from './rule-targets.ts';
 
 export interface MetricsRefreshProps {
   readonly dataLake: DataLake;
@@ -24,12 +27,19 @@ export interface MetricsRefreshProps {
   readonly retainData?: boolean;
   /** Programme targets overriding the defaults. @default none */
   readonly targets?: Readonly<Record<string, number>>;
+  /** Concurrency reserved for the refresh; at least REFRESH_QUEUE_MAX_CONCURRENCY + 1. @default none reserved */
+  readonly reservedConcurrency?: number;
 }
 
 /**
  * The metric refresh: on a schedule, and after uploads are ingested (receipts written; gathered for a few minutes
- * so a burst of uploads makes one refresh). One refresh runs at a time. It may query Athena in its workgroup, read
- * and replace its own tables in the Glue database, read curated data and write metrics.
+ * so a burst of uploads makes one refresh). The request queue starts at most 2 at once (Lambda's minimum maximum
+ * concurrency for SQS), so with the schedule up to 3 can overlap in a burst; nothing is reserved by default, as a
+ * reservation below that would throttle batches, and a throttled batch counts as a receive towards the dead-letter
+ * queue. Overlapping refreshes share the prepare tables by name, so one may fail the other's run (it is retried from
+ * the queue); making them safe to overlap belongs to the refresh itself (per-run table names or a lock). It may query
+ * Athena in its workgroup, replace only its own prepare tables in the Glue database, read curated data and write
+ * metrics.
  */
 export class MetricsRefresh extends Construct {
   readonly handler: NodejsFunction;
@@ -48,18 +58,26 @@ export class MetricsRefresh extends Construct {
     this.requests = new Queue(this, 'Requests', {
       ...encryption,
       deliveryDelay: debounce,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 2),
+      visibilityTimeout: queueVisibilityFor(timeout, debounce),
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
     });
-    dataLake.key.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    const stackName = Stack.of(this).stackName;
+    const receiptRule = `${stackName}-receipt-written`;
+    const scheduleRule = `${stackName}-refresh-schedule`;
+    // The receipt rule sends to the request queue; the schedule's failed deliveries go to the dead-letter queue.
+    dataLake.allowEventBridgeRules('EventBridgeDeliversRefreshRequests', [
+      ruleArn(this, receiptRule),
+      ruleArn(this, scheduleRule),
+    ]);
     new Rule(this, 'ReceiptWritten', {
+      ruleName: receiptRule,
       description: 'An upload was ingested (its receipt was written): ask for a refresh',
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
         detail: { bucket: { name: [dataLake.dataBucket.bucketName] }, object: { key: [{ prefix: 'receipts/' }] } },
       },
-      targets: [new SqsQueue(this.requests)],
+      targets: [deliverToQueue(this.requests)],
     });
 
     const { handler, role } = pipelineFunction(this, {
@@ -69,7 +87,7 @@ export class MetricsRefresh extends Construct {
       key: dataLake.key,
       retainData: props.retainData,
       timeout,
-      reservedConcurrency: 1,
+      reservedConcurrency: props.reservedConcurrency,
       bundling: {
         ...BUNDLING,
         commandHooks: {
@@ -90,9 +108,14 @@ export class MetricsRefresh extends Construct {
     });
     this.handler = handler;
     this.handler.addEventSource(
-      new SqsEventSource(this.requests, { batchSize: 1_000, maxBatchingWindow: debounce, maxConcurrency: 2 }),
+      new SqsEventSource(this.requests, {
+        batchSize: 1_000,
+        maxBatchingWindow: debounce,
+        maxConcurrency: REFRESH_QUEUE_MAX_CONCURRENCY,
+      }),
     );
     this.scheduleRule = new Rule(this, 'Schedule', {
+      ruleName: scheduleRule,
       description: 'Scheduled metric refresh',
       schedule: props.schedule ?? Schedule.expression('cron(0 6 * * ? *)'),
       targets: [new LambdaFunction(this.handler, { retryAttempts: 2, deadLetterQueue: deadLetters })],
@@ -114,22 +137,22 @@ export class MetricsRefresh extends Construct {
         ],
       }),
     );
+    const catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });
+    const databaseArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: catalog.databaseName });
+    const tableArn = (name: string) =>
+      stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${catalog.databaseName}/${name}` });
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [
-          'glue:GetDatabase',
-          'glue:GetTable',
-          'glue:GetTables',
-          'glue:GetPartitions',
-          'glue:CreateTable',
-          'glue:DeleteTable',
-          'glue:UpdateTable',
-        ],
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: catalog.databaseName }),
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${catalog.databaseName}/*` }),
-        ],
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+        resources: [catalogArn, databaseArn, tableArn('*')],
+      }),
+    );
+    // Athena's CTAS, DROP TABLE and CREATE OR REPLACE VIEW change the catalog with the caller's rights: only the
+    // prepare steps the refresh creates (functions/refresh/refresh.ts), never the curated tables the stack defines.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['glue:CreateTable', 'glue:DeleteTable', 'glue:UpdateTable'],
+        resources: [catalogArn, databaseArn, ...PREPARE_STEPS.map((step) => tableArn(step.name))],
       }),
     );
 
@@ -144,7 +167,7 @@ export class MetricsRefresh extends Construct {
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${region}:${account}:table/${catalog.databaseName}/*]`,
       reason:
-        'The refresh replaces its own prepare tables (CTAS) in this one database each run; table names vary, the database does not.',
+        'Reading table definitions of this one database (Athena plans every query from them); changes are limited to the prepare tables by name.',
     });
     const resultsBucket = stack.getLogicalId(dataLake.athenaResultsBucket.node.defaultChild as CfnBucket);
     Validations.of(role).acknowledge({
@@ -156,11 +179,6 @@ export class MetricsRefresh extends Construct {
       id: 'HIPAA.Security-LambdaDLQ',
       reason:
         'Its two triggers each dead-letter: the request queue by its redrive policy, the schedule target by its own dead-letter queue after retries.',
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::s3:*]',
-      reason:
-        'Never granted on the data bucket: grantReadWrite on the Athena results bucket only, whose objects expire after days.',
     });
   }
 }

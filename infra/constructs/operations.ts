@@ -1,54 +1,107 @@
-import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+/** The refresh's last-successful-publish metric: the same names as functions/refresh/handler.ts (a test checks). */
+export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
+
 export interface OperationsProps {
-  readonly key: IKey;
   readonly ingest: IFunction;
   readonly refresh: IFunction;
   readonly deadLetterQueues: readonly IQueue[];
-  /** A refresh must have succeeded within this long, or the data is stale. @default 26 hours */
+  /** Who is told when an alarm fires: one e-mail subscription each. @default nobody */
+  readonly alarmEmails?: readonly string[];
+  /** The last successful publish may be this old before the data counts as stale. @default 26 hours */
   readonly staleAfter?: Duration;
+  /** Keep the alarm topic's key when the stack is deleted. @default true */
+  readonly retainData?: boolean;
 }
 
 /**
- * What tells the team something is wrong: an encrypted SNS topic and alarms on dead letters, function errors and
- * throttles, failed refreshes and stale data (no successful refresh within its schedule).
+ * What tells the team something is wrong: an SNS topic, encrypted with a key of its own that CloudWatch may use for
+ * this stack's alarms only, e-mailing the configured addresses; alarms on dead letters, function errors and
+ * throttles, failed refreshes, and stale data (the last successful publish older than a day and a bit).
  */
 export class Operations extends Construct {
   readonly topic: Topic;
+  readonly key: Key;
   readonly alarms: Alarm[] = [];
+  readonly dataStale: Alarm;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const alarmPrefix = `${stack.stackName}-`;
+    // CloudWatch publishes alarm notifications as its service principal; to an encrypted topic only if the key lets
+    // it (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "compatibility with AWS services"). A key
+    // of its own keeps that right off the data key; conditions hold it to this stack's alarms in this account.
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${alarmPrefix}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    this.key = new Key(this, 'AlarmsKey', {
+      enableKeyRotation: true,
+      description: 'Social prescribing pipeline alarm notifications',
+      removalPolicy: props.retainData === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisStackPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOurAlarms,
+      }),
+    );
     this.topic = new Topic(this, 'Alarms', {
-      masterKey: props.key,
+      masterKey: this.key,
       enforceSSL: true,
       displayName: 'Social prescribing pipeline alarms',
     });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisStackPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOurAlarms,
+      }),
+    );
+    for (const address of props.alarmEmails ?? []) this.topic.addSubscription(new EmailSubscription(address));
+
     const alarm = (
       name: string,
       description: string,
       metric: IMetric,
       threshold: number,
       comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      missing = TreatMissingData.NOT_BREACHING,
     ) => {
       const a = new Alarm(this, name, {
+        alarmName: `${alarmPrefix}${name}`,
         alarmDescription: description,
         metric,
         threshold,
         evaluationPeriods: 1,
         comparisonOperator: comparison,
-        treatMissingData: missing,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       });
       a.addAlarmAction(new SnsAction(this.topic));
       this.alarms.push(a);
+      return a;
     };
     props.deadLetterQueues.forEach((queue, i) => {
       alarm(
@@ -66,7 +119,7 @@ export class Operations extends Construct {
     );
     alarm(
       'IngestThrottles',
-      'The ingest function is throttled at its reserved concurrency: uploads are queueing.',
+      'The ingest function is throttled (its reservation or the account limit): uploads are queueing.',
       props.ingest.metricThrottles({ period: Duration.minutes(15) }),
       10,
     );
@@ -76,14 +129,43 @@ export class Operations extends Construct {
       props.refresh.metricErrors({ period: Duration.hours(1) }),
       1,
     );
+
+    // Stale data: the refresh writes PublishSucceeded = 1 after it has published every document. Summed over the
+    // last 26 hours (one period; alarms allow up to 7 days for periods of an hour or more), the sum is at least 1 while
+    // the data is fresh and missing once the last successful publish is older. Missing data is left as missing ("if
+    // all data points in the alarm evaluation range are missing, the alarm transitions to INSUFFICIENT_DATA": CloudWatch
+    // User Guide, "Configuring how CloudWatch alarms treat missing data"), and the notification goes out on
+    // INSUFFICIENT_DATA: an alarm starts in INSUFFICIENT_DATA and CloudWatch acts only on
+    // a change of state, so a new stack that has never published tells nobody (no page on day 0), the first publish
+    // turns it OK, and from then on a publish more than 26 hours old turns it INSUFFICIENT_DATA and e-mails the team.
+    // 'Missing = breaching' would page minutes after the first deploy, before any data could have been published;
+    // 'not breaching' would never page when the refresh stops altogether.
     const staleAfter = props.staleAfter ?? Duration.hours(26);
-    alarm(
-      'DataStale',
-      `No metric refresh has run for ${staleAfter.toHumanString()}: the dashboard's figures are going stale.`,
-      props.refresh.metricInvocations({ period: staleAfter.toMinutes() > 1440 ? Duration.days(1) : staleAfter }),
-      1,
-      ComparisonOperator.LESS_THAN_THRESHOLD,
-      TreatMissingData.BREACHING,
-    );
+    const published = new Metric({
+      namespace: PUBLISH_METRIC.namespace,
+      metricName: PUBLISH_METRIC.name,
+      dimensionsMap: { [PUBLISH_METRIC.dimension]: props.refresh.functionName },
+      statistic: 'Sum',
+      period: staleAfter,
+    });
+    this.dataStale = new Alarm(this, 'DataStale', {
+      alarmName: `${alarmPrefix}DataStale`,
+      alarmDescription: `No metric refresh has published for ${staleAfter.toHumanString()} (this alarm then shows INSUFFICIENT_DATA, by design: see infra/constructs/operations.ts): the dashboard's figures are going stale.`,
+      metric: published,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.MISSING,
+    });
+    this.dataStale.addInsufficientDataAction(new SnsAction(this.topic));
+    this.dataStale.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(this.dataStale);
+
+    if ((props.alarmEmails ?? []).length === 0) {
+      Annotations.of(this).addWarningV2(
+        'sp-outcomes:no-alarm-emails',
+        'No alarmEmails in the configuration: the alarms change state but tell nobody (README, first deploy).',
+      );
+    }
   }
 }

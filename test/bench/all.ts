@@ -11,6 +11,7 @@ const STEPS = [
   ['refresh vs full-scan floor, Athena scan estimate', ['npm', 'run', 'bench:refresh']],
   ['national upload load and metrics API under autocannon', ['npm', 'run', 'test:load']],
   ['dashboard budgets', ['npm', 'run', 'bench:dashboard']],
+  ['npm start on an empty folder', ['npm', 'run', 'bench:start']],
 ] as const;
 
 rmSync('test/bench/results.json', { force: true });

@@ -6,7 +6,7 @@ import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { createRefreshHandler } from '../../functions/refresh/handler.ts';
+import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
 import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 
@@ -41,9 +41,36 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 
 describe('the refresh Lambda handler', () => {
-  it('publishes every document on a scheduled event', async () => {
-    const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
+  it('publishes every document on a scheduled event, then writes the last-successful-publish metric', async () => {
+    const metrics: string[] = [];
+    const at = new Date('2026-10-01T06:03:00Z');
+    const handler = createRefreshHandler({
+      store,
+      engine: () => new DuckDbEngine(data),
+      logger,
+      writeMetric: (line) => metrics.push(line),
+      clock: () => at,
+    });
     const result = await handler(structuredClone(scheduled), context);
+    // One Embedded Metric Format line (CloudWatch's specification): PublishSucceeded = 1 for this function, at `at`.
+    expect(metrics.map((line) => JSON.parse(line))).toEqual([
+      {
+        _aws: {
+          Timestamp: 1_790_834_580_000,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'SpOutcomes',
+              Dimensions: [['FunctionName']],
+              Metrics: [{ Name: 'PublishSucceeded', Unit: 'Count' }],
+            },
+          ],
+        },
+        FunctionName: 'sp-outcomes-refresh',
+        PublishSucceeded: 1,
+      },
+    ]);
+    expect(metrics[0]).toBe(publishSucceededMetric('sp-outcomes-refresh', at));
+    expect(metrics[0]).not.toContain('\n');
     expect(result.documents).toHaveLength(13);
     expect((await store.list('metrics/')).length).toBe(14);
     expect(logs.find((l) => l.message === 'metrics refreshed')).toMatchObject({
@@ -80,7 +107,8 @@ describe('the refresh Lambda handler', () => {
         close: () => real.close(),
       };
     };
-    const handler = createRefreshHandler({ store, engine: failing, logger });
+    const metrics: string[] = [];
+    const handler = createRefreshHandler({ store, engine: failing, logger, writeMetric: (line) => metrics.push(line) });
     await expect(handler(structuredClone(scheduled), context)).rejects.toThrow(
       'metrics/equity: Athena query q-9 FAILED: GENERIC_INTERNAL_ERROR',
     );
@@ -89,5 +117,6 @@ describe('the refresh Lambda handler', () => {
       level: 'ERROR',
       error: 'QueryError',
     });
+    expect(metrics).toEqual([]); // a failed refresh is not a publish: the data keeps ageing
   });
 });

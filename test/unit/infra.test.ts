@@ -25,6 +25,9 @@ describe('deployment configuration', () => {
       athenaResultsExpireAfterDays: 7,
       refreshSchedule: 'cron(0 6 * * ? *)',
       targets: {},
+      alarmEmails: [],
+      reservedConcurrency: {},
+      ingestMaxConcurrency: 10,
     });
     expect(() => parseConfig({ refreshSchedule: 'every morning' })).toThrow(
       'refreshSchedule: must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
@@ -170,15 +173,15 @@ const functionNamed = (description: string) =>
 describe('the ingest pipeline', () => {
   const fn = functionNamed('Validates an uploaded file');
 
-  it('runs the bundled handler on nodejs22.x, arm64, with reserved concurrency and a year of encrypted logs', () => {
+  it('runs the bundled handler on nodejs22.x, arm64, with nothing reserved by default and a year of encrypted logs', () => {
     expect(fn?.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       MemorySize: 2048,
       Timeout: 300,
-      ReservedConcurrentExecutions: 10,
       Handler: 'index.handler',
     });
+    expect(fn?.Properties.ReservedConcurrentExecutions).toBeUndefined();
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     expect(logGroups).toHaveLength(5); // four functions and the API's access log
     for (const group of logGroups)
@@ -195,12 +198,12 @@ describe('the ingest pipeline', () => {
     });
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
     expect(queues).toHaveLength(4); // ingest and refresh requests, each with its dead-letter queue
-    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('DataLakeKey'));
     for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.RedrivePolicy).toMatchObject({
       maxReceiveCount: 5,
     });
-    expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.VisibilityTimeout).toBe(1800);
+    expect(queues.find((q) => q.Properties.RedrivePolicy)?.Properties.VisibilityTimeout).toBe(6 * 300 + 5);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 5,
@@ -240,7 +243,7 @@ describe('the ingest pipeline', () => {
 });
 
 describe('the metric refresh and operations', () => {
-  it('runs one at a time on a schedule and after uploads, with the SQL catalogue beside its bundle', () => {
+  it('runs on a schedule and after uploads (at most 2 from the queue), with the SQL catalogue beside its bundle', () => {
     const custom = synth({
       name: 'sp-outcomes',
       refreshSchedule: 'rate(12 hours)',
@@ -254,8 +257,13 @@ describe('the metric refresh and operations', () => {
     expect(fn?.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      ReservedConcurrentExecutions: 1,
       Timeout: 900,
+    });
+    expect(fn?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1_000,
+      MaximumBatchingWindowInSeconds: 300,
+      ScalingConfig: { MaximumConcurrency: 2 },
     });
     expect(fn?.Properties.Environment.Variables).toMatchObject({
       SQL_ROOT: '/var/task/sql',
@@ -271,7 +279,7 @@ describe('the metric refresh and operations', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 300 });
   });
 
-  it('may query Athena only in its workgroup and change tables only in its database', () => {
+  it('may query Athena only in its workgroup and change only its own prepare tables in its database', () => {
     const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
       id.startsWith('RefreshRole'),
     )?.[1];
@@ -279,7 +287,8 @@ describe('the metric refresh and operations', () => {
     const athena = statements.find((s) => s.Action.includes('athena:StartQueryExecution'));
     expect(JSON.stringify(athena?.Resource)).toContain(':workgroup/sp-outcomes');
     const glue = statements.find((s) => s.Action.includes('glue:CreateTable'));
-    expect(JSON.stringify(glue?.Resource)).toContain(':table/sp_outcomes/*');
+    expect(JSON.stringify(glue?.Resource)).toContain(':table/sp_outcomes/episodes');
+    expect(JSON.stringify(glue?.Resource)).not.toContain(':table/sp_outcomes/*');
   });
 
   it('alarms on dead letters, errors, throttles, failed refreshes and stale data, to an encrypted topic', () => {
@@ -290,15 +299,15 @@ describe('the metric refresh and operations', () => {
       'ApproximateNumberOfMessagesVisible',
       'Errors',
       'Errors',
-      'Invocations',
+      'PublishSucceeded',
       'Throttles',
     ]);
-    const stale = alarms.find((a) => a.MetricName === 'Invocations');
+    const stale = alarms.find((a) => a.MetricName === 'PublishSucceeded');
     expect(stale).toMatchObject({
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
-      TreatMissingData: 'breaching',
-      Period: 86400,
+      TreatMissingData: 'missing',
+      Period: 26 * 3600,
     });
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
   });
@@ -327,13 +336,12 @@ describe('the API and the dashboard site', () => {
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 's3:ListBucket',
-        Condition: { StringLike: { 's3:prefix': ['landing/pcn=*'] } },
+        Condition: { StringLike: { 's3:prefix': ['auth/pcn-tokens/*', 'receipts/*', 'landing/pcn=*'] } },
       }),
     );
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Grants PCN uploads'),
       Runtime: 'nodejs22.x',
-      ReservedConcurrentExecutions: 20,
       Environment: { Variables: Match.objectLike({ DATA_BUCKET: Match.anyValue() }) },
     });
   });

@@ -1,0 +1,55 @@
+/**
+ * bench:start — what a newcomer waits for: `npm start` on an empty data folder until it prints "Ready", split by the
+ * steps it prints (generate, ingest, refresh, serve). Target: ready in at most 60 s on a 2-core machine.
+ * The stack listens on a loopback port of its own and is stopped once ready.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { tempDir } from '../support/files.ts';
+import { type BenchRow, printTable, saveResults } from './report.ts';
+
+const TARGET_SECONDS = 60;
+const TIME_LIMIT_MS = 10 * 60_000;
+const dir = tempDir('bench-start');
+const port = 18_000 + Math.floor(Math.random() * 2_000);
+const started = performance.now();
+const child = spawn(process.execPath, ['cli/sp-outcomes.js', 'start', '--data', dir.path, '--port', String(port)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const killer = setTimeout(() => child.kill('SIGKILL'), TIME_LIMIT_MS);
+
+/** Seconds since launch at which each numbered step ("1/3 …") began, and when "Ready" was printed. */
+const steps: { name: string; at: number }[] = [];
+let readyAt: number | undefined;
+for await (const line of createInterface({ input: child.stdout })) {
+  const at = (performance.now() - started) / 1000;
+  const step = /^(\d+\/\d+) (.+?)(?: …|:|$)/.exec(line);
+  if (step) steps.push({ name: `${step[1]} ${step[2]}`, at });
+  if (line.startsWith('Ready in')) {
+    readyAt = at;
+    child.kill('SIGTERM');
+  }
+}
+clearTimeout(killer);
+dir.remove();
+if (readyAt === undefined) {
+  console.error('npm start did not print "Ready" within the time limit');
+  process.exit(1);
+}
+
+const rows: BenchRow[] = steps.map((step, i) => ({
+  bench: 'start',
+  measure: step.name,
+  value: (steps[i + 1]?.at ?? readyAt) - step.at,
+  unit: 's',
+}));
+rows.push({
+  bench: 'start',
+  measure: 'npm start on an empty folder, ready',
+  value: readyAt,
+  unit: 's',
+  target: `at most ${TARGET_SECONDS} s`,
+  pass: readyAt <= TARGET_SECONDS,
+});
+printTable(rows);
+saveResults('start', rows);

@@ -1,0 +1,410 @@
+import { runInNewContext } from 'node:vm';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { QUERY_TABLES } from '../../functions/contract/index.ts';
+import { PUBLISH_METRIC as EMITTED_METRIC } from '../../functions/refresh/handler.ts';
+import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
+import { buildApp } from '../../infra/app.ts';
+import { ConfigError, parseConfig } from '../../infra/config.ts';
+import { SPA_ROUTING_CODE } from '../../infra/constructs/dashboard-site.ts';
+import { PUBLISH_METRIC } from '../../infra/constructs/operations.ts';
+import { actionMatches, leastPrivilegeViolations, type TemplateJson } from '../support/iam-rules.ts';
+
+// What a first deploy needs to succeed and to be operable (issue 12: items 1, 4, 5, 7, 8, 12, 13), asserted on the
+// synthesised template under cdk-nag (app.synth() throws on any unacknowledged finding).
+/** A value of the synthesised template, loosely typed as the assertions library gives it. */
+type Loose = ReturnType<Template['toJSON']>[string];
+const synth = (config: Record<string, unknown>): { Resources: Record<string, Loose> } & TemplateJson => {
+  const { app, stack } = buildApp(new App({ context: { config } }));
+  app.synth();
+  return Template.fromStack(stack).toJSON() as { Resources: Record<string, Loose> } & TemplateJson;
+};
+const ACCOUNT = '111122223333';
+const template = synth({ name: 'sp-outcomes', account: ACCOUNT });
+const configured = synth({
+  name: 'sp-outcomes',
+  account: ACCOUNT,
+  alarmEmails: ['pipeline-oncall@nhs.example', 'data-team@nhs.example'],
+  reservedConcurrency: { ingest: 12, refresh: 3, api: 40, upload: 15 },
+  ingestMaxConcurrency: 12,
+  cognitoEmail: { fromEmail: 'no-reply@sp.nhs.example', fromName: 'SP outcomes', sesVerifiedDomain: 'sp.nhs.example' },
+});
+
+type Res = Loose;
+const ofType = (t: typeof template, type: string): [string, Res][] =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const statementsOf = (doc: Loose): Loose[] => doc.Statement;
+/** The first resource of a type, with its logical id; the test fails if there is none. */
+const firstOf = (t: typeof template, type: string): [string, Res] => {
+  const [found] = ofType(t, type);
+  if (!found) throw new Error(`no ${type} in the template`);
+  return found;
+};
+/** A CloudFormation string value with the partition resolved, as it would be in eu-west-2 of the aws partition. */
+const resolve = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const v: Loose = value;
+  if (v.Ref === 'AWS::Partition') return 'aws';
+  if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(resolve).join(v['Fn::Join'][0]);
+  return JSON.stringify(value);
+};
+const arnLike = (pattern: string, arn: string) => actionMatches(pattern, arn);
+const actions = (s: Loose): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const grants = (s: Loose, action: string) => actions(s).some((a) => actionMatches(a, action));
+const keyOf = (t: typeof template, arn: unknown) => {
+  const id = (arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return t.Resources[id];
+};
+
+describe('item 1: CloudWatch Logs may use the key of every encrypted log group', () => {
+  it("the key policy has AWS's documented statement for logs.eu-west-2.amazonaws.com, limited to this account's log groups", () => {
+    const groups = ofType(template, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(5);
+    for (const [id, group] of groups) {
+      const key = keyOf(template, group.Properties.KmsKeyId);
+      const forLogs = statementsOf(key.Properties.KeyPolicy).filter(
+        (s) => s.Effect === 'Allow' && s.Principal?.Service === 'logs.eu-west-2.amazonaws.com',
+      );
+      expect(forLogs, id).toHaveLength(1);
+      const [statement] = forLogs;
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'])
+        expect(grants(statement, action), action).toBe(true);
+      const context = statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'];
+      expect(resolve(context)).toBe(`arn:aws:logs:eu-west-2:${ACCOUNT}:log-group:*`);
+      // the function's own log group matches; another account's does not
+      expect(arnLike(resolve(context), `arn:aws:logs:eu-west-2:${ACCOUNT}:log-group:/aws/lambda/ingest`)).toBe(true);
+      expect(arnLike(resolve(context), 'arn:aws:logs:eu-west-2:444455556666:log-group:/aws/lambda/ingest')).toBe(false);
+    }
+  });
+});
+
+describe('item 4: alarms reach people', () => {
+  const [topicId, topic] = firstOf(template, 'AWS::SNS::Topic');
+  const alarms = ofType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+  it('the topic key lets CloudWatch encrypt for this stack’s alarms only, and the key is not the data key', () => {
+    const key = keyOf(template, topic.Properties.KmsMasterKeyId);
+    const dataKey = keyOf(template, firstOf(template, 'AWS::Logs::LogGroup')[1].Properties.KmsKeyId);
+    expect(key).not.toBe(dataKey);
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const [forCloudWatch] = statementsOf(key.Properties.KeyPolicy).filter(
+      (s) => s.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    expect(grants(forCloudWatch, 'kms:Decrypt') && grants(forCloudWatch, 'kms:GenerateDataKey')).toBe(true);
+    expect(grants(forCloudWatch, 'kms:Encrypt')).toBe(false);
+    expect(forCloudWatch.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ACCOUNT });
+    const sourceArn = resolve(forCloudWatch.Condition.ArnLike['aws:SourceArn']);
+    expect(sourceArn).toBe(`arn:aws:cloudwatch:eu-west-2:${ACCOUNT}:alarm:sp-outcomes-pipeline-*`);
+    // every alarm of the stack is covered by the condition, so none is dropped at the topic
+    expect(alarms).toHaveLength(6);
+    for (const alarm of alarms)
+      expect(
+        arnLike(sourceArn, `arn:aws:cloudwatch:eu-west-2:${ACCOUNT}:alarm:${alarm.AlarmName}`),
+        alarm.AlarmName,
+      ).toBe(true);
+    expect(arnLike(sourceArn, `arn:aws:cloudwatch:eu-west-2:${ACCOUNT}:alarm:someone-else`)).toBe(false);
+  });
+
+  it('the topic policy lets CloudWatch publish under the same conditions, over TLS only', () => {
+    const [, policy] = firstOf(template, 'AWS::SNS::TopicPolicy');
+    expect(policy.Properties.Topics).toEqual([{ Ref: topicId }]);
+    const statements = statementsOf(policy.Properties.PolicyDocument);
+    const publish = statements.find((s) => s.Effect === 'Allow');
+    expect(publish).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' });
+    expect(Object.keys(publish?.Condition ?? {}).sort()).toEqual(['ArnLike', 'StringEquals']);
+    expect(statements.find((s) => s.Effect === 'Deny')?.Condition).toEqual({
+      Bool: { 'aws:SecureTransport': 'false' },
+    });
+  });
+
+  it('each configured address gets an e-mail subscription; none configured, none made; a bad address is refused', () => {
+    expect(ofType(template, 'AWS::SNS::Subscription')).toEqual([]);
+    const subscriptions = ofType(configured, 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
+    expect(subscriptions.map((s) => [s.Protocol, s.Endpoint]).sort()).toEqual([
+      ['email', 'data-team@nhs.example'],
+      ['email', 'pipeline-oncall@nhs.example'],
+    ]);
+    for (const s of subscriptions) expect(Object.values(s.TopicArn)).toHaveLength(1);
+    expect(() => parseConfig({ alarmEmails: ['oncall'] })).toThrow(
+      new ConfigError('invalid deployment configuration: alarmEmails.0: must be an e-mail address'),
+    );
+  });
+
+  it('every alarm notifies the topic', () => {
+    for (const alarm of alarms) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([{ Ref: topicId }]);
+  });
+});
+
+describe('item 5: API errors stay API errors through CloudFront', () => {
+  const distribution = firstOf(template, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig;
+
+  it('has no distribution-wide error page: a 403 from /api/* reaches the client as the API sent it', () => {
+    expect(distribution.CustomErrorResponses).toBeUndefined();
+    const api = distribution.CacheBehaviors.filter((b: { PathPattern: string }) => b.PathPattern.startsWith('/api/'));
+    expect(api.map((b: { PathPattern: string }) => b.PathPattern)).toEqual(['/api/uploads*', '/api/*']);
+    for (const behaviour of api) expect(behaviour.FunctionAssociations, behaviour.PathPattern).toBeUndefined();
+  });
+
+  it('routes the app on the default (S3) behaviour with a viewer-request function', () => {
+    const [fnId, fn] = firstOf(template, 'AWS::CloudFront::Function');
+    expect(distribution.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } },
+    ]);
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    expect(fn.Properties.FunctionCode).toBe(SPA_ROUTING_CODE);
+  });
+
+  it('the function sends client routes to index.html and leaves files alone', () => {
+    const route = (uri: string) =>
+      runInNewContext(`${SPA_ROUTING_CODE}; handler({ request: { uri: ${JSON.stringify(uri)}, headers: {} } }).uri`);
+    expect(route('/')).toBe('/index.html');
+    expect(route('/outcomes')).toBe('/index.html');
+    expect(route('/equity/icb/QWE')).toBe('/index.html');
+    expect(route('/assets/index-3f9a1c.js')).toBe('/assets/index-3f9a1c.js');
+    expect(route('/config.json')).toBe('/config.json');
+    expect(route('/index.html')).toBe('/index.html');
+  });
+});
+
+describe('items 7 and 8: concurrency that does not contradict itself, and what the account must allow', () => {
+  /** Every SQS event source mapping with its queue and function, as the template has them. */
+  const mappings = (t: typeof template) =>
+    ofType(t, 'AWS::Lambda::EventSourceMapping').map(([id, m]) => {
+      const queue = t.Resources[m.Properties.EventSourceArn['Fn::GetAtt'][0]];
+      const fn = t.Resources[m.Properties.FunctionName.Ref];
+      return { id, mapping: m.Properties, queue: queue.Properties, fn: fn.Properties };
+    });
+
+  for (const [label, t] of [
+    ['default', template],
+    ['reserved', configured],
+  ] as const) {
+    it(`(${label}) every queue's visibility timeout is at least six function timeouts plus the batching window`, () => {
+      const found = mappings(t);
+      expect(found).toHaveLength(2);
+      for (const { id, mapping, queue, fn } of found)
+        expect(queue.VisibilityTimeout, id).toBeGreaterThanOrEqual(
+          6 * fn.Timeout + (mapping.MaximumBatchingWindowInSeconds ?? 0),
+        );
+    });
+
+    it(`(${label}) every SQS trigger caps its concurrency (2 at least), and no reservation is below the cap`, () => {
+      for (const { id, mapping, fn } of mappings(t)) {
+        const cap = mapping.ScalingConfig?.MaximumConcurrency;
+        expect(cap, id).toBeGreaterThanOrEqual(2); // Lambda's minimum for SQS maximum concurrency
+        // A function also started by a schedule needs one more than its queue may start.
+        const scheduled = ofType(t, 'AWS::Events::Rule').some(
+          ([, r]) =>
+            r.Properties.ScheduleExpression &&
+            r.Properties.Targets.some((x: { Arn: unknown }) =>
+              JSON.stringify(x.Arn).includes(mapping.FunctionName.Ref),
+            ),
+        );
+        if (fn.ReservedConcurrentExecutions !== undefined)
+          expect(fn.ReservedConcurrentExecutions, id).toBeGreaterThanOrEqual(cap + (scheduled ? 1 : 0));
+      }
+    });
+  }
+
+  it('reserves nothing by default, and exactly what the configuration says otherwise', () => {
+    const reserved = (t: typeof template) =>
+      Object.fromEntries(
+        ofType(t, 'AWS::Lambda::Function').map(([, f]) => [
+          f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+          f.Properties.ReservedConcurrentExecutions,
+        ]),
+      );
+    expect(reserved(template)).toEqual({
+      'sp-outcomes-ingest': undefined,
+      'sp-outcomes-refresh': undefined,
+      'sp-outcomes-api': undefined,
+      'sp-outcomes-upload': undefined,
+    });
+    expect(reserved(configured)).toEqual({
+      'sp-outcomes-ingest': 12,
+      'sp-outcomes-refresh': 3,
+      'sp-outcomes-api': 40,
+      'sp-outcomes-upload': 15,
+    });
+    const ingestCap = mappings(configured).find((m) => m.mapping.FunctionResponseTypes)?.mapping.ScalingConfig;
+    expect(ingestCap).toEqual({ MaximumConcurrency: 12 });
+  });
+
+  it('refuses a reservation that would throttle its own queue, naming the field', () => {
+    expect(() => parseConfig({ reservedConcurrency: { refresh: 1 } })).toThrow(
+      'reservedConcurrency.refresh: must be at least 3: the request queue may start 2 while the schedule runs one',
+    );
+    expect(() => parseConfig({ reservedConcurrency: { ingest: 5 } })).toThrow(
+      'reservedConcurrency.ingest: must be at least ingestMaxConcurrency, or the upload queue throttles its own batches',
+    );
+    expect(() => parseConfig({ ingestMaxConcurrency: 1 })).toThrow(ConfigError);
+    expect(parseConfig({ reservedConcurrency: { ingest: 10, refresh: 3 } }).reservedConcurrency).toEqual({
+      ingest: 10,
+      refresh: 3,
+    });
+  });
+
+  it("sends the user pool's e-mail through SES when an identity is configured, else Cognito's default sender", () => {
+    const pool = (t: typeof template) => firstOf(t, 'AWS::Cognito::UserPool')[1].Properties;
+    expect(pool(template).EmailConfiguration).toBeUndefined(); // Cognito's own sender: 50 e-mails a day
+    expect(pool(configured).EmailConfiguration).toMatchObject({
+      EmailSendingAccount: 'DEVELOPER',
+      From: 'SP outcomes <no-reply@sp.nhs.example>',
+    });
+    expect(resolve(pool(configured).EmailConfiguration.SourceArn)).toBe(
+      `arn:aws:ses:eu-west-2:${ACCOUNT}:identity/sp.nhs.example`,
+    );
+    expect(() => parseConfig({ cognitoEmail: { fromEmail: 'not an address' } })).toThrow(
+      'cognitoEmail.fromEmail: must be an e-mail address',
+    );
+  });
+});
+
+describe('item 12: the stale-data alarm measures the age of the last successful publish', () => {
+  const stale = ofType(template, 'AWS::CloudWatch::Alarm')
+    .map(([, a]) => a.Properties)
+    .find((a) => a.AlarmName === 'sp-outcomes-pipeline-DataStale');
+  const topic = firstOf(template, 'AWS::SNS::Topic')[0];
+  const refresh = ofType(template, 'AWS::Lambda::Function').find(
+    ([, f]) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'sp-outcomes-refresh',
+  )?.[0];
+
+  it('reads the metric the refresh handler writes, for this refresh function', () => {
+    expect(PUBLISH_METRIC).toEqual(EMITTED_METRIC);
+    expect(stale).toMatchObject({
+      Namespace: 'SpOutcomes',
+      MetricName: 'PublishSucceeded',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: refresh } }],
+    });
+  });
+
+  it('is fresh while a publish happened within 26 hours, and tells people when that stops, not on day 0', () => {
+    expect(stale).toMatchObject({
+      Statistic: 'Sum',
+      Period: 26 * 3600,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      // no publish in the window is missing data, which turns the alarm INSUFFICIENT_DATA: the state a new alarm
+      // starts in (so day 0 notifies nobody) and the one a fresh alarm moves to once publishing stops
+      TreatMissingData: 'missing',
+      InsufficientDataActions: [{ Ref: topic }],
+    });
+    expect(stale?.OKActions).toBeUndefined();
+  });
+});
+
+describe('item 13: least privilege, checked on every policy in the template', () => {
+  const dataBucket = ofType(template, 'AWS::S3::Bucket').find(
+    ([, b]) => b.Properties.LoggingConfiguration?.LogFilePrefix === 'data/',
+  )?.[0] as string;
+  const mutableTables = PREPARE_STEPS.map((s) => s.name);
+
+  it('the rules hold for the default and the fully configured stack', () => {
+    expect(leastPrivilegeViolations(template, { dataBucket, mutableTables })).toEqual([]);
+    expect(leastPrivilegeViolations(configured, { dataBucket, mutableTables })).toEqual([]);
+  });
+
+  it('every role may list (by prefix) where it reads, so S3 answers a missing key with 404, not 403', () => {
+    for (const [id, policy] of ofType(template, 'AWS::IAM::Policy')) {
+      const statements = statementsOf(policy.Properties.PolicyDocument);
+      const read = statements
+        .filter((s) => grants(s, 's3:GetObject'))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+        .map((r) => JSON.stringify(r))
+        .filter((r) => r.includes(`"${dataBucket}"`))
+        .map((r) => /"\/([^"]+)"\]\]\}$/.exec(r)?.[1] ?? r);
+      if (id.startsWith('Api') || id.startsWith('Ingest') || id.startsWith('Refresh'))
+        expect(read.length, id).toBeGreaterThan(0);
+      const listable: string[] = statements
+        .filter((s) => grants(s, 's3:ListBucket'))
+        .flatMap((s) => s.Condition?.StringLike?.['s3:prefix'] ?? []);
+      for (const prefix of read)
+        expect(
+          listable.some((pattern) => actionMatches(pattern, prefix)),
+          `${id} reads ${prefix}`,
+        ).toBe(true);
+    }
+  });
+
+  it('the refresh may change only its own prepare tables, never a curated table the stack defines', () => {
+    expect(mutableTables.filter((name) => QUERY_TABLES.some((t) => t.name === name))).toEqual([]);
+    const changes = ofType(template, 'AWS::IAM::Policy')
+      .flatMap(([, p]) => statementsOf(p.Properties.PolicyDocument))
+      .filter((s) => grants(s, 'glue:DeleteTable'));
+    expect(changes).toHaveLength(1);
+    const tables = (changes[0].Resource as unknown[]).map(resolve).filter((r) => r.includes(':table/'));
+    expect(tables.sort()).toEqual(
+      mutableTables.map((name) => `arn:aws:glue:eu-west-2:${ACCOUNT}:table/sp_outcomes/${name}`).sort(),
+    );
+  });
+
+  it('EventBridge may use the data key only for the three rules of this stack that deliver to its queues', () => {
+    const key = keyOf(template, firstOf(template, 'AWS::Logs::LogGroup')[1].Properties.KmsKeyId);
+    const forEvents = statementsOf(key.Properties.KeyPolicy).filter(
+      (s) => s.Principal?.Service === 'events.amazonaws.com',
+    );
+    expect(forEvents.flatMap(actions).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'kms:GenerateDataKey',
+    ]);
+    const ruleArns = forEvents.flatMap((s) => s.Condition.ArnEquals['aws:SourceArn'].map(resolve)).sort();
+    const ruleNames = ofType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties.Name);
+    expect(ruleArns).toEqual(ruleNames.map((n) => `arn:aws:events:eu-west-2:${ACCOUNT}:rule/${n}`).sort());
+  });
+
+  // The rules must be able to fail: each one against a statement that breaks it.
+  it.each([
+    [1, { Action: 's3:List*', Resource: { 'Fn::GetAtt': ['DataBucket', 'Arn'] } }],
+    [2, { Action: 's3:GetObject*', Resource: 'arn:aws:s3:::b/metrics/*' }],
+    [3, { Action: ['kms:Decrypt', 'kms:ReEncrypt*'], Resource: 'arn:aws:kms:eu-west-2:1:key/k' }],
+    [4, { Action: 's3:PutObjectLegalHold', Resource: 'arn:aws:s3:::b/landing/*' }],
+    [5, { Action: 'glue:DeleteTable', Resource: 'arn:aws:glue:eu-west-2:1:table/sp_outcomes/*' }],
+    [5, { Action: 'glue:UpdateTable', Resource: 'arn:aws:glue:eu-west-2:1:table/sp_outcomes/events' }],
+    [6, { Action: 'sqs:*', Resource: 'arn:aws:sqs:eu-west-2:1:q' }],
+  ])('rule %i catches a statement that breaks it', (rule, statement) => {
+    const bad = {
+      Resources: {
+        Bad: {
+          Type: 'AWS::IAM::Policy',
+          Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', ...statement }] } },
+        },
+      },
+    };
+    const found = leastPrivilegeViolations(bad, { dataBucket: 'DataBucket', mutableTables: ['episodes'] });
+    expect(found.map((v) => v.rule)).toContain(rule);
+  });
+
+  it.each([
+    [7, 'AWS::KMS::Key', 'KeyPolicy', { StringEquals: { 'aws:SourceAccount': '1' } }],
+    [7, 'AWS::SQS::QueuePolicy', 'PolicyDocument', undefined],
+    [8, 'AWS::SNS::TopicPolicy', 'PolicyDocument', undefined],
+  ])('rule %i catches an unconditioned service principal on a %s', (rule, type, property, condition) => {
+    const bad = {
+      Resources: {
+        Bad: {
+          Type: type,
+          Properties: {
+            [property]: {
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: rule === 7 ? 'events.amazonaws.com' : 'cloudwatch.amazonaws.com' },
+                  Action: 'sqs:SendMessage',
+                  Resource: '*',
+                  ...(condition ? { Condition: condition } : {}),
+                },
+              ],
+            },
+          },
+        },
+      },
+    };
+    expect(leastPrivilegeViolations(bad, { dataBucket: 'DataBucket', mutableTables: [] }).map((v) => v.rule)).toContain(
+      rule,
+    );
+  });
+});
