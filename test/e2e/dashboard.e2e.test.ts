@@ -128,7 +128,9 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     await expect(charts.count()).resolves.toBe(5);
     const referrals = page.getByRole('region', { name: 'Referrals by month, England' });
     const variation = row('referrals').variation as keyof typeof VARIATION_TEXT;
-    await expect(referrals.getByTestId('variation-icon').locator('span').textContent()).resolves.toBe(VARIATION_TEXT[variation]);
+    await expect(referrals.getByTestId('variation-icon').locator('span').textContent()).resolves.toBe(
+      VARIATION_TEXT[variation],
+    );
     await expect(referrals.getByTestId('assurance-icon').locator('span').textContent()).resolves.toBe(
       'Assurance: no target to assure against',
     );
