@@ -9,6 +9,7 @@ import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
 import { runReferenceExport, runReferenceImport } from './commands/reference.ts';
 import { runRefresh } from './commands/refresh.ts';
 import { start } from './commands/start.ts';
+import { describeFunnel, describeSpc, funnelFromCsv, StatsInputError, spcFromCsv } from './commands/stats.ts';
 import {
   MAX_TOKEN_HOURS,
   MIN_TOKEN_HOURS,
@@ -385,6 +386,62 @@ program
       runWorkforceImport(publication, opts.month, opts.out);
     });
   });
+
+/** Prints a bad-input message (file, row, column, never the value) and exits 1; anything else is a bug. */
+const reportingInputErrors = (work: () => void) => {
+  try {
+    work();
+  } catch (error) {
+    if (!(error instanceof StatsInputError) && !(error instanceof RangeError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+};
+
+program
+  .command('funnel')
+  .description(
+    "funnel plot of proportions by FunnelPlotR's method: overdispersion (phi, tau2) and each unit's 95% and 99.8% limits",
+  )
+  .argument('<file>', 'CSV file, one row per unit')
+  .requiredOption('--numerator <column>', 'column of the numerator counts')
+  .requiredOption('--denominator <column>', 'column of the denominators')
+  .requiredOption('--unit <column>', 'column naming each unit')
+  .option('--no-adjust', 'plain limits, without the overdispersion term tau2')
+  .option('--json', 'write {"target","phi","tau2","units":[...]} to stdout')
+  .action((file: string, opts) =>
+    reportingInputErrors(() => {
+      const result = funnelFromCsv(file, { ...opts, adjust: opts.adjust !== false });
+      console.log(opts.json ? JSON.stringify(result) : describeFunnel(result).join('\n'));
+    }),
+  );
+
+program
+  .command('spc')
+  .description('Making Data Count XmR chart of a series in row order: mean, process limits, special causes, icons')
+  .argument('<file>', 'CSV file, one row per point in time order')
+  .requiredOption('--value <column>', 'column of the values')
+  .option(
+    '--improvement <direction>',
+    'which way is better: up, down or neither',
+    (value: string) => {
+      if (!['up', 'down', 'neither'].includes(value)) throw new InvalidArgumentError('must be up, down or neither');
+      return value;
+    },
+    'neither',
+  )
+  .option('--target <n>', 'the target, for the assurance icon', number)
+  .option('--json', 'write {"mean","upper_limit","lower_limit","points":[...],"variation","assurance"} to stdout')
+  .action((file: string, opts) =>
+    reportingInputErrors(() => {
+      const result = spcFromCsv(file, {
+        value: opts.value,
+        improvement: opts.improvement,
+        target: opts.target ?? null,
+      });
+      console.log(opts.json ? JSON.stringify(result) : describeSpc(result).join('\n'));
+    }),
+  );
 
 // A failure a person can act on is one line on stderr and exit 1, never a stack trace.
 try {

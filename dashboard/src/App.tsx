@@ -16,12 +16,14 @@ const ComparePage = lazy(() => import('./pages/ComparePage.tsx'));
 const EquityPage = lazy(() => import('./pages/EquityPage.tsx'));
 const SubmissionsPage = lazy(() => import('./pages/SubmissionsPage.tsx'));
 const MethodologyPage = lazy(() => import('./pages/MethodologyPage.tsx'));
+const TrendsPage = lazy(() => import('./pages/TrendsPage.tsx'));
 
 export const PAGES = [
   { path: '/rollout', label: 'National rollout' },
   { path: '/outcomes', label: 'Outcomes' },
   { path: '/workforce', label: 'Workforce' },
   { path: '/compare', label: 'Compare PCNs' },
+  { path: '/trends', label: 'Trends' },
   { path: '/equity', label: 'Equity' },
   { path: '/submissions', label: 'Data submissions' },
 ] as const;
@@ -144,6 +146,7 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
                 <Route path="/outcomes" element={<OutcomesPage />} />
                 <Route path="/workforce" element={<WorkforcePage />} />
                 <Route path="/compare" element={<ComparePage />} />
+                <Route path="/trends" element={<TrendsPage />} />
                 <Route path="/equity" element={<EquityPage />} />
                 <Route path="/submissions" element={<SubmissionsPage />} />
                 <Route path="/methodology" element={<MethodologyPage />} />

@@ -14,7 +14,7 @@ export interface MetricRow {
   readonly period_type: PeriodType;
   /** 2024-05 for a month, 2024/25 for a financial year, all for the whole record. */
   readonly period: string;
-  readonly [column: string]: Figure | string | boolean | Record<string, Figure>;
+  readonly [column: string]: Figure | string | boolean | Readonly<Record<string, Figure | string>>;
 }
 
 export interface MetricDocument {

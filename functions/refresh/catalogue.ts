@@ -11,7 +11,6 @@ import {
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
-import { funnelLimits, outlier } from './funnel.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
@@ -571,7 +570,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'pcn_comparison',
     title: 'Comparing PCNs',
     description:
-      "Each PCN's referral rate (referrals per 1,000 registered patients), take-up and wellbeing improvement in the financial year, with funnel-plot control limits at its own size around the national and its regional rate: outside the 99.8% limits is a genuine difference, inside it is noise. A PCN whose figure is suppressed is not placed.",
+      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up and wellbeing improvement in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; a PCN whose figure is suppressed is not placed (docs/methodology-comparisons.md).",
     file: 'pcn_comparison',
     keys: [],
     definitions: {
@@ -579,14 +578,18 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       region_code: "The PCN's region.",
       icb_code: "The PCN's ICB.",
       list_size: 'Registered patients (mean over the year).',
+      months_open: 'Months of the year the PCN was open (with data nationally).',
+      exposure: 'Registered patients pro rata to the months open: list size × months open / months of the year.',
       referrals: 'People referred.',
       took_up: 'Of them, people who attended a community connection.',
       wellbeing_pairs: 'People measured at baseline and follow-up (one per referral, on their headline instrument).',
       wellbeing_improved: "Of them, improved by the instrument's meaningful-change threshold.",
-      referral_rate: 'Referrals per 1,000 registered patients.',
+      referral_rate: 'Referrals per 1,000 registered patients (exposure: the list pro rata to the months open).',
       take_up_pct: 'Take-up, %.',
       wellbeing_improved_pct: 'Wellbeing improved, %.',
-      '*_vs_national / *_vs_region': 'high or low when outside the 99.8% control limits, within otherwise.',
+      '*_vs_national / *_vs_region':
+        'high or low when outside the 99.8% limits adjusted for overdispersion (FunnelPlotR), within otherwise.',
+      '*_vs_national_unadjusted / *_vs_region_unadjusted': 'The same against plain limits (chance alone).',
     },
     rules: { counts: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'] },
   },
@@ -615,72 +618,3 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     rules: { counts: [] },
   },
 ];
-
-/** Funnel-plot placement of PCN rows, from published figures; rates for the whole year from England rows. */
-export function placeOnFunnels(rows: Row[], raw: readonly Row[]): Record<string, unknown> {
-  const measures = [
-    { name: 'referral_rate', numerator: 'referrals', denominator: 'list_size', per: 1000 },
-    { name: 'take_up_pct', numerator: 'took_up', denominator: 'referrals', per: 100 },
-    { name: 'wellbeing_improved_pct', numerator: 'wellbeing_improved', denominator: 'wellbeing_pairs', per: 100 },
-  ] as const;
-  const summary: Record<string, Record<string, unknown>> = {};
-  const periods = [...new Set(raw.map((r) => String(r.period)))];
-  for (const period of periods) {
-    const inPeriod = raw.filter((r) => r.period === period);
-    summary[period] = {};
-    for (const m of measures) {
-      const sum = (rs: readonly Row[], c: string) => rs.reduce((s, r) => s + Number(r[c] ?? 0), 0);
-      const national =
-        sum(inPeriod, m.denominator) > 0 ? sum(inPeriod, m.numerator) / sum(inPeriod, m.denominator) : null;
-      const regions: Record<string, number> = {};
-      for (const region of new Set(inPeriod.map((r) => String(r.region_code)))) {
-        const rs = inPeriod.filter((r) => r.region_code === region);
-        if (sum(rs, m.denominator) > 0) regions[region] = sum(rs, m.numerator) / sum(rs, m.denominator);
-      }
-      // Limit curves for drawing the funnel, on a log-spaced grid of denominators across the PCNs' range.
-      const sizes = inPeriod.map((r) => Number(r[m.denominator] ?? 0)).filter((x) => x > 0);
-      const low = Math.max(1, Math.min(...sizes));
-      const high = Math.max(low * 1.01, ...sizes);
-      const grid = Array.from({ length: 40 }, (_, i) => Math.round(low * (high / low) ** (i / 39)));
-      const curve = (p0: number) => grid.map((n) => ({ n, ...funnelLimits(p0, n) }));
-      (summary[period] as Record<string, unknown>)[m.name] = {
-        national,
-        regions,
-        curves:
-          sizes.length === 0 || national === null
-            ? null
-            : {
-                national: curve(national),
-                regions: Object.fromEntries(Object.entries(regions).map(([k, p]) => [k, curve(p)])),
-              },
-      };
-    }
-  }
-  for (const row of rows) {
-    for (const m of measures) {
-      const numerator = row[m.numerator];
-      const denominator = row[m.denominator];
-      const rates = summary[String(row.period)]?.[m.name] as
-        | { national: number | null; regions: Record<string, number> }
-        | undefined;
-      if (
-        numerator === SUPPRESSED ||
-        typeof numerator !== 'number' ||
-        typeof denominator !== 'number' ||
-        denominator <= 0 ||
-        !rates
-      ) {
-        row[m.name] = numerator === SUPPRESSED ? SUPPRESSED : null;
-        row[`${m.name}_vs_national`] = null;
-        row[`${m.name}_vs_region`] = null;
-        continue;
-      }
-      const p = numerator / denominator;
-      row[m.name] = Math.round(p * m.per * 100) / 100;
-      row[`${m.name}_vs_national`] = rates.national === null ? null : outlier(p, rates.national, denominator);
-      const regional = rates.regions[String(row.region_code)];
-      row[`${m.name}_vs_region`] = regional === undefined ? null : outlier(p, regional, denominator);
-    }
-  }
-  return { funnel_rates: summary, per: Object.fromEntries(measures.map((m) => [m.name, m.per])) };
-}

@@ -1,17 +1,19 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
+import { alertsDocument } from './alerts.ts';
 import {
   CATALOGUE,
   DEFAULT_TARGETS,
   type DeriveContext,
   type MetricDefinition,
-  placeOnFunnels,
   rowKey,
   type Targets,
 } from './catalogue.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
+import { placeOnFunnels } from './funnel-documents.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
+import { spcDocument } from './spc-documents.ts';
 
 /**
  * The prepare steps, in order. Small results are kept as tables once per refresh (so costly steps such as ranking
@@ -99,6 +101,27 @@ function parentFinder(geography: readonly GeographyRow[]) {
     const inForce = (versions.get(String(row.code)) ?? []).filter((v) => String(v.valid_from).slice(0, 10) <= end);
     return inForce.at(-1)?.icb_code;
   };
+}
+
+/** The document published by the previous refresh, if any: what the alerts compare with. */
+async function previousDocument(store: ObjectStore, name: string): Promise<MetricDocument | undefined> {
+  const bytes = await store.get(metricKey(name));
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as MetricDocument;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The region of an area by the latest geography: a region is its own, an ICB's and a PCN's from the reference. */
+function regionFinder(geography: readonly GeographyRow[]) {
+  const regions = new Map<string, string>();
+  for (const g of geography) {
+    regions.set(`pcn|${g.pcn_code}`, g.region_code);
+    regions.set(`icb|${g.icb_code}`, g.region_code);
+  }
+  return (level: string, code: string) => (level === 'region' ? code : regions.get(`${level}|${code}`));
 }
 
 /** Exact medians from a distribution of whole numbers, where at least 8 people contribute below England. */
@@ -229,19 +252,26 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     dataAsOf,
     parentOf: parentFinder(geography),
   };
+  const catalogued = CATALOGUE.map((definition) => buildDocument(definition, raw.get(definition.name) ?? [], context));
+  const spc = spcDocument(catalogued, context);
+  const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
+  const alerts = alertsDocument(
+    { funnels, spc },
+    { funnels: await previousDocument(deps.store, 'pcn_comparison'), spc: await previousDocument(deps.store, 'spc') },
+    { ...context, regionOf: regionFinder(geography) },
+  );
+  const built = [...catalogued, spc, alerts];
   const meta = {
     ...metaDocument(geography, raw.get('rollout') ?? [], generatedAt, dataAsOf, targets),
     ...(deps.coverage ? { coverage: deps.coverage } : {}),
   };
 
-  // Every query has run: build, write and let go of one document at a time, so the refresh never holds every
-  // document (and its text) at once as PCN-months grow. meta.json goes last: the API takes a new generated_at there
-  // as the sign that the documents are new.
+  // The SPC and alerts documents are built from the catalogue's documents, so these are built together; each is
+  // written in turn and meta.json goes last: the API takes a new generated_at there as the sign that they are new.
+  raw.clear();
   const documents: string[] = [];
   await timed('write documents', async () => {
-    for (const definition of CATALOGUE) {
-      const document = buildDocument(definition, raw.get(definition.name) ?? [], context);
-      raw.delete(definition.name);
+    for (const document of built) {
       await deps.store.put(metricKey(document.name), JSON.stringify(document), { contentType: 'application/json' });
       documents.push(document.name);
     }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { ASSURANCE_TEXT, VARIATION_TEXT } from '../../functions/stats/spc-icons.ts';
 import { tempDir } from '../support/files.ts';
 import { CHROMIUM, CHROMIUM_ARGS, startLocalStack } from '../support/local-stack.ts';
 
@@ -14,6 +15,7 @@ const PAGES = [
   ['outcomes', 'Outcomes'],
   ['workforce', 'Workforce'],
   ['compare', 'Compare PCNs'],
+  ['trends', 'Trends and what changed'],
   ['equity', 'Equity'],
   ['submissions', 'Data submissions'],
 ] as const;
@@ -45,7 +47,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   ({ server, url: base, dataDir } = await startLocalStack(dir.path));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -99,6 +101,62 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     const page = await open('/compare');
     await expect(page.locator('[data-testid="funnel-plot"] [data-pcn]').count()).resolves.toBe(placed);
     expect(await page.locator('[data-testid="compare-table"] tbody tr').count()).toBe(api.rows.length);
+    await page.context().close();
+  });
+
+  it('the funnel toggle switches between adjusted and plain limits, with the PCNs outside each as the API says', async () => {
+    const api = await (await fetch(`${base}/api/metrics/pcn_comparison?level=pcn&period=2026/27`)).json();
+    const outside = (column: string) =>
+      api.rows.filter((r: Record<string, unknown>) => r[column] === 'high' || r[column] === 'low').length;
+    const page = await open('/compare');
+    const drawn = () => page.locator('[data-testid="funnel-plot"] [data-outlier]').count();
+    await expect(drawn()).resolves.toBe(outside('referral_rate_vs_national'));
+    await expect(page.getByTestId('funnel-meaning').textContent()).resolves.toMatch(
+      /^What the limits mean: PCNs differ for reasons beyond chance \(here φ = [\d.]+, /,
+    );
+    await page.getByLabel('Limits allow for the usual spread between PCNs (recommended)').uncheck();
+    await expect(drawn()).resolves.toBe(outside('referral_rate_vs_national_unadjusted'));
+    expect(outside('referral_rate_vs_national_unadjusted')).toBeGreaterThan(outside('referral_rate_vs_national'));
+    await page.context().close();
+  });
+
+  it('the trends page draws SPC charts with their icons in words, a legend, and the What changed panel', async () => {
+    const api = await (await fetch(`${base}/api/metrics/spc?level=national&code=ENG`)).json();
+    const row = (measure: string) => api.rows.find((r: Record<string, unknown>) => r.measure === measure);
+    const page = await open('/trends');
+    const charts = page.getByTestId('spc-chart');
+    await expect(charts.count()).resolves.toBe(5);
+    const referrals = page.getByRole('region', { name: 'Referrals by month, England' });
+    const variation = row('referrals').variation as keyof typeof VARIATION_TEXT;
+    await expect(referrals.getByTestId('variation-icon').locator('span').textContent()).resolves.toBe(
+      VARIATION_TEXT[variation],
+    );
+    await expect(referrals.getByTestId('assurance-icon').locator('span').textContent()).resolves.toBe(
+      'Assurance: no target to assure against',
+    );
+    const people = page.getByRole('region', { name: 'People referred by month, England' });
+    const assurance = row('people_referred').assurance as keyof typeof ASSURANCE_TEXT;
+    await expect(people.getByTestId('assurance-icon').locator('span').textContent()).resolves.toBe(
+      `Assurance: ${ASSURANCE_TEXT[assurance]}`,
+    );
+    // Engagement leaves out the 3 youngest cohorts: 11 of 14 months, a run chart without icons.
+    expect(row('engagement_pct').points).toBe(11);
+    const engagement = page.getByRole('region', { name: 'Engagement, % by month of referral, England' });
+    await expect(engagement.getByTestId('variation-icon').locator('span').textContent()).resolves.toBe(
+      'Variation: fewer than 13 months, so a run chart without icons',
+    );
+    // Every point is drawn, special causes with the shape of their kind; the chart says how many in words.
+    const points = referrals.locator('[data-point]');
+    await expect(points.count()).resolves.toBe(row('referrals').points);
+    await expect(referrals.locator('svg[role="img"] desc').textContent()).resolves.toMatch(
+      /^14 months from 2025-08 to 2026-09; mean [\d,]+; process limits [\d,]+ to [\d,]+; special cause points: \d+ improvement, \d+ concern, \d+ neither\.$/,
+    );
+    await expect(referrals.getByTestId('spc-legend').textContent()).resolves.toContain(
+      'Special cause: concern (diamond)',
+    );
+    const alerts = await (await fetch(`${base}/api/metrics/alerts`)).json();
+    const listed = await page.locator('[data-testid="what-changed"] li').count();
+    expect(listed).toBe(alerts.rows.length);
     await page.context().close();
   });
 

@@ -72,10 +72,10 @@ describe('the refresh Lambda handler', () => {
     ]);
     expect(metrics[0]).toBe(publishSucceededMetric('sp-outcomes-refresh', at));
     expect(metrics[0]).not.toContain('\n');
-    expect(result.documents).toHaveLength(11);
-    expect((await store.list('metrics/')).length).toBe(12);
+    expect(result.documents).toHaveLength(13);
+    expect((await store.list('metrics/')).length).toBe(14);
     expect(logs.find((l) => l.message === 'metrics refreshed')).toMatchObject({
-      documents: 11,
+      documents: 13,
       data_as_of: '2025-06-30',
       trigger: 'Scheduled Event',
     });
@@ -86,7 +86,7 @@ describe('the refresh Lambda handler', () => {
     const sqs = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
     const batch = { Records: [sqs.Records[0], { ...sqs.Records[0], messageId: 'second' }] };
     const result = await handler(batch, context);
-    expect(result.documents).toHaveLength(11);
+    expect(result.documents).toHaveLength(13);
     expect(logs.filter((l) => l.message === 'metrics refreshed').at(-1)).toMatchObject({
       trigger: 'uploads ingested',
       uploads: 2,

@@ -1,3 +1,4 @@
+import { ValueGrid } from './ValueGrid.tsx';
 export interface FunnelPoint {
   readonly code: string;
   readonly name: string;
@@ -65,14 +66,7 @@ export function FunnelPlot({ title, points, limits, target, per, xLabel, yLabel 
           {points.length} PCNs; {points.filter((p) => p.position === 'high').length} above and{' '}
           {points.filter((p) => p.position === 'low').length} below the 99.8% limits. The table beside lists every PCN.
         </desc>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
-            <text x={M.left - 6} y={y(t) + 4} textAnchor="end" fontSize="11" fill="#374151">
-              {fmt(t)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={ticks} y={y} left={M.left} right={W - M.right} format={fmt} />
         {nTicks.map((n) => (
           <text key={n} x={x(n)} y={H - M.bottom + 16} textAnchor="middle" fontSize="11" fill="#374151">
             {n.toLocaleString('en-GB')}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -13,8 +14,8 @@ const MEASURES = {
     label: 'Referral rate',
     unit: 'referrals per 1,000 patients',
     numerator: 'referrals',
-    denominator: 'list_size',
-    x: 'Registered patients (log scale)',
+    denominator: 'exposure',
+    x: 'Registered patients, pro rata to months open (log scale)',
   },
   take_up_pct: {
     label: 'Take-up',
@@ -33,10 +34,14 @@ const MEASURES = {
 } as const;
 type MeasureKey = keyof typeof MEASURES;
 
+type Curves = { national: LimitPoint[]; regions: Record<string, LimitPoint[]> } | null;
+type Overdispersion = { rate: number; phi: number; tau2: number; pcns: number };
 interface Rates {
   national: number | null;
   regions: Record<string, number>;
-  curves: { national: LimitPoint[]; regions: Record<string, LimitPoint[]> } | null;
+  overdispersion?: { national: Overdispersion | null; regions: Record<string, Overdispersion> };
+  curves: Curves;
+  curves_unadjusted?: Curves;
 }
 
 type SortKey = 'name' | 'n' | 'rate';
@@ -44,8 +49,12 @@ type SortKey = 'name' | 'n' | 'rate';
 /** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
 export default function ComparePage() {
   const { scope, fy, meta } = useDashboard();
-  const [measure, setMeasure] = useState<MeasureKey>('referral_rate');
+  // An alert's link names the measure (?measure=take_up_pct); anything else starts on the referral rate.
+  const [params] = useSearchParams();
+  const asked = params.get('measure') ?? '';
+  const [measure, setMeasure] = useState<MeasureKey>(asked in MEASURES ? (asked as MeasureKey) : 'referral_rate');
   const [comparator, setComparator] = useState<'national' | 'region'>('national');
+  const [adjusted, setAdjusted] = useState(true);
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'rate', descending: true });
   const comparison = useMetric('pcn_comparison', { level: 'pcn', period: fy });
   const m = MEASURES[measure];
@@ -72,7 +81,10 @@ export default function ComparePage() {
           ) ?? null);
   const useRegion = comparator === 'region' && region !== null;
   const p0 = useRegion ? rates?.regions[region] : rates?.national;
-  const limits = (useRegion ? rates?.curves?.regions[region] : rates?.curves?.national) ?? [];
+  const curves = adjusted ? rates?.curves : rates?.curves_unadjusted;
+  const limits = (useRegion ? curves?.regions[region] : curves?.national) ?? [];
+  const dispersion = useRegion ? rates?.overdispersion?.regions[region] : rates?.overdispersion?.national;
+  const positionKey = `${measure}_vs_${useRegion ? 'region' : 'national'}${adjusted ? '' : '_unadjusted'}`;
   const name = (code: string) => meta.pcns.find((p) => p.code === code)?.name ?? code;
   const placed: FunnelPoint[] = rows
     .filter(
@@ -84,7 +96,7 @@ export default function ComparePage() {
       name: name(r.code),
       n: r[m.denominator] as number,
       p: (r[m.numerator] as number) / (r[m.denominator] as number),
-      position: (r[`${measure}_vs_${useRegion ? 'region' : 'national'}`] as FunnelPoint['position']) ?? null,
+      position: (r[positionKey] as FunnelPoint['position']) ?? null,
     }));
   const per = measure === 'referral_rate' ? 1000 : 100;
   const table = rows
@@ -93,7 +105,7 @@ export default function ComparePage() {
       name: name(r.code),
       n: r[m.denominator],
       rate: r[measure],
-      position: r[`${measure}_vs_${useRegion ? 'region' : 'national'}`] ?? null,
+      position: r[positionKey] ?? null,
     }))
     .sort((a, b) => {
       // A suppressed figure is never ranked: it always sorts last.
@@ -146,6 +158,18 @@ export default function ComparePage() {
           ]}
           onChange={setComparator}
         />
+        <div className="flex items-end gap-2 pb-1">
+          <input
+            id="adjusted"
+            type="checkbox"
+            checked={adjusted}
+            onChange={(event) => setAdjusted(event.target.checked)}
+            className="h-4 w-4 accent-nhs-blue"
+          />
+          <label htmlFor="adjusted" className="text-tremor-default text-tremor-content-strong">
+            Limits allow for the usual spread between PCNs (recommended)
+          </label>
+        </div>
       </fieldset>
       <div className="grid gap-4 xl:grid-cols-5">
         <div className="xl:col-span-3">
@@ -175,6 +199,11 @@ export default function ComparePage() {
               xLabel={m.x}
               yLabel={m.unit}
             />
+            <p className="text-tremor-default text-tremor-content-emphasis" data-testid="funnel-meaning">
+              {adjusted
+                ? `What the limits mean: PCNs differ for reasons beyond chance (here ${dispersion ? `φ = ${formatDecimal(dispersion.phi, 2)}, ${dispersion.phi > 1 ? `τ² = ${dispersion.tau2.toPrecision(3)}` : 'no more than chance, so no widening'}` : 'no estimate'}), so the limits are widened by the usual spread between PCNs. A PCN outside the 99.8% limits is unusual even allowing for that: worth a conversation about why, not proof of better or worse care. Inside them, its difference is within the usual spread.`
+                : 'What the limits mean: these plain limits allow for chance alone. PCNs differ for many other reasons (population, service model, recording), so many fall outside them. Tick the box above for the limits to act on.'}
+            </p>
             <p className="text-tremor-default text-tremor-content-emphasis">
               Comparator rate: <strong>{formatDecimal((p0 ?? 0) * per)}</strong> {m.unit}.{' '}
               {rows.length - placed.length > 0

@@ -1,0 +1,155 @@
+import { Link } from 'react-router-dom';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import type { Assurance, Improvement, Variation } from '../../../functions/stats/spc-icons.ts';
+import { rowsOf, useMetric } from '../api.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { SpcChart } from '../components/SpcChart.tsx';
+import { useDashboard } from '../context.ts';
+import { formatCount, formatDecimal } from '../format.ts';
+
+const MEASURES = [
+  { name: 'referrals', title: 'Referrals by month', format: (n: number) => formatCount(Math.round(n)) },
+  { name: 'people_referred', title: 'People referred by month', format: (n: number) => formatCount(Math.round(n)) },
+  { name: 'decline_rate_pct', title: 'Declines, % by month', format: (n: number) => `${formatDecimal(n)}%` },
+  {
+    name: 'engagement_pct',
+    title: 'Engagement, % by month of referral',
+    format: (n: number) => `${formatDecimal(n)}%`,
+  },
+  { name: 'splw_fte', title: 'Link worker FTE by month', format: (n: number) => formatDecimal(n) },
+] as const;
+
+const MEASURE_LABEL: Record<string, string> = {
+  referral_rate: 'Referral rate per 1,000',
+  take_up_pct: 'Take-up %',
+  wellbeing_improved_pct: 'Wellbeing improved %',
+  ...Object.fromEntries(MEASURES.map((m) => [m.name, m.title.replace(/ by month.*$|, % by month.*$/, '')])),
+};
+
+/** Does an alert concern the area chosen (itself, or an area inside it)? */
+function inArea(row: MetricRow, level: string, code: string, icbOfPcn: (pcn: string) => string | undefined) {
+  if (level === 'national') return true;
+  if (row.level === level) return row.code === code;
+  if (level === 'region') return row.region_code === code;
+  if (level === 'icb') return row.level === 'pcn' && (row.icb_code === code || icbOfPcn(row.code) === code);
+  return false;
+}
+
+/** What changed since the previous refresh, for the area chosen (the server already keeps to the role's rows). */
+function WhatChanged() {
+  const { scope, meta } = useDashboard();
+  const alerts = useMetric('alerts', {});
+  const icbOfPcn = (pcn: string) => meta.pcns.find((p) => p.code === pcn)?.parent ?? undefined;
+  const rows = rowsOf(alerts).filter((r) => inArea(r, scope.level, scope.code, icbOfPcn));
+  const nameOf = (r: MetricRow) =>
+    r.level === 'national'
+      ? 'England'
+      : ((r.level === 'pcn' ? meta.pcns : r.level === 'icb' ? meta.icbs : meta.regions).find((a) => a.code === r.code)
+          ?.name ?? r.code);
+  return (
+    <ChartCard
+      title="What changed"
+      how={alerts.state === 'ready' ? alerts.value.description : ''}
+      state={alerts.state}
+      empty={false}
+      csv={{
+        fileName: `what-changed-${scope.code}.csv`,
+        columns: [
+          { key: 'area', label: 'Area' },
+          { key: 'measure', label: 'Measure' },
+          { key: 'message', label: 'What changed' },
+          { key: 'figure', label: 'Figure' },
+          { key: 'limit', label: 'Limit' },
+        ],
+        rows: rows.map((r) => ({ ...r, area: nameOf(r), measure: MEASURE_LABEL[String(r.measure)] ?? r.measure })),
+      }}
+    >
+      {rows.length === 0 ? (
+        <p className="text-tremor-default text-tremor-content" data-testid="what-changed-none">
+          Nothing new for {scope.name} since the previous refresh: no PCN newly outside the adjusted 99.8% limits and no
+          new special cause of concern.
+        </p>
+      ) : (
+        <ul
+          className="divide-y divide-gray-200 text-tremor-default text-tremor-content-strong"
+          data-testid="what-changed"
+        >
+          {rows.map((r) => (
+            <li key={`${r.kind}-${r.level}-${r.code}-${r.measure}-${r.comparator ?? ''}`} className="py-2">
+              <span className="font-semibold">{nameOf(r)}</span> ·{' '}
+              {MEASURE_LABEL[String(r.measure)] ?? String(r.measure)}: {String(r.message)}. Figure{' '}
+              {formatDecimal(r.figure as number, 2)}, limit {formatDecimal(r.limit as number, 2)}.{' '}
+              <Link className="font-medium text-nhs-blue underline" to={String(r.link)}>
+                Open the view
+                <span className="sr-only">
+                  : {nameOf(r)}, {MEASURE_LABEL[String(r.measure)]}
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </ChartCard>
+  );
+}
+
+/** Change over time: Making Data Count charts of the monthly series for the area chosen, and what changed. */
+export default function TrendsPage() {
+  const { scope } = useDashboard();
+  const spc = useMetric('spc', { level: scope.level, code: scope.code });
+  const rows = rowsOf(spc);
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold text-tremor-content-strong">Trends and what changed</h1>
+      <WhatChanged />
+      <div className="grid gap-4 xl:grid-cols-2">
+        {MEASURES.map((m) => {
+          const row = rows.find((r) => r.measure === m.name);
+          const values = (row?.values ?? {}) as Record<string, number | string | null>;
+          const months = Object.keys(values).sort();
+          return (
+            <ChartCard
+              key={m.name}
+              title={`${m.title}, ${scope.name}`}
+              how={spc.state === 'ready' ? spc.value.description : ''}
+              state={spc.state}
+              empty={!row || row.points === 0}
+              csv={{
+                fileName: `trend-${m.name}-${scope.code}.csv`,
+                columns: [
+                  { key: 'month', label: 'Month' },
+                  { key: 'value', label: m.title.replace(' by month', '') },
+                  { key: 'rules', label: 'Special cause rules' },
+                ],
+                rows: months.map((month) => ({
+                  month,
+                  value: values[month],
+                  rules: (row?.rules as Record<string, string> | undefined)?.[month] ?? '',
+                })),
+              }}
+            >
+              {row && (
+                <SpcChart
+                  title={`${m.title}, ${scope.name}: XmR chart`}
+                  format={m.format}
+                  series={{
+                    months,
+                    values,
+                    rules: (row.rules ?? {}) as Record<string, string>,
+                    mean: row.mean as number | null,
+                    upperLimit: row.upper_limit as number | null,
+                    lowerLimit: row.lower_limit as number | null,
+                    target: row.target as number | null,
+                    improvement: row.improvement as Improvement,
+                    variation: (row.variation ?? null) as Variation | null,
+                    assurance: (row.assurance ?? null) as Assurance | null,
+                  }}
+                />
+              )}
+            </ChartCard>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

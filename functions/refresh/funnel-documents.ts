@@ -1,0 +1,166 @@
+import { SUPPRESSED } from '../contract/index.ts';
+import type { Row } from '../lib/query-engine.ts';
+import { funnelLimits, type Limits, outsideLimits } from '../stats/funnel-limits.ts';
+import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdispersion.ts';
+
+/**
+ * Places each PCN on funnel plots (docs/methodology-comparisons.md): FunnelPlotR's overdispersed limits for
+ * proportions around England's rate and around the PCN's region's rate, and the plain limits too (the dashboard's
+ * toggle). Disclosure (issue 14): everything below England is computed from the published, rounded PCN figures;
+ * a suppressed PCN is not placed and does not count towards its region's rate, τ² or limits. England's rate is
+ * England's own exact figure, which is published as it is.
+ */
+export interface FunnelMeasure {
+  readonly name: string;
+  readonly numerator: string;
+  /** A column of the row, or 'exposure': the list size pro rata to the months the PCN was open in the period. */
+  readonly denominator: string;
+  readonly per: number;
+}
+
+export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
+  { name: 'referral_rate', numerator: 'referrals', denominator: 'exposure', per: 1000 },
+  { name: 'take_up_pct', numerator: 'took_up', denominator: 'referrals', per: 100 },
+  { name: 'wellbeing_improved_pct', numerator: 'wellbeing_improved', denominator: 'wellbeing_pairs', per: 100 },
+];
+
+/** Denominators of the limit curves drawn: a log-spaced grid across the PCNs' range. */
+const CURVE_POINTS = 40;
+/** Published rates, limits, φ and τ² keep this many significant digits: plenty to draw, no more. */
+const SIGNIFICANT = 6;
+const round = (x: number) => Number(x.toPrecision(SIGNIFICANT));
+
+type Position = 'high' | 'low' | 'within';
+
+export interface FunnelComparator {
+  /** The comparator rate (a proportion). */
+  readonly rate: number;
+  readonly phi: number;
+  readonly tau2: number;
+  readonly pcns: number;
+}
+
+/**
+ * The exposure of a PCN in a period: its mean list size × the months it was open / the months of the period with
+ * data, so that a PCN open half the year is compared with half a year of referrals (issue 14, item 8).
+ */
+export function exposureOf(row: Row, monthsInPeriod: number): number | null {
+  const list = row.list_size;
+  if (typeof list !== 'number' || !(list > 0)) return null;
+  // Without months open (or months in the period) to go on, the whole list is the exposure.
+  const open = Number(row.months_open ?? monthsInPeriod);
+  if (!(monthsInPeriod > 0) || !(open > 0)) return Math.round(list);
+  return Math.round((list * Math.min(open, monthsInPeriod)) / monthsInPeriod);
+}
+
+function comparator(units: readonly FunnelUnit[], rate: number | null): FunnelComparator | null {
+  if (units.length === 0 || rate === null || !(rate > 0 && rate < 1)) return null;
+  const { phi, tau2 } = estimateOverdispersion(units, rate);
+  return { rate, phi, tau2, pcns: units.length };
+}
+
+function curve(c: FunnelComparator, sizes: readonly number[], tau2: number) {
+  const low = Math.max(1, Math.min(...sizes));
+  const high = Math.max(low * 1.01, ...sizes);
+  return Array.from({ length: CURVE_POINTS }, (_, i) => Math.round(low * (high / low) ** (i / (CURVE_POINTS - 1))))
+    .filter((n, i, all) => i === 0 || n !== all[i - 1])
+    .map((n) => {
+      const limits = funnelLimits(c.rate, n, tau2);
+      return {
+        n,
+        ...(Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, round(v)])) as unknown as Limits),
+      };
+    });
+}
+
+const positionOf = (p: number, c: FunnelComparator | null | undefined, n: number, tau2: number): Position | null => {
+  if (!c) return null;
+  return outsideLimits(p, funnelLimits(c.rate, n, tau2)) ?? 'within';
+};
+
+/**
+ * Adds each measure's rate and position to the published PCN rows (in place) and returns the document summary:
+ * per period and measure, the comparators with φ and τ², and limit curves adjusted and plain.
+ */
+export function placeOnFunnels(rows: Row[], raw: readonly Row[]): Record<string, unknown> {
+  const summary: Record<string, Record<string, unknown>> = {};
+  for (const period of [...new Set(raw.map((r) => String(r.period)))]) {
+    const rawInPeriod = raw.filter((r) => String(r.period) === period);
+    const rowsInPeriod = rows.filter((r) => String(r.period) === period);
+    const monthsInPeriod = Math.max(0, ...rawInPeriod.map((r) => Number(r.months_open ?? 0)));
+    const denominatorOf = (row: Row, m: FunnelMeasure): unknown =>
+      m.denominator === 'exposure' ? exposureOf(row, monthsInPeriod) : row[m.denominator];
+    for (const row of rowsInPeriod) row.exposure = exposureOf(row, monthsInPeriod);
+    summary[period] = {};
+    for (const m of FUNNEL_MEASURES) {
+      if (!rawInPeriod.some((r) => m.numerator in r)) continue;
+      // England: its exact rate (England figures are published as they are).
+      const sum = <T>(rs: readonly T[], f: (r: T) => unknown) => rs.reduce((s, r) => s + (Number(f(r)) || 0), 0);
+      const englandDenominator = sum(rawInPeriod, (r) => denominatorOf(r, m));
+      const england = englandDenominator > 0 ? sum(rawInPeriod, (r) => r[m.numerator]) / englandDenominator : null;
+      // PCNs that can be placed: published (rounded) numerator and a positive denominator.
+      const placed = rowsInPeriod.flatMap((row) => {
+        const numerator = row[m.numerator];
+        const denominator = denominatorOf(row, m);
+        return typeof numerator === 'number' && typeof denominator === 'number' && denominator > 0
+          ? [{ row, numerator: Math.min(numerator, denominator), denominator }]
+          : [];
+      });
+      const national = comparator(placed, england);
+      const regions: Record<string, FunnelComparator> = {};
+      for (const region of new Set(placed.map((u) => String(u.row.region_code)))) {
+        const units = placed.filter((u) => String(u.row.region_code) === region);
+        // The region's rate from its PCNs' published, rounded figures: no more precise than what is published.
+        const c = comparator(units, sum(units, (u) => u.numerator) / sum(units, (u) => u.denominator));
+        if (c) regions[region] = c;
+      }
+      const sizes = placed.map((u) => u.denominator);
+      const published = (c: FunnelComparator) => ({
+        rate: round(c.rate),
+        phi: round(c.phi),
+        tau2: round(c.tau2),
+        pcns: c.pcns,
+      });
+      const curves = (tau2Of: (c: FunnelComparator) => number) =>
+        sizes.length === 0 || !national
+          ? null
+          : {
+              national: curve(national, sizes, tau2Of(national)),
+              regions: Object.fromEntries(Object.entries(regions).map(([k, c]) => [k, curve(c, sizes, tau2Of(c))])),
+            };
+      summary[period][m.name] = {
+        national: national ? round(national.rate) : null,
+        regions: Object.fromEntries(Object.entries(regions).map(([k, c]) => [k, round(c.rate)])),
+        overdispersion: {
+          national: national ? published(national) : null,
+          regions: Object.fromEntries(Object.entries(regions).map(([k, c]) => [k, published(c)])),
+        },
+        curves: curves((c) => c.tau2),
+        curves_unadjusted: curves(() => 0),
+      };
+      const placedRows = new Set(placed.map((u) => u.row));
+      for (const row of rowsInPeriod) {
+        const numerator = row[m.numerator];
+        const denominator = denominatorOf(row, m);
+        const columns = ['vs_national', 'vs_region', 'vs_national_unadjusted', 'vs_region_unadjusted'];
+        if (!placedRows.has(row) || typeof numerator !== 'number' || typeof denominator !== 'number') {
+          row[m.name] = numerator === SUPPRESSED ? SUPPRESSED : null;
+          for (const c of columns) row[`${m.name}_${c}`] = null;
+          continue;
+        }
+        const p = Math.min(numerator, denominator) / denominator;
+        const regional = regions[String(row.region_code)];
+        row[m.name] = Math.round(p * m.per * 100) / 100;
+        row[`${m.name}_vs_national`] = positionOf(p, national, denominator, national?.tau2 ?? 0);
+        row[`${m.name}_vs_region`] = positionOf(p, regional, denominator, regional?.tau2 ?? 0);
+        row[`${m.name}_vs_national_unadjusted`] = positionOf(p, national, denominator, 0);
+        row[`${m.name}_vs_region_unadjusted`] = positionOf(p, regional, denominator, 0);
+      }
+    }
+  }
+  return {
+    funnel_rates: summary,
+    per: Object.fromEntries(FUNNEL_MEASURES.map((m) => [m.name, m.per])),
+    denominators: Object.fromEntries(FUNNEL_MEASURES.map((m) => [m.name, m.denominator])),
+  };
+}

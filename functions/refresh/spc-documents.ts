@@ -1,0 +1,159 @@
+import type { Figure, MetricDocument, MetricRow } from '../contract/index.ts';
+import { analyseSeries } from '../stats/spc.ts';
+import type { Improvement } from '../stats/spc-icons.ts';
+import type { Targets } from './catalogue.ts';
+import { DISCLOSURE_NOTE } from './disclosure.ts';
+
+/**
+ * Making Data Count XmR charts of the monthly series (docs/methodology-comparisons.md), for England and every
+ * region, ICB and PCN, from the published documents: below England the points are the rounded figures, and a
+ * suppressed month is left out of its series. One row per area and measure keeps the document small enough to
+ * load whole; the API filters it by level and code.
+ */
+export interface SpcMeasure {
+  readonly name: string;
+  readonly label: string;
+  /** The published document and column the series comes from (the first column present is used). */
+  readonly document: string;
+  readonly columns: readonly string[];
+  readonly improvement: Improvement;
+  /** Months at the end left out because their cohort is not yet old enough for the outcome to have happened. */
+  readonly immatureMonths?: number;
+  /** A monthly target for England, from the programme targets. */
+  readonly nationalTarget?: (targets: Targets) => number | null;
+}
+
+export const SPC_MEASURES: readonly SpcMeasure[] = [
+  { name: 'referrals', label: 'Referrals', document: 'rollout', columns: ['referrals'], improvement: 'up' },
+  {
+    name: 'people_referred',
+    label: 'People referred',
+    document: 'rollout',
+    columns: ['people_referred'],
+    improvement: 'up',
+    // The Long Term Plan's 900,000 a year is people referred: a monthly pace of a twelfth of it.
+    nationalTarget: (t) => Math.round(t.annual_referrals / 12),
+  },
+  {
+    name: 'decline_rate_pct',
+    label: 'Declines, % of referrals and declines',
+    document: 'rollout',
+    columns: ['decline_rate_pct'],
+    improvement: 'down',
+  },
+  {
+    name: 'engagement_pct',
+    label: 'Engagement, % of people referred',
+    document: 'cof_person',
+    columns: ['engaged_pct', 'take_up_pct'],
+    improvement: 'up',
+    // Engagement is counted on cohorts referred at least 3 months before the data-as-of date (issue 14, item 5).
+    immatureMonths: 3,
+    nationalTarget: (t) => t.take_up_pct,
+  },
+  {
+    name: 'splw_fte',
+    label: 'Link worker FTE',
+    document: 'workforce',
+    columns: ['splw_fte'],
+    improvement: 'up',
+  },
+];
+
+const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+
+/** Months before the data-as-of month, so that the last `months` months can be left out. */
+function cutoffMonth(dataAsOf: string | null, months: number): string {
+  if (dataAsOf === null || months === 0) return '9999-12';
+  const [y, m] = dataAsOf.slice(0, 7).split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) - months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+export function spcRows(documents: readonly MetricDocument[], targets: Targets, dataAsOf: string | null): MetricRow[] {
+  const out: MetricRow[] = [];
+  for (const measure of SPC_MEASURES) {
+    const document = documents.find((d) => d.name === measure.document);
+    if (!document) continue;
+    const monthly = document.rows.filter((r) => r.period_type === 'month' && document.keys.length === 0);
+    const column = measure.columns.find((c) => monthly.some((r) => c in r));
+    if (!column) continue;
+    const cutoff = cutoffMonth(dataAsOf, measure.immatureMonths ?? 0);
+    const series = new Map<string, MetricRow[]>();
+    for (const row of monthly) {
+      if (String(row.period) > cutoff) continue;
+      const key = `${row.level}|${row.code}`;
+      series.set(key, [...(series.get(key) ?? []), row]);
+    }
+    for (const rows of series.values()) {
+      const sorted = [...rows].sort((a, b) => String(a.period).localeCompare(String(b.period)));
+      const points = sorted.filter((r) => typeof r[column] === 'number');
+      if (points.length === 0) continue;
+      const first = sorted[0] as MetricRow;
+      const target = first.level === 'national' ? (measure.nationalTarget?.(targets) ?? null) : null;
+      const result = analyseSeries(
+        points.map((r) => r[column] as number),
+        { improvement: measure.improvement, target },
+      );
+      const last = result.points.at(-1);
+      out.push({
+        level: first.level,
+        code: first.code,
+        period_type: 'all',
+        period: 'all',
+        measure: measure.name,
+        improvement: measure.improvement,
+        target,
+        points: points.length,
+        first_month: String(points[0]?.period),
+        last_month: String(points.at(-1)?.period),
+        last_value: last?.value ?? null,
+        mean: round2(result.mean),
+        upper_limit: round2(result.upper_limit),
+        lower_limit: round2(result.lower_limit),
+        upper_2sigma: round2(result.upper_2sigma),
+        lower_2sigma: round2(result.lower_2sigma),
+        variation: result.variation,
+        assurance: result.assurance,
+        values: Object.fromEntries(sorted.map((r) => [String(r.period), (r[column] ?? null) as Figure])),
+        rules: Object.fromEntries(
+          result.points.flatMap((p, i) => (p.rules.length > 0 ? [[String(points[i]?.period), p.rules.join(' ')]] : [])),
+        ),
+      });
+    }
+  }
+  return out;
+}
+
+export function spcDocument(
+  documents: readonly MetricDocument[],
+  context: { targets: Targets; generatedAt: string; dataAsOf: string | null },
+): MetricDocument {
+  return {
+    name: 'spc',
+    title: 'Change over time: statistical process control',
+    description:
+      'Each monthly series (referrals, people referred, the declines rate, engagement of cohorts old enough to have engaged, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range, and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points beyond 2 sigma on one side. A series of fewer than 13 points is a run chart without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures and suppressed months are left out (docs/methodology-comparisons.md).',
+    generated_at: context.generatedAt,
+    data_as_of: context.dataAsOf,
+    definitions: {
+      measure: SPC_MEASURES.map((m) => `${m.name} (${m.label})`).join(', '),
+      improvement: 'Which way is better: up, down or neither.',
+      target: 'The monthly target, where there is one (England).',
+      points: 'Months charted (suppressed months left out).',
+      mean: 'Mean of the points.',
+      upper_limit: 'Upper process limit: mean + 2.66 × mean moving range (13 or more points).',
+      lower_limit: 'Lower process limit: mean − 2.66 × mean moving range.',
+      upper_2sigma: 'Mean + (2/3) × 2.66 × mean moving range: the line of the two-of-three rule.',
+      lower_2sigma: 'Mean − (2/3) × 2.66 × mean moving range.',
+      variation:
+        'From the last point: improvement_high/low, concern_high/low, neither_high/low or common_cause; empty under 13 points.',
+      assurance: 'pass, fail or hit_or_miss: the target against the process limits; empty without a target.',
+      values: 'The value of each month (* suppressed).',
+      rules: 'The special cause rules flagging each month: outside, shift, trend, two_of_three, each :high or :low.',
+    },
+    disclosure: DISCLOSURE_NOTE,
+    keys: ['measure'],
+    rows: spcRows(documents, context.targets, context.dataAsOf),
+  };
+}

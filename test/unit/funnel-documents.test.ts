@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Row } from '../../functions/lib/query-engine.ts';
+import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
+import { exposureOf, placeOnFunnels } from '../../functions/refresh/funnel-documents.ts';
+
+const row = (code: string, region: string, list: number, months: number, referrals: number, tookUp: number): Row => ({
+  level: 'pcn',
+  code,
+  period_type: 'fy',
+  period: '2025/26',
+  region_code: region,
+  icb_code: 'QAA',
+  list_size: list,
+  months_open: months,
+  referrals,
+  took_up: tookUp,
+  wellbeing_pairs: 0,
+  wellbeing_improved: 0,
+});
+// U3 was open 6 of the 12 months; U4's 5 referrals are suppressed below England.
+const RAW = [
+  row('U00001', 'Y56', 10_000, 12, 101, 50),
+  row('U00002', 'Y56', 20_000, 12, 199, 100),
+  row('U00003', 'Y56', 10_000, 6, 52, 26),
+  row('U00004', 'Y58', 10_000, 12, 5, 3),
+];
+const RULES = { counts: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'] };
+
+function place() {
+  const published = applyDisclosureControl(RAW, RULES);
+  const summary = placeOnFunnels(published, RAW) as {
+    funnel_rates: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  const byCode = new Map(published.map((r) => [String(r.code), r]));
+  return { byCode, referral: summary.funnel_rates['2025/26']?.referral_rate as Record<string, unknown> };
+}
+
+describe('placeOnFunnels', () => {
+  it('exposure is the list pro rata to the months open', () => {
+    expect(exposureOf(RAW[2] as Row, 12)).toBe(5_000);
+    expect(exposureOf(RAW[0] as Row, 12)).toBe(10_000);
+    expect(exposureOf({ list_size: null }, 12)).toBeNull();
+    expect(exposureOf({ list_size: 10_000 }, 0)).toBe(10_000);
+  });
+
+  /*
+   * By hand. England (exact, from the unrounded counts): 357 referrals / exposure 45,000 = 0.00793333.
+   * Published PCN figures: U1 100/10,000, U2 200/20,000, U3 50/5,000 (pro rata), U4 * (not placed).
+   * z = (asin√0.01 − asin√0.00793333)·2√n: U1 2.195994, U2 3.105604, U3 1.552802. U2 is beyond 3.090232: outside the
+   * plain 99.8% limits. Winsorised (type 7, k = 3: 1.681440 and 2.923682) φ = 5.399182; w = 40,000, 80,000, 20,000,
+   * Σw − Σw²/Σw = 140,000 − 60,000 = 80,000; τ² = (3·5.399182 − 2) / 80,000 = 0.000177469: adjusted, U2 is within.
+   * Region Y56 from the rounded figures: 350 / 35,000 = 0.01 exactly (the unrounded 352 cannot be recovered); every
+   * PCN sits on it, so φ = τ² = 0. Region Y58 has no placed PCN, so no comparator.
+   */
+  it('England comparator exact; regional comparator, φ and τ² from rounded figures only', () => {
+    const { referral } = place();
+    expect(referral.national).toBe(0.00793333);
+    expect(referral.regions).toEqual({ Y56: 0.01 });
+    const od = referral.overdispersion as {
+      national: Record<string, number>;
+      regions: Record<string, Record<string, number>>;
+    };
+    expect(od.national.phi).toBeCloseTo(5.39918, 4);
+    expect(od.national.tau2).toBeCloseTo(0.000177469, 8);
+    expect(od.national.pcns).toBe(3);
+    expect(od.regions).toEqual({ Y56: { rate: 0.01, phi: 0, tau2: 0, pcns: 3 } });
+    // The region's rate × its published exposure gives the rounded count, never the unrounded 352.
+    expect(((referral.regions as Record<string, number>).Y56 ?? 0) * 35_000).toBeCloseTo(350, 9);
+  });
+
+  it('positions against the adjusted and the plain limits, pro rata rates, suppressed PCNs not placed', () => {
+    const { byCode } = place();
+    const u2 = byCode.get('U00002') as Row;
+    expect(u2.referral_rate).toBe(10);
+    expect(u2.referral_rate_vs_national).toBe('within');
+    expect(u2.referral_rate_vs_national_unadjusted).toBe('high');
+    expect(u2.referral_rate_vs_region).toBe('within');
+    expect(byCode.get('U00003')?.referral_rate).toBe(10);
+    expect(byCode.get('U00003')?.exposure).toBe(5_000);
+    const u4 = byCode.get('U00004') as Row;
+    expect(u4.referral_rate).toBe('*');
+    expect(u4.referral_rate_vs_national).toBeNull();
+    expect(u4.referral_rate_vs_region_unadjusted).toBeNull();
+  });
+
+  it('publishes adjusted and plain limit curves; the adjusted are wider', () => {
+    const { referral } = place();
+    type Curve = { n: number; lower998: number; upper998: number }[];
+    const curves = referral.curves as { national: Curve };
+    const plain = referral.curves_unadjusted as { national: Curve };
+    expect(curves.national[0]?.n).toBe(5_000);
+    expect(curves.national.at(-1)?.n).toBe(20_000);
+    expect(curves.national.at(-1)?.upper998).toBeCloseTo(0.0172657, 6);
+    expect(plain.national.at(-1)?.upper998).toBeCloseTo(0.00998919, 7);
+  });
+});

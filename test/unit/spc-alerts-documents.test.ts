@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import { alertsDocument } from '../../functions/refresh/alerts.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
+import { spcDocument } from '../../functions/refresh/spc-documents.ts';
+
+const months = (n: number, from = [2025, 4] as const) =>
+  Array.from({ length: n }, (_, i) => {
+    const index = from[0] * 12 + from[1] - 1 + i;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  });
+const doc = (name: string, rows: MetricRow[], extra: Partial<MetricDocument> = {}): MetricDocument => ({
+  name,
+  title: name,
+  description: '',
+  generated_at: '2026-10-01T00:00:00.000Z',
+  data_as_of: '2026-09-30',
+  definitions: {},
+  disclosure: '',
+  keys: [],
+  rows,
+  ...extra,
+});
+const monthRow = (level: MetricRow['level'], code: string, period: string, figures: Record<string, unknown>) =>
+  ({ level, code, period_type: 'month', period, ...figures }) as MetricRow;
+
+// 10, 14 six times then 30: the last point is outside the upper limit (26.68), see test/unit/stats-spc.test.ts.
+const SERIES = [10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 30];
+const MONTHS = months(13);
+const context = { targets: DEFAULT_TARGETS, generatedAt: '2026-10-01T00:00:00.000Z', dataAsOf: '2026-04-30' };
+
+describe('the SPC document', () => {
+  const rollout = doc('rollout', [
+    ...MONTHS.map((m, i) =>
+      monthRow('national', 'ENG', m, { referrals: SERIES[i], people_referred: SERIES[i], decline_rate_pct: 5 }),
+    ),
+    // A PCN with one suppressed month: 12 points, a run chart.
+    ...MONTHS.map((m, i) => monthRow('pcn', 'U00001', m, { referrals: i === 3 ? '*' : 20 })),
+    { ...monthRow('national', 'ENG', '2025/26', { referrals: 1 }), period_type: 'fy' },
+  ]);
+  const cofPerson = doc('cof_person', [
+    ...MONTHS.map((m, i) => monthRow('national', 'ENG', m, { take_up_pct: i < 10 ? 80 : 10 })),
+  ]);
+  const spc = spcDocument([rollout, cofPerson], context);
+  const find = (level: string, code: string, measure: string) =>
+    spc.rows.find((r) => r.level === level && r.code === code && r.measure === measure);
+
+  it('one row per area and measure: limits, rules by month, icons', () => {
+    const referrals = find('national', 'ENG', 'referrals');
+    expect(referrals).toMatchObject({
+      period_type: 'all',
+      period: 'all',
+      improvement: 'up',
+      target: null,
+      points: 13,
+      first_month: '2025-04',
+      last_month: '2026-04',
+      last_value: 30,
+      mean: 13.38,
+      upper_limit: 26.68,
+      lower_limit: 0.08,
+      variation: 'improvement_high',
+      assurance: null,
+      rules: { '2026-04': 'outside:high' },
+    });
+    expect(Object.keys(referrals?.values as object)).toEqual(MONTHS);
+  });
+
+  it("people referred carries England's monthly pace of the 900,000 target and the assurance icon", () => {
+    // 900,000 / 12 = 75,000 is far above the upper limit 26.68: improving up, the target is consistently failed.
+    expect(find('national', 'ENG', 'people_referred')).toMatchObject({ target: 75_000, assurance: 'fail' });
+  });
+
+  it('a suppressed month is left out of the series and shown as *', () => {
+    const pcn = find('pcn', 'U00001', 'referrals');
+    expect(pcn?.points).toBe(12);
+    expect((pcn?.values as Record<string, unknown> | undefined)?.['2025-07']).toBe('*');
+    expect(pcn?.upper_limit).toBeNull();
+    expect(pcn?.variation).toBeNull();
+  });
+
+  it('engagement leaves out the 3 months before the data-as-of month (cohorts too young)', () => {
+    // data as of 2026-04: months after 2026-01 are left out, so the two low months 2026-02 and 2026-03 are not charted.
+    const engagement = find('national', 'ENG', 'engagement_pct');
+    expect(engagement?.last_month).toBe('2026-01');
+    expect(engagement?.points).toBe(10);
+    expect(engagement?.target).toBe(80);
+  });
+});
+
+describe('the alerts document', () => {
+  const curve = [
+    { n: 1000, lower95: 0, upper95: 0, lower998: 0.001, upper998: 0.012 },
+    { n: 20_000, lower95: 0, upper95: 0, lower998: 0.004, upper998: 0.009 },
+  ];
+  const funnels = (position: string) =>
+    doc(
+      'pcn_comparison',
+      [
+        {
+          level: 'pcn',
+          code: 'U00002',
+          period_type: 'fy',
+          period: '2026/27',
+          region_code: 'Y56',
+          icb_code: 'QAA',
+          exposure: 19_000,
+          referral_rate: 10.5,
+          referral_rate_vs_national: position,
+          referral_rate_vs_region: 'within',
+        },
+      ],
+      { summary: { funnel_rates: { '2026/27': { referral_rate: { curves: { national: curve, regions: {} } } } } } },
+    );
+  const spcRow = (variation: string) =>
+    ({
+      level: 'icb',
+      code: 'QAA',
+      period_type: 'all',
+      period: 'all',
+      measure: 'referrals',
+      variation,
+      last_month: '2026-09',
+      last_value: 40,
+      upper_limit: 90,
+      lower_limit: 50,
+    }) as MetricRow;
+  const alertContext = {
+    generatedAt: context.generatedAt,
+    dataAsOf: '2026-09-30',
+    regionOf: (level: string, code: string) => (level === 'icb' && code === 'QAA' ? 'Y56' : undefined),
+  };
+
+  it('lists a PCN newly outside the adjusted limits and a new special cause of concern', () => {
+    const alerts = alertsDocument(
+      { funnels: funnels('high'), spc: doc('spc', [spcRow('concern_low')]) },
+      { funnels: funnels('within'), spc: doc('spc', [spcRow('common_cause')]) },
+      alertContext,
+    );
+    expect(alerts.rows).toEqual([
+      {
+        level: 'pcn',
+        code: 'U00002',
+        period_type: 'fy',
+        period: '2026/27',
+        region_code: 'Y56',
+        icb_code: 'QAA',
+        kind: 'funnel',
+        measure: 'referral_rate',
+        comparator: 'national',
+        direction: 'high',
+        figure: 10.5,
+        // the published curve's nearest size to 19,000 is 20,000: upper 0.009 per 1,000 = 9
+        limit: 9,
+        message: 'Above the 99.8% limit around England (adjusted for overdispersion)',
+        link: '/compare?fy=2026%2F27&pcn=U00002&measure=referral_rate',
+      },
+      {
+        level: 'icb',
+        code: 'QAA',
+        period_type: 'month',
+        period: '2026-09',
+        region_code: 'Y56',
+        kind: 'spc',
+        measure: 'referrals',
+        direction: 'low',
+        figure: 40,
+        limit: 50,
+        message: 'Referrals: special cause of concern (lower) in 2026-09',
+        link: '/trends?icb=QAA&measure=referrals',
+      },
+    ]);
+    expect(alerts.summary).toEqual({ compared_with: '2026-10-01T00:00:00.000Z', by_region: { Y56: 2 } });
+  });
+
+  it('lists nothing already signalled at the previous refresh, and everything current on the first', () => {
+    const current = { funnels: funnels('high'), spc: doc('spc', [spcRow('concern_low')]) };
+    expect(alertsDocument(current, current, alertContext).rows).toEqual([]);
+    expect(alertsDocument(current, {}, alertContext).rows.map((r) => r.kind)).toEqual(['funnel', 'spc']);
+    // improvement is not a concern
+    const better = { funnels: funnels('within'), spc: doc('spc', [spcRow('improvement_high')]) };
+    expect(alertsDocument(better, {}, alertContext).rows).toEqual([]);
+  });
+});
