@@ -114,13 +114,13 @@ describe('the refresh Lambda handler', () => {
 
     it('alone: refreshes, and logs it as the scheduled refresh', async () => {
       const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
-      expect((await handler({ Records: [schedule] }, context)).documents).toHaveLength(11);
+      expect((await handler({ Records: [schedule] }, context)).documents).toHaveLength(13);
       expect(lastRefreshed()).toMatchObject({ trigger: 'Scheduled Event', uploads: 0, scheduled: 1 });
     });
 
     it('in one batch with a receipt: one refresh for both', async () => {
       const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
-      expect((await handler({ Records: [schedule, receipt] }, context)).documents).toHaveLength(11);
+      expect((await handler({ Records: [schedule, receipt] }, context)).documents).toHaveLength(13);
       expect(lastRefreshed()).toMatchObject({ trigger: 'uploads ingested', uploads: 1, scheduled: 1 });
     });
   });
