@@ -4,7 +4,7 @@ import { funnelLimits, type Limits, outsideLimits } from '../stats/funnel-limits
 import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdispersion.ts';
 
 /**
- * Places each PCN on funnel plots (docs/methodology-comparisons.md): FunnelPlotR's overdispersed limits for
+ * Places each PCN on funnel plots (docs/methodology.md, "Comparing PCNs and change over time"): FunnelPlotR's overdispersed limits for
  * proportions around England's rate and around the PCN's region's rate, and the plain limits too (the dashboard's
  * toggle). Disclosure (issue 14): everything below England is computed from the published, rounded PCN figures;
  * a suppressed PCN is not placed and does not count towards its region's rate, τ² or limits. England's rate is

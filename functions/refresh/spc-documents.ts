@@ -5,7 +5,7 @@ import type { Targets } from './catalogue.ts';
 import { DISCLOSURE_NOTE } from './disclosure.ts';
 
 /**
- * Making Data Count XmR charts of the monthly series (docs/methodology-comparisons.md), for England and every
+ * Making Data Count XmR charts of the monthly series (docs/methodology.md, "Comparing PCNs and change over time"), for England and every
  * region, ICB and PCN, from the published documents: below England the points are the rounded figures, and a
  * suppressed month is left out of its series. One row per area and measure keeps the document small enough to
  * load whole; the API filters it by level and code.
@@ -133,7 +133,7 @@ export function spcDocument(
     name: 'spc',
     title: 'Change over time: statistical process control',
     description:
-      'Each monthly series (referrals, people referred, the declines rate, engagement of cohorts old enough to have engaged, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range, and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points beyond 2 sigma on one side. A series of fewer than 13 points is a run chart without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures and suppressed months are left out (docs/methodology-comparisons.md).',
+      'Each monthly series (referrals, people referred, the declines rate, engagement of cohorts old enough to have engaged, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range, and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points beyond 2 sigma on one side. A series of fewer than 13 points is a run chart without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures and suppressed months are left out (docs/methodology.md, "Comparing PCNs and change over time").',
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {
