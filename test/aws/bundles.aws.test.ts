@@ -327,7 +327,8 @@ describe('the bundles from cdk.out, end to end', () => {
     expect(statements.filter((s) => s.includes('external_location'))).toEqual([]);
     // Each attempt dropped its tables and deleted their data: nothing new is left under tables/.
     expect(await results.list('results/tables/')).toEqual(before.tables);
-    expect(await data.get('metrics/meta.json')).toBeDefined();
+    const meta = JSON.parse(Buffer.from((await data.get('metrics/meta.json')) ?? []).toString('utf8'));
+    expect(meta.generated_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   }, 900_000);
 
   it('every request a dashboard page makes is far below the 6 MB response limit', async () => {

@@ -181,7 +181,8 @@ describe('quarantine keeps only what passed the guard, and a bounded amount of i
     expect(receipt.file_error).toMatchObject({ code: 'gzip_bomb' });
     expect(bomb.length).toBeLessThan(4 * 1024 * 1024);
     expect(ms).toBeLessThan(1000);
-    expect(await store.get(key)).toBeDefined();
+    // Nothing is lost: the refused file stays in landing/ byte for byte, for the PCN's own correction.
+    expect(Buffer.from((await store.get(key)) ?? [])).toEqual(bomb);
     console.log(`gzip bomb of ${bomb.length} bytes refused in ${Math.round(ms)} ms`);
   });
 });
@@ -223,7 +224,8 @@ describe('every new object version is the announced file, and a failed transfer 
     await store.put(key, genuine);
     const second = await ingestUpload({ store, clock: () => NOW }, { key });
     expect(second.receipt).toMatchObject({ status: 'accepted', upload_id: id, rows: { accepted: 1 } });
-    expect(await store.get(receiptKey(id))).toBeDefined();
+    const stored = JSON.parse(Buffer.from((await store.get(receiptKey(id))) ?? []).toString('utf8'));
+    expect(stored).toMatchObject({ status: 'accepted', upload_id: id });
   });
 
   it('other bytes landed under an accepted upload’s key are deleted; the receipt stands', async () => {
