@@ -28,7 +28,7 @@ const RULES = { counts: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_i
 
 function place() {
   const published = applyDisclosureControl(RAW, RULES);
-  const summary = placeOnFunnels(published, RAW) as {
+  const summary = placeOnFunnels(published, RAW) as unknown as {
     funnel_rates: Record<string, Record<string, Record<string, unknown>>>;
   };
   const byCode = new Map(published.map((r) => [String(r.code), r]));
