@@ -75,11 +75,10 @@ function funnelAlerts(current: MetricDocument, previous: MetricDocument | undefi
   return alerts;
 }
 
-function spcAlerts(
-  current: MetricDocument,
-  previous: MetricDocument | undefined,
-  regionOf: (level: string, code: string) => string | undefined,
-): AlertRow[] {
+/** The region and ICB an area lies in (a region: itself; an ICB: itself and its region). */
+export type PlaceOf = (level: string, code: string) => { region_code?: string; icb_code?: string };
+
+function spcAlerts(current: MetricDocument, previous: MetricDocument | undefined, placeOf: PlaceOf): AlertRow[] {
   const key = (r: MetricRow) => `${r.level}|${r.code}|${r.measure}`;
   const before = new Map((previous?.rows ?? []).map((r) => [key(r), r] as const));
   const alerts: AlertRow[] = [];
@@ -95,7 +94,7 @@ function spcAlerts(
       code: row.code,
       period_type: 'month',
       period: String(row.last_month),
-      ...(row.level === 'national' ? {} : { region_code: regionOf(row.level, row.code) ?? null }),
+      ...(row.level === 'national' ? {} : placeOf(row.level, row.code)),
       kind: 'spc',
       measure: String(row.measure),
       direction: high ? 'high' : 'low',
@@ -114,13 +113,12 @@ export function alertsDocument(
   context: {
     generatedAt: string;
     dataAsOf: string | null;
-    /** The region an area is in (itself for a region). */
-    regionOf: (level: string, code: string) => string | undefined;
+    placeOf: PlaceOf;
   },
 ): MetricDocument {
   const rows = [
     ...funnelAlerts(current.funnels, previous.funnels),
-    ...spcAlerts(current.spc, previous.spc, context.regionOf),
+    ...spcAlerts(current.spc, previous.spc, context.placeOf),
   ];
   return {
     name: 'alerts',
@@ -142,6 +140,8 @@ export function alertsDocument(
     },
     disclosure: 'Alerts repeat figures and limits already published (rounded below England) in pcn_comparison and spc.',
     keys: ['kind', 'measure', 'comparator'],
+    // Each lead sees what changed in their own area only (England's own series: the national team).
+    visibility: 'inside_area',
     rows,
     summary: {
       compared_with: previous.funnels?.generated_at ?? previous.spc?.generated_at ?? null,
