@@ -11,7 +11,6 @@ import {
   type Targets,
 } from './catalogue.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
-import { placeOnFunnels } from './funnel-documents.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { spcDocument } from './spc-documents.ts';
 
@@ -177,7 +176,7 @@ export function buildDocument(
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
   const summary = {
     ...(definition.summarise ? definition.summarise(raw, context) : {}),
-    ...(definition.name === 'pcn_comparison' ? placeOnFunnels(published, raw) : {}),
+    ...(definition.afterControl ? definition.afterControl(published, raw) : {}),
   };
   return {
     name: definition.name,

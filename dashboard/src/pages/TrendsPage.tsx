@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { Scope } from '../../../functions/auth/scope.ts';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { FUNNEL_MEASURES } from '../../../functions/contract/summaries.ts';
 import type { Assurance, Improvement, Variation } from '../../../functions/stats/spc-icons.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -21,9 +22,7 @@ const MEASURES = [
 ] as const;
 
 const MEASURE_LABEL: Record<string, string> = {
-  referral_rate: 'Referral rate per 1,000',
-  take_up_pct: 'Take-up %',
-  wellbeing_improved_pct: 'Wellbeing improved %',
+  ...Object.fromEntries(FUNNEL_MEASURES.map((m) => [m.name, m.label])),
   ...Object.fromEntries(MEASURES.map((m) => [m.name, m.title.replace(/ by month.*$|, % by month.*$/, '')])),
 };
 
