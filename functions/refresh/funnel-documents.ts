@@ -155,3 +155,47 @@ export function placeOnFunnels(
     denominators: Object.fromEntries(FUNNEL_MEASURES.map((m) => [m.name, m.denominator])),
   };
 }
+
+/** Share of the placed PCNs outside the 99.8% limits, for one measure, period and comparison. */
+export interface OutsideShare {
+  readonly period: string;
+  readonly measure: string;
+  /** vs_national, vs_region, vs_national_unadjusted or vs_region_unadjusted */
+  readonly against: string;
+  readonly placed: number;
+  readonly high: number;
+  readonly low: number;
+  /** (high + low) / placed, in %, to 1 decimal place; null when none is placed. */
+  readonly outside_pct: number | null;
+}
+
+/**
+ * How many PCNs each funnel flags, from the published pcn_comparison rows: the check on calibration (a funnel that
+ * fits flags about 0.2% of PCNs by chance at 99.8%; issue 15). A PCN not placed (suppressed) is not counted.
+ */
+export function outsideShares(rows: readonly Record<string, unknown>[]): OutsideShare[] {
+  const against = ['vs_national', 'vs_region', 'vs_national_unadjusted', 'vs_region_unadjusted'];
+  const periods = [...new Set(rows.map((r) => String(r.period)))].sort();
+  return periods.flatMap((period) =>
+    FUNNEL_MEASURES.flatMap((m) =>
+      against.map((a) => {
+        const positions = rows
+          .filter((r) => String(r.period) === period)
+          .map((r) => r[`${m.name}_${a}`])
+          .filter((p) => p === 'high' || p === 'low' || p === 'within');
+        const high = positions.filter((p) => p === 'high').length;
+        const low = positions.filter((p) => p === 'low').length;
+        const placed = positions.length;
+        return {
+          period,
+          measure: m.name,
+          against: a,
+          placed,
+          high,
+          low,
+          outside_pct: placed === 0 ? null : Math.round(((high + low) / placed) * 1000) / 10,
+        };
+      }),
+    ),
+  );
+}
