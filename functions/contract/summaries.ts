@@ -32,10 +32,11 @@ export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
   {
     name: 'take_up_pct',
     label: 'Take-up',
-    unit: '% of people referred who took up',
-    axis: 'People referred (log scale)',
-    numerator: 'took_up',
-    denominator: 'referrals',
+    unit: '% engaged (a link worker contact after referral, not declined), of referrals at least 3 months old',
+    axis: 'People referred at least 3 months before (log scale)',
+    // Take-up is engagement on the engagement cohort, wellbeing on the outcome cohort, as cof_person defines them.
+    numerator: 'engaged',
+    denominator: 'engagement_cohort',
     per: 100,
   },
   {
@@ -44,7 +45,7 @@ export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
     unit: '% of measured people who improved',
     axis: 'People measured twice (log scale)',
     numerator: 'wellbeing_improved',
-    denominator: 'wellbeing_pairs',
+    denominator: 'wellbeing_measured',
     per: 100,
   },
 ];
