@@ -9,40 +9,23 @@
  * Demo size: FUNNEL_SCALE (default 0.04, as test/integration/synthetic-demo.test.ts), FUNNEL_MONTHS (default 24),
  * ending FUNNEL_END (default 2025-12), seed 7. A scale of 1 is the national demo (heavy: use nice).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
-import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { outsideShares } from '../../functions/refresh/funnel-documents.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
-import { metricKey, refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { metricKey } from '../../functions/refresh/refresh.ts';
+import { publishDemo } from '../support/local-stack.ts';
 
 async function demoDataDir(): Promise<{ data: string; remove: () => void }> {
   const root = mkdtempSync(join(tmpdir(), 'funnel-outside-'));
-  const data = join(root, 'data');
-  const manifest = generateNationalDemo({
-    outDir: join(root, 'demo'),
+  const data = await publishDemo(root, {
     scale: Number(process.env.FUNNEL_SCALE ?? 0.04),
     months: Number(process.env.FUNNEL_MONTHS ?? 24),
     endMonth: process.env.FUNNEL_END ?? '2025-12',
     seed: 7,
     faultRate: 0,
   });
-  const store = new FsObjectStore(data);
-  await stageReference(store, readFileSync(join(root, 'demo', manifest.reference), 'utf8'));
-  await ingestFiles(
-    manifest.files.map((f) => join(root, 'demo', f.path)),
-    { dataDir: data, out: () => {}, progress: false },
-  );
-  const engine = new DuckDbEngine(data);
-  try {
-    await refreshMetrics({ store, engine });
-  } finally {
-    await engine.close();
-  }
   return { data, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
