@@ -11,7 +11,7 @@ import {
   type WorkforceRow,
 } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import { PartitionedColumns } from './curated-parquet.ts';
+import { PartitionedColumns } from '../lib/parquet.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { parseLandingKey, receiptKey } from './landing.ts';
