@@ -3,17 +3,11 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFilesInParallel } from '../../cli/parallel-ingest.ts';
 import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
-import { tempDir } from '../support/files.ts';
+import { tempDirs } from '../support/files.ts';
 
-const dirs: { remove: () => void }[] = [];
-const temp = (prefix: string) => {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir.path;
-};
-afterAll(() => {
-  for (const dir of dirs) dir.remove();
-});
+const dirs = tempDirs();
+const temp = dirs.make;
+afterAll(dirs.removeAll);
 
 let demoDir: string;
 let manifest: GenerateManifest;
