@@ -86,18 +86,25 @@ export interface StreamingOptions {
 
 const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 50_000, maxBufferedRows: 100_000 };
 
+const SPARE_BYTES = 64 * 1024;
+
 /** Encoded Parquet bytes kept as a list of chunks (no doubling copy of one growing buffer); joined once at the end. */
 class ChunkedWriter extends ByteWriter {
   private readonly chunks: Uint8Array[] = [];
 
   constructor() {
-    super(1 << 20);
+    super(SPARE_BYTES);
   }
 
-  /** ParquetWriter calls this after each row group. */
+  /**
+   * ParquetWriter calls this after each row group. The bytes are copied out and the buffer (grown to a whole row
+   * group) let go, so a partition waiting for its next row group holds 64 KiB, not its largest row group.
+   */
   flush(): void {
     this.chunks.push(this.getBytes().slice());
     this.index = 0;
+    this.buffer = new ArrayBuffer(SPARE_BYTES);
+    this.view = new DataView(this.buffer);
   }
 
   bytes(): Uint8Array {
