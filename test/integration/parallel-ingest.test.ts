@@ -23,7 +23,11 @@ beforeAll(() => {
     seed: 11,
     faultRate: 0.05,
   });
-  files = manifest.files.map((f) => join(demoDir, f.path)).sort();
+  // The first 60 files of the month, in the order start.ts sends them (enough to hold faults; the suite runs on 2 cores).
+  files = manifest.files
+    .map((f) => join(demoDir, f.path))
+    .sort()
+    .slice(0, 60);
 });
 
 /** Every object a store holds, by key, with receipts' run-dependent fields (when processed, how long) left out. */
@@ -54,7 +58,7 @@ describe('the demo ingested on two worker threads', () => {
     const one = await ingestFilesInParallel(files, { dataDir: inOrder, workers: 1, landedFrom });
     const two = await ingestFilesInParallel(files, { dataDir: inParallel, workers: 2, landedFrom });
 
-    expect(one.files).toBe(manifest.files.length);
+    expect(one.files).toBe(60);
     expect(one.rejected + one.partiallyAccepted).toBeGreaterThan(0);
     const { seconds: _a, receipts: receiptsOne, ...countsOne } = one;
     const { seconds: _b, receipts: receiptsTwo, ...countsTwo } = two;
