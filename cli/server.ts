@@ -12,8 +12,9 @@ import {
   NATIONAL_LOCAL_USER,
   UnauthenticatedError,
 } from '../functions/auth/scope.ts';
+import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
 import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
-import { DEFAULT_LIMITS } from '../functions/ingest/read-upload.ts';
+import { LANDING_PREFIX, receiptKey } from '../functions/lib/keys.ts';
 import { assertSafeKey, FsObjectStore, InvalidKeyError } from '../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../functions/upload/pcn-tokens.ts';
 import { type LocalGrant, LocalPresigner } from '../functions/upload/presigned-post.ts';
@@ -488,10 +489,10 @@ export async function recoverLanded(
 ): Promise<number> {
   let queued = 0;
   const waiting: { key: string; landed: Date }[] = [];
-  for (const key of await store.list('landing/')) {
+  for (const key of await store.list(LANDING_PREFIX)) {
     const id = /\/([A-Za-z0-9_-]{1,100})\.(csv|jsonl)(\.gz)?$/.exec(key)?.[1];
     if (!id) continue;
-    const receipt = await store.get(`receipts/${id}.json`);
+    const receipt = await store.get(receiptKey(id));
     if (receipt === undefined) {
       waiting.push({ key, landed: statSync(join(store.root, ...key.split('/'))).mtime });
       continue;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { type LocalStack, startServer } from '../server.ts';
 import { lastCompleteMonth } from '../synthetic/generate.ts';
 import { runGenerate } from './generate.ts';

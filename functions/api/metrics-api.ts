@@ -1,7 +1,7 @@
 import { type Identity, Scope } from '../auth/scope.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import { META_KEY, metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import { META_KEY, metricKey } from '../refresh/refresh.ts';
 
 export interface ApiRequest {
   readonly method: string;

@@ -5,4 +5,5 @@ export * from './metrics.ts';
 export * from './receipt.ts';
 export * from './reference.ts';
 export * from './tables.ts';
+export * from './upload.ts';
 export * from './workforce.ts';

@@ -10,19 +10,14 @@ import {
   WORKFORCE_FIELD_NAMES,
   type WorkforceRow,
 } from '../contract/index.ts';
+import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
+import { quarantineKey, receiptKey, transferRecordKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from './curated-parquet.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
-import { parseLandingKey, receiptKey } from './landing.ts';
-import {
-  type ByteStats,
-  DEFAULT_LIMITS,
-  findIdentifierInRaw,
-  type RawRecord,
-  readRecords,
-  type UploadLimits,
-} from './read-upload.ts';
+import { parseLandingKey } from './landing.ts';
+import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
 import { KINDS, kindOfColumns, type RowError, type RowResult, rowValidator } from './validate-row.ts';
 
 export interface IngestOptions {
@@ -67,15 +62,6 @@ function contentMatchesId(uploadId: string, sha256: string): boolean {
   const announced = CONTENT_ADDRESSED_ID.exec(uploadId)?.[1];
   return announced === undefined || sha256.startsWith(announced);
 }
-
-export { receiptKey };
-export const quarantineKey = (uploadId: string) => `quarantine/${uploadId}.jsonl`;
-/**
- * Where a transfer whose bytes were not the announced file is recorded: not under receipts/<upload-id>, which would
- * answer the genuine file "already received" for ever, but beside quarantine, named by the bytes that came.
- */
-export const transferRecordKey = (uploadId: string, sha256: string) =>
-  `quarantine/transfers/${uploadId}-${sha256.slice(0, 16)}.json`;
 
 const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
   events: new Set(EVENT_FIELD_NAMES),

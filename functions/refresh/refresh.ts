@@ -1,4 +1,5 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { alertsDocument } from './alerts.ts';
@@ -35,9 +36,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
 
 /** True when every upload with curated Parquet has its receipt (the receipt is written last): keys only, no data. */
 export async function everyUploadCommitted(store: ObjectStore): Promise<boolean> {
-  const receipts = new Set(
-    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
-  );
+  const receipts = new Set((await store.list(RECEIPTS_PREFIX)).map(uploadIdOfReceiptKey));
   for (const prefix of ['curated/events/', 'curated/workforce/']) {
     for (const key of await store.list(prefix)) {
       const uploadId = key.slice(key.lastIndexOf('/') + 1, -'.parquet'.length);
@@ -63,9 +62,6 @@ export interface RefreshResult {
   readonly dataAsOf: string | null;
   readonly timings_ms: Readonly<Record<string, number>>;
 }
-
-export const metricKey = (name: string) => `metrics/${name}.json`;
-export const META_KEY = 'metrics/meta.json';
 
 interface GeographyRow {
   pcn_code: string;

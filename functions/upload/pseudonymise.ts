@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import Papa from 'papaparse';
-import { isValidNhsNumber } from '../ingest/identifiability-guard.ts';
+import { isValidNhsNumber } from '../lib/nhs-number.ts';
 
 /**
  * Pseudonymisation at source: on the PCN's own machine, each NHS number becomes person_id = HMAC-SHA256 of the

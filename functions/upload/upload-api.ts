@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { UnauthenticatedError } from '../auth/scope.ts';
-import type { Receipt } from '../contract/index.ts';
-import { receiptKey } from '../ingest/ingest.ts';
-import { uploadIdFor } from '../ingest/landing.ts';
-import { DEFAULT_LIMITS } from '../ingest/read-upload.ts';
+import { DEFAULT_LIMITS, type Receipt } from '../contract/index.ts';
+import { landingKey, landingPrefixOf, receiptKey, uploadIdFor } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { PcnTokenRegistry } from './pcn-tokens.ts';
 import type { Presigner } from './presigned-post.ts';
@@ -121,7 +119,7 @@ export class UploadApi {
       // The same file again: it is the same upload, already counted once.
       return json(200, { upload_id: uploadId, status: 'already_received', receipt });
     }
-    const key = `landing/pcn=${pcnCode}/${uploadId}.${upload.format}${upload.compressed ? '.gz' : ''}`;
+    const key = landingKey(pcnCode, uploadId, upload.format, upload.compressed);
     const content = { bytes: upload.bytes, sha256: upload.sha256, ...(upload.md5 ? { md5: upload.md5 } : {}) };
     const post = await this.deps.presigner.presign(key, content, this.options.presignSeconds);
     const grant: UploadGrant = { upload_id: uploadId, key, expires_in_seconds: this.options.presignSeconds, post };
@@ -134,7 +132,7 @@ export class UploadApi {
     if (!match || match[1] !== pcnCode) return notFound;
     const bytes = await this.deps.store.get(receiptKey(id));
     if (bytes !== undefined) return json(200, JSON.parse(new TextDecoder().decode(bytes)) as Receipt);
-    const landed = await this.deps.store.list(`landing/pcn=${pcnCode}/${id}.`);
+    const landed = await this.deps.store.list(landingPrefixOf(pcnCode, id));
     return landed.length > 0 ? json(202, { upload_id: id, status: 'processing' }) : notFound;
   }
 }
