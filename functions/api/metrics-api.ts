@@ -1,5 +1,8 @@
 import { type Identity, Scope } from '../auth/scope.ts';
+import { AREA_CODE_PATTERN } from '../contract/areas.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import { FINANCIAL_YEAR_PATTERN, MONTH_PATTERN } from '../contract/periods.ts';
+import { csvText } from '../lib/csv.ts';
 import { META_KEY, metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 
@@ -19,13 +22,9 @@ export interface ApiResponse {
 }
 
 const LEVELS = ['national', 'region', 'icb', 'pcn'] as const;
-const CODE_FOR_LEVEL: Record<(typeof LEVELS)[number], RegExp> = {
-  national: /^ENG$/,
-  region: /^Y\d{2}$/,
-  icb: /^Q[A-Z0-9]{2}$/,
-  pcn: /^U\d{5}$/,
-};
-const PERIOD = /^(\d{4}-(0[1-9]|1[0-2])|\d{4}\/\d{2}|all)$/;
+const CODE_FOR_LEVEL = AREA_CODE_PATTERN;
+const isPeriod = (period: string) =>
+  period === 'all' || MONTH_PATTERN.test(period) || FINANCIAL_YEAR_PATTERN.test(period);
 const FILTERS = new Set(['level', 'code', 'period', 'period_type']);
 
 class BadRequest extends Error {}
@@ -37,22 +36,13 @@ const json = (status: number, body: unknown, extra: Record<string, string> = {})
   body: JSON.stringify(body),
 });
 
-/** A spreadsheet would run a cell that starts with = + - @ or a control character as a formula: make it text. */
-export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' ? String(value) : neutraliseFormula(String(value));
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** The rows of a document as CSV: exactly the (suppressed) figures the JSON carries, * for suppressed. */
 export function documentToCsv(rows: readonly MetricRow[]): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  return csvText(
+    columns,
+    rows.map((row) => columns.map((c) => row[c])),
+  );
 }
 
 function filtersOf(query: URLSearchParams, scope: Scope) {
@@ -73,7 +63,7 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
     if (!scope.allows(level, code))
       throw new Forbidden(`your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`);
   }
-  if (period !== null && !PERIOD.test(period))
+  if (period !== null && !isPeriod(period))
     throw new BadRequest('period must be YYYY-MM, a financial year such as 2024/25, or all');
   if (periodType !== null && !['month', 'fy', 'all'].includes(periodType))
     throw new BadRequest('period_type must be month, fy or all');

@@ -1,3 +1,4 @@
+import { AREA_CODE_PATTERN } from '../contract/areas.ts';
 import type { MetaDocument, MetricRow } from '../contract/index.ts';
 
 /**
@@ -16,12 +17,7 @@ export interface Identity {
   readonly subject: string;
 }
 
-export const ROLE_CODE: Record<Role, RegExp> = {
-  national: /^ENG$/,
-  region: /^Y\d{2}$/,
-  icb: /^Q[A-Z0-9]{2}$/,
-  pcn: /^U\d{5}$/,
-};
+export const ROLE_CODE: Readonly<Record<Role, RegExp>> = AREA_CODE_PATTERN;
 
 export const ROLES = Object.keys(ROLE_CODE) as Role[];
 

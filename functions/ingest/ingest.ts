@@ -11,7 +11,7 @@ import {
   type WorkforceRow,
 } from '../contract/index.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
-import { quarantineKey, receiptKey, transferRecordKey } from '../lib/keys.ts';
+import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from './curated-parquet.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
@@ -57,9 +57,8 @@ export interface IngestResult {
 }
 
 /** Upload ids made by the upload API name the content's SHA-256 (landing.ts); the bytes that arrived must match. */
-const CONTENT_ADDRESSED_ID = /^U\d{5}-([0-9a-f]{32})$/;
 function contentMatchesId(uploadId: string, sha256: string): boolean {
-  const announced = CONTENT_ADDRESSED_ID.exec(uploadId)?.[1];
+  const announced = UPLOAD_ID_PATTERN.exec(uploadId)?.[2];
   return announced === undefined || sha256.startsWith(announced);
 }
 

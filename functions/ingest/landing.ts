@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { AREA_CODE_SOURCE } from '../contract/areas.ts';
 import type { UploadFormat } from '../contract/upload.ts';
-import { landingKeyFor, receiptKey, uploadIdFor } from '../lib/keys.ts';
+import { LANDING_PREFIX, landingKeyFor, receiptKey, uploadIdFor } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 
 export interface LandingKey {
@@ -11,7 +12,9 @@ export interface LandingKey {
   readonly gzip: boolean;
 }
 
-const LANDING_KEY = /^landing\/pcn=(U\d{5})\/([A-Za-z0-9_-]{1,100})\.(csv|jsonl)(\.gz)?$/;
+const LANDING_KEY = new RegExp(
+  `^${LANDING_PREFIX}pcn=(${AREA_CODE_SOURCE.pcn})/([A-Za-z0-9_-]{1,100})\\.(csv|jsonl)(\\.gz)?$`,
+);
 
 export class InvalidLandingKeyError extends Error {
   constructor(key: string) {

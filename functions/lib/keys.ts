@@ -3,6 +3,7 @@
  * in S3 and on disk. A stage that writes a key and the stage that reads it both take it from here, so no stage
  * imports another to learn where something lives.
  */
+import { AREA_CODE_SOURCE } from '../contract/areas.ts';
 import type { UploadFormat } from '../contract/upload.ts';
 
 export const LANDING_PREFIX = 'landing/';
@@ -11,6 +12,9 @@ export const QUARANTINE_PREFIX = 'quarantine/';
 export const METRICS_PREFIX = 'metrics/';
 /** Versions of the PCN reference file, named so that they sort by when they were staged. */
 export const REFERENCE_PREFIX = 'reference/pcns/';
+
+/** An upload id as uploadIdFor makes it: the PCN (group 1) and the first 32 hex digits of the SHA-256 (group 2). */
+export const UPLOAD_ID_PATTERN = new RegExp(`^(${AREA_CODE_SOURCE.pcn})-([0-9a-f]{32})$`);
 
 /** The upload id is the PCN and the content hash: the same file from the same PCN is the same upload. */
 export function uploadIdFor(pcnCode: string, sha256: string): string {

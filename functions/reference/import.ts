@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { ICB_CODE_PATTERN as ICB_CODE } from '../contract/areas.ts';
 import { PCN_REFERENCE_COLUMNS, type PcnReferenceRow } from '../contract/reference.ts';
 import { REFERENCE_PREFIX } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
@@ -218,8 +219,6 @@ export async function importExtract(
   const staged = await stageReference(store, text, stagingTime(current?.key, options.now ?? new Date()));
   return { ...result, staged };
 }
-
-const ICB_CODE = /^Q[A-Z0-9]{2}$/;
 
 /** The ICB changes file: `old_icb_code, new_icb_code, new_icb_name, effective_month` (YYYY-MM). */
 export function readIcbChanges(file: string, text: string): IcbChange[] {

@@ -1,4 +1,5 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
@@ -77,7 +78,7 @@ interface GeographyRow {
 
 /** The last day of a period: a month (2024-05) or a financial year (2024/25 ends 2025-03-31). */
 function periodEnd(period: string): string {
-  if (/^\d{4}\/\d{2}$/.test(period)) return `${Number(period.slice(0, 4)) + 1}-03-31`;
+  if (FINANCIAL_YEAR_PATTERN.test(period)) return financialYearEnd(period);
   if (/^\d{4}-\d{2}$/.test(period)) return `${period}-31`;
   return '9999-12-31';
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import Papa from 'papaparse';
+import { PCN_CODE_PATTERN } from '../contract/areas.ts';
 import { isValidNhsNumber } from '../lib/nhs-number.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface PcnKey {
 }
 
 export function newKey(pcnCode: string, now = new Date()): PcnKey {
-  if (!/^U\d{5}$/.test(pcnCode)) throw new Error('the PCN code must be U followed by 5 digits');
+  if (!PCN_CODE_PATTERN.test(pcnCode)) throw new Error('the PCN code must be U followed by 5 digits');
   return { version: 1, pcn_code: pcnCode, secret: randomBytes(32).toString('base64'), created_at: now.toISOString() };
 }
 

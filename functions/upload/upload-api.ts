@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UnauthenticatedError } from '../auth/scope.ts';
-import { DEFAULT_LIMITS, type Receipt } from '../contract/index.ts';
-import { landingKey, landingPrefixOf, receiptKey, uploadIdFor } from '../lib/keys.ts';
+import { DEFAULT_LIMITS, PCN_CODE_PATTERN, type Receipt } from '../contract/index.ts';
+import { landingKey, landingPrefixOf, receiptKey, UPLOAD_ID_PATTERN, uploadIdFor } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { PcnTokenRegistry } from './pcn-tokens.ts';
 import type { Presigner } from './presigned-post.ts';
@@ -29,7 +29,7 @@ export interface UploadApiOptions {
 
 /** What the uploader announces before sending: nothing in it becomes part of a key except through uploadIdFor. */
 export const UploadRequest = z.strictObject({
-  pcn_code: z.string().regex(/^U\d{5}$/, 'must be U followed by 5 digits'),
+  pcn_code: z.string().regex(PCN_CODE_PATTERN, 'must be U followed by 5 digits'),
   kind: z.enum(['events', 'workforce']),
   format: z.enum(['csv', 'jsonl']),
   compressed: z.boolean(),
@@ -49,8 +49,6 @@ export interface UploadGrant {
   readonly expires_in_seconds: number;
   readonly post: { readonly url: string; readonly fields: Readonly<Record<string, string>> };
 }
-
-const UPLOAD_ID = /^(U\d{5})-[0-9a-f]{32}$/;
 
 const json = (status: number, body: unknown): UploadApiResponse => ({
   status,
@@ -128,7 +126,7 @@ export class UploadApi {
 
   private async receipt(pcnCode: string, id: string): Promise<UploadApiResponse> {
     const notFound = json(404, { error: 'no upload of yours with this id' });
-    const match = UPLOAD_ID.exec(id);
+    const match = UPLOAD_ID_PATTERN.exec(id);
     if (!match || match[1] !== pcnCode) return notFound;
     const bytes = await this.deps.store.get(receiptKey(id));
     if (bytes !== undefined) return json(200, JSON.parse(new TextDecoder().decode(bytes)) as Receipt);
