@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { UnauthenticatedError } from '../auth/scope.ts';
 import { DEFAULT_LIMITS, PCN_CODE_PATTERN, type Receipt } from '../contract/index.ts';
+import { errorResponse, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
 import { landingKey, landingPrefixOf, receiptKey, UPLOAD_ID_PATTERN, uploadIdFor } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { PcnTokenRegistry } from './pcn-tokens.ts';
@@ -14,11 +14,7 @@ export interface UploadApiRequest {
   readonly body?: string;
 }
 
-export interface UploadApiResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type UploadApiResponse = HttpResponse;
 
 export interface UploadApiOptions {
   /** Largest upload accepted, bytes. @default DEFAULT_LIMITS.maxBytes (100 MiB) */
@@ -50,11 +46,7 @@ export interface UploadGrant {
   readonly post: { readonly url: string; readonly fields: Readonly<Record<string, string>> };
 }
 
-const json = (status: number, body: unknown): UploadApiResponse => ({
-  status,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
+const json = jsonResponse;
 
 /**
  * The upload API: POST /api/uploads grants a presigned POST for one landing key of the caller's own PCN;
@@ -77,7 +69,8 @@ export class UploadApi {
       const bearer = /^Bearer (\S+)$/.exec(request.authorization ?? '')?.[1];
       pcnCode = (await this.deps.tokens.verify(bearer)).pcnCode;
     } catch (error) {
-      if (error instanceof UnauthenticatedError) return json(401, { error: error.message });
+      const response = errorResponse(error);
+      if (response) return response;
       throw error;
     }
     if (request.path === '/api/uploads') {
