@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '../auth/cognito.ts';
+import { onFirstCall, requireEnv } from '../lib/config.ts';
 import { errorResponse } from '../lib/http-errors.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
@@ -54,15 +55,11 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
     });
 }
 
-let cachedVerifier: AccessTokenVerifier | undefined;
-export const handler = createApiHandler({
-  store: new S3ObjectStore(new S3Client({}), process.env.DATA_BUCKET ?? ''),
-  logger: new Logger({ serviceName: 'sp-outcomes-api' }),
-  verifier: {
-    // Made on the first request, so that importing this module needs no environment.
-    verify(token) {
-      cachedVerifier ??= cognitoVerifier(process.env.USER_POOL_ID ?? '', process.env.USER_POOL_CLIENT_ID ?? '');
-      return cachedVerifier.verify(token);
-    },
-  },
+export const handler = onFirstCall(() => {
+  const config = requireEnv(['DATA_BUCKET', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID']);
+  return createApiHandler({
+    store: new S3ObjectStore(new S3Client({}), config.DATA_BUCKET),
+    logger: new Logger({ serviceName: 'sp-outcomes-api' }),
+    verifier: cognitoVerifier(config.USER_POOL_ID, config.USER_POOL_CLIENT_ID),
+  });
 });
