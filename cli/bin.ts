@@ -20,15 +20,8 @@ import {
   tokenHoursRule,
   tokenStore,
 } from './commands/tokens.ts';
-import {
-  describeOutcome,
-  loadUploaderSecrets,
-  Uploader,
-  type UploadOutcome,
-  uploadDir,
-  watchDir,
-  worstExit,
-} from './commands/upload.ts';
+import { describeOutcome, loadUploaderSecrets, Uploader, type UploadOutcome, worstExit } from './commands/upload.ts';
+import { uploadDir, watchDir } from './commands/upload-folder.ts';
 import { runWorkforceImport } from './commands/workforce.ts';
 import { installProcessGuards, type LocalStack, startServer } from './server.ts';
 

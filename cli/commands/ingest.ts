@@ -129,8 +129,20 @@ export async function ingestFiles(
     }
   }
   bar.stop();
+  return reportReceipts(files.length, receipts, failed, started, options);
+}
+
+/** The closing summary of checked files (shared with `sp-outcomes pseudonymise`), and the exit code it gives. */
+export function reportReceipts(
+  files: number,
+  receipts: Receipt[],
+  failed: boolean,
+  started: number,
+  options: Pick<IngestFilesOptions, 'json' | 'out'>,
+): { summary: IngestFilesSummary; exitCode: number } {
+  const out = options.out ?? ((line: string) => console.log(line));
   const summary: IngestFilesSummary = {
-    files: files.length,
+    files,
     accepted: receipts.filter((r) => r.status === 'accepted').length,
     partiallyAccepted: receipts.filter((r) => r.status === 'partially_accepted').length,
     rejected: receipts.filter((r) => r.status === 'rejected').length,
