@@ -6,14 +6,14 @@ import { defineConfig } from 'vitest/config';
  * `test:integration` runs the pipeline, servers and CLI on loopback, `test:e2e` drives Chromium. `npm test` runs
  * all three. test:aws and test:load keep their own configs, which take `base` without the projects.
  */
-export const base = {
+export const base: { testTimeout: number; hookTimeout: number; pool: 'forks'; execArgv: string[] } = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   pool: 'forks',
   // s3rver (the loopback S3 server) makes list continuation tokens with DES, which OpenSSL 3 keeps in its
   // legacy provider. Only the test workers need it; production code never does.
   execArgv: ['--openssl-legacy-provider'],
-} as const;
+};
 
 export default defineConfig({
   plugins: [react()],
