@@ -10,6 +10,7 @@ import { MetricsApi } from './constructs/metrics-api.ts';
 import { MetricsRefresh } from './constructs/metrics-refresh.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
 import { Operations } from './constructs/operations.ts';
+import { UploadApi } from './constructs/upload-api.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -24,6 +25,7 @@ export class PipelineStack extends Stack {
   readonly refresh: MetricsRefresh;
   readonly operations: Operations;
   readonly api: MetricsApi;
+  readonly uploads: UploadApi;
   readonly site: DashboardSite;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -63,8 +65,14 @@ export class PipelineStack extends Stack {
       dataLake: this.dataLake,
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.api,
-      uploadConcurrency: config.reservedConcurrency.upload,
       cognitoEmail: config.cognitoEmail,
+    });
+    // Under the metrics API's node (its HTTP API carries the routes), where the upload function has always been.
+    this.uploads = new UploadApi(this.api, 'Uploads', {
+      dataLake: this.dataLake,
+      httpApi: this.api.api,
+      retainData: config.retainData,
+      reservedConcurrency: config.reservedConcurrency.upload,
     });
     this.site = new DashboardSite(this, 'Dashboard', {
       apiDomainName: this.api.domainName,
