@@ -45,22 +45,12 @@ describe('financial years (April to March, contract/periods.ts)', () => {
     expect(financialYearOf('all')).toBe('all');
   });
 
-  it('lists a year’s months in order and ends it on 31 March', () => {
-    expect(monthsOfFinancialYear('2025/26')).toEqual([
+  it('ends a year on 31 March and starts its months in April (its 12 months: projection.test.ts)', () => {
+    expect(financialYearEnd('2024/25')).toBe('2025-03-31');
+    expect([monthsOfFinancialYear('2025/26')[0], monthsOfFinancialYear('2025/26').at(-1)]).toEqual([
       '2025-04',
-      '2025-05',
-      '2025-06',
-      '2025-07',
-      '2025-08',
-      '2025-09',
-      '2025-10',
-      '2025-11',
-      '2025-12',
-      '2026-01',
-      '2026-02',
       '2026-03',
     ]);
-    expect(financialYearEnd('2024/25')).toBe('2025-03-31');
   });
 
   it('tells months and years by their shape', () => {
