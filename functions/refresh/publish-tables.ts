@@ -1,8 +1,8 @@
 import { parquetReadObjects } from 'hyparquet';
 import { PCNS_TABLE, type Receipt, UPLOADS_TABLE } from '../contract/index.ts';
-import { tableToParquet } from '../ingest/curated-parquet.ts';
 import { RECEIPTS_PREFIX, receiptKey, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
+import { tableToParquet } from '../lib/parquet.ts';
 import { currentReference, parseReference } from '../lib/reference-versions.ts';
 
 /** Publishes the latest reference version as curated/pcns/pcns.parquet; returns its key, or undefined if none. */
