@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { ReferenceDataError, stageReference } from '../functions/lib/reference-versions.ts';
 import { ExtractRefusedError } from '../functions/reference/import.ts';
 import { PublicationError } from '../functions/reference/publication.ts';
-import { ReferenceDataError, stageReference } from '../functions/refresh/publish-tables.ts';
 import { runGenerate } from './commands/generate.ts';
 import { ingestFiles } from './commands/ingest.ts';
 import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
@@ -20,15 +20,8 @@ import {
   tokenHoursRule,
   tokenStore,
 } from './commands/tokens.ts';
-import {
-  describeOutcome,
-  loadUploaderSecrets,
-  Uploader,
-  type UploadOutcome,
-  uploadDir,
-  watchDir,
-  worstExit,
-} from './commands/upload.ts';
+import { describeOutcome, loadUploaderSecrets, Uploader, type UploadOutcome, worstExit } from './commands/upload.ts';
+import { uploadDir, watchDir } from './commands/upload-folder.ts';
 import { runWorkforceImport } from './commands/workforce.ts';
 import { installProcessGuards, type LocalStack, startServer } from './server.ts';
 

@@ -6,15 +6,12 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import busboy from 'busboy';
 import { MetricsApi } from '../functions/api/metrics-api.ts';
 import { signingSecret, verifyUserToken } from '../functions/auth/local-tokens.ts';
-import {
-  type Identity,
-  InvalidIdentityError,
-  NATIONAL_LOCAL_USER,
-  UnauthenticatedError,
-} from '../functions/auth/scope.ts';
+import { type Identity, NATIONAL_LOCAL_USER, UnauthenticatedError } from '../functions/auth/scope.ts';
+import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
 import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
-import { DEFAULT_LIMITS } from '../functions/ingest/read-upload.ts';
-import { assertSafeKey, FsObjectStore, InvalidKeyError } from '../functions/lib/object-store.ts';
+import { errorResponse, HttpError, INTERNAL_ERROR, jsonResponse } from '../functions/lib/http-errors.ts';
+import { LANDING_PREFIX, receiptKey } from '../functions/lib/keys.ts';
+import { assertSafeKey, FsObjectStore } from '../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../functions/upload/pcn-tokens.ts';
 import { type LocalGrant, LocalPresigner } from '../functions/upload/presigned-post.ts';
 import { UploadApi } from '../functions/upload/upload-api.ts';
@@ -66,16 +63,6 @@ export interface LocalStack {
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 /** Where the local stand-in for S3's presigned POST receives the form. */
 export const LOCAL_POST_PATH = '/local-s3/landing';
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 /** The request body, refusing (413) more than limit bytes without reading them all. */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -424,24 +411,13 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         log(`${req.method} ${loggedPath(rawUrl)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
       });
       route(req, res, rawUrl).catch((error: unknown) => {
-        const answer = (status: number, message: string, headers: Record<string, string> = {}) => {
-          if (res.headersSent) return void res.destroy();
-          const close = req.complete ? {} : { connection: 'close' };
-          res.writeHead(status, {
-            ...SECURITY_HEADERS,
-            'content-type': 'application/json; charset=utf-8',
-            'cache-control': 'no-store',
-            ...close,
-            ...headers,
-          });
-          res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: message }));
-        };
-        if (error instanceof HttpError) return answer(error.status, error.message, error.headers);
-        if (error instanceof UnauthenticatedError) return answer(401, error.message);
-        if (error instanceof InvalidIdentityError) return answer(403, error.message);
-        if (error instanceof InvalidKeyError) return answer(400, error.message);
-        answer(500, 'internal error');
-        log(`request failed: ${req.method} ${loggedPath(rawUrl)}: ${(error as Error).message}`);
+        const refusal = errorResponse(error);
+        if (!refusal) log(`request failed: ${req.method} ${loggedPath(rawUrl)}: ${(error as Error).message}`);
+        if (res.headersSent) return void res.destroy();
+        const { status, headers, body } = refusal ?? jsonResponse(500, { error: INTERNAL_ERROR });
+        const close = req.complete ? {} : { connection: 'close' };
+        res.writeHead(status, { ...SECURITY_HEADERS, ...close, ...headers });
+        res.end(req.method === 'HEAD' ? undefined : body);
       });
     },
   );
@@ -488,10 +464,10 @@ export async function recoverLanded(
 ): Promise<number> {
   let queued = 0;
   const waiting: { key: string; landed: Date }[] = [];
-  for (const key of await store.list('landing/')) {
+  for (const key of await store.list(LANDING_PREFIX)) {
     const id = /\/([A-Za-z0-9_-]{1,100})\.(csv|jsonl)(\.gz)?$/.exec(key)?.[1];
     if (!id) continue;
-    const receipt = await store.get(`receipts/${id}.json`);
+    const receipt = await store.get(receiptKey(id));
     if (receipt === undefined) {
       waiting.push({ key, landed: statSync(join(store.root, ...key.split('/'))).mtime });
       continue;

@@ -11,6 +11,7 @@ import { MetricsRefresh } from './constructs/metrics-refresh.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
 import { Operations } from './constructs/operations.ts';
 import { RegionalAlerts } from './constructs/regional-alerts.ts';
+import { UploadApi } from './constructs/upload-api.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -26,6 +27,7 @@ export class PipelineStack extends Stack {
   readonly regionalAlerts: RegionalAlerts;
   readonly operations: Operations;
   readonly api: MetricsApi;
+  readonly uploads: UploadApi;
   readonly site: DashboardSite;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -70,8 +72,14 @@ export class PipelineStack extends Stack {
       dataLake: this.dataLake,
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.api,
-      uploadConcurrency: config.reservedConcurrency.upload,
       cognitoEmail: config.cognitoEmail,
+    });
+    // Under the metrics API's node (its HTTP API carries the routes), where the upload function has always been.
+    this.uploads = new UploadApi(this.api, 'Uploads', {
+      dataLake: this.dataLake,
+      httpApi: this.api.api,
+      retainData: config.retainData,
+      reservedConcurrency: config.reservedConcurrency.upload,
     });
     this.site = new DashboardSite(this, 'Dashboard', {
       apiDomainName: this.api.domainName,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import type { Receipt } from '../../functions/contract/index.ts';
+import { PCN_CODE_PATTERN, type Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -35,7 +35,6 @@ export interface IngestFilesSummary {
 /** Exit codes of `sp-outcomes ingest`, documented in the README. */
 export const INGEST_EXIT = { allAccepted: 0, fileRejected: 1, rowsRejected: 2, failed: 3 } as const;
 
-const PCN_CODE = /^U\d{5}$/;
 const SNIFF_BYTES = 64 * 1024;
 
 /** The PCN that sent a file, from the pcn_code of its first row (without reading more than its start). */
@@ -54,14 +53,14 @@ export function sniffPcnCode(bytes: Uint8Array): string | undefined {
   if (firstLine.startsWith('{')) {
     try {
       const code = (JSON.parse(firstLine) as { pcn_code?: unknown }).pcn_code;
-      return typeof code === 'string' && PCN_CODE.test(code) ? code : undefined;
+      return typeof code === 'string' && PCN_CODE_PATTERN.test(code) ? code : undefined;
     } catch {
       return undefined;
     }
   }
   const rows = Papa.parse<Record<string, string>>(text, { header: true, preview: 1, skipEmptyLines: true }).data;
   const code = rows[0]?.pcn_code?.trim();
-  return code && PCN_CODE.test(code) ? code : undefined;
+  return code && PCN_CODE_PATTERN.test(code) ? code : undefined;
 }
 
 /** A receipt as lines for a person: the outcome, then the first row errors (shared by ingest and upload). */
@@ -113,7 +112,7 @@ export async function ingestFiles(
     try {
       const bytes = await readFile(file);
       const pcn = options.pcn ?? sniffPcnCode(bytes);
-      if (pcn === undefined || !PCN_CODE.test(pcn)) {
+      if (pcn === undefined || !PCN_CODE_PATTERN.test(pcn)) {
         failed = true;
         out(
           `✖ ${basename(file)}: cannot tell which PCN sent it (no valid pcn_code in its first row): pass --pcn U00000`,
@@ -132,8 +131,20 @@ export async function ingestFiles(
     }
   }
   bar.stop();
+  return reportReceipts(files.length, receipts, failed, started, options);
+}
+
+/** The closing summary of checked files (shared with `sp-outcomes pseudonymise`), and the exit code it gives. */
+export function reportReceipts(
+  files: number,
+  receipts: Receipt[],
+  failed: boolean,
+  started: number,
+  options: Pick<IngestFilesOptions, 'json' | 'out'>,
+): { summary: IngestFilesSummary; exitCode: number } {
+  const out = options.out ?? ((line: string) => console.log(line));
   const summary: IngestFilesSummary = {
-    files: files.length,
+    files,
     accepted: receipts.filter((r) => r.status === 'accepted').length,
     partiallyAccepted: receipts.filter((r) => r.status === 'partially_accepted').length,
     rejected: receipts.filter((r) => r.status === 'rejected').length,

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { newKey, parseKey, pseudonymiseExtract } from '../../functions/upload/pseudonymise.ts';
-import { ingestFiles } from './ingest.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { newKey, parseKey } from '../../functions/upload/pseudonymise.ts';
+import { checkLocally } from './check-locally.ts';
+import { describeReceipt, reportReceipts } from './ingest.ts';
 
 /** `sp-outcomes keygen`: a new secret key for one PCN, readable by its owner only. */
 export function runKeygen(pcnCode: string, out: string, log = console.log): void {
@@ -25,21 +24,21 @@ export async function runPseudonymise(
   out: string,
   log = console.log,
 ): Promise<number> {
+  const started = performance.now();
   const key = parseKey(readFileSync(keyPath, 'utf8'));
-  const result = pseudonymiseExtract(readFileSync(extractPath, 'utf8'), key);
-  if (result.errors.length > 0) {
-    for (const error of result.errors)
+  const check = await checkLocally(readFileSync(extractPath, 'utf8'), key);
+  if (check.receipt === undefined) {
+    for (const error of check.nhsNumberErrors)
       log(`✖ ${extractPath}: row ${error.row}, field ${error.field}: ${error.message} (${error.code})`);
-    log(`nothing written: ${result.errors.length} rows have a missing or invalid NHS number; fix them and run again`);
+    log(
+      `nothing written: ${check.nhsNumberErrors.length} rows have a missing or invalid NHS number; fix them and run again`,
+    );
     return 1;
   }
-  writeFileSync(out, result.csv);
-  log(`wrote ${result.rows.toLocaleString('en-GB')} rows to ${out}, with person_id in place of nhs_number`);
-  const scratch = mkdtempSync(join(tmpdir(), 'sp-outcomes-check-'));
-  try {
-    const { exitCode } = await ingestFiles([out], { dataDir: scratch, pcn: key.pcn_code, out: log, progress: false });
-    return exitCode;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  writeFileSync(out, check.body);
+  log(
+    `wrote ${(check.pseudonymisedRows ?? 0).toLocaleString('en-GB')} rows to ${out}, with person_id in place of nhs_number`,
+  );
+  for (const line of describeReceipt(out, check.receipt, 5)) log(line);
+  return reportReceipts(1, [check.receipt], false, started, { out: log }).exitCode;
 }

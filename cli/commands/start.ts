@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
+import { FIRST_MONTH_OF_FINANCIAL_YEAR, financialYearStartOf } from '../../functions/contract/periods.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { ingestFilesInParallel } from '../parallel-ingest.ts';
 import { type LocalStack, startServer } from '../server.ts';
 import { lastCompleteMonth } from '../synthetic/generate.ts';
@@ -42,8 +43,8 @@ function uploadFiles(root: string): string[] {
 /** Months from the start of the previous financial year to the end month, so the demo has a whole year. */
 export function demoMonths(endMonth: string): number {
   const [y, m] = endMonth.split('-').map(Number) as [number, number];
-  const fyStart = m >= 4 ? y - 1 : y - 2;
-  return (y - fyStart) * 12 + (m - 4) + 1;
+  const previousFyStart = financialYearStartOf(endMonth) - 1;
+  return (y - previousFyStart) * 12 + (m - FIRST_MONTH_OF_FINANCIAL_YEAR) + 1;
 }
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;

@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
+import { PCN_CODE_PATTERN } from '../../functions/contract/areas.ts';
 import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
@@ -57,7 +58,7 @@ export async function runPcnTokenList(store: ObjectStore, pcn: string | undefine
 export async function runPcnTokenRevoke(store: ObjectStore, target: string, log = console.log): Promise<number> {
   const registry = new PcnTokenRegistry(store);
   // A PCN code revokes all of that PCN's tokens; a token id just that one.
-  const ids = /^U\d{5}$/.test(target)
+  const ids = PCN_CODE_PATTERN.test(target)
     ? (await registry.list(target)).filter((r) => r.revoked_at === null).map((r) => r.token_id)
     : [target];
   let revoked = 0;

@@ -1,30 +1,20 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import pRetry, { AbortError } from 'p-retry';
-import Papa from 'papaparse';
 import type { Receipt } from '../../functions/contract/index.ts';
-import { ingestUpload } from '../../functions/ingest/ingest.ts';
-import { stageUpload } from '../../functions/ingest/landing.ts';
-import { kindOfColumns } from '../../functions/ingest/validate-row.ts';
-import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { type PcnKey, parseKey, pseudonymiseExtract } from '../../functions/upload/pseudonymise.ts';
+import { type PcnKey, parseKey } from '../../functions/upload/pseudonymise.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
 import { byteProgress } from '../progress.ts';
+import { checkLocally } from './check-locally.ts';
 import { describeReceipt } from './ingest.ts';
+
+/**
+ * The upload client: checks a file on this machine, asks the upload API for a grant, sends the file to the presigned
+ * POST with retries, and waits for its receipt. The folder runner (--dir / --watch) is upload-folder.ts.
+ */
 
 /** Exit codes of `sp-outcomes upload`, documented in the README; with several files, the worst one wins. */
 export const UPLOAD_EXIT = { accepted: 0, rejected: 1, partiallyRejected: 2, couldNotSend: 3 } as const;
@@ -98,43 +88,26 @@ async function prepare(
   file: string,
   key: PcnKey,
 ): Promise<{ body: Buffer; kind: 'events' | 'workforce'; refusal?: Omit<UploadOutcome, 'file'> }> {
-  const text = readFileSync(file, 'utf8');
-  const header = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { preview: 1 }).data[0]?.map((c) => c.trim()) ?? [];
-  let body = Buffer.from(text, 'utf8');
-  const kind = kindOfColumns(header) ?? 'events';
-  if (header.includes('nhs_number')) {
-    const result = pseudonymiseExtract(text, key);
-    if (result.errors.length > 0) {
-      // A row without a valid NHS number cannot be linked to its person: the extract is fixed and sent again whole.
-      const rows = result.errors.map((e) => `row ${e.row}: ${e.message} (${e.code})`);
-      return {
-        body,
-        kind,
-        refusal: {
-          status: 'rejected',
-          exit_code: UPLOAD_EXIT.rejected,
-          error: `nothing was sent: ${result.errors.length} rows have a missing or invalid NHS number; fix the extract and send it again. ${rows.slice(0, 5).join('; ')}${rows.length > 5 ? '; …' : ''}`,
-        },
-      };
-    }
-    body = Buffer.from(result.csv, 'utf8');
+  const { body, kind, nhsNumberErrors, receipt } = await checkLocally(readFileSync(file, 'utf8'), key);
+  if (nhsNumberErrors.length > 0) {
+    const rows = nhsNumberErrors.map((e) => `row ${e.row}: ${e.message} (${e.code})`);
+    return {
+      body,
+      kind,
+      refusal: {
+        status: 'rejected',
+        exit_code: UPLOAD_EXIT.rejected,
+        error: `nothing was sent: ${nhsNumberErrors.length} rows have a missing or invalid NHS number; fix the extract and send it again. ${rows.slice(0, 5).join('; ')}${rows.length > 5 ? '; …' : ''}`,
+      },
+    };
   }
-  // The server's own ingest core, on this machine, so its messages show before anything leaves it.
-  const scratch = mkdtempSync(join(tmpdir(), 'sp-outcomes-check-'));
-  try {
-    const store = new FsObjectStore(scratch);
-    const landed = await stageUpload(store, key.pcn_code, 'upload.csv', body);
-    const { receipt } = await ingestUpload({ store }, { key: landed });
-    if (receipt.status === 'rejected')
-      return {
-        body,
-        kind,
-        refusal: { status: 'rejected', exit_code: UPLOAD_EXIT.rejected, receipt, checked_locally: true },
-      };
-    return { body, kind };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  if (receipt?.status === 'rejected')
+    return {
+      body,
+      kind,
+      refusal: { status: 'rejected', exit_code: UPLOAD_EXIT.rejected, receipt, checked_locally: true },
+    };
+  return { body, kind };
 }
 
 /** Sends one multipart/form-data body with a byte progress bar (fetch cannot report upload progress). */
@@ -319,86 +292,4 @@ export function describeOutcome(outcome: UploadOutcome): string[] {
     lines.push(`  ${name}: already received earlier as ${outcome.upload_id}; not sent again`);
   else if (outcome.upload_id) lines.push(`  ${name}: upload ${outcome.upload_id}`);
   return lines;
-}
-
-/** Where a file goes after a run: sent/ (accepted, perhaps with rejected rows) or failed/; unsent files stay. */
-function fileAway(dir: string, outcome: UploadOutcome): string | undefined {
-  if (outcome.status === 'not_sent') return undefined;
-  const folder = join(dir, outcome.status === 'rejected' ? 'failed' : 'sent');
-  mkdirSync(folder, { recursive: true });
-  let target = join(folder, basename(outcome.file));
-  if (existsSync(target))
-    target = join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${basename(outcome.file)}`);
-  renameSync(outcome.file, target);
-  const { file: _file, ...report } = outcome;
-  writeFileSync(`${target}.receipt.json`, `${JSON.stringify(report, null, 2)}\n`);
-  return target;
-}
-
-/** The extracts waiting in a folder: CSV files directly inside it, oldest name first. */
-export function waitingFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && entry.name.toLowerCase().endsWith('.csv'))
-    .map((entry) => join(dir, entry.name))
-    .sort();
-}
-
-/** `--dir DIR`: every waiting file once, each moved to sent/ or failed/ with its receipt; keeps going after a failure. */
-export async function uploadDir(
-  dir: string,
-  uploader: Uploader,
-  onOutcome: (outcome: UploadOutcome) => void,
-  files = waitingFiles(dir),
-): Promise<UploadOutcome[]> {
-  const outcomes: UploadOutcome[] = [];
-  for (const file of files) {
-    const outcome = await uploader.send(file);
-    const moved = fileAway(dir, outcome);
-    const final = moved ? { ...outcome, file: moved } : outcome;
-    outcomes.push(final);
-    onOutcome(final);
-  }
-  return outcomes;
-}
-
-/** Waits ms, or less if the signal aborts; leaves no listener behind either way (the loop runs for months). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/**
- * `--watch DIR`: looks every interval and sends each file once it has stopped changing (same size and time on two
- * looks), so a file still being written is never sent half-done. Runs until the signal aborts.
- */
-export async function watchDir(
-  dir: string,
-  uploader: Uploader,
-  onOutcome: (outcome: UploadOutcome) => void,
-  options: { readonly intervalMs: number; readonly signal: AbortSignal },
-): Promise<void> {
-  const seen = new Map<string, string>();
-  while (!options.signal.aborted) {
-    const stable: string[] = [];
-    for (const file of waitingFiles(dir)) {
-      const { size, mtimeMs } = statSync(file);
-      const fingerprint = `${size}:${mtimeMs}`;
-      if (seen.get(file) === fingerprint) stable.push(file);
-      seen.set(file, fingerprint);
-    }
-    if (stable.length > 0) {
-      await uploadDir(dir, uploader, onOutcome, stable);
-      // A file that could not be sent stays and is tried again on the next look.
-      for (const file of stable) if (!existsSync(file)) seen.delete(file);
-    }
-    await pause(options.intervalMs, options.signal);
-  }
 }

@@ -6,6 +6,7 @@ import {
   WORKFORCE_FIELD_NAMES,
   type WorkforceRow,
 } from '../../functions/contract/index.ts';
+import { csvCell, csvText } from '../../functions/lib/csv.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
 import { loadRealMap, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
@@ -83,17 +84,16 @@ const nextMonth = (month: string, n = 1) => {
   return new Date(Date.UTC(y, m - 1 + n, 1)).toISOString().slice(0, 7);
 };
 
-/** RFC 4180: quote a cell only when it holds a comma, quote or line break. */
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+/** Upload files are written as a PCN's system would: exact values (no formula neutralising), LF line ends. */
+const AS_SENT = { neutraliseFormulas: false, newline: '\n' } as const;
+const csvCellAsSent = (value: unknown) => csvCell(value, AS_SENT.neutraliseFormulas);
 
 function csv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const lines = [columns.join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
-  return `${lines.join('\n')}\n`;
+  return csvText(
+    columns,
+    rows.map((row) => columns.map((c) => row[c])),
+    AS_SENT,
+  );
 }
 
 const breakPcnCode = (e: SimEvent) => {
@@ -336,7 +336,7 @@ export function writeLargeEventsFile(path: string, rows: number, seed: number): 
   for (const event of eventStream(seed)) {
     if (lines.length > rows) break;
     pcnCode = event.pcn_code as string;
-    lines.push(EVENT_FIELD_NAMES.map((c) => csvCell(event[c])).join(','));
+    lines.push(EVENT_FIELD_NAMES.map((c) => csvCellAsSent(event[c])).join(','));
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
   return { pcnCode, rows };

@@ -1,15 +1,14 @@
+import { csvText } from '../../functions/lib/csv.ts';
+
 /** The CSV a chart offers for download: exactly the rows and columns it shows, suppressed figures as *. */
 export function toCsv(
   columns: readonly { key: string; label: string }[],
   rows: readonly Record<string, unknown>[],
 ): string {
-  const cell = (value: unknown) => {
-    if (value === null || value === undefined) return '';
-    let text = String(value);
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return `${[columns.map((c) => cell(c.label)).join(','), ...rows.map((row) => columns.map((c) => cell(row[c.key])).join(','))].join('\r\n')}\r\n`;
+  return csvText(
+    columns.map((c) => c.label),
+    rows.map((row) => columns.map((c) => row[c.key])),
+  );
 }
 
 export function downloadCsv(fileName: string, text: string): void {

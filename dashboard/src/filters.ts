@@ -1,4 +1,6 @@
+import { AREA_CODE_PATTERN } from '../../functions/contract/areas.ts';
 import type { Area, Level, MetaDocument } from '../../functions/contract/metrics.ts';
+import { FINANCIAL_YEAR_PATTERN } from '../../functions/contract/periods.ts';
 
 /** What the filter bar narrows every figure to; held in the URL so any view can be bookmarked and shared. */
 export interface Filters {
@@ -10,10 +12,10 @@ export interface Filters {
 
 const KEYS = ['fy', 'region', 'icb', 'pcn'] as const;
 const PATTERNS: Record<(typeof KEYS)[number], RegExp> = {
-  fy: /^\d{4}\/\d{2}$/,
-  region: /^Y\d{2}$/,
-  icb: /^Q[A-Z0-9]{2}$/,
-  pcn: /^U\d{5}$/,
+  fy: FINANCIAL_YEAR_PATTERN,
+  region: AREA_CODE_PATTERN.region,
+  icb: AREA_CODE_PATTERN.icb,
+  pcn: AREA_CODE_PATTERN.pcn,
 };
 
 /** Filters from the query string; anything malformed is ignored rather than trusted. */

@@ -1,4 +1,5 @@
 import type { Figure } from '../../functions/contract/metrics.ts';
+import { financialYearOf } from '../../functions/contract/periods.ts';
 
 /** Formatting for every figure on the dashboard: en-GB, suppression shown as *, never as zero. */
 export const SUPPRESSED = '*';
@@ -58,8 +59,4 @@ export function monthLabel(month: string): string {
 export const fyLabel = (fy: string) => `FY ${fy}`;
 
 /** The financial year (2025/26) a month (2025-04) falls in. */
-export function fyOfMonth(month: string): string {
-  const year = Number(month.slice(0, 4));
-  const start = Number(month.slice(5, 7)) >= 4 ? year : year - 1;
-  return `${start}/${String(start + 1).slice(2)}`;
-}
+export const fyOfMonth = (month: string): string => financialYearOf(month);

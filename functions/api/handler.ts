@@ -6,7 +6,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '../auth/cognito.ts';
-import { InvalidIdentityError, UnauthenticatedError } from '../auth/scope.ts';
+import { onFirstCall, requireEnv } from '../lib/config.ts';
+import { errorResponse } from '../lib/http-errors.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { compressResponse } from './compress.ts';
@@ -24,21 +25,14 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: APIGatewayProxyEventV2Schema }))
     .handler(async (event: HttpEvent) => {
-      const refuse = (statusCode: number, error: Error) => {
-        deps.logger.warn('refused', { path: event.rawPath, status: statusCode, reason: error.message });
-        return {
-          statusCode,
-          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-          body: JSON.stringify({ error: error.message }),
-        };
-      };
       let identity: Awaited<ReturnType<typeof identityFromBearer>>;
       try {
         identity = await identityFromBearer(deps.verifier, event.headers?.authorization);
       } catch (error) {
-        if (error instanceof UnauthenticatedError) return refuse(401, error);
-        if (error instanceof InvalidIdentityError) return refuse(403, error);
-        throw error;
+        const refusal = errorResponse(error);
+        if (!refusal) throw error;
+        deps.logger.warn('refused', { path: event.rawPath, status: refusal.status, reason: (error as Error).message });
+        return { statusCode: refusal.status, headers: refusal.headers, body: refusal.body };
       }
       const response = await api.handle({
         method: event.requestContext.http.method,
@@ -61,15 +55,11 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
     });
 }
 
-let cachedVerifier: AccessTokenVerifier | undefined;
-export const handler = createApiHandler({
-  store: new S3ObjectStore(new S3Client({}), process.env.DATA_BUCKET ?? ''),
-  logger: new Logger({ serviceName: 'sp-outcomes-api' }),
-  verifier: {
-    // Made on the first request, so that importing this module needs no environment.
-    verify(token) {
-      cachedVerifier ??= cognitoVerifier(process.env.USER_POOL_ID ?? '', process.env.USER_POOL_CLIENT_ID ?? '');
-      return cachedVerifier.verify(token);
-    },
-  },
+export const handler = onFirstCall(() => {
+  const config = requireEnv(['DATA_BUCKET', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID']);
+  return createApiHandler({
+    store: new S3ObjectStore(new S3Client({}), config.DATA_BUCKET),
+    logger: new Logger({ serviceName: 'sp-outcomes-api' }),
+    verifier: cognitoVerifier(config.USER_POOL_ID, config.USER_POOL_CLIENT_ID),
+  });
 });

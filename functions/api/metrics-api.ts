@@ -1,7 +1,11 @@
 import { type Identity, Scope } from '../auth/scope.ts';
+import { AREA_CODE_PATTERN } from '../contract/areas.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import { FINANCIAL_YEAR_PATTERN, MONTH_PATTERN } from '../contract/periods.ts';
+import { csvText } from '../lib/csv.ts';
+import { BadRequestError, errorResponse, ForbiddenError, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
+import { META_KEY, metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import { META_KEY, metricKey } from '../refresh/refresh.ts';
 
 export interface ApiRequest {
   readonly method: string;
@@ -12,71 +16,50 @@ export interface ApiRequest {
   readonly identity: Identity;
 }
 
-export interface ApiResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type ApiResponse = HttpResponse;
 
 const LEVELS = ['national', 'region', 'icb', 'pcn'] as const;
-const CODE_FOR_LEVEL: Record<(typeof LEVELS)[number], RegExp> = {
-  national: /^ENG$/,
-  region: /^Y\d{2}$/,
-  icb: /^Q[A-Z0-9]{2}$/,
-  pcn: /^U\d{5}$/,
-};
-const PERIOD = /^(\d{4}-(0[1-9]|1[0-2])|\d{4}\/\d{2}|all)$/;
+const isPeriod = (period: string) =>
+  period === 'all' || MONTH_PATTERN.test(period) || FINANCIAL_YEAR_PATTERN.test(period);
 const FILTERS = new Set(['level', 'code', 'period', 'period_type']);
 
-class BadRequest extends Error {}
-class Forbidden extends Error {}
-
-const json = (status: number, body: unknown, extra: Record<string, string> = {}): ApiResponse => ({
-  status,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra },
-  body: JSON.stringify(body),
-});
-
-/** A spreadsheet would run a cell that starts with = + - @ or a control character as a formula: make it text. */
-export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' ? String(value) : neutraliseFormula(String(value));
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+const json = jsonResponse;
 
 /** The rows of a document as CSV: exactly the (suppressed) figures the JSON carries, * for suppressed. */
 export function documentToCsv(rows: readonly MetricRow[]): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  return csvText(
+    columns,
+    rows.map((row) => columns.map((c) => row[c])),
+  );
 }
 
 function filtersOf(query: URLSearchParams, scope: Scope) {
   for (const key of query.keys()) {
     if (!FILTERS.has(key))
-      throw new BadRequest(`unknown query parameter "${key.slice(0, 40)}": use level, code, period or period_type`);
+      throw new BadRequestError(
+        `unknown query parameter "${key.slice(0, 40)}": use level, code, period or period_type`,
+      );
   }
   const level = query.get('level');
   const code = query.get('code');
   const period = query.get('period');
   const periodType = query.get('period_type');
   if (level !== null && !LEVELS.includes(level as (typeof LEVELS)[number]))
-    throw new BadRequest('level must be one of national, region, icb, pcn');
+    throw new BadRequestError('level must be one of national, region, icb, pcn');
   if (code !== null) {
-    if (level === null) throw new BadRequest('code needs a level');
-    if (!CODE_FOR_LEVEL[level as (typeof LEVELS)[number]].test(code))
-      throw new BadRequest(`code is not a valid ${level} code`);
+    if (level === null) throw new BadRequestError('code needs a level');
+    if (!AREA_CODE_PATTERN[level as (typeof LEVELS)[number]].test(code))
+      throw new BadRequestError(`code is not a valid ${level} code`);
     if (!scope.allows(level, code))
-      throw new Forbidden(`your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`);
+      throw new ForbiddenError(
+        `your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`,
+      );
   }
-  if (period !== null && !PERIOD.test(period))
-    throw new BadRequest('period must be YYYY-MM, a financial year such as 2024/25, or all');
+  if (period !== null && !isPeriod(period))
+    throw new BadRequestError('period must be YYYY-MM, a financial year such as 2024/25, or all');
   if (periodType !== null && !['month', 'fy', 'all'].includes(periodType))
-    throw new BadRequest('period_type must be month, fy or all');
+    throw new BadRequestError('period_type must be month, fy or all');
   return (row: MetricRow) =>
     (level === null || row.level === level) &&
     (code === null || row.code === code) &&
@@ -172,8 +155,8 @@ export class MetricsApi {
       }
       return json(200, { ...document, rows });
     } catch (error) {
-      if (error instanceof BadRequest) return json(400, { error: error.message });
-      if (error instanceof Forbidden) return json(403, { error: error.message });
+      const response = errorResponse(error);
+      if (response) return response;
       throw error;
     }
   }

@@ -1,4 +1,6 @@
+import { AREA_CODE_PATTERN } from '../contract/areas.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import { HttpError } from '../lib/http-errors.ts';
 
 /**
  * Who is asking, and so what they may see (README, "Roles and what each sees"):
@@ -16,19 +18,22 @@ export interface Identity {
   readonly subject: string;
 }
 
-export const ROLE_CODE: Record<Role, RegExp> = {
-  national: /^ENG$/,
-  region: /^Y\d{2}$/,
-  icb: /^Q[A-Z0-9]{2}$/,
-  pcn: /^U\d{5}$/,
-};
+export const ROLE_CODE: Readonly<Record<Role, RegExp>> = AREA_CODE_PATTERN;
 
 export const ROLES = Object.keys(ROLE_CODE) as Role[];
 
 /** A valid sign-in whose role cannot be worked out: 403. */
-export class InvalidIdentityError extends Error {}
+export class InvalidIdentityError extends HttpError {
+  constructor(message: string) {
+    super(403, message);
+  }
+}
 /** No token, or one that is expired, tampered with or not ours: 401. The message never repeats the token. */
-export class UnauthenticatedError extends Error {}
+export class UnauthenticatedError extends HttpError {
+  constructor(message: string) {
+    super(401, message);
+  }
+}
 
 /** An identity from untrusted parts (token claims, group names): the role must be known and the code its shape. */
 export function identityOf(role: unknown, code: unknown, subject: string): Identity {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PCN_CODE_PATTERN } from './areas.ts';
 import {
   ACTIVITY_CATEGORIES,
   AGE_BANDS,
@@ -39,7 +40,6 @@ function field<S extends z.ZodType>(schema: S, storage: StorageType, description
 }
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
-export const PCN_CODE_PATTERN = /^U\d{5}$/;
 const PRACTICE_CODE_PATTERN = /^[A-Z]\d{5}$/;
 const PERSON_ID_PATTERN = /^[0-9a-f]{64}$/;
 const REASONS_PATTERN = new RegExp(`^(${REFERRAL_REASONS.join('|')})(;(${REFERRAL_REASONS.join('|')}))*$`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ICB_CODE_PATTERN } from './areas.ts';
 import { pcnCode } from './fields.ts';
 
 const isoDate = z.iso.date();
@@ -11,7 +12,7 @@ export const pcnReferenceRow = z
   .strictObject({
     pcn_code: pcnCode,
     pcn_name: z.string().min(1).max(200),
-    icb_code: z.string().regex(/^Q[A-Z0-9]{2}$/, { error: 'must be an ICB ODS code such as QWE' }),
+    icb_code: z.string().regex(ICB_CODE_PATTERN, { error: 'must be an ICB ODS code such as QWE' }),
     icb_name: z.string().min(1).max(200),
     region_code: z.enum(['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63']),
     region_name: z.string().min(1).max(100),

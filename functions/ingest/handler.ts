@@ -10,6 +10,7 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
+import { onFirstCall, requireEnv } from '../lib/config.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { decodeS3Key, ingestLandedObjects } from './ingest-batch.ts';
@@ -36,9 +37,9 @@ export function createIngestHandler(deps: { store: ObjectStore; logger: Logger }
     );
 }
 
-const logger = new Logger({ serviceName: 'sp-outcomes-ingest' });
-
-export const handler = createIngestHandler({
-  store: new S3ObjectStore(new S3Client({}), process.env.DATA_BUCKET ?? ''),
-  logger,
-});
+export const handler = onFirstCall(() =>
+  createIngestHandler({
+    store: new S3ObjectStore(new S3Client({}), requireEnv(['DATA_BUCKET']).DATA_BUCKET),
+    logger: new Logger({ serviceName: 'sp-outcomes-ingest' }),
+  }),
+);

@@ -1,3 +1,5 @@
+import { isValidNhsNumber } from '../lib/nhs-number.ts';
+
 /**
  * The identifiability guard: nothing that identifies a person may pass the uploader. It looks at column names
  * (a date of birth or name column is refused whatever it holds) and at every cell's text. It reports the kind
@@ -39,16 +41,6 @@ const NHS_NUMBER = /(?<![A-Za-z0-9])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![A-Za-z0-9
 const TELEPHONE = /(?<![A-Za-z0-9+])(?:\+44[ -]?(?:\(0\)[ -]?)?|0)\d(?:[ -]?\d){8,9}(?![A-Za-z0-9])/;
 const POSTCODE = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}(?![A-Za-z0-9])/;
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
-
-/** Modulus 11 check of a 10-digit NHS number. */
-export function isValidNhsNumber(digits: string): boolean {
-  if (!/^\d{10}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
-  const check = 11 - (sum % 11);
-  if (check === 10) return false;
-  return (check === 11 ? 0 : check) === Number(digits[9]);
-}
 
 function countDigits(value: string): number {
   let digits = 0;

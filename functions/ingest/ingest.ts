@@ -10,19 +10,14 @@ import {
   WORKFORCE_FIELD_NAMES,
   type WorkforceRow,
 } from '../contract/index.ts';
+import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
+import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
-import { type LandingKey, parseLandingKey, receiptKey } from './landing.ts';
-import {
-  type ByteStats,
-  DEFAULT_LIMITS,
-  findIdentifierInRaw,
-  type RawRecord,
-  readRecords,
-  type UploadLimits,
-} from './read-upload.ts';
+import { type LandingKey, parseLandingKey } from './landing.ts';
+import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
 import { KINDS, kindOfColumns, type RowError, type RowResult, rowValidator } from './validate-row.ts';
 
 export interface IngestOptions {
@@ -62,20 +57,10 @@ export interface IngestResult {
 }
 
 /** Upload ids made by the upload API name the content's SHA-256 (landing.ts); the bytes that arrived must match. */
-const CONTENT_ADDRESSED_ID = /^U\d{5}-([0-9a-f]{32})$/;
 function contentMatchesId(uploadId: string, sha256: string): boolean {
-  const announced = CONTENT_ADDRESSED_ID.exec(uploadId)?.[1];
+  const announced = UPLOAD_ID_PATTERN.exec(uploadId)?.[2];
   return announced === undefined || sha256.startsWith(announced);
 }
-
-export { receiptKey };
-export const quarantineKey = (uploadId: string) => `quarantine/${uploadId}.jsonl`;
-/**
- * Where a transfer whose bytes were not the announced file is recorded: not under receipts/<upload-id>, which would
- * answer the genuine file "already received" for ever, but beside quarantine, named by the bytes that came.
- */
-export const transferRecordKey = (uploadId: string, sha256: string) =>
-  `quarantine/transfers/${uploadId}-${sha256.slice(0, 16)}.json`;
 
 const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
   events: new Set(EVENT_FIELD_NAMES),

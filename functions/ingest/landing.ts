@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
+import { AREA_CODE_SOURCE } from '../contract/areas.ts';
+import type { UploadFormat } from '../contract/upload.ts';
+import { LANDING_PREFIX, landingKeyFor, receiptKey, uploadIdFor } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import type { UploadFormat } from './read-upload.ts';
-
-/** The upload id is the PCN and the content hash: the same file from the same PCN is the same upload. */
-export function uploadIdFor(pcnCode: string, sha256: string): string {
-  return `${pcnCode}-${sha256.slice(0, 32)}`;
-}
 
 export interface LandingKey {
   readonly key: string;
@@ -15,7 +12,9 @@ export interface LandingKey {
   readonly gzip: boolean;
 }
 
-const LANDING_KEY = /^landing\/pcn=(U\d{5})\/([A-Za-z0-9_-]{1,100})\.(csv|jsonl)(\.gz)?$/;
+const LANDING_KEY = new RegExp(
+  `^${LANDING_PREFIX}pcn=(${AREA_CODE_SOURCE.pcn})/([A-Za-z0-9_-]{1,100})\\.(csv|jsonl)(\\.gz)?$`,
+);
 
 export class InvalidLandingKeyError extends Error {
   constructor(key: string) {
@@ -38,16 +37,6 @@ export function parseLandingKey(key: string): LandingKey {
   ];
   return { key, pcnCode, uploadId, format, gzip: gz !== undefined };
 }
-
-export function landingKeyFor(pcnCode: string, uploadId: string, fileName: string): string {
-  const lower = fileName.toLowerCase();
-  const gz = lower.endsWith('.gz') ? '.gz' : '';
-  const base = gz ? lower.slice(0, -3) : lower;
-  const format: UploadFormat = base.endsWith('.jsonl') || base.endsWith('.ndjson') ? 'jsonl' : 'csv';
-  return `landing/pcn=${pcnCode}/${uploadId}.${format}${gz}`;
-}
-
-export const receiptKey = (uploadId: string) => `receipts/${uploadId}.json`;
 
 /**
  * Keeps a file exactly as received under landing/, named by its upload id, unless it has been received before

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { HttpError } from './http-errors.ts';
 
 /**
  * The storage port: the same key layout in S3 and on disk (see ARCHITECTURE.md, "Storage layout").
@@ -20,10 +21,10 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
 }
 
-export class InvalidKeyError extends Error {
+/** A key that could step outside the store: from a request, so 400. */
+export class InvalidKeyError extends HttpError {
   constructor(reason: string) {
-    super(`invalid object key: ${reason}`);
-    this.name = 'InvalidKeyError';
+    super(400, `invalid object key: ${reason}`);
   }
 }
 

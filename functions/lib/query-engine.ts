@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { optionalEnv } from './config.ts';
 
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, SqlValue>;
@@ -18,15 +19,17 @@ export interface QueryEngine {
   close(): Promise<void>;
 }
 
-// In a bundled Lambda the SQL files are copied beside the bundle and SQL_ROOT names that folder.
-const SQL_ROOT = process.env.SQL_ROOT
-  ? pathToFileURL(`${process.env.SQL_ROOT.replace(/\/$/, '')}/`)
-  : new URL('../../sql/', import.meta.url);
+// In a bundled Lambda the SQL files are copied beside the bundle and SQL_ROOT names that folder; elsewhere the
+// repository's sql/. Read on the first SQL file loaded, not at import.
+let sqlRoot: URL | undefined;
+const sqlRootUrl = (root = optionalEnv('SQL_ROOT')) =>
+  root ? pathToFileURL(`${root.replace(/\/$/, '')}/`) : new URL('../../sql/', import.meta.url);
 
 /** The text of sql/<file>.sql (file is e.g. "metrics/rollout"). */
 export function loadSql(file: string): string {
   if (!/^[a-z_]+\/[a-z0-9_]+$/.test(file)) throw new Error(`not a SQL file name: ${file}`);
-  return readFileSync(new URL(`${file}.sql`, SQL_ROOT), 'utf8');
+  sqlRoot ??= sqlRootUrl();
+  return readFileSync(new URL(`${file}.sql`, sqlRoot), 'utf8');
 }
 
 export class QueryError extends Error {

@@ -1,7 +1,9 @@
 import Papa from 'papaparse';
+import { ICB_CODE_PATTERN as ICB_CODE } from '../contract/areas.ts';
 import { PCN_REFERENCE_COLUMNS, type PcnReferenceRow } from '../contract/reference.ts';
+import { REFERENCE_PREFIX } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import { parseReference, REFERENCE_PREFIX, stageReference } from '../refresh/publish-tables.ts';
+import { currentReference, parseReference, stageReference } from '../lib/reference-versions.ts';
 import { buildReferenceHistory, ICB_CHANGE_COLUMNS, type IcbChange } from './history.ts';
 import {
   type Extract,
@@ -91,13 +93,6 @@ async function extractKeys(store: ObjectStore): Promise<string[]> {
   return (await store.list(EXTRACTS_PREFIX)).filter((k) => /\/\d{4}-\d\d\.csv$/.test(k)).sort();
 }
 const monthOfKey = (key: string) => key.slice(EXTRACTS_PREFIX.length, -'.csv'.length);
-
-/** The reference version in force now (the latest staged), or undefined. */
-export async function currentReference(store: ObjectStore): Promise<{ key: string; text: string } | undefined> {
-  const key = (await store.list(REFERENCE_PREFIX)).filter((k) => k.endsWith('.csv')).at(-1);
-  const text = key === undefined ? undefined : decode(await store.get(key));
-  return key === undefined || text === undefined ? undefined : { key, text };
-}
 
 export async function referenceRowsInStore(store: ObjectStore): Promise<PcnReferenceRow[]> {
   const current = await currentReference(store);
@@ -224,8 +219,6 @@ export async function importExtract(
   const staged = await stageReference(store, text, stagingTime(current?.key, options.now ?? new Date()));
   return { ...result, staged };
 }
-
-const ICB_CODE = /^Q[A-Z0-9]{2}$/;
 
 /** The ICB changes file: `old_icb_code, new_icb_code, new_icb_name, effective_month` (YYYY-MM). */
 export function readIcbChanges(file: string, text: string): IcbChange[] {

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { PCN_CODE_PATTERN } from '../contract/fields.ts';
+import { ICB_CODE_PATTERN as ICB_CODE, PCN_CODE_PATTERN } from '../contract/areas.ts';
 import { pcnReferenceRow } from '../contract/reference.ts';
 
 /**
@@ -80,7 +80,6 @@ export function extractMonth(value: string): string | undefined {
   return iso ? `${iso[1]}-${iso[2]}` : undefined;
 }
 
-const ICB_CODE = /^Q[A-Z0-9]{2}$/;
 const PRACTICE_CODE = /^[A-Z]\d{5}$/;
 const REGION_CODES = new Set(pcnReferenceRow.def.shape?.region_code?.options ?? []);
 

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { PCN_CODE_PATTERN } from '../contract/fields.ts';
+import { PCN_CODE_PATTERN } from '../contract/areas.ts';
 import type { WorkforceRow } from '../contract/workforce.ts';
 import { PublicationError } from './publication.ts';
 

@@ -1,4 +1,5 @@
 import { type Figure, SUPPRESSED } from '../contract/index.ts';
+import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 
 /**
@@ -47,14 +48,6 @@ export interface DisclosureRules {
   readonly periodKeys?: readonly string[];
   /** Staff in a role: below England, where `headcount` is above 0 and below 3, `columns` are suppressed. */
   readonly staff?: readonly { readonly headcount: string; readonly columns: readonly string[] }[];
-}
-
-/** The financial year a period belongs to: 2025-04 and 2025/26 are both in 2025/26. */
-export function financialYearOf(period: string): string {
-  if (!/^\d{4}-\d{2}$/.test(period)) return period;
-  const year = Number(period.slice(0, 4));
-  const start = Number(period.slice(5, 7)) >= 4 ? year : year - 1;
-  return `${start}/${String(start + 1).slice(2)}`;
 }
 
 const isNational = (row: Row) => row.level === 'national';

@@ -9,13 +9,15 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { MetricDocument } from '../contract/index.ts';
+import { onFirstCall, optionalEnv, requireEnv } from '../lib/config.ts';
+import { metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { regionalAlertMessages } from './alerts.ts';
 import { AthenaEngine } from './athena-engine.ts';
 import { DEFAULT_TARGETS, type Targets } from './catalogue.ts';
-import { metricKey, refreshMetrics } from './refresh.ts';
+import { refreshMetrics } from './refresh.ts';
 
 /**
  * The schedule (an EventBridge event), or a batch of refresh requests from the FIFO request queue: each message body
@@ -162,29 +164,34 @@ export function createRefreshHandler(deps: {
     });
 }
 
-const env = (name: string) => process.env[name] ?? '';
-
-export const handler = createRefreshHandler({
-  store: new S3ObjectStore(new S3Client({}), env('DATA_BUCKET')),
-  // The workgroup's enforced result location (infra/constructs/metrics-workgroup.ts): each CTAS attempt gets its own
-  // tables/<query-id>/ there, so the run id no longer names a location and retries never collide.
-  engine: () => {
-    const results = new S3ObjectStore(new S3Client({}), env('ATHENA_RESULTS_BUCKET'));
-    const location = `s3://${results.bucket}/results/`;
-    return new AthenaEngine(new AthenaClient({}), {
-      workGroup: env('ATHENA_WORKGROUP'),
-      database: env('GLUE_DATABASE'),
-      resultsLocation: location,
-      deletePrefix: async (prefix) => {
-        for (const key of await results.list(prefix.slice(`s3://${results.bucket}/`.length))) await results.delete(key);
-      },
-    });
-  },
-  logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
-  // Per-environment overrides of the programme targets, set by the CDK app from its configuration.
-  targets: { ...DEFAULT_TARGETS, ...(JSON.parse(process.env.TARGETS || '{}') as Partial<Targets>) },
-  // Region → topic ARN, set by the CDK app from the regional alert subscriptions; none configured, none sent.
-  alerts: alertNotifier(JSON.parse(process.env.ALERT_TOPICS || '{}') as Record<string, string>, env('DASHBOARD_URL')),
+export const handler = onFirstCall(() => {
+  const config = requireEnv(['DATA_BUCKET', 'ATHENA_RESULTS_BUCKET', 'ATHENA_WORKGROUP', 'GLUE_DATABASE']);
+  return createRefreshHandler({
+    store: new S3ObjectStore(new S3Client({}), config.DATA_BUCKET),
+    // The workgroup's enforced result location (infra/constructs/metrics-workgroup.ts): each CTAS attempt gets its
+    // own tables/<query-id>/ there, so the run id no longer names a location and retries never collide.
+    engine: () => {
+      const results = new S3ObjectStore(new S3Client({}), config.ATHENA_RESULTS_BUCKET);
+      const location = `s3://${results.bucket}/results/`;
+      return new AthenaEngine(new AthenaClient({}), {
+        workGroup: config.ATHENA_WORKGROUP,
+        database: config.GLUE_DATABASE,
+        resultsLocation: location,
+        deletePrefix: async (prefix) => {
+          for (const key of await results.list(prefix.slice(`s3://${results.bucket}/`.length)))
+            await results.delete(key);
+        },
+      });
+    },
+    logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
+    // Per-environment overrides of the programme targets, set by the CDK app from its configuration (optional).
+    targets: { ...DEFAULT_TARGETS, ...(JSON.parse(optionalEnv('TARGETS') ?? '{}') as Partial<Targets>) },
+    // Region → topic ARN, set by the CDK app from the regional alert subscriptions; none configured, none sent.
+    alerts: alertNotifier(
+      JSON.parse(optionalEnv('ALERT_TOPICS') ?? '{}') as Record<string, string>,
+      optionalEnv('DASHBOARD_URL') ?? '',
+    ),
+  });
 });
 
 function alertNotifier(topics: Record<string, string>, dashboardUrl: string): AlertNotifier | undefined {

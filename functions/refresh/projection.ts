@@ -1,3 +1,4 @@
+import { monthsOfFinancialYear } from '../contract/periods.ts';
 import { t975 } from './confidence.ts';
 
 /**
@@ -34,13 +35,7 @@ export interface Projection {
 }
 
 /** The 12 months of a financial year (2025/26: 2025-04 ... 2026-03). */
-export function monthsOfYear(fy: string): string[] {
-  const start = Number(fy.slice(0, 4));
-  return Array.from({ length: 12 }, (_, i) => {
-    const m = ((i + 3) % 12) + 1;
-    return `${m >= 4 ? start : start + 1}-${String(m).padStart(2, '0')}`;
-  });
-}
+export const monthsOfYear = monthsOfFinancialYear;
 
 /** The last day of a month, YYYY-MM-DD. */
 const monthEnd = (month: string) => {

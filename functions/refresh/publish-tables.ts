@@ -1,53 +1,17 @@
 import { parquetReadObjects } from 'hyparquet';
-import Papa from 'papaparse';
-import { PCNS_TABLE, type PcnReferenceRow, pcnReferenceRow, type Receipt, UPLOADS_TABLE } from '../contract/index.ts';
+import { PCNS_TABLE, type Receipt, UPLOADS_TABLE } from '../contract/index.ts';
+import { RECEIPTS_PREFIX, receiptKey, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { tableToParquet } from '../lib/parquet.ts';
-
-export const REFERENCE_PREFIX = 'reference/pcns/';
-
-export class ReferenceDataError extends Error {
-  constructor(key: string, problems: string[]) {
-    super(
-      `${key}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` … and ${problems.length - 10} more` : ''}`,
-    );
-    this.name = 'ReferenceDataError';
-  }
-}
-
-/** Reads and validates one version of the PCN reference file (CSV with the PCN_REFERENCE_COLUMNS header). */
-export function parseReference(key: string, text: string): PcnReferenceRow[] {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
-    header: true,
-    skipEmptyLines: true,
-  });
-  const problems: string[] = [];
-  const rows: PcnReferenceRow[] = [];
-  parsed.data.forEach((raw, i) => {
-    const cells = Object.fromEntries(
-      Object.entries(raw)
-        .filter(([, v]) => v !== '' && v !== undefined)
-        .map(([k, v]) => [k, k === 'list_size' ? Number(v) : v]),
-    );
-    const result = pcnReferenceRow.safeParse(cells);
-    if (result.success) rows.push(result.data);
-    else
-      for (const issue of result.error.issues)
-        problems.push(`row ${i + 2}, field ${String(issue.path[0] ?? '')}: ${issue.message}`);
-  });
-  if (rows.length === 0 && problems.length === 0) problems.push('no rows');
-  if (problems.length > 0) throw new ReferenceDataError(key, problems);
-  return rows;
-}
+import { currentReference, parseReference } from '../lib/reference-versions.ts';
 
 /** Publishes the latest reference version as curated/pcns/pcns.parquet; returns its key, or undefined if none. */
 export async function publishReference(store: ObjectStore): Promise<string | undefined> {
-  const versions = (await store.list(REFERENCE_PREFIX)).filter((key) => key.endsWith('.csv'));
-  const latest = versions.at(-1);
-  if (latest === undefined) return undefined;
-  const rows = parseReference(latest, new TextDecoder().decode(await store.get(latest)));
+  const current = await currentReference(store);
+  if (current === undefined) return undefined;
+  const rows = parseReference(current.key, current.text);
   await store.put(`${PCNS_TABLE.prefix}/pcns.parquet`, tableToParquet(PCNS_TABLE, rows));
-  return latest;
+  return current.key;
 }
 
 const INVALID = new Set([
@@ -101,9 +65,7 @@ const RECEIPT_READS_IN_FLIGHT = 16;
  * the last refresh is read back, rows whose receipt is gone are dropped, and only new receipts are fetched.
  */
 export async function publishUploads(store: ObjectStore): Promise<number> {
-  const ids = (await store.list('receipts/'))
-    .filter((key) => key.endsWith('.json'))
-    .map((key) => key.slice('receipts/'.length, -'.json'.length));
+  const ids = (await store.list(RECEIPTS_PREFIX)).filter((key) => key.endsWith('.json')).map(uploadIdOfReceiptKey);
   const listed = new Set(ids);
   const known = new Map<string, Record<string, unknown>>();
   const previous = await store.get(UPLOADS_KEY);
@@ -121,7 +83,7 @@ export async function publishUploads(store: ObjectStore): Promise<number> {
   const fresh = ids.filter((id) => !known.has(id));
   for (let i = 0; i < fresh.length; i += RECEIPT_READS_IN_FLIGHT) {
     const batch = fresh.slice(i, i + RECEIPT_READS_IN_FLIGHT);
-    const receipts = await Promise.all(batch.map((id) => store.get(`receipts/${id}.json`)));
+    const receipts = await Promise.all(batch.map((id) => store.get(receiptKey(id))));
     receipts.forEach((bytes, j) => {
       if (bytes !== undefined)
         known.set(batch[j] as string, uploadRow(JSON.parse(new TextDecoder().decode(bytes)) as Receipt));
@@ -131,16 +93,4 @@ export async function publishUploads(store: ObjectStore): Promise<number> {
   // With no receipts left, an empty table: a stale one would keep counting uploads whose receipts are gone.
   if (rows.length > 0 || previous !== undefined) await store.put(UPLOADS_KEY, tableToParquet(UPLOADS_TABLE, rows));
   return rows.length;
-}
-
-/**
- * Keeps a new version of the PCN reference file under reference/pcns/, after checking every row. Versions sort
- * by the date they were staged; the latest one is in force.
- */
-export async function stageReference(store: ObjectStore, text: string, now = new Date()): Promise<string> {
-  const { createHash } = await import('node:crypto');
-  const key = `${REFERENCE_PREFIX}${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}.csv`;
-  parseReference(key, text);
-  await store.put(key, text, { contentType: 'text/csv' });
-  return key;
 }

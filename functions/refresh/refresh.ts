@@ -1,4 +1,6 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
+import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
@@ -34,9 +36,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
 
 /** True when every upload with curated Parquet has its receipt (the receipt is written last): keys only, no data. */
 export async function everyUploadCommitted(store: ObjectStore): Promise<boolean> {
-  const receipts = new Set(
-    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
-  );
+  const receipts = new Set((await store.list(RECEIPTS_PREFIX)).map(uploadIdOfReceiptKey));
   for (const prefix of ['curated/events/', 'curated/workforce/']) {
     for (const key of await store.list(prefix)) {
       const uploadId = key.slice(key.lastIndexOf('/') + 1, -'.parquet'.length);
@@ -63,9 +63,6 @@ export interface RefreshResult {
   readonly timings_ms: Readonly<Record<string, number>>;
 }
 
-export const metricKey = (name: string) => `metrics/${name}.json`;
-export const META_KEY = 'metrics/meta.json';
-
 interface GeographyRow {
   pcn_code: string;
   pcn_name: string;
@@ -80,7 +77,7 @@ interface GeographyRow {
 
 /** The last day of a period: a month (2024-05) or a financial year (2024/25 ends 2025-03-31). */
 function periodEnd(period: string): string {
-  if (/^\d{4}\/\d{2}$/.test(period)) return `${Number(period.slice(0, 4)) + 1}-03-31`;
+  if (FINANCIAL_YEAR_PATTERN.test(period)) return financialYearEnd(period);
   if (/^\d{4}-\d{2}$/.test(period)) return `${period}-31`;
   return '9999-12-31';
 }

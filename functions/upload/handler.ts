@@ -5,6 +5,7 @@ import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/sche
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
+import { onFirstCall, requireEnv } from '../lib/config.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { PcnTokenRegistry } from './pcn-tokens.ts';
@@ -45,10 +46,12 @@ export function createUploadHandler(deps: { store: ObjectStore; presigner: Presi
     });
 }
 
-const s3 = new S3Client({});
-const bucket = process.env.DATA_BUCKET ?? '';
-export const handler = createUploadHandler({
-  store: new S3ObjectStore(s3, bucket),
-  presigner: new S3Presigner(s3, bucket),
-  logger: new Logger({ serviceName: 'sp-outcomes-upload' }),
+export const handler = onFirstCall(() => {
+  const { DATA_BUCKET } = requireEnv(['DATA_BUCKET']);
+  const s3 = new S3Client({});
+  return createUploadHandler({
+    store: new S3ObjectStore(s3, DATA_BUCKET),
+    presigner: new S3Presigner(s3, DATA_BUCKET),
+    logger: new Logger({ serviceName: 'sp-outcomes-upload' }),
+  });
 });

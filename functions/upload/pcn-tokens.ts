@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UnauthenticatedError } from '../auth/scope.ts';
+import { PCN_CODE_PATTERN } from '../contract/areas.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 
 /**
@@ -24,7 +25,6 @@ export interface PcnCredential {
 
 const PREFIX = 'auth/pcn-tokens/';
 const TOKEN = /^spu_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-const PCN_CODE = /^U\d{5}$/;
 const DAY_MS = 86_400_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -66,7 +66,7 @@ export class PcnTokenRegistry {
     pcnCode: string,
     options: { readonly expiresInDays: number; readonly rotate?: boolean },
   ): Promise<{ token: string; record: PcnTokenRecord; revoked: string[] }> {
-    if (!PCN_CODE.test(pcnCode)) throw new Error('the PCN code must be U followed by 5 digits');
+    if (!PCN_CODE_PATTERN.test(pcnCode)) throw new Error('the PCN code must be U followed by 5 digits');
     if (!(options.expiresInDays > 0 && options.expiresInDays <= 731))
       throw new Error('a token expires within 1 to 731 days');
     const active = (await this.list(pcnCode)).filter((r) => this.isActive(r));

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import Papa from 'papaparse';
-import { isValidNhsNumber } from '../ingest/identifiability-guard.ts';
+import { PCN_CODE_PATTERN } from '../contract/areas.ts';
+import { isValidNhsNumber } from '../lib/nhs-number.ts';
 
 /**
  * Pseudonymisation at source: on the PCN's own machine, each NHS number becomes person_id = HMAC-SHA256 of the
@@ -16,7 +17,7 @@ export interface PcnKey {
 }
 
 export function newKey(pcnCode: string, now = new Date()): PcnKey {
-  if (!/^U\d{5}$/.test(pcnCode)) throw new Error('the PCN code must be U followed by 5 digits');
+  if (!PCN_CODE_PATTERN.test(pcnCode)) throw new Error('the PCN code must be U followed by 5 digits');
   return { version: 1, pcn_code: pcnCode, secret: randomBytes(32).toString('base64'), created_at: now.toISOString() };
 }
 

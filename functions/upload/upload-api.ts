@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { UnauthenticatedError } from '../auth/scope.ts';
-import type { Receipt } from '../contract/index.ts';
-import { receiptKey } from '../ingest/ingest.ts';
-import { uploadIdFor } from '../ingest/landing.ts';
-import { DEFAULT_LIMITS } from '../ingest/read-upload.ts';
+import { DEFAULT_LIMITS, PCN_CODE_PATTERN, type Receipt } from '../contract/index.ts';
+import { errorResponse, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
+import { landingKey, landingPrefixOf, receiptKey, UPLOAD_ID_PATTERN, uploadIdFor } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { PcnTokenRegistry } from './pcn-tokens.ts';
 import type { Presigner } from './presigned-post.ts';
@@ -16,11 +14,7 @@ export interface UploadApiRequest {
   readonly body?: string;
 }
 
-export interface UploadApiResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type UploadApiResponse = HttpResponse;
 
 export interface UploadApiOptions {
   /** Largest upload accepted, bytes. @default DEFAULT_LIMITS.maxBytes (100 MiB) */
@@ -31,7 +25,7 @@ export interface UploadApiOptions {
 
 /** What the uploader announces before sending: nothing in it becomes part of a key except through uploadIdFor. */
 export const UploadRequest = z.strictObject({
-  pcn_code: z.string().regex(/^U\d{5}$/, 'must be U followed by 5 digits'),
+  pcn_code: z.string().regex(PCN_CODE_PATTERN, 'must be U followed by 5 digits'),
   kind: z.enum(['events', 'workforce']),
   format: z.enum(['csv', 'jsonl']),
   compressed: z.boolean(),
@@ -52,13 +46,7 @@ export interface UploadGrant {
   readonly post: { readonly url: string; readonly fields: Readonly<Record<string, string>> };
 }
 
-const UPLOAD_ID = /^(U\d{5})-[0-9a-f]{32}$/;
-
-const json = (status: number, body: unknown): UploadApiResponse => ({
-  status,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
+const json = jsonResponse;
 
 /**
  * The upload API: POST /api/uploads grants a presigned POST for one landing key of the caller's own PCN;
@@ -81,7 +69,8 @@ export class UploadApi {
       const bearer = /^Bearer (\S+)$/.exec(request.authorization ?? '')?.[1];
       pcnCode = (await this.deps.tokens.verify(bearer)).pcnCode;
     } catch (error) {
-      if (error instanceof UnauthenticatedError) return json(401, { error: error.message });
+      const response = errorResponse(error);
+      if (response) return response;
       throw error;
     }
     if (request.path === '/api/uploads') {
@@ -121,7 +110,7 @@ export class UploadApi {
       // The same file again: it is the same upload, already counted once.
       return json(200, { upload_id: uploadId, status: 'already_received', receipt });
     }
-    const key = `landing/pcn=${pcnCode}/${uploadId}.${upload.format}${upload.compressed ? '.gz' : ''}`;
+    const key = landingKey(pcnCode, uploadId, upload.format, upload.compressed);
     const content = { bytes: upload.bytes, sha256: upload.sha256, ...(upload.md5 ? { md5: upload.md5 } : {}) };
     const post = await this.deps.presigner.presign(key, content, this.options.presignSeconds);
     const grant: UploadGrant = { upload_id: uploadId, key, expires_in_seconds: this.options.presignSeconds, post };
@@ -130,11 +119,11 @@ export class UploadApi {
 
   private async receipt(pcnCode: string, id: string): Promise<UploadApiResponse> {
     const notFound = json(404, { error: 'no upload of yours with this id' });
-    const match = UPLOAD_ID.exec(id);
+    const match = UPLOAD_ID_PATTERN.exec(id);
     if (!match || match[1] !== pcnCode) return notFound;
     const bytes = await this.deps.store.get(receiptKey(id));
     if (bytes !== undefined) return json(200, JSON.parse(new TextDecoder().decode(bytes)) as Receipt);
-    const landed = await this.deps.store.list(`landing/pcn=${pcnCode}/${id}.`);
+    const landed = await this.deps.store.list(landingPrefixOf(pcnCode, id));
     return landed.length > 0 ? json(202, { upload_id: id, status: 'processing' }) : notFound;
   }
 }

@@ -9,6 +9,7 @@ import {
   ObjectOwnership,
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface DataLakeProps {
@@ -155,8 +156,15 @@ export class DataLake extends Construct {
     );
   }
 
-  /** GetObject under each prefix (e.g. `receipts/`), and the key to decrypt what it reads. */
-  grantReadObjects(grantee: IGrantable, prefixes: readonly string[]): void {
+  /**
+   * Read under each prefix (e.g. `receipts/`): GetObject, the key to decrypt what it reads, and ListBucket for the
+   * same prefixes. S3 needs ListBucket to answer 404 (NoSuchKey) rather than 403 for a missing key ("If you have the
+   * s3:ListBucket permission on the bucket, Amazon S3 returns 404":
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), which the stores read as "not there yet" (a
+   * receipt, a published document): so every prefix a function reads from is also one it may list (listPrefixes may
+   * name more, key names only).
+   */
+  grantRead(grantee: IGrantable, prefixes: readonly string[], listPrefixes: readonly string[] = prefixes): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:GetObject'],
@@ -164,27 +172,14 @@ export class DataLake extends Construct {
       }),
     );
     this.key.grant(grantee, 'kms:Decrypt');
-  }
-
-  /** PutObject under each prefix (no tagging, legal hold or retention), and a data key to encrypt it with. */
-  grantWriteObjects(grantee: IGrantable, prefixes: readonly string[]): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: prefixes.map((prefix) => this.dataBucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
-    this.key.grant(grantee, 'kms:GenerateDataKey');
+    this.grantList(grantee, listPrefixes);
   }
 
   /**
-   * ListBucket for key names under the prefixes only. S3 also needs it to answer 404 (NoSuchKey) rather than 403 for
-   * a missing key ("If you have the s3:ListBucket permission on the bucket, Amazon S3 returns 404":
-   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), which the stores read as "not there yet" (a
-   * receipt, a published document): every prefix a function reads from is also one it may list. A prefix-conditioned
-   * ListBucket is reported to give the 404 for keys under its prefix (kopia/kopia#3072, tested against S3).
+   * ListBucket for key names under the prefixes only (not their contents). A prefix-conditioned ListBucket is
+   * reported to give the 404 for keys under its prefix (kopia/kopia#3072, tested against S3).
    */
-  grantListPrefixes(grantee: IGrantable, prefixes: readonly string[]): void {
+  grantList(grantee: IGrantable, prefixes: readonly string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
@@ -194,39 +189,33 @@ export class DataLake extends Construct {
     );
   }
 
-  /** The ingest: read raw uploads and receipts, write curated Parquet, receipts and quarantine; nothing else. */
-  grantIngest(grantee: IGrantable): void {
-    this.grantReadObjects(grantee, ['landing/', 'receipts/']);
-    this.grantListPrefixes(grantee, ['landing/', 'receipts/']);
-    this.grantWriteObjects(grantee, ['curated/', 'receipts/', 'quarantine/']);
-    // A file refused for holding personal data is deleted once its receipt is written (its current version only:
-    // the lifecycle rule expires the old one the next day).
+  /** PutObject under each prefix (no tagging, legal hold or retention), and a data key to encrypt it with. */
+  grantWrite(grantee: IGrantable, prefixes: readonly string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.dataBucket.arnForObjects('landing/*')] }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: prefixes.map((prefix) => this.dataBucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    this.key.grant(grantee, 'kms:GenerateDataKey');
+  }
+
+  /** DeleteObject under each prefix (the current version only: lifecycle rules expire old versions). */
+  grantDelete(grantee: IGrantable, prefixes: readonly string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: prefixes.map((prefix) => this.dataBucket.arnForObjects(`${prefix}*`)),
+      }),
     );
   }
 
   /**
-   * The upload API: check PCN tokens, read receipts, sign presigned POSTs for landing/ (a presigned POST carries the
-   * signer's own rights), and list landing/ key names (PCN and hash) to tell "processing" from "never sent".
-   * It cannot read any upload's contents.
+   * What Athena needs of a caller, since it reads and writes with the caller's rights: locate both buckets, and read,
+   * write and delete query results and CTAS output in the results bucket (which holds nothing else and expires
+   * everything after days).
    */
-  grantUpload(grantee: IGrantable): void {
-    this.grantReadObjects(grantee, ['auth/pcn-tokens/', 'receipts/']);
-    this.grantListPrefixes(grantee, ['auth/pcn-tokens/', 'receipts/', 'landing/pcn=']);
-    this.grantWriteObjects(grantee, ['landing/']);
-  }
-
-  /**
-   * The refresh: read curated data, receipts, reference data and published metrics; write the curated reference
-   * tables and metrics; and, for Athena (which reads and writes with the caller's rights), locate the buckets and
-   * read and write query results.
-   */
-  grantRefresh(grantee: IGrantable): void {
-    const reads = ['curated/', 'receipts/', 'reference/', 'metrics/'];
-    this.grantReadObjects(grantee, reads);
-    this.grantListPrefixes(grantee, reads);
-    this.grantWriteObjects(grantee, ['curated/pcns/', 'curated/uploads/', 'metrics/']);
+  grantAthenaResults(grantee: IGrantable): void {
     const results = this.athenaResultsBucket;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
@@ -234,8 +223,6 @@ export class DataLake extends Construct {
         resources: [this.dataBucket.bucketArn, results.bucketArn],
       }),
     );
-    // Athena's query results and CTAS output, written and read with the refresh's own rights: the bucket holds
-    // nothing else and expires everything after days.
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
@@ -257,9 +244,35 @@ export class DataLake extends Construct {
     this.key.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
-  /** The metrics API: read published documents only. */
-  grantMetricsRead(grantee: IGrantable): void {
-    this.grantReadObjects(grantee, ['metrics/']);
-    this.grantListPrefixes(grantee, ['metrics/']);
+  /**
+   * An SQS queue encrypted with this key, TLS only, with its dead-letter queue (the same encryption): the pattern every
+   * queue of the stack follows. A FIFO queue gets a FIFO dead-letter queue, as SQS requires.
+   */
+  encryptedQueue(
+    scope: Construct,
+    id: string,
+    props: Omit<QueueProps, 'encryption' | 'encryptionMasterKey' | 'enforceSSL' | 'deadLetterQueue'>,
+    deadLetters: { readonly id: string; readonly maxReceiveCount: number },
+  ): { queue: Queue; deadLetterQueue: Queue } {
+    const deadLetterQueue = this.encryptedQueueAlone(scope, deadLetters.id, {
+      retentionPeriod: Duration.days(14),
+      // Content-based deduplication lets an operator send to a FIFO dead-letter queue by hand.
+      ...(props.fifo ? { fifo: true, contentBasedDeduplication: true } : {}),
+    });
+    const queue = this.encryptedQueueAlone(scope, id, {
+      ...props,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: deadLetters.maxReceiveCount },
+    });
+    return { queue, deadLetterQueue };
+  }
+
+  /** An SQS queue encrypted with this key, TLS only, without a dead-letter queue (one that is itself the last stop). */
+  encryptedQueueAlone(scope: Construct, id: string, props: QueueProps): Queue {
+    return new Queue(scope, id, {
+      ...props,
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DataLake } from './data-lake.ts';
 import {
@@ -40,15 +40,14 @@ export class IngestPipeline extends Construct {
   constructor(scope: Construct, id: string, props: IngestPipelineProps) {
     super(scope, id);
     const { dataLake } = props;
-    const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: dataLake.key, enforceSSL: true };
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', { ...encryption, retentionPeriod: Duration.days(14) });
     const timeout = DEFAULT_TIMEOUT;
     const batchingWindow = Duration.seconds(5);
-    this.queue = new Queue(this, 'Uploads', {
-      ...encryption,
-      visibilityTimeout: queueVisibilityFor(timeout, batchingWindow),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = dataLake.encryptedQueue(
+      this,
+      'Uploads',
+      { visibilityTimeout: queueVisibilityFor(timeout, batchingWindow) },
+      { id: 'DeadLetters', maxReceiveCount: props.maxReceiveCount ?? 5 },
+    ));
     const ruleName = `${Stack.of(this).stackName}-upload-landed`;
     dataLake.allowEventBridgeRules('EventBridgeDeliversUploadEvents', [ruleArn(this, ruleName)]);
 
@@ -75,7 +74,12 @@ export class IngestPipeline extends Construct {
       environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
     });
     this.handler = handler;
-    dataLake.grantIngest(this.handler);
+    // Read raw uploads and receipts; write curated Parquet, receipts and quarantine; nothing else. A file refused for
+    // holding personal data is deleted once its receipt is written (its current version only: the lifecycle rule
+    // expires the old one the next day).
+    dataLake.grantRead(this.handler, ['landing/', 'receipts/']);
+    dataLake.grantWrite(this.handler, ['curated/', 'receipts/', 'quarantine/']);
+    dataLake.grantDelete(this.handler, ['landing/']);
     this.handler.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 5,

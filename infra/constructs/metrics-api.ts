@@ -1,5 +1,5 @@
 import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -25,8 +25,6 @@ export interface MetricsApiProps {
   readonly retainData?: boolean;
   /** Concurrency reserved for the metrics API function. @default none reserved (the stage's throttling caps it) */
   readonly reservedConcurrency?: number;
-  /** Concurrency reserved for the upload API function. @default none reserved */
-  readonly uploadConcurrency?: number;
   /**
    * Send the user pool's e-mails through Amazon SES from this verified identity. @default Cognito's own sender,
    * which allows 50 e-mails a day (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html)
@@ -42,15 +40,14 @@ export interface MetricsApiProps {
 
 /**
  * The metrics API: an HTTP API whose every route needs a Cognito JWT, in front of the API Lambda, which may read
- * the published metric documents and nothing else. Users sign in to the Cognito user pool (MFA required).
+ * the published metric documents and nothing else. Users sign in to the Cognito user pool (MFA required). The upload
+ * routes join the same HTTP API from their own construct (UploadApi).
  */
 export class MetricsApi extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly api: HttpApi;
   readonly handler: NodejsFunction;
-  /** The upload API for PCN uploaders, which sign in with PCN tokens rather than Cognito. */
-  readonly uploadHandler: NodejsFunction;
   /** The API's host name (no scheme), for CloudFront to route /api/* to. */
   readonly domainName: string;
 
@@ -118,21 +115,8 @@ export class MetricsApi extends Construct {
       },
     });
     this.handler = handler;
-    dataLake.grantMetricsRead(this.handler);
-
-    const uploads = new Construct(this, 'Uploads');
-    const upload = pipelineFunction(uploads, {
-      entry: 'functions/upload/handler.ts',
-      serviceName: 'sp-outcomes-upload',
-      description: 'Grants PCN uploads (presigned POST to their own landing key) and returns their receipts',
-      key: dataLake.key,
-      retainData: retain,
-      timeout: Duration.seconds(10),
-      reservedConcurrency: props.uploadConcurrency,
-      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
-    });
-    this.uploadHandler = upload.handler;
-    dataLake.grantUpload(this.uploadHandler);
+    // Read the published documents, and nothing else.
+    dataLake.grantRead(this.handler, ['metrics/']);
 
     this.api = new HttpApi(this, 'Http', {
       description: 'Social prescribing metrics API',
@@ -144,24 +128,6 @@ export class MetricsApi extends Construct {
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('Metrics', this.handler),
     });
-    // PCN uploaders are machines with PCN tokens, checked by the function against their stored hashes.
-    const uploadIntegration = new HttpLambdaIntegration('Upload', this.uploadHandler);
-    for (const [path, method] of [
-      ['/api/uploads', HttpMethod.POST],
-      ['/api/uploads/{id}', HttpMethod.GET],
-    ] as const) {
-      const [route] = this.api.addRoutes({
-        path,
-        methods: [method],
-        integration: uploadIntegration,
-        authorizer: new HttpNoneAuthorizer(),
-      });
-      Validations.of(route as Construct).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'PCN upload routes authenticate with a PCN token (not a Cognito user) that the upload function checks against its stored SHA-256 on every request, so revocation holds at once.',
-      });
-    }
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_YEAR,
       encryptionKey: dataLake.key,
@@ -185,16 +151,11 @@ export class MetricsApi extends Construct {
     this.domainName = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
 
     acknowledgeFunctionFindings(this.handler, role, [{ bucket: dataLake.dataBucket, prefixes: ['metrics'] }]);
-    acknowledgeFunctionFindings(this.uploadHandler, upload.role, [
-      { bucket: dataLake.dataBucket, prefixes: ['auth/pcn-tokens', 'receipts', 'landing'] },
-    ]);
-    for (const fn of [this.handler, this.uploadHandler]) {
-      Validations.of(fn).acknowledge({
-        id: 'HIPAA.Security-LambdaDLQ',
-        reason:
-          'Invoked synchronously by the HTTP API for each request: a failure is the response, there is no event to dead-letter.',
-      });
-    }
+    Validations.of(this.handler).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        'Invoked synchronously by the HTTP API for each request: a failure is the response, there is no event to dead-letter.',
+    });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:

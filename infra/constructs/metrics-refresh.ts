@@ -4,7 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 import type { DataLake } from './data-lake.ts';
@@ -61,16 +61,7 @@ export class MetricsRefresh extends Construct {
     super(scope, id);
     const { dataLake, catalog, workgroup } = props;
     const debounce = props.debounce ?? Duration.minutes(5);
-    const encryption = { encryption: QueueEncryption.KMS, encryptionMasterKey: dataLake.key, enforceSSL: true };
-    // A FIFO queue's dead-letter queue must be FIFO too; content-based deduplication lets an operator send to it.
-    const deadLetters = new Queue(this, 'DeadLetters', {
-      ...encryption,
-      fifo: true,
-      contentBasedDeduplication: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.deadLetterQueue = deadLetters;
-    this.undeliveredQueue = new Queue(this, 'Undelivered', { ...encryption, retentionPeriod: Duration.days(14) });
+    this.undeliveredQueue = dataLake.encryptedQueueAlone(this, 'Undelivered', { retentionPeriod: Duration.days(14) });
     Validations.of(this.undeliveredQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
@@ -80,19 +71,22 @@ export class MetricsRefresh extends Construct {
     // FIFO, with content-based deduplication as EventBridge requires of a FIFO target (rule-targets.ts). Each message
     // is a whole EventBridge event, whose id and time differ from every other event's, so two distinct requests are
     // never deduplicated as one; only EventBridge's own resend of the same event within 5 minutes is.
-    this.requests = new Queue(this, 'Requests', {
-      ...encryption,
-      fifo: true,
-      contentBasedDeduplication: true,
-      // Every request (the schedule's too) waits here so receipts of a burst gather; a FIFO queue delays per queue, not
-      // per message
-      // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-delay-queues.html).
-      deliveryDelay: debounce,
-      // No batching window: "Batching window is not supported for FIFO queues"
-      // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html).
-      visibilityTimeout: queueVisibilityFor(timeout),
-      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
-    });
+    ({ queue: this.requests, deadLetterQueue: this.deadLetterQueue } = dataLake.encryptedQueue(
+      this,
+      'Requests',
+      {
+        fifo: true,
+        contentBasedDeduplication: true,
+        // Every request (the schedule's too) waits here so receipts of a burst gather; a FIFO queue delays per queue, not
+        // per message
+        // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-delay-queues.html).
+        deliveryDelay: debounce,
+        // No batching window: "Batching window is not supported for FIFO queues"
+        // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html).
+        visibilityTimeout: queueVisibilityFor(timeout),
+      },
+      { id: 'DeadLetters', maxReceiveCount: 3 },
+    ));
     const stackName = Stack.of(this).stackName;
     const receiptRule = `${stackName}-receipt-written`;
     const scheduleRule = `${stackName}-refresh-schedule`;
@@ -157,7 +151,12 @@ export class MetricsRefresh extends Construct {
       targets: [toRequests],
     });
 
-    dataLake.grantRefresh(this.handler);
+    // Read curated data, receipts, reference data and published metrics; write the curated reference tables and
+    // metrics; and what Athena needs, since it reads and writes with the refresh's own rights.
+    const reads = ['curated/', 'receipts/', 'reference/', 'metrics/'];
+    dataLake.grantRead(this.handler, reads);
+    dataLake.grantWrite(this.handler, ['curated/pcns/', 'curated/uploads/', 'metrics/']);
+    dataLake.grantAthenaResults(this.handler);
     props.alerts?.grantPublish(this.handler);
     const stack = Stack.of(this);
     role.addToPrincipalPolicy(

@@ -3,6 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { REGION_CODE_PATTERN } from '../../functions/contract/areas.ts';
 
 export interface RegionalAlertsProps {
   /** The key the topics are encrypted with (the data key). */
@@ -13,8 +14,6 @@ export interface RegionalAlertsProps {
    */
   readonly subscribers?: Readonly<Record<string, readonly string[]>>;
 }
-
-const REGION_CODE = /^Y\d{2}$/;
 
 /**
  * One encrypted SNS topic per region for the "What changed" alerts (metrics/alerts.json, issue 15): the refresh
@@ -30,7 +29,8 @@ export class RegionalAlerts extends Construct {
     this.key = props.key;
     const topics = new Map<string, Topic>();
     for (const [region, addresses] of Object.entries(props.subscribers ?? {})) {
-      if (!REGION_CODE.test(region)) throw new Error(`regional alerts: "${region}" is not a region code such as Y56`);
+      if (!REGION_CODE_PATTERN.test(region))
+        throw new Error(`regional alerts: "${region}" is not a region code such as Y56`);
       const topic = new Topic(this, `Region${region}`, {
         masterKey: props.key,
         enforceSSL: true,

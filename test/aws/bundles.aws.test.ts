@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
-import { landingKeyFor, uploadIdFor } from '../../functions/ingest/landing.ts';
+import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { CLIENT_ID, testUserPool, USER_POOL_ID } from '../support/cognito.ts';
 import { tempDir } from '../support/files.ts';

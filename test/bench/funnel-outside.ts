@@ -12,9 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { metricKey } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { outsideShares } from '../../functions/refresh/funnel-documents.ts';
-import { metricKey } from '../../functions/refresh/refresh.ts';
 import { publishDemo } from '../support/local-stack.ts';
 
 async function demoDataDir(): Promise<{ data: string; remove: () => void }> {

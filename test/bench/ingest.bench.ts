@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeLargeEventsFile } from '../../cli/synthetic/generate.ts';
 import type { Receipt } from '../../functions/contract/index.ts';
+import { DEFAULT_LIMITS } from '../../functions/contract/upload.ts';
 import { DEFAULT_INGEST_OPTIONS, ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
-import { DEFAULT_LIMITS } from '../../functions/ingest/read-upload.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type BenchRow, printTable, saveResults } from './report.ts';
 

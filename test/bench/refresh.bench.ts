@@ -20,9 +20,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { EVENTS_TABLE, PCNS_TABLE, WORKFORCE_TABLE } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { publishUploads, stageReference } from '../../functions/refresh/publish-tables.ts';
+import { publishUploads } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { type BenchRow, printTable, saveResults } from './report.ts';
 

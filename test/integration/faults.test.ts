@@ -9,11 +9,12 @@ import { type FileEntry, generateNationalDemo } from '../../cli/synthetic/genera
 import type { MetricDocument, Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { type BatchLogger, ingestLandedObjects, type LandedObject } from '../../functions/ingest/ingest-batch.ts';
-import { landingKeyFor, stageUpload, uploadIdFor } from '../../functions/ingest/landing.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
+import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
 import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { s3Error, startFaultProxy } from '../support/fault-proxy.ts';
 import { tempDir } from '../support/files.ts';

@@ -7,14 +7,15 @@ import type { Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import { REQUIRED_EVENT_COLUMNS } from '../support/files.ts';
+import { FUZZ_RUNS } from '../support/fuzz.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
- * Property tests of the parser, validator and identifiability guard together, through the real ingest core: at
- * least 10,000 generated files per run (FUZZ_RUNS to change), seeded (FUZZ_SEED, printed on failure with the
- * shrunk counter-example) so any failure can be replayed.
+ * Property tests of the parser, validator and identifiability guard together, through the real ingest core:
+ * 10,000 generated files per CI run, 1,000 locally (test/support/fuzz.ts; FUZZ_RUNS to change), seeded (FUZZ_SEED,
+ * printed on failure with the shrunk counter-example) so any failure can be replayed.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+const RUNS = FUZZ_RUNS;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const PCN = 'U12345';
 const PERSON = 'c'.repeat(64);

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../functions/contract/index.ts';
+import { DEFAULT_LIMITS, type UploadLimits } from '../../functions/contract/upload.ts';
 import { DEFAULT_INGEST_OPTIONS, ingestUpload } from '../../functions/ingest/ingest.ts';
-import { stageUpload, uploadIdFor } from '../../functions/ingest/landing.ts';
-import { DEFAULT_LIMITS, type UploadLimits } from '../../functions/ingest/read-upload.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
+import { uploadIdFor } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { csvText, duckQuery, PERSON, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
 

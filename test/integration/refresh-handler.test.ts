@@ -5,9 +5,9 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { REFRESH_MESSAGE_GROUP } from '../../infra/constructs/metrics-refresh.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_POST_PATH, startServer } from '../../cli/server.ts';
 import type { Receipt } from '../../functions/contract/index.ts';
-import { uploadIdFor } from '../../functions/ingest/landing.ts';
+import { uploadIdFor } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';

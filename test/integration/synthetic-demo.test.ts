@@ -11,9 +11,9 @@ import { referenceRows, simulatePcns } from '../../cli/synthetic/geography.ts';
 import { Rng } from '../../cli/synthetic/random.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { duckQuery, tempDir } from '../support/files.ts';
 

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPcnTokenCreate, runPcnTokenList, runPcnTokenRevoke } from '../../cli/commands/tokens.ts';
-import { Uploader, type UploadOutcome, uploadDir, watchDir, worstExit } from '../../cli/commands/upload.ts';
+import { Uploader, type UploadOutcome, worstExit } from '../../cli/commands/upload.ts';
+import { uploadDir, watchDir } from '../../cli/commands/upload-folder.ts';
 import { type LocalStack, startServer } from '../../cli/server.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';

@@ -10,7 +10,7 @@ import { extractFromUploadFile } from '../../cli/synthetic/extract.ts';
 import { type FileEntry, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import type { Receipt } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
 import { type BenchRow, printTable, saveResults } from '../bench/report.ts';

@@ -5,8 +5,8 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { startServer } from '../../cli/server.ts';
 import { type GenerateOptions, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { stageReference } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 
 export const DASHBOARD_DIST = 'dist/dashboard';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findIdentifier, isValidNhsNumber, personalColumnKind } from '../../functions/ingest/identifiability-guard.ts';
+import { findIdentifier, personalColumnKind } from '../../functions/ingest/identifiability-guard.ts';
+import { isValidNhsNumber } from '../../functions/lib/nhs-number.ts';
 
 describe('isValidNhsNumber (modulus 11)', () => {
   it('accepts numbers whose check digit is right', () => {

@@ -11,12 +11,16 @@ import { SPA_ROUTING_CODE } from '../../infra/constructs/dashboard-site.ts';
 import { PUBLISH_METRIC } from '../../infra/constructs/operations.ts';
 import { actionMatches, leastPrivilegeViolations, type TemplateJson } from '../support/iam-rules.ts';
 
+// Template assertions need no Lambda bundles: esbuild would run five times a synth. npm run synth (and test:aws,
+// which reads cdk.out) bundles for real. The context key is the one the CLI sets (aws/aws-cdk#18125, #9889).
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
 // What a first deploy needs to succeed and to be operable (issue 12: items 1, 4, 5, 7, 8, 12, 13), asserted on the
 // synthesised template under cdk-nag (app.synth() throws on any unacknowledged finding).
 /** A value of the synthesised template, loosely typed as the assertions library gives it. */
 type Loose = ReturnType<Template['toJSON']>[string];
 const synth = (config: Record<string, unknown>): { Resources: Record<string, Loose> } & TemplateJson => {
-  const { app, stack } = buildApp(new App({ context: { config } }));
+  const { app, stack } = buildApp(new App({ context: { config, ...NO_BUNDLING } }));
   app.synth();
   return Template.fromStack(stack).toJSON() as { Resources: Record<string, Loose> } & TemplateJson;
 };

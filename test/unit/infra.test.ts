@@ -7,8 +7,12 @@ import { buildApp } from '../../infra/app.ts';
 import { ConfigError, parseConfig } from '../../infra/config.ts';
 import { duckQuery } from '../support/files.ts';
 
+// Template assertions need no Lambda bundles: esbuild would run five times a synth. npm run synth (and test:aws,
+// which reads cdk.out) bundles for real. The context key is the one the CLI sets (aws/aws-cdk#18125, #9889).
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
 const synth = (config: Record<string, unknown> = {}) => {
-  const { app, stack } = buildApp(new App({ context: { config } }));
+  const { app, stack } = buildApp(new App({ context: { config, ...NO_BUNDLING } }));
   app.synth(); // runs cdk-nag's AwsSolutions and HIPAA Security packs: any unacknowledged finding throws
   return Template.fromStack(stack);
 };

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentToCsv, MetricsApi, neutraliseFormula } from '../../functions/api/metrics-api.ts';
+import { documentToCsv, MetricsApi } from '../../functions/api/metrics-api.ts';
 import { NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
 import type { MetricRow } from '../../functions/contract/index.ts';
+import { neutraliseFormula } from '../../functions/lib/csv.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { tempDir } from '../support/files.ts';
 

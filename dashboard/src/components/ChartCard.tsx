@@ -1,5 +1,6 @@
 import { Card } from '@tremor/react';
 import { type ReactNode, useContext } from 'react';
+import type { Loadable } from '../api.ts';
 import { DashboardContext } from '../context.ts';
 import { downloadCsv, toCsv } from '../csv.ts';
 import { isSuppressed, SUPPRESSED_EXPLANATION } from '../format.ts';
@@ -18,8 +19,8 @@ interface ChartCardProps {
   readonly title: string;
   /** How the figures are calculated, from the metric definitions. */
   readonly how: string;
-  readonly state: 'loading' | 'error' | 'ready';
-  readonly error?: string;
+  /** The figures behind the card, as useMetric gives them: the card shows their loading and error states itself. */
+  readonly data: Loadable<unknown>;
   /** True when there is nothing to show for the filters chosen. */
   readonly empty?: boolean;
   readonly csv?: CsvSpec;
@@ -32,7 +33,9 @@ interface ChartCardProps {
  * One card of figures or a chart. It owns its loading, error, empty and suppressed states, its "download CSV" of
  * exactly the data it shows, and its "how this is calculated" note, so no page repeats them.
  */
-export function ChartCard({ title, how, state, error, empty, csv, covers, children }: ChartCardProps) {
+export function ChartCard({ title, how, data, empty, csv, covers, children }: ChartCardProps) {
+  const { state } = data;
+  const error = data.state === 'error' ? data.message : undefined;
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   const dashboard = useContext(DashboardContext);
   const partYear = dashboard ? yearCompleteness(dashboard.fy, dashboard.meta.data_as_of) : null;

@@ -46,13 +46,13 @@ describe('ChartCard states', () => {
 
   it('loading, error and empty are each designed, not blank', () => {
     const { rerender } = render(
-      <ChartCard title="Referrals" how="How." state="loading">
+      <ChartCard title="Referrals" how="How." data={{ state: 'loading' }}>
         x
       </ChartCard>,
     );
     expect(screen.getByText('Loading Referrals')).toBeTruthy();
     rerender(
-      <ChartCard title="Referrals" how="How." state="error" error="the server answered 503">
+      <ChartCard title="Referrals" how="How." data={{ state: 'error', message: 'the server answered 503' }}>
         x
       </ChartCard>,
     );
@@ -60,7 +60,7 @@ describe('ChartCard states', () => {
       'These figures could not be loaded: the server answered 503. Try again, or choose other filters.',
     );
     rerender(
-      <ChartCard title="Referrals" how="How." state="ready" empty>
+      <ChartCard title="Referrals" how="How." data={{ state: 'ready', value: null }} empty>
         x
       </ChartCard>,
     );
@@ -69,7 +69,7 @@ describe('ChartCard states', () => {
 
   it('explains suppression when its data has any, and offers its CSV and how it is calculated', () => {
     render(
-      <ChartCard title="Referrals" how="Accepted referrals." state="ready" csv={csv}>
+      <ChartCard title="Referrals" how="Accepted referrals." data={{ state: 'ready', value: null }} csv={csv}>
         chart
       </ChartCard>,
     );

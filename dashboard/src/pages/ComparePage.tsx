@@ -141,7 +141,7 @@ export default function ComparePage() {
           <ChartCard
             title={`${m.label}: funnel plot`}
             how={comparison.state === 'ready' ? comparison.value.description : ''}
-            state={comparison.state}
+            data={comparison}
             empty={placed.length === 0 || p0 === undefined || p0 === null}
             csv={{
               fileName: `compare-${measure}-${scope.code}.csv`,
@@ -181,7 +181,7 @@ export default function ComparePage() {
           <ChartCard
             title="PCNs"
             how="Sort by any column. PCNs whose figure is suppressed are listed last and never ranked."
-            state={comparison.state}
+            data={comparison}
             empty={table.length === 0}
           >
             {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard */}

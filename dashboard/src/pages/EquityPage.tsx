@@ -67,7 +67,7 @@ export default function EquityPage() {
         <ChartCard
           title={dimension === 'pcn_imd_quintile' ? 'People referred per 1,000 patients a year' : 'People referred'}
           how={how}
-          state={equity.state}
+          data={equity}
           empty={rows.length === 0}
           csv={csv}
         >
@@ -91,7 +91,7 @@ export default function EquityPage() {
         <ChartCard
           title="Engagement and wellbeing improvement"
           how={how}
-          state={equity.state}
+          data={equity}
           empty={rows.length === 0}
           csv={csv}
         >
@@ -118,7 +118,7 @@ export default function EquityPage() {
           />
         </ChartCard>
       </div>
-      <ChartCard title="By group" how={how} state={equity.state} empty={rows.length === 0} csv={csv}>
+      <ChartCard title="By group" how={how} data={equity} empty={rows.length === 0} csv={csv}>
         <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="equity-table">
           <thead>
             <tr className="text-left">

@@ -66,7 +66,7 @@ export default function OutcomesPage() {
         <ChartCard
           title="Engagement, connection and contacts"
           how={person.state === 'ready' ? person.value.description : ''}
-          state={person.state}
+          data={person}
           empty={!p}
           covers={covers}
           csv={
@@ -137,7 +137,7 @@ export default function OutcomesPage() {
         <ChartCard
           title="Wellbeing change by instrument"
           how={wellbeing.state === 'ready' ? wellbeing.value.description : ''}
-          state={wellbeing.state}
+          data={wellbeing}
           empty={measures.length === 0}
           covers={covers}
           csv={{
@@ -177,7 +177,7 @@ export default function OutcomesPage() {
       <ChartCard
         title="GP, A&E, admissions and outpatients before and after referral"
         how={system.state === 'ready' ? system.value.description : ''}
-        state={system.state}
+        data={system}
         empty={services.length === 0}
         csv={{
           fileName: `system-use-${scope.code}.csv`,
@@ -261,7 +261,7 @@ export default function OutcomesPage() {
       <ChartCard
         title="Community connections by activity"
         how={community.state === 'ready' ? community.value.description : ''}
-        state={community.state}
+        data={community}
         empty={!c}
         csv={{
           fileName: `community-${scope.code}.csv`,

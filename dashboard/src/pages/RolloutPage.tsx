@@ -38,8 +38,7 @@ export function RolloutPage() {
         <ChartCard
           title="Referrals this year"
           how={`${how} The 900,000 target is people referred. The projection uses complete months only (ended, and 90% of PCNs open sent data), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
-          state={rollout.state}
-          error={rollout.state === 'error' ? rollout.message : undefined}
+          data={rollout}
           empty={!year}
           csv={
             year
@@ -102,7 +101,7 @@ export function RolloutPage() {
         <ChartCard
           title="People and declines"
           how="People referred counts each person once however many referrals they had. The decline rate is declines as a share of referrals and declines."
-          state={rollout.state}
+          data={rollout}
           empty={!year}
           csv={
             year
@@ -139,7 +138,7 @@ export function RolloutPage() {
         <ChartCard
           title="Link workers and PCNs"
           how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(meta.targets.link_workers_fte)} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
-          state={workforce.state}
+          data={workforce}
           empty={!latestStaff && !year}
           csv={{
             fileName: `link-workers-and-pcns-${scope.code}.csv`,
@@ -176,7 +175,7 @@ export function RolloutPage() {
       <ChartCard
         title="Referrals by month"
         how={`${how}${national ? ' The target pace is the annual target spread evenly over twelve months.' : ''}`}
-        state={rollout.state}
+        data={rollout}
         empty={months.length === 0}
         csv={{
           fileName: `referrals-by-month-${scope.code}.csv`,

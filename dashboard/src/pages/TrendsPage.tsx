@@ -42,7 +42,7 @@ function WhatChanged() {
     <ChartCard
       title="What changed"
       how={alerts.state === 'ready' ? alerts.value.description : ''}
-      state={alerts.state}
+      data={alerts}
       empty={false}
       csv={{
         fileName: `what-changed-${scope.code}.csv`,
@@ -104,7 +104,7 @@ export default function TrendsPage() {
               key={m.name}
               title={`${m.title}, ${scope.name}`}
               how={spc.state === 'ready' ? spc.value.description : ''}
-              state={spc.state}
+              data={spc}
               empty={!row || row.points === 0}
               csv={{
                 fileName: `trend-${m.name}-${scope.code}.csv`,

@@ -41,7 +41,7 @@ export default function WorkforcePage() {
         <ChartCard
           title="In post now"
           how={workforce.state === 'ready' ? workforce.value.description : ''}
-          state={workforce.state}
+          data={workforce}
           empty={!latest}
           csv={
             latest
@@ -92,7 +92,7 @@ export default function WorkforcePage() {
         <ChartCard
           title="FTE by role over time"
           how="Full-time equivalent in post from each month's snapshot: social prescribing link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC)."
-          state={workforce.state}
+          data={workforce}
           empty={months.length === 0}
           csv={{
             fileName: `workforce-by-month-${scope.code}.csv`,
@@ -133,7 +133,7 @@ export default function WorkforcePage() {
       <ChartCard
         title="PCNs without a link worker"
         how={`PCNs whose latest snapshot (${monthLabel(latestMonth ?? '')}) has no social prescribing link worker in post.`}
-        state={workforce.state === 'ready' && !latest ? 'ready' : pcnLevel.state}
+        data={workforce.state === 'ready' && !latest ? workforce : pcnLevel}
         empty={!latest}
         csv={{
           fileName: `pcns-without-link-worker-${scope.code}.csv`,

@@ -1,0 +1,60 @@
+/**
+ * Every storage key the stages share, in one place (the layout in ARCHITECTURE.md "Storage layout"): the same keys
+ * in S3 and on disk. A stage that writes a key and the stage that reads it both take it from here, so no stage
+ * imports another to learn where something lives.
+ */
+import { AREA_CODE_SOURCE } from '../contract/areas.ts';
+import type { UploadFormat } from '../contract/upload.ts';
+
+export const LANDING_PREFIX = 'landing/';
+export const RECEIPTS_PREFIX = 'receipts/';
+export const QUARANTINE_PREFIX = 'quarantine/';
+export const METRICS_PREFIX = 'metrics/';
+/** Versions of the PCN reference file, named so that they sort by when they were staged. */
+export const REFERENCE_PREFIX = 'reference/pcns/';
+
+/** An upload id as uploadIdFor makes it: the PCN (group 1) and the first 32 hex digits of the SHA-256 (group 2). */
+export const UPLOAD_ID_PATTERN = new RegExp(`^(${AREA_CODE_SOURCE.pcn})-([0-9a-f]{32})$`);
+
+/** The upload id is the PCN and the content hash: the same file from the same PCN is the same upload. */
+export function uploadIdFor(pcnCode: string, sha256: string): string {
+  return `${pcnCode}-${sha256.slice(0, 32)}`;
+}
+
+/** landing/pcn=<PCN>/<upload-id>.<csv|jsonl>[.gz] */
+export function landingKey(pcnCode: string, uploadId: string, format: UploadFormat, compressed: boolean): string {
+  return `${landingPrefixOf(pcnCode, uploadId)}${format}${compressed ? '.gz' : ''}`;
+}
+
+/** What every landing key of one upload starts with, whatever its format. */
+export const landingPrefixOf = (pcnCode: string, uploadId: string) => `${LANDING_PREFIX}pcn=${pcnCode}/${uploadId}.`;
+
+/** The landing key for a file by its name: .jsonl/.ndjson is JSON Lines, anything else CSV; .gz is kept. */
+export function landingKeyFor(pcnCode: string, uploadId: string, fileName: string): string {
+  const lower = fileName.toLowerCase();
+  const compressed = lower.endsWith('.gz');
+  const base = compressed ? lower.slice(0, -3) : lower;
+  return landingKey(
+    pcnCode,
+    uploadId,
+    base.endsWith('.jsonl') || base.endsWith('.ndjson') ? 'jsonl' : 'csv',
+    compressed,
+  );
+}
+
+export const receiptKey = (uploadId: string) => `${RECEIPTS_PREFIX}${uploadId}.json`;
+
+/** The upload id a receipt key names (receipts/<upload-id>.json). */
+export const uploadIdOfReceiptKey = (key: string) => key.slice(RECEIPTS_PREFIX.length, -'.json'.length);
+
+export const quarantineKey = (uploadId: string) => `${QUARANTINE_PREFIX}${uploadId}.jsonl`;
+
+/**
+ * Where a transfer whose bytes were not the announced file is recorded: not under receipts/<upload-id>, which would
+ * answer the genuine file "already received" for ever, but beside quarantine, named by the bytes that came.
+ */
+export const transferRecordKey = (uploadId: string, sha256: string) =>
+  `${QUARANTINE_PREFIX}transfers/${uploadId}-${sha256.slice(0, 16)}.json`;
+
+export const metricKey = (name: string) => `${METRICS_PREFIX}${name}.json`;
+export const META_KEY = `${METRICS_PREFIX}meta.json`;
