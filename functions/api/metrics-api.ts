@@ -1,6 +1,7 @@
 import { type Identity, Scope } from '../auth/scope.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
+import { packKey } from '../lib/pack-keys.ts';
 import { META_KEY, metricKey } from '../refresh/refresh.ts';
 
 export interface ApiRequest {
@@ -16,6 +17,8 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** A binary answer (a PDF pack): sent instead of body, which is then empty. */
+  readonly binary?: Buffer;
 }
 
 const LEVELS = ['national', 'region', 'icb', 'pcn'] as const;
@@ -140,6 +143,32 @@ export class MetricsApi {
     return document;
   }
 
+  /** An area's monthly PDF pack (functions/reports/), to a caller whose role may see that area. */
+  private async pack(
+    level: (typeof LEVELS)[number],
+    code: string,
+    request: ApiRequest,
+    meta: MetaDocument,
+  ): Promise<ApiResponse> {
+    if ([...request.query.keys()].length > 0) throw new BadRequest('a pack takes no query parameters');
+    if (!CODE_FOR_LEVEL[level].test(code)) throw new BadRequest(`code is not a valid ${level} code`);
+    const scope = new Scope(request.identity, meta);
+    if (!scope.allows(level, code))
+      throw new Forbidden(`your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`);
+    const bytes = await this.store.get(packKey(level, code));
+    if (bytes === undefined) return json(404, { error: `no pack for ${level} ${code}: it is written by the refresh` });
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="social-prescribing-pack-${code}-${meta.data_as_of ?? 'latest'}.pdf"`,
+        'cache-control': 'no-store',
+      },
+      body: '',
+      binary: Buffer.from(bytes),
+    };
+  }
+
   async handle(request: ApiRequest): Promise<ApiResponse> {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(405, { error: 'only GET is supported' }, { allow: 'GET' });
@@ -151,8 +180,13 @@ export class MetricsApi {
       const meta = await this.loadMeta();
       if (!meta) return json(503, { error: 'no metrics have been published yet: run a refresh' });
       if (request.path === '/api/meta') return json(200, meta);
+      const pack = /^\/api\/packs\/(national|region|icb|pcn)\/([A-Z0-9]{3,6})\.pdf$/.exec(request.path);
+      if (pack) return await this.pack(pack[1] as (typeof LEVELS)[number], pack[2] as string, request, meta);
       const match = /^\/api\/metrics\/([a-z_]{1,40})(\.csv)?$/.exec(request.path);
-      if (!match) return json(404, { error: 'no such route: use /api/meta, /api/me or /api/metrics/<name>' });
+      if (!match)
+        return json(404, {
+          error: 'no such route: use /api/meta, /api/me, /api/metrics/<name> or /api/packs/<level>/<code>.pdf',
+        });
       const [, name, csv] = match as unknown as [string, string, string | undefined];
       const scope = new Scope(request.identity, meta);
       const keep = filtersOf(request.query, scope);

@@ -1,6 +1,7 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
+import { writePacks } from '../reports/packs.ts';
 import { alertsDocument } from './alerts.ts';
 import {
   CATALOGUE,
@@ -277,6 +278,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     }
     await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
   });
+  // Each area's monthly PDF pack, from the documents just published (issue 18).
+  await timed('write packs', () => writePacks(deps.store, built, meta));
   return { documents, dataAsOf, timings_ms: timings };
 }
 
