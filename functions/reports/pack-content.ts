@@ -55,12 +55,16 @@ export const NO_DATA_TEXT = '-';
 /** The months of the monthly charts: the last year. */
 export const CHART_MONTHS = 12;
 
-const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
-const fixed = (digits: number) =>
-  new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const longMonth = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+/**
+ * en-GB numbers without Intl (about 1,300 packs of some 400 figures each: Intl's formatting was a tenth of the time):
+ * digits grouped in threes with commas, a full stop before the decimals.
+ */
+export function formatNumber(value: number, digits: number): string {
+  const [whole, decimals] = Math.abs(value).toFixed(digits).split('.') as [string, string | undefined];
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = value < 0 && Number(`${whole}.${decimals ?? 0}`) !== 0 ? '-' : '';
+  return `${sign}${grouped}${decimals === undefined ? '' : `.${decimals}`}`;
+}
 
 /**
  * A figure as the pack prints it: en-GB, * for suppressed, - for not published. Standard PDF fonts have no true
@@ -69,17 +73,39 @@ const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'num
 export function formatFigure(value: Figure | undefined, unit: BoardUnit): string {
   if (value === '*') return SUPPRESSED_TEXT;
   if (typeof value !== 'number' || Number.isNaN(value)) return NO_DATA_TEXT;
-  if (unit === 'count') return whole.format(value);
-  if (unit === 'percent') return `${fixed(1).format(value)}%`;
-  if (unit === 'change') return `${value > 0 ? '+' : ''}${fixed(1).format(value)}%`;
-  if (unit === 'rate') return fixed(1).format(value);
-  return fixed(1).format(value);
+  if (unit === 'count') return formatNumber(value, 0);
+  if (unit === 'percent') return `${formatNumber(value, 1)}%`;
+  if (unit === 'change') return `${value > 0 ? '+' : ''}${formatNumber(value, 1)}%`;
+  return formatNumber(value, 1);
 }
 
-export const formatLongDate = (iso: string | null) =>
-  iso ? longDate.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : NO_DATA_TEXT;
-export const formatMonth = (month: string, long = false) =>
-  (long ? longMonth : shortMonth).format(new Date(`${month}-01T00:00:00Z`));
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** 2025-09-30 → 30 September 2025. */
+export function formatLongDate(iso: string | null): string {
+  const match = iso ? /^(\d{4})-(\d{2})-(\d{2})/.exec(iso) : null;
+  if (!match) return NO_DATA_TEXT;
+  return `${Number(match[3])} ${MONTH_NAMES[Number(match[2]) - 1]} ${match[1]}`;
+}
+
+/** 2025-09 → Sep 2025 (long: September 2025). */
+export function formatMonth(month: string, long = false): string {
+  const name = MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? month;
+  return `${long ? name : name.slice(0, 3)} ${month.slice(0, 4)}`;
+}
 
 /** The published documents indexed by area (level|code), so each of some 1,300 packs reads only its own rows. */
 export class PublishedRows {
@@ -189,7 +215,7 @@ function alerts(area: BoardArea, rows: PublishedRows, meta: MetaDocument): strin
     pcnAlerts.length === 0
       ? []
       : [
-          `${whole.format(pcnAlerts.length)} PCN alert${pcnAlerts.length === 1 ? '' : 's'} for ${whole.format(pcns)} PCN${pcns === 1 ? '' : 's'} in this area (each PCN's own pack and the dashboard's Trends page list them).`,
+          `${formatNumber(pcnAlerts.length, 0)} PCN alert${pcnAlerts.length === 1 ? '' : 's'} for ${formatNumber(pcns, 0)} PCN${pcns === 1 ? '' : 's'} in this area (each PCN's own pack and the dashboard's Trends page list them).`,
         ];
   return [...own, ...counted];
 }
@@ -201,7 +227,7 @@ function completeness(area: BoardArea, rows: PublishedRows, months: readonly str
       const value = quality?.[key];
       if (value === undefined || value === null) return NO_DATA_TEXT;
       if (key === 'last_upload') return formatLongDate(String(value));
-      return typeof value === 'number' ? whole.format(value) : String(value);
+      return typeof value === 'number' ? formatNumber(value, 0) : String(value);
     };
     return {
       columns: ['Submissions (all months)', 'This PCN'],

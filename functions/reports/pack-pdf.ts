@@ -40,6 +40,8 @@ const METHOD_IN_SHORT = [
   'Below England level counts of 1 to 7 are suppressed, other counts are rounded to the nearest 5, and rates come from the rounded figures. England figures are exact.',
 ];
 
+const TEXT_WIDTHS = new Map<string, number>();
+
 class PackWriter {
   readonly doc: PDFKit.PDFDocument;
   private y = MARGIN;
@@ -60,6 +62,18 @@ class PackWriter {
         ModDate: new Date(content.generatedAt),
       },
     });
+  }
+
+  /** The width of a text in a standard font, remembered across packs (the same labels and figures recur). */
+  private widthOf(font: string, size: number, text: string): number {
+    const key = `${font}|${size}|${text}`;
+    let width = TEXT_WIDTHS.get(key);
+    if (width === undefined) {
+      if (TEXT_WIDTHS.size > 100_000) TEXT_WIDTHS.clear();
+      width = this.doc.font(font).fontSize(size).widthOfString(text);
+      TEXT_WIDTHS.set(key, width);
+    }
+    return width;
   }
 
   private ensure(height: number): void {
@@ -97,9 +111,12 @@ class PackWriter {
   table(table: PackTable, widths: readonly number[], size = 8.5): void {
     const total = widths.reduce((a, b) => a + b, 0);
     const scaled = widths.map((w) => (w / total) * WIDTH);
+    // Most cells are one short line: measured by width, and wrapped (the costly part of writing a pack) only if long.
+    const cellHeight = (cell: string, width: number, font: string) =>
+      this.widthOf(font, size, cell) <= width ? this.doc.currentLineHeight() : this.doc.heightOfString(cell, { width });
     const rowHeight = (cells: readonly string[], font: string) => {
       this.doc.font(font).fontSize(size);
-      return Math.max(...cells.map((c, i) => this.doc.heightOfString(c || ' ', { width: (scaled[i] ?? 40) - 6 }))) + 5;
+      return Math.max(...cells.map((c, i) => cellHeight(c || ' ', (scaled[i] ?? 40) - 6, font))) + 5;
     };
     const drawRow = (cells: readonly string[], font: string, shade: boolean) => {
       const height = rowHeight(cells, font);
@@ -109,7 +126,12 @@ class PackWriter {
       cells.forEach((cell, i) => {
         const width = scaled[i] ?? 40;
         // Figures line up on the right; the first column (labels) on the left.
-        this.doc.text(cell, x + 3, this.y + 2.5, { width: width - 6, align: i === 0 ? 'left' : 'right' });
+        const cellWidth = this.widthOf(font, size, cell);
+        const fits = cellWidth <= width - 6;
+        const left = i === 0 || !fits ? x + 3 : x + width - 3 - cellWidth;
+        // A cell that fits is placed without the line wrapper; a long one wraps within its column.
+        if (fits) this.doc.text(cell, left, this.y + 2.5, { lineBreak: false });
+        else this.doc.text(cell, left, this.y + 2.5, { width: width - 6, align: i === 0 ? 'left' : 'right' });
         x += width;
       });
       this.y += height;

@@ -256,7 +256,7 @@ describe('the monthly PDF packs', () => {
     const declines = text.slice(
       text.indexOf('Declined, % of referrals and declines', text.lastIndexOf('3. Monthly charts')),
     );
-    expect(cells(lineOf(declines, 'Sept 2025'))).toEqual(['Sept 2025', '*', '15.0%', '15.0%', '15.0%']);
+    expect(cells(lineOf(declines, 'Sep 2025'))).toEqual(['Sep 2025', '*', '15.0%', '15.0%', '15.0%']);
     expect(text).toContain('* suppressed: a count of 1 to 7 people');
   });
 
