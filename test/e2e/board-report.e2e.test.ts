@@ -107,7 +107,7 @@ describe('the board report and the monthly pack', () => {
       .trim()
       .split('\r\n');
     expect(lines).toHaveLength(3);
-    expect(lines[1]?.startsWith('Link worker FTE per 10,000 registered patients,')).toBe(true);
+    expect(lines[1]?.startsWith('"Link worker FTE per 10,000 registered patients",')).toBe(true);
     expect(lines[2]?.startsWith('Caseload: people referred a year per link worker FTE,')).toBe(true);
     await page.context().close();
   });
