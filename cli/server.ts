@@ -367,7 +367,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         query: url.searchParams,
         identity,
       });
-      send(response.status, response.body, response.headers);
+      send(response.status, response.binary ?? response.body, response.headers);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')

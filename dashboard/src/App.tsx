@@ -3,6 +3,7 @@ import { Navigate, NavLink, Route, Routes, useSearchParams } from 'react-router-
 import type { MetaDocument } from '../../functions/contract/metrics.ts';
 import { ApiError, fetchMe, fetchMeta, type SignedInUser } from './api.ts';
 import { FilterBar } from './components/FilterBar.tsx';
+import { PackDownload } from './components/PackDownload.tsx';
 import { areaName, DashboardContext, type DashboardState } from './context.ts';
 import { changeFilter, readFilters, scopeOf, writeFilters } from './filters.ts';
 import { formatDate, fyLabel } from './format.ts';
@@ -17,6 +18,7 @@ const EquityPage = lazy(() => import('./pages/EquityPage.tsx'));
 const SubmissionsPage = lazy(() => import('./pages/SubmissionsPage.tsx'));
 const MethodologyPage = lazy(() => import('./pages/MethodologyPage.tsx'));
 const TrendsPage = lazy(() => import('./pages/TrendsPage.tsx'));
+const BoardReportPage = lazy(() => import('./pages/BoardReportPage.tsx'));
 
 export const PAGES = [
   { path: '/rollout', label: 'National rollout' },
@@ -26,6 +28,7 @@ export const PAGES = [
   { path: '/trends', label: 'Trends' },
   { path: '/equity', label: 'Equity' },
   { path: '/submissions', label: 'Data submissions' },
+  { path: '/report', label: 'Board report' },
 ] as const;
 
 const EMPTY_META = { regions: [], icbs: [], pcns: [] } as unknown as MetaDocument;
@@ -136,9 +139,12 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
                 {meta.coverage.note}
               </p>
             )}
-            <p className="text-tremor-default text-tremor-content-emphasis" data-testid="scope">
-              Showing <strong>{state.scope.name}</strong>, {fyLabel(state.fy)}
-            </p>
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <p className="text-tremor-default text-tremor-content-emphasis" data-testid="scope">
+                Showing <strong>{state.scope.name}</strong>, {fyLabel(state.fy)}
+              </p>
+              <PackDownload level={state.scope.level} code={state.scope.code} name={state.scope.name} />
+            </div>
             <Suspense fallback={<p aria-busy="true">Loading page…</p>}>
               <Routes>
                 <Route path="/" element={<Navigate to={`/rollout${query}`} replace />} />
@@ -149,6 +155,7 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
                 <Route path="/trends" element={<TrendsPage />} />
                 <Route path="/equity" element={<EquityPage />} />
                 <Route path="/submissions" element={<SubmissionsPage />} />
+                <Route path="/report" element={<BoardReportPage />} />
                 <Route path="/methodology" element={<MethodologyPage />} />
                 <Route path="*" element={<p>There is no such page. Choose one above.</p>} />
               </Routes>

@@ -38,21 +38,34 @@ function authorization(): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-async function getJson<T>(path: string, fetchFn: typeof fetch = fetch): Promise<T> {
+/** A GET with the sign-in token; an error answer becomes an ApiError with the server's message. */
+async function authorisedGet(path: string, accept: string, fetchFn: typeof fetch): Promise<Response> {
   const session = currentSession();
   await session?.fresh();
-  let response = await fetchFn(path, { headers: { accept: 'application/json', ...authorization() } });
+  let response = await fetchFn(path, { headers: { accept, ...authorization() } });
   // An access token refused as expired: one refresh from the session's refresh token, then the request once more.
   if (response.status === 401 && session && (await session.refresh()))
-    response = await fetchFn(path, { headers: { accept: 'application/json', ...authorization() } });
+    response = await fetchFn(path, { headers: { accept, ...authorization() } });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     throw new ApiError(body.error ?? `the server answered ${response.status}`, response.status);
   }
-  return (await response.json()) as T;
+  return response;
+}
+
+async function getJson<T>(path: string, fetchFn: typeof fetch = fetch): Promise<T> {
+  return (await (await authorisedGet(path, 'application/json', fetchFn)).json()) as T;
 }
 
 export const fetchMeta = () => getJson<MetaDocument>('/api/meta');
+
+/** Where an area's monthly PDF pack is served (functions/api/metrics-api.ts; written by the refresh). */
+export const packPath = (level: Level, code: string) => `/api/packs/${level}/${code}.pdf`;
+
+/** An area's monthly pack as bytes, fetched with the sign-in token (a plain link could not carry it). */
+export async function fetchPack(level: Level, code: string, fetchFn: typeof fetch = fetch): Promise<Blob> {
+  return (await authorisedGet(packPath(level, code), 'application/pdf', fetchFn)).blob();
+}
 
 /** Who the server says is signed in; their role decides which rows every answer holds. */
 export interface SignedInUser {

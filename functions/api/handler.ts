@@ -48,6 +48,14 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
         scope: identity.code,
         user: identity.subject,
       });
+      // A PDF pack is binary (already compressed): base64 with isBase64Encoded, never gzipped again.
+      if (response.binary)
+        return {
+          statusCode: response.status,
+          headers: response.headers,
+          body: response.binary.toString('base64'),
+          isBase64Encoded: true,
+        };
       return compressResponse(
         { statusCode: response.status, headers: response.headers, body: response.body },
         event.headers?.['accept-encoding'],

@@ -4,7 +4,7 @@ import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.
 import { FINANCIAL_YEAR_PATTERN, MONTH_PATTERN } from '../contract/periods.ts';
 import { csvText } from '../lib/csv.ts';
 import { BadRequestError, errorResponse, ForbiddenError, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
-import { META_KEY, metricKey } from '../lib/keys.ts';
+import { META_KEY, metricKey, packKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 
 export interface ApiRequest {
@@ -16,7 +16,10 @@ export interface ApiRequest {
   readonly identity: Identity;
 }
 
-export type ApiResponse = HttpResponse;
+export type ApiResponse = HttpResponse & {
+  /** A binary answer (a PDF pack): sent instead of body, which is then empty. */
+  readonly binary?: Buffer;
+};
 
 const LEVELS = ['national', 'region', 'icb', 'pcn'] as const;
 const isPeriod = (period: string) =>
@@ -123,6 +126,34 @@ export class MetricsApi {
     return document;
   }
 
+  /** An area's monthly PDF pack (functions/reports/), to a caller whose role may see that area. */
+  private async pack(
+    level: (typeof LEVELS)[number],
+    code: string,
+    request: ApiRequest,
+    meta: MetaDocument,
+  ): Promise<ApiResponse> {
+    if ([...request.query.keys()].length > 0) throw new BadRequestError('a pack takes no query parameters');
+    if (!AREA_CODE_PATTERN[level].test(code)) throw new BadRequestError(`code is not a valid ${level} code`);
+    const scope = new Scope(request.identity, meta);
+    if (!scope.allows(level, code))
+      throw new ForbiddenError(
+        `your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`,
+      );
+    const bytes = await this.store.get(packKey(level, code));
+    if (bytes === undefined) return json(404, { error: `no pack for ${level} ${code}: it is written by the refresh` });
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="social-prescribing-pack-${code}-${meta.data_as_of ?? 'latest'}.pdf"`,
+        'cache-control': 'no-store',
+      },
+      body: '',
+      binary: Buffer.from(bytes),
+    };
+  }
+
   async handle(request: ApiRequest): Promise<ApiResponse> {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(405, { error: 'only GET is supported' }, { allow: 'GET' });
@@ -134,8 +165,13 @@ export class MetricsApi {
       const meta = await this.loadMeta();
       if (!meta) return json(503, { error: 'no metrics have been published yet: run a refresh' });
       if (request.path === '/api/meta') return json(200, meta);
+      const pack = /^\/api\/packs\/(national|region|icb|pcn)\/([A-Z0-9]{3,6})\.pdf$/.exec(request.path);
+      if (pack) return await this.pack(pack[1] as (typeof LEVELS)[number], pack[2] as string, request, meta);
       const match = /^\/api\/metrics\/([a-z_]{1,40})(\.csv)?$/.exec(request.path);
-      if (!match) return json(404, { error: 'no such route: use /api/meta, /api/me or /api/metrics/<name>' });
+      if (!match)
+        return json(404, {
+          error: 'no such route: use /api/meta, /api/me, /api/metrics/<name> or /api/packs/<level>/<code>.pdf',
+        });
       const [, name, csv] = match as unknown as [string, string, string | undefined];
       const scope = new Scope(request.identity, meta);
       const keep = filtersOf(request.query, scope);

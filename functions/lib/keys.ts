@@ -4,6 +4,7 @@
  * imports another to learn where something lives.
  */
 import { AREA_CODE_SOURCE } from '../contract/areas.ts';
+import type { Level } from '../contract/metrics.ts';
 import type { UploadFormat } from '../contract/upload.ts';
 
 export const LANDING_PREFIX = 'landing/';
@@ -58,3 +59,10 @@ export const transferRecordKey = (uploadId: string, sha256: string) =>
 
 export const metricKey = (name: string) => `${METRICS_PREFIX}${name}.json`;
 export const META_KEY = `${METRICS_PREFIX}meta.json`;
+
+/**
+ * Where an area's monthly PDF pack is stored: beside the metrics documents (the refresh writes metrics/, the API reads
+ * it), one per area. Written by functions/reports/, served by functions/api/.
+ */
+export const PACK_PREFIX = 'metrics/packs/';
+export const packKey = (level: Level, code: string) => `${PACK_PREFIX}${level}/${code}.pdf`;

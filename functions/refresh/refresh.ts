@@ -3,6 +3,7 @@ import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
+import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
 import {
   CATALOGUE,
@@ -273,6 +274,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     }
     await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
   });
+  // Each area's monthly PDF pack, from the documents just published (issue 18).
+  await timed('write packs', () => writePacks(deps.store, built, meta));
   return { documents, dataAsOf, timings_ms: timings };
 }
 

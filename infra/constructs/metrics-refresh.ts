@@ -124,8 +124,16 @@ export class MetricsRefresh extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // The catalogue's SQL files travel with the bundle; SQL_ROOT points at them.
-          afterBundling: (inputDir: string, outputDir: string) => [`cp -r ${inputDir}/sql ${outputDir}/sql`],
+          // The catalogue's SQL files travel with the bundle; SQL_ROOT points at them. So do pdfkit's standard-font
+          // metrics for the monthly packs: its Node build require()s "#standard-fonts/<name>" at run time, resolved
+          // by the "imports" of the package.json nearest the bundle (https://github.com/foliojs/pdfkit/issues/1801).
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp -r ${inputDir}/sql ${outputDir}/sql`,
+            `mkdir -p ${outputDir}/pdfkit-fonts/chunks`,
+            `cp ${inputDir}/node_modules/pdfkit/js/standard-fonts/*.cjs ${outputDir}/pdfkit-fonts/`,
+            `cp ${inputDir}/node_modules/pdfkit/js/standard-fonts/chunks/*.cjs ${outputDir}/pdfkit-fonts/chunks/`,
+            `echo '{"imports":{"#standard-fonts/*":"./pdfkit-fonts/*.cjs"}}' > ${outputDir}/package.json`,
+          ],
         },
       },
       environment: {

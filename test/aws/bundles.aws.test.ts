@@ -329,6 +329,9 @@ describe('the bundles from cdk.out, end to end', () => {
     expect(await results.list('results/tables/')).toEqual(before.tables);
     const meta = JSON.parse(Buffer.from((await data.get('metrics/meta.json')) ?? []).toString('utf8'));
     expect(meta.generated_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // The monthly packs too: pdfkit's standard-font metrics travel with the bundle (issue 18).
+    const pack = Buffer.from((await data.get('metrics/packs/national/ENG.pdf')) ?? []);
+    expect(pack.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   }, 900_000);
 
   it('every request a dashboard page makes is far below the 6 MB response limit', async () => {

@@ -98,6 +98,22 @@ describe('the API Lambda handler, invoked with a recorded HTTP API (v2) request 
     });
   });
 
+  it("sends a PCN user its own pack as base64 PDF bytes (isBase64Encoded, not gzipped) and refuses another PCN's (403)", async () => {
+    const pdf = Buffer.from('%PDF-1.3 a pack\n%%EOF\n', 'latin1');
+    await new S3ObjectStore(s3.client, 'sp-outcomes-data').put('metrics/packs/pcn/U00001.pdf', pdf);
+    const event = await withToken(pool.accessToken(['pcn-U00001']), '');
+    event.rawPath = '/api/packs/pcn/U00001.pdf';
+    event.headers['accept-encoding'] = 'gzip';
+    const response = await handler(event, context);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.isBase64Encoded).toBe(true);
+    expect(Buffer.from(response.body, 'base64').equals(pdf)).toBe(true);
+    const other = await withToken(pool.accessToken(['pcn-U00001']), '');
+    other.rawPath = '/api/packs/pcn/U00002.pdf';
+    expect((await handler(other, context)).statusCode).toBe(403);
+  });
+
   it('scopes by the Cognito group: a PCN user gets its own PCN row and England, not the other PCN', async () => {
     const response = await handler(await withToken(pool.accessToken(['pcn-U00001']), 'period_type=fy'), context);
     expect(response.statusCode).toBe(200);

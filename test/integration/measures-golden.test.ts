@@ -187,7 +187,8 @@ beforeAll(async () => {
   const engine = new DuckDbEngine(data);
   await refreshMetrics({ store, engine, clock: () => new Date('2026-01-05T00:00:00Z') });
   await engine.close();
-  for (const key of await store.list('metrics/')) {
+  // The JSON documents; metrics/packs/ holds the PDF packs made from them.
+  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
     const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
     docs.set(doc.name ?? 'meta', doc);
   }

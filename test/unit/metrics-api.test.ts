@@ -58,8 +58,16 @@ describe('the metrics API', () => {
       'unknown query parameter "sort": use level, code, period or period_type',
     ],
     ['/api/metrics/unknown', 404, 'no metric called unknown'],
-    ['/api/metrics/../../receipts/x', 404, 'no such route: use /api/meta, /api/me or /api/metrics/<name>'],
-    ['/api/elsewhere', 404, 'no such route: use /api/meta, /api/me or /api/metrics/<name>'],
+    [
+      '/api/metrics/../../receipts/x',
+      404,
+      'no such route: use /api/meta, /api/me, /api/metrics/<name> or /api/packs/<level>/<code>.pdf',
+    ],
+    [
+      '/api/elsewhere',
+      404,
+      'no such route: use /api/meta, /api/me, /api/metrics/<name> or /api/packs/<level>/<code>.pdf',
+    ],
   ])('%s answers %i with a clear message', async (path, status, message) => {
     const response = await get(path);
     expect(response.status).toBe(status);

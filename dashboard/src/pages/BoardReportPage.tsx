@@ -1,0 +1,300 @@
+import { LineChart, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@tremor/react';
+import { useEffect, useMemo, useState } from 'react';
+import type { Figure, Level, MetricDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import {
+  areaWithParents,
+  BOARD_MEASURES,
+  type BoardArea,
+  type BoardMeasure,
+  type BoardUnit,
+  FUNNEL_POSITION_TEXT,
+  measureFigure,
+} from '../../../functions/reports/board-measures.ts';
+import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../../../functions/stats/spc-icons.ts';
+import { fetchMetric, type Loadable } from '../api.ts';
+import { plottable } from '../chart-data.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { ChartLegend } from '../components/ChartLegend.tsx';
+import { FigureValue } from '../components/FigureValue.tsx';
+import { useDashboard } from '../context.ts';
+import {
+  formatChange,
+  formatCount,
+  formatDate,
+  formatDecimal,
+  formatPercent,
+  fyOfMonth,
+  monthLabel,
+} from '../format.ts';
+
+/** The board figures grouped as the cards of the page (issue 18): ids from BOARD_MEASURES. */
+const CARDS: readonly { title: string; measures: readonly string[] }[] = [
+  { title: 'Declines', measures: ['decline_rate_pct'] },
+  { title: 'Engagement and connection', measures: ['engaged_pct', 'connected_pct'] },
+  { title: 'Contacts', measures: ['mean_contacts'] },
+  { title: 'Wellbeing improvement', measures: ['wellbeing_improved_pct'] },
+  { title: 'GP and A&E use', measures: ['gp_change_pct', 'ae_change_pct'] },
+  { title: 'Link workers', measures: ['splw_fte_per_10000', 'caseload_annualised'] },
+  { title: 'Referrals over the year', measures: ['referrals_per_1000', 'pct_list_referred_annualised'] },
+];
+const DOCUMENTS = [...new Set(BOARD_MEASURES.map((m) => m.document)), 'spc'];
+const COLUMN_NAME = { pcn: 'PCN', icb: 'ICB', region: 'Region', national: 'England' } as const;
+const LINE_COLOURS = ['blue', 'amber', 'emerald', 'violet'] as const;
+
+const formatters: Record<BoardUnit, (v: Figure | undefined) => string> = {
+  count: formatCount,
+  rate: (v) => formatDecimal(v),
+  percent: (v) => formatPercent(v),
+  change: (v) => formatChange(v),
+  decimal: (v) => formatDecimal(v),
+};
+const measureById = (id: string) => BOARD_MEASURES.find((m) => m.id === id) as BoardMeasure;
+
+type AreaDocuments = Map<string, MetricDocument>;
+
+/** Every document the page needs, for each area (only that area's rows: the API filters by level and code). */
+function useAreaDocuments(areas: readonly BoardArea[], extra: readonly string[]): Loadable<AreaDocuments> {
+  const [result, setResult] = useState<Loadable<AreaDocuments>>({ state: 'loading' });
+  const key = JSON.stringify({ asked: areas.map((a) => [a.level, a.code]), extra });
+  useEffect(() => {
+    let live = true;
+    setResult({ state: 'loading' });
+    const { asked, extra: more } = JSON.parse(key) as { asked: [Level, string][]; extra: string[] };
+    const wanted = asked.flatMap(([level, code], i) =>
+      [...DOCUMENTS, ...(i === 0 ? more : [])].map((name) => ({ level, code, name })),
+    );
+    Promise.all(wanted.map(({ level, code, name }) => fetchMetric(name, { level, code })))
+      .then((documents) => {
+        if (!live) return;
+        const map: AreaDocuments = new Map();
+        for (const [i, document] of documents.entries()) map.set(`${wanted[i]?.name}|${wanted[i]?.code}`, document);
+        setResult({ state: 'ready', value: map });
+      })
+      .catch((e: Error) => live && setResult({ state: 'error', message: e.message }));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return result;
+}
+
+const rowsOf = (docs: Loadable<AreaDocuments>, name: string, area: BoardArea): readonly MetricRow[] =>
+  docs.state === 'ready' ? (docs.value.get(`${name}|${area.code}`)?.rows ?? []) : [];
+
+function spcText(rows: readonly MetricRow[], measure: BoardMeasure): string {
+  const row = rows.find((r) => r.measure === measure.spc);
+  if (!measure.spc || !row) return '';
+  const variation = VARIATION_TEXT[row.variation as Variation];
+  if (!variation) return 'Too few months to chart';
+  const assurance = ASSURANCE_TEXT[row.assurance as Assurance];
+  return assurance ? `${variation}; ${assurance.toLowerCase()}` : variation;
+}
+
+/**
+ * A board report: the area in view beside the areas above it (a PCN beside its ICB, region and England) on the same
+ * cards, each with its funnel position and SPC reading where those are published, and the monthly PDF pack.
+ */
+export default function BoardReportPage() {
+  const { scope, fy, meta } = useDashboard();
+  const areas = useMemo(() => areaWithParents(meta, scope.level, scope.code), [meta, scope.level, scope.code]);
+  const area = areas[0] as BoardArea;
+  const docs = useAreaDocuments(areas, area.level === 'pcn' ? ['pcn_comparison', 'data_quality'] : []);
+  const funnelRow = rowsOf(docs, 'pcn_comparison', area).find((r) => r.period === fy);
+  const how = (measure: BoardMeasure) =>
+    docs.state === 'ready'
+      ? (docs.value.get(`${measure.document}|${area.code}`)?.definitions[measure.column] ?? '')
+      : '';
+  const months = meta.months.filter((m) => fyOfMonth(m) === fy);
+  const monthly = measureById('referrals_per_1000');
+  const monthlyRows = months.map((month) => ({
+    period: month,
+    ...Object.fromEntries(areas.map((a) => [a.code, measureFigure(rowsOf(docs, monthly.document, a), monthly, month)])),
+  }));
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold text-tremor-content-strong">Board report</h1>
+      <p className="text-tremor-default text-tremor-content" data-testid="board-areas">
+        {areas.map((a) => (a.level === 'national' ? a.name : `${COLUMN_NAME[a.level]}: ${a.name}`)).join(' · ')}
+      </p>
+      {area.level !== 'pcn' && (
+        <p className="print-hidden text-tremor-label text-tremor-content">
+          Choose a PCN in the filters to see it beside its ICB, region and England.
+        </p>
+      )}
+      <ChartCard
+        title="Referrals per 1,000 registered patients by month"
+        how={how(monthly)}
+        data={docs}
+        empty={months.length === 0}
+        csv={{
+          fileName: `referrals-per-1000-${area.code}-${fy.replace('/', '-')}.csv`,
+          columns: [{ key: 'period', label: 'Month' }, ...areas.map((a) => ({ key: a.code, label: a.name }))],
+          rows: monthlyRows,
+        }}
+      >
+        <ChartLegend items={areas.map((a, i) => ({ label: a.name, color: LINE_COLOURS[i] ?? 'violet' }))} />
+        <LineChart
+          className="h-64"
+          data={monthlyRows.map((r) => ({
+            Month: monthLabel(r.period),
+            ...Object.fromEntries(areas.map((a) => [a.name, plottable((r as Record<string, unknown>)[a.code])])),
+          }))}
+          index="Month"
+          categories={areas.map((a) => a.name)}
+          colors={areas.map((_, i) => LINE_COLOURS[i] ?? 'violet')}
+          valueFormatter={(v) => formatDecimal(v)}
+          showAnimation={false}
+          showLegend={false}
+          connectNulls={false}
+          yAxisWidth={48}
+        />
+      </ChartCard>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {CARDS.map((card) => {
+          const measures = card.measures.map(measureById);
+          const rows = measures.map((m) => ({
+            measure: m.label,
+            ...Object.fromEntries(areas.map((a) => [a.code, measureFigure(rowsOf(docs, m.document, a), m, fy)])),
+            expectation: m.expectation?.(meta.targets) ?? '',
+            funnel_england:
+              area.level === 'pcn' && m.funnel
+                ? (FUNNEL_POSITION_TEXT[String(funnelRow?.[`${m.funnel}_vs_national`])] ?? '')
+                : '',
+            funnel_region:
+              area.level === 'pcn' && m.funnel
+                ? (FUNNEL_POSITION_TEXT[String(funnelRow?.[`${m.funnel}_vs_region`])] ?? '')
+                : '',
+            spc: spcText(rowsOf(docs, 'spc', area), m),
+          }));
+          const columns = [
+            { key: 'measure', label: 'Measure' },
+            ...areas.map((a) => ({ key: a.code, label: `${a.name} (${fy})` })),
+            { key: 'expectation', label: 'Expectation' },
+            ...(area.level === 'pcn'
+              ? [
+                  { key: 'funnel_england', label: 'Funnel: against England' },
+                  { key: 'funnel_region', label: 'Funnel: against the region' },
+                ]
+              : []),
+            { key: 'spc', label: 'Month by month (SPC)' },
+          ];
+          return (
+            <ChartCard
+              key={card.title}
+              title={card.title}
+              how={measures.map((m) => `${m.label}: ${how(m)}`).join(' ')}
+              data={docs}
+              csv={{ fileName: `${card.title.toLowerCase().replace(/\W+/g, '-')}-${area.code}.csv`, columns, rows }}
+            >
+              <Table>
+                <TableHead>
+                  <TableRow>
+                    <TableHeaderCell>Measure</TableHeaderCell>
+                    {areas.map((a) => (
+                      <TableHeaderCell key={a.code} className="text-right">
+                        {COLUMN_NAME[a.level]}
+                      </TableHeaderCell>
+                    ))}
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {measures.map((m, i) => (
+                    <TableRow key={m.id}>
+                      <TableCell className="whitespace-normal">
+                        {m.label}
+                        {m.expectation && (
+                          <span className="block text-tremor-label text-tremor-content">
+                            expected {m.expectation(meta.targets)}
+                          </span>
+                        )}
+                        {(rows[i]?.funnel_england || rows[i]?.spc) && (
+                          <span
+                            className="block text-tremor-label text-tremor-content"
+                            data-testid={`position-${m.id}`}
+                          >
+                            {[
+                              rows[i]?.funnel_england && `Funnel: ${rows[i]?.funnel_england} (England)`,
+                              rows[i]?.funnel_region && `${rows[i]?.funnel_region} (region)`,
+                              rows[i]?.spc,
+                            ]
+                              .filter(Boolean)
+                              .join('; ')}
+                          </span>
+                        )}
+                      </TableCell>
+                      {areas.map((a) => (
+                        <TableCell key={a.code} className="text-right" data-testid={`figure-${m.id}-${a.level}`}>
+                          <FigureValue
+                            value={(rows[i] as Record<string, unknown>)[a.code] as Figure}
+                            format={formatters[m.unit]}
+                          />
+                        </TableCell>
+                      ))}
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </ChartCard>
+          );
+        })}
+        <SubmissionCard docs={docs} area={area} />
+      </div>
+    </div>
+  );
+}
+
+/** Data submission status: a PCN's files and rows; for a larger area, PCNs reporting in the latest month. */
+function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: BoardArea }) {
+  const { meta } = useDashboard();
+  const quality = rowsOf(docs, 'data_quality', area)[0];
+  const latest = meta.months.at(-1) ?? '';
+  const rollout = rowsOf(docs, 'rollout', area).find((r) => r.period === latest);
+  const rows =
+    area.level === 'pcn'
+      ? [
+          { item: 'Files received', value: formatCount(quality?.uploads as Figure) },
+          { item: 'Files rejected whole', value: formatCount(quality?.files_rejected as Figure) },
+          { item: 'Rows accepted', value: formatCount(quality?.rows_accepted as Figure) },
+          { item: 'Rows rejected', value: formatCount(quality?.rows_rejected as Figure) },
+          { item: 'Months missing', value: formatCount(quality?.months_missing as Figure) },
+          { item: 'Latest file received', value: formatDate(quality?.last_upload as string | undefined) },
+        ]
+      : [
+          { item: `PCNs open, ${monthLabel(latest)}`, value: formatCount(rollout?.pcns as Figure) },
+          { item: 'PCNs with referrals', value: formatCount(rollout?.pcns_reporting as Figure) },
+        ];
+  return (
+    <ChartCard
+      title="Data submission status"
+      how={
+        area.level === 'pcn'
+          ? 'Files the PCN sent, whole files rejected, rows accepted and rejected, and months with no events since its first (these count files and rows, not people).'
+          : 'PCNs in force in the latest month, and how many of them sent at least one accepted referral.'
+      }
+      data={docs}
+      empty={area.level === 'pcn' ? !quality : !rollout}
+      csv={{
+        fileName: `data-submission-status-${area.code}.csv`,
+        columns: [
+          { key: 'item', label: 'Item' },
+          { key: 'value', label: area.name },
+        ],
+        rows,
+      }}
+    >
+      <Table>
+        <TableBody>
+          {rows.map((r) => (
+            <TableRow key={r.item}>
+              <TableCell>{r.item}</TableCell>
+              <TableCell className="text-right" data-testid={`submission-${r.item}`}>
+                {r.value}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </ChartCard>
+  );
+}

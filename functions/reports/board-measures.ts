@@ -1,0 +1,180 @@
+import type { Area, Figure, Level, MetaDocument, MetricRow, ProgrammeTargets } from '../contract/metrics.ts';
+
+/**
+ * The figures a board sees for an area beside its ICB, region and England: the PCN page of the dashboard and the
+ * monthly PDF pack both read this one list, so they show the same figures from the same published columns.
+ * Every figure comes from a published (disclosure-controlled) document; nothing here computes a new one.
+ */
+export type BoardUnit = 'count' | 'rate' | 'percent' | 'change' | 'decimal';
+
+export interface BoardMeasure {
+  readonly id: string;
+  readonly label: string;
+  /** The published document and column the figure is read from. */
+  readonly document: string;
+  readonly column: string;
+  /** Key columns the row must have (documents with more than one row per area and period). */
+  readonly where?: Readonly<Record<string, string>>;
+  readonly unit: BoardUnit;
+  /** The programme expectation in words, where there is one (meta.json's targets). */
+  readonly expectation?: (targets: ProgrammeTargets) => string;
+  /** The Making Data Count series in the spc document that charts this measure, if any. */
+  readonly spc?: string;
+  /** The pcn_comparison measure that places a PCN on a funnel plot for this measure, if any. */
+  readonly funnel?: string;
+  /** Shown month by month as well as for the year. */
+  readonly monthly?: boolean;
+}
+
+export const BOARD_MEASURES: readonly BoardMeasure[] = [
+  {
+    id: 'referrals_per_1000',
+    label: 'Referrals per 1,000 registered patients',
+    document: 'rollout',
+    column: 'referrals_per_1000',
+    unit: 'rate',
+    spc: 'referrals',
+    funnel: 'referral_rate',
+    monthly: true,
+  },
+  {
+    id: 'pct_list_referred_annualised',
+    label: 'People referred, % of the list (a year, annualised)',
+    document: 'rollout',
+    column: 'pct_list_referred_annualised',
+    unit: 'percent',
+    expectation: (t) => `${t.iif_lower_pct}% to ${t.iif_upper_pct}% a year (IIF)`,
+  },
+  {
+    id: 'decline_rate_pct',
+    label: 'Declined, % of referrals and declines',
+    document: 'rollout',
+    column: 'decline_rate_pct',
+    unit: 'percent',
+    spc: 'decline_rate_pct',
+    monthly: true,
+  },
+  {
+    id: 'engaged_pct',
+    label: 'Engaged with a link worker, %',
+    document: 'cof_person',
+    column: 'engaged_pct',
+    unit: 'percent',
+    expectation: (t) => `${t.take_up_pct}% take-up`,
+    spc: 'engagement_pct',
+  },
+  {
+    id: 'connected_pct',
+    label: 'Connected to a community activity, %',
+    document: 'cof_person',
+    column: 'connected_pct',
+    unit: 'percent',
+    funnel: 'take_up_pct',
+  },
+  {
+    id: 'mean_contacts',
+    label: 'Link worker contacts per person (mean)',
+    document: 'cof_person',
+    column: 'mean_contacts',
+    unit: 'decimal',
+    expectation: (t) => `${t.contacts_min} to ${t.contacts_max} contacts`,
+  },
+  {
+    id: 'wellbeing_improved_pct',
+    label: 'Wellbeing improved, % of people measured',
+    document: 'cof_person',
+    column: 'wellbeing_improved_pct',
+    unit: 'percent',
+    funnel: 'wellbeing_improved_pct',
+  },
+  {
+    id: 'gp_change_pct',
+    label: 'GP appointments, change after referral',
+    document: 'cof_system',
+    column: 'change_pct',
+    where: { service: 'gp_appointment', baseline_band: 'all' },
+    unit: 'change',
+    expectation: (t) => `${t.gp_change_pct}%`,
+  },
+  {
+    id: 'ae_change_pct',
+    label: 'A&E attendances, change after referral',
+    document: 'cof_system',
+    column: 'change_pct',
+    where: { service: 'ae_attendance', baseline_band: 'all' },
+    unit: 'change',
+    expectation: (t) => `${t.ae_change_pct}%`,
+  },
+  {
+    id: 'splw_fte_per_10000',
+    label: 'Link worker FTE per 10,000 registered patients',
+    document: 'workforce',
+    column: 'splw_fte_per_10000',
+    unit: 'decimal',
+    spc: 'splw_fte',
+    monthly: true,
+  },
+  {
+    id: 'caseload_annualised',
+    label: 'Caseload: people referred a year per link worker FTE',
+    document: 'workforce',
+    column: 'caseload_annualised',
+    unit: 'decimal',
+    expectation: (t) => `${t.caseload_min} to ${t.caseload_max} a year`,
+  },
+];
+
+/** The documents the board figures are read from (and, for positions and trends, pcn_comparison and spc). */
+export const BOARD_DOCUMENTS = [
+  ...new Set([...BOARD_MEASURES.map((m) => m.document), 'pcn_comparison', 'spc', 'alerts', 'data_quality']),
+];
+
+export interface BoardArea {
+  readonly level: Level;
+  readonly code: string;
+  readonly name: string;
+}
+
+/** An area and the areas above it, as a PCN user may see them: the area itself first, then ICB, region, England. */
+export function areaWithParents(
+  meta: Pick<MetaDocument, 'regions' | 'icbs' | 'pcns'>,
+  level: Level,
+  code: string,
+): BoardArea[] {
+  const find = (list: readonly Area[], c: string | null | undefined) => list.find((a) => a.code === c);
+  const areas: BoardArea[] = [];
+  const pcn = level === 'pcn' ? find(meta.pcns, code) : undefined;
+  if (level === 'pcn') areas.push({ level, code, name: pcn?.name ?? code });
+  const icbCode = level === 'icb' ? code : pcn?.parent;
+  const icb = icbCode ? find(meta.icbs, icbCode) : undefined;
+  if (icbCode) areas.push({ level: 'icb', code: icbCode, name: icb?.name ?? icbCode });
+  const regionCode = level === 'region' ? code : icb?.parent;
+  if (regionCode)
+    areas.push({ level: 'region', code: regionCode, name: find(meta.regions, regionCode)?.name ?? regionCode });
+  areas.push({ level: 'national', code: 'ENG', name: 'England' });
+  return areas;
+}
+
+/** The row of a measure for an area and period, if published. */
+export function measureRow(
+  rows: readonly MetricRow[],
+  measure: Pick<BoardMeasure, 'where'>,
+  period: string,
+): MetricRow | undefined {
+  return rows.find(
+    (r) => r.period === period && Object.entries(measure.where ?? {}).every(([k, v]) => String(r[k]) === v),
+  );
+}
+
+/** The figure of a measure for an area and period: a number, "*" (suppressed) or null (not published). */
+export function measureFigure(rows: readonly MetricRow[], measure: BoardMeasure, period: string): Figure {
+  const value = measureRow(rows, measure, period)?.[measure.column];
+  return typeof value === 'number' || value === '*' ? value : null;
+}
+
+/** Funnel positions in words (pcn_comparison: within the 99.8% limits, or above or below them). */
+export const FUNNEL_POSITION_TEXT: Readonly<Record<string, string>> = {
+  within: 'within the limits',
+  high: 'above the 99.8% limit',
+  low: 'below the 99.8% limit',
+};

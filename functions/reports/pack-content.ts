@@ -1,0 +1,303 @@
+import type { Figure, Level, MetaDocument, MetricDocument, MetricRow } from '../contract/metrics.ts';
+import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../stats/spc-icons.ts';
+import {
+  areaWithParents,
+  BOARD_MEASURES,
+  type BoardArea,
+  type BoardMeasure,
+  type BoardUnit,
+  FUNNEL_POSITION_TEXT,
+  measureFigure,
+} from './board-measures.ts';
+
+/**
+ * What a monthly pack says for one area, worked out from the published documents only (so every figure below
+ * England level is already disclosure-controlled). A pack for England, a region or an ICB holds aggregate rows only
+ * and names no PCN: a PCN user may read its ICB's, region's and England's packs, and must see no other PCN there.
+ */
+export interface PackTable {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export interface PackChart {
+  readonly title: string;
+  readonly unit: BoardUnit;
+  /** The area's own monthly figures, oldest first. */
+  readonly points: readonly { readonly month: string; readonly value: Figure }[];
+  /** The text equivalent: every month for the area and the areas above it. */
+  readonly table: PackTable;
+}
+
+export interface PackContent {
+  readonly area: BoardArea;
+  /** The area first, then its ICB, region and England (as far as it has them). */
+  readonly areas: readonly BoardArea[];
+  readonly month: string | null;
+  readonly financialYear: string | null;
+  readonly dataAsOf: string | null;
+  readonly generatedAt: string;
+  readonly coverage: string | null;
+  readonly headlines: PackTable;
+  /** The financial year before, complete, whose outcome cohorts have had time to mature. */
+  readonly previousFinancialYear: string | null;
+  readonly previousHeadlines: PackTable | null;
+  readonly positions: PackTable;
+  readonly charts: readonly PackChart[];
+  readonly alerts: readonly string[];
+  readonly completeness: PackTable;
+  readonly completenessNote: string;
+  readonly hasSuppressed: boolean;
+}
+
+export const SUPPRESSED_TEXT = '*';
+export const NO_DATA_TEXT = '-';
+/** The months of the monthly charts: the last year. */
+export const CHART_MONTHS = 12;
+
+/**
+ * en-GB numbers without Intl (about 1,300 packs of some 400 figures each: Intl's formatting was a tenth of the time):
+ * digits grouped in threes with commas, a full stop before the decimals.
+ */
+export function formatNumber(value: number, digits: number): string {
+  const [whole, decimals] = Math.abs(value).toFixed(digits).split('.') as [string, string | undefined];
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = value < 0 && Number(`${whole}.${decimals ?? 0}`) !== 0 ? '-' : '';
+  return `${sign}${grouped}${decimals === undefined ? '' : `.${decimals}`}`;
+}
+
+/**
+ * A figure as the pack prints it: en-GB, * for suppressed, - for not published. Standard PDF fonts have no true
+ * minus sign (WinAnsi encoding), so a fall prints with a hyphen.
+ */
+export function formatFigure(value: Figure | undefined, unit: BoardUnit): string {
+  if (value === '*') return SUPPRESSED_TEXT;
+  if (typeof value !== 'number' || Number.isNaN(value)) return NO_DATA_TEXT;
+  if (unit === 'count') return formatNumber(value, 0);
+  if (unit === 'percent') return `${formatNumber(value, 1)}%`;
+  if (unit === 'change') return `${value > 0 ? '+' : ''}${formatNumber(value, 1)}%`;
+  return formatNumber(value, 1);
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** 2025-09-30 → 30 September 2025. */
+export function formatLongDate(iso: string | null): string {
+  const match = iso ? /^(\d{4})-(\d{2})-(\d{2})/.exec(iso) : null;
+  if (!match) return NO_DATA_TEXT;
+  return `${Number(match[3])} ${MONTH_NAMES[Number(match[2]) - 1]} ${match[1]}`;
+}
+
+/** 2025-09 → Sep 2025 (long: September 2025). */
+export function formatMonth(month: string, long = false): string {
+  const name = MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? month;
+  return `${long ? name : name.slice(0, 3)} ${month.slice(0, 4)}`;
+}
+
+/** The published documents indexed by area (level|code), so each of some 1,300 packs reads only its own rows. */
+export class PublishedRows {
+  private readonly byArea = new Map<string, Map<string, MetricRow[]>>();
+
+  constructor(documents: readonly MetricDocument[]) {
+    for (const document of documents) {
+      const areas = new Map<string, MetricRow[]>();
+      for (const row of document.rows) {
+        const key = `${row.level}|${row.code}`;
+        const rows = areas.get(key);
+        if (rows) rows.push(row);
+        else areas.set(key, [row]);
+      }
+      this.byArea.set(document.name, areas);
+    }
+  }
+
+  of(document: string, level: Level, code: string): readonly MetricRow[] {
+    return this.byArea.get(document)?.get(`${level}|${code}`) ?? [];
+  }
+
+  /** Every row of a document at one level (e.g. the PCN alerts, to count those in an area). */
+  atLevel(document: string, level: Level): MetricRow[] {
+    const rows: MetricRow[] = [];
+    for (const [key, list] of this.byArea.get(document) ?? []) if (key.startsWith(`${level}|`)) rows.push(...list);
+    return rows;
+  }
+}
+
+const COLUMN_NAME: Record<Level, string> = { pcn: 'This PCN', icb: 'ICB', region: 'Region', national: 'England' };
+
+function headlines(areas: readonly BoardArea[], rows: PublishedRows, meta: MetaDocument, fy: string | null): PackTable {
+  return {
+    columns: ['Measure', ...areas.map((a) => COLUMN_NAME[a.level]), 'Expectation'],
+    rows: BOARD_MEASURES.map((m) => [
+      m.label,
+      ...areas.map((a) =>
+        fy === null ? NO_DATA_TEXT : formatFigure(measureFigure(rows.of(m.document, a.level, a.code), m, fy), m.unit),
+      ),
+      m.expectation ? m.expectation(meta.targets) : '',
+    ]),
+  };
+}
+
+function spcText(row: MetricRow | undefined): string {
+  if (!row) return NO_DATA_TEXT;
+  const variation = typeof row.variation === 'string' ? VARIATION_TEXT[row.variation as Variation] : undefined;
+  const assurance = typeof row.assurance === 'string' ? ASSURANCE_TEXT[row.assurance as Assurance] : undefined;
+  if (!variation) return `Too few months to chart (${row.points ?? 0})`;
+  return assurance ? `${variation}; ${assurance.toLowerCase()}` : variation;
+}
+
+/** Funnel position (PCNs only) and SPC icon, in words, for each measure that has either. */
+function positions(area: BoardArea, rows: PublishedRows, fy: string | null): PackTable {
+  const funnelRow =
+    fy === null ? undefined : rows.of('pcn_comparison', area.level, area.code).find((r) => r.period === fy);
+  const spcRows = rows.of('spc', area.level, area.code);
+  const position = (measure: BoardMeasure, comparator: 'national' | 'region') => {
+    if (area.level !== 'pcn' || !measure.funnel) return 'n/a';
+    const value = funnelRow?.[`${measure.funnel}_vs_${comparator}`];
+    return typeof value === 'string' ? (FUNNEL_POSITION_TEXT[value] ?? value) : NO_DATA_TEXT;
+  };
+  const columns =
+    area.level === 'pcn'
+      ? ['Measure', 'Funnel: against England', 'Funnel: against the region', 'Month by month (SPC)']
+      : ['Measure', 'Month by month (SPC)'];
+  return {
+    columns,
+    rows: BOARD_MEASURES.filter((m) => m.spc || (area.level === 'pcn' && m.funnel)).map((m) => {
+      const spc = m.spc ? spcText(spcRows.find((r) => r.measure === m.spc)) : '';
+      return area.level === 'pcn' ? [m.label, position(m, 'national'), position(m, 'region'), spc] : [m.label, spc];
+    }),
+  };
+}
+
+function charts(areas: readonly BoardArea[], rows: PublishedRows, months: readonly string[]): PackChart[] {
+  return BOARD_MEASURES.filter((m) => m.monthly).map((m) => {
+    const figures = areas.map((a) => rows.of(m.document, a.level, a.code));
+    return {
+      title: m.label,
+      unit: m.unit,
+      points: months.map((month) => ({ month, value: measureFigure(figures[0] ?? [], m, month) })),
+      table: {
+        columns: ['Month', ...areas.map((a) => COLUMN_NAME[a.level])],
+        rows: months.map((month) => [
+          formatMonth(month),
+          ...figures.map((f) => formatFigure(measureFigure(f, m, month), m.unit)),
+        ]),
+      },
+    } satisfies PackChart;
+  });
+}
+
+/** What changed since the previous refresh: the area's own alerts; for an aggregate, also how many of its PCNs. */
+function alerts(area: BoardArea, rows: PublishedRows, meta: MetaDocument): string[] {
+  const own = rows.of('alerts', area.level, area.code).map((r) => String(r.message));
+  if (area.level === 'pcn') return own;
+  const icbRegion = new Map(meta.icbs.map((i) => [i.code, i.parent]));
+  const inArea = (r: MetricRow) =>
+    area.level === 'national' ||
+    (area.level === 'region' && (r.region_code === area.code || icbRegion.get(String(r.icb_code)) === area.code)) ||
+    (area.level === 'icb' && r.icb_code === area.code);
+  const pcnAlerts = rows.atLevel('alerts', 'pcn').filter(inArea);
+  const pcns = new Set(pcnAlerts.map((r) => r.code)).size;
+  const counted =
+    pcnAlerts.length === 0
+      ? []
+      : [
+          `${formatNumber(pcnAlerts.length, 0)} PCN alert${pcnAlerts.length === 1 ? '' : 's'} for ${formatNumber(pcns, 0)} PCN${pcns === 1 ? '' : 's'} in this area (each PCN's own pack and the dashboard's Trends page list them).`,
+        ];
+  return [...own, ...counted];
+}
+
+function completeness(area: BoardArea, rows: PublishedRows, months: readonly string[]): PackTable {
+  if (area.level === 'pcn') {
+    const quality = rows.of('data_quality', area.level, area.code)[0];
+    const cell = (key: string) => {
+      const value = quality?.[key];
+      if (value === undefined || value === null) return NO_DATA_TEXT;
+      if (key === 'last_upload') return formatLongDate(String(value));
+      return typeof value === 'number' ? formatNumber(value, 0) : String(value);
+    };
+    return {
+      columns: ['Submissions (all months)', 'This PCN'],
+      rows: [
+        ['Files received', cell('uploads')],
+        ['Files rejected whole', cell('files_rejected')],
+        ['Rows accepted', cell('rows_accepted')],
+        ['Rows rejected', cell('rows_rejected')],
+        ['First month with events', cell('first_month')],
+        ['Months with data', cell('months_with_data')],
+        ['Months missing since the first', cell('months_missing')],
+        ['Latest file received', cell('last_upload')],
+      ],
+    };
+  }
+  const rollout = rows.of('rollout', area.level, area.code);
+  return {
+    columns: ['Month', 'PCNs open', 'PCNs with referrals', 'Share'],
+    rows: months.map((month) => {
+      const row = rollout.find((r) => r.period === month);
+      const open = row?.pcns;
+      const reporting = row?.pcns_reporting;
+      const share =
+        typeof open === 'number' && typeof reporting === 'number' && open > 0
+          ? formatFigure((100 * reporting) / open, 'percent')
+          : NO_DATA_TEXT;
+      return [
+        formatMonth(month),
+        formatFigure(open as Figure, 'count'),
+        formatFigure(reporting as Figure, 'count'),
+        share,
+      ];
+    }),
+  };
+}
+
+/** The content of an area's pack: the latest month, the financial year it falls in, the last 12 months. */
+export function packContent(level: Level, code: string, rows: PublishedRows, meta: MetaDocument): PackContent {
+  const areas = areaWithParents(meta, level, code);
+  const area = areas[0] as BoardArea;
+  const fy = meta.financial_years.at(-1) ?? null;
+  const previousFy = meta.financial_years.at(-2) ?? null;
+  const month = meta.months.at(-1) ?? null;
+  const months = meta.months.slice(-CHART_MONTHS);
+  const content = {
+    area,
+    areas,
+    month,
+    financialYear: fy,
+    dataAsOf: meta.data_as_of,
+    generatedAt: meta.generated_at,
+    coverage: meta.coverage?.note ?? null,
+    headlines: headlines(areas, rows, meta, fy),
+    previousFinancialYear: previousFy,
+    previousHeadlines: previousFy === null ? null : headlines(areas, rows, meta, previousFy),
+    positions: positions(area, rows, fy),
+    charts: charts(areas, rows, months),
+    alerts: alerts(area, rows, meta),
+    completeness: completeness(area, rows, months),
+    completenessNote:
+      area.level === 'pcn'
+        ? 'Files and rows sent by the PCN and what the ingest accepted (these count files and rows, not people).'
+        : 'PCNs in force each month, and how many sent at least one accepted referral.',
+  };
+  const tables = [
+    content.headlines,
+    ...(content.previousHeadlines ? [content.previousHeadlines] : []),
+    content.positions,
+    content.completeness,
+    ...content.charts.map((c) => c.table),
+  ];
+  return { ...content, hasSuppressed: tables.some((t) => t.rows.some((r) => r.includes(SUPPRESSED_TEXT))) };
+}

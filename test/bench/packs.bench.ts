@@ -1,0 +1,207 @@
+/**
+ * The monthly PDF packs at national scale: England's real geography (every PCN, ICB and region of the reference in
+ * reference-data/), with published documents of the real shape (24 months and 2 financial years per area, some
+ * cells suppressed), packs written to a folder as the refresh writes them. Prints the size and time of a pack per
+ * level and the whole run. `npx tsx test/bench/packs.bench.ts` (nice -n 10 on a shared machine).
+ */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRealMap } from '../../cli/synthetic/geography.ts';
+import type { Level, MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { BOARD_DOCUMENTS } from '../../functions/reports/board-measures.ts';
+import { PublishedRows } from '../../functions/reports/pack-content.ts';
+import { buildPack, packAreas, writePacks } from '../../functions/reports/packs.ts';
+import { type BenchRow, printTable, saveResults } from './report.ts';
+
+const map = loadRealMap();
+const latest = [...map.latest.values()];
+const regions = [...new Map(map.icbs.map((i) => [i.regionCode, i.regionName])).entries()];
+const months = Array.from({ length: 24 }, (_, i) => {
+  const d = new Date(Date.UTC(2024, 9 + i, 1));
+  return d.toISOString().slice(0, 7);
+});
+const meta: MetaDocument = {
+  generated_at: '2026-10-05T06:00:00.000Z',
+  data_as_of: '2026-09-30',
+  months,
+  financial_years: ['2025/26', '2026/27'],
+  regions: regions.map(([code, name]) => ({ code, name, parent: 'ENG' })),
+  icbs: map.icbs.map((i) => ({ code: i.code, name: i.name, parent: i.regionCode })),
+  pcns: latest.map((p) => ({ code: p.pcn_code, name: p.pcn_name, parent: p.icb_code, list_size: p.list_size })),
+  metrics: [],
+  targets: {
+    annual_referrals: 900000,
+    take_up_pct: 80,
+    contacts_min: 6,
+    contacts_max: 12,
+    gp_change_pct: -14,
+    ae_change_pct: -12,
+    caseload_min: 200,
+    caseload_max: 250,
+    accredited_pct: 90,
+    iif_lower_pct: 1.2,
+    iif_upper_pct: 1.6,
+    link_workers_fte: 1000,
+  },
+};
+
+let seed = 7;
+const random = () => {
+  seed = (seed * 16807) % 2147483647;
+  return seed / 2147483647;
+};
+const figure = (scale: number, level: Level) =>
+  level === 'pcn' && random() < 0.1 ? '*' : Math.round(random() * scale * 10) / 10;
+const areas = packAreas(meta);
+const periods = [...months, ...meta.financial_years];
+const rowsOf = (make: (level: Level, code: string, period: string) => Record<string, unknown>[]) =>
+  areas.flatMap(({ level, code }) =>
+    periods.flatMap((period) =>
+      make(level, code, period).map(
+        (fields) =>
+          ({ level, code, period_type: period.includes('/') ? 'fy' : 'month', period, ...fields }) as MetricRow,
+      ),
+    ),
+  );
+const doc = (name: string, rows: MetricRow[]): MetricDocument => ({
+  name,
+  title: name,
+  description: '',
+  generated_at: meta.generated_at,
+  data_as_of: meta.data_as_of,
+  definitions: {},
+  disclosure: '',
+  keys: [],
+  rows,
+});
+const documents = [
+  doc(
+    'rollout',
+    rowsOf((l) => [
+      {
+        referrals_per_1000: figure(20, l),
+        pct_list_referred_annualised: figure(3, l),
+        decline_rate_pct: figure(20, l),
+        pcns: 10,
+        pcns_reporting: 9,
+      },
+    ]),
+  ),
+  doc(
+    'cof_person',
+    rowsOf((l) => [
+      {
+        engaged_pct: figure(100, l),
+        connected_pct: figure(100, l),
+        mean_contacts: figure(12, l),
+        wellbeing_improved_pct: figure(100, l),
+      },
+    ]),
+  ),
+  doc(
+    'cof_system',
+    rowsOf((l) =>
+      ['gp_appointment', 'ae_attendance'].flatMap((service) =>
+        ['all', '0', '1', '2+'].map((band) => ({ service, baseline_band: band, change_pct: -figure(30, l) || 0 })),
+      ),
+    ),
+  ),
+  doc(
+    'workforce',
+    rowsOf((l) => [{ splw_fte_per_10000: figure(2, l), caseload_annualised: figure(400, l) }]),
+  ),
+  doc(
+    'pcn_comparison',
+    rowsOf((l, _c, p) =>
+      l === 'pcn' && p.includes('/')
+        ? [{ referral_rate_vs_national: 'within', referral_rate_vs_region: 'high', take_up_pct_vs_national: 'low' }]
+        : [],
+    ),
+  ),
+  doc(
+    'spc',
+    areas.flatMap(({ level, code }) =>
+      ['referrals', 'decline_rate_pct', 'engagement_pct', 'splw_fte'].map(
+        (measure) =>
+          ({
+            level,
+            code,
+            period_type: 'all',
+            period: 'all',
+            measure,
+            variation: 'common_cause',
+            assurance: null,
+            points: 24,
+          }) as MetricRow,
+      ),
+    ),
+  ),
+  doc('alerts', []),
+  doc(
+    'data_quality',
+    meta.pcns.map(
+      (p) =>
+        ({
+          level: 'pcn',
+          code: p.code,
+          period_type: 'all',
+          period: 'all',
+          uploads: 48,
+          rows_accepted: 123456,
+          rows_rejected: 12,
+        }) as MetricRow,
+    ),
+  ),
+];
+if (documents.some((d) => !BOARD_DOCUMENTS.includes(d.name))) throw new Error('a document the packs do not read');
+
+const rows = new PublishedRows(documents);
+const results: BenchRow[] = [];
+for (const level of ['national', 'region', 'icb', 'pcn'] as const) {
+  const at = areas.filter((a) => a.level === level);
+  const sample = at.slice(0, level === 'pcn' ? 100 : at.length);
+  await buildPack(sample[0]?.level as Level, sample[0]?.code as string, rows, meta); // warm
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  let bytes = 0;
+  let largest = 0;
+  for (const a of sample) {
+    const pdf = await buildPack(a.level, a.code, rows, meta);
+    bytes += pdf.length;
+    largest = Math.max(largest, pdf.length);
+  }
+  const used = process.cpuUsage(cpu);
+  results.push(
+    { bench: 'packs', measure: `${level}: packs`, value: at.length, unit: 'packs' },
+    { bench: 'packs', measure: `${level}: mean pack size`, value: bytes / sample.length / 1024, unit: 'KiB' },
+    { bench: 'packs', measure: `${level}: largest pack`, value: largest / 1024, unit: 'KiB' },
+    {
+      bench: 'packs',
+      measure: `${level}: time per pack`,
+      value: (performance.now() - started) / sample.length,
+      unit: 'ms',
+    },
+    {
+      bench: 'packs',
+      measure: `${level}: CPU per pack`,
+      value: (used.user + used.system) / 1000 / sample.length,
+      unit: 'ms',
+    },
+  );
+}
+
+const out = join(tmpdir(), `packs-bench-${process.pid}`);
+const cpu = process.cpuUsage();
+const written = await writePacks(new FsObjectStore(out), documents, meta);
+const used = process.cpuUsage(cpu);
+rmSync(out, { recursive: true, force: true });
+results.push(
+  { bench: 'packs', measure: 'England: every area, packs written', value: written.packs, unit: 'packs' },
+  { bench: 'packs', measure: 'England: every area, total size', value: written.bytes / 1024 / 1024, unit: 'MiB' },
+  { bench: 'packs', measure: 'England: every area, wall time', value: written.milliseconds / 1000, unit: 's' },
+  { bench: 'packs', measure: 'England: every area, CPU time', value: (used.user + used.system) / 1e6, unit: 's' },
+);
+printTable(results);
+saveResults('packs', results);

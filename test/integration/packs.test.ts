@@ -1,0 +1,345 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsApi } from '../../functions/api/metrics-api.ts';
+import { type Identity, NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
+import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
+import { packKey } from '../../functions/lib/keys.ts';
+import { writePacks } from '../../functions/reports/packs.ts';
+import { tempDir } from '../support/files.ts';
+import { MemoryObjectStore } from '../support/memory-store.ts';
+
+/**
+ * The monthly packs from a small set of published documents whose figures were chosen by hand: two PCNs in one ICB
+ * and one in another, in one region. Each pack is read back by a second reader, Poppler (Debian's poppler-utils:
+ * pdftotext for the text layer, pdftoppm to render a page), not by the library that wrote it.
+ */
+const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09'];
+const meta: MetaDocument = {
+  generated_at: '2025-10-05T06:00:00.000Z',
+  data_as_of: '2025-09-30',
+  months: MONTHS,
+  financial_years: ['2024/25', '2025/26'],
+  regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
+  icbs: [
+    { code: 'QWE', name: 'NHS South West London Integrated Care Board', parent: 'Y56' },
+    { code: 'QKK', name: 'NHS South East London Integrated Care Board', parent: 'Y56' },
+  ],
+  pcns: [
+    { code: 'U11111', name: 'RIVERSIDE PCN', parent: 'QWE', list_size: 40000 },
+    { code: 'U22222', name: 'HILLTOP PCN', parent: 'QWE', list_size: 30000 },
+    { code: 'U33333', name: 'VALLEYFIELD PCN', parent: 'QKK', list_size: 50000 },
+  ],
+  metrics: [],
+  targets: {
+    annual_referrals: 900000,
+    take_up_pct: 80,
+    contacts_min: 6,
+    contacts_max: 12,
+    gp_change_pct: -14,
+    ae_change_pct: -12,
+    caseload_min: 200,
+    caseload_max: 250,
+    accredited_pct: 90,
+    iif_lower_pct: 1.2,
+    iif_upper_pct: 1.6,
+    link_workers_fte: 1000,
+  },
+};
+
+const AREAS = [
+  ['pcn', 'U11111'],
+  ['pcn', 'U22222'],
+  ['pcn', 'U33333'],
+  ['icb', 'QWE'],
+  ['icb', 'QKK'],
+  ['region', 'Y56'],
+  ['national', 'ENG'],
+] as const;
+
+/** Referrals per 1,000 in 2025/26, by area (index in AREAS); 2024/25 is a tenth lower. */
+const RATE = [14.2, 9.6, 7.3, 12.9, 7.3, 9.4, 10.8];
+const row = (level: string, code: string, period: string, fields: Record<string, unknown>) =>
+  ({ level, code, period_type: period.includes('/') ? 'fy' : 'month', period, ...fields }) as unknown as MetricRow;
+const doc = (name: string, rows: MetricRow[]): MetricDocument => ({
+  name,
+  title: name,
+  description: '',
+  generated_at: meta.generated_at,
+  data_as_of: meta.data_as_of,
+  definitions: {},
+  disclosure: '',
+  keys: [],
+  rows,
+});
+
+function documents(): MetricDocument[] {
+  const each = <T>(make: (level: string, code: string, i: number) => T[]) =>
+    AREAS.flatMap(([level, code], i) => make(level, code, i));
+  return [
+    doc(
+      'rollout',
+      each((level, code, i) => [
+        row(level, code, '2025/26', {
+          referrals_per_1000: RATE[i],
+          pct_list_referred_annualised: 2.1,
+          // Riverside's declines were 1 to 7 people: suppressed, so is the rate.
+          decline_rate_pct: code === 'U11111' ? '*' : 11.5,
+        }),
+        row(level, code, '2024/25', { referrals_per_1000: Math.round((RATE[i] as number) * 9) / 10 }),
+        ...MONTHS.map((m, k) =>
+          row(level, code, m, {
+            referrals_per_1000: k + 1 + i / 10,
+            decline_rate_pct: code === 'U11111' && m === '2025-09' ? '*' : 10 + k,
+            pcns: level === 'pcn' ? 1 : 3,
+            pcns_reporting: level === 'pcn' ? 1 : 3,
+          }),
+        ),
+      ]),
+    ),
+    doc(
+      'cof_person',
+      each((level, code) => [
+        row(level, code, '2025/26', { engaged_pct: 83.3, connected_pct: 61.7, mean_contacts: 7.4 }),
+        row(level, code, '2024/25', { engaged_pct: 81, wellbeing_improved_pct: 68.9 }),
+      ]),
+    ),
+    doc(
+      'cof_system',
+      each((level, code) => [
+        row(level, code, '2024/25', { service: 'gp_appointment', baseline_band: 'all', change_pct: -16.3 }),
+        row(level, code, '2024/25', { service: 'gp_appointment', baseline_band: '0-3', change_pct: 5 }),
+        row(level, code, '2024/25', { service: 'ae_attendance', baseline_band: 'all', change_pct: -7.4 }),
+      ]),
+    ),
+    doc(
+      'workforce',
+      each((level, code) => [
+        row(level, code, '2025/26', { splw_fte_per_10000: 1.19, caseload_annualised: 175 }),
+        ...MONTHS.map((m) => row(level, code, m, { splw_fte_per_10000: 1.19 })),
+      ]),
+    ),
+    doc('pcn_comparison', [
+      row('pcn', 'U11111', '2025/26', {
+        referral_rate_vs_national: 'high',
+        referral_rate_vs_region: 'within',
+        take_up_pct_vs_national: 'within',
+        take_up_pct_vs_region: 'low',
+      }),
+      row('pcn', 'U22222', '2025/26', { referral_rate_vs_national: 'low', referral_rate_vs_region: 'low' }),
+    ]),
+    doc(
+      'spc',
+      each((level, code) => [
+        {
+          ...row(level, code, 'all', { measure: 'referrals', variation: 'concern_low', assurance: null, points: 14 }),
+          period_type: 'all',
+        } as MetricRow,
+      ]),
+    ),
+    doc('alerts', [
+      row('pcn', 'U22222', '2025/26', {
+        icb_code: 'QWE',
+        region_code: 'Y56',
+        kind: 'funnel',
+        message: 'Below the 99.8% limit around England (adjusted for overdispersion)',
+      }),
+      row('icb', 'QWE', '2025-09', {
+        region_code: 'Y56',
+        kind: 'spc',
+        message: 'Referrals: special cause of concern (lower) in 2025-09',
+      }),
+    ]),
+    doc('data_quality', [
+      {
+        ...row('pcn', 'U11111', 'all', { uploads: 12, rows_accepted: 4321, rows_rejected: 7, months_missing: 1 }),
+        period_type: 'all',
+      } as MetricRow,
+    ]),
+    // A document the packs do not read is passed too, as the refresh passes every one.
+    doc('equity', [row('pcn', 'U22222', '2025/26', { group: 'HILLTOP PCN' })]),
+  ];
+}
+
+const dir = tempDir('packs');
+const store = new MemoryObjectStore();
+let written: Awaited<ReturnType<typeof writePacks>>;
+
+/** The text layer of a pack, as pdftotext reads it (layout kept, so a table row stays on one line). */
+function textOf(level: string, code: string): string {
+  const file = join(dir.path, `${code}.pdf`);
+  writeFileSync(file, store.objects.get(packKey(level as 'pcn', code)) as Uint8Array);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+const lineOf = (text: string, label: string) => text.split('\n').find((l) => l.trimStart().startsWith(label)) ?? '';
+const cells = (line: string) => line.trim().split(/\s{2,}/);
+
+beforeAll(async () => {
+  written = await writePacks(store, documents(), meta);
+});
+afterAll(() => dir.remove());
+
+describe('the monthly PDF packs', () => {
+  it('writes one pack per area: England, each region, ICB and PCN', async () => {
+    expect(written.packs).toBe(7);
+    expect(await store.list('metrics/packs/')).toEqual([
+      'metrics/packs/icb/QKK.pdf',
+      'metrics/packs/icb/QWE.pdf',
+      'metrics/packs/national/ENG.pdf',
+      'metrics/packs/pcn/U11111.pdf',
+      'metrics/packs/pcn/U22222.pdf',
+      'metrics/packs/pcn/U33333.pdf',
+      'metrics/packs/region/Y56.pdf',
+    ]);
+    expect(written.bytes).toBe([...store.objects.values()].reduce((sum, b) => sum + b.length, 0));
+  });
+
+  it("a PCN's pack opens in Poppler, A4, and renders a page to an image", () => {
+    const file = join(dir.path, 'riverside.pdf');
+    writeFileSync(file, store.objects.get(packKey('pcn', 'U11111')) as Uint8Array);
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(info).toMatch(/^Title:\s+Social prescribing monthly pack: RIVERSIDE PCN$/m);
+    expect(info).toMatch(/^Page size:\s+595\.28 x 841\.89 pts \(A4\)$/m);
+    execFileSync('pdftoppm', ['-png', '-r', '40', '-f', '2', '-l', '2', file, join(dir.path, 'page')]);
+    const png = readFileSync(join(dir.path, 'page-2.png'));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // 40 dpi of A4: 595.28 / 72 * 40 = 330.7 and 841.89 / 72 * 40 = 467.7 pixels, rounded up by Poppler.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([331, 468]);
+  });
+
+  it("holds the PCN's headline figures beside its ICB, region and England, and the cover's period", () => {
+    const text = textOf('pcn', 'U11111');
+    expect(text).toContain('Data as of 30 September 2025');
+    expect(text).toContain('Latest month: September 2025');
+    expect(text).toContain('Integrated care board: NHS South West London Integrated Care Board (QWE)');
+    // Financial year 2025/26 first, then 2024/25: PCN, ICB, region, England.
+    const [current, previous] = text.split('Financial year 2024/25 (complete)') as [string, string];
+    expect(cells(lineOf(current, 'Referrals per 1,000 registered patients'))).toEqual([
+      'Referrals per 1,000 registered patients',
+      '14.2',
+      '12.9',
+      '9.4',
+      '10.8',
+    ]);
+    expect(cells(lineOf(previous, 'Referrals per 1,000 registered patients')).slice(1)).toEqual([
+      '12.8',
+      '11.6',
+      '8.5',
+      '9.7',
+    ]);
+    expect(cells(lineOf(previous, 'GP appointments, change after referral')).slice(1)).toEqual([
+      '-16.3%',
+      '-16.3%',
+      '-16.3%',
+      '-16.3%',
+      '-14%',
+    ]);
+    expect(cells(lineOf(current, 'Engaged with a link worker, %')).slice(1)).toEqual([
+      '83.3%',
+      '83.3%',
+      '83.3%',
+      '83.3%',
+      '80% take-up',
+    ]);
+  });
+
+  it('prints suppressed figures as suppressed (*), with the explanation, never as zero', () => {
+    const text = textOf('pcn', 'U11111');
+    expect(cells(lineOf(text, 'Declined, % of referrals and declines')).slice(1)).toEqual([
+      '*',
+      '11.5%',
+      '11.5%',
+      '11.5%',
+    ]);
+    // The monthly table under the declines chart: September's suppressed figure.
+    const declines = text.slice(
+      text.indexOf('Declined, % of referrals and declines', text.lastIndexOf('3. Monthly charts')),
+    );
+    expect(cells(lineOf(declines, 'Sep 2025'))).toEqual(['Sep 2025', '*', '15.0%', '15.0%', '15.0%']);
+    expect(text).toContain('* suppressed: a count of 1 to 7 people');
+  });
+
+  it('gives the funnel position and the SPC reading in words', () => {
+    const all = textOf('pcn', 'U11111');
+    const text = all.slice(all.lastIndexOf('2. Position on the funnel plots'));
+    expect(cells(lineOf(text, 'Referrals per 1,000 registered'))).toEqual([
+      'Referrals per 1,000 registered',
+      'above the 99.8% limit',
+      'within the limits',
+      'Special cause variation: concern (lower)',
+    ]);
+    expect(cells(lineOf(text, 'Connected to a community activity, %')).slice(1)).toEqual([
+      'within the limits',
+      'below the 99.8% limit',
+    ]);
+    expect(cells(lineOf(text, 'Rows accepted'))).toEqual(['Rows accepted', '4,321']);
+  });
+
+  it("a PCN's pack names no other PCN; an ICB's, region's and England's name none at all", () => {
+    const others = { U11111: ['U22222', 'HILLTOP', 'U33333', 'VALLEYFIELD'], U22222: ['U11111', 'RIVERSIDE'] };
+    for (const [code, names] of Object.entries(others)) {
+      const text = textOf('pcn', code);
+      for (const name of names) expect(text).not.toContain(name);
+    }
+    for (const [level, code] of [
+      ['icb', 'QWE'],
+      ['region', 'Y56'],
+      ['national', 'ENG'],
+    ] as const) {
+      const text = textOf(level, code);
+      expect(text).not.toMatch(/U\d{5}/);
+      for (const name of ['RIVERSIDE', 'HILLTOP', 'VALLEYFIELD']) expect(text).not.toContain(name);
+    }
+    // The ICB's pack counts its PCNs' alerts without naming them, and lists its own.
+    const icb = textOf('icb', 'QWE');
+    expect(icb).toContain('1 PCN alert for 1 PCN in this area');
+    expect(icb).toContain('Referrals: special cause of concern (lower) in 2025-09');
+    expect(textOf('icb', 'QKK')).toContain('No new alerts for this area.');
+  });
+});
+
+describe('the pack route of the metrics API', () => {
+  const api = new MetricsApi(store);
+  const get = (target: string, identity: Identity) => {
+    const [path, query] = target.split('?') as [string, string | undefined];
+    return api.handle({ method: 'GET', path, query: new URLSearchParams(query ?? ''), identity });
+  };
+  const pcnUser: Identity = { role: 'pcn', code: 'U11111', subject: 'test' };
+
+  beforeAll(async () => {
+    await store.put('metrics/meta.json', JSON.stringify(meta));
+  });
+
+  it("gives a PCN user its own PCN's, ICB's, region's and England's packs as PDF", async () => {
+    for (const path of [
+      '/api/packs/pcn/U11111.pdf',
+      '/api/packs/icb/QWE.pdf',
+      '/api/packs/region/Y56.pdf',
+      '/api/packs/national/ENG.pdf',
+    ]) {
+      const response = await get(path, pcnUser);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('application/pdf');
+      expect(response.binary?.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    }
+    const own = await get('/api/packs/pcn/U11111.pdf', pcnUser);
+    expect(own.binary?.equals(Buffer.from(store.objects.get(packKey('pcn', 'U11111')) as Uint8Array))).toBe(true);
+    expect(own.headers['content-disposition']).toBe(
+      'attachment; filename="social-prescribing-pack-U11111-2025-09-30.pdf"',
+    );
+  });
+
+  it("refuses a PCN user another PCN's pack and another ICB's (403), and bad paths (400, 404)", async () => {
+    for (const path of ['/api/packs/pcn/U22222.pdf', '/api/packs/pcn/U33333.pdf', '/api/packs/icb/QKK.pdf']) {
+      const response = await get(path, pcnUser);
+      expect(response.status).toBe(403);
+      expect(response.binary).toBeUndefined();
+      expect(JSON.parse(response.body).error).toMatch(/^your role \(pcn U11111\) does not include /);
+    }
+    expect((await get('/api/packs/pcn/Q1234.pdf', NATIONAL_LOCAL_USER)).status).toBe(400);
+    expect((await get('/api/packs/pcn/U11111.pdf?period=2025-09', pcnUser)).status).toBe(400);
+    expect((await get('/api/packs/pcn/U99999.pdf', NATIONAL_LOCAL_USER)).status).toBe(404);
+    expect((await get('/api/packs/pcn/U22222.pdf', NATIONAL_LOCAL_USER)).status).toBe(200);
+  });
+});
