@@ -10,15 +10,24 @@ import {
   rowKey,
   type Targets,
 } from './catalogue.ts';
+import {
+  type CompactionPolicy,
+  type CompactionResult,
+  compactCurated,
+  compactionIdOf,
+  type ParquetMerger,
+  recoverCompactions,
+} from './compact.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { spcDocument } from './spc-documents.ts';
 
 /**
- * The prepare steps, in order. Small results are kept as tables once per refresh (so costly steps such as ranking
- * corrections are not repeated per metric); events_in_force is a view, so no copy of every event is ever made and
- * each query reads only the columns it needs.
+ * The prepare steps, in order. Results are kept as tables once per refresh, so costly steps such as ranking
+ * corrections are not repeated per metric. events_in_force is a table too: the one pass over the curated events
+ * (after superseded and retracted have read their key columns), from which the per-episode facts (episodes,
+ * wellbeing_pairs) and every metric read, instead of each metric scanning the events again (issue 17).
  */
 export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'table' | 'view' }[] = [
   { name: 'committed_events', kind: 'view' },
@@ -27,21 +36,29 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'retracted', kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
   { name: 'pcn_deprivation', kind: 'table' },
-  { name: 'events_in_force', kind: 'view' },
+  { name: 'events_in_force', kind: 'table' },
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
   { name: 'workforce_in_force', kind: 'table' },
 ];
 
-/** True when every upload with curated Parquet has its receipt (the receipt is written last): keys only, no data. */
+/**
+ * True when every upload with curated Parquet has its receipt (the receipt is written last): keys only, no data. A
+ * compacted object holds the rows of the uploads its compaction record names (compact.ts).
+ */
 export async function everyUploadCommitted(store: ObjectStore): Promise<boolean> {
   const receipts = new Set(
     (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
   );
+  const { records } = await recoverCompactions(store);
+  const compactedUploads = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
   for (const prefix of ['curated/events/', 'curated/workforce/']) {
     for (const key of await store.list(prefix)) {
-      const uploadId = key.slice(key.lastIndexOf('/') + 1, -'.parquet'.length);
-      if (!receipts.has(uploadId)) return false;
+      const uploads =
+        compactionIdOf(key) === undefined
+          ? [key.slice(key.lastIndexOf('/') + 1, -'.parquet'.length)]
+          : (compactedUploads.get(key) ?? []);
+      if (!uploads.every((id) => receipts.has(id))) return false;
     }
   }
   return true;
@@ -56,10 +73,17 @@ export interface RefreshDeps {
   /** For a demo covering part of England: the share it covers (shown beside scaled targets). */
   readonly coverage?: MetaDocument['coverage'];
   readonly onStep?: (step: string, milliseconds: number) => void;
+  /**
+   * Compacts the curated Parquet before reading it (compact.ts). Without it the refresh still finishes or undoes a
+   * compaction that stopped part-way, so that it never reads a row twice.
+   */
+  readonly compaction?: { readonly merger: ParquetMerger; readonly policy?: CompactionPolicy };
 }
 
 export interface RefreshResult {
   readonly documents: readonly string[];
+  /** Curated objects before and after this refresh's compaction, when it ran one. */
+  readonly compaction?: CompactionResult;
   readonly dataAsOf: string | null;
   readonly timings_ms: Readonly<Record<string, number>>;
 }
@@ -216,6 +240,11 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     await publishReference(deps.store);
     await publishUploads(deps.store);
   });
+  const { compaction } = deps;
+  const compacted = compaction
+    ? await timed('compact curated objects', () => compactCurated(deps.store, compaction.merger, compaction.policy))
+    : undefined;
+  // everyUploadCommitted recovers any compaction that stopped part-way before it lists what there is to read.
   const allCommitted = await timed('check every curated upload has its receipt', () =>
     everyUploadCommitted(deps.store),
   );
@@ -277,7 +306,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     }
     await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
   });
-  return { documents, dataAsOf, timings_ms: timings };
+  return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
 }
 
 function metaDocument(
