@@ -17,9 +17,11 @@ import type { ObjectStore } from '../lib/object-store.ts';
  *  2. the compaction's record `compactions/<table>/<partition>=<M>/<id>.json` is written: it is the commit, as the
  *     receipt is an upload's, and names the objects it replaces;
  *  3. the replaced objects are deleted.
- * recoverCompactions() runs first in every refresh and every compaction: an object named by a record's `replaces` is
- * deleted (a crash after step 2 rolls forward), a compacted object with no record is deleted (a crash before step 2
- * rolls back). Refreshes and compactions never overlap (one FIFO message group in AWS, one process locally), and the
+ * Athena reads every object under a partition and cannot be told to skip one
+ * (https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html), nor can DuckDB's glob, so between
+ * steps 1 and 3 a reader would see rows twice. So recoverCompactions() runs first in every refresh and every
+ * compaction: an object named by a record's `replaces` is deleted (a crash after step 2 rolls forward), a compacted
+ * object with no record is deleted (a crash before step 2 rolls back). Refreshes and compactions never overlap (one FIFO message group in AWS, one process locally), and the
  * refresh runs the recovery before it reads, so what it reads is always a whole, committed state. Objects of uploads
  * without a receipt are never compacted (their ingest may still be writing them).
  */
@@ -60,6 +62,11 @@ export interface CompactionPolicy {
   readonly maxCompactedObjects: number;
   /** Rows per compacted object, so that a merge holds a bounded amount in memory. @default 1,000,000 */
   readonly maxRowsPerObject: number;
+  /**
+   * No new partition is started after this many milliseconds: each partition commits on its own, so the next run
+   * goes on where this one stopped (a Lambda has 15 minutes for compaction and the refresh). @default no limit
+   */
+  readonly budgetMs?: number;
 }
 
 export const DEFAULT_COMPACTION_POLICY: CompactionPolicy = {
@@ -159,6 +166,8 @@ export async function compactCurated(
   const receipts = new Set(
     (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
   );
+  const started = performance.now();
+  const outOfTime = () => policy.budgetMs !== undefined && performance.now() - started > policy.budgetMs;
   let partitions = 0;
   let objectsBefore = 0;
   let objectsAfter = 0;
@@ -167,7 +176,9 @@ export async function compactCurated(
     for (const key of await store.list(`${table.prefix}/`)) {
       const partition = /=([^/]+)\/[^/]+$/.exec(key)?.[1];
       if (partition === undefined || !key.endsWith('.parquet')) continue;
-      byPartition.set(partition, [...(byPartition.get(partition) ?? []), key]);
+      const keys = byPartition.get(partition);
+      if (keys) keys.push(key);
+      else byPartition.set(partition, [key]);
     }
     for (const [partition, keys] of byPartition) {
       objectsBefore += keys.length;
@@ -178,7 +189,7 @@ export async function compactCurated(
         .reduce((sum, r) => sum + r.rows, 0);
       const fewest = Math.ceil(compactedRows / policy.maxRowsPerObject);
       const mergeAll = compacted.length + 1 > fewest + policy.maxCompactedObjects;
-      if (uploads.length < policy.minUploadObjects && !mergeAll) {
+      if ((uploads.length < policy.minUploadObjects && !mergeAll) || outOfTime()) {
         objectsAfter += keys.length;
         continue;
       }
@@ -220,6 +231,7 @@ export async function compactCurated(
 }
 
 const DAY_MS = 86_400_000;
+const READS_IN_FLIGHT = 16;
 
 /**
  * The merger that runs anywhere (the refresh Lambda in AWS): reads each object with hyparquet, column by column,
@@ -251,8 +263,22 @@ export function hyparquetMerger(store: ObjectStore): ParquetMerger {
         columns = names.map(() => []);
         rows = 0;
       };
-      for (const key of keys) {
-        const bytes = await store.get(key);
+      // Objects are a few kB each: fetch READS_IN_FLIGHT at a time, merge them in key order.
+      const fetches = new Map<string, Promise<Uint8Array | undefined>>();
+      const fetchFrom = (index: number) => {
+        for (let i = index; i < Math.min(keys.length, index + READS_IN_FLIGHT); i++) {
+          const key = keys[i] as string;
+          if (fetches.has(key)) continue;
+          const fetched = store.get(key);
+          // Awaited in turn below; a failure before its turn must not go unhandled meanwhile.
+          fetched.catch(() => {});
+          fetches.set(key, fetched);
+        }
+      };
+      for (const [index, key] of keys.entries()) {
+        fetchFrom(index);
+        const bytes = await fetches.get(key);
+        fetches.delete(key);
         if (bytes === undefined) throw new Error(`compaction: ${key} is gone`);
         const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
         const chunks = new Map<string, unknown[][]>();

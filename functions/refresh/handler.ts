@@ -12,6 +12,7 @@ import type { QueryEngine } from '../lib/query-engine.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { AthenaEngine } from './athena-engine.ts';
 import { DEFAULT_TARGETS, type Targets } from './catalogue.ts';
+import { type CompactionPolicy, DEFAULT_COMPACTION_POLICY, hyparquetMerger } from './compact.ts';
 import { refreshMetrics } from './refresh.ts';
 
 /**
@@ -82,6 +83,8 @@ export function createRefreshHandler(deps: {
   writeMetric?: (line: string) => void;
   /** @default () => new Date() */
   clock?: () => Date;
+  /** Compaction before each refresh (compact.ts), by the hyparquet merger in the function itself. @default none */
+  compaction?: CompactionPolicy;
 }) {
   const writeMetric = deps.writeMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = deps.clock ?? (() => new Date());
@@ -96,6 +99,7 @@ export function createRefreshHandler(deps: {
           store: deps.store,
           engine,
           targets: deps.targets,
+          ...(deps.compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: deps.compaction } } : {}),
           onStep: (step, ms) => deps.logger.debug('refresh step', { step, ms }),
         });
         deps.logger.info('metrics refreshed', {
@@ -138,6 +142,9 @@ export const handler = createRefreshHandler({
     });
   },
   logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
+  // Compaction in the function, one FIFO message at a time with the refresh (never overlapping a read): a quarter of a
+  // million rows per object keeps a merge within the function's memory; five minutes of its fifteen at most per run.
+  compaction: { ...DEFAULT_COMPACTION_POLICY, maxRowsPerObject: 250_000, budgetMs: 5 * 60_000 },
   // Per-environment overrides of the programme targets, set by the CDK app from its configuration.
   targets: { ...DEFAULT_TARGETS, ...(JSON.parse(process.env.TARGETS || '{}') as Partial<Targets>) },
 });

@@ -223,10 +223,19 @@ export class DataLake extends Construct {
    * read and write query results.
    */
   grantRefresh(grantee: IGrantable): void {
-    const reads = ['curated/', 'receipts/', 'reference/', 'metrics/'];
+    const reads = ['curated/', 'receipts/', 'reference/', 'metrics/', 'compactions/'];
     this.grantReadObjects(grantee, reads);
     this.grantListPrefixes(grantee, reads);
-    this.grantWriteObjects(grantee, ['curated/pcns/', 'curated/uploads/', 'metrics/']);
+    // Compaction (functions/refresh/compact.ts) writes merged event and workforce objects and their records, and
+    // deletes the objects they replace (a delete marker: the bucket is versioned).
+    const compacted = ['curated/events/', 'curated/workforce/', 'compactions/'];
+    this.grantWriteObjects(grantee, ['curated/pcns/', 'curated/uploads/', 'metrics/', ...compacted]);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: compacted.map((prefix) => this.dataBucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
     const results = this.athenaResultsBucket;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({

@@ -121,6 +121,8 @@ export class MetricsRefresh extends Construct {
       key: dataLake.key,
       retainData: props.retainData,
       timeout,
+      // Compaction merges up to 250,000 rows at a time in memory (functions/refresh/handler.ts).
+      memorySize: 2048,
       reservedConcurrency: props.reservedConcurrency,
       bundling: {
         ...BUNDLING,
@@ -191,7 +193,17 @@ export class MetricsRefresh extends Construct {
     acknowledgeFunctionFindings(this.handler, role, [
       {
         bucket: dataLake.dataBucket,
-        prefixes: ['curated', 'receipts', 'reference', 'metrics', 'curated/pcns', 'curated/uploads'],
+        prefixes: [
+          'curated',
+          'receipts',
+          'reference',
+          'metrics',
+          'curated/pcns',
+          'curated/uploads',
+          'curated/events',
+          'curated/workforce',
+          'compactions',
+        ],
       },
     ]);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
