@@ -1,8 +1,7 @@
 -- Events in force: every event row that no later version superseded and no retraction withdrew (retraction rows
 -- themselves left out), each with the ICB and region its PCN belonged to in the event's month (pcn_months), its
--- month and its financial year (April to March, labelled 2024/25). Kept as a table once per refresh: the one pass
--- over the curated events that episodes, wellbeing_pairs and the metrics read. The geography is joined on (PCN,
--- month), an equality, not on the date range of each version.
+-- month and its financial year (April to March, labelled 2024/25). A view over the curated events: each metric reads
+-- only its columns. The geography is joined on (PCN, month), an equality, not on the date range of each version.
 SELECT
   e.event_id,
   e.event_type,
