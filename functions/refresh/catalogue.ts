@@ -11,6 +11,7 @@ import {
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
+import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
@@ -88,6 +89,11 @@ export interface MetricDefinition {
   readonly derive?: (row: Row, ctx: DeriveContext) => Record<string, Figure | string>;
   /** Figures about the whole document, from its England rows. */
   readonly summarise?: (rows: readonly Row[], ctx: DeriveContext) => Record<string, unknown>;
+  /**
+   * A post-step on the published (disclosure-controlled, derived) rows, given the exact rows too: it may add columns
+   * to the published rows in place and returns more of the summary (e.g. placing PCNs on funnel plots).
+   */
+  readonly afterControl?: (published: Row[], raw: readonly Row[]) => Record<string, unknown>;
 }
 
 const n = (v: unknown) => (typeof v === 'number' ? v : null);
@@ -572,6 +578,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up and wellbeing improvement in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
     file: 'pcn_comparison',
+    afterControl: placeOnFunnels,
     keys: [],
     definitions: {
       ...COMMON,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parquetRead } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { CURATED_TABLES, type PartitionedTableSpec } from '../contract/index.ts';
-import { parquetSchemaOf } from '../ingest/curated-parquet.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
+import { parquetSchemaOf } from '../lib/parquet.ts';
 
 /**
  * Compaction of the curated Parquet: the ingest writes one object per upload per month (about 2,500 a month

@@ -1,4 +1,5 @@
 import { BarChart } from '@tremor/react';
+import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -35,12 +36,7 @@ export default function OutcomesPage() {
   const system = useMetric('cof_system', area);
   const community = useMetric('cof_community', area);
   const p = rowsFor(rowsOf(person), 'fy', fy)[0];
-  const cohorts =
-    person.state === 'ready'
-      ? (person.value.summary?.cohorts as
-          | { engagement: { referred_on_or_before: string }; outcomes: { referred_on_or_before: string } }
-          | undefined)
-      : undefined;
+  const cohorts = person.state === 'ready' ? summaryOf(person.value, 'cohorts') : undefined;
   const covers = cohorts
     ? `Engagement, connection and plans cover referrals made by ${formatDate(cohorts.engagement.referred_on_or_before)}; contacts, wellbeing and discharge those made by ${formatDate(cohorts.outcomes.referred_on_or_before)}: later referrals have not had time.`
     : undefined;
