@@ -4,6 +4,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import busboy from 'busboy';
+import { encodeForClient } from '../functions/api/compress.ts';
 import { MetricsApi } from '../functions/api/metrics-api.ts';
 import { signingSecret, verifyUserToken } from '../functions/auth/local-tokens.ts';
 import { type Identity, NATIONAL_LOCAL_USER, UnauthenticatedError } from '../functions/auth/scope.ts';
@@ -367,7 +368,13 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         query: url.searchParams,
         identity,
       });
-      send(response.status, response.binary ?? response.body, response.headers);
+      if (response.binary) {
+        // A PDF pack: already compressed, sent as it is.
+        send(response.status, response.binary, response.headers);
+        return;
+      }
+      const encoded = encodeForClient(response, req.headers['accept-encoding']);
+      send(response.status, encoded.body, encoded.headers);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
-import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { DuckDbEngine, duckDbMerger } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -27,7 +27,13 @@ export async function runRefresh(dataDir: string, log = console.log): Promise<vo
   const started = performance.now();
   const engine = new DuckDbEngine(dataDir);
   try {
-    const result = await refreshMetrics({ store: new FsObjectStore(dataDir), engine, ...demoCoverage(dataDir) });
+    // Compaction first (functions/refresh/compact.ts): a month's upload objects merged into one before they are read.
+    const result = await refreshMetrics({
+      store: new FsObjectStore(dataDir),
+      engine,
+      compaction: { merger: duckDbMerger(dataDir) },
+      ...demoCoverage(dataDir),
+    });
     log(
       `    ${result.documents.length} metric documents, data as of ${result.dataAsOf ?? 'no data'} (${seconds(started)})`,
     );

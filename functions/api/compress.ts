@@ -35,7 +35,36 @@ export function compressResponse(response: LambdaHttpResponse, acceptEncoding: s
   return {
     statusCode: response.statusCode,
     headers: { ...headers, 'content-encoding': 'gzip' },
-    body: gzipSync(response.body).toString('base64'),
+    body: gzipped(response.body).toString('base64'),
     isBase64Encoded: true,
   };
+}
+
+/** Bodies gzipped lately: the API keeps its answers per refresh (metrics-api.ts), so the same body comes again. */
+const recent = new Map<string, Buffer>();
+const RECENT_BODIES = 200;
+
+/** The body gzipped, once per distinct body among the last RECENT_BODIES. */
+export function gzipped(body: string): Buffer {
+  let zipped = recent.get(body);
+  if (zipped === undefined) {
+    zipped = gzipSync(body);
+    if (recent.size >= RECENT_BODIES) recent.delete(recent.keys().next().value as string);
+    recent.set(body, zipped);
+  }
+  return zipped;
+}
+
+/**
+ * The local server's form: the body as bytes, gzipped when the client allows it and it is worth it, with the headers
+ * to send. Vary tells caches the answer depends on Accept-Encoding.
+ */
+export function encodeForClient(
+  response: { readonly headers: Readonly<Record<string, string>>; readonly body: string },
+  acceptEncoding: string | undefined,
+): { headers: Record<string, string>; body: string | Buffer } {
+  const headers = { ...response.headers, vary: 'accept-encoding' };
+  if (!acceptsGzip(acceptEncoding) || Buffer.byteLength(response.body) < COMPRESS_FROM_BYTES)
+    return { headers, body: response.body };
+  return { headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipped(response.body) };
 }

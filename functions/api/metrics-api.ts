@@ -70,6 +70,9 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
     (periodType === null || row.period_type === periodType);
 }
 
+/** Answers kept per refresh (a role, a route and its filters each): past this many the oldest are dropped. */
+const CACHED_ANSWERS = 2_000;
+
 export interface MetricsApiOptions {
   /**
    * How long a warm instance trusts its copy of meta.json before reading it again. The refresh writes meta last, so a
@@ -87,6 +90,11 @@ export interface MetricsApiOptions {
  */
 export class MetricsApi {
   private readonly cache = new Map<string, unknown>();
+  /**
+   * Whole answers of this refresh, by caller's scope, route and filters: each document is parsed once per refresh,
+   * and each answer filtered and serialised once (the dashboard asks the same few questions of every document).
+   */
+  private readonly answers = new Map<string, ApiResponse>();
   private meta: { document: MetaDocument; readAt: number } | undefined;
   private readonly metaTtlMs: number;
   private readonly now: () => number;
@@ -102,6 +110,7 @@ export class MetricsApi {
   /** Forget cached documents (after a refresh). */
   invalidate(): void {
     this.cache.clear();
+    this.answers.clear();
     this.meta = undefined;
   }
 
@@ -121,7 +130,10 @@ export class MetricsApi {
   private async loadMeta(): Promise<MetaDocument | undefined> {
     if (this.meta && this.now() - this.meta.readAt < this.metaTtlMs) return this.meta.document;
     const document = await this.read<MetaDocument>(META_KEY);
-    if (document?.generated_at !== this.meta?.document.generated_at) this.cache.clear();
+    if (document?.generated_at !== this.meta?.document.generated_at) {
+      this.cache.clear();
+      this.answers.clear();
+    }
     this.meta = document ? { document, readAt: this.now() } : undefined;
     return document;
   }
@@ -155,6 +167,23 @@ export class MetricsApi {
   }
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.path === '/api/me')
+      return this.answer(request);
+    // Only successful answers are kept, so a kept one was valid for this meta and this caller's scope.
+    await this.loadMeta();
+    const { role, code } = request.identity;
+    const key = `${role}|${code}|${request.path}?${[...request.query].sort().join('&')}`;
+    const kept = this.answers.get(key);
+    if (kept) return kept;
+    const response = await this.answer(request);
+    if (response.status === 200) {
+      if (this.answers.size >= CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value as string);
+      this.answers.set(key, response);
+    }
+    return response;
+  }
+
+  private async answer(request: ApiRequest): Promise<ApiResponse> {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(405, { error: 'only GET is supported' }, { allow: 'GET' });
     try {

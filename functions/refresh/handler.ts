@@ -17,6 +17,7 @@ import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { regionalAlertMessages } from './alerts.ts';
 import { AthenaEngine } from './athena-engine.ts';
 import { DEFAULT_TARGETS, type Targets } from './catalogue.ts';
+import { type CompactionPolicy, DEFAULT_COMPACTION_POLICY, hyparquetMerger } from './compact.ts';
 import { refreshMetrics } from './refresh.ts';
 
 /**
@@ -124,6 +125,8 @@ export function createRefreshHandler(deps: {
   writeMetric?: (line: string) => void;
   /** @default () => new Date() */
   clock?: () => Date;
+  /** Compaction before each refresh (compact.ts), by the hyparquet merger in the function itself. @default none */
+  compaction?: CompactionPolicy;
   /** Regional alert topics. @default none: nothing is sent */
   alerts?: AlertNotifier;
 }) {
@@ -140,6 +143,7 @@ export function createRefreshHandler(deps: {
           store: deps.store,
           engine,
           targets: deps.targets,
+          ...(deps.compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: deps.compaction } } : {}),
           onStep: (step, ms) => deps.logger.debug('refresh step', { step, ms }),
         });
         deps.logger.info('metrics refreshed', {
@@ -184,6 +188,9 @@ export const handler = onFirstCall(() => {
       });
     },
     logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
+    // Compaction in the function, one FIFO message at a time with the refresh (never overlapping a read): a quarter
+    // of a million rows per object keeps a merge within the function's memory; five minutes of its fifteen at most.
+    compaction: { ...DEFAULT_COMPACTION_POLICY, maxRowsPerObject: 250_000, budgetMs: 5 * 60_000 },
     // Per-environment overrides of the programme targets, set by the CDK app from its configuration (optional).
     targets: { ...DEFAULT_TARGETS, ...(JSON.parse(optionalEnv('TARGETS') ?? '{}') as Partial<Targets>) },
     // Region → topic ARN, set by the CDK app from the regional alert subscriptions; none configured, none sent.

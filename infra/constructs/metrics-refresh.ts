@@ -118,6 +118,8 @@ export class MetricsRefresh extends Construct {
       key: dataLake.key,
       retainData: props.retainData,
       timeout,
+      // Compaction merges up to 250,000 rows at a time in memory (functions/refresh/handler.ts).
+      memorySize: 2048,
       reservedConcurrency: props.reservedConcurrency,
       bundling: {
         ...BUNDLING,
@@ -161,9 +163,13 @@ export class MetricsRefresh extends Construct {
 
     // Read curated data, receipts, reference data and published metrics; write the curated reference tables and
     // metrics; and what Athena needs, since it reads and writes with the refresh's own rights.
-    const reads = ['curated/', 'receipts/', 'reference/', 'metrics/'];
+    const reads = ['curated/', 'receipts/', 'reference/', 'metrics/', 'compactions/'];
     dataLake.grantRead(this.handler, reads);
-    dataLake.grantWrite(this.handler, ['curated/pcns/', 'curated/uploads/', 'metrics/']);
+    // Compaction (functions/refresh/compact.ts) writes merged event and workforce objects and their records, and
+    // deletes the objects they replace (a delete marker: the bucket is versioned).
+    const compacted = ['curated/events/', 'curated/workforce/', 'compactions/'];
+    dataLake.grantWrite(this.handler, ['curated/pcns/', 'curated/uploads/', 'metrics/', ...compacted]);
+    dataLake.grantDelete(this.handler, compacted);
     dataLake.grantAthenaResults(this.handler);
     props.alerts?.grantPublish(this.handler);
     const stack = Stack.of(this);
@@ -204,7 +210,17 @@ export class MetricsRefresh extends Construct {
     acknowledgeFunctionFindings(this.handler, role, [
       {
         bucket: dataLake.dataBucket,
-        prefixes: ['curated', 'receipts', 'reference', 'metrics', 'curated/pcns', 'curated/uploads'],
+        prefixes: [
+          'curated',
+          'receipts',
+          'reference',
+          'metrics',
+          'curated/pcns',
+          'curated/uploads',
+          'curated/events',
+          'curated/workforce',
+          'compactions',
+        ],
       },
     ]);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;

@@ -49,6 +49,7 @@ export const ATHENA_RULE_SOURCES = {
   error: 'https://docs.aws.amazon.com/athena/latest/APIReference/API_AthenaError.html',
   partitions: 'https://docs.aws.amazon.com/athena/latest/ug/ctas-insert-into.html',
   queryLength: 'https://repost.aws/knowledge-center/athena-query-string-length',
+  tableLocation: 'https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html',
 } as const;
 
 /** GetQueryResults: MaxResults is 1..1000, and 1000 when not given (ATHENA_RULE_SOURCES.pages). */
@@ -355,6 +356,9 @@ export class AthenaStandIn {
         await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${nulls} WHERE 1 = 0`);
         continue;
       }
+      // ATHENA_RULE_SOURCES.tableLocation: "Athena reads all files in an Amazon S3 location ... and cannot ignore any
+      // files included in the prefix": every object under a partition is read, whatever its name (a compacted object
+      // and the upload objects it replaces alike, so compaction deletes those before a refresh reads: compact.ts).
       const glob = `${dir}/${table.partition ? '*/' : ''}*._S3rver_object`;
       const hive = table.partition
         ? `, hive_partitioning = true, hive_types = {'${table.partition.name}': VARCHAR}`

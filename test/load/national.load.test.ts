@@ -24,6 +24,8 @@ import { duckQuery, tempDir } from '../support/files.ts';
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 48);
 const API_SECONDS = Number(process.env.LOAD_API_SECONDS ?? 20);
 const MONTH = '2026-09';
+/** Issue 17: the metrics API's 99th percentile at 200 connections on loopback. */
+const API_P99_BUDGET_MS = 50;
 const run = promisify(execFile);
 const dir = tempDir('national-load');
 const dataDir = join(dir.path, 'data');
@@ -161,6 +163,8 @@ describe('national load through the upload API', () => {
         '200',
         '--duration',
         String(API_SECONDS),
+        '--headers',
+        'accept-encoding=gzip, deflate, br',
         '--json',
         url,
       ],
@@ -185,7 +189,14 @@ describe('national load through the upload API', () => {
     rows.push(
       { bench: 'load', measure: 'metrics API, 200 connections', value: result.requests.average, unit: 'requests/s' },
       { bench: 'load', measure: 'metrics API latency p50', value: result.latency.p50, unit: 'ms' },
-      { bench: 'load', measure: 'metrics API latency p99', value: result.latency.p99, unit: 'ms' },
+      {
+        bench: 'load',
+        measure: 'metrics API latency p99',
+        value: result.latency.p99,
+        unit: 'ms',
+        target: `under ${API_P99_BUDGET_MS} ms`,
+        pass: result.latency.p99 < API_P99_BUDGET_MS,
+      },
     );
   }, 120_000);
 });

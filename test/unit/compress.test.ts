@@ -1,6 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { acceptsGzip, COMPRESS_FROM_BYTES, compressResponse } from '../../functions/api/compress.ts';
+import {
+  acceptsGzip,
+  COMPRESS_FROM_BYTES,
+  compressResponse,
+  encodeForClient,
+  gzipped,
+} from '../../functions/api/compress.ts';
 
 describe('response compression', () => {
   it.each([
@@ -33,5 +39,23 @@ describe('response compression', () => {
     });
     expect(gunzipSync(Buffer.from(zipped.body, 'base64')).toString()).toBe(body);
     expect(zipped.body.length).toBeLessThan(body.length / 3);
+  });
+
+  it('gives the local server a gzipped body only when the client accepts it, gzipping each body once', () => {
+    const body = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ code: `U${10000 + i}`, n: i })) });
+    const response = { headers: { 'content-type': 'application/json' }, body };
+    const plain = encodeForClient(response, 'br');
+    expect(plain).toEqual({ headers: { 'content-type': 'application/json', vary: 'accept-encoding' }, body });
+    const zipped = encodeForClient(response, 'gzip, br');
+    expect(zipped.headers).toEqual({
+      'content-type': 'application/json',
+      vary: 'accept-encoding',
+      'content-encoding': 'gzip',
+    });
+    expect(gunzipSync(zipped.body as Buffer).toString()).toBe(body);
+    // The same body again is not gzipped again: the very same bytes come back.
+    expect(encodeForClient(response, 'gzip').body).toBe(zipped.body);
+    expect(gzipped(`${body} `)).not.toBe(zipped.body);
+    expect(encodeForClient({ ...response, body: '{"a":1}' }, 'gzip').body).toBe('{"a":1}');
   });
 });

@@ -226,14 +226,29 @@ describe('the ingest pipeline', () => {
     const written = statements
       .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
       .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
+    // The refresh's compaction (functions/refresh/compact.ts) writes merged events, workforce and their records.
     expect([...new Set(written)].sort()).toEqual([
+      '/compactions/*',
       '/curated/*',
+      '/events/*',
       '/landing/*',
       '/metrics/*',
       '/pcns/*',
       '/quarantine/*',
       '/receipts/*',
       '/uploads/*',
+      '/workforce/*',
+    ]);
+    // Deleting data objects: a refused upload (the ingest) and what compaction replaces (the refresh), nothing else.
+    const deleting = statements.filter((s) =>
+      (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('s3:DeleteObject'),
+    );
+    const deleted = deleting.flatMap((s) => JSON.stringify(s.Resource).match(/\/([\w/]+)\/\*/g) ?? []);
+    expect([...new Set(deleted)].sort()).toEqual([
+      '/compactions/*',
+      '/curated/events/*',
+      '/curated/workforce/*',
+      '/landing/*',
     ]);
     const ingestPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
       id.startsWith('IngestRole'),

@@ -121,3 +121,42 @@ describe('a warm API after a refresh', () => {
     expect(await referrals()).toBe(80);
   });
 });
+
+describe('answers kept per refresh', () => {
+  it('filters and serialises each question once per refresh and caller scope, and never gives one scope another’s', async () => {
+    const store = new FsObjectStore(tempDir('api-answers').path);
+    const geography = {
+      icbs: [{ code: 'QAA', name: 'A', parent: 'Y56' }],
+      pcns: [
+        { code: 'U10001', name: 'One', parent: 'QAA' },
+        { code: 'U10002', name: 'Two', parent: 'QAA' },
+      ],
+    };
+    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
+    await store.put('metrics/meta.json', JSON.stringify({ generated_at: '2026-11-01T06:00:00.000Z', ...geography }));
+    let now = 0;
+    const warm = new MetricsApi(store, { metaTtlMs: 1_000, now: () => now });
+    const ask = (query: string, identity = NATIONAL_LOCAL_USER) =>
+      warm.handle({ method: 'GET', path: '/api/metrics/rollout', query: new URLSearchParams(query), identity });
+    const pcnUser = { role: 'pcn' as const, code: 'U10002', subject: 'pcn-user' };
+
+    const first = await ask('level=pcn&period_type=fy');
+    // The same question, its parameters in another order: the very same answer, not filtered or serialised again.
+    expect(await ask('period_type=fy&level=pcn')).toBe(first);
+    expect(JSON.parse(first.body).rows.map((r: MetricRow) => r.code)).toEqual(['U10001']);
+    // Another scope asking the same question gets its own rows.
+    expect(JSON.parse((await ask('level=pcn', pcnUser)).body).rows.map((r: MetricRow) => r.code)).toEqual(['U10002']);
+    expect(JSON.parse((await ask('level=pcn')).body).rows.map((r: MetricRow) => r.code)).toEqual(['U10001', 'U10002']);
+    // A refused question is not kept: it is refused again, and a valid one after it is answered.
+    expect((await ask('level=pcn&code=U10001', pcnUser)).status).toBe(403);
+    expect((await ask('level=pcn&code=U10001', pcnUser)).status).toBe(403);
+
+    // A new refresh (a new generated_at in meta.json): answers of the last one are dropped.
+    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[1], referrals: 12 }] }));
+    await store.put('metrics/meta.json', JSON.stringify({ generated_at: '2026-11-02T06:00:00.000Z', ...geography }));
+    now = 1_000;
+    const next = await ask('level=pcn&period_type=fy');
+    expect(next).not.toBe(first);
+    expect(JSON.parse(next.body).rows).toEqual([{ ...rows[1], referrals: 12 }]);
+  });
+});

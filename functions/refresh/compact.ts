@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { parquetRead } from 'hyparquet';
+import { ByteWriter, parquetWrite } from 'hyparquet-writer';
+import { CURATED_TABLES, type PartitionedTableSpec } from '../contract/index.ts';
+import type { ObjectStore } from '../lib/object-store.ts';
+import { parquetSchemaOf } from '../lib/parquet.ts';
+
+/**
+ * Compaction of the curated Parquet: the ingest writes one object per upload per month (about 2,500 a month
+ * nationally, each a few kB); a refresh reading them all spends its time listing and opening objects. Compaction
+ * merges a month's objects into a few, row for row: every column is kept, upload_id, source_row and received_at
+ * included, so corrections, retractions and the receipt rule read the compacted rows exactly as the small ones.
+ *
+ * The commit protocol, so that a reader never sees a row twice or not at all:
+ *  1. the merged objects are written as `<table>/<partition>=<M>/compacted.<id>.<n>.parquet` (a dot, which no upload
+ *     id holds, so a compacted object is never taken for an upload's);
+ *  2. the compaction's record `compactions/<table>/<partition>=<M>/<id>.json` is written: it is the commit, as the
+ *     receipt is an upload's, and names the objects it replaces;
+ *  3. the replaced objects are deleted.
+ * Athena reads every object under a partition and cannot be told to skip one
+ * (https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html), nor can DuckDB's glob, so between
+ * steps 1 and 3 a reader would see rows twice. So recoverCompactions() runs first in every refresh and every
+ * compaction: an object named by a record's `replaces` is deleted (a crash after step 2 rolls forward), a compacted
+ * object with no record is deleted (a crash before step 2 rolls back). Refreshes and compactions never overlap (one FIFO message group in AWS, one process locally), and the
+ * refresh runs the recovery before it reads, so what it reads is always a whole, committed state. Objects of uploads
+ * without a receipt are never compacted (their ingest may still be writing them).
+ */
+
+export const COMPACTIONS_PREFIX = 'compactions/';
+
+export interface CompactionRecord {
+  readonly id: string;
+  readonly table: string;
+  readonly partition: string;
+  readonly created_at: string;
+  /** The compacted objects this compaction wrote. */
+  readonly objects: readonly string[];
+  /** The objects they replace (upload objects or earlier compacted objects). */
+  readonly replaces: readonly string[];
+  /** Every upload whose rows the objects hold. */
+  readonly uploads: readonly string[];
+  readonly rows: number;
+}
+
+/** Merges Parquet objects of one table into objects of at most maxRows rows each (a larger source stays whole). */
+export interface ParquetMerger {
+  merge(
+    table: PartitionedTableSpec,
+    keys: readonly string[],
+    maxRows: number,
+    write: (bytes: Uint8Array, rows: number) => Promise<void>,
+  ): Promise<void>;
+}
+
+export interface CompactionPolicy {
+  /** A partition is compacted once it holds at least this many upload objects. @default 2 */
+  readonly minUploadObjects: number;
+  /**
+   * Compacted objects a partition may hold beyond the fewest its rows need (rows / maxRowsPerObject, rounded up);
+   * past that they are merged again, with the upload objects. @default 4
+   */
+  readonly maxCompactedObjects: number;
+  /** Rows per compacted object, so that a merge holds a bounded amount in memory. @default 1,000,000 */
+  readonly maxRowsPerObject: number;
+  /**
+   * No new partition is started after this many milliseconds: each partition commits on its own, so the next run
+   * goes on where this one stopped (a Lambda has 15 minutes for compaction and the refresh). @default no limit
+   */
+  readonly budgetMs?: number;
+}
+
+export const DEFAULT_COMPACTION_POLICY: CompactionPolicy = {
+  minUploadObjects: 2,
+  maxCompactedObjects: 4,
+  maxRowsPerObject: 1_000_000,
+};
+
+const COMPACTED_FILE = /^compacted\.([a-z0-9-]+)\.\d+\.parquet$/;
+const fileOf = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+
+/** The compaction id of a compacted object's key, or undefined for an upload's object. */
+export function compactionIdOf(key: string): string | undefined {
+  return COMPACTED_FILE.exec(fileOf(key))?.[1];
+}
+
+/** The upload id of an upload's curated object, or undefined for a compacted object. */
+export function uploadIdOf(key: string): string | undefined {
+  const file = fileOf(key);
+  return file.endsWith('.parquet') && !COMPACTED_FILE.test(file) ? file.slice(0, -'.parquet'.length) : undefined;
+}
+
+const recordKey = (table: PartitionedTableSpec, partition: string, id: string) =>
+  `${COMPACTIONS_PREFIX}${table.name}/${table.partition.name}=${partition}/${id}.json`;
+
+/** Every compaction record in the store. */
+export async function compactionRecords(store: ObjectStore): Promise<CompactionRecord[]> {
+  const records: CompactionRecord[] = [];
+  for (const key of await store.list(COMPACTIONS_PREFIX)) {
+    const bytes = await store.get(key);
+    if (bytes !== undefined) records.push(JSON.parse(new TextDecoder().decode(bytes)) as CompactionRecord);
+  }
+  return records;
+}
+
+export interface RecoveryResult {
+  /** Objects a committed compaction replaced, deleted now (its run stopped before deleting them). */
+  readonly rolledForward: number;
+  /** Compacted objects with no record, deleted now (their run stopped before committing). */
+  readonly rolledBack: number;
+  /** The records in force afterwards. */
+  readonly records: readonly CompactionRecord[];
+}
+
+/** Finishes or undoes any compaction that stopped part-way (see the protocol above). */
+export async function recoverCompactions(store: ObjectStore): Promise<RecoveryResult> {
+  let records = await compactionRecords(store);
+  const replaced = new Set(records.flatMap((r) => r.replaces));
+  const committed = new Set(records.flatMap((r) => r.objects));
+  let rolledForward = 0;
+  let rolledBack = 0;
+  const present = new Set<string>();
+  for (const table of Object.values(CURATED_TABLES)) {
+    for (const key of await store.list(`${table.prefix}/`)) {
+      if (replaced.has(key)) {
+        await store.delete(key);
+        rolledForward++;
+      } else if (compactionIdOf(key) !== undefined && !committed.has(key)) {
+        await store.delete(key);
+        rolledBack++;
+      } else {
+        present.add(key);
+      }
+    }
+  }
+  // A record whose objects have all been replaced by a later compaction commits nothing any more.
+  const spent = records.filter((r) => r.objects.every((key) => !present.has(key)));
+  for (const record of spent)
+    await store.delete(
+      recordKey(CURATED_TABLES[record.table as keyof typeof CURATED_TABLES], record.partition, record.id),
+    );
+  records = records.filter((r) => !spent.includes(r));
+  return { rolledForward, rolledBack, records };
+}
+
+export interface CompactionResult {
+  readonly partitions: number;
+  readonly objectsBefore: number;
+  readonly objectsAfter: number;
+}
+
+/** Test seam: called between the steps of each partition's compaction (a throw stands for a crash there). */
+export type CompactionStep = 'merged' | 'committed' | 'deleted';
+
+/**
+ * Compacts every partition of the curated tables that needs it (CompactionPolicy), committing each partition on its
+ * own. Upload objects are taken only once their receipt exists.
+ */
+export async function compactCurated(
+  store: ObjectStore,
+  merger: ParquetMerger,
+  policy: CompactionPolicy = DEFAULT_COMPACTION_POLICY,
+  onStep?: (step: CompactionStep, partition: string) => void,
+): Promise<CompactionResult> {
+  const { records } = await recoverCompactions(store);
+  const uploadsOfCompacted = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
+  const receipts = new Set(
+    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
+  );
+  const started = performance.now();
+  const outOfTime = () => policy.budgetMs !== undefined && performance.now() - started > policy.budgetMs;
+  let partitions = 0;
+  let objectsBefore = 0;
+  let objectsAfter = 0;
+  for (const table of Object.values(CURATED_TABLES)) {
+    const byPartition = new Map<string, string[]>();
+    for (const key of await store.list(`${table.prefix}/`)) {
+      const partition = /=([^/]+)\/[^/]+$/.exec(key)?.[1];
+      if (partition === undefined || !key.endsWith('.parquet')) continue;
+      const keys = byPartition.get(partition);
+      if (keys) keys.push(key);
+      else byPartition.set(partition, [key]);
+    }
+    for (const [partition, keys] of byPartition) {
+      objectsBefore += keys.length;
+      const compacted = keys.filter((key) => compactionIdOf(key) !== undefined);
+      const uploads = keys.filter((key) => receipts.has(uploadIdOf(key) ?? ''));
+      const compactedRows = records
+        .filter((r) => r.table === table.name && r.partition === partition)
+        .reduce((sum, r) => sum + r.rows, 0);
+      const fewest = Math.ceil(compactedRows / policy.maxRowsPerObject);
+      const mergeAll = compacted.length + 1 > fewest + policy.maxCompactedObjects;
+      if ((uploads.length < policy.minUploadObjects && !mergeAll) || outOfTime()) {
+        objectsAfter += keys.length;
+        continue;
+      }
+      const sources = mergeAll ? [...compacted, ...uploads] : uploads;
+      const id = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+      const written: string[] = [];
+      const uploadIds = new Set<string>();
+      for (const key of sources)
+        for (const upload of uploadsOfCompacted.get(key) ?? [uploadIdOf(key) as string]) uploadIds.add(upload);
+      let rows = 0;
+      await merger.merge(table, sources, policy.maxRowsPerObject, async (bytes, n) => {
+        const key = `${table.prefix}/${table.partition.name}=${partition}/compacted.${id}.${written.length}.parquet`;
+        await store.put(key, bytes, { contentType: 'application/vnd.apache.parquet' });
+        written.push(key);
+        rows += n;
+      });
+      onStep?.('merged', partition);
+      const record: CompactionRecord = {
+        id,
+        table: table.name,
+        partition,
+        created_at: new Date().toISOString(),
+        objects: written,
+        replaces: sources,
+        uploads: [...uploadIds].sort(),
+        rows,
+      };
+      await store.put(recordKey(table, partition, id), JSON.stringify(record), { contentType: 'application/json' });
+      onStep?.('committed', partition);
+      for (const key of sources) await store.delete(key);
+      onStep?.('deleted', partition);
+      partitions++;
+      objectsAfter += keys.length - sources.length + written.length;
+    }
+  }
+  // Records whose objects a merge-all replaced are spent now.
+  await recoverCompactions(store);
+  return { partitions, objectsBefore, objectsAfter };
+}
+
+const DAY_MS = 86_400_000;
+const READS_IN_FLIGHT = 16;
+
+/**
+ * The merger that runs anywhere (the refresh Lambda in AWS): reads each object with hyparquet, column by column,
+ * and writes the rows with the contract's Parquet schema. Holds at most one output object's rows.
+ */
+export function hyparquetMerger(store: ObjectStore): ParquetMerger {
+  return {
+    async merge(table, keys, maxRows, write) {
+      const names = table.columns.map((c) => c.name);
+      const types = table.columns.map((c) => c.type);
+      let columns: unknown[][] = names.map(() => []);
+      let rows = 0;
+      const flush = async () => {
+        if (rows === 0) return;
+        const writer = new ByteWriter();
+        parquetWrite({
+          writer,
+          schema: parquetSchemaOf(table),
+          columnData: names.map((name, i) => ({
+            name,
+            data: columns[i] as unknown[],
+            statistics: types[i] !== 'string',
+          })),
+          codec: 'SNAPPY',
+          rowGroupSize: 100_000,
+          createdBy: 'sp-outcomes compaction',
+        });
+        await write(new Uint8Array(writer.getBuffer()), rows);
+        columns = names.map(() => []);
+        rows = 0;
+      };
+      // Objects are a few kB each: fetch READS_IN_FLIGHT at a time, merge them in key order.
+      const fetches = new Map<string, Promise<Uint8Array | undefined>>();
+      const fetchFrom = (index: number) => {
+        for (let i = index; i < Math.min(keys.length, index + READS_IN_FLIGHT); i++) {
+          const key = keys[i] as string;
+          if (fetches.has(key)) continue;
+          const fetched = store.get(key);
+          // Awaited in turn below; a failure before its turn must not go unhandled meanwhile.
+          fetched.catch(() => {});
+          fetches.set(key, fetched);
+        }
+      };
+      for (const [index, key] of keys.entries()) {
+        fetchFrom(index);
+        const bytes = await fetches.get(key);
+        fetches.delete(key);
+        if (bytes === undefined) throw new Error(`compaction: ${key} is gone`);
+        const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        const chunks = new Map<string, unknown[][]>();
+        let count = 0;
+        await parquetRead({
+          file,
+          columns: names,
+          onChunk: (chunk) => {
+            const list = chunks.get(chunk.columnName) ?? [];
+            list.push(Array.from(chunk.columnData as ArrayLike<unknown>));
+            chunks.set(chunk.columnName, list);
+          },
+        });
+        names.forEach((name, i) => {
+          const values = (chunks.get(name) ?? []).flat();
+          if (i === 0) count = values.length;
+          const target = columns[i] as unknown[];
+          const type = types[i];
+          for (const value of values) {
+            if (value instanceof Date)
+              target.push(type === 'date' ? Math.round(value.getTime() / DAY_MS) : value.getTime());
+            else if (typeof value === 'bigint') target.push(Number(value));
+            else target.push(value ?? null);
+          }
+        });
+        rows += count;
+        if (rows >= maxRows) await flush();
+      }
+      await flush();
+    },
+  };
+}
