@@ -20,8 +20,9 @@ export interface FunnelMeasure {
 
 export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
   { name: 'referral_rate', numerator: 'referrals', denominator: 'exposure', per: 1000 },
-  { name: 'take_up_pct', numerator: 'took_up', denominator: 'referrals', per: 100 },
-  { name: 'wellbeing_improved_pct', numerator: 'wellbeing_improved', denominator: 'wellbeing_pairs', per: 100 },
+  // Take-up is engagement on the engagement cohort, wellbeing on the outcome cohort, as cof_person defines them.
+  { name: 'take_up_pct', numerator: 'engaged', denominator: 'engagement_cohort', per: 100 },
+  { name: 'wellbeing_improved_pct', numerator: 'wellbeing_improved', denominator: 'wellbeing_measured', per: 100 },
 ];
 
 /** Denominators of the limit curves drawn: a log-spaced grid across the PCNs' range. */

@@ -87,9 +87,9 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
       doc.summary as { funnel_rates?: Record<string, Record<string, { regions?: Record<string, number> }>> } | undefined
     )?.funnel_rates;
     const measures: Record<string, readonly [string, string, number]> = {
-      referral_rate: ['referrals', 'list_size', 1],
-      take_up_pct: ['took_up', 'referrals', 1],
-      wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_pairs', 1],
+      referral_rate: ['referrals', 'exposure', 1],
+      take_up_pct: ['engaged', 'engagement_cohort', 1],
+      wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_measured', 1],
     };
     for (const [period, byMeasure] of Object.entries(funnel ?? {})) {
       for (const [measure, figures] of Object.entries(byMeasure)) {
@@ -162,7 +162,14 @@ export const SCAN_SPEC: ScanSpec = {
     cof_system: ['people', 'before_total', 'after_total'],
     cof_community: ['connections', 'attended'],
     equity: ['people_referred', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_people', 'wellbeing_improved'],
-    pcn_comparison: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'],
+    pcn_comparison: [
+      'referrals',
+      'engagement_cohort',
+      'engaged',
+      'connected',
+      'wellbeing_measured',
+      'wellbeing_improved',
+    ],
     referral_sources: ['referrals'],
     workforce: ['people_referred'],
   },
@@ -188,8 +195,10 @@ export const SCAN_SPEC: ScanSpec = {
     ],
     referral_sources: [['self_referral_pct', 'source_self', 'referrals', 100]],
     pcn_comparison: [
-      ['referral_rate', 'referrals', 'list_size', 1000],
-      ['take_up_pct', 'took_up', 'referrals', 100],
+      // The funnel's denominator for referrals is the exposure: the list pro rata to the months open.
+      ['referral_rate', 'referrals', 'exposure', 1000],
+      ['take_up_pct', 'engaged', 'engagement_cohort', 100],
+      ['wellbeing_improved_pct', 'wellbeing_improved', 'wellbeing_measured', 100],
     ],
   },
 };

@@ -13,8 +13,10 @@ const row = (code: string, region: string, list: number, months: number, referra
   list_size: list,
   months_open: months,
   referrals,
-  took_up: tookUp,
-  wellbeing_pairs: 0,
+  engagement_cohort: referrals,
+  engaged: tookUp,
+  connected: 0,
+  wellbeing_measured: 0,
   wellbeing_improved: 0,
 });
 // U3 was open 6 of the 12 months; U4's 5 referrals are suppressed below England.
@@ -24,7 +26,9 @@ const RAW = [
   row('U00003', 'Y56', 10_000, 6, 52, 26),
   row('U00004', 'Y58', 10_000, 12, 5, 3),
 ];
-const RULES = { counts: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'] };
+const RULES = {
+  counts: ['referrals', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_measured', 'wellbeing_improved'],
+};
 
 function place() {
   const published = applyDisclosureControl(RAW, RULES);

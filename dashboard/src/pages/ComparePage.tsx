@@ -19,16 +19,16 @@ const MEASURES = {
   },
   take_up_pct: {
     label: 'Take-up',
-    unit: '% of people referred who took up',
-    numerator: 'took_up',
-    denominator: 'referrals',
-    x: 'People referred (log scale)',
+    unit: '% engaged (a link worker contact after referral, not declined), of referrals at least 3 months old',
+    numerator: 'engaged',
+    denominator: 'engagement_cohort',
+    x: 'People referred at least 3 months before (log scale)',
   },
   wellbeing_improved_pct: {
     label: 'Wellbeing improvement',
     unit: '% of measured people who improved',
     numerator: 'wellbeing_improved',
-    denominator: 'wellbeing_pairs',
+    denominator: 'wellbeing_measured',
     x: 'People measured twice (log scale)',
   },
 } as const;
