@@ -3,10 +3,11 @@ import { type ReactNode, useContext } from 'react';
 import { DashboardContext } from '../context.ts';
 import { downloadCsv, toCsv } from '../csv.ts';
 import { isSuppressed, SUPPRESSED_EXPLANATION } from '../format.ts';
+import { type MethodSection, methodLink } from '../method.ts';
 import { yearCompleteness } from '../year-completeness.ts';
 
 /** Where the method is published in full (docs/methodology.md in the repository, served at /methodology). */
-export const METHODOLOGY_PATH = '/methodology';
+export { METHODOLOGY_PATH } from '../method.ts';
 
 export interface CsvSpec {
   readonly fileName: string;
@@ -25,6 +26,8 @@ interface ChartCardProps {
   readonly csv?: CsvSpec;
   /** Which referrals the figures cover, where an outcome needs time (cohort cut-offs). */
   readonly covers?: string;
+  /** The section of docs/methodology.md that "how this is calculated" links to. */
+  readonly method?: MethodSection;
   readonly children: ReactNode;
 }
 
@@ -32,7 +35,7 @@ interface ChartCardProps {
  * One card of figures or a chart. It owns its loading, error, empty and suppressed states, its "download CSV" of
  * exactly the data it shows, and its "how this is calculated" note, so no page repeats them.
  */
-export function ChartCard({ title, how, state, error, empty, csv, covers, children }: ChartCardProps) {
+export function ChartCard({ title, how, state, error, empty, csv, covers, method, children }: ChartCardProps) {
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   const dashboard = useContext(DashboardContext);
   const partYear = dashboard ? yearCompleteness(dashboard.fy, dashboard.meta.data_as_of) : null;
@@ -96,7 +99,7 @@ export function ChartCard({ title, how, state, error, empty, csv, covers, childr
         </summary>
         <p className="mt-1 leading-relaxed">{how}</p>
         <p className="mt-1">
-          <a className="text-nhs-blue underline" href={METHODOLOGY_PATH}>
+          <a className="text-nhs-blue underline" href={methodLink(method)}>
             The full method: definitions, cohorts, intervals and disclosure control
           </a>
         </p>

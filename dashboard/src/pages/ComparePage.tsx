@@ -175,6 +175,7 @@ export default function ComparePage() {
         <div className="xl:col-span-3">
           <ChartCard
             title={`${m.label}: funnel plot`}
+            method="funnels"
             how={comparison.state === 'ready' ? comparison.value.description : ''}
             state={comparison.state}
             empty={placed.length === 0 || p0 === undefined || p0 === null}
@@ -215,6 +216,7 @@ export default function ComparePage() {
         <div className="xl:col-span-2">
           <ChartCard
             title="PCNs"
+            method="funnels"
             how="Sort by any column. PCNs whose figure is suppressed are listed last and never ranked."
             state={comparison.state}
             empty={table.length === 0}

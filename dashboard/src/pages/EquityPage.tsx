@@ -66,6 +66,7 @@ export default function EquityPage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard
           title={dimension === 'pcn_imd_quintile' ? 'People referred per 1,000 patients a year' : 'People referred'}
+          method="equity"
           how={how}
           state={equity.state}
           empty={rows.length === 0}
@@ -90,6 +91,7 @@ export default function EquityPage() {
         </ChartCard>
         <ChartCard
           title="Engagement and wellbeing improvement"
+          method="equity"
           how={how}
           state={equity.state}
           empty={rows.length === 0}
@@ -118,7 +120,7 @@ export default function EquityPage() {
           />
         </ChartCard>
       </div>
-      <ChartCard title="By group" how={how} state={equity.state} empty={rows.length === 0} csv={csv}>
+      <ChartCard title="By group" method="equity" how={how} state={equity.state} empty={rows.length === 0} csv={csv}>
         <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="equity-table">
           <thead>
             <tr className="text-left">

@@ -69,6 +69,7 @@ export default function OutcomesPage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard
           title="Engagement, connection and contacts"
+          method="person"
           how={person.state === 'ready' ? person.value.description : ''}
           state={person.state}
           empty={!p}
@@ -140,6 +141,7 @@ export default function OutcomesPage() {
         </ChartCard>
         <ChartCard
           title="Wellbeing change by instrument"
+          method="wellbeing"
           how={wellbeing.state === 'ready' ? wellbeing.value.description : ''}
           state={wellbeing.state}
           empty={measures.length === 0}
@@ -180,6 +182,7 @@ export default function OutcomesPage() {
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the health and care system</h2>
       <ChartCard
         title="GP, A&E, admissions and outpatients before and after referral"
+        method="system"
         how={system.state === 'ready' ? system.value.description : ''}
         state={system.state}
         empty={services.length === 0}
@@ -264,6 +267,7 @@ export default function OutcomesPage() {
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the community</h2>
       <ChartCard
         title="Community connections by activity"
+        method="community"
         how={community.state === 'ready' ? community.value.description : ''}
         state={community.state}
         empty={!c}

@@ -49,6 +49,7 @@ function WhatChanged() {
   return (
     <ChartCard
       title="What changed"
+      method="alerts"
       how={alerts.state === 'ready' ? alerts.value.description : ''}
       state={alerts.state}
       empty={false}
@@ -111,6 +112,7 @@ export default function TrendsPage() {
             <ChartCard
               key={m.name}
               title={`${m.title}, ${scope.name}`}
+              method="spc"
               how={spc.state === 'ready' ? spc.value.description : ''}
               state={spc.state}
               empty={!row || row.points === 0}
