@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { rowsOf, useMetric } from '../api.ts';
+import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { FunnelPlot, type FunnelPoint, type LimitPoint } from '../components/FunnelPlot.tsx';
@@ -176,6 +177,13 @@ export default function ComparePage() {
           <ChartCard
             title={`${m.label}: funnel plot`}
             method="funnels"
+            covers={
+              measure === 'take_up_pct'
+                ? cohortsCovered(comparison, 'engagement')
+                : measure === 'wellbeing_improved_pct'
+                  ? cohortsCovered(comparison, 'outcomes')
+                  : undefined
+            }
             how={comparison.state === 'ready' ? comparison.value.description : ''}
             state={comparison.state}
             empty={placed.length === 0 || p0 === undefined || p0 === null}

@@ -1,12 +1,13 @@
 import { BarChart } from '@tremor/react';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
+import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
-import { formatChange, formatCount, formatDate, formatDecimal, formatPercent } from '../format.ts';
+import { formatChange, formatCount, formatDecimal, formatPercent } from '../format.ts';
 
 const INSTRUMENTS: Record<string, string> = {
   ons4_life_satisfaction: 'ONS4 life satisfaction',
@@ -35,15 +36,7 @@ export default function OutcomesPage() {
   const system = useMetric('cof_system', area);
   const community = useMetric('cof_community', area);
   const p = rowsFor(rowsOf(person), 'fy', fy)[0];
-  const cohorts =
-    person.state === 'ready'
-      ? (person.value.summary?.cohorts as
-          | { engagement: { referred_on_or_before: string }; outcomes: { referred_on_or_before: string } }
-          | undefined)
-      : undefined;
-  const covers = cohorts
-    ? `Engagement, connection and plans cover referrals made by ${formatDate(cohorts.engagement.referred_on_or_before)}; contacts, wellbeing and discharge those made by ${formatDate(cohorts.outcomes.referred_on_or_before)}: later referrals have not had time.`
-    : undefined;
+  const covers = cohortsCovered(person);
   const measures = rowsOf(wellbeing).filter((r) => r.period_type === 'fy');
   const allServices = rowsOf(system).filter((r) => r.period_type === 'fy');
   const services = allServices.filter((r) => r.baseline_band === 'all');
