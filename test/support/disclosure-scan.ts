@@ -7,12 +7,21 @@ import type { MetricDocument, MetricRow } from '../../functions/contract/index.t
  *   / per, over the rounding interval of the rate) contains the published numerator;
  * - the regional rates of the funnel-plot summary do the same against the sums of their PCNs' published figures;
  * - no suppressed cell is the only one among the parts of a published total: areas within their parent area (as
- *   the meta document places them) and the months of a financial year beside the year's row.
+ *   the meta document places them) and the months of a financial year beside the year's row;
+ * - staff: below England, no FTE or training status of 1 or 2 people in a role;
+ * - series (the SPC document) below England: every value of a count is a published count, and the mean is the mean
+ *   of the values published beside it (nothing unrounded behind it).
  * Returns one line per problem.
  */
 export interface ScanSpec {
   /** Count columns per document. */
   readonly counts: Readonly<Record<string, readonly string[]>>;
+  /** Other columns per document that are suppressed to protect people and must not be recoverable by differencing. */
+  readonly protected?: Readonly<Record<string, readonly string[]>>;
+  /** Staff per document: the headcount column and the columns not published where it is 1 or 2. */
+  readonly staff?: Readonly<Record<string, readonly (readonly [string, readonly string[]])[]>>;
+  /** Measures of the SPC document that are counts. */
+  readonly seriesCounts?: readonly string[];
   /** Rates per document: column, numerator, denominator, per. */
   readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
 }
@@ -42,11 +51,25 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
   const problems: string[] = [];
   for (const doc of docs) {
     const counts = spec.counts[doc.name] ?? [];
+    const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
     const rates = spec.rates[doc.name] ?? [];
     const sub = doc.rows.filter((r) => r.level !== 'national');
     const id = (r: MetricRow) => `${doc.name} ${r.level} ${r.code} ${r.period} ${doc.keys.map((k) => r[k]).join(' ')}`;
     for (const r of sub) {
       for (const c of counts) if (!isCount(r[c])) problems.push(`${id(r)}: count ${c} = ${r[c]}`);
+      for (const [headcount, columns] of spec.staff?.[doc.name] ?? []) {
+        const people = r[headcount];
+        if (typeof people === 'number' && people > 0 && people < 3)
+          for (const c of columns)
+            if (r[c] !== '*' && r[c] !== null) problems.push(`${id(r)}: ${c} = ${r[c]} of ${people} people`);
+      }
+      if (doc.name === 'spc' && spec.seriesCounts?.includes(String(r.measure))) {
+        const values = Object.values((r.values ?? {}) as Record<string, unknown>).filter((v) => typeof v === 'number');
+        for (const v of values) if (!isCount(v)) problems.push(`${id(r)}: series value ${v}`);
+        const mean = values.reduce((a: number, v) => a + Number(v), 0) / values.length;
+        if (values.length > 0 && typeof r.mean === 'number' && Math.abs(r.mean - mean) > 0.01)
+          problems.push(`${id(r)}: mean ${r.mean} is not the mean of the published values (${mean})`);
+      }
       for (const [column, numerator, denominator, per] of rates) {
         const [v, n, d] = [r[column], r[numerator], r[denominator]];
         if (typeof v !== 'number' || typeof n !== 'number' || typeof d !== 'number' || d <= 0) continue;
@@ -73,7 +96,7 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
     }
     for (const [key, { total, parts }] of families) {
       if (total === undefined || parts.length < 2) continue;
-      for (const c of counts) {
+      for (const c of differenced) {
         if (typeof total[c] !== 'number') continue;
         const suppressed = parts.filter((p) => p[c] === '*');
         if (suppressed.length === 1)
@@ -173,6 +196,17 @@ export const SCAN_SPEC: ScanSpec = {
     referral_sources: ['referrals'],
     workforce: ['people_referred'],
   },
+  protected: {
+    workforce: ['splw_fte', 'splw_accredited', 'hwbc_fte', 'cc_fte'],
+  },
+  staff: {
+    workforce: [
+      ['splw_headcount', ['splw_fte', 'splw_accredited', 'splw_fte_per_10000', 'splw_accredited_pct']],
+      ['hwbc_headcount', ['hwbc_fte']],
+      ['cc_headcount', ['cc_fte']],
+    ],
+  },
+  seriesCounts: ['referrals', 'people_referred'],
   rates: {
     rollout: [
       ['referrals_per_1000', 'referrals', 'list_size', 1000],
