@@ -41,6 +41,16 @@ export interface DisclosureRules {
   /** Ways rows are parts of one whole: rows given the same family key are siblings for secondary suppression. */
   readonly siblings?: readonly ((row: Row) => string | undefined)[];
   /**
+   * Areas within areas: a row is a part of the families `partOf` names (its parent area in its period, with its keys;
+   * a PCN that moved ICB within a year is a part of each ICB it was in), and the total of the family `totalOf` names
+   * (its own area). Where one part of such a family is suppressed and no other part is left to suppress, the total
+   * is suppressed (below England; beside England, published exactly, a zero part is).
+   */
+  readonly areas?: {
+    readonly partOf: (row: Row) => readonly string[];
+    readonly totalOf: (row: Row) => string;
+  };
+  /**
    * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
    * year are parts of the year's row, and secondary suppression works across periods too.
    */
@@ -120,6 +130,22 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
     }
     return [...byKey.values()].filter((siblings) => siblings.length > 1);
   });
+  const areaFamilies = new Map<string, { parts: Row[]; total?: Row }>();
+  if (rules.areas !== undefined) {
+    const { partOf, totalOf } = rules.areas;
+    for (const row of out) {
+      if (isNational(row)) continue;
+      for (const key of partOf(row)) {
+        const family = areaFamilies.get(key) ?? { parts: [] };
+        family.parts.push(row);
+        areaFamilies.set(key, family);
+      }
+    }
+    for (const row of out) {
+      const family = isNational(row) ? undefined : areaFamilies.get(totalOf(row));
+      if (family) family.total = row;
+    }
+  }
   const periodFamilies: { year: Row; months: Row[] }[] = [];
   if (rules.periodKeys !== undefined) {
     const familyKey = (row: Row) =>
@@ -159,6 +185,16 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
               siblings.every((row) => row.level === 'region'),
             ) || changed;
       }
+    }
+    for (const { parts, total } of areaFamilies.values()) {
+      if (parts.length < 2 && total === undefined) continue;
+      for (const column of sensitive)
+        changed =
+          suppressNextSmallest(
+            parts.map((row) => ({ row, column })),
+            total === undefined ? undefined : { row: total, column },
+            parts.every((row) => row.level === 'region'),
+          ) || changed;
     }
     for (const { year, months } of periodFamilies) {
       for (const column of sensitive)

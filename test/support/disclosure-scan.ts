@@ -26,8 +26,11 @@ export interface ScanSpec {
   readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
 }
 
-/** The parent area of a row's area in the row's period. */
-type Parents = (row: MetricRow) => string | undefined;
+/**
+ * The parent areas of a row's area in the row's period: one, or for a PCN that moved ICB within a year every ICB it
+ * was in (its year's figure is part of each of their totals).
+ */
+type Parents = (row: MetricRow) => string | readonly string[] | undefined;
 
 const isCount = (v: unknown) => v === null || v === '*' || v === 0 || (typeof v === 'number' && v >= 10 && v % 5 === 0);
 const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
@@ -88,7 +91,8 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
     for (const r of doc.rows) {
       const parent = r.level === 'region' ? 'ENG' : parents(r);
       if (r.level !== 'national' && parent !== undefined)
-        family(`area|${parent}|${r.period_type}|${r.period}|${keysOf(r)}`).parts.push(r);
+        for (const p of typeof parent === 'string' ? [parent] : parent)
+          family(`area|${p}|${r.period_type}|${r.period}|${keysOf(r)}`).parts.push(r);
       family(`area|${r.code}|${r.period_type}|${r.period}|${keysOf(r)}`).total = r;
       if (r.period_type === 'month')
         family(`period|${r.level}|${r.code}|${fyOf(String(r.period))}|${keysOf(r)}`).parts.push(r);
@@ -135,8 +139,9 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
 }
 
 /**
- * Parent of each area in a row's period, from the PCN reference file (effective-dated: a PCN that moved ICB is
- * counted where it was) and the ICB -> region of the meta document.
+ * Parents of each area in a row's period, from the PCN reference file (effective-dated: a PCN is counted in the ICB
+ * it was in on the first day of a month, and in a year in every ICB it was in during the year) and the ICB -> region
+ * of the meta document. A new version of a PCN that only changes its list or name is not a move.
  */
 export function parentsFrom(reference: string, meta: { icbs: { code: string; parent: string }[] }): Parents {
   const lines = reference.trim().split('\n');
@@ -152,13 +157,14 @@ export function parentsFrom(reference: string, meta: { icbs: { code: string; par
     const [start, end] = year
       ? [`${period.slice(0, 4)}-04-01`, `${Number(period.slice(0, 4)) + 1}-03-31`]
       : [`${period}-01`, `${period}-01`];
-    const own = versions.filter((v) => v[col('pcn_code')] === row.code);
-    const inForce = own
-      .filter((v) => (v[col('valid_from')] ?? '') <= end)
-      .sort((a, b) => (a[col('valid_from')] ?? '').localeCompare(b[col('valid_from')] ?? ''));
-    // A PCN that changed ICB within a year is part of two ICBs' totals for it: not a clean part of either.
-    const movedWithin = own.some((v) => (v[col('valid_from')] ?? '') > start && (v[col('valid_from')] ?? '') <= end);
-    return year && movedWithin && own.length > 1 ? undefined : inForce.at(-1)?.[col('icb_code')];
+    const inForce = versions.filter(
+      (v) =>
+        v[col('pcn_code')] === row.code &&
+        (v[col('valid_from')] ?? '') <= end &&
+        ((v[col('valid_to')] ?? '') === '' || (v[col('valid_to')] ?? '') >= start),
+    );
+    const icbs = [...new Set(inForce.map((v) => v[col('icb_code')] as string))];
+    return icbs.length === 0 ? undefined : icbs;
   };
 }
 
