@@ -36,7 +36,7 @@ let manifest: GenerateManifest;
 beforeAll(() => {
   demoDir = temp('demo');
   manifest = generateNationalDemo({ outDir: demoDir, ...OPTIONS });
-});
+}, 240_000); // generating the demo: over a minute on a busy 2-core machine
 
 const read = (path: string) => readFileSync(join(demoDir, path), 'utf8');
 const rowsOf = (path: string) =>
