@@ -8,7 +8,8 @@ import type { Row } from '../lib/query-engine.ts';
  * - a mean is published only where 8 or more people contribute;
  * - secondary suppression: where the parts of a total (within a row, sibling rows such as the PCNs of an ICB, or
  *   the months of a financial year beside the year's row) have exactly one suppressed cell, the next smallest part
- *   is suppressed too, so the total minus the visible parts cannot reveal it;
+ *   is suppressed too (or, with no other part left, the total), so the total minus the visible parts cannot reveal
+ *   it; a PCN that moved ICB within a year is a part of each ICB it was in;
  * - staff: where 1 or 2 people are in a role below England, their FTE and training status are not published (with
  *   so few, they describe the people themselves), following NHS workforce statistics' practice;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator.

@@ -266,7 +266,7 @@ describe('ingesting the demo through the CLI core', () => {
     expect(await store.list('')).toEqual(before);
     expect(second.summary.rowsAccepted).toBe(first.summary.rowsAccepted);
     expect(second.exitCode).toBe(1);
-  }, 240_000); // a million rows ingested twice and a refresh: over a minute on a busy 2-core machine
+  }, 600_000); // a million rows ingested twice, a refresh and the scan: minutes on a busy 2-core machine
 
   it('the installed command prints one line per problem and exits non-zero on a rejected file', async () => {
     const dataDir = temp('cli-store');
