@@ -17,6 +17,8 @@ export interface IngestFilesOptions {
   readonly errorsPerFile?: number;
   readonly out?: (line: string) => void;
   readonly progress?: boolean;
+  /** When each file landed (the tie-break between two versions of a row). @default the time it is ingested */
+  readonly receivedAt?: (file: string) => Date | undefined;
 }
 
 export interface IngestFilesSummary {
@@ -119,7 +121,7 @@ export async function ingestFiles(
         continue;
       }
       const key = await stageUpload(store, pcn, basename(file), bytes);
-      const { receipt } = await ingestUpload({ store }, { key });
+      const { receipt } = await ingestUpload({ store }, { key, receivedAt: options.receivedAt?.(file) });
       receipts.push(receipt);
       if (!options.json) for (const line of describeReceipt(file, receipt, options.errorsPerFile ?? 5)) out(line);
     } catch (error) {

@@ -11,10 +11,10 @@ import {
   type WorkforceRow,
 } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import { PartitionedColumns } from './curated-parquet.ts';
+import { PartitionedColumns } from '../lib/parquet.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
-import { parseLandingKey, receiptKey } from './landing.ts';
+import { type LandingKey, parseLandingKey, receiptKey } from './landing.ts';
 import {
   type ByteStats,
   DEFAULT_LIMITS,
@@ -107,83 +107,21 @@ export async function ingestUpload(
     return { receipt: previous, alreadyIngested: true };
   }
 
-  const body = await store.getStream(landing.key);
-  if (body === undefined) throw new Error(`landing object not found: ${landing.key}`);
-
   const receivedAt = (request.receivedAt ?? clock()).toISOString();
   const today = londonDate.format(clock());
-  const stats: ByteStats = { rawBytes: 0, uncompressedBytes: 0, compressed: false, sha256: '' };
   const state = new UploadState(landing.pcnCode, landing.uploadId, receivedAt, today, options, landing.format);
-
-  let fileError: FileError | null = null;
-  try {
-    const readOptions = {
-      format: landing.format,
-      limits: options.limits,
-      onHeader: (names: readonly string[]) => state.checkHeader(names),
-    };
-    await readRecords(body, readOptions, stats, (record) => state.take(record));
-  } catch (error) {
-    if (!(error instanceof FileRejection)) throw error;
-    fileError =
-      error.detail.code === 'identifiable_data'
-        ? { ...error.detail, message: `${error.detail.message}; the file has been deleted, send it again without it` }
-        : error.detail;
-    body.destroy();
-    // Reading stopped early: the receipt still gives the whole raw file's size and checksum.
-    Object.assign(stats, await measureRaw(store, landing.key));
-    // An uncompressed file is its own uncompressed size; how far the reader had got depends on chunk sizes.
-    if (!stats.compressed) stats.uncompressedBytes = stats.rawBytes;
-  }
+  const { stats, fileError } = await readUpload(store, landing, state, options);
   const transferFailed = !contentMatchesId(landing.uploadId, stats.sha256);
-  if (transferFailed) {
-    fileError = {
-      code: 'checksum_mismatch',
-      message:
-        'the file is not the one announced: its SHA-256 differs from the one given when the upload was requested; it has been deleted, send the file again',
-    };
-  } else if (fileError !== null && fileError.code !== 'identifiable_data') {
-    // Refused before every row was read: the rest of the file is looked at too, so that no identifier stays behind.
-    const raw = await store.getStream(landing.key);
-    const found = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
-    if (found) {
-      fileError = {
-        code: 'identifiable_data',
-        row: found.line,
-        message: `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`,
-      };
-    }
-  }
   const readDone = performance.now();
-
-  const accepted = fileError === null ? state.accepted() : 0;
-  const curatedKeys: string[] = [];
-  let quarantine: string | null = null;
-  if (fileError === null && state.columns !== undefined) {
-    const table = state.columns.table;
-    for (const partition of state.columns.counts().keys()) {
-      const key = `${table.prefix}/${table.partition.name}=${partition}/${landing.uploadId}.parquet`;
-      await store.put(key, state.columns.toParquet(partition), { contentType: 'application/vnd.apache.parquet' });
-      curatedKeys.push(key);
-    }
-  }
-  if (fileError === null && state.quarantined.length > 0) {
-    quarantine = quarantineKey(landing.uploadId);
-    const omitted = state.rejected - state.quarantined.length;
-    const closing =
-      omitted > 0 ? `${JSON.stringify({ omitted_rows: omitted, rejected_by_reason: state.rejectedByReason })}\n` : '';
-    await store.put(quarantine, `${state.quarantined.join('\n')}\n${closing}`, {
-      contentType: 'application/x-ndjson',
-    });
-  }
+  const outputs =
+    fileError === null && !transferFailed ? await writeAccepted(store, landing.uploadId, state) : NO_OUTPUTS;
   const writeDone = performance.now();
 
-  const receipt: Receipt = {
+  const common: ReceiptCommon = {
     contract_version: CONTRACT_VERSION,
     upload_id: landing.uploadId,
     pcn_code: landing.pcnCode,
-    kind: state.kind ?? null,
-    status: fileError !== null || accepted === 0 ? 'rejected' : state.rejected > 0 ? 'partially_accepted' : 'accepted',
+    kind: state.kind,
     source: {
       key: landing.key,
       format: landing.format,
@@ -194,33 +132,134 @@ export async function ingestUpload(
     },
     received_at: receivedAt,
     processed_at: clock().toISOString(),
-    rows:
-      fileError === null
-        ? { read: state.read, accepted, rejected: state.rejected }
-        : { read: state.read, accepted: 0, rejected: state.read },
-    rejected_by_reason:
-      fileError === null ? state.rejectedByReason : state.read > 0 ? { [fileError.code]: state.read } : {},
-    file_error:
-      fileError === null
-        ? null
-        : { row: fileError.row ?? 0, field: fileError.field ?? null, code: fileError.code, message: fileError.message },
-    errors: fileError === null ? state.errors.slice(0, options.maxErrorsInReceipt) : [],
-    errors_total: fileError === null ? state.errorsTotal : 1,
-    partitions: fileError === null && state.columns ? Object.fromEntries(state.columns.counts()) : {},
-    outputs: { curated: curatedKeys, quarantine },
+    outputs,
     timings_ms: {
       read_validate: Math.round(readDone - started),
       write: Math.round(writeDone - readDone),
       total: Math.round(performance.now() - started),
     },
   };
+  const receipt = transferFailed
+    ? rejectedReceipt(common, state, TRANSFER_FAILED)
+    : fileError === null
+      ? acceptedReceipt(common, state, options)
+      : rejectedReceipt(common, state, fileError);
   const recordKey = transferFailed ? transferRecordKey(landing.uploadId, stats.sha256) : receiptKey(landing.uploadId);
   await store.put(recordKey, `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
   // Personal data must not be kept past the uploader: a file refused for holding it is deleted once its receipt
   // (size, checksum, reason; never a value) is written. The PCN still has its own copy to fix and send again.
   // Bytes that are not the announced file are not the PCN's upload at all, and go too.
-  if (fileError?.code === 'identifiable_data' || transferFailed) await store.delete(landing.key);
+  if (receipt.file_error?.code === 'identifiable_data' || transferFailed) await store.delete(landing.key);
   return { receipt, alreadyIngested: false };
+}
+
+const TRANSFER_FAILED: FileError = {
+  code: 'checksum_mismatch',
+  message:
+    'the file is not the one announced: its SHA-256 differs from the one given when the upload was requested; it has been deleted, send the file again',
+};
+
+/**
+ * Reads the landed file through the state. A file refused before every row was read is looked at to its end too,
+ * so that no identifier stays behind unexamined; the receipt still gives the whole raw file's size and checksum.
+ */
+async function readUpload(
+  store: ObjectStore,
+  landing: LandingKey,
+  state: UploadState,
+  options: IngestOptions,
+): Promise<{ stats: ByteStats; fileError: FileError | null }> {
+  const body = await store.getStream(landing.key);
+  if (body === undefined) throw new Error(`landing object not found: ${landing.key}`);
+  const stats: ByteStats = { rawBytes: 0, uncompressedBytes: 0, compressed: false, sha256: '' };
+  const readOptions = {
+    format: landing.format,
+    limits: options.limits,
+    onHeader: (names: readonly string[]) => state.checkHeader(names),
+  };
+  try {
+    await readRecords(body, readOptions, stats, (record) => state.take(record));
+    return { stats, fileError: null };
+  } catch (error) {
+    if (!(error instanceof FileRejection)) throw error;
+    body.destroy();
+    Object.assign(stats, await measureRaw(store, landing.key));
+    // An uncompressed file is its own uncompressed size; how far the reader had got depends on chunk sizes.
+    if (!stats.compressed) stats.uncompressedBytes = stats.rawBytes;
+    if (error.detail.code === 'identifiable_data') {
+      const message = `${error.detail.message}; the file has been deleted, send it again without it`;
+      return { stats, fileError: { ...error.detail, message } };
+    }
+    if (!contentMatchesId(landing.uploadId, stats.sha256)) return { stats, fileError: error.detail };
+    const raw = await store.getStream(landing.key);
+    const found = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
+    if (found === undefined) return { stats, fileError: error.detail };
+    const message = `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`;
+    return { stats, fileError: { code: 'identifiable_data', row: found.line, message } };
+  }
+}
+
+const NO_OUTPUTS: Receipt['outputs'] = { curated: [], quarantine: null };
+
+/** Accepted rows as one Parquet object per partition, then the rejected rows in quarantine. */
+async function writeAccepted(store: ObjectStore, uploadId: string, state: UploadState): Promise<Receipt['outputs']> {
+  const curated: string[] = [];
+  const columns = state.columns;
+  if (columns !== undefined) {
+    const { table } = columns;
+    for (const partition of columns.counts().keys()) {
+      const key = `${table.prefix}/${table.partition.name}=${partition}/${uploadId}.parquet`;
+      await store.put(key, columns.toParquet(partition), { contentType: 'application/vnd.apache.parquet' });
+      curated.push(key);
+    }
+  }
+  if (state.quarantined.length === 0) return { curated, quarantine: null };
+  const quarantine = quarantineKey(uploadId);
+  const omitted = state.rejected - state.quarantined.length;
+  const closing =
+    omitted > 0 ? `${JSON.stringify({ omitted_rows: omitted, rejected_by_reason: state.rejectedByReason })}\n` : '';
+  await store.put(quarantine, `${state.quarantined.join('\n')}\n${closing}`, { contentType: 'application/x-ndjson' });
+  return { curated, quarantine };
+}
+
+/** What every receipt carries, whatever became of the file. */
+type ReceiptCommon = Omit<
+  Receipt,
+  'status' | 'rows' | 'rejected_by_reason' | 'file_error' | 'errors' | 'errors_total' | 'partitions'
+>;
+
+/** The file was read to its end: its rows were accepted, or rejected one by one with their reasons. */
+function acceptedReceipt(common: ReceiptCommon, state: UploadState, options: IngestOptions): Receipt {
+  const accepted = state.accepted();
+  return {
+    ...common,
+    status: accepted === 0 ? 'rejected' : state.rejected > 0 ? 'partially_accepted' : 'accepted',
+    rows: { read: state.read, accepted, rejected: state.rejected },
+    rejected_by_reason: state.rejectedByReason,
+    file_error: null,
+    errors: state.errors.slice(0, options.maxErrorsInReceipt),
+    errors_total: state.errorsTotal,
+    partitions: state.columns ? Object.fromEntries(state.columns.counts()) : {},
+  };
+}
+
+/** The whole file was refused: every row it had read counts as rejected for the file's reason, and none is kept. */
+function rejectedReceipt(common: ReceiptCommon, state: UploadState, fileError: FileError): Receipt {
+  return {
+    ...common,
+    status: 'rejected',
+    rows: { read: state.read, accepted: 0, rejected: state.read },
+    rejected_by_reason: state.read > 0 ? { [fileError.code]: state.read } : {},
+    file_error: {
+      row: fileError.row ?? 0,
+      field: fileError.field ?? null,
+      code: fileError.code,
+      message: fileError.message,
+    },
+    errors: [],
+    errors_total: 1,
+    partitions: {},
+  };
 }
 
 /**
@@ -244,10 +283,18 @@ async function measureRaw(store: ObjectStore, key: string): Promise<{ rawBytes: 
   return { rawBytes, sha256: hash.digest('hex') };
 }
 
+type Validate = (cells: Record<string, unknown>, row: number) => RowResult<EventRow | WorkforceRow>;
+
+/** What is known once the file's kind is: the kind, where its accepted rows go and how its rows are validated. */
+interface KindState {
+  readonly kind: UploadKind;
+  readonly columns: PartitionedColumns;
+  readonly validate: Validate;
+}
+
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
 class UploadState {
-  kind: UploadKind | undefined;
-  columns: PartitionedColumns | undefined;
+  private current: KindState | undefined;
   read = 0;
   rejected = 0;
   readonly rejectedByReason: Record<string, number> = {};
@@ -256,7 +303,6 @@ class UploadState {
   errorsTotal = 0;
   /** The first rejected rows in full (options.maxQuarantinedRows); the rest are counted by reason only. */
   readonly quarantined: string[] = [];
-  private validate: ((cells: Record<string, unknown>, row: number) => RowResult<EventRow | WorkforceRow>) | undefined;
   private readonly seenKeys = new Map<string, number>();
   private readonly checkedColumns = new Set<string>();
   private headerChecked = false;
@@ -270,6 +316,14 @@ class UploadState {
     private readonly format: 'csv' | 'jsonl',
   ) {}
 
+  get kind(): UploadKind | null {
+    return this.current?.kind ?? null;
+  }
+
+  get columns(): PartitionedColumns | undefined {
+    return this.current?.columns;
+  }
+
   accepted(): number {
     return this.read - this.rejected;
   }
@@ -282,8 +336,7 @@ class UploadState {
       if (seen.has(name)) reject('bad_header', `column ${name} appears twice in the header`, { row: 1, field: name });
       seen.add(name);
     }
-    this.setKind(names, 1);
-    const kind = this.kind as UploadKind;
+    const { kind } = this.setKind(names, 1);
     const unknown = names.filter((name) => !KNOWN_COLUMNS[kind].has(name));
     if (unknown.length > 0) {
       reject(
@@ -328,7 +381,7 @@ class UploadState {
     }
   }
 
-  private setKind(names: Iterable<string>, row: number): void {
+  private setKind(names: Iterable<string>, row: number): KindState {
     const kind = kindOfColumns(names);
     if (kind === undefined)
       reject(
@@ -336,12 +389,13 @@ class UploadState {
         'neither an events file (no event_type column) nor a workforce file (no snapshot_month column)',
         { row },
       );
-    this.kind = kind;
-    this.columns = new PartitionedColumns(CURATED_TABLES[kind], {
-      upload_id: this.uploadId,
-      received_at: this.receivedAt,
-    });
-    this.validate = rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]);
+    const lineage = { upload_id: this.uploadId, received_at: this.receivedAt };
+    this.current = {
+      kind,
+      columns: new PartitionedColumns(CURATED_TABLES[kind], lineage),
+      validate: rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]),
+    };
+    return this.current;
   }
 
   /** JSON Lines: no header, so every line's keys are checked (names already seen are skipped cheaply). */
@@ -355,7 +409,7 @@ class UploadState {
     if (!this.headerChecked && !unreadable) {
       const keys = Object.keys(cells);
       this.checkColumnNames(keys, row);
-      if (this.validate === undefined) this.setKind(keys, row);
+      if (this.current === undefined) this.setKind(keys, row);
     }
     for (const column in cells) {
       const found = identifierIn(cells[column]);
@@ -377,7 +431,9 @@ class UploadState {
       this.quarantine(row, cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
       return;
     }
-    const result = (this.validate as NonNullable<typeof this.validate>)(cells, row);
+    // Set by the header, or by the first readable JSON line above.
+    const current = this.current ?? this.setKind(Object.keys(cells), row);
+    const result = current.validate(cells, row);
     if (!result.ok) {
       this.quarantine(row, cells, result.errors);
       return;
@@ -390,28 +446,28 @@ class UploadState {
         { row, field: 'pcn_code' },
       );
     }
-    const problem = this.crossRowProblem(value, row);
+    const problem = this.crossRowProblem(current.kind, value, row);
     if (problem) {
       this.quarantine(row, cells, [problem]);
       return;
     }
     const partition =
-      this.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
-    (this.columns as PartitionedColumns).add(partition, value, row);
+      current.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
+    current.columns.add(partition, value, row);
   }
 
   /** Rules that span rows or need the clock: dates in the future, the same event or snapshot twice in one file. */
-  private crossRowProblem(value: Record<string, unknown>, row: number): RowError | undefined {
-    if (this.kind === 'events' && (value.occurred_on as string) > this.today) {
+  private crossRowProblem(kind: UploadKind, value: Record<string, unknown>, row: number): RowError | undefined {
+    if (kind === 'events' && (value.occurred_on as string) > this.today) {
       return { row, field: 'occurred_on', code: 'future_date', message: 'must not be in the future' };
     }
-    if (this.kind === 'workforce' && (value.snapshot_month as string) > this.today.slice(0, 7)) {
+    if (kind === 'workforce' && (value.snapshot_month as string) > this.today.slice(0, 7)) {
       return { row, field: 'snapshot_month', code: 'future_date', message: 'must not be in the future' };
     }
-    const key = this.kind === 'events' ? (value.event_id as string) : `${value.snapshot_month}|${value.role}`;
+    const key = kind === 'events' ? (value.event_id as string) : `${value.snapshot_month}|${value.role}`;
     const first = this.seenKeys.get(key);
     if (first !== undefined) {
-      return this.kind === 'events'
+      return kind === 'events'
         ? {
             row,
             field: 'event_id',
@@ -425,7 +481,10 @@ class UploadState {
             message: `this month and role appear more than once in this file (first at row ${first})`,
           };
     }
-    this.seenKeys.set(key, row);
+    // A copy of the key: a cell's text is a slice of the parser's chunk, and a slice kept for the whole file would keep
+    // every chunk (the whole file's text) alive with it. JSON's round trip makes a string of its own (measured: a
+    // million keys take 64 MB so, 82 MB kept as slices, 96 MB copied by concatenation).
+    this.seenKeys.set(JSON.parse(JSON.stringify(key)) as string, row);
     return undefined;
   }
 

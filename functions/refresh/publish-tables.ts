@@ -1,8 +1,8 @@
 import { parquetReadObjects } from 'hyparquet';
 import Papa from 'papaparse';
 import { PCNS_TABLE, type PcnReferenceRow, pcnReferenceRow, type Receipt, UPLOADS_TABLE } from '../contract/index.ts';
-import { tableToParquet } from '../ingest/curated-parquet.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
+import { tableToParquet } from '../lib/parquet.ts';
 
 export const REFERENCE_PREFIX = 'reference/pcns/';
 

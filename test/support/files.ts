@@ -9,6 +9,21 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** Temporary folders made as a test file needs them and removed together (call removeAll in afterAll). */
+export function tempDirs(): { make: (prefix: string) => string; removeAll: () => void } {
+  const made: { remove: () => void }[] = [];
+  return {
+    make: (prefix) => {
+      const dir = tempDir(prefix);
+      made.push(dir);
+      return dir.path;
+    },
+    removeAll: () => {
+      for (const dir of made.splice(0)) dir.remove();
+    },
+  };
+}
+
 /** Runs one query on a fresh in-memory DuckDB and returns the rows as JSON-friendly objects. */
 export async function duckQuery(sql: string): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(':memory:');

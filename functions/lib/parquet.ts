@@ -1,4 +1,4 @@
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter, parquetWrite } from 'hyparquet-writer';
 import type { ColumnSpec, PartitionedTableSpec, StorageType, TableSpec } from '../contract/index.ts';
 
 type SchemaElement = Parameters<typeof parquetWrite>[0]['schema'] extends (infer E)[] | undefined ? E : never;
@@ -74,22 +74,82 @@ export interface Lineage {
   readonly received_at: string;
 }
 
-interface Partition {
-  readonly columns: unknown[][];
-  sourceRows: number[];
+export interface StreamingOptions {
+  /** Rows of one partition encoded together as a Parquet row group. @default 50,000 */
+  readonly rowGroupRows: number;
+  /**
+   * Rows held as values across all partitions before the fullest partition is encoded early: bounds the memory of a
+   * file that spreads over many months. @default 100,000
+   */
+  readonly maxBufferedRows: number;
 }
 
-/** Accepted rows of one upload, held column by column per partition until the upload commits. */
+const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 50_000, maxBufferedRows: 100_000 };
+
+const SPARE_BYTES = 64 * 1024;
+
+/** Encoded Parquet bytes kept as a list of chunks (no doubling copy of one growing buffer); joined once at the end. */
+class ChunkedWriter extends ByteWriter {
+  private readonly chunks: Uint8Array[] = [];
+
+  constructor() {
+    super(SPARE_BYTES);
+  }
+
+  /**
+   * ParquetWriter calls this after each row group. The bytes are copied out and the buffer (grown to a whole row
+   * group) let go, so a partition waiting for its next row group holds 64 KiB, not its largest row group.
+   */
+  flush(): void {
+    this.chunks.push(this.getBytes().slice());
+    this.index = 0;
+    this.buffer = new ArrayBuffer(SPARE_BYTES);
+    this.view = new DataView(this.buffer);
+  }
+
+  bytes(): Uint8Array {
+    this.flush();
+    const out = new Uint8Array(this.offset);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    this.chunks.length = 0;
+    return out;
+  }
+}
+
+interface Partition {
+  /** Values not yet encoded, column by column. */
+  columns: unknown[][];
+  sourceRows: number[];
+  /** Rows already encoded into row groups. */
+  encodedRows: number;
+  writer?: ParquetWriter;
+  output?: ChunkedWriter;
+}
+
+/**
+ * Accepted rows of one upload, per partition, encoded as Parquet row groups as they fill: the values of at most
+ * maxBufferedRows rows are held at a time, and the encoded bytes (a few per cent of the file) until the upload commits.
+ */
 export class PartitionedColumns {
   private readonly partitions = new Map<string, Partition>();
   private readonly indexOf = new Map<string, number>();
   private readonly store: ((value: unknown) => unknown)[];
+  private readonly schema: SchemaElement[];
+  private readonly options: StreamingOptions;
+  private buffered = 0;
 
   constructor(
     readonly table: PartitionedTableSpec,
     private readonly lineage: Lineage,
+    options: Partial<StreamingOptions> = {},
   ) {
+    this.options = { ...DEFAULT_STREAMING, ...options };
     this.store = table.columns.map((column: ColumnSpec) => STORE[column.type]);
+    this.schema = parquetSchemaOf(table);
     table.columns.forEach((column, i) => {
       this.indexOf.set(column.name, i);
     });
@@ -99,7 +159,7 @@ export class PartitionedColumns {
   add(partition: string, row: Readonly<Record<string, unknown>>, sourceRow: number): void {
     let part = this.partitions.get(partition);
     if (part === undefined) {
-      part = { columns: this.table.columns.map(() => []), sourceRows: [] };
+      part = { columns: this.emptyColumns(), sourceRows: [], encodedRows: 0 };
       this.partitions.set(partition, part);
     }
     const { columns } = part;
@@ -112,26 +172,64 @@ export class PartitionedColumns {
       if (i === undefined || value === undefined || value === null) continue;
       (columns[i] as unknown[])[at] = (this.store[i] as (v: unknown) => unknown)(value);
     }
+    this.buffered += 1;
+    if (part.sourceRows.length >= this.options.rowGroupRows) this.encode(part);
+    else if (this.buffered > this.options.maxBufferedRows) this.encode(this.fullest());
   }
 
   /** Rows per partition, in partition order. */
   counts(): Map<string, number> {
-    return new Map([...this.partitions.keys()].sort().map((p) => [p, this.partitions.get(p)?.sourceRows.length ?? 0]));
+    return new Map(
+      [...this.partitions.keys()].sort().map((p) => {
+        const part = this.partitions.get(p) as Partition;
+        return [p, part.encodedRows + part.sourceRows.length];
+      }),
+    );
   }
 
+  /** The partition's Parquet file: its last rows encoded, the footer written. Its buffers are released. */
   toParquet(partition: string): Uint8Array {
     const part = this.partitions.get(partition);
     if (part === undefined) throw new Error(`no rows for partition ${partition}`);
+    if (part.sourceRows.length > 0) this.encode(part);
+    const { writer, output } = part;
+    if (writer === undefined || output === undefined) throw new Error(`partition ${partition} is already written`);
+    writer.finish();
+    part.writer = undefined;
+    part.output = undefined;
+    return output.bytes();
+  }
+
+  private emptyColumns(): unknown[][] {
+    return this.table.columns.map(() => []);
+  }
+
+  private fullest(): Partition {
+    let fullest: Partition | undefined;
+    for (const part of this.partitions.values()) {
+      if (fullest === undefined || part.sourceRows.length > fullest.sourceRows.length) fullest = part;
+    }
+    return fullest as Partition;
+  }
+
+  /** Encodes the partition's held rows as one row group and lets their values go. */
+  private encode(part: Partition): void {
     const rows = part.sourceRows.length;
+    if (part.writer === undefined) {
+      part.output = new ChunkedWriter();
+      part.writer = new ParquetWriter({
+        writer: part.output,
+        schema: this.schema,
+        codec: 'SNAPPY',
+        createdBy: 'sp-outcomes ingest',
+      });
+    }
     const lineage: Record<string, unknown[]> = {
       upload_id: new Array(rows).fill(this.lineage.upload_id),
       received_at: new Array(rows).fill(Date.parse(this.lineage.received_at)),
       source_row: part.sourceRows,
     };
-    const writer = new ByteWriter();
-    parquetWrite({
-      writer,
-      schema: parquetSchemaOf(this.table),
+    part.writer.write({
       columnData: this.table.columns.map((column, i) => {
         const highCardinality = HIGH_CARDINALITY.has(column.name);
         return {
@@ -141,11 +239,12 @@ export class PartitionedColumns {
           statistics: !highCardinality && column.type !== 'string',
         };
       }),
-      codec: 'SNAPPY',
-      rowGroupSize: 100_000,
-      createdBy: 'sp-outcomes ingest',
+      rowGroupSize: rows,
     });
-    return new Uint8Array(writer.getBuffer());
+    part.encodedRows += rows;
+    this.buffered -= rows;
+    part.columns = this.emptyColumns();
+    part.sourceRows = [];
   }
 }
 
