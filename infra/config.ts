@@ -74,6 +74,19 @@ export const DeploymentConfig = z
      */
     alarmEmails: z.array(email).max(20).default([]),
     /**
+     * "What changed" alerts by e-mail: one subscription list per NHS England region (region code → its leads'
+     * addresses), each region its own encrypted SNS topic, so a lead receives only their region's list. Each address
+     * confirms its subscription once. Empty: no topics; the alerts are on the dashboard only.
+     */
+    regionalAlertEmails: z
+      .record(z.string(), z.array(email).max(50))
+      .superRefine((lists, ctx) => {
+        for (const region of Object.keys(lists))
+          if (!/^Y\d{2}$/.test(region))
+            ctx.addIssue({ code: 'custom', path: [region], message: 'must be a region code such as Y56' });
+      })
+      .default({}),
+    /**
      * Concurrency reserved per function (taken out of the account's pool, so the account must keep 100 unreserved:
      * README). Default: none reserved; the SQS triggers cap themselves (ingestMaxConcurrency; the refresh's FIFO queue 1).
      */

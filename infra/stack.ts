@@ -10,6 +10,7 @@ import { MetricsApi } from './constructs/metrics-api.ts';
 import { MetricsRefresh } from './constructs/metrics-refresh.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
 import { Operations } from './constructs/operations.ts';
+import { RegionalAlerts } from './constructs/regional-alerts.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -22,6 +23,7 @@ export class PipelineStack extends Stack {
   readonly workgroup: MetricsWorkgroup;
   readonly ingest: IngestPipeline;
   readonly refresh: MetricsRefresh;
+  readonly regionalAlerts: RegionalAlerts;
   readonly operations: Operations;
   readonly api: MetricsApi;
   readonly site: DashboardSite;
@@ -50,6 +52,10 @@ export class PipelineStack extends Stack {
       maxConcurrency: config.ingestMaxConcurrency,
       reservedConcurrency: config.reservedConcurrency.ingest,
     });
+    this.regionalAlerts = new RegionalAlerts(this, 'RegionalAlerts', {
+      key: this.dataLake.key,
+      subscribers: config.regionalAlertEmails,
+    });
     this.refresh = new MetricsRefresh(this, 'Refresh', {
       dataLake: this.dataLake,
       catalog: this.catalog,
@@ -58,6 +64,7 @@ export class PipelineStack extends Stack {
       schedule: Schedule.expression(config.refreshSchedule),
       targets: config.targets,
       reservedConcurrency: config.reservedConcurrency.refresh,
+      alerts: this.regionalAlerts,
     });
     this.api = new MetricsApi(this, 'Api', {
       dataLake: this.dataLake,
@@ -72,6 +79,8 @@ export class PipelineStack extends Stack {
       retainData: config.retainData,
     });
     const dashboardUrl = `https://${this.site.distribution.distributionDomainName}`;
+    // The links in each region's alert message.
+    this.refresh.handler.addEnvironment('DASHBOARD_URL', dashboardUrl);
     const signIn = this.api.signInFrom(dashboardUrl, config.signInDomainPrefix ?? `${config.name}-${this.account}`);
     new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl });
     new CfnOutput(this, 'SignInUrl', { value: signIn.baseUrl() });

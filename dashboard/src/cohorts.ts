@@ -1,18 +1,14 @@
 import type { MetricDocument } from '../../functions/contract/metrics.ts';
+import { summaryOf } from '../../functions/contract/summaries.ts';
 import type { Loadable } from './api.ts';
 import { formatDate } from './format.ts';
-
-interface Cohorts {
-  readonly engagement: { readonly referred_on_or_before: string };
-  readonly outcomes: { readonly referred_on_or_before: string };
-}
 
 /**
  * Which referrals a document's outcome figures cover (its summary.cohorts, docs/methodology.md "Cohorts"), in words
  * for a card: `engagement` for engagement, connection and plans, `outcomes` for contacts, wellbeing and discharge.
  */
 export function cohortsCovered(doc: Loadable<MetricDocument>, which: 'both' | 'engagement' | 'outcomes' = 'both') {
-  const cohorts = doc.state === 'ready' ? (doc.value.summary?.cohorts as Cohorts | undefined) : undefined;
+  const cohorts = doc.state === 'ready' ? summaryOf(doc.value, 'cohorts') : undefined;
   if (!cohorts) return undefined;
   const engagement = formatDate(cohorts.engagement.referred_on_or_before);
   const outcomes = formatDate(cohorts.outcomes.referred_on_or_before);

@@ -158,7 +158,7 @@ export class MetricsApi {
       const keep = filtersOf(request.query, scope);
       const document = await this.load<MetricDocument>(metricKey(name));
       if (!document) return json(404, { error: `no metric called ${name}` });
-      const rows = scope.rows(document.rows).filter(keep);
+      const rows = scope.rows(document.rows, document.visibility).filter(keep);
       if (csv) {
         return {
           status: 200,

@@ -1,4 +1,4 @@
-import type { MetaDocument, MetricRow } from '../contract/index.ts';
+import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 
 /**
  * Who is asking, and so what they may see (README, "Roles and what each sees"):
@@ -83,8 +83,24 @@ export class Scope {
     return false;
   }
 
-  rows<T extends MetricRow>(rows: readonly T[]): T[] {
-    return rows.filter((row) => this.allows(String(row.level), String(row.code)));
+  /**
+   * Is the area the identity's own or inside it? England: the national team only; a region: that region's lead; an
+   * ICB: its lead and its region's; a PCN: as `allows` (itself, for a PCN). Stricter than `allows`, for documents
+   * about each area's own business (MetricDocument.visibility 'inside_area').
+   */
+  inside(level: string, code: string): boolean {
+    const { role, code: own } = this.identity;
+    if (role === 'national') return true;
+    if (level === 'pcn') return this.pcnInArea(code);
+    if (level === 'icb') return role === 'icb' ? code === own : role === 'region' && this.icbRegion.get(code) === own;
+    if (level === 'region') return role === 'region' && code === own;
+    return false;
+  }
+
+  /** The rows of a document this identity may see, by the document's visibility. */
+  rows<T extends MetricRow>(rows: readonly T[], visibility?: MetricDocument['visibility']): T[] {
+    const visible = visibility === 'inside_area' ? this.inside.bind(this) : this.allows.bind(this);
+    return rows.filter((row) => visible(String(row.level), String(row.code)));
   }
 
   describe(): string {

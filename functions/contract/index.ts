@@ -4,5 +4,6 @@ export * from './fields.ts';
 export * from './metrics.ts';
 export * from './receipt.ts';
 export * from './reference.ts';
+export * from './summaries.ts';
 export * from './tables.ts';
 export * from './workforce.ts';

@@ -32,6 +32,12 @@ export interface MetricDocument {
   readonly keys: readonly string[];
   readonly rows: readonly MetricRow[];
   readonly summary?: Readonly<Record<string, unknown>>;
+  /**
+   * Who sees a row (functions/auth/scope.ts). Default: the role's rules for every document (aggregates of other
+   * areas are visible to a regional or ICB lead). 'inside_area': only rows about the caller's own area or an area
+   * inside it: a regional lead sees their region's alerts only, an ICB lead their ICB's, a PCN its own.
+   */
+  readonly visibility?: 'inside_area';
 }
 
 export interface Area {

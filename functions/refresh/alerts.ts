@@ -1,5 +1,4 @@
-import type { MetricDocument, MetricRow } from '../contract/index.ts';
-import { FUNNEL_MEASURES } from './funnel-documents.ts';
+import { FUNNEL_MEASURES, type MetricDocument, type MetricRow, summaryOf } from '../contract/index.ts';
 import { SPC_MEASURES } from './spc-documents.ts';
 
 /**
@@ -22,11 +21,6 @@ const COMPARATORS = [
   { column: 'vs_region', label: 'its region' },
 ] as const;
 
-interface FunnelSummary {
-  funnel_rates?: Record<string, Record<string, { curves?: unknown; overdispersion?: unknown } | undefined>>;
-  per?: Record<string, number>;
-}
-
 /** The financial year the alerts are about: the latest with PCN rows. */
 const latestYear = (document: MetricDocument | undefined) =>
   document?.rows
@@ -41,9 +35,7 @@ function funnelAlerts(current: MetricDocument, previous: MetricDocument | undefi
     (previous?.rows ?? []).filter((r) => String(r.period) === fy).map((r) => [String(r.code), r] as const),
   );
   const limitsOf = (row: MetricRow, measure: string, comparator: string, side: string): number | null => {
-    const rates = (current.summary as FunnelSummary | undefined)?.funnel_rates?.[fy]?.[measure] as
-      | { curves?: { national?: LimitRow[]; regions?: Record<string, LimitRow[]> } }
-      | undefined;
+    const rates = summaryOf(current, 'funnel_rates')?.[fy]?.[measure];
     const curve =
       comparator === 'vs_national' ? rates?.curves?.national : rates?.curves?.regions?.[String(row.region_code)];
     const n = Number(row[FUNNEL_MEASURES.find((m) => m.name === measure)?.denominator ?? '']);
@@ -83,13 +75,10 @@ function funnelAlerts(current: MetricDocument, previous: MetricDocument | undefi
   return alerts;
 }
 
-type LimitRow = { n: number; upper998: number; lower998: number };
+/** The region and ICB an area lies in (a region: itself; an ICB: itself and its region). */
+export type PlaceOf = (level: string, code: string) => { region_code?: string; icb_code?: string };
 
-function spcAlerts(
-  current: MetricDocument,
-  previous: MetricDocument | undefined,
-  regionOf: (level: string, code: string) => string | undefined,
-): AlertRow[] {
+function spcAlerts(current: MetricDocument, previous: MetricDocument | undefined, placeOf: PlaceOf): AlertRow[] {
   const key = (r: MetricRow) => `${r.level}|${r.code}|${r.measure}`;
   const before = new Map((previous?.rows ?? []).map((r) => [key(r), r] as const));
   const alerts: AlertRow[] = [];
@@ -105,7 +94,7 @@ function spcAlerts(
       code: row.code,
       period_type: 'month',
       period: String(row.last_month),
-      ...(row.level === 'national' ? {} : { region_code: regionOf(row.level, row.code) ?? null }),
+      ...(row.level === 'national' ? {} : placeOf(row.level, row.code)),
       kind: 'spc',
       measure: String(row.measure),
       direction: high ? 'high' : 'low',
@@ -124,13 +113,12 @@ export function alertsDocument(
   context: {
     generatedAt: string;
     dataAsOf: string | null;
-    /** The region an area is in (itself for a region). */
-    regionOf: (level: string, code: string) => string | undefined;
+    placeOf: PlaceOf;
   },
 ): MetricDocument {
   const rows = [
     ...funnelAlerts(current.funnels, previous.funnels),
-    ...spcAlerts(current.spc, previous.spc, context.regionOf),
+    ...spcAlerts(current.spc, previous.spc, context.placeOf),
   ];
   return {
     name: 'alerts',
@@ -152,6 +140,8 @@ export function alertsDocument(
     },
     disclosure: 'Alerts repeat figures and limits already published (rounded below England) in pcn_comparison and spc.',
     keys: ['kind', 'measure', 'comparator'],
+    // Each lead sees what changed in their own area only (England's own series: the national team).
+    visibility: 'inside_area',
     rows,
     summary: {
       compared_with: previous.funnels?.generated_at ?? previous.spc?.generated_at ?? null,
@@ -162,4 +152,83 @@ export function alertsDocument(
       }, {}),
     },
   };
+}
+
+/**
+ * Amazon SNS refuses a message over 262,144 bytes of UTF-8 ("at most 256 KB in size (262,144 bytes, not 262,144
+ * characters)", https://docs.aws.amazon.com/sns/latest/api/API_Publish.html, Message). A region's list is cut to fit
+ * well within it, ending with how many were left off and where to see them all.
+ */
+export const SNS_MESSAGE_MAX_BYTES = 262_144;
+/** SNS's Subject: ASCII, no line breaks, "less than 100 characters long" (API_Publish.html, Subject). */
+const SNS_SUBJECT_MAX_CHARS = 99;
+
+export interface RegionalAlertMessage {
+  readonly region: string;
+  readonly subject: string;
+  readonly message: string;
+  /** Alerts listed in the message, and in the region altogether. */
+  readonly listed: number;
+  readonly alerts: number;
+}
+
+const MEASURE_LABELS: ReadonlyMap<string, string> = new Map([
+  ...FUNNEL_MEASURES.map((m) => [m.name, m.label] as const),
+  ...SPC_MEASURES.map((m) => [m.name, m.label] as const),
+]);
+
+/** One alert as a line of plain text: the area by its code, the measure, what changed, figure, limit and link. */
+function alertLine(row: MetricRow, dashboardUrl: string): string {
+  const area = row.level === 'national' ? 'England' : `${String(row.level).toUpperCase()} ${row.code}`;
+  const measure = MEASURE_LABELS.get(String(row.measure)) ?? String(row.measure);
+  const limit = typeof row.limit === 'number' ? `, limit ${row.limit}` : '';
+  return `- ${area}, ${measure}: ${row.message}. Figure ${row.figure}${limit}.\n  ${dashboardUrl}${row.link}`;
+}
+
+/**
+ * Each region's alerts as one plain-text message for its SNS topic (the e-mail its leads receive). Built from the
+ * published alerts document only: area codes and figures already published (rounded below England), never a
+ * person's detail. A region with no alert gets no message. England's own series are not any region's.
+ */
+export function regionalAlertMessages(
+  alerts: MetricDocument,
+  options: { dashboardUrl: string; maxBytes?: number },
+): RegionalAlertMessage[] {
+  const dashboardUrl = options.dashboardUrl.replace(/\/+$/, '');
+  const maxBytes = options.maxBytes ?? SNS_MESSAGE_MAX_BYTES;
+  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+  const byRegion = new Map<string, MetricRow[]>();
+  for (const row of alerts.rows) {
+    const region = row.region_code;
+    if (typeof region !== 'string' || region === '') continue;
+    byRegion.set(region, [...(byRegion.get(region) ?? []), row]);
+  }
+  return [...byRegion.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([region, rows]) => {
+      const head = [
+        `What changed in region ${region} at the refresh of ${alerts.generated_at} (data to ${alerts.data_as_of ?? 'no date'}).`,
+        `${rows.length} ${rows.length === 1 ? 'alert' : 'alerts'}: PCNs newly outside the 99.8% funnel limits adjusted for overdispersion, and series with a new special cause of concern. Figures below England are rounded, as published.`,
+        `All of them: ${dashboardUrl}/trends?region=${region}`,
+        '',
+      ].join('\n');
+      const lines: string[] = [];
+      // Room kept for the closing line that says how many were left off.
+      const closing = (left: number) => (left === 0 ? '' : `\n\n...and ${left} more on the dashboard.`);
+      let size = bytes(head) + bytes(closing(rows.length));
+      for (const row of rows) {
+        const line = `\n${alertLine(row, dashboardUrl)}`;
+        if (size + bytes(line) > maxBytes) break;
+        lines.push(line);
+        size += bytes(line);
+      }
+      const subject = `Social prescribing: ${rows.length} new ${rows.length === 1 ? 'alert' : 'alerts'} for region ${region}`;
+      return {
+        region,
+        subject: subject.slice(0, SNS_SUBJECT_MAX_CHARS),
+        message: `${head}${lines.join('')}${closing(rows.length - lines.length)}`,
+        listed: lines.length,
+        alerts: rows.length,
+      };
+    });
 }

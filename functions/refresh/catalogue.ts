@@ -11,6 +11,7 @@ import {
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
+import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
@@ -88,6 +89,11 @@ export interface MetricDefinition {
   readonly derive?: (row: Row, ctx: DeriveContext) => Record<string, Figure | string>;
   /** Figures about the whole document, from its England rows. */
   readonly summarise?: (rows: readonly Row[], ctx: DeriveContext) => Record<string, unknown>;
+  /**
+   * A post-step on the published (disclosure-controlled, derived) rows, given the exact rows too: it may add columns
+   * to the published rows in place and returns more of the summary (e.g. placing PCNs on funnel plots).
+   */
+  readonly afterControl?: (published: Row[], raw: readonly Row[]) => Record<string, unknown>;
 }
 
 const n = (v: unknown) => (typeof v === 'number' ? v : null);
@@ -576,6 +582,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
     ],
+    afterControl: placeOnFunnels,
     keys: [],
     definitions: {
       ...COMMON,

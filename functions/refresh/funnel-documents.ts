@@ -1,4 +1,11 @@
-import { SUPPRESSED } from '../contract/index.ts';
+import {
+  FUNNEL_MEASURES,
+  type FunnelMeasure,
+  type FunnelOverdispersion,
+  type FunnelRates,
+  type MetricSummaries,
+  SUPPRESSED,
+} from '../contract/index.ts';
 import type { Row } from '../lib/query-engine.ts';
 import { funnelLimits, type Limits, outsideLimits } from '../stats/funnel-limits.ts';
 import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdispersion.ts';
@@ -10,21 +17,6 @@ import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdis
  * a suppressed PCN is not placed and does not count towards its region's rate, τ² or limits. England's rate is
  * England's own exact figure, which is published as it is.
  */
-export interface FunnelMeasure {
-  readonly name: string;
-  readonly numerator: string;
-  /** A column of the row, or 'exposure': the list size pro rata to the months the PCN was open in the period. */
-  readonly denominator: string;
-  readonly per: number;
-}
-
-export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
-  { name: 'referral_rate', numerator: 'referrals', denominator: 'exposure', per: 1000 },
-  // Take-up is engagement on the engagement cohort, wellbeing on the outcome cohort, as cof_person defines them.
-  { name: 'take_up_pct', numerator: 'engaged', denominator: 'engagement_cohort', per: 100 },
-  { name: 'wellbeing_improved_pct', numerator: 'wellbeing_improved', denominator: 'wellbeing_measured', per: 100 },
-];
-
 /** Denominators of the limit curves drawn: a log-spaced grid across the PCNs' range. */
 const CURVE_POINTS = 40;
 /** Published rates, limits, φ and τ² keep this many significant digits: plenty to draw, no more. */
@@ -33,13 +25,8 @@ const round = (x: number) => Number(x.toPrecision(SIGNIFICANT));
 
 type Position = 'high' | 'low' | 'within';
 
-export interface FunnelComparator {
-  /** The comparator rate (a proportion). */
-  readonly rate: number;
-  readonly phi: number;
-  readonly tau2: number;
-  readonly pcns: number;
-}
+/** A comparator's exact rate (a proportion), φ and τ²; published rounded (FunnelOverdispersion). */
+export type FunnelComparator = FunnelOverdispersion;
 
 /**
  * The exposure of a PCN in a period: its mean list size × the months it was open / the months of the period with
@@ -83,8 +70,11 @@ const positionOf = (p: number, c: FunnelComparator | null | undefined, n: number
  * Adds each measure's rate and position to the published PCN rows (in place) and returns the document summary:
  * per period and measure, the comparators with φ and τ², and limit curves adjusted and plain.
  */
-export function placeOnFunnels(rows: Row[], raw: readonly Row[]): Record<string, unknown> {
-  const summary: Record<string, Record<string, unknown>> = {};
+export function placeOnFunnels(
+  rows: Row[],
+  raw: readonly Row[],
+): Pick<MetricSummaries, 'funnel_rates' | 'per' | 'denominators'> {
+  const summary: Record<string, Record<string, FunnelRates>> = {};
   for (const period of [...new Set(raw.map((r) => String(r.period)))]) {
     const rawInPeriod = raw.filter((r) => String(r.period) === period);
     const rowsInPeriod = rows.filter((r) => String(r.period) === period);
@@ -164,4 +154,48 @@ export function placeOnFunnels(rows: Row[], raw: readonly Row[]): Record<string,
     per: Object.fromEntries(FUNNEL_MEASURES.map((m) => [m.name, m.per])),
     denominators: Object.fromEntries(FUNNEL_MEASURES.map((m) => [m.name, m.denominator])),
   };
+}
+
+/** Share of the placed PCNs outside the 99.8% limits, for one measure, period and comparison. */
+export interface OutsideShare {
+  readonly period: string;
+  readonly measure: string;
+  /** vs_national, vs_region, vs_national_unadjusted or vs_region_unadjusted */
+  readonly against: string;
+  readonly placed: number;
+  readonly high: number;
+  readonly low: number;
+  /** (high + low) / placed, in %, to 1 decimal place; null when none is placed. */
+  readonly outside_pct: number | null;
+}
+
+/**
+ * How many PCNs each funnel flags, from the published pcn_comparison rows: the check on calibration (a funnel that
+ * fits flags about 0.2% of PCNs by chance at 99.8%; issue 15). A PCN not placed (suppressed) is not counted.
+ */
+export function outsideShares(rows: readonly Record<string, unknown>[]): OutsideShare[] {
+  const against = ['vs_national', 'vs_region', 'vs_national_unadjusted', 'vs_region_unadjusted'];
+  const periods = [...new Set(rows.map((r) => String(r.period)))].sort();
+  return periods.flatMap((period) =>
+    FUNNEL_MEASURES.flatMap((m) =>
+      against.map((a) => {
+        const positions = rows
+          .filter((r) => String(r.period) === period)
+          .map((r) => r[`${m.name}_${a}`])
+          .filter((p) => p === 'high' || p === 'low' || p === 'within');
+        const high = positions.filter((p) => p === 'high').length;
+        const low = positions.filter((p) => p === 'low').length;
+        const placed = positions.length;
+        return {
+          period,
+          measure: m.name,
+          against: a,
+          placed,
+          high,
+          low,
+          outside_pct: placed === 0 ? null : Math.round(((high + low) / placed) * 1000) / 10,
+        };
+      }),
+    ),
+  );
 }

@@ -4,15 +4,18 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { EventBridgeSchema, SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { MetricDocument } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
+import { regionalAlertMessages } from './alerts.ts';
 import { AthenaEngine } from './athena-engine.ts';
 import { DEFAULT_TARGETS, type Targets } from './catalogue.ts';
-import { refreshMetrics } from './refresh.ts';
+import { metricKey, refreshMetrics } from './refresh.ts';
 
 /**
  * The schedule (an EventBridge event), or a batch of refresh requests from the FIFO request queue: each message body
@@ -68,6 +71,43 @@ export function publishSucceededMetric(functionName: string, at: Date): string {
   });
 }
 
+/** Where each region's "What changed" list goes (infra/constructs/regional-alerts.ts). */
+export interface AlertNotifier {
+  /** Region code → its SNS topic ARN; a region without one is not sent anything. */
+  readonly topics: Readonly<Record<string, string>>;
+  /** The dashboard's address, for the links in the message. */
+  readonly dashboardUrl: string;
+  readonly publish: (message: { TopicArn: string; Subject: string; Message: string }) => Promise<unknown>;
+}
+
+/**
+ * After a successful publish: each region's alerts (metrics/alerts.json, as just published) to that region's topic.
+ * A failure to send is logged, not thrown: the documents are published, and a retried refresh would compare with
+ * them and find nothing new to send.
+ */
+async function sendRegionalAlerts(store: ObjectStore, notifier: AlertNotifier, logger: Logger): Promise<number> {
+  const bytes = await store.get(metricKey('alerts'));
+  if (bytes === undefined) return 0;
+  const alerts = JSON.parse(new TextDecoder().decode(bytes)) as MetricDocument;
+  let sent = 0;
+  for (const m of regionalAlertMessages(alerts, { dashboardUrl: notifier.dashboardUrl })) {
+    const topic = notifier.topics[m.region];
+    if (topic === undefined) continue;
+    try {
+      await notifier.publish({ TopicArn: topic, Subject: m.subject, Message: m.message });
+      sent += 1;
+      logger.info('regional alerts sent', { region: m.region, alerts: m.alerts, listed: m.listed });
+    } catch (error) {
+      logger.error('regional alerts not sent; they stay on the What changed panel', {
+        region: m.region,
+        error: (error as Error).name,
+        reason: (error as Error).message,
+      });
+    }
+  }
+  return sent;
+}
+
 /**
  * The refresh Lambda: on its schedule (or after ingest), run the catalogue and publish the documents. A failure
  * is logged and thrown, so the invocation fails, the alarm fires, and the previous documents stay published.
@@ -82,6 +122,8 @@ export function createRefreshHandler(deps: {
   writeMetric?: (line: string) => void;
   /** @default () => new Date() */
   clock?: () => Date;
+  /** Regional alert topics. @default none: nothing is sent */
+  alerts?: AlertNotifier;
 }) {
   const writeMetric = deps.writeMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = deps.clock ?? (() => new Date());
@@ -106,6 +148,7 @@ export function createRefreshHandler(deps: {
         });
         // Only once every document is published: the stale-data alarm measures the age of this line.
         writeMetric(publishSucceededMetric(context.functionName, clock()));
+        if (deps.alerts) await sendRegionalAlerts(deps.store, deps.alerts, deps.logger);
         return result;
       } catch (error) {
         deps.logger.error('refresh failed; the previous documents stay published', {
@@ -140,4 +183,12 @@ export const handler = createRefreshHandler({
   logger: new Logger({ serviceName: 'sp-outcomes-refresh' }),
   // Per-environment overrides of the programme targets, set by the CDK app from its configuration.
   targets: { ...DEFAULT_TARGETS, ...(JSON.parse(process.env.TARGETS || '{}') as Partial<Targets>) },
+  // Region → topic ARN, set by the CDK app from the regional alert subscriptions; none configured, none sent.
+  alerts: alertNotifier(JSON.parse(process.env.ALERT_TOPICS || '{}') as Record<string, string>, env('DASHBOARD_URL')),
 });
+
+function alertNotifier(topics: Record<string, string>, dashboardUrl: string): AlertNotifier | undefined {
+  if (Object.keys(topics).length === 0) return undefined;
+  const sns = new SNSClient({});
+  return { topics, dashboardUrl, publish: (message) => sns.send(new PublishCommand(message)) };
+}

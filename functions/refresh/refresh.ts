@@ -1,7 +1,7 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
-import { alertsDocument } from './alerts.ts';
+import { alertsDocument, type PlaceOf } from './alerts.ts';
 import {
   CATALOGUE,
   DEFAULT_TARGETS,
@@ -11,7 +11,6 @@ import {
   type Targets,
 } from './catalogue.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
-import { placeOnFunnels } from './funnel-documents.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { spcDocument } from './spc-documents.ts';
 
@@ -129,14 +128,14 @@ async function previousDocument(store: ObjectStore, name: string): Promise<Metri
   }
 }
 
-/** The region of an area by the latest geography: a region is its own, an ICB's and a PCN's from the reference. */
-function regionFinder(geography: readonly GeographyRow[]) {
-  const regions = new Map<string, string>();
+/** The region and ICB of an area by the latest geography: a region is its own, an ICB its own and its region's. */
+function placeFinder(geography: readonly GeographyRow[]): PlaceOf {
+  const places = new Map<string, { region_code: string; icb_code: string }>();
   for (const g of geography) {
-    regions.set(`pcn|${g.pcn_code}`, g.region_code);
-    regions.set(`icb|${g.icb_code}`, g.region_code);
+    places.set(`pcn|${g.pcn_code}`, { region_code: g.region_code, icb_code: g.icb_code });
+    places.set(`icb|${g.icb_code}`, { region_code: g.region_code, icb_code: g.icb_code });
   }
-  return (level: string, code: string) => (level === 'region' ? code : regions.get(`${level}|${code}`));
+  return (level, code) => (level === 'region' ? { region_code: code } : (places.get(`${level}|${code}`) ?? {}));
 }
 
 /** Exact medians from a distribution of whole numbers, where at least 8 people contribute below England. */
@@ -191,7 +190,7 @@ export function buildDocument(
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
   const summary = {
     ...(definition.summarise ? definition.summarise(raw, context) : {}),
-    ...(definition.name === 'pcn_comparison' ? placeOnFunnels(published, raw) : {}),
+    ...(definition.afterControl ? definition.afterControl(published, raw) : {}),
   };
   return {
     name: definition.name,
@@ -272,7 +271,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const alerts = alertsDocument(
     { funnels, spc },
     { funnels: await previousDocument(deps.store, 'pcn_comparison'), spc: await previousDocument(deps.store, 'spc') },
-    { ...context, regionOf: regionFinder(geography) },
+    { ...context, placeOf: placeFinder(geography) },
   );
   const built = [...catalogued, spc, alerts];
   const meta = {

@@ -11,6 +11,7 @@ import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
 import { acknowledgeFunctionFindings, BUNDLING, pipelineFunction, queueVisibilityFor } from './lambda-defaults.ts';
 import type { MetricsWorkgroup } from './metrics-workgroup.ts';
+import type { RegionalAlerts } from './regional-alerts.ts';
 import { deliverToQueue, ruleArn } from './rule-targets.ts';
 
 export interface MetricsRefreshProps {
@@ -27,6 +28,8 @@ export interface MetricsRefreshProps {
   readonly targets?: Readonly<Record<string, number>>;
   /** Concurrency reserved for the refresh (its queue starts one at a time, so 1 is enough). @default none reserved */
   readonly reservedConcurrency?: number;
+  /** Where each region's "What changed" list is sent after a publish. @default none: nothing is sent */
+  readonly alerts?: RegionalAlerts;
 }
 
 /**
@@ -138,6 +141,8 @@ export class MetricsRefresh extends Construct {
         GLUE_DATABASE: catalog.databaseName,
         SQL_ROOT: '/var/task/sql',
         TARGETS: JSON.stringify(props.targets ?? {}),
+        // Region → topic ARN (functions/refresh/handler.ts); the dashboard's address is added by the stack.
+        ALERT_TOPICS: Stack.of(this).toJsonString(props.alerts?.topicArns() ?? {}),
       },
     });
     this.handler = handler;
@@ -153,6 +158,7 @@ export class MetricsRefresh extends Construct {
     });
 
     dataLake.grantRefresh(this.handler);
+    props.alerts?.grantPublish(this.handler);
     const stack = Stack.of(this);
     role.addToPrincipalPolicy(
       new PolicyStatement({

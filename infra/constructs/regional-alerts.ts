@@ -1,4 +1,4 @@
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -23,9 +23,11 @@ const REGION_CODE = /^Y\d{2}$/;
 export class RegionalAlerts extends Construct {
   /** Region code → its topic. */
   readonly topics: ReadonlyMap<string, Topic>;
+  private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: RegionalAlertsProps) {
     super(scope, id);
+    this.key = props.key;
     const topics = new Map<string, Topic>();
     for (const [region, addresses] of Object.entries(props.subscribers ?? {})) {
       if (!REGION_CODE.test(region)) throw new Error(`regional alerts: "${region}" is not a region code such as Y56`);
@@ -42,7 +44,13 @@ export class RegionalAlerts extends Construct {
 
   /** Lets the refresh publish to every regional topic (and use the key to encrypt the messages). */
   grantPublish(grantee: IGrantable): void {
-    for (const topic of this.topics.values()) topic.grantPublish(grantee);
+    if (this.topics.size === 0) return;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [...this.topics.values()].map((t) => t.topicArn) }),
+    );
+    // A publisher to an encrypted topic needs exactly these two on its key (no GenerateDataKey* wildcard):
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+    this.key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
   /** The topic ARNs by region, for the refresh's configuration. */

@@ -141,7 +141,18 @@ describe('the refresh Lambda handler', () => {
       };
     };
     const metrics: string[] = [];
-    const handler = createRefreshHandler({ store, engine: failing, logger, writeMetric: (line) => metrics.push(line) });
+    const sent: unknown[] = [];
+    const handler = createRefreshHandler({
+      store,
+      engine: failing,
+      logger,
+      writeMetric: (line) => metrics.push(line),
+      alerts: {
+        topics: { Y56: 'arn:topic:Y56' },
+        dashboardUrl: 'https://d.example',
+        publish: async (m) => sent.push(m),
+      },
+    });
     await expect(handler(structuredClone(scheduled), context)).rejects.toThrow(
       'metrics/equity: Athena query q-9 FAILED: GENERIC_INTERNAL_ERROR',
     );
@@ -151,5 +162,86 @@ describe('the refresh Lambda handler', () => {
       error: 'QueryError',
     });
     expect(metrics).toEqual([]); // a failed refresh is not a publish: the data keeps ageing
+    expect(sent).toEqual([]); // nor is anything sent to the regional topics
+  });
+});
+
+describe("each region's alerts to its SNS topic, after a successful publish", () => {
+  const dashboardUrl = 'https://dashboard.example.nhs.uk';
+  const published = async () =>
+    JSON.parse(new TextDecoder().decode(await store.get('metrics/alerts.json'))) as {
+      rows: { region_code?: string; code: string; link: string }[];
+    };
+
+  it('sends each configured region its own list, skips unconfigured regions, and says so in the log', async () => {
+    // As on a first refresh: nothing published before, so every current signal is an alert.
+    await store.delete('metrics/pcn_comparison.json');
+    await store.delete('metrics/spc.json');
+    const sent: { TopicArn: string; Subject: string; Message: string }[] = [];
+    const order: string[] = [];
+    const regions = ['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63'];
+    // Every region but Y63 has a topic.
+    const topics = Object.fromEntries(regions.slice(0, -1).map((r) => [r, `arn:aws:sns:eu-west-2:111122223333:${r}`]));
+    const handler = createRefreshHandler({
+      store,
+      engine: () => new DuckDbEngine(data),
+      logger,
+      writeMetric: () => order.push('metric'),
+      alerts: {
+        topics,
+        dashboardUrl,
+        publish: async (m) => {
+          order.push('publish');
+          sent.push(m);
+        },
+      },
+    });
+    await handler(structuredClone(scheduled), context);
+    const alerts = await published();
+    const withAlerts = [...new Set(alerts.rows.map((r) => r.region_code).filter((r) => typeof r === 'string'))].sort();
+    expect(withAlerts.length).toBeGreaterThan(0); // the demo has PCNs outside the limits
+    const expected = withAlerts.filter((r) => r in topics);
+    expect(sent.map((m) => m.TopicArn)).toEqual(expected.map((r) => topics[r as string]));
+    // The publish metric first (the documents are out), then the messages.
+    expect(order).toEqual(['metric', ...expected.map(() => 'publish')]);
+    for (const [i, m] of sent.entries()) {
+      const region = expected[i] as string;
+      const rows = alerts.rows.filter((r) => r.region_code === region);
+      expect(m.Subject).toBe(
+        `Social prescribing: ${rows.length} new alert${rows.length === 1 ? '' : 's'} for region ${region}`,
+      );
+      expect(Buffer.byteLength(m.Message, 'utf8')).toBeLessThanOrEqual(262_144);
+      // Only its own region's PCNs, each with a link to its view.
+      for (const r of rows) expect(m.Message).toContain(`${dashboardUrl}${r.link}`);
+      const others = alerts.rows.filter((r) => r.region_code !== region);
+      for (const r of others) expect(m.Message).not.toContain(`${dashboardUrl}${r.link}\n`);
+      // Nothing about a person: the message holds no pseudonymised person_id (a 64-hex keyed hash) or referral id.
+      expect(m.Message).not.toMatch(/[0-9a-f]{64}|person_id|referral_id/);
+    }
+    const logged = logs.filter((l) => l.message === 'regional alerts sent').map((l) => l.region);
+    expect(logged).toEqual(expected);
+  });
+
+  it('a topic that refuses the message is logged, and the refresh still succeeds', async () => {
+    await store.delete('metrics/pcn_comparison.json');
+    const handler = createRefreshHandler({
+      store,
+      engine: () => new DuckDbEngine(data),
+      logger,
+      writeMetric: () => {},
+      alerts: {
+        topics: { Y56: 'a', Y58: 'b', Y59: 'c', Y60: 'd', Y61: 'e', Y62: 'f', Y63: 'g' },
+        dashboardUrl,
+        publish: async () => {
+          throw Object.assign(new Error('Invalid parameter: Message too long'), { name: 'InvalidParameterException' });
+        },
+      },
+    });
+    const result = await handler(structuredClone(scheduled), context);
+    expect(result.documents).toHaveLength(13);
+    const refused = logs.filter((l) => l.message === 'regional alerts not sent; they stay on the What changed panel');
+    const regions = [...new Set((await published()).rows.map((r) => r.region_code).filter(Boolean))];
+    expect(refused.map((l) => l.region).sort()).toEqual(regions.sort());
+    expect(refused[0]).toMatchObject({ level: 'ERROR', error: 'InvalidParameterException' });
   });
 });

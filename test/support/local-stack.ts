@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { startServer } from '../../cli/server.ts';
-import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { type GenerateOptions, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { stageReference } from '../../functions/refresh/publish-tables.ts';
@@ -18,6 +18,29 @@ export async function ensureDashboardBuilt(): Promise<void> {
   await build({ configFile: 'dashboard/vite.config.ts', logLevel: 'warn' });
 }
 
+/** The demo generated, ingested and refreshed into `<dir>/data`, as the local pipeline would publish it. */
+export async function publishDemo(
+  dir: string,
+  demo: Pick<GenerateOptions, 'scale' | 'months' | 'endMonth' | 'seed' | 'faultRate'>,
+  clock?: () => Date,
+): Promise<string> {
+  const dataDir = join(dir, 'data');
+  const manifest = generateNationalDemo({ outDir: join(dir, 'demo'), ...demo });
+  const store = new FsObjectStore(dataDir);
+  await stageReference(store, readFileSync(join(dir, 'demo', manifest.reference), 'utf8'));
+  await ingestFiles(
+    manifest.files.map((f) => join(dir, 'demo', f.path)),
+    { dataDir, out: () => {}, progress: false },
+  );
+  const engine = new DuckDbEngine(dataDir);
+  try {
+    await refreshMetrics({ store, engine, ...(clock ? { clock } : {}) });
+  } finally {
+    await engine.close();
+  }
+  return dataDir;
+}
+
 /**
  * A small national demo through the real pipeline (generate, ingest, refresh) and the real local server on a
  * loopback port: what the browser tests and the dashboard benchmark run against.
@@ -26,24 +49,11 @@ export async function startLocalStack(
   dir: string,
   options: { scale?: number; months?: number } = {},
 ): Promise<{ url: string; server: Server; dataDir: string }> {
-  const dataDir = join(dir, 'data');
-  const manifest = generateNationalDemo({
-    outDir: join(dir, 'demo'),
-    scale: options.scale ?? 0.03,
-    months: options.months ?? 14,
-    endMonth: '2026-09',
-    seed: 11,
-    faultRate: 0.003,
-  });
-  const store = new FsObjectStore(dataDir);
-  await stageReference(store, readFileSync(join(dir, 'demo', manifest.reference), 'utf8'));
-  await ingestFiles(
-    manifest.files.map((f) => join(dir, 'demo', f.path)),
-    { dataDir, out: () => {}, progress: false },
+  const dataDir = await publishDemo(
+    dir,
+    { scale: options.scale ?? 0.03, months: options.months ?? 14, endMonth: '2026-09', seed: 11, faultRate: 0.003 },
+    () => new Date('2026-10-05T06:00:00Z'),
   );
-  const engine = new DuckDbEngine(dataDir);
-  await refreshMetrics({ store, engine, clock: () => new Date('2026-10-05T06:00:00Z') });
-  await engine.close();
   await ensureDashboardBuilt();
   const { server, url } = await startServer({ dataDir, port: 0, host: '127.0.0.1', staticDir: DASHBOARD_DIST });
   return { url, server, dataDir };

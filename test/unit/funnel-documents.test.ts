@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
-import { exposureOf, placeOnFunnels } from '../../functions/refresh/funnel-documents.ts';
+import { exposureOf, outsideShares, placeOnFunnels } from '../../functions/refresh/funnel-documents.ts';
 
 const row = (code: string, region: string, list: number, months: number, referrals: number, tookUp: number): Row => ({
   level: 'pcn',
@@ -32,7 +32,7 @@ const RULES = {
 
 function place() {
   const published = applyDisclosureControl(RAW, RULES);
-  const summary = placeOnFunnels(published, RAW) as {
+  const summary = placeOnFunnels(published, RAW) as unknown as {
     funnel_rates: Record<string, Record<string, Record<string, unknown>>>;
   };
   const byCode = new Map(published.map((r) => [String(r.code), r]));
@@ -96,5 +96,40 @@ describe('placeOnFunnels', () => {
     expect(curves.national.at(-1)?.n).toBe(20_000);
     expect(curves.national.at(-1)?.upper998).toBeCloseTo(0.0172657, 6);
     expect(plain.national.at(-1)?.upper998).toBeCloseTo(0.00998919, 7);
+  });
+});
+
+describe('outsideShares (the calibration figures of the closing note)', () => {
+  it('counts placed PCNs outside the limits per period, measure and comparison; unplaced ones are not counted', () => {
+    const at = (period: string, referral: unknown, plain: unknown) => ({
+      period,
+      referral_rate_vs_national: referral,
+      referral_rate_vs_national_unadjusted: plain,
+    });
+    const rows = [
+      at('2024/25', 'high', 'high'),
+      at('2024/25', 'within', 'low'),
+      at('2024/25', 'within', 'within'),
+      at('2024/25', null, null), // suppressed: not placed
+      at('2025/26', 'low', 'low'),
+    ];
+    const shares = outsideShares(rows);
+    const pick = (period: string, against: string) =>
+      shares.find((s) => s.period === period && s.measure === 'referral_rate' && s.against === against);
+    // 1 of 3 placed outside: 33.3%; the plain limits flag 2 of 3: 66.7%.
+    expect(pick('2024/25', 'vs_national')).toEqual({
+      period: '2024/25',
+      measure: 'referral_rate',
+      against: 'vs_national',
+      placed: 3,
+      high: 1,
+      low: 0,
+      outside_pct: 33.3,
+    });
+    expect(pick('2024/25', 'vs_national_unadjusted')?.outside_pct).toBe(66.7);
+    expect(pick('2025/26', 'vs_national')?.outside_pct).toBe(100);
+    // No column for the region, or for the other measures: nothing placed.
+    expect(pick('2024/25', 'vs_region')).toMatchObject({ placed: 0, outside_pct: null });
+    expect(shares).toHaveLength(2 * 3 * 4);
   });
 });

@@ -26,6 +26,7 @@ describe('deployment configuration', () => {
       refreshSchedule: 'cron(0 6 * * ? *)',
       targets: {},
       alarmEmails: [],
+      regionalAlertEmails: {},
       reservedConcurrency: {},
       ingestMaxConcurrency: 10,
     });

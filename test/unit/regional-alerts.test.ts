@@ -4,6 +4,8 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.ts';
+import { ConfigError, parseConfig } from '../../infra/config.ts';
 import { RegionalAlerts } from '../../infra/constructs/regional-alerts.ts';
 
 function build(subscribers: Record<string, string[]>) {
@@ -15,14 +17,11 @@ function build(subscribers: Record<string, string[]>) {
   const alerts = new RegionalAlerts(stack, 'RegionalAlerts', { key, subscribers });
   const refresh = new Role(stack, 'Refresh', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   alerts.grantPublish(refresh);
-  // A stand-in for the refresh function's role, which infra/constructs/lambda-defaults.ts acknowledges for these two.
-  Validations.of(refresh).acknowledge(
-    { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: "CDK's KMS grant for SNS, on the one data key." },
-    {
-      id: 'HIPAA.Security-IAMNoInlinePolicy',
-      reason: 'As every pipeline role: a policy generated for this role only.',
-    },
-  );
+  // A stand-in for the refresh function's role, which infra/constructs/lambda-defaults.ts acknowledges for this.
+  Validations.of(refresh).acknowledge({
+    id: 'HIPAA.Security-IAMNoInlinePolicy',
+    reason: 'As every pipeline role: a policy generated for this role only.',
+  });
   app.synth();
   return { alerts, template: Template.fromStack(stack) };
 }
@@ -53,7 +52,10 @@ describe('RegionalAlerts', () => {
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow' })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow' }),
+          Match.objectLike({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow' }),
+        ]),
       },
     });
     expect(Object.keys(alerts.topicArns())).toEqual(['Y56', 'Y58']);
@@ -62,5 +64,81 @@ describe('RegionalAlerts', () => {
   it('no configuration, no topics; a bad region code stops the synth with its name', () => {
     build({}).template.resourceCountIs('AWS::SNS::Topic', 0);
     expect(() => build({ London: ['a@nhs.example'] })).toThrow('regional alerts: "London" is not a region code');
+  });
+});
+
+describe('regional alerts in the stack', () => {
+  // The whole app from its configuration, as `cdk synth` builds it: cdk-nag's packs throw on any finding.
+  const { app, stack } = buildApp(
+    new App({
+      context: {
+        config: {
+          name: 'sp-outcomes',
+          account: '111122223333',
+          regionalAlertEmails: { Y56: ['london.lead@nhs.example'], Y63: ['nw.one@nhs.example', 'nw.two@nhs.example'] },
+        },
+      },
+    }),
+  );
+  app.synth();
+  const template = Template.fromStack(stack);
+  // A value of the synthesised template, loosely typed as the assertions library gives it.
+  type Loose = ReturnType<Template['toJSON']>[string];
+  const json = template.toJSON() as { Resources: Record<string, Loose> };
+  const ofType = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
+  const regionTopics = ofType('AWS::SNS::Topic').filter(([id]) => id.startsWith('RegionalAlerts'));
+  const refresh = ofType('AWS::Lambda::Function').find(([, f]) =>
+    f.Properties.Description?.startsWith('Runs the metric catalogue'),
+  )?.[1];
+
+  it('one topic per configured region, encrypted with the data key, each with its own leads subscribed', () => {
+    expect(regionTopics.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'RegionalAlertsRegionY56',
+      'RegionalAlertsRegionY63',
+    ]);
+    const dataKey = ofType('AWS::KMS::Key').find(([id]) => id.startsWith('DataLake'))?.[0];
+    for (const [, topic] of regionTopics)
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [dataKey, 'Arn'] });
+    const [y56, y63] = regionTopics.map(([id]) => id).sort();
+    const subscriptions = ofType('AWS::SNS::Subscription').map(([, s]) => [
+      s.Properties.TopicArn.Ref,
+      s.Properties.Endpoint,
+    ]);
+    expect(subscriptions.sort()).toEqual(
+      [
+        [y56, 'london.lead@nhs.example'],
+        [y63, 'nw.one@nhs.example'],
+        [y63, 'nw.two@nhs.example'],
+      ].sort(),
+    );
+  });
+
+  it('the refresh knows each region’s topic and the dashboard address, and may publish to those topics only', () => {
+    const variables = refresh?.Properties.Environment.Variables;
+    const topics = JSON.parse(JSON.stringify(stack.resolve(variables.ALERT_TOPICS)));
+    // A CloudFormation join of the topic refs, region by region.
+    const joined = JSON.stringify(topics);
+    for (const [id] of regionTopics) expect(joined).toContain(`"Ref":"${id}"`);
+    expect(joined).toContain('Y56');
+    expect(joined).toContain('Y63');
+    expect(JSON.stringify(variables.DASHBOARD_URL)).toContain('DomainName');
+    const publish = ofType('AWS::IAM::Policy')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((s) => s.Action === 'sns:Publish');
+    expect(publish.flatMap((s) => (s.Resource as { Ref: string }[]).map((r) => r.Ref)).sort()).toEqual(
+      regionTopics.map(([id]) => id).sort(),
+    );
+  });
+
+  it('configuration: none by default, and a bad region code or address is refused by name', () => {
+    expect(parseConfig({}).regionalAlertEmails).toEqual({});
+    expect(() => parseConfig({ regionalAlertEmails: { London: ['a@nhs.example'] } })).toThrow(
+      new ConfigError(
+        'invalid deployment configuration: regionalAlertEmails.London: must be a region code such as Y56',
+      ),
+    );
+    expect(() => parseConfig({ regionalAlertEmails: { Y56: ['lead'] } })).toThrow(
+      new ConfigError('invalid deployment configuration: regionalAlertEmails.Y56.0: must be an e-mail address'),
+    );
   });
 });

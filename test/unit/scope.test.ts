@@ -51,6 +51,8 @@ beforeAll(async () => {
   const store = new FsObjectStore(dir.path);
   await store.put('metrics/meta.json', JSON.stringify({ months: [], ...geography }));
   await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
+  // What changed (issue 15): each lead sees alerts about their own area and the areas inside it, nothing else.
+  await store.put('metrics/alerts.json', JSON.stringify({ name: 'alerts', visibility: 'inside_area', rows }));
 });
 
 async function codesSeen(identity: Identity, path: string): Promise<number | string[]> {
@@ -164,6 +166,32 @@ const TABLE: Record<string, Record<string, number | string[]>> = {
     'region Y01': ['U00001', 'U00002', 'U00003'],
     'icb QAA': ['U00001', 'U00002'],
     'pcn U00003': ['U00003'],
+  },
+  // Alerts: a regional lead their region's (the region, its ICBs and PCNs), an ICB lead their ICB's, a PCN its own;
+  // England's own alerts the national team only.
+  '/api/metrics/alerts': {
+    national: ALL,
+    'region Y01': ['Y01', 'QAA', 'QBB', 'U00001', 'U00002', 'U00003'],
+    'icb QAA': ['QAA', 'U00001', 'U00002'],
+    'pcn U00003': ['U00003'],
+  },
+  '/api/metrics/alerts.csv': {
+    national: ALL,
+    'region Y01': ['Y01', 'QAA', 'QBB', 'U00001', 'U00002', 'U00003'],
+    'icb QAA': ['QAA', 'U00001', 'U00002'],
+    'pcn U00003': ['U00003'],
+  },
+  '/api/metrics/alerts?level=icb': {
+    national: ['QAA', 'QBB', 'QCC'],
+    'region Y01': ['QAA', 'QBB'],
+    'icb QAA': ['QAA'],
+    'pcn U00003': [],
+  },
+  '/api/metrics/alerts?level=region&code=Y02': {
+    national: ['Y02'],
+    'region Y01': [],
+    'icb QAA': [],
+    'pcn U00003': 403,
   },
   '/api/metrics/..%2Fmetrics%2Frollout': { national: 404, 'region Y01': 404, 'icb QAA': 404, 'pcn U00003': 404 },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
-import { alertsDocument } from '../../functions/refresh/alerts.ts';
+import { alertsDocument, regionalAlertMessages } from '../../functions/refresh/alerts.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcDocument } from '../../functions/refresh/spc-documents.ts';
 
@@ -128,7 +128,8 @@ describe('the alerts document', () => {
   const alertContext = {
     generatedAt: context.generatedAt,
     dataAsOf: '2026-09-30',
-    regionOf: (level: string, code: string) => (level === 'icb' && code === 'QAA' ? 'Y56' : undefined),
+    placeOf: (level: string, code: string) =>
+      level === 'icb' && code === 'QAA' ? { region_code: 'Y56', icb_code: 'QAA' } : {},
   };
 
   it('lists a PCN newly outside the adjusted limits and a new special cause of concern', () => {
@@ -161,6 +162,7 @@ describe('the alerts document', () => {
         period_type: 'month',
         period: '2026-09',
         region_code: 'Y56',
+        icb_code: 'QAA',
         kind: 'spc',
         measure: 'referrals',
         direction: 'low',
@@ -180,5 +182,75 @@ describe('the alerts document', () => {
     // improvement is not a concern
     const better = { funnels: funnels('within'), spc: doc('spc', [spcRow('improvement_high')]) };
     expect(alertsDocument(better, {}, alertContext).rows).toEqual([]);
+  });
+});
+
+describe("each region's alert message (the SNS topic's e-mail)", () => {
+  const alert = (code: string, region: string | undefined, figure: number, extra: Record<string, unknown> = {}) =>
+    ({
+      level: 'pcn',
+      code,
+      period_type: 'fy',
+      period: '2026/27',
+      ...(region ? { region_code: region } : {}),
+      kind: 'funnel',
+      measure: 'take_up_pct',
+      comparator: 'national',
+      direction: 'low',
+      figure,
+      limit: 61.5,
+      message: 'Below the 99.8% limit around England (adjusted for overdispersion)',
+      link: `/compare?fy=2026%2F27&pcn=${code}&measure=take_up_pct`,
+      ...extra,
+    }) as MetricRow;
+  const alerts = doc('alerts', [
+    alert('U00001', 'Y58', 52.5),
+    alert('U00002', 'Y56', 48),
+    alert('U00003', 'Y58', 40.25, { limit: null }),
+    // England's own series concerns no region: it goes to no regional topic.
+    { ...alert('ENG', undefined, 1), level: 'national', kind: 'spc', measure: 'referrals' } as MetricRow,
+  ]);
+
+  it('one message per region with alerts, in region order, listing only its own areas, with absolute links', () => {
+    const messages = regionalAlertMessages(alerts, { dashboardUrl: 'https://sp.example.nhs.uk/' });
+    expect(messages.map((m) => [m.region, m.subject, m.listed, m.alerts])).toEqual([
+      ['Y56', 'Social prescribing: 1 new alert for region Y56', 1, 1],
+      ['Y58', 'Social prescribing: 2 new alerts for region Y58', 2, 2],
+    ]);
+    expect(messages[1]?.message).toBe(
+      [
+        'What changed in region Y58 at the refresh of 2026-10-01T00:00:00.000Z (data to 2026-09-30).',
+        '2 alerts: PCNs newly outside the 99.8% funnel limits adjusted for overdispersion, and series with a new special cause of concern. Figures below England are rounded, as published.',
+        'All of them: https://sp.example.nhs.uk/trends?region=Y58',
+        '',
+        '- PCN U00001, Take-up: Below the 99.8% limit around England (adjusted for overdispersion). Figure 52.5, limit 61.5.',
+        '  https://sp.example.nhs.uk/compare?fy=2026%2F27&pcn=U00001&measure=take_up_pct',
+        '- PCN U00003, Take-up: Below the 99.8% limit around England (adjusted for overdispersion). Figure 40.25.',
+        '  https://sp.example.nhs.uk/compare?fy=2026%2F27&pcn=U00003&measure=take_up_pct',
+      ].join('\n'),
+    );
+  });
+
+  it('a list too long for one message is cut at a whole alert, within the limit, saying how many are left', () => {
+    const many = doc(
+      'alerts',
+      Array.from({ length: 2_000 }, (_, i) => alert(`U${String(i).padStart(5, '0')}`, 'Y56', i)),
+    );
+    const url = 'https://sp.example.nhs.uk';
+    // Each alert is about 195 bytes here: 2,000 of them do not fit in SNS's 262,144.
+    const [cut] = regionalAlertMessages(many, { dashboardUrl: url });
+    const listed = cut?.listed ?? 0;
+    const message = cut?.message ?? '';
+    const left = `\n\n...and ${2_000 - listed} more on the dashboard.`;
+    expect(listed).toBeGreaterThan(1_000);
+    expect(listed).toBeLessThan(2_000);
+    expect(message.endsWith(left)).toBe(true);
+    expect(message.split('\n- PCN ').length).toBe(listed + 1);
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(262_144);
+    // Cut as late as it could be: the next alert's line would not have fitted.
+    const next = regionalAlertMessages(doc('alerts', [alert(`U${String(listed).padStart(5, '0')}`, 'Y56', listed)]), {
+      dashboardUrl: url,
+    })[0]?.message.split('\n\n- ')[1];
+    expect(Buffer.byteLength(message) + Buffer.byteLength(`\n- ${next}`)).toBeGreaterThan(262_144);
   });
 });

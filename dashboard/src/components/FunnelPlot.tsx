@@ -1,3 +1,4 @@
+import type { LimitPoint } from '../../../functions/contract/summaries.ts';
 import { ValueGrid } from './ValueGrid.tsx';
 export interface FunnelPoint {
   readonly code: string;
@@ -9,13 +10,8 @@ export interface FunnelPoint {
   readonly position: 'high' | 'low' | 'within' | null;
 }
 
-export interface LimitPoint {
-  readonly n: number;
-  readonly lower95: number;
-  readonly upper95: number;
-  readonly lower998: number;
-  readonly upper998: number;
-}
+/** Funnel limits at one size, as the refresh publishes them. */
+export type { LimitPoint } from '../../../functions/contract/summaries.ts';
 
 interface FunnelPlotProps {
   readonly title: string;

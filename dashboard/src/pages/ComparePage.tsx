@@ -1,49 +1,18 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { FUNNEL_MEASURES, type FunnelMeasure, summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
-import { FunnelPlot, type FunnelPoint, type LimitPoint } from '../components/FunnelPlot.tsx';
+import { FunnelPlot, type FunnelPoint } from '../components/FunnelPlot.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
 import { formatCount, formatDecimal } from '../format.ts';
 
-const MEASURES = {
-  referral_rate: {
-    label: 'Referral rate',
-    unit: 'referrals per 1,000 patients',
-    numerator: 'referrals',
-    denominator: 'exposure',
-    x: 'Registered patients, pro rata to months open (log scale)',
-  },
-  take_up_pct: {
-    label: 'Take-up',
-    unit: '% engaged (a link worker contact after referral, not declined), of referrals at least 3 months old',
-    numerator: 'engaged',
-    denominator: 'engagement_cohort',
-    x: 'People referred at least 3 months before (log scale)',
-  },
-  wellbeing_improved_pct: {
-    label: 'Wellbeing improvement',
-    unit: '% of measured people who improved',
-    numerator: 'wellbeing_improved',
-    denominator: 'wellbeing_measured',
-    x: 'People measured twice (log scale)',
-  },
-} as const;
-type MeasureKey = keyof typeof MEASURES;
-
-type Curves = { national: LimitPoint[]; regions: Record<string, LimitPoint[]> } | null;
-type Overdispersion = { rate: number; phi: number; tau2: number; pcns: number };
-interface Rates {
-  national: number | null;
-  regions: Record<string, number>;
-  overdispersion?: { national: Overdispersion | null; regions: Record<string, Overdispersion> };
-  curves: Curves;
-  curves_unadjusted?: Curves;
-}
+const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
+const FIRST = FUNNEL_MEASURES[0] as FunnelMeasure;
 
 type SortKey = 'name' | 'n' | 'rate';
 
@@ -53,12 +22,12 @@ export default function ComparePage() {
   // An alert's link names the measure (?measure=take_up_pct); anything else starts on the referral rate.
   const [params] = useSearchParams();
   const asked = params.get('measure') ?? '';
-  const [measure, setMeasure] = useState<MeasureKey>(asked in MEASURES ? (asked as MeasureKey) : 'referral_rate');
+  const [measure, setMeasure] = useState<string>(MEASURES.has(asked) ? asked : FIRST.name);
   const [comparator, setComparator] = useState<'national' | 'region'>('national');
   const [adjusted, setAdjusted] = useState(true);
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'rate', descending: true });
   const comparison = useMetric('pcn_comparison', { level: 'pcn', period: fy });
-  const m = MEASURES[measure];
+  const m = MEASURES.get(measure) ?? FIRST;
   const regionOfIcb = new Map(meta.icbs.map((i) => [i.code, i.parent]));
   const inScope = (row: MetricRow) =>
     scope.level === 'national' ||
@@ -67,11 +36,7 @@ export default function ComparePage() {
     (scope.level === 'pcn' && row.icb_code === meta.pcns.find((p) => p.code === scope.code)?.parent);
   const rows = rowsOf(comparison).filter(inScope);
   const rates =
-    comparison.state === 'ready'
-      ? ((comparison.value.summary?.funnel_rates as Record<string, Record<string, Rates>> | undefined)?.[fy]?.[
-          measure
-        ] ?? null)
-      : null;
+    comparison.state === 'ready' ? (summaryOf(comparison.value, 'funnel_rates')?.[fy]?.[measure] ?? null) : null;
   const region =
     scope.level === 'national'
       ? null
@@ -99,7 +64,7 @@ export default function ComparePage() {
       p: (r[m.numerator] as number) / (r[m.denominator] as number),
       position: (r[positionKey] as FunnelPoint['position']) ?? null,
     }));
-  const per = measure === 'referral_rate' ? 1000 : 100;
+  const per = m.per;
   const table = rows
     .map((r) => ({
       code: r.code,
@@ -142,7 +107,7 @@ export default function ComparePage() {
           id="measure"
           label="Measure"
           value={measure}
-          options={Object.entries(MEASURES).map(([value, v]) => ({ value, label: v.label }))}
+          options={FUNNEL_MEASURES.map((v) => ({ value: v.name, label: v.label }))}
           onChange={setMeasure}
         />
         <LabelledSelect
@@ -192,7 +157,7 @@ export default function ComparePage() {
               columns: [
                 { key: 'code', label: 'PCN code' },
                 { key: 'name', label: 'PCN' },
-                { key: 'n', label: m.x.replace(' (log scale)', '') },
+                { key: 'n', label: m.axis.replace(' (log scale)', '') },
                 { key: 'rate', label: m.unit },
                 { key: 'position', label: 'Against the 99.8% limits' },
               ],
@@ -205,7 +170,7 @@ export default function ComparePage() {
               limits={limits}
               target={p0 ?? 0}
               per={per}
-              xLabel={m.x}
+              xLabel={m.axis}
               yLabel={m.unit}
             />
             <p className="text-tremor-default text-tremor-content-emphasis" data-testid="funnel-meaning">

@@ -1,4 +1,5 @@
 import { AreaChart, ProgressBar } from '@tremor/react';
+import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -7,20 +8,6 @@ import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { formatCount, formatDecimal, formatPercent, monthLabel } from '../format.ts';
-
-interface TargetProgress {
-  fy: string;
-  people_referred_to_date: number;
-  complete_months: string[];
-  profile: string;
-  projection_to_year_end: number | null;
-  projection_low: number | null;
-  projection_high: number | null;
-  target: number;
-  share_of_target_pct: number;
-  on_track: boolean;
-  status: string;
-}
 
 /** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
 export function RolloutPage() {
@@ -33,7 +20,7 @@ export function RolloutPage() {
   const national = scope.level === 'national';
   const progress =
     rollout.state === 'ready'
-      ? ((rollout.value.summary?.target_progress as TargetProgress[] | undefined) ?? []).find((p) => p.fy === fy)
+      ? (summaryOf(rollout.value, 'target_progress') ?? []).find((p) => p.fy === fy)
       : undefined;
   const monthlyTarget = meta.targets.annual_referrals / 12;
   const latestStaff = rowsFor(rowsOf(workforce), 'month').at(-1);

@@ -1,5 +1,7 @@
 import { Link } from 'react-router-dom';
+import { Scope } from '../../../functions/auth/scope.ts';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { FUNNEL_MEASURES } from '../../../functions/contract/summaries.ts';
 import type { Assurance, Improvement, Variation } from '../../../functions/stats/spc-icons.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -20,27 +22,17 @@ const MEASURES = [
 ] as const;
 
 const MEASURE_LABEL: Record<string, string> = {
-  referral_rate: 'Referral rate per 1,000',
-  take_up_pct: 'Take-up %',
-  wellbeing_improved_pct: 'Wellbeing improved %',
+  ...Object.fromEntries(FUNNEL_MEASURES.map((m) => [m.name, m.label])),
   ...Object.fromEntries(MEASURES.map((m) => [m.name, m.title.replace(/ by month.*$|, % by month.*$/, '')])),
 };
-
-/** Does an alert concern the area chosen (itself, or an area inside it)? */
-function inArea(row: MetricRow, level: string, code: string, icbOfPcn: (pcn: string) => string | undefined) {
-  if (level === 'national') return true;
-  if (row.level === level) return row.code === code;
-  if (level === 'region') return row.region_code === code;
-  if (level === 'icb') return row.level === 'pcn' && (row.icb_code === code || icbOfPcn(row.code) === code);
-  return false;
-}
 
 /** What changed since the previous refresh, for the area chosen (the server already keeps to the role's rows). */
 function WhatChanged() {
   const { scope, meta } = useDashboard();
   const alerts = useMetric('alerts', {});
-  const icbOfPcn = (pcn: string) => meta.pcns.find((p) => p.code === pcn)?.parent ?? undefined;
-  const rows = rowsOf(alerts).filter((r) => inArea(r, scope.level, scope.code, icbOfPcn));
+  // The alerts about the area chosen (itself, or an area inside it): the rule the API applies to the role.
+  const area = new Scope({ role: scope.level, code: scope.code, subject: 'dashboard' }, meta);
+  const rows = rowsOf(alerts).filter((r) => area.inside(r.level, r.code));
   const nameOf = (r: MetricRow) =>
     r.level === 'national'
       ? 'England'

@@ -1,0 +1,135 @@
+/**
+ * The shapes of the `summary` of the published metric documents, and the funnel measures, written once for the
+ * refresh that builds them and the dashboard that reads them (issue 13). Read a summary through `summaryOf`, which
+ * gives it its type, rather than casting.
+ */
+import type { MetricDocument } from './metrics.ts';
+
+/** A measure placed on the funnel plots of pcn_comparison (docs/methodology.md, "Comparing PCNs"). */
+export interface FunnelMeasure {
+  readonly name: string;
+  readonly label: string;
+  /** What the published rate counts, per `per`. */
+  readonly unit: string;
+  /** The funnel's x axis: the denominator, in words. */
+  readonly axis: string;
+  readonly numerator: string;
+  /** A column of the row, or 'exposure': the list size pro rata to the months the PCN was open in the period. */
+  readonly denominator: string;
+  readonly per: number;
+}
+
+export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
+  {
+    name: 'referral_rate',
+    label: 'Referral rate',
+    unit: 'referrals per 1,000 patients',
+    axis: 'Registered patients, pro rata to months open (log scale)',
+    numerator: 'referrals',
+    denominator: 'exposure',
+    per: 1000,
+  },
+  {
+    name: 'take_up_pct',
+    label: 'Take-up',
+    unit: '% engaged (a link worker contact after referral, not declined), of referrals at least 3 months old',
+    axis: 'People referred at least 3 months before (log scale)',
+    // Take-up is engagement on the engagement cohort, wellbeing on the outcome cohort, as cof_person defines them.
+    numerator: 'engaged',
+    denominator: 'engagement_cohort',
+    per: 100,
+  },
+  {
+    name: 'wellbeing_improved_pct',
+    label: 'Wellbeing improvement',
+    unit: '% of measured people who improved',
+    axis: 'People measured twice (log scale)',
+    numerator: 'wellbeing_improved',
+    denominator: 'wellbeing_measured',
+    per: 100,
+  },
+];
+
+/** Funnel limits at one denominator n (proportions). */
+export interface LimitPoint {
+  readonly n: number;
+  readonly lower95: number;
+  readonly upper95: number;
+  readonly lower998: number;
+  readonly upper998: number;
+}
+
+/** A comparator's rate, φ (overdispersion) and τ² (the between-PCN variance added to the limits). */
+export interface FunnelOverdispersion {
+  readonly rate: number;
+  readonly phi: number;
+  readonly tau2: number;
+  readonly pcns: number;
+}
+
+export type FunnelCurves = {
+  readonly national: readonly LimitPoint[];
+  readonly regions: Readonly<Record<string, readonly LimitPoint[]>>;
+} | null;
+
+/** One measure in one period: comparator rates, overdispersion, and limit curves adjusted and plain. */
+export interface FunnelRates {
+  readonly national: number | null;
+  readonly regions: Readonly<Record<string, number>>;
+  readonly overdispersion: {
+    readonly national: FunnelOverdispersion | null;
+    readonly regions: Readonly<Record<string, FunnelOverdispersion>>;
+  };
+  readonly curves: FunnelCurves;
+  readonly curves_unadjusted: FunnelCurves;
+}
+
+/** Which referrals a document's outcome figures cover. */
+export interface Cohorts {
+  readonly engagement: { readonly months: number; readonly referred_on_or_before: string };
+  readonly outcomes: { readonly months: number; readonly referred_on_or_before: string };
+}
+
+/** Progress of a financial year's people referred against the annual target (rollout). */
+export interface TargetProgress {
+  readonly fy: string;
+  readonly measure: string;
+  readonly people_referred_to_date: number;
+  readonly referrals_to_date: number;
+  readonly target: number;
+  readonly share_of_target_pct: number;
+  readonly months_elapsed: number;
+  readonly complete_months: readonly string[];
+  readonly profile: string;
+  readonly projection_to_year_end: number | null;
+  readonly projection_low: number | null;
+  readonly projection_high: number | null;
+  readonly on_track: boolean;
+  readonly status: string;
+}
+
+/** Every summary a published document may carry, by key. */
+export interface MetricSummaries {
+  /** rollout */
+  readonly target_progress: readonly TargetProgress[];
+  /** the outcome documents */
+  readonly cohorts: Cohorts;
+  /** pcn_comparison: period → measure → rates */
+  readonly funnel_rates: Readonly<Record<string, Readonly<Record<string, FunnelRates>>>>;
+  /** pcn_comparison: measure → per (1,000 or 100) */
+  readonly per: Readonly<Record<string, number>>;
+  /** pcn_comparison: measure → denominator column */
+  readonly denominators: Readonly<Record<string, string>>;
+  /** alerts: the refresh compared with */
+  readonly compared_with: string | null;
+  /** alerts: region → alerts */
+  readonly by_region: Readonly<Record<string, number>>;
+}
+
+/** A document's summary under `key`, typed; undefined when the document has none. */
+export function summaryOf<K extends keyof MetricSummaries>(
+  document: Pick<MetricDocument, 'summary'> | undefined,
+  key: K,
+): MetricSummaries[K] | undefined {
+  return document?.summary?.[key] as MetricSummaries[K] | undefined;
+}
