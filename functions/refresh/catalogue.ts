@@ -576,8 +576,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'pcn_comparison',
     title: 'Comparing PCNs',
     description:
-      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up and wellbeing improvement in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
+      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact after referral, not declined, of referrals made at least 3 months before the data-as-of date) and wellbeing improvement (of people referred at least 6 months before, measured twice) in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
     file: 'pcn_comparison',
+    params: ({ dataAsOf }) => [
+      cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+      cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
+    ],
     afterControl: placeOnFunnels,
     keys: [],
     definitions: {
@@ -587,18 +591,26 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       list_size: 'Registered patients (mean over the year).',
       months_open: 'Months of the year the PCN was open (with data nationally).',
       exposure: 'Registered patients pro rata to the months open: list size × months open / months of the year.',
-      referrals: 'People referred.',
-      took_up: 'Of them, people who attended a community connection.',
-      wellbeing_pairs: 'People measured at baseline and follow-up (one per referral, on their headline instrument).',
+      referrals: 'Accepted referrals.',
+      engagement_cohort: 'Referrals made at least 3 months before the data-as-of date (as cof_person).',
+      engaged:
+        'Of the engagement cohort, people with a link worker contact on or after the referral and no decline: take-up.',
+      connected: 'Of the engagement cohort, people who attended a community activity (shown beside take-up).',
+      wellbeing_measured:
+        'People referred at least 6 months before the data-as-of date measured at baseline and follow-up (one per referral, on their headline instrument).',
       wellbeing_improved: "Of them, improved by the instrument's meaningful-change threshold.",
       referral_rate: 'Referrals per 1,000 registered patients (exposure: the list pro rata to the months open).',
-      take_up_pct: 'Take-up, %.',
-      wellbeing_improved_pct: 'Wellbeing improved, %.',
+      take_up_pct:
+        'Take-up: engaged as a percentage of the engagement cohort (the 80% expectation of Universal Personalised Care).',
+      wellbeing_improved_pct: 'Wellbeing improved as a percentage of people measured.',
       '*_vs_national / *_vs_region':
         'high or low when outside the 99.8% limits adjusted for overdispersion (FunnelPlotR), within otherwise.',
       '*_vs_national_unadjusted / *_vs_region_unadjusted': 'The same against plain limits (chance alone).',
     },
-    rules: { counts: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'] },
+    rules: {
+      counts: ['referrals', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_measured', 'wellbeing_improved'],
+    },
+    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
     name: 'data_quality',

@@ -9,7 +9,8 @@ import type { Row } from '../lib/query-engine.ts';
  * - a mean is published only where 8 or more people contribute;
  * - secondary suppression: where the parts of a total (within a row, sibling rows such as the PCNs of an ICB, or
  *   the months of a financial year beside the year's row) have exactly one suppressed cell, the next smallest part
- *   is suppressed too, so the total minus the visible parts cannot reveal it;
+ *   is suppressed too (or, with no other part left, the total), so the total minus the visible parts cannot reveal
+ *   it; a PCN that moved ICB within a year is a part of each ICB it was in;
  * - staff: where 1 or 2 people are in a role below England, their FTE and training status are not published (with
  *   so few, they describe the people themselves), following NHS workforce statistics' practice;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator.
@@ -41,6 +42,16 @@ export interface DisclosureRules {
   readonly groups?: readonly { readonly total: string; readonly parts: readonly string[] }[];
   /** Ways rows are parts of one whole: rows given the same family key are siblings for secondary suppression. */
   readonly siblings?: readonly ((row: Row) => string | undefined)[];
+  /**
+   * Areas within areas: a row is a part of the families `partOf` names (its parent area in its period, with its keys;
+   * a PCN that moved ICB within a year is a part of each ICB it was in), and the total of the family `totalOf` names
+   * (its own area). Where one part of such a family is suppressed and no other part is left to suppress, the total
+   * is suppressed (below England; beside England, published exactly, a zero part is).
+   */
+  readonly areas?: {
+    readonly partOf: (row: Row) => readonly string[];
+    readonly totalOf: (row: Row) => string;
+  };
   /**
    * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
    * year are parts of the year's row, and secondary suppression works across periods too.
@@ -113,6 +124,22 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
     }
     return [...byKey.values()].filter((siblings) => siblings.length > 1);
   });
+  const areaFamilies = new Map<string, { parts: Row[]; total?: Row }>();
+  if (rules.areas !== undefined) {
+    const { partOf, totalOf } = rules.areas;
+    for (const row of out) {
+      if (isNational(row)) continue;
+      for (const key of partOf(row)) {
+        const family = areaFamilies.get(key) ?? { parts: [] };
+        family.parts.push(row);
+        areaFamilies.set(key, family);
+      }
+    }
+    for (const row of out) {
+      const family = isNational(row) ? undefined : areaFamilies.get(totalOf(row));
+      if (family) family.total = row;
+    }
+  }
   const periodFamilies: { year: Row; months: Row[] }[] = [];
   if (rules.periodKeys !== undefined) {
     const familyKey = (row: Row) =>
@@ -152,6 +179,16 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
               siblings.every((row) => row.level === 'region'),
             ) || changed;
       }
+    }
+    for (const { parts, total } of areaFamilies.values()) {
+      if (parts.length < 2 && total === undefined) continue;
+      for (const column of sensitive)
+        changed =
+          suppressNextSmallest(
+            parts.map((row) => ({ row, column })),
+            total === undefined ? undefined : { row: total, column },
+            parts.every((row) => row.level === 'region'),
+          ) || changed;
     }
     for (const { year, months } of periodFamilies) {
       for (const column of sensitive)

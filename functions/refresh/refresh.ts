@@ -100,6 +100,11 @@ interface GeographyRow {
   valid_to: string | null;
 }
 
+/** The first day of a financial year (2024/25 starts 2024-04-01); other periods: the earliest date. */
+function periodStart(period: string): string {
+  return /^\d{4}\/\d{2}$/.test(period) ? `${period.slice(0, 4)}-04-01` : '0000-01-01';
+}
+
 /** The last day of a period: a month (2024-05) or a financial year (2024/25 ends 2025-03-31). */
 function periodEnd(period: string): string {
   if (FINANCIAL_YEAR_PATTERN.test(period)) return financialYearEnd(period);
@@ -107,20 +112,30 @@ function periodEnd(period: string): string {
   return '9999-12-31';
 }
 
-/** Parent area of a row's area in its period: PCN → ICB (as it was then), ICB → region, region → England. */
+/**
+ * Parent areas of a row's area in its period: PCN → ICB (as it was then), ICB → region, region → England. A month's
+ * PCNs are those in force on its first day, as pcn_months counts them; a year's PCN is in every ICB it was in during
+ * the year (a PCN that moved ICB is a part of both ICBs' totals for that year).
+ */
 function parentFinder(geography: readonly GeographyRow[]) {
   const regionOfIcb = new Map(geography.map((g) => [g.icb_code, g.region_code]));
   const versions = new Map<string, GeographyRow[]>();
   for (const g of geography) versions.set(g.pcn_code, [...(versions.get(g.pcn_code) ?? []), g]);
-  return (row: Row): string | undefined => {
-    if (row.level === 'region') return 'ENG';
-    if (row.level === 'icb') return regionOfIcb.get(String(row.code));
-    if (row.level !== 'pcn') return undefined;
-    // A month's PCNs are those in force on its first day, as pcn_months counts them; a year's, at its end.
+  return (row: Row): readonly string[] => {
+    if (row.level === 'region') return ['ENG'];
+    if (row.level === 'icb') {
+      const region = regionOfIcb.get(String(row.code));
+      return region === undefined ? [] : [region];
+    }
+    if (row.level !== 'pcn') return [];
     const period = String(row.period);
-    const end = /^\d{4}-\d{2}$/.test(period) ? `${period}-01` : periodEnd(period);
-    const inForce = (versions.get(String(row.code)) ?? []).filter((v) => String(v.valid_from).slice(0, 10) <= end);
-    return inForce.at(-1)?.icb_code;
+    const month = /^\d{4}-\d{2}$/.test(period);
+    const [start, end] = month ? [`${period}-01`, `${period}-01`] : [periodStart(period), periodEnd(period)];
+    const inForce = (versions.get(String(row.code)) ?? []).filter(
+      (v) =>
+        String(v.valid_from).slice(0, 10) <= end && (v.valid_to === null || String(v.valid_to).slice(0, 10) >= start),
+    );
+    return [...new Set(inForce.map((v) => v.icb_code))];
   };
 }
 
@@ -177,20 +192,19 @@ function mediansOf(distribution: readonly Row[]): Map<string, number> {
 export function buildDocument(
   definition: MetricDefinition,
   raw: readonly Row[],
-  context: DeriveContext & { generatedAt: string; dataAsOf: string | null; parentOf: (row: Row) => string | undefined },
+  context: DeriveContext & { generatedAt: string; dataAsOf: string | null; parentOf: (row: Row) => readonly string[] },
 ): MetricDocument {
-  const hierarchy = (row: Row) => {
-    const parent = context.parentOf(row);
-    return parent === undefined
-      ? undefined
-      : [row.level, parent, row.period_type, row.period, ...definition.keys.map((k) => row[k])].join('|');
-  };
+  const family = (area: unknown, row: Row) =>
+    [area, row.period_type, row.period, ...definition.keys.map((k) => row[k])].join('|');
   const rules =
     definition.rules.counts.length === 0
       ? definition.rules
       : {
           ...definition.rules,
-          siblings: [...(definition.rules.siblings ?? []), hierarchy],
+          areas: {
+            partOf: (row: Row) => context.parentOf(row).map((parent) => family(parent, row)),
+            totalOf: (row: Row) => family(row.code, row),
+          },
           periodKeys: definition.keys,
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;

@@ -1,7 +1,10 @@
 -- PCN comparison: for each PCN and financial year, its region and ICB (as at its latest month), mean list size,
--- accepted referrals, take-up (people who attended a community connection) and wellbeing improvement (people
--- measured at baseline and follow-up, improved by their headline instrument's meaningful-change threshold): the
--- numerators and denominators of the funnel plots. docs/methodology.md.
+-- accepted referrals, and the outcomes as cof_person defines them, on the referrals old enough to have them:
+-- take-up is engagement (a link worker contact after the referral, not declined) of the engagement cohort (referred
+-- on or before parameter 1, 3 months before the data-as-of date), with connection (attended a community activity)
+-- beside it; wellbeing improvement is of people in the outcome cohort (referred on or before parameter 2, 6 months
+-- before) measured at baseline and follow-up, improved by their headline instrument's meaningful-change threshold.
+-- These are the numerators and denominators of the funnel plots. docs/methodology.md, "Comparing PCNs".
 -- Control limits around the national and regional rates are computed from these figures.
 -- A PCN open part of the year has its list pro rata to the months it was open (of the year's months with data).
 WITH year_months AS (
@@ -18,20 +21,37 @@ places AS (
   GROUP BY p.pcn_code, p.fy
 ),
 
-care AS (
-  SELECT pcn_code, fy, count(*) AS referrals, count(*) FILTER (WHERE connected) AS took_up
+cohorts AS (
+  SELECT
+    pcn_code,
+    fy,
+    engaged,
+    connected,
+    referred_on <= CAST(? AS DATE) AS in_engagement_cohort
   FROM episodes
+),
+
+care AS (
+  SELECT
+    pcn_code,
+    fy,
+    count(*) AS referrals,
+    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
+    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
+    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected
+  FROM cohorts
   GROUP BY pcn_code, fy
 ),
 
 headline AS (
   SELECT pcn_code, fy, referral_id, min_by(improved, headline_rank) AS improved
   FROM wellbeing_pairs
+  WHERE referred_on <= CAST(? AS DATE)
   GROUP BY pcn_code, fy, referral_id
 ),
 
 wellbeing AS (
-  SELECT pcn_code, fy, count(*) AS wellbeing_pairs, count(*) FILTER (WHERE improved) AS wellbeing_improved
+  SELECT pcn_code, fy, count(*) AS wellbeing_measured, count(*) FILTER (WHERE improved) AS wellbeing_improved
   FROM headline
   GROUP BY pcn_code, fy
 )
@@ -45,8 +65,10 @@ SELECT
   p.icb_code,
   p.list_size,
   COALESCE(c.referrals, 0) AS referrals,
-  COALESCE(c.took_up, 0) AS took_up,
-  COALESCE(w.wellbeing_pairs, 0) AS wellbeing_pairs,
+  COALESCE(c.engagement_cohort, 0) AS engagement_cohort,
+  COALESCE(c.engaged, 0) AS engaged,
+  COALESCE(c.connected, 0) AS connected,
+  COALESCE(w.wellbeing_measured, 0) AS wellbeing_measured,
   COALESCE(w.wellbeing_improved, 0) AS wellbeing_improved
 FROM places AS p
 LEFT JOIN care AS c ON c.pcn_code = p.pcn_code AND c.fy = p.fy

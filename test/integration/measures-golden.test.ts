@@ -445,6 +445,41 @@ describe('part years and PCNs open part of the year', () => {
   });
 });
 
+describe('comparing PCNs: take-up is engagement on the engagement cohort, as on the outcomes page', () => {
+  it('U00203: engaged of referrals at least 3 months old, wellbeing of the outcome cohort', () => {
+    // 25 referrals; engagement cohort R1-R20 = 20; engaged R1-R8 and R11-R15 = 13 -> 15 (rounded to 5); connected
+    // R1-R5, R11-R12 = 7 -> *. Take-up from the rounded figures: 15 / 20 = 75%. Wellbeing: the outcome cohort
+    // R1-R10 has 6 people measured (R1-R6), 5 improved: both * below England, so no wellbeing rate.
+    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26')).toMatchObject({
+      referrals: 25,
+      engagement_cohort: 20,
+      engaged: 15,
+      connected: '*',
+      wellbeing_measured: '*',
+      wellbeing_improved: '*',
+      take_up_pct: 75,
+      wellbeing_improved_pct: '*',
+    });
+    // England's comparator is England's exact figure: 13 engaged of 22 (R1-R20, and S1-S2 with no contact).
+    const rates = docs.get('pcn_comparison')?.summary?.funnel_rates as Record<
+      string,
+      Record<string, { national: number }>
+    >;
+    expect(rates['2025/26']?.take_up_pct?.national).toBe(Number((13 / 22).toPrecision(6)));
+    expect(docs.get('pcn_comparison')?.summary?.cohorts).toEqual(docs.get('cof_person')?.summary?.cohorts);
+  });
+
+  it('U00070, closed in May: its 2 referrals are an engagement cohort too small to publish, so it is not placed', () => {
+    // S1-S2: engagement cohort 2 -> *, engaged 0.
+    expect(row('pcn_comparison', 'pcn', 'U00070', '2025/26')).toMatchObject({
+      engagement_cohort: '*',
+      engaged: 0,
+      take_up_pct: null,
+      take_up_pct_vs_national: null,
+    });
+  });
+});
+
 describe('equity: people, and access by the deprivation of the PCN', () => {
   it('people referred are people; rates per 1,000 registered patients by PCN IMD 2019 quintile', () => {
     // U00203 is in IMD decile 2 among PCNs (quintile 1), U00070 in decile 10 (quintile 5): NHS Digital PCN IMD 2019.

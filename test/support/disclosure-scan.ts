@@ -7,18 +7,30 @@ import type { MetricDocument, MetricRow } from '../../functions/contract/index.t
  *   / per, over the rounding interval of the rate) contains the published numerator;
  * - the regional rates of the funnel-plot summary do the same against the sums of their PCNs' published figures;
  * - no suppressed cell is the only one among the parts of a published total: areas within their parent area (as
- *   the meta document places them) and the months of a financial year beside the year's row.
+ *   the meta document places them) and the months of a financial year beside the year's row;
+ * - staff: below England, no FTE or training status of 1 or 2 people in a role;
+ * - series (the SPC document) below England: every value of a count is a published count, and the mean is the mean
+ *   of the values published beside it (nothing unrounded behind it).
  * Returns one line per problem.
  */
 export interface ScanSpec {
   /** Count columns per document. */
   readonly counts: Readonly<Record<string, readonly string[]>>;
+  /** Other columns per document that are suppressed to protect people and must not be recoverable by differencing. */
+  readonly protected?: Readonly<Record<string, readonly string[]>>;
+  /** Staff per document: the headcount column and the columns not published where it is 1 or 2. */
+  readonly staff?: Readonly<Record<string, readonly (readonly [string, readonly string[]])[]>>;
+  /** Measures of the SPC document that are counts. */
+  readonly seriesCounts?: readonly string[];
   /** Rates per document: column, numerator, denominator, per. */
   readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
 }
 
-/** The parent area of a row's area in the row's period. */
-type Parents = (row: MetricRow) => string | undefined;
+/**
+ * The parent areas of a row's area in the row's period: one, or for a PCN that moved ICB within a year every ICB it
+ * was in (its year's figure is part of each of their totals).
+ */
+type Parents = (row: MetricRow) => string | readonly string[] | undefined;
 
 const isCount = (v: unknown) => v === null || v === '*' || v === 0 || (typeof v === 'number' && v >= 10 && v % 5 === 0);
 const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
@@ -42,11 +54,25 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
   const problems: string[] = [];
   for (const doc of docs) {
     const counts = spec.counts[doc.name] ?? [];
+    const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
     const rates = spec.rates[doc.name] ?? [];
     const sub = doc.rows.filter((r) => r.level !== 'national');
     const id = (r: MetricRow) => `${doc.name} ${r.level} ${r.code} ${r.period} ${doc.keys.map((k) => r[k]).join(' ')}`;
     for (const r of sub) {
       for (const c of counts) if (!isCount(r[c])) problems.push(`${id(r)}: count ${c} = ${r[c]}`);
+      for (const [headcount, columns] of spec.staff?.[doc.name] ?? []) {
+        const people = r[headcount];
+        if (typeof people === 'number' && people > 0 && people < 3)
+          for (const c of columns)
+            if (r[c] !== '*' && r[c] !== null) problems.push(`${id(r)}: ${c} = ${r[c]} of ${people} people`);
+      }
+      if (doc.name === 'spc' && spec.seriesCounts?.includes(String(r.measure))) {
+        const values = Object.values((r.values ?? {}) as Record<string, unknown>).filter((v) => typeof v === 'number');
+        for (const v of values) if (!isCount(v)) problems.push(`${id(r)}: series value ${v}`);
+        const mean = values.reduce((a: number, v) => a + Number(v), 0) / values.length;
+        if (values.length > 0 && typeof r.mean === 'number' && Math.abs(r.mean - mean) > 0.01)
+          problems.push(`${id(r)}: mean ${r.mean} is not the mean of the published values (${mean})`);
+      }
       for (const [column, numerator, denominator, per] of rates) {
         const [v, n, d] = [r[column], r[numerator], r[denominator]];
         if (typeof v !== 'number' || typeof n !== 'number' || typeof d !== 'number' || d <= 0) continue;
@@ -65,7 +91,8 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
     for (const r of doc.rows) {
       const parent = r.level === 'region' ? 'ENG' : parents(r);
       if (r.level !== 'national' && parent !== undefined)
-        family(`area|${parent}|${r.period_type}|${r.period}|${keysOf(r)}`).parts.push(r);
+        for (const p of typeof parent === 'string' ? [parent] : parent)
+          family(`area|${p}|${r.period_type}|${r.period}|${keysOf(r)}`).parts.push(r);
       family(`area|${r.code}|${r.period_type}|${r.period}|${keysOf(r)}`).total = r;
       if (r.period_type === 'month')
         family(`period|${r.level}|${r.code}|${fyOf(String(r.period))}|${keysOf(r)}`).parts.push(r);
@@ -73,7 +100,7 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
     }
     for (const [key, { total, parts }] of families) {
       if (total === undefined || parts.length < 2) continue;
-      for (const c of counts) {
+      for (const c of differenced) {
         if (typeof total[c] !== 'number') continue;
         const suppressed = parts.filter((p) => p[c] === '*');
         if (suppressed.length === 1)
@@ -87,9 +114,9 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
       doc.summary as { funnel_rates?: Record<string, Record<string, { regions?: Record<string, number> }>> } | undefined
     )?.funnel_rates;
     const measures: Record<string, readonly [string, string, number]> = {
-      referral_rate: ['referrals', 'list_size', 1],
-      take_up_pct: ['took_up', 'referrals', 1],
-      wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_pairs', 1],
+      referral_rate: ['referrals', 'exposure', 1],
+      take_up_pct: ['engaged', 'engagement_cohort', 1],
+      wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_measured', 1],
     };
     for (const [period, byMeasure] of Object.entries(funnel ?? {})) {
       for (const [measure, figures] of Object.entries(byMeasure)) {
@@ -112,8 +139,9 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
 }
 
 /**
- * Parent of each area in a row's period, from the PCN reference file (effective-dated: a PCN that moved ICB is
- * counted where it was) and the ICB -> region of the meta document.
+ * Parents of each area in a row's period, from the PCN reference file (effective-dated: a PCN is counted in the ICB
+ * it was in on the first day of a month, and in a year in every ICB it was in during the year) and the ICB -> region
+ * of the meta document. A new version of a PCN that only changes its list or name is not a move.
  */
 export function parentsFrom(reference: string, meta: { icbs: { code: string; parent: string }[] }): Parents {
   const lines = reference.trim().split('\n');
@@ -129,13 +157,14 @@ export function parentsFrom(reference: string, meta: { icbs: { code: string; par
     const [start, end] = year
       ? [`${period.slice(0, 4)}-04-01`, `${Number(period.slice(0, 4)) + 1}-03-31`]
       : [`${period}-01`, `${period}-01`];
-    const own = versions.filter((v) => v[col('pcn_code')] === row.code);
-    const inForce = own
-      .filter((v) => (v[col('valid_from')] ?? '') <= end)
-      .sort((a, b) => (a[col('valid_from')] ?? '').localeCompare(b[col('valid_from')] ?? ''));
-    // A PCN that changed ICB within a year is part of two ICBs' totals for it: not a clean part of either.
-    const movedWithin = own.some((v) => (v[col('valid_from')] ?? '') > start && (v[col('valid_from')] ?? '') <= end);
-    return year && movedWithin && own.length > 1 ? undefined : inForce.at(-1)?.[col('icb_code')];
+    const inForce = versions.filter(
+      (v) =>
+        v[col('pcn_code')] === row.code &&
+        (v[col('valid_from')] ?? '') <= end &&
+        ((v[col('valid_to')] ?? '') === '' || (v[col('valid_to')] ?? '') >= start),
+    );
+    const icbs = [...new Set(inForce.map((v) => v[col('icb_code')] as string))];
+    return icbs.length === 0 ? undefined : icbs;
   };
 }
 
@@ -162,10 +191,28 @@ export const SCAN_SPEC: ScanSpec = {
     cof_system: ['people', 'before_total', 'after_total'],
     cof_community: ['connections', 'attended'],
     equity: ['people_referred', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_people', 'wellbeing_improved'],
-    pcn_comparison: ['referrals', 'took_up', 'wellbeing_pairs', 'wellbeing_improved'],
+    pcn_comparison: [
+      'referrals',
+      'engagement_cohort',
+      'engaged',
+      'connected',
+      'wellbeing_measured',
+      'wellbeing_improved',
+    ],
     referral_sources: ['referrals'],
     workforce: ['people_referred'],
   },
+  protected: {
+    workforce: ['splw_fte', 'splw_accredited', 'hwbc_fte', 'cc_fte'],
+  },
+  staff: {
+    workforce: [
+      ['splw_headcount', ['splw_fte', 'splw_accredited', 'splw_fte_per_10000', 'splw_accredited_pct']],
+      ['hwbc_headcount', ['hwbc_fte']],
+      ['cc_headcount', ['cc_fte']],
+    ],
+  },
+  seriesCounts: ['referrals', 'people_referred'],
   rates: {
     rollout: [
       ['referrals_per_1000', 'referrals', 'list_size', 1000],
@@ -188,8 +235,10 @@ export const SCAN_SPEC: ScanSpec = {
     ],
     referral_sources: [['self_referral_pct', 'source_self', 'referrals', 100]],
     pcn_comparison: [
-      ['referral_rate', 'referrals', 'list_size', 1000],
-      ['take_up_pct', 'took_up', 'referrals', 100],
+      // The funnel's denominator for referrals is the exposure: the list pro rata to the months open.
+      ['referral_rate', 'referrals', 'exposure', 1000],
+      ['take_up_pct', 'engaged', 'engagement_cohort', 100],
+      ['wellbeing_improved_pct', 'wellbeing_improved', 'wellbeing_measured', 100],
     ],
   },
 };

@@ -176,3 +176,50 @@ describe('regions of England', () => {
     expect(out.map((r) => r.referrals)).toEqual([7, '*', '*']);
   });
 });
+
+describe('areas within areas', () => {
+  const area = (level: string, code: string, referrals: number, parents: string[] = []): Row => ({
+    level,
+    code,
+    period_type: 'fy',
+    period: '2025/26',
+    referrals,
+    parents: parents.join(','),
+  });
+  const rules = {
+    counts: ['referrals'],
+    areas: {
+      partOf: (r: Row) => (r.parents === '' ? [] : String(r.parents).split(',')),
+      totalOf: (r: Row) => String(r.code),
+    },
+  };
+
+  it('where no other part is left to suppress, the total is: ICB 10 = its only non-zero PCN', () => {
+    // QAA's 10 (exact 10: published 10) is U1's 6 plus the 4 of PCNs that closed before the year's end and publish no row
+    // here; U2 and U3 have 0.
+    const rows = [
+      area('icb', 'QAA', 10, ['Y56']),
+      area('pcn', 'U1', 6, ['QAA']),
+      area('pcn', 'U2', 0, ['QAA']),
+      area('pcn', 'U3', 0, ['QAA']),
+    ];
+    // U1 6 -> *; the other parts are 0, so there is no other part to suppress; QAA's 10 minus the zeros would bound
+    // U1 (8 to 12 less what the others hide), so QAA is suppressed.
+    expect(applyDisclosureControl(rows, rules).map((r) => r.referrals)).toEqual(['*', '*', 0, 0]);
+  });
+
+  it("a PCN that moved ICB within the year is a part of both ICBs' totals", () => {
+    // U9 moved from QAA to QBB in December: its 5 referrals (-> *), 2 before and 3 after, are in both ICBs' year
+    // totals: QAA 40 + 2 = 42 (-> 40), QBB 20 + 30 + 3 = 53 (-> 55). In each it is the only suppressed part, so the
+    // smallest other part goes with it: U1 (40) in QAA, U2 (20) in QBB.
+    const rows = [
+      area('icb', 'QAA', 42, ['Y56']),
+      area('icb', 'QBB', 53, ['Y56']),
+      area('pcn', 'U1', 40, ['QAA']),
+      area('pcn', 'U2', 20, ['QBB']),
+      area('pcn', 'U3', 30, ['QBB']),
+      area('pcn', 'U9', 5, ['QAA', 'QBB']),
+    ];
+    expect(applyDisclosureControl(rows, rules).map((r) => r.referrals)).toEqual([40, 55, '*', '*', 30, '*']);
+  });
+});

@@ -4,10 +4,11 @@ import type { Loadable } from '../api.ts';
 import { DashboardContext } from '../context.ts';
 import { downloadCsv, toCsv } from '../csv.ts';
 import { isSuppressed, SUPPRESSED_EXPLANATION } from '../format.ts';
+import { type MethodSection, methodLink } from '../method.ts';
 import { yearCompleteness } from '../year-completeness.ts';
 
 /** Where the method is published in full (docs/methodology.md in the repository, served at /methodology). */
-export const METHODOLOGY_PATH = '/methodology';
+export { METHODOLOGY_PATH } from '../method.ts';
 
 export interface CsvSpec {
   readonly fileName: string;
@@ -26,6 +27,8 @@ interface ChartCardProps {
   readonly csv?: CsvSpec;
   /** Which referrals the figures cover, where an outcome needs time (cohort cut-offs). */
   readonly covers?: string;
+  /** The section of docs/methodology.md that "how this is calculated" links to. */
+  readonly method?: MethodSection;
   readonly children: ReactNode;
 }
 
@@ -33,7 +36,7 @@ interface ChartCardProps {
  * One card of figures or a chart. It owns its loading, error, empty and suppressed states, its "download CSV" of
  * exactly the data it shows, and its "how this is calculated" note, so no page repeats them.
  */
-export function ChartCard({ title, how, data, empty, csv, covers, children }: ChartCardProps) {
+export function ChartCard({ title, how, data, empty, csv, covers, method, children }: ChartCardProps) {
   const { state } = data;
   const error = data.state === 'error' ? data.message : undefined;
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
@@ -99,7 +102,7 @@ export function ChartCard({ title, how, data, empty, csv, covers, children }: Ch
         </summary>
         <p className="mt-1 leading-relaxed">{how}</p>
         <p className="mt-1">
-          <a className="text-nhs-blue underline" href={METHODOLOGY_PATH}>
+          <a className="text-nhs-blue underline" href={methodLink(method)}>
             The full method: definitions, cohorts, intervals and disclosure control
           </a>
         </p>

@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { FUNNEL_MEASURES, type FunnelMeasure, summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
+import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { FunnelPlot, type FunnelPoint } from '../components/FunnelPlot.tsx';
@@ -140,6 +141,14 @@ export default function ComparePage() {
         <div className="xl:col-span-3">
           <ChartCard
             title={`${m.label}: funnel plot`}
+            method="funnels"
+            covers={
+              measure === 'take_up_pct'
+                ? cohortsCovered(comparison, 'engagement')
+                : measure === 'wellbeing_improved_pct'
+                  ? cohortsCovered(comparison, 'outcomes')
+                  : undefined
+            }
             how={comparison.state === 'ready' ? comparison.value.description : ''}
             data={comparison}
             empty={placed.length === 0 || p0 === undefined || p0 === null}
@@ -180,6 +189,7 @@ export default function ComparePage() {
         <div className="xl:col-span-2">
           <ChartCard
             title="PCNs"
+            method="funnels"
             how="Sort by any column. PCNs whose figure is suppressed are listed last and never ranked."
             data={comparison}
             empty={table.length === 0}

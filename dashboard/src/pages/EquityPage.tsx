@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { plottable } from '../chart-data.ts';
+import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
@@ -37,6 +38,7 @@ export default function EquityPage() {
     .sort((a, b) => groupOrder(String(a.group), String(b.group)))
     .map((r): MetricRow & { label: string } => ({ ...r, label: groupLabel(dimension, String(r.group)) }));
   const how = equity.state === 'ready' ? equity.value.description : '';
+  const covers = cohortsCovered(equity);
   const csv = {
     fileName: `equity-${dimension}-${scope.code}.csv`,
     columns: [
@@ -66,6 +68,7 @@ export default function EquityPage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard
           title={dimension === 'pcn_imd_quintile' ? 'People referred per 1,000 patients a year' : 'People referred'}
+          method="equity"
           how={how}
           data={equity}
           empty={rows.length === 0}
@@ -90,6 +93,8 @@ export default function EquityPage() {
         </ChartCard>
         <ChartCard
           title="Engagement and wellbeing improvement"
+          method="equity"
+          covers={covers}
           how={how}
           data={equity}
           empty={rows.length === 0}
@@ -118,7 +123,15 @@ export default function EquityPage() {
           />
         </ChartCard>
       </div>
-      <ChartCard title="By group" how={how} data={equity} empty={rows.length === 0} csv={csv}>
+      <ChartCard
+        title="By group"
+        method="equity"
+        covers={covers}
+        how={how}
+        data={equity}
+        empty={rows.length === 0}
+        csv={csv}
+      >
         <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="equity-table">
           <thead>
             <tr className="text-left">

@@ -1,13 +1,13 @@
 import { BarChart } from '@tremor/react';
-import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
+import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
-import { formatChange, formatCount, formatDate, formatDecimal, formatPercent } from '../format.ts';
+import { formatChange, formatCount, formatDecimal, formatPercent } from '../format.ts';
 
 const INSTRUMENTS: Record<string, string> = {
   ons4_life_satisfaction: 'ONS4 life satisfaction',
@@ -36,10 +36,7 @@ export default function OutcomesPage() {
   const system = useMetric('cof_system', area);
   const community = useMetric('cof_community', area);
   const p = rowsFor(rowsOf(person), 'fy', fy)[0];
-  const cohorts = person.state === 'ready' ? summaryOf(person.value, 'cohorts') : undefined;
-  const covers = cohorts
-    ? `Engagement, connection and plans cover referrals made by ${formatDate(cohorts.engagement.referred_on_or_before)}; contacts, wellbeing and discharge those made by ${formatDate(cohorts.outcomes.referred_on_or_before)}: later referrals have not had time.`
-    : undefined;
+  const covers = cohortsCovered(person);
   const measures = rowsOf(wellbeing).filter((r) => r.period_type === 'fy');
   const allServices = rowsOf(system).filter((r) => r.period_type === 'fy');
   const services = allServices.filter((r) => r.baseline_band === 'all');
@@ -65,6 +62,7 @@ export default function OutcomesPage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard
           title="Engagement, connection and contacts"
+          method="person"
           how={person.state === 'ready' ? person.value.description : ''}
           data={person}
           empty={!p}
@@ -136,6 +134,7 @@ export default function OutcomesPage() {
         </ChartCard>
         <ChartCard
           title="Wellbeing change by instrument"
+          method="wellbeing"
           how={wellbeing.state === 'ready' ? wellbeing.value.description : ''}
           data={wellbeing}
           empty={measures.length === 0}
@@ -176,6 +175,7 @@ export default function OutcomesPage() {
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the health and care system</h2>
       <ChartCard
         title="GP, A&E, admissions and outpatients before and after referral"
+        method="system"
         how={system.state === 'ready' ? system.value.description : ''}
         data={system}
         empty={services.length === 0}
@@ -260,6 +260,7 @@ export default function OutcomesPage() {
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the community</h2>
       <ChartCard
         title="Community connections by activity"
+        method="community"
         how={community.state === 'ready' ? community.value.description : ''}
         data={community}
         empty={!c}

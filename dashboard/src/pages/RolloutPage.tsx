@@ -37,6 +37,7 @@ export function RolloutPage() {
       <div className="grid gap-4 lg:grid-cols-3">
         <ChartCard
           title="Referrals this year"
+          method="rollout"
           how={`${how} The 900,000 target is people referred. The projection uses complete months only (ended, and 90% of PCNs open sent data), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
           data={rollout}
           empty={!year}
@@ -100,6 +101,7 @@ export function RolloutPage() {
         </ChartCard>
         <ChartCard
           title="People and declines"
+          method="rollout"
           how="People referred counts each person once however many referrals they had. The decline rate is declines as a share of referrals and declines."
           data={rollout}
           empty={!year}
@@ -137,6 +139,7 @@ export function RolloutPage() {
         </ChartCard>
         <ChartCard
           title="Link workers and PCNs"
+          method="workforce"
           how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(meta.targets.link_workers_fte)} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
           data={workforce}
           empty={!latestStaff && !year}
@@ -174,6 +177,7 @@ export function RolloutPage() {
       </div>
       <ChartCard
         title="Referrals by month"
+        method="rollout"
         how={`${how}${national ? ' The target pace is the annual target spread evenly over twelve months.' : ''}`}
         data={rollout}
         empty={months.length === 0}

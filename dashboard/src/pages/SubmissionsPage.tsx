@@ -35,7 +35,7 @@ export default function SubmissionsPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Data submissions</h1>
-      <ChartCard title="Summary" how={how} data={quality} empty={false}>
+      <ChartCard title="Summary" method="submissions" how={how} data={quality} empty={false}>
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
           <Kpi
             label="PCNs sending data"
@@ -57,6 +57,7 @@ export default function SubmissionsPage() {
       </ChartCard>
       <ChartCard
         title="By PCN"
+        method="submissions"
         how={how}
         data={quality}
         empty={rows.length === 0 && silent.length === 0}

@@ -41,6 +41,7 @@ function WhatChanged() {
   return (
     <ChartCard
       title="What changed"
+      method="alerts"
       how={alerts.state === 'ready' ? alerts.value.description : ''}
       data={alerts}
       empty={false}
@@ -103,6 +104,7 @@ export default function TrendsPage() {
             <ChartCard
               key={m.name}
               title={`${m.title}, ${scope.name}`}
+              method="spc"
               how={spc.state === 'ready' ? spc.value.description : ''}
               data={spc}
               empty={!row || row.points === 0}

@@ -40,6 +40,7 @@ export default function WorkforcePage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard
           title="In post now"
+          method="workforce"
           how={workforce.state === 'ready' ? workforce.value.description : ''}
           data={workforce}
           empty={!latest}
@@ -91,6 +92,7 @@ export default function WorkforcePage() {
         </ChartCard>
         <ChartCard
           title="FTE by role over time"
+          method="workforce"
           how="Full-time equivalent in post from each month's snapshot: social prescribing link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC)."
           data={workforce}
           empty={months.length === 0}
@@ -132,6 +134,7 @@ export default function WorkforcePage() {
       </div>
       <ChartCard
         title="PCNs without a link worker"
+        method="workforce"
         how={`PCNs whose latest snapshot (${monthLabel(latestMonth ?? '')}) has no social prescribing link worker in post.`}
         data={workforce.state === 'ready' && !latest ? workforce : pcnLevel}
         empty={!latest}
