@@ -92,112 +92,156 @@ function suppressNextSmallest(cells: readonly Cell[], total?: Cell, allowZero = 
   return changed;
 }
 
+/** Means with fewer than 8 contributors are not published. */
+function suppressThinMeans(row: Row, controlled: Row, means: NonNullable<DisclosureRules['means']>): void {
+  for (const mean of means) {
+    const contributors = Number(row[mean.contributors] ?? 0);
+    if (row[mean.column] !== null && contributors < MIN_COUNT) controlled[mean.column] = SUPPRESSED;
+  }
+}
+
+/** Primary suppression: counts from 1 to 7 are suppressed, others rounded to the nearest 5. */
+function controlCounts(row: Row, controlled: Row, counts: DisclosureRules['counts']): void {
+  for (const column of counts) {
+    const value = row[column];
+    if (typeof value === 'number') controlled[column] = controlCount(value);
+  }
+}
+
+/** Staff: the FTE and training of 1 or 2 people in a role are not published. */
+function suppressFewStaff(row: Row, controlled: Row, staff: NonNullable<DisclosureRules['staff']>): void {
+  for (const role of staff) {
+    const headcount = Number(row[role.headcount] ?? 0);
+    if (headcount > 0 && headcount < MIN_STAFF)
+      for (const column of role.columns) if (row[column] !== null) controlled[column] = SUPPRESSED;
+  }
+}
+
+/** The rules that apply to one row alone; England rows are copied unchanged. */
+function controlRow(row: Row, rules: DisclosureRules): Row {
+  if (isNational(row)) return { ...row };
+  const controlled: Row = { ...row };
+  suppressThinMeans(row, controlled, rules.means ?? []);
+  controlCounts(row, controlled, rules.counts);
+  suppressFewStaff(row, controlled, rules.staff ?? []);
+  return controlled;
+}
+
+/** Rows below England grouped by a family key: only families of two or more rows. */
+function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): Row[][] {
+  const byKey = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = isNational(row) ? undefined : familyOf(row);
+    if (key === undefined) continue;
+    const siblings = byKey.get(key);
+    if (siblings) siblings.push(row);
+    else byKey.set(key, [row]);
+  }
+  return [...byKey.values()].filter((siblings) => siblings.length > 1);
+}
+
+type AreaFamily = { parts: Row[]; total?: Row };
+
+/** Areas within areas: each parent area's parts (a moved PCN in each ICB it was in) and its own row. */
+function areaFamilies(rows: readonly Row[], areas: DisclosureRules['areas']): AreaFamily[] {
+  if (areas === undefined) return [];
+  const families = new Map<string, AreaFamily>();
+  const { partOf, totalOf } = areas;
+  for (const row of rows) {
+    if (isNational(row)) continue;
+    for (const key of partOf(row)) {
+      const family = families.get(key) ?? { parts: [] };
+      family.parts.push(row);
+      families.set(key, family);
+    }
+  }
+  for (const row of rows) {
+    const family = isNational(row) ? undefined : families.get(totalOf(row));
+    if (family) family.total = row;
+  }
+  return [...families.values()];
+}
+
+type PeriodFamily = { year: Row; months: Row[] };
+
+/** The months of a financial year beside the year's row, per area and document keys. */
+function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): PeriodFamily[] {
+  if (periodKeys === undefined) return [];
+  const familyKey = (row: Row) =>
+    [row.level, row.code, financialYearOf(String(row.period)), ...periodKeys.map((k) => row[k])].join('|');
+  const years = new Map<string, Row>();
+  for (const row of rows) if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), row);
+  const months = new Map<string, Row[]>();
+  for (const row of rows) {
+    if (isNational(row) || row.period_type !== 'month') continue;
+    const key = familyKey(row);
+    if (years.has(key)) months.set(key, [...(months.get(key) ?? []), row]);
+  }
+  return [...months].map(([key, monthRows]) => ({ year: years.get(key) as Row, months: monthRows }));
+}
+
+const cellsOf = (rows: readonly Row[], column: string): Cell[] => rows.map((row) => ({ row, column }));
+const allRegions = (rows: readonly Row[]) => rows.every((row) => row.level === 'region');
+
+/** Secondary suppression within a row: the columns that add up to a total. */
+function suppressWithinRows(rows: readonly Row[], groups: NonNullable<DisclosureRules['groups']>): boolean {
+  let changed = false;
+  for (const row of rows) {
+    if (isNational(row)) continue;
+    for (const group of groups) {
+      const parts = group.parts.map((column) => ({ row, column }));
+      if (suppressNextSmallest(parts, { row, column: group.total })) changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Secondary suppression across sibling rows (no total row among them). */
+function suppressAcrossSiblings(families: readonly Row[][][], sensitive: readonly string[]): boolean {
+  let changed = false;
+  for (const family of families)
+    for (const siblings of family)
+      for (const column of sensitive)
+        if (suppressNextSmallest(cellsOf(siblings, column), undefined, allRegions(siblings))) changed = true;
+  return changed;
+}
+
+/** Secondary suppression across areas: the parts of a parent area, with the parent's row as their total. */
+function suppressAcrossAreas(families: readonly AreaFamily[], sensitive: readonly string[]): boolean {
+  let changed = false;
+  for (const { parts, total } of families) {
+    if (parts.length < 2 && total === undefined) continue;
+    for (const column of sensitive) {
+      const totalCell = total === undefined ? undefined : { row: total, column };
+      if (suppressNextSmallest(cellsOf(parts, column), totalCell, allRegions(parts))) changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Secondary suppression across periods: the months of a financial year, with the year's row as their total. */
+function suppressAcrossPeriods(families: readonly PeriodFamily[], sensitive: readonly string[]): boolean {
+  let changed = false;
+  for (const { year, months } of families)
+    for (const column of sensitive)
+      if (suppressNextSmallest(cellsOf(months, column), { row: year, column })) changed = true;
+  return changed;
+}
+
 /** Applies the rules to query rows; returns new rows, with England rows unchanged. */
 export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
-  const out = rows.map((row) => {
-    if (isNational(row)) return { ...row };
-    const controlled: Row = { ...row };
-    for (const mean of rules.means ?? []) {
-      const contributors = Number(row[mean.contributors] ?? 0);
-      if (row[mean.column] !== null && contributors < MIN_COUNT) controlled[mean.column] = SUPPRESSED;
-    }
-    for (const column of rules.counts) {
-      const value = row[column];
-      if (typeof value === 'number') controlled[column] = controlCount(value);
-    }
-    for (const staff of rules.staff ?? []) {
-      const headcount = Number(row[staff.headcount] ?? 0);
-      if (headcount > 0 && headcount < MIN_STAFF)
-        for (const column of staff.columns) if (row[column] !== null) controlled[column] = SUPPRESSED;
-    }
-    return controlled;
-  });
+  const out = rows.map((row) => controlRow(row, rules));
   const sensitive = [...rules.counts, ...(rules.staff ?? []).flatMap((s) => s.columns)];
-  const families = (rules.siblings ?? []).map((familyOf) => {
-    const byKey = new Map<string, Row[]>();
-    for (const row of out) {
-      const key = isNational(row) ? undefined : familyOf(row);
-      if (key === undefined) continue;
-      const siblings = byKey.get(key);
-      if (siblings) siblings.push(row);
-      else byKey.set(key, [row]);
-    }
-    return [...byKey.values()].filter((siblings) => siblings.length > 1);
-  });
-  const areaFamilies = new Map<string, { parts: Row[]; total?: Row }>();
-  if (rules.areas !== undefined) {
-    const { partOf, totalOf } = rules.areas;
-    for (const row of out) {
-      if (isNational(row)) continue;
-      for (const key of partOf(row)) {
-        const family = areaFamilies.get(key) ?? { parts: [] };
-        family.parts.push(row);
-        areaFamilies.set(key, family);
-      }
-    }
-    for (const row of out) {
-      const family = isNational(row) ? undefined : areaFamilies.get(totalOf(row));
-      if (family) family.total = row;
-    }
-  }
-  const periodFamilies: { year: Row; months: Row[] }[] = [];
-  if (rules.periodKeys !== undefined) {
-    const familyKey = (row: Row) =>
-      [row.level, row.code, financialYearOf(String(row.period)), ...(rules.periodKeys ?? []).map((k) => row[k])].join(
-        '|',
-      );
-    const years = new Map<string, Row>();
-    for (const row of out) if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), row);
-    const months = new Map<string, Row[]>();
-    for (const row of out) {
-      if (isNational(row) || row.period_type !== 'month') continue;
-      const key = familyKey(row);
-      if (years.has(key)) months.set(key, [...(months.get(key) ?? []), row]);
-    }
-    for (const [key, rows] of months) periodFamilies.push({ year: years.get(key) as Row, months: rows });
-  }
-  // Suppressing a cell for one rule can expose another: repeat until nothing changes.
+  const siblings = (rules.siblings ?? []).map((familyOf) => siblingFamilies(out, familyOf));
+  const areas = areaFamilies(out, rules.areas);
+  const periods = periodFamilies(out, rules.periodKeys);
+  // Suppressing a cell for one rule can expose another: repeat until nothing changes. Every rule runs in each round.
   for (let changed = true; changed; ) {
-    changed = false;
-    for (const row of out) {
-      if (isNational(row)) continue;
-      for (const group of rules.groups ?? []) {
-        changed =
-          suppressNextSmallest(
-            group.parts.map((column) => ({ row, column })),
-            { row, column: group.total },
-          ) || changed;
-      }
-    }
-    for (const family of families) {
-      for (const siblings of family) {
-        for (const column of sensitive)
-          changed =
-            suppressNextSmallest(
-              siblings.map((row) => ({ row, column })),
-              undefined,
-              siblings.every((row) => row.level === 'region'),
-            ) || changed;
-      }
-    }
-    for (const { parts, total } of areaFamilies.values()) {
-      if (parts.length < 2 && total === undefined) continue;
-      for (const column of sensitive)
-        changed =
-          suppressNextSmallest(
-            parts.map((row) => ({ row, column })),
-            total === undefined ? undefined : { row: total, column },
-            parts.every((row) => row.level === 'region'),
-          ) || changed;
-    }
-    for (const { year, months } of periodFamilies) {
-      for (const column of sensitive)
-        changed =
-          suppressNextSmallest(
-            months.map((row) => ({ row, column })),
-            { row: year, column },
-          ) || changed;
-    }
+    const withinRows = suppressWithinRows(out, rules.groups ?? []);
+    const acrossSiblings = suppressAcrossSiblings(siblings, sensitive);
+    const acrossAreas = suppressAcrossAreas(areas, sensitive);
+    const acrossPeriods = suppressAcrossPeriods(periods, sensitive);
+    changed = withinRows || acrossSiblings || acrossAreas || acrossPeriods;
   }
   return out;
 }

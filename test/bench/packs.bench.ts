@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadRealMap } from '../../cli/synthetic/geography.ts';
 import type { Level, MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { BOARD_DOCUMENTS } from '../../functions/reports/board-measures.ts';
 import { PublishedRows } from '../../functions/reports/pack-content.ts';
 import { buildPack, packAreas, writePacks } from '../../functions/reports/packs.ts';
@@ -31,20 +32,7 @@ const meta: MetaDocument = {
   icbs: map.icbs.map((i) => ({ code: i.code, name: i.name, parent: i.regionCode })),
   pcns: latest.map((p) => ({ code: p.pcn_code, name: p.pcn_name, parent: p.icb_code, list_size: p.list_size })),
   metrics: [],
-  targets: {
-    annual_referrals: 900000,
-    take_up_pct: 80,
-    contacts_min: 6,
-    contacts_max: 12,
-    gp_change_pct: -14,
-    ae_change_pct: -12,
-    caseload_min: 200,
-    caseload_max: 250,
-    accredited_pct: 90,
-    iif_lower_pct: 1.2,
-    iif_upper_pct: 1.6,
-    link_workers_fte: 1000,
-  },
+  targets: DEFAULT_TARGETS,
 };
 
 let seed = 7;

@@ -6,6 +6,7 @@ import { MetricsApi } from '../../functions/api/metrics-api.ts';
 import { type Identity, NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { packKey } from '../../functions/lib/keys.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { writePacks } from '../../functions/reports/packs.ts';
 import { tempDir } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
@@ -32,20 +33,7 @@ const meta: MetaDocument = {
     { code: 'U33333', name: 'VALLEYFIELD PCN', parent: 'QKK', list_size: 50000 },
   ],
   metrics: [],
-  targets: {
-    annual_referrals: 900000,
-    take_up_pct: 80,
-    contacts_min: 6,
-    contacts_max: 12,
-    gp_change_pct: -14,
-    ae_change_pct: -12,
-    caseload_min: 200,
-    caseload_max: 250,
-    accredited_pct: 90,
-    iif_lower_pct: 1.2,
-    iif_upper_pct: 1.6,
-    link_workers_fte: 1000,
-  },
+  targets: DEFAULT_TARGETS,
 };
 
 const AREAS = [

@@ -50,92 +50,141 @@ const fyOf = (period: string) => {
   return `${start}/${String(start + 1).slice(2)}`;
 };
 
-export function scanPublished(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
+/** Names a row in a problem line. */
+const rowId = (doc: MetricDocument, r: MetricRow) =>
+  `${doc.name} ${r.level} ${r.code} ${r.period} ${doc.keys.map((k) => r[k]).join(' ')}`;
+
+/** Counts: 0, * or a multiple of 5 of at least 10. */
+function countProblems(doc: MetricDocument, r: MetricRow, counts: readonly string[]): string[] {
+  return counts.filter((c) => !isCount(r[c])).map((c) => `${rowId(doc, r)}: count ${c} = ${r[c]}`);
+}
+
+/** Staff: no FTE or training status of 1 or 2 people in a role. */
+function staffProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
   const problems: string[] = [];
-  for (const doc of docs) {
-    const counts = spec.counts[doc.name] ?? [];
-    const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
-    const rates = spec.rates[doc.name] ?? [];
-    const sub = doc.rows.filter((r) => r.level !== 'national');
-    const id = (r: MetricRow) => `${doc.name} ${r.level} ${r.code} ${r.period} ${doc.keys.map((k) => r[k]).join(' ')}`;
-    for (const r of sub) {
-      for (const c of counts) if (!isCount(r[c])) problems.push(`${id(r)}: count ${c} = ${r[c]}`);
-      for (const [headcount, columns] of spec.staff?.[doc.name] ?? []) {
-        const people = r[headcount];
-        if (typeof people === 'number' && people > 0 && people < 3)
-          for (const c of columns)
-            if (r[c] !== '*' && r[c] !== null) problems.push(`${id(r)}: ${c} = ${r[c]} of ${people} people`);
-      }
-      if (doc.name === 'spc' && spec.seriesCounts?.includes(String(r.measure))) {
-        const values = Object.values((r.values ?? {}) as Record<string, unknown>).filter((v) => typeof v === 'number');
-        for (const v of values) if (!isCount(v)) problems.push(`${id(r)}: series value ${v}`);
-        const mean = values.reduce((a: number, v) => a + Number(v), 0) / values.length;
-        if (values.length > 0 && typeof r.mean === 'number' && Math.abs(r.mean - mean) > 0.01)
-          problems.push(`${id(r)}: mean ${r.mean} is not the mean of the published values (${mean})`);
-      }
-      for (const [column, numerator, denominator, per] of rates) {
-        const [v, n, d] = [r[column], r[numerator], r[denominator]];
-        if (typeof v !== 'number' || typeof n !== 'number' || typeof d !== 'number' || d <= 0) continue;
-        if (impliesOther(v, n, d, per))
-          problems.push(`${id(r)}: ${column} = ${v} implies another ${numerator} than ${n}`);
-      }
+  for (const [headcount, columns] of spec.staff?.[doc.name] ?? []) {
+    const people = r[headcount];
+    if (typeof people === 'number' && people > 0 && people < 3)
+      for (const c of columns)
+        if (r[c] !== '*' && r[c] !== null) problems.push(`${rowId(doc, r)}: ${c} = ${r[c]} of ${people} people`);
+  }
+  return problems;
+}
+
+/** Series of counts (SPC): every value a published count, the mean the mean of the values beside it. */
+function seriesProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
+  if (doc.name !== 'spc' || !spec.seriesCounts?.includes(String(r.measure))) return [];
+  const values = Object.values((r.values ?? {}) as Record<string, unknown>).filter((v) => typeof v === 'number');
+  const problems = values.filter((v) => !isCount(v)).map((v) => `${rowId(doc, r)}: series value ${v}`);
+  const mean = values.reduce((a: number, v) => a + Number(v), 0) / values.length;
+  if (values.length > 0 && typeof r.mean === 'number' && Math.abs(r.mean - mean) > 0.01)
+    problems.push(`${rowId(doc, r)}: mean ${r.mean} is not the mean of the published values (${mean})`);
+  return problems;
+}
+
+/** Rates: none pins down a numerator other than the published one. */
+function rateProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  for (const [column, numerator, denominator, per] of spec.rates[doc.name] ?? []) {
+    const [v, n, d] = [r[column], r[numerator], r[denominator]];
+    if (typeof v !== 'number' || typeof n !== 'number' || typeof d !== 'number' || d <= 0) continue;
+    if (impliesOther(v, n, d, per))
+      problems.push(`${rowId(doc, r)}: ${column} = ${v} implies another ${numerator} than ${n}`);
+  }
+  return problems;
+}
+
+type Family = { total?: MetricRow; parts: MetricRow[] };
+
+/** Parts of a published total, by key: areas within their parent, months within their year. */
+function familiesOf(doc: MetricDocument, parents: Parents): Map<string, Family> {
+  const families = new Map<string, Family>();
+  const family = (key: string) => {
+    const f = families.get(key) ?? { parts: [] };
+    families.set(key, f);
+    return f;
+  };
+  const keysOf = (r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
+  for (const r of doc.rows) {
+    const parent = r.level === 'region' ? 'ENG' : parents(r);
+    if (r.level !== 'national' && parent !== undefined)
+      for (const p of typeof parent === 'string' ? [parent] : parent)
+        family(`area|${p}|${r.period_type}|${r.period}|${keysOf(r)}`).parts.push(r);
+    family(`area|${r.code}|${r.period_type}|${r.period}|${keysOf(r)}`).total = r;
+    if (r.period_type === 'month')
+      family(`period|${r.level}|${r.code}|${fyOf(String(r.period))}|${keysOf(r)}`).parts.push(r);
+    if (r.period_type === 'fy') family(`period|${r.level}|${r.code}|${r.period}|${keysOf(r)}`).total = r;
+  }
+  return families;
+}
+
+/** Secondary suppression: no suppressed cell is the only one among the parts of a published total. */
+function loneSuppressedPartProblems(doc: MetricDocument, parents: Parents, differenced: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const [key, { total, parts }] of familiesOf(doc, parents)) {
+    if (total === undefined || parts.length < 2) continue;
+    for (const c of differenced) {
+      if (typeof total[c] !== 'number') continue;
+      const suppressed = parts.filter((p) => p[c] === '*');
+      if (suppressed.length === 1)
+        problems.push(
+          `${doc.name} ${key} ${c}: one suppressed part (${suppressed[0]?.code} ${suppressed[0]?.period}) beside a published total`,
+        );
     }
-    // Parts of a published total: areas within their parent, months within their year.
-    const families = new Map<string, { total?: MetricRow; parts: MetricRow[] }>();
-    const family = (key: string) => {
-      const f = families.get(key) ?? { parts: [] };
-      families.set(key, f);
-      return f;
-    };
-    const keysOf = (r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
-    for (const r of doc.rows) {
-      const parent = r.level === 'region' ? 'ENG' : parents(r);
-      if (r.level !== 'national' && parent !== undefined)
-        for (const p of typeof parent === 'string' ? [parent] : parent)
-          family(`area|${p}|${r.period_type}|${r.period}|${keysOf(r)}`).parts.push(r);
-      family(`area|${r.code}|${r.period_type}|${r.period}|${keysOf(r)}`).total = r;
-      if (r.period_type === 'month')
-        family(`period|${r.level}|${r.code}|${fyOf(String(r.period))}|${keysOf(r)}`).parts.push(r);
-      if (r.period_type === 'fy') family(`period|${r.level}|${r.code}|${r.period}|${keysOf(r)}`).total = r;
-    }
-    for (const [key, { total, parts }] of families) {
-      if (total === undefined || parts.length < 2) continue;
-      for (const c of differenced) {
-        if (typeof total[c] !== 'number') continue;
-        const suppressed = parts.filter((p) => p[c] === '*');
-        if (suppressed.length === 1)
+  }
+  return problems;
+}
+
+/** The funnel summary's measures: numerator, denominator, per. */
+const FUNNEL_MEASURES: Record<string, readonly [string, string, number]> = {
+  referral_rate: ['referrals', 'exposure', 1],
+  take_up_pct: ['engaged', 'engagement_cohort', 1],
+  wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_measured', 1],
+};
+
+/** Regional rates of the funnel summary, against the sums of their PCNs' published figures. */
+function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[] {
+  const problems: string[] = [];
+  const funnel = (
+    doc.summary as { funnel_rates?: Record<string, Record<string, { regions?: Record<string, number> }>> } | undefined
+  )?.funnel_rates;
+  for (const [period, byMeasure] of Object.entries(funnel ?? {})) {
+    for (const [measure, figures] of Object.entries(byMeasure)) {
+      const m = FUNNEL_MEASURES[measure];
+      if (!m) continue;
+      for (const [region, value] of Object.entries(figures.regions ?? {})) {
+        const pcns = sub.filter((r) => r.period === period && r.region_code === region);
+        if (pcns.some((r) => typeof r[m[0]] !== 'number' || typeof r[m[1]] !== 'number')) continue;
+        const n = pcns.reduce((s, r) => s + Number(r[m[0]]), 0);
+        const d = pcns.reduce((s, r) => s + Number(r[m[1]]), 0);
+        if (d > 0 && impliesOther(value, n, d, m[2]))
           problems.push(
-            `${doc.name} ${key} ${c}: one suppressed part (${suppressed[0]?.code} ${suppressed[0]?.period}) beside a published total`,
+            `${doc.name} summary.funnel_rates.${period}.${measure}.regions.${region} = ${value} implies another numerator than ${n}`,
           );
-      }
-    }
-    // Regional rates of the funnel summary, against their PCNs' published figures.
-    const funnel = (
-      doc.summary as { funnel_rates?: Record<string, Record<string, { regions?: Record<string, number> }>> } | undefined
-    )?.funnel_rates;
-    const measures: Record<string, readonly [string, string, number]> = {
-      referral_rate: ['referrals', 'exposure', 1],
-      take_up_pct: ['engaged', 'engagement_cohort', 1],
-      wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_measured', 1],
-    };
-    for (const [period, byMeasure] of Object.entries(funnel ?? {})) {
-      for (const [measure, figures] of Object.entries(byMeasure)) {
-        const m = measures[measure];
-        if (!m) continue;
-        for (const [region, value] of Object.entries(figures.regions ?? {})) {
-          const pcns = sub.filter((r) => r.period === period && r.region_code === region);
-          if (pcns.some((r) => typeof r[m[0]] !== 'number' || typeof r[m[1]] !== 'number')) continue;
-          const n = pcns.reduce((s, r) => s + Number(r[m[0]]), 0);
-          const d = pcns.reduce((s, r) => s + Number(r[m[1]]), 0);
-          if (d > 0 && impliesOther(value, n, d, m[2]))
-            problems.push(
-              `${doc.name} summary.funnel_rates.${period}.${measure}.regions.${region} = ${value} implies another numerator than ${n}`,
-            );
-        }
       }
     }
   }
   return problems;
+}
+
+function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
+  const counts = spec.counts[doc.name] ?? [];
+  const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
+  const sub = doc.rows.filter((r) => r.level !== 'national');
+  return [
+    ...sub.flatMap((r) => [
+      ...countProblems(doc, r, counts),
+      ...staffProblems(doc, r, spec),
+      ...seriesProblems(doc, r, spec),
+      ...rateProblems(doc, r, spec),
+    ]),
+    ...loneSuppressedPartProblems(doc, parents, differenced),
+    ...funnelProblems(doc, sub),
+  ];
+}
+
+export function scanPublished(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
+  return docs.flatMap((doc) => scanDocument(doc, parents, spec));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LineChart, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@tremor/react';
+import { LineChart } from '@tremor/react';
 import { useEffect, useMemo, useState } from 'react';
 import type { Figure, Level, MetricDocument, MetricRow } from '../../../functions/contract/metrics.ts';
 import {
@@ -15,6 +15,7 @@ import { fetchMetric, type Loadable } from '../api.ts';
 import { plottable } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { useDashboard } from '../context.ts';
 import {
@@ -187,21 +188,18 @@ export default function BoardReportPage() {
               data={docs}
               csv={{ fileName: `${card.title.toLowerCase().replace(/\W+/g, '-')}-${area.code}.csv`, columns, rows }}
             >
-              <Table>
-                <TableHead>
-                  <TableRow>
-                    <TableHeaderCell>Measure</TableHeaderCell>
-                    {areas.map((a) => (
-                      <TableHeaderCell key={a.code} className="text-right">
-                        {COLUMN_NAME[a.level]}
-                      </TableHeaderCell>
-                    ))}
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {measures.map((m, i) => (
-                    <TableRow key={m.id}>
-                      <TableCell className="whitespace-normal">
+              <DataTable
+                label={card.title}
+                rows={measures}
+                rowKey={(m) => m.id}
+                columns={[
+                  {
+                    key: 'measure',
+                    header: 'Measure',
+                    rowHeader: true,
+                    className: 'whitespace-normal',
+                    cell: (m, i) => (
+                      <>
                         {m.label}
                         {m.expectation && (
                           <span className="block text-tremor-label text-tremor-content">
@@ -222,19 +220,23 @@ export default function BoardReportPage() {
                               .join('; ')}
                           </span>
                         )}
-                      </TableCell>
-                      {areas.map((a) => (
-                        <TableCell key={a.code} className="text-right" data-testid={`figure-${m.id}-${a.level}`}>
-                          <FigureValue
-                            value={(rows[i] as Record<string, unknown>)[a.code] as Figure}
-                            format={formatters[m.unit]}
-                          />
-                        </TableCell>
-                      ))}
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
+                      </>
+                    ),
+                  },
+                  ...areas.map((a) => ({
+                    key: a.code,
+                    header: COLUMN_NAME[a.level],
+                    numeric: true,
+                    testId: (m: (typeof measures)[number]) => `figure-${m.id}-${a.level}`,
+                    cell: (m: (typeof measures)[number], i: number) => (
+                      <FigureValue
+                        value={(rows[i] as Record<string, unknown>)[a.code] as Figure}
+                        format={formatters[m.unit]}
+                      />
+                    ),
+                  })),
+                ]}
+              />
             </ChartCard>
           );
         })}
@@ -283,18 +285,22 @@ function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: B
         rows,
       }}
     >
-      <Table>
-        <TableBody>
-          {rows.map((r) => (
-            <TableRow key={r.item}>
-              <TableCell>{r.item}</TableCell>
-              <TableCell className="text-right" data-testid={`submission-${r.item}`}>
-                {r.value}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <DataTable
+        label="Data submission status"
+        hideHeader
+        rows={rows}
+        rowKey={(r) => r.item}
+        columns={[
+          { key: 'item', header: 'Item', rowHeader: true, cell: (r) => r.item },
+          {
+            key: 'value',
+            header: area.name,
+            numeric: true,
+            testId: (r) => `submission-${r.item}`,
+            cell: (r) => r.value,
+          },
+        ]}
+      />
     </ChartCard>
   );
 }

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import type { Figure, MetricRow } from '../../../functions/contract/metrics.ts';
 import { FUNNEL_MEASURES, type FunnelMeasure, summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
+import { type Column, DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { FunnelPlot, type FunnelPoint } from '../components/FunnelPlot.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
@@ -15,6 +16,7 @@ const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
 const FIRST = FUNNEL_MEASURES[0] as FunnelMeasure;
 
 type SortKey = 'name' | 'n' | 'rate';
+const POSITION: Record<string, string> = { high: '▲ above', low: '▼ below', within: 'within' };
 
 /** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
 export default function ComparePage() {
@@ -82,12 +84,13 @@ export default function ComparePage() {
       const order = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
       return sort.descending ? -order : order;
     });
-  const header = (key: SortKey, label: string, numeric = false) => (
-    <th
-      scope="col"
-      aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
-      className={`px-2 py-1 ${numeric ? 'text-right' : 'text-left'}`}
-    >
+  type Row = (typeof table)[number];
+  const sortable = (key: SortKey, label: string, cell: (r: Row) => ReactNode, numeric = false): Column<Row> => ({
+    key,
+    numeric,
+    cell,
+    sort: sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none',
+    header: (
       <button
         type="button"
         className="font-semibold underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-nhs-blue"
@@ -95,8 +98,8 @@ export default function ComparePage() {
       >
         {label}
       </button>
-    </th>
-  );
+    ),
+  });
 
   return (
     <div className="space-y-4">
@@ -194,41 +197,24 @@ export default function ComparePage() {
             data={comparison}
             empty={table.length === 0}
           >
-            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard */}
-            <section className="max-h-[32rem] overflow-auto" tabIndex={0} aria-label="PCNs compared">
-              <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="compare-table">
-                <thead className="sticky top-0 bg-white">
-                  <tr>
-                    {header('name', 'PCN')}
-                    {header('n', 'Size', true)}
-                    {header('rate', m.label, true)}
-                    <th scope="col" className="px-2 py-1 text-left">
-                      Position
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {table.map((r) => (
-                    <tr key={r.code} className="border-t border-gray-200">
-                      <td className="px-2 py-1">{r.name}</td>
-                      <td className="px-2 py-1 text-right">{formatCount(r.n as number)}</td>
-                      <td className="px-2 py-1 text-right">
-                        <FigureValue value={r.rate as number | '*' | null} format={(v) => formatDecimal(v)} />
-                      </td>
-                      <td className="px-2 py-1">
-                        {r.position === 'high'
-                          ? '▲ above'
-                          : r.position === 'low'
-                            ? '▼ below'
-                            : r.position === 'within'
-                              ? 'within'
-                              : '–'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+            <DataTable
+              testId="compare-table"
+              label="PCNs compared"
+              scroll="max-h-[32rem]"
+              rows={table}
+              rowKey={(r) => r.code}
+              columns={[
+                sortable('name', 'PCN', (r) => r.name),
+                sortable('n', 'Size', (r) => formatCount(r.n as number), true),
+                sortable(
+                  'rate',
+                  m.label,
+                  (r) => <FigureValue value={r.rate as Figure} format={(v) => formatDecimal(v)} />,
+                  true,
+                ),
+                { key: 'position', header: 'Position', cell: (r) => POSITION[String(r.position)] ?? '–' },
+              ]}
+            />
           </ChartCard>
         </div>
       </div>

@@ -6,7 +6,7 @@ import { plottable } from '../chart-data.ts';
 import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
-import { FigureValue } from '../components/FigureValue.tsx';
+import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
 import { formatPercent } from '../format.ts';
@@ -132,42 +132,18 @@ export default function EquityPage() {
         empty={rows.length === 0}
         csv={csv}
       >
-        <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="equity-table">
-          <thead>
-            <tr className="text-left">
-              <th scope="col" className="px-2 py-1">
-                {DIMENSIONS[dimension]}
-              </th>
-              <th scope="col" className="px-2 py-1 text-right">
-                People referred
-              </th>
-              <th scope="col" className="px-2 py-1 text-right">
-                Engaged
-              </th>
-              <th scope="col" className="px-2 py-1 text-right">
-                Wellbeing improved
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={String(r.group)} className="border-t border-gray-200">
-                <th scope="row" className="px-2 py-1 text-left font-normal">
-                  {r.label}
-                </th>
-                <td className="px-2 py-1 text-right">
-                  <FigureValue value={r.people_referred as number | '*'} />
-                </td>
-                <td className="px-2 py-1 text-right">
-                  <FigureValue value={r.engaged_pct as number | '*'} format={(v) => formatPercent(v)} />
-                </td>
-                <td className="px-2 py-1 text-right">
-                  <FigureValue value={r.wellbeing_improved_pct as number | '*'} format={(v) => formatPercent(v)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="equity-table"
+          label={`By group: ${DIMENSIONS[dimension]}`}
+          rows={rows}
+          rowKey={(r) => String(r.group)}
+          columns={[
+            { key: 'group', header: DIMENSIONS[dimension], rowHeader: true, cell: (r) => r.label },
+            figureColumn('people_referred', 'People referred'),
+            figureColumn('engaged_pct', 'Engaged', (v) => formatPercent(v)),
+            figureColumn('wellbeing_improved_pct', 'Wellbeing improved', (v) => formatPercent(v)),
+          ]}
+        />
       </ChartCard>
     </div>
   );

@@ -4,6 +4,7 @@ import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
+import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
@@ -219,42 +220,18 @@ export default function OutcomesPage() {
           ))}
         </div>
         {bands.length > 0 && (
-          <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="service-bands">
-            <caption className="text-left text-tremor-label text-tremor-content">
-              Change by use before referral: those who used a service most tend to use it less afterwards whatever
-              happens (regression to the mean).
-            </caption>
-            <thead>
-              <tr className="text-left">
-                <th scope="col" className="px-2 py-1">
-                  Service
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Use before
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  People
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Change
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {bands.map((b) => (
-                <tr key={`${b.service}-${b.baseline_band}`} className="border-t border-gray-200">
-                  <td className="px-2 py-1">{SERVICES[String(b.service)] ?? String(b.service)}</td>
-                  <td className="px-2 py-1">{String(b.baseline_band)}</td>
-                  <td className="px-2 py-1 text-right">
-                    <FigureValue value={figure(b, 'people')} />
-                  </td>
-                  <td className="px-2 py-1 text-right">
-                    <FigureValue value={figure(b, 'change_pct')} format={(v) => formatChange(v)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="service-bands"
+            caption="Change by use before referral: those who used a service most tend to use it less afterwards whatever happens (regression to the mean)."
+            rows={bands}
+            rowKey={(b) => `${b.service}-${b.baseline_band}`}
+            columns={[
+              { key: 'service', header: 'Service', cell: (b) => SERVICES[String(b.service)] ?? String(b.service) },
+              { key: 'band', header: 'Use before', cell: (b) => String(b.baseline_band) },
+              figureColumn('people', 'People'),
+              figureColumn('change_pct', 'Change', (v) => formatChange(v)),
+            ]}
+          />
         )}
       </ChartCard>
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the community</h2>

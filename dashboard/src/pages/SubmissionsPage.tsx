@@ -1,6 +1,7 @@
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { formatCount, formatDate } from '../format.ts';
@@ -88,58 +89,56 @@ export default function SubmissionsPage() {
             {silent.length > 10 ? ' …' : ''}
           </p>
         )}
-        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard */}
-        <section className="max-h-[36rem] overflow-auto" tabIndex={0} aria-label="Submissions by PCN">
-          <table className="w-full text-tremor-default text-tremor-content-strong" data-testid="submissions-table">
-            <thead className="sticky top-0 bg-white text-left">
-              <tr>
-                <th scope="col" className="px-2 py-1">
-                  PCN
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Files
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Last upload
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Rows accepted
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Rejected (invalid / duplicate / other)
-                </th>
-                <th scope="col" className="px-2 py-1 text-right">
-                  Months missing
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.code} className="border-t border-gray-200">
-                  <th scope="row" className="px-2 py-1 text-left font-normal">
-                    {r.name} <span className="text-tremor-content">({r.code})</span>
-                    {Number(r.files_rejected) > 0 && (
-                      <span className="ml-2 rounded bg-red-100 px-1 text-tremor-label text-red-800">
-                        {formatCount(r.files_rejected as number)} file{r.files_rejected === 1 ? '' : 's'} rejected
-                      </span>
-                    )}
-                  </th>
-                  <td className="px-2 py-1 text-right">{formatCount(r.uploads as number)}</td>
-                  <td className="px-2 py-1">{formatDate(r.last_upload as string)}</td>
-                  <td className="px-2 py-1 text-right">{formatCount(r.rows_accepted as number)}</td>
-                  <td className="px-2 py-1 text-right">{`${formatCount(r.rejected_invalid as number)} / ${formatCount(r.rejected_duplicate as number)} / ${formatCount(r.rejected_other as number)}`}</td>
-                  <td className="px-2 py-1 text-right">
-                    {Number(r.months_missing) > 0 ? (
-                      <strong className="text-red-800">{formatCount(r.months_missing as number)}</strong>
-                    ) : (
-                      formatCount(r.months_missing as number)
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <DataTable
+          testId="submissions-table"
+          label="Submissions by PCN"
+          scroll="max-h-[36rem]"
+          rows={rows}
+          rowKey={(r) => r.code}
+          columns={[
+            {
+              key: 'pcn',
+              header: 'PCN',
+              rowHeader: true,
+              cell: (r) => (
+                <>
+                  {r.name} <span className="text-tremor-content">({r.code})</span>
+                  {Number(r.files_rejected) > 0 && (
+                    <span className="ml-2 rounded bg-red-100 px-1 text-tremor-label text-red-800">
+                      {formatCount(r.files_rejected as number)} file{r.files_rejected === 1 ? '' : 's'} rejected
+                    </span>
+                  )}
+                </>
+              ),
+            },
+            { key: 'files', header: 'Files', numeric: true, cell: (r) => formatCount(r.uploads as number) },
+            { key: 'last', header: 'Last upload', cell: (r) => formatDate(r.last_upload as string) },
+            {
+              key: 'accepted',
+              header: 'Rows accepted',
+              numeric: true,
+              cell: (r) => formatCount(r.rows_accepted as number),
+            },
+            {
+              key: 'rejected',
+              header: 'Rejected (invalid / duplicate / other)',
+              numeric: true,
+              cell: (r) =>
+                `${formatCount(r.rejected_invalid as number)} / ${formatCount(r.rejected_duplicate as number)} / ${formatCount(r.rejected_other as number)}`,
+            },
+            {
+              key: 'missing',
+              header: 'Months missing',
+              numeric: true,
+              cell: (r) =>
+                Number(r.months_missing) > 0 ? (
+                  <strong className="text-red-800">{formatCount(r.months_missing as number)}</strong>
+                ) : (
+                  formatCount(r.months_missing as number)
+                ),
+            },
+          ]}
+        />
       </ChartCard>
     </div>
   );

@@ -1,8 +1,9 @@
-import { LineChart, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@tremor/react';
+import { LineChart } from '@tremor/react';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
+import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
@@ -153,24 +154,16 @@ export default function WorkforcePage() {
             Every PCN in {scope.name} has a link worker in post.
           </p>
         ) : (
-          <Table>
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>PCN</TableHeaderCell>
-                <TableHeaderCell>Code</TableHeaderCell>
-                <TableHeaderCell className="text-right">Vacant link worker FTE</TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {withoutLinkWorker.map((r) => (
-                <TableRow key={r.code}>
-                  <TableCell>{r.name}</TableCell>
-                  <TableCell>{r.code}</TableCell>
-                  <TableCell className="text-right">{formatDecimal(figure(r, 'splw_vacancies_fte'))}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label={`PCNs without a link worker in ${scope.name}`}
+            rows={withoutLinkWorker}
+            rowKey={(r) => r.code}
+            columns={[
+              { key: 'name', header: 'PCN', rowHeader: true, cell: (r) => r.name },
+              { key: 'code', header: 'Code', cell: (r) => r.code },
+              figureColumn('splw_vacancies_fte', 'Vacant link worker FTE', (v) => formatDecimal(v)),
+            ]}
+          />
         )}
       </ChartCard>
     </div>
