@@ -29,7 +29,9 @@ const CLOCK = () => new Date('2026-10-05T06:00:00Z');
 /** Every published document, by name, as the bytes written. */
 function documents(dataDir: string): Map<string, string> {
   const metrics = join(dataDir, 'metrics');
-  return new Map(readdirSync(metrics).map((f) => [f, readFileSync(join(metrics, f), 'utf8')]));
+  // The documents and the PDF packs written from them (metrics/packs/<level>/<code>.pdf), compared byte for byte.
+  const files = (readdirSync(metrics, { recursive: true }) as string[]).filter((f) => /\.(json|pdf)$/.test(f));
+  return new Map(files.sort().map((f) => [f, readFileSync(join(metrics, f), 'utf8')]));
 }
 
 /** Names of the documents whose bytes differ between two publications (or that only one has). */
