@@ -19,7 +19,9 @@ export interface CsvSpec {
 interface ChartCardProps {
   readonly title: string;
   /** How the figures are calculated, from the metric definitions. */
-  readonly how: string;
+  readonly how?: string;
+  /** Said after the document's own description, when the card adds to it (a target's source, a chart's reading). */
+  readonly howMore?: string;
   /** The figures behind the card, as useMetric gives them: the card shows their loading and error states itself. */
   readonly data: Loadable<unknown>;
   /** True when there is nothing to show for the filters chosen. */
@@ -36,7 +38,8 @@ interface ChartCardProps {
  * One card of figures or a chart. It owns its loading, error, empty and suppressed states, its "download CSV" of
  * exactly the data it shows, and its "how this is calculated" note, so no page repeats them.
  */
-export function ChartCard({ title, how, data, empty, csv, covers, method, children }: ChartCardProps) {
+export function ChartCard({ title, how, howMore, data, empty, csv, covers, method, children }: ChartCardProps) {
+  const explanation = [how ?? describedBy(data), howMore].filter(Boolean).join(' ');
   const { state } = data;
   const error = data.state === 'error' ? data.message : undefined;
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
@@ -100,7 +103,7 @@ export function ChartCard({ title, how, data, empty, csv, covers, method, childr
         <summary className="cursor-pointer font-medium text-nhs-blue focus:outline-none focus-visible:ring-2 focus-visible:ring-nhs-blue">
           How this is calculated
         </summary>
-        <p className="mt-1 leading-relaxed">{how}</p>
+        <p className="mt-1 leading-relaxed">{explanation}</p>
         <p className="mt-1">
           <a className="text-nhs-blue underline" href={methodLink(method)}>
             The full method: definitions, cohorts, intervals and disclosure control
@@ -109,4 +112,11 @@ export function ChartCard({ title, how, data, empty, csv, covers, method, childr
       </details>
     </Card>
   );
+}
+
+/** A metric document's own description (its definition, from the catalogue), once it has loaded. */
+function describedBy(data: Loadable<unknown>): string {
+  if (data.state !== 'ready' || typeof data.value !== 'object' || data.value === null) return '';
+  const { description } = data.value as { description?: unknown };
+  return typeof description === 'string' ? description : '';
 }

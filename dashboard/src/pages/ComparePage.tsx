@@ -152,7 +152,6 @@ export default function ComparePage() {
                   ? cohortsCovered(comparison, 'outcomes')
                   : undefined
             }
-            how={comparison.state === 'ready' ? comparison.value.description : ''}
             data={comparison}
             empty={placed.length === 0 || p0 === undefined || p0 === null}
             csv={{

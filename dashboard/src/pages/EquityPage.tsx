@@ -37,7 +37,6 @@ export default function EquityPage() {
     .filter((r) => r.dimension === dimension)
     .sort((a, b) => groupOrder(String(a.group), String(b.group)))
     .map((r): MetricRow & { label: string } => ({ ...r, label: groupLabel(dimension, String(r.group)) }));
-  const how = equity.state === 'ready' ? equity.value.description : '';
   const covers = cohortsCovered(equity);
   const csv = {
     fileName: `equity-${dimension}-${scope.code}.csv`,
@@ -69,7 +68,6 @@ export default function EquityPage() {
         <ChartCard
           title={dimension === 'pcn_imd_quintile' ? 'People referred per 1,000 patients a year' : 'People referred'}
           method="equity"
-          how={how}
           data={equity}
           empty={rows.length === 0}
           csv={csv}
@@ -95,7 +93,6 @@ export default function EquityPage() {
           title="Engagement and wellbeing improvement"
           method="equity"
           covers={covers}
-          how={how}
           data={equity}
           empty={rows.length === 0}
           csv={csv}
@@ -123,15 +120,7 @@ export default function EquityPage() {
           />
         </ChartCard>
       </div>
-      <ChartCard
-        title="By group"
-        method="equity"
-        covers={covers}
-        how={how}
-        data={equity}
-        empty={rows.length === 0}
-        csv={csv}
-      >
+      <ChartCard title="By group" method="equity" covers={covers} data={equity} empty={rows.length === 0} csv={csv}>
         <DataTable
           testId="equity-table"
           label={`By group: ${DIMENSIONS[dimension]}`}

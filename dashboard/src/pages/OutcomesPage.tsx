@@ -64,7 +64,6 @@ export default function OutcomesPage() {
         <ChartCard
           title="Engagement, connection and contacts"
           method="person"
-          how={person.state === 'ready' ? person.value.description : ''}
           data={person}
           empty={!p}
           covers={covers}
@@ -136,7 +135,6 @@ export default function OutcomesPage() {
         <ChartCard
           title="Wellbeing change by instrument"
           method="wellbeing"
-          how={wellbeing.state === 'ready' ? wellbeing.value.description : ''}
           data={wellbeing}
           empty={measures.length === 0}
           covers={covers}
@@ -177,7 +175,6 @@ export default function OutcomesPage() {
       <ChartCard
         title="GP, A&E, admissions and outpatients before and after referral"
         method="system"
-        how={system.state === 'ready' ? system.value.description : ''}
         data={system}
         empty={services.length === 0}
         csv={{
@@ -238,7 +235,6 @@ export default function OutcomesPage() {
       <ChartCard
         title="Community connections by activity"
         method="community"
-        how={community.state === 'ready' ? community.value.description : ''}
         data={community}
         empty={!c}
         csv={{

@@ -24,7 +24,6 @@ export function RolloutPage() {
       : undefined;
   const monthlyTarget = meta.targets.annual_referrals / 12;
   const latestStaff = rowsFor(rowsOf(workforce), 'month').at(-1);
-  const how = rollout.state === 'ready' ? rollout.value.description : '';
   const trend = months.map((r) => ({
     Month: monthLabel(r.period),
     Referrals: plottable(r.referrals),
@@ -38,7 +37,7 @@ export function RolloutPage() {
         <ChartCard
           title="Referrals this year"
           method="rollout"
-          how={`${how} The 900,000 target is people referred. The projection uses complete months only (ended, and 90% of PCNs open sent data), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
+          howMore={`The 900,000 target is people referred. The projection uses complete months only (ended, and 90% of PCNs open sent data), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
           data={rollout}
           empty={!year}
           csv={
@@ -178,7 +177,7 @@ export function RolloutPage() {
       <ChartCard
         title="Referrals by month"
         method="rollout"
-        how={`${how}${national ? ' The target pace is the annual target spread evenly over twelve months.' : ''}`}
+        howMore={national ? 'The target pace is the annual target spread evenly over twelve months.' : undefined}
         data={rollout}
         empty={months.length === 0}
         csv={{

@@ -32,11 +32,10 @@ export default function SubmissionsPage() {
   const sent = new Set(rows.map((r) => r.code));
   const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
   const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
-  const how = quality.state === 'ready' ? quality.value.description : '';
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Data submissions</h1>
-      <ChartCard title="Summary" method="submissions" how={how} data={quality} empty={false}>
+      <ChartCard title="Summary" method="submissions" data={quality} empty={false}>
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
           <Kpi
             label="PCNs sending data"
@@ -59,7 +58,6 @@ export default function SubmissionsPage() {
       <ChartCard
         title="By PCN"
         method="submissions"
-        how={how}
         data={quality}
         empty={rows.length === 0 && silent.length === 0}
         csv={{

@@ -42,7 +42,6 @@ function WhatChanged() {
     <ChartCard
       title="What changed"
       method="alerts"
-      how={alerts.state === 'ready' ? alerts.value.description : ''}
       data={alerts}
       empty={false}
       csv={{
@@ -105,7 +104,6 @@ export default function TrendsPage() {
               key={m.name}
               title={`${m.title}, ${scope.name}`}
               method="spc"
-              how={spc.state === 'ready' ? spc.value.description : ''}
               data={spc}
               empty={!row || row.points === 0}
               csv={{

@@ -42,7 +42,6 @@ export default function WorkforcePage() {
         <ChartCard
           title="In post now"
           method="workforce"
-          how={workforce.state === 'ready' ? workforce.value.description : ''}
           data={workforce}
           empty={!latest}
           csv={
