@@ -28,6 +28,21 @@ const FILTERS = new Set(['level', 'code', 'period', 'period_type']);
 
 const json = jsonResponse;
 
+/** A file to save (a CSV of a document, a PDF pack): named, never cached. */
+const attachment = (
+  contentType: string,
+  fileName: string,
+  content: Pick<ApiResponse, 'body' | 'binary'>,
+): ApiResponse => ({
+  status: 200,
+  headers: {
+    'content-type': contentType,
+    'content-disposition': `attachment; filename="${fileName}"`,
+    'cache-control': 'no-store',
+  },
+  ...content,
+});
+
 /** The rows of a document as CSV: exactly the (suppressed) figures the JSON carries, * for suppressed. */
 export function documentToCsv(rows: readonly MetricRow[]): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
@@ -154,16 +169,10 @@ export class MetricsApi {
       );
     const bytes = await this.store.get(packKey(level, code));
     if (bytes === undefined) return json(404, { error: `no pack for ${level} ${code}: it is written by the refresh` });
-    return {
-      status: 200,
-      headers: {
-        'content-type': 'application/pdf',
-        'content-disposition': `attachment; filename="social-prescribing-pack-${code}-${meta.data_as_of ?? 'latest'}.pdf"`,
-        'cache-control': 'no-store',
-      },
+    return attachment('application/pdf', `social-prescribing-pack-${code}-${meta.data_as_of ?? 'latest'}.pdf`, {
       body: '',
       binary: Buffer.from(bytes),
-    };
+    });
   }
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
@@ -208,15 +217,7 @@ export class MetricsApi {
       if (!document) return json(404, { error: `no metric called ${name}` });
       const rows = scope.rows(document.rows, document.visibility).filter(keep);
       if (csv) {
-        return {
-          status: 200,
-          headers: {
-            'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="${name}.csv"`,
-            'cache-control': 'no-store',
-          },
-          body: documentToCsv(rows),
-        };
+        return attachment('text/csv; charset=utf-8', `${name}.csv`, { body: documentToCsv(rows) });
       }
       return json(200, { ...document, rows });
     } catch (error) {

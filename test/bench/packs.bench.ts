@@ -8,12 +8,13 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRealMap } from '../../cli/synthetic/geography.ts';
-import type { Level, MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
+import type { Level, MetaDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { BOARD_DOCUMENTS } from '../../functions/reports/board-measures.ts';
 import { PublishedRows } from '../../functions/reports/pack-content.ts';
 import { buildPack, packAreas, writePacks } from '../../functions/reports/packs.ts';
+import { metricDocument } from '../support/documents.ts';
 import { type BenchRow, printTable, saveResults } from './report.ts';
 
 const map = loadRealMap();
@@ -53,17 +54,7 @@ const rowsOf = (make: (level: Level, code: string, period: string) => Record<str
       ),
     ),
   );
-const doc = (name: string, rows: MetricRow[]): MetricDocument => ({
-  name,
-  title: name,
-  description: '',
-  generated_at: meta.generated_at,
-  data_as_of: meta.data_as_of,
-  definitions: {},
-  disclosure: '',
-  keys: [],
-  rows,
-});
+const doc = (name: string, rows: MetricRow[]) => metricDocument(meta, name, rows);
 const documents = [
   doc(
     'rollout',

@@ -8,6 +8,7 @@ import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/co
 import { packKey } from '../../functions/lib/keys.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { writePacks } from '../../functions/reports/packs.ts';
+import { metricDocument } from '../support/documents.ts';
 import { tempDir } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
@@ -50,17 +51,7 @@ const AREAS = [
 const RATE = [14.2, 9.6, 7.3, 12.9, 7.3, 9.4, 10.8];
 const row = (level: string, code: string, period: string, fields: Record<string, unknown>) =>
   ({ level, code, period_type: period.includes('/') ? 'fy' : 'month', period, ...fields }) as unknown as MetricRow;
-const doc = (name: string, rows: MetricRow[]): MetricDocument => ({
-  name,
-  title: name,
-  description: '',
-  generated_at: meta.generated_at,
-  data_as_of: meta.data_as_of,
-  definitions: {},
-  disclosure: '',
-  keys: [],
-  rows,
-});
+const doc = (name: string, rows: MetricRow[]) => metricDocument(meta, name, rows);
 
 function documents(): MetricDocument[] {
   const each = <T>(make: (level: string, code: string, i: number) => T[]) =>
