@@ -1,4 +1,4 @@
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import { FUNNEL_MEASURES, type MetricDocument, type MetricRow } from '../../functions/contract/index.ts';
 
 /**
  * Scans published documents for disclosure by arithmetic, independently of the code that publishes them:
@@ -136,11 +136,10 @@ function loneSuppressedPartProblems(doc: MetricDocument, parents: Parents, diffe
 }
 
 /** The funnel summary's measures: numerator, denominator, per. */
-const FUNNEL_MEASURES: Record<string, readonly [string, string, number]> = {
-  referral_rate: ['referrals', 'exposure', 1],
-  take_up_pct: ['engaged', 'engagement_cohort', 1],
-  wellbeing_improved_pct: ['wellbeing_improved', 'wellbeing_measured', 1],
-};
+/** The funnel's measures by name (numerator and denominator columns of pcn_comparison), as the refresh places them. */
+// The summary publishes regional rates as proportions (0-1), whatever unit the card shows them in.
+const PROPORTION = 1;
+const FUNNEL_COLUMNS = new Map(FUNNEL_MEASURES.map((m) => [m.name, [m.numerator, m.denominator] as const]));
 
 /** Regional rates of the funnel summary, against the sums of their PCNs' published figures. */
 function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[] {
@@ -150,14 +149,14 @@ function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[
   )?.funnel_rates;
   for (const [period, byMeasure] of Object.entries(funnel ?? {})) {
     for (const [measure, figures] of Object.entries(byMeasure)) {
-      const m = FUNNEL_MEASURES[measure];
+      const m = FUNNEL_COLUMNS.get(measure);
       if (!m) continue;
       for (const [region, value] of Object.entries(figures.regions ?? {})) {
         const pcns = sub.filter((r) => r.period === period && r.region_code === region);
         if (pcns.some((r) => typeof r[m[0]] !== 'number' || typeof r[m[1]] !== 'number')) continue;
         const n = pcns.reduce((s, r) => s + Number(r[m[0]]), 0);
         const d = pcns.reduce((s, r) => s + Number(r[m[1]]), 0);
-        if (d > 0 && impliesOther(value, n, d, m[2]))
+        if (d > 0 && impliesOther(value, n, d, PROPORTION))
           problems.push(
             `${doc.name} summary.funnel_rates.${period}.${measure}.regions.${region} = ${value} implies another numerator than ${n}`,
           );
