@@ -315,10 +315,11 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       await deps.store.put(metricKey(document.name), JSON.stringify(document), { contentType: 'application/json' });
       documents.push(document.name);
     }
-    await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
   });
-  // Each area's monthly PDF pack, from the documents just published (issue 18).
+  // Each area's monthly PDF pack, from the documents just published (issue 18), before meta.json: the API and the
+  // dashboard take a new meta.json as the sign that everything of this refresh, packs included, is in place.
   await timed('write packs', () => writePacks(deps.store, built, meta));
+  await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
   return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
 }
 
