@@ -4,11 +4,7 @@
 -- Counted once per PCN, month and organisation, then added up for every area and period (rollups).
 WITH connections AS (
   SELECT
-    pcn_code,
-    icb_code,
-    region_code,
-    month,
-    fy,
+    pcn_code, icb_code, region_code, month, fy,
     provider_id,
     count(*) AS connections,
     count(*) FILTER (WHERE attended) AS attended,

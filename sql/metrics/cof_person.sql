@@ -33,11 +33,7 @@ measured AS (
 
 figures AS (
   SELECT
-    pcn_code,
-    icb_code,
-    region_code,
-    month,
-    fy,
+    pcn_code, icb_code, region_code, month, fy,
     count(*) AS episodes,
     count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
     count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,

@@ -11,11 +11,7 @@ WITH referrals AS (
 
 sources AS (
   SELECT
-    pcn_code,
-    icb_code,
-    region_code,
-    month,
-    fy,
+    pcn_code, icb_code, region_code, month, fy,
     referral_source,
     count(*) AS referrals,
     count(*) FILTER (WHERE referral_source = 'gp') AS source_gp,

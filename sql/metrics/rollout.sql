@@ -7,11 +7,7 @@
 -- Parameter 1: the SNOMED CT code of an accepted referral.
 WITH referral_events AS (
   SELECT
-    pcn_code,
-    icb_code,
-    region_code,
-    month,
-    fy,
+    pcn_code, icb_code, region_code, month, fy,
     person_id,
     count(*) FILTER (WHERE event_type = 'referral') AS referrals,
     count(*) FILTER (WHERE event_type = 'declined') AS declines
