@@ -14,11 +14,20 @@ import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
+import type { FastPath, FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
 import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
-import { KINDS, kindOfColumns, type RowError, type RowResult, rowValidator } from './validate-row.ts';
+import {
+  fastPathOf,
+  fieldNamesOf,
+  KINDS,
+  kindOfColumns,
+  type RowError,
+  type RowResult,
+  rowValidator,
+} from './validate-row.ts';
 
 export interface IngestOptions {
   /** @default DEFAULT_LIMITS */
@@ -274,7 +283,16 @@ type Validate = (cells: Record<string, unknown>, row: number) => RowResult<Event
 interface KindState {
   readonly kind: UploadKind;
   readonly columns: PartitionedColumns;
+  /** zod: decides every row the fast path does not accept, and explains each rejection. */
   readonly validate: Validate;
+  readonly fast: FastPath | undefined;
+  readonly fieldNames: readonly string[];
+  /** The accepted row's values by field position, reused row after row. */
+  readonly values: FieldValues;
+  /** Column of each field position (PartitionedColumns.slotsOf). */
+  readonly slots: Int32Array;
+  /** Positions of the fields the ingest itself reads. */
+  readonly at: { readonly pcnCode: number; readonly month: number; readonly key: readonly number[] };
 }
 
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
@@ -375,10 +393,23 @@ class UploadState {
         { row },
       );
     const lineage = { upload_id: this.uploadId, received_at: this.receivedAt };
+    const spec = KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0];
+    const fieldNames = fieldNamesOf(spec);
+    const columns = new PartitionedColumns(CURATED_TABLES[kind], lineage);
+    const position = (name: string) => fieldNames.indexOf(name);
     this.current = {
       kind,
-      columns: new PartitionedColumns(CURATED_TABLES[kind], lineage),
-      validate: rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]),
+      columns,
+      validate: rowValidator(spec),
+      fast: fastPathOf(spec),
+      fieldNames,
+      values: fieldNames.map(() => undefined),
+      slots: columns.slotsOf(fieldNames),
+      at: {
+        pcnCode: position('pcn_code'),
+        month: position(kind === 'events' ? 'occurred_on' : 'snapshot_month'),
+        key: (kind === 'events' ? ['event_id'] : ['snapshot_month', 'role']).map(position),
+      },
     };
     return this.current;
   }
@@ -418,38 +449,56 @@ class UploadState {
     }
     // Set by the header, or by the first readable JSON line above.
     const current = this.current ?? this.setKind(Object.keys(cells), row);
-    const result = current.validate(cells, row);
-    if (!result.ok) {
-      this.quarantine(row, cells, result.errors);
-      return;
-    }
-    const value = result.value as Record<string, unknown>;
-    if (value.pcn_code !== this.pcnCode) {
+    if (!this.validated(current, cells, row)) return;
+    const { values, at } = current;
+    if (values[at.pcnCode] !== this.pcnCode) {
       reject(
         'wrong_pcn',
         `row ${row} carries another PCN's code: every row must carry the uploading PCN's code ${this.pcnCode}`,
         { row, field: 'pcn_code' },
       );
     }
-    const problem = this.crossRowProblem(current.kind, value, row);
+    const problem = this.crossRowProblem(current, row);
     if (problem) {
       this.quarantine(row, cells, [problem]);
       return;
     }
-    const partition =
-      current.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
-    current.columns.add(partition, value, row);
+    const month = (values[at.month] as string).slice(0, 7);
+    current.columns.add(month, values, current.slots, row);
+  }
+
+  /**
+   * Leaves the row's values in current.values when the contract accepts it: by the fast path when it can say so,
+   * else by zod, whose errors quarantine the row.
+   */
+  private validated(current: KindState, cells: Record<string, unknown>, row: number): boolean {
+    if (current.fast?.(cells, current.values)) return true;
+    const result = current.validate(cells, row);
+    if (!result.ok) {
+      this.quarantine(row, cells, result.errors);
+      return false;
+    }
+    const value = result.value as Record<string, unknown>;
+    current.fieldNames.forEach((name, i) => {
+      current.values[i] = value[name];
+    });
+    return true;
   }
 
   /** Rules that span rows or need the clock: dates in the future, the same event or snapshot twice in one file. */
-  private crossRowProblem(kind: UploadKind, value: Record<string, unknown>, row: number): RowError | undefined {
-    if (kind === 'events' && (value.occurred_on as string) > this.today) {
+  private crossRowProblem(current: KindState, row: number): RowError | undefined {
+    const { kind, values, at } = current;
+    const month = values[at.month] as string;
+    if (kind === 'events' && month > this.today) {
       return { row, field: 'occurred_on', code: 'future_date', message: 'must not be in the future' };
     }
-    if (kind === 'workforce' && (value.snapshot_month as string) > this.today.slice(0, 7)) {
+    if (kind === 'workforce' && month > this.today.slice(0, 7)) {
       return { row, field: 'snapshot_month', code: 'future_date', message: 'must not be in the future' };
     }
-    const key = kind === 'events' ? (value.event_id as string) : `${value.snapshot_month}|${value.role}`;
+    const key =
+      kind === 'events'
+        ? (values[at.key[0] as number] as string)
+        : `${values[at.key[0] as number]}|${values[at.key[1] as number]}`;
     const first = this.seenKeys.get(key);
     if (first !== undefined) {
       return kind === 'events'

@@ -11,6 +11,7 @@ import {
   type WorkforceRow,
   workforceRow,
 } from '../contract/index.ts';
+import { compileFastPath, type FastPath } from './fast-path.ts';
 
 export type RowErrorCode =
   | 'required'
@@ -84,6 +85,21 @@ export function kindOfColumns(names: Iterable<string>): UploadKind | undefined {
   if (set.has('event_type')) return 'events';
   if (set.has('snapshot_month')) return 'workforce';
   return undefined;
+}
+
+/** Field names of a kind in contract order: the positions of its FieldValues. */
+export function fieldNamesOf<T>(spec: KindSpec<T>): string[] {
+  return Object.keys(spec.fields);
+}
+
+/** The kind's fast path (fast-path.ts): accepts what the contract accepts, coerced as rowValidator coerces. */
+export function fastPathOf<T>(spec: KindSpec<T>): FastPath | undefined {
+  const names = fieldNamesOf(spec);
+  return compileFastPath(
+    spec.schema,
+    names,
+    names.map((name) => COERCE[(spec.fields[name] as FieldSpec).storage]),
+  );
 }
 
 /** Builds a validator for one kind: coerce, check against the contract, explain every failure. */

@@ -1,0 +1,38 @@
+/**
+ * One ingest of a generated events CSV in this process, for a profiler:
+ *   node --cpu-prof --cpu-prof-dir=DIR --import tsx test/bench/ingest-profile.ts [rows]
+ *   node --heap-prof --heap-prof-dir=DIR --import tsx test/bench/ingest-profile.ts [rows]
+ * Uses the file `npm run bench:ingest` writes (BENCH_ROWS rows under the system temp folder), staged into a fresh store.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeLargeEventsFile } from '../../cli/synthetic/generate.ts';
+import { DEFAULT_LIMITS } from '../../functions/contract/upload.ts';
+import { DEFAULT_INGEST_OPTIONS, ingestUpload } from '../../functions/ingest/ingest.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+
+const rows = Number(process.argv[2] ?? 200_000);
+const work = join(tmpdir(), 'sp-outcomes-bench');
+mkdirSync(work, { recursive: true });
+const csv = join(work, `events-${rows}.csv`);
+if (!existsSync(csv) || !existsSync(`${csv}.pcn`)) {
+  writeFileSync(`${csv}.pcn`, writeLargeEventsFile(csv, rows, 1).pcnCode);
+}
+const storeDir = join(work, `profile-store-${process.pid}`);
+try {
+  const store = new FsObjectStore(storeDir);
+  const key = await stageUpload(store, readFileSync(`${csv}.pcn`, 'utf8'), 'events.csv', readFileSync(csv));
+  const limits = { ...DEFAULT_LIMITS, maxBytes: 1024 * 1024 * 1024 };
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const { receipt } = await ingestUpload({ store }, { key }, { ...DEFAULT_INGEST_OPTIONS, limits });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  console.log(
+    `${receipt.rows.read} rows in ${seconds.toFixed(2)} s (${Math.round(receipt.rows.read / seconds)} rows/s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, timings ${JSON.stringify(receipt.timings_ms)}`,
+  );
+} finally {
+  rmSync(storeDir, { recursive: true, force: true });
+}
