@@ -14,20 +14,12 @@ import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
-import type { FastPath, FieldValues } from './fast-path.ts';
+import type { FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
 import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
-import {
-  fastPathOf,
-  fieldNamesOf,
-  KINDS,
-  kindOfColumns,
-  type RowError,
-  type RowResult,
-  rowValidator,
-} from './validate-row.ts';
+import { fieldNamesOf, fieldValuesValidator, KINDS, kindOfColumns, type RowError } from './validate-row.ts';
 
 export interface IngestOptions {
   /** @default DEFAULT_LIMITS */
@@ -277,16 +269,11 @@ async function measureRaw(store: ObjectStore, key: string): Promise<{ rawBytes: 
   return { rawBytes, sha256: hash.digest('hex') };
 }
 
-type Validate = (cells: Record<string, unknown>, row: number) => RowResult<EventRow | WorkforceRow>;
-
 /** What is known once the file's kind is: the kind, where its accepted rows go and how its rows are validated. */
 interface KindState {
   readonly kind: UploadKind;
   readonly columns: PartitionedColumns;
-  /** zod: decides every row the fast path does not accept, and explains each rejection. */
-  readonly validate: Validate;
-  readonly fast: FastPath | undefined;
-  readonly fieldNames: readonly string[];
+  readonly validate: ReturnType<typeof fieldValuesValidator>;
   /** The accepted row's values by field position, reused row after row. */
   readonly values: FieldValues;
   /** Column of each field position (PartitionedColumns.slotsOf). */
@@ -393,16 +380,14 @@ class UploadState {
         { row },
       );
     const lineage = { upload_id: this.uploadId, received_at: this.receivedAt };
-    const spec = KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0];
+    const spec = KINDS[kind] as Parameters<typeof fieldValuesValidator<EventRow | WorkforceRow>>[0];
     const fieldNames = fieldNamesOf(spec);
     const columns = new PartitionedColumns(CURATED_TABLES[kind], lineage);
     const position = (name: string) => fieldNames.indexOf(name);
     this.current = {
       kind,
       columns,
-      validate: rowValidator(spec),
-      fast: fastPathOf(spec),
-      fieldNames,
+      validate: fieldValuesValidator(spec),
       values: fieldNames.map(() => undefined),
       slots: columns.slotsOf(fieldNames),
       at: {
@@ -467,22 +452,12 @@ class UploadState {
     current.columns.add(month, values, current.slots, row);
   }
 
-  /**
-   * Leaves the row's values in current.values when the contract accepts it: by the fast path when it can say so,
-   * else by zod, whose errors quarantine the row.
-   */
+  /** Leaves the row's values in current.values when the contract accepts it; quarantines it with its errors if not. */
   private validated(current: KindState, cells: Record<string, unknown>, row: number): boolean {
-    if (current.fast?.(cells, current.values)) return true;
-    const result = current.validate(cells, row);
-    if (!result.ok) {
-      this.quarantine(row, cells, result.errors);
-      return false;
-    }
-    const value = result.value as Record<string, unknown>;
-    current.fieldNames.forEach((name, i) => {
-      current.values[i] = value[name];
-    });
-    return true;
+    const errors = current.validate(cells, row, current.values);
+    if (errors === undefined) return true;
+    this.quarantine(row, cells, errors);
+    return false;
   }
 
   /** Rules that span rows or need the clock: dates in the future, the same event or snapshot twice in one file. */
