@@ -83,27 +83,66 @@ export async function ingestUpload(
   const clock = deps.clock ?? (() => new Date());
   const started = performance.now();
   const landing = parseLandingKey(request.key);
-  const { store } = deps;
-
-  const existing = await store.get(receiptKey(landing.uploadId));
-  const previous = existing === undefined ? undefined : (JSON.parse(new TextDecoder().decode(existing)) as Receipt);
-  // A receipt written for a failed transfer (by an earlier version) does not stand for the announced file.
-  if (previous !== undefined && previous.file_error?.code !== 'checksum_mismatch') {
-    await settleLandedAgain(store, landing.key, previous);
-    return { receipt: previous, alreadyIngested: true };
-  }
-
+  const previous = await standingReceipt(deps.store, landing);
+  if (previous !== undefined) return { receipt: previous, alreadyIngested: true };
   const receivedAt = (request.receivedAt ?? clock()).toISOString();
-  const today = londonDate.format(clock());
-  const state = new UploadState(landing.pcnCode, landing.uploadId, receivedAt, today, options, landing.format);
-  const { stats, fileError } = await readUpload(store, landing, state, options);
-  const transferFailed = !contentMatchesId(landing.uploadId, stats.sha256);
+  const state = new UploadState(
+    landing.pcnCode,
+    landing.uploadId,
+    receivedAt,
+    londonDate.format(clock()),
+    options,
+    landing.format,
+  );
+  const read = await readUpload(deps.store, landing, state, options);
   const readDone = performance.now();
-  const outputs =
-    fileError === null && !transferFailed ? await writeAccepted(store, landing.uploadId, state) : NO_OUTPUTS;
-  const writeDone = performance.now();
+  const outcome = outcomeOf(landing, read);
+  const outputs = outcome.fileError === null ? await writeAccepted(deps.store, landing.uploadId, state) : NO_OUTPUTS;
+  const timings = { started, readDone, writeDone: performance.now() };
+  const common = receiptCommon(landing, state, read.stats, { receivedAt, processedAt: clock(), outputs, timings });
+  const receipt =
+    outcome.fileError === null
+      ? acceptedReceipt(common, state, options)
+      : rejectedReceipt(common, state, outcome.fileError);
+  await commitReceipt(deps.store, landing, receipt, outcome);
+  return { receipt, alreadyIngested: false };
+}
 
-  const common: ReceiptCommon = {
+/**
+ * The receipt that already stands for this upload, if any; the landed object is then settled against it. A receipt
+ * written for a failed transfer (by an earlier version) does not stand for the announced file.
+ */
+async function standingReceipt(store: ObjectStore, landing: LandingKey): Promise<Receipt | undefined> {
+  const existing = await store.get(receiptKey(landing.uploadId));
+  if (existing === undefined) return undefined;
+  const previous = JSON.parse(new TextDecoder().decode(existing)) as Receipt;
+  if (previous.file_error?.code === 'checksum_mismatch') return undefined;
+  await settleLandedAgain(store, landing.key, previous);
+  return previous;
+}
+
+/** What became of the file: its own rejection, none, or (bytes that are not the announced file) a failed transfer. */
+interface Outcome {
+  readonly fileError: FileError | null;
+  readonly transferFailed: boolean;
+  readonly sha256: string;
+}
+
+function outcomeOf(landing: LandingKey, read: { stats: ByteStats; fileError: FileError | null }): Outcome {
+  const transferFailed = !contentMatchesId(landing.uploadId, read.stats.sha256);
+  return { fileError: transferFailed ? TRANSFER_FAILED : read.fileError, transferFailed, sha256: read.stats.sha256 };
+}
+
+interface ReceiptMoments {
+  readonly receivedAt: string;
+  readonly processedAt: Date;
+  readonly outputs: Receipt['outputs'];
+  readonly timings: { readonly started: number; readonly readDone: number; readonly writeDone: number };
+}
+
+function receiptCommon(landing: LandingKey, state: UploadState, stats: ByteStats, at: ReceiptMoments): ReceiptCommon {
+  const { started, readDone, writeDone } = at.timings;
+  return {
     contract_version: CONTRACT_VERSION,
     upload_id: landing.uploadId,
     pcn_code: landing.pcnCode,
@@ -116,27 +155,29 @@ export async function ingestUpload(
       uncompressed_bytes: stats.uncompressedBytes,
       sha256: stats.sha256,
     },
-    received_at: receivedAt,
-    processed_at: clock().toISOString(),
-    outputs,
+    received_at: at.receivedAt,
+    processed_at: at.processedAt.toISOString(),
+    outputs: at.outputs,
     timings_ms: {
       read_validate: Math.round(readDone - started),
       write: Math.round(writeDone - readDone),
       total: Math.round(performance.now() - started),
     },
   };
-  const receipt = transferFailed
-    ? rejectedReceipt(common, state, TRANSFER_FAILED)
-    : fileError === null
-      ? acceptedReceipt(common, state, options)
-      : rejectedReceipt(common, state, fileError);
-  const recordKey = transferFailed ? transferRecordKey(landing.uploadId, stats.sha256) : receiptKey(landing.uploadId);
-  await store.put(recordKey, `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
-  // Personal data must not be kept past the uploader: a file refused for holding it is deleted once its receipt
-  // (size, checksum, reason; never a value) is written. The PCN still has its own copy to fix and send again.
-  // Bytes that are not the announced file are not the PCN's upload at all, and go too.
-  if (receipt.file_error?.code === 'identifiable_data' || transferFailed) await store.delete(landing.key);
-  return { receipt, alreadyIngested: false };
+}
+
+/**
+ * Writes the receipt: the commit of the upload. A failed transfer's record goes beside it instead, under its own
+ * checksum, so the announced file can still come. Personal data must not be kept past the uploader: a file refused
+ * for holding it is deleted once its receipt (size, checksum, reason; never a value) is written. The PCN still has its
+ * own copy to fix and send again. Bytes that are not the announced file are not the PCN's upload at all, and go too.
+ */
+async function commitReceipt(store: ObjectStore, landing: LandingKey, receipt: Receipt, outcome: Outcome) {
+  const key = outcome.transferFailed
+    ? transferRecordKey(landing.uploadId, outcome.sha256)
+    : receiptKey(landing.uploadId);
+  await store.put(key, `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
+  if (receipt.file_error?.code === 'identifiable_data' || outcome.transferFailed) await store.delete(landing.key);
 }
 
 const TRANSFER_FAILED: FileError = {
@@ -492,8 +533,9 @@ class UploadState {
     }
     // A copy of the key: a cell's text is a slice of the parser's chunk, and a slice kept for the whole file would keep
     // every chunk (the whole file's text) alive with it. JSON's round trip makes a string of its own (measured: a
-    // million keys take 64 MB so, 82 MB kept as slices, 96 MB copied by concatenation).
-    this.seenKeys.set(JSON.parse(JSON.stringify(key)) as string, row);
+    // million keys take 64 MB so, 82 MB kept as slices, 96 MB copied by concatenation). V8 copies a substring shorter
+    // than 13 characters instead of slicing it (SlicedString::kMinLength), so a short key is its own already.
+    this.seenKeys.set(key.length < 13 ? key : (JSON.parse(JSON.stringify(key)) as string), row);
     return undefined;
   }
 
