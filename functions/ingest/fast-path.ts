@@ -57,11 +57,18 @@ function fieldCheck(schema: AnySchema): FieldCheck | undefined {
   const payload: Payload = { value: undefined, issues: [] };
   const interned = new Map<unknown, unknown>();
   if (type === 'enum' || type === 'literal') for (const value of schema._zod.values ?? []) interned.set(value, value);
+  // An enum knows all its values: looked up, never added to. Another field stops at INTERNED_PER_FIELD texts (an id
+  // column): from then on its values are kept as they come, without a look-up that would miss.
+  const known = type === 'enum' || type === 'literal';
+  let stopped = false;
   const intern = (value: unknown): unknown => {
-    if (typeof value !== 'string') return value;
-    const known = interned.get(value);
-    if (known !== undefined) return known;
-    if (interned.size >= INTERNED_PER_FIELD) return value;
+    if (stopped || typeof value !== 'string') return value;
+    const kept = interned.get(value);
+    if (kept !== undefined || known) return kept ?? value;
+    if (interned.size >= INTERNED_PER_FIELD) {
+      stopped = true;
+      return value;
+    }
     // A copy of its own: the cell is a slice of the parser's chunk, which it would keep alive.
     const copy = JSON.parse(JSON.stringify(value)) as string;
     interned.set(copy, copy);

@@ -87,7 +87,7 @@ export interface StreamingOptions {
   readonly maxBufferedRows: number;
 }
 
-const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 50_000, maxBufferedRows: 100_000 };
+const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 50_000, maxBufferedRows: 50_000 };
 
 const SPARE_BYTES = 64 * 1024;
 
