@@ -78,16 +78,16 @@ export interface Lineage {
 }
 
 export interface StreamingOptions {
-  /** Rows of one partition encoded together as a Parquet row group. @default 50,000 */
+  /** Rows of one partition encoded together as a Parquet row group. @default 20,000 */
   readonly rowGroupRows: number;
   /**
    * Rows held as values across all partitions before the fullest partition is encoded early: bounds the memory of a
-   * file that spreads over many months. @default 100,000
+   * file that spreads over many months. @default 20,000
    */
   readonly maxBufferedRows: number;
 }
 
-const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 50_000, maxBufferedRows: 50_000 };
+const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 20_000, maxBufferedRows: 20_000 };
 
 const SPARE_BYTES = 64 * 1024;
 
