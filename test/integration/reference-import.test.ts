@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import Papa from 'papaparse';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { runReferenceExport } from '../../cli/commands/reference.ts';
-import type { PcnReferenceRow } from '../../functions/contract/index.ts';
+import { PCN_REFERENCE_COLUMNS, type PcnReferenceRow } from '../../functions/contract/index.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { inForceOn } from '../../functions/reference/history.ts';
 import {
@@ -159,17 +159,7 @@ describe('reference import of NHS Digital extracts', () => {
       header: true,
       skipEmptyLines: true,
     });
-    expect(exported.meta.fields).toEqual([
-      'pcn_code',
-      'pcn_name',
-      'icb_code',
-      'icb_name',
-      'region_code',
-      'region_name',
-      'list_size',
-      'valid_from',
-      'valid_to',
-    ]);
+    expect(exported.meta.fields).toEqual(PCN_REFERENCE_COLUMNS);
     expect(exported.data.find((r) => r.pcn_code === 'U00070')).toEqual({
       pcn_code: 'U00070',
       pcn_name: 'WEST MERTON PCN',
