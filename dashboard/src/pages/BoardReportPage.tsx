@@ -130,7 +130,7 @@ export default function BoardReportPage() {
         empty={months.length === 0}
         csv={{
           fileName: `referrals-per-1000-${area.code}-${fy.replace('/', '-')}.csv`,
-          columns: [{ key: 'period', label: 'Month' }, ...areas.map((a) => ({ key: a.code, label: a.name }))],
+          columns: { period: 'Month', ...Object.fromEntries(areas.map((a) => [a.code, a.name])) },
           rows: monthlyRows,
         }}
       >
@@ -168,18 +168,15 @@ export default function BoardReportPage() {
                 : '',
             spc: spcText(rowsOf(docs, 'spc', area), m),
           }));
-          const columns = [
-            { key: 'measure', label: 'Measure' },
-            ...areas.map((a) => ({ key: a.code, label: `${a.name} (${fy})` })),
-            { key: 'expectation', label: 'Expectation' },
+          const columns = {
+            measure: 'Measure',
+            ...Object.fromEntries(areas.map((a) => [a.code, `${a.name} (${fy})`])),
+            expectation: 'Expectation',
             ...(area.level === 'pcn'
-              ? [
-                  { key: 'funnel_england', label: 'Funnel: against England' },
-                  { key: 'funnel_region', label: 'Funnel: against the region' },
-                ]
-              : []),
-            { key: 'spc', label: 'Month by month (SPC)' },
-          ];
+              ? { funnel_england: 'Funnel: against England', funnel_region: 'Funnel: against the region' }
+              : {}),
+            spc: 'Month by month (SPC)',
+          };
           return (
             <ChartCard
               key={card.title}
@@ -278,10 +275,10 @@ function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: B
       empty={area.level === 'pcn' ? !quality : !rollout}
       csv={{
         fileName: `data-submission-status-${area.code}.csv`,
-        columns: [
-          { key: 'item', label: 'Item' },
-          { key: 'value', label: area.name },
-        ],
+        columns: {
+          item: 'Item',
+          value: area.name,
+        },
         rows,
       }}
     >

@@ -40,17 +40,17 @@ export default function EquityPage() {
   const covers = cohortsCovered(equity);
   const csv = {
     fileName: `equity-${dimension}-${scope.code}.csv`,
-    columns: [
-      { key: 'label', label: DIMENSIONS[dimension] },
-      { key: 'people_referred', label: 'People referred' },
-      { key: 'people_referred_per_1000', label: 'People referred per 1,000 patients (PCN quintiles)' },
-      { key: 'people_referred_per_1000_annualised', label: 'The same, a year' },
-      { key: 'engaged', label: 'Engaged' },
-      { key: 'engaged_pct', label: 'Engaged %' },
-      { key: 'connected_pct', label: 'Connected %' },
-      { key: 'wellbeing_people', label: 'People measured twice' },
-      { key: 'wellbeing_improved_pct', label: 'Improved %' },
-    ],
+    columns: {
+      label: DIMENSIONS[dimension],
+      people_referred: 'People referred',
+      people_referred_per_1000: 'People referred per 1,000 patients (PCN quintiles)',
+      people_referred_per_1000_annualised: 'The same, a year',
+      engaged: 'Engaged',
+      engaged_pct: 'Engaged %',
+      connected_pct: 'Connected %',
+      wellbeing_people: 'People measured twice',
+      wellbeing_improved_pct: 'Improved %',
+    },
     rows,
   };
   return (

@@ -44,24 +44,20 @@ export default function WorkforcePage() {
           method="workforce"
           data={workforce}
           empty={!latest}
-          csv={
-            latest
-              ? {
-                  fileName: `workforce-${scope.code}.csv`,
-                  columns: [
-                    { key: 'period', label: 'Month' },
-                    { key: 'splw_fte', label: 'Link worker FTE' },
-                    { key: 'hwbc_fte', label: 'Coach FTE' },
-                    { key: 'cc_fte', label: 'Care coordinator FTE' },
-                    { key: 'splw_fte_per_10000', label: 'Link worker FTE per 10,000' },
-                    { key: 'splw_accredited_pct', label: 'Accredited %' },
-                    { key: 'caseload_annualised', label: 'Caseload a year (pro rata)' },
-                    { key: 'pcns_with_link_worker_pct', label: 'PCNs with a link worker %' },
-                  ],
-                  rows: [latest],
-                }
-              : undefined
-          }
+          csv={{
+            fileName: `workforce-${scope.code}.csv`,
+            columns: {
+              period: 'Month',
+              splw_fte: 'Link worker FTE',
+              hwbc_fte: 'Coach FTE',
+              cc_fte: 'Care coordinator FTE',
+              splw_fte_per_10000: 'Link worker FTE per 10,000',
+              splw_accredited_pct: 'Accredited %',
+              caseload_annualised: 'Caseload a year (pro rata)',
+              pcns_with_link_worker_pct: 'PCNs with a link worker %',
+            },
+            rows: latest ? [latest] : [],
+          }}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -98,12 +94,12 @@ export default function WorkforcePage() {
           empty={months.length === 0}
           csv={{
             fileName: `workforce-by-month-${scope.code}.csv`,
-            columns: [
-              { key: 'period', label: 'Month' },
-              { key: 'splw_fte', label: 'Link worker FTE' },
-              { key: 'hwbc_fte', label: 'Coach FTE' },
-              { key: 'cc_fte', label: 'Care coordinator FTE' },
-            ],
+            columns: {
+              period: 'Month',
+              splw_fte: 'Link worker FTE',
+              hwbc_fte: 'Coach FTE',
+              cc_fte: 'Care coordinator FTE',
+            },
             rows: months,
           }}
         >
@@ -140,11 +136,11 @@ export default function WorkforcePage() {
         empty={!latest}
         csv={{
           fileName: `pcns-without-link-worker-${scope.code}.csv`,
-          columns: [
-            { key: 'code', label: 'PCN code' },
-            { key: 'name', label: 'PCN' },
-            { key: 'splw_vacancies_fte', label: 'Vacant link worker FTE' },
-          ],
+          columns: {
+            code: 'PCN code',
+            name: 'PCN',
+            splw_vacancies_fte: 'Vacant link worker FTE',
+          },
           rows: withoutLinkWorker,
         }}
       >
