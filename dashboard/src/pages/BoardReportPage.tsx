@@ -14,7 +14,7 @@ import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '
 import { fetchMetric, type Loadable } from '../api.ts';
 import { plottable } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
-import { ChartLegend } from '../components/ChartLegend.tsx';
+import { ChartLegend, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { useDashboard } from '../context.ts';
@@ -98,6 +98,7 @@ function spcText(rows: readonly MetricRow[], measure: BoardMeasure): string {
 export default function BoardReportPage() {
   const { scope, fy, meta } = useDashboard();
   const areas = useMemo(() => areaWithParents(meta, scope.level, scope.code), [meta, scope.level, scope.code]);
+  const areaSeries = areas.map((a, i) => ({ label: a.name, color: LINE_COLOURS[i] ?? 'violet' }));
   const area = areas[0] as BoardArea;
   const docs = useAreaDocuments(areas, area.level === 'pcn' ? ['pcn_comparison', 'data_quality'] : []);
   const funnelRow = rowsOf(docs, 'pcn_comparison', area).find((r) => r.period === fy);
@@ -134,7 +135,7 @@ export default function BoardReportPage() {
           rows: monthlyRows,
         }}
       >
-        <ChartLegend items={areas.map((a, i) => ({ label: a.name, color: LINE_COLOURS[i] ?? 'violet' }))} />
+        <ChartLegend items={areaSeries} />
         <LineChart
           className="h-64"
           data={monthlyRows.map((r) => ({
@@ -142,11 +143,8 @@ export default function BoardReportPage() {
             ...Object.fromEntries(areas.map((a) => [a.name, plottable((r as Record<string, unknown>)[a.code])])),
           }))}
           index="Month"
-          categories={areas.map((a) => a.name)}
-          colors={areas.map((_, i) => LINE_COLOURS[i] ?? 'violet')}
+          {...seriesProps(areaSeries)}
           valueFormatter={(v) => formatDecimal(v)}
-          showAnimation={false}
-          showLegend={false}
           connectNulls={false}
           yAxisWidth={48}
         />

@@ -3,7 +3,7 @@ import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
-import { ChartLegend } from '../components/ChartLegend.tsx';
+import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
@@ -18,6 +18,12 @@ export function RolloutPage() {
   const year = rowsFor(rows, 'fy', fy)[0];
   const months = rowsFor(rows, 'month', fy);
   const national = scope.level === 'national';
+  const series: readonly Series[] = national
+    ? [
+        { label: 'Referrals', color: 'blue' },
+        { label: 'Target pace', color: 'amber' },
+      ]
+    : [{ label: 'Referrals', color: 'blue' }];
   const progress =
     rollout.state === 'ready'
       ? (summaryOf(rollout.value, 'target_progress') ?? []).find((p) => p.fy === fy)
@@ -183,26 +189,14 @@ export function RolloutPage() {
           rows: months,
         }}
       >
-        <ChartLegend
-          items={
-            national
-              ? [
-                  { label: 'Referrals', color: 'blue' },
-                  { label: 'Target pace', color: 'amber' },
-                ]
-              : [{ label: 'Referrals', color: 'blue' }]
-          }
-        />
+        <ChartLegend items={series} />
         <AreaChart
           className="h-72"
           data={trend}
           index="Month"
-          categories={national ? ['Referrals', 'Target pace'] : ['Referrals']}
-          colors={['blue', 'amber']}
+          {...seriesProps(series)}
           valueFormatter={(v) => formatCount(v)}
           connectNulls={false}
-          showAnimation={false}
-          showLegend={false}
           yAxisWidth={64}
         />
       </ChartCard>

@@ -2,12 +2,18 @@ import { LineChart } from '@tremor/react';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
-import { ChartLegend } from '../components/ChartLegend.tsx';
+import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { formatDecimal, formatPercent, monthLabel } from '../format.ts';
+
+const FTE_SERIES: readonly Series[] = [
+  { label: 'Link workers', color: 'blue' },
+  { label: 'Coaches', color: 'emerald' },
+  { label: 'Care coordinators', color: 'amber' },
+];
 
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
 export default function WorkforcePage() {
@@ -103,13 +109,7 @@ export default function WorkforcePage() {
             rows: months,
           }}
         >
-          <ChartLegend
-            items={[
-              { label: 'Link workers', color: 'blue' },
-              { label: 'Coaches', color: 'emerald' },
-              { label: 'Care coordinators', color: 'amber' },
-            ]}
-          />
+          <ChartLegend items={FTE_SERIES} />
           <LineChart
             className="h-64"
             data={months.map((m) => ({
@@ -119,11 +119,8 @@ export default function WorkforcePage() {
               'Care coordinators': plottable(m.cc_fte),
             }))}
             index="Month"
-            categories={['Link workers', 'Coaches', 'Care coordinators']}
-            colors={['blue', 'emerald', 'amber']}
+            {...seriesProps(FTE_SERIES)}
             valueFormatter={(v) => formatDecimal(v)}
-            showAnimation={false}
-            showLegend={false}
             yAxisWidth={56}
           />
         </ChartCard>
