@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { tempDir } from '../support/files.ts';
-import { CHROMIUM, CHROMIUM_ARGS, startLocalStack } from '../support/local-stack.ts';
+import { launchChromium, openDashboardPage, startLocalStack, stopBrowserTest } from '../support/local-stack.ts';
 
 /**
  * The board report page and the monthly pack, in headless Chromium against the local stack (generate, ingest,
@@ -28,21 +28,12 @@ let token: string;
 const published = (name: string) =>
   JSON.parse(readFileSync(join(dataDir, 'metrics', `${name}.json`), 'utf8')) as MetricDocument;
 
-async function openAsPcn(path: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-    locale: 'en-GB',
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}${path}#token=${token}`);
-  await page.waitForURL(new RegExp(`pcn=${pcn.code}`));
-  await page.getByRole('heading', { level: 1, name: 'Board report' }).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('[data-state="loading"]').length === 0, null, {
+const openAsPcn = (path: string): Promise<Page> =>
+  openDashboardPage(browser, `${base}${path}#token=${token}`, {
+    settlesOn: new RegExp(`pcn=${pcn.code}`),
+    heading: 'Board report',
     timeout: 30_000,
   });
-  return page;
-}
 
 beforeAll(async () => {
   ({ server, url: base, dataDir } = await startLocalStack(dir.path, { scale: 0.01, months: 6 }));
@@ -55,14 +46,10 @@ beforeAll(async () => {
   ) as MetaDocument['pcns'][number];
   const secret = await signingSecret(new FsObjectStore(dataDir));
   token = await issueUserToken(secret, identityOf('pcn', pcn.code, 'e2e'), { expiresInSeconds: 600 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  dir.remove();
-});
+afterAll(() => stopBrowserTest(browser, server, dir));
 
 describe('the board report and the monthly pack', () => {
   it('shows a PCN beside its ICB, region and England, with the published figures, and passes an accessibility scan', async () => {

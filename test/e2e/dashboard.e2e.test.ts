@@ -1,14 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { ASSURANCE_TEXT, VARIATION_TEXT } from '../../functions/stats/spc-icons.ts';
 import { tempDir } from '../support/files.ts';
-import { CHROMIUM, CHROMIUM_ARGS, startLocalStack } from '../support/local-stack.ts';
+import { launchChromium, openDashboardPage, startLocalStack, stopBrowserTest } from '../support/local-stack.ts';
 
 const PAGES = [
   ['rollout', 'National rollout'],
@@ -27,33 +27,15 @@ let server: Server;
 let base: string;
 let dataDir: string;
 
-async function open(path: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-    locale: 'en-GB',
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}${path}`);
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  // Every card has finished loading: no skeleton is left.
-  await page.waitForFunction(() => document.querySelectorAll('[data-state="loading"]').length === 0, null, {
-    timeout: 20_000,
-  });
-  return page;
-}
+const open = (path: string): Promise<Page> => openDashboardPage(browser, `${base}${path}`);
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   ({ server, url: base, dataDir } = await startLocalStack(dir.path));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  dir.remove();
-});
+afterAll(() => stopBrowserTest(browser, server, dir));
 
 describe('the dashboard in headless Chromium against the local stack', () => {
   it.each(PAGES)(
