@@ -8,6 +8,7 @@ import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
+import { publishRollout } from '../support/documents.ts';
 import { type FaultRule, startFaultProxy } from '../support/fault-proxy.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
 import { freePort } from '../support/local-stack.ts';
@@ -22,28 +23,11 @@ const token = (role: string, code: string, expiresInSeconds = 600, now?: Date) =
   issueUserToken(secret, identityOf(role, code, 'tester'), { expiresInSeconds, now });
 
 beforeAll(async () => {
-  await store.put(
-    'metrics/meta.json',
-    JSON.stringify({
-      months: [],
-      icbs: [{ code: 'QAA', name: 'A', parent: 'Y01' }],
-      pcns: [
-        { code: 'U00001', name: 'One', parent: 'QAA', list_size: 1 },
-        { code: 'U00002', name: 'Two', parent: 'QAA', list_size: 1 },
-      ],
-    }),
-  );
-  await store.put(
-    'metrics/rollout.json',
-    JSON.stringify({
-      name: 'rollout',
-      rows: [
-        { level: 'national', code: 'ENG', period_type: 'all', period: 'all', referrals: 30 },
-        { level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 },
-        { level: 'pcn', code: 'U00002', period_type: 'all', period: 'all', referrals: 15 },
-      ],
-    }),
-  );
+  await publishRollout(store, [
+    { level: 'national', code: 'ENG', period_type: 'all', period: 'all', referrals: 30 },
+    { level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 },
+    { level: 'pcn', code: 'U00002', period_type: 'all', period: 'all', referrals: 15 },
+  ]);
   options = { dataDir: join(dir.path, 'data'), port: 0, host: '127.0.0.1', refreshDelayMs: 20, log: () => {} };
   open = await startServer(options);
   guarded = await startServer({ ...options, requireToken: true });
