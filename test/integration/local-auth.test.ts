@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Uploader } from '../../cli/commands/upload.ts';
-import { isLoopback, type LocalStack, startServer } from '../../cli/server.ts';
+import { isLoopback, type LocalStack } from '../../cli/server.ts';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -11,14 +11,13 @@ import { newKey } from '../../functions/upload/pseudonymise.ts';
 import { publishRollout } from '../support/documents.ts';
 import { type FaultRule, startFaultProxy } from '../support/fault-proxy.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
-import { freePort } from '../support/local-stack.ts';
+import { freePort, startTestServer } from '../support/local-stack.ts';
 
 const dir = tempDir('local-auth');
 const store = new FsObjectStore(join(dir.path, 'data'));
 let open: LocalStack;
 let guarded: LocalStack;
 let secret: Uint8Array;
-let options: Parameters<typeof startServer>[0];
 const token = (role: string, code: string, expiresInSeconds = 600, now?: Date) =>
   issueUserToken(secret, identityOf(role, code, 'tester'), { expiresInSeconds, now });
 
@@ -28,9 +27,8 @@ beforeAll(async () => {
     { level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 },
     { level: 'pcn', code: 'U00002', period_type: 'all', period: 'all', referrals: 15 },
   ]);
-  options = { dataDir: join(dir.path, 'data'), port: 0, host: '127.0.0.1', refreshDelayMs: 20, log: () => {} };
-  open = await startServer(options);
-  guarded = await startServer({ ...options, requireToken: true });
+  open = await startTestServer(join(dir.path, 'data'));
+  guarded = await startTestServer(join(dir.path, 'data'), { requireToken: true });
   secret = await signingSecret(store);
 });
 afterAll(async () => {
@@ -94,7 +92,7 @@ describe('the uploader retries what is worth retrying and nothing else', () => {
     // Clients reach this server through the proxy, so its presigned POSTs are addressed to the proxy too.
     const port = await freePort();
     const proxy = await startFaultProxy(`http://127.0.0.1:${port}`, faults);
-    const behind = await startServer({ ...options, port, publicUrl: proxy.url });
+    const behind = await startTestServer(join(dir.path, 'data'), { port, publicUrl: proxy.url });
     const uploader = new Uploader({
       server: proxy.url,
       token,
