@@ -10,7 +10,14 @@ import { identityOf } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { tempDir } from '../support/files.ts';
-import { launchChromium, openDashboardPage, startLocalStack, stopBrowserTest } from '../support/local-stack.ts';
+import {
+  csvLines,
+  downloadFrom,
+  launchChromium,
+  openDashboardPage,
+  startLocalStack,
+  stopBrowserTest,
+} from '../support/local-stack.ts';
 
 /**
  * The board report page and the monthly pack, in headless Chromium against the local stack (generate, ingest,
@@ -85,14 +92,9 @@ describe('the board report and the monthly pack', () => {
 
   it('offers a CSV of exactly what a card shows', async () => {
     const page = await openAsPcn('/report');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download CSV: Link workers' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe(`link-workers-${pcn.code}.csv`);
-    const lines = readFileSync((await download.path()) as string, 'utf8')
-      .trim()
-      .split('\r\n');
+    const download = await downloadFrom(page, 'Download CSV: Link workers');
+    expect(download.fileName).toBe(`link-workers-${pcn.code}.csv`);
+    const lines = csvLines(download.path);
     expect(lines).toHaveLength(3);
     expect(lines[1]?.startsWith('"Link worker FTE per 10,000 registered patients",')).toBe(true);
     expect(lines[2]?.startsWith('Caseload: people referred a year per link worker FTE,')).toBe(true);
@@ -101,12 +103,9 @@ describe('the board report and the monthly pack', () => {
 
   it("downloads the PCN's monthly pack: a PDF with its name and no other PCN's", async () => {
     const page = await openAsPcn('/report');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: `Download monthly pack (PDF): ${pcn.name}` }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe(`social-prescribing-pack-${pcn.code}.pdf`);
-    const text = execFileSync('pdftotext', ['-layout', (await download.path()) as string, '-'], { encoding: 'utf8' });
+    const download = await downloadFrom(page, `Download monthly pack (PDF): ${pcn.name}`);
+    expect(download.fileName).toBe(`social-prescribing-pack-${pcn.code}.pdf`);
+    const text = execFileSync('pdftotext', ['-layout', download.path, '-'], { encoding: 'utf8' });
     expect(text).toContain(pcn.name);
     expect(text).toContain(`Primary care network ${pcn.code}`);
     const others = meta.pcns.filter((p) => p.code !== pcn.code);

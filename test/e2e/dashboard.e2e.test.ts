@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
@@ -8,7 +8,14 @@ import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { ASSURANCE_TEXT, VARIATION_TEXT } from '../../functions/stats/spc-icons.ts';
 import { tempDir } from '../support/files.ts';
-import { launchChromium, openDashboardPage, startLocalStack, stopBrowserTest } from '../support/local-stack.ts';
+import {
+  csvLines,
+  downloadFrom,
+  launchChromium,
+  openDashboardPage,
+  startLocalStack,
+  stopBrowserTest,
+} from '../support/local-stack.ts';
 
 const PAGES = [
   ['rollout', 'National rollout'],
@@ -163,14 +170,9 @@ describe('the dashboard in headless Chromium against the local stack', () => {
 
   it("downloads a chart's data as CSV, exactly the rows it shows", async () => {
     const page = await open('/rollout');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download CSV: Referrals by month' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('referrals-by-month-ENG.csv');
-    const lines = readFileSync((await download.path()) as string, 'utf8')
-      .trim()
-      .split('\r\n');
+    const download = await downloadFrom(page, 'Download CSV: Referrals by month');
+    expect(download.fileName).toBe('referrals-by-month-ENG.csv');
+    const lines = csvLines(download.path);
     expect(lines[0]).toBe('Month,Referrals,People referred,Declines');
     expect(lines).toHaveLength(1 + 6); // April to September of FY 2026/27
     expect(lines[1]).toMatch(/^2026-04,\d+,\d+,\d+$/);

@@ -110,6 +110,18 @@ export async function openDashboardPage(
   return page;
 }
 
+/** Clicks a download button of the page and gives the file's suggested name and where the browser saved it. */
+export async function downloadFrom(page: Page, button: string): Promise<{ fileName: string; path: string }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
+  return { fileName: download.suggestedFilename(), path: (await download.path()) as string };
+}
+
+/** The lines of a downloaded CSV (which ends its lines with CRLF, as RFC 4180 does). */
+export const csvLines = (path: string): string[] => readFileSync(path, 'utf8').trim().split('\r\n');
+
 /** Ends what a browser test file started: the browser, the local server and the temporary folder. */
 export async function stopBrowserTest(
   browser: Browser | undefined,
