@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
+import { EVENT_FIELD_NAMES, type EventFieldName, type MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
 import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.ts';
 
@@ -20,38 +20,9 @@ import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.
  *
  * The correction and the retraction are uploaded before the rows they change: the rule must not depend on order.
  */
-const header = [
-  'event_id',
-  'event_type',
-  'pcn_code',
-  'referral_id',
-  'person_id',
-  'occurred_on',
-  'recorded_at',
-  'referral_source',
-  'referral_reasons',
-  'snomed_code',
-  'age_band',
-  'sex',
-  'ethnicity_group',
-  'imd_decile',
-  'decline_reason',
-  'contact_mode',
-  'worker_role',
-  'duration_minutes',
-  'activity_category',
-  'provider_id',
-  'attended',
-  'instrument',
-  'phase',
-  'score',
-  'service',
-  'window',
-  'window_months',
-  'count',
-  'retracts_event_id',
-];
-type Event = Partial<Record<(typeof header)[number], string | number | boolean>>;
+// Every column of the contract: the ones a row does not use are left empty.
+const header = EVENT_FIELD_NAMES;
+type Event = Partial<Record<EventFieldName, string | number | boolean>>;
 const person = (label: string) => createHash('sha256').update(label).digest('hex');
 const csv = (rows: Event[]) =>
   `${[header.join(','), ...rows.map((r) => header.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
