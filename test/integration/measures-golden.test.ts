@@ -146,6 +146,8 @@ U00203,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
 U00070,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
 `;
 
+/** The clock of the one refresh. */
+const REFRESHED_AT = new Date('2026-01-05T00:00:00Z');
 const dir = tempDir('measures-golden');
 const docs = new Map<string, MetricDocument>();
 const row = rowFinder(docs);
@@ -162,13 +164,7 @@ beforeAll(async () => {
     'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU00203,2025-12,splw,2,1.5,1,0\n',
   );
   files.push(workforce);
-  const receipts = await publishGolden(
-    join(dir.path, 'data'),
-    files,
-    REFERENCE,
-    new Date('2026-01-05T00:00:00Z'),
-    docs,
-  );
+  const receipts = await publishGolden(join(dir.path, 'data'), files, REFERENCE, REFRESHED_AT, docs);
   expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
 }, 120_000);
 afterAll(() => dir.remove());

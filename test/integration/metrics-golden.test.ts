@@ -175,6 +175,8 @@ U10003,Charlie PCN,QKK,NHS South East London ICB,Y56,London,5000,2025-04-01,
 U10004,Delta PCN,QSL,NHS Somerset ICB,Y58,South West,40000,2019-04-01,
 `;
 
+/** The clock of the one refresh. */
+const REFRESHED_AT = new Date('2026-11-01T00:00:00Z');
 const dir = tempDir('golden');
 const docs = new Map<string, MetricDocument>();
 const row = rowFinder(docs);
@@ -189,13 +191,7 @@ beforeAll(async () => {
     writeFileSync(join(dir.path, name), text);
     files.push(join(dir.path, name));
   }
-  const receipts = await publishGolden(
-    join(dir.path, 'data'),
-    files,
-    REFERENCE,
-    new Date('2026-11-01T00:00:00Z'),
-    docs,
-  );
+  const receipts = await publishGolden(join(dir.path, 'data'), files, REFERENCE, REFRESHED_AT, docs);
   expect(receipts.map((r) => r.status)).toEqual(Array(files.length).fill('accepted'));
 });
 afterAll(() => dir.remove());
