@@ -9,15 +9,9 @@ import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens
 import { identityOf } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { csvLines, downloadFrom, launchChromium, openDashboardPage, stopBrowserTest } from '../support/browser.ts';
 import { tempDir } from '../support/files.ts';
-import {
-  csvLines,
-  downloadFrom,
-  launchChromium,
-  openDashboardPage,
-  startLocalStack,
-  stopBrowserTest,
-} from '../support/local-stack.ts';
+import { startLocalStack } from '../support/local-stack.ts';
 
 /**
  * The board report page and the monthly pack, in headless Chromium against the local stack (generate, ingest,

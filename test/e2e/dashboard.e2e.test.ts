@@ -7,15 +7,9 @@ import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { ASSURANCE_TEXT, VARIATION_TEXT } from '../../functions/stats/spc-icons.ts';
+import { csvLines, downloadFrom, launchChromium, openDashboardPage, stopBrowserTest } from '../support/browser.ts';
 import { tempDir } from '../support/files.ts';
-import {
-  csvLines,
-  downloadFrom,
-  launchChromium,
-  openDashboardPage,
-  startLocalStack,
-  stopBrowserTest,
-} from '../support/local-stack.ts';
+import { startLocalStack } from '../support/local-stack.ts';
 
 const PAGES = [
   ['rollout', 'National rollout'],
