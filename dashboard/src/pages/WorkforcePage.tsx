@@ -15,6 +15,14 @@ const FTE_SERIES: readonly Series[] = [
   { label: 'Care coordinators', color: 'amber' },
 ];
 
+/** The month and the FTE of each role, as both cards' CSVs have them. */
+const FTE_COLUMNS = {
+  period: 'Month',
+  splw_fte: 'Link worker FTE',
+  hwbc_fte: 'Coach FTE',
+  cc_fte: 'Care coordinator FTE',
+};
+
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
 export default function WorkforcePage() {
   const { scope, fy, meta } = useDashboard();
@@ -53,10 +61,7 @@ export default function WorkforcePage() {
           csv={{
             fileName: `workforce-${scope.code}.csv`,
             columns: {
-              period: 'Month',
-              splw_fte: 'Link worker FTE',
-              hwbc_fte: 'Coach FTE',
-              cc_fte: 'Care coordinator FTE',
+              ...FTE_COLUMNS,
               splw_fte_per_10000: 'Link worker FTE per 10,000',
               splw_accredited_pct: 'Accredited %',
               caseload_annualised: 'Caseload a year (pro rata)',
@@ -100,12 +105,7 @@ export default function WorkforcePage() {
           empty={months.length === 0}
           csv={{
             fileName: `workforce-by-month-${scope.code}.csv`,
-            columns: {
-              period: 'Month',
-              splw_fte: 'Link worker FTE',
-              hwbc_fte: 'Coach FTE',
-              cc_fte: 'Care coordinator FTE',
-            },
+            columns: FTE_COLUMNS,
             rows: months,
           }}
         >
