@@ -6,7 +6,7 @@ import {
   WORKFORCE_FIELD_NAMES,
   type WorkforceRow,
 } from '../../functions/contract/index.ts';
-import { csvCell, csvText } from '../../functions/lib/csv.ts';
+import { csvCell } from '../../functions/lib/csv.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
 import { loadRealMap, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
@@ -88,12 +88,19 @@ const nextMonth = (month: string, n = 1) => {
 const AS_SENT = { neutraliseFormulas: false, newline: '\n' } as const;
 const csvCellAsSent = (value: unknown) => csvCell(value, AS_SENT.neutraliseFormulas);
 
+/** csvText(columns, rows, AS_SENT), written straight from the row objects: no array of cells per row on the way. */
 function csv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  return csvText(
-    columns,
-    rows.map((row) => columns.map((c) => row[c])),
-    AS_SENT,
-  );
+  let text = `${columns.map(csvCellAsSent).join(',')}${AS_SENT.newline}`;
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const value = row[columns[i] as string];
+      if (i > 0) line += ',';
+      if (value !== undefined && value !== null) line += csvCellAsSent(value);
+    }
+    text += line + AS_SENT.newline;
+  }
+  return text;
 }
 
 const breakPcnCode = (e: SimEvent) => {
