@@ -24,6 +24,8 @@ export interface GenerateOptions {
   /** Share of rows given a fault (bad value, duplicate id, correction, retraction). @default 0.003 */
   readonly faultRate: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each PCN's event files once they are written, then with each month's workforce files. */
+  readonly onFiles?: (files: readonly FileEntry[]) => void;
 }
 
 /** What was written and which faults were injected, so a test or a person can check the pipeline's answers. */
@@ -160,6 +162,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
   const listScale = ENGLAND_LIST_SIZE / simulatedEnglandList;
 
   pcns.forEach((pcn, pcnIndex) => {
+    const pcnFilesFrom = files.length;
     const rng = root.fork(`pcn:${pcn.code}`);
     const providers = Array.from(
       { length: 25 + Math.round(pcn.listSize / 2_000) },
@@ -266,10 +269,12 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
         totals.retractions += entry.retractions;
       }
     });
+    options.onFiles?.(files.slice(pcnFilesFrom));
     options.onProgress?.(pcnIndex + 1, pcns.length);
   });
 
   for (const month of months) {
+    const monthFilesFrom = files.length;
     mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
     for (const staff of demoWorkforce(options.scale >= 1 ? 'all' : new Set(pcns.map((p) => p.code)), month)) {
       const code = (staff[0] as WorkforceRow).pcn_code;
@@ -290,6 +295,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
       });
       totals.workforceRows += staff.length;
     }
+    options.onFiles?.(files.slice(monthFilesFrom));
   }
 
   const manifest: GenerateManifest = {

@@ -1,6 +1,7 @@
 /**
  * bench:start — what a newcomer waits for: `npm start` on an empty data folder until it prints "Ready", split by the
- * steps it prints (generate, ingest, refresh, serve). Target: ready in at most 60 s on a 2-core machine.
+ * steps it prints (1/4 generating, with each PCN's files ingested as they are written; 2/4 the ingest still queued
+ * once generation ends; 3/4 compaction; 4/4 the refresh). Target: ready in at most 60 s on a 2-core machine.
  * The stack listens on a loopback port of its own and is stopped once ready.
  */
 import { spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ const child = spawn(process.execPath, ['cli/sp-outcomes.js', 'start', '--data', 
 });
 const killer = setTimeout(() => child.kill('SIGKILL'), TIME_LIMIT_MS);
 
-/** Seconds since launch at which each numbered step ("1/3 …") began, and when "Ready" was printed. */
+/** Seconds since launch at which each numbered step ("1/4 …") began, and when "Ready" was printed. */
 const steps: { name: string; at: number }[] = [];
 let readyAt: number | undefined;
 for await (const line of createInterface({ input: child.stdout })) {
