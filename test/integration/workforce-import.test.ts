@@ -10,19 +10,13 @@ import { PublicationError, readExtract } from '../../functions/reference/publica
 import { readWorkforcePublication } from '../../functions/reference/workforce-publication.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
-import { tempDir } from '../support/files.ts';
+import { tempDirs } from '../support/files.ts';
 
 const DIR = join(import.meta.dirname, '../../reference-data/nhs-digital');
 const PUBLICATION = join(DIR, 'pcn-workforce-fte-by-role.csv');
-const dirs: { remove: () => void }[] = [];
-const temp = (prefix: string) => {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir.path;
-};
-afterAll(() => {
-  for (const dir of dirs) dir.remove();
-});
+const dirs = tempDirs();
+const temp = dirs.make;
+afterAll(dirs.removeAll);
 
 describe('workforce import of the PCN workforce publication', () => {
   it('writes one contract file per PCN with FTE as published and headcount, training and vacancies empty', () => {
