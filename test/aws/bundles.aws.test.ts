@@ -14,6 +14,12 @@ import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import {
+  type CompactionStep,
+  compactCurated,
+  compactionRecords,
+  hyparquetMerger,
+} from '../../functions/refresh/compact.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { CLIENT_ID, testUserPool, USER_POOL_ID } from '../support/cognito.ts';
 import { tempDir } from '../support/files.ts';
@@ -438,4 +444,172 @@ describe('the bundles from cdk.out, end to end', () => {
       expect(existsSync(join(fn.asset, 'node_modules')), prefix).toBe(false);
     }
   });
+});
+
+describe('compaction through the refresh bundle, on many small upload objects', () => {
+  // Three months of eight PCNs, both kinds: 48 uploads, one object per upload per month as the ingest bundle writes
+  // them (issue 17). Each run gets its own bucket, and its own Athena stand-in whose tables point there.
+  const MONTHS_USED = 3;
+  const PCNS_USED = 8;
+  const standIns: AthenaStandIn[] = [];
+  let files: typeof demo.files;
+  /** Months x kinds the uploads fall in: after compaction, one object each. */
+  let partitions: number;
+  let plainDocuments: Map<string, unknown>;
+
+  afterAll(async () => {
+    for (const standIn of standIns) await standIn.stop();
+  });
+
+  /** A bucket of its own, the Athena stand-in over it, and the refresh bundle reading it. */
+  async function bucketRun(bucket: string, extra: Record<string, string> = {}) {
+    await s3.createBucket(bucket);
+    const standIn = new AthenaStandIn({
+      workgroups: workgroups(app),
+      tables: glueTables(app).map((t) => (t.bucket === dataBucket ? { ...t, bucket } : t)),
+      s3Directory: s3.directory,
+      s3: s3.client,
+    });
+    await standIn.start();
+    standIns.push(standIn);
+    const store = new S3ObjectStore(s3.clientVia(s3.endpoint, 3), bucket);
+    const refreshDir = join(dir.path, `${lambdaFunction(app, 'RefreshHandler').logicalId}-${lambdas.length}`);
+    const lambda = start('RefreshHandler', {
+      SQL_ROOT: join(refreshDir, 'sql'),
+      DATA_BUCKET: bucket,
+      AWS_ENDPOINT_URL_ATHENA: standIn.endpoint,
+      ...extra,
+    });
+    const refresh = async (label: string) => {
+      const started = Date.now();
+      const answer = await lambda.invoke(scheduled);
+      console.info(`refresh bundle (${label}): ${Date.now() - started} ms`);
+      expect(answer.error, label).toBeUndefined();
+      return answer.result as { compaction?: { partitions: number; objectsBefore: number; objectsAfter: number } };
+    };
+    return { store, refresh };
+  }
+
+  const curated = async (store: S3ObjectStore) =>
+    [...(await store.list('curated/events/')), ...(await store.list('curated/workforce/'))].filter((k) =>
+      k.endsWith('.parquet'),
+    );
+
+  /** Every published JSON document, its refresh time (generated_at, wherever it appears) left out. */
+  async function published(store: S3ObjectStore): Promise<Map<string, unknown>> {
+    const documents = new Map<string, unknown>();
+    for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json')).sort()) {
+      const text = Buffer.from((await store.get(key)) ?? []).toString('utf8');
+      documents.set(
+        key,
+        JSON.parse(text, (name, value) => (name === 'generated_at' ? undefined : value)),
+      );
+    }
+    return documents;
+  }
+
+  /** Copies every object of one bucket into another: the same uploads, receipts and reference data. */
+  async function copyBucket(from: S3ObjectStore, to: S3ObjectStore) {
+    for (const key of await from.list('')) await to.put(key, (await from.get(key)) as Uint8Array);
+  }
+
+  let plain: Awaited<ReturnType<typeof bucketRun>>;
+
+  it('without compaction (COMPACTION_BUDGET_MS=0): the ingest bundle writes one object per upload per month', async () => {
+    const months = demo.months.slice(-MONTHS_USED);
+    const pcns = [...new Set(demo.files.map((f) => f.pcn))].sort().slice(0, PCNS_USED);
+    files = demo.files.filter((f) => months.includes(f.month) && pcns.includes(f.pcn));
+    const uploadsPer = new Map<string, number>();
+    for (const f of files) uploadsPer.set(`${f.kind} ${f.month}`, (uploadsPer.get(`${f.kind} ${f.month}`) ?? 0) + 1);
+    partitions = uploadsPer.size;
+    // Both kinds in every month, several uploads each (a PCN that sends no workforce file some month sends fewer).
+    expect(partitions).toBe(MONTHS_USED * 2);
+    expect(Math.min(...uploadsPer.values())).toBeGreaterThanOrEqual(PCNS_USED / 2);
+    plain = await bucketRun('compaction-plain', { COMPACTION_BUDGET_MS: '0' });
+    await stageReference(plain.store, readFileSync(join(demoDir, demo.reference), 'utf8'));
+    const ingestInto = start('IngestHandler', { DATA_BUCKET: 'compaction-plain' });
+    const keys: string[] = [];
+    for (const file of files) {
+      const body = readFileSync(join(demoDir, file.path));
+      const sha = createHash('sha256').update(body).digest('hex');
+      const key = landingKeyFor(file.pcn, uploadIdFor(file.pcn, sha), file.path.split('/').at(-1) as string);
+      await plain.store.put(key, body);
+      keys.push(key);
+    }
+    const batch = (slice: readonly string[], prefix: string) => {
+      const event = sqsBatch(slice, prefix) as { Records: { body: string }[] };
+      for (const record of event.Records) {
+        const body = JSON.parse(record.body);
+        body.detail.bucket.name = 'compaction-plain';
+        record.body = JSON.stringify(body);
+      }
+      return event;
+    };
+    for (let i = 0; i < keys.length; i += 10) {
+      const answer = await ingestInto.invoke(batch(keys.slice(i, i + 10), `compaction-${i}`));
+      expect(answer.result).toEqual({ batchItemFailures: [] });
+    }
+    expect((await plain.store.list('receipts/')).length).toBe(files.length);
+    expect((await curated(plain.store)).length).toBe(files.length);
+
+    const result = await plain.refresh('no compaction');
+    expect(result.compaction).toBeUndefined();
+    expect((await curated(plain.store)).length).toBe(files.length);
+    expect(await plain.store.list('compactions/')).toEqual([]);
+    plainDocuments = await published(plain.store);
+    expect(plainDocuments.has('metrics/rollout.json')).toBe(true);
+  }, 900_000);
+
+  it('compacts a month of a kind into one object, and publishes the same documents as without compaction', async () => {
+    const run = await bucketRun('compaction-run');
+    await copyBucket(plain.store, run.store);
+    // Published by nobody yet (the alerts compare with the last publication, and the plain run had none).
+    for (const key of await run.store.list('metrics/')) await run.store.delete(key);
+    const result = await run.refresh('compaction');
+    const after = await curated(run.store);
+    // Every month of each kind: far below 250,000 rows, so one compacted object holds all its uploads.
+    expect(result.compaction).toEqual({
+      partitions,
+      objectsBefore: files.length,
+      objectsAfter: partitions,
+    });
+    expect(after).toHaveLength(partitions);
+    expect(after.every((key) => /\/compacted\.[a-z0-9-]+\.0\.parquet$/.test(key))).toBe(true);
+    expect((await run.store.list('compactions/')).length).toBe(partitions);
+    expect(await published(run.store)).toEqual(plainDocuments);
+  }, 900_000);
+
+  for (const step of ['merged', 'committed'] as const satisfies readonly CompactionStep[]) {
+    it(`a compaction that stopped after "${step}" is ${step === 'merged' ? 'undone' : 'finished'} by the next refresh bundle: nothing lost or doubled`, async () => {
+      const run = await bucketRun(`compaction-crash-${step}`);
+      await copyBucket(plain.store, run.store);
+      for (const key of await run.store.list('metrics/')) await run.store.delete(key);
+      // The Lambda's own merger and protocol (compact.ts), stopped part-way through the second month.
+      let reached = 0;
+      await expect(
+        compactCurated(run.store, hyparquetMerger(run.store), undefined, (at) => {
+          if (at === step && ++reached === 2) throw new Error('crash');
+        }),
+      ).rejects.toThrow('crash');
+      const records = await compactionRecords(run.store);
+      const stopped = await curated(run.store);
+      const orphans = stopped.filter(
+        (key) => key.includes('/compacted.') && !records.some((r) => r.objects.includes(key)),
+      );
+      const leftOver = stopped.filter((key) => records.some((r) => r.replaces.includes(key)));
+      // After "merged" the second month's objects have no record; after "committed" it has one, and the uploads it
+      // replaces are still there: either way a reader would count that month twice.
+      expect({ records: records.length, orphans: orphans.length > 0, leftOver: leftOver.length > 0 }).toEqual(
+        step === 'merged'
+          ? { records: 1, orphans: true, leftOver: false }
+          : { records: 2, orphans: false, leftOver: true },
+      );
+      const result = await run.refresh(`after a compaction stopped at "${step}"`);
+      const after = await curated(run.store);
+      expect(after).toHaveLength(partitions);
+      expect(after.every((key) => key.includes('/compacted.'))).toBe(true);
+      expect(result.compaction?.objectsAfter).toBe(partitions);
+      expect(await published(run.store)).toEqual(plainDocuments);
+    }, 900_000);
+  }
 });
