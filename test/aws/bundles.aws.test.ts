@@ -9,11 +9,13 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import { regionalAlertMessages } from '../../functions/refresh/alerts.ts';
 import {
   type CompactionStep,
   compactCurated,
@@ -34,6 +36,7 @@ import {
   WarmLambda,
   workgroups,
 } from './bundles.ts';
+import { MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS, SnsStandIn } from './sns-stand-in.ts';
 
 /**
  * The deployable artefacts, proven: the app is synthesised, each function's bundle is taken from cdk.out and run in a
@@ -51,6 +54,15 @@ const dir = tempDir('aws-bundles');
 let app: SynthesisedApp;
 let s3: LocalS3;
 let athena: AthenaStandIn;
+let sns: SnsStandIn;
+/** A topic for each of England's seven NHS regions, as `regionalAlertEmails` makes them (infra/constructs/regional-alerts.ts). */
+const ALERT_TOPICS = Object.fromEntries(
+  ['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63'].map((region) => [
+    region,
+    `arn:aws:sns:eu-west-2:111122223333:regional-alerts-${region}`,
+  ]),
+);
+const DASHBOARD_URL = 'https://dashboard.example.org';
 let dataBucket: string;
 let resultsBucket: string;
 let data: S3ObjectStore;
@@ -121,6 +133,8 @@ beforeAll(async () => {
     s3: s3.client,
   });
   await athena.start();
+  sns = new SnsStandIn(Object.values(ALERT_TOPICS));
+  await sns.start();
   pool = await testUserPool();
   env = {
     AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -136,6 +150,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const lambda of lambdas) lambda.stop();
   await athena?.stop();
+  await sns?.stop();
   await s3?.stop();
   dir.remove();
 });
@@ -218,6 +233,50 @@ describe("the Athena stand-in enforces Athena's documented rules", () => {
     await client().send(new StopQueryExecutionCommand({ QueryExecutionId }));
     const { QueryExecution } = await client().send(new GetQueryExecutionCommand({ QueryExecutionId }));
     expect(QueryExecution?.Status?.State).toBe('CANCELLED');
+  });
+});
+
+describe("the SNS stand-in enforces Publish's documented rules", () => {
+  const client = () =>
+    new SNSClient({
+      endpoint: sns.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+  const topic = () => ALERT_TOPICS.Y56 as string;
+
+  it('takes a message of 262,144 bytes of UTF-8, and refuses one byte more, a long subject and an unknown topic', async () => {
+    // 'é' is two bytes in UTF-8: the limit is in bytes, not characters.
+    const largest = `${'é'.repeat(MAX_MESSAGE_BYTES / 2 - 1)}ab`;
+    expect(Buffer.byteLength(largest)).toBe(MAX_MESSAGE_BYTES);
+    await client().send(
+      new PublishCommand({ TopicArn: topic(), Message: largest, Subject: 's'.repeat(MAX_SUBJECT_CHARS) }),
+    );
+    await expect(
+      client().send(new PublishCommand({ TopicArn: topic(), Message: `${largest}c` })),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
+    await expect(
+      client().send(
+        new PublishCommand({ TopicArn: topic(), Message: 'm', Subject: 's'.repeat(MAX_SUBJECT_CHARS + 1) }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(
+      client().send(new PublishCommand({ TopicArn: topic(), Message: 'm', Subject: 'two\nlines' })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(
+      client().send(new PublishCommand({ TopicArn: `${topic()}-gone`, Message: 'm' })),
+    ).rejects.toMatchObject({ name: 'NotFoundException' });
+    expect(sns.refused.map((r) => r.code)).toEqual([
+      'InvalidParameter',
+      'InvalidParameter',
+      'InvalidParameter',
+      'NotFound',
+    ]);
+    // What the end-to-end refresh sends is checked from a clean record.
+    sns.published.length = 0;
+    sns.refused.length = 0;
   });
 });
 
@@ -330,10 +389,24 @@ describe('the bundles from cdk.out, end to end', () => {
   it('the refresh bundle on its schedule, and the same scheduled event again (an async retry) succeeds', async () => {
     refresh = start('RefreshHandler', {
       SQL_ROOT: join(dir.path, `${lambdaFunction(app, 'RefreshHandler').logicalId}-${lambdas.length}`, 'sql'),
+      ALERT_TOPICS: JSON.stringify(ALERT_TOPICS),
+      DASHBOARD_URL,
+      AWS_ENDPOINT_URL_SNS: sns.endpoint,
     });
     const results = new S3ObjectStore(s3.client, resultsBucket);
     const before = { statements: athena.statements.length, tables: await results.list('results/tables/') };
     await refreshOn(scheduled, 'schedule');
+    // Each region's alerts went to its topic, as published, and SNS took every message (size, subject).
+    const alerts = JSON.parse(Buffer.from((await data.get('metrics/alerts.json')) ?? []).toString('utf8'));
+    const expected = regionalAlertMessages(alerts, { dashboardUrl: DASHBOARD_URL }).map((m) => ({
+      TopicArn: ALERT_TOPICS[m.region],
+      Message: m.message,
+      Subject: m.subject,
+    }));
+    console.info(`regional alerts: ${alerts.rows.length} alerts, ${expected.length} SNS messages`);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sns.published).toEqual(expected);
+    expect(sns.refused).toEqual([]);
     await refreshOn(scheduled, 'schedule, retried');
     const statements = athena.statements.slice(before.statements);
     expect(statements.filter((s) => s.startsWith('CREATE TABLE')).length).toBeGreaterThan(0);
@@ -575,6 +648,7 @@ describe('compaction through the refresh bundle, on many small upload objects', 
     });
     expect(after).toHaveLength(partitions);
     expect(after.every((key) => /\/compacted\.[a-z0-9-]+\.0\.parquet$/.test(key))).toBe(true);
+    console.info(`compaction through the refresh bundle: ${files.length} upload objects -> ${after.length}`);
     expect((await run.store.list('compactions/')).length).toBe(partitions);
     expect(await published(run.store)).toEqual(plainDocuments);
   }, 900_000);
