@@ -92,7 +92,11 @@ export class EncodedBody {
   /** Resolves once the Brotli form is made (or given up), so a test or a warm-up can wait for it. */
   brotliReady: Promise<void> = Promise.resolve();
 
-  private constructor(body: string, headers: Readonly<Record<string, string>>) {
+  private constructor(
+    body: string,
+    headers: Readonly<Record<string, string>>,
+    private readonly onGrown: (bytes: number) => void,
+  ) {
     this.identity = Buffer.from(body);
     this.etag = `W/"${createHash('sha256').update(this.identity).digest('base64url').slice(0, 27)}"`;
     const base = { ...headers, vary: 'accept-encoding', etag: this.etag };
@@ -114,14 +118,14 @@ export class EncodedBody {
 
   /**
    * Encodes a body: the gzip form before this resolves, the Brotli form after it, in the background; onGrown is told
-   * the bytes the Brotli form added (the answer cache counts them).
+   * the bytes each later form adds, Brotli or a base64 copy (the answer cache counts them).
    */
   static async of(
     body: string,
     headers: Readonly<Record<string, string>>,
     onGrown: (bytes: number) => void = () => {},
   ): Promise<EncodedBody> {
-    const encoded = new EncodedBody(body, headers);
+    const encoded = new EncodedBody(body, headers, onGrown);
     if (encoded.identity.length < COMPRESS_FROM_BYTES) return encoded;
     encoded.gzipBytes = await gzipAsync(encoded.identity);
     encoded.brotliReady = brotliAsync(encoded.identity, BROTLI_OPTIONS(encoded.identity.length)).then(
@@ -135,9 +139,24 @@ export class EncodedBody {
     return encoded;
   }
 
-  /** Bytes held: the body and each compressed form made so far. */
+  private readonly base64 = new Map<Coding, string>();
+
+  /** A compressed form as base64, for the Lambda's response: encoded once per form (a warm function sends it again). */
+  base64Of(coding: Coding, bytes: Buffer): string {
+    let text = this.base64.get(coding);
+    if (text === undefined) {
+      text = bytes.toString('base64');
+      this.base64.set(coding, text);
+      this.onGrown(text.length);
+    }
+    return text;
+  }
+
+  /** Bytes held: the body and each compressed form made so far (as bytes, and as base64 once the Lambda sent it). */
   get bytes(): number {
-    return this.identity.length + (this.gzipBytes?.length ?? 0) + (this.brBytes?.length ?? 0);
+    let base64 = 0;
+    for (const text of this.base64.values()) base64 += text.length;
+    return this.identity.length + (this.gzipBytes?.length ?? 0) + (this.brBytes?.length ?? 0) + base64;
   }
 
   /** The coding to send this client (the best it accepts among those made so far), its bytes and headers. */
@@ -182,7 +201,7 @@ export function lambdaResponse(
   return {
     statusCode: response.status,
     headers: sent.headers,
-    body: sent.body.toString('base64'),
+    body: encoded.base64Of(sent.coding, sent.body),
     isBase64Encoded: true,
   };
 }

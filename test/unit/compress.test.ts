@@ -101,6 +101,15 @@ describe('response compression', () => {
     expect(gunzipSync(Buffer.from(zipped.body, 'base64')).toString()).toBe(large);
     const br = lambdaResponse(response, encoded, 'gzip, br');
     expect(brotliDecompressSync(Buffer.from(br.body, 'base64')).toString()).toBe(large);
+    // Each form is turned into base64 once, and its bytes counted.
+    expect(lambdaResponse(response, encoded, 'br').body).toBe(br.body);
+    expect(encoded.bytes).toBe(
+      large.length +
+        encoded.forClient('gzip').body.length +
+        encoded.forClient('br').body.length +
+        zipped.body.length +
+        br.body.length,
+    );
     expect(lambdaResponse(response, encoded, undefined)).toEqual({
       statusCode: 200,
       headers: { ...JSON_TYPE, vary: 'accept-encoding', etag: encoded.etag },
