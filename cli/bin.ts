@@ -226,31 +226,43 @@ program
     await runUserToken(opts.data, opts);
   });
 
-program
-  .command('start')
-  .description(
-    'the local stack: generate and ingest the seeded national demo (into an empty data folder), refresh the metrics, serve the API and dashboard',
-  )
-  .option('--data <dir>', 'local store folder', '.data')
-  .option('--scale <share>', 'share of PCNs in the demo', number, 0.08)
-  .option('--months <n>', 'months in the demo (default: from the April before last to the last complete month)', number)
-  .option('--seed <n>', 'random seed', number, 2026)
-  .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
-  .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .option('--allowed-host <name>', 'another Host name to answer to, e.g. a proxy’s (repeatable)', collect, [])
-  .action(async (opts) => {
-    installProcessGuards();
-    const stack = await start({
-      dataDir: opts.data,
-      scale: opts.scale,
-      months: opts.months,
-      seed: opts.seed,
-      port: opts.port,
-      host: opts.host,
-      allowedHosts: opts.allowedHost,
-    });
-    stopOnSignal(stack);
+/** Where a command that serves the API and the dashboard listens, and the other Host names it answers to. */
+const listenOptions = (command: Command) =>
+  command
+    .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--allowed-host <name>', 'another Host name to answer to, e.g. a proxy’s (repeatable)', collect, []);
+const listenOn = (opts: { port: number; host: string; allowedHost: string[] }) => ({
+  port: opts.port,
+  host: opts.host,
+  allowedHosts: opts.allowedHost,
+});
+
+listenOptions(
+  program
+    .command('start')
+    .description(
+      'the local stack: generate and ingest the seeded national demo (into an empty data folder), refresh the metrics, serve the API and dashboard',
+    )
+    .option('--data <dir>', 'local store folder', '.data')
+    .option('--scale <share>', 'share of PCNs in the demo', number, 0.08)
+    .option(
+      '--months <n>',
+      'months in the demo (default: from the April before last to the last complete month)',
+      number,
+    )
+    .option('--seed <n>', 'random seed', number, 2026),
+).action(async (opts) => {
+  installProcessGuards();
+  const stack = await start({
+    dataDir: opts.data,
+    scale: opts.scale,
+    months: opts.months,
+    seed: opts.seed,
+    ...listenOn(opts),
   });
+  stopOnSignal(stack);
+});
 
 program
   .command('refresh')
@@ -260,23 +272,16 @@ program
     await runRefresh(opts.data);
   });
 
-program
-  .command('serve')
-  .description('serve the metrics API and the dashboard from the local store')
-  .option('--data <dir>', 'local store folder', '.data')
-  .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
-  .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .option('--allowed-host <name>', 'another Host name to answer to, e.g. a proxy’s (repeatable)', collect, [])
+listenOptions(
+  program
+    .command('serve')
+    .description('serve the metrics API and the dashboard from the local store')
+    .option('--data <dir>', 'local store folder', '.data'),
+)
   .option('--public-url <url>', 'the address clients use, when it is not the listening one (presigned POSTs go there)')
   .action(async (opts) => {
     installProcessGuards();
-    const stack = await startServer({
-      dataDir: opts.data,
-      port: opts.port,
-      host: opts.host,
-      allowedHosts: opts.allowedHost,
-      publicUrl: opts.publicUrl,
-    });
+    const stack = await startServer({ dataDir: opts.data, ...listenOn(opts), publicUrl: opts.publicUrl });
     stopOnSignal(stack);
     console.log(`Serving ${stack.url}  (API: ${stack.url}/api/meta)`);
   });

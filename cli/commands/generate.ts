@@ -1,5 +1,10 @@
 import { progressBar } from '../progress.ts';
-import { type GenerateManifest, generateNationalDemo, lastCompleteMonth } from '../synthetic/generate.ts';
+import {
+  type FileEntry,
+  type GenerateManifest,
+  generateNationalDemo,
+  lastCompleteMonth,
+} from '../synthetic/generate.ts';
 
 export interface GenerateCommandOptions {
   readonly out: string;
@@ -9,6 +14,8 @@ export interface GenerateCommandOptions {
   readonly end?: string;
   readonly faultRate?: number;
   readonly progress?: boolean;
+  /** Each PCN's files once written (see GenerateOptions.onFiles). */
+  readonly onFiles?: (files: readonly FileEntry[]) => void;
 }
 
 export function runGenerate(options: GenerateCommandOptions): GenerateManifest {
@@ -25,6 +32,7 @@ export function runGenerate(options: GenerateCommandOptions): GenerateManifest {
     seed: options.seed,
     endMonth: options.end ?? lastCompleteMonth(),
     faultRate: options.faultRate ?? 0.003,
+    onFiles: options.onFiles,
     onProgress: (done, total) => {
       bar ??= progressBar('generate', total, options.progress);
       bar.tick(`PCNs`);

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
-import { DuckDbEngine, duckDbMerger } from '../../functions/refresh/duckdb-engine.ts';
+import { type CompactionResult, compactCurated } from '../../functions/refresh/compact.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { duckDbMerger } from '../../functions/refresh/duckdb-merger.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -23,7 +25,22 @@ function demoCoverage(dataDir: string) {
   return { targets, coverage: { share_of_england: Math.round(share * 10_000) / 10_000, note } };
 }
 
-export async function runRefresh(dataDir: string, log = console.log): Promise<void> {
+/** Compaction of the local store's curated Parquet (functions/refresh/compact.ts), and a line saying what it did. */
+export async function runCompaction(dataDir: string, log = console.log): Promise<CompactionResult> {
+  const started = performance.now();
+  const result = await compactCurated(new FsObjectStore(dataDir), duckDbMerger(dataDir));
+  log(
+    `    ${result.objectsBefore.toLocaleString('en-GB')} curated objects now ${result.objectsAfter.toLocaleString('en-GB')}, ${result.partitions} months and kinds compacted (${seconds(started)})`,
+  );
+  return result;
+}
+
+export async function runRefresh(
+  dataDir: string,
+  log = console.log,
+  /** compact: false when the caller has just compacted (npm start times it as a step of its own). */
+  { compact = true }: { readonly compact?: boolean } = {},
+): Promise<void> {
   const started = performance.now();
   const engine = new DuckDbEngine(dataDir);
   try {
@@ -31,7 +48,7 @@ export async function runRefresh(dataDir: string, log = console.log): Promise<vo
     const result = await refreshMetrics({
       store: new FsObjectStore(dataDir),
       engine,
-      compaction: { merger: duckDbMerger(dataDir) },
+      ...(compact ? { compaction: { merger: duckDbMerger(dataDir) } } : {}),
       ...demoCoverage(dataDir),
     });
     log(

@@ -1,15 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FIRST_MONTH_OF_FINANCIAL_YEAR, financialYearStartOf } from '../../functions/contract/periods.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { ingestFilesInParallel } from '../parallel-ingest.ts';
+import { IngestPool } from '../parallel-ingest.ts';
 import { type LocalStack, startServer } from '../server.ts';
-import { lastCompleteMonth } from '../synthetic/generate.ts';
+import { type GenerateManifest, lastCompleteMonth, monthsEnding } from '../synthetic/generate.ts';
 import { runGenerate } from './generate.ts';
-import { runRefresh } from './refresh.ts';
+import { runCompaction, runRefresh } from './refresh.ts';
 import { signInLink } from './tokens.ts';
 
 async function nationalDemoToken(dataDir: string): Promise<string> {
@@ -29,15 +29,24 @@ export interface StartOptions {
   readonly allowedHosts?: readonly string[];
 }
 
-function uploadFiles(root: string): string[] {
-  const uploads = join(root, 'uploads');
-  return readdirSync(uploads)
-    .sort()
-    .flatMap((month) =>
-      readdirSync(join(uploads, month))
-        .sort()
-        .map((file) => join(uploads, month, file)),
-    );
+const MINUTE = 60_000;
+
+/**
+ * When a demo file lands: in the order the PCNs sent them, the order of their paths (uploads/<month delivered>/
+ * <PCN>-<kind>-<month>.csv: month by month, PCN by PCN, a late file before the month's own, workforce last), 3 ms a
+ * PCN apart and 5 minutes a month, ending before `now`. Worked out from the file alone, so each PCN's files can be
+ * ingested as soon as they are written, in any worker, and a row's versions still win as the PCNs sent them.
+ */
+export function demoLandingTime(path: string, firstMonth: string, months: number, now: number): Date {
+  const [, delivered = '', name = ''] = path.split('/');
+  const monthNo = (month: string) => {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    return y * 12 + m;
+  };
+  const pcn = Number(name.slice(1, 6)); // PCN codes are U and five digits
+  const kind = name.includes('-workforce-') ? 2 : name.endsWith('-late.csv') ? 0 : 1;
+  const landedFrom = now - (months + 1) * 5 * MINUTE;
+  return new Date(landedFrom + (monthNo(delivered) - monthNo(firstMonth)) * 5 * MINUTE + pcn * 3 + kind);
 }
 
 /** Months from the start of the previous financial year to the end month, so the demo has a whole year. */
@@ -49,7 +58,10 @@ export function demoMonths(endMonth: string): number {
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
-/** Generates (if the data folder is new), ingests and refreshes the national demo. */
+/**
+ * Generates (if the data folder is new) and ingests the national demo: each PCN's files are handed to the ingest
+ * workers as soon as they are written, so the ingest runs beside the generator instead of after it.
+ */
 export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>): Promise<void> {
   const store = new FsObjectStore(options.dataDir);
   const demoDir = join(options.dataDir, 'demo-input');
@@ -60,24 +72,38 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
   const started = performance.now();
   const end = lastCompleteMonth();
   const months = options.months ?? demoMonths(end);
+  const firstMonth = monthsEnding(end, months)[0] as string;
+  const now = Date.now();
   console.log(
-    `1/3 Generating the national demo: ${Math.round(options.scale * 100)}% of England's PCNs, ${months} months to ${end}, seed ${options.seed} …`,
+    `1/4 Generating the national demo: ${Math.round(options.scale * 100)}% of England's PCNs, ${months} months to ${end}, seed ${options.seed}; each PCN's files are ingested as soon as they are written …`,
   );
-  const manifest = runGenerate({
-    out: demoDir,
-    scale: options.scale,
-    months,
-    seed: options.seed,
-    end,
-    progress: process.stderr.isTTY,
-  });
+  const pool = new IngestPool(options.dataDir);
+  let manifest: GenerateManifest;
+  try {
+    manifest = runGenerate({
+      out: demoDir,
+      scale: options.scale,
+      months,
+      seed: options.seed,
+      end,
+      progress: process.stderr.isTTY,
+      onFiles: (files) => {
+        for (const file of files)
+          pool.add(join(demoDir, file.path), demoLandingTime(file.path, firstMonth, months, now));
+      },
+    });
+  } catch (error) {
+    // The workers stop once they have ingested what was written before the failure.
+    await pool.finish().catch(() => {});
+    throw error;
+  }
+  const ingested = pool.finish();
   console.log(
     `    ${manifest.pcns} PCNs, ${manifest.files.length.toLocaleString('en-GB')} files, ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows (${seconds(started)})`,
   );
   await stageReference(store, readFileSync(join(demoDir, manifest.reference), 'utf8'));
-  console.log('2/3 Ingesting every file as the PCNs sent it …');
-  // On every core: the files land one millisecond apart in the order the PCNs sent them, as one ingest after another.
-  const summary = await ingestFilesInParallel(uploadFiles(demoDir), { dataDir: options.dataDir });
+  console.log('2/4 Ingesting the files still queued …');
+  const summary = await ingested;
   console.log(
     `    ${summary.accepted.toLocaleString('en-GB')} files accepted, ${summary.partiallyAccepted.toLocaleString('en-GB')} with rejected rows, ${summary.rejected} rejected; ` +
       `${summary.rowsAccepted.toLocaleString('en-GB')} rows accepted, ${summary.rowsRejected.toLocaleString('en-GB')} rejected (${seconds(started)})`,
@@ -88,8 +114,12 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
 export async function start(options: StartOptions): Promise<LocalStack> {
   const started = performance.now();
   await prepareDemo(options);
-  console.log('3/3 Refreshing the metrics with DuckDB …');
-  await runRefresh(options.dataDir);
+  // Compaction pays for itself in the first refresh: measured on the 8% demo, the refresh of 40 compacted objects
+  // took 213 s and that of the 4,866 objects the ingest wrote 590 s, against 61 s to compact (a loaded 2-core machine).
+  console.log('3/4 Compacting the curated Parquet: one object per month and kind …');
+  await runCompaction(options.dataDir);
+  console.log('4/4 Refreshing the metrics with DuckDB …');
+  await runRefresh(options.dataDir, console.log, { compact: false });
   const stack = await startServer({
     dataDir: options.dataDir,
     port: options.port,

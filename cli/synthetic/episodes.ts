@@ -8,7 +8,23 @@ import { declineShare } from './trajectories.ts';
 export type SimEvent = Record<string, string | number | boolean>;
 
 const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const HOUR = 3_600_000;
+/** YYYY-MM-DD of each midnight (UTC) met so far: the demo has a few thousand days and millions of events. */
+const DAYS = new Map<number, string>();
+const iso = (ms: number) => {
+  let text = DAYS.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString().slice(0, 10);
+    if (ms % DAY === 0) DAYS.set(ms, text);
+  }
+  return text;
+};
+const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+/** The ISO timestamp without milliseconds, `YYYY-MM-DDTHH:00:00Z`, of a midnight plus whole hours. */
+const recordedAtText = (day: number, hours: number) =>
+  day % DAY === 0
+    ? `${iso(day + Math.floor(hours / 24) * DAY)}T${HOURS[hours % 24]}:00:00Z`
+    : new Date(day + hours * HOUR).toISOString().replace('.000Z', 'Z');
 
 const SOURCES = {
   gp: 44,
@@ -120,8 +136,8 @@ export function simulateEpisode(
   const add = (day: number, type: string, fields: Record<string, string | number | boolean>) => {
     if (day > ctx.lastDay) return;
     sequence += 1;
-    const recordedAt = new Date(day + rng.int(1, 72) * 3_600_000).toISOString().replace('.000Z', 'Z');
-    events.push({
+    const recordedAt = recordedAtText(day, rng.int(1, 72));
+    const event: SimEvent = {
       event_id: `${referralId}.${sequence.toString(36)}`,
       event_type: type,
       pcn_code: pcn.code,
@@ -130,8 +146,9 @@ export function simulateEpisode(
       person_id: person,
       occurred_on: iso(day),
       recorded_at: recordedAt,
-      ...fields,
-    });
+    };
+    for (const key in fields) event[key] = fields[key] as string | number | boolean;
+    events.push(event);
   };
 
   if (rng.chance(declineShare(month))) {

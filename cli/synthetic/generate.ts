@@ -6,7 +6,7 @@ import {
   WORKFORCE_FIELD_NAMES,
   type WorkforceRow,
 } from '../../functions/contract/index.ts';
-import { csvCell, csvText } from '../../functions/lib/csv.ts';
+import { csvCell } from '../../functions/lib/csv.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
 import { loadRealMap, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
@@ -24,6 +24,8 @@ export interface GenerateOptions {
   /** Share of rows given a fault (bad value, duplicate id, correction, retraction). @default 0.003 */
   readonly faultRate: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each PCN's event files once they are written, then with each month's workforce files. */
+  readonly onFiles?: (files: readonly FileEntry[]) => void;
 }
 
 /** What was written and which faults were injected, so a test or a person can check the pipeline's answers. */
@@ -88,12 +90,19 @@ const nextMonth = (month: string, n = 1) => {
 const AS_SENT = { neutraliseFormulas: false, newline: '\n' } as const;
 const csvCellAsSent = (value: unknown) => csvCell(value, AS_SENT.neutraliseFormulas);
 
+/** csvText(columns, rows, AS_SENT), written straight from the row objects: no array of cells per row on the way. */
 function csv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  return csvText(
-    columns,
-    rows.map((row) => columns.map((c) => row[c])),
-    AS_SENT,
-  );
+  let text = `${columns.map(csvCellAsSent).join(',')}${AS_SENT.newline}`;
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const value = row[columns[i] as string];
+      if (i > 0) line += ',';
+      if (value !== undefined && value !== null) line += csvCellAsSent(value);
+    }
+    text += line + AS_SENT.newline;
+  }
+  return text;
 }
 
 const breakPcnCode = (e: SimEvent) => {
@@ -153,6 +162,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
   const listScale = ENGLAND_LIST_SIZE / simulatedEnglandList;
 
   pcns.forEach((pcn, pcnIndex) => {
+    const pcnFilesFrom = files.length;
     const rng = root.fork(`pcn:${pcn.code}`);
     const providers = Array.from(
       { length: 25 + Math.round(pcn.listSize / 2_000) },
@@ -259,10 +269,12 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
         totals.retractions += entry.retractions;
       }
     });
+    options.onFiles?.(files.slice(pcnFilesFrom));
     options.onProgress?.(pcnIndex + 1, pcns.length);
   });
 
   for (const month of months) {
+    const monthFilesFrom = files.length;
     mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
     for (const staff of demoWorkforce(options.scale >= 1 ? 'all' : new Set(pcns.map((p) => p.code)), month)) {
       const code = (staff[0] as WorkforceRow).pcn_code;
@@ -283,6 +295,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
       });
       totals.workforceRows += staff.length;
     }
+    options.onFiles?.(files.slice(monthFilesFrom));
   }
 
   const manifest: GenerateManifest = {

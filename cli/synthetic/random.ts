@@ -2,6 +2,9 @@
  * A small seeded random source (mulberry32) so that a seed always gives the same national demo.
  * Not for anything secret: the synthetic data only has to look like the programme.
  */
+/** Each weights table of Rng.weighted as arrays, worked out on first use. */
+const TABLES = new WeakMap<object, { keys: string[]; weights: number[]; total: number }>();
+
 export class Rng {
   private state: number;
 
@@ -50,16 +53,26 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
-  /** Picks a key of weights with probability proportional to its weight. */
+  /**
+   * Picks a key of weights with probability proportional to its weight. The weights' keys and total are worked
+   * out once per weights object (the demo's tables are constants, never changed after use), in the same order and
+   * with the same arithmetic as before, so a seed gives the same picks.
+   */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
-    const entries = Object.entries(weights) as [K, number][];
-    let total = 0;
-    for (const [, w] of entries) total += w;
-    let r = this.next() * total;
-    for (const [key, w] of entries) {
-      r -= w;
-      if (r < 0) return key;
+    let table = TABLES.get(weights);
+    if (table === undefined) {
+      const entries = Object.entries(weights) as [string, number][];
+      let total = 0;
+      for (const [, w] of entries) total += w;
+      table = { keys: entries.map(([key]) => key), weights: entries.map(([, w]) => w), total };
+      TABLES.set(weights, table);
     }
-    return (entries[entries.length - 1] as [K, number])[0];
+    let r = this.next() * table.total;
+    const n = table.keys.length;
+    for (let i = 0; i < n; i++) {
+      r -= table.weights[i] as number;
+      if (r < 0) return table.keys[i] as K;
+    }
+    return table.keys[n - 1] as K;
   }
 }

@@ -1,13 +1,11 @@
 import { csvText } from '../../functions/lib/csv.ts';
 
 /** The CSV a chart offers for download: exactly the rows and columns it shows, suppressed figures as *. */
-export function toCsv(
-  columns: readonly { key: string; label: string }[],
-  rows: readonly Record<string, unknown>[],
-): string {
+export function toCsv(columns: Readonly<Record<string, string>>, rows: readonly Record<string, unknown>[]): string {
+  const keys = Object.keys(columns);
   return csvText(
-    columns.map((c) => c.label),
-    rows.map((row) => columns.map((c) => row[c.key])),
+    Object.values(columns),
+    rows.map((row) => keys.map((key) => row[key])),
   );
 }
 

@@ -43,14 +43,14 @@ function lastDayOfMonth(date: string): boolean {
 
 export type PcnReferenceRow = z.infer<typeof pcnReferenceRow>;
 
-export const PCN_REFERENCE_COLUMNS = [
+/** Where a PCN sits: its code and name, and its ICB's and region's. */
+export const PCN_PLACE_COLUMNS = [
   'pcn_code',
   'pcn_name',
   'icb_code',
   'icb_name',
   'region_code',
   'region_name',
-  'list_size',
-  'valid_from',
-  'valid_to',
 ] as const;
+
+export const PCN_REFERENCE_COLUMNS = [...PCN_PLACE_COLUMNS, 'list_size', 'valid_from', 'valid_to'] as const;

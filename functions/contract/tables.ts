@@ -1,4 +1,5 @@
 import { EVENT_FIELDS, type FieldSpec, type StorageType, WORKFORCE_FIELDS } from './fields.ts';
+import { PCN_REFERENCE_COLUMNS } from './reference.ts';
 
 /**
  * The curated tables: the one specification that the Parquet writer, the Athena/Glue DDL and the DuckDB
@@ -60,22 +61,25 @@ export const WORKFORCE_TABLE: PartitionedTableSpec = {
 export const CURATED_TABLES = { events: EVENTS_TABLE, workforce: WORKFORCE_TABLE } as const;
 export type UploadKind = keyof typeof CURATED_TABLES;
 
+/** The storage type and description of every column of the PCN reference file: the compiler checks none is missing. */
+const PCN_COLUMNS: Readonly<Record<(typeof PCN_REFERENCE_COLUMNS)[number], Omit<ColumnSpec, 'name'>>> = {
+  pcn_code: { type: 'string', description: 'ODS code of the PCN.' },
+  pcn_name: { type: 'string', description: 'Name of the PCN.' },
+  icb_code: { type: 'string', description: 'ODS code of the ICB the PCN belongs to in this period.' },
+  icb_name: { type: 'string', description: 'Name of the ICB.' },
+  region_code: { type: 'string', description: 'NHS England region code (Y56-Y63).' },
+  region_name: { type: 'string', description: 'Name of the region.' },
+  list_size: { type: 'int32', description: 'Registered patients.' },
+  valid_from: { type: 'date', description: 'First day in force.' },
+  valid_to: { type: 'date', description: 'Last day in force; null while current.' },
+};
+
 /** The PCN reference data in force over time (one row per PCN and period), published from reference/pcns/. */
 export const PCNS_TABLE: TableSpec = {
   name: 'pcns',
   description: 'PCN to ICB to region, with list size, one row per period in force.',
   prefix: 'curated/pcns',
-  columns: [
-    { name: 'pcn_code', type: 'string', description: 'ODS code of the PCN.' },
-    { name: 'pcn_name', type: 'string', description: 'Name of the PCN.' },
-    { name: 'icb_code', type: 'string', description: 'ODS code of the ICB the PCN belongs to in this period.' },
-    { name: 'icb_name', type: 'string', description: 'Name of the ICB.' },
-    { name: 'region_code', type: 'string', description: 'NHS England region code (Y56-Y63).' },
-    { name: 'region_name', type: 'string', description: 'Name of the region.' },
-    { name: 'list_size', type: 'int32', description: 'Registered patients.' },
-    { name: 'valid_from', type: 'date', description: 'First day in force.' },
-    { name: 'valid_to', type: 'date', description: 'Last day in force; null while current.' },
-  ],
+  columns: PCN_REFERENCE_COLUMNS.map((name) => ({ name, ...PCN_COLUMNS[name] })),
 };
 
 /** One row per upload, built from the receipts at each refresh, for the data-quality metrics. */

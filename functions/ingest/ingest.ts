@@ -14,11 +14,12 @@ import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
+import type { FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
 import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
-import { KINDS, kindOfColumns, type RowError, type RowResult, rowValidator } from './validate-row.ts';
+import { fieldNamesOf, fieldValuesValidator, KINDS, kindOfColumns, type RowError } from './validate-row.ts';
 
 export interface IngestOptions {
   /** @default DEFAULT_LIMITS */
@@ -82,27 +83,66 @@ export async function ingestUpload(
   const clock = deps.clock ?? (() => new Date());
   const started = performance.now();
   const landing = parseLandingKey(request.key);
-  const { store } = deps;
-
-  const existing = await store.get(receiptKey(landing.uploadId));
-  const previous = existing === undefined ? undefined : (JSON.parse(new TextDecoder().decode(existing)) as Receipt);
-  // A receipt written for a failed transfer (by an earlier version) does not stand for the announced file.
-  if (previous !== undefined && previous.file_error?.code !== 'checksum_mismatch') {
-    await settleLandedAgain(store, landing.key, previous);
-    return { receipt: previous, alreadyIngested: true };
-  }
-
+  const previous = await standingReceipt(deps.store, landing);
+  if (previous !== undefined) return { receipt: previous, alreadyIngested: true };
   const receivedAt = (request.receivedAt ?? clock()).toISOString();
-  const today = londonDate.format(clock());
-  const state = new UploadState(landing.pcnCode, landing.uploadId, receivedAt, today, options, landing.format);
-  const { stats, fileError } = await readUpload(store, landing, state, options);
-  const transferFailed = !contentMatchesId(landing.uploadId, stats.sha256);
+  const state = new UploadState(
+    landing.pcnCode,
+    landing.uploadId,
+    receivedAt,
+    londonDate.format(clock()),
+    options,
+    landing.format,
+  );
+  const read = await readUpload(deps.store, landing, state, options);
   const readDone = performance.now();
-  const outputs =
-    fileError === null && !transferFailed ? await writeAccepted(store, landing.uploadId, state) : NO_OUTPUTS;
-  const writeDone = performance.now();
+  const outcome = outcomeOf(landing, read);
+  const outputs = outcome.fileError === null ? await writeAccepted(deps.store, landing.uploadId, state) : NO_OUTPUTS;
+  const timings = { started, readDone, writeDone: performance.now() };
+  const common = receiptCommon(landing, state, read.stats, { receivedAt, processedAt: clock(), outputs, timings });
+  const receipt =
+    outcome.fileError === null
+      ? acceptedReceipt(common, state, options)
+      : rejectedReceipt(common, state, outcome.fileError);
+  await commitReceipt(deps.store, landing, receipt, outcome);
+  return { receipt, alreadyIngested: false };
+}
 
-  const common: ReceiptCommon = {
+/**
+ * The receipt that already stands for this upload, if any; the landed object is then settled against it. A receipt
+ * written for a failed transfer (by an earlier version) does not stand for the announced file.
+ */
+async function standingReceipt(store: ObjectStore, landing: LandingKey): Promise<Receipt | undefined> {
+  const existing = await store.get(receiptKey(landing.uploadId));
+  if (existing === undefined) return undefined;
+  const previous = JSON.parse(new TextDecoder().decode(existing)) as Receipt;
+  if (previous.file_error?.code === 'checksum_mismatch') return undefined;
+  await settleLandedAgain(store, landing.key, previous);
+  return previous;
+}
+
+/** What became of the file: its own rejection, none, or (bytes that are not the announced file) a failed transfer. */
+interface Outcome {
+  readonly fileError: FileError | null;
+  readonly transferFailed: boolean;
+  readonly sha256: string;
+}
+
+function outcomeOf(landing: LandingKey, read: { stats: ByteStats; fileError: FileError | null }): Outcome {
+  const transferFailed = !contentMatchesId(landing.uploadId, read.stats.sha256);
+  return { fileError: transferFailed ? TRANSFER_FAILED : read.fileError, transferFailed, sha256: read.stats.sha256 };
+}
+
+interface ReceiptMoments {
+  readonly receivedAt: string;
+  readonly processedAt: Date;
+  readonly outputs: Receipt['outputs'];
+  readonly timings: { readonly started: number; readonly readDone: number; readonly writeDone: number };
+}
+
+function receiptCommon(landing: LandingKey, state: UploadState, stats: ByteStats, at: ReceiptMoments): ReceiptCommon {
+  const { started, readDone, writeDone } = at.timings;
+  return {
     contract_version: CONTRACT_VERSION,
     upload_id: landing.uploadId,
     pcn_code: landing.pcnCode,
@@ -115,27 +155,29 @@ export async function ingestUpload(
       uncompressed_bytes: stats.uncompressedBytes,
       sha256: stats.sha256,
     },
-    received_at: receivedAt,
-    processed_at: clock().toISOString(),
-    outputs,
+    received_at: at.receivedAt,
+    processed_at: at.processedAt.toISOString(),
+    outputs: at.outputs,
     timings_ms: {
       read_validate: Math.round(readDone - started),
       write: Math.round(writeDone - readDone),
       total: Math.round(performance.now() - started),
     },
   };
-  const receipt = transferFailed
-    ? rejectedReceipt(common, state, TRANSFER_FAILED)
-    : fileError === null
-      ? acceptedReceipt(common, state, options)
-      : rejectedReceipt(common, state, fileError);
-  const recordKey = transferFailed ? transferRecordKey(landing.uploadId, stats.sha256) : receiptKey(landing.uploadId);
-  await store.put(recordKey, `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
-  // Personal data must not be kept past the uploader: a file refused for holding it is deleted once its receipt
-  // (size, checksum, reason; never a value) is written. The PCN still has its own copy to fix and send again.
-  // Bytes that are not the announced file are not the PCN's upload at all, and go too.
-  if (receipt.file_error?.code === 'identifiable_data' || transferFailed) await store.delete(landing.key);
-  return { receipt, alreadyIngested: false };
+}
+
+/**
+ * Writes the receipt: the commit of the upload. A failed transfer's record goes beside it instead, under its own
+ * checksum, so the announced file can still come. Personal data must not be kept past the uploader: a file refused
+ * for holding it is deleted once its receipt (size, checksum, reason; never a value) is written. The PCN still has its
+ * own copy to fix and send again. Bytes that are not the announced file are not the PCN's upload at all, and go too.
+ */
+async function commitReceipt(store: ObjectStore, landing: LandingKey, receipt: Receipt, outcome: Outcome) {
+  const key = outcome.transferFailed
+    ? transferRecordKey(landing.uploadId, outcome.sha256)
+    : receiptKey(landing.uploadId);
+  await store.put(key, `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
+  if (receipt.file_error?.code === 'identifiable_data' || outcome.transferFailed) await store.delete(landing.key);
 }
 
 const TRANSFER_FAILED: FileError = {
@@ -268,13 +310,17 @@ async function measureRaw(store: ObjectStore, key: string): Promise<{ rawBytes: 
   return { rawBytes, sha256: hash.digest('hex') };
 }
 
-type Validate = (cells: Record<string, unknown>, row: number) => RowResult<EventRow | WorkforceRow>;
-
 /** What is known once the file's kind is: the kind, where its accepted rows go and how its rows are validated. */
 interface KindState {
   readonly kind: UploadKind;
   readonly columns: PartitionedColumns;
-  readonly validate: Validate;
+  readonly validate: ReturnType<typeof fieldValuesValidator>;
+  /** The accepted row's values by field position, reused row after row. */
+  readonly values: FieldValues;
+  /** Column of each field position (PartitionedColumns.slotsOf). */
+  readonly slots: Int32Array;
+  /** Positions of the fields the ingest itself reads. */
+  readonly at: { readonly pcnCode: number; readonly month: number; readonly key: readonly number[] };
 }
 
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
@@ -375,10 +421,21 @@ class UploadState {
         { row },
       );
     const lineage = { upload_id: this.uploadId, received_at: this.receivedAt };
+    const spec = KINDS[kind] as Parameters<typeof fieldValuesValidator<EventRow | WorkforceRow>>[0];
+    const fieldNames = fieldNamesOf(spec);
+    const columns = new PartitionedColumns(CURATED_TABLES[kind], lineage);
+    const position = (name: string) => fieldNames.indexOf(name);
     this.current = {
       kind,
-      columns: new PartitionedColumns(CURATED_TABLES[kind], lineage),
-      validate: rowValidator(KINDS[kind] as Parameters<typeof rowValidator<EventRow | WorkforceRow>>[0]),
+      columns,
+      validate: fieldValuesValidator(spec),
+      values: fieldNames.map(() => undefined),
+      slots: columns.slotsOf(fieldNames),
+      at: {
+        pcnCode: position('pcn_code'),
+        month: position(kind === 'events' ? 'occurred_on' : 'snapshot_month'),
+        key: (kind === 'events' ? ['event_id'] : ['snapshot_month', 'role']).map(position),
+      },
     };
     return this.current;
   }
@@ -418,38 +475,46 @@ class UploadState {
     }
     // Set by the header, or by the first readable JSON line above.
     const current = this.current ?? this.setKind(Object.keys(cells), row);
-    const result = current.validate(cells, row);
-    if (!result.ok) {
-      this.quarantine(row, cells, result.errors);
-      return;
-    }
-    const value = result.value as Record<string, unknown>;
-    if (value.pcn_code !== this.pcnCode) {
+    if (!this.validated(current, cells, row)) return;
+    const { values, at } = current;
+    if (values[at.pcnCode] !== this.pcnCode) {
       reject(
         'wrong_pcn',
         `row ${row} carries another PCN's code: every row must carry the uploading PCN's code ${this.pcnCode}`,
         { row, field: 'pcn_code' },
       );
     }
-    const problem = this.crossRowProblem(current.kind, value, row);
+    const problem = this.crossRowProblem(current, row);
     if (problem) {
       this.quarantine(row, cells, [problem]);
       return;
     }
-    const partition =
-      current.kind === 'events' ? (value.occurred_on as string).slice(0, 7) : (value.snapshot_month as string);
-    current.columns.add(partition, value, row);
+    const month = (values[at.month] as string).slice(0, 7);
+    current.columns.add(month, values, current.slots, row);
+  }
+
+  /** Leaves the row's values in current.values when the contract accepts it; quarantines it with its errors if not. */
+  private validated(current: KindState, cells: Record<string, unknown>, row: number): boolean {
+    const errors = current.validate(cells, row, current.values);
+    if (errors === undefined) return true;
+    this.quarantine(row, cells, errors);
+    return false;
   }
 
   /** Rules that span rows or need the clock: dates in the future, the same event or snapshot twice in one file. */
-  private crossRowProblem(kind: UploadKind, value: Record<string, unknown>, row: number): RowError | undefined {
-    if (kind === 'events' && (value.occurred_on as string) > this.today) {
+  private crossRowProblem(current: KindState, row: number): RowError | undefined {
+    const { kind, values, at } = current;
+    const month = values[at.month] as string;
+    if (kind === 'events' && month > this.today) {
       return { row, field: 'occurred_on', code: 'future_date', message: 'must not be in the future' };
     }
-    if (kind === 'workforce' && (value.snapshot_month as string) > this.today.slice(0, 7)) {
+    if (kind === 'workforce' && month > this.today.slice(0, 7)) {
       return { row, field: 'snapshot_month', code: 'future_date', message: 'must not be in the future' };
     }
-    const key = kind === 'events' ? (value.event_id as string) : `${value.snapshot_month}|${value.role}`;
+    const key =
+      kind === 'events'
+        ? (values[at.key[0] as number] as string)
+        : `${values[at.key[0] as number]}|${values[at.key[1] as number]}`;
     const first = this.seenKeys.get(key);
     if (first !== undefined) {
       return kind === 'events'
@@ -468,8 +533,9 @@ class UploadState {
     }
     // A copy of the key: a cell's text is a slice of the parser's chunk, and a slice kept for the whole file would keep
     // every chunk (the whole file's text) alive with it. JSON's round trip makes a string of its own (measured: a
-    // million keys take 64 MB so, 82 MB kept as slices, 96 MB copied by concatenation).
-    this.seenKeys.set(JSON.parse(JSON.stringify(key)) as string, row);
+    // million keys take 64 MB so, 82 MB kept as slices, 96 MB copied by concatenation). V8 copies a substring shorter
+    // than 13 characters instead of slicing it (SlicedString::kMinLength), so a short key is its own already.
+    this.seenKeys.set(key.length < 13 ? key : (JSON.parse(JSON.stringify(key)) as string), row);
     return undefined;
   }
 

@@ -11,6 +11,7 @@ import {
   type WorkforceRow,
   workforceRow,
 } from '../contract/index.ts';
+import { compileFastPath, type FastPath, type FieldValues } from './fast-path.ts';
 
 export type RowErrorCode =
   | 'required'
@@ -84,6 +85,40 @@ export function kindOfColumns(names: Iterable<string>): UploadKind | undefined {
   if (set.has('event_type')) return 'events';
   if (set.has('snapshot_month')) return 'workforce';
   return undefined;
+}
+
+/** Field names of a kind in contract order: the positions of its FieldValues. */
+export function fieldNamesOf<T>(spec: KindSpec<T>): string[] {
+  return Object.keys(spec.fields);
+}
+
+/** The kind's fast path (fast-path.ts): accepts what the contract accepts, coerced as rowValidator coerces. */
+export function fastPathOf<T>(spec: KindSpec<T>): FastPath | undefined {
+  const names = fieldNamesOf(spec);
+  return compileFastPath(
+    spec.schema,
+    names,
+    names.map((name) => COERCE[(spec.fields[name] as FieldSpec).storage]),
+  );
+}
+
+/**
+ * What the ingest validates with: the row's values into `out` by field position (fieldNamesOf) and no errors when the
+ * contract accepts it, else zod's errors. The fast path decides the rows it accepts; zod decides, and explains, the
+ * rest, so the answer is rowValidator's own (test/unit/fast-path.test.ts compares the two on generated rows).
+ */
+export function fieldValuesValidator<T>(spec: KindSpec<T>) {
+  const fast = fastPathOf(spec);
+  const slow = rowValidator(spec);
+  const names = fieldNamesOf(spec);
+  return (cells: Record<string, unknown>, row: number, out: FieldValues): RowError[] | undefined => {
+    if (fast?.(cells, out)) return undefined;
+    const result = slow(cells, row);
+    if (!result.ok) return result.errors;
+    const value = result.value as Record<string, unknown>;
+    for (let i = 0; i < names.length; i++) out[i] = value[names[i] as string];
+    return undefined;
+  };
 }
 
 /** Builds a validator for one kind: coerce, check against the contract, explain every failure. */

@@ -68,6 +68,9 @@ const HIGH_CARDINALITY = new Set([
   'source_row',
 ]);
 
+/** Columns written from the upload and the row's place in it, not from the row's own values. */
+const LINEAGE_COLUMNS = new Set(['upload_id', 'received_at', 'source_row']);
+
 /** Values the same for every row of one upload: who sent it and when it landed. */
 export interface Lineage {
   readonly upload_id: string;
@@ -75,16 +78,16 @@ export interface Lineage {
 }
 
 export interface StreamingOptions {
-  /** Rows of one partition encoded together as a Parquet row group. @default 50,000 */
+  /** Rows of one partition encoded together as a Parquet row group. @default 20,000 */
   readonly rowGroupRows: number;
   /**
    * Rows held as values across all partitions before the fullest partition is encoded early: bounds the memory of a
-   * file that spreads over many months. @default 100,000
+   * file that spreads over many months. @default 20,000
    */
   readonly maxBufferedRows: number;
 }
 
-const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 50_000, maxBufferedRows: 100_000 };
+const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 20_000, maxBufferedRows: 20_000 };
 
 const SPARE_BYTES = 64 * 1024;
 
@@ -155,23 +158,37 @@ export class PartitionedColumns {
     });
   }
 
-  /** Adds one validated row; only the fields it has are looked at, every other column gets a null. */
-  add(partition: string, row: Readonly<Record<string, unknown>>, sourceRow: number): void {
+  /**
+   * Column of each name, -1 where the table has none (a workforce file's snapshot_month is its partition): the
+   * slots add() reads a row's values through. Every stored column that is not lineage must have a slot.
+   */
+  slotsOf(names: readonly string[]): Int32Array {
+    const slots = Int32Array.from(names, (name) => this.indexOf.get(name) ?? -1);
+    const missing = this.table.columns.filter((column, i) => !LINEAGE_COLUMNS.has(column.name) && !slots.includes(i));
+    if (missing.length > 0) throw new Error(`no value for column ${missing.map((c) => c.name).join(', ')}`);
+    return slots;
+  }
+
+  /**
+   * Adds one validated row: values[j] goes to column slots[j] (slotsOf), undefined and null as null. Lineage columns
+   * are not held per row: they are written from the upload's own values when the row group is encoded.
+   */
+  add(partition: string, values: readonly unknown[], slots: Int32Array, sourceRow: number): void {
     let part = this.partitions.get(partition);
     if (part === undefined) {
       part = { columns: this.emptyColumns(), sourceRows: [], encodedRows: 0 };
       this.partitions.set(partition, part);
     }
     const { columns } = part;
-    const at = part.sourceRows.length;
-    for (let i = 0; i < columns.length; i++) (columns[i] as unknown[]).push(null);
-    part.sourceRows.push(sourceRow);
-    for (const name in row) {
-      const i = this.indexOf.get(name);
-      const value = row[name];
-      if (i === undefined || value === undefined || value === null) continue;
-      (columns[i] as unknown[])[at] = (this.store[i] as (v: unknown) => unknown)(value);
+    for (let j = 0; j < slots.length; j++) {
+      const i = slots[j] as number;
+      if (i < 0) continue;
+      const value = values[j];
+      (columns[i] as unknown[]).push(
+        value === undefined || value === null ? null : (this.store[i] as (v: unknown) => unknown)(value),
+      );
     }
+    part.sourceRows.push(sourceRow);
     this.buffered += 1;
     if (part.sourceRows.length >= this.options.rowGroupRows) this.encode(part);
     else if (this.buffered > this.options.maxBufferedRows) this.encode(this.fullest());

@@ -11,6 +11,7 @@ import {
   PRACTICE_COLUMNS,
   type PracticeRow,
   PublicationError,
+  parsePublishedCsv,
   pcnsOf,
   UNALLOCATED,
 } from './publication.ts';
@@ -222,18 +223,9 @@ export async function importExtract(
 
 /** The ICB changes file: `old_icb_code, new_icb_code, new_icb_name, effective_month` (YYYY-MM). */
 export function readIcbChanges(file: string, text: string): IcbChange[] {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
-    header: true,
-    skipEmptyLines: true,
-    transformHeader: (h) => h.trim(),
-  });
-  const problems: string[] = [];
-  for (const column of ICB_CHANGE_COLUMNS)
-    if (!(parsed.meta.fields ?? []).includes(column))
-      problems.push(`${file}, line 1, column ${column}: missing from the header`);
-  for (const error of parsed.errors) problems.push(`${file}, line ${(error.row ?? 0) + 2}: ${error.message}`);
+  const { rows, problems } = parsePublishedCsv(file, text, ICB_CHANGE_COLUMNS);
   if (problems.length > 0) throw new PublicationError(problems);
-  const changes = parsed.data.map((row, i) => {
+  const changes = rows.map((row, i) => {
     const cell = (c: (typeof ICB_CHANGE_COLUMNS)[number]) => (row[c] ?? '').trim();
     const bad = (c: string, reason: string) => problems.push(`${file}, line ${i + 2}, column ${c}: ${reason}`);
     if (!ICB_CODE.test(cell('old_icb_code'))) bad('old_icb_code', 'must be an ICB code such as QWE');
@@ -247,7 +239,6 @@ export function readIcbChanges(file: string, text: string): IcbChange[] {
       effective_month: cell('effective_month'),
     };
   });
-  if (changes.length === 0) problems.push(`${file}: no rows`);
   if (problems.length > 0) throw new PublicationError(problems);
   return changes;
 }

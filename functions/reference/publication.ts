@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { ICB_CODE_PATTERN as ICB_CODE, PCN_CODE_PATTERN } from '../contract/areas.ts';
-import { pcnReferenceRow } from '../contract/reference.ts';
+import { PCN_PLACE_COLUMNS, pcnReferenceRow } from '../contract/reference.ts';
 
 /**
  * NHS Digital's "Patients Registered at a GP Practice": one extract is two files, the mapping file (practice ->
@@ -21,27 +21,18 @@ export const LIST_COLUMNS = ['EXTRACT_DATE', 'CODE', 'SEX', 'AGE', 'NUMBER_OF_PA
 /** Practices in no PCN carry this PCN code ("Unallocated"). */
 export const UNALLOCATED = 'U';
 
-/** One practice of an extract: where it sits and its registered list. */
-export interface PracticeRow {
+/** Where a practice or PCN sits, as the mapping file has it (codes and names as published, trimmed). */
+type Place = Readonly<Record<(typeof PCN_PLACE_COLUMNS)[number], string>>;
+
+/** One practice of an extract: where it sits (`pcn_code` is `U` when it is in no PCN) and its registered list. */
+export interface PracticeRow extends Place {
   readonly practice_code: string;
-  /** `U` when the practice is in no PCN. */
-  readonly pcn_code: string;
-  readonly pcn_name: string;
-  readonly icb_code: string;
-  readonly icb_name: string;
-  readonly region_code: string;
-  readonly region_name: string;
   readonly patients: number;
 }
 
 export const PRACTICE_COLUMNS = [
   'practice_code',
-  'pcn_code',
-  'pcn_name',
-  'icb_code',
-  'icb_name',
-  'region_code',
-  'region_name',
+  ...PCN_PLACE_COLUMNS,
   'patients',
 ] as const satisfies readonly (keyof PracticeRow)[];
 
@@ -88,8 +79,11 @@ interface Parsed {
   readonly problems: string[];
 }
 
-/** Parses a published CSV; the header must hold every column named (others are ignored). */
-function parseCsv(file: string, text: string, required: readonly string[]): Parsed {
+/**
+ * Parses a published CSV (a leading byte-order mark dropped, header names trimmed); the header must hold every
+ * column named (others are ignored) and there must be a row. Problems name the file, line and column.
+ */
+export function parsePublishedCsv(file: string, text: string, required: readonly string[]): Parsed {
   const problems: string[] = [];
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
     header: true,
@@ -113,8 +107,8 @@ export function readExtract(
   map: { readonly name: string; readonly text: string },
   list: { readonly name: string; readonly text: string },
 ): Extract {
-  const mapped = parseCsv(map.name, map.text, MAP_COLUMNS);
-  const totals = parseCsv(list.name, list.text, LIST_COLUMNS);
+  const mapped = parsePublishedCsv(map.name, map.text, MAP_COLUMNS);
+  const totals = parsePublishedCsv(list.name, list.text, LIST_COLUMNS);
   const problems = [...mapped.problems, ...totals.problems];
   if (problems.length > 0) throw new PublicationError(problems);
 
@@ -205,13 +199,7 @@ export function readExtract(
 }
 
 /** A PCN as one extract shows it: its list is the sum of its practices' patients. */
-export interface PcnSnapshot {
-  readonly pcn_code: string;
-  readonly pcn_name: string;
-  readonly icb_code: string;
-  readonly icb_name: string;
-  readonly region_code: string;
-  readonly region_name: string;
+export interface PcnSnapshot extends Place {
   readonly list_size: number;
   readonly practices: number;
 }

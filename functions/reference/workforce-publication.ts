@@ -1,7 +1,6 @@
-import Papa from 'papaparse';
 import { PCN_CODE_PATTERN } from '../contract/areas.ts';
 import type { WorkforceRow } from '../contract/workforce.ts';
-import { PublicationError } from './publication.ts';
+import { PublicationError, parsePublishedCsv } from './publication.ts';
 
 /**
  * NHS Digital's "Primary Care Network Workforce" publication, FTE per PCN of the three personalised care roles,
@@ -24,22 +23,12 @@ const fte = (value: number) => Math.round(value * 10_000) / 10_000;
  * headcount, accredited training and vacancies, which the publication does not have, left out (empty).
  */
 export function readWorkforcePublication(file: string, text: string, month: string): Map<string, WorkforceRow[]> {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
-    header: true,
-    skipEmptyLines: true,
-    transformHeader: (h) => h.trim(),
-  });
-  const problems: string[] = [];
-  for (const column of COLUMNS)
-    if (!(parsed.meta.fields ?? []).includes(column))
-      problems.push(`${file}, line 1, column ${column}: missing from the header`);
-  for (const error of parsed.errors) problems.push(`${file}, line ${(error.row ?? 0) + 2}: ${error.message}`);
-  if (parsed.data.length === 0) problems.push(`${file}: no rows`);
+  const { rows: published, problems } = parsePublishedCsv(file, text, COLUMNS);
   if (problems.length > 0) throw new PublicationError(problems);
 
   const byPcn = new Map<string, WorkforceRow[]>();
   const lines = new Map<string, number>();
-  parsed.data.forEach((row, i) => {
+  published.forEach((row, i) => {
     const line = i + 2;
     const code = (row.PCN_CODE ?? '').trim();
     if (!PCN_CODE_PATTERN.test(code)) {

@@ -50,6 +50,13 @@ export interface ParquetMerger {
     maxRows: number,
     write: (bytes: Uint8Array, rows: number) => Promise<void>,
   ): Promise<void>;
+  /**
+   * Partitions it may merge at once. Past 1, the merged objects of the partitions ahead are held in memory until
+   * their turn: the partitions still commit one after another, in order, exactly as with 1. @default 1
+   */
+  readonly concurrency?: number;
+  /** Releases what the merges held open (an engine); compactCurated calls it when it ends. It may merge again after. */
+  close?(): Promise<void>;
 }
 
 export interface CompactionPolicy {
@@ -151,26 +158,28 @@ export interface CompactionResult {
 /** Test seam: called between the steps of each partition's compaction (a throw stands for a crash there). */
 export type CompactionStep = 'merged' | 'committed' | 'deleted';
 
-/**
- * Compacts every partition of the curated tables that needs it (CompactionPolicy), committing each partition on its
- * own. Upload objects are taken only once their receipt exists.
- */
-export async function compactCurated(
+/** A partition the policy says to compact, with the objects its compaction replaces. */
+interface PlannedPartition {
+  readonly table: PartitionedTableSpec;
+  readonly partition: string;
+  /** Every object the partition holds now. */
+  readonly keys: readonly string[];
+  /** The objects this compaction merges (and then replaces). */
+  readonly sources: readonly string[];
+}
+
+type MergedObjects = { readonly bytes: Uint8Array; readonly rows: number }[];
+
+/** Which partitions the policy says to compact, with the objects each compaction replaces; the rest stay as they are. */
+async function planCompaction(
   store: ObjectStore,
-  merger: ParquetMerger,
-  policy: CompactionPolicy = DEFAULT_COMPACTION_POLICY,
-  onStep?: (step: CompactionStep, partition: string) => void,
-): Promise<CompactionResult> {
-  const { records } = await recoverCompactions(store);
-  const uploadsOfCompacted = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
-  const receipts = new Set(
-    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
-  );
-  const started = performance.now();
-  const outOfTime = () => policy.budgetMs !== undefined && performance.now() - started > policy.budgetMs;
-  let partitions = 0;
+  records: readonly CompactionRecord[],
+  receipts: ReadonlySet<string>,
+  policy: CompactionPolicy,
+): Promise<{ planned: PlannedPartition[]; objectsBefore: number; objectsAfter: number }> {
   let objectsBefore = 0;
   let objectsAfter = 0;
+  const planned: PlannedPartition[] = [];
   for (const table of Object.values(CURATED_TABLES)) {
     const byPartition = new Map<string, string[]>();
     for (const key of await store.list(`${table.prefix}/`)) {
@@ -189,23 +198,76 @@ export async function compactCurated(
         .reduce((sum, r) => sum + r.rows, 0);
       const fewest = Math.ceil(compactedRows / policy.maxRowsPerObject);
       const mergeAll = compacted.length + 1 > fewest + policy.maxCompactedObjects;
-      if ((uploads.length < policy.minUploadObjects && !mergeAll) || outOfTime()) {
+      if (uploads.length < policy.minUploadObjects && !mergeAll) objectsAfter += keys.length;
+      else planned.push({ table, partition, keys, sources: mergeAll ? [...compacted, ...uploads] : uploads });
+    }
+  }
+  return { planned, objectsBefore, objectsAfter };
+}
+
+/**
+ * Compacts every partition of the curated tables that needs it (CompactionPolicy), committing each partition on its
+ * own, in order. Upload objects are taken only once their receipt exists. A merger with concurrency above 1 merges
+ * the next partitions while one commits; the commits themselves go one after another, as with one merge at a time.
+ */
+export async function compactCurated(
+  store: ObjectStore,
+  merger: ParquetMerger,
+  policy: CompactionPolicy = DEFAULT_COMPACTION_POLICY,
+  onStep?: (step: CompactionStep, partition: string) => void,
+): Promise<CompactionResult> {
+  const { records } = await recoverCompactions(store);
+  const uploadsOfCompacted = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
+  const receipts = new Set(
+    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
+  );
+  const started = performance.now();
+  const outOfTime = () => policy.budgetMs !== undefined && performance.now() - started > policy.budgetMs;
+  const plan = await planCompaction(store, records, receipts, policy);
+  const { planned, objectsBefore } = plan;
+  let objectsAfter = plan.objectsAfter;
+
+  const concurrency = Math.max(1, Math.floor(merger.concurrency ?? 1));
+  // Merges started ahead of their turn (concurrency > 1), by place in the plan; none is started once out of time.
+  const ahead = new Map<number, Promise<MergedObjects>>();
+  const mergeAhead = (index: number) => {
+    const next = planned[index];
+    if (next === undefined || ahead.has(index) || outOfTime()) return;
+    const objects: MergedObjects = [];
+    const merged = merger
+      .merge(next.table, next.sources, policy.maxRowsPerObject, async (bytes, rows) => {
+        objects.push({ bytes, rows });
+      })
+      .then(() => objects);
+    // Awaited in its turn; should an earlier partition fail first, its failure must not go unhandled meanwhile.
+    merged.catch(() => {});
+    ahead.set(index, merged);
+  };
+  let partitions = 0;
+  try {
+    for (const [index, plan] of planned.entries()) {
+      const { table, partition, keys, sources } = plan;
+      if (concurrency > 1) for (let i = index; i < index + concurrency; i++) mergeAhead(i);
+      const mergedAhead = ahead.get(index);
+      if ((concurrency > 1 && mergedAhead === undefined) || (concurrency === 1 && outOfTime())) {
         objectsAfter += keys.length;
         continue;
       }
-      const sources = mergeAll ? [...compacted, ...uploads] : uploads;
       const id = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
       const written: string[] = [];
       const uploadIds = new Set<string>();
       for (const key of sources)
         for (const upload of uploadsOfCompacted.get(key) ?? [uploadIdOf(key) as string]) uploadIds.add(upload);
       let rows = 0;
-      await merger.merge(table, sources, policy.maxRowsPerObject, async (bytes, n) => {
+      const put = async (bytes: Uint8Array, n: number) => {
         const key = `${table.prefix}/${table.partition.name}=${partition}/compacted.${id}.${written.length}.parquet`;
         await store.put(key, bytes, { contentType: 'application/vnd.apache.parquet' });
         written.push(key);
         rows += n;
-      });
+      };
+      if (mergedAhead === undefined) await merger.merge(table, sources, policy.maxRowsPerObject, put);
+      else for (const { bytes, rows: n } of await mergedAhead) await put(bytes, n);
+      ahead.delete(index);
       onStep?.('merged', partition);
       const record: CompactionRecord = {
         id,
@@ -224,6 +286,10 @@ export async function compactCurated(
       partitions++;
       objectsAfter += keys.length - sources.length + written.length;
     }
+  } finally {
+    // Merges still running ahead (a commit failed) finish before the merger lets go of its engine.
+    await Promise.allSettled(ahead.values());
+    await merger.close?.();
   }
   // Records whose objects a merge-all replaced are spent now.
   await recoverCompactions(store);

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { QUERY_TABLES, type TableSpec } from '../contract/index.ts';
 import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '../lib/query-engine.ts';
-import { DUCKDB_TYPES, duckDbView } from '../lib/table-ddl.ts';
-import type { ParquetMerger } from './compact.ts';
+import { duckDbView } from '../lib/table-ddl.ts';
 
 function hasParquet(root: string, table: TableSpec): boolean {
   const dir = join(root, ...table.prefix.split('/'));
@@ -86,41 +83,5 @@ export class DuckDbEngine implements QueryEngine {
   }
 }
 
-const ROW_GROUP = 100_000;
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
-/**
- * The local merger for compaction (compact.ts): one DuckDB COPY of the objects' rows, every column cast to the
- * specification's type, into files of at most maxRows rows (whole row groups), then put through the store.
- */
-export function duckDbMerger(root: string): ParquetMerger {
-  return {
-    async merge(table, keys, maxRows, write) {
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      const dir = join(root, '.tmp', `compact-${randomUUID()}`);
-      try {
-        const files = keys.map((key) => sqlString(join(root, ...key.split('/'))));
-        const select = table.columns
-          .map((c) => `CAST("${c.name}" AS ${DUCKDB_TYPES[c.type]}) AS "${c.name}"`)
-          .join(', ');
-        // One thread, so that each file holds whole row groups in order and no more than maxRows rows.
-        await connection.run('SET threads = 1');
-        await connection.run(
-          `COPY (SELECT ${select} FROM read_parquet([${files.join(', ')}], union_by_name = true)) TO ${sqlString(dir)} ` +
-            `(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP}, ROW_GROUPS_PER_FILE ${Math.max(1, Math.floor(maxRows / ROW_GROUP))})`,
-        );
-        const outputs = (readdirSync(dir) as string[]).filter((f) => f.endsWith('.parquet')).sort();
-        for (const file of outputs) {
-          const path = join(dir, file);
-          const counted = await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(path)})`);
-          await write(await readFile(path), Number(counted.getRows()[0]?.[0]));
-        }
-      } finally {
-        connection.closeSync();
-        instance.closeSync();
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
+// The local compaction merger lives in duckdb-merger.ts (issue 17: one instance for all partitions).
+export { duckDbMerger } from './duckdb-merger.ts';

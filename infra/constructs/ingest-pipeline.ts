@@ -13,6 +13,9 @@ import {
 } from './lambda-defaults.ts';
 import { deliverToQueue, ruleArn } from './rule-targets.ts';
 
+/** The ingest function's memory, MB: bench:ingest runs the ingest with the V8 heap flags Lambda derives from it. */
+export const INGEST_MEMORY_MB = 2048;
+
 export interface IngestPipelineProps {
   readonly dataLake: DataLake;
   /** @default true */
@@ -68,7 +71,7 @@ export class IngestPipeline extends Construct {
       description: 'Validates an uploaded file and writes curated Parquet, quarantine and its receipt',
       key: dataLake.key,
       retainData: props.retainData,
-      memorySize: props.memorySize ?? 2048,
+      memorySize: props.memorySize ?? INGEST_MEMORY_MB,
       timeout,
       reservedConcurrency: props.reservedConcurrency,
       environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },

@@ -1,7 +1,7 @@
 -- How current the figures are: the latest event date and month in force, and the months with data.
 SELECT
-  max(occurred_on) AS data_as_of,
+  max(last_occurred_on) AS data_as_of,
   max(month) AS latest_month,
   min(month) AS first_month,
   count(DISTINCT month) AS months
-FROM events_in_force
+FROM event_months

@@ -5,7 +5,8 @@
 --   outcome cohort (referred on or before parameter 2, 6 months before): link worker contacts (the 6-12
 --   expectation), other roles' contacts, people with 6 to 12 link worker contacts, wellbeing measured at baseline
 --   and follow-up and improved on their headline instrument, and how episodes ended.
--- Medians come from contacts_distribution and the change per instrument from wellbeing.
+-- Medians come from contacts_distribution and the change per instrument from wellbeing. Counted once per PCN and
+-- month, then added up for every area and period (rollups).
 WITH cohorts AS (
   SELECT
     e.*,
@@ -28,35 +29,61 @@ measured AS (
   FROM cohorts AS c
   LEFT JOIN headline AS h
     ON h.pcn_code = c.pcn_code AND h.referral_id = c.referral_id
+),
+
+figures AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy,
+    count(*) AS episodes,
+    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
+    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
+    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected,
+    count(*) FILTER (WHERE in_engagement_cohort AND plan_agreed) AS plans_agreed,
+    count(*) FILTER (WHERE in_outcome_cohort) AS outcome_cohort,
+    COALESCE(sum(splw_contacts) FILTER (WHERE in_outcome_cohort), 0) AS splw_contacts,
+    COALESCE(sum(other_contacts) FILTER (WHERE in_outcome_cohort), 0) AS other_contacts,
+    count(*) FILTER (WHERE in_outcome_cohort AND splw_contacts BETWEEN 6 AND 12) AS episodes_6_to_12_contacts,
+    count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_measured) AS wellbeing_measured,
+    count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_improved) AS wellbeing_improved,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason IS NOT NULL) AS discharged,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'goals_met') AS discharge_goals_met,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'connected_to_support') AS discharge_connected_to_support,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'declined') AS discharge_declined,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'disengaged') AS discharge_disengaged,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'moved_away') AS discharge_moved_away,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'referred_elsewhere') AS discharge_referred_elsewhere,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'died') AS discharge_died,
+    count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'other') AS discharge_other
+  FROM measured
+  GROUP BY pcn_code, icb_code, region_code, month, fy
 )
 
 SELECT
-  CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-  COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-  CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-  COALESCE(month, fy) AS period,
-  count(*) AS episodes,
-  count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
-  count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
-  count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected,
-  count(*) FILTER (WHERE in_engagement_cohort AND plan_agreed) AS plans_agreed,
-  count(*) FILTER (WHERE in_outcome_cohort) AS outcome_cohort,
-  COALESCE(sum(splw_contacts) FILTER (WHERE in_outcome_cohort), 0) AS splw_contacts,
-  COALESCE(sum(other_contacts) FILTER (WHERE in_outcome_cohort), 0) AS other_contacts,
-  count(*) FILTER (WHERE in_outcome_cohort AND splw_contacts BETWEEN 6 AND 12) AS episodes_6_to_12_contacts,
-  count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_measured) AS wellbeing_measured,
-  count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_improved) AS wellbeing_improved,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason IS NOT NULL) AS discharged,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'goals_met') AS discharge_goals_met,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'connected_to_support') AS discharge_connected_to_support,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'declined') AS discharge_declined,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'disengaged') AS discharge_disengaged,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'moved_away') AS discharge_moved_away,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'referred_elsewhere') AS discharge_referred_elsewhere,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'died') AS discharge_died,
-  count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'other') AS discharge_other
-FROM measured
-GROUP BY GROUPING SETS (
-  (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
-)
-ORDER BY level, code, period_type, period
+  r.level,
+  CASE r.level WHEN 'pcn' THEN f.pcn_code WHEN 'icb' THEN f.icb_code WHEN 'region' THEN f.region_code ELSE 'ENG' END AS code,
+  r.period_type,
+  CASE r.period_type WHEN 'month' THEN f.month ELSE f.fy END AS period,
+  sum(f.episodes) AS episodes,
+  sum(f.engagement_cohort) AS engagement_cohort,
+  sum(f.engaged) AS engaged,
+  sum(f.connected) AS connected,
+  sum(f.plans_agreed) AS plans_agreed,
+  sum(f.outcome_cohort) AS outcome_cohort,
+  sum(f.splw_contacts) AS splw_contacts,
+  sum(f.other_contacts) AS other_contacts,
+  sum(f.episodes_6_to_12_contacts) AS episodes_6_to_12_contacts,
+  sum(f.wellbeing_measured) AS wellbeing_measured,
+  sum(f.wellbeing_improved) AS wellbeing_improved,
+  sum(f.discharged) AS discharged,
+  sum(f.discharge_goals_met) AS discharge_goals_met,
+  sum(f.discharge_connected_to_support) AS discharge_connected_to_support,
+  sum(f.discharge_declined) AS discharge_declined,
+  sum(f.discharge_disengaged) AS discharge_disengaged,
+  sum(f.discharge_moved_away) AS discharge_moved_away,
+  sum(f.discharge_referred_elsewhere) AS discharge_referred_elsewhere,
+  sum(f.discharge_died) AS discharge_died,
+  sum(f.discharge_other) AS discharge_other
+FROM figures AS f
+CROSS JOIN rollups AS r
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4

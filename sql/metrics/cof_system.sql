@@ -27,11 +27,7 @@ equal_windows AS (
 
 paired AS (
   SELECT
-    e.pcn_code,
-    e.icb_code,
-    e.region_code,
-    e.month,
-    e.fy,
+    e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
     w.service,
     w.before_count,
     w.after_count,

@@ -18,13 +18,9 @@ WITH sent AS (
 ),
 
 months_with_data AS (
-  SELECT pcn_code, count(DISTINCT month) AS months_with_data, min(month) AS first_month
-  FROM events_in_force
+  SELECT pcn_code, count(*) AS months_with_data, min(month) AS first_month
+  FROM event_months
   GROUP BY pcn_code
-),
-
-sent_months AS (
-  SELECT DISTINCT pcn_code, month FROM events_in_force
 ),
 
 missing AS (
@@ -32,7 +28,7 @@ missing AS (
   FROM pcn_months AS p
   INNER JOIN months_with_data AS m
     ON m.pcn_code = p.pcn_code AND p.month >= m.first_month
-  LEFT JOIN sent_months AS s
+  LEFT JOIN event_months AS s
     ON s.pcn_code = p.pcn_code AND s.month = p.month
   GROUP BY p.pcn_code
 )

@@ -1,45 +1,77 @@
 -- Referral sources and reasons: accepted referrals by who referred (one column per source, adding up to
 -- referrals) and by reason (a referral may give several reasons, so those columns need not add up), and how many
--- kinds of source each area receives referrals from.
+-- kinds of source each area receives referrals from. Counted once per PCN, month and source, then added up for every
+-- area and period (rollups).
 WITH referrals AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy, referral_source,
     ';' || referral_reasons || ';' AS reasons
   FROM episodes
+),
+
+sources AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy,
+    referral_source,
+    count(*) AS referrals,
+    count(*) FILTER (WHERE referral_source = 'gp') AS source_gp,
+    count(*) FILTER (WHERE referral_source = 'practice_staff') AS source_practice_staff,
+    count(*) FILTER (WHERE referral_source = 'other_primary_care') AS source_other_primary_care,
+    count(*) FILTER (WHERE referral_source = 'secondary_care') AS source_secondary_care,
+    count(*) FILTER (WHERE referral_source = 'local_authority') AS source_local_authority,
+    count(*) FILTER (WHERE referral_source = 'social_care') AS source_social_care,
+    count(*) FILTER (WHERE referral_source = 'vcse') AS source_vcse,
+    count(*) FILTER (WHERE referral_source = 'housing') AS source_housing,
+    count(*) FILTER (WHERE referral_source = 'police') AS source_police,
+    count(*) FILTER (WHERE referral_source = 'self') AS source_self,
+    count(*) FILTER (WHERE referral_source = 'other') AS source_other,
+    count(*) FILTER (WHERE strpos(reasons, ';mental_health;') > 0) AS reason_mental_health,
+    count(*) FILTER (WHERE strpos(reasons, ';loneliness_isolation;') > 0) AS reason_loneliness_isolation,
+    count(*) FILTER (WHERE strpos(reasons, ';long_term_condition;') > 0) AS reason_long_term_condition,
+    count(*) FILTER (WHERE strpos(reasons, ';financial_debt;') > 0) AS reason_financial_debt,
+    count(*) FILTER (WHERE strpos(reasons, ';housing;') > 0) AS reason_housing,
+    count(*) FILTER (WHERE strpos(reasons, ';employment;') > 0) AS reason_employment,
+    count(*) FILTER (WHERE strpos(reasons, ';physical_activity;') > 0) AS reason_physical_activity,
+    count(*) FILTER (WHERE strpos(reasons, ';weight_management;') > 0) AS reason_weight_management,
+    count(*) FILTER (WHERE strpos(reasons, ';carer_support;') > 0) AS reason_carer_support,
+    count(*) FILTER (WHERE strpos(reasons, ';bereavement;') > 0) AS reason_bereavement,
+    count(*) FILTER (WHERE strpos(reasons, ';substance_use;') > 0) AS reason_substance_use,
+    count(*) FILTER (WHERE strpos(reasons, ';other;') > 0) AS reason_other
+  FROM referrals
+  GROUP BY pcn_code, icb_code, region_code, month, fy, referral_source
 )
 
 SELECT
-  CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-  COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-  CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-  COALESCE(month, fy) AS period,
-  count(*) AS referrals,
-  count(DISTINCT referral_source) AS source_types,
-  count(*) FILTER (WHERE referral_source = 'gp') AS source_gp,
-  count(*) FILTER (WHERE referral_source = 'practice_staff') AS source_practice_staff,
-  count(*) FILTER (WHERE referral_source = 'other_primary_care') AS source_other_primary_care,
-  count(*) FILTER (WHERE referral_source = 'secondary_care') AS source_secondary_care,
-  count(*) FILTER (WHERE referral_source = 'local_authority') AS source_local_authority,
-  count(*) FILTER (WHERE referral_source = 'social_care') AS source_social_care,
-  count(*) FILTER (WHERE referral_source = 'vcse') AS source_vcse,
-  count(*) FILTER (WHERE referral_source = 'housing') AS source_housing,
-  count(*) FILTER (WHERE referral_source = 'police') AS source_police,
-  count(*) FILTER (WHERE referral_source = 'self') AS source_self,
-  count(*) FILTER (WHERE referral_source = 'other') AS source_other,
-  count(*) FILTER (WHERE strpos(reasons, ';mental_health;') > 0) AS reason_mental_health,
-  count(*) FILTER (WHERE strpos(reasons, ';loneliness_isolation;') > 0) AS reason_loneliness_isolation,
-  count(*) FILTER (WHERE strpos(reasons, ';long_term_condition;') > 0) AS reason_long_term_condition,
-  count(*) FILTER (WHERE strpos(reasons, ';financial_debt;') > 0) AS reason_financial_debt,
-  count(*) FILTER (WHERE strpos(reasons, ';housing;') > 0) AS reason_housing,
-  count(*) FILTER (WHERE strpos(reasons, ';employment;') > 0) AS reason_employment,
-  count(*) FILTER (WHERE strpos(reasons, ';physical_activity;') > 0) AS reason_physical_activity,
-  count(*) FILTER (WHERE strpos(reasons, ';weight_management;') > 0) AS reason_weight_management,
-  count(*) FILTER (WHERE strpos(reasons, ';carer_support;') > 0) AS reason_carer_support,
-  count(*) FILTER (WHERE strpos(reasons, ';bereavement;') > 0) AS reason_bereavement,
-  count(*) FILTER (WHERE strpos(reasons, ';substance_use;') > 0) AS reason_substance_use,
-  count(*) FILTER (WHERE strpos(reasons, ';other;') > 0) AS reason_other
-FROM referrals
-GROUP BY GROUPING SETS (
-  (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
-)
-ORDER BY level, code, period_type, period
+  r.level,
+  CASE r.level WHEN 'pcn' THEN s.pcn_code WHEN 'icb' THEN s.icb_code WHEN 'region' THEN s.region_code ELSE 'ENG' END AS code,
+  r.period_type,
+  CASE r.period_type WHEN 'month' THEN s.month ELSE s.fy END AS period,
+  sum(s.referrals) AS referrals,
+  count(DISTINCT s.referral_source) AS source_types,
+  sum(s.source_gp) AS source_gp,
+  sum(s.source_practice_staff) AS source_practice_staff,
+  sum(s.source_other_primary_care) AS source_other_primary_care,
+  sum(s.source_secondary_care) AS source_secondary_care,
+  sum(s.source_local_authority) AS source_local_authority,
+  sum(s.source_social_care) AS source_social_care,
+  sum(s.source_vcse) AS source_vcse,
+  sum(s.source_housing) AS source_housing,
+  sum(s.source_police) AS source_police,
+  sum(s.source_self) AS source_self,
+  sum(s.source_other) AS source_other,
+  sum(s.reason_mental_health) AS reason_mental_health,
+  sum(s.reason_loneliness_isolation) AS reason_loneliness_isolation,
+  sum(s.reason_long_term_condition) AS reason_long_term_condition,
+  sum(s.reason_financial_debt) AS reason_financial_debt,
+  sum(s.reason_housing) AS reason_housing,
+  sum(s.reason_employment) AS reason_employment,
+  sum(s.reason_physical_activity) AS reason_physical_activity,
+  sum(s.reason_weight_management) AS reason_weight_management,
+  sum(s.reason_carer_support) AS reason_carer_support,
+  sum(s.reason_bereavement) AS reason_bereavement,
+  sum(s.reason_substance_use) AS reason_substance_use,
+  sum(s.reason_other) AS reason_other
+FROM sources AS s
+CROSS JOIN rollups AS r
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4

@@ -2,49 +2,39 @@
 -- PCNs reporting, and the registered list they serve, for England, each region, ICB and PCN, by month and by
 -- financial year. A financial year's list size is the mean over its months. Rates and the target are derived
 -- from these figures after disclosure control. PCNs submitting (England by month: PCNs that sent any event) tell
--- the projection which months are complete. docs/methodology.md.
+-- the projection which months are complete. Referrals and declines are counted once per PCN, month and person, then
+-- added up for every area and period (rollups); the registered lists are in populations. docs/methodology.md.
 -- Parameter 1: the SNOMED CT code of an accepted referral.
 WITH referral_events AS (
-  SELECT pcn_code, icb_code, region_code, month, fy, person_id, event_type
+  SELECT
+    pcn_code, icb_code, region_code, month, fy,
+    person_id,
+    count(*) FILTER (WHERE event_type = 'referral') AS referrals,
+    count(*) FILTER (WHERE event_type = 'declined') AS declines
   FROM events_in_force
   WHERE (event_type = 'referral' AND snomed_code = ?) OR event_type = 'declined'
+  GROUP BY pcn_code, icb_code, region_code, month, fy, person_id
 ),
 
 activity AS (
   SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-    COALESCE(month, fy) AS period,
-    count(*) FILTER (WHERE event_type = 'referral') AS referrals,
-    count(DISTINCT CASE WHEN event_type = 'referral' THEN person_id END) AS people_referred,
-    count(*) FILTER (WHERE event_type = 'declined') AS declines,
-    count(DISTINCT CASE WHEN event_type = 'referral' THEN pcn_code END) AS pcns_reporting
-  FROM referral_events
-  GROUP BY GROUPING SETS (
-    (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
-  )
+    r.level,
+    CASE r.level WHEN 'pcn' THEN e.pcn_code WHEN 'icb' THEN e.icb_code WHEN 'region' THEN e.region_code ELSE 'ENG' END AS code,
+    r.period_type,
+    CASE r.period_type WHEN 'month' THEN e.month ELSE e.fy END AS period,
+    sum(e.referrals) AS referrals,
+    count(DISTINCT CASE WHEN e.referrals > 0 THEN e.person_id END) AS people_referred,
+    sum(e.declines) AS declines,
+    count(DISTINCT CASE WHEN e.referrals > 0 THEN e.pcn_code END) AS pcns_reporting
+  FROM referral_events AS e
+  CROSS JOIN rollups AS r
+  GROUP BY 1, 2, 3, 4
 ),
 
 submitters AS (
-  SELECT month, count(DISTINCT pcn_code) AS pcns_submitting
-  FROM events_in_force
+  SELECT month, count(*) AS pcns_submitting
+  FROM event_months
   GROUP BY month
-),
-
-populations AS (
-  SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-    COALESCE(month, fy) AS period,
-    CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size,
-    count(DISTINCT pcn_code) AS pcns,
-    count(DISTINCT month) AS months
-  FROM pcn_months
-  GROUP BY GROUPING SETS (
-    (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
-  )
 )
 
 SELECT

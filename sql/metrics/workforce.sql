@@ -55,28 +55,13 @@ people AS (
     count(DISTINCT person_id) AS people_referred
   FROM episodes
   GROUP BY GROUPING SETS ((fy), (region_code, fy), (icb_code, fy), (pcn_code, fy))
-),
-
-populations AS (
-  SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-    COALESCE(month, fy) AS period,
-    CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size,
-    count(DISTINCT pcn_code) AS pcns,
-    count(DISTINCT month) AS referral_months
-  FROM pcn_months
-  GROUP BY GROUPING SETS (
-    (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
-  )
 )
 
 SELECT
   s.*,
   p.list_size,
   p.pcns,
-  p.referral_months,
+  p.months AS referral_months,
   CASE WHEN s.period_type = 'fy' THEN COALESCE(r.people_referred, 0) END AS people_referred
 FROM staffing AS s
 LEFT JOIN populations AS p

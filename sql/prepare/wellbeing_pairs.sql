@@ -46,11 +46,7 @@ changes AS (
 )
 
 SELECT
-  e.pcn_code,
-  e.icb_code,
-  e.region_code,
-  e.month,
-  e.fy,
+  e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
   e.referred_on,
   e.person_id,
   e.imd_decile,

@@ -3,14 +3,15 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { csvLines, downloadFrom, launchChromium, openDashboardPage, stopBrowserTest } from '../support/browser.ts';
 import { tempDir } from '../support/files.ts';
-import { CHROMIUM, CHROMIUM_ARGS, startLocalStack } from '../support/local-stack.ts';
+import { startLocalStack } from '../support/local-stack.ts';
 
 /**
  * The board report page and the monthly pack, in headless Chromium against the local stack (generate, ingest,
@@ -28,21 +29,12 @@ let token: string;
 const published = (name: string) =>
   JSON.parse(readFileSync(join(dataDir, 'metrics', `${name}.json`), 'utf8')) as MetricDocument;
 
-async function openAsPcn(path: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-    locale: 'en-GB',
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}${path}#token=${token}`);
-  await page.waitForURL(new RegExp(`pcn=${pcn.code}`));
-  await page.getByRole('heading', { level: 1, name: 'Board report' }).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('[data-state="loading"]').length === 0, null, {
+const openAsPcn = (path: string): Promise<Page> =>
+  openDashboardPage(browser, `${base}${path}#token=${token}`, {
+    settlesOn: new RegExp(`pcn=${pcn.code}`),
+    heading: 'Board report',
     timeout: 30_000,
   });
-  return page;
-}
 
 beforeAll(async () => {
   ({ server, url: base, dataDir } = await startLocalStack(dir.path, { scale: 0.01, months: 6 }));
@@ -55,14 +47,10 @@ beforeAll(async () => {
   ) as MetaDocument['pcns'][number];
   const secret = await signingSecret(new FsObjectStore(dataDir));
   token = await issueUserToken(secret, identityOf('pcn', pcn.code, 'e2e'), { expiresInSeconds: 600 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  dir.remove();
-});
+afterAll(() => stopBrowserTest(browser, server, dir));
 
 describe('the board report and the monthly pack', () => {
   it('shows a PCN beside its ICB, region and England, with the published figures, and passes an accessibility scan', async () => {
@@ -98,14 +86,9 @@ describe('the board report and the monthly pack', () => {
 
   it('offers a CSV of exactly what a card shows', async () => {
     const page = await openAsPcn('/report');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download CSV: Link workers' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe(`link-workers-${pcn.code}.csv`);
-    const lines = readFileSync((await download.path()) as string, 'utf8')
-      .trim()
-      .split('\r\n');
+    const download = await downloadFrom(page, 'Download CSV: Link workers');
+    expect(download.fileName).toBe(`link-workers-${pcn.code}.csv`);
+    const lines = csvLines(download.path);
     expect(lines).toHaveLength(3);
     expect(lines[1]?.startsWith('"Link worker FTE per 10,000 registered patients",')).toBe(true);
     expect(lines[2]?.startsWith('Caseload: people referred a year per link worker FTE,')).toBe(true);
@@ -114,12 +97,9 @@ describe('the board report and the monthly pack', () => {
 
   it("downloads the PCN's monthly pack: a PDF with its name and no other PCN's", async () => {
     const page = await openAsPcn('/report');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: `Download monthly pack (PDF): ${pcn.name}` }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe(`social-prescribing-pack-${pcn.code}.pdf`);
-    const text = execFileSync('pdftotext', ['-layout', (await download.path()) as string, '-'], { encoding: 'utf8' });
+    const download = await downloadFrom(page, `Download monthly pack (PDF): ${pcn.name}`);
+    expect(download.fileName).toBe(`social-prescribing-pack-${pcn.code}.pdf`);
+    const text = execFileSync('pdftotext', ['-layout', download.path, '-'], { encoding: 'utf8' });
     expect(text).toContain(pcn.name);
     expect(text).toContain(`Primary care network ${pcn.code}`);
     const others = meta.pcns.filter((p) => p.code !== pcn.code);

@@ -1,14 +1,15 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { ASSURANCE_TEXT, VARIATION_TEXT } from '../../functions/stats/spc-icons.ts';
+import { csvLines, downloadFrom, launchChromium, openDashboardPage, stopBrowserTest } from '../support/browser.ts';
 import { tempDir } from '../support/files.ts';
-import { CHROMIUM, CHROMIUM_ARGS, startLocalStack } from '../support/local-stack.ts';
+import { startLocalStack } from '../support/local-stack.ts';
 
 const PAGES = [
   ['rollout', 'National rollout'],
@@ -27,33 +28,15 @@ let server: Server;
 let base: string;
 let dataDir: string;
 
-async function open(path: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-    locale: 'en-GB',
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}${path}`);
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  // Every card has finished loading: no skeleton is left.
-  await page.waitForFunction(() => document.querySelectorAll('[data-state="loading"]').length === 0, null, {
-    timeout: 20_000,
-  });
-  return page;
-}
+const open = (path: string): Promise<Page> => openDashboardPage(browser, `${base}${path}`);
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   ({ server, url: base, dataDir } = await startLocalStack(dir.path));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  dir.remove();
-});
+afterAll(() => stopBrowserTest(browser, server, dir));
 
 describe('the dashboard in headless Chromium against the local stack', () => {
   it.each(PAGES)(
@@ -181,14 +164,9 @@ describe('the dashboard in headless Chromium against the local stack', () => {
 
   it("downloads a chart's data as CSV, exactly the rows it shows", async () => {
     const page = await open('/rollout');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download CSV: Referrals by month' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('referrals-by-month-ENG.csv');
-    const lines = readFileSync((await download.path()) as string, 'utf8')
-      .trim()
-      .split('\r\n');
+    const download = await downloadFrom(page, 'Download CSV: Referrals by month');
+    expect(download.fileName).toBe('referrals-by-month-ENG.csv');
+    const lines = csvLines(download.path);
     expect(lines[0]).toBe('Month,Referrals,People referred,Declines');
     expect(lines).toHaveLength(1 + 6); // April to September of FY 2026/27
     expect(lines[1]).toMatch(/^2026-04,\d+,\d+,\d+$/);

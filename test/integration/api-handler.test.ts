@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/handler.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { testUserPool } from '../support/cognito.ts';
+import { publishRollout } from '../support/documents.ts';
 import { lambdaContext } from '../support/files.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3.ts';
 
@@ -24,18 +25,12 @@ beforeAll(async () => {
   s3 = await startLocalS3();
   await s3.createBucket('sp-outcomes-data');
   const store = new S3ObjectStore(s3.client, 'sp-outcomes-data');
-  await store.put(
-    'metrics/rollout.json',
-    JSON.stringify({
-      name: 'rollout',
-      rows: [
-        { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', referrals: 73 },
-        { level: 'national', code: 'ENG', period_type: 'month', period: '2025-04', referrals: 73 },
-        { level: 'pcn', code: 'U00001', period_type: 'fy', period: '2025/26', referrals: 40 },
-        { level: 'pcn', code: 'U00002', period_type: 'fy', period: '2025/26', referrals: 33 },
-      ],
-    }),
-  );
+  await publishRollout(store, [
+    { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', referrals: 73 },
+    { level: 'national', code: 'ENG', period_type: 'month', period: '2025-04', referrals: 73 },
+    { level: 'pcn', code: 'U00001', period_type: 'fy', period: '2025/26', referrals: 40 },
+    { level: 'pcn', code: 'U00002', period_type: 'fy', period: '2025/26', referrals: 33 },
+  ]);
   const wide = Array.from({ length: 100 }, (_, i) => ({
     level: 'national',
     code: 'ENG',
@@ -44,16 +39,6 @@ beforeAll(async () => {
     referrals: i,
   }));
   await store.put('metrics/wide.json', JSON.stringify({ name: 'wide', rows: wide }));
-  await store.put(
-    'metrics/meta.json',
-    JSON.stringify({
-      icbs: [{ code: 'QAA', name: 'A', parent: 'Y01' }],
-      pcns: [
-        { code: 'U00001', name: 'One', parent: 'QAA', list_size: 1 },
-        { code: 'U00002', name: 'Two', parent: 'QAA', list_size: 1 },
-      ],
-    }),
-  );
   const logger = new Logger({ serviceName: 'sp-outcomes-api', logLevel: 'SILENT' });
   pool = await testUserPool();
   handler = createApiHandler({ store, logger, verifier: pool.verifier });

@@ -14,7 +14,8 @@ import {
   compactionRecords,
   hyparquetMerger,
 } from '../../functions/refresh/compact.ts';
-import { DuckDbEngine, duckDbMerger } from '../../functions/refresh/duckdb-engine.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { duckDbMerger } from '../../functions/refresh/duckdb-merger.ts';
 import { type RefreshDeps, refreshMetrics } from '../../functions/refresh/refresh.ts';
 
 /**

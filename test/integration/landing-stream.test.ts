@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_POST_PATH, type LocalStack, startServer } from '../../cli/server.ts';
+import { LOCAL_POST_PATH, type LocalStack } from '../../cli/server.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
+import { startTestServer } from '../support/local-stack.ts';
 import { openSocket, rawRequest } from '../support/raw-http.ts';
 
 /**
@@ -23,16 +24,7 @@ let port: number;
 let token: string;
 
 beforeAll(async () => {
-  stack = await startServer({
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    refreshDelayMs: 20,
-    maxUploadBytes: 20 * MB,
-    maxConcurrentUploads: 2,
-    headersTimeoutMs: 500,
-    log: () => {},
-  });
+  stack = await startTestServer(dataDir, { maxUploadBytes: 20 * MB, maxConcurrentUploads: 2, headersTimeoutMs: 500 });
   port = Number(new URL(stack.url).port);
   token = (await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 })).token;
 });

@@ -2,51 +2,33 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Uploader } from '../../cli/commands/upload.ts';
-import { isLoopback, type LocalStack, startServer } from '../../cli/server.ts';
+import { isLoopback, type LocalStack } from '../../cli/server.ts';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
-import { startFaultProxy } from '../support/fault-proxy.ts';
+import { publishRollout } from '../support/documents.ts';
+import { type FaultRule, startFaultProxy } from '../support/fault-proxy.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
-import { freePort } from '../support/local-stack.ts';
+import { freePort, startTestServer } from '../support/local-stack.ts';
 
 const dir = tempDir('local-auth');
 const store = new FsObjectStore(join(dir.path, 'data'));
 let open: LocalStack;
 let guarded: LocalStack;
 let secret: Uint8Array;
-let options: Parameters<typeof startServer>[0];
 const token = (role: string, code: string, expiresInSeconds = 600, now?: Date) =>
   issueUserToken(secret, identityOf(role, code, 'tester'), { expiresInSeconds, now });
 
 beforeAll(async () => {
-  await store.put(
-    'metrics/meta.json',
-    JSON.stringify({
-      months: [],
-      icbs: [{ code: 'QAA', name: 'A', parent: 'Y01' }],
-      pcns: [
-        { code: 'U00001', name: 'One', parent: 'QAA', list_size: 1 },
-        { code: 'U00002', name: 'Two', parent: 'QAA', list_size: 1 },
-      ],
-    }),
-  );
-  await store.put(
-    'metrics/rollout.json',
-    JSON.stringify({
-      name: 'rollout',
-      rows: [
-        { level: 'national', code: 'ENG', period_type: 'all', period: 'all', referrals: 30 },
-        { level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 },
-        { level: 'pcn', code: 'U00002', period_type: 'all', period: 'all', referrals: 15 },
-      ],
-    }),
-  );
-  options = { dataDir: join(dir.path, 'data'), port: 0, host: '127.0.0.1', refreshDelayMs: 20, log: () => {} };
-  open = await startServer(options);
-  guarded = await startServer({ ...options, requireToken: true });
+  await publishRollout(store, [
+    { level: 'national', code: 'ENG', period_type: 'all', period: 'all', referrals: 30 },
+    { level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 },
+    { level: 'pcn', code: 'U00002', period_type: 'all', period: 'all', referrals: 15 },
+  ]);
+  open = await startTestServer(join(dir.path, 'data'));
+  guarded = await startTestServer(join(dir.path, 'data'), { requireToken: true });
   secret = await signingSecret(store);
 });
 afterAll(async () => {
@@ -105,67 +87,71 @@ describe('the uploader retries what is worth retrying and nothing else', () => {
     writeFileSync(path, csvText(CONTACT_COLUMNS, [contactRow({ person_id: person })]));
     return path;
   };
-
-  it('503 and 429 from the API and SlowDown-style 503 from storage are retried until the upload succeeds', async () => {
-    const { token: pcnToken } = await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 });
+  /** Sends one file with the uploader (up to 4 retries) through a proxy that injects `faults`; returns what it saw. */
+  const sendThroughProxy = async (faults: FaultRule[], token: string, name: string, person: string) => {
     // Clients reach this server through the proxy, so its presigned POSTs are addressed to the proxy too.
     const port = await freePort();
-    const proxy = await startFaultProxy(`http://127.0.0.1:${port}`, [
-      { match: (m, p) => m === 'POST' && p === '/api/uploads', status: 503, times: 2 },
-      { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 429, times: 1 },
-      { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 503, times: 1 },
-      { match: (m, p) => m === 'GET' && p.startsWith('/api/uploads/'), status: 500, times: 1 },
-    ]);
-    const behind = await startServer({ ...options, port, publicUrl: proxy.url });
+    const proxy = await startFaultProxy(`http://127.0.0.1:${port}`, faults);
+    const behind = await startTestServer(join(dir.path, 'data'), { port, publicUrl: proxy.url });
     const uploader = new Uploader({
       server: proxy.url,
-      token: pcnToken,
+      token,
       key: newKey('U00001'),
       retries: 4,
       retryDelayMs: 5,
       pollIntervalMs: 20,
       log: () => {},
     });
-    const outcome = await uploader.send(file('retry.csv', 'f'.repeat(64)));
-    await proxy.close();
-    await behind.close();
+    try {
+      return { outcome: await uploader.send(file(name, person)), seen: proxy.seen };
+    } finally {
+      await proxy.close();
+      await behind.close();
+    }
+  };
+
+  it('503 and 429 from the API and SlowDown-style 503 from storage are retried until the upload succeeds', async () => {
+    const { token: pcnToken } = await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 });
+    const { outcome, seen } = await sendThroughProxy(
+      [
+        { match: (m, p) => m === 'POST' && p === '/api/uploads', status: 503, times: 2 },
+        { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 429, times: 1 },
+        { match: (m, p) => m === 'POST' && p.startsWith('/local-s3/'), status: 503, times: 1 },
+        { match: (m, p) => m === 'GET' && p.startsWith('/api/uploads/'), status: 500, times: 1 },
+      ],
+      pcnToken,
+      'retry.csv',
+      'f'.repeat(64),
+    );
     expect(outcome).toMatchObject({ status: 'accepted', exit_code: 0 });
-    expect(proxy.seen.filter((line) => line.startsWith('POST /api/uploads'))).toEqual([
+    expect(seen.filter((line) => line.startsWith('POST /api/uploads'))).toEqual([
       'POST /api/uploads -> 503 (injected)',
       'POST /api/uploads -> 503 (injected)',
       'POST /api/uploads -> 201',
     ]);
-    expect(proxy.seen.filter((line) => line.startsWith('POST /local-s3/'))).toEqual([
+    expect(seen.filter((line) => line.startsWith('POST /local-s3/'))).toEqual([
       'POST /local-s3/landing -> 429 (injected)',
       'POST /local-s3/landing -> 503 (injected)',
       'POST /local-s3/landing -> 204',
     ]);
-    expect(proxy.seen.filter((line) => line.startsWith('GET'))[0]).toBe(
+    expect(seen.filter((line) => line.startsWith('GET'))[0]).toBe(
       `GET /api/uploads/${outcome.upload_id} -> 500 (injected)`,
     );
   });
 
   it('a 4xx is an answer: one attempt, then "could not send" (exit 3) with the server’s reason', async () => {
-    const port = await freePort();
-    const proxy = await startFaultProxy(`http://127.0.0.1:${port}`, []);
-    const behind = await startServer({ ...options, port, publicUrl: proxy.url });
-    const uploader = new Uploader({
-      server: proxy.url,
-      token: `spu_${'0'.repeat(16)}_${'A'.repeat(43)}`,
-      key: newKey('U00001'),
-      retries: 4,
-      retryDelayMs: 5,
-      log: () => {},
-    });
-    const outcome = await uploader.send(file('refused.csv', 'e'.repeat(64)));
-    await proxy.close();
-    await behind.close();
+    const { outcome, seen } = await sendThroughProxy(
+      [],
+      `spu_${'0'.repeat(16)}_${'A'.repeat(43)}`,
+      'refused.csv',
+      'e'.repeat(64),
+    );
     expect(outcome).toEqual({
       file: join(dir.path, 'refused.csv'),
       status: 'not_sent',
       exit_code: 3,
       error: '401: the upload token is not valid',
     });
-    expect(proxy.seen).toEqual(['POST /api/uploads -> 401']);
+    expect(seen).toEqual(['POST /api/uploads -> 401']);
   });
 });

@@ -2,14 +2,9 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
-import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { refreshMetrics } from '../../functions/refresh/refresh.ts';
-import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
+import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.ts';
 
 /*
  * Measures an analyst would sign off (docs/methodology.md), on a programme small enough to work out by hand.
@@ -151,21 +146,11 @@ U00203,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
 U00070,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
 `;
 
+/** The clock of the one refresh. */
+const REFRESHED_AT = new Date('2026-01-05T00:00:00Z');
 const dir = tempDir('measures-golden');
 const docs = new Map<string, MetricDocument>();
-const row = (name: string, level: string, code: string, period: string, extra: Record<string, unknown> = {}) => {
-  const found = docs
-    .get(name)
-    ?.rows.filter(
-      (r) =>
-        r.level === level &&
-        r.code === code &&
-        r.period === period &&
-        Object.entries(extra).every(([k, v]) => r[k] === v),
-    );
-  expect(found, `${name} ${level} ${code} ${period} ${JSON.stringify(extra)}`).toHaveLength(1);
-  return found?.[0] as MetricRow;
-};
+const row = rowFinder(docs);
 
 beforeAll(async () => {
   const files = Object.entries(UPLOADS).map(([name, rows]) => {
@@ -179,19 +164,8 @@ beforeAll(async () => {
     'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU00203,2025-12,splw,2,1.5,1,0\n',
   );
   files.push(workforce);
-  const data = join(dir.path, 'data');
-  const store = new FsObjectStore(data);
-  await stageReference(store, REFERENCE);
-  const { summary } = await ingestFiles(files, { dataDir: data, out: () => {}, progress: false });
-  expect(summary.receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
-  const engine = new DuckDbEngine(data);
-  await refreshMetrics({ store, engine, clock: () => new Date('2026-01-05T00:00:00Z') });
-  await engine.close();
-  // The JSON documents; metrics/packs/ holds the PDF packs made from them.
-  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
-    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
-    docs.set(doc.name ?? 'meta', doc);
-  }
+  const receipts = await publishGolden(join(dir.path, 'data'), files, REFERENCE, REFRESHED_AT, docs);
+  expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
 }, 120_000);
 afterAll(() => dir.remove());
 
@@ -550,8 +524,6 @@ describe('projection of people referred against the 900,000 a year', () => {
 
 describe('no disclosure by arithmetic', () => {
   it('no published figure below England recovers an unrounded count or a suppressed cell', () => {
-    const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
-    const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
-    expect(scanPublished(published, parentsFrom(REFERENCE, meta), SCAN_SPEC)).toEqual([]);
+    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
   });
 });

@@ -2,14 +2,9 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
-import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { refreshMetrics } from '../../functions/refresh/refresh.ts';
-import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
+import { EVENT_FIELD_NAMES, type EventFieldName, type MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
+import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.ts';
 
 /*
  * A hand-built programme whose every published figure below is worked out by hand:
@@ -25,38 +20,9 @@ import { tempDir } from '../support/files.ts';
  *
  * The correction and the retraction are uploaded before the rows they change: the rule must not depend on order.
  */
-const header = [
-  'event_id',
-  'event_type',
-  'pcn_code',
-  'referral_id',
-  'person_id',
-  'occurred_on',
-  'recorded_at',
-  'referral_source',
-  'referral_reasons',
-  'snomed_code',
-  'age_band',
-  'sex',
-  'ethnicity_group',
-  'imd_decile',
-  'decline_reason',
-  'contact_mode',
-  'worker_role',
-  'duration_minutes',
-  'activity_category',
-  'provider_id',
-  'attended',
-  'instrument',
-  'phase',
-  'score',
-  'service',
-  'window',
-  'window_months',
-  'count',
-  'retracts_event_id',
-];
-type Event = Partial<Record<(typeof header)[number], string | number | boolean>>;
+// Every column of the contract: the ones a row does not use are left empty.
+const header = EVENT_FIELD_NAMES;
+type Event = Partial<Record<EventFieldName, string | number | boolean>>;
 const person = (label: string) => createHash('sha256').update(label).digest('hex');
 const csv = (rows: Event[]) =>
   `${[header.join(','), ...rows.map((r) => header.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
@@ -209,21 +175,11 @@ U10003,Charlie PCN,QKK,NHS South East London ICB,Y56,London,5000,2025-04-01,
 U10004,Delta PCN,QSL,NHS Somerset ICB,Y58,South West,40000,2019-04-01,
 `;
 
+/** The clock of the one refresh. */
+const REFRESHED_AT = new Date('2026-11-01T00:00:00Z');
 const dir = tempDir('golden');
 const docs = new Map<string, MetricDocument>();
-const row = (name: string, level: string, code: string, period: string, extra: Record<string, unknown> = {}) => {
-  const found = docs
-    .get(name)
-    ?.rows.filter(
-      (r) =>
-        r.level === level &&
-        r.code === code &&
-        r.period === period &&
-        Object.entries(extra).every(([k, v]) => r[k] === v),
-    );
-  expect(found, `${name} ${level} ${code} ${period}`).toHaveLength(1);
-  return found?.[0] as MetricRow;
-};
+const row = rowFinder(docs);
 
 beforeAll(async () => {
   const files = Object.entries(UPLOADS).map(([name, rows]) => {
@@ -235,19 +191,8 @@ beforeAll(async () => {
     writeFileSync(join(dir.path, name), text);
     files.push(join(dir.path, name));
   }
-  const data = join(dir.path, 'data');
-  const store = new FsObjectStore(data);
-  await stageReference(store, REFERENCE);
-  const { summary } = await ingestFiles(files, { dataDir: data, out: () => {}, progress: false });
-  expect(summary.receipts.map((r) => r.status)).toEqual(Array(files.length).fill('accepted'));
-  const engine = new DuckDbEngine(data);
-  await refreshMetrics({ store, engine, clock: () => new Date('2026-11-01T00:00:00Z') });
-  await engine.close();
-  // The JSON documents; metrics/packs/ holds the PDF packs made from them.
-  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
-    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
-    docs.set(doc.name ?? 'meta', doc);
-  }
+  const receipts = await publishGolden(join(dir.path, 'data'), files, REFERENCE, REFRESHED_AT, docs);
+  expect(receipts.map((r) => r.status)).toEqual(Array(files.length).fill('accepted'));
 });
 afterAll(() => dir.remove());
 
@@ -490,8 +435,6 @@ describe('the other catalogue documents, worked out by hand', () => {
 
 describe('no disclosure by arithmetic', () => {
   it('no published figure below England recovers an unrounded count or a suppressed cell', () => {
-    const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
-    const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
-    expect(scanPublished(published, parentsFrom(REFERENCE, meta), SCAN_SPEC)).toEqual([]);
+    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
   });
 });

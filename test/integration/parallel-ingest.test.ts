@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoLandingTime } from '../../cli/commands/start.ts';
 import { ingestFilesInParallel } from '../../cli/parallel-ingest.ts';
 import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { tempDirs } from '../support/files.ts';
@@ -81,4 +82,19 @@ describe('the demo ingested on two worker threads', () => {
     const landed = receipts.map((r) => byId.get(r.upload_id)).sort();
     expect(landed).toEqual(['2026-01-05T08:59:59.997Z', '2026-01-05T08:59:59.998Z', '2026-01-05T08:59:59.999Z']);
   }, 60_000);
+
+  it('lands the demo files of npm start in the order of their paths, whatever order they are written in', () => {
+    // npm start ingests each PCN's files as soon as the generator writes them (PCN after PCN), so a file's landing
+    // time comes from its path alone: uploads/<month delivered>/<PCN>-<kind>-<month>.csv, in path order.
+    const now = Date.parse('2026-01-05T09:00:00Z');
+    const paths = manifest.files.map((f) => f.path).sort();
+    const landed = paths.map((path) =>
+      demoLandingTime(path, manifest.months[0] as string, manifest.months.length, now).getTime(),
+    );
+    expect(manifest.files.filter((f) => f.late)).toHaveLength(1); // delivered two months on: lands among that month's
+    expect(new Set(manifest.files.map((f) => f.kind))).toEqual(new Set(['events', 'workforce']));
+    for (let i = 1; i < landed.length; i++) expect(landed[i], paths[i]).toBeGreaterThan(landed[i - 1] as number);
+    expect(Math.max(...landed)).toBeLessThan(now);
+    expect(Math.min(...landed)).toBeGreaterThan(now - 24 * 3_600_000);
+  });
 });

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import Papa from 'papaparse';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { runReferenceExport } from '../../cli/commands/reference.ts';
-import type { PcnReferenceRow } from '../../functions/contract/index.ts';
+import { PCN_REFERENCE_COLUMNS, type PcnReferenceRow } from '../../functions/contract/index.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { inForceOn } from '../../functions/reference/history.ts';
 import {
@@ -15,7 +15,8 @@ import {
   referenceRowsInStore,
 } from '../../functions/reference/import.ts';
 import { PublicationError, readExtract } from '../../functions/reference/publication.ts';
-import { tempDir } from '../support/files.ts';
+import { runCliInProcess } from '../support/cli.ts';
+import { tempDirs } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 import { startLocalS3 } from '../support/s3.ts';
 
@@ -26,10 +27,8 @@ const extractOf = (month: '2025-04' | '2025-12') =>
 const APRIL = extractOf('2025-04');
 const DECEMBER = extractOf('2025-12');
 
-const dirs: { remove: () => void }[] = [];
-afterAll(() => {
-  for (const dir of dirs) dir.remove();
-});
+const dirs = tempDirs();
+afterAll(dirs.removeAll);
 
 const sum = (rows: readonly PcnReferenceRow[]) => rows.reduce((total, r) => total + r.list_size, 0);
 const snapshot = (store: MemoryObjectStore) =>
@@ -153,23 +152,13 @@ describe('reference import of NHS Digital extracts', () => {
       list_size: 33_581,
     });
 
-    const out = join(tempDir('reference-export').path, 'pcns.csv');
+    const out = join(dirs.make('reference-export'), 'pcns.csv');
     expect(await runReferenceExport(store, '2026-04-01', out)).toBe(1_297);
     const exported = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8'), {
       header: true,
       skipEmptyLines: true,
     });
-    expect(exported.meta.fields).toEqual([
-      'pcn_code',
-      'pcn_name',
-      'icb_code',
-      'icb_name',
-      'region_code',
-      'region_name',
-      'list_size',
-      'valid_from',
-      'valid_to',
-    ]);
+    expect(exported.meta.fields).toEqual(PCN_REFERENCE_COLUMNS);
     expect(exported.data.find((r) => r.pcn_code === 'U00070')).toEqual({
       pcn_code: 'U00070',
       pcn_name: 'WEST MERTON PCN',
@@ -252,14 +241,20 @@ describe('a broken extract', () => {
 });
 
 describe('the reference command', () => {
+  // The installed command as a child process once (the broken file: its exit code and standard error); the other
+  // commands run the same cli/bin.ts in the worker, since each child spent seconds loading modules.
   const run = promisify(execFile);
-  const cli = (...args: string[]) =>
+  const child = (...args: string[]) =>
     run(process.execPath, [join(import.meta.dirname, '../../cli/sp-outcomes.js'), ...args], { encoding: 'utf8' });
+  const cli = async (...args: string[]) => {
+    const result = await runCliInProcess(...args);
+    expect(result.code).toBe(0); // as execFile rejects a child's non-zero exit
+    return result;
+  };
 
   it('prints what changed, says what is wrong in a broken file, and keeps `reference FILE` working', async () => {
-    const dir = tempDir('reference-cli');
-    dirs.push(dir);
-    const data = join(dir.path, 'data');
+    const dir = dirs.make('reference-cli');
+    const data = join(dir, 'data');
     const april = await cli(
       'reference',
       'import',
@@ -284,12 +279,12 @@ describe('the reference command', () => {
     );
     expect(december.stdout).toContain('42 practices moved PCN');
 
-    const broken = join(dir.path, 'broken.csv');
+    const broken = join(dir, 'broken.csv');
     writeFileSync(
       broken,
       readFileSync(join(DIR, 'gp-reg-pat-prac-map-2025-12.csv'), 'utf8').replace('PCN_NAME', 'NAME'),
     );
-    const failed = await cli(
+    const failed = await child(
       'reference',
       'import',
       broken,
@@ -299,7 +294,7 @@ describe('the reference command', () => {
     ).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: 'broken.csv, line 1, column PCN_NAME: missing from the header\n' });
 
-    const exported = join(dir.path, 'in-force.csv');
+    const exported = join(dir, 'in-force.csv');
     await cli('reference', 'export', '--on', '2025-12-01', '--out', exported, '--data', data);
     for (const args of [
       ['reference', exported],

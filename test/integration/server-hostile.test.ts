@@ -9,6 +9,7 @@ import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
 import { tempDir } from '../support/files.ts';
+import { startTestServer } from '../support/local-stack.ts';
 import { rawGet, rawRequest } from '../support/raw-http.ts';
 
 /**
@@ -42,12 +43,8 @@ beforeAll(async () => {
       rows: [{ level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 }],
     }),
   );
-  stack = await startServer({
-    dataDir,
+  stack = await startTestServer(dataDir, {
     staticDir,
-    port: 0,
-    host: '127.0.0.1',
-    refreshDelayMs: 20,
     allowedHosts: ['outcomes.example.nhs.uk'],
     log: (line) => lines.push(line),
   });

@@ -3,12 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Uploader } from '../../cli/commands/upload.ts';
-import { LOCAL_POST_PATH, type LocalStack, startServer } from '../../cli/server.ts';
+import { LOCAL_POST_PATH, type LocalStack } from '../../cli/server.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey, personIdFor } from '../../functions/upload/pseudonymise.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
+import { startTestServer } from '../support/local-stack.ts';
 
 /**
  * Every refusal of the upload path on the real local server, each with its status and no side effect: nothing new
@@ -70,14 +71,7 @@ const data = async () =>
   );
 
 beforeAll(async () => {
-  stack = await startServer({
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    refreshDelayMs: 20,
-    maxUploadBytes: MAX,
-    log: () => {},
-  });
+  stack = await startTestServer(dataDir, { maxUploadBytes: MAX });
   const registry = new PcnTokenRegistry(store);
   tokenA = (await registry.create(A, { expiresInDays: 30 })).token;
   tokenB = (await registry.create(B, { expiresInDays: 30 })).token;

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPcnTokenCreate, runPcnTokenList, runPcnTokenRevoke } from '../../cli/commands/tokens.ts';
 import { Uploader, type UploadOutcome, worstExit } from '../../cli/commands/upload.ts';
 import { uploadDir, watchDir } from '../../cli/commands/upload-folder.ts';
-import { type LocalStack, startServer } from '../../cli/server.ts';
+import type { LocalStack } from '../../cli/server.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
+import { startTestServer } from '../support/local-stack.ts';
 
 const dir = tempDir('uploader-folders');
 const store = new FsObjectStore(join(dir.path, 'data'));
@@ -18,13 +19,7 @@ const contact = (id: string, pcn = 'U00001', minutes = '30') =>
   contactRow({ event_id: id, pcn_code: pcn, duration_minutes: minutes });
 
 beforeAll(async () => {
-  stack = await startServer({
-    dataDir: join(dir.path, 'data'),
-    port: 0,
-    host: '127.0.0.1',
-    refreshDelayMs: 20,
-    log: () => {},
-  });
+  stack = await startTestServer(join(dir.path, 'data'));
   const token = await runPcnTokenCreate(store, 'U00001', { expiresInDays: 30, rotate: false }, () => {});
   uploader = new Uploader({
     server: stack.url,

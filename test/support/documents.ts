@@ -1,4 +1,5 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
+import type { ObjectStore } from '../../functions/lib/object-store.ts';
 
 /** A published metric document holding only the given rows, dated as meta.json is: a fixture for the pack builders. */
 export const metricDocument = (meta: MetaDocument, name: string, rows: MetricRow[]): MetricDocument => ({
@@ -12,3 +13,19 @@ export const metricDocument = (meta: MetaDocument, name: string, rows: MetricRow
   keys: [],
   rows,
 });
+
+/** The smallest geography an API test needs, as meta.json lists it: ICB QAA (region Y01) with PCNs U00001 and U00002. */
+export const TWO_PCNS = {
+  months: [],
+  icbs: [{ code: 'QAA', name: 'A', parent: 'Y01' }],
+  pcns: [
+    { code: 'U00001', name: 'One', parent: 'QAA', list_size: 1 },
+    { code: 'U00002', name: 'Two', parent: 'QAA', list_size: 1 },
+  ],
+};
+
+/** Publishes meta.json for TWO_PCNS and a rollout document of the given rows, where the API reads them. */
+export async function publishRollout(store: ObjectStore, rows: readonly Record<string, unknown>[]): Promise<void> {
+  await store.put('metrics/meta.json', JSON.stringify(TWO_PCNS));
+  await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
+}

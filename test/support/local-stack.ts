@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
-import { startServer } from '../../cli/server.ts';
+import { type LocalStack, startServer } from '../../cli/server.ts';
 import { type GenerateOptions, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -57,6 +57,14 @@ export async function startLocalStack(
   await ensureDashboardBuilt();
   const { server, url } = await startServer({ dataDir, port: 0, host: '127.0.0.1', staticDir: DASHBOARD_DIST });
   return { url, server, dataDir };
+}
+
+/** The local server as a test runs it: a free loopback port, no log, a refresh 20 ms after an ingest; `options` win. */
+export function startTestServer(
+  dataDir: string,
+  options: Partial<Parameters<typeof startServer>[0]> = {},
+): Promise<LocalStack> {
+  return startServer({ dataDir, port: 0, host: '127.0.0.1', refreshDelayMs: 20, log: () => {}, ...options });
 }
 
 export const CHROMIUM = '/usr/bin/chromium';

@@ -125,7 +125,7 @@ describe('AthenaEngine', () => {
       QueryExecutionContext: { Database: 'sp_outcomes' },
       ExecutionParameters: ["'871731000000106'"],
     });
-    expect(start?.QueryString).toContain('GROUPING SETS');
+    expect(start?.QueryString).toContain('CROSS JOIN rollups');
     expect(sleeps).toEqual([100, 200, 400]);
     expect(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken)).toEqual([
       undefined,

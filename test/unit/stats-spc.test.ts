@@ -4,7 +4,15 @@ import { analyseSeries, MIN_POINTS_FOR_LIMITS } from '../../functions/stats/spc.
 import { assuranceIcon, variationIcon } from '../../functions/stats/spc-icons.ts';
 import { xmrLimits } from '../../functions/stats/spc-limits.ts';
 import { resolveConflict } from '../../functions/stats/spc-precedence.ts';
-import { detectSpecialCauses, shiftRule, trendRule, twoOfThreeRule } from '../../functions/stats/spc-rules.ts';
+import {
+  detectSpecialCauses,
+  type Rule,
+  type RuleFlag,
+  type Side,
+  shiftRule,
+  trendRule,
+  twoOfThreeRule,
+} from '../../functions/stats/spc-rules.ts';
 
 const alternating = (length: number, first = 10, second = 14) =>
   Array.from({ length }, (_, i) => (i % 2 === 0 ? first : second));
@@ -61,35 +69,22 @@ describe('special cause rules, each on its own', () => {
 });
 
 describe('conflict precedence (v2.6a): trend, then shift, then two of three, then the single point', () => {
-  it('keeps only the winning side', () => {
-    expect(
-      resolveConflict([
-        { rule: 'shift', side: 'low' },
-        { rule: 'trend', side: 'high' },
-      ]),
-    ).toEqual([{ rule: 'trend', side: 'high' }]);
-    expect(
-      resolveConflict([
-        { rule: 'outside', side: 'low' },
-        { rule: 'shift', side: 'high' },
-        { rule: 'two_of_three', side: 'low' },
-      ]),
-    ).toEqual([{ rule: 'shift', side: 'high' }]);
-    expect(
-      resolveConflict([
-        { rule: 'outside', side: 'high' },
-        { rule: 'two_of_three', side: 'low' },
-      ]),
-    ).toEqual([{ rule: 'two_of_three', side: 'low' }]);
-    expect(
-      resolveConflict([
-        { rule: 'outside', side: 'high' },
-        { rule: 'shift', side: 'high' },
-      ]),
-    ).toEqual([
-      { rule: 'outside', side: 'high' },
-      { rule: 'shift', side: 'high' },
-    ]);
+  // A flag written rule:side, e.g. shift:low.
+  const flags = (...written: `${Rule}:${Side}`[]): RuleFlag[] =>
+    written.map((w) => {
+      const [rule, side] = w.split(':') as [Rule, Side];
+      return { rule, side };
+    });
+  it.each([
+    [['shift:low', 'trend:high'], ['trend:high']],
+    [['outside:low', 'shift:high', 'two_of_three:low'], ['shift:high']],
+    [['outside:high', 'two_of_three:low'], ['two_of_three:low']],
+    [
+      ['outside:high', 'shift:high'],
+      ['outside:high', 'shift:high'],
+    ],
+  ] as const)('keeps only the winning side: %j -> %j', (given, kept) => {
+    expect(resolveConflict(flags(...given))).toEqual(flags(...kept));
   });
 
   it('a rising series below its mean: the trend beats the shift, outside and two-of-three below', () => {

@@ -12,7 +12,8 @@ export { METHODOLOGY_PATH } from '../method.ts';
 
 export interface CsvSpec {
   readonly fileName: string;
-  readonly columns: readonly { key: string; label: string }[];
+  /** Each column's key in the rows and its header, in the order of the file (keys are names, never integer-like). */
+  readonly columns: Readonly<Record<string, string>>;
   readonly rows: readonly Record<string, unknown>[];
 }
 

@@ -5,8 +5,26 @@ const SWATCH: Record<string, string> = {
   violet: 'bg-violet-500',
 };
 
+export interface Series {
+  readonly label: string;
+  readonly color: keyof typeof SWATCH;
+}
+
+/**
+ * A Tremor chart's categories and colours from the same series as its ChartLegend, so the key and the lines cannot
+ * disagree; Tremor's own legend and animation off.
+ */
+export function seriesProps(items: readonly Series[]) {
+  return {
+    categories: items.map((item) => item.label),
+    colors: items.map((item) => item.color),
+    showLegend: false,
+    showAnimation: false,
+  };
+}
+
 /** The key to a chart's series, as a plain list (Tremor's own legend is not a well-formed list for screen readers). */
-export function ChartLegend({ items }: { items: readonly { label: string; color: keyof typeof SWATCH }[] }) {
+export function ChartLegend({ items }: { items: readonly Series[] }) {
   return (
     <ul className="flex flex-wrap gap-4 text-tremor-label text-tremor-content-emphasis" aria-label="Key">
       {items.map((item) => (

@@ -42,7 +42,7 @@ describe('showing suppressed figures', () => {
 });
 
 describe('ChartCard states', () => {
-  const csv = { fileName: 'x.csv', columns: [{ key: 'a', label: 'A' }], rows: [{ a: '*' }] };
+  const csv = { fileName: 'x.csv', columns: { a: 'A' }, rows: [{ a: '*' }] };
 
   it('loading, error and empty are each designed, not blank', () => {
     const { rerender } = render(

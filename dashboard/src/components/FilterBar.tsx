@@ -9,15 +9,22 @@ interface FilterBarProps {
   readonly onChange: (filters: Filters) => void;
 }
 
+/** One filter of the bar: its options, and what "all" (the empty choice) is called. */
+interface FilterChoice {
+  readonly key: keyof Filters;
+  readonly label: string;
+  readonly options: readonly { code: string; name: string }[];
+  readonly all: string;
+}
+
 /** One filter: "all" is the empty choice, which the filters hold as null. */
-function Choice(props: {
-  id: string;
-  label: string;
-  value: string | null;
-  options: readonly { code: string; name: string }[];
-  all: string;
-  onChange: (v: string | null) => void;
-}) {
+function Choice(
+  props: Omit<FilterChoice, 'key'> & {
+    id: string;
+    value: string | null;
+    onChange: (v: string | null) => void;
+  },
+) {
   return (
     <LabelledSelect
       id={props.id}
@@ -32,46 +39,35 @@ function Choice(props: {
 /** Financial year, region, ICB and PCN: every figure on every page follows these. */
 export function FilterBar({ meta, filters, onChange }: FilterBarProps) {
   const { regions, icbs, pcns } = choices(filters, meta);
-  const set = (key: keyof Filters) => (value: string | null) => onChange(changeFilter(filters, key, value, meta));
   const years = [...meta.financial_years].reverse().map((fy) => ({ code: fy, name: fyLabel(fy) }));
+  const filterChoices: readonly FilterChoice[] = [
+    {
+      key: 'fy',
+      label: 'Financial year',
+      options: years,
+      all: `Latest (${fyLabel(meta.financial_years.at(-1) ?? '')})`,
+    },
+    { key: 'region', label: 'Region', options: regions, all: 'All of England' },
+    { key: 'icb', label: 'Integrated care board', options: icbs, all: 'All ICBs' },
+    { key: 'pcn', label: 'Primary care network', options: pcns, all: 'All PCNs' },
+  ];
   return (
     <form
       aria-label="Filters"
       className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4"
       onSubmit={(e) => e.preventDefault()}
     >
-      <Choice
-        id="filter-fy"
-        label="Financial year"
-        value={filters.fy}
-        options={years}
-        all={`Latest (${fyLabel(meta.financial_years.at(-1) ?? '')})`}
-        onChange={set('fy')}
-      />
-      <Choice
-        id="filter-region"
-        label="Region"
-        value={filters.region}
-        options={regions}
-        all="All of England"
-        onChange={set('region')}
-      />
-      <Choice
-        id="filter-icb"
-        label="Integrated care board"
-        value={filters.icb}
-        options={icbs}
-        all="All ICBs"
-        onChange={set('icb')}
-      />
-      <Choice
-        id="filter-pcn"
-        label="Primary care network"
-        value={filters.pcn}
-        options={pcns}
-        all="All PCNs"
-        onChange={set('pcn')}
-      />
+      {filterChoices.map(({ key, label, options, all }) => (
+        <Choice
+          key={key}
+          id={`filter-${key}`}
+          label={label}
+          value={filters[key]}
+          options={options}
+          all={all}
+          onChange={(value) => onChange(changeFilter(filters, key, value, meta))}
+        />
+      ))}
     </form>
   );
 }

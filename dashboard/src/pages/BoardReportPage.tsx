@@ -14,7 +14,7 @@ import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '
 import { fetchMetric, type Loadable } from '../api.ts';
 import { plottable } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
-import { ChartLegend } from '../components/ChartLegend.tsx';
+import { ChartLegend, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { useDashboard } from '../context.ts';
@@ -98,6 +98,7 @@ function spcText(rows: readonly MetricRow[], measure: BoardMeasure): string {
 export default function BoardReportPage() {
   const { scope, fy, meta } = useDashboard();
   const areas = useMemo(() => areaWithParents(meta, scope.level, scope.code), [meta, scope.level, scope.code]);
+  const areaSeries = areas.map((a, i) => ({ label: a.name, color: LINE_COLOURS[i] ?? 'violet' }));
   const area = areas[0] as BoardArea;
   const docs = useAreaDocuments(areas, area.level === 'pcn' ? ['pcn_comparison', 'data_quality'] : []);
   const funnelRow = rowsOf(docs, 'pcn_comparison', area).find((r) => r.period === fy);
@@ -130,11 +131,11 @@ export default function BoardReportPage() {
         empty={months.length === 0}
         csv={{
           fileName: `referrals-per-1000-${area.code}-${fy.replace('/', '-')}.csv`,
-          columns: [{ key: 'period', label: 'Month' }, ...areas.map((a) => ({ key: a.code, label: a.name }))],
+          columns: { period: 'Month', ...Object.fromEntries(areas.map((a) => [a.code, a.name])) },
           rows: monthlyRows,
         }}
       >
-        <ChartLegend items={areas.map((a, i) => ({ label: a.name, color: LINE_COLOURS[i] ?? 'violet' }))} />
+        <ChartLegend items={areaSeries} />
         <LineChart
           className="h-64"
           data={monthlyRows.map((r) => ({
@@ -142,11 +143,8 @@ export default function BoardReportPage() {
             ...Object.fromEntries(areas.map((a) => [a.name, plottable((r as Record<string, unknown>)[a.code])])),
           }))}
           index="Month"
-          categories={areas.map((a) => a.name)}
-          colors={areas.map((_, i) => LINE_COLOURS[i] ?? 'violet')}
+          {...seriesProps(areaSeries)}
           valueFormatter={(v) => formatDecimal(v)}
-          showAnimation={false}
-          showLegend={false}
           connectNulls={false}
           yAxisWidth={48}
         />
@@ -168,18 +166,15 @@ export default function BoardReportPage() {
                 : '',
             spc: spcText(rowsOf(docs, 'spc', area), m),
           }));
-          const columns = [
-            { key: 'measure', label: 'Measure' },
-            ...areas.map((a) => ({ key: a.code, label: `${a.name} (${fy})` })),
-            { key: 'expectation', label: 'Expectation' },
+          const columns = {
+            measure: 'Measure',
+            ...Object.fromEntries(areas.map((a) => [a.code, `${a.name} (${fy})`])),
+            expectation: 'Expectation',
             ...(area.level === 'pcn'
-              ? [
-                  { key: 'funnel_england', label: 'Funnel: against England' },
-                  { key: 'funnel_region', label: 'Funnel: against the region' },
-                ]
-              : []),
-            { key: 'spc', label: 'Month by month (SPC)' },
-          ];
+              ? { funnel_england: 'Funnel: against England', funnel_region: 'Funnel: against the region' }
+              : {}),
+            spc: 'Month by month (SPC)',
+          };
           return (
             <ChartCard
               key={card.title}
@@ -278,10 +273,10 @@ function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: B
       empty={area.level === 'pcn' ? !quality : !rollout}
       csv={{
         fileName: `data-submission-status-${area.code}.csv`,
-        columns: [
-          { key: 'item', label: 'Item' },
-          { key: 'value', label: area.name },
-        ],
+        columns: {
+          item: 'Item',
+          value: area.name,
+        },
         rows,
       }}
     >

@@ -156,13 +156,13 @@ export default function ComparePage() {
             empty={placed.length === 0 || p0 === undefined || p0 === null}
             csv={{
               fileName: `compare-${measure}-${scope.code}.csv`,
-              columns: [
-                { key: 'code', label: 'PCN code' },
-                { key: 'name', label: 'PCN' },
-                { key: 'n', label: m.axis.replace(' (log scale)', '') },
-                { key: 'rate', label: m.unit },
-                { key: 'position', label: 'Against the 99.8% limits' },
-              ],
+              columns: {
+                code: 'PCN code',
+                name: 'PCN',
+                n: m.axis.replace(' (log scale)', ''),
+                rate: m.unit,
+                position: 'Against the 99.8% limits',
+              },
               rows: table,
             }}
           >

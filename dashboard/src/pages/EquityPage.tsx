@@ -5,7 +5,7 @@ import { rowsOf, useMetric } from '../api.ts';
 import { plottable } from '../chart-data.ts';
 import { cohortsCovered } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
-import { ChartLegend } from '../components/ChartLegend.tsx';
+import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
@@ -19,6 +19,10 @@ const DIMENSIONS = {
   pcn_imd_quintile: "Deprivation of the PCN's patients (IMD 2019 quintile, 1 = most deprived)",
 } as const;
 type Dimension = keyof typeof DIMENSIONS;
+const TAKE_UP_SERIES: readonly Series[] = [
+  { label: 'Engaged %', color: 'emerald' },
+  { label: 'Wellbeing improved %', color: 'violet' },
+];
 const groupOrder = (a: string, b: string) =>
   Number.isNaN(Number(a)) || Number.isNaN(Number(b)) ? a.localeCompare(b) : Number(a) - Number(b);
 const groupLabel = (dimension: Dimension, group: string) =>
@@ -40,17 +44,17 @@ export default function EquityPage() {
   const covers = cohortsCovered(equity);
   const csv = {
     fileName: `equity-${dimension}-${scope.code}.csv`,
-    columns: [
-      { key: 'label', label: DIMENSIONS[dimension] },
-      { key: 'people_referred', label: 'People referred' },
-      { key: 'people_referred_per_1000', label: 'People referred per 1,000 patients (PCN quintiles)' },
-      { key: 'people_referred_per_1000_annualised', label: 'The same, a year' },
-      { key: 'engaged', label: 'Engaged' },
-      { key: 'engaged_pct', label: 'Engaged %' },
-      { key: 'connected_pct', label: 'Connected %' },
-      { key: 'wellbeing_people', label: 'People measured twice' },
-      { key: 'wellbeing_improved_pct', label: 'Improved %' },
-    ],
+    columns: {
+      label: DIMENSIONS[dimension],
+      people_referred: 'People referred',
+      people_referred_per_1000: 'People referred per 1,000 patients (PCN quintiles)',
+      people_referred_per_1000_annualised: 'The same, a year',
+      engaged: 'Engaged',
+      engaged_pct: 'Engaged %',
+      connected_pct: 'Connected %',
+      wellbeing_people: 'People measured twice',
+      wellbeing_improved_pct: 'Improved %',
+    },
     rows,
   };
   return (
@@ -97,12 +101,7 @@ export default function EquityPage() {
           empty={rows.length === 0}
           csv={csv}
         >
-          <ChartLegend
-            items={[
-              { label: 'Engaged %', color: 'emerald' },
-              { label: 'Wellbeing improved %', color: 'violet' },
-            ]}
-          />
+          <ChartLegend items={TAKE_UP_SERIES} />
           <BarChart
             className="h-72"
             data={rows.map((r) => ({
@@ -111,11 +110,8 @@ export default function EquityPage() {
               'Wellbeing improved %': plottable(r.wellbeing_improved_pct),
             }))}
             index="Group"
-            categories={['Engaged %', 'Wellbeing improved %']}
-            colors={['emerald', 'violet']}
+            {...seriesProps(TAKE_UP_SERIES)}
             valueFormatter={(v) => formatPercent(v)}
-            showAnimation={false}
-            showLegend={false}
             yAxisWidth={56}
           />
         </ChartCard>

@@ -67,31 +67,27 @@ export default function OutcomesPage() {
           data={person}
           empty={!p}
           covers={covers}
-          csv={
-            p
-              ? {
-                  fileName: `outcomes-person-${scope.code}.csv`,
-                  columns: [
-                    { key: 'period', label: 'Financial year' },
-                    { key: 'episodes', label: 'People referred' },
-                    { key: 'engagement_cohort', label: 'Referred 3 months or more ago' },
-                    { key: 'engaged', label: 'Engaged' },
-                    { key: 'engaged_pct', label: 'Engaged %' },
-                    { key: 'connected', label: 'Connected' },
-                    { key: 'connected_pct', label: 'Connected %' },
-                    { key: 'plans_agreed_pct', label: 'Plans agreed %' },
-                    { key: 'outcome_cohort', label: 'Referred 6 months or more ago' },
-                    { key: 'mean_contacts', label: 'Mean link worker contacts' },
-                    { key: 'median_contacts', label: 'Median link worker contacts' },
-                    { key: 'share_6_to_12_pct', label: '% with 6-12 link worker contacts' },
-                    { key: 'mean_other_contacts', label: 'Mean contacts from other roles' },
-                    { key: 'wellbeing_measured_pct', label: 'Wellbeing measured twice %' },
-                    { key: 'wellbeing_improved_pct', label: 'Wellbeing improved %' },
-                  ],
-                  rows: [p],
-                }
-              : undefined
-          }
+          csv={{
+            fileName: `outcomes-person-${scope.code}.csv`,
+            columns: {
+              period: 'Financial year',
+              episodes: 'People referred',
+              engagement_cohort: 'Referred 3 months or more ago',
+              engaged: 'Engaged',
+              engaged_pct: 'Engaged %',
+              connected: 'Connected',
+              connected_pct: 'Connected %',
+              plans_agreed_pct: 'Plans agreed %',
+              outcome_cohort: 'Referred 6 months or more ago',
+              mean_contacts: 'Mean link worker contacts',
+              median_contacts: 'Median link worker contacts',
+              share_6_to_12_pct: '% with 6-12 link worker contacts',
+              mean_other_contacts: 'Mean contacts from other roles',
+              wellbeing_measured_pct: 'Wellbeing measured twice %',
+              wellbeing_improved_pct: 'Wellbeing improved %',
+            },
+            rows: p ? [p] : [],
+          }}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -140,16 +136,16 @@ export default function OutcomesPage() {
           covers={covers}
           csv={{
             fileName: `wellbeing-${scope.code}.csv`,
-            columns: [
-              { key: 'instrument', label: 'Instrument' },
-              { key: 'people', label: 'People measured twice' },
-              { key: 'threshold', label: 'Meaningful change (points)' },
-              { key: 'improved', label: 'Improved by at least that' },
-              { key: 'improved_pct', label: 'Improved %' },
-              { key: 'mean_change', label: 'Mean change (positive = better)' },
-              { key: 'mean_change_ci_low', label: '95% CI low' },
-              { key: 'mean_change_ci_high', label: '95% CI high' },
-            ],
+            columns: {
+              instrument: 'Instrument',
+              people: 'People measured twice',
+              threshold: 'Meaningful change (points)',
+              improved: 'Improved by at least that',
+              improved_pct: 'Improved %',
+              mean_change: 'Mean change (positive = better)',
+              mean_change_ci_low: '95% CI low',
+              mean_change_ci_high: '95% CI high',
+            },
             rows: measures,
           }}
         >
@@ -179,17 +175,17 @@ export default function OutcomesPage() {
         empty={services.length === 0}
         csv={{
           fileName: `system-use-${scope.code}.csv`,
-          columns: [
-            { key: 'service', label: 'Service' },
-            { key: 'baseline_band', label: 'Use before referral' },
-            { key: 'people', label: 'People with equal windows' },
-            { key: 'before_total', label: 'Before referral' },
-            { key: 'after_total', label: 'After referral' },
-            { key: 'change_pct', label: 'Change %' },
-            { key: 'change_pct_ci_low', label: '95% CI low' },
-            { key: 'change_pct_ci_high', label: '95% CI high' },
-            { key: 'expected_change_pct', label: 'Expected change %' },
-          ],
+          columns: {
+            service: 'Service',
+            baseline_band: 'Use before referral',
+            people: 'People with equal windows',
+            before_total: 'Before referral',
+            after_total: 'After referral',
+            change_pct: 'Change %',
+            change_pct_ci_low: '95% CI low',
+            change_pct_ci_high: '95% CI high',
+            expected_change_pct: 'Expected change %',
+          },
           rows: allServices,
         }}
       >
@@ -239,11 +235,7 @@ export default function OutcomesPage() {
         empty={!c}
         csv={{
           fileName: `community-${scope.code}.csv`,
-          columns: [
-            { key: 'Activity', label: 'Activity' },
-            { key: 'connections', label: 'Connections made' },
-            { key: 'attended', label: 'Attended' },
-          ],
+          columns: { Activity: 'Activity', connections: 'Connections made', attended: 'Attended' },
           rows: activities,
         }}
       >

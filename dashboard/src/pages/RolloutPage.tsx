@@ -3,7 +3,7 @@ import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
-import { ChartLegend } from '../components/ChartLegend.tsx';
+import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
@@ -18,6 +18,12 @@ export function RolloutPage() {
   const year = rowsFor(rows, 'fy', fy)[0];
   const months = rowsFor(rows, 'month', fy);
   const national = scope.level === 'national';
+  const series: readonly Series[] = national
+    ? [
+        { label: 'Referrals', color: 'blue' },
+        { label: 'Target pace', color: 'amber' },
+      ]
+    : [{ label: 'Referrals', color: 'blue' }];
   const progress =
     rollout.state === 'ready'
       ? (summaryOf(rollout.value, 'target_progress') ?? []).find((p) => p.fy === fy)
@@ -40,23 +46,19 @@ export function RolloutPage() {
           howMore={`The 900,000 target is people referred. The projection uses complete months only (ended, and 90% of PCNs open sent data), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
           data={rollout}
           empty={!year}
-          csv={
-            year
-              ? {
-                  fileName: `referrals-${scope.code}-${fy.replace('/', '-')}.csv`,
-                  columns: [
-                    { key: 'period', label: 'Financial year' },
-                    { key: 'referrals', label: 'Referrals' },
-                    { key: 'people_referred', label: 'People referred' },
-                    { key: 'declines', label: 'Declines' },
-                    { key: 'decline_rate_pct', label: 'Decline rate %' },
-                    { key: 'referrals_per_1000', label: 'Referrals per 1,000 patients' },
-                    { key: 'pct_list_referred', label: '% of list referred' },
-                  ],
-                  rows: [year],
-                }
-              : undefined
-          }
+          csv={{
+            fileName: `referrals-${scope.code}-${fy.replace('/', '-')}.csv`,
+            columns: {
+              period: 'Financial year',
+              referrals: 'Referrals',
+              people_referred: 'People referred',
+              declines: 'Declines',
+              decline_rate_pct: 'Decline rate %',
+              referrals_per_1000: 'Referrals per 1,000 patients',
+              pct_list_referred: '% of list referred',
+            },
+            rows: year ? [year] : [],
+          }}
         >
           <Kpi
             label={`Accepted referrals, ${scope.name}`}
@@ -104,20 +106,16 @@ export function RolloutPage() {
           how="People referred counts each person once however many referrals they had. The decline rate is declines as a share of referrals and declines."
           data={rollout}
           empty={!year}
-          csv={
-            year
-              ? {
-                  fileName: `people-and-declines-${scope.code}-${fy.replace('/', '-')}.csv`,
-                  columns: [
-                    { key: 'period', label: 'Financial year' },
-                    { key: 'people_referred', label: 'People referred' },
-                    { key: 'declines', label: 'Declines' },
-                    { key: 'decline_rate_pct', label: 'Decline rate %' },
-                  ],
-                  rows: [year],
-                }
-              : undefined
-          }
+          csv={{
+            fileName: `people-and-declines-${scope.code}-${fy.replace('/', '-')}.csv`,
+            columns: {
+              period: 'Financial year',
+              people_referred: 'People referred',
+              declines: 'Declines',
+              decline_rate_pct: 'Decline rate %',
+            },
+            rows: year ? [year] : [],
+          }}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -144,10 +142,10 @@ export function RolloutPage() {
           empty={!latestStaff && !year}
           csv={{
             fileName: `link-workers-and-pcns-${scope.code}.csv`,
-            columns: [
-              { key: 'measure', label: 'Measure' },
-              { key: 'value', label: 'Value' },
-            ],
+            columns: {
+              measure: 'Measure',
+              value: 'Value',
+            },
             rows: [
               { measure: `Link worker FTE (${latestStaff?.period ?? ''})`, value: figure(latestStaff, 'splw_fte') },
               { measure: 'Link worker FTE per 10,000 patients', value: figure(latestStaff, 'splw_fte_per_10000') },
@@ -182,35 +180,23 @@ export function RolloutPage() {
         empty={months.length === 0}
         csv={{
           fileName: `referrals-by-month-${scope.code}.csv`,
-          columns: [
-            { key: 'period', label: 'Month' },
-            { key: 'referrals', label: 'Referrals' },
-            { key: 'people_referred', label: 'People referred' },
-            { key: 'declines', label: 'Declines' },
-          ],
+          columns: {
+            period: 'Month',
+            referrals: 'Referrals',
+            people_referred: 'People referred',
+            declines: 'Declines',
+          },
           rows: months,
         }}
       >
-        <ChartLegend
-          items={
-            national
-              ? [
-                  { label: 'Referrals', color: 'blue' },
-                  { label: 'Target pace', color: 'amber' },
-                ]
-              : [{ label: 'Referrals', color: 'blue' }]
-          }
-        />
+        <ChartLegend items={series} />
         <AreaChart
           className="h-72"
           data={trend}
           index="Month"
-          categories={national ? ['Referrals', 'Target pace'] : ['Referrals']}
-          colors={['blue', 'amber']}
+          {...seriesProps(series)}
           valueFormatter={(v) => formatCount(v)}
           connectNulls={false}
-          showAnimation={false}
-          showLegend={false}
           yAxisWidth={64}
         />
       </ChartCard>

@@ -62,18 +62,18 @@ export default function SubmissionsPage() {
         empty={rows.length === 0 && silent.length === 0}
         csv={{
           fileName: `submissions-${scope.code}.csv`,
-          columns: [
-            { key: 'code', label: 'PCN code' },
-            { key: 'name', label: 'PCN' },
-            { key: 'uploads', label: 'Files' },
-            { key: 'last_upload', label: 'Last upload' },
-            { key: 'rows_accepted', label: 'Rows accepted' },
-            { key: 'rejected_invalid', label: 'Rejected: invalid value' },
-            { key: 'rejected_duplicate', label: 'Rejected: duplicate' },
-            { key: 'rejected_other', label: 'Rejected: other' },
-            { key: 'files_rejected', label: 'Files rejected' },
-            { key: 'months_missing', label: 'Months missing' },
-          ],
+          columns: {
+            code: 'PCN code',
+            name: 'PCN',
+            uploads: 'Files',
+            last_upload: 'Last upload',
+            rows_accepted: 'Rows accepted',
+            rejected_invalid: 'Rejected: invalid value',
+            rejected_duplicate: 'Rejected: duplicate',
+            rejected_other: 'Rejected: other',
+            files_rejected: 'Files rejected',
+            months_missing: 'Months missing',
+          },
           rows,
         }}
       >

@@ -46,13 +46,13 @@ function WhatChanged() {
       empty={false}
       csv={{
         fileName: `what-changed-${scope.code}.csv`,
-        columns: [
-          { key: 'area', label: 'Area' },
-          { key: 'measure', label: 'Measure' },
-          { key: 'message', label: 'What changed' },
-          { key: 'figure', label: 'Figure' },
-          { key: 'limit', label: 'Limit' },
-        ],
+        columns: {
+          area: 'Area',
+          measure: 'Measure',
+          message: 'What changed',
+          figure: 'Figure',
+          limit: 'Limit',
+        },
         rows: rows.map((r) => ({ ...r, area: nameOf(r), measure: MEASURE_LABEL[String(r.measure)] ?? r.measure })),
       }}
     >
@@ -108,11 +108,11 @@ export default function TrendsPage() {
               empty={!row || row.points === 0}
               csv={{
                 fileName: `trend-${m.name}-${scope.code}.csv`,
-                columns: [
-                  { key: 'month', label: 'Month' },
-                  { key: 'value', label: m.title.replace(' by month', '') },
-                  { key: 'rules', label: 'Special cause rules' },
-                ],
+                columns: {
+                  month: 'Month',
+                  value: m.title.replace(' by month', ''),
+                  rules: 'Special cause rules',
+                },
                 rows: months.map((month) => ({
                   month,
                   value: values[month],

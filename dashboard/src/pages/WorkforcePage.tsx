@@ -2,12 +2,26 @@ import { LineChart } from '@tremor/react';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
-import { ChartLegend } from '../components/ChartLegend.tsx';
+import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { formatDecimal, formatPercent, monthLabel } from '../format.ts';
+
+const FTE_SERIES: readonly Series[] = [
+  { label: 'Link workers', color: 'blue' },
+  { label: 'Coaches', color: 'emerald' },
+  { label: 'Care coordinators', color: 'amber' },
+];
+
+/** The month and the FTE of each role, as both cards' CSVs have them. */
+const FTE_COLUMNS = {
+  period: 'Month',
+  splw_fte: 'Link worker FTE',
+  hwbc_fte: 'Coach FTE',
+  cc_fte: 'Care coordinator FTE',
+};
 
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
 export default function WorkforcePage() {
@@ -44,24 +58,17 @@ export default function WorkforcePage() {
           method="workforce"
           data={workforce}
           empty={!latest}
-          csv={
-            latest
-              ? {
-                  fileName: `workforce-${scope.code}.csv`,
-                  columns: [
-                    { key: 'period', label: 'Month' },
-                    { key: 'splw_fte', label: 'Link worker FTE' },
-                    { key: 'hwbc_fte', label: 'Coach FTE' },
-                    { key: 'cc_fte', label: 'Care coordinator FTE' },
-                    { key: 'splw_fte_per_10000', label: 'Link worker FTE per 10,000' },
-                    { key: 'splw_accredited_pct', label: 'Accredited %' },
-                    { key: 'caseload_annualised', label: 'Caseload a year (pro rata)' },
-                    { key: 'pcns_with_link_worker_pct', label: 'PCNs with a link worker %' },
-                  ],
-                  rows: [latest],
-                }
-              : undefined
-          }
+          csv={{
+            fileName: `workforce-${scope.code}.csv`,
+            columns: {
+              ...FTE_COLUMNS,
+              splw_fte_per_10000: 'Link worker FTE per 10,000',
+              splw_accredited_pct: 'Accredited %',
+              caseload_annualised: 'Caseload a year (pro rata)',
+              pcns_with_link_worker_pct: 'PCNs with a link worker %',
+            },
+            rows: latest ? [latest] : [],
+          }}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -98,22 +105,11 @@ export default function WorkforcePage() {
           empty={months.length === 0}
           csv={{
             fileName: `workforce-by-month-${scope.code}.csv`,
-            columns: [
-              { key: 'period', label: 'Month' },
-              { key: 'splw_fte', label: 'Link worker FTE' },
-              { key: 'hwbc_fte', label: 'Coach FTE' },
-              { key: 'cc_fte', label: 'Care coordinator FTE' },
-            ],
+            columns: FTE_COLUMNS,
             rows: months,
           }}
         >
-          <ChartLegend
-            items={[
-              { label: 'Link workers', color: 'blue' },
-              { label: 'Coaches', color: 'emerald' },
-              { label: 'Care coordinators', color: 'amber' },
-            ]}
-          />
+          <ChartLegend items={FTE_SERIES} />
           <LineChart
             className="h-64"
             data={months.map((m) => ({
@@ -123,11 +119,8 @@ export default function WorkforcePage() {
               'Care coordinators': plottable(m.cc_fte),
             }))}
             index="Month"
-            categories={['Link workers', 'Coaches', 'Care coordinators']}
-            colors={['blue', 'emerald', 'amber']}
+            {...seriesProps(FTE_SERIES)}
             valueFormatter={(v) => formatDecimal(v)}
-            showAnimation={false}
-            showLegend={false}
             yAxisWidth={56}
           />
         </ChartCard>
@@ -140,11 +133,11 @@ export default function WorkforcePage() {
         empty={!latest}
         csv={{
           fileName: `pcns-without-link-worker-${scope.code}.csv`,
-          columns: [
-            { key: 'code', label: 'PCN code' },
-            { key: 'name', label: 'PCN' },
-            { key: 'splw_vacancies_fte', label: 'Vacant link worker FTE' },
-          ],
+          columns: {
+            code: 'PCN code',
+            name: 'PCN',
+            splw_vacancies_fte: 'Vacant link worker FTE',
+          },
           rows: withoutLinkWorker,
         }}
       >

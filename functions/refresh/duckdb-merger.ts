@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DUCKDB_TYPES } from '../lib/table-ddl.ts';
+import type { ParquetMerger } from './compact.ts';
+
+const ROW_GROUP = 100_000;
+const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * The local merger for compaction (compact.ts): one DuckDB COPY of a partition's objects' rows, every column cast to
+ * the specification's type, into files of at most maxRows rows (whole row groups), then put through the store.
+ *
+ * One DuckDB instance serves every partition of a compaction (opened on the first merge, closed by compactCurated
+ * when it ends), and partitions are merged `concurrency` at a time, each on a connection of its own. The instance
+ * runs with one thread, so each COPY is one pipeline that writes its rows in order, whole row groups, no more than
+ * maxRows a file; the parallelism is across partitions instead (two months merged at once on two cores). Measured
+ * on the 8% demo (4,866 objects, 40 partitions): the cost is the Parquet decoding and encoding of the rows, not
+ * the instance; one COPY with PARTITION_BY for all months took as long as a COPY per month.
+ */
+export function duckDbMerger(root: string, options: { readonly concurrency?: number } = {}): ParquetMerger {
+  let instance: Promise<DuckDBInstance> | undefined;
+  return {
+    concurrency: options.concurrency ?? Math.max(1, Math.min(2, availableParallelism())),
+    async merge(table, keys, maxRows, write) {
+      instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
+      const connection = await (await instance).connect();
+      const dir = join(root, '.tmp', `compact-${randomUUID()}`);
+      try {
+        const files = keys.map((key) => sqlString(join(root, ...key.split('/'))));
+        const select = table.columns
+          .map((c) => `CAST("${c.name}" AS ${DUCKDB_TYPES[c.type]}) AS "${c.name}"`)
+          .join(', ');
+        await connection.run(
+          `COPY (SELECT ${select} FROM read_parquet([${files.join(', ')}], union_by_name = true)) TO ${sqlString(dir)} ` +
+            `(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP}, ROW_GROUPS_PER_FILE ${Math.max(1, Math.floor(maxRows / ROW_GROUP))})`,
+        );
+        const outputs = (readdirSync(dir) as string[]).filter((f) => f.endsWith('.parquet')).sort();
+        for (const file of outputs) {
+          const path = join(dir, file);
+          const counted = await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(path)})`);
+          await write(await readFile(path), Number(counted.getRows()[0]?.[0]));
+        }
+      } finally {
+        connection.closeSync();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    async close() {
+      const open = instance;
+      instance = undefined;
+      (await open)?.closeSync();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { expect } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import type { MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
+import type { Receipt } from '../../functions/contract/receipt.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { parentsFrom, SCAN_SPEC, scanPublished } from './disclosure-scan.ts';
+
+/**
+ * Runs a hand-worked programme through the whole local pipeline (the PCN reference staged, the files ingested into
+ * `dataDir`, one refresh on the clock `now`) and puts the published documents into `docs` by name (`meta` for
+ * meta.json). Returns the ingest's receipts.
+ */
+export async function publishGolden(
+  dataDir: string,
+  files: readonly string[],
+  reference: string,
+  now: Date,
+  docs: Map<string, MetricDocument>,
+): Promise<readonly Receipt[]> {
+  const store = new FsObjectStore(dataDir);
+  await stageReference(store, reference);
+  const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+  const engine = new DuckDbEngine(dataDir);
+  await refreshMetrics({ store, engine, clock: () => now });
+  await engine.close();
+  // The JSON documents; metrics/packs/ holds the PDF packs made from them.
+  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
+    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+    docs.set(doc.name ?? 'meta', doc);
+  }
+  return summary.receipts;
+}
+
+/**
+ * Finds the one row of a document for an area and period (and the other columns given) in `docs`, as they are when
+ * it is called: the test fails unless there is exactly one.
+ */
+export function rowFinder(docs: ReadonlyMap<string, MetricDocument>) {
+  return (name: string, level: string, code: string, period: string, extra: Record<string, unknown> = {}) => {
+    const found = docs
+      .get(name)
+      ?.rows.filter(
+        (r) =>
+          r.level === level &&
+          r.code === code &&
+          r.period === period &&
+          Object.entries(extra).every(([k, v]) => r[k] === v),
+      );
+    expect(found, `${name} ${level} ${code} ${period} ${JSON.stringify(extra)}`).toHaveLength(1);
+    return found?.[0] as MetricRow;
+  };
+}
+
+/** What the disclosure scan finds in every published document with rows (no finding is the pass). */
+export function disclosureFindings(docs: ReadonlyMap<string, MetricDocument>, reference: string): string[] {
+  const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
+  const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
+  return scanPublished(published, parentsFrom(reference, meta), SCAN_SPEC);
+}
