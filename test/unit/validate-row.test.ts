@@ -18,6 +18,16 @@ const referral = {
   imd_decile: '3',
 };
 
+/** The columns every event of referral R1 carries, for an event on 2 May 2024. */
+const onTheSecond = (event_id: string, event_type: string) => ({
+  event_id,
+  event_type,
+  pcn_code: 'U12345',
+  referral_id: 'R1',
+  person_id: PERSON,
+  occurred_on: '2024-05-02',
+});
+
 describe('rowValidator for events', () => {
   const validate = rowValidator(EVENTS_KIND);
 
@@ -28,24 +38,14 @@ describe('rowValidator for events', () => {
 
   it('types CSV booleans and numbers of the other event types', () => {
     const connection = {
-      event_id: 'E2',
-      event_type: 'community_connection',
-      pcn_code: 'U12345',
-      referral_id: 'R1',
-      person_id: PERSON,
-      occurred_on: '2024-05-02',
+      ...onTheSecond('E2', 'community_connection'),
       activity_category: 'arts_culture',
       provider_id: 'VCSE-1',
       attended: 'TRUE',
     };
     expect(validate(connection, 3)).toEqual({ ok: true, value: { ...connection, attended: true } });
     const measure = {
-      event_id: 'E3',
-      event_type: 'wellbeing_measure',
-      pcn_code: 'U12345',
-      referral_id: 'R1',
-      person_id: PERSON,
-      occurred_on: '2024-05-02',
+      ...onTheSecond('E3', 'wellbeing_measure'),
       instrument: 'swemwbs',
       phase: 'baseline',
       score: '21.54',
@@ -131,12 +131,7 @@ describe('rowValidator for events', () => {
 
   it('checks a wellbeing score against its own instrument', () => {
     const measure = {
-      event_id: 'E3',
-      event_type: 'wellbeing_measure',
-      pcn_code: 'U12345',
-      referral_id: 'R1',
-      person_id: PERSON,
-      occurred_on: '2024-05-02',
+      ...onTheSecond('E3', 'wellbeing_measure'),
       instrument: 'ons4_anxiety',
       phase: 'follow_up',
       score: '11',
@@ -153,12 +148,7 @@ describe('rowValidator for events', () => {
 
   it('refuses text where a number is due', () => {
     const contact = {
-      event_id: 'E4',
-      event_type: 'contact',
-      pcn_code: 'U12345',
-      referral_id: 'R1',
-      person_id: PERSON,
-      occurred_on: '2024-05-02',
+      ...onTheSecond('E4', 'contact'),
       contact_mode: 'video',
       worker_role: 'splw',
       duration_minutes: 'half an hour',
