@@ -4,7 +4,6 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import busboy from 'busboy';
-import { encodeForClient } from '../functions/api/compress.ts';
 import { MetricsApi } from '../functions/api/metrics-api.ts';
 import { signingSecret, verifyUserToken } from '../functions/auth/local-tokens.ts';
 import { type Identity, NATIONAL_LOCAL_USER, UnauthenticatedError } from '../functions/auth/scope.ts';
@@ -100,6 +99,20 @@ export const SECURITY_HEADERS = {
     'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
 };
 
+/**
+ * A response's headers with the security headers, as the flat [name, value, ...] list writeHead takes. The API's kept
+ * answers come with the same header objects every time (functions/api/compress.ts): their lists are made once.
+ */
+const headerLists = new WeakMap<object, string[]>();
+function withSecurityHeaders(headers: Readonly<Record<string, string>>): string[] {
+  let list = headerLists.get(headers);
+  if (list === undefined) {
+    list = Object.entries({ ...SECURITY_HEADERS, ...headers }).flat();
+    headerLists.set(headers, list);
+  }
+  return list;
+}
+
 const PLACEHOLDER = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Social prescribing outcomes</title></head>
 <body><main><h1>Social prescribing outcomes</h1><p>The dashboard has not been built. The metrics API is running:
 <a href="/api/meta">/api/meta</a>, <a href="/api/metrics/rollout?level=national">/api/metrics/rollout</a>.</p></main></body></html>`;
@@ -160,7 +173,11 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   const log = options.log ?? console.log;
   const pipeline = new LocalPipeline(store, {
     refreshDelayMs: options.refreshDelayMs,
-    onRefreshed: () => api.invalidate(),
+    // The documents of the new refresh are parsed as soon as it is published, not by the first request after it.
+    onRefreshed: () => {
+      api.invalidate();
+      api.warm().catch((error: Error) => log(`metrics API warm-up failed: ${error.message}`));
+    },
     log,
   });
   const secret = await signingSecret(store);
@@ -323,8 +340,8 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
-    const send = (status: number, body: string | Buffer, headers: Record<string, string>) => {
-      res.writeHead(status, { ...SECURITY_HEADERS, ...headers });
+    const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
+      res.writeHead(status, withSecurityHeaders(headers));
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const host = (req.headers.host ?? '').toLowerCase();
@@ -367,14 +384,12 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         path: url.pathname,
         query: url.searchParams,
         identity,
+        ifNoneMatch: req.headers['if-none-match'],
       });
-      if (response.binary) {
-        // A PDF pack: already compressed, sent as it is.
-        send(response.status, response.binary, response.headers);
-        return;
-      }
-      const encoded = encodeForClient(response, req.headers['accept-encoding']);
-      send(response.status, encoded.body, encoded.headers);
+      // A PDF pack is already compressed, sent as it is; a text answer in the best coding the client accepts, as
+      // compressed once per refresh (functions/api/compress.ts).
+      const sent = response.encoded?.forClient(req.headers['accept-encoding']);
+      send(response.status, sent?.body ?? response.binary ?? response.body, sent?.headers ?? response.headers);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')

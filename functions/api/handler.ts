@@ -10,7 +10,7 @@ import { onFirstCall, requireEnv } from '../lib/config.ts';
 import { errorResponse } from '../lib/http-errors.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
-import { compressResponse } from './compress.ts';
+import { lambdaResponse } from './compress.ts';
 import { MetricsApi } from './metrics-api.ts';
 
 type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
@@ -39,6 +39,7 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
         path: event.rawPath,
         query: new URLSearchParams(event.rawQueryString),
         identity,
+        ifNoneMatch: event.headers?.['if-none-match'],
       });
       deps.logger.info('request', {
         method: event.requestContext.http.method,
@@ -56,10 +57,7 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
           body: response.binary.toString('base64'),
           isBase64Encoded: true,
         };
-      return compressResponse(
-        { statusCode: response.status, headers: response.headers, body: response.body },
-        event.headers?.['accept-encoding'],
-      );
+      return lambdaResponse(response, response.encoded, event.headers?.['accept-encoding']);
     });
 }
 

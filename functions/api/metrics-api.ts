@@ -6,6 +6,8 @@ import { csvText } from '../lib/csv.ts';
 import { BadRequestError, errorResponse, ForbiddenError, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
 import { META_KEY, metricKey, packKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
+import { AnswerCache } from './answer-cache.ts';
+import { EncodedBody, matchesEtag } from './compress.ts';
 
 export interface ApiRequest {
   readonly method: string;
@@ -14,11 +16,15 @@ export interface ApiRequest {
   readonly query: URLSearchParams;
   /** Who is asking, already authenticated by the caller (Cognito JWT in AWS, a signed token locally). */
   readonly identity: Identity;
+  /** The If-None-Match header, if any: an answer whose entity tag it names is answered 304 Not Modified. */
+  readonly ifNoneMatch?: string;
 }
 
 export type ApiResponse = HttpResponse & {
   /** A binary answer (a PDF pack): sent instead of body, which is then empty. */
   readonly binary?: Buffer;
+  /** The body in each coding the API sends (compress.ts), with its entity tag: set on every successful text answer. */
+  readonly encoded?: EncodedBody;
 };
 
 const LEVELS = ['national', 'region', 'icb', 'pcn'] as const;
@@ -85,8 +91,27 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
     (periodType === null || row.period_type === periodType);
 }
 
-/** Answers kept per refresh (a role, a route and its filters each): past this many the oldest are dropped. */
-const CACHED_ANSWERS = 2_000;
+/** The query's parameters in one order, so that the same question asked in another order is the same answer. */
+function queryKey(query: URLSearchParams): string {
+  const parts: string[] = [];
+  query.forEach((value, name) => {
+    parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  });
+  return parts.length < 2 ? (parts[0] ?? '') : parts.sort().join('&');
+}
+
+/**
+ * Bytes of answers kept per refresh (each a role's or area's answer to a route and its filters: the JSON, its gzip and
+ * its Brotli form). 64 MiB holds every page's answers for hundreds of areas (a national answer is at most about
+ * 1.9 MB of JSON and 0.4 MB gzipped, issue 12's measure), and stays a small part of the API function's 1,024 MB.
+ */
+export const DEFAULT_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A metric answer may be kept by the browser but must be checked with the API before each use (its ETag, answered
+ * 304 when unchanged); private, so no shared cache keeps one role's rows (RFC 9111 section 5.2.2).
+ */
+const ANSWER_CACHE_CONTROL = 'private, no-cache';
 
 export interface MetricsApiOptions {
   /**
@@ -96,6 +121,8 @@ export interface MetricsApiOptions {
   readonly metaTtlMs?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /** Bytes of answers kept (AnswerCache): past it the least recently asked are dropped. @default DEFAULT_ANSWER_BYTES */
+  readonly answerBytes?: number;
 }
 
 /**
@@ -107,9 +134,14 @@ export class MetricsApi {
   private readonly cache = new Map<string, unknown>();
   /**
    * Whole answers of this refresh, by caller's scope, route and filters: each document is parsed once per refresh,
-   * and each answer filtered and serialised once (the dashboard asks the same few questions of every document).
+   * and each answer filtered, serialised and compressed once (the dashboard asks the same few questions of every
+   * document). Bounded in bytes.
    */
-  private readonly answers = new Map<string, ApiResponse>();
+  readonly answers: AnswerCache<ApiResponse>;
+  /** Answers being made: a question asked again meanwhile (200 connections at once) waits for the same one. */
+  private readonly making = new Map<string, Promise<ApiResponse>>();
+  /** Counts the refreshes seen: an answer made for an earlier one is not kept. */
+  private generation = 0;
   private meta: { document: MetaDocument; readAt: number } | undefined;
   private readonly metaTtlMs: number;
   private readonly now: () => number;
@@ -120,13 +152,29 @@ export class MetricsApi {
   ) {
     this.metaTtlMs = options.metaTtlMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.answers = new AnswerCache(options.answerBytes ?? DEFAULT_ANSWER_BYTES);
   }
 
   /** Forget cached documents (after a refresh). */
   invalidate(): void {
+    this.forgetAnswers();
+    this.meta = undefined;
+  }
+
+  private forgetAnswers(): void {
     this.cache.clear();
     this.answers.clear();
-    this.meta = undefined;
+    this.making.clear();
+    this.generation++;
+  }
+
+  /**
+   * Reads meta.json and parses every document it lists, so that the first questions after a refresh do not wait
+   * for it (the local server calls it when a refresh is published).
+   */
+  async warm(): Promise<void> {
+    const meta = await this.loadMeta();
+    for (const { name } of meta?.metrics ?? []) await this.load(metricKey(name));
   }
 
   private async read<T>(key: string): Promise<T | undefined> {
@@ -145,10 +193,7 @@ export class MetricsApi {
   private async loadMeta(): Promise<MetaDocument | undefined> {
     if (this.meta && this.now() - this.meta.readAt < this.metaTtlMs) return this.meta.document;
     const document = await this.read<MetaDocument>(META_KEY);
-    if (document?.generated_at !== this.meta?.document.generated_at) {
-      this.cache.clear();
-      this.answers.clear();
-    }
+    if (document?.generated_at !== this.meta?.document.generated_at) this.forgetAnswers();
     this.meta = document ? { document, readAt: this.now() } : undefined;
     return document;
   }
@@ -181,15 +226,41 @@ export class MetricsApi {
     // Only successful answers are kept, so a kept one was valid for this meta and this caller's scope.
     await this.loadMeta();
     const { role, code } = request.identity;
-    const key = `${role}|${code}|${request.path}?${[...request.query].sort().join('&')}`;
-    const kept = this.answers.get(key);
-    if (kept) return kept;
-    const response = await this.answer(request);
-    if (response.status === 200) {
-      if (this.answers.size >= CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value as string);
-      this.answers.set(key, response);
+    const key = `${role}|${code}|${request.path}?${queryKey(request.query)}`;
+    let response = this.answers.get(key);
+    if (response === undefined) {
+      let made = this.making.get(key);
+      if (made === undefined) {
+        made = this.make(key, request);
+        this.making.set(key, made);
+      }
+      response = await made;
     }
+    const { encoded } = response;
+    if (encoded && matchesEtag(request.ifNoneMatch, encoded.etag))
+      return { status: 304, headers: encoded.notModifiedHeaders, body: '' };
     return response;
+  }
+
+  /** Answers a question and, when it succeeds, encodes the answer and keeps it (for this refresh). */
+  private async make(key: string, request: ApiRequest): Promise<ApiResponse> {
+    const generation = this.generation;
+    try {
+      const answer = await this.answer(request);
+      if (answer.status !== 200 || answer.binary) return answer;
+      const attachment = answer.headers['content-disposition'] !== undefined;
+      const headers = attachment ? answer.headers : { ...answer.headers, 'cache-control': ANSWER_CACHE_CONTROL };
+      let response: ApiResponse | undefined;
+      const encoded = await EncodedBody.of(answer.body, headers, (grown) => {
+        if (response) this.answers.grow(key, response, grown);
+      });
+      response = { ...answer, headers: encoded.headersFor('identity'), encoded };
+      // The body is held twice: as the string the Lambda returns uncompressed, and as the encoded bytes.
+      if (generation === this.generation) this.answers.set(key, response, encoded.bytes + encoded.identity.length);
+      return response;
+    } finally {
+      if (generation === this.generation) this.making.delete(key);
+    }
   }
 
   private async answer(request: ApiRequest): Promise<ApiResponse> {

@@ -152,8 +152,9 @@ function memberAccepts(
   cells: Record<string, unknown>,
   out: FieldValues,
 ): boolean {
-  // Cells of an ordinary object only (a JSON line's "__proto__" key makes another): anything else is zod's to judge.
-  if (Object.getPrototypeOf(cells) !== Object.prototype) return false;
+  // Cells of an ordinary or prototype-less object only (read-upload's noPrototype): anything else is zod's to judge.
+  const prototype = Object.getPrototypeOf(cells);
+  if (prototype !== null && prototype !== Object.prototype) return false;
   for (const key in cells) if (!member.allowed.has(key)) return false;
   const { checks, required } = member;
   for (let i = 0; i < checks.length; i++) {

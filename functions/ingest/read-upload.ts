@@ -210,7 +210,7 @@ function csvRecords(
             onRecord({ row, cells: {}, unreadable: { code: 'column_count', message }, raw: values });
             return;
           }
-          const cells: Record<string, unknown> = {};
+          const cells = noPrototype();
           for (let i = 0; i < header.length; i++) {
             const value = values[i] as string;
             if (value !== '') cells[header[i] as string] = value;
@@ -255,7 +255,7 @@ async function jsonLinesRecords(
       onRecord({ row: line, cells: {}, unreadable: notAnObject, raw: [trimmed] });
       return;
     }
-    const cells: Record<string, unknown> = {};
+    const cells = noPrototype();
     // Keys of empty values are left out of the cells, but the guard still sees them.
     const emptyKeys: string[] = [];
     for (const [key, value] of Object.entries(parsed)) {
@@ -349,4 +349,12 @@ export async function findIdentifierInRaw(
     gunzip?.destroy();
   }
   return pending.length > 0 ? scan(pending) : undefined;
+}
+
+/**
+ * A row's cells as an object without a prototype: a field named `__proto__` (a hostile file) is then a cell like any
+ * other, refused as unknown, instead of setting the object's prototype and being dropped (or lending its fields).
+ */
+export function noPrototype(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
 }

@@ -12,6 +12,7 @@ import {
   workforceRow,
 } from '../contract/index.ts';
 import { compileFastPath, type FastPath, type FieldValues } from './fast-path.ts';
+import { noPrototype } from './read-upload.ts';
 
 export type RowErrorCode =
   | 'required'
@@ -128,9 +129,10 @@ export function rowValidator<T>(spec: KindSpec<T>) {
   ) as Record<string, (value: unknown) => unknown>;
 
   return (cells: Record<string, unknown>, row: number): RowResult<T> => {
-    const input: Record<string, unknown> = {};
+    const input = noPrototype();
     for (const key in cells) {
-      const coerce = coercers[key];
+      // Own fields only: `constructor` or `toString` in a file is an unknown field, not Object's own property.
+      const coerce = Object.hasOwn(coercers, key) ? coercers[key] : undefined;
       input[key] = coerce ? coerce(cells[key]) : cells[key];
     }
     const result = spec.schema.safeParse(input);
@@ -160,7 +162,7 @@ function explain<T>(
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
-        key in spec.fields
+        Object.hasOwn(spec.fields, key)
           ? {
               row,
               field: key,

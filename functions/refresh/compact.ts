@@ -170,24 +170,13 @@ interface PlannedPartition {
 
 type MergedObjects = { readonly bytes: Uint8Array; readonly rows: number }[];
 
-/**
- * Compacts every partition of the curated tables that needs it (CompactionPolicy), committing each partition on its
- * own, in order. Upload objects are taken only once their receipt exists. A merger with concurrency above 1 merges
- * the next partitions while one commits; the commits themselves go one after another, as with one merge at a time.
- */
-export async function compactCurated(
+/** Which partitions the policy says to compact, with the objects each compaction replaces; the rest stay as they are. */
+async function planCompaction(
   store: ObjectStore,
-  merger: ParquetMerger,
-  policy: CompactionPolicy = DEFAULT_COMPACTION_POLICY,
-  onStep?: (step: CompactionStep, partition: string) => void,
-): Promise<CompactionResult> {
-  const { records } = await recoverCompactions(store);
-  const uploadsOfCompacted = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
-  const receipts = new Set(
-    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
-  );
-  const started = performance.now();
-  const outOfTime = () => policy.budgetMs !== undefined && performance.now() - started > policy.budgetMs;
+  records: readonly CompactionRecord[],
+  receipts: ReadonlySet<string>,
+  policy: CompactionPolicy,
+): Promise<{ planned: PlannedPartition[]; objectsBefore: number; objectsAfter: number }> {
   let objectsBefore = 0;
   let objectsAfter = 0;
   const planned: PlannedPartition[] = [];
@@ -213,6 +202,30 @@ export async function compactCurated(
       else planned.push({ table, partition, keys, sources: mergeAll ? [...compacted, ...uploads] : uploads });
     }
   }
+  return { planned, objectsBefore, objectsAfter };
+}
+
+/**
+ * Compacts every partition of the curated tables that needs it (CompactionPolicy), committing each partition on its
+ * own, in order. Upload objects are taken only once their receipt exists. A merger with concurrency above 1 merges
+ * the next partitions while one commits; the commits themselves go one after another, as with one merge at a time.
+ */
+export async function compactCurated(
+  store: ObjectStore,
+  merger: ParquetMerger,
+  policy: CompactionPolicy = DEFAULT_COMPACTION_POLICY,
+  onStep?: (step: CompactionStep, partition: string) => void,
+): Promise<CompactionResult> {
+  const { records } = await recoverCompactions(store);
+  const uploadsOfCompacted = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
+  const receipts = new Set(
+    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
+  );
+  const started = performance.now();
+  const outOfTime = () => policy.budgetMs !== undefined && performance.now() - started > policy.budgetMs;
+  const plan = await planCompaction(store, records, receipts, policy);
+  const { planned, objectsBefore } = plan;
+  let objectsAfter = plan.objectsAfter;
 
   const concurrency = Math.max(1, Math.floor(merger.concurrency ?? 1));
   // Merges started ahead of their turn (concurrency > 1), by place in the plan; none is started once out of time.

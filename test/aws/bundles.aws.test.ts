@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -9,11 +9,19 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import { regionalAlertMessages } from '../../functions/refresh/alerts.ts';
+import {
+  type CompactionStep,
+  compactCurated,
+  compactionRecords,
+  hyparquetMerger,
+} from '../../functions/refresh/compact.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { CLIENT_ID, testUserPool, USER_POOL_ID } from '../support/cognito.ts';
 import { tempDir } from '../support/files.ts';
@@ -28,6 +36,7 @@ import {
   WarmLambda,
   workgroups,
 } from './bundles.ts';
+import { MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS, SnsStandIn } from './sns-stand-in.ts';
 
 /**
  * The deployable artefacts, proven: the app is synthesised, each function's bundle is taken from cdk.out and run in a
@@ -45,6 +54,15 @@ const dir = tempDir('aws-bundles');
 let app: SynthesisedApp;
 let s3: LocalS3;
 let athena: AthenaStandIn;
+let sns: SnsStandIn;
+/** A topic for each of England's seven NHS regions, as `regionalAlertEmails` makes them (infra/constructs/regional-alerts.ts). */
+const ALERT_TOPICS = Object.fromEntries(
+  ['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63'].map((region) => [
+    region,
+    `arn:aws:sns:eu-west-2:111122223333:regional-alerts-${region}`,
+  ]),
+);
+const DASHBOARD_URL = 'https://dashboard.example.org';
 let dataBucket: string;
 let resultsBucket: string;
 let data: S3ObjectStore;
@@ -115,6 +133,8 @@ beforeAll(async () => {
     s3: s3.client,
   });
   await athena.start();
+  sns = new SnsStandIn(Object.values(ALERT_TOPICS));
+  await sns.start();
   pool = await testUserPool();
   env = {
     AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -130,6 +150,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const lambda of lambdas) lambda.stop();
   await athena?.stop();
+  await sns?.stop();
   await s3?.stop();
   dir.remove();
 });
@@ -215,6 +236,50 @@ describe("the Athena stand-in enforces Athena's documented rules", () => {
   });
 });
 
+describe("the SNS stand-in enforces Publish's documented rules", () => {
+  const client = () =>
+    new SNSClient({
+      endpoint: sns.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+  const topic = () => ALERT_TOPICS.Y56 as string;
+
+  it('takes a message of 262,144 bytes of UTF-8, and refuses one byte more, a long subject and an unknown topic', async () => {
+    // 'é' is two bytes in UTF-8: the limit is in bytes, not characters.
+    const largest = `${'é'.repeat(MAX_MESSAGE_BYTES / 2 - 1)}ab`;
+    expect(Buffer.byteLength(largest)).toBe(MAX_MESSAGE_BYTES);
+    await client().send(
+      new PublishCommand({ TopicArn: topic(), Message: largest, Subject: 's'.repeat(MAX_SUBJECT_CHARS) }),
+    );
+    await expect(
+      client().send(new PublishCommand({ TopicArn: topic(), Message: `${largest}c` })),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
+    await expect(
+      client().send(
+        new PublishCommand({ TopicArn: topic(), Message: 'm', Subject: 's'.repeat(MAX_SUBJECT_CHARS + 1) }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(
+      client().send(new PublishCommand({ TopicArn: topic(), Message: 'm', Subject: 'two\nlines' })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(
+      client().send(new PublishCommand({ TopicArn: `${topic()}-gone`, Message: 'm' })),
+    ).rejects.toMatchObject({ name: 'NotFoundException' });
+    expect(sns.refused.map((r) => r.code)).toEqual([
+      'InvalidParameter',
+      'InvalidParameter',
+      'InvalidParameter',
+      'NotFound',
+    ]);
+    // What the end-to-end refresh sends is checked from a clean record.
+    sns.published.length = 0;
+    sns.refused.length = 0;
+  });
+});
+
 describe('the bundles from cdk.out, end to end', () => {
   let ingest: WarmLambda;
   let refresh: WarmLambda;
@@ -239,8 +304,15 @@ describe('the bundles from cdk.out, end to end', () => {
     event.headers['accept-encoding'] = 'gzip, deflate, br';
     const answer = await api.invoke(event);
     expect(answer.error).toBeUndefined();
-    const response = answer.result as { statusCode: number; body: string; isBase64Encoded?: boolean };
-    const text = response.isBase64Encoded ? gunzipSync(Buffer.from(response.body, 'base64')).toString() : response.body;
+    const response = answer.result as {
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+      isBase64Encoded?: boolean;
+    };
+    // Brotli once the warm function has made it, gzip until then (functions/api/compress.ts).
+    const decode = response.headers['content-encoding'] === 'br' ? brotliDecompressSync : gunzipSync;
+    const text = response.isBase64Encoded ? decode(Buffer.from(response.body, 'base64')).toString() : response.body;
     return { status: response.statusCode, json: JSON.parse(text), text, wire: response.body.length };
   };
 
@@ -317,10 +389,24 @@ describe('the bundles from cdk.out, end to end', () => {
   it('the refresh bundle on its schedule, and the same scheduled event again (an async retry) succeeds', async () => {
     refresh = start('RefreshHandler', {
       SQL_ROOT: join(dir.path, `${lambdaFunction(app, 'RefreshHandler').logicalId}-${lambdas.length}`, 'sql'),
+      ALERT_TOPICS: JSON.stringify(ALERT_TOPICS),
+      DASHBOARD_URL,
+      AWS_ENDPOINT_URL_SNS: sns.endpoint,
     });
     const results = new S3ObjectStore(s3.client, resultsBucket);
     const before = { statements: athena.statements.length, tables: await results.list('results/tables/') };
     await refreshOn(scheduled, 'schedule');
+    // Each region's alerts went to its topic, as published, and SNS took every message (size, subject).
+    const alerts = JSON.parse(Buffer.from((await data.get('metrics/alerts.json')) ?? []).toString('utf8'));
+    const expected = regionalAlertMessages(alerts, { dashboardUrl: DASHBOARD_URL }).map((m) => ({
+      TopicArn: ALERT_TOPICS[m.region],
+      Message: m.message,
+      Subject: m.subject,
+    }));
+    console.info(`regional alerts: ${alerts.rows.length} alerts, ${expected.length} SNS messages`);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sns.published).toEqual(expected);
+    expect(sns.refused).toEqual([]);
     await refreshOn(scheduled, 'schedule, retried');
     const statements = athena.statements.slice(before.statements);
     expect(statements.filter((s) => s.startsWith('CREATE TABLE')).length).toBeGreaterThan(0);
@@ -431,4 +517,173 @@ describe('the bundles from cdk.out, end to end', () => {
       expect(existsSync(join(fn.asset, 'node_modules')), prefix).toBe(false);
     }
   });
+});
+
+describe('compaction through the refresh bundle, on many small upload objects', () => {
+  // Three months of eight PCNs, both kinds: 48 uploads, one object per upload per month as the ingest bundle writes
+  // them (issue 17). Each run gets its own bucket, and its own Athena stand-in whose tables point there.
+  const MONTHS_USED = 3;
+  const PCNS_USED = 8;
+  const standIns: AthenaStandIn[] = [];
+  let files: typeof demo.files;
+  /** Months x kinds the uploads fall in: after compaction, one object each. */
+  let partitions: number;
+  let plainDocuments: Map<string, unknown>;
+
+  afterAll(async () => {
+    for (const standIn of standIns) await standIn.stop();
+  });
+
+  /** A bucket of its own, the Athena stand-in over it, and the refresh bundle reading it. */
+  async function bucketRun(bucket: string, extra: Record<string, string> = {}) {
+    await s3.createBucket(bucket);
+    const standIn = new AthenaStandIn({
+      workgroups: workgroups(app),
+      tables: glueTables(app).map((t) => (t.bucket === dataBucket ? { ...t, bucket } : t)),
+      s3Directory: s3.directory,
+      s3: s3.client,
+    });
+    await standIn.start();
+    standIns.push(standIn);
+    const store = new S3ObjectStore(s3.clientVia(s3.endpoint, 3), bucket);
+    const refreshDir = join(dir.path, `${lambdaFunction(app, 'RefreshHandler').logicalId}-${lambdas.length}`);
+    const lambda = start('RefreshHandler', {
+      SQL_ROOT: join(refreshDir, 'sql'),
+      DATA_BUCKET: bucket,
+      AWS_ENDPOINT_URL_ATHENA: standIn.endpoint,
+      ...extra,
+    });
+    const refresh = async (label: string) => {
+      const started = Date.now();
+      const answer = await lambda.invoke(scheduled);
+      console.info(`refresh bundle (${label}): ${Date.now() - started} ms`);
+      expect(answer.error, label).toBeUndefined();
+      return answer.result as { compaction?: { partitions: number; objectsBefore: number; objectsAfter: number } };
+    };
+    return { store, refresh };
+  }
+
+  const curated = async (store: S3ObjectStore) =>
+    [...(await store.list('curated/events/')), ...(await store.list('curated/workforce/'))].filter((k) =>
+      k.endsWith('.parquet'),
+    );
+
+  /** Every published JSON document, its refresh time (generated_at, wherever it appears) left out. */
+  async function published(store: S3ObjectStore): Promise<Map<string, unknown>> {
+    const documents = new Map<string, unknown>();
+    for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json')).sort()) {
+      const text = Buffer.from((await store.get(key)) ?? []).toString('utf8');
+      documents.set(
+        key,
+        JSON.parse(text, (name, value) => (name === 'generated_at' ? undefined : value)),
+      );
+    }
+    return documents;
+  }
+
+  /** Copies every object of one bucket into another: the same uploads, receipts and reference data. */
+  async function copyBucket(from: S3ObjectStore, to: S3ObjectStore) {
+    for (const key of await from.list('')) await to.put(key, (await from.get(key)) as Uint8Array);
+  }
+
+  let plain: Awaited<ReturnType<typeof bucketRun>>;
+
+  it('without compaction (COMPACTION_BUDGET_MS=0): the ingest bundle writes one object per upload per month', async () => {
+    const months = demo.months.slice(-MONTHS_USED);
+    const pcns = [...new Set(demo.files.map((f) => f.pcn))].sort().slice(0, PCNS_USED);
+    files = demo.files.filter((f) => months.includes(f.month) && pcns.includes(f.pcn));
+    const uploadsPer = new Map<string, number>();
+    for (const f of files) uploadsPer.set(`${f.kind} ${f.month}`, (uploadsPer.get(`${f.kind} ${f.month}`) ?? 0) + 1);
+    partitions = uploadsPer.size;
+    // Both kinds in every month, several uploads each (a PCN that sends no workforce file some month sends fewer).
+    expect(partitions).toBe(MONTHS_USED * 2);
+    expect(Math.min(...uploadsPer.values())).toBeGreaterThanOrEqual(PCNS_USED / 2);
+    plain = await bucketRun('compaction-plain', { COMPACTION_BUDGET_MS: '0' });
+    await stageReference(plain.store, readFileSync(join(demoDir, demo.reference), 'utf8'));
+    const ingestInto = start('IngestHandler', { DATA_BUCKET: 'compaction-plain' });
+    const keys: string[] = [];
+    for (const file of files) {
+      const body = readFileSync(join(demoDir, file.path));
+      const sha = createHash('sha256').update(body).digest('hex');
+      const key = landingKeyFor(file.pcn, uploadIdFor(file.pcn, sha), file.path.split('/').at(-1) as string);
+      await plain.store.put(key, body);
+      keys.push(key);
+    }
+    const batch = (slice: readonly string[], prefix: string) => {
+      const event = sqsBatch(slice, prefix) as { Records: { body: string }[] };
+      for (const record of event.Records) {
+        const body = JSON.parse(record.body);
+        body.detail.bucket.name = 'compaction-plain';
+        record.body = JSON.stringify(body);
+      }
+      return event;
+    };
+    for (let i = 0; i < keys.length; i += 10) {
+      const answer = await ingestInto.invoke(batch(keys.slice(i, i + 10), `compaction-${i}`));
+      expect(answer.result).toEqual({ batchItemFailures: [] });
+    }
+    expect((await plain.store.list('receipts/')).length).toBe(files.length);
+    expect((await curated(plain.store)).length).toBe(files.length);
+
+    const result = await plain.refresh('no compaction');
+    expect(result.compaction).toBeUndefined();
+    expect((await curated(plain.store)).length).toBe(files.length);
+    expect(await plain.store.list('compactions/')).toEqual([]);
+    plainDocuments = await published(plain.store);
+    expect(plainDocuments.has('metrics/rollout.json')).toBe(true);
+  }, 900_000);
+
+  it('compacts a month of a kind into one object, and publishes the same documents as without compaction', async () => {
+    const run = await bucketRun('compaction-run');
+    await copyBucket(plain.store, run.store);
+    // Published by nobody yet (the alerts compare with the last publication, and the plain run had none).
+    for (const key of await run.store.list('metrics/')) await run.store.delete(key);
+    const result = await run.refresh('compaction');
+    const after = await curated(run.store);
+    // Every month of each kind: far below 250,000 rows, so one compacted object holds all its uploads.
+    expect(result.compaction).toEqual({
+      partitions,
+      objectsBefore: files.length,
+      objectsAfter: partitions,
+    });
+    expect(after).toHaveLength(partitions);
+    expect(after.every((key) => /\/compacted\.[a-z0-9-]+\.0\.parquet$/.test(key))).toBe(true);
+    console.info(`compaction through the refresh bundle: ${files.length} upload objects -> ${after.length}`);
+    expect((await run.store.list('compactions/')).length).toBe(partitions);
+    expect(await published(run.store)).toEqual(plainDocuments);
+  }, 900_000);
+
+  for (const step of ['merged', 'committed'] as const satisfies readonly CompactionStep[]) {
+    it(`a compaction that stopped after "${step}" is ${step === 'merged' ? 'undone' : 'finished'} by the next refresh bundle: nothing lost or doubled`, async () => {
+      const run = await bucketRun(`compaction-crash-${step}`);
+      await copyBucket(plain.store, run.store);
+      for (const key of await run.store.list('metrics/')) await run.store.delete(key);
+      // The Lambda's own merger and protocol (compact.ts), stopped part-way through the second month.
+      let reached = 0;
+      await expect(
+        compactCurated(run.store, hyparquetMerger(run.store), undefined, (at) => {
+          if (at === step && ++reached === 2) throw new Error('crash');
+        }),
+      ).rejects.toThrow('crash');
+      const records = await compactionRecords(run.store);
+      const stopped = await curated(run.store);
+      const orphans = stopped.filter(
+        (key) => key.includes('/compacted.') && !records.some((r) => r.objects.includes(key)),
+      );
+      const leftOver = stopped.filter((key) => records.some((r) => r.replaces.includes(key)));
+      // After "merged" the second month's objects have no record; after "committed" it has one, and the uploads it
+      // replaces are still there: either way a reader would count that month twice.
+      expect({ records: records.length, orphans: orphans.length > 0, leftOver: leftOver.length > 0 }).toEqual(
+        step === 'merged'
+          ? { records: 1, orphans: true, leftOver: false }
+          : { records: 2, orphans: false, leftOver: true },
+      );
+      const result = await run.refresh(`after a compaction stopped at "${step}"`);
+      const after = await curated(run.store);
+      expect(after).toHaveLength(partitions);
+      expect(after.every((key) => key.includes('/compacted.'))).toBe(true);
+      expect(result.compaction?.objectsAfter).toBe(partitions);
+      expect(await published(run.store)).toEqual(plainDocuments);
+    }, 900_000);
+  }
 });

@@ -134,6 +134,23 @@ describe('an identifier anywhere in a file: refused whole, described by position
   });
 });
 
+describe('a field named after a property every object has is an unknown field like any other', () => {
+  // JSON.parse makes "__proto__" an own key; copied into an ordinary object it would set the prototype instead (a
+  // string value silently dropped, an object value lending its fields), and "constructor" would find Object's own.
+  it.each([
+    ['__proto__', '"x"'],
+    ['__proto__', '{"note":"x"}'],
+    ['constructor', '"x"'],
+    ['toString', '"x"'],
+  ])('%s: %s', async (field, value) => {
+    const { receipt } = await ingest(`${jsonLine().slice(0, -1)},"${field}":${value}}\n`, 'upload.jsonl');
+    expect(receipt.rows).toEqual({ read: 1, accepted: 0, rejected: 1 });
+    expect(receipt.errors).toEqual([
+      { row: 1, field, code: 'unknown_field', message: 'is not a field of the contract' },
+    ]);
+  });
+});
+
 describe('quarantine keeps only what passed the guard, and a bounded amount of it', () => {
   it('nested JSON without an identifier is described, not copied', async () => {
     const { receipt, store } = await ingest(

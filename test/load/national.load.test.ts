@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Papa from 'papaparse';
@@ -19,10 +21,12 @@ import { duckQuery, tempDir } from '../support/files.ts';
 /**
  * National load on the local stack, loopback only and bounded: every PCN of England's real reference data (1,297,
  * and the workforce publication's) sends one month's events and workforce files through the upload API at once (LOAD_CONCURRENCY uploads in
- * flight), then the metrics API takes 200 connections for 20 seconds (autocannon, in its own process).
+ * flight), then the metrics API takes 200 connections for 20 seconds (autocannon, in its own process: it shares the
+ * machine's cores with the server, which the report says, with the load average and each process's CPU time).
  */
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 48);
 const API_SECONDS = Number(process.env.LOAD_API_SECONDS ?? 20);
+const API_CONNECTIONS = 200;
 const MONTH = '2026-09';
 /** Issue 17: the metrics API's 99th percentile at 200 connections on loopback. */
 const API_P99_BUDGET_MS = 50;
@@ -67,10 +71,12 @@ beforeAll(async () => {
     };
   });
   stack = await startServer({ dataDir, port: 0, host: '127.0.0.1', refreshDelayMs: 2_000, log: () => {} });
-}, 300_000);
+  // Generating all of England's files takes minutes on a shared 2-core machine.
+}, 900_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => stack?.server.close(resolve));
+  // A set-up that timed out has no server to close (waiting on one would hang the hook).
+  if (stack) await new Promise((resolve) => stack.server.close(resolve));
   saveResults('load', rows);
   printTable(rows);
   dir.remove();
@@ -154,49 +160,71 @@ describe('national load through the upload API', () => {
   }, 1_800_000);
 
   it(`the metrics API under 200 connections for ${API_SECONDS} s: no errors`, async () => {
+    // Nothing else in this process meanwhile: the uploads' ingest and refresh have finished (or this waits for them).
+    await stack.pipeline.idle();
     const url = `${stack.url}/api/metrics/rollout?level=icb&period=${MONTH}`;
+    // Server-side time of each request: from its headers parsed to its last byte handed to the kernel.
+    const serverMs: number[] = [];
+    const timeRequest = (_req: IncomingMessage, res: ServerResponse) => {
+      const started = performance.now();
+      res.once('finish', () => serverMs.push(performance.now() - started));
+    };
+    stack.server.on('request', timeRequest);
+    const serverCpu = process.cpuUsage();
+    const load = loadavg()[0] as number;
+    // The client runs in a process of its own; it and this server share the machine's cores (and its other load).
     const { stdout } = await run(
       process.execPath,
-      [
-        'node_modules/autocannon/autocannon.js',
-        '--connections',
-        '200',
-        '--duration',
-        String(API_SECONDS),
-        '--headers',
-        'accept-encoding=gzip, deflate, br',
-        '--json',
-        url,
-      ],
+      ['test/load/api-client.mjs', url, String(API_CONNECTIONS), String(API_SECONDS)],
       { maxBuffer: 16 * 1024 * 1024 },
     );
-    const result = JSON.parse(stdout) as {
-      errors: number;
-      timeouts: number;
-      non2xx: number;
-      requests: { average: number; total: number };
-      latency: { p50: number; p99: number };
+    const serverCpuSeconds = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(serverCpu));
+    stack.server.off('request', timeRequest);
+    const { result, cpuSeconds: clientCpuSeconds } = JSON.parse(stdout) as {
+      cpuSeconds: number;
+      result: {
+        errors: number;
+        timeouts: number;
+        non2xx: number;
+        requests: { average: number; total: number };
+        latency: { p50: number; p99: number };
+      };
     };
+    const sorted = serverMs.sort((a, b) => a - b);
+    const serverP99 = sorted[Math.floor(sorted.length * 0.99)] ?? Number.NaN;
+    const cores = availableParallelism();
     console.log(
-      `metrics API: ${Math.round(result.requests.average)} requests/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors} errors, ${result.non2xx} non-2xx`,
+      `metrics API: ${Math.round(result.requests.average)} requests/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors} errors, ${result.non2xx} non-2xx\n` +
+        `  client (autocannon, its own process) and server share ${cores} cores, load average ${load.toFixed(1)} before and ${(loadavg()[0] as number).toFixed(1)} after; ` +
+        `CPU: server ${serverCpuSeconds.toFixed(1)} s (${Math.round((serverCpuSeconds * 1e6) / result.requests.total)} µs a request), client ${clientCpuSeconds.toFixed(1)} s, over ${API_SECONDS} s; ` +
+        `server-side p99 ${serverP99.toFixed(2)} ms (the rest of the client's p99 is waiting for a core and in the client)`,
     );
     expect(result.requests.total).toBeGreaterThan(1_000);
+    expect(sorted.length).toBeGreaterThanOrEqual(result.requests.total);
     expect({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }).toEqual({
       errors: 0,
       timeouts: 0,
       non2xx: 0,
     });
+    const shared = `client and server share ${cores} cores, load ${load.toFixed(1)}`;
     rows.push(
       { bench: 'load', measure: 'metrics API, 200 connections', value: result.requests.average, unit: 'requests/s' },
       { bench: 'load', measure: 'metrics API latency p50', value: result.latency.p50, unit: 'ms' },
       {
         bench: 'load',
-        measure: 'metrics API latency p99',
+        measure: `metrics API latency p99 (${shared})`,
         value: result.latency.p99,
         unit: 'ms',
         target: `under ${API_P99_BUDGET_MS} ms`,
         pass: result.latency.p99 < API_P99_BUDGET_MS,
       },
+      { bench: 'load', measure: 'metrics API server-side p99', value: serverP99, unit: 'ms' },
+      {
+        bench: 'load',
+        measure: 'metrics API server CPU a request',
+        value: (serverCpuSeconds * 1e6) / result.requests.total,
+        unit: 'µs',
+      },
     );
-  }, 120_000);
+  }, 1_800_000);
 });

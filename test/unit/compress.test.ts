@@ -1,12 +1,16 @@
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   acceptsGzip,
   COMPRESS_FROM_BYTES,
-  compressResponse,
-  encodeForClient,
-  gzipped,
+  EncodedBody,
+  lambdaResponse,
+  matchesEtag,
+  preferredCoding,
 } from '../../functions/api/compress.ts';
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const large = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ code: `U${10000 + i}`, n: i })) });
 
 describe('response compression', () => {
   it.each([
@@ -22,40 +26,111 @@ describe('response compression', () => {
     expect(acceptsGzip(header)).toBe(allowed);
   });
 
-  it('leaves a small body as it is and gzips a large one into base64', () => {
-    const small = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"a":1}' };
-    expect(compressResponse(small, 'gzip')).toEqual({
-      ...small,
-      headers: { ...small.headers, vary: 'accept-encoding' },
-    });
-    const body = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ code: `U${10000 + i}`, n: i })) });
-    expect(Buffer.byteLength(body)).toBeGreaterThan(COMPRESS_FROM_BYTES);
-    const zipped = compressResponse({ ...small, body }, 'gzip');
-    expect(zipped.isBase64Encoded).toBe(true);
-    expect(zipped.headers).toEqual({
-      'content-type': 'application/json',
-      vary: 'accept-encoding',
-      'content-encoding': 'gzip',
-    });
-    expect(gunzipSync(Buffer.from(zipped.body, 'base64')).toString()).toBe(body);
-    expect(zipped.body.length).toBeLessThan(body.length / 3);
+  it.each([
+    ['gzip, deflate, br', 'br'],
+    ['br;q=0.5, gzip;q=0.8', 'gzip'],
+    ['br;q=0.8, gzip;q=0.8', 'br'],
+    ['gzip', 'gzip'],
+    ['br', 'br'],
+    ['*', 'br'],
+    ['gzip;q=0, *', 'br'],
+    ['br;q=0, *;q=0.1', 'gzip'],
+    ['br;q=0, gzip;q=0', 'identity'],
+    ['deflate', 'identity'],
+    ['', 'identity'],
+    [undefined, 'identity'],
+  ] as const)('Accept-Encoding %s: the API sends %s', (header, coding) => {
+    expect(preferredCoding(header)).toBe(coding);
   });
 
-  it('gives the local server a gzipped body only when the client accepts it, gzipping each body once', () => {
-    const body = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ code: `U${10000 + i}`, n: i })) });
-    const response = { headers: { 'content-type': 'application/json' }, body };
-    const plain = encodeForClient(response, 'br');
-    expect(plain).toEqual({ headers: { 'content-type': 'application/json', vary: 'accept-encoding' }, body });
-    const zipped = encodeForClient(response, 'gzip, br');
-    expect(zipped.headers).toEqual({
-      'content-type': 'application/json',
+  it('encodes a body once: gzip at once, Brotli after it, each decoding to the body, with one weak entity tag', async () => {
+    const encoded = await EncodedBody.of(large, JSON_TYPE);
+    expect(Buffer.byteLength(large)).toBeGreaterThan(COMPRESS_FROM_BYTES);
+    expect(encoded.etag).toMatch(/^W\/"[A-Za-z0-9_-]{27}"$/);
+    await encoded.brotliReady;
+    const br = encoded.forClient('gzip, deflate, br');
+    const gz = encoded.forClient('gzip');
+    const plain = encoded.forClient(undefined);
+    expect(br.headers).toEqual({ ...JSON_TYPE, vary: 'accept-encoding', etag: encoded.etag, 'content-encoding': 'br' });
+    expect(gz.headers).toEqual({
+      ...JSON_TYPE,
       vary: 'accept-encoding',
+      etag: encoded.etag,
       'content-encoding': 'gzip',
     });
-    expect(gunzipSync(zipped.body as Buffer).toString()).toBe(body);
-    // The same body again is not gzipped again: the very same bytes come back.
-    expect(encodeForClient(response, 'gzip').body).toBe(zipped.body);
-    expect(gzipped(`${body} `)).not.toBe(zipped.body);
-    expect(encodeForClient({ ...response, body: '{"a":1}' }, 'gzip').body).toBe('{"a":1}');
+    expect(plain.headers).toEqual({ ...JSON_TYPE, vary: 'accept-encoding', etag: encoded.etag });
+    expect(brotliDecompressSync(br.body).toString()).toBe(large);
+    expect(gunzipSync(gz.body).toString()).toBe(large);
+    expect(plain.body.toString()).toBe(large);
+    expect(br.body.length).toBeLessThan(gz.body.length);
+    expect(encoded.bytes).toBe(br.body.length + gz.body.length + plain.body.length);
+    // The same bytes every time: nothing is compressed again per request.
+    expect(encoded.forClient('br').body).toBe(br.body);
+    // Another body, another tag; the same body, the same tag.
+    expect((await EncodedBody.of(`${large} `, JSON_TYPE)).etag).not.toBe(encoded.etag);
+    expect((await EncodedBody.of(large, JSON_TYPE)).etag).toBe(encoded.etag);
+  });
+
+  it('sends gzip to a Brotli client until the Brotli form is made, and tells how many bytes it added', async () => {
+    const grown: number[] = [];
+    const encoded = await EncodedBody.of(large, JSON_TYPE, (bytes) => grown.push(bytes));
+    const before = encoded.bytes;
+    expect(encoded.forClient('br, gzip').coding).toBe('gzip');
+    expect(encoded.forClient('br').coding).toBe('identity');
+    await encoded.brotliReady;
+    expect(encoded.forClient('br, gzip').coding).toBe('br');
+    expect(grown).toEqual([encoded.forClient('br').body.length]);
+    expect(encoded.bytes).toBe(before + (grown[0] as number));
+  });
+
+  it('leaves a small body as it is', async () => {
+    const encoded = await EncodedBody.of('{"a":1}', JSON_TYPE);
+    expect(encoded.forClient('br, gzip')).toEqual({
+      coding: 'identity',
+      body: Buffer.from('{"a":1}'),
+      headers: { ...JSON_TYPE, vary: 'accept-encoding', etag: encoded.etag },
+    });
+  });
+
+  it("gives the Lambda base64 of the client's coding, and the body as it is otherwise", async () => {
+    const encoded = await EncodedBody.of(large, JSON_TYPE);
+    await encoded.brotliReady;
+    const response = { status: 200, headers: JSON_TYPE, body: large };
+    const zipped = lambdaResponse(response, encoded, 'gzip');
+    expect(zipped).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { 'content-encoding': 'gzip' } });
+    expect(gunzipSync(Buffer.from(zipped.body, 'base64')).toString()).toBe(large);
+    const br = lambdaResponse(response, encoded, 'gzip, br');
+    expect(brotliDecompressSync(Buffer.from(br.body, 'base64')).toString()).toBe(large);
+    // Each form is turned into base64 once, and its bytes counted.
+    expect(lambdaResponse(response, encoded, 'br').body).toBe(br.body);
+    expect(encoded.bytes).toBe(
+      large.length +
+        encoded.forClient('gzip').body.length +
+        encoded.forClient('br').body.length +
+        zipped.body.length +
+        br.body.length,
+    );
+    expect(lambdaResponse(response, encoded, undefined)).toEqual({
+      statusCode: 200,
+      headers: { ...JSON_TYPE, vary: 'accept-encoding', etag: encoded.etag },
+      body: large,
+    });
+    expect(lambdaResponse({ status: 404, headers: JSON_TYPE, body: '{}' }, undefined, 'gzip')).toEqual({
+      statusCode: 404,
+      headers: JSON_TYPE,
+      body: '{}',
+    });
+  });
+
+  it.each([
+    ['W/"abc"', true],
+    ['"abc"', true],
+    ['"x", W/"abc"', true],
+    ['*', true],
+    ['W/"abd"', false],
+    ['', false],
+    [undefined, false],
+  ])('If-None-Match %s matches W/"abc": %s', (header, matches) => {
+    expect(matchesEtag(header, 'W/"abc"')).toBe(matches);
   });
 });

@@ -159,4 +159,87 @@ describe('answers kept per refresh', () => {
     expect(next).not.toBe(first);
     expect(JSON.parse(next.body).rows).toEqual([{ ...rows[1], referrals: 12 }]);
   });
+
+  it('answers If-None-Match with 304 while the answer is the same, and 200 with a new tag after a refresh', async () => {
+    const store = new FsObjectStore(tempDir('api-etag').path);
+    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
+    await store.put(
+      'metrics/meta.json',
+      JSON.stringify({ generated_at: '2026-11-01T06:00:00.000Z', icbs: [], pcns: [] }),
+    );
+    let now = 0;
+    const warm = new MetricsApi(store, { metaTtlMs: 1_000, now: () => now });
+    const ask = (ifNoneMatch?: string) =>
+      warm.handle({
+        method: 'GET',
+        path: '/api/metrics/rollout',
+        query: new URLSearchParams('level=pcn'),
+        identity: NATIONAL_LOCAL_USER,
+        ifNoneMatch,
+      });
+    const first = await ask();
+    const etag = first.headers.etag as string;
+    expect(first.status).toBe(200);
+    expect(first.headers).toMatchObject({ 'cache-control': 'private, no-cache', vary: 'accept-encoding' });
+    expect(await ask(etag)).toEqual({
+      status: 304,
+      headers: { etag, vary: 'accept-encoding', 'cache-control': 'private, no-cache' },
+      body: '',
+    });
+    expect((await ask('W/"another"')).status).toBe(200);
+    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[1], referrals: 12 }] }));
+    await store.put(
+      'metrics/meta.json',
+      JSON.stringify({ generated_at: '2026-11-02T06:00:00.000Z', icbs: [], pcns: [] }),
+    );
+    now = 1_000;
+    const next = await ask(etag);
+    expect(next.status).toBe(200);
+    expect(next.headers.etag).not.toBe(etag);
+  });
+
+  it('makes an answer once for many callers asking at once, and keeps answers within its byte budget', async () => {
+    const store = new FsObjectStore(tempDir('api-budget').path);
+    const wide = Array.from({ length: 300 }, (_, i) => ({ ...rows[2], code: `U${20000 + i}` }));
+    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: wide }));
+    await store.put(
+      'metrics/meta.json',
+      JSON.stringify({ generated_at: '2026-11-01T06:00:00.000Z', icbs: [], pcns: [] }),
+    );
+    const reads: string[] = [];
+    const counting = Object.assign(Object.create(store), {
+      get: (key: string) => {
+        reads.push(key);
+        return store.get(key);
+      },
+    }) as FsObjectStore;
+    const budget = 100_000;
+    const api = new MetricsApi(counting, { answerBytes: budget });
+    const ask = (query: string) =>
+      api.handle({
+        method: 'GET',
+        path: '/api/metrics/rollout',
+        query: new URLSearchParams(query),
+        identity: NATIONAL_LOCAL_USER,
+      });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => ask('level=pcn')));
+    expect(new Set(answers).size).toBe(1);
+    expect(reads.filter((k) => k === 'metrics/rollout.json')).toHaveLength(1);
+    const [answer] = answers as [Awaited<ReturnType<typeof ask>>];
+    await answer.encoded?.brotliReady;
+    // The answer's cost: its JSON twice (the string and the bytes), its gzip and its Brotli form.
+    const one =
+      Buffer.byteLength(answer.body) * 2 +
+      (answer.encoded?.forClient('gzip').body.length ?? 0) +
+      (answer.encoded?.forClient('br').body.length ?? 0);
+    expect(api.answers.bytes).toBe(one);
+    const firstKey = `${NATIONAL_LOCAL_USER.role}|${NATIONAL_LOCAL_USER.code}|/api/metrics/rollout?level=pcn`;
+    expect(api.answers.get(firstKey)).toBe(answer);
+    // Other questions, each its own answer: the least recently asked go once the budget is passed.
+    for (const period of ['2025-04', '2025/26', 'all']) await ask(`level=pcn&period=${period}`);
+    expect(api.answers.bytes).toBeLessThanOrEqual(budget);
+    expect(api.answers.size).toBe(3);
+    // The first answer was the least recently asked when the second large one came.
+    expect(api.answers.get(firstKey)).toBeUndefined();
+  });
 });
