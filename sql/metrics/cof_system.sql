@@ -42,24 +42,41 @@ paired AS (
     AND q.window_months = w.window_months
   INNER JOIN episodes AS e
     ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
+),
+
+-- The standard deviation comes from exact BIGINT sums of the difference and its square, as
+-- (sum d^2 - (sum d)^2 / n) / (n - 1): stddev_samp adds DOUBLEs in whatever order the threads finish, so a published
+-- interval on a rounding boundary would flip between two refreshes of the same data (never below 0, and NULL below
+-- 2 people, as stddev_samp).
+sums AS (
+  SELECT
+    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
+    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
+    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
+    COALESCE(month, fy) AS period,
+    service,
+    COALESCE(band, 'all') AS baseline_band,
+    count(*) AS people,
+    sum(before_count) AS before_total,
+    sum(after_count) AS after_total,
+    sum((after_count - before_count) * (after_count - before_count)) AS sum_difference_squared
+  FROM paired
+  GROUP BY GROUPING SETS (
+    (service, month), (service, fy), (service, band, fy),
+    (region_code, service, month), (region_code, service, fy), (region_code, service, band, fy),
+    (icb_code, service, month), (icb_code, service, fy), (icb_code, service, band, fy),
+    (pcn_code, service, month), (pcn_code, service, fy), (pcn_code, service, band, fy)
+  )
 )
 
 SELECT
-  CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-  COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-  CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-  COALESCE(month, fy) AS period,
-  service,
-  COALESCE(band, 'all') AS baseline_band,
-  count(*) AS people,
-  sum(before_count) AS before_total,
-  sum(after_count) AS after_total,
-  stddev_samp(after_count - before_count) AS sd_difference
-FROM paired
-GROUP BY GROUPING SETS (
-  (service, month), (service, fy), (service, band, fy),
-  (region_code, service, month), (region_code, service, fy), (region_code, service, band, fy),
-  (icb_code, service, month), (icb_code, service, fy), (icb_code, service, band, fy),
-  (pcn_code, service, month), (pcn_code, service, fy), (pcn_code, service, band, fy)
-)
+  level, code, period_type, period, service, baseline_band, people, before_total, after_total,
+  CASE WHEN people > 1 THEN
+    sqrt(greatest(
+      CAST(sum_difference_squared - (after_total - before_total) * CAST(after_total - before_total AS DOUBLE) / people AS DOUBLE)
+      / (people - 1),
+      CAST(0 AS DOUBLE)
+    ))
+  END AS sd_difference
+FROM sums
 ORDER BY level, code, period_type, period, service, baseline_band

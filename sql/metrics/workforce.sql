@@ -6,17 +6,22 @@
 -- (the national publication has FTE only): each is summed over the PCNs that gave it, and pcns_with_headcount,
 -- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting).
 -- docs/methodology.md.
+-- FTE is summed exactly, as DECIMAL(18, 6) (the contract allows any FTE from 0 to 100; the national publication has 4
+-- decimals), and converted to DOUBLE once at the end: a DOUBLE sum is added in whatever order the threads finish, so
+-- a figure on a rounding boundary would flip between two refreshes of the same data. Trino's sum of decimal(p, s) is
+-- an exact decimal(38, s) (trinodb/trino commit 423098bb; DECIMAL "an exact decimal number",
+-- docs/src/main/sphinx/language/types.md); DuckDB's likewise (DECIMAL(38, s)).
 WITH pcn_staff AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
     sum(CASE WHEN role = 'splw' THEN headcount END) AS splw_headcount,
-    sum(CASE WHEN role = 'splw' THEN fte ELSE 0 END) AS splw_fte,
+    sum(CASE WHEN role = 'splw' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS splw_fte,
     sum(CASE WHEN role = 'splw' THEN accredited_training_headcount END) AS splw_accredited,
-    sum(CASE WHEN role = 'splw' THEN vacancies_fte END) AS splw_vacancies_fte,
+    sum(CASE WHEN role = 'splw' THEN CAST(vacancies_fte AS DECIMAL(18, 6)) END) AS splw_vacancies_fte,
     sum(CASE WHEN role = 'hwbc' THEN headcount END) AS hwbc_headcount,
-    sum(CASE WHEN role = 'hwbc' THEN fte ELSE 0 END) AS hwbc_fte,
+    sum(CASE WHEN role = 'hwbc' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS hwbc_fte,
     sum(CASE WHEN role = 'cc' THEN headcount END) AS cc_headcount,
-    sum(CASE WHEN role = 'cc' THEN fte ELSE 0 END) AS cc_fte
+    sum(CASE WHEN role = 'cc' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS cc_fte
   FROM workforce_in_force
   GROUP BY pcn_code, icb_code, region_code, month, fy
 ),
@@ -34,13 +39,13 @@ staffing AS (
     CAST(count(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS pcns_with_training,
     CAST(count(splw_vacancies_fte) AS DOUBLE) / count(DISTINCT month) AS pcns_with_vacancies,
     CAST(sum(splw_headcount) AS DOUBLE) / count(DISTINCT month) AS splw_headcount,
-    sum(splw_fte) / count(DISTINCT month) AS splw_fte,
+    CAST(sum(splw_fte) AS DOUBLE) / count(DISTINCT month) AS splw_fte,
     CAST(sum(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS splw_accredited,
-    sum(splw_vacancies_fte) / count(DISTINCT month) AS splw_vacancies_fte,
+    CAST(sum(splw_vacancies_fte) AS DOUBLE) / count(DISTINCT month) AS splw_vacancies_fte,
     CAST(sum(hwbc_headcount) AS DOUBLE) / count(DISTINCT month) AS hwbc_headcount,
-    sum(hwbc_fte) / count(DISTINCT month) AS hwbc_fte,
+    CAST(sum(hwbc_fte) AS DOUBLE) / count(DISTINCT month) AS hwbc_fte,
     CAST(sum(cc_headcount) AS DOUBLE) / count(DISTINCT month) AS cc_headcount,
-    sum(cc_fte) / count(DISTINCT month) AS cc_fte
+    CAST(sum(cc_fte) AS DOUBLE) / count(DISTINCT month) AS cc_fte
   FROM pcn_staff
   GROUP BY GROUPING SETS (
     (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
