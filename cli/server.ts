@@ -175,8 +175,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     refreshDelayMs: options.refreshDelayMs,
     // The documents of the new refresh are parsed as soon as it is published, not by the first request after it.
     onRefreshed: () => {
-      api.invalidate();
-      api.warm().catch((error: Error) => log(`metrics API warm-up failed: ${error.message}`));
+      api.refreshed().catch((error: Error) => log(`metrics API warm-up failed: ${error.message}`));
     },
     log,
   });
