@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import busboy from 'busboy';
 import { MetricsApi } from '../functions/api/metrics-api.ts';
-import { signingSecret, verifyUserToken } from '../functions/auth/local-tokens.ts';
+import { signingSecret, userTokenVerifier } from '../functions/auth/local-tokens.ts';
 import { type Identity, NATIONAL_LOCAL_USER, UnauthenticatedError } from '../functions/auth/scope.ts';
 import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
 import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
@@ -179,7 +179,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     },
     log,
   });
-  const secret = await signingSecret(store);
+  const verifyUserToken = userTokenVerifier(await signingSecret(store));
   const requireToken = options.requireToken ?? !isLoopback(options.host);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxConcurrentUploads = options.maxConcurrentUploads ?? 16;
@@ -202,7 +202,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     }
     const token = /^Bearer (\S+)$/.exec(header)?.[1];
     if (!token) throw new UnauthenticatedError('the Authorization header must be Bearer <token>');
-    return verifyUserToken(secret, token);
+    return verifyUserToken(token);
   }
 
   /**
