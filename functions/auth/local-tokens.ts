@@ -67,7 +67,8 @@ export function userTokenVerifier(
 ): (token: string) => Promise<Identity> {
   const verified = new VerifiedTokens<Identity>(options);
   const { now } = options;
-  return (token) => verified.verify(token, (text) => verifiedUserToken(secret, text, now ? new Date(now()) : undefined));
+  return (token) =>
+    verified.verify(token, (text) => verifiedUserToken(secret, text, now ? new Date(now()) : undefined));
 }
 
 async function verifiedUserToken(
