@@ -340,7 +340,14 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
 
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
-      res.writeHead(status, withSecurityHeaders(headers));
+      const list = withSecurityHeaders(headers);
+      // With its length the body follows the headers as it is; without, Node sends it chunked (more to write and
+      // parse on every response). 204 and 304 have no body, and no length to announce.
+      if (status === 204 || status === 304) res.writeHead(status, list);
+      else {
+        const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+        res.writeHead(status, [...list, 'content-length', String(length)]);
+      }
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const host = (req.headers.host ?? '').toLowerCase();
