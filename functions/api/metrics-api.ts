@@ -143,6 +143,10 @@ export class MetricsApi {
   /** Counts the refreshes seen: an answer made for an earlier one is not kept. */
   private generation = 0;
   private meta: { document: MetaDocument; readAt: number } | undefined;
+  /** The meta.json being read: callers asking at once (200 connections after the TTL) share one read and parse. */
+  private metaRead: Promise<MetaDocument | undefined> | undefined;
+  /** The warm-up after the last refresh seen by refreshed(). */
+  warming: Promise<void> = Promise.resolve();
   private readonly metaTtlMs: number;
   private readonly now: () => number;
 
@@ -154,11 +158,6 @@ export class MetricsApi {
     this.now = options.now ?? Date.now;
     this.answers = new AnswerCache(options.answerBytes ?? DEFAULT_ANSWER_BYTES);
   }
-
-  /** The meta.json being read: callers asking at once (200 connections after the TTL) share one read and parse. */
-  private metaRead: Promise<MetaDocument | undefined> | undefined;
-  /** The warm-up after the last refresh seen by refreshed(). */
-  warming: Promise<void> = Promise.resolve();
 
   /** How many times the documents and answers kept have been forgotten: once per refresh seen. */
   get invalidations(): number {
