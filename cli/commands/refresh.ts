@@ -50,6 +50,7 @@ export async function runRefresh(
       engine,
       ...(compact ? { compaction: { merger: duckDbMerger(dataDir) } } : {}),
       ...demoCoverage(dataDir),
+      dashboardUrl: process.env.DASHBOARD_URL, // the packs link to its Methodology page (as the Lambda's DASHBOARD_URL)
     });
     log(
       `    ${result.documents.length} metric documents, data as of ${result.dataAsOf ?? 'no data'} (${seconds(started)})`,
