@@ -27,7 +27,7 @@ export const DEFAULT_TARGETS: ProgrammeTargets = {
   accredited_pct: 90,
   iif_lower_pct: 1.2,
   iif_upper_pct: 1.6,
-  link_workers_fte: 1_000,
+  trained_link_workers: 1_000,
 };
 export type Targets = ProgrammeTargets;
 
