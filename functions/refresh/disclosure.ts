@@ -15,7 +15,8 @@ import type { Row } from '../lib/query-engine.ts';
  *   in post, so like a mean it is published only where 8 or more contribute: a headcount of 8 or more, or without a
  *   headcount an FTE of 8 or more (one person is at most 1 FTE). Wherever a headcount is suppressed (primary or
  *   secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
- *   suppression, so no FTE of a few people can be recovered by difference either;
+ *   suppression, so no FTE of a few people can be recovered by difference either; FTE is unrounded, so a suppressed
+ *   FTE total never stands over parts all published (it would be their sum): its smallest part goes with it;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
  */
@@ -25,8 +26,8 @@ export const DISCLOSURE_NOTE =
   'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
   'at least 8 people; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
   'smallest is too; staff headcounts are counts of people, and an FTE or training figure is shown only for 8 or more ' +
-  'people in a role (with the headcount). Rates are calculated from the ' +
-  'rounded figures. England figures are not rounded. Method: docs/methodology.md.';
+  'people in a role (with the headcount). Rates are calculated from the rounded figures. England figures are not ' +
+  'rounded. Method: docs/methodology.md.';
 
 export function controlCount(n: number): Figure {
   if (n === 0) return 0;
