@@ -48,6 +48,7 @@ export function methodologyUrl(dashboardUrl: string | undefined): string | undef
     throw new Error(`The dashboard address must be http(s), not ${base.protocol}`);
   return `${base.origin}${base.pathname.replace(/\/+$/, '')}${METHODOLOGY_PAGE}`;
 }
+
 export const SUPPRESSION_NOTE =
   '* suppressed: a count of 1 to 7 people, or a figure from which one could be worked out, is not published. - means not published for this period (for example an outcome whose cohort is not yet old enough).';
 
