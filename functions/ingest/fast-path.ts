@@ -83,8 +83,42 @@ function fieldCheck(schema: AnySchema): FieldCheck | undefined {
   };
 }
 
+/** Distinct cell texts a field remembers its answer for (per upload); past this, cells are checked one by one. */
+const REMEMBERED_PER_FIELD = 4096;
+
+/**
+ * A field's coercion and check, remembering what each cell text it accepted became: coercion and the zod schemas the
+ * fast path runs are functions of the value alone (no transforms, no context), so a text accepted once is accepted
+ * again, as the same value, and an enum's or a small number's text is checked once per upload instead of once per row.
+ * Only texts (CSV cells) are remembered: a JSON number is passed as it is (a remembered 0 would answer for -0).
+ * Rejected texts are not remembered: they go to zod, which explains them.
+ */
+function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown): FieldCheck {
+  const accepted = new Map<string, unknown>();
+  let full = false;
+  return (cell) => {
+    if (typeof cell !== 'string') return check(coerce(cell));
+    if (!full) {
+      const known = accepted.get(cell);
+      if (known !== undefined) return known;
+    }
+    const value = check(coerce(cell));
+    if (value === FAIL || full) return value;
+    if (accepted.size >= REMEMBERED_PER_FIELD) {
+      full = true;
+      return value;
+    }
+    // A text of its own, as the key and as the value kept: the cell is a slice of the parser's chunk, which it would
+    // keep alive.
+    const own = JSON.parse(JSON.stringify(cell)) as string;
+    const kept = value === cell ? own : value;
+    accepted.set(own, kept);
+    return kept;
+  };
+}
+
 interface Member {
-  /** Per field position: the check, or undefined when the field does not apply to this member. */
+  /** Per field position: coercion and check, or undefined when the field does not apply to this member. */
   readonly checks: (FieldCheck | undefined)[];
   readonly required: boolean[];
   /** Object refinements, run on the whole row once every field has passed. */
@@ -92,7 +126,11 @@ interface Member {
   readonly allowed: ReadonlySet<string>;
 }
 
-function compileObject(schema: AnySchema, fieldNames: readonly string[]): Member | undefined {
+function compileObject(
+  schema: AnySchema,
+  fieldNames: readonly string[],
+  coerce: readonly ((value: unknown) => unknown)[],
+): Member | undefined {
   const def = defOf(schema);
   // Strict objects only: an unknown key is an error, never dropped (so the output has the input's keys).
   if (def.type !== 'object' || defOf(def.catchall as AnySchema).type !== 'never') return undefined;
@@ -106,7 +144,7 @@ function compileObject(schema: AnySchema, fieldNames: readonly string[]): Member
     if (optional && (defOf(field).checks as unknown[] | undefined)?.length) return undefined;
     const check = fieldCheck(optional ? (defOf(field).innerType as AnySchema) : field);
     if (check === undefined) return undefined;
-    checks[at] = check;
+    checks[at] = rememberingCheck(check, coerce[at] as (value: unknown) => unknown);
     required[at] = !optional;
   }
   const refinements = (def.checks as Refinement[] | undefined) ?? [];
@@ -129,7 +167,7 @@ export function compileFastPath(
     const discriminator = def.discriminator;
     const members = new Map<unknown, Member>();
     for (const option of def.options as AnySchema[]) {
-      const member = compileObject(option, fieldNames);
+      const member = compileObject(option, fieldNames, coerce);
       const tag = defOf(option).shape as Record<string, AnySchema>;
       const literal = defOf(tag[discriminator] as AnySchema);
       if (member === undefined || literal.type !== 'literal') return undefined;
@@ -137,18 +175,17 @@ export function compileFastPath(
     }
     return (cells, out) => {
       const member = members.get(cells[discriminator]);
-      return member !== undefined && memberAccepts(member, fieldNames, coerce, cells, out);
+      return member !== undefined && memberAccepts(member, fieldNames, cells, out);
     };
   }
-  const member = compileObject(schema, fieldNames);
+  const member = compileObject(schema, fieldNames, coerce);
   if (member === undefined) return undefined;
-  return (cells, out) => memberAccepts(member, fieldNames, coerce, cells, out);
+  return (cells, out) => memberAccepts(member, fieldNames, cells, out);
 }
 
 function memberAccepts(
   member: Member,
   fieldNames: readonly string[],
-  coerce: readonly ((value: unknown) => unknown)[],
   cells: Record<string, unknown>,
   out: FieldValues,
 ): boolean {
@@ -165,7 +202,7 @@ function memberAccepts(
       out[i] = undefined;
       continue;
     }
-    const value = (check as FieldCheck)((coerce[i] as (value: unknown) => unknown)(cell));
+    const value = (check as FieldCheck)(cell);
     if (value === FAIL) return false;
     out[i] = value;
   }

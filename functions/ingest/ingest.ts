@@ -16,9 +16,16 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
 import type { FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
-import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
+import {
+  findIdentifier,
+  IDENTIFIER_LABELS,
+  type IdentifierKind,
+  personalColumnKind,
+  rememberingFinder,
+} from './identifiability-guard.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
 import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
+import { SeenKeys } from './seen-keys.ts';
 import { fieldNamesOf, fieldValuesValidator, KINDS, kindOfColumns, type RowError } from './validate-row.ts';
 
 export interface IngestOptions {
@@ -334,8 +341,10 @@ class UploadState {
   errorsTotal = 0;
   /** The first rejected rows in full (options.maxQuarantinedRows); the rest are counted by reason only. */
   readonly quarantined: string[] = [];
-  private readonly seenKeys = new Map<string, number>();
+  private readonly seenKeys = new SeenKeys();
   private readonly checkedColumns = new Set<string>();
+  /** The guard on a cell's text, remembered per column. */
+  private readonly findIn = rememberingFinder();
   private headerChecked = false;
 
   constructor(
@@ -454,7 +463,8 @@ class UploadState {
       if (this.current === undefined) this.setKind(keys, row);
     }
     for (const column in cells) {
-      const found = identifierIn(cells[column]);
+      const cell = cells[column];
+      const found = typeof cell === 'string' ? this.findIn(column, cell) : identifierIn(cell);
       if (found)
         reject(
           'identifiable_data',
@@ -515,7 +525,7 @@ class UploadState {
       kind === 'events'
         ? (values[at.key[0] as number] as string)
         : `${values[at.key[0] as number]}|${values[at.key[1] as number]}`;
-    const first = this.seenKeys.get(key);
+    const first = this.seenKeys.firstOrAdd(key, row);
     if (first !== undefined) {
       return kind === 'events'
         ? {
@@ -531,11 +541,6 @@ class UploadState {
             message: `this month and role appear more than once in this file (first at row ${first})`,
           };
     }
-    // A copy of the key: a cell's text is a slice of the parser's chunk, and a slice kept for the whole file would keep
-    // every chunk (the whole file's text) alive with it. JSON's round trip makes a string of its own (measured: a
-    // million keys take 64 MB so, 82 MB kept as slices, 96 MB copied by concatenation). V8 copies a substring shorter
-    // than 13 characters instead of slicing it (SlicedString::kMinLength), so a short key is its own already.
-    this.seenKeys.set(key.length < 13 ? key : (JSON.parse(JSON.stringify(key)) as string), row);
     return undefined;
   }
 
