@@ -67,29 +67,3 @@ export function findIdentifier(value: string): IdentifierKind | undefined {
   if (digits >= 2 && POSTCODE.test(value)) return 'postcode';
   return undefined;
 }
-
-/** Distinct texts a column remembers the guard's answer for (per upload); past this, texts are looked at one by one. */
-const REMEMBERED_PER_COLUMN = 4096;
-
-/**
- * findIdentifier, remembering its answer per column for the texts it has seen: it is a function of the text alone, so
- * a code, a date or a pseudonym repeated down a column is looked at once per upload instead of once per row.
- */
-export function rememberingFinder(): (column: string, value: string) => IdentifierKind | undefined {
-  const columns = new Map<string, { answers: Map<string, IdentifierKind | null>; full: boolean }>();
-  return (column, value) => {
-    let memo = columns.get(column);
-    if (memo === undefined) {
-      memo = { answers: new Map(), full: false };
-      columns.set(column, memo);
-    }
-    if (memo.full) return findIdentifier(value);
-    const known = memo.answers.get(value);
-    if (known !== undefined) return known ?? undefined;
-    const found = findIdentifier(value);
-    if (memo.answers.size >= REMEMBERED_PER_COLUMN) memo.full = true;
-    // A text of its own as the key: the cell is a slice of the parser's chunk, which it would keep alive.
-    else memo.answers.set(JSON.parse(JSON.stringify(value)) as string, found ?? null);
-    return found;
-  };
-}

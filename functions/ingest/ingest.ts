@@ -16,13 +16,7 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
 import type { FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
-import {
-  findIdentifier,
-  IDENTIFIER_LABELS,
-  type IdentifierKind,
-  personalColumnKind,
-  rememberingFinder,
-} from './identifiability-guard.ts';
+import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
 import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
 import { SeenKeys } from './seen-keys.ts';
@@ -343,8 +337,6 @@ class UploadState {
   readonly quarantined: string[] = [];
   private readonly seenKeys = new SeenKeys();
   private readonly checkedColumns = new Set<string>();
-  /** The guard on a cell's text, remembered per column. */
-  private readonly findIn = rememberingFinder();
   private headerChecked = false;
 
   constructor(
@@ -463,8 +455,7 @@ class UploadState {
       if (this.current === undefined) this.setKind(keys, row);
     }
     for (const column in cells) {
-      const cell = cells[column];
-      const found = typeof cell === 'string' ? this.findIn(column, cell) : identifierIn(cell);
+      const found = identifierIn(cells[column]);
       if (found)
         reject(
           'identifiable_data',

@@ -286,10 +286,47 @@ class BytesColumn implements ColumnBuffer {
   }
 }
 
-function columnBuffer(column: ColumnSpec): ColumnBuffer {
-  if (column.type === 'boolean') return new BooleanColumn();
-  if (column.type !== 'string') return new NumberColumn();
-  return HIGH_CARDINALITY.has(column.name) ? new BytesColumn() : new TextColumn();
+/** How add() stores a column's value: one branch each, so each buffer's push is called from a site of its own. */
+enum Held {
+  Lineage,
+  Number,
+  Date,
+  Timestamp,
+  Boolean,
+  Text,
+  Bytes,
+}
+
+function heldAs(column: ColumnSpec): Held {
+  if (LINEAGE_COLUMNS.has(column.name)) return Held.Lineage;
+  switch (column.type) {
+    case 'int32':
+    case 'double':
+      return Held.Number;
+    case 'date':
+      return Held.Date;
+    case 'timestamp':
+      return Held.Timestamp;
+    case 'boolean':
+      return Held.Boolean;
+    case 'string':
+      return HIGH_CARDINALITY.has(column.name) ? Held.Bytes : Held.Text;
+  }
+}
+
+function columnBuffer(held: Held): ColumnBuffer | undefined {
+  switch (held) {
+    case Held.Lineage:
+      return undefined;
+    case Held.Boolean:
+      return new BooleanColumn();
+    case Held.Text:
+      return new TextColumn();
+    case Held.Bytes:
+      return new BytesColumn();
+    default:
+      return new NumberColumn();
+  }
 }
 
 interface Partition {
@@ -312,7 +349,7 @@ interface Partition {
 export class PartitionedColumns {
   private readonly partitions = new Map<string, Partition>();
   private readonly indexOf = new Map<string, number>();
-  private readonly store: ((value: unknown) => unknown)[];
+  private readonly held: Held[];
   private readonly schema: SchemaElement[];
   private readonly options: StreamingOptions;
   private buffered = 0;
@@ -323,7 +360,7 @@ export class PartitionedColumns {
     options: Partial<StreamingOptions> = {},
   ) {
     this.options = { ...DEFAULT_STREAMING, ...options };
-    this.store = table.columns.map((column: ColumnSpec) => STORE[column.type]);
+    this.held = table.columns.map(heldAs);
     this.schema = parquetSchemaOf(table);
     table.columns.forEach((column, i) => {
       this.indexOf.set(column.name, i);
@@ -349,9 +386,7 @@ export class PartitionedColumns {
     let part = this.partitions.get(partition);
     if (part === undefined) {
       part = {
-        columns: this.table.columns.map((column) =>
-          LINEAGE_COLUMNS.has(column.name) ? undefined : columnBuffer(column),
-        ),
+        columns: this.held.map(columnBuffer),
         sourceRows: new Int32Array(INITIAL_ROWS),
         rows: 0,
         encodedRows: 0,
@@ -359,13 +394,34 @@ export class PartitionedColumns {
       this.partitions.set(partition, part);
     }
     const { columns } = part;
+    const held = this.held;
     for (let j = 0; j < slots.length; j++) {
       const i = slots[j] as number;
       if (i < 0) continue;
       const value = values[j];
-      (columns[i] as ColumnBuffer).push(
-        value === undefined || value === null ? null : (this.store[i] as (v: unknown) => unknown)(value),
-      );
+      const none = value === undefined || value === null;
+      switch (held[i]) {
+        case Held.Number:
+          (columns[i] as NumberColumn).push(none ? null : (value as number));
+          break;
+        case Held.Date:
+          (columns[i] as NumberColumn).push(none ? null : epochDay(value as string));
+          break;
+        case Held.Timestamp:
+          (columns[i] as NumberColumn).push(
+            none ? null : typeof value === 'number' ? value : epochMillis(value as string),
+          );
+          break;
+        case Held.Boolean:
+          (columns[i] as BooleanColumn).push(none ? null : value);
+          break;
+        case Held.Text:
+          (columns[i] as TextColumn).push(none ? null : value);
+          break;
+        case Held.Bytes:
+          (columns[i] as BytesColumn).push(none ? null : value);
+          break;
+      }
     }
     if (part.rows === part.sourceRows.length) part.sourceRows = grownTo(part.sourceRows, part.rows + 1);
     part.sourceRows[part.rows++] = sourceRow;
