@@ -20,6 +20,12 @@ export type FieldValues = unknown[];
 
 export type FastPath = (cells: Record<string, unknown>, out: FieldValues) => boolean;
 
+/**
+ * The fast path on a row given as its cells by field position (undefined where the row has none), for a reader that
+ * knows every column is a field of the contract (a CSV file whose header has passed): no cells object is built.
+ */
+export type FieldsFastPath = (byField: readonly unknown[], out: FieldValues) => boolean;
+
 type AnySchema = z.core.$ZodType;
 type Refinement = z.core.$ZodCheck;
 interface Payload {
@@ -123,7 +129,6 @@ interface Member {
   readonly required: boolean[];
   /** Object refinements, run on the whole row once every field has passed. */
   readonly refinements: Refinement[];
-  readonly allowed: ReadonlySet<string>;
 }
 
 function compileObject(
@@ -148,7 +153,7 @@ function compileObject(
     required[at] = !optional;
   }
   const refinements = (def.checks as Refinement[] | undefined) ?? [];
-  return { checks, required, refinements, allowed: new Set(Object.keys(shape)) };
+  return { checks, required, refinements };
 }
 
 /**
@@ -161,48 +166,74 @@ export function compileFastPath(
   fieldNames: readonly string[],
   coerce: readonly ((value: unknown) => unknown)[],
 ): FastPath | undefined {
+  const fields = compileFieldsFastPath(schema, fieldNames, coerce);
+  if (fields === undefined) return undefined;
+  const position = new Map(fieldNames.map((name, i) => [name, i]));
+  const byField: unknown[] = fieldNames.map(() => undefined);
+  return (cells, out) => {
+    // Cells of an ordinary or prototype-less object only (read-upload's noPrototype): anything else is zod's to judge.
+    const prototype = Object.getPrototypeOf(cells);
+    if (prototype !== null && prototype !== Object.prototype) return false;
+    byField.fill(undefined);
+    for (const key in cells) {
+      // Own fields only: `constructor` or `toString` in a file is an unknown field, not Object's own property.
+      const at = Object.hasOwn(cells, key) ? position.get(key) : undefined;
+      // An unknown key, or a key given no value (which zod still counts as a key): zod's to judge.
+      const cell = at === undefined ? undefined : cells[key];
+      if (cell === undefined) return false;
+      byField[at as number] = cell;
+    }
+    return fields(byField, out);
+  };
+}
+
+/** The fast path on cells by field position (FieldsFastPath), compiled as compileFastPath compiles it. */
+export function compileFieldsFastPath(
+  schema: AnySchema,
+  fieldNames: readonly string[],
+  coerce: readonly ((value: unknown) => unknown)[],
+): FieldsFastPath | undefined {
   const def = defOf(schema);
   if (def.type === 'union' && typeof def.discriminator === 'string') {
     if ((def.checks as unknown[] | undefined)?.length) return undefined;
-    const discriminator = def.discriminator;
+    const discriminator = fieldNames.indexOf(def.discriminator);
+    if (discriminator < 0) return undefined;
     const members = new Map<unknown, Member>();
     for (const option of def.options as AnySchema[]) {
       const member = compileObject(option, fieldNames, coerce);
       const tag = defOf(option).shape as Record<string, AnySchema>;
-      const literal = defOf(tag[discriminator] as AnySchema);
+      const literal = defOf(tag[def.discriminator] as AnySchema);
       if (member === undefined || literal.type !== 'literal') return undefined;
       for (const value of literal.values as unknown[]) members.set(value, member);
     }
-    return (cells, out) => {
-      const member = members.get(cells[discriminator]);
-      return member !== undefined && memberAccepts(member, fieldNames, cells, out);
+    return (byField, out) => {
+      const member = members.get(byField[discriminator]);
+      return member !== undefined && memberAccepts(member, fieldNames, byField, out);
     };
   }
   const member = compileObject(schema, fieldNames, coerce);
   if (member === undefined) return undefined;
-  return (cells, out) => memberAccepts(member, fieldNames, cells, out);
+  return (byField, out) => memberAccepts(member, fieldNames, byField, out);
 }
 
 function memberAccepts(
   member: Member,
   fieldNames: readonly string[],
-  cells: Record<string, unknown>,
+  byField: readonly unknown[],
   out: FieldValues,
 ): boolean {
-  // Cells of an ordinary or prototype-less object only (read-upload's noPrototype): anything else is zod's to judge.
-  const prototype = Object.getPrototypeOf(cells);
-  if (prototype !== null && prototype !== Object.prototype) return false;
-  for (const key in cells) if (!member.allowed.has(key)) return false;
   const { checks, required } = member;
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i];
-    const cell = check === undefined ? undefined : cells[fieldNames[i] as string];
+    const cell = byField[i];
     if (cell === undefined) {
       if (required[i]) return false;
       out[i] = undefined;
       continue;
     }
-    const value = (check as FieldCheck)(cell);
+    // A value for a field this member does not have: zod's unrecognized key.
+    if (check === undefined) return false;
+    const value = check(cell);
     if (value === FAIL) return false;
     out[i] = value;
   }
