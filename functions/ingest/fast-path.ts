@@ -91,6 +91,8 @@ function fieldCheck(schema: AnySchema): FieldCheck | undefined {
 
 /** Distinct cell texts a field remembers its answer for (per upload); past this, cells are checked one by one. */
 const REMEMBERED_PER_FIELD = 4096;
+/** Distinct texts after which a field that has found fewer repeats than that stops remembering. */
+const SEEN_BEFORE_JUDGING = 256;
 
 /**
  * A field's coercion and check, remembering what each cell text it accepted became: coercion and the zod schemas the
@@ -102,15 +104,20 @@ const REMEMBERED_PER_FIELD = 4096;
 function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown): FieldCheck {
   const accepted = new Map<string, unknown>();
   let full = false;
+  let hits = 0;
   return (cell) => {
     if (typeof cell !== 'string') return check(coerce(cell));
     if (!full) {
       const known = accepted.get(cell);
-      if (known !== undefined) return known;
+      if (known !== undefined) {
+        hits += 1;
+        return known;
+      }
     }
     const value = check(coerce(cell));
     if (value === FAIL || full) return value;
-    if (accepted.size >= REMEMBERED_PER_FIELD) {
+    // An id column (few texts seen twice) stops early: its texts would be kept, and looked up, for nothing.
+    if (accepted.size >= REMEMBERED_PER_FIELD || (accepted.size >= SEEN_BEFORE_JUDGING && hits < accepted.size)) {
       full = true;
       return value;
     }
