@@ -462,7 +462,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'workforce',
     title: 'Workforce',
     description:
-      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), and never where its headcount is suppressed.',
+      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
     file: 'workforce',
     keys: [],
     definitions: {
@@ -502,7 +502,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ],
     },
     derive: (r) => ({
-      // Sums of FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999).
+      // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);
+      // below England disclosure control has rounded them to the nearest 5 already.
       ...Object.fromEntries(
         (['splw_fte', 'splw_vacancies_fte', 'hwbc_fte', 'cc_fte'] as const).map((c) => [
           c,

@@ -13,11 +13,18 @@ import type { Row } from '../lib/query-engine.ts';
  *   it; a PCN that moved ICB within a year is a part of each ICB it was in;
  * - staff: a headcount is a count of people (suppressed from 1 to 7, rounded to 5); an FTE is a sum over the people
  *   in post, so like a mean it is published only where 8 or more contribute: a headcount of 8 or more, or without a
- *   headcount an FTE of 8 or more (one person is at most 1 FTE). Wherever a headcount is suppressed (primary or
- *   secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
- *   suppression, so no FTE of a few people can be recovered by difference either; FTE is unrounded, so a suppressed
- *   FTE total never stands over parts all published (it would be their sum): its smallest part goes with it;
- * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator.
+ *   headcount an FTE of 8 or more (one person is at most 1 FTE). A published FTE is rounded to the nearest 5 like a
+ *   count (a positive FTE under 2.5, which would show as 0, is suppressed instead). A year's FTE is the mean of its
+ *   months to date, so to 2 decimals n x one refresh's year-to-date minus (n - 1) x the previous one's (documents
+ *   people keep) would give the latest month's FTE, of a few people too. Rounded to 5 that difference is uncertain by
+ *   (2n - 1) x 2.5 FTE either way, at least 7.5: more than the FTE of the 7 people a suppressed cell may hold. And a
+ *   rounded FTE says no more about its headcount than the rounded headcount does (FTE <= headcount, and rounding
+ *   keeps the order), where a whole-number FTE would: 12 full-time people show a headcount of 10 (8 to 12) and an FTE
+ *   of 12 (at least 12 people), so exactly 12. Wherever a headcount is suppressed (primary or secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
+ *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
+ *   their sum): its smallest part goes with it;
+ * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
+ *   10,000 and caseload from the rounded FTE.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
  */
 export const MIN_COUNT = 8;
@@ -26,8 +33,21 @@ export const DISCLOSURE_NOTE =
   'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
   'at least 8 people; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
   'smallest is too; staff headcounts are counts of people, and an FTE or training figure is shown only for 8 or more ' +
-  'people in a role (with the headcount). Rates are calculated from the rounded figures. England figures are not ' +
-  'rounded. Method: docs/methodology.md.';
+  'people in a role (with the headcount), an FTE rounded to the nearest 5. Rates are calculated from the rounded ' +
+  'figures. England figures are not rounded. Method: docs/methodology.md.';
+
+/** Below England a published FTE is rounded to the nearest FTE_ROUNDING, as counts are rounded to the nearest 5. */
+export const FTE_ROUNDING = 5;
+
+/**
+ * An FTE of 8 or more people, below England: rounded to the nearest 5; zero stays zero; a positive FTE that would round
+ * to 0 (under 2.5) is suppressed rather than shown as none.
+ */
+export function controlFte(fte: number): Figure {
+  if (fte === 0) return 0;
+  const rounded = Math.round(fte / FTE_ROUNDING) * FTE_ROUNDING;
+  return rounded === 0 ? SUPPRESSED : rounded;
+}
 
 export function controlCount(n: number): Figure {
   if (n === 0) return 0;
@@ -83,8 +103,8 @@ interface Secondary {
   /** The parts add up to an exactly published total (the regions of England): a zero part may be suppressed. */
   readonly allowZero?: boolean;
   /**
-   * The figures are published unrounded (FTE): a suppressed total over published parts would be their sum, so one of
-   * them is suppressed too.
+   * FTE: a suppressed total over published parts would be, within their rounding, their sum (a year's FTE the mean
+   * of its months), so one of them is suppressed too.
    */
   readonly exact?: boolean;
   /** Called for each cell suppressed here (the staff figures that go with a headcount). */
@@ -94,7 +114,7 @@ interface Secondary {
 /**
  * While exactly one of these cells is suppressed, suppress the smallest other non-zero one (ties: the first).
  * When none is left to suppress, suppress the total instead, if there is one, or else (allowZero: the parts of an
- * exactly published total) a zero part. For unrounded figures (exact), a suppressed total with no suppressed part
+ * exactly published total) a zero part. For FTE (exact), a suppressed total with no suppressed part
  * takes its smallest non-zero part with it. Returns whether anything changed.
  */
 function suppressNextSmallest(cells: readonly Cell[], total?: Cell, how: Secondary = {}): boolean {
@@ -140,7 +160,8 @@ function controlCounts(row: Row, controlled: Row, counts: DisclosureRules['count
 /**
  * Staff: the headcount is a count of people. The FTE is a sum over the people in post: like a mean, it needs 8 or
  * more of them (a headcount of 8 or more; with no headcount, or a headcount of 0 beside an FTE, an FTE of 8 or more,
- * one person being at most 1 FTE). Where either is suppressed, so are the FTE and the figures describing the people.
+ * one person being at most 1 FTE), and is then rounded to the nearest 5 (controlFte). Where either the headcount is
+ * suppressed or the FTE has fewer than 8 people, so are the FTE and the figures describing the people.
  */
 function controlStaff(row: Row, controlled: Row, staff: readonly StaffRule[]): void {
   for (const role of staff) {
@@ -149,7 +170,7 @@ function controlStaff(row: Row, controlled: Row, staff: readonly StaffRule[]): v
     const fte = row[role.fte];
     const people = Math.max(typeof headcount === 'number' ? headcount : 0, typeof fte === 'number' ? fte : 0);
     const fewPeople = typeof fte === 'number' && fte > 0 && people < MIN_COUNT;
-    if (fewPeople) controlled[role.fte] = SUPPRESSED;
+    if (typeof fte === 'number') controlled[role.fte] = fewPeople ? SUPPRESSED : controlFte(fte);
     if (fewPeople || controlled[role.headcount] === SUPPRESSED) suppressWithHeadcount(controlled, role);
   }
 }
@@ -287,7 +308,8 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
   const sensitive = [
     ...new Set([...rules.counts, ...staff.flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])])]),
   ];
-  // FTE is published unrounded; a suppressed headcount takes its FTE and the figures describing the people with it.
+  // A suppressed FTE total takes a part with it; a suppressed headcount takes its FTE and the figures describing the
+  // people with it.
   const exact = new Set(staff.map((s) => s.fte));
   const withHeadcount = new Map(staff.map((s) => [s.headcount, s]));
   const onSuppress = (cell: Cell) => {

@@ -135,7 +135,7 @@ describe('secondary suppression across periods and staff figures', () => {
     ]);
   });
 
-  it('a headcount is a count of people, and an FTE needs 8 or more people in the role (hand-worked rows)', () => {
+  it('a headcount is a count of people, and an FTE needs 8 or more people in the role and is rounded to 5 (hand-worked rows)', () => {
     const staff = (level: string, headcount: number | null, fte: number, accredited: number | null): Row => ({
       level,
       code: level === 'national' ? 'ENG' : `U${headcount}-${fte}`,
@@ -153,30 +153,42 @@ describe('secondary suppression across periods and staff figures', () => {
       [
         staff('pcn', 2, 1.5, 1),
         staff('pcn', 7, 6.2, 7),
-        staff('pcn', 9, 6.4, 9), // 9 people: published, the headcount rounded (10) and the FTE as it is
+        staff('pcn', 9, 6.4, 9), // 9 people: published, the headcount rounded (10) and the FTE too: 6.4 / 5 = 1.28 -> 5
         staff('pcn', 3, 0, 0), // the headcount is suppressed, so its FTE and training are too, even zeros
         staff('pcn', null, 0.6, null), // FTE only (as the national publication): 0.6 says one or a few people
         staff('pcn', null, 7.99, null),
-        staff('pcn', null, 8.5, null), // 8.5 FTE is at least 9 people, one person being at most 1 FTE
+        staff('pcn', null, 8.5, null), // 8.5 FTE is at least 9 people, one person being at most 1 FTE: 1.7 -> 10
         staff('pcn', 0, 0, 0),
-        staff('pcn', 12, 9, 0), // 12 people, none trained: 0 stays 0
+        staff('pcn', 12, 9, 0), // 12 people, none trained: 0 stays 0; FTE 9 / 5 = 1.8 -> 10
         staff('pcn', 12, 9, 3), // 3 of 12 trained: the count of 3 is suppressed, not the FTE of 12 people
+        staff('pcn', 13, 12.5, 13), // 12.5 / 5 = 2.5 rounds half up -> 15
+        staff('pcn', 14, 12.49, 14), // 2.498 -> 10
+        staff('pcn', 11, 7.38, 11), // 1.476 -> 5
+        staff('pcn', 10, 2.5, 10), // 10 people at a quarter-time: 0.5 -> 5
+        staff('pcn', 10, 2.4, 10), // 0.48 would show as 0 FTE beside 10 people: suppressed instead, training kept
         staff('national', 2, 1.5, 1),
+        staff('national', 11, 7.38, 11), // England: exact
       ],
       rules,
     );
     expect(out.map((r) => [r.splw_headcount, r.splw_fte, r.splw_accredited])).toEqual([
       ['*', '*', '*'],
       ['*', '*', '*'],
-      [10, 6.4, 10],
+      [10, 5, 10],
       ['*', '*', '*'],
       [null, '*', null],
       [null, '*', null],
-      [null, 8.5, null],
+      [null, 10, null],
       [0, 0, 0],
-      [10, 9, 0],
-      [10, 9, '*'],
+      [10, 10, 0],
+      [10, 10, '*'],
+      [15, 15, 15],
+      [15, 10, 15],
+      [10, 5, 10],
+      [10, 5, 10],
+      [10, '*', 10],
       [2, 1.5, 1],
+      [11, 7.38, 11],
     ]);
   });
 });
@@ -206,41 +218,41 @@ describe('staff figures in a hand-built geography: nothing suppressed comes back
     const fte = (level: string, code: string, parents: string, splw_fte: number) =>
       area(level, code, parents, { splw_headcount: null, splw_fte });
     const rows = [
-      fte('national', 'ENG', '', 78),
-      fte('region', 'Y56', 'ENG', 43),
+      fte('national', 'ENG', '', 80),
+      fte('region', 'Y56', 'ENG', 45),
       fte('region', 'Y58', 'ENG', 5),
       fte('region', 'Y59', 'ENG', 30),
-      fte('icb', 'QAA', 'Y56', 22),
+      fte('icb', 'QAA', 'Y56', 24),
       fte('icb', 'QBB', 'Y56', 21),
       fte('icb', 'QCC', 'Y58', 5),
       fte('icb', 'QDD', 'Y59', 30),
       fte('pcn', 'U1', 'QAA', 0.6),
-      fte('pcn', 'U2', 'QAA', 12),
+      fte('pcn', 'U2', 'QAA', 14),
       fte('pcn', 'U3', 'QAA', 9.4),
       fte('pcn', 'U4', 'QBB', 10),
       fte('pcn', 'U5', 'QBB', 11),
       fte('pcn', 'U6', 'QCC', 5),
       fte('pcn', 'U7', 'QDD', 30),
     ];
-    // Primary: U1 0.6, U6 5, QCC 5 and Y58 5 are under 8 FTE, so fewer than 8 people may share them.
-    // QAA 22 - U2 12 - U3 9.4 would give U1's 0.6: U3 (the smallest other) goes too; QAA - U2 = 10 = U1 + U3.
-    // Y56 43 - QBB 21 - U2 12 = 10 = U1 + U3 again: nothing more is revealed.
-    // England 78 (exact) - Y56 43 - Y59 30 would give Y58's 5: Y59 goes too (smaller than Y56).
+    // Primary: U1 0.6, U6 5, QCC 5 and Y58 5 are under 8 FTE, so fewer than 8 people may share them. The others are
+    // rounded to 5 below England: QAA 24 -> 25, QBB 21 -> 20, U2 14 -> 15, U3 9.4 -> 10, U5 11 -> 10.
+    // QAA minus U2 and U3 would bound U1's 0.6: U3 (the smallest other, 10 against 15) goes too.
+    // England 80 (exact) - Y56 - Y59 would bound Y58's 5: Y59 goes too (30, smaller than Y56's 45).
     // Y59 suppressed over QDD 30 published would be QDD: QDD goes, and with it U7 (QDD = U7).
     expect(column(applyDisclosureControl(rows, rules), 'splw_fte')).toEqual({
-      ENG: 78,
-      Y56: 43,
+      ENG: 80,
+      Y56: 45,
       Y58: '*',
       Y59: '*',
-      QAA: 22,
-      QBB: 21,
+      QAA: 25,
+      QBB: 20,
       QCC: '*',
       QDD: '*',
       U1: '*',
-      U2: 12,
+      U2: 15,
       U3: '*',
       U4: 10,
-      U5: 11,
+      U5: 10,
       U6: '*',
       U7: '*',
     });
@@ -258,10 +270,10 @@ describe('staff figures in a hand-built geography: nothing suppressed comes back
     const out = applyDisclosureControl(rows, rules);
     // U1's 3 people: headcount, FTE and training suppressed. QAA's headcount 26 (-> 25) minus U3's would bound U1's,
     // so the next smallest headcount, U2's 9, goes, and its FTE and training with it (with U2's headcount hidden,
-    // its 8.2 FTE would say 8 or more people). Then two FTEs are suppressed (18.5 - 7.9 = 10.6 = U1 + U2), so U3's
-    // 7.9 FTE stays: 14 people share it.
+    // its 8.2 FTE would say 8 or more people). Then two FTEs are suppressed (QAA - U3 = U1 + U2), so U3's FTE stays:
+    // 14 people share it. The published FTEs are rounded to 5: QAA 18.5 -> 20, U3 7.9 -> 10.
     expect(column(out, 'splw_headcount')).toEqual({ QAA: 25, U1: '*', U2: '*', U3: 15 });
-    expect(column(out, 'splw_fte')).toEqual({ QAA: 18.5, U1: '*', U2: '*', U3: 7.9 });
+    expect(column(out, 'splw_fte')).toEqual({ QAA: 20, U1: '*', U2: '*', U3: 10 });
     expect(column(out, 'splw_accredited')).toEqual({ QAA: 25, U1: '*', U2: '*', U3: 10 });
   });
 });
