@@ -8,8 +8,9 @@ import { FUNNEL_MEASURES, type MetricDocument, type MetricRow } from '../../func
  * - the regional rates of the funnel-plot summary do the same against the sums of their PCNs' published figures;
  * - no suppressed cell is the only one among the parts of a published total: areas within their parent area (as
  *   the meta document places them) and the months of a financial year beside the year's row;
- * - staff: below England, headcounts are counts; no FTE or training figure where the headcount is suppressed, and no
- *   FTE from 0 to 8 unless a published headcount says 8 or more people share it;
+ * - staff: below England, headcounts are counts; no FTE or training figure where the headcount is suppressed, no
+ *   FTE from 0 to 8 unless a published headcount says 8 or more people share it, and every FTE 0, * or a multiple of
+ *   5 (a year's FTE is a mean of months to date: unrounded, two refreshes' years differenced give the latest month);
  * - series (the SPC document) below England: every value of a count is a published count, and the mean is the mean
  *   of the values published beside it (nothing unrounded behind it).
  * Returns one line per problem.
@@ -18,8 +19,8 @@ export interface ScanSpec {
   /** Count columns per document. */
   readonly counts: Readonly<Record<string, readonly string[]>>;
   /**
-   * Other columns per document that are suppressed to protect people and must not be recoverable by differencing;
-   * they are unrounded (FTE), so a suppressed total must not stand over parts all published either.
+   * Other columns per document that are suppressed to protect people and must not be recoverable by differencing
+   * (FTE): a suppressed total must not stand over parts all published either (within their rounding, their sum).
    */
   readonly protected?: Readonly<Record<string, readonly string[]>>;
   /** Staff per document: the headcount column, the FTE column, and the columns suppressed with the headcount. */
@@ -63,7 +64,7 @@ function countProblems(doc: MetricDocument, r: MetricRow, counts: readonly strin
   return counts.filter((c) => !isCount(r[c])).map((c) => `${rowId(doc, r)}: count ${c} = ${r[c]}`);
 }
 
-/** Staff: nothing describing a suppressed headcount, and no FTE of fewer than 8 people. */
+/** Staff: nothing describing a suppressed headcount, no FTE of fewer than 8 people, and every FTE rounded to 5. */
 function staffProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
   const problems: string[] = [];
   const shown = (v: unknown) => v !== '*' && v !== null && v !== undefined;
@@ -76,6 +77,8 @@ function staffProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): strin
     const many = typeof people === 'number' && people >= 10;
     if (typeof value === 'number' && value > 0 && value < 8 && !many)
       problems.push(`${rowId(doc, r)}: ${fte} = ${value} without 8 or more people`);
+    if (typeof value === 'number' && value % 5 !== 0)
+      problems.push(`${rowId(doc, r)}: ${fte} = ${value} is not rounded to 5`);
   }
   return problems;
 }
@@ -267,7 +270,7 @@ export const SCAN_SPEC: ScanSpec = {
     referral_sources: ['referrals'],
     workforce: ['people_referred', 'splw_headcount', 'splw_accredited', 'hwbc_headcount', 'cc_headcount'],
   },
-  /** Unrounded figures (FTE) suppressed to protect people. */
+  /** Figures other than counts (FTE) suppressed to protect people. */
   protected: {
     workforce: ['splw_fte', 'hwbc_fte', 'cc_fte'],
   },
@@ -300,6 +303,10 @@ export const SCAN_SPEC: ScanSpec = {
       ['people_referred_per_1000', 'people_referred', 'list_size', 1000],
     ],
     referral_sources: [['self_referral_pct', 'source_self', 'referrals', 100]],
+    workforce: [
+      ['splw_fte_per_10000', 'splw_fte', 'list_size', 10000],
+      ['caseload', 'people_referred', 'splw_fte', 1],
+    ],
     pcn_comparison: [
       // The funnel's denominator for referrals is the exposure: the list pro rata to the months open.
       ['referral_rate', 'referrals', 'exposure', 1000],

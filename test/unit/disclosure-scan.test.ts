@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
-import { parentsFrom, type ScanSpec, scanPublished } from '../support/disclosure-scan.ts';
+import { parentsFrom, SCAN_SPEC, type ScanSpec, scanPublished } from '../support/disclosure-scan.ts';
 
 /*
  * The scan must find what it is there to find. U9 moved from QAA to QBB on 2025-12-01; U1 changed only its list on
@@ -94,17 +94,54 @@ describe('the disclosure scan', () => {
       workforce([
         row('pcn', 'U1', '*', 2.4, 0), // FTE and training of a suppressed headcount
         row('pcn', 'U2', null, 0.6, null), // 0.6 FTE with no headcount: fewer than 8 people
-        row('pcn', 'U9', 10, 7.9, 10), // 10 (8 or more) people share 7.9 FTE: fine
+        row('pcn', 'U9', 10, 5, 10), // 10 (8 or more) people share 5 FTE (rounded to 5): fine
       ]),
     ).toEqual([
       'workforce pcn U1 2025-12 : splw_fte = 2.4 beside a suppressed splw_headcount',
       'workforce pcn U1 2025-12 : splw_accredited = 0 beside a suppressed splw_headcount',
       'workforce pcn U1 2025-12 : splw_fte = 2.4 without 8 or more people',
+      'workforce pcn U1 2025-12 : splw_fte = 2.4 is not rounded to 5',
       'workforce pcn U2 2025-12 : splw_fte = 0.6 without 8 or more people',
+      'workforce pcn U2 2025-12 : splw_fte = 0.6 is not rounded to 5',
     ]);
     // QBB's FTE suppressed, its PCNs' (U2 and U9, in QBB in December) published: QBB = U2 + U9.
     expect(
-      workforce([row('icb', 'QBB', 20, '*', null), row('pcn', 'U2', 10, 9, null), row('pcn', 'U9', 10, 8.5, null)]),
+      workforce([row('icb', 'QBB', 20, '*', null), row('pcn', 'U2', 10, 10, null), row('pcn', 'U9', 10, 10, null)]),
     ).toEqual(['workforce area|QBB|month|2025-12| splw_fte: a suppressed total beside its parts, all published']);
+  });
+
+  it("finds an FTE below England not rounded to 5 (a year to date differenced across refreshes), and a rate from another FTE, with the shipped spec; England's exact FTE is fine", () => {
+    const row = (level: string, code: string, period: string, h: number, f: number, per10000: number | null) =>
+      ({
+        level,
+        code,
+        period_type: period.includes('/') ? 'fy' : 'month',
+        period,
+        splw_headcount: h,
+        splw_fte: f,
+        splw_accredited: null,
+        hwbc_headcount: null,
+        hwbc_fte: 0,
+        cc_headcount: null,
+        cc_fte: 0,
+        list_size: 50_000,
+        people_referred: period.includes('/') ? 120 : null,
+        splw_fte_per_10000: per10000,
+        caseload: null,
+      }) as MetricRow;
+    const doc = {
+      name: 'workforce',
+      keys: [],
+      rows: [
+        row('national', 'ENG', '2025/26', 9, 7.38, 1.48), // England: exact, as published
+        row('pcn', 'U1', '2025/26', 10, 7.38, 1.48), // a year to date to 2 decimals: the leak the rounding closes
+        row('pcn', 'U2', '2025/26', 10, 5, 1), // rounded: 5 / 50,000 x 10,000 = 1
+        row('pcn', 'U9', '2025/26', 10, 10, 1.48), // 1.475 to 1.485 per 10,000 is 7.375 to 7.425 FTE, not 10
+      ],
+    } as unknown as MetricDocument;
+    expect(scanPublished([doc], () => undefined, SCAN_SPEC)).toEqual([
+      'workforce pcn U1 2025/26 : splw_fte = 7.38 is not rounded to 5',
+      'workforce pcn U9 2025/26 : splw_fte_per_10000 = 1.48 implies another splw_fte than 10',
+    ]);
   });
 });
