@@ -3,7 +3,7 @@ import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
-import { methodologyUrl } from '../reports/pack-pdf.ts';
+import { methodologyLink } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
 import {
@@ -242,7 +242,9 @@ export function buildDocument(
  * failure part-way leaves the previously published documents in place (and is thrown to the caller).
  */
 export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> {
-  methodologyUrl(deps.dashboardUrl); // a dashboard address that is not http(s) fails the refresh before it writes
+  // A dashboard address that is not a full http(s) one only costs the packs their link: a warning, never a failure.
+  const { warning } = methodologyLink(deps.dashboardUrl);
+  if (warning) console.warn(warning);
   const clock = deps.clock ?? (() => new Date());
   const targets = deps.targets ?? DEFAULT_TARGETS;
   const timings: Record<string, number> = {};

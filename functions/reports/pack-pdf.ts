@@ -40,13 +40,25 @@ export interface PackOptions {
 const METHODOLOGY_PAGE = '/methodology';
 const METHOD_IS = 'The full method (definitions, cohorts, funnel plots, SPC and disclosure control) is on the';
 
+/**
+ * The dashboard's Methodology page as a full http(s) address; without a dashboard address, none. An address that is
+ * not a full http(s) one (`localhost:5173`, `dashboard.example`, `javascript:...`) gives no link either, and a warning
+ * saying why: the variable only adds a link to the packs, so a mistake in it never fails the refresh.
+ */
+export function methodologyLink(dashboardUrl: string | undefined): { url?: string; warning?: string } {
+  if (dashboardUrl === undefined || dashboardUrl.trim() === '') return {};
+  const address = dashboardUrl.trim();
+  const base = URL.canParse(address) ? new URL(address) : undefined;
+  if (base?.protocol !== 'https:' && base?.protocol !== 'http:')
+    return {
+      warning: `DASHBOARD_URL ${JSON.stringify(dashboardUrl)} is not a full http(s) address (such as https://dashboard.example.nhs.uk): the PDF packs are written without a link to the Methodology page`,
+    };
+  return { url: `${base.origin}${base.pathname.replace(/\/+$/, '')}${METHODOLOGY_PAGE}` };
+}
+
 /** The dashboard's Methodology page as a full http(s) address, or undefined without a usable dashboard address. */
 export function methodologyUrl(dashboardUrl: string | undefined): string | undefined {
-  if (dashboardUrl === undefined || dashboardUrl.trim() === '') return undefined;
-  const base = new URL(dashboardUrl.trim());
-  if (base.protocol !== 'https:' && base.protocol !== 'http:')
-    throw new Error(`The dashboard address must be http(s), not ${base.protocol}`);
-  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${METHODOLOGY_PAGE}`;
+  return methodologyLink(dashboardUrl).url;
 }
 
 export const SUPPRESSION_NOTE =
@@ -56,7 +68,7 @@ const METHOD_IN_SHORT = [
   'Figures are counted from the events PCNs upload each month, with corrections applied and retractions removed. A financial year runs from April to March; a year in progress is shown to date.',
   'Referrals per 1,000 registered patients use the PCN list sizes in force. Engagement and connection count referrals made at least 3 months before the data-as-of date; contacts, wellbeing and GP and A&E use count referrals made at least 6 months before, so the latest months have no outcome figures yet.',
   "Funnel plots compare a PCN's rate with England's and its region's, with 99.8% limits widened for the usual spread between PCNs (overdispersion). Month by month, each series is read as a Making Data Count (SPC) chart: special cause variation is a change unlikely to be chance.",
-  'Below England level counts of 1 to 7 are suppressed, other counts are rounded to the nearest 5, and rates come from the rounded figures. England figures are exact.',
+  'Below England level counts of 1 to 7 are suppressed, other counts are rounded to the nearest 5, a staff FTE is shown only for 8 or more people and rounded to the nearest 5 too, and rates come from the rounded figures. England figures are exact.',
 ];
 
 const TEXT_WIDTHS = new Map<string, number>();

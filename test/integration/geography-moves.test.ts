@@ -131,14 +131,17 @@ describe('a PCN that moves ICB and region mid-year: each month goes to the area 
     // QAA Sep: 9 + 10 = 19 people (-> 20), 8.5 + 9 = 17.5 FTE; Oct: U20002 alone, 10 people, 9 FTE.
     // QBB Sep: U20003 alone, 12 (-> 10), 10 FTE; Oct: 12 + 9 = 21 (-> 20), 10 + 8.5 = 18.5 FTE.
     // The year is the mean of its 2 snapshots: QAA (17.5 + 9) / 2 = 13.25 FTE, QBB (10 + 18.5) / 2 = 14.25.
+    // Below England an FTE is rounded to the nearest 5: 17.5 -> 20, 9 -> 10, 18.5 -> 20, 13.25 -> 15, 14.25 -> 15.
     const columns = ['splw_headcount', 'splw_fte'];
-    expect(figures('workforce', 'icb', 'QAA', '2025-09', columns)).toEqual({ splw_headcount: 20, splw_fte: 17.5 });
-    expect(figures('workforce', 'icb', 'QAA', '2025-10', columns)).toEqual({ splw_headcount: 10, splw_fte: 9 });
+    expect(figures('workforce', 'icb', 'QAA', '2025-09', columns)).toEqual({ splw_headcount: 20, splw_fte: 20 });
+    expect(figures('workforce', 'icb', 'QAA', '2025-10', columns)).toEqual({ splw_headcount: 10, splw_fte: 10 });
     expect(figures('workforce', 'icb', 'QBB', '2025-09', columns)).toEqual({ splw_headcount: 10, splw_fte: 10 });
-    expect(figures('workforce', 'icb', 'QBB', '2025-10', columns)).toEqual({ splw_headcount: 20, splw_fte: 18.5 });
-    expect(figures('workforce', 'region', 'Y58', '2025-10', columns)).toEqual({ splw_headcount: 20, splw_fte: 18.5 });
-    expect(figures('workforce', 'icb', 'QAA', '2025/26', ['splw_fte'])).toEqual({ splw_fte: 13.25 });
-    expect(figures('workforce', 'icb', 'QBB', '2025/26', ['splw_fte'])).toEqual({ splw_fte: 14.25 });
+    expect(figures('workforce', 'icb', 'QBB', '2025-10', columns)).toEqual({ splw_headcount: 20, splw_fte: 20 });
+    expect(figures('workforce', 'region', 'Y58', '2025-10', columns)).toEqual({ splw_headcount: 20, splw_fte: 20 });
+    expect(figures('workforce', 'icb', 'QAA', '2025/26', ['splw_fte'])).toEqual({ splw_fte: 15 });
+    expect(figures('workforce', 'icb', 'QBB', '2025/26', ['splw_fte'])).toEqual({ splw_fte: 15 });
+    // England is exact: both months 17.5 + 10 = 9 + 18.5 = 27.5 FTE, so the year too.
+    expect(figures('workforce', 'national', 'ENG', '2025/26', ['splw_fte'])).toEqual({ splw_fte: 27.5 });
   });
 
   it('nothing published lets a suppressed figure be worked out, with the move in both ICBs', () => {

@@ -1,4 +1,5 @@
 import { AreaChart, ProgressBar } from '@tremor/react';
+import type { ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
@@ -8,6 +9,15 @@ import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { formatCount, formatDecimal, formatPercent, monthLabel } from '../format.ts';
+
+/**
+ * The Long Term Plan's trained link workers target. A meta.json written before the key's rename has it as
+ * link_workers_fte (the same figure): read that until the next refresh writes the new key.
+ */
+export function trainedLinkWorkers(targets: ProgrammeTargets): number | undefined {
+  const written = targets as Partial<ProgrammeTargets> & { readonly link_workers_fte?: number };
+  return written.trained_link_workers ?? written.link_workers_fte;
+}
 
 /** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
 export function RolloutPage() {
@@ -137,7 +147,7 @@ export function RolloutPage() {
         <ChartCard
           title="Link workers and PCNs"
           method="workforce"
-          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(meta.targets.trained_link_workers)} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
+          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(trainedLinkWorkers(meta.targets))} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
           data={workforce}
           empty={!latestStaff && !year}
           csv={{
@@ -161,7 +171,7 @@ export function RolloutPage() {
               testId="kpi-link-workers"
               context={
                 national
-                  ? `${formatCount(figure(latestStaff, 'splw_accredited'))} trained (in the ${formatCount(figure(latestStaff, 'pcns_with_training'))} PCNs that gave training), against ${formatCount(meta.targets.trained_link_workers)} trained expected`
+                  ? `${formatCount(figure(latestStaff, 'splw_accredited'))} trained (in the ${formatCount(figure(latestStaff, 'pcns_with_training'))} PCNs that gave training), against ${formatCount(trainedLinkWorkers(meta.targets))} trained expected`
                   : `${formatDecimal(figure(latestStaff, 'splw_fte_per_10000'), 2)} per 10,000 patients`
               }
             />
