@@ -36,6 +36,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'committed_workforce', kind: 'view' },
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
+  { name: 'withdrawn', kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
   { name: 'pcn_deprivation', kind: 'table' },
   { name: 'rollups', kind: 'view' },

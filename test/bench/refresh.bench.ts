@@ -162,7 +162,12 @@ function columnsRead(table: { columns: readonly { name: string }[] }, files: str
   const sql = files.map((f) => readFileSync(`sql/${f}.sql`, 'utf8').replace(/--.*$/gm, '')).join('\n');
   return table.columns.map((c) => c.name).filter((name) => new RegExp(`\\b${name}\\b`).test(sql));
 }
-const eventColumns = columnsRead(EVENTS_TABLE, ['prepare/events_in_force', 'prepare/superseded', 'prepare/retracted']);
+const eventColumns = columnsRead(EVENTS_TABLE, [
+  'prepare/events_in_force',
+  'prepare/superseded',
+  'prepare/retracted',
+  'prepare/withdrawn',
+]);
 
 async function floor(data: string): Promise<number> {
   const { instance, connection } = await duck();
