@@ -8,7 +8,7 @@
  *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { QUERY_TABLES } from '../../functions/contract/index.ts';
+import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { CATALOGUE, cohortCutoff } from '../../functions/refresh/catalogue.ts';
@@ -43,12 +43,15 @@ async function step(name: string, sql: string, params: readonly (string | number
   }
 }
 
-// The floor of bench:refresh: one pass over every event column the catalogue reads.
-const FLOOR_COLUMNS =
-  'event_id, event_type, pcn_code, referral_id, person_id, occurred_on, referral_source, referral_reasons, snomed_code, ' +
-  'age_band, sex, ethnicity_group, imd_decile, decline_reason, worker_role, activity_category, provider_id, attended, ' +
-  'instrument, phase, score, service, "window", window_months, "count", discharge_reason, upload_id, source_row, ' +
-  'recorded_at, received_at, retracts_event_id';
+// The floor of bench:refresh: one pass over every event column the prepare steps read of the events.
+const prepareSql = ['events_in_force', 'superseded', 'retracted', 'withdrawn']
+  .map((f) => loadSql(`prepare/${f}`).replace(/--.*$/gm, ''))
+  .join('\n');
+const FLOOR_COLUMNS = EVENTS_TABLE.columns
+  .map((c) => c.name)
+  .filter((name) => new RegExp(`\\b${name}\\b`).test(prepareSql))
+  .map((name) => `"${name}"`)
+  .join(', ');
 await step(
   'floor (not in total)',
   `SELECT count(*), sum(hash(${FLOOR_COLUMNS}, event_month)) FROM read_parquet('${data}/curated/events/*/*.parquet', hive_partitioning = true)`,
