@@ -4,7 +4,11 @@ import { basename, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLandingTime } from '../../cli/commands/start.ts';
 import { IngestPool, ingestFilesInParallel } from '../../cli/parallel-ingest.ts';
-import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import {
+  type GenerateManifest,
+  generateNationalDemo,
+  generateNationalDemoInTurns,
+} from '../../cli/synthetic/generate.ts';
 import { tempDirs } from '../support/files.ts';
 
 const dirs = tempDirs();
@@ -180,6 +184,37 @@ describe('the demo ingested on two worker threads', () => {
     expect(summary.failed).toEqual([{ file: missing, message: expect.stringContaining('ENOENT') }]);
     expect(problems).toEqual([expect.stringMatching(/^✖ uploads\/not-there\.csv: could not be ingested: ENOENT/)]);
   }, 60_000);
+
+  it('generates the same demo when the generator lets the event loop run between PCNs (npm start)', async () => {
+    const options = { scale: 0.005, months: 2, endMonth: '2025-12', seed: 11, faultRate: 0.05 };
+    const inOneGo = temp('generated-in-one-go');
+    const inTurns = temp('generated-in-turns');
+    generateNationalDemo({ outDir: inOneGo, ...options });
+    // The event loop turns while it generates: each PCN's files (and each month's workforce files) are followed by
+    // a turn, in which the caller hears from its workers.
+    let generating = true;
+    let filesHandedOver = 0;
+    const handedOverAtTurn: number[] = [];
+    const turn = () => {
+      handedOverAtTurn.push(filesHandedOver);
+      if (generating) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const generated = await generateNationalDemoInTurns({
+      outDir: inTurns,
+      ...options,
+      onFiles: (written) => {
+        filesHandedOver += written.length;
+      },
+    });
+    generating = false;
+    const turns = handedOverAtTurn.length;
+    const pcns = new Set(generated.files.filter((f) => f.kind === 'events').map((f) => f.pcn)).size;
+    expect(turns).toBeGreaterThanOrEqual(pcns + options.months);
+    // Turns came after files were handed over and before the last of them were.
+    expect(handedOverAtTurn.some((n) => n > 0 && n < generated.files.length)).toBe(true);
+    expect(objects(inTurns)).toEqual(objects(inOneGo));
+  }, 120_000);
 
   it('lands the demo files of npm start in the order of their paths, whatever order they are written in', () => {
     // npm start ingests each PCN's files as soon as the generator writes them (PCN after PCN), so a file's landing
