@@ -5,6 +5,15 @@ import { z } from 'zod';
  * bad value stops the synth with a message that names it.
  */
 const concurrency = z.number().int().min(1).max(1_000);
+
+/**
+ * Target keys renamed, old name -> new. `link_workers_fte` named an FTE, but the Long Term Plan's "over 1,000 link
+ * workers" is a headcount of trained link workers, and is compared with one: it is `trained_link_workers` now. The old
+ * name is still accepted (a deployment's configuration may set it), with a warning on every synth.
+ */
+export const RENAMED_TARGETS = { link_workers_fte: 'trained_link_workers' } as const;
+type RenamedTarget = keyof typeof RENAMED_TARGETS;
+const RENAMED_TARGET_KEYS = Object.keys(RENAMED_TARGETS) as RenamedTarget[];
 const email = z.email({ error: 'must be an e-mail address' });
 
 export const DeploymentConfig = z
@@ -63,9 +72,16 @@ export const DeploymentConfig = z
           'accredited_pct',
           'iif_lower_pct',
           'iif_upper_pct',
-          'link_workers_fte',
+          'trained_link_workers',
+          ...RENAMED_TARGET_KEYS,
         ]),
         z.number(),
+      )
+      .refine(
+        (t) => !Object.keys(RENAMED_TARGETS).some((old) => old in t && RENAMED_TARGETS[old as RenamedTarget] in t),
+        {
+          error: 'link_workers_fte is the old name of trained_link_workers: set trained_link_workers only',
+        },
       )
       .default({}),
     /**
@@ -135,4 +151,23 @@ export function parseConfig(raw: unknown): DeploymentConfig {
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
   throw new ConfigError(`invalid deployment configuration: ${problems.join('; ')}`);
+}
+
+/**
+ * The configured target overrides under their current names (what the refresh function reads), and a deprecation
+ * note for each old name used.
+ */
+export function currentTargets(targets: DeploymentConfig['targets']): {
+  targets: Record<string, number>;
+  deprecated: string[];
+} {
+  const current: Record<string, number> = {};
+  const deprecated: string[] = [];
+  for (const [key, value] of Object.entries(targets)) {
+    if (value === undefined) continue;
+    const renamed = RENAMED_TARGETS[key as RenamedTarget];
+    if (renamed) deprecated.push(`targets.${key} is deprecated: it is targets.${renamed} now (the same figure)`);
+    current[renamed ?? key] = value;
+  }
+  return { targets: current, deprecated };
 }

@@ -1,7 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import type { DeploymentConfig } from './config.ts';
+import { currentTargets, type DeploymentConfig } from './config.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EventsCatalog } from './constructs/events-catalog.ts';
@@ -58,13 +58,15 @@ export class PipelineStack extends Stack {
       key: this.dataLake.key,
       subscribers: config.regionalAlertEmails,
     });
+    const targets = currentTargets(config.targets);
+    for (const note of targets.deprecated) Annotations.of(this).addWarningV2('sp-outcomes:deprecated-target', note);
     this.refresh = new MetricsRefresh(this, 'Refresh', {
       dataLake: this.dataLake,
       catalog: this.catalog,
       workgroup: this.workgroup,
       retainData: config.retainData,
       schedule: Schedule.expression(config.refreshSchedule),
-      targets: config.targets,
+      targets: targets.targets,
       reservedConcurrency: config.reservedConcurrency.refresh,
       alerts: this.regionalAlerts,
     });

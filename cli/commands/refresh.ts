@@ -19,7 +19,7 @@ function demoCoverage(dataDir: string) {
   const targets = {
     ...DEFAULT_TARGETS,
     annual_referrals: Math.round(DEFAULT_TARGETS.annual_referrals * share),
-    link_workers_fte: Math.round(DEFAULT_TARGETS.link_workers_fte * share),
+    trained_link_workers: Math.round(DEFAULT_TARGETS.trained_link_workers * share),
   };
   const note = `Demo data: ${manifest.pcns} of England's ${manifest.englandPcns} PCNs (${(share * 100).toFixed(1)}%); national targets are scaled to the same share.`;
   return { targets, coverage: { share_of_england: Math.round(share * 10_000) / 10_000, note } };
@@ -50,6 +50,7 @@ export async function runRefresh(
       engine,
       ...(compact ? { compaction: { merger: duckDbMerger(dataDir) } } : {}),
       ...demoCoverage(dataDir),
+      dashboardUrl: process.env.DASHBOARD_URL, // the packs link to its Methodology page (as the Lambda's DASHBOARD_URL)
     });
     log(
       `    ${result.documents.length} metric documents, data as of ${result.dataAsOf ?? 'no data'} (${seconds(started)})`,

@@ -73,5 +73,10 @@ export interface ProgrammeTargets {
   readonly accredited_pct: number;
   readonly iif_lower_pct: number;
   readonly iif_upper_pct: number;
-  readonly link_workers_fte: number;
+  /**
+   * Link workers trained (Long Term Plan 1.40: over 1,000 by 2020/21): a headcount of trained link workers, compared
+   * with link workers with accredited training, not with FTE. Deployments that set it under its old name,
+   * link_workers_fte, still may (infra/config.ts).
+   */
+  readonly trained_link_workers: number;
 }

@@ -27,7 +27,7 @@ export const DEFAULT_TARGETS: ProgrammeTargets = {
   accredited_pct: 90,
   iif_lower_pct: 1.2,
   iif_upper_pct: 1.6,
-  link_workers_fte: 1_000,
+  trained_link_workers: 1_000,
 };
 export type Targets = ProgrammeTargets;
 
@@ -462,7 +462,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'workforce',
     title: 'Workforce',
     description:
-      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). People referred are suppressed and rounded below England; where 1 or 2 people are in a role, their FTE and training status are not shown (they would describe the people themselves).',
+      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), and never where its headcount is suppressed.',
     file: 'workforce',
     keys: [],
     definitions: {
@@ -494,11 +494,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
     },
     rules: {
-      counts: ['people_referred'],
+      counts: ['people_referred', 'splw_accredited'],
       staff: [
-        { headcount: 'splw_headcount', columns: ['splw_fte', 'splw_accredited'] },
-        { headcount: 'hwbc_headcount', columns: ['hwbc_fte'] },
-        { headcount: 'cc_headcount', columns: ['cc_fte'] },
+        { headcount: 'splw_headcount', fte: 'splw_fte', columns: ['splw_accredited'] },
+        { headcount: 'hwbc_headcount', fte: 'hwbc_fte' },
+        { headcount: 'cc_headcount', fte: 'cc_fte' },
       ],
     },
     derive: (r) => ({

@@ -11,8 +11,12 @@ import type { Row } from '../lib/query-engine.ts';
  *   the months of a financial year beside the year's row) have exactly one suppressed cell, the next smallest part
  *   is suppressed too (or, with no other part left, the total), so the total minus the visible parts cannot reveal
  *   it; a PCN that moved ICB within a year is a part of each ICB it was in;
- * - staff: where 1 or 2 people are in a role below England, their FTE and training status are not published (with
- *   so few, they describe the people themselves), following NHS workforce statistics' practice;
+ * - staff: a headcount is a count of people (suppressed from 1 to 7, rounded to 5); an FTE is a sum over the people
+ *   in post, so like a mean it is published only where 8 or more contribute: a headcount of 8 or more, or without a
+ *   headcount an FTE of 8 or more (one person is at most 1 FTE). Wherever a headcount is suppressed (primary or
+ *   secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
+ *   suppression, so no FTE of a few people can be recovered by difference either; FTE is unrounded, so a suppressed
+ *   FTE total never stands over parts all published (it would be their sum): its smallest part goes with it;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
  */
@@ -21,11 +25,9 @@ export const MIN_COUNT = 8;
 export const DISCLOSURE_NOTE =
   'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
   'at least 8 people; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
-  'smallest is too; the FTE and training of 1 or 2 staff in a role are not shown. Rates are calculated from the ' +
-  'rounded figures. England figures are not rounded. Method: docs/methodology.md.';
-
-/** Staff figures describe the people themselves when fewer than this many are in post. */
-export const MIN_STAFF = 3;
+  'smallest is too; staff headcounts are counts of people, and an FTE or training figure is shown only for 8 or more ' +
+  'people in a role (with the headcount). Rates are calculated from the rounded figures. England figures are not ' +
+  'rounded. Method: docs/methodology.md.';
 
 export function controlCount(n: number): Figure {
   if (n === 0) return 0;
@@ -57,8 +59,18 @@ export interface DisclosureRules {
    * year are parts of the year's row, and secondary suppression works across periods too.
    */
   readonly periodKeys?: readonly string[];
-  /** Staff in a role: below England, where `headcount` is above 0 and below 3, `columns` are suppressed. */
-  readonly staff?: readonly { readonly headcount: string; readonly columns: readonly string[] }[];
+  /**
+   * Staff in a role, below England: `headcount` is a count of people; `fte` (a sum over them) is published only where
+   * 8 or more people contribute (a headcount of 8 or more, or with no headcount an FTE of 8 or more); `fte` and
+   * `columns` (figures describing the same people) are suppressed wherever the headcount is, or the FTE is.
+   */
+  readonly staff?: readonly StaffRule[];
+}
+
+export interface StaffRule {
+  readonly headcount: string;
+  readonly fte: string;
+  readonly columns?: readonly string[];
 }
 
 const isNational = (row: Row) => row.level === 'national';
@@ -66,27 +78,44 @@ const isNational = (row: Row) => row.level === 'national';
 /** A cell of a published row: the row and the column. */
 type Cell = { readonly row: Row; readonly column: string };
 
+/** How secondary suppression treats a family of cells. */
+interface Secondary {
+  /** The parts add up to an exactly published total (the regions of England): a zero part may be suppressed. */
+  readonly allowZero?: boolean;
+  /**
+   * The figures are published unrounded (FTE): a suppressed total over published parts would be their sum, so one of
+   * them is suppressed too.
+   */
+  readonly exact?: boolean;
+  /** Called for each cell suppressed here (the staff figures that go with a headcount). */
+  readonly onSuppress?: (cell: Cell) => void;
+}
+
 /**
  * While exactly one of these cells is suppressed, suppress the smallest other non-zero one (ties: the first).
  * When none is left to suppress, suppress the total instead, if there is one, or else (allowZero: the parts of an
- * exactly published total) a zero part. Returns whether anything changed.
+ * exactly published total) a zero part. For unrounded figures (exact), a suppressed total with no suppressed part
+ * takes its smallest non-zero part with it. Returns whether anything changed.
  */
-function suppressNextSmallest(cells: readonly Cell[], total?: Cell, allowZero = false): boolean {
+function suppressNextSmallest(cells: readonly Cell[], total?: Cell, how: Secondary = {}): boolean {
   const value = (c: Cell) => c.row[c.column];
+  const suppressedParts = () => cells.filter((c) => value(c) === SUPPRESSED).length;
+  const totalSuppressed = () => total !== undefined && value(total) === SUPPRESSED;
   let changed = false;
   while (
-    cells.filter((c) => value(c) === SUPPRESSED).length === 1 &&
-    (total === undefined || value(total) !== SUPPRESSED)
+    (suppressedParts() === 1 && !totalSuppressed()) ||
+    (how.exact === true && suppressedParts() === 0 && totalSuppressed())
   ) {
     const smallest = cells
       .filter((c) => typeof value(c) === 'number' && (value(c) as number) > 0)
       .sort((a, b) => (value(a) as number) - (value(b) as number))[0];
     // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
     // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
-    const zero = allowZero ? cells.find((c) => value(c) === 0) : undefined;
-    const target = smallest ?? zero ?? total;
+    const zero = how.allowZero ? cells.find((c) => value(c) === 0) : undefined;
+    const target = smallest ?? zero ?? (totalSuppressed() ? undefined : total);
     if (target === undefined) return changed;
     target.row[target.column] = SUPPRESSED;
+    how.onSuppress?.(target);
     changed = true;
   }
   return changed;
@@ -108,13 +137,32 @@ function controlCounts(row: Row, controlled: Row, counts: DisclosureRules['count
   }
 }
 
-/** Staff: the FTE and training of 1 or 2 people in a role are not published. */
-function suppressFewStaff(row: Row, controlled: Row, staff: NonNullable<DisclosureRules['staff']>): void {
+/**
+ * Staff: the headcount is a count of people. The FTE is a sum over the people in post: like a mean, it needs 8 or
+ * more of them (a headcount of 8 or more; with no headcount, or a headcount of 0 beside an FTE, an FTE of 8 or more,
+ * one person being at most 1 FTE). Where either is suppressed, so are the FTE and the figures describing the people.
+ */
+function controlStaff(row: Row, controlled: Row, staff: readonly StaffRule[]): void {
   for (const role of staff) {
-    const headcount = Number(row[role.headcount] ?? 0);
-    if (headcount > 0 && headcount < MIN_STAFF)
-      for (const column of role.columns) if (row[column] !== null) controlled[column] = SUPPRESSED;
+    const headcount = row[role.headcount];
+    if (typeof headcount === 'number') controlled[role.headcount] = controlCount(headcount);
+    const fte = row[role.fte];
+    const people = Math.max(typeof headcount === 'number' ? headcount : 0, typeof fte === 'number' ? fte : 0);
+    const fewPeople = typeof fte === 'number' && fte > 0 && people < MIN_COUNT;
+    if (fewPeople) controlled[role.fte] = SUPPRESSED;
+    if (fewPeople || controlled[role.headcount] === SUPPRESSED) suppressWithHeadcount(controlled, role);
   }
+}
+
+/** The FTE and the figures describing the people of a role go wherever their headcount does. */
+function suppressWithHeadcount(row: Row, role: StaffRule): boolean {
+  let changed = false;
+  for (const column of [role.fte, ...(role.columns ?? [])])
+    if (row[column] !== null && row[column] !== undefined && row[column] !== SUPPRESSED) {
+      row[column] = SUPPRESSED;
+      changed = true;
+    }
+  return changed;
 }
 
 /** The rules that apply to one row alone; England rows are copied unchanged. */
@@ -123,7 +171,7 @@ function controlRow(row: Row, rules: DisclosureRules): Row {
   const controlled: Row = { ...row };
   suppressThinMeans(row, controlled, rules.means ?? []);
   controlCounts(row, controlled, rules.counts);
-  suppressFewStaff(row, controlled, rules.staff ?? []);
+  controlStaff(row, controlled, rules.staff ?? []);
   return controlled;
 }
 
@@ -197,50 +245,65 @@ function suppressWithinRows(rows: readonly Row[], groups: NonNullable<Disclosure
 }
 
 /** Secondary suppression across sibling rows (no total row among them). */
-function suppressAcrossSiblings(families: readonly Row[][][], sensitive: readonly string[]): boolean {
+function suppressAcrossSiblings(families: readonly Row[][][], columns: readonly string[], how: HowFor): boolean {
   let changed = false;
   for (const family of families)
     for (const siblings of family)
-      for (const column of sensitive)
-        if (suppressNextSmallest(cellsOf(siblings, column), undefined, allRegions(siblings))) changed = true;
+      for (const column of columns)
+        if (suppressNextSmallest(cellsOf(siblings, column), undefined, how(column, allRegions(siblings))))
+          changed = true;
   return changed;
 }
 
 /** Secondary suppression across areas: the parts of a parent area, with the parent's row as their total. */
-function suppressAcrossAreas(families: readonly AreaFamily[], sensitive: readonly string[]): boolean {
+function suppressAcrossAreas(families: readonly AreaFamily[], columns: readonly string[], how: HowFor): boolean {
   let changed = false;
   for (const { parts, total } of families) {
     if (parts.length < 2 && total === undefined) continue;
-    for (const column of sensitive) {
+    for (const column of columns) {
       const totalCell = total === undefined ? undefined : { row: total, column };
-      if (suppressNextSmallest(cellsOf(parts, column), totalCell, allRegions(parts))) changed = true;
+      if (suppressNextSmallest(cellsOf(parts, column), totalCell, how(column, allRegions(parts)))) changed = true;
     }
   }
   return changed;
 }
 
 /** Secondary suppression across periods: the months of a financial year, with the year's row as their total. */
-function suppressAcrossPeriods(families: readonly PeriodFamily[], sensitive: readonly string[]): boolean {
+function suppressAcrossPeriods(families: readonly PeriodFamily[], columns: readonly string[], how: HowFor): boolean {
   let changed = false;
   for (const { year, months } of families)
-    for (const column of sensitive)
-      if (suppressNextSmallest(cellsOf(months, column), { row: year, column })) changed = true;
+    for (const column of columns)
+      if (suppressNextSmallest(cellsOf(months, column), { row: year, column }, how(column, false))) changed = true;
   return changed;
 }
+
+/** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
+type HowFor = (column: string, regions: boolean) => Secondary;
 
 /** Applies the rules to query rows; returns new rows, with England rows unchanged. */
 export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
   const out = rows.map((row) => controlRow(row, rules));
-  const sensitive = [...rules.counts, ...(rules.staff ?? []).flatMap((s) => s.columns)];
+  const staff = rules.staff ?? [];
+  const sensitive = [
+    ...new Set([...rules.counts, ...staff.flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])])]),
+  ];
+  // FTE is published unrounded; a suppressed headcount takes its FTE and the figures describing the people with it.
+  const exact = new Set(staff.map((s) => s.fte));
+  const withHeadcount = new Map(staff.map((s) => [s.headcount, s]));
+  const onSuppress = (cell: Cell) => {
+    const role = withHeadcount.get(cell.column);
+    if (role) suppressWithHeadcount(cell.row, role);
+  };
+  const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column), onSuppress });
   const siblings = (rules.siblings ?? []).map((familyOf) => siblingFamilies(out, familyOf));
   const areas = areaFamilies(out, rules.areas);
   const periods = periodFamilies(out, rules.periodKeys);
   // Suppressing a cell for one rule can expose another: repeat until nothing changes. Every rule runs in each round.
   for (let changed = true; changed; ) {
     const withinRows = suppressWithinRows(out, rules.groups ?? []);
-    const acrossSiblings = suppressAcrossSiblings(siblings, sensitive);
-    const acrossAreas = suppressAcrossAreas(areas, sensitive);
-    const acrossPeriods = suppressAcrossPeriods(periods, sensitive);
+    const acrossSiblings = suppressAcrossSiblings(siblings, sensitive, how);
+    const acrossAreas = suppressAcrossAreas(areas, sensitive, how);
+    const acrossPeriods = suppressAcrossPeriods(periods, sensitive, how);
     changed = withinRows || acrossSiblings || acrossAreas || acrossPeriods;
   }
   return out;

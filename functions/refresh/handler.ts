@@ -129,6 +129,8 @@ export function createRefreshHandler(deps: {
   compaction?: CompactionPolicy;
   /** Regional alert topics. @default none: nothing is sent */
   alerts?: AlertNotifier;
+  /** The dashboard's address: the PDF packs link to its Methodology page. @default no link */
+  dashboardUrl?: string;
 }) {
   const writeMetric = deps.writeMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = deps.clock ?? (() => new Date());
@@ -143,6 +145,7 @@ export function createRefreshHandler(deps: {
           store: deps.store,
           engine,
           targets: deps.targets,
+          dashboardUrl: deps.dashboardUrl,
           ...(deps.compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: deps.compaction } } : {}),
           onStep: (step, ms) => deps.logger.debug('refresh step', { step, ms }),
         });
@@ -194,6 +197,7 @@ export const handler = onFirstCall(() => {
     // Per-environment overrides of the programme targets, set by the CDK app from its configuration (optional).
     targets: { ...DEFAULT_TARGETS, ...(JSON.parse(optionalEnv('TARGETS') ?? '{}') as Partial<Targets>) },
     // Region → topic ARN, set by the CDK app from the regional alert subscriptions; none configured, none sent.
+    dashboardUrl: optionalEnv('DASHBOARD_URL'),
     alerts: alertNotifier(
       JSON.parse(optionalEnv('ALERT_TOPICS') ?? '{}') as Record<string, string>,
       optionalEnv('DASHBOARD_URL') ?? '',

@@ -3,6 +3,7 @@ import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
+import { methodologyUrl } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
 import {
@@ -76,6 +77,8 @@ export interface RefreshDeps {
   /** For a demo covering part of England: the share it covers (shown beside scaled targets). */
   readonly coverage?: MetaDocument['coverage'];
   readonly onStep?: (step: string, milliseconds: number) => void;
+  /** The dashboard's address (DASHBOARD_URL): each PDF pack links to its Methodology page. @default no link */
+  readonly dashboardUrl?: string;
   /**
    * Compacts the curated Parquet before reading it (compact.ts). Without it the refresh still finishes or undoes a
    * compaction that stopped part-way, so that it never reads a row twice.
@@ -239,6 +242,7 @@ export function buildDocument(
  * failure part-way leaves the previously published documents in place (and is thrown to the caller).
  */
 export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> {
+  methodologyUrl(deps.dashboardUrl); // a dashboard address that is not http(s) fails the refresh before it writes
   const clock = deps.clock ?? (() => new Date());
   const targets = deps.targets ?? DEFAULT_TARGETS;
   const timings: Record<string, number> = {};
@@ -321,7 +325,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   });
   // Each area's monthly PDF pack, from the documents just published (issue 18), before meta.json: the API and the
   // dashboard take a new meta.json as the sign that everything of this refresh, packs included, is in place.
-  await timed('write packs', () => writePacks(deps.store, built, meta));
+  await timed('write packs', () => writePacks(deps.store, built, meta, { dashboardUrl: deps.dashboardUrl }));
   await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
   return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
 }

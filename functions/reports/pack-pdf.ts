@@ -28,8 +28,27 @@ const LIGHT = '#e6e6e6';
 const REGULAR = 'Helvetica';
 const BOLD = 'Helvetica-Bold';
 
-export const METHODOLOGY_REFERENCE =
-  'The full method (definitions, cohorts, funnel plots, SPC and disclosure control) is docs/methodology.md, shown in the dashboard at /methodology.';
+/** How a pack is written, beyond its content. */
+export interface PackOptions {
+  /**
+   * The dashboard's address (the refresh function's DASHBOARD_URL, as the regional alerts use it): the pack links to
+   * its Methodology page. Without it the pack names the page but cannot link to it (a PDF link needs a full address).
+   */
+  readonly dashboardUrl?: string;
+}
+
+const METHODOLOGY_PAGE = '/methodology';
+const METHOD_IS = 'The full method (definitions, cohorts, funnel plots, SPC and disclosure control) is on the';
+
+/** The dashboard's Methodology page as a full http(s) address, or undefined without a usable dashboard address. */
+export function methodologyUrl(dashboardUrl: string | undefined): string | undefined {
+  if (dashboardUrl === undefined || dashboardUrl.trim() === '') return undefined;
+  const base = new URL(dashboardUrl.trim());
+  if (base.protocol !== 'https:' && base.protocol !== 'http:')
+    throw new Error(`The dashboard address must be http(s), not ${base.protocol}`);
+  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${METHODOLOGY_PAGE}`;
+}
+
 export const SUPPRESSION_NOTE =
   '* suppressed: a count of 1 to 7 people, or a figure from which one could be worked out, is not published. - means not published for this period (for example an outcome whose cohort is not yet old enough).';
 
@@ -104,6 +123,16 @@ class PackWriter {
     const height = this.doc.heightOfString(text, { width: WIDTH });
     this.ensure(height);
     this.doc.fillColor(INK).text(text, MARGIN, this.y, { width: WIDTH });
+    this.y += height + 4;
+  }
+
+  /** A paragraph ending with a link: the address printed (it is also read on paper) and underlined, and clickable. */
+  linkParagraph(text: string, url: string, size = 9.5, font = REGULAR): void {
+    this.doc.font(font).fontSize(size);
+    const height = this.doc.heightOfString(`${text} ${url}`, { width: WIDTH });
+    this.ensure(height);
+    this.doc.fillColor(INK).text(`${text} `, MARGIN, this.y, { width: WIDTH, continued: true });
+    this.doc.text(url, { link: url, underline: true, continued: false });
     this.y += height + 4;
   }
 
@@ -279,7 +308,8 @@ function cover(writer: PackWriter, content: PackContent): void {
 }
 
 /** Writes an area's pack and returns the PDF's bytes. */
-export function renderPack(content: PackContent): Promise<Buffer> {
+export function renderPack(content: PackContent, options: PackOptions = {}): Promise<Buffer> {
+  const methodology = methodologyUrl(options.dashboardUrl);
   const writer = new PackWriter(content);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -339,7 +369,8 @@ export function renderPack(content: PackContent): Promise<Buffer> {
 
   writer.heading('6. The method in short');
   for (const line of METHOD_IN_SHORT) writer.paragraph(line, 9);
-  writer.paragraph(METHODOLOGY_REFERENCE, 9, BOLD);
+  if (methodology) writer.linkParagraph(`${METHOD_IS} dashboard's Methodology page:`, methodology, 9, BOLD);
+  else writer.paragraph(`${METHOD_IS} dashboard's Methodology page (${METHODOLOGY_PAGE}).`, 9, BOLD);
 
   writer.footers(content);
   writer.doc.end();

@@ -3,7 +3,7 @@ import { packKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { BOARD_DOCUMENTS } from './board-measures.ts';
 import { PublishedRows, packContent } from './pack-content.ts';
-import { renderPack } from './pack-pdf.ts';
+import { type PackOptions, renderPack } from './pack-pdf.ts';
 
 export interface PacksWritten {
   readonly packs: number;
@@ -22,8 +22,14 @@ export function packAreas(meta: Pick<MetaDocument, 'regions' | 'icbs' | 'pcns'>)
 }
 
 /** One area's pack from the published documents. */
-export function buildPack(level: Level, code: string, rows: PublishedRows, meta: MetaDocument): Promise<Buffer> {
-  return renderPack(packContent(level, code, rows, meta));
+export function buildPack(
+  level: Level,
+  code: string,
+  rows: PublishedRows,
+  meta: MetaDocument,
+  options: PackOptions = {},
+): Promise<Buffer> {
+  return renderPack(packContent(level, code, rows, meta), options);
 }
 
 /**
@@ -34,13 +40,14 @@ export async function writePacks(
   store: ObjectStore,
   documents: readonly MetricDocument[],
   meta: MetaDocument,
+  options: PackOptions = {},
 ): Promise<PacksWritten> {
   const started = performance.now();
   const rows = new PublishedRows(documents.filter((d) => BOARD_DOCUMENTS.includes(d.name)));
   let bytes = 0;
   const areas = packAreas(meta);
   for (const { level, code } of areas) {
-    const pdf = await buildPack(level, code, rows, meta);
+    const pdf = await buildPack(level, code, rows, meta, options);
     bytes += pdf.length;
     await store.put(packKey(level, code), pdf, { contentType: 'application/pdf' });
   }

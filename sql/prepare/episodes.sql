@@ -2,24 +2,35 @@
 -- was for, and what followed it: contacts (link worker and other roles apart), an agreed plan, whether the person
 -- engaged (a link worker contact on or after the referral date, with no decline recorded against the referral),
 -- whether they connected (attended at least one community connection), and how it ended. docs/methodology.md.
-WITH referrals AS (
+WITH referral_events AS (
+  -- A referral may be recorded by more than one referral event (say a re-referral months later, after the PCN moved
+  -- ICB): the episode is the first event's, whole: its date, area and person together. The key orders by date, then
+  -- event id, so that two events on one day give the same episode in every refresh and engine.
+  SELECT
+    pcn_code, referral_id, person_id, occurred_on, month, fy, icb_code, region_code, referral_source,
+    referral_reasons, age_band, sex, ethnicity_group, imd_decile,
+    CAST(occurred_on AS VARCHAR) || event_id AS first_key
+  FROM events_in_force
+  WHERE event_type = 'referral' AND snomed_code = '871731000000106'
+),
+
+referrals AS (
   SELECT
     pcn_code,
     referral_id,
-    min(person_id) AS person_id,
+    min_by(person_id, first_key) AS person_id,
     min(occurred_on) AS referred_on,
-    min(month) AS month,
-    min(fy) AS fy,
-    min(icb_code) AS icb_code,
-    min(region_code) AS region_code,
-    min(referral_source) AS referral_source,
-    min(referral_reasons) AS referral_reasons,
-    min(age_band) AS age_band,
-    min(sex) AS sex,
-    min(ethnicity_group) AS ethnicity_group,
-    min(imd_decile) AS imd_decile
-  FROM events_in_force
-  WHERE event_type = 'referral' AND snomed_code = '871731000000106'
+    min_by(month, first_key) AS month,
+    min_by(fy, first_key) AS fy,
+    min_by(icb_code, first_key) AS icb_code,
+    min_by(region_code, first_key) AS region_code,
+    min_by(referral_source, first_key) AS referral_source,
+    min_by(referral_reasons, first_key) AS referral_reasons,
+    min_by(age_band, first_key) AS age_band,
+    min_by(sex, first_key) AS sex,
+    min_by(ethnicity_group, first_key) AS ethnicity_group,
+    min_by(imd_decile, first_key) AS imd_decile
+  FROM referral_events
   GROUP BY pcn_code, referral_id
 ),
 

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { EVENTS_TABLE, PCNS_TABLE, WORKFORCE_TABLE } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -69,19 +69,26 @@ async function prepareDataset(months: number): Promise<{ data: string; eventRows
   const data = join(root, 'data');
   const ready = join(root, 'READY');
   if (!existsSync(ready)) {
-    rmSync(root, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     let started = performance.now();
-    console.log(`generating the national dataset: scale ${SCALE}, ${months} months …`);
-    const manifest = generateNationalDemo({
-      outDir: join(root, 'input'),
-      scale: SCALE,
-      months,
-      endMonth: '2026-09',
-      seed: 36,
-      faultRate: 0,
-      onProgress: (done, total) => done % 250 === 0 && console.log(`  ${done}/${total} PCNs`),
-    });
+    // The generator writes its manifest last: a manifest says the input is whole and is reused (national scale
+    // takes over 20 minutes to generate).
+    const manifestFile = join(root, 'input', 'manifest.json');
+    if (!existsSync(manifestFile)) {
+      rmSync(join(root, 'input'), { recursive: true, force: true });
+      console.log(`generating the national dataset: scale ${SCALE}, ${months} months …`);
+      generateNationalDemo({
+        outDir: join(root, 'input'),
+        scale: SCALE,
+        months,
+        endMonth: '2026-09',
+        seed: 36,
+        faultRate: 0,
+        onProgress: (done, total) => done % 250 === 0 && console.log(`  ${done}/${total} PCNs`),
+      });
+    }
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as GenerateManifest;
     console.log(`  ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows in ${secondsSince(started)}`);
     started = performance.now();
     const { instance, connection } = await duck();
@@ -104,12 +111,18 @@ async function prepareDataset(months: number): Promise<{ data: string; eventRows
     ] as const;
     let objects = 0;
     // One writer thread, so that each partition is one file, as the ingest writes one object per upload and month.
+    // One upload month at a time: a partitioned COPY keeps a writer open per partition, and all of England's
+    // 93,000 at once took 20 GB.
     await connection.run('SET threads = 1');
-    for (const { kind, table, month } of kinds) {
-      await connection.run(`COPY (SELECT ${columns(table)}, ${month}, ${uploadOf} AS part_upload
-        FROM read_csv('${root}/input/uploads/*/*-${kind}-*.csv', header = true, filename = true, all_varchar = true))
-        TO '${curated}/${kind}-staging' (FORMAT parquet, PARTITION_BY (${table.partition.name}, part_upload), COMPRESSION snappy)`);
-      objects += nameAsTheIngest(join(curated, `${kind}-staging`), join(curated, kind));
+    await connection.run("SET memory_limit = '4GB'");
+    for (const uploadMonth of readdirSync(join(root, 'input', 'uploads')).sort()) {
+      for (const { kind, table, month } of kinds) {
+        const staging = join(curated, `${kind}-staging`);
+        await connection.run(`COPY (SELECT ${columns(table)}, ${month}, ${uploadOf} AS part_upload
+          FROM read_csv('${root}/input/uploads/${uploadMonth}/*-${kind}-*.csv', header = true, filename = true, all_varchar = true))
+          TO '${staging}' (FORMAT parquet, PARTITION_BY (${table.partition.name}, part_upload), COMPRESSION snappy)`);
+        objects += nameAsTheIngest(staging, join(curated, kind));
+      }
     }
     connection.closeSync();
     instance.closeSync();

@@ -391,20 +391,25 @@ describe('part years and PCNs open part of the year', () => {
     expect(row('data_quality', 'pcn', 'U00070', 'all')).toMatchObject({ months_with_data: 1, months_missing: 1 });
   });
 
-  it('the FTE and training status of 2 link workers are not published below England', () => {
+  it('the headcount, FTE and training status of 2 link workers are not published below England', () => {
+    // 2 people: a count from 1 to 7 (*), and an FTE of fewer than 8 people goes with its headcount.
     for (const [level, code] of [
       ['pcn', 'U00203'],
       ['icb', 'QWE'],
       ['region', 'Y56'],
     ] as const)
       expect(row('workforce', level, code, '2025-12')).toMatchObject({
-        splw_headcount: 2,
+        splw_headcount: '*',
         splw_fte: '*',
         splw_accredited: '*',
         splw_fte_per_10000: '*',
         splw_accredited_pct: '*',
       });
-    expect(row('workforce', 'national', 'ENG', '2025-12')).toMatchObject({ splw_fte: 1.5, splw_accredited: 1 });
+    expect(row('workforce', 'national', 'ENG', '2025-12')).toMatchObject({
+      splw_headcount: 2,
+      splw_fte: 1.5,
+      splw_accredited: 1,
+    });
   });
 
   it('caseload so far and a year, against 200-250 a year', () => {

@@ -7,7 +7,9 @@ import { type Identity, NATIONAL_LOCAL_USER } from '../../functions/auth/scope.t
 import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { packKey } from '../../functions/lib/keys.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
-import { writePacks } from '../../functions/reports/packs.ts';
+import { PublishedRows } from '../../functions/reports/pack-content.ts';
+import { methodologyUrl } from '../../functions/reports/pack-pdf.ts';
+import { buildPack, writePacks } from '../../functions/reports/packs.ts';
 import { metricDocument } from '../support/documents.ts';
 import { tempDir } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
@@ -185,6 +187,38 @@ describe('the monthly PDF packs', () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     // 40 dpi of A4: 595.28 / 72 * 40 = 330.7 and 841.89 / 72 * 40 = 467.7 pixels, rounded up by Poppler.
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([331, 468]);
+  });
+
+  it("links to the dashboard's Methodology page, as Poppler reads the link, from the dashboard address", async () => {
+    const pdf = await buildPack('pcn', 'U11111', new PublishedRows(documents()), meta, {
+      dashboardUrl: 'https://dashboard.example.nhs.uk/',
+    });
+    const file = join(dir.path, 'linked.pdf');
+    writeFileSync(file, pdf);
+    // pdfinfo -url lists the URI of every link annotation: one, on the last page, to the page the dashboard serves.
+    const pages = Number(/^Pages:\s+(\d+)$/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+    const urls = execFileSync('pdfinfo', ['-url', file], { encoding: 'utf8' }).trim().split('\n').slice(1);
+    expect(urls.map((line) => line.trim().split(/\s+/))).toEqual([
+      [String(pages), 'Annotation', 'https://dashboard.example.nhs.uk/methodology'],
+    ]);
+    // The address is printed too, for a reader of the paper copy.
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('Methodology page: https://dashboard.example.nhs.uk/methodology');
+    // Without a dashboard address (the packs above) there is no link, and the pack names the page.
+    const unlinked = join(dir.path, 'unlinked.pdf');
+    writeFileSync(unlinked, store.objects.get(packKey('pcn', 'U11111')) as Uint8Array);
+    expect(execFileSync('pdfinfo', ['-url', unlinked], { encoding: 'utf8' }).trim().split('\n')).toHaveLength(1);
+    expect(textOf('pcn', 'U11111').replace(/\s+/g, ' ')).toContain("dashboard's Methodology page (/methodology).");
+  });
+
+  it('takes the Methodology page under the dashboard address, and refuses one that is not http(s)', () => {
+    expect(methodologyUrl('https://d1234.cloudfront.net')).toBe('https://d1234.cloudfront.net/methodology');
+    expect(methodologyUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/methodology');
+    expect(methodologyUrl('https://nhs.example/sp//')).toBe('https://nhs.example/sp/methodology');
+    expect(methodologyUrl(undefined)).toBeUndefined();
+    expect(methodologyUrl('')).toBeUndefined();
+    expect(() => methodologyUrl('javascript:alert(1)')).toThrow('must be http(s)');
+    expect(() => methodologyUrl('dashboard.example')).toThrow();
   });
 
   it("holds the PCN's headline figures beside its ICB, region and England, and the cover's period", () => {

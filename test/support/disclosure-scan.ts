@@ -8,7 +8,8 @@ import { FUNNEL_MEASURES, type MetricDocument, type MetricRow } from '../../func
  * - the regional rates of the funnel-plot summary do the same against the sums of their PCNs' published figures;
  * - no suppressed cell is the only one among the parts of a published total: areas within their parent area (as
  *   the meta document places them) and the months of a financial year beside the year's row;
- * - staff: below England, no FTE or training status of 1 or 2 people in a role;
+ * - staff: below England, headcounts are counts; no FTE or training figure where the headcount is suppressed, and no
+ *   FTE from 0 to 8 unless a published headcount says 8 or more people share it;
  * - series (the SPC document) below England: every value of a count is a published count, and the mean is the mean
  *   of the values published beside it (nothing unrounded behind it).
  * Returns one line per problem.
@@ -16,10 +17,13 @@ import { FUNNEL_MEASURES, type MetricDocument, type MetricRow } from '../../func
 export interface ScanSpec {
   /** Count columns per document. */
   readonly counts: Readonly<Record<string, readonly string[]>>;
-  /** Other columns per document that are suppressed to protect people and must not be recoverable by differencing. */
+  /**
+   * Other columns per document that are suppressed to protect people and must not be recoverable by differencing;
+   * they are unrounded (FTE), so a suppressed total must not stand over parts all published either.
+   */
   readonly protected?: Readonly<Record<string, readonly string[]>>;
-  /** Staff per document: the headcount column and the columns not published where it is 1 or 2. */
-  readonly staff?: Readonly<Record<string, readonly (readonly [string, readonly string[]])[]>>;
+  /** Staff per document: the headcount column, the FTE column, and the columns suppressed with the headcount. */
+  readonly staff?: Readonly<Record<string, readonly (readonly [string, string, readonly string[]])[]>>;
   /** Measures of the SPC document that are counts. */
   readonly seriesCounts?: readonly string[];
   /** Rates per document: column, numerator, denominator, per. */
@@ -59,14 +63,19 @@ function countProblems(doc: MetricDocument, r: MetricRow, counts: readonly strin
   return counts.filter((c) => !isCount(r[c])).map((c) => `${rowId(doc, r)}: count ${c} = ${r[c]}`);
 }
 
-/** Staff: no FTE or training status of 1 or 2 people in a role. */
+/** Staff: nothing describing a suppressed headcount, and no FTE of fewer than 8 people. */
 function staffProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
   const problems: string[] = [];
-  for (const [headcount, columns] of spec.staff?.[doc.name] ?? []) {
+  const shown = (v: unknown) => v !== '*' && v !== null && v !== undefined;
+  for (const [headcount, fte, columns] of spec.staff?.[doc.name] ?? []) {
     const people = r[headcount];
-    if (typeof people === 'number' && people > 0 && people < 3)
-      for (const c of columns)
-        if (r[c] !== '*' && r[c] !== null) problems.push(`${rowId(doc, r)}: ${c} = ${r[c]} of ${people} people`);
+    if (people === '*')
+      for (const c of [fte, ...columns])
+        if (shown(r[c])) problems.push(`${rowId(doc, r)}: ${c} = ${r[c]} beside a suppressed ${headcount}`);
+    const value = r[fte];
+    const many = typeof people === 'number' && people >= 10;
+    if (typeof value === 'number' && value > 0 && value < 8 && !many)
+      problems.push(`${rowId(doc, r)}: ${fte} = ${value} without 8 or more people`);
   }
   return problems;
 }
@@ -119,13 +128,21 @@ function familiesOf(doc: MetricDocument, parents: Parents): Map<string, Family> 
 }
 
 /** Secondary suppression: no suppressed cell is the only one among the parts of a published total. */
-function loneSuppressedPartProblems(doc: MetricDocument, parents: Parents, differenced: readonly string[]): string[] {
+function loneSuppressedPartProblems(
+  doc: MetricDocument,
+  parents: Parents,
+  differenced: readonly string[],
+  exact: readonly string[],
+): string[] {
   const problems: string[] = [];
   for (const [key, { total, parts }] of familiesOf(doc, parents)) {
     if (total === undefined || parts.length < 2) continue;
     for (const c of differenced) {
-      if (typeof total[c] !== 'number') continue;
       const suppressed = parts.filter((p) => p[c] === '*');
+      // An unrounded figure (FTE): a suppressed total over published parts is their sum.
+      if (total[c] === '*' && exact.includes(c) && suppressed.length === 0 && parts.some((p) => Number(p[c]) > 0))
+        problems.push(`${doc.name} ${key} ${c}: a suppressed total beside its parts, all published`);
+      if (typeof total[c] !== 'number') continue;
       if (suppressed.length === 1)
         problems.push(
           `${doc.name} ${key} ${c}: one suppressed part (${suppressed[0]?.code} ${suppressed[0]?.period}) beside a published total`,
@@ -177,7 +194,7 @@ function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): st
       ...seriesProblems(doc, r, spec),
       ...rateProblems(doc, r, spec),
     ]),
-    ...loneSuppressedPartProblems(doc, parents, differenced),
+    ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
     ...funnelProblems(doc, sub),
   ];
 }
@@ -248,16 +265,17 @@ export const SCAN_SPEC: ScanSpec = {
       'wellbeing_improved',
     ],
     referral_sources: ['referrals'],
-    workforce: ['people_referred'],
+    workforce: ['people_referred', 'splw_headcount', 'splw_accredited', 'hwbc_headcount', 'cc_headcount'],
   },
+  /** Unrounded figures (FTE) suppressed to protect people. */
   protected: {
-    workforce: ['splw_fte', 'splw_accredited', 'hwbc_fte', 'cc_fte'],
+    workforce: ['splw_fte', 'hwbc_fte', 'cc_fte'],
   },
   staff: {
     workforce: [
-      ['splw_headcount', ['splw_fte', 'splw_accredited', 'splw_fte_per_10000', 'splw_accredited_pct']],
-      ['hwbc_headcount', ['hwbc_fte']],
-      ['cc_headcount', ['cc_fte']],
+      ['splw_headcount', 'splw_fte', ['splw_accredited', 'splw_fte_per_10000', 'splw_accredited_pct']],
+      ['hwbc_headcount', 'hwbc_fte', []],
+      ['cc_headcount', 'cc_fte', []],
     ],
   },
   seriesCounts: ['referrals', 'people_referred'],

@@ -66,4 +66,45 @@ describe('the disclosure scan', () => {
       'rollout pcn U2 2025/26 : referrals_per_1000 = 10.4 implies another referrals than 10',
     ]);
   });
+
+  it('finds staff figures beside a suppressed headcount, an FTE of fewer than 8 people, and an FTE total over its parts', () => {
+    const staffSpec: ScanSpec = {
+      counts: { workforce: ['splw_headcount'] },
+      protected: { workforce: ['splw_fte'] },
+      staff: { workforce: [['splw_headcount', 'splw_fte', ['splw_accredited']]] },
+      rates: {},
+    };
+    const row = (level: string, code: string, h: number | '*' | null, f: number | '*', a: number | '*' | null) =>
+      ({
+        level,
+        code,
+        period_type: 'month',
+        period: '2025-12',
+        splw_headcount: h,
+        splw_fte: f,
+        splw_accredited: a,
+      }) as MetricRow;
+    const workforce = (rows: MetricRow[]) =>
+      scanPublished(
+        [{ name: 'workforce', keys: [], rows } as unknown as MetricDocument],
+        parentsFrom(REFERENCE, META),
+        staffSpec,
+      );
+    expect(
+      workforce([
+        row('pcn', 'U1', '*', 2.4, 0), // FTE and training of a suppressed headcount
+        row('pcn', 'U2', null, 0.6, null), // 0.6 FTE with no headcount: fewer than 8 people
+        row('pcn', 'U9', 10, 7.9, 10), // 10 (8 or more) people share 7.9 FTE: fine
+      ]),
+    ).toEqual([
+      'workforce pcn U1 2025-12 : splw_fte = 2.4 beside a suppressed splw_headcount',
+      'workforce pcn U1 2025-12 : splw_accredited = 0 beside a suppressed splw_headcount',
+      'workforce pcn U1 2025-12 : splw_fte = 2.4 without 8 or more people',
+      'workforce pcn U2 2025-12 : splw_fte = 0.6 without 8 or more people',
+    ]);
+    // QBB's FTE suppressed, its PCNs' (U2 and U9, in QBB in December) published: QBB = U2 + U9.
+    expect(
+      workforce([row('icb', 'QBB', 20, '*', null), row('pcn', 'U2', 10, 9, null), row('pcn', 'U9', 10, 8.5, null)]),
+    ).toEqual(['workforce area|QBB|month|2025-12| splw_fte: a suppressed total beside its parts, all published']);
+  });
 });

@@ -135,30 +135,134 @@ describe('secondary suppression across periods and staff figures', () => {
     ]);
   });
 
-  it('the FTE and training status of 1 or 2 staff are not published below England', () => {
-    const staff = (level: string, headcount: number): Row => ({
+  it('a headcount is a count of people, and an FTE needs 8 or more people in the role (hand-worked rows)', () => {
+    const staff = (level: string, headcount: number | null, fte: number, accredited: number | null): Row => ({
       level,
-      code: level === 'national' ? 'ENG' : 'X',
+      code: level === 'national' ? 'ENG' : `U${headcount}-${fte}`,
       period_type: 'month',
       period: '2025-12',
       splw_headcount: headcount,
-      splw_fte: 1.5,
-      splw_accredited: 1,
+      splw_fte: fte,
+      splw_accredited: accredited,
     });
     const rules = {
-      counts: [],
-      staff: [{ headcount: 'splw_headcount', columns: ['splw_fte', 'splw_accredited'] }],
+      counts: ['splw_accredited'],
+      staff: [{ headcount: 'splw_headcount', fte: 'splw_fte', columns: ['splw_accredited'] }],
     };
     const out = applyDisclosureControl(
-      [staff('pcn', 2), staff('pcn', 1), staff('pcn', 3), staff('national', 2)],
+      [
+        staff('pcn', 2, 1.5, 1),
+        staff('pcn', 7, 6.2, 7),
+        staff('pcn', 9, 6.4, 9), // 9 people: published, the headcount rounded (10) and the FTE as it is
+        staff('pcn', 3, 0, 0), // the headcount is suppressed, so its FTE and training are too, even zeros
+        staff('pcn', null, 0.6, null), // FTE only (as the national publication): 0.6 says one or a few people
+        staff('pcn', null, 7.99, null),
+        staff('pcn', null, 8.5, null), // 8.5 FTE is at least 9 people, one person being at most 1 FTE
+        staff('pcn', 0, 0, 0),
+        staff('pcn', 12, 9, 0), // 12 people, none trained: 0 stays 0
+        staff('pcn', 12, 9, 3), // 3 of 12 trained: the count of 3 is suppressed, not the FTE of 12 people
+        staff('national', 2, 1.5, 1),
+      ],
       rules,
     );
     expect(out.map((r) => [r.splw_headcount, r.splw_fte, r.splw_accredited])).toEqual([
-      [2, '*', '*'],
-      [1, '*', '*'],
-      [3, 1.5, 1],
+      ['*', '*', '*'],
+      ['*', '*', '*'],
+      [10, 6.4, 10],
+      ['*', '*', '*'],
+      [null, '*', null],
+      [null, '*', null],
+      [null, 8.5, null],
+      [0, 0, 0],
+      [10, 9, 0],
+      [10, 9, '*'],
       [2, 1.5, 1],
     ]);
+  });
+});
+
+describe('staff figures in a hand-built geography: nothing suppressed comes back by difference', () => {
+  // England -> regions Y56 (ICBs QAA, QBB), Y58 (QCC), Y59 (QDD) -> PCNs. A month's snapshot; the parents column
+  // says which area a row is a part of (the refresh derives it from the PCN reference, effective-dated).
+  const area = (level: string, code: string, parents: string, figures: Row): Row => ({
+    level,
+    code,
+    period_type: 'month',
+    period: '2025-12',
+    parents,
+    ...figures,
+  });
+  const rules = {
+    counts: ['splw_accredited'],
+    staff: [{ headcount: 'splw_headcount', fte: 'splw_fte', columns: ['splw_accredited'] }],
+    areas: {
+      partOf: (r: Row) => (r.parents === '' ? [] : String(r.parents).split(',')),
+      totalOf: (r: Row) => String(r.code),
+    },
+  };
+  const column = (rows: Row[], c: string) => Object.fromEntries(rows.map((r) => [r.code, r[c]]));
+
+  it('FTE only (as the national publication): PCN, region minus PCNs, England minus regions', () => {
+    const fte = (level: string, code: string, parents: string, splw_fte: number) =>
+      area(level, code, parents, { splw_headcount: null, splw_fte });
+    const rows = [
+      fte('national', 'ENG', '', 78),
+      fte('region', 'Y56', 'ENG', 43),
+      fte('region', 'Y58', 'ENG', 5),
+      fte('region', 'Y59', 'ENG', 30),
+      fte('icb', 'QAA', 'Y56', 22),
+      fte('icb', 'QBB', 'Y56', 21),
+      fte('icb', 'QCC', 'Y58', 5),
+      fte('icb', 'QDD', 'Y59', 30),
+      fte('pcn', 'U1', 'QAA', 0.6),
+      fte('pcn', 'U2', 'QAA', 12),
+      fte('pcn', 'U3', 'QAA', 9.4),
+      fte('pcn', 'U4', 'QBB', 10),
+      fte('pcn', 'U5', 'QBB', 11),
+      fte('pcn', 'U6', 'QCC', 5),
+      fte('pcn', 'U7', 'QDD', 30),
+    ];
+    // Primary: U1 0.6, U6 5, QCC 5 and Y58 5 are under 8 FTE, so fewer than 8 people may share them.
+    // QAA 22 - U2 12 - U3 9.4 would give U1's 0.6: U3 (the smallest other) goes too; QAA - U2 = 10 = U1 + U3.
+    // Y56 43 - QBB 21 - U2 12 = 10 = U1 + U3 again: nothing more is revealed.
+    // England 78 (exact) - Y56 43 - Y59 30 would give Y58's 5: Y59 goes too (smaller than Y56).
+    // Y59 suppressed over QDD 30 published would be QDD: QDD goes, and with it U7 (QDD = U7).
+    expect(column(applyDisclosureControl(rows, rules), 'splw_fte')).toEqual({
+      ENG: 78,
+      Y56: 43,
+      Y58: '*',
+      Y59: '*',
+      QAA: 22,
+      QBB: 21,
+      QCC: '*',
+      QDD: '*',
+      U1: '*',
+      U2: 12,
+      U3: '*',
+      U4: 10,
+      U5: 11,
+      U6: '*',
+      U7: '*',
+    });
+  });
+
+  it('a headcount suppressed second takes its FTE and training with it', () => {
+    const staff = (level: string, code: string, parents: string, h: number, f: number, a: number) =>
+      area(level, code, parents, { splw_headcount: h, splw_fte: f, splw_accredited: a });
+    const rows = [
+      staff('icb', 'QAA', 'Y56', 26, 18.5, 24),
+      staff('pcn', 'U1', 'QAA', 3, 2.4, 3),
+      staff('pcn', 'U2', 'QAA', 9, 8.2, 9),
+      staff('pcn', 'U3', 'QAA', 14, 7.9, 12),
+    ];
+    const out = applyDisclosureControl(rows, rules);
+    // U1's 3 people: headcount, FTE and training suppressed. QAA's headcount 26 (-> 25) minus U3's would bound U1's,
+    // so the next smallest headcount, U2's 9, goes, and its FTE and training with it (with U2's headcount hidden,
+    // its 8.2 FTE would say 8 or more people). Then two FTEs are suppressed (18.5 - 7.9 = 10.6 = U1 + U2), so U3's
+    // 7.9 FTE stays: 14 people share it.
+    expect(column(out, 'splw_headcount')).toEqual({ QAA: 25, U1: '*', U2: '*', U3: 15 });
+    expect(column(out, 'splw_fte')).toEqual({ QAA: 18.5, U1: '*', U2: '*', U3: 7.9 });
+    expect(column(out, 'splw_accredited')).toEqual({ QAA: 25, U1: '*', U2: '*', U3: 10 });
   });
 });
 

@@ -1,10 +1,10 @@
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUERY_TABLES } from '../../functions/contract/index.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { buildApp } from '../../infra/app.ts';
-import { ConfigError, parseConfig } from '../../infra/config.ts';
+import { ConfigError, currentTargets, parseConfig } from '../../infra/config.ts';
 import { duckQuery } from '../support/files.ts';
 
 // Template assertions need no Lambda bundles: esbuild would run five times a synth. npm run synth (and test:aws,
@@ -260,6 +260,34 @@ describe('the ingest pipeline', () => {
       .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
       .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
     expect([...new Set(ingestWrites)].sort()).toEqual(['/curated/*', '/quarantine/*', '/receipts/*']);
+  });
+});
+
+describe('renamed target keys', () => {
+  it('takes link_workers_fte as trained_link_workers, with a deprecation warning on the synth', () => {
+    const config = parseConfig({ targets: { link_workers_fte: 1_200, annual_referrals: 950_000 } });
+    expect(currentTargets(config.targets)).toEqual({
+      targets: { trained_link_workers: 1_200, annual_referrals: 950_000 },
+      deprecated: ['targets.link_workers_fte is deprecated: it is targets.trained_link_workers now (the same figure)'],
+    });
+    expect(currentTargets(parseConfig({ targets: { trained_link_workers: 1_100 } }).targets)).toEqual({
+      targets: { trained_link_workers: 1_100 },
+      deprecated: [],
+    });
+    expect(() => parseConfig({ targets: { link_workers_fte: 1_200, trained_link_workers: 1_100 } })).toThrow(
+      'targets: link_workers_fte is the old name of trained_link_workers: set trained_link_workers only',
+    );
+    const { app, stack } = buildApp(
+      new App({ context: { config: { name: 'sp-outcomes', targets: { link_workers_fte: 1_200 } }, ...NO_BUNDLING } }),
+    );
+    app.synth();
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TARGETS: '{"trained_link_workers":1200}' }) },
+    });
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp('targets.link_workers_fte is deprecated: it is targets.trained_link_workers now'),
+    );
   });
 });
 

@@ -137,7 +137,7 @@ export function RolloutPage() {
         <ChartCard
           title="Link workers and PCNs"
           method="workforce"
-          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(meta.targets.link_workers_fte)} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
+          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(meta.targets.trained_link_workers)} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
           data={workforce}
           empty={!latestStaff && !year}
           csv={{
@@ -161,7 +161,7 @@ export function RolloutPage() {
               testId="kpi-link-workers"
               context={
                 national
-                  ? `${formatCount(figure(latestStaff, 'splw_accredited'))} trained, against ${formatCount(meta.targets.link_workers_fte)} trained expected`
+                  ? `${formatCount(figure(latestStaff, 'splw_accredited'))} trained (in the ${formatCount(figure(latestStaff, 'pcns_with_training'))} PCNs that gave training), against ${formatCount(meta.targets.trained_link_workers)} trained expected`
                   : `${formatDecimal(figure(latestStaff, 'splw_fte_per_10000'), 2)} per 10,000 patients`
               }
             />

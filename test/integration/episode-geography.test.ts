@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_FIELD_NAMES, type EventFieldName, type MetricDocument } from '../../functions/contract/index.ts';
+import { tempDir } from '../support/files.ts';
+import { publishGolden, rowFinder } from '../support/golden.ts';
+
+/*
+ * An episode recorded by two referral events either side of its PCN's move (sql/prepare/episodes.sql): the episode
+ * is the first event's, whole. U20001 is in QBB (Y58) to 30 September 2025 and in QAA (Y56) from 1 October; one of
+ * its August referrals is recorded again on 5 November (same referral id, another event). The episode began in
+ * August, in QBB: taking each column's minimum on its own would give it August's month but QAA's code (QAA < QBB).
+ *
+ *   PCN     Aug 2025 referrals       area in August
+ *   U20001  10 (one again in Nov)    QBB / Y58
+ *   U20002  22                       QAA / Y56
+ *   U20003  25                       QBB / Y58
+ */
+type Event = Partial<Record<EventFieldName, string | number | boolean>>;
+const csv = (rows: Event[]) =>
+  `${[EVENT_FIELD_NAMES.join(','), ...rows.map((r) => EVENT_FIELD_NAMES.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
+const referral = (pcn: string, id: string, on: string, eventId: string): Event => ({
+  event_id: eventId,
+  event_type: 'referral',
+  pcn_code: pcn,
+  referral_id: id,
+  person_id: createHash('sha256').update(id).digest('hex'),
+  occurred_on: on,
+  recorded_at: `${on}T10:00:00Z`,
+  referral_source: 'gp',
+  referral_reasons: 'loneliness_isolation',
+  snomed_code: '871731000000106',
+  age_band: '45-54',
+  sex: 'female',
+  ethnicity_group: 'white',
+  imd_decile: 2,
+});
+const august = (pcn: string, n: number) =>
+  Array.from({ length: n }, (_, i) => referral(pcn, `${pcn}-R${i}`, '2025-08-12', `E-${pcn}-${i}`));
+
+const UPLOADS: Record<string, Event[]> = {
+  'u20001.csv': [...august('U20001', 10), referral('U20001', 'U20001-R0', '2025-11-05', 'E-U20001-again')],
+  'u20002.csv': august('U20002', 22),
+  'u20003.csv': august('U20003', 25),
+};
+
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U20001,Alpha PCN,QBB,NHS Bravo ICB,Y58,South West,10000,2019-04-01,2025-09-30
+U20001,Alpha PCN,QAA,NHS Alpha ICB,Y56,London,10000,2025-10-01,
+U20002,Bravo PCN,QAA,NHS Alpha ICB,Y56,London,20000,2019-04-01,
+U20003,Charlie PCN,QBB,NHS Bravo ICB,Y58,South West,30000,2019-04-01,
+`;
+
+const dir = tempDir('episode-geography');
+const docs = new Map<string, MetricDocument>();
+const row = rowFinder(docs);
+
+beforeAll(async () => {
+  const files = Object.entries(UPLOADS).map(([name, rows]) => {
+    const path = join(dir.path, name);
+    writeFileSync(path, csv(rows));
+    return path;
+  });
+  const receipts = await publishGolden(
+    join(dir.path, 'data'),
+    files,
+    REFERENCE,
+    new Date('2026-01-05T00:00:00Z'),
+    docs,
+  );
+  expect(receipts.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+});
+afterAll(() => dir.remove());
+
+describe('an episode recorded before and after its PCN moved ICB', () => {
+  it('is counted once, in the month and area of its first referral event', () => {
+    const episodes = (level: string, code: string, period: string) => row('cof_person', level, code, period).episodes;
+    // QAA August: U20002's 22 -> 20 (with QAA's code on U20001's episode: 23 -> 25).
+    // QBB August: 25 + 10 = 35 -> 35. England August: 57, exact. No episode in November anywhere.
+    expect(episodes('icb', 'QAA', '2025-08')).toBe(20);
+    expect(episodes('icb', 'QBB', '2025-08')).toBe(35);
+    expect(episodes('region', 'Y56', '2025-08')).toBe(20);
+    expect(episodes('region', 'Y58', '2025-08')).toBe(35);
+    expect(episodes('national', 'ENG', '2025-08')).toBe(57);
+    expect(episodes('pcn', 'U20001', '2025-08')).toBe(10);
+  });
+});
