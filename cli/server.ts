@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import busboy from 'busboy';
 import { MetricsApi } from '../functions/api/metrics-api.ts';
-import { signingSecret, verifyUserToken } from '../functions/auth/local-tokens.ts';
+import { signingSecret, userTokenVerifier } from '../functions/auth/local-tokens.ts';
 import { type Identity, NATIONAL_LOCAL_USER, UnauthenticatedError } from '../functions/auth/scope.ts';
 import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
 import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
@@ -175,12 +175,11 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     refreshDelayMs: options.refreshDelayMs,
     // The documents of the new refresh are parsed as soon as it is published, not by the first request after it.
     onRefreshed: () => {
-      api.invalidate();
-      api.warm().catch((error: Error) => log(`metrics API warm-up failed: ${error.message}`));
+      api.refreshed().catch((error: Error) => log(`metrics API warm-up failed: ${error.message}`));
     },
     log,
   });
-  const secret = await signingSecret(store);
+  const verifyUserToken = userTokenVerifier(await signingSecret(store));
   const requireToken = options.requireToken ?? !isLoopback(options.host);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxConcurrentUploads = options.maxConcurrentUploads ?? 16;
@@ -203,7 +202,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     }
     const token = /^Bearer (\S+)$/.exec(header)?.[1];
     if (!token) throw new UnauthenticatedError('the Authorization header must be Bearer <token>');
-    return verifyUserToken(secret, token);
+    return verifyUserToken(token);
   }
 
   /**
@@ -341,7 +340,14 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
 
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
-      res.writeHead(status, withSecurityHeaders(headers));
+      const list = withSecurityHeaders(headers);
+      // With its length the body follows the headers as it is; without, Node sends it chunked (more to write and
+      // parse on every response). 204 and 304 have no body, and no length to announce.
+      if (status === 204 || status === 304) res.writeHead(status, list);
+      else {
+        const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+        res.writeHead(status, [...list, 'content-length', String(length)]);
+      }
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const host = (req.headers.host ?? '').toLowerCase();

@@ -131,7 +131,7 @@ export interface MetricsApiOptions {
  * Every metric route returns only the rows the caller's role may see (functions/auth/scope.ts).
  */
 export class MetricsApi {
-  private readonly cache = new Map<string, unknown>();
+  private readonly cache = new Map<string, Promise<unknown>>();
   /**
    * Whole answers of this refresh, by caller's scope, route and filters: each document is parsed once per refresh,
    * and each answer filtered, serialised and compressed once (the dashboard asks the same few questions of every
@@ -143,6 +143,10 @@ export class MetricsApi {
   /** Counts the refreshes seen: an answer made for an earlier one is not kept. */
   private generation = 0;
   private meta: { document: MetaDocument; readAt: number } | undefined;
+  /** The meta.json being read: callers asking at once (200 connections after the TTL) share one read and parse. */
+  private metaRead: Promise<MetaDocument | undefined> | undefined;
+  /** The warm-up after the last refresh seen by refreshed(). */
+  warming: Promise<void> = Promise.resolve();
   private readonly metaTtlMs: number;
   private readonly now: () => number;
 
@@ -155,10 +159,26 @@ export class MetricsApi {
     this.answers = new AnswerCache(options.answerBytes ?? DEFAULT_ANSWER_BYTES);
   }
 
-  /** Forget cached documents (after a refresh). */
+  /** How many times the documents and answers kept have been forgotten: once per refresh seen. */
+  get invalidations(): number {
+    return this.generation;
+  }
+
+  /** Forget cached documents (after a refresh); meta.json is read again by the next question. */
   invalidate(): void {
     this.forgetAnswers();
     this.meta = undefined;
+    this.metaRead = undefined;
+  }
+
+  /**
+   * A refresh has been published (the local server is told): its documents are forgotten once and the new ones read
+   * and parsed now, not by the first questions after it.
+   */
+  refreshed(): Promise<void> {
+    this.invalidate();
+    this.warming = this.warm();
+    return this.warming;
   }
 
   private forgetAnswers(): void {
@@ -182,18 +202,45 @@ export class MetricsApi {
     return bytes === undefined ? undefined : (JSON.parse(new TextDecoder().decode(bytes)) as T);
   }
 
-  private async load<T>(key: string): Promise<T | undefined> {
-    if (this.cache.has(key)) return this.cache.get(key) as T;
-    const parsed = await this.read<T>(key);
-    if (parsed !== undefined) this.cache.set(key, parsed);
-    return parsed;
+  /**
+   * A document, read and parsed once per refresh: callers asking at once share the read. One read before a refresh
+   * was seen (it may be the earlier document) serves its callers but is not kept; a missing one is asked again.
+   */
+  private load<T>(key: string): Promise<T | undefined> {
+    let loading = this.cache.get(key);
+    if (loading === undefined) {
+      const reading = this.read<T>(key);
+      const drop = () => {
+        if (this.cache.get(key) === reading) this.cache.delete(key);
+      };
+      reading.then((parsed) => parsed === undefined && drop(), drop);
+      this.cache.set(key, reading);
+      loading = reading;
+    }
+    return loading as Promise<T | undefined>;
   }
 
   /** meta.json, read again once it is older than the TTL; documents of an earlier refresh are forgotten then. */
   private async loadMeta(): Promise<MetaDocument | undefined> {
     if (this.meta && this.now() - this.meta.readAt < this.metaTtlMs) return this.meta.document;
+    if (this.metaRead === undefined) {
+      const reading = this.readMeta();
+      const done = () => {
+        if (this.metaRead === reading) this.metaRead = undefined;
+      };
+      reading.then(done, done);
+      this.metaRead = reading;
+    }
+    return this.metaRead;
+  }
+
+  private async readMeta(): Promise<MetaDocument | undefined> {
+    const generation = this.generation;
     const document = await this.read<MetaDocument>(META_KEY);
-    if (document?.generated_at !== this.meta?.document.generated_at) this.forgetAnswers();
+    // Invalidated meanwhile: this read may predate the refresh, so the next one decides.
+    if (generation !== this.generation) return document;
+    // Nothing is kept while no meta is (after invalidate(), or before the first read): nothing to forget then.
+    if (this.meta !== undefined && document?.generated_at !== this.meta.document.generated_at) this.forgetAnswers();
     this.meta = document ? { document, readAt: this.now() } : undefined;
     return document;
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { FsObjectStore, type ObjectStore } from '../lib/object-store.ts';
 import { type Identity, InvalidIdentityError, identityOf, UnauthenticatedError } from './scope.ts';
+import { VerifiedTokens, type VerifiedTokensOptions } from './verified-tokens.ts';
 
 /**
  * Dashboard and metrics API sign-in for the local stack: tokens signed (HS256, via jose) with a secret kept in the
@@ -53,6 +54,28 @@ export async function issueUserToken(
 
 /** The identity a token carries; throws UnauthenticatedError (expired, bad signature, not ours) with a safe reason. */
 export async function verifyUserToken(secret: Uint8Array, token: string, now?: Date): Promise<Identity> {
+  return (await verifiedUserToken(secret, token, now)).value;
+}
+
+/**
+ * verifyUserToken for a server: each token that verifies is kept (by its exact text) until it expires, so the same
+ * token sent again is not checked again (functions/auth/verified-tokens.ts).
+ */
+export function userTokenVerifier(
+  secret: Uint8Array,
+  options: VerifiedTokensOptions = {},
+): (token: string) => Promise<Identity> {
+  const verified = new VerifiedTokens<Identity>(options);
+  const { now } = options;
+  return (token) =>
+    verified.verify(token, (text) => verifiedUserToken(secret, text, now ? new Date(now()) : undefined));
+}
+
+async function verifiedUserToken(
+  secret: Uint8Array,
+  token: string,
+  now?: Date,
+): Promise<{ value: Identity; expiresAt: number }> {
   try {
     const { payload } = await jwtVerify(token, secret, {
       issuer: ISSUER,
@@ -60,7 +83,8 @@ export async function verifyUserToken(secret: Uint8Array, token: string, now?: D
       algorithms: ['HS256'],
       ...(now ? { currentDate: now } : {}),
     });
-    return identityOf(payload.role, payload.code, String(payload.sub ?? 'unknown'));
+    const value = identityOf(payload.role, payload.code, String(payload.sub ?? 'unknown'));
+    return { value, expiresAt: payload.exp ?? Number.NaN };
   } catch (error) {
     if (error instanceof InvalidIdentityError) throw error;
     if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('the token has expired');

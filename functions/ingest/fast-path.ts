@@ -20,6 +20,12 @@ export type FieldValues = unknown[];
 
 export type FastPath = (cells: Record<string, unknown>, out: FieldValues) => boolean;
 
+/**
+ * The fast path on a row given as its cells by field position (undefined where the row has none), for a reader that
+ * knows every column is a field of the contract (a CSV file whose header has passed): no cells object is built.
+ */
+export type FieldsFastPath = (byField: readonly unknown[], out: FieldValues) => boolean;
+
 type AnySchema = z.core.$ZodType;
 type Refinement = z.core.$ZodCheck;
 interface Payload {
@@ -83,16 +89,60 @@ function fieldCheck(schema: AnySchema): FieldCheck | undefined {
   };
 }
 
+/** Distinct cell texts a field remembers its answer for (per upload); past this, cells are checked one by one. */
+const REMEMBERED_PER_FIELD = 4096;
+/** Distinct texts after which a field that has found fewer repeats than that stops remembering. */
+const SEEN_BEFORE_JUDGING = 256;
+
+/**
+ * A field's coercion and check, remembering what each cell text it accepted became: coercion and the zod schemas the
+ * fast path runs are functions of the value alone (no transforms, no context), so a text accepted once is accepted
+ * again, as the same value, and an enum's or a small number's text is checked once per upload instead of once per row.
+ * Only texts (CSV cells) are remembered: a JSON number is passed as it is (a remembered 0 would answer for -0).
+ * Rejected texts are not remembered: they go to zod, which explains them.
+ */
+function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown): FieldCheck {
+  const accepted = new Map<string, unknown>();
+  let full = false;
+  let hits = 0;
+  return (cell) => {
+    if (typeof cell !== 'string') return check(coerce(cell));
+    if (!full) {
+      const known = accepted.get(cell);
+      if (known !== undefined) {
+        hits += 1;
+        return known;
+      }
+    }
+    const value = check(coerce(cell));
+    if (value === FAIL || full) return value;
+    // An id column (few texts seen twice) stops early: its texts would be kept, and looked up, for nothing.
+    if (accepted.size >= REMEMBERED_PER_FIELD || (accepted.size >= SEEN_BEFORE_JUDGING && hits < accepted.size)) {
+      full = true;
+      return value;
+    }
+    // A text of its own, as the key and as the value kept: the cell is a slice of the parser's chunk, which it would
+    // keep alive.
+    const own = JSON.parse(JSON.stringify(cell)) as string;
+    const kept = value === cell ? own : value;
+    accepted.set(own, kept);
+    return kept;
+  };
+}
+
 interface Member {
-  /** Per field position: the check, or undefined when the field does not apply to this member. */
+  /** Per field position: coercion and check, or undefined when the field does not apply to this member. */
   readonly checks: (FieldCheck | undefined)[];
   readonly required: boolean[];
   /** Object refinements, run on the whole row once every field has passed. */
   readonly refinements: Refinement[];
-  readonly allowed: ReadonlySet<string>;
 }
 
-function compileObject(schema: AnySchema, fieldNames: readonly string[]): Member | undefined {
+function compileObject(
+  schema: AnySchema,
+  fieldNames: readonly string[],
+  coerce: readonly ((value: unknown) => unknown)[],
+): Member | undefined {
   const def = defOf(schema);
   // Strict objects only: an unknown key is an error, never dropped (so the output has the input's keys).
   if (def.type !== 'object' || defOf(def.catchall as AnySchema).type !== 'never') return undefined;
@@ -106,11 +156,11 @@ function compileObject(schema: AnySchema, fieldNames: readonly string[]): Member
     if (optional && (defOf(field).checks as unknown[] | undefined)?.length) return undefined;
     const check = fieldCheck(optional ? (defOf(field).innerType as AnySchema) : field);
     if (check === undefined) return undefined;
-    checks[at] = check;
+    checks[at] = rememberingCheck(check, coerce[at] as (value: unknown) => unknown);
     required[at] = !optional;
   }
   const refinements = (def.checks as Refinement[] | undefined) ?? [];
-  return { checks, required, refinements, allowed: new Set(Object.keys(shape)) };
+  return { checks, required, refinements };
 }
 
 /**
@@ -123,49 +173,74 @@ export function compileFastPath(
   fieldNames: readonly string[],
   coerce: readonly ((value: unknown) => unknown)[],
 ): FastPath | undefined {
+  const fields = compileFieldsFastPath(schema, fieldNames, coerce);
+  if (fields === undefined) return undefined;
+  const position = new Map(fieldNames.map((name, i) => [name, i]));
+  const byField: unknown[] = fieldNames.map(() => undefined);
+  return (cells, out) => {
+    // Cells of an ordinary or prototype-less object only (read-upload's noPrototype): anything else is zod's to judge.
+    const prototype = Object.getPrototypeOf(cells);
+    if (prototype !== null && prototype !== Object.prototype) return false;
+    byField.fill(undefined);
+    for (const key in cells) {
+      // Own fields only: `constructor` or `toString` in a file is an unknown field, not Object's own property.
+      const at = Object.hasOwn(cells, key) ? position.get(key) : undefined;
+      // An unknown key, or a key given no value (which zod still counts as a key): zod's to judge.
+      const cell = at === undefined ? undefined : cells[key];
+      if (cell === undefined) return false;
+      byField[at as number] = cell;
+    }
+    return fields(byField, out);
+  };
+}
+
+/** The fast path on cells by field position (FieldsFastPath), compiled as compileFastPath compiles it. */
+export function compileFieldsFastPath(
+  schema: AnySchema,
+  fieldNames: readonly string[],
+  coerce: readonly ((value: unknown) => unknown)[],
+): FieldsFastPath | undefined {
   const def = defOf(schema);
   if (def.type === 'union' && typeof def.discriminator === 'string') {
     if ((def.checks as unknown[] | undefined)?.length) return undefined;
-    const discriminator = def.discriminator;
+    const discriminator = fieldNames.indexOf(def.discriminator);
+    if (discriminator < 0) return undefined;
     const members = new Map<unknown, Member>();
     for (const option of def.options as AnySchema[]) {
-      const member = compileObject(option, fieldNames);
+      const member = compileObject(option, fieldNames, coerce);
       const tag = defOf(option).shape as Record<string, AnySchema>;
-      const literal = defOf(tag[discriminator] as AnySchema);
+      const literal = defOf(tag[def.discriminator] as AnySchema);
       if (member === undefined || literal.type !== 'literal') return undefined;
       for (const value of literal.values as unknown[]) members.set(value, member);
     }
-    return (cells, out) => {
-      const member = members.get(cells[discriminator]);
-      return member !== undefined && memberAccepts(member, fieldNames, coerce, cells, out);
+    return (byField, out) => {
+      const member = members.get(byField[discriminator]);
+      return member !== undefined && memberAccepts(member, fieldNames, byField, out);
     };
   }
-  const member = compileObject(schema, fieldNames);
+  const member = compileObject(schema, fieldNames, coerce);
   if (member === undefined) return undefined;
-  return (cells, out) => memberAccepts(member, fieldNames, coerce, cells, out);
+  return (byField, out) => memberAccepts(member, fieldNames, byField, out);
 }
 
 function memberAccepts(
   member: Member,
   fieldNames: readonly string[],
-  coerce: readonly ((value: unknown) => unknown)[],
-  cells: Record<string, unknown>,
+  byField: readonly unknown[],
   out: FieldValues,
 ): boolean {
-  // Cells of an ordinary or prototype-less object only (read-upload's noPrototype): anything else is zod's to judge.
-  const prototype = Object.getPrototypeOf(cells);
-  if (prototype !== null && prototype !== Object.prototype) return false;
-  for (const key in cells) if (!member.allowed.has(key)) return false;
   const { checks, required } = member;
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i];
-    const cell = check === undefined ? undefined : cells[fieldNames[i] as string];
+    const cell = byField[i];
     if (cell === undefined) {
       if (required[i]) return false;
       out[i] = undefined;
       continue;
     }
-    const value = (check as FieldCheck)((coerce[i] as (value: unknown) => unknown)(cell));
+    // A value for a field this member does not have: zod's unrecognized key.
+    if (check === undefined) return false;
+    const value = check(cell);
     if (value === FAIL) return false;
     out[i] = value;
   }

@@ -14,12 +14,20 @@ import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
-import type { FieldValues } from './fast-path.ts';
+import type { FieldsFastPath, FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
 import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
-import { fieldNamesOf, fieldValuesValidator, KINDS, kindOfColumns, type RowError } from './validate-row.ts';
+import { SeenKeys } from './seen-keys.ts';
+import {
+  fieldNamesOf,
+  fieldsFastPathOf,
+  fieldValuesValidator,
+  KINDS,
+  kindOfColumns,
+  type RowError,
+} from './validate-row.ts';
 
 export interface IngestOptions {
   /** @default DEFAULT_LIMITS */
@@ -321,6 +329,10 @@ interface KindState {
   readonly slots: Int32Array;
   /** Positions of the fields the ingest itself reads. */
   readonly at: { readonly pcnCode: number; readonly month: number; readonly key: readonly number[] };
+  /** The fast path on a CSV row's texts by field position (fieldsFastPathOf). */
+  readonly fieldsFast: FieldsFastPath | undefined;
+  /** Set once a CSV header has passed: its column names, the field of each, and the row's texts by field, reused. */
+  csv?: { readonly header: readonly string[]; readonly fieldOf: Int32Array; readonly byField: unknown[] };
 }
 
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
@@ -334,7 +346,7 @@ class UploadState {
   errorsTotal = 0;
   /** The first rejected rows in full (options.maxQuarantinedRows); the rest are counted by reason only. */
   readonly quarantined: string[] = [];
-  private readonly seenKeys = new Map<string, number>();
+  private readonly seenKeys = new SeenKeys();
   private readonly checkedColumns = new Set<string>();
   private headerChecked = false;
 
@@ -367,7 +379,8 @@ class UploadState {
       if (seen.has(name)) reject('bad_header', `column ${name} appears twice in the header`, { row: 1, field: name });
       seen.add(name);
     }
-    const { kind } = this.setKind(names, 1);
+    const current = this.setKind(names, 1);
+    const { kind } = current;
     const unknown = names.filter((name) => !KNOWN_COLUMNS[kind].has(name));
     if (unknown.length > 0) {
       reject(
@@ -383,6 +396,12 @@ class UploadState {
         field: missing[0] as string,
       });
     }
+    const fieldNames = fieldNamesOf(KINDS[kind] as Parameters<typeof fieldNamesOf>[0]);
+    current.csv = {
+      header: names,
+      fieldOf: Int32Array.from(names, (name) => fieldNames.indexOf(name)),
+      byField: fieldNames.map(() => undefined),
+    };
     this.headerChecked = true;
   }
 
@@ -429,6 +448,7 @@ class UploadState {
       kind,
       columns,
       validate: fieldValuesValidator(spec),
+      fieldsFast: fieldsFastPathOf(spec),
       values: fieldNames.map(() => undefined),
       slots: columns.slotsOf(fieldNames),
       at: {
@@ -446,9 +466,46 @@ class UploadState {
   }
 
   take(record: RawRecord): void {
-    const { row, cells, unreadable } = record;
+    const { row, unreadable, texts } = record;
     this.read += 1;
-    if (!this.headerChecked && !unreadable) {
+    const csv = this.current?.csv;
+    if (texts !== undefined && csv !== undefined) this.guardTexts(texts, csv.header, row);
+    else this.guardCells(record, row);
+    // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
+    record.raw?.forEach((text, i) => {
+      const found = findIdentifier(text);
+      if (!found) return;
+      const where = this.headerless ? `line ${row}` : `row ${row}, column ${i + 1}`;
+      reject('identifiable_data', `${where} holds what looks like ${IDENTIFIER_LABELS[found]}`, { row });
+    });
+    if (unreadable) {
+      this.quarantine(row, record.cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
+      return;
+    }
+    // Set by the header, or by the first readable JSON line above.
+    const current = this.current ?? this.setKind(Object.keys(record.cells), row);
+    if (!this.validated(current, record, row)) return;
+    const { values, at } = current;
+    if (values[at.pcnCode] !== this.pcnCode) {
+      reject(
+        'wrong_pcn',
+        `row ${row} carries another PCN's code: every row must carry the uploading PCN's code ${this.pcnCode}`,
+        { row, field: 'pcn_code' },
+      );
+    }
+    const problem = this.crossRowProblem(current, row);
+    if (problem) {
+      this.quarantine(row, record.cells, [problem]);
+      return;
+    }
+    const month = (values[at.month] as string).slice(0, 7);
+    current.columns.add(month, values, current.slots, row);
+  }
+
+  /** The guard on every cell of a row (a JSON line's keys are checked first, until the kind is known). */
+  private guardCells(record: RawRecord, row: number): void {
+    const cells = record.cells;
+    if (!this.headerChecked && !record.unreadable) {
       const keys = Object.keys(cells);
       this.checkColumnNames(keys, row);
       if (this.current === undefined) this.setKind(keys, row);
@@ -462,39 +519,40 @@ class UploadState {
           { row, field: column.slice(0, 64) },
         );
     }
-    // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
-    record.raw?.forEach((text, i) => {
-      const found = findIdentifier(text);
-      if (!found) return;
-      const where = this.headerless ? `line ${row}` : `row ${row}, column ${i + 1}`;
-      reject('identifiable_data', `${where} holds what looks like ${IDENTIFIER_LABELS[found]}`, { row });
-    });
-    if (unreadable) {
-      this.quarantine(row, cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
-      return;
-    }
-    // Set by the header, or by the first readable JSON line above.
-    const current = this.current ?? this.setKind(Object.keys(cells), row);
-    if (!this.validated(current, cells, row)) return;
-    const { values, at } = current;
-    if (values[at.pcnCode] !== this.pcnCode) {
-      reject(
-        'wrong_pcn',
-        `row ${row} carries another PCN's code: every row must carry the uploading PCN's code ${this.pcnCode}`,
-        { row, field: 'pcn_code' },
-      );
-    }
-    const problem = this.crossRowProblem(current, row);
-    if (problem) {
-      this.quarantine(row, cells, [problem]);
-      return;
-    }
-    const month = (values[at.month] as string).slice(0, 7);
-    current.columns.add(month, values, current.slots, row);
   }
 
-  /** Leaves the row's values in current.values when the contract accepts it; quarantines it with its errors if not. */
-  private validated(current: KindState, cells: Record<string, unknown>, row: number): boolean {
+  /** guardCells on a CSV row's texts, in the header's order (the order its cells would have), empty ones skipped. */
+  private guardTexts(texts: readonly string[], header: readonly string[], row: number): void {
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i] as string;
+      if (text === '') continue;
+      const found = findIdentifier(text);
+      if (found) {
+        const column = (header[i] as string).slice(0, 64);
+        reject('identifiable_data', `row ${row}, column ${column} holds what looks like ${IDENTIFIER_LABELS[found]}`, {
+          row,
+          field: column,
+        });
+      }
+    }
+  }
+
+  /**
+   * Leaves the row's values in current.values when the contract accepts it; quarantines it with its errors if not. A
+   * CSV row goes through the fast path on its texts first; its cells are built only when that does not accept it.
+   */
+  private validated(current: KindState, record: RawRecord, row: number): boolean {
+    const { texts } = record;
+    const { csv, fieldsFast } = current;
+    if (texts !== undefined && csv !== undefined && fieldsFast !== undefined) {
+      const { byField, fieldOf } = csv;
+      for (let i = 0; i < texts.length; i++) {
+        const text = texts[i] as string;
+        byField[fieldOf[i] as number] = text === '' ? undefined : text;
+      }
+      if (fieldsFast(byField, current.values)) return true;
+    }
+    const cells = record.cells;
     const errors = current.validate(cells, row, current.values);
     if (errors === undefined) return true;
     this.quarantine(row, cells, errors);
@@ -515,7 +573,7 @@ class UploadState {
       kind === 'events'
         ? (values[at.key[0] as number] as string)
         : `${values[at.key[0] as number]}|${values[at.key[1] as number]}`;
-    const first = this.seenKeys.get(key);
+    const first = this.seenKeys.firstOrAdd(key, row);
     if (first !== undefined) {
       return kind === 'events'
         ? {
@@ -531,11 +589,6 @@ class UploadState {
             message: `this month and role appear more than once in this file (first at row ${first})`,
           };
     }
-    // A copy of the key: a cell's text is a slice of the parser's chunk, and a slice kept for the whole file would keep
-    // every chunk (the whole file's text) alive with it. JSON's round trip makes a string of its own (measured: a
-    // million keys take 64 MB so, 82 MB kept as slices, 96 MB copied by concatenation). V8 copies a substring shorter
-    // than 13 characters instead of slicing it (SlicedString::kMinLength), so a short key is its own already.
-    this.seenKeys.set(key.length < 13 ? key : (JSON.parse(JSON.stringify(key)) as string), row);
     return undefined;
   }
 

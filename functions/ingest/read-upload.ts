@@ -10,6 +10,11 @@ import { FileRejection, reject } from './file-rejection.ts';
 export interface RawRecord {
   readonly row: number;
   readonly cells: Record<string, unknown>;
+  /**
+   * A readable CSV row's texts in the order of the header's columns ('' for an empty cell): what the ingest reads
+   * first. Its cells are then built from them only when asked for.
+   */
+  readonly texts?: readonly string[];
   /** Set when the row could not be read into cells at all; the row is rejected with this reason. */
   readonly unreadable?: { readonly code: 'column_count' | 'invalid_json'; readonly message: string };
   /**
@@ -210,12 +215,7 @@ function csvRecords(
             onRecord({ row, cells: {}, unreadable: { code: 'column_count', message }, raw: values });
             return;
           }
-          const cells = noPrototype();
-          for (let i = 0; i < header.length; i++) {
-            const value = values[i] as string;
-            if (value !== '') cells[header[i] as string] = value;
-          }
-          onRecord({ row, cells });
+          onRecord(new CsvRecord(row, values, header));
         } catch (error) {
           stop(error); // before abort(), which calls complete()
           parser.abort();
@@ -227,6 +227,29 @@ function csvRecords(
       error: (error: unknown) => stop(error),
     });
   });
+}
+
+/** A readable CSV row: its texts by column, its cells (by column name, empty cells left out) built when first read. */
+class CsvRecord implements RawRecord {
+  private built: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly row: number,
+    readonly texts: readonly string[],
+    private readonly header: readonly string[],
+  ) {}
+
+  get cells(): Record<string, unknown> {
+    if (this.built === undefined) {
+      const cells = noPrototype();
+      for (let i = 0; i < this.header.length; i++) {
+        const value = this.texts[i] as string;
+        if (value !== '') cells[this.header[i] as string] = value;
+      }
+      this.built = cells;
+    }
+    return this.built;
+  }
 }
 
 async function jsonLinesRecords(

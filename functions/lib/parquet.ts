@@ -123,10 +123,218 @@ class ChunkedWriter extends ByteWriter {
   }
 }
 
+/**
+ * One column's values of the rows a partition holds, outside the V8 heap where it can be: a row's values then die with
+ * the row instead of surviving, row after row, in arrays until their row group is written (what survives V8's young
+ * collections is what makes it grow its young generation, to the size Lambda's heap flags allow: that, not the data,
+ * was most of the ingest's peak memory). Numbers (int32, double, dates as days, timestamps as milliseconds) are held
+ * in a Float64Array, which holds every one of them exactly (the Parquet writer checks int32 ranges as before); booleans
+ * in bytes; texts of a high-cardinality column as their UTF-8 bytes (written as they are: the writer would encode each
+ * string to the same bytes); other texts as indexes into the distinct texts of the row group.
+ */
+interface ColumnBuffer {
+  /** Appends one row's value; null for none. */
+  push(value: unknown): void;
+  /** The first `rows` values as the Parquet writer takes them (null for none). */
+  values(rows: number): unknown[];
+  /** Forgets the values (keeps the capacity, for the partition's next row group). */
+  clear(): void;
+}
+
+const INITIAL_ROWS = 1024;
+
+function grownTo<T extends Float64Array | Int32Array | Uint8Array>(array: T, atLeast: number): T {
+  let length = Math.max(array.length * 2, INITIAL_ROWS);
+  while (length < atLeast) length *= 2;
+  const copy = new (array.constructor as new (length: number) => T)(length);
+  copy.set(array);
+  return copy;
+}
+
+class NumberColumn implements ColumnBuffer {
+  private numbers = new Float64Array(INITIAL_ROWS);
+  private present = new Uint8Array(INITIAL_ROWS);
+  private rows = 0;
+
+  push(value: unknown): void {
+    const at = this.rows;
+    if (at === this.numbers.length) {
+      this.numbers = grownTo(this.numbers, at + 1);
+      this.present = grownTo(this.present, at + 1);
+    }
+    if (value === null) this.present[at] = 0;
+    else {
+      this.present[at] = 1;
+      this.numbers[at] = value as number;
+    }
+    this.rows = at + 1;
+  }
+
+  values(rows: number): unknown[] {
+    const out: unknown[] = new Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = this.present[i] === 1 ? this.numbers[i] : null;
+    return out;
+  }
+
+  clear(): void {
+    this.rows = 0;
+  }
+}
+
+class BooleanColumn implements ColumnBuffer {
+  /** 0 false, 1 true, 2 none. */
+  private codes = new Uint8Array(INITIAL_ROWS);
+  private rows = 0;
+
+  push(value: unknown): void {
+    if (this.rows === this.codes.length) this.codes = grownTo(this.codes, this.rows + 1);
+    this.codes[this.rows++] = value === null ? 2 : value ? 1 : 0;
+  }
+
+  values(rows: number): unknown[] {
+    const out: unknown[] = new Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = this.codes[i] === 2 ? null : this.codes[i] === 1;
+    return out;
+  }
+
+  clear(): void {
+    this.rows = 0;
+  }
+}
+
+/** Texts that repeat (codes, enums): each row holds the index of its text among the row group's distinct texts. */
+class TextColumn implements ColumnBuffer {
+  private indexes = new Int32Array(INITIAL_ROWS);
+  private rows = 0;
+  private texts: string[] = [];
+  private readonly indexOf = new Map<string, number>();
+
+  push(value: unknown): void {
+    if (this.rows === this.indexes.length) this.indexes = grownTo(this.indexes, this.rows + 1);
+    if (value === null) {
+      this.indexes[this.rows++] = -1;
+      return;
+    }
+    let index = this.indexOf.get(value as string);
+    if (index === undefined) {
+      index = this.texts.length;
+      // A text of its own: a cell is a slice of the parser's chunk, which it would keep alive.
+      const own = (value as string).length < 13 ? (value as string) : (JSON.parse(JSON.stringify(value)) as string);
+      this.texts.push(own);
+      this.indexOf.set(own, index);
+    }
+    this.indexes[this.rows++] = index;
+  }
+
+  values(rows: number): unknown[] {
+    const out: unknown[] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const index = this.indexes[i] as number;
+      out[i] = index < 0 ? null : this.texts[index];
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.rows = 0;
+    this.texts = [];
+    this.indexOf.clear();
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/** Texts nearly all distinct (ids, pseudonyms): held as their UTF-8 bytes, one buffer for the row group. */
+class BytesColumn implements ColumnBuffer {
+  private bytes = new Uint8Array(INITIAL_ROWS * 16);
+  /** Where row i's bytes end; row i starts where row i - 1 ends. -1 - end for none. */
+  private ends = new Int32Array(INITIAL_ROWS);
+  private rows = 0;
+  private used = 0;
+
+  push(value: unknown): void {
+    if (this.rows === this.ends.length) this.ends = grownTo(this.ends, this.rows + 1);
+    if (value !== null) {
+      const text = value as string;
+      // At most 3 bytes of UTF-8 per UTF-16 code unit.
+      if (this.used + text.length * 3 > this.bytes.length)
+        this.bytes = grownTo(this.bytes, this.used + text.length * 3);
+      this.used += utf8.encodeInto(text, this.bytes.subarray(this.used)).written;
+      this.ends[this.rows++] = this.used;
+    } else this.ends[this.rows++] = -1 - this.used;
+  }
+
+  values(rows: number): unknown[] {
+    const out: unknown[] = new Array(rows);
+    let start = 0;
+    for (let i = 0; i < rows; i++) {
+      const end = this.ends[i] as number;
+      if (end < 0) {
+        out[i] = null;
+        start = -1 - end;
+      } else {
+        out[i] = this.bytes.subarray(start, end);
+        start = end;
+      }
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.rows = 0;
+    this.used = 0;
+  }
+}
+
+/** How add() stores a column's value: one branch each, so each buffer's push is called from a site of its own. */
+enum Held {
+  Lineage,
+  Number,
+  Date,
+  Timestamp,
+  Boolean,
+  Text,
+  Bytes,
+}
+
+function heldAs(column: ColumnSpec): Held {
+  if (LINEAGE_COLUMNS.has(column.name)) return Held.Lineage;
+  switch (column.type) {
+    case 'int32':
+    case 'double':
+      return Held.Number;
+    case 'date':
+      return Held.Date;
+    case 'timestamp':
+      return Held.Timestamp;
+    case 'boolean':
+      return Held.Boolean;
+    case 'string':
+      return HIGH_CARDINALITY.has(column.name) ? Held.Bytes : Held.Text;
+  }
+}
+
+function columnBuffer(held: Held): ColumnBuffer | undefined {
+  switch (held) {
+    case Held.Lineage:
+      return undefined;
+    case Held.Boolean:
+      return new BooleanColumn();
+    case Held.Text:
+      return new TextColumn();
+    case Held.Bytes:
+      return new BytesColumn();
+    default:
+      return new NumberColumn();
+  }
+}
+
 interface Partition {
-  /** Values not yet encoded, column by column. */
-  columns: unknown[][];
-  sourceRows: number[];
+  /** Values not yet encoded, column by column (undefined for lineage columns, which are not held per row). */
+  columns: (ColumnBuffer | undefined)[];
+  sourceRows: Int32Array;
+  /** Rows held, not yet encoded. */
+  rows: number;
   /** Rows already encoded into row groups. */
   encodedRows: number;
   writer?: ParquetWriter;
@@ -135,12 +343,13 @@ interface Partition {
 
 /**
  * Accepted rows of one upload, per partition, encoded as Parquet row groups as they fill: the values of at most
- * maxBufferedRows rows are held at a time, and the encoded bytes (a few per cent of the file) until the upload commits.
+ * maxBufferedRows rows are held at a time (outside the V8 heap: ColumnBuffer), and the encoded bytes (a few per cent
+ * of the file) until the upload commits.
  */
 export class PartitionedColumns {
   private readonly partitions = new Map<string, Partition>();
   private readonly indexOf = new Map<string, number>();
-  private readonly store: ((value: unknown) => unknown)[];
+  private readonly held: Held[];
   private readonly schema: SchemaElement[];
   private readonly options: StreamingOptions;
   private buffered = 0;
@@ -151,7 +360,7 @@ export class PartitionedColumns {
     options: Partial<StreamingOptions> = {},
   ) {
     this.options = { ...DEFAULT_STREAMING, ...options };
-    this.store = table.columns.map((column: ColumnSpec) => STORE[column.type]);
+    this.held = table.columns.map(heldAs);
     this.schema = parquetSchemaOf(table);
     table.columns.forEach((column, i) => {
       this.indexOf.set(column.name, i);
@@ -176,21 +385,48 @@ export class PartitionedColumns {
   add(partition: string, values: readonly unknown[], slots: Int32Array, sourceRow: number): void {
     let part = this.partitions.get(partition);
     if (part === undefined) {
-      part = { columns: this.emptyColumns(), sourceRows: [], encodedRows: 0 };
+      part = {
+        columns: this.held.map(columnBuffer),
+        sourceRows: new Int32Array(INITIAL_ROWS),
+        rows: 0,
+        encodedRows: 0,
+      };
       this.partitions.set(partition, part);
     }
     const { columns } = part;
+    const held = this.held;
     for (let j = 0; j < slots.length; j++) {
       const i = slots[j] as number;
       if (i < 0) continue;
       const value = values[j];
-      (columns[i] as unknown[]).push(
-        value === undefined || value === null ? null : (this.store[i] as (v: unknown) => unknown)(value),
-      );
+      const none = value === undefined || value === null;
+      switch (held[i]) {
+        case Held.Number:
+          (columns[i] as NumberColumn).push(none ? null : (value as number));
+          break;
+        case Held.Date:
+          (columns[i] as NumberColumn).push(none ? null : epochDay(value as string));
+          break;
+        case Held.Timestamp:
+          (columns[i] as NumberColumn).push(
+            none ? null : typeof value === 'number' ? value : epochMillis(value as string),
+          );
+          break;
+        case Held.Boolean:
+          (columns[i] as BooleanColumn).push(none ? null : value);
+          break;
+        case Held.Text:
+          (columns[i] as TextColumn).push(none ? null : value);
+          break;
+        case Held.Bytes:
+          (columns[i] as BytesColumn).push(none ? null : value);
+          break;
+      }
     }
-    part.sourceRows.push(sourceRow);
+    if (part.rows === part.sourceRows.length) part.sourceRows = grownTo(part.sourceRows, part.rows + 1);
+    part.sourceRows[part.rows++] = sourceRow;
     this.buffered += 1;
-    if (part.sourceRows.length >= this.options.rowGroupRows) this.encode(part);
+    if (part.rows >= this.options.rowGroupRows) this.encode(part);
     else if (this.buffered > this.options.maxBufferedRows) this.encode(this.fullest());
   }
 
@@ -199,7 +435,7 @@ export class PartitionedColumns {
     return new Map(
       [...this.partitions.keys()].sort().map((p) => {
         const part = this.partitions.get(p) as Partition;
-        return [p, part.encodedRows + part.sourceRows.length];
+        return [p, part.encodedRows + part.rows];
       }),
     );
   }
@@ -208,30 +444,28 @@ export class PartitionedColumns {
   toParquet(partition: string): Uint8Array {
     const part = this.partitions.get(partition);
     if (part === undefined) throw new Error(`no rows for partition ${partition}`);
-    if (part.sourceRows.length > 0) this.encode(part);
+    if (part.rows > 0) this.encode(part);
     const { writer, output } = part;
     if (writer === undefined || output === undefined) throw new Error(`partition ${partition} is already written`);
     writer.finish();
     part.writer = undefined;
     part.output = undefined;
+    part.columns = [];
+    part.sourceRows = new Int32Array(0);
     return output.bytes();
-  }
-
-  private emptyColumns(): unknown[][] {
-    return this.table.columns.map(() => []);
   }
 
   private fullest(): Partition {
     let fullest: Partition | undefined;
     for (const part of this.partitions.values()) {
-      if (fullest === undefined || part.sourceRows.length > fullest.sourceRows.length) fullest = part;
+      if (fullest === undefined || part.rows > fullest.rows) fullest = part;
     }
     return fullest as Partition;
   }
 
   /** Encodes the partition's held rows as one row group and lets their values go. */
   private encode(part: Partition): void {
-    const rows = part.sourceRows.length;
+    const rows = part.rows;
     if (part.writer === undefined) {
       part.output = new ChunkedWriter();
       part.writer = new ParquetWriter({
@@ -244,14 +478,14 @@ export class PartitionedColumns {
     const lineage: Record<string, unknown[]> = {
       upload_id: new Array(rows).fill(this.lineage.upload_id),
       received_at: new Array(rows).fill(Date.parse(this.lineage.received_at)),
-      source_row: part.sourceRows,
+      source_row: Array.from(part.sourceRows.subarray(0, rows)),
     };
     part.writer.write({
       columnData: this.table.columns.map((column, i) => {
         const highCardinality = HIGH_CARDINALITY.has(column.name);
         return {
           name: column.name,
-          data: lineage[column.name] ?? (part.columns[i] as unknown[]),
+          data: lineage[column.name] ?? (part.columns[i] as ColumnBuffer).values(rows),
           ...(highCardinality ? { encoding: 'PLAIN' as const } : {}),
           statistics: !highCardinality && column.type !== 'string',
         };
@@ -260,8 +494,8 @@ export class PartitionedColumns {
     });
     part.encodedRows += rows;
     this.buffered -= rows;
-    part.columns = this.emptyColumns();
-    part.sourceRows = [];
+    for (const column of part.columns) column?.clear();
+    part.rows = 0;
   }
 }
 

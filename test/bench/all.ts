@@ -9,7 +9,7 @@ import { type BenchRow, issueRows, printTable } from './report.ts';
 const STEPS = [
   ['ingest vs DuckDB COPY', ['npm', 'run', 'bench:ingest']],
   ['refresh vs full-scan floor, Athena scan estimate', ['npm', 'run', 'bench:refresh']],
-  ['national upload load and metrics API under autocannon', ['npm', 'run', 'test:load']],
+  ['national upload load and metrics API under wrk', ['npm', 'run', 'test:load']],
   ['dashboard budgets', ['npm', 'run', 'bench:dashboard']],
   ['npm start on an empty folder', ['npm', 'run', 'bench:start']],
 ] as const;

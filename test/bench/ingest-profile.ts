@@ -51,8 +51,10 @@ try {
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  let curatedBytes = 0;
+  for (const key of receipt.outputs.curated) curatedBytes += (await store.get(key))?.length ?? 0;
   console.log(
-    `${receipt.rows.read} rows in ${seconds.toFixed(2)} s (${Math.round(receipt.rows.read / seconds)} rows/s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, timings ${JSON.stringify(receipt.timings_ms)}; sampled peaks (MB): ${Object.entries(
+    `${receipt.rows.read} rows in ${seconds.toFixed(2)} s (${Math.round(receipt.rows.read / seconds)} rows/s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, timings ${JSON.stringify(receipt.timings_ms)}, Parquet written ${mb(curatedBytes)} MB in ${receipt.outputs.curated.length} objects; sampled peaks (MB): ${Object.entries(
       peak,
     )
       .map(([name, bytes]) => `${name} ${mb(bytes)}`)

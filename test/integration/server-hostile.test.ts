@@ -167,6 +167,30 @@ describe('what the server serves, and how', () => {
     }
   });
 
+  it('sends every body with its length, never chunked: GET and HEAD alike, a 304 with neither', async () => {
+    const json = JSON.stringify({
+      name: 'rollout',
+      rows: [{ level: 'pcn', code: 'U00001', period_type: 'all', period: 'all', referrals: 15 }],
+    });
+    const plain = { 'accept-encoding': 'identity' };
+    const get = await rawGet(port, '/api/metrics/rollout', plain);
+    const head = await rawGet(port, '/api/metrics/rollout', plain, 'HEAD');
+    const page = await rawGet(port, '/');
+    const unchanged = await rawGet(port, '/api/metrics/rollout', { ...plain, 'if-none-match': get.headers.etag ?? '' });
+    const framing = ({ status, headers, body }: Awaited<ReturnType<typeof rawGet>>) => ({
+      status,
+      length: headers['content-length'],
+      chunked: headers['transfer-encoding'],
+      body,
+    });
+    expect([get, head, page, unchanged].map(framing)).toEqual([
+      { status: 200, length: String(json.length), chunked: undefined, body: json },
+      { status: 200, length: String(json.length), chunked: undefined, body: '' },
+      { status: 200, length: '20', chunked: undefined, body: '<p>the dashboard</p>' },
+      { status: 304, length: undefined, chunked: undefined, body: '' },
+    ]);
+  });
+
   it('one access log line per request: method, path with query names only, status, time; never a token', async () => {
     const secret = await signingSecret(store);
     const token = await issueUserToken(secret, identityOf('pcn', 'U00001', 'tester'), { expiresInSeconds: 60 });

@@ -63,6 +63,35 @@ describe('at start, the server ingests what landed while it was stopped', () => 
   });
 });
 
+describe('a refresh makes the metrics API forget its answers once', () => {
+  it('one upload, one refresh, one invalidation (not one when told and another when it warms up)', async () => {
+    // Prepare: one upload landed while the server was stopped.
+    const dataDir = fresh();
+    const store = new FsObjectStore(dataDir);
+    const good = csvText(CONTACT_COLUMNS, [contactRow()]);
+    await store.put(`landing/pcn=U00001/${uploadIdFor('U00001', sha(good))}.csv`, good);
+    const lines: string[] = [];
+
+    // Act: the server ingests it, refreshes, and the metrics API warms up on the new documents.
+    const stack = await startServer({
+      dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      refreshDelayMs: 10,
+      log: (l) => lines.push(l),
+    });
+    await stack.pipeline.idle();
+    await stack.api.warming;
+    const rollout = await fetch(`${stack.url}/api/metrics/rollout?level=national&period=2026-09`);
+    await stack.close();
+
+    // Assess
+    expect(lines.filter((l) => / metric documents, data as of /.test(l))).toHaveLength(1);
+    expect(stack.api.invalidations).toBe(1);
+    expect(rollout.status).toBe(200);
+  });
+});
+
 describe('SIGTERM drains: the upload in flight is answered and ingested, then the process exits 0', () => {
   let child: ChildProcess | undefined;
   afterAll(() => child?.kill('SIGKILL'));

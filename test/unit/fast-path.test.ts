@@ -23,6 +23,7 @@ import {
   EVENTS_KIND,
   fastPathOf,
   fieldNamesOf,
+  fieldsFastPathOf,
   fieldValuesValidator,
   rowValidator,
   WORKFORCE_KIND,
@@ -34,7 +35,7 @@ import { FUZZ_RUNS } from '../support/fuzz.ts';
  * and invalid, as CSV gives them (text) and as JSON Lines does (typed values), the ingest's validator
  * (fieldValuesValidator: the fast path, then zod for what it does not accept) answers exactly what zod alone answers:
  * the same accept or reject, the same values, the same errors (row, field, code, message). And the fast path is not a
- * bystander: it accepts every row zod accepts, and no other.
+ * bystander: it accepts every row zod accepts, and no other, given as cells or (a CSV row's form) by field position.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
 
@@ -232,7 +233,9 @@ function compare<T>(
   const zod = rowValidator(spec);
   const ingest = fieldValuesValidator(spec);
   const fast = fastPathOf(spec);
+  const fieldsFast = fieldsFastPathOf(spec);
   const names = fieldNamesOf(spec);
+  let byFieldRows = 0;
   // The contract's schema must compile to a fast path: were it undefined, this test would compare zod with zod.
   expect(fast).toBeDefined();
   fc.assert(
@@ -243,6 +246,16 @@ function compare<T>(
       const fastOut: unknown[] = names.map(() => 'stale');
       const fastAccepts = fast?.(cells, fastOut) ?? false;
       expect(fastAccepts).toBe(expected.ok);
+      // The same row as a CSV reader gives it once its header has passed (every column a field of the contract): by
+      // field position, without a cells object.
+      const known =
+        Object.getPrototypeOf(cells) === Object.prototype && Object.keys(cells).every((k) => names.includes(k));
+      const byFieldOut: unknown[] = names.map(() => 'stale');
+      if (known) {
+        byFieldRows += 1;
+        const byField = names.map((name) => (Object.hasOwn(cells, name) ? cells[name] : undefined));
+        expect(fieldsFast?.(byField, byFieldOut) ?? false).toBe(expected.ok);
+      }
       if (expected.ok) {
         tally.accepted += 1;
         const value = expected.value as Record<string, unknown>;
@@ -250,6 +263,7 @@ function compare<T>(
         expect(errors).toBeUndefined();
         expect(out).toEqual(wanted);
         expect(fastOut).toEqual(wanted);
+        if (known) expect(byFieldOut).toEqual(wanted);
       } else {
         tally.rejected += 1;
         expect(errors).toEqual(expected.errors);
@@ -257,6 +271,8 @@ function compare<T>(
     }),
     { numRuns: FUZZ_RUNS, seed: SEED },
   );
+  // Most generated rows have only contract fields: the by-position path is compared on them, not on a rare few.
+  expect(byFieldRows).toBeGreaterThan(FUZZ_RUNS / 2);
 }
 
 describe('the validation fast path against zod (differential, generated rows)', () => {

@@ -120,6 +120,56 @@ describe('a warm API after a refresh', () => {
     now = 90_000;
     expect(await referrals()).toBe(80);
   });
+  it('a refresh seen costs one invalidation: meta.json and each document read once, though questions come meanwhile', async () => {
+    // Prepare: a warm instance that has answered from the first refresh, its reads counted.
+    const store = new FsObjectStore(tempDir('api-refreshed').path);
+    const publish = async (generatedAt: string, referrals: number) => {
+      await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[0], referrals }] }));
+      await store.put(
+        'metrics/meta.json',
+        JSON.stringify({ generated_at: generatedAt, icbs: [], pcns: [], metrics: [{ name: 'rollout' }] }),
+      );
+    };
+    await publish('2026-11-01T06:00:00.000Z', 73);
+    const reads: string[] = [];
+    const counting = Object.assign(Object.create(store), {
+      get: (key: string) => {
+        reads.push(key);
+        return store.get(key);
+      },
+    }) as FsObjectStore;
+    const api = new MetricsApi(counting);
+    const ask = (query: string) =>
+      api
+        .handle({
+          method: 'GET',
+          path: '/api/metrics/rollout',
+          query: new URLSearchParams(query),
+          identity: NATIONAL_LOCAL_USER,
+        })
+        .then((response) => JSON.parse(response.body).rows[0].referrals as number);
+    expect(await Promise.all([ask('level=national'), ask('level=national&period=2025/26')])).toEqual([73, 73]);
+    expect({ invalidations: api.invalidations, reads }).toEqual({
+      invalidations: 0,
+      reads: ['metrics/meta.json', 'metrics/rollout.json'],
+    });
+
+    // Act: the next refresh is published and the API told, while ten questions arrive.
+    await publish('2026-11-02T06:00:00.000Z', 80);
+    reads.length = 0;
+    const warming = api.refreshed();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ask(i % 2 ? 'level=national' : 'level=national&period=2025/26')),
+    );
+    await warming;
+
+    // Assess: one invalidation, one read of meta and of the document, and every answer the new figure.
+    expect(answers).toEqual(Array(10).fill(80));
+    expect({ invalidations: api.invalidations, reads }).toEqual({
+      invalidations: 1,
+      reads: ['metrics/meta.json', 'metrics/rollout.json'],
+    });
+  });
 });
 
 describe('answers kept per refresh', () => {

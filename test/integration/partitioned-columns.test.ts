@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CURATED_TABLES, EVENT_FIELD_NAMES } from '../../functions/contract/index.ts';
+import { PartitionedColumns } from '../../functions/lib/parquet.ts';
+import { duckQuery, tempDirs } from '../support/files.ts';
+
+const dirs = tempDirs();
+afterAll(() => dirs.removeAll());
+
+/**
+ * The ingest's column buffers (functions/lib/parquet.ts: numbers, booleans, repeated texts and ids held outside the V8
+ * heap until their row group is written) give back, read by DuckDB, exactly the values they were given: across
+ * partitions filled in turns, row groups written early (when too many rows are held), buffers grown many
+ * times past their first size and reused after each row group, and none (null) in every kind of column.
+ */
+describe('PartitionedColumns read back in DuckDB', () => {
+  it('keeps every value of 7,000 rows over three partitions, row groups of at most 1,500 rows', async () => {
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const at = (name: string) => names.indexOf(name);
+    const columns = new PartitionedColumns(
+      CURATED_TABLES.events,
+      { upload_id: 'U12345-abc', received_at: '2026-11-01T10:00:00Z' },
+      { rowGroupRows: 1500, maxBufferedRows: 2000 },
+    );
+    const slots = columns.slotsOf(names);
+    const months = ['2025-01', '2025-02', '2025-03'];
+    const expected: Record<string, unknown>[] = [];
+    for (let i = 0; i < 7000; i++) {
+      // Partitions in turns, unevenly: 2025-01 gets half the rows, so it fills row groups while the others are
+      // written early.
+      const month = months[i % 2 === 0 ? 0 : i % 4 === 1 ? 1 : 2] as string;
+      const values: unknown[] = names.map(() => undefined);
+      // Ids: mostly ASCII, now and then texts of 2, 3 and 4 bytes a character (the buffer holds UTF-8).
+      const eventId = i % 97 === 0 ? `é-${i}-€-😀` : `E${i}`;
+      values[at('event_id')] = eventId;
+      values[at('event_type')] = i % 3 === 0 ? 'contact' : 'referral';
+      values[at('pcn_code')] = 'U12345';
+      values[at('referral_id')] = `R${Math.floor(i / 4)}`;
+      values[at('person_id')] = i % 11 === 0 ? undefined : `${String(i).padStart(8, '0')}${'a'.repeat(56)}`;
+      values[at('occurred_on')] = `${month}-${String((i % 28) + 1).padStart(2, '0')}`;
+      values[at('recorded_at')] = i % 5 === 0 ? undefined : `${month}-02T${String(i % 24).padStart(2, '0')}:00:00Z`;
+      values[at('practice_code')] = i % 13 === 0 ? null : `P${String(i % 40).padStart(5, '0')}`;
+      values[at('duration_minutes')] = i % 7 === 0 ? undefined : (i % 600) + 1;
+      values[at('score')] = i % 9 === 0 ? undefined : (i % 71) - 0.5;
+      values[at('attended')] = i % 3 === 0 ? undefined : i % 3 === 1;
+      columns.add(month, values, slots, i + 2);
+      expected.push({
+        source_row: i + 2,
+        event_month: month,
+        event_id: eventId,
+        event_type: values[at('event_type')],
+        referral_id: values[at('referral_id')],
+        person_id: values[at('person_id')] ?? null,
+        occurred_on: values[at('occurred_on')],
+        recorded_at: i % 5 === 0 ? null : (values[at('recorded_at')] as string).replace('T', ' ').replace('Z', ''),
+        practice_code: values[at('practice_code')] ?? null,
+        duration_minutes: values[at('duration_minutes')] ?? null,
+        score: values[at('score')] ?? null,
+        attended: values[at('attended')] ?? null,
+        sex: null,
+        upload_id: 'U12345-abc',
+        received_at: '2026-11-01 10:00:00',
+      });
+    }
+    expect(Object.fromEntries(columns.counts())).toEqual({ '2025-01': 3500, '2025-02': 1750, '2025-03': 1750 });
+    const root = dirs.make('partitioned-columns');
+    for (const month of months) {
+      writeFileSync(join(root, `event_month=${month}.parquet`), columns.toParquet(month));
+    }
+    const files = months.map((month) => `'${join(root, `event_month=${month}.parquet`)}'`).join(', ');
+    const rows = await duckQuery(`
+      SELECT source_row, regexp_extract(filename, 'event_month=([0-9-]+)', 1) AS event_month, event_id, event_type,
+        referral_id, person_id, occurred_on, recorded_at, practice_code, duration_minutes, score, attended, sex,
+        upload_id, received_at
+      FROM read_parquet([${files}], filename = true) ORDER BY source_row`);
+    expect(rows).toEqual(expected);
+    // Several row groups in every file (so the buffers were cleared and reused), none over 1,500 rows.
+    const groups = await duckQuery(`
+      SELECT count(DISTINCT (file_name, row_group_id))::INT AS groups, count(DISTINCT file_name)::INT AS files,
+        max(row_group_num_rows)::INT AS largest, min(row_group_num_rows)::INT AS smallest
+      FROM parquet_metadata([${files}])`);
+    const [{ groups: count, files: fileCount, largest }] = groups as [
+      { groups: number; files: number; largest: number },
+    ];
+    expect(fileCount).toBe(3);
+    expect(count).toBeGreaterThanOrEqual(9);
+    expect(largest).toBeLessThanOrEqual(1500);
+  });
+});
