@@ -1,6 +1,20 @@
+import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
 import { ingestUpload } from '../functions/ingest/ingest.ts';
 import type { FsObjectStore } from '../functions/lib/object-store.ts';
 import { runRefresh } from './commands/refresh.ts';
+
+/** The start of the line a failed refresh logs: the API's documents are untouched until a refresh succeeds. */
+export const REFRESH_FAILED =
+  'refresh failed (the last published figures are still served; the next upload retries it)';
+
+/**
+ * Why a refresh failed, for the operator's log: the step's own message (a receipt's key and fields, a query's SQL
+ * file), withheld whole if it looks like it holds an identifier (an engine's message may quote a value).
+ */
+function loggedReason(error: Error): string {
+  const reason = error.message.replace(/\s+/g, ' ').slice(0, 500);
+  return findIdentifier(reason) ? `${error.name} (its message is withheld: it may hold a value)` : reason;
+}
 
 /**
  * The local stack's stand-in for S3 → EventBridge → SQS → ingest Lambda, and the debounced refresh after ingest:
@@ -54,7 +68,7 @@ export class LocalPipeline {
       this.refreshing = this.refreshing
         .then(() => runRefresh(this.store.root, (line) => this.log(`refreshed:${line}`)))
         .then(() => this.options.onRefreshed?.())
-        .catch((error: Error) => this.log(`refresh failed; the previous figures stay published: ${error.message}`))
+        .catch((error: Error) => this.log(`${REFRESH_FAILED}: ${loggedReason(error)}`))
         .finally(() => this.settle());
     }, this.options.refreshDelayMs ?? 2000);
   }
