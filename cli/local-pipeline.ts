@@ -1,6 +1,7 @@
 import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
 import { ingestUpload } from '../functions/ingest/ingest.ts';
 import type { FsObjectStore } from '../functions/lib/object-store.ts';
+import { QueryError } from '../functions/lib/query-engine.ts';
 import { runRefresh } from './commands/refresh.ts';
 
 /** The start of the line a failed refresh logs: the API's documents are untouched until a refresh succeeds. */
@@ -12,8 +13,9 @@ export const REFRESH_FAILED =
  * file), withheld whole if it looks like it holds an identifier (an engine's message may quote a value).
  */
 function loggedReason(error: Error): string {
-  const reason = error.message.replace(/\s+/g, ' ').slice(0, 500);
-  return findIdentifier(reason) ? `${error.name} (its message is withheld: it may hold a value)` : reason;
+  const reason = error.message.replace(/\s+/g, ' ').slice(0, 2000);
+  if (!findIdentifier(reason)) return reason;
+  return `${error instanceof QueryError ? error.file : error.name}: its message is withheld, as it may hold a value`;
 }
 
 /**
@@ -33,6 +35,8 @@ export class LocalPipeline {
       /** Wait this long after the last ingest before refreshing. @default 2000 */
       readonly refreshDelayMs?: number;
       readonly onRefreshed?: () => void;
+      /** @default runRefresh (the catalogue on DuckDB) */
+      readonly refresh?: (dataDir: string, log: (line: string) => void) => Promise<void>;
       readonly log?: (line: string) => void;
     } = {},
   ) {}
@@ -66,7 +70,7 @@ export class LocalPipeline {
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       this.refreshing = this.refreshing
-        .then(() => runRefresh(this.store.root, (line) => this.log(`refreshed:${line}`)))
+        .then(() => (this.options.refresh ?? runRefresh)(this.store.root, (line) => this.log(`refreshed:${line}`)))
         .then(() => this.options.onRefreshed?.())
         .catch((error: Error) => this.log(`${REFRESH_FAILED}: ${loggedReason(error)}`))
         .finally(() => this.settle());
