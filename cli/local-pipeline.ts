@@ -26,6 +26,8 @@ export class LocalPipeline {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** An upload was ingested since the last refresh started: one runs once the queue is empty. */
+  private refreshWanted = false;
   private refreshing: Promise<void> = Promise.resolve();
   private waiters: (() => void)[] = [];
 
@@ -51,12 +53,14 @@ export class LocalPipeline {
           this.log(
             `ingested ${receipt.upload_id}: ${receipt.status}, ${receipt.rows.accepted} rows accepted, ${receipt.rows.rejected} rejected`,
           );
-          this.scheduleRefresh();
+          this.refreshWanted = true;
         }
       })
       .catch((error: Error) => this.log(`ingest of an upload failed (it stays in landing/): ${error.message}`))
       .finally(() => {
         this.pending--;
+        // Not between two queued uploads (at start, or a burst): a refresh then would be redone at once.
+        if (this.pending === 0 && this.refreshWanted) this.scheduleRefresh();
         this.settle();
       });
   }
@@ -69,6 +73,9 @@ export class LocalPipeline {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
+      // An upload landed during the wait: the refresh waits for its ingest, which asks for it again.
+      if (this.pending > 0) return;
+      this.refreshWanted = false;
       this.refreshing = this.refreshing
         .then(() => (this.options.refresh ?? runRefresh)(this.store.root, (line) => this.log(`refreshed:${line}`)))
         .then(() => this.options.onRefreshed?.())

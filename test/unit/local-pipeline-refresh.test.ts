@@ -66,3 +66,26 @@ describe('a failed refresh of the local server', () => {
     });
   });
 });
+
+describe('the refresh after a burst of uploads', () => {
+  it('runs once, after the last queued upload is ingested, even when an ingest outlasts the wait', async () => {
+    // Prepare: three uploads queued at once (as at start), a wait far shorter than an ingest.
+    const store = new FsObjectStore(dirs.make('burst'));
+    const lines: string[] = [];
+    const pipeline = new LocalPipeline(store, {
+      refreshDelayMs: 0,
+      log: (line) => lines.push(line),
+      refresh: async (_dataDir, log) => log('    published'),
+    });
+    // Act
+    for (const id of ['E1', 'E2', 'E3']) {
+      const file = csvText(CONTACT_COLUMNS, [contactRow({ event_id: id })]);
+      const key = `landing/pcn=U00001/${uploadIdFor('U00001', sha(file))}.csv`;
+      await store.put(key, file);
+      pipeline.landed(key, new Date('2026-10-01T09:00:00Z'));
+    }
+    await pipeline.idle();
+    // Assess: three ingests, then one refresh.
+    expect(lines.map((l) => l.split(' ', 1)[0])).toEqual(['ingested', 'ingested', 'ingested', 'refreshed:']);
+  });
+});
