@@ -9,8 +9,8 @@ export const REFRESH_FAILED =
   'refresh failed (the last published figures are still served; the next upload retries it)';
 
 /**
- * Why a refresh failed, for the operator's log: the step's own message (a receipt's key and fields, a query's SQL
- * file), withheld whole if it looks like it holds an identifier (an engine's message may quote a value).
+ * Why an ingest or a refresh failed, for the operator's log: the step's own message (a receipt's key and fields, a
+ * query's SQL file), withheld whole if it looks like it holds an identifier (an engine's message may quote a value).
  */
 function loggedReason(error: Error): string {
   const reason = error.message.replace(/\s+/g, ' ').slice(0, 2000);
@@ -56,7 +56,7 @@ export class LocalPipeline {
           this.refreshWanted = true;
         }
       })
-      .catch((error: Error) => this.log(`ingest of an upload failed (it stays in landing/): ${error.message}`))
+      .catch((error: Error) => this.log(`ingest of an upload failed (it stays in landing/): ${loggedReason(error)}`))
       .finally(() => {
         this.pending--;
         // Not between two queued uploads (at start, or a burst): a refresh then would be redone at once.

@@ -89,3 +89,29 @@ describe('the refresh after a burst of uploads', () => {
     expect(lines.map((l) => l.split(' ', 1)[0])).toEqual(['ingested', 'ingested', 'ingested', 'refreshed:']);
   });
 });
+
+describe('a failed ingest of the local server', () => {
+  it('is logged without a value its message may quote, and the upload stays in landing/', async () => {
+    // Prepare: a store whose read of the upload fails with a message quoting a value (as a driver's might).
+    class FailingStore extends FsObjectStore {
+      override async getStream(key: string): ReturnType<FsObjectStore['getStream']> {
+        if (key.startsWith('landing/')) throw new Error("could not read row 2: '943 476 5919'");
+        return super.getStream(key);
+      }
+    }
+    const store = new FailingStore(dirs.make('ingest-fails'));
+    const lines: string[] = [];
+    const pipeline = new LocalPipeline(store, { refreshDelayMs: 1, log: (line) => lines.push(line) });
+    const file = csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E1' })]);
+    const key = `landing/pcn=U00001/${uploadIdFor('U00001', sha(file))}.csv`;
+    await store.put(key, file);
+    // Act
+    pipeline.landed(key, new Date('2026-10-01T09:00:00Z'));
+    await pipeline.idle();
+    // Assert: one line, no value; nothing refreshed; the upload kept.
+    expect(lines).toEqual([
+      'ingest of an upload failed (it stays in landing/): Error: its message is withheld, as it may hold a value',
+    ]);
+    expect(await store.list('landing/')).toEqual([key]);
+  });
+});
