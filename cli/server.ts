@@ -500,9 +500,15 @@ export async function recoverLanded(
       waiting.push({ key, landed: statSync(join(store.root, ...key.split('/'))).mtime });
       continue;
     }
-    const code = (JSON.parse(new TextDecoder().decode(receipt)) as { file_error?: { code?: string } | null }).file_error
-      ?.code;
-    if (code === 'identifiable_data') await store.delete(key);
+    let parsed: { file_error?: { code?: string } | null } | null;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(receipt));
+    } catch {
+      // Started all the same: the refresh names this receipt and stops until it is mended.
+      log(`receipt ${receiptKey(id)} is not JSON: its upload stays in landing/ as it is`);
+      continue;
+    }
+    if (parsed?.file_error?.code === 'identifiable_data') await store.delete(key);
   }
   for (const { key, landed } of waiting.sort((a, b) => a.landed.getTime() - b.landed.getTime())) {
     pipeline.landed(key, landed);

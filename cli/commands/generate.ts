@@ -2,7 +2,9 @@ import { progressBar } from '../progress.ts';
 import {
   type FileEntry,
   type GenerateManifest,
+  type GenerateOptions,
   generateNationalDemo,
+  generateNationalDemoInTurns,
   lastCompleteMonth,
 } from '../synthetic/generate.ts';
 
@@ -19,13 +21,22 @@ export interface GenerateCommandOptions {
 }
 
 export function runGenerate(options: GenerateCommandOptions): GenerateManifest {
+  return generateNationalDemo(generateOptions(options));
+}
+
+/** runGenerate, letting the event loop run between PCNs (generateNationalDemoInTurns). */
+export async function runGenerateInTurns(options: GenerateCommandOptions): Promise<GenerateManifest> {
+  return generateNationalDemoInTurns(generateOptions(options));
+}
+
+function generateOptions(options: GenerateCommandOptions): GenerateOptions {
   if (!(options.scale > 0 && options.scale <= 1)) throw new Error('--scale must be more than 0 and at most 1');
   if (!Number.isInteger(options.months) || options.months < 1 || options.months > 96)
     throw new Error('--months must be a whole number from 1 to 96');
   if (options.end !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(options.end))
     throw new Error('--end must be YYYY-MM');
   let bar: ReturnType<typeof progressBar> | undefined;
-  return generateNationalDemo({
+  return {
     outDir: options.out,
     scale: options.scale,
     months: options.months,
@@ -38,5 +49,5 @@ export function runGenerate(options: GenerateCommandOptions): GenerateManifest {
       bar.tick(`PCNs`);
       if (done === total) bar.stop();
     },
-  });
+  };
 }

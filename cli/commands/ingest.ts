@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { link, mkdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { PCN_CODE_PATTERN, type Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
+import { landingKeyFor, receiptKey, uploadIdFor } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { progressBar } from '../progress.ts';
 
@@ -97,6 +100,66 @@ export function describeReceipt(file: string, receipt: Receipt, errorsPerFile: n
   return lines;
 }
 
+/** A file whose sender cannot be told (no --pcn, no valid pcn_code in its first row). */
+export class UnknownSenderError extends Error {
+  constructor() {
+    super('cannot tell which PCN sent it (no valid pcn_code in its first row): pass --pcn U00000');
+    this.name = 'UnknownSenderError';
+  }
+}
+
+export interface IngestOneFileOptions {
+  /** The sending PCN; by default read from the file's first row. */
+  readonly pcn?: string;
+  /** When the file landed. @default the time it is ingested */
+  readonly receivedAt?: Date;
+  /**
+   * Stage the file under landing/ as a hard link to it rather than a copy: for files never changed once written,
+   * such as the demo's (the generator's files are in the same data folder). A store that cannot link it copies.
+   */
+  readonly link?: boolean;
+}
+
+/**
+ * Stages one file under landing/ (as the upload API would) and runs the ingest core on it: the receipt, or a throw
+ * when the file could not be ingested (no receipt is written then; UnknownSenderError when the sender is unknown).
+ */
+export async function ingestOneFile(
+  store: FsObjectStore,
+  file: string,
+  options: IngestOneFileOptions,
+): Promise<Receipt> {
+  const bytes = await readFile(file);
+  const pcn = options.pcn ?? sniffPcnCode(bytes);
+  if (pcn === undefined || !PCN_CODE_PATTERN.test(pcn)) throw new UnknownSenderError();
+  const key = options.link
+    ? await stageByLink(store, pcn, file, bytes)
+    : await stageUpload(store, pcn, basename(file), bytes);
+  const { receipt } = await ingestUpload({ store }, { key, receivedAt: options.receivedAt });
+  return receipt;
+}
+
+/**
+ * stageUpload's key and checks, the object made by a hard link to the file instead of a copy of its bytes: the
+ * link is atomic (a reader sees the whole file or none) and the demo's 486 MB are not written twice.
+ */
+async function stageByLink(store: FsObjectStore, pcn: string, file: string, bytes: Uint8Array): Promise<string> {
+  const uploadId = uploadIdFor(pcn, createHash('sha256').update(bytes).digest('hex'));
+  const key = landingKeyFor(pcn, uploadId, basename(file));
+  const target = join(store.root, ...key.split('/'));
+  if (existsSync(target) || (await store.get(receiptKey(uploadId))) !== undefined) return key;
+  await mkdir(dirname(target), { recursive: true });
+  try {
+    await link(file, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return key;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+    await store.put(key, bytes);
+  }
+  return key;
+}
+
 /** `sp-outcomes ingest FILE...`: stage each file under landing/ and run the ingest core on it. */
 export async function ingestFiles(
   files: readonly string[],
@@ -110,22 +173,13 @@ export async function ingestFiles(
   let failed = false;
   for (const file of files) {
     try {
-      const bytes = await readFile(file);
-      const pcn = options.pcn ?? sniffPcnCode(bytes);
-      if (pcn === undefined || !PCN_CODE_PATTERN.test(pcn)) {
-        failed = true;
-        out(
-          `✖ ${basename(file)}: cannot tell which PCN sent it (no valid pcn_code in its first row): pass --pcn U00000`,
-        );
-        continue;
-      }
-      const key = await stageUpload(store, pcn, basename(file), bytes);
-      const { receipt } = await ingestUpload({ store }, { key, receivedAt: options.receivedAt?.(file) });
+      const receipt = await ingestOneFile(store, file, { pcn: options.pcn, receivedAt: options.receivedAt?.(file) });
       receipts.push(receipt);
       if (!options.json) for (const line of describeReceipt(file, receipt, options.errorsPerFile ?? 5)) out(line);
     } catch (error) {
       failed = true;
-      out(`✖ ${basename(file)}: could not be ingested: ${(error as Error).message}`);
+      if (error instanceof UnknownSenderError) out(`✖ ${basename(file)}: ${error.message}`);
+      else out(`✖ ${basename(file)}: could not be ingested: ${(error as Error).message}`);
     } finally {
       bar.tick(basename(file));
     }

@@ -128,6 +128,28 @@ export const BREAKAGES: ((event: SimEvent) => void)[] = [
 
 /** Writes a seeded national demo: per-PCN monthly event and workforce files, the PCN reference file, a manifest. */
 export function generateNationalDemo(options: GenerateOptions): GenerateManifest {
+  const steps = generationSteps(options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * generateNationalDemo, letting the event loop run after each PCN and each month's workforce files (a few hundred
+ * milliseconds apart), so that the caller can meanwhile hear from the workers ingesting the files already written.
+ */
+export async function generateNationalDemoInTurns(options: GenerateOptions): Promise<GenerateManifest> {
+  const steps = generationSteps(options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The generator's work, paused after each PCN's files and each month's workforce files. */
+function* generationSteps(options: GenerateOptions): Generator<void, GenerateManifest, undefined> {
   const root = new Rng(options.seed);
   const months = monthsEnding(options.endMonth, options.months);
   const lastMonth = months[months.length - 1] as string;
@@ -161,7 +183,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
   const simulatedEnglandList = pcns.reduce((sum, p) => sum + p.listSize, 0) * (englandPcns / pcns.length);
   const listScale = ENGLAND_LIST_SIZE / simulatedEnglandList;
 
-  pcns.forEach((pcn, pcnIndex) => {
+  for (const [pcnIndex, pcn] of pcns.entries()) {
     const pcnFilesFrom = files.length;
     const rng = root.fork(`pcn:${pcn.code}`);
     const providers = Array.from(
@@ -271,7 +293,8 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
     });
     options.onFiles?.(files.slice(pcnFilesFrom));
     options.onProgress?.(pcnIndex + 1, pcns.length);
-  });
+    yield;
+  }
 
   for (const month of months) {
     const monthFilesFrom = files.length;
@@ -296,6 +319,7 @@ export function generateNationalDemo(options: GenerateOptions): GenerateManifest
       totals.workforceRows += staff.length;
     }
     options.onFiles?.(files.slice(monthFilesFrom));
+    yield;
   }
 
   const manifest: GenerateManifest = {

@@ -70,8 +70,9 @@ export interface CompactionPolicy {
   /** Rows per compacted object, so that a merge holds a bounded amount in memory. @default 1,000,000 */
   readonly maxRowsPerObject: number;
   /**
-   * No new partition is started after this many milliseconds: each partition commits on its own, so the next run
-   * goes on where this one stopped (a Lambda has 15 minutes for compaction and the refresh). @default no limit
+   * The time compaction may take, in milliseconds: a partition's merge is started only if the time left covers it,
+   * as estimated from the partitions done so far (see compactCurated). Each partition commits on its own, so the
+   * next run goes on where this one stopped (a Lambda has 15 minutes for compaction and the refresh). @default no limit
    */
   readonly budgetMs?: number;
 }
@@ -215,24 +216,42 @@ export async function compactCurated(
   merger: ParquetMerger,
   policy: CompactionPolicy = DEFAULT_COMPACTION_POLICY,
   onStep?: (step: CompactionStep, partition: string) => void,
+  /** Milliseconds on a monotonic clock (a test's own clock). @default performance.now */
+  now: () => number = () => performance.now(),
 ): Promise<CompactionResult> {
   const { records } = await recoverCompactions(store);
   const uploadsOfCompacted = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
   const receipts = new Set(
     (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
   );
-  const started = performance.now();
-  const outOfTime = () => policy.budgetMs !== undefined && performance.now() - started > policy.budgetMs;
+  const started = now();
   const plan = await planCompaction(store, records, receipts, policy);
   const { planned, objectsBefore } = plan;
   let objectsAfter = plan.objectsAfter;
 
+  // The budget: a merge is started only if the time left covers it. Its time is estimated from the partitions done
+  // so far, per object merged, from the start of a partition's merge to the end of its commit (a merge started
+  // ahead waits for its turn to commit, so the estimate errs long). Before any partition is done there is no
+  // estimate: the first merge is started alone (so that a run always gets somewhere), none beside it.
+  let spentMs = 0;
+  let objectsDone = 0;
+  let merging = 0;
+  const fits = (objects: number) => {
+    if (policy.budgetMs === undefined) return true;
+    const left = policy.budgetMs - (now() - started);
+    if (left <= 0) return false;
+    if (objectsDone === 0) return merging === 0;
+    return (spentMs / objectsDone) * objects <= left;
+  };
+
   const concurrency = Math.max(1, Math.floor(merger.concurrency ?? 1));
-  // Merges started ahead of their turn (concurrency > 1), by place in the plan; none is started once out of time.
-  const ahead = new Map<number, Promise<MergedObjects>>();
+  // Merges started ahead of their turn (concurrency > 1), by place in the plan, with when each started.
+  const ahead = new Map<number, { merged: Promise<MergedObjects>; startedAt: number }>();
   const mergeAhead = (index: number) => {
     const next = planned[index];
-    if (next === undefined || ahead.has(index) || outOfTime()) return;
+    if (next === undefined || ahead.has(index) || !fits(next.sources.length)) return;
+    const startedAt = now();
+    merging++;
     const objects: MergedObjects = [];
     const merged = merger
       .merge(next.table, next.sources, policy.maxRowsPerObject, async (bytes, rows) => {
@@ -241,7 +260,7 @@ export async function compactCurated(
       .then(() => objects);
     // Awaited in its turn; should an earlier partition fail first, its failure must not go unhandled meanwhile.
     merged.catch(() => {});
-    ahead.set(index, merged);
+    ahead.set(index, { merged, startedAt });
   };
   let partitions = 0;
   try {
@@ -249,10 +268,12 @@ export async function compactCurated(
       const { table, partition, keys, sources } = plan;
       if (concurrency > 1) for (let i = index; i < index + concurrency; i++) mergeAhead(i);
       const mergedAhead = ahead.get(index);
-      if ((concurrency > 1 && mergedAhead === undefined) || (concurrency === 1 && outOfTime())) {
+      if (concurrency > 1 ? mergedAhead === undefined : !fits(sources.length)) {
         objectsAfter += keys.length;
         continue;
       }
+      const startedAt = mergedAhead?.startedAt ?? now();
+      if (mergedAhead === undefined) merging++;
       const id = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
       const written: string[] = [];
       const uploadIds = new Set<string>();
@@ -266,7 +287,7 @@ export async function compactCurated(
         rows += n;
       };
       if (mergedAhead === undefined) await merger.merge(table, sources, policy.maxRowsPerObject, put);
-      else for (const { bytes, rows: n } of await mergedAhead) await put(bytes, n);
+      else for (const { bytes, rows: n } of await mergedAhead.merged) await put(bytes, n);
       ahead.delete(index);
       onStep?.('merged', partition);
       const record: CompactionRecord = {
@@ -283,12 +304,15 @@ export async function compactCurated(
       onStep?.('committed', partition);
       for (const key of sources) await store.delete(key);
       onStep?.('deleted', partition);
+      merging--;
+      spentMs += now() - startedAt;
+      objectsDone += sources.length;
       partitions++;
       objectsAfter += keys.length - sources.length + written.length;
     }
   } finally {
     // Merges still running ahead (a commit failed) finish before the merger lets go of its engine.
-    await Promise.allSettled(ahead.values());
+    await Promise.allSettled([...ahead.values()].map((a) => a.merged));
     await merger.close?.();
   }
   // Records whose objects a merge-all replaced are spent now.

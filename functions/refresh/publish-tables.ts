@@ -1,4 +1,5 @@
 import { parquetReadObjects } from 'hyparquet';
+import { z } from 'zod';
 import { PCNS_TABLE, type Receipt, UPLOADS_TABLE } from '../contract/index.ts';
 import { RECEIPTS_PREFIX, receiptKey, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
@@ -56,6 +57,38 @@ function uploadRow(receipt: Receipt): Record<string, unknown> {
   };
 }
 
+/** The receipt fields the uploads table reads (contract/receipt.ts); an older or hand-made receipt may lack some. */
+const ReceiptFields = z.object({
+  upload_id: z.string(),
+  pcn_code: z.string(),
+  kind: z.enum(['events', 'workforce']).nullable(),
+  status: z.enum(['accepted', 'partially_accepted', 'rejected']),
+  received_at: z.string(),
+  rows: z.object({ read: z.number(), accepted: z.number(), rejected: z.number() }),
+  rejected_by_reason: z.record(z.string(), z.number()),
+  file_error: z.object({ code: z.string() }).nullable(),
+});
+
+/**
+ * A receipt, checked. An upload counts once its receipt exists (ARCHITECTURE.md), so one that cannot be read stops the
+ * refresh, naming its key and fields (never a value), rather than leaving the upload out of the figures unseen.
+ */
+function readReceipt(key: string, bytes: Uint8Array): Receipt {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new Error(`publishing the uploads table: receipt ${key} is not JSON`, { cause: error });
+  }
+  const checked = ReceiptFields.safeParse(json);
+  if (checked.success) return json as Receipt;
+  const fields = checked.error.issues.map((issue) =>
+    issue.path.length === 0 ? 'the receipt is not an object' : `${issue.path.join('.')} (${issue.message})`,
+  );
+  const why = `receipt ${key} is not a receipt this version reads: ${fields.join('; ')}`;
+  throw new Error(`publishing the uploads table: ${why}`, { cause: checked.error });
+}
+
 const UPLOADS_KEY = `${UPLOADS_TABLE.prefix}/uploads.parquet`;
 const RECEIPT_READS_IN_FLIGHT = 16;
 
@@ -85,8 +118,8 @@ export async function publishUploads(store: ObjectStore): Promise<number> {
     const batch = fresh.slice(i, i + RECEIPT_READS_IN_FLIGHT);
     const receipts = await Promise.all(batch.map((id) => store.get(receiptKey(id))));
     receipts.forEach((bytes, j) => {
-      if (bytes !== undefined)
-        known.set(batch[j] as string, uploadRow(JSON.parse(new TextDecoder().decode(bytes)) as Receipt));
+      const id = batch[j] as string;
+      if (bytes !== undefined) known.set(id, uploadRow(readReceipt(receiptKey(id), bytes)));
     });
   }
   const rows = [...known.values()].sort((a, b) => String(a.upload_id).localeCompare(String(b.upload_id)));

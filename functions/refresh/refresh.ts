@@ -37,6 +37,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'committed_workforce', kind: 'view' },
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
+  { name: 'withdrawn', kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
   { name: 'pcn_deprivation', kind: 'table' },
   { name: 'rollups', kind: 'view' },
@@ -276,8 +277,10 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       step.kind === 'view' ? deps.engine.defineView(step.name, file) : deps.engine.materialize(step.name, file),
     );
   }
-  const geography = (await deps.engine.query('meta/geography')) as unknown as GeographyRow[];
-  const [asOf] = await deps.engine.query('meta/data_as_of');
+  const [geography, asOf] = await timed('geography and data as of', async () => [
+    (await deps.engine.query('meta/geography')) as unknown as GeographyRow[],
+    (await deps.engine.query('meta/data_as_of'))[0],
+  ]);
   const dataAsOf = asOf?.data_as_of ? String(asOf.data_as_of).slice(0, 10) : null;
 
   const raw = new Map<string, Row[]>();
@@ -301,13 +304,18 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     dataAsOf,
     parentOf: parentFinder(geography),
   };
-  const catalogued = CATALOGUE.map((definition) => buildDocument(definition, raw.get(definition.name) ?? [], context));
-  const spc = spcDocument(catalogued, context);
+  // Disclosure control and derived figures, timed as one step (TypeScript, not SQL: issue 17 asks where time goes).
+  const catalogued = await timed('disclosure control and derived figures', async () =>
+    CATALOGUE.map((definition) => buildDocument(definition, raw.get(definition.name) ?? [], context)),
+  );
+  const spc = await timed('spc', async () => spcDocument(catalogued, context));
   const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
-  const alerts = alertsDocument(
-    { funnels, spc },
-    { funnels: await previousDocument(deps.store, 'pcn_comparison'), spc: await previousDocument(deps.store, 'spc') },
-    { ...context, placeOf: placeFinder(geography) },
+  const alerts = await timed('alerts', async () =>
+    alertsDocument(
+      { funnels, spc },
+      { funnels: await previousDocument(deps.store, 'pcn_comparison'), spc: await previousDocument(deps.store, 'spc') },
+      { ...context, placeOf: placeFinder(geography) },
+    ),
   );
   const built = [...catalogued, spc, alerts];
   const meta = {

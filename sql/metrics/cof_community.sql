@@ -1,75 +1,109 @@
 -- Common Outcomes Framework, impact on the community: connections made to community groups and VCSE
 -- organisations by activity category, how many were attended, and how many distinct organisations received
 -- people, by the month or year of the connection; connections and attendances by activity. docs/methodology.md.
--- Counted once per PCN, month and organisation, then added up for every area and period (rollups).
+-- Counted once per PCN, month and activity (and the organisations once per PCN and month), then added up for every
+-- area and period (rollups): the activities are spread into columns only on those few rows, not on every event.
 WITH connections AS (
   SELECT
-    pcn_code, icb_code, region_code, month, fy,
-    provider_id,
+    pcn_code, icb_code, region_code, month, fy, provider_id, activity_category,
     count(*) AS connections,
-    count(*) FILTER (WHERE attended) AS attended,
-    count(*) FILTER (WHERE activity_category = 'physical_activity') AS activity_physical_activity,
-    count(*) FILTER (WHERE activity_category = 'arts_culture') AS activity_arts_culture,
-    count(*) FILTER (WHERE activity_category = 'nature_green') AS activity_nature_green,
-    count(*) FILTER (WHERE activity_category = 'befriending_social') AS activity_befriending_social,
-    count(*) FILTER (WHERE activity_category = 'mental_health_support') AS activity_mental_health_support,
-    count(*) FILTER (WHERE activity_category = 'financial_advice') AS activity_financial_advice,
-    count(*) FILTER (WHERE activity_category = 'housing_support') AS activity_housing_support,
-    count(*) FILTER (WHERE activity_category = 'employment_education') AS activity_employment_education,
-    count(*) FILTER (WHERE activity_category = 'carer_support') AS activity_carer_support,
-    count(*) FILTER (WHERE activity_category = 'peer_support') AS activity_peer_support,
-    count(*) FILTER (WHERE activity_category = 'faith_community') AS activity_faith_community,
-    count(*) FILTER (WHERE activity_category = 'other') AS activity_other,
-    count(*) FILTER (WHERE activity_category = 'physical_activity' AND attended) AS attended_physical_activity,
-    count(*) FILTER (WHERE activity_category = 'arts_culture' AND attended) AS attended_arts_culture,
-    count(*) FILTER (WHERE activity_category = 'nature_green' AND attended) AS attended_nature_green,
-    count(*) FILTER (WHERE activity_category = 'befriending_social' AND attended) AS attended_befriending_social,
-    count(*) FILTER (WHERE activity_category = 'mental_health_support' AND attended) AS attended_mental_health_support,
-    count(*) FILTER (WHERE activity_category = 'financial_advice' AND attended) AS attended_financial_advice,
-    count(*) FILTER (WHERE activity_category = 'housing_support' AND attended) AS attended_housing_support,
-    count(*) FILTER (WHERE activity_category = 'employment_education' AND attended) AS attended_employment_education,
-    count(*) FILTER (WHERE activity_category = 'carer_support' AND attended) AS attended_carer_support,
-    count(*) FILTER (WHERE activity_category = 'peer_support' AND attended) AS attended_peer_support,
-    count(*) FILTER (WHERE activity_category = 'faith_community' AND attended) AS attended_faith_community,
-    count(*) FILTER (WHERE activity_category = 'other' AND attended) AS attended_other
+    count(*) FILTER (WHERE attended) AS attended
   FROM events_in_force
   WHERE event_type = 'community_connection'
-  GROUP BY pcn_code, icb_code, region_code, month, fy, provider_id
+  GROUP BY pcn_code, icb_code, region_code, month, fy, provider_id, activity_category
+),
+
+activities AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy, activity_category,
+    sum(connections) AS connections,
+    sum(attended) AS attended
+  FROM connections
+  GROUP BY pcn_code, icb_code, region_code, month, fy, activity_category
+),
+
+providers AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
+    r.period_type,
+    CASE r.period_type WHEN 'month' THEN c.month ELSE c.fy END AS period,
+    count(DISTINCT c.provider_id) AS providers
+  FROM (SELECT DISTINCT pcn_code, icb_code, region_code, month, fy, provider_id FROM connections) AS c
+  CROSS JOIN rollups AS r
+  GROUP BY 1, 2, 3, 4
+),
+
+figures AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN a.pcn_code WHEN 'icb' THEN a.icb_code WHEN 'region' THEN a.region_code ELSE 'ENG' END AS code,
+    r.period_type,
+    CASE r.period_type WHEN 'month' THEN a.month ELSE a.fy END AS period,
+    sum(a.connections) AS connections,
+    sum(a.attended) AS attended,
+    sum(CASE WHEN a.activity_category = 'physical_activity' THEN a.connections ELSE 0 END) AS activity_physical_activity,
+    sum(CASE WHEN a.activity_category = 'arts_culture' THEN a.connections ELSE 0 END) AS activity_arts_culture,
+    sum(CASE WHEN a.activity_category = 'nature_green' THEN a.connections ELSE 0 END) AS activity_nature_green,
+    sum(CASE WHEN a.activity_category = 'befriending_social' THEN a.connections ELSE 0 END) AS activity_befriending_social,
+    sum(CASE WHEN a.activity_category = 'mental_health_support' THEN a.connections ELSE 0 END) AS activity_mental_health_support,
+    sum(CASE WHEN a.activity_category = 'financial_advice' THEN a.connections ELSE 0 END) AS activity_financial_advice,
+    sum(CASE WHEN a.activity_category = 'housing_support' THEN a.connections ELSE 0 END) AS activity_housing_support,
+    sum(CASE WHEN a.activity_category = 'employment_education' THEN a.connections ELSE 0 END) AS activity_employment_education,
+    sum(CASE WHEN a.activity_category = 'carer_support' THEN a.connections ELSE 0 END) AS activity_carer_support,
+    sum(CASE WHEN a.activity_category = 'peer_support' THEN a.connections ELSE 0 END) AS activity_peer_support,
+    sum(CASE WHEN a.activity_category = 'faith_community' THEN a.connections ELSE 0 END) AS activity_faith_community,
+    sum(CASE WHEN a.activity_category = 'other' THEN a.connections ELSE 0 END) AS activity_other,
+    sum(CASE WHEN a.activity_category = 'physical_activity' THEN a.attended ELSE 0 END) AS attended_physical_activity,
+    sum(CASE WHEN a.activity_category = 'arts_culture' THEN a.attended ELSE 0 END) AS attended_arts_culture,
+    sum(CASE WHEN a.activity_category = 'nature_green' THEN a.attended ELSE 0 END) AS attended_nature_green,
+    sum(CASE WHEN a.activity_category = 'befriending_social' THEN a.attended ELSE 0 END) AS attended_befriending_social,
+    sum(CASE WHEN a.activity_category = 'mental_health_support' THEN a.attended ELSE 0 END) AS attended_mental_health_support,
+    sum(CASE WHEN a.activity_category = 'financial_advice' THEN a.attended ELSE 0 END) AS attended_financial_advice,
+    sum(CASE WHEN a.activity_category = 'housing_support' THEN a.attended ELSE 0 END) AS attended_housing_support,
+    sum(CASE WHEN a.activity_category = 'employment_education' THEN a.attended ELSE 0 END) AS attended_employment_education,
+    sum(CASE WHEN a.activity_category = 'carer_support' THEN a.attended ELSE 0 END) AS attended_carer_support,
+    sum(CASE WHEN a.activity_category = 'peer_support' THEN a.attended ELSE 0 END) AS attended_peer_support,
+    sum(CASE WHEN a.activity_category = 'faith_community' THEN a.attended ELSE 0 END) AS attended_faith_community,
+    sum(CASE WHEN a.activity_category = 'other' THEN a.attended ELSE 0 END) AS attended_other
+  FROM activities AS a
+  CROSS JOIN rollups AS r
+  GROUP BY 1, 2, 3, 4
 )
 
 SELECT
-  r.level,
-  CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
-  r.period_type,
-  CASE r.period_type WHEN 'month' THEN c.month ELSE c.fy END AS period,
-  sum(c.connections) AS connections,
-  sum(c.attended) AS attended,
-  count(DISTINCT c.provider_id) AS providers,
-  sum(c.activity_physical_activity) AS activity_physical_activity,
-  sum(c.activity_arts_culture) AS activity_arts_culture,
-  sum(c.activity_nature_green) AS activity_nature_green,
-  sum(c.activity_befriending_social) AS activity_befriending_social,
-  sum(c.activity_mental_health_support) AS activity_mental_health_support,
-  sum(c.activity_financial_advice) AS activity_financial_advice,
-  sum(c.activity_housing_support) AS activity_housing_support,
-  sum(c.activity_employment_education) AS activity_employment_education,
-  sum(c.activity_carer_support) AS activity_carer_support,
-  sum(c.activity_peer_support) AS activity_peer_support,
-  sum(c.activity_faith_community) AS activity_faith_community,
-  sum(c.activity_other) AS activity_other,
-  sum(c.attended_physical_activity) AS attended_physical_activity,
-  sum(c.attended_arts_culture) AS attended_arts_culture,
-  sum(c.attended_nature_green) AS attended_nature_green,
-  sum(c.attended_befriending_social) AS attended_befriending_social,
-  sum(c.attended_mental_health_support) AS attended_mental_health_support,
-  sum(c.attended_financial_advice) AS attended_financial_advice,
-  sum(c.attended_housing_support) AS attended_housing_support,
-  sum(c.attended_employment_education) AS attended_employment_education,
-  sum(c.attended_carer_support) AS attended_carer_support,
-  sum(c.attended_peer_support) AS attended_peer_support,
-  sum(c.attended_faith_community) AS attended_faith_community,
-  sum(c.attended_other) AS attended_other
-FROM connections AS c
-CROSS JOIN rollups AS r
-GROUP BY 1, 2, 3, 4
+  f.level,
+  f.code,
+  f.period_type,
+  f.period,
+  f.connections,
+  f.attended,
+  p.providers,
+  f.activity_physical_activity,
+  f.activity_arts_culture,
+  f.activity_nature_green,
+  f.activity_befriending_social,
+  f.activity_mental_health_support,
+  f.activity_financial_advice,
+  f.activity_housing_support,
+  f.activity_employment_education,
+  f.activity_carer_support,
+  f.activity_peer_support,
+  f.activity_faith_community,
+  f.activity_other,
+  f.attended_physical_activity,
+  f.attended_arts_culture,
+  f.attended_nature_green,
+  f.attended_befriending_social,
+  f.attended_mental_health_support,
+  f.attended_financial_advice,
+  f.attended_housing_support,
+  f.attended_employment_education,
+  f.attended_carer_support,
+  f.attended_peer_support,
+  f.attended_faith_community,
+  f.attended_other
+FROM figures AS f
+INNER JOIN providers AS p
+  ON p.level = f.level AND p.code = f.code AND p.period_type = f.period_type AND p.period = f.period
 ORDER BY 1, 2, 3, 4

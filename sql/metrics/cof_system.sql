@@ -47,26 +47,52 @@ paired AS (
 -- The standard deviation comes from exact BIGINT sums of the difference and its square, as
 -- (sum d^2 - (sum d)^2 / n) / (n - 1): stddev_samp adds DOUBLEs in whatever order the threads finish, so a published
 -- interval on a rounding boundary would flip between two refreshes of the same data (never below 0, and NULL below
--- 2 people, as stddev_samp).
-sums AS (
+-- 2 people, as stddev_samp). Exact sums add up, so they are summed once per PCN, month, service and band, then for
+-- every area and period (rollups), all bands together and, for years, each band.
+fine AS (
   SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-    COALESCE(month, fy) AS period,
-    service,
-    COALESCE(band, 'all') AS baseline_band,
+    pcn_code, icb_code, region_code, month, fy, service, band,
     count(*) AS people,
     sum(before_count) AS before_total,
     sum(after_count) AS after_total,
     sum((after_count - before_count) * (after_count - before_count)) AS sum_difference_squared
   FROM paired
-  GROUP BY GROUPING SETS (
-    (service, month), (service, fy), (service, band, fy),
-    (region_code, service, month), (region_code, service, fy), (region_code, service, band, fy),
-    (icb_code, service, month), (icb_code, service, fy), (icb_code, service, band, fy),
-    (pcn_code, service, month), (pcn_code, service, fy), (pcn_code, service, band, fy)
-  )
+  GROUP BY pcn_code, icb_code, region_code, month, fy, service, band
+),
+
+sums AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN f.pcn_code WHEN 'icb' THEN f.icb_code WHEN 'region' THEN f.region_code ELSE 'ENG' END AS code,
+    r.period_type,
+    CASE r.period_type WHEN 'month' THEN f.month ELSE f.fy END AS period,
+    f.service,
+    'all' AS baseline_band,
+    sum(f.people) AS people,
+    sum(f.before_total) AS before_total,
+    sum(f.after_total) AS after_total,
+    sum(f.sum_difference_squared) AS sum_difference_squared
+  FROM fine AS f
+  CROSS JOIN rollups AS r
+  GROUP BY 1, 2, 3, 4, 5, 6
+
+  UNION ALL
+
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN f.pcn_code WHEN 'icb' THEN f.icb_code WHEN 'region' THEN f.region_code ELSE 'ENG' END AS code,
+    r.period_type,
+    f.fy AS period,
+    f.service,
+    f.band AS baseline_band,
+    sum(f.people) AS people,
+    sum(f.before_total) AS before_total,
+    sum(f.after_total) AS after_total,
+    sum(f.sum_difference_squared) AS sum_difference_squared
+  FROM fine AS f
+  CROSS JOIN rollups AS r
+  WHERE r.period_type = 'fy'
+  GROUP BY 1, 2, 3, 4, 5, 6
 )
 
 SELECT

@@ -6,6 +6,12 @@
 -- Access: people referred per registered patient by the deprivation quintile of the PCN's registered population
 -- (IMD 2019, pcn_deprivation), for England, regions and ICBs, with the registered list of the PCNs in each quintile
 -- (each PCN pro rata to the months of the year it was open) for the rate per 1,000. docs/methodology.md.
+-- Distinct people add up across PCNs: person_id is a keyed hash under the PCN's own secret key, so one id never
+-- belongs to two PCNs (functions/upload/pseudonymise.ts). Each person is therefore counted once per PCN, ICB and
+-- region of the year and group, and those counts are added up for every area (rollups), instead of a distinct count
+-- of every person at every level. Only a PCN whose referrals fall in more than one ICB or region in a year (it moved
+-- during the year) has its people counted distinct at each level, since one person can be on both sides of the move.
+
 WITH people AS (
   SELECT
     pcn_code, icb_code, region_code, fy, person_id,
@@ -27,42 +33,180 @@ measured AS (
   GROUP BY pcn_code, icb_code, region_code, fy, person_id, referral_id
 ),
 
-referrals AS (
+-- PCN-years whose referrals fall in more than one ICB or region (wellbeing pairs are of these referrals).
+moved AS (
+  SELECT pcn_code, fy
+  FROM episodes
+  GROUP BY pcn_code, fy
+  HAVING count(DISTINCT icb_code) > 1 OR count(DISTINCT region_code) > 1
+),
+
+-- Each referral once per dimension, with its group; 'pcn_imd_quintile' is the PCN's deprivation quintile.
+groups AS (
+  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+    'imd_decile' AS dimension, imd_decile AS "group"
+  FROM people
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+    'ethnicity_group' AS dimension, ethnicity_group AS "group"
+  FROM people
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+    'age_band' AS dimension, age_band AS "group"
+  FROM people
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+    'sex' AS dimension, sex AS "group"
+  FROM people
+  UNION ALL
+  SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id, p.in_engagement_cohort, p.engaged, p.connected,
+    'pcn_imd_quintile' AS dimension, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group"
+  FROM people AS p
+  LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
+),
+
+-- One row per person, PCN (with its ICB and region), year and group, with their referrals' figures.
+group_people AS (
   SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    fy AS period,
-    CASE WHEN imd_decile IS NOT NULL THEN 'imd_decile' WHEN ethnicity_group IS NOT NULL THEN 'ethnicity_group' WHEN age_band IS NOT NULL THEN 'age_band' ELSE 'sex' END AS dimension,
-    COALESCE(imd_decile, ethnicity_group, age_band, sex) AS "group",
-    count(DISTINCT person_id) AS people_referred,
+    pcn_code, icb_code, region_code, fy, dimension, "group", person_id,
     count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
     count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
     count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected
-  FROM people
-  GROUP BY GROUPING SETS (
-    (fy, imd_decile), (fy, ethnicity_group), (fy, age_band), (fy, sex),
-    (region_code, fy, imd_decile), (region_code, fy, ethnicity_group), (region_code, fy, age_band), (region_code, fy, sex),
-    (icb_code, fy, imd_decile), (icb_code, fy, ethnicity_group), (icb_code, fy, age_band), (icb_code, fy, sex),
-    (pcn_code, fy, imd_decile), (pcn_code, fy, ethnicity_group), (pcn_code, fy, age_band), (pcn_code, fy, sex)
-  )
+  FROM groups
+  GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group", person_id
+),
+
+-- Counted once per PCN, ICB, region, year and group (PCNs that did not move), then added up for every area.
+group_counts AS (
+  SELECT
+    g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group",
+    count(*) AS people_referred,
+    sum(g.engagement_cohort) AS engagement_cohort,
+    sum(g.engaged) AS engaged,
+    sum(g.connected) AS connected
+  FROM group_people AS g
+  LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
+  WHERE m.pcn_code IS NULL
+  GROUP BY g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group"
+),
+
+referral_parts AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
+    c.fy AS period,
+    c.dimension,
+    c."group",
+    sum(c.people_referred) AS people_referred,
+    sum(c.engagement_cohort) AS engagement_cohort,
+    sum(c.engaged) AS engaged,
+    sum(c.connected) AS connected
+  FROM group_counts AS c
+  CROSS JOIN rollups AS r
+  WHERE r.period_type = 'fy'
+  GROUP BY 1, 2, 3, 4, 5
+
+  UNION ALL
+
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN g.pcn_code WHEN 'icb' THEN g.icb_code WHEN 'region' THEN g.region_code ELSE 'ENG' END AS code,
+    g.fy AS period,
+    g.dimension,
+    g."group",
+    count(DISTINCT g.person_id) AS people_referred,
+    sum(g.engagement_cohort) AS engagement_cohort,
+    sum(g.engaged) AS engaged,
+    sum(g.connected) AS connected
+  FROM group_people AS g
+  INNER JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
+  CROSS JOIN rollups AS r
+  WHERE r.period_type = 'fy'
+  GROUP BY 1, 2, 3, 4, 5
+),
+
+referrals AS (
+  SELECT
+    level, code, period, dimension, "group",
+    sum(people_referred) AS people_referred,
+    sum(engagement_cohort) AS engagement_cohort,
+    sum(engaged) AS engaged,
+    sum(connected) AS connected
+  FROM referral_parts
+  GROUP BY 1, 2, 3, 4, 5
+),
+
+measured_groups AS (
+  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'imd_decile' AS dimension, imd_decile AS "group"
+  FROM measured
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'ethnicity_group' AS dimension, ethnicity_group AS "group"
+  FROM measured
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'age_band' AS dimension, age_band AS "group"
+  FROM measured
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'sex' AS dimension, sex AS "group"
+  FROM measured
+),
+
+measured_people AS (
+  SELECT
+    pcn_code, icb_code, region_code, fy, dimension, "group", person_id,
+    max(CASE WHEN improved THEN 1 ELSE 0 END) AS improved
+  FROM measured_groups
+  GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group", person_id
+),
+
+measured_counts AS (
+  SELECT
+    g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group",
+    count(*) AS wellbeing_people,
+    sum(g.improved) AS wellbeing_improved
+  FROM measured_people AS g
+  LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
+  WHERE m.pcn_code IS NULL
+  GROUP BY g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group"
+),
+
+outcome_parts AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
+    c.fy AS period,
+    c.dimension,
+    c."group",
+    sum(c.wellbeing_people) AS wellbeing_people,
+    sum(c.wellbeing_improved) AS wellbeing_improved
+  FROM measured_counts AS c
+  CROSS JOIN rollups AS r
+  WHERE r.period_type = 'fy'
+  GROUP BY 1, 2, 3, 4, 5
+
+  UNION ALL
+
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN g.pcn_code WHEN 'icb' THEN g.icb_code WHEN 'region' THEN g.region_code ELSE 'ENG' END AS code,
+    g.fy AS period,
+    g.dimension,
+    g."group",
+    count(DISTINCT g.person_id) AS wellbeing_people,
+    count(DISTINCT CASE WHEN g.improved = 1 THEN g.person_id END) AS wellbeing_improved
+  FROM measured_people AS g
+  INNER JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
+  CROSS JOIN rollups AS r
+  WHERE r.period_type = 'fy'
+  GROUP BY 1, 2, 3, 4, 5
 ),
 
 outcomes AS (
   SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    fy AS period,
-    CASE WHEN imd_decile IS NOT NULL THEN 'imd_decile' WHEN ethnicity_group IS NOT NULL THEN 'ethnicity_group' WHEN age_band IS NOT NULL THEN 'age_band' ELSE 'sex' END AS dimension,
-    COALESCE(imd_decile, ethnicity_group, age_band, sex) AS "group",
-    count(DISTINCT person_id) AS wellbeing_people,
-    count(DISTINCT CASE WHEN improved THEN person_id END) AS wellbeing_improved
-  FROM measured
-  GROUP BY GROUPING SETS (
-    (fy, imd_decile), (fy, ethnicity_group), (fy, age_band), (fy, sex),
-    (region_code, fy, imd_decile), (region_code, fy, ethnicity_group), (region_code, fy, age_band), (region_code, fy, sex),
-    (icb_code, fy, imd_decile), (icb_code, fy, ethnicity_group), (icb_code, fy, age_band), (icb_code, fy, sex),
-    (pcn_code, fy, imd_decile), (pcn_code, fy, ethnicity_group), (pcn_code, fy, age_band), (pcn_code, fy, sex)
-  )
+    level, code, period, dimension, "group",
+    sum(wellbeing_people) AS wellbeing_people,
+    sum(wellbeing_improved) AS wellbeing_improved
+  FROM outcome_parts
+  GROUP BY 1, 2, 3, 4, 5
 ),
 
 year_months AS (
@@ -81,24 +225,6 @@ quintile_lists AS (
   FROM (
     SELECT p.icb_code, p.region_code, p.fy, p.list_size, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
     FROM pcn_months AS p
-    LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
-  ) AS q
-  GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (icb_code, fy, quintile))
-),
-
-quintile_people AS (
-  SELECT
-    CASE WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(icb_code, region_code, 'ENG') AS code,
-    fy AS period,
-    quintile AS "group",
-    count(DISTINCT person_id) AS people_referred,
-    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
-    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
-    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected
-  FROM (
-    SELECT p.*, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
-    FROM people AS p
     LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
   ) AS q
   GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (icb_code, fy, quintile))
@@ -122,6 +248,7 @@ SELECT
 FROM referrals AS r
 LEFT JOIN outcomes AS o
   ON o.level = r.level AND o.code = r.code AND o.period = r.period AND o.dimension = r.dimension AND o."group" = r."group"
+WHERE r.dimension <> 'pcn_imd_quintile'
 
 UNION ALL
 
@@ -142,6 +269,6 @@ SELECT
   CAST(y.months AS INTEGER) AS months
 FROM quintile_lists AS l
 INNER JOIN year_months AS y ON y.fy = l.period
-LEFT JOIN quintile_people AS q
-  ON q.level = l.level AND q.code = l.code AND q.period = l.period AND q."group" = l."group"
+LEFT JOIN referrals AS q
+  ON q.dimension = 'pcn_imd_quintile' AND q.level = l.level AND q.code = l.code AND q.period = l.period AND q."group" = l."group"
 ORDER BY level, code, period, dimension, "group"

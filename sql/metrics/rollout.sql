@@ -4,6 +4,9 @@
 -- from these figures after disclosure control. PCNs submitting (England by month: PCNs that sent any event) tell
 -- the projection which months are complete. Referrals and declines are counted once per PCN, month and person, then
 -- added up for every area and period (rollups); the registered lists are in populations. docs/methodology.md.
+-- People referred add up across PCNs (person ids are per PCN: equity.sql): each person is counted once per PCN, ICB,
+-- region and period, and those counts added up; only a PCN whose referrals fall in more than one ICB or region in a
+-- period has its people counted distinct at each level.
 -- Parameter 1: the SNOMED CT code of an accepted referral.
 WITH referral_events AS (
   SELECT
@@ -12,23 +15,94 @@ WITH referral_events AS (
     count(*) FILTER (WHERE event_type = 'referral') AS referrals,
     count(*) FILTER (WHERE event_type = 'declined') AS declines
   FROM events_in_force
-  WHERE (event_type = 'referral' AND snomed_code = ?) OR event_type = 'declined'
+  WHERE event_type IN ('referral', 'declined') AND (event_type = 'declined' OR snomed_code = ?)
   GROUP BY pcn_code, icb_code, region_code, month, fy, person_id
 ),
 
-activity AS (
+places AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy,
+    sum(referrals) AS referrals,
+    sum(declines) AS declines
+  FROM referral_events
+  GROUP BY pcn_code, icb_code, region_code, month, fy
+),
+
+counts AS (
   SELECT
     r.level,
     CASE r.level WHEN 'pcn' THEN e.pcn_code WHEN 'icb' THEN e.icb_code WHEN 'region' THEN e.region_code ELSE 'ENG' END AS code,
     r.period_type,
     CASE r.period_type WHEN 'month' THEN e.month ELSE e.fy END AS period,
     sum(e.referrals) AS referrals,
-    count(DISTINCT CASE WHEN e.referrals > 0 THEN e.person_id END) AS people_referred,
     sum(e.declines) AS declines,
     count(DISTINCT CASE WHEN e.referrals > 0 THEN e.pcn_code END) AS pcns_reporting
-  FROM referral_events AS e
+  FROM places AS e
   CROSS JOIN rollups AS r
   GROUP BY 1, 2, 3, 4
+),
+
+-- Each person referred once per PCN (with its ICB and region) and period.
+people AS (
+  SELECT
+    t.period_type,
+    CASE t.period_type WHEN 'month' THEN e.month ELSE e.fy END AS period,
+    e.pcn_code, e.icb_code, e.region_code, e.person_id
+  FROM referral_events AS e
+  CROSS JOIN (SELECT DISTINCT period_type FROM rollups) AS t
+  WHERE e.referrals > 0
+  GROUP BY 1, 2, 3, 4, 5, 6
+),
+
+moved AS (
+  SELECT period_type, period, pcn_code
+  FROM people
+  GROUP BY period_type, period, pcn_code
+  HAVING count(DISTINCT icb_code) > 1 OR count(DISTINCT region_code) > 1
+),
+
+people_counts AS (
+  SELECT p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, count(*) AS people
+  FROM people AS p
+  LEFT JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  WHERE m.pcn_code IS NULL
+  GROUP BY p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code
+),
+
+people_parts AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
+    c.period_type, c.period,
+    sum(c.people) AS people
+  FROM people_counts AS c
+  INNER JOIN rollups AS r ON r.period_type = c.period_type
+  GROUP BY 1, 2, 3, 4
+
+  UNION ALL
+
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN p.pcn_code WHEN 'icb' THEN p.icb_code WHEN 'region' THEN p.region_code ELSE 'ENG' END AS code,
+    p.period_type, p.period,
+    count(DISTINCT p.person_id) AS people
+  FROM people AS p
+  INNER JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  INNER JOIN rollups AS r ON r.period_type = p.period_type
+  GROUP BY 1, 2, 3, 4
+),
+
+activity AS (
+  SELECT
+    c.level, c.code, c.period_type, c.period, c.referrals, c.declines, c.pcns_reporting,
+    COALESCE(p.people_referred, 0) AS people_referred
+  FROM counts AS c
+  LEFT JOIN (
+    SELECT level, code, period_type, period, sum(people) AS people_referred
+    FROM people_parts
+    GROUP BY 1, 2, 3, 4
+  ) AS p
+    ON p.level = c.level AND p.code = c.code AND p.period_type = c.period_type AND p.period = c.period
 ),
 
 submitters AS (

@@ -13,36 +13,120 @@
 -- DuckDB's DECIMAL(18, 12) product of two DECIMAL(18, 6) (Trino's is DECIMAL(36, 12)). The sample variance is
 -- (sum x^2 - (sum x)^2 / n) / (n - 1) from those exact sums: the same DOUBLE operations on the same values in
 -- every run (never below 0, and NULL below 2 pairs, as stddev_samp).
-WITH sums AS (
+-- Distinct people add up across PCNs (person ids are per PCN: equity.sql): each person is counted once per PCN, ICB,
+-- region, period and instrument, and those counts added up for every area (rollups); only a PCN whose pairs fall in
+-- more than one ICB or region in a period has its people counted distinct at each level. The exact sums add up
+-- exactly too, so they are summed once per PCN and month and then for every area and period.
+WITH pairs AS (
   SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    CASE WHEN month IS NOT NULL THEN 'month' ELSE 'fy' END AS period_type,
-    COALESCE(month, fy) AS period,
-    instrument,
-    count(DISTINCT person_id) AS people,
-    count(DISTINCT CASE WHEN improved THEN person_id END) AS improved,
-    count(*) AS pairs,
-    max(threshold) AS threshold,
-    CAST(sum(CAST(baseline AS DECIMAL(18, 6))) AS DOUBLE) AS sum_baseline,
-    CAST(sum(CAST(follow_up AS DECIMAL(18, 6))) AS DOUBLE) AS sum_follow_up,
-    CAST(sum(CAST(change AS DECIMAL(18, 6))) AS DOUBLE) AS sum_change,
-    CAST(sum(CAST(change AS DECIMAL(18, 6)) * CAST(change AS DECIMAL(18, 6))) AS DOUBLE) AS sum_change_squared
+    pcn_code, icb_code, region_code, month, fy, instrument, person_id, improved, threshold,
+    CAST(baseline AS DECIMAL(18, 6)) AS baseline,
+    CAST(follow_up AS DECIMAL(18, 6)) AS follow_up,
+    CAST(change AS DECIMAL(18, 6)) AS change
   FROM wellbeing_pairs
   WHERE referred_on <= CAST(? AS DATE)
-  GROUP BY GROUPING SETS (
-    (instrument, month), (instrument, fy), (region_code, instrument, month), (region_code, instrument, fy),
-    (icb_code, instrument, month), (icb_code, instrument, fy), (pcn_code, instrument, month), (pcn_code, instrument, fy)
-  )
+),
+
+fine_sums AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy, instrument,
+    count(*) AS pairs,
+    max(threshold) AS threshold,
+    sum(baseline) AS sum_baseline,
+    sum(follow_up) AS sum_follow_up,
+    sum(change) AS sum_change,
+    sum(change * change) AS sum_change_squared
+  FROM pairs
+  GROUP BY pcn_code, icb_code, region_code, month, fy, instrument
+),
+
+sums AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN f.pcn_code WHEN 'icb' THEN f.icb_code WHEN 'region' THEN f.region_code ELSE 'ENG' END AS code,
+    r.period_type,
+    CASE r.period_type WHEN 'month' THEN f.month ELSE f.fy END AS period,
+    f.instrument,
+    sum(f.pairs) AS pairs,
+    max(f.threshold) AS threshold,
+    CAST(sum(f.sum_baseline) AS DOUBLE) AS sum_baseline,
+    CAST(sum(f.sum_follow_up) AS DOUBLE) AS sum_follow_up,
+    CAST(sum(f.sum_change) AS DOUBLE) AS sum_change,
+    CAST(sum(f.sum_change_squared) AS DOUBLE) AS sum_change_squared
+  FROM fine_sums AS f
+  CROSS JOIN rollups AS r
+  GROUP BY 1, 2, 3, 4, 5
+),
+
+-- Each person once per PCN (with its ICB and region), period and instrument.
+people AS (
+  SELECT
+    t.period_type,
+    CASE t.period_type WHEN 'month' THEN p.month ELSE p.fy END AS period,
+    p.pcn_code, p.icb_code, p.region_code, p.instrument, p.person_id,
+    max(CASE WHEN p.improved THEN 1 ELSE 0 END) AS improved
+  FROM pairs AS p
+  CROSS JOIN (SELECT DISTINCT period_type FROM rollups) AS t
+  GROUP BY 1, 2, 3, 4, 5, 6, 7
+),
+
+moved AS (
+  SELECT period_type, period, pcn_code
+  FROM people
+  GROUP BY period_type, period, pcn_code
+  HAVING count(DISTINCT icb_code) > 1 OR count(DISTINCT region_code) > 1
+),
+
+people_counts AS (
+  SELECT p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, p.instrument,
+    count(*) AS people, sum(p.improved) AS improved
+  FROM people AS p
+  LEFT JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  WHERE m.pcn_code IS NULL
+  GROUP BY p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, p.instrument
+),
+
+people_parts AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
+    c.period_type, c.period, c.instrument,
+    sum(c.people) AS people,
+    sum(c.improved) AS improved
+  FROM people_counts AS c
+  INNER JOIN rollups AS r ON r.period_type = c.period_type
+  GROUP BY 1, 2, 3, 4, 5
+
+  UNION ALL
+
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN p.pcn_code WHEN 'icb' THEN p.icb_code WHEN 'region' THEN p.region_code ELSE 'ENG' END AS code,
+    p.period_type, p.period, p.instrument,
+    count(DISTINCT p.person_id) AS people,
+    count(DISTINCT CASE WHEN p.improved = 1 THEN p.person_id END) AS improved
+  FROM people AS p
+  INNER JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  INNER JOIN rollups AS r ON r.period_type = p.period_type
+  GROUP BY 1, 2, 3, 4, 5
+),
+
+people_totals AS (
+  SELECT level, code, period_type, period, instrument, sum(people) AS people, sum(improved) AS improved
+  FROM people_parts
+  GROUP BY 1, 2, 3, 4, 5
 )
 
 SELECT
-  level, code, period_type, period, instrument, people, improved, pairs, threshold,
-  CAST(sum_baseline AS DOUBLE) / pairs AS mean_baseline,
-  CAST(sum_follow_up AS DOUBLE) / pairs AS mean_follow_up,
-  CAST(sum_change AS DOUBLE) / pairs AS mean_change,
-  CASE WHEN pairs > 1 THEN
-    sqrt(greatest(CAST(sum_change_squared - sum_change * CAST(sum_change AS DOUBLE) / pairs AS DOUBLE) / (pairs - 1), CAST(0 AS DOUBLE)))
+  s.level, s.code, s.period_type, s.period, s.instrument, p.people, p.improved, s.pairs, s.threshold,
+  CAST(s.sum_baseline AS DOUBLE) / s.pairs AS mean_baseline,
+  CAST(s.sum_follow_up AS DOUBLE) / s.pairs AS mean_follow_up,
+  CAST(s.sum_change AS DOUBLE) / s.pairs AS mean_change,
+  CASE WHEN s.pairs > 1 THEN
+    sqrt(greatest(CAST(s.sum_change_squared - s.sum_change * CAST(s.sum_change AS DOUBLE) / s.pairs AS DOUBLE) / (s.pairs - 1), CAST(0 AS DOUBLE)))
   END AS sd_change
-FROM sums
-ORDER BY level, code, period_type, period, instrument
+FROM sums AS s
+INNER JOIN people_totals AS p
+  ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period
+  AND p.instrument = s.instrument
+ORDER BY s.level, s.code, s.period_type, s.period, s.instrument

@@ -4,12 +4,13 @@
 -- whether they connected (attended at least one community connection), and how it ended. docs/methodology.md.
 WITH referral_events AS (
   -- A referral may be recorded by more than one referral event (say a re-referral months later, after the PCN moved
-  -- ICB): the episode is the first event's, whole: its date, area and person together. The key orders by date, then
-  -- event id, so that two events on one day give the same episode in every refresh and engine.
+  -- ICB): the episode is the first event's, whole: its date, area, person and demographics together, an empty one
+  -- (no imd_decile, say) included. Ordered by date, then event id, so that two events on one day give the same
+  -- episode in every refresh and engine.
   SELECT
     pcn_code, referral_id, person_id, occurred_on, month, fy, icb_code, region_code, referral_source,
     referral_reasons, age_band, sex, ethnicity_group, imd_decile,
-    CAST(occurred_on AS VARCHAR) || event_id AS first_key
+    row_number() OVER (PARTITION BY pcn_code, referral_id ORDER BY occurred_on, event_id) AS event_no
   FROM events_in_force
   WHERE event_type = 'referral' AND snomed_code = '871731000000106'
 ),
@@ -18,20 +19,20 @@ referrals AS (
   SELECT
     pcn_code,
     referral_id,
-    min_by(person_id, first_key) AS person_id,
-    min(occurred_on) AS referred_on,
-    min_by(month, first_key) AS month,
-    min_by(fy, first_key) AS fy,
-    min_by(icb_code, first_key) AS icb_code,
-    min_by(region_code, first_key) AS region_code,
-    min_by(referral_source, first_key) AS referral_source,
-    min_by(referral_reasons, first_key) AS referral_reasons,
-    min_by(age_band, first_key) AS age_band,
-    min_by(sex, first_key) AS sex,
-    min_by(ethnicity_group, first_key) AS ethnicity_group,
-    min_by(imd_decile, first_key) AS imd_decile
+    person_id,
+    occurred_on AS referred_on,
+    month,
+    fy,
+    icb_code,
+    region_code,
+    referral_source,
+    referral_reasons,
+    age_band,
+    sex,
+    ethnicity_group,
+    imd_decile
   FROM referral_events
-  GROUP BY pcn_code, referral_id
+  WHERE event_no = 1
 ),
 
 follow_ups AS (

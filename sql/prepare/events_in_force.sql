@@ -1,5 +1,5 @@
--- Events in force: every event row that no later version superseded and no retraction withdrew (retraction rows
--- themselves left out), each with the ICB and region its PCN belonged to in the event's month (pcn_months), its
+-- Events in force: every event row that no later version superseded and no retraction withdrew (withdrawn; retraction
+-- rows themselves left out), each with the ICB and region its PCN belonged to in the event's month (pcn_months), its
 -- month and its financial year (April to March, labelled 2024/25). A view over the curated events: each metric reads
 -- only its columns. The geography is joined on (PCN, month), an equality, not on the date range of each version.
 SELECT
@@ -36,12 +36,9 @@ SELECT
     || '/'
     || substr(CAST(year(e.occurred_on) + CASE WHEN month(e.occurred_on) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2) AS fy
 FROM committed_events AS e
-LEFT JOIN superseded AS s
-  ON s.upload_id = e.upload_id AND s.source_row = e.source_row
-LEFT JOIN retracted AS r
-  ON r.pcn_code = e.pcn_code AND r.event_id = e.event_id
+LEFT JOIN withdrawn AS w
+  ON w.upload_id = e.upload_id AND w.source_row = e.source_row
 LEFT JOIN pcn_months AS p
   ON p.pcn_code = e.pcn_code AND p.month = e.event_month
 WHERE e.event_type <> 'retraction'
-  AND s.upload_id IS NULL
-  AND r.event_id IS NULL
+  AND w.upload_id IS NULL

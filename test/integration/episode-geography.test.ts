@@ -11,6 +11,8 @@ import { publishGolden, rowFinder } from '../support/golden.ts';
  * is the first event's, whole. U20001 is in QBB (Y58) to 30 September 2025 and in QAA (Y56) from 1 October; one of
  * its August referrals is recorded again on 5 November (same referral id, another event). The episode began in
  * August, in QBB: taking each column's minimum on its own would give it August's month but QAA's code (QAA < QBB).
+ * Its first event has no deprivation decile (optional in the contract) and the second has decile 2: the episode's
+ * decile is the first event's, unknown, not filled in from the later event.
  *
  *   PCN     Aug 2025 referrals       area in August
  *   U20001  10 (one again in Nov)    QBB / Y58
@@ -38,9 +40,14 @@ const referral = (pcn: string, id: string, on: string, eventId: string): Event =
 });
 const august = (pcn: string, n: number) =>
   Array.from({ length: n }, (_, i) => referral(pcn, `${pcn}-R${i}`, '2025-08-12', `E-${pcn}-${i}`));
+const [firstOfTwice, ...restOfU20001] = august('U20001', 10);
 
 const UPLOADS: Record<string, Event[]> = {
-  'u20001.csv': [...august('U20001', 10), referral('U20001', 'U20001-R0', '2025-11-05', 'E-U20001-again')],
+  'u20001.csv': [
+    { ...firstOfTwice, imd_decile: undefined },
+    ...restOfU20001,
+    referral('U20001', 'U20001-R0', '2025-11-05', 'E-U20001-again'),
+  ],
   'u20002.csv': august('U20002', 22),
   'u20003.csv': august('U20003', 25),
 };
@@ -84,5 +91,12 @@ describe('an episode recorded before and after its PCN moved ICB', () => {
     expect(episodes('region', 'Y58', '2025-08')).toBe(35);
     expect(episodes('national', 'ENG', '2025-08')).toBe(57);
     expect(episodes('pcn', 'U20001', '2025-08')).toBe(10);
+  });
+
+  it('takes its deprivation decile from its first event, even when that event has none', () => {
+    // England 2025/26 (exact at England level): 57 people; U20001-R0's decile is unknown, the other 56 are decile 2.
+    const people = (group: string) =>
+      row('equity', 'national', 'ENG', '2025/26', { dimension: 'imd_decile', group }).people_referred;
+    expect([people('unknown'), people('2')]).toEqual([1, 56]);
   });
 });

@@ -2,8 +2,10 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REFRESH_FAILED } from '../../cli/local-pipeline.ts';
 import { LOCAL_POST_PATH, startServer } from '../../cli/server.ts';
 import type { Receipt } from '../../functions/contract/index.ts';
+import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { uploadIdFor } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
@@ -28,6 +30,8 @@ const fresh = () => {
   return d.path;
 };
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const meta = (store: FsObjectStore) =>
+  store.get('metrics/meta.json').then((b) => JSON.parse(new TextDecoder().decode(b)) as { data_as_of: string | null });
 
 describe('at start, the server ingests what landed while it was stopped', () => {
   it('a landed upload without a receipt is ingested; an identifiable one is deleted, even one already refused', async () => {
@@ -37,13 +41,13 @@ describe('at start, the server ingests what landed while it was stopped', () => 
     const raw = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '9434765919' })]);
     const refusedBefore = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '4010232137' })]);
     const key = (text: string) => `landing/pcn=U00001/${uploadIdFor('U00001', sha(text))}.csv`;
+    // One refused before by the ingest itself (its real receipt), whose raw file was left in landing/.
+    await store.put(key(refusedBefore), refusedBefore);
+    await ingestUpload({ store }, { key: key(refusedBefore), receivedAt: new Date('2026-10-01T09:00:00Z') });
+    expect(await store.list('landing/')).toEqual([]);
+    await store.put(key(refusedBefore), refusedBefore);
     await store.put(key(good), good);
     await store.put(key(raw), raw);
-    await store.put(key(refusedBefore), refusedBefore);
-    await store.put(
-      `receipts/${uploadIdFor('U00001', sha(refusedBefore))}.json`,
-      JSON.stringify({ file_error: { code: 'identifiable_data' } }),
-    );
     const lines: string[] = [];
     const stack = await startServer({
       dataDir,
@@ -60,6 +64,32 @@ describe('at start, the server ingests what landed while it was stopped', () => 
       store.get(`receipts/${id}.json`).then((b) => JSON.parse(new TextDecoder().decode(b)) as Receipt);
     expect((await receipt(uploadIdFor('U00001', sha(good)))).status).toBe('accepted');
     expect((await receipt(uploadIdFor('U00001', sha(raw)))).file_error?.code).toBe('identifiable_data');
+    expect((await receipt(uploadIdFor('U00001', sha(refusedBefore)))).file_error?.code).toBe('identifiable_data');
+    // One refresh, once both were ingested (not one between them): it read all three receipts and published the one
+    // contact, of 2026-09-01.
+    expect(lines.filter((l) => l.startsWith('refresh'))).toEqual([
+      expect.stringMatching(/^refreshed: {4}\d+ metric documents, data as of 2026-09-01 \(\d+\.\d s\)$/),
+    ]);
+    expect((await meta(store)).data_as_of).toBe('2026-09-01');
+  });
+});
+
+describe('at start, a receipt that is not JSON', () => {
+  it('does not stop the server: it is named, and its upload is left as it is', async () => {
+    const dataDir = fresh();
+    const store = new FsObjectStore(dataDir);
+    const file = csvText(CONTACT_COLUMNS, [contactRow()]);
+    const id = uploadIdFor('U00001', sha(file));
+    await store.put(`landing/pcn=U00001/${id}.csv`, file);
+    await store.put(`receipts/${id}.json`, '{"upload_id": ');
+    const lines: string[] = [];
+
+    const stack = await startServer({ dataDir, port: 0, host: '127.0.0.1', log: (l) => lines.push(l) });
+    await stack.pipeline.idle();
+    await stack.close();
+
+    expect(lines).toEqual([`receipt receipts/${id}.json is not JSON: its upload stays in landing/ as it is`]);
+    expect(await store.list('landing/')).toEqual([`landing/pcn=U00001/${id}.csv`]);
   });
 });
 
@@ -90,6 +120,70 @@ describe('a refresh makes the metrics API forget its answers once', () => {
     expect(stack.api.invalidations).toBe(1);
     expect(rollout.status).toBe(200);
   });
+});
+
+describe('a failed refresh is never silent', () => {
+  it('the log names the receipt and field, the API keeps the last figures, and the next upload retries', async () => {
+    // Prepare: a server that has published the figures of one contact (2026-09-01).
+    const dataDir = fresh();
+    const store = new FsObjectStore(dataDir);
+    const lines: string[] = [];
+    const stack = await startServer({
+      dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      refreshDelayMs: 10,
+      log: (l) => lines.push(l),
+    });
+    const land = async (text: string) => {
+      const key = `landing/pcn=U00001/${uploadIdFor('U00001', sha(text))}.csv`;
+      await store.put(key, text);
+      stack.pipeline.landed(key, new Date());
+      await stack.pipeline.idle();
+      await stack.api.warming;
+    };
+    const served = async () => {
+      const response = await fetch(`${stack.url}/api/meta`);
+      return [response.status, ((await response.json()) as { data_as_of: string }).data_as_of];
+    };
+    try {
+      await land(csvText(CONTACT_COLUMNS, [contactRow()]));
+      expect(await served()).toEqual([200, '2026-09-01']);
+
+      // Act 1: a receipt of an older version (no rows) lies in receipts/, then a later contact is uploaded.
+      const older = `receipts/${uploadIdFor('U00002', 'f'.repeat(64))}.json`;
+      await store.put(older, JSON.stringify({ upload_id: 'U00002-old', file_error: null }));
+      lines.length = 0;
+      await land(csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E2', occurred_on: '2026-09-15' })]));
+
+      // Assess 1: one clear line, no TypeError; the API still serves the last published figures.
+      expect(lines.filter((l) => l.startsWith('refresh'))).toEqual([
+        `${REFRESH_FAILED}: publishing the uploads table: receipt ${older} is not a receipt this version reads: ` +
+          'pcn_code (Invalid input: expected string, received undefined); ' +
+          'kind (Invalid option: expected one of "events"|"workforce"); ' +
+          'status (Invalid option: expected one of "accepted"|"partially_accepted"|"rejected"); ' +
+          'received_at (Invalid input: expected string, received undefined); ' +
+          'rows (Invalid input: expected object, received undefined); ' +
+          'rejected_by_reason (Invalid input: expected record, received undefined)',
+      ]);
+      expect(await served()).toEqual([200, '2026-09-01']);
+      expect(stack.api.invalidations).toBe(1);
+
+      // Act 2: the operator removes the broken receipt; the next upload retries the refresh.
+      await store.delete(older);
+      lines.length = 0;
+      await land(csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E3', occurred_on: '2026-09-20' })]));
+
+      // Assess 2: published, with both later contacts in it.
+      expect(lines.filter((l) => l.startsWith('refresh'))).toEqual([
+        expect.stringMatching(/^refreshed: {4}\d+ metric documents, data as of 2026-09-20 \(\d+\.\d s\)$/),
+      ]);
+      expect(await served()).toEqual([200, '2026-09-20']);
+      expect(stack.api.invalidations).toBe(2);
+    } finally {
+      await stack.close();
+    }
+  }, 120_000);
 });
 
 describe('SIGTERM drains: the upload in flight is answered and ingested, then the process exits 0', () => {

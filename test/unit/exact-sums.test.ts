@@ -57,6 +57,8 @@ function wellbeingTables(order: 'forward' | 'ascending'): string[] {
        referred_on DATE, person_id VARCHAR, instrument VARCHAR, baseline DOUBLE, follow_up DOUBLE, change DOUBLE,
        threshold INTEGER, improved BOOLEAN)`,
     `INSERT INTO wellbeing_pairs VALUES ${rows.join(', ')}`,
+    // wellbeing.sql adds up every area and period through the rollups view.
+    `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
   ];
 }
 

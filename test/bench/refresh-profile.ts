@@ -1,0 +1,79 @@
+/**
+ * Profiles the refresh's SQL on a data folder (already compacted, e.g. a bench:refresh dataset): each prepare step and
+ * metric query in turn, with its wall time and the CPU seconds of the whole process (DuckDB's threads included, so a
+ * figure far less dependent on other work sharing the machine). Nothing is written to the folder.
+ *
+ *   npx tsx test/bench/refresh-profile.ts <data folder> [step ...]
+ *     with step names (e.g. episodes equity), prints DuckDB's EXPLAIN ANALYZE of those steps too;
+ *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step).
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
+import { loadSql } from '../../functions/lib/query-engine.ts';
+import { duckDbView } from '../../functions/lib/table-ddl.ts';
+import { CATALOGUE, cohortCutoff } from '../../functions/refresh/catalogue.ts';
+import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
+
+const [data, ...explained] = process.argv.slice(2);
+if (!data) {
+  console.error('usage: refresh-profile.ts <data folder> [step ...]');
+  process.exit(2);
+}
+const instance = await DuckDBInstance.create(':memory:');
+const connection = await instance.connect();
+await connection.run('SET preserve_insertion_order = false');
+for (const table of QUERY_TABLES) await connection.run(duckDbView(table, data, true));
+
+let totalWall = 0;
+let totalCpu = 0;
+const rows: [string, number, number][] = [];
+async function step(name: string, sql: string, params: readonly (string | number)[] = []): Promise<void> {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  await connection.run(sql, params as string[]);
+  const used = process.cpuUsage(cpu);
+  const seconds = (performance.now() - wall) / 1000;
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  totalWall += seconds;
+  totalCpu += cpuSeconds;
+  rows.push([name, seconds, cpuSeconds]);
+  if (explained.includes(name)) {
+    const reader = await connection.runAndReadAll(`EXPLAIN ANALYZE ${sql}`, params as string[]);
+    for (const row of reader.getRows()) console.log(String(row[1]));
+  }
+}
+
+// The floor of bench:refresh: one pass over every event column the prepare steps read of the events.
+const prepareSql = ['events_in_force', 'superseded', 'retracted', 'withdrawn']
+  .map((f) => loadSql(`prepare/${f}`).replace(/--.*$/gm, ''))
+  .join('\n');
+const FLOOR_COLUMNS = EVENTS_TABLE.columns
+  .map((c) => c.name)
+  .filter((name) => new RegExp(`\\b${name}\\b`).test(prepareSql))
+  .map((name) => `"${name}"`)
+  .join(', ');
+await step(
+  'floor (not in total)',
+  `SELECT count(*), sum(hash(${FLOOR_COLUMNS}, event_month)) FROM read_parquet('${data}/curated/events/*/*.parquet', hive_partitioning = true)`,
+);
+[totalWall, totalCpu] = [0, 0];
+for (const s of PREPARE_STEPS) {
+  const file = `prepare/${s.name}${s.name.startsWith('committed_') ? '_all' : ''}`;
+  const sql = loadSql(file);
+  await step(s.name, `CREATE OR REPLACE TEMP ${s.kind === 'view' ? 'VIEW' : 'TABLE'} ${s.name} AS ${sql}`);
+}
+const asOf = await connection.runAndReadAll(loadSql('meta/data_as_of'));
+const latest = asOf.getRowObjectsJS()[0]?.data_as_of;
+const dataAsOf = latest instanceof Date ? latest.toISOString().slice(0, 10) : null;
+console.log(`data as of ${dataAsOf} (cut-offs ${cohortCutoff(dataAsOf, 3)}, ${cohortCutoff(dataAsOf, 6)})`);
+const only = process.env.PROFILE_ONLY?.split(',');
+for (const d of CATALOGUE) {
+  if (only && !only.includes(d.name)) continue;
+  const params = typeof d.params === 'function' ? d.params({ dataAsOf }) : (d.params ?? []);
+  await step(d.name, loadSql(`metrics/${d.file}`), params as (string | number)[]);
+}
+for (const [name, seconds, cpu] of rows)
+  console.log(`${name.padEnd(24)} ${seconds.toFixed(2).padStart(7)} s  ${cpu.toFixed(2).padStart(7)} CPU s`);
+console.log(`${'total'.padEnd(24)} ${totalWall.toFixed(2).padStart(7)} s  ${totalCpu.toFixed(2).padStart(7)} CPU s`);
+connection.closeSync();
+instance.closeSync();
