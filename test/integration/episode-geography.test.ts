@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_FIELD_NAMES, type EventFieldName, type MetricDocument } from '../../functions/contract/index.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
-import { publishGolden, rowFinder } from '../support/golden.ts';
+import { eventsCsv, type GoldenEvent, publishGolden, referralEvent, rowFinder } from '../support/golden.ts';
 
 /*
  * An episode recorded by two referral events either side of its PCN's move (sql/prepare/episodes.sql): the episode
@@ -19,30 +18,12 @@ import { publishGolden, rowFinder } from '../support/golden.ts';
  *   U20002  22                       QAA / Y56
  *   U20003  25                       QBB / Y58
  */
-type Event = Partial<Record<EventFieldName, string | number | boolean>>;
-const csv = (rows: Event[]) =>
-  `${[EVENT_FIELD_NAMES.join(','), ...rows.map((r) => EVENT_FIELD_NAMES.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
-const referral = (pcn: string, id: string, on: string, eventId: string): Event => ({
-  event_id: eventId,
-  event_type: 'referral',
-  pcn_code: pcn,
-  referral_id: id,
-  person_id: createHash('sha256').update(id).digest('hex'),
-  occurred_on: on,
-  recorded_at: `${on}T10:00:00Z`,
-  referral_source: 'gp',
-  referral_reasons: 'loneliness_isolation',
-  snomed_code: '871731000000106',
-  age_band: '45-54',
-  sex: 'female',
-  ethnicity_group: 'white',
-  imd_decile: 2,
-});
+const referral = referralEvent;
 const august = (pcn: string, n: number) =>
   Array.from({ length: n }, (_, i) => referral(pcn, `${pcn}-R${i}`, '2025-08-12', `E-${pcn}-${i}`));
 const [firstOfTwice, ...restOfU20001] = august('U20001', 10);
 
-const UPLOADS: Record<string, Event[]> = {
+const UPLOADS: Record<string, GoldenEvent[]> = {
   'u20001.csv': [
     { ...firstOfTwice, imd_decile: undefined },
     ...restOfU20001,
@@ -66,7 +47,7 @@ const row = rowFinder(docs);
 beforeAll(async () => {
   const files = Object.entries(UPLOADS).map(([name, rows]) => {
     const path = join(dir.path, name);
-    writeFileSync(path, csv(rows));
+    writeFileSync(path, eventsCsv(rows));
     return path;
   });
   const receipts = await publishGolden(

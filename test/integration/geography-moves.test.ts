@@ -1,10 +1,16 @@
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_FIELD_NAMES, type EventFieldName, type MetricDocument } from '../../functions/contract/index.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
-import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.ts';
+import {
+  disclosureFindings,
+  eventsCsv,
+  type GoldenEvent,
+  publishGolden,
+  referralEvent,
+  rowFinder,
+} from '../support/golden.ts';
 
 /*
  * A PCN that moves ICB, and region, in the middle of a financial year (DOMAIN.md: the geography is effective-dated;
@@ -18,32 +24,10 @@ import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.
  *   U20002  QAA (Y56)                          20,000          20 refs    -     -     15 refs; workforce 10 people, 9 FTE
  *   U20003  QBB (Y58)                          30,000          25 refs    -     -     15 refs; workforce 12 people, 10 FTE
  */
-const header = EVENT_FIELD_NAMES;
-type Event = Partial<Record<EventFieldName, string | number | boolean>>;
-const csv = (rows: Event[]) =>
-  `${[header.join(','), ...rows.map((r) => header.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
-const referrals = (pcn: string, on: string, n: number): Event[] =>
-  Array.from({ length: n }, (_, i) => {
-    const id = `${pcn}-${on}-${i}`;
-    return {
-      event_id: `E-${id}`,
-      event_type: 'referral',
-      pcn_code: pcn,
-      referral_id: id,
-      person_id: createHash('sha256').update(id).digest('hex'),
-      occurred_on: on,
-      recorded_at: `${on}T10:00:00Z`,
-      referral_source: 'gp',
-      referral_reasons: 'loneliness_isolation',
-      snomed_code: '871731000000106',
-      age_band: '45-54',
-      sex: 'female',
-      ethnicity_group: 'white',
-      imd_decile: 2,
-    };
-  });
+const referrals = (pcn: string, on: string, n: number) =>
+  Array.from({ length: n }, (_, i) => referralEvent(pcn, `${pcn}-${on}-${i}`, on));
 
-const UPLOADS: Record<string, Event[]> = {
+const UPLOADS: Record<string, GoldenEvent[]> = {
   'u20001.csv': [...referrals('U20001', '2025-08-12', 10), ...referrals('U20001', '2025-11-05', 12)],
   'u20002.csv': [...referrals('U20002', '2025-08-12', 20), ...referrals('U20002', '2025-11-05', 15)],
   'u20003.csv': [...referrals('U20003', '2025-08-12', 25), ...referrals('U20003', '2025-11-05', 15)],
@@ -69,7 +53,7 @@ const row = rowFinder(docs);
 beforeAll(async () => {
   const files = Object.entries(UPLOADS).map(([name, rows]) => {
     const path = join(dir.path, name);
-    writeFileSync(path, csv(rows));
+    writeFileSync(path, eventsCsv(rows));
     return path;
   });
   // One PCN's snapshots per file, as a PCN sends them.

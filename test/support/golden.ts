@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { EVENT_FIELD_NAMES, type EventFieldName } from '../../functions/contract/index.ts';
 import type { MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import type { Receipt } from '../../functions/contract/receipt.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -7,6 +9,36 @@ import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { parentsFrom, SCAN_SPEC, scanPublished } from './disclosure-scan.ts';
+
+/** One event of a hand-worked programme, by contract field. */
+export type GoldenEvent = Partial<Record<EventFieldName, string | number | boolean>>;
+
+/** An events CSV of the contract's columns in order; an absent field is an empty cell. */
+export const eventsCsv = (rows: readonly GoldenEvent[]) =>
+  `${[EVENT_FIELD_NAMES.join(','), ...rows.map((r) => EVENT_FIELD_NAMES.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
+
+/** An accepted referral (SNOMED 871731000000106) by a GP, its person the hash of the referral id. */
+export const referralEvent = (
+  pcn: string,
+  referralId: string,
+  on: string,
+  eventId = `E-${referralId}`,
+): GoldenEvent => ({
+  event_id: eventId,
+  event_type: 'referral',
+  pcn_code: pcn,
+  referral_id: referralId,
+  person_id: createHash('sha256').update(referralId).digest('hex'),
+  occurred_on: on,
+  recorded_at: `${on}T10:00:00Z`,
+  referral_source: 'gp',
+  referral_reasons: 'loneliness_isolation',
+  snomed_code: '871731000000106',
+  age_band: '45-54',
+  sex: 'female',
+  ethnicity_group: 'white',
+  imd_decile: 2,
+});
 
 /**
  * Runs a hand-worked programme through the whole local pipeline (the PCN reference staged, the files ingested into
