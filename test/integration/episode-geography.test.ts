@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
-import { eventsCsv, type GoldenEvent, publishGolden, referralEvent, rowFinder } from '../support/golden.ts';
+import { type GoldenEvent, publishGolden, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
 
 /*
  * An episode recorded by two referral events either side of its PCN's move (sql/prepare/episodes.sql): the episode
@@ -45,11 +44,7 @@ const docs = new Map<string, MetricDocument>();
 const row = rowFinder(docs);
 
 beforeAll(async () => {
-  const files = Object.entries(UPLOADS).map(([name, rows]) => {
-    const path = join(dir.path, name);
-    writeFileSync(path, eventsCsv(rows));
-    return path;
-  });
+  const files = writeEventFiles(dir.path, UPLOADS);
   const receipts = await publishGolden(
     join(dir.path, 'data'),
     files,

@@ -5,11 +5,11 @@ import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
 import {
   disclosureFindings,
-  eventsCsv,
   type GoldenEvent,
   publishGolden,
   referralEvent,
   rowFinder,
+  writeEventFiles,
 } from '../support/golden.ts';
 
 /*
@@ -51,11 +51,7 @@ const docs = new Map<string, MetricDocument>();
 const row = rowFinder(docs);
 
 beforeAll(async () => {
-  const files = Object.entries(UPLOADS).map(([name, rows]) => {
-    const path = join(dir.path, name);
-    writeFileSync(path, eventsCsv(rows));
-    return path;
-  });
+  const files = writeEventFiles(dir.path, UPLOADS);
   // One PCN's snapshots per file, as a PCN sends them.
   for (const pcn of ['U20001', 'U20002', 'U20003']) {
     const path = join(dir.path, `${pcn}-workforce.csv`);

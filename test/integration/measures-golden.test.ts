@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
-import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.ts';
+import {
+  disclosureFindings,
+  type GoldenEvent,
+  publishGolden,
+  referralEvent,
+  rowFinder,
+  writeEventFiles,
+} from '../support/golden.ts';
 
 /*
  * Measures an analyst would sign off (docs/methodology.md), on a programme small enough to work out by hand.
@@ -28,27 +35,11 @@ import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.
  * Months with events: April, May, July to December 2025 (none in June). Workforce: U00203 in December 2025, 2 link
  * workers, 1.5 FTE, 1 with accredited training.
  */
-type Event = Record<string, string | number | boolean>;
+type Event = GoldenEvent;
 const person = (label: string) => createHash('sha256').update(label).digest('hex');
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-function referral(pcn: string, id: string, on: string): Event {
-  return {
-    event_id: `E-${id}`,
-    event_type: 'referral',
-    pcn_code: pcn,
-    referral_id: id,
-    person_id: person(id),
-    occurred_on: on,
-    referral_source: 'gp',
-    referral_reasons: 'loneliness_isolation',
-    snomed_code: '871731000000106',
-    age_band: '45-54',
-    sex: 'female',
-    ethnicity_group: 'white',
-    imd_decile: 2,
-  };
-}
+const referral = referralEvent;
 let serial = 0;
 const follow = (id: string, on: string, fields: Event): Event => ({
   event_id: `F-${++serial}`,
@@ -153,11 +144,7 @@ const docs = new Map<string, MetricDocument>();
 const row = rowFinder(docs);
 
 beforeAll(async () => {
-  const files = Object.entries(UPLOADS).map(([name, rows]) => {
-    const path = join(dir.path, name);
-    writeFileSync(path, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-    return path;
-  });
+  const files = writeEventFiles(dir.path, UPLOADS);
   const workforce = join(dir.path, 'u30001-workforce.csv');
   writeFileSync(
     workforce,

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { EVENT_FIELD_NAMES, type EventFieldName } from '../../functions/contract/index.ts';
@@ -30,7 +32,6 @@ export const referralEvent = (
   referral_id: referralId,
   person_id: createHash('sha256').update(referralId).digest('hex'),
   occurred_on: on,
-  recorded_at: `${on}T10:00:00Z`,
   referral_source: 'gp',
   referral_reasons: 'loneliness_isolation',
   snomed_code: '871731000000106',
@@ -39,6 +40,15 @@ export const referralEvent = (
   ethnicity_group: 'white',
   imd_decile: 2,
 });
+
+/** Writes each upload's events into `dir` as its name says (`.csv` or `.jsonl`); returns the files' paths. */
+export function writeEventFiles(dir: string, uploads: Readonly<Record<string, readonly GoldenEvent[]>>): string[] {
+  return Object.entries(uploads).map(([name, rows]) => {
+    const path = join(dir, name);
+    writeFileSync(path, name.endsWith('.csv') ? eventsCsv(rows) : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    return path;
+  });
+}
 
 /**
  * Runs a hand-worked programme through the whole local pipeline (the PCN reference staged, the files ingested into
