@@ -56,11 +56,6 @@ export function methodologyLink(dashboardUrl: string | undefined): { url?: strin
   return { url: `${base.origin}${base.pathname.replace(/\/+$/, '')}${METHODOLOGY_PAGE}` };
 }
 
-/** The dashboard's Methodology page as a full http(s) address, or undefined without a usable dashboard address. */
-export function methodologyUrl(dashboardUrl: string | undefined): string | undefined {
-  return methodologyLink(dashboardUrl).url;
-}
-
 export const SUPPRESSION_NOTE =
   '* suppressed: a count of 1 to 7 people, or a figure from which one could be worked out, is not published. - means not published for this period (for example an outcome whose cohort is not yet old enough).';
 
@@ -321,7 +316,7 @@ function cover(writer: PackWriter, content: PackContent): void {
 
 /** Writes an area's pack and returns the PDF's bytes. */
 export function renderPack(content: PackContent, options: PackOptions = {}): Promise<Buffer> {
-  const methodology = methodologyUrl(options.dashboardUrl);
+  const methodology = methodologyLink(options.dashboardUrl).url;
   const writer = new PackWriter(content);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -8,7 +8,7 @@ import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/co
 import { packKey } from '../../functions/lib/keys.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { PublishedRows } from '../../functions/reports/pack-content.ts';
-import { methodologyUrl } from '../../functions/reports/pack-pdf.ts';
+import { methodologyLink } from '../../functions/reports/pack-pdf.ts';
 import { buildPack, writePacks } from '../../functions/reports/packs.ts';
 import { metricDocument } from '../support/documents.ts';
 import { tempDir } from '../support/files.ts';
@@ -212,15 +212,15 @@ describe('the monthly PDF packs', () => {
   });
 
   it('takes the Methodology page under the dashboard address, and gives no link for one that is not http(s)', () => {
-    expect(methodologyUrl('https://d1234.cloudfront.net')).toBe('https://d1234.cloudfront.net/methodology');
-    expect(methodologyUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/methodology');
-    expect(methodologyUrl('https://nhs.example/sp//')).toBe('https://nhs.example/sp/methodology');
-    expect(methodologyUrl(undefined)).toBeUndefined();
-    expect(methodologyUrl('')).toBeUndefined();
+    expect(methodologyLink('https://d1234.cloudfront.net').url).toBe('https://d1234.cloudfront.net/methodology');
+    expect(methodologyLink('http://127.0.0.1:8080/').url).toBe('http://127.0.0.1:8080/methodology');
+    expect(methodologyLink('https://nhs.example/sp//').url).toBe('https://nhs.example/sp/methodology');
+    expect(methodologyLink(undefined).url).toBeUndefined();
+    expect(methodologyLink('').url).toBeUndefined();
     // Not a full http(s) address: no link (the refresh warns, test/integration/dashboard-url.test.ts).
-    expect(methodologyUrl('javascript:alert(1)')).toBeUndefined();
-    expect(methodologyUrl('dashboard.example')).toBeUndefined();
-    expect(methodologyUrl('localhost:5173')).toBeUndefined();
+    expect(methodologyLink('javascript:alert(1)').url).toBeUndefined();
+    expect(methodologyLink('dashboard.example').url).toBeUndefined();
+    expect(methodologyLink('localhost:5173').url).toBeUndefined();
   });
 
   it("holds the PCN's headline figures beside its ICB, region and England, and the cover's period", () => {
