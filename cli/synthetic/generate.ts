@@ -6,7 +6,7 @@ import {
   WORKFORCE_FIELD_NAMES,
   type WorkforceRow,
 } from '../../functions/contract/index.ts';
-import { csvCell } from '../../functions/lib/csv.ts';
+import { CsvBytes } from './csv-bytes.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
 import { loadRealMap, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
@@ -86,23 +86,16 @@ const nextMonth = (month: string, n = 1) => {
   return new Date(Date.UTC(y, m - 1 + n, 1)).toISOString().slice(0, 7);
 };
 
-/** Upload files are written as a PCN's system would: exact values (no formula neutralising), LF line ends. */
-const AS_SENT = { neutraliseFormulas: false, newline: '\n' } as const;
-const csvCellAsSent = (value: unknown) => csvCell(value, AS_SENT.neutraliseFormulas);
-
-/** csvText(columns, rows, AS_SENT), written straight from the row objects: no array of cells per row on the way. */
-function csv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  let text = `${columns.map(csvCellAsSent).join(',')}${AS_SENT.newline}`;
-  for (const row of rows) {
-    let line = '';
-    for (let i = 0; i < columns.length; i++) {
-      const value = row[columns[i] as string];
-      if (i > 0) line += ',';
-      if (value !== undefined && value !== null) line += csvCellAsSent(value);
-    }
-    text += line + AS_SENT.newline;
-  }
-  return text;
+/**
+ * Upload files are written as a PCN's system would: exact values (no formula neutralising), LF line ends; that is
+ * csvText(columns, rows, { neutraliseFormulas: false, newline: '\n' }) in UTF-8, written by CsvBytes into one
+ * buffer that every file reuses (each is written before the next is made).
+ */
+const csvBytes = new CsvBytes();
+function csv(columns: readonly string[], rows: readonly object[]): Buffer {
+  csvBytes.start(columns);
+  for (const row of rows) csvBytes.row(columns, row);
+  return csvBytes.bytes();
 }
 
 const breakPcnCode = (e: SimEvent) => {
@@ -160,7 +153,7 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
   const reference = 'reference/pcns.csv';
   writeFileSync(
     join(options.outDir, reference),
-    csv(PCN_REFERENCE_COLUMNS, referenceRows(pcns) as unknown as Record<string, unknown>[]),
+    csv(PCN_REFERENCE_COLUMNS, referenceRows(pcns)),
   );
 
   const faults = root.fork('faults');
@@ -368,13 +361,15 @@ export function* eventStream(seed: number, endMonth = '2026-09'): Generator<SimE
 
 /** One large events file for a single PCN (for benchmarks). */
 export function writeLargeEventsFile(path: string, rows: number, seed: number): { pcnCode: string; rows: number } {
-  const lines = [EVENT_FIELD_NAMES.join(',')];
+  const file = new CsvBytes().start(EVENT_FIELD_NAMES);
   let pcnCode = '';
+  let written = 0;
   for (const event of eventStream(seed)) {
-    if (lines.length > rows) break;
+    if (written >= rows) break;
     pcnCode = event.pcn_code as string;
-    lines.push(EVENT_FIELD_NAMES.map((c) => csvCellAsSent(event[c])).join(','));
+    file.row(EVENT_FIELD_NAMES, event);
+    written++;
   }
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeFileSync(path, file.bytes());
   return { pcnCode, rows };
 }
