@@ -88,6 +88,8 @@ export interface IngestPoolOptions {
   readonly onProblem?: (line: string) => void;
   /** Paths in problem lines are shown relative to this folder. @default the working directory */
   readonly relativeTo?: string;
+  /** Told of each file once it has its answer: its receipt, or undefined when it could not be ingested. */
+  readonly onAnswer?: (file: string, receipt: Receipt | undefined) => void;
   /** Test seam: a worker script of the same messages (serveIngestJobs), and more data for it. */
   readonly worker?: { readonly script: URL; readonly data?: Record<string, unknown> };
 }
@@ -155,6 +157,14 @@ export class IngestPool {
     this.dispatch();
   }
 
+  /**
+   * Puts the files not yet handed to a worker in this order (a stable sort: files that compare equal keep theirs).
+   * The files a worker already holds (up to AHEAD_PER_WORKER each) go first.
+   */
+  reorder(compare: (a: string, b: string) => number): void {
+    this.queue.sort((a, b) => compare(a.file, b.file));
+  }
+
   /** Tells the pool no more files are coming; resolves once every file has its answer and the workers have stopped. */
   finish(): Promise<IngestPoolSummary> {
     this.ending = true;
@@ -214,6 +224,7 @@ export class IngestPool {
       this.failed.push({ file: job.file, message: reply.error });
       this.onProblem(`✖ ${this.where(job.file)}: could not be ingested: ${reply.error}`);
     }
+    this.options.onAnswer?.(job.file, 'receipt' in reply ? reply.receipt : undefined);
     this.dispatch();
   }
 

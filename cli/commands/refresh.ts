@@ -25,10 +25,26 @@ function demoCoverage(dataDir: string) {
   return { targets, coverage: { share_of_england: Math.round(share * 10_000) / 10_000, note } };
 }
 
-/** Compaction of the local store's curated Parquet (functions/refresh/compact.ts), and a line saying what it did. */
-export async function runCompaction(dataDir: string, log = console.log): Promise<CompactionResult> {
+/**
+ * Compaction of the local store's curated Parquet (functions/refresh/compact.ts), and a line saying what it did, the
+ * months compacted `earlier` (while the demo was being ingested, npm start) included.
+ */
+export async function runCompaction(
+  dataDir: string,
+  log = console.log,
+  earlier?: CompactionResult,
+): Promise<CompactionResult> {
   const started = performance.now();
-  const result = await compactCurated(new FsObjectStore(dataDir), duckDbMerger(dataDir));
+  const now = await compactCurated(new FsObjectStore(dataDir), duckDbMerger(dataDir));
+  // The months compacted earlier are counted by this run too, as the objects they were compacted into.
+  const result: CompactionResult =
+    earlier === undefined
+      ? now
+      : {
+          partitions: earlier.partitions + now.partitions,
+          objectsBefore: earlier.objectsBefore + now.objectsBefore - earlier.objectsAfter,
+          objectsAfter: now.objectsAfter,
+        };
   log(
     `    ${result.objectsBefore.toLocaleString('en-GB')} curated objects now ${result.objectsAfter.toLocaleString('en-GB')}, ${result.partitions} months and kinds compacted (${seconds(started)})`,
   );

@@ -5,6 +5,8 @@ import { identityOf } from '../../functions/auth/scope.ts';
 import { FIRST_MONTH_OF_FINANCIAL_YEAR, financialYearStartOf } from '../../functions/contract/periods.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import type { CompactionResult } from '../../functions/refresh/compact.ts';
+import { MonthCompaction } from '../month-compaction.ts';
 import { IngestPool } from '../parallel-ingest.ts';
 import { type LocalStack, startServer } from '../server.ts';
 import { type GenerateManifest, lastCompleteMonth, monthsEnding } from '../synthetic/generate.ts';
@@ -62,12 +64,12 @@ const seconds = (since: number) => `${((performance.now() - since) / 1000).toFix
  * Generates (if the data folder is new) and ingests the national demo: each PCN's files are handed to the ingest
  * workers as soon as they are written, so the ingest runs beside the generator instead of after it.
  */
-export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>): Promise<void> {
+export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>): Promise<CompactionResult | undefined> {
   const store = new FsObjectStore(options.dataDir);
   const demoDir = join(options.dataDir, 'demo-input');
   if (existsSync(join(options.dataDir, 'receipts'))) {
     console.log(`Using the data already in ${options.dataDir} (delete it to start from a fresh demo).`);
-    return;
+    return undefined;
   }
   const started = performance.now();
   const end = lastCompleteMonth();
@@ -79,7 +81,15 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
   );
   // The demo's files are never changed once written: each is staged under landing/ as a hard link, not a copy. A
   // worker that stops, or a file that cannot be ingested, is told at once (and fails the start below).
-  const pool = new IngestPool(options.dataDir, { link: true, relativeTo: demoDir });
+  // Each month is compacted as soon as every file that can hold its rows is ingested (MonthCompaction), while the
+  // workers ingest the next months: the files still queued once generation ends are ingested month by month.
+  const monthOf = new Map<string, string>();
+  const compaction = new MonthCompaction(options.dataDir, monthsEnding(end, months));
+  const pool = new IngestPool(options.dataDir, {
+    link: true,
+    relativeTo: demoDir,
+    onAnswer: (file) => compaction.answered(monthOf.get(file) as string),
+  });
   let manifest: GenerateManifest;
   try {
     // The generator lets the event loop run between PCNs, so that the workers' answers are heard meanwhile.
@@ -91,22 +101,35 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
       end,
       progress: process.stderr.isTTY,
       onFiles: (files) => {
-        for (const file of files)
-          pool.add(join(demoDir, file.path), demoLandingTime(file.path, firstMonth, months, now), file.pcn);
+        for (const file of files) {
+          const path = join(demoDir, file.path);
+          monthOf.set(path, file.month);
+          compaction.added(file.month);
+          pool.add(path, demoLandingTime(file.path, firstMonth, months, now), file.pcn);
+        }
       },
     });
   } catch (error) {
     // The workers stop once they have ingested what was written before the failure (or the pool's own failure).
     await pool.finish().catch(() => {});
+    await compaction.finish().catch(() => {});
     throw error;
   }
+  pool.reorder((a, b) =>
+    (monthOf.get(a) as string) < (monthOf.get(b) as string) ? -1 : monthOf.get(a) === monthOf.get(b) ? 0 : 1,
+  );
+  compaction.addedAll();
   const ingested = pool.finish();
   console.log(
     `    ${manifest.pcns} PCNs, ${manifest.files.length.toLocaleString('en-GB')} files, ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows (${seconds(started)})`,
   );
   await stageReference(store, readFileSync(join(demoDir, manifest.reference), 'utf8'));
   console.log('2/4 Ingesting the files still queued …');
-  const summary = await ingested;
+  const summary = await ingested.catch(async (error: Error) => {
+    await compaction.finish().catch(() => {});
+    throw error;
+  });
+  const compacted = await compaction.finish();
   if (summary.failed.length > 0)
     throw new Error(
       `${summary.failed.length} demo file(s) could not be ingested and have no receipt (each is named above); delete ${options.dataDir} and start again once fixed`,
@@ -115,18 +138,19 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
     `    ${summary.accepted.toLocaleString('en-GB')} files accepted, ${summary.partiallyAccepted.toLocaleString('en-GB')} with rejected rows, ${summary.rejected} rejected; ` +
       `${summary.rowsAccepted.toLocaleString('en-GB')} rows accepted, ${summary.rowsRejected.toLocaleString('en-GB')} rejected (${seconds(started)})`,
   );
+  return compacted;
 }
 
 /** `npm start`: demo data, metrics, then the API and dashboard on the port. */
 export async function start(options: StartOptions): Promise<LocalStack> {
   const started = performance.now();
-  await prepareDemo(options);
+  const compactedEarlier = await prepareDemo(options);
   // Compaction pays for itself in the first refresh, which reads the events several times: measured on the 8% demo
   // (a loaded 2-core machine, CPU seconds of every thread), the refresh of the 4,866 objects the ingest wrote took
   // 57 s of CPU, against 14 s to compact them into 40 and 21.5 s to refresh those. So it runs before "Ready", not
-  // after it as maintenance.
+  // after it as maintenance. Most months were compacted while the ingest went on (prepareDemo): this is the rest.
   console.log('3/4 Compacting the curated Parquet: one object per month and kind …');
-  await runCompaction(options.dataDir);
+  await runCompaction(options.dataDir, console.log, compactedEarlier);
   console.log('4/4 Refreshing the metrics with DuckDB …');
   await runRefresh(options.dataDir, console.log, { compact: false });
   const stack = await startServer({

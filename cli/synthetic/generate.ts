@@ -151,10 +151,7 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
 
   mkdirSync(join(options.outDir, 'reference'), { recursive: true });
   const reference = 'reference/pcns.csv';
-  writeFileSync(
-    join(options.outDir, reference),
-    csv(PCN_REFERENCE_COLUMNS, referenceRows(pcns)),
-  );
+  writeFileSync(join(options.outDir, reference), csv(PCN_REFERENCE_COLUMNS, referenceRows(pcns)));
 
   const faults = root.fork('faults');
   const latePick = { pcn: faults.int(0, pcns.length - 1), month: faults.int(0, Math.max(0, months.length - 3)) };

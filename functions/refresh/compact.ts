@@ -75,6 +75,11 @@ export interface CompactionPolicy {
    * next run goes on where this one stopped (a Lambda has 15 minutes for compaction and the refresh). @default no limit
    */
   readonly budgetMs?: number;
+  /**
+   * Only these partitions (months) are compacted, and counted in the result; the others are left as they are. For a
+   * compaction that runs while uploads of other months are still being ingested (npm start). @default every one
+   */
+  readonly partitions?: ReadonlySet<string>;
 }
 
 export const DEFAULT_COMPACTION_POLICY: CompactionPolicy = {
@@ -191,6 +196,7 @@ async function planCompaction(
       else byPartition.set(partition, [key]);
     }
     for (const [partition, keys] of byPartition) {
+      if (policy.partitions !== undefined && !policy.partitions.has(partition)) continue;
       objectsBefore += keys.length;
       const compacted = keys.filter((key) => compactionIdOf(key) !== undefined);
       const uploads = keys.filter((key) => receipts.has(uploadIdOf(key) ?? ''));

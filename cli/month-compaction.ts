@@ -1,0 +1,112 @@
+import { FsObjectStore } from '../functions/lib/object-store.ts';
+import {
+  type CompactionResult,
+  compactCurated,
+  DEFAULT_COMPACTION_POLICY,
+  type ParquetMerger,
+} from '../functions/refresh/compact.ts';
+import { duckDbMerger } from '../functions/refresh/duckdb-merger.ts';
+
+const NONE: CompactionResult = { partitions: 0, objectsBefore: 0, objectsAfter: 0 };
+
+/**
+ * Compaction of the demo's months while the rest of the demo is still being ingested (npm start), so that the
+ * compaction step after the ingest has only the last months left. A file of month M holds rows of month M and, in
+ * its corrections, of month M-1 (a late file too, as of the month it is for), so month M's partitions are whole once
+ * every file of months up to M+1 has its answer; they are compacted then, one run at a time (compactions must never
+ * overlap: each recovers any that stopped part-way), several months a run when they came whole meanwhile. Safe
+ * whenever it runs: compaction takes only uploads with a receipt, so an upload still being ingested is left for later.
+ */
+export class MonthCompaction {
+  /** Files of each month added and not yet answered. */
+  private readonly pending = new Map<string, number>();
+  /** Months whole and not yet handed to a run. */
+  private readonly ready = new Set<string>();
+  private readonly started = new Set<string>();
+  private allAdded = false;
+  private running: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private total = NONE;
+  private readonly store: FsObjectStore;
+  /** One DuckDB instance for every run, one partition at a time: the ingest workers have the cores meanwhile. */
+  private readonly merger: ParquetMerger;
+  private finishing = false;
+
+  constructor(
+    dataDir: string,
+    /** The demo's months, in order. */
+    private readonly months: readonly string[],
+    private readonly engine: ParquetMerger = duckDbMerger(dataDir, { concurrency: 1 }),
+  ) {
+    this.store = new FsObjectStore(dataDir);
+    // compactCurated closes its merger when a run ends: the engine is kept open until finish() instead.
+    this.merger = { merge: engine.merge.bind(engine), concurrency: engine.concurrency };
+  }
+
+  /** A file of this month was handed to the ingest. */
+  added(month: string): void {
+    this.pending.set(month, (this.pending.get(month) ?? 0) + 1);
+  }
+
+  /** A file of this month has its answer (a receipt or a failure). */
+  answered(month: string): void {
+    this.pending.set(month, (this.pending.get(month) ?? 0) - 1);
+    this.check();
+  }
+
+  /** No more files will be added: months may now be whole. */
+  addedAll(): void {
+    this.allAdded = true;
+    this.check();
+  }
+
+  private check(): void {
+    if (!this.allAdded || this.failure) return;
+    // Months are whole in order: month M once every file of months up to M+1 is answered (the last month is left
+    // to the compaction after the ingest, with whatever else is left).
+    for (let i = 0; i + 1 < this.months.length; i++) {
+      if ((this.pending.get(this.months[i] as string) ?? 0) > 0) return;
+      const next = this.months[i + 1] as string;
+      if ((this.pending.get(next) ?? 0) > 0) return;
+      const month = this.months[i] as string;
+      if (!this.started.has(month)) {
+        this.started.add(month);
+        this.ready.add(month);
+      }
+    }
+    this.run();
+  }
+
+  private run(): void {
+    if (this.running !== undefined || this.ready.size === 0 || this.failure || this.finishing) return;
+    const partitions = new Set(this.ready);
+    this.ready.clear();
+    this.running = compactCurated(this.store, this.merger, { ...DEFAULT_COMPACTION_POLICY, partitions })
+      .then((result) => {
+        this.total = {
+          partitions: this.total.partitions + result.partitions,
+          objectsBefore: this.total.objectsBefore + result.objectsBefore,
+          objectsAfter: this.total.objectsAfter + result.objectsAfter,
+        };
+      })
+      .catch((error: Error) => {
+        this.failure = error;
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.run();
+      });
+  }
+
+  /**
+   * Waits for the run under way (months not yet started are left to the caller's compaction), lets go of the
+   * engine, and gives what the runs did altogether; throws a run's failure.
+   */
+  async finish(): Promise<CompactionResult> {
+    this.finishing = true;
+    while (this.running !== undefined) await this.running;
+    await this.engine.close?.();
+    if (this.failure) throw this.failure;
+    return this.total;
+  }
+}
