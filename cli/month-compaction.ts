@@ -30,7 +30,6 @@ export class MonthCompaction {
   private readonly store: FsObjectStore;
   /** One DuckDB instance for every run, one partition at a time: the ingest workers have the cores meanwhile. */
   private readonly merger: ParquetMerger;
-  private finishing = false;
 
   constructor(
     dataDir: string,
@@ -78,7 +77,7 @@ export class MonthCompaction {
   }
 
   private run(): void {
-    if (this.running !== undefined || this.ready.size === 0 || this.failure || this.finishing) return;
+    if (this.running !== undefined || this.ready.size === 0 || this.failure) return;
     const partitions = new Set(this.ready);
     this.ready.clear();
     this.running = compactCurated(this.store, this.merger, { ...DEFAULT_COMPACTION_POLICY, partitions })
@@ -99,11 +98,10 @@ export class MonthCompaction {
   }
 
   /**
-   * Waits for the run under way (months not yet started are left to the caller's compaction), lets go of the
-   * engine, and gives what the runs did altogether; throws a run's failure.
+   * Waits for the months found whole to be compacted (the last month is left to the caller's compaction), lets go
+   * of the engine, and gives what the runs did altogether; throws a run's failure.
    */
   async finish(): Promise<CompactionResult> {
-    this.finishing = true;
     while (this.running !== undefined) await this.running;
     await this.engine.close?.();
     if (this.failure) throw this.failure;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { runCompaction } from '../../cli/commands/refresh.ts';
+import { MonthCompaction } from '../../cli/month-compaction.ts';
 import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -204,4 +206,39 @@ describe('compaction', () => {
     expect(Number(corrected)).toBeGreaterThan(0);
     expect(Number(retracted)).toBeGreaterThan(0);
   }, 600_000);
+
+  it("npm start's month by month compaction: a month once its files and the next month's are answered, the same bytes", async () => {
+    const data = copyOf('by-month');
+    const store = new FsObjectStore(data);
+    const before = curatedObjects(data).length;
+    const months = manifest.months.slice(0, manifest.months.length - LAST_MONTHS); // the months ingested
+    const [first, second, third] = months as [string, string, string];
+    const files = manifest.files.filter((f) => months.includes(f.month) && !f.late && pcns.has(f.pcn));
+    const compaction = new MonthCompaction(data, months);
+    for (const file of files) compaction.added(file.month);
+    const answer = (month: string) => {
+      for (const file of files) if (file.month === month) compaction.answered(month);
+    };
+    compaction.addedAll();
+    answer(first);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The first month's corrections may still come with the second month's files: nothing is whole yet.
+    expect(await compactionRecords(store)).toEqual([]);
+    answer(second);
+    answer(third);
+    const early = await compaction.finish();
+    // The first two months, both kinds; the last month is left to the compaction after the ingest.
+    const partitionsOf = async () => [...new Set((await compactionRecords(store)).map((r) => r.partition))].sort();
+    expect(await partitionsOf()).toEqual([first, second]);
+    expect(early.partitions).toBe(4);
+    const lines: string[] = [];
+    const total = await runCompaction(data, (line) => lines.push(line), early);
+    expect(await partitionsOf()).toEqual([first, second, third]);
+    expect(total).toEqual({ partitions: 6, objectsBefore: before, objectsAfter: 6 });
+    expect(lines[0]).toMatch(
+      new RegExp(`^ {4}${before.toLocaleString('en-GB')} curated objects now 6, 6 months and kinds compacted \\(`),
+    );
+    await refresh(data);
+    expect(differing(documents(data), baseline)).toEqual([]);
+  }, 300_000);
 });

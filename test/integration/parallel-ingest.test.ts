@@ -124,6 +124,28 @@ describe('the demo ingested on two worker threads', () => {
     ]);
   }, 60_000);
 
+  it('hands the files still queued to the workers in the order reorder() gives, and tells each answer', async () => {
+    const dataDir = temp('ingest-reordered');
+    const answers: { file: string; sha256: string | undefined }[] = [];
+    const pool = new IngestPool(dataDir, {
+      workers: 1,
+      link: true,
+      onAnswer: (file, receipt) => answers.push({ file, sha256: receipt?.source.sha256 }),
+    });
+    const twenty = files.slice(0, 20);
+    twenty.forEach((file, i) => {
+      pool.add(file, new Date(landedFrom.getTime() + i));
+    });
+    // The first 16 were handed to the worker as they were added (it holds 16 ahead); the last 4 wait in the queue.
+    pool.reorder((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const summary = await pool.finish();
+    expect(summary.files).toBe(20);
+    expect(answers.map((a) => a.file)).toEqual([...twenty.slice(0, 16), ...twenty.slice(16).reverse()]);
+    expect(answers.map((a) => a.sha256)).toEqual(
+      answers.map((a) => createHash('sha256').update(readFileSync(a.file)).digest('hex')),
+    );
+  }, 120_000);
+
   it('tells at once of a worker that stops, with the file it was ingesting, and loses none of its files', async () => {
     const dataDir = temp('ingest-stopped-once');
     const victim = files[7] as string;
