@@ -8,7 +8,7 @@ import { stageReference } from '../../functions/lib/reference-versions.ts';
 import type { CompactionResult } from '../../functions/refresh/compact.ts';
 import { MonthCompaction } from '../month-compaction.ts';
 import { IngestPool } from '../parallel-ingest.ts';
-import { type LocalStack, startServer } from '../server.ts';
+import { isLoopback, type LocalStack, startServer } from '../server.ts';
 import { type GenerateManifest, lastCompleteMonth, monthsEnding } from '../synthetic/generate.ts';
 import { runGenerateInTurns } from './generate.ts';
 import { runCompaction, runRefresh } from './refresh.ts';
@@ -141,6 +141,16 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
   return compacted;
 }
 
+/**
+ * The address the local server will have on this host and port, as startServer gives it (localhost on loopback);
+ * undefined for port 0 (any free port: not known before it listens).
+ */
+export function localServerUrl(host: string, port: number): string | undefined {
+  if (port === 0) return undefined;
+  const name = isLoopback(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 /** `npm start`: demo data, metrics, then the API and dashboard on the port. */
 export async function start(options: StartOptions): Promise<LocalStack> {
   const started = performance.now();
@@ -151,6 +161,10 @@ export async function start(options: StartOptions): Promise<LocalStack> {
   // after it as maintenance. Most months were compacted while the ingest went on (prepareDemo): this is the rest.
   console.log('3/4 Compacting the curated Parquet: one object per month and kind …');
   await runCompaction(options.dataDir, console.log, compactedEarlier);
+  // The PDF packs link to the dashboard's Methodology page (DASHBOARD_URL): locally, the dashboard this server
+  // serves, for this refresh and the later ones the server runs after uploads. An address set by hand wins.
+  const local = localServerUrl(options.host, options.port);
+  if (process.env.DASHBOARD_URL === undefined && local !== undefined) process.env.DASHBOARD_URL = local;
   console.log('4/4 Refreshing the metrics with DuckDB …');
   await runRefresh(options.dataDir, console.log, { compact: false });
   const stack = await startServer({
