@@ -182,7 +182,12 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
     const result = await ingest(csvText([...HEADER, 'worker_role'], [[...contact('E1'), 'splw']]));
     await expectRejectedWhole(
       result,
-      { row: 1, field: 'worker_role', code: 'bad_header', message: 'columns 8 and 10 of the header have the same name' },
+      {
+        row: 1,
+        field: 'worker_role',
+        code: 'bad_header',
+        message: 'columns 8 and 10 of the header have the same name',
+      },
       undefined,
       null,
     );
