@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import {
   formatFigure,
   formatLongDate,
@@ -8,6 +7,7 @@ import {
   type PackContent,
   type PackTable,
 } from './pack-content.ts';
+import { documentWithFonts } from './pdf-fonts.ts';
 
 /**
  * The monthly pack as a PDF, with pdfkit (https://pdfkit.org): A4, the standard Helvetica fonts (nothing embedded),
@@ -73,21 +73,24 @@ class PackWriter {
   private y = MARGIN;
 
   constructor(content: PackContent) {
-    this.doc = new PDFDocument({
-      size: 'A4',
-      margin: MARGIN,
-      bufferPages: true,
-      lang: 'en-GB',
-      displayTitle: true,
-      info: {
-        Title: `Social prescribing monthly pack: ${content.area.name}`,
-        Author: 'Social prescribing outcomes',
-        Subject: `${content.area.name}, data as of ${formatLongDate(content.dataAsOf)}`,
-        // Fixed from the refresh, so the same documents make the same pack.
-        CreationDate: new Date(content.generatedAt),
-        ModDate: new Date(content.generatedAt),
+    this.doc = documentWithFonts(
+      {
+        size: 'A4',
+        margin: MARGIN,
+        bufferPages: true,
+        lang: 'en-GB',
+        displayTitle: true,
+        info: {
+          Title: `Social prescribing monthly pack: ${content.area.name}`,
+          Author: 'Social prescribing outcomes',
+          Subject: `${content.area.name}, data as of ${formatLongDate(content.dataAsOf)}`,
+          // Fixed from the refresh, so the same documents make the same pack.
+          CreationDate: new Date(content.generatedAt),
+          ModDate: new Date(content.generatedAt),
+        },
       },
-    });
+      [REGULAR, BOLD],
+    );
   }
 
   /** The width of a text in a standard font, remembered across packs (the same labels and figures recur). */
