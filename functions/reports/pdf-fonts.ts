@@ -103,6 +103,8 @@ export function documentWithFonts(
   // No default font: pdfkit would build Helvetica's metrics for this document.
   const document = new PDFDocument({ ...options, font: '' });
   const state = document as unknown as FontsOfDocument;
+  if (typeof state._fontFamilies !== 'object' || state._fontCount !== 0)
+    throw new Error('pdfkit no longer keeps its fonts as 0.20 does (_fontFamilies, _fontCount): see pdf-fonts.ts');
   fonts.forEach((name, index) => {
     state._fontFamilies[name] = documentFont(document, name, `F${index + 1}`);
   });
