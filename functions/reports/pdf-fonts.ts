@@ -37,8 +37,12 @@ interface SharedFont {
   readonly encodings: Map<string, [string[], unknown[]]>;
 }
 
-/** Distinct texts remembered per font before the memory is cleared (a few MB at most). */
-const REMEMBERED = 50_000;
+/**
+ * Distinct texts remembered per font, for widths and for encodings, before each memory is cleared. A pack's labels,
+ * months and common figures recur; its footers and rarer figures do not. Writing England's 1,350 packs
+ * (bench:packs) at 5,000 kept about 20 MB more heap than pdfkit alone, at 50,000 about 105 MB, for the same CPU time.
+ */
+const REMEMBERED = 5_000;
 const shared = new Map<string, SharedFont>();
 
 function sharedFont(name: string): SharedFont {
