@@ -107,7 +107,7 @@ class PackWriter {
     const key = `${font}|${size}|${width}|${text}`;
     let height = TEXT_HEIGHTS.get(key);
     if (height === undefined) {
-      if (TEXT_HEIGHTS.size >= 20_000) TEXT_HEIGHTS.clear();
+      if (TEXT_HEIGHTS.size >= 5_000) TEXT_HEIGHTS.clear();
       height = this.doc.heightOfString(text, { width });
       TEXT_HEIGHTS.set(key, height);
     }
