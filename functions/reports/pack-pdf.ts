@@ -347,7 +347,7 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
   );
   writer.table(content.headlines, [34, ...content.areas.map(() => 11), 18]);
   if (content.previousHeadlines) {
-    writer.paragraph(`Financial year ${content.previousFinancialYear} (complete)`, 10, BOLD);
+    writer.paragraph(`Financial year ${content.previousFinancialYear} (ended; months with data below)`, 10, BOLD);
     writer.table(content.previousHeadlines, [34, ...content.areas.map(() => 11), 18]);
   }
   writer.paragraph(SUPPRESSION_NOTE, 7.5);

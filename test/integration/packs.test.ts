@@ -64,11 +64,18 @@ function documents(): MetricDocument[] {
       each((level, code, i) => [
         row(level, code, '2025/26', {
           referrals_per_1000: RATE[i],
+          // April to September; Riverside opened in June (4 months): its year is annualised x 12 / 4, others x 2.
+          months: code === 'U11111' ? 4 : 6,
+          referrals_per_1000_annualised: Math.round((RATE[i] as number) * (code === 'U11111' ? 30 : 20)) / 10,
           pct_list_referred_annualised: 2.1,
           // Riverside's declines were 1 to 7 people: suppressed, so is the rate.
           decline_rate_pct: code === 'U11111' ? '*' : 11.5,
         }),
-        row(level, code, '2024/25', { referrals_per_1000: Math.round((RATE[i] as number) * 9) / 10 }),
+        row(level, code, '2024/25', {
+          referrals_per_1000: Math.round((RATE[i] as number) * 9) / 10,
+          referrals_per_1000_annualised: Math.round((RATE[i] as number) * 9) / 10,
+          months: 12,
+        }),
         ...MONTHS.map((m, k) =>
           row(level, code, m, {
             referrals_per_1000: k + 1 + i / 10,
@@ -229,19 +236,37 @@ describe('the monthly PDF packs', () => {
     expect(text).toContain('Latest month: September 2025');
     expect(text).toContain('Integrated care board: NHS South West London Integrated Care Board (QWE)');
     // Financial year 2025/26 first, then 2024/25: PCN, ICB, region, England.
-    const [current, previous] = text.split('Financial year 2024/25 (complete)') as [string, string];
-    expect(cells(lineOf(current, 'Referrals per 1,000 registered patients'))).toEqual([
-      'Referrals per 1,000 registered patients',
-      '14.2',
-      '12.9',
-      '9.4',
-      '10.8',
+    const [current, previous] = text.split('Financial year 2024/25 (ended; months with data below)') as [
+      string,
+      string,
+    ];
+    // A year's rate annualised from its months (a reviewer found a PCN's 4 months set beside its ICB's 6 as they
+    // were): 14.2 x 12 / 4 = 42.6 for Riverside; 12.9, 9.4 and 10.8 x 12 / 6 for its ICB, region and England.
+    // (The label's "(annualised)" wraps to the next line of its cell.)
+    expect(cells(lineOf(current, 'Referrals per 1,000 patients a year'))).toEqual([
+      'Referrals per 1,000 patients a year',
+      '42.6',
+      '25.8',
+      '18.8',
+      '21.6',
     ]);
-    expect(cells(lineOf(previous, 'Referrals per 1,000 registered patients')).slice(1)).toEqual([
+    expect(cells(lineOf(current, 'Months with data in the year')).slice(1)).toEqual([
+      '4 of 12',
+      '6 of 12',
+      '6 of 12',
+      '6 of 12',
+    ]);
+    expect(cells(lineOf(previous, 'Referrals per 1,000 patients a year')).slice(1)).toEqual([
       '12.8',
       '11.6',
       '8.5',
       '9.7',
+    ]);
+    expect(cells(lineOf(previous, 'Months with data in the year')).slice(1)).toEqual([
+      '12 of 12',
+      '12 of 12',
+      '12 of 12',
+      '12 of 12',
     ]);
     expect(cells(lineOf(previous, 'GP appointments, change after referral')).slice(1)).toEqual([
       '-16.3%',
