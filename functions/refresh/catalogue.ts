@@ -339,11 +339,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people: 'People with a baseline and a follow-up score on the instrument.',
       improved: "Of them, people whose change reached the instrument's meaningful-change threshold.",
       threshold: 'The meaningful-change threshold, in points of the instrument.',
-      mean_baseline: 'Mean baseline score (8 or more people).',
-      mean_follow_up: 'Mean follow-up score (8 or more people).',
-      mean_change: 'Mean change, positive = better (8 or more people).',
-      mean_change_ci_low: 'Lower end of the 95% confidence interval of the mean change (t distribution).',
-      mean_change_ci_high: 'Upper end of the 95% confidence interval of the mean change.',
+      mean_baseline: 'Mean baseline score (below England: 8 or more people, their count published, 1 decimal).',
+      mean_follow_up: 'Mean follow-up score (below England: 8 or more people, their count published, 1 decimal).',
+      mean_change:
+        'Mean change, positive = better (below England: 8 or more people, their count published; the difference of the two means as published).',
+      mean_change_ci_low: 'Lower end of the 95% confidence interval of the mean change (t distribution; England only).',
+      mean_change_ci_high: 'Upper end of the 95% confidence interval of the mean change (England only).',
       improved_pct: 'Improved as a percentage of people measured.',
     },
     rules: {
@@ -351,9 +352,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       means: [
         { column: 'mean_baseline', contributors: 'people' },
         { column: 'mean_follow_up', contributors: 'people' },
-        { column: 'mean_change', contributors: 'people' },
-        { column: 'mean_change_ci_low', contributors: 'people' },
-        { column: 'mean_change_ci_high', contributors: 'people' },
+        { column: 'mean_change', contributors: 'people', difference: ['mean_follow_up', 'mean_baseline'] },
+        { column: 'mean_change_ci_low', contributors: 'people', englandOnly: true },
+        { column: 'mean_change_ci_high', contributors: 'people', englandOnly: true },
       ],
     },
     beforeControl: ({ pairs, sd_change, ...row }) => {
