@@ -21,14 +21,17 @@ places AS (
   GROUP BY p.pcn_code, p.fy
 ),
 
+-- A ? parameter only in a WHERE clause (Athena): the referral days of the engagement cohort, joined as a flag.
 cohorts AS (
   SELECT
-    pcn_code,
-    fy,
-    engaged,
-    connected,
-    referred_on <= CAST(? AS DATE) AS in_engagement_cohort
-  FROM episodes
+    e.pcn_code,
+    e.fy,
+    e.engaged,
+    e.connected,
+    g.referred_on IS NOT NULL AS in_engagement_cohort
+  FROM episodes AS e
+  LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
+    ON g.referred_on = e.referred_on
 ),
 
 care AS (
