@@ -7,6 +7,7 @@ import {
   REFERRAL_SOURCES,
   SNOMED_REFERRAL,
   SUPPRESSED,
+  WINDOW_MONTHS,
 } from '../contract/index.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
@@ -379,14 +380,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_system',
     title: 'Impact on the health and care system',
     description:
-      'For people with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. The change is (after - before) / before, with a 95% confidence interval from the per-person differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
+      'For people with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none. The change is (after - before) / before, with a 95% confidence interval from the per-person differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
     file: 'cof_system',
+    params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
     definitions: {
       ...COMMON,
       service: 'gp_appointment, ae_attendance, emergency_admission or outpatient.',
       baseline_band: 'all, or the band of use in the window before referral (GP 0-3, 4-6, 7+; others 0, 1, 2+).',
-      people: 'People with both windows of the same length.',
+      people:
+        'People with both windows of the same length, ended by the data-as-of date (referred at least that many months before it).',
       before_total: 'Uses of the service in the windows before referral.',
       after_total: 'Uses in the windows after referral.',
       change_pct: 'Percentage change from before to after.',
@@ -430,6 +433,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           : r.service === 'ae_attendance'
             ? ctx.targets.ae_change_pct
             : null,
+    }),
+    // Which referrals each window length covers: those whose after window has ended by the data-as-of date.
+    summarise: (_rows, ctx) => ({
+      windows_ended: WINDOW_MONTHS.map((months) => ({
+        months,
+        referred_on_or_before: cohortCutoff(ctx.dataAsOf ?? null, months),
+      })),
     }),
   },
   {
