@@ -386,10 +386,17 @@ describe('part years and PCNs open part of the year', () => {
       pct_list_referred_annualised: 0.28,
     });
     expect(row('rollout', 'pcn', 'U00070', '2025/26')).toMatchObject({ months: 2, list_size: 24_000, referrals: '*' });
-    // funnel denominators pro rata: 24,000 x 2 / 9 months
-    const closed = row('pcn_comparison', 'pcn', 'U00070', '2025/26');
-    expect(Math.round(Number(closed.list_size))).toBe(5_333);
-    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').list_size).toBe(12_000);
+    // funnel denominators pro rata to the months open: 24,000 x 2 / 9 months = 5,333
+    expect(row('pcn_comparison', 'pcn', 'U00070', '2025/26')).toMatchObject({
+      list_size: 24_000,
+      months_open: 2,
+      exposure: 5_333,
+    });
+    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26')).toMatchObject({
+      list_size: 12_000,
+      months_open: 9,
+      exposure: 12_000,
+    });
   });
 
   it('months missing count only months a PCN was open', () => {
