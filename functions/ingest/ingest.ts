@@ -335,6 +335,35 @@ interface KindState {
   csv?: { readonly header: readonly string[]; readonly fieldOf: Int32Array; readonly byField: unknown[] };
 }
 
+/** A kind's validators, compiled once per process: what each upload of that kind validates with. */
+interface CompiledKind {
+  readonly fieldNames: readonly string[];
+  readonly validate: ReturnType<typeof fieldValuesValidator>;
+  readonly fieldsFast: FieldsFastPath | undefined;
+}
+
+const COMPILED = new Map<UploadKind, CompiledKind>();
+
+/**
+ * The kind's validators, compiled on first use and then shared by every upload this process ingests (a Lambda
+ * instance's invocations, the local pipeline's thousands of files): compiling them, and the fast path learning again
+ * which texts it has accepted, was a fixed cost of every file. They keep no state of an upload: what the fast path
+ * remembers is a function of the text alone (fast-path.ts), bounded per field.
+ */
+function compiledKind(kind: UploadKind): CompiledKind {
+  let compiled = COMPILED.get(kind);
+  if (compiled === undefined) {
+    const spec = KINDS[kind] as Parameters<typeof fieldValuesValidator<EventRow | WorkforceRow>>[0];
+    compiled = {
+      fieldNames: fieldNamesOf(spec),
+      validate: fieldValuesValidator(spec),
+      fieldsFast: fieldsFastPathOf(spec),
+    };
+    COMPILED.set(kind, compiled);
+  }
+  return compiled;
+}
+
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
 class UploadState {
   private current: KindState | undefined;
@@ -440,15 +469,14 @@ class UploadState {
         { row },
       );
     const lineage = { upload_id: this.uploadId, received_at: this.receivedAt };
-    const spec = KINDS[kind] as Parameters<typeof fieldValuesValidator<EventRow | WorkforceRow>>[0];
-    const fieldNames = fieldNamesOf(spec);
+    const { fieldNames, validate, fieldsFast } = compiledKind(kind);
     const columns = new PartitionedColumns(CURATED_TABLES[kind], lineage);
     const position = (name: string) => fieldNames.indexOf(name);
     this.current = {
       kind,
       columns,
-      validate: fieldValuesValidator(spec),
-      fieldsFast: fieldsFastPathOf(spec),
+      validate,
+      fieldsFast,
       values: fieldNames.map(() => undefined),
       slots: columns.slotsOf(fieldNames),
       at: {

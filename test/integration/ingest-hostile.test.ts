@@ -134,6 +134,33 @@ describe('an identifier anywhere in a file: refused whole, described by position
   });
 });
 
+describe('identifiers written the ways a reviewer got past the guard: refused whole and deleted, not stored', () => {
+  // Each was accepted (letters beside the digits, other separators) or quarantined in full (compatibility
+  // characters) before the guard read ten digits between letters as a number and normalised the text (NFKC).
+  it.each([
+    ['event_id', 'NHS9434765919', 'an NHS number'],
+    ['referral_id', 'REF9434765919', 'an NHS number'],
+    ['event_id', 'E.943.476.5919', 'an NHS number'],
+    ['referral_id', 'R_943_476_5919', 'an NHS number'],
+    ['worker_role', '943\u00a0476\u00a05919', 'an NHS number'],
+    ['worker_role', '\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19', 'an NHS number'],
+    ['worker_role', 'SW1A\u00a01AA', 'a postcode'],
+    ['worker_role', '07700\u00a0900123', 'a telephone number'],
+  ])('%s holding %s', async (field, value, label) => {
+    const body = `${CONTACT_COLUMNS.join(',')}\n${contactRow().join(',')}\n${contactRow({ event_id: 'E2', [field]: value }).join(',')}\n`;
+    const { receipt, store, key } = await ingest(body);
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.file_error).toEqual({
+      code: 'identifiable_data',
+      row: 3,
+      field,
+      message: `row 3, column ${field} holds what looks like ${label}; the file has been deleted, send it again without it`,
+    });
+    expect(await store.get(key)).toBeUndefined();
+    expectGoneEverywhere(store, [value, value.normalize('NFKC'), '9434765919']);
+  });
+});
+
 describe('a field named after a property every object has is an unknown field like any other', () => {
   // JSON.parse makes "__proto__" an own key; copied into an ordinary object it would set the prototype instead (a
   // string value silently dropped, an object value lending its fields), and "constructor" would find Object's own.
