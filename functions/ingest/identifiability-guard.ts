@@ -63,34 +63,54 @@ const TELEPHONE = new RegExp(
 );
 const POSTCODE = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}(?![A-Za-z0-9])/;
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
-// Anything but printable ASCII, tab and line ends: such text is normalised (NFKC) before it is looked at.
-const NOT_ASCII = /[^ -~\t\r\n]/;
 
-function countDigits(value: string): number {
+/** What one pass over a text finds: its digits, whether it has a run of exactly ten, and any non-ASCII character. */
+interface Shape {
+  digits: number;
+  runOfTen: boolean;
+  plain: boolean;
+}
+
+function shapeOf(value: string): Shape {
   let digits = 0;
+  let run = 0;
+  let runOfTen = false;
+  let plain = true;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code >= 48 && code <= 57) digits++;
+    if (code >= 48 && code <= 57) {
+      digits++;
+      run++;
+      continue;
+    }
+    if (run === 10) runOfTen = true;
+    run = 0;
+    if (code > 126 || (code < 32 && code !== 9)) plain = false;
   }
-  return digits;
+  return { digits, runOfTen: runOfTen || run === 10, plain };
 }
 
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
 export function findIdentifier(text: string): IdentifierKind | undefined {
   if (text.length < 5) return undefined;
+  let value = text;
+  let shape = shapeOf(text);
   // Compatibility forms as their plain letters and digits first: a no-break space, full-width digits (９４３).
-  const value = NOT_ASCII.test(text) ? text.normalize('NFKC') : text;
+  if (!shape.plain) {
+    value = text.normalize('NFKC');
+    shape = shapeOf(value);
+  }
   if (value.includes('@') && EMAIL.test(value)) return 'email';
-  const digits = countDigits(value);
+  const { digits } = shape;
   if (digits === 0) return undefined;
   if (digits >= 10) {
     NHS_NUMBER.lastIndex = 0;
     for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
       if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
     }
-    if (!PSEUDONYM.test(value)) {
-      NHS_NUMBER_BESIDE_LETTERS.lastIndex = 0;
+    if (shape.runOfTen && !PSEUDONYM.test(value)) {
       const beside = NHS_NUMBER_BESIDE_LETTERS;
+      beside.lastIndex = 0;
       for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {
         if (isValidNhsNumber(match[0])) return 'nhs_number';
       }

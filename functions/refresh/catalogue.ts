@@ -180,7 +180,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ...COMMON,
       referrals: 'Accepted referrals (events in force, corrections applied, retractions removed).',
       people_referred: 'Distinct people (pseudonymous person_id) with an accepted referral.',
-      declines: 'People who declined social prescribing.',
+      declines:
+        'Declines recorded (871711000000103): each decline event counts, so a person who declines twice counts twice.',
       pcns_reporting: 'PCNs with at least one accepted referral.',
       pcns_submitting: 'England by month: PCNs that sent any event (a month is complete when 90% of PCNs open did).',
       pcns: 'PCNs in force.',

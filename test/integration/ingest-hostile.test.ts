@@ -172,8 +172,9 @@ describe('a field named after a property every object has is an unknown field li
   ])('%s: %s', async (field, value) => {
     const { receipt } = await ingest(`${jsonLine().slice(0, -1)},"${field}":${value}}\n`, 'upload.jsonl');
     expect(receipt.rows).toEqual({ read: 1, accepted: 0, rejected: 1 });
+    expect(CONTACT_COLUMNS).toHaveLength(9);
     expect(receipt.errors).toEqual([
-      { row: 1, field, code: 'unknown_field', message: 'is not a field of the contract' },
+      { row: 1, field: null, code: 'unknown_field', message: 'field 10 of the row is not a field of the contract' },
     ]);
   });
 });
@@ -190,6 +191,30 @@ describe('quarantine keeps only what passed the guard, and a bounded amount of i
       .trim()
       .split('\n');
     expect(lines.map((line) => JSON.parse(line).cells.duration_minutes)).toEqual(['(a JSON object)']);
+  });
+
+  it('a field the contract lacks is counted, its name and value withheld, in the receipt and in quarantine', async () => {
+    const { receipt, store } = await ingest(
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2', 'Jane Smith': 'Jo Bloggs', Ward: 'Elm' })}\n`,
+      'upload.jsonl',
+    );
+    expect(receipt.rows).toEqual({ read: 2, accepted: 1, rejected: 1 });
+    expect(receipt.errors).toEqual([
+      { row: 2, field: null, code: 'unknown_field', message: 'field 10 of the row is not a field of the contract' },
+      { row: 2, field: null, code: 'unknown_field', message: 'field 11 of the row is not a field of the contract' },
+    ]);
+    const quarantined = JSON.parse(
+      new TextDecoder().decode(await store.get(quarantineKey(receipt.upload_id))).split('\n')[0] as string,
+    );
+    expect(quarantined.cells['(fields not in the contract, withheld)']).toBe(2);
+    expect(quarantined.cells.event_id).toBe('E2');
+    // landing/ keeps the upload as sent; nothing the ingest wrote repeats the field.
+    const written = [...store.objects.entries()]
+      .filter(([key]) => !key.startsWith('landing/'))
+      .map(([key, bytes]) => `${key}\n${new TextDecoder().decode(bytes)}`)
+      .join('\n');
+    expect(written).toContain('quarantine/');
+    for (const text of ['Jane Smith', 'Jo Bloggs', 'Ward', 'Elm']) expect(written).not.toContain(text);
   });
 
   it('200,000 bad rows (400 KB): the first 1,000 in full, the rest counted by reason, 100 errors listed', async () => {

@@ -9,7 +9,7 @@ import { packKey } from '../../functions/lib/keys.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { PublishedRows } from '../../functions/reports/pack-content.ts';
 import { methodologyLink } from '../../functions/reports/pack-pdf.ts';
-import { buildPack, writePacks } from '../../functions/reports/packs.ts';
+import { buildPack, PUTS_IN_FLIGHT, writePacks } from '../../functions/reports/packs.ts';
 import { metricDocument } from '../support/documents.ts';
 import { tempDir } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
@@ -311,6 +311,70 @@ describe('the monthly PDF packs', () => {
     expect(icb).toContain('1 PCN alert for 1 PCN in this area');
     expect(icb).toContain('Referrals: special cause of concern (lower) in 2025-09');
     expect(textOf('icb', 'QKK')).toContain('No new alerts for this area.');
+  });
+});
+
+describe('storing the packs', () => {
+  /** A store whose puts wait until released, as S3 PUTs wait on the network; one key's put fails if asked. */
+  class WaitingStore extends MemoryObjectStore {
+    readonly waiting: { key: string; release: () => void }[] = [];
+    mostInFlight = 0;
+    private inFlight = 0;
+    constructor(private readonly failing?: string) {
+      super();
+    }
+    override async put(key: string, body: Uint8Array | string) {
+      this.inFlight += 1;
+      this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+      await new Promise<void>((release) => this.waiting.push({ key, release }));
+      this.inFlight -= 1;
+      if (key === this.failing) throw new Error(`could not store ${key}`);
+      await super.put(key, body);
+    }
+  }
+  const settled = async (promise: Promise<unknown>) => {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return done;
+  };
+  const allWaiting = async (store: WaitingStore, count: number) => {
+    while (store.waiting.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  it('stores each pack while the next are written, and returns only once every one is stored', async () => {
+    expect(PUTS_IN_FLIGHT).toBeGreaterThanOrEqual(7);
+    const waiting = new WaitingStore();
+    const writing = writePacks(waiting, documents(), meta);
+    // All 7 packs written and their 7 puts in flight at once, none stored yet: writePacks waits for them.
+    await allWaiting(waiting, 7);
+    expect(waiting.mostInFlight).toBe(7);
+    expect(await settled(writing)).toBe(false);
+    for (const put of waiting.waiting) put.release();
+    expect((await writing).packs).toBe(7);
+    // The same packs, byte for byte, as those stored one at a time above.
+    expect([...waiting.objects.keys()].sort()).toEqual([...store.objects.keys()].sort());
+    for (const [key, bytes] of waiting.objects)
+      expect(Buffer.from(bytes).equals(store.objects.get(key) as Uint8Array)).toBe(true);
+  });
+
+  it('fails with the put that failed, once the puts in flight have finished', async () => {
+    const failing = new WaitingStore('metrics/packs/icb/QWE.pdf');
+    const writing = writePacks(failing, documents(), meta);
+    const outcome = writing.then(
+      () => 'stored',
+      (error: Error) => error.message,
+    );
+    await allWaiting(failing, 7);
+    for (const put of failing.waiting.filter((p) => p.key !== 'metrics/packs/pcn/U33333.pdf')) put.release();
+    // One put is still in flight: writePacks has not given up on it.
+    expect(await settled(writing)).toBe(false);
+    failing.waiting.find((p) => p.key === 'metrics/packs/pcn/U33333.pdf')?.release();
+    expect(await outcome).toBe('could not store metrics/packs/icb/QWE.pdf');
+    expect(failing.objects.size).toBe(6);
   });
 });
 
