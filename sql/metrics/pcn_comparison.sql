@@ -10,7 +10,7 @@
 -- with data), and its exposure, list x months open / months of the year, is made from them (funnel-documents.ts).
 WITH places AS (
   SELECT p.pcn_code, p.fy, max_by(p.region_code, p.month) AS region_code, max_by(p.icb_code, p.month) AS icb_code,
-    avg(CAST(p.list_size AS DOUBLE)) AS list_size,
+    CAST(sum(p.list_size) AS DOUBLE) / count(DISTINCT p.month) AS list_size,
     count(DISTINCT p.month) AS months_open
   FROM pcn_months AS p
   GROUP BY p.pcn_code, p.fy

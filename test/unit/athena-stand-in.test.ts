@@ -1,11 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATHENA_RULE_SOURCES, AthenaStandIn, checkPlaceholders } from '../aws/athena-stand-in.ts';
@@ -62,7 +56,7 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
   describe('over its API', () => {
     const dir = tempDir('athena-stand-in');
     let standIn: AthenaStandIn;
-    let athena: AthenaClient;
+    let endpoint = '';
     beforeAll(async () => {
       standIn = new AthenaStandIn({
         workgroups: [{ name: 'primary', enforced: false, outputLocation: 's3://results/out/' }],
@@ -70,30 +64,40 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
         s3Directory: dir.path,
         s3: new S3Client({ region: 'eu-west-2' }),
       });
-      const endpoint = await standIn.start();
-      athena = new AthenaClient({
-        endpoint,
-        region: 'eu-west-2',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
+      endpoint = await standIn.start();
     });
     afterAll(async () => {
-      athena.destroy();
       await standIn.stop();
       dir.remove();
     });
 
+    // Athena's JSON protocol as the SDK speaks it (AWS JSON 1.1): fetch, not the SDK client, which another test file
+    // of the same worker may have mocked (aws-sdk-client-mock stubs the client class).
+    const call = async (operation: string, input: object) => {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AmazonAthena.${operation}` },
+        body: JSON.stringify(input),
+      });
+      return (await response.json()) as {
+        QueryExecutionId?: string;
+        QueryExecution?: { Status?: { State?: string; StateChangeReason?: string } };
+        ResultSet?: { Rows?: { Data: { VarCharValue?: string }[] }[] };
+      };
+    };
+
     async function outcome(QueryString: string, ExecutionParameters: string[]) {
-      const { QueryExecutionId } = await athena.send(
-        new StartQueryExecutionCommand({ QueryString, ExecutionParameters }),
-      );
+      const { QueryExecutionId } = await call('StartQueryExecution', { QueryString, ExecutionParameters });
       for (;;) {
-        const { QueryExecution } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+        const { QueryExecution } = await call('GetQueryExecution', { QueryExecutionId });
         const state = QueryExecution?.Status?.State;
         if (state === 'FAILED') return { state, reason: QueryExecution?.Status?.StateChangeReason };
         if (state === 'SUCCEEDED') {
-          const { ResultSet } = await athena.send(new GetQueryResultsCommand({ QueryExecutionId }));
-          return { state, rows: ResultSet?.Rows?.map((r) => r.Data?.map((d) => d.VarCharValue ?? null)) };
+          const { ResultSet } = await call('GetQueryResults', { QueryExecutionId });
+          return {
+            state,
+            rows: ResultSet?.Rows?.map((r) => r.Data.map((d) => d.VarCharValue ?? null)),
+          };
         }
       }
     }
