@@ -62,8 +62,9 @@ describe('the board report and the monthly pack', () => {
     );
     const fy = meta.financial_years.at(-1);
     const figureOf = (level: string, code: string) =>
+      // A year's referral rate is annualised from the area's months with data (a part year is not set beside a whole).
       published('rollout').rows.find((r) => r.level === level && r.code === code && r.period === fy)
-        ?.referrals_per_1000 as number;
+        ?.referrals_per_1000_annualised as number;
     for (const [level, code] of [
       ['pcn', pcn.code],
       ['icb', icb.code],
