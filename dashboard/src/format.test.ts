@@ -4,6 +4,7 @@ import {
   formatCount,
   formatDate,
   formatDecimal,
+  formatFte,
   formatPercent,
   fyLabel,
   fyOfMonth,
@@ -28,6 +29,14 @@ describe('en-GB formatting of figures', () => {
     expect(formatChange(3.25)).toBe('+3.3%');
     expect(formatChange(0)).toBe('0.0%');
     expect(formatChange('*')).toBe('*');
+  });
+
+  it('staff FTE: one decimal for England, whole numbers below it where FTE is published rounded to 5', () => {
+    expect(formatFte(1_234.56, 'national')).toBe('1,234.6');
+    expect(formatFte(35, 'icb')).toBe('35');
+    expect(formatFte(1_250, 'region')).toBe('1,250');
+    expect(formatFte('*', 'pcn')).toBe('*');
+    expect(formatFte(null, 'pcn')).toBe('–');
   });
 
   it('dates, months and financial years', () => {

@@ -26,6 +26,14 @@ export function formatDecimal(value: Figure | undefined, digits = 1): string {
   return decimals(digits).format(value);
 }
 
+/**
+ * Staff FTE: England's exact figure to one decimal; below England a published FTE is rounded to the nearest 5
+ * (docs/methodology.md, Disclosure control, Staff), so a decimal would claim a precision it does not have.
+ */
+export function formatFte(value: Figure | undefined, level: string): string {
+  return formatDecimal(value, level === 'national' ? 1 : 0);
+}
+
 /** A percentage already in percent units: 12.3%. */
 export function formatPercent(value: Figure | undefined, digits = 1): string {
   const text = formatDecimal(value, digits);

@@ -197,11 +197,45 @@ export function lambdaResponse(
 ): LambdaHttpResponse {
   if (!encoded) return { statusCode: response.status, headers: response.headers, body: response.body };
   const sent = encoded.forClient(acceptEncoding);
-  if (sent.coding === 'identity') return { statusCode: response.status, headers: sent.headers, body: response.body };
+  if (sent.coding === 'identity') {
+    if (encoded.identity.length <= LAMBDA_BODY_LIMIT)
+      return { statusCode: response.status, headers: sent.headers, body: response.body };
+    // Over the limit the function's invocation would fail and the client get a bare 5xx: say what to ask instead.
+    const gzip = encoded.forClient('gzip');
+    const fits = gzip.coding === 'gzip' && base64Length(gzip.body.length) <= LAMBDA_BODY_LIMIT;
+    return tooLarge(
+      fits ? 406 : 400,
+      `this answer is ${megabytes(encoded.identity.length)} uncompressed, over the 6 MB a response can carry: ${
+        fits ? 'ask with Accept-Encoding: gzip (browsers do) or ' : ''
+      }filter it with level, code or period`,
+    );
+  }
+  if (base64Length(sent.body.length) > LAMBDA_BODY_LIMIT)
+    return tooLarge(
+      400,
+      `this answer is ${megabytes(base64Length(sent.body.length))} compressed, over the 6 MB a response can carry: filter it with level, code or period`,
+    );
   return {
     statusCode: response.status,
     headers: sent.headers,
     body: encoded.base64Of(sent.coding, sent.body),
     isBase64Encoded: true,
+  };
+}
+
+/**
+ * The most body a Lambda response may carry: 6 MB (6,291,456 bytes) for the whole invocation response (Lambda quotas,
+ * "Invocation payload (request and response)"), less 64 kB for the status, headers and JSON framing around it.
+ */
+export const LAMBDA_BODY_LIMIT = 6 * 1024 * 1024 - 64 * 1024;
+
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function tooLarge(statusCode: number, error: string): LambdaHttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify({ error }),
   };
 }

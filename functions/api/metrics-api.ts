@@ -62,7 +62,8 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
   for (const key of query.keys()) {
     if (!FILTERS.has(key))
       throw new BadRequestError(
-        `unknown query parameter "${key.slice(0, 40)}": use level, code, period or period_type`,
+        // Not named: a parameter's name, like its value, might be something personal pasted into a link.
+        'an unknown query parameter: use level, code, period or period_type',
       );
   }
   const level = query.get('level');
@@ -332,7 +333,8 @@ export class MetricsApi {
       const scope = new Scope(request.identity, meta);
       const keep = filtersOf(request.query, scope);
       const document = await this.load<MetricDocument>(metricKey(name));
-      if (!document) return json(404, { error: `no metric called ${name}` });
+      // A metric is a document of rows: meta.json sits beside the metrics but is not one (it was answered with a 500).
+      if (!document || !Array.isArray(document.rows)) return json(404, { error: `no metric called ${name}` });
       const rows = scope.rows(document.rows, document.visibility).filter(keep);
       if (csv) {
         return attachment('text/csv; charset=utf-8', `${name}.csv`, { body: documentToCsv(rows) });

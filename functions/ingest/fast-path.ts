@@ -43,7 +43,7 @@ function defOf(schema: AnySchema): Record<string, unknown> & { type: string } {
 const FAIL: unique symbol = Symbol('fail');
 type FieldCheck = (value: unknown) => unknown;
 
-/** Distinct texts a string field keeps one copy of (per upload); past this, values are kept as they come. */
+/** Distinct texts a string field keeps one copy of (per compiled fast path: the ingest compiles one per kind per process); past this, values are kept as they come. */
 const INTERNED_PER_FIELD = 1024;
 
 /**
@@ -89,7 +89,7 @@ function fieldCheck(schema: AnySchema): FieldCheck | undefined {
   };
 }
 
-/** Distinct cell texts a field remembers its answer for (per upload); past this, cells are checked one by one. */
+/** Distinct cell texts a field remembers its answer for (per compiled fast path); past this, cells are checked one by one. */
 const REMEMBERED_PER_FIELD = 4096;
 /** Distinct texts after which a field that has found fewer repeats than that stops remembering. */
 const SEEN_BEFORE_JUDGING = 256;
@@ -97,7 +97,7 @@ const SEEN_BEFORE_JUDGING = 256;
 /**
  * A field's coercion and check, remembering what each cell text it accepted became: coercion and the zod schemas the
  * fast path runs are functions of the value alone (no transforms, no context), so a text accepted once is accepted
- * again, as the same value, and an enum's or a small number's text is checked once per upload instead of once per row.
+ * again, as the same value, and an enum's or a small number's text is checked once per process instead of once per row.
  * Only texts (CSV cells) are remembered: a JSON number is passed as it is (a remembered 0 would answer for -0).
  * Rejected texts are not remembered: they go to zod, which explains them.
  */

@@ -36,31 +36,84 @@ export function personalColumnKind(name: string): IdentifierKind | undefined {
   return PERSONAL_COLUMNS.find(([, pattern]) => pattern.test(normalised))?.[0];
 }
 
-// Boundaries are "not a letter or digit", so a 64-hex pseudonym or a longer id never matches by accident.
-const NHS_NUMBER = /(?<![A-Za-z0-9])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![A-Za-z0-9])/g;
-const TELEPHONE = /(?<![A-Za-z0-9+])(?:\+44[ -]?(?:\(0\)[ -]?)?|0)\d(?:[ -]?\d){8,9}(?![A-Za-z0-9])/;
+/**
+ * Between the groups of an NHS number or a telephone number: nothing, or any one character that is not a letter or
+ * digit (a space, a hyphen, a dot, an underscore, a slash), as systems and people write them.
+ */
+const SEP = '[^A-Za-z0-9]?';
+/** An NHS number standing alone (not beside a letter or digit), its groups written together or apart. */
+const NHS_NUMBER = new RegExp(`(?<![A-Za-z0-9])(\\d{3})${SEP}(\\d{3})${SEP}(\\d{4})(?![A-Za-z0-9])`, 'g');
+/**
+ * Ten digits written together with letters beside them, as in an id made from a number (`NHS9434765919`,
+ * `REF9434765919`): not part of a longer run of digits, and starting 3 to 9. NHS numbers are issued from 300 million
+ * up (England, Wales and the Isle of Man: 3xx, 4xx, 6xx, 7xx; 999 is the test range; NHS Digital's and Wikipedia's
+ * "NHS number" pages); ids that start with a year (20260512..) or a date are left alone, which with the modulus 11
+ * check digit keeps false alarms away from the date-and-sequence ids PCN systems write (R202605-2565).
+ */
+const NHS_NUMBER_BESIDE_LETTERS = /(?<!\d)[3-9]\d{9}(?!\d)/g;
+/**
+ * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
+ * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
+ * between letters. There only a number standing alone counts.
+ */
+const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+// Letters or digits either side end a telephone number: no checksum, so a zero-padded id (EVT0000012345) is not one.
+const TELEPHONE = new RegExp(
+  `(?<![A-Za-z0-9+])(?:\\+44${SEP}(?:\\(0\\)${SEP})?|0)\\d(?:${SEP}\\d){8,9}(?![A-Za-z0-9])`,
+);
 const POSTCODE = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}(?![A-Za-z0-9])/;
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
 
-function countDigits(value: string): number {
+/** What one pass over a text finds: its digits, whether it has a run of exactly ten, and any non-ASCII character. */
+interface Shape {
+  digits: number;
+  runOfTen: boolean;
+  plain: boolean;
+}
+
+function shapeOf(value: string): Shape {
   let digits = 0;
+  let run = 0;
+  let runOfTen = false;
+  let plain = true;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code >= 48 && code <= 57) digits++;
+    if (code >= 48 && code <= 57) {
+      digits++;
+      run++;
+      continue;
+    }
+    if (run === 10) runOfTen = true;
+    run = 0;
+    if (code > 126 || (code < 32 && code !== 9)) plain = false;
   }
-  return digits;
+  return { digits, runOfTen: runOfTen || run === 10, plain };
 }
 
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
-export function findIdentifier(value: string): IdentifierKind | undefined {
-  if (value.length < 5) return undefined;
+export function findIdentifier(text: string): IdentifierKind | undefined {
+  if (text.length < 5) return undefined;
+  let value = text;
+  let shape = shapeOf(text);
+  // Compatibility forms as their plain letters and digits first: a no-break space, full-width digits (９４３).
+  if (!shape.plain) {
+    value = text.normalize('NFKC');
+    shape = shapeOf(value);
+  }
   if (value.includes('@') && EMAIL.test(value)) return 'email';
-  const digits = countDigits(value);
+  const { digits } = shape;
   if (digits === 0) return undefined;
   if (digits >= 10) {
     NHS_NUMBER.lastIndex = 0;
     for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
       if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
+    }
+    if (shape.runOfTen && !PSEUDONYM.test(value)) {
+      const beside = NHS_NUMBER_BESIDE_LETTERS;
+      beside.lastIndex = 0;
+      for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {
+        if (isValidNhsNumber(match[0])) return 'nhs_number';
+      }
     }
     if (TELEPHONE.test(value)) return 'telephone';
   }

@@ -75,6 +75,8 @@ const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
   events: new Set(EVENT_FIELD_NAMES),
   workforce: new Set(WORKFORCE_FIELD_NAMES),
 };
+/** Every field name of either kind: the names a message or quarantine may repeat. */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([...EVENT_FIELD_NAMES, ...WORKFORCE_FIELD_NAMES]);
 
 /** The London calendar date, which is what a PCN means by "today". */
 const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
@@ -335,6 +337,35 @@ interface KindState {
   csv?: { readonly header: readonly string[]; readonly fieldOf: Int32Array; readonly byField: unknown[] };
 }
 
+/** A kind's validators, compiled once per process: what each upload of that kind validates with. */
+interface CompiledKind {
+  readonly fieldNames: readonly string[];
+  readonly validate: ReturnType<typeof fieldValuesValidator>;
+  readonly fieldsFast: FieldsFastPath | undefined;
+}
+
+const COMPILED = new Map<UploadKind, CompiledKind>();
+
+/**
+ * The kind's validators, compiled on first use and then shared by every upload this process ingests (a Lambda
+ * instance's invocations, the local pipeline's thousands of files): compiling them, and the fast path learning again
+ * which texts it has accepted, was a fixed cost of every file. They keep no state of an upload: what the fast path
+ * remembers is a function of the text alone (fast-path.ts), bounded per field.
+ */
+function compiledKind(kind: UploadKind): CompiledKind {
+  let compiled = COMPILED.get(kind);
+  if (compiled === undefined) {
+    const spec = KINDS[kind] as Parameters<typeof fieldValuesValidator<EventRow | WorkforceRow>>[0];
+    compiled = {
+      fieldNames: fieldNamesOf(spec),
+      validate: fieldValuesValidator(spec),
+      fieldsFast: fieldsFastPathOf(spec),
+    };
+    COMPILED.set(kind, compiled);
+  }
+  return compiled;
+}
+
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
 class UploadState {
   private current: KindState | undefined;
@@ -374,19 +405,29 @@ class UploadState {
   /** The CSV header: personal columns, duplicates, kind, unknown and missing columns. */
   checkHeader(names: readonly string[]): void {
     this.checkColumnNames(names, 1);
-    const seen = new Set<string>();
-    for (const name of names) {
-      if (seen.has(name)) reject('bad_header', `column ${name} appears twice in the header`, { row: 1, field: name });
-      seen.add(name);
-    }
+    // Names that are not the contract's are described by position: a file without a header has data in its first
+    // line, and a cell's text is never repeated.
+    const seen = new Map<string, number>();
+    names.forEach((name, i) => {
+      const first = seen.get(name);
+      if (first !== undefined)
+        reject(
+          'bad_header',
+          `columns ${first + 1} and ${i + 1} of the header have the same name`,
+          KNOWN_FIELDS.has(name) ? { row: 1, field: name } : { row: 1 },
+        );
+      seen.set(name, i);
+    });
     const current = this.setKind(names, 1);
     const { kind } = current;
-    const unknown = names.filter((name) => !KNOWN_COLUMNS[kind].has(name));
+    const unknown = names.flatMap((name, i) => (KNOWN_COLUMNS[kind].has(name) ? [] : [i + 1]));
     if (unknown.length > 0) {
       reject(
         'bad_header',
-        `unknown column${unknown.length > 1 ? 's' : ''} in the header: ${unknown.slice(0, 5).join(', ')}`,
-        { row: 1, field: unknown[0] as string },
+        `column${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')} of the header ${
+          unknown.length > 1 ? 'are not fields' : 'is not a field'
+        } of the contract for ${kind} files (a first line without the contract's column names?)`,
+        { row: 1 },
       );
     }
     const missing = KINDS[kind].requiredColumns.filter((name) => !seen.has(name));
@@ -440,15 +481,14 @@ class UploadState {
         { row },
       );
     const lineage = { upload_id: this.uploadId, received_at: this.receivedAt };
-    const spec = KINDS[kind] as Parameters<typeof fieldValuesValidator<EventRow | WorkforceRow>>[0];
-    const fieldNames = fieldNamesOf(spec);
+    const { fieldNames, validate, fieldsFast } = compiledKind(kind);
     const columns = new PartitionedColumns(CURATED_TABLES[kind], lineage);
     const position = (name: string) => fieldNames.indexOf(name);
     this.current = {
       kind,
       columns,
-      validate: fieldValuesValidator(spec),
-      fieldsFast: fieldsFastPathOf(spec),
+      validate,
+      fieldsFast,
       values: fieldNames.map(() => undefined),
       slots: columns.slotsOf(fieldNames),
       at: {
@@ -618,12 +658,21 @@ function identifierIn(value: unknown, depth = 0): IdentifierKind | undefined {
   return undefined;
 }
 
-/** Quarantine keeps what the contract could hold: nested JSON is described, not copied. */
+/**
+ * Quarantine keeps what the contract could hold: nested JSON is described, not copied, and a field the contract does
+ * not have is counted, its name and value withheld (either might be anything, a person's name included).
+ */
 function scalarCells(cells: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
+  let unknown = 0;
   for (const [column, value] of Object.entries(cells)) {
+    if (!KNOWN_FIELDS.has(column)) {
+      unknown += 1;
+      continue;
+    }
     kept[column] =
       value === null || typeof value !== 'object' ? value : Array.isArray(value) ? '(a JSON array)' : '(a JSON object)';
   }
+  if (unknown > 0) kept['(fields not in the contract, withheld)'] = unknown;
   return kept;
 }

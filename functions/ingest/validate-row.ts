@@ -188,7 +188,13 @@ function explain<T>(
               code: 'not_applicable',
               message: `does not apply to event_type ${eventType}; leave it empty`,
             }
-          : { row, field: key, code: 'unknown_field', message: 'is not a field of the contract' },
+          : // Not named: a field the contract lacks might be anything (a person's name as a JSON key).
+            {
+              row,
+              field: null,
+              code: 'unknown_field',
+              message: `field ${Object.keys(input).indexOf(key) + 1} of the row is not a field of the contract`,
+            },
       );
     case 'invalid_union':
       return [error('invalid_value', `must be one of: ${EVENT_TYPES.join(', ')}`)];

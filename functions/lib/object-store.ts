@@ -69,13 +69,36 @@ export class FsObjectStore implements ObjectStore {
     return createReadStream(path);
   }
 
+  /**
+   * Folders this store has made: a put into one of them does not ask the file system again (two recursive mkdirs were
+   * most of a small object's cost). A folder removed behind the store's back is made again on the write that misses it.
+   */
+  private readonly folders = new Set<string>();
+
+  private async folder(dir: string, again = false): Promise<void> {
+    if (!again && this.folders.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.folders.add(dir);
+  }
+
   async put(key: string, body: Uint8Array | string): Promise<void> {
     const target = this.path(key);
     const temp = join(this.root, TEMP_DIR, randomUUID());
-    await mkdir(dirname(temp), { recursive: true });
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(temp, body);
-    await rename(temp, target);
+    await this.folder(dirname(temp));
+    await this.folder(dirname(target));
+    await this.inFolder(dirname(temp), () => writeFile(temp, body));
+    await this.inFolder(dirname(target), () => rename(temp, target));
+  }
+
+  /** Runs a write; if its folder has gone (ENOENT), makes the folder again and runs it once more. */
+  private async inFolder(dir: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await this.folder(dir, true);
+      await write();
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

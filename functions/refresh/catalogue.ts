@@ -7,6 +7,7 @@ import {
   REFERRAL_SOURCES,
   SNOMED_REFERRAL,
   SUPPRESSED,
+  WINDOW_MONTHS,
 } from '../contract/index.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
@@ -179,7 +180,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ...COMMON,
       referrals: 'Accepted referrals (events in force, corrections applied, retractions removed).',
       people_referred: 'Distinct people (pseudonymous person_id) with an accepted referral.',
-      declines: 'People who declined social prescribing.',
+      declines:
+        'Declines recorded (871711000000103): each decline event counts, so a person who declines twice counts twice.',
       pcns_reporting: 'PCNs with at least one accepted referral.',
       pcns_submitting: 'England by month: PCNs that sent any event (a month is complete when 90% of PCNs open did).',
       pcns: 'PCNs in force.',
@@ -339,11 +341,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people: 'People with a baseline and a follow-up score on the instrument.',
       improved: "Of them, people whose change reached the instrument's meaningful-change threshold.",
       threshold: 'The meaningful-change threshold, in points of the instrument.',
-      mean_baseline: 'Mean baseline score (8 or more people).',
-      mean_follow_up: 'Mean follow-up score (8 or more people).',
-      mean_change: 'Mean change, positive = better (8 or more people).',
-      mean_change_ci_low: 'Lower end of the 95% confidence interval of the mean change (t distribution).',
-      mean_change_ci_high: 'Upper end of the 95% confidence interval of the mean change.',
+      mean_baseline: 'Mean baseline score (below England: 8 or more people, their count published, 1 decimal).',
+      mean_follow_up: 'Mean follow-up score (below England: 8 or more people, their count published, 1 decimal).',
+      mean_change:
+        'Mean change, positive = better (below England: 8 or more people, their count published; the difference of the two means as published).',
+      mean_change_ci_low: 'Lower end of the 95% confidence interval of the mean change (t distribution; England only).',
+      mean_change_ci_high: 'Upper end of the 95% confidence interval of the mean change (England only).',
       improved_pct: 'Improved as a percentage of people measured.',
     },
     rules: {
@@ -351,9 +354,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       means: [
         { column: 'mean_baseline', contributors: 'people' },
         { column: 'mean_follow_up', contributors: 'people' },
-        { column: 'mean_change', contributors: 'people' },
-        { column: 'mean_change_ci_low', contributors: 'people' },
-        { column: 'mean_change_ci_high', contributors: 'people' },
+        { column: 'mean_change', contributors: 'people', difference: ['mean_follow_up', 'mean_baseline'] },
+        { column: 'mean_change_ci_low', contributors: 'people', englandOnly: true },
+        { column: 'mean_change_ci_high', contributors: 'people', englandOnly: true },
       ],
     },
     beforeControl: ({ pairs, sd_change, ...row }) => {
@@ -378,14 +381,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_system',
     title: 'Impact on the health and care system',
     description:
-      'For people with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. The change is (after - before) / before, with a 95% confidence interval from the per-person differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
+      'For people with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none. The change is (after - before) / before, with a 95% confidence interval from the per-person differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
     file: 'cof_system',
+    params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
     definitions: {
       ...COMMON,
       service: 'gp_appointment, ae_attendance, emergency_admission or outpatient.',
       baseline_band: 'all, or the band of use in the window before referral (GP 0-3, 4-6, 7+; others 0, 1, 2+).',
-      people: 'People with both windows of the same length.',
+      people:
+        'People with both windows of the same length, ended by the data-as-of date (referred at least that many months before it).',
       before_total: 'Uses of the service in the windows before referral.',
       after_total: 'Uses in the windows after referral.',
       change_pct: 'Percentage change from before to after.',
@@ -429,6 +434,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           : r.service === 'ae_attendance'
             ? ctx.targets.ae_change_pct
             : null,
+    }),
+    // Which referrals each window length covers: those whose after window has ended by the data-as-of date.
+    summarise: (_rows, ctx) => ({
+      windows_ended: WINDOW_MONTHS.map((months) => ({
+        months,
+        referred_on_or_before: cohortCutoff(ctx.dataAsOf ?? null, months),
+      })),
     }),
   },
   {
@@ -589,8 +601,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ...COMMON,
       region_code: "The PCN's region.",
       icb_code: "The PCN's ICB.",
-      list_size: 'Registered patients (mean over the year).',
-      months_open: 'Months of the year the PCN was open (with data nationally).',
+      list_size: 'Registered patients (mean over the months the PCN was open).',
+      months_open: 'Months of the year (with data nationally) the PCN was open.',
       exposure: 'Registered patients pro rata to the months open: list size × months open / months of the year.',
       referrals: 'Accepted referrals.',
       engagement_cohort: 'Referrals made at least 3 months before the data-as-of date (as cof_person).',

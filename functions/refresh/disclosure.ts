@@ -6,7 +6,12 @@ import type { Row } from '../lib/query-engine.ts';
  * Disclosure control (NHS Digital method), applied to every figure below England level:
  * - a count of people or events about people from 1 to 7 is suppressed ("*"), any other rounded to the nearest 5;
  *   zero stays zero;
- * - a mean is published only where 8 or more people contribute;
+ * - a mean is published only where 8 or more people contribute and their count is published (not suppressed,
+ *   primarily or secondarily: a mean is a sum over a count, and scores are whole numbers, so a precise mean can say
+ *   which count it was made from); it is published to 1 decimal, a difference of two means (the mean change) is the
+ *   difference of the two published means, and the interval of a mean is not published: with 1 decimal every group
+ *   size of 10 or more fits each mean (the sums that round to it span 0.1 x n >= 1, so hold a whole number), and
+ *   the published count (a multiple of 5) leaves at least 3 such sizes;
  * - secondary suppression: where the parts of a total (within a row, sibling rows such as the PCNs of an ICB, or
  *   the months of a financial year beside the year's row) have exactly one suppressed cell, the next smallest part
  *   is suppressed too (or, with no other part left, the total), so the total minus the visible parts cannot reveal
@@ -31,7 +36,7 @@ export const MIN_COUNT = 8;
 
 export const DISCLOSURE_NOTE =
   'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
-  'at least 8 people; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
+  'at least 8 people and their count published, and are shown to 1 decimal without an interval; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
   'smallest is too; staff headcounts are counts of people, and an FTE or training figure is shown only for 8 or more ' +
   'people in a role (with the headcount), an FTE rounded to the nearest 5. Rates are calculated from the rounded ' +
   'figures. England figures are not rounded. Method: docs/methodology.md.';
@@ -58,8 +63,11 @@ export function controlCount(n: number): Figure {
 export interface DisclosureRules {
   /** Counts of people (or of their events): suppressed and rounded below England. */
   readonly counts: readonly string[];
-  /** Means published below England only where `contributors` (a raw count) is 8 or more. */
-  readonly means?: readonly { readonly column: string; readonly contributors: string }[];
+  /**
+   * Means published below England only where `contributors` (a raw count) is 8 or more and the count is not
+   * suppressed (primary or secondary), rounded to MEAN_DECIMALS.
+   */
+  readonly means?: readonly MeanRule[];
   /** Columns whose values add up to `total` within a row. */
   readonly groups?: readonly { readonly total: string; readonly parts: readonly string[] }[];
   /** Ways rows are parts of one whole: rows given the same family key are siblings for secondary suppression. */
@@ -85,6 +93,21 @@ export interface DisclosureRules {
    * `columns` (figures describing the same people) are suppressed wherever the headcount is, or the FTE is.
    */
   readonly staff?: readonly StaffRule[];
+}
+
+/** A mean, as disclosure control treats it below England. */
+export interface MeanRule {
+  readonly column: string;
+  /** The count of people the mean is over (a count column of the rules). */
+  readonly contributors: string;
+  /**
+   * Below England, the difference of two published means (the first minus the second, with the sign of the exact
+   * figures: a lower-is-better instrument's change is the second minus the first), not a third rounded mean: three
+   * independently rounded means that must add up pin down the group size more often than two.
+   */
+  readonly difference?: readonly [string, string];
+  /** An interval (or a bound of one) of a mean: published for England only (null below). */
+  readonly englandOnly?: boolean;
 }
 
 export interface StaffRule {
@@ -141,11 +164,40 @@ function suppressNextSmallest(cells: readonly Cell[], total?: Cell, how: Seconda
   return changed;
 }
 
-/** Means with fewer than 8 contributors are not published. */
+/** Below England a published mean has 1 decimal: every group size of 10 or more then fits it (module comment). */
+export const MEAN_DECIMALS = 1;
+const roundMean = (value: number) => Math.round(value * 10 ** MEAN_DECIMALS) / 10 ** MEAN_DECIMALS;
+
+/**
+ * Means with fewer than 8 contributors are not published; the others are rounded to 1 decimal, a difference is
+ * the difference of the published means, and an interval is not published (null).
+ */
 function suppressThinMeans(row: Row, controlled: Row, means: NonNullable<DisclosureRules['means']>): void {
   for (const mean of means) {
-    const contributors = Number(row[mean.contributors] ?? 0);
-    if (row[mean.column] !== null && contributors < MIN_COUNT) controlled[mean.column] = SUPPRESSED;
+    const value = row[mean.column];
+    if (value === null || value === undefined) continue;
+    if (mean.englandOnly) controlled[mean.column] = null;
+    else if (Number(row[mean.contributors] ?? 0) < MIN_COUNT) controlled[mean.column] = SUPPRESSED;
+    else if (typeof value === 'number') controlled[mean.column] = roundMean(value);
+  }
+  for (const mean of means) {
+    const [first, second] = mean.difference ?? [];
+    const [exact, a, b] = [row[mean.column], controlled[first ?? ''], controlled[second ?? '']];
+    if (typeof exact !== 'number' || typeof a !== 'number' || typeof b !== 'number') continue;
+    if (controlled[mean.column] === SUPPRESSED) continue;
+    const exactDifference = Number(row[first ?? '']) - Number(row[second ?? '']);
+    const sign = Math.abs(exact - exactDifference) <= Math.abs(exact + exactDifference) ? 1 : -1;
+    controlled[mean.column] = roundMean(sign * (a - b));
+  }
+}
+
+/** A mean goes wherever its count of people does (primary or secondary suppression). */
+function suppressMeansOfSuppressed(rows: readonly Row[], means: NonNullable<DisclosureRules['means']>): void {
+  for (const row of rows) {
+    if (isNational(row)) continue;
+    for (const mean of means)
+      if (row[mean.contributors] === SUPPRESSED && row[mean.column] !== null && row[mean.column] !== undefined)
+        row[mean.column] = SUPPRESSED;
   }
 }
 
@@ -328,6 +380,7 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
     const acrossPeriods = suppressAcrossPeriods(periods, sensitive, how);
     changed = withinRows || acrossSiblings || acrossAreas || acrossPeriods;
   }
+  suppressMeansOfSuppressed(out, rules.means ?? []);
   return out;
 }
 

@@ -24,6 +24,11 @@ export interface BoardMeasure {
   readonly funnel?: string;
   /** Shown month by month as well as for the year. */
   readonly monthly?: boolean;
+  /**
+   * For a financial year, the column and label read instead: a rate over the months so far is not comparable between
+   * areas with different months (a PCN that opened in December beside its ICB's whole year), so a year is annualised.
+   */
+  readonly year?: { readonly column: string; readonly label: string };
 }
 
 export const BOARD_MEASURES: readonly BoardMeasure[] = [
@@ -36,6 +41,10 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     spc: 'referrals',
     funnel: 'referral_rate',
     monthly: true,
+    year: {
+      column: 'referrals_per_1000_annualised',
+      label: 'Referrals per 1,000 patients a year (annualised)',
+    },
   },
   {
     id: 'pct_list_referred_annualised',
@@ -155,6 +164,9 @@ export function areaWithParents(
   return areas;
 }
 
+/** A measure's label in a table of financial years. */
+export const yearLabel = (measure: BoardMeasure): string => measure.year?.label ?? measure.label;
+
 /** The row of a measure for an area and period, if published. */
 export function measureRow(
   rows: readonly MetricRow[],
@@ -168,7 +180,8 @@ export function measureRow(
 
 /** The figure of a measure for an area and period: a number, "*" (suppressed) or null (not published). */
 export function measureFigure(rows: readonly MetricRow[], measure: BoardMeasure, period: string): Figure {
-  const value = measureRow(rows, measure, period)?.[measure.column];
+  const column = measure.year && period.includes('/') ? measure.year.column : measure.column;
+  const value = measureRow(rows, measure, period)?.[column];
   return typeof value === 'number' || value === '*' ? value : null;
 }
 

@@ -8,6 +8,7 @@ import {
   type BoardUnit,
   FUNNEL_POSITION_TEXT,
   measureFigure,
+  yearLabel,
 } from './board-measures.ts';
 
 /**
@@ -141,13 +142,25 @@ const COLUMN_NAME: Record<Level, string> = { pcn: 'This PCN', icb: 'ICB', region
 function headlines(areas: readonly BoardArea[], rows: PublishedRows, meta: MetaDocument, fy: string | null): PackTable {
   return {
     columns: ['Measure', ...areas.map((a) => COLUMN_NAME[a.level]), 'Expectation'],
-    rows: BOARD_MEASURES.map((m) => [
-      m.label,
-      ...areas.map((a) =>
-        fy === null ? NO_DATA_TEXT : formatFigure(measureFigure(rows.of(m.document, a.level, a.code), m, fy), m.unit),
-      ),
-      m.expectation ? m.expectation(meta.targets) : '',
-    ]),
+    rows: [
+      ...BOARD_MEASURES.map((m) => [
+        yearLabel(m),
+        ...areas.map((a) =>
+          fy === null ? NO_DATA_TEXT : formatFigure(measureFigure(rows.of(m.document, a.level, a.code), m, fy), m.unit),
+        ),
+        m.expectation ? m.expectation(meta.targets) : '',
+      ]),
+      // How complete each column's year is: a PCN that opened mid-year, or data that began mid-year, has fewer.
+      [
+        'Months with data in the year',
+        ...areas.map((a) => {
+          const months =
+            fy === null ? undefined : rows.of('rollout', a.level, a.code).find((r) => r.period === fy)?.months;
+          return typeof months === 'number' ? `${months} of 12` : NO_DATA_TEXT;
+        }),
+        '',
+      ],
+    ],
   };
 }
 

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import {
   formatFigure,
   formatLongDate,
@@ -8,6 +7,7 @@ import {
   type PackContent,
   type PackTable,
 } from './pack-content.ts';
+import { documentWithFonts } from './pdf-fonts.ts';
 
 /**
  * The monthly pack as a PDF, with pdfkit (https://pdfkit.org): A4, the standard Helvetica fonts (nothing embedded),
@@ -66,40 +66,52 @@ const METHOD_IN_SHORT = [
   'Below England level counts of 1 to 7 are suppressed, other counts are rounded to the nearest 5, a staff FTE is shown only for 8 or more people and rounded to the nearest 5 too, and rates come from the rounded figures. England figures are exact.',
 ];
 
-const TEXT_WIDTHS = new Map<string, number>();
+const TEXT_HEIGHTS = new Map<string, number>();
 
 class PackWriter {
   readonly doc: PDFKit.PDFDocument;
   private y = MARGIN;
 
   constructor(content: PackContent) {
-    this.doc = new PDFDocument({
-      size: 'A4',
-      margin: MARGIN,
-      bufferPages: true,
-      lang: 'en-GB',
-      displayTitle: true,
-      info: {
-        Title: `Social prescribing monthly pack: ${content.area.name}`,
-        Author: 'Social prescribing outcomes',
-        Subject: `${content.area.name}, data as of ${formatLongDate(content.dataAsOf)}`,
-        // Fixed from the refresh, so the same documents make the same pack.
-        CreationDate: new Date(content.generatedAt),
-        ModDate: new Date(content.generatedAt),
+    this.doc = documentWithFonts(
+      {
+        size: 'A4',
+        margin: MARGIN,
+        bufferPages: true,
+        lang: 'en-GB',
+        displayTitle: true,
+        info: {
+          Title: `Social prescribing monthly pack: ${content.area.name}`,
+          Author: 'Social prescribing outcomes',
+          Subject: `${content.area.name}, data as of ${formatLongDate(content.dataAsOf)}`,
+          // Fixed from the refresh, so the same documents make the same pack.
+          CreationDate: new Date(content.generatedAt),
+          ModDate: new Date(content.generatedAt),
+        },
       },
-    });
+      [REGULAR, BOLD],
+    );
   }
 
-  /** The width of a text in a standard font, remembered across packs (the same labels and figures recur). */
+  /** The width of a text in a standard font (pdfkit's, remembered per process: pdf-fonts.ts). */
   private widthOf(font: string, size: number, text: string): number {
-    const key = `${font}|${size}|${text}`;
-    let width = TEXT_WIDTHS.get(key);
-    if (width === undefined) {
-      if (TEXT_WIDTHS.size > 100_000) TEXT_WIDTHS.clear();
-      width = this.doc.font(font).fontSize(size).widthOfString(text);
-      TEXT_WIDTHS.set(key, width);
+    return this.doc.font(font).fontSize(size).widthOfString(text);
+  }
+
+  /**
+   * The height of a text wrapped to a width, in a font and size that becomes the current one. The same notes,
+   * headings and labels recur in every pack: each is wrapped once per process (pdfkit's own line wrapper).
+   */
+  private heightOf(font: string, size: number, text: string, width: number): number {
+    this.doc.font(font).fontSize(size);
+    const key = `${font}|${size}|${width}|${text}`;
+    let height = TEXT_HEIGHTS.get(key);
+    if (height === undefined) {
+      if (TEXT_HEIGHTS.size >= 5_000) TEXT_HEIGHTS.clear();
+      height = this.doc.heightOfString(text, { width });
+      TEXT_HEIGHTS.set(key, height);
     }
-    return width;
+    return height;
   }
 
   private ensure(height: number): void {
@@ -118,16 +130,14 @@ class PackWriter {
   }
 
   heading(text: string, size = 14): void {
-    this.doc.font(BOLD).fontSize(size);
-    const height = this.doc.heightOfString(text, { width: WIDTH });
+    const height = this.heightOf(BOLD, size, text, WIDTH);
     this.ensure(height + 40);
     this.doc.fillColor(INK).text(text, MARGIN, this.y, { width: WIDTH });
     this.y += height + 6;
   }
 
   paragraph(text: string, size = 9.5, font = REGULAR): void {
-    this.doc.font(font).fontSize(size);
-    const height = this.doc.heightOfString(text, { width: WIDTH });
+    const height = this.heightOf(font, size, text, WIDTH);
     this.ensure(height);
     this.doc.fillColor(INK).text(text, MARGIN, this.y, { width: WIDTH });
     this.y += height + 4;
@@ -135,8 +145,7 @@ class PackWriter {
 
   /** A paragraph ending with a link: the address printed (it is also read on paper) and underlined, and clickable. */
   linkParagraph(text: string, url: string, size = 9.5, font = REGULAR): void {
-    this.doc.font(font).fontSize(size);
-    const height = this.doc.heightOfString(`${text} ${url}`, { width: WIDTH });
+    const height = this.heightOf(font, size, `${text} ${url}`, WIDTH);
     this.ensure(height);
     this.doc.fillColor(INK).text(`${text} `, MARGIN, this.y, { width: WIDTH, continued: true });
     this.doc.text(url, { link: url, underline: true, continued: false });
@@ -149,7 +158,7 @@ class PackWriter {
     const scaled = widths.map((w) => (w / total) * WIDTH);
     // Most cells are one short line: measured by width, and wrapped (the costly part of writing a pack) only if long.
     const cellHeight = (cell: string, width: number, font: string) =>
-      this.widthOf(font, size, cell) <= width ? this.doc.currentLineHeight() : this.doc.heightOfString(cell, { width });
+      this.widthOf(font, size, cell) <= width ? this.doc.currentLineHeight() : this.heightOf(font, size, cell, width);
     const rowHeight = (cells: readonly string[], font: string) => {
       this.doc.font(font).fontSize(size);
       return Math.max(...cells.map((c, i) => cellHeight(c || ' ', (scaled[i] ?? 40) - 6, font))) + 5;
@@ -338,7 +347,7 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
   );
   writer.table(content.headlines, [34, ...content.areas.map(() => 11), 18]);
   if (content.previousHeadlines) {
-    writer.paragraph(`Financial year ${content.previousFinancialYear} (complete)`, 10, BOLD);
+    writer.paragraph(`Financial year ${content.previousFinancialYear} (ended; months with data below)`, 10, BOLD);
     writer.table(content.previousHeadlines, [34, ...content.areas.map(() => 11), 18]);
   }
   writer.paragraph(SUPPRESSION_NOTE, 7.5);

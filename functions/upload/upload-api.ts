@@ -93,7 +93,12 @@ export class UploadApi {
     const result = UploadRequest.safeParse(parsed);
     if (!result.success) {
       const issue = result.error.issues[0];
-      const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
+      // An unknown key is not named: it might be a value that identifies someone (zod's own message quotes it).
+      if (issue?.code === 'unrecognized_keys')
+        return json(400, {
+          error: `the body has ${issue.keys.length === 1 ? 'a field that is' : `${issue.keys.length} fields that are`} not one of ${Object.keys(UploadRequest.shape).join(', ')}`,
+        });
+      const field = issue?.path.join('.') || 'body';
       return json(400, { error: `${field.slice(0, 60)}: ${issue?.message ?? 'invalid'}` });
     }
     const upload = result.data;

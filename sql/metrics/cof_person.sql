@@ -7,12 +7,19 @@
 --   and follow-up and improved on their headline instrument, and how episodes ended.
 -- Medians come from contacts_distribution and the change per instrument from wellbeing. Counted once per PCN and
 -- month, then added up for every area and period (rollups).
+-- The cut-offs are Athena execution parameters, which may stand only in a WHERE clause ("Currently, ? parameters can
+-- be placed only in the WHERE clause": docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html),
+-- so each cohort is the referral days on or before its cut-off, joined as a flag.
 WITH cohorts AS (
   SELECT
     e.*,
-    e.referred_on <= CAST(? AS DATE) AS in_engagement_cohort,
-    e.referred_on <= CAST(? AS DATE) AS in_outcome_cohort
+    g.referred_on IS NOT NULL AS in_engagement_cohort,
+    o.referred_on IS NOT NULL AS in_outcome_cohort
   FROM episodes AS e
+  LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
+    ON g.referred_on = e.referred_on
+  LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS o
+    ON o.referred_on = e.referred_on
 ),
 
 headline AS (

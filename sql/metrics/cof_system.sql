@@ -5,6 +5,9 @@
 -- of the per-person difference for the 95% interval. By month or year of referral, and, for years, by the band of
 -- use in the window before (so regression to the mean can be seen: heavy users fall back, light users rise, with
 -- or without social prescribing). GP bands 0-3, 4-6, 7+; other services 0, 1, 2+.
+-- Only windows that have ended by the data-as-of date count: a pair of L-month windows only for a referral made on
+-- or before the date L months before it (parameters 1, 2 and 3: 3, 6 and 12 months before, as cohortCutoff), so
+-- an after window still running (uses still to come) is never compared with a whole before window.
 WITH windows AS (
   SELECT
     pcn_code,
@@ -19,10 +22,17 @@ WITH windows AS (
 ),
 
 equal_windows AS (
-  SELECT pcn_code, referral_id, service, max(window_months) AS window_months
-  FROM windows
-  WHERE before_count IS NOT NULL AND after_count IS NOT NULL
-  GROUP BY pcn_code, referral_id, service
+  SELECT w.pcn_code, w.referral_id, w.service, max(w.window_months) AS window_months
+  FROM windows AS w
+  INNER JOIN episodes AS e
+    ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
+  WHERE w.before_count IS NOT NULL AND w.after_count IS NOT NULL
+    AND (
+      (w.window_months = 3 AND e.referred_on <= CAST(? AS DATE))
+      OR (w.window_months = 6 AND e.referred_on <= CAST(? AS DATE))
+      OR (w.window_months = 12 AND e.referred_on <= CAST(? AS DATE))
+    )
+  GROUP BY w.pcn_code, w.referral_id, w.service
 ),
 
 paired AS (

@@ -15,11 +15,14 @@
 WITH people AS (
   SELECT
     pcn_code, icb_code, region_code, fy, person_id,
-    referred_on <= CAST(? AS DATE) AS in_engagement_cohort,
+    engagement_day IS NOT NULL AS in_engagement_cohort,
     engaged, connected,
     COALESCE(CAST(imd_decile AS VARCHAR), 'unknown') AS imd_decile,
     ethnicity_group, age_band, sex
   FROM episodes
+  -- A ? parameter only in a WHERE clause (Athena): the referral days of the engagement cohort, joined as a flag.
+  LEFT JOIN (SELECT DISTINCT referred_on AS engagement_day FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
+    ON g.engagement_day = referred_on
 ),
 
 measured AS (

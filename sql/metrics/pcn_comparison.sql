@@ -6,29 +6,27 @@
 -- before) measured at baseline and follow-up, improved by their headline instrument's meaningful-change threshold.
 -- These are the numerators and denominators of the funnel plots. docs/methodology.md, "Comparing PCNs".
 -- Control limits around the national and regional rates are computed from these figures.
--- A PCN open part of the year has its list pro rata to the months it was open (of the year's months with data).
-WITH year_months AS (
-  SELECT fy, count(DISTINCT month) AS months
-  FROM pcn_months
-  GROUP BY fy
-),
-
-places AS (
+-- A PCN open part of the year: its list is the mean over the months it was open (months_open, of the year's months
+-- with data), and its exposure, list x months open / months of the year, is made from them (funnel-documents.ts).
+WITH places AS (
   SELECT p.pcn_code, p.fy, max_by(p.region_code, p.month) AS region_code, max_by(p.icb_code, p.month) AS icb_code,
-    CAST(sum(p.list_size) AS DOUBLE) / min(y.months) AS list_size
+    CAST(sum(p.list_size) AS DOUBLE) / count(DISTINCT p.month) AS list_size,
+    count(DISTINCT p.month) AS months_open
   FROM pcn_months AS p
-  INNER JOIN year_months AS y ON y.fy = p.fy
   GROUP BY p.pcn_code, p.fy
 ),
 
+-- A ? parameter only in a WHERE clause (Athena): the referral days of the engagement cohort, joined as a flag.
 cohorts AS (
   SELECT
-    pcn_code,
-    fy,
-    engaged,
-    connected,
-    referred_on <= CAST(? AS DATE) AS in_engagement_cohort
-  FROM episodes
+    e.pcn_code,
+    e.fy,
+    e.engaged,
+    e.connected,
+    g.referred_on IS NOT NULL AS in_engagement_cohort
+  FROM episodes AS e
+  LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
+    ON g.referred_on = e.referred_on
 ),
 
 care AS (
@@ -64,6 +62,7 @@ SELECT
   p.region_code,
   p.icb_code,
   p.list_size,
+  p.months_open,
   COALESCE(c.referrals, 0) AS referrals,
   COALESCE(c.engagement_cohort, 0) AS engagement_cohort,
   COALESCE(c.engaged, 0) AS engaged,

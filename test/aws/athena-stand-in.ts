@@ -50,6 +50,7 @@ export const ATHENA_RULE_SOURCES = {
   partitions: 'https://docs.aws.amazon.com/athena/latest/ug/ctas-insert-into.html',
   queryLength: 'https://repost.aws/knowledge-center/athena-query-string-length',
   tableLocation: 'https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html',
+  parameters: 'https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html',
 } as const;
 
 /** GetQueryResults: MaxResults is 1..1000, and 1000 when not given (ATHENA_RULE_SOURCES.pages). */
@@ -119,6 +120,66 @@ const DUCK_TYPES: Record<string, string> = {
   date: 'DATE',
   timestamp: 'TIMESTAMP',
 };
+
+/** Clauses a keyword starts; a placeholder is in the clause last started at its depth of parentheses. */
+const CLAUSE_KEYWORDS = new Set([
+  'select',
+  'from',
+  'where',
+  'group',
+  'having',
+  'order',
+  'limit',
+  'offset',
+  'join',
+  'on',
+  'using',
+  'union',
+  'intersect',
+  'except',
+  'values',
+  'with',
+  'filter',
+  'over',
+  'window',
+  'create',
+  'table',
+]);
+
+/**
+ * ATHENA_RULE_SOURCES.parameters, Considerations and limitations: "Currently, ? parameters can be placed only in the
+ * WHERE clause. Syntax like SELECT ? FROM table is not supported." Each ? outside quoted text and comments must be
+ * in a WHERE clause: the clause last started by a keyword at its own depth of parentheses, where a parenthesis that
+ * does not start a subquery (a function's arguments, a condition in brackets) is part of the clause around it, and
+ * FILTER (WHERE ...) or OVER (...) is not a WHERE clause. Throws for the first that is not.
+ */
+export function checkPlaceholders(sql: string): void {
+  // Per open parenthesis, the clause in force; the outermost statement starts in none.
+  const clauses: string[] = [''];
+  let line = 1;
+  for (const token of sql.match(
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|[a-z_][a-z0-9_]*|\?|\(|\)|\n|[^\s]/gi,
+  ) ?? []) {
+    if (token === '\n') line++;
+    else if (token.startsWith("'") || token.startsWith('"') || token.startsWith('--') || token.startsWith('/*'))
+      line += token.split('\n').length - 1;
+    else if (token === '(') {
+      const around = clauses[clauses.length - 1] as string;
+      // FILTER ( and OVER ( open their own clause; any other parenthesis stays in the clause around it until a
+      // keyword (SELECT of a subquery) starts another.
+      clauses.push(around === 'filter' || around === 'over' ? `${around}(` : around);
+    } else if (token === ')') {
+      if (clauses.length > 1) clauses.pop();
+    } else if (token === '?') {
+      const clause = clauses[clauses.length - 1];
+      if (clause !== 'where')
+        throw new QueryFailure(
+          `INVALID_PARAMETER_USAGE: line ${line}: ? parameters can be placed only in the WHERE clause (this one is in ${clause ? clause.replace('(', '').toUpperCase() : 'no clause'})`,
+        );
+    } else if (CLAUSE_KEYWORDS.has(token.toLowerCase()) && !(clauses[clauses.length - 1] as string).endsWith('('))
+      clauses[clauses.length - 1] = token.toLowerCase();
+  }
+}
 
 /** Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text and comments. */
 function bind(sql: string, params: readonly string[]): string {
@@ -242,6 +303,7 @@ export class AthenaStandIn {
     this.statements.push(query);
     let sql: string;
     try {
+      checkPlaceholders(query);
       sql = bind(query, input.ExecutionParameters ?? []);
     } catch (error) {
       sql = '';

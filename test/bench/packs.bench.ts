@@ -2,18 +2,22 @@
  * The monthly PDF packs at national scale: England's real geography (every PCN, ICB and region of the reference in
  * reference-data/), with published documents of the real shape (24 months and 2 financial years per area, some
  * cells suppressed), packs written to a folder as the refresh writes them. Prints the size and time of a pack per
- * level and the whole run. `npx tsx test/bench/packs.bench.ts` (nice -n 10 on a shared machine).
+ * level and the whole run (wall and CPU time), then the packs stored where each put waits as an S3 PUT does (simulated)
+ * against the same packs stored one after the other. `npx tsx test/bench/packs.bench.ts` (nice -n 10 on a shared
+ * machine).
  */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadRealMap } from '../../cli/synthetic/geography.ts';
 import type { Level, MetaDocument, MetricRow } from '../../functions/contract/metrics.ts';
-import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { packKey } from '../../functions/lib/keys.ts';
+import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { BOARD_DOCUMENTS } from '../../functions/reports/board-measures.ts';
 import { PublishedRows } from '../../functions/reports/pack-content.ts';
-import { buildPack, packAreas, writePacks } from '../../functions/reports/packs.ts';
+import { buildPack, PUTS_IN_FLIGHT, packAreas, writePacks } from '../../functions/reports/packs.ts';
 import { metricDocument } from '../support/documents.ts';
 import { type BenchRow, printTable, saveResults } from './report.ts';
 
@@ -182,5 +186,35 @@ results.push(
   { bench: 'packs', measure: 'England: every area, wall time', value: written.milliseconds / 1000, unit: 's' },
   { bench: 'packs', measure: 'England: every area, CPU time', value: (used.user + used.system) / 1e6, unit: 's' },
 );
+
+// Storing the packs where each put waits, as an S3 PUT does (simulated: a store that answers after PUT_WAIT_MS and
+// keeps nothing): writePacks, which stores each pack while it writes the next, against the same packs written and
+// stored one after the other. England, the regions, the ICBs and the first 200 PCNs.
+const PUT_WAIT_MS = 20;
+const waiting: ObjectStore = {
+  get: async () => undefined,
+  getStream: async () => undefined,
+  list: async () => [],
+  delete: async () => {},
+  put: () => sleep(PUT_WAIT_MS),
+};
+const some = { ...meta, pcns: meta.pcns.slice(0, 200) };
+let started = performance.now();
+for (const { level, code } of packAreas(some)) {
+  const pdf = await buildPack(level, code, rows, some);
+  await waiting.put(packKey(level, code), pdf);
+}
+const oneByOne = (performance.now() - started) / 1000;
+started = performance.now();
+const overlapped = await writePacks(waiting, documents, some);
+const seconds = (performance.now() - started) / 1000;
+results.push({
+  bench: 'packs',
+  measure: `${overlapped.packs} packs, each put waiting ${PUT_WAIT_MS} ms: stored while the next are written (up to ${PUTS_IN_FLIGHT})`,
+  value: seconds,
+  unit: 's',
+  baseline: { measure: 'written and stored one after the other', value: oneByOne },
+  ratio: seconds / oneByOne,
+});
 printTable(results);
 saveResults('packs', results);

@@ -134,6 +134,33 @@ describe('an identifier anywhere in a file: refused whole, described by position
   });
 });
 
+describe('identifiers written the ways a reviewer got past the guard: refused whole and deleted, not stored', () => {
+  // Each was accepted (letters beside the digits, other separators) or quarantined in full (compatibility
+  // characters) before the guard read ten digits between letters as a number and normalised the text (NFKC).
+  it.each([
+    ['event_id', 'NHS9434765919', 'an NHS number'],
+    ['referral_id', 'REF9434765919', 'an NHS number'],
+    ['event_id', 'E.943.476.5919', 'an NHS number'],
+    ['referral_id', 'R_943_476_5919', 'an NHS number'],
+    ['worker_role', '943\u00a0476\u00a05919', 'an NHS number'],
+    ['worker_role', '\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19', 'an NHS number'],
+    ['worker_role', 'SW1A\u00a01AA', 'a postcode'],
+    ['worker_role', '07700\u00a0900123', 'a telephone number'],
+  ])('%s holding %s', async (field, value, label) => {
+    const body = `${CONTACT_COLUMNS.join(',')}\n${contactRow().join(',')}\n${contactRow({ event_id: 'E2', [field]: value }).join(',')}\n`;
+    const { receipt, store, key } = await ingest(body);
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.file_error).toEqual({
+      code: 'identifiable_data',
+      row: 3,
+      field,
+      message: `row 3, column ${field} holds what looks like ${label}; the file has been deleted, send it again without it`,
+    });
+    expect(await store.get(key)).toBeUndefined();
+    expectGoneEverywhere(store, [value, value.normalize('NFKC'), '9434765919']);
+  });
+});
+
 describe('a field named after a property every object has is an unknown field like any other', () => {
   // JSON.parse makes "__proto__" an own key; copied into an ordinary object it would set the prototype instead (a
   // string value silently dropped, an object value lending its fields), and "constructor" would find Object's own.
@@ -145,8 +172,9 @@ describe('a field named after a property every object has is an unknown field li
   ])('%s: %s', async (field, value) => {
     const { receipt } = await ingest(`${jsonLine().slice(0, -1)},"${field}":${value}}\n`, 'upload.jsonl');
     expect(receipt.rows).toEqual({ read: 1, accepted: 0, rejected: 1 });
+    expect(CONTACT_COLUMNS).toHaveLength(9);
     expect(receipt.errors).toEqual([
-      { row: 1, field, code: 'unknown_field', message: 'is not a field of the contract' },
+      { row: 1, field: null, code: 'unknown_field', message: 'field 10 of the row is not a field of the contract' },
     ]);
   });
 });
@@ -163,6 +191,30 @@ describe('quarantine keeps only what passed the guard, and a bounded amount of i
       .trim()
       .split('\n');
     expect(lines.map((line) => JSON.parse(line).cells.duration_minutes)).toEqual(['(a JSON object)']);
+  });
+
+  it('a field the contract lacks is counted, its name and value withheld, in the receipt and in quarantine', async () => {
+    const { receipt, store } = await ingest(
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2', 'Jane Smith': 'Jo Bloggs', Ward: 'Elm' })}\n`,
+      'upload.jsonl',
+    );
+    expect(receipt.rows).toEqual({ read: 2, accepted: 1, rejected: 1 });
+    expect(receipt.errors).toEqual([
+      { row: 2, field: null, code: 'unknown_field', message: 'field 10 of the row is not a field of the contract' },
+      { row: 2, field: null, code: 'unknown_field', message: 'field 11 of the row is not a field of the contract' },
+    ]);
+    const quarantined = JSON.parse(
+      new TextDecoder().decode(await store.get(quarantineKey(receipt.upload_id))).split('\n')[0] as string,
+    );
+    expect(quarantined.cells['(fields not in the contract, withheld)']).toBe(2);
+    expect(quarantined.cells.event_id).toBe('E2');
+    // landing/ keeps the upload as sent; nothing the ingest wrote repeats the field.
+    const written = [...store.objects.entries()]
+      .filter(([key]) => !key.startsWith('landing/'))
+      .map(([key, bytes]) => `${key}\n${new TextDecoder().decode(bytes)}`)
+      .join('\n');
+    expect(written).toContain('quarantine/');
+    for (const text of ['Jane Smith', 'Jo Bloggs', 'Ward', 'Elm']) expect(written).not.toContain(text);
   });
 
   it('200,000 bad rows (400 KB): the first 1,000 in full, the rest counted by reason, 100 errors listed', async () => {

@@ -28,9 +28,12 @@ import {
  *     R5-R6  SWEMWBS baseline 20, follow-up 24 (+4) and 22 (+2: below the 3-point threshold).
  *     Service use (window months in brackets): GP R1 before 2 (6), after 4 (6); R2 before 3 (6), after 3 (6) and
  *            before 1 (3), after 2 (3); R3 8 (6) -> 5 (6); R4 10 (6) -> 6 (6); R5 before 5 (12), after 4 (6): no
- *            equal pair; R6 5 (6) -> 5 (6). A&E R1 1 (3) -> 0 (3). Outpatient R3 2 (12) -> 2 (12).
+ *            equal pair; R6 5 (6) -> 5 (6); R7 4 (6) -> 4 (6) and 9 (12) -> 1 (12). A&E R1 1 (3) -> 0 (3).
+ *            Outpatient R3 2 (12) -> 2 (12). A window has ended by the data-as-of date only for referrals on or before
+ *            2025-09-30 (3 months), 2025-06-30 (6) or 2024-12-31 (12): no 12-month pair of 2025/26 has ended.
  *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
- *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31.
+ *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31; R21 GP before 20
+ *           (12), after 0 (12), sent 2025-11-20: its after window runs to 2026-11-10, so it is not counted.
  * U00070 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
  * Months with events: April, May, July to December 2025 (none in June). Workforce: U00203 in December 2025, 2 link
  * workers, 1.5 FTE, 1 with accredited training.
@@ -115,6 +118,12 @@ function u30001(): Event[] {
     use('R5', 'gp_appointment', 'after', 6, 4),
     use('R6', 'gp_appointment', 'before', 6, 5),
     use('R6', 'gp_appointment', 'after', 6, 5),
+    use('R7', 'gp_appointment', 'before', 6, 4),
+    use('R7', 'gp_appointment', 'after', 6, 4),
+    use('R7', 'gp_appointment', 'before', 12, 9),
+    use('R7', 'gp_appointment', 'after', 12, 1),
+    { ...use('R21', 'gp_appointment', 'before', 12, 20), occurred_on: '2025-11-20' },
+    { ...use('R21', 'gp_appointment', 'after', 12, 0), occurred_on: '2025-11-20' },
     use('R1', 'ae_attendance', 'before', 3, 1),
     use('R1', 'ae_attendance', 'after', 3, 0),
     use('R3', 'outpatient', 'before', 12, 2),
@@ -246,12 +255,12 @@ describe('wellbeing in people per instrument, against each threshold, with a 95%
     });
   });
 
-  it('below England, a mean and its interval need 8 people', () => {
+  it('below England, a mean needs 8 people, and the interval is published for England only', () => {
     expect(row('wellbeing', 'pcn', 'U00203', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
       people: '*',
       mean_change: '*',
-      mean_change_ci_low: '*',
-      mean_change_ci_high: '*',
+      mean_change_ci_low: null,
+      mean_change_ci_high: null,
     });
     expect(docs.get('wellbeing')?.rows.some((r) => 'pairs' in r || 'sd_change' in r)).toBe(false);
   });
@@ -274,17 +283,27 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
   const system = (service: string, band = 'all') =>
     row('cof_system', 'national', 'ENG', '2025/26', { service, baseline_band: band });
 
-  it('GP: the 5 people with equal windows, their longest pair, and a 95% interval', () => {
-    // R1 2->4, R2 3->3 (its 6-month pair, not 3+1 -> 3+2), R3 8->5, R4 10->6, R6 5->5; R5 has no equal pair.
-    // Differences +2, 0, -3, -4, 0: mean -1, sd sqrt(24/4) = 2.449; t(4) = 2.776; half-width 2.776 x 2.449 / sqrt(5)
-    // = 3.041; mean use before 28 / 5 = 5.6: change -1 / 5.6 = -17.9%, interval (-1 +- 3.041) / 5.6 = -72.2% to 36.4%.
+  it('says which referrals each window length covers: those whose after window has ended', () => {
+    expect(docs.get('cof_system')?.summary?.windows_ended).toEqual([
+      { months: 3, referred_on_or_before: '2025-09-30' },
+      { months: 6, referred_on_or_before: '2025-06-30' },
+      { months: 12, referred_on_or_before: '2024-12-31' },
+    ]);
+  });
+
+  it('GP: the 6 people with equal windows ended, their longest such pair, and a 95% interval', () => {
+    // R1 2->4, R2 3->3 (its 6-month pair, not 3+1 -> 3+2), R3 8->5, R4 10->6, R6 5->5, R7 4->4 (its 6-month pair: the
+    // 12-month one, 9->1, runs to 2026-04-10); R5 has no equal pair; R21's 12-month after window has not ended.
+    // Differences +2, 0, -3, -4, 0, 0: sum -5, squares 29; sd sqrt((29 - 25 / 6) / 5) = 2.2286; mean use before
+    // 32 / 6 = 5.333: change (27 - 32) / 32 = -15.625% -> -15.6; sd 2.2286 / 5.333 = 41.79% of it, t(5) 2.571 x
+    // 41.79 / sqrt(6) = 43.86: -15.625 -+ 43.86 = -59.5% to 28.2%.
     expect(system('gp_appointment')).toMatchObject({
-      people: 5,
-      before_total: 28,
-      after_total: 23,
-      change_pct: -17.9,
-      change_pct_ci_low: -72.2,
-      change_pct_ci_high: 36.4,
+      people: 6,
+      before_total: 32,
+      after_total: 27,
+      change_pct: -15.6,
+      change_pct_ci_low: -59.5,
+      change_pct_ci_high: 28.2,
       expected_change_pct: -14,
     });
   });
@@ -296,10 +315,11 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
       after_total: 7,
       change_pct: 40,
     });
+    // R6 5 -> 5 and R7 4 -> 4 (on its 12-month pair it would be 7+, 9 -> 1)
     expect(system('gp_appointment', '4-6')).toMatchObject({
-      people: 1,
-      before_total: 5,
-      after_total: 5,
+      people: 2,
+      before_total: 9,
+      after_total: 9,
       change_pct: 0,
     });
     expect(system('gp_appointment', '7+')).toMatchObject({
@@ -310,7 +330,7 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
     });
   });
 
-  it('A&E and outpatients are published too; no interval from fewer than 2 people', () => {
+  it("A&E is published; outpatients not: R3's only pair is of 12 months, running to 2026-04-10", () => {
     expect(system('ae_attendance')).toMatchObject({
       people: 1,
       before_total: 1,
@@ -319,13 +339,13 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
       change_pct_ci_low: null,
       expected_change_pct: -12,
     });
-    expect(system('outpatient')).toMatchObject({
-      people: 1,
-      before_total: 2,
-      after_total: 2,
-      change_pct: 0,
-      expected_change_pct: null,
-    });
+    expect(docs.get('cof_system')?.rows.filter((r) => r.service === 'outpatient')).toEqual([]);
+  });
+
+  it('a referral whose after window is still running is not counted as using nothing after', () => {
+    // R21, referred 2025-11-10: GP 20 before and 0 so far in a 12-month window. Counted, November would show 1 person,
+    // 20 -> 0, -100%.
+    expect(docs.get('cof_system')?.rows.filter((r) => r.period === '2025-11')).toEqual([]);
   });
 
   it('below England: counts rounded and suppressed, and no interval', () => {
@@ -366,10 +386,17 @@ describe('part years and PCNs open part of the year', () => {
       pct_list_referred_annualised: 0.28,
     });
     expect(row('rollout', 'pcn', 'U00070', '2025/26')).toMatchObject({ months: 2, list_size: 24_000, referrals: '*' });
-    // funnel denominators pro rata: 24,000 x 2 / 9 months
-    const closed = row('pcn_comparison', 'pcn', 'U00070', '2025/26');
-    expect(Math.round(Number(closed.list_size))).toBe(5_333);
-    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').list_size).toBe(12_000);
+    // funnel denominators pro rata to the months open: 24,000 x 2 / 9 months = 5,333
+    expect(row('pcn_comparison', 'pcn', 'U00070', '2025/26')).toMatchObject({
+      list_size: 24_000,
+      months_open: 2,
+      exposure: 5_333,
+    });
+    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26')).toMatchObject({
+      list_size: 12_000,
+      months_open: 9,
+      exposure: 12_000,
+    });
   });
 
   it('months missing count only months a PCN was open', () => {

@@ -9,7 +9,7 @@ import { packKey } from '../../functions/lib/keys.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { PublishedRows } from '../../functions/reports/pack-content.ts';
 import { methodologyLink } from '../../functions/reports/pack-pdf.ts';
-import { buildPack, writePacks } from '../../functions/reports/packs.ts';
+import { buildPack, PUTS_IN_FLIGHT, writePacks } from '../../functions/reports/packs.ts';
 import { metricDocument } from '../support/documents.ts';
 import { tempDir } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
@@ -64,11 +64,18 @@ function documents(): MetricDocument[] {
       each((level, code, i) => [
         row(level, code, '2025/26', {
           referrals_per_1000: RATE[i],
+          // April to September; Riverside opened in June (4 months): its year is annualised x 12 / 4, others x 2.
+          months: code === 'U11111' ? 4 : 6,
+          referrals_per_1000_annualised: Math.round((RATE[i] as number) * (code === 'U11111' ? 30 : 20)) / 10,
           pct_list_referred_annualised: 2.1,
           // Riverside's declines were 1 to 7 people: suppressed, so is the rate.
           decline_rate_pct: code === 'U11111' ? '*' : 11.5,
         }),
-        row(level, code, '2024/25', { referrals_per_1000: Math.round((RATE[i] as number) * 9) / 10 }),
+        row(level, code, '2024/25', {
+          referrals_per_1000: Math.round((RATE[i] as number) * 9) / 10,
+          referrals_per_1000_annualised: Math.round((RATE[i] as number) * 9) / 10,
+          months: 12,
+        }),
         ...MONTHS.map((m, k) =>
           row(level, code, m, {
             referrals_per_1000: k + 1 + i / 10,
@@ -229,19 +236,37 @@ describe('the monthly PDF packs', () => {
     expect(text).toContain('Latest month: September 2025');
     expect(text).toContain('Integrated care board: NHS South West London Integrated Care Board (QWE)');
     // Financial year 2025/26 first, then 2024/25: PCN, ICB, region, England.
-    const [current, previous] = text.split('Financial year 2024/25 (complete)') as [string, string];
-    expect(cells(lineOf(current, 'Referrals per 1,000 registered patients'))).toEqual([
-      'Referrals per 1,000 registered patients',
-      '14.2',
-      '12.9',
-      '9.4',
-      '10.8',
+    const [current, previous] = text.split('Financial year 2024/25 (ended; months with data below)') as [
+      string,
+      string,
+    ];
+    // A year's rate annualised from its months (a reviewer found a PCN's 4 months set beside its ICB's 6 as they
+    // were): 14.2 x 12 / 4 = 42.6 for Riverside; 12.9, 9.4 and 10.8 x 12 / 6 for its ICB, region and England.
+    // (The label's "(annualised)" wraps to the next line of its cell.)
+    expect(cells(lineOf(current, 'Referrals per 1,000 patients a year'))).toEqual([
+      'Referrals per 1,000 patients a year',
+      '42.6',
+      '25.8',
+      '18.8',
+      '21.6',
     ]);
-    expect(cells(lineOf(previous, 'Referrals per 1,000 registered patients')).slice(1)).toEqual([
+    expect(cells(lineOf(current, 'Months with data in the year')).slice(1)).toEqual([
+      '4 of 12',
+      '6 of 12',
+      '6 of 12',
+      '6 of 12',
+    ]);
+    expect(cells(lineOf(previous, 'Referrals per 1,000 patients a year')).slice(1)).toEqual([
       '12.8',
       '11.6',
       '8.5',
       '9.7',
+    ]);
+    expect(cells(lineOf(previous, 'Months with data in the year')).slice(1)).toEqual([
+      '12 of 12',
+      '12 of 12',
+      '12 of 12',
+      '12 of 12',
     ]);
     expect(cells(lineOf(previous, 'GP appointments, change after referral')).slice(1)).toEqual([
       '-16.3%',
@@ -311,6 +336,70 @@ describe('the monthly PDF packs', () => {
     expect(icb).toContain('1 PCN alert for 1 PCN in this area');
     expect(icb).toContain('Referrals: special cause of concern (lower) in 2025-09');
     expect(textOf('icb', 'QKK')).toContain('No new alerts for this area.');
+  });
+});
+
+describe('storing the packs', () => {
+  /** A store whose puts wait until released, as S3 PUTs wait on the network; one key's put fails if asked. */
+  class WaitingStore extends MemoryObjectStore {
+    readonly waiting: { key: string; release: () => void }[] = [];
+    mostInFlight = 0;
+    private inFlight = 0;
+    constructor(private readonly failing?: string) {
+      super();
+    }
+    override async put(key: string, body: Uint8Array | string) {
+      this.inFlight += 1;
+      this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+      await new Promise<void>((release) => this.waiting.push({ key, release }));
+      this.inFlight -= 1;
+      if (key === this.failing) throw new Error(`could not store ${key}`);
+      await super.put(key, body);
+    }
+  }
+  const settled = async (promise: Promise<unknown>) => {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return done;
+  };
+  const allWaiting = async (store: WaitingStore, count: number) => {
+    while (store.waiting.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  it('stores each pack while the next are written, and returns only once every one is stored', async () => {
+    expect(PUTS_IN_FLIGHT).toBeGreaterThanOrEqual(7);
+    const waiting = new WaitingStore();
+    const writing = writePacks(waiting, documents(), meta);
+    // All 7 packs written and their 7 puts in flight at once, none stored yet: writePacks waits for them.
+    await allWaiting(waiting, 7);
+    expect(waiting.mostInFlight).toBe(7);
+    expect(await settled(writing)).toBe(false);
+    for (const put of waiting.waiting) put.release();
+    expect((await writing).packs).toBe(7);
+    // The same packs, byte for byte, as those stored one at a time above.
+    expect([...waiting.objects.keys()].sort()).toEqual([...store.objects.keys()].sort());
+    for (const [key, bytes] of waiting.objects)
+      expect(Buffer.from(bytes).equals(store.objects.get(key) as Uint8Array)).toBe(true);
+  });
+
+  it('fails with the put that failed, once the puts in flight have finished', async () => {
+    const failing = new WaitingStore('metrics/packs/icb/QWE.pdf');
+    const writing = writePacks(failing, documents(), meta);
+    const outcome = writing.then(
+      () => 'stored',
+      (error: Error) => error.message,
+    );
+    await allWaiting(failing, 7);
+    for (const put of failing.waiting.filter((p) => p.key !== 'metrics/packs/pcn/U33333.pdf')) put.release();
+    // One put is still in flight: writePacks has not given up on it.
+    expect(await settled(writing)).toBe(false);
+    failing.waiting.find((p) => p.key === 'metrics/packs/pcn/U33333.pdf')?.release();
+    expect(await outcome).toBe('could not store metrics/packs/icb/QWE.pdf');
+    expect(failing.objects.size).toBe(6);
   });
 });
 

@@ -11,6 +11,8 @@ import { FUNNEL_MEASURES, type MetricDocument, type MetricRow } from '../../func
  * - staff: below England, headcounts are counts; no FTE or training figure where the headcount is suppressed, no
  *   FTE from 0 to 8 unless a published headcount says 8 or more people share it, and every FTE 0, * or a multiple of
  *   5 (a year's FTE is a mean of months to date: unrounded, two refreshes' years differenced give the latest month);
+ * - means below England: none where its count of people is suppressed (primary or secondary), and none to more
+ *   than 1 decimal (a precise mean of whole-number scores can say which count it was made from);
  * - series (the SPC document) below England: every value of a count is a published count, and the mean is the mean
  *   of the values published beside it (nothing unrounded behind it).
  * Returns one line per problem.
@@ -25,6 +27,8 @@ export interface ScanSpec {
   readonly protected?: Readonly<Record<string, readonly string[]>>;
   /** Staff per document: the headcount column, the FTE column, and the columns suppressed with the headcount. */
   readonly staff?: Readonly<Record<string, readonly (readonly [string, string, readonly string[]])[]>>;
+  /** Means per document: the mean column and the count of people it is over. */
+  readonly means?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
   /** Measures of the SPC document that are counts. */
   readonly seriesCounts?: readonly string[];
   /** Rates per document: column, numerator, denominator, per. */
@@ -79,6 +83,18 @@ function staffProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): strin
       problems.push(`${rowId(doc, r)}: ${fte} = ${value} without 8 or more people`);
     if (typeof value === 'number' && value % 5 !== 0)
       problems.push(`${rowId(doc, r)}: ${fte} = ${value} is not rounded to 5`);
+  }
+  return problems;
+}
+
+/** Means: none beside a suppressed count of its people, none to more than 1 decimal. */
+function meanProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  for (const [mean, people] of spec.means?.[doc.name] ?? []) {
+    const value = r[mean];
+    if (typeof value !== 'number') continue;
+    if (r[people] === '*') problems.push(`${rowId(doc, r)}: ${mean} = ${value} beside a suppressed ${people}`);
+    if (decimals(value) > 1) problems.push(`${rowId(doc, r)}: ${mean} = ${value} to more than 1 decimal`);
   }
   return problems;
 }
@@ -194,6 +210,7 @@ function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): st
     ...sub.flatMap((r) => [
       ...countProblems(doc, r, counts),
       ...staffProblems(doc, r, spec),
+      ...meanProblems(doc, r, spec),
       ...seriesProblems(doc, r, spec),
       ...rateProblems(doc, r, spec),
     ]),
@@ -279,6 +296,15 @@ export const SCAN_SPEC: ScanSpec = {
       ['splw_headcount', 'splw_fte', ['splw_accredited', 'splw_fte_per_10000', 'splw_accredited_pct']],
       ['hwbc_headcount', 'hwbc_fte', []],
       ['cc_headcount', 'cc_fte', []],
+    ],
+  },
+  means: {
+    wellbeing: [
+      ['mean_baseline', 'people'],
+      ['mean_follow_up', 'people'],
+      ['mean_change', 'people'],
+      ['mean_change_ci_low', 'people'],
+      ['mean_change_ci_high', 'people'],
     ],
   },
   seriesCounts: ['referrals', 'people_referred'],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
@@ -120,6 +121,31 @@ describe('response compression', () => {
       headers: JSON_TYPE,
       body: '{}',
     });
+  });
+
+  it('an answer over the 6 MB a Lambda response carries is refused with what to ask instead, not left to fail', async () => {
+    // 7,000,000 bytes of rows that compress well (as the national documents do) and 6,500,000 random bytes that do not.
+    const rows = JSON.stringify({ rows: 'x'.repeat(7_000_000 - 11) });
+    expect(rows).toHaveLength(7_000_000);
+    const response = { status: 200, headers: JSON_TYPE, body: rows };
+    const encoded = await EncodedBody.of(rows, JSON_TYPE);
+    expect(lambdaResponse(response, encoded, undefined)).toEqual({
+      statusCode: 406,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: JSON.stringify({
+        error:
+          'this answer is 6.7 MB uncompressed, over the 6 MB a response can carry: ask with Accept-Encoding: gzip (browsers do) or filter it with level, code or period',
+      }),
+    });
+    expect(lambdaResponse(response, encoded, 'gzip')).toMatchObject({ statusCode: 200, isBase64Encoded: true });
+    const noise = JSON.stringify({ rows: randomBytes(4_875_000).toString('base64') });
+    const incompressible = await EncodedBody.of(noise, JSON_TYPE);
+    const refused = lambdaResponse({ ...response, body: noise }, incompressible, 'gzip');
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(refused.body).error).toMatch(
+      /^this answer is 6\.\d MB compressed, over the 6 MB a response can carry: filter it with level, code or period$/,
+    );
+    expect(lambdaResponse({ ...response, body: noise }, incompressible, undefined).statusCode).toBe(400);
   });
 
   it.each([

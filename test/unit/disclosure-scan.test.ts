@@ -144,4 +144,40 @@ describe('the disclosure scan', () => {
       'workforce pcn U9 2025/26 : splw_fte_per_10000 = 1.48 implies another splw_fte than 10',
     ]);
   });
+  it('finds a wellbeing mean beside a suppressed count of its people, or to 2 decimals, with the shipped spec', () => {
+    const row = (level: string, code: string, people: number | '*', mean: number | '*', low: number | null) =>
+      ({
+        level,
+        code,
+        period_type: 'fy',
+        period: '2025/26',
+        instrument: 'ons4_worthwhile',
+        people,
+        improved: '*',
+        mean_baseline: mean,
+        mean_follow_up: mean,
+        mean_change: mean === '*' ? '*' : 0,
+        mean_change_ci_low: low,
+        mean_change_ci_high: null,
+        improved_pct: '*',
+      }) as MetricRow;
+    const doc = {
+      name: 'wellbeing',
+      keys: ['instrument'],
+      rows: [
+        row('national', 'ENG', 11, 5.09, 4.2), // England: exact, as published
+        row('pcn', 'U1', '*', 5.1, null), // secondarily suppressed count: the mean says it was made from some people
+        row('pcn', 'U2', 15, 5.07, null), // 2 decimals: 76 / 15, and no other size from 13 to 17
+        row('pcn', 'U9', 10, 5.1, null), // 1 decimal beside a published count: fine
+        row('icb', 'QAA', '*', '*', null), // suppressed with its count: fine
+      ],
+    } as unknown as MetricDocument;
+    expect(scanPublished([doc], () => undefined, SCAN_SPEC)).toEqual([
+      'wellbeing pcn U1 2025/26 ons4_worthwhile: mean_baseline = 5.1 beside a suppressed people',
+      'wellbeing pcn U1 2025/26 ons4_worthwhile: mean_follow_up = 5.1 beside a suppressed people',
+      'wellbeing pcn U1 2025/26 ons4_worthwhile: mean_change = 0 beside a suppressed people',
+      'wellbeing pcn U2 2025/26 ons4_worthwhile: mean_baseline = 5.07 to more than 1 decimal',
+      'wellbeing pcn U2 2025/26 ons4_worthwhile: mean_follow_up = 5.07 to more than 1 decimal',
+    ]);
+  });
 });

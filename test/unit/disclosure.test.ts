@@ -49,8 +49,9 @@ describe('applyDisclosureControl', () => {
       { level: 'pcn', code: 'U10001', period: '2025/26', total: 25, a: '*', b: '*', c: 10, mean: 4.2 },
       // the total is itself suppressed: nothing to protect; the mean of 6 people is withheld
       { level: 'pcn', code: 'U10002', period: '2025/26', total: '*', a: 0, b: '*', c: 0, mean: '*' },
-      // one part suppressed and the others zero: only suppressing the total protects it
-      { level: 'pcn', code: 'U10003', period: '2025/26', total: '*', a: '*', b: 0, c: 0, mean: 5 },
+      // one part suppressed and the others zero: only suppressing the total protects it, and its mean goes with it
+      // (a mean of whole numbers can say which count it was made from)
+      { level: 'pcn', code: 'U10003', period: '2025/26', total: '*', a: '*', b: 0, c: 0, mean: '*' },
     ]);
   });
 

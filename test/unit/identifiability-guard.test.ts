@@ -33,6 +33,21 @@ describe('findIdentifier', () => {
     ['07700 900123', 'telephone'],
     ['+44 7700 900123', 'telephone'],
     ['020 7946 0958', 'telephone'],
+    // Shapes a reviewer got past the guard: letters beside the digits, other separators, compatibility characters.
+    ['NHS9434765919', 'nhs_number'],
+    ['REF9434765919', 'nhs_number'],
+    ['Ref9434765919', 'nhs_number'],
+    ['943.476.5919', 'nhs_number'],
+    ['943_476_5919', 'nhs_number'],
+    ['943/476/5919', 'nhs_number'],
+    ['943\u00a0476\u00a05919', 'nhs_number'],
+    ['\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19', 'nhs_number'],
+    ['SW1A\u00a01AA', 'postcode'],
+    ['07700\u00a0900123', 'telephone'],
+    ['07700.900123', 'telephone'],
+    ['a-b-c 9434765919 in a UUID-length text', 'nhs_number'],
+    // Letters and ten digits from 3 up that pass the check digit: refused as an NHS number, whatever the system meant.
+    ['EV4000000101', 'nhs_number'],
   ])('finds %s as %s', (value, kind) => {
     expect(findIdentifier(value)).toBe(kind);
   });
@@ -50,9 +65,23 @@ describe('findIdentifier', () => {
     ['a provider id', 'VCSE-QWE-1A'],
     ['a SNOMED code', '871731000000106'],
     ['a score', '23.5'],
+    ['a zero-padded event id (not a telephone number beside letters)', 'EVT0000012345'],
+    ['a date-and-sequence id whose ten digits pass the check digit', 'EV2026050007'],
+    ['a date-and-sequence id with a hyphen (the demo writes these)', 'R202605-2565'],
+    ['a long numeric event id', 'EV-12345678901234'],
+    ['a UUID whose last group has ten digits between letters', '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c'],
+    ['a pseudonym with a valid-looking number between hex letters', `${'ab'.repeat(20)}c9434765919d${'ef'.repeat(6)}`],
   ])('does not flag %s', (_what, value) => {
     expect(findIdentifier(value)).toBeUndefined();
   });
+});
+
+it('flags a pseudonym only where a number stands alone in it: one random 64-hex id in 200 would otherwise', () => {
+  // Every 64-hex value here holds a valid NHS number between hex letters; read as any other text it would be flagged.
+  const between = `${'a'.repeat(30)}9434765919${'b'.repeat(24)}`;
+  expect(between).toHaveLength(64);
+  expect(findIdentifier(between)).toBeUndefined();
+  expect(findIdentifier(`${between}x`)).toBe('nhs_number');
 });
 
 describe('personalColumnKind', () => {

@@ -52,12 +52,12 @@ describe('the metrics API', () => {
     ['/api/metrics/rollout?code=U10001', 400, 'code needs a level'],
     ['/api/metrics/rollout?period=last-year', 400, 'period must be YYYY-MM, a financial year such as 2024/25, or all'],
     ['/api/metrics/rollout?period_type=week', 400, 'period_type must be month, fy or all'],
-    [
-      '/api/metrics/rollout?sort=referrals',
-      400,
-      'unknown query parameter "sort": use level, code, period or period_type',
-    ],
+    ['/api/metrics/rollout?sort=referrals', 400, 'an unknown query parameter: use level, code, period or period_type'],
+    ['/api/metrics/rollout?9434765919=1', 400, 'an unknown query parameter: use level, code, period or period_type'],
     ['/api/metrics/unknown', 404, 'no metric called unknown'],
+    // meta.json sits beside the metrics but is not one (it has no rows): it was answered with a 500.
+    ['/api/metrics/meta', 404, 'no metric called meta'],
+    ['/api/metrics/meta.csv', 404, 'no metric called meta'],
     [
       '/api/metrics/../../receipts/x',
       404,

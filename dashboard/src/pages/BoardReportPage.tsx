@@ -9,6 +9,7 @@ import {
   type BoardUnit,
   FUNNEL_POSITION_TEXT,
   measureFigure,
+  yearLabel,
 } from '../../../functions/reports/board-measures.ts';
 import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../../../functions/stats/spc-icons.ts';
 import { fetchMetric, type Loadable } from '../api.ts';
@@ -153,7 +154,7 @@ export default function BoardReportPage() {
         {CARDS.map((card) => {
           const measures = card.measures.map(measureById);
           const rows = measures.map((m) => ({
-            measure: m.label,
+            measure: yearLabel(m),
             ...Object.fromEntries(areas.map((a) => [a.code, measureFigure(rowsOf(docs, m.document, a), m, fy)])),
             expectation: m.expectation?.(meta.targets) ?? '',
             funnel_england:
@@ -195,7 +196,7 @@ export default function BoardReportPage() {
                     className: 'whitespace-normal',
                     cell: (m, i) => (
                       <>
-                        {m.label}
+                        {yearLabel(m)}
                         {m.expectation && (
                           <span className="block text-tremor-label text-tremor-content">
                             expected {m.expectation(meta.targets)}

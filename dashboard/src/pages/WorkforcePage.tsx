@@ -7,7 +7,7 @@ import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
-import { formatDecimal, formatPercent, monthLabel } from '../format.ts';
+import { formatDecimal, formatFte, formatPercent, monthLabel } from '../format.ts';
 
 const FTE_SERIES: readonly Series[] = [
   { label: 'Link workers', color: 'blue' },
@@ -73,9 +73,11 @@ export default function WorkforcePage() {
           <div className="grid grid-cols-2 gap-4">
             <Kpi
               label={`Link worker FTE (${monthLabel(latest?.period ?? '')})`}
-              value={<FigureValue value={figure(latest, 'splw_fte')} format={(v) => formatDecimal(v)} />}
+              value={<FigureValue value={figure(latest, 'splw_fte')} format={(v) => formatFte(v, scope.level)} />}
               testId="kpi-splw-fte"
-              context={`${formatDecimal(figure(latest, 'splw_fte_per_10000'), 2)} per 10,000 patients (about 1 expected)`}
+              context={`${formatDecimal(figure(latest, 'splw_fte_per_10000'), 2)} per 10,000 patients (about 1 expected)${
+                scope.level === 'national' ? '' : '; FTE rounded to the nearest 5'
+              }`}
             />
             <Kpi
               label="Accredited training"
@@ -120,7 +122,7 @@ export default function WorkforcePage() {
             }))}
             index="Month"
             {...seriesProps(FTE_SERIES)}
-            valueFormatter={(v) => formatDecimal(v)}
+            valueFormatter={(v) => formatFte(v, scope.level)}
             yAxisWidth={56}
           />
         </ChartCard>

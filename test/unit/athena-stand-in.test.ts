@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATHENA_RULE_SOURCES, AthenaStandIn, checkPlaceholders } from '../aws/athena-stand-in.ts';
+import { tempDir } from '../support/files.ts';
+
+/*
+ * The stand-in enforces Athena's rule on execution parameters (ATHENA_RULE_SOURCES.parameters, "Considerations and
+ * limitations"): "Currently, ? parameters can be placed only in the WHERE clause. Syntax like SELECT ? FROM table is
+ * not supported."
+ */
+describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
+  it('cites the page', () => {
+    expect(ATHENA_RULE_SOURCES.parameters).toBe(
+      'https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html',
+    );
+  });
+
+  it('refuses a ? in the SELECT list, a JOIN condition or FILTER (WHERE ...), at any depth', () => {
+    expect(() => checkPlaceholders('SELECT ? FROM t')).toThrow(/line 1: \? parameters .* only in the WHERE clause/);
+    expect(() =>
+      checkPlaceholders(
+        'WITH c AS (\n  SELECT e.*,\n    e.referred_on <= CAST(? AS DATE) AS cohort\n  FROM e\n)\nSELECT 1',
+      ),
+    ).toThrow(/line 3: .* in SELECT/);
+    expect(() => checkPlaceholders('SELECT a FROM t JOIN u ON u.d <= CAST(? AS DATE)')).toThrow(/in ON/);
+    expect(() => checkPlaceholders('SELECT count(*) FILTER (WHERE d <= CAST(? AS DATE)) FROM t')).toThrow(/in FILTER/);
+    // After a WHERE subquery closes, the outer clause is the SELECT again.
+    expect(() => checkPlaceholders('SELECT (SELECT 1 FROM u WHERE x = 1) + ? FROM t')).toThrow(/in SELECT/);
+  });
+
+  it('accepts a ? in a WHERE clause, of a statement, a CTE or a subquery, and ignores ? in text and comments', () => {
+    for (const sql of [
+      'SELECT a FROM t WHERE x <= CAST(? AS DATE)',
+      "SELECT a FROM t WHERE event_type IN ('referral', 'declined') AND (event_type = 'declined' OR snomed_code = ?)",
+      'WITH c AS (SELECT * FROM e WHERE referred_on <= CAST(? AS DATE)) SELECT * FROM c',
+      'SELECT e.*, f.pcn_code IS NOT NULL AS cohort FROM e LEFT JOIN (SELECT pcn_code FROM e WHERE d <= CAST(? AS DATE)) AS f ON f.pcn_code = e.pcn_code',
+      'SELECT \'?\' AS q, "a?" FROM t -- a ?\n/* ? */ WHERE x = ?',
+    ])
+      expect(() => checkPlaceholders(sql), sql).not.toThrow();
+  });
+
+  it('every SQL file the refresh runs puts its ? parameters in a WHERE clause', () => {
+    const root = join(import.meta.dirname, '..', '..', 'sql');
+    const files = readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.sql'));
+    const withParameters = files.filter((f) => readFileSync(join(root, f), 'utf8').includes('CAST(? AS DATE)'));
+    // cof_person, contacts_distribution, equity, pcn_comparison, wellbeing (and cof_system: its window's end).
+    expect(withParameters.length).toBeGreaterThanOrEqual(5);
+    for (const file of files)
+      expect(() => checkPlaceholders(readFileSync(join(root, file), 'utf8')), file).not.toThrow();
+  });
+
+  describe('over its API', () => {
+    const dir = tempDir('athena-stand-in');
+    let standIn: AthenaStandIn;
+    let endpoint = '';
+    beforeAll(async () => {
+      standIn = new AthenaStandIn({
+        workgroups: [{ name: 'primary', enforced: false, outputLocation: 's3://results/out/' }],
+        tables: [],
+        s3Directory: dir.path,
+        s3: new S3Client({ region: 'eu-west-2' }),
+      });
+      endpoint = await standIn.start();
+    });
+    afterAll(async () => {
+      await standIn.stop();
+      dir.remove();
+    });
+
+    // Athena's JSON protocol as the SDK speaks it (AWS JSON 1.1): fetch, not the SDK client, which another test file
+    // of the same worker may have mocked (aws-sdk-client-mock stubs the client class).
+    const call = async (operation: string, input: object) => {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AmazonAthena.${operation}` },
+        body: JSON.stringify(input),
+      });
+      return (await response.json()) as {
+        QueryExecutionId?: string;
+        QueryExecution?: { Status?: { State?: string; StateChangeReason?: string } };
+        ResultSet?: { Rows?: { Data: { VarCharValue?: string }[] }[] };
+      };
+    };
+
+    async function outcome(QueryString: string, ExecutionParameters: string[]) {
+      const { QueryExecutionId } = await call('StartQueryExecution', { QueryString, ExecutionParameters });
+      for (;;) {
+        const { QueryExecution } = await call('GetQueryExecution', { QueryExecutionId });
+        const state = QueryExecution?.Status?.State;
+        if (state === 'FAILED') return { state, reason: QueryExecution?.Status?.StateChangeReason };
+        if (state === 'SUCCEEDED') {
+          const { ResultSet } = await call('GetQueryResults', { QueryExecutionId });
+          return {
+            state,
+            rows: ResultSet?.Rows?.map((r) => r.Data.map((d) => d.VarCharValue ?? null)),
+          };
+        }
+      }
+    }
+
+    it('fails SELECT ? FROM ... and runs the same cut-off in a WHERE clause', async () => {
+      const days = "(SELECT * FROM (VALUES (DATE '2025-06-30'), (DATE '2025-07-01')) AS v (d))";
+      expect(await outcome(`SELECT d <= CAST(? AS DATE) AS old_enough FROM ${days}`, ["'2025-06-30'"])).toEqual({
+        state: 'FAILED',
+        reason:
+          'INVALID_PARAMETER_USAGE: line 1: ? parameters can be placed only in the WHERE clause (this one is in SELECT)',
+      });
+      expect(await outcome(`SELECT d FROM ${days} AS t WHERE d <= CAST(? AS DATE)`, ["'2025-06-30'"])).toEqual({
+        state: 'SUCCEEDED',
+        rows: [['d'], ['2025-06-30']],
+      });
+    });
+  });
+});
