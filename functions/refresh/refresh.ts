@@ -44,6 +44,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'populations', kind: 'table' },
   { name: 'events_in_force', kind: 'view' },
   { name: 'event_months', kind: 'table' },
+  { name: 'moved_pcns', kind: 'table' },
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
   { name: 'workforce_in_force', kind: 'table' },

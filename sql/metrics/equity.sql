@@ -36,12 +36,11 @@ measured AS (
   GROUP BY pcn_code, icb_code, region_code, fy, person_id, referral_id
 ),
 
--- PCN-years whose referrals fall in more than one ICB or region (wellbeing pairs are of these referrals).
+-- PCN-years whose referrals may fall in more than one ICB or region (moved_pcns; wellbeing pairs are of these referrals).
 moved AS (
-  SELECT pcn_code, fy
-  FROM episodes
-  GROUP BY pcn_code, fy
-  HAVING count(DISTINCT icb_code) > 1 OR count(DISTINCT region_code) > 1
+  SELECT pcn_code, period AS fy
+  FROM moved_pcns
+  WHERE period_type = 'fy'
 ),
 
 -- Each referral once per dimension, with its group; 'pcn_imd_quintile' is the PCN's deprivation quintile.

@@ -1,7 +1,8 @@
 -- Referral sources and reasons: accepted referrals by who referred (one column per source, adding up to
 -- referrals) and by reason (a referral may give several reasons, so those columns need not add up), and how many
 -- kinds of source each area receives referrals from. Counted once per PCN, month and source, then added up for every
--- area and period (rollups).
+-- area and period (rollups): each source's column is made there, from the few rows of that source, not by a filtered
+-- count of every referral per source.
 WITH referrals AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy, referral_source,
@@ -14,17 +15,6 @@ sources AS (
     pcn_code, icb_code, region_code, month, fy,
     referral_source,
     count(*) AS referrals,
-    count(*) FILTER (WHERE referral_source = 'gp') AS source_gp,
-    count(*) FILTER (WHERE referral_source = 'practice_staff') AS source_practice_staff,
-    count(*) FILTER (WHERE referral_source = 'other_primary_care') AS source_other_primary_care,
-    count(*) FILTER (WHERE referral_source = 'secondary_care') AS source_secondary_care,
-    count(*) FILTER (WHERE referral_source = 'local_authority') AS source_local_authority,
-    count(*) FILTER (WHERE referral_source = 'social_care') AS source_social_care,
-    count(*) FILTER (WHERE referral_source = 'vcse') AS source_vcse,
-    count(*) FILTER (WHERE referral_source = 'housing') AS source_housing,
-    count(*) FILTER (WHERE referral_source = 'police') AS source_police,
-    count(*) FILTER (WHERE referral_source = 'self') AS source_self,
-    count(*) FILTER (WHERE referral_source = 'other') AS source_other,
     count(*) FILTER (WHERE strpos(reasons, ';mental_health;') > 0) AS reason_mental_health,
     count(*) FILTER (WHERE strpos(reasons, ';loneliness_isolation;') > 0) AS reason_loneliness_isolation,
     count(*) FILTER (WHERE strpos(reasons, ';long_term_condition;') > 0) AS reason_long_term_condition,
@@ -48,17 +38,17 @@ SELECT
   CASE r.period_type WHEN 'month' THEN s.month ELSE s.fy END AS period,
   sum(s.referrals) AS referrals,
   count(DISTINCT s.referral_source) AS source_types,
-  sum(s.source_gp) AS source_gp,
-  sum(s.source_practice_staff) AS source_practice_staff,
-  sum(s.source_other_primary_care) AS source_other_primary_care,
-  sum(s.source_secondary_care) AS source_secondary_care,
-  sum(s.source_local_authority) AS source_local_authority,
-  sum(s.source_social_care) AS source_social_care,
-  sum(s.source_vcse) AS source_vcse,
-  sum(s.source_housing) AS source_housing,
-  sum(s.source_police) AS source_police,
-  sum(s.source_self) AS source_self,
-  sum(s.source_other) AS source_other,
+  sum(CASE WHEN s.referral_source = 'gp' THEN s.referrals ELSE 0 END) AS source_gp,
+  sum(CASE WHEN s.referral_source = 'practice_staff' THEN s.referrals ELSE 0 END) AS source_practice_staff,
+  sum(CASE WHEN s.referral_source = 'other_primary_care' THEN s.referrals ELSE 0 END) AS source_other_primary_care,
+  sum(CASE WHEN s.referral_source = 'secondary_care' THEN s.referrals ELSE 0 END) AS source_secondary_care,
+  sum(CASE WHEN s.referral_source = 'local_authority' THEN s.referrals ELSE 0 END) AS source_local_authority,
+  sum(CASE WHEN s.referral_source = 'social_care' THEN s.referrals ELSE 0 END) AS source_social_care,
+  sum(CASE WHEN s.referral_source = 'vcse' THEN s.referrals ELSE 0 END) AS source_vcse,
+  sum(CASE WHEN s.referral_source = 'housing' THEN s.referrals ELSE 0 END) AS source_housing,
+  sum(CASE WHEN s.referral_source = 'police' THEN s.referrals ELSE 0 END) AS source_police,
+  sum(CASE WHEN s.referral_source = 'self' THEN s.referrals ELSE 0 END) AS source_self,
+  sum(CASE WHEN s.referral_source = 'other' THEN s.referrals ELSE 0 END) AS source_other,
   sum(s.reason_mental_health) AS reason_mental_health,
   sum(s.reason_loneliness_isolation) AS reason_loneliness_isolation,
   sum(s.reason_long_term_condition) AS reason_long_term_condition,

@@ -6,7 +6,7 @@
 -- added up for every area and period (rollups); the registered lists are in populations. docs/methodology.md.
 -- People referred add up across PCNs (person ids are per PCN: equity.sql): each person is counted once per PCN, ICB,
 -- region and period, and those counts added up; only a PCN whose referrals fall in more than one ICB or region in a
--- period has its people counted distinct at each level.
+-- period (moved_pcns) has its people counted distinct at each level.
 -- Parameter 1: the SNOMED CT code of an accepted referral.
 WITH referral_events AS (
   SELECT
@@ -54,17 +54,10 @@ people AS (
   GROUP BY 1, 2, 3, 4, 5, 6
 ),
 
-moved AS (
-  SELECT period_type, period, pcn_code
-  FROM people
-  GROUP BY period_type, period, pcn_code
-  HAVING count(DISTINCT icb_code) > 1 OR count(DISTINCT region_code) > 1
-),
-
 people_counts AS (
   SELECT p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, count(*) AS people
   FROM people AS p
-  LEFT JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  LEFT JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
   WHERE m.pcn_code IS NULL
   GROUP BY p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code
 ),
@@ -87,7 +80,7 @@ people_parts AS (
     p.period_type, p.period,
     count(DISTINCT p.person_id) AS people
   FROM people AS p
-  INNER JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  INNER JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
   INNER JOIN rollups AS r ON r.period_type = p.period_type
   GROUP BY 1, 2, 3, 4
 ),

@@ -15,7 +15,7 @@
 -- every run (never below 0, and NULL below 2 pairs, as stddev_samp).
 -- Distinct people add up across PCNs (person ids are per PCN: equity.sql): each person is counted once per PCN, ICB,
 -- region, period and instrument, and those counts added up for every area (rollups); only a PCN whose pairs fall in
--- more than one ICB or region in a period has its people counted distinct at each level. The exact sums add up
+-- more than one ICB or region in a period (moved_pcns) has its people counted distinct at each level. The exact sums add up
 -- exactly too, so they are summed once per PCN and month and then for every area and period.
 WITH pairs AS (
   SELECT
@@ -70,18 +70,11 @@ people AS (
   GROUP BY 1, 2, 3, 4, 5, 6, 7
 ),
 
-moved AS (
-  SELECT period_type, period, pcn_code
-  FROM people
-  GROUP BY period_type, period, pcn_code
-  HAVING count(DISTINCT icb_code) > 1 OR count(DISTINCT region_code) > 1
-),
-
 people_counts AS (
   SELECT p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, p.instrument,
     count(*) AS people, sum(p.improved) AS improved
   FROM people AS p
-  LEFT JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  LEFT JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
   WHERE m.pcn_code IS NULL
   GROUP BY p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, p.instrument
 ),
@@ -106,7 +99,7 @@ people_parts AS (
     count(DISTINCT p.person_id) AS people,
     count(DISTINCT CASE WHEN p.improved = 1 THEN p.person_id END) AS improved
   FROM people AS p
-  INNER JOIN moved AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  INNER JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
   INNER JOIN rollups AS r ON r.period_type = p.period_type
   GROUP BY 1, 2, 3, 4, 5
 ),

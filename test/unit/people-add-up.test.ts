@@ -61,6 +61,7 @@ const PCN_MONTHS = MONTHS.flatMap((m) =>
 
 let instance: DuckDBInstance;
 const results = new Map<string, Record<string, unknown>[]>();
+let moved: unknown[][] = [];
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
@@ -74,7 +75,7 @@ beforeAll(async () => {
   await run(`CREATE TABLE pcn_deprivation AS SELECT * FROM (VALUES ('U00001', 1, 1), ('U00002', 3, 2))
     AS d (pcn_code, imd_decile, imd_quintile)`);
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
-  for (const table of ['populations', 'event_months', 'episodes', 'wellbeing_pairs'])
+  for (const table of ['populations', 'event_months', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);
@@ -87,6 +88,7 @@ beforeAll(async () => {
         ),
     );
   };
+  moved = (await connection.runAndReadAll('SELECT * FROM moved_pcns ORDER BY 1, 2, 3')).getRows();
   await query('rollout', ['871731000000106']);
   await query('wellbeing', ['2025-12-31']);
   await query('equity', ['2025-12-31', '2025-12-31']);
@@ -100,6 +102,10 @@ const pick = (file: string, match: Record<string, unknown>, columns: string[]) =
     .map((r) => [r.level, r.code, ...columns.map((c) => r[c])]);
 
 describe('people add up across PCNs, and a PCN that moved ICB during the year counts each person once', () => {
+  it('moved_pcns lists the PCN-year in two ICBs, once, for all three metrics (no month: a month has one ICB)', () => {
+    expect(moved).toEqual([['fy', '2025/26', 'U00001']]);
+  });
+
   it('rollout: people referred in the year and in a month', () => {
     expect(pick('rollout', { period: '2025/26' }, ['people_referred', 'referrals'])).toEqual([
       ['icb', 'QAA', 1, 1],
