@@ -141,27 +141,35 @@ interface Secondary {
  * takes its smallest non-zero part with it. Returns whether anything changed.
  */
 function suppressNextSmallest(cells: readonly Cell[], total?: Cell, how: Secondary = {}): boolean {
-  const value = (c: Cell) => c.row[c.column];
-  const suppressedParts = () => cells.filter((c) => value(c) === SUPPRESSED).length;
-  const totalSuppressed = () => total !== undefined && value(total) === SUPPRESSED;
+  // Loops, not closures: this runs for every family, column and round, and under tsx each closure made is also named.
   let changed = false;
-  while (
-    (suppressedParts() === 1 && !totalSuppressed()) ||
-    (how.exact === true && suppressedParts() === 0 && totalSuppressed())
-  ) {
-    const smallest = cells
-      .filter((c) => typeof value(c) === 'number' && (value(c) as number) > 0)
-      .sort((a, b) => (value(a) as number) - (value(b) as number))[0];
+  for (;;) {
+    let suppressed = 0;
+    let smallest: Cell | undefined;
+    let smallestValue = Number.POSITIVE_INFINITY;
+    let zero: Cell | undefined;
+    for (const cell of cells) {
+      const value = cell.row[cell.column];
+      if (value === SUPPRESSED) suppressed++;
+      else if (typeof value === 'number') {
+        // Ties: the first of the smallest (a stable sort's first).
+        if (value > 0 && value < smallestValue) {
+          smallest = cell;
+          smallestValue = value;
+        } else if (value === 0 && zero === undefined) zero = cell;
+      }
+    }
+    const totalSuppressed = total !== undefined && total.row[total.column] === SUPPRESSED;
+    if (!((suppressed === 1 && !totalSuppressed) || (how.exact === true && suppressed === 0 && totalSuppressed)))
+      return changed;
     // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
     // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
-    const zero = how.allowZero ? cells.find((c) => value(c) === 0) : undefined;
-    const target = smallest ?? zero ?? (totalSuppressed() ? undefined : total);
+    const target = smallest ?? (how.allowZero ? zero : undefined) ?? (totalSuppressed ? undefined : total);
     if (target === undefined) return changed;
     target.row[target.column] = SUPPRESSED;
     how.onSuppress?.(target);
     changed = true;
   }
-  return changed;
 }
 
 /** Below England a published mean has 1 decimal: every group size of 10 or more then fits it (module comment). */
@@ -301,8 +309,22 @@ function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['perio
   return [...months].map(([key, monthRows]) => ({ year: years.get(key) as Row, months: monthRows }));
 }
 
-const cellsOf = (rows: readonly Row[], column: string): Cell[] => rows.map((row) => ({ row, column }));
-const allRegions = (rows: readonly Row[]) => rows.every((row) => row.level === 'region');
+function cellsOf(rows: readonly Row[], column: string): Cell[] {
+  const cells: Cell[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) cells[i] = { row: rows[i] as Row, column };
+  return cells;
+}
+
+function columnsOf(row: Row, columns: readonly string[]): Cell[] {
+  const cells: Cell[] = new Array(columns.length);
+  for (let i = 0; i < columns.length; i++) cells[i] = { row, column: columns[i] as string };
+  return cells;
+}
+
+function allRegions(rows: readonly Row[]): boolean {
+  for (const row of rows) if (row.level !== 'region') return false;
+  return true;
+}
 
 /** Secondary suppression within a row: the columns that add up to a total. */
 function suppressWithinRows(rows: readonly Row[], groups: NonNullable<DisclosureRules['groups']>): boolean {
@@ -310,8 +332,7 @@ function suppressWithinRows(rows: readonly Row[], groups: NonNullable<Disclosure
   for (const row of rows) {
     if (isNational(row)) continue;
     for (const group of groups) {
-      const parts = group.parts.map((column) => ({ row, column }));
-      if (suppressNextSmallest(parts, { row, column: group.total })) changed = true;
+      if (suppressNextSmallest(columnsOf(row, group.parts), { row, column: group.total })) changed = true;
     }
   }
   return changed;
