@@ -59,6 +59,8 @@ function wellbeingTables(order: 'forward' | 'ascending'): string[] {
     `INSERT INTO wellbeing_pairs VALUES ${rows.join(', ')}`,
     // wellbeing.sql adds up every area and period through the rollups view.
     `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
+    // No PCN here is in more than one ICB or region (the prepare table wellbeing.sql reads for those).
+    'CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)',
   ];
 }
 
