@@ -61,6 +61,12 @@ export interface LocalStack {
 
 /** Loopback addresses: only this machine can connect. */
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+/** The address a server listening on this host and port is reached at: localhost for loopback, IPv6 in brackets. */
+export function serverUrl(host: string, port: number): string {
+  const name = isLoopback(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 /** Where the local stand-in for S3's presigned POST receives the form. */
 export const LOCAL_POST_PATH = '/local-s3/landing';
 
@@ -456,12 +462,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       resolvePromise(typeof address === 'object' && address ? address.port : options.port);
     });
   });
-  const hostName = isLoopback(options.host)
-    ? 'localhost'
-    : options.host.includes(':')
-      ? `[${options.host}]`
-      : options.host;
-  const url = `http://${hostName}:${port}`;
+  const url = serverUrl(options.host, port);
   postUrl = (options.publicUrl ?? url).replace(/\/$/, '');
   const publicHost = options.publicUrl ? [new URL(options.publicUrl).host] : [];
   allowedHosts = hostAllowList(options.host, port, [...(options.allowedHosts ?? []), ...publicHost]);

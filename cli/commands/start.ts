@@ -8,7 +8,7 @@ import { stageReference } from '../../functions/lib/reference-versions.ts';
 import type { CompactionResult } from '../../functions/refresh/compact.ts';
 import { MonthCompaction } from '../month-compaction.ts';
 import { IngestPool } from '../parallel-ingest.ts';
-import { isLoopback, type LocalStack, startServer } from '../server.ts';
+import { type LocalStack, serverUrl, startServer } from '../server.ts';
 import { type GenerateManifest, lastCompleteMonth, monthsEnding } from '../synthetic/generate.ts';
 import { runGenerateInTurns } from './generate.ts';
 import { runCompaction, runRefresh } from './refresh.ts';
@@ -115,9 +115,9 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
     await compaction.finish().catch(() => {});
     throw error;
   }
-  pool.reorder((a, b) =>
-    (monthOf.get(a) as string) < (monthOf.get(b) as string) ? -1 : monthOf.get(a) === monthOf.get(b) ? 0 : 1,
-  );
+  // Month by month (YYYY-MM sorts as text); a stable sort keeps each month's files in their order.
+  const month = (file: string) => monthOf.get(file) as string;
+  pool.reorder((a, b) => (month(a) < month(b) ? -1 : month(a) > month(b) ? 1 : 0));
   compaction.addedAll();
   const ingested = pool.finish();
   console.log(
@@ -146,9 +146,7 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
  * undefined for port 0 (any free port: not known before it listens).
  */
 export function localServerUrl(host: string, port: number): string | undefined {
-  if (port === 0) return undefined;
-  const name = isLoopback(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${name}:${port}`;
+  return port === 0 ? undefined : serverUrl(host, port);
 }
 
 /** `npm start`: demo data, metrics, then the API and dashboard on the port. */

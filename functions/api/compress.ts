@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import { jsonResponse } from '../lib/http-errors.ts';
 
 /** What a Lambda behind an HTTP API (payload format 2.0) returns. */
 export interface LambdaHttpResponse {
@@ -233,9 +234,6 @@ const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function tooLarge(statusCode: number, error: string): LambdaHttpResponse {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: JSON.stringify({ error }),
-  };
+  const { headers, body } = jsonResponse(statusCode, { error });
+  return { statusCode, headers, body };
 }
