@@ -5,7 +5,8 @@
  *
  *   npx tsx test/bench/refresh-profile.ts <data folder> [step ...]
  *     with step names (e.g. episodes equity), prints DuckDB's EXPLAIN ANALYZE of those steps too;
- *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step).
+ *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step);
+ *     PROFILE_MEMORY_LIMIT=6GB caps DuckDB's memory (several people profiling national data on one machine).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
@@ -22,6 +23,7 @@ if (!data) {
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 await connection.run('SET preserve_insertion_order = false');
+if (process.env.PROFILE_MEMORY_LIMIT) await connection.run(`SET memory_limit = '${process.env.PROFILE_MEMORY_LIMIT}'`);
 for (const table of QUERY_TABLES) await connection.run(duckDbView(table, data, true));
 
 let totalWall = 0;
