@@ -11,6 +11,9 @@
 -- region of the year and group, and those counts are added up for every area (rollups), instead of a distinct count
 -- of every person at every level. Only a PCN whose referrals fall in more than one ICB or region in a year (it moved
 -- during the year) has its people counted distinct at each level, since one person can be on both sides of the move.
+-- Each person is grouped by person_id once per PCN and year (person_years), not once per dimension: one whose
+-- referrals agree on every dimension is then counted by their groups without the id; only the few others (and the
+-- PCNs that moved) go through every dimension by person_id (slow_people).
 
 WITH people AS (
   SELECT
@@ -43,27 +46,78 @@ moved AS (
   WHERE period_type = 'fy'
 ),
 
+-- Each person once per PCN (with its ICB and region) and year, with their referrals' figures and groups. Most people
+-- are in one group of every dimension in a year (their referrals agree): such a person is counted in those groups
+-- without their person_id below (fast), which is exact, since a person's referrals all fall in the same groups.
+-- (Grouping every referral by person_id once per dimension cost five passes over the 64-character key; issue 17.)
+-- "Agree" is null-safe: every referral has the same value, or none has one.
+person_years AS (
+  SELECT
+    pcn_code, icb_code, region_code, fy, person_id,
+    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
+    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
+    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected,
+    min(imd_decile) AS imd_decile,
+    min(ethnicity_group) AS ethnicity_group,
+    min(age_band) AS age_band,
+    min(sex) AS sex,
+    min(imd_decile) = max(imd_decile)
+      AND (count(ethnicity_group) = 0 OR (count(ethnicity_group) = count(*) AND min(ethnicity_group) = max(ethnicity_group)))
+      AND (count(age_band) = 0 OR (count(age_band) = count(*) AND min(age_band) = max(age_band)))
+      AND (count(sex) = 0 OR (count(sex) = count(*) AND min(sex) = max(sex))) AS agree
+  FROM people
+  GROUP BY pcn_code, icb_code, region_code, fy, person_id
+),
+
+-- People whose referrals agree, in PCN-years that did not move: counted by their groups, without person_id.
+fast AS (
+  SELECT
+    y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex,
+    count(*) AS people_referred,
+    sum(y.engagement_cohort) AS engagement_cohort,
+    sum(y.engaged) AS engaged,
+    sum(y.connected) AS connected
+  FROM person_years AS y
+  LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
+  WHERE m.pcn_code IS NULL AND y.agree
+  GROUP BY y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex
+),
+
+-- The others (referrals in different groups, or a PCN-year that moved): each referral once per dimension.
+slow_keys AS (
+  SELECT DISTINCT y.pcn_code, y.fy, y.person_id
+  FROM person_years AS y
+  LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
+  WHERE m.pcn_code IS NOT NULL OR NOT y.agree
+),
+
+slow_people AS (
+  SELECT p.*
+  FROM people AS p
+  INNER JOIN slow_keys AS k ON k.pcn_code = p.pcn_code AND k.fy = p.fy AND k.person_id = p.person_id
+),
+
 -- Each referral once per dimension, with its group; 'pcn_imd_quintile' is the PCN's deprivation quintile.
 groups AS (
   SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
     'imd_decile' AS dimension, imd_decile AS "group"
-  FROM people
+  FROM slow_people
   UNION ALL
   SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
     'ethnicity_group' AS dimension, ethnicity_group AS "group"
-  FROM people
+  FROM slow_people
   UNION ALL
   SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
     'age_band' AS dimension, age_band AS "group"
-  FROM people
+  FROM slow_people
   UNION ALL
   SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
     'sex' AS dimension, sex AS "group"
-  FROM people
+  FROM slow_people
   UNION ALL
   SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id, p.in_engagement_cohort, p.engaged, p.connected,
     'pcn_imd_quintile' AS dimension, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group"
-  FROM people AS p
+  FROM slow_people AS p
   LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
 ),
 
@@ -78,18 +132,53 @@ group_people AS (
   GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group", person_id
 ),
 
+-- The people of the fast path, once per dimension with their group.
+fast_groups AS (
+  SELECT pcn_code, icb_code, region_code, fy, 'imd_decile' AS dimension, imd_decile AS "group",
+    people_referred, engagement_cohort, engaged, connected
+  FROM fast
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, 'ethnicity_group' AS dimension, ethnicity_group AS "group",
+    people_referred, engagement_cohort, engaged, connected
+  FROM fast
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, 'age_band' AS dimension, age_band AS "group",
+    people_referred, engagement_cohort, engaged, connected
+  FROM fast
+  UNION ALL
+  SELECT pcn_code, icb_code, region_code, fy, 'sex' AS dimension, sex AS "group",
+    people_referred, engagement_cohort, engaged, connected
+  FROM fast
+  UNION ALL
+  SELECT f.pcn_code, f.icb_code, f.region_code, f.fy, 'pcn_imd_quintile' AS dimension,
+    COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group",
+    f.people_referred, f.engagement_cohort, f.engaged, f.connected
+  FROM fast AS f
+  LEFT JOIN pcn_deprivation AS d ON d.pcn_code = f.pcn_code
+),
+
 -- Counted once per PCN, ICB, region, year and group (PCNs that did not move), then added up for every area.
 group_counts AS (
   SELECT
-    g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group",
-    count(*) AS people_referred,
-    sum(g.engagement_cohort) AS engagement_cohort,
-    sum(g.engaged) AS engaged,
-    sum(g.connected) AS connected
-  FROM group_people AS g
-  LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
-  WHERE m.pcn_code IS NULL
-  GROUP BY g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group"
+    pcn_code, icb_code, region_code, fy, dimension, "group",
+    sum(people_referred) AS people_referred,
+    sum(engagement_cohort) AS engagement_cohort,
+    sum(engaged) AS engaged,
+    sum(connected) AS connected
+  FROM (
+    SELECT pcn_code, icb_code, region_code, fy, dimension, "group", people_referred, engagement_cohort, engaged, connected
+    FROM fast_groups
+
+    UNION ALL
+
+    SELECT
+      g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group",
+      1 AS people_referred, g.engagement_cohort, g.engaged, g.connected
+    FROM group_people AS g
+    LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
+    WHERE m.pcn_code IS NULL
+  ) AS c
+  GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group"
 ),
 
 referral_parts AS (
@@ -138,18 +227,58 @@ referrals AS (
   GROUP BY 1, 2, 3, 4, 5
 ),
 
+-- Each person measured once per PCN (with its ICB and region) and year, as person_years: people whose referrals agree
+-- in every dimension, in PCN-years that did not move, are counted by their groups without person_id.
+measured_years AS (
+  SELECT
+    pcn_code, icb_code, region_code, fy, person_id,
+    max(CASE WHEN improved THEN 1 ELSE 0 END) AS improved,
+    min(imd_decile) AS imd_decile,
+    min(ethnicity_group) AS ethnicity_group,
+    min(age_band) AS age_band,
+    min(sex) AS sex,
+    min(imd_decile) = max(imd_decile)
+      AND (count(ethnicity_group) = 0 OR (count(ethnicity_group) = count(*) AND min(ethnicity_group) = max(ethnicity_group)))
+      AND (count(age_band) = 0 OR (count(age_band) = count(*) AND min(age_band) = max(age_band)))
+      AND (count(sex) = 0 OR (count(sex) = count(*) AND min(sex) = max(sex))) AS agree
+  FROM measured
+  GROUP BY pcn_code, icb_code, region_code, fy, person_id
+),
+
+measured_fast AS (
+  SELECT
+    y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex,
+    count(*) AS wellbeing_people,
+    sum(y.improved) AS wellbeing_improved
+  FROM measured_years AS y
+  LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
+  WHERE m.pcn_code IS NULL AND y.agree
+  GROUP BY y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex
+),
+
+measured_slow AS (
+  SELECT s.*
+  FROM measured AS s
+  INNER JOIN (
+    SELECT DISTINCT y.pcn_code, y.fy, y.person_id
+    FROM measured_years AS y
+    LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
+    WHERE m.pcn_code IS NOT NULL OR NOT y.agree
+  ) AS k ON k.pcn_code = s.pcn_code AND k.fy = s.fy AND k.person_id = s.person_id
+),
+
 measured_groups AS (
   SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'imd_decile' AS dimension, imd_decile AS "group"
-  FROM measured
+  FROM measured_slow
   UNION ALL
   SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'ethnicity_group' AS dimension, ethnicity_group AS "group"
-  FROM measured
+  FROM measured_slow
   UNION ALL
   SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'age_band' AS dimension, age_band AS "group"
-  FROM measured
+  FROM measured_slow
   UNION ALL
   SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'sex' AS dimension, sex AS "group"
-  FROM measured
+  FROM measured_slow
 ),
 
 measured_people AS (
@@ -162,13 +291,32 @@ measured_people AS (
 
 measured_counts AS (
   SELECT
-    g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group",
-    count(*) AS wellbeing_people,
-    sum(g.improved) AS wellbeing_improved
-  FROM measured_people AS g
-  LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
-  WHERE m.pcn_code IS NULL
-  GROUP BY g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group"
+    pcn_code, icb_code, region_code, fy, dimension, "group",
+    sum(wellbeing_people) AS wellbeing_people,
+    sum(wellbeing_improved) AS wellbeing_improved
+  FROM (
+    SELECT pcn_code, icb_code, region_code, fy, 'imd_decile' AS dimension, imd_decile AS "group",
+      wellbeing_people, wellbeing_improved
+    FROM measured_fast
+    UNION ALL
+    SELECT pcn_code, icb_code, region_code, fy, 'ethnicity_group' AS dimension, ethnicity_group AS "group",
+      wellbeing_people, wellbeing_improved
+    FROM measured_fast
+    UNION ALL
+    SELECT pcn_code, icb_code, region_code, fy, 'age_band' AS dimension, age_band AS "group",
+      wellbeing_people, wellbeing_improved
+    FROM measured_fast
+    UNION ALL
+    SELECT pcn_code, icb_code, region_code, fy, 'sex' AS dimension, sex AS "group",
+      wellbeing_people, wellbeing_improved
+    FROM measured_fast
+    UNION ALL
+    SELECT g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group", 1 AS wellbeing_people, g.improved AS wellbeing_improved
+    FROM measured_people AS g
+    LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
+    WHERE m.pcn_code IS NULL
+  ) AS c
+  GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group"
 ),
 
 outcome_parts AS (

@@ -52,14 +52,51 @@ staffing AS (
   )
 ),
 
-people AS (
-  SELECT
-    CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(pcn_code, icb_code, region_code, 'ENG') AS code,
-    fy AS period,
-    count(DISTINCT person_id) AS people_referred
+-- People referred in the year add up across PCNs (person ids are per PCN: equity.sql): each person once per PCN (with
+-- its ICB and region) and year, counted per PCN and added up for every area (rollups); only a PCN whose referrals fall
+-- in more than one ICB or region in a year (moved_pcns) has its people counted distinct at each level. (A distinct
+-- count of every person in four grouping sets cost 6 of the step's 8 CPU seconds at national scale; issue 17.)
+person_years AS (
+  SELECT pcn_code, icb_code, region_code, fy, person_id
   FROM episodes
-  GROUP BY GROUPING SETS ((fy), (region_code, fy), (icb_code, fy), (pcn_code, fy))
+  GROUP BY pcn_code, icb_code, region_code, fy, person_id
+),
+
+people_counts AS (
+  SELECT y.pcn_code, y.icb_code, y.region_code, y.fy, count(*) AS people
+  FROM person_years AS y
+  LEFT JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = y.fy AND m.pcn_code = y.pcn_code
+  WHERE m.pcn_code IS NULL
+  GROUP BY y.pcn_code, y.icb_code, y.region_code, y.fy
+),
+
+people_parts AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
+    c.fy AS period,
+    sum(c.people) AS people
+  FROM people_counts AS c
+  INNER JOIN rollups AS r ON r.period_type = 'fy'
+  GROUP BY 1, 2, 3
+
+  UNION ALL
+
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN y.pcn_code WHEN 'icb' THEN y.icb_code WHEN 'region' THEN y.region_code ELSE 'ENG' END AS code,
+    y.fy AS period,
+    count(DISTINCT y.person_id) AS people
+  FROM person_years AS y
+  INNER JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = y.fy AND m.pcn_code = y.pcn_code
+  INNER JOIN rollups AS r ON r.period_type = 'fy'
+  GROUP BY 1, 2, 3
+),
+
+people AS (
+  SELECT level, code, period, sum(people) AS people_referred
+  FROM people_parts
+  GROUP BY 1, 2, 3
 )
 
 SELECT

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 
 /*
- * rollout, wellbeing and equity count each person once per PCN and add those counts up for every area, because a
+ * rollout, wellbeing, equity and workforce count each person once per PCN and add those counts up for every area, because a
  * person_id is a keyed hash under its PCN's own key and never belongs to two PCNs. The exception they handle apart:
  * a PCN that moves ICB during a year, with one person referred on both sides of the move. Worked out by hand:
  *
@@ -11,11 +11,15 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   Y56. Person A (U00001, female) is referred in May (ICB QAA) and again in August (ICB QBB); person B (U00001,
  *   male) in August; person C (U00002, female) in May. SWEMWBS pairs: A's May referral improves (20 to 25), A's
  *   August referral does not (20 to 21), B improves (20 to 24). U00001 is in the most deprived PCN quintile (1),
- *   U00002 in quintile 2.
+ *   U00002 in quintile 2. Person D (U00002, female) is referred in June aged 45-54 and again in September aged 55-64:
+ *   her referrals disagree on age band, so she is in both bands (and once in her sex); SWEMWBS: her June referral
+ *   improves (20 to 25), her September one does not (20 to 20).
  *
- * FY 2025/26, people referred: U00001 2 (A, B), U00002 1 (C), QAA 1 (A), QBB 3 (A, B, C), Y56 3 and England 3
- * (adding the ICBs' 1 + 3 would count A twice). Measured on SWEMWBS: U00001 2 (A, B; both improved), QAA 1 (A,
- * improved), QBB 2 (A not improved there, B improved), Y56 and England 2 people, 2 improved.
+ * FY 2025/26, people referred: U00001 2 (A, B), U00002 2 (C, D), QAA 1 (A), QBB 4 (A, B, C, D), Y56 4 and England 4
+ * (adding the ICBs' 1 + 4 would count A twice). Measured on SWEMWBS: U00001 2 (A, B; both improved), U00002 1 (D,
+ * improved), QAA 1 (A, improved), QBB 3 (A not improved there, B and D improved), Y56 and England 3 people, 3 improved.
+ * By age band: 45-54 U00001 2 (A, B), U00002 2 (C, D), QBB 4, England 4; 55-64 U00002, QBB and England 1 (D),
+ * measured 1, not improved (D's September referral).
  */
 const COLUMNS = `event_id VARCHAR, event_type VARCHAR, pcn_code VARCHAR, referral_id VARCHAR, person_id VARCHAR,
   occurred_on DATE, referral_source VARCHAR, referral_reasons VARCHAR, snomed_code VARCHAR, age_band VARCHAR,
@@ -26,10 +30,10 @@ const COLUMNS = `event_id VARCHAR, event_type VARCHAR, pcn_code VARCHAR, referra
 
 const icbOf = (pcn: string, month: string) => (pcn === 'U00001' && month < '2025-07' ? 'QAA' : 'QBB');
 
-function referral(id: string, pcn: string, person: string, on: string, sex: string): string {
+function referral(id: string, pcn: string, person: string, on: string, sex: string, age = '45-54'): string {
   const month = on.slice(0, 7);
   return `('E-${id}', 'referral', '${pcn}', '${id}', '${person}', DATE '${on}', 'gp', 'mental_health',
-    '871731000000106', '45-54', '${sex}', 'white', 3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    '871731000000106', '${age}', '${sex}', 'white', 3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL, '${icbOf(pcn, month)}', 'Y56', '${month}', '2025/26')`;
 }
 
@@ -46,12 +50,18 @@ const EVENTS = [
   referral('A2', 'U00001', 'pA', '2025-08-10', 'female'),
   referral('B1', 'U00001', 'pB', '2025-08-12', 'male'),
   referral('C1', 'U00002', 'pC', '2025-05-20', 'female'),
+  referral('D1', 'U00002', 'pD', '2025-06-01', 'female'),
+  referral('D2', 'U00002', 'pD', '2025-09-01', 'female', '55-64'),
   score('A1', 'U00001', 'pA', '2025-05-10', 'baseline', 20),
   score('A1', 'U00001', 'pA', '2025-05-10', 'follow_up', 25),
   score('A2', 'U00001', 'pA', '2025-08-10', 'baseline', 20),
   score('A2', 'U00001', 'pA', '2025-08-10', 'follow_up', 21),
   score('B1', 'U00001', 'pB', '2025-08-12', 'baseline', 20),
   score('B1', 'U00001', 'pB', '2025-08-12', 'follow_up', 24),
+  score('D1', 'U00002', 'pD', '2025-06-01', 'baseline', 20),
+  score('D1', 'U00002', 'pD', '2025-06-01', 'follow_up', 25),
+  score('D2', 'U00002', 'pD', '2025-09-01', 'baseline', 20),
+  score('D2', 'U00002', 'pD', '2025-09-01', 'follow_up', 20),
 ];
 
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10'];
@@ -88,10 +98,16 @@ beforeAll(async () => {
         ),
     );
   };
+  await run(`CREATE TABLE workforce_in_force AS SELECT * FROM (VALUES
+    ('U00001', 'QAA', 'Y56', '2025-05', '2025/26', 'splw', 1, 1.0, 1, 0.0),
+    ('U00001', 'QBB', 'Y56', '2025-08', '2025/26', 'splw', 1, 1.0, 1, 0.0),
+    ('U00002', 'QBB', 'Y56', '2025-05', '2025/26', 'splw', 1, 1.0, 1, 0.0))
+    AS w (pcn_code, icb_code, region_code, month, fy, role, headcount, fte, accredited_training_headcount, vacancies_fte)`);
   moved = (await connection.runAndReadAll('SELECT * FROM moved_pcns ORDER BY 1, 2, 3')).getRows();
   await query('rollout', ['871731000000106']);
   await query('wellbeing', ['2025-12-31']);
   await query('equity', ['2025-12-31', '2025-12-31']);
+  await query('workforce', []);
   connection.closeSync();
 });
 afterAll(() => instance.closeSync());
@@ -109,30 +125,42 @@ describe('people add up across PCNs, and a PCN that moved ICB during the year co
   it('rollout: people referred in the year and in a month', () => {
     expect(pick('rollout', { period: '2025/26' }, ['people_referred', 'referrals'])).toEqual([
       ['icb', 'QAA', 1, 1],
-      ['icb', 'QBB', 3, 3],
-      ['national', 'ENG', 3, 4],
+      ['icb', 'QBB', 4, 5],
+      ['national', 'ENG', 4, 6],
       ['pcn', 'U00001', 2, 3],
-      ['pcn', 'U00002', 1, 1],
-      ['region', 'Y56', 3, 4],
+      ['pcn', 'U00002', 2, 3],
+      ['region', 'Y56', 4, 6],
     ]);
     expect(pick('rollout', { level: 'national', period_type: 'month' }, ['period', 'people_referred'])).toEqual([
       ['national', 'ENG', '2025-04', 0],
       ['national', 'ENG', '2025-05', 2],
-      ['national', 'ENG', '2025-06', 0],
+      ['national', 'ENG', '2025-06', 1],
       ['national', 'ENG', '2025-07', 0],
       ['national', 'ENG', '2025-08', 2],
-      ['national', 'ENG', '2025-09', 0],
+      ['national', 'ENG', '2025-09', 1],
       ['national', 'ENG', '2025-10', 0],
+    ]);
+  });
+
+  it('workforce: people referred in the year (beside the staff in post)', () => {
+    expect(pick('workforce', { period: '2025/26' }, ['people_referred'])).toEqual([
+      ['icb', 'QAA', 1],
+      ['icb', 'QBB', 4],
+      ['national', 'ENG', 4],
+      ['pcn', 'U00001', 2],
+      ['pcn', 'U00002', 2],
+      ['region', 'Y56', 4],
     ]);
   });
 
   it('wellbeing: people measured and improved in the year', () => {
     expect(pick('wellbeing', { period: '2025/26' }, ['people', 'improved', 'pairs'])).toEqual([
       ['icb', 'QAA', 1, 1, 1],
-      ['icb', 'QBB', 2, 1, 2],
-      ['national', 'ENG', 2, 2, 3],
+      ['icb', 'QBB', 3, 2, 4],
+      ['national', 'ENG', 3, 3, 5],
       ['pcn', 'U00001', 2, 2, 3],
-      ['region', 'Y56', 2, 2, 3],
+      ['pcn', 'U00002', 1, 1, 2],
+      ['region', 'Y56', 3, 3, 5],
     ]);
   });
 
@@ -145,17 +173,35 @@ describe('people add up across PCNs, and a PCN that moved ICB during the year co
       ]),
     ).toEqual([
       ['icb', 'QAA', 1, 1, 1],
-      ['icb', 'QBB', 2, 1, 0],
-      ['national', 'ENG', 2, 1, 1],
+      ['icb', 'QBB', 3, 2, 1],
+      ['national', 'ENG', 3, 2, 2],
       ['pcn', 'U00001', 1, 1, 1],
-      ['pcn', 'U00002', 1, 0, 0],
-      ['region', 'Y56', 2, 1, 1],
+      ['pcn', 'U00002', 2, 1, 1],
+      ['region', 'Y56', 3, 2, 2],
     ]);
     expect(pick('equity', { dimension: 'pcn_imd_quintile', group: '1' }, ['people_referred'])).toEqual([
       ['icb', 'QAA', 1],
       ['icb', 'QBB', 2],
       ['national', 'ENG', 2],
       ['region', 'Y56', 2],
+    ]);
+  });
+
+  it('equity: a person whose referrals in a year disagree on a group is in each of their groups, once', () => {
+    const columns = ['people_referred', 'wellbeing_people', 'wellbeing_improved'];
+    expect(pick('equity', { dimension: 'age_band', group: '45-54' }, columns)).toEqual([
+      ['icb', 'QAA', 1, 1, 1],
+      ['icb', 'QBB', 4, 3, 2],
+      ['national', 'ENG', 4, 3, 3],
+      ['pcn', 'U00001', 2, 2, 2],
+      ['pcn', 'U00002', 2, 1, 1],
+      ['region', 'Y56', 4, 3, 3],
+    ]);
+    expect(pick('equity', { dimension: 'age_band', group: '55-64' }, columns)).toEqual([
+      ['icb', 'QBB', 1, 1, 0],
+      ['national', 'ENG', 1, 1, 0],
+      ['pcn', 'U00002', 1, 1, 0],
+      ['region', 'Y56', 1, 1, 0],
     ]);
   });
 });
