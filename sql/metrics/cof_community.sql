@@ -22,15 +22,49 @@ activities AS (
   GROUP BY pcn_code, icb_code, region_code, month, fy, activity_category
 ),
 
+-- Distinct organisations, area by area: each organisation once per PCN and month (a PCN's month has one ICB, region
+-- and year: events_in_force's geography is joined on the PCN and month, and an event's month is that of its date), then
+-- once per ICB, region and England, and per year, from the level below. (A count(DISTINCT provider_id) of every PCN's
+-- organisations at all eight areas and periods cost a third of the query at national scale; issue 17.)
+pcn_providers AS (
+  SELECT pcn_code, icb_code, region_code, month, fy, provider_id
+  FROM connections
+  GROUP BY pcn_code, icb_code, region_code, month, fy, provider_id
+),
+
+icb_providers AS (
+  SELECT icb_code, region_code, month, fy, provider_id
+  FROM pcn_providers
+  GROUP BY icb_code, region_code, month, fy, provider_id
+),
+
+region_providers AS (
+  SELECT region_code, month, fy, provider_id
+  FROM icb_providers
+  GROUP BY region_code, month, fy, provider_id
+),
+
+provider_rows AS (
+  SELECT 'pcn' AS level, pcn_code AS code, 'month' AS period_type, month AS period, provider_id FROM pcn_providers
+  UNION ALL
+  SELECT DISTINCT 'icb' AS level, icb_code AS code, 'month' AS period_type, month AS period, provider_id FROM icb_providers
+  UNION ALL
+  SELECT DISTINCT 'region' AS level, region_code AS code, 'month' AS period_type, month AS period, provider_id FROM region_providers
+  UNION ALL
+  SELECT DISTINCT 'national' AS level, 'ENG' AS code, 'month' AS period_type, month AS period, provider_id FROM region_providers
+  UNION ALL
+  SELECT DISTINCT 'pcn' AS level, pcn_code AS code, 'fy' AS period_type, fy AS period, provider_id FROM pcn_providers
+  UNION ALL
+  SELECT DISTINCT 'icb' AS level, icb_code AS code, 'fy' AS period_type, fy AS period, provider_id FROM icb_providers
+  UNION ALL
+  SELECT DISTINCT 'region' AS level, region_code AS code, 'fy' AS period_type, fy AS period, provider_id FROM region_providers
+  UNION ALL
+  SELECT DISTINCT 'national' AS level, 'ENG' AS code, 'fy' AS period_type, fy AS period, provider_id FROM region_providers
+),
+
 providers AS (
-  SELECT
-    r.level,
-    CASE r.level WHEN 'pcn' THEN c.pcn_code WHEN 'icb' THEN c.icb_code WHEN 'region' THEN c.region_code ELSE 'ENG' END AS code,
-    r.period_type,
-    CASE r.period_type WHEN 'month' THEN c.month ELSE c.fy END AS period,
-    count(DISTINCT c.provider_id) AS providers
-  FROM (SELECT DISTINCT pcn_code, icb_code, region_code, month, fy, provider_id FROM connections) AS c
-  CROSS JOIN rollups AS r
+  SELECT level, code, period_type, period, count(*) AS providers
+  FROM provider_rows
   GROUP BY 1, 2, 3, 4
 ),
 

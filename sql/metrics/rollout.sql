@@ -42,16 +42,19 @@ counts AS (
   GROUP BY 1, 2, 3, 4
 ),
 
--- Each person referred once per PCN (with its ICB and region) and period.
+-- Each person referred once per PCN (with its ICB and region) and period: referral_events has each person once per
+-- PCN and month already (an event's month is that of its date, so of one financial year), so only years are grouped.
 people AS (
-  SELECT
-    t.period_type,
-    CASE t.period_type WHEN 'month' THEN e.month ELSE e.fy END AS period,
-    e.pcn_code, e.icb_code, e.region_code, e.person_id
-  FROM referral_events AS e
-  CROSS JOIN (SELECT DISTINCT period_type FROM rollups) AS t
-  WHERE e.referrals > 0
-  GROUP BY 1, 2, 3, 4, 5, 6
+  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, person_id
+  FROM referral_events
+  WHERE referrals > 0
+
+  UNION ALL
+
+  SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, person_id
+  FROM referral_events
+  WHERE referrals > 0
+  GROUP BY fy, pcn_code, icb_code, region_code, person_id
 ),
 
 people_counts AS (

@@ -41,6 +41,9 @@ function workforceTables(order: 'forward' | 'reverse'): string[] {
     `CREATE TABLE populations (level VARCHAR, code VARCHAR, period_type VARCHAR, period VARCHAR, list_size BIGINT,
        pcns BIGINT, months BIGINT)`,
     `CREATE TABLE episodes (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, fy VARCHAR, person_id VARCHAR)`,
+    // People referred are added up for every area through the rollups view, PCNs that moved apart (none here).
+    `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
+    'CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)',
   ];
 }
 
