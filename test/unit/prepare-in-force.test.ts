@@ -16,10 +16,9 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
  *   retracted 05-20); June has only the retraction row, so no row. wellbeing_pairs: baseline 22 (not 20), follow-up
  *   27 (not 30), change 5 >= 3: improved.
  */
-const COLUMNS = [
-  ...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`),
-  'event_month VARCHAR',
-].join(', ');
+const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
+  ', ',
+);
 
 const ROWS = [
   // upload_id, source_row, received_at, recorded_at, event_id, event_type, occurred_on, snomed_code, instrument, phase,
@@ -51,14 +50,16 @@ let instance: DuckDBInstance;
 async function prepare(repeatMay: boolean): Promise<Record<string, Record<string, unknown>[]>> {
   const connection = await instance.connect();
   const rows = async (sql: string) =>
-    (await connection.runAndReadAll(`${sql} ORDER BY ALL`)).getRowObjectsJS().map((row) =>
-      Object.fromEntries(
-        Object.entries(row).map(([k, v]) => [
-          k,
-          typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString().slice(0, 10) : v,
-        ]),
-      ),
-    );
+    (await connection.runAndReadAll(`${sql} ORDER BY ALL`))
+      .getRowObjectsJS()
+      .map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [
+            k,
+            typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString().slice(0, 10) : v,
+          ]),
+        ),
+      );
   try {
     await connection.run(`CREATE OR REPLACE TEMP TABLE committed_events (${COLUMNS})`);
     await connection.run(`INSERT INTO committed_events (upload_id, source_row, received_at, recorded_at, event_id,
