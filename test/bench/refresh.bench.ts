@@ -55,9 +55,7 @@ function curatedObjects(data: string): { count: number; bytes: number } {
  * Generates the national dataset for `months` (once; cached) and lays it out as the ingest does, then lays its
  * corrections and retractions over it (once; a dataset cached before they were made gets them now).
  */
-async function prepareDataset(
-  months: number,
-): Promise<{
+async function prepareDataset(months: number): Promise<{
   data: string;
   eventRows: number;
   before: { count: number; bytes: number };
