@@ -100,6 +100,8 @@ async function prepareDataset(months: number): Promise<{
     writeFileSync(ready, JSON.stringify(manifest.totals));
   }
   const totals = JSON.parse(readFileSync(ready, 'utf8')) as { eventRows: number };
+  // A dataset cached by an earlier version may lack the count (it was written after READY): counted now, as then.
+  if (!existsSync(beforeFile)) writeFileSync(beforeFile, JSON.stringify(curatedObjects(data)));
   const before = JSON.parse(readFileSync(beforeFile, 'utf8')) as { count: number; bytes: number };
   const amendments = await amendDataset(root);
   return {
