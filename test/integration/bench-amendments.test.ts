@@ -73,7 +73,7 @@ beforeAll(async () => {
   expect(manifest.totals.corrections + manifest.totals.retractions).toBe(0);
   await layOutMonths(join(root, 'input', 'uploads'), data);
   await writeReceipts(data);
-}, 120_000);
+}, 180_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -202,7 +202,7 @@ describe('corrections and retractions laid over a bench dataset', () => {
     const objects = eventObjects(data);
     expect(await amendDataset(root, { rate: 1, decide: () => 'retraction' })).toEqual(summary);
     expect(eventObjects(data)).toEqual(objects);
-  });
+  }, 180_000);
 
   it('refuses a dataset amended by another version of the overlay', async () => {
     const other = join(dir, 'other');
