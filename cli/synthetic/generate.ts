@@ -119,6 +119,46 @@ export const BREAKAGES: ((event: SimEvent) => void)[] = [
   },
 ];
 
+/** The demo's share of rows given a fault (the CLI's --fault-rate default). */
+export const DEMO_FAULT_RATE = 0.003;
+
+/** A retraction is dated within the first this-many days of the month after the event's. */
+export const RETRACTION_DAYS = 21;
+
+/**
+ * A correction as a PCN's system sends it with the next month's file: the same event_id, a recorded_at of the 4th of
+ * that month, and one field changed (a contact's duration 5 minutes longer, a referral's source "self"). Made only of
+ * contacts and referrals.
+ */
+export function correctionOf(event: SimEvent, following: string): SimEvent {
+  const corrected: SimEvent = {
+    ...event,
+    recorded_at: new Date(monthStart(following) + 3 * DAY).toISOString().replace('.000Z', 'Z'),
+  };
+  if (event.event_type === 'contact') corrected.duration_minutes = (event.duration_minutes as number) + 5;
+  else corrected.referral_source = 'self';
+  return corrected;
+}
+
+/**
+ * A retraction of an event, sent with the next month's file: a row of its own (event_id `<id>.x`) dated `dayOfMonth`
+ * days into that month, recorded an hour later, naming the event it withdraws.
+ */
+export function retractionOf(event: SimEvent, following: string, dayOfMonth: number, seed: number): SimEvent {
+  const day = monthStart(following) + dayOfMonth * DAY;
+  const pcnCode = event.pcn_code as string;
+  return {
+    event_id: `${event.event_id}.x`,
+    event_type: 'retraction',
+    pcn_code: pcnCode,
+    referral_id: event.referral_id as string,
+    person_id: (event.person_id as string | undefined) ?? personId(seed, pcnCode, 0),
+    occurred_on: new Date(day).toISOString().slice(0, 10),
+    recorded_at: new Date(day + 3_600_000).toISOString().replace('.000Z', 'Z'),
+    retracts_event_id: event.event_id as string,
+  };
+}
+
 /** Writes a seeded national demo: per-PCN monthly event and workforce files, the PCN reference file, a manifest. */
 export function generateNationalDemo(options: GenerateOptions): GenerateManifest {
   const steps = generationSteps(options);
@@ -236,29 +276,11 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
           following <= lastMonth &&
           (event.event_type === 'contact' || event.event_type === 'referral')
         ) {
-          const corrected: SimEvent = {
-            ...event,
-            recorded_at: new Date(monthStart(following) + 3 * DAY).toISOString().replace('.000Z', 'Z'),
-          };
-          if (event.event_type === 'contact') corrected.duration_minutes = (event.duration_minutes as number) + 5;
-          else corrected.referral_source = 'self';
-          carried.set(following, [...(carried.get(following) ?? []), corrected]);
+          carried.set(following, [...(carried.get(following) ?? []), correctionOf(event, following)]);
           entry.corrections++;
         } else if (which === 3 && following <= lastMonth) {
-          const day = monthStart(following) + faults.int(0, 20) * DAY;
-          carried.set(following, [
-            ...(carried.get(following) ?? []),
-            {
-              event_id: `${event.event_id}.x`,
-              event_type: 'retraction',
-              pcn_code: pcn.code,
-              referral_id: event.referral_id as string,
-              person_id: (event.person_id as string | undefined) ?? personId(options.seed, pcn.code, 0),
-              occurred_on: new Date(day).toISOString().slice(0, 10),
-              recorded_at: new Date(day + 3_600_000).toISOString().replace('.000Z', 'Z'),
-              retracts_event_id: event.event_id as string,
-            },
-          ]);
+          const retraction = retractionOf(event, following, faults.int(0, RETRACTION_DAYS - 1), options.seed);
+          carried.set(following, [...(carried.get(following) ?? []), retraction]);
           entry.retractions++;
         }
       }

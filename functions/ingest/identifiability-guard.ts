@@ -44,13 +44,14 @@ const SEP = '[^A-Za-z0-9]?';
 /** An NHS number standing alone (not beside a letter or digit), its groups written together or apart. */
 const NHS_NUMBER = new RegExp(`(?<![A-Za-z0-9])(\\d{3})${SEP}(\\d{3})${SEP}(\\d{4})(?![A-Za-z0-9])`, 'g');
 /**
- * Ten digits written together with letters beside them, as in an id made from a number (`NHS9434765919`,
- * `REF9434765919`): not part of a longer run of digits, and starting 3 to 9. NHS numbers are issued from 300 million
- * up (England, Wales and the Isle of Man: 3xx, 4xx, 6xx, 7xx; 999 is the test range; NHS Digital's and Wikipedia's
- * "NHS number" pages); ids that start with a year (20260512..) or a date are left alone, which with the modulus 11
- * check digit keeps false alarms away from the date-and-sequence ids PCN systems write (R202605-2565).
+ * Ten digits with letters beside them, as in an id made from a number (`NHS9434765919`, `REF9434765919`,
+ * `R943-476-5919`, `NHS943 476 5919`), their groups written together or apart as above: not part of a longer run of
+ * digits, and starting 3 to 9. NHS numbers are issued from 300 million up (England, Wales and the Isle of Man: 3xx,
+ * 4xx, 6xx, 7xx; 999 is the test range; NHS Digital's and Wikipedia's "NHS number" pages); ids that start with a year
+ * (20260512..) or a date are left alone, which with the modulus 11 check digit keeps false alarms away from the
+ * date-and-sequence ids PCN systems write (R202605-2565).
  */
-const NHS_NUMBER_BESIDE_LETTERS = /(?<!\d)[3-9]\d{9}(?!\d)/g;
+const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)([3-9]\\d{2})${SEP}(\\d{3})${SEP}(\\d{4})(?!\\d)`, 'g');
 /**
  * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
  * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
@@ -64,30 +65,24 @@ const TELEPHONE = new RegExp(
 const POSTCODE = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}(?![A-Za-z0-9])/;
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
 
-/** What one pass over a text finds: its digits, whether it has a run of exactly ten, and any non-ASCII character. */
+/** What one pass over a text finds: its digits and any non-ASCII character. */
 interface Shape {
   digits: number;
-  runOfTen: boolean;
   plain: boolean;
 }
 
 function shapeOf(value: string): Shape {
   let digits = 0;
-  let run = 0;
-  let runOfTen = false;
   let plain = true;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code >= 48 && code <= 57) {
       digits++;
-      run++;
       continue;
     }
-    if (run === 10) runOfTen = true;
-    run = 0;
     if (code > 126 || (code < 32 && code !== 9)) plain = false;
   }
-  return { digits, runOfTen: runOfTen || run === 10, plain };
+  return { digits, plain };
 }
 
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
@@ -108,11 +103,11 @@ export function findIdentifier(text: string): IdentifierKind | undefined {
     for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
       if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
     }
-    if (shape.runOfTen && !PSEUDONYM.test(value)) {
+    if (!PSEUDONYM.test(value)) {
       const beside = NHS_NUMBER_BESIDE_LETTERS;
       beside.lastIndex = 0;
       for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {
-        if (isValidNhsNumber(match[0])) return 'nhs_number';
+        if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
       }
     }
     if (TELEPHONE.test(value)) return 'telephone';

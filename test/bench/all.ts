@@ -12,6 +12,7 @@ const STEPS = [
   ['national upload load and metrics API under wrk', ['npm', 'run', 'test:load']],
   ['dashboard budgets', ['npm', 'run', 'bench:dashboard']],
   ['npm start on an empty folder', ['npm', 'run', 'bench:start']],
+  ['monthly PDF packs for every area of England', ['npm', 'run', 'bench:packs']],
 ] as const;
 
 rmSync('test/bench/results.json', { force: true });

@@ -12,64 +12,63 @@
  * SQL touches.
  *
  * Two national datasets by default (BENCH_SCALE = 1; BENCH_MONTHS = "36,60": three and five years of months), each
- * generated once and cached in the temp folder. They are written by DuckDB partitioned by month and upload, then
- * named as the ingest names them: this benchmark measures the refresh, and what it reads (object count, object
- * sizes, key layout, columns) is what the ingest writes.
+ * generated once and cached in the temp folder (BENCH_CACHE_DIR: another folder). They are written by DuckDB
+ * partitioned by month and upload, then named as the ingest names them (refresh-layout.ts): this benchmark measures
+ * the refresh, and what it reads (object count, object sizes, key layout, columns) is what the ingest writes. The
+ * generator makes them without faults (regenerating England takes over an hour); the corrections and retractions it
+ * would have made are laid over the layout once (refresh-amendments.ts), as their own uploads, and the bench prints
+ * how many rows the refresh's superseded and withdrawn steps find.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { EVENTS_TABLE, PCNS_TABLE, WORKFORCE_TABLE } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { compactCurated } from '../../functions/refresh/compact.ts';
 import { DuckDbEngine, duckDbMerger } from '../../functions/refresh/duckdb-engine.ts';
-import { publishUploads } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { type AmendmentsSummary, amendDataset, rowsNotInForce } from './refresh-amendments.ts';
+import { BENCH_CACHE_DIR, duck, layOutMonths, secondsSince, writeReceipts } from './refresh-layout.ts';
 import { type BenchRow, printTable, saveResults } from './report.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MONTH_SCALES = (process.env.BENCH_MONTHS ?? '36,60').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 
-async function duck() {
-  const instance = await DuckDBInstance.create(':memory:');
-  return { instance, connection: await instance.connect() };
-}
-
-const secondsSince = (started: number) => `${((performance.now() - started) / 1000).toFixed(0)} s`;
-
-/**
- * DuckDB writes `<kind>/<partition>=<M>/part_upload=<U>/data_0.parquet`; the ingest writes
- * `<kind>/<partition>=<M>/<U>.parquet`. Moves every file to the ingest's key and returns the object count.
- */
-function nameAsTheIngest(staging: string, target: string): number {
-  let objects = 0;
-  for (const partition of readdirSync(staging)) {
-    mkdirSync(join(target, partition), { recursive: true });
-    for (const upload of readdirSync(join(staging, partition))) {
-      const files = readdirSync(join(staging, partition, upload));
-      if (files.length !== 1)
-        throw new Error(`expected one Parquet file in ${partition}/${upload}, not ${files.length}`);
-      const uploadId = upload.slice('part_upload='.length);
-      renameSync(join(staging, partition, upload, files[0] as string), join(target, partition, `${uploadId}.parquet`));
-      objects++;
+/** Curated objects under curated/events and curated/workforce, and their bytes. */
+function curatedObjects(data: string): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const kind of ['events', 'workforce']) {
+    const dir = join(data, 'curated', kind);
+    for (const file of readdirSync(dir, { recursive: true }) as string[]) {
+      if (!file.endsWith('.parquet')) continue;
+      count++;
+      bytes += statSync(join(dir, file)).size;
     }
   }
-  rmSync(staging, { recursive: true });
-  return objects;
+  return { count, bytes };
 }
 
-/** Generates the national dataset for `months` (once; cached) and lays it out as the ingest does. */
-async function prepareDataset(months: number): Promise<{ data: string; eventRows: number }> {
-  const root = join(tmpdir(), 'sp-outcomes-bench', `refresh-layout-${SCALE}-${months}`);
+/**
+ * Generates the national dataset for `months` (once; cached) and lays it out as the ingest does, then lays its
+ * corrections and retractions over it (once; a dataset cached before they were made gets them now).
+ */
+async function prepareDataset(months: number): Promise<{
+  data: string;
+  eventRows: number;
+  before: { count: number; bytes: number };
+  amendments: AmendmentsSummary;
+}> {
+  const root = join(BENCH_CACHE_DIR, `refresh-layout-${SCALE}-${months}`);
   const data = join(root, 'data');
   const ready = join(root, 'READY');
+  // The layout as the ingest wrote it, counted once (before the first compaction and the amendments).
+  const beforeFile = join(root, 'objects-before.json');
   if (!existsSync(ready)) {
     rmSync(data, { recursive: true, force: true });
+    rmSync(join(root, 'amendments.json'), { force: true });
     mkdirSync(root, { recursive: true });
     let started = performance.now();
     // The generator writes its manifest last: a manifest says the input is whole and is reused (national scale
@@ -84,6 +83,7 @@ async function prepareDataset(months: number): Promise<{ data: string; eventRows
         months,
         endMonth: '2026-09',
         seed: 36,
+        // Corrections and retractions are laid over the layout afterwards (refresh-amendments.ts).
         faultRate: 0,
         onProgress: (done, total) => done % 250 === 0 && console.log(`  ${done}/${total} PCNs`),
       });
@@ -91,83 +91,25 @@ async function prepareDataset(months: number): Promise<{ data: string; eventRows
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as GenerateManifest;
     console.log(`  ${manifest.totals.eventRows.toLocaleString('en-GB')} event rows in ${secondsSince(started)}`);
     started = performance.now();
-    const { instance, connection } = await duck();
-    // Each generated file is one upload; its name stands for the ingest's upload id.
-    const uploadOf = "regexp_extract(filename, '([^/]+)\\.csv$', 1)";
-    const lineage: Record<string, string> = {
-      upload_id: uploadOf,
-      source_row: 'CAST(row_number() OVER (PARTITION BY filename) AS INTEGER)',
-      received_at: "TIMESTAMP '2026-10-01 00:00:00'",
-    };
-    const columns = (table: typeof EVENTS_TABLE) =>
-      table.columns
-        .map((c) => `${lineage[c.name] ?? `CAST("${c.name}" AS ${DUCKDB_TYPES[c.type]})`} AS "${c.name}"`)
-        .join(', ');
-    const curated = join(data, 'curated');
-    mkdirSync(curated, { recursive: true });
-    const kinds = [
-      { kind: 'events', table: EVENTS_TABLE, month: "strftime(CAST(occurred_on AS DATE), '%Y-%m') AS event_month" },
-      { kind: 'workforce', table: WORKFORCE_TABLE, month: 'snapshot_month' },
-    ] as const;
-    let objects = 0;
-    // One writer thread, so that each partition is one file, as the ingest writes one object per upload and month.
-    // One upload month at a time: a partitioned COPY keeps a writer open per partition, and all of England's
-    // 93,000 at once took 20 GB.
-    await connection.run('SET threads = 1');
-    await connection.run("SET memory_limit = '4GB'");
-    for (const uploadMonth of readdirSync(join(root, 'input', 'uploads')).sort()) {
-      for (const { kind, table, month } of kinds) {
-        const staging = join(curated, `${kind}-staging`);
-        await connection.run(`COPY (SELECT ${columns(table)}, ${month}, ${uploadOf} AS part_upload
-          FROM read_csv('${root}/input/uploads/${uploadMonth}/*-${kind}-*.csv', header = true, filename = true, all_varchar = true))
-          TO '${staging}' (FORMAT parquet, PARTITION_BY (${table.partition.name}, part_upload), COMPRESSION snappy)`);
-        objects += nameAsTheIngest(staging, join(curated, kind));
-      }
-    }
-    connection.closeSync();
-    instance.closeSync();
+    const objects = await layOutMonths(join(root, 'input', 'uploads'), data);
     await stageReference(new FsObjectStore(data), readFileSync(join(root, 'input', manifest.reference), 'utf8'));
     rmSync(join(root, 'input', 'uploads'), { recursive: true, force: true });
     console.log(`  ${objects.toLocaleString('en-GB')} curated objects written in ${secondsSince(started)}`);
     await writeReceipts(data);
+    writeFileSync(beforeFile, JSON.stringify(curatedObjects(data)));
     writeFileSync(ready, JSON.stringify(manifest.totals));
   }
   const totals = JSON.parse(readFileSync(ready, 'utf8')) as { eventRows: number };
-  return { data, eventRows: totals.eventRows };
-}
-
-/**
- * An upload counts once its receipt exists: gives every loaded upload the receipt the ingest would have written,
- * then builds the uploads table once (later refreshes only add new receipts, as in production).
- */
-async function writeReceipts(data: string): Promise<void> {
-  const started = performance.now();
-  const { instance, connection } = await duck();
-  mkdirSync(join(data, 'receipts'), { recursive: true });
-  let written = 0;
-  for (const kind of ['events', 'workforce'] as const) {
-    const reader = await connection.runAndReadAll(
-      `SELECT upload_id, CAST(count(*) AS INTEGER) AS n FROM read_parquet('${data}/curated/${kind}/*/*.parquet') GROUP BY upload_id`,
-    );
-    for (const [uploadId, n] of reader.getRows() as [string, number][]) {
-      const receipt = {
-        upload_id: uploadId,
-        pcn_code: uploadId.slice(0, 6),
-        kind,
-        status: 'accepted',
-        received_at: '2026-10-01T00:00:00.000Z',
-        rows: { read: n, accepted: n, rejected: 0 },
-        rejected_by_reason: {},
-        file_error: null,
-      };
-      writeFileSync(join(data, 'receipts', `${uploadId}.json`), JSON.stringify(receipt));
-      written++;
-    }
-  }
-  connection.closeSync();
-  instance.closeSync();
-  await publishUploads(new FsObjectStore(data));
-  console.log(`  ${written.toLocaleString('en-GB')} receipts written in ${secondsSince(started)}`);
+  // A dataset cached by an earlier version may lack the count (it was written after READY): counted now, as then.
+  if (!existsSync(beforeFile)) writeFileSync(beforeFile, JSON.stringify(curatedObjects(data)));
+  const before = JSON.parse(readFileSync(beforeFile, 'utf8')) as { count: number; bytes: number };
+  const amendments = await amendDataset(root);
+  return {
+    data,
+    eventRows: totals.eventRows + amendments.corrections + amendments.retractions,
+    before: { count: before.count + amendments.objects, bytes: before.bytes + amendments.bytes },
+    amendments,
+  };
 }
 
 /** Columns of a table named anywhere in the SQL that reads it: what Athena would read of it. */
@@ -255,29 +197,10 @@ async function athenaScanBytes(data: string): Promise<number> {
   return bytes;
 }
 
-/** Objects under curated/events and curated/workforce, and their bytes. */
-function curatedObjects(data: string): { count: number; bytes: number } {
-  let count = 0;
-  let bytes = 0;
-  for (const kind of ['events', 'workforce']) {
-    const dir = join(data, 'curated', kind);
-    for (const file of readdirSync(dir, { recursive: true }) as string[]) {
-      if (!file.endsWith('.parquet')) continue;
-      count++;
-      bytes += statSync(join(dir, file)).size;
-    }
-  }
-  return { count, bytes };
-}
-
 const rows: BenchRow[] = [];
 for (const months of MONTH_SCALES) {
-  const { data, eventRows } = await prepareDataset(months);
+  const { data, eventRows, before, amendments } = await prepareDataset(months);
   const label = `${SCALE === 1 ? 'national' : `scale ${SCALE}`}, ${months} months`;
-  // The layout as the ingest wrote it, counted once (before the first compaction) and kept beside the dataset.
-  const beforeFile = join(data, '..', 'objects-before.json');
-  if (!existsSync(beforeFile)) writeFileSync(beforeFile, JSON.stringify(curatedObjects(data)));
-  const before = JSON.parse(readFileSync(beforeFile, 'utf8')) as { count: number; bytes: number };
   const compactionStarted = performance.now();
   const store = new FsObjectStore(data);
   await compactCurated(store, duckDbMerger(data));
@@ -287,6 +210,14 @@ for (const months of MONTH_SCALES) {
     `\n${label}: ${eventRows.toLocaleString('en-GB')} events in ${before.count.toLocaleString('en-GB')} curated objects as ingested ` +
       `(mean ${(before.bytes / before.count / 1024).toFixed(1)} kB), ${objects.count.toLocaleString('en-GB')} after compaction ` +
       `(${(objects.bytes / 1e9).toFixed(2)} GB; compaction ${compactionSeconds.toFixed(1)} s); the catalogue reads ${eventColumns.length} event columns`,
+  );
+  // What the refresh's superseded and withdrawn steps find: each correction supersedes one row (the earlier version of
+  // its event), each retraction withdraws one (an event is drawn once, so none is both corrected and retracted).
+  const notInForce = await rowsNotInForce(data);
+  console.log(
+    `  ${amendments.corrections.toLocaleString('en-GB')} corrections and ${amendments.retractions.toLocaleString('en-GB')} retractions ` +
+      `(${amendments.uploads.toLocaleString('en-GB')} uploads); the refresh's SQL finds ${notInForce.superseded.toLocaleString('en-GB')} rows superseded, ` +
+      `${notInForce.withdrawn.toLocaleString('en-GB')} withdrawn (superseded or retracted)`,
   );
   const floors: number[] = [];
   const floorCpus: number[] = [];
@@ -315,6 +246,34 @@ for (const months of MONTH_SCALES) {
       ratio: objects.count / before.count,
     },
     { bench: 'refresh', measure: `${label}: compaction (first time)`, value: compactionSeconds, unit: 's' },
+    {
+      bench: 'refresh',
+      measure: `${label}: corrections among the events`,
+      value: amendments.corrections,
+      unit: 'rows',
+    },
+    {
+      bench: 'refresh',
+      measure: `${label}: retractions among the events`,
+      value: amendments.retractions,
+      unit: 'rows',
+    },
+    {
+      bench: 'refresh',
+      measure: `${label}: rows the refresh found superseded`,
+      value: notInForce.superseded,
+      unit: 'rows',
+      baseline: { measure: 'corrections', value: amendments.corrections },
+      ratio: notInForce.superseded / amendments.corrections,
+    },
+    {
+      bench: 'refresh',
+      measure: `${label}: rows the refresh found withdrawn (superseded or retracted)`,
+      value: notInForce.withdrawn,
+      unit: 'rows',
+      baseline: { measure: 'corrections and retractions', value: amendments.corrections + amendments.retractions },
+      ratio: notInForce.withdrawn / (amendments.corrections + amendments.retractions),
+    },
     {
       bench: 'refresh',
       measure: `${label}: whole catalogue, best run`,

@@ -28,6 +28,9 @@ const IDENTIFIERS = [
   'SW1A 1AA',
   'jo.bloggs@example.nhs.uk',
   '07700 900123',
+  // Letters before a separated number (the second review's shapes).
+  'R943-476-5919',
+  'NHS943 476 5919',
 ];
 
 const HEADER = [

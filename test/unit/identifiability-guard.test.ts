@@ -48,6 +48,12 @@ describe('findIdentifier', () => {
     ['a-b-c 9434765919 in a UUID-length text', 'nhs_number'],
     // Letters and ten digits from 3 up that pass the check digit: refused as an NHS number, whatever the system meant.
     ['EV4000000101', 'nhs_number'],
+    // The second review: the groups written apart with letters before them.
+    ['R943-476-5919', 'nhs_number'],
+    ['NHS943-476-5919', 'nhs_number'],
+    ['ID943 476 5919', 'nhs_number'],
+    ['pt:NHS943-476-5919', 'nhs_number'],
+    ['REF943.476.5919X', 'nhs_number'],
   ])('finds %s as %s', (value, kind) => {
     expect(findIdentifier(value)).toBe(kind);
   });
@@ -69,6 +75,8 @@ describe('findIdentifier', () => {
     ['a date-and-sequence id whose ten digits pass the check digit', 'EV2026050007'],
     ['a date-and-sequence id with a hyphen (the demo writes these)', 'R202605-2565'],
     ['a long numeric event id', 'EV-12345678901234'],
+    ['letters and a separated number failing modulus 11', 'R943-476-5918'],
+    ['a date-and-sequence id with its groups apart', 'R2026-05-12-0001'],
     ['a UUID whose last group has ten digits between letters', '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c'],
     ['a pseudonym with a valid-looking number between hex letters', `${'ab'.repeat(20)}c9434765919d${'ef'.repeat(6)}`],
   ])('does not flag %s', (_what, value) => {

@@ -79,6 +79,10 @@ beforeAll(async () => {
   const run = (sql: string) => connection.run(sql);
   await run(`CREATE TABLE events_in_force (${COLUMNS})`);
   await run(`INSERT INTO events_in_force VALUES ${EVENTS.join(', ')}`);
+  // event_months and wellbeing_pairs read the committed rows themselves, less the withdrawn ones (none here).
+  await run(`CREATE VIEW committed_events AS
+    SELECT *, month AS event_month, 'upload-1' AS upload_id, row_number() OVER () AS source_row FROM events_in_force`);
+  await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
   await run(`CREATE TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR,
     fy VARCHAR, list_size BIGINT)`);
   await run(`INSERT INTO pcn_months VALUES ${PCN_MONTHS.join(', ')}`);
