@@ -65,14 +65,15 @@ const POSTCODE = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}(?![A
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
 
 /**
- * What one pass over a text finds: its digits, whether it has a run of exactly ten, any non-ASCII character, and
- * whether it is hexadecimal digits only.
+ * What one pass over a text finds: its digits, whether it has a run of exactly ten, any non-ASCII character, whether
+ * it is hexadecimal digits only, and its letters (A-Z, a-z).
  */
 interface Shape {
   digits: number;
   runOfTen: boolean;
   plain: boolean;
   hex: boolean;
+  letters: number;
 }
 
 function shapeOf(value: string): Shape {
@@ -81,6 +82,7 @@ function shapeOf(value: string): Shape {
   let runOfTen = false;
   let plain = true;
   let hex = true;
+  let letters = 0;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code >= 48 && code <= 57) {
@@ -90,11 +92,14 @@ function shapeOf(value: string): Shape {
     }
     if (run === 10) runOfTen = true;
     run = 0;
-    // a-f, A-F
-    if (hex && !((code >= 97 && code <= 102) || (code >= 65 && code <= 70))) hex = false;
+    const lower = code | 32;
+    if (lower >= 97 && lower <= 122) {
+      letters++;
+      if (lower > 102) hex = false;
+    } else hex = false;
     if (code > 126 || (code < 32 && code !== 9)) plain = false;
   }
-  return { digits, runOfTen: runOfTen || run === 10, plain, hex };
+  return { digits, runOfTen: runOfTen || run === 10, plain, hex, letters };
 }
 
 /**
@@ -106,13 +111,18 @@ function shapeOf(value: string): Shape {
  * identifierByRules on generated texts.
  */
 const PSEUDONYM_LENGTH = 64;
+/** A postcode has at least three letters (one or two before its digits, two after): a text with fewer holds none. */
+const POSTCODE_MIN_LETTERS = 3;
 
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
 export function findIdentifier(text: string): IdentifierKind | undefined {
   return identifierIn(text, true);
 }
 
-/** findIdentifier without the pseudonym shortcut: every rule run on every text (what the shortcut is tested against). */
+/**
+ * findIdentifier without its shortcuts (the pseudonym, too few letters for a postcode): every rule run on every text,
+ * what the shortcuts are tested against.
+ */
 export function identifierByRules(text: string): IdentifierKind | undefined {
   return identifierIn(text, false);
 }
@@ -144,6 +154,6 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     }
     if (TELEPHONE.test(value)) return 'telephone';
   }
-  if (digits >= 2 && POSTCODE.test(value)) return 'postcode';
+  if (digits >= 2 && (!shortcut || shape.letters >= POSTCODE_MIN_LETTERS) && POSTCODE.test(value)) return 'postcode';
   return undefined;
 }

@@ -134,6 +134,30 @@ describe('the pseudonym shortcut (64 hex digits are never an identifier) answers
   });
 });
 
+describe('the letters shortcut (a postcode needs three letters) answers as every rule run in full', () => {
+  it('on texts made of ids, dates, timestamps, postcodes, numbers and separators', () => {
+    // Postcodes of every shape (A9 9AA to AA9A 9AA), some with one or two letters too few; ids and dates as PCNs write them.
+    const piece = fc.oneof(
+      fc.constantFrom('SW1A 1AA', 'm1 1ae', 'B33 8TH', 'CR2 6XH', 'DN55 1PT', 'W1 1A', '1 1AA', 'M1 1A', 'A1 1A'),
+      fc.constantFrom('R202601-0.1', 'U00203', 'P87620', '2026-01-02', '2026-01-02T12:00:00Z', 'E12', '9434765919'),
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 4 }),
+      fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz'), minLength: 1, maxLength: 3 }),
+      fc.constantFrom(' ', '-', '.', ':', '_', '/', ''),
+    );
+    const text = fc.array(piece, { minLength: 1, maxLength: 6 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(findIdentifier(value)).toBe(identifierByRules(value));
+      }),
+      { numRuns: 10_000 },
+    );
+    // Worked examples: three letters and two digits make a postcode; with a letter fewer the rules find none either.
+    expect(findIdentifier('ref SW1A 1AA')).toBe('postcode');
+    expect(identifierByRules('W1 1A x')).toBeUndefined();
+    expect(findIdentifier('W1 1A x')).toBeUndefined();
+  });
+});
+
 describe('personalColumnKind', () => {
   it.each([
     ['nhs_number', 'nhs_number'],
