@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findIdentifier, personalColumnKind } from '../../functions/ingest/identifiability-guard.ts';
+import { findIdentifier, identifierByRules, personalColumnKind } from '../../functions/ingest/identifiability-guard.ts';
 import { isValidNhsNumber } from '../../functions/lib/nhs-number.ts';
 
 describe('isValidNhsNumber (modulus 11)', () => {
@@ -90,6 +91,79 @@ it('flags a pseudonym only where a number stands alone in it: one random 64-hex 
   expect(between).toHaveLength(64);
   expect(findIdentifier(between)).toBeUndefined();
   expect(findIdentifier(`${between}x`)).toBe('nhs_number');
+});
+
+describe('the pseudonym shortcut (64 hex digits are never an identifier) answers as every rule run in full', () => {
+  const hexDigit = fc.constantFrom(...'0123456789abcdefABCDEF');
+  // Pieces that the rules would flag standing alone: valid NHS numbers (943 476 5919, 401 023 2137), a mobile and a
+  // landline number, digit runs of every length around ten.
+  const piece = fc.oneof(
+    fc.string({ unit: hexDigit, minLength: 1, maxLength: 12 }),
+    fc.constantFrom('9434765919', '4010232137', '07700900123', '02079460000', '0123456789'),
+    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 8, maxLength: 12 }),
+  );
+  const hexText = (length: number) =>
+    fc
+      .array(piece, { minLength: 1, maxLength: 16 })
+      .map((pieces) => pieces.join('').padEnd(length, 'a').slice(0, length));
+
+  it('on 64 hex digits holding numbers anywhere: never an identifier, by both', () => {
+    fc.assert(
+      fc.property(hexText(64), (text) => {
+        expect(text).toMatch(/^[0-9a-fA-F]{64}$/);
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on texts beside that shape (63 or 65 characters, a character that is not hex, any text): the same answer', () => {
+    const beside = fc.oneof(
+      hexText(63),
+      hexText(65),
+      fc
+        .tuple(hexText(64), fc.nat(63), fc.constantFrom(' ', '-', 'x', '@', '.', '\u00a0', '９'))
+        .map(([text, at, other]) => `${text.slice(0, at)}${other}${text.slice(at + 1)}`),
+      fc.tuple(fc.constantFrom('9434765919', '07700900123'), hexText(54)).map(([number, text]) => `${number} ${text}`),
+      // Hex digits only, of other lengths: numbers the rules find.
+      fc.constantFrom('9434765919', '4010232137', '07700900123'),
+      fc.string({ maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(beside, (text) => {
+        expect(findIdentifier(text)).toBe(identifierByRules(text));
+      }),
+      { numRuns: 4000 },
+    );
+    // Worked examples: a valid NHS number standing apart from the hex is found, one inside it is not.
+    expect(findIdentifier(`9434765919 ${'a'.repeat(53)}`)).toBe('nhs_number');
+    expect(findIdentifier(`${'a'.repeat(27)}9434765919${'a'.repeat(27)}`)).toBeUndefined();
+  });
+});
+
+describe('the letters shortcut (a postcode needs three letters) answers as every rule run in full', () => {
+  it('on texts made of ids, dates, timestamps, postcodes, numbers and separators', () => {
+    // Postcodes of every shape (A9 9AA to AA9A 9AA), some with one or two letters too few; ids and dates as PCNs write them.
+    const piece = fc.oneof(
+      fc.constantFrom('SW1A 1AA', 'm1 1ae', 'B33 8TH', 'CR2 6XH', 'DN55 1PT', 'W1 1A', '1 1AA', 'M1 1A', 'A1 1A'),
+      fc.constantFrom('R202601-0.1', 'U00203', 'P87620', '2026-01-02', '2026-01-02T12:00:00Z', 'E12', '9434765919'),
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 4 }),
+      fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz'), minLength: 1, maxLength: 3 }),
+      fc.constantFrom(' ', '-', '.', ':', '_', '/', ''),
+    );
+    const text = fc.array(piece, { minLength: 1, maxLength: 6 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(findIdentifier(value)).toBe(identifierByRules(value));
+      }),
+      { numRuns: 10_000 },
+    );
+    // Worked examples: three letters and two digits make a postcode; with a letter fewer the rules find none either.
+    expect(findIdentifier('ref SW1A 1AA')).toBe('postcode');
+    expect(identifierByRules('W1 1A x')).toBeUndefined();
+    expect(findIdentifier('W1 1A x')).toBeUndefined();
+  });
 });
 
 describe('personalColumnKind', () => {
