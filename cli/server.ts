@@ -8,9 +8,9 @@ import { MetricsApi } from '../functions/api/metrics-api.ts';
 import { signingSecret, userTokenVerifier } from '../functions/auth/local-tokens.ts';
 import { type Identity, NATIONAL_LOCAL_USER, UnauthenticatedError } from '../functions/auth/scope.ts';
 import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
-import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
 import { errorResponse, HttpError, INTERNAL_ERROR, jsonResponse } from '../functions/lib/http-errors.ts';
 import { LANDING_PREFIX, receiptKey } from '../functions/lib/keys.ts';
+import { loggedPath } from '../functions/lib/logged-path.ts';
 import { assertSafeKey, FsObjectStore } from '../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../functions/upload/pcn-tokens.ts';
 import { type LocalGrant, LocalPresigner } from '../functions/upload/presigned-post.ts';
@@ -122,23 +122,6 @@ function withSecurityHeaders(headers: Readonly<Record<string, string>>): string[
 const PLACEHOLDER = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Social prescribing outcomes</title></head>
 <body><main><h1>Social prescribing outcomes</h1><p>The dashboard has not been built. The metrics API is running:
 <a href="/api/meta">/api/meta</a>, <a href="/api/metrics/rollout?level=national">/api/metrics/rollout</a>.</p></main></body></html>`;
-
-/**
- * The path for the access log: query names kept, values dropped (a value could be anything a client typed), and a
- * path that looks like it holds an identifier withheld. Tokens never travel in a URL (sign-in uses the fragment).
- */
-export function loggedPath(rawUrl: string): string {
-  const [path = '', query] = rawUrl.split('?', 2);
-  const names =
-    query === undefined
-      ? ''
-      : `?${query
-          .split('&')
-          .map((pair) => pair.split('=', 1)[0])
-          .join('&')}`;
-  const line = `${path}${names}`.slice(0, 160);
-  return findIdentifier(line) ? '[path withheld]' : line.replace(/[^\x21-\x7e]/g, '?');
-}
 
 /**
  * Logs an unhandled rejection instead of letting one stray promise stop the server (Node's default is to exit).

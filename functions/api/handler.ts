@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '../auth/cognito.ts';
 import { onFirstCall, requireEnv } from '../lib/config.ts';
 import { errorResponse } from '../lib/http-errors.ts';
+import { loggedPath } from '../lib/logged-path.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { lambdaResponse } from './compress.ts';
@@ -31,7 +32,11 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
       } catch (error) {
         const refusal = errorResponse(error);
         if (!refusal) throw error;
-        deps.logger.warn('refused', { path: event.rawPath, status: refusal.status, reason: (error as Error).message });
+        deps.logger.warn('refused', {
+          path: loggedPath(event.rawPath),
+          status: refusal.status,
+          reason: (error as Error).message,
+        });
         return { statusCode: refusal.status, headers: refusal.headers, body: refusal.body };
       }
       const response = await api.handle({
@@ -43,7 +48,7 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
       });
       deps.logger.info('request', {
         method: event.requestContext.http.method,
-        path: event.rawPath,
+        path: loggedPath(event.rawPath),
         status: response.status,
         role: identity.role,
         scope: identity.code,

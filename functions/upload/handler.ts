@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { onFirstCall, requireEnv } from '../lib/config.ts';
+import { loggedPath } from '../lib/logged-path.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { PcnTokenRegistry } from './pcn-tokens.ts';
@@ -36,10 +37,10 @@ export function createUploadHandler(deps: { store: ObjectStore; presigner: Presi
         authorization: event.headers?.authorization,
         body,
       });
-      // The path carries at most an upload id (PCN code and a hash): nothing personal.
+      // Any caller may send any path, authenticated or not: logged as the local server logs it (an identifier withheld).
       deps.logger.info('request', {
         method: event.requestContext.http.method,
-        path: event.rawPath.slice(0, 120),
+        path: loggedPath(event.rawPath),
         status: response.status,
       });
       return { statusCode: response.status, headers: response.headers, body: response.body };

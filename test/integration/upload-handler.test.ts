@@ -102,3 +102,23 @@ describe('the upload Lambda handler against s3rver', () => {
     expect(await store.list('')).toEqual(before);
   });
 });
+
+describe('the upload Lambda’s log (review: the request path was logged as sent)', () => {
+  it('withholds a path that holds an identifier, from a caller without a valid token too', async () => {
+    const logs: string[] = [];
+    const logger = new Logger({ serviceName: 'sp-outcomes-upload', logLevel: 'INFO' });
+    (logger as unknown as { console: { info: (s: string) => void; warn: (s: string) => void } }).console = {
+      info: (line: string) => logs.push(line),
+      warn: (line: string) => logs.push(line),
+    };
+    const logged = createUploadHandler({ store, presigner: new S3Presigner(s3.client, BUCKET), logger });
+    const e = structuredClone(recorded);
+    e.headers.authorization = 'Bearer nope';
+    e.rawPath = '/api/uploads/NHS 943 476 5919 SW1A 1AA jane.doe@example.com';
+    const response = await logged(e, context);
+    expect(response.statusCode).toBe(401);
+    const lines = logs.map((line) => JSON.parse(line) as { message: string; path?: string });
+    expect(lines.find((line) => line.message === 'request')?.path).toBe('[path withheld]');
+    expect(logs.join('\n')).not.toMatch(/943|SW1A|jane/);
+  });
+});
