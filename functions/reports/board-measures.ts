@@ -71,6 +71,8 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     unit: 'percent',
     expectation: (t) => `${t.take_up_pct}% take-up`,
     spc: 'engagement_pct',
+    // The take-up funnel's numerator is people engaged (pcn_comparison), not connected.
+    funnel: 'take_up_pct',
   },
   {
     id: 'connected_pct',
@@ -78,7 +80,6 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     document: 'cof_person',
     column: 'connected_pct',
     unit: 'percent',
-    funnel: 'take_up_pct',
   },
   {
     id: 'mean_contacts',

@@ -309,10 +309,12 @@ describe('the monthly PDF packs', () => {
       'within the limits',
       'Special cause variation: concern (lower)',
     ]);
-    expect(cells(lineOf(text, 'Connected to a community activity, %')).slice(1)).toEqual([
+    // Take-up's funnel (engaged of the engagement cohort) beside "Engaged", not "Connected" (review).
+    expect(cells(lineOf(text, 'Engaged with a link worker, %')).slice(1, 3)).toEqual([
       'within the limits',
       'below the 99.8% limit',
     ]);
+    expect(text).not.toContain('Connected to a community activity, %');
     expect(cells(lineOf(text, 'Rows accepted'))).toEqual(['Rows accepted', '4,321']);
   });
 
