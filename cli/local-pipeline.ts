@@ -1,5 +1,5 @@
-import { findIdentifier } from '../functions/ingest/identifiability-guard.ts';
 import { ingestUpload } from '../functions/ingest/ingest.ts';
+import { findIdentifier } from '../functions/lib/identifiability-guard.ts';
 import type { FsObjectStore } from '../functions/lib/object-store.ts';
 import { QueryError } from '../functions/lib/query-engine.ts';
 import { runRefresh } from './commands/refresh.ts';

@@ -11,12 +11,17 @@ import {
   type WorkforceRow,
 } from '../contract/index.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from '../contract/upload.ts';
+import {
+  findIdentifier,
+  IDENTIFIER_LABELS,
+  type IdentifierKind,
+  personalColumnKind,
+} from '../lib/identifiability-guard.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
 import type { FieldsFastPath, FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
-import { findIdentifier, IDENTIFIER_LABELS, type IdentifierKind, personalColumnKind } from './identifiability-guard.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
 import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
 import { SeenKeys } from './seen-keys.ts';

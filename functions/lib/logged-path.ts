@@ -1,4 +1,4 @@
-import { findIdentifier } from '../ingest/identifiability-guard.ts';
+import { findIdentifier } from './identifiability-guard.ts';
 
 /**
  * A request's path for a log line (the local server's access log, the Lambdas' CloudWatch logs): query names kept,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findIdentifier, identifierByRules, personalColumnKind } from '../../functions/ingest/identifiability-guard.ts';
+import { findIdentifier, identifierByRules, personalColumnKind } from '../../functions/lib/identifiability-guard.ts';
 import { isValidNhsNumber } from '../../functions/lib/nhs-number.ts';
 
 describe('isValidNhsNumber (modulus 11)', () => {

@@ -1,4 +1,4 @@
-import { isValidNhsNumber } from '../lib/nhs-number.ts';
+import { isValidNhsNumber } from './nhs-number.ts';
 
 /**
  * The identifiability guard: nothing that identifies a person may pass the uploader. It looks at column names
