@@ -49,12 +49,16 @@ const attachment = (
   ...content,
 });
 
-/** The rows of a document as CSV: exactly the (suppressed) figures the JSON carries, * for suppressed. */
+/**
+ * The rows of a document as CSV: exactly the (suppressed) figures the JSON carries, * for suppressed. A cell holding a
+ * list or an object (an SPC row's monthly values and rules) is written as its JSON text, not `[object Object]`.
+ */
 export function documentToCsv(rows: readonly MetricRow[]): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value: unknown) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
   return csvText(
     columns,
-    rows.map((row) => columns.map((c) => row[c])),
+    rows.map((row) => columns.map((c) => cell(row[c]))),
   );
 }
 
@@ -339,7 +343,8 @@ export class MetricsApi {
       if (csv) {
         return attachment('text/csv; charset=utf-8', `${name}.csv`, { body: documentToCsv(rows) });
       }
-      return json(200, { ...document, rows });
+      // The summary too: funnel rates by region, alert counts by region (review: a PCN saw every region's).
+      return json(200, { ...document, rows, summary: scope.summary(document.summary, document.visibility) });
     } catch (error) {
       const response = errorResponse(error);
       if (response) return response;

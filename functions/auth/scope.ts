@@ -108,6 +108,35 @@ export class Scope {
     return rows.filter((row) => visible(String(row.level), String(row.code)));
   }
 
+  /**
+   * A document's summary as this identity may see it: under every key named `regions` or `by_region` (funnel rates
+   * and limits by region, alert counts by region), only the regions the rows' rule lets it see. The rest of a summary
+   * is England's or about the document itself.
+   */
+  summary(summary: unknown, visibility?: MetricDocument['visibility']): unknown {
+    if (this.identity.role === 'national') return summary;
+    const visible = visibility === 'inside_area' ? this.inside.bind(this) : this.allows.bind(this);
+    const walk = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(walk);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(
+        Object.entries(value).map(([key, inner]) =>
+          (key === 'regions' || key === 'by_region') && inner !== null && typeof inner === 'object'
+            ? [
+                key,
+                Object.fromEntries(
+                  Object.entries(inner)
+                    .filter(([region]) => visible('region', region))
+                    .map(([region, v]) => [region, walk(v)]),
+                ),
+              ]
+            : [key, walk(inner)],
+        ),
+      );
+    };
+    return walk(summary);
+  }
+
   describe(): string {
     const { role, code } = this.identity;
     return role === 'national' ? 'national' : `${role} ${code}`;

@@ -293,3 +293,10 @@ describe('answers kept per refresh', () => {
     expect(api.answers.get(firstKey)).toBeUndefined();
   });
 });
+
+it('writes a cell holding a list or an object as its JSON text in CSV (review: spc.csv read [object Object])', () => {
+  const spc = [{ level: 'pcn', code: 'U10001', values: [{ month: '2025-04', value: 3 }], rules: ['shift'] }];
+  expect(documentToCsv(spc as unknown as MetricRow[])).toBe(
+    'level,code,values,rules\r\npcn,U10001,"[{""month"":""2025-04"",""value"":3}]","[""shift""]"\r\n',
+  );
+});

@@ -221,3 +221,48 @@ describe('scope: routes × roles → exactly the rows each role may see', () => 
     expect(() => identityOf('pcn', undefined, 'x')).toThrow('the pcn role needs a valid pcn code');
   });
 });
+
+describe('a document’s summary, by scope (review: a PCN saw every region’s funnel rates and alert counts)', () => {
+  const funnelSummary = {
+    '2025/26': {
+      take_up_pct: {
+        national: 80,
+        regions: { Y01: 81, Y02: 79 },
+        overdispersion: { national: { rate: 80 }, regions: { Y01: { rate: 81 }, Y02: { rate: 79 } } },
+      },
+    },
+  };
+  beforeAll(async () => {
+    const store = new FsObjectStore(dir.path);
+    await store.put(
+      'metrics/pcn_comparison.json',
+      JSON.stringify({ name: 'pcn_comparison', rows, summary: { funnel_rates: funnelSummary } }),
+    );
+    await store.put(
+      'metrics/alerts_summary.json',
+      JSON.stringify({ name: 'alerts', visibility: 'inside_area', rows, summary: { by_region: { Y01: 3, Y02: 5 } } }),
+    );
+  });
+  const summaryOf = async (identity: Identity, path: string) =>
+    JSON.parse((await api.handle({ method: 'GET', path, query: new URLSearchParams(), identity })).body).summary;
+  // Rows' rules applied to regions: a PCN sees its own region (U00003 is in Y01); a region or ICB lead every region's
+  // aggregate; inside_area (alerts): a region lead its own region, an ICB lead or a PCN none.
+  const regionsSeen: Record<string, [string[], string[]]> = {
+    national: [
+      ['Y01', 'Y02'],
+      ['Y01', 'Y02'],
+    ],
+    'region Y01': [['Y01', 'Y02'], ['Y01']],
+    'icb QAA': [['Y01', 'Y02'], []],
+    'pcn U00003': [['Y01'], []],
+  };
+  it.each(Object.entries(regionsSeen))('%s', async (role, [funnel, alerts]) => {
+    const identity = ROLES[role] as Identity;
+    const comparison = (await summaryOf(identity, '/api/metrics/pcn_comparison')).funnel_rates['2025/26'].take_up_pct;
+    expect(comparison.national).toBe(80);
+    expect(Object.keys(comparison.regions)).toEqual(funnel);
+    expect(Object.keys(comparison.overdispersion.regions)).toEqual(funnel);
+    expect(comparison.overdispersion.national).toEqual({ rate: 80 });
+    expect(Object.keys((await summaryOf(identity, '/api/metrics/alerts_summary')).by_region)).toEqual(alerts);
+  });
+});
