@@ -33,7 +33,7 @@ export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
     name: 'take_up_pct',
     label: 'Take-up',
     unit: '% engaged (a link worker contact after referral, not declined), of referrals at least 3 months old',
-    axis: 'People referred at least 3 months before (log scale)',
+    axis: 'Referrals made at least 3 months before (log scale)',
     // Take-up is engagement on the engagement cohort, wellbeing on the outcome cohort, as cof_person defines them.
     numerator: 'engaged',
     denominator: 'engagement_cohort',
@@ -42,8 +42,8 @@ export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
   {
     name: 'wellbeing_improved_pct',
     label: 'Wellbeing improvement',
-    unit: '% of measured people who improved',
-    axis: 'People measured twice (log scale)',
+    unit: '% of referrals measured that improved',
+    axis: 'Referrals measured twice (log scale)',
     numerator: 'wellbeing_improved',
     denominator: 'wellbeing_measured',
     per: 100,

@@ -69,7 +69,7 @@ export interface QueryContext {
 export interface DeriveContext {
   readonly targets: Targets;
   readonly dataAsOf?: string | null;
-  /** Median contacts per person for (level|code|period), from the raw distribution, where 8 or more people. */
+  /** Median link worker contacts per referral for (level|code|period), from the raw distribution, where 8 or more referrals. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
 
@@ -237,7 +237,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_person',
     title: 'Outcomes for the person',
     description:
-      "For people referred in the period, each outcome counted only on referrals old enough to have it (see the cohorts in the summary). Engaged: at least one link worker contact after an accepted referral, with no decline; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: attended at least one community activity. Plans agreed. Link worker contacts per person (the 6 to 12 expectation; other roles shown separately), wellbeing measured at baseline and follow-up and improved by the meaningful-change threshold of the person's instrument, and how episodes ended. Engagement, connection and plans cover referrals made at least 3 months before the data-as-of date; contacts, wellbeing and discharge at least 6 months before. Method: docs/methodology.md.",
+      "Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted only on referrals old enough to have it (see the cohorts in the summary). Engaged: at least one link worker contact after an accepted referral, with no decline; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity after the referral. Plans agreed. Link worker contacts per referral (the 6 to 12 expectation; other roles shown separately), wellbeing measured at baseline and follow-up in the episode and improved by the meaningful-change threshold of its headline instrument, and how episodes ended. Engagement, connection and plans cover referrals made at least 3 months before the data-as-of date; contacts, wellbeing and discharge at least 6 months before. Method: docs/methodology.md.",
     file: 'cof_person',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -246,30 +246,32 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     keys: [],
     definitions: {
       ...COMMON,
-      episodes: 'People referred (accepted referrals) in the period.',
+      episodes: 'Accepted referrals (episodes of care) in the period: a person referred twice counts twice.',
       engagement_cohort: 'Of them, referrals made at least 3 months before the data-as-of date.',
       engaged:
-        'Of the engagement cohort, people with at least one link worker contact on or after the referral and no decline.',
-      connected: 'Of the engagement cohort, people who attended at least one community activity.',
-      plans_agreed: 'Of the engagement cohort, people with a personalised plan agreed.',
+        'Of the engagement cohort, referrals with at least one link worker contact on or after the referral and no decline.',
+      connected: 'Of the engagement cohort, referrals after which the person attended at least one community activity.',
+      plans_agreed: 'Of the engagement cohort, referrals with a personalised plan agreed.',
       outcome_cohort: 'Referrals made at least 6 months before the data-as-of date.',
       splw_contacts: 'Link worker contacts with the outcome cohort.',
       other_contacts: 'Health and wellbeing coach and care coordinator contacts with the outcome cohort.',
-      episodes_6_to_12_contacts: 'People in the outcome cohort with 6 to 12 link worker contacts.',
-      wellbeing_measured: 'People in the outcome cohort with a baseline and a follow-up score on an instrument.',
+      episodes_6_to_12_contacts: 'Referrals (episodes) in the outcome cohort with 6 to 12 link worker contacts.',
+      wellbeing_measured:
+        'Referrals (episodes) in the outcome cohort with a baseline and a follow-up score on an instrument.',
       wellbeing_improved:
-        "Of them, people whose change on their headline instrument reached the instrument's meaningful-change threshold.",
+        "Of them, referrals whose change on their headline instrument reached the instrument's meaningful-change threshold.",
       discharged: 'Episodes of the outcome cohort ended.',
       ...Object.fromEntries(DISCHARGES.map((d) => [`discharge_${d}`, `Episodes ended: ${d.replaceAll('_', ' ')}.`])),
       engaged_pct: 'Engaged as a percentage of the engagement cohort (against the 80% take-up expectation).',
       connected_pct: 'Connected as a percentage of the engagement cohort.',
       plans_agreed_pct: 'Plans agreed as a percentage of the engagement cohort.',
-      mean_contacts: 'Mean link worker contacts per person in the outcome cohort (8 or more people).',
-      mean_other_contacts: 'Mean contacts from other roles per person in the outcome cohort (8 or more people).',
-      median_contacts: 'Median link worker contacts per person, financial years (8 or more people).',
-      share_6_to_12_pct: 'People with 6 to 12 link worker contacts as a percentage of the outcome cohort.',
-      wellbeing_measured_pct: 'People measured at baseline and follow-up as a percentage of the outcome cohort.',
-      wellbeing_improved_pct: 'Improved as a percentage of people measured.',
+      mean_contacts: 'Mean link worker contacts per referral in the outcome cohort (8 or more referrals).',
+      mean_other_contacts: 'Mean contacts from other roles per referral in the outcome cohort (8 or more referrals).',
+      median_contacts: 'Median link worker contacts per referral, financial years (8 or more referrals).',
+      share_6_to_12_pct: 'Referrals with 6 to 12 link worker contacts as a percentage of the outcome cohort.',
+      wellbeing_measured_pct:
+        'Referrals measured at baseline and follow-up as a percentage of the outcome cohort.',
+      wellbeing_improved_pct: 'Improved as a percentage of the referrals measured.',
     },
     rules: {
       counts: [
@@ -313,16 +315,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   },
   {
     name: 'contacts_distribution',
-    title: 'Link worker contacts per person',
+    title: 'Link worker contacts per referral',
     description:
-      'People referred in the financial year, at least 6 months before the data-as-of date, by the number of link worker contacts they had (20 or more counted together).',
+      'Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least 6 months before the data-as-of date, by the number of link worker contacts in the episode (20 or more counted together).',
     file: 'contacts_distribution',
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
     definitions: {
       ...COMMON,
       contacts: 'Number of link worker contacts (20 means 20 or more).',
-      episodes: 'People referred with that many link worker contacts.',
+      episodes: 'Referrals (episodes) with that many link worker contacts.',
     },
     rules: { counts: ['episodes'], siblings: [(r) => `${r.level}|${r.code}|${r.period}`] },
     summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
@@ -331,7 +333,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'wellbeing',
     title: 'Wellbeing change',
     description:
-      "People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.",
+      "People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.",
     file: 'wellbeing',
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -339,12 +341,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ...COMMON,
       instrument: 'The wellbeing instrument (each ONS4 item is its own scale).',
       people: 'People with a baseline and a follow-up score on the instrument.',
-      improved: "Of them, people whose change reached the instrument's meaningful-change threshold.",
+      improved:
+        "Of them, people whose change reached the instrument's meaningful-change threshold (in any of their referrals).",
       threshold: 'The meaningful-change threshold, in points of the instrument.',
-      mean_baseline: 'Mean baseline score (below England: 8 or more people, their count published, 1 decimal).',
-      mean_follow_up: 'Mean follow-up score (below England: 8 or more people, their count published, 1 decimal).',
+      mean_baseline:
+        'Mean baseline score over the referrals measured (a person measured in two referrals counts twice; below England: 8 or more people, their count published, 1 decimal).',
+      mean_follow_up:
+        'Mean follow-up score over the referrals measured (below England: 8 or more people, their count published, 1 decimal).',
       mean_change:
-        'Mean change, positive = better (below England: 8 or more people, their count published; the difference of the two means as published).',
+        'Mean change over the referrals measured, positive = better (below England: 8 or more people, their count published; the difference of the two means as published).',
       mean_change_ci_low: 'Lower end of the 95% confidence interval of the mean change (t distribution; England only).',
       mean_change_ci_high: 'Upper end of the 95% confidence interval of the mean change (England only).',
       improved_pct: 'Improved as a percentage of people measured.',
@@ -381,7 +386,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_system',
     title: 'Impact on the health and care system',
     description:
-      'For people with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none. The change is (after - before) / before, with a 95% confidence interval from the per-person differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
+      'Counted per accepted referral (an episode of care), not per person: for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none. The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
     file: 'cof_system',
     params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
@@ -390,12 +395,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       service: 'gp_appointment, ae_attendance, emergency_admission or outpatient.',
       baseline_band: 'all, or the band of use in the window before referral (GP 0-3, 4-6, 7+; others 0, 1, 2+).',
       people:
-        'People with both windows of the same length, ended by the data-as-of date (referred at least that many months before it).',
+        'Referrals (episodes) with both windows of the same length, ended by the data-as-of date (made at least that many months before it); a person referred twice counts twice.',
       before_total: 'Uses of the service in the windows before referral.',
       after_total: 'Uses in the windows after referral.',
       change_pct: 'Percentage change from before to after.',
       change_pct_ci_low:
-        'Lower end of the 95% interval of the change (England only): the t interval of the mean per-person difference, over the mean use before.',
+        'Lower end of the 95% interval of the change (England only): the t interval of the mean per-referral difference, over the mean use before.',
       change_pct_ci_high: 'Upper end of the 95% interval of the change (England only).',
       expected_change_pct: 'The programme expectation, where there is one.',
     },
@@ -421,7 +426,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       return { ...row, change_pct_ci_low: interval?.low ?? null, change_pct_ci_high: interval?.high ?? null };
     },
     derive: (r, ctx) => ({
-      // A change among fewer than 8 people is suppressed, as a mean would be.
+      // A change over fewer than 8 referrals is suppressed, as a mean would be.
       change_pct:
         r.after_total === SUPPRESSED || r.before_total === SUPPRESSED || r.people === SUPPRESSED
           ? SUPPRESSED
@@ -535,7 +540,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'equity',
     title: 'Equity',
     description:
-      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year. Engagement and connection cover referrals made at least 3 months before the data-as-of date, wellbeing at least 6 months. Method: docs/methodology.md.',
+      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year. Engagement and connection are counted per referral (a person referred twice counts twice) and cover referrals made at least 3 months before the data-as-of date; wellbeing counts people, measured on referrals made at least 6 months before. Method: docs/methodology.md.',
     file: 'equity',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -549,12 +554,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       group: 'The group within the dimension.',
       people_referred: 'Distinct people referred.',
       engagement_cohort: 'Referrals made at least 3 months before the data-as-of date.',
-      engaged: 'Of them, engaged (a link worker contact after referral, no decline).',
-      connected: 'Of them, attended a community activity.',
-      wellbeing_people: 'People measured at baseline and follow-up (referred at least 6 months before).',
-      wellbeing_improved: "Of them, improved by their headline instrument's meaningful-change threshold.",
-      engaged_pct: 'Engaged as a percentage of the engagement cohort.',
-      connected_pct: 'Connected as a percentage of the engagement cohort.',
+      engaged: 'Of them, referrals engaged (a link worker contact after referral, no decline).',
+      connected: 'Of them, referrals after which the person attended a community activity.',
+      wellbeing_people: 'People measured at baseline and follow-up (on a referral made at least 6 months before).',
+      wellbeing_improved:
+        "Of them, people who improved by their headline instrument's meaningful-change threshold (in any of their referrals).",
+      engaged_pct: 'Referrals engaged as a percentage of the engagement cohort.',
+      connected_pct: 'Referrals connected as a percentage of the engagement cohort.',
       wellbeing_improved_pct: 'Improved as a percentage of people measured.',
       list_size:
         'pcn_imd_quintile rows: registered patients of the PCNs in the quintile (each pro rata to the months it was open).',
@@ -589,7 +595,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'pcn_comparison',
     title: 'Comparing PCNs',
     description:
-      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact after referral, not declined, of referrals made at least 3 months before the data-as-of date) and wellbeing improvement (of people referred at least 6 months before, measured twice) in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
+      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact after referral, not declined, of referrals made at least 3 months before the data-as-of date) and wellbeing improvement (of referrals made at least 6 months before, measured twice), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
     file: 'pcn_comparison',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -607,15 +613,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       referrals: 'Accepted referrals.',
       engagement_cohort: 'Referrals made at least 3 months before the data-as-of date (as cof_person).',
       engaged:
-        'Of the engagement cohort, people with a link worker contact on or after the referral and no decline: take-up.',
-      connected: 'Of the engagement cohort, people who attended a community activity (shown beside take-up).',
+        'Of the engagement cohort, referrals with a link worker contact on or after the referral and no decline: take-up.',
+      connected:
+        'Of the engagement cohort, referrals after which the person attended a community activity (shown beside take-up).',
       wellbeing_measured:
-        'People referred at least 6 months before the data-as-of date measured at baseline and follow-up (one per referral, on their headline instrument).',
-      wellbeing_improved: "Of them, improved by the instrument's meaningful-change threshold.",
+        'Referrals made at least 6 months before the data-as-of date measured at baseline and follow-up (each once, on its headline instrument).',
+      wellbeing_improved: "Of them, referrals improved by the headline instrument's meaningful-change threshold.",
       referral_rate: 'Referrals per 1,000 registered patients (exposure: the list pro rata to the months open).',
       take_up_pct:
         'Take-up: engaged as a percentage of the engagement cohort (the 80% expectation of Universal Personalised Care).',
-      wellbeing_improved_pct: 'Wellbeing improved as a percentage of people measured.',
+      wellbeing_improved_pct: 'Wellbeing improved as a percentage of the referrals measured.',
       '*_vs_national / *_vs_region':
         'high or low when outside the 99.8% limits adjusted for overdispersion (FunnelPlotR), within otherwise.',
       '*_vs_national_unadjusted / *_vs_region_unadjusted': 'The same against plain limits (chance alone).',

@@ -43,7 +43,7 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
   },
   {
     name: 'engagement_pct',
-    label: 'Engagement, % of people referred',
+    label: 'Engagement, % of referrals',
     document: 'cof_person',
     columns: ['engaged_pct', 'take_up_pct'],
     improvement: 'up',

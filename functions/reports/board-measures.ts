@@ -71,7 +71,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     unit: 'percent',
     expectation: (t) => `${t.take_up_pct}% take-up`,
     spc: 'engagement_pct',
-    // The take-up funnel's numerator is people engaged (pcn_comparison), not connected.
+    // The take-up funnel's numerator is referrals engaged (pcn_comparison), not connected.
     funnel: 'take_up_pct',
   },
   {
@@ -83,7 +83,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
   },
   {
     id: 'mean_contacts',
-    label: 'Link worker contacts per person (mean)',
+    label: 'Link worker contacts per referral (mean)',
     document: 'cof_person',
     column: 'mean_contacts',
     unit: 'decimal',
@@ -91,7 +91,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
   },
   {
     id: 'wellbeing_improved_pct',
-    label: 'Wellbeing improved, % of people measured',
+    label: 'Wellbeing improved, % of referrals measured',
     document: 'cof_person',
     column: 'wellbeing_improved_pct',
     unit: 'percent',

@@ -3,7 +3,7 @@ import { ValueGrid } from './ValueGrid.tsx';
 export interface FunnelPoint {
   readonly code: string;
   readonly name: string;
-  /** The denominator: list size, people referred or people measured. */
+  /** The denominator: registered patients, referrals in the cohort or referrals measured. */
   readonly n: number;
   /** The rate as a proportion (0-1). */
   readonly p: number;

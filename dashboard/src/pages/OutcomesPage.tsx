@@ -71,7 +71,7 @@ export default function OutcomesPage() {
             fileName: `outcomes-person-${scope.code}.csv`,
             columns: {
               period: 'Financial year',
-              episodes: 'People referred',
+              episodes: 'Referrals (episodes)',
               engagement_cohort: 'Referred 3 months or more ago',
               engaged: 'Engaged',
               engaged_pct: 'Engaged %',
@@ -106,7 +106,7 @@ export default function OutcomesPage() {
               }
             />
             <Kpi
-              label="Link worker contacts per person"
+              label="Link worker contacts per referral"
               value={<FigureValue value={figure(p, 'mean_contacts')} format={(v) => formatDecimal(v)} />}
               context={
                 <>
@@ -178,7 +178,7 @@ export default function OutcomesPage() {
           columns: {
             service: 'Service',
             baseline_band: 'Use before referral',
-            people: 'People with equal windows',
+            people: 'Referrals with equal windows',
             before_total: 'Before referral',
             after_total: 'After referral',
             change_pct: 'Change %',
@@ -206,7 +206,7 @@ export default function OutcomesPage() {
                     : ''}
                   <FigureValue value={figure(s, 'before_total')} /> before,{' '}
                   <FigureValue value={figure(s, 'after_total')} /> after, for{' '}
-                  <FigureValue value={figure(s, 'people')} /> people
+                  <FigureValue value={figure(s, 'people')} /> referrals
                 </>
               }
             />
@@ -221,7 +221,7 @@ export default function OutcomesPage() {
             columns={[
               { key: 'service', header: 'Service', cell: (b) => SERVICES[String(b.service)] ?? String(b.service) },
               { key: 'band', header: 'Use before', cell: (b) => String(b.baseline_band) },
-              figureColumn('people', 'People'),
+              figureColumn('people', 'Referrals'),
               figureColumn('change_pct', 'Change', (v) => formatChange(v)),
             ]}
           />
