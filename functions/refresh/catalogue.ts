@@ -237,7 +237,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_person',
     title: 'Outcomes for the person',
     description:
-      "Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted only on referrals old enough to have it (see the cohorts in the summary). Engaged: at least one link worker contact after an accepted referral, with no decline; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity after the referral. Plans agreed. Link worker contacts per referral (the 6 to 12 expectation; other roles shown separately), wellbeing measured at baseline and follow-up in the episode and improved by the meaningful-change threshold of its headline instrument, and how episodes ended. Engagement, connection and plans cover referrals made at least 3 months before the data-as-of date; contacts, wellbeing and discharge at least 6 months before. Method: docs/methodology.md.",
+      'Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted only on referrals old enough to have it (see the cohorts in the summary). Engaged: at least one link worker contact after an accepted referral, with no decline; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity after the referral. Plans agreed. Link worker contacts per referral (the 6 to 12 expectation; other roles shown separately), wellbeing measured at baseline and follow-up in the episode and improved by the meaningful-change threshold of its headline instrument, and how episodes ended. Engagement, connection and plans cover referrals made at least 3 months before the data-as-of date; contacts, wellbeing and discharge at least 6 months before. Method: docs/methodology.md.',
     file: 'cof_person',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -269,8 +269,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       mean_other_contacts: 'Mean contacts from other roles per referral in the outcome cohort (8 or more referrals).',
       median_contacts: 'Median link worker contacts per referral, financial years (8 or more referrals).',
       share_6_to_12_pct: 'Referrals with 6 to 12 link worker contacts as a percentage of the outcome cohort.',
-      wellbeing_measured_pct:
-        'Referrals measured at baseline and follow-up as a percentage of the outcome cohort.',
+      wellbeing_measured_pct: 'Referrals measured at baseline and follow-up as a percentage of the outcome cohort.',
       wellbeing_improved_pct: 'Improved as a percentage of the referrals measured.',
     },
     rules: {
@@ -386,7 +385,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'cof_system',
     title: 'Impact on the health and care system',
     description:
-      'Counted per accepted referral (an episode of care), not per person: for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none. The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
+      'Counted per accepted referral (an episode of care), not per person (a person referred twice counts twice): for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none. The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.',
     file: 'cof_system',
     params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
