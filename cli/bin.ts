@@ -305,7 +305,7 @@ async function reportingBadInput(work: () => Promise<void>): Promise<void> {
 }
 const stageReferenceFile = (file: string, opts: { data: string; bucket?: string }) =>
   reportingBadInput(async () => {
-    const key = await stageReference(tokenStore(opts), readFileSync(file, 'utf8'));
+    const key = await stageReference(tokenStore(opts), readFileSync(file, 'utf8'), new Date(), file);
     console.log(`staged ${key}; it is used from the next refresh`);
   });
 const reference = storeOptions(

@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { runReferenceExport } from '../../cli/commands/reference.ts';
 import { PCN_REFERENCE_COLUMNS, type PcnReferenceRow } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { inForceOn } from '../../functions/reference/history.ts';
 import {
@@ -293,6 +294,20 @@ describe('the reference command', () => {
       data,
     ).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: 'broken.csv, line 1, column PCN_NAME: missing from the header\n' });
+
+    // Two versions of one PCN in force on the same days: refused, naming the file and the rows, and nothing staged.
+    const overlapping = join(dir, 'overlapping.csv');
+    const exportedLines = await cli('reference', 'export', '--on', '2025-12-01', '--out', overlapping, '--data', data);
+    expect(exportedLines.code).toBe(0);
+    const lines = readFileSync(overlapping, 'utf8').trimEnd().split('\n');
+    writeFileSync(overlapping, `${[...lines, lines[1]].join('\n')}\n`);
+    const before = await referenceRowsInStore(new FsObjectStore(data));
+    const refused = await runCliInProcess('reference', overlapping, '--data', data);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `${overlapping}: rows 2 and ${lines.length + 1}, fields valid_from and valid_to: two versions of PCN ${lines[1]?.split(',')[0]} are in force on the same days (row ${lines.length + 1} starts on or before row 2 ends, and row 2 has no valid_to: it is still in force); a PCN may have one version in force on any day, or its events would be counted twice\n`,
+    );
+    expect(await referenceRowsInStore(new FsObjectStore(data))).toEqual(before);
 
     const exported = join(dir, 'in-force.csv');
     await cli('reference', 'export', '--on', '2025-12-01', '--out', exported, '--data', data);
