@@ -7,6 +7,7 @@ import busboy from 'busboy';
 import { MetricsApi } from '../functions/api/metrics-api.ts';
 import { signingSecret, userTokenVerifier } from '../functions/auth/local-tokens.ts';
 import { type Identity, NATIONAL_LOCAL_USER, UnauthenticatedError } from '../functions/auth/scope.ts';
+import { REFRESH_STATUS_PATH } from '../functions/contract/refresh-status.ts';
 import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
 import { errorResponse, HttpError, INTERNAL_ERROR, jsonResponse } from '../functions/lib/http-errors.ts';
 import { LANDING_PREFIX, receiptKey } from '../functions/lib/keys.ts';
@@ -15,7 +16,7 @@ import { assertSafeKey, FsObjectStore } from '../functions/lib/object-store.ts';
 import { PcnTokenRegistry } from '../functions/upload/pcn-tokens.ts';
 import { type LocalGrant, LocalPresigner } from '../functions/upload/presigned-post.ts';
 import { UploadApi } from '../functions/upload/upload-api.ts';
-import { LocalPipeline } from './local-pipeline.ts';
+import { LocalPipeline, type RefreshRetry } from './local-pipeline.ts';
 
 export interface ServeOptions {
   readonly dataDir: string;
@@ -27,6 +28,8 @@ export interface ServeOptions {
   readonly staticDir?: string;
   /** Milliseconds between the last ingest of an upload and the refresh after it. @default 2000 */
   readonly refreshDelayMs?: number;
+  /** How a failed refresh is tried again. @default 4 retries after 30 s, 1, 2 and 4 minutes (local-pipeline.ts) */
+  readonly refreshRetry?: RefreshRetry;
   /** Largest upload accepted, bytes. @default DEFAULT_LIMITS.maxBytes */
   readonly maxUploadBytes?: number;
   readonly log?: (line: string) => void;
@@ -162,6 +165,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   const log = options.log ?? console.log;
   const pipeline = new LocalPipeline(store, {
     refreshDelayMs: options.refreshDelayMs,
+    retry: options.refreshRetry,
     // The documents of the new refresh are parsed as soon as it is published, not by the first request after it.
     onRefreshed: () => {
       api.refreshed().catch((error: Error) => log(`metrics API warm-up failed: ${error.message}`));
@@ -327,6 +331,14 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     });
   }
 
+  /** How the refresh after uploads stands: any signed-in role may read it (it says nothing about any area). */
+  async function refreshStatus(req: IncomingMessage) {
+    await identityOf(req);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new HttpError(405, 'use GET to read the refresh status', { allow: 'GET, HEAD' });
+    return jsonResponse(200, pipeline.status(), { 'cache-control': 'no-store' });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
       const list = withSecurityHeaders(headers);
@@ -370,6 +382,11 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         body,
       });
       send(response.status, response.body, response.headers);
+      return;
+    }
+    if (url.pathname === REFRESH_STATUS_PATH) {
+      const { status, headers, body } = await refreshStatus(req);
+      send(status, body, headers);
       return;
     }
     if (url.pathname.startsWith('/api/')) {
@@ -461,6 +478,8 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     });
     await Promise.all(receiving);
     await pipeline.idle();
+    // A failed refresh waiting to be retried is dropped: the next start refreshes after its uploads.
+    await pipeline.stop();
   };
   return { server, api, pipeline, url, close };
 }

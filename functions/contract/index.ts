@@ -6,6 +6,7 @@ export * from './metrics.ts';
 export * from './periods.ts';
 export * from './receipt.ts';
 export * from './reference.ts';
+export * from './refresh-status.ts';
 export * from './summaries.ts';
 export * from './tables.ts';
 export * from './upload.ts';

@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REFRESH_FAILED } from '../../cli/local-pipeline.ts';
+import { refreshFailedLine } from '../../cli/local-pipeline.ts';
 import { LOCAL_POST_PATH, startServer } from '../../cli/server.ts';
 import type { Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
@@ -142,6 +142,8 @@ describe('a failed refresh is never silent', () => {
       await stack.pipeline.idle();
       await stack.api.warming;
     };
+    const refreshStatus = async () =>
+      (await (await fetch(`${stack.url}/api/refresh-status`)).json()) as Record<string, string | number | undefined>;
     const served = async () => {
       const response = await fetch(`${stack.url}/api/meta`);
       return [response.status, ((await response.json()) as { data_as_of: string }).data_as_of];
@@ -158,16 +160,24 @@ describe('a failed refresh is never silent', () => {
 
       // Assess 1: one clear line, no TypeError; the API still serves the last published figures.
       expect(lines.filter((l) => l.startsWith('refresh'))).toEqual([
-        `${REFRESH_FAILED}: publishing the uploads table: receipt ${older} is not a receipt this version reads: ` +
-          'pcn_code (Invalid input: expected string, received undefined); ' +
-          'kind (Invalid option: expected one of "events"|"workforce"); ' +
-          'status (Invalid option: expected one of "accepted"|"partially_accepted"|"rejected"); ' +
-          'received_at (Invalid input: expected string, received undefined); ' +
-          'rows (Invalid input: expected object, received undefined); ' +
-          'rejected_by_reason (Invalid input: expected record, received undefined)',
+        refreshFailedLine(
+          `publishing the uploads table: receipt ${older} is not a receipt this version reads: ` +
+            'pcn_code (Invalid input: expected string, received undefined); ' +
+            'kind (Invalid option: expected one of "events"|"workforce"); ' +
+            'status (Invalid option: expected one of "accepted"|"partially_accepted"|"rejected"); ' +
+            'received_at (Invalid input: expected string, received undefined); ' +
+            'rows (Invalid input: expected object, received undefined); ' +
+            'rejected_by_reason (Invalid input: expected record, received undefined)',
+          { inMs: 30_000, attempt: 2, attempts: 5 },
+        ),
       ]);
       expect(await served()).toEqual([200, '2026-09-01']);
       expect(stack.api.invalidations).toBe(1);
+      // The API says it is to be retried (in 30 s), after the refresh that published the figures served.
+      const failed = await refreshStatus();
+      expect(failed).toMatchObject({ state: 'retrying', attempt: 1, attempts: 5 });
+      expect(Date.parse(failed.next_attempt_at as string) - Date.parse(failed.last_failed_at as string)).toBe(30_000);
+      expect(Date.parse(failed.last_succeeded_at as string)).toBeLessThan(Date.parse(failed.last_failed_at as string));
 
       // Act 2: the operator removes the broken receipt; the next upload retries the refresh.
       await store.delete(older);
@@ -180,6 +190,17 @@ describe('a failed refresh is never silent', () => {
       ]);
       expect(await served()).toEqual([200, '2026-09-20']);
       expect(stack.api.invalidations).toBe(2);
+      const published = await refreshStatus();
+      expect(published).toMatchObject({
+        state: 'idle',
+        attempt: 1,
+        attempts: 5,
+        last_failed_at: failed.last_failed_at,
+      });
+      expect(published.next_attempt_at).toBeUndefined();
+      expect(Date.parse(published.last_succeeded_at as string)).toBeGreaterThan(
+        Date.parse(failed.last_failed_at as string),
+      );
     } finally {
       await stack.close();
     }
