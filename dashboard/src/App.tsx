@@ -1,13 +1,14 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import type { MetaDocument } from '../../functions/contract/metrics.ts';
-import { ApiError, fetchMe, fetchMeta, type SignedInUser } from './api.ts';
+import { ApiError, fetchMe, fetchMeta, fetchRefreshStatus, type SignedInUser } from './api.ts';
 import { FilterBar } from './components/FilterBar.tsx';
 import { PackDownload } from './components/PackDownload.tsx';
 import { areaName, DashboardContext, type DashboardState } from './context.ts';
 import { changeFilter, readFilters, scopeOf, writeFilters } from './filters.ts';
 import { formatDate, fyLabel } from './format.ts';
 import { RolloutPage } from './pages/RolloutPage.tsx';
+import { refreshNotice } from './refresh-notice.ts';
 import { type SignInConfig, startSignIn } from './sign-in.ts';
 
 // The first page ships with the app; the others load when first opened.
@@ -39,11 +40,13 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
   const [user, setUser] = useState<SignedInUser | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [needsSignIn, setNeedsSignIn] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
     Promise.all([fetchMeta(), fetchMe()])
       .then(([m, u]) => {
         setMeta(m);
         setUser(u);
+        void fetchRefreshStatus().then((status) => setNotice(refreshNotice(status)));
       })
       .catch((e: Error) => {
         if (e instanceof ApiError && e.status === 401 && signIn) setNeedsSignIn(true);
@@ -109,6 +112,15 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-7xl space-y-4 px-4 py-4">
+        {notice && (
+          <p
+            role="status"
+            data-testid="refresh-notice"
+            className="rounded-tremor-default border border-amber-300 bg-amber-50 p-4 text-amber-900"
+          >
+            {notice}
+          </p>
+        )}
         {error && (
           <p role="alert" className="rounded-tremor-default border border-red-300 bg-red-50 p-4 text-red-800">
             The dashboard could not load its data: {error}.

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Level, MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
+import { REFRESH_STATUS_PATH, type RefreshStatus } from '../../functions/contract/refresh-status.ts';
 
 /** The dashboard's one way to the metrics API. */
 export interface MetricQuery {
@@ -58,6 +59,10 @@ async function getJson<T>(path: string, fetchFn: typeof fetch = fetch): Promise<
 }
 
 export const fetchMeta = () => getJson<MetaDocument>('/api/meta');
+
+/** How the local server's refresh stands; null where the server has none (404 in AWS) or cannot say. */
+export const fetchRefreshStatus = (): Promise<RefreshStatus | null> =>
+  getJson<RefreshStatus>(REFRESH_STATUS_PATH).catch(() => null);
 
 /** Where an area's monthly PDF pack is served (functions/api/metrics-api.ts; written by the refresh). */
 export const packPath = (level: Level, code: string) => `/api/packs/${level}/${code}.pdf`;
