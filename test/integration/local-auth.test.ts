@@ -47,7 +47,13 @@ describe('the local server signs users in with its own tokens', () => {
     expect([isLoopback('127.0.0.1'), isLoopback('::1'), isLoopback('localhost')]).toEqual([true, true, true]);
     expect([isLoopback('0.0.0.0'), isLoopback('192.168.1.20'), isLoopback('::')]).toEqual([false, false, false]);
     expect(await get(open, '/api/metrics/rollout')).toMatchObject({ status: 200, codes: ['ENG', 'U00001', 'U00002'] });
-    for (const path of ['/api/meta', '/api/me', '/api/metrics/rollout', '/api/metrics/rollout.csv'])
+    for (const path of [
+      '/api/meta',
+      '/api/me',
+      '/api/metrics/rollout',
+      '/api/metrics/rollout.csv',
+      '/api/refresh-status',
+    ])
       expect(await get(guarded, path)).toEqual({
         status: 401,
         codes: undefined,
@@ -60,6 +66,8 @@ describe('the local server signs users in with its own tokens', () => {
     for (const stack of [open, guarded])
       expect(await get(stack, '/api/metrics/rollout', pcn)).toMatchObject({ status: 200, codes: ['ENG', 'U00002'] });
     expect((await get(guarded, '/api/metrics/rollout?level=pcn&code=U00001', pcn)).status).toBe(403);
+    // The refresh status says nothing about any area: every role reads it, with a token where one is needed.
+    expect((await get(guarded, '/api/refresh-status', pcn)).status).toBe(200);
   });
 
   it('refuses expired, tampered and foreign tokens with 401, even on loopback', async () => {
