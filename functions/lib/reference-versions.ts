@@ -24,13 +24,12 @@ export class ReferenceDataError extends Error {
 
 /** Reads and validates one version of the PCN reference file (CSV with the PCN_REFERENCE_COLUMNS header). */
 export function parseReference(key: string, text: string): PcnReferenceRow[] {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
-    header: true,
-    skipEmptyLines: true,
-  });
+  // Blank lines are skipped here, not by the parser, so that a row's number is its line in the file.
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true });
   const problems: string[] = [];
   const rows: NumberedRow[] = [];
   parsed.data.forEach((raw, i) => {
+    if (Object.values(raw).every((v) => v === undefined || v.trim() === '')) return;
     const cells = Object.fromEntries(
       Object.entries(raw)
         .filter(([, v]) => v !== '' && v !== undefined)

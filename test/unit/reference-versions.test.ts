@@ -97,6 +97,14 @@ describe('versions of one PCN', () => {
   });
 });
 
+describe('rows numbered as the lines of the file', () => {
+  it('counts blank lines, so a problem after one names the line a spreadsheet shows', () => {
+    const text = `${HEADER}\n${version('U00070', '2019-04-01')}\n\n  \n${version('U00203', '2019-04-15')}\n\n`;
+    expect(problemsOf(text)).toEqual(['row 5, field valid_from: must be the first day of a month']);
+    expect(parseReference('pcns.csv', `${HEADER}\n\n${version('U00070', '2019-04-01')}\n`)).toHaveLength(1);
+  });
+});
+
 describe('staging a reference file', () => {
   it('stores nothing when versions overlap, and names the file it was given', async () => {
     const store = new MemoryObjectStore();
