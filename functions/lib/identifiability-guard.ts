@@ -93,9 +93,7 @@ const TELEPHONE = new RegExp(
   `(?<![A-Za-z0-9+])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
 );
 /** A postcode: its outward and inward codes together or apart (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`, `B338TH`). */
-const POSTCODE = new RegExp(
-  `(?<![A-Za-z0-9])[A-Za-z]{1,2}\\d[A-Za-z\\d]?${SEP}\\d[A-Za-z]{2}(?![A-Za-z0-9])`,
-);
+const POSTCODE = new RegExp(`(?<![A-Za-z0-9])[A-Za-z]{1,2}\\d[A-Za-z\\d]?${SEP}\\d[A-Za-z]{2}(?![A-Za-z0-9])`);
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
 
 /**
