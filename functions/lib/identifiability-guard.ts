@@ -49,9 +49,9 @@ const MAX_SEPARATOR_RUN = 16;
  */
 const SEP = `[^A-Za-z0-9]{0,${MAX_SEPARATOR_RUN}}`;
 /**
- * Zeros written before a number to pad it to a width (`00009434765919`): zeros, then a number that starts 1 to 9. A
- * run of zeros and fewer digits (`000000000012345`, a zero-padded id) holds no ten-digit number, and only the last
- * ten digits of a longer run are read, so a run of other digits before a number (a long id) is not read as one.
+ * Zeros written before a number to pad it to a width (`00009434765919`): zeros, then ten digits that start 1 to 9. A
+ * run of zeros and fewer digits (`000000000012345`, a zero-padded id) holds no NHS number, and a longer run of other
+ * digits is not read ten at a time: one long numeric id in eleven would pass the check digit somewhere.
  */
 const ZERO_PADDING = '(?:0+(?=[1-9]))?';
 /**
