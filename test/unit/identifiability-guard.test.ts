@@ -220,6 +220,29 @@ describe('the letters shortcut (a postcode needs three letters) answers as every
   });
 });
 
+describe('the digits shortcut (ten digits without a letter, or a colon for a telephone number, between them) answers as every rule run in full', () => {
+  it('on texts made of digit groups, separator runs, colons, letters, timestamps and telephone prefixes', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 5 }),
+      fc.constantFrom('943', '476', '5919', '07700', '900123', '020', '7946', '0958', '+44', '0044', '(0)', '0000'),
+      fc.constantFrom('2026-01-02T12:00:00Z', '2019-01-01T00:00:00.000-05:00', '12:00', ':', '::', 'T', 'Z', 'NHS'),
+      fc.string({ unit: fc.constantFrom(' ', '-', '.', ':', '(', ')', '/'), minLength: 1, maxLength: 3 }),
+      fc.string({ unit: fc.constantFrom(...'ABCxyz'), minLength: 1, maxLength: 2 }),
+    );
+    const text = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(findIdentifier(value)).toBe(identifierByRules(value));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Worked examples: a colon ends a telephone number's stretch, not an NHS number's; a letter ends both.
+    expect(findIdentifier('07700:900123')).toBeUndefined();
+    expect(findIdentifier('943:476:5919')).toBe('nhs_number');
+    expect(findIdentifier('943x476x5919')).toBeUndefined();
+  });
+});
+
 /** A character of a separator run: anything but a letter or a digit, ASCII or not (NFKC leaves these as they are). */
 const separatorCharacter = fc.constantFrom(...' -._/\\:;,|()[]*#~+=\t', '\u00a0', '\u2013', '\u3000');
 const separatorRun = (minLength: number) => fc.string({ unit: separatorCharacter, minLength, maxLength: 16 });
