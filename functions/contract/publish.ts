@@ -94,11 +94,11 @@ beside this page (\`docs/schema/\`) are the same contract in machine-readable fo
 No NHS number, name, date of birth, address, postcode, telephone number or e-mail address, in any column, however it
 is written: an NHS number, a telephone number or a postcode is found with spaces, hyphens, dots, brackets or other
 characters between its parts, and an NHS number with zeros before it (\`943 - 476 - 5919\`, \`(943) 476-5919\`,
-\`00009434765919\`, \`SW1A-1AA\`, \`07700--900123\`). A file containing one is rejected whole: nothing of it is published, and the receipt
-names the row and column (never the value). \`person_id\` is a keyed hash made on the PCN's own machine (\`sp-outcomes upload\` does it for you). Ids you make
-yourselves (\`event_id\`, \`referral_id\`, \`provider_id\`) must not be built from an NHS number: an id whose ten digits
-from 3 up stand beside letters, together or in groups, and pass the NHS number check digit (\`REF4000000101\`,
-\`R401-023-2137\`) is refused as one, so number
+\`00009434765919\`, \`SW1A-1AA\`, \`07700--900123\`). A file containing one is rejected whole: nothing of it is
+published, and the receipt names the row and column (never the value). \`person_id\` is a keyed hash made on the PCN's
+own machine (\`sp-outcomes upload\` does it for you). Ids you make yourselves (\`event_id\`, \`referral_id\`,
+\`provider_id\`) must not be built from an NHS number: an id whose ten digits from 3 up stand beside letters, together
+or in groups, and pass the NHS number check digit (\`REF4000000101\`, \`R401-023-2137\`) is refused as one, so number
 your ids with a date, a separator or another length (\`R202605-2565\`, \`EV-000123\`).
 
 ## Events

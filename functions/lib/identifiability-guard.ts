@@ -165,8 +165,7 @@ export function findIdentifier(text: string): IdentifierKind | undefined {
 
 /**
  * findIdentifier without its shortcuts (the pseudonym, too few letters for a postcode, too few digits together for a
- * number): every rule run on every text with ten digits (or two, for a postcode),
- * what the shortcuts are tested against.
+ * number): every rule run on every text with ten digits (two, for a postcode), what the shortcuts are tested against.
  */
 export function identifierByRules(text: string): IdentifierKind | undefined {
   return identifierIn(text, false);
