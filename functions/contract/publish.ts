@@ -121,6 +121,7 @@ ${fieldTable(WORKFORCE_FIELDS, false)}
    every reason (\`{row, field, code, message}\`) for the PCN to correct and send again.
 3. Every upload gets a receipt: rows read, accepted and rejected by reason, the first errors, and the file's SHA-256.
 4. Sending the same file twice changes nothing. To correct a row, send it again with the same \`event_id\` (and a
-   later \`recorded_at\`); to withdraw one, send a \`retraction\` naming it.
+   later \`recorded_at\`); to withdraw one, send a \`retraction\` naming it. To undo a retraction sent by mistake, send
+   the event again with a \`recorded_at\` later than the retraction's (a retraction without \`recorded_at\` is final).
 `;
 }
