@@ -81,7 +81,8 @@ beside this page (\`docs/schema/\`) are the same contract in machine-readable fo
 - Two kinds: **events** (social prescribing activity) and **workforce** (monthly staffing snapshot). The kind is
   told from the header: a file with \`event_type\` is an events file, one with \`snapshot_month\` a workforce file.
 - CSV (RFC 4180, UTF-8 with or without BOM, comma separated, a header row of the field names below, CRLF or LF)
-  or JSON Lines (one object per line). Either may be gzip-compressed (\`.csv.gz\`, \`.jsonl.gz\`).
+  or JSON Lines (one object per line). Either may be gzip-compressed (\`.csv.gz\`, \`.jsonl.gz\`). UTF-16 (Excel's
+  "Unicode Text") is refused: save the file as "CSV UTF-8".
 - In CSV, leave a cell empty when a field does not apply; in JSON Lines, leave the key out (or give \`null\`).
   Numbers and \`true\`/\`false\` are written as text in CSV and as JSON numbers and booleans in JSON Lines.
 - Limits: 100 MB uncompressed, 1,000,000 rows, 64 KB per line.
@@ -90,12 +91,14 @@ beside this page (\`docs/schema/\`) are the same contract in machine-readable fo
   in a JSON Lines file row N is line N.
 
 ## Never send personal identifiers
-No NHS number, name, date of birth, address, postcode, telephone number or e-mail address, in any column. A file
-containing one is rejected whole: nothing of it is published, and the receipt names the row and column (never the
-value). \`person_id\` is a keyed hash made on the PCN's own machine (\`sp-outcomes upload\` does it for you). Ids you make
-yourselves (\`event_id\`, \`referral_id\`, \`provider_id\`) must not be built from an NHS number: an id whose ten digits
-from 3 up stand beside letters, together or in groups, and pass the NHS number check digit (\`REF4000000101\`,
-\`R401-023-2137\`) is refused as one, so number
+No NHS number, name, date of birth, address, postcode, telephone number or e-mail address, in any column, however it
+is written: an NHS number, a telephone number or a postcode is found with spaces, hyphens, dots, brackets or other
+characters between its parts, and an NHS number with zeros before it (\`943 - 476 - 5919\`, \`(943) 476-5919\`,
+\`00009434765919\`, \`SW1A-1AA\`, \`07700--900123\`). A file containing one is rejected whole: nothing of it is
+published, and the receipt names the row and column (never the value). \`person_id\` is a keyed hash made on the PCN's
+own machine (\`sp-outcomes upload\` does it for you). Ids you make yourselves (\`event_id\`, \`referral_id\`,
+\`provider_id\`) must not be built from an NHS number: an id whose ten digits from 3 up stand beside letters, together
+or in groups, and pass the NHS number check digit (\`REF4000000101\`, \`R401-023-2137\`) is refused as one, so number
 your ids with a date, a separator or another length (\`R202605-2565\`, \`EV-000123\`).
 
 ## Events

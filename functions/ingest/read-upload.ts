@@ -52,6 +52,27 @@ const BOMB_CHECK_AFTER = 1024 * 1024;
 
 const startsWith = (chunk: Uint8Array, magic: number[]) => magic.every((byte, i) => chunk[i] === byte);
 
+/**
+ * UTF-16 text (Excel's "Unicode Text", Notepad's "Unicode"), from a file's first bytes: its byte order mark, or,
+ * without one, the NUL of ASCII text in every other byte (over the first KB: three pairs in four, none in the other
+ * place). Refused for its encoding rather than as binary, and read as UTF-16 when looked at for identifiers.
+ */
+function utf16Of(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const pairs = Math.min(head.length, 1024) >> 1;
+  if (pairs < 4) return undefined;
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] === 0) first++;
+    if (head[i + 1] === 0) second++;
+  }
+  if (first === 0 && second * 4 >= pairs * 3) return 'utf-16le';
+  if (second === 0 && first * 4 >= pairs * 3) return 'utf-16be';
+  return undefined;
+}
+
 /** The raw bytes, hashed and counted as they pass, decompressed when they are gzip. */
 async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): AsyncGenerator<Uint8Array> {
   const hash = createHash('sha256');
@@ -118,6 +139,8 @@ async function* textOf(
         if (startsWith(chunk, signature))
           reject('binary', `the file is ${what}, not CSV or JSON Lines: export it as CSV`);
       }
+      if (utf16Of(chunk))
+        reject('not_utf8', 'the file is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8: save it as "CSV UTF-8"');
     }
     stats.uncompressedBytes += chunk.length;
     if (stats.compressed && stats.uncompressedBytes > BOMB_CHECK_AFTER) {
@@ -313,7 +336,7 @@ export async function findIdentifierInRaw(
   limits: UploadLimits,
   find: (text: string) => string | undefined,
 ): Promise<{ line: number; kind: string } | undefined> {
-  const decoder = new TextDecoder('utf-8');
+  let decoder: TextDecoder | undefined;
   let rawBytes = 0;
   let inflated = 0;
   let line = 0;
@@ -352,6 +375,7 @@ export async function findIdentifierInRaw(
       if (inflated > limits.maxBytes) break;
       const base = gunzip?.bytesWritten ?? rawBytes;
       if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio) break;
+      decoder ??= new TextDecoder(utf16Of(chunk as Uint8Array) ?? 'utf-8');
       pending += decoder.decode(chunk as Uint8Array, { stream: true });
       let start = 0;
       for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {

@@ -15,5 +15,11 @@ export function loggedPath(rawUrl: string): string {
           .map((pair) => pair.split('=', 1)[0])
           .join('&')}`;
   const line = `${path}${names}`.slice(0, 160);
-  return findIdentifier(line) ? '[path withheld]' : line.replace(/[^\x21-\x7e]/g, '?');
+  const withheld = findIdentifier(line) ?? findIdentifier(percentDecoded(line));
+  return withheld ? '[path withheld]' : line.replace(/[^\x21-\x7e]/g, '?');
+}
+
+/** A path as the caller typed it: `%20` a space again (byte by byte, so a malformed escape cannot throw). */
+function percentDecoded(line: string): string {
+  return line.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }

@@ -38,6 +38,9 @@ function expectGoneEverywhere(store: MemoryObjectStore, values: readonly string[
   expect([...store.objects.keys()][0]).toMatch(/^receipts\/U00001-[0-9a-f]{32}\.json$/);
 }
 
+/** Text as UTF-16 little-endian bytes (swap16() for big-endian). */
+const utf16 = (text: string) => Buffer.from(text, 'utf16le');
+
 const jsonLine = (changes: Record<string, unknown> = {}) =>
   JSON.stringify({ ...Object.fromEntries(CONTACT_COLUMNS.map((c, i) => [c, contactRow()[i]])), ...changes });
 
@@ -121,6 +124,20 @@ describe('an identifier anywhere in a file: refused whole, described by position
       'upload.csv.gz',
       { row: 2, field: null, message: 'line 2 holds what looks like an NHS number' },
     ],
+    [
+      'a UTF-16 file (Excel\'s "Unicode Text", tab-separated) with an NHS number in it',
+      utf16(
+        `\uFEFF${CONTACT_COLUMNS.join('\t')}\r\n${contactRow().join('\t')}\r\n${contactRow({ event_id: 'E2', worker_role: '943 476 5919' }).join('\t')}\r\n`,
+      ),
+      'upload.csv',
+      { row: 3, field: null, message: 'line 3 holds what looks like an NHS number' },
+    ],
+    [
+      'a gzip UTF-16 big-endian file without a byte order mark, with a postcode in it',
+      gzipSync(utf16(`${CONTACT_COLUMNS.join(',')}\n${contactRow({ worker_role: 'SW1A-1AA' }).join(',')}\n`).swap16()),
+      'upload.csv.gz',
+      { row: 2, field: null, message: 'line 2 holds what looks like a postcode' },
+    ],
   ])('%s', async (_, body, name, where) => {
     const { receipt, store, key } = await ingest(body, name);
     expect(receipt.status).toBe('rejected');
@@ -146,6 +163,17 @@ describe('identifiers written the ways a reviewer got past the guard: refused wh
     ['worker_role', '\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19', 'an NHS number'],
     ['worker_role', 'SW1A\u00a01AA', 'a postcode'],
     ['worker_role', '07700\u00a0900123', 'a telephone number'],
+    // The third review's: accepted (an id's characters), or quarantined in full for their format, before the guard
+    // read separator runs, zero padding and brackets.
+    ['referral_id', '943--476--5919', 'an NHS number'],
+    ['event_id', '943..476..5919', 'an NHS number'],
+    ['event_id', '00009434765919', 'an NHS number'],
+    ['referral_id', '943 - 476 - 5919', 'an NHS number'],
+    ['worker_role', '943  476  5919', 'an NHS number'],
+    ['worker_role', '(943) 476-5919', 'an NHS number'],
+    ['worker_role', 'SW1A-1AA', 'a postcode'],
+    ['event_id', 'LS1.4AP', 'a postcode'],
+    ['worker_role', '07700--900123', 'a telephone number'],
   ])('%s holding %s', async (field, value, label) => {
     const body = `${CONTACT_COLUMNS.join(',')}\n${contactRow().join(',')}\n${contactRow({ event_id: 'E2', [field]: value }).join(',')}\n`;
     const { receipt, store, key } = await ingest(body);

@@ -141,6 +141,27 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
     );
   });
 
+  it.each([
+    ['with its byte order mark, little-endian (Excel\'s "Unicode Text", tab-separated)', 'utf-16le', '\uFEFF', '\t'],
+    ['without one, big-endian, comma-separated', 'utf-16be', '', ','],
+  ])('UTF-16 text %s: refused for its encoding, not as binary', async (_, encoding, bom, separator) => {
+    const text = `${bom}${[HEADER, contact('E1')].map((row) => row.join(separator)).join('\r\n')}\r\n`;
+    const little = Buffer.from(text, 'utf16le');
+    const bytes = encoding === 'utf-16le' ? little : Buffer.from(little).swap16();
+    const result = await ingest(new Uint8Array(bytes));
+    await expectRejectedWhole(
+      result,
+      {
+        row: 0,
+        field: null,
+        code: 'not_utf8',
+        message: 'the file is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8: save it as "CSV UTF-8"',
+      },
+      undefined,
+      null,
+    );
+  });
+
   it('text that is not UTF-8 (Windows-1252)', async () => {
     const bytes = new TextEncoder().encode(csvText(HEADER, [contact('E1')]));
     const latin1 = new Uint8Array([...bytes.subarray(0, bytes.length - 1), 0xa3, 0x0a]); // a pound sign in Windows-1252

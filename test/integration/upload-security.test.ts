@@ -312,6 +312,40 @@ describe('the uploader refuses on the PCN’s machine, before sending anything',
     expect(JSON.stringify(receipt.body)).not.toContain('9434765919');
   });
 
+  it('a UTF-16 file (Excel\'s "Unicode Text"): refused here for its encoding, or as identifying when it holds an NHS number; nothing sent', async () => {
+    const before = await data();
+    const unicodeText = (rows: string[][]) =>
+      Buffer.from(`\uFEFF${[HEADER, ...rows].map((row) => row.join('\t')).join('\r\n')}\r\n`, 'utf16le');
+    const plain = join(dir.path, 'unicode-text.txt');
+    writeFileSync(plain, unicodeText([contactRow({ pcn_code: A })]));
+    expect(await uploader().send(plain)).toMatchObject({
+      status: 'rejected',
+      checked_locally: true,
+      receipt: {
+        file_error: {
+          code: 'not_utf8',
+          message: 'the file is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8: save it as "CSV UTF-8"',
+        },
+      },
+    });
+    const holding = join(dir.path, 'unicode-text-nhs.txt');
+    writeFileSync(
+      holding,
+      unicodeText([
+        contactRow({ pcn_code: A }),
+        contactRow({ pcn_code: A, event_id: 'E2', worker_role: '(943) 476-5919' }),
+      ]),
+    );
+    const outcome = await uploader().send(holding);
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      checked_locally: true,
+      receipt: { file_error: { code: 'identifiable_data', row: 3 } },
+    });
+    expect(JSON.stringify(outcome)).not.toMatch(/943|476|5919/);
+    expect(await data()).toEqual(before);
+  });
+
   it('rows carrying another PCN’s code: refused here, nothing sent', async () => {
     const path = join(dir.path, 'wrong-pcn.csv');
     writeFileSync(path, extract(['9434765919']).replaceAll(`,${A},`, `,${B},`));

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  AGE_BANDS,
+  EVENT_FIELDS,
+  REFERRAL_REASONS,
+  SNOMED_DECLINED,
+  SNOMED_REFERRAL,
+  WORKFORCE_FIELDS,
+} from '../../functions/contract/index.ts';
 import { findIdentifier, identifierByRules, personalColumnKind } from '../../functions/lib/identifiability-guard.ts';
 import { isValidNhsNumber } from '../../functions/lib/nhs-number.ts';
 
@@ -55,6 +63,34 @@ describe('findIdentifier', () => {
     ['ID943 476 5919', 'nhs_number'],
     ['pt:NHS943-476-5919', 'nhs_number'],
     ['REF943.476.5919X', 'nhs_number'],
+    // The third review: separators of more than one character, zero padding, brackets; postcodes and telephone
+    // numbers with other separators between their parts.
+    ['943--476--5919', 'nhs_number'],
+    ['943 - 476 - 5919', 'nhs_number'],
+    ['943..476..5919', 'nhs_number'],
+    ['943  476  5919', 'nhs_number'],
+    ['943\t476\t5919', 'nhs_number'],
+    ['(943) 476-5919', 'nhs_number'],
+    ['[943] [476] [5919]', 'nhs_number'],
+    ['00009434765919', 'nhs_number'],
+    ['09434765919', 'nhs_number'],
+    ['0000943 476 5919', 'nhs_number'],
+    ['R943--476--5919', 'nhs_number'],
+    ['NHS00009434765919', 'nhs_number'],
+    ['943 /-/ 476 /-/ 5919', 'nhs_number'],
+    ['SW1A-1AA', 'postcode'],
+    ['SW1A  1AA', 'postcode'],
+    ['SW1A_1AA', 'postcode'],
+    ['SW1A1AA', 'postcode'],
+    ['LS1.4AP', 'postcode'],
+    ['LS1:4AP', 'postcode'],
+    ['(LS1 4AP)', 'postcode'],
+    ['07700--900123', 'telephone'],
+    ['07700 - 900 - 123', 'telephone'],
+    ['(01632) 960 001', 'telephone'],
+    ['(020) 7946-0958', 'telephone'],
+    ['0044 7700 900123', 'telephone'],
+    ['+44 (0) 20 7946 0958', 'telephone'],
   ])('finds %s as %s', (value, kind) => {
     expect(findIdentifier(value)).toBe(kind);
   });
@@ -80,6 +116,19 @@ describe('findIdentifier', () => {
     ['a date-and-sequence id with its groups apart', 'R2026-05-12-0001'],
     ['a UUID whose last group has ten digits between letters', '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c'],
     ['a pseudonym with a valid-looking number between hex letters', `${'ab'.repeat(20)}c9434765919d${'ef'.repeat(6)}`],
+    // Zero padding is zeros before ten digits: an id of zeros and fewer digits, or fifteen digits, holds no number.
+    ['a zero-padded number of five digits', '000000000012345'],
+    ['a zero-padded event id with a separator', 'EV-0000000012345'],
+    ['a SNOMED code with zeros inside', '871711000000103'],
+    ['a timestamp with an offset', '2026-05-12T09:30:00+01:00'],
+    ['a timestamp with milliseconds and a negative offset', '2026-05-12T09:30:00.000-05:00'],
+    // Read as a telephone number before a colon stopped being a separator in one (the generated contract values found it).
+    ['a timestamp at midnight with milliseconds and an offset', '2019-01-01T00:00:00.000-05:00'],
+    ['a timestamp with milliseconds and a zero offset', '2019-01-01T10:00:00.000+00:00'],
+    ['a date and a time', '2024-05-01 09:30:00'],
+    ['a date-and-sequence id with two separators', 'R2026-05--12-0001'],
+    ['a provider id with separators', 'VCSE--QWE--1A'],
+    ['a score list', '23.5 / 35'],
   ])('does not flag %s', (_what, value) => {
     expect(findIdentifier(value)).toBeUndefined();
   });
@@ -129,6 +178,8 @@ describe('the pseudonym shortcut (64 hex digits are never an identifier) answers
       // Hex digits only, of other lengths: numbers the rules find.
       fc.constantFrom('9434765919', '4010232137', '07700900123'),
       fc.string({ maxLength: 80 }),
+      // 64 digits: zeros, then a number (an NHS number zero-padded to 64 is flagged, the shortcut must not hide it).
+      fc.constantFrom('9434765919', '4010232137', '1234567890', '07700900123').map((n) => n.padStart(64, '0')),
     );
     fc.assert(
       fc.property(beside, (text) => {
@@ -139,6 +190,7 @@ describe('the pseudonym shortcut (64 hex digits are never an identifier) answers
     // Worked examples: a valid NHS number standing apart from the hex is found, one inside it is not.
     expect(findIdentifier(`9434765919 ${'a'.repeat(53)}`)).toBe('nhs_number');
     expect(findIdentifier(`${'a'.repeat(27)}9434765919${'a'.repeat(27)}`)).toBeUndefined();
+    expect(findIdentifier('9434765919'.padStart(64, '0'))).toBe('nhs_number');
   });
 });
 
@@ -151,6 +203,8 @@ describe('the letters shortcut (a postcode needs three letters) answers as every
       fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 4 }),
       fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz'), minLength: 1, maxLength: 3 }),
       fc.constantFrom(' ', '-', '.', ':', '_', '/', ''),
+      // Separator runs, brackets and zero padding, as the third review wrote them.
+      fc.constantFrom('--', ' - ', '..', '  ', '(', ') ', '0000', 'LS1.4AP', 'SW1A-1AA', 'S1 -- 4AP'),
     );
     const text = fc.array(piece, { minLength: 1, maxLength: 6 }).map((pieces) => pieces.join(''));
     fc.assert(
@@ -163,6 +217,218 @@ describe('the letters shortcut (a postcode needs three letters) answers as every
     expect(findIdentifier('ref SW1A 1AA')).toBe('postcode');
     expect(identifierByRules('W1 1A x')).toBeUndefined();
     expect(findIdentifier('W1 1A x')).toBeUndefined();
+  });
+});
+
+describe('the digits shortcut (ten digits without a letter, or a colon for a telephone number, between them) answers as every rule run in full', () => {
+  it('on texts made of digit groups, separator runs, colons, letters, timestamps and telephone prefixes', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 5 }),
+      fc.constantFrom('943', '476', '5919', '07700', '900123', '020', '7946', '0958', '+44', '0044', '(0)', '0000'),
+      fc.constantFrom('2026-01-02T12:00:00Z', '2019-01-01T00:00:00.000-05:00', '12:00', ':', '::', 'T', 'Z', 'NHS'),
+      fc.string({ unit: fc.constantFrom(' ', '-', '.', ':', '(', ')', '/'), minLength: 1, maxLength: 3 }),
+      fc.string({ unit: fc.constantFrom(...'ABCxyz'), minLength: 1, maxLength: 2 }),
+    );
+    const text = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(findIdentifier(value)).toBe(identifierByRules(value));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Worked examples: a colon ends a telephone number's stretch, not an NHS number's; a letter ends both.
+    expect(findIdentifier('07700:900123')).toBeUndefined();
+    expect(findIdentifier('943:476:5919')).toBe('nhs_number');
+    expect(findIdentifier('943x476x5919')).toBeUndefined();
+  });
+});
+
+/** A character of a separator run: anything but a letter or a digit, ASCII or not (NFKC leaves these as they are). */
+const separatorCharacter = fc.constantFrom(...' -._/\\:;,|()[]*#~+=\t', '\u00a0', '\u2013', '\u3000');
+const separatorRun = (minLength: number) => fc.string({ unit: separatorCharacter, minLength, maxLength: 16 });
+const digits = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
+/** Nine digits and the modulus 11 check digit that makes them an NHS number (none for a remainder of 10). */
+const nhsNumber = digits(9)
+  .map((nine) => {
+    let sum = 0;
+    for (let i = 0; i < 9; i++) sum += Number(nine[i]) * (10 - i);
+    const check = (11 - (sum % 11)) % 11;
+    return check === 10 ? '' : `${nine}${check}`;
+  })
+  .filter((number) => number !== '');
+/** Text either side of an identifier that leaves it standing alone: nothing, a space, words, brackets. */
+const before = fc.constantFrom('', ' ', 'note ', 'seen: ', '(', '"', 'x-');
+const after = fc.constantFrom('', ' ', ' seen', ')', '.', '"', ';');
+
+describe('identifiers written with any separator run, padding or brackets are flagged (generated)', () => {
+  // A colon is not read inside a telephone number (times are written with colons).
+  const telephoneRun = fc.string({ unit: separatorCharacter.filter((c) => c !== ':'), minLength: 1, maxLength: 16 });
+  it('an NHS number: groups 3-3-4 apart by runs of 0 to 16 separators, zero-padded or not, alone or beside letters', () => {
+    const written = fc
+      .record({
+        number: nhsNumber,
+        first: separatorRun(0),
+        second: separatorRun(0),
+        zeros: fc.nat(6),
+        brackets: fc.boolean(),
+        before,
+        after,
+        letters: fc.constantFrom('', 'NHS', 'R', 'ref'),
+      })
+      // Zero padding is zeros before a number that starts 1 to 9; ten digits beside letters start 3 to 9.
+      .filter(
+        ({ number, zeros, letters }) => (zeros === 0 || !number.startsWith('0')) && (letters === '' || number >= '3'),
+      )
+      .map(({ number, first, second, zeros, brackets, before, after, letters }) => {
+        const group = brackets ? `(${number.slice(0, 3)})` : number.slice(0, 3);
+        const padded = `${'0'.repeat(zeros)}${group}${first}${number.slice(3, 6)}${second}${number.slice(6)}`;
+        return `${letters === '' ? before : `${before}${letters}`}${padded}${after}`;
+      });
+    fc.assert(
+      fc.property(written, (text) => {
+        expect(findIdentifier(text)).toBe('nhs_number');
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('a postcode: outward and inward codes apart by a run of 0 to 16 separators, any case', () => {
+    const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+    const written = fc
+      .record({
+        area: fc.string({ unit: letter, minLength: 1, maxLength: 2 }),
+        district: fc.tuple(digits(1), fc.oneof(fc.constant(''), digits(1), letter)),
+        run: separatorRun(0),
+        sector: digits(1),
+        unit: fc.string({ unit: letter, minLength: 2, maxLength: 2 }),
+        before,
+        after,
+      })
+      .map(({ area, district, run, sector, unit, before, after }) => {
+        return `${before}${area}${district.join('')}${run}${sector}${unit}${after}`;
+      });
+    fc.assert(
+      fc.property(written, (text) => {
+        expect(findIdentifier(text)).toBe('postcode');
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('a telephone number: 0, +44, +44 (0) or 0044, then 10 or 11 digits with runs of separators between', () => {
+    const written = fc
+      .record({
+        prefix: fc.constantFrom('0', '+44 ', '+44(0)', '+44 (0) ', '0044 ', '0044-'),
+        // The national number after the leading 0: its first digit is never apart from the 0.
+        number: fc.oneof(digits(9), digits(10)),
+        cuts: fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 9 }), telephoneRun), {
+          maxLength: 3,
+          selector: ([at]) => at,
+        }),
+        brackets: fc.boolean(),
+        before,
+        after,
+      })
+      .map(({ prefix, number, cuts, brackets, before, after }) => {
+        let text = number;
+        for (const [at, run] of [...cuts].sort((a, b) => b[0] - a[0]))
+          text = `${text.slice(0, at)}${run}${text.slice(at)}`;
+        const whole = prefix === '0' ? `0${text}` : `${prefix}${text}`;
+        const open = brackets && prefix === '0' && before !== '(';
+        return `${before}${open ? `(${whole.slice(0, 5)})${whole.slice(5)}` : whole}${after}`;
+      });
+    fc.assert(
+      fc.property(written, (text) => {
+        // Ten digits standing alone in it may be an NHS number first: flagged either way.
+        expect(['telephone', 'nhs_number']).toContain(findIdentifier(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('values the contract accepts are never flagged (generated)', () => {
+  const year = fc.integer({ min: 2019, max: 2026 });
+  const two = (max: number) => fc.integer({ min: 1, max }).map((n) => String(n).padStart(2, '0'));
+  const date = fc.tuple(year, two(12), two(28)).map(([y, m, d]) => `${y}-${m}-${d}`);
+  const hex = (length: number) =>
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+  const letters = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), minLength: 1, maxLength: 4 });
+  // Ids as the data dictionary asks PCNs to number them: a date and a sequence, a short zero-padded sequence, a UUID.
+  const id = fc.oneof(
+    fc
+      .tuple(letters, year, two(12), fc.constantFrom('-', '.', '_', ':', '--'), fc.integer({ min: 0, max: 999_999 }))
+      .map(([prefix, y, m, separator, sequence]) => `${prefix}${y}${m}${separator}${sequence}`),
+    fc.tuple(letters, fc.integer({ min: 0, max: 999_999 })).map(([p, n]) => `${p}-${String(n).padStart(6, '0')}`),
+    fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((parts) => parts.join('-')),
+  );
+  const timestamp = fc
+    .tuple(
+      date,
+      fc.tuple(fc.integer({ min: 0, max: 23 }), fc.nat(59), fc.nat(59)),
+      fc.constantFrom('', '.000', '.123'),
+      fc.constantFrom('Z', '+00:00', '+01:00', '-05:00', '+05:30'),
+    )
+    .map(
+      ([d, time, fraction, offset]) =>
+        `${d}T${time.map((n) => String(n).padStart(2, '0')).join(':')}${fraction}${offset}`,
+    );
+  const pair =
+    (field: string) =>
+    (text: string): [string, string] => [field, text];
+  const value: fc.Arbitrary<[string, string]> = fc.oneof(
+    id.map(pair('event_id')),
+    id.map(pair('referral_id')),
+    id.map(pair('provider_id')),
+    date.map(pair('occurred_on')),
+    timestamp.map(pair('recorded_at')),
+    digits(5)
+      .map((v) => `U${v}`)
+      .map(pair('pcn_code')),
+    fc
+      .tuple(letters, digits(5))
+      .map(([l, d]) => `${l[0]}${d}`)
+      .map(pair('practice_code')),
+    hex(64).map(pair('person_id')),
+    fc.constantFrom(SNOMED_REFERRAL, SNOMED_DECLINED).map(pair('snomed_code')),
+    fc.constantFrom(...AGE_BANDS).map(pair('age_band')),
+    fc
+      .uniqueArray(fc.constantFrom(...REFERRAL_REASONS), { minLength: 1 })
+      .map((v) => v.join(';'))
+      .map(pair('referral_reasons')),
+    fc
+      .tuple(year, two(12))
+      .map(([y, m]) => `${y}-${m}`)
+      .map(pair('snapshot_month')),
+  );
+  const schemas: Record<string, { safeParse: (v: unknown) => { success: boolean } }> = Object.fromEntries(
+    [...Object.entries(EVENT_FIELDS), ...Object.entries(WORKFORCE_FIELDS)].map(([name, spec]) => [name, spec.schema]),
+  );
+
+  it('ids, dates, timestamps, codes, pseudonyms, enum lists: each one a value the contract accepts', () => {
+    fc.assert(
+      fc.property(value, ([field, text]) => {
+        // snapshot_month's own rule bounds the month by today; the shape is what matters here.
+        if (field !== 'snapshot_month') expect(schemas[field]?.safeParse(text).success).toBe(true);
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('numbers of the contract as CSV writes them (integers, scores, FTEs): none is an identifier', () => {
+    const number = fc.oneof(
+      fc.integer({ min: 0, max: 600 }).map(String),
+      fc.double({ min: 0, max: 100, noNaN: true }).map((n) => String(Math.round(n * 100) / 100)),
+    );
+    fc.assert(
+      fc.property(number, (text) => {
+        expect(findIdentifier(text)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

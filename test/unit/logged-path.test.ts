@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { loggedPath } from '../../functions/lib/logged-path.ts';
+
+describe('loggedPath: a path holding an identifier is withheld, as sent or percent-encoded', () => {
+  it.each([
+    ['/api/uploads/9434765919'],
+    ['/api/uploads/943--476--5919'],
+    ['/api/uploads/(943)%20476-5919'],
+    ['/api/uploads/943%20%20476%20%205919'],
+    ['/api/uploads/00009434765919'],
+    ['/api/people/SW1A-1AA'],
+    ['/api/people/LS1%2E4AP'],
+    ['/api/people/07700--900123?x=1'],
+    ['/api/people/jane.doe%40example.com'],
+  ])('%s', (path) => {
+    expect(loggedPath(path)).toBe('[path withheld]');
+  });
+
+  it('keeps an ordinary path and its query names, never the values', () => {
+    expect(loggedPath('/api/metrics/rollout?region=Y56&month=2026-05')).toBe('/api/metrics/rollout?region&month');
+    expect(loggedPath('/api/uploads/U01680-3f2a9c1e7b4d4e219a0f5d2c8e1b7a6d/receipt')).toBe(
+      '/api/uploads/U01680-3f2a9c1e7b4d4e219a0f5d2c8e1b7a6d/receipt',
+    );
+    expect(loggedPath('/api/documents/2026-05-12T09:30:00.000+01:00%ZZ')).toBe(
+      '/api/documents/2026-05-12T09:30:00.000+01:00%ZZ',
+    );
+  });
+});
