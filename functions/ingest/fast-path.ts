@@ -138,10 +138,19 @@ interface Member {
   readonly refinements: Refinement[];
 }
 
+/**
+ * Each field schema's remembering check, shared by every member that has the field (the columns common to every
+ * event_type are one schema each): one member's rows then teach the others, and a field whose texts repeat across
+ * the file (occurred_on) is not given up as an id column by a member that sees few rows.
+ */
+/** By field position, then by schema. */
+type SharedChecks = Map<number, Map<AnySchema, FieldCheck | undefined>>;
+
 function compileObject(
   schema: AnySchema,
   fieldNames: readonly string[],
   coerce: readonly ((value: unknown) => unknown)[],
+  shared: SharedChecks = new Map(),
 ): Member | undefined {
   const def = defOf(schema);
   // Strict objects only: an unknown key is an error, never dropped (so the output has the input's keys).
@@ -154,9 +163,16 @@ function compileObject(
     if (at < 0) return undefined;
     const optional = defOf(field).type === 'optional';
     if (optional && (defOf(field).checks as unknown[] | undefined)?.length) return undefined;
-    const check = fieldCheck(optional ? (defOf(field).innerType as AnySchema) : field);
+    const inner = optional ? (defOf(field).innerType as AnySchema) : field;
+    const byField = shared.get(at) ?? new Map<AnySchema, FieldCheck | undefined>();
+    shared.set(at, byField);
+    if (!byField.has(inner)) {
+      const check = fieldCheck(inner);
+      byField.set(inner, check && rememberingCheck(check, coerce[at] as (value: unknown) => unknown));
+    }
+    const check = byField.get(inner);
     if (check === undefined) return undefined;
-    checks[at] = rememberingCheck(check, coerce[at] as (value: unknown) => unknown);
+    checks[at] = check;
     required[at] = !optional;
   }
   const refinements = (def.checks as Refinement[] | undefined) ?? [];
@@ -206,8 +222,9 @@ export function compileFieldsFastPath(
     const discriminator = fieldNames.indexOf(def.discriminator);
     if (discriminator < 0) return undefined;
     const members = new Map<unknown, Member>();
+    const shared: SharedChecks = new Map();
     for (const option of def.options as AnySchema[]) {
-      const member = compileObject(option, fieldNames, coerce);
+      const member = compileObject(option, fieldNames, coerce, shared);
       const tag = defOf(option).shape as Record<string, AnySchema>;
       const literal = defOf(tag[def.discriminator] as AnySchema);
       if (member === undefined || literal.type !== 'literal') return undefined;

@@ -198,47 +198,27 @@ function plainTexts(texts: readonly string[]): Uint8Array {
   return out.subarray(0, at);
 }
 
-/** Which of a column's held rows have a value. */
-class HeldRows {
-  /** 1 where the row has a value, 0 for none. */
-  present = new Uint8Array(INITIAL_ROWS);
-  rows = 0;
-  nulls = 0;
-
-  /** Records the next row; returns its place. */
-  mark(has: boolean): number {
-    const at = this.rows;
-    if (at === this.present.length) this.present = grownTo(this.present, at + 1);
-    this.present[at] = has ? 1 : 0;
-    if (!has) this.nulls += 1;
-    this.rows = at + 1;
-    return at;
-  }
-
-  clear(shrink: boolean): void {
-    this.rows = 0;
-    this.nulls = 0;
-    if (shrink) this.present = new Uint8Array(INITIAL_ROWS);
-  }
-}
-
 interface PageValues {
   readonly encoding: Encoding;
   /** Encoded values of the page's rows that have one, before compression. */
   readonly bytes: Uint8Array;
 }
 
+/** Which held rows have a value, filled in when a page is encoded (one buffer for every column). */
+let presentScratch = new Uint8Array(INITIAL_ROWS);
+
 /**
  * One column of one partition as it is written: the values of the rows not yet encoded (in typed arrays, outside the
  * V8 heap: a row's values then die with the row instead of surviving, row after row, until their page is written),
  * and the encoded pages of the row group still open. A column that repeats keeps its dictionary for the whole column
  * chunk as rows arrive, so its pages hold indexes from the start and nothing is looked up twice. Values are stored as
- * the contract says (dates as days, timestamps as milliseconds); the writer's choices are made once per column from
- * the contract: a dictionary for every column but the nearly unique ones, statistics where a reader can prune on them.
+ * the contract says (dates as days, timestamps as milliseconds), none as a value no valid row has (an index of -1,
+ * NaN, a negative end); the writer's choices are made once per column from the contract: a dictionary for every
+ * column but the nearly unique ones, statistics where a reader can prune on them.
  */
 abstract class ColumnChunkWriter {
-  /** Which held rows have a value (its own class, so that every column's push reads it through one shape). */
-  protected readonly held = new HeldRows();
+  /** Rows held, not yet encoded. */
+  protected rows = 0;
   private pages: Uint8Array[] = [];
   private readonly pageEncodings: Encoding[] = [];
   private chunkRows = 0;
@@ -255,8 +235,10 @@ abstract class ColumnChunkWriter {
     return false;
   }
 
+  /** Sets present[i] to 1 where held row i has a value, 0 where it has none; returns how many have none. */
+  protected abstract presence(present: Uint8Array): number;
   /** The values of the held rows that have one, encoded. */
-  protected abstract encodeValues(count: number): PageValues;
+  protected abstract encodeValues(present: Uint8Array, count: number): PageValues;
   /** Lets go of the held rows' values (and of a buffer grown large). */
   protected abstract clearPage(shrink: boolean): void;
   /** The dictionary page's values (PLAIN), undefined when the column has none or it is empty. */
@@ -272,12 +254,15 @@ abstract class ColumnChunkWriter {
 
   /** Encodes the held rows as one data page (DATA_PAGE_V2) of the row group that is open. */
   flushPage(): void {
-    const { rows, nulls, present } = this.held;
+    const rows = this.rows;
     if (rows === 0) return;
+    if (presentScratch.length < rows) presentScratch = grownTo(presentScratch, rows);
+    const present = presentScratch;
+    const nulls = this.presence(present);
     const count = rows - nulls;
     // A page without values is PLAIN and empty: a dictionary page is written only for a chunk that has values.
     const { encoding, bytes } =
-      count === 0 ? { encoding: 'PLAIN' as const, bytes: new Uint8Array(0) } : this.encodeValues(count);
+      count === 0 ? { encoding: 'PLAIN' as const, bytes: new Uint8Array(0) } : this.encodeValues(present, count);
     const levels = scratchBytes((writer) => {
       if (nulls === 0) {
         // One run of `rows` ones.
@@ -311,9 +296,8 @@ abstract class ColumnChunkWriter {
     this.uncompressedBytes += header.length + levels.length + bytes.length;
     this.chunkRows += rows;
     this.chunkNulls += nulls;
-    const shrink = present.length > KEPT_ROWS;
-    this.held.clear(shrink);
-    this.clearPage(shrink);
+    this.clearPage(rows > KEPT_ROWS);
+    this.rows = 0;
   }
 
   /** Appends the column chunk of the row group (its dictionary page, then its data pages) to the file. */
@@ -400,7 +384,7 @@ function dictionaryIndexes(indexes: Int32Array, present: Uint8Array, rows: numbe
   });
 }
 
-/** Texts that repeat (codes, enums, the upload id): a dictionary for the chunk, an index per row. */
+/** Texts that repeat (codes, enums, the upload id): a dictionary for the chunk, an index per row (-1 for none). */
 class TextDictionaryColumn extends ColumnChunkWriter {
   private indexes = new Int32Array(INITIAL_ROWS);
   private texts: string[] = [];
@@ -412,9 +396,12 @@ class TextDictionaryColumn extends ColumnChunkWriter {
   }
 
   push(value: string | null): void {
-    const at = this.held.mark(value !== null);
-    if (value === null) return;
-    if (at >= this.indexes.length) this.indexes = grownTo(this.indexes, at + 1);
+    const at = this.rows++;
+    if (at === this.indexes.length) this.indexes = grownTo(this.indexes, at + 1);
+    if (value === null) {
+      this.indexes[at] = -1;
+      return;
+    }
     let index = this.indexOf.get(value);
     if (index === undefined) {
       index = this.texts.length;
@@ -427,9 +414,19 @@ class TextDictionaryColumn extends ColumnChunkWriter {
     this.indexes[at] = index;
   }
 
-  protected encodeValues(count: number): PageValues {
-    const { present, rows } = this.held;
-    const bytes = dictionaryIndexes(this.indexes, present, rows, count, this.texts.length);
+  protected presence(present: Uint8Array): number {
+    const { indexes, rows } = this;
+    let nulls = 0;
+    for (let i = 0; i < rows; i++) {
+      const has = (indexes[i] as number) >= 0 ? 1 : 0;
+      present[i] = has;
+      nulls += 1 - has;
+    }
+    return nulls;
+  }
+
+  protected encodeValues(present: Uint8Array, count: number): PageValues {
+    const bytes = dictionaryIndexes(this.indexes, present, this.rows, count, this.texts.length);
     return { encoding: 'RLE_DICTIONARY', bytes };
   }
 
@@ -448,25 +445,40 @@ class TextDictionaryColumn extends ColumnChunkWriter {
   }
 }
 
+/** Presence of numbers held with NaN for none (a value the contract never accepts). */
+function numbersPresence(numbers: Float64Array, rows: number, present: Uint8Array): number {
+  let nulls = 0;
+  for (let i = 0; i < rows; i++) {
+    const value = numbers[i] as number;
+    // biome-ignore lint/suspicious/noSelfCompare: NaN is the only value not equal to itself.
+    const has = value === value ? 1 : 0;
+    present[i] = has;
+    nulls += 1 - has;
+  }
+  return nulls;
+}
+
 /** Numbers that repeat (dates, small counts, scores, the upload's timestamp): a dictionary for the chunk. */
 class NumberDictionaryColumn extends ColumnChunkWriter {
   private numbers = new Float64Array(INITIAL_ROWS);
   private distinct: number[] = [];
   private readonly indexOf = new Map<number, number>();
-  private readonly indexes = { buffer: new Int32Array(INITIAL_ROWS) };
+  private indexes = new Int32Array(INITIAL_ROWS);
 
   push(value: number | null): void {
-    const at = this.held.mark(value !== null);
-    if (value === null) return;
-    if (at >= this.numbers.length) this.numbers = grownTo(this.numbers, at + 1);
-    this.numbers[at] = value;
+    const at = this.rows++;
+    if (at === this.numbers.length) this.numbers = grownTo(this.numbers, at + 1);
+    this.numbers[at] = value === null ? Number.NaN : value;
   }
 
-  protected encodeValues(count: number): PageValues {
-    const { present, rows } = this.held;
-    if (this.indexes.buffer.length < rows) this.indexes.buffer = grownTo(this.indexes.buffer, rows);
-    const indexes = this.indexes.buffer;
-    const { numbers, indexOf, distinct } = this;
+  protected presence(present: Uint8Array): number {
+    return numbersPresence(this.numbers, this.rows, present);
+  }
+
+  protected encodeValues(present: Uint8Array, count: number): PageValues {
+    const rows = this.rows;
+    if (this.indexes.length < rows) this.indexes = grownTo(this.indexes, rows);
+    const { numbers, indexOf, distinct, indexes } = this;
     for (let i = 0; i < rows; i++) {
       if (present[i] === 0) continue;
       const value = numbers[i] as number;
@@ -484,7 +496,7 @@ class NumberDictionaryColumn extends ColumnChunkWriter {
   protected clearPage(shrink: boolean): void {
     if (shrink) {
       this.numbers = new Float64Array(INITIAL_ROWS);
-      this.indexes.buffer = new Int32Array(INITIAL_ROWS);
+      this.indexes = new Int32Array(INITIAL_ROWS);
     }
   }
 
@@ -520,15 +532,17 @@ class PlainNumberColumn extends ColumnChunkWriter {
   private numbers = new Float64Array(INITIAL_ROWS);
 
   push(value: number | null): void {
-    const at = this.held.mark(value !== null);
-    if (value === null) return;
-    if (at >= this.numbers.length) this.numbers = grownTo(this.numbers, at + 1);
-    this.numbers[at] = value;
+    const at = this.rows++;
+    if (at === this.numbers.length) this.numbers = grownTo(this.numbers, at + 1);
+    this.numbers[at] = value === null ? Number.NaN : value;
   }
 
-  protected encodeValues(count: number): PageValues {
-    const { numbers } = this;
-    const { present, rows } = this.held;
+  protected presence(present: Uint8Array): number {
+    return numbersPresence(this.numbers, this.rows, present);
+  }
+
+  protected encodeValues(present: Uint8Array, count: number): PageValues {
+    const { numbers, rows } = this;
     const bytes = plainNumbers(this.element.type as ParquetType, count, (write) => {
       for (let i = 0; i < rows; i++) if (present[i] === 1) write(numbers[i] as number);
     });
@@ -542,26 +556,38 @@ class PlainNumberColumn extends ColumnChunkWriter {
   protected clearChunk(): void {}
 }
 
-/** Booleans: RLE, with min and max. */
+/** Booleans (0 false, 1 true, 2 none): RLE, with min and max. */
 class BooleanColumn extends ColumnChunkWriter {
-  private values = new Uint8Array(INITIAL_ROWS);
+  private codes = new Uint8Array(INITIAL_ROWS);
   private seen = { false: false, true: false };
 
   push(value: boolean | null): void {
-    const at = this.held.mark(value !== null);
-    if (value === null) return;
-    if (at >= this.values.length) this.values = grownTo(this.values, at + 1);
-    this.values[at] = value ? 1 : 0;
-    this.seen[value ? 'true' : 'false'] = true;
+    const at = this.rows++;
+    if (at === this.codes.length) this.codes = grownTo(this.codes, at + 1);
+    this.codes[at] = value === null ? 2 : value ? 1 : 0;
   }
 
-  protected encodeValues(count: number): PageValues {
-    const { values } = this;
-    const { present, rows } = this.held;
-    const kept = count === rows ? values.subarray(0, rows) : new Uint8Array(count);
-    if (count !== rows) {
-      let at = 0;
-      for (let i = 0; i < rows; i++) if (present[i] === 1) kept[at++] = values[i] as number;
+  protected presence(present: Uint8Array): number {
+    const { codes, rows } = this;
+    let nulls = 0;
+    for (let i = 0; i < rows; i++) {
+      const has = codes[i] === 2 ? 0 : 1;
+      present[i] = has;
+      nulls += 1 - has;
+    }
+    return nulls;
+  }
+
+  protected encodeValues(present: Uint8Array, count: number): PageValues {
+    const { codes, rows, seen } = this;
+    const kept = new Uint8Array(count);
+    let at = 0;
+    for (let i = 0; i < rows; i++) {
+      if (present[i] === 0) continue;
+      const code = codes[i] as number;
+      kept[at++] = code;
+      if (code === 1) seen.true = true;
+      else seen.false = true;
     }
     const bytes = scratchBytes((writer) => {
       writer.appendUint32(0); // the length of the runs, set below
@@ -572,7 +598,7 @@ class BooleanColumn extends ColumnChunkWriter {
   }
 
   protected clearPage(shrink: boolean): void {
-    if (shrink) this.values = new Uint8Array(INITIAL_ROWS);
+    if (shrink) this.codes = new Uint8Array(INITIAL_ROWS);
   }
 
   protected override bounds() {
@@ -589,32 +615,44 @@ class BooleanColumn extends ColumnChunkWriter {
 /** Texts nearly all distinct (ids, pseudonyms): their UTF-8 bytes, PLAIN. */
 class BytesColumn extends ColumnChunkWriter {
   private bytes = new Uint8Array(INITIAL_ROWS * 16);
-  /** Where row i's bytes end; row i starts where the previous row with a value ends. */
+  /** Where row i's bytes end (a row starts where the one before it ends); -1 - end for none. */
   private ends = new Int32Array(INITIAL_ROWS);
   private used = 0;
 
   push(value: string | null): void {
-    const at = this.held.mark(value !== null);
-    if (at >= this.ends.length) this.ends = grownTo(this.ends, at + 1);
-    if (value !== null) {
-      // At most 3 bytes of UTF-8 per UTF-16 code unit.
-      if (this.used + value.length * 3 > this.bytes.length)
-        this.bytes = grownTo(this.bytes, this.used + value.length * 3);
-      this.used += utf8.encodeInto(value, this.bytes.subarray(this.used)).written;
+    const at = this.rows++;
+    if (at === this.ends.length) this.ends = grownTo(this.ends, at + 1);
+    if (value === null) {
+      this.ends[at] = -1 - this.used;
+      return;
     }
+    // At most 3 bytes of UTF-8 per UTF-16 code unit.
+    if (this.used + value.length * 3 > this.bytes.length)
+      this.bytes = grownTo(this.bytes, this.used + value.length * 3);
+    this.used += utf8.encodeInto(value, this.bytes.subarray(this.used)).written;
     this.ends[at] = this.used;
   }
 
-  protected encodeValues(count: number): PageValues {
-    const { bytes, ends } = this;
-    const { present, rows } = this.held;
+  protected presence(present: Uint8Array): number {
+    const { ends, rows } = this;
+    let nulls = 0;
+    for (let i = 0; i < rows; i++) {
+      const has = (ends[i] as number) >= 0 ? 1 : 0;
+      present[i] = has;
+      nulls += 1 - has;
+    }
+    return nulls;
+  }
+
+  protected encodeValues(present: Uint8Array, count: number): PageValues {
+    const { bytes, ends, rows } = this;
     const out = new Uint8Array(this.used + 4 * count);
     const view = new DataView(out.buffer);
     let at = 0;
     let start = 0;
     for (let i = 0; i < rows; i++) {
-      const end = ends[i] as number;
       if (present[i] === 0) continue;
+      const end = ends[i] as number;
       view.setUint32(at, end - start, true);
       out.set(bytes.subarray(start, end), at + 4);
       at += 4 + end - start;
