@@ -105,12 +105,23 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
   const accepted = new Map<string, unknown>();
   let full = false;
   let hits = 0;
+  // The last text remembered and what it became: a column often repeats the row before's text (the PCN's code, a
+  // referral's practice), and comparing two short texts is cheaper than hashing one.
+  let lastText: string | undefined;
+  let lastKept: unknown;
   return (cell) => {
     if (typeof cell !== 'string') return check(coerce(cell));
     if (!full) {
+      if (cell === lastText) {
+        hits += 1;
+        return lastKept;
+      }
       const known = accepted.get(cell);
       if (known !== undefined) {
         hits += 1;
+        // The text kept, not the cell: a long cell is a slice of the parser's chunk, which it would keep alive.
+        lastText = typeof known === 'string' ? known : cell;
+        lastKept = known;
         return known;
       }
     }

@@ -390,6 +390,9 @@ class TextDictionaryColumn extends ColumnChunkWriter {
   private texts: string[] = [];
   private readonly indexOf = new Map<string, number>();
   private textLength = 0;
+  /** The last text and its index: a column often repeats the row before's text. */
+  private lastText: string | undefined;
+  private lastIndex = -1;
 
   override get oversized(): boolean {
     return this.textLength > DICTIONARY_BYTES_LIMIT;
@@ -402,6 +405,10 @@ class TextDictionaryColumn extends ColumnChunkWriter {
       this.indexes[at] = -1;
       return;
     }
+    if (value === this.lastText) {
+      this.indexes[at] = this.lastIndex;
+      return;
+    }
     let index = this.indexOf.get(value);
     if (index === undefined) {
       index = this.texts.length;
@@ -412,6 +419,8 @@ class TextDictionaryColumn extends ColumnChunkWriter {
       this.textLength += own.length;
     }
     this.indexes[at] = index;
+    this.lastText = this.texts[index];
+    this.lastIndex = index;
   }
 
   protected presence(present: Uint8Array): number {
@@ -442,6 +451,8 @@ class TextDictionaryColumn extends ColumnChunkWriter {
     this.texts = [];
     this.indexOf.clear();
     this.textLength = 0;
+    this.lastText = undefined;
+    this.lastIndex = -1;
   }
 }
 
