@@ -125,8 +125,17 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
         return known;
       }
     }
+    if (full && cell === lastText) return lastKept;
     const value = check(coerce(cell));
-    if (value === FAIL || full) return value;
+    if (value === FAIL) return value;
+    if (full) {
+      // An id column: a row often repeats the row before's id (a referral's person on its next event). The cell is
+      // kept as it is (copying it would cost more than the check it spares): at most one slice of the parser's chunk
+      // a field, until the next text.
+      lastText = cell;
+      lastKept = value;
+      return value;
+    }
     // An id column (few texts seen twice) stops early: its texts would be kept, and looked up, for nothing.
     if (accepted.size >= REMEMBERED_PER_FIELD || (accepted.size >= SEEN_BEFORE_JUDGING && hits < accepted.size)) {
       full = true;

@@ -339,7 +339,16 @@ interface KindState {
   /** The fast path on a CSV row's texts by field position (fieldsFastPathOf). */
   readonly fieldsFast: FieldsFastPath | undefined;
   /** Set once a CSV header has passed: its column names, the field of each, and the row's texts by field, reused. */
-  csv?: { readonly header: readonly string[]; readonly fieldOf: Int32Array; readonly byField: unknown[] };
+  csv?: {
+    readonly header: readonly string[];
+    readonly fieldOf: Int32Array;
+    readonly byField: unknown[];
+    /**
+     * Each column's text in the row before, which passed the guard (a text that did not would have refused the file):
+     * the same text again (the PCN's code, a referral's person and practice on its next event) is not looked at again.
+     */
+    readonly passed: string[];
+  };
 }
 
 /** A kind's validators, compiled once per process: what each upload of that kind validates with. */
@@ -447,6 +456,7 @@ class UploadState {
       header: names,
       fieldOf: Int32Array.from(names, (name) => fieldNames.indexOf(name)),
       byField: fieldNames.map(() => undefined),
+      passed: names.map(() => ''),
     };
     this.headerChecked = true;
   }
@@ -514,7 +524,7 @@ class UploadState {
     const { row, unreadable, texts } = record;
     this.read += 1;
     const csv = this.current?.csv;
-    if (texts !== undefined && csv !== undefined) this.guardTexts(texts, csv.header, row);
+    if (texts !== undefined && csv !== undefined) this.guardTexts(texts, csv.header, csv.passed, row);
     else this.guardCells(record, row);
     // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
     record.raw?.forEach((text, i) => {
@@ -567,10 +577,10 @@ class UploadState {
   }
 
   /** guardCells on a CSV row's texts, in the header's order (the order its cells would have), empty ones skipped. */
-  private guardTexts(texts: readonly string[], header: readonly string[], row: number): void {
+  private guardTexts(texts: readonly string[], header: readonly string[], passed: string[], row: number): void {
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
-      if (text === '') continue;
+      if (text === '' || text === passed[i]) continue;
       const found = findIdentifier(text);
       if (found) {
         const column = (header[i] as string).slice(0, 64);
@@ -579,6 +589,7 @@ class UploadState {
           field: column,
         });
       }
+      passed[i] = text;
     }
   }
 
