@@ -227,8 +227,12 @@ abstract class ColumnChunkWriter {
 
   constructor(
     protected readonly element: SchemaElement,
-    private readonly withStatistics: boolean,
+    private readonly options: ColumnOptions,
   ) {}
+
+  private compress(bytes: Uint8Array): Uint8Array {
+    return this.options.codec === 'SNAPPY' ? snappyCompress(bytes) : bytes;
+  }
 
   /** True when the row group should close at the next page (a dictionary grown too large). */
   get oversized(): boolean {
@@ -270,7 +274,7 @@ abstract class ColumnChunkWriter {
         writer.appendUint8(1);
       } else writeRleBitPackedHybrid(writer, present.subarray(0, rows), 1);
     });
-    const compressed = snappyCompress(bytes);
+    const compressed = this.compress(bytes);
     const header = scratchBytes((writer) =>
       writePageHeader(writer, {
         type: 'DATA_PAGE_V2',
@@ -283,7 +287,7 @@ abstract class ColumnChunkWriter {
           encoding,
           definition_levels_byte_length: levels.length,
           repetition_levels_byte_length: 0,
-          is_compressed: true,
+          is_compressed: this.options.codec !== 'UNCOMPRESSED',
         },
       }),
     );
@@ -310,7 +314,7 @@ abstract class ColumnChunkWriter {
     const dictionary = this.dictionary();
     if (dictionary !== undefined) {
       dictionaryPageOffset = fileOffset;
-      const compressed = snappyCompress(dictionary.bytes);
+      const compressed = this.compress(dictionary.bytes);
       const header = scratchBytes((writer) =>
         writePageHeader(writer, {
           type: 'DICTIONARY_PAGE',
@@ -333,7 +337,7 @@ abstract class ColumnChunkWriter {
       encodingStats.push({ page_type: 'DATA_PAGE_V2', encoding, count });
     }
     let statistics: Statistics | undefined;
-    if (this.withStatistics) {
+    if (this.options.statistics) {
       const bounds = this.bounds();
       const isFloat = this.element.type === 'DOUBLE';
       statistics = {
@@ -350,7 +354,7 @@ abstract class ColumnChunkWriter {
         type: this.element.type as ParquetType,
         encodings: [...encodings],
         path_in_schema: [name],
-        codec: 'SNAPPY',
+        codec: this.options.codec,
         num_values: BigInt(this.chunkRows),
         total_uncompressed_size: BigInt(uncompressed),
         total_compressed_size: BigInt(file.offset) - fileOffset,
@@ -711,17 +715,33 @@ function heldAs(column: ColumnSpec): Held {
   }
 }
 
-/** The writer of a column: a dictionary unless its values are nearly all distinct; statistics where they prune. */
+interface ColumnOptions {
+  /** Min, max and nulls of each column chunk, for readers that skip row groups by them. */
+  readonly statistics: boolean;
+  readonly codec: 'SNAPPY' | 'UNCOMPRESSED';
+}
+
+/**
+ * The writer of a column, chosen once from the contract: a dictionary unless its values are nearly all distinct;
+ * statistics where they prune; Snappy where it pays (texts and timestamps written PLAIN: ids and pseudonyms repeat
+ * their prefixes, a referral's person its events), not where it finds next to nothing to take out (dictionary indexes,
+ * booleans, the source row counter) and would cost a compression per page of every column.
+ */
 function columnWriter(column: ColumnSpec, element: SchemaElement): ColumnChunkWriter {
   const unique = HIGH_CARDINALITY.has(column.name);
-  const statistics = !unique && column.type !== 'string';
+  const plain = { statistics: false, codec: 'SNAPPY' } as const;
+  const encoded = { statistics: !unique && column.type !== 'string', codec: 'UNCOMPRESSED' } as const;
   switch (column.type) {
     case 'string':
-      return unique ? new BytesColumn(element, false) : new TextDictionaryColumn(element, false);
+      return unique ? new BytesColumn(element, plain) : new TextDictionaryColumn(element, encoded);
     case 'boolean':
-      return new BooleanColumn(element, statistics);
+      return new BooleanColumn(element, encoded);
+    case 'timestamp':
+      return unique ? new PlainNumberColumn(element, plain) : new NumberDictionaryColumn(element, encoded);
     default:
-      return unique ? new PlainNumberColumn(element, false) : new NumberDictionaryColumn(element, statistics);
+      return unique
+        ? new PlainNumberColumn(element, { ...plain, codec: 'UNCOMPRESSED' })
+        : new NumberDictionaryColumn(element, encoded);
   }
 }
 
