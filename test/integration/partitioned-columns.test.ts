@@ -89,4 +89,36 @@ describe('PartitionedColumns read back in DuckDB', () => {
       { month: '2025-03', sizes: [1500, 250] },
     ]);
   });
+
+  it('stores dates and times of every year as written: before 1970, leap days, years 0-99, offsets', async () => {
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const at = (name: string) => names.indexOf(name);
+    const columns = new PartitionedColumns(CURATED_TABLES.events, {
+      upload_id: 'U12345-abc',
+      received_at: '2026-11-01T10:00:00Z',
+    });
+    const slots = columns.slotsOf(names);
+    // Days and milliseconds since 1970-01-01 worked out by hand (a year 0050 is not 1950, as Date.UTC would read it).
+    const cases: [string, string, number, number][] = [
+      ['1970-01-01', '1970-01-01T00:00:00Z', 0, 0],
+      ['1969-12-31', '1969-12-31T23:59:59Z', -1, -1000],
+      ['2000-02-29', '2000-02-29T12:00:00Z', 11_016, 11_016 * 86_400_000 + 43_200_000],
+      ['2100-03-01', '2100-03-01T00:00:01Z', 47_541, 47_541 * 86_400_000 + 1000],
+      ['0050-03-01', '0050-03-01T00:00:00Z', -701_206, -701_206 * 86_400_000],
+      ['2026-02-28', '2026-02-28T12:34:56+01:00', 20_512, 20_512 * 86_400_000 + 41_696_000],
+    ];
+    cases.forEach(([day, time], i) => {
+      const values: unknown[] = names.map(() => undefined);
+      values[at('event_id')] = `E${i}`;
+      values[at('occurred_on')] = day;
+      values[at('recorded_at')] = time;
+      columns.add('2025-01', values, slots, i + 2);
+    });
+    const file = join(dirs.make('dates'), 'dates.parquet');
+    writeFileSync(file, columns.toParquet('2025-01'));
+    const rows = await duckQuery(`
+      SELECT (occurred_on - DATE '1970-01-01')::INT AS days, epoch_ms(recorded_at)::BIGINT AS millis
+      FROM read_parquet('${file}') ORDER BY source_row`);
+    expect(rows).toEqual(cases.map(([, , days, millis]) => ({ days, millis: String(millis) })));
+  });
 });
