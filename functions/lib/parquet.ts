@@ -100,15 +100,27 @@ export interface StreamingOptions {
    * of up to rowGroupRows. @default 100,000
    */
   readonly maxBufferedRows: number;
+  /**
+   * Bytes of the dictionaries of every partition's open row group together (texts and numbers held as values until
+   * their row group is written); past it, the partition holding the most closes its row group. @default 32 MiB
+   */
+  readonly maxDictionaryBytes: number;
 }
 
-const DEFAULT_STREAMING: StreamingOptions = { rowGroupRows: 122_880, pageRows: 20_000, maxBufferedRows: 100_000 };
+const DEFAULT_STREAMING: StreamingOptions = {
+  rowGroupRows: 122_880,
+  pageRows: 20_000,
+  maxBufferedRows: 100_000,
+  maxDictionaryBytes: 32 * 1024 * 1024,
+};
 
 /**
  * A column chunk's dictionary past this many bytes (a text column whose values hardly repeat) closes its row group at
  * the next page: a dictionary is held as values until its row group is written.
  */
 const DICTIONARY_BYTES_LIMIT = 1024 * 1024;
+/** What a dictionary entry costs beside its text: the map's entry, the list's slot, a number's box. */
+const DICTIONARY_ENTRY_BYTES = 48;
 
 const INITIAL_ROWS = 1024;
 /** A page buffer grown past this many rows is let go once its page is encoded, not kept for the partition's next. */
@@ -240,9 +252,9 @@ abstract class ColumnChunkWriter {
     return this.options.codec === 'SNAPPY' ? snappyCompress(bytes) : bytes;
   }
 
-  /** True when the row group should close at the next page (a dictionary grown too large). */
-  get oversized(): boolean {
-    return false;
+  /** About how many bytes the column chunk's dictionary holds (0 for a column without one). */
+  get dictionaryBytes(): number {
+    return 0;
   }
 
   /** Sets present[i] to 1 where held row i has a value, 0 where it has none; returns how many have none. */
@@ -404,8 +416,8 @@ class TextDictionaryColumn extends ColumnChunkWriter {
   private lastText: string | undefined;
   private lastIndex = -1;
 
-  override get oversized(): boolean {
-    return this.textLength > DICTIONARY_BYTES_LIMIT;
+  override get dictionaryBytes(): number {
+    return this.textLength + this.texts.length * DICTIONARY_ENTRY_BYTES;
   }
 
   push(value: string | null): void {
@@ -485,6 +497,10 @@ class NumberDictionaryColumn extends ColumnChunkWriter {
   private distinct: number[] = [];
   private readonly indexOf = new Map<number, number>();
   private indexes = new Int32Array(INITIAL_ROWS);
+
+  override get dictionaryBytes(): number {
+    return this.distinct.length * DICTIONARY_ENTRY_BYTES;
+  }
 
   push(value: number | null): void {
     const at = this.rows++;
@@ -773,6 +789,8 @@ interface Partition {
   groupRows: number;
   /** Rows in closed row groups. */
   writtenRows: number;
+  /** Bytes of the open row group's dictionaries, as of its last page. */
+  dictionaryBytes: number;
   done: boolean;
 }
 
@@ -790,6 +808,8 @@ export class PartitionedColumns {
   private readonly lineageAt: { readonly uploadId: number; readonly receivedAt: number; readonly sourceRow: number };
   private readonly receivedAt: number;
   private buffered = 0;
+  /** Bytes of every partition's open dictionaries (Partition.dictionaryBytes) together. */
+  private dictionaryBytes = 0;
   private lastPartition: string | undefined;
   private lastPart: Partition | undefined;
 
@@ -837,6 +857,7 @@ export class PartitionedColumns {
         rows: 0,
         groupRows: 0,
         writtenRows: 0,
+        dictionaryBytes: 0,
         done: false,
       };
       this.partitions.set(partition, part);
@@ -925,21 +946,47 @@ export class PartitionedColumns {
     return fullest as Partition;
   }
 
-  /** Encodes the partition's held rows as a page of each column; closes the row group when it is full. */
+  /**
+   * Encodes the partition's held rows as a page of each column; closes its row group when it is full or a dictionary
+   * has grown too large, and the row groups of the partitions holding the most dictionaries while all of them together
+   * hold more than maxDictionaryBytes.
+   */
   private flushPage(part: Partition): void {
     if (part.rows === 0) return;
-    let oversized = false;
+    const largest = this.encodePages(part);
+    if (largest > DICTIONARY_BYTES_LIMIT || part.groupRows >= this.options.rowGroupRows) this.closeRowGroup(part);
+    while (this.dictionaryBytes > this.options.maxDictionaryBytes) {
+      let most: Partition | undefined;
+      for (const other of this.partitions.values()) {
+        if (most === undefined || other.dictionaryBytes > most.dictionaryBytes) most = other;
+      }
+      if (most === undefined || most.dictionaryBytes === 0) break;
+      // Its held rows first: a text's index is its place in the dictionary of the row group open when it came.
+      this.encodePages(most);
+      this.closeRowGroup(most);
+    }
+  }
+
+  /** Encodes the partition's held rows as a page of each column; returns the largest of its dictionaries. */
+  private encodePages(part: Partition): number {
+    let largest = 0;
+    let total = 0;
     for (const column of part.columns) {
       column.flushPage();
-      oversized ||= column.oversized;
+      const bytes = column.dictionaryBytes;
+      total += bytes;
+      if (bytes > largest) largest = bytes;
     }
     part.groupRows += part.rows;
     this.buffered -= part.rows;
     part.rows = 0;
-    if (oversized || part.groupRows >= this.options.rowGroupRows) this.closeRowGroup(part);
+    this.dictionaryBytes += total - part.dictionaryBytes;
+    part.dictionaryBytes = total;
+    return largest;
   }
 
   private closeRowGroup(part: Partition): void {
+    if (part.groupRows === 0) return;
     const start = part.file.offset;
     const columns = part.columns.map((column, i) =>
       column.writeChunk(part.file, (this.table.columns[i] as ColumnSpec).name),
@@ -954,6 +1001,8 @@ export class PartitionedColumns {
     });
     part.writtenRows += part.groupRows;
     part.groupRows = 0;
+    this.dictionaryBytes -= part.dictionaryBytes;
+    part.dictionaryBytes = 0;
   }
 }
 

@@ -121,4 +121,52 @@ describe('PartitionedColumns read back in DuckDB', () => {
       FROM read_parquet('${file}') ORDER BY source_row`);
     expect(rows).toEqual(cases.map(([, , days, millis]) => ({ days, millis: String(millis) })));
   });
+
+  it('closes a row group early when a dictionary, or all of them together, would hold too much', async () => {
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const at = (name: string) => names.indexOf(name);
+    const lineage = { upload_id: 'U12345-abc', received_at: '2026-11-01T10:00:00Z' };
+    const root = dirs.make('dictionaries');
+    // Each row a provider_id of its own: a dictionary entry of its text and 48 bytes more.
+    const write = async (columns: PartitionedColumns, rows: { month: string; provider: string }[]) => {
+      const slots = columns.slotsOf(names);
+      rows.forEach(({ month, provider }, i) => {
+        const values: unknown[] = names.map(() => undefined);
+        values[at('event_id')] = `E${i}`;
+        values[at('provider_id')] = provider;
+        columns.add(month, values, slots, i + 2);
+      });
+      const files = [...columns.counts().keys()].map((month) => {
+        const file = join(root, `${rows.length}-${month}.parquet`);
+        writeFileSync(file, columns.toParquet(month));
+        return file;
+      });
+      const list = files.map((file) => `'${file}'`).join(', ');
+      const read = await duckQuery(`SELECT provider_id FROM read_parquet([${list}]) ORDER BY source_row`);
+      expect(read).toEqual(rows.map(({ provider }) => ({ provider_id: provider })));
+      return duckQuery(`
+        SELECT regexp_extract(file_name, '-([0-9-]+)[.]parquet', 1) AS month,
+          list(row_group_num_rows::INT ORDER BY row_group_id) AS sizes
+        FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata([${list}]))
+        GROUP BY ALL ORDER BY month`);
+    };
+    // One column's dictionary: 500 rows a page of 448 bytes each pass 1 MiB at the fifth page (1,120,000 bytes).
+    const long = Array.from({ length: 3000 }, (_, i) => ({ month: '2025-01', provider: `${i}`.padStart(400, 'p') }));
+    expect(await write(new PartitionedColumns(CURATED_TABLES.events, lineage, { pageRows: 500 }), long)).toEqual([
+      { month: '2025-01', sizes: [2500, 500] },
+    ]);
+    // Two months in turns, 148 bytes a row, at most 200,000 bytes in all. January's second page (1,000 rows, 148,000
+    // bytes) brings the total to 222,000: January closes. Its third page (74,000) with February's 148,000 passes again:
+    // February, the larger, has its 499 rows held since encoded and closes at 1,499 rows. February's next page brings
+    // January's 148,000 and its own 74,000 to 222,000: January closes at 1,000 again; February ends with 501.
+    const turns = Array.from({ length: 4000 }, (_, i) => ({
+      month: i % 2 === 0 ? '2025-01' : '2025-02',
+      provider: `${i}`.padStart(100, 'q'),
+    }));
+    const options = { pageRows: 500, maxDictionaryBytes: 200_000 };
+    expect(await write(new PartitionedColumns(CURATED_TABLES.events, lineage, options), turns)).toEqual([
+      { month: '2025-01', sizes: [1000, 1000] },
+      { month: '2025-02', sizes: [1499, 501] },
+    ]);
+  });
 });
