@@ -123,7 +123,7 @@ const DICTIONARY_BYTES_LIMIT = 1024 * 1024;
 const DICTIONARY_ENTRY_BYTES = 48;
 
 const INITIAL_ROWS = 1024;
-/** A page buffer grown past this many rows is let go once its page is encoded, not kept for the partition's next. */
+/** Page buffers of up to this many rows are always kept for the partition's next page. */
 const KEPT_ROWS = 8192;
 
 function grownTo<T extends Float64Array | Int32Array | Uint8Array>(array: T, atLeast: number): T {
@@ -242,6 +242,8 @@ abstract class ColumnChunkWriter {
   private chunkRows = 0;
   private chunkNulls = 0;
   private uncompressedBytes = 0;
+  /** The most rows of a page since the buffers were last let go. */
+  private mostRows = 0;
 
   constructor(
     protected readonly element: SchemaElement,
@@ -318,7 +320,11 @@ abstract class ColumnChunkWriter {
     this.uncompressedBytes += header.length + levels.length + bytes.length;
     this.chunkRows += rows;
     this.chunkNulls += nulls;
-    this.clearPage(rows > KEPT_ROWS);
+    // Buffers grown for a large page are kept while pages stay large, let go when they are a quarter of that.
+    this.mostRows = Math.max(this.mostRows, rows);
+    const shrink = this.mostRows > KEPT_ROWS && rows * 4 < this.mostRows;
+    if (shrink) this.mostRows = rows;
+    this.clearPage(shrink);
     this.rows = 0;
   }
 
