@@ -392,6 +392,9 @@ class UploadState {
   /** The first rejected rows in full (options.maxQuarantinedRows); the rest are counted by reason only. */
   readonly quarantined: string[] = [];
   private readonly seenKeys = new SeenKeys();
+  /** The date (or month) of the row before that was accepted, and its partition. */
+  private lastDay = '';
+  private lastMonth = '';
   private readonly checkedColumns = new Set<string>();
   private headerChecked = false;
 
@@ -553,8 +556,13 @@ class UploadState {
       this.quarantine(row, record.cells, [problem]);
       return;
     }
-    const month = (values[at.month] as string).slice(0, 7);
-    current.columns.add(month, values, current.slots, row);
+    const day = values[at.month] as string;
+    // Rows of one month come together: its text is cut from the date once, and the same text found the same partition.
+    if (day !== this.lastDay) {
+      this.lastDay = day;
+      this.lastMonth = day.slice(0, 7);
+    }
+    current.columns.add(this.lastMonth, values, current.slots, row);
   }
 
   /** The guard on every cell of a row (a JSON line's keys are checked first, until the kind is known). */
