@@ -412,6 +412,17 @@ function dictionaryIndexes(indexes: Int32Array, present: Uint8Array, rows: numbe
   });
 }
 
+/** Presence of rows held as an Int32Array with a negative value for none (an index of -1, a negative end). */
+function signedPresence(held: Int32Array, rows: number, present: Uint8Array): number {
+  let nulls = 0;
+  for (let i = 0; i < rows; i++) {
+    const has = (held[i] as number) >= 0 ? 1 : 0;
+    present[i] = has;
+    nulls += 1 - has;
+  }
+  return nulls;
+}
+
 /** Texts that repeat (codes, enums, the upload id): a dictionary for the chunk, an index per row (-1 for none). */
 class TextDictionaryColumn extends ColumnChunkWriter {
   private indexes = new Int32Array(INITIAL_ROWS);
@@ -452,14 +463,7 @@ class TextDictionaryColumn extends ColumnChunkWriter {
   }
 
   protected presence(present: Uint8Array): number {
-    const { indexes, rows } = this;
-    let nulls = 0;
-    for (let i = 0; i < rows; i++) {
-      const has = (indexes[i] as number) >= 0 ? 1 : 0;
-      present[i] = has;
-      nulls += 1 - has;
-    }
-    return nulls;
+    return signedPresence(this.indexes, this.rows, present);
   }
 
   protected encodeValues(present: Uint8Array, count: number): PageValues {
@@ -688,14 +692,7 @@ class BytesColumn extends ColumnChunkWriter {
   }
 
   protected presence(present: Uint8Array): number {
-    const { ends, rows } = this;
-    let nulls = 0;
-    for (let i = 0; i < rows; i++) {
-      const has = (ends[i] as number) >= 0 ? 1 : 0;
-      present[i] = has;
-      nulls += 1 - has;
-    }
-    return nulls;
+    return signedPresence(this.ends, this.rows, present);
   }
 
   protected encodeValues(present: Uint8Array, count: number): PageValues {
