@@ -80,13 +80,47 @@ function fieldCheck(schema: AnySchema): FieldCheck | undefined {
     interned.set(copy, copy);
     return copy;
   };
+  const patterns = patternsOf(schema);
   return (value) => {
+    if (patterns !== undefined && typeof value === 'string') {
+      for (const pattern of patterns) {
+        pattern.lastIndex = 0;
+        if (!pattern.test(value)) return FAIL;
+      }
+      return intern(value);
+    }
     payload.value = value;
     payload.issues.length = 0;
     const result = schema._zod.run(payload as never, CTX) as unknown;
     const passed = !(result instanceof Promise) && payload.issues.length === 0 && (result as Payload).value === value;
     return passed ? intern(value) : FAIL;
   };
+}
+
+/** String formats whose whole check is their pattern (zod's $ZodCheckStringFormat with nothing of its own). */
+const PATTERN_FORMATS = new Set(['date', 'datetime']);
+
+/**
+ * The regular expressions a string schema's checks are, when they are all it checks (z.string().regex(..),
+ * z.iso.datetime()): a string then passes exactly when it matches each, and testing them spares zod's run (a payload
+ * and a pass over its checks) on an id column's every row. Undefined for anything else: zod runs it.
+ */
+function patternsOf(schema: AnySchema): RegExp[] | undefined {
+  const def = defOf(schema);
+  if (def.type !== 'string' || def.coerce) return undefined;
+  const patterns: RegExp[] = [];
+  if (def.format !== undefined) {
+    if (!PATTERN_FORMATS.has(def.format as string) || !(def.pattern instanceof RegExp)) return undefined;
+    patterns.push(def.pattern);
+  }
+  for (const check of (def.checks as Refinement[] | undefined) ?? []) {
+    const checkDef = check._zod.def as unknown as Record<string, unknown>;
+    if (checkDef.check !== 'string_format' || checkDef.format !== 'regex' || checkDef.when !== undefined)
+      return undefined;
+    if (!(checkDef.pattern instanceof RegExp)) return undefined;
+    patterns.push(checkDef.pattern);
+  }
+  return patterns;
 }
 
 /** Distinct cell texts a field remembers its answer for (per compiled fast path); past this, cells are checked one by one. */
@@ -105,17 +139,37 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
   const accepted = new Map<string, unknown>();
   let full = false;
   let hits = 0;
+  // The last text remembered and what it became: a column often repeats the row before's text (the PCN's code, a
+  // referral's practice), and comparing two short texts is cheaper than hashing one.
+  let lastText: string | undefined;
+  let lastKept: unknown;
   return (cell) => {
     if (typeof cell !== 'string') return check(coerce(cell));
     if (!full) {
+      if (cell === lastText) {
+        hits += 1;
+        return lastKept;
+      }
       const known = accepted.get(cell);
       if (known !== undefined) {
         hits += 1;
+        // The text kept, not the cell: a long cell is a slice of the parser's chunk, which it would keep alive.
+        lastText = typeof known === 'string' ? known : cell;
+        lastKept = known;
         return known;
       }
     }
+    if (full && cell === lastText) return lastKept;
     const value = check(coerce(cell));
-    if (value === FAIL || full) return value;
+    if (value === FAIL) return value;
+    if (full) {
+      // An id column: a row often repeats the row before's id (a referral's person on its next event). The cell is
+      // kept as it is (copying it would cost more than the check it spares): at most one slice of the parser's chunk
+      // a field, until the next text.
+      lastText = cell;
+      lastKept = value;
+      return value;
+    }
     // An id column (few texts seen twice) stops early: its texts would be kept, and looked up, for nothing.
     if (accepted.size >= REMEMBERED_PER_FIELD || (accepted.size >= SEEN_BEFORE_JUDGING && hits < accepted.size)) {
       full = true;
@@ -138,10 +192,19 @@ interface Member {
   readonly refinements: Refinement[];
 }
 
+/**
+ * Each field schema's remembering check, shared by every member that has the field (the columns common to every
+ * event_type are one schema each): one member's rows then teach the others, and a field whose texts repeat across
+ * the file (occurred_on) is not given up as an id column by a member that sees few rows.
+ */
+/** By field position, then by schema. */
+type SharedChecks = Map<number, Map<AnySchema, FieldCheck | undefined>>;
+
 function compileObject(
   schema: AnySchema,
   fieldNames: readonly string[],
   coerce: readonly ((value: unknown) => unknown)[],
+  shared: SharedChecks = new Map(),
 ): Member | undefined {
   const def = defOf(schema);
   // Strict objects only: an unknown key is an error, never dropped (so the output has the input's keys).
@@ -154,9 +217,16 @@ function compileObject(
     if (at < 0) return undefined;
     const optional = defOf(field).type === 'optional';
     if (optional && (defOf(field).checks as unknown[] | undefined)?.length) return undefined;
-    const check = fieldCheck(optional ? (defOf(field).innerType as AnySchema) : field);
+    const inner = optional ? (defOf(field).innerType as AnySchema) : field;
+    const byField = shared.get(at) ?? new Map<AnySchema, FieldCheck | undefined>();
+    shared.set(at, byField);
+    if (!byField.has(inner)) {
+      const check = fieldCheck(inner);
+      byField.set(inner, check && rememberingCheck(check, coerce[at] as (value: unknown) => unknown));
+    }
+    const check = byField.get(inner);
     if (check === undefined) return undefined;
-    checks[at] = rememberingCheck(check, coerce[at] as (value: unknown) => unknown);
+    checks[at] = check;
     required[at] = !optional;
   }
   const refinements = (def.checks as Refinement[] | undefined) ?? [];
@@ -206,8 +276,9 @@ export function compileFieldsFastPath(
     const discriminator = fieldNames.indexOf(def.discriminator);
     if (discriminator < 0) return undefined;
     const members = new Map<unknown, Member>();
+    const shared: SharedChecks = new Map();
     for (const option of def.options as AnySchema[]) {
-      const member = compileObject(option, fieldNames, coerce);
+      const member = compileObject(option, fieldNames, coerce, shared);
       const tag = defOf(option).shape as Record<string, AnySchema>;
       const literal = defOf(tag[def.discriminator] as AnySchema);
       if (member === undefined || literal.type !== 'literal') return undefined;

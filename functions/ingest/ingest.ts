@@ -339,7 +339,16 @@ interface KindState {
   /** The fast path on a CSV row's texts by field position (fieldsFastPathOf). */
   readonly fieldsFast: FieldsFastPath | undefined;
   /** Set once a CSV header has passed: its column names, the field of each, and the row's texts by field, reused. */
-  csv?: { readonly header: readonly string[]; readonly fieldOf: Int32Array; readonly byField: unknown[] };
+  csv?: {
+    readonly header: readonly string[];
+    readonly fieldOf: Int32Array;
+    readonly byField: unknown[];
+    /**
+     * Each column's text in the row before, which passed the guard (a text that did not would have refused the file):
+     * the same text again (the PCN's code, a referral's person and practice on its next event) is not looked at again.
+     */
+    readonly passed: string[];
+  };
 }
 
 /** A kind's validators, compiled once per process: what each upload of that kind validates with. */
@@ -383,6 +392,9 @@ class UploadState {
   /** The first rejected rows in full (options.maxQuarantinedRows); the rest are counted by reason only. */
   readonly quarantined: string[] = [];
   private readonly seenKeys = new SeenKeys();
+  /** The date (or month) of the row before that was accepted, and its partition. */
+  private lastDay = '';
+  private lastMonth = '';
   private readonly checkedColumns = new Set<string>();
   private headerChecked = false;
 
@@ -447,6 +459,7 @@ class UploadState {
       header: names,
       fieldOf: Int32Array.from(names, (name) => fieldNames.indexOf(name)),
       byField: fieldNames.map(() => undefined),
+      passed: names.map(() => ''),
     };
     this.headerChecked = true;
   }
@@ -514,7 +527,7 @@ class UploadState {
     const { row, unreadable, texts } = record;
     this.read += 1;
     const csv = this.current?.csv;
-    if (texts !== undefined && csv !== undefined) this.guardTexts(texts, csv.header, row);
+    if (texts !== undefined && csv !== undefined) this.guardTexts(texts, csv.header, csv.passed, row);
     else this.guardCells(record, row);
     // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
     record.raw?.forEach((text, i) => {
@@ -543,8 +556,13 @@ class UploadState {
       this.quarantine(row, record.cells, [problem]);
       return;
     }
-    const month = (values[at.month] as string).slice(0, 7);
-    current.columns.add(month, values, current.slots, row);
+    const day = values[at.month] as string;
+    // Rows of one month come together: its text is cut from the date once, and the same text found the same partition.
+    if (day !== this.lastDay) {
+      this.lastDay = day;
+      this.lastMonth = day.slice(0, 7);
+    }
+    current.columns.add(this.lastMonth, values, current.slots, row);
   }
 
   /** The guard on every cell of a row (a JSON line's keys are checked first, until the kind is known). */
@@ -567,10 +585,10 @@ class UploadState {
   }
 
   /** guardCells on a CSV row's texts, in the header's order (the order its cells would have), empty ones skipped. */
-  private guardTexts(texts: readonly string[], header: readonly string[], row: number): void {
+  private guardTexts(texts: readonly string[], header: readonly string[], passed: string[], row: number): void {
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
-      if (text === '') continue;
+      if (text === '' || text === passed[i]) continue;
       const found = findIdentifier(text);
       if (found) {
         const column = (header[i] as string).slice(0, 64);
@@ -579,6 +597,7 @@ class UploadState {
           field: column,
         });
       }
+      passed[i] = text;
     }
   }
 

@@ -9,19 +9,20 @@ const dirs = tempDirs();
 afterAll(() => dirs.removeAll());
 
 /**
- * The ingest's column buffers (functions/lib/parquet.ts: numbers, booleans, repeated texts and ids held outside the V8
- * heap until their row group is written) give back, read by DuckDB, exactly the values they were given: across
- * partitions filled in turns, row groups written early (when too many rows are held), buffers grown many
- * times past their first size and reused after each row group, and none (null) in every kind of column.
+ * The ingest's column writers (functions/lib/parquet.ts: numbers, booleans, repeated texts and ids held outside the V8
+ * heap until their page is encoded, dictionaries kept for the whole column chunk) give back, read by DuckDB, exactly
+ * the values they were given: across partitions filled in turns, pages encoded early (when too many rows are held)
+ * into row groups that stay open until full, buffers grown many times past their first size and reused after each
+ * page, and none (null) in every kind of column (sex: in none of the rows).
  */
 describe('PartitionedColumns read back in DuckDB', () => {
-  it('keeps every value of 7,000 rows over three partitions, row groups of at most 1,500 rows', async () => {
+  it('keeps every value of 7,000 rows over three partitions, in row groups of 1,500 rows and the rest', async () => {
     const names = EVENT_FIELD_NAMES as readonly string[];
     const at = (name: string) => names.indexOf(name);
     const columns = new PartitionedColumns(
       CURATED_TABLES.events,
       { upload_id: 'U12345-abc', received_at: '2026-11-01T10:00:00Z' },
-      { rowGroupRows: 1500, maxBufferedRows: 2000 },
+      { rowGroupRows: 1500, pageRows: 500, maxBufferedRows: 800 },
     );
     const slots = columns.slotsOf(names);
     const months = ['2025-01', '2025-02', '2025-03'];
@@ -75,16 +76,97 @@ describe('PartitionedColumns read back in DuckDB', () => {
         upload_id, received_at
       FROM read_parquet([${files}], filename = true) ORDER BY source_row`);
     expect(rows).toEqual(expected);
-    // Several row groups in every file (so the buffers were cleared and reused), none over 1,500 rows.
+    // Row groups fill to 1,500 rows whatever the pages were (500 rows, or fewer when 800 rows were held in all): 3,500
+    // rows are 1,500 + 1,500 + 500, 1,750 rows are 1,500 + 250.
     const groups = await duckQuery(`
-      SELECT count(DISTINCT (file_name, row_group_id))::INT AS groups, count(DISTINCT file_name)::INT AS files,
-        max(row_group_num_rows)::INT AS largest, min(row_group_num_rows)::INT AS smallest
-      FROM parquet_metadata([${files}])`);
-    const [{ groups: count, files: fileCount, largest }] = groups as [
-      { groups: number; files: number; largest: number },
+      SELECT regexp_extract(file_name, 'event_month=([0-9-]+)', 1) AS month,
+        list(row_group_num_rows::INT ORDER BY row_group_id) AS sizes
+      FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata([${files}]))
+      GROUP BY ALL ORDER BY month`);
+    expect(groups).toEqual([
+      { month: '2025-01', sizes: [1500, 1500, 500] },
+      { month: '2025-02', sizes: [1500, 250] },
+      { month: '2025-03', sizes: [1500, 250] },
+    ]);
+  });
+
+  it('stores dates and times of every year as written: before 1970, leap days, years 0-99, offsets', async () => {
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const at = (name: string) => names.indexOf(name);
+    const columns = new PartitionedColumns(CURATED_TABLES.events, {
+      upload_id: 'U12345-abc',
+      received_at: '2026-11-01T10:00:00Z',
+    });
+    const slots = columns.slotsOf(names);
+    // Days and milliseconds since 1970-01-01 worked out by hand (a year 0050 is not 1950, as Date.UTC would read it).
+    const cases: [string, string, number, number][] = [
+      ['1970-01-01', '1970-01-01T00:00:00Z', 0, 0],
+      ['1969-12-31', '1969-12-31T23:59:59Z', -1, -1000],
+      ['2000-02-29', '2000-02-29T12:00:00Z', 11_016, 11_016 * 86_400_000 + 43_200_000],
+      ['2100-03-01', '2100-03-01T00:00:01Z', 47_541, 47_541 * 86_400_000 + 1000],
+      ['0050-03-01', '0050-03-01T00:00:00Z', -701_206, -701_206 * 86_400_000],
+      ['2026-02-28', '2026-02-28T12:34:56+01:00', 20_512, 20_512 * 86_400_000 + 41_696_000],
     ];
-    expect(fileCount).toBe(3);
-    expect(count).toBeGreaterThanOrEqual(9);
-    expect(largest).toBeLessThanOrEqual(1500);
+    cases.forEach(([day, time], i) => {
+      const values: unknown[] = names.map(() => undefined);
+      values[at('event_id')] = `E${i}`;
+      values[at('occurred_on')] = day;
+      values[at('recorded_at')] = time;
+      columns.add('2025-01', values, slots, i + 2);
+    });
+    const file = join(dirs.make('dates'), 'dates.parquet');
+    writeFileSync(file, columns.toParquet('2025-01'));
+    const rows = await duckQuery(`
+      SELECT (occurred_on - DATE '1970-01-01')::INT AS days, epoch_ms(recorded_at)::BIGINT AS millis
+      FROM read_parquet('${file}') ORDER BY source_row`);
+    expect(rows).toEqual(cases.map(([, , days, millis]) => ({ days, millis: String(millis) })));
+  });
+
+  it('closes a row group early when a dictionary, or all of them together, would hold too much', async () => {
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const at = (name: string) => names.indexOf(name);
+    const lineage = { upload_id: 'U12345-abc', received_at: '2026-11-01T10:00:00Z' };
+    const root = dirs.make('dictionaries');
+    // Each row a provider_id of its own: a dictionary entry of its text and 48 bytes more.
+    const write = async (columns: PartitionedColumns, rows: { month: string; provider: string }[]) => {
+      const slots = columns.slotsOf(names);
+      rows.forEach(({ month, provider }, i) => {
+        const values: unknown[] = names.map(() => undefined);
+        values[at('event_id')] = `E${i}`;
+        values[at('provider_id')] = provider;
+        columns.add(month, values, slots, i + 2);
+      });
+      const files = [...columns.counts().keys()].map((month) => {
+        const file = join(root, `${rows.length}-${month}.parquet`);
+        writeFileSync(file, columns.toParquet(month));
+        return file;
+      });
+      const list = files.map((file) => `'${file}'`).join(', ');
+      const read = await duckQuery(`SELECT provider_id FROM read_parquet([${list}]) ORDER BY source_row`);
+      expect(read).toEqual(rows.map(({ provider }) => ({ provider_id: provider })));
+      return duckQuery(`
+        SELECT regexp_extract(file_name, '-([0-9-]+)[.]parquet', 1) AS month,
+          list(row_group_num_rows::INT ORDER BY row_group_id) AS sizes
+        FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata([${list}]))
+        GROUP BY ALL ORDER BY month`);
+    };
+    // One column's dictionary: 500 rows a page of 448 bytes each pass 1 MiB at the fifth page (1,120,000 bytes).
+    const long = Array.from({ length: 3000 }, (_, i) => ({ month: '2025-01', provider: `${i}`.padStart(400, 'p') }));
+    expect(await write(new PartitionedColumns(CURATED_TABLES.events, lineage, { pageRows: 500 }), long)).toEqual([
+      { month: '2025-01', sizes: [2500, 500] },
+    ]);
+    // Two months in turns, 148 bytes a row, at most 200,000 bytes in all. January's second page (1,000 rows, 148,000
+    // bytes) brings the total to 222,000: January closes. Its third page (74,000) with February's 148,000 passes again:
+    // February, the larger, has its 499 rows held since encoded and closes at 1,499 rows. February's next page brings
+    // January's 148,000 and its own 74,000 to 222,000: January closes at 1,000 again; February ends with 501.
+    const turns = Array.from({ length: 4000 }, (_, i) => ({
+      month: i % 2 === 0 ? '2025-01' : '2025-02',
+      provider: `${i}`.padStart(100, 'q'),
+    }));
+    const options = { pageRows: 500, maxDictionaryBytes: 200_000 };
+    expect(await write(new PartitionedColumns(CURATED_TABLES.events, lineage, options), turns)).toEqual([
+      { month: '2025-01', sizes: [1000, 1000] },
+      { month: '2025-02', sizes: [1499, 501] },
+    ]);
   });
 });
