@@ -25,22 +25,6 @@ function plain(value: unknown): SqlValue {
 }
 
 /**
- * Two Trino functions the shared SQL uses (sql/prepare/superseded.sql), under their Trino names, on DuckDB, which has
- * neither: to_utf8 (a string's UTF-8 bytes) and xxhash64 (a 64-bit hash of bytes). DuckDB's hash() is not xxHash64,
- * and need not be: the SQL only compares a hash with hashes the same engine made in the same query, and never
- * publishes or keeps one. Run on every DuckDB connection that runs the shared SQL (they last as long as the instance).
- */
-export const TRINO_FUNCTIONS: readonly string[] = [
-  'CREATE OR REPLACE MACRO to_utf8(s) AS encode(s)',
-  'CREATE OR REPLACE MACRO xxhash64(b) AS hash(b)',
-];
-
-/** Defines TRINO_FUNCTIONS on a DuckDB connection. */
-export async function defineTrinoFunctions(connection: DuckDBConnection): Promise<void> {
-  for (const statement of TRINO_FUNCTIONS) await connection.run(statement);
-}
-
-/**
  * The embedded engine: DuckDB in this process over the same Parquet layout as S3, through views generated from
  * the table specification. Never bundled into a Lambda.
  */
@@ -56,7 +40,6 @@ export class DuckDbEngine implements QueryEngine {
     this.connection = await this.instance.connect();
     // Tables made by materialize() are read by key, never by row order: keeping insertion order only costs time.
     await this.connection.run('SET preserve_insertion_order = false');
-    await defineTrinoFunctions(this.connection);
     for (const table of QUERY_TABLES)
       await this.connection.run(duckDbView(table, this.root, hasParquet(this.root, table)));
     return this.connection;

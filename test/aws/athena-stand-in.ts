@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /**
  * A stand-in for Amazon Athena's JSON API (AWS JSON 1.1, X-Amz-Target: AmazonAthena.<Operation>) on loopback. It runs
@@ -224,8 +223,6 @@ export class AthenaStandIn {
   async start(): Promise<string> {
     this.instance = await DuckDBInstance.create(':memory:');
     this.connection = await this.instance.connect();
-    // Trino's to_utf8 and xxhash64, which Athena has and DuckDB has not (duckdb-engine.ts).
-    await defineTrinoFunctions(this.connection);
     this.server = createServer((req, res) => {
       void this.route(req).then(
         (body) => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
-import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /*
  * event_months and wellbeing_pairs read the committed rows themselves, leaving out what events_in_force leaves out
@@ -97,9 +96,6 @@ let overlapping: Record<string, Record<string, unknown>[]>;
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  await defineTrinoFunctions(connection);
-  connection.closeSync();
   plain = await prepare(false);
   overlapping = await prepare(true);
 });
