@@ -3,14 +3,47 @@
 -- people, by the month or year of the connection; connections and attendances by activity. docs/methodology.md.
 -- Counted once per PCN, month and activity (and the organisations once per PCN and month), then added up for every
 -- area and period (rollups): the activities are spread into columns only on those few rows, not on every event.
-WITH connections AS (
+-- The connections are counted per PCN, month, organisation and activity from committed_events with events_in_force's
+-- own filter (no withdrawn row; a connection is never a retraction), and only those counts are given their ICB,
+-- region and year as events_in_force gives them (pcn_months on the PCN and month, UNKNOWN where it was not in force;
+-- the year of the month, which is the year of the event's date): the same rows as grouping the view's events, since a
+-- count of repeated rows adds up and an organisation counts once however often it repeats, without joining every
+-- event to the geography (issue 17).
+WITH connection_counts AS (
   SELECT
-    pcn_code, icb_code, region_code, month, fy, provider_id, activity_category,
+    e.pcn_code,
+    e.event_month AS month,
+    e.provider_id,
+    e.activity_category,
     count(*) AS connections,
-    count(*) FILTER (WHERE attended) AS attended
-  FROM events_in_force
-  WHERE event_type = 'community_connection'
-  GROUP BY pcn_code, icb_code, region_code, month, fy, provider_id, activity_category
+    count(*) FILTER (WHERE e.attended) AS attended
+  FROM committed_events AS e
+  LEFT JOIN withdrawn AS w
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  WHERE e.event_type = 'community_connection'
+    AND w.upload_id IS NULL
+  GROUP BY e.pcn_code, e.event_month, e.provider_id, e.activity_category
+),
+
+connections AS (
+  SELECT
+    c.pcn_code,
+    COALESCE(p.icb_code, 'UNKNOWN') AS icb_code,
+    COALESCE(p.region_code, 'UNKNOWN') AS region_code,
+    c.month,
+    COALESCE(
+      p.fy,
+      CAST(CAST(substr(c.month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(c.month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
+        || '/'
+        || substr(CAST(CAST(substr(c.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(c.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2)
+    ) AS fy,
+    c.provider_id,
+    c.activity_category,
+    c.connections,
+    c.attended
+  FROM connection_counts AS c
+  LEFT JOIN pcn_months AS p
+    ON p.pcn_code = c.pcn_code AND p.month = c.month
 ),
 
 activities AS (

@@ -8,17 +8,24 @@
 -- Only windows that have ended by the data-as-of date count: a pair of L-month windows only for a referral made on
 -- or before the date L months before it (parameters 1, 2 and 3: 3, 6 and 12 months before, as cohortCutoff), so
 -- an after window still running (uses still to come) is never compared with a whole before window.
+-- The service use is read from committed_events with events_in_force's own filter (no withdrawn row; a service_use
+-- row is never a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing
+-- here reads it (the area is the episode's), and a reference that lists a PCN twice in a month would add each of its
+-- counts twice (issue 17).
 WITH windows AS (
   SELECT
-    pcn_code,
-    referral_id,
-    service,
-    window_months,
-    sum(service_count) FILTER (WHERE service_window = 'before') AS before_count,
-    sum(service_count) FILTER (WHERE service_window = 'after') AS after_count
-  FROM events_in_force
-  WHERE event_type = 'service_use'
-  GROUP BY pcn_code, referral_id, service, window_months
+    e.pcn_code,
+    e.referral_id,
+    e.service,
+    e.window_months,
+    sum(e."count") FILTER (WHERE e."window" = 'before') AS before_count,
+    sum(e."count") FILTER (WHERE e."window" = 'after') AS after_count
+  FROM committed_events AS e
+  LEFT JOIN withdrawn AS w
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  WHERE e.event_type = 'service_use'
+    AND w.upload_id IS NULL
+  GROUP BY e.pcn_code, e.referral_id, e.service, e.window_months
 ),
 
 equal_windows AS (

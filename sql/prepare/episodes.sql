@@ -35,23 +35,29 @@ referrals AS (
   WHERE event_no = 1
 ),
 
+-- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
+-- kinds is a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing here
+-- reads it, and a reference that lists a PCN twice in a month would count each of its contacts twice (issue 17).
 follow_ups AS (
   SELECT
-    pcn_code,
-    referral_id,
-    count(*) FILTER (WHERE event_type = 'contact') AS contacts,
-    count(*) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw') AS splw_contacts,
+    e.pcn_code,
+    e.referral_id,
+    count(*) FILTER (WHERE e.event_type = 'contact') AS contacts,
+    count(*) FILTER (WHERE e.event_type = 'contact' AND e.worker_role = 'splw') AS splw_contacts,
     -- the latest: a link worker contact on or after the referral exists exactly when the latest is on or after it
     -- (the earliest would miss an episode with one contact dated before the referral and others after it)
-    max(occurred_on) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw') AS last_splw_contact_on,
-    count(*) FILTER (WHERE event_type = 'declined') AS declines,
-    count(*) FILTER (WHERE event_type = 'plan_agreed') AS plans,
-    count(*) FILTER (WHERE event_type = 'community_connection') AS connections,
-    count(*) FILTER (WHERE event_type = 'community_connection' AND attended) AS connections_attended,
-    max(CASE WHEN event_type = 'discharge' THEN discharge_reason END) AS discharge_reason
-  FROM events_in_force
-  WHERE event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
-  GROUP BY pcn_code, referral_id
+    max(e.occurred_on) FILTER (WHERE e.event_type = 'contact' AND e.worker_role = 'splw') AS last_splw_contact_on,
+    count(*) FILTER (WHERE e.event_type = 'declined') AS declines,
+    count(*) FILTER (WHERE e.event_type = 'plan_agreed') AS plans,
+    count(*) FILTER (WHERE e.event_type = 'community_connection') AS connections,
+    count(*) FILTER (WHERE e.event_type = 'community_connection' AND e.attended) AS connections_attended,
+    max(CASE WHEN e.event_type = 'discharge' THEN e.discharge_reason END) AS discharge_reason
+  FROM committed_events AS e
+  LEFT JOIN withdrawn AS w
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  WHERE e.event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
+    AND w.upload_id IS NULL
+  GROUP BY e.pcn_code, e.referral_id
 )
 
 SELECT

@@ -6,8 +6,13 @@
  *   npx tsx test/bench/refresh-profile.ts <data folder> [step ...]
  *     with step names (e.g. episodes equity), prints DuckDB's EXPLAIN ANALYZE of those steps too;
  *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step);
- *     PROFILE_MEMORY_LIMIT=6GB caps DuckDB's memory (several people profiling national data on one machine).
+ *     PROFILE_MEMORY_LIMIT=6GB caps DuckDB's memory (several people profiling national data on one machine);
+ *     PROFILE_BASELINE=<folder> (another version's sql/ folder, e.g. `git archive <commit> sql | tar -x -C <dir>`)
+ *       runs that version of every step whose SQL differs first, side by side in the same process, and compares the
+ *       two results row for row (both EXCEPT ALL directions: 0 and 0 means the same multiset of rows).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
@@ -36,8 +41,11 @@ async function step(name: string, sql: string, params: readonly (string | number
   const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - wall) / 1000;
   const cpuSeconds = (used.user + used.system) / 1e6;
-  totalWall += seconds;
-  totalCpu += cpuSeconds;
+  // A baseline's step (PROFILE_BASELINE) is printed beside this version's, not added to the total.
+  if (!name.endsWith('(baseline)')) {
+    totalWall += seconds;
+    totalCpu += cpuSeconds;
+  }
   rows.push([name, seconds, cpuSeconds]);
   if (explained.includes(name)) {
     const reader = await connection.runAndReadAll(`EXPLAIN ANALYZE ${sql}`, params as string[]);
@@ -59,10 +67,32 @@ await step(
   `SELECT count(*), sum(hash(${FLOOR_COLUMNS}, event_month)) FROM read_parquet('${data}/curated/events/*/*.parquet', hive_partitioning = true)`,
 );
 [totalWall, totalCpu] = [0, 0];
+const baseline = process.env.PROFILE_BASELINE;
+/** The baseline's text of a SQL file when it differs from this version's. */
+function baselineSql(file: string): string | undefined {
+  if (!baseline) return undefined;
+  const text = readFileSync(join(baseline, `${file}.sql`), 'utf8');
+  return text === loadSql(file) ? undefined : text;
+}
+async function compare(name: string, left: string, right: string): Promise<void> {
+  const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]?.[0]);
+  const [only, missing] = [
+    await count(`SELECT count(*) FROM ((${right}) EXCEPT ALL (${left}))`),
+    await count(`SELECT count(*) FROM ((${left}) EXCEPT ALL (${right}))`),
+  ];
+  const rows = await count(`SELECT count(*) FROM (${right})`);
+  console.log(`${name}: ${rows} rows; ${only} only in this version, ${missing} only in the baseline`);
+}
 for (const s of PREPARE_STEPS) {
   const file = `prepare/${s.name}${s.name.startsWith('committed_') ? '_all' : ''}`;
   const sql = loadSql(file);
+  const old = s.kind === 'table' ? baselineSql(file) : undefined;
+  if (old) await step(`${s.name} (baseline)`, `CREATE OR REPLACE TEMP TABLE ${s.name}_baseline AS ${old}`);
   await step(s.name, `CREATE OR REPLACE TEMP ${s.kind === 'view' ? 'VIEW' : 'TABLE'} ${s.name} AS ${sql}`);
+  if (old) {
+    await compare(s.name, `SELECT * FROM ${s.name}_baseline`, `SELECT * FROM ${s.name}`);
+    await connection.run(`DROP TABLE ${s.name}_baseline`);
+  }
 }
 const asOf = await connection.runAndReadAll(loadSql('meta/data_as_of'));
 const latest = asOf.getRowObjectsJS()[0]?.data_as_of;
@@ -71,8 +101,18 @@ console.log(`data as of ${dataAsOf} (cut-offs ${cohortCutoff(dataAsOf, 3)}, ${co
 const only = process.env.PROFILE_ONLY?.split(',');
 for (const d of CATALOGUE) {
   if (only && !only.includes(d.name)) continue;
-  const params = typeof d.params === 'function' ? d.params({ dataAsOf }) : (d.params ?? []);
-  await step(d.name, loadSql(`metrics/${d.file}`), params as (string | number)[]);
+  const params = (typeof d.params === 'function' ? d.params({ dataAsOf }) : (d.params ?? [])) as (string | number)[];
+  const old = baselineSql(`metrics/${d.file}`);
+  if (old) {
+    await step(`${d.name} (baseline)`, old, params);
+    // The comparison binds the parameters into both texts (a ? is a parameter in every metric file).
+    const bind = (sql: string) => {
+      let i = 0;
+      return sql.replace(/--.*$/gm, '').replace(/\?/g, () => `'${String(params[i++]).replaceAll("'", "''")}'`);
+    };
+    await compare(d.name, bind(old), bind(loadSql(`metrics/${d.file}`)));
+  }
+  await step(d.name, loadSql(`metrics/${d.file}`), params);
 }
 for (const [name, seconds, cpu] of rows)
   console.log(`${name.padEnd(24)} ${seconds.toFixed(2).padStart(7)} s  ${cpu.toFixed(2).padStart(7)} CPU s`);

@@ -14,7 +14,8 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
  *   - follow-ups W2 on 2025-05-20, score 30 (u1), retracted by X1 on 2025-06-01 (u3), and W3 on 2025-05-10, 27 (u1).
  *   event_months: April's latest event in force is 2025-04-10 (not the superseded 04-25); May's 2025-05-10 (not the
  *   retracted 05-20); June has only the retraction row, so no row. wellbeing_pairs: baseline 22 (not 20), follow-up
- *   27 (not 30), change 5 >= 3: improved.
+ *   27 (not 30), change 5 >= 3: improved. One contact C1 on 2025-05-02 (u1): the episode R1 has 1 contact, also when
+ *   the reference lists the PCN twice in May (episodes read the follow-ups without the geography).
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
   ', ',
@@ -29,6 +30,7 @@ const ROWS = [
   `('u1', 5, TIMESTAMP '2025-06-02 09:00:00', NULL, 'W3', 'wellbeing_measure', DATE '2025-05-10', NULL, 'swemwbs', 'follow_up', 27, NULL)`,
   `('u2', 2, TIMESTAMP '2025-06-01 09:00:00', TIMESTAMP '2025-05-30 10:00:00', 'W1', 'wellbeing_measure', DATE '2025-04-10', NULL, 'swemwbs', 'baseline', 22, NULL)`,
   `('u3', 2, TIMESTAMP '2025-06-03 09:00:00', NULL, 'X1', 'retraction', DATE '2025-06-01', NULL, NULL, NULL, NULL, 'W2')`,
+  `('u1', 6, TIMESTAMP '2025-06-02 09:00:00', NULL, 'C1', 'contact', DATE '2025-05-02', NULL, NULL, NULL, NULL, NULL)`,
 ];
 
 /** The geography: April to June in QAA; `repeatMay` lists May twice (a reference whose versions overlap). */
@@ -82,6 +84,7 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
       pairs: await rows('SELECT * FROM wellbeing_pairs'),
       scores: await rows('SELECT pcn_code, referral_id, instrument, baseline, follow_up FROM wellbeing_pairs'),
       scoresOverView: await rows(SCORES_OVER_VIEW),
+      episodes: await rows('SELECT pcn_code, referral_id, contacts, connections, plan_agreed FROM episodes'),
     };
   } finally {
     connection.closeSync();
@@ -133,5 +136,11 @@ describe('prepare steps that read the committed rows leave out what events_in_fo
     expect(overlapping.eventMonths).toEqual(plain.eventMonths);
     expect(overlapping.scoresOverView).toEqual(plain.scoresOverView);
     expect(overlapping.pairs).toEqual(plain.pairs);
+  });
+
+  it('episodes: a contact in a month the reference lists twice is counted once', () => {
+    const episode = { pcn_code: 'U00001', referral_id: 'R1', contacts: 1, connections: 0, plan_agreed: false };
+    expect(plain.episodes).toEqual([episode]);
+    expect(overlapping.episodes).toEqual([episode]);
   });
 });
