@@ -19,6 +19,8 @@ latest AS (
     END AS fy_start
   FROM ranked AS r
   WHERE r.version_rank = 1
+    -- No snapshot after the last complete month of events (published_through; docs/methodology.md, "Data as of").
+    AND r.snapshot_month <= (SELECT month FROM published_through)
 )
 
 SELECT

@@ -13,6 +13,7 @@ import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { CATALOGUE, cohortCutoff } from '../../functions/refresh/catalogue.ts';
+import { dataAsOfOn, monthSubmissions, PUBLISHED_THROUGH } from '../../functions/refresh/data-as-of.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 
 const [data, ...explained] = process.argv.slice(2);
@@ -59,14 +60,22 @@ await step(
   `SELECT count(*), sum(hash(${FLOOR_COLUMNS}, event_month)) FROM read_parquet('${data}/curated/events/*/*.parquet', hive_partitioning = true)`,
 );
 [totalWall, totalCpu] = [0, 0];
+let dataAsOf: string | null = null;
 for (const s of PREPARE_STEPS) {
+  if (s.name === PUBLISHED_THROUGH) {
+    // The last complete month on today's date, as the refresh decides it (data-as-of.ts).
+    const months = (await connection.runAndReadAll(loadSql('meta/data_as_of'))).getRowObjectsJS();
+    const decided = dataAsOfOn(monthSubmissions(months), new Date().toISOString().slice(0, 10));
+    dataAsOf = decided.dataAsOf;
+    await step(s.name, `CREATE OR REPLACE TEMP TABLE ${s.name} AS ${loadSql(`meta/${s.name}`)}`, [
+      decided.lastMonth ?? '0000-00',
+    ]);
+    continue;
+  }
   const file = `prepare/${s.name}${s.name.startsWith('committed_') ? '_all' : ''}`;
   const sql = loadSql(file);
   await step(s.name, `CREATE OR REPLACE TEMP ${s.kind === 'view' ? 'VIEW' : 'TABLE'} ${s.name} AS ${sql}`);
 }
-const asOf = await connection.runAndReadAll(loadSql('meta/data_as_of'));
-const latest = asOf.getRowObjectsJS()[0]?.data_as_of;
-const dataAsOf = latest instanceof Date ? latest.toISOString().slice(0, 10) : null;
 console.log(`data as of ${dataAsOf} (cut-offs ${cohortCutoff(dataAsOf, 3)}, ${cohortCutoff(dataAsOf, 6)})`);
 const only = process.env.PROFILE_ONLY?.split(',');
 for (const d of CATALOGUE) {
