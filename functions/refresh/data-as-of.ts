@@ -59,6 +59,6 @@ export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Da
   const months = monthSubmissions(await engine.query('meta/data_as_of'));
   const decided = dataAsOfOn(months, refreshedAt.toISOString().slice(0, 10));
   // No month is before '0000-00': nothing is published while no month is complete.
-  await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, ['9999-12']);
+  await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, [decided.lastMonth ?? '0000-00']);
   return decided;
 }
