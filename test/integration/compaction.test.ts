@@ -96,7 +96,9 @@ beforeAll(async () => {
   const early = join(dir, 'early');
   // The reference data of those PCNs only: a month is published once 90% of the PCNs open have sent it
   // (docs/methodology.md, "Data as of"), and the others send nothing here.
-  const [header, ...lines] = readFileSync(join(dir, 'demo', manifest.reference), 'utf8').trimEnd().split('\n');
+  const [header, ...lines] = readFileSync(join(dir, 'demo', manifest.reference), 'utf8')
+    .trimEnd()
+    .split('\n');
   const reference = [header, ...lines.filter((line) => pcns.has(line.split(',')[0] as string))].join('\n');
   await stageReference(new FsObjectStore(early), `${reference}\n`);
   await ingest(early, (m) => !lateMonths.has(m));
