@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { DATA_AS_OF_RULE, dataAsOfOn, type MonthSubmissions } from '../../functions/refresh/data-as-of.ts';
+import { spcRows } from '../../functions/refresh/spc-documents.ts';
 
 const sent = (month: string, pcnsSubmitting: number, pcnsOpen = 10): MonthSubmissions => ({
   month,
@@ -58,5 +61,31 @@ describe('the data-as-of date: the end of the last complete month', () => {
     expect(DATA_AS_OF_RULE).toBe(
       'Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least 90% of the PCNs open on its first day have sent events for it. Events dated later are kept and published when their month is complete.',
     );
+  });
+});
+
+describe('the SPC charts end with the data-as-of month', () => {
+  const rollout = {
+    name: 'rollout',
+    keys: [],
+    rows: ['2026-10', '2026-11', '2026-12'].map((period, i) => ({
+      level: 'national',
+      code: 'ENG',
+      period_type: 'month',
+      period,
+      referrals: [10, 11, 1][i],
+    })),
+  } as unknown as MetricDocument;
+  const referrals = (dataAsOf: string | null) =>
+    spcRows([rollout], DEFAULT_TARGETS, dataAsOf).find((r) => r.measure === 'referrals');
+
+  it('a month after it is not charted, even where a document has it; without a data-as-of date, none is', () => {
+    expect(referrals('2026-11-30')).toMatchObject({
+      points: 2,
+      last_month: '2026-11',
+      values: { '2026-10': 10, '2026-11': 11 },
+    });
+    expect(referrals('2026-12-31')).toMatchObject({ points: 3, last_month: '2026-12', last_value: 1 });
+    expect(referrals(null)).toBeUndefined();
   });
 });
