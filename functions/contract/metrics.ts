@@ -48,7 +48,17 @@ export interface Area {
 
 export interface MetaDocument {
   readonly generated_at: string;
+  /** The last day of the last complete month (data_as_of_rule); null while no month is complete. */
   readonly data_as_of: string | null;
+  /** How data_as_of is chosen, in words (docs/methodology.md, "Data as of"). */
+  readonly data_as_of_rule?: string;
+  /** Months with events after data_as_of, not yet published: how many PCNs have sent each, of those open. */
+  readonly months_pending?: readonly {
+    readonly month: string;
+    readonly pcns_submitting: number;
+    readonly pcns_open: number;
+  }[];
+  /** The months published, up to data_as_of. */
   readonly months: readonly string[];
   readonly financial_years: readonly string[];
   readonly regions: readonly Area[];

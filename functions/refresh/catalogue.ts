@@ -40,7 +40,11 @@ export type Targets = ProgrammeTargets;
 export const ENGAGEMENT_COHORT_MONTHS = 3;
 export const OUTCOME_COHORT_MONTHS = 6;
 
-/** The last referral date old enough: `months` calendar months before `dataAsOf` (clamped to the month's end). */
+/**
+ * The last referral date old enough: `months` calendar months before `dataAsOf` (clamped to the month's end). The
+ * data-as-of date is the end of a month (data-as-of.ts), and from a month's end it is that month's end: whole months,
+ * as the SPC charts leave them out (2026-11-30 less 3 months is 2026-08-31, not 08-30).
+ */
 export function cohortCutoff(dataAsOf: string | null, months: number): string {
   if (dataAsOf === null) return '1900-01-01';
   const [year, month, day] = dataAsOf.slice(0, 10).split('-').map(Number) as [number, number, number];
@@ -48,7 +52,8 @@ export function cohortCutoff(dataAsOf: string | null, months: number): string {
   const y = Math.floor(index / 12);
   const m = (index % 12) + 1;
   const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${y}-${String(m).padStart(2, '0')}-${String(Math.min(day, lastDay)).padStart(2, '0')}`;
+  const monthEnded = day === new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${y}-${String(m).padStart(2, '0')}-${String(monthEnded ? lastDay : Math.min(day, lastDay)).padStart(2, '0')}`;
 }
 
 /** Which referrals a document's outcome figures cover, said on every card that shows them. */

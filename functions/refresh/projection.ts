@@ -37,8 +37,17 @@ export interface Projection {
 /** The 12 months of a financial year (2025/26: 2025-04 ... 2026-03). */
 export const monthsOfYear = monthsOfFinancialYear;
 
+/**
+ * Whether enough PCNs sent a month for it to count as complete (once it has ended): at least
+ * COMPLETE_SUBMISSION_SHARE of the PCNs open on its first day sent at least one event in force dated in it. One rule
+ * for the projection and for the data-as-of date (data-as-of.ts).
+ */
+export function submittedEnough(m: { readonly pcnsOpen: number; readonly pcnsSubmitting: number }): boolean {
+  return m.pcnsOpen > 0 && m.pcnsSubmitting >= COMPLETE_SUBMISSION_SHARE * m.pcnsOpen;
+}
+
 /** The last day of a month, YYYY-MM-DD. */
-const monthEnd = (month: string) => {
+export const monthEnd = (month: string) => {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
 };
@@ -58,7 +67,7 @@ export function projectYear(options: {
   const started = calendar.filter((month) => `${month}-01` <= options.dataAsOf);
   const complete = ended.filter((month) => {
     const m = byMonth.get(month);
-    return m !== undefined && m.pcnsOpen > 0 && m.pcnsSubmitting >= COMPLETE_SUBMISSION_SHARE * m.pcnsOpen;
+    return m !== undefined && submittedEnough(m);
   });
   const previous = options.previousYear ?? [];
   const previousTotal = previous.reduce((sum, m) => sum + m.people, 0);

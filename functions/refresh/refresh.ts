@@ -22,6 +22,7 @@ import {
   type ParquetMerger,
   recoverCompactions,
 } from './compact.ts';
+import { DATA_AS_OF_RULE, type DataAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { spcDocument } from './spc-documents.ts';
@@ -38,12 +39,14 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
   { name: 'withdrawn', kind: 'table' },
+  // The months each PCN sent, then the last complete month (data-as-of.ts): no step after it reads a later month.
+  { name: 'event_months', kind: 'table' },
+  { name: PUBLISHED_THROUGH, kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
   { name: 'pcn_deprivation', kind: 'table' },
   { name: 'rollups', kind: 'view' },
   { name: 'populations', kind: 'table' },
   { name: 'events_in_force', kind: 'view' },
-  { name: 'event_months', kind: 'table' },
   { name: 'moved_pcns', kind: 'table' },
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
@@ -270,7 +273,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const allCommitted = await timed('check every curated upload has its receipt', () =>
     everyUploadCommitted(deps.store),
   );
+  let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [] };
   for (const step of PREPARE_STEPS) {
+    if (step.name === PUBLISHED_THROUGH) {
+      asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, clock()));
+      continue;
+    }
     // Normally every curated upload has its receipt, and committed_* is the table itself; the filter (a join on every
     // scan of the events) is used only while some upload's ingest is unfinished.
     const file = `prepare/${step.name}${step.name.startsWith('committed_') && allCommitted ? '_all' : ''}`;
@@ -278,11 +286,11 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       step.kind === 'view' ? deps.engine.defineView(step.name, file) : deps.engine.materialize(step.name, file),
     );
   }
-  const [geography, asOf] = await timed('geography and data as of', async () => [
-    (await deps.engine.query('meta/geography')) as unknown as GeographyRow[],
-    (await deps.engine.query('meta/data_as_of'))[0],
-  ]);
-  const dataAsOf = asOf?.data_as_of ? String(asOf.data_as_of).slice(0, 10) : null;
+  const geography = await timed(
+    'geography',
+    async () => (await deps.engine.query('meta/geography')) as unknown as GeographyRow[],
+  );
+  const { dataAsOf } = asOf;
 
   const raw = new Map<string, Row[]>();
   for (const definition of CATALOGUE) {
@@ -320,7 +328,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   );
   const built = [...catalogued, spc, alerts];
   const meta = {
-    ...metaDocument(geography, raw.get('rollout') ?? [], generatedAt, dataAsOf, targets),
+    ...metaDocument(geography, raw.get('rollout') ?? [], generatedAt, asOf, targets),
     ...(deps.coverage ? { coverage: deps.coverage } : {}),
   };
 
@@ -345,7 +353,7 @@ function metaDocument(
   geography: readonly GeographyRow[],
   rollout: readonly Row[],
   generatedAt: string,
-  dataAsOf: string | null,
+  asOf: DataAsOf,
   targets: Targets,
 ): MetaDocument {
   const latest = new Map<string, GeographyRow>();
@@ -355,9 +363,16 @@ function metaDocument(
   const national = rollout.filter((r) => r.level === 'national');
   return {
     generated_at: generatedAt,
-    data_as_of: dataAsOf,
+    data_as_of: asOf.dataAsOf,
+    data_as_of_rule: DATA_AS_OF_RULE,
+    months_pending: asOf.pending.map((m) => ({
+      month: m.month,
+      pcns_submitting: m.pcnsSubmitting,
+      pcns_open: m.pcnsOpen,
+    })),
+    // Published months only: those up to the last complete one (the prepare steps read no later month).
     months: national
-      .filter((r) => r.period_type === 'month')
+      .filter((r) => r.period_type === 'month' && asOf.lastMonth !== null && String(r.period) <= asOf.lastMonth)
       .map((r) => String(r.period))
       .sort(),
     financial_years: national

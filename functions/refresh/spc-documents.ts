@@ -62,9 +62,12 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
 
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
-/** Months before the data-as-of month, so that the last `months` months can be left out. */
+/**
+ * The last month charted: the data-as-of month less `months` (a cohort too young for the outcome). The data-as-of
+ * date is the end of the last complete month (data-as-of.ts), so no later month is ever charted; without one, none is.
+ */
 function cutoffMonth(dataAsOf: string | null, months: number): string {
-  if (dataAsOf === null || months === 0) return '9999-12';
+  if (dataAsOf === null) return '0000-00';
   const [y, m] = dataAsOf.slice(0, 7).split('-').map(Number) as [number, number];
   const index = y * 12 + (m - 1) - months;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;

@@ -79,9 +79,8 @@ export class DashboardSite extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       geoRestriction: GeoRestriction.allowlist('GB'),
-      enableLogging: true,
-      logBucket: props.accessLogsBucket,
-      logFilePrefix: 'cdn/',
+      // No CloudFront standard logs (see the CFR3 acknowledgement below).
+      enableLogging: false,
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -98,6 +97,13 @@ export class DashboardSite extends Construct {
     // The build is copied with `aws s3 sync` after deploy (README), not by a BucketDeployment: that would add a
     // custom-resource Lambda with wide S3 permissions to the stack for a copy a deploy script does as well.
 
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR3',
+      reason:
+        'Standard logs would keep every URL with its query string (cs-uri-stem, cs-uri-query: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html), ' +
+        'with no way to leave a field out in the legacy format: the sign-in return (/?code=...&state=...), upload ids and API queries. ' +
+        'The API stage logs each request by its route only (metrics-api.ts), and the site bucket keeps S3 server access logs of the static files (CloudFront forwards no query string to it).',
+    });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:

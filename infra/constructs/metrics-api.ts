@@ -19,6 +19,24 @@ import { Construct } from 'constructs';
 import type { DataLake } from './data-lake.ts';
 import { acknowledgeFunctionFindings, pipelineFunction } from './lambda-defaults.ts';
 
+/**
+ * The stage's access log line, kept a year, for every request (signed in or not, the uploads routes too). It names
+ * the route matched ($context.routeKey: "GET /api/uploads/{id}", "GET /api/{proxy+}"), never the request's own path
+ * or query, which carry upload ids, area codes and whatever a caller typed. HTTP API access-log variables:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html ($context.routeKey,
+ * $context.authorizer.claims.property; $context.path would be the raw request path).
+ */
+export const API_ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  time: '$context.requestTime',
+  method: '$context.httpMethod',
+  route: '$context.routeKey',
+  status: '$context.status',
+  latency: '$context.responseLatency',
+  user: '$context.authorizer.claims.sub',
+} as const;
+
 export interface MetricsApiProps {
   readonly dataLake: DataLake;
   /** @default true */
@@ -136,16 +154,7 @@ export class MetricsApi extends Construct {
     const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
-      format: JSON.stringify({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        time: '$context.requestTime',
-        method: '$context.httpMethod',
-        path: '$context.path',
-        status: '$context.status',
-        latency: '$context.responseLatency',
-        user: '$context.authorizer.claims.sub',
-      }),
+      format: JSON.stringify(API_ACCESS_LOG_FORMAT),
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
     this.domainName = Fn.select(2, Fn.split('/', this.api.apiEndpoint));

@@ -42,3 +42,5 @@ LEFT JOIN pcn_months AS p
   ON p.pcn_code = e.pcn_code AND p.month = e.event_month
 WHERE e.event_type <> 'retraction'
   AND w.upload_id IS NULL
+  -- Up to the last complete month (published_through; docs/methodology.md, "Data as of"): later events wait.
+  AND e.event_month <= (SELECT month FROM published_through)

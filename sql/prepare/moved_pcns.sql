@@ -18,6 +18,7 @@ WITH places AS (
   FROM event_months AS e
   LEFT JOIN pcn_months AS p
     ON p.pcn_code = e.pcn_code AND p.month = e.month
+  WHERE e.month <= (SELECT month FROM published_through)
 )
 
 SELECT

@@ -8,6 +8,8 @@ WITH bounds AS (
     min(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1) AS first_index,
     max(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1) AS last_index
   FROM committed_events
+  -- No month after the last complete one (published_through; docs/methodology.md, "Data as of").
+  WHERE event_month <= (SELECT month FROM published_through)
 ),
 
 digits AS (

@@ -23,6 +23,7 @@ WITH scores AS (
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type = 'wellbeing_measure'
     AND w.upload_id IS NULL
+    AND e.event_month <= (SELECT month FROM published_through)
   GROUP BY e.pcn_code, e.referral_id, e.instrument
 ),
 

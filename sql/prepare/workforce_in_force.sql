@@ -19,6 +19,9 @@ latest AS (
     END AS fy_start
   FROM ranked AS r
   WHERE r.version_rank = 1
+    -- No snapshot after the last complete month of events (published_through; docs/methodology.md, "Data as of"); a
+    -- store without events (a workforce publication imported alone) has no such month, and its snapshots stand alone.
+    AND (r.snapshot_month <= (SELECT month FROM published_through) OR NOT EXISTS (SELECT 1 FROM event_months))
 )
 
 SELECT

@@ -18,6 +18,7 @@ import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { CATALOGUE, cohortCutoff } from '../../functions/refresh/catalogue.ts';
+import { dataAsOfOn, monthSubmissions, PUBLISHED_THROUGH } from '../../functions/refresh/data-as-of.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 
 const [data, ...explained] = process.argv.slice(2);
@@ -83,7 +84,18 @@ async function compare(name: string, left: string, right: string): Promise<void>
   const rows = await count(`SELECT count(*) FROM (${right})`);
   console.log(`${name}: ${rows} rows; ${only} only in this version, ${missing} only in the baseline`);
 }
+let dataAsOf: string | null = null;
 for (const s of PREPARE_STEPS) {
+  if (s.name === PUBLISHED_THROUGH) {
+    // The last complete month on today's date, as the refresh decides it (data-as-of.ts).
+    const months = (await connection.runAndReadAll(loadSql('meta/data_as_of'))).getRowObjectsJS();
+    const decided = dataAsOfOn(monthSubmissions(months), new Date().toISOString().slice(0, 10));
+    dataAsOf = decided.dataAsOf;
+    await step(s.name, `CREATE OR REPLACE TEMP TABLE ${s.name} AS ${loadSql(`meta/${s.name}`)}`, [
+      decided.lastMonth ?? '0000-00',
+    ]);
+    continue;
+  }
   const file = `prepare/${s.name}${s.name.startsWith('committed_') ? '_all' : ''}`;
   const sql = loadSql(file);
   const old = s.kind === 'table' ? baselineSql(file) : undefined;
@@ -94,9 +106,6 @@ for (const s of PREPARE_STEPS) {
     await connection.run(`DROP TABLE ${s.name}_baseline`);
   }
 }
-const asOf = await connection.runAndReadAll(loadSql('meta/data_as_of'));
-const latest = asOf.getRowObjectsJS()[0]?.data_as_of;
-const dataAsOf = latest instanceof Date ? latest.toISOString().slice(0, 10) : null;
 console.log(`data as of ${dataAsOf} (cut-offs ${cohortCutoff(dataAsOf, 3)}, ${cohortCutoff(dataAsOf, 6)})`);
 const only = process.env.PROFILE_ONLY?.split(',');
 for (const d of CATALOGUE) {

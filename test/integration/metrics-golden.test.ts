@@ -222,7 +222,9 @@ describe('rollout, worked out by hand', () => {
       people_referred: 72,
       declines: 7,
     });
-    // Data as of 2025-04-29: 2024/25 has ended, so its total is its own; 2025/26 has no complete month yet.
+    // Data as of 2025-04-30, the end of the last complete month: April 2025 has ended (refreshed November 2026) and all
+    // 4 PCNs open sent it (March: 2 of 4, short of 90%, but before it, so published). 2024/25 has ended, so its total
+    // is its own; 2025/26 has one complete month, too few to project from.
     expect(docs.get('rollout')?.summary?.target_progress).toEqual([
       {
         fy: '2024/25',
@@ -248,7 +250,7 @@ describe('rollout, worked out by hand', () => {
         target: 900_000,
         share_of_target_pct: 0,
         months_elapsed: 1,
-        complete_months: [],
+        complete_months: ['2025-04'],
         profile: 'flat',
         projection_to_year_end: null,
         projection_low: null,
@@ -336,12 +338,12 @@ describe('the other catalogue documents, worked out by hand', () => {
   });
 
   it('outcomes for the person are not counted before they can have happened', () => {
-    // Data as of 2025-04-29 (the last event in force): the engagement cohort is referrals on or before 2025-01-29,
-    // the outcome cohort on or before 2024-10-29. Every referral here is from March or April 2025: none is old
+    // Data as of 2025-04-30 (the end of April, the last complete month): the engagement cohort is referrals on or
+    // before 2025-01-31, the outcome cohort on or before 2024-10-31. Every referral here is from March or April 2025: none is old
     // enough, so U10004's 30 connections and 320 contacts are not yet counted as outcomes.
     expect(docs.get('cof_person')?.summary?.cohorts).toEqual({
-      engagement: { months: 3, referred_on_or_before: '2025-01-29' },
-      outcomes: { months: 6, referred_on_or_before: '2024-10-29' },
+      engagement: { months: 3, referred_on_or_before: '2025-01-31' },
+      outcomes: { months: 6, referred_on_or_before: '2024-10-31' },
     });
     expect(row('cof_person', 'national', 'ENG', '2025/26')).toMatchObject({
       episodes: 73,
@@ -368,10 +370,10 @@ describe('the other catalogue documents, worked out by hand', () => {
     expect(docs.get('wellbeing')?.rows).toEqual([]);
     // 10 people at U10004, referred in April 2025, 5 GP appointments in the 6 months before and 4 so far in the 6
     // after: those after windows run to October 2025, past the data-as-of date, so no change is published yet.
-    expect(docs.get('cof_system')?.data_as_of).toBe('2025-04-29');
+    expect(docs.get('cof_system')?.data_as_of).toBe('2025-04-30');
     expect(docs.get('cof_system')?.summary?.windows_ended).toContainEqual({
       months: 6,
-      referred_on_or_before: '2024-10-29',
+      referred_on_or_before: '2024-10-31',
     });
     expect(docs.get('cof_system')?.rows).toEqual([]);
   });

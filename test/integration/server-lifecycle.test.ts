@@ -8,6 +8,7 @@ import type { Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { uploadIdFor } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
@@ -30,6 +31,13 @@ const fresh = () => {
   return d.path;
 };
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+/**
+ * The one PCN of these uploads, open: a month it sent is complete once it has ended, so the data are as of that
+ * month's end (docs/methodology.md, "Data as of").
+ */
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U00001,One PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
+`;
 const meta = (store: FsObjectStore) =>
   store.get('metrics/meta.json').then((b) => JSON.parse(new TextDecoder().decode(b)) as { data_as_of: string | null });
 
@@ -40,6 +48,7 @@ describe('at start, the server ingests what landed while it was stopped', () => 
     const good = csvText(CONTACT_COLUMNS, [contactRow()]);
     const raw = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '9434765919' })]);
     const refusedBefore = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '4010232137' })]);
+    await stageReference(store, REFERENCE);
     const key = (text: string) => `landing/pcn=U00001/${uploadIdFor('U00001', sha(text))}.csv`;
     // One refused before by the ingest itself (its real receipt), whose raw file was left in landing/.
     await store.put(key(refusedBefore), refusedBefore);
@@ -66,11 +75,11 @@ describe('at start, the server ingests what landed while it was stopped', () => 
     expect((await receipt(uploadIdFor('U00001', sha(raw)))).file_error?.code).toBe('identifiable_data');
     expect((await receipt(uploadIdFor('U00001', sha(refusedBefore)))).file_error?.code).toBe('identifiable_data');
     // One refresh, once both were ingested (not one between them): it read all three receipts and published the one
-    // contact, of 2026-09-01.
+    // contact, of 2026-09-01: as of the end of September, which has ended and which the one PCN sent.
     expect(lines.filter((l) => l.startsWith('refresh'))).toEqual([
-      expect.stringMatching(/^refreshed: {4}\d+ metric documents, data as of 2026-09-01 \(\d+\.\d s\)$/),
+      expect.stringMatching(/^refreshed: {4}\d+ metric documents, data as of 2026-09-30 \(\d+\.\d s\)$/),
     ]);
-    expect((await meta(store)).data_as_of).toBe('2026-09-01');
+    expect((await meta(store)).data_as_of).toBe('2026-09-30');
   });
 });
 
@@ -124,9 +133,10 @@ describe('a refresh makes the metrics API forget its answers once', () => {
 
 describe('a failed refresh is never silent', () => {
   it('the log names the receipt and field, the API keeps the last figures, and the next upload retries', async () => {
-    // Prepare: a server that has published the figures of one contact (2026-09-01).
+    // Prepare: a server that has published the figures of one contact (2026-09-01: as of 2026-09-30).
     const dataDir = fresh();
     const store = new FsObjectStore(dataDir);
+    await stageReference(store, REFERENCE);
     const lines: string[] = [];
     const stack = await startServer({
       dataDir,
@@ -150,13 +160,13 @@ describe('a failed refresh is never silent', () => {
     };
     try {
       await land(csvText(CONTACT_COLUMNS, [contactRow()]));
-      expect(await served()).toEqual([200, '2026-09-01']);
+      expect(await served()).toEqual([200, '2026-09-30']);
 
       // Act 1: a receipt of an older version (no rows) lies in receipts/, then a later contact is uploaded.
       const older = `receipts/${uploadIdFor('U00002', 'f'.repeat(64))}.json`;
       await store.put(older, JSON.stringify({ upload_id: 'U00002-old', file_error: null }));
       lines.length = 0;
-      await land(csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E2', occurred_on: '2026-09-15' })]));
+      await land(csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E2', occurred_on: '2026-10-15' })]));
 
       // Assess 1: one clear line, no TypeError; the API still serves the last published figures.
       expect(lines.filter((l) => l.startsWith('refresh'))).toEqual([
@@ -171,7 +181,7 @@ describe('a failed refresh is never silent', () => {
           { inMs: 30_000, attempt: 2, attempts: 5 },
         ),
       ]);
-      expect(await served()).toEqual([200, '2026-09-01']);
+      expect(await served()).toEqual([200, '2026-09-30']);
       expect(stack.api.invalidations).toBe(1);
       // The API says it is to be retried (in 30 s), after the refresh that published the figures served.
       const failed = await refreshStatus();
@@ -182,13 +192,13 @@ describe('a failed refresh is never silent', () => {
       // Act 2: the operator removes the broken receipt; the next upload retries the refresh.
       await store.delete(older);
       lines.length = 0;
-      await land(csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E3', occurred_on: '2026-09-20' })]));
+      await land(csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E3', occurred_on: '2026-10-20' })]));
 
-      // Assess 2: published, with both later contacts in it.
+      // Assess 2: published, with both later contacts in it: October has ended and the one PCN sent it.
       expect(lines.filter((l) => l.startsWith('refresh'))).toEqual([
-        expect.stringMatching(/^refreshed: {4}\d+ metric documents, data as of 2026-09-20 \(\d+\.\d s\)$/),
+        expect.stringMatching(/^refreshed: {4}\d+ metric documents, data as of 2026-10-31 \(\d+\.\d s\)$/),
       ]);
-      expect(await served()).toEqual([200, '2026-09-20']);
+      expect(await served()).toEqual([200, '2026-10-31']);
       expect(stack.api.invalidations).toBe(2);
       const published = await refreshStatus();
       expect(published).toMatchObject({

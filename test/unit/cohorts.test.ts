@@ -8,6 +8,10 @@ describe('cohort cut-offs', () => {
     expect(cohortCutoff('2025-05-31', 3)).toBe('2025-02-28');
     expect(cohortCutoff('2024-08-31', 6)).toBe('2024-02-29');
     expect(cohortCutoff('2026-01-15', 6)).toBe('2025-07-15');
+    // From a month's end (every data-as-of date: the end of the last complete month), that month's end.
+    expect(cohortCutoff('2026-11-30', 3)).toBe('2026-08-31');
+    expect(cohortCutoff('2025-04-30', 6)).toBe('2024-10-31');
+    expect(cohortCutoff('2025-02-28', 1)).toBe('2025-01-31');
     expect(cohortCutoff(null, 3)).toBe('1900-01-01');
   });
 

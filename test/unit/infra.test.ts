@@ -431,6 +431,19 @@ describe('the API and the dashboard site', () => {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
       DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
     });
+    // Every request is logged by the route it matched, never by its own path or query (upload ids, area codes).
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
+    expect(JSON.parse(stage.AccessLogSettings.Format)).toEqual({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      time: '$context.requestTime',
+      method: '$context.httpMethod',
+      route: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+      user: '$context.authorizer.claims.sub',
+    });
+    expect(stage.AccessLogSettings.Format).not.toMatch(/\$context\.(path|resourcePath)|querystring/i);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       MfaConfiguration: 'ON',
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -479,7 +492,8 @@ describe('the API and the dashboard site', () => {
       }),
     ]);
     expect(distribution.Restrictions.GeoRestriction).toEqual({ Locations: ['GB'], RestrictionType: 'whitelist' });
-    expect(distribution.Logging).toMatchObject({ Prefix: 'cdn/' });
+    // No standard logs: they would keep every URL's path and query string (the sign-in code, upload ids).
+    expect(distribution.Logging).toBeUndefined();
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { LogFilePrefix: 'site/' },
       PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicPolicy: true }),

@@ -89,6 +89,8 @@ beforeAll(async () => {
   await run(`CREATE TABLE pcn_deprivation AS SELECT * FROM (VALUES ('U00001', 1, 1), ('U00002', 3, 2))
     AS d (pcn_code, imd_decile, imd_quintile)`);
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
+  // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
+  await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
   for (const table of ['populations', 'event_months', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
   const query = async (file: string, params: string[]) => {

@@ -75,6 +75,8 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
     await connection.run(`INSERT INTO pcn_months VALUES ${pcnMonths(repeatMay)}`);
     for (const step of ['superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
+    // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
+    await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
     for (const step of ['event_months', 'episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);

@@ -89,6 +89,8 @@ beforeAll(async () => {
     );
     for (const step of ['superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
+    // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
+    await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
     await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
     await connection.run(`CREATE TEMP TABLE episodes AS ${loadSql('prepare/episodes')}`);
     episodes = (

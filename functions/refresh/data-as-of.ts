@@ -1,0 +1,64 @@
+import type { QueryEngine } from '../lib/query-engine.ts';
+import { COMPLETE_SUBMISSION_SHARE, monthEnd, submittedEnough } from './projection.ts';
+
+/**
+ * The data-as-of date (docs/methodology.md, "Data as of"): the last day of the last complete month. A month is
+ * complete once it has ended (the refresh runs on a later day) and at least COMPLETE_SUBMISSION_SHARE of the PCNs
+ * open on its first day have sent at least one event in force dated in it: the rule the projection uses for its
+ * complete months (projection.ts). Every figure's period ends with that month; events dated later are kept in the
+ * curated store and counted once their month is complete. A month before it that fell short stays published (the
+ * rollout shows how many PCNs sent it).
+ */
+export const DATA_AS_OF_RULE = `Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least ${Math.round(COMPLETE_SUBMISSION_SHARE * 100)}% of the PCNs open on its first day have sent events for it. Events dated later are kept and published when their month is complete.`;
+
+/** The prepare step that holds the last month published: the prepare steps after it read no later month. */
+export const PUBLISHED_THROUGH = 'published_through';
+
+/** One month with events: how many PCNs sent it, of those open on its first day (sql/meta/data_as_of.sql). */
+export interface MonthSubmissions {
+  readonly month: string;
+  readonly pcnsSubmitting: number;
+  readonly pcnsOpen: number;
+}
+
+export interface DataAsOf {
+  /** The last day of the last complete month; null while no month is complete. */
+  readonly dataAsOf: string | null;
+  /** The last complete month (YYYY-MM); null while none is. */
+  readonly lastMonth: string | null;
+  /** Months with events after the last complete one, not yet published, with how many PCNs have sent them. */
+  readonly pending: readonly MonthSubmissions[];
+}
+
+/** The last complete month on `today` (YYYY-MM-DD, the refresh's date) and the months after it that wait. */
+export function dataAsOfOn(months: readonly MonthSubmissions[], today: string): DataAsOf {
+  const sorted = [...months].sort((a, b) => a.month.localeCompare(b.month));
+  const complete = sorted.filter((m) => monthEnd(m.month) < today && submittedEnough(m));
+  const lastMonth = complete.at(-1)?.month ?? null;
+  return {
+    dataAsOf: lastMonth === null ? null : monthEnd(lastMonth),
+    lastMonth,
+    pending: sorted.filter((m) => lastMonth === null || m.month > lastMonth),
+  };
+}
+
+/** The rows of sql/meta/data_as_of.sql. */
+export function monthSubmissions(rows: readonly Record<string, unknown>[]): MonthSubmissions[] {
+  return rows.map((r) => ({
+    month: String(r.month),
+    pcnsSubmitting: Number(r.pcns_submitting),
+    pcnsOpen: Number(r.pcns_open),
+  }));
+}
+
+/**
+ * Reads how complete each month is (after the event_months step), decides the data-as-of date on the refresh's date
+ * and keeps the last month published as table published_through for the steps after it.
+ */
+export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Date): Promise<DataAsOf> {
+  const months = monthSubmissions(await engine.query('meta/data_as_of'));
+  const decided = dataAsOfOn(months, refreshedAt.toISOString().slice(0, 10));
+  // No month is before '0000-00': nothing is published while no month is complete.
+  await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, [decided.lastMonth ?? '0000-00']);
+  return decided;
+}

@@ -1,0 +1,178 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
+import { tempDir } from '../support/files.ts';
+import { type GoldenEvent, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+
+/*
+ * The data-as-of date is the end of the last complete month (docs/methodology.md, "Data as of"): a month that has
+ * ended, sent by at least 90% of the PCNs open. Three PCNs in one ICB, every month from October 2025 to November 2026:
+ *
+ *   PCN     list     referrals a month
+ *   U20001  10,000   2
+ *   U20002  20,000   3
+ *   U20003  30,000   5 in October 2025 and every other month after it, 6 in the months between
+ *
+ * England: 10 or 11 a month. Financial year 2026/27 so far, April to November 2026 (8 months): U20001 16, U20002 24,
+ * U20003 5 + 6 + 5 + 6 + 5 + 6 + 5 + 6 = 44; 84 referrals of 84 people, on a list of 60,000: 1.4 per 1,000, a year
+ * 1.4 x 12 / 8 = 2.1; 0.14% of the list, a year 0.21%.
+ *
+ * Then U20001 sends one referral dated 2 December 2026 (an extract run early in the month), and the figures are
+ * refreshed on 4 December. Had the data been as of that event, 2026/27 would have had 9 months, 85 referrals, 85 / 60
+ * x 12 / 9 = 1.9 per 1,000 a year, and December (1 referral) would have been charted as a low special cause.
+ */
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U20001,One PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
+U20002,Two PCN,QWE,NHS South West London ICB,Y56,London,20000,2019-04-01,
+U20003,Three PCN,QWE,NHS South West London ICB,Y56,London,30000,2019-04-01,
+`;
+const MONTHS = [
+  '2025-10',
+  '2025-11',
+  '2025-12',
+  '2026-01',
+  '2026-02',
+  '2026-03',
+  '2026-04',
+  '2026-05',
+  '2026-06',
+  '2026-07',
+  '2026-08',
+  '2026-09',
+  '2026-10',
+  '2026-11',
+];
+const referrals = (pcn: string, month: string, count: number, day = '10'): GoldenEvent[] =>
+  Array.from({ length: count }, (_, i) => referralEvent(pcn, `${pcn}-${month}-${i}`, `${month}-${day}`));
+// One upload per PCN and month, as PCNs send them.
+const HISTORY = Object.fromEntries(
+  MONTHS.flatMap((month, i) => [
+    [`u20001-${month}.csv`, referrals('U20001', month, 2)],
+    [`u20002-${month}.csv`, referrals('U20002', month, 3)],
+    [`u20003-${month}.csv`, referrals('U20003', month, 5 + (i % 2))],
+  ]),
+);
+
+const dir = tempDir('data-as-of');
+const dataDir = join(dir.path, 'data');
+const store = new FsObjectStore(dataDir);
+
+/** Ingests the files into the one store, refreshes on `now` and returns the published documents by name. */
+async function refreshOn(now: string, uploads: Readonly<Record<string, readonly GoldenEvent[]>> = {}) {
+  const files = writeEventFiles(dir.path, uploads);
+  if (files.length > 0) {
+    const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+    expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+  }
+  const engine = new DuckDbEngine(dataDir);
+  await refreshMetrics({ store, engine, clock: () => new Date(now) });
+  await engine.close();
+  const docs = new Map<string, MetricDocument>();
+  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
+    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+    docs.set(doc.name ?? 'meta', doc);
+  }
+  return docs;
+}
+const metaOf = (docs: Map<string, MetricDocument>) => docs.get('meta') as unknown as MetaDocument;
+const latestMonthOfPack = (docs: Map<string, MetricDocument>) =>
+  packContent(
+    'national',
+    'ENG',
+    new PublishedRows([...docs.values()].filter((d) => d.name !== undefined)),
+    metaOf(docs),
+  ).month;
+
+let november: Map<string, MetricDocument>;
+let early: Map<string, MetricDocument>;
+let decemberShort: Map<string, MetricDocument>;
+let decemberComplete: Map<string, MetricDocument>;
+
+beforeAll(async () => {
+  await stageReference(store, REFERENCE);
+  // 1 December: November has ended and all 3 PCNs sent it.
+  november = await refreshOn('2026-12-01T06:00:00Z', HISTORY);
+  // 4 December: one early December referral from U20001.
+  early = await refreshOn('2026-12-04T06:00:00Z', { 'u20001-2026-12.csv': referrals('U20001', '2026-12', 1, '02') });
+  // 4 January: December has ended, but 1 PCN of 3 has sent it (33%, short of 90%).
+  decemberShort = await refreshOn('2027-01-04T06:00:00Z');
+  // The other two send December (3 and 6 referrals): 3 of 3.
+  decemberComplete = await refreshOn('2027-01-05T06:00:00Z', {
+    'u20002-2026-12.csv': referrals('U20002', '2026-12', 3, '03'),
+    'u20003-2026-12.csv': referrals('U20003', '2026-12', 6, '03'),
+  });
+}, 240_000);
+afterAll(() => dir.remove());
+
+describe('data as of the end of the last complete month', () => {
+  it('November complete: data as of 30 November 2026, 2026/27 of 8 months, 2.1 referrals per 1,000 a year', () => {
+    const row = rowFinder(november);
+    expect(metaOf(november)).toMatchObject({ data_as_of: '2026-11-30', months_pending: [] });
+    expect(metaOf(november).months).toEqual(MONTHS);
+    expect(row('rollout', 'national', 'ENG', '2026/27')).toMatchObject({
+      referrals: 84,
+      people_referred: 84,
+      months: 8,
+      list_size: 60_000,
+      referrals_per_1000: 1.4,
+      referrals_per_1000_annualised: 2.1,
+      pct_list_referred_annualised: 0.21,
+    });
+    expect(latestMonthOfPack(november)).toBe('2026-11');
+  });
+
+  it('one early December event changes no published figure, chart or alert, and is kept for later', () => {
+    const meta = metaOf(early);
+    expect(meta.data_as_of).toBe('2026-11-30');
+    expect(meta.months).toEqual(MONTHS);
+    expect(meta.months_pending).toEqual([{ month: '2026-12', pcns_submitting: 1, pcns_open: 3 }]);
+    for (const name of ['rollout', 'spc', 'cof_person', 'equity', 'pcn_comparison', 'workforce', 'referral_sources'])
+      expect(early.get(name)?.rows, name).toEqual(november.get(name)?.rows);
+    expect(rowFinder(early)('rollout', 'national', 'ENG', '2026/27')).toMatchObject({
+      months: 8,
+      referrals_per_1000_annualised: 2.1,
+    });
+    expect(early.get('rollout')?.rows.some((r) => r.period === '2026-12')).toBe(false);
+    const spc = rowFinder(early)('spc', 'national', 'ENG', 'all', { measure: 'referrals' });
+    expect(spc).toMatchObject({ points: 14, first_month: '2025-10', last_month: '2026-11' });
+    // Nothing changed since the refresh of 1 December: no alert (December's 1 referral would have been one).
+    expect(early.get('alerts')?.rows).toEqual([]);
+    expect(latestMonthOfPack(early)).toBe('2026-11');
+    // The early referral is in the store: U20001's rows accepted are 28 + 1.
+    expect(rowFinder(early)('data_quality', 'pcn', 'U20001', 'all')).toMatchObject({ rows_accepted: 29 });
+  });
+
+  it('December ended but sent by 1 PCN of 3: still as of 30 November', () => {
+    expect(metaOf(decemberShort)).toMatchObject({
+      data_as_of: '2026-11-30',
+      months_pending: [{ month: '2026-12', pcns_submitting: 1, pcns_open: 3 }],
+    });
+    expect(decemberShort.get('rollout')?.rows).toEqual(november.get('rollout')?.rows);
+  });
+
+  it('December complete: data as of 31 December, 9 months, December charted', () => {
+    // 2026/27: 84 + 1 + 3 + 6 = 94 referrals in 9 months: 94 / 60 = 1.57 per 1,000, a year 1.57 x 12 / 9 = 2.09.
+    const row = rowFinder(decemberComplete);
+    expect(metaOf(decemberComplete)).toMatchObject({ data_as_of: '2026-12-31', months_pending: [] });
+    expect(metaOf(decemberComplete).months).toEqual([...MONTHS, '2026-12']);
+    expect(row('rollout', 'national', 'ENG', '2026-12')).toMatchObject({ referrals: 10, pcns_submitting: 3 });
+    expect(row('rollout', 'national', 'ENG', '2026/27')).toMatchObject({
+      referrals: 94,
+      months: 9,
+      referrals_per_1000: 1.6,
+      referrals_per_1000_annualised: 2.1,
+    });
+    expect(row('spc', 'national', 'ENG', 'all', { measure: 'referrals' })).toMatchObject({
+      points: 15,
+      last_month: '2026-12',
+      last_value: 10,
+    });
+    expect(latestMonthOfPack(decemberComplete)).toBe('2026-12');
+  });
+});

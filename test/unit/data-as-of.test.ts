@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
+import { DATA_AS_OF_RULE, dataAsOfOn, type MonthSubmissions } from '../../functions/refresh/data-as-of.ts';
+import { spcRows } from '../../functions/refresh/spc-documents.ts';
+
+const sent = (month: string, pcnsSubmitting: number, pcnsOpen = 10): MonthSubmissions => ({
+  month,
+  pcnsSubmitting,
+  pcnsOpen,
+});
+
+describe('the data-as-of date: the end of the last complete month', () => {
+  it('a month that has not ended is not complete, however many PCNs sent it', () => {
+    // Refreshed on 4 December: November has ended and 10 of 10 sent it; December has 10 of 10 but has not ended.
+    expect(dataAsOfOn([sent('2026-11', 10), sent('2026-12', 10)], '2026-12-04')).toEqual({
+      dataAsOf: '2026-11-30',
+      lastMonth: '2026-11',
+      pending: [sent('2026-12', 10)],
+    });
+  });
+
+  it('one early event of the next month changes nothing', () => {
+    const november = [sent('2026-10', 10), sent('2026-11', 10)];
+    const withEarly = dataAsOfOn([...november, sent('2026-12', 1)], '2026-12-04');
+    expect(withEarly.dataAsOf).toBe(dataAsOfOn(november, '2026-12-04').dataAsOf);
+    expect(withEarly.pending).toEqual([sent('2026-12', 1)]);
+  });
+
+  it('an ended month needs 90% of the PCNs open: 9 of 10 is enough, 8 of 10 is not', () => {
+    // On 1 January the December of 9 of 10 is complete; the next year, a December of 8 of 10 is not, so the data
+    // stay as of the end of November.
+    expect(dataAsOfOn([sent('2026-11', 10), sent('2026-12', 9)], '2027-01-01').dataAsOf).toBe('2026-12-31');
+    expect(dataAsOfOn([sent('2026-11', 10), sent('2026-12', 8)], '2027-01-01')).toEqual({
+      dataAsOf: '2026-11-30',
+      lastMonth: '2026-11',
+      pending: [sent('2026-12', 8)],
+    });
+    // A month ends on its last day: on 31 December, December has not ended.
+    expect(dataAsOfOn([sent('2026-11', 10), sent('2026-12', 10)], '2026-12-31').dataAsOf).toBe('2026-11-30');
+  });
+
+  it('a short month before the last complete one stays published; with none complete, nothing is', () => {
+    // The first month of a rollout: 3 of 10 PCNs. It is before October, the last complete month, so it is published.
+    expect(dataAsOfOn([sent('2026-09', 3), sent('2026-10', 10), sent('2026-11', 4)], '2026-12-04')).toEqual({
+      dataAsOf: '2026-10-31',
+      lastMonth: '2026-10',
+      pending: [sent('2026-11', 4)],
+    });
+    expect(dataAsOfOn([sent('2026-10', 3), sent('2026-11', 4)], '2026-12-04')).toEqual({
+      dataAsOf: null,
+      lastMonth: null,
+      pending: [sent('2026-10', 3), sent('2026-11', 4)],
+    });
+    expect(dataAsOfOn([], '2026-12-04')).toEqual({ dataAsOf: null, lastMonth: null, pending: [] });
+    // No PCN open (events of PCNs not in the reference data) is never complete.
+    expect(dataAsOfOn([sent('2026-10', 2, 0)], '2026-12-04').dataAsOf).toBeNull();
+  });
+
+  it('is stated in words with its threshold', () => {
+    expect(DATA_AS_OF_RULE).toBe(
+      'Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least 90% of the PCNs open on its first day have sent events for it. Events dated later are kept and published when their month is complete.',
+    );
+  });
+});
+
+describe('the SPC charts end with the data-as-of month', () => {
+  const rollout = {
+    name: 'rollout',
+    keys: [],
+    rows: ['2026-10', '2026-11', '2026-12'].map((period, i) => ({
+      level: 'national',
+      code: 'ENG',
+      period_type: 'month',
+      period,
+      referrals: [10, 11, 1][i],
+    })),
+  } as unknown as MetricDocument;
+  const referrals = (dataAsOf: string | null) =>
+    spcRows([rollout], DEFAULT_TARGETS, dataAsOf).find((r) => r.measure === 'referrals');
+
+  it('a month after it is not charted, even where a document has it; without a data-as-of date, none is', () => {
+    expect(referrals('2026-11-30')).toMatchObject({
+      points: 2,
+      last_month: '2026-11',
+      values: { '2026-10': 10, '2026-11': 11 },
+    });
+    expect(referrals('2026-12-31')).toMatchObject({ points: 3, last_month: '2026-12', last_value: 1 });
+    expect(referrals(null)).toBeUndefined();
+  });
+});
