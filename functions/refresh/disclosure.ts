@@ -36,6 +36,10 @@ import {
  *   of 12 (at least 12 people), so exactly 12. Wherever a headcount is suppressed (primary or secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
  *   their sum): its smallest part goes with it;
+ * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
+ *   propagated over areas within areas and a row's parts from England's exact figure (a small England count pins the
+ *   `*` below it); the nearest published count is suppressed until none is, and where none is left a component's
+ *   zeros, or (a document without months) the year's rows below England for that key are withheld;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
  *   10,000 and caseload from the rounded FTE.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
@@ -46,7 +50,9 @@ export const DISCLOSURE_NOTE =
   'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
   'at least 8 people and their count published, and are shown to 1 decimal without an interval; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
   'smallest is too; staff headcounts are counts of people, and an FTE or training figure is shown only for 8 or more ' +
-  'people in a role (with the headcount), an FTE rounded to the nearest 5. Rates are calculated from the rounded ' +
+  'people in a role (with the headcount), an FTE rounded to the nearest 5. Where a figure could still be worked out ' +
+  'exactly from those beside it and the exact England figure, more are suppressed, or a year\'s figures below England ' +
+  'for that group are left out. Rates are calculated from the rounded ' +
   'figures. England figures are not rounded. Method: docs/methodology.md.';
 
 /** Below England a published FTE is rounded to the nearest FTE_ROUNDING, as counts are rounded to the nearest 5. */
@@ -428,13 +434,12 @@ function auditedColumns(rules: DisclosureRules): string[] {
 
 /**
  * The audit (disclosure-audit.ts), after the rules above: while a component of the document's equations has a cell
- * that can be recovered exactly (by the reader of the published figures, or by one who also knew which `*` are
- * secondary), suppress for each such cell the nearest published non-zero count below England (by equations, the
+ * that a reader of the published figures can recover exactly, suppress for each such cell the nearest published non-zero count below England (by equations, the
  * smallest at that distance; ties: the first), and apply the rules above again. Where the component has no such count
  * left (every figure in it is England's, a zero or a `*`: England's count is small), its zeros below England are
  * suppressed too; where there are none (a document that leaves out an area with nothing, so that a row says its count
- * is not zero) and the document has no months, its rows below England for that year and keys are withheld (returned,
- * to be left out): a reader then sees England's figure and nothing below it. Each round suppresses or withholds
+ * is not zero), its rows below England for that period and keys are withheld (returned, to be left out; the rules
+ * above have already treated their cells as suppressed parts of their year): a reader then sees England's figure and nothing below it. Each round suppresses or withholds
  * something, so it ends.
  */
 function suppressRecoverable(
@@ -446,7 +451,6 @@ function suppressRecoverable(
   const withheld = new Set<Row>();
   if (rules.areas === undefined) return withheld;
   const spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
-  const monthly = out.some((row) => row.period_type === 'month');
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   const suppress = (cell: Cell) => {
@@ -462,7 +466,7 @@ function suppressRecoverable(
     for (const c of dirty) {
       const { count, stuck } = protectComponent(system, c, suppress);
       suppressed += count;
-      if (stuck !== undefined && !monthly) withhold.add(withholdingKey(stuck));
+      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
     if (suppressed === 0 && withhold.size === 0) break;
     secondary();

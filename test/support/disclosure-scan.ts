@@ -172,10 +172,24 @@ function loneSuppressedPartProblems(
   exact: readonly string[],
 ): string[] {
   const problems: string[] = [];
+  // A month withheld below England (England's row and none below it) is a suppressed part of every area's year.
+  const keysOf = (r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
+  const shown = new Set(doc.rows.filter((r) => r.level !== 'national').map((r) => `${r.period}|${keysOf(r)}`));
+  const withheld = new Set(
+    doc.rows
+      .filter((r) => r.level === 'national' && r.period_type === 'month' && !shown.has(`${r.period}|${keysOf(r)}`))
+      .map((r) => `${fyOf(String(r.period))}|${keysOf(r)}`),
+  );
   for (const [key, { total, parts }] of familiesOf(doc, parents)) {
     if (total === undefined || parts.length < 2) continue;
+    const monthWithheld =
+      key.startsWith('period|') &&
+      total.level !== 'national' &&
+      total.period_type === 'fy' &&
+      withheld.has(`${total.period}|${keysOf(total)}`);
     for (const c of differenced) {
       const suppressed = parts.filter((p) => p[c] === '*');
+      if (monthWithheld) suppressed.push(total);
       // An unrounded figure (FTE): a suppressed total over published parts is their sum.
       if (total[c] === '*' && exact.includes(c) && suppressed.length === 0 && parts.some((p) => Number(p[c]) > 0))
         problems.push(`${doc.name} ${key} ${c}: a suppressed total beside its parts, all published`);
