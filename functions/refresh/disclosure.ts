@@ -51,7 +51,7 @@ export const DISCLOSURE_NOTE =
   'at least 8 people and their count published, and are shown to 1 decimal without an interval; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
   'smallest is too; staff headcounts are counts of people, and an FTE or training figure is shown only for 8 or more ' +
   'people in a role (with the headcount), an FTE rounded to the nearest 5. Where a figure could still be worked out ' +
-  'exactly from those beside it and the exact England figure, more are suppressed, or a year\'s figures below England ' +
+  "exactly from those beside it and the exact England figure, more are suppressed, or a year's figures below England " +
   'for that group are left out. Rates are calculated from the rounded ' +
   'figures. England figures are not rounded. Method: docs/methodology.md.';
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
+import { applyDisclosureControl, controlCount } from '../../functions/refresh/disclosure.ts';
 import {
   type AuditSpec,
   buildAuditSystem,
   type Disclosure,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
-import { applyDisclosureControl, controlCount } from '../../functions/refresh/disclosure.ts';
 
 /*
  * The audit on small hierarchies worked by hand. One document key (contacts = 20, as contacts_distribution), one
@@ -86,9 +86,9 @@ describe('the disclosure audit (bounds propagation, by hand)', () => {
       'Y59 episodes = 1',
     ]);
     // England 5: Y56 in [2, 3], Y58 and Y59 in [1, 2], each ICB and PCN in [1, 2]: nothing is one value.
-    expect(recovered([...doc({ ...Object.fromEntries(rows.map((r) => [r.code, r.episodes])), ENG: 5 }), ...doc(pcns)])).toEqual(
-      [],
-    );
+    expect(
+      recovered([...doc({ ...Object.fromEntries(rows.map((r) => [r.code, r.episodes])), ENG: 5 }), ...doc(pcns)]),
+    ).toEqual([]);
   });
 
   it('pins a rounded count: England 9 = a region shown 10 (8 to 12) + a * (1 to 7)', () => {
@@ -333,7 +333,11 @@ describe('the disclosure audit against enumeration', () => {
     fc.assert(
       fc.property(treeArbitrary, (tree) => {
         const { rows, children, pcns } = exactRows(tree);
-        const published = applyDisclosureControl(rows, { counts: ['episodes'], areas: TREE_SPEC.areas, periodKeys: ['contacts'] });
+        const published = applyDisclosureControl(rows, {
+          counts: ['episodes'],
+          areas: TREE_SPEC.areas,
+          periodKeys: ['contacts'],
+        });
         // The documented reader (* is 1 to 7) where the figures allow it, else * as 1 or more (a region's 0 or more).
         const values =
           enumerate(published, children, pcns, () => [1, 7]) ??
