@@ -129,7 +129,11 @@ class Variables {
 }
 
 /** Each family of areas: its total row and its part rows. */
-function areaFamiliesOf(rows: readonly Row[], areas: AuditSpec['areas']): Map<string, { total?: Row; parts: Row[] }> {
+function areaFamiliesOf(
+  rows: readonly Row[],
+  areas: AuditSpec['areas'],
+  memberships: Map<Row, number>,
+): Map<string, { total?: Row; parts: Row[] }> {
   const families = new Map<string, { total?: Row; parts: Row[] }>();
   const family = (key: string) => {
     let f = families.get(key);
@@ -141,7 +145,9 @@ function areaFamiliesOf(rows: readonly Row[], areas: AuditSpec['areas']): Map<st
   };
   for (const row of rows) {
     family(areas.totalOf(row)).total = row;
-    for (const key of areas.partOf(row)) family(key).parts.push(row);
+    const partOf = areas.partOf(row);
+    memberships.set(row, partOf.length);
+    for (const key of partOf) family(key).parts.push(row);
   }
   return families;
 }
@@ -149,7 +155,8 @@ function areaFamiliesOf(rows: readonly Row[], areas: AuditSpec['areas']): Map<st
 /** Areas within areas: a family's total = its parts, a moved PCN's part in each family unpublished. */
 function areaEquations(rows: readonly Row[], spec: AuditSpec, variables: Variables, equations: number[][]): void {
   const splits = new Map<number, { of: number; parts: number[] }>();
-  for (const [key, { total, parts: members }] of areaFamiliesOf(rows, spec.areas)) {
+  const memberships = new Map<Row, number>();
+  for (const [key, { total, parts: members }] of areaFamiliesOf(rows, spec.areas, memberships)) {
     // A family without its total row, or with no part published, says nothing a reader can rely on.
     if (total === undefined || members.length === 0) continue;
     for (const column of spec.columns) {
@@ -159,7 +166,7 @@ function areaEquations(rows: readonly Row[], spec: AuditSpec, variables: Variabl
       for (const member of members) {
         const v = variables.of(member, column);
         if (v === undefined) continue;
-        const memberOf = spec.areas.partOf(member).length;
+        const memberOf = memberships.get(member) as number;
         if (memberOf === 1) {
           equation.push(v);
           continue;
