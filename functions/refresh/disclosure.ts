@@ -1,6 +1,14 @@
 import { type Figure, SUPPRESSED } from '../contract/index.ts';
 import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
+import {
+  type AuditSpec,
+  type AuditSystem,
+  buildAuditSystem,
+  type Disclosure,
+  nearestVariable,
+  readerDisclosures,
+} from './disclosure-audit.ts';
 
 /**
  * Disclosure control (NHS Digital method), applied to every figure below England level:
@@ -28,6 +36,10 @@ import type { Row } from '../lib/query-engine.ts';
  *   of 12 (at least 12 people), so exactly 12. Wherever a headcount is suppressed (primary or secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
  *   their sum): its smallest part goes with it;
+ * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
+ *   propagated over areas within areas and a row's parts from England's exact figure (a small England count pins the
+ *   `*` below it); the nearest published count is suppressed until none is, and where none is left a component's
+ *   zeros, or (a document without months) the year's rows below England for that key are withheld;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
  *   10,000 and caseload from the rounded FTE.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
@@ -38,7 +50,9 @@ export const DISCLOSURE_NOTE =
   'Below England level, counts from 1 to 7 are shown as * and other counts are rounded to the nearest 5; means need ' +
   'at least 8 people and their count published, and are shown to 1 decimal without an interval; where one part of a total (areas of a larger area, months of a year) is suppressed the next ' +
   'smallest is too; staff headcounts are counts of people, and an FTE or training figure is shown only for 8 or more ' +
-  'people in a role (with the headcount), an FTE rounded to the nearest 5. Rates are calculated from the rounded ' +
+  'people in a role (with the headcount), an FTE rounded to the nearest 5. Where a figure could still be worked out ' +
+  "exactly from those beside it and the exact England figure, more are suppressed, or a year's figures below England " +
+  'for that group are left out. Rates are calculated from the rounded ' +
   'figures. England figures are not rounded. Method: docs/methodology.md.';
 
 /** Below England a published FTE is rounded to the nearest FTE_ROUNDING, as counts are rounded to the nearest 5. */
@@ -394,15 +408,138 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
   const areas = areaFamilies(out, rules.areas);
   const periods = periodFamilies(out, rules.periodKeys);
   // Suppressing a cell for one rule can expose another: repeat until nothing changes. Every rule runs in each round.
-  for (let changed = true; changed; ) {
-    const withinRows = suppressWithinRows(out, rules.groups ?? []);
-    const acrossSiblings = suppressAcrossSiblings(siblings, sensitive, how);
-    const acrossAreas = suppressAcrossAreas(areas, sensitive, how);
-    const acrossPeriods = suppressAcrossPeriods(periods, sensitive, how);
-    changed = withinRows || acrossSiblings || acrossAreas || acrossPeriods;
-  }
+  const secondary = () => {
+    for (let changed = true; changed; ) {
+      const withinRows = suppressWithinRows(out, rules.groups ?? []);
+      const acrossSiblings = suppressAcrossSiblings(siblings, sensitive, how);
+      const acrossAreas = suppressAcrossAreas(areas, sensitive, how);
+      const acrossPeriods = suppressAcrossPeriods(periods, sensitive, how);
+      changed = withinRows || acrossSiblings || acrossAreas || acrossPeriods;
+    }
+  };
+  secondary();
+  const withheld = suppressRecoverable(out, rules, secondary, onSuppress);
   suppressMeansOfSuppressed(out, rules.means ?? []);
-  return out;
+  return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
+}
+
+/**
+ * The audited columns: the counts that add up over areas. Staff figures are left to their own rules (a year's
+ * headcount is the mean of its months, not a whole number; an FTE needs 8 or more people).
+ */
+function auditedColumns(rules: DisclosureRules): string[] {
+  const staffColumns = new Set((rules.staff ?? []).flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])]));
+  return rules.counts.filter((column) => !staffColumns.has(column));
+}
+
+/**
+ * The audit (disclosure-audit.ts), after the rules above: while a component of the document's equations has a cell
+ * that a reader of the published figures can recover exactly, suppress for each such cell the nearest published non-zero count below England (by equations, the
+ * smallest at that distance; ties: the first), and apply the rules above again. Where the component has no such count
+ * left (every figure in it is England's, a zero or a `*`: England's count is small), its zeros below England are
+ * suppressed too; where there are none (a document that leaves out an area with nothing, so that a row says its count
+ * is not zero), its rows below England for that period and keys are withheld (returned, to be left out; the rules
+ * above have already treated their cells as suppressed parts of their year): a reader then sees England's figure and nothing below it. Each round suppresses or withholds
+ * something, so it ends.
+ */
+function suppressRecoverable(
+  out: Row[],
+  rules: DisclosureRules,
+  secondary: () => void,
+  onSuppress: (cell: Cell) => void,
+): Set<Row> {
+  const withheld = new Set<Row>();
+  if (rules.areas === undefined) return withheld;
+  const spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  const withholdingKey = (row: Row) =>
+    [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
+  const suppress = (cell: Cell) => {
+    cell.row[cell.column] = SUPPRESSED;
+    onSuppress(cell);
+  };
+  let system = buildAuditSystem(out, spec);
+  let dirty: number[] = system.components.map((_, c) => c);
+  let seen = valuesOf(system);
+  while (dirty.length > 0) {
+    let suppressed = 0;
+    const withhold = new Set<string>();
+    for (const c of dirty) {
+      const { count, stuck } = protectComponent(system, c, suppress);
+      suppressed += count;
+      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
+    }
+    if (suppressed === 0 && withhold.size === 0) break;
+    secondary();
+    if (withhold.size === 0) {
+      dirty = changedComponents(system, seen);
+      continue;
+    }
+    for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
+    system = buildAuditSystem(
+      out.filter((row) => !withheld.has(row)),
+      spec,
+    );
+    dirty = system.components.map((_, c) => c);
+    seen = valuesOf(system);
+  }
+  return withheld;
+}
+
+/**
+ * Suppresses within one component until the reader finds nothing: for each recoverable cell the nearest published
+ * non-zero count below England; where the component has none, its zeros below England. Returns how many cells it
+ * suppressed, and the row of a recoverable cell where nothing was left to suppress (`stuck`).
+ */
+function protectComponent(
+  system: AuditSystem,
+  component: number,
+  suppress: (cell: Cell) => void,
+): { count: number; stuck?: Row } {
+  // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
+  const publishedCount = (v: number) => {
+    const cell = system.cells[v];
+    const value = cell?.row[cell.column];
+    return cell !== undefined && !isNational(cell.row) && typeof value === 'number' && value > 0 ? value : undefined;
+  };
+  let count = 0;
+  for (;;) {
+    const found = readerDisclosures(system, component) ?? [];
+    if (found.length === 0) return { count };
+    const targets = new Set<number>();
+    for (const disclosure of found) {
+      const target = nearestVariable(system, disclosure.variable, publishedCount);
+      // The component is connected: where one disclosure has no count near it, none has.
+      if (target === undefined) break;
+      targets.add(target);
+    }
+    if (targets.size === 0)
+      for (const v of (system.components[component] as AuditSystem['components'][number]).variables) {
+        const cell = system.cells[v];
+        if (cell !== undefined && !isNational(cell.row) && cell.row[cell.column] === 0) targets.add(v);
+      }
+    if (targets.size === 0) return { count, stuck: (found[0] as Disclosure).cell.row };
+    for (const target of [...targets].sort((a, b) => a - b)) suppress(system.cells[target] as Cell);
+    count += targets.size;
+  }
+}
+
+/** The published value of each variable of the system (undefined for an unpublished part). */
+function valuesOf(system: AuditSystem): unknown[] {
+  return system.cells.map((cell) => (cell ? cell.row[cell.column] : undefined));
+}
+
+/** The components with a variable whose value changed since `seen` (updated), in order. */
+function changedComponents(system: AuditSystem, seen: unknown[]): number[] {
+  const changed = new Set<number>();
+  for (let v = 0; v < system.cells.length; v++) {
+    const cell = system.cells[v];
+    const value = cell ? cell.row[cell.column] : undefined;
+    if (value === seen[v]) continue;
+    seen[v] = value;
+    const c = system.componentOf[v] as number;
+    if (c >= 0) changed.add(c);
+  }
+  return [...changed].sort((a, b) => a - b);
 }
 
 /** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */

@@ -199,17 +199,19 @@ describe('outcomes for the person: cohorts old enough, engaged and connected, li
   });
 
   it('a PCN: rounded to 5 with rates from the rounded figures', () => {
-    // U00203: 25 referred; engagement cohort 20, engaged 13 -> 15, connected 7 -> *; outcome cohort 10
+    // U00203: 25 referred; engagement cohort 20, connected 7 -> *; outcome cohort 10. Its 13 engaged and 55 contacts
+    // are England's whole figures (no other PCN has any), so shown rounded they would still say 13 and 55 (the
+    // disclosure audit): suppressed, with the rates made from them.
     expect(row('cof_person', 'pcn', 'U00203', '2025/26')).toMatchObject({
       episodes: 25,
       engagement_cohort: 20,
-      engaged: 15,
-      engaged_pct: 75,
+      engaged: '*',
+      engaged_pct: '*',
       connected: '*',
       connected_pct: '*',
       outcome_cohort: 10,
-      splw_contacts: 55,
-      mean_contacts: 5.5,
+      splw_contacts: '*',
+      mean_contacts: '*',
     });
   });
 });
@@ -256,12 +258,18 @@ describe('wellbeing in people per instrument, against each threshold, with a 95%
   });
 
   it('below England, a mean needs 8 people, and the interval is published for England only', () => {
-    expect(row('wellbeing', 'pcn', 'U00203', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
-      people: '*',
-      mean_change: '*',
-      mean_change_ci_low: null,
-      mean_change_ci_high: null,
-    });
+    // U00203's 4 people are England's 4 (exact): shown as * below England they would still be 4 (the disclosure
+    // audit), so the year's rows below England for the instrument are left out, means and all.
+    expect(
+      docs
+        .get('wellbeing')
+        ?.rows.filter(
+          (r) => r.level !== 'national' && r.period === '2025/26' && r.instrument === 'ons4_life_satisfaction',
+        ),
+    ).toEqual([]);
+    expect(docs.get('wellbeing')?.rows.some((r) => r.level !== 'national' && r.mean_change_ci_low !== null)).toBe(
+      false,
+    );
     expect(docs.get('wellbeing')?.rows.some((r) => 'pairs' in r || 'sd_change' in r)).toBe(false);
   });
 
@@ -349,15 +357,17 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
   });
 
   it('below England: counts rounded and suppressed, and no interval', () => {
+    // U00203's 6 people are England's (exact), so its region's and ICB's `*` would be 6 (the disclosure audit):
+    // nothing below England can hide that, and the year's rows below England for GP appointments are left out.
     expect(
-      row('cof_system', 'pcn', 'U00203', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
+      docs
+        .get('cof_system')
+        ?.rows.filter((r) => r.level !== 'national' && r.period === '2025/26' && r.service === 'gp_appointment'),
+    ).toEqual([]);
+    expect(
+      row('cof_system', 'national', 'ENG', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
     ).toMatchObject({
-      people: '*',
-      before_total: 30,
-      after_total: 25,
-      change_pct: '*',
-      change_pct_ci_low: null,
-      change_pct_ci_high: null,
+      change_pct_ci_low: expect.any(Number),
     });
   });
 });
@@ -490,10 +500,13 @@ describe('equity: people, and access by the deprivation of the PCN', () => {
       people_referred_per_1000: 0.4,
       people_referred_per_1000_annualised: 0.5,
     });
-    expect(row('equity', 'region', 'Y58', '2025/26', { dimension: 'pcn_imd_quintile', group: '5' })).toMatchObject({
-      people_referred: '*',
-      people_referred_per_1000: '*',
-    });
+    // Below England, quintile 5 is U00070 alone: England's exact 2 is its ICB's and region's figure, and no figure
+    // below England could hide it (the disclosure audit): the year's rows below England for the quintile are left out.
+    expect(
+      docs
+        .get('equity')
+        ?.rows.filter((r) => r.level !== 'national' && r.dimension === 'pcn_imd_quintile' && r.group === '5'),
+    ).toEqual([]);
     expect(
       docs
         .get('equity')

@@ -1,4 +1,14 @@
-import { FUNNEL_MEASURES, type MetricDocument, type MetricRow } from '../../functions/contract/index.ts';
+import Papa from 'papaparse';
+import {
+  ACTIVITY_CATEGORIES,
+  DISCHARGE_REASONS,
+  FUNNEL_MEASURES,
+  type MetricDocument,
+  type MetricRow,
+  REFERRAL_SOURCES,
+} from '../../functions/contract/index.ts';
+import type { Row } from '../../functions/lib/query-engine.ts';
+import { buildAuditSystem, readerDisclosures } from '../../functions/refresh/disclosure-audit.ts';
 
 /**
  * Scans published documents for disclosure by arithmetic, independently of the code that publishes them:
@@ -14,7 +24,13 @@ import { FUNNEL_MEASURES, type MetricDocument, type MetricRow } from '../../func
  * - means below England: none where its count of people is suppressed (primary or secondary), and none to more
  *   than 1 decimal (a precise mean of whole-number scores can say which count it was made from);
  * - series (the SPC document) below England: every value of a count is a published count, and the mean is the mean
- *   of the values published beside it (nothing unrounded behind it).
+ *   of the values published beside it (nothing unrounded behind it);
+ * - no count below England is recovered exactly by arithmetic on everything published beside it: bounds propagated
+ *   over areas within areas (England exact, England = its regions, a region = its ICBs as the meta document places
+ *   them, an ICB = its PCNs as the reference file places them in the period, a moved PCN split into unpublished parts)
+ *   and the columns of a row that add up to another, a reader taking `*` as 1 to 7 (or, where the figures contradict
+ *   that, as 1 or more, a region's 0 or more), a rounded count as within 2 of its value (8 at least) and an absent row
+ *   as 0 (functions/refresh/disclosure-audit.ts; the propagation is checked against enumeration in its tests).
  * Returns one line per problem.
  */
 export interface ScanSpec {
@@ -31,6 +47,8 @@ export interface ScanSpec {
   readonly means?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
   /** Measures of the SPC document that are counts. */
   readonly seriesCounts?: readonly string[];
+  /** Columns of a row adding up to another, per document. */
+  readonly groups?: Readonly<Record<string, readonly { readonly total: string; readonly parts: readonly string[] }[]>>;
   /** Rates per document: column, numerator, denominator, per. */
   readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
 }
@@ -154,10 +172,24 @@ function loneSuppressedPartProblems(
   exact: readonly string[],
 ): string[] {
   const problems: string[] = [];
+  // A month withheld below England (England's row and none below it) is a suppressed part of every area's year.
+  const keysOf = (r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
+  const shown = new Set(doc.rows.filter((r) => r.level !== 'national').map((r) => `${r.period}|${keysOf(r)}`));
+  const withheld = new Set(
+    doc.rows
+      .filter((r) => r.level === 'national' && r.period_type === 'month' && !shown.has(`${r.period}|${keysOf(r)}`))
+      .map((r) => `${fyOf(String(r.period))}|${keysOf(r)}`),
+  );
   for (const [key, { total, parts }] of familiesOf(doc, parents)) {
     if (total === undefined || parts.length < 2) continue;
+    const monthWithheld =
+      key.startsWith('period|') &&
+      total.level !== 'national' &&
+      total.period_type === 'fy' &&
+      withheld.has(`${total.period}|${keysOf(total)}`);
     for (const c of differenced) {
       const suppressed = parts.filter((p) => p[c] === '*');
+      if (monthWithheld) suppressed.push(total);
       // An unrounded figure (FTE): a suppressed total over published parts is their sum.
       if (total[c] === '*' && exact.includes(c) && suppressed.length === 0 && parts.some((p) => Number(p[c]) > 0))
         problems.push(`${doc.name} ${key} ${c}: a suppressed total beside its parts, all published`);
@@ -202,6 +234,39 @@ function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[
   return problems;
 }
 
+/**
+ * Counts recovered exactly: the audit's bounds propagation over the document's equations, as built here from the
+ * reference file and the meta document (not from the refresh's geography), with the reader of the published figures.
+ */
+function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
+  const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
+  const groups = spec.groups?.[doc.name] ?? [];
+  const columns = [
+    ...new Set([...(spec.counts[doc.name] ?? []), ...groups.flatMap((g) => [g.total, ...g.parts])]),
+  ].filter((c) => !staffColumns.has(c));
+  if (columns.length === 0) return [];
+  const within = (r: Row) => [r.period_type, r.period, ...doc.keys.map((k) => String(r[k]))].join('|');
+  const partOf = (r: Row): string[] => {
+    if (r.level === 'national') return [];
+    const parent = r.level === 'region' ? 'ENG' : parents(r as MetricRow);
+    if (parent === undefined) return [];
+    return (typeof parent === 'string' ? [parent] : [...parent]).map((p) => `${p}|${within(r)}`);
+  };
+  const system = buildAuditSystem(doc.rows as unknown as Row[], {
+    columns,
+    groups,
+    areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
+  });
+  const problems: string[] = [];
+  for (let c = 0; c < system.components.length; c++)
+    for (const { cell, part } of readerDisclosures(system, c) ?? []) {
+      const r = cell.row as MetricRow;
+      const what = part === undefined ? `${cell.column} = ${r[cell.column]}` : `${cell.column}: its part in ${part}`;
+      problems.push(`${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`);
+    }
+  return problems;
+}
+
 function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
   const counts = spec.counts[doc.name] ?? [];
   const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
@@ -215,6 +280,7 @@ function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): st
       ...rateProblems(doc, r, spec),
     ]),
     ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
+    ...recoveredProblems(doc, parents, spec),
     ...funnelProblems(doc, sub),
   ];
 }
@@ -229,10 +295,11 @@ export function scanPublished(docs: readonly MetricDocument[], parents: Parents,
  * of the meta document. A new version of a PCN that only changes its list or name is not a move.
  */
 export function parentsFrom(reference: string, meta: { icbs: { code: string; parent: string }[] }): Parents {
-  const lines = reference.trim().split('\n');
-  const header = (lines[0] ?? '').split(',');
-  const col = (name: string) => header.indexOf(name);
-  const versions = lines.slice(1).map((line) => line.split(','));
+  // Names may hold commas ("NHS Bristol, North Somerset and South Gloucestershire ICB"): a CSV parser, not split.
+  const versions = Papa.parse<Record<string, string>>(reference.replace(/^\uFEFF/, ''), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
   const icbRegion = new Map(meta.icbs.map((i) => [i.code, i.parent]));
   return (row) => {
     if (row.level === 'icb') return icbRegion.get(String(row.code));
@@ -244,11 +311,11 @@ export function parentsFrom(reference: string, meta: { icbs: { code: string; par
       : [`${period}-01`, `${period}-01`];
     const inForce = versions.filter(
       (v) =>
-        v[col('pcn_code')] === row.code &&
-        (v[col('valid_from')] ?? '') <= end &&
-        ((v[col('valid_to')] ?? '') === '' || (v[col('valid_to')] ?? '') >= start),
+        v.pcn_code === row.code &&
+        (v.valid_from ?? '') <= end &&
+        ((v.valid_to ?? '') === '' || (v.valid_to ?? '') >= start),
     );
-    const icbs = [...new Set(inForce.map((v) => v[col('icb_code')] as string))];
+    const icbs = [...new Set(inForce.map((v) => v.icb_code as string))];
     return icbs.length === 0 ? undefined : icbs;
   };
 }
@@ -286,6 +353,14 @@ export const SCAN_SPEC: ScanSpec = {
     ],
     referral_sources: ['referrals'],
     workforce: ['people_referred', 'splw_headcount', 'splw_accredited', 'hwbc_headcount', 'cc_headcount'],
+  },
+  groups: {
+    referral_sources: [{ total: 'referrals', parts: REFERRAL_SOURCES.map((s) => `source_${s}`) }],
+    cof_person: [{ total: 'discharged', parts: DISCHARGE_REASONS.map((d) => `discharge_${d}`) }],
+    cof_community: [
+      { total: 'connections', parts: ACTIVITY_CATEGORIES.map((a) => `activity_${a}`) },
+      { total: 'attended', parts: ACTIVITY_CATEGORIES.map((a) => `attended_${a}`) },
+    ],
   },
   /** Figures other than counts (FTE) suppressed to protect people. */
   protected: {

@@ -180,4 +180,33 @@ describe('the disclosure scan', () => {
       'wellbeing pcn U2 2025/26 ons4_worthwhile: mean_follow_up = 5.07 to more than 1 decimal',
     ]);
   });
+
+  it("finds counts recovered exactly by arithmetic from England's figure, with the shipped spec", () => {
+    // contacts = 20 in 2025/26: England 2 = Y56 (the only region with a row), Y56 = QAA + QBB, both * (1 or more):
+    // QAA = QBB = 1; QAA's PCNs that year are U1 and U9 (no row: 0), so U1 = 1; QBB's are U2 and U9: U2 = 1.
+    const row = (level: string, code: string, episodes: number | '*') =>
+      ({ level, code, period_type: 'fy', period: '2025/26', contacts: 20, episodes }) as MetricRow;
+    const distribution = (rows: MetricRow[]) =>
+      ({ name: 'contacts_distribution', keys: ['contacts'], rows }) as unknown as MetricDocument;
+    const rows = [
+      row('national', 'ENG', 2),
+      row('region', 'Y56', '*'),
+      row('icb', 'QAA', '*'),
+      row('icb', 'QBB', '*'),
+      row('pcn', 'U1', '*'),
+      row('pcn', 'U2', '*'),
+    ];
+    const found = (docRows: MetricRow[]) =>
+      scanPublished([distribution(docRows)], parentsFrom(REFERENCE, META), SCAN_SPEC).sort();
+    expect(found(rows)).toEqual(
+      ['icb QAA', 'icb QBB', 'pcn U1', 'pcn U2', 'region Y56'].map(
+        (area) =>
+          `contacts_distribution ${area} 2025/26 20: episodes = * is recovered exactly from the figures beside it`,
+      ),
+    );
+    // England 3: Y56, the only region, is still England's 3; QAA and QBB are 1 or 2 (U1, U2 likewise).
+    expect(found([row('national', 'ENG', 3), ...rows.slice(1)])).toEqual([
+      'contacts_distribution region Y56 2025/26 20: episodes = * is recovered exactly from the figures beside it',
+    ]);
+  });
 });

@@ -1,0 +1,45 @@
+/**
+ * Scans published documents for disclosure by arithmetic (test/support/disclosure-scan.ts) and prints the findings
+ * per document and kind, with a few examples; for comparing two refreshes' documents before and after a change.
+ *
+ *   npx tsx test/bench/disclosure-scan-documents.ts <documents folder> <PCN reference csv> [examples per kind]
+ *
+ * The documents folder is what `refresh-documents.ts publish` writes (metrics/: *.json with meta.json); the reference
+ * is the data folder's reference/pcns/<version>.csv. Exits 1 when anything is found.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
+
+const [folder, referencePath, examples = '3'] = process.argv.slice(2);
+if (!folder || !referencePath) {
+  console.error('usage: disclosure-scan-documents.ts <documents folder> <PCN reference csv> [examples per kind]');
+  process.exit(2);
+}
+const read = (name: string) => JSON.parse(readFileSync(join(folder, name), 'utf8'));
+const docs = readdirSync(folder)
+  .filter((f) => f.endsWith('.json') && f !== 'meta.json')
+  .sort()
+  .map((f) => read(f) as MetricDocument);
+const parents = parentsFrom(readFileSync(referencePath, 'utf8'), read('meta.json'));
+const kindOf = (line: string) =>
+  line.includes('recovered exactly')
+    ? 'recovered exactly'
+    : line.includes('one suppressed part')
+      ? 'lone suppressed part'
+      : 'other';
+let total = 0;
+for (const doc of docs) {
+  const found = scanPublished([doc], parents, SCAN_SPEC);
+  total += found.length;
+  const byKind = new Map<string, string[]>();
+  for (const line of found) byKind.set(kindOf(line), [...(byKind.get(kindOf(line)) ?? []), line]);
+  const cells = doc.rows.length;
+  console.log(
+    `${doc.name}: ${found.length} findings (${[...byKind].map(([k, v]) => `${k} ${v.length}`).join(', ') || 'none'}); ${cells} rows`,
+  );
+  for (const lines of byKind.values()) for (const line of lines.slice(0, Number(examples))) console.log(`    ${line}`);
+}
+console.log(`total: ${total} findings in ${docs.length} documents`);
+process.exitCode = total === 0 ? 0 : 1;
