@@ -4,8 +4,9 @@
 -- old enough (parameter 1, 3 months before the data-as-of date), wellbeing on people measured at baseline and
 -- follow-up referred on or before parameter 2 (6 months), improved on their headline instrument.
 -- Access: people referred per registered patient by the deprivation quintile of the PCN's registered population
--- (IMD 2019, pcn_deprivation), for England, regions and ICBs, with the registered list of the PCNs in each quintile
--- (each PCN pro rata to the months of the year it was open) for the rate per 1,000. docs/methodology.md.
+-- (IMD 2019, pcn_deprivation), for England and regions where every cell holds 3 or more PCNs (quintile_lists), with
+-- the registered list of the PCNs in each quintile (each PCN pro rata to the months of the year it was open) for the
+-- rate per 1,000. docs/methodology.md.
 -- Distinct people add up across PCNs: person_id is a keyed hash under the PCN's own secret key, so one id never
 -- belongs to two PCNs (functions/upload/pseudonymise.ts). Each person is therefore counted once per PCN, ICB and
 -- region of the year and group, and those counts are added up for every area (rollups), instead of a distinct count
@@ -365,19 +366,29 @@ year_months AS (
   GROUP BY fy
 ),
 
+-- The PCN-deprivation-quintile cells of England and each region, with the PCNs each holds. Published for a year only
+-- where every cell of that level holds at least 3 PCNs (below): never for ICBs, whose cells hold 1 or 2 PCNs in 34
+-- of England's 42 ICBs, and a cell of one PCN is that PCN's figures (docs/methodology.md, Equity).
 quintile_lists AS (
   SELECT
-    CASE WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-    COALESCE(icb_code, region_code, 'ENG') AS code,
-    fy AS period,
-    quintile AS "group",
-    sum(list_size) AS list_months
+    level, code, period, "group", list_months, pcns,
+    -- All or nothing at each level: a region left out would be England less the other regions.
+    min(pcns) OVER (PARTITION BY level, period) AS smallest_cell
   FROM (
-    SELECT p.icb_code, p.region_code, p.fy, p.list_size, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
-    FROM pcn_months AS p
-    LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
-  ) AS q
-  GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (icb_code, fy, quintile))
+    SELECT
+      CASE WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
+      COALESCE(region_code, 'ENG') AS code,
+      fy AS period,
+      quintile AS "group",
+      sum(list_size) AS list_months,
+      count(DISTINCT pcn_code) AS pcns
+    FROM (
+      SELECT p.pcn_code, p.region_code, p.fy, p.list_size, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
+      FROM pcn_months AS p
+      LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
+    ) AS q
+    GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile))
+  ) AS c
 )
 
 SELECT
@@ -421,4 +432,5 @@ FROM quintile_lists AS l
 INNER JOIN year_months AS y ON y.fy = l.period
 LEFT JOIN referrals AS q
   ON q.dimension = 'pcn_imd_quintile' AND q.level = l.level AND q.code = l.code AND q.period = l.period AND q."group" = l."group"
+WHERE l.smallest_cell >= 3
 ORDER BY level, code, period, dimension, "group"
