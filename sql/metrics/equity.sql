@@ -4,7 +4,7 @@
 -- old enough (parameter 1, 3 months before the data-as-of date), wellbeing on people measured at baseline and
 -- follow-up referred on or before parameter 2 (6 months), improved on their headline instrument.
 -- Access: people referred per registered patient by the deprivation quintile of the PCN's registered population
--- (IMD 2019, pcn_deprivation), for England and regions where every cell holds 3 or more PCNs (quintile_lists), with
+-- (IMD 2019, pcn_deprivation), for England and regions where no cell gives away a PCN (quintile_levels), with
 -- the registered list of the PCNs in each quintile (each PCN pro rata to the months of the year it was open) for the
 -- rate per 1,000. docs/methodology.md.
 -- Distinct people add up across PCNs: person_id is a keyed hash under the PCN's own secret key, so one id never
@@ -366,29 +366,49 @@ year_months AS (
   GROUP BY fy
 ),
 
--- The PCN-deprivation-quintile cells of England and each region, with the PCNs each holds. Published for a year only
--- where every cell of that level holds at least 3 PCNs (below): never for ICBs, whose cells hold 1 or 2 PCNs in 34
--- of England's 42 ICBs, and a cell of one PCN is that PCN's figures (docs/methodology.md, Equity).
-quintile_lists AS (
+-- The PCN-deprivation-quintile cells of England, each region and (to check the others, never published) each ICB,
+-- with the registered list and the PCNs each holds. docs/methodology.md, Equity: a cell of one PCN is that PCN's
+-- figures, and ICB cells hold 1 or 2 PCNs in 34 of England's 42 ICBs, so ICB cells are never published.
+quintile_cells AS (
   SELECT
-    level, code, period, "group", list_months, pcns,
-    -- All or nothing at each level: a region left out would be England less the other regions.
-    min(pcns) OVER (PARTITION BY level, period) AS smallest_cell
+    CASE WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
+    COALESCE(icb_code, region_code, 'ENG') AS code,
+    region_code,
+    fy AS period,
+    quintile AS "group",
+    sum(list_size) AS list_months,
+    count(DISTINCT pcn_code) AS pcns
   FROM (
-    SELECT
-      CASE WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
-      COALESCE(region_code, 'ENG') AS code,
-      fy AS period,
-      quintile AS "group",
-      sum(list_size) AS list_months,
-      count(DISTINCT pcn_code) AS pcns
-    FROM (
-      SELECT p.pcn_code, p.region_code, p.fy, p.list_size, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
-      FROM pcn_months AS p
-      LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
-    ) AS q
-    GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile))
-  ) AS c
+    SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.list_size,
+      COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
+    FROM pcn_months AS p
+    LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
+  ) AS q
+  GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (region_code, icb_code, fy, quintile))
+),
+
+-- A cell's PCNs outside one of its parts (an ICB of a region; a region or an ICB of England): an ICB or region user
+-- sees its own PCNs, so it could take its own part away and be left with one other PCN.
+quintile_outside AS (
+  SELECT DISTINCT a.level, a.period
+  FROM quintile_cells AS a
+  INNER JOIN quintile_cells AS s
+    ON s.period = a.period AND s."group" = a."group"
+    AND ((a.level = 'region' AND s.level = 'icb' AND s.region_code = a.code)
+      OR (a.level = 'national' AND s.level IN ('region', 'icb')))
+  WHERE a.pcns - s.pcns = 1
+),
+
+-- The levels (England, the regions) published for a year: every cell of the level holds 3 or more PCNs, and none
+-- leaves a single PCN when one of its parts is taken away. All or nothing at a level, since a region left out would
+-- be England less the other regions.
+quintile_levels AS (
+  SELECT c.level, c.period
+  FROM quintile_cells AS c
+  LEFT JOIN quintile_outside AS x ON x.level = c.level AND x.period = c.period
+  WHERE c.level <> 'icb' AND x.level IS NULL
+  GROUP BY c.level, c.period
+  HAVING min(c.pcns) >= 3
 )
 
 SELECT
@@ -428,9 +448,9 @@ SELECT
   CAST(NULL AS BIGINT) AS wellbeing_improved,
   CAST(l.list_months AS DOUBLE) / y.months AS list_size,
   CAST(y.months AS INTEGER) AS months
-FROM quintile_lists AS l
+FROM quintile_cells AS l
+INNER JOIN quintile_levels AS v ON v.level = l.level AND v.period = l.period
 INNER JOIN year_months AS y ON y.fy = l.period
 LEFT JOIN referrals AS q
   ON q.dimension = 'pcn_imd_quintile' AND q.level = l.level AND q.code = l.code AND q.period = l.period AND q."group" = l."group"
-WHERE l.smallest_cell >= 3
 ORDER BY level, code, period, dimension, "group"

@@ -13,66 +13,91 @@ import {
   rowFinder,
   writeEventFiles,
 } from '../support/golden.ts';
+import { quintileFindings } from '../support/quintile-audit.ts';
 
 /*
  * Access by the deprivation of the PCN (equity, dimension pcn_imd_quintile): a quintile cell is published for England
  * and the regions only, and at each level for a year only where every cell of that level holds 3 or more PCNs (a cell
- * of one PCN is that PCN's figures; of two, either PCN takes its own away to get the other's). Never for ICBs.
+ * of one PCN is that PCN's figures; of two, either PCN takes its own away to get the other's) and no cell is left
+ * with one PCN when one of its parts (an ICB or region, whose users see their own PCNs) is taken away. Never for ICBs.
  * docs/methodology.md, Equity. Worked out by hand.
  *
- * Quintiles from NHS Digital's PCN IMD 2019 (decile among PCNs; quintile 1 = deciles 1-2):
- *   Region Y56, ICB QWE: U00203 (q1, list 11,000); U00147 and U00254 (q2, 8,000 and 12,000); U00351, U00760 and U01092
- *     (q3, 20,000, 25,000 and 15,000). QWE's cells hold 1, 2 and 3 PCNs.
- *   Region Y56, ICB QKK: U01577 and U02275 (q1, 9,000 and 10,000); U00402 (q2, 10,000).
- *   Region Y58, ICB QSL, open from 2025-04-01: U02671 (q1, 36,000); U01901 and U01989 (q3, 14,000 and 10,000).
- * Each referral is one person. Referred on 2025-02-10 (FY 2024/25) and 2025-05-15 (FY 2025/26):
- *   2024/25: U00203 10, U01577 4, U02275 6 (q1 20); U00147 7, U00254 8, U00402 5 (q2 20); U00351 3, U00760 4,
- *            U01092 5 (q3 12).
- *   2025/26: U00203 12, U01577 3, U02275 5, U02671 14 (q1 34); U00147 6, U00254 9, U00402 5 (q2 20); U00351 2,
- *            U00760 3, U01092 10, U01901 6, U01989 7 (q3 28).
+ * Quintiles from NHS Digital's PCN IMD 2019 (decile among PCNs; quintile 1 = deciles 1-2). PCN: list, people referred
+ * on 2025-02-10 (FY 2024/25) and on 2025-05-15 (FY 2025/26), each referral one person:
+ *   Region Y56, ICB QWE: U00203 q1 11,000 10 12 | U00147 q2 8,000 7 6 | U00254 q2 12,000 8 9 |
+ *                        U00351 q3 20,000 3 2 | U00760 q3 25,000 4 3 | U01092 q3 15,000 5 10
+ *     QWE's cells hold 1, 2 and 3 PCNs.
+ *   Region Y56, ICB QKK: U01577 q1 9,000 4 3 | U02275 q1 10,000 6 5 | U00402 q2 10,000 5 5 | U02749 q3 10,000 2 4
+ *   Region Y56, ICB QEE: U02731 q1 5,000 3 4 | U03153 q1 15,000 7 6 | U01198 q2 20,000 5 5 | U02610 q3 10,000 3 6
+ *   Region Y58, ICB QSL, open from 2025-04-01: U02671 q1 36,000 - 14 | U03379 q1 14,000 - 6 |
+ *                        U01901 q3 10,000 - 6 | U01989 q3 10,000 - 7
  * U00203's and U02671's 2025/26 referrals each have a link worker contact on 2025-08-31 (engaged): the last event, so
  * the data are as of 2025-08-31 and the engagement cohort is every referral (on or before 2025-05-31). Months with
  * data: February to August 2025, so 2024/25 has 2 months and 2025/26 has 5.
  *
- * 2024/25: region Y56's cells hold 3, 3 and 3 PCNs (Y58 not open): England's and Y56's rows are published.
- *   England (exact):  q1 20 people / 30,000 = 0.667 -> 0.7 per 1,000, a year x 12 / 2 = 4.0;
- *                     q2 20 / 30,000 -> 0.7, 4.0;  q3 12 / 60,000 = 0.2, 1.2.
- *   Y56 (rounded to 5, rates from the rounded count): q1 20 -> 0.7, 4.0; q2 20 -> 0.7, 4.0;
- *                     q3 12 -> 10: 10 / 60,000 = 0.167 -> 0.2, a year 1.0.
- * 2025/26: Y58's quintile 1 is U02671 alone (and QWE's is U00203 alone): no region row for the year, since a region
- *   left out would be England less the other regions. England's cells hold 4, 3 and 5 PCNs: published, exactly.
- *   England: q1 34 / 66,000 = 0.515 -> 0.5, a year x 12 / 5 = 1.236 -> 1.2; engaged 12 + 14 = 26;
- *            q2 20 / 30,000 -> 0.7, 1.6; q3 28 / 84,000 = 0.333 -> 0.3, 0.8.
- * Without the rule QWE's quintile 1 in 2025/26 would be U00203's 12 people (10 rounded) beside its list 11,000, and
- * Y58's quintile 1 U02671's 14 (15) and 14 engaged beside its list 36,000.
+ * 2024/25 (Y56 alone): Y56's cells hold 5, 4 and 5 PCNs; less QWE's part 4, 2, 2; less QKK's 3, 3, 4; less QEE's 3, 3,
+ *   4: none is 1, so England's and Y56's rows are published.
+ *   England (exact): q1 10 + 4 + 6 + 3 + 7 = 30 people / 50,000 = 0.6 per 1,000, a year x 12 / 2 = 3.6;
+ *                    q2 7 + 8 + 5 + 5 = 25 / 50,000 = 0.5, 3.0;  q3 3 + 4 + 5 + 2 + 3 = 17 / 80,000 = 0.2125 -> 0.2,
+ *                    a year 1.275 -> 1.3.
+ *   Y56 (rounded to 5, rates from the rounded count): q1 30, 0.6, 3.6; q2 25, 0.5, 3.0; q3 17 -> 15: 15 / 80,000 =
+ *                    0.1875 -> 0.2, a year 1.125 -> 1.1.
+ * 2025/26: Y58's quintile 1 holds 2 PCNs (U02671 and U03379; either would get the other's): no region row for the
+ *   year. England's cells hold 7, 4 and 7 PCNs, less any region or ICB at least 2: published, exactly.
+ *   England: q1 12 + 3 + 5 + 4 + 6 + 14 + 6 = 50 / 100,000 = 0.5, a year x 12 / 5 = 1.2; engaged 12 + 14 = 26;
+ *            q2 6 + 9 + 5 + 5 = 25 / 50,000 = 0.5, 1.2; q3 2 + 3 + 10 + 4 + 6 + 6 + 7 = 38 / 100,000 = 0.38 -> 0.4,
+ *            a year 0.912 -> 0.9.
+ * Without the rule QWE's quintile 1 in 2025/26 would be U00203's 12 people (10 rounded) beside its list 11,000.
  */
 
 interface Pcn {
   code: string;
   icb: string;
   region: string;
+  quintile: string;
   list: number;
   from: string;
   people: [number, number];
 }
 
+const pcn = (code: string, icb: string, quintile: string, list: number, before: number, after: number): Pcn => ({
+  code,
+  icb,
+  region: icb === 'QSL' ? 'Y58' : 'Y56',
+  quintile,
+  list,
+  from: icb === 'QSL' ? '2025-04-01' : '2019-04-01',
+  people: [before, after],
+});
+
 const PCNS: Pcn[] = [
-  { code: 'U00203', icb: 'QWE', region: 'Y56', list: 11_000, from: '2019-04-01', people: [10, 12] },
-  { code: 'U00147', icb: 'QWE', region: 'Y56', list: 8_000, from: '2019-04-01', people: [7, 6] },
-  { code: 'U00254', icb: 'QWE', region: 'Y56', list: 12_000, from: '2019-04-01', people: [8, 9] },
-  { code: 'U00351', icb: 'QWE', region: 'Y56', list: 20_000, from: '2019-04-01', people: [3, 2] },
-  { code: 'U00760', icb: 'QWE', region: 'Y56', list: 25_000, from: '2019-04-01', people: [4, 3] },
-  { code: 'U01092', icb: 'QWE', region: 'Y56', list: 15_000, from: '2019-04-01', people: [5, 10] },
-  { code: 'U01577', icb: 'QKK', region: 'Y56', list: 9_000, from: '2019-04-01', people: [4, 3] },
-  { code: 'U02275', icb: 'QKK', region: 'Y56', list: 10_000, from: '2019-04-01', people: [6, 5] },
-  { code: 'U00402', icb: 'QKK', region: 'Y56', list: 10_000, from: '2019-04-01', people: [5, 5] },
-  { code: 'U02671', icb: 'QSL', region: 'Y58', list: 36_000, from: '2025-04-01', people: [0, 14] },
-  { code: 'U01901', icb: 'QSL', region: 'Y58', list: 14_000, from: '2025-04-01', people: [0, 6] },
-  { code: 'U01989', icb: 'QSL', region: 'Y58', list: 10_000, from: '2025-04-01', people: [0, 7] },
+  pcn('U00203', 'QWE', '1', 11_000, 10, 12),
+  pcn('U00147', 'QWE', '2', 8_000, 7, 6),
+  pcn('U00254', 'QWE', '2', 12_000, 8, 9),
+  pcn('U00351', 'QWE', '3', 20_000, 3, 2),
+  pcn('U00760', 'QWE', '3', 25_000, 4, 3),
+  pcn('U01092', 'QWE', '3', 15_000, 5, 10),
+  pcn('U01577', 'QKK', '1', 9_000, 4, 3),
+  pcn('U02275', 'QKK', '1', 10_000, 6, 5),
+  pcn('U00402', 'QKK', '2', 10_000, 5, 5),
+  pcn('U02749', 'QKK', '3', 10_000, 2, 4),
+  pcn('U02731', 'QEE', '1', 5_000, 3, 4),
+  pcn('U03153', 'QEE', '1', 15_000, 7, 6),
+  pcn('U01198', 'QEE', '2', 20_000, 5, 5),
+  pcn('U02610', 'QEE', '3', 10_000, 3, 6),
+  pcn('U02671', 'QSL', '1', 36_000, 0, 14),
+  pcn('U03379', 'QSL', '1', 14_000, 0, 6),
+  pcn('U01901', 'QSL', '3', 10_000, 0, 6),
+  pcn('U01989', 'QSL', '3', 10_000, 0, 7),
 ];
 const ENGAGED = new Set(['U00203', 'U02671']);
 
-const NAMES: Record<string, string> = { QWE: 'NHS West ICB', QKK: 'NHS Kay ICB', QSL: 'NHS Somerset ICB' };
+const NAMES: Record<string, string> = {
+  QWE: 'NHS West ICB',
+  QKK: 'NHS Kay ICB',
+  QEE: 'NHS East ICB',
+  QSL: 'NHS Somerset ICB',
+};
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 ${PCNS.map((p) => `${p.code},PCN ${p.code},${p.icb},${NAMES[p.icb]},${p.region},${p.region === 'Y56' ? 'London' : 'South West'},${p.list},${p.from},`).join('\n')}
 `;
@@ -134,20 +159,21 @@ describe('equity by PCN deprivation quintile: England and regions, only where ev
   it('the data are as worked out (as of 2025-08-31; 2 and 5 months)', () => {
     expect(docs.get('equity')?.data_as_of).toBe('2025-08-31');
     expect(row('rollout', 'pcn', 'U02671', '2025/26')).toMatchObject({ people_referred: 15 });
+    expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({ people_referred: 113 }); // 50 + 25 + 38
   });
 
   it('publishes exactly these rows: England both years, Y56 in 2024/25, no ICB and no region in 2025/26', () => {
     expect(quintileRows(docs.get('equity')?.rows).map(pick)).toEqual([
       // level, code, period, quintile, people, cohort, engaged, list, months, per 1,000, a year
-      ['national', 'ENG', '2024/25', '1', 20, 20, 0, 30_000, 2, 0.7, 4],
-      ['national', 'ENG', '2024/25', '2', 20, 20, 0, 30_000, 2, 0.7, 4],
-      ['national', 'ENG', '2024/25', '3', 12, 12, 0, 60_000, 2, 0.2, 1.2],
-      ['national', 'ENG', '2025/26', '1', 34, 34, 26, 66_000, 5, 0.5, 1.2],
-      ['national', 'ENG', '2025/26', '2', 20, 20, 0, 30_000, 5, 0.7, 1.6],
-      ['national', 'ENG', '2025/26', '3', 28, 28, 0, 84_000, 5, 0.3, 0.8],
-      ['region', 'Y56', '2024/25', '1', 20, 20, 0, 30_000, 2, 0.7, 4],
-      ['region', 'Y56', '2024/25', '2', 20, 20, 0, 30_000, 2, 0.7, 4],
-      ['region', 'Y56', '2024/25', '3', 10, 10, 0, 60_000, 2, 0.2, 1],
+      ['national', 'ENG', '2024/25', '1', 30, 30, 0, 50_000, 2, 0.6, 3.6],
+      ['national', 'ENG', '2024/25', '2', 25, 25, 0, 50_000, 2, 0.5, 3],
+      ['national', 'ENG', '2024/25', '3', 17, 17, 0, 80_000, 2, 0.2, 1.3],
+      ['national', 'ENG', '2025/26', '1', 50, 50, 26, 100_000, 5, 0.5, 1.2],
+      ['national', 'ENG', '2025/26', '2', 25, 25, 0, 50_000, 5, 0.5, 1.2],
+      ['national', 'ENG', '2025/26', '3', 38, 38, 0, 100_000, 5, 0.4, 0.9],
+      ['region', 'Y56', '2024/25', '1', 30, 30, 0, 50_000, 2, 0.6, 3.6],
+      ['region', 'Y56', '2024/25', '2', 25, 25, 0, 50_000, 2, 0.5, 3],
+      ['region', 'Y56', '2024/25', '3', 15, 15, 0, 80_000, 2, 0.2, 1.1],
     ]);
   });
 
@@ -155,6 +181,27 @@ describe('equity by PCN deprivation quintile: England and regions, only where ev
     const lists = new Set(PCNS.map((p) => p.list));
     expect(quintileRows(docs.get('equity')?.rows).filter((r) => lists.has(Number(r.list_size)))).toEqual([]);
     expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+  });
+
+  it('what was published gives away no PCN by linear algebra, with any insider; regions in 2025/26 would have', () => {
+    const open2024 = PCNS.filter((p) => p.from < '2025-04-01');
+    expect(quintileFindings(open2024, { regions: true, icbs: false })).toEqual([]);
+    expect(quintileFindings(PCNS, { regions: false, icbs: false })).toEqual([]);
+    expect(quintileFindings(PCNS, { regions: true, icbs: false })).toEqual([
+      'anyone: QSL q1 (2 PCNs)',
+      'anyone: QSL q3 (2 PCNs)',
+    ]);
+    // And ICB cells, as published before: QWE's quintile 1 (U00203 alone) and 2, QKK's, QEE's and QSL's small ones.
+    expect(quintileFindings(open2024, { regions: true, icbs: true }).filter((f) => f.startsWith('anyone'))).toEqual([
+      'anyone: QEE q2 (1 PCN)',
+      'anyone: QEE q3 (1 PCN)',
+      'anyone: QKK q2 (1 PCN)',
+      'anyone: QKK q3 (1 PCN)',
+      'anyone: QWE q1 (1 PCN)',
+      'anyone: QEE q1 (2 PCNs)',
+      'anyone: QKK q1 (2 PCNs)',
+      'anyone: QWE q2 (2 PCNs)',
+    ]);
   });
 });
 
@@ -192,7 +239,7 @@ describe("the API: a PCN cannot obtain another PCN's figures through equity", ()
     ]);
   });
 
-  it("a London region user sees no South West quintile row where U02671 is alone (CSV and JSON)", async () => {
+  it('a London region user sees no South West quintile row, where U02671 and U03379 are alone (CSV and JSON)', async () => {
     const region: Identity = { role: 'region', code: 'Y56', subject: 'test' };
     const csv = await get(region, '/api/metrics/equity.csv', 'level=region&code=Y58&period=2025/26');
     expect(csv.status).toBe(200);
