@@ -377,7 +377,8 @@ quintile_cells AS (
     fy AS period,
     quintile AS "group",
     sum(list_size) AS list_months,
-    count(DISTINCT pcn_code) AS pcns
+    count(DISTINCT pcn_code) AS pcns,
+    count(DISTINCT icb_code) AS icbs
   FROM (
     SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.list_size,
       COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
@@ -399,16 +400,17 @@ quintile_outside AS (
   WHERE a.pcns - s.pcns = 1
 ),
 
--- The levels (England, the regions) published for a year: every cell of the level holds 3 or more PCNs, and none
--- leaves a single PCN when one of its parts is taken away. All or nothing at a level, since a region left out would
--- be England less the other regions.
+-- The levels (England, the regions) published for a year: every cell of the level holds 3 or more PCNs, none
+-- leaves a single PCN when one of its parts is taken away, and each draws on 2 or more ICBs (a cell of one ICB is
+-- that ICB's cell, and the ICB's total less it its other cells). All or nothing at a level, since a region left out
+-- would be England less the other regions. test/unit/equity-quintile-map.test.ts checks England's maps.
 quintile_levels AS (
   SELECT c.level, c.period
   FROM quintile_cells AS c
   LEFT JOIN quintile_outside AS x ON x.level = c.level AND x.period = c.period
   WHERE c.level <> 'icb' AND x.level IS NULL
   GROUP BY c.level, c.period
-  HAVING min(c.pcns) >= 3
+  HAVING min(c.pcns) >= 3 AND min(c.icbs) >= 2
 )
 
 SELECT
