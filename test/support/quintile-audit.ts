@@ -79,7 +79,8 @@ function workedOut(sums: readonly number[][], columns: number, known: ReadonlySe
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as number[];
       const factor = r === rank ? 0 : (row[c] as number);
-      if (Math.abs(factor) > 1e-12) for (let k = 0; k < columns; k++) row[k] = (row[k] as number) - factor * (pivotRow[k] as number);
+      if (Math.abs(factor) > 1e-12)
+        for (let k = 0; k < columns; k++) row[k] = (row[k] as number) - factor * (pivotRow[k] as number);
     }
     pivots.push(c);
     rank++;
@@ -104,10 +105,7 @@ export function quintileFindings(pcns: readonly MapPcn[], publication: Publicati
   });
   for (const level of ['icb', 'region'] as const)
     for (const area of new Set(atoms.map((a) => a[level])))
-      insiders.push([
-        `${level} ${area}`,
-        new Set(atoms.flatMap((a, i) => (a[level] === area ? [i] : []))),
-      ]);
+      insiders.push([`${level} ${area}`, new Set(atoms.flatMap((a, i) => (a[level] === area ? [i] : [])))]);
   for (const [who, known] of insiders)
     for (const i of workedOut(sums, atoms.length, known)) {
       const atom = atoms[i] as Atom;

@@ -77,7 +77,7 @@ async function publishedLevels(map: readonly MapPcn[]): Promise<string[]> {
 }
 
 describe('the check, on maps worked out by hand', () => {
-  it('an ICB cell of 1 PCN, published, is anyone\'s; unpublished, the only other ICB of its region gets it', async () => {
+  it("an ICB cell of 1 PCN, published, is anyone's; unpublished, the only other ICB of its region gets it", async () => {
     // QAA: quintile 1 has 1 PCN, quintile 2 has 3; QBB: 3 and 3. Region cells: 4 and 6.
     const map = handMap([
       ['QAA', 'Y56', '1', 1],
@@ -98,12 +98,18 @@ describe('the check, on maps worked out by hand', () => {
     expect(quintileFindings(map, { regions: false, icbs: false })).toEqual([]);
     // A third ICB in Y56 with PCNs in both quintiles: QBB is left with QAA's and QEE's cells, whose sums (their
     // totals, Y56's cells less QBB's) go round a cycle, so no one cell of them can be worked out.
-    const withQee = [...map, ...handMap([['QEE', 'Y56', '1', 3], ['QEE', 'Y56', '2', 3]])];
+    const withQee = [
+      ...map,
+      ...handMap([
+        ['QEE', 'Y56', '1', 3],
+        ['QEE', 'Y56', '2', 3],
+      ]),
+    ];
     expect(quintileFindings(withQee, { regions: true, icbs: false })).toEqual([]);
     expect(await publishedLevels(withQee)).toEqual(['national', 'region']);
   });
 
-  it('a region cell of 3 PCNs all in one ICB gives that ICB\'s cell, and its total then the other cell', async () => {
+  it("a region cell of 3 PCNs all in one ICB gives that ICB's cell, and its total then the other cell", async () => {
     // QAA: quintile 1 has 3 PCNs (no other ICB of Y56 has quintile 1), quintile 2 has 1; QBB quintile 2 has 3.
     // Y56's cells hold 3 and 4 PCNs, but QAA's quintile 2 = QAA's total - Y56's quintile 1: one PCN. England, the
     // same map with Y58 beside it, gives it too when Y58 has no quintile 1 PCN and the other region's total is known.
