@@ -43,13 +43,14 @@ function atomsOf(pcns: readonly MapPcn[]): Atom[] {
 }
 
 /** The published sums, each as the atoms it adds up. */
-function publishedSums(atoms: readonly Atom[], publication: Publication): number[][] {
+function publishedSums(atoms: readonly Atom[], publication: Publication, quintiles: boolean): number[][] {
   const groups = new Map<string, number[]>();
   const add = (name: string, index: number) => groups.set(name, [...(groups.get(name) ?? []), index]);
   atoms.forEach((a, i) => {
     add('ENG', i);
     add(`region ${a.region}`, i);
     add(`icb ${a.icb}`, i);
+    if (!quintiles) return;
     add(`ENG q${a.quintile}`, i);
     if (publication.regions) add(`region ${a.region} q${a.quintile}`, i);
     if (publication.icbs) add(`icb ${a.icb} q${a.quintile}`, i);
@@ -88,10 +89,8 @@ function workedOut(sums: readonly number[][], columns: number, known: ReadonlySe
   return pivots.filter((c, r) => (rows[r] as number[]).every((v, k) => k === c || Math.abs(v) < 1e-9));
 }
 
-/** Every way the publication gives away a single PCN's figures, as text (none is the pass). */
-export function quintileFindings(pcns: readonly MapPcn[], publication: Publication): string[] {
-  const atoms = atomsOf(pcns);
-  const sums = publishedSums(atoms, publication);
+/** Every way the sums give away a single PCN's figures, as text. */
+function findingsOf(atoms: readonly Atom[], sums: readonly number[][]): string[] {
   const findings: string[] = [];
   const byAnyone = new Set(workedOut(sums, atoms.length, new Set()));
   for (const pcns of [1, 2])
@@ -112,6 +111,16 @@ export function quintileFindings(pcns: readonly MapPcn[], publication: Publicati
       if (!known.has(i) && !byAnyone.has(i) && atom.pcns === 1) findings.push(`${who}: ${atom.key} (1 PCN)`);
     }
   return [...new Set(findings)];
+}
+
+/**
+ * Every way the publication gives away a single PCN's figures that the area totals alone do not (an ICB of one or
+ * two PCNs gives them away with its total, quintiles or not: not this document's to fix), as text; none is the pass.
+ */
+export function quintileFindings(pcns: readonly MapPcn[], publication: Publication): string[] {
+  const atoms = atomsOf(pcns);
+  const totalsOnly = new Set(findingsOf(atoms, publishedSums(atoms, publication, false)));
+  return findingsOf(atoms, publishedSums(atoms, publication, true)).filter((f) => !totalsOnly.has(f));
 }
 
 /** The PCNs in the smallest quintile cell of any region (the SQL's rule publishes regions only where it is >= 3). */

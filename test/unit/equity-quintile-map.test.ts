@@ -155,6 +155,19 @@ describe('the check, on maps worked out by hand', () => {
     ]);
     expect(quintileFindings(map, { regions: false, icbs: true })).toEqual(['anyone: QAA q1 (2 PCNs)']);
   });
+
+  it('an ICB of one PCN gives that PCN away with its own total, quintiles or not: not counted against them', () => {
+    const map = handMap([
+      ['QAA', 'Y56', '1', 1],
+      ['QBB', 'Y56', '1', 3],
+      ['QBB', 'Y56', '2', 3],
+    ]);
+    expect(quintileFindings(map, { regions: true, icbs: true })).toEqual([]);
+    expect(quintileFindings([...map, ...handMap([['QAA', 'Y56', '2', 1]])], { regions: true, icbs: true })).toEqual([
+      'anyone: QAA q1 (1 PCN)',
+      'anyone: QAA q2 (1 PCN)',
+    ]);
+  });
 });
 
 describe("England's real map: the quintile cells equity.sql publishes give away no PCN", () => {
