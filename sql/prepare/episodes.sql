@@ -41,7 +41,9 @@ follow_ups AS (
     referral_id,
     count(*) FILTER (WHERE event_type = 'contact') AS contacts,
     count(*) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw') AS splw_contacts,
-    min(occurred_on) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw') AS first_splw_contact_on,
+    -- the latest: a link worker contact on or after the referral exists exactly when the latest is on or after it
+    -- (the earliest would miss an episode with one contact dated before the referral and others after it)
+    max(occurred_on) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw') AS last_splw_contact_on,
     count(*) FILTER (WHERE event_type = 'declined') AS declines,
     count(*) FILTER (WHERE event_type = 'plan_agreed') AS plans,
     count(*) FILTER (WHERE event_type = 'community_connection') AS connections,
@@ -70,7 +72,7 @@ SELECT
   COALESCE(f.contacts, 0) AS contacts,
   COALESCE(f.splw_contacts, 0) AS splw_contacts,
   COALESCE(f.contacts, 0) - COALESCE(f.splw_contacts, 0) AS other_contacts,
-  COALESCE(f.first_splw_contact_on >= r.referred_on AND f.declines = 0, false) AS engaged,
+  COALESCE(f.last_splw_contact_on >= r.referred_on AND f.declines = 0, false) AS engaged,
   COALESCE(f.plans, 0) > 0 AS plan_agreed,
   COALESCE(f.connections, 0) AS connections,
   COALESCE(f.connections_attended, 0) > 0 AS connected,

@@ -1,0 +1,127 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_TABLE } from '../../functions/contract/index.ts';
+import { loadSql } from '../../functions/lib/query-engine.ts';
+import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
+
+/*
+ * Two rules of the prepare steps (red-team review), worked out by hand on one PCN (U00001, ICB QAA, region Y56):
+ *
+ * Take-up (episodes.engaged): a link worker contact on or after the referral, and no decline.
+ *   R1 referred 2025-04-10, link worker contacts on 04-09 (before) and 04-20 (after): engaged (one contact after).
+ *   R2 referred 2025-04-12, one link worker contact on 04-05 (before only): not engaged.
+ *   R3 referred 2025-04-15, a contact the same day, but a decline: not engaged.
+ *
+ * A retraction withdraws its event unless a version of the event was recorded after it (the later row wins, as for
+ * corrections); a version without recorded_at never undoes one, and a retraction without recorded_at is for good.
+ *   R4 sent 04-20 (recorded 04-20, u1); retracted (recorded 05-02, u2); re-sent recorded 05-10 (u3): in force, u3's.
+ *   R5 sent 04-21 (recorded 04-21, u1); retracted (recorded 05-02, u2); re-sent with no recorded_at (u3): withdrawn.
+ *   R6 sent 04-22 (recorded 04-22, u1); retracted with no recorded_at (u2); re-sent recorded 06-01 (u3): withdrawn.
+ *   R7 sent 04-23 (recorded 04-23, u1); retracted (recorded 05-02, u2); re-sent recorded 04-30 (u3, before the
+ *   retraction): withdrawn.
+ * So the episodes are R1 (engaged), R2 (not), R3 (not) and R4 (referred 04-20, its version recorded 05-10 in force), and no other.
+ */
+const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
+  ', ',
+);
+
+const at = (day: string | null) => (day ? `TIMESTAMP '${day} 10:00:00'` : 'NULL');
+const landed = (upload: string) => `TIMESTAMP '2025-0${{ u1: 5, u2: 6, u3: 7 }[upload]}-01 09:00:00'`;
+let sourceRow = 1;
+/** upload_id, source_row, received_at, recorded_at, event_id, event_type, referral_id, occurred_on, worker_role, retracts_event_id */
+function row(
+  upload: string,
+  recorded: string | null,
+  id: string,
+  type: string,
+  referral: string | null,
+  on: string,
+  extra: { role?: string; retracts?: string } = {},
+): string {
+  sourceRow += 1;
+  const text = (v: string | undefined | null) => (v ? `'${v}'` : 'NULL');
+  const snomed = type === 'referral' ? `'871731000000106'` : 'NULL';
+  return `('${upload}', ${sourceRow}, ${landed(upload)}, ${at(recorded)}, '${id}', '${type}', ${text(referral)},
+    DATE '${on}', ${text(extra.role)}, ${text(extra.retracts)}, ${snomed})`;
+}
+
+const ROWS = [
+  row('u1', null, 'E1', 'referral', 'R1', '2025-04-10'),
+  row('u1', null, 'C1a', 'contact', 'R1', '2025-04-09', { role: 'splw' }),
+  row('u1', null, 'C1b', 'contact', 'R1', '2025-04-20', { role: 'splw' }),
+  row('u1', null, 'E2', 'referral', 'R2', '2025-04-12'),
+  row('u1', null, 'C2', 'contact', 'R2', '2025-04-05', { role: 'splw' }),
+  row('u1', null, 'E3', 'referral', 'R3', '2025-04-15'),
+  row('u1', null, 'C3', 'contact', 'R3', '2025-04-15', { role: 'splw' }),
+  row('u1', null, 'D3', 'declined', 'R3', '2025-04-16'),
+  row('u1', '2025-04-20', 'E4', 'referral', 'R4', '2025-04-20'),
+  row('u2', '2025-05-02', 'X4', 'retraction', null, '2025-05-02', { retracts: 'E4' }),
+  row('u3', '2025-05-10', 'E4', 'referral', 'R4', '2025-04-20'),
+  row('u1', '2025-04-21', 'E5', 'referral', 'R5', '2025-04-21'),
+  row('u2', '2025-05-02', 'X5', 'retraction', null, '2025-05-02', { retracts: 'E5' }),
+  row('u3', null, 'E5', 'referral', 'R5', '2025-04-21'),
+  row('u1', '2025-04-22', 'E6', 'referral', 'R6', '2025-04-22'),
+  row('u2', null, 'X6', 'retraction', null, '2025-05-02', { retracts: 'E6' }),
+  row('u3', '2025-06-01', 'E6', 'referral', 'R6', '2025-04-22'),
+  row('u1', '2025-04-23', 'E7', 'referral', 'R7', '2025-04-23'),
+  row('u2', '2025-05-02', 'X7', 'retraction', null, '2025-05-02', { retracts: 'E7' }),
+  row('u3', '2025-04-30', 'E7', 'referral', 'R7', '2025-04-23'),
+];
+
+let instance: DuckDBInstance;
+let episodes: Record<string, unknown>[];
+
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`CREATE TEMP TABLE committed_events (${COLUMNS})`);
+    await connection.run(`INSERT INTO committed_events (upload_id, source_row, received_at, recorded_at, event_id,
+      event_type, referral_id, occurred_on, worker_role, retracts_event_id, snomed_code) VALUES ${ROWS.join(', ')}`);
+    await connection.run(`UPDATE committed_events SET pcn_code = 'U00001', event_month = strftime(occurred_on, '%Y-%m'),
+      person_id = CASE WHEN event_type = 'retraction' THEN NULL ELSE 'person-' || referral_id END`);
+    await connection.run(`CREATE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR,
+      month VARCHAR, fy VARCHAR, list_size BIGINT)`);
+    await connection.run(
+      `INSERT INTO pcn_months VALUES ${['2025-04', '2025-05', '2025-06']
+        .map((m) => `('U00001', 'QAA', 'Y56', '${m}', '2025/26', 10000)`)
+        .join(', ')}`,
+    );
+    for (const step of ['superseded', 'retracted', 'withdrawn'])
+      await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
+    await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+    await connection.run(`CREATE TEMP TABLE episodes AS ${loadSql('prepare/episodes')}`);
+    episodes = (
+      await connection.runAndReadAll(`SELECT e.referral_id, strftime(e.referred_on, '%Y-%m-%d') AS referred_on,
+        e.engaged, e.splw_contacts, strftime(c.recorded_at, '%Y-%m-%d') AS recorded_on
+        FROM episodes AS e
+        JOIN committed_events AS c ON c.referral_id = e.referral_id AND c.event_type = 'referral'
+        ANTI JOIN withdrawn AS w ON w.upload_id = c.upload_id AND w.source_row = c.source_row
+        ORDER BY e.referral_id`)
+    ).getRowObjectsJS();
+  } finally {
+    connection.closeSync();
+  }
+});
+afterAll(() => instance.closeSync());
+
+describe('episodes: take-up and retractions (worked by hand above)', () => {
+  it('counts an episode engaged when any link worker contact is on or after the referral, not only the first', () => {
+    expect(episodes.filter((e) => ['R1', 'R2', 'R3'].includes(e.referral_id as string))).toEqual([
+      { referral_id: 'R1', referred_on: '2025-04-10', engaged: true, splw_contacts: 2n, recorded_on: null },
+      { referral_id: 'R2', referred_on: '2025-04-12', engaged: false, splw_contacts: 1n, recorded_on: null },
+      { referral_id: 'R3', referred_on: '2025-04-15', engaged: false, splw_contacts: 1n, recorded_on: null },
+    ]);
+  });
+
+  it('lets a version recorded after a retraction undo it, and nothing else', () => {
+    expect(episodes.map((e) => e.referral_id)).toEqual(['R1', 'R2', 'R3', 'R4']);
+    expect(episodes.find((e) => e.referral_id === 'R4')).toEqual({
+      referral_id: 'R4',
+      referred_on: '2025-04-20',
+      engaged: false,
+      splw_contacts: 0n,
+      recorded_on: '2025-05-10',
+    });
+  });
+});
