@@ -544,7 +544,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'equity',
     title: 'Equity',
     description:
-      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year. Engagement and connection are counted per referral (a person referred twice counts twice) and cover referrals made at least 3 months before the data-as-of date; wellbeing counts people, measured on referrals made at least 6 months before. Method: docs/methodology.md.',
+      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). Engagement and connection are counted per referral (a person referred twice counts twice) and cover referrals made at least 3 months before the data-as-of date; wellbeing counts people, measured on referrals made at least 6 months before. Method: docs/methodology.md.',
     file: 'equity',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -554,7 +554,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     definitions: {
       ...COMMON,
       dimension:
-        "imd_decile (where the person lives), ethnicity_group, age_band, sex, or pcn_imd_quintile (the deprivation of the PCN's registered population, IMD 2019: 1 = most deprived fifth of PCNs).",
+        "imd_decile (where the person lives), ethnicity_group, age_band, sex, or pcn_imd_quintile (the deprivation of the PCN's registered population, IMD 2019: 1 = most deprived fifth of PCNs; England and regions only, never ICBs or PCNs, since a cell of one PCN would be that PCN's figures: docs/methodology.md, Equity).",
       group: 'The group within the dimension.',
       people_referred: 'Distinct people referred.',
       engagement_cohort: 'Referrals made at least 3 months before the data-as-of date.',
@@ -567,7 +567,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       connected_pct: 'Referrals connected as a percentage of the engagement cohort.',
       wellbeing_improved_pct: 'Improved as a percentage of people measured.',
       list_size:
-        'pcn_imd_quintile rows: registered patients of the PCNs in the quintile (each pro rata to the months it was open).',
+        'pcn_imd_quintile rows: registered patients of the PCNs in the quintile (each pro rata to the months it was open), a sum over 3 or more PCNs of published practice lists, exact: the denominator of the rate.',
       months: 'pcn_imd_quintile rows: months of the year so far.',
       people_referred_per_1000:
         'pcn_imd_quintile rows: people referred per 1,000 registered patients in the year so far (from the rounded count).',

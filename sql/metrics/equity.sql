@@ -4,8 +4,9 @@
 -- old enough (parameter 1, 3 months before the data-as-of date), wellbeing on people measured at baseline and
 -- follow-up referred on or before parameter 2 (6 months), improved on their headline instrument.
 -- Access: people referred per registered patient by the deprivation quintile of the PCN's registered population
--- (IMD 2019, pcn_deprivation), for England, regions and ICBs, with the registered list of the PCNs in each quintile
--- (each PCN pro rata to the months of the year it was open) for the rate per 1,000. docs/methodology.md.
+-- (IMD 2019, pcn_deprivation), for England and regions where no cell gives away a PCN (quintile_levels), with
+-- the registered list of the PCNs in each quintile (each PCN pro rata to the months of the year it was open) for the
+-- rate per 1,000. docs/methodology.md.
 -- Distinct people add up across PCNs: person_id is a keyed hash under the PCN's own secret key, so one id never
 -- belongs to two PCNs (functions/upload/pseudonymise.ts). Each person is therefore counted once per PCN, ICB and
 -- region of the year and group, and those counts are added up for every area (rollups), instead of a distinct count
@@ -365,19 +366,51 @@ year_months AS (
   GROUP BY fy
 ),
 
-quintile_lists AS (
+-- The PCN-deprivation-quintile cells of England, each region and (to check the others, never published) each ICB,
+-- with the registered list and the PCNs each holds. docs/methodology.md, Equity: a cell of one PCN is that PCN's
+-- figures, and ICB cells hold 1 or 2 PCNs in 34 of England's 42 ICBs, so ICB cells are never published.
+quintile_cells AS (
   SELECT
     CASE WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
     COALESCE(icb_code, region_code, 'ENG') AS code,
+    region_code,
     fy AS period,
     quintile AS "group",
-    sum(list_size) AS list_months
+    sum(list_size) AS list_months,
+    count(DISTINCT pcn_code) AS pcns,
+    count(DISTINCT icb_code) AS icbs
   FROM (
-    SELECT p.icb_code, p.region_code, p.fy, p.list_size, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
+    SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.list_size,
+      COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
     FROM pcn_months AS p
     LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
   ) AS q
-  GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (icb_code, fy, quintile))
+  GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (region_code, icb_code, fy, quintile))
+),
+
+-- A cell's PCNs outside one of its parts (an ICB of a region; a region or an ICB of England): an ICB or region user
+-- sees its own PCNs, so it could take its own part away and be left with one other PCN.
+quintile_outside AS (
+  SELECT DISTINCT a.level, a.period
+  FROM quintile_cells AS a
+  INNER JOIN quintile_cells AS s
+    ON s.period = a.period AND s."group" = a."group"
+    AND ((a.level = 'region' AND s.level = 'icb' AND s.region_code = a.code)
+      OR (a.level = 'national' AND s.level IN ('region', 'icb')))
+  WHERE a.pcns - s.pcns = 1
+),
+
+-- The levels (England, the regions) published for a year: every cell of the level holds 3 or more PCNs, none
+-- leaves a single PCN when one of its parts is taken away, and each draws on 2 or more ICBs (a cell of one ICB is
+-- that ICB's cell, and the ICB's total less it its other cells). All or nothing at a level, since a region left out
+-- would be England less the other regions. test/unit/equity-quintile-map.test.ts checks England's maps.
+quintile_levels AS (
+  SELECT c.level, c.period
+  FROM quintile_cells AS c
+  LEFT JOIN quintile_outside AS x ON x.level = c.level AND x.period = c.period
+  WHERE c.level <> 'icb' AND x.level IS NULL
+  GROUP BY c.level, c.period
+  HAVING min(c.pcns) >= 3 AND min(c.icbs) >= 2
 )
 
 SELECT
@@ -417,7 +450,8 @@ SELECT
   CAST(NULL AS BIGINT) AS wellbeing_improved,
   CAST(l.list_months AS DOUBLE) / y.months AS list_size,
   CAST(y.months AS INTEGER) AS months
-FROM quintile_lists AS l
+FROM quintile_cells AS l
+INNER JOIN quintile_levels AS v ON v.level = l.level AND v.period = l.period
 INNER JOIN year_months AS y ON y.fy = l.period
 LEFT JOIN referrals AS q
   ON q.dimension = 'pcn_imd_quintile' AND q.level = l.level AND q.code = l.code AND q.period = l.period AND q."group" = l."group"
