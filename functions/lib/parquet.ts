@@ -6,6 +6,7 @@ import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import type { ColumnSpec, PartitionedTableSpec, StorageType, TableSpec } from '../contract/index.ts';
+import { ownText } from './own-text.ts';
 
 type SchemaElement = Parameters<typeof parquetWrite>[0]['schema'] extends (infer E)[] | undefined ? E : never;
 
@@ -77,12 +78,7 @@ export function parquetSchemaOf(table: TableSpec): SchemaElement[] {
  * dictionary of the month's referrals costs a lookup a row where PLAIN bytes cost a copy a row and Snappy over all of
  * them (the pseudonym is 64 characters: two thirds of what was compressed), and writes a third of the bytes.
  */
-const HIGH_CARDINALITY = new Set([
-  'event_id',
-  'recorded_at',
-  'retracts_event_id',
-  'source_row',
-]);
+const HIGH_CARDINALITY = new Set(['event_id', 'recorded_at', 'retracts_event_id', 'source_row']);
 
 /** Columns written from the upload and the row's place in it, not from the row's own values. */
 const LINEAGE_COLUMNS = new Set(['upload_id', 'received_at', 'source_row']);
@@ -456,7 +452,7 @@ class TextDictionaryColumn extends ColumnChunkWriter {
     if (index === undefined) {
       index = this.texts.length;
       // A text of its own: a cell is a slice of the parser's chunk, which it would keep alive.
-      const own = value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
+      const own = value.length < 13 ? value : ownText(value);
       this.texts.push(own);
       this.indexOf.set(own, index);
       this.textLength += own.length;
