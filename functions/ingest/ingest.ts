@@ -20,7 +20,6 @@ import {
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
-import { WorkerColumns } from '../lib/parquet-worker.ts';
 import type { FieldsFastPath, FieldValues } from './fast-path.ts';
 import { type FileError, FileRejection, reject } from './file-rejection.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
@@ -113,7 +112,6 @@ export async function ingestUpload(
   const read = await readUpload(deps.store, landing, state, options);
   const readDone = performance.now();
   const outcome = outcomeOf(landing, read);
-  if (outcome.fileError !== null && state.columns instanceof WorkerColumns) state.columns.close();
   const outputs = outcome.fileError === null ? await writeAccepted(deps.store, landing.uploadId, state) : NO_OUTPUTS;
   const timings = { started, readDone, writeDone: performance.now() };
   const common = receiptCommon(landing, state, read.stats, { receivedAt, processedAt: clock(), outputs, timings });
@@ -251,11 +249,9 @@ async function writeAccepted(store: ObjectStore, uploadId: string, state: Upload
   const columns = state.columns;
   if (columns !== undefined) {
     const { table } = columns;
-    const files = columns instanceof WorkerColumns ? await columns.finish() : undefined;
     for (const partition of columns.counts().keys()) {
       const key = `${table.prefix}/${table.partition.name}=${partition}/${uploadId}.parquet`;
-      const bytes = files ? (files.get(partition) as Uint8Array) : (columns as PartitionedColumns).toParquet(partition);
-      await store.put(key, bytes, { contentType: 'application/vnd.apache.parquet' });
+      await store.put(key, columns.toParquet(partition), { contentType: 'application/vnd.apache.parquet' });
       curated.push(key);
     }
   }
@@ -332,7 +328,7 @@ async function measureRaw(store: ObjectStore, key: string): Promise<{ rawBytes: 
 /** What is known once the file's kind is: the kind, where its accepted rows go and how its rows are validated. */
 interface KindState {
   readonly kind: UploadKind;
-  readonly columns: PartitionedColumns | WorkerColumns;
+  readonly columns: PartitionedColumns;
   readonly validate: ReturnType<typeof fieldValuesValidator>;
   /** The accepted row's values by field position, reused row after row. */
   readonly values: FieldValues;
@@ -415,7 +411,7 @@ class UploadState {
     return this.current?.kind ?? null;
   }
 
-  get columns(): PartitionedColumns | WorkerColumns | undefined {
+  get columns(): PartitionedColumns | undefined {
     return this.current?.columns;
   }
 
@@ -504,18 +500,7 @@ class UploadState {
       );
     const lineage = { upload_id: this.uploadId, received_at: this.receivedAt };
     const { fieldNames, validate, fieldsFast } = compiledKind(kind);
-    const table = CURATED_TABLES[kind];
-    const inThread = new PartitionedColumns(table, lineage);
-    const slots = inThread.slotsOf(fieldNames);
-    const columns =
-      process.env.INGEST_WORKER === '1'
-        ? new WorkerColumns(
-            table,
-            lineage,
-            Array.from(slots, (i) => table.columns[i]?.type),
-            slots,
-          )
-        : inThread;
+    const columns = new PartitionedColumns(CURATED_TABLES[kind], lineage);
     const position = (name: string) => fieldNames.indexOf(name);
     this.current = {
       kind,
@@ -523,7 +508,7 @@ class UploadState {
       validate,
       fieldsFast,
       values: fieldNames.map(() => undefined),
-      slots,
+      slots: columns.slotsOf(fieldNames),
       at: {
         pcnCode: position('pcn_code'),
         month: position(kind === 'events' ? 'occurred_on' : 'snapshot_month'),
