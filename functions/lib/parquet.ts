@@ -71,14 +71,15 @@ export function parquetSchemaOf(table: TableSpec): SchemaElement[] {
   ];
 }
 
-/**
- * Columns whose values are nearly all distinct: a dictionary would not pay, and min/max statistics would not prune.
- * A referral's id and its person's pseudonym are not: every event of the referral repeats them (a referral, its
- * contacts, outcomes and discharge: about four rows of each in a month's partition of the ingest bench's file), so a
- * dictionary of the month's referrals costs a lookup a row where PLAIN bytes cost a copy a row and Snappy over all of
- * them (the pseudonym is 64 characters: two thirds of what was compressed), and writes a third of the bytes.
- */
-const HIGH_CARDINALITY = new Set(['event_id', 'recorded_at', 'retracts_event_id', 'source_row']);
+/** Columns whose values are nearly all distinct: a dictionary would not pay, and min/max statistics would not prune. */
+const HIGH_CARDINALITY = new Set([
+  'event_id',
+  'referral_id',
+  'person_id',
+  'recorded_at',
+  'retracts_event_id',
+  'source_row',
+]);
 
 /** Columns written from the upload and the row's place in it, not from the row's own values. */
 const LINEAGE_COLUMNS = new Set(['upload_id', 'received_at', 'source_row']);

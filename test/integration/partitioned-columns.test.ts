@@ -90,44 +90,6 @@ describe('PartitionedColumns read back in DuckDB', () => {
     ]);
   });
 
-  it("encodes a referral's id and its person's pseudonym with a dictionary, an event's own id PLAIN", async () => {
-    const names = EVENT_FIELD_NAMES as readonly string[];
-    const at = (name: string) => names.indexOf(name);
-    const columns = new PartitionedColumns(CURATED_TABLES.events, {
-      upload_id: 'U12345-abc',
-      received_at: '2026-11-01T10:00:00Z',
-    });
-    const slots = columns.slotsOf(names);
-    // 100 referrals of 4 events each, as a file lists them (a referral's events together): 100 distinct referral ids
-    // and pseudonyms among 400 rows, 400 distinct event ids.
-    for (let i = 0; i < 400; i++) {
-      const values: unknown[] = names.map(() => undefined);
-      const referral = Math.floor(i / 4);
-      values[at('event_id')] = `E${i}`;
-      values[at('referral_id')] = `R${referral}`;
-      values[at('person_id')] = `${String(referral).padStart(8, '0')}${'b'.repeat(56)}`;
-      columns.add('2025-01', values, slots, i + 2);
-    }
-    const file = join(dirs.make('encodings'), 'encodings.parquet');
-    writeFileSync(file, columns.toParquet('2025-01'));
-    const chunks = await duckQuery(`
-      SELECT path_in_schema AS name, encodings, dictionary_page_offset IS NOT NULL AS dictionary, compression
-      FROM parquet_metadata('${file}') WHERE path_in_schema IN ('event_id', 'referral_id', 'person_id')
-      ORDER BY path_in_schema`);
-    expect(chunks).toEqual([
-      { name: 'event_id', encodings: 'PLAIN', dictionary: false, compression: 'SNAPPY' },
-      { name: 'person_id', encodings: 'PLAIN, RLE_DICTIONARY', dictionary: true, compression: 'UNCOMPRESSED' },
-      { name: 'referral_id', encodings: 'PLAIN, RLE_DICTIONARY', dictionary: true, compression: 'UNCOMPRESSED' },
-    ]);
-    const read = await duckQuery(`
-      SELECT count(DISTINCT referral_id)::INT AS referrals, count(DISTINCT person_id)::INT AS people,
-        min(person_id) AS first_person, max(referral_id) AS last_referral
-      FROM read_parquet('${file}')`);
-    expect(read).toEqual([
-      { referrals: 100, people: 100, first_person: `00000000${'b'.repeat(56)}`, last_referral: 'R99' },
-    ]);
-  });
-
   it('stores dates and times of every year as written: before 1970, leap days, years 0-99, offsets', async () => {
     const names = EVENT_FIELD_NAMES as readonly string[];
     const at = (name: string) => names.indexOf(name);
