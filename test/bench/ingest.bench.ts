@@ -148,7 +148,7 @@ const ducks: { seconds: number; cpuSeconds: number }[] = [];
 try {
   for (let run = 0; run < RUNS; run++) {
     // The two versions take turns going first: the one run just after DuckDB's two threads, or first of all, was
-    // measured up to a tenth slower in CPU seconds on the shared machine (the same code against itself).
+    // measured up to a fifth more CPU seconds on the shared machine (the same code against itself).
     if (BASELINE && run % 2 === 1) baselines.push(await timeIngest(BASELINE));
     ingests.push(await timeIngest());
     if (BASELINE && run % 2 === 0) baselines.push(await timeIngest(BASELINE));
