@@ -74,6 +74,8 @@ export interface QueryContext {
 export interface DeriveContext {
   readonly targets: Targets;
   readonly dataAsOf?: string | null;
+  /** The months the data-as-of rule found complete (data-as-of.ts): the only months the projection reads as known. */
+  readonly completeMonths?: readonly string[];
   /** Median link worker contacts per referral for (level|code|period), from the raw distribution, where 8 or more referrals. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
@@ -133,18 +135,18 @@ const COMMON = {
 };
 
 /** Each financial year's people referred against the annual target, projected to year end (projection.ts). */
-function fyProjection(rows: readonly Row[], targets: Targets, dataAsOf: string | null) {
+function fyProjection(
+  rows: readonly Row[],
+  targets: Targets,
+  dataAsOf: string | null,
+  completeMonths: ReadonlySet<string>,
+) {
   const national = rows.filter((r) => r.level === 'national');
   const monthsOf = (fy: string): MonthFigures[] => {
     const calendar = new Set(monthsOfYear(fy));
     return national
       .filter((r) => r.period_type === 'month' && calendar.has(String(r.period)))
-      .map((r) => ({
-        month: String(r.period),
-        people: Number(r.people_referred),
-        pcnsOpen: Number(r.pcns),
-        pcnsSubmitting: Number(r.pcns_submitting ?? 0),
-      }));
+      .map((r) => ({ month: String(r.period), people: Number(r.people_referred) }));
   };
   return national
     .filter((r) => r.period_type === 'fy')
@@ -165,6 +167,7 @@ function fyProjection(rows: readonly Row[], targets: Targets, dataAsOf: string |
           dataAsOf: dataAsOf ?? '9999-12-31',
           peopleToDate: people,
           months: monthsOf(fy),
+          completeMonths,
           previousYear: previous.length === 12 ? previous : undefined,
           target: targets.annual_referrals,
         }),
@@ -213,7 +216,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         pct_list_referred_annualised: rate(r.people_referred, r.list_size, (100 * 12) / months, 2),
       })),
     }),
-    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null) }),
+    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null, new Set(ctx.completeMonths ?? [])),
+    }),
   },
   {
     name: 'referral_sources',
