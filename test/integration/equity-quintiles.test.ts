@@ -31,9 +31,11 @@ import { quintileFindings } from '../support/quintile-audit.ts';
  *   Region Y56, ICB QEE: U02731 q1 5,000 3 4 | U03153 q1 15,000 7 6 | U01198 q2 20,000 5 5 | U02610 q3 10,000 3 6
  *   Region Y58, ICB QSL, open from 2025-04-01: U02671 q1 36,000 - 14 | U03379 q1 14,000 - 6 |
  *                        U01901 q3 10,000 - 6 | U01989 q3 10,000 - 7
- * U00203's and U02671's 2025/26 referrals each have a link worker contact on 2025-08-31 (engaged): the last event, so
- * the data are as of 2025-08-31 and the engagement cohort is every referral (on or before 2025-05-31). Months with
- * data: February to August 2025, so 2024/25 has 2 months and 2025/26 has 5.
+ * U00203's and U02671's 2025/26 referrals each have a link worker contact on 2025-08-31 (engaged); every other PCN
+ * records on 2025-08-31 a service use (no GP appointment in the 3 months after) of its first 2025/26 referral, so all
+ * 18 PCNs sent August: the data are as of 2025-08-31 (docs/methodology.md, "Data as of") and the engagement cohort is
+ * every referral (on or before 2025-05-31). Months with data: February to August 2025, so 2024/25 has 2 months and
+ * 2025/26 has 5.
  *
  * 2024/25 (Y56 alone): Y56's cells hold 5, 4 and 5 PCNs; less QWE's part 4, 2, 2; less QKK's 3, 3, 4; less QEE's 3, 3,
  *   4: none is 1, so England's and Y56's rows are published.
@@ -129,6 +131,22 @@ function uploads(): Record<string, GoldenEvent[]> {
           duration_minutes: 30,
         });
     }
+    if (!ENGAGED.has(p.code))
+      rows.push({
+        ...referralEvent(p.code, `${p.code}-B1`, '2025-08-31', `S-${p.code}`),
+        event_type: 'service_use',
+        referral_source: '',
+        referral_reasons: '',
+        snomed_code: '',
+        age_band: '',
+        sex: '',
+        ethnicity_group: '',
+        imd_decile: '',
+        service: 'gp_appointment',
+        window: 'after',
+        window_months: 3,
+        count: 0,
+      });
     files[`${p.code.toLowerCase()}.jsonl`] = rows;
   }
   return files;
