@@ -216,7 +216,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         pct_list_referred_annualised: rate(r.people_referred, r.list_size, (100 * 12) / months, 2),
       })),
     }),
-    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null, new Set(ctx.completeMonths ?? [])),
+    summarise: (rows, ctx) => ({
+      target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null, new Set(ctx.completeMonths ?? [])),
     }),
   },
   {

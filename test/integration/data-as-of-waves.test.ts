@@ -82,8 +82,7 @@ describe('data as of during a rollout in waves', () => {
     expect(row('rollout', 'national', 'ENG', '2025-11')).toMatchObject({ referrals: 10, pcns: 10, pcns_submitting: 5 });
     expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({ referrals: 22 });
     expect(docs.get('rollout')?.rows.some((r) => r.period === '2025-12')).toBe(false);
-    const progress = (docs.get('rollout')?.summary?.target_progress as { fy: string; complete_months: string[] }[])
-      .find((p) => p.fy === '2025/26');
-    expect(progress?.complete_months).toEqual(['2025-09', '2025-10', '2025-11']);
+    const progress = docs.get('rollout')?.summary?.target_progress as { fy: string; complete_months: string[] }[];
+    expect(progress.find((p) => p.fy === '2025/26')?.complete_months).toEqual(['2025-09', '2025-10', '2025-11']);
   });
 });

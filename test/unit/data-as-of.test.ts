@@ -5,7 +5,12 @@ import { DATA_AS_OF_RULE, dataAsOfOn, type MonthSubmissions } from '../../functi
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
 
 /** A month sent by `pcnsSubmitting` PCNs, of `pcnsOnboarded` uploading by then, of `pcnsOpen` open. */
-const sent = (month: string, pcnsSubmitting: number, pcnsOnboarded = 10, pcnsOpen = pcnsOnboarded): MonthSubmissions => ({
+const sent = (
+  month: string,
+  pcnsSubmitting: number,
+  pcnsOnboarded = 10,
+  pcnsOpen = pcnsOnboarded,
+): MonthSubmissions => ({
   month,
   pcnsSubmitting,
   pcnsOnboarded,
