@@ -5,7 +5,6 @@ import {
   type ProgrammeTargets,
   REFERRAL_REASONS,
   REFERRAL_SOURCES,
-  SNOMED_REFERRAL,
   SUPPRESSED,
   WINDOW_MONTHS,
 } from '../contract/index.ts';
@@ -182,16 +181,18 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Accepted referrals to social prescribing (SNOMED CT 871731000000106), the distinct people referred and declines (871711000000103), against the registered list of the PCNs in force, by month and financial year. The percentage of the list referred is the IIF PC-01 measure (thresholds 1.2% and 1.6% a year); each financial year is compared with the annual target and projected to year end from its months so far.',
     file: 'rollout',
-    params: [SNOMED_REFERRAL],
     keys: [],
     definitions: {
       ...COMMON,
-      referrals: 'Accepted referrals (events in force, corrections applied, retractions removed).',
-      people_referred: 'Distinct people (pseudonymous person_id) with an accepted referral.',
+      referrals:
+        'Accepted referrals (episodes of care): each referral once, in the month and area of its first referral event, however many referral events record it (corrections applied, retractions removed); a person referred twice counts twice. The same count as cof_person.episodes.',
+      people_referred:
+        'Distinct people (pseudonymous person_id) with an accepted referral in the period: the measure of the 900,000 people a year target.',
       declines:
         'Declines recorded (871711000000103): each decline event counts, so a person who declines twice counts twice.',
       pcns_reporting: 'PCNs with at least one accepted referral.',
-      pcns_submitting: 'England by month: PCNs that sent any event (a month is complete when 90% of PCNs open did).',
+      pcns_submitting:
+        'England by month: PCNs that sent any event (a month is complete when 90% of the PCNs onboarded by then did: meta.json data_as_of_rule).',
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size: 'Registered patients of the PCNs in force (mean over the months of a year).',
