@@ -87,8 +87,17 @@ const TELEPHONE_SEP = `[^A-Za-z0-9:]{0,${MAX_SEPARATOR_RUN}}`;
 const TELEPHONE = new RegExp(
   `(?<![A-Za-z0-9+])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
 );
-/** A postcode: its outward and inward codes together or apart (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`, `B338TH`). */
-const POSTCODE = new RegExp(`(?<![A-Za-z0-9])[A-Za-z]{1,2}\\d[A-Za-z\\d]?${SEP}\\d[A-Za-z]{2}(?![A-Za-z0-9])`);
+/**
+ * A postcode: its outward and inward codes together or apart (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`, `B338TH`). Apart by
+ * anything but spaces, not where an id's segments are joined on either side (`.`, `_`, `-` between it and a letter or
+ * digit): `VCSE-QE1-1BP`, an organisation's id, is not a postcode (the national load test's demo, 2 files of 1,297).
+ */
+const OUTWARD = '[A-Za-z]{1,2}\\d[A-Za-z\\d]?';
+const INWARD = '\\d[A-Za-z]{2}';
+const POSTCODE = new RegExp(
+  `(?<![A-Za-z0-9])${OUTWARD}\\s{0,${MAX_SEPARATOR_RUN}}${INWARD}(?![A-Za-z0-9])|` +
+    `(?<![A-Za-z0-9])(?<![A-Za-z0-9][._-])${OUTWARD}${SEP}${INWARD}(?![A-Za-z0-9])(?![._-][A-Za-z0-9])`,
+);
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
 
 /**

@@ -298,7 +298,7 @@ describe('identifiers written with any separator run, padding or brackets are fl
     );
   });
 
-  it('a postcode: outward and inward codes apart by a run of 0 to 16 separators, any case', () => {
+  it('a postcode: outward and inward codes apart by a run of 0 to 16 separators, any case; not an id segment', () => {
     const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
     const written = fc
       .record({
@@ -310,12 +310,14 @@ describe('identifiers written with any separator run, padding or brackets are fl
         before,
         after,
       })
-      .map(({ area, district, run, sector, unit, before, after }) => {
-        return `${before}${area}${district.join('')}${run}${sector}${unit}${after}`;
-      });
+      .map(({ area, district, run, sector, unit, before, after }) => ({
+        text: `${before}${area}${district.join('')}${run}${sector}${unit}${after}`,
+        // Joined by a hyphen to a segment before it, and apart by more than spaces: an id's segments (VCSE-QE1-1BP).
+        segment: before === 'x-' && /[^\s]/.test(run),
+      }));
     fc.assert(
-      fc.property(written, (text) => {
-        expect(findIdentifier(text)).toBe('postcode');
+      fc.property(written, ({ text, segment }) => {
+        expect(findIdentifier(text)).toBe(segment ? undefined : 'postcode');
       }),
       { numRuns: 5000 },
     );
@@ -367,6 +369,15 @@ describe('values the contract accepts are never flagged (generated)', () => {
       .map(([prefix, y, m, separator, sequence]) => `${prefix}${y}${m}${separator}${sequence}`),
     fc.tuple(letters, fc.integer({ min: 0, max: 999_999 })).map(([p, n]) => `${p}-${String(n).padStart(6, '0')}`),
     fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((parts) => parts.join('-')),
+    // An organisation's segments, its ICB's code and a base-36 number (the demo's VCSE-QE1-1BP, postcode-like inside).
+    fc
+      .tuple(
+        letters,
+        fc.constantFrom('-', '.', '_'),
+        fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 0, max: 36 ** 3 - 1 }),
+      )
+      .map(([p, j, code, n]) => `${p}${j}Q${code.slice(1)}${j}${n.toString(36).toUpperCase()}`),
   );
   const timestamp = fc
     .tuple(
