@@ -2,11 +2,14 @@ import { type Figure, SUPPRESSED } from '../contract/index.ts';
 import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 import {
+  type AuditKeys,
   type AuditSpec,
   type AuditSystem,
   buildAuditSystem,
+  cellOf,
   type Disclosure,
   nearestVariable,
+  publishedValue,
   readerDisclosures,
 } from './disclosure-audit.ts';
 
@@ -146,6 +149,39 @@ interface Secondary {
   readonly exact?: boolean;
   /** Called for each cell suppressed here (the staff figures that go with a headcount). */
   readonly onSuppress?: (cell: Cell) => void;
+  /** Called for each cell suppressed here before onSuppress (to note which checks must run again). */
+  readonly changed?: (row: Row, column: string) => void;
+}
+
+/** What scanCells found: how many cells are suppressed, the first smallest non-zero one and the first zero (-1: none). */
+const scanned = { suppressed: 0, smallest: -1, zero: -1 };
+
+/** Counts the suppressed cells and finds the smallest non-zero one and the first zero (suppressNextSmallest's cells). */
+function scanCells(
+  rows: readonly Row[] | undefined,
+  row: Row,
+  column: string | undefined,
+  many: readonly string[],
+  n: number,
+): void {
+  let suppressed = 0;
+  let smallest = -1;
+  let smallestValue = Number.POSITIVE_INFINITY;
+  let zero = -1;
+  for (let i = 0; i < n; i++) {
+    const value = (rows === undefined ? row : (rows[i] as Row))[column ?? (many[i] as string)];
+    if (value === SUPPRESSED) suppressed++;
+    else if (typeof value === 'number') {
+      // Ties: the first of the smallest (a stable sort's first).
+      if (value > 0 && value < smallestValue) {
+        smallest = i;
+        smallestValue = value;
+      } else if (value === 0 && zero === -1) zero = i;
+    }
+  }
+  scanned.suppressed = suppressed;
+  scanned.smallest = smallest;
+  scanned.zero = zero;
 }
 
 /**
@@ -153,34 +189,44 @@ interface Secondary {
  * When none is left to suppress, suppress the total instead, if there is one, or else (allowZero: the parts of an
  * exactly published total) a zero part. For FTE (exact), a suppressed total with no suppressed part
  * takes its smallest non-zero part with it. Returns whether anything changed.
+ *
+ * The cells are a family's rows in one column (`family` an array of rows, `columns` one column) or one row's columns
+ * (`family` a row, `columns` its columns), and the total is `total[totalColumn]`. Loops and indices, no objects made:
+ * this runs for every family, column and round of a national document.
  */
-function suppressNextSmallest(cells: readonly Cell[], total?: Cell, how: Secondary = {}): boolean {
-  // Loops, not closures: this runs for every family, column and round, and under tsx each closure made is also named.
+function suppressNextSmallest(
+  family: readonly Row[] | Row,
+  columns: string | readonly string[],
+  total: Row | undefined,
+  totalColumn: string,
+  how: Secondary,
+): boolean {
+  // No closures either: under tsx each closure made is also named.
+  const rows = Array.isArray(family) ? (family as readonly Row[]) : undefined;
+  const row = family as Row;
+  const column = typeof columns === 'string' ? columns : undefined;
+  const many = columns as readonly string[];
+  const n = rows !== undefined ? rows.length : many.length;
   let changed = false;
   for (;;) {
-    let suppressed = 0;
-    let smallest: Cell | undefined;
-    let smallestValue = Number.POSITIVE_INFINITY;
-    let zero: Cell | undefined;
-    for (const cell of cells) {
-      const value = cell.row[cell.column];
-      if (value === SUPPRESSED) suppressed++;
-      else if (typeof value === 'number') {
-        // Ties: the first of the smallest (a stable sort's first).
-        if (value > 0 && value < smallestValue) {
-          smallest = cell;
-          smallestValue = value;
-        } else if (value === 0 && zero === undefined) zero = cell;
-      }
-    }
-    const totalSuppressed = total !== undefined && total.row[total.column] === SUPPRESSED;
+    scanCells(rows, row, column, many, n);
+    const { suppressed, smallest, zero } = scanned;
+    const totalSuppressed = total !== undefined && total[totalColumn] === SUPPRESSED;
     if (!((suppressed === 1 && !totalSuppressed) || (how.exact === true && suppressed === 0 && totalSuppressed)))
       return changed;
     // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
     // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
-    const target = smallest ?? (how.allowZero ? zero : undefined) ?? (totalSuppressed ? undefined : total);
-    if (target === undefined) return changed;
+    const index = smallest !== -1 ? smallest : how.allowZero && zero !== -1 ? zero : -1;
+    let target: Cell;
+    if (index !== -1)
+      target = {
+        row: rows === undefined ? row : (rows[index] as Row),
+        column: column ?? (many[index] as string),
+      };
+    else if (total !== undefined && !totalSuppressed) target = { row: total, column: totalColumn };
+    else return changed;
     target.row[target.column] = SUPPRESSED;
+    how.changed?.(target.row, target.column);
     how.onSuppress?.(target);
     changed = true;
   }
@@ -285,30 +331,32 @@ function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | 
 
 type AreaFamily = { parts: Row[]; total?: Row };
 
-/** Areas within areas: each parent area's parts (a moved PCN in each ICB it was in) and its own row. */
-function areaFamilies(rows: readonly Row[], areas: DisclosureRules['areas']): AreaFamily[] {
-  if (areas === undefined) return [];
+/**
+ * Areas within areas: each parent area's parts (a moved PCN in each ICB it was in) and its own row, from each row's
+ * family keys (AuditKeys: worked out once, for these families and for the audit).
+ */
+function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): AreaFamily[] {
+  if (keys === undefined) return [];
   const families = new Map<string, AreaFamily>();
-  const { partOf, totalOf } = areas;
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
     if (isNational(row)) continue;
-    for (const key of partOf(row)) {
-      const family = families.get(key) ?? { parts: [] };
-      family.parts.push(row);
-      families.set(key, family);
+    for (const key of keys.partOf[i] as readonly string[]) {
+      const family = families.get(key);
+      if (family) family.parts.push(row);
+      else families.set(key, { parts: [row] });
     }
   }
-  for (const row of rows) {
-    const family = isNational(row) ? undefined : families.get(totalOf(row));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    const family = isNational(row) ? undefined : families.get(keys.totalOf[i] as string);
     if (family) family.total = row;
   }
   return [...families.values()];
 }
 
-type PeriodFamily = { year: Row; months: Row[] };
-
 /** The months of a financial year beside the year's row, per area and document keys. */
-function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): PeriodFamily[] {
+function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): AreaFamily[] {
   if (periodKeys === undefined) return [];
   const familyKey = (row: Row) =>
     [row.level, row.code, financialYearOf(String(row.period)), ...periodKeys.map((k) => row[k])].join('|');
@@ -318,21 +366,12 @@ function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['perio
   for (const row of rows) {
     if (isNational(row) || row.period_type !== 'month') continue;
     const key = familyKey(row);
-    if (years.has(key)) months.set(key, [...(months.get(key) ?? []), row]);
+    if (!years.has(key)) continue;
+    const monthRows = months.get(key);
+    if (monthRows) monthRows.push(row);
+    else months.set(key, [row]);
   }
-  return [...months].map(([key, monthRows]) => ({ year: years.get(key) as Row, months: monthRows }));
-}
-
-function cellsOf(rows: readonly Row[], column: string): Cell[] {
-  const cells: Cell[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) cells[i] = { row: rows[i] as Row, column };
-  return cells;
-}
-
-function columnsOf(row: Row, columns: readonly string[]): Cell[] {
-  const cells: Cell[] = new Array(columns.length);
-  for (let i = 0; i < columns.length; i++) cells[i] = { row, column: columns[i] as string };
-  return cells;
+  return [...months].map(([key, monthRows]) => ({ total: years.get(key) as Row, parts: monthRows }));
 }
 
 function allRegions(rows: readonly Row[]): boolean {
@@ -340,53 +379,111 @@ function allRegions(rows: readonly Row[]): boolean {
   return true;
 }
 
-/** Secondary suppression within a row: the columns that add up to a total. */
-function suppressWithinRows(rows: readonly Row[], groups: NonNullable<DisclosureRules['groups']>): boolean {
-  let changed = false;
-  for (const row of rows) {
-    if (isNational(row)) continue;
-    for (const group of groups) {
-      if (suppressNextSmallest(columnsOf(row, group.parts), { row, column: group.total })) changed = true;
+/**
+ * Secondary suppression, rule by rule and round by round until nothing changes: within rows (the columns that add up
+ * to a total), across sibling rows (no total among them), across areas (the parts of a parent area, with the parent's
+ * row as their total) and across periods (the months of a financial year, with the year's row as their total).
+ *
+ * A check (a family and column, or a row and its group) that has run leaves its cells as it wants them: run again it
+ * would change nothing until one of its cells changes. So every check is marked done after it runs and marked again
+ * when a cell it reads is suppressed (`touch`), and a round runs only the marked ones, in the same order as every
+ * check: the same cells are suppressed, in the same order, as by running them all in every round (issue 17: a
+ * national document takes up to 16 rounds).
+ */
+class SecondarySuppression {
+  private readonly columnIndex = new Map<string, number>();
+  private readonly families: { readonly parts: readonly Row[]; readonly total?: Row; readonly regions: boolean }[] = [];
+  private readonly familiesOf = new Map<Row, number[]>();
+  /** Per family and column: 1 while the check must run. */
+  private readonly familyMarks: Uint8Array;
+  private readonly rowIndex = new Map<Row, number>();
+  /** Per row and group: 1 while the check must run. */
+  private readonly groupMarks: Uint8Array;
+  /** How each column's families are treated: [parts not all regions, parts all regions]. */
+  private readonly hows: (readonly [Secondary, Secondary])[];
+  private readonly withinRow: Secondary;
+
+  constructor(
+    private readonly rows: readonly Row[],
+    private readonly columns: readonly string[],
+    private readonly groups: NonNullable<DisclosureRules['groups']>,
+    families: { siblings: readonly Row[][][]; areas: readonly AreaFamily[]; periods: readonly AreaFamily[] },
+    how: (column: string, regions: boolean) => Secondary,
+  ) {
+    columns.forEach((column, c) => {
+      this.columnIndex.set(column, c);
+    });
+    const add = (parts: readonly Row[], total: Row | undefined, regions: boolean) => {
+      const f = this.families.length;
+      this.families.push({ parts, total, regions });
+      for (const row of total === undefined ? parts : [...parts, total]) {
+        const of = this.familiesOf.get(row);
+        if (of === undefined) this.familiesOf.set(row, [f]);
+        else if (of[of.length - 1] !== f) of.push(f);
+      }
+    };
+    for (const family of families.siblings)
+      for (const siblings of family) add(siblings, undefined, allRegions(siblings));
+    // An area with one part and no row of its own has nothing to check.
+    for (const { parts, total } of families.areas)
+      if (parts.length >= 2 || total !== undefined) add(parts, total, allRegions(parts));
+    for (const { parts, total } of families.periods) add(parts, total, false);
+    this.familyMarks = new Uint8Array(this.families.length * columns.length).fill(1);
+    rows.forEach((row, i) => {
+      this.rowIndex.set(row, i);
+    });
+    this.groupMarks = new Uint8Array(groups.length === 0 ? 0 : rows.length * groups.length).fill(1);
+    const changed = (row: Row, column: string) => this.touch(row, column);
+    this.hows = columns.map((column) => {
+      const [others, regions] = [how(column, false), how(column, true)];
+      return [
+        { ...others, changed },
+        { ...regions, changed },
+      ] as const;
+    });
+    this.withinRow = { changed };
+  }
+
+  /** A cell was suppressed: the checks that read it must run again. */
+  touch(row: Row, column: string): void {
+    const c = this.columnIndex.get(column);
+    const of = c === undefined ? undefined : this.familiesOf.get(row);
+    if (of !== undefined) for (const f of of) this.familyMarks[f * this.columns.length + (c as number)] = 1;
+    const groups = this.groups.length;
+    if (groups === 0) return;
+    const i = this.rowIndex.get(row);
+    if (i !== undefined) this.groupMarks.fill(1, i * groups, (i + 1) * groups);
+  }
+
+  /** Runs the rules until nothing changes. */
+  run(): void {
+    const { rows, groups, families, columns, familyMarks, groupMarks } = this;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let i = 0; i < rows.length && groups.length > 0; i++) {
+        const row = rows[i] as Row;
+        if (isNational(row)) continue;
+        for (let g = 0; g < groups.length; g++) {
+          const mark = i * groups.length + g;
+          if (groupMarks[mark] === 0) continue;
+          const group = groups[g] as (typeof groups)[number];
+          if (suppressNextSmallest(row, group.parts, row, group.total, this.withinRow)) changed = true;
+          groupMarks[mark] = 0;
+        }
+      }
+      for (let f = 0; f < families.length; f++) {
+        const { parts, total, regions } = families[f] as (typeof families)[number];
+        for (let c = 0; c < columns.length; c++) {
+          const mark = f * columns.length + c;
+          if (familyMarks[mark] === 0) continue;
+          const how = (this.hows[c] as readonly [Secondary, Secondary])[regions ? 1 : 0];
+          if (suppressNextSmallest(parts, columns[c] as string, total, columns[c] as string, how)) changed = true;
+          familyMarks[mark] = 0;
+        }
+      }
     }
   }
-  return changed;
 }
-
-/** Secondary suppression across sibling rows (no total row among them). */
-function suppressAcrossSiblings(families: readonly Row[][][], columns: readonly string[], how: HowFor): boolean {
-  let changed = false;
-  for (const family of families)
-    for (const siblings of family)
-      for (const column of columns)
-        if (suppressNextSmallest(cellsOf(siblings, column), undefined, how(column, allRegions(siblings))))
-          changed = true;
-  return changed;
-}
-
-/** Secondary suppression across areas: the parts of a parent area, with the parent's row as their total. */
-function suppressAcrossAreas(families: readonly AreaFamily[], columns: readonly string[], how: HowFor): boolean {
-  let changed = false;
-  for (const { parts, total } of families) {
-    if (parts.length < 2 && total === undefined) continue;
-    for (const column of columns) {
-      const totalCell = total === undefined ? undefined : { row: total, column };
-      if (suppressNextSmallest(cellsOf(parts, column), totalCell, how(column, allRegions(parts)))) changed = true;
-    }
-  }
-  return changed;
-}
-
-/** Secondary suppression across periods: the months of a financial year, with the year's row as their total. */
-function suppressAcrossPeriods(families: readonly PeriodFamily[], columns: readonly string[], how: HowFor): boolean {
-  let changed = false;
-  for (const { year, months } of families)
-    for (const column of columns)
-      if (suppressNextSmallest(cellsOf(months, column), { row: year, column }, how(column, false))) changed = true;
-  return changed;
-}
-
-/** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
-type HowFor = (column: string, regions: boolean) => Secondary;
 
 /** Applies the rules to query rows; returns new rows, with England rows unchanged. */
 export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
@@ -399,29 +496,45 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
   // people with it.
   const exact = new Set(staff.map((s) => s.fte));
   const withHeadcount = new Map(staff.map((s) => [s.headcount, s]));
+  let secondary: SecondarySuppression | undefined;
   const onSuppress = (cell: Cell) => {
     const role = withHeadcount.get(cell.column);
-    if (role) suppressWithHeadcount(cell.row, role);
+    if (role === undefined) return;
+    suppressWithHeadcount(cell.row, role);
+    for (const column of [role.fte, ...(role.columns ?? [])]) secondary?.touch(cell.row, column);
   };
   const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column), onSuppress });
-  const siblings = (rules.siblings ?? []).map((familyOf) => siblingFamilies(out, familyOf));
-  const areas = areaFamilies(out, rules.areas);
-  const periods = periodFamilies(out, rules.periodKeys);
-  // Suppressing a cell for one rule can expose another: repeat until nothing changes. Every rule runs in each round.
-  const secondary = () => {
-    for (let changed = true; changed; ) {
-      const withinRows = suppressWithinRows(out, rules.groups ?? []);
-      const acrossSiblings = suppressAcrossSiblings(siblings, sensitive, how);
-      const acrossAreas = suppressAcrossAreas(areas, sensitive, how);
-      const acrossPeriods = suppressAcrossPeriods(periods, sensitive, how);
-      changed = withinRows || acrossSiblings || acrossAreas || acrossPeriods;
-    }
+  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
+  const { areas } = rules;
+  const keys: AuditKeys | undefined =
+    areas === undefined
+      ? undefined
+      : { partOf: out.map((row) => areas.partOf(row)), totalOf: out.map((row) => areas.totalOf(row)) };
+  secondary = new SecondarySuppression(
+    out,
+    sensitive,
+    rules.groups ?? [],
+    {
+      siblings: (rules.siblings ?? []).map((familyOf) => siblingFamilies(out, familyOf)),
+      areas: areaFamilies(out, keys),
+      periods: periodFamilies(out, rules.periodKeys),
+    },
+    how,
+  );
+  const rerun = (secondary as SecondarySuppression).run.bind(secondary);
+  rerun();
+  const suppress = (cell: Cell) => {
+    cell.row[cell.column] = SUPPRESSED;
+    secondary?.touch(cell.row, cell.column);
+    onSuppress(cell);
   };
-  secondary();
-  const withheld = suppressRecoverable(out, rules, secondary, onSuppress);
+  const withheld = suppressRecoverable(out, rules, keys, rerun, suppress);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
 }
+
+/** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
+type HowFor = (column: string, regions: boolean) => Secondary;
 
 /**
  * The audited columns: the counts that add up over areas. Staff figures are left to their own rules (a year's
@@ -445,19 +558,16 @@ function auditedColumns(rules: DisclosureRules): string[] {
 function suppressRecoverable(
   out: Row[],
   rules: DisclosureRules,
+  keys: AuditKeys | undefined,
   secondary: () => void,
-  onSuppress: (cell: Cell) => void,
+  suppress: (cell: Cell) => void,
 ): Set<Row> {
   const withheld = new Set<Row>();
-  if (rules.areas === undefined) return withheld;
+  if (rules.areas === undefined || keys === undefined) return withheld;
   const spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
-  const suppress = (cell: Cell) => {
-    cell.row[cell.column] = SUPPRESSED;
-    onSuppress(cell);
-  };
-  let system = buildAuditSystem(out, spec);
+  let system = buildAuditSystem(out, spec, keys);
   let dirty: number[] = system.components.map((_, c) => c);
   let seen = valuesOf(system);
   while (dirty.length > 0) {
@@ -475,9 +585,14 @@ function suppressRecoverable(
       continue;
     }
     for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
+    const kept = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
     system = buildAuditSystem(
-      out.filter((row) => !withheld.has(row)),
+      kept.map((i) => out[i] as Row),
       spec,
+      {
+        partOf: kept.map((i) => keys.partOf[i] as readonly string[]),
+        totalOf: kept.map((i) => keys.totalOf[i] as string),
+      },
     );
     dirty = system.components.map((_, c) => c);
     seen = valuesOf(system);
@@ -496,10 +611,13 @@ function protectComponent(
   suppress: (cell: Cell) => void,
 ): { count: number; stuck?: Row } {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
+  const { rows, columns, rowOf, columnOf } = system;
   const publishedCount = (v: number) => {
-    const cell = system.cells[v];
-    const value = cell?.row[cell.column];
-    return cell !== undefined && !isNational(cell.row) && typeof value === 'number' && value > 0 ? value : undefined;
+    const r = rowOf[v] as number;
+    if (r < 0) return undefined;
+    const row = rows[r] as Row;
+    const value = row[columns[columnOf[v] as number] as string];
+    return !isNational(row) && typeof value === 'number' && value > 0 ? value : undefined;
   };
   let count = 0;
   for (;;) {
@@ -514,26 +632,27 @@ function protectComponent(
     }
     if (targets.size === 0)
       for (const v of (system.components[component] as AuditSystem['components'][number]).variables) {
-        const cell = system.cells[v];
-        if (cell !== undefined && !isNational(cell.row) && cell.row[cell.column] === 0) targets.add(v);
+        const r = rowOf[v] as number;
+        if (r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) targets.add(v);
       }
     if (targets.size === 0) return { count, stuck: (found[0] as Disclosure).cell.row };
-    for (const target of [...targets].sort((a, b) => a - b)) suppress(system.cells[target] as Cell);
+    for (const target of [...targets].sort((a, b) => a - b)) suppress(cellOf(system, target) as Cell);
     count += targets.size;
   }
 }
 
 /** The published value of each variable of the system (undefined for an unpublished part). */
 function valuesOf(system: AuditSystem): unknown[] {
-  return system.cells.map((cell) => (cell ? cell.row[cell.column] : undefined));
+  const values: unknown[] = new Array(system.rowOf.length);
+  for (let v = 0; v < values.length; v++) values[v] = publishedValue(system, v);
+  return values;
 }
 
 /** The components with a variable whose value changed since `seen` (updated), in order. */
 function changedComponents(system: AuditSystem, seen: unknown[]): number[] {
   const changed = new Set<number>();
-  for (let v = 0; v < system.cells.length; v++) {
-    const cell = system.cells[v];
-    const value = cell ? cell.row[cell.column] : undefined;
+  for (let v = 0; v < seen.length; v++) {
+    const value = publishedValue(system, v);
     if (value === seen[v]) continue;
     seen[v] = value;
     const c = system.componentOf[v] as number;

@@ -33,7 +33,8 @@ async function dump(data: string, out: string): Promise<void> {
   const engine = new DuckDbEngine(data);
   // The engine's connection is private: a bench reaches it only to cap DuckDB's memory on a shared machine.
   const connection = await (engine as unknown as { connect(): Promise<DuckDBConnection> }).connect();
-  if (process.env.PROFILE_MEMORY_LIMIT) await connection.run(`SET memory_limit = '${process.env.PROFILE_MEMORY_LIMIT}'`);
+  if (process.env.PROFILE_MEMORY_LIMIT)
+    await connection.run(`SET memory_limit = '${process.env.PROFILE_MEMORY_LIMIT}'`);
   mkdirSync(out, { recursive: true });
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const [wall, cpu] = [performance.now(), process.cpuUsage()];
@@ -165,7 +166,12 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
   }
   for (const [label, peak] of peaks)
     console.log(`${label}: largest RSS after a part of the step ${Math.round(peak / 2 ** 20)} MB`);
-  console.log(`peak RSS of this process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `peak RSS of this process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const [first, ...others] = trees.map(([label]) => label);
   let differences = 0;
   for (const other of others) {
