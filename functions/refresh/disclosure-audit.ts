@@ -82,6 +82,9 @@ export interface AuditSystem {
   /** The rows the system was built from, and the columns of its variables. */
   readonly rows: readonly Row[];
   readonly columns: readonly string[];
+  /** The variable of row r and column c (columns[c]) at variableAt[r * columns.length + c]; -1: none. */
+  readonly variableAt: Int32Array;
+  readonly columnIndex: ReadonlyMap<string, number>;
   /** Per variable: the index of its row in `rows` (-1 for an unpublished part) and of its column in `columns`. */
   readonly rowOf: Int32Array;
   readonly columnOf: Int32Array;
@@ -130,6 +133,12 @@ export function cellOf(system: AuditSystem, v: number): AuditCell | undefined {
   return r < 0
     ? undefined
     : { row: system.rows[r] as Row, column: system.columns[system.columnOf[v] as number] as string };
+}
+
+/** The variable of a row (its index in the system's rows) and column; -1 where it has none. */
+export function variableOf(system: AuditSystem, r: number, column: string): number {
+  const c = system.columnIndex.get(column);
+  return c === undefined ? -1 : (system.variableAt[r * system.columns.length + c] as number);
 }
 
 /** The value a variable's cell holds now (undefined for an unpublished part). */
@@ -231,6 +240,8 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
   return withComponents(
     rows,
     columns,
+    ids,
+    columnIndex,
     Int32Array.from(rowOf),
     Int32Array.from(columnOf),
     levelOf,
@@ -311,6 +322,8 @@ function areaEquations(
 function withComponents(
   rows: readonly Row[],
   columns: readonly string[],
+  variableAt: Int32Array,
+  columnIndex: ReadonlyMap<string, number>,
   rowOf: Int32Array,
   columnOf: Int32Array,
   levelOf: Uint8Array,
@@ -382,6 +395,8 @@ function withComponents(
   return {
     rows,
     columns,
+    variableAt,
+    columnIndex,
     rowOf,
     columnOf,
     levelOf,

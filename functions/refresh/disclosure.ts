@@ -6,11 +6,11 @@ import {
   type AuditSpec,
   type AuditSystem,
   buildAuditSystem,
-  cellOf,
   type Disclosure,
   nearestVariable,
   publishedValue,
   readerDisclosures,
+  variableOf,
 } from './disclosure-audit.ts';
 
 /**
@@ -135,9 +135,6 @@ export interface StaffRule {
 
 const isNational = (row: Row) => row.level === 'national';
 
-/** A cell of a published row: the row and the column. */
-type Cell = { readonly row: Row; readonly column: string };
-
 /** How secondary suppression treats a family of cells. */
 interface Secondary {
   /** The parts add up to an exactly published total (the regions of England): a zero part may be suppressed. */
@@ -147,10 +144,6 @@ interface Secondary {
    * of its months), so one of them is suppressed too.
    */
   readonly exact?: boolean;
-  /** Called for each cell suppressed here (the staff figures that go with a headcount). */
-  readonly onSuppress?: (cell: Cell) => void;
-  /** Called for each cell suppressed here before onSuppress (to note which checks must run again). */
-  readonly changed?: (row: Row, column: string) => void;
 }
 
 /** What scanCells found: how many cells are suppressed, the first smallest non-zero one and the first zero (-1: none). */
@@ -191,8 +184,10 @@ function scanCells(
  * takes its smallest non-zero part with it. Returns whether anything changed.
  *
  * The cells are a family's rows in one column (`family` an array of rows, `columns` one column) or one row's columns
- * (`family` a row, `columns` its columns), and the total is `total[totalColumn]`. Loops and indices, no objects made:
- * this runs for every family, column and round of a national document.
+ * (`family` a row, `columns` its columns), and the total is `total[totalColumn]`. Each cell suppressed is added to
+ * `targets` (its position among the cells; -1: the total), in order, for the caller to follow up (the staff figures
+ * that go with a headcount, the checks to run again). Loops and indices, no objects made: this runs for every
+ * family, column and round of a national document.
  */
 function suppressNextSmallest(
   family: readonly Row[] | Row,
@@ -200,6 +195,7 @@ function suppressNextSmallest(
   total: Row | undefined,
   totalColumn: string,
   how: Secondary,
+  targets: number[],
 ): boolean {
   // No closures either: under tsx each closure made is also named.
   const rows = Array.isArray(family) ? (family as readonly Row[]) : undefined;
@@ -217,17 +213,10 @@ function suppressNextSmallest(
     // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
     // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
     const index = smallest !== -1 ? smallest : how.allowZero && zero !== -1 ? zero : -1;
-    let target: Cell;
-    if (index !== -1)
-      target = {
-        row: rows === undefined ? row : (rows[index] as Row),
-        column: column ?? (many[index] as string),
-      };
-    else if (total !== undefined && !totalSuppressed) target = { row: total, column: totalColumn };
+    if (index !== -1) (rows === undefined ? row : (rows[index] as Row))[column ?? (many[index] as string)] = SUPPRESSED;
+    else if (total !== undefined && !totalSuppressed) total[totalColumn] = SUPPRESSED;
     else return changed;
-    target.row[target.column] = SUPPRESSED;
-    how.changed?.(target.row, target.column);
-    how.onSuppress?.(target);
+    targets.push(index);
     changed = true;
   }
 }
@@ -316,68 +305,78 @@ function controlRow(row: Row, rules: DisclosureRules): Row {
   return controlled;
 }
 
-/** Rows below England grouped by a family key: only families of two or more rows. */
-function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): Row[][] {
-  const byKey = new Map<string, Row[]>();
-  for (const row of rows) {
+/** Rows below England grouped by a family key (their indices): only families of two or more rows. */
+function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): IndexFamily[] {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
     const key = isNational(row) ? undefined : familyOf(row);
     if (key === undefined) continue;
     const siblings = byKey.get(key);
-    if (siblings) siblings.push(row);
-    else byKey.set(key, [row]);
+    if (siblings) siblings.push(i);
+    else byKey.set(key, [i]);
   }
-  return [...byKey.values()].filter((siblings) => siblings.length > 1);
+  return [...byKey.values()].filter((siblings) => siblings.length > 1).map((parts) => ({ parts, total: -1 }));
 }
 
-type AreaFamily = { parts: Row[]; total?: Row };
+/**
+ * A family of rows by their indices: its parts, and its total's (-1: none). `months`: the months of a year, never
+ * treated as England's regions (allowZero), whatever their level.
+ */
+type IndexFamily = { parts: number[]; total: number; months?: boolean };
 
 /**
  * Areas within areas: each parent area's parts (a moved PCN in each ICB it was in) and its own row, from each row's
  * family keys (AuditKeys: worked out once, for these families and for the audit).
  */
-function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): AreaFamily[] {
+function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): IndexFamily[] {
   if (keys === undefined) return [];
-  const families = new Map<string, AreaFamily>();
+  const families = new Map<string, IndexFamily>();
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
-    if (isNational(row)) continue;
+    if (isNational(rows[i] as Row)) continue;
     for (const key of keys.partOf[i] as readonly string[]) {
       const family = families.get(key);
-      if (family) family.parts.push(row);
-      else families.set(key, { parts: [row] });
+      if (family) family.parts.push(i);
+      else families.set(key, { parts: [i], total: -1 });
     }
   }
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
-    const family = isNational(row) ? undefined : families.get(keys.totalOf[i] as string);
-    if (family) family.total = row;
+    const family = isNational(rows[i] as Row) ? undefined : families.get(keys.totalOf[i] as string);
+    if (family) family.total = i;
   }
   return [...families.values()];
 }
 
 /** The months of a financial year beside the year's row, per area and document keys. */
-function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): AreaFamily[] {
+function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): IndexFamily[] {
   if (periodKeys === undefined) return [];
   const familyKey = (row: Row) =>
     [row.level, row.code, financialYearOf(String(row.period)), ...periodKeys.map((k) => row[k])].join('|');
-  const years = new Map<string, Row>();
-  for (const row of rows) if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), row);
-  const months = new Map<string, Row[]>();
-  for (const row of rows) {
+  const years = new Map<string, number>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), i);
+  }
+  const months = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
     if (isNational(row) || row.period_type !== 'month') continue;
     const key = familyKey(row);
     if (!years.has(key)) continue;
     const monthRows = months.get(key);
-    if (monthRows) monthRows.push(row);
-    else months.set(key, [row]);
+    if (monthRows) monthRows.push(i);
+    else months.set(key, [i]);
   }
-  return [...months].map(([key, monthRows]) => ({ total: years.get(key) as Row, parts: monthRows }));
+  return [...months].map(([key, parts]) => ({ total: years.get(key) as number, parts, months: true }));
 }
 
 function allRegions(rows: readonly Row[]): boolean {
   for (const row of rows) if (row.level !== 'region') return false;
   return true;
 }
+
+/** Scratch for the cells suppressNextSmallest suppresses in one call. */
+const suppressedTargets: number[] = [];
 
 /**
  * Secondary suppression, rule by rule and round by round until nothing changes: within rows (the columns that add up
@@ -386,104 +385,144 @@ function allRegions(rows: readonly Row[]): boolean {
  *
  * A check (a family and column, or a row and its group) that has run leaves its cells as it wants them: run again it
  * would change nothing until one of its cells changes. So every check is marked done after it runs and marked again
- * when a cell it reads is suppressed (`touch`), and a round runs only the marked ones, in the same order as every
+ * when a cell it reads is suppressed (`suppressed`), and a round runs only the marked ones, in the same order as every
  * check: the same cells are suppressed, in the same order, as by running them all in every round (issue 17: a
- * national document takes up to 16 rounds).
+ * national document takes up to 16 rounds). Rows are known by their index in `rows`.
  */
 class SecondarySuppression {
   private readonly columnIndex = new Map<string, number>();
-  private readonly families: { readonly parts: readonly Row[]; readonly total?: Row; readonly regions: boolean }[] = [];
-  private readonly familiesOf = new Map<Row, number[]>();
+  private readonly families: {
+    readonly parts: readonly Row[];
+    readonly indices: readonly number[];
+    readonly total: number;
+    readonly regions: boolean;
+  }[] = [];
+  /** The families of row r: familiesList[familiesStart[r]] to [familiesStart[r + 1] - 1]. */
+  private readonly familiesStart: Int32Array;
+  private readonly familiesList: Int32Array;
   /** Per family and column: 1 while the check must run. */
   private readonly familyMarks: Uint8Array;
-  private readonly rowIndex = new Map<Row, number>();
   /** Per row and group: 1 while the check must run. */
   private readonly groupMarks: Uint8Array;
   /** How each column's families are treated: [parts not all regions, parts all regions]. */
   private readonly hows: (readonly [Secondary, Secondary])[];
-  private readonly withinRow: Secondary;
+  /** The cells suppressed since the audit last looked: row index and column. */
+  readonly touchedRows: number[] = [];
+  readonly touchedColumns: string[] = [];
 
   constructor(
     private readonly rows: readonly Row[],
     private readonly columns: readonly string[],
     private readonly groups: NonNullable<DisclosureRules['groups']>,
-    families: { siblings: readonly Row[][][]; areas: readonly AreaFamily[]; periods: readonly AreaFamily[] },
+    families: readonly IndexFamily[],
     how: (column: string, regions: boolean) => Secondary,
+    private readonly withHeadcount: ReadonlyMap<string, StaffRule>,
   ) {
     columns.forEach((column, c) => {
       this.columnIndex.set(column, c);
     });
-    const add = (parts: readonly Row[], total: Row | undefined, regions: boolean) => {
-      const f = this.families.length;
-      this.families.push({ parts, total, regions });
-      for (const row of total === undefined ? parts : [...parts, total]) {
-        const of = this.familiesOf.get(row);
-        if (of === undefined) this.familiesOf.set(row, [f]);
-        else if (of[of.length - 1] !== f) of.push(f);
-      }
+    const counts = new Int32Array(rows.length + 1);
+    for (const { parts, total, months } of families) {
+      const rowsOf = parts.map((i) => rows[i] as Row);
+      this.families.push({ parts: rowsOf, indices: parts, total, regions: months !== true && allRegions(rowsOf) });
+      for (const i of parts) counts[i + 1] = (counts[i + 1] as number) + 1;
+      if (total >= 0) counts[total + 1] = (counts[total + 1] as number) + 1;
+    }
+    for (let r = 0; r < rows.length; r++) counts[r + 1] = (counts[r + 1] as number) + (counts[r] as number);
+    this.familiesStart = counts;
+    this.familiesList = new Int32Array(counts[rows.length] as number);
+    const fill = counts.slice(0, rows.length);
+    const note = (r: number, f: number) => {
+      const at = fill[r] as number;
+      this.familiesList[at] = f;
+      fill[r] = at + 1;
     };
-    for (const family of families.siblings)
-      for (const siblings of family) add(siblings, undefined, allRegions(siblings));
-    // An area with one part and no row of its own has nothing to check.
-    for (const { parts, total } of families.areas)
-      if (parts.length >= 2 || total !== undefined) add(parts, total, allRegions(parts));
-    for (const { parts, total } of families.periods) add(parts, total, false);
+    families.forEach(({ parts, total }, f) => {
+      for (const i of parts) note(i, f);
+      if (total >= 0) note(total, f);
+    });
     this.familyMarks = new Uint8Array(this.families.length * columns.length).fill(1);
-    rows.forEach((row, i) => {
-      this.rowIndex.set(row, i);
-    });
     this.groupMarks = new Uint8Array(groups.length === 0 ? 0 : rows.length * groups.length).fill(1);
-    const changed = (row: Row, column: string) => this.touch(row, column);
-    this.hows = columns.map((column) => {
-      const [others, regions] = [how(column, false), how(column, true)];
-      return [
-        { ...others, changed },
-        { ...regions, changed },
-      ] as const;
-    });
-    this.withinRow = { changed };
+    this.hows = columns.map((column) => [how(column, false), how(column, true)] as const);
   }
 
-  /** A cell was suppressed: the checks that read it must run again. */
-  touch(row: Row, column: string): void {
+  /**
+   * Cell (row r, column) was just suppressed: the checks that read it must run again, and the audit must look again;
+   * with `staff`, a headcount takes its FTE and the figures describing the people with it.
+   */
+  suppressed(r: number, column: string, staff: boolean): void {
     const c = this.columnIndex.get(column);
-    const of = c === undefined ? undefined : this.familiesOf.get(row);
-    if (of !== undefined) for (const f of of) this.familyMarks[f * this.columns.length + (c as number)] = 1;
+    if (c !== undefined)
+      for (let j = this.familiesStart[r] as number; j < (this.familiesStart[r + 1] as number); j++)
+        this.familyMarks[(this.familiesList[j] as number) * this.columns.length + c] = 1;
     const groups = this.groups.length;
-    if (groups === 0) return;
-    const i = this.rowIndex.get(row);
-    if (i !== undefined) this.groupMarks.fill(1, i * groups, (i + 1) * groups);
+    if (groups > 0) this.groupMarks.fill(1, r * groups, (r + 1) * groups);
+    this.touchedRows.push(r);
+    this.touchedColumns.push(column);
+    const role = staff ? this.withHeadcount.get(column) : undefined;
+    if (role === undefined) return;
+    const row = this.rows[r] as Row;
+    for (const other of [role.fte, ...(role.columns ?? [])])
+      if (row[other] !== null && row[other] !== undefined && row[other] !== SUPPRESSED) {
+        row[other] = SUPPRESSED;
+        this.suppressed(r, other, false);
+      }
   }
 
   /** Runs the rules until nothing changes. */
   run(): void {
-    const { rows, groups, families, columns, familyMarks, groupMarks } = this;
     for (let changed = true; changed; ) {
-      changed = false;
-      for (let i = 0; i < rows.length && groups.length > 0; i++) {
-        const row = rows[i] as Row;
-        if (isNational(row)) continue;
-        for (let g = 0; g < groups.length; g++) {
-          const mark = i * groups.length + g;
-          if (groupMarks[mark] === 0) continue;
-          const group = groups[g] as (typeof groups)[number];
-          if (suppressNextSmallest(row, group.parts, row, group.total, this.withinRow)) changed = true;
-          groupMarks[mark] = 0;
-        }
-      }
-      for (let f = 0; f < families.length; f++) {
-        const { parts, total, regions } = families[f] as (typeof families)[number];
-        for (let c = 0; c < columns.length; c++) {
-          const mark = f * columns.length + c;
-          if (familyMarks[mark] === 0) continue;
-          const how = (this.hows[c] as readonly [Secondary, Secondary])[regions ? 1 : 0];
-          if (suppressNextSmallest(parts, columns[c] as string, total, columns[c] as string, how)) changed = true;
-          familyMarks[mark] = 0;
-        }
-      }
+      const withinRows = this.runWithinRows();
+      changed = this.runFamilies() || withinRows;
     }
   }
+
+  /** One round of the checks within rows that are marked; whether any suppressed something. */
+  private runWithinRows(): boolean {
+    const { rows, groups, groupMarks } = this;
+    let changed = false;
+    if (groups.length === 0) return changed;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as Row;
+      if (isNational(row)) continue;
+      for (let g = 0; g < groups.length; g++) {
+        const mark = i * groups.length + g;
+        if (groupMarks[mark] === 0) continue;
+        const group = groups[g] as (typeof groups)[number];
+        suppressedTargets.length = 0;
+        // Within a row no staff figures go with a cell (as before: the rule is across rows).
+        if (suppressNextSmallest(row, group.parts, row, group.total, WITHIN_ROW, suppressedTargets)) changed = true;
+        for (const t of suppressedTargets)
+          this.suppressed(i, t === -1 ? group.total : (group.parts[t] as string), false);
+        groupMarks[mark] = 0;
+      }
+    }
+    return changed;
+  }
+
+  /** One round of the checks across rows (siblings, areas, periods, in that order) that are marked. */
+  private runFamilies(): boolean {
+    const { rows, families, columns, familyMarks } = this;
+    let changed = false;
+    for (let f = 0; f < families.length; f++) {
+      const { parts, indices, total, regions } = families[f] as (typeof families)[number];
+      const totalRow = total >= 0 ? rows[total] : undefined;
+      for (let c = 0; c < columns.length; c++) {
+        const mark = f * columns.length + c;
+        if (familyMarks[mark] === 0) continue;
+        const column = columns[c] as string;
+        const how = (this.hows[c] as readonly [Secondary, Secondary])[regions ? 1 : 0];
+        suppressedTargets.length = 0;
+        if (suppressNextSmallest(parts, column, totalRow, column, how, suppressedTargets)) changed = true;
+        for (const t of suppressedTargets) this.suppressed(t === -1 ? total : (indices[t] as number), column, true);
+        familyMarks[mark] = 0;
+      }
+    }
+    return changed;
+  }
 }
+
+const WITHIN_ROW: Secondary = {};
 
 /** Applies the rules to query rows; returns new rows, with England rows unchanged. */
 export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
@@ -495,40 +534,27 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
   // A suppressed FTE total takes a part with it; a suppressed headcount takes its FTE and the figures describing the
   // people with it.
   const exact = new Set(staff.map((s) => s.fte));
-  const withHeadcount = new Map(staff.map((s) => [s.headcount, s]));
-  let secondary: SecondarySuppression | undefined;
-  const onSuppress = (cell: Cell) => {
-    const role = withHeadcount.get(cell.column);
-    if (role === undefined) return;
-    suppressWithHeadcount(cell.row, role);
-    for (const column of [role.fte, ...(role.columns ?? [])]) secondary?.touch(cell.row, column);
-  };
-  const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column), onSuppress });
+  const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column) });
   // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
   const { areas } = rules;
   const keys: AuditKeys | undefined =
     areas === undefined
       ? undefined
       : { partOf: out.map((row) => areas.partOf(row)), totalOf: out.map((row) => areas.totalOf(row)) };
-  secondary = new SecondarySuppression(
+  const secondary = new SecondarySuppression(
     out,
     sensitive,
     rules.groups ?? [],
-    {
-      siblings: (rules.siblings ?? []).map((familyOf) => siblingFamilies(out, familyOf)),
-      areas: areaFamilies(out, keys),
-      periods: periodFamilies(out, rules.periodKeys),
-    },
+    [
+      ...(rules.siblings ?? []).flatMap((familyOf) => siblingFamilies(out, familyOf)),
+      ...areaFamilies(out, keys).filter(({ parts, total }) => parts.length >= 2 || total >= 0),
+      ...periodFamilies(out, rules.periodKeys),
+    ],
     how,
+    new Map(staff.map((s) => [s.headcount, s])),
   );
-  const rerun = (secondary as SecondarySuppression).run.bind(secondary);
-  rerun();
-  const suppress = (cell: Cell) => {
-    cell.row[cell.column] = SUPPRESSED;
-    secondary?.touch(cell.row, cell.column);
-    onSuppress(cell);
-  };
-  const withheld = suppressRecoverable(out, rules, keys, rerun, suppress);
+  secondary.run();
+  const withheld = suppressRecoverable(out, rules, keys, secondary);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
 }
@@ -559,45 +585,89 @@ function suppressRecoverable(
   out: Row[],
   rules: DisclosureRules,
   keys: AuditKeys | undefined,
-  secondary: () => void,
-  suppress: (cell: Cell) => void,
+  secondary: SecondarySuppression,
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return withheld;
   const spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
+  // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,
+  // and systemRow[r] the system's index of out's row r (-1: withheld).
   let system = buildAuditSystem(out, spec, keys);
+  let kept: number[] | undefined;
+  let systemRow: Int32Array | undefined;
+  const suppressVariable = (v: number) => {
+    const r = system.rowOf[v] as number;
+    const at = kept === undefined ? r : (kept[r] as number);
+    const column = system.columns[system.columnOf[v] as number] as string;
+    (out[at] as Row)[column] = SUPPRESSED;
+    secondary.suppressed(at, column, true);
+  };
+  // What changed before this system was built is in it.
+  clearTouched(secondary);
   let dirty: number[] = system.components.map((_, c) => c);
-  let seen = valuesOf(system);
   while (dirty.length > 0) {
     let suppressed = 0;
     const withhold = new Set<string>();
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppress);
+      const { count, stuck } = protectComponent(system, c, suppressVariable);
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
     if (suppressed === 0 && withhold.size === 0) break;
-    secondary();
+    secondary.run();
     if (withhold.size === 0) {
-      dirty = changedComponents(system, seen);
+      dirty = changedComponents(system, secondary, systemRow);
       continue;
     }
     for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
-    const kept = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
+    const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
+    kept = keptNow;
+    systemRow = new Int32Array(out.length).fill(-1);
+    keptNow.forEach((r, i) => {
+      (systemRow as Int32Array)[r] = i;
+    });
     system = buildAuditSystem(
-      kept.map((i) => out[i] as Row),
+      keptNow.map((i) => out[i] as Row),
       spec,
       {
-        partOf: kept.map((i) => keys.partOf[i] as readonly string[]),
-        totalOf: kept.map((i) => keys.totalOf[i] as string),
+        partOf: keptNow.map((i) => keys.partOf[i] as readonly string[]),
+        totalOf: keptNow.map((i) => keys.totalOf[i] as string),
       },
     );
+    clearTouched(secondary);
     dirty = system.components.map((_, c) => c);
-    seen = valuesOf(system);
   }
   return withheld;
+}
+
+function clearTouched(secondary: SecondarySuppression): void {
+  secondary.touchedRows.length = 0;
+  secondary.touchedColumns.length = 0;
+}
+
+/**
+ * The components with a cell suppressed since the audit last looked (secondary's touched cells; every suppression is
+ * noted there, and a suppressed cell never changes again), in order; `systemRow` maps out's rows to the system's.
+ */
+function changedComponents(
+  system: AuditSystem,
+  secondary: SecondarySuppression,
+  systemRow: Int32Array | undefined,
+): number[] {
+  const changed = new Set<number>();
+  const { touchedRows, touchedColumns } = secondary;
+  for (let k = 0; k < touchedRows.length; k++) {
+    const r = touchedRows[k] as number;
+    const at = systemRow === undefined ? r : (systemRow[r] as number);
+    if (at < 0) continue;
+    const v = variableOf(system, at, touchedColumns[k] as string);
+    const c = v < 0 ? -1 : (system.componentOf[v] as number);
+    if (c >= 0) changed.add(c);
+  }
+  clearTouched(secondary);
+  return [...changed].sort((a, b) => a - b);
 }
 
 /**
@@ -608,7 +678,7 @@ function suppressRecoverable(
 function protectComponent(
   system: AuditSystem,
   component: number,
-  suppress: (cell: Cell) => void,
+  suppress: (variable: number) => void,
 ): { count: number; stuck?: Row } {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
   const { rows, columns, rowOf, columnOf } = system;
@@ -636,29 +706,9 @@ function protectComponent(
         if (r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) targets.add(v);
       }
     if (targets.size === 0) return { count, stuck: (found[0] as Disclosure).cell.row };
-    for (const target of [...targets].sort((a, b) => a - b)) suppress(cellOf(system, target) as Cell);
+    for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
     count += targets.size;
   }
-}
-
-/** The published value of each variable of the system (undefined for an unpublished part). */
-function valuesOf(system: AuditSystem): unknown[] {
-  const values: unknown[] = new Array(system.rowOf.length);
-  for (let v = 0; v < values.length; v++) values[v] = publishedValue(system, v);
-  return values;
-}
-
-/** The components with a variable whose value changed since `seen` (updated), in order. */
-function changedComponents(system: AuditSystem, seen: unknown[]): number[] {
-  const changed = new Set<number>();
-  for (let v = 0; v < seen.length; v++) {
-    const value = publishedValue(system, v);
-    if (value === seen[v]) continue;
-    seen[v] = value;
-    const c = system.componentOf[v] as number;
-    if (c >= 0) changed.add(c);
-  }
-  return [...changed].sort((a, b) => a - b);
 }
 
 /** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */
