@@ -515,6 +515,32 @@ function loadValues(system: AuditSystem, variables: readonly number[]): void {
   }
 }
 
+/**
+ * The published values of every variable of a system, read once (loadAllValues) and read again only for the cells
+ * named to `reload` (the publisher names every cell it suppresses): readerDisclosures then reads none itself.
+ */
+export interface LoadedValues {
+  readonly system: AuditSystem;
+  /** Reads the value of the cell of row r (an index in the system's rows) and column again. */
+  reload(r: number, column: string): void;
+}
+
+export function loadAllValues(system: AuditSystem): LoadedValues {
+  const variables: number[] = [];
+  for (let v = 0; v < system.rowOf.length; v++) variables.push(v);
+  loadValues(system, variables);
+  const one = [0];
+  return {
+    system,
+    reload: (r, column) => {
+      const v = variableOf(system, r, column);
+      if (v < 0) return;
+      one[0] = v;
+      loadValues(system, one);
+    },
+  };
+}
+
 /** A reader of `*`: each as 1 to 7, except those evidently secondary (scratch.evident) as `relaxedReader`; or all so. */
 type Reader = 'documented' | 'relaxed';
 
@@ -648,9 +674,13 @@ function evidentlySecondary(system: AuditSystem, component: number): void {
  * whole component shows to be larger), taking every `*` as `relaxedReader` does. Undefined where both contradict
  * (the figures do not add up as equations: counts of distinct people, who may be in two areas).
  */
-export function readerDisclosures(system: AuditSystem, component: number): Disclosure[] | undefined {
+export function readerDisclosures(
+  system: AuditSystem,
+  component: number,
+  values?: LoadedValues,
+): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
-  loadValues(system, variables);
+  if (values?.system !== system) loadValues(system, variables);
   evidentlySecondary(system, component);
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'documented', wide);

@@ -7,6 +7,8 @@ import {
   type AuditSystem,
   buildAuditSystem,
   type Disclosure,
+  type LoadedValues,
+  loadAllValues,
   nearestVariable,
   publishedValue,
   readerDisclosures,
@@ -597,12 +599,25 @@ function suppressRecoverable(
   let system = buildAuditSystem(out, spec, keys);
   let kept: number[] | undefined;
   let systemRow: Int32Array | undefined;
+  // The audit reads every value once per system, and again each cell suppressed since (`synced`: the touched cells
+  // read again so far).
+  let values: LoadedValues = loadAllValues(system);
+  let synced = 0;
+  const sync = () => {
+    const { touchedRows, touchedColumns } = secondary;
+    for (; synced < touchedRows.length; synced++) {
+      const r = touchedRows[synced] as number;
+      const at = systemRow === undefined ? r : (systemRow[r] as number);
+      if (at >= 0) values.reload(at, touchedColumns[synced] as string);
+    }
+  };
   const suppressVariable = (v: number) => {
     const r = system.rowOf[v] as number;
     const at = kept === undefined ? r : (kept[r] as number);
     const column = system.columns[system.columnOf[v] as number] as string;
     (out[at] as Row)[column] = SUPPRESSED;
     secondary.suppressed(at, column, true);
+    sync();
   };
   // What changed before this system was built is in it.
   clearTouched(secondary);
@@ -611,14 +626,16 @@ function suppressRecoverable(
     let suppressed = 0;
     const withhold = new Set<string>();
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppressVariable);
+      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
     if (suppressed === 0 && withhold.size === 0) break;
     secondary.run();
     if (withhold.size === 0) {
+      sync();
       dirty = changedComponents(system, secondary, systemRow);
+      synced = 0;
       continue;
     }
     for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
@@ -636,7 +653,9 @@ function suppressRecoverable(
         totalOf: keptNow.map((i) => keys.totalOf[i] as string),
       },
     );
+    values = loadAllValues(system);
     clearTouched(secondary);
+    synced = 0;
     dirty = system.components.map((_, c) => c);
   }
   return withheld;
@@ -679,6 +698,7 @@ function protectComponent(
   system: AuditSystem,
   component: number,
   suppress: (variable: number) => void,
+  values: LoadedValues,
 ): { count: number; stuck?: Row } {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
   const { rows, columns, rowOf, columnOf } = system;
@@ -691,7 +711,7 @@ function protectComponent(
   };
   let count = 0;
   for (;;) {
-    const found = readerDisclosures(system, component) ?? [];
+    const found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) return { count };
     const targets = new Set<number>();
     for (const disclosure of found) {
