@@ -190,8 +190,8 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
   const width = columns.length;
   // The variable of each row and column, made when first met (the numbering is the order cells are first met).
   const ids = new Int32Array(rows.length * width).fill(-1);
-  const rowOf: number[] = [];
-  const columnOf: number[] = [];
+  const rowOf = new IntList();
+  const columnOf = new IntList();
   const parts = new Map<number, { cell: AuditCell; family: string }>();
   const of = (r: number, c: number): number => {
     const at = r * width + c;
@@ -233,7 +233,7 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
       }
   const levelOf = new Uint8Array(rowOf.length);
   for (let v = 0; v < rowOf.length; v++) {
-    const r = rowOf[v] as number;
+    const r = rowOf.data[v] as number;
     const level = r < 0 ? undefined : (rows[r] as Row).level;
     levelOf[v] = level === 'national' ? LEVEL_NATIONAL : level === 'region' ? LEVEL_REGION : LEVEL_OTHER;
   }
@@ -242,19 +242,47 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     columns,
     ids,
     columnIndex,
-    Int32Array.from(rowOf),
-    Int32Array.from(columnOf),
+    rowOf.done(),
+    columnOf.done(),
     levelOf,
     parts,
-    Int32Array.from(equations.start),
-    Int32Array.from(equations.variables),
+    equations.start.done(),
+    equations.variables.done(),
   );
+}
+
+/**
+ * A list of integers in a typed array that doubles as it fills: millions of cells and equations per national document,
+ * kept out of the garbage collector's way (a JS array of them is copied from young to old space as it grows).
+ */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+
+  /** The integers, in a typed array of their length (a view of the same memory). */
+  done(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
 }
 
 /** Equations as they are built: flat, each with its total first; an equation of a total alone is dropped. */
 class EquationList {
-  readonly start: number[] = [0];
-  readonly variables: number[] = [];
+  readonly start = new IntList();
+  readonly variables = new IntList();
+
+  constructor() {
+    this.start.push(0);
+  }
+
   private from = 0;
 
   open(total: number): void {
