@@ -114,7 +114,6 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
   const { dataAsOf } = read('as-of') as { dataAsOf: string | null };
   const implementations = new Map<string, Implementation>();
   for (const [label, root] of trees) implementations.set(label, await load(root));
-  const figures: string[] = [];
   // The step is synchronous (a timer would not fire during it): memory is read after each part of it.
   const peaks = new Map<string, number>();
   for (const [label] of trees) {
@@ -133,7 +132,6 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
       const used = process.cpuUsage(cpu);
       const line = `${label.padEnd(6)} ${name.padEnd(42)} ${((performance.now() - wall) / 1000).toFixed(2).padStart(7)} s ${((used.user + used.system) / 1e6).toFixed(2).padStart(7)} CPU s`;
       console.log(line);
-      figures.push(line);
       peaks.set(label, Math.max(peaks.get(label) ?? 0, process.memoryUsage.rss()));
       return result;
     };
