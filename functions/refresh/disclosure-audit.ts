@@ -1,3 +1,4 @@
+import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 
 /**
@@ -12,13 +13,17 @@ import type { Row } from '../lib/query-engine.ts';
  * with none has no row), an absent row is 0. Additive structure, each an equation total = sum of parts:
  * - areas within areas: England = its regions, a region = its ICBs, an ICB = its PCNs (per period and document keys);
  *   a PCN that moved ICB within a year is split into unpublished parts, one per ICB it was in (each 0 or more);
- * - columns within a row that add up to another (the referral sources to referrals).
+ * - columns within a row that add up to another (the referral sources to referrals);
+ * - the months of a financial year within the year (the counts that add up over months: events, not distinct people):
+ *   a year's row below England = its months' rows of the same area and keys; a month withheld below England (England's
+ *   row and none below it) is an unpublished part of each year (0 or more).
  *
  * A cell is disclosed when the reader's interval for it holds one value only: the count is recovered exactly (a `*`
- * pinned, or a rounded count pinned to its unrounded value), or an unpublished part of a moved PCN is pinned to 1-7.
- * Bounds propagation is sound (the interval always holds every value the published figures allow) and exact where
- * the equations form a tree (areas within areas without moves); with moves or groups it may be wider than the exact
- * range, so it can miss a recovery that needs a linear program: the test enumerates small cases to show both.
+ * pinned, or a rounded count pinned to its unrounded value), or an unpublished part (of a moved PCN, or of a year's
+ * withheld months) is pinned to 1-7. Bounds propagation is sound (the interval always holds every value the published
+ * figures allow) and exact where the equations form a tree (areas within areas without moves); with moves, groups or
+ * months it may be wider than the exact range, so it can miss a recovery that needs a linear program: the test
+ * enumerates small cases to show both.
  */
 
 /** The smallest unrounded count a published rounded count can be (the rounding rule publishes 8 as 10). */
@@ -53,6 +58,11 @@ export interface AuditSpec {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
   };
+  /**
+   * The months of a financial year within the year, for `columns` (those whose year is the sum of its months: counts
+   * of events, not of distinct people); a family is an area's year and its months with the same document `keys`.
+   */
+  readonly months?: { readonly columns: readonly string[]; readonly keys: readonly string[] };
 }
 
 /** A disclosed cell: a published one, or an unpublished part of a moved PCN (`part`: the family it is a part of). */
@@ -185,6 +195,87 @@ function areaEquations(rows: readonly Row[], spec: AuditSpec, variables: Variabl
   for (const [v, split] of splits) if (split.parts.length === split.of) equations.push([v, ...split.parts]);
 }
 
+/**
+ * Months within their year, below England: a year's row = its months' rows (an absent month 0), and where a month is
+ * withheld below England (England's row for it and none below), an unpublished part of the year (0 or more). They go
+ * into a second copy of the document's cells and equations (areas and groups as well), beside the first: a reader
+ * who leaves the months aside is audited as before, since where reading every `*` as 1 to 7 contradicts the figures
+ * the reader of a component reads every `*` of it as 1 or more, and the months join a year's periods into one larger
+ * component, where a contradiction in one month would hide what the areas of another pin.
+ */
+function monthEquations(rows: readonly Row[], spec: AuditSpec, variables: Variables, equations: number[][]): void {
+  const months = spec.months;
+  if (months === undefined) return;
+  const columns = months.columns.filter((column) => spec.columns.includes(column));
+  if (columns.length === 0) return;
+  // The copy: the same cells as new variables (after the first's), with the areas' and groups' equations.
+  const copy = buildAuditSystem(rows, { ...spec, months: undefined });
+  const offset = variables.cells.length;
+  const ids = new Map<Row, Map<string, number>>();
+  copy.cells.forEach((cell, v) => {
+    variables.cells.push(cell);
+    if (cell === undefined) return;
+    const byColumn = ids.get(cell.row) ?? new Map<string, number>();
+    byColumn.set(cell.column, v + offset);
+    ids.set(cell.row, byColumn);
+  });
+  for (const [v, part] of copy.parts) variables.parts.set(v + offset, part);
+  for (const equation of copy.equations) equations.push(equation.map((v) => v + offset));
+  const of = (row: Row, column: string): number | undefined => {
+    if (typeof row[column] !== 'number' && row[column] !== '*') return undefined;
+    const byColumn = ids.get(row) ?? new Map<string, number>();
+    ids.set(row, byColumn);
+    let id = byColumn.get(column);
+    if (id === undefined) {
+      id = variables.cells.length;
+      variables.cells.push({ row, column });
+      byColumn.set(column, id);
+    }
+    return id;
+  };
+  const keysOf = (row: Row) => months.keys.map((k) => String(row[k])).join('|');
+  const families = new Map<string, { year?: Row; months: Row[] }>();
+  // Months by period and keys: to England's year and keys, and whether any row below England has them.
+  const englandMonths = new Map<string, string>();
+  const monthsBelow = new Set<string>();
+  for (const row of rows) {
+    if (row.period_type !== 'month' && row.period_type !== 'fy') continue;
+    const keys = keysOf(row);
+    const year = financialYearOf(String(row.period));
+    if (row.period_type === 'month') {
+      if (row.level === 'national') englandMonths.set(`${row.period}|${keys}`, `${year}|${keys}`);
+      else monthsBelow.add(`${row.period}|${keys}`);
+    }
+    if (row.level === 'national') continue;
+    const key = `${row.level}|${row.code}|${year}|${keys}`;
+    let family = families.get(key);
+    if (!family) {
+      family = { months: [] };
+      families.set(key, family);
+    }
+    if (row.period_type === 'fy') family.year = row;
+    else family.months.push(row);
+  }
+  const withheld = new Set<string>();
+  for (const [month, year] of englandMonths) if (!monthsBelow.has(month)) withheld.add(year);
+  for (const [key, { year, months: parts }] of families) {
+    // A year without its row, or without a month published, says nothing a reader can rely on.
+    if (year === undefined || parts.length === 0) continue;
+    const unpublished = withheld.has(`${financialYearOf(String(year.period))}|${keysOf(year)}`);
+    for (const column of columns) {
+      const t = of(year, column);
+      if (t === undefined) continue;
+      const equation = [t];
+      for (const part of parts) {
+        const v = of(part, column);
+        if (v !== undefined) equation.push(v);
+      }
+      if (unpublished) equation.push(variables.part({ row: year, column }, `${key}|months withheld`));
+      if (equation.length > 1) equations.push(equation);
+    }
+  }
+}
+
 export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec): AuditSystem {
   const variables = new Variables();
   const equations: number[][] = [];
@@ -200,6 +291,7 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec): AuditSy
       }
       if (equation.length > 1) equations.push(equation);
     }
+  monthEquations(rows, spec, variables, equations);
   return withComponents(variables.cells, variables.parts, equations);
 }
 

@@ -37,9 +37,10 @@ import {
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
  *   their sum): its smallest part goes with it;
  * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
- *   propagated over areas within areas and a row's parts from England's exact figure (a small England count pins the
- *   `*` below it); the nearest published count is suppressed until none is, and where none is left a component's
- *   zeros, or (a document without months) the year's rows below England for that key are withheld;
+ *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
+ *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
+ *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
+ *   without months) the year's rows below England for that key are withheld;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
  *   10,000 and caseload from the rounded FTE.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
@@ -101,6 +102,11 @@ export interface DisclosureRules {
    * year are parts of the year's row, and secondary suppression works across periods too.
    */
   readonly periodKeys?: readonly string[];
+  /**
+   * The counts whose financial year is the sum of its months (events, referrals, connections; not distinct people):
+   * the audit reads a year's row as its months' rows (with `periodKeys`).
+   */
+  readonly monthly?: readonly string[];
   /**
    * Staff in a role, below England: `headcount` is a count of people; `fte` (a sum over them) is published only where
    * 8 or more people contribute (a headcount of 8 or more, or with no headcount an FTE of 8 or more); `fte` and
@@ -450,7 +456,12 @@ function suppressRecoverable(
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined) return withheld;
-  const spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  const spec: AuditSpec = {
+    columns: auditedColumns(rules),
+    groups: rules.groups,
+    areas: rules.areas,
+    months: { columns: rules.monthly ?? [], keys: rules.periodKeys ?? [] },
+  };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   const suppress = (cell: Cell) => {
