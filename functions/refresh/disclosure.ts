@@ -456,11 +456,19 @@ function suppressRecoverable(
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined) return withheld;
-  const spec: AuditSpec = {
-    columns: auditedColumns(rules),
-    groups: rules.groups,
-    areas: rules.areas,
-    months: { columns: rules.monthly ?? [], keys: rules.periodKeys ?? [] },
+  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
+  // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).
+  const readMonths = () => {
+    if (rules.monthly === undefined || spec.months !== undefined) return false;
+    spec = { ...spec, months: { columns: rules.monthly, keys: rules.periodKeys ?? [] } };
+    system = buildAuditSystem(
+      out.filter((row) => !withheld.has(row)),
+      spec,
+    );
+    dirty = system.components.map((_, c) => c);
+    seen = valuesOf(system);
+    return true;
   };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
@@ -471,7 +479,7 @@ function suppressRecoverable(
   let system = buildAuditSystem(out, spec);
   let dirty: number[] = system.components.map((_, c) => c);
   let seen = valuesOf(system);
-  while (dirty.length > 0) {
+  while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
     for (const c of dirty) {
@@ -479,7 +487,10 @@ function suppressRecoverable(
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
-    if (suppressed === 0 && withhold.size === 0) break;
+    if (suppressed === 0 && withhold.size === 0) {
+      dirty = [];
+      continue;
+    }
     secondary();
     if (withhold.size === 0) {
       dirty = changedComponents(system, seen);

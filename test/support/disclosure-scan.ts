@@ -274,7 +274,8 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
       const what = part === undefined ? `${cell.column} = ${r[cell.column]}` : `${cell.column}: its part in ${part}`;
       problems.push(`${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`);
     }
-  return problems;
+  // A cell recovered both with and without the months (the audit's two copies of it) is one problem.
+  return [...new Set(problems)];
 }
 
 function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
