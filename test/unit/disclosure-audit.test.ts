@@ -460,7 +460,9 @@ function enumerateMonths(published: Row[], star: [number, number]): Map<string, 
     if (i === months.length) {
       if (sum < yLo) return;
       feasible = true;
-      months.forEach((r, j) => add(String(r.period), chosen[j] as number));
+      months.forEach((r, j) => {
+        add(String(r.period), chosen[j] as number);
+      });
       add('2025/26', sum);
       return;
     }
