@@ -1,3 +1,4 @@
+import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 
 /**
@@ -12,13 +13,17 @@ import type { Row } from '../lib/query-engine.ts';
  * with none has no row), an absent row is 0. Additive structure, each an equation total = sum of parts:
  * - areas within areas: England = its regions, a region = its ICBs, an ICB = its PCNs (per period and document keys);
  *   a PCN that moved ICB within a year is split into unpublished parts, one per ICB it was in (each 0 or more);
- * - columns within a row that add up to another (the referral sources to referrals).
+ * - columns within a row that add up to another (the referral sources to referrals);
+ * - the months of a financial year within the year (the counts that add up over months: events, not distinct people):
+ *   a year's row below England = its months' rows of the same area and keys; a month withheld below England (England's
+ *   row and none below it) is an unpublished part of each year (0 or more).
  *
  * A cell is disclosed when the reader's interval for it holds one value only: the count is recovered exactly (a `*`
- * pinned, or a rounded count pinned to its unrounded value), or an unpublished part of a moved PCN is pinned to 1-7.
- * Bounds propagation is sound (the interval always holds every value the published figures allow) and exact where
- * the equations form a tree (areas within areas without moves); with moves or groups it may be wider than the exact
- * range, so it can miss a recovery that needs a linear program: the test enumerates small cases to show both.
+ * pinned, or a rounded count pinned to its unrounded value), or an unpublished part (of a moved PCN, or of a year's
+ * withheld months) is pinned to 1-7. Bounds propagation is sound (the interval always holds every value the published
+ * figures allow) and exact where the equations form a tree (areas within areas without moves); with moves, groups or
+ * months it may be wider than the exact range, so it can miss a recovery that needs a linear program: the test
+ * enumerates small cases to show both.
  */
 
 /** The smallest unrounded count a published rounded count can be (the rounding rule publishes 8 as 10). */
@@ -53,6 +58,11 @@ export interface AuditSpec {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
   };
+  /**
+   * The months of a financial year within the year, for `columns` (those whose year is the sum of its months: counts
+   * of events, not of distinct people); a family is an area's year and its months with the same document `keys`.
+   */
+  readonly months?: { readonly columns: readonly string[]; readonly keys: readonly string[] };
 }
 
 /** A disclosed cell: a published one, or an unpublished part of a moved PCN (`part`: the family it is a part of). */
@@ -84,6 +94,11 @@ export interface AuditSystem {
   readonly columns: readonly string[];
   /** The variable of row r and column c (columns[c]) at variableAt[r * columns.length + c]; -1: none. */
   readonly variableAt: Int32Array;
+  /**
+   * With `months`, every cell is a variable twice: its first variable (variableAt) in the areas' and groups' equations,
+   * its second (copyAt, laid out as variableAt) in a copy of them with the months' (monthEquations).
+   */
+  readonly copyAt?: Int32Array;
   readonly columnIndex: ReadonlyMap<string, number>;
   /** Per variable: the index of its row in `rows` (-1 for an unpublished part) and of its column in `columns`. */
   readonly rowOf: Int32Array;
@@ -141,6 +156,14 @@ export function variableOf(system: AuditSystem, r: number, column: string): numb
   return c === undefined ? -1 : (system.variableAt[r * system.columns.length + c] as number);
 }
 
+/** The variables of a row and column: its first, and its copy's with months (-1 where it has none). */
+export function variablesOf(system: AuditSystem, r: number, column: string): readonly [number, number] {
+  const c = system.columnIndex.get(column);
+  if (c === undefined) return [-1, -1];
+  const at = r * system.columns.length + c;
+  return [system.variableAt[at] as number, system.copyAt === undefined ? -1 : (system.copyAt[at] as number)];
+}
+
 /** The value a variable's cell holds now (undefined for an unpublished part). */
 export function publishedValue(system: AuditSystem, v: number): unknown {
   const r = system.rowOf[v] as number;
@@ -189,22 +212,24 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
   const columnIndex = new Map(columns.map((column, c) => [column, c]));
   const width = columns.length;
   // The variable of each row and column, made when first met (the numbering is the order cells are first met).
-  const ids = new Int32Array(rows.length * width).fill(-1);
   const rowOf = new IntList();
   const columnOf = new IntList();
   const parts = new Map<number, { cell: AuditCell; family: string }>();
-  const of = (r: number, c: number): number => {
-    const at = r * width + c;
-    let id = ids[at] as number;
-    if (id >= 0) return id;
-    const value = (rows[r] as Row)[columns[c] as string];
-    if (typeof value !== 'number' && value !== '*') return -1;
-    id = rowOf.length;
-    rowOf.push(r);
-    columnOf.push(c);
-    ids[at] = id;
-    return id;
-  };
+  const variables =
+    (ids: Int32Array) =>
+    (r: number, c: number): number => {
+      const at = r * width + c;
+      let id = ids[at] as number;
+      if (id >= 0) return id;
+      const value = (rows[r] as Row)[columns[c] as string];
+      if (typeof value !== 'number' && value !== '*') return -1;
+      id = rowOf.length;
+      rowOf.push(r);
+      columnOf.push(c);
+      ids[at] = id;
+      return id;
+    };
+  const ids = new Int32Array(rows.length * width).fill(-1);
   const part = (r: number, c: number, family: string): number => {
     const id = rowOf.length;
     rowOf.push(-1);
@@ -213,24 +238,36 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     return id;
   };
   const equations = new EquationList();
-  areaEquations(rows, spec, keys, columnIndex, of, part, equations);
   // Columns within a row adding up to another.
   const groups = (spec.groups ?? []).map((g) => ({
     total: columnIndex.get(g.total) as number,
     parts: g.parts.map((column) => columnIndex.get(column) as number),
   }));
-  if (groups.length > 0)
-    for (let r = 0; r < rows.length; r++)
-      for (const group of groups) {
-        const t = of(r, group.total);
-        if (t < 0) continue;
-        equations.open(t);
-        for (const c of group.parts) {
-          const v = of(r, c);
-          if (v >= 0) equations.add(v);
+  const areasAndGroups = (of: (r: number, c: number) => number) => {
+    areaEquations(rows, spec, keys, columnIndex, of, part, equations);
+    if (groups.length > 0)
+      for (let r = 0; r < rows.length; r++)
+        for (const group of groups) {
+          const t = of(r, group.total);
+          if (t < 0) continue;
+          equations.open(t);
+          for (const c of group.parts) {
+            const v = of(r, c);
+            if (v >= 0) equations.add(v);
+          }
+          equations.close();
         }
-        equations.close();
-      }
+  };
+  areasAndGroups(variables(ids));
+  // The months (monthEquations): a second variable for each cell, in a copy of the equations above with the months'.
+  let copyAt: Int32Array | undefined;
+  const months = spec.months;
+  if (months?.columns.some((column) => spec.columns.includes(column))) {
+    copyAt = new Int32Array(rows.length * width).fill(-1);
+    const of = variables(copyAt);
+    areasAndGroups(of);
+    monthEquations(rows, months, spec.columns, columnIndex, of, part, equations);
+  }
   const levelOf = new Uint8Array(rowOf.length);
   for (let v = 0; v < rowOf.length; v++) {
     const r = rowOf.data[v] as number;
@@ -241,6 +278,7 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     rows,
     columns,
     ids,
+    copyAt,
     columnIndex,
     rowOf.done(),
     columnOf.done(),
@@ -347,10 +385,76 @@ function areaEquations(
     }
 }
 
+/**
+ * Months within their year, below England: a year's row = its months' rows (an absent month 0), and where a month is
+ * withheld below England (England's row for it and none below), an unpublished part of the year (0 or more). They go
+ * into a second copy of the document's cells and equations (areas and groups as well), beside the first: a reader
+ * who leaves the months aside is audited as before, since where reading every `*` as 1 to 7 contradicts the figures
+ * the reader of a component reads every `*` of it as 1 or more, and the months join a year's periods into one larger
+ * component, where a contradiction in one month would hide what the areas of another pin.
+ */
+function monthEquations(
+  rows: readonly Row[],
+  months: NonNullable<AuditSpec['months']>,
+  audited: readonly string[],
+  columnIndex: ReadonlyMap<string, number>,
+  of: (r: number, c: number) => number,
+  part: (r: number, c: number, family: string) => number,
+  equations: EquationList,
+): void {
+  const columns = months.columns
+    .filter((column) => audited.includes(column))
+    .map((column) => columnIndex.get(column) as number);
+  const keysOf = (row: Row) => months.keys.map((k) => String(row[k])).join('|');
+  const families = new Map<string, { year: number; months: number[] }>();
+  // Months by period and keys: to England's year and keys, and whether any row below England has them.
+  const englandMonths = new Map<string, string>();
+  const monthsBelow = new Set<string>();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Row;
+    if (row.period_type !== 'month' && row.period_type !== 'fy') continue;
+    const keys = keysOf(row);
+    const year = financialYearOf(String(row.period));
+    if (row.period_type === 'month') {
+      if (row.level === 'national') englandMonths.set(`${row.period}|${keys}`, `${year}|${keys}`);
+      else monthsBelow.add(`${row.period}|${keys}`);
+    }
+    if (row.level === 'national') continue;
+    const key = `${row.level}|${row.code}|${year}|${keys}`;
+    let family = families.get(key);
+    if (!family) {
+      family = { year: -1, months: [] };
+      families.set(key, family);
+    }
+    if (row.period_type === 'fy') family.year = r;
+    else family.months.push(r);
+  }
+  const withheld = new Set<string>();
+  for (const [month, year] of englandMonths) if (!monthsBelow.has(month)) withheld.add(year);
+  for (const [key, { year, months: parts }] of families) {
+    // A year without its row, or without a month published, says nothing a reader can rely on.
+    if (year < 0 || parts.length === 0) continue;
+    const yearRow = rows[year] as Row;
+    const unpublished = withheld.has(`${financialYearOf(String(yearRow.period))}|${keysOf(yearRow)}`);
+    for (const c of columns) {
+      const t = of(year, c);
+      if (t < 0) continue;
+      equations.open(t);
+      for (const m of parts) {
+        const v = of(m, c);
+        if (v >= 0) equations.add(v);
+      }
+      if (unpublished) equations.add(part(year, c, `${key}|months withheld`));
+      equations.close();
+    }
+  }
+}
+
 function withComponents(
   rows: readonly Row[],
   columns: readonly string[],
   variableAt: Int32Array,
+  copyAt: Int32Array | undefined,
   columnIndex: ReadonlyMap<string, number>,
   rowOf: Int32Array,
   columnOf: Int32Array,
@@ -424,6 +528,7 @@ function withComponents(
     rows,
     columns,
     variableAt,
+    copyAt,
     columnIndex,
     rowOf,
     columnOf,
@@ -561,10 +666,11 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
   return {
     system,
     reload: (r, column) => {
-      const v = variableOf(system, r, column);
-      if (v < 0) return;
-      one[0] = v;
-      loadValues(system, one);
+      for (const v of variablesOf(system, r, column)) {
+        if (v < 0) continue;
+        one[0] = v;
+        loadValues(system, one);
+      }
     },
   };
 }

@@ -12,7 +12,7 @@ import {
   nearestVariable,
   publishedValue,
   readerDisclosures,
-  variableOf,
+  variablesOf,
 } from './disclosure-audit.ts';
 
 /**
@@ -42,9 +42,10 @@ import {
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
  *   their sum): its smallest part goes with it;
  * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
- *   propagated over areas within areas and a row's parts from England's exact figure (a small England count pins the
- *   `*` below it); the nearest published count is suppressed until none is, and where none is left a component's
- *   zeros, or (a document without months) the year's rows below England for that key are withheld;
+ *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
+ *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
+ *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
+ *   without months) the year's rows below England for that key are withheld;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
  *   10,000 and caseload from the rounded FTE.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
@@ -106,6 +107,11 @@ export interface DisclosureRules {
    * year are parts of the year's row, and secondary suppression works across periods too.
    */
   readonly periodKeys?: readonly string[];
+  /**
+   * The counts whose financial year is the sum of its months (events, referrals, connections; not distinct people):
+   * the audit reads a year's row as its months' rows (with `periodKeys`).
+   */
+  readonly monthly?: readonly string[];
   /**
    * Staff in a role, below England: `headcount` is a count of people; `fte` (a sum over them) is published only where
    * 8 or more people contribute (a headcount of 8 or more, or with no headcount an FTE of 8 or more); `fte` and
@@ -591,7 +597,7 @@ function suppressRecoverable(
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return withheld;
-  const spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,
@@ -622,23 +628,8 @@ function suppressRecoverable(
   // What changed before this system was built is in it.
   clearTouched(secondary);
   let dirty: number[] = system.components.map((_, c) => c);
-  while (dirty.length > 0) {
-    let suppressed = 0;
-    const withhold = new Set<string>();
-    for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
-      suppressed += count;
-      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
-    }
-    if (suppressed === 0 && withhold.size === 0) break;
-    secondary.run();
-    if (withhold.size === 0) {
-      sync();
-      dirty = changedComponents(system, secondary, systemRow);
-      synced = 0;
-      continue;
-    }
-    for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
+  // The system again on the rows not withheld, every component to audit.
+  const rebuild = () => {
     const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
     kept = keptNow;
     systemRow = new Int32Array(out.length).fill(-1);
@@ -657,6 +648,36 @@ function suppressRecoverable(
     clearTouched(secondary);
     synced = 0;
     dirty = system.components.map((_, c) => c);
+  };
+  // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
+  // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).
+  const readMonths = () => {
+    if (rules.monthly === undefined || spec.months !== undefined) return false;
+    spec = { ...spec, months: { columns: rules.monthly, keys: rules.periodKeys ?? [] } };
+    rebuild();
+    return true;
+  };
+  while (dirty.length > 0 || readMonths()) {
+    let suppressed = 0;
+    const withhold = new Set<string>();
+    for (const c of dirty) {
+      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
+      suppressed += count;
+      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
+    }
+    if (suppressed === 0 && withhold.size === 0) {
+      dirty = [];
+      continue;
+    }
+    secondary.run();
+    if (withhold.size === 0) {
+      sync();
+      dirty = changedComponents(system, secondary, systemRow);
+      synced = 0;
+      continue;
+    }
+    for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
+    rebuild();
   }
   return withheld;
 }
@@ -681,9 +702,10 @@ function changedComponents(
     const r = touchedRows[k] as number;
     const at = systemRow === undefined ? r : (systemRow[r] as number);
     if (at < 0) continue;
-    const v = variableOf(system, at, touchedColumns[k] as string);
-    const c = v < 0 ? -1 : (system.componentOf[v] as number);
-    if (c >= 0) changed.add(c);
+    for (const v of variablesOf(system, at, touchedColumns[k] as string)) {
+      const c = v < 0 ? -1 : (system.componentOf[v] as number);
+      if (c >= 0) changed.add(c);
+    }
   }
   clearTouched(secondary);
   return [...changed].sort((a, b) => a - b);
