@@ -204,7 +204,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pct_list_referred_annualised:
         'People referred as a percentage of the list a year (x 12 / months): compared with the IIF 1.2%-1.6% a year.',
     },
-    rules: { counts: ['referrals', 'people_referred', 'declines'] },
+    rules: {
+      counts: ['referrals', 'people_referred', 'declines'],
+      // A year's referrals and declines are its months' (events); its people are distinct, counted once a year.
+      monthly: ['referrals', 'declines'],
+    },
     derive: (r) => ({
       decline_rate_pct:
         r.declines === SUPPRESSED || r.referrals === SUPPRESSED
@@ -241,6 +245,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     rules: {
       counts: ['referrals', ...prefixed('source_', SOURCES), ...prefixed('reason_', REASONS)],
       groups: [{ total: 'referrals', parts: prefixed('source_', SOURCES) }],
+      // Referrals, by the month of referral: a year's are its months'.
+      monthly: ['referrals', ...prefixed('source_', SOURCES), ...prefixed('reason_', REASONS)],
     },
     derive: (r) => ({ self_referral_pct: rate(r.source_self, r.referrals, 100) }),
   },
@@ -300,6 +306,22 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         ...prefixed('discharge_', DISCHARGES),
       ],
       groups: [{ total: 'discharged', parts: prefixed('discharge_', DISCHARGES) }],
+      // Episodes and their contacts, by the month of referral: a year's are its months'.
+      monthly: [
+        'episodes',
+        'engagement_cohort',
+        'engaged',
+        'connected',
+        'plans_agreed',
+        'outcome_cohort',
+        'splw_contacts',
+        'other_contacts',
+        'episodes_6_to_12_contacts',
+        'wellbeing_measured',
+        'wellbeing_improved',
+        'discharged',
+        ...prefixed('discharge_', DISCHARGES),
+      ],
     },
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));
@@ -417,6 +439,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     rules: {
       counts: ['people', 'before_total', 'after_total'],
       siblings: [(r) => `${r.level}|${r.code}|${r.period_type}|${r.period}|${r.service}`],
+      // Referrals (episodes, not people) and their uses, by the month of referral: a year's `all` row is its months'.
+      monthly: ['people', 'before_total', 'after_total'],
     },
     beforeControl: ({ sd_difference, ...row }) => {
       const people = Number(row.people);
@@ -482,6 +506,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         { total: 'connections', parts: prefixed('activity_', ACTIVITIES) },
         { total: 'attended', parts: prefixed('attended_', ACTIVITIES) },
       ],
+      // Connections, by the month of the connection: a year's are its months' (providers are distinct: not counted).
+      monthly: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES), ...prefixed('attended_', ACTIVITIES)],
     },
     derive: (r) => ({ attendance_pct: rate(r.attended, r.connections, 100) }),
   },

@@ -1,3 +1,4 @@
+import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 
 /**
@@ -12,13 +13,17 @@ import type { Row } from '../lib/query-engine.ts';
  * with none has no row), an absent row is 0. Additive structure, each an equation total = sum of parts:
  * - areas within areas: England = its regions, a region = its ICBs, an ICB = its PCNs (per period and document keys);
  *   a PCN that moved ICB within a year is split into unpublished parts, one per ICB it was in (each 0 or more);
- * - columns within a row that add up to another (the referral sources to referrals).
+ * - columns within a row that add up to another (the referral sources to referrals);
+ * - the months of a financial year within the year (the counts that add up over months: events, not distinct people):
+ *   a year's row below England = its months' rows of the same area and keys; a month withheld below England (England's
+ *   row and none below it) is an unpublished part of each year (0 or more).
  *
  * A cell is disclosed when the reader's interval for it holds one value only: the count is recovered exactly (a `*`
- * pinned, or a rounded count pinned to its unrounded value), or an unpublished part of a moved PCN is pinned to 1-7.
- * Bounds propagation is sound (the interval always holds every value the published figures allow) and exact where
- * the equations form a tree (areas within areas without moves); with moves or groups it may be wider than the exact
- * range, so it can miss a recovery that needs a linear program: the test enumerates small cases to show both.
+ * pinned, or a rounded count pinned to its unrounded value), or an unpublished part (of a moved PCN, or of a year's
+ * withheld months) is pinned to 1-7. Bounds propagation is sound (the interval always holds every value the published
+ * figures allow) and exact where the equations form a tree (areas within areas without moves); with moves, groups or
+ * months it may be wider than the exact range, so it can miss a recovery that needs a linear program: the test
+ * enumerates small cases to show both.
  */
 
 /** The smallest unrounded count a published rounded count can be (the rounding rule publishes 8 as 10). */
@@ -53,6 +58,11 @@ export interface AuditSpec {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
   };
+  /**
+   * The months of a financial year within the year, for `columns` (those whose year is the sum of its months: counts
+   * of events, not of distinct people); a family is an area's year and its months with the same document `keys`.
+   */
+  readonly months?: { readonly columns: readonly string[]; readonly keys: readonly string[] };
 }
 
 /** A disclosed cell: a published one, or an unpublished part of a moved PCN (`part`: the family it is a part of). */
@@ -75,17 +85,37 @@ export function publishedInterval(value: unknown, england: boolean, suppressed: 
 /**
  * The equations of a document, built once: variables are published cells (and unpublished parts of moved PCNs),
  * each equation's first variable the total of the others. Variables are grouped into components (connected by
- * equations) so that a component can be audited again alone after it changes.
+ * equations) so that a component can be audited again alone after it changes. Held in typed arrays, not an object per
+ * cell or per equation (issue 17: a national document has millions of cells).
  */
 export interface AuditSystem {
-  readonly cells: readonly (AuditCell | undefined)[];
+  /** The rows the system was built from, and the columns of its variables. */
+  readonly rows: readonly Row[];
+  readonly columns: readonly string[];
+  /** The variable of row r and column c (columns[c]) at variableAt[r * columns.length + c]; -1: none. */
+  readonly variableAt: Int32Array;
+  /**
+   * With `months`, every cell is a variable twice: its first variable (variableAt) in the areas' and groups' equations,
+   * its second (copyAt, laid out as variableAt) in a copy of them with the months' (monthEquations).
+   */
+  readonly copyAt?: Int32Array;
+  readonly columnIndex: ReadonlyMap<string, number>;
+  /** Per variable: the index of its row in `rows` (-1 for an unpublished part) and of its column in `columns`. */
+  readonly rowOf: Int32Array;
+  readonly columnOf: Int32Array;
+  /** Per variable: its row's level (LEVEL_*; an unpublished part: LEVEL_OTHER). */
+  readonly levelOf: Uint8Array;
   /** For an unpublished part: its PCN's cell and the family it is a part of. */
   readonly parts: ReadonlyMap<number, { readonly cell: AuditCell; readonly family: string }>;
-  readonly equations: readonly (readonly number[])[];
-  readonly equationsOf: readonly (readonly number[])[];
+  /** Equation e is variables equationVariables[equationStart[e]] to [equationStart[e + 1] - 1], its total first. */
+  readonly equationStart: Int32Array;
+  readonly equationVariables: Int32Array;
+  /** The equations of variable v: equationsOfList[equationsOfStart[v]] to [equationsOfStart[v + 1] - 1]. */
+  readonly equationsOfStart: Int32Array;
+  readonly equationsOfList: Int32Array;
   readonly components: readonly { readonly variables: readonly number[]; readonly equations: readonly number[] }[];
   readonly componentOf: Int32Array;
-  /** Working bounds, reused by every audit of a component (only the component's variables are touched). */
+  /** Working arrays, reused by every audit of a component (only the component's variables are touched). */
   readonly scratch: {
     readonly lo: Float64Array;
     readonly hi: Float64Array;
@@ -94,121 +124,347 @@ export interface AuditSystem {
     readonly visited: Int32Array;
     readonly visitedEquations: Int32Array;
     stamp: number;
+    /** The published value of each variable of the component being audited: its kind (VALUE_*) and number. */
+    readonly kind: Uint8Array;
+    readonly value: Float64Array;
+    /** A `*` that one equation shows cannot be 1 to 7 (evidentlySecondary). */
+    readonly evident: Uint8Array;
+    /** The variables an equation narrowed, in order. */
+    changed: Int32Array;
   };
 }
 
-/** Variables of the equations being built: one per published cell, and unpublished parts of moved PCNs. */
-class Variables {
-  readonly cells: (AuditCell | undefined)[] = [];
-  readonly parts = new Map<number, { cell: AuditCell; family: string }>();
-  private readonly byRow = new Map<Row, Map<string, number>>();
+const LEVEL_OTHER = 0;
+const LEVEL_NATIONAL = 1;
+const LEVEL_REGION = 2;
+/** A variable's published value: none a reader can use (an unpublished part, null), a number, or `*`. */
+const VALUE_NONE = 0;
+const VALUE_NUMBER = 1;
+const VALUE_SUPPRESSED = 2;
 
-  /** The cell's variable; undefined where the cell holds no count (null, absent). */
-  of(row: Row, column: string): number | undefined {
-    if (typeof row[column] !== 'number' && row[column] !== '*') return undefined;
-    let byColumn = this.byRow.get(row);
-    if (!byColumn) {
-      byColumn = new Map();
-      this.byRow.set(row, byColumn);
-    }
-    let id = byColumn.get(column);
-    if (id === undefined) {
-      id = this.cells.length;
-      this.cells.push({ row, column });
-      byColumn.set(column, id);
-    }
-    return id;
-  }
-
-  part(cell: AuditCell, family: string): number {
-    const id = this.cells.length;
-    this.cells.push(undefined);
-    this.parts.set(id, { cell, family });
-    return id;
-  }
+/** The cell of a variable (a new object each time); undefined for an unpublished part. */
+export function cellOf(system: AuditSystem, v: number): AuditCell | undefined {
+  const r = system.rowOf[v] as number;
+  return r < 0
+    ? undefined
+    : { row: system.rows[r] as Row, column: system.columns[system.columnOf[v] as number] as string };
 }
 
-/** Each family of areas: its total row and its part rows. */
+/** The variable of a row (its index in the system's rows) and column; -1 where it has none. */
+export function variableOf(system: AuditSystem, r: number, column: string): number {
+  const c = system.columnIndex.get(column);
+  return c === undefined ? -1 : (system.variableAt[r * system.columns.length + c] as number);
+}
+
+/** The variables of a row and column: its first, and its copy's with months (-1 where it has none). */
+export function variablesOf(system: AuditSystem, r: number, column: string): readonly [number, number] {
+  const c = system.columnIndex.get(column);
+  if (c === undefined) return [-1, -1];
+  const at = r * system.columns.length + c;
+  return [system.variableAt[at] as number, system.copyAt === undefined ? -1 : (system.copyAt[at] as number)];
+}
+
+/** The value a variable's cell holds now (undefined for an unpublished part). */
+export function publishedValue(system: AuditSystem, v: number): unknown {
+  const r = system.rowOf[v] as number;
+  return r < 0 ? undefined : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
+}
+
+/**
+ * Families of areas, by key: the index of the total row (-1: none) and of the part rows, in `rows`; and how many
+ * families each row is a part of.
+ */
 function areaFamiliesOf(
   rows: readonly Row[],
   areas: AuditSpec['areas'],
-  memberships: Map<Row, number>,
-): Map<string, { total?: Row; parts: Row[] }> {
-  const families = new Map<string, { total?: Row; parts: Row[] }>();
-  const family = (key: string) => {
-    let f = families.get(key);
-    if (!f) {
-      f = { parts: [] };
-      families.set(key, f);
+  keys: AuditKeys | undefined,
+  memberships: Int32Array,
+): Map<string, { total: number; parts: number[] }> {
+  const families = new Map<string, { total: number; parts: number[] }>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    const totalKey = keys ? (keys.totalOf[i] as string) : areas.totalOf(row);
+    const own = families.get(totalKey);
+    if (own) own.total = i;
+    else families.set(totalKey, { total: i, parts: [] });
+    const partOf = keys ? (keys.partOf[i] as readonly string[]) : areas.partOf(row);
+    memberships[i] = partOf.length;
+    for (const key of partOf) {
+      const family = families.get(key);
+      if (family) family.parts.push(i);
+      else families.set(key, { total: -1, parts: [i] });
     }
-    return f;
-  };
-  for (const row of rows) {
-    family(areas.totalOf(row)).total = row;
-    const partOf = areas.partOf(row);
-    memberships.set(row, partOf.length);
-    for (const key of partOf) family(key).parts.push(row);
   }
   return families;
 }
 
+/**
+ * Each row's family keys worked out beforehand, in the order of the rows given (the publisher works them out once
+ * for every build of a document's system): `partOf[i]` and `totalOf[i]` as `AuditSpec.areas` gives them for row i.
+ */
+export interface AuditKeys {
+  readonly partOf: readonly (readonly string[])[];
+  readonly totalOf: readonly string[];
+}
+
+export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: AuditKeys): AuditSystem {
+  const columns = [...new Set([...spec.columns, ...(spec.groups ?? []).flatMap((g) => [g.total, ...g.parts])])];
+  const columnIndex = new Map(columns.map((column, c) => [column, c]));
+  const width = columns.length;
+  // The variable of each row and column, made when first met (the numbering is the order cells are first met).
+  const rowOf = new IntList();
+  const columnOf = new IntList();
+  const parts = new Map<number, { cell: AuditCell; family: string }>();
+  const variables =
+    (ids: Int32Array) =>
+    (r: number, c: number): number => {
+      const at = r * width + c;
+      let id = ids[at] as number;
+      if (id >= 0) return id;
+      const value = (rows[r] as Row)[columns[c] as string];
+      if (typeof value !== 'number' && value !== '*') return -1;
+      id = rowOf.length;
+      rowOf.push(r);
+      columnOf.push(c);
+      ids[at] = id;
+      return id;
+    };
+  const ids = new Int32Array(rows.length * width).fill(-1);
+  const part = (r: number, c: number, family: string): number => {
+    const id = rowOf.length;
+    rowOf.push(-1);
+    columnOf.push(c);
+    parts.set(id, { cell: { row: rows[r] as Row, column: columns[c] as string }, family });
+    return id;
+  };
+  const equations = new EquationList();
+  // Columns within a row adding up to another.
+  const groups = (spec.groups ?? []).map((g) => ({
+    total: columnIndex.get(g.total) as number,
+    parts: g.parts.map((column) => columnIndex.get(column) as number),
+  }));
+  const areasAndGroups = (of: (r: number, c: number) => number) => {
+    areaEquations(rows, spec, keys, columnIndex, of, part, equations);
+    if (groups.length > 0)
+      for (let r = 0; r < rows.length; r++)
+        for (const group of groups) {
+          const t = of(r, group.total);
+          if (t < 0) continue;
+          equations.open(t);
+          for (const c of group.parts) {
+            const v = of(r, c);
+            if (v >= 0) equations.add(v);
+          }
+          equations.close();
+        }
+  };
+  areasAndGroups(variables(ids));
+  // The months (monthEquations): a second variable for each cell, in a copy of the equations above with the months'.
+  let copyAt: Int32Array | undefined;
+  const months = spec.months;
+  if (months?.columns.some((column) => spec.columns.includes(column))) {
+    copyAt = new Int32Array(rows.length * width).fill(-1);
+    const of = variables(copyAt);
+    areasAndGroups(of);
+    monthEquations(rows, months, spec.columns, columnIndex, of, part, equations);
+  }
+  const levelOf = new Uint8Array(rowOf.length);
+  for (let v = 0; v < rowOf.length; v++) {
+    const r = rowOf.data[v] as number;
+    const level = r < 0 ? undefined : (rows[r] as Row).level;
+    levelOf[v] = level === 'national' ? LEVEL_NATIONAL : level === 'region' ? LEVEL_REGION : LEVEL_OTHER;
+  }
+  return withComponents(
+    rows,
+    columns,
+    ids,
+    copyAt,
+    columnIndex,
+    rowOf.done(),
+    columnOf.done(),
+    levelOf,
+    parts,
+    equations.start.done(),
+    equations.variables.done(),
+  );
+}
+
+/**
+ * A list of integers in a typed array that doubles as it fills: millions of cells and equations per national document,
+ * kept out of the garbage collector's way (a JS array of them is copied from young to old space as it grows).
+ */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+
+  /** The integers, in a typed array of their length (a view of the same memory). */
+  done(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** Equations as they are built: flat, each with its total first; an equation of a total alone is dropped. */
+class EquationList {
+  readonly start = new IntList();
+  readonly variables = new IntList();
+
+  constructor() {
+    this.start.push(0);
+  }
+
+  private from = 0;
+
+  open(total: number): void {
+    this.from = this.variables.length;
+    this.variables.push(total);
+  }
+
+  add(v: number): void {
+    this.variables.push(v);
+  }
+
+  close(): void {
+    if (this.variables.length - this.from > 1) this.start.push(this.variables.length);
+    else this.variables.length = this.from;
+  }
+}
+
 /** Areas within areas: a family's total = its parts, a moved PCN's part in each family unpublished. */
-function areaEquations(rows: readonly Row[], spec: AuditSpec, variables: Variables, equations: number[][]): void {
+function areaEquations(
+  rows: readonly Row[],
+  spec: AuditSpec,
+  keys: AuditKeys | undefined,
+  columnIndex: ReadonlyMap<string, number>,
+  of: (r: number, c: number) => number,
+  part: (r: number, c: number, family: string) => number,
+  equations: EquationList,
+): void {
+  const memberships = new Int32Array(rows.length);
   const splits = new Map<number, { of: number; parts: number[] }>();
-  const memberships = new Map<Row, number>();
-  for (const [key, { total, parts: members }] of areaFamiliesOf(rows, spec.areas, memberships)) {
+  const auditedColumns = spec.columns.map((column) => columnIndex.get(column) as number);
+  for (const [key, { total, parts: members }] of areaFamiliesOf(rows, spec.areas, keys, memberships)) {
     // A family without its total row, or with no part published, says nothing a reader can rely on.
-    if (total === undefined || members.length === 0) continue;
-    for (const column of spec.columns) {
-      const t = variables.of(total, column);
-      if (t === undefined) continue;
-      const equation = [t];
+    if (total < 0 || members.length === 0) continue;
+    for (const c of auditedColumns) {
+      const t = of(total, c);
+      if (t < 0) continue;
+      equations.open(t);
       for (const member of members) {
-        const v = variables.of(member, column);
-        if (v === undefined) continue;
-        const memberOf = memberships.get(member) as number;
+        const v = of(member, c);
+        if (v < 0) continue;
+        const memberOf = memberships[member] as number;
         if (memberOf === 1) {
-          equation.push(v);
+          equations.add(v);
           continue;
         }
         // A moved PCN: its part in this family is unpublished; its parts add up to its own figure.
-        const part = variables.part({ row: member, column }, key);
-        equation.push(part);
-        const split = splits.get(v) ?? { of: memberOf, parts: [] };
-        split.parts.push(part);
-        splits.set(v, split);
+        const p = part(member, c, key);
+        equations.add(p);
+        const split = splits.get(v);
+        if (split) split.parts.push(p);
+        else splits.set(v, { of: memberOf, parts: [p] });
       }
-      if (equation.length > 1) equations.push(equation);
+      equations.close();
     }
   }
   // A moved PCN's own figure is the sum of its unpublished parts (where every family it is a part of has its total).
-  for (const [v, split] of splits) if (split.parts.length === split.of) equations.push([v, ...split.parts]);
+  for (const [v, split] of splits)
+    if (split.parts.length === split.of) {
+      equations.open(v);
+      for (const p of split.parts) equations.add(p);
+      equations.close();
+    }
 }
 
-export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec): AuditSystem {
-  const variables = new Variables();
-  const equations: number[][] = [];
-  areaEquations(rows, spec, variables, equations);
-  for (const row of rows)
-    for (const group of spec.groups ?? []) {
-      const t = variables.of(row, group.total);
-      if (t === undefined) continue;
-      const equation = [t];
-      for (const column of group.parts) {
-        const v = variables.of(row, column);
-        if (v !== undefined) equation.push(v);
-      }
-      if (equation.length > 1) equations.push(equation);
+/**
+ * Months within their year, below England: a year's row = its months' rows (an absent month 0), and where a month is
+ * withheld below England (England's row for it and none below), an unpublished part of the year (0 or more). They go
+ * into a second copy of the document's cells and equations (areas and groups as well), beside the first: a reader
+ * who leaves the months aside is audited as before, since where reading every `*` as 1 to 7 contradicts the figures
+ * the reader of a component reads every `*` of it as 1 or more, and the months join a year's periods into one larger
+ * component, where a contradiction in one month would hide what the areas of another pin.
+ */
+function monthEquations(
+  rows: readonly Row[],
+  months: NonNullable<AuditSpec['months']>,
+  audited: readonly string[],
+  columnIndex: ReadonlyMap<string, number>,
+  of: (r: number, c: number) => number,
+  part: (r: number, c: number, family: string) => number,
+  equations: EquationList,
+): void {
+  const columns = months.columns
+    .filter((column) => audited.includes(column))
+    .map((column) => columnIndex.get(column) as number);
+  const keysOf = (row: Row) => months.keys.map((k) => String(row[k])).join('|');
+  const families = new Map<string, { year: number; months: number[] }>();
+  // Months by period and keys: to England's year and keys, and whether any row below England has them.
+  const englandMonths = new Map<string, string>();
+  const monthsBelow = new Set<string>();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Row;
+    if (row.period_type !== 'month' && row.period_type !== 'fy') continue;
+    const keys = keysOf(row);
+    const year = financialYearOf(String(row.period));
+    if (row.period_type === 'month') {
+      if (row.level === 'national') englandMonths.set(`${row.period}|${keys}`, `${year}|${keys}`);
+      else monthsBelow.add(`${row.period}|${keys}`);
     }
-  return withComponents(variables.cells, variables.parts, equations);
+    if (row.level === 'national') continue;
+    const key = `${row.level}|${row.code}|${year}|${keys}`;
+    let family = families.get(key);
+    if (!family) {
+      family = { year: -1, months: [] };
+      families.set(key, family);
+    }
+    if (row.period_type === 'fy') family.year = r;
+    else family.months.push(r);
+  }
+  const withheld = new Set<string>();
+  for (const [month, year] of englandMonths) if (!monthsBelow.has(month)) withheld.add(year);
+  for (const [key, { year, months: parts }] of families) {
+    // A year without its row, or without a month published, says nothing a reader can rely on.
+    if (year < 0 || parts.length === 0) continue;
+    const yearRow = rows[year] as Row;
+    const unpublished = withheld.has(`${financialYearOf(String(yearRow.period))}|${keysOf(yearRow)}`);
+    for (const c of columns) {
+      const t = of(year, c);
+      if (t < 0) continue;
+      equations.open(t);
+      for (const m of parts) {
+        const v = of(m, c);
+        if (v >= 0) equations.add(v);
+      }
+      if (unpublished) equations.add(part(year, c, `${key}|months withheld`));
+      equations.close();
+    }
+  }
 }
 
 function withComponents(
-  cells: (AuditCell | undefined)[],
+  rows: readonly Row[],
+  columns: readonly string[],
+  variableAt: Int32Array,
+  copyAt: Int32Array | undefined,
+  columnIndex: ReadonlyMap<string, number>,
+  rowOf: Int32Array,
+  columnOf: Int32Array,
+  levelOf: Uint8Array,
   parts: Map<number, { cell: AuditCell; family: string }>,
-  equations: number[][],
+  equationStart: Int32Array,
+  equationVariables: Int32Array,
 ): AuditSystem {
-  const n = cells.length;
+  const n = rowOf.length;
+  const equationCount = equationStart.length - 1;
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const find = (i: number): number => {
@@ -218,20 +474,29 @@ function withComponents(
     }
     return i;
   };
-  const equationsOf: number[][] = Array.from({ length: n }, () => []);
-  equations.forEach((equation, e) => {
-    const root = find(equation[0] as number);
-    for (const v of equation) {
-      (equationsOf[v] as number[]).push(e);
+  // The equations of each variable, in the order of the equations.
+  const equationsOfStart = new Int32Array(n + 1);
+  for (const v of equationVariables) equationsOfStart[v + 1] = (equationsOfStart[v + 1] as number) + 1;
+  for (let v = 0; v < n; v++)
+    equationsOfStart[v + 1] = (equationsOfStart[v + 1] as number) + (equationsOfStart[v] as number);
+  const equationsOfList = new Int32Array(equationVariables.length);
+  const fill = equationsOfStart.slice(0, n);
+  for (let e = 0; e < equationCount; e++) {
+    const root = find(equationVariables[equationStart[e] as number] as number);
+    for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
+      const v = equationVariables[i] as number;
+      const at = fill[v] as number;
+      equationsOfList[at] = e;
+      fill[v] = at + 1;
       const r = find(v);
       if (r !== root) parent[r] = root;
     }
-  });
+  }
   const componentOf = new Int32Array(n).fill(-1);
   const components: { variables: number[]; equations: number[] }[] = [];
   const byRoot = new Map<number, number>();
   for (let v = 0; v < n; v++) {
-    if ((equationsOf[v] as number[]).length === 0) continue;
+    if (equationsOfStart[v + 1] === equationsOfStart[v]) continue;
     const root = find(v);
     let c = byRoot.get(root);
     if (c === undefined) {
@@ -242,18 +507,41 @@ function withComponents(
     componentOf[v] = c;
     (components[c] as { variables: number[] }).variables.push(v);
   }
-  equations.forEach((equation, e) => {
-    components[componentOf[equation[0] as number] as number]?.equations.push(e);
-  });
+  for (let e = 0; e < equationCount; e++)
+    components[componentOf[equationVariables[equationStart[e] as number] as number] as number]?.equations.push(e);
+  let longest = 0;
+  for (let e = 0; e < equationCount; e++)
+    longest = Math.max(longest, (equationStart[e + 1] as number) - (equationStart[e] as number));
   const scratch = {
     lo: new Float64Array(n),
     hi: new Float64Array(n),
-    queued: new Uint8Array(equations.length),
+    queued: new Uint8Array(equationCount),
     visited: new Int32Array(n),
-    visitedEquations: new Int32Array(equations.length),
+    visitedEquations: new Int32Array(equationCount),
     stamp: 0,
+    kind: new Uint8Array(n),
+    value: new Float64Array(n),
+    evident: new Uint8Array(n),
+    changed: new Int32Array(longest),
   };
-  return { cells, parts, equations, equationsOf, components, componentOf, scratch };
+  return {
+    rows,
+    columns,
+    variableAt,
+    copyAt,
+    columnIndex,
+    rowOf,
+    columnOf,
+    levelOf,
+    parts,
+    equationStart,
+    equationVariables,
+    equationsOfStart,
+    equationsOfList,
+    components,
+    componentOf,
+    scratch,
+  };
 }
 
 /** How many times each equation may be revisited before propagation stops (it is sound wherever it stops). */
@@ -269,64 +557,182 @@ export function propagate(
   lo: Float64Array,
   hi: Float64Array,
 ): boolean {
-  const { queued } = system.scratch;
+  const { queued, changed } = system.scratch;
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const queue: number[] = [];
   for (const e of equations) {
     queued[e] = 1;
     queue.push(e);
   }
   let budget = equations.length * MAX_VISITS_PER_EQUATION;
-  const narrow = (v: number, low: number, high: number): boolean => {
-    let changed = false;
-    if (low > (lo[v] as number)) {
-      lo[v] = low;
-      changed = true;
-    }
-    if (high < (hi[v] as number)) {
-      hi[v] = high;
-      changed = true;
-    }
-    return changed;
-  };
   let consistent = true;
   let head = 0;
   for (; head < queue.length && budget > 0 && consistent; head++, budget--) {
     const e = queue[head] as number;
     queued[e] = 0;
-    const equation = system.equations[e] as readonly number[];
-    const total = equation[0] as number;
+    const first = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    const total = equationVariables[first] as number;
     let sumLo = 0;
     let sumHi = 0;
     let unbounded = 0;
-    for (let i = 1; i < equation.length; i++) {
-      const v = equation[i] as number;
+    for (let i = first + 1; i < end; i++) {
+      const v = equationVariables[i] as number;
       sumLo += lo[v] as number;
       if (hi[v] === Number.POSITIVE_INFINITY) unbounded++;
       else sumHi += hi[v] as number;
     }
-    const changed: number[] = [];
-    if (narrow(total, sumLo, unbounded > 0 ? Number.POSITIVE_INFINITY : sumHi)) changed.push(total);
-    const [tLo, tHi] = [lo[total] as number, hi[total] as number];
-    for (let i = 1; i < equation.length; i++) {
-      const v = equation[i] as number;
+    let count = 0;
+    // Narrowing: the total within the parts' sum of bounds.
+    {
+      const low = sumLo;
+      const high = unbounded > 0 ? Number.POSITIVE_INFINITY : sumHi;
+      let narrowed = false;
+      if (low > (lo[total] as number)) {
+        lo[total] = low;
+        narrowed = true;
+      }
+      if (high < (hi[total] as number)) {
+        hi[total] = high;
+        narrowed = true;
+      }
+      if (narrowed) changed[count++] = total;
+    }
+    const tLo = lo[total] as number;
+    const tHi = hi[total] as number;
+    for (let i = first + 1; i < end; i++) {
+      const v = equationVariables[i] as number;
       const own = hi[v] === Number.POSITIVE_INFINITY;
       const othersUnbounded = unbounded - (own ? 1 : 0) > 0;
       const othersHi = othersUnbounded ? Number.POSITIVE_INFINITY : sumHi - (own ? 0 : (hi[v] as number));
       const low = othersUnbounded ? 0 : tLo - othersHi;
       const high = tHi - (sumLo - (lo[v] as number));
-      if (narrow(v, low, high)) changed.push(v);
+      let narrowed = false;
+      if (low > (lo[v] as number)) {
+        lo[v] = low;
+        narrowed = true;
+      }
+      if (high < (hi[v] as number)) {
+        hi[v] = high;
+        narrowed = true;
+      }
+      if (narrowed) changed[count++] = v;
     }
-    for (const v of changed) {
+    for (let k = 0; k < count; k++) {
+      const v = changed[k] as number;
       if ((lo[v] as number) > (hi[v] as number)) consistent = false;
-      for (const next of system.equationsOf[v] as readonly number[])
+      for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
+        const next = equationsOfList[j] as number;
         if (next !== e && queued[next] === 0) {
           queued[next] = 1;
           queue.push(next);
         }
+      }
     }
   }
   for (; head < queue.length; head++) queued[queue[head] as number] = 0;
   return consistent;
+}
+
+/** Reads the published value of each variable of a component into the scratch arrays. */
+function loadValues(system: AuditSystem, variables: readonly number[]): void {
+  const { kind, value } = system.scratch;
+  const { rows, columns, rowOf, columnOf } = system;
+  for (const v of variables) {
+    const r = rowOf[v] as number;
+    const x = r < 0 ? undefined : (rows[r] as Row)[columns[columnOf[v] as number] as string];
+    if (typeof x === 'number') {
+      kind[v] = VALUE_NUMBER;
+      value[v] = x;
+    } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
+  }
+}
+
+/**
+ * The published values of every variable of a system, read once (loadAllValues) and read again only for the cells
+ * named to `reload` (the publisher names every cell it suppresses): readerDisclosures then reads none itself.
+ */
+export interface LoadedValues {
+  readonly system: AuditSystem;
+  /** Reads the value of the cell of row r (an index in the system's rows) and column again. */
+  reload(r: number, column: string): void;
+}
+
+export function loadAllValues(system: AuditSystem): LoadedValues {
+  const variables: number[] = [];
+  for (let v = 0; v < system.rowOf.length; v++) variables.push(v);
+  loadValues(system, variables);
+  const one = [0];
+  return {
+    system,
+    reload: (r, column) => {
+      for (const v of variablesOf(system, r, column)) {
+        if (v < 0) continue;
+        one[0] = v;
+        loadValues(system, one);
+      }
+    },
+  };
+}
+
+/** A reader of `*`: each as 1 to 7, except those evidently secondary (scratch.evident) as `relaxedReader`; or all so. */
+type Reader = 'documented' | 'relaxed';
+
+/**
+ * Sets `lo`/`hi` of each variable of a component to what the reader knows from its published value (loadValues):
+ * England exact, a rounded count within its rounding, a `*` as the reader takes it, an unpublished part 0 or more.
+ * `wide` (when given) marks the variables not known exactly.
+ */
+function readerBounds(system: AuditSystem, variables: readonly number[], reader: Reader, wide?: Uint8Array): void {
+  const { lo, hi, kind, value, evident } = system.scratch;
+  const { levelOf } = system;
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    const k = kind[v] as number;
+    if (k === VALUE_NUMBER) {
+      const x = value[v] as number;
+      if (levelOf[v] === LEVEL_NATIONAL || x === 0) {
+        lo[v] = x;
+        hi[v] = x;
+      } else {
+        lo[v] = Math.max(MIN_ROUNDED, x - ROUNDING_HALF_WIDTH);
+        hi[v] = x + ROUNDING_HALF_WIDTH;
+      }
+    } else if (k === VALUE_SUPPRESSED) {
+      if (reader === 'documented' && evident[v] === 0) {
+        lo[v] = PRIMARY_SUPPRESSED[0];
+        hi[v] = PRIMARY_SUPPRESSED[1];
+      } else {
+        // relaxedReader: a region's `*` may be 0 (beside England's exact figure), any other is 1 or more.
+        lo[v] = levelOf[v] === LEVEL_REGION ? 0 : 1;
+        hi[v] = Number.POSITIVE_INFINITY;
+      }
+    } else {
+      lo[v] = ANY_COUNT[0];
+      hi[v] = ANY_COUNT[1];
+    }
+    if (wide) wide[i] = (hi[v] as number) > (lo[v] as number) ? 1 : 0;
+  }
+}
+
+/** The disclosed variables of a component after propagating the bounds readerBounds set; undefined on contradiction. */
+function disclosedAfterPropagation(system: AuditSystem, component: number, wide: Uint8Array): Disclosure[] | undefined {
+  const { variables, equations } = system.components[component] as AuditSystem['components'][number];
+  const { lo, hi } = system.scratch;
+  if (!propagate(system, equations, lo, hi)) return undefined;
+  const disclosed: Disclosure[] = [];
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    if (wide[i] === 0 || lo[v] !== hi[v]) continue;
+    const value = lo[v] as number;
+    const cell = cellOf(system, v);
+    if (cell) disclosed.push({ variable: v, cell, value });
+    else if (value >= 1 && value < MIN_ROUNDED) {
+      const part = system.parts.get(v) as { cell: AuditCell; family: string };
+      disclosed.push({ variable: v, cell: part.cell, value, part: part.family });
+    }
+  }
+  return disclosed;
 }
 
 /**
@@ -339,32 +745,19 @@ export function auditComponent(
   component: number,
   suppressed: SuppressedRange,
 ): Disclosure[] | undefined {
-  const { variables, equations } = system.components[component] as AuditSystem['components'][number];
+  const { variables } = system.components[component] as AuditSystem['components'][number];
   const { lo, hi } = system.scratch;
   const wide = new Uint8Array(variables.length);
   for (let i = 0; i < variables.length; i++) {
     const v = variables[i] as number;
-    const cell = system.cells[v];
+    const cell = cellOf(system, v);
     const interval = cell
       ? publishedInterval(cell.row[cell.column], cell.row.level === 'national', suppressed(cell))
       : ANY_COUNT;
     [lo[v], hi[v]] = interval ?? ANY_COUNT;
     wide[i] = (hi[v] as number) > (lo[v] as number) ? 1 : 0;
   }
-  if (!propagate(system, equations, lo, hi)) return undefined;
-  const disclosed: Disclosure[] = [];
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    if (wide[i] === 0 || lo[v] !== hi[v]) continue;
-    const value = lo[v] as number;
-    const cell = system.cells[v];
-    if (cell) disclosed.push({ variable: v, cell, value });
-    else if (value >= 1 && value < MIN_ROUNDED) {
-      const part = system.parts.get(v) as { cell: AuditCell; family: string };
-      disclosed.push({ variable: v, cell: part.cell, value, part: part.family });
-    }
-  }
-  return disclosed;
+  return disclosedAfterPropagation(system, component, wide);
 }
 
 /** The documented reader: every `*` is a count from 1 to 7. */
@@ -379,40 +772,34 @@ export const relaxedReader: SuppressedRange = (cell) =>
   cell.row.level === 'region' ? ANY_COUNT : [1, Number.POSITIVE_INFINITY];
 
 /**
- * The `*` cells of a component that one equation alone shows cannot be 1 to 7 (an ICB's `*` over PCNs of 115 and 25):
- * a reader sees they are secondary and takes them as `relaxedReader` does.
+ * Marks (scratch.evident) the `*` cells of a component that one equation alone shows cannot be 1 to 7 (an ICB's `*`
+ * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does.
  */
-function evidentlySecondary(system: AuditSystem, component: number): Set<AuditCell> {
-  const evident = new Set<AuditCell>();
+function evidentlySecondary(system: AuditSystem, component: number): void {
   const { variables, equations } = system.components[component] as AuditSystem['components'][number];
-  const { lo, hi } = system.scratch;
-  for (const v of variables) {
-    const cell = system.cells[v];
-    const interval = cell
-      ? publishedInterval(cell.row[cell.column], cell.row.level === 'national', PRIMARY_SUPPRESSED)
-      : ANY_COUNT;
-    [lo[v], hi[v]] = interval ?? ANY_COUNT;
-  }
+  const { lo, hi, kind, evident } = system.scratch;
+  const { equationStart, equationVariables } = system;
+  for (const v of variables) evident[v] = 0;
+  readerBounds(system, variables, 'documented');
   const [low, high] = PRIMARY_SUPPRESSED;
   for (const e of equations) {
-    const equation = system.equations[e] as readonly number[];
-    const total = equation[0] as number;
+    const first = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    const total = equationVariables[first] as number;
     let sumLo = 0;
     let sumHi = 0;
-    for (let i = 1; i < equation.length; i++) {
-      sumLo += lo[equation[i] as number] as number;
-      sumHi += hi[equation[i] as number] as number;
+    for (let i = first + 1; i < end; i++) {
+      sumLo += lo[equationVariables[i] as number] as number;
+      sumHi += hi[equationVariables[i] as number] as number;
     }
-    for (let i = 0; i < equation.length; i++) {
-      const v = equation[i] as number;
-      const cell = system.cells[v];
-      if (cell?.row[cell.column] !== '*') continue;
-      const from = i === 0 ? sumLo : (lo[total] as number) - (sumHi - (hi[v] as number));
-      const to = i === 0 ? sumHi : (hi[total] as number) - (sumLo - (lo[v] as number));
-      if (from > high || to < low) evident.add(cell);
+    for (let i = first; i < end; i++) {
+      const v = equationVariables[i] as number;
+      if (kind[v] !== VALUE_SUPPRESSED) continue;
+      const from = i === first ? sumLo : (lo[total] as number) - (sumHi - (hi[v] as number));
+      const to = i === first ? sumHi : (hi[total] as number) - (sumLo - (lo[v] as number));
+      if (from > high || to < low) evident[v] = 1;
     }
   }
-  return evident;
 }
 
 /**
@@ -421,10 +808,20 @@ function evidentlySecondary(system: AuditSystem, component: number): Set<AuditCe
  * whole component shows to be larger), taking every `*` as `relaxedReader` does. Undefined where both contradict
  * (the figures do not add up as equations: counts of distinct people, who may be in two areas).
  */
-export function readerDisclosures(system: AuditSystem, component: number): Disclosure[] | undefined {
-  const evident = evidentlySecondary(system, component);
-  const documented: SuppressedRange = (cell) => (evident.has(cell) ? relaxedReader(cell) : PRIMARY_SUPPRESSED);
-  return auditComponent(system, component, documented) ?? auditComponent(system, component, relaxedReader);
+export function readerDisclosures(
+  system: AuditSystem,
+  component: number,
+  values?: LoadedValues,
+): Disclosure[] | undefined {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  if (values?.system !== system) loadValues(system, variables);
+  evidentlySecondary(system, component);
+  const wide = new Uint8Array(variables.length);
+  readerBounds(system, variables, 'documented', wide);
+  const documented = disclosedAfterPropagation(system, component, wide);
+  if (documented !== undefined) return documented;
+  readerBounds(system, variables, 'relaxed', wide);
+  return disclosedAfterPropagation(system, component, wide);
 }
 
 /**
@@ -437,6 +834,7 @@ export function nearestVariable(
   score: (variable: number) => number | undefined,
 ): number | undefined {
   const { visited, visitedEquations } = system.scratch;
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const stamp = ++system.scratch.stamp;
   visited[from] = stamp;
   let frontier = [from];
@@ -445,10 +843,12 @@ export function nearestVariable(
     let bestScore = Number.POSITIVE_INFINITY;
     const next: number[] = [];
     for (const at of frontier)
-      for (const e of system.equationsOf[at] as readonly number[]) {
+      for (let j = equationsOfStart[at] as number; j < (equationsOfStart[at + 1] as number); j++) {
+        const e = equationsOfList[j] as number;
         if (visitedEquations[e] === stamp) continue;
         visitedEquations[e] = stamp;
-        for (const v of system.equations[e] as readonly number[]) {
+        for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
+          const v = equationVariables[i] as number;
           if (visited[v] === stamp) continue;
           visited[v] = stamp;
           next.push(v);

@@ -2,12 +2,17 @@ import { type Figure, SUPPRESSED } from '../contract/index.ts';
 import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 import {
+  type AuditKeys,
   type AuditSpec,
   type AuditSystem,
   buildAuditSystem,
   type Disclosure,
+  type LoadedValues,
+  loadAllValues,
   nearestVariable,
+  publishedValue,
   readerDisclosures,
+  variablesOf,
 } from './disclosure-audit.ts';
 
 /**
@@ -37,9 +42,10 @@ import {
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
  *   their sum): its smallest part goes with it;
  * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
- *   propagated over areas within areas and a row's parts from England's exact figure (a small England count pins the
- *   `*` below it); the nearest published count is suppressed until none is, and where none is left a component's
- *   zeros, or (a document without months) the year's rows below England for that key are withheld;
+ *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
+ *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
+ *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
+ *   without months) the year's rows below England for that key are withheld;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
  *   10,000 and caseload from the rounded FTE.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
@@ -102,6 +108,11 @@ export interface DisclosureRules {
    */
   readonly periodKeys?: readonly string[];
   /**
+   * The counts whose financial year is the sum of its months (events, referrals, connections; not distinct people):
+   * the audit reads a year's row as its months' rows (with `periodKeys`).
+   */
+  readonly monthly?: readonly string[];
+  /**
    * Staff in a role, below England: `headcount` is a count of people; `fte` (a sum over them) is published only where
    * 8 or more people contribute (a headcount of 8 or more, or with no headcount an FTE of 8 or more); `fte` and
    * `columns` (figures describing the same people) are suppressed wherever the headcount is, or the FTE is.
@@ -132,9 +143,6 @@ export interface StaffRule {
 
 const isNational = (row: Row) => row.level === 'national';
 
-/** A cell of a published row: the row and the column. */
-type Cell = { readonly row: Row; readonly column: string };
-
 /** How secondary suppression treats a family of cells. */
 interface Secondary {
   /** The parts add up to an exactly published total (the regions of England): a zero part may be suppressed. */
@@ -144,8 +152,37 @@ interface Secondary {
    * of its months), so one of them is suppressed too.
    */
   readonly exact?: boolean;
-  /** Called for each cell suppressed here (the staff figures that go with a headcount). */
-  readonly onSuppress?: (cell: Cell) => void;
+}
+
+/** What scanCells found: how many cells are suppressed, the first smallest non-zero one and the first zero (-1: none). */
+const scanned = { suppressed: 0, smallest: -1, zero: -1 };
+
+/** Counts the suppressed cells and finds the smallest non-zero one and the first zero (suppressNextSmallest's cells). */
+function scanCells(
+  rows: readonly Row[] | undefined,
+  row: Row,
+  column: string | undefined,
+  many: readonly string[],
+  n: number,
+): void {
+  let suppressed = 0;
+  let smallest = -1;
+  let smallestValue = Number.POSITIVE_INFINITY;
+  let zero = -1;
+  for (let i = 0; i < n; i++) {
+    const value = (rows === undefined ? row : (rows[i] as Row))[column ?? (many[i] as string)];
+    if (value === SUPPRESSED) suppressed++;
+    else if (typeof value === 'number') {
+      // Ties: the first of the smallest (a stable sort's first).
+      if (value > 0 && value < smallestValue) {
+        smallest = i;
+        smallestValue = value;
+      } else if (value === 0 && zero === -1) zero = i;
+    }
+  }
+  scanned.suppressed = suppressed;
+  scanned.smallest = smallest;
+  scanned.zero = zero;
 }
 
 /**
@@ -153,35 +190,41 @@ interface Secondary {
  * When none is left to suppress, suppress the total instead, if there is one, or else (allowZero: the parts of an
  * exactly published total) a zero part. For FTE (exact), a suppressed total with no suppressed part
  * takes its smallest non-zero part with it. Returns whether anything changed.
+ *
+ * The cells are a family's rows in one column (`family` an array of rows, `columns` one column) or one row's columns
+ * (`family` a row, `columns` its columns), and the total is `total[totalColumn]`. Each cell suppressed is added to
+ * `targets` (its position among the cells; -1: the total), in order, for the caller to follow up (the staff figures
+ * that go with a headcount, the checks to run again). Loops and indices, no objects made: this runs for every
+ * family, column and round of a national document.
  */
-function suppressNextSmallest(cells: readonly Cell[], total?: Cell, how: Secondary = {}): boolean {
-  // Loops, not closures: this runs for every family, column and round, and under tsx each closure made is also named.
+function suppressNextSmallest(
+  family: readonly Row[] | Row,
+  columns: string | readonly string[],
+  total: Row | undefined,
+  totalColumn: string,
+  how: Secondary,
+  targets: number[],
+): boolean {
+  // No closures either: under tsx each closure made is also named.
+  const rows = Array.isArray(family) ? (family as readonly Row[]) : undefined;
+  const row = family as Row;
+  const column = typeof columns === 'string' ? columns : undefined;
+  const many = columns as readonly string[];
+  const n = rows !== undefined ? rows.length : many.length;
   let changed = false;
   for (;;) {
-    let suppressed = 0;
-    let smallest: Cell | undefined;
-    let smallestValue = Number.POSITIVE_INFINITY;
-    let zero: Cell | undefined;
-    for (const cell of cells) {
-      const value = cell.row[cell.column];
-      if (value === SUPPRESSED) suppressed++;
-      else if (typeof value === 'number') {
-        // Ties: the first of the smallest (a stable sort's first).
-        if (value > 0 && value < smallestValue) {
-          smallest = cell;
-          smallestValue = value;
-        } else if (value === 0 && zero === undefined) zero = cell;
-      }
-    }
-    const totalSuppressed = total !== undefined && total.row[total.column] === SUPPRESSED;
+    scanCells(rows, row, column, many, n);
+    const { suppressed, smallest, zero } = scanned;
+    const totalSuppressed = total !== undefined && total[totalColumn] === SUPPRESSED;
     if (!((suppressed === 1 && !totalSuppressed) || (how.exact === true && suppressed === 0 && totalSuppressed)))
       return changed;
     // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
     // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
-    const target = smallest ?? (how.allowZero ? zero : undefined) ?? (totalSuppressed ? undefined : total);
-    if (target === undefined) return changed;
-    target.row[target.column] = SUPPRESSED;
-    how.onSuppress?.(target);
+    const index = smallest !== -1 ? smallest : how.allowZero && zero !== -1 ? zero : -1;
+    if (index !== -1) (rows === undefined ? row : (rows[index] as Row))[column ?? (many[index] as string)] = SUPPRESSED;
+    else if (total !== undefined && !totalSuppressed) total[totalColumn] = SUPPRESSED;
+    else return changed;
+    targets.push(index);
     changed = true;
   }
 }
@@ -270,69 +313,69 @@ function controlRow(row: Row, rules: DisclosureRules): Row {
   return controlled;
 }
 
-/** Rows below England grouped by a family key: only families of two or more rows. */
-function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): Row[][] {
-  const byKey = new Map<string, Row[]>();
-  for (const row of rows) {
+/** Rows below England grouped by a family key (their indices): only families of two or more rows. */
+function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): IndexFamily[] {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
     const key = isNational(row) ? undefined : familyOf(row);
     if (key === undefined) continue;
     const siblings = byKey.get(key);
-    if (siblings) siblings.push(row);
-    else byKey.set(key, [row]);
+    if (siblings) siblings.push(i);
+    else byKey.set(key, [i]);
   }
-  return [...byKey.values()].filter((siblings) => siblings.length > 1);
+  return [...byKey.values()].filter((siblings) => siblings.length > 1).map((parts) => ({ parts, total: -1 }));
 }
 
-type AreaFamily = { parts: Row[]; total?: Row };
+/**
+ * A family of rows by their indices: its parts, and its total's (-1: none). `months`: the months of a year, never
+ * treated as England's regions (allowZero), whatever their level.
+ */
+type IndexFamily = { parts: number[]; total: number; months?: boolean };
 
-/** Areas within areas: each parent area's parts (a moved PCN in each ICB it was in) and its own row. */
-function areaFamilies(rows: readonly Row[], areas: DisclosureRules['areas']): AreaFamily[] {
-  if (areas === undefined) return [];
-  const families = new Map<string, AreaFamily>();
-  const { partOf, totalOf } = areas;
-  for (const row of rows) {
-    if (isNational(row)) continue;
-    for (const key of partOf(row)) {
-      const family = families.get(key) ?? { parts: [] };
-      family.parts.push(row);
-      families.set(key, family);
+/**
+ * Areas within areas: each parent area's parts (a moved PCN in each ICB it was in) and its own row, from each row's
+ * family keys (AuditKeys: worked out once, for these families and for the audit).
+ */
+function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): IndexFamily[] {
+  if (keys === undefined) return [];
+  const families = new Map<string, IndexFamily>();
+  for (let i = 0; i < rows.length; i++) {
+    if (isNational(rows[i] as Row)) continue;
+    for (const key of keys.partOf[i] as readonly string[]) {
+      const family = families.get(key);
+      if (family) family.parts.push(i);
+      else families.set(key, { parts: [i], total: -1 });
     }
   }
-  for (const row of rows) {
-    const family = isNational(row) ? undefined : families.get(totalOf(row));
-    if (family) family.total = row;
+  for (let i = 0; i < rows.length; i++) {
+    const family = isNational(rows[i] as Row) ? undefined : families.get(keys.totalOf[i] as string);
+    if (family) family.total = i;
   }
   return [...families.values()];
 }
 
-type PeriodFamily = { year: Row; months: Row[] };
-
 /** The months of a financial year beside the year's row, per area and document keys. */
-function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): PeriodFamily[] {
+function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): IndexFamily[] {
   if (periodKeys === undefined) return [];
   const familyKey = (row: Row) =>
     [row.level, row.code, financialYearOf(String(row.period)), ...periodKeys.map((k) => row[k])].join('|');
-  const years = new Map<string, Row>();
-  for (const row of rows) if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), row);
-  const months = new Map<string, Row[]>();
-  for (const row of rows) {
+  const years = new Map<string, number>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), i);
+  }
+  const months = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
     if (isNational(row) || row.period_type !== 'month') continue;
     const key = familyKey(row);
-    if (years.has(key)) months.set(key, [...(months.get(key) ?? []), row]);
+    if (!years.has(key)) continue;
+    const monthRows = months.get(key);
+    if (monthRows) monthRows.push(i);
+    else months.set(key, [i]);
   }
-  return [...months].map(([key, monthRows]) => ({ year: years.get(key) as Row, months: monthRows }));
-}
-
-function cellsOf(rows: readonly Row[], column: string): Cell[] {
-  const cells: Cell[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) cells[i] = { row: rows[i] as Row, column };
-  return cells;
-}
-
-function columnsOf(row: Row, columns: readonly string[]): Cell[] {
-  const cells: Cell[] = new Array(columns.length);
-  for (let i = 0; i < columns.length; i++) cells[i] = { row, column: columns[i] as string };
-  return cells;
+  return [...months].map(([key, parts]) => ({ total: years.get(key) as number, parts, months: true }));
 }
 
 function allRegions(rows: readonly Row[]): boolean {
@@ -340,53 +383,154 @@ function allRegions(rows: readonly Row[]): boolean {
   return true;
 }
 
-/** Secondary suppression within a row: the columns that add up to a total. */
-function suppressWithinRows(rows: readonly Row[], groups: NonNullable<DisclosureRules['groups']>): boolean {
-  let changed = false;
-  for (const row of rows) {
-    if (isNational(row)) continue;
-    for (const group of groups) {
-      if (suppressNextSmallest(columnsOf(row, group.parts), { row, column: group.total })) changed = true;
+/** Scratch for the cells suppressNextSmallest suppresses in one call. */
+const suppressedTargets: number[] = [];
+
+/**
+ * Secondary suppression, rule by rule and round by round until nothing changes: within rows (the columns that add up
+ * to a total), across sibling rows (no total among them), across areas (the parts of a parent area, with the parent's
+ * row as their total) and across periods (the months of a financial year, with the year's row as their total).
+ *
+ * A check (a family and column, or a row and its group) that has run leaves its cells as it wants them: run again it
+ * would change nothing until one of its cells changes. So every check is marked done after it runs and marked again
+ * when a cell it reads is suppressed (`suppressed`), and a round runs only the marked ones, in the same order as every
+ * check: the same cells are suppressed, in the same order, as by running them all in every round (issue 17: a
+ * national document takes up to 16 rounds). Rows are known by their index in `rows`.
+ */
+class SecondarySuppression {
+  private readonly columnIndex = new Map<string, number>();
+  private readonly families: {
+    readonly parts: readonly Row[];
+    readonly indices: readonly number[];
+    readonly total: number;
+    readonly regions: boolean;
+  }[] = [];
+  /** The families of row r: familiesList[familiesStart[r]] to [familiesStart[r + 1] - 1]. */
+  private readonly familiesStart: Int32Array;
+  private readonly familiesList: Int32Array;
+  /** Per family and column: 1 while the check must run. */
+  private readonly familyMarks: Uint8Array;
+  /** Per row and group: 1 while the check must run. */
+  private readonly groupMarks: Uint8Array;
+  /** How each column's families are treated: [parts not all regions, parts all regions]. */
+  private readonly hows: (readonly [Secondary, Secondary])[];
+  /** The cells suppressed since the audit last looked: row index and column. */
+  readonly touchedRows: number[] = [];
+  readonly touchedColumns: string[] = [];
+
+  constructor(
+    private readonly rows: readonly Row[],
+    private readonly columns: readonly string[],
+    private readonly groups: NonNullable<DisclosureRules['groups']>,
+    families: readonly IndexFamily[],
+    how: (column: string, regions: boolean) => Secondary,
+    private readonly withHeadcount: ReadonlyMap<string, StaffRule>,
+  ) {
+    columns.forEach((column, c) => {
+      this.columnIndex.set(column, c);
+    });
+    const counts = new Int32Array(rows.length + 1);
+    for (const { parts, total, months } of families) {
+      const rowsOf = parts.map((i) => rows[i] as Row);
+      this.families.push({ parts: rowsOf, indices: parts, total, regions: months !== true && allRegions(rowsOf) });
+      for (const i of parts) counts[i + 1] = (counts[i + 1] as number) + 1;
+      if (total >= 0) counts[total + 1] = (counts[total + 1] as number) + 1;
+    }
+    for (let r = 0; r < rows.length; r++) counts[r + 1] = (counts[r + 1] as number) + (counts[r] as number);
+    this.familiesStart = counts;
+    this.familiesList = new Int32Array(counts[rows.length] as number);
+    const fill = counts.slice(0, rows.length);
+    const note = (r: number, f: number) => {
+      const at = fill[r] as number;
+      this.familiesList[at] = f;
+      fill[r] = at + 1;
+    };
+    families.forEach(({ parts, total }, f) => {
+      for (const i of parts) note(i, f);
+      if (total >= 0) note(total, f);
+    });
+    this.familyMarks = new Uint8Array(this.families.length * columns.length).fill(1);
+    this.groupMarks = new Uint8Array(groups.length === 0 ? 0 : rows.length * groups.length).fill(1);
+    this.hows = columns.map((column) => [how(column, false), how(column, true)] as const);
+  }
+
+  /**
+   * Cell (row r, column) was just suppressed: the checks that read it must run again, and the audit must look again;
+   * with `staff`, a headcount takes its FTE and the figures describing the people with it.
+   */
+  suppressed(r: number, column: string, staff: boolean): void {
+    const c = this.columnIndex.get(column);
+    if (c !== undefined)
+      for (let j = this.familiesStart[r] as number; j < (this.familiesStart[r + 1] as number); j++)
+        this.familyMarks[(this.familiesList[j] as number) * this.columns.length + c] = 1;
+    const groups = this.groups.length;
+    if (groups > 0) this.groupMarks.fill(1, r * groups, (r + 1) * groups);
+    this.touchedRows.push(r);
+    this.touchedColumns.push(column);
+    const role = staff ? this.withHeadcount.get(column) : undefined;
+    if (role === undefined) return;
+    const row = this.rows[r] as Row;
+    for (const other of [role.fte, ...(role.columns ?? [])])
+      if (row[other] !== null && row[other] !== undefined && row[other] !== SUPPRESSED) {
+        row[other] = SUPPRESSED;
+        this.suppressed(r, other, false);
+      }
+  }
+
+  /** Runs the rules until nothing changes. */
+  run(): void {
+    for (let changed = true; changed; ) {
+      const withinRows = this.runWithinRows();
+      changed = this.runFamilies() || withinRows;
     }
   }
-  return changed;
-}
 
-/** Secondary suppression across sibling rows (no total row among them). */
-function suppressAcrossSiblings(families: readonly Row[][][], columns: readonly string[], how: HowFor): boolean {
-  let changed = false;
-  for (const family of families)
-    for (const siblings of family)
-      for (const column of columns)
-        if (suppressNextSmallest(cellsOf(siblings, column), undefined, how(column, allRegions(siblings))))
-          changed = true;
-  return changed;
-}
-
-/** Secondary suppression across areas: the parts of a parent area, with the parent's row as their total. */
-function suppressAcrossAreas(families: readonly AreaFamily[], columns: readonly string[], how: HowFor): boolean {
-  let changed = false;
-  for (const { parts, total } of families) {
-    if (parts.length < 2 && total === undefined) continue;
-    for (const column of columns) {
-      const totalCell = total === undefined ? undefined : { row: total, column };
-      if (suppressNextSmallest(cellsOf(parts, column), totalCell, how(column, allRegions(parts)))) changed = true;
+  /** One round of the checks within rows that are marked; whether any suppressed something. */
+  private runWithinRows(): boolean {
+    const { rows, groups, groupMarks } = this;
+    let changed = false;
+    if (groups.length === 0) return changed;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as Row;
+      if (isNational(row)) continue;
+      for (let g = 0; g < groups.length; g++) {
+        const mark = i * groups.length + g;
+        if (groupMarks[mark] === 0) continue;
+        const group = groups[g] as (typeof groups)[number];
+        suppressedTargets.length = 0;
+        // Within a row no staff figures go with a cell (as before: the rule is across rows).
+        if (suppressNextSmallest(row, group.parts, row, group.total, WITHIN_ROW, suppressedTargets)) changed = true;
+        for (const t of suppressedTargets)
+          this.suppressed(i, t === -1 ? group.total : (group.parts[t] as string), false);
+        groupMarks[mark] = 0;
+      }
     }
+    return changed;
   }
-  return changed;
+
+  /** One round of the checks across rows (siblings, areas, periods, in that order) that are marked. */
+  private runFamilies(): boolean {
+    const { rows, families, columns, familyMarks } = this;
+    let changed = false;
+    for (let f = 0; f < families.length; f++) {
+      const { parts, indices, total, regions } = families[f] as (typeof families)[number];
+      const totalRow = total >= 0 ? rows[total] : undefined;
+      for (let c = 0; c < columns.length; c++) {
+        const mark = f * columns.length + c;
+        if (familyMarks[mark] === 0) continue;
+        const column = columns[c] as string;
+        const how = (this.hows[c] as readonly [Secondary, Secondary])[regions ? 1 : 0];
+        suppressedTargets.length = 0;
+        if (suppressNextSmallest(parts, column, totalRow, column, how, suppressedTargets)) changed = true;
+        for (const t of suppressedTargets) this.suppressed(t === -1 ? total : (indices[t] as number), column, true);
+        familyMarks[mark] = 0;
+      }
+    }
+    return changed;
+  }
 }
 
-/** Secondary suppression across periods: the months of a financial year, with the year's row as their total. */
-function suppressAcrossPeriods(families: readonly PeriodFamily[], columns: readonly string[], how: HowFor): boolean {
-  let changed = false;
-  for (const { year, months } of families)
-    for (const column of columns)
-      if (suppressNextSmallest(cellsOf(months, column), { row: year, column }, how(column, false))) changed = true;
-  return changed;
-}
-
-/** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
-type HowFor = (column: string, regions: boolean) => Secondary;
+const WITHIN_ROW: Secondary = {};
 
 /** Applies the rules to query rows; returns new rows, with England rows unchanged. */
 export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
@@ -398,30 +542,33 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
   // A suppressed FTE total takes a part with it; a suppressed headcount takes its FTE and the figures describing the
   // people with it.
   const exact = new Set(staff.map((s) => s.fte));
-  const withHeadcount = new Map(staff.map((s) => [s.headcount, s]));
-  const onSuppress = (cell: Cell) => {
-    const role = withHeadcount.get(cell.column);
-    if (role) suppressWithHeadcount(cell.row, role);
-  };
-  const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column), onSuppress });
-  const siblings = (rules.siblings ?? []).map((familyOf) => siblingFamilies(out, familyOf));
-  const areas = areaFamilies(out, rules.areas);
-  const periods = periodFamilies(out, rules.periodKeys);
-  // Suppressing a cell for one rule can expose another: repeat until nothing changes. Every rule runs in each round.
-  const secondary = () => {
-    for (let changed = true; changed; ) {
-      const withinRows = suppressWithinRows(out, rules.groups ?? []);
-      const acrossSiblings = suppressAcrossSiblings(siblings, sensitive, how);
-      const acrossAreas = suppressAcrossAreas(areas, sensitive, how);
-      const acrossPeriods = suppressAcrossPeriods(periods, sensitive, how);
-      changed = withinRows || acrossSiblings || acrossAreas || acrossPeriods;
-    }
-  };
-  secondary();
-  const withheld = suppressRecoverable(out, rules, secondary, onSuppress);
+  const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column) });
+  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
+  const { areas } = rules;
+  const keys: AuditKeys | undefined =
+    areas === undefined
+      ? undefined
+      : { partOf: out.map((row) => areas.partOf(row)), totalOf: out.map((row) => areas.totalOf(row)) };
+  const secondary = new SecondarySuppression(
+    out,
+    sensitive,
+    rules.groups ?? [],
+    [
+      ...(rules.siblings ?? []).flatMap((familyOf) => siblingFamilies(out, familyOf)),
+      ...areaFamilies(out, keys).filter(({ parts, total }) => parts.length >= 2 || total >= 0),
+      ...periodFamilies(out, rules.periodKeys),
+    ],
+    how,
+    new Map(staff.map((s) => [s.headcount, s])),
+  );
+  secondary.run();
+  const withheld = suppressRecoverable(out, rules, keys, secondary);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
 }
+
+/** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
+type HowFor = (column: string, regions: boolean) => Secondary;
 
 /**
  * The audited columns: the counts that add up over areas. Staff figures are left to their own rules (a year's
@@ -445,44 +592,123 @@ function auditedColumns(rules: DisclosureRules): string[] {
 function suppressRecoverable(
   out: Row[],
   rules: DisclosureRules,
-  secondary: () => void,
-  onSuppress: (cell: Cell) => void,
+  keys: AuditKeys | undefined,
+  secondary: SecondarySuppression,
 ): Set<Row> {
   const withheld = new Set<Row>();
-  if (rules.areas === undefined) return withheld;
-  const spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  if (rules.areas === undefined || keys === undefined) return withheld;
+  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
-  const suppress = (cell: Cell) => {
-    cell.row[cell.column] = SUPPRESSED;
-    onSuppress(cell);
+  // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,
+  // and systemRow[r] the system's index of out's row r (-1: withheld).
+  let system = buildAuditSystem(out, spec, keys);
+  let kept: number[] | undefined;
+  let systemRow: Int32Array | undefined;
+  // The audit reads every value once per system, and again each cell suppressed since (`synced`: the touched cells
+  // read again so far).
+  let values: LoadedValues = loadAllValues(system);
+  let synced = 0;
+  const sync = () => {
+    const { touchedRows, touchedColumns } = secondary;
+    for (; synced < touchedRows.length; synced++) {
+      const r = touchedRows[synced] as number;
+      const at = systemRow === undefined ? r : (systemRow[r] as number);
+      if (at >= 0) values.reload(at, touchedColumns[synced] as string);
+    }
   };
-  let system = buildAuditSystem(out, spec);
+  const suppressVariable = (v: number) => {
+    const r = system.rowOf[v] as number;
+    const at = kept === undefined ? r : (kept[r] as number);
+    const column = system.columns[system.columnOf[v] as number] as string;
+    (out[at] as Row)[column] = SUPPRESSED;
+    secondary.suppressed(at, column, true);
+    sync();
+  };
+  // What changed before this system was built is in it.
+  clearTouched(secondary);
   let dirty: number[] = system.components.map((_, c) => c);
-  let seen = valuesOf(system);
-  while (dirty.length > 0) {
+  // The system again on the rows not withheld, every component to audit.
+  const rebuild = () => {
+    const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
+    kept = keptNow;
+    systemRow = new Int32Array(out.length).fill(-1);
+    keptNow.forEach((r, i) => {
+      (systemRow as Int32Array)[r] = i;
+    });
+    system = buildAuditSystem(
+      keptNow.map((i) => out[i] as Row),
+      spec,
+      {
+        partOf: keptNow.map((i) => keys.partOf[i] as readonly string[]),
+        totalOf: keptNow.map((i) => keys.totalOf[i] as string),
+      },
+    );
+    values = loadAllValues(system);
+    clearTouched(secondary);
+    synced = 0;
+    dirty = system.components.map((_, c) => c);
+  };
+  // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
+  // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).
+  const readMonths = () => {
+    if (rules.monthly === undefined || spec.months !== undefined) return false;
+    spec = { ...spec, months: { columns: rules.monthly, keys: rules.periodKeys ?? [] } };
+    rebuild();
+    return true;
+  };
+  while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppress);
+      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
-    if (suppressed === 0 && withhold.size === 0) break;
-    secondary();
+    if (suppressed === 0 && withhold.size === 0) {
+      dirty = [];
+      continue;
+    }
+    secondary.run();
     if (withhold.size === 0) {
-      dirty = changedComponents(system, seen);
+      sync();
+      dirty = changedComponents(system, secondary, systemRow);
+      synced = 0;
       continue;
     }
     for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
-    system = buildAuditSystem(
-      out.filter((row) => !withheld.has(row)),
-      spec,
-    );
-    dirty = system.components.map((_, c) => c);
-    seen = valuesOf(system);
+    rebuild();
   }
   return withheld;
+}
+
+function clearTouched(secondary: SecondarySuppression): void {
+  secondary.touchedRows.length = 0;
+  secondary.touchedColumns.length = 0;
+}
+
+/**
+ * The components with a cell suppressed since the audit last looked (secondary's touched cells; every suppression is
+ * noted there, and a suppressed cell never changes again), in order; `systemRow` maps out's rows to the system's.
+ */
+function changedComponents(
+  system: AuditSystem,
+  secondary: SecondarySuppression,
+  systemRow: Int32Array | undefined,
+): number[] {
+  const changed = new Set<number>();
+  const { touchedRows, touchedColumns } = secondary;
+  for (let k = 0; k < touchedRows.length; k++) {
+    const r = touchedRows[k] as number;
+    const at = systemRow === undefined ? r : (systemRow[r] as number);
+    if (at < 0) continue;
+    for (const v of variablesOf(system, at, touchedColumns[k] as string)) {
+      const c = v < 0 ? -1 : (system.componentOf[v] as number);
+      if (c >= 0) changed.add(c);
+    }
+  }
+  clearTouched(secondary);
+  return [...changed].sort((a, b) => a - b);
 }
 
 /**
@@ -493,17 +719,21 @@ function suppressRecoverable(
 function protectComponent(
   system: AuditSystem,
   component: number,
-  suppress: (cell: Cell) => void,
+  suppress: (variable: number) => void,
+  values: LoadedValues,
 ): { count: number; stuck?: Row } {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
+  const { rows, columns, rowOf, columnOf } = system;
   const publishedCount = (v: number) => {
-    const cell = system.cells[v];
-    const value = cell?.row[cell.column];
-    return cell !== undefined && !isNational(cell.row) && typeof value === 'number' && value > 0 ? value : undefined;
+    const r = rowOf[v] as number;
+    if (r < 0) return undefined;
+    const row = rows[r] as Row;
+    const value = row[columns[columnOf[v] as number] as string];
+    return !isNational(row) && typeof value === 'number' && value > 0 ? value : undefined;
   };
   let count = 0;
   for (;;) {
-    const found = readerDisclosures(system, component) ?? [];
+    const found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) return { count };
     const targets = new Set<number>();
     for (const disclosure of found) {
@@ -514,32 +744,13 @@ function protectComponent(
     }
     if (targets.size === 0)
       for (const v of (system.components[component] as AuditSystem['components'][number]).variables) {
-        const cell = system.cells[v];
-        if (cell !== undefined && !isNational(cell.row) && cell.row[cell.column] === 0) targets.add(v);
+        const r = rowOf[v] as number;
+        if (r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) targets.add(v);
       }
     if (targets.size === 0) return { count, stuck: (found[0] as Disclosure).cell.row };
-    for (const target of [...targets].sort((a, b) => a - b)) suppress(system.cells[target] as Cell);
+    for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
     count += targets.size;
   }
-}
-
-/** The published value of each variable of the system (undefined for an unpublished part). */
-function valuesOf(system: AuditSystem): unknown[] {
-  return system.cells.map((cell) => (cell ? cell.row[cell.column] : undefined));
-}
-
-/** The components with a variable whose value changed since `seen` (updated), in order. */
-function changedComponents(system: AuditSystem, seen: unknown[]): number[] {
-  const changed = new Set<number>();
-  for (let v = 0; v < system.cells.length; v++) {
-    const cell = system.cells[v];
-    const value = cell ? cell.row[cell.column] : undefined;
-    if (value === seen[v]) continue;
-    seen[v] = value;
-    const c = system.componentOf[v] as number;
-    if (c >= 0) changed.add(c);
-  }
-  return [...changed].sort((a, b) => a - b);
 }
 
 /** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */

@@ -128,7 +128,7 @@ function periodEnd(period: string): string {
  * PCNs are those in force on its first day, as pcn_months counts them; a year's PCN is in every ICB it was in during
  * the year (a PCN that moved ICB is a part of both ICBs' totals for that year).
  */
-function parentFinder(geography: readonly GeographyRow[]) {
+export function parentFinder(geography: readonly GeographyRow[]) {
   const regionOfIcb = new Map(geography.map((g) => [g.icb_code, g.region_code]));
   const versions = new Map<string, GeographyRow[]>();
   for (const g of geography) versions.set(g.pcn_code, [...(versions.get(g.pcn_code) ?? []), g]);
@@ -172,7 +172,7 @@ function placeFinder(geography: readonly GeographyRow[]): PlaceOf {
 }
 
 /** Exact medians from a distribution of whole numbers, where at least 8 people contribute below England. */
-function mediansOf(distribution: readonly Row[]): Map<string, number> {
+export function mediansOf(distribution: readonly Row[]): Map<string, number> {
   const groups = new Map<string, { level: unknown; counts: [number, number][] }>();
   for (const row of distribution) {
     const key = rowKey(row);

@@ -5,6 +5,7 @@ import {
   FUNNEL_MEASURES,
   type MetricDocument,
   type MetricRow,
+  REFERRAL_REASONS,
   REFERRAL_SOURCES,
 } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
@@ -27,8 +28,10 @@ import { buildAuditSystem, readerDisclosures } from '../../functions/refresh/dis
  *   of the values published beside it (nothing unrounded behind it);
  * - no count below England is recovered exactly by arithmetic on everything published beside it: bounds propagated
  *   over areas within areas (England exact, England = its regions, a region = its ICBs as the meta document places
- *   them, an ICB = its PCNs as the reference file places them in the period, a moved PCN split into unpublished parts)
- *   and the columns of a row that add up to another, a reader taking `*` as 1 to 7 (or, where the figures contradict
+ *   them, an ICB = its PCNs as the reference file places them in the period, a moved PCN split into unpublished parts),
+ *   the columns of a row that add up to another, and an area's year = its months for the counts that add up over
+ *   months (events, not distinct people; a month withheld below England an unpublished part of the year), a reader
+ *   taking `*` as 1 to 7 (or, where the figures contradict
  *   that, as 1 or more, a region's 0 or more), a rounded count as within 2 of its value (8 at least) and an absent row
  *   as 0 (functions/refresh/disclosure-audit.ts; the propagation is checked against enumeration in its tests).
  * Returns one line per problem.
@@ -47,6 +50,8 @@ export interface ScanSpec {
   readonly means?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
   /** Measures of the SPC document that are counts. */
   readonly seriesCounts?: readonly string[];
+  /** Counts per document whose financial year is the sum of its months (events; not distinct people or staff). */
+  readonly monthly?: Readonly<Record<string, readonly string[]>>;
   /** Columns of a row adding up to another, per document. */
   readonly groups?: Readonly<Record<string, readonly { readonly total: string; readonly parts: readonly string[] }[]>>;
   /** Rates per document: column, numerator, denominator, per. */
@@ -242,7 +247,11 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
   const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
   const groups = spec.groups?.[doc.name] ?? [];
   const columns = [
-    ...new Set([...(spec.counts[doc.name] ?? []), ...groups.flatMap((g) => [g.total, ...g.parts])]),
+    ...new Set([
+      ...(spec.counts[doc.name] ?? []),
+      ...groups.flatMap((g) => [g.total, ...g.parts]),
+      ...(spec.monthly?.[doc.name] ?? []),
+    ]),
   ].filter((c) => !staffColumns.has(c));
   if (columns.length === 0) return [];
   const within = (r: Row) => [r.period_type, r.period, ...doc.keys.map((k) => String(r[k]))].join('|');
@@ -256,6 +265,7 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
     columns,
     groups,
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
+    months: { columns: spec.monthly?.[doc.name] ?? [], keys: doc.keys },
   });
   const problems: string[] = [];
   for (let c = 0; c < system.components.length; c++)
@@ -264,7 +274,8 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
       const what = part === undefined ? `${cell.column} = ${r[cell.column]}` : `${cell.column}: its part in ${part}`;
       problems.push(`${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`);
     }
-  return problems;
+  // A cell recovered both with and without the months (the audit's two copies of it) is one problem.
+  return [...new Set(problems)];
 }
 
 function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
@@ -353,6 +364,38 @@ export const SCAN_SPEC: ScanSpec = {
     ],
     referral_sources: ['referrals'],
     workforce: ['people_referred', 'splw_headcount', 'splw_accredited', 'hwbc_headcount', 'cc_headcount'],
+  },
+  // By the month of the event (a referral, a connection): a year's figure is its months'. Not distinct people (rollout's
+  // people referred, wellbeing, equity), staff (a year's headcount is a mean of months), or year-only documents.
+  monthly: {
+    rollout: ['referrals', 'declines'],
+    referral_sources: [
+      'referrals',
+      ...REFERRAL_SOURCES.map((s) => `source_${s}`),
+      ...REFERRAL_REASONS.map((r) => `reason_${r}`),
+    ],
+    cof_person: [
+      'episodes',
+      'engagement_cohort',
+      'engaged',
+      'connected',
+      'plans_agreed',
+      'outcome_cohort',
+      'splw_contacts',
+      'other_contacts',
+      'episodes_6_to_12_contacts',
+      'wellbeing_measured',
+      'wellbeing_improved',
+      'discharged',
+      ...DISCHARGE_REASONS.map((d) => `discharge_${d}`),
+    ],
+    cof_system: ['people', 'before_total', 'after_total'],
+    cof_community: [
+      'connections',
+      'attended',
+      ...ACTIVITY_CATEGORIES.map((a) => `activity_${a}`),
+      ...ACTIVITY_CATEGORIES.map((a) => `attended_${a}`),
+    ],
   },
   groups: {
     referral_sources: [{ total: 'referrals', parts: REFERRAL_SOURCES.map((s) => `source_${s}`) }],

@@ -181,6 +181,67 @@ describe('the disclosure scan', () => {
     ]);
   });
 
+  it('finds months pinned by their year (10, 10, 10, 10 beside 30), with the shipped spec; not a count of people', () => {
+    // An ICB's referral sources: each 10 is 8 to 12 and the year's 30 is 28 to 32, so each month is 8 and the year
+    // 32. The row's other columns are 0 (referrals = the sources: gp is referrals; bereavement is one reason).
+    const row = (period: string, n: number | '*') =>
+      ({
+        level: 'icb',
+        code: 'QAA',
+        period_type: period.includes('/') ? 'fy' : 'month',
+        period,
+        referrals: n,
+        source_gp: n,
+        reason_bereavement: n,
+      }) as MetricRow;
+    const months = ['2025-04', '2025-05', '2025-06', '2025-07'];
+    const sources = (rows: MetricRow[]) =>
+      scanPublished(
+        [{ name: 'referral_sources', keys: [], rows } as unknown as MetricDocument],
+        parentsFrom(REFERENCE, META),
+        SCAN_SPEC,
+      ).sort();
+    expect(sources([...months.map((m) => row(m, 10)), row('2025/26', 30)])).toEqual(
+      // Each line names the published figure (10 a month, 30 the year) that gives the count away.
+      [...months, '2025/26']
+        .flatMap((period) =>
+          ['reason_bereavement', 'referrals', 'source_gp'].map(
+            (c) =>
+              `referral_sources icb QAA ${period} : ${c} = ${period === '2025/26' ? 30 : 10} is recovered exactly from the figures beside it`,
+          ),
+        )
+        .sort(),
+    );
+    // Two months suppressed: the year less June and July (16 to 24) leaves 4 to 16 for April and May: not one value.
+    expect(
+      sources([row('2025-04', '*'), row('2025-05', '*'), row('2025-06', 10), row('2025-07', 10), row('2025/26', 30)]),
+    ).toEqual([]);
+    // People referred are distinct people (one referred in two months counts once in the year): not read so.
+    const people = (period: string, n: number) =>
+      ({
+        level: 'icb',
+        code: 'QAA',
+        period_type: period.includes('/') ? 'fy' : 'month',
+        period,
+        people_referred: n,
+        referrals: null,
+        declines: null,
+      }) as MetricRow;
+    expect(
+      scanPublished(
+        [
+          {
+            name: 'rollout',
+            keys: [],
+            rows: [...months.map((m) => people(m, 10)), people('2025/26', 30)],
+          } as unknown as MetricDocument,
+        ],
+        parentsFrom(REFERENCE, META),
+        SCAN_SPEC,
+      ),
+    ).toEqual([]);
+  });
+
   it("finds counts recovered exactly by arithmetic from England's figure, with the shipped spec", () => {
     // contacts = 20 in 2025/26: England 2 = Y56 (the only region with a row), Y56 = QAA + QBB, both * (1 or more):
     // QAA = QBB = 1; QAA's PCNs that year are U1 and U9 (no row: 0), so U1 = 1; QBB's are U2 and U9: U2 = 1.
