@@ -1,15 +1,15 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import type { MetaDocument } from '../../functions/contract/metrics.ts';
-import { ApiError, fetchMe, fetchMeta, fetchRefreshStatus, type SignedInUser } from './api.ts';
+import { ApiError, fetchMe, fetchMeta, type SignedInUser } from './api.ts';
 import { FilterBar } from './components/FilterBar.tsx';
 import { PackDownload } from './components/PackDownload.tsx';
 import { areaName, DashboardContext, type DashboardState } from './context.ts';
 import { changeFilter, readFilters, scopeOf, writeFilters } from './filters.ts';
 import { formatDate, fyLabel } from './format.ts';
 import { RolloutPage } from './pages/RolloutPage.tsx';
-import { refreshNotice } from './refresh-notice.ts';
 import { type SignInConfig, startSignIn } from './sign-in.ts';
+import { useRefreshNotice } from './use-refresh-notice.ts';
 
 // The first page ships with the app; the others load when first opened.
 const OutcomesPage = lazy(() => import('./pages/OutcomesPage.tsx'));
@@ -40,19 +40,18 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
   const [user, setUser] = useState<SignedInUser | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [needsSignIn, setNeedsSignIn] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
     Promise.all([fetchMeta(), fetchMe()])
       .then(([m, u]) => {
         setMeta(m);
         setUser(u);
-        void fetchRefreshStatus().then((status) => setNotice(refreshNotice(status)));
       })
       .catch((e: Error) => {
         if (e instanceof ApiError && e.status === 401 && signIn) setNeedsSignIn(true);
         else setError(e.message);
       });
   }, [signIn]);
+  const notice = useRefreshNotice(meta !== null);
   const filters = useMemo(() => readFilters(params), [params]);
   // A regional, ICB or PCN user starts on their own area (the server only ever sends what their role allows).
   useEffect(() => {

@@ -32,8 +32,14 @@ describe('the header notice of a failed refresh', () => {
     );
   });
 
-  it('says nothing while a refresh runs or after one succeeded, nor where the server has no refresh status', () => {
-    expect(refreshNotice({ state: 'refreshing', attempt: 2, attempts: 5 })).toBeNull();
+  it('says a retry is running: the figures are still the last published', () => {
+    expect(refreshNotice({ state: 'refreshing', attempt: 2, attempts: 5 })).toBe(
+      'The latest refresh failed and is being tried again (attempt 2 of 5): the figures shown are the ones last published.',
+    );
+  });
+
+  it('says nothing while a first attempt runs or after one succeeded, nor where the server has no refresh status', () => {
+    expect(refreshNotice({ state: 'refreshing', attempt: 1, attempts: 5 })).toBeNull();
     expect(refreshNotice({ state: 'idle', attempts: 5, last_succeeded_at: '2026-10-01T09:00:00.000Z' })).toBeNull();
     expect(refreshNotice(null)).toBeNull();
   });

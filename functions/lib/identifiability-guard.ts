@@ -158,6 +158,24 @@ const POSTCODE_MIN_LETTERS = 3;
  */
 const NUMBER_MIN_DIGITS = 10;
 
+/** A decimal digit of any script but ASCII's. */
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/gu;
+const DIGIT = /\p{Nd}/u;
+
+/**
+ * Each decimal digit of another script as its ASCII digit. Unicode encodes every set of decimal digits as 0 to 9 in
+ * ten contiguous code points (Unicode Standard, section 4.6 Numeric Value: "encoded in a contiguous range, with
+ * ascending numeric values"), so a digit's value is its distance from the start of its run of digits, modulo 10.
+ */
+function asciiDigits(text: string): string {
+  return text.replace(OTHER_DIGIT, (digit) => {
+    const code = digit.codePointAt(0) as number;
+    let start = code;
+    while (DIGIT.test(String.fromCodePoint(start - 1))) start--;
+    return String((code - start) % 10);
+  });
+}
+
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
 export function findIdentifier(text: string): IdentifierKind | undefined {
   return identifierIn(text, true);
@@ -176,9 +194,10 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   if (shortcut && text.length === PSEUDONYM_LENGTH && HEX_PSEUDONYM.test(text)) return undefined;
   let value = text;
   let shape = shapeOf(text);
-  // Compatibility forms as their plain letters and digits first: a no-break space, full-width digits (９４３).
+  // Compatibility forms as their plain letters and digits first: a no-break space, full-width digits (９４３); then
+  // the digits of other scripts, which NFKC keeps (Arabic-Indic ٩٤٣, Devanagari ९४३), as ASCII digits.
   if (!shape.plain) {
-    value = text.normalize('NFKC');
+    value = asciiDigits(text.normalize('NFKC'));
     shape = shapeOf(value);
   }
   if (shortcut && shape.hex && shape.letters > 0 && value.length === PSEUDONYM_LENGTH) return undefined;

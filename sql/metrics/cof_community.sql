@@ -26,6 +26,8 @@ WITH connection_counts AS (
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type = 'community_connection'
     AND w.upload_id IS NULL
+    -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
+    AND e.event_month <= (SELECT month FROM published_through)
   GROUP BY GROUPING SETS ((e.pcn_code, e.event_month, e.activity_category), (e.pcn_code, e.event_month, e.provider_id))
 ),
 

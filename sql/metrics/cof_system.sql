@@ -25,6 +25,8 @@ WITH windows AS (
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type = 'service_use'
     AND w.upload_id IS NULL
+    -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
+    AND e.event_month <= (SELECT month FROM published_through)
   GROUP BY e.pcn_code, e.referral_id, e.service, e.window_months
 ),
 

@@ -90,6 +90,8 @@ follow_ups AS (
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
     AND w.upload_id IS NULL
+    -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
+    AND e.event_month <= (SELECT month FROM published_through)
   GROUP BY e.pcn_code, e.referral_id
 )
 

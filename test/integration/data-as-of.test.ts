@@ -59,6 +59,45 @@ const HISTORY = Object.fromEntries(
   ]),
 );
 
+/**
+ * With the early December referral, three follow-ups dated December of U20001's first referral (October 2025):
+ * a link worker contact (it would make that referral engaged), a community connection and its GP appointments in the
+ * 6 months before and after it. Each waits with its month: cof_person, cof_community and cof_system change no more
+ * than rollout.
+ */
+const FIRST = referralEvent('U20001', 'U20001-2025-10-0', '2025-10-10');
+const followUp = (id: string, fields: GoldenEvent): GoldenEvent => ({
+  event_id: id,
+  pcn_code: 'U20001',
+  referral_id: FIRST.referral_id,
+  person_id: FIRST.person_id,
+  occurred_on: '2026-12-02',
+  ...fields,
+});
+const DECEMBER_FOLLOW_UPS: GoldenEvent[] = [
+  followUp('F-contact', {
+    event_type: 'contact',
+    contact_mode: 'telephone',
+    worker_role: 'splw',
+    duration_minutes: 30,
+  }),
+  followUp('F-connection', {
+    event_type: 'community_connection',
+    activity_category: 'arts_culture',
+    provider_id: 'VCSE-1',
+    attended: true,
+  }),
+  ...(['before', 'after'] as const).map((window) =>
+    followUp(`F-service-${window}`, {
+      event_type: 'service_use',
+      service: 'gp_appointment',
+      window,
+      window_months: 6,
+      count: 2,
+    }),
+  ),
+];
+
 const dir = tempDir('data-as-of');
 const dataDir = join(dir.path, 'data');
 const store = new FsObjectStore(dataDir);
@@ -99,7 +138,9 @@ beforeAll(async () => {
   // 1 December: November has ended and all 3 PCNs sent it.
   november = await refreshOn('2026-12-01T06:00:00Z', HISTORY);
   // 4 December: one early December referral from U20001.
-  early = await refreshOn('2026-12-04T06:00:00Z', { 'u20001-2026-12.csv': referrals('U20001', '2026-12', 1, '02') });
+  early = await refreshOn('2026-12-04T06:00:00Z', {
+    'u20001-2026-12.csv': [...referrals('U20001', '2026-12', 1, '02'), ...DECEMBER_FOLLOW_UPS],
+  });
   // 4 January: December has ended, but 1 PCN of 3 has sent it (33%, short of 90%).
   decemberShort = await refreshOn('2027-01-04T06:00:00Z');
   // The other two send December (3 and 6 referrals): 3 of 3.
@@ -132,7 +173,17 @@ describe('data as of the end of the last complete month', () => {
     expect(meta.data_as_of).toBe('2026-11-30');
     expect(meta.months).toEqual(MONTHS);
     expect(meta.months_pending).toEqual([{ month: '2026-12', pcns_submitting: 1, pcns_open: 3 }]);
-    for (const name of ['rollout', 'spc', 'cof_person', 'equity', 'pcn_comparison', 'workforce', 'referral_sources'])
+    for (const name of [
+      'rollout',
+      'spc',
+      'cof_person',
+      'cof_community',
+      'cof_system',
+      'equity',
+      'pcn_comparison',
+      'workforce',
+      'referral_sources',
+    ])
       expect(early.get(name)?.rows, name).toEqual(november.get(name)?.rows);
     expect(rowFinder(early)('rollout', 'national', 'ENG', '2026/27')).toMatchObject({
       months: 8,
@@ -144,8 +195,8 @@ describe('data as of the end of the last complete month', () => {
     // Nothing changed since the refresh of 1 December: no alert (December's 1 referral would have been one).
     expect(early.get('alerts')?.rows).toEqual([]);
     expect(latestMonthOfPack(early)).toBe('2026-11');
-    // The early referral is in the store: U20001's rows accepted are 28 + 1.
-    expect(rowFinder(early)('data_quality', 'pcn', 'U20001', 'all')).toMatchObject({ rows_accepted: 29 });
+    // The early referral and its follow-ups are in the store: U20001's rows accepted are 28 + 1 + 4.
+    expect(rowFinder(early)('data_quality', 'pcn', 'U20001', 'all')).toMatchObject({ rows_accepted: 33 });
   });
 
   it('December ended but sent by 1 PCN of 3: still as of 30 November', () => {

@@ -158,11 +158,12 @@ describe('each count of referrals is 20 and each count of people 10 (10 people r
       ['gp_appointment', '0-3', 20],
       ['gp_appointment', 'all', 20],
     ]);
+    // No pcn_imd_quintile rows: its one cell would be this one PCN's figures (equity-quintiles.test.ts).
     expect(
       yearRows('equity')
         .map((r) => r.dimension)
         .sort(),
-    ).toEqual(['age_band', 'ethnicity_group', 'imd_decile', 'pcn_imd_quintile', 'sex']);
+    ).toEqual(['age_band', 'ethnicity_group', 'imd_decile', 'sex']);
   });
 
   it('as the review found nationally: cof_person.episodes is rollout.referrals, more than rollout.people_referred', () => {

@@ -51,6 +51,11 @@ describe('findIdentifier', () => {
     ['943/476/5919', 'nhs_number'],
     ['943\u00a0476\u00a05919', 'nhs_number'],
     ['\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19', 'nhs_number'],
+    // The fourth review: digits of other scripts, which NFKC keeps (Arabic-Indic, Devanagari, Bengali).
+    ['\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669', 'nhs_number'],
+    ['\u096f\u096a\u0969 \u096a\u096d\u096c \u096b\u096f\u0967\u096f', 'nhs_number'],
+    ['\u09e6\u09ed\u09ed\u09e6\u09e6 \u09ef\u09e6\u09e6\u09e7\u09e8\u09e9', 'telephone'],
+    ['NHS\u06f9\u06f4\u06f3\u06f4\u06f7\u06f6\u06f5\u06f9\u06f1\u06f9', 'nhs_number'],
     ['SW1A\u00a01AA', 'postcode'],
     ['07700\u00a0900123', 'telephone'],
     ['07700.900123', 'telephone'],

@@ -12,6 +12,11 @@ describe('loggedPath: a path holding an identifier is withheld, as sent or perce
     ['/api/people/LS1%2E4AP'],
     ['/api/people/07700--900123?x=1'],
     ['/api/people/jane.doe%40example.com'],
+    // The fourth review: encoded twice, and full-width digits sent as their UTF-8 bytes.
+    ['/api/metrics/943%2520476%25205919'],
+    ['/api/people/jane.doe%2540example.com'],
+    [`/api/people/${encodeURIComponent('\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19')}`],
+    [`/api/people/${encodeURIComponent('\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669')}`],
   ])('%s', (path) => {
     expect(loggedPath(path)).toBe('[path withheld]');
   });
@@ -24,5 +29,6 @@ describe('loggedPath: a path holding an identifier is withheld, as sent or perce
     expect(loggedPath('/api/documents/2026-05-12T09:30:00.000+01:00%ZZ')).toBe(
       '/api/documents/2026-05-12T09:30:00.000+01:00%ZZ',
     );
+    expect(loggedPath('/api/documents/a%E9b%2541')).toBe('/api/documents/a%E9b%2541');
   });
 });
