@@ -84,7 +84,7 @@ follow_ups AS (
     count(*) FILTER (WHERE e.event_type = 'plan_agreed') AS plans,
     count(*) FILTER (WHERE e.event_type = 'community_connection') AS connections,
     count(*) FILTER (WHERE e.event_type = 'community_connection' AND e.attended) AS connections_attended,
-    max(CASE WHEN e.event_type = 'discharge' THEN e.discharge_reason END) AS discharge_reason
+    max(e.discharge_reason) FILTER (WHERE e.event_type = 'discharge') AS discharge_reason
   FROM committed_events AS e
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
