@@ -5,18 +5,20 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 
 /*
- * wellbeing_pairs takes the first baseline and the last follow-up per instrument. Two measures of one instrument and
- * phase on one day are put in the order they were taken: recorded_at, then event id; a measure without recorded_at
- * only when none of that day's has one (wellbeing_pairs.sql). Worked out by hand, PCN U00001, referral R1 (2025-04-10):
+ * wellbeing_pairs takes the first baseline and the last follow-up per instrument, in one order of the measures: by
+ * date, then recorded_at (a measure without one before those with one), then event id (wellbeing_pairs.sql). Worked out
+ * by hand, PCN U00001, referral R1 (2025-04-10):
  *
  *   SWEMWBS baseline, both 2025-04-10: B1 score 20 recorded 09:00, B2 score 24 recorded 08:00 -> B2 (recorded first): 24.
- *   SWEMWBS follow-up, all 2025-05-20: F1 30 and F2 26 both recorded 10:00, F9 40 without recorded_at
- *     -> F2 (recorded last, tied with F1; F2 > F1; F9 has none): 26. Change 26 - 24 = 2 < 3: not improved.
- *   ONS4 life satisfaction baseline, both 2025-04-11 without recorded_at: L2 score 7, L1 score 5 -> L1 (smallest id): 5.
- *   ONS4 life satisfaction follow-up, both 2025-06-01: L3 8 without recorded_at, L4 6 recorded 12:00 -> L4: 6.
- *     Change 6 - 5 = 1 >= 1: improved.
+ *   SWEMWBS follow-up, all 2025-05-20: F9 40 without recorded_at, F1 30 and F2 26 both recorded 10:00
+ *     -> order F9, F1, F2 (F2 > F1): the last is F2: 26. Change 26 - 24 = 2 < 3: not improved.
  *   An earlier day always comes first: SWEMWBS baseline B0 score 10 on 2025-04-12 (a later day, recorded earliest of
  *   all) is not the baseline.
+ *   ONS4 life satisfaction baseline, both 2025-04-11 without recorded_at: L2 score 7, L1 score 5 -> L1 (smaller id): 5.
+ *   ONS4 life satisfaction follow-up, both 2025-06-01: L3 8 without recorded_at, L4 6 recorded 12:00 -> L4 (last): 6.
+ *     Change 6 - 5 = 1 >= 1: improved.
+ *   WEMWBS baseline, both 2025-04-15: V1 score 40 recorded 09:00, V0 score 44 without recorded_at -> V0 (first): 44.
+ *   WEMWBS follow-up V2 on 2025-06-10, score 50 -> 50. Change 50 - 44 = 6 >= 3: improved.
  * The rows are loaded in two orders (as two refreshes may read them): the pairs are the same.
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
@@ -36,6 +38,9 @@ const ROWS = [
   `(9, 'L1', 'wellbeing_measure', DATE '2025-04-11', NULL, NULL, 'ons4_life_satisfaction', 'baseline', 5)`,
   `(10, 'L3', 'wellbeing_measure', DATE '2025-06-01', NULL, NULL, 'ons4_life_satisfaction', 'follow_up', 8)`,
   `(11, 'L4', 'wellbeing_measure', DATE '2025-06-01', TIMESTAMP '2025-06-01 12:00:00', NULL, 'ons4_life_satisfaction', 'follow_up', 6)`,
+  `(12, 'V1', 'wellbeing_measure', DATE '2025-04-15', TIMESTAMP '2025-04-15 09:00:00', NULL, 'wemwbs', 'baseline', 40)`,
+  `(13, 'V0', 'wellbeing_measure', DATE '2025-04-15', NULL, NULL, 'wemwbs', 'baseline', 44)`,
+  `(14, 'V2', 'wellbeing_measure', DATE '2025-06-10', TIMESTAMP '2025-06-10 10:00:00', NULL, 'wemwbs', 'follow_up', 50)`,
 ];
 
 let instance: DuckDBInstance;
@@ -77,10 +82,11 @@ beforeAll(async () => {
 afterAll(() => instance.closeSync());
 
 describe('wellbeing_pairs: measures of one instrument on one day are taken in a documented order', () => {
-  it('takes the baseline recorded first and the follow-up recorded last, then by event id, then any recorded_at', () => {
+  it('takes the first baseline and the last follow-up by date, recorded_at (none first), then event id', () => {
     expect(forwards).toEqual([
       { instrument: 'ons4_life_satisfaction', baseline: 5, follow_up: 6, change: 1, improved: true },
       { instrument: 'swemwbs', baseline: 24, follow_up: 26, change: 2, improved: false },
+      { instrument: 'wemwbs', baseline: 44, follow_up: 50, change: 6, improved: true },
     ]);
   });
 
