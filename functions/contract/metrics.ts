@@ -52,10 +52,12 @@ export interface MetaDocument {
   readonly data_as_of: string | null;
   /** How data_as_of is chosen, in words (docs/methodology.md, "Data as of"). */
   readonly data_as_of_rule?: string;
-  /** Months with events after data_as_of, not yet published: how many PCNs have sent each, of those open. */
+  /** Months with events after data_as_of, not yet published: how many PCNs have sent each, of those onboarded and open. */
   readonly months_pending?: readonly {
     readonly month: string;
     readonly pcns_submitting: number;
+    /** PCNs open on the month's first day that had sent events for it or an earlier month (the rule's denominator). */
+    readonly pcns_onboarded?: number;
     readonly pcns_open: number;
   }[];
   /** The months published, up to data_as_of. */

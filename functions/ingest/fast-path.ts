@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ownText } from '../lib/own-text.ts';
 
 /**
  * The validator's fast path: decides "the contract accepts this row as it is" without zod's object machinery (a new
@@ -76,7 +77,7 @@ function fieldCheck(schema: AnySchema): FieldCheck | undefined {
       return value;
     }
     // A copy of its own: the cell is a slice of the parser's chunk, which it would keep alive.
-    const copy = JSON.parse(JSON.stringify(value)) as string;
+    const copy = ownText(value);
     interned.set(copy, copy);
     return copy;
   };
@@ -177,7 +178,7 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
     }
     // A text of its own, as the key and as the value kept: the cell is a slice of the parser's chunk, which it would
     // keep alive.
-    const own = JSON.parse(JSON.stringify(cell)) as string;
+    const own = ownText(cell);
     const kept = value === cell ? own : value;
     accepted.set(own, kept);
     return kept;

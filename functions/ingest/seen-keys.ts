@@ -1,3 +1,5 @@
+import { ownText } from '../lib/own-text.ts';
+
 /**
  * The keys one upload has seen (its event ids: up to a file's million rows), each with the row it was first seen at,
  * for the "appears more than once in this file" rule. Held in typed arrays outside the V8 heap: a Map of a million
@@ -44,7 +46,7 @@ export class SeenKeys {
   private wideFirstOrAdd(key: string, row: number): number | undefined {
     const first = this.wide.get(key);
     // A string of its own: a key cut from the parser's chunk would keep the chunk alive.
-    if (first === undefined) this.wide.set(JSON.parse(JSON.stringify(key)) as string, row);
+    if (first === undefined) this.wide.set(ownText(key), row);
     return first;
   }
 

@@ -6,6 +6,7 @@ import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import type { ColumnSpec, PartitionedTableSpec, StorageType, TableSpec } from '../contract/index.ts';
+import { ownText } from './own-text.ts';
 
 type SchemaElement = Parameters<typeof parquetWrite>[0]['schema'] extends (infer E)[] | undefined ? E : never;
 
@@ -452,7 +453,7 @@ class TextDictionaryColumn extends ColumnChunkWriter {
     if (index === undefined) {
       index = this.texts.length;
       // A text of its own: a cell is a slice of the parser's chunk, which it would keep alive.
-      const own = value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
+      const own = value.length < 13 ? value : ownText(value);
       this.texts.push(own);
       this.indexOf.set(own, index);
       this.textLength += own.length;

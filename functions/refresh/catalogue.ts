@@ -5,7 +5,6 @@ import {
   type ProgrammeTargets,
   REFERRAL_REASONS,
   REFERRAL_SOURCES,
-  SNOMED_REFERRAL,
   SUPPRESSED,
   WINDOW_MONTHS,
 } from '../contract/index.ts';
@@ -74,6 +73,8 @@ export interface QueryContext {
 export interface DeriveContext {
   readonly targets: Targets;
   readonly dataAsOf?: string | null;
+  /** The months the data-as-of rule found complete (data-as-of.ts): the only months the projection reads as known. */
+  readonly completeMonths?: readonly string[];
   /** Median link worker contacts per referral for (level|code|period), from the raw distribution, where 8 or more referrals. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
@@ -133,18 +134,18 @@ const COMMON = {
 };
 
 /** Each financial year's people referred against the annual target, projected to year end (projection.ts). */
-function fyProjection(rows: readonly Row[], targets: Targets, dataAsOf: string | null) {
+function fyProjection(
+  rows: readonly Row[],
+  targets: Targets,
+  dataAsOf: string | null,
+  completeMonths: ReadonlySet<string>,
+) {
   const national = rows.filter((r) => r.level === 'national');
   const monthsOf = (fy: string): MonthFigures[] => {
     const calendar = new Set(monthsOfYear(fy));
     return national
       .filter((r) => r.period_type === 'month' && calendar.has(String(r.period)))
-      .map((r) => ({
-        month: String(r.period),
-        people: Number(r.people_referred),
-        pcnsOpen: Number(r.pcns),
-        pcnsSubmitting: Number(r.pcns_submitting ?? 0),
-      }));
+      .map((r) => ({ month: String(r.period), people: Number(r.people_referred) }));
   };
   return national
     .filter((r) => r.period_type === 'fy')
@@ -165,6 +166,7 @@ function fyProjection(rows: readonly Row[], targets: Targets, dataAsOf: string |
           dataAsOf: dataAsOf ?? '9999-12-31',
           peopleToDate: people,
           months: monthsOf(fy),
+          completeMonths,
           previousYear: previous.length === 12 ? previous : undefined,
           target: targets.annual_referrals,
         }),
@@ -179,16 +181,18 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Accepted referrals to social prescribing (SNOMED CT 871731000000106), the distinct people referred and declines (871711000000103), against the registered list of the PCNs in force, by month and financial year. The percentage of the list referred is the IIF PC-01 measure (thresholds 1.2% and 1.6% a year); each financial year is compared with the annual target and projected to year end from its months so far.',
     file: 'rollout',
-    params: [SNOMED_REFERRAL],
     keys: [],
     definitions: {
       ...COMMON,
-      referrals: 'Accepted referrals (events in force, corrections applied, retractions removed).',
-      people_referred: 'Distinct people (pseudonymous person_id) with an accepted referral.',
+      referrals:
+        'Accepted referrals (episodes of care): each referral once, in the month and area of its first referral event, however many referral events record it (corrections applied, retractions removed); a person referred twice counts twice. The same count as cof_person.episodes.',
+      people_referred:
+        'Distinct people (pseudonymous person_id) with an accepted referral in the period: the measure of the 900,000 people a year target.',
       declines:
         'Declines recorded (871711000000103): each decline event counts, so a person who declines twice counts twice.',
       pcns_reporting: 'PCNs with at least one accepted referral.',
-      pcns_submitting: 'England by month: PCNs that sent any event (a month is complete when 90% of PCNs open did).',
+      pcns_submitting:
+        'England by month: PCNs that sent any event (a month is complete when 90% of the PCNs onboarded by then did: meta.json data_as_of_rule).',
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size: 'Registered patients of the PCNs in force (mean over the months of a year).',
@@ -213,7 +217,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         pct_list_referred_annualised: rate(r.people_referred, r.list_size, (100 * 12) / months, 2),
       })),
     }),
-    summarise: (rows, ctx) => ({ target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null) }),
+    summarise: (rows, ctx) => ({
+      target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null, new Set(ctx.completeMonths ?? [])),
+    }),
   },
   {
     name: 'referral_sources',

@@ -3,21 +3,24 @@ import { COMPLETE_SUBMISSION_SHARE, monthEnd, submittedEnough } from './projecti
 
 /**
  * The data-as-of date (docs/methodology.md, "Data as of"): the last day of the last complete month. A month is
- * complete once it has ended (the refresh runs on a later day) and at least COMPLETE_SUBMISSION_SHARE of the PCNs
- * open on its first day have sent at least one event in force dated in it: the rule the projection uses for its
- * complete months (projection.ts). Every figure's period ends with that month; events dated later are kept in the
- * curated store and counted once their month is complete. A month before it that fell short stays published (the
- * rollout shows how many PCNs sent it).
+ * complete once it has ended (the refresh runs on a later day) and at least COMPLETE_SUBMISSION_SHARE of the PCNs that
+ * have onboarded by then (open on its first day and sending events for it or an earlier month) have sent at least one
+ * event in force dated in it. The denominator is the PCNs onboarded, not all PCNs open: during a rollout in waves most
+ * open PCNs have not started uploading, and a share of all of them would keep every month unpublished for years; the
+ * rollout document shows how many PCNs of those open sent each month, so coverage is never hidden. Every figure's
+ * period ends with that month; events dated later are kept in the curated store and counted once their month is
+ * complete. A month before it that fell short stays published. The projection reads its complete months from here.
  */
-export const DATA_AS_OF_RULE = `Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least ${Math.round(COMPLETE_SUBMISSION_SHARE * 100)}% of the PCNs open on its first day have sent events for it. Events dated later are kept and published when their month is complete.`;
+export const DATA_AS_OF_RULE = `Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least ${Math.round(COMPLETE_SUBMISSION_SHARE * 100)}% of the PCNs uploading by then (open on its first day and having sent events for it or an earlier month) have sent events for it. PCNs of later rollout waves count from their first month; the rollout page shows how many of the PCNs open sent each month. Events dated later are kept and published when their month is complete.`;
 
 /** The prepare step that holds the last month published: the prepare steps after it read no later month. */
 export const PUBLISHED_THROUGH = 'published_through';
 
-/** One month with events: how many PCNs sent it, of those open on its first day (sql/meta/data_as_of.sql). */
+/** One month with events: of the PCNs open on its first day, how many had onboarded and how many sent it (sql/meta/data_as_of.sql). */
 export interface MonthSubmissions {
   readonly month: string;
   readonly pcnsSubmitting: number;
+  readonly pcnsOnboarded: number;
   readonly pcnsOpen: number;
 }
 
@@ -28,6 +31,8 @@ export interface DataAsOf {
   readonly lastMonth: string | null;
   /** Months with events after the last complete one, not yet published, with how many PCNs have sent them. */
   readonly pending: readonly MonthSubmissions[];
+  /** The complete months up to the last one (a month before it that fell short is published but not among them). */
+  readonly completeMonths: readonly string[];
 }
 
 /** The last complete month on `today` (YYYY-MM-DD, the refresh's date) and the months after it that wait. */
@@ -39,6 +44,7 @@ export function dataAsOfOn(months: readonly MonthSubmissions[], today: string): 
     dataAsOf: lastMonth === null ? null : monthEnd(lastMonth),
     lastMonth,
     pending: sorted.filter((m) => lastMonth === null || m.month > lastMonth),
+    completeMonths: complete.map((m) => m.month),
   };
 }
 
@@ -47,6 +53,7 @@ export function monthSubmissions(rows: readonly Record<string, unknown>[]): Mont
   return rows.map((r) => ({
     month: String(r.month),
     pcnsSubmitting: Number(r.pcns_submitting),
+    pcnsOnboarded: Number(r.pcns_onboarded),
     pcnsOpen: Number(r.pcns_open),
   }));
 }

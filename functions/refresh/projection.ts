@@ -4,7 +4,8 @@ import { t975 } from './confidence.ts';
 /**
  * Projection of a financial year's people referred to its end (docs/methodology.md, "Projection").
  * - Only complete months inform the estimate: a month that has ended by the data-as-of date and in which at least
- *   COMPLETE_SUBMISSION_SHARE of the PCNs open sent any event. Incomplete months are estimated like future ones.
+ *   COMPLETE_SUBMISSION_SHARE of the PCNs onboarded sent any event (submittedEnough, decided once in data-as-of.ts).
+ *   Incomplete months are estimated like future ones.
  * - Seasonality: where the previous year has all 12 months, month j carries weight w_j = 12 x its share of that
  *   year's people; otherwise every weight is 1.
  * - Each complete month gives a level a_m = people_m / w_m; their mean and standard deviation give the estimate
@@ -19,8 +20,6 @@ export const COMPLETE_SUBMISSION_SHARE = 0.9;
 export interface MonthFigures {
   readonly month: string;
   readonly people: number;
-  readonly pcnsOpen: number;
-  readonly pcnsSubmitting: number;
 }
 
 export interface Projection {
@@ -39,11 +38,12 @@ export const monthsOfYear = monthsOfFinancialYear;
 
 /**
  * Whether enough PCNs sent a month for it to count as complete (once it has ended): at least
- * COMPLETE_SUBMISSION_SHARE of the PCNs open on its first day sent at least one event in force dated in it. One rule
- * for the projection and for the data-as-of date (data-as-of.ts).
+ * COMPLETE_SUBMISSION_SHARE of the PCNs onboarded by then (open on its first day, having sent events for it or an
+ * earlier month) sent at least one event in force dated in it. PCNs of a later rollout wave are not expected before
+ * their first month. One rule for the data-as-of date and the projection (data-as-of.ts decides; projectYear reads).
  */
-export function submittedEnough(m: { readonly pcnsOpen: number; readonly pcnsSubmitting: number }): boolean {
-  return m.pcnsOpen > 0 && m.pcnsSubmitting >= COMPLETE_SUBMISSION_SHARE * m.pcnsOpen;
+export function submittedEnough(m: { readonly pcnsOnboarded: number; readonly pcnsSubmitting: number }): boolean {
+  return m.pcnsOnboarded > 0 && m.pcnsSubmitting >= COMPLETE_SUBMISSION_SHARE * m.pcnsOnboarded;
 }
 
 /** The last day of a month, YYYY-MM-DD. */
@@ -57,6 +57,8 @@ export function projectYear(options: {
   readonly dataAsOf: string;
   readonly peopleToDate: number;
   readonly months: readonly MonthFigures[];
+  /** The months the data-as-of rule found complete (data-as-of.ts, submittedEnough). */
+  readonly completeMonths: ReadonlySet<string>;
   /** The previous year's people by month, when it has all 12 months. */
   readonly previousYear?: readonly MonthFigures[];
   readonly target: number;
@@ -65,10 +67,7 @@ export function projectYear(options: {
   const byMonth = new Map(options.months.map((m) => [m.month, m]));
   const ended = calendar.filter((month) => monthEnd(month) <= options.dataAsOf);
   const started = calendar.filter((month) => `${month}-01` <= options.dataAsOf);
-  const complete = ended.filter((month) => {
-    const m = byMonth.get(month);
-    return m !== undefined && submittedEnough(m);
-  });
+  const complete = ended.filter((month) => byMonth.has(month) && options.completeMonths.has(month));
   const previous = options.previousYear ?? [];
   const previousTotal = previous.reduce((sum, m) => sum + m.people, 0);
   const seasonal = previous.length === 12 && previousTotal > 0;

@@ -273,7 +273,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const allCommitted = await timed('check every curated upload has its receipt', () =>
     everyUploadCommitted(deps.store),
   );
-  let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [] };
+  let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [] };
   for (const step of PREPARE_STEPS) {
     if (step.name === PUBLISHED_THROUGH) {
       asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, clock()));
@@ -311,6 +311,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     medianContacts: mediansOf(raw.get('contacts_distribution') ?? []),
     generatedAt,
     dataAsOf,
+    completeMonths: asOf.completeMonths,
     parentOf: parentFinder(geography),
   };
   // Disclosure control and derived figures, timed as one step (TypeScript, not SQL: issue 17 asks where time goes).
@@ -368,6 +369,7 @@ function metaDocument(
     months_pending: asOf.pending.map((m) => ({
       month: m.month,
       pcns_submitting: m.pcnsSubmitting,
+      pcns_onboarded: m.pcnsOnboarded,
       pcns_open: m.pcnsOpen,
     })),
     // Published months only: those up to the last complete one (the prepare steps read no later month).

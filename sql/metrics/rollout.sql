@@ -1,4 +1,5 @@
--- Rollout: accepted referrals (SNOMED 871731000000106) and distinct people referred, declines (871711000000103),
+-- Rollout: accepted referrals (SNOMED 871731000000106: episodes, as cof_person counts them, each referral_id of a PCN
+-- once, in the month and area of its first referral event) and distinct people referred, declines (871711000000103),
 -- PCNs reporting, and the registered list they serve, for England, each region, ICB and PCN, by month and by
 -- financial year. A financial year's list size is the mean over its months. Rates and the target are derived
 -- from these figures after disclosure control. PCNs submitting (England by month: PCNs that sent any event) tell
@@ -7,15 +8,25 @@
 -- People referred add up across PCNs (person ids are per PCN: equity.sql): each person is counted once per PCN, ICB,
 -- region and period, and those counts added up; only a PCN whose referrals fall in more than one ICB or region in a
 -- period (moved_pcns) has its people counted distinct at each level.
--- Parameter 1: the SNOMED CT code of an accepted referral.
+-- A referral recorded by a second referral event (same referral_id, another event_id) is one referral and one episode,
+-- not two: the referral code is recorded at the first contact of an episode only (IIF PC-01), so Referrals here and on
+-- the outcomes page (cof_person.episodes) are the same count. docs/methodology.md, "Referrals or people".
 WITH referral_events AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
     person_id,
-    count(*) FILTER (WHERE event_type = 'referral') AS referrals,
-    count(*) FILTER (WHERE event_type = 'declined') AS declines
-  FROM events_in_force
-  WHERE event_type IN ('referral', 'declined') AND (event_type = 'declined' OR snomed_code = ?)
+    sum(referrals) AS referrals,
+    sum(declines) AS declines
+  FROM (
+    SELECT pcn_code, icb_code, region_code, month, fy, person_id, 1 AS referrals, 0 AS declines
+    FROM episodes
+
+    UNION ALL
+
+    SELECT pcn_code, icb_code, region_code, month, fy, person_id, 0 AS referrals, 1 AS declines
+    FROM events_in_force
+    WHERE event_type = 'declined'
+  ) AS e
   GROUP BY pcn_code, icb_code, region_code, month, fy, person_id
 ),
 

@@ -12,13 +12,12 @@
  * times move with the load, the CPU times much less.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Receipt } from '../../functions/contract/index.ts';
 import { DEFAULT_LIMITS } from '../../functions/contract/upload.ts';
-import { DEFAULT_INGEST_OPTIONS, ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type BenchRow, printTable, saveResults } from './report.ts';
@@ -35,8 +34,17 @@ interface ChildResult {
   readonly receipt: Pick<Receipt, 'rows' | 'timings_ms'>;
 }
 
-/** The child: one ingest of an upload already staged in the store, reported as one JSON line. */
-async function child(dir: string, key: string): Promise<void> {
+/**
+ * The child: one ingest of an upload already staged in the store, reported as one JSON line; with a baseline folder
+ * (another checkout of the repository), that version's ingest.
+ */
+async function child(dir: string, key: string, baseline: string | undefined): Promise<void> {
+  const module = baseline
+    ? join(baseline, 'functions/ingest/ingest.ts')
+    : fileURLToPath(new URL('../../functions/ingest/ingest.ts', import.meta.url));
+  const { DEFAULT_INGEST_OPTIONS, ingestUpload } = (await import(
+    module
+  )) as typeof import('../../functions/ingest/ingest.ts');
   const store = new FsObjectStore(dir);
   // 1,000,000 rows of the full 32-column layout are about 195 MB, over the 100 MB default: the limit is configurable.
   const limits = { ...DEFAULT_LIMITS, maxBytes: 1024 * 1024 * 1024 };
@@ -55,7 +63,7 @@ async function child(dir: string, key: string): Promise<void> {
 }
 
 if (process.argv[2] === '--child') {
-  await child(process.argv[3] as string, process.argv[4] as string);
+  await child(process.argv[3] as string, process.argv[4] as string, process.argv[5]);
   process.exit(0);
 }
 
@@ -76,6 +84,10 @@ const HEAP_SETTING = HEAP_MB
   : `V8 heap as Lambda sets it for ${INGEST_MEMORY_MB} MB (${HEAP_FLAGS.join(' ')})`;
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+/** Another checkout of the repository (e.g. /work/main): its ingest runs too, alternating with this one's. */
+const BASELINE = process.env.BENCH_BASELINE;
+/** A folder to keep the Parquet each version wrote (its last run) in, under `ours/` and `baseline/`, for comparison. */
+const KEEP = process.env.BENCH_KEEP_PARQUET;
 const work = join(tmpdir(), 'sp-outcomes-bench');
 mkdirSync(work, { recursive: true });
 const csv = join(work, `events-${ROWS}.csv`);
@@ -93,19 +105,22 @@ console.log(`${ROWS.toLocaleString('en-GB')} rows, ${megabytes.toFixed(0)} MB; $
 /** A store of this process's own, so two benchmarks running at once do not share one. */
 const storeDir = join(work, `store-${process.pid}`);
 
-async function timeIngest(): Promise<ChildResult> {
+async function timeIngest(baseline?: string): Promise<ChildResult> {
   rmSync(storeDir, { recursive: true, force: true });
   const key = await stageUpload(new FsObjectStore(storeDir), pcnCode, 'events.csv', readFileSync(csv));
   const self = fileURLToPath(import.meta.url);
-  const output = execFileSync(process.execPath, [...HEAP_FLAGS, '--import', 'tsx', self, '--child', storeDir, key], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const args = [...HEAP_FLAGS, '--import', 'tsx', self, '--child', storeDir, key, ...(baseline ? [baseline] : [])];
+  const output = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const result = JSON.parse(output.trim().split('\n').at(-1) as string) as ChildResult;
   const { rows, timings_ms } = result.receipt;
   if (rows.read !== ROWS) throw new Error(`ingest read ${rows.read} rows, expected ${ROWS}`);
+  if (KEEP) {
+    const kept = join(KEEP, baseline ? 'baseline' : 'ours');
+    rmSync(kept, { recursive: true, force: true });
+    cpSync(join(storeDir, 'curated'), kept, { recursive: true });
+  }
   console.log(
-    `  ingest: ${result.seconds.toFixed(2)} s (read+validate ${timings_ms.read_validate} ms, write ${timings_ms.write} ms; CPU ${result.cpuSeconds.toFixed(2)} s), accepted ${rows.accepted.toLocaleString('en-GB')}, peak ${Math.round(result.peakMb)} MB`,
+    `  ingest${baseline ? ' (baseline)' : ''}: ${result.seconds.toFixed(2)} s (read+validate ${timings_ms.read_validate} ms, write ${timings_ms.write} ms; CPU ${result.cpuSeconds.toFixed(2)} s), accepted ${rows.accepted.toLocaleString('en-GB')}, peak ${Math.round(result.peakMb)} MB`,
   );
   return result;
 }
@@ -128,10 +143,15 @@ async function timeDuckDb(): Promise<{ seconds: number; cpuSeconds: number }> {
 }
 
 const ingests: ChildResult[] = [];
+const baselines: ChildResult[] = [];
 const ducks: { seconds: number; cpuSeconds: number }[] = [];
 try {
   for (let run = 0; run < RUNS; run++) {
+    // The two versions take turns going first: the one run just after DuckDB's two threads, or first of all, was
+    // measured up to a fifth more CPU seconds on the shared machine (the same code against itself).
+    if (BASELINE && run % 2 === 1) baselines.push(await timeIngest(BASELINE));
     ingests.push(await timeIngest());
+    if (BASELINE && run % 2 === 0) baselines.push(await timeIngest(BASELINE));
     ducks.push(await timeDuckDb());
   }
 } finally {
@@ -165,5 +185,12 @@ const rows: BenchRow[] = [
   },
 ];
 console.log(`CPU seconds, best runs: ingest / DuckDB COPY = ${cpuRatio.toFixed(2)}x (DuckDB's on all cores)`);
+if (baselines.length > 0) {
+  const bestCpu = (runs: ChildResult[]) => best(runs.map((run) => run.cpuSeconds));
+  const bestWall = (runs: ChildResult[]) => best(runs.map((run) => run.seconds));
+  console.log(
+    `baseline ${BASELINE}, best runs: wall ${bestWall(baselines).toFixed(2)} s (${(bestWall(baselines) / best(duckTimes)).toFixed(2)}x DuckDB), CPU ${bestCpu(baselines).toFixed(2)} s (${(bestCpu(baselines) / best(ducks.map((run) => run.cpuSeconds))).toFixed(2)}x DuckDB), peak ${Math.round(Math.max(...baselines.map((run) => run.peakMb)))} MB; this version / baseline: wall ${(ingestSeconds / bestWall(baselines)).toFixed(2)}x, CPU ${(bestCpu(ingests) / bestCpu(baselines)).toFixed(2)}x`,
+  );
+}
 printTable(rows);
 saveResults('ingest', rows);

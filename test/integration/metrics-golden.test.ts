@@ -223,8 +223,9 @@ describe('rollout, worked out by hand', () => {
       declines: 7,
     });
     // Data as of 2025-04-30, the end of the last complete month: April 2025 has ended (refreshed November 2026) and all
-    // 4 PCNs open sent it (March: 2 of 4, short of 90%, but before it, so published). 2024/25 has ended, so its total
-    // is its own; 2025/26 has one complete month, too few to project from.
+    // 4 PCNs open sent it. March, the first month, was sent by 2 of the 4 open, but by both PCNs uploading by then, so
+    // it is complete too (of all PCNs open it would have been short). 2024/25 has ended, so its total is its own;
+    // 2025/26 has one complete month, too few to project from.
     expect(docs.get('rollout')?.summary?.target_progress).toEqual([
       {
         fy: '2024/25',
@@ -234,7 +235,7 @@ describe('rollout, worked out by hand', () => {
         target: 900_000,
         share_of_target_pct: 0,
         months_elapsed: 12,
-        complete_months: [],
+        complete_months: ['2025-03'],
         profile: 'flat',
         projection_to_year_end: 7,
         projection_low: 7,

@@ -4,9 +4,16 @@ import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { DATA_AS_OF_RULE, dataAsOfOn, type MonthSubmissions } from '../../functions/refresh/data-as-of.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
 
-const sent = (month: string, pcnsSubmitting: number, pcnsOpen = 10): MonthSubmissions => ({
+/** A month sent by `pcnsSubmitting` PCNs, of `pcnsOnboarded` uploading by then, of `pcnsOpen` open. */
+const sent = (
+  month: string,
+  pcnsSubmitting: number,
+  pcnsOnboarded = 10,
+  pcnsOpen = pcnsOnboarded,
+): MonthSubmissions => ({
   month,
   pcnsSubmitting,
+  pcnsOnboarded,
   pcnsOpen,
 });
 
@@ -17,6 +24,7 @@ describe('the data-as-of date: the end of the last complete month', () => {
       dataAsOf: '2026-11-30',
       lastMonth: '2026-11',
       pending: [sent('2026-12', 10)],
+      completeMonths: ['2026-11'],
     });
   });
 
@@ -27,7 +35,7 @@ describe('the data-as-of date: the end of the last complete month', () => {
     expect(withEarly.pending).toEqual([sent('2026-12', 1)]);
   });
 
-  it('an ended month needs 90% of the PCNs open: 9 of 10 is enough, 8 of 10 is not', () => {
+  it('an ended month needs 90% of the PCNs onboarded: 9 of 10 is enough, 8 of 10 is not', () => {
     // On 1 January the December of 9 of 10 is complete; the next year, a December of 8 of 10 is not, so the data
     // stay as of the end of November.
     expect(dataAsOfOn([sent('2026-11', 10), sent('2026-12', 9)], '2027-01-01').dataAsOf).toBe('2026-12-31');
@@ -35,6 +43,7 @@ describe('the data-as-of date: the end of the last complete month', () => {
       dataAsOf: '2026-11-30',
       lastMonth: '2026-11',
       pending: [sent('2026-12', 8)],
+      completeMonths: ['2026-11'],
     });
     // A month ends on its last day: on 31 December, December has not ended.
     expect(dataAsOfOn([sent('2026-11', 10), sent('2026-12', 10)], '2026-12-31').dataAsOf).toBe('2026-11-30');
@@ -46,20 +55,42 @@ describe('the data-as-of date: the end of the last complete month', () => {
       dataAsOf: '2026-10-31',
       lastMonth: '2026-10',
       pending: [sent('2026-11', 4)],
+      completeMonths: ['2026-10'],
     });
     expect(dataAsOfOn([sent('2026-10', 3), sent('2026-11', 4)], '2026-12-04')).toEqual({
       dataAsOf: null,
       lastMonth: null,
       pending: [sent('2026-10', 3), sent('2026-11', 4)],
+      completeMonths: [],
     });
-    expect(dataAsOfOn([], '2026-12-04')).toEqual({ dataAsOf: null, lastMonth: null, pending: [] });
-    // No PCN open (events of PCNs not in the reference data) is never complete.
-    expect(dataAsOfOn([sent('2026-10', 2, 0)], '2026-12-04').dataAsOf).toBeNull();
+    expect(dataAsOfOn([], '2026-12-04')).toEqual({ dataAsOf: null, lastMonth: null, pending: [], completeMonths: [] });
+    // No PCN onboarded and open (events only of PCNs not in the reference data) is never complete.
+    expect(dataAsOfOn([sent('2026-10', 0, 0, 0)], '2026-12-04').dataAsOf).toBeNull();
+  });
+
+  it('in a rollout in waves, the PCNs not yet uploading are not waited for', () => {
+    // 1,250 PCNs open. Wave 1, 300 PCNs, uploads from September; wave 2, 200 more, from November. September: 300 of
+    // 300 onboarded sent it (24% of those open); October: 280 of 300 (93.3%); November: 450 of 500 (90%);
+    // December ends on the 31st but only 420 of 500 (84%) by 4 January. Of all PCNs open, no month would reach 90%
+    // (the old rule) and nothing would publish; of those onboarded, data are as of 30 November.
+    const months = [sent('2026-09', 300, 300, 1250), sent('2026-10', 280, 300, 1250), sent('2026-11', 450, 500, 1250)];
+    const december = sent('2026-12', 420, 500, 1250);
+    expect(dataAsOfOn([...months, december], '2027-01-04')).toEqual({
+      dataAsOf: '2026-11-30',
+      lastMonth: '2026-11',
+      pending: [december],
+      completeMonths: ['2026-09', '2026-10', '2026-11'],
+    });
+    // A month short of 90% of those onboarded, 269 of 300 (89.7%), waits, however few PCNs are open.
+    expect(dataAsOfOn([sent('2026-09', 300, 300, 1250), sent('2026-10', 269, 300, 300)], '2026-12-04')).toMatchObject({
+      lastMonth: '2026-09',
+      completeMonths: ['2026-09'],
+    });
   });
 
   it('is stated in words with its threshold', () => {
     expect(DATA_AS_OF_RULE).toBe(
-      'Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least 90% of the PCNs open on its first day have sent events for it. Events dated later are kept and published when their month is complete.',
+      'Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least 90% of the PCNs uploading by then (open on its first day and having sent events for it or an earlier month) have sent events for it. PCNs of later rollout waves count from their first month; the rollout page shows how many of the PCNs open sent each month. Events dated later are kept and published when their month is complete.',
     );
   });
 });

@@ -111,7 +111,7 @@ beforeAll(async () => {
     ('U00002', 'QBB', 'Y56', '2025-05', '2025/26', 'splw', 1, 1.0, 1, 0.0))
     AS w (pcn_code, icb_code, region_code, month, fy, role, headcount, fte, accredited_training_headcount, vacancies_fte)`);
   moved = (await connection.runAndReadAll('SELECT * FROM moved_pcns ORDER BY 1, 2, 3')).getRows();
-  await query('rollout', ['871731000000106']);
+  await query('rollout', []);
   await query('wellbeing', ['2025-12-31']);
   await query('equity', ['2025-12-31', '2025-12-31']);
   await query('workforce', []);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MonthFigures, monthsOfYear, projectYear } from '../../functions/refresh/projection.ts';
 
-const month = (m: string, people: number, pcnsSubmitting = 10): MonthFigures => ({
-  month: m,
-  people,
-  pcnsOpen: 10,
-  pcnsSubmitting,
-});
+const month = (m: string, people: number): MonthFigures => ({ month: m, people });
 
 describe('projecting a year of people referred', () => {
   it('with a previous year, the months so far are read against its seasonal profile', () => {
@@ -19,7 +14,9 @@ describe('projecting a year of people referred', () => {
       fy: '2025/26',
       dataAsOf: '2025-07-15',
       peopleToDate: 216 + 10,
-      months: [month('2025-04', 72), month('2025-05', 72), month('2025-06', 72), month('2025-07', 10, 4)],
+      months: [month('2025-04', 72), month('2025-05', 72), month('2025-06', 72), month('2025-07', 10)],
+      // July has not ended: the data-as-of rule cannot have found it complete, whatever it says of it.
+      completeMonths: new Set(['2025-04', '2025-05', '2025-06', '2025-07']),
       previousYear: previous,
       target: 700,
     });
@@ -45,6 +42,7 @@ describe('projecting a year of people referred', () => {
       dataAsOf: '2025-05-31',
       peopleToDate: 27,
       months: [month('2025-04', 10), month('2025-05', 20)],
+      completeMonths: new Set(['2025-04', '2025-05']),
       target: 500,
     });
     expect(result).toMatchObject({
@@ -52,6 +50,31 @@ describe('projecting a year of people referred', () => {
       projection_to_year_end: 162,
       projection_low: 27,
       projection_high: 788,
+      on_track: false,
+      status: 'uncertain',
+    });
+  });
+
+  it('a month the data-as-of rule found short is estimated, not read, even though it has ended', () => {
+    // April 10 and May 20 complete; June ended with 90 people but too few PCNs onboarded sent it. Levels 10 and 20
+    // (mean 15, sd 7.071); unknown: June to March, 10 months: observed 30 + 10 x 15 = 180, scale 120 / 120 = 1;
+    // half-width 12.706 x 7.071 x sqrt(10 + 100 / 2) = 695.9: low max(120, -515.9) = 120, high 875.9 -> 876.
+    // Had June been read, its level 90 would have made the mean 40.
+    const result = projectYear({
+      fy: '2025/26',
+      dataAsOf: '2025-06-30',
+      peopleToDate: 120,
+      months: [month('2025-04', 10), month('2025-05', 20), month('2025-06', 90)],
+      completeMonths: new Set(['2025-04', '2025-05']),
+      target: 500,
+    });
+    expect(result).toEqual({
+      months_elapsed: 3,
+      complete_months: ['2025-04', '2025-05'],
+      profile: 'flat',
+      projection_to_year_end: 180,
+      projection_low: 120,
+      projection_high: 876,
       on_track: false,
       status: 'uncertain',
     });

@@ -27,6 +27,8 @@ interface ChartCardProps {
   readonly data: Loadable<unknown>;
   /** True when there is nothing to show for the filters chosen. */
   readonly empty?: boolean;
+  /** Why there is nothing to show, where the card knows better than "no figures" (figures withheld by design). */
+  readonly emptyMessage?: string;
   readonly csv?: CsvSpec;
   /** Which referrals the figures cover, where an outcome needs time (cohort cut-offs). */
   readonly covers?: string;
@@ -39,7 +41,18 @@ interface ChartCardProps {
  * One card of figures or a chart. It owns its loading, error, empty and suppressed states, its "download CSV" of
  * exactly the data it shows, and its "how this is calculated" note, so no page repeats them.
  */
-export function ChartCard({ title, how, howMore, data, empty, csv, covers, method, children }: ChartCardProps) {
+export function ChartCard({
+  title,
+  how,
+  howMore,
+  data,
+  empty,
+  emptyMessage,
+  csv,
+  covers,
+  method,
+  children,
+}: ChartCardProps) {
   const explanation = [how ?? describedBy(data), howMore].filter(Boolean).join(' ');
   const { state } = data;
   const error = data.state === 'error' ? data.message : undefined;
@@ -85,7 +98,7 @@ export function ChartCard({ title, how, howMore, data, empty, csv, covers, metho
           className="rounded-tremor-small bg-tremor-background-muted p-3 text-tremor-default text-tremor-content"
           data-state="empty"
         >
-          No figures for the filters chosen. Try another year or area.
+          {emptyMessage ?? 'No figures for the filters chosen. Try another year or area.'}
         </p>
       )}
       {(partYear || covers) && (

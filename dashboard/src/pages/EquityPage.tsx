@@ -10,6 +10,7 @@ import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
 import { formatPercent } from '../format.ts';
+import { quintileNotice } from '../quintile-notice.ts';
 
 const DIMENSIONS = {
   imd_decile: 'Deprivation decile (1 = most deprived)',
@@ -34,7 +35,7 @@ const groupLabel = (dimension: Dimension, group: string) =>
 
 /** Equity: who is referred, who takes up and whose wellbeing improves, by deprivation, ethnicity, age and sex. */
 export default function EquityPage() {
-  const { scope, fy } = useDashboard();
+  const { meta, scope, fy } = useDashboard();
   const [dimension, setDimension] = useState<Dimension>('imd_decile');
   const equity = useMetric('equity', { level: scope.level, code: scope.code, period: fy });
   const rows = rowsOf(equity)
@@ -42,6 +43,11 @@ export default function EquityPage() {
     .sort((a, b) => groupOrder(String(a.group), String(b.group)))
     .map((r): MetricRow & { label: string } => ({ ...r, label: groupLabel(dimension, String(r.group)) }));
   const covers = cohortsCovered(equity);
+  // Quintile figures withheld by design (disclosure control) say why, rather than showing an empty chart.
+  const emptyMessage =
+    dimension === 'pcn_imd_quintile' && equity.state === 'ready'
+      ? (quintileNotice(meta, scope, fy, rowsOf(equity)) ?? undefined)
+      : undefined;
   const csv = {
     fileName: `equity-${dimension}-${scope.code}.csv`,
     columns: {
@@ -74,6 +80,7 @@ export default function EquityPage() {
           method="equity"
           data={equity}
           empty={rows.length === 0}
+          emptyMessage={emptyMessage}
           csv={csv}
         >
           <BarChart
@@ -99,6 +106,7 @@ export default function EquityPage() {
           covers={covers}
           data={equity}
           empty={rows.length === 0}
+          emptyMessage={emptyMessage}
           csv={csv}
         >
           <ChartLegend items={TAKE_UP_SERIES} />
@@ -116,7 +124,15 @@ export default function EquityPage() {
           />
         </ChartCard>
       </div>
-      <ChartCard title="By group" method="equity" covers={covers} data={equity} empty={rows.length === 0} csv={csv}>
+      <ChartCard
+        title="By group"
+        method="equity"
+        covers={covers}
+        data={equity}
+        empty={rows.length === 0}
+        emptyMessage={emptyMessage}
+        csv={csv}
+      >
         <DataTable
           testId="equity-table"
           label={`By group: ${DIMENSIONS[dimension]}`}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgrammeTargets } from '../../../functions/contract/metrics.ts';
+import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { trainedLinkWorkers } from './RolloutPage.tsx';
+import { monthlyTrend, trainedLinkWorkers } from './RolloutPage.tsx';
 
 describe('the trained link workers target on the Rollout page', () => {
   const { trained_link_workers: _, ...before } = DEFAULT_TARGETS;
@@ -14,5 +14,26 @@ describe('the trained link workers target on the Rollout page', () => {
     expect(trainedLinkWorkers(both)).toBe(1000);
     // Neither: no figure (the page shows "-").
     expect(trainedLinkWorkers(before as unknown as ProgrammeTargets)).toBeUndefined();
+  });
+});
+
+describe('the monthly referrals chart on the Rollout page', () => {
+  const months = [
+    { period: '2025-10', referrals: 3, people_referred: 3 },
+    { period: '2025-11', referrals: 12, people_referred: 10 },
+  ] as unknown as MetricRow[];
+
+  it('England: the target pace (900,000 people a year: 75,000 a month) is drawn beside people referred', () => {
+    expect(monthlyTrend(months, true, 900_000)).toEqual([
+      { Month: 'Oct 2025', Referrals: 3, 'People referred': 3, 'Target pace (people)': 75_000 },
+      { Month: 'Nov 2025', Referrals: 12, 'People referred': 10, 'Target pace (people)': 75_000 },
+    ]);
+  });
+
+  it('below England: referrals only, with no national target', () => {
+    expect(monthlyTrend(months, false, 900_000)).toEqual([
+      { Month: 'Oct 2025', Referrals: 3 },
+      { Month: 'Nov 2025', Referrals: 12 },
+    ]);
   });
 });

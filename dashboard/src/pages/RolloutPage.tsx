@@ -1,5 +1,5 @@
 import { AreaChart, ProgressBar } from '@tremor/react';
-import type { ProgrammeTargets } from '../../../functions/contract/metrics.ts';
+import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
@@ -19,6 +19,24 @@ export function trainedLinkWorkers(targets: ProgrammeTargets): number | undefine
   return written.trained_link_workers ?? written.link_workers_fte;
 }
 
+/**
+ * The monthly chart's points. The 900,000 a year target is people referred, so its even monthly pace is drawn beside
+ * people referred, never beside referrals alone (a person referred twice is two referrals): England only.
+ */
+export function monthlyTrend(
+  months: readonly MetricRow[],
+  national: boolean,
+  annualTarget: number,
+): Record<string, string | number | null>[] {
+  return months.map((r) => ({
+    Month: monthLabel(r.period),
+    Referrals: plottable(r.referrals),
+    ...(national
+      ? { 'People referred': plottable(r.people_referred), 'Target pace (people)': Math.round(annualTarget / 12) }
+      : {}),
+  }));
+}
+
 /** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
 export function RolloutPage() {
   const { scope, fy, meta } = useDashboard();
@@ -31,20 +49,16 @@ export function RolloutPage() {
   const series: readonly Series[] = national
     ? [
         { label: 'Referrals', color: 'blue' },
-        { label: 'Target pace', color: 'amber' },
+        { label: 'People referred', color: 'emerald' },
+        { label: 'Target pace (people)', color: 'amber' },
       ]
     : [{ label: 'Referrals', color: 'blue' }];
   const progress =
     rollout.state === 'ready'
       ? (summaryOf(rollout.value, 'target_progress') ?? []).find((p) => p.fy === fy)
       : undefined;
-  const monthlyTarget = meta.targets.annual_referrals / 12;
   const latestStaff = rowsFor(rowsOf(workforce), 'month').at(-1);
-  const trend = months.map((r) => ({
-    Month: monthLabel(r.period),
-    Referrals: plottable(r.referrals),
-    ...(national ? { 'Target pace': Math.round(monthlyTarget) } : {}),
-  }));
+  const trend = monthlyTrend(months, national, meta.targets.annual_referrals);
 
   return (
     <div className="space-y-4">
@@ -53,7 +67,7 @@ export function RolloutPage() {
         <ChartCard
           title="Referrals this year"
           method="rollout"
-          howMore={`The 900,000 target is people referred. The projection uses complete months only (ended, and 90% of PCNs open sent data), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
+          howMore={`Referrals count each referral once (the same figure as on the Outcomes page); the 900,000 target is people referred, a person referred twice counting once. The projection uses complete months only (ended, and sent by 90% of the PCNs uploading by then), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
           data={rollout}
           empty={!year}
           csv={{
@@ -76,7 +90,7 @@ export function RolloutPage() {
             testId="kpi-referrals"
             context={
               national && progress
-                ? `${formatPercent(progress.share_of_target_pct)} of the ${formatCount(progress.target)} people a year`
+                ? `People referred: ${formatPercent(progress.share_of_target_pct)} of the ${formatCount(progress.target)} people a year target`
                 : `${formatDecimal(figure(year, 'referrals_per_1000'))} per 1,000 registered patients`
             }
           />
@@ -185,7 +199,11 @@ export function RolloutPage() {
       <ChartCard
         title="Referrals by month"
         method="rollout"
-        howMore={national ? 'The target pace is the annual target spread evenly over twelve months.' : undefined}
+        howMore={
+          national
+            ? 'The target pace is the annual target of people referred spread evenly over twelve months: compare it with people referred, not referrals.'
+            : undefined
+        }
         data={rollout}
         empty={months.length === 0}
         csv={{

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { tempDir } from '../support/files.ts';
+import { type GoldenEvent, publishGolden, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+
+/*
+ * "Referrals" is one count on every page: an accepted referral (an episode: a referral_id of a PCN) counts once, in the
+ * month of its first referral event, on the rollout page (rollout.referrals) as on the outcomes page
+ * (cof_person.episodes). The Long Term Plan's 900,000 a year is people referred (rollout.people_referred).
+ * docs/methodology.md, "Referrals or people". Worked out by hand; two PCNs, both sending every month from October
+ * to December 2025, refreshed on 5 January 2026 (data as of 31 December 2025):
+ *
+ *   U40001  R1  person A  2025-10-06, and a second referral event for R1 (new event id) on 2025-11-12
+ *           R3  person B  2025-10-15, corrected by a later upload of the same event id to 2025-10-16
+ *           R2  person A  2025-12-01 (A's second referral)
+ *           R4  person C  2025-12-03
+ *   U40002  R5  person D  2025-10-09, declined on 2025-10-20
+ *           R6  person E  2025-11-09
+ *           R7  person F  2025-12-09
+ *
+ *   England      referrals (episodes)   people   declines   (referral events, as counted before)
+ *   2025-10      R1 R3 R5 = 3           3        1          3
+ *   2025-11      R6 = 1                 1 (E)    0          2 (R1's second event and R6; people A and E: 2)
+ *   2025-12      R2 R4 R7 = 3           3        0          3
+ *   2025/26      7                      6        1          8
+ *
+ * Decline rate October: 1 / (3 + 1) = 25%. A is referred twice (R1, R2): 2 referrals, 1 person in the year.
+ */
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U40001,One PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
+U40002,Two PCN,QWE,NHS South West London ICB,Y56,London,20000,2019-04-01,
+`;
+const r1 = referralEvent('U40001', 'R1', '2025-10-06');
+const personA = { person_id: r1.person_id as string };
+const UPLOADS: Record<string, GoldenEvent[]> = {
+  'u40001-2025-10.csv': [r1, referralEvent('U40001', 'R3', '2025-10-15')],
+  'u40002-2025-10.csv': [
+    referralEvent('U40002', 'R5', '2025-10-09'),
+    {
+      ...referralEvent('U40002', 'R5', '2025-10-20', 'D-R5'),
+      event_type: 'declined',
+      snomed_code: '871711000000103',
+      referral_source: '',
+      referral_reasons: '',
+      age_band: '',
+      sex: '',
+      ethnicity_group: '',
+      imd_decile: '',
+    },
+  ],
+  'u40001-2025-10-correction.csv': [referralEvent('U40001', 'R3', '2025-10-16')],
+  'u40001-2025-11.csv': [{ ...referralEvent('U40001', 'R1', '2025-11-12', 'E-R1-again'), ...personA }],
+  'u40002-2025-11.csv': [referralEvent('U40002', 'R6', '2025-11-09')],
+  'u40001-2025-12.csv': [
+    { ...referralEvent('U40001', 'R2', '2025-12-01'), ...personA },
+    referralEvent('U40001', 'R4', '2025-12-03'),
+  ],
+  'u40002-2025-12.csv': [referralEvent('U40002', 'R7', '2025-12-09')],
+};
+
+const dir = tempDir('referral-count');
+const docs = new Map<string, MetricDocument>();
+const row = rowFinder(docs);
+
+beforeAll(async () => {
+  const files = writeEventFiles(dir.path, UPLOADS);
+  const receipts = await publishGolden(
+    join(dir.path, 'data'),
+    files,
+    REFERENCE,
+    new Date('2026-01-05T06:00:00Z'),
+    docs,
+  );
+  expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+}, 120_000);
+afterAll(() => dir.remove());
+
+describe('referrals are episodes on every page; people are the target measure', () => {
+  it('England by month and year: referrals, people referred and declines as worked out', () => {
+    expect(docs.get('rollout')?.data_as_of).toBe('2025-12-31');
+    const figures = (period: string) => {
+      const r = row('rollout', 'national', 'ENG', period);
+      return [r.referrals, r.people_referred, r.declines];
+    };
+    expect(['2025-10', '2025-11', '2025-12', '2025/26'].map(figures)).toEqual([
+      [3, 3, 1],
+      [1, 1, 0],
+      [3, 3, 0],
+      [7, 6, 1],
+    ]);
+    expect(row('rollout', 'national', 'ENG', '2025-10').decline_rate_pct).toBe(25);
+  });
+
+  it("the rollout's referrals are the outcomes page's referrals (episodes) for every period", () => {
+    const periods = ['2025-10', '2025-11', '2025-12', '2025/26'];
+    expect(periods.map((p) => row('cof_person', 'national', 'ENG', p).episodes)).toEqual([3, 1, 3, 7]);
+    expect(periods.map((p) => row('rollout', 'national', 'ENG', p).referrals)).toEqual(
+      periods.map((p) => row('cof_person', 'national', 'ENG', p).episodes),
+    );
+  });
+
+  it('the definitions say which is which', () => {
+    expect(docs.get('rollout')?.definitions.referrals).toMatch(
+      /^Accepted referrals \(episodes of care\): each referral once/,
+    );
+    expect(docs.get('rollout')?.definitions.people_referred).toMatch(/900,000 people a year target/);
+    expect(docs.get('cof_system')?.definitions.people).toMatch(/^Referrals \(episodes\) with both windows/);
+  });
+});
