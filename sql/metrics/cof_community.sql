@@ -2,19 +2,23 @@
 -- organisations by activity category, how many were attended, and how many distinct organisations received
 -- people, by the month or year of the connection; connections and attendances by activity. docs/methodology.md.
 -- Counted once per PCN, month and activity (and the organisations once per PCN and month), then added up for every
--- area and period (rollups): the activities are spread into columns only on those few rows, not on every event.
--- The connections are counted per PCN, month, organisation and activity from committed_events with events_in_force's
--- own filter (no withdrawn row; a connection is never a retraction), and only those counts are given their ICB,
--- region and year as events_in_force gives them (pcn_months on the PCN and month, UNKNOWN where it was not in force;
--- the year of the month, which is the year of the event's date): the same rows as grouping the view's events, since a
--- count of repeated rows adds up and an organisation counts once however often it repeats, without joining every
--- event to the geography (issue 17).
+-- area and period (rollups): the activities are spread into columns on one row per PCN and month, not on every event
+-- nor on every area and period's rows.
+-- The connections are counted from committed_events with events_in_force's own filter (no withdrawn row; a
+-- connection is never a retraction) in one pass with two grouping sets: per PCN, month and activity, and per PCN,
+-- month and organisation (GROUPING(provider_id) tells them apart: an organisation sent as NULL is one organisation, as
+-- a GROUP BY counts it). Only those counts are given their ICB, region and year as events_in_force gives them
+-- (pcn_months on the PCN and month, UNKNOWN where it was not in force; the year of the month, which is the year of the
+-- event's date): the same rows as grouping the view's events, since a count of repeated rows adds up and an
+-- organisation counts once however often it repeats, without joining every event to the geography. (Grouping by
+-- organisation and activity together, then regrouping, cost half as much again at national scale; issue 17.)
 WITH connection_counts AS (
   SELECT
     e.pcn_code,
     e.event_month AS month,
     e.provider_id,
     e.activity_category,
+    GROUPING(e.provider_id) AS activity_row,
     count(*) AS connections,
     count(*) FILTER (WHERE e.attended) AS attended
   FROM committed_events AS e
@@ -24,37 +28,78 @@ WITH connection_counts AS (
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
     AND e.event_month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code, e.event_month, e.provider_id, e.activity_category
+  GROUP BY GROUPING SETS ((e.pcn_code, e.event_month, e.activity_category), (e.pcn_code, e.event_month, e.provider_id))
 ),
 
-connections AS (
+-- The PCN-months' geography as events_in_force gives it (pcn_months on the PCN and month, UNKNOWN where it was not
+-- in force; the year of the month, which is the year of the event's date), joined to the counts once they are small.
+places AS (
   SELECT
-    c.pcn_code,
+    m.pcn_code,
+    m.month,
     COALESCE(p.icb_code, 'UNKNOWN') AS icb_code,
     COALESCE(p.region_code, 'UNKNOWN') AS region_code,
-    c.month,
     COALESCE(
       p.fy,
-      CAST(CAST(substr(c.month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(c.month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
+      CAST(CAST(substr(m.month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(m.month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
         || '/'
-        || substr(CAST(CAST(substr(c.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(c.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2)
-    ) AS fy,
-    c.provider_id,
-    c.activity_category,
-    c.connections,
-    c.attended
-  FROM connection_counts AS c
+        || substr(CAST(CAST(substr(m.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(m.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2)
+    ) AS fy
+  FROM (SELECT DISTINCT pcn_code, month FROM connection_counts WHERE activity_row = 0) AS m
   LEFT JOIN pcn_months AS p
-    ON p.pcn_code = c.pcn_code AND p.month = c.month
+    ON p.pcn_code = m.pcn_code AND p.month = m.month
 ),
 
+-- Connections and attendances per PCN and month, each activity spread into its columns here, on one row per PCN and
+-- month (not on every area and period's rows below: issue 17), then given the PCN-month's geography.
 activities AS (
   SELECT
-    pcn_code, icb_code, region_code, month, fy, activity_category,
-    sum(connections) AS connections,
-    sum(attended) AS attended
-  FROM connections
-  GROUP BY pcn_code, icb_code, region_code, month, fy, activity_category
+    g.pcn_code, g.icb_code, g.region_code, g.month, g.fy,
+    a.connections, a.attended,
+    a.activity_physical_activity, a.activity_arts_culture, a.activity_nature_green, a.activity_befriending_social,
+    a.activity_mental_health_support, a.activity_financial_advice, a.activity_housing_support,
+    a.activity_employment_education, a.activity_carer_support, a.activity_peer_support, a.activity_faith_community,
+    a.activity_other,
+    a.attended_physical_activity, a.attended_arts_culture, a.attended_nature_green, a.attended_befriending_social,
+    a.attended_mental_health_support, a.attended_financial_advice, a.attended_housing_support,
+    a.attended_employment_education, a.attended_carer_support, a.attended_peer_support, a.attended_faith_community,
+    a.attended_other
+  FROM (
+    SELECT
+      pcn_code,
+      month,
+      sum(connections) AS connections,
+      sum(attended) AS attended,
+      sum(CASE WHEN activity_category = 'physical_activity' THEN connections ELSE 0 END) AS activity_physical_activity,
+      sum(CASE WHEN activity_category = 'arts_culture' THEN connections ELSE 0 END) AS activity_arts_culture,
+      sum(CASE WHEN activity_category = 'nature_green' THEN connections ELSE 0 END) AS activity_nature_green,
+      sum(CASE WHEN activity_category = 'befriending_social' THEN connections ELSE 0 END) AS activity_befriending_social,
+      sum(CASE WHEN activity_category = 'mental_health_support' THEN connections ELSE 0 END) AS activity_mental_health_support,
+      sum(CASE WHEN activity_category = 'financial_advice' THEN connections ELSE 0 END) AS activity_financial_advice,
+      sum(CASE WHEN activity_category = 'housing_support' THEN connections ELSE 0 END) AS activity_housing_support,
+      sum(CASE WHEN activity_category = 'employment_education' THEN connections ELSE 0 END) AS activity_employment_education,
+      sum(CASE WHEN activity_category = 'carer_support' THEN connections ELSE 0 END) AS activity_carer_support,
+      sum(CASE WHEN activity_category = 'peer_support' THEN connections ELSE 0 END) AS activity_peer_support,
+      sum(CASE WHEN activity_category = 'faith_community' THEN connections ELSE 0 END) AS activity_faith_community,
+      sum(CASE WHEN activity_category = 'other' THEN connections ELSE 0 END) AS activity_other,
+      sum(CASE WHEN activity_category = 'physical_activity' THEN attended ELSE 0 END) AS attended_physical_activity,
+      sum(CASE WHEN activity_category = 'arts_culture' THEN attended ELSE 0 END) AS attended_arts_culture,
+      sum(CASE WHEN activity_category = 'nature_green' THEN attended ELSE 0 END) AS attended_nature_green,
+      sum(CASE WHEN activity_category = 'befriending_social' THEN attended ELSE 0 END) AS attended_befriending_social,
+      sum(CASE WHEN activity_category = 'mental_health_support' THEN attended ELSE 0 END) AS attended_mental_health_support,
+      sum(CASE WHEN activity_category = 'financial_advice' THEN attended ELSE 0 END) AS attended_financial_advice,
+      sum(CASE WHEN activity_category = 'housing_support' THEN attended ELSE 0 END) AS attended_housing_support,
+      sum(CASE WHEN activity_category = 'employment_education' THEN attended ELSE 0 END) AS attended_employment_education,
+      sum(CASE WHEN activity_category = 'carer_support' THEN attended ELSE 0 END) AS attended_carer_support,
+      sum(CASE WHEN activity_category = 'peer_support' THEN attended ELSE 0 END) AS attended_peer_support,
+      sum(CASE WHEN activity_category = 'faith_community' THEN attended ELSE 0 END) AS attended_faith_community,
+      sum(CASE WHEN activity_category = 'other' THEN attended ELSE 0 END) AS attended_other
+    FROM connection_counts
+    WHERE activity_row = 1
+    GROUP BY pcn_code, month
+  ) AS a
+  INNER JOIN places AS g
+    ON g.pcn_code = a.pcn_code AND g.month = a.month
 ),
 
 -- Distinct organisations, area by area: each organisation once per PCN and month (a PCN's month has one ICB, region
@@ -62,9 +107,12 @@ activities AS (
 -- once per ICB, region and England, and per year, from the level below. (A count(DISTINCT provider_id) of every PCN's
 -- organisations at all eight areas and periods cost a third of the query at national scale; issue 17.)
 pcn_providers AS (
-  SELECT pcn_code, icb_code, region_code, month, fy, provider_id
-  FROM connections
-  GROUP BY pcn_code, icb_code, region_code, month, fy, provider_id
+  SELECT g.pcn_code, g.icb_code, g.region_code, g.month, g.fy, c.provider_id
+  FROM connection_counts AS c
+  INNER JOIN places AS g
+    ON g.pcn_code = c.pcn_code AND g.month = c.month
+  WHERE c.activity_row = 0
+  GROUP BY g.pcn_code, g.icb_code, g.region_code, g.month, g.fy, c.provider_id
 ),
 
 icb_providers AS (
@@ -111,30 +159,30 @@ figures AS (
     CASE r.period_type WHEN 'month' THEN a.month ELSE a.fy END AS period,
     sum(a.connections) AS connections,
     sum(a.attended) AS attended,
-    sum(CASE WHEN a.activity_category = 'physical_activity' THEN a.connections ELSE 0 END) AS activity_physical_activity,
-    sum(CASE WHEN a.activity_category = 'arts_culture' THEN a.connections ELSE 0 END) AS activity_arts_culture,
-    sum(CASE WHEN a.activity_category = 'nature_green' THEN a.connections ELSE 0 END) AS activity_nature_green,
-    sum(CASE WHEN a.activity_category = 'befriending_social' THEN a.connections ELSE 0 END) AS activity_befriending_social,
-    sum(CASE WHEN a.activity_category = 'mental_health_support' THEN a.connections ELSE 0 END) AS activity_mental_health_support,
-    sum(CASE WHEN a.activity_category = 'financial_advice' THEN a.connections ELSE 0 END) AS activity_financial_advice,
-    sum(CASE WHEN a.activity_category = 'housing_support' THEN a.connections ELSE 0 END) AS activity_housing_support,
-    sum(CASE WHEN a.activity_category = 'employment_education' THEN a.connections ELSE 0 END) AS activity_employment_education,
-    sum(CASE WHEN a.activity_category = 'carer_support' THEN a.connections ELSE 0 END) AS activity_carer_support,
-    sum(CASE WHEN a.activity_category = 'peer_support' THEN a.connections ELSE 0 END) AS activity_peer_support,
-    sum(CASE WHEN a.activity_category = 'faith_community' THEN a.connections ELSE 0 END) AS activity_faith_community,
-    sum(CASE WHEN a.activity_category = 'other' THEN a.connections ELSE 0 END) AS activity_other,
-    sum(CASE WHEN a.activity_category = 'physical_activity' THEN a.attended ELSE 0 END) AS attended_physical_activity,
-    sum(CASE WHEN a.activity_category = 'arts_culture' THEN a.attended ELSE 0 END) AS attended_arts_culture,
-    sum(CASE WHEN a.activity_category = 'nature_green' THEN a.attended ELSE 0 END) AS attended_nature_green,
-    sum(CASE WHEN a.activity_category = 'befriending_social' THEN a.attended ELSE 0 END) AS attended_befriending_social,
-    sum(CASE WHEN a.activity_category = 'mental_health_support' THEN a.attended ELSE 0 END) AS attended_mental_health_support,
-    sum(CASE WHEN a.activity_category = 'financial_advice' THEN a.attended ELSE 0 END) AS attended_financial_advice,
-    sum(CASE WHEN a.activity_category = 'housing_support' THEN a.attended ELSE 0 END) AS attended_housing_support,
-    sum(CASE WHEN a.activity_category = 'employment_education' THEN a.attended ELSE 0 END) AS attended_employment_education,
-    sum(CASE WHEN a.activity_category = 'carer_support' THEN a.attended ELSE 0 END) AS attended_carer_support,
-    sum(CASE WHEN a.activity_category = 'peer_support' THEN a.attended ELSE 0 END) AS attended_peer_support,
-    sum(CASE WHEN a.activity_category = 'faith_community' THEN a.attended ELSE 0 END) AS attended_faith_community,
-    sum(CASE WHEN a.activity_category = 'other' THEN a.attended ELSE 0 END) AS attended_other
+    sum(a.activity_physical_activity) AS activity_physical_activity,
+    sum(a.activity_arts_culture) AS activity_arts_culture,
+    sum(a.activity_nature_green) AS activity_nature_green,
+    sum(a.activity_befriending_social) AS activity_befriending_social,
+    sum(a.activity_mental_health_support) AS activity_mental_health_support,
+    sum(a.activity_financial_advice) AS activity_financial_advice,
+    sum(a.activity_housing_support) AS activity_housing_support,
+    sum(a.activity_employment_education) AS activity_employment_education,
+    sum(a.activity_carer_support) AS activity_carer_support,
+    sum(a.activity_peer_support) AS activity_peer_support,
+    sum(a.activity_faith_community) AS activity_faith_community,
+    sum(a.activity_other) AS activity_other,
+    sum(a.attended_physical_activity) AS attended_physical_activity,
+    sum(a.attended_arts_culture) AS attended_arts_culture,
+    sum(a.attended_nature_green) AS attended_nature_green,
+    sum(a.attended_befriending_social) AS attended_befriending_social,
+    sum(a.attended_mental_health_support) AS attended_mental_health_support,
+    sum(a.attended_financial_advice) AS attended_financial_advice,
+    sum(a.attended_housing_support) AS attended_housing_support,
+    sum(a.attended_employment_education) AS attended_employment_education,
+    sum(a.attended_carer_support) AS attended_carer_support,
+    sum(a.attended_peer_support) AS attended_peer_support,
+    sum(a.attended_faith_community) AS attended_faith_community,
+    sum(a.attended_other) AS attended_other
   FROM activities AS a
   CROSS JOIN rollups AS r
   GROUP BY 1, 2, 3, 4

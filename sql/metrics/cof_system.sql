@@ -30,8 +30,16 @@ WITH windows AS (
   GROUP BY e.pcn_code, e.referral_id, e.service, e.window_months
 ),
 
-equal_windows AS (
-  SELECT w.pcn_code, w.referral_id, w.service, max(w.window_months) AS window_months
+-- Each referral's longest pair of ended windows per service: (PCN, referral, service, window length) is one row of
+-- windows, so the longest length's counts are max_by(count, window_months), from that one row. The episode's area
+-- and period are carried through the grouping (one episode per PCN and referral): one join to the episodes, not two
+-- joins and a second pass over windows (issue 17).
+paired AS (
+  SELECT
+    e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
+    w.service,
+    max_by(w.before_count, w.window_months) AS before_count,
+    max_by(w.after_count, w.window_months) AS after_count
   FROM windows AS w
   INNER JOIN episodes AS e
     ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
@@ -41,26 +49,18 @@ equal_windows AS (
       OR (w.window_months = 6 AND e.referred_on <= CAST(? AS DATE))
       OR (w.window_months = 12 AND e.referred_on <= CAST(? AS DATE))
     )
-  GROUP BY w.pcn_code, w.referral_id, w.service
+  GROUP BY e.pcn_code, e.referral_id, e.icb_code, e.region_code, e.month, e.fy, w.service
 ),
 
-paired AS (
+banded AS (
   SELECT
-    e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
-    w.service,
-    w.before_count,
-    w.after_count,
+    pcn_code, icb_code, region_code, month, fy, service, before_count, after_count,
     CASE
-      WHEN w.service = 'gp_appointment' THEN
-        CASE WHEN w.before_count <= 3 THEN '0-3' WHEN w.before_count <= 6 THEN '4-6' ELSE '7+' END
-      ELSE CASE WHEN w.before_count = 0 THEN '0' WHEN w.before_count = 1 THEN '1' ELSE '2+' END
+      WHEN service = 'gp_appointment' THEN
+        CASE WHEN before_count <= 3 THEN '0-3' WHEN before_count <= 6 THEN '4-6' ELSE '7+' END
+      ELSE CASE WHEN before_count = 0 THEN '0' WHEN before_count = 1 THEN '1' ELSE '2+' END
     END AS band
-  FROM windows AS w
-  INNER JOIN equal_windows AS q
-    ON q.pcn_code = w.pcn_code AND q.referral_id = w.referral_id AND q.service = w.service
-    AND q.window_months = w.window_months
-  INNER JOIN episodes AS e
-    ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
+  FROM paired
 ),
 
 -- The standard deviation comes from exact BIGINT sums of the difference and its square, as
@@ -75,7 +75,7 @@ fine AS (
     sum(before_count) AS before_total,
     sum(after_count) AS after_total,
     sum((after_count - before_count) * (after_count - before_count)) AS sum_difference_squared
-  FROM paired
+  FROM banded
   GROUP BY pcn_code, icb_code, region_code, month, fy, service, band
 ),
 

@@ -52,9 +52,33 @@ moved AS (
 -- without their person_id below (fast), which is exact, since a person's referrals all fall in the same groups.
 -- (Grouping every referral by person_id once per dimension cost five passes over the 64-character key; issue 17.)
 -- "Agree" is null-safe: every referral has the same value, or none has one.
+-- People referred more than once in a PCN-year: only they are grouped by person_id with every figure below; a person
+-- referred once (almost everyone) is their one referral, which agrees with itself (issue 17: the grouping of every
+-- referral by person_id with all its figures was most of this query's CPU at national scale).
+repeated_people AS (
+  SELECT pcn_code, fy, person_id
+  FROM people
+  GROUP BY pcn_code, fy, person_id
+  HAVING count(*) > 1
+),
+
 person_years AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, person_id,
+    p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id,
+    CAST(CASE WHEN p.in_engagement_cohort THEN 1 ELSE 0 END AS BIGINT) AS engagement_cohort,
+    CAST(CASE WHEN p.in_engagement_cohort AND p.engaged THEN 1 ELSE 0 END AS BIGINT) AS engaged,
+    CAST(CASE WHEN p.in_engagement_cohort AND p.connected THEN 1 ELSE 0 END AS BIGINT) AS connected,
+    p.imd_decile, p.ethnicity_group, p.age_band, p.sex,
+    true AS agree
+  FROM people AS p
+  LEFT JOIN repeated_people AS r
+    ON r.pcn_code = p.pcn_code AND r.fy = p.fy AND r.person_id = p.person_id
+  WHERE r.person_id IS NULL
+
+  UNION ALL
+
+  SELECT
+    p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id,
     count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
     count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
     count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected,
@@ -66,8 +90,10 @@ person_years AS (
       AND (count(ethnicity_group) = 0 OR (count(ethnicity_group) = count(*) AND min(ethnicity_group) = max(ethnicity_group)))
       AND (count(age_band) = 0 OR (count(age_band) = count(*) AND min(age_band) = max(age_band)))
       AND (count(sex) = 0 OR (count(sex) = count(*) AND min(sex) = max(sex))) AS agree
-  FROM people
-  GROUP BY pcn_code, icb_code, region_code, fy, person_id
+  FROM people AS p
+  INNER JOIN repeated_people AS r
+    ON r.pcn_code = p.pcn_code AND r.fy = p.fy AND r.person_id = p.person_id
+  GROUP BY p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id
 ),
 
 -- People whose referrals agree, in PCN-years that did not move: counted by their groups, without person_id.
@@ -230,9 +256,29 @@ referrals AS (
 
 -- Each person measured once per PCN (with its ICB and region) and year, as person_years: people whose referrals agree
 -- in every dimension, in PCN-years that did not move, are counted by their groups without person_id.
+-- As person_years: only people measured on more than one referral in a PCN-year are grouped with every figure.
+repeated_measured AS (
+  SELECT pcn_code, fy, person_id
+  FROM measured
+  GROUP BY pcn_code, fy, person_id
+  HAVING count(*) > 1
+),
+
 measured_years AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, person_id,
+    m.pcn_code, m.icb_code, m.region_code, m.fy, m.person_id,
+    CASE WHEN m.improved THEN 1 ELSE 0 END AS improved,
+    m.imd_decile, m.ethnicity_group, m.age_band, m.sex,
+    true AS agree
+  FROM measured AS m
+  LEFT JOIN repeated_measured AS r
+    ON r.pcn_code = m.pcn_code AND r.fy = m.fy AND r.person_id = m.person_id
+  WHERE r.person_id IS NULL
+
+  UNION ALL
+
+  SELECT
+    m.pcn_code, m.icb_code, m.region_code, m.fy, m.person_id,
     max(CASE WHEN improved THEN 1 ELSE 0 END) AS improved,
     min(imd_decile) AS imd_decile,
     min(ethnicity_group) AS ethnicity_group,
@@ -242,8 +288,10 @@ measured_years AS (
       AND (count(ethnicity_group) = 0 OR (count(ethnicity_group) = count(*) AND min(ethnicity_group) = max(ethnicity_group)))
       AND (count(age_band) = 0 OR (count(age_band) = count(*) AND min(age_band) = max(age_band)))
       AND (count(sex) = 0 OR (count(sex) = count(*) AND min(sex) = max(sex))) AS agree
-  FROM measured
-  GROUP BY pcn_code, icb_code, region_code, fy, person_id
+  FROM measured AS m
+  INNER JOIN repeated_measured AS r
+    ON r.pcn_code = m.pcn_code AND r.fy = m.fy AND r.person_id = m.person_id
+  GROUP BY m.pcn_code, m.icb_code, m.region_code, m.fy, m.person_id
 ),
 
 measured_fast AS (

@@ -8,31 +8,64 @@ WITH referral_events AS (
   -- (no imd_decile, say) included. Ordered by date, then event id, so that two events on one day give the same
   -- episode in every refresh and engine.
   SELECT
-    pcn_code, referral_id, person_id, occurred_on, month, fy, icb_code, region_code, referral_source,
-    referral_reasons, age_band, sex, ethnicity_group, imd_decile,
-    row_number() OVER (PARTITION BY pcn_code, referral_id ORDER BY occurred_on, event_id) AS event_no
+    pcn_code, referral_id, event_id, person_id, occurred_on, month, fy, icb_code, region_code, referral_source,
+    referral_reasons, age_band, sex, ethnicity_group, imd_decile
   FROM events_in_force
   WHERE event_type = 'referral' AND snomed_code = '871731000000106'
 ),
 
+-- Almost every referral has one referral event, which is its episode as it is: only the referrals with more than one
+-- (or whose event the geography repeats) are put in order, not every referral (a window over every referral event
+-- was the costliest part of this step at national scale; issue 17).
+repeated AS (
+  SELECT pcn_code, referral_id
+  FROM referral_events
+  GROUP BY pcn_code, referral_id
+  HAVING count(*) > 1
+),
+
+first_events AS (
+  SELECT
+    pcn_code, referral_id, person_id, occurred_on, month, fy, icb_code, region_code, referral_source,
+    referral_reasons, age_band, sex, ethnicity_group, imd_decile
+  FROM (
+    SELECT
+      r.*,
+      row_number() OVER (PARTITION BY r.pcn_code, r.referral_id ORDER BY r.occurred_on, r.event_id) AS event_no
+    FROM referral_events AS r
+    INNER JOIN repeated AS m
+      ON m.pcn_code = r.pcn_code AND m.referral_id = r.referral_id
+  ) AS ranked
+  WHERE event_no = 1
+),
+
 referrals AS (
   SELECT
-    pcn_code,
-    referral_id,
-    person_id,
-    occurred_on AS referred_on,
-    month,
-    fy,
-    icb_code,
-    region_code,
-    referral_source,
-    referral_reasons,
-    age_band,
-    sex,
-    ethnicity_group,
-    imd_decile
-  FROM referral_events
-  WHERE event_no = 1
+    r.pcn_code,
+    r.referral_id,
+    r.person_id,
+    r.occurred_on AS referred_on,
+    r.month,
+    r.fy,
+    r.icb_code,
+    r.region_code,
+    r.referral_source,
+    r.referral_reasons,
+    r.age_band,
+    r.sex,
+    r.ethnicity_group,
+    r.imd_decile
+  FROM referral_events AS r
+  LEFT JOIN repeated AS m
+    ON m.pcn_code = r.pcn_code AND m.referral_id = r.referral_id
+  WHERE m.referral_id IS NULL
+
+  UNION ALL
+
+  SELECT
+    pcn_code, referral_id, person_id, occurred_on AS referred_on, month, fy, icb_code, region_code, referral_source,
+    referral_reasons, age_band, sex, ethnicity_group, imd_decile
+  FROM first_events
 ),
 
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
@@ -51,7 +84,7 @@ follow_ups AS (
     count(*) FILTER (WHERE e.event_type = 'plan_agreed') AS plans,
     count(*) FILTER (WHERE e.event_type = 'community_connection') AS connections,
     count(*) FILTER (WHERE e.event_type = 'community_connection' AND e.attended) AS connections_attended,
-    max(CASE WHEN e.event_type = 'discharge' THEN e.discharge_reason END) AS discharge_reason
+    max(e.discharge_reason) FILTER (WHERE e.event_type = 'discharge') AS discharge_reason
   FROM committed_events AS e
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row

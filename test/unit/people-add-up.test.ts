@@ -81,7 +81,8 @@ beforeAll(async () => {
   await run(`INSERT INTO events_in_force VALUES ${EVENTS.join(', ')}`);
   // event_months and wellbeing_pairs read the committed rows themselves, less the withdrawn ones (none here).
   await run(`CREATE VIEW committed_events AS
-    SELECT *, month AS event_month, 'upload-1' AS upload_id, row_number() OVER () AS source_row FROM events_in_force`);
+    SELECT *, month AS event_month, 'upload-1' AS upload_id, row_number() OVER () AS source_row,
+      CAST(NULL AS TIMESTAMP) AS recorded_at FROM events_in_force`);
   await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
   await run(`CREATE TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR,
     fy VARCHAR, list_size BIGINT)`);
