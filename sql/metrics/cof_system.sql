@@ -1,6 +1,6 @@
 -- Common Outcomes Framework, impact on the health and care system (docs/methodology.md, "Service use"): for each
--- service (GP appointments, A&E attendances, emergency admissions, outpatient appointments), people with a before
--- and an after window of the SAME length (their longest such pair when several lengths were sent; windows of
+-- service (GP appointments, A&E attendances, emergency admissions, outpatient appointments), referrals (episodes: a
+-- person referred twice counts twice; the column is named people) with a before and an after window of the SAME length (their longest such pair when several lengths were sent; windows of
 -- different lengths are never summed together), their uses before and after referral, and the standard deviation
 -- of the per-person difference for the 95% interval. By month or year of referral, and, for years, by the band of
 -- use in the window before (so regression to the mean can be seen: heavy users fall back, light users rise, with
