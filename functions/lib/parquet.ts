@@ -494,8 +494,7 @@ function numbersPresence(numbers: Float64Array, rows: number, present: Uint8Arra
   let nulls = 0;
   for (let i = 0; i < rows; i++) {
     const value = numbers[i] as number;
-    // biome-ignore lint/suspicious/noSelfCompare: NaN is the only value not equal to itself.
-    const has = value === value ? 1 : 0;
+    const has = Number.isNaN(value) ? 0 : 1;
     present[i] = has;
     nulls += 1 - has;
   }
