@@ -174,6 +174,23 @@ function fyProjection(
     });
 }
 
+/** cof_person's counts: every one of them adds up over the months of a year (episodes by the month of referral). */
+const COF_PERSON_COUNTS = [
+  'episodes',
+  'engagement_cohort',
+  'engaged',
+  'connected',
+  'plans_agreed',
+  'outcome_cohort',
+  'splw_contacts',
+  'other_contacts',
+  'episodes_6_to_12_contacts',
+  'wellbeing_measured',
+  'wellbeing_improved',
+  'discharged',
+  ...prefixed('discharge_', DISCHARGES),
+];
+
 export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'rollout',
@@ -290,38 +307,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       wellbeing_improved_pct: 'Improved as a percentage of the referrals measured.',
     },
     rules: {
-      counts: [
-        'episodes',
-        'engagement_cohort',
-        'engaged',
-        'connected',
-        'plans_agreed',
-        'outcome_cohort',
-        'splw_contacts',
-        'other_contacts',
-        'episodes_6_to_12_contacts',
-        'wellbeing_measured',
-        'wellbeing_improved',
-        'discharged',
-        ...prefixed('discharge_', DISCHARGES),
-      ],
+      counts: COF_PERSON_COUNTS,
       groups: [{ total: 'discharged', parts: prefixed('discharge_', DISCHARGES) }],
       // Episodes and their contacts, by the month of referral: a year's are its months'.
-      monthly: [
-        'episodes',
-        'engagement_cohort',
-        'engaged',
-        'connected',
-        'plans_agreed',
-        'outcome_cohort',
-        'splw_contacts',
-        'other_contacts',
-        'episodes_6_to_12_contacts',
-        'wellbeing_measured',
-        'wellbeing_improved',
-        'discharged',
-        ...prefixed('discharge_', DISCHARGES),
-      ],
+      monthly: COF_PERSON_COUNTS,
     },
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));
