@@ -557,6 +557,44 @@ export function propagate(
   lo: Float64Array,
   hi: Float64Array,
 ): boolean {
+  return propagateFrom(system, equations, equations.length * MAX_VISITS_PER_EQUATION, lo, hi);
+}
+
+/**
+ * The bit of equation e among variable v's equations (equationsOf order), as `PreviousAudits.reasons` notes it: its
+ * place for the first seven, the eighth bit for any later one (read as any equation: see reaudit).
+ */
+function reasonOf(system: AuditSystem, v: number, e: number): number {
+  const from = system.equationsOfStart[v] as number;
+  const to = system.equationsOfStart[v + 1] as number;
+  for (let j = from; j < to && j - from < 7; j++) if (system.equationsOfList[j] === e) return 1 << (j - from);
+  return ANY_REASON;
+}
+
+const ANY_REASON = 0x80;
+
+/**
+ * Whether the last propagation reached a fixpoint (its queue emptied): where it stopped on its budget instead, its
+ * bounds are sound but not the fixpoint, and the re-audit (reaudit) may not start from them.
+ */
+let lastConverged = false;
+
+/**
+ * propagate with its queue starting as `equations` and at most `budget` visits. `reasons` (when given) notes, for
+ * each variable narrowed, the equation that narrowed it (reasonOf); `record` collects each variable narrowed (once per
+ * `recordStamp`, marked in `recordMark`).
+ */
+function propagateFrom(
+  system: AuditSystem,
+  equations: readonly number[],
+  budgetOf: number,
+  lo: Float64Array,
+  hi: Float64Array,
+  reasons?: Uint8Array,
+  record?: number[],
+  recordMark?: Int32Array,
+  recordStamp = 0,
+): boolean {
   const { queued, changed } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const queue: number[] = [];
@@ -564,7 +602,7 @@ export function propagate(
     queued[e] = 1;
     queue.push(e);
   }
-  let budget = equations.length * MAX_VISITS_PER_EQUATION;
+  let budget = budgetOf;
   let consistent = true;
   let head = 0;
   for (; head < queue.length && budget > 0 && consistent; head++, budget--) {
@@ -620,6 +658,11 @@ export function propagate(
     }
     for (let k = 0; k < count; k++) {
       const v = changed[k] as number;
+      if (reasons !== undefined) reasons[v] = (reasons[v] as number) | reasonOf(system, v, e);
+      if (record !== undefined && (recordMark as Int32Array)[v] !== recordStamp) {
+        (recordMark as Int32Array)[v] = recordStamp;
+        record.push(v);
+      }
       if ((lo[v] as number) > (hi[v] as number)) consistent = false;
       for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
         const next = equationsOfList[j] as number;
@@ -630,6 +673,7 @@ export function propagate(
       }
     }
   }
+  lastConverged = head === queue.length;
   for (; head < queue.length; head++) queued[queue[head] as number] = 0;
   return consistent;
 }
@@ -650,26 +694,80 @@ function loadValues(system: AuditSystem, variables: readonly number[]): void {
 
 /**
  * The published values of every variable of a system, read once (loadAllValues) and read again only for the cells
- * named to `reload` (the publisher names every cell it suppresses): readerDisclosures then reads none itself.
+ * named to `reload` (the publisher names every cell it suppresses): readerDisclosures then reads none itself, and
+ * audits a component again from its previous audit (reaudit) rather than from nothing.
  */
 export interface LoadedValues {
   readonly system: AuditSystem;
   /** Reads the value of the cell of row r (an index in the system's rows) and column again. */
   reload(r: number, column: string): void;
+  /** What the previous audit of each component left (reaudit). */
+  readonly previous: PreviousAudits;
+}
+
+/**
+ * What the documented reader found in each component at its last audit, for the next audit to start from (reaudit).
+ * A component's `lo`/`hi` (system.scratch) keep that audit's fixpoint until the component is audited again: components
+ * share no variable or equation.
+ */
+interface PreviousAudits {
+  /** Per component: 1 while scratch lo/hi hold the documented reader's fixpoint (reached, not cut short, consistent). */
+  readonly valid: Uint8Array;
+  /** Per component: the variables read again since (each once: `pendingMark`). */
+  readonly pending: (number[] | undefined)[];
+  readonly pendingMark: Uint8Array;
+  /** Per variable: 1 where the documented reader recovers it; per component, those variables. */
+  readonly disclosedMark: Uint8Array;
+  readonly disclosed: (Set<number> | undefined)[];
+  /** Visit marks of a re-audit (each re-audit with new stamps). */
+  readonly seen: Int32Array;
+  readonly inSet: Int32Array;
+  readonly equationSeen: Int32Array;
+  stamp: number;
+  /**
+   * Per variable: the equations that narrowed it since its bounds were last set from its reader bounds (bits of
+   * reasonOf): where none of them has a variable whose bounds were set again, its bounds still hold (reaudit).
+   */
+  readonly reasons: Uint8Array;
+  /** Per equation, within one re-audit (`sumStamp`): its parts' and its total's reader bounds (evidentIn). */
+  readonly sumStamp: Int32Array;
+  readonly sums: Float64Array;
 }
 
 export function loadAllValues(system: AuditSystem): LoadedValues {
   const variables: number[] = [];
   for (let v = 0; v < system.rowOf.length; v++) variables.push(v);
   loadValues(system, variables);
+  const n = system.rowOf.length;
+  const previous: PreviousAudits = {
+    valid: new Uint8Array(system.components.length),
+    pending: [],
+    pendingMark: new Uint8Array(n),
+    disclosedMark: new Uint8Array(n),
+    disclosed: [],
+    seen: new Int32Array(n),
+    inSet: new Int32Array(n),
+    equationSeen: new Int32Array(system.equationStart.length - 1),
+    stamp: 0,
+    reasons: new Uint8Array(n),
+    sumStamp: new Int32Array(system.equationStart.length - 1),
+    sums: new Float64Array(4 * (system.equationStart.length - 1)),
+  };
   const one = [0];
   return {
     system,
+    previous,
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
         one[0] = v;
         loadValues(system, one);
+        const c = system.componentOf[v] as number;
+        if (c < 0 || previous.valid[c] === 0 || previous.pendingMark[v] === 1) continue;
+        previous.pendingMark[v] = 1;
+        const pending = previous.pending[c];
+        if (pending === undefined) previous.pending[c] = [v];
+        else pending.push(v);
       }
     },
   };
@@ -716,10 +814,16 @@ function readerBounds(system: AuditSystem, variables: readonly number[], reader:
 }
 
 /** The disclosed variables of a component after propagating the bounds readerBounds set; undefined on contradiction. */
-function disclosedAfterPropagation(system: AuditSystem, component: number, wide: Uint8Array): Disclosure[] | undefined {
+function disclosedAfterPropagation(
+  system: AuditSystem,
+  component: number,
+  wide: Uint8Array,
+  reasons?: Uint8Array,
+): Disclosure[] | undefined {
   const { variables, equations } = system.components[component] as AuditSystem['components'][number];
   const { lo, hi } = system.scratch;
-  if (!propagate(system, equations, lo, hi)) return undefined;
+  if (reasons !== undefined) for (const v of variables) reasons[v] = 0;
+  if (!propagateFrom(system, equations, equations.length * MAX_VISITS_PER_EQUATION, lo, hi, reasons)) return undefined;
   const disclosed: Disclosure[] = [];
   for (let i = 0; i < variables.length; i++) {
     const v = variables[i] as number;
@@ -814,14 +918,274 @@ export function readerDisclosures(
   values?: LoadedValues,
 ): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
-  if (values?.system !== system) loadValues(system, variables);
+  const previous = values?.system === system ? values.previous : undefined;
+  if (previous === undefined) loadValues(system, variables);
+  else if (previous.valid[component] === 1) {
+    const documented = reaudit(system, component, previous);
+    if (documented !== CUT_SHORT) {
+      if (documented !== undefined) return documented;
+      const wide = new Uint8Array(variables.length);
+      readerBounds(system, variables, 'relaxed', wide);
+      return disclosedAfterPropagation(system, component, wide);
+    }
+  }
   evidentlySecondary(system, component);
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'documented', wide);
-  const documented = disclosedAfterPropagation(system, component, wide);
+  const documented = disclosedAfterPropagation(system, component, wide, previous?.reasons);
+  if (previous !== undefined) remember(component, previous, documented);
   if (documented !== undefined) return documented;
   readerBounds(system, variables, 'relaxed', wide);
   return disclosedAfterPropagation(system, component, wide);
+}
+
+/** A re-audit that stopped on its budget: the component is audited from nothing instead. */
+const CUT_SHORT = Symbol('cut short');
+
+/** After a documented audit from nothing: whether the next may start from it, and what it found. */
+function remember(component: number, previous: PreviousAudits, documented: Disclosure[] | undefined): void {
+  const pending = previous.pending[component];
+  if (pending !== undefined) for (const v of pending) previous.pendingMark[v] = 0;
+  previous.pending[component] = undefined;
+  forget(previous, component);
+  if (documented === undefined || !lastConverged) return;
+  previous.valid[component] = 1;
+  const found = new Set<number>();
+  for (const { variable } of documented) {
+    found.add(variable);
+    previous.disclosedMark[variable] = 1;
+  }
+  previous.disclosed[component] = found;
+}
+
+/** The documented reader's bounds of a variable (readerBounds, one variable): set in boxLo and boxHi. */
+let boxLo = 0;
+let boxHi = 0;
+function documentedBox(system: AuditSystem, v: number, withEvident: boolean): void {
+  const { kind, value, evident } = system.scratch;
+  const k = kind[v] as number;
+  if (k === VALUE_NUMBER) {
+    const x = value[v] as number;
+    if (system.levelOf[v] === LEVEL_NATIONAL || x === 0) {
+      boxLo = x;
+      boxHi = x;
+    } else {
+      boxLo = Math.max(MIN_ROUNDED, x - ROUNDING_HALF_WIDTH);
+      boxHi = x + ROUNDING_HALF_WIDTH;
+    }
+  } else if (k === VALUE_SUPPRESSED) {
+    if (!withEvident || evident[v] === 0) {
+      boxLo = PRIMARY_SUPPRESSED[0];
+      boxHi = PRIMARY_SUPPRESSED[1];
+    } else {
+      boxLo = system.levelOf[v] === LEVEL_REGION ? 0 : 1;
+      boxHi = Number.POSITIVE_INFINITY;
+    }
+  } else {
+    boxLo = ANY_COUNT[0];
+    boxHi = ANY_COUNT[1];
+  }
+}
+
+/**
+ * Whether one equation alone shows that the `*` of variable u (in it) cannot be 1 to 7 (evidentlySecondary); the
+ * equation's sums kept for the re-audit `stamp` (values do not change within one).
+ */
+function evidentIn(system: AuditSystem, previous: PreviousAudits, stamp: number, e: number, u: number): boolean {
+  const { equationStart, equationVariables } = system;
+  const { sums, sumStamp } = previous;
+  const first = equationStart[e] as number;
+  const end = equationStart[e + 1] as number;
+  if (sumStamp[e] !== stamp) {
+    sumStamp[e] = stamp;
+    let sumLo = 0;
+    let sumHi = 0;
+    for (let i = first + 1; i < end; i++) {
+      documentedBox(system, equationVariables[i] as number, false);
+      sumLo += boxLo;
+      sumHi += boxHi;
+    }
+    documentedBox(system, equationVariables[first] as number, false);
+    sums[4 * e] = sumLo;
+    sums[4 * e + 1] = sumHi;
+    sums[4 * e + 2] = boxLo;
+    sums[4 * e + 3] = boxHi;
+  }
+  const sumLo = sums[4 * e] as number;
+  const sumHi = sums[4 * e + 1] as number;
+  const totalLo = sums[4 * e + 2] as number;
+  const totalHi = sums[4 * e + 3] as number;
+  const [low, high] = PRIMARY_SUPPRESSED;
+  documentedBox(system, u, false);
+  for (let i = first; i < end; i++) {
+    if (equationVariables[i] !== u) continue;
+    const from = i === first ? sumLo : totalLo - (sumHi - boxHi);
+    const to = i === first ? sumHi : totalHi - (sumLo - boxLo);
+    if (from > high || to < low) return true;
+  }
+  return false;
+}
+
+/**
+ * The documented reader's audit of a component again after some of its values changed (previous.pending), from the
+ * fixpoint its last audit reached (previous.valid) rather than from nothing; the same result (undefined where the
+ * bounds contradict), or CUT_SHORT where propagation stopped on its budget.
+ *
+ * Bounds propagation narrows a box to the greatest fixpoint inside it (every equation applied until none narrows
+ * anything; the order does not matter). Let S be the variables whose reader bounds changed (the values read again,
+ * and the `*` whose evident marks changed), and A the variables reached from S through equations by way of variables
+ * that the last fixpoint F had narrowed (a variable left at its reader bounds passes nothing on). Every variable
+ * outside A either was not narrowed (F is its reader bounds, unchanged) or has all its equations outside A, so F
+ * outside A is the fixpoint of those equations on bounds that did not change: the new fixpoint F' lies within F
+ * there. Starting from the new reader bounds on A and F elsewhere (a box between F' and the new reader bounds) and
+ * propagating the equations that touch A reaches F' (or the same contradiction). Only the variables of A and those
+ * narrowed since can change whether they are disclosed.
+ */
+function reaudit(
+  system: AuditSystem,
+  component: number,
+  previous: PreviousAudits,
+): Disclosure[] | undefined | typeof CUT_SHORT {
+  const pending = previous.pending[component] ?? [];
+  previous.pending[component] = undefined;
+  const { lo, hi } = system.scratch;
+  const stamp = ++previous.stamp;
+  const reached = changedBounds(system, previous, pending, stamp);
+  const equations = reach(system, previous, reached, stamp);
+  for (const a of reached) {
+    documentedBox(system, a, true);
+    lo[a] = boxLo;
+    hi[a] = boxHi;
+    previous.reasons[a] = 0;
+  }
+  const { equations: all } = system.components[component] as AuditSystem['components'][number];
+  const narrowed: number[] = [];
+  const consistent = propagateFrom(
+    system,
+    equations,
+    all.length * MAX_VISITS_PER_EQUATION,
+    lo,
+    hi,
+    previous.reasons,
+    narrowed,
+    previous.seen,
+    ++previous.stamp,
+  );
+  if (!consistent || !lastConverged) {
+    // The next audit of this component starts from nothing (the values are all read: nothing is pending).
+    forget(previous, component);
+    return consistent ? CUT_SHORT : undefined;
+  }
+  let found = previous.disclosed[component];
+  if (found === undefined) {
+    found = new Set();
+    previous.disclosed[component] = found;
+  }
+  for (const v of reached) noteDisclosed(system, previous, found, v);
+  for (const v of narrowed) if (previous.inSet[v] !== stamp) noteDisclosed(system, previous, found, v);
+  const disclosures: Disclosure[] = [];
+  for (const v of [...found].sort((a, b) => a - b)) {
+    const value = lo[v] as number;
+    const cell = cellOf(system, v);
+    if (cell) disclosures.push({ variable: v, cell, value });
+    else {
+      const part = system.parts.get(v) as { cell: AuditCell; family: string };
+      disclosures.push({ variable: v, cell: part.cell, value, part: part.family });
+    }
+  }
+  return disclosures;
+}
+
+/**
+ * S: the variables read again (`pending`), and the `*` whose evident mark changes (recomputed for every variable
+ * sharing an equation with one read again: its other equations did not change); each marked in inSet with `stamp`.
+ */
+function changedBounds(
+  system: AuditSystem,
+  previous: PreviousAudits,
+  pending: readonly number[],
+  stamp: number,
+): number[] {
+  const { kind, evident } = system.scratch;
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  const { seen, inSet } = previous;
+  const changed: number[] = [];
+  for (const v of pending) {
+    previous.pendingMark[v] = 0;
+    if (inSet[v] !== stamp) {
+      inSet[v] = stamp;
+      changed.push(v);
+    }
+  }
+  for (const p of pending)
+    for (let j = equationsOfStart[p] as number; j < (equationsOfStart[p + 1] as number); j++) {
+      const e = equationsOfList[j] as number;
+      for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
+        const u = equationVariables[i] as number;
+        if (seen[u] === stamp) continue;
+        seen[u] = stamp;
+        let mark = 0;
+        if (kind[u] === VALUE_SUPPRESSED)
+          for (let k = equationsOfStart[u] as number; k < (equationsOfStart[u + 1] as number) && mark === 0; k++)
+            if (evidentIn(system, previous, stamp, equationsOfList[k] as number, u)) mark = 1;
+        if (mark === evident[u]) continue;
+        evident[u] = mark;
+        if (inSet[u] !== stamp) {
+          inSet[u] = stamp;
+          changed.push(u);
+        }
+      }
+    }
+  return changed;
+}
+
+/**
+ * A: extends `reached` (S) with every variable that an equation touching it narrowed (reasons), until none is left;
+ * returns the equations touching A.
+ */
+function reach(system: AuditSystem, previous: PreviousAudits, reached: number[], stamp: number): number[] {
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  const { inSet, equationSeen, reasons } = previous;
+  const equations: number[] = [];
+  for (let k = 0; k < reached.length; k++) {
+    const a = reached[k] as number;
+    for (let j = equationsOfStart[a] as number; j < (equationsOfStart[a + 1] as number); j++) {
+      const e = equationsOfList[j] as number;
+      if (equationSeen[e] === stamp) continue;
+      equationSeen[e] = stamp;
+      equations.push(e);
+      for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
+        const w = equationVariables[i] as number;
+        if (inSet[w] === stamp) continue;
+        const why = reasons[w] as number;
+        if (why === 0 || ((why & ANY_REASON) === 0 && (why & reasonOf(system, w, e)) === 0)) continue;
+        inSet[w] = stamp;
+        reached.push(w);
+      }
+    }
+  }
+  return equations;
+}
+
+/** Whether the documented reader now recovers variable v (disclosedAfterPropagation's test), noted in `found`. */
+function noteDisclosed(system: AuditSystem, previous: PreviousAudits, found: Set<number>, v: number): void {
+  const { lo, hi } = system.scratch;
+  documentedBox(system, v, true);
+  const pinned = boxHi > boxLo && lo[v] === hi[v];
+  const disclosed =
+    pinned && ((system.rowOf[v] as number) >= 0 || ((lo[v] as number) >= 1 && (lo[v] as number) < MIN_ROUNDED));
+  if (disclosed === (previous.disclosedMark[v] === 1)) return;
+  previous.disclosedMark[v] = disclosed ? 1 : 0;
+  if (disclosed) found.add(v);
+  else found.delete(v);
+}
+
+/** The next audit of a component starts from nothing. */
+function forget(previous: PreviousAudits, component: number): void {
+  const old = previous.disclosed[component];
+  if (old !== undefined) for (const v of old) previous.disclosedMark[v] = 0;
+  previous.disclosed[component] = undefined;
+  previous.valid[component] = 0;
 }
 
 /**
