@@ -113,7 +113,8 @@ export interface AuditSystem {
   /** The equations of variable v: equationsOfList[equationsOfStart[v]] to [equationsOfStart[v + 1] - 1]. */
   readonly equationsOfStart: Int32Array;
   readonly equationsOfList: Int32Array;
-  readonly components: readonly { readonly variables: readonly number[]; readonly equations: readonly number[] }[];
+  /** Per component: its variables and its equations, in order (views of two typed arrays). */
+  readonly components: readonly { readonly variables: Int32Array; readonly equations: Int32Array }[];
   readonly componentOf: Int32Array;
   /** Working arrays, reused by every audit of a component (only the component's variables are touched). */
   readonly scratch: {
@@ -243,8 +244,13 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     total: columnIndex.get(g.total) as number,
     parts: g.parts.map((column) => columnIndex.get(column) as number),
   }));
+  // Families of areas, found once for both copies: only those with their total row and a part say anything.
+  const memberships = new Int32Array(rows.length);
+  const families = [...areaFamiliesOf(rows, spec.areas, keys, memberships)].filter(
+    ([, { total, parts }]) => total >= 0 && parts.length > 0,
+  );
   const areasAndGroups = (of: (r: number, c: number) => number) => {
-    areaEquations(rows, spec, keys, columnIndex, of, part, equations);
+    areaEquations(families, memberships, spec, columnIndex, of, part, equations);
     if (groups.length > 0)
       for (let r = 0; r < rows.length; r++)
         for (const group of groups) {
@@ -340,20 +346,18 @@ class EquationList {
 
 /** Areas within areas: a family's total = its parts, a moved PCN's part in each family unpublished. */
 function areaEquations(
-  rows: readonly Row[],
+  families: readonly (readonly [string, { readonly total: number; readonly parts: readonly number[] }])[],
+  memberships: Int32Array,
   spec: AuditSpec,
-  keys: AuditKeys | undefined,
   columnIndex: ReadonlyMap<string, number>,
   of: (r: number, c: number) => number,
   part: (r: number, c: number, family: string) => number,
   equations: EquationList,
 ): void {
-  const memberships = new Int32Array(rows.length);
   const splits = new Map<number, { of: number; parts: number[] }>();
   const auditedColumns = spec.columns.map((column) => columnIndex.get(column) as number);
-  for (const [key, { total, parts: members }] of areaFamiliesOf(rows, spec.areas, keys, memberships)) {
-    // A family without its total row, or with no part published, says nothing a reader can rely on.
-    if (total < 0 || members.length === 0) continue;
+  // (A family without its total row, or with no part published, says nothing a reader can rely on: left out.)
+  for (const [key, { total, parts: members }] of families) {
     for (const c of auditedColumns) {
       const t = of(total, c);
       if (t < 0) continue;
@@ -492,23 +496,57 @@ function withComponents(
       if (r !== root) parent[r] = root;
     }
   }
+  // Components numbered in the order of their first variable; each one's variables and equations in order.
   const componentOf = new Int32Array(n).fill(-1);
-  const components: { variables: number[]; equations: number[] }[] = [];
-  const byRoot = new Map<number, number>();
+  const ofRoot = new Int32Array(n).fill(-1);
+  let count = 0;
   for (let v = 0; v < n; v++) {
     if (equationsOfStart[v + 1] === equationsOfStart[v]) continue;
     const root = find(v);
-    let c = byRoot.get(root);
-    if (c === undefined) {
-      c = components.length;
-      byRoot.set(root, c);
-      components.push({ variables: [], equations: [] });
+    let c = ofRoot[root] as number;
+    if (c < 0) {
+      c = count++;
+      ofRoot[root] = c;
     }
     componentOf[v] = c;
-    (components[c] as { variables: number[] }).variables.push(v);
   }
-  for (let e = 0; e < equationCount; e++)
-    components[componentOf[equationVariables[equationStart[e] as number] as number] as number]?.equations.push(e);
+  const equationComponent = (e: number) =>
+    componentOf[equationVariables[equationStart[e] as number] as number] as number;
+  const variablesStart = new Int32Array(count + 1);
+  const equationsStart = new Int32Array(count + 1);
+  for (let v = 0; v < n; v++) {
+    const c = componentOf[v] as number;
+    if (c >= 0) variablesStart[c + 1] = (variablesStart[c + 1] as number) + 1;
+  }
+  for (let e = 0; e < equationCount; e++) {
+    const c = equationComponent(e);
+    equationsStart[c + 1] = (equationsStart[c + 1] as number) + 1;
+  }
+  for (let c = 0; c < count; c++) {
+    variablesStart[c + 1] = (variablesStart[c + 1] as number) + (variablesStart[c] as number);
+    equationsStart[c + 1] = (equationsStart[c + 1] as number) + (equationsStart[c] as number);
+  }
+  const variablesList = new Int32Array(variablesStart[count] as number);
+  const equationsList = new Int32Array(equationCount);
+  const nextVariable = variablesStart.slice(0, count);
+  const nextEquation = equationsStart.slice(0, count);
+  for (let v = 0; v < n; v++) {
+    const c = componentOf[v] as number;
+    if (c < 0) continue;
+    variablesList[nextVariable[c] as number] = v;
+    nextVariable[c] = (nextVariable[c] as number) + 1;
+  }
+  for (let e = 0; e < equationCount; e++) {
+    const c = equationComponent(e);
+    equationsList[nextEquation[c] as number] = e;
+    nextEquation[c] = (nextEquation[c] as number) + 1;
+  }
+  const components: { variables: Int32Array; equations: Int32Array }[] = [];
+  for (let c = 0; c < count; c++)
+    components.push({
+      variables: variablesList.subarray(variablesStart[c] as number, variablesStart[c + 1] as number),
+      equations: equationsList.subarray(equationsStart[c] as number, equationsStart[c + 1] as number),
+    });
   let longest = 0;
   for (let e = 0; e < equationCount; e++)
     longest = Math.max(longest, (equationStart[e + 1] as number) - (equationStart[e] as number));
@@ -553,7 +591,7 @@ const MAX_VISITS_PER_EQUATION = 64;
  */
 export function propagate(
   system: AuditSystem,
-  equations: readonly number[],
+  equations: ArrayLike<number>,
   lo: Float64Array,
   hi: Float64Array,
 ): boolean {
@@ -586,7 +624,7 @@ let lastConverged = false;
  */
 function propagateFrom(
   system: AuditSystem,
-  equations: readonly number[],
+  equations: ArrayLike<number>,
   budgetOf: number,
   lo: Float64Array,
   hi: Float64Array,
@@ -598,7 +636,8 @@ function propagateFrom(
   const { queued, changed } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const queue: number[] = [];
-  for (const e of equations) {
+  for (let k = 0; k < equations.length; k++) {
+    const e = equations[k] as number;
     queued[e] = 1;
     queue.push(e);
   }
@@ -679,10 +718,11 @@ function propagateFrom(
 }
 
 /** Reads the published value of each variable of a component into the scratch arrays. */
-function loadValues(system: AuditSystem, variables: readonly number[]): void {
+function loadValues(system: AuditSystem, variables: ArrayLike<number>): void {
   const { kind, value } = system.scratch;
   const { rows, columns, rowOf, columnOf } = system;
-  for (const v of variables) {
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
     const r = rowOf[v] as number;
     const x = r < 0 ? undefined : (rows[r] as Row)[columns[columnOf[v] as number] as string];
     if (typeof x === 'number') {
@@ -781,7 +821,7 @@ type Reader = 'documented' | 'relaxed';
  * England exact, a rounded count within its rounding, a `*` as the reader takes it, an unpublished part 0 or more.
  * `wide` (when given) marks the variables not known exactly.
  */
-function readerBounds(system: AuditSystem, variables: readonly number[], reader: Reader, wide?: Uint8Array): void {
+function readerBounds(system: AuditSystem, variables: ArrayLike<number>, reader: Reader, wide?: Uint8Array): void {
   const { lo, hi, kind, value, evident } = system.scratch;
   const { levelOf } = system;
   for (let i = 0; i < variables.length; i++) {
