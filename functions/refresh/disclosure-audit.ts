@@ -610,6 +610,9 @@ function reasonOf(system: AuditSystem, v: number, e: number): number {
 }
 
 const ANY_REASON = 0x80;
+/** The bounds of a variable an equation narrowed (propagateFrom's `changed`: the variable << 2 | these). */
+const LOWER = 1;
+const UPPER = 2;
 
 /**
  * Whether the last propagation reached a fixpoint (its queue emptied): where it stopped on its budget instead, its
@@ -628,7 +631,7 @@ function propagateFrom(
   budgetOf: number,
   lo: Float64Array,
   hi: Float64Array,
-  reasons?: Uint8Array,
+  reasons?: { readonly lo: Uint8Array; readonly hi: Uint8Array },
   record?: number[],
   recordMark?: Int32Array,
   recordStamp = 0,
@@ -664,16 +667,16 @@ function propagateFrom(
     {
       const low = sumLo;
       const high = unbounded > 0 ? Number.POSITIVE_INFINITY : sumHi;
-      let narrowed = false;
+      let sides = 0;
       if (low > (lo[total] as number)) {
         lo[total] = low;
-        narrowed = true;
+        sides |= LOWER;
       }
       if (high < (hi[total] as number)) {
         hi[total] = high;
-        narrowed = true;
+        sides |= UPPER;
       }
-      if (narrowed) changed[count++] = total;
+      if (sides !== 0) changed[count++] = (total << 2) | sides;
     }
     const tLo = lo[total] as number;
     const tHi = hi[total] as number;
@@ -684,20 +687,24 @@ function propagateFrom(
       const othersHi = othersUnbounded ? Number.POSITIVE_INFINITY : sumHi - (own ? 0 : (hi[v] as number));
       const low = othersUnbounded ? 0 : tLo - othersHi;
       const high = tHi - (sumLo - (lo[v] as number));
-      let narrowed = false;
+      let sides = 0;
       if (low > (lo[v] as number)) {
         lo[v] = low;
-        narrowed = true;
+        sides |= LOWER;
       }
       if (high < (hi[v] as number)) {
         hi[v] = high;
-        narrowed = true;
+        sides |= UPPER;
       }
-      if (narrowed) changed[count++] = v;
+      if (sides !== 0) changed[count++] = (v << 2) | sides;
     }
     for (let k = 0; k < count; k++) {
-      const v = changed[k] as number;
-      if (reasons !== undefined) reasons[v] = (reasons[v] as number) | reasonOf(system, v, e);
+      const v = (changed[k] as number) >> 2;
+      if (reasons !== undefined) {
+        const bit = reasonOf(system, v, e);
+        if (((changed[k] as number) & LOWER) !== 0) reasons.lo[v] = (reasons.lo[v] as number) | bit;
+        if (((changed[k] as number) & UPPER) !== 0) reasons.hi[v] = (reasons.hi[v] as number) | bit;
+      }
       if (record !== undefined && (recordMark as Int32Array)[v] !== recordStamp) {
         (recordMark as Int32Array)[v] = recordStamp;
         record.push(v);
@@ -765,10 +772,13 @@ interface PreviousAudits {
   readonly equationSeen: Int32Array;
   stamp: number;
   /**
-   * Per variable: the equations that narrowed it since its bounds were last set from its reader bounds (bits of
-   * reasonOf): where none of them has a variable whose bounds were set again, its bounds still hold (reaudit).
+   * Per variable, for its lower and its upper bound: the equations that narrowed it since it was last set from the
+   * reader's bounds (bits of reasonOf): where none of them has a bound it was worked out from set again, it still
+   * holds (reaudit).
    */
-  readonly reasons: Uint8Array;
+  readonly reasons: { readonly lo: Uint8Array; readonly hi: Uint8Array };
+  /** Per variable: marks (stamps) of its upper bound in the re-audit's set A (inSet: its lower bound, or both). */
+  readonly inSetHi: Int32Array;
   /** Per equation, within one re-audit (`sumStamp`): its parts' and its total's reader bounds (evidentIn). */
   readonly sumStamp: Int32Array;
   readonly sums: Float64Array;
@@ -789,7 +799,8 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     inSet: new Int32Array(n),
     equationSeen: new Int32Array(system.equationStart.length - 1),
     stamp: 0,
-    reasons: new Uint8Array(n),
+    reasons: { lo: new Uint8Array(n), hi: new Uint8Array(n) },
+    inSetHi: new Int32Array(n),
     sumStamp: new Int32Array(system.equationStart.length - 1),
     sums: new Float64Array(4 * (system.equationStart.length - 1)),
   };
@@ -858,11 +869,15 @@ function disclosedAfterPropagation(
   system: AuditSystem,
   component: number,
   wide: Uint8Array,
-  reasons?: Uint8Array,
+  reasons?: { readonly lo: Uint8Array; readonly hi: Uint8Array },
 ): Disclosure[] | undefined {
   const { variables, equations } = system.components[component] as AuditSystem['components'][number];
   const { lo, hi } = system.scratch;
-  if (reasons !== undefined) for (const v of variables) reasons[v] = 0;
+  if (reasons !== undefined)
+    for (const v of variables) {
+      reasons.lo[v] = 0;
+      reasons.hi[v] = 0;
+    }
   if (!propagateFrom(system, equations, equations.length * MAX_VISITS_PER_EQUATION, lo, hi, reasons)) return undefined;
   const disclosed: Disclosure[] = [];
   for (let i = 0; i < variables.length; i++) {
@@ -1090,13 +1105,22 @@ function reaudit(
   previous.pending[component] = undefined;
   const { lo, hi } = system.scratch;
   const stamp = ++previous.stamp;
-  const reached = changedBounds(system, previous, pending, stamp);
-  const equations = reach(system, previous, reached, stamp);
-  for (const a of reached) {
+  const nodes: number[] = [];
+  for (const v of changedBounds(system, previous, pending, stamp)) {
+    previous.inSetHi[v] = stamp;
+    nodes.push(v << 1, (v << 1) | 1);
+  }
+  const equations = reach(system, previous, nodes, stamp);
+  for (const node of nodes) {
+    const a = node >> 1;
     documentedBox(system, a, true);
-    lo[a] = boxLo;
-    hi[a] = boxHi;
-    previous.reasons[a] = 0;
+    if ((node & 1) === 0) {
+      lo[a] = boxLo;
+      previous.reasons.lo[a] = 0;
+    } else {
+      hi[a] = boxHi;
+      previous.reasons.hi[a] = 0;
+    }
   }
   const { equations: all } = system.components[component] as AuditSystem['components'][number];
   const narrowed: number[] = [];
@@ -1121,8 +1145,8 @@ function reaudit(
     found = new Set();
     previous.disclosed[component] = found;
   }
-  for (const v of reached) noteDisclosed(system, previous, found, v);
-  for (const v of narrowed) if (previous.inSet[v] !== stamp) noteDisclosed(system, previous, found, v);
+  for (const node of nodes) noteDisclosed(system, previous, found, node >> 1);
+  for (const v of narrowed) noteDisclosed(system, previous, found, v);
   const disclosures: Disclosure[] = [];
   for (const v of [...found].sort((a, b) => a - b)) {
     const value = lo[v] as number;
@@ -1180,27 +1204,42 @@ function changedBounds(
 }
 
 /**
- * A: extends `reached` (S) with every variable that an equation touching it narrowed (reasons), until none is left;
- * returns the equations touching A.
+ * A, by bound: extends `nodes` (each variable << 1, and 1 for its upper bound: at first both bounds of each variable of
+ * S) with every bound that an equation worked out from one of them narrowed (reasons), until none is left; returns
+ * the equations touching A. In an equation, a part's lower bound is worked out from the total's lower bound and the
+ * other parts' upper bounds (its upper bound the other way round), and the total's from the parts' same bound.
  */
-function reach(system: AuditSystem, previous: PreviousAudits, reached: number[], stamp: number): number[] {
+function reach(system: AuditSystem, previous: PreviousAudits, nodes: number[], stamp: number): number[] {
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
-  const { inSet, equationSeen, reasons } = previous;
+  const { inSet, inSetHi, equationSeen, reasons } = previous;
   const equations: number[] = [];
-  for (let k = 0; k < reached.length; k++) {
-    const a = reached[k] as number;
+  const consider = (w: number, upper: number, e: number) => {
+    const marks = upper === 1 ? inSetHi : inSet;
+    if (marks[w] === stamp) return;
+    const why = (upper === 1 ? reasons.hi : reasons.lo)[w] as number;
+    if (why === 0 || ((why & ANY_REASON) === 0 && (why & reasonOf(system, w, e)) === 0)) return;
+    marks[w] = stamp;
+    nodes.push((w << 1) | upper);
+  };
+  for (let k = 0; k < nodes.length; k++) {
+    const a = (nodes[k] as number) >> 1;
+    const upper = (nodes[k] as number) & 1;
     for (let j = equationsOfStart[a] as number; j < (equationsOfStart[a + 1] as number); j++) {
       const e = equationsOfList[j] as number;
-      if (equationSeen[e] === stamp) continue;
-      equationSeen[e] = stamp;
-      equations.push(e);
-      for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
-        const w = equationVariables[i] as number;
-        if (inSet[w] === stamp) continue;
-        const why = reasons[w] as number;
-        if (why === 0 || ((why & ANY_REASON) === 0 && (why & reasonOf(system, w, e)) === 0)) continue;
-        inSet[w] = stamp;
-        reached.push(w);
+      if (equationSeen[e] !== stamp) {
+        equationSeen[e] = stamp;
+        equations.push(e);
+      }
+      const first = equationStart[e] as number;
+      const end = equationStart[e + 1] as number;
+      const total = equationVariables[first] as number;
+      if (a === total) for (let i = first + 1; i < end; i++) consider(equationVariables[i] as number, upper, e);
+      else {
+        consider(total, upper, e);
+        for (let i = first + 1; i < end; i++) {
+          const w = equationVariables[i] as number;
+          if (w !== a) consider(w, 1 - upper, e);
+        }
       }
     }
   }
