@@ -410,6 +410,8 @@ function monthEquations(
     .filter((column) => audited.includes(column))
     .map((column) => columnIndex.get(column) as number);
   const keysOf = (row: Row) => months.keys.map((k) => String(row[k])).join('|');
+  // Each period's year worked out once.
+  const yearOf = new Map<string, string>();
   const families = new Map<string, { year: number; months: number[] }>();
   // Months by period and keys: to England's year and keys, and whether any row below England has them.
   const englandMonths = new Map<string, string>();
@@ -418,7 +420,12 @@ function monthEquations(
     const row = rows[r] as Row;
     if (row.period_type !== 'month' && row.period_type !== 'fy') continue;
     const keys = keysOf(row);
-    const year = financialYearOf(String(row.period));
+    const period = String(row.period);
+    let year = yearOf.get(period);
+    if (year === undefined) {
+      year = financialYearOf(period);
+      yearOf.set(period, year);
+    }
     if (row.period_type === 'month') {
       if (row.level === 'national') englandMonths.set(`${row.period}|${keys}`, `${year}|${keys}`);
       else monthsBelow.add(`${row.period}|${keys}`);

@@ -358,8 +358,20 @@ function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): IndexF
 /** The months of a financial year beside the year's row, per area and document keys. */
 function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): IndexFamily[] {
   if (periodKeys === undefined) return [];
-  const familyKey = (row: Row) =>
-    [row.level, row.code, financialYearOf(String(row.period)), ...periodKeys.map((k) => row[k])].join('|');
+  // As [level, code, year, ...keys].join('|'), without an array per row; each period's year worked out once.
+  const yearOf = new Map<string, string>();
+  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  const familyKey = (row: Row) => {
+    const period = String(row.period);
+    let year = yearOf.get(period);
+    if (year === undefined) {
+      year = financialYearOf(period);
+      yearOf.set(period, year);
+    }
+    let key = `${keyPart(row.level)}|${keyPart(row.code)}|${year}`;
+    for (const k of periodKeys) key += `|${keyPart(row[k])}`;
+    return key;
+  };
   const years = new Map<string, number>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;

@@ -205,8 +205,13 @@ export function buildDocument(
   raw: readonly Row[],
   context: DeriveContext & { generatedAt: string; dataAsOf: string | null; parentOf: (row: Row) => readonly string[] },
 ): MetricDocument {
-  const family = (area: unknown, row: Row) =>
-    [area, row.period_type, row.period, ...definition.keys.map((k) => row[k])].join('|');
+  // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
+  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  const family = (area: unknown, row: Row) => {
+    let key = `${keyPart(area)}|${keyPart(row.period_type)}|${keyPart(row.period)}`;
+    for (const k of definition.keys) key += `|${keyPart(row[k])}`;
+    return key;
+  };
   const rules =
     definition.rules.counts.length === 0
       ? definition.rules
