@@ -61,8 +61,7 @@ describe('a corrected date does not stretch the published months', () => {
 
   it("England's referrals by month and year", () => {
     const rollout = docs.get('rollout')?.rows ?? [];
-    const referrals = (period: string) =>
-      rollout.find((r) => r.level === 'national' && r.period === period)?.referrals;
+    const referrals = (period: string) => rollout.find((r) => r.level === 'national' && r.period === period)?.referrals;
     expect(['2025-10', '2025-11', '2025-12', '2025/26'].map(referrals)).toEqual([1, 1, 1, 3]);
   });
 });
