@@ -617,6 +617,19 @@ function reasonOf(system: AuditSystem, v: number, e: number): number {
 }
 
 const ANY_REASON = 0x80;
+
+/** Notes that equation e narrowed a variable's bounds (`narrowed`: the variable << 2 | LOWER and/or UPPER). */
+function noteReason(
+  system: AuditSystem,
+  reasons: { readonly lo: Uint8Array; readonly hi: Uint8Array },
+  narrowed: number,
+  e: number,
+): void {
+  const v = narrowed >> 2;
+  const bit = reasonOf(system, v, e);
+  if ((narrowed & LOWER) !== 0) reasons.lo[v] = (reasons.lo[v] as number) | bit;
+  if ((narrowed & UPPER) !== 0) reasons.hi[v] = (reasons.hi[v] as number) | bit;
+}
 /** The bounds of a variable an equation narrowed (propagateFrom's `changed`: the variable << 2 | these). */
 const LOWER = 1;
 const UPPER = 2;
@@ -707,11 +720,7 @@ function propagateFrom(
     }
     for (let k = 0; k < count; k++) {
       const v = (changed[k] as number) >> 2;
-      if (reasons !== undefined) {
-        const bit = reasonOf(system, v, e);
-        if (((changed[k] as number) & LOWER) !== 0) reasons.lo[v] = (reasons.lo[v] as number) | bit;
-        if (((changed[k] as number) & UPPER) !== 0) reasons.hi[v] = (reasons.hi[v] as number) | bit;
-      }
+      if (reasons !== undefined) noteReason(system, reasons, changed[k] as number, e);
       if (record !== undefined && (recordMark as Int32Array)[v] !== recordStamp) {
         (recordMark as Int32Array)[v] = recordStamp;
         record.push(v);
