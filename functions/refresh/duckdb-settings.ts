@@ -51,5 +51,12 @@ export function duckDbSettings(env: Readonly<Record<string, string | undefined>>
   };
 }
 
-/** See duckDbSettings. */
-export const DEFAULT_MEMORY_LIMIT = '18GB';
+/**
+ * DuckDB's memory limit unless DUCKDB_MEMORY_LIMIT says otherwise (DuckDB's own default is 80% of the machine's
+ * memory: 18.8 GiB of a shared 24 GB machine). Measured on the national 36-month refresh (issue 17, 2026-12-04, load
+ * 8 to 14 from other work; test/bench/refresh-memory.ts local): uncapped, a peak RSS of 5,486 MB, 180.6 s user and
+ * 42.4 s system CPU, 8.05 million minor page faults; at 2GB, 3,280 MB, 213.3 s user and 30.3 s system, 6.21 million
+ * faults, the published objects identical. The prepare tables then spill to the temp directory and are read back
+ * by the metric queries: more user CPU, fewer page faults. The limit covers DuckDB's buffer manager only.
+ */
+export const DEFAULT_MEMORY_LIMIT = '2GB';

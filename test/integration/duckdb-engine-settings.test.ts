@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { DEFAULT_MEMORY_LIMIT } from '../../functions/refresh/duckdb-settings.ts';
+import { DEFAULT_MEMORY_LIMIT, duckDbSettings } from '../../functions/refresh/duckdb-settings.ts';
 import { tempDirs } from '../support/files.ts';
 
 const dirs = tempDirs();
@@ -48,8 +48,10 @@ describe('refresh/duckdb-engine: DuckDB runs with the settings given, and spills
 
   it('caps memory at the default and spills under the data folder when nothing is set', async () => {
     const data = dirs.make('engine-default');
-    const engine = new DuckDbEngine(data, { memory_limit: DEFAULT_MEMORY_LIMIT });
+    const engine = new DuckDbEngine(data, duckDbSettings({}));
     const settings = await settingsOf(engine);
+    // 2GB is 2,000,000,000 bytes: 1.86 GiB, which DuckDB shows to one decimal.
+    expect([DEFAULT_MEMORY_LIMIT, settings.memory_limit]).toEqual(['2GB', '1.8 GiB']);
     expect(settings.temp_directory).toMatch(new RegExp(`^${data}/\\.tmp/duckdb-[0-9a-f-]{36}$`));
     await engine.close();
   });
