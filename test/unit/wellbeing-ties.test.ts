@@ -20,7 +20,8 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
  *   WEMWBS baseline, both 2025-04-15: V1 score 40 recorded 09:00, V0 score 44 without recorded_at -> V0 (first): 44.
  *   WEMWBS follow-up V2 on 2025-06-10, score 50 -> 50. Change 50 - 44 = 6 >= 3: improved.
  * One of each, taken as they are (wellbeing_pairs orders only an instrument measured more than once in a phase):
- *   MYCaW baseline M1 4 on 2025-04-20, follow-up M2 2 on 2025-06-15 -> change 4 - 2 = 2 (lower is better) >= 1: improved.
+ *   MYCaW baseline M1 4 on 2025-04-20, follow-up M2 2 on 2025-06-15 -> change 4 - 2 = 2 (lower is better) >= 1:
+ *   improved.
  *   ONS4 happiness baseline H1 6 on 2025-04-10 alone; follow-ups H2 7 (2025-05-01) and H3 9 (2025-05-02) -> the last,
  *   9. Change 9 - 6 = 3 >= 1: improved. PAM: a baseline P1 and no follow-up: no pair.
  * The rows are loaded in two orders (as two refreshes may read them): the pairs are the same.
