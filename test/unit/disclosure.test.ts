@@ -101,6 +101,14 @@ describe('applyDisclosureControl', () => {
       }
       for (const column of metric.rules.counts)
         expect(metric.definitions[column], `${metric.name}.${column}`).toBeTypeOf('string');
+      // A figure describing counts is controlled after them, never as one of them (it does not add up as they do).
+      for (const rule of metric.rules.describing ?? []) {
+        for (const count of rule.counts) expect(metric.rules.counts, metric.name).toContain(count);
+        for (const column of rule.columns) {
+          expect(metric.rules.counts, metric.name).not.toContain(column);
+          expect(metric.definitions[column], `${metric.name}.${column}`).toBeTypeOf('string');
+        }
+      }
     }
   });
 });
