@@ -136,6 +136,13 @@ function hasGroupedNhsNumber(value: string): boolean {
  */
 const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 /**
+ * In a UUID the zeros at the start of a group are the group's fixed width, not padding before a number: a random
+ * UUID's last group is twelve decimal digits starting 00 and then a valid-looking NHS number about 3 times in a million
+ * (16^-12 * 10^12 / 100 * 0.9 / 11), which the padding rule would otherwise refuse
+ * (`3f2a9c1e-7b4d-4e21-9a0f-005341950402`). Found by the generated contract values.
+ */
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/**
  * Between the digits of a telephone number: a separator run as above without a colon. Times are written with colons,
  * and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the contract
  * accepts) would otherwise read as 0 and nine digits.
@@ -281,7 +288,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     NHS_NUMBER.lastIndex = 0;
     for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
       const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
-      if ((padding === '' || first[0] !== '0') && isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
+      // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID.
+      if (padding !== '' && (first[0] === '0' || UUID.test(value))) continue;
+      if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
     }
     if (!PSEUDONYM.test(value)) {
       const beside = NHS_NUMBER_BESIDE_LETTERS;

@@ -140,6 +140,8 @@ describe('findIdentifier', () => {
     ['letters and a separated number failing modulus 11', 'R943-476-5918'],
     ['a date-and-sequence id with its groups apart', 'R2026-05-12-0001'],
     ['a UUID whose last group has ten digits between letters', '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c'],
+    // Its zeros are the group's width, not padding (the generated contract values found one: about 3 UUIDs in a million).
+    ['a UUID whose last group is 00 and ten digits passing the check digit', '3f2a9c1e-7b4d-4e21-9a0f-005341950402'],
     ['a pseudonym with a valid-looking number between hex letters', `${'ab'.repeat(20)}c9434765919d${'ef'.repeat(6)}`],
     // Zero padding is zeros before ten digits: an id of zeros and fewer digits, or fifteen digits, holds no number.
     ['a zero-padded number of five digits', '000000000012345'],
@@ -175,6 +177,24 @@ it('flags a pseudonym only where a number stands alone in it: one random 64-hex 
   expect(between).toHaveLength(64);
   expect(findIdentifier(between)).toBeUndefined();
   expect(findIdentifier(`${between}x`)).toBe('nhs_number');
+});
+
+it('reads no zero padding in a UUID: its last group of 00 and a valid number, any other groups, is not refused', () => {
+  const hex = (length: number) =>
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+  const uuid = fc
+    .tuple(hex(8), hex(4), hex(4), hex(4), nhsNumber)
+    .map(([a, b, c, d, number]) => `${a}-${b}-${c}-${d}-00${number}`);
+  fc.assert(
+    fc.property(uuid, (text) => {
+      expect(findIdentifier(text)).toBeUndefined();
+      expect(identifierByRules(text)).toBeUndefined();
+    }),
+    { numRuns: 2000 },
+  );
+  // Outside a UUID the same digits are a zero-padded NHS number.
+  expect(findIdentifier('005341950402')).toBe('nhs_number');
+  expect(findIdentifier('x-005341950402')).toBe('nhs_number');
 });
 
 describe('the pseudonym shortcut (64 hex digits are never an identifier) answers as every rule run in full', () => {
