@@ -227,7 +227,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // A year's referrals and declines are its months' (events); its people are distinct, counted once a year.
       monthly: ['referrals', 'declines'],
       // PCNs with referrals: at most the referrals, and 0 only with none (a PCN's 0 or 1 says where a suppressed count is).
-      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'] }],
+      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: 'pcns' }],
     },
     derive: (r) => ({
       decline_rate_pct:
@@ -551,6 +551,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         { headcount: 'hwbc_headcount', fte: 'hwbc_fte' },
         { headcount: 'cc_headcount', fte: 'cc_fte' },
       ],
+      // A PCN with a link worker has at least one in post: unrounded, the figure would pin the headcount (17 beside a
+      // published 15 is 17) and its 0 would show a zero headcount suppressed beside England's (review).
+      describing: [{ counts: ['splw_headcount'], columns: ['pcns_with_link_worker'], atMost: 'pcns_reporting' }],
     },
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);

@@ -135,6 +135,12 @@ export interface DisclosureRules {
 export interface DescribingRule {
   readonly counts: readonly string[];
   readonly columns: readonly string[];
+  /**
+   * A column of the row published exactly and public (PCNs in force, from the reference data) that these figures can
+   * never exceed: the rounded figure is capped at it, so no page shows 35 PCNs reporting of 33. The reader knows the
+   * bound already, so the cap tells nothing the rounding hides.
+   */
+  readonly atMost?: string;
 }
 
 /** A mean, as disclosure control treats it below England. */
@@ -291,7 +297,11 @@ function controlDescribing(rows: readonly Row[], describing: readonly Describing
       const suppressed = rule.counts.some((count) => row[count] === SUPPRESSED);
       for (const column of rule.columns) {
         const value = row[column];
-        if (typeof value === 'number') row[column] = suppressed ? SUPPRESSED : controlCount(value);
+        if (typeof value !== 'number') continue;
+        const controlled = suppressed ? SUPPRESSED : controlCount(value);
+        const bound = rule.atMost === undefined ? undefined : row[rule.atMost];
+        row[column] =
+          typeof controlled === 'number' && typeof bound === 'number' ? Math.min(controlled, bound) : controlled;
       }
     }
   }

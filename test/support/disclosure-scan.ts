@@ -52,9 +52,10 @@ export interface ScanSpec {
   readonly staff?: Readonly<Record<string, readonly (readonly [string, string, readonly string[]])[]>>;
   /**
    * Figures per document about the people of counts, not adding up as they do: the column, and the counts it
-   * describes (the first is its bound: the column is at most it, and 0 only where it is).
+   * describes (the first is its bound: the column is at most it, and 0 only where it is), and a public column it is
+   * at most (PCNs in force), at which it may be shown unrounded.
    */
-  readonly describing?: Readonly<Record<string, readonly (readonly [string, readonly string[]])[]>>;
+  readonly describing?: Readonly<Record<string, readonly (readonly [string, readonly string[], string?])[]>>;
   /** Means per document: the mean column and the count of people it is over. */
   readonly means?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
   /** Measures of the SPC document that are counts. */
@@ -122,10 +123,19 @@ function staffProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): strin
 /** Figures describing counts: counts themselves, suppressed with any of theirs, never over the first. */
 function describingProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
   const problems: string[] = [];
-  for (const [column, counts] of spec.describing?.[doc.name] ?? []) {
+  for (const [column, counts, publicBound] of spec.describing?.[doc.name] ?? []) {
     const value = r[column];
     if (value === null || value === undefined) continue;
-    if (!isCount(value)) problems.push(`${rowId(doc, r)}: count ${column} = ${value}`);
+    // A figure equal to a public bound of it (PCNs in force) tells no more than the bound does.
+    const atPublicBound = publicBound !== undefined && value === r[publicBound];
+    if (!isCount(value) && !atPublicBound) problems.push(`${rowId(doc, r)}: count ${column} = ${value}`);
+    if (
+      publicBound !== undefined &&
+      typeof value === 'number' &&
+      typeof r[publicBound] === 'number' &&
+      value > Number(r[publicBound])
+    )
+      problems.push(`${rowId(doc, r)}: ${column} = ${value} is over its bound ${publicBound} (${r[publicBound]})`);
     const suppressed = counts.find((c) => r[c] === '*');
     if (suppressed !== undefined && value !== '*')
       problems.push(`${rowId(doc, r)}: ${column} = ${value} beside a suppressed ${suppressed}`);
@@ -435,9 +445,10 @@ export const SCAN_SPEC: ScanSpec = {
   // Each connection is to one organisation; a PCN with referrals has 1 or more; a kind of source that referred, 1 or
   // more (a suppressed source may hide a 0: a zero region beside England's exact figure).
   describing: {
-    rollout: [['pcns_reporting', ['referrals']]],
+    rollout: [['pcns_reporting', ['referrals'], 'pcns']],
     referral_sources: [['source_types', ['referrals', ...REFERRAL_SOURCES.map((s) => `source_${s}`)]]],
     cof_community: [['providers', ['connections']]],
+    workforce: [['pcns_with_link_worker', ['splw_headcount'], 'pcns_reporting']],
   },
   /** Figures other than counts (FTE) suppressed to protect people. */
   protected: {

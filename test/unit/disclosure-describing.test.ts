@@ -185,6 +185,59 @@ describe('figures describing the people of a count', () => {
     ]);
   });
 
+  it('workforce: PCNs with a link worker never pin the headcount, and go with a suppressed one', () => {
+    const rules = definition('workforce').rules;
+    const row = (code: string, headcount: number, fte: number, withWorker: number, reporting: number): Row => ({
+      level: code === 'ENG' ? 'national' : 'icb',
+      code,
+      period_type: 'month',
+      period: MONTH,
+      splw_headcount: headcount,
+      splw_fte: fte,
+      pcns_with_link_worker: withWorker,
+      pcns_reporting: reporting,
+    });
+    const out = applyDisclosureControl(
+      [row('ENG', 60, 50, 40, 40), row('QAA', 17, 15, 17, 17), row('QBB', 40, 33, 21, 21), row('QCC', 3, 2.5, 2, 2)],
+      rules,
+    );
+    // QAA: 17 link workers in 17 PCNs: the headcount shows 15, and so do the PCNs (17 beside 15 would pin it at 17).
+    // QBB: 21 rounds to 20. QCC: 3 people are *, and so their 2 PCNs (a 0 or 2 would say whether any are in post).
+    expect(out.map((r) => [r.code, r.splw_headcount, r.pcns_with_link_worker])).toEqual([
+      ['ENG', 60, 40],
+      ['QAA', 15, 15],
+      ['QBB', 40, 20],
+      ['QCC', '*', '*'],
+    ]);
+  });
+
+  it('a figure with a public bound is capped at it: never 35 PCNs reporting of 33 open', () => {
+    const rules = {
+      counts: ['referrals'],
+      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: 'pcns' }],
+    };
+    const row = (code: string, referrals: number, pcns_reporting: number, pcns: number): Row => ({
+      level: code === 'ENG' ? 'national' : 'icb',
+      code,
+      period_type: 'fy',
+      period: '2024/25',
+      referrals,
+      pcns_reporting,
+      pcns,
+    });
+    const out = applyDisclosureControl(
+      [row('ENG', 5000, 66, 66), row('QAA', 3000, 33, 33), row('QBB', 2000, 31, 33), row('QCC', 0, 0, 2)],
+      rules,
+    );
+    // QAA: 33 rounds to 35, capped at its 33 PCNs; QBB: 31 rounds to 30 (under 33: as rounded); QCC: 0 of 2.
+    expect(out.map((r) => [r.code, r.pcns_reporting, r.pcns])).toEqual([
+      ['ENG', 66, 66],
+      ['QAA', 33, 33],
+      ['QBB', 30, 33],
+      ['QCC', 0, 2],
+    ]);
+  });
+
   it('cof_community: providers are controlled as a count, so they never pin the connections (QJ2: 15 beside 17)', () => {
     const none = Object.fromEntries([
       ...ACTIVITY_CATEGORIES.map((a) => [`activity_${a}`, 0]),
