@@ -62,24 +62,7 @@ const drawn = new Map<string, Drawn>();
 function keyOf(state: TextState, text: string, x: number, y: number, options: TextOptions): string {
   const { page, _font: font } = state;
   const { margins } = page;
-  return [
-    font.name,
-    font.id,
-    state._fontSize,
-    state._lineGap,
-    page.width,
-    page.height,
-    margins.top,
-    margins.right,
-    margins.bottom,
-    margins.left,
-    x,
-    y,
-    options.width,
-    options.align,
-    options.lineBreak,
-    text,
-  ].join('|');
+  return `${font.name}|${font.id}|${state._fontSize}|${state._lineGap}|${page.width}|${page.height}|${margins.top}|${margins.right}|${margins.bottom}|${margins.left}|${x}|${y}|${options.width}|${options.align}|${options.lineBreak}|${text}`;
 }
 
 /** pdfkit's `document.text(text, x, y, options)`, its bytes remembered per process (see above). */
