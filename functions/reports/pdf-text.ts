@@ -58,6 +58,16 @@ interface Drawn {
  */
 const REMEMBERED = 50_000;
 const drawn = new Map<string, Drawn>();
+let remembering = true;
+
+/**
+ * Whether texts are remembered (the default): off, drawText is pdfkit's text() on every call and the memory is
+ * cleared. For measuring the two side by side (test/bench/packs.bench.ts).
+ */
+export function rememberTexts(on: boolean): void {
+  remembering = on;
+  drawn.clear();
+}
 
 function keyOf(state: TextState, text: string, x: number, y: number, options: TextOptions): string {
   const { page, _font: font } = state;
@@ -75,7 +85,7 @@ export function drawText(
 ): void {
   const state = document as unknown as TextState;
   // A continued text (pdfkit's _wrapper, _textOptions) carries state from the text before it: not remembered.
-  if (state._wrapper || state._textOptions) {
+  if (!remembering || state._wrapper || state._textOptions) {
     document.text(text, x, y, options);
     return;
   }
