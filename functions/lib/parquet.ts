@@ -659,64 +659,78 @@ class BooleanColumn extends ColumnChunkWriter {
   }
 }
 
-/** Texts nearly all distinct (ids, pseudonyms): their UTF-8 bytes, PLAIN. */
+/**
+ * Texts nearly all distinct (ids, pseudonyms): PLAIN, held as the page's values already are (each text's four-byte
+ * length, then its UTF-8 bytes), so the page is the buffer as it stands, not a copy of it made byte by byte.
+ */
 class BytesColumn extends ColumnChunkWriter {
   private bytes = new Uint8Array(INITIAL_ROWS * 16);
-  /** Where row i's bytes end (a row starts where the one before it ends); -1 - end for none. */
-  private ends = new Int32Array(INITIAL_ROWS);
+  /** 1 where held row i has a text, 0 where it has none. */
+  private has = new Uint8Array(INITIAL_ROWS);
+  private nulls = 0;
   private used = 0;
+  /** The text of the row before that had one, and where its length and bytes start: a row often repeats it. */
+  private last: string | undefined;
+  private lastStart = 0;
 
   push(value: string | null): void {
     const at = this.rows++;
-    if (at === this.ends.length) this.ends = grownTo(this.ends, at + 1);
+    if (at === this.has.length) this.has = grownTo(this.has, at + 1);
     if (value === null) {
-      this.ends[at] = -1 - this.used;
+      this.has[at] = 0;
+      this.nulls += 1;
       return;
     }
-    // At most 3 bytes of UTF-8 per UTF-16 code unit.
-    if (this.used + value.length * 3 > this.bytes.length)
-      this.bytes = grownTo(this.bytes, this.used + value.length * 3);
-    // ASCII (ids, pseudonyms) copied here: cheaper than a call to the encoder for a short text.
+    this.has[at] = 1;
+    const start = this.used;
+    // Its length, then at most 3 bytes of UTF-8 per UTF-16 code unit.
+    if (start + 4 + value.length * 3 > this.bytes.length)
+      this.bytes = grownTo(this.bytes, start + 4 + value.length * 3);
     const bytes = this.bytes;
-    let used = this.used;
+    if (value === this.last) {
+      // The same length and bytes again (a referral's person on its next event).
+      // Its bytes are the last written: they end where this row's start.
+      bytes.copyWithin(start, this.lastStart, start);
+      this.used = start + (start - this.lastStart);
+      this.lastStart = start;
+      return;
+    }
+    // ASCII (ids, pseudonyms) copied here: cheaper than a call to the encoder for a short text.
+    let used = start + 4;
     for (let i = 0; i < value.length; i++) {
       const code = value.charCodeAt(i);
       if (code > 0x7f) {
-        used = this.used + utf8.encodeInto(value, bytes.subarray(this.used)).written;
+        used = start + 4 + utf8.encodeInto(value, bytes.subarray(start + 4)).written;
         break;
       }
       bytes[used++] = code;
     }
+    const length = used - start - 4;
+    bytes[start] = length & 0xff;
+    bytes[start + 1] = (length >>> 8) & 0xff;
+    bytes[start + 2] = (length >>> 16) & 0xff;
+    bytes[start + 3] = length >>> 24;
     this.used = used;
-    this.ends[at] = used;
+    this.last = value;
+    this.lastStart = start;
   }
 
   protected presence(present: Uint8Array): number {
-    return signedPresence(this.ends, this.rows, present);
+    present.set(this.has.subarray(0, this.rows));
+    return this.nulls;
   }
 
-  protected encodeValues(present: Uint8Array, count: number): PageValues {
-    const { bytes, ends, rows } = this;
-    const out = new Uint8Array(this.used + 4 * count);
-    const view = new DataView(out.buffer);
-    let at = 0;
-    let start = 0;
-    for (let i = 0; i < rows; i++) {
-      if (present[i] === 0) continue;
-      const end = ends[i] as number;
-      view.setUint32(at, end - start, true);
-      at += 4;
-      // A loop, not set() on a subarray: a few dozen bytes, a subarray object each.
-      for (let k = start; k < end; k++) out[at++] = bytes[k] as number;
-      start = end;
-    }
-    return { encoding: 'PLAIN', bytes: out };
+  protected encodeValues(): PageValues {
+    // Compressed (copied) before the buffer is reused for the next page.
+    return { encoding: 'PLAIN', bytes: this.bytes.subarray(0, this.used) };
   }
 
   protected clearPage(shrink: boolean): void {
     this.used = 0;
+    this.nulls = 0;
+    this.last = undefined;
     if (shrink) {
-      this.ends = new Int32Array(INITIAL_ROWS);
+      this.has = new Uint8Array(INITIAL_ROWS);
       this.bytes = new Uint8Array(INITIAL_ROWS * 16);
     }
   }
