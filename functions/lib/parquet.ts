@@ -137,10 +137,7 @@ function grownTo<T extends Float64Array | Int32Array | Uint8Array>(array: T, atL
 }
 
 /** A buffer of INITIAL_ROWS rows, each holding `none`. */
-function emptyRows<T extends Float64Array | Int32Array | Uint8Array>(
-  make: new (length: number) => T,
-  none: number,
-): T {
+function emptyRows<T extends Float64Array | Int32Array | Uint8Array>(make: new (length: number) => T, none: number): T {
   const array = new make(INITIAL_ROWS);
   if (none !== 0) array.fill(none);
   return array;
