@@ -60,9 +60,16 @@ async function getJson<T>(path: string, fetchFn: typeof fetch = fetch): Promise<
 
 export const fetchMeta = () => getJson<MetaDocument>('/api/meta');
 
-/** How the local server's refresh stands; null where the server has none (404 in AWS) or cannot say. */
-export const fetchRefreshStatus = (): Promise<RefreshStatus | null> =>
-  getJson<RefreshStatus>(REFRESH_STATUS_PATH).catch(() => null);
+/**
+ * How the local server's refresh stands; null where the server has none (404: AWS, where the refresh is a scheduled
+ * Lambda with its own alarms). Any other failure (the network, a server restarting) is thrown: one failed poll says
+ * nothing about the refresh (review: it used to clear a "refresh failed" notice and stop the polling for good).
+ */
+export const fetchRefreshStatus = (fetchFn: typeof fetch = fetch): Promise<RefreshStatus | null> =>
+  getJson<RefreshStatus>(REFRESH_STATUS_PATH, fetchFn).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  });
 
 /** Where an area's monthly PDF pack is served (functions/api/metrics-api.ts; written by the refresh). */
 export const packPath = (level: Level, code: string) => `/api/packs/${level}/${code}.pdf`;

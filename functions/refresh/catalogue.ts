@@ -207,7 +207,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'Distinct people (pseudonymous person_id) with an accepted referral in the period: the measure of the 900,000 people a year target.',
       declines:
         'Declines recorded (871711000000103): each decline event counts, so a person who declines twice counts twice.',
-      pcns_reporting: 'PCNs with at least one accepted referral.',
+      pcns_reporting:
+        'PCNs with at least one accepted referral (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever referrals is).',
       pcns_submitting:
         'England by month: PCNs that sent any event (a month is complete when 90% of the PCNs onboarded by then did: meta.json data_as_of_rule).',
       pcns: 'PCNs in force.',
@@ -225,6 +226,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       counts: ['referrals', 'people_referred', 'declines'],
       // A year's referrals and declines are its months' (events); its people are distinct, counted once a year.
       monthly: ['referrals', 'declines'],
+      // PCNs with referrals: at most the referrals, and 0 only with none (a PCN's 0 or 1 says where a suppressed count is).
+      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: 'pcns' }],
     },
     derive: (r) => ({
       decline_rate_pct:
@@ -252,7 +255,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     definitions: {
       ...COMMON,
       referrals: 'Accepted referrals.',
-      source_types: 'How many of the 11 kinds of referral source referred at least one person.',
+      source_types:
+        'How many of the 11 kinds of referral source referred at least one person (below England a count, * wherever referrals or a source is).',
       ...Object.fromEntries(SOURCES.map((s) => [`source_${s}`, `Referrals from ${s.replaceAll('_', ' ')}.`])),
       ...Object.fromEntries(
         REASONS.map((s) => [`reason_${s}`, `Referrals giving ${s.replaceAll('_', ' ')} as a reason.`]),
@@ -264,6 +268,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       groups: [{ total: 'referrals', parts: prefixed('source_', SOURCES) }],
       // Referrals, by the month of referral: a year's are its months'.
       monthly: ['referrals', ...prefixed('source_', SOURCES), ...prefixed('reason_', REASONS)],
+      // The sources that are not 0: shown only where every source is (a suppressed one may hide a 0: a region's).
+      describing: [{ counts: ['referrals', ...prefixed('source_', SOURCES)], columns: ['source_types'] }],
     },
     derive: (r) => ({ self_referral_pct: rate(r.source_self, r.referrals, 100) }),
   },
@@ -482,7 +488,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ...COMMON,
       connections: 'Community connections made.',
       attended: 'Connections where the person went to the first session.',
-      providers: 'Distinct organisations that received people.',
+      providers:
+        'Distinct organisations that received people (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever connections is).',
       ...Object.fromEntries(ACTIVITIES.map((a) => [`activity_${a}`, `Connections to ${a.replaceAll('_', ' ')}.`])),
       ...Object.fromEntries(
         ACTIVITIES.map((a) => [`attended_${a}`, `Connections to ${a.replaceAll('_', ' ')} attended.`]),
@@ -495,8 +502,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         { total: 'connections', parts: prefixed('activity_', ACTIVITIES) },
         { total: 'attended', parts: prefixed('attended_', ACTIVITIES) },
       ],
-      // Connections, by the month of the connection: a year's are its months' (providers are distinct: not counted).
+      // Connections, by the month of the connection: a year's are its months' (providers are distinct: not added up).
       monthly: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES), ...prefixed('attended_', ACTIVITIES)],
+      // Each connection is to one organisation: providers are at most the connections, and 0 only with none.
+      describing: [{ counts: ['connections'], columns: ['providers'] }],
     },
     derive: (r) => ({ attendance_pct: rate(r.attended, r.connections, 100) }),
   },
@@ -542,6 +551,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         { headcount: 'hwbc_headcount', fte: 'hwbc_fte' },
         { headcount: 'cc_headcount', fte: 'cc_fte' },
       ],
+      // A PCN with a link worker has at least one in post: unrounded, the figure would pin the headcount (17 beside a
+      // published 15 is 17) and its 0 would show a zero headcount suppressed beside England's (review).
+      describing: [{ counts: ['splw_headcount'], columns: ['pcns_with_link_worker'], atMost: 'pcns_reporting' }],
     },
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);

@@ -46,6 +46,8 @@ import {
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
  *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
  *   without months) the year's rows below England for that key are withheld;
+ * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
+ *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
  *   10,000 and caseload from the rounded FTE.
  * England-level figures are published as they are. docs/methodology.md, "Disclosure control".
@@ -118,6 +120,27 @@ export interface DisclosureRules {
    * `columns` (figures describing the same people) are suppressed wherever the headcount is, or the FTE is.
    */
   readonly staff?: readonly StaffRule[];
+  /**
+   * Figures about the same people (or events) as counts that do not add up as counts do (distinct organisations,
+   * PCNs or kinds of source among them): each is at most the first of `counts` and 0 exactly when it is. Below England,
+   * after every rule above, `columns` are controlled as counts (rounding keeps their order, so a published figure
+   * never says more of its count than the count does) and suppressed wherever one of `counts` is in the row (primary,
+   * secondary or by the audit: their 0 or not, or their lower bound, would tell what it hides). They take no part in
+   * secondary suppression or the audit of their own.
+   */
+  readonly describing?: readonly DescribingRule[];
+}
+
+/** Columns describing the people of `counts` in a row (DisclosureRules.describing). */
+export interface DescribingRule {
+  readonly counts: readonly string[];
+  readonly columns: readonly string[];
+  /**
+   * A column of the row published exactly and public (PCNs in force, from the reference data) that these figures can
+   * never exceed: the rounded figure is capped at it, so no page shows 35 PCNs reporting of 33. The reader knows the
+   * bound already, so the cap tells nothing the rounding hides.
+   */
+  readonly atMost?: string;
 }
 
 /** A mean, as disclosure control treats it below England. */
@@ -263,6 +286,24 @@ function suppressMeansOfSuppressed(rows: readonly Row[], means: NonNullable<Disc
     for (const mean of means)
       if (row[mean.contributors] === SUPPRESSED && row[mean.column] !== null && row[mean.column] !== undefined)
         row[mean.column] = SUPPRESSED;
+  }
+}
+
+/** Figures describing the people of counts: controlled as counts, and suppressed wherever one of the counts is. */
+function controlDescribing(rows: readonly Row[], describing: readonly DescribingRule[]): void {
+  for (const row of rows) {
+    if (isNational(row)) continue;
+    for (const rule of describing) {
+      const suppressed = rule.counts.some((count) => row[count] === SUPPRESSED);
+      for (const column of rule.columns) {
+        const value = row[column];
+        if (typeof value !== 'number') continue;
+        const controlled = suppressed ? SUPPRESSED : controlCount(value);
+        const bound = rule.atMost === undefined ? undefined : row[rule.atMost];
+        row[column] =
+          typeof controlled === 'number' && typeof bound === 'number' ? Math.min(controlled, bound) : controlled;
+      }
+    }
   }
 }
 
@@ -564,6 +605,7 @@ export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRu
   secondary.run();
   const withheld = suppressRecoverable(out, rules, keys, secondary);
   suppressMeansOfSuppressed(out, rules.means ?? []);
+  controlDescribing(out, rules.describing ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
 }
 

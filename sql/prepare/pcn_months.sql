@@ -3,13 +3,16 @@
 -- size: the denominators (a PCN that sent nothing still counts in its area's population; a PCN open part of a year
 -- counts only for the months it was open) and the geography each event is counted in. PCNs open, close and change
 -- ICB from the first day of a month. docs/methodology.md, "Periods".
+-- The months are those of events in force (event_months): a row later corrected to another month, withdrawn or
+-- retracted does not stretch the range (one referral first sent as 2019 and corrected to 2025 would otherwise add six
+-- years of empty months to every document).
 WITH bounds AS (
   SELECT
-    min(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1) AS first_index,
-    max(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1) AS last_index
-  FROM committed_events
+    min(CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1) AS first_index,
+    max(CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1) AS last_index
+  FROM event_months
   -- No month after the last complete one (published_through; docs/methodology.md, "Data as of").
-  WHERE event_month <= (SELECT month FROM published_through)
+  WHERE month <= (SELECT month FROM published_through)
 ),
 
 digits AS (

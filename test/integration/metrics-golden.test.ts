@@ -315,6 +315,8 @@ describe('rollout, worked out by hand', () => {
       people_referred: 40,
       declines: '*',
       referrals_per_1000: 1,
+      // One PCN with referrals: a count of 1 (docs/methodology.md, figures describing the people of a count).
+      pcns_reporting: '*',
     });
     expect(row('rollout', 'pcn', 'U10001', '2024/25')).toMatchObject({ referrals: '*' });
     expect(row('rollout', 'pcn', 'U10003', '2024/25')).toMatchObject({ referrals: '*' });
@@ -388,6 +390,9 @@ describe('the other catalogue documents, worked out by hand', () => {
       attended_arts_culture: 30,
       attendance_pct: 100,
     });
+    // England's 30 connections are all U10004's, so every figure below England is * (the audit), its organisations
+    // with them (docs/methodology.md, figures describing the people of a count).
+    expect(row('cof_community', 'pcn', 'U10004', '2025/26')).toMatchObject({ connections: '*', providers: '*' });
   });
 
   it('workforce: FTE per 10,000 and caseload per link worker FTE', () => {

@@ -24,6 +24,10 @@ import { buildAuditSystem, readerDisclosures } from '../../functions/refresh/dis
  *   5 (a year's FTE is a mean of months to date: unrounded, two refreshes' years differenced give the latest month);
  * - means below England: none where its count of people is suppressed (primary or secondary), and none to more
  *   than 1 decimal (a precise mean of whole-number scores can say which count it was made from);
+ * - figures about the people of a count that do not add up as it does (distinct organisations, PCNs with referrals,
+ *   kinds of source), each at most the count and 0 only where it is 0: below England a count themselves, `*` wherever
+ *   one of the counts they describe is (else their 0 or not says whether a suppressed count is 0), and never more than
+ *   the published count (else the count is at least that);
  * - series (the SPC document) below England: every value of a count is a published count, and the mean is the mean
  *   of the values published beside it (nothing unrounded behind it);
  * - no count below England is recovered exactly by arithmetic on everything published beside it: bounds propagated
@@ -46,6 +50,12 @@ export interface ScanSpec {
   readonly protected?: Readonly<Record<string, readonly string[]>>;
   /** Staff per document: the headcount column, the FTE column, and the columns suppressed with the headcount. */
   readonly staff?: Readonly<Record<string, readonly (readonly [string, string, readonly string[]])[]>>;
+  /**
+   * Figures per document about the people of counts, not adding up as they do: the column, and the counts it
+   * describes (the first is its bound: the column is at most it, and 0 only where it is), and a public column it is
+   * at most (PCNs in force), at which it may be shown unrounded.
+   */
+  readonly describing?: Readonly<Record<string, readonly (readonly [string, readonly string[], string?])[]>>;
   /** Means per document: the mean column and the count of people it is over. */
   readonly means?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
   /** Measures of the SPC document that are counts. */
@@ -106,6 +116,32 @@ function staffProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): strin
       problems.push(`${rowId(doc, r)}: ${fte} = ${value} without 8 or more people`);
     if (typeof value === 'number' && value % 5 !== 0)
       problems.push(`${rowId(doc, r)}: ${fte} = ${value} is not rounded to 5`);
+  }
+  return problems;
+}
+
+/** Figures describing counts: counts themselves, suppressed with any of theirs, never over the first. */
+function describingProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  for (const [column, counts, publicBound] of spec.describing?.[doc.name] ?? []) {
+    const value = r[column];
+    if (value === null || value === undefined) continue;
+    // A figure equal to a public bound of it (PCNs in force) tells no more than the bound does.
+    const atPublicBound = publicBound !== undefined && value === r[publicBound];
+    if (!isCount(value) && !atPublicBound) problems.push(`${rowId(doc, r)}: count ${column} = ${value}`);
+    if (
+      publicBound !== undefined &&
+      typeof value === 'number' &&
+      typeof r[publicBound] === 'number' &&
+      value > Number(r[publicBound])
+    )
+      problems.push(`${rowId(doc, r)}: ${column} = ${value} is over its bound ${publicBound} (${r[publicBound]})`);
+    const suppressed = counts.find((c) => r[c] === '*');
+    if (suppressed !== undefined && value !== '*')
+      problems.push(`${rowId(doc, r)}: ${column} = ${value} beside a suppressed ${suppressed}`);
+    const bound = r[counts[0] ?? ''];
+    if (typeof value === 'number' && typeof bound === 'number' && value > bound)
+      problems.push(`${rowId(doc, r)}: ${column} = ${value} says ${counts[0]} (${bound}) is at least that`);
   }
   return problems;
 }
@@ -287,6 +323,7 @@ function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): st
       ...countProblems(doc, r, counts),
       ...staffProblems(doc, r, spec),
       ...meanProblems(doc, r, spec),
+      ...describingProblems(doc, r, spec),
       ...seriesProblems(doc, r, spec),
       ...rateProblems(doc, r, spec),
     ]),
@@ -404,6 +441,14 @@ export const SCAN_SPEC: ScanSpec = {
       { total: 'connections', parts: ACTIVITY_CATEGORIES.map((a) => `activity_${a}`) },
       { total: 'attended', parts: ACTIVITY_CATEGORIES.map((a) => `attended_${a}`) },
     ],
+  },
+  // Each connection is to one organisation; a PCN with referrals has 1 or more; a kind of source that referred, 1 or
+  // more (a suppressed source may hide a 0: a zero region beside England's exact figure).
+  describing: {
+    rollout: [['pcns_reporting', ['referrals'], 'pcns']],
+    referral_sources: [['source_types', ['referrals', ...REFERRAL_SOURCES.map((s) => `source_${s}`)]]],
+    cof_community: [['providers', ['connections']]],
+    workforce: [['pcns_with_link_worker', ['splw_headcount'], 'pcns_reporting']],
   },
   /** Figures other than counts (FTE) suppressed to protect people. */
   protected: {

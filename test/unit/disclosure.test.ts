@@ -101,6 +101,19 @@ describe('applyDisclosureControl', () => {
       }
       for (const column of metric.rules.counts)
         expect(metric.definitions[column], `${metric.name}.${column}`).toBeTypeOf('string');
+      // A figure describing counts is controlled after them, never as one of them (it does not add up as they do).
+      for (const rule of metric.rules.describing ?? []) {
+        const counted = [...metric.rules.counts, ...(metric.rules.staff ?? []).map((s) => s.headcount)];
+        for (const count of rule.counts) expect(counted, metric.name).toContain(count);
+        if (rule.atMost !== undefined) {
+          expect(counted, `${metric.name}: a bound is published exactly`).not.toContain(rule.atMost);
+          expect(metric.definitions[rule.atMost], `${metric.name}.${rule.atMost}`).toBeTypeOf('string');
+        }
+        for (const column of rule.columns) {
+          expect(metric.rules.counts, metric.name).not.toContain(column);
+          expect(metric.definitions[column], `${metric.name}.${column}`).toBeTypeOf('string');
+        }
+      }
     }
   });
 });

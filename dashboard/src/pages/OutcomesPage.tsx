@@ -8,7 +8,7 @@ import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
-import { formatChange, formatCount, formatDecimal, formatPercent } from '../format.ts';
+import { formatChange, formatDecimal, formatPercent } from '../format.ts';
 
 const INSTRUMENTS: Record<string, string> = {
   ons4_life_satisfaction: 'ONS4 life satisfaction',
@@ -242,7 +242,10 @@ export default function OutcomesPage() {
         <p className="text-tremor-default text-tremor-content-emphasis">
           <FigureValue value={figure(c, 'connections')} /> connections,{' '}
           <FigureValue value={figure(c, 'attendance_pct')} format={(v) => formatPercent(v)} /> attended, to{' '}
-          <strong>{formatCount(figure(c, 'providers'))}</strong> organisations.
+          <strong>
+            <FigureValue value={figure(c, 'providers')} />
+          </strong>{' '}
+          organisations.
         </p>
         <ChartLegend
           items={[

@@ -161,7 +161,7 @@ export function RolloutPage() {
         <ChartCard
           title="Link workers and PCNs"
           method="workforce"
-          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(trainedLinkWorkers(meta.targets))} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year.`}
+          how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(trainedLinkWorkers(meta.targets))} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year (below England a count like any other: 1 to 7 shown as *, others rounded to 5, and * wherever the referrals are).`}
           data={workforce}
           empty={!latestStaff && !year}
           csv={{
@@ -191,7 +191,11 @@ export function RolloutPage() {
             />
             <Kpi
               label="PCNs reporting"
-              value={`${formatCount(figure(year, 'pcns_reporting'))} of ${formatCount(figure(year, 'pcns'))}`}
+              value={
+                <>
+                  <FigureValue value={figure(year, 'pcns_reporting')} /> of {formatCount(figure(year, 'pcns'))}
+                </>
+              }
             />
           </div>
         </ChartCard>

@@ -1,0 +1,84 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
+import { DashboardContext, type DashboardState } from '../context.ts';
+import OutcomesPage from './OutcomesPage.tsx';
+import { RolloutPage } from './RolloutPage.tsx';
+
+/*
+ * Below England the organisations of cof_community and the PCNs with referrals of rollout are counts: `*` where 1 to 7
+ * or wherever their count is suppressed (docs/methodology.md, Disclosure control). The cards show them as suppressed,
+ * with the explanation, not as a number or a blank.
+ */
+const META = {
+  generated_at: '2026-12-01T06:00:00Z',
+  data_as_of: '2026-09-30',
+  months: [],
+  financial_years: ['2025/26'],
+  regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
+  icbs: [{ code: 'QWE', name: 'NHS South West London ICB', parent: 'Y56' }],
+  pcns: [],
+  metrics: [],
+  targets: DEFAULT_TARGETS,
+} as unknown as MetaDocument;
+
+const fy = (figures: Record<string, unknown>) =>
+  ({ level: 'icb', code: 'QWE', period_type: 'fy', period: '2025/26', ...figures }) as unknown as MetricRow;
+const ROWS: Record<string, MetricRow[]> = {
+  cof_community: [fy({ connections: 45, attended: 30, attendance_pct: 66.7, providers: '*' })],
+  rollout: [fy({ referrals: '*', people_referred: '*', declines: 0, pcns_reporting: '*', pcns: 6, months: 6 })],
+};
+
+beforeEach(() => {
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (path: string) => {
+      const name = new URL(path, 'http://127.0.0.1').pathname.split('/').filter(Boolean).at(-1) ?? '';
+      return new Response(JSON.stringify({ name, description: '', rows: ROWS[name] ?? [] }), { status: 200 });
+    }),
+  );
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function show(page: React.ReactElement) {
+  const state: DashboardState = {
+    meta: META,
+    filters: { fy: '2025/26', region: 'Y56', icb: 'QWE', pcn: null },
+    scope: { level: 'icb', code: 'QWE', name: 'NHS South West London ICB' },
+    fy: '2025/26',
+  };
+  render(<DashboardContext.Provider value={state}>{page}</DashboardContext.Provider>);
+}
+
+describe('figures describing a count, suppressed below England', () => {
+  it('the community card: 45 connections to * organisations, the * marked as suppressed', async () => {
+    show(<OutcomesPage />);
+    const sentence = await waitFor(() => {
+      const p = screen.getByText(/organisations\.$/);
+      expect(p.textContent).toBe('45 connections, 66.7% attended, to * (suppressed) organisations.');
+      return p;
+    });
+    expect(sentence.querySelectorAll('[data-suppressed="true"]')).toHaveLength(1);
+  });
+
+  it('the rollout card: PCNs reporting * of 6, the * marked as suppressed', async () => {
+    show(<RolloutPage />);
+    const label = await screen.findByText('PCNs reporting');
+    const kpi = label.parentElement as HTMLElement;
+    expect(kpi.textContent).toBe('PCNs reporting* (suppressed) of 6');
+    expect(kpi.querySelectorAll('[data-suppressed="true"]')).toHaveLength(1);
+  });
+});

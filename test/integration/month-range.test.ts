@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
+import { tempDir } from '../support/files.ts';
+import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
+
+/*
+ * The published months run from the first month with an event in force to the last complete one: a row sent with a
+ * wrong date and then corrected (a later upload of the same event id) does not stretch them (review, MEDIUM: one
+ * referral first sent as May 2019 and corrected to October 2025 added 65 empty months and five financial years to
+ * every document, and a 2019/20 "year complete" with 0 people against the 900,000 target).
+ *
+ *   U40001  R1  first sent dated 2019-05-01, then corrected to 2025-10-06 (same event id, later upload)
+ *           R2  2025-11-10
+ *           R3  2025-12-02
+ *   refreshed on 5 January 2026: data as of 31 December 2025.
+ *
+ * Months published: 2025-10, 2025-11, 2025-12 (3), financial years: 2025/26 only. England's referrals 1, 1, 1; 3.
+ */
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U40001,One PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
+`;
+const UPLOADS: Record<string, GoldenEvent[]> = {
+  'u40001-2019-05.csv': [referralEvent('U40001', 'R1', '2019-05-01')],
+  'u40001-2025-10.csv': [referralEvent('U40001', 'R1', '2025-10-06')],
+  'u40001-2025-11.csv': [referralEvent('U40001', 'R2', '2025-11-10')],
+  'u40001-2025-12.csv': [referralEvent('U40001', 'R3', '2025-12-02')],
+};
+
+const dir = tempDir('month-range');
+const docs = new Map<string, MetricDocument>();
+
+beforeAll(async () => {
+  const files = writeEventFiles(dir.path, UPLOADS);
+  const receipts = await publishGolden(
+    join(dir.path, 'data'),
+    files,
+    REFERENCE,
+    new Date('2026-01-05T06:00:00Z'),
+    docs,
+  );
+  expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+}, 120_000);
+afterAll(() => dir.remove());
+
+describe('a corrected date does not stretch the published months', () => {
+  it('meta lists the months and years of events in force only', () => {
+    const meta = docs.get('meta') as unknown as MetaDocument;
+    expect(meta.data_as_of).toBe('2025-12-31');
+    expect(meta.months).toEqual(['2025-10', '2025-11', '2025-12']);
+    expect(meta.financial_years).toEqual(['2025/26']);
+  });
+
+  it("no document has a row for a month or year before the corrected referral's", () => {
+    for (const [name, doc] of docs) {
+      if (name === 'meta' || !Array.isArray(doc.rows)) continue;
+      const early = doc.rows.filter((r) => typeof r.period === 'string' && String(r.period) < '2025');
+      expect({ name, early: early.length }).toEqual({ name, early: 0 });
+    }
+  });
+
+  it("England's referrals by month and year", () => {
+    const rollout = docs.get('rollout')?.rows ?? [];
+    const referrals = (period: string) => rollout.find((r) => r.level === 'national' && r.period === period)?.referrals;
+    expect(['2025-10', '2025-11', '2025-12', '2025/26'].map(referrals)).toEqual([1, 1, 1, 3]);
+  });
+});
