@@ -126,8 +126,12 @@ function patternsOf(schema: AnySchema): RegExp[] | undefined {
 
 /** Distinct cell texts a field remembers its answer for (per compiled fast path); past this, cells are checked one by one. */
 const REMEMBERED_PER_FIELD = 4096;
-/** Distinct texts after which a field that has found fewer repeats than that stops remembering. */
-const SEEN_BEFORE_JUDGING = 256;
+/**
+ * Distinct texts after which a field that has found fewer repeats than that stops remembering. Late enough that a date
+ * column is not taken for an id column in a file sorted by referral, whose first rows bring new dates (at 256 it was,
+ * and each of a 1,000,000-row file's rows ran zod's date check); an id column's first texts cost a look-up each.
+ */
+const SEEN_BEFORE_JUDGING = 2048;
 
 /**
  * A field's coercion and check, remembering what each cell text it accepted became: coercion and the zod schemas the

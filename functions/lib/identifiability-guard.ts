@@ -67,11 +67,81 @@ const NHS_NUMBER = new RegExp(`(?<![A-Za-z0-9])(0*)(\\d{3})${SEP}(\\d{3})${SEP}(
  */
 const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*([3-9]\\d{2})${SEP}(\\d{3})${SEP}(\\d{4})(?!\\d)`, 'g');
 /**
+ * Ten digits in any grouping: a run of digits with nothing or one separator between each two, the separators all of
+ * one kind (a space, `-`, `.`, `_` or `/`): `9 4 3 4 7 6 5 9 1 9`, `9-4-3-4-7-6-5-9-1-9`, `943 4765 919`, `94.34.76.59.19`,
+ * `ORG9_4_3_4_7_6_5_9_1_9`. A run holding more than ten digits is not read ten at a time (zeros before ten digits
+ * aside, as above), so the run ends where a digit follows it directly or across a separator of its kind
+ * (`2026-05-12-0001` is twelve digits). Read wherever it is, beside letters or not, from 3 up like a number beside
+ * letters above: every NHS number issued in England, Wales, the Isle of Man and Northern Ireland, and the 999 test
+ * range, starts 3 to 9, and the date-and-sequence ids PCNs write start with a year (`R202605-2565`, whose ten digits
+ * pass the check digit). Runs of separators and separators of mixed kinds are the 3-3-4 rules' (a date and a time,
+ * `2026-05-12 09:30`, is two runs).
+ */
+const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47]); // space - . _ /
+const NHS_NUMBER_DIGITS = 10;
+
+/** Whether a run of digits (from `start` to `end`, separators between) is zeros and an NHS number from 3 up. */
+function runIsNhsNumber(value: string, start: number, end: number, count: number): boolean {
+  let number = '';
+  let skip = count - NHS_NUMBER_DIGITS; // the zeros to pad it
+  for (let i = start; i <= end; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 48 || code > 57) continue;
+    if (skip > 0) {
+      if (code !== 48) return false;
+      skip--;
+    } else number += value[i];
+  }
+  return number.charCodeAt(0) >= 51 && isValidNhsNumber(number);
+}
+
+/** Whether the text holds ten digits in any grouping (above) that make an NHS number: one pass, no backtracking. */
+function hasGroupedNhsNumber(value: string): boolean {
+  let runStart = 0;
+  let runDigits = 0;
+  let kind = -1; // the run's separator, -1 until it has one
+  let blockStart = 0; // the digits written together that end the run
+  let blockDigits = 0;
+  let last = -2; // the last digit's index
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 48 || code > 57) continue;
+    if (last === i - 1) {
+      runDigits++;
+      blockDigits++;
+      last = i;
+      continue;
+    }
+    const gap = last === i - 2 ? value.charCodeAt(i - 1) : -1;
+    const separated = GROUPING_SEPARATORS.has(gap);
+    if (separated && (kind === -1 || kind === gap)) {
+      runDigits++;
+    } else {
+      if (runDigits >= NHS_NUMBER_DIGITS && runIsNhsNumber(value, runStart, last, runDigits)) return true;
+      // Across a separator of another kind a run of that kind starts with the digits written together before it.
+      runStart = separated ? blockStart : i;
+      runDigits = separated ? blockDigits + 1 : 1;
+    }
+    kind = separated ? gap : -1;
+    blockStart = i;
+    blockDigits = 1;
+    last = i;
+  }
+  return runDigits >= NHS_NUMBER_DIGITS && runIsNhsNumber(value, runStart, last, runDigits);
+}
+/**
  * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
  * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
  * between letters. There only a number standing alone counts.
  */
 const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/**
+ * In a UUID the zeros at the start of a group are the group's fixed width, not padding before a number: a random
+ * UUID's last group is twelve decimal digits starting 00 and then a valid-looking NHS number about 3 times in a million
+ * (16^-12 * 10^12 / 100 * 0.9 / 11), which the padding rule would otherwise refuse
+ * (`3f2a9c1e-7b4d-4e21-9a0f-005341950402`). Found by the generated contract values.
+ */
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /**
  * Between the digits of a telephone number: a separator run as above without a colon. Times are written with colons,
  * and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the contract
@@ -88,16 +158,17 @@ const TELEPHONE = new RegExp(
   `(?<![A-Za-z0-9+])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
 );
 /**
- * A postcode: its outward and inward codes together or apart (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`, `B338TH`). Apart by
- * anything but spaces, not where an id's segments are joined on either side (`.`, `_`, `-` between it and a letter or
- * digit): `VCSE-QE1-1BP`, an organisation's id, is not a postcode (the national load test's demo, 2 files of 1,297).
+ * A postcode: its outward and inward codes together or apart by a separator run (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`,
+ * `B338TH`), standing alone or inside an id (`ORG-SW1A-1AA`). Only letters Royal Mail uses in those places are read
+ * (the postcode format of BS 7666 and Royal Mail's address guidance): no area begins with Q, V or X, none has I, J or Z
+ * second, and the inward code's letters are never C, I, K, M, O or V. That is what lets an organisation id built from
+ * an ICB's ODS code through: every ICB code is Q and two letters or digits (QE1, QWE; the 42 in the 2025 practice
+ * extracts), so the demo's provider ids (`VCSE-QE1-1BP`, the ICB's code and a base-36 number) hold no postcode, while
+ * nothing a real postcode can be is let through.
  */
-const OUTWARD = '[A-Za-z]{1,2}\\d[A-Za-z\\d]?';
-const INWARD = '\\d[A-Za-z]{2}';
-const POSTCODE = new RegExp(
-  `(?<![A-Za-z0-9])${OUTWARD}\\s{0,${MAX_SEPARATOR_RUN}}${INWARD}(?![A-Za-z0-9])|` +
-    `(?<![A-Za-z0-9])(?<![A-Za-z0-9][._-])${OUTWARD}${SEP}${INWARD}(?![A-Za-z0-9])(?![._-][A-Za-z0-9])`,
-);
+const OUTWARD = '[A-PR-UWYZa-pr-uwyz][A-HK-Ya-hk-y]?\\d[A-Za-z\\d]?';
+const INWARD = '\\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}';
+const POSTCODE = new RegExp(`(?<![A-Za-z0-9])${OUTWARD}${SEP}${INWARD}(?![A-Za-z0-9])`);
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
 
 /**
@@ -217,7 +288,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     NHS_NUMBER.lastIndex = 0;
     for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
       const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
-      if ((padding === '' || first[0] !== '0') && isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
+      // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID.
+      if (padding !== '' && (first[0] === '0' || UUID.test(value))) continue;
+      if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
     }
     if (!PSEUDONYM.test(value)) {
       const beside = NHS_NUMBER_BESIDE_LETTERS;
@@ -225,6 +298,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
       for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {
         if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
       }
+      if (hasGroupedNhsNumber(value)) return 'nhs_number';
     }
     if ((!shortcut || shape.telephoneDigits >= NUMBER_MIN_DIGITS) && TELEPHONE.test(value)) return 'telephone';
   }

@@ -127,12 +127,20 @@ const INITIAL_ROWS = 1024;
 /** Page buffers of up to this many rows are always kept for the partition's next page. */
 const KEPT_ROWS = 8192;
 
-function grownTo<T extends Float64Array | Int32Array | Uint8Array>(array: T, atLeast: number): T {
+function grownTo<T extends Float64Array | Int32Array | Uint8Array>(array: T, atLeast: number, none = 0): T {
   let length = Math.max(array.length * 2, INITIAL_ROWS);
   while (length < atLeast) length *= 2;
   const copy = new (array.constructor as new (length: number) => T)(length);
   copy.set(array);
+  if (none !== 0) copy.fill(none, array.length);
   return copy;
+}
+
+/** A buffer of INITIAL_ROWS rows, each holding `none`. */
+function emptyRows<T extends Float64Array | Int32Array | Uint8Array>(make: new (length: number) => T, none: number): T {
+  const array = new make(INITIAL_ROWS);
+  if (none !== 0) array.fill(none);
+  return array;
 }
 
 /** One partition's Parquet file as it is written: its pieces, joined once at the end. */
@@ -232,11 +240,13 @@ let presentScratch = new Uint8Array(INITIAL_ROWS);
  * and the encoded pages of the row group still open. A column that repeats keeps its dictionary for the whole column
  * chunk as rows arrive, so its pages hold indexes from the start and nothing is looked up twice. Values are stored as
  * the contract says (dates as days, timestamps as milliseconds), none as a value no valid row has (an index of -1,
- * NaN, a negative end); the writer's choices are made once per column from the contract: a dictionary for every
- * column but the nearly unique ones, statistics where a reader can prune on them.
+ * NaN, a boolean's 2), which every held row holds until it is given one: a row's columns without a value (most of an
+ * event's 32, which apply to other event types) cost nothing as it arrives. The writer's choices are made once per
+ * column from the contract: a dictionary for every column but the nearly unique ones, statistics where a reader can
+ * prune on them.
  */
 abstract class ColumnChunkWriter {
-  /** Rows held, not yet encoded. */
+  /** Rows held, not yet encoded (set by flushPage: rows given no value are counted by their partition). */
   protected rows = 0;
   private pages: Uint8Array[] = [];
   private readonly pageEncodings: Encoding[] = [];
@@ -264,7 +274,9 @@ abstract class ColumnChunkWriter {
   protected abstract presence(present: Uint8Array): number;
   /** The values of the held rows that have one, encoded. */
   protected abstract encodeValues(present: Uint8Array, count: number): PageValues;
-  /** Lets go of the held rows' values (and of a buffer grown large). */
+  /** Makes the held rows' buffers `rows` long at least (rows never given a value hold none). */
+  protected abstract reserve(rows: number): void;
+  /** Sets the held rows back to none, or lets go of a buffer grown large. */
   protected abstract clearPage(shrink: boolean): void;
   /** The dictionary page's values (PLAIN), undefined when the column has none or it is empty. */
   protected dictionary(): { bytes: Uint8Array; size: number } | undefined {
@@ -277,10 +289,11 @@ abstract class ColumnChunkWriter {
   /** Forgets the chunk's dictionary and bounds, for the partition's next row group. */
   protected abstract clearChunk(): void;
 
-  /** Encodes the held rows as one data page (DATA_PAGE_V2) of the row group that is open. */
-  flushPage(): void {
-    const rows = this.rows;
+  /** Encodes the partition's `rows` held rows as one data page (DATA_PAGE_V2) of the row group that is open. */
+  flushPage(rows: number): void {
     if (rows === 0) return;
+    this.rows = rows;
+    this.reserve(rows);
     if (presentScratch.length < rows) presentScratch = grownTo(presentScratch, rows);
     const present = presentScratch;
     const nulls = this.presence(present);
@@ -426,7 +439,7 @@ function signedPresence(held: Int32Array, rows: number, present: Uint8Array): nu
 
 /** Texts that repeat (codes, enums, the upload id): a dictionary for the chunk, an index per row (-1 for none). */
 class TextDictionaryColumn extends ColumnChunkWriter {
-  private indexes = new Int32Array(INITIAL_ROWS);
+  private indexes = emptyRows(Int32Array, -1);
   private texts: string[] = [];
   private readonly indexOf = new Map<string, number>();
   private textLength = 0;
@@ -438,13 +451,9 @@ class TextDictionaryColumn extends ColumnChunkWriter {
     return this.textLength + this.texts.length * DICTIONARY_ENTRY_BYTES;
   }
 
-  push(value: string | null): void {
-    const at = this.rows++;
-    if (at === this.indexes.length) this.indexes = grownTo(this.indexes, at + 1);
-    if (value === null) {
-      this.indexes[at] = -1;
-      return;
-    }
+  /** Gives held row `at` its text. */
+  set(at: number, value: string): void {
+    if (at >= this.indexes.length) this.indexes = grownTo(this.indexes, at + 1, -1);
     if (value === this.lastText) {
       this.indexes[at] = this.lastIndex;
       return;
@@ -472,8 +481,13 @@ class TextDictionaryColumn extends ColumnChunkWriter {
     return { encoding: 'RLE_DICTIONARY', bytes };
   }
 
+  protected reserve(rows: number): void {
+    if (this.indexes.length < rows) this.indexes = grownTo(this.indexes, rows, -1);
+  }
+
   protected clearPage(shrink: boolean): void {
-    if (shrink) this.indexes = new Int32Array(INITIAL_ROWS);
+    if (shrink) this.indexes = emptyRows(Int32Array, -1);
+    else this.indexes.fill(-1, 0, this.rows);
   }
 
   protected override dictionary() {
@@ -503,7 +517,7 @@ function numbersPresence(numbers: Float64Array, rows: number, present: Uint8Arra
 
 /** Numbers that repeat (dates, small counts, scores, the upload's timestamp): a dictionary for the chunk. */
 class NumberDictionaryColumn extends ColumnChunkWriter {
-  private numbers = new Float64Array(INITIAL_ROWS);
+  private numbers = emptyRows(Float64Array, Number.NaN);
   private distinct: number[] = [];
   private readonly indexOf = new Map<number, number>();
   private indexes = new Int32Array(INITIAL_ROWS);
@@ -512,10 +526,10 @@ class NumberDictionaryColumn extends ColumnChunkWriter {
     return this.distinct.length * DICTIONARY_ENTRY_BYTES;
   }
 
-  push(value: number | null): void {
-    const at = this.rows++;
-    if (at === this.numbers.length) this.numbers = grownTo(this.numbers, at + 1);
-    this.numbers[at] = value === null ? Number.NaN : value;
+  /** Gives held row `at` its number. */
+  set(at: number, value: number): void {
+    if (at >= this.numbers.length) this.numbers = grownTo(this.numbers, at + 1, Number.NaN);
+    this.numbers[at] = value;
   }
 
   protected presence(present: Uint8Array): number {
@@ -540,11 +554,15 @@ class NumberDictionaryColumn extends ColumnChunkWriter {
     return { encoding: 'RLE_DICTIONARY', bytes: dictionaryIndexes(indexes, present, rows, count, distinct.length) };
   }
 
+  protected reserve(rows: number): void {
+    if (this.numbers.length < rows) this.numbers = grownTo(this.numbers, rows, Number.NaN);
+  }
+
   protected clearPage(shrink: boolean): void {
     if (shrink) {
-      this.numbers = new Float64Array(INITIAL_ROWS);
+      this.numbers = emptyRows(Float64Array, Number.NaN);
       this.indexes = new Int32Array(INITIAL_ROWS);
-    }
+    } else this.numbers.fill(Number.NaN, 0, this.rows);
   }
 
   protected override dictionary() {
@@ -576,12 +594,12 @@ class NumberDictionaryColumn extends ColumnChunkWriter {
 
 /** Numbers nearly all distinct (timestamps of recording, source rows): PLAIN. */
 class PlainNumberColumn extends ColumnChunkWriter {
-  private numbers = new Float64Array(INITIAL_ROWS);
+  private numbers = emptyRows(Float64Array, Number.NaN);
 
-  push(value: number | null): void {
-    const at = this.rows++;
-    if (at === this.numbers.length) this.numbers = grownTo(this.numbers, at + 1);
-    this.numbers[at] = value === null ? Number.NaN : value;
+  /** Gives held row `at` its number. */
+  set(at: number, value: number): void {
+    if (at >= this.numbers.length) this.numbers = grownTo(this.numbers, at + 1, Number.NaN);
+    this.numbers[at] = value;
   }
 
   protected presence(present: Uint8Array): number {
@@ -596,8 +614,13 @@ class PlainNumberColumn extends ColumnChunkWriter {
     return { encoding: 'PLAIN', bytes };
   }
 
+  protected reserve(rows: number): void {
+    if (this.numbers.length < rows) this.numbers = grownTo(this.numbers, rows, Number.NaN);
+  }
+
   protected clearPage(shrink: boolean): void {
-    if (shrink) this.numbers = new Float64Array(INITIAL_ROWS);
+    if (shrink) this.numbers = emptyRows(Float64Array, Number.NaN);
+    else this.numbers.fill(Number.NaN, 0, this.rows);
   }
 
   protected clearChunk(): void {}
@@ -605,13 +628,13 @@ class PlainNumberColumn extends ColumnChunkWriter {
 
 /** Booleans (0 false, 1 true, 2 none): RLE, with min and max. */
 class BooleanColumn extends ColumnChunkWriter {
-  private codes = new Uint8Array(INITIAL_ROWS);
+  private codes = emptyRows(Uint8Array, 2);
   private seen = { false: false, true: false };
 
-  push(value: boolean | null): void {
-    const at = this.rows++;
-    if (at === this.codes.length) this.codes = grownTo(this.codes, at + 1);
-    this.codes[at] = value === null ? 2 : value ? 1 : 0;
+  /** Gives held row `at` its boolean. */
+  set(at: number, value: boolean): void {
+    if (at >= this.codes.length) this.codes = grownTo(this.codes, at + 1, 2);
+    this.codes[at] = value ? 1 : 0;
   }
 
   protected presence(present: Uint8Array): number {
@@ -644,8 +667,13 @@ class BooleanColumn extends ColumnChunkWriter {
     return { encoding: 'RLE', bytes };
   }
 
+  protected reserve(rows: number): void {
+    if (this.codes.length < rows) this.codes = grownTo(this.codes, rows, 2);
+  }
+
   protected clearPage(shrink: boolean): void {
-    if (shrink) this.codes = new Uint8Array(INITIAL_ROWS);
+    if (shrink) this.codes = emptyRows(Uint8Array, 2);
+    else this.codes.fill(2, 0, this.rows);
   }
 
   protected override bounds() {
@@ -659,66 +687,81 @@ class BooleanColumn extends ColumnChunkWriter {
   }
 }
 
-/** Texts nearly all distinct (ids, pseudonyms): their UTF-8 bytes, PLAIN. */
+/**
+ * Texts nearly all distinct (ids, pseudonyms): PLAIN, held as the page's values already are (each text's four-byte
+ * length, then its UTF-8 bytes), so the page is the buffer as it stands, not a copy of it made byte by byte.
+ */
 class BytesColumn extends ColumnChunkWriter {
   private bytes = new Uint8Array(INITIAL_ROWS * 16);
-  /** Where row i's bytes end (a row starts where the one before it ends); -1 - end for none. */
-  private ends = new Int32Array(INITIAL_ROWS);
+  /** 1 where held row i has a text, 0 where it has none. */
+  private has = new Uint8Array(INITIAL_ROWS);
+  /** Held rows given a text. */
+  private texts = 0;
   private used = 0;
+  /** The text of the row before that had one, and where its length and bytes start: a row often repeats it. */
+  private last: string | undefined;
+  private lastStart = 0;
 
-  push(value: string | null): void {
-    const at = this.rows++;
-    if (at === this.ends.length) this.ends = grownTo(this.ends, at + 1);
-    if (value === null) {
-      this.ends[at] = -1 - this.used;
+  /** Gives held row `at` its text; rows are given theirs in order. */
+  set(at: number, value: string): void {
+    if (at >= this.has.length) this.has = grownTo(this.has, at + 1);
+    this.has[at] = 1;
+    this.texts += 1;
+    const start = this.used;
+    // Its length, then at most 3 bytes of UTF-8 per UTF-16 code unit.
+    if (start + 4 + value.length * 3 > this.bytes.length)
+      this.bytes = grownTo(this.bytes, start + 4 + value.length * 3);
+    const bytes = this.bytes;
+    if (value === this.last) {
+      // The same length and bytes again (a referral's person on its next event).
+      // Its bytes are the last written: they end where this row's start.
+      bytes.copyWithin(start, this.lastStart, start);
+      this.used = start + (start - this.lastStart);
+      this.lastStart = start;
       return;
     }
-    // At most 3 bytes of UTF-8 per UTF-16 code unit.
-    if (this.used + value.length * 3 > this.bytes.length)
-      this.bytes = grownTo(this.bytes, this.used + value.length * 3);
     // ASCII (ids, pseudonyms) copied here: cheaper than a call to the encoder for a short text.
-    const bytes = this.bytes;
-    let used = this.used;
+    let used = start + 4;
     for (let i = 0; i < value.length; i++) {
       const code = value.charCodeAt(i);
       if (code > 0x7f) {
-        used = this.used + utf8.encodeInto(value, bytes.subarray(this.used)).written;
+        used = start + 4 + utf8.encodeInto(value, bytes.subarray(start + 4)).written;
         break;
       }
       bytes[used++] = code;
     }
+    const length = used - start - 4;
+    bytes[start] = length & 0xff;
+    bytes[start + 1] = (length >>> 8) & 0xff;
+    bytes[start + 2] = (length >>> 16) & 0xff;
+    bytes[start + 3] = length >>> 24;
     this.used = used;
-    this.ends[at] = used;
+    this.last = value;
+    this.lastStart = start;
   }
 
   protected presence(present: Uint8Array): number {
-    return signedPresence(this.ends, this.rows, present);
+    present.set(this.has.subarray(0, this.rows));
+    return this.rows - this.texts;
   }
 
-  protected encodeValues(present: Uint8Array, count: number): PageValues {
-    const { bytes, ends, rows } = this;
-    const out = new Uint8Array(this.used + 4 * count);
-    const view = new DataView(out.buffer);
-    let at = 0;
-    let start = 0;
-    for (let i = 0; i < rows; i++) {
-      if (present[i] === 0) continue;
-      const end = ends[i] as number;
-      view.setUint32(at, end - start, true);
-      at += 4;
-      // A loop, not set() on a subarray: a few dozen bytes, a subarray object each.
-      for (let k = start; k < end; k++) out[at++] = bytes[k] as number;
-      start = end;
-    }
-    return { encoding: 'PLAIN', bytes: out };
+  protected encodeValues(): PageValues {
+    // Compressed (copied) before the buffer is reused for the next page.
+    return { encoding: 'PLAIN', bytes: this.bytes.subarray(0, this.used) };
+  }
+
+  protected reserve(rows: number): void {
+    if (this.has.length < rows) this.has = grownTo(this.has, rows);
   }
 
   protected clearPage(shrink: boolean): void {
     this.used = 0;
+    this.texts = 0;
+    this.last = undefined;
     if (shrink) {
-      this.ends = new Int32Array(INITIAL_ROWS);
+      this.has = new Uint8Array(INITIAL_ROWS);
       this.bytes = new Uint8Array(INITIAL_ROWS * 16);
-    }
+    } else this.has.fill(0, 0, this.rows);
   }
 
   protected clearChunk(): void {}
@@ -869,38 +912,38 @@ export class PartitionedColumns {
     this.lastPart = part;
     const { columns } = part;
     const held = this.held;
+    const at = part.rows;
+    // A column the row has no value for is left as it is: its held rows hold none until given one.
     for (let j = 0; j < slots.length; j++) {
+      const value = values[j];
+      if (value === undefined || value === null) continue;
       const i = slots[j] as number;
       if (i < 0) continue;
-      const value = values[j];
-      const none = value === undefined || value === null;
       switch (held[i]) {
         case Held.Number:
-          (columns[i] as NumberDictionaryColumn).push(none ? null : (value as number));
+          (columns[i] as NumberDictionaryColumn).set(at, value as number);
           break;
         case Held.Date:
-          (columns[i] as NumberDictionaryColumn).push(none ? null : epochDay(value as string));
+          (columns[i] as NumberDictionaryColumn).set(at, epochDay(value as string));
           break;
         case Held.Timestamp:
-          (columns[i] as PlainNumberColumn).push(
-            none ? null : typeof value === 'number' ? value : epochMillis(value as string),
-          );
+          (columns[i] as PlainNumberColumn).set(at, typeof value === 'number' ? value : epochMillis(value as string));
           break;
         case Held.Boolean:
-          (columns[i] as BooleanColumn).push(none ? null : (value as boolean));
+          (columns[i] as BooleanColumn).set(at, value as boolean);
           break;
         case Held.Text:
-          (columns[i] as TextDictionaryColumn).push(none ? null : (value as string));
+          (columns[i] as TextDictionaryColumn).set(at, value as string);
           break;
         case Held.Bytes:
-          (columns[i] as BytesColumn).push(none ? null : (value as string));
+          (columns[i] as BytesColumn).set(at, value as string);
           break;
       }
     }
     const { uploadId, receivedAt, sourceRow: sourceRowAt } = this.lineageAt;
-    (columns[uploadId] as TextDictionaryColumn).push(this.lineage.upload_id);
-    (columns[receivedAt] as NumberDictionaryColumn).push(this.receivedAt);
-    (columns[sourceRowAt] as PlainNumberColumn).push(sourceRow);
+    (columns[uploadId] as TextDictionaryColumn).set(at, this.lineage.upload_id);
+    (columns[receivedAt] as NumberDictionaryColumn).set(at, this.receivedAt);
+    (columns[sourceRowAt] as PlainNumberColumn).set(at, sourceRow);
     part.rows += 1;
     this.buffered += 1;
     const { pageRows, rowGroupRows, maxBufferedRows } = this.options;
@@ -975,7 +1018,7 @@ export class PartitionedColumns {
     let largest = 0;
     let total = 0;
     for (const column of part.columns) {
-      column.flushPage();
+      column.flushPage(part.rows);
       const bytes = column.dictionaryBytes;
       total += bytes;
       if (bytes > largest) largest = bytes;

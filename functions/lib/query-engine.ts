@@ -16,6 +16,11 @@ export interface QueryEngine {
   materialize(name: string, file: string, params?: readonly SqlValue[]): Promise<void>;
   /** Names sql/<file>.sql as view `name`: cheap to define, computed by each query that reads it. */
   defineView(name: string, file: string): Promise<void>;
+  /**
+   * Optional: the refresh has read every result it needs, so the engine may let go of what it holds for it before the
+   * documents are written (DuckDB: its tables and memory). A query after it runs without them. close() still follows.
+   */
+  release?(): Promise<void>;
   close(): Promise<void>;
 }
 

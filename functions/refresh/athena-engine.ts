@@ -144,9 +144,16 @@ export class AthenaEngine implements QueryEngine {
       }));
       const data = page.ResultSet?.Rows ?? [];
       // The first row of the first page repeats the column names.
-      for (const row of first ? data.slice(1) : data) {
-        const cells = row.Data ?? [];
-        rows.push(Object.fromEntries((columns ?? []).map((c, i) => [c.name, typed(cells[i]?.VarCharValue, c.type)])));
+      // One plain object per row, built once; each page's response is let go when the next is read.
+      const names = columns;
+      for (let r = first ? 1 : 0; r < data.length; r++) {
+        const cells = data[r]?.Data ?? [];
+        const row: Row = {};
+        for (let c = 0; c < names.length; c++) {
+          const column = names[c] as { name: string; type: string | undefined };
+          row[column.name] = typed(cells[c]?.VarCharValue, column.type);
+        }
+        rows.push(row);
       }
       first = false;
       token = page.NextToken;

@@ -1,9 +1,17 @@
-import { readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBValue,
+  type DuckDBValueConverter,
+  JSDuckDBValueConverter,
+} from '@duckdb/node-api';
 import { QUERY_TABLES, type TableSpec } from '../contract/index.ts';
 import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '../lib/query-engine.ts';
 import { duckDbView } from '../lib/table-ddl.ts';
+import { type DuckDbSettings, duckDbSettings } from './duckdb-settings.ts';
 
 function hasParquet(root: string, table: TableSpec): boolean {
   const dir = join(root, ...table.prefix.split('/'));
@@ -24,6 +32,10 @@ function plain(value: unknown): SqlValue {
   return String(value);
 }
 
+/** Each value straight to its plain form: DuckDB's JS conversion (nested values by it too), then plain. */
+const toPlain: DuckDBValueConverter<SqlValue> = (value, type) =>
+  plain(JSDuckDBValueConverter(value, type, JSDuckDBValueConverter));
+
 /**
  * The embedded engine: DuckDB in this process over the same Parquet layout as S3, through views generated from
  * the table specification. Never bundled into a Lambda.
@@ -31,12 +43,20 @@ function plain(value: unknown): SqlValue {
 export class DuckDbEngine implements QueryEngine {
   private connection: DuckDBConnection | undefined;
   private instance: DuckDBInstance | undefined;
+  private spill: string | undefined;
 
-  constructor(private readonly root: string) {}
+  /** @param settings DuckDB's settings. @default duckDbSettings(): from the environment, read on the first query */
+  constructor(
+    private readonly root: string,
+    private readonly settings?: DuckDbSettings,
+  ) {}
 
   private async connect(): Promise<DuckDBConnection> {
     if (this.connection) return this.connection;
-    this.instance = await DuckDBInstance.create(':memory:');
+    const { temp_directory, ...settings } = this.settings ?? duckDbSettings();
+    // A folder of this instance's own under the temp directory (DuckDB makes it when it first spills), removed on close.
+    this.spill = join(temp_directory ?? join(this.root, '.tmp'), `duckdb-${randomUUID()}`);
+    this.instance = await DuckDBInstance.create(':memory:', { ...settings, temp_directory: this.spill });
     this.connection = await this.instance.connect();
     // Tables made by materialize() are read by key, never by row order: keeping insertion order only costs time.
     await this.connection.run('SET preserve_insertion_order = false');
@@ -48,10 +68,22 @@ export class DuckDbEngine implements QueryEngine {
   async query(file: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     const connection = await this.connect();
     try {
-      const reader = await connection.runAndReadAll(loadSql(file), params as DuckDBValue[]);
-      return reader
-        .getRowObjectsJS()
-        .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])));
+      // Streamed a chunk (2,048 rows) at a time, each row built once as its plain object: neither DuckDB's copy of
+      // the whole result nor a second JS copy of it is ever held (issue 17).
+      const result = await connection.stream(loadSql(file), params as DuckDBValue[]);
+      const names = result.deduplicatedColumnNames();
+      const rows: Row[] = [];
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const columns = chunk.convertColumns(toPlain);
+        for (let r = 0; r < chunk.rowCount; r++) {
+          const row: Row = {};
+          for (let c = 0; c < names.length; c++) row[names[c] as string] = columns[c]?.[r] ?? null;
+          rows.push(row);
+        }
+      }
+      return rows;
     } catch (error) {
       throw new QueryError(file, (error as Error).message, { cause: error });
     }
@@ -75,11 +107,18 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
+  /** Closes the instance: its tables and the memory DuckDB holds for them go before the documents are written. */
+  async release(): Promise<void> {
+    await this.close();
+  }
+
   async close(): Promise<void> {
     this.connection?.closeSync();
     this.instance?.closeSync();
     this.connection = undefined;
     this.instance = undefined;
+    if (this.spill) rmSync(this.spill, { recursive: true, force: true });
+    this.spill = undefined;
   }
 }
 

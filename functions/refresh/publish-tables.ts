@@ -1,4 +1,4 @@
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { z } from 'zod';
 import { PCNS_TABLE, type Receipt, UPLOADS_TABLE } from '../contract/index.ts';
 import { RECEIPTS_PREFIX, receiptKey, uploadIdOfReceiptKey } from '../lib/keys.ts';
@@ -92,19 +92,36 @@ function readReceipt(key: string, bytes: Uint8Array): Receipt {
 const UPLOADS_KEY = `${UPLOADS_TABLE.prefix}/uploads.parquet`;
 const RECEIPT_READS_IN_FLIGHT = 16;
 
+/** The uploads table's columns as this version writes them (names, types, order), to tell a table it can keep. */
+let uploadsSchema: string | undefined;
+const schemaOf = (file: ArrayBuffer) => JSON.stringify(parquetMetadata(file).schema);
+
 /**
  * The uploads table (one row per receipt) that the metrics join on: an upload counts only once its receipt exists.
  * Incremental, because receipts accumulate (about 2,500 a month nationally) and never change: the table kept from
- * the last refresh is read back, rows whose receipt is gone are dropped, and only new receipts are fetched.
+ * the last refresh is read back, rows whose receipt is gone are dropped, and only new receipts are fetched. When no
+ * receipt is new or gone, the kept table is kept as it is (its upload ids are read, not its rows, and it is not
+ * written again: some 120,000 rows nationally after three years). A kept table whose columns are not this version's
+ * (an older version wrote it) is not read: every receipt is read again.
  */
 export async function publishUploads(store: ObjectStore): Promise<number> {
   const ids = (await store.list(RECEIPTS_PREFIX)).filter((key) => key.endsWith('.json')).map(uploadIdOfReceiptKey);
   const listed = new Set(ids);
-  const known = new Map<string, Record<string, unknown>>();
   const previous = await store.get(UPLOADS_KEY);
-  if (previous !== undefined) {
-    const buffer = previous.buffer.slice(previous.byteOffset, previous.byteOffset + previous.byteLength) as ArrayBuffer;
-    for (const row of await parquetReadObjects({ file: buffer })) {
+  let file =
+    previous === undefined
+      ? undefined
+      : (previous.buffer.slice(previous.byteOffset, previous.byteOffset + previous.byteLength) as ArrayBuffer);
+  uploadsSchema ??= schemaOf(tableToParquet(UPLOADS_TABLE, []).buffer as ArrayBuffer);
+  if (file !== undefined && schemaOf(file) !== uploadsSchema) file = undefined;
+  if (file !== undefined && ids.length > 0) {
+    const kept = (await parquetReadObjects({ file, columns: ['upload_id'] })).map((row) => String(row.upload_id));
+    if (kept.length === listed.size && new Set(kept).size === kept.length && kept.every((id) => listed.has(id)))
+      return kept.length;
+  }
+  const known = new Map<string, Record<string, unknown>>();
+  if (file !== undefined) {
+    for (const row of await parquetReadObjects({ file })) {
       const id = String(row.upload_id);
       if (!listed.has(id)) continue;
       known.set(id, {

@@ -266,9 +266,10 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     return result;
   };
 
+  // Two tables of their own (curated/pcns, curated/uploads), published together: one lists receipts while the other
+  // writes.
   await timed('publish reference and uploads', async () => {
-    await publishReference(deps.store);
-    await publishUploads(deps.store);
+    await Promise.all([publishReference(deps.store), publishUploads(deps.store)]);
   });
   const { compaction } = deps;
   const compacted = compaction
@@ -297,32 +298,42 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   );
   const { dataAsOf } = asOf;
 
-  const raw = new Map<string, Row[]>();
-  for (const definition of CATALOGUE) {
-    raw.set(
-      definition.name,
-      await timed(definition.name, () =>
-        deps.engine.query(
-          `metrics/${definition.file}`,
-          typeof definition.params === 'function' ? definition.params({ dataAsOf }) : (definition.params ?? []),
-        ),
+  const generatedAt = clock().toISOString();
+  const query = (definition: MetricDefinition) =>
+    timed(definition.name, () =>
+      deps.engine.query(
+        `metrics/${definition.file}`,
+        typeof definition.params === 'function' ? definition.params({ dataAsOf }) : (definition.params ?? []),
       ),
     );
-  }
-
-  const generatedAt = clock().toISOString();
+  // The medians of the contacts distribution are part of every document's context: that query runs first.
+  const distribution = CATALOGUE.find((d) => d.name === 'contacts_distribution');
+  const distributionRows = distribution ? await query(distribution) : [];
   const context = {
     targets,
-    medianContacts: mediansOf(raw.get('contacts_distribution') ?? []),
+    medianContacts: mediansOf(distributionRows),
     generatedAt,
     dataAsOf,
     completeMonths: asOf.completeMonths,
     parentOf: parentFinder(geography),
   };
-  // Disclosure control and derived figures, timed as one step (TypeScript, not SQL: issue 17 asks where time goes).
-  const catalogued = await timed('disclosure control and derived figures', async () =>
-    CATALOGUE.map((definition) => buildDocument(definition, raw.get(definition.name) ?? [], context)),
-  );
+  // Each document is built as soon as its rows are read, and the rows let go: a refresh never holds every metric's
+  // rows and every document at once (issue 17: the Lambda has 2,048 MB for the Athena results, documents and packs).
+  // Disclosure control and derived figures are timed as one step, the sum over documents (TypeScript, not SQL).
+  let buildMs = 0;
+  let nationalRollout: Row[] = [];
+  const catalogued: MetricDocument[] = [];
+  for (const definition of CATALOGUE) {
+    const rows = definition === distribution ? distributionRows : await query(definition);
+    if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
+    const started = performance.now();
+    catalogued.push(buildDocument(definition, rows, context));
+    buildMs += performance.now() - started;
+  }
+  // Every query has run: the engine may let go of its tables (DuckDB's memory) before the documents and packs.
+  await timed('release the query engine', async () => deps.engine.release?.());
+  timings['disclosure control and derived figures'] = Math.round(buildMs);
+  deps.onStep?.('disclosure control and derived figures', timings['disclosure control and derived figures']);
   const spc = await timed('spc', async () => spcDocument(catalogued, context));
   const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
   const alerts = await timed('alerts', async () =>
@@ -334,19 +345,26 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   );
   const built = [...catalogued, spc, alerts];
   const meta = {
-    ...metaDocument(geography, raw.get('rollout') ?? [], generatedAt, asOf, targets),
+    ...metaDocument(geography, nationalRollout, generatedAt, asOf, targets),
     ...(deps.coverage ? { coverage: deps.coverage } : {}),
   };
 
-  // The SPC and alerts documents are built from the catalogue's documents, so these are built together; each is
-  // written in turn and meta.json goes last: the API takes a new generated_at there as the sign that they are new.
-  raw.clear();
+  // The SPC and alerts documents are built from the catalogue's documents, so these are built together. Each document
+  // is written in turn, serialised while the one before it is being stored (one put in flight: at most two documents'
+  // JSON at once), and meta.json goes last: the API takes a new generated_at there as the sign that they are new.
+  // (Writing the packs while the documents are stored was tried: on a local folder it was no faster, and the
+  // documents' JSON was held for the packs' whole time.)
   const documents: string[] = [];
   await timed('write documents', async () => {
+    let storing: Promise<void> | undefined;
     for (const document of built) {
-      await deps.store.put(metricKey(document.name), JSON.stringify(document), { contentType: 'application/json' });
-      documents.push(document.name);
+      const json = JSON.stringify(document);
+      await storing;
+      storing = deps.store
+        .put(metricKey(document.name), json, { contentType: 'application/json' })
+        .then(() => void documents.push(document.name));
     }
+    await storing;
   });
   // Each area's monthly PDF pack, from the documents just published (issue 18), before meta.json: the API and the
   // dashboard take a new meta.json as the sign that everything of this refresh, packs included, is in place.

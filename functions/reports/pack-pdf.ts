@@ -8,6 +8,7 @@ import {
   type PackTable,
 } from './pack-content.ts';
 import { documentWithFonts } from './pdf-fonts.ts';
+import { drawText, type TextOptions } from './pdf-text.ts';
 
 /**
  * The monthly pack as a PDF, with pdfkit (https://pdfkit.org): A4, the standard Helvetica fonts (nothing embedded),
@@ -114,6 +115,11 @@ class PackWriter {
     return height;
   }
 
+  /** A text in the current font, size and colour (pdfkit's text(), remembered per process: pdf-text.ts). */
+  private text(text: string, x: number, y: number, options: TextOptions): void {
+    drawText(this.doc, text, x, y, options);
+  }
+
   private ensure(height: number): void {
     if (this.y + height <= BOTTOM) return;
     this.doc.addPage();
@@ -132,14 +138,16 @@ class PackWriter {
   heading(text: string, size = 14): void {
     const height = this.heightOf(BOLD, size, text, WIDTH);
     this.ensure(height + 40);
-    this.doc.fillColor(INK).text(text, MARGIN, this.y, { width: WIDTH });
+    this.doc.fillColor(INK);
+    this.text(text, MARGIN, this.y, { width: WIDTH });
     this.y += height + 6;
   }
 
   paragraph(text: string, size = 9.5, font = REGULAR): void {
     const height = this.heightOf(font, size, text, WIDTH);
     this.ensure(height);
-    this.doc.fillColor(INK).text(text, MARGIN, this.y, { width: WIDTH });
+    this.doc.fillColor(INK);
+    this.text(text, MARGIN, this.y, { width: WIDTH });
     this.y += height + 4;
   }
 
@@ -175,8 +183,8 @@ class PackWriter {
         const fits = cellWidth <= width - 6;
         const left = i === 0 || !fits ? x + 3 : x + width - 3 - cellWidth;
         // A cell that fits is placed without the line wrapper; a long one wraps within its column.
-        if (fits) this.doc.text(cell, left, this.y + 2.5, { lineBreak: false });
-        else this.doc.text(cell, left, this.y + 2.5, { width: width - 6, align: i === 0 ? 'left' : 'right' });
+        if (fits) this.text(cell, left, this.y + 2.5, { lineBreak: false });
+        else this.text(cell, left, this.y + 2.5, { width: width - 6, align: i === 0 ? 'left' : 'right' });
         x += width;
       });
       this.y += height;
@@ -223,7 +231,7 @@ class PackWriter {
         .lineWidth(0.4)
         .strokeColor('#999999')
         .stroke();
-      this.doc.text(formatFigure(max * fraction, chart.unit), MARGIN, y - 3.5, {
+      this.text(formatFigure(max * fraction, chart.unit), MARGIN, y - 3.5, {
         width: axisWidth - 4,
         align: 'right',
       });
@@ -235,22 +243,16 @@ class PackWriter {
         const barHeight = (Math.max(0, point.value) / max) * height;
         this.doc.rect(x + slot * 0.15, base - barHeight, slot * 0.7, barHeight).fill(GREY);
       } else {
-        this.doc
-          .font(BOLD)
-          .fontSize(9)
-          .fillColor(INK)
-          .text(point.value === '*' ? '*' : NO_DATA_TEXT, x, base - 12, { width: slot, align: 'center' });
+        this.doc.font(BOLD).fontSize(9).fillColor(INK);
+        this.text(point.value === '*' ? '*' : NO_DATA_TEXT, x, base - 12, { width: slot, align: 'center' });
       }
-      this.doc
-        .font(REGULAR)
-        .fontSize(6.5)
-        .fillColor(INK)
-        .text(formatMonth(point.month), x, base + 3, { width: slot, align: 'center' });
+      this.doc.font(REGULAR).fontSize(6.5).fillColor(INK);
+      this.text(formatMonth(point.month), x, base + 3, { width: slot, align: 'center' });
     });
     this.y = base + labelSpace + 6;
   }
 
-  /** Page numbers and the area on every page, written once every page exists. */
+  /** Page numbers and the area on every page, written once every page exists (each pack's own: not remembered). */
   footers(content: PackContent): void {
     const range = this.doc.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i += 1) {

@@ -38,6 +38,12 @@ export interface MetricsRefreshProps {
  * from the same group" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html), so a FIFO event
  * source "can scale in concurrency to the number of active message groups": one.
  */
+/**
+ * The refresh function's memory, MB: compaction merges up to 250,000 rows at a time in it (handler.ts), and the
+ * Athena results, documents and packs of a national refresh are held in it (test/bench/refresh-memory.ts measures).
+ */
+export const REFRESH_MEMORY_MB = 2048;
+
 export const REFRESH_MESSAGE_GROUP = 'refresh';
 
 /**
@@ -118,8 +124,7 @@ export class MetricsRefresh extends Construct {
       key: dataLake.key,
       retainData: props.retainData,
       timeout,
-      // Compaction merges up to 250,000 rows at a time in memory (functions/refresh/handler.ts).
-      memorySize: 2048,
+      memorySize: REFRESH_MEMORY_MB,
       reservedConcurrency: props.reservedConcurrency,
       bundling: {
         ...BUNDLING,

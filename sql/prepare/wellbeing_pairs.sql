@@ -16,22 +16,66 @@
 -- the same pair in every refresh and engine: the baseline is the first baseline in that order, the follow-up the last
 -- follow-up. (Ordered by a ROW, which both engines order field by field; the COALESCE keeps NULL out of it, and one
 -- key for both is computed once per row.)
-WITH scores AS (
+-- Almost every instrument of an episode has one baseline and one follow-up, whose scores are the first and the last
+-- as they are: only the (PCN, referral, instrument)s with more than one of either are put in that order (the first of
+-- several by min_by over the order's ROW, as before), so the grouping of every measure keeps a count and a score, not
+-- a ROW of date, time and event id, and reads no event id (the grouping was the costliest part of this step at
+-- national scale: a quarter to a third less CPU; issue 17).
+WITH counted AS (
   SELECT
-    e.pcn_code,
-    e.referral_id,
-    e.instrument,
-    min_by(e.score, ROW(e.occurred_on, COALESCE(e.recorded_at, TIMESTAMP '0001-01-01 00:00:00'), e.event_id))
-      FILTER (WHERE e.phase = 'baseline') AS baseline,
-    max_by(e.score, ROW(e.occurred_on, COALESCE(e.recorded_at, TIMESTAMP '0001-01-01 00:00:00'), e.event_id))
-      FILTER (WHERE e.phase = 'follow_up') AS follow_up
-  FROM committed_events AS e
-  LEFT JOIN withdrawn AS w
-    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
-  WHERE e.event_type = 'wellbeing_measure'
-    AND w.upload_id IS NULL
-    AND e.event_month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code, e.referral_id, e.instrument
+    pcn_code,
+    referral_id,
+    instrument,
+    count(*) FILTER (WHERE phase = 'baseline') AS baselines,
+    count(*) FILTER (WHERE phase = 'follow_up') AS follow_ups,
+    -- the score of the one baseline (or follow-up) when there is one: min and max of one value are that value
+    min(score) FILTER (WHERE phase = 'baseline') AS baseline,
+    max(score) FILTER (WHERE phase = 'follow_up') AS follow_up
+  FROM (
+    SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score
+    FROM committed_events AS e
+    LEFT JOIN withdrawn AS w
+      ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+    WHERE e.event_type = 'wellbeing_measure'
+      AND w.upload_id IS NULL
+      AND e.event_month <= (SELECT month FROM published_through)
+  ) AS m
+  GROUP BY pcn_code, referral_id, instrument
+),
+
+repeated AS (
+  SELECT pcn_code, referral_id, instrument
+  FROM counted
+  WHERE baselines > 1 OR follow_ups > 1
+),
+
+scores AS (
+  SELECT pcn_code, referral_id, instrument, baseline, follow_up
+  FROM counted
+  WHERE baselines <= 1 AND follow_ups <= 1
+
+  UNION ALL
+
+  SELECT
+    m.pcn_code,
+    m.referral_id,
+    m.instrument,
+    min_by(m.score, ROW(m.occurred_on, COALESCE(m.recorded_at, TIMESTAMP '0001-01-01 00:00:00'), m.event_id))
+      FILTER (WHERE m.phase = 'baseline') AS baseline,
+    max_by(m.score, ROW(m.occurred_on, COALESCE(m.recorded_at, TIMESTAMP '0001-01-01 00:00:00'), m.event_id))
+      FILTER (WHERE m.phase = 'follow_up') AS follow_up
+  FROM (
+    SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on, e.recorded_at, e.event_id
+    FROM committed_events AS e
+    LEFT JOIN withdrawn AS w
+      ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+    WHERE e.event_type = 'wellbeing_measure'
+      AND w.upload_id IS NULL
+      AND e.event_month <= (SELECT month FROM published_through)
+  ) AS m
+  INNER JOIN repeated AS r
+    ON r.pcn_code = m.pcn_code AND r.referral_id = m.referral_id AND r.instrument = m.instrument
+  GROUP BY m.pcn_code, m.referral_id, m.instrument
 ),
 
 changes AS (

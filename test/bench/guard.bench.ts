@@ -1,10 +1,15 @@
 /**
  * The identifiability guard's cost on the ingest bench's events file: every non-empty cell of every row through
  * findIdentifier, as the ingest's guard does, beside every rule run in full on the same cells (identifierByRules: what
- * the shortcuts save), measured in one run, best of three, CPU time. Then its time on long adversarial texts: each
- * rule is matched in time linear in the text, so a text four times as long takes about four times as long.
- *   npx tsx test/bench/guard.bench.ts [rows]      (default 1,000,000; the file `npm run bench:ingest` writes, made
- *                                                 here if it is missing)
+ * the shortcuts save), measured in one run, best of three, CPU time, with the cells each flags by column (genuine
+ * values the guard would refuse: the file is the demo generator's). Then genuine ids at scale: 1,000,000 person_ids as
+ * the uploader makes them (HMAC-SHA256 of 1,000,000 valid NHS numbers) and, given a data directory (a refresh layout's,
+ * `curated/events/**` Parquet), every id of every event in it: the values each guard would refuse, by column. Then its
+ * time on long adversarial texts: each rule is matched in time linear in the text, so a text four times as long takes
+ * about four times as long.
+ *   npx tsx test/bench/guard.bench.ts [rows] [data dir]  (default 1,000,000; the file `npm run bench:ingest` writes,
+ *                                                 made here if it is missing; the data dir, e.g.
+ *                                                 /tmp/sp-outcomes-bench/refresh-layout-1-36/data, national 36 months)
  *   GUARD_BASELINE=/tmp/old-guard.ts npx tsx ...  (another version beside it: `git show REV:functions/lib/...`)
  */
 import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -13,10 +18,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { writeLargeEventsFile } from '../../cli/synthetic/generate.ts';
 import { findIdentifier, identifierByRules } from '../../functions/lib/identifiability-guard.ts';
+import { isValidNhsNumber } from '../../functions/lib/nhs-number.ts';
+import { newKey, personIdFor } from '../../functions/upload/pseudonymise.ts';
 
 type Guard = (text: string) => string | undefined;
 
 const rows = Number(process.argv[2] ?? 1_000_000);
+const dataDir = process.argv[3];
 const work = join(tmpdir(), 'sp-outcomes-bench');
 mkdirSync(work, { recursive: true });
 const csv = join(work, `events-${rows}.csv`);
@@ -24,17 +32,28 @@ if (!existsSync(csv) || !existsSync(`${csv}.pcn`)) {
   writeFileSync(`${csv}.pcn`, writeLargeEventsFile(csv, rows, 1).pcnCode);
 }
 
-/** CPU microseconds the guard spends on a batch of rows' cells (the split is not timed), and how many it flags. */
-function timeBatch(guard: Guard, batch: readonly string[][]): { cpuUs: number; flagged: number } {
-  let flagged = 0;
+/**
+ * CPU microseconds the guard spends on a batch of rows' cells (the split is not timed); the cells it flags are counted
+ * by column into `flagged` after the clock stops (the guard's answers kept in order, one byte a cell).
+ */
+function timeBatch(guard: Guard, batch: readonly string[][], flagged: number[]): number {
+  const answers = new Uint8Array(batch.reduce((sum, cells) => sum + cells.length, 0));
+  let at = 0;
   const cpu = process.cpuUsage();
   for (const cells of batch) {
     for (const cell of cells) {
-      if (cell !== '' && guard(cell) !== undefined) flagged++;
+      if (cell !== '' && guard(cell) !== undefined) answers[at] = 1;
+      at++;
     }
   }
   const used = process.cpuUsage(cpu);
-  return { cpuUs: used.user + used.system, flagged };
+  at = 0;
+  for (const cells of batch) {
+    for (let column = 0; column < cells.length; column++) {
+      if (answers[at++] === 1) flagged[column] = (flagged[column] ?? 0) + 1;
+    }
+  }
+  return used.user + used.system;
 }
 
 const GUARDS: [string, Guard][] = [
@@ -47,24 +66,30 @@ if (process.env.GUARD_BASELINE) {
   GUARDS.push(['baseline findIdentifier', baseline.findIdentifier]);
 }
 
+const columns: string[] = [];
+/** `column n` for each column with flagged cells, or `none`. */
+const byColumn = (flagged: readonly number[], names: readonly string[]) =>
+  flagged
+    .map((n, column) => (n > 0 ? `${names[column]} ${n.toLocaleString('en-GB')}` : ''))
+    .filter((text) => text !== '')
+    .join(', ') || 'none';
+
 /** One pass over the file in batches of 50,000 rows, each guard on each batch in turn. */
-async function pass(): Promise<{ rows: number; cells: number; results: { cpuUs: number; flagged: number }[] }> {
-  const results = GUARDS.map(() => ({ cpuUs: 0, flagged: 0 }));
+async function pass(): Promise<{ rows: number; cells: number; results: { cpuUs: number; flagged: number[] }[] }> {
+  const results = GUARDS.map(() => ({ cpuUs: 0, flagged: [] as number[] }));
   let read = 0;
   let cells = 0;
   let batch: string[][] = [];
   const flush = () => {
     GUARDS.forEach(([, guard], i) => {
-      const { cpuUs, flagged } = timeBatch(guard, batch);
-      (results[i] as { cpuUs: number }).cpuUs += cpuUs;
-      (results[i] as { flagged: number }).flagged += flagged;
+      const result = results[i] as { cpuUs: number; flagged: number[] };
+      result.cpuUs += timeBatch(guard, batch, result.flagged);
     });
     batch = [];
   };
-  let header = true;
   for await (const line of createInterface({ input: createReadStream(csv) })) {
-    if (header) {
-      header = false;
+    if (columns.length === 0) {
+      columns.push(...line.split(','));
       continue;
     }
     const row = line.split(',');
@@ -93,10 +118,76 @@ console.log(
 );
 GUARDS.forEach(([name], i) => {
   const cpuUs = best[i] as number;
+  const flagged = last.results[i]?.flagged ?? [];
   console.log(
-    `  ${name.padEnd(32)} ${(cpuUs / 1e6).toFixed(2)} s = ${(cpuUs / last.rows).toFixed(3)} us/row, ${((cpuUs * 1000) / last.cells).toFixed(0)} ns/cell; flagged ${last.results[i]?.flagged} cells${i > 0 ? `; ${(cpuUs / (best[0] as number)).toFixed(2)}x the shortcuts` : ''}`,
+    `  ${name.padEnd(32)} ${(cpuUs / 1e6).toFixed(2)} s = ${(cpuUs / last.rows).toFixed(3)} us/row, ${((cpuUs * 1000) / last.cells).toFixed(0)} ns/cell${i > 0 ? `; ${(cpuUs / (best[0] as number)).toFixed(2)}x the shortcuts` : ''}; flagged cells: ${byColumn(flagged, columns)}`,
   );
 });
+
+// Genuine ids at scale: what each guard would refuse of values no person is in.
+const idGuards = GUARDS.filter(([name]) => name !== 'identifierByRules (every rule)');
+const idGuardNames = idGuards.map(([name]) => name.split(' ')[0]).join(' | ');
+{
+  // person_id as the uploader writes it: HMAC-SHA256 under a PCN's key of NHS numbers from 400 000 000 up, each
+  // nine digits and its check digit (a remainder of 10 is no number, so skipped).
+  const key = newKey('U00203');
+  const flagged = idGuards.map(() => 0);
+  let made = 0;
+  for (let nine = 400_000_000; made < 1_000_000; nine++) {
+    let sum = 0;
+    const digits = String(nine);
+    for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
+    const number = `${digits}${(11 - (sum % 11)) % 11}`;
+    if (!isValidNhsNumber(number)) continue;
+    const pseudonym = personIdFor(key, number);
+    made++;
+    idGuards.forEach(([, guard], i) => {
+      if (guard(pseudonym) !== undefined) flagged[i] = (flagged[i] ?? 0) + 1;
+    });
+  }
+  console.log(
+    `1,000,000 uploader person_ids (HMAC of valid NHS numbers) refused (${idGuardNames}): ${flagged.join(' | ')}`,
+  );
+}
+if (dataDir !== undefined) {
+  // Every id of every event the national demo generated (one id column at a time, streamed), through each guard.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '1GB', threads: '1' });
+  const connection = await instance.connect();
+  const ID_COLUMNS = ['event_id', 'referral_id', 'provider_id', 'person_id', 'retracts_event_id'];
+  const cpuUs = idGuards.map(() => 0);
+  console.log(
+    `every id in ${dataDir}/curated/events, values refused (${idGuardNames}); load ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  for (const column of ID_COLUMNS) {
+    const result = await connection.stream(
+      `SELECT ${column} FROM read_parquet('${dataDir}/curated/events/**/*.parquet') WHERE ${column} IS NOT NULL`,
+    );
+    const flagged = idGuards.map(() => 0);
+    let values = 0;
+    for (
+      let chunk = await result.fetchChunk();
+      chunk !== null && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      const texts = chunk.getColumnValues(0) as string[];
+      values += texts.length;
+      idGuards.forEach(([, guard], i) => {
+        const cpu = process.cpuUsage();
+        let n = 0;
+        for (const text of texts) if (guard(text) !== undefined) n++;
+        const used = process.cpuUsage(cpu);
+        cpuUs[i] = (cpuUs[i] ?? 0) + used.user + used.system;
+        flagged[i] = (flagged[i] ?? 0) + n;
+      });
+    }
+    console.log(`  ${column.padEnd(18)} ${values.toLocaleString('en-GB').padStart(12)} values: ${flagged.join(' | ')}`);
+  }
+  console.log(`  guard CPU over them: ${cpuUs.map((us) => `${(us / 1e6).toFixed(2)} s`).join(' | ')}`);
+  connection.closeSync();
+}
 
 // Long texts built to make a backtracking matcher work hard: separator runs one longer than the rules read, digit
 // groups one short, zeros without a number after them, postcode halves.
@@ -108,6 +199,9 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['0 and a digit, runs of 17 spaces', (n) => `07${' '.repeat(17)}`.repeat(n / 19)],
   ['outward codes, runs of 17 spaces', (n) => `SW1A${' '.repeat(17)}1A `.repeat(n / 24)],
   ['letters and nine digits', (n) => 'a943476591'.repeat(n / 10)],
+  ['digits one at a time, one long run', (n) => '9-'.repeat(n / 2)],
+  ['zeros one at a time, one long run', (n) => '0 '.repeat(n / 2)],
+  ['digit pairs, separators switching kind', (n) => '94-34.'.repeat(n / 6)],
 ];
 console.log('adversarial texts (findIdentifier, best of 5): 16 KB | 64 KB | ratio (linear: about 4)');
 for (const [name, make] of ADVERSARIAL) {

@@ -90,6 +90,58 @@ describe('PartitionedColumns read back in DuckDB', () => {
     ]);
   });
 
+  it('keeps columns a page gives values to only late, only early or never, and sets them back after each page', async () => {
+    // Pages of 2,500 rows, past the first size of every buffer (1,024 rows): a column given no value for a row holds
+    // none there without being touched, so score's values start 1,200 rows into the first page, attended's stop after
+    // its first 10, sex has none at all; the second page gives score and attended none, and must not keep the first
+    // page's. person_id repeats over three rows at a time, every fourth row without one (a repeat copies the bytes
+    // of the last text given, across rows without one).
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const at = (name: string) => names.indexOf(name);
+    const columns = new PartitionedColumns(
+      CURATED_TABLES.events,
+      { upload_id: 'U12345-abc', received_at: '2026-11-01T10:00:00Z' },
+      { rowGroupRows: 5000, pageRows: 2500, maxBufferedRows: 10_000 },
+    );
+    const slots = columns.slotsOf(names);
+    const expected: Record<string, unknown>[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const values: unknown[] = names.map(() => undefined);
+      values[at('event_id')] = `E${i}`;
+      values[at('event_type')] = 'contact';
+      values[at('pcn_code')] = 'U12345';
+      values[at('referral_id')] = `R${i}`;
+      values[at('occurred_on')] = '2025-04-01';
+      const person = i % 4 === 3 ? undefined : `${'b'.repeat(63)}${Math.floor(i / 3) % 10}`;
+      values[at('person_id')] = person;
+      const score = i < 2500 && i >= 1200 ? (i % 50) + 0.5 : undefined;
+      values[at('score')] = score;
+      const attended = i % 2500 < 10 && i < 2500 ? i % 2 === 0 : undefined;
+      values[at('attended')] = attended;
+      columns.add('2025-04', values, slots, i + 2);
+      expected.push({
+        source_row: i + 2,
+        person_id: person ?? null,
+        score: score ?? null,
+        attended: attended ?? null,
+        sex: null,
+      });
+    }
+    const root = dirs.make('partitioned-columns-sparse');
+    const file = join(root, 'event_month=2025-04.parquet');
+    writeFileSync(file, columns.toParquet('2025-04'));
+    const rows = await duckQuery(
+      `SELECT source_row, person_id, score, attended, sex FROM read_parquet('${file}') ORDER BY source_row`,
+    );
+    expect(rows).toEqual(expected);
+    // Counted by hand: score in rows 1,200-2,499 (1,300), attended in rows 0-9 (10), person_id in 3 rows of 4 (3,750).
+    const [counts] = await duckQuery(
+      `SELECT count(score)::INT AS score, count(attended)::INT AS attended, count(person_id)::INT AS person_id,
+         count(sex)::INT AS sex FROM read_parquet('${file}')`,
+    );
+    expect(counts).toEqual({ score: 1300, attended: 10, person_id: 3750, sex: 0 });
+  });
+
   it('stores dates and times of every year as written: before 1970, leap days, years 0-99, offsets', async () => {
     const names = EVENT_FIELD_NAMES as readonly string[];
     const at = (name: string) => names.indexOf(name);

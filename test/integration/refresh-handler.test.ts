@@ -125,6 +125,45 @@ describe('the refresh Lambda handler', () => {
     });
   });
 
+  it('lets the engine go after its last query, before the first document is written, and closes it last', async () => {
+    const calls: string[] = [];
+    const recording = (): QueryEngine => {
+      const real = new DuckDbEngine(data);
+      return {
+        materialize: (name, file, params) => real.materialize(name, file, params),
+        defineView: (name, file) => real.defineView(name, file),
+        query: async (file, params) => {
+          calls.push(`query ${file}`);
+          return real.query(file, params);
+        },
+        release: async () => {
+          calls.push('release');
+          await real.release();
+        },
+        close: async () => {
+          calls.push('close');
+          await real.close();
+        },
+      };
+    };
+    const writes: FsObjectStore = Object.create(store);
+    writes.put = async (key, body) => {
+      if (key.startsWith('metrics/') && !calls.includes('write documents')) calls.push('write documents');
+      return store.put(key, body);
+    };
+    const handler = createRefreshHandler({ store: writes, engine: recording, logger, writeMetric: () => {} });
+    await handler(structuredClone(scheduled), context);
+    const queries = calls.filter((c) => c.startsWith('query '));
+    // The contacts distribution first (its medians are part of every document's context), then the catalogue.
+    expect(queries.slice(0, 3)).toEqual([
+      'query meta/data_as_of',
+      'query meta/geography',
+      'query metrics/contacts_distribution',
+    ]);
+    expect(queries).toHaveLength(13);
+    expect(calls.slice(queries.length)).toEqual(['release', 'write documents', 'close']);
+  });
+
   it('a query failing part-way leaves the published documents untouched and fails the invocation', async () => {
     const before = new Map<string, string>();
     for (const key of await store.list('metrics/')) before.set(key, new TextDecoder().decode(await store.get(key)));

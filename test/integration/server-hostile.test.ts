@@ -200,12 +200,15 @@ describe('what the server serves, and how', () => {
     await rawGet(port, '/people/jo.bloggs@example.nhs.uk');
     // An NHS number beside a letter (a reviewer's /p9434765919 was logged as it was).
     await rawGet(port, '/p9434765919');
+    // An NHS number one digit at a time (the fifth review: logged as it was).
+    await rawGet(port, '/api/metrics/9-4-3-4-7-6-5-9-1-9', { authorization: `Bearer ${token}` });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^GET \/api\/metrics\/rollout\?level&code 200 \d+ms$/);
     expect(lines[1]).toMatch(/^GET \[path withheld\] 404 \d+ms$/);
     expect(lines[2]).toMatch(/^GET \[path withheld\] 200 \d+ms$/);
     expect(lines[3]).toMatch(/^GET \[path withheld\] 200 \d+ms$/);
+    expect(lines[4]).toMatch(/^GET \[path withheld\] 404 \d+ms$/);
     expect(lines.join('\n')).not.toContain(token);
     expect(lines.join('\n')).not.toContain(pcnToken.slice(4));
   });

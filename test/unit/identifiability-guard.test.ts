@@ -96,6 +96,26 @@ describe('findIdentifier', () => {
     ['(020) 7946-0958', 'telephone'],
     ['0044 7700 900123', 'telephone'],
     ['+44 (0) 20 7946 0958', 'telephone'],
+    // The fifth review: an NHS number one digit at a time or in other groupings, and a postcode inside an id.
+    ['9 4 3 4 7 6 5 9 1 9', 'nhs_number'],
+    ['9-4-3-4-7-6-5-9-1-9', 'nhs_number'],
+    ['9.4.3.4.7.6.5.9.1.9', 'nhs_number'],
+    ['9_4_3_4_7_6_5_9_1_9', 'nhs_number'],
+    ['9/4/3/4/7/6/5/9/1/9', 'nhs_number'],
+    ['943 4765 919', 'nhs_number'],
+    ['94-34-76-59-19', 'nhs_number'],
+    ['9434 765919', 'nhs_number'],
+    ['ORG9-4-3-4-7-6-5-9-1-9', 'nhs_number'],
+    ['EV-4-0-1-0-2-3-2-1-3-7-X', 'nhs_number'],
+    ['seen 9 4 3 4 7 6 5 9 1 9 today', 'nhs_number'],
+    ['0-0-9-4-3-4-7-6-5-9-1-9', 'nhs_number'],
+    // A run of another kind after it ends it: `.1` does not make it eleven digits.
+    ['R9-4-3-4-7-6-5-9-1-9.1', 'nhs_number'],
+    ['12.94-34-76-59-19', 'nhs_number'],
+    ['ORG-SW1A-1AA', 'postcode'],
+    ['ORG_LS1_4AP_2', 'postcode'],
+    ['VCSE-SW1A-1AA', 'postcode'],
+    ['id.m1.1ae', 'postcode'],
   ])('finds %s as %s', (value, kind) => {
     expect(findIdentifier(value)).toBe(kind);
   });
@@ -120,6 +140,8 @@ describe('findIdentifier', () => {
     ['letters and a separated number failing modulus 11', 'R943-476-5918'],
     ['a date-and-sequence id with its groups apart', 'R2026-05-12-0001'],
     ['a UUID whose last group has ten digits between letters', '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c'],
+    // Its zeros are the group's width, not padding (the generated contract values found one: about 3 UUIDs in a million).
+    ['a UUID whose last group is 00 and ten digits passing the check digit', '3f2a9c1e-7b4d-4e21-9a0f-005341950402'],
     ['a pseudonym with a valid-looking number between hex letters', `${'ab'.repeat(20)}c9434765919d${'ef'.repeat(6)}`],
     // Zero padding is zeros before ten digits: an id of zeros and fewer digits, or fifteen digits, holds no number.
     ['a zero-padded number of five digits', '000000000012345'],
@@ -134,6 +156,16 @@ describe('findIdentifier', () => {
     ['a date-and-sequence id with two separators', 'R2026-05--12-0001'],
     ['a provider id with separators', 'VCSE--QWE--1A'],
     ['a score list', '23.5 / 35'],
+    // Ten digits in another grouping are read from 3 up, and not ten at a time from a longer run.
+    ['a date-and-sequence id and an event number', 'R202605-2565.1'],
+    ['a date-and-sequence id of single digits', 'R2026-0-5-2565'],
+    ['eleven digits one at a time', '9-4-3-4-7-6-5-9-1-9-1'],
+    ['eleven digits, not zero-padded', '1 9 4 3 4 7 6 5 9 1 9'],
+    ['ten digits one at a time failing modulus 11', '9-4-3-4-7-6-5-9-1-8'],
+    ['ten digits apart by separators of two kinds', '9-4-3-4-7.6.5.9.1.9'],
+    ['the demo provider id whose ICB code is postcode-like (no postcode area begins with Q)', 'VCSE-QE1-1BP'],
+    ['an ICB code and a sequence with a space', 'QT6 1AB'],
+    ['postcode-like halves with letters no inward code uses', 'ORG-SW1A-1CI'],
   ])('does not flag %s', (_what, value) => {
     expect(findIdentifier(value)).toBeUndefined();
   });
@@ -145,6 +177,24 @@ it('flags a pseudonym only where a number stands alone in it: one random 64-hex 
   expect(between).toHaveLength(64);
   expect(findIdentifier(between)).toBeUndefined();
   expect(findIdentifier(`${between}x`)).toBe('nhs_number');
+});
+
+it('reads no zero padding in a UUID: its last group of 00 and a valid number, any other groups, is not refused', () => {
+  const hex = (length: number) =>
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+  const uuid = fc
+    .tuple(hex(8), hex(4), hex(4), hex(4), nhsNumber)
+    .map(([a, b, c, d, number]) => `${a}-${b}-${c}-${d}-00${number}`);
+  fc.assert(
+    fc.property(uuid, (text) => {
+      expect(findIdentifier(text)).toBeUndefined();
+      expect(identifierByRules(text)).toBeUndefined();
+    }),
+    { numRuns: 2000 },
+  );
+  // Outside a UUID the same digits are a zero-padded NHS number.
+  expect(findIdentifier('005341950402')).toBe('nhs_number');
+  expect(findIdentifier('x-005341950402')).toBe('nhs_number');
 });
 
 describe('the pseudonym shortcut (64 hex digits are never an identifier) answers as every rule run in full', () => {
@@ -298,26 +348,56 @@ describe('identifiers written with any separator run, padding or brackets are fl
     );
   });
 
-  it('a postcode: outward and inward codes apart by a run of 0 to 16 separators, any case; not an id segment', () => {
-    const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+  it('a postcode: outward and inward codes apart by a run of 0 to 16 separators, any case, alone or inside an id', () => {
+    // Letters as Royal Mail uses them: no area begins with Q, V or X or has I, J or Z second; no inward code has C, I,
+    // K, M, O or V.
+    const letters = (set: string) => fc.constantFrom(...set, ...set.toLowerCase());
     const written = fc
       .record({
-        area: fc.string({ unit: letter, minLength: 1, maxLength: 2 }),
-        district: fc.tuple(digits(1), fc.oneof(fc.constant(''), digits(1), letter)),
+        first: letters('ABCDEFGHIJKLMNOPRSTUWYZ'),
+        second: fc.oneof(fc.constant(''), letters('ABCDEFGHKLMNOPQRSTUVWXY')),
+        district: fc.tuple(digits(1), fc.oneof(fc.constant(''), digits(1), letters('ABCDEFGHJKSTUW'))),
         run: separatorRun(0),
         sector: digits(1),
-        unit: fc.string({ unit: letter, minLength: 2, maxLength: 2 }),
-        before,
-        after,
+        unit: fc.string({ unit: letters('ABDEFGHJLNPQRSTUWXYZ'), minLength: 2, maxLength: 2 }),
+        // An id's segments either side (the red team's ORG-SW1A-1AA) or text that leaves it alone.
+        before: fc.oneof(before, fc.constantFrom('ORG-', 'VCSE_', 'x.', 'ID-QE1-')),
+        after: fc.oneof(after, fc.constantFrom('-2', '_A', '.x1')),
       })
-      .map(({ area, district, run, sector, unit, before, after }) => ({
-        text: `${before}${area}${district.join('')}${run}${sector}${unit}${after}`,
-        // Joined by a hyphen to a segment before it, and apart by more than spaces: an id's segments (VCSE-QE1-1BP).
-        segment: before === 'x-' && /[^\s]/.test(run),
-      }));
+      .map(
+        ({ first, second, district, run, sector, unit, before, after }) =>
+          `${before}${first}${second}${district.join('')}${run}${sector}${unit}${after}`,
+      );
     fc.assert(
-      fc.property(written, ({ text, segment }) => {
-        expect(findIdentifier(text)).toBe(segment ? undefined : 'postcode');
+      fc.property(written, (text) => {
+        expect(findIdentifier(text)).toBe('postcode');
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('an NHS number: ten digits in any grouping, one separator of one kind between groups, anywhere in a field', () => {
+    const written = fc
+      .record({
+        number: nhsNumber.filter((n) => n >= '3'),
+        // Where the number is cut into groups: any of the nine places between its digits.
+        cuts: fc.uniqueArray(fc.integer({ min: 1, max: 9 }), { maxLength: 9 }),
+        separator: fc.constantFrom(' ', '-', '.', '_', '/'),
+        zeros: fc.nat(3),
+        // Beside letters, inside an id's segments, in free text or alone; never beside another digit.
+        before: fc.constantFrom('', ' ', 'ORG', 'R-', 'id_', 'note: ', 'x.'),
+        after: fc.constantFrom('', ' ', 'X', '-A', '.txt', ' seen', ';'),
+      })
+      .map(({ number, cuts, separator, zeros, before, after }) => {
+        const padded = `${'0'.repeat(zeros)}${number}`;
+        const at = new Set(cuts.map((cut) => cut + zeros));
+        const grouped = [...padded].map((digit, i) => (at.has(i) ? `${separator}${digit}` : digit)).join('');
+        return `${before}${grouped}${after}`;
+      });
+    fc.assert(
+      fc.property(written, (text) => {
+        expect(findIdentifier(text)).toBe('nhs_number');
+        expect(identifierByRules(text)).toBe('nhs_number');
       }),
       { numRuns: 5000 },
     );
@@ -446,6 +526,26 @@ describe('values the contract accepts are never flagged (generated)', () => {
       { numRuns: 2000 },
     );
   });
+});
+
+it('passes every provider id the demo generator can make: VCSE, an ICB code, a base-36 number of 1 to 3 digits', () => {
+  // The 42 ICB codes of the 2025 practice extracts (reference-data/nhs-digital/gp-reg-pat-prac-map-2025-*.csv): each
+  // is Q and two letters or digits, ten of them shaped like an outward code (QE1); no postcode area begins with Q.
+  const icbs = ['QE1', 'QF7', 'QGH', 'QH8', 'QHG', 'QHL', 'QHM', 'QJ2', 'QJG', 'QJK', 'QJM', 'QK1', 'QKK', 'QKS']
+    .concat(['QM7', 'QMF', 'QMJ', 'QMM', 'QNC', 'QNQ', 'QNX', 'QOC', 'QOP', 'QOQ', 'QOX', 'QPM', 'QR1', 'QRL'])
+    .concat(['QRV', 'QSL', 'QT1', 'QT6', 'QU9', 'QUA', 'QUE', 'QUY', 'QVV', 'QWE', 'QWO', 'QWU', 'QXU', 'QYG']);
+  let flagged = 0;
+  let checked = 0;
+  for (const icb of icbs) {
+    for (let n = 0; n < 36 ** 3; n++) {
+      if (findIdentifier(`VCSE-${icb}-${n.toString(36).toUpperCase()}`) !== undefined) flagged++;
+      checked++;
+    }
+  }
+  expect(checked).toBe(42 * 46_656);
+  expect(flagged).toBe(0);
+  // The same shape with a postcode area in place of the ICB code holds a postcode: 1BP is an inward code.
+  expect(findIdentifier('VCSE-SE1-1BP')).toBe('postcode');
 });
 
 describe('personalColumnKind', () => {

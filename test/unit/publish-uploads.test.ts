@@ -1,5 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
+import { UPLOADS_TABLE } from '../../functions/contract/index.ts';
+import { tableToParquet } from '../../functions/lib/parquet.ts';
 import { publishUploads } from '../../functions/refresh/publish-tables.ts';
 import { everyUploadCommitted } from '../../functions/refresh/refresh.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
@@ -55,6 +57,53 @@ describe('the uploads table (the receipts the metrics count)', () => {
     for (const key of await store.list('receipts/')) await store.delete(key);
     expect(await publishUploads(store)).toBe(0);
     expect(await table(store)).toEqual([]);
+  });
+
+  it('keeps the table as it is when no receipt is new or gone, and rewrites one with other columns', async () => {
+    const store = new MemoryObjectStore();
+    await store.put('receipts/U00001-a.json', receipt('U00001-a', 10));
+    await store.put('receipts/U00002-b.json', receipt('U00002-b', 20));
+    expect(await publishUploads(store)).toBe(2);
+    const kept = store.objects.get('curated/uploads/uploads.parquet');
+
+    const calls: string[] = [];
+    const [get, put] = [store.get.bind(store), store.put.bind(store)];
+    store.get = async (key: string) => {
+      calls.push(`get ${key}`);
+      return get(key);
+    };
+    store.put = async (key: string, body: Uint8Array | string) => {
+      calls.push(`put ${key}`);
+      return put(key, body);
+    };
+    expect(await publishUploads(store)).toBe(2);
+    expect(calls).toEqual(['get curated/uploads/uploads.parquet']);
+    expect(store.objects.get('curated/uploads/uploads.parquet')).toBe(kept);
+
+    // A table an older version wrote, without the last column: not read; every receipt is read again.
+    const older = { ...UPLOADS_TABLE, columns: UPLOADS_TABLE.columns.slice(0, -1) };
+    const rows = [
+      { upload_id: 'U00001-a', rows_accepted: 10, received_at: '2026-10-01T09:00:00.000Z' },
+      { upload_id: 'U00002-b', rows_accepted: 20, received_at: '2026-10-01T09:00:00.000Z' },
+    ];
+    await put('curated/uploads/uploads.parquet', tableToParquet(older, rows));
+    calls.length = 0;
+    expect(await publishUploads(store)).toBe(2);
+    expect(calls).toEqual([
+      'get curated/uploads/uploads.parquet',
+      'get receipts/U00001-a.json',
+      'get receipts/U00002-b.json',
+      'put curated/uploads/uploads.parquet',
+    ]);
+    const bytes = store.objects.get('curated/uploads/uploads.parquet') as Uint8Array;
+    const columns = Object.keys(
+      (await parquetReadObjects({ file: bytes.buffer.slice(0) as ArrayBuffer, rowEnd: 1 }))[0] ?? {},
+    );
+    expect(columns).toEqual(UPLOADS_TABLE.columns.map((c) => c.name));
+    expect(await table(store)).toEqual([
+      ['U00001-a', 10, 0, 0, '2026-10-01T09:00:00.000Z'],
+      ['U00002-b', 20, 0, 0, '2026-10-01T09:00:00.000Z'],
+    ]);
   });
 
   it('tells from the keys alone whether every curated upload has its receipt', async () => {

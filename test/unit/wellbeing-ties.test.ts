@@ -19,6 +19,11 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
  *     Change 6 - 5 = 1 >= 1: improved.
  *   WEMWBS baseline, both 2025-04-15: V1 score 40 recorded 09:00, V0 score 44 without recorded_at -> V0 (first): 44.
  *   WEMWBS follow-up V2 on 2025-06-10, score 50 -> 50. Change 50 - 44 = 6 >= 3: improved.
+ * One of each, taken as they are (wellbeing_pairs orders only an instrument measured more than once in a phase):
+ *   MYCaW baseline M1 4 on 2025-04-20, follow-up M2 2 on 2025-06-15 -> change 4 - 2 = 2 (lower is better) >= 1:
+ *   improved.
+ *   ONS4 happiness baseline H1 6 on 2025-04-10 alone; follow-ups H2 7 (2025-05-01) and H3 9 (2025-05-02) -> the last,
+ *   9. Change 9 - 6 = 3 >= 1: improved. PAM: a baseline P1 and no follow-up: no pair.
  * The rows are loaded in two orders (as two refreshes may read them): the pairs are the same.
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
@@ -41,6 +46,12 @@ const ROWS = [
   `(12, 'V1', 'wellbeing_measure', DATE '2025-04-15', TIMESTAMP '2025-04-15 09:00:00', NULL, 'wemwbs', 'baseline', 40)`,
   `(13, 'V0', 'wellbeing_measure', DATE '2025-04-15', NULL, NULL, 'wemwbs', 'baseline', 44)`,
   `(14, 'V2', 'wellbeing_measure', DATE '2025-06-10', TIMESTAMP '2025-06-10 10:00:00', NULL, 'wemwbs', 'follow_up', 50)`,
+  `(15, 'M1', 'wellbeing_measure', DATE '2025-04-20', NULL, NULL, 'mycaw', 'baseline', 4)`,
+  `(16, 'M2', 'wellbeing_measure', DATE '2025-06-15', NULL, NULL, 'mycaw', 'follow_up', 2)`,
+  `(17, 'H1', 'wellbeing_measure', DATE '2025-04-10', NULL, NULL, 'ons4_happiness', 'baseline', 6)`,
+  `(18, 'H2', 'wellbeing_measure', DATE '2025-05-01', NULL, NULL, 'ons4_happiness', 'follow_up', 7)`,
+  `(19, 'H3', 'wellbeing_measure', DATE '2025-05-02', NULL, NULL, 'ons4_happiness', 'follow_up', 9)`,
+  `(20, 'P1', 'wellbeing_measure', DATE '2025-04-12', NULL, NULL, 'pam_level', 'baseline', 2)`,
 ];
 
 let instance: DuckDBInstance;
@@ -84,6 +95,8 @@ afterAll(() => instance.closeSync());
 describe('wellbeing_pairs: measures of one instrument on one day are taken in a documented order', () => {
   it('takes the first baseline and the last follow-up by date, recorded_at (none first), then event id', () => {
     expect(forwards).toEqual([
+      { instrument: 'mycaw', baseline: 4, follow_up: 2, change: 2, improved: true },
+      { instrument: 'ons4_happiness', baseline: 6, follow_up: 9, change: 3, improved: true },
       { instrument: 'ons4_life_satisfaction', baseline: 5, follow_up: 6, change: 1, improved: true },
       { instrument: 'swemwbs', baseline: 24, follow_up: 26, change: 2, improved: false },
       { instrument: 'wemwbs', baseline: 44, follow_up: 50, change: 6, improved: true },

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ingestUpload } from '../../functions/ingest/ingest.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
+import { csvText, PERSON, REQUIRED_EVENT_COLUMNS } from '../support/files.ts';
+import { MemoryObjectStore } from '../support/memory-store.ts';
+
+/**
+ * The fifth review's shapes through the real ingest core: an NHS number one digit at a time and a postcode inside an
+ * organisation id were accepted and read back from curated Parquet. Now each file is refused whole, nothing of it is
+ * kept but its receipt, and the receipt names the row and column, never the value; the demo's own ids still pass.
+ */
+const PCN = 'U00001';
+const NOW = new Date('2026-10-01T09:00:00Z');
+const COLUMNS = [...REQUIRED_EVENT_COLUMNS, 'activity_category', 'provider_id', 'attended'];
+
+/** A community connection, in COLUMNS order, with the given cells changed. */
+function connection(changes: Readonly<Record<string, string>> = {}): string[] {
+  const cells: Record<string, string> = {
+    event_id: 'E1',
+    event_type: 'community_connection',
+    pcn_code: PCN,
+    referral_id: 'R1',
+    person_id: PERSON,
+    occurred_on: '2026-09-01',
+    activity_category: 'befriending_social',
+    provider_id: 'VCSE-QE1-1BP',
+    attended: 'true',
+    ...changes,
+  };
+  return COLUMNS.map((column) => cells[column] ?? '');
+}
+
+async function ingest(rows: string[][]) {
+  const store = new MemoryObjectStore();
+  const key = await stageUpload(store, PCN, 'upload.csv', new TextEncoder().encode(csvText(COLUMNS, rows)));
+  const { receipt } = await ingestUpload({ store, clock: () => NOW }, { key });
+  return { receipt, store, key };
+}
+
+describe('an NHS number in any grouping or a postcode inside an id: refused whole, described by position', () => {
+  it.each([
+    ['event_id', '9-4-3-4-7-6-5-9-1-9', 'an NHS number'],
+    ['referral_id', '9.4.3.4.7.6.5.9.1.9', 'an NHS number'],
+    ['event_id', 'E9 4 3 4 7 6 5 9 1 9', 'an NHS number'],
+    ['referral_id', 'R943_4765_919', 'an NHS number'],
+    ['provider_id', 'ORG-SW1A-1AA', 'a postcode'],
+    ['provider_id', 'VCSE_LS1_4AP', 'a postcode'],
+  ])('%s holding %s', async (field, value, label) => {
+    const { receipt, store, key } = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.file_error).toEqual({
+      code: 'identifiable_data',
+      row: 3,
+      field,
+      message: `row 3, column ${field} holds what looks like ${label}; the file has been deleted, send it again without it`,
+    });
+    expect(await store.get(key)).toBeUndefined();
+    // Only the receipt is kept, and the value is in no byte of it.
+    expect([...store.objects.keys()]).toEqual([expect.stringMatching(/^receipts\/U00001-[0-9a-f]{32}\.json$/)]);
+    const kept = new TextDecoder().decode([...store.objects.values()][0]);
+    expect(kept).not.toContain(value);
+    expect(kept).not.toContain(value.replace(/[^0-9A-Z]/g, ''));
+  });
+
+  it('the demo generator’s ids pass and are stored: an ICB-coded provider id, a date-and-sequence id', async () => {
+    // R202605-2565's ten digits pass the check digit but start with a year; QE1 1BP is no postcode (no area begins Q).
+    const rows = [
+      connection({ event_id: 'R202605-2565.1', referral_id: 'R202605-2565' }),
+      connection({ event_id: 'R202605-2565.2', referral_id: 'R202605-2565', provider_id: 'VCSE-QT6-1AB' }),
+    ];
+    const { receipt, store } = await ingest(rows);
+    expect(receipt.status).toBe('accepted');
+    expect(receipt.rows).toEqual({ read: 2, accepted: 2, rejected: 0 });
+    expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,92 @@
+import PDFDocument from 'pdfkit';
+import { describe, expect, it, vi } from 'vitest';
+import { documentWithFonts } from '../../functions/reports/pdf-fonts.ts';
+import { drawText, type TextOptions } from '../../functions/reports/pdf-text.ts';
+
+/**
+ * The packs' remembered texts (functions/reports/pdf-text.ts): pdfkit lays a text out once per process, and a later
+ * text with the same key is written as the bytes pdfkit wrote the first time. A document written so must be byte for
+ * byte the one pdfkit writes on its own, for every way the packs place text, in a first document and in later ones
+ * whose texts are all remembered (pdfkit's own text() is then not called at all).
+ */
+const OPTIONS: PDFKit.PDFDocumentOptions = {
+  size: 'A4',
+  margin: 50,
+  info: { Title: 'Texts', CreationDate: new Date('2025-10-05T06:00:00Z'), ModDate: new Date('2025-10-05T06:00:00Z') },
+};
+const LONG = 'Engagement and connection count referrals made at least 3 months before the data-as-of date; '.repeat(3);
+
+type Draw = (document: PDFKit.PDFDocument, text: string, x: number, y: number, options: TextOptions) => void;
+const byPdfkit: Draw = (document, text, x, y, options) => void document.text(text, x, y, options);
+
+/** The packs' kinds of text (a unique text per call keeps none of this test's texts from an earlier test). */
+function write(document: PDFKit.PDFDocument, draw: Draw, tag: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    document.on('data', (chunk: Buffer) => chunks.push(chunk));
+    document.on('end', () => resolve(Buffer.concat(chunks)));
+    document.on('error', reject);
+    // A page whose first text is remembered: the font is still in the page's resources.
+    document.font('Helvetica-Bold').fontSize(14).fillColor('#000000');
+    draw(document, `${tag} 1. Headline figures`, 50, 50, { width: 495 });
+    document.font('Helvetica').fontSize(9.5);
+    draw(document, `${tag} ${LONG}`, 50, 80, { width: 495 });
+    document.fontSize(8.5);
+    draw(document, 'Referrals per 1,000 registered patients', 53, 200, { lineBreak: false });
+    draw(document, '1,234.5', 480.25, 200, { lineBreak: false });
+    draw(document, 'AVAST! Wally: "Yes," -16.3% fewer visits', 300, 220, { width: 60, align: 'right' });
+    document.fontSize(6.5).fillColor('#555555');
+    draw(document, 'Sep 2025', 90, 400, { width: 37.9, align: 'center' });
+    document.addPage();
+    document.font('Helvetica-Bold').fontSize(9);
+    draw(document, '*', 90, 60, { width: 37.9, align: 'center' });
+    document.font('Helvetica').fontSize(8.5);
+    draw(document, '1,234.5', 480.25, 200, { lineBreak: false });
+    draw(document, `${tag} after`, document.x, 230, { lineBreak: false });
+    document.end();
+  });
+}
+
+describe('the packs’ remembered texts', () => {
+  it('write the same bytes as pdfkit on its own, and a later document without laying any text out again', async () => {
+    const fonts = ['Helvetica', 'Helvetica-Bold'] as const;
+    const plain = await write(new PDFDocument(OPTIONS), byPdfkit, 'A');
+    const first = await write(documentWithFonts(OPTIONS, [...fonts]), drawText, 'A');
+    const later = documentWithFonts(OPTIONS, [...fonts]);
+    const laidOut = vi.spyOn(later, 'text');
+    const again = await write(later, drawText, 'A');
+    expect(plain.subarray(0, 8).toString('latin1')).toBe('%PDF-1.3');
+    expect(first.equals(plain)).toBe(true);
+    expect(again.equals(plain)).toBe(true);
+    expect(laidOut).not.toHaveBeenCalled();
+  });
+
+  it('leaves the position where pdfkit leaves it (after a one-line text, at its end)', () => {
+    const document = documentWithFonts(OPTIONS, ['Helvetica']).fontSize(10);
+    const width = document.widthOfString('Remembered position');
+    for (let i = 0; i < 2; i += 1) {
+      drawText(document, 'Remembered position', 100, 300, { lineBreak: false });
+      expect([document.x, document.y]).toEqual([100 + width, 300]);
+    }
+  });
+
+  it('does not remember a text that went on to a new page, and writes it as pdfkit does', async () => {
+    const overflowing = (document: PDFKit.PDFDocument, draw: Draw) => {
+      const chunks: Buffer[] = [];
+      return new Promise<Buffer>((resolve) => {
+        document.on('data', (chunk: Buffer) => chunks.push(chunk));
+        document.on('end', () => resolve(Buffer.concat(chunks)));
+        document.font('Helvetica').fontSize(9.5);
+        draw(document, LONG, 50, 760, { width: 495 });
+        document.end();
+      });
+    };
+    const plain = await overflowing(new PDFDocument(OPTIONS), byPdfkit);
+    expect(await overflowing(documentWithFonts(OPTIONS, ['Helvetica']), drawText)).toEqual(plain);
+    const later = documentWithFonts(OPTIONS, ['Helvetica']);
+    const laidOut = vi.spyOn(later, 'text');
+    expect(await overflowing(later, drawText)).toEqual(plain);
+    expect(laidOut).toHaveBeenCalledTimes(1);
+    expect(plain.toString('latin1').match(/\/Type \/Page\n/g)).toHaveLength(2);
+  });
+});
