@@ -18,11 +18,13 @@
  *     the process's peak RSS against the function's memory size.
  * REFRESH_TREE=<another checkout> runs that checkout's refresh instead (e.g. /work/main, for a before-and-after).
  */
+
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import { loadSql, type QueryEngine, type Row, type SqlValue } from '../../functions/lib/query-engine.ts';
 
@@ -89,6 +91,30 @@ function recording(engine: QueryEngine, folder: string): QueryEngine {
   };
 }
 
+type RefreshFn = typeof import('../../functions/refresh/refresh.ts').refreshMetrics;
+
+/** One refresh on the fixed clock with each step metered (meter above); the engine is closed after it. */
+async function meteredRefresh(
+  refreshMetrics: RefreshFn,
+  deps: Omit<Parameters<RefreshFn>[0], 'clock' | 'onStep'>,
+): Promise<void> {
+  const m = meter();
+  try {
+    await refreshMetrics({ ...deps, clock: FIXED_CLOCK, onStep: (step) => m.onStep(step) });
+    m.onStep('meta.json');
+  } finally {
+    await deps.engine.close();
+    m.finish();
+  }
+}
+
+/** Copies what a refresh published (metrics/: documents and packs) from a scratch folder to `out`. */
+function keepPublished(from: string, out: string): void {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  cpSync(join(from, 'metrics'), out, { recursive: true });
+}
+
 async function local(data: string, out: string, record: string | undefined): Promise<void> {
   const { DuckDbEngine, duckDbMerger } = (await tree(
     'functions/refresh/duckdb-engine.ts',
@@ -104,23 +130,12 @@ async function local(data: string, out: string, record: string | undefined): Pro
       if (existsSync(join(data, folder))) execFileSync('cp', ['-al', join(data, folder), join(copy, folder)]);
     const duck = new DuckDbEngine(copy);
     const engine = record ? recording(duck, record) : duck;
-    const m = meter();
-    try {
-      await refreshMetrics({
-        store: new FsObjectStore(copy),
-        engine,
-        clock: FIXED_CLOCK,
-        compaction: { merger: duckDbMerger(copy) },
-        onStep: (step) => m.onStep(step),
-      });
-      m.onStep('meta.json');
-    } finally {
-      await engine.close();
-      m.finish();
-    }
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out, { recursive: true });
-    cpSync(join(copy, 'metrics'), out, { recursive: true });
+    await meteredRefresh(refreshMetrics, {
+      store: new FsObjectStore(copy),
+      engine,
+      compaction: { merger: duckDbMerger(copy) },
+    });
+    keepPublished(copy, out);
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
@@ -176,9 +191,9 @@ function replayClient(record: string, attempt: string) {
   const literal = (text: string): SqlValue =>
     text === 'NULL' ? null : text.startsWith("'") ? text.slice(1, -1).replaceAll("''", "'") : Number(text);
   return {
-    // biome-ignore lint/suspicious/noExplicitAny: the stand-in answers the four commands AthenaEngine sends
-    async send(command: any): Promise<any> {
-      const name = command.constructor.name as string;
+    // Answers the four commands AthenaEngine sends, by their class name (the SDK's command objects carry `input`).
+    async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
+      const name = command.constructor.name;
       const input = command.input;
       if (name === 'StartQueryExecutionCommand') {
         const id = `q${started.size}`;
@@ -235,8 +250,8 @@ async function lambdaChild(data: string, record: string, out: string): Promise<v
   const scratch = mkdtempSync(join(tmpdir(), 'refresh-memory-lambda-'));
   try {
     const attempt = 'zzreplay';
-    // biome-ignore lint/suspicious/noExplicitAny: the stand-in client (above)
-    const engine = new AthenaEngine(replayClient(record, attempt) as any, {
+    // The replay client answers only what AthenaEngine sends (above): it stands in for the SDK's client type.
+    const engine = new AthenaEngine(replayClient(record, attempt) as unknown as AthenaClient, {
       workGroup: 'replay',
       database: 'replay',
       resultsLocation: 's3://replay/results/',
@@ -244,22 +259,8 @@ async function lambdaChild(data: string, record: string, out: string): Promise<v
       pollMs: 0,
       sleep: async () => {},
     });
-    const m = meter();
-    try {
-      await refreshMetrics({
-        store: overlay(data, scratch),
-        engine,
-        clock: FIXED_CLOCK,
-        onStep: (step) => m.onStep(step),
-      });
-      m.onStep('meta.json');
-    } finally {
-      await engine.close();
-      m.finish();
-    }
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out, { recursive: true });
-    cpSync(join(scratch, 'metrics'), out, { recursive: true });
+    await meteredRefresh(refreshMetrics, { store: overlay(data, scratch), engine });
+    keepPublished(scratch, out);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
