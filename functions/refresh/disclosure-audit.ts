@@ -133,6 +133,17 @@ export interface AuditSystem {
     /** The variables an equation narrowed, in order. */
     changed: Int32Array;
   };
+  /** The families of areas the equations were built from, for the system with the months (buildAuditSystem). */
+  readonly areaFamilies: AreaFamilies;
+}
+
+/**
+ * Families of areas by key, those with their total row and a part: the index of the total row and of the part rows in
+ * the system's rows; and per row, how many families it is a part of.
+ */
+interface AreaFamilies {
+  readonly families: readonly (readonly [string, { readonly total: number; readonly parts: readonly number[] }])[];
+  readonly memberships: Int32Array;
 }
 
 const LEVEL_OTHER = 0;
@@ -208,14 +219,28 @@ export interface AuditKeys {
   readonly totalOf: readonly string[];
 }
 
-export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: AuditKeys): AuditSystem {
-  const columns = [...new Set([...spec.columns, ...(spec.groups ?? []).flatMap((g) => [g.total, ...g.parts])])];
-  const columnIndex = new Map(columns.map((column, c) => [column, c]));
+/**
+ * The system of `rows` (AuditSystem). `areasOnly`, where given, is this document's system without the months, built on
+ * the same rows (the same array) and the same columns: the system with the months starts with the same variables and
+ * equations (its first copy), so they are taken from it rather than worked out again (issue 17: the publisher reads
+ * the months once the areas alone find nothing). The audit only ever turns a published count into `*`, so the
+ * variables (the cells holding a number or `*`) are those of then; where a cell without a variable then has one now
+ * (a total of no figure suppressed over a suppressed part), everything is worked out again.
+ */
+export function buildAuditSystem(
+  rows: readonly Row[],
+  spec: AuditSpec,
+  keys?: AuditKeys,
+  areasOnly?: AuditSystem,
+): AuditSystem {
+  const reused = areasOnly !== undefined && canExtend(areasOnly, rows, spec) ? areasOnly : undefined;
+  const columns = reused?.columns ?? auditColumns(spec);
+  const columnIndex = reused?.columnIndex ?? new Map(columns.map((column, c) => [column, c]));
   const width = columns.length;
   // The variable of each row and column, made when first met (the numbering is the order cells are first met).
-  const rowOf = new IntList();
-  const columnOf = new IntList();
-  const parts = new Map<number, { cell: AuditCell; family: string }>();
+  const rowOf = new IntList(reused?.rowOf);
+  const columnOf = new IntList(reused?.columnOf);
+  const parts = new Map<number, { cell: AuditCell; family: string }>(reused?.parts);
   const variables =
     (ids: Int32Array) =>
     (r: number, c: number): number => {
@@ -230,7 +255,6 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
       ids[at] = id;
       return id;
     };
-  const ids = new Int32Array(rows.length * width).fill(-1);
   const part = (r: number, c: number, family: string): number => {
     const id = rowOf.length;
     rowOf.push(-1);
@@ -238,17 +262,22 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     parts.set(id, { cell: { row: rows[r] as Row, column: columns[c] as string }, family });
     return id;
   };
-  const equations = new EquationList();
+  const equations = new EquationList(reused);
   // Columns within a row adding up to another.
   const groups = (spec.groups ?? []).map((g) => ({
     total: columnIndex.get(g.total) as number,
     parts: g.parts.map((column) => columnIndex.get(column) as number),
   }));
   // Families of areas, found once for both copies: only those with their total row and a part say anything.
-  const memberships = new Int32Array(rows.length);
-  const families = [...areaFamiliesOf(rows, spec.areas, keys, memberships)].filter(
-    ([, { total, parts }]) => total >= 0 && parts.length > 0,
-  );
+  let areaFamilies = reused?.areaFamilies;
+  if (areaFamilies === undefined) {
+    const memberships = new Int32Array(rows.length);
+    const families = [...areaFamiliesOf(rows, spec.areas, keys, memberships)].filter(
+      ([, { total, parts }]) => total >= 0 && parts.length > 0,
+    );
+    areaFamilies = { families, memberships };
+  }
+  const { families, memberships } = areaFamilies;
   const areasAndGroups = (of: (r: number, c: number) => number) => {
     areaEquations(families, memberships, spec, columnIndex, of, part, equations);
     if (groups.length > 0)
@@ -264,7 +293,11 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
           equations.close();
         }
   };
-  areasAndGroups(variables(ids));
+  let ids: Int32Array;
+  if (reused === undefined) {
+    ids = new Int32Array(rows.length * width).fill(-1);
+    areasAndGroups(variables(ids));
+  } else ids = reused.variableAt;
   // The months (monthEquations): a second variable for each cell, in a copy of the equations above with the months'.
   let copyAt: Int32Array | undefined;
   const months = spec.months;
@@ -275,7 +308,8 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     monthEquations(rows, months, spec.columns, columnIndex, of, part, equations);
   }
   const levelOf = new Uint8Array(rowOf.length);
-  for (let v = 0; v < rowOf.length; v++) {
+  if (reused !== undefined) levelOf.set(reused.levelOf);
+  for (let v = reused === undefined ? 0 : reused.levelOf.length; v < rowOf.length; v++) {
     const r = rowOf.data[v] as number;
     const level = r < 0 ? undefined : (rows[r] as Row).level;
     levelOf[v] = level === 'national' ? LEVEL_NATIONAL : level === 'region' ? LEVEL_REGION : LEVEL_OTHER;
@@ -292,7 +326,31 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     parts,
     equations.start.done(),
     equations.variables.done(),
+    areaFamilies,
   );
+}
+
+/** The columns of a system's variables: the audited counts, then any other column of a group. */
+function auditColumns(spec: AuditSpec): string[] {
+  return [...new Set([...spec.columns, ...(spec.groups ?? []).flatMap((g) => [g.total, ...g.parts])])];
+}
+
+/**
+ * Whether the system with the months of `rows` and `spec` can start from `areasOnly` (buildAuditSystem): built without
+ * the months on the same rows and columns, and every cell without a variable still holds neither a number nor `*`.
+ */
+function canExtend(areasOnly: AuditSystem, rows: readonly Row[], spec: AuditSpec): boolean {
+  const { columns, variableAt } = areasOnly;
+  if (areasOnly.rows !== rows || areasOnly.copyAt !== undefined) return false;
+  const wanted = auditColumns(spec);
+  if (wanted.length !== columns.length || wanted.some((column, c) => columns[c] !== column)) return false;
+  const width = columns.length;
+  for (let at = 0; at < variableAt.length; at++) {
+    if ((variableAt[at] as number) >= 0) continue;
+    const value = (rows[Math.floor(at / width)] as Row)[columns[at % width] as string];
+    if (typeof value === 'number' || value === '*') return false;
+  }
+  return true;
 }
 
 /**
@@ -300,8 +358,15 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
  * kept out of the garbage collector's way (a JS array of them is copied from young to old space as it grows).
  */
 class IntList {
-  data = new Int32Array(1024);
-  length = 0;
+  data: Int32Array;
+  length: number;
+
+  /** Empty, or starting with a copy of `from`. */
+  constructor(from?: Int32Array) {
+    this.data = new Int32Array(Math.max(1024, (from?.length ?? 0) * 2));
+    this.length = from?.length ?? 0;
+    if (from !== undefined) this.data.set(from);
+  }
 
   push(x: number): void {
     if (this.length === this.data.length) {
@@ -320,11 +385,13 @@ class IntList {
 
 /** Equations as they are built: flat, each with its total first; an equation of a total alone is dropped. */
 class EquationList {
-  readonly start = new IntList();
-  readonly variables = new IntList();
+  readonly start: IntList;
+  readonly variables: IntList;
 
-  constructor() {
-    this.start.push(0);
+  /** Empty, or starting with the equations of `system`, to add more to. */
+  constructor(system?: AuditSystem) {
+    this.start = new IntList(system?.equationStart ?? Int32Array.of(0));
+    this.variables = new IntList(system?.equationVariables);
   }
 
   private from = 0;
@@ -473,6 +540,7 @@ function withComponents(
   parts: Map<number, { cell: AuditCell; family: string }>,
   equationStart: Int32Array,
   equationVariables: Int32Array,
+  areaFamilies: AreaFamilies,
 ): AuditSystem {
   const n = rowOf.length;
   const equationCount = equationStart.length - 1;
@@ -586,6 +654,7 @@ function withComponents(
     components,
     componentOf,
     scratch,
+    areaFamilies,
   };
 }
 

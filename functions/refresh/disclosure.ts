@@ -682,21 +682,28 @@ function suppressRecoverable(
   // What changed before this system was built is in it.
   clearTouched(secondary);
   let dirty: number[] = system.components.map((_, c) => c);
-  // The system again on the rows not withheld, every component to audit.
-  const rebuild = () => {
-    const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
-    kept = keptNow;
-    systemRow = new Int32Array(out.length).fill(-1);
-    keptNow.forEach((r, i) => {
-      (systemRow as Int32Array)[r] = i;
-    });
-    system = buildAuditSystem(
-      keptNow.map((i) => out[i] as Row),
-      spec,
-      {
+  // The keys of the system's rows (those of `out`, or of the rows kept).
+  let systemKeys = keys;
+  // The system again on the rows not withheld, every component to audit; or with the months (`areasOnly`: the system
+  // now, on the rows kept now, to start from).
+  const rebuild = (areasOnly?: AuditSystem) => {
+    if (areasOnly === undefined) {
+      const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
+      kept = keptNow;
+      systemRow = new Int32Array(out.length).fill(-1);
+      keptNow.forEach((r, i) => {
+        (systemRow as Int32Array)[r] = i;
+      });
+      systemKeys = {
         partOf: keptNow.map((i) => keys.partOf[i] as readonly string[]),
         totalOf: keptNow.map((i) => keys.totalOf[i] as string),
-      },
+      };
+    }
+    system = buildAuditSystem(
+      areasOnly?.rows ?? (kept as number[]).map((i) => out[i] as Row),
+      spec,
+      systemKeys,
+      areasOnly,
     );
     values = loadAllValues(system);
     clearTouched(secondary);
@@ -705,10 +712,11 @@ function suppressRecoverable(
   };
   // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
   // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).
+  // Rows are withheld only with the system built again at once: the system now is on the rows kept now.
   const readMonths = () => {
     if (rules.monthly === undefined || spec.months !== undefined) return false;
     spec = { ...spec, months: { columns: rules.monthly, keys: rules.periodKeys ?? [] } };
-    rebuild();
+    rebuild(system);
     return true;
   };
   while (dirty.length > 0 || readMonths()) {
