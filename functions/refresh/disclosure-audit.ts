@@ -121,6 +121,8 @@ export interface AuditSystem {
     readonly lo: Float64Array;
     readonly hi: Float64Array;
     readonly queued: Uint8Array;
+    /** The ring of equations to propagate (propagateFrom). */
+    readonly queue: Int32Array;
     /** Visit marks of a search by equations (variables, equations), each search with a new stamp. */
     readonly visited: Int32Array;
     readonly visitedEquations: Int32Array;
@@ -629,6 +631,7 @@ function withComponents(
     lo: new Float64Array(n),
     hi: new Float64Array(n),
     queued: new Uint8Array(equationCount),
+    queue: new Int32Array(2 * equationCount),
     visited: new Int32Array(n),
     visitedEquations: new Int32Array(equationCount),
     stamp: 0,
@@ -725,19 +728,23 @@ function propagateFrom(
   recordMark?: Int32Array,
   recordStamp = 0,
 ): boolean {
-  const { queued, changed } = system.scratch;
+  const { queued, queue, changed } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
-  const queue: number[] = [];
+  // First in, first out, in the scratch ring (no array grown per propagation): `head` and `tail` count the equations
+  // taken out and put in. After the starting equations (at most all of them), one is put in only while it is not in
+  // (queued), so the ring holds fewer than twice the equations: its length.
+  const capacity = queue.length;
+  let tail = 0;
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
     queued[e] = 1;
-    queue.push(e);
+    queue[tail++ % capacity] = e;
   }
   let budget = budgetOf;
   let consistent = true;
   let head = 0;
-  for (; head < queue.length && budget > 0 && consistent; head++, budget--) {
-    const e = queue[head] as number;
+  for (; head < tail && budget > 0 && consistent; head++, budget--) {
+    const e = queue[head % capacity] as number;
     queued[e] = 0;
     const first = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
@@ -799,29 +806,30 @@ function propagateFrom(
         const next = equationsOfList[j] as number;
         if (next !== e && queued[next] === 0) {
           queued[next] = 1;
-          queue.push(next);
+          queue[tail++ % capacity] = next;
         }
       }
     }
   }
-  lastConverged = head === queue.length;
-  for (; head < queue.length; head++) queued[queue[head] as number] = 0;
+  lastConverged = head === tail;
+  for (; head < tail; head++) queued[queue[head % capacity] as number] = 0;
   return consistent;
 }
 
 /** Reads the published value of each variable of a component into the scratch arrays. */
 function loadValues(system: AuditSystem, variables: ArrayLike<number>): void {
+  for (let i = 0; i < variables.length; i++) loadValue(system, variables[i] as number);
+}
+
+/** Reads the published value of variable v into the scratch arrays. */
+function loadValue(system: AuditSystem, v: number): void {
   const { kind, value } = system.scratch;
-  const { rows, columns, rowOf, columnOf } = system;
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    const r = rowOf[v] as number;
-    const x = r < 0 ? undefined : (rows[r] as Row)[columns[columnOf[v] as number] as string];
-    if (typeof x === 'number') {
-      kind[v] = VALUE_NUMBER;
-      value[v] = x;
-    } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
-  }
+  const r = system.rowOf[v] as number;
+  const x = r < 0 ? undefined : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
+  if (typeof x === 'number') {
+    kind[v] = VALUE_NUMBER;
+    value[v] = x;
+  } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
 }
 
 /**
@@ -870,10 +878,8 @@ interface PreviousAudits {
 }
 
 export function loadAllValues(system: AuditSystem): LoadedValues {
-  const variables: number[] = [];
-  for (let v = 0; v < system.rowOf.length; v++) variables.push(v);
-  loadValues(system, variables);
   const n = system.rowOf.length;
+  for (let v = 0; v < n; v++) loadValue(system, v);
   const previous: PreviousAudits = {
     valid: new Uint8Array(system.components.length),
     pending: [],
@@ -889,15 +895,13 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     sumStamp: new Int32Array(system.equationStart.length - 1),
     sums: new Float64Array(4 * (system.equationStart.length - 1)),
   };
-  const one = [0];
   return {
     system,
     previous,
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
-        one[0] = v;
-        loadValues(system, one);
+        loadValue(system, v);
         const c = system.componentOf[v] as number;
         if (c < 0 || previous.valid[c] === 0 || previous.pendingMark[v] === 1) continue;
         previous.pendingMark[v] = 1;

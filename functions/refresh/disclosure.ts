@@ -269,11 +269,16 @@ function suppressThinMeans(row: Row, controlled: Row, means: NonNullable<Disclos
     else if (typeof value === 'number') controlled[mean.column] = roundMean(value);
   }
   for (const mean of means) {
-    const [first, second] = mean.difference ?? [];
-    const [exact, a, b] = [row[mean.column], controlled[first ?? ''], controlled[second ?? '']];
+    // No array made per row and mean (issue 17: destructured pairs were a measurable part of the garbage).
+    if (mean.difference === undefined) continue;
+    const first = mean.difference[0];
+    const second = mean.difference[1];
+    const exact = row[mean.column];
+    const a = controlled[first];
+    const b = controlled[second];
     if (typeof exact !== 'number' || typeof a !== 'number' || typeof b !== 'number') continue;
     if (controlled[mean.column] === SUPPRESSED) continue;
-    const exactDifference = Number(row[first ?? '']) - Number(row[second ?? '']);
+    const exactDifference = Number(row[first]) - Number(row[second]);
     const sign = Math.abs(exact - exactDifference) <= Math.abs(exact + exactDifference) ? 1 : -1;
     controlled[mean.column] = roundMean(sign * (a - b));
   }
@@ -413,22 +418,27 @@ function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['perio
     for (const k of periodKeys) key += `|${keyPart(row[k])}`;
     return key;
   };
+  // One pass, each row's key made once: the months of a year without its row are dropped at the end (the order of
+  // the others, that of their first month, is the same).
   const years = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
-    if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), i);
-  }
   const months = new Map<string, number[]>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
-    if (isNational(row) || row.period_type !== 'month') continue;
-    const key = familyKey(row);
-    if (!years.has(key)) continue;
-    const monthRows = months.get(key);
-    if (monthRows) monthRows.push(i);
-    else months.set(key, [i]);
+    if (isNational(row)) continue;
+    if (row.period_type === 'fy') years.set(familyKey(row), i);
+    else if (row.period_type === 'month') {
+      const key = familyKey(row);
+      const monthRows = months.get(key);
+      if (monthRows) monthRows.push(i);
+      else months.set(key, [i]);
+    }
   }
-  return [...months].map(([key, parts]) => ({ total: years.get(key) as number, parts, months: true }));
+  const families: IndexFamily[] = [];
+  for (const [key, parts] of months) {
+    const total = years.get(key);
+    if (total !== undefined) families.push({ total, parts, months: true });
+  }
+  return families;
 }
 
 function allRegions(rows: readonly Row[]): boolean {
