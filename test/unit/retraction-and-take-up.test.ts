@@ -19,7 +19,16 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
  *   R6 sent 04-22 (recorded 04-22, u1); retracted with no recorded_at (u2); re-sent recorded 06-01 (u3): withdrawn.
  *   R7 sent 04-23 (recorded 04-23, u1); retracted (recorded 05-02, u2); re-sent recorded 04-30 (u3, before the
  *   retraction): withdrawn.
- * So the episodes are R1 (engaged), R2 (not), R3 (not) and R4 (referred 04-20, its version recorded 05-10 in force), and no other.
+ * So of R1-R7 the episodes are R1 (engaged), R2 (not), R3 (not) and R4 (referred 04-20, its version recorded 05-10 in
+ * force), and no other.
+ *
+ * A retraction is an event like any other: a later row with its event_id replaces it (CONTRACT: "a later upload with
+ * the same id replaces the earlier row"), and the version replaced retracts nothing (red-team review):
+ *   S1 sent (u1); XS1 retracts S1 (u2); XS1 sent again retracting S2 instead (u3): S1 in force, S2 withdrawn.
+ *   S3 sent (u1); XS3 retracts S3 (u2); XS3 sent again as a referral, S4 (u3): S3 and S4 both in force.
+ *   S5 sent (u1); XS5 retracts S5 (u2); YS5 names XS5 (u3): a retraction of a retraction withdraws nothing (a
+ *   retraction is in no metric), so S5 stays withdrawn (to bring an event back, send it again or correct the retraction).
+ * So of S1-S5 the episodes are S1, S3 and S4.
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
   ', ',
@@ -66,6 +75,16 @@ const ROWS = [
   row('u1', '2025-04-23', 'E7', 'referral', 'R7', '2025-04-23'),
   row('u2', '2025-05-02', 'X7', 'retraction', null, '2025-05-02', { retracts: 'E7' }),
   row('u3', '2025-04-30', 'E7', 'referral', 'R7', '2025-04-23'),
+  row('u1', null, 'ES1', 'referral', 'S1', '2025-04-24'),
+  row('u1', null, 'ES2', 'referral', 'S2', '2025-04-24'),
+  row('u2', null, 'XS1', 'retraction', null, '2025-05-02', { retracts: 'ES1' }),
+  row('u3', null, 'XS1', 'retraction', null, '2025-05-03', { retracts: 'ES2' }),
+  row('u1', null, 'ES3', 'referral', 'S3', '2025-04-25'),
+  row('u2', null, 'XS3', 'retraction', null, '2025-05-02', { retracts: 'ES3' }),
+  row('u3', null, 'XS3', 'referral', 'S4', '2025-04-26'),
+  row('u1', null, 'ES5', 'referral', 'S5', '2025-04-27'),
+  row('u2', null, 'XS5', 'retraction', null, '2025-05-02', { retracts: 'ES5' }),
+  row('u3', null, 'YS5', 'retraction', null, '2025-05-03', { retracts: 'XS5' }),
 ];
 
 let instance: DuckDBInstance;
@@ -117,7 +136,12 @@ describe('episodes: take-up and retractions (worked by hand above)', () => {
   });
 
   it('lets a version recorded after a retraction undo it, and nothing else', () => {
-    expect(episodes.map((e) => e.referral_id)).toEqual(['R1', 'R2', 'R3', 'R4']);
+    expect(episodes.map((e) => e.referral_id).filter((id) => (id as string).startsWith('R'))).toEqual([
+      'R1',
+      'R2',
+      'R3',
+      'R4',
+    ]);
     expect(episodes.find((e) => e.referral_id === 'R4')).toEqual({
       referral_id: 'R4',
       referred_on: '2025-04-20',
@@ -125,5 +149,17 @@ describe('episodes: take-up and retractions (worked by hand above)', () => {
       splw_contacts: 0n,
       recorded_on: '2025-05-10',
     });
+  });
+});
+
+describe('retractions replaced by a later row with their event_id (worked by hand above)', () => {
+  it('withdraws only what the retraction in force names: a replaced retraction, or one that names a retraction, nothing', () => {
+    expect(
+      episodes.filter((e) => (e.referral_id as string).startsWith('S')).map((e) => [e.referral_id, e.referred_on]),
+    ).toEqual([
+      ['S1', '2025-04-24'],
+      ['S3', '2025-04-25'],
+      ['S4', '2025-04-26'],
+    ]);
   });
 });
