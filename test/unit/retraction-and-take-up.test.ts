@@ -29,6 +29,11 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
  *   S5 sent (u1); XS5 retracts S5 (u2); YS5 names XS5 (u3): a retraction of a retraction withdraws nothing (a
  *   retraction is in no metric), so S5 stays withdrawn (to bring an event back, send it again or correct the retraction).
  * So of S1-S5 the episodes are S1, S3 and S4.
+ *
+ * How an episode ended is its latest discharge (red-team review: it was the alphabetically last reason):
+ *   R1 discharged referred_elsewhere on 04-25, then goals_met on 05-20 (re-engaged, then ended): goals_met.
+ *   R2 discharged disengaged on 05-01 and goals_met on 05-01 (same day, either order): goals_met, the reason's name
+ *   breaking the tie (a rule every engine follows alike; the event ids are not read).
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
   ', ',
@@ -85,10 +90,16 @@ const ROWS = [
   row('u1', null, 'ES5', 'referral', 'S5', '2025-04-27'),
   row('u2', null, 'XS5', 'retraction', null, '2025-05-02', { retracts: 'ES5' }),
   row('u3', null, 'YS5', 'retraction', null, '2025-05-03', { retracts: 'XS5' }),
+  row('u1', null, 'DR1a', 'discharge', 'R1', '2025-04-25'),
+  row('u1', null, 'DR1b', 'discharge', 'R1', '2025-05-20'),
+  row('u1', null, 'DR2a', 'discharge', 'R2', '2025-05-01'),
+  row('u1', null, 'DR2b', 'discharge', 'R2', '2025-05-01'),
 ];
+const DISCHARGE_REASONS = { DR1a: 'referred_elsewhere', DR1b: 'goals_met', DR2a: 'goals_met', DR2b: 'disengaged' };
 
 let instance: DuckDBInstance;
 let episodes: Record<string, unknown>[];
+let endings: Record<string, unknown>[];
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
@@ -99,6 +110,8 @@ beforeAll(async () => {
       event_type, referral_id, occurred_on, worker_role, retracts_event_id, snomed_code) VALUES ${ROWS.join(', ')}`);
     await connection.run(`UPDATE committed_events SET pcn_code = 'U00001', event_month = strftime(occurred_on, '%Y-%m'),
       person_id = CASE WHEN event_type = 'retraction' THEN NULL ELSE 'person-' || referral_id END`);
+    for (const [id, reason] of Object.entries(DISCHARGE_REASONS))
+      await connection.run(`UPDATE committed_events SET discharge_reason = '${reason}' WHERE event_id = '${id}'`);
     await connection.run(`CREATE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR,
       month VARCHAR, fy VARCHAR, list_size BIGINT)`);
     await connection.run(
@@ -119,6 +132,11 @@ beforeAll(async () => {
         JOIN committed_events AS c ON c.referral_id = e.referral_id AND c.event_type = 'referral'
         ANTI JOIN withdrawn AS w ON w.upload_id = c.upload_id AND w.source_row = c.source_row
         ORDER BY e.referral_id`)
+    ).getRowObjectsJS();
+    endings = (
+      await connection.runAndReadAll(
+        `SELECT referral_id, discharge_reason FROM episodes WHERE discharge_reason IS NOT NULL ORDER BY referral_id`,
+      )
     ).getRowObjectsJS();
   } finally {
     connection.closeSync();
@@ -160,6 +178,15 @@ describe('retractions replaced by a later row with their event_id (worked by han
       ['S1', '2025-04-24'],
       ['S3', '2025-04-25'],
       ['S4', '2025-04-26'],
+    ]);
+  });
+});
+
+describe('how an episode ended (worked by hand above)', () => {
+  it("is its latest discharge, by the reason's name on the same day", () => {
+    expect(endings).toEqual([
+      { referral_id: 'R1', discharge_reason: 'goals_met' },
+      { referral_id: 'R2', discharge_reason: 'goals_met' },
     ]);
   });
 });
