@@ -63,26 +63,25 @@ export async function writePacks(
   const inside = new PublishedRows(documents.filter((d) => BOARD_DOCUMENTS.includes(d.name)));
   const rows: Record<PackReaders, PublishedRows> = { inside, outside: inside.forReadersOutside() };
   let bytes = 0;
-  let packs = 0;
+  const packs = packAreas(meta).flatMap(({ level, code }) =>
+    packReadersOf(level).map((readers) => ({ level, code, readers })),
+  );
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  for (const { level, code } of packAreas(meta)) {
-    for (const readers of packReadersOf(level)) {
-      if (failure) break;
-      const pdf = await buildPack(level, code, rows[readers], meta, options);
-      bytes += pdf.length;
-      packs += 1;
-      const put: Promise<void> = store
-        .put(packKey(level, code, readers), pdf, { contentType: 'application/pdf' })
-        .catch((error: unknown) => {
-          failure ??= { error };
-        })
-        .finally(() => inFlight.delete(put));
-      inFlight.add(put);
-      if (inFlight.size >= PUTS_IN_FLIGHT) await Promise.race(inFlight);
-    }
+  for (const { level, code, readers } of packs) {
+    if (failure) break;
+    const pdf = await buildPack(level, code, rows[readers], meta, options);
+    bytes += pdf.length;
+    const put: Promise<void> = store
+      .put(packKey(level, code, readers), pdf, { contentType: 'application/pdf' })
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(put));
+    inFlight.add(put);
+    if (inFlight.size >= PUTS_IN_FLIGHT) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
-  return { packs, bytes, milliseconds: Math.round(performance.now() - started) };
+  return { packs: packs.length, bytes, milliseconds: Math.round(performance.now() - started) };
 }

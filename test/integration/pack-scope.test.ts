@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../cli/server.ts';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
-import { identityOf, type Role } from '../../functions/auth/scope.ts';
+import { identityOf, ROLES, type Role, Scope } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { writePacks } from '../../functions/reports/packs.ts';
+import { packAreas, packReadersOf, writePacks } from '../../functions/reports/packs.ts';
 import { tempDir } from '../support/files.ts';
 import { startTestServer } from '../support/local-stack.ts';
 import { documents as packDocuments, meta as packMeta } from '../support/pack-documents.ts';
@@ -197,6 +197,26 @@ describe("each role's packs say no more about alerts than the role reads through
       expect(section).toBe(WITHHELD);
       expect(String(section)).not.toMatch(/PCN alert/);
     }
+  });
+});
+
+describe('the packs written for each area', () => {
+  it('include one for every role that may read an area (allows) without being inside it: PCNs have none', () => {
+    const identities = ROLES.flatMap((role) =>
+      (role === 'national' ? ['ENG'] : role === 'region' ? meta.regions : role === 'icb' ? meta.icbs : meta.pcns).map(
+        (area) => identityOf(role, typeof area === 'string' ? area : area.code, 'tester'),
+      ),
+    );
+    const readers = identities.map((identity) => new Scope(identity, meta));
+    const needed = packAreas(meta).flatMap(({ level, code }) => {
+      const outside = readers.some((scope) => scope.allows(level, code) && !scope.inside(level, code));
+      return outside ? [`${level}/${code}`] : [];
+    });
+    const written = packAreas(meta)
+      .filter(({ level }) => packReadersOf(level).includes('outside'))
+      .map(({ level, code }) => `${level}/${code}`);
+    expect(written).toEqual(needed);
+    expect(written).toEqual(['national/ENG', 'region/Y56', 'region/Y61', 'icb/QWE', 'icb/QKK', 'icb/QJK']);
   });
 });
 
