@@ -236,6 +236,7 @@ const load = loadavg()[0] as number;
 // The packs for readers outside England, each region and ICB (without their alerts) against the areas' own packs
 // only, as the refresh wrote them before: texts remembered, side by side in this run.
 const ownOnly = await (async () => {
+  rememberTexts(true); // from an empty memory, as `remembered` was
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (const { level, code } of areas) await buildPack(level, code, rows, meta);
