@@ -225,9 +225,9 @@ export interface AuditKeys {
  * The system of `rows` (AuditSystem). `areasOnly`, where given, is this document's system without the months, built on
  * the same rows (the same array) and the same columns: the system with the months starts with the same variables and
  * equations (its first copy), so they are taken from it rather than worked out again (issue 17: the publisher reads
- * the months once the areas alone find nothing). The audit only ever turns a published count into `*`, so the
- * variables (the cells holding a number or `*`) are those of then; where a cell without a variable then has one now
- * (a total of no figure suppressed over a suppressed part), everything is worked out again.
+ * the months once the areas alone find nothing). Disclosure control only ever turns a published count into `*`, so the
+ * variables (the cells holding a number or `*`) are those of then; where a cell that held neither then holds `*` now
+ * (secondary suppression can mark a total without a figure), everything is worked out again.
  */
 export function buildAuditSystem(
   rows: readonly Row[],
