@@ -3,6 +3,9 @@
  * documents) on the SQL output of a refresh kept on disk, so that the step can be measured again and again without
  * running the SQL (issue 17). Nothing is written to the data folder.
  *
+ *   npx tsx test/bench/disclosure-step.ts ready <data folder>
+ *     does a refresh's first steps in the folder (WRITES INTO IT: give it a copy of /work/datasets/as-ingested-*): publishes
+ *     curated/pcns and curated/uploads, compacts the curated objects, and says whether every upload has its receipt;
  *   npx tsx test/bench/disclosure-step.ts dump <data folder> <dump folder>
  *     runs the refresh's SQL as refreshMetrics does (prepare steps, data as of on the fixed date of
  *     refresh-documents.ts, geography, every metric) over a compacted data folder whose uploads all have receipts, and
@@ -73,6 +76,20 @@ async function dump(data: string, out: string): Promise<void> {
   } finally {
     await engine.close();
   }
+}
+
+async function ready(data: string): Promise<void> {
+  const { FsObjectStore } = await import('../../functions/lib/object-store.ts');
+  const { publishReference, publishUploads } = await import('../../functions/refresh/publish-tables.ts');
+  const { compactCurated } = await import('../../functions/refresh/compact.ts');
+  const { duckDbMerger } = await import('../../functions/refresh/duckdb-engine.ts');
+  const { everyUploadCommitted } = await import('../../functions/refresh/refresh.ts');
+  const store = new FsObjectStore(data);
+  await Promise.all([publishReference(store), publishUploads(store)]);
+  const started = performance.now();
+  await compactCurated(store, duckDbMerger(data));
+  console.log(`compacted in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`every upload has its receipt: ${await everyUploadCommitted(store)}`);
 }
 
 /** What a source tree gives the bench (a baseline's refresh.ts needs parentFinder and mediansOf exported). */
@@ -212,7 +229,8 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
 }
 
 const [command, first, second, ...rest] = process.argv.slice(2);
-if (command === 'dump' && first && second) await dump(first, second);
+if (command === 'ready' && first) await ready(first);
+else if (command === 'dump' && first && second) await dump(first, second);
 else if (command === 'run' && first && second) {
   const trees: [string, string][] =
     rest.length === 0
@@ -221,7 +239,7 @@ else if (command === 'run' && first && second) {
   process.exitCode = await run(first, second, trees);
 } else {
   console.error(
-    'usage: disclosure-step.ts dump <data folder> <dump folder> | run <dump folder> <out folder> [label=root ...]',
+    'usage: disclosure-step.ts ready <data folder> | dump <data folder> <dump folder> | run <dump folder> <out folder> [label=root ...]',
   );
   process.exitCode = 2;
 }
