@@ -7,3 +7,28 @@ export function isValidNhsNumber(digits: string): boolean {
   if (check === 10) return false;
   return (check === 11 ? 0 : check) === Number(digits[9]);
 }
+
+/** Days in each month, February's 29 included: a CHI number's year is two digits, so any year may be a leap year. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether ten digits are a Scottish CHI (Community Health Index) number: the date of birth as DDMMYY, two digits, a
+ * digit for sex and a modulus 11 check digit computed as an NHS number's is (Public Health Scotland, "CHI number";
+ * NHS Scotland's CHI data standard). So a CHI number starts 0 to 3, and its first six digits are a date.
+ */
+export function isChiNumber(digits: string): boolean {
+  if (!isValidNhsNumber(digits)) return false;
+  const day = Number(digits.slice(0, 2));
+  const month = Number(digits.slice(2, 4));
+  return month >= 1 && month <= 12 && day >= 1 && day <= (DAYS_IN_MONTH[month - 1] as number);
+}
+
+/**
+ * Whether ten digits read where an id or other digits could have put them (beside letters, in any grouping) are a
+ * person's number: an NHS number from 3 up (England, Wales and the Isle of Man issue from 300 million up, Northern
+ * Ireland's H&C numbers are 320 to 399 million, 999 is the test range) or a CHI number (a DDMMYY date first). Below 3
+ * an NHS number needs the date to be read: an id starting with a year (`R202605-2565`, day 20 of month 26) is neither.
+ */
+export function isIssuedPersonNumber(digits: string): boolean {
+  return digits.charCodeAt(0) >= 51 ? isValidNhsNumber(digits) : isChiNumber(digits);
+}
