@@ -63,9 +63,13 @@ const NHS_NUMBER = new RegExp(`(?<![A-Za-z0-9])(0*)(\\d{3})${SEP}(\\d{3})${SEP}(
  * above: not part of a longer run of digits (zeros before it aside), and an NHS number from 3 up or a CHI number
  * (isIssuedPersonNumber: NHS numbers are issued from 300 million up; a CHI number starts with its holder's date of
  * birth, DDMMYY). Ids that start with a year (20260512..) are neither, which with the modulus 11 check digit keeps
- * false alarms away from the date-and-sequence ids PCN systems write (R202605-2565: day 20 of month 26).
+ * false alarms away from the date-and-sequence ids PCN systems write (R202605-2565: day 20 of month 26). Below 3 the
+ * third digit is the month's first, 0 or 1: read in the expression, so a year's digits (`202`) fail at once.
  */
-const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*(\\d{3})${SEP}(\\d{3})${SEP}(\\d{4})(?!\\d)`, 'g');
+const NHS_NUMBER_BESIDE_LETTERS = new RegExp(
+  `(?<!\\d)0*([3-9]\\d{2}|[0-2]\\d[01])${SEP}(\\d{3})${SEP}(\\d{4})(?!\\d)`,
+  'g',
+);
 /**
  * Ten digits in any other grouping: a run of digit groups with a run of separators between each two, 1 to 16 of a
  * space, `-`, `.`, `_`, `/` or a tab (`9 4 3 4 7 6 5 9 1 9`, `943 4765 919`, `94--34--76--59--19`, `943 -- 4765 -- 919`,

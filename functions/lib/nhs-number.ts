@@ -17,10 +17,11 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * NHS Scotland's CHI data standard). So a CHI number starts 0 to 3, and its first six digits are a date.
  */
 export function isChiNumber(digits: string): boolean {
-  if (!isValidNhsNumber(digits)) return false;
-  const day = Number(digits.slice(0, 2));
-  const month = Number(digits.slice(2, 4));
-  return month >= 1 && month <= 12 && day >= 1 && day <= (DAYS_IN_MONTH[month - 1] as number);
+  // The date first: it is a few character codes, and most ten digits that are no CHI number fail it.
+  const day = (digits.charCodeAt(0) - 48) * 10 + digits.charCodeAt(1) - 48;
+  const month = (digits.charCodeAt(2) - 48) * 10 + digits.charCodeAt(3) - 48;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= (DAYS_IN_MONTH[month - 1] as number))) return false;
+  return isValidNhsNumber(digits);
 }
 
 /**
