@@ -173,8 +173,8 @@ function hasGroupedNhsNumber(value: string): boolean {
 /**
  * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
  * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
- * between letters, and about 1 random UUID in 1,000 holds ten digits between letters or across its hyphens that pass
- * the check digit from 3 up. There only a number standing alone counts.
+ * between letters, and 3 random UUIDs in 1,000 (2,999 of 1,000,000 read as any other text) hold an NHS or CHI number
+ * between letters or across hyphens. There only a number standing alone counts.
  */
 const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 /**

@@ -153,7 +153,7 @@ const idGuardNames = idGuards.map(([name]) => name.split(' ')[0]).join(' | ');
   );
 }
 {
-  // Random UUIDs (version 4): about 1 in 1,000 holds ten digits between hex letters or across a hyphen that pass the
+  // Random UUIDs (version 4): about 3 in 1,000 hold ten digits between hex letters or across a hyphen that pass the
   // check digit from 3 up, which is why the guard reads only a number standing alone in one.
   const flagged = idGuards.map(() => 0);
   for (let n = 0; n < 1_000_000; n++) {
