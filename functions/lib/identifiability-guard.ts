@@ -83,7 +83,8 @@ const NHS_NUMBER_BESIDE_LETTERS = new RegExp(
  * - one digit at a time with any separators between, mixed (`9-4.3 4/7-6.5 9/1-9`): the digits linked to each other
  *   by separator runs are read as one number only when each stands alone, so a longer grouping whose separators change
  *   (a UK date and time, a site, a year and a sequence: `EV-45.2026-0001`) is not read ten digits at a time.
- * Other groupings with separators that change between groups of several digits (`943 4765-919`) are the 3-3-4 rules'.
+ * Separators that change between groups of several digits are read only in the 3-3-4 rules (`943 476-5919`), not in
+ * another grouping (`943 4765-919`, left: its shapes are the date and time's and the id's above).
  */
 const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9]); // space - . _ / tab
 const NHS_NUMBER_DIGITS = 10;
