@@ -23,13 +23,3 @@ export function isChiNumber(digits: string): boolean {
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= (DAYS_IN_MONTH[month - 1] as number))) return false;
   return isValidNhsNumber(digits);
 }
-
-/**
- * Whether ten digits read where an id or other digits could have put them (beside letters, in any grouping) are a
- * person's number: an NHS number from 3 up (England, Wales and the Isle of Man issue from 300 million up, Northern
- * Ireland's H&C numbers are 320 to 399 million, 999 is the test range) or a CHI number (a DDMMYY date first). Below 3
- * an NHS number needs the date to be read: an id starting with a year (`R202605-2565`, day 20 of month 26) is neither.
- */
-export function isIssuedPersonNumber(digits: string): boolean {
-  return digits.charCodeAt(0) >= 51 ? isValidNhsNumber(digits) : isChiNumber(digits);
-}

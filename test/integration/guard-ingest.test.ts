@@ -45,11 +45,11 @@ describe('an NHS number in any grouping or a postcode inside an id: refused whol
     ['referral_id', 'R943_4765_919', 'an NHS number'],
     ['provider_id', 'ORG-SW1A-1AA', 'a postcode'],
     ['provider_id', 'VCSE_LS1_4AP', 'a postcode'],
-    // The sixth review: separators mixed one digit at a time, doubled in another grouping, a CHI number beside
-    // letters (0101901232: 1 January 90), a number written into a UUID after twenty zeros.
+    // The sixth review: separators mixed one digit at a time, doubled in another grouping, a CHI number standing
+    // alone in an id (0101901232: 1 January 90), a number written into a UUID after twenty zeros.
     ['event_id', 'E9-4.3_4-7.6_5-9.1_9', 'an NHS number'],
     ['referral_id', 'R94--34--76--59--19', 'an NHS number'],
-    ['event_id', 'CHI0101901232', 'an NHS number'],
+    ['event_id', 'CHI-01-01-90-1232', 'an NHS number'],
     ['referral_id', '00000000-0000-0000-0000-009434765919', 'an NHS number'],
   ])('%s holding %s', async (field, value, label) => {
     const { receipt, store, key } = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);

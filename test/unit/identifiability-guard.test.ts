@@ -136,9 +136,9 @@ describe('findIdentifier', () => {
     ['00000000-0000-0000-0000-009434765919', 'nhs_number'],
     ['00000000-0000-0000-0000-9434765919ab', 'nhs_number'],
     [`${'0'.repeat(20)}ab9434765919${'c'.repeat(32)}`, 'nhs_number'],
-    // A CHI number (0101901232: 1 January 90, check digit 2) wherever an NHS number from 3 up is read.
-    ['CHI0101901232', 'nhs_number'],
-    ['R010190-1232', 'nhs_number'],
+    // A CHI number (0101901232: 1 January 90, check digit 2) standing alone in any grouping, as in 3-3-4.
+    ['CHI-0101901232', 'nhs_number'],
+    ['R-010190-1232', 'nhs_number'],
     ['0-1-0-1-9-0-1-2-3-2', 'nhs_number'],
     ['01 01 90 1232', 'nhs_number'],
     ['ref 01.01.90.12.32', 'nhs_number'],
@@ -200,6 +200,11 @@ describe('findIdentifier', () => {
     ['a date-and-sequence id with doubled separators', 'R2026--05--2565'],
     // A CHI number starts with a date: a year first (day 20 of month 26) is none, nor a day 00 or a month 13.
     ['ten digits from 0 to 2 passing the check digit, day 00 first', 'R0013901230'],
+    ['ten digits from 0 to 2 passing the check digit, month 31 first, one at a time', '1-3-3-1-9-0-1-2-3-5'],
+    // Beside letters a CHI number below 3 is not read: ids numbered by a date start so (R260512-0007 passes both checks).
+    ['a CHI number beside letters', 'CHI0101901232'],
+    ['a six-digit date and a sequence beside letters', 'R260512-0007'],
+    ['a day-first date and a sequence beside letters', 'R0101901232'],
     ['ten digits from 0 to 2 passing the check digit, month 31 first', 'R1331901235'],
     ['the demo provider id whose ICB code is postcode-like (no postcode area begins with Q)', 'VCSE-QE1-1BP'],
     ['an ICB code and a sequence with a space', 'QT6 1AB'],
@@ -499,6 +504,9 @@ const groupingCharacter = fc.constantFrom(' ', '-', '.', '_', '/', '\t');
 /** Text either side that links no other digit to the number: nothing, letters, an id's segments, free text. */
 const idBefore = fc.constantFrom('', ' ', 'ORG', 'R-', 'id_', 'note: ', 'x.', 'CHI ');
 const idAfter = fc.constantFrom('', ' ', 'X', '-A', '.txt', ' seen', ';');
+/** Whether a number is read with that text either side: below 3 (a CHI number) only with no letter beside it. */
+const readThere = ({ number, before, after }: { number: string; before: string; after: string }) =>
+  number >= '3' || (!/[A-Za-z]$/.test(before) && !/^[A-Za-z]/.test(after));
 
 describe('isChiNumber (a DDMMYY date, then modulus 11 as an NHS number)', () => {
   it('accepts a date and a right check digit', () => {
@@ -535,6 +543,7 @@ describe('the sixth review: mixed and repeated separators, CHI numbers, numbers 
         before: idBefore,
         after: idAfter,
       })
+      .filter(readThere)
       .map(({ number, zeros, runs, before, after }) => {
         const all = `${'0'.repeat(zeros)}${number}`;
         return `${before}${[...all].map((digit, i) => (i === 0 ? digit : `${runs[i]}${digit}`)).join('')}${after}`;
@@ -558,6 +567,7 @@ describe('the sixth review: mixed and repeated separators, CHI numbers, numbers 
         before: idBefore,
         after: idAfter,
       })
+      .filter(readThere)
       .map(({ number, cuts, separator, zeros, before, after }) => {
         const padded = `${'0'.repeat(zeros)}${number}`;
         const at = new Set(cuts.map((cut) => cut + zeros));
@@ -573,15 +583,50 @@ describe('the sixth review: mixed and repeated separators, CHI numbers, numbers 
     );
   });
 
-  it('a CHI number beside letters, its groups 3-3-4 written together or apart', () => {
-    const written = fc
-      .tuple(chiNumber, fc.constantFrom('', ' ', '-', ' - ', '..'), fc.constantFrom('CHI', 'R', 'ref', 'x-'), idAfter)
-      .map(([n, sep, letters, after]) => `${letters}${n.slice(0, 3)}${sep}${n.slice(3, 6)}${sep}${n.slice(6)}${after}`);
+  it('a CHI number below 3: read standing alone in any grouping, not directly beside letters (ids start with dates)', () => {
+    const written = fc.tuple(
+      chiNumber.filter((n) => n < '3'),
+      fc.constantFrom('', ' ', '-', ' - ', '..', '/'),
+      fc.constantFrom('CHI', 'R', 'ref', 'x'),
+      fc.constantFrom('-', ' ', ': ', '_'),
+    );
     fc.assert(
-      fc.property(written, (text) => {
-        expect(findIdentifier(text)).toBe('nhs_number');
+      fc.property(written, ([n, sep, letters, apart]) => {
+        const grouped = `${n.slice(0, 3)}${sep}${n.slice(3, 6)}${sep}${n.slice(6)}`;
+        expect(findIdentifier(`${letters}${apart}${grouped}`)).toBe('nhs_number');
+        expect(findIdentifier(`${letters}${grouped}`)).toBeUndefined();
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('ids numbered by a date and a sequence beside letters are never refused, the date in any order', () => {
+    const id = fc
+      .record({
+        year: fc.integer({ min: 2019, max: 2026 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+        sequence: fc.nat(9999),
+        shape: fc.nat(4),
+        prefix: fc.constantFrom('R', 'EV', 'REF'),
+      })
+      .map(({ year, month, day, sequence, shape, prefix }) => {
+        const [y, yy, m, d, n4, n2] = [
+          String(year),
+          two(year % 100),
+          two(month),
+          two(day),
+          String(sequence).padStart(4, '0'),
+          two(sequence % 100),
+        ];
+        return `${prefix}${[`${y}${m}-${n4}`, `${y}${m}${d}-${n2}`, `${yy}${m}${d}-${n4}`, `${d}${m}${yy}-${n4}`, `${d}${m}${y}-${n2}`][shape]}`;
+      });
+    fc.assert(
+      fc.property(id, (text) => {
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 10_000 },
     );
   });
 
@@ -589,10 +634,11 @@ describe('the sixth review: mixed and repeated separators, CHI numbers, numbers 
     const hex = (length: number) =>
       fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
     const hexLetter = fc.constantFrom(...'abcdef');
-    // The last group: zeros and the number, the number and two hex letters, or a letter either side.
+    // The last group: zeros and the number, the number and two hex letters, or a letter either side (a CHI number below
+    // 3 is read only standing alone, so only after zeros).
     const lastGroup = fc
       .tuple(personNumber, hexLetter, hexLetter, fc.nat(2))
-      .map(([n, a, b, shape]) => [`00${n}`, `${n}${a}${b}`, `${a}${n}${b}`][shape] as string);
+      .map(([n, a, b, shape]) => [`00${n}`, `${n}${a}${b}`, `${a}${n}${b}`][n < '3' ? 0 : shape] as string);
     fc.assert(
       fc.property(lastGroup, (last) => {
         expect(findIdentifier(`00000000-0000-0000-0000-${last}`)).toBe('nhs_number');
