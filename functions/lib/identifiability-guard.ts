@@ -81,9 +81,9 @@ const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*([3-9]\\d{2})${SEP}(\\d{
  *   or across the same separator (`2026-05-12-0001` is twelve digits); across another separator a new run starts with
  *   the group before it (`R9-4-3-4-7-6-5-9-1-9.1`, `12.94-34-76-59-19` hold one). A date and a time
  *   (`2026-05-12 09:30`, `31/05/2026 09:30`) is runs of different separators, none of ten digits.
- * - one digit at a time with any separators between, mixed (`9-4.3 4/7-6.5 9/1-9`): the digits linked to each other
- *   by separator runs are read as one number only when each stands alone, so a longer grouping whose separators change
- *   (a UK date and time, a site, a year and a sequence: `EV-45.2026-0001`) is not read ten digits at a time.
+ * - one digit at a time with any separators between, mixed (`9-4.3 4/7-6.5 9/1-9`): the groups linked to each other
+ *   by separator runs are read as one number only when every group is one digit, so a grouping of longer groups whose
+ *   separators change (a UK date and time, a site, a year and a sequence: `EV-45.2026-0001`) is not read.
  * Separators that change between groups of several digits are read only in the 3-3-4 rules (`943 476-5919`), not in
  * another grouping (`943 4765-919`, left: its shapes are the date and time's and the id's above).
  */
@@ -129,7 +129,7 @@ function hasGroupedNhsNumber(value: string): boolean {
   let runDigits = 0;
   let sepStart = -1;
   let sepEnd = -1;
-  // The digits linked by separator runs, and whether each stands alone.
+  // The groups linked by separator runs: where they start, their digits, whether every group is one digit.
   let chainStart = 0;
   let chainDigits = 0;
   let chainSingle = true;
