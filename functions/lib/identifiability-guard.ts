@@ -90,6 +90,12 @@ const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*([3-9]\\d{2})${SEP}(\\d{
 const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9]); // space - . _ / tab
 const NHS_NUMBER_DIGITS = 10;
 
+/** Whether the character at `at` is an ASCII digit. */
+function isDigit(value: string, at: number): boolean {
+  const code = value.charCodeAt(at);
+  return code >= 48 && code <= 57;
+}
+
 /** Whether the character at `at` is an ASCII letter. */
 function isLetter(value: string, at: number): boolean {
   const lower = value.charCodeAt(at) | 32;
@@ -102,6 +108,11 @@ function isLetter(value: string, at: number): boolean {
  */
 function runIsNhsNumber(value: string, start: number, end: number, count: number): boolean {
   if (count < NHS_NUMBER_DIGITS) return false;
+  // After a digit and a colon a run is a time's seconds and their fraction, and before a colon and a digit it ends in an
+  // offset's hours: timestamps the contract accepts, `2026-05-12T09:30:05.123456789Z` and `...:00.067685319-05:00`,
+  // hold 0 and ten digits there, and 1 in 100 such, or 1 in 11 with a fraction from 0, would be refused.
+  if (value.charCodeAt(start - 1) === 58 && isDigit(value, start - 2)) return false;
+  if (value.charCodeAt(end + 1) === 58 && isDigit(value, end + 2)) return false;
   let number = '';
   let skip = count - NHS_NUMBER_DIGITS; // the zeros to pad it
   for (let i = start; i <= end; i++) {
@@ -205,19 +216,22 @@ const ZEROS_FIRST = /^(?:0{20}|0{8}-0{4}-0{4}-0{4}-)/;
 /** Whether the text is shaped as a pseudonym and may be one (above). */
 const chancePseudonym = (value: string): boolean => PSEUDONYM.test(value) && !ZEROS_FIRST.test(value);
 /**
- * Between the digits of a telephone number: a separator run as above without a colon. Times are written with colons,
- * and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the contract
- * accepts) would otherwise read as 0 and nine digits.
+ * Between the digits of a telephone number: a separator run as above without a colon or a plus. Times are written with
+ * colons, and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the
+ * contract accepts) would otherwise read as 0 and nine digits; a plus is the international prefix, never between a
+ * number's digits, and a nanosecond fraction and its offset (`.012345678+01:00`) would otherwise read as 0 and ten.
  */
-const TELEPHONE_SEP = `[^A-Za-z0-9:]{0,${MAX_SEPARATOR_RUN}}`;
+const TELEPHONE_SEP = `[^A-Za-z0-9:+]{0,${MAX_SEPARATOR_RUN}}`;
 /**
  * A UK telephone number: 0 and 9 or 10 digits, or +44 or 0044 (with or without "(0)") and 9 or 10 digits, with
  * separator runs between its digits (none between the leading 0 and the digit after it): `07700--900123`,
  * `(01632) 960 001`, `0044 7700 900123`. Letters or digits either side end it: no checksum, so a zero-padded id
- * (EVT0000012345) is not one.
+ * (EVT0000012345) is not one. Nor is a time's seconds and their fraction, or a fraction (after a digit and a colon
+ * or a dot): a timestamp to the nanosecond with an offset, `2019-01-01T09:30:05.123456789+01:00` or
+ * `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is still read).
  */
 const TELEPHONE = new RegExp(
-  `(?<![A-Za-z0-9+])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
+  `(?<![A-Za-z0-9+])(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
 );
 /**
  * A postcode: its outward and inward codes together or apart by a separator run (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`,
