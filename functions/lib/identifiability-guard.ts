@@ -247,6 +247,79 @@ const INWARD = '\\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}';
 const POSTCODE = new RegExp(`(?<![A-Za-z0-9])${OUTWARD}${SEP}${INWARD}(?![A-Za-z0-9])`);
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/;
 
+/** A pattern's letters matched in either case, without the `i` flag (which would make `[a-z]` below match capitals). */
+const anyCase = (word: string): string =>
+  word.replace(/[a-z]/g, (letter) => `[${letter}${letter.toUpperCase()}]`).replace(/\./g, '\\.');
+/**
+ * A date as UK and ISO systems write it: year first (`1970-02-03`, `1970/2/3`, `19700203`) or day first with a two- or
+ * four-digit year (`03.02.1970`, `3/2/70`, `03021970`, `030270`, `3 Feb 1970`, `03-february-70`). Its parts are apart
+ * by one to three separators, or together at their full widths (two digits for a day and a month); a day is 1 to 31, a
+ * month 1 to 12 or a month's name, a four-digit year 1800 to 2099. Not beside another digit, so it is never a slice
+ * of a longer number. The checks are what keep ids numbered by a year and a month off it: the demo's referral ids
+ * are `R202605-` and a base-36 sequence, which spells `dob` now and then, and 202605 is no date (20/26/05, or 2026
+ * and a month and a day of one digit each, written together). Every part has a bounded length, so each match attempt
+ * costs at most a fixed number of steps.
+ */
+const DATE_SEP = '[^A-Za-z0-9]{1,3}';
+const MONTH_NAME = `(?:${['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map(anyCase).join('|')})[A-Za-z]{0,6}`;
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
+const DAY_2 = '(?:0[1-9]|[12]\\d|3[01])';
+const MONTH = '(?:0?[1-9]|1[0-2])';
+const MONTH_2 = '(?:0[1-9]|1[0-2])';
+const YEAR = '(?:(?:1[89]|20)\\d{2}|\\d{2})';
+const DATE = `(?<!\\d)(?:${[
+  `(?:1[89]|20)\\d{2}${DATE_SEP}${MONTH}${DATE_SEP}${DAY}`,
+  `(?:1[89]|20)\\d{2}${MONTH_2}${DAY_2}`,
+  `${DAY}${DATE_SEP}${MONTH}${DATE_SEP}${YEAR}`,
+  `${DAY_2}${MONTH_2}${YEAR}`,
+  `${DAY}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${YEAR}`,
+].join('|')})(?!\\d)`;
+/**
+ * A word that says "date of birth": dob, d.o.b, born, birth, birthdate, birthday, in any case, standing apart from
+ * other letters (a separator, a digit or the text's edge either side, or a capital after a small letter, as in
+ * `DateOfBirth` or `ptDOB`), so `newborn`, `reborn` or `Osborne` are not read as one.
+ */
+const DOB_WORD = `(?:${['birthdate', 'birthday', 'birth', 'born', 'd.o.b', 'dob'].map(anyCase).join('|')})`;
+const WORD_START = '(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))';
+const WORD_END = '(?:(?![A-Za-z])|(?=[A-Z][a-z]))';
+/**
+ * A date of birth written into a cell: the word and a date next to each other, either way round, with up to three
+ * separators between (`DOB:1970-02-03`, `born-03.02.1970`, `d.o.b 3/2/70`, `1970-02-03_dob`). A date alone is not one
+ * (event dates are dates), nor is the word alone.
+ */
+const DATE_OF_BIRTH = new RegExp(
+  `${WORD_START}${DOB_WORD}${WORD_END}[^A-Za-z0-9]{0,3}${DATE}|${DATE}[^A-Za-z0-9]{0,3}${WORD_START}${DOB_WORD}${WORD_END}`,
+);
+/** Every spelling of the words holds a b: a text without one is spared the expression. */
+const hasLetterB = (value: string): boolean => value.includes('b') || value.includes('B');
+/**
+ * A title and a name: Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame or Rev in any case, standing apart from other letters,
+ * then one to three separators and a capitalised word with small letters in it, after up to three initials
+ * (`Mr.John.Smith`, `Mrs_Smith`, `Dr-A-Patel`, `mr O'Brien`). The small letters are what tell a name from a code: an
+ * organisation's or a unit's id written in capitals (`DR-UNIT-12`, `MS-CLINIC-3`, `REV-2026`) is left alone, and so
+ * is, alas, a name written all in capitals (`MR-JOHN-SMITH`): in capitals it cannot be told from such a code.
+ */
+const TITLE = `(?:${['miss', 'mrs', 'mr', 'ms', 'mx', 'dr', 'prof', 'sir', 'dame', 'rev'].map(anyCase).join('|')})`;
+const TITLE_AND_NAME = new RegExp(`(?<![A-Za-z])${TITLE}[^A-Za-z0-9]{1,3}(?:[A-Z][^A-Za-z0-9]{1,3}){0,3}[A-Z][a-z]`);
+/**
+ * An e-mail address written without its @ to get past the rule above (the contract's ids may not hold one):
+ * `jsmith.at.nhs.net`, `j_smith_at_gmail_com`, `jsmith-AT-trust-nhs-uk`: a letter or digit, `at` between separators
+ * (`.`, `_`, `-`, `:`, one to three), then one to four labels and a top-level domain people's addresses end in (nhs.net,
+ * nhs.uk, gmail.com, co.uk and org.uk end in net, uk and com). The domain's labels are bounded (63 characters, as DNS
+ * bounds them), so each match attempt costs at most a fixed number of steps.
+ */
+const TLD = `(?:${['com', 'net', 'org', 'uk', 'scot', 'wales', 'cymru', 'london', 'io', 'me', 'info', 'biz', 'edu', 'gov', 'ie', 'eu'].map(anyCase).join('|')})`;
+const EMAIL_SEP = '[._:\\-]{1,3}';
+const EMAIL_WRITTEN_OUT = new RegExp(
+  `[A-Za-z0-9]${EMAIL_SEP}${anyCase('at')}${EMAIL_SEP}(?:[A-Za-z0-9]{1,63}${EMAIL_SEP}){1,4}${TLD}(?![A-Za-z0-9])`,
+);
+/** ...which has `at` between separators: a text without one is spared the expression. */
+const AT_WORD = /[._:-][aA][tT][._:-]/;
+/** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`) can have. */
+const WORDS_MIN_LETTERS = 4;
+/** The fewest digits a date can have (`3/2/70`). */
+const DATE_MIN_DIGITS = 4;
+
 /**
  * What one pass over a text finds: its digits, any non-ASCII character, whether it is hexadecimal digits only, its
  * letters (A-Z, a-z), and the most digits in one stretch without a letter (`numberDigits`) and without a letter or a
@@ -332,6 +405,22 @@ function asciiDigits(text: string): string {
   });
 }
 
+/**
+ * Words written into ids: a date of birth, a title and a name, an e-mail address without its @ (a red-team review got
+ * `DOB:1970-02-03`, `Mr.John.Smith` and `jsmith.at.nhs.net` through as event_ids). The shortcuts (too few letters, no
+ * b, no `at` between separators) spare texts that cannot hold them.
+ */
+function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  if (!shortcut || shape.letters >= WORDS_MIN_LETTERS) {
+    if ((!shortcut || AT_WORD.test(value)) && EMAIL_WRITTEN_OUT.test(value)) return 'email';
+    if (TITLE_AND_NAME.test(value)) return 'name';
+  }
+  if (shape.digits >= DATE_MIN_DIGITS && (!shortcut || hasLetterB(value)) && DATE_OF_BIRTH.test(value)) {
+    return 'date_of_birth';
+  }
+  return undefined;
+}
+
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
 export function findIdentifier(text: string): IdentifierKind | undefined {
   return identifierIn(text, true);
@@ -361,6 +450,8 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   }
   if (value.includes('@') && EMAIL.test(value)) return 'email';
   const { digits } = shape;
+  const words = wordsIn(value, shape, shortcut);
+  if (words !== undefined) return words;
   if (digits === 0) return undefined;
   if (shortcut ? shape.numberDigits >= NUMBER_MIN_DIGITS : digits >= NUMBER_MIN_DIGITS) {
     NHS_NUMBER.lastIndex = 0;

@@ -227,6 +227,12 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['digits one at a time, separators mixed', (n) => '9-4.3 4/'.repeat(n / 8)],
   ['digit pairs, one doubled separator', (n) => '94--'.repeat(n / 4)],
   ['digits, runs of 16 mixed separators', (n) => `9${'-. /'.repeat(4)}`.repeat(n / 17)],
+  // Words written into a cell: each attempt is bounded (a domain's labels, a date's parts, a title's initials).
+  ['at between separators, no ending', (n) => 'a.at.'.repeat(n / 5)],
+  ['labels after at, no ending', (n) => `j.at.${'x_y_'.repeat(n / 4)}`],
+  ['titles and initials, no name', (n) => 'Dr-A-B-C-D-'.repeat(n / 11)],
+  ['dob and short digit runs', (n) => 'dob-1-'.repeat(n / 6)],
+  ['dates beside b-words inside words', (n) => '1-1-19-newborn'.repeat(n / 14)],
 ];
 console.log('adversarial texts (findIdentifier, best of 5): 16 KB | 64 KB | ratio (linear: about 4)');
 for (const [name, make] of ADVERSARIAL) {

@@ -37,7 +37,7 @@ async function ingest(rows: string[][]) {
   return { receipt, store, key };
 }
 
-describe('an NHS number in any grouping or a postcode inside an id: refused whole, described by position', () => {
+describe('an NHS number in any grouping, a postcode, a date of birth, a name or an e-mail address inside an id: refused whole, described by position', () => {
   it.each([
     ['event_id', '9-4-3-4-7-6-5-9-1-9', 'an NHS number'],
     ['referral_id', '9.4.3.4.7.6.5.9.1.9', 'an NHS number'],
@@ -51,6 +51,13 @@ describe('an NHS number in any grouping or a postcode inside an id: refused whol
     ['referral_id', 'R94--34--76--59--19', 'an NHS number'],
     ['event_id', 'CHI-01-01-90-1232', 'an NHS number'],
     ['referral_id', '00000000-0000-0000-0000-009434765919', 'an NHS number'],
+    // The seventh review: words within the id characters the contract allows, each row of a file that reached Parquet.
+    ['event_id', 'DOB:1970-02-03', 'a date of birth'],
+    ['event_id', 'born-03.02.1970', 'a date of birth'],
+    ['event_id', 'Mr.John.Smith', 'a name'],
+    ['event_id', 'jsmith.at.nhs.net', 'an e-mail address'],
+    ['referral_id', 'R1_Mrs_Smith', 'a name'],
+    ['provider_id', 'Dr-A-Patel', 'a name'],
   ])('%s holding %s', async (field, value, label) => {
     const { receipt, store, key } = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
     expect(receipt.status).toBe('rejected');
@@ -65,7 +72,7 @@ describe('an NHS number in any grouping or a postcode inside an id: refused whol
     expect([...store.objects.keys()]).toEqual([expect.stringMatching(/^receipts\/U00001-[0-9a-f]{32}\.json$/)]);
     const kept = new TextDecoder().decode([...store.objects.values()][0]);
     expect(kept).not.toContain(value);
-    expect(kept).not.toContain(value.replace(/[^0-9A-Z]/g, ''));
+    expect(kept).not.toContain(value.replace(/[^0-9A-Za-z]/g, ''));
   });
 
   it('the demo generator’s ids pass and are stored: an ICB-coded provider id, a date-and-sequence id', async () => {
@@ -75,10 +82,12 @@ describe('an NHS number in any grouping or a postcode inside an id: refused whol
       connection({ event_id: 'R202605-2565.1', referral_id: 'R202605-2565' }),
       connection({ event_id: 'R202605-2565.2', referral_id: 'R202605-2565', provider_id: 'VCSE-QT6-1AB' }),
       connection({ event_id: '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c', referral_id: 'EV-45.2026-0001' }),
+      // A unit's id in capitals after DR, and a date beside a word holding born: no title and name, no date of birth.
+      connection({ event_id: 'newborn-2026-09-01', referral_id: 'R1', provider_id: 'DR-UNIT-12' }),
     ];
     const { receipt, store } = await ingest(rows);
     expect(receipt.status).toBe('accepted');
-    expect(receipt.rows).toEqual({ read: 3, accepted: 3, rejected: 0 });
+    expect(receipt.rows).toEqual({ read: 4, accepted: 4, rejected: 0 });
     expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
   });
 });

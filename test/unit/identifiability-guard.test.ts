@@ -899,3 +899,203 @@ describe('personalColumnKind', () => {
     }
   });
 });
+
+/**
+ * The seventh review: a date of birth, a title and a name, and an e-mail address without its @ were looked for only in
+ * column names, and event_ids made of them within the contract's id characters (`A-Z a-z 0-9 . _ : -`) reached curated
+ * Parquet. Each family is generated: its words in any case, its parts apart by any separators the rule reads.
+ */
+describe('words written into a cell: a date of birth, a title and a name, an e-mail address without its @', () => {
+  it.each([
+    ['DOB:1970-02-03', 'date_of_birth'],
+    ['born-03.02.1970', 'date_of_birth'],
+    ['Mr.John.Smith', 'name'],
+    ['jsmith.at.nhs.net', 'email'],
+    ['Mrs_Smith', 'name'],
+    ['Dr-A-Patel', 'name'],
+    ['mr O\u2019Brien', 'name'],
+    ['E1-d.o.b-3/2/70', 'date_of_birth'],
+    ['DateOfBirth19700203', 'date_of_birth'],
+    ['ptDOB_030270', 'date_of_birth'],
+    ['1970-02-03_dob', 'date_of_birth'],
+    ['birthday 3 Feb 1970', 'date_of_birth'],
+    ['j_smith_at_gmail_com', 'email'],
+    ['jsmith-AT-trust-nhs-uk', 'email'],
+    ['E1:jane.doe.at.example.co.uk', 'email'],
+  ])('flags %s as %s', (value, kind) => {
+    expect(findIdentifier(value)).toBe(kind);
+    expect(identifierByRules(value)).toBe(kind);
+  });
+
+  it.each([
+    // Codes in capitals: a title's letters at the start of a unit's, a clinic's or a revision's id.
+    ['a unit id starting DR', 'DR-UNIT-12'],
+    ['a clinic id starting MS', 'MS-CLINIC-3'],
+    ['a revision in capitals', 'REV-2026-01'],
+    ['a title with no capitalised word after it', 'dr-unit-12'],
+    ['a title inside a longer word', 'HDR-Unit-4'],
+    // The words of a date of birth inside other words, or with no date beside them; a date alone.
+    ['born inside a word, beside a date', 'newborn-2026-01-02'],
+    ['born inside a surname-like word, beside a date', 'Osborne-1970-02-03'],
+    ['born at the start of a longer word in capitals', 'BORNEO-1970-02-03'],
+    ['a birth word and a year only', 'birth-cohort-1970'],
+    ['a date alone', '1970-02-03'],
+    // The demo's referral ids: a year and a month, then a base-36 sequence that spells a word now and then (the bench
+    // found R202605-dob): 202605 is no date, neither 20/26/05 nor 2026 and a one-digit month and day written together.
+    ['a year-and-month id with a sequence spelling dob', 'R202605-dob'],
+    ['its event id', 'R202605-dob.1'],
+    ['a year-and-month id with a sequence spelling born', 'R201912-born.3'],
+    ['a day 32 beside dob', 'dob 32.01.1970'],
+    ['a month 13 beside born', 'born 01/13/70'],
+    ['a date-and-sequence id with b in it', 'B202605-2565'],
+    // at between separators without an address's ending, and an address's ending without at.
+    ['at in an id with no domain ending', 'EV.at.home.1'],
+    ['a domain ending without at', 'provider.nhs.net'],
+    ['at inside a word', 'cat.net'],
+  ])('does not flag %s', (_what, value) => {
+    expect(findIdentifier(value)).toBeUndefined();
+    expect(identifierByRules(value)).toBeUndefined();
+  });
+
+  /** A word in a random mix of cases. */
+  const anyCase = (word: string) =>
+    fc
+      .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+      .map((upper) => [...word].map((letter, i) => (upper[i] ? letter.toUpperCase() : letter.toLowerCase())).join(''));
+  const idSeparator = fc.constantFrom('.', '_', ':', '-');
+  const idSeparators = fc.string({ unit: idSeparator, minLength: 1, maxLength: 3 });
+  const lower = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), minLength: 1, maxLength: 10 });
+  const upper = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+  const twoDigits = (min: number, max: number) => fc.integer({ min, max }).map((n) => String(n).padStart(2, '0'));
+  /** Where the identifier sits in an id: alone, or after or before an id's own part and a separator. */
+  const inId = (identifier: fc.Arbitrary<string>) =>
+    fc
+      .tuple(fc.constantFrom('', 'E1', 'ev2026', 'R-7'), identifier, fc.constantFrom('', '1', 'x'), idSeparator)
+      .map(([head, value, tail, sep]) => `${head === '' ? '' : head + sep}${value}${tail === '' ? '' : sep + tail}`);
+
+  it('a date of birth: its word in any case, any separators, a date in any UK or ISO form, either way round', () => {
+    const date = fc
+      .record({
+        day: twoDigits(1, 28),
+        month: twoDigits(1, 12),
+        year: fc.integer({ min: 1900, max: 2026 }).map(String),
+        sep: fc.constantFrom('-', '.', '/', '_', ' ', ''),
+        form: fc.constantFrom('iso', 'uk', 'uk-short'),
+      })
+      .map(({ day, month, year, sep, form }) =>
+        form === 'iso' ? [year, month, day].join(sep) : [day, month, form === 'uk' ? year : year.slice(2)].join(sep),
+      );
+    const word = fc.constantFrom('dob', 'd.o.b', 'born', 'birth', 'birthdate', 'birthday').chain(anyCase);
+    const written = fc
+      .tuple(word, fc.string({ unit: fc.constantFrom('.', '_', ':', '-', ' ', '/'), maxLength: 3 }), date, fc.boolean())
+      .map(([marker, sep, when, first]) => (first ? `${marker}${sep}${when}` : `${when}${sep}${marker}`));
+    fc.assert(
+      fc.property(inId(written), (text) => {
+        expect(findIdentifier(text)).toBe('date_of_birth');
+        expect(identifierByRules(text)).toBe('date_of_birth');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a title and a name: the title in any case, separators, initials, a capitalised word', () => {
+    const title = fc.constantFrom('mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'rev').chain(anyCase);
+    const initials = fc.array(fc.tuple(upper, idSeparators), { maxLength: 3 });
+    const written = fc
+      .tuple(title, idSeparators, initials, upper, lower, fc.option(fc.tuple(idSeparators, upper, lower)))
+      .map(
+        ([t, sep, inits, capital, rest, surname]) =>
+          `${t}${sep}${inits.map(([i, s]) => i + s).join('')}${capital}${rest}${surname === null ? '' : surname.join('')}`,
+      );
+    fc.assert(
+      fc.property(inId(written), (text) => {
+        expect(findIdentifier(text)).toBe('name');
+        expect(identifierByRules(text)).toBe('name');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('an e-mail address without its @: at in any case between separators, labels, a public ending', () => {
+    const label = fc.string({
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'),
+      minLength: 1,
+      maxLength: 12,
+    });
+    const ending = fc.constantFrom('nhs.net', 'nhs.uk', 'gmail.com', 'co.uk', 'com', 'org', 'net', 'org.uk', 'ac.uk');
+    const written = fc
+      .tuple(label, anyCase('at'), fc.array(label, { minLength: 1, maxLength: 2 }), ending, idSeparator)
+      .map(([local, at, labels, end, sep]) => [local, at, ...labels, ...end.split('.')].join(sep));
+    fc.assert(
+      fc.property(inId(written), (text) => {
+        expect(findIdentifier(text)).toBe('email');
+        expect(identifierByRules(text)).toBe('email');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('codes in capitals after a title, and ids of letters and digits without the words: not flagged, by both', () => {
+    const code = fc
+      .tuple(
+        fc.constantFrom('DR', 'MS', 'MR', 'REV', 'SIR', 'PROF', 'MX'),
+        fc.array(
+          fc.tuple(
+            idSeparator,
+            fc.string({ unit: fc.constantFrom(...'ABCDEFGHJKLNPQRTUVWXYZ0123456789'), minLength: 1, maxLength: 6 }),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      )
+      .map(([t, parts]) => t + parts.map(([s, p]) => s + p).join(''));
+    fc.assert(
+      fc.property(code, (text) => {
+        // Only the title rule could read these (no b, no at, no @); a postcode or number among the parts is another matter.
+        fc.pre(identifierByRules(text) !== 'postcode' && identifierByRules(text) !== 'nhs_number');
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the shortcuts (four letters, a b for a date of birth, at between separators) answer as every rule run in full', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('dob', 'DOB', 'd.o.b', 'born', 'Birth', 'birthday', 'newborn', 'at', 'AT', 'Mr', 'dr', 'Prof'),
+      fc.constantFrom('John', 'Smith', 'A', 'UNIT', 'nhs', 'net', 'uk', 'gmail', 'com', 'co', 'Feb', 'x'),
+      fc.constantFrom('1970-02-03', '03.02.1970', '3/2/70', '19700203', '030270', '12', '2026', 'R202605-2565'),
+      fc.string({ unit: fc.constantFrom('.', '_', ':', '-', ' ', '/'), minLength: 1, maxLength: 3 }),
+      fc.string({ unit: fc.constantFrom(...'abBtTMrD019'), minLength: 1, maxLength: 3 }),
+    );
+    const text = fc.array(piece, { minLength: 1, maxLength: 8 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(findIdentifier(value)).toBe(identifierByRules(value));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('ids numbered by a year and a month and a base-36 sequence, as the demo writes them: never a date of birth', () => {
+    const id = fc
+      .tuple(
+        fc.integer({ min: 2013, max: 2099 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.string({ unit: fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyz'), maxLength: 2 }),
+        fc.constantFrom('dob', 'born', 'birth', 'birthday'),
+        fc.string({ unit: fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyz'), maxLength: 2 }),
+        fc.option(fc.integer({ min: 1, max: 99 })),
+      )
+      .map(
+        ([year, month, head, word, tail, event]) =>
+          `R${year}${String(month).padStart(2, '0')}-${head}${word}${tail}${event === null ? '' : `.${event}`}`,
+      );
+    fc.assert(
+      fc.property(id, (text) => {
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
