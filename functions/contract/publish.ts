@@ -98,9 +98,14 @@ characters between its parts, and an NHS number with zeros before it (\`943 - 47
 included (\`9 4 3 4 7 6 5 9 1 9\`, \`943 4765 919\`), with the separators repeated (\`94--34--76--59--19\`) or, one digit
 at a time, mixed (\`9-4.3 4/7-6.5 9/1-9\`); a Scottish CHI number (a DDMMYY date of birth first) standing apart from
 letters, in any grouping (\`0101901232\`, \`CHI 01 01 90 1232\`, \`0-1-0-1-9-0-1-2-3-2\`); a number written into a
-UUID's shape after zeros (\`00000000-0000-0000-0000-009434765919\`); and a postcode inside an id (\`ORG-SW1A-1AA\`). A
-file containing one is rejected whole: nothing of it is published, and the receipt names the row and column (never the
-value). \`person_id\` is a keyed hash made on the PCN's own machine (\`sp-outcomes upload\` does it for you). Ids you make
+UUID's shape after zeros (\`00000000-0000-0000-0000-009434765919\`); a postcode inside an id (\`ORG-SW1A-1AA\`); and
+words written into any cell, ids included: a date of birth (dob, d.o.b, born, birth, birthdate or birthday, in any
+case, next to a UK or ISO date: \`DOB:1970-02-03\`, \`born-03.02.1970\`, \`d.o.b 3/2/70\`), a title and a name (Mr,
+Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame or Rev, a separator, and a capitalised word with small letters:
+\`Mr.John.Smith\`, \`Mrs_Smith\`, \`Dr-A-Patel\`; a code in capitals, \`DR-UNIT-12\`, passes), and an e-mail address
+with \`at\` written for its @ (\`jsmith.at.nhs.net\`, \`j_smith_at_gmail_com\`). A file containing one is rejected
+whole: nothing of it is published, and the receipt names the row and column (never the value). \`person_id\` is a
+keyed hash made on the PCN's own machine (\`sp-outcomes upload\` does it for you). Ids you make
 yourselves (\`event_id\`, \`referral_id\`, \`provider_id\`) must not be built from an NHS number or a postcode: an id
 whose ten digits from 3 up stand beside letters, together, in groups or one at a time, and pass the NHS number check
 digit (\`REF4000000101\`, \`R401-023-2137\`, \`EV-4-0-1-0-2-3-2-1-3-7\`) is refused as one, so number your ids with a
