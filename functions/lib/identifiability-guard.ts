@@ -332,6 +332,8 @@ interface Shape {
   letters: number;
   numberDigits: number;
   telephoneDigits: number;
+  /** Whether a capital is followed directly by a small letter somewhere (as a name is written: `Smith`). */
+  capitalised: boolean;
 }
 
 function shapeOf(value: string): Shape {
@@ -343,27 +345,33 @@ function shapeOf(value: string): Shape {
   let numberDigits = 0;
   let telephoneStretch = 0;
   let telephoneDigits = 0;
+  let capitalised = false;
+  let afterCapital = false;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code >= 48 && code <= 57) {
       digits++;
       if (++stretch > numberDigits) numberDigits = stretch;
       if (++telephoneStretch > telephoneDigits) telephoneDigits = telephoneStretch;
+      afterCapital = false;
       continue;
     }
     const lower = code | 32;
     if (lower >= 97 && lower <= 122) {
       letters++;
+      if (afterCapital && code >= 97) capitalised = true;
+      afterCapital = code <= 90;
       stretch = 0;
       telephoneStretch = 0;
       if (lower > 102) hex = false;
     } else {
       hex = false;
+      afterCapital = false;
       if (code === 58) telephoneStretch = 0;
     }
     if (code > 126 || (code < 32 && code !== 9)) plain = false;
   }
-  return { digits, plain, hex, letters, numberDigits, telephoneDigits };
+  return { digits, plain, hex, letters, numberDigits, telephoneDigits, capitalised };
 }
 
 /**
@@ -408,12 +416,12 @@ function asciiDigits(text: string): string {
 /**
  * Words written into ids: a date of birth, a title and a name, an e-mail address without its @ (a red-team review got
  * `DOB:1970-02-03`, `Mr.John.Smith` and `jsmith.at.nhs.net` through as event_ids). The shortcuts (too few letters, no
- * b, no `at` between separators) spare texts that cannot hold them.
+ * b, no `at` between separators, no capital with a small letter after it) spare texts that cannot hold them.
  */
 function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
   if (!shortcut || shape.letters >= WORDS_MIN_LETTERS) {
     if ((!shortcut || AT_WORD.test(value)) && EMAIL_WRITTEN_OUT.test(value)) return 'email';
-    if (TITLE_AND_NAME.test(value)) return 'name';
+    if ((!shortcut || shape.capitalised) && TITLE_AND_NAME.test(value)) return 'name';
   }
   if (shape.digits >= DATE_MIN_DIGITS && (!shortcut || hasLetterB(value)) && DATE_OF_BIRTH.test(value)) {
     return 'date_of_birth';
