@@ -116,11 +116,9 @@ describe('AthenaEngine', () => {
       .resolvesOnce(running)
       .resolves(succeeded);
     // MaxResults 1: the metadata and the row of names, as Athena's first page starts.
-    athena
-      .on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', MaxResults: 1 })
-      .resolves({
-        ResultSet: { ResultSetMetadata: metadata, Rows: [datum('level', 'referrals', 'list_size', 'took_up')] },
-      });
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', MaxResults: 1 }).resolves({
+      ResultSet: { ResultSetMetadata: metadata, Rows: [datum('level', 'referrals', 'list_size', 'took_up')] },
+    });
     objects.set(
       OUTPUT,
       '"level","referrals","list_size","took_up"\n"national","73","75000.0","true"\n"region","35","35000.5",\n"pcn",,"10000.0","false"\n"pcn","8","5000.0","true"\n',
