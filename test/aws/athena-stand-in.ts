@@ -508,7 +508,8 @@ export class AthenaStandIn {
   /** Writes a statement's result object at <workgroup output location><id><file>, as Athena does. */
   private async putResult(execution: Execution, file: ResultFile, body: string): Promise<void> {
     const { bucket, prefix } = s3Parts(`${execution.workgroup.outputLocation}${execution.id}${file}`);
-    await this.options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: body }));
+    // Bytes, so the SDK knows the length of an empty body too.
+    await this.options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: Buffer.from(body) }));
   }
 
   /** A DDL statement's result: a plain text file (ATHENA_RULE_SOURCES.outputFiles), empty for these statements. */

@@ -88,7 +88,7 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
     const written = new Map<string, string>();
     const s3 = {
       send: async ({ input }: { input: PutObjectCommandInput }) => {
-        written.set(`s3://${input.Bucket}/${input.Key}`, String(input.Body));
+        written.set(`s3://${input.Bucket}/${input.Key}`, Buffer.from(input.Body as Uint8Array).toString('utf8'));
         return {};
       },
     } as unknown as S3Client;
