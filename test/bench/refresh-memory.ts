@@ -19,6 +19,9 @@
  *     folder (the data folder is never written). Prints the same per-step figures and the process's peak RSS against
  *     the function's memory size. REFRESH_BASELINE=<another checkout> first runs that checkout's refresh and engine
  *     the same way (published to <out folder>-baseline), then prints both runs' wall, CPU and peak RSS side by side.
+ *   npx tsx test/bench/refresh-memory.ts reading <record folder> [<copies>]
+ *     the engine's reading of results alone, as `lambda` serves them (each result repeated <copies> times, for results
+ *     as large as a bigger dataset's): every recorded query once, its rows held to the end; REFRESH_BASELINE as above.
  * REFRESH_TREE=<another checkout> runs that checkout's refresh instead (e.g. /work/main, for a before-and-after).
  */
 
@@ -215,11 +218,13 @@ const PAGE_ROWS = 1_000;
  * test/aws/athena-result-csv.ts) and n.page<k>.json (each GetQueryResults page, the JSON Athena sends: 1,000 rows a
  * page, the first starting with the names, every value text).
  */
-function serveRecorded(record: string, served: string): void {
+function serveRecorded(record: string, served: string, copies = 1): void {
   mkdirSync(served, { recursive: true });
   const index = JSON.parse(readFileSync(join(record, 'index.json'), 'utf8')) as Recorded;
   for (const [n, query] of index.entries()) {
-    const rows = JSON.parse(readFileSync(join(record, query.rows), 'utf8')) as Row[];
+    const recorded = JSON.parse(readFileSync(join(record, query.rows), 'utf8')) as Row[];
+    // `reading` serves each result `copies` times over, for a result as large as a bigger dataset's.
+    const rows = copies === 1 ? recorded : Array.from({ length: copies }, () => recorded).flat();
     const names = Object.keys(rows[0] ?? {});
     const columns: ColumnInfo[] = names.map((name) => ({
       Name: name,
@@ -352,6 +357,40 @@ async function lambdaChild(data: string, record: string, served: string, out: st
   }
 }
 
+/**
+ * The engine's reading alone (no refresh): every recorded query run once through the AthenaEngine of REFRESH_TREE (or
+ * this tree) against the served results, every row held to the end as the refresh holds them; metered as a refresh is.
+ */
+async function readingChild(record: string, served: string): Promise<void> {
+  const { AthenaEngine } = (await tree(
+    'functions/refresh/athena-engine.ts',
+  )) as typeof import('../../functions/refresh/athena-engine.ts');
+  const attempt = 'zzreplay';
+  const { client, readResult, requests } = replayClient(record, served, attempt);
+  const engine = new AthenaEngine(client as unknown as AthenaClient, {
+    workGroup: 'replay',
+    database: 'replay',
+    resultsLocation: 's3://replay/results/',
+    readResult,
+    attempt,
+    pollMs: 0,
+    sleep: async () => {},
+  });
+  const index = JSON.parse(readFileSync(join(record, 'index.json'), 'utf8')) as Recorded;
+  const held: Row[][] = [];
+  const m = meter();
+  for (const query of index) {
+    held.push(await engine.query(query.file, query.params));
+    m.onStep(query.file);
+  }
+  m.finish();
+  console.log(
+    `${held.reduce((n, rows) => n + rows.length, 0)} rows held; result requests, each a round trip in AWS: ${requests.getQueryResults} GetQueryResults, ${requests.getObject} GetObject`,
+  );
+  const summary = process.env.REFRESH_MEMORY_SUMMARY;
+  if (summary) writeFileSync(summary, JSON.stringify({ ...JSON.parse(readFileSync(summary, 'utf8')), ...requests }));
+}
+
 /** What a child's run measured (REFRESH_MEMORY_SUMMARY), for the side-by-side lines. */
 interface Summary {
   readonly peakRssMb: number;
@@ -366,7 +405,9 @@ const [command, first, second, third, fourth] = process.argv.slice(2);
 if (command === 'local' && first && second) await local(first, second, third);
 else if (command === 'lambda-child' && first && second && third && fourth)
   await lambdaChild(first, second, third, fourth);
-else if (command === 'lambda' && first && second && third) {
+else if (command === 'reading-child' && first && second) await readingChild(first, second);
+else if ((command === 'lambda' && first && second && third) || (command === 'reading' && first)) {
+  const reading = command === 'reading';
   const { REFRESH_MEMORY_MB } = await import('../../infra/constructs/metrics-refresh.ts');
   const memoryMb = Number(process.env.REFRESH_MEMORY_MB ?? REFRESH_MEMORY_MB);
   // AWS's Node.js runtime: new space = memory / 10, semi-space = half of it, old space = the rest (ingest.bench.ts).
@@ -374,12 +415,13 @@ else if (command === 'lambda' && first && second && third) {
   const flags = [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
   const served = mkdtempSync(join(tmpdir(), 'refresh-memory-served-'));
   try {
-    serveRecorded(second, served);
+    if (reading) serveRecorded(first as string, served, Number(second ?? 1));
+    else serveRecorded(second as string, served);
     const runs = [
       ...(process.env.REFRESH_BASELINE
         ? [{ label: 'baseline', tree: process.env.REFRESH_BASELINE, out: `${third}-baseline` }]
         : []),
-      { label: 'this tree', tree: process.env.REFRESH_TREE, out: third },
+      { label: 'this tree', tree: process.env.REFRESH_TREE, out: third ?? '' },
     ];
     const summaries: Summary[] = [];
     for (const run of runs) {
@@ -389,7 +431,15 @@ else if (command === 'lambda' && first && second && third) {
       );
       execFileSync(
         process.execPath,
-        [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), 'lambda-child', first, second, served, run.out],
+        [
+          ...flags,
+          '--import',
+          'tsx',
+          fileURLToPath(import.meta.url),
+          ...(reading
+            ? ['reading-child', first as string, served]
+            : ['lambda-child', first as string, second as string, served, run.out]),
+        ],
         {
           stdio: 'inherit',
           env: { ...process.env, REFRESH_MEMORY_SUMMARY: summary, ...(run.tree ? { REFRESH_TREE: run.tree } : {}) },
@@ -416,6 +466,8 @@ else if (command === 'lambda' && first && second && third) {
     rmSync(served, { recursive: true, force: true });
   }
 } else {
-  console.error('usage: refresh-memory.ts local <data> <out> [<record>] | lambda <data> <record> <out>');
+  console.error(
+    'usage: refresh-memory.ts local <data> <out> [<record>] | lambda <data> <record> <out> | reading <record> [<copies>]',
+  );
   process.exitCode = 2;
 }
