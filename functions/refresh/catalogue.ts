@@ -13,6 +13,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
+import type { PcnGroups, SameAs } from './shared-counts.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
@@ -90,6 +91,18 @@ export interface MetricDefinition {
   readonly keys: readonly string[];
   readonly definitions: Readonly<Record<string, string>>;
   readonly rules: DisclosureRules;
+  /**
+   * Counts that are the same counts as cells of a document earlier in the catalogue (same people or referrals, same
+   * cohort cut-off, same period): published exactly as that document publishes them, `*` for `*`, before this
+   * document's rates and post-steps (shared-counts.ts). Every document sharing a count declares it so.
+   */
+  readonly sameAs?: readonly SameAs[];
+  /**
+   * Rows counting a group of PCNs (England's and the regions' PCNs of a deprivation quintile): England's are
+   * controlled as counts below England, and every one is checked against the PCN rows of the documents it adds up
+   * (shared-counts.ts).
+   */
+  readonly pcnGroups?: PcnGroups;
   /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
   readonly beforeControl?: (row: Row) => Row;
   /** Columns derived from the published (disclosure-controlled) figures of one row. */
@@ -105,6 +118,8 @@ export interface MetricDefinition {
 
 const n = (v: unknown) => (typeof v === 'number' ? v : null);
 const prefixed = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}${name}`);
+/** A PCN's row of a period, in any document: the cell a shared count is known by. */
+const PCN_YEAR = ['level', 'code', 'period_type', 'period'] as const;
 export const rowKey = (row: Row) => `${row.level}|${row.code}|${row.period}`;
 
 const SOURCES = REFERRAL_SOURCES;
@@ -617,6 +632,21 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ],
       siblings: [(r) => `${r.level}|${r.code}|${r.period}|${r.dimension}`],
     },
+    // A PCN-deprivation quintile's row is the sum of its PCNs' rows in rollout (people referred: person ids are per
+    // PCN) and cof_person (referrals of the engagement cohort): England's is a group of PCNs, not England's own total
+    // (review, finding 3).
+    pcnGroups: {
+      rows: (r) => r.dimension === 'pcn_imd_quintile',
+      membership: 'pcn_imd_quintile',
+      groupColumn: 'group',
+      sums: [
+        { document: 'rollout', columns: { people_referred: 'people_referred' } },
+        {
+          document: 'cof_person',
+          columns: { engagement_cohort: 'engagement_cohort', engaged: 'engaged', connected: 'connected' },
+        },
+      ],
+    },
     derive: (r) => ({
       engaged_pct: rate(r.engaged, r.engagement_cohort, 100),
       connected_pct: rate(r.connected, r.engagement_cohort, 100),
@@ -667,6 +697,23 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     rules: {
       counts: ['referrals', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_measured', 'wellbeing_improved'],
     },
+    // The same counts as rollout's and cof_person's PCN rows of the year (sql/metrics: each referral of the PCN once,
+    // the same cohort cut-offs, the headline instrument per referral): published as those documents publish them,
+    // or a cell they suppress (secondarily, or by the audit) would be shown here rounded (review, finding 2).
+    sameAs: [
+      { document: 'rollout', columns: { referrals: 'referrals' }, key: PCN_YEAR },
+      {
+        document: 'cof_person',
+        columns: {
+          engagement_cohort: 'engagement_cohort',
+          engaged: 'engaged',
+          connected: 'connected',
+          wellbeing_measured: 'wellbeing_measured',
+          wellbeing_improved: 'wellbeing_improved',
+        },
+        key: PCN_YEAR,
+      },
+    ],
     summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {
