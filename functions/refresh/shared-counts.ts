@@ -157,6 +157,42 @@ export function recoversCell(total: unknown, parts: readonly unknown[]): boolean
 }
 
 /**
+ * The source's PCN rows of each year by England's and the regions' groups ("period|ENG|group", "period|<region>|group";
+ * `row` undefined: the PCN has none), and the years it shows PCN rows for. A PCN in force without a row counts 0 (no
+ * referrals), unless the source has no PCN row at all that year (a year withheld below England): then the reader
+ * knows nothing of it.
+ */
+function pcnCellsByGroup(
+  source: MetricDocument,
+  periods: ReadonlySet<string>,
+  membership: ReadonlyMap<string, string>,
+  shared: SharedContext,
+) {
+  const cellOf = new Map<string, Row>();
+  const yearsShown = new Set<string>();
+  for (const pcn of source.rows as unknown as Row[]) {
+    if (pcn.level !== 'pcn' || pcn.period_type !== 'fy' || !periods.has(String(pcn.period))) continue;
+    cellOf.set(`${pcn.period}|${pcn.code}`, pcn);
+    yearsShown.add(String(pcn.period));
+  }
+  const cellsOf = new Map<string, { row: Row | undefined }[]>();
+  for (const period of periods)
+    for (const code of shared.pcnCodes ?? []) {
+      const icbs = shared.parentOf({ level: 'pcn', code, period, period_type: 'fy' });
+      if (icbs.length === 0) continue;
+      const group = membership.get(code) ?? 'unknown';
+      const regions = new Set(icbs.flatMap((icb) => shared.parentOf({ level: 'icb', code: icb, period })));
+      for (const area of ['ENG', ...regions]) {
+        const k = `${period}|${area}|${group}`;
+        const list = cellsOf.get(k) ?? [];
+        list.push({ row: cellOf.get(`${period}|${code}`) });
+        cellsOf.set(k, list);
+      }
+    }
+  return { cellsOf, yearsShown };
+}
+
+/**
  * Rows that are a group of PCNs, checked against the PCN rows of the documents their counts add up: where a group's
  * published count and its PCNs' published cells recover any of them exactly (s8: England's quintile of 3 PCNs at 17,
  * two PCNs at 10 and one `*`, which is then 1), that count is suppressed in every group row of the financial year
@@ -172,30 +208,7 @@ export function auditPcnGroups(published: readonly Row[], groups: PcnGroups, sha
   for (const { document, columns } of groups.sums) {
     const source = shared.documentOf(document);
     if (source === undefined) throw new Error(`PCN groups add up ${document}, which must be built before them`);
-    // The source's PCN rows of each year. A PCN in force without one counts 0 (no referrals), unless the source has
-    // no PCN row at all that year (a year withheld below England): then the reader knows nothing of it.
-    const cellOf = new Map<string, Row>();
-    const yearsShown = new Set<string>();
-    for (const pcn of source.rows as unknown as Row[]) {
-      if (pcn.level !== 'pcn' || pcn.period_type !== 'fy' || !periods.has(String(pcn.period))) continue;
-      cellOf.set(`${pcn.period}|${pcn.code}`, pcn);
-      yearsShown.add(String(pcn.period));
-    }
-    // Each year's PCN cells by England's and the regions' group: "period|ENG|group" and "period|<region>|group".
-    const cellsOf = new Map<string, { row: Row | undefined }[]>();
-    for (const period of periods)
-      for (const code of shared.pcnCodes ?? []) {
-        const icbs = shared.parentOf({ level: 'pcn', code, period, period_type: 'fy' });
-        if (icbs.length === 0) continue;
-        const group = membership.get(code) ?? 'unknown';
-        const regions = new Set(icbs.flatMap((icb) => shared.parentOf({ level: 'icb', code: icb, period })));
-        for (const area of ['ENG', ...regions]) {
-          const k = `${period}|${area}|${group}`;
-          const list = cellsOf.get(k) ?? [];
-          list.push({ row: cellOf.get(`${period}|${code}`) });
-          cellsOf.set(k, list);
-        }
-      }
+    const { cellsOf, yearsShown } = pcnCellsByGroup(source, periods, membership, shared);
     for (const row of rows) {
       const parts = cellsOf.get(`${row.period}|${row.code}|${row[groups.groupColumn]}`) ?? [];
       const shown = yearsShown.has(String(row.period));
