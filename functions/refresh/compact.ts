@@ -386,7 +386,7 @@ function sortedRows(keys: readonly (readonly unknown[])[], rows: number): Uint32
  * Row group sizes that never put two values of the (sorted) column in one group: each run of one value is cut into
  * the fewest groups of at most maxRows rows, of near-equal sizes. So a row group's min and max are one event type.
  */
-export function rowGroupsByRuns(values: readonly unknown[], maxRows: number): number[] {
+function rowGroupsByRuns(values: readonly unknown[], maxRows: number): number[] {
   const sizes: number[] = [];
   let start = 0;
   for (let i = 1; i <= values.length; i++) {

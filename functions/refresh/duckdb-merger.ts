@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB_TYPES } from '../lib/table-ddl.ts';
 import { COMPACTED_ROW_GROUP_ROWS, compactedOrderOf, type ParquetMerger } from './compact.ts';
+import { duckDbSettings } from './duckdb-settings.ts';
 
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
@@ -20,8 +21,8 @@ const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
  * on the 8% demo (4,866 objects, 40 partitions): the cost is the Parquet decoding and encoding of the rows, not
  * the instance; one COPY with PARTITION_BY for all months took as long as a COPY per month.
  *
- * The rows are written in COMPACTED_ORDER across the partition's files (the COPY sorts them; DuckDB spills a sort
- * larger than its memory to disk), in row groups of `rowGroupRows`, and DuckDB writes min/max statistics of every
+ * The rows are written in COMPACTED_ORDER across the partition's files (the COPY sorts them, spilling beyond the
+ * memory limit), in row groups of `rowGroupRows`, and DuckDB writes min/max statistics of every
  * column, VARCHAR included, for each row group. Its row groups are cut by count, not at a change of event type, so a
  * file holds at most one row group with two or more types at each boundary between types (eight of them).
  */
@@ -35,10 +36,17 @@ export function duckDbMerger(
 ): ParquetMerger {
   const rowGroup = options.rowGroupRows ?? COMPACTED_ROW_GROUP_ROWS;
   let instance: Promise<DuckDBInstance> | undefined;
+  let spill: string | undefined;
   return {
     concurrency: options.concurrency ?? Math.max(1, Math.min(2, availableParallelism())),
     async merge(table, keys, maxRows, write) {
-      instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
+      if (instance === undefined) {
+        // The sort holds a partition's rows: within the engine's memory limit (duckdb-settings.ts), the rest spilled
+        // to a folder of this instance's own, removed on close, as the refresh's engine does.
+        const { memory_limit, temp_directory } = duckDbSettings();
+        spill = join(temp_directory ?? join(root, '.tmp'), `duckdb-${randomUUID()}`);
+        instance = DuckDBInstance.create(':memory:', { threads: '1', memory_limit, temp_directory: spill });
+      }
       const connection = await (await instance).connect();
       const dir = join(root, '.tmp', `compact-${randomUUID()}`);
       try {
@@ -65,9 +73,10 @@ export function duckDbMerger(
       }
     },
     async close() {
-      const open = instance;
-      instance = undefined;
+      const [open, folder] = [instance, spill];
+      [instance, spill] = [undefined, undefined];
       (await open)?.closeSync();
+      if (folder) await rm(folder, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -141,6 +141,8 @@ describe('the order of compacted events', () => {
     await compactCurated(store, duckDbMerger(data, { rowGroupRows: ROW_GROUP_ROWS }));
     const [file, ...others] = await compactedFiles(store, data);
     expect(others).toEqual([]);
+    // Nothing left of its work folders (the COPY's output, DuckDB's spill folder).
+    expect(readdirSync(join(data, '.tmp'))).toEqual([]);
     const stored = await storedRows(file as string);
     expect(stored).toEqual([...(rowsOf.get(data) as Row[])].sort(declared));
 
