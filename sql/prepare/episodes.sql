@@ -84,7 +84,11 @@ follow_ups AS (
     count(*) FILTER (WHERE e.event_type = 'plan_agreed') AS plans,
     count(*) FILTER (WHERE e.event_type = 'community_connection') AS connections,
     count(*) FILTER (WHERE e.event_type = 'community_connection' AND e.attended) AS connections_attended,
-    max(e.discharge_reason) FILTER (WHERE e.event_type = 'discharge') AS discharge_reason
+    -- how it ended: the latest discharge (a person may be discharged, re-engage and be discharged again); two on one
+    -- day go by the reason's name, so that every engine picks the same without reading every event's id (max_by in
+    -- DuckDB and Trino alike)
+    max_by(e.discharge_reason, CAST(e.occurred_on AS VARCHAR) || e.discharge_reason)
+      FILTER (WHERE e.event_type = 'discharge') AS discharge_reason
   FROM committed_events AS e
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row

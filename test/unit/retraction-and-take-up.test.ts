@@ -19,7 +19,21 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
  *   R6 sent 04-22 (recorded 04-22, u1); retracted with no recorded_at (u2); re-sent recorded 06-01 (u3): withdrawn.
  *   R7 sent 04-23 (recorded 04-23, u1); retracted (recorded 05-02, u2); re-sent recorded 04-30 (u3, before the
  *   retraction): withdrawn.
- * So the episodes are R1 (engaged), R2 (not), R3 (not) and R4 (referred 04-20, its version recorded 05-10 in force), and no other.
+ * So of R1-R7 the episodes are R1 (engaged), R2 (not), R3 (not) and R4 (referred 04-20, its version recorded 05-10 in
+ * force), and no other.
+ *
+ * A retraction is an event like any other: a later row with its event_id replaces it (CONTRACT: "a later upload with
+ * the same id replaces the earlier row"), and the version replaced retracts nothing (red-team review):
+ *   S1 sent (u1); XS1 retracts S1 (u2); XS1 sent again retracting S2 instead (u3): S1 in force, S2 withdrawn.
+ *   S3 sent (u1); XS3 retracts S3 (u2); XS3 sent again as a referral, S4 (u3): S3 and S4 both in force.
+ *   S5 sent (u1); XS5 retracts S5 (u2); YS5 names XS5 (u3): a retraction of a retraction withdraws nothing (a
+ *   retraction is in no metric), so S5 stays withdrawn (to bring an event back, send it again or correct the retraction).
+ * So of S1-S5 the episodes are S1, S3 and S4.
+ *
+ * How an episode ended is its latest discharge (red-team review: it was the alphabetically last reason):
+ *   R1 discharged referred_elsewhere on 04-25, then goals_met on 05-20 (re-engaged, then ended): goals_met.
+ *   R2 discharged disengaged on 05-01 and goals_met on 05-01 (same day, either order): goals_met, the reason's name
+ *   breaking the tie (a rule every engine follows alike; the event ids are not read).
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
   ', ',
@@ -66,10 +80,26 @@ const ROWS = [
   row('u1', '2025-04-23', 'E7', 'referral', 'R7', '2025-04-23'),
   row('u2', '2025-05-02', 'X7', 'retraction', null, '2025-05-02', { retracts: 'E7' }),
   row('u3', '2025-04-30', 'E7', 'referral', 'R7', '2025-04-23'),
+  row('u1', null, 'ES1', 'referral', 'S1', '2025-04-24'),
+  row('u1', null, 'ES2', 'referral', 'S2', '2025-04-24'),
+  row('u2', null, 'XS1', 'retraction', null, '2025-05-02', { retracts: 'ES1' }),
+  row('u3', null, 'XS1', 'retraction', null, '2025-05-03', { retracts: 'ES2' }),
+  row('u1', null, 'ES3', 'referral', 'S3', '2025-04-25'),
+  row('u2', null, 'XS3', 'retraction', null, '2025-05-02', { retracts: 'ES3' }),
+  row('u3', null, 'XS3', 'referral', 'S4', '2025-04-26'),
+  row('u1', null, 'ES5', 'referral', 'S5', '2025-04-27'),
+  row('u2', null, 'XS5', 'retraction', null, '2025-05-02', { retracts: 'ES5' }),
+  row('u3', null, 'YS5', 'retraction', null, '2025-05-03', { retracts: 'XS5' }),
+  row('u1', null, 'DR1a', 'discharge', 'R1', '2025-04-25'),
+  row('u1', null, 'DR1b', 'discharge', 'R1', '2025-05-20'),
+  row('u1', null, 'DR2a', 'discharge', 'R2', '2025-05-01'),
+  row('u1', null, 'DR2b', 'discharge', 'R2', '2025-05-01'),
 ];
+const DISCHARGE_REASONS = { DR1a: 'referred_elsewhere', DR1b: 'goals_met', DR2a: 'goals_met', DR2b: 'disengaged' };
 
 let instance: DuckDBInstance;
 let episodes: Record<string, unknown>[];
+let endings: Record<string, unknown>[];
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
@@ -80,6 +110,8 @@ beforeAll(async () => {
       event_type, referral_id, occurred_on, worker_role, retracts_event_id, snomed_code) VALUES ${ROWS.join(', ')}`);
     await connection.run(`UPDATE committed_events SET pcn_code = 'U00001', event_month = strftime(occurred_on, '%Y-%m'),
       person_id = CASE WHEN event_type = 'retraction' THEN NULL ELSE 'person-' || referral_id END`);
+    for (const [id, reason] of Object.entries(DISCHARGE_REASONS))
+      await connection.run(`UPDATE committed_events SET discharge_reason = '${reason}' WHERE event_id = '${id}'`);
     await connection.run(`CREATE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR,
       month VARCHAR, fy VARCHAR, list_size BIGINT)`);
     await connection.run(
@@ -101,6 +133,11 @@ beforeAll(async () => {
         ANTI JOIN withdrawn AS w ON w.upload_id = c.upload_id AND w.source_row = c.source_row
         ORDER BY e.referral_id`)
     ).getRowObjectsJS();
+    endings = (
+      await connection.runAndReadAll(
+        `SELECT referral_id, discharge_reason FROM episodes WHERE discharge_reason IS NOT NULL ORDER BY referral_id`,
+      )
+    ).getRowObjectsJS();
   } finally {
     connection.closeSync();
   }
@@ -117,7 +154,12 @@ describe('episodes: take-up and retractions (worked by hand above)', () => {
   });
 
   it('lets a version recorded after a retraction undo it, and nothing else', () => {
-    expect(episodes.map((e) => e.referral_id)).toEqual(['R1', 'R2', 'R3', 'R4']);
+    expect(episodes.map((e) => e.referral_id).filter((id) => (id as string).startsWith('R'))).toEqual([
+      'R1',
+      'R2',
+      'R3',
+      'R4',
+    ]);
     expect(episodes.find((e) => e.referral_id === 'R4')).toEqual({
       referral_id: 'R4',
       referred_on: '2025-04-20',
@@ -125,5 +167,26 @@ describe('episodes: take-up and retractions (worked by hand above)', () => {
       splw_contacts: 0n,
       recorded_on: '2025-05-10',
     });
+  });
+});
+
+describe('retractions replaced by a later row with their event_id (worked by hand above)', () => {
+  it('withdraws only what the retraction in force names: a replaced retraction, or one that names a retraction, nothing', () => {
+    expect(
+      episodes.filter((e) => (e.referral_id as string).startsWith('S')).map((e) => [e.referral_id, e.referred_on]),
+    ).toEqual([
+      ['S1', '2025-04-24'],
+      ['S3', '2025-04-25'],
+      ['S4', '2025-04-26'],
+    ]);
+  });
+});
+
+describe('how an episode ended (worked by hand above)', () => {
+  it("is its latest discharge, by the reason's name on the same day", () => {
+    expect(endings).toEqual([
+      { referral_id: 'R1', discharge_reason: 'goals_met' },
+      { referral_id: 'R2', discharge_reason: 'goals_met' },
+    ]);
   });
 });
