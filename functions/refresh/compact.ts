@@ -35,7 +35,7 @@ export const COMPACTIONS_PREFIX = 'compactions/';
  * every row group whose event_type statistics (min and max) leave out the kinds it asks for. Then by PCN, the key
  * every grouping and join of the events begins with; then upload and source row, so that the order is total and a
  * compaction's output does not depend on the order its sources were listed or read in. Measured on England, 36
- * months (issue 17): the refresh's SQL took about a tenth less CPU on events sorted by event_type and PCN.
+ * months (issue 17, compacted objects re-sorted by event_type and PCN): the refresh's SQL 124.7 -> 113.9 CPU s.
  * Workforce snapshots are left in the order read: about 11,000 rows a month nationally, one row group, nothing to skip.
  */
 export const COMPACTED_ORDER: Readonly<Partial<Record<UploadKind, readonly string[]>>> = {
