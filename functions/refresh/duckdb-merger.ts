@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -49,6 +49,8 @@ export function duckDbMerger(
       }
       const connection = await (await instance).connect();
       const dir = join(root, '.tmp', `compact-${randomUUID()}`);
+      // DuckDB's COPY makes its output folder but not the folders above it (a data folder no store has written yet).
+      await mkdir(join(root, '.tmp'), { recursive: true });
       try {
         const files = keys.map((key) => sqlString(join(root, ...key.split('/'))));
         const select = table.columns
