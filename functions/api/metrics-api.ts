@@ -69,6 +69,8 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
         // Not named: a parameter's name, like its value, might be something personal pasted into a link.
         'an unknown query parameter: use level, code, period or period_type',
       );
+    // Known, so named; its values are not repeated. (The first one was taken: ?period=all&period=2025/26, no rows.)
+    if (query.getAll(key).length > 1) throw new BadRequestError(`${key} is given more than once: give each once`);
   }
   const level = query.get('level');
   const code = query.get('code');
@@ -250,7 +252,11 @@ export class MetricsApi {
     return document;
   }
 
-  /** An area's monthly PDF pack (functions/reports/), to a caller whose role may see that area. */
+  /**
+   * An area's monthly PDF pack (functions/reports/), to a caller whose role may see that area: the pack for its own
+   * leads if the caller is inside the area, else the one written without the area's own business (its alerts), so a
+   * pack says no more than the caller reads through the metrics routes.
+   */
   private async pack(
     level: (typeof LEVELS)[number],
     code: string,
@@ -264,7 +270,7 @@ export class MetricsApi {
       throw new ForbiddenError(
         `your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`,
       );
-    const bytes = await this.store.get(packKey(level, code));
+    const bytes = await this.store.get(packKey(level, code, scope.inside(level, code) ? 'inside' : 'outside'));
     if (bytes === undefined) return json(404, { error: `no pack for ${level} ${code}: it is written by the refresh` });
     return attachment('application/pdf', `social-prescribing-pack-${code}-${meta.data_as_of ?? 'latest'}.pdf`, {
       body: '',

@@ -95,13 +95,18 @@ No NHS number, name, date of birth, address, postcode, telephone number or e-mai
 is written: an NHS number, a telephone number or a postcode is found with spaces, hyphens, dots, brackets or other
 characters between its parts, and an NHS number with zeros before it (\`943 - 476 - 5919\`, \`(943) 476-5919\`,
 \`00009434765919\`, \`SW1A-1AA\`, \`07700--900123\`); an NHS number in any grouping too, one digit at a time
-included (\`9 4 3 4 7 6 5 9 1 9\`, \`943 4765 919\`), and a postcode inside an id (\`ORG-SW1A-1AA\`). A file containing one is rejected whole: nothing of it is
-published, and the receipt names the row and column (never the value). \`person_id\` is a keyed hash made on the PCN's
-own machine (\`sp-outcomes upload\` does it for you). Ids you make yourselves (\`event_id\`, \`referral_id\`,
-\`provider_id\`) must not be built from an NHS number or a postcode: an id whose ten digits from 3 up stand beside
-letters, together, in groups or one at a time, and pass the NHS number check digit (\`REF4000000101\`,
-\`R401-023-2137\`, \`EV-4-0-1-0-2-3-2-1-3-7\`) is refused as one, so number your ids with a date, a separator or
-another length (\`R202605-2565\`, \`EV-000123\`). An organisation id may carry its ICB's ODS code (\`VCSE-QE1-1BP\`):
+included (\`9 4 3 4 7 6 5 9 1 9\`, \`943 4765 919\`), with the separators repeated (\`94--34--76--59--19\`) or, one digit
+at a time, mixed (\`9-4.3 4/7-6.5 9/1-9\`); a Scottish CHI number (a DDMMYY date of birth first) standing apart from
+letters, in any grouping (\`0101901232\`, \`CHI 01 01 90 1232\`, \`0-1-0-1-9-0-1-2-3-2\`); a number written into a
+UUID's shape after zeros (\`00000000-0000-0000-0000-009434765919\`); and a postcode inside an id (\`ORG-SW1A-1AA\`). A
+file containing one is rejected whole: nothing of it is published, and the receipt names the row and column (never the
+value). \`person_id\` is a keyed hash made on the PCN's own machine (\`sp-outcomes upload\` does it for you). Ids you make
+yourselves (\`event_id\`, \`referral_id\`, \`provider_id\`) must not be built from an NHS number or a postcode: an id
+whose ten digits from 3 up stand beside letters, together, in groups or one at a time, and pass the NHS number check
+digit (\`REF4000000101\`, \`R401-023-2137\`, \`EV-4-0-1-0-2-3-2-1-3-7\`) is refused as one, so number your ids with a
+date, a separator or another length (\`R202605-2565\`, \`EV-000123\`), the date directly after the letters: ten digits
+set apart from them (\`R-260512-0007\`) are read as any number standing alone. A UUID as systems generate it passes.
+An organisation id may carry its ICB's ODS code (\`VCSE-QE1-1BP\`):
 no postcode begins with Q, so it is not read as one.
 
 ## Events

@@ -1,4 +1,4 @@
-import { isValidNhsNumber } from './nhs-number.ts';
+import { isChiNumber, isValidNhsNumber } from './nhs-number.ts';
 
 /**
  * The identifiability guard: nothing that identifies a person may pass the uploader. It looks at column names
@@ -63,25 +63,56 @@ const NHS_NUMBER = new RegExp(`(?<![A-Za-z0-9])(0*)(\\d{3})${SEP}(\\d{3})${SEP}(
  * of a longer run of digits (zeros before it aside), and starting 3 to 9. NHS numbers are issued from 300 million up
  * (England, Wales and the Isle of Man: 3xx, 4xx, 6xx, 7xx; 999 is the test range; NHS Digital's and Wikipedia's "NHS
  * number" pages); ids that start with a year (20260512..) or a date are left alone, which with the modulus 11 check
- * digit keeps false alarms away from the date-and-sequence ids PCN systems write (R202605-2565).
+ * digit keeps false alarms away from the date-and-sequence ids PCN systems write (R202605-2565). A CHI number below 3
+ * is not read beside letters either: it starts with a date (DDMMYY), and so do ids numbered by a six-digit or a
+ * day-first date (`R260512-0001`, `R12052026-01`), 1 in 11 of which would be refused (measured on every day of
+ * 2019-2026: 9.09%).
  */
 const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*([3-9]\\d{2})${SEP}(\\d{3})${SEP}(\\d{4})(?!\\d)`, 'g');
 /**
- * Ten digits in any grouping: a run of digits with nothing or one separator between each two, the separators all of
- * one kind (a space, `-`, `.`, `_` or `/`): `9 4 3 4 7 6 5 9 1 9`, `9-4-3-4-7-6-5-9-1-9`, `943 4765 919`, `94.34.76.59.19`,
- * `ORG9_4_3_4_7_6_5_9_1_9`. A run holding more than ten digits is not read ten at a time (zeros before ten digits
- * aside, as above), so the run ends where a digit follows it directly or across a separator of its kind
- * (`2026-05-12-0001` is twelve digits). Read wherever it is, beside letters or not, from 3 up like a number beside
- * letters above: every NHS number issued in England, Wales, the Isle of Man and Northern Ireland, and the 999 test
- * range, starts 3 to 9, and the date-and-sequence ids PCNs write start with a year (`R202605-2565`, whose ten digits
- * pass the check digit). Runs of separators and separators of mixed kinds are the 3-3-4 rules' (a date and a time,
- * `2026-05-12 09:30`, is two runs).
+ * Ten digits in any other grouping: a run of digit groups with a run of separators between each two, 1 to 16 of a
+ * space, `-`, `.`, `_`, `/` or a tab (`9 4 3 4 7 6 5 9 1 9`, `943 4765 919`, `94--34--76--59--19`, `943 -- 4765 -- 919`,
+ * `ORG9_4_3_4_7_6_5_9_1_9`), read as an NHS number from 3 up wherever it is, beside letters or not, like a number beside
+ * letters above; below 3, as a CHI number (a DDMMYY date first) where it stands alone (no letter either side:
+ * `0-1-0-1-9-0-1-2-3-2`, `CHI 01 01 90 1232`), as the 3-3-4 rule above reads any ten digits standing alone (`0101901232`,
+ * `010190 1232`). Two readings, each in one pass:
+ * - the same separator run between every two groups, whatever the groups' lengths. A run holding more than ten digits
+ *   is not read ten at a time (zeros before ten digits aside, as above): the run ends where a digit follows it directly
+ *   or across the same separator (`2026-05-12-0001` is twelve digits); across another separator a new run starts with
+ *   the group before it (`R9-4-3-4-7-6-5-9-1-9.1`, `12.94-34-76-59-19` hold one). A date and a time
+ *   (`2026-05-12 09:30`, `31/05/2026 09:30`) is runs of different separators, none of ten digits.
+ * - one digit at a time with any separators between, mixed (`9-4.3 4/7-6.5 9/1-9`): the groups linked to each other
+ *   by separator runs are read as one number only when every group is one digit, so a grouping of longer groups whose
+ *   separators change (a UK date and time, a site, a year and a sequence: `EV-45.2026-0001`) is not read.
+ * Separators that change between groups of several digits are read only in the 3-3-4 rules (`943 476-5919`), not in
+ * another grouping (`943 4765-919`, left: its shapes are the date and time's and the id's above).
  */
-const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47]); // space - . _ /
+const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9]); // space - . _ / tab
 const NHS_NUMBER_DIGITS = 10;
 
-/** Whether a run of digits (from `start` to `end`, separators between) is zeros and an NHS number from 3 up. */
+/** Whether the character at `at` is an ASCII digit. */
+function isDigit(value: string, at: number): boolean {
+  const code = value.charCodeAt(at);
+  return code >= 48 && code <= 57;
+}
+
+/** Whether the character at `at` is an ASCII letter. */
+function isLetter(value: string, at: number): boolean {
+  const lower = value.charCodeAt(at) | 32;
+  return lower >= 97 && lower <= 122;
+}
+
+/**
+ * Whether a run of digits (from `start` to `end`, separators between) is zeros and an NHS number from 3 up, or zeros and
+ * a CHI number standing alone (no letter either side).
+ */
 function runIsNhsNumber(value: string, start: number, end: number, count: number): boolean {
+  if (count < NHS_NUMBER_DIGITS) return false;
+  // After a digit and a colon a run is a time's seconds and their fraction, and before a colon and a digit it ends in an
+  // offset's hours: timestamps the contract accepts, `2026-05-12T09:30:05.123456789Z` and `...:00.067685319-05:00`,
+  // hold 0 and ten digits there, and 1 in 100 such, or 1 in 11 with a fraction from 0, would be refused.
+  if (value.charCodeAt(start - 1) === 58 && isDigit(value, start - 2)) return false;
+  if (value.charCodeAt(end + 1) === 58 && isDigit(value, end + 2)) return false;
   let number = '';
   let skip = count - NHS_NUMBER_DIGITS; // the zeros to pad it
   for (let i = start; i <= end; i++) {
@@ -92,47 +123,81 @@ function runIsNhsNumber(value: string, start: number, end: number, count: number
       skip--;
     } else number += value[i];
   }
-  return number.charCodeAt(0) >= 51 && isValidNhsNumber(number);
+  if (number.charCodeAt(0) >= 51) return isValidNhsNumber(number);
+  return !isLetter(value, start - 1) && !isLetter(value, end + 1) && isChiNumber(number);
 }
 
-/** Whether the text holds ten digits in any grouping (above) that make an NHS number: one pass, no backtracking. */
+/** Whether value[from, to) is the same text as value[at, at + to - from). */
+function sameText(value: string, from: number, to: number, at: number): boolean {
+  for (let i = from; i < to; i++) if (value.charCodeAt(i) !== value.charCodeAt(at + i - from)) return false;
+  return true;
+}
+
+/** Whether the text holds ten digits in any grouping (above) that make an NHS or CHI number: one pass, no backtracking. */
 function hasGroupedNhsNumber(value: string): boolean {
+  // The run with one separator throughout: where it starts, its digits, where its separator is (-1 while it has none).
   let runStart = 0;
   let runDigits = 0;
-  let kind = -1; // the run's separator, -1 until it has one
-  let blockStart = 0; // the digits written together that end the run
-  let blockDigits = 0;
-  let last = -2; // the last digit's index
-  for (let i = 0; i < value.length; i++) {
+  let sepStart = -1;
+  let sepEnd = -1;
+  // The groups linked by separator runs: where they start, their digits, whether every group is one digit.
+  let chainStart = 0;
+  let chainDigits = 0;
+  let chainSingle = true;
+  // The group before (where its digits start and end) and the text since it.
+  let groupStart = -1;
+  let groupEnd = -1;
+  let gapOk = false; // the text since the group before is 1 to 16 grouping separators
+  let i = 0;
+  while (i < value.length) {
     const code = value.charCodeAt(i);
-    if (code < 48 || code > 57) continue;
-    if (last === i - 1) {
-      runDigits++;
-      blockDigits++;
-      last = i;
+    if (code < 48 || code > 57) {
+      if (gapOk && (!GROUPING_SEPARATORS.has(code) || i - groupEnd >= MAX_SEPARATOR_RUN)) gapOk = false;
+      i++;
       continue;
     }
-    const gap = last === i - 2 ? value.charCodeAt(i - 1) : -1;
-    const separated = GROUPING_SEPARATORS.has(gap);
-    if (separated && (kind === -1 || kind === gap)) {
-      runDigits++;
+    const start = i;
+    while (i < value.length && value.charCodeAt(i) >= 48 && value.charCodeAt(i) <= 57) i++;
+    const length = i - start;
+    if (groupStart >= 0 && gapOk) {
+      if (sepStart < 0 || (start - groupEnd === sepEnd - sepStart && sameText(value, groupEnd, start, sepStart))) {
+        runDigits += length;
+      } else {
+        if (runIsNhsNumber(value, runStart, groupEnd - 1, runDigits)) return true;
+        // Across a separator run of another kind a run of that kind starts with the group before it.
+        runStart = groupStart;
+        runDigits = groupEnd - groupStart + length;
+      }
+      sepStart = groupEnd;
+      sepEnd = start;
+      chainDigits += length;
+      chainSingle &&= length === 1;
     } else {
-      if (runDigits >= NHS_NUMBER_DIGITS && runIsNhsNumber(value, runStart, last, runDigits)) return true;
-      // Across a separator of another kind a run of that kind starts with the digits written together before it.
-      runStart = separated ? blockStart : i;
-      runDigits = separated ? blockDigits + 1 : 1;
+      if (groupStart >= 0) {
+        if (runIsNhsNumber(value, runStart, groupEnd - 1, runDigits)) return true;
+        if (chainSingle && runIsNhsNumber(value, chainStart, groupEnd - 1, chainDigits)) return true;
+      }
+      runStart = start;
+      runDigits = length;
+      sepStart = -1;
+      sepEnd = -1;
+      chainStart = start;
+      chainDigits = length;
+      chainSingle = length === 1;
     }
-    kind = separated ? gap : -1;
-    blockStart = i;
-    blockDigits = 1;
-    last = i;
+    groupStart = start;
+    groupEnd = i;
+    gapOk = true;
   }
-  return runDigits >= NHS_NUMBER_DIGITS && runIsNhsNumber(value, runStart, last, runDigits);
+  if (groupStart < 0) return false;
+  if (runIsNhsNumber(value, runStart, groupEnd - 1, runDigits)) return true;
+  return chainSingle && runIsNhsNumber(value, chainStart, groupEnd - 1, chainDigits);
 }
 /**
  * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
  * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
- * between letters. There only a number standing alone counts.
+ * between letters, and 3 random UUIDs in 1,000 (2,999 of 1,000,000 read as any other text) hold an NHS or CHI number
+ * between letters or across hyphens. There only a number standing alone counts.
  */
 const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 /**
@@ -143,19 +208,30 @@ const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
  */
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /**
- * Between the digits of a telephone number: a separator run as above without a colon. Times are written with colons,
- * and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the contract
- * accepts) would otherwise read as 0 and nine digits.
+ * Twenty zeros first (hyphens aside) make a pseudonym's shape no pseudonym: no HMAC starts so (a chance of 16^-20), and
+ * no generated UUID does (its thirteenth digit is its version, 1 to 8: RFC 9562). A number written into that shape
+ * (`00000000-0000-0000-0000-009434765919`, `00000000-0000-0000-0000-9434765919ab`) is read as in any other text.
  */
-const TELEPHONE_SEP = `[^A-Za-z0-9:]{0,${MAX_SEPARATOR_RUN}}`;
+const ZEROS_FIRST = /^(?:0{20}|0{8}-0{4}-0{4}-0{4}-)/;
+/** Whether the text is shaped as a pseudonym and may be one (above). */
+const chancePseudonym = (value: string): boolean => PSEUDONYM.test(value) && !ZEROS_FIRST.test(value);
+/**
+ * Between the digits of a telephone number: a separator run as above without a colon or a plus. Times are written with
+ * colons, and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the
+ * contract accepts) would otherwise read as 0 and nine digits; a plus is the international prefix, never between a
+ * number's digits, and a nanosecond fraction and its offset (`.012345678+01:00`) would otherwise read as 0 and ten.
+ */
+const TELEPHONE_SEP = `[^A-Za-z0-9:+]{0,${MAX_SEPARATOR_RUN}}`;
 /**
  * A UK telephone number: 0 and 9 or 10 digits, or +44 or 0044 (with or without "(0)") and 9 or 10 digits, with
  * separator runs between its digits (none between the leading 0 and the digit after it): `07700--900123`,
  * `(01632) 960 001`, `0044 7700 900123`. Letters or digits either side end it: no checksum, so a zero-padded id
- * (EVT0000012345) is not one.
+ * (EVT0000012345) is not one. Nor is a time's seconds and their fraction, or a fraction (after a digit and a colon
+ * or a dot): a timestamp to the nanosecond with an offset, `2019-01-01T09:30:05.123456789+01:00` or
+ * `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is still read).
  */
 const TELEPHONE = new RegExp(
-  `(?<![A-Za-z0-9+])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
+  `(?<![A-Za-z0-9+])(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
 );
 /**
  * A postcode: its outward and inward codes together or apart by a separator run (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`,
@@ -228,7 +304,7 @@ function shapeOf(value: string): Shape {
  */
 const PSEUDONYM_LENGTH = 64;
 /** The same, told by one regular expression before the text's shape is worked out: a row's person_id, at half the cost. */
-const HEX_PSEUDONYM = /^(?=\d*[a-fA-F])[0-9a-fA-F]{64}$/;
+const HEX_PSEUDONYM = /^(?!0{20})(?=\d*[a-fA-F])[0-9a-fA-F]{64}$/;
 /** A postcode has at least three letters (one or two before its digits, two after): a text with fewer holds none. */
 const POSTCODE_MIN_LETTERS = 3;
 /**
@@ -280,7 +356,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     value = asciiDigits(text.normalize('NFKC'));
     shape = shapeOf(value);
   }
-  if (shortcut && shape.hex && shape.letters > 0 && value.length === PSEUDONYM_LENGTH) return undefined;
+  if (shortcut && shape.hex && shape.letters > 0 && value.length === PSEUDONYM_LENGTH && !ZEROS_FIRST.test(value)) {
+    return undefined;
+  }
   if (value.includes('@') && EMAIL.test(value)) return 'email';
   const { digits } = shape;
   if (digits === 0) return undefined;
@@ -288,11 +366,11 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     NHS_NUMBER.lastIndex = 0;
     for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
       const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
-      // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID.
-      if (padding !== '' && (first[0] === '0' || UUID.test(value))) continue;
+      // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID that may be one.
+      if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
       if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
     }
-    if (!PSEUDONYM.test(value)) {
+    if (!chancePseudonym(value)) {
       const beside = NHS_NUMBER_BESIDE_LETTERS;
       beside.lastIndex = 0;
       for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {

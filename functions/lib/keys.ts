@@ -65,4 +65,13 @@ export const META_KEY = `${METRICS_PREFIX}meta.json`;
  * it), one per area. Written by functions/reports/, served by functions/api/.
  */
 export const PACK_PREFIX = 'metrics/packs/';
-export const packKey = (level: Level, code: string) => `${PACK_PREFIX}${level}/${code}.pdf`;
+
+/**
+ * Whom a pack is written for: the area's own leads and those above it (functions/auth/scope.ts, `inside`), or any other
+ * role that may read the area, whose pack leaves out the documents about the area's own business (its alerts).
+ */
+export type PackReaders = 'inside' | 'outside';
+
+/** metrics/packs/<level>/<code>.pdf; the pack for readers outside the area: <code>.outside.pdf. */
+export const packKey = (level: Level, code: string, readers: PackReaders = 'inside') =>
+  `${PACK_PREFIX}${level}/${code}${readers === 'outside' ? '.outside' : ''}.pdf`;

@@ -121,6 +121,8 @@ export interface AuditSystem {
     readonly lo: Float64Array;
     readonly hi: Float64Array;
     readonly queued: Uint8Array;
+    /** The ring of equations to propagate (propagateFrom). */
+    readonly queue: Int32Array;
     /** Visit marks of a search by equations (variables, equations), each search with a new stamp. */
     readonly visited: Int32Array;
     readonly visitedEquations: Int32Array;
@@ -133,6 +135,17 @@ export interface AuditSystem {
     /** The variables an equation narrowed, in order. */
     changed: Int32Array;
   };
+  /** The families of areas the equations were built from, for the system with the months (buildAuditSystem). */
+  readonly areaFamilies: AreaFamilies;
+}
+
+/**
+ * Families of areas by key, those with their total row and a part: the index of the total row and of the part rows in
+ * the system's rows; and per row, how many families it is a part of.
+ */
+interface AreaFamilies {
+  readonly families: readonly (readonly [string, { readonly total: number; readonly parts: readonly number[] }])[];
+  readonly memberships: Int32Array;
 }
 
 const LEVEL_OTHER = 0;
@@ -208,14 +221,28 @@ export interface AuditKeys {
   readonly totalOf: readonly string[];
 }
 
-export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: AuditKeys): AuditSystem {
-  const columns = [...new Set([...spec.columns, ...(spec.groups ?? []).flatMap((g) => [g.total, ...g.parts])])];
-  const columnIndex = new Map(columns.map((column, c) => [column, c]));
+/**
+ * The system of `rows` (AuditSystem). `areasOnly`, where given, is this document's system without the months, built on
+ * the same rows (the same array) and the same columns: the system with the months starts with the same variables and
+ * equations (its first copy), so they are taken from it rather than worked out again (issue 17: the publisher reads
+ * the months once the areas alone find nothing). Disclosure control only ever turns a published count into `*`, so the
+ * variables (the cells holding a number or `*`) are those of then; where a cell that held neither then holds `*` now
+ * (secondary suppression can mark a total without a figure), everything is worked out again.
+ */
+export function buildAuditSystem(
+  rows: readonly Row[],
+  spec: AuditSpec,
+  keys?: AuditKeys,
+  areasOnly?: AuditSystem,
+): AuditSystem {
+  const reused = areasOnly !== undefined && canExtend(areasOnly, rows, spec) ? areasOnly : undefined;
+  const columns = reused?.columns ?? auditColumns(spec);
+  const columnIndex = reused?.columnIndex ?? new Map(columns.map((column, c) => [column, c]));
   const width = columns.length;
   // The variable of each row and column, made when first met (the numbering is the order cells are first met).
-  const rowOf = new IntList();
-  const columnOf = new IntList();
-  const parts = new Map<number, { cell: AuditCell; family: string }>();
+  const rowOf = new IntList(reused?.rowOf);
+  const columnOf = new IntList(reused?.columnOf);
+  const parts = new Map<number, { cell: AuditCell; family: string }>(reused?.parts);
   const variables =
     (ids: Int32Array) =>
     (r: number, c: number): number => {
@@ -230,7 +257,6 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
       ids[at] = id;
       return id;
     };
-  const ids = new Int32Array(rows.length * width).fill(-1);
   const part = (r: number, c: number, family: string): number => {
     const id = rowOf.length;
     rowOf.push(-1);
@@ -238,17 +264,22 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     parts.set(id, { cell: { row: rows[r] as Row, column: columns[c] as string }, family });
     return id;
   };
-  const equations = new EquationList();
+  const equations = new EquationList(reused);
   // Columns within a row adding up to another.
   const groups = (spec.groups ?? []).map((g) => ({
     total: columnIndex.get(g.total) as number,
     parts: g.parts.map((column) => columnIndex.get(column) as number),
   }));
   // Families of areas, found once for both copies: only those with their total row and a part say anything.
-  const memberships = new Int32Array(rows.length);
-  const families = [...areaFamiliesOf(rows, spec.areas, keys, memberships)].filter(
-    ([, { total, parts }]) => total >= 0 && parts.length > 0,
-  );
+  let areaFamilies = reused?.areaFamilies;
+  if (areaFamilies === undefined) {
+    const memberships = new Int32Array(rows.length);
+    const families = [...areaFamiliesOf(rows, spec.areas, keys, memberships)].filter(
+      ([, { total, parts }]) => total >= 0 && parts.length > 0,
+    );
+    areaFamilies = { families, memberships };
+  }
+  const { families, memberships } = areaFamilies;
   const areasAndGroups = (of: (r: number, c: number) => number) => {
     areaEquations(families, memberships, spec, columnIndex, of, part, equations);
     if (groups.length > 0)
@@ -264,7 +295,11 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
           equations.close();
         }
   };
-  areasAndGroups(variables(ids));
+  let ids: Int32Array;
+  if (reused === undefined) {
+    ids = new Int32Array(rows.length * width).fill(-1);
+    areasAndGroups(variables(ids));
+  } else ids = reused.variableAt;
   // The months (monthEquations): a second variable for each cell, in a copy of the equations above with the months'.
   let copyAt: Int32Array | undefined;
   const months = spec.months;
@@ -275,7 +310,8 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     monthEquations(rows, months, spec.columns, columnIndex, of, part, equations);
   }
   const levelOf = new Uint8Array(rowOf.length);
-  for (let v = 0; v < rowOf.length; v++) {
+  if (reused !== undefined) levelOf.set(reused.levelOf);
+  for (let v = reused === undefined ? 0 : reused.levelOf.length; v < rowOf.length; v++) {
     const r = rowOf.data[v] as number;
     const level = r < 0 ? undefined : (rows[r] as Row).level;
     levelOf[v] = level === 'national' ? LEVEL_NATIONAL : level === 'region' ? LEVEL_REGION : LEVEL_OTHER;
@@ -292,7 +328,31 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
     parts,
     equations.start.done(),
     equations.variables.done(),
+    areaFamilies,
   );
+}
+
+/** The columns of a system's variables: the audited counts, then any other column of a group. */
+function auditColumns(spec: AuditSpec): string[] {
+  return [...new Set([...spec.columns, ...(spec.groups ?? []).flatMap((g) => [g.total, ...g.parts])])];
+}
+
+/**
+ * Whether the system with the months of `rows` and `spec` can start from `areasOnly` (buildAuditSystem): built without
+ * the months on the same rows and columns, and every cell without a variable still holds neither a number nor `*`.
+ */
+function canExtend(areasOnly: AuditSystem, rows: readonly Row[], spec: AuditSpec): boolean {
+  const { columns, variableAt } = areasOnly;
+  if (areasOnly.rows !== rows || areasOnly.copyAt !== undefined) return false;
+  const wanted = auditColumns(spec);
+  if (wanted.length !== columns.length || wanted.some((column, c) => columns[c] !== column)) return false;
+  const width = columns.length;
+  for (let at = 0; at < variableAt.length; at++) {
+    if ((variableAt[at] as number) >= 0) continue;
+    const value = (rows[Math.floor(at / width)] as Row)[columns[at % width] as string];
+    if (typeof value === 'number' || value === '*') return false;
+  }
+  return true;
 }
 
 /**
@@ -300,8 +360,15 @@ export function buildAuditSystem(rows: readonly Row[], spec: AuditSpec, keys?: A
  * kept out of the garbage collector's way (a JS array of them is copied from young to old space as it grows).
  */
 class IntList {
-  data = new Int32Array(1024);
-  length = 0;
+  data: Int32Array;
+  length: number;
+
+  /** Empty, or starting with a copy of `from`. */
+  constructor(from?: Int32Array) {
+    this.data = new Int32Array(Math.max(1024, (from?.length ?? 0) * 2));
+    this.length = from?.length ?? 0;
+    if (from !== undefined) this.data.set(from);
+  }
 
   push(x: number): void {
     if (this.length === this.data.length) {
@@ -320,11 +387,13 @@ class IntList {
 
 /** Equations as they are built: flat, each with its total first; an equation of a total alone is dropped. */
 class EquationList {
-  readonly start = new IntList();
-  readonly variables = new IntList();
+  readonly start: IntList;
+  readonly variables: IntList;
 
-  constructor() {
-    this.start.push(0);
+  /** Empty, or starting with the equations of `system`, to add more to. */
+  constructor(system?: AuditSystem) {
+    this.start = new IntList(system?.equationStart ?? Int32Array.of(0));
+    this.variables = new IntList(system?.equationVariables);
   }
 
   private from = 0;
@@ -473,6 +542,7 @@ function withComponents(
   parts: Map<number, { cell: AuditCell; family: string }>,
   equationStart: Int32Array,
   equationVariables: Int32Array,
+  areaFamilies: AreaFamilies,
 ): AuditSystem {
   const n = rowOf.length;
   const equationCount = equationStart.length - 1;
@@ -487,7 +557,12 @@ function withComponents(
   };
   // The equations of each variable, in the order of the equations.
   const equationsOfStart = new Int32Array(n + 1);
-  for (const v of equationVariables) equationsOfStart[v + 1] = (equationsOfStart[v + 1] as number) + 1;
+  // Typed arrays are read by index, not for...of: these loops run once per build or component, mostly before the
+  // function is optimised, and an iterator then costs an object per element (issue 17, profile).
+  for (let i = 0; i < equationVariables.length; i++) {
+    const v = equationVariables[i] as number;
+    equationsOfStart[v + 1] = (equationsOfStart[v + 1] as number) + 1;
+  }
   for (let v = 0; v < n; v++)
     equationsOfStart[v + 1] = (equationsOfStart[v + 1] as number) + (equationsOfStart[v] as number);
   const equationsOfList = new Int32Array(equationVariables.length);
@@ -561,6 +636,7 @@ function withComponents(
     lo: new Float64Array(n),
     hi: new Float64Array(n),
     queued: new Uint8Array(equationCount),
+    queue: new Int32Array(2 * equationCount),
     visited: new Int32Array(n),
     visitedEquations: new Int32Array(equationCount),
     stamp: 0,
@@ -586,6 +662,7 @@ function withComponents(
     components,
     componentOf,
     scratch,
+    areaFamilies,
   };
 }
 
@@ -656,19 +733,23 @@ function propagateFrom(
   recordMark?: Int32Array,
   recordStamp = 0,
 ): boolean {
-  const { queued, changed } = system.scratch;
+  const { queued, queue, changed } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
-  const queue: number[] = [];
+  // First in, first out, in the scratch ring (no array grown per propagation): `head` and `tail` count the equations
+  // taken out and put in. After the starting equations (at most all of them), one is put in only while it is not in
+  // (queued), so the ring holds fewer than twice the equations: its length.
+  const capacity = queue.length;
+  let tail = 0;
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
     queued[e] = 1;
-    queue.push(e);
+    queue[tail++ % capacity] = e;
   }
   let budget = budgetOf;
   let consistent = true;
   let head = 0;
-  for (; head < queue.length && budget > 0 && consistent; head++, budget--) {
-    const e = queue[head] as number;
+  for (; head < tail && budget > 0 && consistent; head++, budget--) {
+    const e = queue[head % capacity] as number;
     queued[e] = 0;
     const first = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
@@ -730,29 +811,30 @@ function propagateFrom(
         const next = equationsOfList[j] as number;
         if (next !== e && queued[next] === 0) {
           queued[next] = 1;
-          queue.push(next);
+          queue[tail++ % capacity] = next;
         }
       }
     }
   }
-  lastConverged = head === queue.length;
-  for (; head < queue.length; head++) queued[queue[head] as number] = 0;
+  lastConverged = head === tail;
+  for (; head < tail; head++) queued[queue[head % capacity] as number] = 0;
   return consistent;
 }
 
 /** Reads the published value of each variable of a component into the scratch arrays. */
 function loadValues(system: AuditSystem, variables: ArrayLike<number>): void {
+  for (let i = 0; i < variables.length; i++) loadValue(system, variables[i] as number);
+}
+
+/** Reads the published value of variable v into the scratch arrays. */
+function loadValue(system: AuditSystem, v: number): void {
   const { kind, value } = system.scratch;
-  const { rows, columns, rowOf, columnOf } = system;
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    const r = rowOf[v] as number;
-    const x = r < 0 ? undefined : (rows[r] as Row)[columns[columnOf[v] as number] as string];
-    if (typeof x === 'number') {
-      kind[v] = VALUE_NUMBER;
-      value[v] = x;
-    } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
-  }
+  const r = system.rowOf[v] as number;
+  const x = r < 0 ? undefined : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
+  if (typeof x === 'number') {
+    kind[v] = VALUE_NUMBER;
+    value[v] = x;
+  } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
 }
 
 /**
@@ -801,10 +883,8 @@ interface PreviousAudits {
 }
 
 export function loadAllValues(system: AuditSystem): LoadedValues {
-  const variables: number[] = [];
-  for (let v = 0; v < system.rowOf.length; v++) variables.push(v);
-  loadValues(system, variables);
   const n = system.rowOf.length;
+  for (let v = 0; v < n; v++) loadValue(system, v);
   const previous: PreviousAudits = {
     valid: new Uint8Array(system.components.length),
     pending: [],
@@ -820,15 +900,13 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     sumStamp: new Int32Array(system.equationStart.length - 1),
     sums: new Float64Array(4 * (system.equationStart.length - 1)),
   };
-  const one = [0];
   return {
     system,
     previous,
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
-        one[0] = v;
-        loadValues(system, one);
+        loadValue(system, v);
         const c = system.componentOf[v] as number;
         if (c < 0 || previous.valid[c] === 0 || previous.pendingMark[v] === 1) continue;
         previous.pendingMark[v] = 1;
@@ -890,9 +968,9 @@ function disclosedAfterPropagation(
   const { variables, equations } = system.components[component] as AuditSystem['components'][number];
   const { lo, hi } = system.scratch;
   if (reasons !== undefined)
-    for (const v of variables) {
-      reasons.lo[v] = 0;
-      reasons.hi[v] = 0;
+    for (let i = 0; i < variables.length; i++) {
+      reasons.lo[variables[i] as number] = 0;
+      reasons.hi[variables[i] as number] = 0;
     }
   if (!propagateFrom(system, equations, equations.length * MAX_VISITS_PER_EQUATION, lo, hi, reasons)) return undefined;
   const disclosed: Disclosure[] = [];
@@ -954,10 +1032,11 @@ function evidentlySecondary(system: AuditSystem, component: number): void {
   const { variables, equations } = system.components[component] as AuditSystem['components'][number];
   const { lo, hi, kind, evident } = system.scratch;
   const { equationStart, equationVariables } = system;
-  for (const v of variables) evident[v] = 0;
+  for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
   readerBounds(system, variables, 'documented');
   const [low, high] = PRIMARY_SUPPRESSED;
-  for (const e of equations) {
+  for (let k = 0; k < equations.length; k++) {
+    const e = equations[k] as number;
     const first = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
     const total = equationVariables[first] as number;

@@ -269,11 +269,16 @@ function suppressThinMeans(row: Row, controlled: Row, means: NonNullable<Disclos
     else if (typeof value === 'number') controlled[mean.column] = roundMean(value);
   }
   for (const mean of means) {
-    const [first, second] = mean.difference ?? [];
-    const [exact, a, b] = [row[mean.column], controlled[first ?? ''], controlled[second ?? '']];
+    // No array made per row and mean (issue 17: destructured pairs were a measurable part of the garbage).
+    if (mean.difference === undefined) continue;
+    const first = mean.difference[0];
+    const second = mean.difference[1];
+    const exact = row[mean.column];
+    const a = controlled[first];
+    const b = controlled[second];
     if (typeof exact !== 'number' || typeof a !== 'number' || typeof b !== 'number') continue;
     if (controlled[mean.column] === SUPPRESSED) continue;
-    const exactDifference = Number(row[first ?? '']) - Number(row[second ?? '']);
+    const exactDifference = Number(row[first]) - Number(row[second]);
     const sign = Math.abs(exact - exactDifference) <= Math.abs(exact + exactDifference) ? 1 : -1;
     controlled[mean.column] = roundMean(sign * (a - b));
   }
@@ -413,22 +418,27 @@ function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['perio
     for (const k of periodKeys) key += `|${keyPart(row[k])}`;
     return key;
   };
+  // One pass, each row's key made once: the months of a year without its row are dropped at the end (the order of
+  // the others, that of their first month, is the same).
   const years = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
-    if (!isNational(row) && row.period_type === 'fy') years.set(familyKey(row), i);
-  }
   const months = new Map<string, number[]>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
-    if (isNational(row) || row.period_type !== 'month') continue;
-    const key = familyKey(row);
-    if (!years.has(key)) continue;
-    const monthRows = months.get(key);
-    if (monthRows) monthRows.push(i);
-    else months.set(key, [i]);
+    if (isNational(row)) continue;
+    if (row.period_type === 'fy') years.set(familyKey(row), i);
+    else if (row.period_type === 'month') {
+      const key = familyKey(row);
+      const monthRows = months.get(key);
+      if (monthRows) monthRows.push(i);
+      else months.set(key, [i]);
+    }
   }
-  return [...months].map(([key, parts]) => ({ total: years.get(key) as number, parts, months: true }));
+  const families: IndexFamily[] = [];
+  for (const [key, parts] of months) {
+    const total = years.get(key);
+    if (total !== undefined) families.push({ total, parts, months: true });
+  }
+  return families;
 }
 
 function allRegions(rows: readonly Row[]): boolean {
@@ -682,21 +692,28 @@ function suppressRecoverable(
   // What changed before this system was built is in it.
   clearTouched(secondary);
   let dirty: number[] = system.components.map((_, c) => c);
-  // The system again on the rows not withheld, every component to audit.
-  const rebuild = () => {
-    const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
-    kept = keptNow;
-    systemRow = new Int32Array(out.length).fill(-1);
-    keptNow.forEach((r, i) => {
-      (systemRow as Int32Array)[r] = i;
-    });
-    system = buildAuditSystem(
-      keptNow.map((i) => out[i] as Row),
-      spec,
-      {
+  // The keys of the system's rows (those of `out`, or of the rows kept).
+  let systemKeys = keys;
+  // The system again on the rows not withheld, every component to audit; or with the months (`areasOnly`: the system
+  // now, on the rows kept now, to start from).
+  const rebuild = (areasOnly?: AuditSystem) => {
+    if (areasOnly === undefined) {
+      const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
+      kept = keptNow;
+      systemRow = new Int32Array(out.length).fill(-1);
+      keptNow.forEach((r, i) => {
+        (systemRow as Int32Array)[r] = i;
+      });
+      systemKeys = {
         partOf: keptNow.map((i) => keys.partOf[i] as readonly string[]),
         totalOf: keptNow.map((i) => keys.totalOf[i] as string),
-      },
+      };
+    }
+    system = buildAuditSystem(
+      areasOnly?.rows ?? (kept as number[]).map((i) => out[i] as Row),
+      spec,
+      systemKeys,
+      areasOnly,
     );
     values = loadAllValues(system);
     clearTouched(secondary);
@@ -705,10 +722,11 @@ function suppressRecoverable(
   };
   // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
   // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).
+  // Rows are withheld only with the system built again at once: the system now is on the rows kept now.
   const readMonths = () => {
     if (rules.monthly === undefined || spec.months !== undefined) return false;
     spec = { ...spec, months: { columns: rules.monthly, keys: rules.periodKeys ?? [] } };
-    rebuild();
+    rebuild(system);
     return true;
   };
   while (dirty.length > 0 || readMonths()) {

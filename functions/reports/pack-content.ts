@@ -1,3 +1,4 @@
+import { Scope } from '../auth/scope.ts';
 import type { Figure, Level, MetaDocument, MetricDocument, MetricRow } from '../contract/metrics.ts';
 import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../stats/spc-icons.ts';
 import {
@@ -15,6 +16,8 @@ import {
  * What a monthly pack says for one area, worked out from the published documents only (so every figure below
  * England level is already disclosure-controlled). A pack for England, a region or an ICB holds aggregate rows only
  * and names no PCN: a PCN user may read its ICB's, region's and England's packs, and must see no other PCN there.
+ * The documents about each area's own business (visibility 'inside_area': the alerts) are read only in the pack for
+ * the area's own leads; the pack for any other reader is written without them (PublishedRows.forReadersOutside).
  */
 export interface PackTable {
   readonly columns: readonly string[];
@@ -46,6 +49,8 @@ export interface PackContent {
   readonly positions: PackTable;
   readonly charts: readonly PackChart[];
   readonly alerts: readonly string[];
+  /** The pack is for readers outside the area, who may not read its alerts: it says so, whether or not it has any. */
+  readonly alertsWithheld: boolean;
   readonly completeness: PackTable;
   readonly completenessNote: string;
   readonly hasSuppressed: boolean;
@@ -111,9 +116,14 @@ export function formatMonth(month: string, long = false): string {
 /** The published documents indexed by area (level|code), so each of some 1,300 packs reads only its own rows. */
 export class PublishedRows {
   private readonly byArea = new Map<string, Map<string, MetricRow[]>>();
+  /** Documents about each area's own business (visibility 'inside_area'), which its own leads only may read. */
+  private readonly insideArea = new Set<string>();
+  /** Documents left out of these rows, for readers outside the area. */
+  private readonly withheldDocuments = new Set<string>();
 
   constructor(documents: readonly MetricDocument[]) {
     for (const document of documents) {
+      if (document.visibility === 'inside_area') this.insideArea.add(document.name);
       const areas = new Map<string, MetricRow[]>();
       for (const row of document.rows) {
         const key = `${row.level}|${row.code}`;
@@ -123,6 +133,23 @@ export class PublishedRows {
       }
       this.byArea.set(document.name, areas);
     }
+  }
+
+  /**
+   * The same rows without the documents about each area's own business: what a pack may draw on when it is served
+   * to a role that may read the area (scope.ts `allows`) but is not inside it (`inside`), as the API serves them.
+   */
+  forReadersOutside(): PublishedRows {
+    const outside = new PublishedRows([]);
+    for (const [name, areas] of this.byArea)
+      if (this.insideArea.has(name)) outside.withheldDocuments.add(name);
+      else outside.byArea.set(name, areas);
+    return outside;
+  }
+
+  /** Was this document left out, the pack being for readers outside the area? */
+  withheld(document: string): boolean {
+    return this.withheldDocuments.has(document);
   }
 
   of(document: string, level: Level, code: string): readonly MetricRow[] {
@@ -213,16 +240,16 @@ function charts(areas: readonly BoardArea[], rows: PublishedRows, months: readon
   });
 }
 
-/** What changed since the previous refresh: the area's own alerts; for an aggregate, also how many of its PCNs. */
+/**
+ * What changed since the previous refresh: the area's own alerts; for an aggregate, also how many of its PCNs'. Its
+ * PCNs are those whose alerts the area's own lead reads through the API (scope.ts `inside`, by the geography the
+ * documents were published with), so the pack and the API agree on them.
+ */
 function alerts(area: BoardArea, rows: PublishedRows, meta: MetaDocument): string[] {
   const own = rows.of('alerts', area.level, area.code).map((r) => String(r.message));
   if (area.level === 'pcn') return own;
-  const icbRegion = new Map(meta.icbs.map((i) => [i.code, i.parent]));
-  const inArea = (r: MetricRow) =>
-    area.level === 'national' ||
-    (area.level === 'region' && (r.region_code === area.code || icbRegion.get(String(r.icb_code)) === area.code)) ||
-    (area.level === 'icb' && r.icb_code === area.code);
-  const pcnAlerts = rows.atLevel('alerts', 'pcn').filter(inArea);
+  const areaLead = new Scope({ role: area.level, code: area.code, subject: 'pack' }, meta);
+  const pcnAlerts = rows.atLevel('alerts', 'pcn').filter((r) => areaLead.inside('pcn', String(r.code)));
   const pcns = new Set(pcnAlerts.map((r) => r.code)).size;
   const counted =
     pcnAlerts.length === 0
@@ -299,6 +326,7 @@ export function packContent(level: Level, code: string, rows: PublishedRows, met
     positions: positions(area, rows, fy),
     charts: charts(areas, rows, months),
     alerts: alerts(area, rows, meta),
+    alertsWithheld: rows.withheld('alerts'),
     completeness: completeness(area, rows, months),
     completenessNote:
       area.level === 'pcn'

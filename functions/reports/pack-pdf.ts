@@ -67,6 +67,10 @@ const METHOD_IN_SHORT = [
   'Below England level counts of 1 to 7 are suppressed, other counts are rounded to the nearest 5, a staff FTE is shown only for 8 or more people and rounded to the nearest 5 too, and rates come from the rounded figures. England figures are exact.',
 ];
 
+/** In the pack for readers outside the area (pack-content.ts), whether or not the area has alerts. */
+export const ALERTS_WITHHELD =
+  "Alerts are shown to the area's own leads only. Your own area's alerts are in its pack and on the dashboard's Trends page.";
+
 const TEXT_HEIGHTS = new Map<string, number>();
 
 class PackWriter {
@@ -377,7 +381,8 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
   }
 
   writer.heading('4. What changed since the last refresh');
-  if (content.alerts.length === 0) writer.paragraph('No new alerts for this area.', 9.5);
+  if (content.alertsWithheld) writer.paragraph(ALERTS_WITHHELD, 9.5);
+  else if (content.alerts.length === 0) writer.paragraph('No new alerts for this area.', 9.5);
   for (const alert of content.alerts) writer.paragraph(`- ${alert}`, 9.5);
 
   writer.space(6);

@@ -1,5 +1,5 @@
 import type { Level, MetaDocument, MetricDocument } from '../contract/metrics.ts';
-import { packKey } from '../lib/keys.ts';
+import { type PackReaders, packKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { BOARD_DOCUMENTS } from './board-measures.ts';
 import { PublishedRows, packContent } from './pack-content.ts';
@@ -21,7 +21,15 @@ export function packAreas(meta: Pick<MetaDocument, 'regions' | 'icbs' | 'pcns'>)
   ];
 }
 
-/** One area's pack from the published documents. */
+/**
+ * The packs an area has: one for its own leads and, for England, a region or an ICB, one for the other roles that may
+ * read it (a PCN reading its ICB's, a lead another area's), without the documents about the area's own business. A
+ * PCN's pack is read by no role outside the PCN (scope.ts: `allows` and `inside` agree on PCNs), so it has one.
+ */
+export const packReadersOf = (level: Level): readonly PackReaders[] =>
+  level === 'pcn' ? ['inside'] : ['inside', 'outside'];
+
+/** One area's pack from the published documents (rows.forReadersOutside() for the pack of readers outside it). */
 export function buildPack(
   level: Level,
   code: string,
@@ -40,7 +48,8 @@ export const PUTS_IN_FLIGHT = 16;
 
 /**
  * After a refresh has published its documents: a PDF pack per area, built from those published
- * (disclosure-controlled) documents only, written to metrics/packs/<level>/<code>.pdf. Each pack is stored while the
+ * (disclosure-controlled) documents only, written to metrics/packs/<level>/<code>.pdf, and for England, each region
+ * and ICB one for readers outside the area too, <code>.outside.pdf (packReadersOf). Each pack is stored while the
  * next ones are written (up to PUTS_IN_FLIGHT at once); it returns once every pack is stored, and fails with the
  * first put that failed, once the others in flight have finished.
  */
@@ -51,17 +60,20 @@ export async function writePacks(
   options: PackOptions = {},
 ): Promise<PacksWritten> {
   const started = performance.now();
-  const rows = new PublishedRows(documents.filter((d) => BOARD_DOCUMENTS.includes(d.name)));
+  const inside = new PublishedRows(documents.filter((d) => BOARD_DOCUMENTS.includes(d.name)));
+  const rows: Record<PackReaders, PublishedRows> = { inside, outside: inside.forReadersOutside() };
   let bytes = 0;
-  const areas = packAreas(meta);
+  const packs = packAreas(meta).flatMap(({ level, code }) =>
+    packReadersOf(level).map((readers) => ({ level, code, readers })),
+  );
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  for (const { level, code } of areas) {
+  for (const { level, code, readers } of packs) {
     if (failure) break;
-    const pdf = await buildPack(level, code, rows, meta, options);
+    const pdf = await buildPack(level, code, rows[readers], meta, options);
     bytes += pdf.length;
     const put: Promise<void> = store
-      .put(packKey(level, code), pdf, { contentType: 'application/pdf' })
+      .put(packKey(level, code, readers), pdf, { contentType: 'application/pdf' })
       .catch((error: unknown) => {
         failure ??= { error };
       })
@@ -71,5 +83,5 @@ export async function writePacks(
   }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
-  return { packs: areas.length, bytes, milliseconds: Math.round(performance.now() - started) };
+  return { packs: packs.length, bytes, milliseconds: Math.round(performance.now() - started) };
 }

@@ -45,6 +45,12 @@ describe('an NHS number in any grouping or a postcode inside an id: refused whol
     ['referral_id', 'R943_4765_919', 'an NHS number'],
     ['provider_id', 'ORG-SW1A-1AA', 'a postcode'],
     ['provider_id', 'VCSE_LS1_4AP', 'a postcode'],
+    // The sixth review: separators mixed one digit at a time, doubled in another grouping, a CHI number standing
+    // alone in an id (0101901232: 1 January 90), a number written into a UUID after twenty zeros.
+    ['event_id', 'E9-4.3_4-7.6_5-9.1_9', 'an NHS number'],
+    ['referral_id', 'R94--34--76--59--19', 'an NHS number'],
+    ['event_id', 'CHI-01-01-90-1232', 'an NHS number'],
+    ['referral_id', '00000000-0000-0000-0000-009434765919', 'an NHS number'],
   ])('%s holding %s', async (field, value, label) => {
     const { receipt, store, key } = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
     expect(receipt.status).toBe('rejected');
@@ -63,14 +69,16 @@ describe('an NHS number in any grouping or a postcode inside an id: refused whol
   });
 
   it('the demo generator’s ids pass and are stored: an ICB-coded provider id, a date-and-sequence id', async () => {
-    // R202605-2565's ten digits pass the check digit but start with a year; QE1 1BP is no postcode (no area begins Q).
+    // R202605-2565's ten digits pass the check digit but start with a year (nor is it a CHI number: day 20 of month
+    // 26); QE1 1BP is no postcode (no area begins Q). A generated UUID and a site, a year and a sequence pass too.
     const rows = [
       connection({ event_id: 'R202605-2565.1', referral_id: 'R202605-2565' }),
       connection({ event_id: 'R202605-2565.2', referral_id: 'R202605-2565', provider_id: 'VCSE-QT6-1AB' }),
+      connection({ event_id: '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c', referral_id: 'EV-45.2026-0001' }),
     ];
     const { receipt, store } = await ingest(rows);
     expect(receipt.status).toBe('accepted');
-    expect(receipt.rows).toEqual({ read: 2, accepted: 2, rejected: 0 });
+    expect(receipt.rows).toEqual({ read: 3, accepted: 3, rejected: 0 });
     expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
   });
 });

@@ -4,160 +4,27 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsApi } from '../../functions/api/metrics-api.ts';
 import { type Identity, NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
-import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
-import { packKey } from '../../functions/lib/keys.ts';
-import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
+import { type PackReaders, packKey } from '../../functions/lib/keys.ts';
 import { PublishedRows } from '../../functions/reports/pack-content.ts';
 import { methodologyLink } from '../../functions/reports/pack-pdf.ts';
 import { buildPack, PUTS_IN_FLIGHT, writePacks } from '../../functions/reports/packs.ts';
-import { metricDocument } from '../support/documents.ts';
 import { tempDir } from '../support/files.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
+import { documents, meta } from '../support/pack-documents.ts';
 
 /**
  * The monthly packs from a small set of published documents whose figures were chosen by hand: two PCNs in one ICB
  * and one in another, in one region. Each pack is read back by a second reader, Poppler (Debian's poppler-utils:
  * pdftotext for the text layer, pdftoppm to render a page), not by the library that wrote it.
  */
-const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09'];
-const meta: MetaDocument = {
-  generated_at: '2025-10-05T06:00:00.000Z',
-  data_as_of: '2025-09-30',
-  months: MONTHS,
-  financial_years: ['2024/25', '2025/26'],
-  regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
-  icbs: [
-    { code: 'QWE', name: 'NHS South West London Integrated Care Board', parent: 'Y56' },
-    { code: 'QKK', name: 'NHS South East London Integrated Care Board', parent: 'Y56' },
-  ],
-  pcns: [
-    { code: 'U11111', name: 'RIVERSIDE PCN', parent: 'QWE', list_size: 40000 },
-    { code: 'U22222', name: 'HILLTOP PCN', parent: 'QWE', list_size: 30000 },
-    { code: 'U33333', name: 'VALLEYFIELD PCN', parent: 'QKK', list_size: 50000 },
-  ],
-  metrics: [],
-  targets: DEFAULT_TARGETS,
-};
-
-const AREAS = [
-  ['pcn', 'U11111'],
-  ['pcn', 'U22222'],
-  ['pcn', 'U33333'],
-  ['icb', 'QWE'],
-  ['icb', 'QKK'],
-  ['region', 'Y56'],
-  ['national', 'ENG'],
-] as const;
-
-/** Referrals per 1,000 in 2025/26, by area (index in AREAS); 2024/25 is a tenth lower. */
-const RATE = [14.2, 9.6, 7.3, 12.9, 7.3, 9.4, 10.8];
-const row = (level: string, code: string, period: string, fields: Record<string, unknown>) =>
-  ({ level, code, period_type: period.includes('/') ? 'fy' : 'month', period, ...fields }) as unknown as MetricRow;
-const doc = (name: string, rows: MetricRow[]) => metricDocument(meta, name, rows);
-
-function documents(): MetricDocument[] {
-  const each = <T>(make: (level: string, code: string, i: number) => T[]) =>
-    AREAS.flatMap(([level, code], i) => make(level, code, i));
-  return [
-    doc(
-      'rollout',
-      each((level, code, i) => [
-        row(level, code, '2025/26', {
-          referrals_per_1000: RATE[i],
-          // April to September; Riverside opened in June (4 months): its year is annualised x 12 / 4, others x 2.
-          months: code === 'U11111' ? 4 : 6,
-          referrals_per_1000_annualised: Math.round((RATE[i] as number) * (code === 'U11111' ? 30 : 20)) / 10,
-          pct_list_referred_annualised: 2.1,
-          // Riverside's declines were 1 to 7 people: suppressed, so is the rate.
-          decline_rate_pct: code === 'U11111' ? '*' : 11.5,
-        }),
-        row(level, code, '2024/25', {
-          referrals_per_1000: Math.round((RATE[i] as number) * 9) / 10,
-          referrals_per_1000_annualised: Math.round((RATE[i] as number) * 9) / 10,
-          months: 12,
-        }),
-        ...MONTHS.map((m, k) =>
-          row(level, code, m, {
-            referrals_per_1000: k + 1 + i / 10,
-            decline_rate_pct: code === 'U11111' && m === '2025-09' ? '*' : 10 + k,
-            pcns: level === 'pcn' ? 1 : 3,
-            pcns_reporting: level === 'pcn' ? 1 : 3,
-          }),
-        ),
-      ]),
-    ),
-    doc(
-      'cof_person',
-      each((level, code) => [
-        row(level, code, '2025/26', { engaged_pct: 83.3, connected_pct: 61.7, mean_contacts: 7.4 }),
-        row(level, code, '2024/25', { engaged_pct: 81, wellbeing_improved_pct: 68.9 }),
-      ]),
-    ),
-    doc(
-      'cof_system',
-      each((level, code) => [
-        row(level, code, '2024/25', { service: 'gp_appointment', baseline_band: 'all', change_pct: -16.3 }),
-        row(level, code, '2024/25', { service: 'gp_appointment', baseline_band: '0-3', change_pct: 5 }),
-        row(level, code, '2024/25', { service: 'ae_attendance', baseline_band: 'all', change_pct: -7.4 }),
-      ]),
-    ),
-    doc(
-      'workforce',
-      each((level, code) => [
-        row(level, code, '2025/26', { splw_fte_per_10000: 1.19, caseload_annualised: 175 }),
-        ...MONTHS.map((m) => row(level, code, m, { splw_fte_per_10000: 1.19 })),
-      ]),
-    ),
-    doc('pcn_comparison', [
-      row('pcn', 'U11111', '2025/26', {
-        referral_rate_vs_national: 'high',
-        referral_rate_vs_region: 'within',
-        take_up_pct_vs_national: 'within',
-        take_up_pct_vs_region: 'low',
-      }),
-      row('pcn', 'U22222', '2025/26', { referral_rate_vs_national: 'low', referral_rate_vs_region: 'low' }),
-    ]),
-    doc(
-      'spc',
-      each((level, code) => [
-        {
-          ...row(level, code, 'all', { measure: 'referrals', variation: 'concern_low', assurance: null, points: 14 }),
-          period_type: 'all',
-        } as MetricRow,
-      ]),
-    ),
-    doc('alerts', [
-      row('pcn', 'U22222', '2025/26', {
-        icb_code: 'QWE',
-        region_code: 'Y56',
-        kind: 'funnel',
-        message: 'Below the 99.8% limit around England (adjusted for overdispersion)',
-      }),
-      row('icb', 'QWE', '2025-09', {
-        region_code: 'Y56',
-        kind: 'spc',
-        message: 'Referrals: special cause of concern (lower) in 2025-09',
-      }),
-    ]),
-    doc('data_quality', [
-      {
-        ...row('pcn', 'U11111', 'all', { uploads: 12, rows_accepted: 4321, rows_rejected: 7, months_missing: 1 }),
-        period_type: 'all',
-      } as MetricRow,
-    ]),
-    // A document the packs do not read is passed too, as the refresh passes every one.
-    doc('equity', [row('pcn', 'U22222', '2025/26', { group: 'HILLTOP PCN' })]),
-  ];
-}
-
 const dir = tempDir('packs');
 const store = new MemoryObjectStore();
 let written: Awaited<ReturnType<typeof writePacks>>;
 
 /** The text layer of a pack, as pdftotext reads it (layout kept, so a table row stays on one line). */
-function textOf(level: string, code: string): string {
+function textOf(level: string, code: string, readers: PackReaders = 'inside'): string {
   const file = join(dir.path, `${code}.pdf`);
-  writeFileSync(file, store.objects.get(packKey(level as 'pcn', code)) as Uint8Array);
+  writeFileSync(file, store.objects.get(packKey(level as 'pcn', code, readers)) as Uint8Array);
   return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
 }
 const lineOf = (text: string, label: string) => text.split('\n').find((l) => l.trimStart().startsWith(label)) ?? '';
@@ -169,15 +36,19 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 
 describe('the monthly PDF packs', () => {
-  it('writes one pack per area: England, each region, ICB and PCN', async () => {
-    expect(written.packs).toBe(7);
+  it('writes one pack per area (England, each region, ICB and PCN), and one for readers outside each aggregate', async () => {
+    expect(written.packs).toBe(11);
     expect(await store.list('metrics/packs/')).toEqual([
+      'metrics/packs/icb/QKK.outside.pdf',
       'metrics/packs/icb/QKK.pdf',
+      'metrics/packs/icb/QWE.outside.pdf',
       'metrics/packs/icb/QWE.pdf',
+      'metrics/packs/national/ENG.outside.pdf',
       'metrics/packs/national/ENG.pdf',
       'metrics/packs/pcn/U11111.pdf',
       'metrics/packs/pcn/U22222.pdf',
       'metrics/packs/pcn/U33333.pdf',
+      'metrics/packs/region/Y56.outside.pdf',
       'metrics/packs/region/Y56.pdf',
     ]);
     expect(written.bytes).toBe([...store.objects.values()].reduce((sum, b) => sum + b.length, 0));
@@ -329,9 +200,11 @@ describe('the monthly PDF packs', () => {
       ['region', 'Y56'],
       ['national', 'ENG'],
     ] as const) {
-      const text = textOf(level, code);
-      expect(text).not.toMatch(/U\d{5}/);
-      for (const name of ['RIVERSIDE', 'HILLTOP', 'VALLEYFIELD']) expect(text).not.toContain(name);
+      for (const readers of ['inside', 'outside'] as const) {
+        const text = textOf(level, code, readers);
+        expect(text).not.toMatch(/U\d{5}/);
+        for (const name of ['RIVERSIDE', 'HILLTOP', 'VALLEYFIELD']) expect(text).not.toContain(name);
+      }
     }
     // The ICB's pack counts its PCNs' alerts without naming them, and lists its own.
     const icb = textOf('icb', 'QWE');
@@ -373,15 +246,15 @@ describe('storing the packs', () => {
   };
 
   it('stores each pack while the next are written, and returns only once every one is stored', async () => {
-    expect(PUTS_IN_FLIGHT).toBeGreaterThanOrEqual(7);
+    expect(PUTS_IN_FLIGHT).toBeGreaterThanOrEqual(11);
     const waiting = new WaitingStore();
     const writing = writePacks(waiting, documents(), meta);
-    // All 7 packs written and their 7 puts in flight at once, none stored yet: writePacks waits for them.
-    await allWaiting(waiting, 7);
-    expect(waiting.mostInFlight).toBe(7);
+    // All 11 packs written and their 11 puts in flight at once, none stored yet: writePacks waits for them.
+    await allWaiting(waiting, 11);
+    expect(waiting.mostInFlight).toBe(11);
     expect(await settled(writing)).toBe(false);
     for (const put of waiting.waiting) put.release();
-    expect((await writing).packs).toBe(7);
+    expect((await writing).packs).toBe(11);
     // The same packs, byte for byte, as those stored one at a time above.
     expect([...waiting.objects.keys()].sort()).toEqual([...store.objects.keys()].sort());
     for (const [key, bytes] of waiting.objects)
@@ -395,13 +268,13 @@ describe('storing the packs', () => {
       () => 'stored',
       (error: Error) => error.message,
     );
-    await allWaiting(failing, 7);
+    await allWaiting(failing, 11);
     for (const put of failing.waiting.filter((p) => p.key !== 'metrics/packs/pcn/U33333.pdf')) put.release();
     // One put is still in flight: writePacks has not given up on it.
     expect(await settled(writing)).toBe(false);
     failing.waiting.find((p) => p.key === 'metrics/packs/pcn/U33333.pdf')?.release();
     expect(await outcome).toBe('could not store metrics/packs/icb/QWE.pdf');
-    expect(failing.objects.size).toBe(6);
+    expect(failing.objects.size).toBe(10);
   });
 });
 

@@ -64,18 +64,20 @@ describe('what a refresh writes, and in what order', () => {
     const engine = new DuckDbEngine(data);
     const result = await refreshMetrics({ store, engine }).finally(() => engine.close());
     const meta = JSON.parse(new TextDecoder().decode(await store.get('metrics/meta.json')));
-    const areas = 1 + meta.regions.length + meta.icbs.length + meta.pcns.length;
+    // A pack per area, and one more for readers outside England, each region and ICB (functions/reports/packs.ts).
+    const packs =
+      1 + meta.regions.length + meta.icbs.length + meta.pcns.length + 1 + meta.regions.length + meta.icbs.length;
 
     const started = store.events.filter((e) => e.startsWith('start ')).map((e) => e.slice(6));
     const documents = started.filter((k) => k.endsWith('.json') && k !== 'metrics/meta.json');
     expect(documents).toEqual(result.documents.map((name) => `metrics/${name}.json`));
     expect(documents).toHaveLength(13);
-    expect(started.filter((k) => k.startsWith('metrics/packs/'))).toHaveLength(areas);
+    expect(started.filter((k) => k.startsWith('metrics/packs/'))).toHaveLength(packs);
     expect(store.mostDocumentPuts).toBe(1);
     // meta.json starts only once every other object has been stored.
     expect(store.events.at(-2)).toBe('start metrics/meta.json');
     expect(store.events.at(-1)).toBe('end metrics/meta.json');
-    expect(store.events.filter((e) => e.startsWith('end '))).toHaveLength(13 + areas + 1);
+    expect(store.events.filter((e) => e.startsWith('end '))).toHaveLength(13 + packs + 1);
     // The packs once the last document is stored.
     const firstPack = store.events.findIndex((e) => e.startsWith('start metrics/packs/'));
     expect(firstPack).toBeGreaterThan(store.events.indexOf(`end ${documents.at(-1)}`));

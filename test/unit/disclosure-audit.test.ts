@@ -4,6 +4,7 @@ import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, controlCount } from '../../functions/refresh/disclosure.ts';
 import {
   type AuditSpec,
+  type AuditSystem,
   buildAuditSystem,
   type Disclosure,
   loadAllValues,
@@ -662,5 +663,69 @@ describe('the audit again from the previous one (the publisher)', () => {
     // The sequences compared found cells recovered (not only empty lists).
     expect(compared).toBeGreaterThan(500);
     expect(disclosed).toBeGreaterThan(100);
+  });
+});
+
+/** Everything a system holds that an audit reads, as plain values (the scratch arrays aside). */
+const structureOf = (system: AuditSystem) => ({
+  rows: system.rows,
+  columns: system.columns,
+  variableAt: [...system.variableAt],
+  copyAt: system.copyAt === undefined ? undefined : [...system.copyAt],
+  rowOf: [...system.rowOf],
+  columnOf: [...system.columnOf],
+  levelOf: [...system.levelOf],
+  parts: [...system.parts],
+  equationStart: [...system.equationStart],
+  equationVariables: [...system.equationVariables],
+  equationsOfStart: [...system.equationsOfStart],
+  equationsOfList: [...system.equationsOfList],
+  components: system.components.map(({ variables, equations }) => [[...variables], [...equations]]),
+  componentOf: [...system.componentOf],
+});
+
+describe('the system with the months built on the one without (the publisher)', () => {
+  it('is the system built from nothing, after suppressions, and where a cell without a figure became *', () => {
+    const areasOnlySpec: AuditSpec = { ...REAUDIT_SPEC, months: undefined };
+    const paths = { extended: 0, fromNothing: 0 };
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
+        fc.array(fc.nat({ max: 10_000 }), { maxLength: 6 }),
+        fc.array(fc.nat({ max: 10_000 }), { maxLength: 3 }),
+        fc.boolean(),
+        (counts, picks, blanks, fillABlank) => {
+          // Some cells hold no figure (null): they have no variable.
+          const rows = reauditDocument(counts);
+          const cells = rows.flatMap((_, r) => REAUDIT_COLUMNS.map((k) => ({ r, k })));
+          for (const blank of blanks) {
+            const { r, k } = cells[blank % cells.length] as { r: number; k: string };
+            (rows[r] as Row)[k] = null;
+          }
+          const areasOnly = buildAuditSystem(rows, areasOnlySpec);
+          // Then published counts below England are suppressed (as the audit does), and perhaps a cell without a
+          // figure is shown * (a total suppressed over a suppressed part).
+          for (const pick of picks) {
+            const published = cells.filter(
+              ({ r, k }) => rows[r]?.level !== 'national' && typeof rows[r]?.[k] === 'number' && rows[r]?.[k] !== 0,
+            );
+            if (published.length === 0) break;
+            const { r, k } = published[pick % published.length] as { r: number; k: string };
+            (rows[r] as Row)[k] = '*';
+          }
+          const blank = cells.find(({ r, k }) => rows[r]?.[k] === null);
+          if (fillABlank && blank !== undefined) (rows[blank.r] as Row)[blank.k] = '*';
+          const extended = buildAuditSystem(rows, REAUDIT_SPEC, undefined, areasOnly);
+          expect(structureOf(extended)).toEqual(structureOf(buildAuditSystem(rows, REAUDIT_SPEC)));
+          if (extended.variableAt === areasOnly.variableAt) paths.extended++;
+          else paths.fromNothing++;
+        },
+      ),
+      { numRuns: 300, seed: 20261204 },
+    );
+    // Both ways were taken: built on the system without the months, and (a cell without a variable now has a
+    // figure) from nothing.
+    expect(paths.extended).toBeGreaterThan(100);
+    expect(paths.fromNothing).toBeGreaterThan(20);
   });
 });

@@ -54,6 +54,16 @@ describe('the metrics API', () => {
     ['/api/metrics/rollout?period_type=week', 400, 'period_type must be month, fy or all'],
     ['/api/metrics/rollout?sort=referrals', 400, 'an unknown query parameter: use level, code, period or period_type'],
     ['/api/metrics/rollout?9434765919=1', 400, 'an unknown query parameter: use level, code, period or period_type'],
+    // A parameter given twice was answered by its first value (review: ?period=all&period=2025/26, an empty CSV).
+    ['/api/metrics/rollout.csv?period=all&period=2025/26', 400, 'period is given more than once: give each once'],
+    ['/api/metrics/rollout?level=pcn&level=pcn', 400, 'level is given more than once: give each once'],
+    ['/api/metrics/rollout?level=pcn&code=U10001&code=U10002', 400, 'code is given more than once: give each once'],
+    [
+      '/api/metrics/rollout?period_type=fy&period=all&period_type=month',
+      400,
+      'period_type is given more than once: give each once',
+    ],
+    ['/api/metrics/rollout?period=&period=', 400, 'period is given more than once: give each once'],
     ['/api/metrics/unknown', 404, 'no metric called unknown'],
     // meta.json sits beside the metrics but is not one (it has no rows): it was answered with a 500.
     ['/api/metrics/meta', 404, 'no metric called meta'],

@@ -135,17 +135,18 @@ const TABLE: Record<string, Record<string, number | string[]>> = {
     'pcn U00003': 403,
   },
   // Tricks: a second code or level after an allowed one, a code without a level, other spellings, other parameters.
+  // A parameter given twice is refused, for every role, before any area is looked at (it was read as its first).
   '/api/metrics/rollout?level=pcn&code=U00003&code=U00004': {
-    national: ['U00003'],
-    'region Y01': ['U00003'],
-    'icb QAA': 403,
-    'pcn U00003': ['U00003'],
+    national: 400,
+    'region Y01': 400,
+    'icb QAA': 400,
+    'pcn U00003': 400,
   },
   '/api/metrics/rollout?level=national&level=pcn': {
-    national: ['ENG'],
-    'region Y01': ['ENG'],
-    'icb QAA': ['ENG'],
-    'pcn U00003': ['ENG'],
+    national: 400,
+    'region Y01': 400,
+    'icb QAA': 400,
+    'pcn U00003': 400,
   },
   '/api/metrics/rollout?code=U00004': { national: 400, 'region Y01': 400, 'icb QAA': 400, 'pcn U00003': 400 },
   '/api/metrics/rollout?level=pcn&code=u00004': { national: 400, 'region Y01': 400, 'icb QAA': 400, 'pcn U00003': 400 },
