@@ -3,10 +3,10 @@ import {
   type AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
-  type ResultSet,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import Papa from 'papaparse';
 import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '../lib/query-engine.ts';
 
 export interface AthenaEngineOptions {
@@ -24,6 +24,16 @@ export interface AthenaEngineOptions {
    * an external table's data behind). @default none: left to the results bucket's expiry rule
    */
   readonly deletePrefix?: (location: string) => Promise<void>;
+  /**
+   * Opens a query's result object (s3://bucket/key, as GetQueryExecution gives it) as a stream of bytes, or undefined
+   * when there is none. query() reads every result this way (readResultCsv), not by paging GetQueryResults.
+   * Source: https://docs.aws.amazon.com/athena/latest/ug/queries-viewing-history.html ("To access and view query
+   * output files, IAM principals ... need permission to the Amazon S3 GetObject action for the query result location
+   * ... If the location is encrypted, users must have the appropriate key permissions"): the workgroup encrypts
+   * results with SSE-KMS (infra/constructs/metrics-workgroup.ts), so the function's role needs s3:GetObject there
+   * and kms:Decrypt on that key (infra/constructs/metrics-refresh.ts).
+   */
+  readonly readResult: (location: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
   /**
    * Suffix of this attempt's table and view names (lower-case letters and digits): refreshes that overlap, and an
    * attempt retried while an earlier one still runs, never share a prepare table. @default 8 random hex digits
@@ -47,6 +57,194 @@ function typed(value: string | undefined, type: string | undefined): SqlValue {
   if (type === 'boolean') return value === 'true';
   if (type === 'timestamp') return `${value.replace(' ', 'T')}Z`;
   return value;
+}
+
+/** A result column: its name and Athena's type for it (GetQueryResults' ResultSetMetadata). */
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: string | undefined;
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const NEWLINE = 10;
+const NO_NULLS: readonly number[] = [];
+
+/**
+ * Finds the NULLs in Athena's result CSV, which papaparse cannot: it reads an empty field and "" alike as ''. Athena
+ * quotes every value it writes and writes NULL as nothing at all (see readResultCsv), so a field is NULL exactly when
+ * it ends where it starts: a comma or newline outside quotes right after the previous one (or at the start). Outside
+ * or inside quotes is the parity of the quotes so far: a doubled quote inside a value turns it off and on again with
+ * no character between. Fed the text piece by piece; its state carries across pieces.
+ */
+class NullFinder {
+  private quoted = false;
+  /** Where the field being read started, in the text being scanned. */
+  private fieldStart = 0;
+  private column = 0;
+  private nulls: number[] = [];
+  /** Per row completed since the last take(): the indexes of its NULL fields (most rows: none). */
+  private rows: (readonly number[])[] = [];
+
+  /** Scans text[from..]; returns the offset just after the last newline that ended a row (0: none ended). */
+  scan(text: string, from: number): number {
+    let rowEnd = 0;
+    let i = from;
+    while (i < text.length) {
+      if (this.quoted) {
+        // Inside a value: straight to its next quote (the value's end, or the first of a doubled quote).
+        const quote = text.indexOf('"', i);
+        if (quote === -1) return rowEnd;
+        this.quoted = false;
+        i = quote + 1;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) this.quoted = true;
+      else if (c === COMMA || c === NEWLINE) {
+        if (i === this.fieldStart) this.nulls.push(this.column);
+        this.fieldStart = i + 1;
+        this.column++;
+        if (c === NEWLINE) {
+          this.endRow();
+          rowEnd = i + 1;
+        }
+      }
+      i++;
+    }
+    return rowEnd;
+  }
+
+  /** The text's end is the last row's end (a result that does not end with a newline). */
+  finish(length: number): void {
+    if (length === this.fieldStart) this.nulls.push(this.column);
+    this.endRow();
+  }
+
+  /** The first `n` characters of the text have been parsed: positions count from there on. */
+  drop(n: number): void {
+    this.fieldStart -= n;
+  }
+
+  take(): (readonly number[])[] {
+    const rows = this.rows;
+    this.rows = [];
+    return rows;
+  }
+
+  private endRow(): void {
+    this.rows.push(this.nulls.length === 0 ? NO_NULLS : this.nulls);
+    this.nulls = [];
+    this.column = 0;
+  }
+}
+
+/**
+ * Reads a SELECT's result object, streamed: the CSV Athena writes at the query's OutputLocation, every row typed
+ * by the result's column metadata (typed, as GetQueryResults' text was). Its format, which the Athena stand-in
+ * writes too (test/aws/athena-result-csv.ts):
+ * - A SELECT's (DML) result is <query-id>.csv, comma-separated; a DDL statement's is <query-id>.txt, plain text; a
+ *   CTAS query's OutputLocation names no object at all (its data is the table). query() runs SELECTs only.
+ *   Sources: https://docs.aws.amazon.com/athena/latest/ug/querying-finding-output-files.html ("DML query results
+ *   files are saved in comma-separated values (CSV) format. DDL query results are saved as plain text files");
+ *   https://github.com/KoteiIto/node-athena/issues/41 (a CTAS query's OutputLocation is s3://bucket/path/query_id,
+ *   with no extension, and only the .metadata file is written).
+ * - A first line of column names, then one line per row, each ending with a newline; every value, names and numbers
+ *   too, in double quotes, a quote inside one doubled; commas and newlines inside quotes are part of the value.
+ *   Sources: an Athena result as written, '"one","two"\n"1","2"\n' (https://github.com/dbcli/athenacli/pull/49)
+ *   and '"_col0"\n"1"\n' for SELECT 1; PyAthena's reader of these files (pyathena/s3fs/reader.py, AthenaCSVReader)
+ *   reads doubled quotes and values across lines.
+ * - NULL is an empty field with no quotes (,, or a line's end); '' is "" (so a one-column row of NULL is an empty
+ *   line). Source: https://pyathena.dev/master/null_handling.html ("NULL values are represented as unquoted empty
+ *   fields: ,, ... Empty strings are represented as quoted empty fields: ,"",", "based on actual testing with
+ *   Athena"). papaparse reads the quoting and NullFinder the NULLs.
+ * Fails with the query file, the row's number and the reason (never a value) when a row does not have the
+ * metadata's columns, or the header is not their names.
+ */
+export async function readResultCsv(
+  file: string,
+  body: AsyncIterable<Uint8Array>,
+  columns: readonly ResultColumn[],
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  // One string for every repeat of a text value (codes, periods, labels repeat on many rows), as JSON.parse shared
+  // the paged ones; papaparse makes a string per field. Measured (refresh-memory.ts reading, 924,000 rows held): heap
+  // in use at the peak 685 MB without this, 457 MB with it (the paging engine: 579-622 MB).
+  const strings = new Map<string, string>();
+  const shared = (value: string) => {
+    const known = strings.get(value);
+    if (known !== undefined) return known;
+    strings.set(value, value);
+    return value;
+  };
+  const nulls = new NullFinder();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending = '';
+  /** Records (header included) read so far: the next one's index; row n of the result is record n. */
+  let record = 0;
+  /** Parses text that is whole records, the last one's newline left off, NULLs at the given fields. */
+  const parse = (text: string, recordNulls: (readonly number[])[]) => {
+    // papaparse reads no record from '', which here is one: a single NULL field.
+    const parsed =
+      text === '' ? { data: [['']], errors: [] } : Papa.parse<string[]>(text, { delimiter: ',', newline: '\n' });
+    const error = parsed.errors[0];
+    if (error) throw new QueryError(file, `result row ${record + (error.row ?? 0)}: ${error.message}`);
+    if (parsed.data.length !== recordNulls.length)
+      throw new QueryError(
+        file,
+        `result rows from ${record}: ${parsed.data.length} read where ${recordNulls.length} end (not Athena's CSV)`,
+      );
+    for (let r = 0; r < parsed.data.length; r++, record++) {
+      const values = parsed.data[r] as string[];
+      if (values.length !== columns.length)
+        throw new QueryError(
+          file,
+          `result ${record === 0 ? 'header' : `row ${record}`}: ${values.length} fields, expected ${columns.length}`,
+        );
+      if (record === 0) {
+        // The metadata's names in order, or this is not the query's result.
+        if (values.some((name, c) => name !== columns[c]?.name))
+          throw new QueryError(
+            file,
+            `result header ${values.join(',')} is not the columns ${columns.map((c) => c.name).join(',')}`,
+          );
+        continue;
+      }
+      const nullAt = recordNulls[r] as readonly number[];
+      const row: Row = {};
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c] as ResultColumn;
+        const value = nullAt.length > 0 && nullAt.includes(c) ? null : typed(values[c], column.type);
+        row[column.name] = typeof value === 'string' ? shared(value) : value;
+      }
+      rows.push(row);
+    }
+  };
+  /** Adds decoded text; parses every record it completes. */
+  const add = (text: string) => {
+    const from = pending.length;
+    pending += text;
+    const end = nulls.scan(pending, from);
+    if (end === 0) return;
+    parse(pending.slice(0, end - 1), nulls.take());
+    pending = pending.slice(end);
+    nulls.drop(end);
+  };
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new QueryError(file, 'result object: not UTF-8 text');
+    }
+  };
+  for await (const chunk of body) add(decode(chunk));
+  add(decode());
+  // A last record with no newline after it.
+  if (pending !== '') {
+    nulls.finish(pending.length);
+    parse(pending, nulls.take());
+  }
+  return rows;
 }
 
 /** A bound parameter as Athena's ExecutionParameters want it: the SQL literal's text. */
@@ -92,7 +290,12 @@ export class AthenaEngine implements QueryEngine {
     );
   }
 
-  private async execute(file: string, sql: string, params: readonly SqlValue[]): Promise<string> {
+  /** Runs a statement to its end; its id and where Athena wrote its result. */
+  private async execute(
+    file: string,
+    sql: string,
+    params: readonly SqlValue[],
+  ): Promise<{ id: string; outputLocation: string | undefined }> {
     const started = await this.client.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
@@ -108,7 +311,7 @@ export class AthenaEngine implements QueryEngine {
     for (;;) {
       const { QueryExecution } = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
       const state = QueryExecution?.Status?.State;
-      if (state === 'SUCCEEDED') return id;
+      if (state === 'SUCCEEDED') return { id, outputLocation: QueryExecution?.ResultConfiguration?.OutputLocation };
       if (state === 'FAILED' || state === 'CANCELLED') {
         const reason =
           QueryExecution?.Status?.AthenaError?.ErrorMessage ??
@@ -128,37 +331,23 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
+  /**
+   * Runs a SELECT and reads its result object from S3 (readResultCsv): one request for the column types, then the
+   * object streamed, where paging GetQueryResults took a round trip per 1,000 rows (about 900 in sequence for a
+   * national refresh) and held each page's response objects as well as the rows.
+   */
   async query(file: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    const id = await this.execute(file, this.sql(file), params);
-    const rows: Row[] = [];
-    let columns: { name: string; type: string | undefined }[] | undefined;
-    let token: string | undefined;
-    let first = true;
-    do {
-      const page: { ResultSet?: ResultSet; NextToken?: string } = await this.client.send(
-        new GetQueryResultsCommand({ QueryExecutionId: id, ...(token ? { NextToken: token } : {}) }),
-      );
-      columns ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
-        name: c.Name ?? '',
-        type: c.Type,
-      }));
-      const data = page.ResultSet?.Rows ?? [];
-      // The first row of the first page repeats the column names.
-      // One plain object per row, built once; each page's response is let go when the next is read.
-      const names = columns;
-      for (let r = first ? 1 : 0; r < data.length; r++) {
-        const cells = data[r]?.Data ?? [];
-        const row: Row = {};
-        for (let c = 0; c < names.length; c++) {
-          const column = names[c] as { name: string; type: string | undefined };
-          row[column.name] = typed(cells[c]?.VarCharValue, column.type);
-        }
-        rows.push(row);
-      }
-      first = false;
-      token = page.NextToken;
-    } while (token);
-    return rows;
+    const { id, outputLocation } = await this.execute(file, this.sql(file), params);
+    // The first page's metadata has every column's name and type; one row of it (the names) is the least it sends.
+    const first = await this.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: 1 }));
+    const columns: ResultColumn[] = (first.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
+      name: c.Name ?? '',
+      type: c.Type,
+    }));
+    if (!outputLocation) throw new QueryError(file, `Athena query ${id} gave no result location`);
+    const body = await this.options.readResult(outputLocation);
+    if (!body) throw new QueryError(file, `Athena query ${id}: no result object at ${outputLocation}`);
+    return readResultCsv(file, body, columns);
   }
 
   /**
@@ -174,7 +363,7 @@ export class AthenaEngine implements QueryEngine {
       await this.execute(file, `DROP TABLE IF EXISTS ${this.nameOf(name)}`, []);
       await this.deleteData(previous);
     }
-    const id = await this.execute(
+    const { id } = await this.execute(
       file,
       `CREATE TABLE ${this.nameOf(name)} WITH (format = 'PARQUET', write_compression = 'SNAPPY') AS ${sql}`,
       params,

@@ -13,6 +13,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
+import type { PcnGroups, SameAs } from './shared-counts.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
@@ -90,6 +91,18 @@ export interface MetricDefinition {
   readonly keys: readonly string[];
   readonly definitions: Readonly<Record<string, string>>;
   readonly rules: DisclosureRules;
+  /**
+   * Counts that are the same counts as cells of a document earlier in the catalogue (same people or referrals, same
+   * cohort cut-off, same period): published exactly as that document publishes them, `*` for `*`, before this
+   * document's rates and post-steps (shared-counts.ts). Every document sharing a count declares it so.
+   */
+  readonly sameAs?: readonly SameAs[];
+  /**
+   * Rows counting a group of PCNs (England's and the regions' PCNs of a deprivation quintile): England's are
+   * controlled as counts below England, and every one is checked against the PCN rows of the documents it adds up
+   * (shared-counts.ts).
+   */
+  readonly pcnGroups?: PcnGroups;
   /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
   readonly beforeControl?: (row: Row) => Row;
   /** Columns derived from the published (disclosure-controlled) figures of one row. */
@@ -105,6 +118,8 @@ export interface MetricDefinition {
 
 const n = (v: unknown) => (typeof v === 'number' ? v : null);
 const prefixed = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}${name}`);
+/** A PCN's row of a period, in any document: the cell a shared count is known by. */
+const PCN_YEAR = ['level', 'code', 'period_type', 'period'] as const;
 export const rowKey = (row: Row) => `${row.level}|${row.code}|${row.period}`;
 
 const SOURCES = REFERRAL_SOURCES;
@@ -577,7 +592,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'equity',
     title: 'Equity',
     description:
-      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). Engagement and connection are counted per referral (a person referred twice counts twice) and cover referrals made at least 3 months before the data-as-of date; wellbeing counts people, measured on referrals made at least 6 months before. Method: docs/methodology.md.',
+      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice) and cover referrals made at least 3 months before the data-as-of date; wellbeing counts people, measured on referrals made at least 6 months before. Method: docs/methodology.md.',
     file: 'equity',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -589,7 +604,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       dimension:
         "imd_decile (where the person lives), ethnicity_group, age_band, sex, or pcn_imd_quintile (the deprivation of the PCN's registered population, IMD 2019: 1 = most deprived fifth of PCNs; England and regions only, never ICBs or PCNs, since a cell of one PCN would be that PCN's figures: docs/methodology.md, Equity).",
       group: 'The group within the dimension.',
-      people_referred: 'Distinct people referred.',
+      people_referred:
+        "Distinct people referred. pcn_imd_quintile rows, England's too, count a group of PCNs: rounded as counts below England (1 to 7 shown as *, others to the nearest 5), and * in every quintile row of the year where a count would give away a PCN's rollout or outcomes figure (as are the engagement counts).",
       engagement_cohort: 'Referrals made at least 3 months before the data-as-of date.',
       engaged: 'Of them, referrals engaged (a link worker contact after referral, no decline).',
       connected: 'Of them, referrals after which the person attended a community activity.',
@@ -617,6 +633,21 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       ],
       siblings: [(r) => `${r.level}|${r.code}|${r.period}|${r.dimension}`],
     },
+    // A PCN-deprivation quintile's row is the sum of its PCNs' rows in rollout (people referred: person ids are per
+    // PCN) and cof_person (referrals of the engagement cohort): England's is a group of PCNs, not England's own total
+    // (review, finding 3).
+    pcnGroups: {
+      rows: (r) => r.dimension === 'pcn_imd_quintile',
+      membership: 'pcn_imd_quintile',
+      groupColumn: 'group',
+      sums: [
+        { document: 'rollout', columns: { people_referred: 'people_referred' } },
+        {
+          document: 'cof_person',
+          columns: { engagement_cohort: 'engagement_cohort', engaged: 'engaged', connected: 'connected' },
+        },
+      ],
+    },
     derive: (r) => ({
       engaged_pct: rate(r.engaged, r.engagement_cohort, 100),
       connected_pct: rate(r.connected, r.engagement_cohort, 100),
@@ -632,7 +663,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'pcn_comparison',
     title: 'Comparing PCNs',
     description:
-      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact after referral, not declined, of referrals made at least 3 months before the data-as-of date) and wellbeing improvement (of referrals made at least 6 months before, measured twice), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
+      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact after referral, not declined, of referrals made at least 3 months before the data-as-of date) and wellbeing improvement (of referrals made at least 6 months before, measured twice), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
     file: 'pcn_comparison',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -647,8 +678,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       list_size: 'Registered patients (mean over the months the PCN was open).',
       months_open: 'Months of the year (with data nationally) the PCN was open.',
       exposure: 'Registered patients pro rata to the months open: list size × months open / months of the year.',
-      referrals: 'Accepted referrals.',
-      engagement_cohort: 'Referrals made at least 3 months before the data-as-of date (as cof_person).',
+      referrals: 'Accepted referrals: the same count as rollout.referrals of the PCN and year, published as there.',
+      engagement_cohort:
+        'Referrals made at least 3 months before the data-as-of date: the same count as cof_person.engagement_cohort, published as there (as are engaged, connected and the wellbeing counts).',
       engaged:
         'Of the engagement cohort, referrals with a link worker contact on or after the referral and no decline: take-up.',
       connected:
@@ -667,6 +699,23 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     rules: {
       counts: ['referrals', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_measured', 'wellbeing_improved'],
     },
+    // The same counts as rollout's and cof_person's PCN rows of the year (sql/metrics: each referral of the PCN once,
+    // the same cohort cut-offs, the headline instrument per referral): published as those documents publish them,
+    // or a cell they suppress (secondarily, or by the audit) would be shown here rounded (review, finding 2).
+    sameAs: [
+      { document: 'rollout', columns: { referrals: 'referrals' }, key: PCN_YEAR },
+      {
+        document: 'cof_person',
+        columns: {
+          engagement_cohort: 'engagement_cohort',
+          engaged: 'engaged',
+          connected: 'connected',
+          wellbeing_measured: 'wellbeing_measured',
+          wellbeing_improved: 'wellbeing_improved',
+        },
+        key: PCN_YEAR,
+      },
+    ],
     summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
   },
   {

@@ -61,7 +61,9 @@ export const DISCLOSURE_NOTE =
   'people in a role (with the headcount), an FTE rounded to the nearest 5. Where a figure could still be worked out ' +
   "exactly from those beside it and the exact England figure, more are suppressed, or a year's figures below England " +
   'for that group are left out. Rates are calculated from the rounded ' +
-  'figures. England figures are not rounded. Method: docs/methodology.md.';
+  'figures. England figures are not rounded, except England by the deprivation quintile of PCNs (a group of PCNs, ' +
+  'controlled as counts below England); a count published in two documents shows the same everywhere. Method: ' +
+  'docs/methodology.md.';
 
 /** Below England a published FTE is rounded to the nearest FTE_ROUNDING, as counts are rounded to the nearest 5. */
 export const FTE_ROUNDING = 5;

@@ -180,13 +180,18 @@ export const handler = onFirstCall(() => {
     engine: () => {
       const results = new S3ObjectStore(new S3Client({}), config.ATHENA_RESULTS_BUCKET);
       const location = `s3://${results.bucket}/results/`;
+      const bucketPrefix = `s3://${results.bucket}/`;
       return new AthenaEngine(new AthenaClient({}), {
         workGroup: config.ATHENA_WORKGROUP,
         database: config.GLUE_DATABASE,
         resultsLocation: location,
         deletePrefix: async (prefix) => {
-          for (const key of await results.list(prefix.slice(`s3://${results.bucket}/`.length)))
-            await results.delete(key);
+          for (const key of await results.list(prefix.slice(bucketPrefix.length))) await results.delete(key);
+        },
+        // Every result is in the workgroup's enforced location, in this bucket (a GetObject body, streamed).
+        readResult: async (result) => {
+          if (!result.startsWith(bucketPrefix)) throw new Error(`a query result outside ${bucketPrefix}: ${result}`);
+          return results.getStream(result.slice(bucketPrefix.length));
         },
       });
     },

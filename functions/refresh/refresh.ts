@@ -25,6 +25,15 @@ import {
 import { DATA_AS_OF_RULE, type DataAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
+import {
+  auditPcnGroups,
+  belowEngland,
+  groupsFromRows,
+  PCN_GROUP_SOURCES,
+  publishSameAs,
+  restoreEngland,
+  type SharedContext,
+} from './shared-counts.ts';
 import { spcDocument } from './spc-documents.ts';
 
 /**
@@ -204,6 +213,12 @@ export function buildDocument(
   definition: MetricDefinition,
   raw: readonly Row[],
   context: DeriveContext & { generatedAt: string; dataAsOf: string | null; parentOf: (row: Row) => readonly string[] },
+  /**
+   * The documents built before this one and the PCN groups, for counts shared across documents (shared-counts.ts).
+   * Without it (a benchmark of one document's control) the cross-document steps are left out; the refresh always
+   * gives it.
+   */
+  shared?: Omit<SharedContext, 'parentOf'>,
 ): MetricDocument {
   // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -224,7 +239,15 @@ export function buildDocument(
           periodKeys: definition.keys,
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
-  const published = applyDisclosureControl(exact, rules);
+  // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
+  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules);
+  restoreEngland(published);
+  // Counts shared with documents built before: their controlled cells, before any rate or funnel is made from them.
+  if (shared !== undefined) {
+    const crossDocument = { ...shared, parentOf: context.parentOf };
+    if (definition.sameAs) publishSameAs(definition.name, published, exact, definition.sameAs, crossDocument);
+    if (definition.pcnGroups) auditPcnGroups(published, definition.pcnGroups, crossDocument);
+  }
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
   const summary = {
     ...(definition.summarise ? definition.summarise(raw, context) : {}),
@@ -323,11 +346,27 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   let buildMs = 0;
   let nationalRollout: Row[] = [];
   const catalogued: MetricDocument[] = [];
+  // The PCN groups a document's rows add up (the PCNs of each deprivation quintile): one small query each.
+  const pcnGroups: Record<string, ReadonlyMap<string, string>> = {};
+  for (const membership of new Set(CATALOGUE.flatMap((d) => (d.pcnGroups ? [d.pcnGroups.membership] : [])))) {
+    const source = PCN_GROUP_SOURCES[membership];
+    if (source === undefined) throw new Error(`catalogue: no source for the PCN groups ${membership}`);
+    pcnGroups[membership] = groupsFromRows(
+      await timed(`pcn groups ${membership}`, () => deps.engine.query(source.file)),
+      source.column,
+    );
+  }
+  // A document sharing counts reads the documents built before it (CATALOGUE's order), kept here for the packs anyway.
+  const shared = {
+    documentOf: (name: string) => catalogued.find((d) => d.name === name),
+    pcnGroups,
+    pcnCodes: [...new Set(geography.map((g) => g.pcn_code))],
+  };
   for (const definition of CATALOGUE) {
     const rows = definition === distribution ? distributionRows : await query(definition);
     if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
     const started = performance.now();
-    catalogued.push(buildDocument(definition, rows, context));
+    catalogued.push(buildDocument(definition, rows, context, shared));
     buildMs += performance.now() - started;
   }
   // Every query has run: the engine may let go of its tables (DuckDB's memory) before the documents and packs.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { athenaResultCsv } from './athena-result-csv.ts';
 
 /**
  * A stand-in for Amazon Athena's JSON API (AWS JSON 1.1, X-Amz-Target: AmazonAthena.<Operation>) on loopback. It runs
@@ -51,6 +52,10 @@ export const ATHENA_RULE_SOURCES = {
   queryLength: 'https://repost.aws/knowledge-center/athena-query-string-length',
   tableLocation: 'https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html',
   parameters: 'https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html',
+  outputFiles: 'https://docs.aws.amazon.com/athena/latest/ug/querying-finding-output-files.html',
+  ctasOutput: 'https://github.com/KoteiIto/node-athena/issues/41',
+  csvFormat: 'https://github.com/dbcli/athenacli/pull/49',
+  csvNulls: 'https://pyathena.dev/master/null_handling.html',
 } as const;
 
 /** GetQueryResults: MaxResults is 1..1000, and 1000 when not given (ATHENA_RULE_SOURCES.pages). */
@@ -74,8 +79,20 @@ interface Execution {
   completed?: number;
 }
 
+/**
+ * The object a statement's OutputLocation names (ATHENA_RULE_SOURCES.outputFiles): a SELECT's <id>.csv, a DDL
+ * statement's <id>.txt; a CTAS query's is <id> with no extension and no object there (ATHENA_RULE_SOURCES.ctasOutput).
+ */
+type ResultFile = '.csv' | '.txt' | '';
+
 type Outcome =
-  | { ok: true; columns: { name: string; type: string }[]; rows: (string | null)[][]; statementType: string }
+  | {
+      ok: true;
+      columns: { name: string; type: string }[];
+      rows: (string | null)[][];
+      statementType: string;
+      resultFile: ResultFile;
+    }
   | { ok: false; message: string; category: 1 | 2 | 3; type: number };
 
 class ApiError extends Error {
@@ -340,7 +357,9 @@ export class AthenaStandIn {
       Query: execution.query,
       StatementType: execution.settled?.ok ? execution.settled.statementType : 'DML',
       WorkGroup: execution.workgroup.name,
-      ResultConfiguration: { OutputLocation: `${execution.workgroup.outputLocation}${execution.id}.csv` },
+      ResultConfiguration: {
+        OutputLocation: `${execution.workgroup.outputLocation}${execution.id}${execution.settled?.ok ? execution.settled.resultFile : '.csv'}`,
+      },
       Status: {
         State: execution.state,
         SubmissionDateTime: execution.submitted / 1000,
@@ -453,17 +472,17 @@ export class AthenaStandIn {
       if (!drop[1] && !(await this.exists(connection, drop[2] as string)))
         throw new QueryFailure(`line 1:1: Table 'awsdatacatalog.db.${drop[2]}' does not exist`);
       await connection.run(`DROP TABLE IF EXISTS ${drop[2]}`);
-      return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+      return this.ddlResult(execution);
     }
     const dropView = /^DROP VIEW IF EXISTS ([a-z0-9_]+)$/i.exec(text);
     if (dropView) {
       await connection.run(`DROP VIEW IF EXISTS ${dropView[1]}`);
-      return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+      return this.ddlResult(execution);
     }
     const view = /^CREATE OR REPLACE VIEW ([a-z0-9_]+) AS ([\s\S]+)$/i.exec(text);
     if (view) {
       await connection.run(`CREATE OR REPLACE VIEW ${view[1]} AS ${view[2]}`);
-      return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+      return this.ddlResult(execution);
     }
     const ctas = /^CREATE TABLE ([a-z0-9_]+) WITH \(([^)]*)\) AS ([\s\S]+)$/i.exec(text);
     if (ctas) return this.createTableAs(execution, connection, ctas[1] as string, ctas[2] as string, ctas[3] as string);
@@ -472,16 +491,42 @@ export class AthenaStandIn {
       const types = reader.columnTypes().map((t) => athenaType(t.toString()));
       const columns = reader.columnNames().map((name, i) => ({ name, type: types[i] as string }));
       const rows = reader.getRows().map((row) => row.map((value, i) => this.text(value, types[i] as string)));
-      return { ok: true, columns, rows, statementType: 'DML' };
+      // The result object, as Athena writes it where GetQueryExecution's OutputLocation says (athena-result-csv.ts).
+      await this.putResult(
+        execution,
+        '.csv',
+        athenaResultCsv(
+          columns.map((c) => c.name),
+          rows,
+        ),
+      );
+      return { ok: true, columns, rows, statementType: 'DML', resultFile: '.csv' };
     }
     throw new QueryFailure(`the stand-in does not run this statement: ${text.slice(0, 60)}`);
+  }
+
+  /** Writes a statement's result object at <workgroup output location><id><file>, as Athena does. */
+  private async putResult(execution: Execution, file: ResultFile, body: string): Promise<void> {
+    const { bucket, prefix } = s3Parts(`${execution.workgroup.outputLocation}${execution.id}${file}`);
+    // Bytes, so the SDK knows the length of an empty body too.
+    await this.options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: Buffer.from(body) }));
+  }
+
+  /** A DDL statement's result: a plain text file (ATHENA_RULE_SOURCES.outputFiles), empty for these statements. */
+  private async ddlResult(execution: Execution): Promise<Outcome> {
+    await this.putResult(execution, '.txt', '');
+    return { ok: true, columns: [], rows: [], statementType: 'DDL', resultFile: '.txt' };
   }
 
   private text(value: unknown, type: string): string | null {
     if (value === null || value === undefined) return null;
     const text = String(value);
-    // Athena renders timestamps as yyyy-MM-dd HH:mm:ss.SSS.
-    if (type === 'timestamp') return text.replace('T', ' ').replace(/Z$/, '').slice(0, 23);
+    // Athena renders timestamps as yyyy-MM-dd HH:mm:ss.SSS (DuckDB leaves out a fraction of .000, or gives six digits).
+    if (type === 'timestamp') {
+      const [, day, time, fraction = ''] = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?/.exec(text) ?? [];
+      if (day === undefined) throw new QueryFailure(`not a timestamp: ${text}`);
+      return `${day} ${time}.${fraction.padEnd(3, '0').slice(0, 3)}`;
+    }
     return text;
   }
 
@@ -546,6 +591,7 @@ export class AthenaStandIn {
       new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${execution.id}_00000`, Body: readFileSync(file) }),
     );
     rmSync(file, { force: true });
-    return { ok: true, columns: [], rows: [], statementType: 'DDL' };
+    // No result object: the OutputLocation of a CTAS query names none (ATHENA_RULE_SOURCES.ctasOutput).
+    return { ok: true, columns: [], rows: [], statementType: 'DDL', resultFile: '' };
   }
 }

@@ -16,6 +16,7 @@ import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { regionalAlertMessages } from '../../functions/refresh/alerts.ts';
+import { readResultCsv } from '../../functions/refresh/athena-engine.ts';
 import {
   type CompactionStep,
   compactCurated,
@@ -174,7 +175,12 @@ describe("the Athena stand-in enforces Athena's documented rules", () => {
       const state = QueryExecution?.Status?.State as string;
       if (states.at(-1) !== state) states.push(state);
       if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(state))
-        return { id: QueryExecutionId as string, states, status: QueryExecution?.Status };
+        return {
+          id: QueryExecutionId as string,
+          states,
+          status: QueryExecution?.Status,
+          location: QueryExecution?.ResultConfiguration?.OutputLocation,
+        };
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -220,6 +226,37 @@ describe("the Athena stand-in enforces Athena's documented rules", () => {
       `CREATE TABLE t_hundred WITH (format = 'PARQUET', partitioned_by = ARRAY['p']) AS SELECT range AS a, range AS p FROM range(${MAX_CTAS_PARTITIONS})`,
     );
     expect(hundred.states.at(-1)).toBe('SUCCEEDED');
+  });
+
+  it("writes each result where OutputLocation says: a SELECT's CSV, which the engine reads back exactly from S3, a DDL's text, nothing for a CTAS", async () => {
+    const results = new S3ObjectStore(s3.client, resultsBucket);
+    const key = (location: string) => location.replace(`s3://${resultsBucket}/`, '');
+    const select = await run(
+      `SELECT * FROM (VALUES (1, 'a,b', 2.5, true, TIMESTAMP '2025-04-01 09:30:00'), (NULL, '', NULL, NULL, NULL), (3, 'say "hi"' || chr(10) || 'é', -1.0, false, TIMESTAMP '2025-12-31 23:59:59.999')) AS v (n, s, x, ok, t)`,
+    );
+    const location = select.location as string;
+    expect(location).toBe(`${workgroups(app)[0]?.outputLocation}${select.id}.csv`);
+    const page = await client().send(new GetQueryResultsCommand({ QueryExecutionId: select.id, MaxResults: 1 }));
+    const columns = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
+      name: c.Name ?? '',
+      type: c.Type,
+    }));
+    const rows = await readResultCsv(
+      'test/select',
+      (await results.getStream(key(location))) as AsyncIterable<Uint8Array>,
+      columns,
+    );
+    expect(rows).toEqual([
+      { n: 1, s: 'a,b', x: 2.5, ok: true, t: '2025-04-01T09:30:00.000Z' },
+      { n: null, s: '', x: null, ok: null, t: null },
+      { n: 3, s: 'say "hi"\né', x: -1, ok: false, t: '2025-12-31T23:59:59.999Z' },
+    ]);
+    const view = await run('CREATE OR REPLACE VIEW v_txt AS SELECT 1 AS a');
+    expect(view.location).toBe(`${workgroups(app)[0]?.outputLocation}${view.id}.txt`);
+    expect(await results.get(key(view.location as string))).toEqual(new Uint8Array());
+    const ctas = await run(`CREATE TABLE t_csv WITH (format = 'PARQUET') AS SELECT 1 AS a`);
+    expect(ctas.location).toBe(`${workgroups(app)[0]?.outputLocation}${ctas.id}`);
+    expect(await results.get(key(ctas.location as string))).toBeUndefined();
   });
 
   it('refuses a query string over 262,144 bytes with InvalidRequestException, and cancels on request', async () => {

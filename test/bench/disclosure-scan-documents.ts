@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricDocument } from '../../functions/contract/index.ts';
-import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
+import { parentsFrom, SCAN_SPEC, scanDocuments, sharedProblems } from '../support/disclosure-scan.ts';
 
 const [folder, referencePath, examples = '3'] = process.argv.slice(2);
 if (!folder || !referencePath) {
@@ -31,7 +31,7 @@ const kindOf = (line: string) =>
       : 'other';
 let total = 0;
 for (const doc of docs) {
-  const found = scanPublished([doc], parents, SCAN_SPEC);
+  const found = scanDocuments([doc], parents, SCAN_SPEC);
   total += found.length;
   const byKind = new Map<string, string[]>();
   for (const line of found) byKind.set(kindOf(line), [...(byKind.get(kindOf(line)) ?? []), line]);
@@ -41,5 +41,10 @@ for (const doc of docs) {
   );
   for (const lines of byKind.values()) for (const line of lines.slice(0, Number(examples))) console.log(`    ${line}`);
 }
+// Counts published in two documents (SCAN_SPEC.shared): the same value in both.
+const across = sharedProblems(docs, SCAN_SPEC);
+total += across.length;
+console.log(`across documents: ${across.length} findings (shared counts published differently)`);
+for (const line of across.slice(0, Number(examples))) console.log(`    ${line}`);
 console.log(`total: ${total} findings in ${docs.length} documents`);
 process.exitCode = total === 0 ? 0 : 1;

@@ -10,23 +10,39 @@
  *     record folder, every query's rows are written there as JSON too (for `lambda`; the writing costs memory: do
  *     not measure that run). DUCKDB_* variables set the engine (functions/refresh/duckdb-settings.ts).
  *   npx tsx test/bench/refresh-memory.ts lambda <data folder> <record folder> <out folder>
- *     the refresh as the Lambda runs it (handler.ts): the AthenaEngine, its results read from a stand-in Athena client
- *     that pages the recorded rows as GetQueryResults does (1,000 rows a page, every value text, typed by the column's
- *     type), in a child process started with the V8 heap flags AWS's Node.js runtime gives a function of the refresh's
- *     memory size (infra/constructs/metrics-refresh.ts); no DuckDB in the process. Reads the data folder through a
- *     store that writes to a temp folder (the data folder is never written). Prints the same per-step figures and
- *     the process's peak RSS against the function's memory size.
+ *     the refresh as the Lambda runs it (handler.ts): the AthenaEngine, its results served from files written before
+ *     the run as Athena serves them: each query's result object (the CSV Athena writes at its OutputLocation, which the
+ *     engine reads streamed) and its GetQueryResults pages (1,000 rows a page, every value text, which an engine from
+ *     before reading the object pages through); in a child process started with the V8 heap flags AWS's Node.js
+ *     runtime gives a function of the refresh's memory size (infra/constructs/metrics-refresh.ts, or
+ *     REFRESH_MEMORY_MB=<n>); no DuckDB in the process. Reads the data folder through a store that writes to a temp
+ *     folder (the data folder is never written). Prints the same per-step figures and the process's peak RSS against
+ *     the function's memory size. REFRESH_BASELINE=<another checkout> first runs that checkout's refresh and engine
+ *     the same way (published to <out folder>-baseline), then prints both runs' wall, CPU and peak RSS side by side.
+ *   npx tsx test/bench/refresh-memory.ts reading <record folder> [<copies>]
+ *     the engine's reading of results alone, as `lambda` serves them (each result repeated <copies> times, for results
+ *     as large as a bigger dataset's): every recorded query once, its rows held to the end; REFRESH_BASELINE as above.
  * REFRESH_TREE=<another checkout> runs that checkout's refresh instead (e.g. /work/main, for a before-and-after).
  */
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import { loadSql, type QueryEngine, type Row, type SqlValue } from '../../functions/lib/query-engine.ts';
+import { athenaResultCsv } from '../aws/athena-result-csv.ts';
 
 const FIXED_CLOCK = () => new Date('2026-12-01T09:00:00.000Z');
 const MB = 2 ** 20;
@@ -35,6 +51,7 @@ const mb = (bytes: number) => `${Math.round(bytes / MB)}`.padStart(6);
 /** Per-step figures from onStep, and a 100 ms sampler of the RSS. */
 function meter() {
   let last = { usage: process.resourceUsage(), at: performance.now() };
+  const start = last;
   let peak = { rss: 0, heapUsed: 0, external: 0, step: '' };
   let current = 'start';
   const sample = () => {
@@ -68,6 +85,18 @@ function meter() {
             .map((l) => l.toFixed(2))
             .join(' ')}`,
       );
+      // For the parent's side-by-side lines (lambda): the refresh alone, from this meter's start.
+      const summary = process.env.REFRESH_MEMORY_SUMMARY;
+      if (summary)
+        writeFileSync(
+          summary,
+          JSON.stringify({
+            peakRssMb: Math.round(peak.rss / MB),
+            maxRssMb: Math.round(usage.maxRSS / 1024),
+            wallS: (performance.now() - start.at) / 1000,
+            cpuS: (usage.userCPUTime - start.usage.userCPUTime + usage.systemCPUTime - start.usage.systemCPUTime) / 1e6,
+          }),
+        );
     },
   };
 }
@@ -178,20 +207,72 @@ const athenaType = (values: readonly SqlValue[]) => {
   return typeof value === 'number' ? 'double' : typeof value === 'boolean' ? 'boolean' : 'varchar';
 };
 
-/** A stand-in AthenaClient: every statement succeeds; a recorded query's rows come back in pages of 1,000. */
-function replayClient(record: string, attempt: string) {
-  const index = JSON.parse(readFileSync(join(record, 'index.json'), 'utf8')) as {
-    file: string;
-    params: SqlValue[];
-    rows: string;
-  }[];
-  const bySql = new Map(index.map((q) => [`${loadSql(q.file)}|${JSON.stringify(q.params)}`, q.rows]));
-  const started = new Map<string, string | undefined>();
-  const pages = new Map<string, { columns: { Name: string; Type: string }[]; rows: Row[] }>();
+type Recorded = { file: string; params: SqlValue[]; rows: string }[];
+type ColumnInfo = { Name: string; Type: string };
+/** GetQueryResults' largest page, the one it sends when MaxResults is not given. */
+const PAGE_ROWS = 1_000;
+
+/**
+ * Serves the recorded results as Athena does, from files written here before the replay starts (so the replay holds
+ * nothing of them): for query <n>, n.columns.json (the result metadata), n.csv (the result object as Athena writes it:
+ * test/aws/athena-result-csv.ts) and n.page<k>.json (each GetQueryResults page, the JSON Athena sends: 1,000 rows a
+ * page, the first starting with the names, every value text).
+ */
+function serveRecorded(record: string, served: string, copies = 1): void {
+  mkdirSync(served, { recursive: true });
+  const index = JSON.parse(readFileSync(join(record, 'index.json'), 'utf8')) as Recorded;
+  for (const [n, query] of index.entries()) {
+    const recorded = JSON.parse(readFileSync(join(record, query.rows), 'utf8')) as Row[];
+    // `reading` serves each result `copies` times over, for a result as large as a bigger dataset's.
+    const rows = copies === 1 ? recorded : Array.from({ length: copies }, () => recorded).flat();
+    const names = Object.keys(rows[0] ?? {});
+    const columns: ColumnInfo[] = names.map((name) => ({
+      Name: name,
+      Type: athenaType(rows.map((r) => r[name] ?? null)),
+    }));
+    writeFileSync(join(served, `${n}.columns.json`), JSON.stringify(columns));
+    const text = rows.map((row) =>
+      names.map((name) => (row[name] === null || row[name] === undefined ? null : String(row[name]))),
+    );
+    writeFileSync(join(served, `${n}.csv`), athenaResultCsv(names, text));
+    const all = [names, ...text];
+    for (let page = 0; page * PAGE_ROWS < all.length || page === 0; page++) {
+      const next = (page + 1) * PAGE_ROWS < all.length ? String(page + 1) : undefined;
+      const body = {
+        ResultSet: {
+          ResultSetMetadata: { ColumnInfo: columns },
+          Rows: all
+            .slice(page * PAGE_ROWS, (page + 1) * PAGE_ROWS)
+            .map((values) => ({ Data: values.map((v) => (v === null ? {} : { VarCharValue: v })) })),
+        },
+        ...(next ? { NextToken: next } : {}),
+      };
+      writeFileSync(join(served, `${n}.page${page}.json`), JSON.stringify(body));
+    }
+  }
+}
+
+/**
+ * A stand-in AthenaClient over the served files: every statement succeeds; a recorded query's result is the object at
+ * its OutputLocation (readResult, below) and GetQueryResults' pages. Each page is read and parsed when asked for, as
+ * the SDK parses each response: nothing is held between requests. Both engines run on it: the one that pages
+ * GetQueryResults (before this branch) and the one that reads the object.
+ */
+function replayClient(record: string, served: string, attempt: string) {
+  const index = JSON.parse(readFileSync(join(record, 'index.json'), 'utf8')) as Recorded;
+  const bySql = new Map(index.map((q, n) => [`${loadSql(q.file)}|${JSON.stringify(q.params)}`, n]));
+  const started = new Map<string, number | undefined>();
+  /** Requests for results: in AWS each is a round trip, and the engine makes them one after another. */
+  const requests = { getQueryResults: 0, getObject: 0 };
   const literal = (text: string): SqlValue =>
     text === 'NULL' ? null : text.startsWith("'") ? text.slice(1, -1).replaceAll("''", "'") : Number(text);
-  return {
-    // Answers the four commands AthenaEngine sends, by their class name (the SDK's command objects carry `input`).
+  const recorded = (id: string) => {
+    const n = started.get(id);
+    if (n === undefined) throw new Error(`no recorded rows for query ${id}`);
+    return n;
+  };
+  const client = {
+    // Answers the commands AthenaEngine sends, by their class name (the SDK's command objects carry `input`).
     async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
       const name = command.constructor.name;
       const input = command.input;
@@ -202,45 +283,47 @@ function replayClient(record: string, attempt: string) {
         started.set(id, bySql.get(`${sql}|${JSON.stringify(params)}`));
         return { QueryExecutionId: id };
       }
-      if (name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
-      if (name === 'GetQueryResultsCommand') {
+      if (name === 'GetQueryExecutionCommand') {
         const id = input.QueryExecutionId as string;
-        const file = started.get(id);
-        if (file === undefined) throw new Error(`no recorded rows for query ${id}`);
-        if (!pages.has(id)) {
-          const rows = JSON.parse(readFileSync(join(record, file), 'utf8')) as Row[];
-          const names = Object.keys(rows[0] ?? {});
-          const columns = names.map((n) => ({ Name: n, Type: athenaType(rows.map((r) => r[n] ?? null)) }));
-          pages.set(id, { columns, rows });
-        }
-        const { columns, rows } = pages.get(id) as { columns: { Name: string; Type: string }[]; rows: Row[] };
-        const from = input.NextToken ? Number(input.NextToken) : 0;
-        // The first row of the first page repeats the column names.
-        const header = from === 0 ? [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }] : [];
-        const size = from === 0 ? 999 : 1000;
-        const data = rows.slice(from, from + size).map((row) => ({
-          Data: columns.map((c) => {
-            const v = row[c.Name];
-            return v === null || v === undefined ? {} : { VarCharValue: String(v) };
-          }),
-        }));
-        const next = from + size < rows.length ? String(from + size) : undefined;
-        if (next === undefined) pages.delete(id);
         return {
-          ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [...header, ...data] },
-          ...(next ? { NextToken: next } : {}),
+          QueryExecution: {
+            QueryExecutionId: id,
+            Status: { State: 'SUCCEEDED' },
+            ResultConfiguration: { OutputLocation: `s3://replay/results/${id}.csv` },
+          },
         };
+      }
+      if (name === 'GetQueryResultsCommand') {
+        requests.getQueryResults++;
+        const n = recorded(input.QueryExecutionId as string);
+        const page = JSON.parse(
+          readFileSync(join(served, `${n}.page${input.NextToken ? Number(input.NextToken) : 0}.json`), 'utf8'),
+        ) as { ResultSet: { Rows: unknown[] }; NextToken?: string };
+        const max = input.MaxResults as number | undefined;
+        // A smaller page: its first rows, and where the next would start (only the first page is asked for so).
+        if (max !== undefined && max < page.ResultSet.Rows.length) {
+          page.ResultSet.Rows = page.ResultSet.Rows.slice(0, max);
+          page.NextToken = 'more';
+        }
+        return page;
       }
       return {};
     },
   };
+  /** The result object's body, streamed from its file as GetObject's body streams (64 KiB chunks). */
+  const readResult = async (location: string) => {
+    const id = /\/(q\d+)\.csv$/.exec(location)?.[1];
+    requests.getObject++;
+    return createReadStream(join(served, `${recorded(id ?? '')}.csv`));
+  };
+  return { client, readResult, requests };
 }
 
 /** The source tree whose refresh runs: REFRESH_TREE (e.g. /work/main, for a before-and-after), or this one. */
 const tree = (path: string) =>
   import(pathToFileURL(join(process.env.REFRESH_TREE ?? join(import.meta.dirname, '../..'), path)).href);
 
-async function lambdaChild(data: string, record: string, out: string): Promise<void> {
+async function lambdaChild(data: string, record: string, served: string, out: string): Promise<void> {
   const { AthenaEngine } = (await tree(
     'functions/refresh/athena-engine.ts',
   )) as typeof import('../../functions/refresh/athena-engine.ts');
@@ -250,40 +333,141 @@ async function lambdaChild(data: string, record: string, out: string): Promise<v
   const scratch = mkdtempSync(join(tmpdir(), 'refresh-memory-lambda-'));
   try {
     const attempt = 'zzreplay';
-    // The replay client answers only what AthenaEngine sends (above): it stands in for the SDK's client type.
-    const engine = new AthenaEngine(replayClient(record, attempt) as unknown as AthenaClient, {
+    const { client, readResult, requests } = replayClient(record, served, attempt);
+    // The replay client answers only what AthenaEngine sends (above): it stands in for the SDK's client type. An
+    // engine from before readResult existed ignores it and pages GetQueryResults.
+    const engine = new AthenaEngine(client as unknown as AthenaClient, {
       workGroup: 'replay',
       database: 'replay',
       resultsLocation: 's3://replay/results/',
+      readResult,
       attempt,
       pollMs: 0,
       sleep: async () => {},
     });
     await meteredRefresh(refreshMetrics, { store: overlay(data, scratch), engine });
+    console.log(
+      `result requests, each a round trip in AWS: ${requests.getQueryResults} GetQueryResults, ${requests.getObject} GetObject`,
+    );
+    const summary = process.env.REFRESH_MEMORY_SUMMARY;
+    if (summary) writeFileSync(summary, JSON.stringify({ ...JSON.parse(readFileSync(summary, 'utf8')), ...requests }));
     keepPublished(scratch, out);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-const [command, first, second, third] = process.argv.slice(2);
-if (command === 'local' && first && second) await local(first, second, third);
-else if (command === 'lambda-child' && first && second && third) await lambdaChild(first, second, third);
-else if (command === 'lambda' && first && second && third) {
-  const { REFRESH_MEMORY_MB } = await import('../../infra/constructs/metrics-refresh.ts');
-  // AWS's Node.js runtime: new space = memory / 10, semi-space = half of it, old space = the rest (ingest.bench.ts).
-  const newSpace = Math.floor(REFRESH_MEMORY_MB / 10);
-  const flags = [
-    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
-    `--max-old-space-size=${REFRESH_MEMORY_MB - newSpace}`,
-  ];
-  console.log(`child node ${flags.join(' ')} (the refresh function has ${REFRESH_MEMORY_MB} MB)`);
-  execFileSync(
-    process.execPath,
-    [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), 'lambda-child', first, second, third],
-    { stdio: 'inherit' },
+/**
+ * The engine's reading alone (no refresh): every recorded query run once through the AthenaEngine of REFRESH_TREE (or
+ * this tree) against the served results, every row held to the end as the refresh holds them; metered as a refresh is.
+ */
+async function readingChild(record: string, served: string): Promise<void> {
+  const { AthenaEngine } = (await tree(
+    'functions/refresh/athena-engine.ts',
+  )) as typeof import('../../functions/refresh/athena-engine.ts');
+  const attempt = 'zzreplay';
+  const { client, readResult, requests } = replayClient(record, served, attempt);
+  const engine = new AthenaEngine(client as unknown as AthenaClient, {
+    workGroup: 'replay',
+    database: 'replay',
+    resultsLocation: 's3://replay/results/',
+    readResult,
+    attempt,
+    pollMs: 0,
+    sleep: async () => {},
+  });
+  const index = JSON.parse(readFileSync(join(record, 'index.json'), 'utf8')) as Recorded;
+  const held: Row[][] = [];
+  const m = meter();
+  for (const query of index) {
+    held.push(await engine.query(query.file, query.params));
+    m.onStep(query.file);
+  }
+  m.finish();
+  console.log(
+    `${held.reduce((n, rows) => n + rows.length, 0)} rows held; result requests, each a round trip in AWS: ${requests.getQueryResults} GetQueryResults, ${requests.getObject} GetObject`,
   );
+  const summary = process.env.REFRESH_MEMORY_SUMMARY;
+  if (summary) writeFileSync(summary, JSON.stringify({ ...JSON.parse(readFileSync(summary, 'utf8')), ...requests }));
+}
+
+/** What a child's run measured (REFRESH_MEMORY_SUMMARY), for the side-by-side lines. */
+interface Summary {
+  readonly peakRssMb: number;
+  readonly maxRssMb: number;
+  readonly wallS: number;
+  readonly cpuS: number;
+  readonly getQueryResults: number;
+  readonly getObject: number;
+}
+
+const [command, first, second, third, fourth] = process.argv.slice(2);
+if (command === 'local' && first && second) await local(first, second, third);
+else if (command === 'lambda-child' && first && second && third && fourth)
+  await lambdaChild(first, second, third, fourth);
+else if (command === 'reading-child' && first && second) await readingChild(first, second);
+else if ((command === 'lambda' && first && second && third) || (command === 'reading' && first)) {
+  const reading = command === 'reading';
+  const { REFRESH_MEMORY_MB } = await import('../../infra/constructs/metrics-refresh.ts');
+  const memoryMb = Number(process.env.REFRESH_MEMORY_MB ?? REFRESH_MEMORY_MB);
+  // AWS's Node.js runtime: new space = memory / 10, semi-space = half of it, old space = the rest (ingest.bench.ts).
+  const newSpace = Math.floor(memoryMb / 10);
+  const flags = [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
+  const served = mkdtempSync(join(tmpdir(), 'refresh-memory-served-'));
+  try {
+    if (reading) serveRecorded(first as string, served, Number(second ?? 1));
+    else serveRecorded(second as string, served);
+    const runs = [
+      ...(process.env.REFRESH_BASELINE
+        ? [{ label: 'baseline', tree: process.env.REFRESH_BASELINE, out: `${third}-baseline` }]
+        : []),
+      { label: 'this tree', tree: process.env.REFRESH_TREE, out: third ?? '' },
+    ];
+    const summaries: Summary[] = [];
+    for (const run of runs) {
+      const summary = join(served, `${summaries.length}.summary.json`);
+      console.log(
+        `\n== ${run.label} (${run.tree ?? 'this checkout'}): child node ${flags.join(' ')} (the refresh function has ${memoryMb} MB)`,
+      );
+      execFileSync(
+        process.execPath,
+        [
+          ...flags,
+          '--import',
+          'tsx',
+          fileURLToPath(import.meta.url),
+          ...(reading
+            ? ['reading-child', first as string, served]
+            : ['lambda-child', first as string, second as string, served, run.out]),
+        ],
+        {
+          stdio: 'inherit',
+          env: { ...process.env, REFRESH_MEMORY_SUMMARY: summary, ...(run.tree ? { REFRESH_TREE: run.tree } : {}) },
+        },
+      );
+      summaries.push(JSON.parse(readFileSync(summary, 'utf8')) as Summary);
+    }
+    console.log(
+      `\n${'run'.padEnd(12)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'peak RSS MB'.padStart(12)} ${'maxRSS MB'.padStart(10)} ${'result requests'.padStart(16)} (function memory ${memoryMb} MB)`,
+    );
+    for (const [i, s] of summaries.entries())
+      console.log(
+        `${(runs[i]?.label ?? '').padEnd(12)} ${s.wallS.toFixed(1).padStart(8)} ${s.cpuS.toFixed(1).padStart(8)} ${String(s.peakRssMb).padStart(12)} ${String(s.maxRssMb).padStart(10)} ${String(s.getQueryResults + s.getObject).padStart(16)}`,
+      );
+    const [before, after] = summaries;
+    if (before && after)
+      console.log(
+        `this tree / baseline: wall ${(after.wallS / before.wallS).toFixed(2)}x, CPU ${(after.cpuS / before.cpuS).toFixed(2)}x, peak RSS ${(after.peakRssMb / before.peakRssMb).toFixed(2)}x; load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+      );
+  } finally {
+    rmSync(served, { recursive: true, force: true });
+  }
 } else {
-  console.error('usage: refresh-memory.ts local <data> <out> [<record>] | lambda <data> <record> <out>');
+  console.error(
+    'usage: refresh-memory.ts local <data> <out> [<record>] | lambda <data> <record> <out> | reading <record> [<copies>]',
+  );
   process.exitCode = 2;
 }

@@ -37,18 +37,16 @@ import { quintileFindings } from '../support/quintile-audit.ts';
  * August 2025, so 2024/25 has 2 months and 2025/26 has 5.
  *
  * 2024/25 (Y56 alone): Y56's cells hold 5, 4 and 5 PCNs; less QWE's part 4, 2, 2; less QKK's 3, 3, 4; less QEE's 3, 3,
- *   4: none is 1, so the quintile rule allows England's and Y56's rows. But Y56 is all of England that year: England's
- *   exact figures would give Y56's rounded ones their unrounded values (the disclosure audit), so Y56's are left out.
- *   England (exact): q1 10 + 4 + 6 + 3 + 7 = 30 people / 50,000 = 0.6 per 1,000, a year x 12 / 2 = 3.6;
- *                    q2 7 + 8 + 5 + 5 = 25 / 50,000 = 0.5, 3.0;  q3 3 + 4 + 5 + 2 + 3 = 17 / 80,000 = 0.2125 -> 0.2,
- *                    a year 1.275 -> 1.3.
- *   Y56 would be (rounded to 5, rates from the rounded count): q1 30, 0.6, 3.6; q2 25, 0.5, 3.0; q3 17 -> 15: 15 / 80,000 =
- *                    0.1875 -> 0.2, a year 1.125 -> 1.1.
+ *   4: none is 1, so the quintile rule allows England's and Y56's rows. Y56 is all of England that year; England's
+ *   quintile rows are a group of PCNs, rounded like Y56's (were they exact, the audit would leave Y56's out), so both
+ *   publish: q1 10 + 4 + 6 + 3 + 7 = 30 people / 50,000 = 0.6 per 1,000, a year x 12 / 2 = 3.6;
+ *   q2 7 + 8 + 5 + 5 = 25 / 50,000 = 0.5, 3.0;  q3 3 + 4 + 5 + 2 + 3 = 17 -> 15: 15 / 80,000 = 0.1875 -> 0.2, a year
+ *   1.125 -> 1.1. Against rollout's PCN rows (U00203 10, U00254 10, the others *) no * is pinned: q3's five are all *.
  * 2025/26: Y58's quintile 1 holds 2 PCNs (U02671 and U03379; either would get the other's): no region row for the
- *   year. England's cells hold 7, 4 and 7 PCNs, less any region or ICB at least 2: published, exactly.
- *   England: q1 12 + 3 + 5 + 4 + 6 + 14 + 6 = 50 / 100,000 = 0.5, a year x 12 / 5 = 1.2; engaged 12 + 14 = 26;
- *            q2 6 + 9 + 5 + 5 = 25 / 50,000 = 0.5, 1.2; q3 2 + 3 + 10 + 4 + 6 + 6 + 7 = 38 / 100,000 = 0.38 -> 0.4,
- *            a year 0.912 -> 0.9.
+ *   year. England's cells hold 7, 4 and 7 PCNs, less any region or ICB at least 2: published, rounded.
+ *   England: q1 12 + 3 + 5 + 4 + 6 + 14 + 6 = 50 / 100,000 = 0.5, a year x 12 / 5 = 1.2; engaged 12 + 14 = 26 -> 25;
+ *            q2 6 + 9 + 5 + 5 = 25 / 50,000 = 0.5, 1.2; q3 2 + 3 + 10 + 4 + 6 + 6 + 7 = 38 -> 40 / 100,000 = 0.4,
+ *            a year 0.96 -> 1.
  * Without the rule QWE's quintile 1 in 2025/26 would be U00203's 12 people (10 rounded) beside its list 11,000.
  */
 
@@ -175,15 +173,24 @@ describe('equity by PCN deprivation quintile: England and regions, only where ev
     expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({ people_referred: 113 }); // 50 + 25 + 38
   });
 
-  it('publishes exactly these rows: England both years, no ICB, no region (Y56 is all of England in 2024/25)', () => {
+  it('publishes exactly these rows: England both years, Y56 in 2024/25, no ICB, all rounded', () => {
+    // England's quintile rows count a group of PCNs, not England: rounded to 5 like counts below England (review,
+    // finding 3), the rates from the rounded counts. So Y56's 2024/25 rows (all of England that year) are no longer
+    // made exact by England's, and are published: the same rounded figures.
     expect(quintileRows(docs.get('equity')?.rows).map(pick)).toEqual([
       // level, code, period, quintile, people, cohort, engaged, list, months, per 1,000, a year
       ['national', 'ENG', '2024/25', '1', 30, 30, 0, 50_000, 2, 0.6, 3.6],
       ['national', 'ENG', '2024/25', '2', 25, 25, 0, 50_000, 2, 0.5, 3],
-      ['national', 'ENG', '2024/25', '3', 17, 17, 0, 80_000, 2, 0.2, 1.3],
-      ['national', 'ENG', '2025/26', '1', 50, 50, 26, 100_000, 5, 0.5, 1.2],
+      // 17 -> 15: 15 / 80,000 = 0.1875 -> 0.2 per 1,000; x 12 / 2 = 1.125 -> 1.1
+      ['national', 'ENG', '2024/25', '3', 15, 15, 0, 80_000, 2, 0.2, 1.1],
+      // engaged 26 -> 25
+      ['national', 'ENG', '2025/26', '1', 50, 50, 25, 100_000, 5, 0.5, 1.2],
       ['national', 'ENG', '2025/26', '2', 25, 25, 0, 50_000, 5, 0.5, 1.2],
-      ['national', 'ENG', '2025/26', '3', 38, 38, 0, 100_000, 5, 0.4, 0.9],
+      // 38 -> 40: 40 / 100,000 = 0.4 per 1,000; x 12 / 5 = 0.96 -> 1
+      ['national', 'ENG', '2025/26', '3', 40, 40, 0, 100_000, 5, 0.4, 1],
+      ['region', 'Y56', '2024/25', '1', 30, 30, 0, 50_000, 2, 0.6, 3.6],
+      ['region', 'Y56', '2024/25', '2', 25, 25, 0, 50_000, 2, 0.5, 3],
+      ['region', 'Y56', '2024/25', '3', 15, 15, 0, 80_000, 2, 0.2, 1.1],
     ]);
   });
 
@@ -234,7 +241,7 @@ describe("the API: a PCN cannot obtain another PCN's figures through equity", ()
     expect(quintileRows(JSON.parse(json.body).rows)).toEqual([]);
   });
 
-  it('every quintile row U00147 can see covers 3 or more PCNs: England', async () => {
+  it('every quintile row U00147 can see covers 3 or more PCNs: England, and its region Y56 in 2024/25', async () => {
     const json = await get(pcnUser, '/api/metrics/equity');
     expect(quintileRows(JSON.parse(json.body).rows).map((r) => [r.level, r.code, r.period, r.group])).toEqual([
       ['national', 'ENG', '2024/25', '1'],
@@ -243,6 +250,10 @@ describe("the API: a PCN cannot obtain another PCN's figures through equity", ()
       ['national', 'ENG', '2025/26', '1'],
       ['national', 'ENG', '2025/26', '2'],
       ['national', 'ENG', '2025/26', '3'],
+      // Y56's cells hold 5, 4 and 5 PCNs
+      ['region', 'Y56', '2024/25', '1'],
+      ['region', 'Y56', '2024/25', '2'],
+      ['region', 'Y56', '2024/25', '3'],
     ]);
   });
 

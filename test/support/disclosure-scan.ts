@@ -66,6 +66,22 @@ export interface ScanSpec {
   readonly groups?: Readonly<Record<string, readonly { readonly total: string; readonly parts: readonly string[] }[]>>;
   /** Rates per document: column, numerator, denominator, per. */
   readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
+  /**
+   * England rows per document that count a group of PCNs (a PCN-deprivation quintile), not England's own total:
+   * scanned as counts below England (rounded, and parts of nothing but totals of their regions' rows).
+   */
+  readonly groupsOfPcns?: Readonly<Record<string, (row: MetricRow) => boolean>>;
+  /**
+   * The same count published in two documents: `document`'s `column` and `source`'s `sourceColumn` on the row of the
+   * same `key`. Every published value must be the same (else one rounds what the other suppresses); where `source`
+   * has no such row, `document` may show only 0 or `*`.
+   */
+  readonly shared?: readonly {
+    readonly document: string;
+    readonly source: string;
+    readonly columns: Readonly<Record<string, string>>;
+    readonly key: readonly string[];
+  }[];
 }
 
 /**
@@ -314,7 +330,18 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
   return [...new Set(problems)];
 }
 
-function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
+function scanDocument(published: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
+  // England's rows that count a group of PCNs are scanned as rows below England, of a level of their own.
+  const group = spec.groupsOfPcns?.[published.name];
+  const doc: MetricDocument =
+    group === undefined
+      ? published
+      : {
+          ...published,
+          rows: published.rows.map((r) =>
+            r.level === 'national' && group(r) ? ({ ...r, level: 'group_of_pcns' } as unknown as MetricRow) : r,
+          ),
+        };
   const counts = spec.counts[doc.name] ?? [];
   const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
   const sub = doc.rows.filter((r) => r.level !== 'national');
@@ -333,8 +360,36 @@ function scanDocument(doc: MetricDocument, parents: Parents, spec: ScanSpec): st
   ];
 }
 
+/** Every problem in the documents: each on its own, and the counts they share (sharedProblems). */
 export function scanPublished(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
+  return [...scanDocuments(docs, parents, spec), ...sharedProblems(docs, spec)];
+}
+
+/** The problems of each document on its own. */
+export function scanDocuments(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
   return docs.flatMap((doc) => scanDocument(doc, parents, spec));
+}
+
+/** A count shared by two documents (spec.shared) published differently in them: one undoes the other's control. */
+export function sharedProblems(docs: readonly MetricDocument[], spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  for (const { document, source, columns, key } of spec.shared ?? []) {
+    const [doc, from] = [docs.find((d) => d.name === document), docs.find((d) => d.name === source)];
+    if (doc === undefined || from === undefined) continue;
+    const keyOf = (r: MetricRow) => key.map((k) => String(r[k])).join(' ');
+    const cells = new Map(from.rows.map((r) => [keyOf(r), r]));
+    for (const r of doc.rows) {
+      const cell = cells.get(keyOf(r));
+      for (const [column, sourceColumn] of Object.entries(columns)) {
+        const [value, there] = [r[column], cell?.[sourceColumn]];
+        if (cell === undefined ? value !== 0 && value !== '*' : value !== there)
+          problems.push(
+            `${document} ${keyOf(r)}: ${column} = ${value} where ${source} publishes the same count as ${cell === undefined ? 'no row' : `${sourceColumn} = ${there}`}`,
+          );
+      }
+    }
+  }
+  return problems;
 }
 
 /**
@@ -471,6 +526,29 @@ export const SCAN_SPEC: ScanSpec = {
     ],
   },
   seriesCounts: ['referrals', 'people_referred'],
+  // equity's rows by the deprivation quintile of the PCN: England's are the sum of that quintile's PCNs.
+  groupsOfPcns: { equity: (r) => r.dimension === 'pcn_imd_quintile' },
+  // pcn_comparison's PCN figures of a year are rollout's and cof_person's (docs/methodology.md, Comparing PCNs).
+  shared: [
+    {
+      document: 'pcn_comparison',
+      source: 'rollout',
+      columns: { referrals: 'referrals' },
+      key: ['level', 'code', 'period_type', 'period'],
+    },
+    {
+      document: 'pcn_comparison',
+      source: 'cof_person',
+      columns: {
+        engagement_cohort: 'engagement_cohort',
+        engaged: 'engaged',
+        connected: 'connected',
+        wellbeing_measured: 'wellbeing_measured',
+        wellbeing_improved: 'wellbeing_improved',
+      },
+      key: ['level', 'code', 'period_type', 'period'],
+    },
+  ],
   rates: {
     rollout: [
       ['referrals_per_1000', 'referrals', 'list_size', 1000],

@@ -54,12 +54,32 @@ const metadata = {
 const datum = (...values: (string | undefined)[]) => ({
   Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })),
 });
+const OUTPUT = 's3://sp-outcomes-athena/results/q-1.csv';
 const running = { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'RUNNING' as const } } };
-const succeeded = { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'SUCCEEDED' as const } } };
+const succeeded = {
+  QueryExecution: {
+    QueryExecutionId: 'q-1',
+    Status: { State: 'SUCCEEDED' as const },
+    ResultConfiguration: { OutputLocation: OUTPUT },
+  },
+};
 
 const athena = mockClient(AthenaClient);
 const sleeps: number[] = [];
 const deleted: string[] = [];
+/** Result objects by location; what readResult was asked for. */
+const objects = new Map<string, string>();
+const read: string[] = [];
+/** A result object's bytes in chunks of `size` (a chunk may end inside a value, a doubled quote or a character). */
+async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+const readResult = async (location: string) => {
+  read.push(location);
+  const text = objects.get(location);
+  return text === undefined ? undefined : chunks(text, 7);
+};
 const engine = (attempt = 'run1') =>
   new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
     attempt,
@@ -69,6 +89,7 @@ const engine = (attempt = 'run1') =>
     deletePrefix: async (location) => {
       deleted.push(location);
     },
+    readResult,
     pollMs: 100,
     maxPollMs: 400,
     timeoutMs: 60_000,
@@ -81,10 +102,12 @@ beforeEach(() => {
   athena.reset();
   sleeps.length = 0;
   deleted.length = 0;
+  objects.clear();
+  read.length = 0;
 });
 
 describe('AthenaEngine', () => {
-  it('binds parameters, polls with backoff, reads every page and types the values', async () => {
+  it("binds parameters, polls with backoff, reads the result object at the query's OutputLocation and types the values", async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena
       .on(GetQueryExecutionCommand)
@@ -92,24 +115,14 @@ describe('AthenaEngine', () => {
       .resolvesOnce(running)
       .resolvesOnce(running)
       .resolves(succeeded);
-    athena
-      .on(GetQueryResultsCommand, { QueryExecutionId: 'q-1' })
-      .resolvesOnce({
-        ResultSet: {
-          ResultSetMetadata: metadata,
-          Rows: [
-            datum('level', 'referrals', 'list_size', 'took_up'),
-            datum('national', '73', '75000.0', 'true'),
-            datum('region', '35', '35000.5', undefined),
-          ],
-        },
-        NextToken: 'page-2',
-      })
-      .resolvesOnce({
-        ResultSet: { ResultSetMetadata: metadata, Rows: [datum('pcn', undefined, '10000.0', 'false')] },
-        NextToken: 'page-3',
-      })
-      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [datum('pcn', '8', '5000.0', 'true')] } });
+    // MaxResults 1: the metadata and the row of names, as Athena's first page starts.
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', MaxResults: 1 }).resolves({
+      ResultSet: { ResultSetMetadata: metadata, Rows: [datum('level', 'referrals', 'list_size', 'took_up')] },
+    });
+    objects.set(
+      OUTPUT,
+      '"level","referrals","list_size","took_up"\n"national","73","75000.0","true"\n"region","35","35000.5",\n"pcn",,"10000.0","false"\n"pcn","8","5000.0","true"\n',
+    );
 
     const rows = await engine().query('metrics/rollout', ['871731000000106']);
 
@@ -127,11 +140,20 @@ describe('AthenaEngine', () => {
     });
     expect(start?.QueryString).toContain('CROSS JOIN rollups');
     expect(sleeps).toEqual([100, 200, 400]);
-    expect(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken)).toEqual([
-      undefined,
-      'page-2',
-      'page-3',
+    // One request for the columns; the rows come from the object, not from pages.
+    expect(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input)).toEqual([
+      { QueryExecutionId: 'q-1', MaxResults: 1 },
     ]);
+    expect(read).toEqual([OUTPUT]);
+  });
+
+  it('fails with the query file when the result object is missing', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    athena.on(GetQueryExecutionCommand).resolves(succeeded);
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: metadata, Rows: [] } });
+    await expect(engine().query('metrics/rollout', ['x'])).rejects.toThrow(
+      `metrics/rollout: Athena query q-1: no result object at ${OUTPUT}`,
+    );
   });
 
   it("fails loudly with Athena's reason", async () => {
@@ -165,6 +187,7 @@ describe('AthenaEngine', () => {
       workGroup: 'w',
       database: 'd',
       resultsLocation: 's3://b/r/',
+      readResult,
       pollMs: 1,
       timeoutMs: 0,
       sleep: async () => {},
@@ -193,6 +216,8 @@ describe('AthenaEngine', () => {
     athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
     athena.on(GetQueryExecutionCommand).resolves(succeeded);
     athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: metadata, Rows: [] } });
+    // No rows: the names alone.
+    objects.set(OUTPUT, '"level","referrals","list_size","took_up"\n');
     const first = engine('a1');
     const second = engine('b2');
     await first.defineView('committed_events', 'prepare/committed_events_all');
@@ -234,6 +259,7 @@ describe('AthenaEngine', () => {
       workGroup: 'w',
       database: 'd',
       resultsLocation: 's3://b/results/',
+      readResult,
       deletePrefix: async () => {
         throw new Error('AccessDenied');
       },

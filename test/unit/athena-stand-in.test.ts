@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { athenaResultCsv } from '../aws/athena-result-csv.ts';
 import { ATHENA_RULE_SOURCES, AthenaStandIn, checkPlaceholders } from '../aws/athena-stand-in.ts';
 import { tempDir } from '../support/files.ts';
 
@@ -10,6 +11,32 @@ import { tempDir } from '../support/files.ts';
  * limitations"): "Currently, ? parameters can be placed only in the WHERE clause. Syntax like SELECT ? FROM table is
  * not supported."
  */
+describe("the Athena stand-in's result objects, as Athena's documented examples have them", () => {
+  it('cites the pages', () => {
+    expect(ATHENA_RULE_SOURCES.csvFormat).toBe('https://github.com/dbcli/athenacli/pull/49');
+    expect(ATHENA_RULE_SOURCES.csvNulls).toBe('https://pyathena.dev/master/null_handling.html');
+  });
+
+  it('writes every value quoted, names and numbers too, each row ending with a newline', () => {
+    // ATHENA_RULE_SOURCES.csvFormat: `select 1 as one, 2 as two;` downloaded from the query's OutputLocation.
+    expect(athenaResultCsv(['one', 'two'], [['1', '2']])).toBe('"one","two"\n"1","2"\n');
+  });
+
+  it("writes NULL as an empty field with no quotes and '' as a quoted empty field", () => {
+    // ATHENA_RULE_SOURCES.csvNulls: "2,Bob,\"\"" (description '') and "3,Charlie," (description NULL), here with
+    // every value quoted as Athena writes them.
+    expect(
+      athenaResultCsv(
+        ['id', 'name', 'description'],
+        [
+          ['2', 'Bob', ''],
+          ['3', 'Charlie', null],
+        ],
+      ),
+    ).toBe('"id","name","description"\n"2","Bob",""\n"3","Charlie",\n');
+  });
+});
+
 describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
   it('cites the page', () => {
     expect(ATHENA_RULE_SOURCES.parameters).toBe(
@@ -57,12 +84,20 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
     const dir = tempDir('athena-stand-in');
     let standIn: AthenaStandIn;
     let endpoint = '';
+    /** The objects the stand-in wrote, by s3:// location: an S3 client of its own, no server. */
+    const written = new Map<string, string>();
+    const s3 = {
+      send: async ({ input }: { input: PutObjectCommandInput }) => {
+        written.set(`s3://${input.Bucket}/${input.Key}`, Buffer.from(input.Body as Uint8Array).toString('utf8'));
+        return {};
+      },
+    } as unknown as S3Client;
     beforeAll(async () => {
       standIn = new AthenaStandIn({
         workgroups: [{ name: 'primary', enforced: false, outputLocation: 's3://results/out/' }],
         tables: [],
         s3Directory: dir.path,
-        s3: new S3Client({ region: 'eu-west-2' }),
+        s3,
       });
       endpoint = await standIn.start();
     });
@@ -81,7 +116,10 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
       });
       return (await response.json()) as {
         QueryExecutionId?: string;
-        QueryExecution?: { Status?: { State?: string; StateChangeReason?: string } };
+        QueryExecution?: {
+          Status?: { State?: string; StateChangeReason?: string };
+          ResultConfiguration?: { OutputLocation?: string };
+        };
         ResultSet?: { Rows?: { Data: { VarCharValue?: string }[] }[] };
       };
     };
@@ -94,9 +132,12 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
         if (state === 'FAILED') return { state, reason: QueryExecution?.Status?.StateChangeReason };
         if (state === 'SUCCEEDED') {
           const { ResultSet } = await call('GetQueryResults', { QueryExecutionId });
+          const location = QueryExecution?.ResultConfiguration?.OutputLocation as string;
           return {
             state,
             rows: ResultSet?.Rows?.map((r) => r.Data.map((d) => d.VarCharValue ?? null)),
+            location: location.replace(QueryExecutionId as string, '<id>'),
+            object: written.get(location),
           };
         }
       }
@@ -112,7 +153,25 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
       expect(await outcome(`SELECT d FROM ${days} AS t WHERE d <= CAST(? AS DATE)`, ["'2025-06-30'"])).toEqual({
         state: 'SUCCEEDED',
         rows: [['d'], ['2025-06-30']],
+        location: 's3://results/out/<id>.csv',
+        object: '"d"\n"2025-06-30"\n',
       });
+    });
+
+    it("writes a SELECT's result object at its OutputLocation as Athena does: NULL bare, '' quoted, quotes doubled", async () => {
+      const sql = `SELECT * FROM (VALUES (1, 'a,b', true, TIMESTAMP '2025-04-01 09:30:00'), (NULL, '', NULL, NULL), (3, 'say "hi"' || chr(10) || 'x', false, NULL)) AS v (n, s, ok, t) WHERE n IS NULL OR n > ?`;
+      const result = await outcome(sql, ['0']);
+      expect(result).toMatchObject({ state: 'SUCCEEDED', location: 's3://results/out/<id>.csv' });
+      expect(result.object).toBe(
+        '"n","s","ok","t"\n"1","a,b","true","2025-04-01 09:30:00.000"\n,"",,\n"3","say ""hi""\nx","false",\n',
+      );
+      // The same values as GetQueryResults gives them (a NULL has no VarCharValue).
+      expect(result.rows).toEqual([
+        ['n', 's', 'ok', 't'],
+        ['1', 'a,b', 'true', '2025-04-01 09:30:00.000'],
+        [null, '', null, null],
+        ['3', 'say "hi"\nx', 'false', null],
+      ]);
     });
   });
 });

@@ -271,3 +271,62 @@ describe('the disclosure scan', () => {
     ]);
   });
 });
+
+describe('the disclosure scan across documents', () => {
+  // SCAN_SPEC's own cross-document rules, over one count of each document.
+  const ACROSS: ScanSpec = {
+    counts: { rollout: ['referrals'], pcn_comparison: ['referrals'], equity: ['people_referred'] },
+    rates: {},
+    shared: SCAN_SPEC.shared?.filter((s) => s.source === 'rollout'),
+    groupsOfPcns: SCAN_SPEC.groupsOfPcns,
+  };
+  const pcnComparison = (rows: MetricRow[]): MetricDocument =>
+    ({ name: 'pcn_comparison', keys: [], rows }) as unknown as MetricDocument;
+  const both = (compared: number | '*', shown: number | '*') =>
+    scanPublished(
+      [rollout([fy('pcn', 'U1', shown)]), pcnComparison([fy('pcn', 'U1', compared)])],
+      () => undefined,
+      ACROSS,
+    );
+
+  it('finds a count rounded in one document where the document sharing it suppresses it (review, finding 2)', () => {
+    expect(both(10, '*')).toEqual([
+      'pcn_comparison pcn U1 fy 2025/26: referrals = 10 where rollout publishes the same count as referrals = *',
+    ]);
+  });
+
+  it('finds nothing where both documents publish the same cell', () => {
+    expect(both('*', '*')).toEqual([]);
+    expect(both(10, 10)).toEqual([]);
+  });
+
+  it("reads England's PCN-deprivation quintile rows as counts below England (review, finding 3)", () => {
+    const equity = {
+      name: 'equity',
+      keys: ['dimension', 'group'],
+      rows: [
+        {
+          level: 'national',
+          code: 'ENG',
+          period_type: 'fy',
+          period: '2025/26',
+          dimension: 'pcn_imd_quintile',
+          group: '1',
+          people_referred: 17,
+        },
+        {
+          level: 'national',
+          code: 'ENG',
+          period_type: 'fy',
+          period: '2025/26',
+          dimension: 'sex',
+          group: 'female',
+          people_referred: 17,
+        },
+      ],
+    } as unknown as MetricDocument;
+    expect(scanPublished([equity], () => undefined, ACROSS)).toEqual([
+      'equity group_of_pcns ENG 2025/26 pcn_imd_quintile 1: count people_referred = 17',
+    ]);
+  });
+});

@@ -346,6 +346,30 @@ describe('the metric refresh and operations', () => {
     expect(JSON.stringify(glue?.Resource)).not.toContain(':table/sp_outcomes/*');
   });
 
+  it('may read the result objects Athena writes for it: s3:GetObject there, kms:Decrypt on the key that encrypts them', () => {
+    // functions/refresh/athena-engine.ts reads each SELECT's result object from the workgroup's location, which the
+    // workgroup encrypts with SSE-KMS (https://docs.aws.amazon.com/athena/latest/ug/queries-viewing-history.html).
+    const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('RefreshRole'),
+    )?.[1];
+    const statements = policy?.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const allows = (action: string, resource: unknown) =>
+      statements.some(
+        (s) =>
+          [s.Action].flat().includes(action) &&
+          [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(resource)),
+      );
+    const config = Object.values(template.findResources('AWS::Athena::WorkGroup'))[0]?.Properties.WorkGroupConfiguration
+      .ResultConfiguration;
+    const bucket = (config.OutputLocation['Fn::Join'][1] as unknown[])[1] as { Ref: string };
+    expect(config.EncryptionConfiguration.EncryptionOption).toBe('SSE_KMS');
+    expect(allows('s3:GetObject', { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket.Ref, 'Arn'] }, '/*']] })).toBe(true);
+    expect(allows('kms:Decrypt', config.EncryptionConfiguration.KmsKey)).toBe(true);
+  });
+
   it('alarms on dead letters, errors, throttles, failed refreshes and stale data, to an encrypted topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);

@@ -1,0 +1,239 @@
+import { type Figure, type MetricDocument, SUPPRESSED } from '../contract/index.ts';
+import type { Row } from '../lib/query-engine.ts';
+import { controlCount, MIN_COUNT } from './disclosure.ts';
+
+/**
+ * Counts published in more than one document (docs/methodology.md, "Disclosure control"). Each document is controlled
+ * on its own (disclosure.ts), so the same count in two documents could be suppressed in one (secondarily, or by the
+ * audit) and rounded in the other, which undoes the suppression. A count that is the same count as a cell of a
+ * document controlled earlier is therefore declared (`sameAs`) and published as that cell is, `*` for `*`; and rows
+ * that are the sum of a group of PCNs' cells in another document (`pcnGroups`) are checked against those cells.
+ */
+
+/** A count that is the same count as a cell of a document built before this one (the catalogue's order). */
+export interface SameAs {
+  /** The document whose published (controlled) cell this one publishes. */
+  readonly document: string;
+  /** Column here -> the same count's column there. */
+  readonly columns: Readonly<Record<string, string>>;
+  /** The columns naming the same cell in both documents (an area, its period). */
+  readonly key: readonly string[];
+}
+
+/**
+ * Rows that count a group of PCNs (England's or a region's PCNs of one deprivation quintile): each count is the sum of
+ * the PCN rows of the same financial year in another document. England's such rows are not England's own total:
+ * they are controlled as counts below England (`belowEngland`), and every such row is checked against the PCN rows it
+ * adds up (auditPcnGroups).
+ */
+export interface PcnGroups {
+  /** The rows (England or region) that are such groups. */
+  readonly rows: (row: Row) => boolean;
+  /** The group of a PCN, by PCN code (the context's `pcnGroups` map of this name). */
+  readonly membership: string;
+  /** The column of a row naming its group. */
+  readonly groupColumn: string;
+  /** Each count here is the sum, over the group's PCNs, of a count of another document's PCN rows. */
+  readonly sums: readonly { readonly document: string; readonly columns: Readonly<Record<string, string>> }[];
+}
+
+/** What the cross-document rules read: documents already built, PCN groups and the areas a PCN was in. */
+export interface SharedContext {
+  /** A document built earlier in this refresh (undefined: not built, or not yet). */
+  readonly documentOf: (name: string) => MetricDocument | undefined;
+  /** Group of each PCN code, per membership name (pcn_imd_quintile: the PCN's IMD 2019 quintile). */
+  readonly pcnGroups?: Readonly<Record<string, ReadonlyMap<string, string>>>;
+  /** Parent areas of a row's area in its period (refresh.ts parentFinder): a PCN's ICBs, an ICB's region. */
+  readonly parentOf: (row: Row) => readonly string[];
+  /** Every PCN of the reference data (in force in a period when parentOf finds it an ICB then). */
+  readonly pcnCodes?: readonly string[];
+}
+
+/** The level England's group rows are controlled under: neither England nor any area (no parent, never exact). */
+const GROUP_OF_PCNS = 'group_of_pcns';
+
+/** England's rows that are groups of PCNs, relabelled so that disclosure control treats them as counts below England. */
+export function belowEngland(rows: readonly Row[], groups: PcnGroups | undefined): Row[] {
+  if (groups === undefined) return rows as Row[];
+  return rows.map((row) => (row.level === 'national' && groups.rows(row) ? { ...row, level: GROUP_OF_PCNS } : row));
+}
+
+/** Their level given back after control (the published rows are new objects). */
+export function restoreEngland(published: readonly Row[]): void {
+  for (const row of published) if (row.level === GROUP_OF_PCNS) row.level = 'national';
+}
+
+const keyOf = (row: Row, key: readonly string[]) => {
+  let k = '';
+  for (const column of key) k += `${row[column] === null || row[column] === undefined ? '' : String(row[column])}|`;
+  return k;
+};
+
+/**
+ * Publishes each declared shared count as its source document's published cell: `*` where that is `*`, the same
+ * rounded value otherwise; where the source has no row, 0 stays 0 and any other count is withheld (`*`). `exact` are
+ * the rows before control, in the order of `published`: a rounded source cell must be what this row's exact count
+ * rounds to, or the declaration (or one of the two queries) is wrong and the refresh stops rather than publish two
+ * different figures.
+ */
+export function publishSameAs(
+  name: string,
+  published: readonly Row[],
+  exact: readonly Row[],
+  declarations: readonly SameAs[],
+  shared: SharedContext,
+): void {
+  for (const declaration of declarations) {
+    const source = shared.documentOf(declaration.document);
+    if (source === undefined)
+      throw new Error(`${name}: shares counts with ${declaration.document}, which must be built before it`);
+    // Only the cells asked for are indexed: the source's rows stay where they are (the refresh keeps every document).
+    const wanted = new Set(published.map((row) => keyOf(row, declaration.key)));
+    const cells = new Map<string, Row>();
+    for (const row of source.rows as unknown as Row[]) {
+      const k = keyOf(row, declaration.key);
+      if (wanted.has(k)) cells.set(k, row);
+    }
+    for (let i = 0; i < published.length; i++) {
+      const row = published[i] as Row;
+      const cell = cells.get(keyOf(row, declaration.key));
+      for (const [column, sourceColumn] of Object.entries(declaration.columns)) {
+        const count = (exact[i] as Row)[column];
+        const where = `${name} row ${keyOf(row, declaration.key)} field ${column}`;
+        if (cell === undefined) {
+          // No row there: a count of 0 (not published as a row), or a year the audit withheld below England (its
+          // rows left out): then it is withheld here too, as `*`.
+          if (typeof count === 'number' && count !== 0) row[column] = SUPPRESSED;
+          continue;
+        }
+        const value = cell[sourceColumn] as Figure;
+        if (value !== SUPPRESSED && typeof count === 'number' && controlCount(count) !== value)
+          throw new Error(`${where}: not the same count as ${declaration.document}.${sourceColumn} (declared sameAs)`);
+        row[column] = value;
+      }
+    }
+  }
+}
+
+/** A cell the reader cannot see (a year withheld below England): 0 or more. */
+const UNKNOWN = Symbol('unknown');
+
+/** What a reader knows of a published count below England: 0 is 0, `*` 1 to 7, a rounded one within 2 (8 at least). */
+function interval(value: unknown): [number, number] | undefined {
+  if (value === UNKNOWN) return [0, Number.POSITIVE_INFINITY];
+  if (value === SUPPRESSED) return [1, MIN_COUNT - 1];
+  if (typeof value !== 'number') return undefined;
+  if (value === 0) return [0, 0];
+  return [Math.max(MIN_COUNT, value - 2), value + 2];
+}
+
+/**
+ * Is any cell of `total` = sum of `parts` (published below England) recovered exactly by the reader's bounds? Each
+ * cell's bound from the others is intersected with its own; a bound that collapses to one value, or contradicts the
+ * reader's reading of `*` as 1 to 7 (a secondary `*` may hold more; the reader then learns something of it), counts
+ * as recovered. Cells published exactly as 0 say nothing more.
+ */
+export function recoversCell(total: unknown, parts: readonly unknown[]): boolean {
+  const all = [total, ...parts].map(interval);
+  if (all.some((b) => b === undefined)) return false;
+  const bounds = all as [number, number][];
+  const [totalLow, totalHigh] = bounds[0] as [number, number];
+  let partsLow = 0;
+  let partsHigh = 0;
+  for (let i = 1; i < bounds.length; i++) {
+    partsLow += (bounds[i] as [number, number])[0];
+    partsHigh += (bounds[i] as [number, number])[1];
+  }
+  // An unknown cell's own bound and the others' bounds from it are never collapsed (infinite); Infinity - Infinity
+  // is NaN, which compares false.
+  const collapses = (own: [number, number], low: number, high: number) =>
+    own[0] !== own[1] && Math.min(own[1], high) <= Math.max(own[0], low);
+  if (collapses([totalLow, totalHigh], partsLow, partsHigh)) return true;
+  for (let i = 1; i < bounds.length; i++) {
+    const own = bounds[i] as [number, number];
+    if (collapses(own, totalLow - (partsHigh - own[1]), totalHigh - (partsLow - own[0]))) return true;
+  }
+  return false;
+}
+
+/**
+ * The source's PCN rows of each year by England's and the regions' groups ("period|ENG|group", "period|<region>|group";
+ * `row` undefined: the PCN has none), and the years it shows PCN rows for. A PCN in force without a row counts 0 (no
+ * referrals), unless the source has no PCN row at all that year (a year withheld below England): then the reader
+ * knows nothing of it.
+ */
+function pcnCellsByGroup(
+  source: MetricDocument,
+  periods: ReadonlySet<string>,
+  membership: ReadonlyMap<string, string>,
+  shared: SharedContext,
+) {
+  const cellOf = new Map<string, Row>();
+  const yearsShown = new Set<string>();
+  for (const pcn of source.rows as unknown as Row[]) {
+    if (pcn.level !== 'pcn' || pcn.period_type !== 'fy' || !periods.has(String(pcn.period))) continue;
+    cellOf.set(`${pcn.period}|${pcn.code}`, pcn);
+    yearsShown.add(String(pcn.period));
+  }
+  const cellsOf = new Map<string, { row: Row | undefined }[]>();
+  for (const period of periods)
+    for (const code of shared.pcnCodes ?? []) {
+      const icbs = shared.parentOf({ level: 'pcn', code, period, period_type: 'fy' });
+      if (icbs.length === 0) continue;
+      const group = membership.get(code) ?? 'unknown';
+      const regions = new Set(icbs.flatMap((icb) => shared.parentOf({ level: 'icb', code: icb, period })));
+      for (const area of ['ENG', ...regions]) {
+        const k = `${period}|${area}|${group}`;
+        const list = cellsOf.get(k) ?? [];
+        list.push({ row: cellOf.get(`${period}|${code}`) });
+        cellsOf.set(k, list);
+      }
+    }
+  return { cellsOf, yearsShown };
+}
+
+/**
+ * Rows that are a group of PCNs, checked against the PCN rows of the documents their counts add up: where a group's
+ * published count and its PCNs' published cells recover any of them exactly (s8: England's quintile of 3 PCNs at 17,
+ * two PCNs at 10 and one `*`, which is then 1), that count is suppressed in every group row of the financial year
+ * (England's and every region's: all or nothing, as equity.sql publishes a level, since one group left out would be
+ * the total less the others). Runs after disclosure control, before the rates are derived.
+ */
+export function auditPcnGroups(published: readonly Row[], groups: PcnGroups, shared: SharedContext): void {
+  const membership = shared.pcnGroups?.[groups.membership];
+  if (membership === undefined) throw new Error(`no PCN groups named ${groups.membership} for this refresh`);
+  const rows = published.filter((row) => groups.rows(row) && (row.level === 'national' || row.level === 'region'));
+  const periods = new Set(rows.map((row) => String(row.period)));
+  const withhold = new Set<string>();
+  for (const { document, columns } of groups.sums) {
+    const source = shared.documentOf(document);
+    if (source === undefined) throw new Error(`PCN groups add up ${document}, which must be built before them`);
+    const { cellsOf, yearsShown } = pcnCellsByGroup(source, periods, membership, shared);
+    for (const row of rows) {
+      const parts = cellsOf.get(`${row.period}|${row.code}|${row[groups.groupColumn]}`) ?? [];
+      const shown = yearsShown.has(String(row.period));
+      for (const [column, sourceColumn] of Object.entries(columns)) {
+        const values = parts.map((p) => (p.row === undefined ? (shown ? 0 : UNKNOWN) : p.row[sourceColumn]));
+        if (recoversCell(row[column], values)) withhold.add(`${row.period}|${column}`);
+      }
+    }
+  }
+  for (const row of rows)
+    for (const { columns } of groups.sums)
+      for (const column of Object.keys(columns))
+        if (withhold.has(`${row.period}|${column}`) && row[column] !== null && row[column] !== undefined)
+          row[column] = SUPPRESSED;
+}
+
+/**
+ * Where each membership's groups come from: the prepare step's own query (the public NHS Digital PCN IMD 2019 deciles
+ * as SQL, sql/prepare/pcn_deprivation.sql), run again for its small result (one row a PCN).
+ */
+export const PCN_GROUP_SOURCES: Readonly<Record<string, { readonly file: string; readonly column: string }>> = {
+  pcn_imd_quintile: { file: 'prepare/pcn_deprivation', column: 'imd_quintile' },
+};
+
+/** The PCN -> group map of a membership, from its query's rows. */
+export function groupsFromRows(rows: readonly Row[], column: string): Map<string, string> {
+  return new Map(rows.map((row) => [String(row.pcn_code), String(row[column])]));
+}
