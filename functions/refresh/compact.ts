@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parquetRead } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import { CURATED_TABLES, type PartitionedTableSpec, type UploadKind } from '../contract/index.ts';
+import { CURATED_TABLES, type PartitionedTableSpec } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { parquetSchemaOf } from '../lib/parquet.ts';
 
@@ -28,27 +28,6 @@ import { parquetSchemaOf } from '../lib/parquet.ts';
 
 export const COMPACTIONS_PREFIX = 'compactions/';
 
-/**
- * The order compaction writes a table's rows in (ascending; text in the byte order of its UTF-8, as DuckDB orders
- * VARCHAR; NULL last). The refresh's SQL reads the events by kind (sql/prepare, sql/metrics: each step reads one to
- * five of the nine event types, or all but retractions), so a kind's rows are written together and a reader skips
- * every row group whose event_type statistics (min and max) leave out the kinds it asks for. Then by PCN, the key
- * every grouping and join of the events begins with; then upload and source row, so that the order is total and a
- * compaction's output does not depend on the order its sources were listed or read in. Measured on England, 36
- * months (issue 17, compacted objects re-sorted by event_type and PCN): the refresh's SQL 124.7 -> 113.9 CPU s.
- * Workforce snapshots are left in the order read: about 11,000 rows a month nationally, one row group, nothing to skip.
- */
-export const COMPACTED_ORDER: Readonly<Partial<Record<UploadKind, readonly string[]>>> = {
-  events: ['event_type', 'pcn_code', 'upload_id', 'source_row'],
-};
-
-/** Rows per row group of compacted objects (at most; the hyparquet merger also starts one at each event type). */
-export const COMPACTED_ROW_GROUP_ROWS = 100_000;
-
-/** The columns a table's compacted rows are ordered by (COMPACTED_ORDER), none for a table left in the order read. */
-export const compactedOrderOf = (table: PartitionedTableSpec): readonly string[] =>
-  COMPACTED_ORDER[table.name as UploadKind] ?? [];
-
 export interface CompactionRecord {
   readonly id: string;
   readonly table: string;
@@ -63,10 +42,7 @@ export interface CompactionRecord {
   readonly rows: number;
 }
 
-/**
- * Merges Parquet objects of one table into objects of at most maxRows rows each (a larger source stays whole), each
- * object's rows in the table's COMPACTED_ORDER, with min/max statistics for those columns in every row group.
- */
+/** Merges Parquet objects of one table into objects of at most maxRows rows each (a larger source stays whole). */
 export interface ParquetMerger {
   merge(
     table: PartitionedTableSpec,
@@ -353,105 +329,30 @@ export async function compactCurated(
 const DAY_MS = 86_400_000;
 const READS_IN_FLIGHT = 16;
 
-/** The UTF-8 byte order of two texts (DuckDB's order of VARCHAR; JavaScript's < compares UTF-16 code units). */
-const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
-/** Each value's rank among the column's distinct values in ascending order (texts by byteOrder), NULL last. */
-function ranksOf(values: readonly unknown[]): Float64Array {
-  const distinct = [...new Set(values)].filter((v) => v !== null);
-  distinct.sort((a, b) =>
-    typeof a === 'string' && typeof b === 'string' ? byteOrder(a, b) : (a as number) - (b as number),
-  );
-  const rank = new Map<unknown, number>(distinct.map((value, i) => [value, i]));
-  const ranks = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) ranks[i] = rank.get(values[i]) ?? distinct.length;
-  return ranks;
-}
-
-/** The row numbers in the order of the key columns (lexicographic; ties, which a total order has none of, kept). */
-function sortedRows(keys: readonly (readonly unknown[])[], rows: number): Uint32Array {
-  const ranks = keys.map(ranksOf);
-  const order = new Uint32Array(rows);
-  for (let i = 0; i < rows; i++) order[i] = i;
-  return order.sort((a, b) => {
-    for (const rank of ranks) {
-      const d = (rank[a] as number) - (rank[b] as number);
-      if (d !== 0) return d;
-    }
-    return a - b;
-  });
-}
-
-/**
- * Row group sizes that never put two values of the (sorted) column in one group: each run of one value is cut into
- * the fewest groups of at most maxRows rows, of near-equal sizes. So a row group's min and max are one event type.
- */
-function rowGroupsByRuns(values: readonly unknown[], maxRows: number): number[] {
-  const sizes: number[] = [];
-  let start = 0;
-  for (let i = 1; i <= values.length; i++) {
-    if (i < values.length && values[i] === values[start]) continue;
-    const run = i - start;
-    const parts = Math.ceil(run / maxRows);
-    for (let p = 0; p < parts; p++) sizes.push(Math.floor((run * (p + 1)) / parts) - Math.floor((run * p) / parts));
-    start = i;
-  }
-  return sizes;
-}
-
 /**
  * The merger that runs anywhere (the refresh Lambda in AWS): reads each object with hyparquet, column by column,
- * and writes the rows with the contract's Parquet schema. Holds at most one output object's rows, which it puts in
- * COMPACTED_ORDER before writing them (so the order holds within each object; the objects of a partition overlap),
- * in row groups of at most `rowGroupRows` rows that each hold one event type.
+ * and writes the rows with the contract's Parquet schema. Holds at most one output object's rows.
  */
-export function hyparquetMerger(
-  store: ObjectStore,
-  options: {
-    /** @default COMPACTED_ROW_GROUP_ROWS */
-    readonly rowGroupRows?: number;
-  } = {},
-): ParquetMerger {
-  const rowGroupRows = options.rowGroupRows ?? COMPACTED_ROW_GROUP_ROWS;
+export function hyparquetMerger(store: ObjectStore): ParquetMerger {
   return {
     async merge(table, keys, maxRows, write) {
       const names = table.columns.map((c) => c.name);
       const types = table.columns.map((c) => c.type);
-      const order = compactedOrderOf(table).map((name) => names.indexOf(name));
       let columns: unknown[][] = names.map(() => []);
       let rows = 0;
       const flush = async () => {
         if (rows === 0) return;
-        let rowGroupSize: number | number[] = rowGroupRows;
-        if (order.length > 0) {
-          const sorted = sortedRows(
-            order.map((i) => columns[i] as unknown[]),
-            rows,
-          );
-          // One column at a time, so that at most one column is held twice.
-          for (const [c, column] of columns.entries()) {
-            const target = new Array<unknown>(rows);
-            for (let r = 0; r < rows; r++) target[r] = column[sorted[r] as number];
-            columns[c] = target;
-          }
-          rowGroupSize = rowGroupsByRuns(columns[order[0] as number] as unknown[], rowGroupRows);
-        }
         const writer = new ByteWriter();
         parquetWrite({
           writer,
           schema: parquetSchemaOf(table),
-          // Statistics where a reader can skip row groups by them: the sort key and the numbers and dates (the
-          // other texts are never filtered on by value).
           columnData: names.map((name, i) => ({
             name,
             data: columns[i] as unknown[],
-            statistics: types[i] !== 'string' || order.includes(i),
+            statistics: types[i] !== 'string',
           })),
-          // Whole values: truncated to 16 bytes (the default), 'community_connection' would have a min and max that
-          // differ, and the sort key's values are short codes.
-          statisticsTruncateLength: Number.POSITIVE_INFINITY,
           codec: 'SNAPPY',
-          rowGroupSize,
+          rowGroupSize: 100_000,
           createdBy: 'sp-outcomes compaction',
         });
         await write(new Uint8Array(writer.getBuffer()), rows);

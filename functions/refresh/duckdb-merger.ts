@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB_TYPES } from '../lib/table-ddl.ts';
-import { COMPACTED_ROW_GROUP_ROWS, compactedOrderOf, type ParquetMerger } from './compact.ts';
-import { duckDbSettings } from './duckdb-settings.ts';
+import type { ParquetMerger } from './compact.ts';
 
+const ROW_GROUP = 100_000;
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
@@ -20,48 +20,23 @@ const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
  * maxRows a file; the parallelism is across partitions instead (two months merged at once on two cores). Measured
  * on the 8% demo (4,866 objects, 40 partitions): the cost is the Parquet decoding and encoding of the rows, not
  * the instance; one COPY with PARTITION_BY for all months took as long as a COPY per month.
- *
- * The rows are written in COMPACTED_ORDER across the partition's files (the COPY sorts them, spilling beyond the
- * memory limit), in row groups of `rowGroupRows`, and DuckDB writes min/max statistics of every
- * column, VARCHAR included, for each row group. Its row groups are cut by count, not at a change of event type, so a
- * file holds at most one row group with two or more types at each boundary between types (eight of them).
  */
-export function duckDbMerger(
-  root: string,
-  options: {
-    readonly concurrency?: number;
-    /** @default COMPACTED_ROW_GROUP_ROWS */
-    readonly rowGroupRows?: number;
-  } = {},
-): ParquetMerger {
-  const rowGroup = options.rowGroupRows ?? COMPACTED_ROW_GROUP_ROWS;
+export function duckDbMerger(root: string, options: { readonly concurrency?: number } = {}): ParquetMerger {
   let instance: Promise<DuckDBInstance> | undefined;
-  let spill: string | undefined;
   return {
     concurrency: options.concurrency ?? Math.max(1, Math.min(2, availableParallelism())),
     async merge(table, keys, maxRows, write) {
-      if (instance === undefined) {
-        // The sort holds a partition's rows: within the engine's memory limit (duckdb-settings.ts), the rest spilled
-        // to a folder of this instance's own, removed on close, as the refresh's engine does.
-        const { memory_limit, temp_directory } = duckDbSettings();
-        spill = join(temp_directory ?? join(root, '.tmp'), `duckdb-${randomUUID()}`);
-        instance = DuckDBInstance.create(':memory:', { threads: '1', memory_limit, temp_directory: spill });
-      }
+      instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
       const connection = await (await instance).connect();
       const dir = join(root, '.tmp', `compact-${randomUUID()}`);
-      // DuckDB's COPY makes its output folder but not the folders above it (a data folder no store has written yet).
-      await mkdir(join(root, '.tmp'), { recursive: true });
       try {
         const files = keys.map((key) => sqlString(join(root, ...key.split('/'))));
         const select = table.columns
           .map((c) => `CAST("${c.name}" AS ${DUCKDB_TYPES[c.type]}) AS "${c.name}"`)
           .join(', ');
-        const order = compactedOrderOf(table);
-        const orderBy =
-          order.length > 0 ? ` ORDER BY ${order.map((name) => `"${name}" ASC NULLS LAST`).join(', ')}` : '';
         await connection.run(
-          `COPY (SELECT ${select} FROM read_parquet([${files.join(', ')}], union_by_name = true)${orderBy}) TO ${sqlString(dir)} ` +
-            `(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${rowGroup}, ROW_GROUPS_PER_FILE ${Math.max(1, Math.floor(maxRows / rowGroup))})`,
+          `COPY (SELECT ${select} FROM read_parquet([${files.join(', ')}], union_by_name = true)) TO ${sqlString(dir)} ` +
+            `(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP}, ROW_GROUPS_PER_FILE ${Math.max(1, Math.floor(maxRows / ROW_GROUP))})`,
         );
         const outputs = (readdirSync(dir) as string[]).filter((f) => f.endsWith('.parquet')).sort();
         for (const file of outputs) {
@@ -75,10 +50,9 @@ export function duckDbMerger(
       }
     },
     async close() {
-      const [open, folder] = [instance, spill];
-      [instance, spill] = [undefined, undefined];
+      const open = instance;
+      instance = undefined;
       (await open)?.closeSync();
-      if (folder) await rm(folder, { recursive: true, force: true });
     },
   };
 }
