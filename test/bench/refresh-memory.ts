@@ -332,19 +332,7 @@ async function lambdaChild(data: string, record: string, served: string, out: st
   )) as typeof import('../../functions/refresh/refresh.ts');
   const scratch = mkdtempSync(join(tmpdir(), 'refresh-memory-lambda-'));
   try {
-    const attempt = 'zzreplay';
-    const { client, readResult, requests } = replayClient(record, served, attempt);
-    // The replay client answers only what AthenaEngine sends (above): it stands in for the SDK's client type. An
-    // engine from before readResult existed ignores it and pages GetQueryResults.
-    const engine = new AthenaEngine(client as unknown as AthenaClient, {
-      workGroup: 'replay',
-      database: 'replay',
-      resultsLocation: 's3://replay/results/',
-      readResult,
-      attempt,
-      pollMs: 0,
-      sleep: async () => {},
-    });
+    const { engine, requests } = replayEngine(AthenaEngine, record, served);
     await meteredRefresh(refreshMetrics, { store: overlay(data, scratch), engine });
     console.log(
       `result requests, each a round trip in AWS: ${requests.getQueryResults} GetQueryResults, ${requests.getObject} GetObject`,
@@ -358,16 +346,18 @@ async function lambdaChild(data: string, record: string, served: string, out: st
 }
 
 /**
- * The engine's reading alone (no refresh): every recorded query run once through the AthenaEngine of REFRESH_TREE (or
- * this tree) against the served results, every row held to the end as the refresh holds them; metered as a refresh is.
+ * An AthenaEngine (of REFRESH_TREE or this tree) over the replay client: the client answers only what AthenaEngine
+ * sends (above), so it stands in for the SDK's client type. An engine from before readResult existed ignores it and
+ * pages GetQueryResults.
  */
-async function readingChild(record: string, served: string): Promise<void> {
-  const { AthenaEngine } = (await tree(
-    'functions/refresh/athena-engine.ts',
-  )) as typeof import('../../functions/refresh/athena-engine.ts');
+function replayEngine(
+  Engine: typeof import('../../functions/refresh/athena-engine.ts').AthenaEngine,
+  record: string,
+  served: string,
+) {
   const attempt = 'zzreplay';
   const { client, readResult, requests } = replayClient(record, served, attempt);
-  const engine = new AthenaEngine(client as unknown as AthenaClient, {
+  const engine = new Engine(client as unknown as AthenaClient, {
     workGroup: 'replay',
     database: 'replay',
     resultsLocation: 's3://replay/results/',
@@ -376,6 +366,18 @@ async function readingChild(record: string, served: string): Promise<void> {
     pollMs: 0,
     sleep: async () => {},
   });
+  return { engine, requests };
+}
+
+/**
+ * The engine's reading alone (no refresh): every recorded query run once through the AthenaEngine of REFRESH_TREE (or
+ * this tree) against the served results, every row held to the end as the refresh holds them; metered as a refresh is.
+ */
+async function readingChild(record: string, served: string): Promise<void> {
+  const { AthenaEngine } = (await tree(
+    'functions/refresh/athena-engine.ts',
+  )) as typeof import('../../functions/refresh/athena-engine.ts');
+  const { engine, requests } = replayEngine(AthenaEngine, record, served);
   const index = JSON.parse(readFileSync(join(record, 'index.json'), 'utf8')) as Recorded;
   const held: Row[][] = [];
   const m = meter();
