@@ -37,6 +37,28 @@ const toPlain: DuckDBValueConverter<SqlValue> = (value, type) =>
   plain(JSDuckDBValueConverter(value, type, JSDuckDBValueConverter));
 
 /**
+ * Trino functions the SQL uses (Athena engine v3 runs Trino's) that DuckDB does not have, as DuckDB macros, so that one
+ * SQL text runs on both engines. Each gives what the SQL relies on, not Trino's exact values:
+ * - to_utf8(varchar): Trino's varbinary of the text's UTF-8 bytes; here the text itself (hashed as it is);
+ * - xxhash64(varbinary): Trino's 64-bit xxHash of the bytes; here DuckDB's own 64-bit hash(). The SQL only compares
+ *   hashes for equality (equal texts, equal hashes) and never trusts a match without comparing the texts
+ *   (sql/prepare/superseded.sql), so another hash function gives the same results.
+ * Sources: https://trino.io/docs/current/functions/string.html ("to_utf8(string) -> varbinary") and
+ * https://trino.io/docs/current/functions/binary.html ("xxhash64(binary) -> varbinary"), which Athena documents as its
+ * engine v3 functions (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html: "Functions in Athena engine
+ * version 3 are based on Trino", with Trino's String and Binary sections).
+ */
+export const TRINO_FUNCTIONS: readonly string[] = [
+  'CREATE OR REPLACE MACRO to_utf8(text) AS text',
+  'CREATE OR REPLACE MACRO xxhash64(bytes) AS hash(bytes)',
+];
+
+/** Defines TRINO_FUNCTIONS on a DuckDB connection (the engine's, and any other that runs the refresh's SQL). */
+export async function defineTrinoFunctions(connection: DuckDBConnection): Promise<void> {
+  for (const statement of TRINO_FUNCTIONS) await connection.run(statement);
+}
+
+/**
  * The embedded engine: DuckDB in this process over the same Parquet layout as S3, through views generated from
  * the table specification. Never bundled into a Lambda.
  */
@@ -60,6 +82,7 @@ export class DuckDbEngine implements QueryEngine {
     this.connection = await this.instance.connect();
     // Tables made by materialize() are read by key, never by row order: keeping insertion order only costs time.
     await this.connection.run('SET preserve_insertion_order = false');
+    await defineTrinoFunctions(this.connection);
     for (const table of QUERY_TABLES)
       await this.connection.run(duckDbView(table, this.root, hasParquet(this.root, table)));
     return this.connection;

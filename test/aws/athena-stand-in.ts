@@ -56,7 +56,22 @@ export const ATHENA_RULE_SOURCES = {
   ctasOutput: 'https://github.com/KoteiIto/node-athena/issues/41',
   csvFormat: 'https://github.com/dbcli/athenacli/pull/49',
   csvNulls: 'https://pyathena.dev/master/null_handling.html',
+  functions: 'https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html',
+  trinoString: 'https://trino.io/docs/current/functions/string.html',
+  trinoBinary: 'https://trino.io/docs/current/functions/binary.html',
 } as const;
+
+/**
+ * Trino functions the SQL uses that DuckDB lacks, as DuckDB macros of the stand-in's instance. Athena engine v3's
+ * functions are Trino's (ATHENA_RULE_SOURCES.functions: "Functions in Athena engine version 3 are based on Trino"):
+ * to_utf8(string) -> varbinary (ATHENA_RULE_SOURCES.trinoString) and xxhash64(binary) -> varbinary
+ * (ATHENA_RULE_SOURCES.trinoBinary). Stood in by DuckDB's own 64-bit hash(): other hash values than Trino's, which
+ * the SQL never relies on (it compares hashes only for equality and checks a match on the texts).
+ */
+export const TRINO_MACROS: readonly string[] = [
+  'CREATE OR REPLACE MACRO to_utf8(text) AS text',
+  'CREATE OR REPLACE MACRO xxhash64(bytes) AS hash(bytes)',
+];
 
 /** GetQueryResults: MaxResults is 1..1000, and 1000 when not given (ATHENA_RULE_SOURCES.pages). */
 export const MAX_RESULTS = 1_000;
@@ -240,6 +255,7 @@ export class AthenaStandIn {
   async start(): Promise<string> {
     this.instance = await DuckDBInstance.create(':memory:');
     this.connection = await this.instance.connect();
+    for (const macro of TRINO_MACROS) await this.connection.run(macro);
     this.server = createServer((req, res) => {
       void this.route(req).then(
         (body) => {

@@ -27,6 +27,7 @@ import { correctionOf, DEMO_FAULT_RATE, RETRACTION_DAYS, retractionOf } from '..
 import { EVENT_FIELD_NAMES, EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
+import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 import { duck, layOutMonths, secondsSince, writeReceipts } from './refresh-layout.ts';
 
 /** Bump when the overlay's draw or shapes change: a dataset amended by another version is refused, not amended twice. */
@@ -224,6 +225,7 @@ export interface RowsNotInForce {
 export async function rowsNotInForce(data: string): Promise<RowsNotInForce> {
   const { instance, connection } = await duck();
   await connection.run(duckDbView(EVENTS_TABLE, data, true));
+  await defineTrinoFunctions(connection);
   await connection.run(`CREATE TEMP VIEW committed_events AS ${loadSql('prepare/committed_events_all')}`);
   for (const step of ['superseded', 'retracted', 'withdrawn'])
     await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);

@@ -19,6 +19,7 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { CATALOGUE, cohortCutoff } from '../../functions/refresh/catalogue.ts';
 import { dataAsOfOn, monthSubmissions, PUBLISHED_THROUGH } from '../../functions/refresh/data-as-of.ts';
+import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 
 const [data, ...explained] = process.argv.slice(2);
@@ -29,6 +30,8 @@ if (!data) {
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 await connection.run('SET preserve_insertion_order = false');
+// The Trino functions the SQL uses, as the refresh's DuckDB engine defines them.
+await defineTrinoFunctions(connection);
 if (process.env.PROFILE_MEMORY_LIMIT) await connection.run(`SET memory_limit = '${process.env.PROFILE_MEMORY_LIMIT}'`);
 for (const table of QUERY_TABLES) await connection.run(duckDbView(table, data, true));
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
+import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /*
  * event_months and wellbeing_pairs read the committed rows themselves, leaving out what events_in_force leaves out
@@ -98,6 +99,8 @@ let overlapping: Record<string, Record<string, unknown>[]>;
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
+  // The Trino functions the refresh's SQL uses, as the DuckDB engine defines them (macros of the whole instance).
+  await defineTrinoFunctions(await instance.connect());
   plain = await prepare(false);
   overlapping = await prepare(true);
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
+import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /*
  * Two rules of the prepare steps (red-team review), worked out by hand on one PCN (U00001, ICB QAA, region Y56):
@@ -103,6 +104,8 @@ let endings: Record<string, unknown>[];
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
+  // The Trino functions the refresh's SQL uses, as the DuckDB engine defines them (macros of the whole instance).
+  await defineTrinoFunctions(await instance.connect());
   const connection = await instance.connect();
   try {
     await connection.run(`CREATE TEMP TABLE committed_events (${COLUMNS})`);

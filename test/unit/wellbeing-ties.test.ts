@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
+import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /*
  * wellbeing_pairs takes the first baseline and the last follow-up per instrument, in one order of the measures: by
@@ -87,6 +88,8 @@ let backwards: Record<string, unknown>[];
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
+  // The Trino functions the refresh's SQL uses, as the DuckDB engine defines them (macros of the whole instance).
+  await defineTrinoFunctions(await instance.connect());
   forwards = await pairs(ROWS);
   backwards = await pairs([...ROWS].reverse());
 });
