@@ -6,8 +6,8 @@ import { controlCount, MIN_COUNT } from './disclosure.ts';
  * cof_system's bands of use before referral (sql/metrics/cof_system.sql, `banded`): the fewest and most uses one
  * referral of the band had in its window before. A band's before_total is a sum over its referrals, so it lies in
  * [lo x people, hi x people]: in band `1` it IS people, in `7+` at least 7 x people. A reader can use that to read a
- * suppressed `people` off a published total, or to narrow a rounded one to one value (docs/methodology.md, "Health and
- * care system use").
+ * suppressed `people` off a published total, or to narrow a rounded one to one value (docs/methodology.md, Disclosure
+ * control, "Service use by band of use before referral").
  */
 export const BAND_USE_BEFORE: Readonly<Record<string, readonly [number, number]>> = {
   '0-3': [0, 3],
