@@ -64,7 +64,8 @@ export const metricKey = (name: string) => `${METRICS_PREFIX}${name}.json`;
  * (functions/refresh/revisions.ts): as sensitive as curated data, so outside metrics/ (which the API serves and the
  * packs are made from), written and read by the refresh alone.
  */
-export const REVISIONS_STATE_KEY = 'private/revisions/england-release.json.gz';
+export const REVISIONS_PREFIX = 'private/revisions/';
+export const REVISIONS_STATE_KEY = `${REVISIONS_PREFIX}england-release.json.gz`;
 export const META_KEY = `${METRICS_PREFIX}meta.json`;
 
 /**
