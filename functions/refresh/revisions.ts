@@ -55,7 +55,10 @@ interface CellState {
   readonly since: string;
   /** Contributions aligned to the state's PCN codes; null when unknown (a fail-closed hold). */
   readonly c: readonly number[] | null;
-  /** Where c is unknown: each PCN's uploads when the hold began; PCNs with more uploads since are its contributors. */
+  /**
+   * Where c is unknown: each PCN's uploads when the hold began; PCNs with more uploads since are its contributors.
+   * Absent when the uploads were not read then (a document found from another refresh): counting starts at the next.
+   */
   readonly u?: readonly number[];
 }
 
@@ -161,19 +164,26 @@ export class EnglandRevisions {
     /** The release published now (meta.json), or undefined before the first. */
     private readonly published: { release: string } | undefined,
     private readonly state: RevisionState | undefined,
-    /** Each PCN's uploads now, aligned to pcnCodes. */
-    private readonly uploads: readonly number[],
+    /** Each PCN's uploads now, aligned to pcnCodes (undefined: not read this refresh). */
+    private readonly uploads: readonly number[] | undefined,
   ) {}
 
   /** `previousRelease`: the generated_at of the meta.json published now, undefined before the first release. */
   static async open(inputs: RevisionInputs, previousRelease: string | undefined): Promise<EnglandRevisions> {
-    if (previousRelease === undefined) return new EnglandRevisions(inputs, undefined, undefined, []);
-    const counts = await inputs.uploadCounts();
+    if (previousRelease === undefined) return new EnglandRevisions(inputs, undefined, undefined, undefined);
+    const state = await readState(inputs.store);
+    // The uploads are read (one small query) only where the coarse rule may be needed: the record does not match
+    // the release (every document fails closed), or it holds figures whose contributions are unknown.
+    const needed =
+      state === undefined ||
+      state.release !== previousRelease ||
+      Object.values(state.documents).some((d) => Object.values(d.cells).some((c) => c.c === null));
+    const counts = needed ? await inputs.uploadCounts() : undefined;
     return new EnglandRevisions(
       inputs,
       { release: previousRelease },
-      await readState(inputs.store),
-      inputs.pcnCodes.map((code) => counts.get(code) ?? 0),
+      state,
+      counts && inputs.pcnCodes.map((code) => counts.get(code) ?? 0),
     );
   }
 
@@ -223,16 +233,17 @@ export class EnglandRevisions {
       if (failClosed) {
         const shown = previousCells?.get(key);
         return previous !== undefined && isNumber(shown)
-          ? { v: shown, since: previous.generated_at, c: null, u: this.uploads }
+          ? { v: shown, since: previous.generated_at, c: null, ...(this.uploads ? { u: this.uploads } : {}) }
           : undefined;
       }
       const before = saved?.cells[key];
       if (before === undefined) return undefined;
       // Contributions follow a PCN code, not a position (PCNs open and close between releases).
       const realign = (list: readonly number[]) => oldIndex.map((i) => (i === -1 ? 0 : (list[i] ?? 0)));
-      return before.c !== null
-        ? { ...before, c: realign(before.c) }
-        : { ...before, ...(before.u ? { u: realign(before.u) } : {}) };
+      if (before.c !== null) return { ...before, c: realign(before.c) };
+      // Uploads not read when the hold began: they are counted from now (open reads them whenever such a figure is kept).
+      const u = before.u ? realign(before.u) : this.uploads;
+      return { ...before, ...(u ? { u } : {}) };
     };
     const baselines = new Map<string, CellState | undefined>();
     for (const cell of found.cells.values())
@@ -283,7 +294,7 @@ export class EnglandRevisions {
         else if (before === undefined || before.c !== null) {
           const contributions = cell.contributions.get(column) ?? [];
           release = releasable(contributions.map((v, i) => v - (before?.c?.[i] ?? 0)));
-        } else release = this.uploadersSince(before.u ?? []) >= MIN_CONTRIBUTORS;
+        } else release = before.u !== undefined && this.uploadersSince(before.u) >= MIN_CONTRIBUTORS;
         if (!release) held.add(`${cell.id}#${unitOf.get(column)}`);
       }
     // A year's count that adds up over its months is held wherever a month is.
@@ -300,7 +311,7 @@ export class EnglandRevisions {
 
   /** How many PCNs have uploaded since their counts were `then` (the coarse rule where contributions are unknown). */
   private uploadersSince(then: readonly number[]): number {
-    return this.uploads.filter((count, i) => count > (then[i] ?? 0)).length;
+    return (this.uploads ?? []).filter((count, i) => count > (then[i] ?? 0)).length;
   }
 
   /**
