@@ -365,7 +365,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     },
     (await previousMeta(deps.store))?.generated_at,
   );
+  // Of a previous document the revisions read only its England rows and generated_at: the rest is let go at once.
   const previousDocuments = new Map<string, MetricDocument | undefined>();
+  const previousEngland = async (name: string) => {
+    const document = await previousDocument(deps.store, name);
+    return document && { ...document, rows: document.rows.filter((r) => r.level === 'national') };
+  };
   let revisionsMs = 0;
   const revise = (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => {
     const started = performance.now();
@@ -377,7 +382,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // comes from its distribution as published (held where a revision is held).
   const distribution = CATALOGUE.find((d) => d.name === 'contacts_distribution');
   const distributionRows = distribution ? await query(distribution) : [];
-  if (distribution) previousDocuments.set(distribution.name, await previousDocument(deps.store, distribution.name));
+  if (distribution) previousDocuments.set(distribution.name, await previousEngland(distribution.name));
   const distributionAsPublished = distribution
     ? revise(
         distribution,
@@ -419,7 +424,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     const rows = definition === distribution ? distributionRows : await query(definition);
     if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
     if (!previousDocuments.has(definition.name))
-      previousDocuments.set(definition.name, await previousDocument(deps.store, definition.name));
+      previousDocuments.set(definition.name, await previousEngland(definition.name));
     const started = performance.now();
     const document = buildDocument(definition, rows, context, shared, revise);
     previousDocuments.delete(definition.name);

@@ -219,15 +219,16 @@ export class EnglandRevisions {
     const found = collectCells(definition, published, exact, columns, this.inputs.pcnCodes);
     const saved = this.state?.documents[definition.name];
     const previousCells = previous && found.hasEngland ? englandValues(previous, columns, found.rowId) : undefined;
-    // Fail closed: a release exists but the state does not record it (or this document's published version).
+    // Fail closed: a release exists but the record is not of it, or not of this document as published. A document
+    // missing from the store (deleted since) leaves the record, which names the release, as what was published.
     const failClosed =
       this.published !== undefined &&
       (this.state === undefined ||
         this.state.release !== this.published.release ||
         saved === undefined ||
-        previous === undefined ||
-        saved.generated_at !== previous.generated_at ||
-        (previousCells !== undefined && !matchesPublished(saved, previousCells)));
+        (previous !== undefined &&
+          (saved.generated_at !== previous.generated_at ||
+            (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
     const baselineOf = (key: string): CellState | undefined => {
       if (failClosed) {

@@ -6,10 +6,8 @@ import { type MetaDocument, type MetricDocument, type MetricRow, summaryOf } fro
 import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, writeEventFiles } from '../support/golden.ts';
+import { type GoldenEvent, referralEvent, refreshAndRead, writeEventFiles } from '../support/golden.ts';
 
 /*
  * Differencing across releases (red-team review): a refresh follows each ingest, so a late file from one PCN moved
@@ -59,14 +57,8 @@ async function refreshOn(now: string, uploads: Readonly<Record<string, readonly 
   files += paths.length;
   const { summary } = await ingestFiles(paths, { dataDir, out: () => {}, progress: false });
   expect(summary.receipts.map((r) => r.status)).toEqual(paths.map(() => 'accepted'));
-  const engine = new DuckDbEngine(dataDir);
-  await refreshMetrics({ store, engine, clock: () => new Date(now) });
-  await engine.close();
   const docs = new Map<string, MetricDocument>();
-  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
-    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
-    docs.set(doc.name ?? 'meta', doc);
-  }
+  await refreshAndRead(dataDir, new Date(now), docs);
   return docs;
 }
 const meta = (docs: Map<string, MetricDocument>) => docs.get('meta') as unknown as MetaDocument;
