@@ -430,7 +430,10 @@ function applyHolds(
         figures += 1;
         periods.add(cell.period);
       }
-      if (cell.england) cell.england[column] = heldValue;
+      if (cell.england) {
+        cell.england[column] = heldValue;
+        withholdIntervals(cell.england, columns);
+      }
       const rowHeld = heldRows.get(cell.id) ?? {};
       rowHeld[column] = cell.england ? heldValue : (state?.c ?? null);
       heldRows.set(cell.id, rowHeld);
@@ -458,6 +461,15 @@ function asPublished(exact: readonly Row[], found: FoundCells, heldRows: HeldRow
     }
     return copy;
   });
+}
+
+/**
+ * An England interval made from the exact rows before control and held in no unit (cof_system's change in use) would
+ * move with the held change: it is withheld while its row holds a revision.
+ */
+function withholdIntervals(england: Row, columns: readonly string[]): void {
+  for (const key of Object.keys(england))
+    if (/_ci_(low|high)$/.test(key) && !columns.includes(key)) england[key] = null;
 }
 
 const same = (a: number | null, b: number | null) =>

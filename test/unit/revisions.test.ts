@@ -140,3 +140,49 @@ describe('a mean and its count of people are held together', () => {
     expect(after.held).toEqual({ figures: 6, periods: ['2025/26'], fail_closed: true });
   });
 });
+
+describe('an England interval made from the exact rows is withheld while its row holds a revision', () => {
+  it("cof_system: one PCN's new referral holds England's totals, and the change's interval is withheld", async () => {
+    const SYSTEM = CATALOGUE.find((d) => d.name === 'cof_system') as (typeof CATALOGUE)[number];
+    const systemRow = (level: string, code: string, people: number, before: number, after: number): Row => ({
+      level,
+      code,
+      period_type: 'fy',
+      period: '2025/26',
+      service: 'gp_appointment',
+      baseline_band: 'all',
+      people,
+      before_total: before,
+      after_total: after,
+      ...(level === 'national' ? { change_pct_ci_low: -20, change_pct_ci_high: -5 } : {}),
+    });
+    const rows = (first: [number, number, number]) => [
+      systemRow('national', 'ENG', first[0] + 20, first[1] + 60, first[2] + 50),
+      systemRow('pcn', 'U00001', ...first),
+      systemRow('pcn', 'U00002', 10, 30, 25),
+      systemRow('pcn', 'U00003', 10, 30, 25),
+    ];
+    const store = new MemoryObjectStore();
+    const open = (generatedAt: string, previous?: string) =>
+      EnglandRevisions.open(
+        { store, generatedAt, pcnCodes: PCNS, uploadCounts: async () => new Map(PCNS.map((p) => [p, 1])) },
+        previous,
+      );
+    const first = await open('2025-11-01T00:00:00.000Z');
+    const published1 = rows([10, 30, 25]).map((r) => ({ ...r }));
+    first.revise(SYSTEM, published1, rows([10, 30, 25]), undefined);
+    await first.save();
+    const previous = {
+      name: 'cof_system',
+      generated_at: '2025-11-01T00:00:00.000Z',
+      rows: published1.filter((r) => r.level === 'national'),
+    } as unknown as MetricDocument;
+    // U00001 adds a referral with 4 GP appointments before and 1 after: England 31, 94, 76.
+    const second = await open('2025-11-02T00:00:00.000Z', '2025-11-01T00:00:00.000Z');
+    const published2 = rows([11, 34, 26]).map((r) => ({ ...r }));
+    second.revise(SYSTEM, published2, rows([11, 34, 26]), previous);
+    const england = englandOf(published2);
+    expect([england.people, england.before_total, england.after_total]).toEqual([30, 90, 75]);
+    expect([england.change_pct_ci_low, england.change_pct_ci_high]).toEqual([null, null]);
+  });
+});
