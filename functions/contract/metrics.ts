@@ -70,6 +70,20 @@ export interface MetaDocument {
   readonly targets: ProgrammeTargets;
   /** Set for a demo that simulates only part of England: national targets are scaled to the same share. */
   readonly coverage?: { readonly share_of_england: number; readonly note: string };
+  /**
+   * England figures that still show an earlier release's value because too few PCNs changed them since (revisions
+   * policy, docs/methodology.md): how many, for which periods, per document (each document's summary.revisions_held
+   * says the same). Absent when none is held.
+   */
+  readonly revisions_held?: RevisionsHeld & { readonly documents: Readonly<Record<string, RevisionsHeld>> };
+}
+
+/** England figures holding a revision back: how many, their periods, and whether the refresh failed closed. */
+export interface RevisionsHeld {
+  readonly figures: number;
+  readonly periods: readonly string[];
+  /** True when the refresh's private record did not match the release published, so every changed figure was held. */
+  readonly fail_closed: boolean;
 }
 
 /** Programme expectations, shown as reference lines (docs/methodology.md); configuration, not code. */

@@ -58,6 +58,14 @@ export const transferRecordKey = (uploadId: string, sha256: string) =>
   `${QUARANTINE_PREFIX}transfers/${uploadId}-${sha256.slice(0, 16)}.json`;
 
 export const metricKey = (name: string) => `${METRICS_PREFIX}${name}.json`;
+
+/**
+ * The refresh's private record of England's published figures and each PCN's exact contribution to them
+ * (functions/refresh/revisions.ts): as sensitive as curated data, so outside metrics/ (which the API serves and the
+ * packs are made from), written and read by the refresh alone.
+ */
+export const REVISIONS_PREFIX = 'private/revisions/';
+export const REVISIONS_STATE_KEY = `${REVISIONS_PREFIX}england-release.json.gz`;
 export const META_KEY = `${METRICS_PREFIX}meta.json`;
 
 /**

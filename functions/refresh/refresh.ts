@@ -25,6 +25,7 @@ import {
 import { DATA_AS_OF_RULE, type DataAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
+import { EnglandRevisions } from './revisions.ts';
 import {
   auditPcnGroups,
   belowEngland,
@@ -170,6 +171,23 @@ async function previousDocument(store: ObjectStore, name: string): Promise<Metri
   }
 }
 
+/** The meta.json published by the previous refresh: its generated_at names the release now published. */
+async function previousMeta(store: ObjectStore): Promise<MetaDocument | undefined> {
+  const bytes = await store.get(META_KEY);
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as MetaDocument;
+  } catch {
+    // A release exists but cannot be read: treated as one whose state does not match (revisions.ts holds).
+    return { generated_at: 'unreadable' } as MetaDocument;
+  }
+}
+
+/** Each PCN's uploads so far, from data_quality's rows. */
+function uploadCountsOf(rows: readonly Row[]): Map<string, number> {
+  return new Map(rows.filter((r) => r.level === 'pcn').map((r) => [String(r.code), Number(r.uploads) || 0]));
+}
+
 /** The region and ICB of an area by the latest geography: a region is its own, an ICB its own and its region's. */
 function placeFinder(geography: readonly GeographyRow[]): PlaceOf {
   const places = new Map<string, { region_code: string; icb_code: string }>();
@@ -219,6 +237,11 @@ export function buildDocument(
    * gives it.
    */
   shared?: Omit<SharedContext, 'parentOf'>,
+  /**
+   * England's figures that may not be revised yet (revisions.ts): holds them in the controlled rows and returns the
+   * exact rows with England as published. Without it (a benchmark, a first look) England is published as it is.
+   */
+  revise?: (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => readonly Row[],
 ): MetricDocument {
   // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -248,10 +271,13 @@ export function buildDocument(
     if (definition.sameAs) publishSameAs(definition.name, published, exact, definition.sameAs, crossDocument);
     if (definition.pcnGroups) auditPcnGroups(published, definition.pcnGroups, crossDocument);
   }
+  // Revisions: England's held figures, before any rate, comparator or projection is made from them.
+  const revised = revise ? revise(definition, published, exact) : exact;
+  const rawAsPublished = revised === exact ? raw : revised;
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
   const summary = {
-    ...(definition.summarise ? definition.summarise(raw, context) : {}),
-    ...(definition.afterControl ? definition.afterControl(published, raw) : {}),
+    ...(definition.summarise ? definition.summarise(rawAsPublished, context) : {}),
+    ...(definition.afterControl ? definition.afterControl(published, rawAsPublished) : {}),
   };
   return {
     name: definition.name,
@@ -329,12 +355,44 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
         typeof definition.params === 'function' ? definition.params({ dataAsOf }) : (definition.params ?? []),
       ),
     );
-  // The medians of the contacts distribution are part of every document's context: that query runs first.
+  // Revisions of England's exact figures (revisions.ts): opened against the release published now (meta.json).
+  const revisions = await EnglandRevisions.open(
+    {
+      store: deps.store,
+      generatedAt,
+      pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
+      uploadCounts: async () => uploadCountsOf(await deps.engine.query('metrics/data_quality')),
+    },
+    (await previousMeta(deps.store))?.generated_at,
+  );
+  // Of a previous document the revisions read only its England rows and generated_at: the rest is let go at once.
+  const previousDocuments = new Map<string, MetricDocument | undefined>();
+  const previousEngland = async (name: string) => {
+    const document = await previousDocument(deps.store, name);
+    return document && { ...document, rows: document.rows.filter((r) => r.level === 'national') };
+  };
+  let revisionsMs = 0;
+  const revise = (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => {
+    const started = performance.now();
+    const revised = revisions.revise(definition, published, exact, previousDocuments.get(definition.name));
+    revisionsMs += performance.now() - started;
+    return revised;
+  };
+  // The medians of the contacts distribution are part of every document's context: that query runs first. England's
+  // comes from its distribution as published (held where a revision is held).
   const distribution = CATALOGUE.find((d) => d.name === 'contacts_distribution');
   const distributionRows = distribution ? await query(distribution) : [];
+  if (distribution) previousDocuments.set(distribution.name, await previousEngland(distribution.name));
+  const distributionAsPublished = distribution
+    ? revise(
+        distribution,
+        distributionRows.filter((r) => r.level === 'national').map((r) => ({ ...r })),
+        distributionRows,
+      )
+    : distributionRows;
   const context = {
     targets,
-    medianContacts: mediansOf(distributionRows),
+    medianContacts: mediansOf(distributionAsPublished),
     generatedAt,
     dataAsOf,
     completeMonths: asOf.completeMonths,
@@ -365,13 +423,20 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   for (const definition of CATALOGUE) {
     const rows = definition === distribution ? distributionRows : await query(definition);
     if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
+    if (!previousDocuments.has(definition.name))
+      previousDocuments.set(definition.name, await previousEngland(definition.name));
     const started = performance.now();
-    catalogued.push(buildDocument(definition, rows, context, shared));
+    const document = buildDocument(definition, rows, context, shared, revise);
+    previousDocuments.delete(definition.name);
+    const held = revisions.heldOf(definition.name);
+    catalogued.push(held ? { ...document, summary: { ...document.summary, revisions_held: held } } : document);
     buildMs += performance.now() - started;
   }
   // Every query has run: the engine may let go of its tables (DuckDB's memory) before the documents and packs.
   await timed('release the query engine', async () => deps.engine.release?.());
   timings['disclosure control and derived figures'] = Math.round(buildMs);
+  // Of which England's revisions (revisions.ts), reported on their own.
+  timings['revisions of England figures'] = Math.round(revisionsMs);
   deps.onStep?.('disclosure control and derived figures', timings['disclosure control and derived figures']);
   const spc = await timed('spc', async () => spcDocument(catalogued, context));
   const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
@@ -386,6 +451,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const meta = {
     ...metaDocument(geography, nationalRollout, generatedAt, asOf, targets),
     ...(deps.coverage ? { coverage: deps.coverage } : {}),
+    ...(revisions.heldInRelease() ? { revisions_held: revisions.heldInRelease() } : {}),
   };
 
   // The SPC and alerts documents are built from the catalogue's documents, so these are built together. Each document
@@ -409,6 +475,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // dashboard take a new meta.json as the sign that everything of this refresh, packs included, is in place.
   await timed('write packs', () => writePacks(deps.store, built, meta, { dashboardUrl: deps.dashboardUrl }));
   await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
+  // After meta.json, the release's commit point: a crash before this leaves the state of the release before, which the
+  // next refresh finds does not match what is published, and holds every changed England figure (revisions.ts).
+  await timed('record the release for revisions', () => revisions.save());
   return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
 }
 

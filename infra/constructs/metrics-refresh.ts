@@ -6,6 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { REVISIONS_PREFIX } from '../../functions/lib/keys.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
@@ -175,6 +176,11 @@ export class MetricsRefresh extends Construct {
     const compacted = ['curated/events/', 'curated/workforce/', 'compactions/'];
     dataLake.grantWrite(this.handler, ['curated/pcns/', 'curated/uploads/', 'metrics/', ...compacted]);
     dataLake.grantDelete(this.handler, compacted);
+    // The revisions record (functions/refresh/revisions.ts): England's published figures with each PCN's exact
+    // contribution, as sensitive as curated data. The refresh alone reads and writes it (the API reads metrics/ only);
+    // listing the prefix lets a first refresh find it missing (404) rather than refused.
+    dataLake.grantRead(this.handler, [REVISIONS_PREFIX]);
+    dataLake.grantWrite(this.handler, [REVISIONS_PREFIX]);
     dataLake.grantAthenaResults(this.handler);
     props.alerts?.grantPublish(this.handler);
     const stack = Stack.of(this);
@@ -225,6 +231,7 @@ export class MetricsRefresh extends Construct {
           'curated/events',
           'curated/workforce',
           'compactions',
+          REVISIONS_PREFIX.slice(0, -1),
         ],
       },
     ]);

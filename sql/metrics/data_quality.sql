@@ -1,6 +1,10 @@
 -- Data quality: for each PCN, its uploads, files rejected whole, rows accepted and rejected by reason, its last
 -- upload, and the months with data missing since its first month: months it was open (in force in the reference
 -- data) up to the latest month anyone sent, without an event from it. A PCN that closed is not missing after it.
+-- Rows accepted are published rounded up to a multiple of 5 (0 stays 0, 1 to 5 show 5): a refresh follows each
+-- ingest, and the exact rows a PCN's late file added would say how far that PCN moved England's figures, which the
+-- revisions policy holds back until 3 or more PCNs have changed them (docs/methodology.md). A PCN's own exact
+-- figures are on its upload receipts.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -41,7 +45,7 @@ SELECT
   s.uploads,
   s.files_rejected,
   s.files_with_identifiers,
-  s.rows_accepted,
+  CAST(CEIL(CAST(s.rows_accepted AS DOUBLE) / 5) * 5 AS BIGINT) AS rows_accepted,
   s.rows_rejected,
   s.rejected_invalid,
   s.rejected_duplicate,

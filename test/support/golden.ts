@@ -65,15 +65,23 @@ export async function publishGolden(
   const store = new FsObjectStore(dataDir);
   await stageReference(store, reference);
   const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+  await refreshAndRead(dataDir, now, docs);
+  return summary.receipts;
+}
+
+/**
+ * One refresh of `dataDir` on the clock `now` (DuckDB), then every published JSON document into `docs` by name
+ * (`meta` for meta.json); metrics/packs/ holds the PDF packs made from them.
+ */
+export async function refreshAndRead(dataDir: string, now: Date, docs: Map<string, MetricDocument>): Promise<void> {
+  const store = new FsObjectStore(dataDir);
   const engine = new DuckDbEngine(dataDir);
   await refreshMetrics({ store, engine, clock: () => now });
   await engine.close();
-  // The JSON documents; metrics/packs/ holds the PDF packs made from them.
   for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
     const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
     docs.set(doc.name ?? 'meta', doc);
   }
-  return summary.receipts;
 }
 
 /**

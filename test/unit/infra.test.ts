@@ -237,6 +237,7 @@ describe('the ingest pipeline', () => {
       '/pcns/*',
       '/quarantine/*',
       '/receipts/*',
+      '/revisions/*',
       '/uploads/*',
       '/workforce/*',
     ]);
@@ -425,6 +426,17 @@ describe('the API and the dashboard site', () => {
       Runtime: 'nodejs22.x',
       Environment: { Variables: Match.objectLike({ DATA_BUCKET: Match.anyValue() }) },
     });
+  });
+
+  it("the refresh alone reads and writes the revisions record (private/revisions/), outside the API's metrics/", () => {
+    const refresh = policyOf('RefreshRole');
+    expect(prefixes(refresh, 's3:GetObject')).toContain('/private/revisions/*');
+    expect(prefixes(refresh, 's3:PutObject')).toContain('/private/revisions/*');
+    expect(prefixes(refresh, 's3:DeleteObject')).not.toContain('/private/revisions/*');
+    const others = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => !id.startsWith('RefreshRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(JSON.stringify(others)).not.toContain('private/');
   });
 
   it('the metrics function verifies the Cognito token itself and reads metrics/ only', () => {

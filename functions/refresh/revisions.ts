@@ -1,0 +1,523 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { MetaDocument, MetricDocument, RevisionsHeld } from '../contract/metrics.ts';
+import { financialYearOf } from '../contract/periods.ts';
+import { REVISIONS_STATE_KEY } from '../lib/keys.ts';
+import type { ObjectStore } from '../lib/object-store.ts';
+import type { Row } from '../lib/query-engine.ts';
+import type { MetricDefinition } from './catalogue.ts';
+
+/**
+ * A revisions policy for England's exact figures (docs/methodology.md, "Disclosure control", "Revisions of England's
+ * figures").
+ *
+ * England's counts are published exactly and each refresh is controlled on its own, so two releases differenced give
+ * what changed between them; a refresh follows each ingest, so a late file from one PCN moved England by exactly that
+ * PCN's change (and data_quality says which PCN sent a file). Statistical disclosure control treats a cell as safe
+ * only when enough contributors make it up (the threshold or minimum-frequency rule) and none dominates it (the (n,k)
+ * dominance and p% rules: Hundepool et al., Handbook on Statistical Disclosure Control, ESSnet/Eurostat, 2010/2024,
+ * ch. 4.2 and 5.2). Here the "cell" a reader can form is the change between two releases, so a changed England
+ * figure is released only when the change itself passes those rules:
+ * - at least MIN_CONTRIBUTORS (3) PCNs whose own exact contribution to the figure changed since the published value;
+ * - no PCN dominates the change: the absolute changes of all but the two largest add up to at least P_PERCENT of the
+ *   largest (the p% rule: the second largest changer, knowing its own change, cannot estimate the largest's within
+ *   p%);
+ * - the net change is larger in size than the number of PCNs that changed it: k PCNs changing a count by k in total
+ *   (each by at least 1, as late files add) would each have changed it by exactly 1.
+ * Otherwise the published value stays (held), and the document's summary says how many England figures hold a
+ * revision back and for which periods. A figure never published (a new month, a new key) starts from nothing: its
+ * first value needs the same, so no England figure is ever one or two PCNs' own.
+ *
+ * Held together (one unit, all or none): a total and its parts in a row (groups), a mean and the count of people it is
+ * over, a headcount and its FTE and training, a count and the figures describing its people; and for counts that add
+ * up over months, a year's figure is held wherever one of its months is (or the year less the released months would
+ * give the held month's change).
+ *
+ * The first release (no meta.json yet) has nothing to be differenced against: it is controlled as a single release,
+ * and records the state. After that, the state kept here (REVISIONS_STATE_KEY, as sensitive as curated data: exact
+ * per-PCN figures) holds each England figure's published value and the PCNs' exact contributions to it as at the
+ * release that published it. The state is written after meta.json (the release's commit point). If it does not match
+ * what is published (a crash between meta.json and the state, a missing or foreign state, a published document from
+ * another refresh), the refresh fails closed for that document: every England figure that differs from the published
+ * one is held, its contributions unknown; such a figure is released later only once 3 or more PCNs have committed an
+ * upload since it was published (the coarser rule, always available).
+ */
+export const MIN_CONTRIBUTORS = 3;
+export const P_PERCENT = 10;
+/** Values are compared within this (means and FTEs are not whole numbers; England publishes them to 2 decimals). */
+const TOLERANCE = 1e-6;
+const PUBLISHED_TOLERANCE = 0.006;
+const STATE_VERSION = 1;
+
+/** One England figure: its published value and the PCNs' contributions to it then (null: not known, fail-closed). */
+interface CellState {
+  readonly v: number | null;
+  /** The generated_at of the release that published v. */
+  readonly since: string;
+  /** Contributions aligned to the state's PCN codes; null when unknown (a fail-closed hold). */
+  readonly c: readonly number[] | null;
+  /**
+   * Where c is unknown: each PCN's uploads when the hold began; PCNs with more uploads since are its contributors.
+   * Absent when the uploads were not read then (a document found from another refresh): counting starts at the next.
+   */
+  readonly u?: readonly number[];
+}
+
+interface DocumentState {
+  readonly generated_at: string;
+  readonly cells: Readonly<Record<string, CellState>>;
+}
+
+export interface RevisionState {
+  readonly version: typeof STATE_VERSION;
+  /** The release (meta.json generated_at) this state records. */
+  readonly release: string;
+  readonly pcns: readonly string[];
+  readonly documents: Readonly<Record<string, DocumentState>>;
+}
+
+export interface RevisionInputs {
+  readonly store: ObjectStore;
+  readonly generatedAt: string;
+  /** The PCN codes of the geography, in one order: the state's contributions are aligned to it. */
+  readonly pcnCodes: readonly string[];
+  /**
+   * Each PCN's uploads so far (data_quality's uploads): the fallback where contributions are unknown counts the PCNs
+   * that have uploaded since. Read once a release exists.
+   */
+  readonly uploadCounts: () => Promise<ReadonlyMap<string, number>>;
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+
+/** The columns of a document's England rows that are exact figures about people, in units held together. */
+export function unitsOf(definition: MetricDefinition): { columns: string[]; unitOf: Map<string, number> } {
+  const { rules } = definition;
+  const parent = new Map<string, string>();
+  const find = (c: string): string => {
+    const p = parent.get(c) ?? c;
+    if (p === c) return c;
+    const root = find(p);
+    parent.set(c, root);
+    return root;
+  };
+  const add = (c: string) => void (parent.has(c) || parent.set(c, c));
+  const join = (cs: readonly string[]) => {
+    for (const c of cs) add(c);
+    for (const c of cs.slice(1)) parent.set(find(c), find(cs[0] as string));
+  };
+  for (const c of rules.counts) add(c);
+  for (const g of rules.groups ?? []) join([g.total, ...g.parts]);
+  for (const m of rules.means ?? []) join([m.contributors, m.column]);
+  for (const s of rules.staff ?? []) join([s.headcount, s.fte, ...(s.columns ?? [])]);
+  for (const d of rules.describing ?? []) join([...d.counts, ...d.columns]);
+  const columns = [...parent.keys()];
+  const roots = [...new Set(columns.map(find))];
+  return { columns, unitOf: new Map(columns.map((c) => [c, roots.indexOf(find(c))])) };
+}
+
+/** A PCN's contribution to an England mean is its sum (mean x people): what adds up. */
+function contributionOf(definition: MetricDefinition, row: Row | undefined, column: string): number {
+  if (row === undefined) return 0;
+  const mean = definition.rules.means?.find((m) => m.column === column);
+  const value = row[column];
+  if (mean === undefined) return isNumber(value) ? value : 0;
+  const people = row[mean.contributors];
+  return isNumber(value) && isNumber(people) ? value * people : 0;
+}
+
+/** The decision for one changed figure, from the PCNs' changes (Hundepool et al.: threshold, p%, and small net change). */
+export function releasable(changes: readonly number[]): boolean {
+  const sizes = changes.map(Math.abs).filter((d) => d > TOLERANCE);
+  if (sizes.length < MIN_CONTRIBUTORS) return false;
+  sizes.sort((a, b) => b - a);
+  const largest = sizes[0] as number;
+  const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
+  if (rest < (P_PERCENT / 100) * largest) return false;
+  const net = Math.abs(changes.reduce((s, d) => s + d, 0));
+  return net > sizes.length;
+}
+
+interface RowCells {
+  readonly id: string;
+  readonly period: string;
+  readonly periodType: string;
+  readonly keyId: string;
+  /** The England row in the published rows (null: England is the sum of PCN rows, no row of its own). */
+  readonly england: Row | null;
+  /** column -> exact current value */
+  readonly values: Map<string, number>;
+  /** column -> contributions aligned to pcnCodes */
+  readonly contributions: Map<string, number[]>;
+}
+
+/**
+ * The policy for one refresh: `revise` holds each document's England figures (before derived figures are made from
+ * them), `save` records the state after the release is published.
+ */
+export class EnglandRevisions {
+  private readonly next: Record<string, DocumentState> = {};
+  private readonly held = new Map<string, RevisionsHeld>();
+
+  private constructor(
+    private readonly inputs: RevisionInputs,
+    /** The release published now (meta.json), or undefined before the first. */
+    private readonly published: { release: string } | undefined,
+    private readonly state: RevisionState | undefined,
+    /** Each PCN's uploads now, aligned to pcnCodes (undefined: not read this refresh). */
+    private readonly uploads: readonly number[] | undefined,
+  ) {}
+
+  /** `previousRelease`: the generated_at of the meta.json published now, undefined before the first release. */
+  static async open(inputs: RevisionInputs, previousRelease: string | undefined): Promise<EnglandRevisions> {
+    if (previousRelease === undefined) return new EnglandRevisions(inputs, undefined, undefined, undefined);
+    const state = await readState(inputs.store);
+    // The uploads are read (one small query) only where the coarse rule may be needed: the record does not match
+    // the release (every document fails closed), or it holds figures whose contributions are unknown.
+    const needed =
+      state === undefined ||
+      state.release !== previousRelease ||
+      Object.values(state.documents).some((d) => Object.values(d.cells).some((c) => c.c === null));
+    const counts = needed ? await inputs.uploadCounts() : undefined;
+    return new EnglandRevisions(
+      inputs,
+      { release: previousRelease },
+      state,
+      counts && inputs.pcnCodes.map((code) => counts.get(code) ?? 0),
+    );
+  }
+
+  /** How many England figures of a document hold a revision back, for its summary. */
+  heldOf(name: string): RevisionsHeld | undefined {
+    return this.held.get(name);
+  }
+
+  /** The same for the whole release (meta.json), or undefined when nothing is held. */
+  heldInRelease(): MetaDocument['revisions_held'] | undefined {
+    if (this.held.size === 0) return undefined;
+    const all = [...this.held.values()];
+    return {
+      figures: all.reduce((s, h) => s + h.figures, 0),
+      periods: [...new Set(all.flatMap((h) => h.periods))].sort(),
+      fail_closed: all.some((h) => h.fail_closed),
+      documents: Object.fromEntries(this.held),
+    };
+  }
+
+  /**
+   * Holds the England figures of `published` (in place) that may not be revised yet, and returns the exact rows with
+   * England's figures as published (for summaries and funnel comparators, which read the exact rows).
+   */
+  revise(
+    definition: MetricDefinition,
+    published: Row[],
+    exact: readonly Row[],
+    previous: MetricDocument | undefined,
+  ): readonly Row[] {
+    const { columns, unitOf } = unitsOf(definition);
+    if (definition.rules.counts.length === 0 || columns.length === 0) return exact;
+    const found = collectCells(definition, published, exact, columns, this.inputs.pcnCodes);
+    const saved = this.state?.documents[definition.name];
+    const previousCells = previous && found.hasEngland ? englandValues(previous, columns, found.rowId) : undefined;
+    // Fail closed: a release exists but the record is not of it, or not of this document as published. A document
+    // missing from the store (deleted since) leaves the record, which names the release, as what was published.
+    const failClosed =
+      this.published !== undefined &&
+      (this.state === undefined ||
+        this.state.release !== this.published.release ||
+        saved === undefined ||
+        (previous !== undefined &&
+          (saved.generated_at !== previous.generated_at ||
+            (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
+    const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
+    const baselineOf = (key: string): CellState | undefined => {
+      if (failClosed) {
+        const shown = previousCells?.get(key);
+        return previous !== undefined && isNumber(shown)
+          ? { v: shown, since: previous.generated_at, c: null, ...(this.uploads ? { u: this.uploads } : {}) }
+          : undefined;
+      }
+      const before = saved?.cells[key];
+      if (before === undefined) return undefined;
+      // Contributions follow a PCN code, not a position (PCNs open and close between releases).
+      const realign = (list: readonly number[]) => oldIndex.map((i) => (i === -1 ? 0 : (list[i] ?? 0)));
+      if (before.c !== null) return { ...before, c: realign(before.c) };
+      // Uploads not read when the hold began: they are counted from now (open reads them whenever such a figure is kept).
+      const u = before.u ? realign(before.u) : this.uploads;
+      return { ...before, ...(u ? { u } : {}) };
+    };
+    const baselines = new Map<string, CellState | undefined>();
+    for (const cell of found.cells.values())
+      for (const column of columns) baselines.set(`${cell.id}#${column}`, baselineOf(`${cell.id}#${column}`));
+    const heldUnits =
+      this.published === undefined
+        ? new Set<string>()
+        : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed);
+    const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs);
+    this.next[definition.name] = { generated_at: this.inputs.generatedAt, cells: applied.cellsNext };
+    if (applied.figures > 0 || failClosed)
+      this.held.set(definition.name, {
+        figures: applied.figures,
+        periods: [...applied.periods].sort(),
+        fail_closed: failClosed,
+      });
+    return applied.heldRows.size === 0 ? exact : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes);
+  }
+
+  /** The units (row id # unit) whose change may not be released, the years of held months with them. */
+  private heldUnitsOf(
+    definition: MetricDefinition,
+    cells: ReadonlyMap<string, RowCells>,
+    columns: readonly string[],
+    unitOf: ReadonlyMap<string, number>,
+    baselines: ReadonlyMap<string, CellState | undefined>,
+    failClosed: boolean,
+  ): Set<string> {
+    // Figures that follow their unit without a test of their own: an England-only interval (the mean's; no PCN has
+    // one), and figures describing a count's people (PCNs reporting, organisations, kinds of source): they change
+    // with the count, and PCNs reporting changes by exactly the number of PCNs that changed, so the small-net test
+    // would hold every change of it.
+    const follower = new Set([
+      ...(definition.rules.means ?? []).filter((m) => m.englandOnly).map((m) => m.column),
+      ...(definition.rules.describing ?? []).flatMap((d) => d.columns),
+    ]);
+    const held = new Set<string>();
+    for (const cell of cells.values())
+      for (const column of columns) {
+        const before = baselines.get(`${cell.id}#${column}`);
+        const current = cell.values.get(column) ?? null;
+        const publishedValue = before?.v ?? null;
+        const changed =
+          publishedValue === null ? current !== null && Math.abs(current) > TOLERANCE : !same(publishedValue, current);
+        if (!changed || (follower.has(column) && !failClosed)) continue;
+        let release = false;
+        if (failClosed) release = false;
+        else if (before === undefined || before.c !== null) {
+          const contributions = cell.contributions.get(column) ?? [];
+          release = releasable(contributions.map((v, i) => v - (before?.c?.[i] ?? 0)));
+        } else release = before.u !== undefined && this.uploadersSince(before.u) >= MIN_CONTRIBUTORS;
+        if (!release) held.add(`${cell.id}#${unitOf.get(column)}`);
+      }
+    // A year's count that adds up over its months is held wherever a month is.
+    const monthly = new Set(definition.rules.monthly ?? []);
+    for (const key of [...held]) {
+      const [id, unit] = [key.slice(0, key.lastIndexOf('#')), key.slice(key.lastIndexOf('#') + 1)];
+      const cell = cells.get(id);
+      if (cell === undefined || cell.periodType !== 'month') continue;
+      if (!columns.some((c) => monthly.has(c) && String(unitOf.get(c)) === unit)) continue;
+      held.add(`fy|${financialYearOf(cell.period)}${cell.keyId}#${unit}`);
+    }
+    return held;
+  }
+
+  /** How many PCNs have uploaded since their counts were `then` (the coarse rule where contributions are unknown). */
+  private uploadersSince(then: readonly number[]): number {
+    return (this.uploads ?? []).filter((count, i) => count > (then[i] ?? 0)).length;
+  }
+
+  /**
+   * Records the state of the release just published: call after meta.json is written (the release's commit point).
+   * A crash before it leaves the state of the release before: the next refresh sees it does not match and holds.
+   */
+  async save(): Promise<void> {
+    const state: RevisionState = {
+      version: STATE_VERSION,
+      release: this.inputs.generatedAt,
+      pcns: this.inputs.pcnCodes,
+      documents: this.next,
+    };
+    await this.inputs.store.put(REVISIONS_STATE_KEY, gzipSync(JSON.stringify(state)));
+  }
+}
+
+type HeldRows = Map<string, Record<string, number | readonly number[] | null>>;
+
+interface FoundCells {
+  readonly cells: Map<string, RowCells>;
+  readonly hasEngland: boolean;
+  readonly rowId: (row: Row) => string;
+  readonly exactEngland: (row: Row) => boolean;
+}
+
+/**
+ * England's cells of a document: its exact England rows (published rows, before derived figures) and each PCN's
+ * contribution to them; without England rows (pcn_comparison), England is the sum of the PCN rows of each period.
+ */
+function collectCells(
+  definition: MetricDefinition,
+  published: readonly Row[],
+  exact: readonly Row[],
+  columns: readonly string[],
+  pcnCodes: readonly string[],
+): FoundCells {
+  const pcnIndex = new Map(pcnCodes.map((code, i) => [code, i]));
+  const rowId = (row: Row) => {
+    let key = `${keyPart(row.period_type)}|${keyPart(row.period)}`;
+    for (const k of definition.keys) key += `|${keyPart(row[k])}`;
+    return key;
+  };
+  const exactEngland = (row: Row) => row.level === 'national' && !(definition.pcnGroups?.rows(row) ?? false);
+  const hasEngland = exact.some(exactEngland);
+  const cells = new Map<string, RowCells>();
+  const cellsOf = (row: Row, england: Row | null) => {
+    const id = rowId(row);
+    let found = cells.get(id);
+    if (found === undefined) {
+      found = {
+        id,
+        period: String(row.period),
+        periodType: String(row.period_type),
+        keyId: definition.keys.map((k) => `|${keyPart(row[k])}`).join(''),
+        england,
+        values: new Map(),
+        contributions: new Map(),
+      };
+      cells.set(id, found);
+    }
+    return found;
+  };
+  for (const row of published) if (exactEngland(row)) cellsOf(row, row);
+  for (const row of exact) {
+    const index = row.level === 'pcn' ? pcnIndex.get(String(row.code)) : undefined;
+    if (index === undefined || (hasEngland && !cells.has(rowId(row)))) continue;
+    const target = cellsOf(row, null);
+    for (const column of columns) {
+      let list = target.contributions.get(column);
+      if (list === undefined) {
+        list = new Array(pcnCodes.length).fill(0);
+        target.contributions.set(column, list);
+      }
+      list[index] = (list[index] ?? 0) + contributionOf(definition, row, column);
+    }
+  }
+  for (const cell of cells.values())
+    for (const column of columns) {
+      const value = cell.england
+        ? cell.england[column]
+        : (cell.contributions.get(column)?.reduce((s, v) => s + v, 0) ?? 0);
+      if (isNumber(value)) cell.values.set(column, value);
+    }
+  return { cells, hasEngland, rowId, exactEngland };
+}
+
+/** Puts the held values into England's published rows; returns the state to keep and what was held. */
+function applyHolds(
+  cells: ReadonlyMap<string, RowCells>,
+  columns: readonly string[],
+  unitOf: ReadonlyMap<string, number>,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  heldUnits: ReadonlySet<string>,
+  inputs: RevisionInputs,
+): { cellsNext: Record<string, CellState>; heldRows: HeldRows; figures: number; periods: Set<string> } {
+  const cellsNext: Record<string, CellState> = {};
+  const heldRows: HeldRows = new Map();
+  const periods = new Set<string>();
+  let figures = 0;
+  for (const cell of cells.values())
+    for (const column of columns) {
+      const key = `${cell.id}#${column}`;
+      const state = baselines.get(key);
+      const current = cell.values.get(column) ?? null;
+      if (!heldUnits.has(`${cell.id}#${unitOf.get(column)}`)) {
+        const contributions = cell.contributions.get(column) ?? new Array(inputs.pcnCodes.length).fill(0);
+        if (current !== null || cell.england !== null)
+          cellsNext[key] = { v: current, since: inputs.generatedAt, c: contributions };
+        continue;
+      }
+      const heldValue = state?.v ?? null;
+      if (state !== undefined) cellsNext[key] = state;
+      if (!same(heldValue, current)) {
+        figures += 1;
+        periods.add(cell.period);
+      }
+      if (cell.england) {
+        cell.england[column] = heldValue;
+        withholdIntervals(cell.england, columns);
+      }
+      const rowHeld = heldRows.get(cell.id) ?? {};
+      rowHeld[column] = cell.england ? heldValue : (state?.c ?? null);
+      heldRows.set(cell.id, rowHeld);
+    }
+  return { cellsNext, heldRows, figures, periods };
+}
+
+/**
+ * The exact rows as published: England's rows take the held values; without an England row (England is the sum of the
+ * PCN rows), the PCN rows take their contributions as at the held value's release, or lose the column when those are
+ * not known (a comparator made from it is then left out).
+ */
+function asPublished(exact: readonly Row[], found: FoundCells, heldRows: HeldRows, pcnCodes: readonly string[]) {
+  const pcnIndex = new Map(pcnCodes.map((code, i) => [code, i]));
+  return exact.map((row) => {
+    const held = heldRows.get(found.rowId(row));
+    if (held === undefined) return row;
+    if (found.hasEngland) return found.exactEngland(row) ? { ...row, ...(held as Row) } : row;
+    const index = row.level === 'pcn' ? pcnIndex.get(String(row.code)) : undefined;
+    if (index === undefined) return row;
+    const copy: Row = { ...row };
+    for (const [column, value] of Object.entries(held)) {
+      if (Array.isArray(value)) copy[column] = value[index] ?? 0;
+      else delete copy[column];
+    }
+    return copy;
+  });
+}
+
+/**
+ * An England interval made from the exact rows before control and held in no unit (cof_system's change in use) would
+ * move with the held change: it is withheld while its row holds a revision.
+ */
+function withholdIntervals(england: Row, columns: readonly string[]): void {
+  for (const key of Object.keys(england))
+    if (/_ci_(low|high)$/.test(key) && !columns.includes(key)) england[key] = null;
+}
+
+const same = (a: number | null, b: number | null) =>
+  a === null || b === null ? a === b : Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a));
+
+/** For each old PCN index, its index now (so that contributions follow a PCN code, not a position). */
+function alignment(oldCodes: readonly string[], codes: readonly string[]): number[] {
+  const old = new Map(oldCodes.map((c, i) => [c, i]));
+  return codes.map((c) => old.get(c) ?? -1);
+}
+
+/** The England figures a published document shows, by row and column. */
+function englandValues(
+  document: MetricDocument,
+  columns: readonly string[],
+  rowId: (row: Row) => string,
+): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  for (const row of document.rows as unknown as Row[]) {
+    if (row.level !== 'national') continue;
+    const id = rowId(row);
+    for (const column of columns) values.set(`${id}#${column}`, row[column]);
+  }
+  return values;
+}
+
+/** True when every England figure the state says is published is what the published document shows. */
+function matchesPublished(saved: DocumentState, shown: ReadonlyMap<string, unknown>): boolean {
+  for (const [key, cell] of Object.entries(saved.cells)) {
+    const value = shown.get(key);
+    if (cell.v === null) {
+      if (value !== null && value !== undefined) return false;
+      continue;
+    }
+    if (!isNumber(value) || Math.abs(value - cell.v) > PUBLISHED_TOLERANCE) return false;
+  }
+  return true;
+}
+
+/** The saved state, or undefined when there is none or it cannot be read (the refresh then fails closed). */
+async function readState(store: ObjectStore): Promise<RevisionState | undefined> {
+  const bytes = await store.get(REVISIONS_STATE_KEY);
+  if (bytes === undefined) return undefined;
+  try {
+    const state = JSON.parse(gunzipSync(bytes).toString('utf8')) as RevisionState;
+    return state.version === STATE_VERSION ? state : undefined;
+  } catch {
+    console.warn(`${REVISIONS_STATE_KEY}: cannot be read; England's changed figures are held (fail closed)`);
+    return undefined;
+  }
+}
