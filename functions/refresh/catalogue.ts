@@ -13,7 +13,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
-import type { PcnGroups, SameAs } from './shared-counts.ts';
+import type { JointCount, PcnGroups, SameAs } from './shared-counts.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
@@ -741,5 +741,38 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months_missing: 'Months without events since the first, to the latest month nationally.',
     },
     rules: { counts: [] },
+  },
+];
+
+/** Every row's cell of an area and period: how a count published by several documents is known in each. */
+const AREA_PERIOD = ['level', 'code', 'period_type', 'period'] as const;
+
+/**
+ * Counts that several documents publish and each controls with its own secondary suppression and audit: controlled
+ * jointly (shared-counts.ts, jointFixedPoint), so that a cell suppressed in one is suppressed in all (docs/methodology.md,
+ * "Disclosure control"). Found by comparing the documents' cells of each area and period (test/bench/shared-cells.ts)
+ * and checked against the SQL: each counts the same rows.
+ */
+export const JOINT_COUNTS: readonly JointCount[] = [
+  {
+    // Accepted referrals: each referral (episode) once, in the month and area of its first referral event; the sources
+    // of a referral add up to it (sql/metrics/rollout.sql, cof_person.sql, referral_sources.sql, all from episodes).
+    name: 'referrals',
+    key: AREA_PERIOD,
+    cells: [
+      { document: 'rollout', column: 'referrals' },
+      { document: 'referral_sources', column: 'referrals' },
+      { document: 'cof_person', column: 'episodes' },
+    ],
+  },
+  {
+    // Distinct people referred in a financial year, each person once per PCN and those counts added up (a moved PCN's
+    // people distinct at each level): sql/metrics/workforce.sql's people_referred (caseload) is rollout.sql's, by year.
+    name: 'people referred a year',
+    key: AREA_PERIOD,
+    cells: [
+      { document: 'rollout', column: 'people_referred', rows: (row) => row.period_type === 'fy' },
+      { document: 'workforce', column: 'people_referred', rows: (row) => row.period_type === 'fy' },
+    ],
   },
 ];

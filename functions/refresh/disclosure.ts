@@ -597,9 +597,24 @@ class SecondarySuppression {
 
 const WITHIN_ROW: Secondary = {};
 
-/** Applies the rules to query rows; returns new rows, with England rows unchanged. */
-export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
+/**
+ * Applies the rules to query rows; returns new rows, with England rows unchanged. `preSuppressed` names, per row, cells
+ * below England to publish as `*` whatever they hold (a count another document controlling the same count suppressed:
+ * shared-counts.ts, jointFixedPoint): they are suppressed before secondary suppression and the audit, which then treat
+ * them as any other `*`.
+ */
+export function applyDisclosureControl(
+  rows: readonly Row[],
+  rules: DisclosureRules,
+  preSuppressed?: (row: Row) => readonly string[],
+): Row[] {
   const out = rows.map((row) => controlRow(row, rules));
+  if (preSuppressed !== undefined)
+    for (let i = 0; i < out.length; i++) {
+      const row = out[i] as Row;
+      if (isNational(row)) continue;
+      for (const column of preSuppressed(rows[i] as Row)) if (typeof row[column] === 'number') row[column] = SUPPRESSED;
+    }
   const staff = rules.staff ?? [];
   const sensitive = [
     ...new Set([...rules.counts, ...staff.flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])])]),

@@ -10,6 +10,7 @@ import {
   CATALOGUE,
   DEFAULT_TARGETS,
   type DeriveContext,
+  JOINT_COUNTS,
   type MetricDefinition,
   rowKey,
   type Targets,
@@ -28,11 +29,18 @@ import { publishReference, publishUploads } from './publish-tables.ts';
 import {
   auditPcnGroups,
   belowEngland,
+  checkJointCells,
   groupsFromRows,
+  imposedColumns,
+  type JointCount,
+  jointCells,
+  jointFixedPoint,
+  jointGroups,
   PCN_GROUP_SOURCES,
   publishSameAs,
   restoreEngland,
   type SharedContext,
+  suppressedJointCells,
 } from './shared-counts.ts';
 import { spcDocument } from './spc-documents.ts';
 
@@ -209,17 +217,22 @@ export function mediansOf(distribution: readonly Row[]): Map<string, number> {
   return medians;
 }
 
-export function buildDocument(
+type BuildContext = DeriveContext & {
+  generatedAt: string;
+  dataAsOf: string | null;
+  parentOf: (row: Row) => readonly string[];
+};
+
+/**
+ * Disclosure control of a document's rows: the exact rows (after beforeControl) and the published ones. `preSuppressed`
+ * names cells to publish as `*` before secondary suppression and the audit (joint control: shared-counts.ts).
+ */
+export function controlDocument(
   definition: MetricDefinition,
   raw: readonly Row[],
-  context: DeriveContext & { generatedAt: string; dataAsOf: string | null; parentOf: (row: Row) => readonly string[] },
-  /**
-   * The documents built before this one and the PCN groups, for counts shared across documents (shared-counts.ts).
-   * Without it (a benchmark of one document's control) the cross-document steps are left out; the refresh always
-   * gives it.
-   */
-  shared?: Omit<SharedContext, 'parentOf'>,
-): MetricDocument {
+  context: BuildContext,
+  preSuppressed?: (row: Row) => readonly string[],
+): { exact: readonly Row[]; published: Row[] } {
   // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
   const family = (area: unknown, row: Row) => {
@@ -240,8 +253,25 @@ export function buildDocument(
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
-  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules);
+  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules, preSuppressed);
   restoreEngland(published);
+  return { exact, published };
+}
+
+export function buildDocument(
+  definition: MetricDefinition,
+  raw: readonly Row[],
+  context: BuildContext,
+  /**
+   * The documents built before this one and the PCN groups, for counts shared across documents (shared-counts.ts).
+   * Without it (a benchmark of one document's control) the cross-document steps are left out; the refresh always
+   * gives it.
+   */
+  shared?: Omit<SharedContext, 'parentOf'>,
+  /** Its rows already controlled (joint control), else controlled here. */
+  controlled?: { exact: readonly Row[]; published: Row[] },
+): MetricDocument {
+  const { exact, published } = controlled ?? controlDocument(definition, raw, context);
   // Counts shared with documents built before: their controlled cells, before any rate or funnel is made from them.
   if (shared !== undefined) {
     const crossDocument = { ...shared, parentOf: context.parentOf };
@@ -268,6 +298,49 @@ export function buildDocument(
     rows: published as unknown as MetricRow[],
     ...(Object.keys(summary).length > 0 ? { summary } : {}),
   };
+}
+
+const catalogueOrder = (name: string) => CATALOGUE.findIndex((d) => d.name === name);
+
+/**
+ * Documents sharing counts (`joint`), controlled together to a fixed point (jointFixedPoint) and then built in turn, in
+ * the order given (the catalogue's); the shared cells are checked to be published the same in all.
+ */
+export function controlJointly(
+  members: readonly { readonly definition: MetricDefinition; readonly rows: readonly Row[] }[],
+  context: BuildContext,
+  shared: Omit<SharedContext, 'parentOf'> | undefined,
+  joint: readonly JointCount[],
+  onRounds?: (rounds: number, imposed: number) => void,
+): MetricDocument[] {
+  const byName = new Map(members.map((m) => [m.definition.name, m]));
+  const exactOf = new Map(
+    members.map((m) => [
+      m.definition.name,
+      m.definition.beforeControl ? m.rows.map(m.definition.beforeControl) : m.rows,
+    ]),
+  );
+  const cells = new Map(
+    members.map((m) => [
+      m.definition.name,
+      jointCells(m.definition.name, exactOf.get(m.definition.name) as Row[], joint),
+    ]),
+  );
+  const { results, rounds, imposed } = jointFixedPoint(
+    members.map((m) => m.definition.name),
+    (name) => cells.get(name) as Set<string>,
+    (name, imposedNow) => {
+      const { definition, rows } = byName.get(name) as (typeof members)[number];
+      return controlDocument(definition, rows, context, imposedColumns(name, joint, imposedNow));
+    },
+    (name, result) => suppressedJointCells(name, result.exact, result.published, joint),
+  );
+  onRounds?.(rounds, imposed.size);
+  checkJointCells(
+    joint.map((count) => ({ ...count, cells: count.cells.filter((cell) => byName.has(cell.document)) })),
+    (name) => results.get(name)?.published ?? [],
+  );
+  return members.map((m) => buildDocument(m.definition, m.rows, context, shared, results.get(m.definition.name)));
 }
 
 /**
@@ -362,13 +435,31 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     pcnGroups,
     pcnCodes: [...new Set(geography.map((g) => g.pcn_code))],
   };
+  // Documents publishing the same count are controlled together (JOINT_COUNTS, shared-counts.ts): each one's rows are
+  // kept until the last of its group is read, then the group is controlled to a fixed point and built.
+  const groupOf = jointGroups(
+    CATALOGUE.map((d) => d.name),
+    JOINT_COUNTS,
+  );
+  const waiting = new Map<string, { definition: MetricDefinition; rows: Row[] }>();
   for (const definition of CATALOGUE) {
     const rows = definition === distribution ? distributionRows : await query(definition);
     if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
     const started = performance.now();
-    catalogued.push(buildDocument(definition, rows, context, shared));
+    const group = groupOf.get(definition.name);
+    if (group === undefined) catalogued.push(buildDocument(definition, rows, context, shared));
+    else {
+      waiting.set(definition.name, { definition, rows });
+      if (group.every((name) => waiting.has(name))) {
+        const members = group.map((name) => waiting.get(name) as { definition: MetricDefinition; rows: Row[] });
+        for (const name of group) waiting.delete(name);
+        catalogued.push(...controlJointly(members, context, shared, JOINT_COUNTS));
+      }
+    }
     buildMs += performance.now() - started;
   }
+  // Documents are kept (and written) in the catalogue's order, whenever their group was built.
+  catalogued.sort((a, b) => catalogueOrder(a.name) - catalogueOrder(b.name));
   // Every query has run: the engine may let go of its tables (DuckDB's memory) before the documents and packs.
   await timed('release the query engine', async () => deps.engine.release?.());
   timings['disclosure control and derived figures'] = Math.round(buildMs);

@@ -82,6 +82,17 @@ export interface ScanSpec {
     readonly columns: Readonly<Record<string, string>>;
     readonly key: readonly string[];
   }[];
+  /**
+   * A count that several documents publish and control themselves (rollout's referrals, cof_person's episodes and
+   * referral_sources' referrals): on the rows of the same `key` in any two of them (`periodType`: only rows of that
+   * period type), the published values must be the same, or one shows what the other's secondary suppression or audit
+   * withheld.
+   */
+  readonly jointly?: readonly {
+    readonly name: string;
+    readonly key: readonly string[];
+    readonly cells: readonly { readonly document: string; readonly column: string; readonly periodType?: string }[];
+  }[];
 }
 
 /**
@@ -360,9 +371,42 @@ function scanDocument(published: MetricDocument, parents: Parents, spec: ScanSpe
   ];
 }
 
-/** Every problem in the documents: each on its own, and the counts they share (sharedProblems). */
+/** Every problem in the documents: each on its own, and the counts they share (sharedProblems, jointProblems). */
 export function scanPublished(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
-  return [...scanDocuments(docs, parents, spec), ...sharedProblems(docs, spec)];
+  return [...scanDocuments(docs, parents, spec), ...sharedProblems(docs, spec), ...jointProblems(docs, spec)];
+}
+
+/**
+ * A count several documents publish (spec.jointly) shown differently by two of them on the same row below England:
+ * a number in one where the other shows `*` gives back what that one withheld (its secondary suppression or audit
+ * protected its own figures with it), and two different numbers mean they are not the same count after all.
+ */
+export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  for (const { name, key, cells } of spec.jointly ?? []) {
+    const keyOf = (r: MetricRow) => key.map((k) => String(r[k])).join(' ');
+    const shown = cells.map(({ document, column, periodType }) => {
+      const doc = docs.find((d) => d.name === document);
+      const values = new Map<string, unknown>();
+      for (const r of doc?.rows ?? [])
+        if (r.level !== 'national' && (periodType === undefined || r.period_type === periodType))
+          values.set(keyOf(r), r[column]);
+      return { document, column, values };
+    });
+    for (let i = 0; i < shown.length; i++)
+      for (let j = i + 1; j < shown.length; j++) {
+        const [a, b] = [shown[i], shown[j]] as [(typeof shown)[number], (typeof shown)[number]];
+        for (const [cell, value] of a.values) {
+          if (!b.values.has(cell)) continue;
+          const there = b.values.get(cell);
+          if (value !== there)
+            problems.push(
+              `${a.document} ${cell}: ${a.column} = ${value} where ${b.document} publishes the same count (${name}) as ${b.column} = ${there}`,
+            );
+        }
+      }
+  }
+  return problems;
 }
 
 /** The problems of each document on its own. */
@@ -547,6 +591,28 @@ export const SCAN_SPEC: ScanSpec = {
         wellbeing_improved: 'wellbeing_improved',
       },
       key: ['level', 'code', 'period_type', 'period'],
+    },
+  ],
+  // The same counts published by documents that each control them (the catalogue's JOINT_COUNTS, found by
+  // test/bench/shared-cells.ts): accepted referrals (each episode once, from the same episodes table) and the people
+  // referred in a financial year (workforce's caseload numerator is rollout's figure).
+  jointly: [
+    {
+      name: 'referrals',
+      key: ['level', 'code', 'period_type', 'period'],
+      cells: [
+        { document: 'rollout', column: 'referrals' },
+        { document: 'referral_sources', column: 'referrals' },
+        { document: 'cof_person', column: 'episodes' },
+      ],
+    },
+    {
+      name: 'people referred a year',
+      key: ['level', 'code', 'period_type', 'period'],
+      cells: [
+        { document: 'rollout', column: 'people_referred', periodType: 'fy' },
+        { document: 'workforce', column: 'people_referred', periodType: 'fy' },
+      ],
     },
   ],
   rates: {
