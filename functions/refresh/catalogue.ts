@@ -347,7 +347,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         plans_agreed_pct: rate(r.plans_agreed, r.engagement_cohort, 100),
         mean_contacts: perPerson(r.splw_contacts),
         mean_other_contacts: perPerson(r.other_contacts),
-        median_contacts: r.period_type !== 'fy' ? null : (median ?? (r.outcome_cohort === 0 ? null : SUPPRESSED)),
+        // The median goes wherever its cohort does (primary, secondary or by the audit): beside a secondary `*` it would
+        // say the cohort had 8 or more referrals.
+        median_contacts:
+          r.period_type !== 'fy'
+            ? null
+            : r.outcome_cohort === SUPPRESSED
+              ? SUPPRESSED
+              : (median ?? (r.outcome_cohort === 0 ? null : SUPPRESSED)),
         share_6_to_12_pct: rate(r.episodes_6_to_12_contacts, r.outcome_cohort, 100),
         wellbeing_measured_pct: rate(r.wellbeing_measured, r.outcome_cohort, 100),
         wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_measured, 100),

@@ -53,7 +53,7 @@ export interface ScanSpec {
   /**
    * Figures per document about the people of counts, not adding up as they do: the column, and the counts it
    * describes (the first is its bound: the column is at most it, and 0 only where it is), and a public column it is
-   * at most (PCNs in force), at which it may be shown unrounded.
+   * at most (PCNs in force), which it must not be shown over (nor at, unless that is a count as published).
    */
   readonly describing?: Readonly<Record<string, readonly (readonly [string, readonly string[], string?])[]>>;
   /** Means per document: the mean column and the count of people it is over. */
@@ -153,9 +153,9 @@ function describingProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): 
   for (const [column, counts, publicBound] of spec.describing?.[doc.name] ?? []) {
     const value = r[column];
     if (value === null || value === undefined) continue;
-    // A figure equal to a public bound of it (PCNs in force) tells no more than the bound does.
-    const atPublicBound = publicBound !== undefined && value === r[publicBound];
-    if (!isCount(value) && !atPublicBound) problems.push(`${rowId(doc, r)}: count ${column} = ${value}`);
+    // Not even at a public bound of it (PCNs in force): a figure shown at its bound because it rounded above it was at
+    // least that rounding less 2 (33 of 33: 33 or more, so 33).
+    if (!isCount(value)) problems.push(`${rowId(doc, r)}: count ${column} = ${value}`);
     if (
       publicBound !== undefined &&
       typeof value === 'number' &&
@@ -561,6 +561,12 @@ export const SCAN_SPEC: ScanSpec = {
     ],
   },
   means: {
+    // Per referral of the outcome cohort (8 or more): the mean and median link worker contacts, and other roles'.
+    cof_person: [
+      ['mean_contacts', 'outcome_cohort'],
+      ['mean_other_contacts', 'outcome_cohort'],
+      ['median_contacts', 'outcome_cohort'],
+    ],
     wellbeing: [
       ['mean_baseline', 'people'],
       ['mean_follow_up', 'people'],
