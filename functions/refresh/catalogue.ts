@@ -120,6 +120,8 @@ const n = (v: unknown) => (typeof v === 'number' ? v : null);
 const prefixed = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}${name}`);
 /** A PCN's row of a period, in any document: the cell a shared count is known by. */
 const PCN_YEAR = ['level', 'code', 'period_type', 'period'] as const;
+/** Any area's row of a period: the cell a count published by several documents is known by. */
+const AREA_PERIOD = ['level', 'code', 'period_type', 'period'] as const;
 export const rowKey = (row: Row) => `${row.level}|${row.code}|${row.period}`;
 
 const SOURCES = REFERRAL_SOURCES;
@@ -577,6 +579,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // published 15 is 17) and its 0 would show a zero headcount suppressed beside England's (review).
       describing: [{ counts: ['splw_headcount'], columns: ['pcns_with_link_worker'], atMost: 'pcns_reporting' }],
     },
+    // People referred in the year is rollout's count of the area and year (sql/metrics/workforce.sql takes it from the
+    // same people counts), so it is published as rollout publishes it. One way, not jointly (JOINT_COUNTS): workforce
+    // lists only areas that sent a snapshot, so its own equations for this count (an ICB = its PCNs listed) leave out
+    // PCNs with referrals and no snapshot; rollout's are the true ones, and workforce controlling it too only added
+    // suppressions for readings that are wrong (a 2-PCN golden test: England's 27 read as one PCN's 25).
+    sameAs: [{ document: 'rollout', columns: { people_referred: 'people_referred' }, key: AREA_PERIOD }],
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);
       // below England disclosure control has rounded them to the nearest 5 already.
@@ -751,9 +759,6 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   },
 ];
 
-/** Every row's cell of an area and period: how a count published by several documents is known in each. */
-const AREA_PERIOD = ['level', 'code', 'period_type', 'period'] as const;
-
 /**
  * Counts that several documents publish and each controls with its own secondary suppression and audit: controlled
  * jointly (shared-counts.ts, jointFixedPoint), so that a cell suppressed in one is suppressed in all (docs/methodology.md,
@@ -770,16 +775,6 @@ export const JOINT_COUNTS: readonly JointCount[] = [
       { document: 'rollout', column: 'referrals' },
       { document: 'referral_sources', column: 'referrals' },
       { document: 'cof_person', column: 'episodes' },
-    ],
-  },
-  {
-    // Distinct people referred in a financial year, each person once per PCN and those counts added up (a moved PCN's
-    // people distinct at each level): sql/metrics/workforce.sql's people_referred (caseload) is rollout.sql's, by year.
-    name: 'people referred a year',
-    key: AREA_PERIOD,
-    cells: [
-      { document: 'rollout', column: 'people_referred', rows: (row) => row.period_type === 'fy' },
-      { document: 'workforce', column: 'people_referred', rows: (row) => row.period_type === 'fy' },
     ],
   },
 ];

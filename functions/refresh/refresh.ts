@@ -435,14 +435,21 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     pcnGroups,
     pcnCodes: [...new Set(geography.map((g) => g.pcn_code))],
   };
-  // Documents publishing the same count are controlled together (JOINT_COUNTS, shared-counts.ts): each one's rows are
-  // kept until the last of its group is read, then the group is controlled to a fixed point and built.
+  // Documents publishing the same count are controlled together (JOINT_COUNTS, shared-counts.ts): their queries run
+  // one after another, where the first of them comes in the catalogue (workforce's right after cof_person's), each
+  // one's rows kept until the last is read, then the group is controlled to a fixed point and built. So rows are held
+  // across no other query (issue 17: the Lambda's memory).
   const groupOf = jointGroups(
     CATALOGUE.map((d) => d.name),
     JOINT_COUNTS,
   );
+  const order: MetricDefinition[] = [];
+  for (const definition of CATALOGUE)
+    if (!order.includes(definition))
+      for (const name of groupOf.get(definition.name) ?? [definition.name])
+        order.push(CATALOGUE[catalogueOrder(name)] as MetricDefinition);
   const waiting = new Map<string, { definition: MetricDefinition; rows: Row[] }>();
-  for (const definition of CATALOGUE) {
+  for (const definition of order) {
     const rows = definition === distribution ? distributionRows : await query(definition);
     if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
     const started = performance.now();

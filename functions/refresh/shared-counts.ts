@@ -96,9 +96,12 @@ export function publishSameAs(
     }
     for (let i = 0; i < published.length; i++) {
       const row = published[i] as Row;
+      // England's figures are exact in both; a row without the figure (workforce's months) keeps none.
+      if (row.level === 'national') continue;
       const cell = cells.get(keyOf(row, declaration.key));
       for (const [column, sourceColumn] of Object.entries(declaration.columns)) {
         const count = (exact[i] as Row)[column];
+        if (count === null || count === undefined) continue;
         const where = `${name} row ${keyOf(row, declaration.key)} field ${column}`;
         if (cell === undefined) {
           // No row there: a count of 0 (not published as a row), or a year the audit withheld below England (its

@@ -188,21 +188,40 @@ describe('the cells of a jointly controlled count', () => {
 });
 
 describe('the catalogue controls jointly', () => {
-  it('referrals in rollout, referral_sources and cof_person; people referred a year in rollout and workforce', () => {
+  it('referrals in rollout, referral_sources and cof_person, controlled as one group', () => {
     expect(JOINT_COUNTS.map((c) => [c.name, c.cells.map((cell) => `${cell.document}.${cell.column}`)])).toEqual([
       ['referrals', ['rollout.referrals', 'referral_sources.referrals', 'cof_person.episodes']],
-      ['people referred a year', ['rollout.people_referred', 'workforce.people_referred']],
     ]);
-    const yearOnly = (JOINT_COUNTS[1] as JointCount).cells.map((cell) => cell.rows?.({ period_type: 'month' }));
-    expect(yearOnly).toEqual([false, false]);
-  });
-
-  it('as one group of documents, built when the last of them (workforce) is read', () => {
     const order = ['rollout', 'referral_sources', 'cof_person', 'contacts_distribution', 'workforce', 'equity'];
     const groups = jointGroups(order, JOINT_COUNTS);
-    expect(groups.get('rollout')).toEqual(['rollout', 'referral_sources', 'cof_person', 'workforce']);
-    expect(groups.get('workforce')).toEqual(['rollout', 'referral_sources', 'cof_person', 'workforce']);
-    expect(groups.has('equity')).toBe(false);
+    expect(groups.get('rollout')).toEqual(['rollout', 'referral_sources', 'cof_person']);
+    expect(groups.get('cof_person')).toEqual(['rollout', 'referral_sources', 'cof_person']);
+    expect(groups.has('workforce')).toBe(false);
+  });
+
+  it('documents joined through a shared document are one group, in the order given', () => {
+    const chained: JointCount[] = [
+      {
+        name: 'x',
+        key: ['code'],
+        cells: [
+          { document: 'c', column: 'n' },
+          { document: 'a', column: 'n' },
+        ],
+      },
+      {
+        name: 'y',
+        key: ['code'],
+        cells: [
+          { document: 'a', column: 'm' },
+          { document: 'e', column: 'm' },
+        ],
+      },
+    ];
+    const groups = jointGroups(['a', 'b', 'c', 'd', 'e'], chained);
+    expect(groups.get('e')).toEqual(['a', 'c', 'e']);
+    expect(groups.has('b')).toBe(false);
+    expect(() => jointGroups(['a', 'b'], chained)).toThrow('joint counts name c, e, not in the catalogue');
   });
 
   it('the disclosure scan checks the same counts across the same documents', () => {
