@@ -74,7 +74,7 @@ const keyOf = (row: Row, key: readonly string[]) => {
  * rounded value otherwise; where the source has no row, 0 stays 0 and any other count is withheld (`*`). `exact` are
  * the rows before control, in the order of `published`: a rounded source cell must be what this row's exact count
  * rounds to, or the declaration (or one of the two queries) is wrong and the refresh stops rather than publish two
- * different figures.
+ * different figures. The key names one row of each document.
  */
 export function publishSameAs(
   name: string,
@@ -94,13 +94,15 @@ export function publishSameAs(
       const k = keyOf(row, declaration.key);
       if (wanted.has(k)) cells.set(k, row);
     }
-    for (let i = 0; i < published.length; i++) {
-      const row = published[i] as Row;
+    // The exact row of each published one, by the key: the audit may have left rows out of `published` (workforce's).
+    const exactOf = new Map<string, Row>();
+    for (const row of exact) exactOf.set(keyOf(row, declaration.key), row);
+    for (const row of published) {
       // England's figures are exact in both; a row without the figure (workforce's months) keeps none.
       if (row.level === 'national') continue;
       const cell = cells.get(keyOf(row, declaration.key));
       for (const [column, sourceColumn] of Object.entries(declaration.columns)) {
-        const count = (exact[i] as Row)[column];
+        const count = exactOf.get(keyOf(row, declaration.key))?.[column];
         if (count === null || count === undefined) continue;
         const where = `${name} row ${keyOf(row, declaration.key)} field ${column}`;
         if (cell === undefined) {
