@@ -14,7 +14,7 @@ import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
-import type { PcnGroups, SameAs } from './shared-counts.ts';
+import type { JointCount, PcnGroups, SameAs } from './shared-counts.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
@@ -121,6 +121,8 @@ const n = (v: unknown) => (typeof v === 'number' ? v : null);
 const prefixed = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}${name}`);
 /** A PCN's row of a period, in any document: the cell a shared count is known by. */
 const PCN_YEAR = ['level', 'code', 'period_type', 'period'] as const;
+/** Any area's row of a period: the cell a count published by several documents is known by. */
+const AREA_PERIOD = ['level', 'code', 'period_type', 'period'] as const;
 export const rowKey = (row: Row) => `${row.level}|${row.code}|${row.period}`;
 
 const SOURCES = REFERRAL_SOURCES;
@@ -348,7 +350,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         plans_agreed_pct: rate(r.plans_agreed, r.engagement_cohort, 100),
         mean_contacts: perPerson(r.splw_contacts),
         mean_other_contacts: perPerson(r.other_contacts),
-        median_contacts: r.period_type !== 'fy' ? null : (median ?? (r.outcome_cohort === 0 ? null : SUPPRESSED)),
+        // The median goes wherever its cohort does (primary, secondary or by the audit): beside a secondary `*` it would
+        // say the cohort had 8 or more referrals.
+        median_contacts:
+          r.period_type !== 'fy'
+            ? null
+            : r.outcome_cohort === SUPPRESSED
+              ? SUPPRESSED
+              : (median ?? (r.outcome_cohort === 0 ? null : SUPPRESSED)),
         share_6_to_12_pct: rate(r.episodes_6_to_12_contacts, r.outcome_cohort, 100),
         wellbeing_measured_pct: rate(r.wellbeing_measured, r.outcome_cohort, 100),
         wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_measured, 100),
@@ -576,6 +585,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // published 15 is 17) and its 0 would show a zero headcount suppressed beside England's (review).
       describing: [{ counts: ['splw_headcount'], columns: ['pcns_with_link_worker'], atMost: 'pcns_reporting' }],
     },
+    // People referred in the year is rollout's count of the area and year (sql/metrics/workforce.sql takes it from the
+    // same people counts), so it is published as rollout publishes it. One way, not jointly (JOINT_COUNTS): workforce
+    // lists only areas that sent a snapshot, so its own equations for this count (an ICB = its PCNs listed) leave out
+    // PCNs with referrals and no snapshot; rollout's are the true ones, and workforce controlling it too only added
+    // suppressions for readings that are wrong (a 2-PCN golden test: England's 27 read as one PCN's 25).
+    sameAs: [{ document: 'rollout', columns: { people_referred: 'people_referred' }, key: AREA_PERIOD }],
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);
       // below England disclosure control has rounded them to the nearest 5 already.
@@ -747,5 +762,25 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months_missing: 'Months without events since the first, to the latest month nationally.',
     },
     rules: { counts: [] },
+  },
+];
+
+/**
+ * Counts that several documents publish and each controls with its own secondary suppression and audit: controlled
+ * jointly (shared-counts.ts, jointFixedPoint), so that a cell suppressed in one is suppressed in all (docs/methodology.md,
+ * "Disclosure control"). Found by comparing the documents' cells of each area and period (test/bench/shared-cells.ts)
+ * and checked against the SQL: each counts the same rows.
+ */
+export const JOINT_COUNTS: readonly JointCount[] = [
+  {
+    // Accepted referrals: each referral (episode) once, in the month and area of its first referral event; the sources
+    // of a referral add up to it (sql/metrics/rollout.sql, cof_person.sql, referral_sources.sql, all from episodes).
+    name: 'referrals',
+    key: AREA_PERIOD,
+    cells: [
+      { document: 'rollout', column: 'referrals' },
+      { document: 'referral_sources', column: 'referrals' },
+      { document: 'cof_person', column: 'episodes' },
+    ],
   },
 ];

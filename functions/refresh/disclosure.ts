@@ -296,6 +296,20 @@ function suppressMeansOfSuppressed(rows: readonly Row[], means: NonNullable<Disc
   }
 }
 
+/**
+ * A rounded figure over its public bound (35 PCNs reporting of 33): the largest multiple of 5 within the bound, or `*`
+ * where that is under 10. Capping at the bound itself would give the figure away: a reader who sees the bound knows it
+ * was capped, so the figure rounded above it, to the next multiple of 5 at least, and so was at least that less 2 (33
+ * of 33: rounded to 35 or more, so 33 or more, so exactly 33; 8 of 9 shown as 9 of 9). A multiple of 5 within the bound
+ * is what some figure within the bound rounds to, so the reader learns only that the figure is from it less 2 up to
+ * the bound (30 of 33: 28 to 33); under 10 it could not be a rounded count, so it is suppressed.
+ */
+export function capAtBound(rounded: number, bound: number): Figure {
+  if (rounded <= bound) return rounded;
+  const within = Math.floor(bound / 5) * 5;
+  return within >= 10 ? within : SUPPRESSED;
+}
+
 /** Figures describing the people of counts: controlled as counts, and suppressed wherever one of the counts is. */
 function controlDescribing(rows: readonly Row[], describing: readonly DescribingRule[]): void {
   for (const row of rows) {
@@ -308,7 +322,7 @@ function controlDescribing(rows: readonly Row[], describing: readonly Describing
         const controlled = suppressed ? SUPPRESSED : controlCount(value);
         const bound = rule.atMost === undefined ? undefined : row[rule.atMost];
         row[column] =
-          typeof controlled === 'number' && typeof bound === 'number' ? Math.min(controlled, bound) : controlled;
+          typeof controlled === 'number' && typeof bound === 'number' ? capAtBound(controlled, bound) : controlled;
       }
     }
   }
@@ -597,9 +611,24 @@ class SecondarySuppression {
 
 const WITHIN_ROW: Secondary = {};
 
-/** Applies the rules to query rows; returns new rows, with England rows unchanged. */
-export function applyDisclosureControl(rows: readonly Row[], rules: DisclosureRules): Row[] {
+/**
+ * Applies the rules to query rows; returns new rows, with England rows unchanged. `preSuppressed` names, per row, cells
+ * below England to publish as `*` whatever they hold (a count another document controlling the same count suppressed:
+ * shared-counts.ts, jointFixedPoint): they are suppressed before secondary suppression and the audit, which then treat
+ * them as any other `*`.
+ */
+export function applyDisclosureControl(
+  rows: readonly Row[],
+  rules: DisclosureRules,
+  preSuppressed?: (row: Row) => readonly string[],
+): Row[] {
   const out = rows.map((row) => controlRow(row, rules));
+  if (preSuppressed !== undefined)
+    for (let i = 0; i < out.length; i++) {
+      const row = out[i] as Row;
+      if (isNational(row)) continue;
+      for (const column of preSuppressed(rows[i] as Row)) if (typeof row[column] === 'number') row[column] = SUPPRESSED;
+    }
   const staff = rules.staff ?? [];
   const sensitive = [
     ...new Set([...rules.counts, ...staff.flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])])]),

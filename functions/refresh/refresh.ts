@@ -10,6 +10,7 @@ import {
   CATALOGUE,
   DEFAULT_TARGETS,
   type DeriveContext,
+  JOINT_COUNTS,
   type MetricDefinition,
   rowKey,
   type Targets,
@@ -29,11 +30,18 @@ import { EnglandRevisions } from './revisions.ts';
 import {
   auditPcnGroups,
   belowEngland,
+  checkJointCells,
   groupsFromRows,
+  imposedColumns,
+  type JointCount,
+  jointCells,
+  jointFixedPoint,
+  jointGroups,
   PCN_GROUP_SOURCES,
   publishSameAs,
   restoreEngland,
   type SharedContext,
+  suppressedJointCells,
 } from './shared-counts.ts';
 import { spcDocument } from './spc-documents.ts';
 
@@ -227,22 +235,22 @@ export function mediansOf(distribution: readonly Row[]): Map<string, number> {
   return medians;
 }
 
-export function buildDocument(
+type BuildContext = DeriveContext & {
+  generatedAt: string;
+  dataAsOf: string | null;
+  parentOf: (row: Row) => readonly string[];
+};
+
+/**
+ * Disclosure control of a document's rows: the exact rows (after beforeControl) and the published ones. `preSuppressed`
+ * names cells to publish as `*` before secondary suppression and the audit (joint control: shared-counts.ts).
+ */
+export function controlDocument(
   definition: MetricDefinition,
   raw: readonly Row[],
-  context: DeriveContext & { generatedAt: string; dataAsOf: string | null; parentOf: (row: Row) => readonly string[] },
-  /**
-   * The documents built before this one and the PCN groups, for counts shared across documents (shared-counts.ts).
-   * Without it (a benchmark of one document's control) the cross-document steps are left out; the refresh always
-   * gives it.
-   */
-  shared?: Omit<SharedContext, 'parentOf'>,
-  /**
-   * England's figures that may not be revised yet (revisions.ts): holds them in the controlled rows and returns the
-   * exact rows with England as published. Without it (a benchmark, a first look) England is published as it is.
-   */
-  revise?: (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => readonly Row[],
-): MetricDocument {
+  context: BuildContext,
+  preSuppressed?: (row: Row) => readonly string[],
+): { exact: readonly Row[]; published: Row[] } {
   // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
   const family = (area: unknown, row: Row) => {
@@ -263,8 +271,33 @@ export function buildDocument(
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
-  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules);
+  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules, preSuppressed);
   restoreEngland(published);
+  return { exact, published };
+}
+
+/** England's revisions (revisions.ts): the controlled rows with held figures put back, and the exact rows as published. */
+type Revise = (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => readonly Row[];
+
+export function buildDocument(
+  definition: MetricDefinition,
+  raw: readonly Row[],
+  context: BuildContext,
+  /**
+   * The documents built before this one and the PCN groups, for counts shared across documents (shared-counts.ts).
+   * Without it (a benchmark of one document's control) the cross-document steps are left out; the refresh always
+   * gives it.
+   */
+  shared?: Omit<SharedContext, 'parentOf'>,
+  /**
+   * England's figures that may not be revised yet (revisions.ts): holds them in the controlled rows and returns the
+   * exact rows with England as published. Without it (a benchmark, a first look) England is published as it is.
+   */
+  revise?: Revise,
+  /** Its rows already controlled (joint control), else controlled here. */
+  controlled?: { exact: readonly Row[]; published: Row[] },
+): MetricDocument {
+  const { exact, published } = controlled ?? controlDocument(definition, raw, context);
   // Counts shared with documents built before: their controlled cells, before any rate or funnel is made from them.
   if (shared !== undefined) {
     const crossDocument = { ...shared, parentOf: context.parentOf };
@@ -294,6 +327,73 @@ export function buildDocument(
     rows: published as unknown as MetricRow[],
     ...(Object.keys(summary).length > 0 ? { summary } : {}),
   };
+}
+
+const catalogueOrder = (name: string) => CATALOGUE.findIndex((d) => d.name === name);
+
+/**
+ * Documents sharing counts (`joint`), controlled together to a fixed point (jointFixedPoint) and then built in turn, in
+ * the order given (the catalogue's); the shared cells are checked to be published the same in all.
+ */
+export function controlJointly(
+  members: readonly { readonly definition: MetricDefinition; readonly rows: readonly Row[] }[],
+  context: BuildContext,
+  shared: Omit<SharedContext, 'parentOf'> | undefined,
+  joint: readonly JointCount[],
+  onRounds?: (rounds: number, imposed: number) => void,
+  revise?: Revise,
+): MetricDocument[] {
+  const byName = new Map(members.map((m) => [m.definition.name, m]));
+  const exactOf = new Map(
+    members.map((m) => [
+      m.definition.name,
+      m.definition.beforeControl ? m.rows.map(m.definition.beforeControl) : m.rows,
+    ]),
+  );
+  const cells = new Map(
+    members.map((m) => [
+      m.definition.name,
+      jointCells(m.definition.name, exactOf.get(m.definition.name) as Row[], joint),
+    ]),
+  );
+  const { results, rounds, imposed } = jointFixedPoint(
+    members.map((m) => m.definition.name),
+    (name) => cells.get(name) as Set<string>,
+    (name, imposedNow) => {
+      const { definition, rows } = byName.get(name) as (typeof members)[number];
+      return controlDocument(definition, rows, context, imposedColumns(name, joint, imposedNow));
+    },
+    (name, result) => suppressedJointCells(name, result.exact, result.published, joint),
+  );
+  onRounds?.(rounds, imposed.size);
+  checkJointCells(
+    joint.map((count) => ({ ...count, cells: count.cells.filter((cell) => byName.has(cell.document)) })),
+    (name) => results.get(name)?.published ?? [],
+  );
+  return members.map((m) =>
+    buildDocument(m.definition, m.rows, context, shared, revise, results.get(m.definition.name)),
+  );
+}
+
+type Waiting = { definition: MetricDefinition; rows: Row[] };
+
+/**
+ * A document's rows are built at once unless it is one of a group controlled jointly (its `group`): then they wait
+ * until the group's last member is read, and the group is built together. Returns what is built now (maybe nothing).
+ */
+function buildWhenReady(
+  definition: MetricDefinition,
+  rows: Row[],
+  group: readonly string[] | undefined,
+  waiting: Map<string, Waiting>,
+  build: (members: readonly Waiting[]) => MetricDocument[],
+): MetricDocument[] {
+  if (group === undefined) return build([{ definition, rows }]);
+  waiting.set(definition.name, { definition, rows });
+  if (!group.every((name) => waiting.has(name))) return [];
+  const members = group.map((name) => waiting.get(name) as Waiting);
+  for (const name of group) waiting.delete(name);
+  return build(members);
 }
 
 /**
@@ -420,18 +520,40 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     pcnGroups,
     pcnCodes: [...new Set(geography.map((g) => g.pcn_code))],
   };
-  for (const definition of CATALOGUE) {
+  // Documents publishing the same count are controlled together (JOINT_COUNTS, shared-counts.ts): their queries run
+  // one after another, where the first of them comes in the catalogue (workforce's right after cof_person's), each
+  // one's rows kept until the last is read, then the group is controlled to a fixed point and built. So rows are held
+  // across no other query (issue 17: the Lambda's memory).
+  const groupOf = jointGroups(
+    CATALOGUE.map((d) => d.name),
+    JOINT_COUNTS,
+  );
+  const order: MetricDefinition[] = [];
+  for (const definition of CATALOGUE)
+    if (!order.includes(definition))
+      for (const name of groupOf.get(definition.name) ?? [definition.name])
+        order.push(CATALOGUE[catalogueOrder(name)] as MetricDefinition);
+  const waiting = new Map<string, Waiting>();
+  for (const definition of order) {
     const rows = definition === distribution ? distributionRows : await query(definition);
     if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
     if (!previousDocuments.has(definition.name))
       previousDocuments.set(definition.name, await previousEngland(definition.name));
     const started = performance.now();
-    const document = buildDocument(definition, rows, context, shared, revise);
-    previousDocuments.delete(definition.name);
-    const held = revisions.heldOf(definition.name);
-    catalogued.push(held ? { ...document, summary: { ...document.summary, revisions_held: held } } : document);
+    const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (members) =>
+      members.length === 1 && groupOf.get(definition.name) === undefined
+        ? [buildDocument(definition, rows, context, shared, revise)]
+        : controlJointly(members, context, shared, JOINT_COUNTS, undefined, revise),
+    );
+    for (const document of built) {
+      previousDocuments.delete(document.name);
+      const held = revisions.heldOf(document.name);
+      catalogued.push(held ? { ...document, summary: { ...document.summary, revisions_held: held } } : document);
+    }
     buildMs += performance.now() - started;
   }
+  // Documents are kept (and written) in the catalogue's order, whenever their group was built.
+  catalogued.sort((a, b) => catalogueOrder(a.name) - catalogueOrder(b.name));
   // Every query has run: the engine may let go of its tables (DuckDB's memory) before the documents and packs.
   await timed('release the query engine', async () => deps.engine.release?.());
   timings['disclosure control and derived figures'] = Math.round(buildMs);

@@ -74,7 +74,7 @@ const keyOf = (row: Row, key: readonly string[]) => {
  * rounded value otherwise; where the source has no row, 0 stays 0 and any other count is withheld (`*`). `exact` are
  * the rows before control, in the order of `published`: a rounded source cell must be what this row's exact count
  * rounds to, or the declaration (or one of the two queries) is wrong and the refresh stops rather than publish two
- * different figures.
+ * different figures. The key names one row of each document.
  */
 export function publishSameAs(
   name: string,
@@ -94,11 +94,16 @@ export function publishSameAs(
       const k = keyOf(row, declaration.key);
       if (wanted.has(k)) cells.set(k, row);
     }
-    for (let i = 0; i < published.length; i++) {
-      const row = published[i] as Row;
+    // The exact row of each published one, by the key: the audit may have left rows out of `published` (workforce's).
+    const exactOf = new Map<string, Row>();
+    for (const row of exact) exactOf.set(keyOf(row, declaration.key), row);
+    for (const row of published) {
+      // England's figures are exact in both; a row without the figure (workforce's months) keeps none.
+      if (row.level === 'national') continue;
       const cell = cells.get(keyOf(row, declaration.key));
       for (const [column, sourceColumn] of Object.entries(declaration.columns)) {
-        const count = (exact[i] as Row)[column];
+        const count = exactOf.get(keyOf(row, declaration.key))?.[column];
+        if (count === null || count === undefined) continue;
         const where = `${name} row ${keyOf(row, declaration.key)} field ${column}`;
         if (cell === undefined) {
           // No row there: a count of 0 (not published as a row), or a year the audit withheld below England (its
@@ -236,4 +241,202 @@ export const PCN_GROUP_SOURCES: Readonly<Record<string, { readonly file: string;
 /** The PCN -> group map of a membership, from its query's rows. */
 export function groupsFromRows(rows: readonly Row[], column: string): Map<string, string> {
   return new Map(rows.map((row) => [String(row.pcn_code), String(row[column])]));
+}
+
+/**
+ * A count that several documents publish and control themselves (each with its own secondary suppression and audit:
+ * their additive relations differ, so none can simply copy another's cells). They are controlled jointly
+ * (jointFixedPoint): a cell suppressed in one is suppressed in all.
+ */
+export interface JointCount {
+  /** Names the count in cell ids and errors. */
+  readonly name: string;
+  /** The columns naming the same cell in every document (an area, its period). */
+  readonly key: readonly string[];
+  /** Where each document publishes it: the column, on the rows `rows` selects (default: every row). */
+  readonly cells: readonly {
+    readonly document: string;
+    readonly column: string;
+    readonly rows?: (row: Row) => boolean;
+  }[];
+}
+
+/**
+ * Rounds of jointFixedPoint before it gives up. Each round but the last adds a cell to the suppressed union, so the
+ * loop ends in at most one round more than there are shared cells; a national refresh needs a few (the bench prints
+ * them). Far more would say the documents' controls keep answering each other: a refresh then stops, loudly, rather
+ * than run on or publish counts the documents disagree on.
+ */
+export const JOINT_CONTROL_MAX_ROUNDS = 32;
+
+/** A shared cell's id: the count's name and the cell's key. */
+const cellId = (count: JointCount, row: Row) => `${count.name}|${keyOf(row, count.key)}`;
+
+/** The shared cells of `document`'s rows below England (those with a count), by the column holding each. */
+function sharedCellsOf(
+  document: string,
+  rows: readonly Row[],
+  joint: readonly JointCount[],
+  visit: (row: Row, column: string, id: string) => void,
+): void {
+  for (const count of joint)
+    for (const cell of count.cells) {
+      if (cell.document !== document) continue;
+      for (const row of rows)
+        if (row.level !== 'national' && (cell.rows === undefined || cell.rows(row)))
+          visit(row, cell.column, cellId(count, row));
+    }
+}
+
+/** The cells of `document` that take part in joint control (below England, holding a count). */
+export function jointCells(document: string, exact: readonly Row[], joint: readonly JointCount[]): Set<string> {
+  const cells = new Set<string>();
+  sharedCellsOf(document, exact, joint, (row, column, id) => {
+    if (typeof row[column] === 'number') cells.add(id);
+  });
+  return cells;
+}
+
+/** For applyDisclosureControl's `preSuppressed`: the columns of a row whose shared cell is in `imposed`. */
+export function imposedColumns(
+  document: string,
+  joint: readonly JointCount[],
+  imposed: ReadonlySet<string>,
+): (row: Row) => string[] {
+  const mine = joint.flatMap((count) =>
+    count.cells.filter((cell) => cell.document === document).map((cell) => ({ count, cell })),
+  );
+  return (row) => {
+    const columns: string[] = [];
+    if (imposed.size === 0) return columns;
+    for (const { count, cell } of mine)
+      if ((cell.rows === undefined || cell.rows(row)) && imposed.has(cellId(count, row))) columns.push(cell.column);
+    return columns;
+  };
+}
+
+/**
+ * The shared cells a document withholds from the reader: `*`, or its row left out (the audit withholds a year's rows
+ * below England) where the exact row had a count.
+ */
+export function suppressedJointCells(
+  document: string,
+  exact: readonly Row[],
+  published: readonly Row[],
+  joint: readonly JointCount[],
+): Set<string> {
+  const suppressed = new Set<string>();
+  const shown = new Set<string>();
+  sharedCellsOf(document, published, joint, (row, column, id) => {
+    if (row[column] === SUPPRESSED) suppressed.add(id);
+    else if (typeof row[column] === 'number') shown.add(id);
+  });
+  if (published.length < exact.length)
+    sharedCellsOf(document, exact, joint, (row, column, id) => {
+      if (typeof row[column] === 'number' && !shown.has(id)) suppressed.add(id);
+    });
+  return suppressed;
+}
+
+/**
+ * Controls documents sharing counts together, to a fixed point (docs/methodology.md, "Disclosure control").
+ *
+ * Why a fixed point over the documents' own controls rather than one audit system over both: each document keeps its
+ * own rules (secondary suppression over its own families, its audit over its own equations: referral sources within a
+ * row, discharge reasons, months), which are tested and measured as they are; a cell one suppresses is simply given to
+ * the others as suppressed before their secondary suppression and audit run, so each protects it (and what it newly
+ * suppresses in turn) by its own equations. A single system over both would need a second implementation of every rule.
+ * What the fixed point does not do is audit the union of the documents' equations (a cell narrowed to 5-7 by one and
+ * to 3-5 by the other); the only equations shared are the cells themselves, published identically, and the independent
+ * scan (test/support/disclosure-scan.ts) audits each document with the other's suppressed cells.
+ *
+ * The rounds: every member is controlled with the cells imposed so far pre-suppressed (none at first); the union of
+ * the shared cells any member withholds is added to `imposed`; a member is controlled again only where it shows an
+ * imposed cell it has (a member already withholding every imposed cell keeps its output: that is a control of its own
+ * with those cells suppressed, so documents where no shared cell changed are published as before). `imposed` only
+ * grows, and a member controlled with cells pre-suppressed withholds them (checked), so the loop ends within one
+ * round more than there are shared cells: then every member withholds exactly `imposed` of its cells, the same in all.
+ * More than `maxRounds` rounds throws.
+ */
+export function jointFixedPoint<T>(
+  members: readonly string[],
+  cellsOf: (member: string) => ReadonlySet<string>,
+  control: (member: string, imposed: ReadonlySet<string>) => T,
+  suppressedOf: (member: string, result: T) => ReadonlySet<string>,
+  maxRounds = JOINT_CONTROL_MAX_ROUNDS,
+): { results: Map<string, T>; imposed: Set<string>; rounds: number } {
+  const imposed = new Set<string>();
+  const results = new Map<string, T>();
+  const withheld = new Map<string, ReadonlySet<string>>();
+  let stale: readonly string[] = members;
+  let rounds = 0;
+  while (stale.length > 0) {
+    rounds++;
+    if (rounds > maxRounds)
+      throw new Error(
+        `joint disclosure control of ${members.join(', ')}: no fixed point after ${maxRounds} rounds (${imposed.size} shared cells suppressed, ${stale.join(', ')} still showing some)`,
+      );
+    for (const member of stale) {
+      const result = control(member, imposed);
+      const found = suppressedOf(member, result);
+      for (const id of imposed)
+        if (cellsOf(member).has(id) && !found.has(id))
+          throw new Error(`joint disclosure control: ${member} shows shared cell ${id} although it was pre-suppressed`);
+      results.set(member, result);
+      withheld.set(member, found);
+    }
+    for (const found of withheld.values()) for (const id of found) imposed.add(id);
+    stale = members.filter((member) => {
+      const cells = cellsOf(member);
+      const found = withheld.get(member) as ReadonlySet<string>;
+      for (const id of imposed) if (cells.has(id) && !found.has(id)) return true;
+      return false;
+    });
+  }
+  return { results, imposed, rounds };
+}
+
+/**
+ * After joint control: every shared cell published the same in every document that has its row. Otherwise the
+ * declaration (or a query) is wrong and the refresh stops rather than publish two figures for one count. (A document
+ * without the row says nothing here: workforce has rows only where snapshots were sent; where the documents list
+ * every area with a count, the rows withheld are suppressed cells, imposed on the others.)
+ */
+export function checkJointCells(joint: readonly JointCount[], documentOf: (name: string) => readonly Row[]): void {
+  for (const count of joint) {
+    const seen = new Map<string, { document: string; value: unknown }>();
+    for (const cell of count.cells)
+      sharedCellsOf(cell.document, documentOf(cell.document), [{ ...count, cells: [cell] }], (row, column, id) => {
+        const value = row[column];
+        const other = seen.get(id);
+        if (other === undefined) seen.set(id, { document: cell.document, value });
+        else if (other.value !== value)
+          throw new Error(
+            `${cell.document} row ${keyOf(row, count.key)} field ${column}: not the same as ${other.document}'s (jointly controlled count ${count.name})`,
+          );
+      });
+  }
+}
+
+/**
+ * The documents controlled together, by document: each group (in `order`) is the documents joined by joint counts,
+ * directly or through another document. Documents in no joint count are in no group.
+ */
+export function jointGroups(order: readonly string[], joint: readonly JointCount[]): Map<string, readonly string[]> {
+  const groupOf = new Map<string, Set<string>>();
+  for (const count of joint) {
+    const merged = new Set<string>();
+    for (const { document } of count.cells) for (const name of groupOf.get(document) ?? [document]) merged.add(name);
+    for (const name of merged) groupOf.set(name, merged);
+  }
+  const groups = new Map<string, readonly string[]>();
+  for (const [name, members] of groupOf) {
+    const missing = [...members].filter((m) => !order.includes(m));
+    if (missing.length > 0) throw new Error(`joint counts name ${missing.join(', ')}, not in the catalogue`);
+    groups.set(
+      name,
+      order.filter((m) => members.has(m)),
+    );
+  }
+  return groups;
 }

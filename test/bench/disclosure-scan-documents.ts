@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricDocument } from '../../functions/contract/index.ts';
-import { parentsFrom, SCAN_SPEC, scanDocuments, sharedProblems } from '../support/disclosure-scan.ts';
+import { jointProblems, parentsFrom, SCAN_SPEC, scanDocuments, sharedProblems } from '../support/disclosure-scan.ts';
 
 const [folder, referencePath, examples = '3'] = process.argv.slice(2);
 if (!folder || !referencePath) {
@@ -46,5 +46,10 @@ const across = sharedProblems(docs, SCAN_SPEC);
 total += across.length;
 console.log(`across documents: ${across.length} findings (shared counts published differently)`);
 for (const line of across.slice(0, Number(examples))) console.log(`    ${line}`);
+// Counts several documents control themselves (SCAN_SPEC.jointly): the same value in each.
+const jointly = jointProblems(docs, SCAN_SPEC);
+total += jointly.length;
+console.log(`jointly controlled counts: ${jointly.length} findings (published differently by two documents)`);
+for (const line of jointly.slice(0, Number(examples))) console.log(`    ${line}`);
 console.log(`total: ${total} findings in ${docs.length} documents`);
 process.exitCode = total === 0 ? 0 : 1;

@@ -18,6 +18,8 @@
  *     of the ICBs' regions, for disclosure-scan-documents.ts), and compares every document with the first tree's
  *     byte for byte; exits 1 on any difference. ROUNDS=3 runs the trees that many times, in reverse order every other
  *     round, and prints each tree's best CPU and wall seconds of the step beside the first tree's (old vs new in one run).
+ *     A tree with joint control (refresh.ts controlJointly) controls the documents sharing a count together, as the
+ *     refresh does, and prints the rounds it took.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -101,19 +103,24 @@ interface Implementation {
   readonly DEFAULT_TARGETS: typeof import('../../functions/refresh/catalogue.ts').DEFAULT_TARGETS;
   readonly spcDocument: typeof import('../../functions/refresh/spc-documents.ts').spcDocument;
   readonly alertsDocument: typeof import('../../functions/refresh/alerts.ts').alertsDocument;
+  /** Joint control of documents sharing counts, where the tree has it (the refresh's: controlJointly). */
+  readonly controlJointly?: typeof import('../../functions/refresh/refresh.ts').controlJointly;
+  readonly JOINT_COUNTS?: typeof import('../../functions/refresh/catalogue.ts').JOINT_COUNTS;
+  readonly jointGroups?: typeof import('../../functions/refresh/shared-counts.ts').jointGroups;
 }
 
 async function load(root: string): Promise<Implementation> {
   const module = (path: string) => import(pathToFileURL(join(root, 'functions/refresh', path)).href);
-  const [refresh, catalogue, spc, alerts] = await Promise.all([
+  const [refresh, catalogue, spc, alerts, shared] = await Promise.all([
     module('refresh.ts'),
     module('catalogue.ts'),
     module('spc-documents.ts'),
     module('alerts.ts'),
+    module('shared-counts.ts'),
   ]);
   for (const name of ['buildDocument', 'parentFinder', 'mediansOf'])
     if (typeof refresh[name] !== 'function') throw new Error(`${root}: refresh.ts does not export ${name}`);
-  return { ...refresh, ...catalogue, ...spc, ...alerts } as Implementation;
+  return { ...refresh, ...catalogue, ...spc, ...alerts, jointGroups: shared.jointGroups } as Implementation;
 }
 
 /** The region and ICB of an area by the latest geography (as refresh.ts's placeFinder). */
@@ -165,11 +172,42 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
       peaks.set(label, Math.max(peaks.get(label) ?? 0, process.memoryUsage.rss()));
       return result;
     };
-    const catalogued = step(STEP, () =>
-      impl.CATALOGUE.map((definition) =>
-        step(`  ${definition.name}`, () => impl.buildDocument(definition, raw.get(definition.name) ?? [], context)),
-      ),
-    );
+    // As the refresh builds them: documents sharing a count (JOINT_COUNTS) controlled together, once the last of
+    // them is reached, and kept in the catalogue's order (without the cross-document sameAs steps, as before).
+    const names = impl.CATALOGUE.map((d) => d.name);
+    const groups =
+      impl.controlJointly && impl.JOINT_COUNTS && impl.jointGroups
+        ? impl.jointGroups(names, impl.JOINT_COUNTS)
+        : new Map<string, readonly string[]>();
+    const catalogued = step(STEP, () => {
+      const built: MetricDocument[] = [];
+      for (const definition of impl.CATALOGUE) {
+        const group = groups.get(definition.name);
+        if (group === undefined)
+          built.push(
+            step(`  ${definition.name}`, () => impl.buildDocument(definition, raw.get(definition.name) ?? [], context)),
+          );
+        else if (group.at(-1) === definition.name)
+          built.push(
+            ...step(`  jointly ${group.join(', ')}`, () =>
+              (impl.controlJointly as NonNullable<Implementation['controlJointly']>)(
+                group.map((name) => ({
+                  definition: impl.CATALOGUE.find((d) => d.name === name) as (typeof impl.CATALOGUE)[number],
+                  rows: raw.get(name) ?? [],
+                })),
+                context,
+                undefined,
+                impl.JOINT_COUNTS ?? [],
+                (rounds, imposed) =>
+                  console.log(
+                    `${label.padEnd(6)}   joint control: ${rounds} rounds, ${imposed} shared cells suppressed`,
+                  ),
+              ),
+            ),
+          );
+      }
+      return built.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+    });
     const spc = step('spc', () => impl.spcDocument(catalogued, context));
     const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
     // No previous refresh: the alerts compare with nothing (the same for every tree).

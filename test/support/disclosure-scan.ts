@@ -54,7 +54,7 @@ export interface ScanSpec {
   /**
    * Figures per document about the people of counts, not adding up as they do: the column, and the counts it
    * describes (the first is its bound: the column is at most it, and 0 only where it is), and a public column it is
-   * at most (PCNs in force), at which it may be shown unrounded.
+   * at most (PCNs in force), which it must not be shown over (nor at, unless that is a count as published).
    */
   readonly describing?: Readonly<Record<string, readonly (readonly [string, readonly string[], string?])[]>>;
   /** Means per document: the mean column and the count of people it is over. */
@@ -82,6 +82,17 @@ export interface ScanSpec {
     readonly source: string;
     readonly columns: Readonly<Record<string, string>>;
     readonly key: readonly string[];
+  }[];
+  /**
+   * A count that several documents publish and control themselves (rollout's referrals, cof_person's episodes and
+   * referral_sources' referrals): on the rows of the same `key` in any two of them (`periodType`: only rows of that
+   * period type), the published values must be the same, or one shows what the other's secondary suppression or audit
+   * withheld.
+   */
+  readonly jointly?: readonly {
+    readonly name: string;
+    readonly key: readonly string[];
+    readonly cells: readonly { readonly document: string; readonly column: string; readonly periodType?: string }[];
   }[];
 }
 
@@ -143,9 +154,9 @@ function describingProblems(doc: MetricDocument, r: MetricRow, spec: ScanSpec): 
   for (const [column, counts, publicBound] of spec.describing?.[doc.name] ?? []) {
     const value = r[column];
     if (value === null || value === undefined) continue;
-    // A figure equal to a public bound of it (PCNs in force) tells no more than the bound does.
-    const atPublicBound = publicBound !== undefined && value === r[publicBound];
-    if (!isCount(value) && !atPublicBound) problems.push(`${rowId(doc, r)}: count ${column} = ${value}`);
+    // Not even at a public bound of it (PCNs in force): a figure shown at its bound because it rounded above it was at
+    // least that rounding less 2 (33 of 33: 33 or more, so 33).
+    if (!isCount(value)) problems.push(`${rowId(doc, r)}: count ${column} = ${value}`);
     if (
       publicBound !== undefined &&
       typeof value === 'number' &&
@@ -362,9 +373,42 @@ function scanDocument(published: MetricDocument, parents: Parents, spec: ScanSpe
   ];
 }
 
-/** Every problem in the documents: each on its own, and the counts they share (sharedProblems). */
+/** Every problem in the documents: each on its own, and the counts they share (sharedProblems, jointProblems). */
 export function scanPublished(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
-  return [...scanDocuments(docs, parents, spec), ...sharedProblems(docs, spec)];
+  return [...scanDocuments(docs, parents, spec), ...sharedProblems(docs, spec), ...jointProblems(docs, spec)];
+}
+
+/**
+ * A count several documents publish (spec.jointly) shown differently by two of them on the same row below England:
+ * a number in one where the other shows `*` gives back what that one withheld (its secondary suppression or audit
+ * protected its own figures with it), and two different numbers mean they are not the same count after all.
+ */
+export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  for (const { name, key, cells } of spec.jointly ?? []) {
+    const keyOf = (r: MetricRow) => key.map((k) => String(r[k])).join(' ');
+    const shown = cells.map(({ document, column, periodType }) => {
+      const doc = docs.find((d) => d.name === document);
+      const values = new Map<string, unknown>();
+      for (const r of doc?.rows ?? [])
+        if (r.level !== 'national' && (periodType === undefined || r.period_type === periodType))
+          values.set(keyOf(r), r[column]);
+      return { document, column, values };
+    });
+    for (let i = 0; i < shown.length; i++)
+      for (let j = i + 1; j < shown.length; j++) {
+        const [a, b] = [shown[i], shown[j]] as [(typeof shown)[number], (typeof shown)[number]];
+        for (const [cell, value] of a.values) {
+          if (!b.values.has(cell)) continue;
+          const there = b.values.get(cell);
+          if (value !== there)
+            problems.push(
+              `${a.document} ${cell}: ${a.column} = ${value} where ${b.document} publishes the same count (${name}) as ${b.column} = ${there}`,
+            );
+        }
+      }
+  }
+  return problems;
 }
 
 /** The problems of each document on its own. */
@@ -384,6 +428,8 @@ export function sharedProblems(docs: readonly MetricDocument[], spec: ScanSpec):
       const cell = cells.get(keyOf(r));
       for (const [column, sourceColumn] of Object.entries(columns)) {
         const [value, there] = [r[column], cell?.[sourceColumn]];
+        // A row without the figure (workforce's months have no people referred) shows nothing of it.
+        if (value === null || value === undefined) continue;
         if (cell === undefined ? value !== 0 && value !== '*' : value !== there)
           problems.push(
             `${document} ${keyOf(r)}: ${column} = ${value} where ${source} publishes the same count as ${cell === undefined ? 'no row' : `${sourceColumn} = ${there}`}`,
@@ -519,6 +565,12 @@ export const SCAN_SPEC: ScanSpec = {
     ],
   },
   means: {
+    // Per referral of the outcome cohort (8 or more): the mean and median link worker contacts, and other roles'.
+    cof_person: [
+      ['mean_contacts', 'outcome_cohort'],
+      ['mean_other_contacts', 'outcome_cohort'],
+      ['median_contacts', 'outcome_cohort'],
+    ],
     wellbeing: [
       ['mean_baseline', 'people'],
       ['mean_follow_up', 'people'],
@@ -530,8 +582,15 @@ export const SCAN_SPEC: ScanSpec = {
   seriesCounts: ['referrals', 'people_referred'],
   // equity's rows by the deprivation quintile of the PCN: England's are the sum of that quintile's PCNs.
   groupsOfPcns: { equity: (r) => r.dimension === 'pcn_imd_quintile' },
-  // pcn_comparison's PCN figures of a year are rollout's and cof_person's (docs/methodology.md, Comparing PCNs).
+  // workforce's people referred in a year are rollout's; pcn_comparison's PCN figures of a year are rollout's and
+  // cof_person's (docs/methodology.md, Comparing PCNs).
   shared: [
+    {
+      document: 'workforce',
+      source: 'rollout',
+      columns: { people_referred: 'people_referred' },
+      key: ['level', 'code', 'period_type', 'period'],
+    },
     {
       document: 'pcn_comparison',
       source: 'rollout',
@@ -549,6 +608,19 @@ export const SCAN_SPEC: ScanSpec = {
         wellbeing_improved: 'wellbeing_improved',
       },
       key: ['level', 'code', 'period_type', 'period'],
+    },
+  ],
+  // The same count published by documents that each control it (the catalogue's JOINT_COUNTS, found by
+  // test/bench/shared-cells.ts): accepted referrals (each episode once, from the same episodes table).
+  jointly: [
+    {
+      name: 'referrals',
+      key: ['level', 'code', 'period_type', 'period'],
+      cells: [
+        { document: 'rollout', column: 'referrals' },
+        { document: 'referral_sources', column: 'referrals' },
+        { document: 'cof_person', column: 'episodes' },
+      ],
     },
   ],
   rates: {

@@ -4,10 +4,11 @@ import {
   type MetricDocument,
   REFERRAL_REASONS,
   REFERRAL_SOURCES,
+  SUPPRESSED,
 } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE, DEFAULT_TARGETS, type MetricDefinition } from '../../functions/refresh/catalogue.ts';
-import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
+import { applyDisclosureControl, capAtBound, controlCount } from '../../functions/refresh/disclosure.ts';
 import { buildDocument } from '../../functions/refresh/refresh.ts';
 import { parentsFrom, SCAN_SPEC, scanPublished } from '../support/disclosure-scan.ts';
 
@@ -211,7 +212,7 @@ describe('figures describing the people of a count', () => {
     ]);
   });
 
-  it('a figure with a public bound is capped at it: never 35 PCNs reporting of 33 open', () => {
+  it('a figure over its public bound is shown within it, never at it: never 35 PCNs reporting of 33, nor 33 of 33', () => {
     const rules = {
       counts: ['referrals'],
       describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: 'pcns' }],
@@ -226,16 +227,44 @@ describe('figures describing the people of a count', () => {
       pcns,
     });
     const out = applyDisclosureControl(
-      [row('ENG', 5000, 66, 66), row('QAA', 3000, 33, 33), row('QBB', 2000, 31, 33), row('QCC', 0, 0, 2)],
+      [
+        row('ENG', 5500, 84, 86),
+        row('QAA', 3000, 33, 33),
+        row('QBB', 2000, 31, 33),
+        row('QCC', 0, 0, 2),
+        row('QDD', 200, 8, 9),
+        row('QEE', 300, 13, 13),
+      ],
       rules,
     );
-    // QAA: 33 rounds to 35, capped at its 33 PCNs; QBB: 31 rounds to 30 (under 33: as rounded); QCC: 0 of 2.
+    // QAA: 33 rounds to 35, over its 33 PCNs. Shown at 33 a reader would know it rounded to 35 or more, so was 33 or
+    // more: exactly 33. Shown 30, the largest multiple of 5 within 33: 28 to 32 as rounded, or 33 capped, so 28 to 33.
+    // QBB: 31 rounds to 30, within 33: as rounded. QCC: 0 of 2. QDD: 8 of 9 rounds to 10; 9 of 9 would say every PCN
+    // reported, and 5 is no rounded count: *. QEE: 13 of 13 rounds to 15; shown 13, it would be exactly 13: 10.
     expect(out.map((r) => [r.code, r.pcns_reporting, r.pcns])).toEqual([
-      ['ENG', 66, 66],
-      ['QAA', 33, 33],
+      ['ENG', 84, 86],
+      ['QAA', 30, 33],
       ['QBB', 30, 33],
       ['QCC', 0, 2],
+      ['QDD', '*', 9],
+      ['QEE', 10, 13],
     ]);
+  });
+
+  it('capAtBound: whatever the figure within its bound, a reader knowing the rule is left two or more values', () => {
+    // Every figure from 1 up to every bound from 8 to 60: the figures (1 up to the bound) shown the same way are never
+    // one, and what is shown is * or a multiple of 5 within the bound.
+    const shownFor = (figure: number, bound: number) => {
+      const rounded = controlCount(figure);
+      return typeof rounded === 'number' ? capAtBound(rounded, bound) : rounded;
+    };
+    for (let bound = 8; bound <= 60; bound++)
+      for (let figure = 1; figure <= bound; figure++) {
+        const shown = shownFor(figure, bound);
+        const alike = Array.from({ length: bound }, (_, i) => i + 1).filter((o) => shownFor(o, bound) === shown);
+        expect(alike.length, `${figure} of ${bound} shown ${shown}`).toBeGreaterThan(1);
+        expect(shown === SUPPRESSED || (typeof shown === 'number' && shown % 5 === 0 && shown <= bound)).toBe(true);
+      }
   });
 
   it('cof_community: providers are controlled as a count, so they never pin the connections (QJ2: 15 beside 17)', () => {
