@@ -13,6 +13,7 @@ import { errorResponse, HttpError, INTERNAL_ERROR, jsonResponse } from '../funct
 import { LANDING_PREFIX, receiptKey } from '../functions/lib/keys.ts';
 import { loggedPath } from '../functions/lib/logged-path.ts';
 import { assertSafeKey, FsObjectStore } from '../functions/lib/object-store.ts';
+import { SECURITY_HEADERS } from '../functions/lib/security-headers.ts';
 import { PcnTokenRegistry } from '../functions/upload/pcn-tokens.ts';
 import { type LocalGrant, LocalPresigner } from '../functions/upload/presigned-post.ts';
 import { UploadApi } from '../functions/upload/upload-api.ts';
@@ -98,15 +99,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'permissions-policy':
-    'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
-};
+// One constant for the local server and the deployed dashboard's CloudFront policy (infra/constructs/dashboard-site.ts).
+export { SECURITY_HEADERS };
 
 /**
  * A response's headers with the security headers, as the flat [name, value, ...] list writeHead takes. The API's kept

@@ -83,15 +83,19 @@ export class PipelineStack extends Stack {
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.upload,
     });
+    const signInDomainPrefix = config.signInDomainPrefix ?? `${config.name}-${this.account}`;
     this.site = new DashboardSite(this, 'Dashboard', {
       apiDomainName: this.api.domainName,
       accessLogsBucket: this.dataLake.accessLogsBucket,
+      // The hosted domain signInFrom makes below (UserPoolDomain.baseUrl()), known before it exists: the site's
+      // address is what the domain's client sends codes back to, so the site comes first.
+      signInOrigin: `https://${signInDomainPrefix}.auth.${this.region}.amazoncognito.com`,
       retainData: config.retainData,
     });
     const dashboardUrl = `https://${this.site.distribution.distributionDomainName}`;
     // The links in each region's alert message.
     this.refresh.handler.addEnvironment('DASHBOARD_URL', dashboardUrl);
-    const signIn = this.api.signInFrom(dashboardUrl, config.signInDomainPrefix ?? `${config.name}-${this.account}`);
+    const signIn = this.api.signInFrom(dashboardUrl, signInDomainPrefix);
     new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl });
     new CfnOutput(this, 'SignInUrl', { value: signIn.baseUrl() });
     new CfnOutput(this, 'SiteBucket', { value: this.site.bucket.bucketName });

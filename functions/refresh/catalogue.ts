@@ -13,6 +13,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
+import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
 import type { PcnGroups, SameAs } from './shared-counts.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
@@ -447,12 +448,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       expected_change_pct: 'The programme expectation, where there is one.',
     },
     rules: {
+      // The totals are counts of events (rounded, 1 to 7 `*`, secondary suppression, the audit) and also figures
+      // describing their referrals: a band's bounds each referral's use (`7+`: before_total >= 7 x people), so they are
+      // `*` wherever people is, and a band's before_total wherever the bounds would pin people (service-use-bands.ts).
       counts: ['people', 'before_total', 'after_total'],
       siblings: [(r) => `${r.level}|${r.code}|${r.period_type}|${r.period}|${r.service}`],
       // Referrals (episodes, not people) and their uses, by the month of referral: a year's `all` row is its months'.
       monthly: ['people', 'before_total', 'after_total'],
     },
-    beforeControl: ({ sd_difference, ...row }) => {
+    beforeControl: ({ sd_difference, ...exact }) => {
+      const row = suppressBandTotals(exact);
       const people = Number(row.people);
       const before = Number(row.before_total);
       const after = Number(row.after_total);
@@ -470,7 +475,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       return { ...row, change_pct_ci_low: interval?.low ?? null, change_pct_ci_high: interval?.high ?? null };
     },
     derive: (r, ctx) => ({
-      // A change over fewer than 8 referrals is suppressed, as a mean would be.
+      ...totalsWithPeople(r),
+      // A change over fewer than 8 referrals is suppressed, as a mean would be (its totals with it).
       change_pct:
         r.after_total === SUPPRESSED || r.before_total === SUPPRESSED || r.people === SUPPRESSED
           ? SUPPRESSED

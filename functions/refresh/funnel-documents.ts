@@ -17,7 +17,7 @@ import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdis
  * a suppressed PCN is not placed and does not count towards its region's rate, τ² or limits. England's rate is
  * England's own exact figure, which is published as it is.
  */
-/** Denominators of the limit curves drawn: a log-spaced grid across the PCNs' range. */
+/** Denominators of the limit curves drawn: a log-spaced grid across the PCNs' range, between round ends. */
 const CURVE_POINTS = 40;
 /** Published rates, limits, φ and τ² keep this many significant digits: plenty to draw, no more. */
 const SIGNIFICANT = 6;
@@ -47,9 +47,31 @@ function comparator(units: readonly FunnelUnit[], rate: number | null): FunnelCo
   return { rate, phi, tau2, pcns: units.length };
 }
 
+/** The i-th number of the 1-2-5 series 1, 2, 5, 10, 20, 50, ...: round numbers spaced about evenly on a log scale. */
+const oneTwoFive = (i: number) => ([1, 2, 5][i % 3] as number) * 10 ** Math.floor(i / 3);
+/** 1-2-5 numbers up to 5 × 10^14, beyond any denominator (exact in a double, as powers of ten to 10^22 are). */
+const SERIES_LENGTH = 45;
+
+/**
+ * The ends of the curves' grid: the 1-2-5 number at or below the smallest placed denominator and the one at or above
+ * the largest (the next one up when both are the same). Review 2, F7: the grid ran from the smallest to the largest
+ * PCN's own figure, and the summary goes to every role, so a PCN user read two other PCNs' denominators off the
+ * curves. Round ends say only which 1-2-5 step the extremes fall in, and no point of the grid depends on any one
+ * PCN's figure beyond that.
+ */
+export function curveEnds(sizes: readonly number[]): { low: number; high: number } {
+  const smallest = Math.max(1, Math.min(...sizes));
+  const largest = Math.max(...sizes);
+  let i = 0;
+  while (i + 1 < SERIES_LENGTH && oneTwoFive(i + 1) <= smallest) i++;
+  let j = i + 1;
+  while (j < SERIES_LENGTH && oneTwoFive(j) < largest) j++;
+  if (!(j < SERIES_LENGTH)) throw new Error(`funnel denominators beyond the curves' grid: ${largest}`);
+  return { low: oneTwoFive(i), high: oneTwoFive(j) };
+}
+
 function curve(c: FunnelComparator, sizes: readonly number[], tau2: number) {
-  const low = Math.max(1, Math.min(...sizes));
-  const high = Math.max(low * 1.01, ...sizes);
+  const { low, high } = curveEnds(sizes);
   return Array.from({ length: CURVE_POINTS }, (_, i) => Math.round(low * (high / low) ** (i / (CURVE_POINTS - 1))))
     .filter((n, i, all) => i === 0 || n !== all[i - 1])
     .map((n) => {

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -8,20 +8,29 @@ import {
   FunctionEventType,
   FunctionRuntime,
   GeoRestriction,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
   ResponseHeadersPolicy,
+  type ResponseHeadersPolicyProps,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { deployedContentSecurityPolicy, SECURITY_HEADERS } from '../../functions/lib/security-headers.ts';
 
 export interface DashboardSiteProps {
   /** The metrics API's host name: CloudFront sends /api/* there, so the app and the API share one origin. */
   readonly apiDomainName: string;
   readonly accessLogsBucket: IBucket;
+  /**
+   * Where the app signs users in and refreshes their tokens: the Cognito hosted domain's origin,
+   * https://<prefix>.auth.<region>.amazoncognito.com. The only origin besides its own the app may fetch from.
+   */
+  readonly signInOrigin: string;
   /** @default true */
   readonly retainData?: boolean;
 }
@@ -40,13 +49,59 @@ export const SPA_ROUTING_CODE = `function handler(event) {
   return request;
 }`;
 
+/** HSTS for a year, as CloudFront's managed SecurityHeadersPolicy sent it; the local server is plain HTTP and has none. */
+const HSTS_MAX_AGE = Duration.days(365);
+
+/**
+ * The CloudFront response headers policy of the deployed dashboard, built from the headers the local server sends
+ * (functions/lib/security-headers.ts), so the two cannot drift apart. CloudFront takes Content-Security-Policy,
+ * X-Content-Type-Options, X-Frame-Options and Referrer-Policy (with HSTS and X-XSS-Protection) only as its own
+ * security-header settings, each with a fixed set of values; any other header, Permissions-Policy here, is a custom
+ * header (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html).
+ * Differences from the local server, each because the deployment needs it: the CSP's connect-src adds the sign-in
+ * domain (deployedContentSecurityPolicy), and HSTS is sent (HTTPS only). X-XSS-Protection, which the managed policy
+ * sent, is left out as locally: browsers have dropped the filter it switched on, and the CSP does that work.
+ * Every header overrides one the origin sent, so the API and the bucket cannot weaken them.
+ */
+export function dashboardHeadersPolicy(signInOrigin: string): ResponseHeadersPolicyProps {
+  const {
+    'content-security-policy': _csp,
+    'x-content-type-options': nosniff,
+    'x-frame-options': frame,
+    'referrer-policy': referrer,
+    ...custom
+  } = SECURITY_HEADERS;
+  const frameOption = Object.values(HeadersFrameOption).find((v) => v === frame);
+  const referrerPolicy = Object.values(HeadersReferrerPolicy).find((v) => v === referrer);
+  // CloudFront can only send these values: a value it cannot send must fail the synth, not go out weaker.
+  if (nosniff !== 'nosniff' || frameOption === undefined || referrerPolicy === undefined)
+    throw new Error(
+      `security headers CloudFront cannot send as they are: ${JSON.stringify({ nosniff, frame, referrer })}`,
+    );
+  return {
+    comment: 'Dashboard and API security headers: functions/lib/security-headers.ts, plus HSTS and the sign-in domain',
+    securityHeadersBehavior: {
+      contentSecurityPolicy: { contentSecurityPolicy: deployedContentSecurityPolicy(signInOrigin), override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption, override: true },
+      referrerPolicy: { referrerPolicy, override: true },
+      strictTransportSecurity: { accessControlMaxAge: HSTS_MAX_AGE, includeSubdomains: false, override: true },
+    },
+    customHeadersBehavior: {
+      customHeaders: Object.entries(custom).map(([header, value]) => ({ header, value, override: true })),
+    },
+  };
+}
+
 /**
  * The dashboard: its static build in a private bucket, served only through CloudFront (origin access control),
- * HTTPS only, with security headers; /api/* goes to the metrics API uncached.
+ * HTTPS only, with the security headers of dashboardHeadersPolicy on every behaviour; /api/* goes to the metrics API
+ * uncached.
  */
 export class DashboardSite extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
+  readonly headersPolicy: ResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
     super(scope, id);
@@ -61,13 +116,14 @@ export class DashboardSite extends Construct {
       serverAccessLogsPrefix: 'site/',
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.headersPolicy = new ResponseHeadersPolicy(this, 'Headers', dashboardHeadersPolicy(props.signInOrigin));
     const apiBehavior = {
       origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       cachePolicy: CachePolicy.CACHING_DISABLED,
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+      responseHeadersPolicy: this.headersPolicy,
     };
     const spaRouting = new EdgeFunction(this, 'SpaRouting', {
       code: FunctionCode.fromInline(SPA_ROUTING_CODE),
@@ -84,7 +140,7 @@ export class DashboardSite extends Construct {
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: this.headersPolicy,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
       },

@@ -10,6 +10,7 @@ import {
 } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { buildAuditSystem, readerDisclosures } from '../../functions/refresh/disclosure-audit.ts';
+import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
 
 /**
  * Scans published documents for disclosure by arithmetic, independently of the code that publishes them:
@@ -353,6 +354,7 @@ function scanDocument(published: MetricDocument, parents: Parents, spec: ScanSpe
       ...describingProblems(doc, r, spec),
       ...seriesProblems(doc, r, spec),
       ...rateProblems(doc, r, spec),
+      ...serviceUseBandProblems(doc, r),
     ]),
     ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
     ...recoveredProblems(doc, parents, spec),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
-import { exposureOf, outsideShares, placeOnFunnels } from '../../functions/refresh/funnel-documents.ts';
+import { curveEnds, exposureOf, outsideShares, placeOnFunnels } from '../../functions/refresh/funnel-documents.ts';
 
 const row = (code: string, region: string, list: number, months: number, referrals: number, tookUp: number): Row => ({
   level: 'pcn',
@@ -92,6 +92,7 @@ describe('placeOnFunnels', () => {
     type Curve = { n: number; lower998: number; upper998: number }[];
     const curves = referral.curves as { national: Curve };
     const plain = referral.curves_unadjusted as { national: Curve };
+    // The PCNs' exposures run from 5,000 to 20,000, both numbers of the 1-2-5 series: the grid's ends.
     expect(curves.national[0]?.n).toBe(5_000);
     expect(curves.national.at(-1)?.n).toBe(20_000);
     expect(curves.national.at(-1)?.upper998).toBeCloseTo(0.0172657, 6);
@@ -131,5 +132,82 @@ describe('outsideShares (the calibration figures of the closing note)', () => {
     // No column for the region, or for the other measures: nothing placed.
     expect(pick('2024/25', 'vs_region')).toMatchObject({ placed: 0, outside_pct: null });
     expect(shares).toHaveLength(2 * 3 * 4);
+  });
+});
+
+/*
+ * Review 2, F7: the summary is served to every role, so a curve that started at the smallest placed PCN's
+ * denominator and ended at the largest one's gave a PCN user two other PCNs' figures. By hand: exposures 3,700,
+ * 12,300 and 8,100 (list sizes, open all year): the grid runs from 2,000 (the 1-2-5 number at or below 3,700) to
+ * 20,000 (at or above 12,300); referral cohorts 40, 120 and 85 (multiples of 5, published as they are): 20 to 200.
+ * Between the ends, 40 log-spaced points: near 40 they are 38 and 41, near 85 82 and 88, near 120 118 and 125;
+ * near 3,700 3,609 and 3,829, near 8,100 7,776 and 8,249, near 12,300 11,756 and 12,471: no PCN's own figure.
+ */
+describe('the limit curves’ grid: round ends, no PCN’s own denominator', () => {
+  const example = (lists: readonly number[], cohorts: readonly number[]) =>
+    [
+      row('U00001', 'Y56', lists[0] as number, 12, cohorts[0] as number, 20),
+      row('U00002', 'Y56', lists[1] as number, 12, cohorts[1] as number, 60),
+      row('U00003', 'Y58', lists[2] as number, 12, cohorts[2] as number, 40),
+    ] as Row[];
+  type Curve = { n: number }[];
+  type Curves = { national: Curve; regions: Record<string, Curve> };
+  type MeasureCurves = { curves: Curves; curves_unadjusted: Curves };
+  function curvesOf(raw: Row[]) {
+    const published = applyDisclosureControl(raw, RULES);
+    const summary = placeOnFunnels(published, raw) as unknown as {
+      funnel_rates: Record<string, Record<string, MeasureCurves>>;
+    };
+    const rates = summary.funnel_rates['2025/26'] as Record<string, MeasureCurves>;
+    const denominators = published.flatMap((r) => [r.exposure, r.engagement_cohort]);
+    return { rates, published, denominators };
+  }
+  /** Every grid of a measure: England's and each region's, adjusted and plain, as their denominators. */
+  const grids = (c: MeasureCurves | undefined) =>
+    [c?.curves, c?.curves_unadjusted]
+      .flatMap((k) => (k ? [k.national, ...Object.values(k.regions)] : []))
+      .map((g) => g.map((p) => p.n));
+
+  it('runs from the 1-2-5 number at or below the smallest to the one at or above the largest', () => {
+    const { rates, published } = curvesOf(example([3_700, 12_300, 8_100], [40, 120, 85]));
+    // Every PCN is placed (nothing suppressed), so each one's figure was a candidate end.
+    expect(published.map((r) => [r.code, r.exposure, r.referral_rate_vs_national !== null])).toEqual([
+      ['U00001', 3_700, true],
+      ['U00002', 12_300, true],
+      ['U00003', 8_100, true],
+    ]);
+    const ends = (measure: string) => {
+      const all = grids(rates[measure]);
+      expect(all).toHaveLength(6); // England and the two regions, adjusted and plain
+      return all.map((g) => [g[0], g.at(-1)]);
+    };
+    expect(ends('referral_rate')).toEqual(Array(6).fill([2_000, 20_000]));
+    expect(ends('take_up_pct')).toEqual(Array(6).fill([20, 200]));
+  });
+
+  it('no curve point is a PCN’s own denominator', () => {
+    const { rates, denominators } = curvesOf(example([3_700, 12_300, 8_100], [40, 120, 85]));
+    expect(denominators.sort((a, b) => Number(a) - Number(b))).toEqual([40, 85, 120, 3_700, 8_100, 12_300]);
+    for (const measure of ['referral_rate', 'take_up_pct']) {
+      const points = grids(rates[measure]).flat();
+      expect(points.filter((n) => denominators.includes(n))).toEqual([]);
+    }
+  });
+
+  it('the grid is the same when the extreme PCNs’ figures move within their 1-2-5 steps', () => {
+    const before = curvesOf(example([3_700, 12_300, 8_100], [40, 120, 85])).rates;
+    const after = curvesOf(example([2_100, 19_000, 8_100], [25, 195, 85])).rates;
+    for (const measure of ['referral_rate', 'take_up_pct'])
+      expect(grids(after[measure])).toEqual(grids(before[measure]));
+  });
+
+  it('ends on the 1-2-5 series, the next step up when every PCN has the same figure', () => {
+    expect(curveEnds([5_000, 20_000])).toEqual({ low: 5_000, high: 20_000 });
+    expect(curveEnds([240, 242])).toEqual({ low: 200, high: 500 });
+    expect(curveEnds([999, 1_000])).toEqual({ low: 500, high: 1_000 });
+    expect(curveEnds([1_000, 1_001])).toEqual({ low: 1_000, high: 2_000 });
+    expect(curveEnds([100, 100])).toEqual({ low: 100, high: 200 });
+    expect(curveEnds([1])).toEqual({ low: 1, high: 2 });
+    expect(curveEnds([7, 49_999])).toEqual({ low: 5, high: 50_000 });
   });
 });

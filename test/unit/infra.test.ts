@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUERY_TABLES } from '../../functions/contract/index.ts';
+import { SECURITY_HEADERS } from '../../functions/lib/security-headers.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { buildApp } from '../../infra/app.ts';
 import { ConfigError, currentTargets, parseConfig } from '../../infra/config.ts';
@@ -522,5 +523,59 @@ describe('the API and the dashboard site', () => {
       LoggingConfiguration: { LogFilePrefix: 'site/' },
       PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicPolicy: true }),
     });
+  });
+
+  // Review 2, F6: the deployed dashboard used CloudFront's managed SecurityHeadersPolicy (no CSP, no
+  // Permissions-Policy, frames from the same origin, another referrer policy) while the local server sent its own.
+  it('sends the local server’s security headers on every behaviour, plus HSTS and the sign-in domain in connect-src', () => {
+    const policies = template.findResources('AWS::CloudFront::ResponseHeadersPolicy');
+    expect(Object.keys(policies)).toHaveLength(1);
+    const policyId = Object.keys(policies)[0] as string;
+    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties
+      .DistributionConfig;
+    const behaviours = [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors];
+    expect(behaviours.map((b) => b.ResponseHeadersPolicyId)).toEqual([
+      { Ref: policyId },
+      { Ref: policyId },
+      { Ref: policyId },
+    ]);
+    const config = policies[policyId]?.Properties.ResponseHeadersPolicyConfig;
+    // The local CSP, with the one directive the deployed app needs more: fetch() to the hosted sign-in domain's
+    // token endpoint (dashboard/src/sign-in.ts). The API is on the app's origin (/api/*), so 'self' covers it.
+    const signIn = 'https://sp-outcomes-111122223333.auth.eu-west-2.amazoncognito.com';
+    expect(config.SecurityHeadersConfig).toEqual({
+      ContentSecurityPolicy: {
+        ContentSecurityPolicy: `${SECURITY_HEADERS['content-security-policy']}; connect-src 'self' ${signIn}`,
+        Override: true,
+      },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: false, Override: true },
+    });
+    expect(config.CustomHeadersConfig).toEqual({
+      Items: [{ Header: 'permissions-policy', Value: SECURITY_HEADERS['permissions-policy'], Override: true }],
+    });
+    // Every local header is sent, under CloudFront's setting for it or as a custom header, and nothing else is.
+    const sent = [
+      ...Object.keys(config.SecurityHeadersConfig),
+      ...config.CustomHeadersConfig.Items.map((h: { Header: string }) => h.Header),
+    ];
+    const cloudFrontName: Record<string, string> = {
+      'content-security-policy': 'ContentSecurityPolicy',
+      'x-content-type-options': 'ContentTypeOptions',
+      'x-frame-options': 'FrameOptions',
+      'referrer-policy': 'ReferrerPolicy',
+    };
+    expect(sent.sort()).toEqual(
+      [...Object.keys(SECURITY_HEADERS).map((h) => cloudFrontName[h] ?? h), 'StrictTransportSecurity'].sort(),
+    );
+    // The origin in connect-src is the one the stack publishes as SignInUrl (the app's config.json authority).
+    const output = template.findOutputs('SignInUrl').SignInUrl?.Value['Fn::Join'][1] as unknown[];
+    const domains = template.findResources('AWS::Cognito::UserPoolDomain');
+    const resolved = output
+      .map((part) => (typeof part === 'string' ? part : domains[(part as { Ref: string }).Ref]?.Properties.Domain))
+      .join('');
+    expect(resolved).toBe(signIn);
   });
 });
