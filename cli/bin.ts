@@ -429,7 +429,10 @@ program
     'neither',
   )
   .option('--target <n>', 'the target, for the assurance icon', number)
-  .option('--json', 'write {"mean","upper_limit","lower_limit","points":[...],"variation","assurance"} to stdout')
+  .option(
+    '--json',
+    'write {"mean","median","upper_limit","lower_limit","points":[...],"variation","assurance"} to stdout',
+  )
   .action((file: string, opts) =>
     reportingInputErrors(() => {
       const result = spcFromCsv(file, {

@@ -25,6 +25,8 @@ function readTable(file: string, columns: readonly string[]): Table {
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
     header: true,
     skipEmptyLines: true,
+    // Told, not guessed: a one-column file (a single series for spc) has no delimiter to detect, and Papa refuses it.
+    delimiter: ',',
   });
   const first = parsed.errors[0];
   if (first) throw new StatsInputError(`${file}: row ${(first.row ?? 0) + 2}: not valid CSV (${first.code})`);
@@ -95,6 +97,7 @@ export function spcFromCsv(file: string, options: SpcCommandOptions) {
   const result = analyseSeries(values, { improvement: options.improvement, target: options.target });
   return {
     mean: result.mean,
+    median: result.median,
     upper_limit: result.upper_limit,
     lower_limit: result.lower_limit,
     points: result.points.map((p) => ({ value: p.value, rules: p.rules })),
@@ -119,7 +122,9 @@ export function describeFunnel(result: ReturnType<typeof funnelFromCsv>): string
 
 export function describeSpc(result: ReturnType<typeof spcFromCsv>): string[] {
   return [
-    `mean ${fixed(result.mean)}  limits ${fixed(result.lower_limit)} to ${fixed(result.upper_limit)}${result.upper_limit === null ? ' (fewer than 13 points: a run chart)' : ''}`,
+    result.median === null
+      ? `mean ${fixed(result.mean)}  limits ${fixed(result.lower_limit)} to ${fixed(result.upper_limit)}`
+      : `median ${fixed(result.median)}  mean ${fixed(result.mean)}  no limits (fewer than 13 points: a run chart about the median)`,
     ...result.points.map((p, i) => `${i + 1}\t${p.value}\t${p.rules.join(' ')}`),
     `variation: ${result.variation === null ? 'none (run chart)' : VARIATION_TEXT[result.variation]}`,
     `assurance: ${result.assurance === null ? 'none' : ASSURANCE_TEXT[result.assurance]}`,

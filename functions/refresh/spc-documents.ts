@@ -1,4 +1,4 @@
-import type { Figure, MetricDocument, MetricRow } from '../contract/index.ts';
+import { type Figure, type Level, type MetricDocument, type MetricRow, SUPPRESSED } from '../contract/index.ts';
 import { analyseSeries } from '../stats/spc.ts';
 import type { Improvement } from '../stats/spc-icons.ts';
 import type { Targets } from './catalogue.ts';
@@ -6,9 +6,13 @@ import { DISCLOSURE_NOTE } from './disclosure.ts';
 
 /**
  * Making Data Count XmR charts of the monthly series (docs/methodology.md, "Comparing PCNs and change over time"), for England and every
- * region, ICB and PCN, from the published documents: below England the points are the rounded figures, and a
- * suppressed month is left out of its series. One row per area and measure keeps the document small enough to
- * load whole; the API filters it by level and code.
+ * region, ICB and PCN, from the published documents: below England the points are the rounded figures. A series with
+ * any suppressed month is not charted at all (review2 F4): a month is `*` when its figure is small (1-7) or to protect
+ * one that is, so the months left are chosen by the outcome (the low ones go), and joining them as if consecutive
+ * would hide exactly the collapse a reader needs to see, with a mean, limits and a "last value" from before it. Such a
+ * row has no mean, limits, rules or icons; it says how many months are suppressed and where to look instead (the
+ * yearly figures, and the chart of the area above, which sums more people). One row per area and measure keeps the
+ * document small enough to load whole; the API filters it by level and code.
  */
 export interface SpcMeasure {
   readonly name: string;
@@ -62,6 +66,19 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
 
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
+/** The chart a reader of a series that cannot be charted monthly should look at instead. */
+const AREA_ABOVE: Record<Level, string> = {
+  pcn: "its ICB's chart",
+  icb: "its region's chart",
+  region: "England's chart",
+  national: 'the yearly figures',
+};
+
+/** Why a series with suppressed months is not charted, in words for the Trends page, the pack and the board report. */
+export function notChartedReason(level: Level, suppressed: number, months: number): string {
+  return `Not charted month by month: ${suppressed} of ${months} months suppressed (too few people to publish); see the yearly figures and ${AREA_ABOVE[level]}`;
+}
+
 /**
  * The last month charted: the data-as-of month less `months` (a cohort too young for the outcome). The data-as-of
  * date is the end of the last complete month (data-as-of.ts), so no later month is ever charted; without one, none is.
@@ -90,37 +107,64 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
     }
     for (const rows of series.values()) {
       const sorted = [...rows].sort((a, b) => String(a.period).localeCompare(String(b.period)));
-      const points = sorted.filter((r) => typeof r[column] === 'number');
-      if (points.length === 0) continue;
+      // Months with a figure, published or suppressed; a month without one (null: no data yet) is not a point.
+      const months = sorted.filter((r) => typeof r[column] === 'number' || r[column] === SUPPRESSED);
+      if (months.length === 0) continue;
+      const suppressed = months.filter((r) => r[column] === SUPPRESSED).length;
       const first = sorted[0] as MetricRow;
       const target = first.level === 'national' ? (measure.nationalTarget?.(targets) ?? null) : null;
-      const result = analyseSeries(
-        points.map((r) => r[column] as number),
-        { improvement: measure.improvement, target },
-      );
-      const last = result.points.at(-1);
-      out.push({
+      const values = Object.fromEntries(sorted.map((r) => [String(r.period), (r[column] ?? null) as Figure]));
+      const shared = {
         level: first.level,
         code: first.code,
-        period_type: 'all',
+        period_type: 'all' as const,
         period: 'all',
         measure: measure.name,
         improvement: measure.improvement,
         target,
-        points: points.length,
-        first_month: String(points[0]?.period),
-        last_month: String(points.at(-1)?.period),
-        last_value: last?.value ?? null,
+        suppressed_months: suppressed,
+        first_month: String(months[0]?.period),
+        // The latest month with a figure, even when that figure is *: never an earlier month standing for it.
+        last_month: String(months.at(-1)?.period),
+        last_value: (months.at(-1)?.[column] ?? null) as Figure,
+      };
+      if (suppressed > 0) {
+        out.push({
+          ...shared,
+          points: 0,
+          not_charted: notChartedReason(first.level, suppressed, months.length),
+          mean: null,
+          median: null,
+          upper_limit: null,
+          lower_limit: null,
+          upper_2sigma: null,
+          lower_2sigma: null,
+          variation: null,
+          assurance: null,
+          values,
+          rules: {},
+        });
+        continue;
+      }
+      const result = analyseSeries(
+        months.map((r) => r[column] as number),
+        { improvement: measure.improvement, target },
+      );
+      out.push({
+        ...shared,
+        points: months.length,
+        not_charted: null,
         mean: round2(result.mean),
+        median: round2(result.median),
         upper_limit: round2(result.upper_limit),
         lower_limit: round2(result.lower_limit),
         upper_2sigma: round2(result.upper_2sigma),
         lower_2sigma: round2(result.lower_2sigma),
         variation: result.variation,
         assurance: result.assurance,
-        values: Object.fromEntries(sorted.map((r) => [String(r.period), (r[column] ?? null) as Figure])),
+        values,
         rules: Object.fromEntries(
-          result.points.flatMap((p, i) => (p.rules.length > 0 ? [[String(points[i]?.period), p.rules.join(' ')]] : [])),
+          result.points.flatMap((p, i) => (p.rules.length > 0 ? [[String(months[i]?.period), p.rules.join(' ')]] : [])),
         ),
       });
     }
@@ -136,21 +180,28 @@ export function spcDocument(
     name: 'spc',
     title: 'Change over time: statistical process control',
     description:
-      'Each monthly series (referrals, people referred, the declines rate, engagement of cohorts old enough to have engaged, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range, and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points beyond 2 sigma on one side. A series of fewer than 13 points is a run chart without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures and suppressed months are left out (docs/methodology.md, "Comparing PCNs and change over time").',
+      'Each monthly series (referrals, people referred, the declines rate, engagement of cohorts old enough to have engaged, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {
       measure: SPC_MEASURES.map((m) => `${m.name} (${m.label})`).join(', '),
       improvement: 'Which way is better: up, down or neither.',
       target: 'The monthly target, where there is one (England).',
-      points: 'Months charted (suppressed months left out).',
+      points: 'Months charted (0 when the series is not charted).',
+      suppressed_months: 'Months of the series published as * (1 to 7, or suppressed to protect another month).',
+      not_charted:
+        'Empty for a charted series; otherwise why it is not charted: with a suppressed month, the months left are not a fair series (the small months are the ones missing), so there are no mean, limits, rules or icons.',
+      first_month: 'The first month with a figure.',
+      last_month: 'The latest month with a figure, suppressed or not.',
+      last_value: 'The figure of last_month (* when suppressed).',
       mean: 'Mean of the points.',
+      median: "Median of the points: a run chart's centre line, which its shift rule reads (fewer than 13 points).",
       upper_limit: 'Upper process limit: mean + 2.66 × mean moving range (13 or more points).',
       lower_limit: 'Lower process limit: mean − 2.66 × mean moving range.',
       upper_2sigma: 'Mean + (2/3) × 2.66 × mean moving range: the line of the two-of-three rule.',
       lower_2sigma: 'Mean − (2/3) × 2.66 × mean moving range.',
       variation:
-        'From the last point: improvement_high/low, concern_high/low, neither_high/low or common_cause; empty under 13 points.',
+        'From the last point: improvement_high/low, concern_high/low, neither_high/low or common_cause; empty under 13 points or when not charted.',
       assurance: 'pass, fail or hit_or_miss: the target against the process limits; empty without a target.',
       values: 'The value of each month (* suppressed).',
       rules: 'The special cause rules flagging each month: outside, shift, trend, two_of_three, each :high or :low.',

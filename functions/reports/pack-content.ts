@@ -193,6 +193,8 @@ function headlines(areas: readonly BoardArea[], rows: PublishedRows, meta: MetaD
 
 function spcText(row: MetricRow | undefined): string {
   if (!row) return NO_DATA_TEXT;
+  // A series with a suppressed month is not charted (review2 F4): say why rather than "too few months".
+  if (typeof row.not_charted === 'string') return row.not_charted;
   const variation = typeof row.variation === 'string' ? VARIATION_TEXT[row.variation as Variation] : undefined;
   const assurance = typeof row.assurance === 'string' ? ASSURANCE_TEXT[row.assurance as Assurance] : undefined;
   if (!variation) return `Too few months to chart (${row.points ?? 0})`;

@@ -8,8 +8,9 @@ import { quantileType7 } from './quantile.ts';
  * 3. z-scores winsorised at their 10th and 90th percentiles (R's default quantile, type 7);
  * 4. φ = mean of the winsorised z²;
  * 5. additive random effect (DerSimonian & Laird 1986) with weights w_i = 1/s_i² = 4n_i:
- *    τ² = max(0, (k·φ − (k − 1)) / (Σw − Σw²/Σw)), and 0 when k·φ < k − 1.
- * No adjustment is made when φ ≤ 1 (the units vary no more than chance predicts): τ² = 0.
+ *    τ² = max(0, (k·φ − (k − 1)) / (Σw − Σw²/Σw)), and 0 when k·φ < k − 1 (FunnelPlotR's tau_func; Spiegelhalter
+ *    2005, doi:10.1136/qshc.2005.013755). There is no separate φ ≤ 1 test: for (k − 1)/k ≤ φ ≤ 1 τ² is small but
+ *    positive, as in FunnelPlotR (k − 1 is the expected sum of squares under no overdispersion, not k).
  */
 
 /** FunnelPlotR's default `trim_by`: winsorise 10% at each end. */
@@ -27,7 +28,7 @@ export interface Overdispersion {
   readonly z: readonly number[];
   /** The dispersion ratio φ (1 = as much variation as chance alone gives). */
   readonly phi: number;
-  /** Between-unit variance τ² on the arcsine scale added to each unit's 1/(4n); 0 when φ ≤ 1. */
+  /** Between-unit variance τ² on the arcsine scale added to each unit's 1/(4n); 0 when k·φ < k − 1. */
   readonly tau2: number;
 }
 
@@ -52,10 +53,10 @@ export function dispersionRatio(winsorisedZ: readonly number[]): number {
   return winsorisedZ.reduce((s, z) => s + z * z, 0) / winsorisedZ.length;
 }
 
-/** DerSimonian–Laird τ² from φ and the weights w_i = 4n_i; 0 when φ ≤ 1 (no adjustment). */
+/** DerSimonian–Laird τ² from φ and the weights w_i = 4n_i; 0 when k·φ < k − 1 (no adjustment). */
 export function betweenUnitVariance(phi: number, denominators: readonly number[]): number {
   const k = denominators.length;
-  if (phi <= 1 || k * phi < k - 1) return 0;
+  if (k * phi < k - 1) return 0;
   const w = denominators.map((n) => 4 * n);
   const sumW = w.reduce((s, x) => s + x, 0);
   const sumW2 = w.reduce((s, x) => s + x * x, 0);

@@ -16,7 +16,7 @@ export interface FunnelPlacement {
 export interface FunnelAnalysis {
   readonly target: number;
   readonly phi: number;
-  /** The τ² the limits use: 0 without adjustment (φ ≤ 1, or adjust: false). */
+  /** The τ² the limits use: 0 without adjustment (k·φ < k − 1, or adjust: false). */
   readonly tau2: number;
   readonly units: readonly FunnelPlacement[];
 }

@@ -3,8 +3,13 @@
  * defaults; the same constants as NHSRplotthedots, R/ptd_spc_standard.R): centre line the mean, MR̄ the mean of the
  * absolute differences between consecutive points, process limits mean ± 2.66·MR̄ (3σ, since σ̂ = MR̄ / 1.128) and
  * the 2σ lines at mean ± (2/3)·2.66·MR̄ used by the two-of-three rule.
+ * Moving ranges are screened first, as NHSRplotthedots does by default (ptd_spc's `screen_outliers = TRUE`;
+ * R/ptd_spc_standard.R): a moving range at or above 3.267·MR̄ (the upper limit of the moving range chart) is a
+ * one-off jump, not the routine variation the limits describe, so it is dropped and MR̄ recomputed from the rest.
+ * Without this, one step in a series inflates the limits of the whole series and hides later special causes.
  */
 export const PROCESS_LIMIT_MULTIPLIER = 2.66;
+export const MOVING_RANGE_SCREEN = 3.267;
 export const TWO_SIGMA_MULTIPLIER = (2 / 3) * PROCESS_LIMIT_MULTIPLIER;
 
 export interface XmrLimits {
@@ -23,7 +28,7 @@ export function xmrLimits(values: readonly number[]): XmrLimits {
   const first = values[0] as number;
   const mean = first + values.reduce((s, v) => s + (v - first), 0) / values.length;
   const ranges = values.slice(1).map((v, i) => Math.abs(v - (values[i] as number)));
-  const movingRangeMean = ranges.length === 0 ? 0 : ranges.reduce((s, r) => s + r, 0) / ranges.length;
+  const movingRangeMean = screenedMovingRangeMean(ranges);
   return {
     mean,
     movingRangeMean,
@@ -32,4 +37,17 @@ export function xmrLimits(values: readonly number[]): XmrLimits {
     upper2Sigma: mean + TWO_SIGMA_MULTIPLIER * movingRangeMean,
     lower2Sigma: mean - TWO_SIGMA_MULTIPLIER * movingRangeMean,
   };
+}
+
+const meanOf = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
+
+/**
+ * MR̄ after dropping moving ranges at or above MOVING_RANGE_SCREEN·MR̄ (plotthedots keeps `mr < 3.267 * amr`). When
+ * every range is 0 there is nothing to screen (plotthedots would drop them all and have no limits; a flat series
+ * here keeps MR̄ = 0). Ranges are never all dropped otherwise: the smallest is at most MR̄ < 3.267·MR̄.
+ */
+export function screenedMovingRangeMean(ranges: readonly number[]): number {
+  const all = meanOf(ranges);
+  if (all === 0) return 0;
+  return meanOf(ranges.filter((r) => r < MOVING_RANGE_SCREEN * all));
 }

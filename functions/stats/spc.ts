@@ -1,11 +1,12 @@
+import { quantileType7 } from './quantile.ts';
 import { type Assurance, assuranceIcon, type Improvement, type Variation, variationIcon } from './spc-icons.ts';
 import { xmrLimits } from './spc-limits.ts';
 import { resolveConflict, specialCauseSide } from './spc-precedence.ts';
 import { detectSpecialCauses, RULE_ORDER, type Side } from './spc-rules.ts';
 
 /**
- * Making Data Count: with fewer than MIN_POINTS_FOR_LIMITS points the chart is a run chart (the mean, and the shift
- * and trend rules about it) without process limits or icons.
+ * Making Data Count: with fewer than MIN_POINTS_FOR_LIMITS points the chart is a run chart without process limits or
+ * icons: its centre line is the median, and the shift rule is read about the median (spc-rules.ts).
  */
 export const MIN_POINTS_FOR_LIMITS = 13;
 
@@ -19,6 +20,8 @@ export interface SpcPoint {
 
 export interface SpcAnalysis {
   readonly mean: number;
+  /** The run chart's centre line: the median of the points (null when the chart has limits). */
+  readonly median: number | null;
   readonly upper_limit: number | null;
   readonly lower_limit: number | null;
   readonly upper_2sigma: number | null;
@@ -47,6 +50,7 @@ export function analyseSeries(values: readonly number[], options: SpcOptions = {
   const target = options.target ?? null;
   return {
     mean: limits.mean,
+    median: charted ? null : quantileType7(values, 0.5),
     upper_limit: charted ? limits.upper : null,
     lower_limit: charted ? limits.lower : null,
     upper_2sigma: charted ? limits.upper2Sigma : null,

@@ -83,11 +83,20 @@ describe('sp-outcomes spc', () => {
     .map((v, i) => `2025-${String(i + 1).padStart(2, '0')},${v}`)
     .join('\n')}\n`;
 
-  it('--json prints exactly {mean, upper_limit, lower_limit, points[value, rules], variation, assurance}', () => {
+  it('--json prints exactly {mean, median, upper_limit, lower_limit, points[value, rules], variation, assurance}', () => {
     const run = cli('spc', file('series.csv', series), '--value', 'referrals', '--improvement', 'down', '--json');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(Object.keys(result)).toEqual(['mean', 'upper_limit', 'lower_limit', 'points', 'variation', 'assurance']);
+    expect(Object.keys(result)).toEqual([
+      'mean',
+      'median',
+      'upper_limit',
+      'lower_limit',
+      'points',
+      'variation',
+      'assurance',
+    ]);
+    expect(result.median).toBeNull();
     expect(Object.keys(result.points[0])).toEqual(['value', 'rules']);
     expect(result.mean).toBeCloseTo(13.384615, 6);
     expect(result.upper_limit).toBeCloseTo(26.684615, 6);
@@ -111,6 +120,8 @@ describe('sp-outcomes spc', () => {
         .stdout,
     );
     expect(run.points).toHaveLength(12);
+    // a run chart's centre line: the median of 10, 14 six times is 12
+    expect(run.median).toBe(12);
     expect(run.upper_limit).toBeNull();
     expect(run.variation).toBeNull();
     expect(run.assurance).toBeNull();
@@ -121,6 +132,32 @@ describe('sp-outcomes spc', () => {
     expect(run.stdout).toContain('13\t30\toutside:high');
     expect(run.stdout).toContain('variation: Special cause variation: improvement (higher)');
     expect(run.stdout).toContain('assurance: Consistently passes the target');
+  });
+
+  it('reads a one-column CSV (review2 F5: it was refused as UndetectableDelimiter)', () => {
+    // Review2 F8's series, worked by hand in test/unit/stats-spc.test.ts: the two 12.9s are two of three above, 9.5 is not.
+    const values = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 12.9, 12.9, 9.5];
+    const run = cli(
+      'spc',
+      file('one-column.csv', `v\n${values.join('\n')}\n`),
+      '--value',
+      'v',
+      '--improvement',
+      'up',
+      '--json',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.mean).toBeCloseTo(10.753333, 6);
+    expect(result.upper_limit).toBeCloseTo(13.850333, 6);
+    expect(result.points.map((p: { rules: string[] }) => p.rules.join(' '))).toEqual([
+      ...Array(12).fill(''),
+      'two_of_three:high',
+      'two_of_three:high',
+      '',
+    ]);
+    expect(result.variation).toBe('common_cause');
   });
 
   it('refuses a bad improvement direction and a non-numeric value, naming the row', () => {

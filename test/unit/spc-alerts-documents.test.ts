@@ -34,8 +34,14 @@ describe('the SPC document', () => {
     ...MONTHS.map((m, i) =>
       monthRow('national', 'ENG', m, { referrals: SERIES[i], people_referred: SERIES[i], decline_rate_pct: 5 }),
     ),
-    // A PCN with one suppressed month: 12 points, a run chart.
+    // A PCN with one suppressed month.
     ...MONTHS.map((m, i) => monthRow('pcn', 'U00001', m, { referrals: i === 3 ? '*' : 20 })),
+    // Review2 F4: a PCN whose referrals collapse into suppressed months (1 to 7) for the last 6 months.
+    ...MONTHS.map((m, i) => monthRow('pcn', 'U00002', m, { referrals: i < 7 ? 20 : '*' })),
+    // An ICB with 12 months of figures and none yet for the last (null): a run chart of 12 points.
+    ...MONTHS.map((m, i) =>
+      monthRow('icb', 'QAA', m, { referrals: i < 12 ? [30, 30, 30, 30, 30, 30, 35, 35, 35, 35, 35, 100][i] : null }),
+    ),
     { ...monthRow('national', 'ENG', '2025/26', { referrals: 1 }), period_type: 'fy' },
   ]);
   const cofPerson = doc('cof_person', [
@@ -71,12 +77,65 @@ describe('the SPC document', () => {
     expect(find('national', 'ENG', 'people_referred')).toMatchObject({ target: 75_000, assurance: 'fail' });
   });
 
-  it('a suppressed month is left out of the series and shown as *', () => {
+  it('a series with a suppressed month is not charted: no mean, limits, rules or icons, and it says why', () => {
     const pcn = find('pcn', 'U00001', 'referrals');
-    expect(pcn?.points).toBe(12);
+    expect(pcn).toMatchObject({
+      points: 0,
+      suppressed_months: 1,
+      not_charted:
+        "Not charted month by month: 1 of 13 months suppressed (too few people to publish); see the yearly figures and its ICB's chart",
+      mean: null,
+      median: null,
+      upper_limit: null,
+      lower_limit: null,
+      variation: null,
+      assurance: null,
+      rules: {},
+      first_month: '2025-04',
+      last_month: '2026-04',
+      last_value: 20,
+    });
     expect((pcn?.values as Record<string, unknown> | undefined)?.['2025-07']).toBe('*');
-    expect(pcn?.upper_limit).toBeNull();
-    expect(pcn?.variation).toBeNull();
+  });
+
+  it('review2 F4: referrals collapsing into * months are not hidden behind a chart of the months before', () => {
+    // Before: 7 points of 20 charted as consecutive, mean 20, last_month 2025-10, last_value 20 (six months stale).
+    const pcn = find('pcn', 'U00002', 'referrals');
+    expect(pcn).toMatchObject({
+      points: 0,
+      suppressed_months: 6,
+      mean: null,
+      variation: null,
+      rules: {},
+      last_month: '2026-04',
+      last_value: '*',
+    });
+    expect(String(pcn?.not_charted)).toContain('6 of 13 months suppressed');
+  });
+
+  it('a charted series: nothing suppressed, last_month the latest month with a figure; a run chart about its median', () => {
+    /*
+     * 30 six times, 35 five times, 100: mean 455 / 12 = 37.92, median (30 + 35) / 2 = 32.5 (the 6th and 7th of 12
+     * sorted). About the median the six 30s are a shift below and the six after them a shift above; about the mean (the
+     * rule before) the eleven points before 100 were one shift below. The month without a figure (null) is no point.
+     */
+    expect(find('icb', 'QAA', 'referrals')).toMatchObject({
+      points: 12,
+      suppressed_months: 0,
+      not_charted: null,
+      mean: 37.92,
+      median: 32.5,
+      upper_limit: null,
+      variation: null,
+      last_month: '2026-03',
+      last_value: 100,
+      rules: Object.fromEntries(MONTHS.slice(0, 12).map((m, i) => [m, i < 6 ? 'shift:low' : 'shift:high'])),
+    });
+    expect(find('national', 'ENG', 'referrals')).toMatchObject({
+      suppressed_months: 0,
+      not_charted: null,
+      median: null,
+    });
   });
 
   it('engagement leaves out the 3 months before the data-as-of month (cohorts too young)', () => {

@@ -59,11 +59,23 @@ describe('overdispersion (φ and τ²) of the worked example', () => {
     expect(od.tau2).toBeCloseTo(0.01162171, 8);
   });
 
-  it('τ² is 0 when φ ≤ 1 (no adjustment), even where k·φ > k − 1', () => {
-    expect(betweenUnitVariance(1, [100, 200, 300])).toBe(0);
-    expect(betweenUnitVariance(0.9, [100, 200, 300])).toBe(0);
-    // φ = 2, k = 3, w = 400, 800, 1200: (6 − 2) / (2400 − 2,240,000/2400) = 4 / 1466.6667
-    expect(betweenUnitVariance(2, [100, 200, 300])).toBeCloseTo(4 / (2400 - 2_240_000 / 2400), 12);
+  it('τ² is 0 only when k·φ < k − 1, as FunnelPlotR (tau_func) and Spiegelhalter 2005: not whenever φ ≤ 1', () => {
+    /*
+     * Source: github.com/nhs-r-community/FunnelPlotR, R/od_adjustment.R, tau_func: `if((n*phi) < (n - 1)) Tau2 <- 0
+     * else Tau2 <- max(0, (n*phi - (n - 1)) / (sum(1/S^2) - sum((1/S^2)^2) / sum(1/S^2)))`, with 1/S² = 4n_i for
+     * proportions. k = 3, w = 400, 800, 1200: Σw = 2400, Σw² = 2,240,000, Σw − Σw²/Σw = 1466.6667.
+     */
+    const spread = 2400 - 2_240_000 / 2400;
+    // φ = 1: k·φ = 3 ≥ 2, τ² = (3 − 2) / 1466.6667 = 6.818182e-4 (this was 0 before: a departure from FunnelPlotR)
+    expect(betweenUnitVariance(1, [100, 200, 300])).toBeCloseTo(1 / spread, 12);
+    expect(betweenUnitVariance(1, [100, 200, 300])).toBeCloseTo(6.818182e-4, 9);
+    // φ = 0.9: k·φ = 2.7 ≥ 2, τ² = 0.7 / 1466.6667 = 4.772727e-4
+    expect(betweenUnitVariance(0.9, [100, 200, 300])).toBeCloseTo(4.772727e-4, 9);
+    // φ = 2/3: k·φ = k − 1 exactly, so τ² = 0 / spread = 0; φ = 0.6: k·φ = 1.8 < 2, τ² = 0
+    expect(betweenUnitVariance(2 / 3, [100, 200, 300])).toBeCloseTo(0, 15);
+    expect(betweenUnitVariance(0.6, [100, 200, 300])).toBe(0);
+    // φ = 2, k = 3: (6 − 2) / 1466.6667
+    expect(betweenUnitVariance(2, [100, 200, 300])).toBeCloseTo(4 / spread, 12);
   });
 
   it('refuses a unit whose numerator is not between 0 and a positive denominator, naming it', () => {

@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyseSeries, MIN_POINTS_FOR_LIMITS } from '../../functions/stats/spc.ts';
 import { assuranceIcon, variationIcon } from '../../functions/stats/spc-icons.ts';
-import { xmrLimits } from '../../functions/stats/spc-limits.ts';
+import { screenedMovingRangeMean, xmrLimits } from '../../functions/stats/spc-limits.ts';
 import { resolveConflict } from '../../functions/stats/spc-precedence.ts';
 import {
   detectSpecialCauses,
   type Rule,
   type RuleFlag,
   type Side,
+  shiftAboutMedianRule,
   shiftRule,
   trendRule,
   twoOfThreeRule,
@@ -48,15 +49,48 @@ describe('special cause rules, each on its own', () => {
     expect(trendRule([9, 6, 5, 4, 3, 2, 1, 7])).toEqual([...Array(7).fill('low'), null]);
   });
 
-  it('two of three beyond the same 2σ line flag the whole window; 3σ points count; opposite sides do not', () => {
+  it('two of three: three points on one side of the mean, two or more close to the limit; only those flagged', () => {
+    /*
+     * NHSRplotthedots (github.com/nhs-r-community/NHSRplotthedots, R/ptd_calculate_point_type.R, ptd_two_in_three and
+     * ptd_part_of_two_in_three; R/ptd_spc_standard.R, close_to_limits = beyond the 2σ line and not beyond the limit).
+     * The cases mirror its tests/testthat/test-ptd_calculate_point_type.R: "close" is 2.5 here (2σ = 2, limit = 3).
+     */
     const flagged = (values: number[]) =>
       twoOfThreeRule(values, limits).map((f) => (f.high ? 'high' : f.low ? 'low' : null));
-    expect(flagged([0, 2.5, 0, 2.5, 0])).toEqual([null, 'high', 'high', 'high', null]);
-    expect(flagged([0, -3.5, -2.5, 0, 0])).toEqual(['low', 'low', 'low', 'low', null]);
-    expect(flagged([0, 3.5, 2.5, 0])).toEqual(['high', 'high', 'high', 'high']);
+    // its cases d, e, f: (close, -, close), (-, close, close), (close, close, -) all on one side: the close points
+    expect(flagged([2.5, 1, 2.5])).toEqual(['high', null, 'high']);
+    expect(flagged([1, 2.5, 2.5])).toEqual([null, 'high', 'high']);
+    expect(flagged([-2.5, -2.5, -1])).toEqual(['low', 'low', null]);
+    // its case g, c(0,0,1,0,1,0,0): the two close points, not the ordinary point between them
+    expect(flagged([1, 1, 2.5, 1, 2.5, 1, 1])).toEqual([null, null, 'high', null, 'high', null, null]);
+    // its cases hv and iv: close points four apart are not two in three; iv's last two are
+    expect(flagged([2.5, 1, 1, 2.5])).toEqual([null, null, null, null]);
+    expect(flagged([2.5, 1, 1, 2.5, 2.5])).toEqual([null, null, null, 'high', 'high']);
+    // its "opposite sides of the mean" cases: the third point below the mean spoils the window
+    expect(flagged([2.5, -1, 2.5])).toEqual([null, null, null]);
+    expect(flagged([2.5, 2.5, -1])).toEqual([null, null, null]);
     expect(flagged([2.5, -2.5, 0])).toEqual([null, null, null]);
-    // exactly on the 2σ line is not beyond it
-    expect(flagged([2, 2, 0])).toEqual([null, null, null]);
+    // a point on the mean is on neither side
+    expect(flagged([0, 2.5, 2.5])).toEqual([null, null, null]);
+    // beyond the limit is the outside rule's point, not a close one; on the limit is close; on the 2σ line is not
+    expect(flagged([1, 3.5, 2.5])).toEqual([null, null, null]);
+    expect(flagged([1, 3, 2.5])).toEqual([null, 'high', 'high']);
+    expect(flagged([2, 2, 1])).toEqual([null, null, null]);
+  });
+
+  it('run-chart shift about the median: a point on the median neither adds to nor breaks the run', () => {
+    // Perla, Provost & Murray 2011 (BMJ Qual Saf 20:46-51): six off-median points on one side, skipping the median.
+    expect(shiftAboutMedianRule([1, 1, 1, 0, 1, 1, 1], 0)).toEqual([
+      'high',
+      'high',
+      'high',
+      null,
+      'high',
+      'high',
+      'high',
+    ]);
+    expect(shiftAboutMedianRule([1, 1, 1, 0, 1, 1], 0)).toEqual(Array(6).fill(null));
+    expect(shiftAboutMedianRule([-1, -1, -1, -1, -1, 1, -1], 0)).toEqual(Array(7).fill(null));
   });
 
   it('outside: beyond a process limit, not on it', () => {
@@ -87,27 +121,96 @@ describe('conflict precedence (v2.6a): trend, then shift, then two of three, the
     expect(resolveConflict(flags(...given))).toEqual(flags(...kept));
   });
 
-  it('a rising series below its mean: the trend beats the shift, outside and two-of-three below', () => {
+  it('a rising series below its mean: the trend beats the shift and the points outside below', () => {
     /*
      * 1..6 then seven 20s: mean = (21 + 140) / 13 = 12.384615; moving ranges five 1s, 14, six 0s: MR̄ = 19/12 =
-     * 1.583333; limits 12.384615 ± 4.211667 = 8.172949 and 16.596282; 2σ lines ± 2.807778 = 9.576838 and 15.192393.
-     * Points 1..6 are below the lower limit (outside:low), six below the mean (shift:low), and with 20 make seven
-     * rising points (trend:high, points 1 to the first 20). Two-of-three low covers the windows up to (5, 6, 20);
-     * two-of-three high the windows from (6, 20, 20). Conflict: on 1..6 and the first 20 the trend wins, so only the
-     * high flags stay (point 6 keeps two_of_three:high from the window (6, 20, 20)).
+     * 1.583333, and 14 >= 3.267 × 1.583333 = 5.172750 is screened out, so MR̄ = 5/11 = 0.454545; limits 12.384615 ±
+     * 2.66 × 0.454545 = ± 1.209091: 11.175524 and 13.593706. Points 1..6 are below the lower limit (outside:low) and six
+     * below the mean (shift:low), and with 20 make seven rising points (trend:high, points 1 to the first 20). Every
+     * point is beyond a limit, so none is close to one and two-of-three flags nothing. Conflict: on 1..6 the trend wins.
      */
     const values = [1, 2, 3, 4, 5, 6, 20, 20, 20, 20, 20, 20, 20];
     const result = analyseSeries(values, { improvement: 'up' });
     expect(result.mean).toBeCloseTo(12.384615, 6);
-    expect(result.upper_limit).toBeCloseTo(16.596282, 6);
-    expect(result.lower_limit).toBeCloseTo(8.172949, 6);
+    expect(result.upper_limit).toBeCloseTo(13.593706, 6);
+    expect(result.lower_limit).toBeCloseTo(11.175524, 6);
     expect(result.points.map((p) => p.rules)).toEqual([
-      ...Array(5).fill(['trend:high']),
-      ['trend:high', 'two_of_three:high'],
-      ['outside:high', 'shift:high', 'trend:high', 'two_of_three:high'],
-      ...Array(6).fill(['outside:high', 'shift:high', 'two_of_three:high']),
+      ...Array(6).fill(['trend:high']),
+      ['outside:high', 'shift:high', 'trend:high'],
+      ...Array(6).fill(['outside:high', 'shift:high']),
     ]);
     expect(result.variation).toBe('improvement_high');
+  });
+});
+
+describe('two of three, whole series against NHSRplotthedots', () => {
+  it('review2 F8: an ordinary last point below the mean is common cause, not two_of_three:high', () => {
+    /*
+     * 10, 11 six times, then 12.9, 12.9, 9.5 (15 points). Mean = (126 + 25.8 + 9.5) / 15 = 10.753333. Moving ranges:
+     * eleven 1s, 1.9, 0, 3.4: MR̄ = 16.3 / 14 = 1.164286 (none reaches 3.267 × MR̄ = 3.803721, nothing screened).
+     * Upper limit 10.753333 + 2.66 × 1.164286 = 13.850333; 2σ line 10.753333 + (2/3)(3.097000) = 12.818000.
+     * Both 12.9s are close (above 12.818, below 13.850), and the window (11, 12.9, 12.9) is all above the mean: they are
+     * flagged, the 11 is not. The window (12.9, 12.9, 9.5) has 9.5 below the mean: 9.5 is common cause, so the
+     * variation icon, read from the last point, is common cause (plotthedots: common_cause for the last point).
+     */
+    const values = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 12.9, 12.9, 9.5];
+    const result = analyseSeries(values, { improvement: 'up' });
+    expect(result.mean).toBeCloseTo(10.753333, 6);
+    expect(result.upper_limit).toBeCloseTo(13.850333, 6);
+    expect(result.upper_2sigma).toBeCloseTo(12.818, 6);
+    expect(result.points.map((p) => p.rules)).toEqual([
+      ...Array(12).fill([]),
+      ['two_of_three:high'],
+      ['two_of_three:high'],
+      [],
+    ]);
+    expect(result.variation).toBe('common_cause');
+    // Lower is better (a declines rate): no "concern (higher)" for a month that fell.
+    expect(analyseSeries(values, { improvement: 'down' }).variation).toBe('common_cause');
+  });
+
+  it("plotthedots' own test: two successive close points on opposite sides of the mean are common cause", () => {
+    /*
+     * NHSRplotthedots tests/testthat/test-ptd_spc_standard.R, "it only reports special cause for 2of3 points close to
+     * limits when they are on the same side of the mean": 1, -1 eight times, with points 15 and 16 set to 5.5 and -5.5;
+     * expected point types of the last two: common_cause, common_cause. By hand: mean 0; moving ranges thirteen 2s, 6.5,
+     * 11: MR̄ = 43.5 / 15 = 2.9; 11 >= 3.267 × 2.9 = 9.4743 is screened out: MR̄ = 32.5 / 14 = 2.321429; limits
+     * ± 6.175; 2σ lines ± 4.116667, so 5.5 and -5.5 are both close, on opposite sides.
+     */
+    const values = [...Array.from({ length: 14 }, (_, i) => (i % 2 === 0 ? 1 : -1)), 5.5, -5.5];
+    const result = analyseSeries(values, { improvement: 'up' });
+    expect(result.upper_limit).toBeCloseTo(6.175, 6);
+    expect(result.lower_2sigma).toBeCloseTo(-4.116667, 6);
+    expect(result.points.slice(-2).map((p) => p.rules)).toEqual([[], []]);
+    expect(result.variation).toBe('common_cause');
+  });
+});
+
+describe('moving ranges screened as NHSRplotthedots does by default (screen_outliers = TRUE)', () => {
+  it('a moving range at or above 3.267 × MR̄ is dropped and MR̄ recomputed', () => {
+    /*
+     * R/ptd_spc_standard.R: mr kept where mr < 3.267 * amr, then amr = mean(mr). Review2 F5's series: 1, 2, 1, 2, 10,
+     * then 1, 2 alternating to 18 points. Mean = 35 / 18 = 1.944444. Moving ranges: 1, 1, 1, 8, 9 and twelve 1s: MR̄ =
+     * 32 / 17 = 1.882353, screen 6.149647: 8 and 9 are dropped, MR̄ = 15 / 15 = 1. Upper limit 1.944444 + 2.66 =
+     * 4.604444 (unscreened it was 1.944444 + 2.66 × 1.882353 = 6.951503); lower limit -0.715556. The 10 is outside:high.
+     */
+    const values = [1, 2, 1, 2, 10, ...Array.from({ length: 13 }, (_, i) => (i % 2 === 0 ? 1 : 2))];
+    const limits = xmrLimits(values);
+    expect(limits.mean).toBeCloseTo(1.944444, 6);
+    expect(limits.movingRangeMean).toBe(1);
+    expect(limits.upper).toBeCloseTo(4.604444, 6);
+    expect(limits.lower).toBeCloseTo(-0.715556, 6);
+    expect(analyseSeries(values).points[4]?.rules).toEqual(['outside:high']);
+  });
+
+  it('ranges under 3.267 × MR̄ are kept, those at or above it dropped; a flat series keeps MR̄ 0', () => {
+    // ranges 1, 1, 1, 13: MR̄ = 4, screen 13.068: 13 is kept. Ranges 0, 0, 0, 13.068: MR̄ = 3.267, 13.068 = 4 × 3.267 >= 3.267 × 3.267 = 10.673289: dropped, MR̄ 0.
+    expect(screenedMovingRangeMean([1, 1, 1, 13])).toBe(4);
+    expect(screenedMovingRangeMean([0, 0, 0, 13.068])).toBe(0);
+    // ranges 1, 1, 1, 1, 1, 1, 1, 1, 1, 32.67: MR̄ = 41.67 / 10 = 4.167, screen 13.6136: 32.67 dropped, MR̄ 1.
+    expect(screenedMovingRangeMean([...Array(9).fill(1), 32.67])).toBe(1);
+    expect(screenedMovingRangeMean([0, 0, 0])).toBe(0);
+    expect(screenedMovingRangeMean([])).toBe(0);
   });
 });
 
@@ -138,11 +241,27 @@ describe('the 13-point threshold', () => {
     expect(result.assurance).toBeNull();
   });
 
-  it('a run chart still flags a shift about its mean', () => {
+  it('a run chart flags a shift about its median', () => {
+    // 10 six times then 1 six times: median (1 + 10) / 2 = 5.5; six above, six below.
     expect(rulesOf([10, 10, 10, 10, 10, 10, 1, 1, 1, 1, 1, 1])).toEqual([
       ...Array(6).fill(['shift:high']),
       ...Array(6).fill(['shift:low']),
     ]);
+  });
+
+  it('a run chart reads the shift about the median, not the mean (review2 F5)', () => {
+    /*
+     * 5 six times, 6 four times, then 100 (11 points): mean 154 / 11 = 14, so the first ten are all below the mean (a
+     * shift about the mean). The median is 5 (the 6th of 11 sorted): the six 5s lie on it and count for nothing; the
+     * 6s and 100 are five points above it, one short of a shift. No rule flags anything.
+     */
+    const result = analyseSeries([5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 100]);
+    expect(result.mean).toBe(14);
+    expect(result.median).toBe(5);
+    expect(result.points.every((p) => p.rules.length === 0)).toBe(true);
+    // the median is the run chart's centre line; a chart with limits has none
+    expect(analyseSeries(alternating(14)).median).toBeNull();
+    expect(analyseSeries([1, 2, 3, 10]).median).toBe(2.5);
   });
 });
 

@@ -16,12 +16,16 @@ export interface SpcSeries {
   /** Rules flagging a month, e.g. "shift:high trend:high". */
   readonly rules: Readonly<Record<string, Figure | string>>;
   readonly mean: number | null;
+  /** A run chart's centre line (fewer than 13 months): its shift rule reads the median, so the median is drawn. */
+  readonly median?: number | null;
   readonly upperLimit: number | null;
   readonly lowerLimit: number | null;
   readonly target: number | null;
   readonly improvement: Improvement;
   readonly variation: Variation | null;
   readonly assurance: Assurance | null;
+  /** Why the series is not charted (a suppressed month), or null: then no chart, line or icon is drawn, only this. */
+  readonly notCharted?: string | null;
 }
 
 const W = 640;
@@ -104,12 +108,23 @@ export function SpcChart({
   series: SpcSeries;
   format: (n: number) => string;
 }) {
+  // A series with a suppressed month has no mean, limits or icons to show: joining the months left would hide the
+  // small ones (docs/methodology.md, "Comparing PCNs and change over time"). Say so, and where to look instead.
+  if (series.notCharted)
+    return (
+      <p className="text-tremor-default text-tremor-content-strong" data-testid="spc-not-charted">
+        {series.notCharted}.
+      </p>
+    );
   const charted = series.months.filter((m) => typeof series.values[m] === 'number');
   if (charted.length === 0) return null;
+  const runChart = series.upperLimit === null && series.median !== undefined && series.median !== null;
+  const centre = runChart ? (series.median as number) : series.mean;
+  const centreName = runChart ? 'median' : 'mean';
   const value = (m: string) => series.values[m] as number;
   const ys = [
     ...charted.map(value),
-    ...[series.mean, series.upperLimit, series.lowerLimit, series.target].filter((v): v is number => v !== null),
+    ...[centre, series.upperLimit, series.lowerLimit, series.target].filter((v): v is number => v !== null),
   ];
   const yMin = Math.min(...ys);
   const yMax = Math.max(...ys);
@@ -150,8 +165,8 @@ export function SpcChart({
       >
         <title id={`${titleId}-title`}>{title}</title>
         <desc id={`${titleId}-desc`}>
-          {charted.length} months from {charted[0]} to {charted.at(-1)}; mean{' '}
-          {series.mean === null ? 'not available' : format(series.mean)}
+          {charted.length} months from {charted[0]} to {charted.at(-1)}; {centreName}{' '}
+          {centre === null ? 'not available' : format(centre)}
           {series.upperLimit !== null && series.lowerLimit !== null
             ? `; process limits ${format(series.lowerLimit)} to ${format(series.upperLimit)}`
             : '; fewer than 13 months, so no process limits'}
@@ -163,7 +178,7 @@ export function SpcChart({
             {series.months[i]}
           </text>
         ))}
-        {line(series.mean, undefined, '#111827', 'mean')}
+        {line(centre, undefined, '#111827', centreName)}
         {line(series.upperLimit, '6 4', '#425563', 'upper limit')}
         {line(series.lowerLimit, '6 4', '#425563', 'lower limit')}
         {line(series.target, '2 3', '#c8102e', 'target')}
@@ -193,7 +208,7 @@ export function SpcChart({
             <svg width="24" height="10" aria-hidden="true">
               <line x1="0" x2="24" y1="5" y2="5" stroke="#111827" strokeWidth="1.5" />
             </svg>{' '}
-            Mean
+            {runChart ? 'Median (a run chart)' : 'Mean'}
           </li>
           <li>
             <svg width="24" height="10" aria-hidden="true">

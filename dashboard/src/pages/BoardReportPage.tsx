@@ -86,6 +86,8 @@ const rowsOf = (docs: Loadable<AreaDocuments>, name: string, area: BoardArea): r
 function spcText(rows: readonly MetricRow[], measure: BoardMeasure): string {
   const row = rows.find((r) => r.measure === measure.spc);
   if (!measure.spc || !row) return '';
+  // A series with a suppressed month is not charted: say why rather than "too few months".
+  if (typeof row.not_charted === 'string') return row.not_charted;
   const variation = VARIATION_TEXT[row.variation as Variation];
   if (!variation) return 'Too few months to chart';
   const assurance = ASSURANCE_TEXT[row.assurance as Assurance];

@@ -105,7 +105,7 @@ export default function TrendsPage() {
               title={`${m.title}, ${scope.name}`}
               method="spc"
               data={spc}
-              empty={!row || row.points === 0}
+              empty={!row || (row.points === 0 && !row.not_charted)}
               csv={{
                 fileName: `trend-${m.name}-${scope.code}.csv`,
                 columns: {
@@ -129,12 +129,14 @@ export default function TrendsPage() {
                     values,
                     rules: (row.rules ?? {}) as Record<string, string>,
                     mean: row.mean as number | null,
+                    median: (row.median ?? null) as number | null,
                     upperLimit: row.upper_limit as number | null,
                     lowerLimit: row.lower_limit as number | null,
                     target: row.target as number | null,
                     improvement: row.improvement as Improvement,
                     variation: (row.variation ?? null) as Variation | null,
                     assurance: (row.assurance ?? null) as Assurance | null,
+                    notCharted: typeof row.not_charted === 'string' ? row.not_charted : null,
                   }}
                 />
               )}
