@@ -743,7 +743,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, and months missing since its first month with data. These count files and rows, not people, so they are not suppressed; they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, and months missing since its first month with data. These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
     keys: [],
     definitions: {
@@ -751,7 +751,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       uploads: 'Files received.',
       files_rejected: 'Files rejected whole.',
       files_with_identifiers: 'Files rejected for holding personal identifiers.',
-      rows_accepted: 'Rows accepted.',
+      rows_accepted: 'Rows accepted, rounded up to a multiple of 5 (0 stays 0); the exact count is on the upload receipts.',
       rows_rejected: 'Rows rejected.',
       rejected_invalid: 'Rows rejected for a missing, malformed or out-of-range value.',
       rejected_duplicate: 'Rows rejected as repeated in the same file.',

@@ -139,8 +139,8 @@ export interface DescribingRule {
   readonly columns: readonly string[];
   /**
    * A column of the row published exactly and public (PCNs in force, from the reference data) that these figures can
-   * never exceed: the rounded figure is capped at it, so no page shows 35 PCNs reporting of 33. The reader knows the
-   * bound already, so the cap tells nothing the rounding hides.
+   * never exceed: a rounded figure above it shows the largest multiple of 5 within it (or `*` below 10), so no page
+   * shows 35 PCNs reporting of 33, and none shows the bound itself (33 of 33 would be exact): capAtBound.
    */
   readonly atMost?: string;
 }
