@@ -14,8 +14,9 @@ import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdis
  * Places each PCN on funnel plots (docs/methodology.md, "Comparing PCNs and change over time"): FunnelPlotR's overdispersed limits for
  * proportions around England's rate and around the PCN's region's rate, and the plain limits too (the dashboard's
  * toggle). Disclosure (issue 14): everything below England is computed from the published, rounded PCN figures;
- * a suppressed PCN is not placed and does not count towards its region's rate, τ² or limits. England's rate is
- * England's own exact figure, which is published as it is.
+ * a suppressed PCN is not placed and does not count towards its region's rate, τ² or limits. A region with fewer
+ * than MIN_PCNS_FOR_REGION placed PCNs gets no comparator of its own (its PCNs are compared with England only).
+ * England's rate is England's own exact figure, which is published as it is.
  */
 /** Denominators of the limit curves drawn: a log-spaced grid across the PCNs' range, between round ends. */
 const CURVE_POINTS = 40;
@@ -24,6 +25,16 @@ const SIGNIFICANT = 6;
 const round = (x: number) => Number(x.toPrecision(SIGNIFICANT));
 
 type Position = 'high' | 'low' | 'within';
+
+/**
+ * A region's own comparator (rate, φ, τ², curves, the PCNs' `_vs_region` positions) is published only when at least
+ * this many of its PCNs are placed for the measure and year. With one, the comparator is that PCN's own rounded rate,
+ * readable by roles that may not read the PCN's row; with two, either PCN (or anyone with one row) works out the
+ * other's rate from it. With three or more, one row and the comparator leave two unknowns.
+ */
+export const MIN_PCNS_FOR_REGION = 3;
+/** `_vs_region` of a placed PCN whose region has too few placed PCNs: compared with England only. */
+export const TOO_FEW_IN_REGION = 'too_few_in_region';
 
 /** A comparator's exact rate (a proportion), φ and τ²; published rounded (FunnelOverdispersion). */
 export type FunnelComparator = FunnelOverdispersion;
@@ -89,6 +100,27 @@ const positionOf = (p: number, c: FunnelComparator | null | undefined, n: number
 };
 
 /**
+ * Each region's comparator from its placed PCNs, and the regions with too few placed PCNs to have one
+ * (MIN_PCNS_FOR_REGION).
+ */
+function regionComparators(placed: readonly (FunnelUnit & { row: Row })[]) {
+  const regions: Record<string, FunnelComparator> = {};
+  const tooFew = new Set<string>();
+  for (const region of new Set(placed.map((u) => String(u.row.region_code)))) {
+    const units = placed.filter((u) => String(u.row.region_code) === region);
+    if (units.length < MIN_PCNS_FOR_REGION) {
+      tooFew.add(region);
+      continue;
+    }
+    // The region's rate from its PCNs' published, rounded figures: no more precise than what is published.
+    const numerators = units.reduce((s, u) => s + u.numerator, 0);
+    const c = comparator(units, numerators / units.reduce((s, u) => s + u.denominator, 0));
+    if (c) regions[region] = c;
+  }
+  return { regions, tooFew };
+}
+
+/**
  * Adds each measure's rate and position to the published PCN rows (in place) and returns the document summary:
  * per period and measure, the comparators with φ and τ², and limit curves adjusted and plain.
  */
@@ -120,13 +152,7 @@ export function placeOnFunnels(
           : [];
       });
       const national = comparator(placed, england);
-      const regions: Record<string, FunnelComparator> = {};
-      for (const region of new Set(placed.map((u) => String(u.row.region_code)))) {
-        const units = placed.filter((u) => String(u.row.region_code) === region);
-        // The region's rate from its PCNs' published, rounded figures: no more precise than what is published.
-        const c = comparator(units, sum(units, (u) => u.numerator) / sum(units, (u) => u.denominator));
-        if (c) regions[region] = c;
-      }
+      const { regions, tooFew } = regionComparators(placed);
       const sizes = placed.map((u) => u.denominator);
       const published = (c: FunnelComparator) => ({
         rate: round(c.rate),
@@ -165,9 +191,11 @@ export function placeOnFunnels(
         const regional = regions[String(row.region_code)];
         row[m.name] = Math.round(p * m.per * 100) / 100;
         row[`${m.name}_vs_national`] = positionOf(p, national, denominator, national?.tau2 ?? 0);
-        row[`${m.name}_vs_region`] = positionOf(p, regional, denominator, regional?.tau2 ?? 0);
         row[`${m.name}_vs_national_unadjusted`] = positionOf(p, national, denominator, 0);
-        row[`${m.name}_vs_region_unadjusted`] = positionOf(p, regional, denominator, 0);
+        // Placed, but its region has no comparator (too few placed PCNs): the row says so, not just null.
+        const noRegion = tooFew.has(String(row.region_code)) ? TOO_FEW_IN_REGION : null;
+        row[`${m.name}_vs_region`] = noRegion ?? positionOf(p, regional, denominator, regional?.tau2 ?? 0);
+        row[`${m.name}_vs_region_unadjusted`] = noRegion ?? positionOf(p, regional, denominator, 0);
       }
     }
   }

@@ -186,9 +186,11 @@ export function measureFigure(rows: readonly MetricRow[], measure: BoardMeasure,
   return typeof value === 'number' || value === '*' ? value : null;
 }
 
-/** Funnel positions in words (pcn_comparison: within the 99.8% limits, or above or below them). */
+/** Funnel positions in words (pcn_comparison: within the 99.8% limits, above or below them, or not compared). */
 export const FUNNEL_POSITION_TEXT: Readonly<Record<string, string>> = {
   within: 'within the limits',
   high: 'above the 99.8% limit',
   low: 'below the 99.8% limit',
+  // funnel-documents.ts: the region has too few placed PCNs to publish a comparator of its own.
+  too_few_in_region: 'not compared: fewer than 3 PCNs placed in the region (compared with England only)',
 };

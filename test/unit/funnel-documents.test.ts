@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricRow } from '../../functions/contract/metrics.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
-import { curveEnds, exposureOf, outsideShares, placeOnFunnels } from '../../functions/refresh/funnel-documents.ts';
+import {
+  curveEnds,
+  exposureOf,
+  MIN_PCNS_FOR_REGION,
+  outsideShares,
+  placeOnFunnels,
+  TOO_FEW_IN_REGION,
+} from '../../functions/refresh/funnel-documents.ts';
+import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
+import { documents, meta } from '../support/pack-documents.ts';
 
 const row = (code: string, region: string, list: number, months: number, referrals: number, tookUp: number): Row => ({
   level: 'pcn',
@@ -148,7 +158,8 @@ describe('the limit curves’ grid: round ends, no PCN’s own denominator', () 
     [
       row('U00001', 'Y56', lists[0] as number, 12, cohorts[0] as number, 20),
       row('U00002', 'Y56', lists[1] as number, 12, cohorts[1] as number, 60),
-      row('U00003', 'Y58', lists[2] as number, 12, cohorts[2] as number, 40),
+      // All three in one region: a region's own curves are published only with at least 3 placed PCNs.
+      row('U00003', 'Y56', lists[2] as number, 12, cohorts[2] as number, 40),
     ] as Row[];
   type Curve = { n: number }[];
   type Curves = { national: Curve; regions: Record<string, Curve> };
@@ -178,11 +189,11 @@ describe('the limit curves’ grid: round ends, no PCN’s own denominator', () 
     ]);
     const ends = (measure: string) => {
       const all = grids(rates[measure]);
-      expect(all).toHaveLength(6); // England and the two regions, adjusted and plain
+      expect(all).toHaveLength(4); // England and the region, adjusted and plain
       return all.map((g) => [g[0], g.at(-1)]);
     };
-    expect(ends('referral_rate')).toEqual(Array(6).fill([2_000, 20_000]));
-    expect(ends('take_up_pct')).toEqual(Array(6).fill([20, 200]));
+    expect(ends('referral_rate')).toEqual(Array(4).fill([2_000, 20_000]));
+    expect(ends('take_up_pct')).toEqual(Array(4).fill([20, 200]));
   });
 
   it('no curve point is a PCN’s own denominator', () => {
@@ -209,5 +220,90 @@ describe('the limit curves’ grid: round ends, no PCN’s own denominator', () 
     expect(curveEnds([100, 100])).toEqual({ low: 100, high: 200 });
     expect(curveEnds([1])).toEqual({ low: 1, high: 2 });
     expect(curveEnds([7, 49_999])).toEqual({ low: 5, high: 50_000 });
+  });
+});
+
+describe('a region’s own comparator only where at least 3 of its PCNs are placed', () => {
+  // Published (already rounded) figures, full-year PCNs: exposure = list size.
+  const pcn = (code: string, region: string, list: number, referrals: number): Row => ({
+    ...row(code, region, list, 12, referrals, Math.round(referrals / 2)),
+  });
+  const rows = () => [
+    pcn('U00011', 'R1', 10_000, 120),
+    pcn('U00021', 'R2', 10_000, 80),
+    pcn('U00022', 'R2', 10_000, 130),
+    pcn('U00031', 'R3', 10_000, 100),
+    pcn('U00032', 'R3', 10_000, 150),
+    pcn('U00033', 'R3', 20_000, 200),
+  ];
+  function placeAll() {
+    const published = rows();
+    const summary = placeOnFunnels(published, rows()).funnel_rates['2025/26']?.referral_rate;
+    return { summary, byCode: new Map(published.map((r) => [String(r.code), r])) };
+  }
+
+  it('a region of 1 or 2 placed PCNs gets no rate, φ, τ², curves or positions; its rows say why', () => {
+    const { summary, byCode } = placeAll();
+    // With R1's comparator, anyone reading the summary reads U00011's rate (0.012); with R2's (210/20,000), U00021's
+    // user works out U00022's 130. Neither is published, in any part of the summary.
+    expect(Object.keys(summary?.regions ?? {})).toEqual(['R3']);
+    expect(Object.keys(summary?.overdispersion.regions ?? {})).toEqual(['R3']);
+    expect(Object.keys(summary?.curves?.regions ?? {})).toEqual(['R3']);
+    expect(Object.keys(summary?.curves_unadjusted?.regions ?? {})).toEqual(['R3']);
+    for (const code of ['U00011', 'U00021', 'U00022']) {
+      const r = byCode.get(code) as Row;
+      expect(r.referral_rate_vs_region, code).toBe(TOO_FEW_IN_REGION);
+      expect(r.referral_rate_vs_region_unadjusted, code).toBe(TOO_FEW_IN_REGION);
+      // Still placed against England (its exact rate, 780 / 70,000 = 0.0111429).
+      expect(['high', 'low', 'within'], code).toContain(r.referral_rate_vs_national);
+    }
+    expect(summary?.national).toBe(0.0111429);
+    expect(MIN_PCNS_FOR_REGION).toBe(3);
+  });
+
+  /*
+   * By hand, R3: p0 = 450 / 40,000 = 0.01125. z = (asin√p − asin√p0)·2√n: U31 (0.01, 10,000) −1.219697,
+   * U32 (0.015, 10,000) 3.303371, U33 (0.01, 20,000) −1.724912. Type-7 10th/90th percentiles of the sorted three:
+   * −1.724912 + 0.2 × 0.505215 = −1.623869 and −1.219697 + 0.8 × 4.523068 = 2.398757; winsorised z² 1.487660,
+   * 5.754036, 2.636950: φ = 3.292882. w = 40,000, 40,000, 80,000: Σw − Σw²/Σw = 160,000 − 60,000 = 100,000;
+   * τ² = (3 × 3.292882 − 2) / 100,000 = 7.87865e-5. U32 at n = 10,000: plain 99.8% limits
+   * sin²(asin√0.01125 ± 3.090232/200) = 0.00822467 to 0.0147420, so 0.015 is high; adjusted, √(1/40,000 + τ²) widens
+   * them to 0.00558222 to 0.0188548, so it is within.
+   */
+  it('a region of 3 gets its comparator, worked by hand', () => {
+    const { summary, byCode } = placeAll();
+    expect(summary?.regions).toEqual({ R3: 0.01125 });
+    const od = summary?.overdispersion.regions.R3;
+    expect(od?.pcns).toBe(3);
+    expect(od?.phi).toBeCloseTo(3.292882, 5);
+    expect(od?.tau2).toBeCloseTo(7.87865e-5, 9);
+    expect(byCode.get('U00032')?.referral_rate_vs_region).toBe('within');
+    expect(byCode.get('U00032')?.referral_rate_vs_region_unadjusted).toBe('high');
+    expect(byCode.get('U00031')?.referral_rate_vs_region_unadjusted).toBe('within');
+    const at10k = (c: readonly { n: number; lower998: number; upper998: number }[] | undefined) =>
+      c?.find((p) => p.n === 10_000);
+    expect(at10k(summary?.curves_unadjusted?.regions.R3)?.upper998).toBeCloseTo(0.014742, 6);
+    expect(at10k(summary?.curves?.regions.R3)?.upper998).toBeCloseTo(0.0188548, 6);
+    expect(at10k(summary?.curves?.regions.R3)?.lower998).toBeCloseTo(0.00558222, 7);
+  });
+});
+
+describe('the pack reads a PCN not compared with its region', () => {
+  it('says why, beside its position against England', () => {
+    const docs = documents().map((d) =>
+      d.name !== 'pcn_comparison'
+        ? d
+        : {
+            ...d,
+            rows: d.rows.map((r) =>
+              r.code === 'U22222' ? ({ ...r, referral_rate_vs_region: TOO_FEW_IN_REGION } as MetricRow) : r,
+            ),
+          },
+    );
+    const positions = packContent('pcn', 'U22222', new PublishedRows(docs), meta).positions;
+    expect(positions.rows.find((r) => r[0] === 'Referrals per 1,000 registered patients')?.slice(1, 3)).toEqual([
+      'below the 99.8% limit',
+      'not compared: fewer than 3 PCNs placed in the region (compared with England only)',
+    ]);
   });
 });

@@ -16,7 +16,12 @@ const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
 const FIRST = FUNNEL_MEASURES[0] as FunnelMeasure;
 
 type SortKey = 'name' | 'n' | 'rate';
-const POSITION: Record<string, string> = { high: '▲ above', low: '▼ below', within: 'within' };
+const POSITION: Record<string, string> = {
+  high: '▲ above',
+  low: '▼ below',
+  within: 'within',
+  too_few_in_region: 'not compared (England only)',
+};
 
 /** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
 export default function ComparePage() {
@@ -53,6 +58,8 @@ export default function ComparePage() {
   const limits = (useRegion ? curves?.regions[region] : curves?.national) ?? [];
   const dispersion = useRegion ? rates?.overdispersion?.regions[region] : rates?.overdispersion?.national;
   const positionKey = `${measure}_vs_${useRegion ? 'region' : 'national'}${adjusted ? '' : '_unadjusted'}`;
+  // A region with fewer than 3 placed PCNs publishes no comparator (it would give away a PCN's own rate): say so.
+  const regionTooSmall = useRegion && rows.some((r) => r[`${measure}_vs_region`] === 'too_few_in_region');
   const name = (code: string) => meta.pcns.find((p) => p.code === code)?.name ?? code;
   const placed: FunnelPoint[] = rows
     .filter(
@@ -64,7 +71,9 @@ export default function ComparePage() {
       name: name(r.code),
       n: r[m.denominator] as number,
       p: (r[m.numerator] as number) / (r[m.denominator] as number),
-      position: (r[positionKey] as FunnelPoint['position']) ?? null,
+      position: ['high', 'low', 'within'].includes(String(r[positionKey]))
+        ? (r[positionKey] as FunnelPoint['position'])
+        : null,
     }));
   const per = m.per;
   const table = rows
@@ -154,6 +163,11 @@ export default function ComparePage() {
             }
             data={comparison}
             empty={placed.length === 0 || p0 === undefined || p0 === null}
+            emptyMessage={
+              regionTooSmall
+                ? 'Fewer than 3 PCNs in this region are placed for this measure, so there is no regional comparator: compare them with England instead.'
+                : undefined
+            }
             csv={{
               fileName: `compare-${measure}-${scope.code}.csv`,
               columns: {
