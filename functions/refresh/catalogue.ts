@@ -714,7 +714,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'Take-up: engaged as a percentage of the engagement cohort (the 80% expectation of Universal Personalised Care).',
       wellbeing_improved_pct: 'Wellbeing improved as a percentage of the referrals measured.',
       '*_vs_national / *_vs_region':
-        'high or low when outside the 99.8% limits adjusted for overdispersion (FunnelPlotR), within otherwise.',
+        "high or low when outside the 99.8% limits adjusted for overdispersion (FunnelPlotR), within otherwise; `_vs_region` is too_few_in_region where fewer than 3 of the region's PCNs are placed (compared with England only).",
       '*_vs_national_unadjusted / *_vs_region_unadjusted': 'The same against plain limits (chance alone).',
     },
     rules: {
@@ -751,7 +751,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       uploads: 'Files received.',
       files_rejected: 'Files rejected whole.',
       files_with_identifiers: 'Files rejected for holding personal identifiers.',
-      rows_accepted: 'Rows accepted, rounded up to a multiple of 5 (0 stays 0); the exact count is on the upload receipts.',
+      rows_accepted:
+        'Rows accepted, rounded up to a multiple of 5 (0 stays 0); the exact count is on the upload receipts.',
       rows_rejected: 'Rows rejected.',
       rejected_invalid: 'Rows rejected for a missing, malformed or out-of-range value.',
       rejected_duplicate: 'Rows rejected as repeated in the same file.',
