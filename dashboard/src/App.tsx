@@ -4,6 +4,7 @@ import type { MetaDocument } from '../../functions/contract/metrics.ts';
 import { ApiError, fetchMe, fetchMeta, type SignedInUser } from './api.ts';
 import { FilterBar } from './components/FilterBar.tsx';
 import { PackDownload } from './components/PackDownload.tsx';
+import { RevisionsHeldNote } from './components/RevisionsHeldNote.tsx';
 import { areaName, DashboardContext, type DashboardState } from './context.ts';
 import { changeFilter, readFilters, scopeOf, writeFilters } from './filters.ts';
 import { formatDate, fyLabel } from './format.ts';
@@ -150,6 +151,7 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
                 {meta.coverage.note}
               </p>
             )}
+            <RevisionsHeldNote meta={meta} />
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <p className="text-tremor-default text-tremor-content-emphasis" data-testid="scope">
                 Showing <strong>{state.scope.name}</strong>, {fyLabel(state.fy)}

@@ -15,6 +15,7 @@ export const METHOD_SECTIONS = {
   equity: 'Equity (`equity`)',
   submissions: 'Data submissions (`data_quality`)',
   disclosure: 'Disclosure control',
+  revisions: "Revisions of England's figures (differencing across releases)",
   funnels: "Funnel plots: is a PCN's rate really different?",
   spc: 'Statistical process control: signal or noise?',
   alerts: 'What changed (alerts)',

@@ -5,6 +5,7 @@ import { DashboardContext } from '../context.ts';
 import { downloadCsv, toCsv } from '../csv.ts';
 import { isSuppressed, SUPPRESSED_EXPLANATION } from '../format.ts';
 import { type MethodSection, methodLink } from '../method.ts';
+import { documentRevisionsHeldNote } from '../revisions-held.ts';
 import { yearCompleteness } from '../year-completeness.ts';
 
 /** Where the method is published in full (docs/methodology.md in the repository, served at /methodology). */
@@ -59,6 +60,8 @@ export function ChartCard({
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   const dashboard = useContext(DashboardContext);
   const partYear = dashboard ? yearCompleteness(dashboard.fy, dashboard.meta.data_as_of) : null;
+  // The card's own England figures that hold a revision back (its document's summary.revisions_held).
+  const held = state === 'ready' ? documentRevisionsHeldNote(data.value) : null;
   const hasSuppressed = csv?.rows.some((row) => Object.values(row).some(isSuppressed)) ?? false;
   return (
     <Card className="flex flex-col gap-3" aria-labelledby={`${id}-title`} role="region">
@@ -101,9 +104,9 @@ export function ChartCard({
           {emptyMessage ?? 'No figures for the filters chosen. Try another year or area.'}
         </p>
       )}
-      {(partYear || covers) && (
+      {(partYear || covers || held) && (
         <p className="text-tremor-label text-tremor-content" data-testid="card-period">
-          {[partYear, covers].filter(Boolean).join(' ')}
+          {[partYear, covers, held].filter(Boolean).join(' ')}
         </p>
       )}
       {state === 'ready' && !empty && children}

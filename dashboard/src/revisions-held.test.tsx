@@ -1,0 +1,80 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MetaDocument } from '../../functions/contract/metrics.ts';
+import { ChartCard } from './components/ChartCard.tsx';
+import { RevisionsHeldNote } from './components/RevisionsHeldNote.tsx';
+
+afterEach(cleanup);
+
+const held = (over: Partial<NonNullable<MetaDocument['revisions_held']>> = {}) => ({
+  revisions_held: {
+    figures: 4,
+    periods: ['2025-04'],
+    fail_closed: false,
+    documents: { rollout: { figures: 4, periods: ['2025-04'], fail_closed: false } },
+    ...over,
+  },
+});
+
+describe("England figures holding a revision back (meta.json's revisions_held)", () => {
+  it('says which periods and how many figures, and when they will update, with a link to the policy', () => {
+    render(<RevisionsHeldNote meta={held()} />);
+    const note = screen.getByTestId('revisions-held');
+    expect(note.textContent).toBe(
+      'England figures for Apr 2025 hold back a revision (4 figures): too few PCNs have made the change for it to be ' +
+        "published safely, so they still show the value published before. They will update when more PCNs' data " +
+        'arrive. How revisions are published',
+    );
+    expect(screen.getByRole('link', { name: 'How revisions are published' }).getAttribute('href')).toBe(
+      '/methodology#revisions-of-england-s-figures-differencing-across-releases',
+    );
+  });
+
+  it('lists every period held, months and years in words', () => {
+    render(<RevisionsHeldNote meta={held({ figures: 1, periods: ['2025-04', '2025-05', '2025/26'] })} />);
+    expect(screen.getByTestId('revisions-held').textContent).toMatch(
+      /^England figures for Apr 2025, May 2025 and FY 2025\/26 hold back a revision \(1 figure\): /,
+    );
+  });
+
+  it('a release that failed closed says the refresh could not check what it published, and the rule it waits for', () => {
+    render(<RevisionsHeldNote meta={held({ figures: 12, periods: ['2025-04', '2025-05'], fail_closed: true })} />);
+    expect(screen.getByTestId('revisions-held').textContent).toBe(
+      'England figures for Apr 2025 and May 2025 hold back a revision (12 figures): the last refresh could not ' +
+        'check its record of what it had published, so England figures that changed still show the value published ' +
+        'before. They will update once 3 or more PCNs have sent data since. How revisions are published',
+    );
+  });
+
+  it('nothing is shown when no revision is held', () => {
+    const { container } = render(<RevisionsHeldNote meta={{}} />);
+    expect(container.innerHTML).toBe('');
+    expect(screen.queryByTestId('revisions-held')).toBeNull();
+  });
+});
+
+describe('a card whose document holds England figures back (its summary.revisions_held)', () => {
+  const card = (summary: Record<string, unknown> | undefined) =>
+    render(
+      <ChartCard title="Referrals" how="Referrals received." data={{ state: 'ready', value: { summary } }}>
+        <p>figures</p>
+      </ChartCard>,
+    );
+
+  it("says so beside the card's period", () => {
+    card({ revisions_held: { figures: 2, periods: ['2025-05'], fail_closed: false } });
+    expect(screen.getByTestId('card-period').textContent).toBe(
+      'England figures for May 2025 hold back a revision (2 figures): too few PCNs have made the change for it to be ' +
+        "published safely, so they still show the value published before. They will update when more PCNs' data " +
+        'arrive.',
+    );
+  });
+
+  it('says nothing when its document holds none', () => {
+    card({ cohorts: [] });
+    expect(screen.queryByTestId('card-period')).toBeNull();
+    card(undefined);
+    expect(screen.queryByTestId('card-period')).toBeNull();
+  });
+});

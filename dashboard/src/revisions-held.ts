@@ -1,0 +1,44 @@
+import type { RevisionsHeld } from '../../functions/contract/metrics.ts';
+import { fyLabel, monthLabel } from './format.ts';
+
+/** A held period in words: a month (2025-04 → Apr 2025), a financial year (2025/26 → FY 2025/26), else as given. */
+function periodLabel(period: string): string {
+  if (/^\d{4}-\d{2}$/.test(period)) return monthLabel(period);
+  if (/^\d{4}\/\d{2}$/.test(period)) return fyLabel(period);
+  return period;
+}
+
+/** a, b and c */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * How complete England's figures are under the revisions policy (docs/methodology.md, "Revisions of England's
+ * figures"), in plain words: which periods hold a revision back, how many figures, and when they will update. Null
+ * when nothing is held. A release that failed closed says so, because then the hold is not about these PCNs' changes
+ * but about the refresh not being able to check what it published, and the figures update by a coarser rule.
+ */
+export function revisionsHeldNote(held: RevisionsHeld | undefined): string | null {
+  if (!held || held.figures <= 0) return null;
+  const periods = held.periods.length > 0 ? ` for ${listed(held.periods.map(periodLabel))}` : '';
+  const figures = held.figures === 1 ? '1 figure' : `${held.figures.toLocaleString('en-GB')} figures`;
+  if (held.fail_closed) {
+    return (
+      `England figures${periods} hold back a revision (${figures}): the last refresh could not check its record of ` +
+      'what it had published, so England figures that changed still show the value published before. They will ' +
+      'update once 3 or more PCNs have sent data since.'
+    );
+  }
+  return (
+    `England figures${periods} hold back a revision (${figures}): too few PCNs have made the change for it to be ` +
+    "published safely, so they still show the value published before. They will update when more PCNs' data arrive."
+  );
+}
+
+/** The note for one metric document (its summary.revisions_held), once it has loaded. */
+export function documentRevisionsHeldNote(document: unknown): string | null {
+  if (typeof document !== 'object' || document === null) return null;
+  const { summary } = document as { summary?: { revisions_held?: RevisionsHeld } };
+  return revisionsHeldNote(summary?.revisions_held);
+}
