@@ -41,6 +41,19 @@ const nationalReferrals = async (month: string) => {
   return rows[0]?.referrals ?? 0;
 };
 
+/** The chosen PCN's files received, as data_quality publishes them (the national team reads every PCN's). */
+const uploadsOfChosen = async () => {
+  const response = await fetch(`${stack.url}/api/metrics/data_quality?level=pcn`);
+  const { rows } = (await response.json()) as { rows: { code: string; uploads: number }[] };
+  return rows.find((r) => r.code === chosen.pcn)?.uploads ?? 0;
+};
+
+const meta = async () =>
+  (await (await fetch(`${stack.url}/api/meta`)).json()) as {
+    generated_at: string;
+    revisions_held?: { periods: string[]; documents: Record<string, { periods: string[] }> };
+  };
+
 const upload = (...args: string[]) =>
   run(
     process.execPath,
@@ -115,9 +128,16 @@ describe('sp-outcomes upload --dir, end to end on the local stack', () => {
   let before: number;
   let firstReceipt: { upload_id: string };
 
-  it('sends the extract, gets its receipt, files it under sent/ and the metrics include it', async () => {
+  let uploadsBefore: number;
+
+  // One PCN's file moves England's exact September by exactly its referrals: the revisions policy (revisions.ts) holds
+  // that change (fewer than 3 PCNs made it) and says so, while the file counts as received.
+  it('sends the extract, gets its receipt, files it under sent/; the refresh counts the file and holds England', async () => {
     expect(referralsInFile).toBeGreaterThan(0);
     before = await nationalReferrals('2026-09');
+    uploadsBefore = await uploadsOfChosen();
+    expect(before).toBeGreaterThan(0);
+    expect((await meta()).revisions_held).toBeUndefined();
     writeFileSync(join(outbox, `${chosen.pcn}-2026-09.csv`), extract.extract);
 
     const result = await upload('--dir', outbox);
@@ -141,7 +161,11 @@ describe('sp-outcomes upload --dir, end to end on the local stack', () => {
     expect(saved.receipt.upload_id).toBe(outcome.upload_id);
 
     await stack.pipeline.idle();
-    expect(await nationalReferrals('2026-09')).toBe(before + referralsInFile);
+    expect(await uploadsOfChosen()).toBe(uploadsBefore + 1);
+    expect(await nationalReferrals('2026-09')).toBe(before);
+    const held = (await meta()).revisions_held;
+    expect(held?.periods).toContain('2026-09');
+    expect(held?.documents.rollout?.periods).toContain('2026-09');
   }, 120_000);
 
   it('sent no NHS number: every byte through the proxy is checked for each number, plain and spaced', () => {
@@ -156,7 +180,7 @@ describe('sp-outcomes upload --dir, end to end on the local stack', () => {
   });
 
   it('the same file again is the same upload: nothing new is counted', async () => {
-    const meta = await (await fetch(`${stack.url}/api/meta`)).json();
+    const published = await meta();
     writeFileSync(join(outbox, `${chosen.pcn}-2026-09.csv`), extract.extract);
     const result = await upload('--dir', outbox);
     expect(result.stderr).toBe('');
@@ -164,7 +188,8 @@ describe('sp-outcomes upload --dir, end to end on the local stack', () => {
     const outcome = JSON.parse(result.stdout.trim());
     expect(outcome).toMatchObject({ status: 'accepted', already_received: true, upload_id: firstReceipt.upload_id });
     await stack.pipeline.idle();
-    expect(await nationalReferrals('2026-09')).toBe(before + referralsInFile);
-    expect((await (await fetch(`${stack.url}/api/meta`)).json()).generated_at).toBe(meta.generated_at);
+    expect(await uploadsOfChosen()).toBe(uploadsBefore + 1);
+    expect(await nationalReferrals('2026-09')).toBe(before);
+    expect((await meta()).generated_at).toBe(published.generated_at);
   }, 120_000);
 });
