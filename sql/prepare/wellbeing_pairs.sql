@@ -21,6 +21,11 @@
 -- several by min_by over the order's ROW, as before), so the grouping of every measure keeps a count and a score, not
 -- a ROW of date, time and event id, and reads no event id (the grouping was the costliest part of this step at
 -- national scale: a quarter to a third less CPU; issue 17).
+-- A pair needs time between its measures: the last follow-up must be dated (occurred_on) after the first baseline,
+-- a later day, not the same one (a same-day "follow-up" measures no time with the link worker; the contract gives a
+-- date, not a time of measurement). As the order is by date first, the last follow-up is also the last one after the
+-- baseline whenever there is one, and there is none when the latest follow-up is on or before the first baseline:
+-- so the two dates, kept beside the counts (a min and a max of a date), decide it for both paths.
 WITH counted AS (
   SELECT
     pcn_code,
@@ -30,9 +35,11 @@ WITH counted AS (
     count(*) FILTER (WHERE phase = 'follow_up') AS follow_ups,
     -- the score of the one baseline (or follow-up) when there is one: min and max of one value are that value
     min(score) FILTER (WHERE phase = 'baseline') AS baseline,
-    max(score) FILTER (WHERE phase = 'follow_up') AS follow_up
+    max(score) FILTER (WHERE phase = 'follow_up') AS follow_up,
+    min(occurred_on) FILTER (WHERE phase = 'baseline') AS first_baseline_on,
+    max(occurred_on) FILTER (WHERE phase = 'follow_up') AS last_follow_up_on
   FROM (
-    SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score
+    SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on
     FROM committed_events AS e
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
@@ -46,13 +53,13 @@ WITH counted AS (
 repeated AS (
   SELECT pcn_code, referral_id, instrument
   FROM counted
-  WHERE baselines > 1 OR follow_ups > 1
+  WHERE (baselines > 1 OR follow_ups > 1) AND last_follow_up_on > first_baseline_on
 ),
 
 scores AS (
   SELECT pcn_code, referral_id, instrument, baseline, follow_up
   FROM counted
-  WHERE baselines <= 1 AND follow_ups <= 1
+  WHERE baselines <= 1 AND follow_ups <= 1 AND last_follow_up_on > first_baseline_on
 
   UNION ALL
 

@@ -1,0 +1,100 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_TABLE } from '../../functions/contract/index.ts';
+import { loadSql } from '../../functions/lib/query-engine.ts';
+import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
+import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+
+/*
+ * A baseline and a follow-up are a pair only when the follow-up's date (occurred_on) is after the first baseline's:
+ * a change "before and after" needs time between them (wellbeing_pairs.sql; docs/methodology.md, "Wellbeing").
+ * Worked out by hand, PCN U00001, every referral on 2025-04-01, SWEMWBS (threshold 3):
+ *   R1 (one of each): baseline 20 on 2025-04-20, follow-up 30 on 2025-04-15 (before it) -> no pair.
+ *   R2 (one of each): baseline 20 on 2025-04-20, follow-up 30 on 2025-04-20 (the same day) -> no pair.
+ *   R3 (one of each): baseline 20 on 2025-04-20, follow-up 24 on 2025-05-20 -> pair, change 4, improved.
+ *   R4 (two follow-ups): baseline 20 on 2025-04-20, follow-ups 35 on 2025-04-10 (before) and 22 on 2025-05-20 ->
+ *     the last after the baseline, 22: change 2, not improved.
+ *   R5 (two follow-ups, both before): baseline 20 on 2025-04-20, follow-ups 30 on 2025-04-05 and 32 on 2025-04-19
+ *     -> no pair.
+ *   R6 (two baselines): baselines 20 on 2025-04-20 and 28 on 2025-05-01, follow-up 25 on 2025-04-25 (after the
+ *     first baseline, before the second) -> the first baseline, 20, and 25: change 5, improved.
+ *   R7 (two baselines, one follow-up on the first's day): baselines 20 on 2025-04-20 and 21 on 2025-04-22,
+ *     follow-up 30 on 2025-04-20 -> no pair (the first baseline is the one compared, the same day).
+ */
+const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
+  ', ',
+);
+
+function measure(row: number, referral: string, on: string, phase: string, score: number): string {
+  return `(${row}, 'W${row}', '${referral}', 'wellbeing_measure', DATE '${on}', NULL, 'swemwbs', '${phase}', ${score})`;
+}
+
+const REFERRALS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7'];
+const ROWS = [
+  // source_row, event_id, referral_id, event_type, occurred_on, snomed_code, instrument, phase, score
+  ...REFERRALS.map(
+    (r, i) => `(${100 + i}, 'E${r}', '${r}', 'referral', DATE '2025-04-01', '871731000000106', NULL, NULL, NULL)`,
+  ),
+  measure(1, 'R1', '2025-04-20', 'baseline', 20),
+  measure(2, 'R1', '2025-04-15', 'follow_up', 30),
+  measure(3, 'R2', '2025-04-20', 'baseline', 20),
+  measure(4, 'R2', '2025-04-20', 'follow_up', 30),
+  measure(5, 'R3', '2025-04-20', 'baseline', 20),
+  measure(6, 'R3', '2025-05-20', 'follow_up', 24),
+  measure(7, 'R4', '2025-04-20', 'baseline', 20),
+  measure(8, 'R4', '2025-04-10', 'follow_up', 35),
+  measure(9, 'R4', '2025-05-20', 'follow_up', 22),
+  measure(10, 'R5', '2025-04-20', 'baseline', 20),
+  measure(11, 'R5', '2025-04-05', 'follow_up', 30),
+  measure(12, 'R5', '2025-04-19', 'follow_up', 32),
+  measure(13, 'R6', '2025-04-20', 'baseline', 20),
+  measure(14, 'R6', '2025-05-01', 'baseline', 28),
+  measure(15, 'R6', '2025-04-25', 'follow_up', 25),
+  measure(16, 'R7', '2025-04-20', 'baseline', 20),
+  measure(17, 'R7', '2025-04-22', 'baseline', 21),
+  measure(18, 'R7', '2025-04-20', 'follow_up', 30),
+];
+
+let instance: DuckDBInstance;
+let pairs: Record<string, unknown>[];
+
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  // The Trino functions the refresh's SQL uses, as the DuckDB engine defines them (macros of the whole instance).
+  await defineTrinoFunctions(await instance.connect());
+  const connection = await instance.connect();
+  try {
+    await connection.run(`CREATE TEMP TABLE committed_events (${COLUMNS})`);
+    await connection.run(`INSERT INTO committed_events (source_row, event_id, referral_id, event_type, occurred_on,
+      snomed_code, instrument, phase, score) VALUES ${ROWS.join(', ')}`);
+    await connection.run(`UPDATE committed_events SET upload_id = 'u1', pcn_code = 'U00001',
+      person_id = 'person-' || referral_id, received_at = TIMESTAMP '2025-07-01 09:00:00',
+      event_month = strftime(occurred_on, '%Y-%m')`);
+    await connection.run(`CREATE TEMP TABLE pcn_months AS
+      SELECT 'U00001' AS pcn_code, 'QAA' AS icb_code, 'Y56' AS region_code, m AS month, '2025/26' AS fy,
+        10000 AS list_size FROM (VALUES ('2025-04'), ('2025-05')) AS t (m)`);
+    await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
+    for (const step of ['superseded', 'retracted', 'withdrawn'])
+      await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
+    await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+    for (const step of ['episodes', 'wellbeing_pairs'])
+      await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
+    const reader = await connection.runAndReadAll(
+      'SELECT referral_id, baseline, follow_up, change, improved FROM wellbeing_pairs ORDER BY referral_id',
+    );
+    pairs = reader.getRowObjectsJS();
+  } finally {
+    connection.closeSync();
+  }
+});
+afterAll(() => instance.closeSync());
+
+describe('wellbeing_pairs: a follow-up counts only when dated after the baseline', () => {
+  it('pairs the first baseline with the last follow-up dated after it, and no follow-up on or before it', () => {
+    expect(pairs).toEqual([
+      { referral_id: 'R3', baseline: 20, follow_up: 24, change: 4, improved: true },
+      { referral_id: 'R4', baseline: 20, follow_up: 22, change: 2, improved: false },
+      { referral_id: 'R6', baseline: 20, follow_up: 25, change: 5, improved: true },
+    ]);
+  });
+});
