@@ -7,7 +7,6 @@ import { promisify } from 'node:util';
 import { brotliDecompressSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRefresh } from '../../cli/commands/refresh.ts';
 import { Uploader, type UploadOutcome } from '../../cli/commands/upload.ts';
 import { type LocalStack, startServer } from '../../cli/server.ts';
 import { extractFromUploadFile } from '../../cli/synthetic/extract.ts';
@@ -15,7 +14,7 @@ import { type FileEntry, generateNationalDemo } from '../../cli/synthetic/genera
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import type { Receipt } from '../../functions/contract/index.ts';
-import { META_KEY, REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
+import { META_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
@@ -180,20 +179,13 @@ describe('national load through the upload API', () => {
     };
     // The server refreshed after each pause in the uploads. Its last refresh may have seen too few PCNs' files since the
     // release before for England's month to be revised (revisions.ts): then England shows that release's figure, and
-    // meta.json must say the month holds a revision back.
+    // meta.json must say the month holds a revision back; otherwise England is every file sent, neither lost nor
+    // doubled (the curated rows above are checked exactly either way).
     const served = await englandMonth();
-    if (served !== sentReferrals) {
-      const meta = JSON.parse(new TextDecoder().decode(await store.get(META_KEY))) as {
-        revisions_held?: { periods: string[] };
-      };
-      expect(meta.revisions_held?.periods).toContain(MONTH);
-    }
-    // Every file counted exactly, neither lost nor doubled: a refresh with no release before it (meta.json and the
-    // private record removed) has nothing to difference against, so it publishes England as it is.
-    await store.delete(META_KEY);
-    await store.delete(REVISIONS_STATE_KEY);
-    await runRefresh(dataDir, () => {});
-    expect(await englandMonth()).toBe(sentReferrals);
+    const meta = JSON.parse(new TextDecoder().decode(await store.get(META_KEY))) as {
+      revisions_held?: { periods: string[] };
+    };
+    if (served !== sentReferrals) expect(meta.revisions_held?.periods).toContain(MONTH);
 
     console.log(
       `${outcomes.length} files from ${pcns} PCNs in ${seconds.toFixed(1)} s: ${(outcomes.length / seconds).toFixed(1)} uploads/s, slowest receipt ${slowest.toFixed(1)} s`,
