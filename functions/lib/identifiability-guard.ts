@@ -331,8 +331,25 @@ const OLD_DATE = `(?<!\\d)(?:${[
   `${DAY}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${OLD_YEAR}`,
 ].join('|')})(?!\\d)`;
 const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`);
-/** Every year the rule reads starts 19 or 200: a text with neither is spared the expression. */
-const hasOldYear = (value: string): boolean => value.includes('19') || value.includes('200');
+/**
+ * Every year the rule reads is four digits standing apart from other digits, 19.. or 200.: a text without such a run
+ * (a timestamp, `2026-01-19T19:30:00Z`; the demo's ids, `R202601-0.1`) is spared the expression. One pass, no allocation.
+ */
+function hasOldYear(value: string): boolean {
+  let start = -1;
+  for (let i = 0; i <= value.length; i++) {
+    if (i < value.length && isDigit(value, i)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start === 4) {
+      const [a, b, c] = [value.charCodeAt(start), value.charCodeAt(start + 1), value.charCodeAt(start + 2)];
+      if ((a === 49 && b === 57) || (a === 50 && b === 48 && c === 48)) return true;
+    }
+    start = -1;
+  }
+  return false;
+}
 /** The fewest digits such a date has (`3-2-1970`, `3Feb1970`: five). */
 const OLD_DATE_MIN_DIGITS = 5;
 /** Every spelling of the words holds a b: a text without one is spared the expression. */
