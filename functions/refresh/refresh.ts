@@ -57,9 +57,7 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
   { name: 'withdrawn', kind: 'table' },
-  // The counts of each PCN's months (one pass over the events for every reader of counts alone), the months each PCN
-  // sent, then the last complete month (data-as-of.ts): no step after it reads a later month.
-  { name: 'pcn_month_events', kind: 'table' },
+  // The months each PCN sent, then the last complete month (data-as-of.ts): no step after it reads a later month.
   { name: 'event_months', kind: 'table' },
   { name: PUBLISHED_THROUGH, kind: 'table' },
   { name: 'pcn_months', kind: 'table' },

@@ -25,31 +25,10 @@ WITH places AS (
 
     UNION ALL
 
-    -- Declines from the counts of each PCN's month (pcn_month_events, one pass over the events for several steps),
-    -- given their ICB, region and year as events_in_force gives them: pcn_months on the PCN and month, UNKNOWN where
-    -- it was not in force, the year of the month (the year of the event's date); up to published_through.
-    SELECT
-      d.pcn_code,
-      COALESCE(p.icb_code, 'UNKNOWN') AS icb_code,
-      COALESCE(p.region_code, 'UNKNOWN') AS region_code,
-      d.month,
-      COALESCE(
-        p.fy,
-        CAST(CAST(substr(d.month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(d.month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
-          || '/'
-          || substr(CAST(CAST(substr(d.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(d.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2)
-      ) AS fy,
-      0 AS referrals,
-      d.declines
-    FROM (
-      SELECT pcn_code, month, sum(declines) AS declines
-      FROM pcn_month_events
-      WHERE declines > 0
-        AND month <= (SELECT month FROM published_through)
-      GROUP BY pcn_code, month
-    ) AS d
-    LEFT JOIN pcn_months AS p
-      ON p.pcn_code = d.pcn_code AND p.month = d.month
+    SELECT pcn_code, icb_code, region_code, month, fy, 0 AS referrals, count(*) AS declines
+    FROM events_in_force
+    WHERE event_type = 'declined'
+    GROUP BY pcn_code, icb_code, region_code, month, fy
   ) AS e
   GROUP BY pcn_code, icb_code, region_code, month, fy
 ),

@@ -79,7 +79,7 @@ beforeAll(async () => {
   const run = (sql: string) => connection.run(sql);
   await run(`CREATE TABLE events_in_force (${COLUMNS})`);
   await run(`INSERT INTO events_in_force VALUES ${EVENTS.join(', ')}`);
-  // pcn_month_events and wellbeing_pairs read the committed rows themselves, less the withdrawn ones (none here).
+  // event_months and wellbeing_pairs read the committed rows themselves, less the withdrawn ones (none here).
   await run(`CREATE VIEW committed_events AS
     SELECT *, month AS event_month, 'upload-1' AS upload_id, row_number() OVER () AS source_row,
       CAST(NULL AS TIMESTAMP) AS recorded_at FROM events_in_force`);
@@ -92,7 +92,7 @@ beforeAll(async () => {
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
   // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
   await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
-  for (const table of ['populations', 'pcn_month_events', 'event_months', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
+  for (const table of ['populations', 'event_months', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);

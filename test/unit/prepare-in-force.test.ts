@@ -6,7 +6,7 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /*
- * event_months (through pcn_month_events) and wellbeing_pairs read the committed rows themselves, leaving out what events_in_force leaves out
+ * event_months and wellbeing_pairs read the committed rows themselves, leaving out what events_in_force leaves out
  * (retraction rows, and the withdrawn rows: superseded versions and retracted events), without the view's join to the
  * geography (issue 17). They must give what the same grouping over events_in_force gives. Worked out by hand:
  *
@@ -79,7 +79,7 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
     // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
     await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
-    for (const step of ['pcn_month_events', 'event_months', 'episodes', 'wellbeing_pairs'])
+    for (const step of ['event_months', 'episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     return {
       eventMonths: await rows('SELECT * FROM event_months'),
