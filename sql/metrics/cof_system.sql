@@ -12,14 +12,21 @@
 -- row is never a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing
 -- here reads it (the area is the episode's), and a reference that lists a PCN twice in a month would add each of its
 -- counts twice (issue 17).
+-- Each referral's windows per service in one grouping, the counts of each length (3, 6 or 12 months: the contract's
+-- only lengths) in columns of their own, so that the longest ended pair is picked on that row below, not by grouping
+-- every (referral, service, length) row a second time (two groupings of every referral's service use cost most of
+-- this query at national scale; issue 17).
 WITH windows AS (
   SELECT
     e.pcn_code,
     e.referral_id,
     e.service,
-    e.window_months,
-    sum(e."count") FILTER (WHERE e."window" = 'before') AS before_count,
-    sum(e."count") FILTER (WHERE e."window" = 'after') AS after_count
+    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'before') AS before_3,
+    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'after') AS after_3,
+    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'before') AS before_6,
+    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'after') AS after_6,
+    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'before') AS before_12,
+    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'after') AS after_12
   FROM committed_events AS e
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
@@ -27,29 +34,45 @@ WITH windows AS (
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
     AND e.event_month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code, e.referral_id, e.service, e.window_months
+  GROUP BY e.pcn_code, e.referral_id, e.service
 ),
 
--- Each referral's longest pair of ended windows per service: (PCN, referral, service, window length) is one row of
--- windows, so the longest length's counts are max_by(count, window_months), from that one row. The episode's area
--- and period are carried through the grouping (one episode per PCN and referral): one join to the episodes, not two
--- joins and a second pass over windows (issue 17).
-paired AS (
+-- The latest referral date whose L-month windows have ended (on or before parameter 1, 2 or 3): for a referral date,
+-- "on or before the cut-off" and "on or before the latest referral date on or before it" are the same. Each cut-off
+-- is compared in a WHERE clause (Athena takes a ? parameter only there: athena-stand-in.ts checkPlaceholders), so
+-- the choice of the longest pair below can read them.
+ended AS (
+  SELECT
+    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred_3,
+    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred_6,
+    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred_12
+),
+
+-- Each referral's longest pair of ended windows per service, with the episode's area and period (one episode per PCN
+-- and referral).
+lengths AS (
   SELECT
     e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
     w.service,
-    max_by(w.before_count, w.window_months) AS before_count,
-    max_by(w.after_count, w.window_months) AS after_count
+    w.before_3, w.after_3, w.before_6, w.after_6, w.before_12, w.after_12,
+    CASE
+      WHEN w.before_12 IS NOT NULL AND w.after_12 IS NOT NULL AND e.referred_on <= d.last_referred_12 THEN 12
+      WHEN w.before_6 IS NOT NULL AND w.after_6 IS NOT NULL AND e.referred_on <= d.last_referred_6 THEN 6
+      WHEN w.before_3 IS NOT NULL AND w.after_3 IS NOT NULL AND e.referred_on <= d.last_referred_3 THEN 3
+    END AS window_months
   FROM windows AS w
   INNER JOIN episodes AS e
     ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
-  WHERE w.before_count IS NOT NULL AND w.after_count IS NOT NULL
-    AND (
-      (w.window_months = 3 AND e.referred_on <= CAST(? AS DATE))
-      OR (w.window_months = 6 AND e.referred_on <= CAST(? AS DATE))
-      OR (w.window_months = 12 AND e.referred_on <= CAST(? AS DATE))
-    )
-  GROUP BY e.pcn_code, e.referral_id, e.icb_code, e.region_code, e.month, e.fy, w.service
+  CROSS JOIN ended AS d
+),
+
+paired AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy, service,
+    CASE window_months WHEN 12 THEN before_12 WHEN 6 THEN before_6 ELSE before_3 END AS before_count,
+    CASE window_months WHEN 12 THEN after_12 WHEN 6 THEN after_6 ELSE after_3 END AS after_count
+  FROM lengths
+  WHERE window_months IS NOT NULL
 ),
 
 banded AS (

@@ -12,34 +12,24 @@
 -- A referral recorded by a second referral event (same referral_id, another event_id) is one referral and one episode,
 -- not two: the referral code is recorded at the first contact of an episode only (IIF PC-01), so Referrals here and on
 -- the outcomes page (cof_person.episodes) are the same count. docs/methodology.md, "Referrals or people".
-WITH referral_events AS (
+-- Referrals and declines per PCN-month place, each counted there (a low-cardinality grouping); people below.
+WITH places AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
-    person_id,
     sum(referrals) AS referrals,
     sum(declines) AS declines
   FROM (
-    SELECT pcn_code, icb_code, region_code, month, fy, person_id, 1 AS referrals, 0 AS declines
+    SELECT pcn_code, icb_code, region_code, month, fy, count(*) AS referrals, 0 AS declines
     FROM episodes
+    GROUP BY pcn_code, icb_code, region_code, month, fy
 
     UNION ALL
 
-    -- A decline's person is not read: only rows with a referral are counted as people, and a group's referrals do
-    -- not depend on the declines grouped with it, so declines under no person give the same places, counts and
-    -- people (reading every event's person id to find the declines cost about a third of this query's CPU; issue 17).
-    SELECT pcn_code, icb_code, region_code, month, fy, CAST(NULL AS VARCHAR) AS person_id, 0 AS referrals, 1 AS declines
+    SELECT pcn_code, icb_code, region_code, month, fy, 0 AS referrals, count(*) AS declines
     FROM events_in_force
     WHERE event_type = 'declined'
+    GROUP BY pcn_code, icb_code, region_code, month, fy
   ) AS e
-  GROUP BY pcn_code, icb_code, region_code, month, fy, person_id
-),
-
-places AS (
-  SELECT
-    pcn_code, icb_code, region_code, month, fy,
-    sum(referrals) AS referrals,
-    sum(declines) AS declines
-  FROM referral_events
   GROUP BY pcn_code, icb_code, region_code, month, fy
 ),
 
@@ -57,19 +47,35 @@ counts AS (
   GROUP BY 1, 2, 3, 4
 ),
 
--- Each person referred once per PCN (with its ICB and region) and period: referral_events has each person once per
--- PCN and month already (an event's month is that of its date, so of one financial year), so only years are grouped.
+-- Each person referred once per PCN (with its ICB and region) and year, with the first and last month of the year
+-- they were referred in: the one grouping of every referral by person (two, by month and then by year, cost most of
+-- this query at national scale; issue 17). A person referred in one month of the year (almost everyone) is one of
+-- that month's people; the few referred in more than one month are one of each such month's people, read from
+-- their own episodes. An episode's month is that of its date, so of one financial year.
+person_years AS (
+  SELECT pcn_code, icb_code, region_code, fy, person_id, min(month) AS first_month, max(month) AS last_month
+  FROM episodes
+  GROUP BY pcn_code, icb_code, region_code, fy, person_id
+),
+
 people AS (
-  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, person_id
-  FROM referral_events
-  WHERE referrals > 0
+  SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, person_id
+  FROM person_years
+  WHERE first_month = last_month
+
+  UNION ALL
+
+  SELECT DISTINCT 'month' AS period_type, e.month AS period, e.pcn_code, e.icb_code, e.region_code, e.person_id
+  FROM episodes AS e
+  INNER JOIN person_years AS y
+    ON y.pcn_code = e.pcn_code AND y.icb_code = e.icb_code AND y.region_code = e.region_code AND y.fy = e.fy
+    AND y.person_id = e.person_id
+  WHERE y.first_month < y.last_month
 
   UNION ALL
 
   SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, person_id
-  FROM referral_events
-  WHERE referrals > 0
-  GROUP BY fy, pcn_code, icb_code, region_code, person_id
+  FROM person_years
 ),
 
 people_counts AS (
