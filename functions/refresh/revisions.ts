@@ -5,6 +5,7 @@ import { REVISIONS_STATE_KEY } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
 import type { MetricDefinition } from './catalogue.ts';
+import type { MeanRule } from './disclosure.ts';
 
 /**
  * A revisions policy for England's exact figures (docs/methodology.md, "Disclosure control", "Revisions of England's
@@ -116,10 +117,9 @@ export function unitsOf(definition: MetricDefinition): { columns: string[]; unit
   return { columns, unitOf: new Map(columns.map((c) => [c, roots.indexOf(find(c))])) };
 }
 
-/** A PCN's contribution to an England mean is its sum (mean x people): what adds up. */
-function contributionOf(definition: MetricDefinition, row: Row | undefined, column: string): number {
+/** A PCN's contribution to an England mean is its sum (mean x people): what adds up. `mean`: the column's mean rule. */
+function contributionOf(row: Row | undefined, column: string, mean: MeanRule | undefined): number {
   if (row === undefined) return 0;
-  const mean = definition.rules.means?.find((m) => m.column === column);
   const value = row[column];
   if (mean === undefined) return isNumber(value) ? value : 0;
   const people = row[mean.contributors];
@@ -359,8 +359,7 @@ function collectCells(
   const exactEngland = (row: Row) => row.level === 'national' && !(definition.pcnGroups?.rows(row) ?? false);
   const hasEngland = exact.some(exactEngland);
   const cells = new Map<string, RowCells>();
-  const cellsOf = (row: Row, england: Row | null) => {
-    const id = rowId(row);
+  const cellsOf = (row: Row, england: Row | null, id = rowId(row)) => {
     let found = cells.get(id);
     if (found === undefined) {
       found = {
@@ -377,17 +376,23 @@ function collectCells(
     return found;
   };
   for (const row of published) if (exactEngland(row)) cellsOf(row, row);
+  // Each column's mean rule found once, not per PCN row and column (issue 17: a national document has 10^5 PCN rows).
+  const meanOf = columns.map((column) => definition.rules.means?.find((m) => m.column === column));
   for (const row of exact) {
     const index = row.level === 'pcn' ? pcnIndex.get(String(row.code)) : undefined;
-    if (index === undefined || (hasEngland && !cells.has(rowId(row)))) continue;
-    const target = cellsOf(row, null);
-    for (const column of columns) {
+    if (index === undefined) continue;
+    // The row's id once: whether England has the cell, and the cell itself.
+    const id = rowId(row);
+    if (hasEngland && !cells.has(id)) continue;
+    const target = cellsOf(row, null, id);
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c] as string;
       let list = target.contributions.get(column);
       if (list === undefined) {
         list = new Array(pcnCodes.length).fill(0);
         target.contributions.set(column, list);
       }
-      list[index] = (list[index] ?? 0) + contributionOf(definition, row, column);
+      list[index] = (list[index] ?? 0) + contributionOf(row, column, meanOf[c]);
     }
   }
   for (const cell of cells.values())

@@ -19,7 +19,14 @@
  *     byte for byte; exits 1 on any difference. ROUNDS=3 runs the trees that many times, in reverse order every other
  *     round, and prints each tree's best CPU and wall seconds of the step beside the first tree's (old vs new in one run).
  *     A tree with joint control (refresh.ts controlJointly) controls the documents sharing a count together, as the
- *     refresh does, and prints the rounds it took.
+ *     refresh does, and prints the rounds it took. Where the dump has the PCN groups (pcn-groups-*.json, written by
+ *     `dump`), the cross-document steps (publishSameAs, auditPcnGroups) run as in the refresh, in its order.
+ *     PREVIOUS=<data folder> (one holding a published release: metrics/ and private/, e.g. the national layout's
+ *     data after a bench:refresh) runs the revisions policy (revisions.ts) as the refresh's second release against it,
+ *     inside the step as the refresh times it; the folder is only read (the record the release would save is kept in
+ *     memory, its size printed and written to <out folder>/<label>/ for the comparison). Reading the record and the
+ *     deciding are also printed on their own: "revisions: open" (read, gunzip, parse), "revisions: decide" (every
+ *     revise call, the contacts distribution's included), "revisions: record" (the state serialised and gzipped).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +34,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricDocument } from '../../functions/contract/index.ts';
+import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
+import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 
 const FIXED_CLOCK = () => new Date('2026-12-01T09:00:00.000Z');
@@ -68,6 +77,10 @@ async function dump(data: string, out: string): Promise<void> {
     const geography = await timed('geography', () => engine.query('meta/geography'));
     writeFileSync(join(out, 'geography.json'), JSON.stringify(geography));
     writeFileSync(join(out, 'as-of.json'), JSON.stringify(asOf));
+    // The PCN groups the cross-document checks read (shared-counts.ts), one small query each, as the refresh runs them.
+    const { PCN_GROUP_SOURCES } = await import('../../functions/refresh/shared-counts.ts');
+    for (const [membership, source] of Object.entries(PCN_GROUP_SOURCES))
+      writeFileSync(join(out, `pcn-groups-${membership}.json`), JSON.stringify(await engine.query(source.file)));
     for (const definition of CATALOGUE) {
       const params =
         typeof definition.params === 'function' ? definition.params({ dataAsOf: asOf.dataAsOf }) : definition.params;
@@ -107,20 +120,33 @@ interface Implementation {
   readonly controlJointly?: typeof import('../../functions/refresh/refresh.ts').controlJointly;
   readonly JOINT_COUNTS?: typeof import('../../functions/refresh/catalogue.ts').JOINT_COUNTS;
   readonly jointGroups?: typeof import('../../functions/refresh/shared-counts.ts').jointGroups;
+  readonly PCN_GROUP_SOURCES?: typeof import('../../functions/refresh/shared-counts.ts').PCN_GROUP_SOURCES;
+  readonly groupsFromRows?: typeof import('../../functions/refresh/shared-counts.ts').groupsFromRows;
+  readonly EnglandRevisions?: typeof import('../../functions/refresh/revisions.ts').EnglandRevisions;
 }
 
 async function load(root: string): Promise<Implementation> {
   const module = (path: string) => import(pathToFileURL(join(root, 'functions/refresh', path)).href);
-  const [refresh, catalogue, spc, alerts, shared] = await Promise.all([
+  const [refresh, catalogue, spc, alerts, shared, revisions] = await Promise.all([
     module('refresh.ts'),
     module('catalogue.ts'),
     module('spc-documents.ts'),
     module('alerts.ts'),
     module('shared-counts.ts'),
+    existsSync(join(root, 'functions/refresh/revisions.ts')) ? module('revisions.ts') : Promise.resolve({}),
   ]);
   for (const name of ['buildDocument', 'parentFinder', 'mediansOf'])
     if (typeof refresh[name] !== 'function') throw new Error(`${root}: refresh.ts does not export ${name}`);
-  return { ...refresh, ...catalogue, ...spc, ...alerts, jointGroups: shared.jointGroups } as Implementation;
+  return {
+    ...refresh,
+    ...catalogue,
+    ...spc,
+    ...alerts,
+    jointGroups: shared.jointGroups,
+    PCN_GROUP_SOURCES: shared.PCN_GROUP_SOURCES,
+    groupsFromRows: shared.groupsFromRows,
+    EnglandRevisions: revisions.EnglandRevisions,
+  } as Implementation;
 }
 
 /** The region and ICB of an area by the latest geography (as refresh.ts's placeFinder). */
@@ -138,7 +164,7 @@ function placeFinder(geography: readonly Row[]) {
 async function run(dumpFolder: string, out: string, trees: readonly [string, string][]): Promise<number> {
   const read = (name: string) => JSON.parse(readFileSync(join(dumpFolder, `${name}.json`), 'utf8'));
   const geography = read('geography') as Row[];
-  const { dataAsOf } = read('as-of') as { dataAsOf: string | null };
+  const { dataAsOf, completeMonths } = read('as-of') as { dataAsOf: string | null; completeMonths?: string[] };
   const implementations = new Map<string, Implementation>();
   for (const [label, root] of trees) implementations.set(label, await load(root));
   // The step is synchronous (a timer would not fire during it): memory is read after each part of it.
@@ -148,14 +174,113 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
   const rounds = Number(process.env.ROUNDS ?? 1);
   // Round by round, the trees in turn, in reverse order every other round (which goes first matters on a busy machine).
   const order = Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? trees : [...trees].reverse())).flat();
+  // Optional parts, as the refresh has them: the PCN groups (cross-document checks) and a previous release (revisions).
+  const memberships = readdirSync(dumpFolder)
+    .filter((f) => f.startsWith('pcn-groups-') && f.endsWith('.json'))
+    .map((f) => f.slice('pcn-groups-'.length, -'.json'.length));
+  const previous = process.env.PREVIOUS ? resolve(process.env.PREVIOUS) : undefined;
+  const previousRelease = previous
+    ? (JSON.parse(readFileSync(join(previous, 'metrics/meta.json'), 'utf8')) as { generated_at: string }).generated_at
+    : undefined;
+  if (memberships.length === 0) console.log('no PCN groups in the dump: the cross-document steps are left out');
+  if (previous) console.log(`revisions: a second release against ${previous} (release ${previousRelease})`);
+  // Per tree and round, the revisions policy's parts (CPU and wall seconds; the best round is reported).
+  const revisionTimes = new Map<string, Map<string, { cpu: number; wall: number }[]>>();
   for (const [label] of order) {
     const impl = implementations.get(label) as Implementation;
     const raw = new Map<string, Row[]>(impl.CATALOGUE.map((d) => [d.name, read(d.name) as Row[]]));
+    const generatedAt = FIXED_CLOCK().toISOString();
+    const pcnCodes = [...new Set(geography.map((g) => String(g.pcn_code)))];
+    // Timed apart from the step (the parts of the revisions policy reported on their own).
+    const parts = new Map<string, { cpu: number; wall: number }>();
+    const addTime = (part: string, wall: number, cpu: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(cpu);
+      const at = parts.get(part) ?? { cpu: 0, wall: 0 };
+      at.cpu += (used.user + used.system) / 1e6;
+      at.wall += (performance.now() - wall) / 1000;
+      parts.set(part, at);
+    };
+    const timedApart = <T>(part: string, work: () => T): T => {
+      const [wall, cpu] = [performance.now(), process.cpuUsage()];
+      const result = work();
+      addTime(part, wall, cpu);
+      return result;
+    };
+    // The revisions policy against the previous release, as refreshMetrics opens it (its store only read: the record
+    // this release would save is kept here).
+    let record: Uint8Array | undefined;
+    const revisions =
+      previous && impl.EnglandRevisions
+        ? await (async () => {
+            const store = new FsObjectStore(previous);
+            const readOnly: ObjectStore = {
+              get: (key) => store.get(key),
+              getStream: (key) => store.getStream(key),
+              list: (prefix) => store.list(prefix),
+              delete: async () => {
+                throw new Error(`${previous}: the bench never deletes from the previous release`);
+              },
+              put: async (_key, body) => {
+                record = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+              },
+            };
+            const bytes = await store.get(REVISIONS_STATE_KEY);
+            const [wall, cpu] = [performance.now(), process.cpuUsage()];
+            const opened = await (impl.EnglandRevisions as NonNullable<Implementation['EnglandRevisions']>).open(
+              {
+                store: readOnly,
+                generatedAt,
+                pcnCodes: [...pcnCodes].sort(),
+                uploadCounts: async () =>
+                  new Map(
+                    (read('data_quality') as Row[])
+                      .filter((r) => r.level === 'pcn')
+                      .map((r) => [String(r.code), Number(r.uploads) || 0]),
+                  ),
+              },
+              previousRelease,
+            );
+            addTime('open', wall, cpu);
+            console.log(
+              `${label.padEnd(6)} revisions: the previous release's record ${((bytes?.length ?? 0) / 2 ** 20).toFixed(1)} MB gzipped`,
+            );
+            return opened;
+          })()
+        : undefined;
+    // Of a previous document the revisions read only its England rows and generated_at (read before the step, as the
+    // refresh reads each one before building it, outside its timing).
+    const previousDocuments = new Map<string, MetricDocument | undefined>();
+    if (revisions && previous)
+      for (const name of raw.keys()) {
+        const file = join(previous, 'metrics', `${name}.json`);
+        if (!existsSync(file)) continue;
+        const document = JSON.parse(readFileSync(file, 'utf8')) as MetricDocument;
+        previousDocuments.set(name, { ...document, rows: document.rows.filter((r) => r.level === 'national') });
+      }
+    type Definition = (typeof impl.CATALOGUE)[number];
+    const revise = revisions
+      ? (definition: Definition, published: Row[], exact: readonly Row[]) =>
+          timedApart('decide', () =>
+            revisions.revise(definition, published, exact, previousDocuments.get(definition.name)),
+          )
+      : undefined;
+    const distributionRows = raw.get('contacts_distribution') ?? [];
+    const distribution = impl.CATALOGUE.find((d) => d.name === 'contacts_distribution');
     const context = {
       targets: impl.DEFAULT_TARGETS,
-      medianContacts: impl.mediansOf(raw.get('contacts_distribution') ?? []),
-      generatedAt: FIXED_CLOCK().toISOString(),
+      // England's median from its distribution as published (held where a revision is held), as the refresh.
+      medianContacts: impl.mediansOf(
+        revise && distribution
+          ? revise(
+              distribution,
+              distributionRows.filter((r) => r.level === 'national').map((r) => ({ ...r })),
+              distributionRows,
+            )
+          : distributionRows,
+      ),
+      generatedAt,
       dataAsOf,
+      completeMonths,
       parentOf: impl.parentFinder(geography),
     };
     const step = <T>(name: string, work: () => T): T => {
@@ -172,42 +297,85 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
       peaks.set(label, Math.max(peaks.get(label) ?? 0, process.memoryUsage.rss()));
       return result;
     };
-    // As the refresh builds them: documents sharing a count (JOINT_COUNTS) controlled together, once the last of
-    // them is reached, and kept in the catalogue's order (without the cross-document sameAs steps, as before).
+    // As the refresh builds them (refreshMetrics): documents sharing a count (JOINT_COUNTS) one after another where
+    // the first of them comes in the catalogue, controlled together at the last; each document after those it shares
+    // counts with (the cross-document steps, where the dump has the PCN groups); kept in the catalogue's order.
     const names = impl.CATALOGUE.map((d) => d.name);
     const groups =
       impl.controlJointly && impl.JOINT_COUNTS && impl.jointGroups
         ? impl.jointGroups(names, impl.JOINT_COUNTS)
         : new Map<string, readonly string[]>();
+    const buildOrder: Definition[] = [];
+    for (const definition of impl.CATALOGUE)
+      if (!buildOrder.includes(definition))
+        for (const name of groups.get(definition.name) ?? [definition.name])
+          buildOrder.push(impl.CATALOGUE.find((d) => d.name === name) as Definition);
+    const built: MetricDocument[] = [];
+    const shared =
+      memberships.length > 0 && impl.PCN_GROUP_SOURCES && impl.groupsFromRows
+        ? {
+            documentOf: (name: string) => built.find((d) => d.name === name),
+            pcnGroups: Object.fromEntries(
+              memberships.map((m) => [
+                m,
+                (impl.groupsFromRows as NonNullable<Implementation['groupsFromRows']>)(
+                  read(`pcn-groups-${m}`) as Row[],
+                  (impl.PCN_GROUP_SOURCES as NonNullable<Implementation['PCN_GROUP_SOURCES']>)[m]?.column ?? '',
+                ),
+              ]),
+            ),
+            pcnCodes,
+          }
+        : undefined;
+    // A document's rows are let go once it is built, as the refresh lets them go (its heap, and so its collector's work,
+    // is then the refresh's: the built documents and the rows of the document being built).
+    const keep = (document: MetricDocument) => {
+      raw.delete(document.name);
+      const held = revisions?.heldOf(document.name);
+      built.push(held ? { ...document, summary: { ...document.summary, revisions_held: held } } : document);
+    };
     const catalogued = step(STEP, () => {
-      const built: MetricDocument[] = [];
-      for (const definition of impl.CATALOGUE) {
+      for (const definition of buildOrder) {
         const group = groups.get(definition.name);
         if (group === undefined)
-          built.push(
-            step(`  ${definition.name}`, () => impl.buildDocument(definition, raw.get(definition.name) ?? [], context)),
-          );
-        else if (group.at(-1) === definition.name)
-          built.push(
-            ...step(`  jointly ${group.join(', ')}`, () =>
-              (impl.controlJointly as NonNullable<Implementation['controlJointly']>)(
-                group.map((name) => ({
-                  definition: impl.CATALOGUE.find((d) => d.name === name) as (typeof impl.CATALOGUE)[number],
-                  rows: raw.get(name) ?? [],
-                })),
-                context,
-                undefined,
-                impl.JOINT_COUNTS ?? [],
-                (rounds, imposed) =>
-                  console.log(
-                    `${label.padEnd(6)}   joint control: ${rounds} rounds, ${imposed} shared cells suppressed`,
-                  ),
-              ),
+          keep(
+            step(`  ${definition.name}`, () =>
+              impl.buildDocument(definition, raw.get(definition.name) ?? [], context, shared, revise),
             ),
           );
+        else if (group.at(-1) === definition.name)
+          for (const document of step(`  jointly ${group.join(', ')}`, () =>
+            (impl.controlJointly as NonNullable<Implementation['controlJointly']>)(
+              group.map((name) => ({
+                definition: impl.CATALOGUE.find((d) => d.name === name) as Definition,
+                rows: raw.get(name) ?? [],
+              })),
+              context,
+              shared,
+              impl.JOINT_COUNTS ?? [],
+              (rounds, imposed) =>
+                console.log(`${label.padEnd(6)}   joint control: ${rounds} rounds, ${imposed} shared cells suppressed`),
+              revise,
+            ),
+          ))
+            keep(document);
       }
-      return built.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+      return [...built].sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
     });
+    if (revisions) {
+      await timedApart('record', () => revisions.save());
+      console.log(
+        `${label.padEnd(6)} revisions: record of this release ${((record?.length ?? 0) / 2 ** 20).toFixed(1)} MB gzipped, ${revisions.heldInRelease()?.figures ?? 0} England figures held`,
+      );
+      const byPart = revisionTimes.get(label) ?? new Map<string, { cpu: number; wall: number }[]>();
+      for (const [part, time] of parts) {
+        console.log(
+          `${label.padEnd(6)} revisions: ${part.padEnd(31)} ${time.wall.toFixed(2).padStart(7)} s ${time.cpu.toFixed(2).padStart(7)} CPU s`,
+        );
+        byPart.set(part, [...(byPart.get(part) ?? []), time]);
+      }
+      revisionTimes.set(label, byPart);
+    }
     const spc = step('spc', () => impl.spcDocument(catalogued, context));
     const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
     // No previous refresh: the alerts compare with nothing (the same for every tree).
@@ -224,6 +392,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
     mkdirSync(folder, { recursive: true });
     for (const document of [...catalogued, spc, alerts])
       writeFileSync(join(folder, `${document.name}.json`), JSON.stringify(document));
+    if (record) writeFileSync(join(folder, 'england-release.json.gz'), record);
     const icbs = new Map(geography.map((g) => [String(g.icb_code), String(g.region_code)]));
     writeFileSync(
       join(folder, 'meta.json'),
@@ -240,6 +409,11 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
         `${label}: best of ${times.length} ${best('cpu').toFixed(2)} CPU s (${(best('cpu') / baseBest('cpu')).toFixed(2)}x ${first}), ${best('wall').toFixed(2)} s wall (${(best('wall') / baseBest('wall')).toFixed(2)}x)`,
       );
     }
+  for (const [label, byPart] of revisionTimes)
+    for (const [part, times] of byPart)
+      console.log(
+        `${label}: revisions ${part}, best of ${times.length} ${Math.min(...times.map((t) => t.cpu)).toFixed(2)} CPU s, ${Math.min(...times.map((t) => t.wall)).toFixed(2)} s wall`,
+      );
   for (const [label, peak] of peaks)
     console.log(`${label}: largest RSS after a part of the step ${Math.round(peak / 2 ** 20)} MB`);
   console.log(
@@ -251,7 +425,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
   const [first, ...others] = trees.map(([label]) => label);
   let differences = 0;
   for (const other of others) {
-    const files = readdirSync(join(out, first as string)).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(join(out, first as string)).filter((f) => f.endsWith('.json') || f.endsWith('.gz'));
     let compared = 0;
     for (const file of files) {
       const [a, b] = [join(out, first as string, file), join(out, other, file)];
