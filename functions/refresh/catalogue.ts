@@ -34,9 +34,13 @@ export const DEFAULT_TARGETS: ProgrammeTargets = {
 export type Targets = ProgrammeTargets;
 
 /**
- * Outcomes take time: an outcome is counted only on referrals made at least this many whole months before the
- * data-as-of date (docs/methodology.md, "Cohorts"). Engagement, connection and plans: 3 months; contacts, wellbeing
- * follow-up and discharge: 6 months.
+ * Outcomes take time, and a fair comparison of months and years gives every referral the same time (review2 F3): each
+ * outcome is counted within a fixed follow-up window from the referral date, and only on referrals whose window has
+ * closed, i.e. made at least that many whole months before the data-as-of date (docs/methodology.md, "Cohorts"): the
+ * cohort cut-off equals the window. Engaged, connected and plan agreed: within 3 months of the referral; contacts,
+ * wellbeing follow-up and discharge: within 6 months. The windows themselves are counted in the SQL
+ * (sql/prepare/episodes.sql, `INTERVAL '3' MONTH` and `INTERVAL '6' MONTH`; wellbeing_pairs.sql, 6), which must change
+ * with these constants (test/integration/follow-up-windows.test.ts fails if they part).
  */
 export const ENGAGEMENT_COHORT_MONTHS = 3;
 export const OUTCOME_COHORT_MONTHS = 6;
@@ -56,6 +60,10 @@ export function cohortCutoff(dataAsOf: string | null, months: number): string {
   const monthEnded = day === new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${y}-${String(m).padStart(2, '0')}-${String(monthEnded ? lastDay : Math.min(day, lastDay)).padStart(2, '0')}`;
 }
+
+/** The follow-up windows in words, for the definitions. */
+const ENGAGEMENT_WINDOW = `within ${ENGAGEMENT_COHORT_MONTHS} months of the referral`;
+const OUTCOME_WINDOW = `within ${OUTCOME_COHORT_MONTHS} months of the referral`;
 
 /** Which referrals a document's outcome figures cover, said on every card that shows them. */
 export function cohortsOf(dataAsOf: string | null) {
@@ -294,8 +302,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'cof_person',
     title: 'Outcomes for the person',
-    description:
-      'Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted only on referrals old enough to have it (see the cohorts in the summary). Engaged: at least one link worker contact after an accepted referral, with no decline; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity after the referral. Plans agreed. Link worker contacts per referral (the 6 to 12 expectation; other roles shown separately), wellbeing measured at baseline and follow-up in the episode and improved by the meaningful-change threshold of its headline instrument, and how episodes ended. Engagement, connection and plans cover referrals made at least 3 months before the data-as-of date; contacts, wellbeing and discharge at least 6 months before. Method: docs/methodology.md.',
+    description: `Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted within a fixed follow-up window from the referral date, and only on referrals whose window has closed by the data-as-of date (see the cohorts in the summary), so every month and year is given the same time. Engaged: at least one link worker contact ${ENGAGEMENT_WINDOW}, with no decline recorded by then; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity ${ENGAGEMENT_WINDOW}. Plans agreed ${ENGAGEMENT_WINDOW}. Link worker contacts ${OUTCOME_WINDOW} per referral (other roles shown separately): the mean is over every referral of the cohort, those never engaged included, while the 6 to 12 expectation is about people supported. Wellbeing measured at baseline and follow-up (the follow-up ${OUTCOME_WINDOW}) and improved by the meaningful-change threshold of its headline instrument, and how episodes ended (the latest discharge ${OUTCOME_WINDOW}). Engagement, connection and plans cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date; contacts, wellbeing and discharge at least ${OUTCOME_COHORT_MONTHS} months before. Method: docs/methodology.md.`,
     file: 'cof_person',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -305,28 +312,26 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     definitions: {
       ...COMMON,
       episodes: 'Accepted referrals (episodes of care) in the period: a person referred twice counts twice.',
-      engagement_cohort: 'Of them, referrals made at least 3 months before the data-as-of date.',
-      engaged:
-        'Of the engagement cohort, referrals with at least one link worker contact on or after the referral and no decline.',
-      connected: 'Of the engagement cohort, referrals after which the person attended at least one community activity.',
-      plans_agreed: 'Of the engagement cohort, referrals with a personalised plan agreed.',
-      outcome_cohort: 'Referrals made at least 6 months before the data-as-of date.',
-      splw_contacts: 'Link worker contacts with the outcome cohort.',
-      other_contacts: 'Health and wellbeing coach and care coordinator contacts with the outcome cohort.',
-      episodes_6_to_12_contacts: 'Referrals (episodes) in the outcome cohort with 6 to 12 link worker contacts.',
-      wellbeing_measured:
-        'Referrals (episodes) in the outcome cohort with a baseline and a follow-up score on an instrument.',
+      engagement_cohort: `Of them, referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed).`,
+      engaged: `Of the engagement cohort, referrals with at least one link worker contact ${ENGAGEMENT_WINDOW} (from the referral date to the same day ${ENGAGEMENT_COHORT_MONTHS} months later) and no decline recorded by then.`,
+      connected: `Of the engagement cohort, referrals after which the person attended at least one community activity ${ENGAGEMENT_WINDOW}.`,
+      plans_agreed: `Of the engagement cohort, referrals with a personalised plan agreed ${ENGAGEMENT_WINDOW}.`,
+      outcome_cohort: `Referrals made at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date (their ${OUTCOME_COHORT_MONTHS}-month follow-up window has closed).`,
+      splw_contacts: `Link worker contacts with the outcome cohort, ${OUTCOME_WINDOW}.`,
+      other_contacts: `Health and wellbeing coach and care coordinator contacts with the outcome cohort, ${OUTCOME_WINDOW}.`,
+      episodes_6_to_12_contacts: `Referrals (episodes) in the outcome cohort with 6 to 12 link worker contacts ${OUTCOME_WINDOW}.`,
+      wellbeing_measured: `Referrals (episodes) in the outcome cohort with a baseline and a follow-up score on an instrument, the follow-up ${OUTCOME_WINDOW}.`,
       wellbeing_improved:
         "Of them, referrals whose change on their headline instrument reached the instrument's meaningful-change threshold.",
-      discharged: 'Episodes of the outcome cohort ended.',
+      discharged: `Episodes of the outcome cohort ended ${OUTCOME_WINDOW} (by the reason of the latest discharge in it).`,
       ...Object.fromEntries(DISCHARGES.map((d) => [`discharge_${d}`, `Episodes ended: ${d.replaceAll('_', ' ')}.`])),
       engaged_pct: 'Engaged as a percentage of the engagement cohort (against the 80% take-up expectation).',
       connected_pct: 'Connected as a percentage of the engagement cohort.',
       plans_agreed_pct: 'Plans agreed as a percentage of the engagement cohort.',
-      mean_contacts: 'Mean link worker contacts per referral in the outcome cohort (8 or more referrals).',
+      mean_contacts: `Mean link worker contacts ${OUTCOME_WINDOW} per referral in the outcome cohort, over every referral, those never engaged included (the 6 to 12 expectation is about the people a link worker supports, so this reads low against it wherever take-up is below 100%; 8 or more referrals).`,
       mean_other_contacts: 'Mean contacts from other roles per referral in the outcome cohort (8 or more referrals).',
-      median_contacts: 'Median link worker contacts per referral, financial years (8 or more referrals).',
-      share_6_to_12_pct: 'Referrals with 6 to 12 link worker contacts as a percentage of the outcome cohort.',
+      median_contacts: `Median link worker contacts ${OUTCOME_WINDOW} per referral, financial years (8 or more referrals).`,
+      share_6_to_12_pct: `Referrals with 6 to 12 link worker contacts ${OUTCOME_WINDOW} as a percentage of the outcome cohort (every referral, those never engaged included).`,
       wellbeing_measured_pct: 'Referrals measured at baseline and follow-up as a percentage of the outcome cohort.',
       wellbeing_improved_pct: 'Improved as a percentage of the referrals measured.',
     },
@@ -368,8 +373,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'contacts_distribution',
     title: 'Link worker contacts per referral',
-    description:
-      'Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least 6 months before the data-as-of date, by the number of link worker contacts in the episode (20 or more counted together).',
+    description: `Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date, by the number of link worker contacts ${OUTCOME_WINDOW} (20 or more counted together).`,
     file: 'contacts_distribution',
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
@@ -384,8 +388,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'wellbeing',
     title: 'Wellbeing change',
-    description:
-      "People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.",
+    description: `People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date, the follow-up being the last ${OUTCOME_WINDOW}: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.`,
     file: 'wellbeing',
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -612,8 +615,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'equity',
     title: 'Equity',
-    description:
-      'People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice) and cover referrals made at least 3 months before the data-as-of date; wellbeing counts people, measured on referrals made at least 6 months before. Method: docs/methodology.md.',
+    description: `People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice), ${ENGAGEMENT_WINDOW}, and cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their window closed); wellbeing counts people, measured on referrals made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}. Method: docs/methodology.md.`,
     file: 'equity',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -627,10 +629,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       group: 'The group within the dimension.',
       people_referred:
         "Distinct people referred. pcn_imd_quintile rows, England's too, count a group of PCNs: rounded as counts below England (1 to 7 shown as *, others to the nearest 5), and * in every quintile row of the year where a count would give away a PCN's rollout or outcomes figure (as are the engagement counts).",
-      engagement_cohort: 'Referrals made at least 3 months before the data-as-of date.',
-      engaged: 'Of them, referrals engaged (a link worker contact after referral, no decline).',
-      connected: 'Of them, referrals after which the person attended a community activity.',
-      wellbeing_people: 'People measured at baseline and follow-up (on a referral made at least 6 months before).',
+      engagement_cohort: `Referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed).`,
+      engaged: `Of them, referrals engaged (a link worker contact ${ENGAGEMENT_WINDOW}, no decline by then).`,
+      connected: `Of them, referrals after which the person attended a community activity ${ENGAGEMENT_WINDOW}.`,
+      wellbeing_people: `People measured at baseline and follow-up (on a referral made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}).`,
       wellbeing_improved:
         "Of them, people who improved by their headline instrument's meaningful-change threshold (in any of their referrals).",
       engaged_pct: 'Referrals engaged as a percentage of the engagement cohort.',
@@ -683,8 +685,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'pcn_comparison',
     title: 'Comparing PCNs',
-    description:
-      "Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact after referral, not declined, of referrals made at least 3 months before the data-as-of date) and wellbeing improvement (of referrals made at least 6 months before, measured twice), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).",
+    description: `Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact ${ENGAGEMENT_WINDOW}, not declined by then, of referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date) and wellbeing improvement (of referrals made at least ${OUTCOME_COHORT_MONTHS} months before, measured twice, the follow-up ${OUTCOME_WINDOW}), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).`,
     file: 'pcn_comparison',
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -700,14 +701,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months_open: 'Months of the year (with data nationally) the PCN was open.',
       exposure: 'Registered patients pro rata to the months open: list size × months open / months of the year.',
       referrals: 'Accepted referrals: the same count as rollout.referrals of the PCN and year, published as there.',
-      engagement_cohort:
-        'Referrals made at least 3 months before the data-as-of date: the same count as cof_person.engagement_cohort, published as there (as are engaged, connected and the wellbeing counts).',
-      engaged:
-        'Of the engagement cohort, referrals with a link worker contact on or after the referral and no decline: take-up.',
-      connected:
-        'Of the engagement cohort, referrals after which the person attended a community activity (shown beside take-up).',
-      wellbeing_measured:
-        'Referrals made at least 6 months before the data-as-of date measured at baseline and follow-up (each once, on its headline instrument).',
+      engagement_cohort: `Referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their follow-up window has closed): the same count as cof_person.engagement_cohort, published as there (as are engaged, connected and the wellbeing counts).`,
+      engaged: `Of the engagement cohort, referrals with a link worker contact ${ENGAGEMENT_WINDOW} and no decline by then: take-up.`,
+      connected: `Of the engagement cohort, referrals after which the person attended a community activity ${ENGAGEMENT_WINDOW} (shown beside take-up).`,
+      wellbeing_measured: `Referrals made at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date measured at baseline and follow-up, the follow-up ${OUTCOME_WINDOW} (each once, on its headline instrument).`,
       wellbeing_improved: "Of them, referrals improved by the headline instrument's meaningful-change threshold.",
       referral_rate: 'Referrals per 1,000 registered patients (exposure: the list pro rata to the months open).',
       take_up_pct:

@@ -1,7 +1,7 @@
 import { type Figure, type Level, type MetricDocument, type MetricRow, SUPPRESSED } from '../contract/index.ts';
 import { analyseSeries } from '../stats/spc.ts';
 import type { Improvement } from '../stats/spc-icons.ts';
-import type { Targets } from './catalogue.ts';
+import { ENGAGEMENT_COHORT_MONTHS, type Targets } from './catalogue.ts';
 import { DISCLOSURE_NOTE } from './disclosure.ts';
 
 /**
@@ -51,8 +51,10 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
     document: 'cof_person',
     columns: ['engaged_pct', 'take_up_pct'],
     improvement: 'up',
-    // Engagement is counted on cohorts referred at least 3 months before the data-as-of date (issue 14, item 5).
-    immatureMonths: 3,
+    // Engagement is counted within 3 months of the referral, on cohorts whose window has closed: referred at least 3
+    // months before the data-as-of date (issue 14, item 5; review2 F3). The youngest months charted are the last
+    // whose whole window has closed, so every month charted has had the same time to engage.
+    immatureMonths: ENGAGEMENT_COHORT_MONTHS,
     nationalTarget: (t) => t.take_up_pct,
   },
   {

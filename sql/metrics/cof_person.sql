@@ -1,10 +1,13 @@
 -- Common Outcomes Framework, impact on the person, by the month or year of referral (docs/methodology.md).
--- Outcomes take time, so each is counted only on referrals old enough to have it:
---   engagement cohort (referred on or before parameter 1, 3 months before the data-as-of date): engaged (a link
---   worker contact after the referral, not declined), connected (attended a community activity), plans agreed;
---   outcome cohort (referred on or before parameter 2, 6 months before): link worker contacts (the 6-12
---   expectation), other roles' contacts, people with 6 to 12 link worker contacts, wellbeing measured at baseline
---   and follow-up and improved on their headline instrument, and how episodes ended.
+-- Each outcome is counted within a fixed follow-up window from the referral date (episodes.sql, wellbeing_pairs.sql),
+-- and only on referrals whose window has closed, so every month and year has had the same time (review2 F3):
+--   engagement cohort (referred on or before parameter 1, 3 months before the data-as-of date: the 3-month window
+--   closed): engaged (a link worker contact within 3 months, not declined by then), connected (attended a community
+--   activity within 3 months), plans agreed within 3 months;
+--   outcome cohort (referred on or before parameter 2, 6 months before: the 6-month window closed): link worker
+--   contacts within 6 months (the 6-12 expectation), other roles' contacts, referrals with 6 to 12 link worker
+--   contacts, wellbeing measured at baseline and follow-up (within 6 months) and improved on their headline
+--   instrument, and how episodes ended (within 6 months).
 -- Medians come from contacts_distribution and the change per instrument from wellbeing. Counted once per PCN and
 -- month, then added up for every area and period (rollups).
 -- The cut-offs are Athena execution parameters, which may stand only in a WHERE clause ("Currently, ? parameters can

@@ -1,8 +1,9 @@
 -- Equity: people referred, engagement, connection and wellbeing improvement by deprivation decile (1 = most
 -- deprived), ethnicity group, age band and sex, by financial year of referral, so gaps between groups can be seen.
--- People referred are distinct people (pseudonymous person_id); engagement and connection are counted on referrals
--- old enough (parameter 1, 3 months before the data-as-of date), wellbeing on people measured at baseline and
--- follow-up referred on or before parameter 2 (6 months), improved on their headline instrument.
+-- People referred are distinct people (pseudonymous person_id); engagement and connection (within 3 months of the
+-- referral: episodes.sql) are counted on referrals whose window has closed (parameter 1, 3 months before the
+-- data-as-of date), wellbeing on people measured at baseline and follow-up (the follow-up within 6 months:
+-- wellbeing_pairs.sql) referred on or before parameter 2 (6 months), improved on their headline instrument.
 -- Access: people referred per registered patient by the deprivation quintile of the PCN's registered population
 -- (IMD 2019, pcn_deprivation), for England and regions where no cell gives away a PCN (quintile_levels), with
 -- the registered list of the PCNs in each quintile (each PCN pro rata to the months of the year it was open) for the

@@ -1,9 +1,11 @@
 -- PCN comparison: for each PCN and financial year, its region and ICB (as at its latest month), mean list size,
 -- accepted referrals, and the outcomes as cof_person defines them, on the referrals old enough to have them:
--- take-up is engagement (a link worker contact after the referral, not declined) of the engagement cohort (referred
--- on or before parameter 1, 3 months before the data-as-of date), with connection (attended a community activity)
--- beside it; wellbeing improvement is of people in the outcome cohort (referred on or before parameter 2, 6 months
--- before) measured at baseline and follow-up, improved by their headline instrument's meaningful-change threshold.
+-- take-up is engagement (a link worker contact within 3 months of the referral, not declined by then: episodes.sql)
+-- of the engagement cohort (referred on or before parameter 1, 3 months before the data-as-of date, so the window has
+-- closed for every referral counted), with connection (attended a community activity within 3 months) beside it;
+-- wellbeing improvement is of people in the outcome cohort (referred on or before parameter 2, 6 months before)
+-- measured at baseline and follow-up (within 6 months: wellbeing_pairs.sql), improved by their headline
+-- instrument's meaningful-change threshold.
 -- These are the numerators and denominators of the funnel plots. docs/methodology.md, "Comparing PCNs".
 -- Control limits around the national and regional rates are computed from these figures.
 -- A PCN open part of the year: its list is the mean over the months it was open (months_open, of the year's months

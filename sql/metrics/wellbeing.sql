@@ -1,5 +1,6 @@
--- Wellbeing change per instrument, by the month or year of referral, for referrals old enough for a follow-up
--- (referred on or before parameter 1, 6 months before the data-as-of date): people measured at baseline and
+-- Wellbeing change per instrument, by the month or year of referral, for referrals whose 6-month follow-up window
+-- has closed (referred on or before parameter 1, 6 months before the data-as-of date; the follow-up is the last
+-- within 6 months of the referral: wellbeing_pairs.sql): people measured at baseline and
 -- follow-up on the instrument (distinct people, not questionnaire items), people whose change reached the
 -- instrument's meaningful-change threshold, the mean change (positive = better on every instrument) with its
 -- standard deviation for the 95% confidence interval, and the mean scores. docs/methodology.md, "Wellbeing".

@@ -1,7 +1,17 @@
 -- One row per accepted referral (an episode of care, SNOMED 871731000000106): where and when it began, who it
--- was for, and what followed it: contacts (link worker and other roles apart), an agreed plan, whether the person
--- engaged (a link worker contact on or after the referral date, with no decline recorded against the referral),
--- whether they connected (attended at least one community connection), and how it ended. docs/methodology.md.
+-- was for, and what followed it within a fixed follow-up window from the referral date (docs/methodology.md,
+-- "Cohorts"): whether the person engaged (a link worker contact within 3 months, with no decline recorded by then),
+-- connected (attended a community connection within 3 months) and agreed a plan (within 3 months); their contacts
+-- (link worker and other roles apart) within 6 months; and how the episode ended (the latest discharge within 6
+-- months). A fixed window makes referral months and years comparable (review2 F3): counted up to the data-as-of
+-- date, a referral made 20 months ago had 20 months to engage and one made 3 months ago 3, so a steady service
+-- showed a falling take-up and a "concern" special cause. The metrics count an outcome only on referrals whose
+-- window has closed (the cohort cut-offs of catalogue.ts, ENGAGEMENT_COHORT_MONTHS = 3 and OUTCOME_COHORT_MONTHS = 6,
+-- equal to these windows: a referral on or before the cut-off has its whole window on or before the data-as-of date).
+-- "Within N months" is calendar months, both ends counted: from the referral date to the same day N months later
+-- (the month's last day when it has no such day: 31 August + 3 months is 30 November), as both engines add a month
+-- interval to a date (Trino: "timestamp '2012-10-31 01:00' + interval '1' month = 2012-11-30 01:00:00.000",
+-- trino.io/docs/current/functions/datetime.html; DuckDB likewise, returning a TIMESTAMP, hence the CAST to DATE).
 WITH referral_events AS (
   -- A referral may be recorded by more than one referral event (say a re-referral months later, after the PCN moved
   -- ICB): the episode is the first event's, whole: its date, area, person and demographics together, an empty one
@@ -71,32 +81,59 @@ referrals AS (
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
 -- kinds is a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing here
 -- reads it, and a reference that lists a PCN twice in a month would count each of its contacts twice (issue 17).
-follow_ups AS (
+-- Each is joined to its referral's date once, and every count is a FILTER over its window, in one grouping (issue 17:
+-- no second pass). Events after the longer window are never read past the join. A follow-up dated before the referral
+-- (an earlier episode, or a data-entry slip) counts in no window; a decline counts wherever it is dated up to the end
+-- of the engagement window (a person who declined has not taken up the referral, whenever the decline was recorded
+-- before then; one recorded later is outside the window, as a contact would be).
+windowed AS (
   SELECT
     e.pcn_code,
     e.referral_id,
-    count(*) FILTER (WHERE e.event_type = 'contact') AS contacts,
-    count(*) FILTER (WHERE e.event_type = 'contact' AND e.worker_role = 'splw') AS splw_contacts,
-    -- the latest: a link worker contact on or after the referral exists exactly when the latest is on or after it
-    -- (the earliest would miss an episode with one contact dated before the referral and others after it)
-    max(e.occurred_on) FILTER (WHERE e.event_type = 'contact' AND e.worker_role = 'splw') AS last_splw_contact_on,
-    count(*) FILTER (WHERE e.event_type = 'declined') AS declines,
-    count(*) FILTER (WHERE e.event_type = 'plan_agreed') AS plans,
-    count(*) FILTER (WHERE e.event_type = 'community_connection') AS connections,
-    count(*) FILTER (WHERE e.event_type = 'community_connection' AND e.attended) AS connections_attended,
-    -- how it ended: the latest discharge (a person may be discharged, re-engage and be discharged again); two on one
-    -- day go by the reason's name, so that every engine picks the same without reading every event's id (max_by in
-    -- DuckDB and Trino alike)
-    max_by(e.discharge_reason, CAST(e.occurred_on AS VARCHAR) || e.discharge_reason)
-      FILTER (WHERE e.event_type = 'discharge') AS discharge_reason
+    e.event_type,
+    e.worker_role,
+    e.attended,
+    e.discharge_reason,
+    e.occurred_on,
+    e.occurred_on >= r.referred_on AS after_referral,
+    e.occurred_on <= CAST(r.referred_on + INTERVAL '3' MONTH AS DATE) AS by_engagement_end
   FROM committed_events AS e
+  INNER JOIN referrals AS r
+    ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
     AND e.event_month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code, e.referral_id
+    -- The longer (outcome) window's end: nothing later is counted.
+    AND e.occurred_on <= CAST(r.referred_on + INTERVAL '6' MONTH AS DATE)
+),
+
+follow_ups AS (
+  SELECT
+    pcn_code,
+    referral_id,
+    -- contacts and connections made within the outcome window (6 months)
+    count(*) FILTER (WHERE event_type = 'contact' AND after_referral) AS contacts,
+    count(*) FILTER (WHERE event_type = 'contact' AND worker_role = 'splw' AND after_referral) AS splw_contacts,
+    count(*) FILTER (WHERE event_type = 'community_connection' AND after_referral) AS connections,
+    -- engaged, connected and plan agreed: within the engagement window (3 months)
+    count(*) FILTER (
+      WHERE event_type = 'contact' AND worker_role = 'splw' AND after_referral AND by_engagement_end
+    ) AS early_splw_contacts,
+    count(*) FILTER (WHERE event_type = 'declined' AND by_engagement_end) AS declines,
+    count(*) FILTER (WHERE event_type = 'plan_agreed' AND after_referral AND by_engagement_end) AS plans,
+    count(*) FILTER (
+      WHERE event_type = 'community_connection' AND attended AND after_referral AND by_engagement_end
+    ) AS connections_attended,
+    -- how it ended: the latest discharge within the outcome window (a person may be discharged, re-engage and be
+    -- discharged again); two on one day go by the reason's name, so that every engine picks the same without reading
+    -- every event's id (max_by in DuckDB and Trino alike)
+    max_by(discharge_reason, CAST(occurred_on AS VARCHAR) || discharge_reason)
+      FILTER (WHERE event_type = 'discharge' AND after_referral) AS discharge_reason
+  FROM windowed
+  GROUP BY pcn_code, referral_id
 )
 
 SELECT
@@ -117,7 +154,7 @@ SELECT
   COALESCE(f.contacts, 0) AS contacts,
   COALESCE(f.splw_contacts, 0) AS splw_contacts,
   COALESCE(f.contacts, 0) - COALESCE(f.splw_contacts, 0) AS other_contacts,
-  COALESCE(f.last_splw_contact_on >= r.referred_on AND f.declines = 0, false) AS engaged,
+  COALESCE(f.early_splw_contacts > 0 AND f.declines = 0, false) AS engaged,
   COALESCE(f.plans, 0) > 0 AS plan_agreed,
   COALESCE(f.connections, 0) AS connections,
   COALESCE(f.connections_attended, 0) > 0 AS connected,

@@ -26,6 +26,17 @@
 -- date, not a time of measurement). As the order is by date first, the last follow-up is also the last one after the
 -- baseline whenever there is one, and there is none when the latest follow-up is on or before the first baseline:
 -- so the two dates, kept beside the counts (a min and a max of a date), decide it for both paths.
+-- A fixed follow-up window (review2 F3; docs/methodology.md, "Cohorts"): only measures dated within 6 months of the
+-- referral (to the same day 6 months later, both ends counted, calendar months as episodes.sql) are read, so the
+-- follow-up is the last one within the window. Counted to the data-as-of date instead, a referral made years ago
+-- could be followed up years later and one made 6 months ago only within 6 months: cohorts of unequal time, and a
+-- later follow-up measures more time with the service. The metrics count pairs only on referrals whose window has
+-- closed (the outcome cohort, referred at least 6 months before the data-as-of date: OUTCOME_COHORT_MONTHS).
+-- The window needs the referral's date, which only the episodes hold: the one-of-each path (almost every pair) is
+-- windowed by its follow-up's date at the join to the episodes below, which it has anyway (its one follow-up is in
+-- the window, or it has none there; its baseline is before it), and only the measures of the few with more than one
+-- are joined to their episode one by one (issue 17: no join of every measure). A measure outside the window still
+-- counts towards "more than one" here, which only sends a pair down the exact path.
 WITH counted AS (
   SELECT
     pcn_code,
@@ -57,7 +68,7 @@ repeated AS (
 ),
 
 scores AS (
-  SELECT pcn_code, referral_id, instrument, baseline, follow_up
+  SELECT pcn_code, referral_id, instrument, baseline, follow_up, last_follow_up_on
   FROM counted
   WHERE baselines <= 1 AND follow_ups <= 1 AND last_follow_up_on > first_baseline_on
 
@@ -70,19 +81,26 @@ scores AS (
     min_by(m.score, ROW(m.occurred_on, COALESCE(m.recorded_at, TIMESTAMP '0001-01-01 00:00:00'), m.event_id))
       FILTER (WHERE m.phase = 'baseline') AS baseline,
     max_by(m.score, ROW(m.occurred_on, COALESCE(m.recorded_at, TIMESTAMP '0001-01-01 00:00:00'), m.event_id))
-      FILTER (WHERE m.phase = 'follow_up') AS follow_up
+      FILTER (WHERE m.phase = 'follow_up') AS follow_up,
+    max(m.occurred_on) FILTER (WHERE m.phase = 'follow_up') AS last_follow_up_on
   FROM (
     SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on, e.recorded_at, e.event_id
     FROM committed_events AS e
+    INNER JOIN episodes AS p
+      ON p.pcn_code = e.pcn_code AND p.referral_id = e.referral_id
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
     WHERE e.event_type = 'wellbeing_measure'
       AND w.upload_id IS NULL
       AND e.event_month <= (SELECT month FROM published_through)
+      -- within the follow-up window: 6 months from the referral (episodes.sql)
+      AND e.occurred_on <= CAST(p.referred_on + INTERVAL '6' MONTH AS DATE)
   ) AS m
   INNER JOIN repeated AS r
     ON r.pcn_code = m.pcn_code AND r.referral_id = m.referral_id AND r.instrument = m.instrument
   GROUP BY m.pcn_code, m.referral_id, m.instrument
+  -- of the measures in the window, the last follow-up must still be after the first baseline
+  HAVING max(m.occurred_on) FILTER (WHERE m.phase = 'follow_up') > min(m.occurred_on) FILTER (WHERE m.phase = 'baseline')
 ),
 
 changes AS (
@@ -92,6 +110,7 @@ changes AS (
     instrument,
     baseline,
     follow_up,
+    last_follow_up_on,
     CASE
       WHEN instrument IN ('ons4_anxiety', 'mycaw') THEN baseline - follow_up
       ELSE follow_up - baseline
@@ -130,3 +149,5 @@ SELECT
 FROM changes AS c
 INNER JOIN episodes AS e
   ON e.pcn_code = c.pcn_code AND e.referral_id = c.referral_id
+-- the follow-up within 6 months of the referral (the window above)
+WHERE c.last_follow_up_on <= CAST(e.referred_on + INTERVAL '6' MONTH AS DATE)

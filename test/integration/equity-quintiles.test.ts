@@ -31,10 +31,11 @@ import { quintileFindings } from '../support/quintile-audit.ts';
  *   Region Y56, ICB QEE: U02731 q1 5,000 3 4 | U03153 q1 15,000 7 6 | U01198 q2 20,000 5 5 | U02610 q3 10,000 3 6
  *   Region Y58, ICB QSL, open from 2025-04-01: U02671 q1 36,000 - 14 | U03379 q1 14,000 - 6 |
  *                        U01901 q3 10,000 - 6 | U01989 q3 10,000 - 7
- * U00203's and U02671's 2025/26 referrals each have a link worker contact on 2025-08-31 (engaged): the last event, so
- * the data are as of 2025-08-31 (every PCN sends a care coordinator contact in each month it is open, so each month is
- * complete) and the engagement cohort is every referral (on or before 2025-05-31). Months with data: February to
- * August 2025, so 2024/25 has 2 months and 2025/26 has 5.
+ * U00203's and U02671's 2025/26 referrals each have a link worker contact on 2025-08-15, the last day of their
+ * 3-month engagement window (15 May + 3 months), so they are engaged (a contact on 2025-08-31 would be outside it:
+ * review2 F3). The data are as of 2025-08-31 (the refresh on 2025-09-02; every PCN sends a care coordinator contact in
+ * each month it is open, so each month to August is complete) and the engagement cohort is every referral (on or
+ * before 2025-05-31). Months with data: February to August 2025, so 2024/25 has 2 months and 2025/26 has 5.
  *
  * 2024/25 (Y56 alone): Y56's cells hold 5, 4 and 5 PCNs; less QWE's part 4, 2, 2; less QKK's 3, 3, 4; less QEE's 3, 3,
  *   4: none is 1, so the quintile rule allows England's and Y56's rows. Y56 is all of England that year; England's
@@ -128,7 +129,7 @@ function uploads(): Record<string, GoldenEvent[]> {
     for (let i = 1; i <= after; i++) {
       const referral = referralEvent(p.code, `${p.code}-B${i}`, '2025-05-15');
       rows.push(referral);
-      if (ENGAGED.has(p.code)) rows.push({ ...contactOn(referral, '2025-08-31'), event_id: `C-${p.code}-${i}` });
+      if (ENGAGED.has(p.code)) rows.push({ ...contactOn(referral, '2025-08-15'), event_id: `C-${p.code}-${i}` });
     }
     // Every PCN sends something in each month it is open, so each month to August is complete (data as of,
     // docs/methodology.md): a care coordinator contact on its first referral, which no figure here counts.

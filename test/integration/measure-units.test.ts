@@ -13,7 +13,10 @@ import { COUNT_UNITS, unitOf } from '../support/measure-units.ts';
  * twice (2025-04-10 and 2025-05-12, both in the engagement and the outcome cohorts of data as of 2025-12-31), every
  * referral with everything an outcome counts: 8 link worker contacts and 1 coach contact after it, a plan agreed, a
  * community activity attended, SWEMWBS 20 -> 25 (improved), GP appointments 3 before and 2 after in 6-month windows,
- * discharged with goals met. So every count of referrals is 20 and every count of people 10: England's (exact)
+ * discharged with goals met on 2025-10-01 (within 6 months of either referral: outcomes are counted within their
+ * follow-up window, review2 F3; a discharge on 2025-12-31 would be outside both). The GP use after referral is sent
+ * on 2025-12-31, the last event, so the data are as of 2025-12-31 (a service use's date is not its window's).
+ * So every count of referrals is 20 and every count of people 10: England's (exact)
  * figures of 2025/26; the PCN's in pcn_comparison (PCN level only) are rollout's and cof_person's PCN cells, `*`.
  */
 const PCN = 'U00203';
@@ -71,7 +74,7 @@ function events(): GoldenEvent[] {
         }),
       );
       rows.push(
-        follow('2025-11-20', {
+        follow('2025-12-31', {
           event_type: 'service_use',
           service: 'gp_appointment',
           window: 'after',
@@ -79,7 +82,7 @@ function events(): GoldenEvent[] {
           count: 2,
         }),
       );
-      rows.push(follow('2025-12-31', { event_type: 'discharge', discharge_reason: 'goals_met' }));
+      rows.push(follow('2025-10-01', { event_type: 'discharge', discharge_reason: 'goals_met' }));
     });
   }
   return rows;

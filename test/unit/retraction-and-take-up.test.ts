@@ -8,10 +8,13 @@ import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 /*
  * Two rules of the prepare steps (red-team review), worked out by hand on one PCN (U00001, ICB QAA, region Y56):
  *
- * Take-up (episodes.engaged): a link worker contact on or after the referral, and no decline.
- *   R1 referred 2025-04-10, link worker contacts on 04-09 (before) and 04-20 (after): engaged (one contact after).
- *   R2 referred 2025-04-12, one link worker contact on 04-05 (before only): not engaged.
- *   R3 referred 2025-04-15, a contact the same day, but a decline: not engaged.
+ * Take-up (episodes.engaged): a link worker contact on or after the referral (within 3 months), and no decline.
+ * Contacts (episodes.splw_contacts) are those on or after the referral (within 6 months): one dated before it is
+ * from an earlier episode or a slip, in no follow-up window (review2 F3).
+ *   R1 referred 2025-04-10, link worker contacts on 04-09 (before) and 04-20 (after): engaged (one contact after);
+ *      1 contact (04-20; 04-09 is before the referral).
+ *   R2 referred 2025-04-12, one link worker contact on 04-05 (before only): not engaged; 0 contacts.
+ *   R3 referred 2025-04-15, a contact the same day, but a decline: not engaged; 1 contact (the same day counts).
  *
  * A retraction withdraws its event unless a version of the event was recorded after it (the later row wins, as for
  * corrections); a version without recorded_at never undoes one, and a retraction without recorded_at is for good.
@@ -150,8 +153,8 @@ afterAll(() => instance.closeSync());
 describe('episodes: take-up and retractions (worked by hand above)', () => {
   it('counts an episode engaged when any link worker contact is on or after the referral, not only the first', () => {
     expect(episodes.filter((e) => ['R1', 'R2', 'R3'].includes(e.referral_id as string))).toEqual([
-      { referral_id: 'R1', referred_on: '2025-04-10', engaged: true, splw_contacts: 2n, recorded_on: null },
-      { referral_id: 'R2', referred_on: '2025-04-12', engaged: false, splw_contacts: 1n, recorded_on: null },
+      { referral_id: 'R1', referred_on: '2025-04-10', engaged: true, splw_contacts: 1n, recorded_on: null },
+      { referral_id: 'R2', referred_on: '2025-04-12', engaged: false, splw_contacts: 0n, recorded_on: null },
       { referral_id: 'R3', referred_on: '2025-04-15', engaged: false, splw_contacts: 1n, recorded_on: null },
     ]);
   });

@@ -20,6 +20,13 @@ import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
  *     first baseline, before the second) -> the first baseline, 20, and 25: change 5, improved.
  *   R7 (two baselines, one follow-up on the first's day): baselines 20 on 2025-04-20 and 21 on 2025-04-22,
  *     follow-up 30 on 2025-04-20 -> no pair (the first baseline is the one compared, the same day).
+ * Only measures within 6 months of the referral are read (review2 F3): 1 April + 6 months = 1 October, both ends counted.
+ *   R8 (one of each): baseline 20 on 2025-04-20, follow-up 25 on 2025-10-01 (the last day inside) -> pair, change 5.
+ *   R9 (one of each): baseline 20 on 2025-04-20, follow-up 25 on 2025-10-02 (the day after) -> no pair.
+ *   R10 (two follow-ups): baseline 20 on 2025-04-20, follow-ups 24 on 2025-10-01 and 30 on 2025-10-02 -> the last
+ *     inside, 24: change 4, improved (30, outside, would have been +10).
+ *   R11 (two follow-ups, both outside): baseline 20 on 2025-04-20, follow-ups 30 on 2025-10-02 and 31 on 2025-11-01
+ *     -> no pair.
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
   ', ',
@@ -29,7 +36,7 @@ function measure(row: number, referral: string, on: string, phase: string, score
   return `(${row}, 'W${row}', '${referral}', 'wellbeing_measure', DATE '${on}', NULL, 'swemwbs', '${phase}', ${score})`;
 }
 
-const REFERRALS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7'];
+const REFERRALS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10', 'R11'];
 const ROWS = [
   // source_row, event_id, referral_id, event_type, occurred_on, snomed_code, instrument, phase, score
   ...REFERRALS.map(
@@ -53,6 +60,16 @@ const ROWS = [
   measure(16, 'R7', '2025-04-20', 'baseline', 20),
   measure(17, 'R7', '2025-04-22', 'baseline', 21),
   measure(18, 'R7', '2025-04-20', 'follow_up', 30),
+  measure(19, 'R8', '2025-04-20', 'baseline', 20),
+  measure(20, 'R8', '2025-10-01', 'follow_up', 25),
+  measure(21, 'R9', '2025-04-20', 'baseline', 20),
+  measure(22, 'R9', '2025-10-02', 'follow_up', 25),
+  measure(23, 'R10', '2025-04-20', 'baseline', 20),
+  measure(24, 'R10', '2025-10-01', 'follow_up', 24),
+  measure(25, 'R10', '2025-10-02', 'follow_up', 30),
+  measure(26, 'R11', '2025-04-20', 'baseline', 20),
+  measure(27, 'R11', '2025-10-02', 'follow_up', 30),
+  measure(28, 'R11', '2025-11-01', 'follow_up', 31),
 ];
 
 let instance: DuckDBInstance;
@@ -92,9 +109,11 @@ afterAll(() => instance.closeSync());
 describe('wellbeing_pairs: a follow-up counts only when dated after the baseline', () => {
   it('pairs the first baseline with the last follow-up dated after it, and no follow-up on or before it', () => {
     expect(pairs).toEqual([
+      { referral_id: 'R10', baseline: 20, follow_up: 24, change: 4, improved: true },
       { referral_id: 'R3', baseline: 20, follow_up: 24, change: 4, improved: true },
       { referral_id: 'R4', baseline: 20, follow_up: 22, change: 2, improved: false },
       { referral_id: 'R6', baseline: 20, follow_up: 25, change: 5, improved: true },
+      { referral_id: 'R8', baseline: 20, follow_up: 25, change: 5, improved: true },
     ]);
   });
 });
