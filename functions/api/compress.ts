@@ -66,12 +66,19 @@ const brotliAsync = promisify(brotliCompress);
 
 /**
  * Brotli's best quality: about 30% smaller than gzip on these documents, but slow (0.3-0.7 s for a 200 kB document
- * on this 2-core machine, seconds for a national one), so it is made off the event loop (zlib's asynchronous calls
- * run on libuv's thread pool) and after the gzip: until it is ready, a client that accepts br gets the gzip.
+ * on this 2-core machine, about 1.8 CPU s per MB), so it is made off the event loop (zlib's asynchronous calls run on
+ * libuv's thread pool) and after the gzip: until it is ready, a client that accepts br gets the gzip. Above
+ * BROTLI_BEST_UP_TO_BYTES it is quality 5: an unfiltered national document or a CSV download (18-77 MB) at the best
+ * quality would hold zlib's four threads for minutes, and every later answer's gzip would wait behind it (the Lambda
+ * times out at 10 s). Measured on the national rollout document (18.9 MB): quality 5 took 0.16 CPU s for 574 kB,
+ * gzip 0.09 s for 735 kB; the best quality did not finish in the time a reader waits.
  */
+export const BROTLI_BEST_UP_TO_BYTES = 256 * 1024;
+export const brotliQuality = (bytes: number): number =>
+  bytes <= BROTLI_BEST_UP_TO_BYTES ? constants.BROTLI_MAX_QUALITY : 5;
 const BROTLI_OPTIONS = (bytes: number) => ({
   params: {
-    [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+    [constants.BROTLI_PARAM_QUALITY]: brotliQuality(bytes),
     [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
     [constants.BROTLI_PARAM_SIZE_HINT]: bytes,
   },

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   acceptsGzip,
+  BROTLI_BEST_UP_TO_BYTES,
+  brotliQuality,
   COMPRESS_FROM_BYTES,
   EncodedBody,
   lambdaResponse,
@@ -42,6 +44,28 @@ describe('response compression', () => {
     [undefined, 'identity'],
   ] as const)('Accept-Encoding %s: the API sends %s', (header, coding) => {
     expect(preferredCoding(header)).toBe(coding);
+  });
+
+  it('makes Brotli at its best quality up to 256 KiB and at quality 5 above (a national document would hold zlib for minutes)', async () => {
+    expect(BROTLI_BEST_UP_TO_BYTES).toBe(262_144);
+    expect(brotliQuality(262_144)).toBe(11);
+    expect(brotliQuality(262_145)).toBe(5);
+    // A body one byte over the bound: its Brotli form is exactly what quality 5 writes, and decodes to the body.
+    const rows = JSON.stringify({ rows: Array.from({ length: 20_000 }, (_, i) => ({ code: `U${10000 + i}`, n: i })) });
+    const body = rows.slice(0, BROTLI_BEST_UP_TO_BYTES + 1);
+    const encoded = await EncodedBody.of(body, JSON_TYPE);
+    await encoded.brotliReady;
+    const sent = encoded.forClient('br');
+    expect(sent.coding).toBe('br');
+    const expected = brotliCompressSync(Buffer.from(body), {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 5,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    });
+    expect(Buffer.from(sent.body).equals(expected)).toBe(true);
+    expect(brotliDecompressSync(expected).toString()).toBe(body);
   });
 
   it('encodes a body once: gzip at once, Brotli after it, each decoding to the body, with one weak entity tag', async () => {
