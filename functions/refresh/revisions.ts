@@ -180,7 +180,11 @@ interface Revised {
   readonly found: FoundCells;
   readonly columns: readonly string[];
   readonly unitOf: ReadonlyMap<string, number>;
-  readonly baselines: ReadonlyMap<string, CellState | undefined>;
+  /**
+   * Each figure's published value and contributions then (made again when needed rather than kept: realigned, they
+   * are as large as the record's part for the document).
+   */
+  readonly baselines: () => ReadonlyMap<string, CellState | undefined>;
   /** Units held by their own change (row id # unit). */
   readonly own: ReadonlySet<string>;
   readonly failClosed: boolean;
@@ -288,9 +292,13 @@ export class EnglandRevisions {
       // Contributions follow a PCN code, not a position (PCNs open and close between releases).
       return { ...before, c: oldIndex.map((i) => (i === -1 ? 0 : (before.c[i] ?? 0))) };
     };
-    const baselines = new Map<string, CellState | undefined>();
-    for (const cell of found.cells.values())
-      for (const column of columns) baselines.set(`${cell.id}#${column}`, baselineOf(cell, column));
+    const baselinesOf = () => {
+      const baselines = new Map<string, CellState | undefined>();
+      for (const cell of found.cells.values())
+        for (const column of columns) baselines.set(`${cell.id}#${column}`, baselineOf(cell, column));
+      return baselines;
+    };
+    const baselines = baselinesOf();
     const own =
       this.published === undefined
         ? new Set<string>()
@@ -300,15 +308,27 @@ export class EnglandRevisions {
       this.periods.add(cell.period);
       if (cell.periodType === 'month') this.periods.add(financialYearOf(cell.period));
     }
-    const entry: Revised = { definition, found, columns, unitOf, baselines, own, failClosed, heldByPeriod: 0 };
+    const entry: Revised = {
+      definition,
+      found,
+      columns,
+      unitOf,
+      baselines: baselinesOf,
+      own,
+      failClosed,
+      heldByPeriod: 0,
+    };
     this.revised.set(definition.name, entry);
-    const applied = this.apply(entry);
+    const applied = this.apply(entry, baselines);
     return applied.heldRows.size === 0 ? exact : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes);
   }
 
   /** Holds a document's units held by their own change and every unit of a held period; records what it holds. */
-  private apply(entry: Revised): ReturnType<typeof applyHolds> {
-    const { definition, found, columns, unitOf, baselines, own, failClosed } = entry;
+  private apply(
+    entry: Revised,
+    baselines: ReadonlyMap<string, CellState | undefined> = entry.baselines(),
+  ): ReturnType<typeof applyHolds> {
+    const { definition, found, columns, unitOf, own, failClosed } = entry;
     const units = [...new Set(unitOf.values())];
     const heldUnits = new Set(own);
     entry.heldByPeriod = 0;
