@@ -98,9 +98,12 @@ characters between its parts, and an NHS number with zeros before it (\`943 - 47
 included (\`9 4 3 4 7 6 5 9 1 9\`, \`943 4765 919\`), with the separators repeated (\`94--34--76--59--19\`) or, one digit
 at a time, mixed (\`9-4.3 4/7-6.5 9/1-9\`); a Scottish CHI number (a DDMMYY date of birth first) standing apart from
 letters, in any grouping (\`0101901232\`, \`CHI 01 01 90 1232\`, \`0-1-0-1-9-0-1-2-3-2\`); a number written into a
-UUID's shape after zeros (\`00000000-0000-0000-0000-009434765919\`); a postcode inside an id (\`ORG-SW1A-1AA\`); and
+UUID's shape after zeros (\`00000000-0000-0000-0000-009434765919\`); a postcode inside an id (\`ORG-SW1A-1AA\`); a
+UK mobile number (07, 447, +447 or 00447 and nine digits) even glued to letters (\`MOB07700900123\`,
+\`pt+447700900123\`); and
 words written into any cell, ids included: a date of birth (dob, d.o.b, born, birth, birthdate or birthday, in any
-case, next to a UK or ISO date: \`DOB:1970-02-03\`, \`born-03.02.1970\`, \`d.o.b 3/2/70\`), a title and a name (Mr,
+case, next to a UK or ISO date: \`DOB:1970-02-03\`, \`born-03.02.1970\`, \`d.o.b 3/2/70\`; or a date before 2010 written
+with separators or its month named, next to letters: \`SMITH-1970-02-03\`, \`JS_3-Feb-1970\`), a title and a name (Mr,
 Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame or Rev, a separator, and a capitalised word with small letters:
 \`Mr.John.Smith\`, \`Mrs_Smith\`, \`Dr-A-Patel\`; a code in capitals, \`DR-UNIT-12\`, passes), and an e-mail address
 with \`at\` written for its @ (\`jsmith.at.nhs.net\`, \`j_smith_at_gmail_com\`). A file containing one is rejected

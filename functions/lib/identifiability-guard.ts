@@ -234,6 +234,26 @@ const TELEPHONE = new RegExp(
   `(?<![A-Za-z0-9+])(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
 );
 /**
+ * A UK mobile number wherever it is, letters either side included (`MOB07700900123`, `tel07700 900123`,
+ * `pt447700900123`, `pt+447700900123`: a red-team review got the first three into curated Parquet), but never beside
+ * another digit: 07 and nine digits, or 447, +447 or 00447 (+44 and 0044 with or without "(0)" and a separator run)
+ * and nine digits, together or as people write a mobile, apart after its first five (`07700 900123`,
+ * `+44 7700 900123`). The rule above needs no letter either side because it reads every UK number, landlines of 10
+ * digits and any grouping included, which beside letters would be zero-padded ids; a mobile's shape is narrow (7 after
+ * the 0 or the 44, eleven or twelve digits exactly), so ids padded to another width (`EVT0000012345`, `EV07700123`),
+ * ids that start with a year or a date (20.., 19..), timestamps (the colon and dot rule above) and the demo's ids
+ * (`R202605-2565.1`, `VCSE-QE1-1BP`) are not read. A pseudonym's shape (64 hex digits, a UUID) is left alone: a
+ * mobile's digits between its hex letters are chance (85 of 2,000,000 random UUIDs and 254 of 500,000 random 64-hex
+ * pseudonyms hold one), and only a number standing alone counts there, as for an NHS number. An id made of an ODS code
+ * starting 07 and a sequence of six, together or apart (`U07140000123`, `Y07014-000001`: 14 PCN codes are U07.. and 12
+ * practice codes Y07.. in the 2025 extracts), is read as one: it cannot be told from a mobile glued to a capital, and
+ * any ODS code with 03 to 09 after its letter and a sequence of six was refused 1 time in 11 before this rule (zero
+ * padding and an NHS number beside letters), so such ids need a sequence of another length or a date.
+ */
+const MOBILE = new RegExp(
+  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|44|0)7\\d{3}${TELEPHONE_SEP}\\d{6}(?!\\d)`,
+);
+/**
  * A postcode: its outward and inward codes together or apart by a separator run (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`,
  * `B338TH`), standing alone or inside an id (`ORG-SW1A-1AA`). Only letters Royal Mail uses in those places are read
  * (the postcode format of BS 7666 and Royal Mail's address guidance): no area begins with Q, V or X, none has I, J or Z
@@ -290,6 +310,48 @@ const WORD_END = '(?:(?![A-Za-z])|(?=[A-Z][a-z]))';
 const DATE_OF_BIRTH = new RegExp(
   `${WORD_START}${DOB_WORD}${WORD_END}[^A-Za-z0-9]{0,3}${DATE}|${DATE}[^A-Za-z0-9]{0,3}${WORD_START}${DOB_WORD}${WORD_END}`,
 );
+/**
+ * A name and a date of birth without the word (`SMITH-1970-02-03`, `J.SMITH.03.02.1970`, `Smith_John_3-Feb-1970`,
+ * `JS_1970/02/03`: a red-team review got the first into curated Parquet): a date with its parts apart or its month
+ * named, a four-digit year from 1900 to 2009, and a letter next to it (directly or across one to three separators),
+ * not followed by T and a digit (an ISO timestamp's time). An id may carry a date and letters (`R2026-05-12-0001`, the
+ * demo's `R202605-2565`), but nothing in this contract is dated before 2019 (EARLIEST_EVENT_DATE) and the years up to
+ * 2009 leave a decade for referrals made before it whose ids arrive with a backfill; a date that old beside letters is a
+ * person's. A date alone is still not read (an event date out of range is the contract's to reject, row by row), nor:
+ * - a year from 2010 on (`SMITH-2012-02-03`, a child's date of birth, cannot be told from an id dated by its event);
+ * - a date written together (`JS03021970`, `SMITH19700203`): eight digits together beside letters are as often a
+ *   system's number (`REF10121999`), and 8 in 10,000 eight-digit numbers read as such a date (measured);
+ * - a two-digit year (`Smith_John_030270`): six digits are as often a zero-padded sequence (`EV-010190`) or a date
+ *   written year first (`R191231-0001`), and 2.7% of six-digit numbers read as a day, a month and a year 27 to 99.
+ */
+const OLD_YEAR = '(?:19\\d{2}|200\\d)';
+const OLD_DATE = `(?<!\\d)(?:${[
+  `${OLD_YEAR}${DATE_SEP}${MONTH}${DATE_SEP}${DAY}`,
+  `${DAY}${DATE_SEP}${MONTH}${DATE_SEP}${OLD_YEAR}`,
+  `${DAY}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${OLD_YEAR}`,
+].join('|')})(?!\\d)`;
+const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`);
+/**
+ * Every year the rule reads is four digits standing apart from other digits, 19.. or 200.: a text without such a run
+ * (a timestamp, `2026-01-19T19:30:00Z`; the demo's ids, `R202601-0.1`) is spared the expression. One pass, no allocation.
+ */
+function hasOldYear(value: string): boolean {
+  let start = -1;
+  for (let i = 0; i <= value.length; i++) {
+    if (i < value.length && isDigit(value, i)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start === 4) {
+      const [a, b, c] = [value.charCodeAt(start), value.charCodeAt(start + 1), value.charCodeAt(start + 2)];
+      if ((a === 49 && b === 57) || (a === 50 && b === 48 && c === 48)) return true;
+    }
+    start = -1;
+  }
+  return false;
+}
+/** The fewest digits such a date has (`3-2-1970`, `3Feb1970`: five). */
+const OLD_DATE_MIN_DIGITS = 5;
 /** Every spelling of the words holds a b: a text without one is spared the expression. */
 const hasLetterB = (value: string): boolean => value.includes('b') || value.includes('B');
 /**
@@ -429,6 +491,31 @@ function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind
   return undefined;
 }
 
+/** An NHS, CHI or telephone number in a text with ten digits (the caller's shortcut): the rules above, in turn. */
+function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  NHS_NUMBER.lastIndex = 0;
+  for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
+    const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
+    // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID that may be one.
+    if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
+    if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
+  }
+  const chance = chancePseudonym(value);
+  if (!chance) {
+    const beside = NHS_NUMBER_BESIDE_LETTERS;
+    beside.lastIndex = 0;
+    for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {
+      if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
+    }
+    if (hasGroupedNhsNumber(value)) return 'nhs_number';
+  }
+  if (!shortcut || shape.telephoneDigits >= NUMBER_MIN_DIGITS) {
+    if (TELEPHONE.test(value)) return 'telephone';
+    if (!chance && MOBILE.test(value)) return 'telephone';
+  }
+  return undefined;
+}
+
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
 export function findIdentifier(text: string): IdentifierKind | undefined {
   return identifierIn(text, true);
@@ -462,23 +549,18 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   if (words !== undefined) return words;
   if (digits === 0) return undefined;
   if (shortcut ? shape.numberDigits >= NUMBER_MIN_DIGITS : digits >= NUMBER_MIN_DIGITS) {
-    NHS_NUMBER.lastIndex = 0;
-    for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
-      const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
-      // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID that may be one.
-      if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
-      if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
-    }
-    if (!chancePseudonym(value)) {
-      const beside = NHS_NUMBER_BESIDE_LETTERS;
-      beside.lastIndex = 0;
-      for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {
-        if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
-      }
-      if (hasGroupedNhsNumber(value)) return 'nhs_number';
-    }
-    if ((!shortcut || shape.telephoneDigits >= NUMBER_MIN_DIGITS) && TELEPHONE.test(value)) return 'telephone';
+    const number = numberIn(value, shape, shortcut);
+    if (number !== undefined) return number;
   }
   if (digits >= 2 && (!shortcut || shape.letters >= POSTCODE_MIN_LETTERS) && POSTCODE.test(value)) return 'postcode';
+  // Last: a number or a postcode in the same text is named as what it is (`R-8 3 1901 0004` is an NHS number first).
+  if (
+    digits >= OLD_DATE_MIN_DIGITS &&
+    shape.letters > 0 &&
+    (!shortcut || hasOldYear(value)) &&
+    NAME_AND_DATE.test(value)
+  ) {
+    return 'date_of_birth';
+  }
   return undefined;
 }

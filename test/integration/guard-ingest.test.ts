@@ -58,6 +58,12 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     ['event_id', 'jsmith.at.nhs.net', 'an e-mail address'],
     ['referral_id', 'R1_Mrs_Smith', 'a name'],
     ['provider_id', 'Dr-A-Patel', 'a name'],
+    // Review 3: a mobile glued to letters (L1: accepted and stored before), a surname and a date of birth.
+    ['event_id', 'MOB07700900123', 'a telephone number'],
+    ['referral_id', 'tel07700900123', 'a telephone number'],
+    ['event_id', 'pt447700900123', 'a telephone number'],
+    ['referral_id', 'SMITH-1970-02-03', 'a date of birth'],
+    ['event_id', 'J.SMITH.03.02.1970', 'a date of birth'],
   ])('%s holding %s', async (field, value, label) => {
     const { receipt, store, key } = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
     expect(receipt.status).toBe('rejected');
@@ -84,10 +90,13 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
       connection({ event_id: '3f2a9c1e-7b4d-4e21-9a0f-b9434765919c', referral_id: 'EV-45.2026-0001' }),
       // A unit's id in capitals after DR, and a date beside a word holding born: no title and name, no date of birth.
       connection({ event_id: 'newborn-2026-09-01', referral_id: 'R1', provider_id: 'DR-UNIT-12' }),
+      // Review 3's near-misses: ids padded to other widths than a mobile's, a referral id dated before 2019 (a
+      // backfill), a word and an event date.
+      connection({ event_id: 'EV0770090012', referral_id: 'R2018-11-05-0001', provider_id: 'VISIT-2024-02-03' }),
     ];
     const { receipt, store } = await ingest(rows);
     expect(receipt.status).toBe('accepted');
-    expect(receipt.rows).toEqual({ read: 4, accepted: 4, rejected: 0 });
+    expect(receipt.rows).toEqual({ read: 5, accepted: 5, rejected: 0 });
     expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
   });
 });

@@ -42,6 +42,10 @@ const IDENTIFIERS = [
   'SW1A-1AA',
   'LS1.4AP',
   '07700--900123',
+  // Red-team review 3: a mobile glued to letters, a surname and a date of birth.
+  'MOB07700900123',
+  'pt+447700900123',
+  'SMITH-1970-02-03',
 ];
 
 const HEADER = [
@@ -221,7 +225,9 @@ describe(`the ingest core on ${RUNS.toLocaleString('en-GB')} generated files (se
           rejectedWhole++;
           expect(r.rows.accepted).toBe(0);
           expect(curated).toEqual([]);
-          expect(r.file_error.message).not.toMatch(/9434765919|943\D+476|SW1A.1AA|LS1\.4AP|jo\.bloggs|07700/);
+          expect(r.file_error.message).not.toMatch(
+            /9434765919|943\D+476|SW1A.1AA|LS1\.4AP|jo\.bloggs|07700|1970-02-03/,
+          );
           return;
         }
         accepted += r.rows.accepted;

@@ -144,6 +144,18 @@ describe('findIdentifier', () => {
     ['ref 01.01.90.12.32', 'nhs_number'],
     ['CHI 01--01--90--1232', 'nhs_number'],
     ['2-9-0-2-0-0-1-2-3-1', 'nhs_number'],
+    // Review 3 (L1): a UK mobile glued to letters, either side, in every prefix a mobile is written with.
+    ['MOB07700900123', 'telephone'],
+    ['tel07700900123', 'telephone'],
+    ['pt447700900123', 'telephone'],
+    ['pt+447700900123', 'telephone'],
+    ['pt00447700900123', 'telephone'],
+    ['tel07700 900123', 'telephone'],
+    ['Tel+44 7700 900123', 'telephone'],
+    ['pt+44(0)7700900123', 'telephone'],
+    ['07700900123MOB', 'telephone'],
+    ['E1.mob07700900123x', 'telephone'],
+    ['447700900123', 'telephone'],
   ])('finds %s as %s', (value, kind) => {
     expect(findIdentifier(value)).toBe(kind);
   });
@@ -209,8 +221,18 @@ describe('findIdentifier', () => {
     ['the demo provider id whose ICB code is postcode-like (no postcode area begins with Q)', 'VCSE-QE1-1BP'],
     ['an ICB code and a sequence with a space', 'QT6 1AB'],
     ['postcode-like halves with letters no inward code uses', 'ORG-SW1A-1CI'],
+    // Review 3 (L1): beside letters only a mobile's exact shape is read (07 and nine digits, 447 and nine), not beside
+    // another digit: ids padded to other widths, and 0 and ten digits (a landline's shape, or zero padding).
+    ['ten digits after letters, 07 first', 'EV0770090012'],
+    ['twelve digits after letters, 07 first', 'MOB077009001234'],
+    ['a mobile with a digit before it, beside letters', 'MOB107700900123'],
+    ['eleven digits after letters, 01 first (zero padding)', 'EV01234567891'],
+    ['thirteen digits after letters, 447 first', 'pt4477009001234'],
+    ['a mobile-shaped run between a UUID\u2019s hex letters', '3f2a9c1e-7b4d-4e21-9a0f-a07700900123'],
+    ['a timestamp whose seconds are 07 and a nanosecond fraction 7 first', '2026-05-12T09:30:07.700900123+01:00'],
   ])('does not flag %s', (_what, value) => {
     expect(findIdentifier(value)).toBeUndefined();
+    expect(identifierByRules(value)).toBeUndefined();
   });
 });
 
@@ -922,6 +944,15 @@ describe('words written into a cell: a date of birth, a title and a name, an e-m
     ['j_smith_at_gmail_com', 'email'],
     ['jsmith-AT-trust-nhs-uk', 'email'],
     ['E1:jane.doe.at.example.co.uk', 'email'],
+    // Review 3's suspicion: a name or initials and a date of birth, no word for it (a date before 2010 beside letters).
+    ['SMITH-1970-02-03', 'date_of_birth'],
+    ['J.SMITH.03.02.1970', 'date_of_birth'],
+    ['Smith_John_3-Feb-1970', 'date_of_birth'],
+    ['JS_1970/02/03', 'date_of_birth'],
+    ['1970-02-03-SMITH', 'date_of_birth'],
+    ['JS3Feb1970', 'date_of_birth'],
+    ['Osborne-1970-02-03', 'date_of_birth'],
+    ['R2009-12-31-0001', 'date_of_birth'],
   ])('flags %s as %s', (value, kind) => {
     expect(findIdentifier(value)).toBe(kind);
     expect(identifierByRules(value)).toBe(kind);
@@ -936,8 +967,8 @@ describe('words written into a cell: a date of birth, a title and a name, an e-m
     ['a title inside a longer word', 'HDR-Unit-4'],
     // The words of a date of birth inside other words, or with no date beside them; a date alone.
     ['born inside a word, beside a date', 'newborn-2026-01-02'],
-    ['born inside a surname-like word, beside a date', 'Osborne-1970-02-03'],
-    ['born at the start of a longer word in capitals', 'BORNEO-1970-02-03'],
+    ['born inside a surname-like word, beside a date', 'Osborne-2024-02-03'],
+    ['born at the start of a longer word in capitals', 'BORNEO-2024-02-03'],
     ['a birth word and a year only', 'birth-cohort-1970'],
     ['a date alone', '1970-02-03'],
     // The demo's referral ids: a year and a month, then a base-36 sequence that spells a word now and then (the bench
@@ -952,6 +983,16 @@ describe('words written into a cell: a date of birth, a title and a name, an e-m
     ['at in an id with no domain ending', 'EV.at.home.1'],
     ['a domain ending without at', 'provider.nhs.net'],
     ['at inside a word', 'cat.net'],
+    // A date beside letters from 2010 on, a date alone, a timestamp, and dates written together or with a two-digit
+    // year (a system's number, a sequence, a year-first date): the name-and-date rule's near-misses.
+    ['an id dated the first day the rule leaves alone', 'R2010-01-01-0001'],
+    ['a referral id dated before the contract\u2019s first event (a backfill)', 'R2018-11-05-0001'],
+    ['a word and an event date', 'VISIT-2024-02-03'],
+    ['an old date alone (the contract rejects the row)', '1970-02-03'],
+    ['an old timestamp alone (the contract rejects the row)', '2005-05-01T10:00:00Z'],
+    ['eight digits together beside letters, a system\u2019s number', 'REF10121999'],
+    ['six digits beside letters, a zero-padded sequence', 'EV-010190'],
+    ['six digits beside letters, a date written year first', 'R191231-0001'],
   ])('does not flag %s', (_what, value) => {
     expect(findIdentifier(value)).toBeUndefined();
     expect(identifierByRules(value)).toBeUndefined();
@@ -1096,6 +1137,133 @@ describe('words written into a cell: a date of birth, a title and a name, an e-m
         expect(identifierByRules(text)).toBeUndefined();
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+/**
+ * Red-team review 3: L1 (a UK mobile glued to letters reached curated Parquet) and its suspicion (a name or initials and a
+ * date of birth without the word). Each side generated: what must be refused, and the legitimate values beside it.
+ */
+describe('review 3: a mobile glued to letters, a name beside a date of birth', () => {
+  const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+  const letters = fc.string({ unit: letter, minLength: 1, maxLength: 4 });
+  const idSeparator = fc.constantFrom('.', '_', ':', '-');
+  const mobileRun = fc.string({ unit: fc.constantFrom(' ', '-', '.', '_', '/', '(', ')'), minLength: 1, maxLength: 3 });
+
+  it('a mobile, 07, 447, +447, 00447 or +44 (0) 7 and nine digits, together or apart after five, glued to letters either side', () => {
+    const written = fc
+      .record({
+        prefix: fc.constantFrom('0', '44', '+44', '0044', '+44 ', '+44(0)', '0044 (0) '),
+        rest: digits(9),
+        apart: fc.option(mobileRun),
+        // Letters, or an id's head and letters (a title and a capitalised word, `Ms.Aq`, would be read as a name first).
+        before: fc.oneof(
+          letters,
+          fc.tuple(fc.constantFrom('E1', 'R-7', 'pt'), idSeparator, letters).map((parts) => parts.join('')),
+        ),
+        after: fc.constantFrom('', 'X', 'mob', '_1', '.a2'),
+      })
+      .map(
+        ({ prefix, rest, apart, before, after }) =>
+          `${before}${prefix}7${rest.slice(0, 3)}${apart ?? ''}${rest.slice(3)}${after}`,
+      );
+    fc.assert(
+      fc.property(written, (text) => {
+        // 0 and ten digits from 7 beside letters is an NHS number 1 time in 11 (checked first): refused either way.
+        const kind = findIdentifier(text);
+        expect(['telephone', 'nhs_number']).toContain(kind);
+        expect(identifierByRules(text)).toBe(kind);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('ids beside letters a PCN system writes are not read as one: zero-padded sequences, dated ids, UUIDs, pseudonyms', () => {
+    const hex = (length: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+    const id = fc.oneof(
+      // A sequence below a million zero-padded to any width, after letters, perhaps with an event number.
+      fc
+        .tuple(letters, fc.nat(999_999), fc.integer({ min: 1, max: 14 }), fc.option(fc.nat(99)))
+        .map(([p, n, width, event]) => `${p}${String(n).padStart(width, '0')}${event === null ? '' : `.${event}`}`),
+      // A year-first date and a sequence written together (the date directly after the letters).
+      fc
+        .tuple(
+          letters,
+          fc.integer({ min: 2019, max: 2026 }),
+          fc.integer({ min: 1, max: 12 }),
+          fc.integer({ min: 1, max: 28 }),
+          fc.nat(9999),
+        )
+        .map(([p, y, m, d, n]) => `${p}${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${n}`),
+      // UUIDs and pseudonyms holding a mobile's digits between their hex letters.
+      fc
+        .tuple(hex(8), hex(4), hex(4), hex(4), fc.constantFrom('a', 'f'), digits(9))
+        .map(([a, b, c, d, x, n]) => `${a}-${b}-${c}-${d}-${x}07${n}`),
+      // (A letter first: twenty zeros first are no pseudonym's.)
+      fc.tuple(hex(19), digits(9), hex(31)).map(([a, n, b]) => `e${a}c07${n}d${b}`),
+    );
+    fc.assert(
+      fc.property(id, (text) => {
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  const surname = fc.constantFrom('SMITH', 'Smith', 'JS', 'J.S', 'Jones', 'OSBORNE', 'Patel', 'ab', 'x');
+  const dateIn = (years: fc.Arbitrary<number>) =>
+    fc
+      .record({
+        year: years,
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+        sep: fc.constantFrom('-', '.', '/', '_', ' ', '--'),
+        form: fc.constantFrom('iso', 'uk', 'uk-unpadded', 'month-name'),
+      })
+      .map(({ year, month, day, sep, form }) => {
+        const [m, d] = [String(month).padStart(2, '0'), String(day).padStart(2, '0')];
+        if (form === 'iso') return [year, m, d].join(sep);
+        if (form === 'uk') return [d, m, year].join(sep);
+        if (form === 'uk-unpadded') return [day, month, year].join(sep);
+        const name = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1];
+        return `${day}${sep === '--' ? '' : sep}${name}${sep === '--' ? '' : sep}${year}`;
+      });
+  const beside = (date: fc.Arbitrary<string>) =>
+    fc
+      .tuple(surname, fc.string({ unit: idSeparator, maxLength: 3 }), date, fc.boolean())
+      .map(([name, sep, when, first]) => (first ? `${name}${sep}${when}` : `${when}${sep}${name}`));
+
+  it('a name or initials beside a date from 1900 to 2009, apart or with its month named, either way round: a date of birth', () => {
+    fc.assert(
+      fc.property(beside(dateIn(fc.integer({ min: 1900, max: 2009 }))), (text) => {
+        expect(findIdentifier(text)).toBe('date_of_birth');
+        expect(identifierByRules(text)).toBe('date_of_birth');
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('the same beside a date from 2010 on, or with the date written together: not read', () => {
+    const together = fc
+      .tuple(
+        fc.integer({ min: 1900, max: 2009 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 28 }),
+        fc.boolean(),
+      )
+      .map(([y, m, d, dayFirst]) => {
+        const [mm, dd] = [String(m).padStart(2, '0'), String(d).padStart(2, '0')];
+        return dayFirst ? `${dd}${mm}${y}` : `${y}${mm}${dd}`;
+      });
+    fc.assert(
+      fc.property(fc.oneof(beside(dateIn(fc.integer({ min: 2010, max: 2026 }))), beside(together)), (text) => {
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 5000 },
     );
   });
 });
