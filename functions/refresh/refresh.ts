@@ -191,11 +191,6 @@ async function previousMeta(store: ObjectStore): Promise<MetaDocument | undefine
   }
 }
 
-/** Each PCN's uploads so far, from data_quality's rows. */
-function uploadCountsOf(rows: readonly Row[]): Map<string, number> {
-  return new Map(rows.filter((r) => r.level === 'pcn').map((r) => [String(r.code), Number(r.uploads) || 0]));
-}
-
 /** The region and ICB of an area by the latest geography: a region is its own, an ICB its own and its region's. */
 function placeFinder(geography: readonly GeographyRow[]): PlaceOf {
   const places = new Map<string, { region_code: string; icb_code: string }>();
@@ -461,7 +456,6 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       store: deps.store,
       generatedAt,
       pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
-      uploadCounts: async () => uploadCountsOf(await deps.engine.query('metrics/data_quality')),
     },
     (await previousMeta(deps.store))?.generated_at,
   );
@@ -492,6 +486,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     : distributionRows;
   const context = {
     targets,
+    // A Map: England's medians are made again from the held distribution if a period is found held later (settle).
     medianContacts: mediansOf(distributionAsPublished),
     generatedAt,
     dataAsOf,
@@ -547,10 +542,16 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     );
     for (const document of built) {
       previousDocuments.delete(document.name);
-      const held = revisions.heldOf(document.name);
-      catalogued.push(held ? { ...document, summary: { ...document.summary, revisions_held: held } } : document);
+      catalogued.push(document);
     }
     buildMs += performance.now() - started;
+  }
+  const settling = performance.now();
+  settleRevisions(revisions, catalogued, context);
+  revisionsMs += performance.now() - settling;
+  for (const [i, document] of catalogued.entries()) {
+    const held = revisions.heldOf(document.name);
+    if (held) catalogued[i] = { ...document, summary: { ...document.summary, revisions_held: held } };
   }
   // Documents are kept (and written) in the catalogue's order, whenever their group was built.
   catalogued.sort((a, b) => catalogueOrder(a.name) - catalogueOrder(b.name));
@@ -601,6 +602,42 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // next refresh finds does not match what is published, and holds every changed England figure (revisions.ts).
   await timed('record the release for revisions', () => revisions.save());
   return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
+}
+
+/**
+ * Periods found held by a document built after others (revisions.ts, review 3 H1: every England figure of a held
+ * month and its year, in every document) are held in those built before, in place; then the figures derived from
+ * England's rows of the held periods are made again from the held values: England's median contacts (from the held
+ * distribution), each row's derived figures, and the summaries made from the rows (rollout's projection).
+ */
+function settleRevisions(revisions: EnglandRevisions, documents: MetricDocument[], context: BuildContext): void {
+  const changed = revisions.settle();
+  const periods = revisions.heldPeriods();
+  if (periods.size === 0) return;
+  const definitionOf = (name: string) => CATALOGUE.find((d) => d.name === name);
+  const england = (document: MetricDocument) =>
+    (document.rows as unknown as Row[]).filter((r) => r.level === 'national' && periods.has(String(r.period)));
+  const distribution = documents.find((d) => d.name === 'contacts_distribution');
+  // The medians were made before any document was built (before a period was found held): made again from the
+  // distribution as published, for the held periods.
+  if (distribution) {
+    const medians = context.medianContacts as Map<string, number>;
+    for (const row of england(distribution)) medians.delete(rowKey(row));
+    for (const [key, median] of mediansOf(england(distribution))) medians.set(key, median);
+  }
+  for (const document of documents) {
+    const definition = definitionOf(document.name);
+    if (definition === undefined) continue;
+    const rows = england(document);
+    if (rows.length === 0) continue;
+    if (definition.derive) for (const row of rows) Object.assign(row, definition.derive(row, context));
+    // Summaries made from the rows read England's (rollout's projection); the others read the context only.
+    if (definition.summarise && changed.includes(document.name))
+      (document as { summary?: unknown }).summary = {
+        ...document.summary,
+        ...definition.summarise(document.rows as unknown as Row[], context),
+      };
+  }
 }
 
 function metaDocument(

@@ -29,9 +29,12 @@ import type { MeanRule } from './disclosure.ts';
  * first value needs the same, so no England figure is ever one or two PCNs' own.
  *
  * Held together (one unit, all or none): a total and its parts in a row (groups), a mean and the count of people it is
- * over, a headcount and its FTE and training, a count and the figures describing its people; and for counts that add
- * up over months, a year's figure is held wherever one of its months is (or the year less the released months would
- * give the held month's change).
+ * over, a headcount and its FTE and training, a count and the figures describing its people. And by period, across
+ * documents (review 3, H1): figures add up across rows (a dimension's groups, cof_system's bands) and documents
+ * (equity's year and rollout's months, pcn_comparison's funnel rate and rollout's year), so when any England figure of
+ * a month is held, every England figure of that month and of its financial year is held, in every document; and when
+ * a year's figure is held, every England figure of that year. A held period is released when no figure of it is held
+ * by its own change.
  *
  * The first release (no meta.json yet) has nothing to be differenced against: it is controlled as a single release,
  * and records the state. After that, the state kept here (REVISIONS_STATE_KEY, as sensitive as curated data: exact
@@ -39,28 +42,35 @@ import type { MeanRule } from './disclosure.ts';
  * release that published it. The state is written after meta.json (the release's commit point). If it does not match
  * what is published (a crash between meta.json and the state, a missing or foreign state, a published document from
  * another refresh), the refresh fails closed for that document: every England figure that differs from the published
- * one is held, its contributions unknown; such a figure is released later only once 3 or more PCNs have committed an
- * upload since it was published (the coarser rule, always available).
+ * one is held, and the record keeps the PCNs' exact contributions as they are at that refresh beside the value
+ * published, the difference (the unknown part: whose, nobody knows) counted as one more contributor of its own. Later
+ * changes are released only when they pass the rule with the unknown part both as a PCN of its own and as part of any
+ * one PCN's change (review 3, H2: uploads that do not touch the figure release nothing).
  */
 export const MIN_CONTRIBUTORS = 3;
 export const P_PERCENT = 10;
-/** Values are compared within this (means and FTEs are not whole numbers; England publishes them to 2 decimals). */
+/**
+ * Means and FTEs (not whole numbers) are compared within this, relative; whole numbers (counts) exactly (review 3, L2:
+ * a count of 3,000,000 moved by 2 is a change).
+ */
 const TOLERANCE = 1e-6;
+/** England publishes means and FTEs to 2 decimals: a published one is the exact value within this. */
 const PUBLISHED_TOLERANCE = 0.006;
-const STATE_VERSION = 1;
+/** 2: contributions always known, the unknown part of a fail-closed hold in `x` (1 had `c: null` and uploads). */
+const STATE_VERSION = 2;
 
-/** One England figure: its published value and the PCNs' contributions to it then (null: not known, fail-closed). */
+/** One England figure: its published value and the PCNs' contributions to it then. */
 interface CellState {
   readonly v: number | null;
   /** The generated_at of the release that published v. */
   readonly since: string;
-  /** Contributions aligned to the state's PCN codes; null when unknown (a fail-closed hold). */
-  readonly c: readonly number[] | null;
+  /** Contributions aligned to the state's PCN codes (at a fail-closed hold: as they were at that refresh). */
+  readonly c: readonly number[];
   /**
-   * Where c is unknown: each PCN's uploads when the hold began; PCNs with more uploads since are its contributors.
-   * Absent when the uploads were not read then (a document found from another refresh): counting starts at the next.
+   * A fail-closed hold's unknown part: the contributions c add up to v + x (in contribution units), and who made x is
+   * not known. Absent when c adds up to v.
    */
-  readonly u?: readonly number[];
+  readonly x?: number;
 }
 
 interface DocumentState {
@@ -81,11 +91,6 @@ export interface RevisionInputs {
   readonly generatedAt: string;
   /** The PCN codes of the geography, in one order: the state's contributions are aligned to it. */
   readonly pcnCodes: readonly string[];
-  /**
-   * Each PCN's uploads so far (data_quality's uploads): the fallback where contributions are unknown counts the PCNs
-   * that have uploaded since. Read once a release exists.
-   */
-  readonly uploadCounts: () => Promise<ReadonlyMap<string, number>>;
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -126,8 +131,26 @@ function contributionOf(row: Row | undefined, column: string, mean: MeanRule | u
   return isNumber(value) && isNumber(people) ? value * people : 0;
 }
 
-/** The decision for one changed figure, from the PCNs' changes (Hundepool et al.: threshold, p%, and small net change). */
-export function releasable(changes: readonly number[]): boolean {
+/**
+ * The decision for one changed figure, from the PCNs' changes (Hundepool et al.: threshold, p%, and small net change).
+ * `unknown`: a fail-closed hold's part whose contributors are not known (review 3, H2). It may be one PCN's own, so it
+ * counts as a contributor beside the others (and never passes alone); or part of one PCN's known change, so the rule
+ * must also pass with it added to any one of them: that PCN's change may cancel (one PCN fewer) or grow by it, and all
+ * but the two largest may lose it (bounded: the largest grows by at most |unknown|, the rest shrinks by at most it).
+ */
+export function releasable(changes: readonly number[], unknown = 0): boolean {
+  const known = changes.filter((d) => Math.abs(d) > TOLERANCE);
+  const size = Math.abs(unknown);
+  if (size <= TOLERANCE) return passes(known);
+  if (!passes([...known, unknown])) return false;
+  const count = known.length - (known.some((d) => Math.abs(d + unknown) <= TOLERANCE) ? 1 : 0);
+  if (count < MIN_CONTRIBUTORS) return false;
+  const sizes = known.map(Math.abs).sort((a, b) => b - a);
+  const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
+  return rest - size >= (P_PERCENT / 100) * ((sizes[0] as number) + size);
+}
+
+function passes(changes: readonly number[]): boolean {
   const sizes = changes.map(Math.abs).filter((d) => d > TOLERANCE);
   if (sizes.length < MIN_CONTRIBUTORS) return false;
   sizes.sort((a, b) => b - a);
@@ -151,45 +174,60 @@ interface RowCells {
   readonly contributions: Map<string, number[]>;
 }
 
+/** What a document's revision found and decided, kept to the end of the refresh (periods held later apply to it). */
+interface Revised {
+  readonly definition: MetricDefinition;
+  readonly found: FoundCells;
+  readonly columns: readonly string[];
+  readonly unitOf: ReadonlyMap<string, number>;
+  /**
+   * Each figure's published value and contributions then (made again when needed rather than kept: realigned, they
+   * are as large as the record's part for the document).
+   */
+  readonly baselines: () => ReadonlyMap<string, CellState | undefined>;
+  /** Units held by their own change (row id # unit). */
+  readonly own: ReadonlySet<string>;
+  readonly failClosed: boolean;
+  /** How many of its cells were held by period when it was built. */
+  heldByPeriod: number;
+}
+
 /**
  * The policy for one refresh: `revise` holds each document's England figures (before derived figures are made from
- * them), `save` records the state after the release is published.
+ * them), `settle` holds, in documents built before, the periods a later document found held, and `save` records the
+ * state after the release is published.
  */
 export class EnglandRevisions {
   private readonly next: Record<string, DocumentState> = {};
   private readonly held = new Map<string, RevisionsHeld>();
+  private readonly revised = new Map<string, Revised>();
+  /**
+   * The periods (months and financial years) of which every England figure is held, in every document: any figure of
+   * the period held by its own change, or a month of the year (review 3, H1).
+   */
+  private readonly periods = new Set<string>();
 
   private constructor(
     private readonly inputs: RevisionInputs,
     /** The release published now (meta.json), or undefined before the first. */
     private readonly published: { release: string } | undefined,
     private readonly state: RevisionState | undefined,
-    /** Each PCN's uploads now, aligned to pcnCodes (undefined: not read this refresh). */
-    private readonly uploads: readonly number[] | undefined,
   ) {}
 
   /** `previousRelease`: the generated_at of the meta.json published now, undefined before the first release. */
   static async open(inputs: RevisionInputs, previousRelease: string | undefined): Promise<EnglandRevisions> {
-    if (previousRelease === undefined) return new EnglandRevisions(inputs, undefined, undefined, undefined);
-    const state = await readState(inputs.store);
-    // The uploads are read (one small query) only where the coarse rule may be needed: the record does not match
-    // the release (every document fails closed), or it holds figures whose contributions are unknown.
-    const needed =
-      state === undefined ||
-      state.release !== previousRelease ||
-      Object.values(state.documents).some((d) => Object.values(d.cells).some((c) => c.c === null));
-    const counts = needed ? await inputs.uploadCounts() : undefined;
-    return new EnglandRevisions(
-      inputs,
-      { release: previousRelease },
-      state,
-      counts && inputs.pcnCodes.map((code) => counts.get(code) ?? 0),
-    );
+    if (previousRelease === undefined) return new EnglandRevisions(inputs, undefined, undefined);
+    return new EnglandRevisions(inputs, { release: previousRelease }, await readState(inputs.store));
   }
 
   /** How many England figures of a document hold a revision back, for its summary. */
   heldOf(name: string): RevisionsHeld | undefined {
     return this.held.get(name);
+  }
+
+  /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
+  heldPeriods(): ReadonlySet<string> {
+    return this.periods;
   }
 
   /** The same for the whole release (meta.json), or undefined when nothing is held. */
@@ -230,29 +268,75 @@ export class EnglandRevisions {
           (saved.generated_at !== previous.generated_at ||
             (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
-    const baselineOf = (key: string): CellState | undefined => {
+    const zeros = () => new Array<number>(this.inputs.pcnCodes.length).fill(0);
+    const baselineOf = (cell: RowCells, column: string): CellState | undefined => {
+      const key = `${cell.id}#${column}`;
       if (failClosed) {
         const shown = previousCells?.get(key);
-        return previous !== undefined && isNumber(shown)
-          ? { v: shown, since: previous.generated_at, c: null, ...(this.uploads ? { u: this.uploads } : {}) }
-          : undefined;
+        if (previous === undefined || !isNumber(shown)) return undefined;
+        // The contributions as they are now, beside the value published: the difference is the unknown part.
+        const c = cell.contributions.get(column) ?? zeros();
+        const current = cell.values.get(column) ?? null;
+        // A mean or FTE is published rounded: the current value within that rounding is what is shown.
+        if (current !== null && Math.abs(current - shown) <= PUBLISHED_TOLERANCE && !same(shown, current))
+          return { v: current, since: previous.generated_at, c };
+        const mean = definition.rules.means?.find((m) => m.column === column);
+        const people = mean ? previousCells?.get(`${cell.id}#${mean.contributors}`) : undefined;
+        const x = mean
+          ? c.reduce((s, v) => s + v, 0) - shown * (isNumber(people) ? people : 0)
+          : (current ?? 0) - shown;
+        return { v: shown, since: previous.generated_at, c, ...(Math.abs(x) > TOLERANCE ? { x } : {}) };
       }
       const before = saved?.cells[key];
       if (before === undefined) return undefined;
       // Contributions follow a PCN code, not a position (PCNs open and close between releases).
-      const realign = (list: readonly number[]) => oldIndex.map((i) => (i === -1 ? 0 : (list[i] ?? 0)));
-      if (before.c !== null) return { ...before, c: realign(before.c) };
-      // Uploads not read when the hold began: they are counted from now (open reads them whenever such a figure is kept).
-      const u = before.u ? realign(before.u) : this.uploads;
-      return { ...before, ...(u ? { u } : {}) };
+      return { ...before, c: oldIndex.map((i) => (i === -1 ? 0 : (before.c[i] ?? 0))) };
     };
-    const baselines = new Map<string, CellState | undefined>();
-    for (const cell of found.cells.values())
-      for (const column of columns) baselines.set(`${cell.id}#${column}`, baselineOf(`${cell.id}#${column}`));
-    const heldUnits =
+    const baselinesOf = () => {
+      const baselines = new Map<string, CellState | undefined>();
+      for (const cell of found.cells.values())
+        for (const column of columns) baselines.set(`${cell.id}#${column}`, baselineOf(cell, column));
+      return baselines;
+    };
+    const baselines = baselinesOf();
+    const own =
       this.published === undefined
         ? new Set<string>()
         : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed);
+    for (const key of own) {
+      const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
+      this.periods.add(cell.period);
+      if (cell.periodType === 'month') this.periods.add(financialYearOf(cell.period));
+    }
+    const entry: Revised = {
+      definition,
+      found,
+      columns,
+      unitOf,
+      baselines: baselinesOf,
+      own,
+      failClosed,
+      heldByPeriod: 0,
+    };
+    this.revised.set(definition.name, entry);
+    const applied = this.apply(entry, baselines);
+    return applied.heldRows.size === 0 ? exact : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes);
+  }
+
+  /** Holds a document's units held by their own change and every unit of a held period; records what it holds. */
+  private apply(
+    entry: Revised,
+    baselines: ReadonlyMap<string, CellState | undefined> = entry.baselines(),
+  ): ReturnType<typeof applyHolds> {
+    const { definition, found, columns, unitOf, own, failClosed } = entry;
+    const units = [...new Set(unitOf.values())];
+    const heldUnits = new Set(own);
+    entry.heldByPeriod = 0;
+    for (const cell of found.cells.values())
+      if (this.periods.has(cell.period)) {
+        entry.heldByPeriod += 1;
+        for (const unit of units) heldUnits.add(`${cell.id}#${unit}`);
+      }
     const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs);
     this.next[definition.name] = { generated_at: this.inputs.generatedAt, cells: applied.cellsNext };
     if (applied.figures > 0 || failClosed)
@@ -261,10 +345,34 @@ export class EnglandRevisions {
         periods: [...applied.periods].sort(),
         fail_closed: failClosed,
       });
-    return applied.heldRows.size === 0 ? exact : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes);
+    return applied;
   }
 
-  /** The units (row id # unit) whose change may not be released, the years of held months with them. */
+  /**
+   * After every document is built: holds, in the documents built before, the periods found held since (their England
+   * rows, in place), and returns the names of the documents whose England rows changed, whose derived figures the
+   * caller makes again from the held values. A document without England rows (England the sum of its PCN rows:
+   * pcn_comparison) cannot be settled here (its comparators were made from its PCN rows): it must be built after every
+   * document that can hold a period, as the catalogue's order has it.
+   */
+  settle(): string[] {
+    const changed: string[] = [];
+    for (const [name, entry] of this.revised) {
+      const before = entry.heldByPeriod;
+      let now = 0;
+      for (const cell of entry.found.cells.values()) if (this.periods.has(cell.period)) now += 1;
+      if (now === before) continue;
+      if (!entry.found.hasEngland)
+        throw new Error(
+          `revisions: ${name} has no England rows and was built before a period it must hold was found held: build it after every document with England rows (catalogue order)`,
+        );
+      this.apply(entry);
+      changed.push(name);
+    }
+    return changed;
+  }
+
+  /** The units (row id # unit) whose own change may not be released. */
   private heldUnitsOf(
     definition: MetricDefinition,
     cells: ReadonlyMap<string, RowCells>,
@@ -290,29 +398,18 @@ export class EnglandRevisions {
         const changed =
           publishedValue === null ? current !== null && Math.abs(current) > TOLERANCE : !same(publishedValue, current);
         if (!changed || (follower.has(column) && !failClosed)) continue;
-        let release = false;
-        if (failClosed) release = false;
-        else if (before === undefined || before.c !== null) {
-          const contributions = cell.contributions.get(column) ?? [];
-          release = releasable(contributions.map((v, i) => v - (before?.c?.[i] ?? 0)));
-        } else release = before.u !== undefined && this.uploadersSince(before.u) >= MIN_CONTRIBUTORS;
+        const contributions = cell.contributions.get(column) ?? [];
+        // A figure first shown now when failing closed waits a refresh (its document may be from another refresh).
+        const release =
+          before === undefined
+            ? !failClosed && releasable(contributions)
+            : releasable(
+                contributions.map((v, i) => v - (before.c[i] ?? 0)),
+                before.x ?? 0,
+              );
         if (!release) held.add(`${cell.id}#${unitOf.get(column)}`);
       }
-    // A year's count that adds up over its months is held wherever a month is.
-    const monthly = new Set(definition.rules.monthly ?? []);
-    for (const key of [...held]) {
-      const [id, unit] = [key.slice(0, key.lastIndexOf('#')), key.slice(key.lastIndexOf('#') + 1)];
-      const cell = cells.get(id);
-      if (cell === undefined || cell.periodType !== 'month') continue;
-      if (!columns.some((c) => monthly.has(c) && String(unitOf.get(c)) === unit)) continue;
-      held.add(`fy|${financialYearOf(cell.period)}${cell.keyId}#${unit}`);
-    }
     return held;
-  }
-
-  /** How many PCNs have uploaded since their counts were `then` (the coarse rule where contributions are unknown). */
-  private uploadersSince(then: readonly number[]): number {
-    return (this.uploads ?? []).filter((count, i) => count > (then[i] ?? 0)).length;
   }
 
   /**
@@ -440,7 +537,9 @@ function applyHolds(
         withholdIntervals(cell.england, columns);
       }
       const rowHeld = heldRows.get(cell.id) ?? {};
-      rowHeld[column] = cell.england ? heldValue : (state?.c ?? null);
+      // Without an England row, the PCN rows take their contributions as at the held value's release; a fail-closed
+      // hold's contributions do not add up to it (the unknown part), so the column is left out.
+      rowHeld[column] = cell.england ? heldValue : state === undefined || state.x !== undefined ? null : state.c;
       heldRows.set(cell.id, rowHeld);
     }
   return { cellsNext, heldRows, figures, periods };
@@ -477,8 +576,13 @@ function withholdIntervals(england: Row, columns: readonly string[]): void {
     if (/_ci_(low|high)$/.test(key) && !columns.includes(key)) england[key] = null;
 }
 
+/** Whole numbers (counts) exactly; means, FTEs and rates within a relative tolerance (review 3, L2). */
 const same = (a: number | null, b: number | null) =>
-  a === null || b === null ? a === b : Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a));
+  a === null || b === null
+    ? a === b
+    : Number.isInteger(a) && Number.isInteger(b)
+      ? a === b
+      : Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a));
 
 /** For each old PCN index, its index now (so that contributions follow a PCN code, not a position). */
 function alignment(oldCodes: readonly string[], codes: readonly string[]): number[] {

@@ -178,16 +178,26 @@ describe('revisions of England exact figures across releases', () => {
     expect(meta(again).revisions_held?.fail_closed).toBe(true);
   }, 240_000);
 
-  it('recovers after failing closed once 3 or more PCNs have uploaded since the held value was published', async () => {
-    // The held cells' contributions are unknown: the coarse rule counts PCNs with an upload since their release.
-    const docs = await refreshOn('2025-06-14T00:00:00Z', {
+  it('after failing closed, releases only when the changes since pass the rule beside the unknown part', async () => {
+    // The last refresh failed closed with England's April published 186 and the exact April 186 + U00004-U00007's
+    // 2+3+4+5 + U00008's 5 = 205: the record keeps the contributions as they were then, and the unknown part 19.
+    // Three PCNs add 1 each: 1, 1, 1 beside an unknown 19, which may be one PCN's own and dominates: held (the coarse
+    // rule of counting PCNs that uploaded released it here: review 3, H2).
+    const three = await refreshOn('2025-06-14T00:00:00Z', {
       a: referrals('U00009', 1, '2025-04', 'd'),
       b: referrals('U00010', 1, '2025-04', 'd'),
       c: referrals('U00001', 1, '2025-04', 'd'),
     });
-    // 186 + U00004-U00007's 2+3+4+5 + U00008's 5 + 3 more.
-    expect(england(docs, 'rollout', '2025-04').referrals).toBe(186 + 14 + 5 + 3);
-  }, 120_000);
+    expect(england(three, 'rollout', '2025-04').referrals).toBe(186);
+    expect(meta(three).revisions_held?.fail_closed).toBe(false);
+    // Six more PCNs add 10 each: changes 10 x 6 and 1 x 3 beside 19. As a PCN of its own: 19 is the largest, and all
+    // but the two largest add up to 10 x 5 + 3 = 53 >= 1.9. Added to any one PCN's change: all but the two largest,
+    // 10 x 4 + 3 = 43, less 19 is 24 >= 10% of (10 + 19). Released: 205 + 3 + 60 = 268.
+    const six = await refreshOn('2025-06-15T00:00:00Z', {
+      e: PCNS.slice(1, 7).flatMap((p) => referrals(p, 10, '2025-04', 'e')),
+    });
+    expect(england(six, 'rollout', '2025-04').referrals).toBe(268);
+  }, 240_000);
 
   it('the private record never appears among the published documents or packs', () => {
     const published: string[] = [];

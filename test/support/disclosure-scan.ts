@@ -342,18 +342,36 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
   return [...new Set(problems)];
 }
 
-function scanDocument(published: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
+/**
+ * The periods whose England figures a release holds at an earlier release's values (the revisions policy,
+ * functions/refresh/revisions.ts: every England figure of a held period, in every document): meta.json's
+ * `revisions_held.periods`.
+ */
+export function heldPeriodsOf(meta: { revisions_held?: { periods: readonly string[] } } | undefined): Set<string> {
+  return new Set(meta?.revisions_held?.periods ?? []);
+}
+
+function scanDocument(
+  published: MetricDocument,
+  parents: Parents,
+  spec: ScanSpec,
+  held: ReadonlySet<string> = new Set(),
+): string[] {
   // England's rows that count a group of PCNs are scanned as rows below England, of a level of their own.
   const group = spec.groupsOfPcns?.[published.name];
-  const doc: MetricDocument =
-    group === undefined
-      ? published
-      : {
-          ...published,
-          rows: published.rows.map((r) =>
-            r.level === 'national' && group(r) ? ({ ...r, level: 'group_of_pcns' } as unknown as MetricRow) : r,
-          ),
-        };
+  // England's rows of a held period are values published by an earlier release, not the sum of the regions and ICBs
+  // beside them (nor their months): no equation of this release (review 3, L3). England's own rows are not scanned.
+  const heldEngland = (r: MetricRow) => r.level === 'national' && held.has(String(r.period)) && !(group?.(r) ?? false);
+  const doc: MetricDocument = {
+    ...published,
+    rows: published.rows
+      .filter((r) => !heldEngland(r))
+      .map((r) =>
+        group !== undefined && r.level === 'national' && group(r)
+          ? ({ ...r, level: 'group_of_pcns' } as unknown as MetricRow)
+          : r,
+      ),
+  };
   const counts = spec.counts[doc.name] ?? [];
   const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
   const sub = doc.rows.filter((r) => r.level !== 'national');
@@ -374,8 +392,14 @@ function scanDocument(published: MetricDocument, parents: Parents, spec: ScanSpe
 }
 
 /** Every problem in the documents: each on its own, and the counts they share (sharedProblems, jointProblems). */
-export function scanPublished(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
-  return [...scanDocuments(docs, parents, spec), ...sharedProblems(docs, spec), ...jointProblems(docs, spec)];
+export function scanPublished(
+  docs: readonly MetricDocument[],
+  parents: Parents,
+  spec: ScanSpec,
+  /** The periods of which the release holds England's figures (heldPeriodsOf(meta)). */
+  held?: ReadonlySet<string>,
+): string[] {
+  return [...scanDocuments(docs, parents, spec, held), ...sharedProblems(docs, spec), ...jointProblems(docs, spec)];
 }
 
 /**
@@ -412,8 +436,13 @@ export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): 
 }
 
 /** The problems of each document on its own. */
-export function scanDocuments(docs: readonly MetricDocument[], parents: Parents, spec: ScanSpec): string[] {
-  return docs.flatMap((doc) => scanDocument(doc, parents, spec));
+export function scanDocuments(
+  docs: readonly MetricDocument[],
+  parents: Parents,
+  spec: ScanSpec,
+  held?: ReadonlySet<string>,
+): string[] {
+  return docs.flatMap((doc) => scanDocument(doc, parents, spec, held));
 }
 
 /** A count shared by two documents (spec.shared) published differently in them: one undoes the other's control. */

@@ -10,7 +10,7 @@ import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
-import { parentsFrom, SCAN_SPEC, scanPublished } from './disclosure-scan.ts';
+import { heldPeriodsOf, parentsFrom, SCAN_SPEC, scanPublished } from './disclosure-scan.ts';
 
 /** One event of a hand-worked programme, by contract field. */
 export type GoldenEvent = Partial<Record<EventFieldName, string | number | boolean>>;
@@ -108,5 +108,5 @@ export function rowFinder(docs: ReadonlyMap<string, MetricDocument>) {
 export function disclosureFindings(docs: ReadonlyMap<string, MetricDocument>, reference: string): string[] {
   const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
   const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
-  return scanPublished(published, parentsFrom(reference, meta), SCAN_SPEC);
+  return scanPublished(published, parentsFrom(reference, meta), SCAN_SPEC, heldPeriodsOf(docs.get('meta') as never));
 }

@@ -76,10 +76,7 @@ async function publish(
   previous: MetricDocument | undefined,
   exact: readonly Row[],
 ) {
-  const revisions = await EnglandRevisions.open(
-    { store, generatedAt, pcnCodes: PCNS, uploadCounts: async () => new Map(PCNS.map((p) => [p, 1])) },
-    previous?.generated_at,
-  );
+  const revisions = await EnglandRevisions.open({ store, generatedAt, pcnCodes: PCNS }, previous?.generated_at);
   const published = exact.map((r) => ({ ...r }));
   const asPublished = revisions.revise(WELLBEING, published, exact, previous);
   await revisions.save();
@@ -164,10 +161,7 @@ describe('an England interval made from the exact rows is withheld while its row
     ];
     const store = new MemoryObjectStore();
     const open = (generatedAt: string, previous?: string) =>
-      EnglandRevisions.open(
-        { store, generatedAt, pcnCodes: PCNS, uploadCounts: async () => new Map(PCNS.map((p) => [p, 1])) },
-        previous,
-      );
+      EnglandRevisions.open({ store, generatedAt, pcnCodes: PCNS }, previous);
     const first = await open('2025-11-01T00:00:00.000Z');
     const published1 = rows([10, 30, 25]).map((r) => ({ ...r }));
     first.revise(SYSTEM, published1, rows([10, 30, 25]), undefined);
@@ -184,5 +178,216 @@ describe('an England interval made from the exact rows is withheld while its row
     const england = englandOf(published2);
     expect([england.people, england.before_total, england.after_total]).toEqual([30, 90, 75]);
     expect([england.change_pct_ci_low, england.change_pct_ci_high]).toEqual([null, null]);
+  });
+});
+
+/*
+ * Review 3 (findings H2, L2, H1): rollout's England April and year, and equity's year, over three PCNs. Each release is
+ * published through `EnglandRevisions` as the refresh does (revise, then save after the release).
+ */
+const ROLLOUT = CATALOGUE.find((d) => d.name === 'rollout') as (typeof CATALOGUE)[number];
+const EQUITY = CATALOGUE.find((d) => d.name === 'equity') as (typeof CATALOGUE)[number];
+/** Rollout's rows of the periods given: each PCN's referrals per period (people referred the same; no declines). */
+function rolloutRows(byPeriod: Record<string, readonly number[]>): Row[] {
+  return Object.entries(byPeriod).flatMap(([period, counts]) => {
+    const row = (level: string, code: string, referrals: number, reporting: number): Row => ({
+      level,
+      code,
+      period_type: period.includes('/') ? 'fy' : 'month',
+      period,
+      referrals,
+      people_referred: referrals,
+      declines: 0,
+      pcns_reporting: reporting,
+    });
+    return [
+      row(
+        'national',
+        'ENG',
+        counts.reduce((s, c) => s + c, 0),
+        counts.filter((c) => c > 0).length,
+      ),
+      ...counts.map((c, i) => row('pcn', PCNS[i] as string, c, c > 0 ? 1 : 0)),
+    ];
+  });
+}
+/** Equity's 2025/26 rows for women: each PCN's people referred (the engagement figures 0). */
+function equityRows(people: readonly number[]): Row[] {
+  const row = (level: string, code: string, n: number): Row => ({
+    level,
+    code,
+    period_type: 'fy',
+    period: '2025/26',
+    dimension: 'sex',
+    group: 'female',
+    people_referred: n,
+    engagement_cohort: 0,
+    engaged: 0,
+    connected: 0,
+    wellbeing_people: 0,
+    wellbeing_improved: 0,
+  });
+  return [
+    row(
+      'national',
+      'ENG',
+      people.reduce((s, c) => s + c, 0),
+    ),
+    ...people.map((n, i) => row('pcn', PCNS[i] as string, n)),
+  ];
+}
+type Definition = (typeof CATALOGUE)[number];
+/** One release of the documents given, in that order; returns each as published (England's rows) and what is held. */
+async function releaseOf(
+  store: MemoryObjectStore,
+  generatedAt: string,
+  previous: ReadonlyMap<string, MetricDocument>,
+  documents: readonly (readonly [Definition, Row[]])[],
+) {
+  const before = [...previous.values()][0]?.generated_at;
+  const revisions = await EnglandRevisions.open({ store, generatedAt, pcnCodes: PCNS }, before);
+  const published = new Map<string, MetricDocument>();
+  for (const [definition, exact] of documents) {
+    const rows = exact.map((r) => ({ ...r }));
+    revisions.revise(definition, rows, exact, previous.get(definition.name));
+    published.set(definition.name, {
+      name: definition.name,
+      generated_at: generatedAt,
+      rows: rows as unknown as MetricRow[],
+    } as unknown as MetricDocument);
+  }
+  const settled = revisions.settle();
+  await revisions.save();
+  const englandAt = (name: string, period: string) =>
+    ((published.get(name)?.rows ?? []) as unknown as Row[]).find(
+      (r) => r.level === 'national' && r.period === period,
+    ) as Row;
+  return { published, settled, englandAt, revisions };
+}
+
+describe('releasable with the unknown part of a fail-closed hold (review 3, H2)', () => {
+  it('counts it as a PCN of its own and as part of any one PCN that changed, and never releases it alone', () => {
+    // No PCN changed since the hold began: the unknown part alone (one PCN's late file, perhaps) stays held.
+    expect(releasable([0, 0, 0], 2)).toBe(false);
+    // 5, 4 and 3 since, unknown 2. As a 4th PCN: 5, 4, 3, 2 (all but the two largest 3 + 2 = 5 >= 10% of 5; net 14 >
+    // 4). Added to any one (7,4,3 / 5,6,3 / 5,4,5): still 3 PCNs, net 14 > 3; bound: all but the two largest 3, less
+    // the unknown 2, is 1 >= 10% of (5 + 2) = 0.7.
+    expect(releasable([5, 4, 3], 2)).toBe(true);
+    // 5 and 4 since, unknown 2: three only if the unknown part is a third PCN's; it may be one of the two (5 + 2, 4).
+    // The rule without the unknown part's place (a contributor like any other) would release it.
+    expect(releasable([5, 4, 2])).toBe(true);
+    expect(releasable([5, 4], 2)).toBe(false);
+    // The unknown part may cancel a PCN's change (-2 + 2 = 0): 5 and 4 left, two PCNs.
+    expect(releasable([5, 4, -2], 2)).toBe(false);
+    // It may dominate: 40 beside 3, 2, 1 (all but the two largest, 2 + 1 = 3, are under 10% of 40).
+    expect(releasable([3, 2, 1], 40)).toBe(false);
+  });
+});
+
+describe("a fail-closed hold is released by the changes of the figure, not by uploads (review 3, H2's v3)", () => {
+  it("one PCN's late file held when the record is lost stays held through three uploads that do not touch it", async () => {
+    const store = new MemoryObjectStore();
+    // April 2025: U00001 10, U00002 20, U00003 30 referrals; England 30 + 20 + 10 = 60, the year the same.
+    const first = await releaseOf(store, '2025-09-20T00:00:00.000Z', new Map(), [
+      [ROLLOUT, rolloutRows({ '2025-04': [10, 20, 30], '2025/26': [10, 20, 30] })],
+    ]);
+    // The record is lost (a crash after meta.json; a store from before the policy).
+    store.objects.delete(REVISIONS_STATE_KEY);
+    // U00003's late file: 2 more April referrals (England 62): held, failing closed; the record now keeps the
+    // contributions 10, 20, 32 beside the 60 published (the unknown part: 2).
+    const second = await releaseOf(store, '2025-09-21T00:00:00.000Z', first.published, [
+      [ROLLOUT, rolloutRows({ '2025-04': [10, 20, 32], '2025/26': [10, 20, 32] })],
+    ]);
+    expect([
+      second.englandAt('rollout', '2025-04').referrals,
+      second.englandAt('rollout', '2025/26').referrals,
+    ]).toEqual([60, 60]);
+    // Held: April's and the year's referrals and people referred (4 figures).
+    expect(second.revisions.heldOf('rollout')).toEqual({
+      figures: 4,
+      periods: ['2025-04', '2025/26'],
+      fail_closed: true,
+    });
+    // Three PCNs upload, nothing about April (the rows the same): the coarse rule counted them and released 62.
+    const third = await releaseOf(store, '2025-09-22T00:00:00.000Z', second.published, [
+      [ROLLOUT, rolloutRows({ '2025-04': [10, 20, 32], '2025/26': [10, 20, 32] })],
+    ]);
+    expect(third.englandAt('rollout', '2025-04').referrals).toBe(60);
+    expect(third.revisions.heldOf('rollout')).toEqual({
+      figures: 4,
+      periods: ['2025-04', '2025/26'],
+      fail_closed: false,
+    });
+    // Then U00001 +3, U00002 +4, U00003 +5 (13, 24, 37: England 74): changes 3, 4, 5 beside the unknown 2 pass (see
+    // releasable above: 74 - 60 = 14 in all).
+    const fourth = await releaseOf(store, '2025-09-23T00:00:00.000Z', third.published, [
+      [ROLLOUT, rolloutRows({ '2025-04': [13, 24, 37], '2025/26': [13, 24, 37] })],
+    ]);
+    expect([
+      fourth.englandAt('rollout', '2025-04').referrals,
+      fourth.englandAt('rollout', '2025/26').referrals,
+    ]).toEqual([74, 74]);
+    expect(fourth.revisions.heldOf('rollout')).toBeUndefined();
+  });
+});
+
+describe('counts are compared exactly (review 3, L2)', () => {
+  it('a count of 3,000,000 moved by 2 by one PCN is a change, and held', async () => {
+    const store = new MemoryObjectStore();
+    // 1,000,000 April referrals from each PCN: England 3,000,000.
+    const first = await releaseOf(store, '2025-09-20T00:00:00.000Z', new Map(), [
+      [ROLLOUT, rolloutRows({ '2025-04': [1e6, 1e6, 1e6] })],
+    ]);
+    // U00003 +2: 3,000,002 is within 1e-6 x 3,000,000 = 3 of the published value, but a different count.
+    const second = await releaseOf(store, '2025-09-21T00:00:00.000Z', first.published, [
+      [ROLLOUT, rolloutRows({ '2025-04': [1e6, 1e6, 1e6 + 2] })],
+    ]);
+    expect(second.englandAt('rollout', '2025-04').referrals).toBe(3_000_000);
+    expect(second.revisions.heldOf('rollout')?.figures).toBe(2);
+  });
+});
+
+describe('a held month holds its period and year in every document (review 3, H1)', () => {
+  it("equity's year, built before rollout, is held once rollout holds April, though its own change passes", async () => {
+    const store = new MemoryObjectStore();
+    // April and May: 10 referrals from each PCN (England 30 each); the year 60; equity's women in 2025/26: 20 per PCN
+    // (England 60: every person referred is a woman).
+    const first = await releaseOf(store, '2025-09-20T00:00:00.000Z', new Map(), [
+      [EQUITY, equityRows([20, 20, 20])],
+      [ROLLOUT, rolloutRows({ '2025-04': [10, 10, 10], '2025-05': [10, 10, 10], '2025/26': [20, 20, 20] })],
+    ]);
+    // U00003 sends 2 late April referrals (April 32: one PCN, held at 30); May grows by 3, 4 and 5 (42: 3 PCNs,
+    // released); the year 23 + 24 + 27 = 74, changes 3, 4, 7 (would pass on its own). Equity's women: the same 74.
+    // Published together as they are, equity's 74 less May's 42 and the year's other month would give April's 32.
+    const second = await releaseOf(store, '2025-09-21T00:00:00.000Z', first.published, [
+      [EQUITY, equityRows([23, 24, 27])],
+      [ROLLOUT, rolloutRows({ '2025-04': [10, 10, 12], '2025-05': [13, 14, 15], '2025/26': [23, 24, 27] })],
+    ]);
+    expect(second.settled).toEqual(['equity']);
+    expect([...second.revisions.heldPeriods()].sort()).toEqual(['2025-04', '2025/26']);
+    expect(second.englandAt('rollout', '2025-04').referrals).toBe(30);
+    expect(second.englandAt('rollout', '2025-05').referrals).toBe(42);
+    expect(second.englandAt('rollout', '2025/26').referrals).toBe(60);
+    expect(second.englandAt('equity', '2025/26').people_referred).toBe(60);
+    expect(second.revisions.heldOf('equity')).toEqual({ figures: 1, periods: ['2025/26'], fail_closed: false });
+    // The record keeps equity's year as published (60), so the next release differences against it: with a 3rd PCN's
+    // April (U00001 +3: April 35 from two PCNs' 3 and 2, still held) nothing of April or the year moves.
+    const third = await releaseOf(store, '2025-09-22T00:00:00.000Z', second.published, [
+      [EQUITY, equityRows([26, 24, 27])],
+      [ROLLOUT, rolloutRows({ '2025-04': [13, 10, 12], '2025-05': [13, 14, 15], '2025/26': [26, 24, 27] })],
+    ]);
+    expect(third.englandAt('equity', '2025/26').people_referred).toBe(60);
+    expect(third.englandAt('rollout', '2025-04').referrals).toBe(30);
+    // U00002's April +4 (13 + 14 + 12 = 39: changes 3, 4, 2 since the 30 published; net 9 > 3): released, and
+    // with it the year (26 + 28 + 27 = 81) in both documents.
+    const fourth = await releaseOf(store, '2025-09-23T00:00:00.000Z', third.published, [
+      [EQUITY, equityRows([26, 28, 27])],
+      [ROLLOUT, rolloutRows({ '2025-04': [13, 14, 12], '2025-05': [13, 14, 15], '2025/26': [26, 28, 27] })],
+    ]);
+    expect(fourth.settled).toEqual([]);
+    expect(fourth.englandAt('rollout', '2025-04').referrals).toBe(39);
+    expect(fourth.englandAt('rollout', '2025/26').referrals).toBe(81);
+    expect(fourth.englandAt('equity', '2025/26').people_referred).toBe(81);
+    expect(fourth.revisions.heldInRelease()).toBeUndefined();
   });
 });
