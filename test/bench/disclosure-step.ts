@@ -226,18 +226,21 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
             };
             const bytes = await store.get(REVISIONS_STATE_KEY);
             const [wall, cpu] = [performance.now(), process.cpuUsage()];
+            // uploadCounts is what an older tree's open() read (before the fail-closed rule counted the unknown part
+            // as one more contributor); this tree ignores it. A variable, not a literal, so both trees' types accept it.
+            const inputs = {
+              store: readOnly,
+              generatedAt,
+              pcnCodes: [...pcnCodes].sort(),
+              uploadCounts: async () =>
+                new Map(
+                  (read('data_quality') as Row[])
+                    .filter((r) => r.level === 'pcn')
+                    .map((r) => [String(r.code), Number(r.uploads) || 0]),
+                ),
+            };
             const opened = await (impl.EnglandRevisions as NonNullable<Implementation['EnglandRevisions']>).open(
-              {
-                store: readOnly,
-                generatedAt,
-                pcnCodes: [...pcnCodes].sort(),
-                uploadCounts: async () =>
-                  new Map(
-                    (read('data_quality') as Row[])
-                      .filter((r) => r.level === 'pcn')
-                      .map((r) => [String(r.code), Number(r.uploads) || 0]),
-                  ),
-              },
+              inputs,
               previousRelease,
             );
             addTime('open', wall, cpu);
