@@ -32,7 +32,7 @@ export const FUNNEL_MEASURES: readonly FunnelMeasure[] = [
   {
     name: 'take_up_pct',
     label: 'Take-up',
-    unit: '% engaged (a link worker contact after referral, not declined), of referrals at least 3 months old',
+    unit: '% engaged (a link worker contact within 3 months of referral, not declined), of referrals whose 3 months have passed',
     axis: 'Referrals made at least 3 months before (log scale)',
     // Take-up is engagement on the engagement cohort, wellbeing on the outcome cohort, as cof_person defines them.
     numerator: 'engaged',

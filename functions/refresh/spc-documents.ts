@@ -21,7 +21,7 @@ export interface SpcMeasure {
   readonly document: string;
   readonly columns: readonly string[];
   readonly improvement: Improvement;
-  /** Months at the end left out because their cohort is not yet old enough for the outcome to have happened. */
+  /** Months at the end left out because their cohort's follow-up window has not yet closed. */
   readonly immatureMonths?: number;
   /** A monthly target for England, from the programme targets. */
   readonly nationalTarget?: (targets: Targets) => number | null;
@@ -182,7 +182,7 @@ export function spcDocument(
     name: 'spc',
     title: 'Change over time: statistical process control',
     description:
-      'Each monthly series (referrals, people referred, the declines rate, engagement of cohorts old enough to have engaged, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
+      'Each monthly series (referrals, people referred, the declines rate, engagement within 3 months of referral, of cohorts whose 3 months have passed, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {

@@ -94,7 +94,7 @@ export default function OutcomesPage() {
               label="Engaged (took up the referral)"
               value={<FigureValue value={figure(p, 'engaged_pct')} format={(v) => formatPercent(v)} />}
               testId="kpi-take-up"
-              context={`expected ${t.take_up_pct}% · a link worker contact after referral, not declined`}
+              context={`expected ${t.take_up_pct}% · a link worker contact within 3 months of referral, not declined`}
             />
             <Kpi
               label="Connected to a community activity"
