@@ -188,6 +188,8 @@ interface Revised {
   /** Units held by their own change (row id # unit). */
   readonly own: ReadonlySet<string>;
   readonly failClosed: boolean;
+  /** The previous release's England rows by row id (their span columns, below). */
+  readonly previousRows: ReadonlyMap<string, Row>;
   /** How many of its cells were held by period when it was built. */
   heldByPeriod: number;
 }
@@ -316,6 +318,7 @@ export class EnglandRevisions {
       baselines: baselinesOf,
       own,
       failClosed,
+      previousRows: previous && found.hasEngland ? englandRows(previous, found.rowId) : new Map(),
       heldByPeriod: 0,
     };
     this.revised.set(definition.name, entry);
@@ -338,6 +341,7 @@ export class EnglandRevisions {
         for (const unit of units) heldUnits.add(`${cell.id}#${unit}`);
       }
     const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs);
+    holdSpans(found.cells, units, heldUnits, entry.previousRows);
     this.next[definition.name] = { generated_at: this.inputs.generatedAt, cells: applied.cellsNext };
     if (applied.figures > 0 || failClosed)
       this.held.set(definition.name, {
@@ -591,6 +595,36 @@ function alignment(oldCodes: readonly string[], codes: readonly string[]): numbe
 }
 
 /** The England figures a published document shows, by row and column. */
+/**
+ * The columns that say what span of time a row's figures cover (rollout's months with data, workforce's months of
+ * referrals): a row whose every figure is held shows the span of the release its figures come from, so that the
+ * figures made from them (a year annualised x 12 / months) are of that release too. Without it a held year of 8
+ * months' referrals was annualised over the 9 months the new release has (2.1 shown as 1.9 per 1,000).
+ */
+const SPAN_COLUMNS = ['months', 'referral_months'] as const;
+
+/** Puts the previous release's span into every England row whose units are all held (none without a previous row). */
+function holdSpans(
+  cells: ReadonlyMap<string, RowCells>,
+  units: readonly number[],
+  heldUnits: ReadonlySet<string>,
+  previousRows: ReadonlyMap<string, Row>,
+): void {
+  for (const cell of cells.values()) {
+    if (!cell.england || !units.every((unit) => heldUnits.has(`${cell.id}#${unit}`))) continue;
+    const before = previousRows.get(cell.id);
+    for (const column of SPAN_COLUMNS)
+      if (column in cell.england) cell.england[column] = before === undefined ? null : (before[column] ?? null);
+  }
+}
+
+/** A published document's England rows by row id. */
+function englandRows(document: MetricDocument, rowId: (row: Row) => string): Map<string, Row> {
+  const rows = new Map<string, Row>();
+  for (const row of document.rows as unknown as Row[]) if (row.level === 'national') rows.set(rowId(row), row);
+  return rows;
+}
+
 function englandValues(
   document: MetricDocument,
   columns: readonly string[],

@@ -208,22 +208,34 @@ describe('data as of the end of the last complete month', () => {
     expect(decemberShort.get('rollout')?.rows).toEqual(november.get('rollout')?.rows);
   });
 
-  it('December complete: data as of 31 December, 9 months, December charted', () => {
-    // 2026/27: 84 + 1 + 3 + 6 = 94 referrals in 9 months: 94 / 60 = 1.57 per 1,000, a year 1.57 x 12 / 9 = 2.09.
+  it('December complete: data as of 31 December; England December held by the revisions policy, the year with it', () => {
+    // December is complete (3 of 3 PCNs), but its England figures are new and one of them is made up by one PCN alone:
+    // cof_community's December connection is U20001's (the follow-up sent early), so it is held (null) and, by the
+    // revisions policy's period rule (docs/methodology.md, "Revisions of England's figures"), so is every England
+    // figure of December and of 2026/27 in every document: a total released beside it would give it back.
+    // Without the hold the year would be 84 + 1 + 3 + 6 = 94 referrals in 9 months; held, it is November's release:
+    // 84 in 8 months, 84 / 60 = 1.4 per 1,000, a year 1.4 x 12 / 8 = 2.1 (the months held with the figures).
     const row = rowFinder(decemberComplete);
-    expect(metaOf(decemberComplete)).toMatchObject({ data_as_of: '2026-12-31', months_pending: [] });
-    expect(metaOf(decemberComplete).months).toEqual([...MONTHS, '2026-12']);
-    expect(row('rollout', 'national', 'ENG', '2026-12')).toMatchObject({ referrals: 10, pcns_submitting: 3 });
+    const meta = metaOf(decemberComplete);
+    expect(meta).toMatchObject({ data_as_of: '2026-12-31', months_pending: [] });
+    expect(meta.months).toEqual([...MONTHS, '2026-12']);
+    const held = (meta as unknown as { revisions_held: { periods: string[]; documents: Record<string, unknown> } })
+      .revisions_held;
+    expect(held.periods).toEqual(expect.arrayContaining(['2026-12', '2026/27']));
+    expect(held.documents.cof_community).toMatchObject({ periods: ['2026-12', '2026/27'] });
+    expect(row('cof_community', 'national', 'ENG', '2026-12')).toMatchObject({ connections: null });
+    expect(row('rollout', 'national', 'ENG', '2026-12')).toMatchObject({ referrals: null, pcns_submitting: 3 });
     expect(row('rollout', 'national', 'ENG', '2026/27')).toMatchObject({
-      referrals: 94,
-      months: 9,
-      referrals_per_1000: 1.6,
+      referrals: 84,
+      months: 8,
+      referrals_per_1000: 1.4,
       referrals_per_1000_annualised: 2.1,
     });
+    // The chart ends with the last month England shows: November (11 = 2 + 3 + 6).
     expect(row('spc', 'national', 'ENG', 'all', { measure: 'referrals' })).toMatchObject({
-      points: 15,
-      last_month: '2026-12',
-      last_value: 10,
+      points: 14,
+      last_month: '2026-11',
+      last_value: 11,
     });
     expect(latestMonthOfPack(decemberComplete)).toBe('2026-12');
   });
