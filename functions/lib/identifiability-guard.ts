@@ -194,13 +194,6 @@ function hasGroupedNhsNumber(value: string): boolean {
   return chainSingle && runIsNhsNumber(value, chainStart, groupEnd - 1, chainDigits);
 }
 /**
- * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
- * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
- * between letters, and 3 random UUIDs in 1,000 (2,999 of 1,000,000 read as any other text) hold an NHS or CHI number
- * between letters or across hyphens. There only a number standing alone counts.
- */
-const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-/**
  * In a UUID the zeros at the start of a group are the group's fixed width, not padding before a number: a random
  * UUID's last group is twelve decimal digits starting 00 and then a valid-looking NHS number about 3 times in a million
  * (16^-12 * 10^12 / 100 * 0.9 / 11), which the padding rule would otherwise refuse
@@ -213,8 +206,33 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * (`00000000-0000-0000-0000-009434765919`, `00000000-0000-0000-0000-9434765919ab`) is read as in any other text.
  */
 const ZEROS_FIRST = /^(?:0{20}|0{8}-0{4}-0{4}-0{4}-)/;
-/** Whether the text is shaped as a pseudonym and may be one (above). */
-const chancePseudonym = (value: string): boolean => PSEUDONYM.test(value) && !ZEROS_FIRST.test(value);
+/**
+ * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
+ * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
+ * between letters, and 3 random UUIDs in 1,000 (2,999 of 1,000,000 read as any other text) hold an NHS or CHI number
+ * between letters or across hyphens. There only a number standing alone counts.
+ *
+ * Hex ids of other lengths are pseudonyms too: a GUID written without its hyphens (32 hex, as GP systems often export
+ * one), a MongoDB ObjectId (24), a SHA-1 (40). Read as any other text, 2.8, 1.7 and 3.2 random ones in 1,000 were refused
+ * (an NHS number or a mobile's digits between hex letters), and one refusal rejects the whole file: a monthly file of
+ * 2,000 GUIDs was refused 99.6% of the time (red-team review 4, F6). So an id of 16 or more hex digits with a hex
+ * letter in it is read as a pseudonym, and only a number standing alone counts there. Inside such an id (letters and
+ * digits, no separator) no number stands apart from the hex around it; what a person writes on purpose is a number
+ * glued to a word at one end (`ACE0009434765919`, `9434765919ABCDEF`, `DEADBEEF07700900123`): hex letters only on one
+ * side, digits only on the other, which a random id is one time in millions or less (16 hex: 6 letters and 10 digits
+ * passing the check is 1.6 in 1,000,000 each way round; 24 hex and longer, fewer than 1 in 10^9). That id is read as
+ * any other text, as before. Sixteen is the shortest random hex id systems write (64 bits); a shorter id with a hex
+ * letter is more often a code and a number (`C9434765919`, `ACE9434765919`), read as any other text.
+ */
+const HEX_ID_MIN_LENGTH = 16;
+const LETTERS_AND_NUMBER = /^(?:[a-fA-F]+\d+|\d+[a-fA-F]+)$/;
+/** Whether the text is shaped as a pseudonym and may be one (above); `shape` is the text's. */
+function chancePseudonym(value: string, shape: Shape): boolean {
+  if (ZEROS_FIRST.test(value)) return false;
+  if (!shape.hex) return UUID.test(value);
+  if (value.length === PSEUDONYM_LENGTH) return true;
+  return shape.letters > 0 && value.length >= HEX_ID_MIN_LENGTH && !LETTERS_AND_NUMBER.test(value);
+}
 /**
  * Between the digits of a telephone number: a separator run as above without a colon or a plus. Times are written with
  * colons, and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the
@@ -488,7 +506,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
     if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
   }
-  const chance = chancePseudonym(value);
+  const chance = chancePseudonym(value, shape);
   if (!chance) {
     const beside = NHS_NUMBER_BESIDE_LETTERS;
     beside.lastIndex = 0;
@@ -530,9 +548,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     value = asciiDigits(text.normalize('NFKC'));
     shape = shapeOf(value);
   }
-  if (shortcut && shape.hex && shape.letters > 0 && value.length === PSEUDONYM_LENGTH && !ZEROS_FIRST.test(value)) {
-    return undefined;
-  }
+  // A hex pseudonym of any length has no separator, so no rule that reads only a number standing alone can find one in
+  // it, nor any word written out (each needs a separator or a letter after f); the tests check this against every rule.
+  if (shortcut && shape.hex && chancePseudonym(value, shape)) return undefined;
   if (value.includes('@') && EMAIL.test(value)) return 'email';
   const { digits } = shape;
   const words = wordsIn(value, shape, shortcut);
@@ -550,7 +568,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     (!shortcut || hasOldYear(value)) &&
     // A pseudonym's or UUID's hex holds a month's name now and then (`3feb1970` is eight hex digits): chance, as for
     // a mobile's digits there (2 of 1,000,000 random UUIDs were refused without this).
-    !chancePseudonym(value) &&
+    !chancePseudonym(value, shape) &&
     NAME_AND_DATE.test(value)
   ) {
     return 'date_of_birth';
