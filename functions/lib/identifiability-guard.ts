@@ -255,8 +255,13 @@ const TELEPHONE = new RegExp(
  * A UK mobile number wherever it is, letters either side included (`MOB07700900123`, `tel07700 900123`,
  * `pt447700900123`, `pt+447700900123`: a red-team review got the first three into curated Parquet), but never beside
  * another digit: 07 and nine digits, or 447, +447 or 00447 (+44 and 0044 with or without "(0)" and a separator run)
- * and nine digits, together or as people write a mobile, apart after its first five (`07700 900123`,
- * `+44 7700 900123`). The rule above needs no letter either side because it reads every UK number, landlines of 10
+ * and nine digits, together or in groups of three to six digits as people write a mobile (`07700 900123`,
+ * `07700-900-123`, `0770.090.0123`, `077-0090-0123`, `+44 7700 900 123`: red-team review 4 got `MOB07700-900-123` and
+ * `tel0770-090-0123` into curated Parquet when only the first grouping was read). Other groupings are dates and
+ * sequences: read between any two digits, 7 in 100 ids made of an ODS code and a date (`Y07014-2022-11-28-1A`,
+ * `U07140.2025_11/09360211`: a day or a month is one or two digits) and ids numbered by a day-first date written
+ * together on the 7th (`R07052026-001`: seven digits from the 7) would be refused (measured on 400,000 generated
+ * ids); standing alone the rule above reads a mobile in any grouping. The rule above needs no letter either side because it reads every UK number, landlines of 10
  * digits and any grouping included, which beside letters would be zero-padded ids; a mobile's shape is narrow (7 after
  * the 0 or the 44, eleven or twelve digits exactly), so ids padded to another width (`EVT0000012345`, `EV07700123`),
  * ids that start with a year or a date (20.., 19..), timestamps (the colon and dot rule above) and the demo's ids
@@ -269,8 +274,45 @@ const TELEPHONE = new RegExp(
  * padding and an NHS number beside letters), so such ids need a sequence of another length or a date.
  */
 const MOBILE = new RegExp(
-  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|44|0)7\\d{3}${TELEPHONE_SEP}\\d{6}(?!\\d)`,
+  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|44|0)(7\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
+  'g',
 );
+/**
+ * A mobile's groups as people write them, counted from its 7: the first 2 to 5 digits (with the 0 before it `077`,
+ * `0770`, `07700`; `+44 7700`, `447700`), each after it 3 to 6 (`900123`, `900 123`, `090 0123`).
+ */
+const MOBILE_FIRST_GROUP = [2, 5] as const;
+const MOBILE_GROUP = [3, 6] as const;
+
+/** Whether a mobile's digits from its 7 (the rule's capture) are together or grouped as people write one (above). */
+function groupedAsMobile(digits: string): boolean {
+  let group = 0;
+  let first = true;
+  for (let i = 0; i <= digits.length; i++) {
+    if (i < digits.length && isDigit(digits, i)) {
+      group++;
+      continue;
+    }
+    if (group === 0) continue;
+    if (first && i === digits.length) return true; // no separator: all together
+    const [fewest, most] = first ? MOBILE_FIRST_GROUP : MOBILE_GROUP;
+    if (group < fewest || group > most) return false;
+    first = false;
+    group = 0;
+  }
+  return true;
+}
+
+/** Whether the text holds a mobile (above): each place the rule matches, its groups checked. */
+function hasMobile(value: string): boolean {
+  MOBILE.lastIndex = 0;
+  for (let match = MOBILE.exec(value); match !== null; match = MOBILE.exec(value)) {
+    if (groupedAsMobile(match[1] as string)) return true;
+    // Another may start inside this one (each attempt reads a bounded stretch: linear in the text).
+    MOBILE.lastIndex = match.index + 1;
+  }
+  return false;
+}
 /**
  * A postcode: its outward and inward codes together or apart by a separator run (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`,
  * `B338TH`), standing alone or inside an id (`ORG-SW1A-1AA`). Only letters Royal Mail uses in those places are read
@@ -519,7 +561,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (TELEPHONE.test(value)) return 'telephone';
     // Every spelling the rule reads holds 07 or 44 (`07700…`, `447700…`, `+44 (0) 7700…`): a text without either (the
     // SNOMED codes on every row, most ids) is spared the expression.
-    if (!chance && (value.includes('07') || value.includes('44')) && MOBILE.test(value)) return 'telephone';
+    if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
   }
   return undefined;
 }

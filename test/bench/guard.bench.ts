@@ -252,6 +252,8 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['digits one at a time, separators mixed', (n) => '9-4.3 4/'.repeat(n / 8)],
   ['digit pairs, one doubled separator', (n) => '94--'.repeat(n / 4)],
   ['digits, runs of 16 mixed separators', (n) => `9${'-. /'.repeat(4)}`.repeat(n / 17)],
+  // A mobile's ten digits from its 7 in groups nobody writes: each place read, then its groups refused.
+  ['mobiles grouped a digit at a time', (n) => 'x0770-0-9-0-0-1-2-3-'.repeat(n / 20)],
   // Words written into a cell: each attempt is bounded (a domain's labels, a date's parts, a title's initials).
   ['at between separators, no ending', (n) => 'a.at.'.repeat(n / 5)],
   ['labels after at, no ending', (n) => `j.at.${'x_y_'.repeat(n / 4)}`],

@@ -64,6 +64,10 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     ['event_id', 'pt447700900123', 'a telephone number'],
     ['referral_id', 'SMITH-1970-02-03', 'a date of birth'],
     ['event_id', 'J.SMITH.03.02.1970', 'a date of birth'],
+    // Review 4 F4: a mobile glued to letters, grouped other than 5 and 6 (accepted and stored before).
+    ['event_id', 'MOB07700-900-123', 'a telephone number'],
+    ['referral_id', 'tel0770-090-0123', 'a telephone number'],
+    ['event_id', 'pt447700-900-123', 'a telephone number'],
   ])('%s holding %s', async (field, value, label) => {
     const { receipt, store, key } = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
     expect(receipt.status).toBe('rejected');

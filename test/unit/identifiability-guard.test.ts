@@ -1383,3 +1383,78 @@ describe('review 4 F6: hex ids of 16 digits and more (GUIDs without hyphens, Obj
     expect(findIdentifier('00000000000000000000a9434765919b')).toBe('nhs_number');
   });
 });
+
+describe('review 4 F4: a mobile glued to letters, its digits in any grouping people write (3 to 6 digits a group)', () => {
+  const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+  const run = fc.string({ unit: fc.constantFrom(' ', '-', '.', '_', '/', '(', ')'), minLength: 1, maxLength: 3 });
+  // The ten digits from the 7 together, or in groups as people write a mobile: the first 2 to 5 (`77`, `770`, `7700`
+  // after 0; `7700` after +44), each after it 3 to 6 (every such grouping, listed here).
+  const groupings: number[][] = [[10]];
+  const extend = (sizes: number[], left: number) => {
+    if (left === 0) groupings.push(sizes);
+    for (let size = 3; size <= Math.min(6, left); size++) extend([...sizes, size], left - size);
+  };
+  for (let first = 2; first <= 5; first++) extend([first], 10 - first);
+  const grouped = fc
+    .tuple(digits(9), fc.constantFrom(...groupings), fc.array(run, { minLength: 3, maxLength: 3 }))
+    .map(([nine, sizes, runs]) => {
+      const number = `7${nine}`;
+      let at = 0;
+      let text = '';
+      sizes.forEach((size, i) => {
+        text += `${i > 0 ? runs[i - 1] : ''}${number.slice(at, at + size)}`;
+        at += size;
+      });
+      return text.slice(1); // the prefix below writes the 7
+    });
+  const written = fc
+    .record({
+      before: fc.string({ unit: letter, minLength: 1, maxLength: 4 }),
+      prefix: fc.constantFrom('07', '447', '+447', '00447', '+44 7', '+44(0)7'),
+      nine: grouped,
+      after: fc.constantFrom('', 'X', 'mob', '_1', '.a2'),
+    })
+    // A title and a capitalised word (`Mr.Ab`) is read as a name first: not what this test is about.
+    .filter(({ before }) => !/^(?:mrs?|ms|mx|dr|miss|prof|sir|dame|rev)$/i.test(before))
+    .map(({ before, prefix, nine, after }) => `${before}${prefix}${nine}${after}`);
+
+  it('refused, as a telephone number (or, one time in eleven, an NHS number read first), by both', () => {
+    fc.assert(
+      fc.property(written, (text) => {
+        const kind = findIdentifier(text);
+        expect(['telephone', 'nhs_number']).toContain(kind);
+        expect(identifierByRules(text)).toBe(kind);
+      }),
+      { numRuns: 10_000, seed: 20261205 },
+    );
+  });
+
+  it.each([
+    ['5-3-3', 'MOB07700-900-123'],
+    ['5-3-3 with dots', 'tel07700.900.123'],
+    ['4-3-4', 'MOB0770-090-0123'],
+    ['3-4-4', 'pt077-0090-0123'],
+    ['+44 4-3-3', 'pt447700-900-123'],
+    ['5-3-3, a letter after', 'MOB07700-900-123X'],
+  ])('the review’s %s: %s', (_grouping, text) => {
+    expect(findIdentifier(text)).toBe('telephone');
+    expect(identifierByRules(text)).toBe('telephone');
+  });
+
+  it('not read: dates and sequences after 07 (groups of 1, 2, 7 or more digits), a digit beside, a timestamp', () => {
+    for (const text of [
+      'Y07014-2022-11-28-1A', // an ODS code, a date and a sequence
+      'U07140.2025_11/09360211',
+      'R07052026-001', // a day-first date written together on the 7th and a sequence
+      'R2026-07-1-2345678A', // a month after the 07
+      'R2026-07-12-0001234A', // a year, July, a day and a sequence, a letter after
+      'EV15-07-2026-00123X', // a day, July, a year and a sequence
+      'MOB07700-900-1234', // ten digits after 07
+      'MOB107700-900-123', // a digit before the 0
+      '2026-05-12T09:30:07.700900123+01:00', // the seconds 07 and a nanosecond fraction
+    ]) {
+      expect(findIdentifier(text)).toBeUndefined();
+      expect(identifierByRules(text)).toBeUndefined();
+    }
+  });
+});
