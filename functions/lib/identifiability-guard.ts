@@ -228,10 +228,14 @@ const HEX_ID_MIN_LENGTH = 16;
 const LETTERS_AND_NUMBER = /^(?:[a-fA-F]+\d+|\d+[a-fA-F]+)$/;
 /** Whether the text is shaped as a pseudonym and may be one (above); `shape` is the text's. */
 function chancePseudonym(value: string, shape: Shape): boolean {
-  if (ZEROS_FIRST.test(value)) return false;
-  if (!shape.hex) return UUID.test(value);
-  if (value.length === PSEUDONYM_LENGTH) return true;
-  return shape.letters > 0 && value.length >= HEX_ID_MIN_LENGTH && !LETTERS_AND_NUMBER.test(value);
+  // The cheap tests first: every row's numbers (a SNOMED code, a duration) are hex digits only, without a letter.
+  if (shape.hex) {
+    if (value.length !== PSEUDONYM_LENGTH && (shape.letters === 0 || value.length < HEX_ID_MIN_LENGTH)) return false;
+    if (value.length !== PSEUDONYM_LENGTH && LETTERS_AND_NUMBER.test(value)) return false;
+  } else if (!UUID.test(value)) {
+    return false;
+  }
+  return !ZEROS_FIRST.test(value);
 }
 /**
  * Between the digits of a telephone number: a separator run as above without a colon or a plus. Times are written with
