@@ -304,36 +304,10 @@ export class EnglandRevisions {
           (saved.generated_at !== previous.generated_at ||
             (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
-    const zeros = () => new Array<number>(this.inputs.pcnCodes.length).fill(0);
-    const baselineOf = (cell: RowCells, column: string): CellState | undefined => {
-      const key = `${cell.id}#${column}`;
-      if (failClosed) {
-        const shown = previousCells?.get(key);
-        if (previous === undefined || !isNumber(shown)) return undefined;
-        // The contributions as they are now, beside the value published: the difference is the unknown part.
-        const c = cell.contributions.get(column) ?? zeros();
-        const current = cell.values.get(column) ?? null;
-        const mean = definition.rules.means?.find((m) => m.column === column);
-        const peopleShown = mean ? previousCells?.get(`${cell.id}#${mean.contributors}`) : undefined;
-        const peopleNow = mean ? (cell.values.get(mean.contributors) ?? null) : undefined;
-        // Unchanged since it was published (a mean or FTE is published rounded: the current value within that rounding,
-        // over the same people, is what is shown): nothing of it is unknown, whoever's contributions make it now.
-        if (current !== null && Math.abs(current - shown) <= PUBLISHED_TOLERANCE && peopleNow === peopleShown)
-          return { v: current, since: previous.generated_at, c };
-        // The unknown part is England's own change since the value published, in contribution units (a mean's is its
-        // sum): not the contributions now less the value shown, which is not zero when nothing changed wherever England
-        // is not the sum of the PCNs' contributions (its interval, which no PCN has; a PCN closed since; a person in two
-        // PCNs' referrals). Nationally, after a fail-closed release, every held England interval of wellbeing carried
-        // one (462 of its 1,617 cells; 1,386 in another), so a change later made by 3 PCNs was held beside a part nobody made.
-        const sumOf = (value: number | null, people: unknown) => (value ?? 0) * (isNumber(people) ? people : 0);
-        const x = mean ? sumOf(current, peopleNow) - sumOf(shown, peopleShown) : (current ?? 0) - shown;
-        return { v: shown, since: previous.generated_at, c, ...(Math.abs(x) > TOLERANCE ? { x } : {}) };
-      }
-      const before = saved?.cells[key];
-      if (before === undefined) return undefined;
-      // Contributions follow a PCN code, not a position (PCNs open and close between releases).
-      return { ...before, c: oldIndex.map((i) => (i === -1 ? 0 : (before.c[i] ?? 0))) };
-    };
+    const baselineOf = (cell: RowCells, column: string): CellState | undefined =>
+      failClosed
+        ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
+        : recordedBaseline(saved, `${cell.id}#${column}`, oldIndex);
     const baselinesOf = () => {
       const baselines = new Map<string, CellState | undefined>();
       for (const cell of found.cells.values())
@@ -487,6 +461,52 @@ export class EnglandRevisions {
     };
     await this.inputs.store.put(REVISIONS_STATE_KEY, gzipSync(JSON.stringify(state)));
   }
+}
+
+/**
+ * A figure's baseline when the record does not match what is published (failing closed): the value shown (`since`: the
+ * release that shows it), beside the PCNs' contributions as they are now, and England's own change since the value
+ * shown as the unknown part (`x`, in contribution units: a mean's is its sum), whose contributors nobody knows. Not the
+ * contributions now less the value shown: wherever England is not the sum of the PCNs' contributions (its interval,
+ * which no PCN has; a PCN closed since; a person in two PCNs' referrals) that is not zero when nothing changed.
+ * Nationally, after a fail-closed release, every held England interval of wellbeing carried one (462 of its 1,617
+ * cells; 1,386 in another run), so a change later made by 3 PCNs was held beside a part nobody made. Undefined when the
+ * document showed no figure (nothing published: the figure waits a refresh).
+ */
+function failClosedBaseline(
+  definition: MetricDefinition,
+  cell: RowCells,
+  column: string,
+  since: string,
+  shownCells: ReadonlyMap<string, unknown> | undefined,
+  inputs: RevisionInputs,
+): CellState | undefined {
+  const shown = shownCells?.get(`${cell.id}#${column}`);
+  if (!isNumber(shown)) return undefined;
+  const c = cell.contributions.get(column) ?? new Array<number>(inputs.pcnCodes.length).fill(0);
+  const current = cell.values.get(column) ?? null;
+  const mean = definition.rules.means?.find((m) => m.column === column);
+  const peopleShown = mean ? shownCells?.get(`${cell.id}#${mean.contributors}`) : undefined;
+  const peopleNow = mean ? (cell.values.get(mean.contributors) ?? null) : undefined;
+  // Unchanged since it was published (a mean or FTE is published rounded: the current value within that rounding, over
+  // the same people, is what is shown): nothing of it is unknown, whoever's contributions make it now.
+  if (current !== null && Math.abs(current - shown) <= PUBLISHED_TOLERANCE && peopleNow === peopleShown)
+    return { v: current, since, c };
+  const sumOf = (value: number | null, people: unknown) => (value ?? 0) * (isNumber(people) ? people : 0);
+  const x = mean ? sumOf(current, peopleNow) - sumOf(shown, peopleShown) : (current ?? 0) - shown;
+  return { v: shown, since, c, ...(Math.abs(x) > TOLERANCE ? { x } : {}) };
+}
+
+/** A figure's baseline from the record of the release published: its contributions follow a PCN code, not a position. */
+function recordedBaseline(
+  saved: DocumentState | undefined,
+  key: string,
+  oldIndex: readonly number[],
+): CellState | undefined {
+  const before = saved?.cells[key];
+  if (before === undefined) return undefined;
+  // PCNs open and close between releases: each PCN's contribution is taken from its own position in the record.
+  return { ...before, c: oldIndex.map((i) => (i === -1 ? 0 : (before.c[i] ?? 0))) };
 }
 
 type HeldRows = Map<string, Record<string, number | readonly number[] | null>>;
