@@ -233,7 +233,7 @@ export class EnglandRevisions {
    */
   private readonly periods = new Set<string>();
   /** Each unit held by its own change: the first figure of it that failed the rule, and why (the period rule's causes). */
-  private readonly triggers: HoldTrigger[] = [];
+  private triggers: HoldTrigger[] = [];
 
   private constructor(
     private readonly inputs: RevisionInputs,
@@ -315,6 +315,8 @@ export class EnglandRevisions {
       return baselines;
     };
     const baselines = baselinesOf();
+    // A document revised again (the contacts distribution: for the medians, then built) is recorded once.
+    this.triggers = this.triggers.filter((t) => t.document !== definition.name);
     const own =
       this.published === undefined
         ? new Set<string>()

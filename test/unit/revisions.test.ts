@@ -82,7 +82,12 @@ async function publish(
   const asPublished = revisions.revise(WELLBEING, published, exact, previous);
   await revisions.save();
   const document = { name: 'wellbeing', generated_at: generatedAt, rows: published as unknown as MetricRow[] };
-  return { document: document as unknown as MetricDocument, asPublished, held: revisions.heldOf('wellbeing') };
+  return {
+    document: document as unknown as MetricDocument,
+    asPublished,
+    held: revisions.heldOf('wellbeing'),
+    setOffBy: revisions.heldByOwnChange(),
+  };
 }
 
 describe('a mean and its count of people are held together', () => {
@@ -109,6 +114,16 @@ describe('a mean and its count of people are held together', () => {
     expect(held.improved).toBe(10);
     expect(englandOf(second.asPublished).people).toBe(30);
     expect(second.held).toEqual({ figures: 6, periods: ['2025/26'], fail_closed: false });
+    // What set the hold off (the people and their means are one unit: its first figure that failed, and why).
+    expect(second.setOffBy).toEqual([
+      {
+        document: 'wellbeing',
+        period: '2025/26',
+        row: 'fy|2025/26|swemwbs',
+        column: 'people',
+        reason: 'fewer than 3 PCNs (1 PCN)',
+      },
+    ]);
 
     // U00002 measures 2 more (baselines 16 and 18, follow-ups 30 and 28) and U00003 1 more (12 and 15): with
     // U00001's, 4 more people from 3 PCNs (changes 1, 2, 1). England: 34 people, baselines 656 / 34, follow-ups
