@@ -610,7 +610,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
  * England's rows of the held periods are made again from the held values: England's median contacts (from the held
  * distribution), each row's derived figures, and the summaries made from the rows (rollout's projection).
  */
-function settleRevisions(revisions: EnglandRevisions, documents: MetricDocument[], context: BuildContext): void {
+export function settleRevisions(revisions: EnglandRevisions, documents: MetricDocument[], context: BuildContext): void {
   const changed = revisions.settle();
   const periods = revisions.heldPeriods();
   if (periods.size === 0) return;

@@ -26,7 +26,9 @@
  *     inside the step as the refresh times it; the folder is only read (the record the release would save is kept in
  *     memory, its size printed and written to <out folder>/<label>/ for the comparison). Reading the record and the
  *     deciding are also printed on their own: "revisions: open" (read, gunzip, parse), "revisions: decide" (every
- *     revise call, the contacts distribution's included), "revisions: record" (the state serialised and gzipped).
+ *     revise call, the contacts distribution's included), "revisions: settle" (the refresh's own settleRevisions,
+ *     exported from refresh.ts: after every document is built, a period found held late is held in the documents
+ *     built before, so the documents are the refresh's), "revisions: record" (the state serialised and gzipped).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -123,6 +125,8 @@ interface Implementation {
   readonly PCN_GROUP_SOURCES?: typeof import('../../functions/refresh/shared-counts.ts').PCN_GROUP_SOURCES;
   readonly groupsFromRows?: typeof import('../../functions/refresh/shared-counts.ts').groupsFromRows;
   readonly EnglandRevisions?: typeof import('../../functions/refresh/revisions.ts').EnglandRevisions;
+  /** The refresh's settle step of the revisions (a period found held late is held in the documents built before). */
+  readonly settleRevisions?: typeof import('../../functions/refresh/refresh.ts').settleRevisions;
 }
 
 async function load(root: string): Promise<Implementation> {
@@ -334,8 +338,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
     // is then the refresh's: the built documents and the rows of the document being built).
     const keep = (document: MetricDocument) => {
       raw.delete(document.name);
-      const held = revisions?.heldOf(document.name);
-      built.push(held ? { ...document, summary: { ...document.summary, revisions_held: held } } : document);
+      built.push(document);
     };
     const catalogued = step(STEP, () => {
       for (const definition of buildOrder) {
@@ -363,8 +366,22 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
           ))
             keep(document);
       }
-      return [...built].sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+      return built;
     });
+    if (revisions) {
+      // As refreshMetrics after every document is built: the refresh's own settle step (periods found held by a
+      // document built late are held in those built before, and their derived figures made again), then each
+      // document's held figures named in its summary. Timed as the refresh times it: with the revisions, not the step.
+      if (impl.settleRevisions) {
+        const settle = impl.settleRevisions;
+        timedApart('settle', () => settle(revisions, catalogued, context));
+      } else console.log(`${label.padEnd(6)} revisions: this tree's refresh.ts does not export settleRevisions`);
+      for (const [i, document] of catalogued.entries()) {
+        const held = revisions.heldOf(document.name);
+        if (held) catalogued[i] = { ...document, summary: { ...document.summary, revisions_held: held } };
+      }
+    }
+    catalogued.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
     if (revisions) {
       await timedApart('record', () => revisions.save());
       console.log(
