@@ -82,6 +82,12 @@ export interface FunnelRates {
   };
   readonly curves: FunnelCurves;
   readonly curves_unadjusted: FunnelCurves;
+  /**
+   * Present when England's figure of the period holds a revision back: no England comparator, curves or
+   * `_vs_national` positions are published (they would compare this release's PCNs with an earlier release's England);
+   * `release` is the release England's figure comes from.
+   */
+  readonly national_held?: { readonly reason: string; readonly release: string | null };
 }
 
 /** Which referrals a document's outcome figures cover. */
@@ -106,6 +112,11 @@ export interface TargetProgress {
   readonly projection_high: number | null;
   readonly on_track: boolean;
   readonly status: string;
+  /**
+   * Present when the year's England figures hold a revision back (docs/methodology.md, revisions): its people and
+   * projection are those of the release `release` (its data as of `data_as_of`), projected over that release's months.
+   */
+  readonly held?: { readonly release: string | null; readonly data_as_of: string | null };
 }
 
 /** Every summary a published document may carry, by key. */

@@ -13,6 +13,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
+import { heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
 import type { JointCount, PcnGroups, SameAs } from './shared-counts.ts';
 
@@ -159,7 +160,12 @@ const COMMON = {
   period: 'YYYY-MM for a month, 2024/25 for a financial year.',
 };
 
-/** Each financial year's people referred against the annual target, projected to year end (projection.ts). */
+/**
+ * Each financial year's people referred against the annual target, projected to year end (projection.ts). A year
+ * whose figures hold a revision back (revisions.ts) is projected from the months of the release it comes from (its
+ * row keeps that release's span, `months`), so the held people are not divided by a later release's months; and a
+ * month with no figure (a new month held) is left out, not read as nobody referred (review 4, F1).
+ */
 function fyProjection(
   rows: readonly Row[],
   targets: Targets,
@@ -170,15 +176,23 @@ function fyProjection(
   const monthsOf = (fy: string): MonthFigures[] => {
     const calendar = new Set(monthsOfYear(fy));
     return national
-      .filter((r) => r.period_type === 'month' && calendar.has(String(r.period)))
-      .map((r) => ({ month: String(r.period), people: Number(r.people_referred) }));
+      .filter(
+        (r) => r.period_type === 'month' && calendar.has(String(r.period)) && typeof r.people_referred === 'number',
+      )
+      .map((r) => ({ month: String(r.period), people: Number(r.people_referred) }))
+      .sort((a, b) => a.month.localeCompare(b.month));
   };
+  // A year with no figure (held before any was published: a new year whose first month is held) has no progress.
   return national
-    .filter((r) => r.period_type === 'fy')
+    .filter((r) => r.period_type === 'fy' && typeof r.people_referred === 'number')
     .map((r) => {
       const fy = String(r.period);
       const start = Number(fy.slice(0, 4));
       const previous = monthsOf(`${start - 1}/${String(start).slice(2)}`);
+      const held = heldFrom(r);
+      const span = Number(r.months);
+      // A held year: its first `months` months with figures are the months of the release its people come from.
+      const months = held ? (span > 0 ? monthsOf(fy).slice(0, span) : []) : monthsOf(fy);
       const people = Number(r.people_referred);
       return {
         fy,
@@ -191,11 +205,13 @@ function fyProjection(
           fy,
           dataAsOf: dataAsOf ?? '9999-12-31',
           peopleToDate: people,
-          months: monthsOf(fy),
+          months,
           completeMonths,
           previousYear: previous.length === 12 ? previous : undefined,
           target: targets.annual_referrals,
         }),
+        // The year holds a revision back: its figures and projection are as of that release's data.
+        ...(held ? { held: { release: held.release, data_as_of: held.dataAsOf } } : {}),
       };
     });
 }
@@ -484,7 +500,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
               1,
             )
           : null;
-      return { ...row, change_pct_ci_low: interval?.low ?? null, change_pct_ci_high: interval?.high ?? null };
+      const controlled = {
+        ...row,
+        change_pct_ci_low: interval?.low ?? null,
+        change_pct_ci_high: interval?.high ?? null,
+      };
+      // The revisions record reads each PCN's exact totals, not the `*` marked for publishing (review 4, F5 a).
+      return row === exact ? controlled : keepExactFigures(controlled, exact);
     },
     derive: (r, ctx) => ({
       ...totalsWithPeople(r),

@@ -9,6 +9,17 @@ import {
 import type { Row } from '../lib/query-engine.ts';
 import { funnelLimits, type Limits, outsideLimits } from '../stats/funnel-limits.ts';
 import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdispersion.ts';
+import { heldFrom } from './revisions.ts';
+
+/**
+ * Why a period's England comparator is not published: England's figure of the period holds a revision back (its
+ * rows as published take the PCNs' contributions of the release it comes from), while every PCN's row is this
+ * release's, so the comparator would be of fewer months than the PCNs beside it (review 4, F2: PCNs flagged high,
+ * φ and τ² inflated). A comparator made from the PCNs' current rows would give England's held figure back by
+ * arithmetic (rate x list size), so neither is published; the regions' comparators are made from the PCNs' current
+ * rows and stay.
+ */
+export const ENGLAND_HELD = "England's year held, revision pending";
 
 /**
  * Places each PCN on funnel plots (docs/methodology.md, "Comparing PCNs and change over time"): FunnelPlotR's overdispersed limits for
@@ -52,8 +63,8 @@ export function exposureOf(row: Row, monthsInPeriod: number): number | null {
   return Math.round((list * Math.min(open, monthsInPeriod)) / monthsInPeriod);
 }
 
-function comparator(units: readonly FunnelUnit[], rate: number | null): FunnelComparator | null {
-  if (units.length === 0 || rate === null || !(rate > 0 && rate < 1)) return null;
+function comparator(units: readonly FunnelUnit[], rate: number | null, held?: object): FunnelComparator | null {
+  if (held !== undefined || units.length === 0 || rate === null || !(rate > 0 && rate < 1)) return null;
   const { phi, tau2 } = estimateOverdispersion(units, rate);
   return { rate, phi, tau2, pcns: units.length };
 }
@@ -99,6 +110,33 @@ const positionOf = (p: number, c: FunnelComparator | null | undefined, n: number
   return outsideLimits(p, funnelLimits(c.rate, n, tau2)) ?? 'within';
 };
 
+/** England's figure of a period holds a revision back (its rows as published are marked): the reason and release. */
+function englandHeldOf(raw: readonly Row[]): { reason: string; release: string | null } | undefined {
+  for (const row of raw) {
+    const from = heldFrom(row);
+    if (from) return { reason: ENGLAND_HELD, release: from.release };
+  }
+  return undefined;
+}
+
+const heldNote = (held: ReturnType<typeof englandHeldOf>) => (held ? { national_held: held } : {});
+
+/** The limit curves: England's (none while England is held: regions' only) and each region's. */
+function curvesOf(
+  national: FunnelComparator | null,
+  regions: Record<string, FunnelComparator>,
+  sizes: readonly number[],
+  tau2Of: (c: FunnelComparator) => number,
+  englandHeld: object | undefined,
+) {
+  return sizes.length === 0 || (!national && !englandHeld)
+    ? null
+    : {
+        national: national ? curve(national, sizes, tau2Of(national)) : [],
+        regions: Object.fromEntries(Object.entries(regions).map(([k, c]) => [k, curve(c, sizes, tau2Of(c))])),
+      };
+}
+
 /**
  * Each region's comparator from its placed PCNs, and the regions with too few placed PCNs to have one
  * (MIN_PCNS_FOR_REGION).
@@ -137,6 +175,7 @@ export function placeOnFunnels(
       m.denominator === 'exposure' ? exposureOf(row, monthsInPeriod) : row[m.denominator];
     for (const row of rowsInPeriod) row.exposure = exposureOf(row, monthsInPeriod);
     summary[period] = {};
+    const held = englandHeldOf(rawInPeriod);
     for (const m of FUNNEL_MEASURES) {
       if (!rawInPeriod.some((r) => m.numerator in r)) continue;
       // England: its exact rate (England figures are published as they are).
@@ -151,7 +190,8 @@ export function placeOnFunnels(
           ? [{ row, numerator: Math.min(numerator, denominator), denominator }]
           : [];
       });
-      const national = comparator(placed, england);
+      // England held: no England comparator (see ENGLAND_HELD).
+      const national = comparator(placed, england, held);
       const { regions, tooFew } = regionComparators(placed);
       const sizes = placed.map((u) => u.denominator);
       const published = (c: FunnelComparator) => ({
@@ -160,13 +200,7 @@ export function placeOnFunnels(
         tau2: round(c.tau2),
         pcns: c.pcns,
       });
-      const curves = (tau2Of: (c: FunnelComparator) => number) =>
-        sizes.length === 0 || !national
-          ? null
-          : {
-              national: curve(national, sizes, tau2Of(national)),
-              regions: Object.fromEntries(Object.entries(regions).map(([k, c]) => [k, curve(c, sizes, tau2Of(c))])),
-            };
+      const curves = (tau2Of: (c: FunnelComparator) => number) => curvesOf(national, regions, sizes, tau2Of, held);
       summary[period][m.name] = {
         national: national ? round(national.rate) : null,
         regions: Object.fromEntries(Object.entries(regions).map(([k, c]) => [k, round(c.rate)])),
@@ -176,6 +210,7 @@ export function placeOnFunnels(
         },
         curves: curves((c) => c.tau2),
         curves_unadjusted: curves(() => 0),
+        ...heldNote(held),
       };
       const placedRows = new Set(placed.map((u) => u.row));
       for (const row of rowsInPeriod) {

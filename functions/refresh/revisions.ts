@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { MetaDocument, MetricDocument, RevisionsHeld } from '../contract/metrics.ts';
-import { financialYearOf } from '../contract/periods.ts';
+import { financialYearOf, monthsOfFinancialYear } from '../contract/periods.ts';
 import { REVISIONS_STATE_KEY } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
@@ -122,10 +122,40 @@ export function unitsOf(definition: MetricDefinition): { columns: string[]; unit
   return { columns, unitOf: new Map(columns.map((c) => [c, roots.indexOf(find(c))])) };
 }
 
+/**
+ * A row's exact figures where a document's beforeControl has already marked some for publishing (`*`: cof_system's
+ * band totals, service-use-bands.ts): the record takes each PCN's contribution from these, never from the `*`
+ * (review 4, F5: a `*` read as 0 hid a small PCN's dominating change from the rule). Kept beside the row, not in it,
+ * so nothing here is published.
+ */
+const exactFigures = new WeakMap<Row, Row>();
+/** Keeps `exact` as the figures of `row` (a row marked for publishing before control) for the revisions record. */
+export function keepExactFigures(row: Row, exact: Row): Row {
+  exactFigures.set(row, exact);
+  return row;
+}
+
+/** Where the held figures of an England row (or a PCN row as at a held England figure) come from. */
+export interface HeldFrom {
+  /** The generated_at of the release the held values were published in (null when not known: failing closed). */
+  readonly release: string | null;
+  /** That release's data-as-of date (its cohorts' cut-offs follow from it). */
+  readonly dataAsOf: string | null;
+}
+/** Rows holding a revision back (review 4, F1-F3: what is derived from them says so). Beside the row: never published. */
+const heldMarks = new WeakMap<Row, HeldFrom>();
+/** Where a row's held figures come from, or undefined when the row holds nothing. */
+export const heldFrom = (row: Row): HeldFrom | undefined => heldMarks.get(row);
+
 /** A PCN's contribution to an England mean is its sum (mean x people): what adds up. `mean`: the column's mean rule. */
 function contributionOf(row: Row | undefined, column: string, mean: MeanRule | undefined): number {
   if (row === undefined) return 0;
   const value = row[column];
+  // A figure marked for publishing in the exact rows would count as 0: the refresh stops rather than record it.
+  if (typeof value === 'string')
+    throw new Error(
+      `revisions: row ${keyPart(row.code)} ${keyPart(row.period)}, field ${column}: the exact figure is "${value}" (marked for publishing), so its contribution is not known`,
+    );
   if (mean === undefined) return isNumber(value) ? value : 0;
   const people = row[mean.contributors];
   return isNumber(value) && isNumber(people) ? value * people : 0;
@@ -216,6 +246,8 @@ interface Revised {
   readonly previousRows: ReadonlyMap<string, Row>;
   /** How many of its cells were held by period when it was built. */
   heldByPeriod: number;
+  /** The release its held values come from. */
+  readonly from: HeldFrom;
 }
 
 /**
@@ -234,6 +266,8 @@ export class EnglandRevisions {
   private readonly periods = new Set<string>();
   /** Each unit held by its own change: the first figure of it that failed the rule, and why (the period rule's causes). */
   private triggers: HoldTrigger[] = [];
+  /** Years with a figure held by its own change (their months, settle). */
+  private readonly ownYears = new Set<string>();
 
   private constructor(
     private readonly inputs: RevisionInputs,
@@ -325,6 +359,7 @@ export class EnglandRevisions {
       const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
       this.periods.add(cell.period);
       if (cell.periodType === 'month') this.periods.add(financialYearOf(cell.period));
+      if (cell.periodType === 'fy') this.ownYears.add(cell.period);
     }
     const entry: Revised = {
       definition,
@@ -336,10 +371,13 @@ export class EnglandRevisions {
       failClosed,
       previousRows: previous && found.hasEngland ? englandRows(previous, found.rowId) : new Map(),
       heldByPeriod: 0,
+      from: { release: previous?.generated_at ?? null, dataAsOf: previous?.data_as_of ?? null },
     };
     this.revised.set(definition.name, entry);
     const applied = this.apply(entry, baselines);
-    return applied.heldRows.size === 0 ? exact : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes);
+    return applied.heldRows.size === 0
+      ? exact
+      : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes, entry.from);
   }
 
   /** Holds a document's units held by their own change and every unit of a held period; records what it holds. */
@@ -358,6 +396,10 @@ export class EnglandRevisions {
       }
     const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs);
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
+    for (const id of applied.heldRows.keys()) {
+      const england = found.cells.get(id)?.england;
+      if (england) heldMarks.set(england, entry.from);
+    }
     this.next[definition.name] = { generated_at: this.inputs.generatedAt, cells: applied.cellsNext };
     if (applied.figures > 0 || failClosed)
       this.held.set(definition.name, {
@@ -376,6 +418,13 @@ export class EnglandRevisions {
    * document that can hold a period, as the catalogue's order has it.
    */
   settle(): string[] {
+    // A year held by its own change while none of its months is held would be published by its months, which add up
+    // to it (review 4, F5 b): its months are held too. When a month of it is held, that month's figures stay as
+    // published and the year's change cannot be worked out from the others, so the new months are not held for it.
+    for (const fy of this.ownYears) {
+      const months = monthsOfFinancialYear(fy);
+      if (!months.some((month) => this.periods.has(month))) for (const month of months) this.periods.add(month);
+    }
     const changed: string[] = [];
     for (const [name, entry] of this.revised) {
       const before = entry.heldByPeriod;
@@ -573,7 +622,7 @@ function collectCells(
         list = new Array(pcnCodes.length).fill(0);
         target.contributions.set(column, list);
       }
-      list[index] = (list[index] ?? 0) + contributionOf(row, column, meanOf[c]);
+      list[index] = (list[index] ?? 0) + contributionOf(exactFigures.get(row) ?? row, column, meanOf[c]);
     }
   }
   for (const cell of cells.values())
@@ -583,7 +632,27 @@ function collectCells(
         : (cell.contributions.get(column)?.reduce((s, v) => s + v, 0) ?? 0);
       if (isNumber(value)) cell.values.set(column, value);
     }
+  if (hasEngland) checkContributions(definition, cells);
   return { cells, hasEngland, rowId, exactEngland };
+}
+
+/**
+ * England's counts of events by the month of referral (`rules.monthly`: each is counted in one PCN's row) are the sum
+ * of the PCNs' contributions the record keeps; if not, the rule would be deciding on changes it cannot see (review 4,
+ * F5 a: suppressed totals read as 0), so the refresh stops. Distinct people and the other counts need not add up
+ * (a person referred in two PCNs is one person in England).
+ */
+function checkContributions(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
+  for (const column of definition.rules.monthly ?? [])
+    for (const cell of cells.values()) {
+      const value = cell.values.get(column);
+      if (value === undefined) continue;
+      const sum = (cell.contributions.get(column) ?? []).reduce((s, c) => s + c, 0);
+      if (Math.abs(sum - value) > TOLERANCE)
+        throw new Error(
+          `revisions: ${definition.name} England row ${cell.id}, field ${column}: the PCNs' exact contributions do not add up to England's figure`,
+        );
+    }
 }
 
 /** Puts the held values into England's published rows; returns the state to keep and what was held. */
@@ -634,15 +703,21 @@ function applyHolds(
  * PCN rows), the PCN rows take their contributions as at the held value's release, or lose the column when those are
  * not known (a comparator made from it is then left out).
  */
-function asPublished(exact: readonly Row[], found: FoundCells, heldRows: HeldRows, pcnCodes: readonly string[]) {
+function asPublished(
+  exact: readonly Row[],
+  found: FoundCells,
+  heldRows: HeldRows,
+  pcnCodes: readonly string[],
+  from: HeldFrom,
+) {
   const pcnIndex = new Map(pcnCodes.map((code, i) => [code, i]));
   return exact.map((row) => {
     const held = heldRows.get(found.rowId(row));
     if (held === undefined) return row;
-    if (found.hasEngland) return found.exactEngland(row) ? { ...row, ...(held as Row) } : row;
+    if (found.hasEngland) return found.exactEngland(row) ? keepHeldFrom({ ...row, ...(held as Row) }, from) : row;
     const index = row.level === 'pcn' ? pcnIndex.get(String(row.code)) : undefined;
     if (index === undefined) return row;
-    const copy: Row = { ...row };
+    const copy: Row = keepHeldFrom({ ...row }, from);
     for (const [column, value] of Object.entries(held)) {
       if (Array.isArray(value)) copy[column] = value[index] ?? 0;
       else delete copy[column];
@@ -650,6 +725,11 @@ function asPublished(exact: readonly Row[], found: FoundCells, heldRows: HeldRow
     return copy;
   });
 }
+
+const keepHeldFrom = (row: Row, from: HeldFrom) => {
+  heldMarks.set(row, from);
+  return row;
+};
 
 /**
  * An England interval made from the exact rows before control and held in no unit (cof_system's change in use) would

@@ -210,12 +210,14 @@ describe("review 3: a late file's change is not given back by figures that add u
     expect(equity.find((r) => r.dimension === 'ethnicity_group' && r.group === 'mixed')?.people_referred ?? null).toBe(
       null,
     );
-    // The funnel's England referral rate is made from the held year: 554 / 140,000 patients, not 662.
+    // The funnel has no England comparator for the held year (review 4, F2: 554 over 5 months beside PCN rows of 6),
+    // neither the held 554 nor the current 662 (which the rate x list size would give back).
     const rates = r1.get('pcn_comparison')?.summary?.funnel_rates as Record<
       string,
-      Record<string, { overdispersion: { national: { rate: number } } }>
+      Record<string, { overdispersion: { national: unknown }; national_held?: { reason: string } }>
     >;
-    expect(rates['2025/26']?.referral_rate?.overdispersion.national.rate).toBeCloseTo(554 / 140_000, 8);
+    expect(rates['2025/26']?.referral_rate?.overdispersion.national).toBeNull();
+    expect(rates['2025/26']?.referral_rate?.national_held?.reason).toBe("England's year held, revision pending");
     expect(meta(r1).revisions_held?.periods).toEqual(expect.arrayContaining(['2025-04', '2025/26']));
     expect(meta(r1).revisions_held?.periods).not.toContain('2025-09');
     // L3: the scan reads England's held figures as published values, not sums of the areas beside them.

@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { ENGLAND_HELD } from '../../functions/refresh/funnel-documents.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { writeEventFiles } from '../support/golden.ts';
+
+/**
+ * What is derived from held England periods (review 4, F1, F2, F5), through the real pipeline: each scenario's
+ * releases in turn (test/support/holds/*.mjs, the review's specs), the published documents of each kept.
+ */
+type Doc = { rows: Record<string, unknown>[]; summary?: Record<string, unknown>; generated_at: string };
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function releases(spec: string): Promise<Map<string, Doc>[]> {
+  const { reference, stages } = await import(`../support/holds/${spec}.mjs`);
+  const out = mkdtempSync(join(tmpdir(), 'holds-'));
+  dirs.push(out);
+  const store = new FsObjectStore(join(out, 'data'));
+  await stageReference(store, reference);
+  const published: Map<string, Doc>[] = [];
+  for (const [i, stage] of (stages as { uploads: never; now: string }[]).entries()) {
+    mkdirSync(join(out, `in${i}`));
+    await ingestFiles(writeEventFiles(join(out, `in${i}`), stage.uploads), {
+      dataDir: join(out, 'data'),
+      out: () => {},
+      progress: false,
+    });
+    const engine = new DuckDbEngine(join(out, 'data'));
+    await refreshMetrics({ store, engine, clock: () => new Date(stage.now) });
+    await engine.close();
+    const docs = new Map<string, Doc>();
+    for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json')))
+      docs.set(
+        key.split('/').pop()?.replace('.json', '') as string,
+        JSON.parse(new TextDecoder().decode(await store.get(key))),
+      );
+    published.push(docs);
+  }
+  return published;
+}
+
+const england = (doc: Doc | undefined, period: string, match: Record<string, unknown> = {}) =>
+  doc?.rows.find(
+    (r) => r.level === 'national' && r.period === period && Object.entries(match).every(([k, v]) => r[k] === v),
+  );
+
+describe("figures derived from England's held periods (review 4)", () => {
+  // v2: r0 = April-August of 6 PCNs; r1 = every PCN's September and U00003's late file of 2 April referrals, which
+  // one PCN alone moved: April is held, so 2025/26 is held at r0's 554 people over r0's 5 months.
+  it('F1 and F2: a held year is projected over its own months, and no funnel compares PCNs with it', async () => {
+    const [r0, r1] = await releases('v2');
+    const progress = (docs: Map<string, Doc> | undefined) =>
+      (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
+        (p) => p.fy === '2025/26',
+      );
+    // r0: 554 people in 5 complete months; the people in each month add up to 554 (no one in two months), so the
+    // scale is 1 and the centre is 554 + 7 x 110.8 = 1329.6 (the interval from the months' spread: r0 as published).
+    expect(progress(r0)).toMatchObject({ people_referred_to_date: 554, projection_to_year_end: 1330 });
+    expect(progress(r0)?.held).toBeUndefined();
+    const year = england(r1?.get('rollout'), '2025/26');
+    expect(year).toMatchObject({ people_referred: 554, months: 5 });
+    // r1: the same 554 over the same 5 months (September, 110 people, is not in the held year): r0's projection, and
+    // the summary says which release it comes from. Before the fix: 554 / 660 x (660 + 6 x 110) = 1108.
+    expect(progress(r1)).toMatchObject({
+      people_referred_to_date: 554,
+      months_elapsed: 6,
+      complete_months: ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'],
+      projection_to_year_end: progress(r0)?.projection_to_year_end,
+      projection_low: progress(r0)?.projection_low,
+      projection_high: progress(r0)?.projection_high,
+      held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2025-08-31' },
+    });
+    // The funnels: no England comparator, curve or _vs_national position for the held year (it would be 554 referrals
+    // over 6 months' exposure: every PCN above it); the reason is stated. Before the fix: national 0.00395714, phi 3.6.
+    const funnel = (
+      r1?.get('pcn_comparison')?.summary?.funnel_rates as
+        | Record<string, Record<string, Record<string, unknown>>>
+        | undefined
+    )?.['2025/26']?.referral_rate;
+    expect(funnel).toMatchObject({
+      national: null,
+      overdispersion: { national: null },
+      national_held: { reason: ENGLAND_HELD, release: r0?.get('rollout')?.generated_at },
+    });
+    const pcns = r1?.get('pcn_comparison')?.rows.filter((r) => r.level === 'pcn' && r.period === '2025/26') ?? [];
+    expect(pcns).toHaveLength(6);
+    for (const row of pcns) {
+      expect(row.referral_rate_vs_national).toBeNull();
+      expect(row.referral_rate_vs_national_unadjusted).toBeNull();
+    }
+    // r0, not held: the comparator is England's 554 referrals over 140,000 x 5/5 = 0.00395714.
+    const before = (
+      r0?.get('pcn_comparison')?.summary?.funnel_rates as
+        | Record<string, Record<string, Record<string, unknown>>>
+        | undefined
+    )?.['2025/26']?.referral_rate;
+    expect(before?.national).toBe(0.00395714);
+  }, 300_000);
+
+  // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each add 2 'after' GP uses to a
+  // May 2025 referral, U00002 (4 referrals in May: its totals `*` when published) adds 60. Changes [2, 60, 0, 2, 0, 2]:
+  // all but the two largest add up to 4, under 10% of 60, so the p% rule holds England's May after_total at r0's 40.
+  it("F5: a small PCN's change to cof_system's totals is seen by the rule; the year and May stay as published", async () => {
+    const [r0, r1] = await releases('s13');
+    const may = (docs: Map<string, Doc> | undefined) =>
+      england(docs?.get('cof_system'), '2025-05', { service: 'gp_appointment', baseline_band: 'all' });
+    const fy = (docs: Map<string, Doc> | undefined) =>
+      england(docs?.get('cof_system'), '2025/26', { service: 'gp_appointment', baseline_band: 'all' });
+    expect(may(r0)).toMatchObject({ people: 44, before_total: 103, after_total: 40 });
+    expect(fy(r0)?.after_total).toBe(120);
+    // Before the fix May was released at 106 = 40 + 66 (the rule saw [2, 0, 0, 2, 0, 2]).
+    expect(may(r1)).toMatchObject({ people: 44, before_total: 103, after_total: 40 });
+    expect(fy(r1)?.after_total).toBe(120);
+    const held = r1?.get('cof_system')?.summary?.revisions_held as { periods: string[] };
+    expect(held.periods).toEqual(['2025-05', '2025/26']);
+  }, 300_000);
+});
