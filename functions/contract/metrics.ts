@@ -62,6 +62,13 @@ export interface MetaDocument {
   }[];
   /** The months published, up to data_as_of. */
   readonly months: readonly string[];
+  /**
+   * Months published for regions, ICBs and PCNs whose England figures are all held as no figure yet by the revisions
+   * policy (a new month made up by too few PCNs, or of a held year: docs/methodology.md). Absent when none is.
+   */
+  readonly england_months_held?: readonly string[];
+  /** With england_months_held: the last day of the last month whose England figures are published (null: none yet). */
+  readonly england_data_as_of?: string | null;
   readonly financial_years: readonly string[];
   readonly regions: readonly Area[];
   readonly icbs: readonly Area[];

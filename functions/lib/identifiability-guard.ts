@@ -194,13 +194,6 @@ function hasGroupedNhsNumber(value: string): boolean {
   return chainSingle && runIsNhsNumber(value, chainStart, groupEnd - 1, chainDigits);
 }
 /**
- * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
- * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
- * between letters, and 3 random UUIDs in 1,000 (2,999 of 1,000,000 read as any other text) hold an NHS or CHI number
- * between letters or across hyphens. There only a number standing alone counts.
- */
-const PSEUDONYM = /^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-/**
  * In a UUID the zeros at the start of a group are the group's fixed width, not padding before a number: a random
  * UUID's last group is twelve decimal digits starting 00 and then a valid-looking NHS number about 3 times in a million
  * (16^-12 * 10^12 / 100 * 0.9 / 11), which the padding rule would otherwise refuse
@@ -213,8 +206,37 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * (`00000000-0000-0000-0000-009434765919`, `00000000-0000-0000-0000-9434765919ab`) is read as in any other text.
  */
 const ZEROS_FIRST = /^(?:0{20}|0{8}-0{4}-0{4}-0{4}-)/;
-/** Whether the text is shaped as a pseudonym and may be one (above). */
-const chancePseudonym = (value: string): boolean => PSEUDONYM.test(value) && !ZEROS_FIRST.test(value);
+/**
+ * In a value shaped as a pseudonym (64 hex characters, as the uploader's HMAC writes person_id, or a UUID) runs of
+ * digits between hex letters are chance: about 1 in 200 random 64-hex pseudonyms holds a valid-looking NHS number
+ * between letters, and 3 random UUIDs in 1,000 (2,999 of 1,000,000 read as any other text) hold an NHS or CHI number
+ * between letters or across hyphens. There only a number standing alone counts.
+ *
+ * Hex ids of other lengths are pseudonyms too: a GUID written without its hyphens (32 hex, as GP systems often export
+ * one), a MongoDB ObjectId (24), a SHA-1 (40). Read as any other text, 2.8, 1.7 and 3.2 random ones in 1,000 were refused
+ * (an NHS number or a mobile's digits between hex letters), and one refusal rejects the whole file: a monthly file of
+ * 2,000 GUIDs was refused 99.6% of the time (red-team review 4, F6). So an id of 16 or more hex digits with a hex
+ * letter in it is read as a pseudonym, and only a number standing alone counts there. Inside such an id (letters and
+ * digits, no separator) no number stands apart from the hex around it; what a person writes on purpose is a number
+ * glued to a word at one end (`ACE0009434765919`, `9434765919ABCDEF`, `DEADBEEF07700900123`): hex letters only on one
+ * side, digits only on the other, which a random id is one time in millions or less (16 hex: 6 letters and 10 digits
+ * passing the check is 1.6 in 1,000,000 each way round; 24 hex and longer, fewer than 1 in 10^9). That id is read as
+ * any other text, as before. Sixteen is the shortest random hex id systems write (64 bits); a shorter id with a hex
+ * letter is more often a code and a number (`C9434765919`, `ACE9434765919`), read as any other text.
+ */
+const HEX_ID_MIN_LENGTH = 16;
+const LETTERS_AND_NUMBER = /^(?:[a-fA-F]+\d+|\d+[a-fA-F]+)$/;
+/** Whether the text is shaped as a pseudonym and may be one (above); `shape` is the text's. */
+function chancePseudonym(value: string, shape: Shape): boolean {
+  // The cheap tests first: every row's numbers (a SNOMED code, a duration) are hex digits only, without a letter.
+  if (shape.hex) {
+    if (value.length !== PSEUDONYM_LENGTH && (shape.letters === 0 || value.length < HEX_ID_MIN_LENGTH)) return false;
+    if (value.length !== PSEUDONYM_LENGTH && LETTERS_AND_NUMBER.test(value)) return false;
+  } else if (!UUID.test(value)) {
+    return false;
+  }
+  return !ZEROS_FIRST.test(value);
+}
 /**
  * Between the digits of a telephone number: a separator run as above without a colon or a plus. Times are written with
  * colons, and an ISO timestamp's seconds, milliseconds and offset (`2019-01-01T00:00:00.000-05:00`, a recorded_at the
@@ -237,8 +259,13 @@ const TELEPHONE = new RegExp(
  * A UK mobile number wherever it is, letters either side included (`MOB07700900123`, `tel07700 900123`,
  * `pt447700900123`, `pt+447700900123`: a red-team review got the first three into curated Parquet), but never beside
  * another digit: 07 and nine digits, or 447, +447 or 00447 (+44 and 0044 with or without "(0)" and a separator run)
- * and nine digits, together or as people write a mobile, apart after its first five (`07700 900123`,
- * `+44 7700 900123`). The rule above needs no letter either side because it reads every UK number, landlines of 10
+ * and nine digits, together or in groups of three to six digits as people write a mobile (`07700 900123`,
+ * `07700-900-123`, `0770.090.0123`, `077-0090-0123`, `+44 7700 900 123`: red-team review 4 got `MOB07700-900-123` and
+ * `tel0770-090-0123` into curated Parquet when only the first grouping was read). Other groupings are dates and
+ * sequences: read between any two digits, 7 in 100 ids made of an ODS code and a date (`Y07014-2022-11-28-1A`,
+ * `U07140.2025_11/09360211`: a day or a month is one or two digits) and ids numbered by a day-first date written
+ * together on the 7th (`R07052026-001`: seven digits from the 7) would be refused (measured on 400,000 generated
+ * ids); standing alone the rule above reads a mobile in any grouping. The rule above needs no letter either side because it reads every UK number, landlines of 10
  * digits and any grouping included, which beside letters would be zero-padded ids; a mobile's shape is narrow (7 after
  * the 0 or the 44, eleven or twelve digits exactly), so ids padded to another width (`EVT0000012345`, `EV07700123`),
  * ids that start with a year or a date (20.., 19..), timestamps (the colon and dot rule above) and the demo's ids
@@ -251,8 +278,45 @@ const TELEPHONE = new RegExp(
  * padding and an NHS number beside letters), so such ids need a sequence of another length or a date.
  */
 const MOBILE = new RegExp(
-  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|44|0)7\\d{3}${TELEPHONE_SEP}\\d{6}(?!\\d)`,
+  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|44|0)(7\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
+  'g',
 );
+/**
+ * A mobile's groups as people write them, counted from its 7: the first 2 to 5 digits (with the 0 before it `077`,
+ * `0770`, `07700`; `+44 7700`, `447700`), each after it 3 to 6 (`900123`, `900 123`, `090 0123`).
+ */
+const MOBILE_FIRST_GROUP = [2, 5] as const;
+const MOBILE_GROUP = [3, 6] as const;
+
+/** Whether a mobile's digits from its 7 (the rule's capture) are together or grouped as people write one (above). */
+function groupedAsMobile(digits: string): boolean {
+  let group = 0;
+  let first = true;
+  for (let i = 0; i <= digits.length; i++) {
+    if (i < digits.length && isDigit(digits, i)) {
+      group++;
+      continue;
+    }
+    if (group === 0) continue;
+    if (first && i === digits.length) return true; // no separator: all together
+    const [fewest, most] = first ? MOBILE_FIRST_GROUP : MOBILE_GROUP;
+    if (group < fewest || group > most) return false;
+    first = false;
+    group = 0;
+  }
+  return true;
+}
+
+/** Whether the text holds a mobile (above): each place the rule matches, its groups checked. */
+function hasMobile(value: string): boolean {
+  MOBILE.lastIndex = 0;
+  for (let match = MOBILE.exec(value); match !== null; match = MOBILE.exec(value)) {
+    if (groupedAsMobile(match[1] as string)) return true;
+    // Another may start inside this one (each attempt reads a bounded stretch: linear in the text).
+    MOBILE.lastIndex = match.index + 1;
+  }
+  return false;
+}
 /**
  * A postcode: its outward and inward codes together or apart by a separator run (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`,
  * `B338TH`), standing alone or inside an id (`ORG-SW1A-1AA`). Only letters Royal Mail uses in those places are read
@@ -488,7 +552,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
     if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
   }
-  const chance = chancePseudonym(value);
+  const chance = chancePseudonym(value, shape);
   if (!chance) {
     const beside = NHS_NUMBER_BESIDE_LETTERS;
     beside.lastIndex = 0;
@@ -501,7 +565,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (TELEPHONE.test(value)) return 'telephone';
     // Every spelling the rule reads holds 07 or 44 (`07700…`, `447700…`, `+44 (0) 7700…`): a text without either (the
     // SNOMED codes on every row, most ids) is spared the expression.
-    if (!chance && (value.includes('07') || value.includes('44')) && MOBILE.test(value)) return 'telephone';
+    if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
   }
   return undefined;
 }
@@ -530,9 +594,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     value = asciiDigits(text.normalize('NFKC'));
     shape = shapeOf(value);
   }
-  if (shortcut && shape.hex && shape.letters > 0 && value.length === PSEUDONYM_LENGTH && !ZEROS_FIRST.test(value)) {
-    return undefined;
-  }
+  // A hex pseudonym of any length has no separator, so no rule that reads only a number standing alone can find one in
+  // it, nor any word written out (each needs a separator or a letter after f); the tests check this against every rule.
+  if (shortcut && shape.hex && chancePseudonym(value, shape)) return undefined;
   if (value.includes('@') && EMAIL.test(value)) return 'email';
   const { digits } = shape;
   const words = wordsIn(value, shape, shortcut);
@@ -550,7 +614,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     (!shortcut || hasOldYear(value)) &&
     // A pseudonym's or UUID's hex holds a month's name now and then (`3feb1970` is eight hex digits): chance, as for
     // a mobile's digits there (2 of 1,000,000 random UUIDs were refused without this).
-    !chancePseudonym(value) &&
+    !chancePseudonym(value, shape) &&
     NAME_AND_DATE.test(value)
   ) {
     return 'date_of_birth';

@@ -1,4 +1,4 @@
-import type { QueryEngine } from '../lib/query-engine.ts';
+import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { COMPLETE_SUBMISSION_SHARE, monthEnd, submittedEnough } from './projection.ts';
 
 /**
@@ -68,4 +68,36 @@ export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Da
   // No month is before '0000-00': nothing is published while no month is complete.
   await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, [decided.lastMonth ?? '0000-00']);
   return decided;
+}
+
+/** What meta.json says beside data_as_of when England's latest published months are held whole (revisions.ts). */
+export interface EnglandAsOf {
+  readonly england_months_held: readonly string[];
+  readonly england_data_as_of: string | null;
+}
+
+/**
+ * The months published for regions, ICBs and PCNs whose England figures are all held as no figure yet by the revisions
+ * policy (revisions.ts: a new month with any figure made up by fewer than 3 PCNs is held whole, and so is a month of a
+ * held year), and the last day of the last month England's figures are published for. `data_as_of` stays the areas'
+ * (their figures of the month are published); a reader of "data as of" is told that England's are not, rather than
+ * reading England's latest month as published. Read from rollout's England rows as published (after the holds): a
+ * month held as no figure has no England referrals (a month held at an earlier release's value has them, and is
+ * published). Nothing when no month is held so.
+ */
+export function englandAsOf(
+  months: readonly string[],
+  rolloutRows: readonly Row[],
+): EnglandAsOf | Record<string, never> {
+  const shown = new Set(
+    rolloutRows
+      .filter(
+        (r) => r.level === 'national' && r.period_type === 'month' && r.referrals !== null && r.referrals !== undefined,
+      )
+      .map((r) => String(r.period)),
+  );
+  const held = months.filter((m) => !shown.has(m));
+  if (held.length === 0) return {};
+  const last = months.filter((m) => shown.has(m)).at(-1);
+  return { england_months_held: held, england_data_as_of: last === undefined ? null : monthEnd(last) };
 }

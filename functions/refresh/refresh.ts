@@ -23,7 +23,7 @@ import {
   type ParquetMerger,
   recoverCompactions,
 } from './compact.ts';
-import { DATA_AS_OF_RULE, type DataAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
+import { DATA_AS_OF_RULE, type DataAsOf, englandAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
@@ -571,10 +571,13 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     ),
   );
   const built = [...catalogued, spc, alerts];
+  const base = metaDocument(geography, nationalRollout, generatedAt, asOf, targets);
   const meta = {
-    ...metaDocument(geography, nationalRollout, generatedAt, asOf, targets),
+    ...base,
     ...(deps.coverage ? { coverage: deps.coverage } : {}),
     ...(revisions.heldInRelease() ? { revisions_held: revisions.heldInRelease() } : {}),
+    // England's latest months held whole as no figure yet (revisions.ts) are said so, not read as published.
+    ...englandAsOf(base.months, (catalogued.find((d) => d.name === 'rollout')?.rows ?? []) as unknown as Row[]),
   };
 
   // The SPC and alerts documents are built from the catalogue's documents, so these are built together. Each document

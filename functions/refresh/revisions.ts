@@ -67,8 +67,8 @@ interface CellState {
   /** Contributions aligned to the state's PCN codes (at a fail-closed hold: as they were at that refresh). */
   readonly c: readonly number[];
   /**
-   * A fail-closed hold's unknown part: the contributions c add up to v + x (in contribution units), and who made x is
-   * not known. Absent when c adds up to v.
+   * A fail-closed hold's unknown part: England's change since v (in contribution units: a mean's is its sum) as at the
+   * refresh whose contributions c are, made by PCNs nobody knows. Absent when England had not changed since v.
    */
   readonly x?: number;
 }
@@ -150,6 +150,21 @@ export function releasable(changes: readonly number[], unknown = 0): boolean {
   return rest - size >= (P_PERCENT / 100) * ((sizes[0] as number) + size);
 }
 
+/** Why a change is not releasable (the first rule it fails), for the record of what triggered a hold. */
+export function whyHeld(changes: readonly number[], unknown = 0): string {
+  const known = changes.filter((d) => Math.abs(d) > TOLERANCE);
+  const of = `${known.length} PCN${known.length === 1 ? '' : 's'}${Math.abs(unknown) > TOLERANCE ? ' and an unknown part' : ''}`;
+  if (known.length < MIN_CONTRIBUTORS) return `fewer than ${MIN_CONTRIBUTORS} PCNs (${of})`;
+  if (!passes(known)) {
+    const sizes = known.map(Math.abs).sort((a, b) => b - a);
+    const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
+    return rest < (P_PERCENT / 100) * (sizes[0] as number)
+      ? `dominated by one PCN (${of})`
+      : `net change no larger than the number of PCNs (${of})`;
+  }
+  return `the unknown part of a fail-closed hold (${of})`;
+}
+
 function passes(changes: readonly number[]): boolean {
   const sizes = changes.map(Math.abs).filter((d) => d > TOLERANCE);
   if (sizes.length < MIN_CONTRIBUTORS) return false;
@@ -172,6 +187,15 @@ interface RowCells {
   readonly values: Map<string, number>;
   /** column -> contributions aligned to pcnCodes */
   readonly contributions: Map<string, number[]>;
+}
+
+/** A unit held by its own change (row id: period type | period | keys) and why (`whyHeld`). */
+export interface HoldTrigger {
+  readonly document: string;
+  readonly period: string;
+  readonly row: string;
+  readonly column: string;
+  readonly reason: string;
 }
 
 /** What a document's revision found and decided, kept to the end of the refresh (periods held later apply to it). */
@@ -208,6 +232,8 @@ export class EnglandRevisions {
    * the period held by its own change, or a month of the year (review 3, H1).
    */
   private readonly periods = new Set<string>();
+  /** Each unit held by its own change: the first figure of it that failed the rule, and why (the period rule's causes). */
+  private triggers: HoldTrigger[] = [];
 
   private constructor(
     private readonly inputs: RevisionInputs,
@@ -230,6 +256,14 @@ export class EnglandRevisions {
   /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
   heldPeriods(): ReadonlySet<string> {
     return this.periods;
+  }
+
+  /**
+   * The units held by their own change, each with the first of its figures that failed the rule and why: what set off
+   * each held period (every other held figure is held by the period rule). For measuring the policy, not published.
+   */
+  heldByOwnChange(): readonly HoldTrigger[] {
+    return this.triggers;
   }
 
   /** The same for the whole release (meta.json), or undefined when nothing is held. */
@@ -270,30 +304,10 @@ export class EnglandRevisions {
           (saved.generated_at !== previous.generated_at ||
             (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
-    const zeros = () => new Array<number>(this.inputs.pcnCodes.length).fill(0);
-    const baselineOf = (cell: RowCells, column: string): CellState | undefined => {
-      const key = `${cell.id}#${column}`;
-      if (failClosed) {
-        const shown = previousCells?.get(key);
-        if (previous === undefined || !isNumber(shown)) return undefined;
-        // The contributions as they are now, beside the value published: the difference is the unknown part.
-        const c = cell.contributions.get(column) ?? zeros();
-        const current = cell.values.get(column) ?? null;
-        // A mean or FTE is published rounded: the current value within that rounding is what is shown.
-        if (current !== null && Math.abs(current - shown) <= PUBLISHED_TOLERANCE && !same(shown, current))
-          return { v: current, since: previous.generated_at, c };
-        const mean = definition.rules.means?.find((m) => m.column === column);
-        const people = mean ? previousCells?.get(`${cell.id}#${mean.contributors}`) : undefined;
-        const x = mean
-          ? c.reduce((s, v) => s + v, 0) - shown * (isNumber(people) ? people : 0)
-          : (current ?? 0) - shown;
-        return { v: shown, since: previous.generated_at, c, ...(Math.abs(x) > TOLERANCE ? { x } : {}) };
-      }
-      const before = saved?.cells[key];
-      if (before === undefined) return undefined;
-      // Contributions follow a PCN code, not a position (PCNs open and close between releases).
-      return { ...before, c: oldIndex.map((i) => (i === -1 ? 0 : (before.c[i] ?? 0))) };
-    };
+    const baselineOf = (cell: RowCells, column: string): CellState | undefined =>
+      failClosed
+        ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
+        : recordedBaseline(saved, `${cell.id}#${column}`, oldIndex);
     const baselinesOf = () => {
       const baselines = new Map<string, CellState | undefined>();
       for (const cell of found.cells.values())
@@ -301,6 +315,8 @@ export class EnglandRevisions {
       return baselines;
     };
     const baselines = baselinesOf();
+    // A document revised again (the contacts distribution: for the medians, then built) is recorded once.
+    this.triggers = this.triggers.filter((t) => t.document !== definition.name);
     const own =
       this.published === undefined
         ? new Set<string>()
@@ -411,7 +427,25 @@ export class EnglandRevisions {
                 contributions.map((v, i) => v - (before.c[i] ?? 0)),
                 before.x ?? 0,
               );
-        if (!release) held.add(`${cell.id}#${unitOf.get(column)}`);
+        if (release) continue;
+        const unit = `${cell.id}#${unitOf.get(column)}`;
+        if (!held.has(unit))
+          this.triggers.push({
+            document: definition.name,
+            period: cell.period,
+            row: cell.id,
+            column,
+            reason:
+              before === undefined
+                ? failClosed
+                  ? 'first shown while failing closed'
+                  : `new figure: ${whyHeld(contributions)}`
+                : whyHeld(
+                    contributions.map((v, i) => v - (before.c[i] ?? 0)),
+                    before.x ?? 0,
+                  ),
+          });
+        held.add(unit);
       }
     return held;
   }
@@ -429,6 +463,52 @@ export class EnglandRevisions {
     };
     await this.inputs.store.put(REVISIONS_STATE_KEY, gzipSync(JSON.stringify(state)));
   }
+}
+
+/**
+ * A figure's baseline when the record does not match what is published (failing closed): the value shown (`since`: the
+ * release that shows it), beside the PCNs' contributions as they are now, and England's own change since the value
+ * shown as the unknown part (`x`, in contribution units: a mean's is its sum), whose contributors nobody knows. Not the
+ * contributions now less the value shown: wherever England is not the sum of the PCNs' contributions (its interval,
+ * which no PCN has; a PCN closed since; a person in two PCNs' referrals) that is not zero when nothing changed.
+ * Nationally, after a fail-closed release, every held England interval of wellbeing carried one (462 of its 1,617
+ * cells; 1,386 in another run), so a change later made by 3 PCNs was held beside a part nobody made. Undefined when the
+ * document showed no figure (nothing published: the figure waits a refresh).
+ */
+function failClosedBaseline(
+  definition: MetricDefinition,
+  cell: RowCells,
+  column: string,
+  since: string,
+  shownCells: ReadonlyMap<string, unknown> | undefined,
+  inputs: RevisionInputs,
+): CellState | undefined {
+  const shown = shownCells?.get(`${cell.id}#${column}`);
+  if (!isNumber(shown)) return undefined;
+  const c = cell.contributions.get(column) ?? new Array<number>(inputs.pcnCodes.length).fill(0);
+  const current = cell.values.get(column) ?? null;
+  const mean = definition.rules.means?.find((m) => m.column === column);
+  const peopleShown = mean ? shownCells?.get(`${cell.id}#${mean.contributors}`) : undefined;
+  const peopleNow = mean ? (cell.values.get(mean.contributors) ?? null) : undefined;
+  // Unchanged since it was published (a mean or FTE is published rounded: the current value within that rounding, over
+  // the same people, is what is shown): nothing of it is unknown, whoever's contributions make it now.
+  if (current !== null && Math.abs(current - shown) <= PUBLISHED_TOLERANCE && peopleNow === peopleShown)
+    return { v: current, since, c };
+  const sumOf = (value: number | null, people: unknown) => (value ?? 0) * (isNumber(people) ? people : 0);
+  const x = mean ? sumOf(current, peopleNow) - sumOf(shown, peopleShown) : (current ?? 0) - shown;
+  return { v: shown, since, c, ...(Math.abs(x) > TOLERANCE ? { x } : {}) };
+}
+
+/** A figure's baseline from the record of the release published: its contributions follow a PCN code, not a position. */
+function recordedBaseline(
+  saved: DocumentState | undefined,
+  key: string,
+  oldIndex: readonly number[],
+): CellState | undefined {
+  const before = saved?.cells[key];
+  if (before === undefined) return undefined;
+  // PCNs open and close between releases: each PCN's contribution is taken from its own position in the record.
+  return { ...before, c: oldIndex.map((i) => (i === -1 ? 0 : (before.c[i] ?? 0))) };
 }
 
 type HeldRows = Map<string, Record<string, number | readonly number[] | null>>;

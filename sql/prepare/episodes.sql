@@ -78,6 +78,33 @@ referrals AS (
   FROM first_events
 ),
 
+-- Each referral's date and the end of its two windows, computed once per referral (issue 17): the join below compares
+-- dates, not a month interval added to every follow-up's referral date (two per follow-up event, each a calendar
+-- split of the date), and it reads these three narrow columns, not the whole episode: `referrals` is then read once,
+-- by the final SELECT, so DuckDB streams it instead of materialising every episode's columns for two readers (the
+-- fixed windows of review2 F3 made this step 45 s at national scale, from 20.6 s; about a quarter less CPU on the 2%
+-- layout with this).
+referral_windows AS (
+  SELECT
+    pcn_code,
+    referral_id,
+    referred_on,
+    CAST(referred_on + INTERVAL '3' MONTH AS DATE) AS engagement_end,
+    CAST(referred_on + INTERVAL '6' MONTH AS DATE) AS outcome_end
+  FROM (
+    SELECT r.pcn_code, r.referral_id, r.occurred_on AS referred_on
+    FROM referral_events AS r
+    LEFT JOIN repeated AS m
+      ON m.pcn_code = r.pcn_code AND m.referral_id = r.referral_id
+    WHERE m.referral_id IS NULL
+
+    UNION ALL
+
+    SELECT pcn_code, referral_id, occurred_on AS referred_on
+    FROM first_events
+  ) AS d
+),
+
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
 -- kinds is a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing here
 -- reads it, and a reference that lists a PCN twice in a month would count each of its contacts twice (issue 17).
@@ -96,9 +123,9 @@ windowed AS (
     e.discharge_reason,
     e.occurred_on,
     e.occurred_on >= r.referred_on AS after_referral,
-    e.occurred_on <= CAST(r.referred_on + INTERVAL '3' MONTH AS DATE) AS by_engagement_end
+    e.occurred_on <= r.engagement_end AS by_engagement_end
   FROM committed_events AS e
-  INNER JOIN referrals AS r
+  INNER JOIN referral_windows AS r
     ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
@@ -107,7 +134,7 @@ windowed AS (
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
     AND e.event_month <= (SELECT month FROM published_through)
     -- The longer (outcome) window's end: nothing later is counted.
-    AND e.occurred_on <= CAST(r.referred_on + INTERVAL '6' MONTH AS DATE)
+    AND e.occurred_on <= r.outcome_end
 ),
 
 follow_ups AS (

@@ -4,7 +4,8 @@
  * the shortcuts save), measured in one run, best of three, CPU time, with the cells each flags by column (genuine
  * values the guard would refuse: the file is the demo generator's). Then genuine ids at scale: 1,000,000 person_ids as
  * the uploader makes them (HMAC-SHA256 of 1,000,000 valid NHS numbers), 1,000,000 random UUIDs (crypto.randomUUID, as a
- * PCN system may number its events) and, given a data directory (a refresh layout's,
+ * PCN system may number its events), 200,000 random ids in each other hex shape (a GUID without hyphens, in capitals, an
+ * ObjectId, a SHA-1, a 64-bit id) and, given a data directory (a refresh layout's,
  * `curated/events/**` Parquet), every id of every event in it: the values each guard would refuse, by column. Then its
  * time on long adversarial texts: each rule is matched in time linear in the text, so a text four times as long takes
  * about four times as long.
@@ -14,7 +15,7 @@
  *   GUARD_BASELINE=/tmp/old-guard.ts npx tsx ...  (another version beside it: `git show REV:functions/lib/...`)
  */
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +170,30 @@ const idGuardNames = idGuards.map(([name]) => name.split(' ')[0]).join(' | ');
   }
   console.log(`1,000,000 random UUIDs refused (${idGuardNames}): ${flagged.join(' | ')}`);
 }
+{
+  // Random ids in the other hex shapes systems write (red-team review 4, F6): before they were read as any text, 2 to 3
+  // in 1,000 refused (an NHS number or a mobile's digits between hex letters), and one refusal rejects the whole file.
+  // Since, none of 200,000 of each shape (5 Dec 2026).
+  const HEX_SHAPES: [string, () => string][] = [
+    ['GUID without hyphens (32 hex)', () => randomUUID().replaceAll('-', '')],
+    ['GUID without hyphens, capitals', () => randomUUID().replaceAll('-', '').toUpperCase()],
+    ['GUID with hyphens, capitals', () => randomUUID().toUpperCase()],
+    ['ObjectId (24 hex)', () => randomBytes(12).toString('hex')],
+    ['SHA-1 (40 hex)', () => randomBytes(20).toString('hex')],
+    ['64-bit id (16 hex)', () => randomBytes(8).toString('hex')],
+  ];
+  console.log(`random hex ids, 200,000 of each shape, refused (${idGuardNames}):`);
+  for (const [shape, make] of HEX_SHAPES) {
+    const flagged = idGuards.map(() => 0);
+    for (let n = 0; n < 200_000; n++) {
+      const id = make();
+      idGuards.forEach(([, guard], i) => {
+        if (guard(id) !== undefined) flagged[i] = (flagged[i] ?? 0) + 1;
+      });
+    }
+    console.log(`  ${shape.padEnd(32)} ${flagged.join(' | ')}`);
+  }
+}
 if (dataDir !== undefined) {
   // Every id of every event the national demo generated (one id column at a time, streamed), through each guard.
   const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -227,6 +252,8 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['digits one at a time, separators mixed', (n) => '9-4.3 4/'.repeat(n / 8)],
   ['digit pairs, one doubled separator', (n) => '94--'.repeat(n / 4)],
   ['digits, runs of 16 mixed separators', (n) => `9${'-. /'.repeat(4)}`.repeat(n / 17)],
+  // A mobile's ten digits from its 7 in groups nobody writes: each place read, then its groups refused.
+  ['mobiles grouped a digit at a time', (n) => 'x0770-0-9-0-0-1-2-3-'.repeat(n / 20)],
   // Words written into a cell: each attempt is bounded (a domain's labels, a date's parts, a title's initials).
   ['at between separators, no ending', (n) => 'a.at.'.repeat(n / 5)],
   ['labels after at, no ending', (n) => `j.at.${'x_y_'.repeat(n / 4)}`],

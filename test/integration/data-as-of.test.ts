@@ -155,6 +155,8 @@ describe('data as of the end of the last complete month', () => {
   it('November complete: data as of 30 November 2026, 2026/27 of 8 months, 2.1 referrals per 1,000 a year', () => {
     const row = rowFinder(november);
     expect(metaOf(november)).toMatchObject({ data_as_of: '2026-11-30', months_pending: [] });
+    // The first release has nothing to difference against: England's months are all published.
+    expect('england_months_held' in metaOf(november)).toBe(false);
     expect(metaOf(november).months).toEqual(MONTHS);
     expect(row('rollout', 'national', 'ENG', '2026/27')).toMatchObject({
       referrals: 84,
@@ -218,7 +220,10 @@ describe('data as of the end of the last complete month', () => {
     const row = rowFinder(decemberComplete);
     const meta = metaOf(decemberComplete);
     expect(meta).toMatchObject({ data_as_of: '2026-12-31', months_pending: [] });
+    // December is published for the PCNs (their rows are controlled on their own), so it is among the months; England's
+    // December is not, and meta.json says so beside data_as_of: England's figures are as of 30 November.
     expect(meta.months).toEqual([...MONTHS, '2026-12']);
+    expect([meta.england_months_held, meta.england_data_as_of]).toEqual([['2026-12'], '2026-11-30']);
     const held = (meta as unknown as { revisions_held: { periods: string[]; documents: Record<string, unknown> } })
       .revisions_held;
     expect(held.periods).toEqual(expect.arrayContaining(['2026-12', '2026/27']));

@@ -64,6 +64,10 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     ['event_id', 'pt447700900123', 'a telephone number'],
     ['referral_id', 'SMITH-1970-02-03', 'a date of birth'],
     ['event_id', 'J.SMITH.03.02.1970', 'a date of birth'],
+    // Review 4 F4: a mobile glued to letters, grouped other than 5 and 6 (accepted and stored before).
+    ['event_id', 'MOB07700-900-123', 'a telephone number'],
+    ['referral_id', 'tel0770-090-0123', 'a telephone number'],
+    ['event_id', 'pt447700-900-123', 'a telephone number'],
   ])('%s holding %s', async (field, value, label) => {
     const { receipt, store, key } = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
     expect(receipt.status).toBe('rejected');
@@ -97,6 +101,21 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     const { receipt, store } = await ingest(rows);
     expect(receipt.status).toBe('accepted');
     expect(receipt.rows).toEqual({ read: 5, accepted: 5, rejected: 0 });
+    expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
+  });
+
+  it('ids in hex as systems generate them pass and are stored: GUIDs without hyphens, ObjectIds, SHA-1s (review 4 F6)', async () => {
+    // Each of these random ids holds ten digits between hex letters that pass the NHS number's check (or a mobile's
+    // digits, 07861876927): the guard refused each, and with it the whole file, before.
+    const rows = [
+      connection({ event_id: '6254927764f448e580661485764d331c', referral_id: 'a53b337e34a84db6985621937c2a3ea5' }),
+      connection({ event_id: 'BFFCB607440A4220AD48FB4455147500', referral_id: '1C06371EEEC64C07861876927FFD1DAC' }),
+      connection({ event_id: '22e7dc9773fe1d8644598309', referral_id: '631c9876992775a58fa3ee4b8d240315db79f2bf' }),
+    ];
+    const { receipt, store } = await ingest(rows);
+    expect(receipt.status).toBe('accepted');
+    expect(receipt.file_error).toBeNull();
+    expect(receipt.rows).toEqual({ read: 3, accepted: 3, rejected: 0 });
     expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
   });
 });

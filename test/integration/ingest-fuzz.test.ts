@@ -46,6 +46,9 @@ const IDENTIFIERS = [
   'MOB07700900123',
   'pt+447700900123',
   'SMITH-1970-02-03',
+  // Red-team review 4: a mobile glued to letters, grouped 5-3-3 and 4-3-4.
+  'MOB07700-900-123',
+  'tel0770-090-0123',
 ];
 
 const HEADER = [
@@ -226,7 +229,7 @@ describe(`the ingest core on ${RUNS.toLocaleString('en-GB')} generated files (se
           expect(r.rows.accepted).toBe(0);
           expect(curated).toEqual([]);
           expect(r.file_error.message).not.toMatch(
-            /9434765919|943\D+476|SW1A.1AA|LS1\.4AP|jo\.bloggs|07700|1970-02-03/,
+            /9434765919|943\D+476|SW1A.1AA|LS1\.4AP|jo\.bloggs|07700|0770-090|1970-02-03/,
           );
           return;
         }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
-import { DATA_AS_OF_RULE, dataAsOfOn, type MonthSubmissions } from '../../functions/refresh/data-as-of.ts';
+import { DATA_AS_OF_RULE, dataAsOfOn, englandAsOf, type MonthSubmissions } from '../../functions/refresh/data-as-of.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
 
 /** A month sent by `pcnsSubmitting` PCNs, of `pcnsOnboarded` uploading by then, of `pcnsOpen` open. */
@@ -118,5 +118,37 @@ describe('the SPC charts end with the data-as-of month', () => {
     });
     expect(referrals('2026-12-31')).toMatchObject({ points: 3, last_month: '2026-12', last_value: 1 });
     expect(referrals(null)).toBeUndefined();
+  });
+});
+
+describe("meta.json says which published months' England figures are held whole (revisions policy)", () => {
+  // England's rollout rows as published: a month held as no figure yet has no referrals; one held at an earlier
+  // release's value has them.
+  const england = (period: string, referrals: number | null, period_type = 'month') => ({
+    level: 'national',
+    code: 'ENG',
+    period_type,
+    period,
+    referrals,
+  });
+  const pcn = (period: string) => ({ level: 'pcn', code: 'U00001', period_type: 'month', period, referrals: '*' });
+  const months = ['2026-10', '2026-11', '2026-12'];
+
+  it("a new month held whole is named, and England's own data-as-of date is the month before", () => {
+    const rows = [england('2026-10', 40), england('2026-11', 41), england('2026-12', null), pcn('2026-12')];
+    rows.push(england('2026/27', 350, 'fy'));
+    expect(englandAsOf(months, rows)).toEqual({ england_months_held: ['2026-12'], england_data_as_of: '2026-11-30' });
+  });
+
+  it("a month held at an earlier release's value is published; with every month shown, nothing is said", () => {
+    const rows = [england('2026-10', 40), england('2026-11', 41), england('2026-12', 12)];
+    expect(englandAsOf(months, rows)).toEqual({});
+  });
+
+  it("a first month held whole: England has no month yet (a PCN's rows alone do not make it England's)", () => {
+    expect(englandAsOf(['2026-12'], [england('2026-12', null), pcn('2026-12')])).toEqual({
+      england_months_held: ['2026-12'],
+      england_data_as_of: null,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
@@ -81,7 +82,12 @@ async function publish(
   const asPublished = revisions.revise(WELLBEING, published, exact, previous);
   await revisions.save();
   const document = { name: 'wellbeing', generated_at: generatedAt, rows: published as unknown as MetricRow[] };
-  return { document: document as unknown as MetricDocument, asPublished, held: revisions.heldOf('wellbeing') };
+  return {
+    document: document as unknown as MetricDocument,
+    asPublished,
+    held: revisions.heldOf('wellbeing'),
+    setOffBy: revisions.heldByOwnChange(),
+  };
 }
 
 describe('a mean and its count of people are held together', () => {
@@ -108,6 +114,16 @@ describe('a mean and its count of people are held together', () => {
     expect(held.improved).toBe(10);
     expect(englandOf(second.asPublished).people).toBe(30);
     expect(second.held).toEqual({ figures: 6, periods: ['2025/26'], fail_closed: false });
+    // What set the hold off (the people and their means are one unit: its first figure that failed, and why).
+    expect(second.setOffBy).toEqual([
+      {
+        document: 'wellbeing',
+        period: '2025/26',
+        row: 'fy|2025/26|swemwbs',
+        column: 'people',
+        reason: 'fewer than 3 PCNs (1 PCN)',
+      },
+    ]);
 
     // U00002 measures 2 more (baselines 16 and 18, follow-ups 30 and 28) and U00003 1 more (12 and 15): with
     // U00001's, 4 more people from 3 PCNs (changes 1, 2, 1). England: 34 people, baselines 656 / 34, follow-ups
@@ -135,6 +151,78 @@ describe('a mean and its count of people are held together', () => {
     const after = await publish(store, '2025-11-03T00:00:00.000Z', lost, grown);
     expect(englandOf(after.document.rows as unknown as Row[]).people).toBe(30);
     expect(after.held).toEqual({ figures: 6, periods: ['2025/26'], fail_closed: true });
+  });
+});
+
+describe('failing closed, a figure unchanged since it was published has no unknown part', () => {
+  /*
+   * England is not always the sum of its PCNs' contributions: its interval has no PCN contribution at all, and England
+   * counts the people of a PCN closed since (not in the geography). Here England's 2025/26 SWEMWBS is the three PCNs'
+   * 30 people (baselines 600, follow-ups 690) and 10 people of a closed PCN (baselines 150, follow-ups 170): 40 people,
+   * means 750 / 40 and 860 / 40. Failing closed, the unknown part was the contributions now less the value shown
+   * (600 - 750 = -150 for the baselines; 0 - 40 x the interval), so an unchanged figure carried one, and with it a
+   * change later made by 3 PCNs (10, 34 and 12 to the baselines) could not pass beside a "-150" nobody made.
+   */
+  const CLOSED: [number, number, number] = [10, 150, 170];
+  const rows = (pcns: Record<string, readonly [number, number, number]>, improved: readonly number[]): Row[] => {
+    const [n, b, f] = Object.values(pcns).reduce((t, p) => [t[0] + p[0], t[1] + p[1], t[2] + p[2]], CLOSED);
+    return [
+      { ...wellbeingRow('national', 'ENG', n, b / n, f / n), improved: improved.reduce((s, v) => s + v, 0) + 5 },
+      ...Object.entries(pcns).map(([code, [pn, pb, pf]], i) => ({
+        ...wellbeingRow('pcn', code, pn, pb / pn, pf / pn),
+        improved: improved[i] as number,
+      })),
+    ];
+  };
+  const unknownParts = (store: MemoryObjectStore) => {
+    const state = JSON.parse(gunzipSync(store.objects.get(REVISIONS_STATE_KEY) as Uint8Array).toString('utf8'));
+    return Object.entries(state.documents.wellbeing.cells as Record<string, { x?: number }>)
+      .filter(([, cell]) => cell.x !== undefined)
+      .map(([key, cell]) => [key.slice(key.indexOf('#') + 1), cell.x]);
+  };
+
+  it("a release that fails closed records only the changed figure's unknown part, and a later change by 3 PCNs passes", async () => {
+    const store = new MemoryObjectStore();
+    const same = { U00001: [10, 200, 230], U00002: [10, 200, 230], U00003: [10, 200, 230] } as const;
+    const first = await publish(store, '2025-11-01T00:00:00.000Z', undefined, rows(same, [10, 10, 10]));
+    // The record is of another release (a crash after meta.json): the next release fails closed. U00001 improved one
+    // more person (England 35 to 36): held, its unknown part 1. The people and their means did not change.
+    const lost = { ...first.document, generated_at: '2025-11-02T00:00:00.000Z' };
+    const second = await publish(store, '2025-11-03T00:00:00.000Z', lost, rows(same, [11, 10, 10]));
+    expect(second.held).toEqual({ figures: 1, periods: ['2025/26'], fail_closed: true });
+    const held = englandOf(second.document.rows as unknown as Row[]);
+    expect([held.people, held.improved, held.mean_baseline]).toEqual([40, 35, 750 / 40]);
+    // The means are held by the period (the year holds a figure), unchanged: nothing of them is unknown.
+    expect(unknownParts(store)).toEqual([['improved', 1]]);
+
+    // Then 3 PCNs measure more people (1, 2 and 1 more; baselines +10, +34, +12; follow-ups +20, +58, +15) and
+    // improve 3, 4 and 5 more (beside the unknown 1: releasable, above). England: 44 people, baselines
+    // (150 + 210 + 234 + 212) / 44 = 806 / 44, follow-ups (170 + 250 + 288 + 245) / 44 = 953 / 44, improved 14 + 14 + 15
+    // + 5 = 48.
+    const third = await publish(
+      store,
+      '2025-11-04T00:00:00.000Z',
+      second.document,
+      rows({ U00001: [11, 210, 250], U00002: [12, 234, 288], U00003: [11, 212, 245] }, [14, 14, 15]),
+    );
+    const released = englandOf(third.document.rows as unknown as Row[]);
+    expect([released.people, released.improved]).toEqual([44, 48]);
+    expect(released.mean_baseline).toBeCloseTo(806 / 44, 10);
+    expect(released.mean_follow_up).toBeCloseTo(953 / 44, 10);
+    expect(third.held).toBeUndefined();
+  });
+
+  it('an identical release after failing closed holds nothing and records no unknown part', async () => {
+    const store = new MemoryObjectStore();
+    const same = { U00001: [10, 200, 230], U00002: [10, 200, 230], U00003: [10, 200, 230] } as const;
+    const first = await publish(store, '2025-11-01T00:00:00.000Z', undefined, rows(same, [10, 10, 10]));
+    const lost = { ...first.document, generated_at: '2025-11-02T00:00:00.000Z' };
+    const second = await publish(store, '2025-11-03T00:00:00.000Z', lost, rows(same, [10, 10, 10]));
+    expect(second.held).toEqual({ figures: 0, periods: [], fail_closed: true });
+    expect(unknownParts(store)).toEqual([]);
+    const third = await publish(store, '2025-11-04T00:00:00.000Z', second.document, rows(same, [10, 10, 10]));
+    expect(third.held).toBeUndefined();
+    expect(unknownParts(store)).toEqual([]);
   });
 });
 
