@@ -9,7 +9,18 @@ import {
   REFERRAL_SOURCES,
 } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { buildAuditSystem, readerDisclosures } from '../../functions/refresh/disclosure-audit.ts';
+import {
+  ANY_COUNT,
+  type AuditCell,
+  type AuditSystem,
+  auditComponent,
+  buildAuditSystem,
+  cellOf,
+  type Disclosure,
+  PRIMARY_SUPPRESSED,
+  readerDisclosures,
+  relaxedReader,
+} from '../../functions/refresh/disclosure-audit.ts';
 import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
 
 /**
@@ -61,6 +72,12 @@ export interface ScanSpec {
   readonly means?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
   /** Measures of the SPC document that are counts. */
   readonly seriesCounts?: readonly string[];
+  /**
+   * Totals per document that are `*` wherever the row's count of people is (cof_system's before_total and after_total:
+   * uses summed over 1 to 7 referrals, service-use-bands.ts): a reader knows such a `*` is no count from 1 to 7 but any
+   * total, 0 or more, and reads it so (a published one is a rounded count like any other).
+   */
+  readonly totals?: Readonly<Record<string, readonly string[]>>;
   /** Counts per document whose financial year is the sum of its months (events; not distinct people or staff). */
   readonly monthly?: Readonly<Record<string, readonly string[]>>;
   /** Columns of a row adding up to another, per document. */
@@ -332,14 +349,35 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
     months: { columns: spec.monthly?.[doc.name] ?? [], keys: doc.keys },
   });
   const problems: string[] = [];
+  const totals = new Set(spec.totals?.[doc.name] ?? []);
   for (let c = 0; c < system.components.length; c++)
-    for (const { cell, part } of readerDisclosures(system, c) ?? []) {
+    for (const { cell, part } of disclosuresOf(system, c, totals) ?? []) {
       const r = cell.row as MetricRow;
       const what = part === undefined ? `${cell.column} = ${r[cell.column]}` : `${cell.column}: its part in ${part}`;
       problems.push(`${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`);
     }
   // A cell recovered both with and without the months (the audit's two copies of it) is one problem.
   return [...new Set(problems)];
+}
+
+/**
+ * What a reader recovers in a component (readerDisclosures), except where a `*` of it is a total over a suppressed
+ * count of people (spec.totals): that `*` is any total, 0 or more, not a count from 1 to 7, so the reader takes it so
+ * and every other `*` as 1 to 7 (or, where that contradicts the figures, as relaxedReader does). Reading such a `*` as
+ * 1 to 7 reported figures "recovered" that no reader can work out: a national release's ICB after_total of 260
+ * (258-262) over 7 PCNs published at 230 in all (216-244) and two PCNs' `*` beside 1-7 people, "pinned" by taking
+ * both `*` as at most 7 attendances.
+ */
+function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlySet<string>): Disclosure[] | undefined {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const anyTotal = (cell: AuditCell | undefined) =>
+    cell !== undefined && totals.has(cell.column) && cell.row[cell.column] === '*';
+  let hasTotals = false;
+  for (let i = 0; i < variables.length && !hasTotals; i++) hasTotals = anyTotal(cellOf(system, variables[i] as number));
+  if (!hasTotals) return readerDisclosures(system, component);
+  const documented = auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : PRIMARY_SUPPRESSED));
+  if (documented !== undefined) return documented;
+  return auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : relaxedReader(cell)));
 }
 
 /**
@@ -566,6 +604,8 @@ export const SCAN_SPEC: ScanSpec = {
       ...ACTIVITY_CATEGORIES.map((a) => `attended_${a}`),
     ],
   },
+  // Beside a `*` of people, uses summed over 1 to 7 referrals (docs/methodology.md, Service use by band).
+  totals: { cof_system: ['before_total', 'after_total'] },
   groups: {
     referral_sources: [{ total: 'referrals', parts: REFERRAL_SOURCES.map((s) => `source_${s}`) }],
     cof_person: [{ total: 'discharged', parts: DISCHARGE_REASONS.map((d) => `discharge_${d}`) }],

@@ -330,3 +330,70 @@ describe('the disclosure scan across documents', () => {
     ]);
   });
 });
+
+describe("the disclosure scan's reading of a total `*` beside its people's (cof_system)", () => {
+  // QAA's PCNs in May 2024: U1-U4.
+  const reference = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U1,A,QAA,ICB A,Y56,London,1000,2019-04-01,
+U2,B,QAA,ICB A,Y56,London,1000,2019-04-01,
+U3,C,QAA,ICB A,Y56,London,1000,2019-04-01,
+U4,D,QAA,ICB A,Y56,London,1000,2019-04-01,
+`;
+  const meta = { icbs: [{ code: 'QAA', parent: 'Y56' }] };
+  const row = (level: string, code: string, people: number | '*', after: number | '*'): MetricRow =>
+    ({
+      level,
+      code,
+      period_type: 'month',
+      period: '2024-05',
+      service: 'ae_attendance',
+      baseline_band: 'all',
+      people,
+      before_total: null,
+      after_total: after,
+    }) as unknown as MetricRow;
+  const scan = (rows: MetricRow[]) =>
+    scanPublished(
+      [{ name: 'cof_system', keys: ['service', 'baseline_band'], rows } as unknown as MetricDocument],
+      parentsFrom(reference, meta),
+      SCAN_SPEC,
+    );
+
+  it('does not take a suppressed after_total as 1 to 7 attendances: an ICB over PCNs that only then add up is no finding', () => {
+    // QAA 40 (38-42) over 10 and 10 (8-12 each) and U3's and U4's `*` beside 1 to 7 people: taken as 1 to 7, 24 + 14
+    // = 38 pins every figure (the national release's QOC 2024-05 after_total 260 had this shape: 7 PCNs at 230 in all,
+    // 216-244, and two `*`); their attendances after referral are any number, so nothing is pinned.
+    const rows = [
+      row('icb', 'QAA', 35, 40),
+      row('pcn', 'U1', 10, 10),
+      row('pcn', 'U2', 10, 10),
+      row('pcn', 'U3', '*', '*'),
+      row('pcn', 'U4', '*', '*'),
+    ];
+    expect(scan(rows)).toEqual([]);
+    // The same figures as counts of people (a `*` of 1 to 7) are still pinned: the reading changed for totals only.
+    const people = rows.map((r) => ({ ...r, people: r.after_total, after_total: null }) as unknown as MetricRow);
+    expect(scan(people)).toEqual(
+      [
+        ['icb QAA', 40],
+        ['pcn U1', 10],
+        ['pcn U2', 10],
+        ['pcn U3', '*'],
+        ['pcn U4', '*'],
+      ].map(
+        ([area, value]) =>
+          `cof_system ${area} 2024-05 ae_attendance all: people = ${value} is recovered exactly from the figures beside it`,
+      ),
+    );
+  });
+
+  it('still finds a suppressed after_total recovered exactly: England exact beside the other region at 0', () => {
+    const region = (code: string, people: number | '*', after: number | '*') => row('region', code, people, after);
+    // England's 57 (exact) = Y56's `*` + Y58's 0: Y56's after_total is 57, whatever a total `*` may hide.
+    expect(scan([row('national', 'ENG', 60, 57), region('Y56', '*', '*'), region('Y58', 10, 0)])).toEqual([
+      'cof_system area|ENG|month|2024-05|ae_attendance|all people: one suppressed part (Y56 2024-05) beside a published total',
+      'cof_system area|ENG|month|2024-05|ae_attendance|all after_total: one suppressed part (Y56 2024-05) beside a published total',
+      'cof_system region Y56 2024-05 ae_attendance all: after_total = * is recovered exactly from the figures beside it',
+    ]);
+  });
+});
