@@ -1058,9 +1058,12 @@ function evidentlySecondary(system: AuditSystem, component: number): void {
 
 /**
  * What a reader of the published figures alone recovers in a component: taking every `*` as 1 to 7 except those one
- * equation shows to be larger (secondary); where that still contradicts the figures (a secondary `*` that only the
- * whole component shows to be larger), taking every `*` as `relaxedReader` does. Undefined where both contradict
- * (the figures do not add up as equations: counts of distinct people, who may be in two areas).
+ * equation shows to be larger (secondary). Where that still contradicts the figures (a secondary `*` that only the
+ * whole component shows to be larger), the reader takes every `*` as `relaxedReader` does, which the figures always
+ * allow, and sees from the bounds that reading reaches which `*` cannot be 1 to 7 (secondarySeenWhole); reading those
+ * so and the others as 1 to 7 again, what that finds where it does not contradict (else what the loose reading
+ * finds). Undefined where the loose reading contradicts too (the figures do not add up as equations: counts of
+ * distinct people, who may be in two areas).
  */
 export function readerDisclosures(
   system: AuditSystem,
@@ -1074,19 +1077,56 @@ export function readerDisclosures(
     const documented = reaudit(system, component, previous);
     if (documented !== CUT_SHORT) {
       if (documented !== undefined) return documented;
-      const wide = new Uint8Array(variables.length);
-      readerBounds(system, variables, 'relaxed', wide);
-      return disclosedAfterPropagation(system, component, wide);
+      // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
+      evidentlySecondary(system, component);
+      return beyondDocumented(system, component);
     }
   }
   evidentlySecondary(system, component);
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'documented', wide);
   const documented = disclosedAfterPropagation(system, component, wide, previous?.reasons);
+  // A component whose documented reading contradicts is never valid for a re-audit (remember): its reading depends on
+  // the whole component's loose bounds, which reaudit does not follow.
   if (previous !== undefined) remember(component, previous, documented);
   if (documented !== undefined) return documented;
+  return beyondDocumented(system, component);
+}
+
+/**
+ * The reader's audit of a component whose documented reading contradicts (readerDisclosures): the loose reading first;
+ * then the `*` its bounds show cannot be 1 to 7 marked secondary (scratch.evident, beside those one equation shows) and
+ * the others read as 1 to 7. Once: the loose reading does not depend on the marks, so a second round would mark the
+ * same cells; where the mixed reading still contradicts, some `*` not marked is secondary and the figures do not say
+ * which, so the loose reading's findings stand (as before this step was added).
+ */
+function beyondDocumented(system: AuditSystem, component: number): Disclosure[] | undefined {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'relaxed', wide);
-  return disclosedAfterPropagation(system, component, wide);
+  const loose = disclosedAfterPropagation(system, component, wide);
+  if (loose === undefined || !secondarySeenWhole(system, variables)) return loose;
+  readerBounds(system, variables, 'documented', wide);
+  return disclosedAfterPropagation(system, component, wide) ?? loose;
+}
+
+/**
+ * Marks (scratch.evident) each `*` whose bounds (lo/hi after the loose reading's propagation: sound, since the figures
+ * allow that reading) rule out 1 to 7; whether any was newly marked.
+ */
+function secondarySeenWhole(system: AuditSystem, variables: ArrayLike<number>): boolean {
+  const { lo, hi, kind, evident } = system.scratch;
+  const [low, high] = PRIMARY_SUPPRESSED;
+  let marked = false;
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    if (kind[v] !== VALUE_SUPPRESSED || evident[v] === 1) continue;
+    if ((lo[v] as number) > high || (hi[v] as number) < low) {
+      evident[v] = 1;
+      marked = true;
+    }
+  }
+  return marked;
 }
 
 /** A re-audit that stopped on its budget: the component is audited from nothing instead. */

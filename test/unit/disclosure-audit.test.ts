@@ -5,8 +5,10 @@ import { applyDisclosureControl, controlCount } from '../../functions/refresh/di
 import {
   type AuditSpec,
   type AuditSystem,
+  auditComponent,
   buildAuditSystem,
   type Disclosure,
+  documentedReader,
   loadAllValues,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
@@ -175,6 +177,79 @@ describe('the disclosure audit (bounds propagation, by hand)', () => {
       'Y56 episodes = 2',
       'Y58 episodes = 0',
     ]);
+  });
+});
+
+/*
+ * A component that contradicts the 1-to-7 reading in one place and pins cells by it in another (the national release's
+ * cof_person, PCN U50573, 2024/25: a year's * of 7 over seven * months of 1 and five 0s). QAA's * (a year, no months
+ * published) stands over U1 and U2; U2's year is a *, its twelve months shown 10 (8 to 12 each): U2 is 96 or more, so
+ * QAA is 97 or more, secondary, though no one equation shows it (QAA's own reads U1 and U2 as 1 to 7: 2 to 14).
+ */
+const FY_MONTHS = ['04', '05', '06', '07', '08', '09', '10', '11', '12', '01', '02', '03'].map(
+  (m) => `${m < '04' ? 2026 : 2025}-${m}`,
+);
+const MIXED_SPEC: AuditSpec = {
+  columns: ['episodes'],
+  areas: {
+    // The areas add up by year only (the months of an area are not in its parents' months here); U2 is in QAA here.
+    partOf: (row) =>
+      row.period_type === 'month'
+        ? []
+        : (row.code === 'U2' ? ['QAA'] : place(String(row.code)).parents).map((p) => `${p}|${row.period}`),
+    totalOf: (row) => `${row.code}|${row.period}`,
+  },
+  months: { columns: ['episodes'], keys: [] },
+};
+const withMonths = (code: string, year: number | '*', months: readonly (number | '*')[]): Row[] => [
+  ...doc({ [code]: year }),
+  ...months.map((episodes, i) => ({
+    ...(doc({ [code]: episodes })[0] as Row),
+    period_type: 'month',
+    period: FY_MONTHS[i] as string,
+  })),
+];
+const U1_MONTHS: (number | '*')[] = ['*', '*', 0, '*', '*', 0, '*', 0, '*', '*', 0, 0];
+const U2_MONTHS: (number | '*')[] = Array(12).fill(10);
+
+describe('the disclosure audit: a * that only the whole component shows to be secondary', () => {
+  it("still reads the other * as 1 to 7: a PCN's year of 7 over seven * months is pinned, each month 1", () => {
+    const rows = [...doc({ QAA: '*' }), ...withMonths('U1', '*', U1_MONTHS), ...withMonths('U2', '*', U2_MONTHS)];
+    // Read loosely (every * 1 or more), as before: U1's year is 7 or more and its months 1 or more: nothing pinned.
+    // QAA's * cannot be 1 to 7 (the loose bounds: 97 or more), so a reader takes it as 1 or more and every other * as
+    // 1 to 7 (U2's year, 96 or more by its own months alone, as 1 or more): U1's year is 7 at most and its seven *
+    // months add up to 7 at least, so the year is 7 and each month 1. U2's months stay 8 to 12, its year 96 to 144,
+    // QAA 103 to 151.
+    expect(recovered(rows, MIXED_SPEC)).toEqual([
+      'U1 episodes = 1',
+      'U1 episodes = 1',
+      'U1 episodes = 1',
+      'U1 episodes = 1',
+      'U1 episodes = 1',
+      'U1 episodes = 1',
+      'U1 episodes = 1',
+      'U1 episodes = 7',
+    ]);
+    // U1's year shown 10 (8 to 12) instead: its seven * months add up to 8 to 12, each 1 to 6: nothing pinned.
+    expect(
+      recovered(
+        [...doc({ QAA: '*' }), ...withMonths('U1', 10, U1_MONTHS), ...withMonths('U2', '*', U2_MONTHS)],
+        MIXED_SPEC,
+      ),
+    ).toEqual([]);
+  });
+
+  it('a component the 1-to-7 reading does not contradict is read as before', () => {
+    // QAA shown 10 (8 to 12) and U2's months all 0 but one *: U2's year is that month, 1 to 7. Read as 1 to 7, there
+    // is no contradiction (no loose reading): U1's year 7 and its months 1 as above, and U2 = QAA - U1 is 1 to 5, not
+    // one value. The same as the 1-to-7 reading alone (auditComponent with the documented reader) finds.
+    const u2: (number | '*')[] = ['*', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const rows = [...doc({ QAA: 10 }), ...withMonths('U1', '*', U1_MONTHS), ...withMonths('U2', '*', u2)];
+    const pins = [...Array(7).fill('U1 episodes = 1'), 'U1 episodes = 7'];
+    expect(recovered(rows, MIXED_SPEC)).toEqual(pins);
+    const system = buildAuditSystem(rows, MIXED_SPEC);
+    const documented = system.components.flatMap((_, c) => auditComponent(system, c, documentedReader) ?? []);
+    expect(documented.map((d) => `${d.cell.row.code} ${d.cell.column} = ${d.value}`).sort()).toEqual(pins);
   });
 });
 
