@@ -23,6 +23,19 @@ const POSITION: Record<string, string> = {
   too_few_in_region: 'not compared (England only)',
 };
 
+/** Why a funnel has no comparator to draw, in words a reader can act on (undefined: the usual empty message). */
+export function comparatorMissing(
+  useRegion: boolean,
+  regionTooSmall: boolean,
+  englandHeld: boolean,
+): string | undefined {
+  if (useRegion && regionTooSmall)
+    return 'Fewer than 3 PCNs in this region are placed for this measure, so there is no regional comparator: compare them with England instead.';
+  if (!useRegion && englandHeld)
+    return "England's figure for this year is held at an earlier release while a revision is checked, so this release has no England comparator (it would compare this release's PCNs with an earlier England): compare PCNs with their region instead.";
+  return undefined;
+}
+
 /** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
 export default function ComparePage() {
   const { scope, fy, meta } = useDashboard();
@@ -163,11 +176,7 @@ export default function ComparePage() {
             }
             data={comparison}
             empty={placed.length === 0 || p0 === undefined || p0 === null}
-            emptyMessage={
-              regionTooSmall
-                ? 'Fewer than 3 PCNs in this region are placed for this measure, so there is no regional comparator: compare them with England instead.'
-                : undefined
-            }
+            emptyMessage={comparatorMissing(useRegion, regionTooSmall, rates?.national_held !== undefined)}
             csv={{
               fileName: `compare-${measure}-${scope.code}.csv`,
               columns: {

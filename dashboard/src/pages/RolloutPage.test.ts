@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { monthlyTrend, trainedLinkWorkers } from './RolloutPage.tsx';
+import { heldProjectionNote, monthlyTrend, trainedLinkWorkers } from './RolloutPage.tsx';
 
 describe('the trained link workers target on the Rollout page', () => {
   const { trained_link_workers: _, ...before } = DEFAULT_TARGETS;
@@ -35,5 +35,17 @@ describe('the monthly referrals chart on the Rollout page', () => {
       { Month: 'Oct 2025', Referrals: 3 },
       { Month: 'Nov 2025', Referrals: 12 },
     ]);
+  });
+});
+
+describe('the projection of a held year on the Rollout page', () => {
+  it('names the release its people and projection come from (review 4, F1)', () => {
+    expect(heldProjectionNote({ held: { release: '2025-09-15T09:00:00Z', data_as_of: '2025-08-31' } })).toBe(
+      "England's figures for this year are held at the release with data to 31 August 2025 while a revision is checked, so these people and this projection are that release's.",
+    );
+  });
+
+  it('says nothing when the year is not held', () => {
+    expect(heldProjectionNote({})).toBeUndefined();
   });
 });

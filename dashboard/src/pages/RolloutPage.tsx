@@ -1,6 +1,6 @@
 import { AreaChart, ProgressBar } from '@tremor/react';
 import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
-import { summaryOf } from '../../../functions/contract/summaries.ts';
+import { summaryOf, type TargetProgress } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -8,7 +8,7 @@ import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
-import { formatCount, formatDecimal, formatPercent, monthLabel } from '../format.ts';
+import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel } from '../format.ts';
 
 /**
  * The Long Term Plan's trained link workers target. A meta.json written before the key's rename has it as
@@ -17,6 +17,15 @@ import { formatCount, formatDecimal, formatPercent, monthLabel } from '../format
 export function trainedLinkWorkers(targets: ProgrammeTargets): number | undefined {
   const written = targets as Partial<ProgrammeTargets> & { readonly link_workers_fte?: number };
   return written.trained_link_workers ?? written.link_workers_fte;
+}
+
+/**
+ * What the projection sentence must add when England's year holds a revision back (docs/methodology.md, revisions):
+ * its people and projection are an earlier release's, so the reader is told which, not shown them as this release's.
+ */
+export function heldProjectionNote(progress: Pick<TargetProgress, 'held'>): string | undefined {
+  if (!progress.held) return undefined;
+  return `England's figures for this year are held at the release with data to ${formatDate(progress.held.data_as_of)} while a revision is checked, so these people and this projection are that release's.`;
 }
 
 /**
@@ -112,7 +121,7 @@ export function RolloutPage() {
                   ` (95% interval ${formatCount(progress.projection_low)} to ${formatCount(progress.projection_high)})`}{' '}
                 from {progress.complete_months.length} complete month{progress.complete_months.length === 1 ? '' : 's'}{' '}
                 ({progress.profile === 'flat' ? 'no seasonal profile yet' : "last year's seasonal profile"}) —{' '}
-                <strong>{progress.status}</strong>.
+                <strong>{progress.status}</strong>.{progress.held && ` ${heldProjectionNote(progress)}`}
               </p>
             </>
           )}

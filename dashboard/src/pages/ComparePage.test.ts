@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { comparatorMissing } from './ComparePage.tsx';
+
+describe('why a funnel on the Compare page has no comparator', () => {
+  it("England's year held: no England comparator, and the reader is pointed to the region (review 4, F2)", () => {
+    expect(comparatorMissing(false, false, true)).toBe(
+      "England's figure for this year is held at an earlier release while a revision is checked, so this release has no England comparator (it would compare this release's PCNs with an earlier England): compare PCNs with their region instead.",
+    );
+  });
+
+  it("against the region, England's hold does not matter; a region of fewer than 3 placed PCNs does", () => {
+    expect(comparatorMissing(true, false, true)).toBeUndefined();
+    expect(comparatorMissing(true, true, true)).toBe(
+      'Fewer than 3 PCNs in this region are placed for this measure, so there is no regional comparator: compare them with England instead.',
+    );
+  });
+
+  it('nothing held and a comparator to draw: the usual message', () => {
+    expect(comparatorMissing(false, false, false)).toBeUndefined();
+  });
+});
