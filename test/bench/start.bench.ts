@@ -2,10 +2,11 @@
  * bench:start — what a newcomer waits for: `npm start` on an empty data folder until it prints "Ready", split by the
  * steps it prints (1/4 generating, with each PCN's files ingested as they are written; 2/4 the ingest still queued
  * once generation ends; 3/4 compaction; 4/4 the refresh). Target: ready in at most 60 s on a 2-core machine.
- * The stack listens on a loopback port of its own and is stopped once ready.
+ * The stack listens on a loopback port of its own and is stopped once ready; its data folder is removed then, unless
+ * BENCH_START_KEEP=1.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { tempDir } from '../support/files.ts';
@@ -40,42 +41,94 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * Threads of the stack's process that want a core now: those running or runnable (state R in
+ * /proc/<pid>/task/<tid>/stat, proc(5)), whether or not another process holds the core. Sampled every 250 ms, its
+ * mean over a step says whether the step could keep both cores busy on a quiet machine (2 or more) or leaves one
+ * idle (below 2) however loaded the machine is when measured. Undefined off Linux.
+ */
+function threadsWantingCore(pid: number | undefined): number | undefined {
+  try {
+    let running = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+        if (stat[stat.lastIndexOf(')') + 2] === 'R') running++;
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return running;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Seconds since launch at which each numbered step ("1/4 …") began, and when "Ready" was printed. */
-const steps: { name: string; at: number; cpu: number | undefined }[] = [];
+const steps: { name: string; at: number; cpu: number | undefined; wanting: number[] }[] = [];
+/** Samples taken before the first step: the process starting (Node, tsx, the CLI's modules). */
+const beforeSteps: number[] = [];
+const sampler = setInterval(() => {
+  const wanting = threadsWantingCore(child.pid);
+  if (wanting !== undefined && readyAt === undefined) (steps.at(-1)?.wanting ?? beforeSteps).push(wanting);
+}, 250);
 let readyAt: number | undefined;
 let readyCpu: number | undefined;
-for await (const line of createInterface({ input: child.stdout })) {
+// Lines are taken as events, and the end awaited as the child's 'close': a `for await` over readline can lose its
+// end once the child has gone (a loaded machine), leaving a top-level await that never settles, so the bench ended
+// silently, without its table.
+const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+createInterface({ input: child.stdout }).on('line', (line) => {
   const at = (performance.now() - started) / 1000;
   const step = /^(\d+\/\d+) (.+?)(?: …|:|$)/.exec(line);
   if (step) {
-    steps.push({ name: `${step[1]} ${step[2]}`, at, cpu: cpuSeconds(child.pid) });
+    steps.push({ name: `${step[1]} ${step[2]}`, at, cpu: cpuSeconds(child.pid), wanting: [] });
     console.log(`  ${at.toFixed(1)} s: ${line}`);
-  }
+  } else if (line.startsWith('    ')) console.log(`  ${at.toFixed(1)} s: ${line}`); // a step's closing figures
   if (line.startsWith('Ready in')) {
     readyAt = at;
     readyCpu = cpuSeconds(child.pid);
     loadAtReady = loadavg()[0];
     child.kill('SIGTERM');
   }
-}
+});
+await closed;
 clearTimeout(killer);
-dir.remove();
+clearInterval(sampler);
+// BENCH_START_KEEP=1 keeps the data folder (to compare its published documents with another run's); it is named.
+if (process.env.BENCH_START_KEEP === '1') console.log(`  data folder kept: ${dir.path}`);
+else dir.remove();
 if (readyAt === undefined) {
   console.error(`npm start did not print "Ready" within ${TIME_LIMIT_MS / 1000} s (steps begun are printed above)`);
   process.exit(1);
 }
 
-const rows: BenchRow[] = steps.map((step, i) => ({
-  bench: 'start',
-  measure: step.name,
-  value: (steps[i + 1]?.at ?? readyAt) - step.at,
-  unit: 's',
-}));
+const ready: number = readyAt;
+const rows: BenchRow[] = [
+  { bench: 'start', measure: 'starting (Node, tsx, the CLI)', value: steps[0]?.at ?? ready, unit: 's' },
+  ...steps.map((step, i) => ({
+    bench: 'start',
+    measure: step.name,
+    value: (steps[i + 1]?.at ?? ready) - step.at,
+    unit: 's',
+  })),
+];
 steps.forEach((step, i) => {
   const until = steps[i + 1]?.cpu ?? readyCpu;
   if (step.cpu !== undefined && until !== undefined)
     rows.push({ bench: 'start', measure: `${step.name}: CPU, all threads`, value: until - step.cpu, unit: 's' });
 });
+const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+if (beforeSteps.length > 0)
+  rows.push({ bench: 'start', measure: 'starting: threads wanting a core (mean)', value: mean(beforeSteps), unit: '' });
+for (const step of steps)
+  if (step.wanting.length > 0)
+    rows.push({
+      bench: 'start',
+      measure: `${step.name}: threads wanting a core (mean)`,
+      value: mean(step.wanting),
+      unit: '',
+    });
 if (readyCpu !== undefined) {
   rows.push({ bench: 'start', measure: 'npm start to ready: CPU, all threads', value: readyCpu, unit: 's' });
   // What the ready time cannot be less than on this machine's cores, however idle: the CPU spread over every core.
