@@ -181,9 +181,72 @@ const idGuardNames = idGuards.map(([name]) => name.split(' ')[0]).join(' | ');
     ['ObjectId (24 hex)', () => randomBytes(12).toString('hex')],
     ['SHA-1 (40 hex)', () => randomBytes(20).toString('hex')],
     ['64-bit id (16 hex)', () => randomBytes(8).toString('hex')],
+    // 128 random bits in a UUID's shape without its version and variant (a generator that formats random bytes).
+    [
+      'UUID shape, random, no version',
+      () =>
+        randomBytes(16)
+          .toString('hex')
+          .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'),
+    ],
   ];
   console.log(`random hex ids, 200,000 of each shape, refused (${idGuardNames}):`);
   for (const [shape, make] of HEX_SHAPES) {
+    const flagged = idGuards.map(() => 0);
+    for (let n = 0; n < 200_000; n++) {
+      const id = make();
+      idGuards.forEach(([, guard], i) => {
+        if (guard(id) !== undefined) flagged[i] = (flagged[i] ?? 0) + 1;
+      });
+    }
+    console.log(`  ${shape.padEnd(32)} ${flagged.join(' | ')}`);
+  }
+}
+{
+  // Ids a PCN system writes from an ODS code, a date and a sequence (the shapes a mobile's digits in small groups
+  // would be read in: a day and a month are one or two digits). Half the codes start 07 after their letter (14 PCN
+  // codes U07.. and 12 practice codes Y07.. in the 2025 extracts), the riskiest case for a mobile's 07. A fixed seed:
+  // each run reads the same ids. Since 5 Dec 2026 (guard5), none of 200,000 of each shape is refused.
+  let seed = 20261205;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const below = (n: number) => Math.floor(random() * n);
+  const pick = <T>(items: readonly T[]): T => items[below(items.length)] as T;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const digitsOf = (n: number) => Array.from({ length: n }, () => below(10)).join('');
+  const code = (risky: boolean) =>
+    risky ? `${pick(['U', 'Y'])}07${digitsOf(3)}` : `${pick([...'ABCDEFGHJKLMNPRUY'])}${digitsOf(5)}`;
+  const date = (order: 'year' | 'day' | 'any') => {
+    const [y, m, d] = [2019 + below(8), 1 + below(12), 1 + below(28)];
+    const padded = random() < 0.8;
+    const sep = pick(['-', '.', '_', '/', '']);
+    const [mm, dd] = padded || sep === '' ? [two(m), two(d)] : [String(m), String(d)];
+    const year = random() < 0.7 ? String(y) : two(y % 100);
+    const first = order === 'any' ? pick(['year', 'day'] as const) : order;
+    if (first === 'year') return pick([[year, mm, dd].join(sep), [String(y), mm].join(sep)]);
+    return pick([[dd, mm, year].join(sep), [mm, String(y)].join(sep)]);
+  };
+  const sequence = () => {
+    const n = String(below(10 ** (1 + below(7))));
+    return random() < 0.5 ? n : n.padStart(n.length + below(6), '0');
+  };
+  const sep = () => pick(['', '-', '_', '.', '/']);
+  const suffix = () => pick(['', '', '.1', 'A', '-A', 'x', '.12']);
+  const dated = (head: () => string, order: 'year' | 'day' | 'any') => () =>
+    `${head()}${sep()}${date(order)}${random() < 0.8 ? `${pick(['-', '.', '_', '/', ''])}${sequence()}` : ''}${suffix()}`;
+  const ODS_SHAPES: [string, () => string][] = [
+    ['ODS code, date year first, seq', dated(() => code(false), 'year')],
+    ['ODS code, date day first, seq', dated(() => code(false), 'day')],
+    ['ODS code 07.., any date, seq', dated(() => code(true), 'any')],
+    ['letters, any date, seq', dated(() => pick(['R', 'EV', 'E', 'REF', 'pt', 'C', 'MOB']), 'any')],
+    ['ODS code 07.., a sequence', () => `${code(true)}${sep()}${sequence()}${sep()}${sequence()}${suffix()}`],
+  ];
+  console.log(`ids of an ODS code, a date and a sequence, 200,000 of each shape, refused (${idGuardNames}):`);
+  for (const [shape, make] of ODS_SHAPES) {
     const flagged = idGuards.map(() => 0);
     for (let n = 0; n < 200_000; n++) {
       const id = make();
