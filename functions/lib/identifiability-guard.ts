@@ -322,7 +322,7 @@ function groupedAsMobile(digits: string): boolean {
  * each shape newly refused.
  */
 const MOBILE_RUN_DIGITS = /^(?:07|(?:00)?440?7)\d{9}$/;
-const MOBILE_RUN_FIRST_GROUP = 3;
+const MOBILE_RUN_FIRST_GROUP = 4;
 const MOBILE_RUN_GROUP = 6;
 /** The groups of one run: where each starts and how many digits it has (reused: one run at a time). */
 const runStarts: number[] = [];
@@ -381,8 +381,11 @@ function runHoldsDate(value: string, count: number): boolean {
 
 /** Whether the run of groups is a mobile's digits, whole, and no date (above). */
 function runIsMobile(value: string, count: number, digits: number): boolean {
-  // The first group holds the prefix (0, 44, 440, 0044, 00440: the digits beyond ten) and at most 3 digits from the 7.
-  if (digits < 11 || digits > 15 || (runLengths[0] as number) > digits - 10 + MOBILE_RUN_FIRST_GROUP) return false;
+  // The first group is at most 4 digits (`0770`, `0044`), or the prefix and the 7 (`00447`): an ODS code's five
+  // (`Y07014`, `H44074`) never starts a run read so (a first group of the prefix and 3 digits from the 7 refused ids
+  // of a code 44.. and a sequence: `H44074.22_4_5949.1` is 44 (0) 7 and nine digits).
+  const first = runLengths[0] as number;
+  if (digits < 11 || digits > 15 || (first > MOBILE_RUN_FIRST_GROUP && first !== digits - 9)) return false;
   for (let g = 1; g < count; g++) if ((runLengths[g] as number) > MOBILE_RUN_GROUP) return false;
   const start = runStarts[0] as number;
   const last = (runStarts[count - 1] as number) + (runLengths[count - 1] as number);
@@ -549,12 +552,24 @@ const TITLE_AND_NAME = new RegExp(`(?<![A-Za-z])${TITLE}[^A-Za-z0-9]{1,3}(?:[A-Z
  */
 const TLD = `(?:${['com', 'net', 'org', 'uk', 'scot', 'wales', 'cymru', 'london', 'io', 'me', 'info', 'biz', 'edu', 'gov', 'ie', 'eu'].map(anyCase).join('|')})`;
 const EMAIL_SEP = '[._:\\-]{1,3}';
+/**
+ * The ways people write an address out in text to keep it from robots: `at` and `dot` in brackets, `jsmith(at)nhs.net`,
+ * `jsmith [at] nhs [dot] net`, or between spaces with `dot` between the labels, `jsmith at nhs dot net` (`at` between
+ * spaces alone is not read: `seen at st.marys.london` is a place). Each part is bounded, as above.
+ */
+const BRACKETED = (word: string) => `\\s{0,3}[([{<]\\s{0,3}${anyCase(word)}\\s{0,3}[)\\]}>]\\s{0,3}`;
+const SPACED_DOT = `\\s{1,3}${anyCase('dot')}\\s{1,3}`;
+const LABEL_SEP = `(?:${EMAIL_SEP}|${BRACKETED('dot')}|${SPACED_DOT})`;
 const EMAIL_WRITTEN_OUT = new RegExp(
-  `[A-Za-z0-9]${EMAIL_SEP}${anyCase('at')}${EMAIL_SEP}(?:[A-Za-z0-9]{1,63}${EMAIL_SEP}){1,4}${TLD}(?![A-Za-z0-9])`,
+  [
+    `[A-Za-z0-9]${EMAIL_SEP}${anyCase('at')}${EMAIL_SEP}(?:[A-Za-z0-9]{1,63}${EMAIL_SEP}){1,4}${TLD}(?![A-Za-z0-9])`,
+    `[A-Za-z0-9]${BRACKETED('at')}(?:[A-Za-z0-9]{1,63}${LABEL_SEP}){1,4}${TLD}(?![A-Za-z0-9])`,
+    `[A-Za-z0-9]\\s{1,3}${anyCase('at')}\\s{1,3}(?:[A-Za-z0-9]{1,63}(?:${BRACKETED('dot')}|${SPACED_DOT})){1,4}${TLD}(?![A-Za-z0-9])`,
+  ].join('|'),
 );
-/** ...which has `at` between separators: a text without one is spared the expression. */
-const AT_WORD = /[._:-][aA][tT][._:-]/;
-/** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`) can have. */
+/** ...which has `at` between separators, brackets or spaces: a text without one is spared the expression. */
+const AT_WORD = /[._:\-\s()[\]{}<>][aA][tT][._:\-\s()[\]{}<>]/;
+/** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`, `j(at)x.uk`) can have. */
 const WORDS_MIN_LETTERS = 4;
 /** The fewest digits a date can have (`3/2/70`). */
 const DATE_MIN_DIGITS = 4;
@@ -653,6 +668,33 @@ function asciiDigits(text: string): string {
 }
 
 /**
+ * Characters that show nothing (Unicode's format characters: a zero-width space, joiner or non-joiner, a word joiner,
+ * a soft hyphen, a byte order mark, direction marks) between two digits or two letters: a number with one between its
+ * digits (`9434\u200b765919`) reads as the number to anyone who sees it, so the rules read it without them. Elsewhere
+ * one stays a separator, as before: a number after one stands apart from the letters before it (`NHS\u200b0101901232`,
+ * a CHI number, is read standing alone; without the character it would be beside letters).
+ */
+const INVISIBLE = /(?<=[0-9])\p{Cf}+(?=[0-9])|(?<=[A-Za-z])\p{Cf}+(?=[A-Za-z])/gu;
+/**
+ * Dashes (and the minus sign) and spaces of other scripts and typesetting as their ASCII forms (NFKC keeps an en dash,
+ * `94–34–76–59–19`, and turns most spaces but not all into U+0020), and dots written as a middle dot or a bullet as a
+ * full stop, so the readings that need one separator throughout (an NHS number in any grouping) read them as they read
+ * `-`, ` ` or `.`.
+ */
+const OTHER_DASH = /[\p{Pd}\u2212]/gu;
+const OTHER_SPACE = /\p{Zs}/gu;
+const OTHER_DOT = /[\u00b7\u2022\u2027\u2219\u30fb\uff65]/gu;
+
+/** A text that is not plain ASCII as the rules read it (above). */
+function asPlain(text: string): string {
+  return asciiDigits(text.normalize('NFKC'))
+    .replace(INVISIBLE, '')
+    .replace(OTHER_DASH, '-')
+    .replace(OTHER_SPACE, ' ')
+    .replace(OTHER_DOT, '.');
+}
+
+/**
  * Words written into ids: a date of birth, a title and a name, an e-mail address without its @ (a red-team review got
  * `DOB:1970-02-03`, `Mr.John.Smith` and `jsmith.at.nhs.net` through as event_ids). The shortcuts (too few letters, no
  * b, no `at` between separators, no capital with a small letter after it) spare texts that cannot hold them.
@@ -716,9 +758,10 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   let value = text;
   let shape = shapeOf(text);
   // Compatibility forms as their plain letters and digits first: a no-break space, full-width digits (９４３); then
-  // the digits of other scripts, which NFKC keeps (Arabic-Indic ٩٤٣, Devanagari ९४३), as ASCII digits.
+  // the digits of other scripts, which NFKC keeps (Arabic-Indic ٩٤٣, Devanagari ९४३), as ASCII digits; then invisible
+  // characters inside a number or a word left out, and other dashes, spaces and dots as ASCII's.
   if (!shape.plain) {
-    value = asciiDigits(text.normalize('NFKC'));
+    value = asPlain(text);
     shape = shapeOf(value);
   }
   // A hex pseudonym of any length has no separator, so no rule that reads only a number standing alone can find one in
@@ -746,5 +789,41 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   ) {
     return 'date_of_birth';
   }
+  if (shape.letters === 0 && digits === UUID_DIGITS && uuidHoldsBirthDate(value)) return 'date_of_birth';
   return undefined;
+}
+
+/**
+ * A date of birth built into a UUID's shape by a system that numbers people's records so
+ * (`19850312-0000-0000-0000-000000000017`, `00000001-1985-0312-0000-000000000000`): a whole group of eight digits, or
+ * two whole groups of four side by side, that make a date from 1900 to 2009 (a year, a month and a day, or a day, a
+ * month and a year), in a UUID with no hex letter at all. A generated UUID is hex: a version 4 one has no letter about
+ * 4 times in 10 million ((10/16)^30 / 2: thirty random hex digits and a variant of 8, 9, a or b), and of those about
+ * 1 in 400 has such a date where this reads it: none of 1,000,000 version 4 UUIDs or 1,000,000 random 128-bit
+ * UUID shapes is refused (test/bench/guard.bench.ts). A date inside a UUID beside hex letters
+ * (`19850312-3fa2-4c1e-9b7d-1a2b3c4d5e6f`) is left: 28 of 1,000,000 version 4 UUIDs have such a date as their first
+ * group and 62 of 1,000,000 random 128-bit shapes in one of the three places (measured 5 Dec 2026), so a file of
+ * 50,000 generated ids would be refused more often than not, and a refusal loses the whole file. A date written
+ * together beside letters is not read anywhere else either (above); an event's date (2019 on) is no person's.
+ */
+const UUID_DIGITS = 32;
+/** Where the eight digits read as a date stand: the first group, the second and third, the third and fourth. */
+const UUID_DATE_PLACES: [number, number][] = [
+  [0, 4],
+  [9, 14],
+  [14, 19],
+];
+/** Whether eight digits are a date from 1900 to 2009, year first (yyyymmdd) or day first (ddmmyyyy). */
+function isOldDateTogether(eight: string): boolean {
+  const part = (at: number, length: number) => Number(eight.slice(at, at + length));
+  const yearFirst = part(0, 4) >= 1900 && part(0, 4) <= 2009 && isMonth(part(4, 2)) && isDay(part(6, 2));
+  const dayFirst = isDay(part(0, 2)) && isMonth(part(2, 2)) && part(4, 4) >= 1900 && part(4, 4) <= 2009;
+  return yearFirst || dayFirst;
+}
+/** Whether a UUID's shape with no hex letter holds a date of birth in whole groups (above). */
+function uuidHoldsBirthDate(value: string): boolean {
+  if (!UUID.test(value)) return false;
+  return UUID_DATE_PLACES.some(([first, second]) =>
+    isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`),
+  );
 }

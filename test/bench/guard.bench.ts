@@ -64,10 +64,11 @@ const GUARDS: [string, Guard][] = [
   ['findIdentifier (shortcuts)', findIdentifier],
   ['identifierByRules (every rule)', identifierByRules],
 ];
-// Another version of the guard measured beside this one, for a change to it: GUARD_BASELINE=path/to/old/guard.ts.
-if (process.env.GUARD_BASELINE) {
-  const baseline = (await import(process.env.GUARD_BASELINE)) as { findIdentifier: Guard };
-  GUARDS.push(['baseline findIdentifier', baseline.findIdentifier]);
+// Other versions of the guard measured beside this one, for a change to it: GUARD_BASELINE=path/to/old/guard.ts, or
+// several, comma-separated (each step of a change), named baseline, baseline2, ...
+for (const [i, path] of (process.env.GUARD_BASELINE ?? '').split(',').filter(Boolean).entries()) {
+  const baseline = (await import(path)) as { findIdentifier: Guard };
+  GUARDS.push([`baseline${i > 0 ? i + 1 : ''} findIdentifier`, baseline.findIdentifier]);
 }
 
 /** The guards' order for the n-th batch: each goes first in turn (0 1 2, 1 2 0, 2 0 1, ...). */
@@ -204,9 +205,12 @@ const idGuardNames = idGuards.map(([name]) => name.split(' ')[0]).join(' | ');
 }
 {
   // Ids a PCN system writes from an ODS code, a date and a sequence (the shapes a mobile's digits in small groups
-  // would be read in: a day and a month are one or two digits). Half the codes start 07 after their letter (14 PCN
-  // codes U07.. and 12 practice codes Y07.. in the 2025 extracts), the riskiest case for a mobile's 07. A fixed seed:
-  // each run reads the same ids. Since 5 Dec 2026 (guard5), none of 200,000 of each shape is refused.
+  // would be read in: a day and a month are one or two digits), the separators, paddings and widths mixed. Codes
+  // starting 07 after their letter (14 PCN codes U07.. and 12 practice codes Y07.. in the 2025 extracts) are the
+  // riskiest case for a mobile's 07. A fixed seed: each run reads the same ids. These mixed shapes were refused 9 to 24
+  // in 100 before the mobile read in small groups (5 Dec 2026: mostly a 0 and nine or ten digits standing apart, as
+  // `-07/2023_397` or a zero-padded sequence `/00000882508`, read as a telephone number; and a code 0.... and a date of
+  // eleven digits with one separator, read as zero padding and an NHS number); that rule refused none more.
   let seed = 20261205;
   const random = (): number => {
     seed = (seed + 0x6d2b79f5) | 0;
@@ -317,6 +321,12 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['digits, runs of 16 mixed separators', (n) => `9${'-. /'.repeat(4)}`.repeat(n / 17)],
   // A mobile's ten digits from its 7 in groups nobody writes: each place read, then its groups refused.
   ['mobiles grouped a digit at a time', (n) => 'x0770-0-9-0-0-1-2-3-'.repeat(n / 20)],
+  // A mobile's digits in small groups read as a whole run: one long run, and runs one digit too long.
+  ['small groups, one long run from 07', (n) => `x07${'-7-0'.repeat(n / 4)}`],
+  ['07 and ten digits in small groups', (n) => 'x07-7-0-0-9-0-0-1-2-3-4y'.repeat(n / 24)],
+  // Invisible characters between digits (left out before reading) and brackets around at (an address written out).
+  ['digits and zero-width spaces', (n) => '9\u200b'.repeat(n / 2)],
+  ['(at) and labels, no ending', (n) => `j (at) ${'x [dot] '.repeat(n / 8)}`],
   // Words written into a cell: each attempt is bounded (a domain's labels, a date's parts, a title's initials).
   ['at between separators, no ending', (n) => 'a.at.'.repeat(n / 5)],
   ['labels after at, no ending', (n) => `j.at.${'x_y_'.repeat(n / 4)}`],

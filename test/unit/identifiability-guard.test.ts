@@ -1529,7 +1529,7 @@ describe('guard5: a mobile glued to letters in groups of one or two digits, its 
     'pt+44(0)7-700-900-123',
     'MOB07 700 900 12 3',
     'MOB077_0_09001_23A',
-    'A+44700 0 0 00000',
+    'A0044-7-700-900-123',
   ])('the leftover of review 4 F4 and its kin: %s', (text) => {
     expect(findIdentifier(text)).toBe('telephone');
     expect(identifierByRules(text)).toBe('telephone');
@@ -1547,6 +1547,7 @@ describe('guard5: a mobile glued to letters in groups of one or two digits, its 
     ['a date written together', 'R07-1-20221128'],
     ['an ODS code of five digits first', 'Y07014-1-00023'],
     ['a first group of five digits', 'MOB07700-9-00-123'],
+    ['an ODS code 44.. and a sequence: 44 (0) 7 and nine digits', 'H44074.22_4_5949.1'],
     ['twelve digits after 07', 'MOB07-700-900-1234'],
     ['ten digits after 07', 'MOB07-700-900-12'],
     ['a group of seven digits', 'EV07-7009001-23'],
@@ -1595,4 +1596,123 @@ describe('guard5: a mobile glued to letters in groups of one or two digits, its 
       { numRuns: 10_000, seed: 20261205 },
     );
   });
+});
+
+describe('guard5: a date of birth built into a UUID shape with no hex letter', () => {
+  it.each([
+    ['year first, the first group', '19850312-0000-0000-0000-000000000017'],
+    ['day first, the first group', '12031985-0000-0000-0000-000000000001'],
+    ['year and month-day, the second and third groups', '00000001-1985-0312-0000-000000000000'],
+    ['day-month and year, the third and fourth groups', '00000000-0000-1203-1985-000000000042'],
+    ['the first year read (1900) and the last (2009)', '19000101-0000-0000-0000-000000000001'],
+    ['the last year read', '31122009-0000-0000-0000-000000000001'],
+  ])('refused: %s (%s)', (_where, text) => {
+    expect(findIdentifier(text)).toBe('date_of_birth');
+    expect(identifierByRules(text)).toBe('date_of_birth');
+  });
+
+  it.each([
+    ['an event’s date (2019 on)', '20260312-0000-0000-0000-000000000017'],
+    ['a year from 2010, a child’s or an event’s', '20100312-0000-0000-0000-000000000017'],
+    ['a year before 1900', '18990312-0000-0000-0000-000000000017'],
+    ['no such month', '19851312-0000-0000-0000-000000000017'],
+    ['a date beside hex letters (chance in a generated UUID)', '19850312-3fa2-4c1e-9b7d-1a2b3c4d5e6f'],
+    ['a date across groups, not whole ones', '00001985-0312-0000-0000-000000000000'],
+    ['a date in the last group (a sequence number)', '00000000-0000-0000-0000-000019850312'],
+    ['not a UUID’s shape', '19850312-0000-0000-000000000000017'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expect(findIdentifier(text)).toBeUndefined();
+    expect(identifierByRules(text)).toBeUndefined();
+  });
+
+  it('generated UUIDs whose first group is such a date but which hold a hex letter: never refused', () => {
+    const hex = (length: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+    const id = fc
+      .tuple(
+        fc.integer({ min: 1900, max: 2009 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 28 }),
+        hex(4),
+        hex(3),
+        fc.constantFrom('8', '9', 'a', 'b'),
+        hex(3),
+        hex(11),
+        fc.constantFrom(...'abcdef'),
+      )
+      .map(([y, m, d, b, c, v, e, f, letter]) => `${y}${two(m)}${two(d)}-${b}-4${c}-${v}${e}-${f}${letter}`);
+    fc.assert(
+      fc.property(id, (text) => {
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 5000, seed: 20261205 },
+    );
+  });
+});
+
+describe('guard5: invisible characters, other dashes, spaces and dots inside a number', () => {
+  it.each([
+    ['a zero-width space inside a 4-6 grouping', 'ab9434\u200b765919', 'nhs_number'],
+    [
+      'zero-width spaces between every digit',
+      '9\u200b4\u200b3\u200b4\u200b7\u200b6\u200b5\u200b9\u200b1\u200b9',
+      'nhs_number',
+    ],
+    ['a soft hyphen', '9434\u00ad765919', 'nhs_number'],
+    ['a word joiner beside letters', 'R9434\u2060765919', 'nhs_number'],
+    [
+      'a zero-width joiner in Arabic-Indic digits',
+      '\u0669\u200d\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669',
+      'nhs_number',
+    ],
+    ['en dashes in pairs', '94\u201334\u201376\u201359\u201319', 'nhs_number'],
+    ['en dashes in pairs beside a letter', 'X94\u201334\u201376\u201359\u201319', 'nhs_number'],
+    [
+      'minus signs one digit at a time',
+      '9\u22124\u22123\u22124\u22127\u22126\u22125\u22129\u22121\u22129',
+      'nhs_number',
+    ],
+    ['em dashes in pairs', '94\u201434\u201476\u201459\u201419', 'nhs_number'],
+    ['middle dots', '94\u00b734\u00b776\u00b759\u00b719', 'nhs_number'],
+    ['bullets beside letters', 'R94\u202234\u202276\u202259\u202219', 'nhs_number'],
+    ['ideographic spaces', '94\u300034\u300076\u300059\u300019', 'nhs_number'],
+    ['a zero-width space in a mobile glued to letters', 'MOB0770\u200b0900123', 'telephone'],
+    ['a zero-width space inside a postcode', 'SW1A\u200b1AA', 'postcode'],
+    ['a CHI number after a zero-width space stands apart from the letters', 'NHS\u200b0101901232', 'nhs_number'],
+  ])('refused: %s', (_what, text, kind) => {
+    expect(findIdentifier(text)).toBe(kind);
+    expect(identifierByRules(text)).toBe(kind);
+  });
+
+  it.each([
+    ['a date and a time with an en dash', '2026\u201305\u201312 09:30'],
+    ['an id with a zero-width space beside letters', 'R202605\u200b-2565'],
+    ['a CHI number glued to letters by an invisible character', 'NHS\u20600101901232x'],
+  ])('not read: %s', (_what, text) => {
+    expect(findIdentifier(text)).toBeUndefined();
+    expect(identifierByRules(text)).toBeUndefined();
+  });
+});
+
+describe('guard5: an e-mail address written with (at), [at] or at and dot between spaces', () => {
+  it.each([
+    'jsmith(at)nhs.net',
+    'jsmith [at] nhs [dot] net',
+    'jsmith{AT}gmail{dot}com',
+    'j.smith <at> nhs.uk',
+    'jsmith at nhs dot net',
+    'jsmith AT trust DOT nhs DOT uk',
+  ])('refused: %s', (text) => {
+    expect(findIdentifier(text)).toBe('email');
+    expect(identifierByRules(text)).toBe('email');
+  });
+
+  it.each(['seen at st.marys.london', 'arrived at 10.30 org', 'Cat(alogue) nhs.uk', 'seen (at) home later'])(
+    'not read: %s',
+    (text) => {
+      expect(findIdentifier(text)).toBeUndefined();
+      expect(identifierByRules(text)).toBeUndefined();
+    },
+  );
 });
