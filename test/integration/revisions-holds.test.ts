@@ -155,4 +155,26 @@ describe("figures derived from England's held periods (review 4)", () => {
       held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2026-02-28' },
     });
   }, 300_000);
+  // v9 (review 4's third F1 scenario; review 5, G3): U00007 (list 60,000) opens on 1 September and sends it in r1,
+  // while U00003's late April file holds 2025/26 at r0's 554 referrals and people over 5 months of 6 PCNs, whose mean
+  // list is 140,000. So per 1,000: 554 / 140 = 3.957 (4.0), annualised x 12 / 5 = 9.5, and % of the list annualised
+  // 554 / 140,000 x 100 x 12 / 5 = 0.95, as r0 published. Before the fix r1 divided them by 7 PCNs' 150,000
+  // (3.7, 8.9, 0.89) and said 7 PCNs.
+  it('G3: a held year keeps the list size and PCNs of its own release', async () => {
+    const [r0, r1] = await releases('v9');
+    const asPublished = {
+      referrals: 554,
+      people_referred: 554,
+      months: 5,
+      pcns: 6,
+      list_size: 140000,
+      referrals_per_1000: 4,
+      referrals_per_1000_annualised: 9.5,
+      pct_list_referred_annualised: 0.95,
+    };
+    expect(england(r0?.get('rollout'), '2025/26')).toMatchObject(asPublished);
+    expect(england(r1?.get('rollout'), '2025/26')).toMatchObject(asPublished);
+    // September, not held, is U00007's too: 7 PCNs.
+    expect(england(r1?.get('rollout'), '2025-09')).toMatchObject({ pcns: 7 });
+  }, 300_000);
 });
