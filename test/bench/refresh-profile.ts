@@ -58,7 +58,7 @@ async function step(name: string, sql: string, params: readonly (string | number
 }
 
 // The floor of bench:refresh: one pass over every event column the prepare steps read of the events.
-const prepareSql = ['events_in_force', 'superseded', 'retracted', 'withdrawn']
+const prepareSql = ['events_in_force', 'candidates', 'superseded', 'retracted', 'withdrawn']
   .map((f) => loadSql(`prepare/${f}`).replace(/--.*$/gm, ''))
   .join('\n');
 const FLOOR_COLUMNS = EVENTS_TABLE.columns

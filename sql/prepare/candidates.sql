@@ -1,0 +1,44 @@
+-- Candidates: every committed row that superseded, retracted and withdrawn could ever read, found in one pass over
+-- the events so that those three steps read this small table instead of every event (issue 17: they scanned all of
+-- them three times and grouped every id once). A row is a candidate when its (pcn_code, event_id) is shared by another
+-- row or named by a retraction, and every retraction row is one. Why no row they need is left out:
+-- - superseded ranks the rows of ids sent more than once: each such row shares its id with another, so its hash is
+--   seen at least twice;
+-- - retracted reads retraction rows only: all of them are here;
+-- - withdrawn reads the rows of events a retraction names: each such row's (pcn_code, event_id) is also the
+--   retraction's (pcn_code, retracts_event_id), so its hash is seen at least twice.
+-- The ids are found by a 64-bit hash of pcn_code || event_id, a grouping of one integer per row instead of two strings
+-- (half the CPU or less). Different ids with one hash (a collision, or texts that join alike: 'U00001' || '2X' and
+-- 'U000012' || 'X') are both candidates, but the steps that read this table rank and join each row by its own ids, so
+-- a collision only adds a few rows to read, never a wrong result. xxhash64 and to_utf8 are Trino's, which Athena
+-- engine v3 documents as its functions (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html); DuckDB has
+-- neither, and the DuckDB engine defines both as macros over its own hash() (duckdb-engine.ts, TRINO_FUNCTIONS).
+-- Only the columns the three steps read are kept.
+WITH repeated AS (
+  SELECT k.id_hash
+  FROM (
+    SELECT xxhash64(to_utf8(pcn_code || event_id)) AS id_hash
+    FROM committed_events
+    UNION ALL
+    SELECT xxhash64(to_utf8(pcn_code || retracts_event_id)) AS id_hash
+    FROM committed_events
+    WHERE event_type = 'retraction'
+  ) AS k
+  GROUP BY k.id_hash
+  HAVING count(*) > 1
+)
+
+SELECT
+  e.pcn_code,
+  e.event_id,
+  e.event_type,
+  e.retracts_event_id,
+  e.recorded_at,
+  e.received_at,
+  e.upload_id,
+  e.source_row
+FROM committed_events AS e
+LEFT JOIN repeated AS r
+  ON r.id_hash = xxhash64(to_utf8(e.pcn_code || e.event_id))
+WHERE e.event_type = 'retraction'
+  OR r.id_hash IS NOT NULL
