@@ -24,9 +24,10 @@ import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
  *      XE's retracts_event_id; XE a retraction); E retracted at 05-02, (u1, 5) withdrawn.
  *   U00002 A  the same event_id as U00001's A in another PCN, sent once: (u4, 2). Not a candidate.
  *   U00001 2X (u1, 6) and U000012 X (u4, 3): different ids whose pcn_code || event_id is the same text, so the same
- *      hash in every engine: both candidates (a collision), neither superseded.
+ *      id hash in every engine, but of two PCNs: the hashes are compared within a PCN only, so neither is a candidate
+ *      (nor could either supersede the other).
  *
- * candidates: (u1, 2) (u1, 3) (u1, 5) (u1, 6) (u2, 2) (u2, 3) (u2, 4) (u3, 2) (u3, 3) (u3, 4) (u4, 3).
+ * candidates: (u1, 2) (u1, 3) (u1, 5) (u2, 2) (u2, 3) (u2, 4) (u3, 2) (u3, 3) (u3, 4).
  * superseded: (u1, 2) (u1, 3) (u3, 3). retracted: (U00001, B, 05-04), (U00001, E, 05-02).
  * withdrawn: (u1, 2) (u1, 3) (u1, 3) (u1, 5) (u2, 3) (u3, 3).
  */
@@ -73,14 +74,12 @@ const EXPECTED: Record<Exclude<Step, 'retracted'>, { upload_id: string; source_r
     key('u1', 2),
     key('u1', 3),
     key('u1', 5),
-    key('u1', 6),
     key('u2', 2),
     key('u2', 3),
     key('u2', 4),
     key('u3', 2),
     key('u3', 3),
     key('u3', 4),
-    key('u4', 3),
   ],
   superseded: [key('u1', 2), key('u1', 3), key('u3', 3)],
   withdrawn: [key('u1', 2), key('u1', 3), key('u1', 3), key('u1', 5), key('u2', 3), key('u3', 3)],
