@@ -8,15 +8,18 @@
 -- - withdrawn reads the rows of events a retraction names: each such row's (pcn_code, event_id) is also the
 --   retraction's (pcn_code, retracts_event_id), so its hash is seen at least twice.
 -- The ids are found by a 64-bit hash of pcn_code || event_id: the hashes, sorted, and each compared with the one before
--- it. A sort of one integer per row costs DuckDB about a third of the CPU of grouping 52.8 million distinct hashes
--- (national, 36 months: 14.9 against 47.9 CPU s in one process; issue 17). The sort is split by a hash of the PCN
+-- it: DuckDB sorts one integer per row for far less CPU than it groups 52.8 million distinct ones (national, 36 months,
+-- one process: this step and the three that read it 32.6 CPU s, where superseded, retracted and withdrawn over every
+-- event took 60.6, the same rows; test/bench/refresh-profile.ts, issue 17). The sort is split by a hash of the PCN
 -- (a window's PARTITION BY), so that Athena spreads it over its workers rather than ranking every row on one; rows of
--- one id are always of one PCN, so no pair is missed. Different ids with one hash (a collision, or texts that join
--- alike: 'U00001' || '2X' and 'U000012' || 'X') are both candidates, but the steps that read this table rank and join
--- each row by its own ids, so a collision only adds a few rows to read, never a wrong result. xxhash64 and to_utf8 are
--- Trino's, which Athena engine v3 documents as its functions (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html;
--- xxhash64 gives a varbinary there, which Trino sorts and compares); DuckDB has neither, and the DuckDB engine defines
--- both as macros over its own hash() (duckdb-engine.ts, TRINO_FUNCTIONS). Only the columns the three steps read are kept.
+-- one id are always of one PCN, so no pair is missed (and ids of two PCNs whose texts join alike, 'U00001' || '2X' and
+-- 'U000012' || 'X', are never compared). Different ids of one PCN with one hash (a collision) are both candidates, but
+-- the steps that read this table rank and join each row by its own ids, so a collision only adds a few rows to read,
+-- never a wrong result. xxhash64 and to_utf8 are
+-- Trino's, which Athena engine v3 documents as its functions
+-- (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html; xxhash64 gives a varbinary there, which Trino
+-- sorts and compares); DuckDB has neither, and the DuckDB engine defines both as macros over its own hash()
+-- (duckdb-engine.ts, TRINO_FUNCTIONS). Only the columns the three steps read are kept.
 WITH id_hashes AS (
   SELECT
     xxhash64(to_utf8(pcn_code)) AS pcn_hash,
