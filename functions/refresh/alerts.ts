@@ -28,12 +28,96 @@ const latestYear = (document: MetricDocument | undefined) =>
     .sort()
     .at(-1);
 
-function funnelAlerts(current: MetricDocument, previous: MetricDocument | undefined): AlertRow[] {
-  const fy = latestYear(current);
-  if (fy === undefined) return [];
-  const before = new Map(
-    (previous?.rows ?? []).filter((r) => String(r.period) === fy).map((r) => [String(r.code), r] as const),
+/** A PCN's position outside England's limits, by code and measure ('high' or 'low'; within or unknown: absent). */
+type NationalPositions = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/**
+ * What the alerts summary says while England's comparator of the latest year is held (funnel_rates[fy][measure].
+ * national_held in pcn_comparison: no `_vs_national` position is published). `national_held` says that no PCN was
+ * compared with England this refresh; `national_last_published` keeps each PCN's last published position outside
+ * England's limits (by region, so a lead sees only their own region's through the API's scope), for the next refresh
+ * to compare with in place of the held release's nulls.
+ */
+export interface AlertsHeldSummary {
+  readonly national_held?: {
+    readonly fy: string;
+    readonly measures: readonly string[];
+    readonly reason: string;
+    readonly release: string | null;
+  };
+  readonly national_last_published?: {
+    readonly fy: string;
+    /** The refresh whose published positions these are (the last before the hold). */
+    readonly release: string | null;
+    readonly by_region: Readonly<Record<string, NationalPositions>>;
+  };
+}
+
+const heldMeasures = (document: MetricDocument | undefined, fy: string) =>
+  FUNNEL_MEASURES.filter((m) => summaryOf(document, 'funnel_rates')?.[fy]?.[m.name]?.national_held !== undefined).map(
+    (m) => m.name,
   );
+
+/**
+ * Review 5 G5: the previous refresh's position of each PCN against England, as last published. A held release
+ * publishes no position (null), which is not "within": compared with it, every PCN outside England's limits before
+ * the hold would be alerted again as newly outside when the hold ends. So a held measure's positions are carried
+ * through the held release (in its alerts summary) from the last release that published them: a PCN outside then
+ * and outside now is not new, a PCN within then and outside now is still alerted. When the held release left no
+ * record (a refresh before this rule, or its alerts document lost), the position is unknown and the PCN is listed,
+ * as on a first refresh: better a repeated alert than a lost one.
+ */
+function lastNationalPositions(
+  fy: string,
+  previous: { funnels?: MetricDocument; alerts?: MetricDocument },
+): {
+  positions: Map<string, { region: string; sides: Record<string, string> }>;
+  release: string | null;
+  unknown: Set<string>;
+} {
+  const held = new Set(heldMeasures(previous.funnels, fy));
+  const record = (previous.alerts?.summary as AlertsHeldSummary | undefined)?.national_last_published;
+  const carried = record?.fy === fy ? record : undefined;
+  const positions = new Map<string, { region: string; sides: Record<string, string> }>();
+  // The held measures' positions from the held release's record (whatever region the PCN was in then)...
+  for (const [region, pcns] of Object.entries(carried?.by_region ?? {}))
+    for (const [code, sides] of Object.entries(pcns))
+      positions.set(code, { region, sides: Object.fromEntries(Object.entries(sides).filter(([m]) => held.has(m))) });
+  // ...and the others as the previous release published them.
+  for (const row of previous.funnels?.rows ?? []) {
+    if (String(row.period) !== fy) continue;
+    const code = String(row.code);
+    const sides = { ...positions.get(code)?.sides };
+    for (const m of FUNNEL_MEASURES) {
+      const side = row[`${m.name}_vs_national`];
+      if (!held.has(m.name) && (side === 'high' || side === 'low')) sides[m.name] = side;
+    }
+    positions.set(code, { region: String(row.region_code), sides });
+  }
+  return {
+    positions,
+    release: held.size > 0 ? (carried?.release ?? null) : (previous.funnels?.generated_at ?? null),
+    unknown: new Set(carried ? [] : held),
+  };
+}
+
+function funnelAlerts(
+  current: MetricDocument,
+  previous: { funnels?: MetricDocument; alerts?: MetricDocument },
+): { alerts: AlertRow[]; summary: AlertsHeldSummary } {
+  const fy = latestYear(current);
+  if (fy === undefined) return { alerts: [], summary: {} };
+  const before = new Map(
+    (previous.funnels?.rows ?? []).filter((r) => String(r.period) === fy).map((r) => [String(r.code), r] as const),
+  );
+  const national = lastNationalPositions(fy, previous);
+  // The previous position of a PCN against a comparator: England's as last published (carried through a hold).
+  const previousSide = (code: string, measure: string, comparator: string): unknown =>
+    comparator === 'vs_national'
+      ? national.unknown.has(measure)
+        ? undefined
+        : national.positions.get(code)?.sides[measure]
+      : before.get(code)?.[`${measure}_${comparator}`];
   const limitsOf = (row: MetricRow, measure: string, comparator: string, side: string): number | null => {
     const rates = summaryOf(current, 'funnel_rates')?.[fy]?.[measure];
     const curve =
@@ -50,7 +134,7 @@ function funnelAlerts(current: MetricDocument, previous: MetricDocument | undefi
         const column = `${m.name}_${comparator.column}`;
         const side = row[column];
         if (side !== 'high' && side !== 'low') continue;
-        if (before.get(String(row.code))?.[column] === side) continue;
+        if (previousSide(String(row.code), m.name, comparator.column) === side) continue;
         const limit = limitsOf(row, m.name, comparator.column, side);
         const per = m.per;
         alerts.push({
@@ -72,7 +156,44 @@ function funnelAlerts(current: MetricDocument, previous: MetricDocument | undefi
       }
     }
   }
-  return alerts;
+  return { alerts, summary: heldSummary(current, fy, national) };
+}
+
+/** While England's comparator of the year is held now: say so, and keep the last published positions (see above). */
+function heldSummary(
+  current: MetricDocument,
+  fy: string,
+  national: ReturnType<typeof lastNationalPositions>,
+): AlertsHeldSummary {
+  const measures = heldMeasures(current, fy);
+  if (measures.length === 0) return {};
+  const held = summaryOf(current, 'funnel_rates')?.[fy]?.[measures[0] ?? '']?.national_held;
+  // Filed under the PCN's region now (its region then when it has no row now), as the alerts would be.
+  const regionNow = new Map(
+    current.rows.filter((r) => String(r.period) === fy).map((r) => [String(r.code), String(r.region_code)] as const),
+  );
+  const byRegion: Record<string, Record<string, Record<string, string>>> = {};
+  for (const [code, { region, sides }] of national.positions) {
+    const kept = Object.fromEntries(Object.entries(sides).filter(([m]) => measures.includes(m)));
+    if (Object.keys(kept).length === 0) continue;
+    const filed = regionNow.get(code) ?? region;
+    byRegion[filed] = byRegion[filed] ?? {};
+    byRegion[filed][code] = kept;
+  }
+  // No record when the positions before are unknown themselves (see lastNationalPositions): the next refresh lists.
+  const record =
+    national.unknown.size === 0
+      ? { national_last_published: { fy, release: national.release, by_region: byRegion } }
+      : {};
+  return {
+    national_held: {
+      fy,
+      measures,
+      reason: `${held?.reason ?? 'England held'}: no PCN was compared with England this refresh, so no alert around England (alerts around regions were made)`,
+      release: held?.release ?? null,
+    },
+    ...record,
+  };
 }
 
 /** The region and ICB an area lies in (a region: itself; an ICB: itself and its region). */
@@ -109,22 +230,21 @@ function spcAlerts(current: MetricDocument, previous: MetricDocument | undefined
 
 export function alertsDocument(
   current: { funnels: MetricDocument; spc: MetricDocument },
-  previous: { funnels?: MetricDocument; spc?: MetricDocument },
+  /** alerts: the previous alerts document, whose summary carries England's positions through a held release. */
+  previous: { funnels?: MetricDocument; spc?: MetricDocument; alerts?: MetricDocument },
   context: {
     generatedAt: string;
     dataAsOf: string | null;
     placeOf: PlaceOf;
   },
 ): MetricDocument {
-  const rows = [
-    ...funnelAlerts(current.funnels, previous.funnels),
-    ...spcAlerts(current.spc, previous.spc, context.placeOf),
-  ];
+  const funnel = funnelAlerts(current.funnels, previous);
+  const rows = [...funnel.alerts, ...spcAlerts(current.spc, previous.spc, context.placeOf)];
   return {
     name: 'alerts',
     title: 'What changed',
     description:
-      'Since the previous refresh: PCNs newly outside the 99.8% funnel limits adjusted for overdispersion (around England or their region) in the latest financial year, and monthly series whose latest point is newly a special cause of concern on a Making Data Count chart. Each gives the figure, the limit and a link to the view. After the first refresh every current signal is listed.',
+      "Since the previous refresh: PCNs newly outside the 99.8% funnel limits adjusted for overdispersion (around England or their region) in the latest financial year, and monthly series whose latest point is newly a special cause of concern on a Making Data Count chart. Each gives the figure, the limit and a link to the view. After the first refresh every current signal is listed. While England's year is held (no PCN position against England published) no alert around England is made and summary.national_held says so; the next refresh compares with the positions last published before the hold (summary.national_last_published), so a PCN outside England's limits before and after a hold is not listed again, and one that moved outside is.",
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {
@@ -150,6 +270,7 @@ export function alertsDocument(
         if (typeof region === 'string') counts[region] = (counts[region] ?? 0) + 1;
         return counts;
       }, {}),
+      ...funnel.summary,
     },
   };
 }

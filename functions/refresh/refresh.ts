@@ -569,7 +569,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const alerts = await timed('alerts', async () =>
     alertsDocument(
       { funnels, spc },
-      { funnels: await previousDocument(deps.store, 'pcn_comparison'), spc: await previousDocument(deps.store, 'spc') },
+      {
+        funnels: await previousDocument(deps.store, 'pcn_comparison'),
+        spc: await previousDocument(deps.store, 'spc'),
+        // Its summary keeps England's positions through a held release (review 5 G5).
+        alerts: await previousDocument(deps.store, 'alerts'),
+      },
       { ...context, placeOf: placeFinder(geography) },
     ),
   );

@@ -244,6 +244,132 @@ describe('the alerts document', () => {
   });
 });
 
+describe("the alerts document across a release that holds England's year (review 5 G5)", () => {
+  const FY = '2026/27';
+  const HELD = { reason: "England's year held, revision pending", release: '2026-09-01T00:00:00.000Z' };
+  const curve = [{ n: 20_000, lower95: 0, upper95: 0, lower998: 0.004, upper998: 0.009 }];
+  /*
+   * One release's pcn_comparison: each PCN's referral-rate position against England (null: not published, as in a
+   * release that holds England's year) and its region. A held release carries national_held in its funnel summary
+   * and no England curve, as funnel-documents.ts publishes it.
+   */
+  const release = (generatedAt: string, positions: Record<string, string | null>, held = false) =>
+    doc(
+      'pcn_comparison',
+      Object.entries(positions).map(
+        ([code, position]) =>
+          ({
+            level: 'pcn',
+            code,
+            period_type: 'fy',
+            period: FY,
+            region_code: code === 'U00003' ? 'Y58' : 'Y56',
+            icb_code: 'QAA',
+            exposure: 19_000,
+            referral_rate: 10.5,
+            referral_rate_vs_national: position,
+            referral_rate_vs_region: held && code === 'U00003' ? 'high' : 'within',
+          }) as MetricRow,
+      ),
+      {
+        generated_at: generatedAt,
+        summary: {
+          funnel_rates: {
+            [FY]: {
+              referral_rate: held
+                ? { curves: { national: [], regions: { Y58: curve } }, national_held: HELD }
+                : { curves: { national: curve, regions: {} } },
+            },
+          },
+        },
+      },
+    );
+  const spc = doc('spc', []);
+  const context = { generatedAt: '2026-10-01T00:00:00.000Z', dataAsOf: '2026-09-30', placeOf: () => ({}) };
+  // Each refresh compares with the release before it and that release's alerts, as refresh.ts reads them.
+  const refreshes = (...funnels: MetricDocument[]) => {
+    const out: MetricDocument[] = [];
+    funnels.forEach((f, i) => {
+      const previous = i === 0 ? {} : { funnels: funnels[i - 1], spc, alerts: out[i - 1] };
+      out.push(alertsDocument({ funnels: f, spc }, previous, { ...context, generatedAt: String(f.generated_at) }));
+    });
+    return out;
+  };
+  const national = (alerts: MetricDocument | undefined) =>
+    (alerts?.rows ?? []).filter((r) => r.comparator === 'national').map((r) => `${r.code} ${r.direction}`);
+  // U00001 outside (low) before the hold and after it; U00002 within before and high after; U00003 in region Y58.
+  const r0 = release('2026-08-01T00:00:00.000Z', { U00001: 'low', U00002: 'within', U00003: 'high' });
+  const r1 = release('2026-09-01T00:00:00.000Z', { U00001: null, U00002: null, U00003: null }, true);
+  const r2 = release('2026-10-01T00:00:00.000Z', { U00001: 'low', U00002: 'high', U00003: 'high' });
+
+  it('a PCN outside before the hold and outside after it is not new; one that moved outside is', () => {
+    const [a0, a1, a2] = refreshes(r0, r1, r2);
+    expect(national(a0)).toEqual(['U00001 low', 'U00003 high']);
+    // While held: no position against England, so no alert around England (regions' comparisons still alert).
+    expect(national(a1)).toEqual([]);
+    expect(a1?.rows.map((r) => `${r.code} ${r.comparator} ${r.direction}`)).toEqual(['U00003 region high']);
+    // Before this fix r2 listed U00001 low and U00003 high again (r1's null differs from their side).
+    expect(national(a2)).toEqual(['U00002 high']);
+  });
+
+  it("the held release's summary says no England comparison was made and keeps the positions last published", () => {
+    const [, a1] = refreshes(r0, r1);
+    expect(a1?.summary).toEqual({
+      compared_with: '2026-08-01T00:00:00.000Z',
+      by_region: { Y58: 1 },
+      national_held: {
+        fy: FY,
+        measures: ['referral_rate'],
+        reason:
+          "England's year held, revision pending: no PCN was compared with England this refresh, so no alert around England (alerts around regions were made)",
+        release: '2026-09-01T00:00:00.000Z',
+      },
+      // r0's positions outside England's limits, filed by region (the API's scope shows a lead only their own).
+      national_last_published: {
+        fy: FY,
+        release: '2026-08-01T00:00:00.000Z',
+        by_region: { Y56: { U00001: { referral_rate: 'low' } }, Y58: { U00003: { referral_rate: 'high' } } },
+      },
+    });
+    // Once the hold ends the summary has neither.
+    const [, , a2] = refreshes(r0, r1, r2);
+    expect(a2?.summary).toEqual({ compared_with: '2026-09-01T00:00:00.000Z', by_region: { Y56: 1 } });
+  });
+
+  it('positions are carried through consecutive held releases, and a change of side is new', () => {
+    const r1b = release('2026-09-15T00:00:00.000Z', { U00001: null, U00002: null, U00003: null }, true);
+    const [, , a1b, a2] = refreshes(r0, r1, r1b, r2);
+    expect(a1b?.summary?.national_last_published).toEqual(
+      expect.objectContaining({ release: '2026-08-01T00:00:00.000Z' }),
+    );
+    expect(national(a2)).toEqual(['U00002 high']);
+    // U00001 low before the hold, high after: new.
+    const flipped = release('2026-10-01T00:00:00.000Z', { U00001: 'high', U00002: 'within', U00003: 'high' });
+    expect(national(refreshes(r0, r1, flipped)[2])).toEqual(['U00001 high']);
+  });
+
+  it("without the held release's record (its alerts lost) the last position is unknown: listed, as on a first refresh", () => {
+    const [, a1] = refreshes(r0, r1);
+    const noRecord = alertsDocument({ funnels: r2, spc }, { funnels: r1, spc }, context);
+    expect(national(noRecord)).toEqual(['U00001 low', 'U00002 high', 'U00003 high']);
+    // A record of another financial year is not this year's.
+    const otherYear = {
+      ...a1,
+      summary: { ...a1?.summary, national_last_published: { fy: '2025/26', release: null, by_region: {} } },
+    } as MetricDocument;
+    expect(national(alertsDocument({ funnels: r2, spc }, { funnels: r1, spc, alerts: otherYear }, context))).toEqual([
+      'U00001 low',
+      'U00002 high',
+      'U00003 high',
+    ]);
+    // A held release after one without a record leaves none either, so the unknown is not taken for "within".
+    const r1b = release('2026-09-15T00:00:00.000Z', { U00001: null, U00002: null, U00003: null }, true);
+    const a1b = alertsDocument({ funnels: r1b, spc }, { funnels: r1, spc }, context);
+    expect(a1b.summary?.national_held).toBeDefined();
+    expect(a1b.summary?.national_last_published).toBeUndefined();
+  });
+});
+
 describe("each region's alert message (the SNS topic's e-mail)", () => {
   const alert = (code: string, region: string | undefined, figure: number, extra: Record<string, unknown> = {}) =>
     ({
