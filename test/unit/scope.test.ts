@@ -241,7 +241,20 @@ describe('a document’s summary, by scope (review: a PCN saw every region’s f
     );
     await store.put(
       'metrics/alerts_summary.json',
-      JSON.stringify({ name: 'alerts', visibility: 'inside_area', rows, summary: { by_region: { Y01: 3, Y02: 5 } } }),
+      JSON.stringify({
+        name: 'alerts',
+        visibility: 'inside_area',
+        rows,
+        summary: {
+          by_region: { Y01: 3, Y02: 5 },
+          // Review 5 G5: PCNs' last published positions against England, kept through a held release, by region.
+          national_last_published: {
+            fy: '2025/26',
+            release: null,
+            by_region: { Y01: { U00003: { take_up_pct: 'low' } }, Y02: { U00009: { take_up_pct: 'high' } } },
+          },
+        },
+      }),
     );
   });
   const summaryOf = async (identity: Identity, path: string) =>
@@ -264,6 +277,8 @@ describe('a document’s summary, by scope (review: a PCN saw every region’s f
     expect(Object.keys(comparison.regions)).toEqual(funnel);
     expect(Object.keys(comparison.overdispersion.regions)).toEqual(funnel);
     expect(comparison.overdispersion.national).toEqual({ rate: 80 });
-    expect(Object.keys((await summaryOf(identity, '/api/metrics/alerts_summary')).by_region)).toEqual(alerts);
+    const alertsSummary = await summaryOf(identity, '/api/metrics/alerts_summary');
+    expect(Object.keys(alertsSummary.by_region)).toEqual(alerts);
+    expect(Object.keys(alertsSummary.national_last_published.by_region)).toEqual(alerts);
   });
 });
