@@ -106,6 +106,35 @@ describe("figures derived from England's held periods (review 4)", () => {
     expect(before?.national).toBe(0.00395714);
   }, 300_000);
 
+  // v7: r0 as v2; r1 = every PCN's September and one decline, U00001's: September's declines are one PCN's own, so
+  // every England figure of September is held as no figure (null, a new month) and 2025/26 at r0's values.
+  it('F1: a held new month is left out of the projection, not read as a month with nobody referred', async () => {
+    const [r0, r1] = await releases('v7');
+    const rollout = r1?.get('rollout');
+    expect(england(rollout, '2025-09')?.people_referred).toBeNull();
+    // The regions publish September (their own figures; rounded to 5): 22+15+12+18 = 67 -> 65, 25+14 = 39 -> 40.
+    const sep = (code: string) =>
+      rollout?.rows.find((r) => r.code === code && r.period === '2025-09')?.people_referred as number;
+    expect([sep('Y56'), sep('Y58')]).toEqual([65, 40]);
+    expect(england(rollout, '2025/26')).toMatchObject({ people_referred: 554, months: 5 });
+    const progress = (rollout?.summary?.target_progress as Record<string, unknown>[]).find((p) => p.fy === '2025/26');
+    // Worked by hand: April to August have 106, 112, 118, 106, 112 people (each PCN's size + 0, 1, 2, 0, 1): 554,
+    // mean 110.8, sd sqrt(100.8 / 4) = 5.0200. Seven months unknown (flat profile: no 2024/25): centre 554 + 7 x 110.8
+    // = 1329.6; half-width t(0.975, 4) 2.7764 x 5.0200 x sqrt(7 + 49 / 5) = 57.13: [1272, 1387], as r0 published.
+    // Read as 0 people, September gave 1108 [703, 1513] (review 4): the year's 554 over six months' 554, the mean
+    // of six months (92.3) and their spread.
+    expect(progress).toMatchObject({
+      people_referred_to_date: 554,
+      months_elapsed: 6,
+      complete_months: ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'],
+      projection_to_year_end: 1330,
+      projection_low: 1272,
+      projection_high: 1387,
+      status: 'below target',
+      held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2025-08-31' },
+    });
+  }, 300_000);
+
   // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each add 2 'after' GP uses to a
   // May 2025 referral, U00002 (4 referrals in May: its totals `*` when published) adds 60. Changes [2, 60, 0, 2, 0, 2]:
   // all but the two largest add up to 4, under 10% of 60, so the p% rule holds England's May after_total at r0's 40.
