@@ -456,6 +456,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       store: deps.store,
       generatedAt,
       pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
+      dataAsOf,
     },
     (await previousMeta(deps.store))?.generated_at,
   );

@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
@@ -16,6 +18,8 @@ import { writeEventFiles } from '../support/golden.ts';
  */
 type Doc = { rows: Record<string, unknown>[]; summary?: Record<string, unknown>; generated_at: string };
 const dirs: string[] = [];
+/** The key of the revisions record in a release's map (it is not a document). */
+const RECORD = 'private:revisions';
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -43,6 +47,9 @@ async function releases(spec: string): Promise<Map<string, Doc>[]> {
         key.split('/').pop()?.replace('.json', '') as string,
         JSON.parse(new TextDecoder().decode(await store.get(key))),
       );
+    // The revisions record (private) beside the documents, to see what it keeps as published.
+    const record = await store.get(REVISIONS_STATE_KEY);
+    if (record) docs.set(RECORD, JSON.parse(gunzipSync(record).toString('utf8')));
     published.push(docs);
   }
   return published;
@@ -132,6 +139,61 @@ describe("figures derived from England's held periods (review 4)", () => {
       projection_high: 1387,
       status: 'below target',
       held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2025-08-31' },
+    });
+  }, 300_000);
+
+  // v6: r0 as v2 (data as of 2025-08-31: the engagement cohort is April and May); r1 = every PCN's September and
+  // U00003's late file of 2 June referrals (data as of 2025-09-30: June's 3-month window has closed). One PCN alone
+  // moved June, so June is held (and 2025/26, and July: the late referrals' community connections are July's).
+  it("F3: a held month whose cohort matured since is held as no figure; a held year's cohorts are stated", async () => {
+    const [r0, r1] = await releases('v6');
+    const person = (docs: Map<string, Doc> | undefined) => docs?.get('cof_person');
+    // r0: June (106 + 6 x 2 = 118 referrals) had no engagement cohort yet: 0 everywhere, as the summary's 31 May says.
+    expect(england(person(r0), '2025-06')).toMatchObject({ episodes: 118, engagement_cohort: 0, engaged: 0 });
+    expect(person(r0)?.summary?.cohorts).toEqual({
+      engagement: { months: 3, referred_on_or_before: '2025-05-31' },
+      outcomes: { months: 6, referred_on_or_before: '2025-02-28' },
+    });
+    expect((r1?.get('meta') as unknown as { revisions_held: { periods: string[] } }).revisions_held.periods).toEqual([
+      '2025-06',
+      '2025-07',
+      '2025/26',
+    ]);
+    // r1: England's June is held at r0's 118 referrals; its engagement figures, 0 at r0 because the window had not
+    // closed, are no figure (before the fix 0, beside regions publishing 75 and 45: U00001-U00004's 24 + 17 + 14 + 2
+    // + 20 = 77 and U00005-U00006's 27 + 16 = 43, rounded to 5). Its 6-month figures are 0 at r0 and at r1 (not
+    // matured by 30 September either), as every area shows: kept.
+    const june = england(person(r1), '2025-06');
+    expect(june).toMatchObject({
+      episodes: 118,
+      engagement_cohort: null,
+      engaged: null,
+      connected: null,
+      plans_agreed: null,
+      engaged_pct: null,
+      outcome_cohort: 0,
+    });
+    const region = (code: string) =>
+      person(r1)?.rows.find((r) => r.code === code && r.period === '2025-06')?.engagement_cohort;
+    expect([region('Y56'), region('Y58')]).toEqual([75, 45]);
+    // The record keeps what is published (no figure), so the next release's change is June's whole cohort.
+    type Cells = Record<string, { v: unknown }>;
+    const record = r1?.get(RECORD) as unknown as { documents: Record<string, { cells: Cells }> };
+    expect(record.documents.cof_person?.cells['month|2025-06#engagement_cohort']?.v).toBeNull();
+    expect(record.documents.cof_person?.cells['month|2025-06#episodes']?.v).toBe(118);
+    // The year is held at r0's engagement cohort, April and May's 106 + 112 = 218, and the summary says so: its
+    // cohorts are r0's cut-offs, not this release's 30 June.
+    expect(england(person(r1), '2025/26')).toMatchObject({ episodes: 554, engagement_cohort: 218 });
+    expect(person(r1)?.summary?.cohorts).toMatchObject({
+      engagement: { months: 3, referred_on_or_before: '2025-06-30' },
+      held: {
+        '2025/26': {
+          release: person(r0)?.generated_at,
+          data_as_of: '2025-08-31',
+          engagement: { months: 3, referred_on_or_before: '2025-05-31' },
+          outcomes: { months: 6, referred_on_or_before: '2025-02-28' },
+        },
+      },
     });
   }, 300_000);
 
