@@ -798,7 +798,6 @@ function alignment(oldCodes: readonly string[], codes: readonly string[]): numbe
   return codes.map((c) => old.get(c) ?? -1);
 }
 
-/** The England figures a published document shows, by row and column. */
 /**
  * The columns that say what span of time a row's figures cover (rollout's months with data, workforce's months of
  * referrals): a row whose every figure is held shows the span of the release its figures come from, so that the
@@ -806,8 +805,15 @@ function alignment(oldCodes: readonly string[], codes: readonly string[]): numbe
  * months' referrals was annualised over the 9 months the new release has (2.1 shown as 1.9 per 1,000).
  */
 const SPAN_COLUMNS = ['months', 'referral_months'] as const;
+/**
+ * The denominators the same figures are divided by (the registered list of the PCNs in force, a year's the mean over
+ * its months, and how many PCNs): also the release's the held figures come from (review 4, F1's v9: a PCN opening in
+ * the new month put its list into a held year's, and England's referral rate fell 6% by the method). Public reference
+ * figures, so a row new in this release (no previous row: its figures held as none) keeps its own.
+ */
+const DENOMINATOR_COLUMNS = ['list_size', 'pcns'] as const;
 
-/** Puts the previous release's span into every England row whose units are all held (none without a previous row). */
+/** Puts the previous release's span and denominators into every England row whose units are all held. */
 function holdSpans(
   cells: ReadonlyMap<string, RowCells>,
   units: readonly number[],
@@ -819,6 +825,9 @@ function holdSpans(
     const before = previousRows.get(cell.id);
     for (const column of SPAN_COLUMNS)
       if (column in cell.england) cell.england[column] = before === undefined ? null : (before[column] ?? null);
+    if (before !== undefined)
+      for (const column of DENOMINATOR_COLUMNS)
+        if (column in cell.england && column in before) cell.england[column] = before[column] ?? null;
   }
 }
 
@@ -829,6 +838,7 @@ function englandRows(document: MetricDocument, rowId: (row: Row) => string): Map
   return rows;
 }
 
+/** The England figures a published document shows, by row and column. */
 function englandValues(
   document: MetricDocument,
   columns: readonly string[],

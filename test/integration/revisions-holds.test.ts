@@ -124,7 +124,9 @@ describe("figures derived from England's held periods (review 4)", () => {
       rollout?.rows.find((r) => r.code === code && r.period === '2025-09')?.people_referred as number;
     expect([sep('Y56'), sep('Y58')]).toEqual([65, 40]);
     expect(england(rollout, '2025/26')).toMatchObject({ people_referred: 554, months: 5 });
-    const progress = (rollout?.summary?.target_progress as Record<string, unknown>[]).find((p) => p.fy === '2025/26');
+    const progress = (rollout?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
+      (p) => p.fy === '2025/26',
+    );
     // Worked by hand: April to August have 106, 112, 118, 106, 112 people (each PCN's size + 0, 1, 2, 0, 1): 554,
     // mean 110.8, sd sqrt(100.8 / 4) = 5.0200. Seven months unknown (flat profile: no 2024/25): centre 554 + 7 x 110.8
     // = 1329.6; half-width t(0.975, 4) 2.7764 x 5.0200 x sqrt(7 + 49 / 5) = 57.13: [1272, 1387], as r0 published.
@@ -154,11 +156,9 @@ describe("figures derived from England's held periods (review 4)", () => {
       engagement: { months: 3, referred_on_or_before: '2025-05-31' },
       outcomes: { months: 6, referred_on_or_before: '2025-02-28' },
     });
-    expect((r1?.get('meta') as unknown as { revisions_held: { periods: string[] } }).revisions_held.periods).toEqual([
-      '2025-06',
-      '2025-07',
-      '2025/26',
-    ]);
+    expect(
+      (r1?.get('meta') as unknown as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held?.periods,
+    ).toEqual(['2025-06', '2025-07', '2025/26']);
     // r1: England's June is held at r0's 118 referrals; its engagement figures, 0 at r0 because the window had not
     // closed, are no figure (before the fix 0, beside regions publishing 75 and 45: U00001-U00004's 24 + 17 + 14 + 2
     // + 20 = 77 and U00005-U00006's 27 + 16 = 43, rounded to 5). Its 6-month figures are 0 at r0 and at r1 (not
@@ -195,6 +195,21 @@ describe("figures derived from England's held periods (review 4)", () => {
         },
       },
     });
+  }, 300_000);
+
+  // v9: v2 and a 7th PCN, U00007 (list 60,000), open from 1 September and sending September in r1. 2025/26 is held
+  // at r0's 554 referrals of April-August and the 6 PCNs of 140,000 patients they come from.
+  it("F1: a held year's rates are over the list and PCNs of the release its figures come from", async () => {
+    const [r0, r1] = await releases('v9');
+    const year = (docs: Map<string, Doc> | undefined) => england(docs?.get('rollout'), '2025/26');
+    // Worked by hand: 554 / 140,000 x 1,000 = 3.957 -> 4 per 1,000; annualised over 5 months x 12 / 5 = 9.497 -> 9.5.
+    const r0Year = { referrals: 554, months: 5, pcns: 6, list_size: 140000, referrals_per_1000: 4 };
+    expect(year(r0)).toMatchObject({ ...r0Year, referrals_per_1000_annualised: 9.5 });
+    // r1: the same. Before the fix the list was this release's mean over 6 months, (5 x 140,000 + 200,000) / 6 =
+    // 150,000, and 7 PCNs: 3.7 and 8.9 per 1,000, a 6% fall made by the method.
+    expect(year(r1)).toMatchObject({ ...r0Year, referrals_per_1000_annualised: 9.5 });
+    // September is not held (7 PCNs sent it): its own list, 140,000 + 60,000, and 7 PCNs.
+    expect(england(r1?.get('rollout'), '2025-09')).toMatchObject({ pcns: 7, list_size: 200000 });
   }, 300_000);
 
   // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each add 2 'after' GP uses to a

@@ -15,13 +15,18 @@ const { ev, person, upTo } = eventsOf({
 export { ev };
 /** r0's uploads: April to August. */
 export const first = upTo('2025-08');
+/** Each PCN's September, of `k` people (v9: a PCN opening in September too). */
+export const september = (pcnSizes) => {
+  const files = {};
+  for (const [pcn, k] of Object.entries(pcnSizes)) {
+    const rows = [];
+    for (let i = 0; i < k; i++) person(pcn, `${pcn}-2025-09-${i}`, '2025-09', i, rows);
+    files[`${pcn}-sep.jsonl`] = rows;
+  }
+  return files;
+};
 /** Every PCN's September. */
-export const sep = {};
-for (const [pcn, k] of Object.entries(sizes)) {
-  const rows = [];
-  for (let i = 0; i < k; i++) person(pcn, `${pcn}-2025-09-${i}`, '2025-09', i, rows);
-  sep[`${pcn}-sep.jsonl`] = rows;
-}
+export const sep = september(sizes);
 /** U00003's late file: 2 referrals of `month`, new people in IMD decile 1. */
 export const lateFile = (month) => {
   const late = [];
