@@ -799,21 +799,16 @@ function alignment(oldCodes: readonly string[], codes: readonly string[]): numbe
 }
 
 /**
- * The columns that say what span of time a row's figures cover (rollout's months with data, workforce's months of
- * referrals): a row whose every figure is held shows the span of the release its figures come from, so that the
- * figures made from them (a year annualised x 12 / months) are of that release too. Without it a held year of 8
- * months' referrals was annualised over the 9 months the new release has (2.1 shown as 1.9 per 1,000).
+ * The columns that say what a row's figures cover: the span of time (rollout's months with data, workforce's months of
+ * referrals) and the population (the mean list size, the PCNs in force and reporting). A row whose every figure is
+ * held shows those of the release its figures come from, so that the figures made from them (per 1,000 on the list,
+ * a year annualised x 12 / months) are of that release too. Without it a held year of 8 months' referrals was
+ * annualised over the 9 months the new release has (2.1 shown as 1.9 per 1,000), and a held year's referrals from 6
+ * PCNs were divided by the list of 7 when a PCN opened in the new month (4.0 shown as 3.7; review 5, G3).
  */
-const SPAN_COLUMNS = ['months', 'referral_months'] as const;
-/**
- * The denominators the same figures are divided by (the registered list of the PCNs in force, a year's the mean over
- * its months, and how many PCNs): also the release's the held figures come from (review 4, F1's v9: a PCN opening in
- * the new month put its list into a held year's, and England's referral rate fell 6% by the method). Public reference
- * figures, so a row new in this release (no previous row: its figures held as none) keeps its own.
- */
-const DENOMINATOR_COLUMNS = ['list_size', 'pcns'] as const;
+const SPAN_COLUMNS = ['months', 'referral_months', 'list_size', 'pcns', 'pcns_reporting'] as const;
 
-/** Puts the previous release's span and denominators into every England row whose units are all held. */
+/** Puts the previous release's span into every England row whose units are all held (none without a previous row). */
 function holdSpans(
   cells: ReadonlyMap<string, RowCells>,
   units: readonly number[],
@@ -825,9 +820,6 @@ function holdSpans(
     const before = previousRows.get(cell.id);
     for (const column of SPAN_COLUMNS)
       if (column in cell.england) cell.england[column] = before === undefined ? null : (before[column] ?? null);
-    if (before !== undefined)
-      for (const column of DENOMINATOR_COLUMNS)
-        if (column in cell.england && column in before) cell.england[column] = before[column] ?? null;
   }
 }
 

@@ -76,10 +76,11 @@ describe("figures derived from England's held periods (review 4)", () => {
     const year = england(r1?.get('rollout'), '2025/26');
     expect(year).toMatchObject({ people_referred: 554, months: 5 });
     // r1: the same 554 over the same 5 months (September, 110 people, is not in the held year): r0's projection, and
-    // the summary says which release it comes from. Before the fix: 554 / 660 x (660 + 6 x 110) = 1108.
+    // the summary says which release it comes from. Before the fix: 554 / 660 x (660 + 6 x 110) = 1108. It is judged
+    // at r0's data-as-of date (31 August: 5 months elapsed), as r0 published it (review 5, G2).
     expect(progress(r1)).toMatchObject({
       people_referred_to_date: 554,
-      months_elapsed: 6,
+      months_elapsed: 5,
       complete_months: ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'],
       projection_to_year_end: progress(r0)?.projection_to_year_end,
       projection_low: progress(r0)?.projection_low,
@@ -130,11 +131,11 @@ describe("figures derived from England's held periods (review 4)", () => {
     // Worked by hand: April to August have 106, 112, 118, 106, 112 people (each PCN's size + 0, 1, 2, 0, 1): 554,
     // mean 110.8, sd sqrt(100.8 / 4) = 5.0200. Seven months unknown (flat profile: no 2024/25): centre 554 + 7 x 110.8
     // = 1329.6; half-width t(0.975, 4) 2.7764 x 5.0200 x sqrt(7 + 49 / 5) = 57.13: [1272, 1387], as r0 published.
-    // Read as 0 people, September gave 1108 [703, 1513] (review 4): the year's 554 over six months' 554, the mean
-    // of six months (92.3) and their spread.
+    // Judged at r0's data-as-of date (5 months elapsed, review 5 G2). Read as 0 people, September gave 1108 [703,
+    // 1513] (review 4): the year's 554 over six months' 554, the mean of six months (92.3) and their spread.
     expect(progress).toMatchObject({
       people_referred_to_date: 554,
-      months_elapsed: 6,
+      months_elapsed: 5,
       complete_months: ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'],
       projection_to_year_end: 1330,
       projection_low: 1272,
@@ -197,21 +198,6 @@ describe("figures derived from England's held periods (review 4)", () => {
     });
   }, 300_000);
 
-  // v9: v2 and a 7th PCN, U00007 (list 60,000), open from 1 September and sending September in r1. 2025/26 is held
-  // at r0's 554 referrals of April-August and the 6 PCNs of 140,000 patients they come from.
-  it("F1: a held year's rates are over the list and PCNs of the release its figures come from", async () => {
-    const [r0, r1] = await releases('v9');
-    const year = (docs: Map<string, Doc> | undefined) => england(docs?.get('rollout'), '2025/26');
-    // Worked by hand: 554 / 140,000 x 1,000 = 3.957 -> 4 per 1,000; annualised over 5 months x 12 / 5 = 9.497 -> 9.5.
-    const r0Year = { referrals: 554, months: 5, pcns: 6, list_size: 140000, referrals_per_1000: 4 };
-    expect(year(r0)).toMatchObject({ ...r0Year, referrals_per_1000_annualised: 9.5 });
-    // r1: the same. Before the fix the list was this release's mean over 6 months, (5 x 140,000 + 200,000) / 6 =
-    // 150,000, and 7 PCNs: 3.7 and 8.9 per 1,000, a 6% fall made by the method.
-    expect(year(r1)).toMatchObject({ ...r0Year, referrals_per_1000_annualised: 9.5 });
-    // September is not held (7 PCNs sent it): its own list, 140,000 + 60,000, and 7 PCNs.
-    expect(england(r1?.get('rollout'), '2025-09')).toMatchObject({ pcns: 7, list_size: 200000 });
-  }, 300_000);
-
   // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each add 2 'after' GP uses to a
   // May 2025 referral, U00002 (4 referrals in May: its totals `*` when published) adds 60. Changes [2, 60, 0, 2, 0, 2]:
   // all but the two largest add up to 4, under 10% of 60, so the p% rule holds England's May after_total at r0's 40.
@@ -228,5 +214,58 @@ describe("figures derived from England's held periods (review 4)", () => {
     expect(fy(r1)?.after_total).toBe(120);
     const held = r1?.get('cof_system')?.summary?.revisions_held as { periods: string[] };
     expect(held.periods).toEqual(['2025-05', '2025/26']);
+  }, 300_000);
+
+  // y1 (review 5, G2): r0 = 11 months (April to February) of 106, 112, 118 people in turn: 1,226 people, each in one
+  // month (scale 1), no previous year (flat). The mean level 1,226 / 11 = 111.45 for March: centre 1,337.45; the
+  // months' sd 4.987 (squares 119.01 + 1.19 + 128.53 = 248.73 over 10), t(10) = 2.228, sqrt(1 + 1/11) = 1.0445: half
+  // width 11.61, so [1,326, 1,349]. r1 completes the year but holds it at r0's figures: it must keep r0's projection,
+  // not call 1,226 the year's final total.
+  it("G2: a year held in the release that completes it keeps its own release's projection", async () => {
+    const [r0, r1] = await releases('y1');
+    const progress = (docs: Map<string, Doc> | undefined) =>
+      (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
+        (p) => p.fy === '2025/26',
+      );
+    const asPublished = {
+      people_referred_to_date: 1226,
+      months_elapsed: 11,
+      projection_to_year_end: 1337,
+      projection_low: 1326,
+      projection_high: 1349,
+      on_track: false,
+      status: 'below target',
+    };
+    expect(progress(r0)).toMatchObject(asPublished);
+    expect(england(r1?.get('rollout'), '2025/26')).toMatchObject({ people_referred: 1226, months: 11 });
+    expect(england(r1?.get('rollout'), '2026-03')).toMatchObject({ people_referred: null });
+    // Before the fix: months_elapsed 12, projection 1,226 [1,226, 1,226], "year complete".
+    expect(progress(r1)).toMatchObject({
+      ...asPublished,
+      complete_months: progress(r0)?.complete_months,
+      held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2026-02-28' },
+    });
+  }, 300_000);
+  // v9 (review 4's third F1 scenario; review 5, G3): U00007 (list 60,000) opens on 1 September and sends it in r1,
+  // while U00003's late April file holds 2025/26 at r0's 554 referrals and people over 5 months of 6 PCNs, whose mean
+  // list is 140,000. So per 1,000: 554 / 140 = 3.957 (4.0), annualised x 12 / 5 = 9.5, and % of the list annualised
+  // 554 / 140,000 x 100 x 12 / 5 = 0.95, as r0 published. Before the fix r1 divided them by 7 PCNs' 150,000
+  // (3.7, 8.9, 0.89) and said 7 PCNs.
+  it('G3: a held year keeps the list size and PCNs of its own release', async () => {
+    const [r0, r1] = await releases('v9');
+    const asPublished = {
+      referrals: 554,
+      people_referred: 554,
+      months: 5,
+      pcns: 6,
+      list_size: 140000,
+      referrals_per_1000: 4,
+      referrals_per_1000_annualised: 9.5,
+      pct_list_referred_annualised: 0.95,
+    };
+    expect(england(r0?.get('rollout'), '2025/26')).toMatchObject(asPublished);
+    expect(england(r1?.get('rollout'), '2025/26')).toMatchObject(asPublished);
+    // September, not held, is U00007's too: 7 PCNs.
+    expect(england(r1?.get('rollout'), '2025-09')).toMatchObject({ pcns: 7 });
   }, 300_000);
 });

@@ -1,4 +1,4 @@
-// Red-team review 4, v9 (F1, a held year's denominators): v2 and a 7th PCN, U00007 (list 60,000), opening on
+// Red-team review 4, v9 (F1, a held year's denominators; review 5, G3): v2 and a 7th PCN, U00007 (list 60,000), opening on
 // 2025-09-01 (in the reference from the start) and sending its September (20 people) in r1. The year 2025/26 is held
 // (U00003's late April file): its referrals are r0's, so its list and PCNs must be r0's too.
 import { first, lateFile, september, reference as six } from './v2.mjs';
