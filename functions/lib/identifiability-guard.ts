@@ -212,25 +212,31 @@ const ZEROS_FIRST = /^(?:0{20}|0{8}-0{4}-0{4}-0{4}-)/;
  * between letters, and 3 random UUIDs in 1,000 (2,999 of 1,000,000 read as any other text) hold an NHS or CHI number
  * between letters or across hyphens. There only a number standing alone counts.
  *
- * Hex ids of other lengths are pseudonyms too: a GUID written without its hyphens (32 hex, as GP systems often export
- * one), a MongoDB ObjectId (24), a SHA-1 (40). Read as any other text, 2.8, 1.7 and 3.2 random ones in 1,000 were refused
- * (an NHS number or a mobile's digits between hex letters), and one refusal rejects the whole file: a monthly file of
- * 2,000 GUIDs was refused 99.6% of the time (red-team review 4, F6). So an id of 16 or more hex digits with a hex
- * letter in it is read as a pseudonym, and only a number standing alone counts there. Inside such an id (letters and
- * digits, no separator) no number stands apart from the hex around it; what a person writes on purpose is a number
- * glued to a word at one end (`ACE0009434765919`, `9434765919ABCDEF`, `DEADBEEF07700900123`): hex letters only on one
- * side, digits only on the other, which a random id is one time in millions or less (16 hex: 6 letters and 10 digits
- * passing the check is 1.6 in 1,000,000 each way round; 24 hex and longer, fewer than 1 in 10^9). That id is read as
- * any other text, as before. Sixteen is the shortest random hex id systems write (64 bits); a shorter id with a hex
- * letter is more often a code and a number (`C9434765919`, `ACE9434765919`), read as any other text.
+ * Hex ids of the other lengths systems write for random ids are pseudonyms too: a GUID written without its hyphens
+ * (32 hex, as GP systems often export one), a MongoDB ObjectId (24), a SHA-1 (40). Read as any other text, 2.8, 1.7 and
+ * 3.2 random ones in 1,000 were refused (an NHS number or a mobile's digits between hex letters), and one refusal
+ * rejects the whole file: a monthly file of 2,000 GUIDs was refused 99.6% of the time (red-team review 4, F6). So an
+ * id of exactly 24, 32 or 40 hex digits with a hex letter in it is read as a pseudonym, and only a number standing
+ * alone counts there. Only those lengths: an id of any other length built from a number and a letter or two
+ * (`9434765919A00001`, a number, a type letter and a sequence; `07700900123B00001`; `FACE9434765919BEEF`;
+ * `a03feb1970bcdef01`) passed as a "pseudonym" when any length from 16 did (red-team review 5, G1). Sixteen is left
+ * out too: a 64-bit random id is too short to tell from a 10-digit number and six more characters (of random 16-hex
+ * ids 0.23 in 1,000 were refused even by a rule that spared only those with three letters or more, and such a rule
+ * still spared `A9434765919BCDEF`), so a 16-hex id is read as any other text. What is still possible: a number built
+ * into an id of exactly 24, 32 or 40 hex characters passes; no rule tells it from chance there without refusing random
+ * ids (a rule asking for three letters and one in eight refused 0.04 in 1,000 random 24-hex ids and 0.01 in 1,000 of
+ * 32: with one refusal rejecting a file, a file of 2,000 such ids in 12). Inside such an id (letters and digits, no
+ * separator) what a person writes on purpose is more often a number glued to a word at one end (`ACE0009434765919`,
+ * `9434765919ABCDEF`, `DEADBEEF07700900123`): hex letters only on one side, digits only on the other, which a random
+ * id is one time in 10^9 or less at 24 hex and longer. That id is read as any other text, as before.
  */
-const HEX_ID_MIN_LENGTH = 16;
+const HEX_ID_LENGTHS: ReadonlySet<number> = new Set([24, 32, 40]);
 const LETTERS_AND_NUMBER = /^(?:[a-fA-F]+\d+|\d+[a-fA-F]+)$/;
 /** Whether the text is shaped as a pseudonym and may be one (above); `shape` is the text's. */
 function chancePseudonym(value: string, shape: Shape): boolean {
   // The cheap tests first: every row's numbers (a SNOMED code, a duration) are hex digits only, without a letter.
   if (shape.hex) {
-    if (value.length !== PSEUDONYM_LENGTH && (shape.letters === 0 || value.length < HEX_ID_MIN_LENGTH)) return false;
+    if (value.length !== PSEUDONYM_LENGTH && (shape.letters === 0 || !HEX_ID_LENGTHS.has(value.length))) return false;
     if (value.length !== PSEUDONYM_LENGTH && LETTERS_AND_NUMBER.test(value)) return false;
   } else if (!UUID.test(value)) {
     return false;

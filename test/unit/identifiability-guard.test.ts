@@ -1276,7 +1276,7 @@ describe('review 3: a mobile glued to letters, a name beside a date of birth', (
   });
 });
 
-describe('review 4 F6: hex ids of 16 digits and more (GUIDs without hyphens, ObjectIds, SHA-1s) are pseudonyms', () => {
+describe('review 4 F6: hex ids of 24, 32 and 40 digits (ObjectIds, GUIDs without hyphens, SHA-1s) are pseudonyms', () => {
   const hexOf = (alphabet: string, length: number) =>
     fc.string({ unit: fc.constantFrom(...alphabet), minLength: length, maxLength: length });
   const lower = '0123456789abcdef';
@@ -1304,7 +1304,6 @@ describe('review 4 F6: hex ids of 16 digits and more (GUIDs without hyphens, Obj
     ],
     ['a MongoDB ObjectId (24 hex)', hexOf(lower, 24)],
     ['a SHA-1 (40 hex)', hexOf(lower, 40)],
-    ['a 64-bit id (16 hex)', hexOf(lower, 16)],
   ];
 
   // Random ids: 2.8, 1.7 and 3.2 in 1,000 of the first, fourth and fifth were refused before (review 4's probe), so
@@ -1368,12 +1367,15 @@ describe('review 4 F6: hex ids of 16 digits and more (GUIDs without hyphens, Obj
     expect(findIdentifier('DEADBEEF07700900123')).toBe('telephone');
   });
 
-  it('a number between hex letters in an id of 16 or more is chance; shorter, not hex or twenty zeros first, it is read', () => {
-    // Between hex letters in an all-hex id of 16 and over: not read (the id is a pseudonym).
-    expect(findIdentifier('abc9434765919def')).toBeUndefined();
+  it('a number between hex letters in an id of 24, 32 or 40 is chance; other lengths, not hex or twenty zeros first, it is read', () => {
+    // Between hex letters in an all-hex id of a random id's length: not read (the id is a pseudonym).
+    expect(findIdentifier('abcdef0123a9434765919def')).toBeUndefined();
     expect(findIdentifier('3f2a9c1e7b4d4e219a0fb9434765919c')).toBeUndefined();
-    // Fifteen characters: read as any other text, a number beside letters.
+    expect(findIdentifier('3f2a9c1e7b4d4e219a0fb9434765919c0123abcd')).toBeUndefined();
+    // Fifteen, sixteen, 33 characters: read as any other text, a number beside letters (review 5, G1).
     expect(findIdentifier('ab9434765919def')).toBe('nhs_number');
+    expect(findIdentifier('abc9434765919def')).toBe('nhs_number');
+    expect(findIdentifier('3f2a9c1e7b4d4e219a0fb9434765919c0')).toBe('nhs_number');
     // A letter that is not hex makes it no pseudonym (n, s; x; a separator).
     expect(findIdentifier('nhs9434765919abcdef')).toBe('nhs_number');
     expect(findIdentifier('abc9434765919defx')).toBe('nhs_number');
@@ -1381,6 +1383,31 @@ describe('review 4 F6: hex ids of 16 digits and more (GUIDs without hyphens, Obj
     expect(findIdentifier('tel07700900123abcdef')).toBe('telephone');
     // Twenty zeros first are no generated id's, as for 64 hex and the UUID.
     expect(findIdentifier('00000000000000000000a9434765919b')).toBe('nhs_number');
+  });
+});
+
+describe('review 5 G1: an id built from a number and a letter or two is no pseudonym', () => {
+  // Review 5's probes (identifiers written into ids as local systems build them: a number, a type letter and a
+  // sequence or a date; hex words around a number): each passed when every all-hex id of 16 and more was spared.
+  it.each([
+    ['9434765919A00001', 'nhs_number'], // an NHS number, a letter and a 5-digit sequence (16 characters)
+    ['9434765919A20250401', 'nhs_number'], // and a date
+    ['9434765919E000123', 'nhs_number'], // and an episode number
+    ['A9434765919BCDEF', 'nhs_number'], // between hex words (16)
+    ['FACE9434765919BEEF', 'nhs_number'],
+    ['C81001F9434765919', 'nhs_number'], // after an ODS-like code
+    ['20250401D9434765919', 'nhs_number'], // after a date and a letter
+    ['07700900123B00001', 'telephone'], // a mobile, a letter and a sequence
+    ['A07700900123BCDEF', 'telephone'],
+    ['447700900123F0001', 'telephone'],
+    ['a03feb1970bcdef01', 'date_of_birth'], // 3 Feb 1970, written in hex letters and digits
+  ])('%s is refused (%s)', (id, kind) => {
+    expect(findIdentifier(id)).toBe(kind);
+    expect(identifierByRules(id)).toBe(kind);
+  });
+
+  it('a date of birth and an NHS number in one id is refused', () => {
+    expect(findIdentifier('19700203A9434765919')).toBeDefined();
   });
 });
 
