@@ -17,6 +17,7 @@ import {
   buildAuditSystem,
   cellOf,
   type Disclosure,
+  equationDisclosures,
   PRIMARY_SUPPRESSED,
   readerDisclosures,
   relaxedReader,
@@ -374,10 +375,19 @@ function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlyS
     cell !== undefined && totals.has(cell.column) && cell.row[cell.column] === '*';
   let hasTotals = false;
   for (let i = 0; i < variables.length && !hasTotals; i++) hasTotals = anyTotal(cellOf(system, variables[i] as number));
-  if (!hasTotals) return readerDisclosures(system, component);
+  // Each equation read alone as well (equationDisclosures): a pin one equation shows stands whatever the rest of the
+  // component says (a national component's 1-to-7 reading nearly always contradicts somewhere).
+  if (!hasTotals) {
+    const whole = readerDisclosures(system, component);
+    return [...(whole ?? []), ...equationDisclosures(system, component).flatMap((e) => e.disclosures)];
+  }
+  const alone = equationDisclosures(system, component, (v) => anyTotal(cellOf(system, v))).flatMap(
+    (e) => e.disclosures,
+  );
   const documented = auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : PRIMARY_SUPPRESSED));
-  if (documented !== undefined) return documented;
-  return auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : relaxedReader(cell)));
+  if (documented !== undefined) return [...documented, ...alone];
+  const relaxed = auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : relaxedReader(cell)));
+  return [...(relaxed ?? []), ...alone];
 }
 
 /**
