@@ -1505,7 +1505,7 @@ export function equationDisclosures(
 
 /** The cells equation e alone pins (equationDisclosures), in the order of its variables. */
 function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: number) => boolean): Disclosure[] {
-  const { equationStart, equationVariables, levelOf } = system;
+  const { equationStart, equationVariables } = system;
   const { kind } = system.scratch;
   const first = equationStart[e] as number;
   const n = (equationStart[e + 1] as number) - first;
@@ -1527,19 +1527,7 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
   if (!wide) return [];
   for (let reading = READ_MIXED; reading <= READ_ANY; reading++) {
     if (reading > READ_MIXED && !stars) return [];
-    for (let i = 0; i < n; i++) {
-      const v = equationVariables[first + i] as number;
-      documentedBox(system, v, false);
-      if (kind[v] === VALUE_SUPPRESSED && (anyCount?.(v) === true || reading === READ_ANY)) {
-        boxLo = 0;
-        boxHi = Number.POSITIVE_INFINITY;
-      } else if (kind[v] === VALUE_SUPPRESSED && reading === READ_RELAXED) {
-        boxLo = levelOf[v] === LEVEL_REGION ? 0 : 1;
-        boxHi = Number.POSITIVE_INFINITY;
-      }
-      lo[i] = boxLo;
-      hi[i] = boxHi;
-    }
+    readAlone(system, first, n, reading, anyCount);
     if (reading === READ_MIXED && stars) markEvidentAlone(system, first, n, lo, hi, anyCount);
     if (!propagateAlone(n, lo, hi)) continue;
     const disclosures: Disclosure[] = [];
@@ -1559,6 +1547,31 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
     return disclosures;
   }
   return [];
+}
+
+/** The reader's bounds of the figures of an equation alone (from equationVariables[first], n of them), as `reading`. */
+function readAlone(
+  system: AuditSystem,
+  first: number,
+  n: number,
+  reading: number,
+  anyCount?: (variable: number) => boolean,
+): void {
+  const { equationVariables, levelOf } = system;
+  const { kind } = system.scratch;
+  for (let i = 0; i < n; i++) {
+    const v = equationVariables[first + i] as number;
+    documentedBox(system, v, false);
+    if (kind[v] === VALUE_SUPPRESSED && (anyCount?.(v) === true || reading === READ_ANY)) {
+      boxLo = 0;
+      boxHi = Number.POSITIVE_INFINITY;
+    } else if (kind[v] === VALUE_SUPPRESSED && reading === READ_RELAXED) {
+      boxLo = levelOf[v] === LEVEL_REGION ? 0 : 1;
+      boxHi = Number.POSITIVE_INFINITY;
+    }
+    aloneLo[i] = boxLo;
+    aloneHi[i] = boxHi;
+  }
 }
 
 /**

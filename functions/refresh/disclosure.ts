@@ -6,8 +6,8 @@ import {
   type AuditSpec,
   type AuditSystem,
   buildAuditSystem,
-  equationDisclosures,
   type Disclosure,
+  equationDisclosures,
   type LoadedValues,
   loadAllValues,
   nearestVariable,
@@ -843,9 +843,9 @@ function protectComponent(
       const alone = equationDisclosures(system, component);
       if (alone.length === 0) return { count };
       const targets = new Set<number>();
-      for (const { equation } of alone) {
+      for (const { equation, disclosures } of alone) {
         const target = withinEquation(system, equation, publishedCount);
-        if (target === undefined) return { count, stuck: (alone[0]?.disclosures[0] as Disclosure).cell.row };
+        if (target === undefined) return { count, stuck: (disclosures[0] as Disclosure).cell.row };
         targets.add(target);
       }
       for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
