@@ -1479,7 +1479,8 @@ let aloneHi = new Float64Array(64);
  * every `*` as 1 to 7, except those the equation itself shows cannot be (as 1 or more, a region's 0 or more); then
  * every `*` so; then every `*` as 0 or more (which the figures always allow: a suppressed zero, a region hidden beside
  * England). A reading that does not contradict is what the reader takes: a looser one pins nothing more (its bounds
- * hold the tighter one's). One equation's bounds propagation is exact (one pass narrows the total to its parts' sum
+ * hold the tighter one's). A `*` pinned to 0 is not counted (it says no one was counted, as a 0 does). One equation's
+ * bounds propagation is exact (one pass narrows the total to its parts' sum
  * and each part to the total less the others, and nothing narrows further). `anyCount` (when given) names the `*` that
  * are any count in every reading (the scan's totals over suppressed counts). Reads the component's values from its
  * rows (as LoadedValues holds them) and leaves its bounds (scratch.lo/hi, which hold its last audit for the next).
@@ -1537,6 +1538,10 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
       documentedBox(system, v, false);
       if (boxHi === boxLo) continue;
       const value = lo[i] as number;
+      // A `*` pinned to 0 says that no one was counted, as a published 0 would: nothing about a person. (Read as 0 or
+      // more, a zero made `*` within its row beside its area's 0 is 0; protecting that would suppress every 0 above
+      // it and then withhold the rows.)
+      if (value === 0 && kind[v] === VALUE_SUPPRESSED) continue;
       const cell = cellOf(system, v);
       if (cell) disclosures.push({ variable: v, cell, value });
       else if (value >= 1 && value < MIN_ROUNDED) {

@@ -179,7 +179,8 @@ describe('each equation read alone, inside a component whose 1-to-7 reading cont
 
 /*
  * The property: after control, no equation read alone pins a published figure below England, with every `*` read as
- * 1 to 7 (where that does not contradict the equation's figures) or as 0 or more. Checked by hand arithmetic here, not
+ * 1 to 7 (where that does not contradict the equation's figures) or as 0 or more; a `*` pinned to 0 excepted (it says
+ * no one was counted, as a published 0 does). Checked by hand arithmetic here, not
  * by the audit: for total = sum of parts with each figure in [lo, hi], a part's values are [max(lo, total's lo - the
  * others' his), min(hi, total's hi - the others' los)], the total's [max(lo, parts' los), min(hi, parts' his)] (exact
  * for one equation of whole numbers).
@@ -253,7 +254,9 @@ function pinnedAlone(
   return cells.flatMap((cell, i) => {
     const [lo, hi] = values[i] as [number, number];
     const [shownLo, shownHi] = ranges[i] as [number, number];
-    return cell !== undefined && cell.level !== 'national' && lo === hi && shownLo < shownHi
+    // A `*` pinned to 0 is not a disclosure (no one was counted: what a published 0 says).
+    const zeroStar = cell?.discharge_other === '*' && lo === 0;
+    return cell !== undefined && cell.level !== 'national' && lo === hi && shownLo < shownHi && !zeroStar
       ? [`${cell.code} ${cell.period} = ${lo}`]
       : [];
   });
