@@ -79,21 +79,24 @@ describe('a count published by three documents is withheld in all where one with
     expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
   }, 120_000);
 
-  it("referral_sources: England's sources exact, its rows below England withheld (England's GP 14 over two *)", () => {
-    // referral_sources withholds U00004's GP 13 (`*`) and so its referrals, and each region's GP beside England's
-    // exact 14 is `*` (U00002's GP 1 is): England's GP 14 = Y56's GP + Y58's GP (no other region has a row). Read alone
-    // (docs/methodology.md, "Each equation alone"), each `*` 1 to 7: they add up to 14 at most, so each is 7 (a wrong
-    // reading: 1 and 13, but a reader cannot tell), and that equation has no count or zero below England left to
-    // suppress: its rows below England for the period are left out (April, and the year, which is its April).
+  it("referral_sources: England's sources exact, U00004's GP and referrals withheld, its other sources 0", () => {
     expect(docs.get('rollout')?.data_as_of).toBe('2025-04-30');
-    for (const period of ['2025-04', '2025/26'])
+    for (const period of ['2025-04', '2025/26']) {
       expect(row('referral_sources', 'national', 'ENG', period)).toMatchObject({
         referrals: 52,
         source_gp: 14,
         source_self: 5,
         source_vcse: 33,
       });
-    expect(docs.get('referral_sources')?.rows.filter((r) => r.level !== 'national')).toEqual([]);
+      expect(row('referral_sources', 'pcn', 'U00004', period)).toMatchObject({
+        referrals: '*',
+        source_gp: '*',
+        source_self: 0,
+        source_vcse: 0,
+      });
+      expect(row('referral_sources', 'pcn', 'U00002', period)).toMatchObject({ source_gp: '*' });
+      expect(row('referral_sources', 'pcn', 'U00003', period)).toMatchObject({ source_gp: 0 });
+    }
   });
 
   it("rollout and cof_person withhold U00004's referrals too (before: 15, which pinned U00002's GP * to 1)", () => {
@@ -128,37 +131,22 @@ describe('a count published by three documents is withheld in all where one with
       `region Y58 ${period} *`,
     ]);
     expect(cells('rollout', 'referrals')).toEqual(expected.sort());
-    // The documents made from referrals alone list only areas with some: no row is 0. referral_sources now leaves out
-    // its rows below England (above); the others publish `*` where it has no row.
+    // The documents made from referrals alone list only areas with some: no row is 0.
     const listed = expected.filter((cell) => !cell.startsWith('pcn U00001'));
-    expect(cells('referral_sources', 'referrals')).toEqual(['national ENG 2025-04 52', 'national ENG 2025/26 52']);
+    expect(cells('referral_sources', 'referrals')).toEqual(listed);
     expect(cells('cof_person', 'episodes')).toEqual(listed);
   });
 
-  it("why referral_sources leaves out its rows: England's GP 14 over its regions' * pins each at 7, read alone", () => {
-    // The regions' rows as they would be published (every figure `*`): the scan, reading each equation alone, finds
-    // both regions' GP pinned (14 over two * of 1 to 7: each 7). Their self-referrals (5 over two *: each 1 to 4) and
-    // VCSE (33 over two * of at most 7: a contradiction, each read as 0 or more, a region's) pin nothing.
+  it("what separate control published gives U00002's GP * away: referral_sources read beside U00004's referrals 15", () => {
     const sources = docs.get('referral_sources') as MetricDocument;
-    const regions = sources.rows.flatMap((r) =>
-      ['Y56', 'Y58'].map((code) => ({
-        ...r,
-        ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? '*' : v])),
-        level: 'region',
-        code,
-      })),
-    );
-    const found = disclosureFindings(
-      new Map([...docs, ['referral_sources', { ...sources, rows: [...sources.rows, ...regions] } as MetricDocument]]),
-      REFERENCE,
-    );
-    // (The sources England shows 0, over two `*`, are 0 each: left aside here; every figure is `*` in these rows.)
-    const nonZero = /: source_(gp|self|vcse) = /;
-    expect(found.filter((line) => nonZero.test(line) && line.includes('recovered exactly')).sort()).toEqual([
-      'referral_sources region Y56 2025-04 : source_gp = * is recovered exactly from the figures beside it',
-      'referral_sources region Y56 2025/26 : source_gp = * is recovered exactly from the figures beside it',
-      'referral_sources region Y58 2025-04 : source_gp = * is recovered exactly from the figures beside it',
-      'referral_sources region Y58 2025/26 : source_gp = * is recovered exactly from the figures beside it',
+    const before = {
+      ...sources,
+      rows: sources.rows.map((r) => (r.level === 'pcn' && r.code === 'U00004' ? { ...r, referrals: 15 } : r)),
+    };
+    const found = disclosureFindings(new Map([...docs, ['referral_sources', before]]), REFERENCE);
+    expect(found.filter((line) => line.startsWith('referral_sources pcn U00002')).sort()).toEqual([
+      'referral_sources pcn U00002 2025-04 : source_gp = * is recovered exactly from the figures beside it',
+      'referral_sources pcn U00002 2025/26 : source_gp = * is recovered exactly from the figures beside it',
     ]);
   });
 
