@@ -12,7 +12,7 @@ import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
-import { type MonthFigures, monthsOfYear, projectYear } from './projection.ts';
+import { type MonthFigures, monthEnd, monthsOfYear, projectYear } from './projection.ts';
 import { heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
 import type { JointCount, PcnGroups, SameAs } from './shared-counts.ts';
@@ -193,6 +193,12 @@ function fyProjection(
       const span = Number(r.months);
       // A held year: its first `months` months with figures are the months of the release its people come from.
       const months = held ? (span > 0 ? monthsOf(fy).slice(0, span) : []) : monthsOf(fy);
+      // ... and judged at that release's data-as-of date: a year held in the release that completes it is not
+      // complete (its people are the earlier release's, to date), so it keeps that release's projection (review 5,
+      // G2). Failing closed (release unknown), the end of its last month with figures stands for that date, or with
+      // none the day before the year starts: nothing of it is judged (too early to tell), rather than complete.
+      const last = months[months.length - 1]?.month;
+      const judgedAt = held ? (held.dataAsOf ?? (last ? monthEnd(last) : `${start}-03-31`)) : dataAsOf;
       const people = Number(r.people_referred);
       return {
         fy,
@@ -203,7 +209,7 @@ function fyProjection(
         share_of_target_pct: rate(people, targets.annual_referrals, 100),
         ...projectYear({
           fy,
-          dataAsOf: dataAsOf ?? '9999-12-31',
+          dataAsOf: judgedAt ?? '9999-12-31',
           peopleToDate: people,
           months,
           completeMonths,

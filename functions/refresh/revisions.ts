@@ -756,12 +756,14 @@ function alignment(oldCodes: readonly string[], codes: readonly string[]): numbe
 
 /** The England figures a published document shows, by row and column. */
 /**
- * The columns that say what span of time a row's figures cover (rollout's months with data, workforce's months of
- * referrals): a row whose every figure is held shows the span of the release its figures come from, so that the
- * figures made from them (a year annualised x 12 / months) are of that release too. Without it a held year of 8
- * months' referrals was annualised over the 9 months the new release has (2.1 shown as 1.9 per 1,000).
+ * The columns that say what a row's figures cover: the span of time (rollout's months with data, workforce's months of
+ * referrals) and the population (the mean list size, the PCNs in force and reporting). A row whose every figure is
+ * held shows those of the release its figures come from, so that the figures made from them (per 1,000 on the list,
+ * a year annualised x 12 / months) are of that release too. Without it a held year of 8 months' referrals was
+ * annualised over the 9 months the new release has (2.1 shown as 1.9 per 1,000), and a held year's referrals from 6
+ * PCNs were divided by the list of 7 when a PCN opened in the new month (4.0 shown as 3.7; review 5, G3).
  */
-const SPAN_COLUMNS = ['months', 'referral_months'] as const;
+const SPAN_COLUMNS = ['months', 'referral_months', 'list_size', 'pcns', 'pcns_reporting'] as const;
 
 /** Puts the previous release's span into every England row whose units are all held (none without a previous row). */
 function holdSpans(

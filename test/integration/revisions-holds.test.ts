@@ -69,10 +69,11 @@ describe("figures derived from England's held periods (review 4)", () => {
     const year = england(r1?.get('rollout'), '2025/26');
     expect(year).toMatchObject({ people_referred: 554, months: 5 });
     // r1: the same 554 over the same 5 months (September, 110 people, is not in the held year): r0's projection, and
-    // the summary says which release it comes from. Before the fix: 554 / 660 x (660 + 6 x 110) = 1108.
+    // the summary says which release it comes from. Before the fix: 554 / 660 x (660 + 6 x 110) = 1108. It is judged
+    // at r0's data-as-of date (31 August: 5 months elapsed), as r0 published it (review 5, G2).
     expect(progress(r1)).toMatchObject({
       people_referred_to_date: 554,
-      months_elapsed: 6,
+      months_elapsed: 5,
       complete_months: ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'],
       projection_to_year_end: progress(r0)?.projection_to_year_end,
       projection_low: progress(r0)?.projection_low,
@@ -122,5 +123,58 @@ describe("figures derived from England's held periods (review 4)", () => {
     expect(fy(r1)?.after_total).toBe(120);
     const held = r1?.get('cof_system')?.summary?.revisions_held as { periods: string[] };
     expect(held.periods).toEqual(['2025-05', '2025/26']);
+  }, 300_000);
+
+  // y1 (review 5, G2): r0 = 11 months (April to February) of 106, 112, 118 people in turn: 1,226 people, each in one
+  // month (scale 1), no previous year (flat). The mean level 1,226 / 11 = 111.45 for March: centre 1,337.45; the
+  // months' sd 4.987 (squares 119.01 + 1.19 + 128.53 = 248.73 over 10), t(10) = 2.228, sqrt(1 + 1/11) = 1.0445: half
+  // width 11.61, so [1,326, 1,349]. r1 completes the year but holds it at r0's figures: it must keep r0's projection,
+  // not call 1,226 the year's final total.
+  it("G2: a year held in the release that completes it keeps its own release's projection", async () => {
+    const [r0, r1] = await releases('y1');
+    const progress = (docs: Map<string, Doc> | undefined) =>
+      (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
+        (p) => p.fy === '2025/26',
+      );
+    const asPublished = {
+      people_referred_to_date: 1226,
+      months_elapsed: 11,
+      projection_to_year_end: 1337,
+      projection_low: 1326,
+      projection_high: 1349,
+      on_track: false,
+      status: 'below target',
+    };
+    expect(progress(r0)).toMatchObject(asPublished);
+    expect(england(r1?.get('rollout'), '2025/26')).toMatchObject({ people_referred: 1226, months: 11 });
+    expect(england(r1?.get('rollout'), '2026-03')).toMatchObject({ people_referred: null });
+    // Before the fix: months_elapsed 12, projection 1,226 [1,226, 1,226], "year complete".
+    expect(progress(r1)).toMatchObject({
+      ...asPublished,
+      complete_months: progress(r0)?.complete_months,
+      held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2026-02-28' },
+    });
+  }, 300_000);
+  // v9 (review 4's third F1 scenario; review 5, G3): U00007 (list 60,000) opens on 1 September and sends it in r1,
+  // while U00003's late April file holds 2025/26 at r0's 554 referrals and people over 5 months of 6 PCNs, whose mean
+  // list is 140,000. So per 1,000: 554 / 140 = 3.957 (4.0), annualised x 12 / 5 = 9.5, and % of the list annualised
+  // 554 / 140,000 x 100 x 12 / 5 = 0.95, as r0 published. Before the fix r1 divided them by 7 PCNs' 150,000
+  // (3.7, 8.9, 0.89) and said 7 PCNs.
+  it('G3: a held year keeps the list size and PCNs of its own release', async () => {
+    const [r0, r1] = await releases('v9');
+    const asPublished = {
+      referrals: 554,
+      people_referred: 554,
+      months: 5,
+      pcns: 6,
+      list_size: 140000,
+      referrals_per_1000: 4,
+      referrals_per_1000_annualised: 9.5,
+      pct_list_referred_annualised: 0.95,
+    };
+    expect(england(r0?.get('rollout'), '2025/26')).toMatchObject(asPublished);
+    expect(england(r1?.get('rollout'), '2025/26')).toMatchObject(asPublished);
+    // September, not held, is U00007's too: 7 PCNs.
+    expect(england(r1?.get('rollout'), '2025-09')).toMatchObject({ pcns: 7 });
   }, 300_000);
 });
