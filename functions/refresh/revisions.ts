@@ -84,6 +84,12 @@ export interface RevisionState {
   readonly release: string;
   readonly pcns: readonly string[];
   readonly documents: Readonly<Record<string, DocumentState>>;
+  /**
+   * Each release the record's values come from (a cell's `since`), with its data-as-of date: what a held row names as
+   * its origin (review 5, G7). Absent in a record written before it: the origin is then known only for the release
+   * before.
+   */
+  readonly as_of?: Readonly<Record<string, string | null>>;
 }
 
 export interface RevisionInputs {
@@ -91,6 +97,8 @@ export interface RevisionInputs {
   readonly generatedAt: string;
   /** The PCN codes of the geography, in one order: the state's contributions are aligned to it. */
   readonly pcnCodes: readonly string[];
+  /** This release's data-as-of date (recorded beside it: a later release holding its values names it). */
+  readonly dataAsOf?: string | null;
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -377,7 +385,9 @@ export class EnglandRevisions {
     const applied = this.apply(entry, baselines);
     return applied.heldRows.size === 0
       ? exact
-      : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes, entry.from);
+      : asPublished(exact, found, applied.heldRows, this.inputs.pcnCodes, (id) =>
+          this.originOf(entry, id, applied.heldRows, baselines),
+        );
   }
 
   /** Holds a document's units held by their own change and every unit of a held period; records what it holds. */
@@ -398,7 +408,7 @@ export class EnglandRevisions {
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
     for (const id of applied.heldRows.keys()) {
       const england = found.cells.get(id)?.england;
-      if (england) heldMarks.set(england, entry.from);
+      if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
     }
     this.next[definition.name] = { generated_at: this.inputs.generatedAt, cells: applied.cellsNext };
     if (applied.figures > 0 || failClosed)
@@ -500,15 +510,44 @@ export class EnglandRevisions {
   }
 
   /**
+   * Where a held row's values come from: the release that published them (its cells' `since`, the oldest where they
+   * differ) and that release's data-as-of date. Not simply the release before: from a hold's second refresh on, that
+   * release re-shows the values of an earlier one, and a held year judged at its date was called complete with the
+   * earlier release's people as the year's total (review 5, G7). Failing closed, the values are the release before's.
+   */
+  private originOf(
+    entry: Revised,
+    rowId: string,
+    heldRows: HeldRows,
+    baselines: ReadonlyMap<string, CellState | undefined>,
+  ): HeldFrom {
+    let since: string | undefined;
+    for (const column of Object.keys(heldRows.get(rowId) ?? {})) {
+      const from = baselines.get(`${rowId}#${column}`)?.since;
+      if (from !== undefined && (since === undefined || from < since)) since = from;
+    }
+    if (since === undefined || since === entry.from.release) return entry.from;
+    const recorded = this.state?.as_of?.[since];
+    return { release: since, dataAsOf: recorded ?? null };
+  }
+
+  /**
    * Records the state of the release just published: call after meta.json is written (the release's commit point).
    * A crash before it leaves the state of the release before: the next refresh sees it does not match and holds.
    */
   async save(): Promise<void> {
+    // The data-as-of dates of the releases the values recorded come from, this one's among them.
+    const asOf: Record<string, string | null> = { [this.inputs.generatedAt]: this.inputs.dataAsOf ?? null };
+    if (this.published !== undefined && this.state?.release === this.published.release)
+      for (const document of Object.values(this.next))
+        for (const cell of Object.values(document.cells))
+          if (!(cell.since in asOf)) asOf[cell.since] = this.state.as_of?.[cell.since] ?? null;
     const state: RevisionState = {
       version: STATE_VERSION,
       release: this.inputs.generatedAt,
       pcns: this.inputs.pcnCodes,
       documents: this.next,
+      as_of: asOf,
     };
     await this.inputs.store.put(REVISIONS_STATE_KEY, gzipSync(JSON.stringify(state)));
   }
@@ -708,12 +747,14 @@ function asPublished(
   found: FoundCells,
   heldRows: HeldRows,
   pcnCodes: readonly string[],
-  from: HeldFrom,
+  fromOf: (rowId: string) => HeldFrom,
 ) {
   const pcnIndex = new Map(pcnCodes.map((code, i) => [code, i]));
   return exact.map((row) => {
-    const held = heldRows.get(found.rowId(row));
+    const id = found.rowId(row);
+    const held = heldRows.get(id);
     if (held === undefined) return row;
+    const from = fromOf(id);
     if (found.hasEngland) return found.exactEngland(row) ? keepHeldFrom({ ...row, ...(held as Row) }, from) : row;
     const index = row.level === 'pcn' ? pcnIndex.get(String(row.code)) : undefined;
     if (index === undefined) return row;

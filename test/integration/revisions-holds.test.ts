@@ -177,4 +177,26 @@ describe("figures derived from England's held periods (review 4)", () => {
     // September, not held, is U00007's too: 7 PCNs.
     expect(england(r1?.get('rollout'), '2025-09')).toMatchObject({ pcns: 7 });
   }, 300_000);
+  // y2 (review 5, G7): y1 and r2, the next day with nothing new: 2025/26 is still held at r0's values. r1 re-showed
+  // them, so r2's held year comes from r0 still: r0's projection, judged at r0's 28 February. Before the fix r2 named
+  // r1 (data to 31 March) and called the year complete at 1,226 [1,226, 1,226].
+  it("G7: a hold's later refresh names the release its values come from", async () => {
+    const [r0, r1, r2] = await releases('y2');
+    const progress = (docs: Map<string, Doc> | undefined) =>
+      (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
+        (p) => p.fy === '2025/26',
+      );
+    const origin = { release: r0?.get('rollout')?.generated_at, data_as_of: '2026-02-28' };
+    expect(progress(r1)?.held).toEqual(origin);
+    expect(england(r2?.get('rollout'), '2025/26')).toMatchObject({ people_referred: 1226, months: 11 });
+    expect(progress(r2)).toMatchObject({
+      people_referred_to_date: 1226,
+      months_elapsed: 11,
+      projection_to_year_end: 1337,
+      projection_low: 1326,
+      projection_high: 1349,
+      status: 'below target',
+      held: origin,
+    });
+  }, 300_000);
 });
