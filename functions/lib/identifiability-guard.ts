@@ -313,6 +313,134 @@ function groupedAsMobile(digits: string): boolean {
   return true;
 }
 
+/**
+ * A UK mobile in any other grouping, beside letters (`MOB07-700-900-123`, `pt0-7700-900-123`, `tel07.7.0.0.9.0.0.1.2.3`,
+ * `pt+44-7-700-900-123`): a run of digit groups, each two apart by a run of 1 to 16 separators (as above: no letter,
+ * digit, colon or plus), whose digits are exactly a mobile's, 07 and nine (11), 447 and nine (12), +44 (0) 7 and nine
+ * (13), 00447 and nine (14) or 0044 (0) 7 and nine (15), and no more: the whole run, not a slice of it (reading a mobile
+ * anywhere in a run of small groups refused 28,202 of 400,000 ids made of an ODS code and a date). A run with a date in
+ * it is not read: a four-digit year from 1900 to 2099 beside a month of one or two digits (`2022-11`, `11/2022`), three
+ * groups of one or two digits that make a day, a month and a two-digit year either way round (`28-11-22`, `22.1.5`), or a group
+ * that is a date written together (`20221128`, `28112022`, `202211`). An ODS code starting 07 and a date make 11
+ * digits (`Y07014-2022-11`, `Y07014-28-11-22`); a mobile written in such groups (`MOB07-1-2019-...`) is left, as
+ * people do not write one so. Nor after a time's colon (`09:30:07.700900123`: seconds and a fraction). Measured with
+ * test/bench/guard.bench.ts on ids made of an ODS code (half of them 07..), a date and a sequence: none of 200,000 of
+ * each shape newly refused.
+ */
+const MOBILE_RUN_DIGITS = /^(?:07|(?:00)?440?7)\d{9}$/;
+const MOBILE_RUN_FIRST_GROUP = 4;
+const MOBILE_RUN_GROUP = 6;
+/** The groups of one run: where each starts and how many digits it has (reused: one run at a time). */
+const runStarts: number[] = [];
+const runLengths: number[] = [];
+
+/** The number value[at, at + length) spells. */
+function numberAt(value: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) n = n * 10 + value.charCodeAt(i) - 48;
+  return n;
+}
+
+const isMonth = (n: number): boolean => n >= 1 && n <= 12;
+const isDay = (n: number): boolean => n >= 1 && n <= 31;
+const isYear = (n: number): boolean => n >= 1900 && n <= 2099;
+
+/** Whether a group of 6 or 8 digits is a date written together: 202211, 112022, 20221128 or 28112022. */
+function isDateTogether(value: string, at: number, length: number): boolean {
+  if (length === 6) {
+    return (
+      (isYear(numberAt(value, at, 4)) && isMonth(numberAt(value, at + 4, 2))) ||
+      (isMonth(numberAt(value, at, 2)) && isYear(numberAt(value, at + 2, 4)))
+    );
+  }
+  if (length !== 8) return false;
+  return (
+    (isYear(numberAt(value, at, 4)) && isMonth(numberAt(value, at + 4, 2)) && isDay(numberAt(value, at + 6, 2))) ||
+    (isDay(numberAt(value, at, 2)) && isMonth(numberAt(value, at + 2, 2)) && isYear(numberAt(value, at + 4, 4)))
+  );
+}
+
+/** Whether the run's groups (runStarts/runLengths, `count` of them) hold a date (above). */
+function runHoldsDate(value: string, count: number): boolean {
+  for (let g = 0; g < count; g++) {
+    const at = runStarts[g] as number;
+    const length = runLengths[g] as number;
+    if (isDateTogether(value, at, length)) return true;
+    if (length === 4 && isYear(numberAt(value, at, 4))) {
+      for (const h of [g - 1, g + 1]) {
+        if (h < 0 || h >= count || (runLengths[h] as number) > 2) continue;
+        if (isMonth(numberAt(value, runStarts[h] as number, runLengths[h] as number))) return true;
+      }
+    }
+    if (g + 2 < count && length <= 2 && (runLengths[g + 1] as number) <= 2 && (runLengths[g + 2] as number) <= 2) {
+      // A day, a month and a two-digit year, or a two-digit year, a month and a day.
+      const [a, b, c] = [0, 1, 2].map((k) =>
+        numberAt(value, runStarts[g + k] as number, runLengths[g + k] as number),
+      ) as [number, number, number];
+      const yearLast = (runLengths[g + 2] as number) === 2 && isDay(a);
+      const yearFirst = length === 2 && isDay(c);
+      if (isMonth(b) && (yearLast || yearFirst)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether the run of groups is a mobile's digits, whole, and no date (above). */
+function runIsMobile(value: string, count: number, digits: number): boolean {
+  // The first group is at most 4 digits (`0770`, `0044`), or the prefix and the 7 (`00447`): an ODS code's five
+  // (`Y07014`, `H44074`) never starts a run read so (a first group of the prefix and 3 digits from the 7 refused ids
+  // of a code 44.. and a sequence: `H44074.22_4_5949.1` is 44 (0) 7 and nine digits).
+  const first = runLengths[0] as number;
+  if (digits < 11 || digits > 15 || (first > MOBILE_RUN_FIRST_GROUP && first !== digits - 9)) return false;
+  for (let g = 1; g < count; g++) if ((runLengths[g] as number) > MOBILE_RUN_GROUP) return false;
+  const start = runStarts[0] as number;
+  const last = (runStarts[count - 1] as number) + (runLengths[count - 1] as number);
+  if (value.charCodeAt(start - 1) === 58 && isDigit(value, start - 2)) return false;
+  if (value.charCodeAt(last) === 58 && isDigit(value, last + 1)) return false;
+  let number = '';
+  for (let g = 0; g < count; g++) {
+    const at = runStarts[g] as number;
+    number += value.slice(at, at + (runLengths[g] as number));
+  }
+  return MOBILE_RUN_DIGITS.test(number) && !runHoldsDate(value, count);
+}
+
+/** Whether a separator of a mobile's run (above) is the character code: not a letter, digit, colon or plus. */
+function isRunSeparator(code: number): boolean {
+  const lower = code | 32;
+  return !((code >= 48 && code <= 58) || (lower >= 97 && lower <= 122) || code === 43);
+}
+
+/** Whether the text holds a mobile's digits as a whole run of groups (above): one pass. */
+function hasMobileRun(value: string): boolean {
+  let count = 0;
+  let digits = 0;
+  let i = 0;
+  while (i < value.length) {
+    if (!isDigit(value, i)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < value.length && isDigit(value, i)) i++;
+    // Linked to the group before when the text between is 1 to 16 separators.
+    let linked = count > 0;
+    const previousEnd = count > 0 ? (runStarts[count - 1] as number) + (runLengths[count - 1] as number) : 0;
+    if (linked && start - previousEnd > MAX_SEPARATOR_RUN) linked = false;
+    for (let k = previousEnd; linked && k < start; k++) if (!isRunSeparator(value.charCodeAt(k))) linked = false;
+    if (!linked) {
+      if (count > 0 && runIsMobile(value, count, digits)) return true;
+      count = 0;
+      digits = 0;
+    }
+    runStarts[count] = start;
+    runLengths[count] = i - start;
+    count++;
+    digits += i - start;
+  }
+  return count > 0 && runIsMobile(value, count, digits);
+}
+
 /** Whether the text holds a mobile (above): each place the rule matches, its groups checked. */
 function hasMobile(value: string): boolean {
   MOBILE.lastIndex = 0;
@@ -430,12 +558,24 @@ const TITLE_AND_NAME = new RegExp(`(?<![A-Za-z])${TITLE}[^A-Za-z0-9]{1,3}(?:[A-Z
  */
 const TLD = `(?:${['com', 'net', 'org', 'uk', 'scot', 'wales', 'cymru', 'london', 'io', 'me', 'info', 'biz', 'edu', 'gov', 'ie', 'eu'].map(anyCase).join('|')})`;
 const EMAIL_SEP = '[._:\\-]{1,3}';
+/**
+ * The ways people write an address out in text to keep it from robots: `at` and `dot` in brackets, `jsmith(at)nhs.net`,
+ * `jsmith [at] nhs [dot] net`, or between spaces with `dot` between the labels, `jsmith at nhs dot net` (`at` between
+ * spaces alone is not read: `seen at st.marys.london` is a place). Each part is bounded, as above.
+ */
+const BRACKETED = (word: string) => `\\s{0,3}[([{<]\\s{0,3}${anyCase(word)}\\s{0,3}[)\\]}>]\\s{0,3}`;
+const SPACED_DOT = `\\s{1,3}${anyCase('dot')}\\s{1,3}`;
+const LABEL_SEP = `(?:${EMAIL_SEP}|${BRACKETED('dot')}|${SPACED_DOT})`;
 const EMAIL_WRITTEN_OUT = new RegExp(
-  `[A-Za-z0-9]${EMAIL_SEP}${anyCase('at')}${EMAIL_SEP}(?:[A-Za-z0-9]{1,63}${EMAIL_SEP}){1,4}${TLD}(?![A-Za-z0-9])`,
+  [
+    `[A-Za-z0-9]${EMAIL_SEP}${anyCase('at')}${EMAIL_SEP}(?:[A-Za-z0-9]{1,63}${EMAIL_SEP}){1,4}${TLD}(?![A-Za-z0-9])`,
+    `[A-Za-z0-9]${BRACKETED('at')}(?:[A-Za-z0-9]{1,63}${LABEL_SEP}){1,4}${TLD}(?![A-Za-z0-9])`,
+    `[A-Za-z0-9]\\s{1,3}${anyCase('at')}\\s{1,3}(?:[A-Za-z0-9]{1,63}(?:${BRACKETED('dot')}|${SPACED_DOT})){1,4}${TLD}(?![A-Za-z0-9])`,
+  ].join('|'),
 );
-/** ...which has `at` between separators: a text without one is spared the expression. */
-const AT_WORD = /[._:-][aA][tT][._:-]/;
-/** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`) can have. */
+/** ...which has `at` between separators, brackets or spaces: a text without one is spared the expression. */
+const AT_WORD = /[._:\-\s()[\]{}<>][aA][tT][._:\-\s()[\]{}<>]/;
+/** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`, `j(at)x.uk`) can have. */
 const WORDS_MIN_LETTERS = 4;
 /** The fewest digits a date can have (`3/2/70`). */
 const DATE_MIN_DIGITS = 4;
@@ -534,6 +674,80 @@ function asciiDigits(text: string): string {
 }
 
 /**
+ * Characters that show nothing (Unicode's format characters: a zero-width space, joiner or non-joiner, a word joiner,
+ * a soft hyphen, a byte order mark, direction marks) between two digits or two letters: a number with one between its
+ * digits (`9434\u200b765919`) reads as the number to anyone who sees it, so the rules read it without them. Elsewhere
+ * one stays a separator, as before: a number after one stands apart from the letters before it (`NHS\u200b0101901232`,
+ * a CHI number, is read standing alone; without the character it would be beside letters).
+ */
+const INVISIBLE = /\p{Cf}+/uy;
+/**
+ * Dashes (and the minus sign) and spaces of other scripts and typesetting as their ASCII forms (NFKC keeps an en dash,
+ * `94–34–76–59–19`, and turns most spaces but not all into U+0020), and dots written as a middle dot or a bullet as a
+ * full stop, so the readings that need one separator throughout (an NHS number in any grouping) read them as they read
+ * `-`, ` ` or `.`.
+ */
+const OTHER_DASH = /[\p{Pd}\u2212]/uy;
+const OTHER_SPACE = /\p{Zs}/uy;
+const OTHER_DOT = new Set([0xb7, 0x2022, 0x2027, 0x2219, 0x30fb, 0xff65]);
+
+/** Whether the character code is an ASCII digit or letter, and which (digits 1, letters 2, others 0). */
+function asciiKind(code: number): number {
+  if (code >= 48 && code <= 57) return 1;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 122 ? 2 : 0;
+}
+
+/** The text of UTF-16 code units out[0, length), in slices (an argument list has a limit). */
+function textOf(out: Uint16Array, length: number): string {
+  let text = '';
+  for (let at = 0; at < length; at += 8192) {
+    text += String.fromCharCode(...out.subarray(at, Math.min(length, at + 8192)));
+  }
+  return text;
+}
+
+/**
+ * A text that is not plain ASCII as the rules read it (above): one pass writing code units into a buffer, each class
+ * matched where the character stands (sticky expressions: nothing cut out of the text to test). Global replacements
+ * were tried first, and a text built a character at a time: both cost time growing faster than the text (a 64 KB text
+ * of digits and en dashes 27 ms against 1 for ASCII's: the guard's bench).
+ */
+function asPlain(text: string): string {
+  const value = asciiDigits(text.normalize('NFKC'));
+  const out = new Uint16Array(value.length);
+  let length = 0;
+  let i = 0;
+  while (i < value.length) {
+    const unit = value.charCodeAt(i);
+    if (unit < 128) {
+      out[length++] = unit;
+      i++;
+      continue;
+    }
+    INVISIBLE.lastIndex = i;
+    if (INVISIBLE.test(value)) {
+      // A run of them: left out between two digits or two letters, kept (a separator) elsewhere.
+      const end = INVISIBLE.lastIndex;
+      const before = length > 0 ? asciiKind(out[length - 1] as number) : 0;
+      if (before === 0 || before !== asciiKind(value.charCodeAt(end))) {
+        for (let k = i; k < end; k++) out[length++] = value.charCodeAt(k);
+      }
+      i = end;
+      continue;
+    }
+    OTHER_DASH.lastIndex = i;
+    OTHER_SPACE.lastIndex = i;
+    if (OTHER_DASH.test(value)) out[length++] = 45;
+    else if (OTHER_SPACE.test(value)) out[length++] = 32;
+    else if (OTHER_DOT.has(unit)) out[length++] = 46;
+    else out[length++] = unit; // a surrogate's halves are copied one at a time
+    i++;
+  }
+  return textOf(out, length);
+}
+
+/**
  * Words written into ids: a date of birth, a title and a name, an e-mail address without its @ (a red-team review got
  * `DOB:1970-02-03`, `Mr.John.Smith` and `jsmith.at.nhs.net` through as event_ids). The shortcuts (too few letters, no
  * b, no `at` between separators, no capital with a small letter after it) spare texts that cannot hold them.
@@ -572,6 +786,8 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     // Every spelling the rule reads holds 07 or 44 (`07700…`, `447700…`, `+44 (0) 7700…`): a text without either (the
     // SNOMED codes on every row, most ids) is spared the expression.
     if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
+    // A mobile in small groups has a 7 (`0-7-7..`, `44-7..`): a text without one is spared the scan.
+    if (!chance && value.includes('7') && hasMobileRun(value)) return 'telephone';
   }
   return undefined;
 }
@@ -595,9 +811,10 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   let value = text;
   let shape = shapeOf(text);
   // Compatibility forms as their plain letters and digits first: a no-break space, full-width digits (９４３); then
-  // the digits of other scripts, which NFKC keeps (Arabic-Indic ٩٤٣, Devanagari ९४३), as ASCII digits.
+  // the digits of other scripts, which NFKC keeps (Arabic-Indic ٩٤٣, Devanagari ९४३), as ASCII digits; then invisible
+  // characters inside a number or a word left out, and other dashes, spaces and dots as ASCII's.
   if (!shape.plain) {
-    value = asciiDigits(text.normalize('NFKC'));
+    value = asPlain(text);
     shape = shapeOf(value);
   }
   // A hex pseudonym of any length has no separator, so no rule that reads only a number standing alone can find one in
@@ -625,5 +842,41 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   ) {
     return 'date_of_birth';
   }
+  if (shape.letters === 0 && digits === UUID_DIGITS && uuidHoldsBirthDate(value)) return 'date_of_birth';
   return undefined;
+}
+
+/**
+ * A date of birth built into a UUID's shape by a system that numbers people's records so
+ * (`19850312-0000-0000-0000-000000000017`, `00000001-1985-0312-0000-000000000000`): a whole group of eight digits, or
+ * two whole groups of four side by side, that make a date from 1900 to 2009 (a year, a month and a day, or a day, a
+ * month and a year), in a UUID with no hex letter at all. A generated UUID is hex: a version 4 one has no letter about
+ * 4 times in 10 million ((10/16)^30 / 2: thirty random hex digits and a variant of 8, 9, a or b), and of those about
+ * 1 in 400 has such a date where this reads it: none of 1,000,000 version 4 UUIDs or 1,000,000 random 128-bit
+ * UUID shapes is refused (test/bench/guard.bench.ts). A date inside a UUID beside hex letters
+ * (`19850312-3fa2-4c1e-9b7d-1a2b3c4d5e6f`) is left: 28 of 1,000,000 version 4 UUIDs have such a date as their first
+ * group and 62 of 1,000,000 random 128-bit shapes in one of the three places (measured 5 Dec 2026), so a file of
+ * 50,000 generated ids would be refused more often than not, and a refusal loses the whole file. A date written
+ * together beside letters is not read anywhere else either (above); an event's date (2019 on) is no person's.
+ */
+const UUID_DIGITS = 32;
+/** Where the eight digits read as a date stand: the first group, the second and third, the third and fourth. */
+const UUID_DATE_PLACES: [number, number][] = [
+  [0, 4],
+  [9, 14],
+  [14, 19],
+];
+/** Whether eight digits are a date from 1900 to 2009, year first (yyyymmdd) or day first (ddmmyyyy). */
+function isOldDateTogether(eight: string): boolean {
+  const part = (at: number, length: number) => Number(eight.slice(at, at + length));
+  const yearFirst = part(0, 4) >= 1900 && part(0, 4) <= 2009 && isMonth(part(4, 2)) && isDay(part(6, 2));
+  const dayFirst = isDay(part(0, 2)) && isMonth(part(2, 2)) && part(4, 4) >= 1900 && part(4, 4) <= 2009;
+  return yearFirst || dayFirst;
+}
+/** Whether a UUID's shape with no hex letter holds a date of birth in whole groups (above). */
+function uuidHoldsBirthDate(value: string): boolean {
+  if (!UUID.test(value)) return false;
+  return UUID_DATE_PLACES.some(([first, second]) =>
+    isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`),
+  );
 }

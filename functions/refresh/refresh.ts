@@ -54,6 +54,8 @@ import { spcDocument } from './spc-documents.ts';
 export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'table' | 'view' }[] = [
   { name: 'committed_events', kind: 'view' },
   { name: 'committed_workforce', kind: 'view' },
+  // The rows the next three steps read (ids sent more than once or named by a retraction): one pass over the events.
+  { name: 'candidates', kind: 'table' },
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
   { name: 'withdrawn', kind: 'table' },
@@ -456,6 +458,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       store: deps.store,
       generatedAt,
       pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
+      dataAsOf,
     },
     (await previousMeta(deps.store))?.generated_at,
   );

@@ -219,15 +219,15 @@ export interface RowsNotInForce {
 }
 
 /**
- * What the refresh's own prepare steps (sql/prepare/{committed_events_all,superseded,retracted,withdrawn}.sql) find
- * in a dataset whose every upload has its receipt, run as the refresh runs them on DuckDB.
+ * What the refresh's own prepare steps (sql/prepare/{committed_events_all,candidates,superseded,retracted,
+ * withdrawn}.sql) find in a dataset whose every upload has its receipt, run as the refresh runs them on DuckDB.
  */
 export async function rowsNotInForce(data: string): Promise<RowsNotInForce> {
   const { instance, connection } = await duck();
   await connection.run(duckDbView(EVENTS_TABLE, data, true));
   await defineTrinoFunctions(connection);
   await connection.run(`CREATE TEMP VIEW committed_events AS ${loadSql('prepare/committed_events_all')}`);
-  for (const step of ['superseded', 'retracted', 'withdrawn'])
+  for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
     await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
   const reader = await connection.runAndReadAll(
     'SELECT CAST((SELECT count(*) FROM superseded) AS INTEGER), CAST((SELECT count(*) FROM withdrawn) AS INTEGER)',

@@ -7,6 +7,8 @@
  *     with step names (e.g. episodes equity), prints DuckDB's EXPLAIN ANALYZE of those steps too;
  *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step);
  *     PROFILE_MEMORY_LIMIT=6GB caps DuckDB's memory (several people profiling national data on one machine);
+ *     PROFILE_UNTIL=withdrawn stops after that prepare step (no later step, no metric): a few steps measured nationally
+ *       without the minutes the rest take;
  *     PROFILE_BASELINE=<folder> (another version's sql/ folder, e.g. `git archive <commit> sql | tar -x -C <dir>`)
  *       runs that version of every step whose SQL differs first, side by side in the same process, and compares the
  *       two results row for row (both EXCEPT ALL directions: 0 and 0 means the same multiset of rows).
@@ -58,7 +60,7 @@ async function step(name: string, sql: string, params: readonly (string | number
 }
 
 // The floor of bench:refresh: one pass over every event column the prepare steps read of the events.
-const prepareSql = ['events_in_force', 'superseded', 'retracted', 'withdrawn']
+const prepareSql = ['events_in_force', 'candidates', 'superseded', 'retracted', 'withdrawn']
   .map((f) => loadSql(`prepare/${f}`).replace(/--.*$/gm, ''))
   .join('\n');
 const FLOOR_COLUMNS = EVENTS_TABLE.columns
@@ -89,6 +91,11 @@ async function compare(name: string, left: string, right: string): Promise<void>
   console.log(`${name}: ${rows} rows; ${only} only in this version, ${missing} only in the baseline`);
 }
 let dataAsOf: string | null = null;
+const until = process.env.PROFILE_UNTIL;
+if (until && !PREPARE_STEPS.some((s) => s.name === until)) {
+  console.error(`PROFILE_UNTIL=${until} is not a prepare step: ${PREPARE_STEPS.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
 for (const s of PREPARE_STEPS) {
   if (s.name === PUBLISHED_THROUGH) {
     // The last complete month on today's date, as the refresh decides it (data-as-of.ts).
@@ -109,11 +116,12 @@ for (const s of PREPARE_STEPS) {
     await compare(s.name, `SELECT * FROM ${s.name}_baseline`, `SELECT * FROM ${s.name}`);
     await connection.run(`DROP TABLE ${s.name}_baseline`);
   }
+  if (s.name === until) break;
 }
 console.log(`data as of ${dataAsOf} (cut-offs ${cohortCutoff(dataAsOf, 3)}, ${cohortCutoff(dataAsOf, 6)})`);
 const only = process.env.PROFILE_ONLY?.split(',');
 for (const d of CATALOGUE) {
-  if (only && !only.includes(d.name)) continue;
+  if (until || (only && !only.includes(d.name))) continue;
   const params = (typeof d.params === 'function' ? d.params({ dataAsOf }) : (d.params ?? [])) as (string | number)[];
   const old = baselineSql(`metrics/${d.file}`);
   if (old) {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CURATED_TABLES, EVENT_FIELD_NAMES } from '../../functions/contract/index.ts';
 import { PartitionedColumns } from '../../functions/lib/parquet.ts';
@@ -140,6 +141,86 @@ describe('PartitionedColumns read back in DuckDB', () => {
          count(sex)::INT AS sex FROM read_parquet('${file}')`,
     );
     expect(counts).toEqual({ score: 1300, attended: 10, person_id: 3750, sex: 0 });
+  });
+
+  it('writes ids and pseudonyms as DELTA_BYTE_ARRAY that hyparquet and DuckDB read back as given', async () => {
+    // Pages of 4 rows. Each text's prefix is counted against the text before it in its page: repeats, a text the
+    // start of the one before and the other way round, an empty text, non-ASCII after a shared ASCII start and at the
+    // very start (the prefix stops before a character of more than one byte), 2-, 3- and 4-byte characters, rows
+    // without a text between repeats, a page with no text at all, and a page whose first text repeats the last of the
+    // page before (a page is decoded on its own, so it must share nothing).
+    const ids: (string | undefined)[] = [
+      // First page.
+      'R202601-10.1',
+      'R202601-10.2',
+      'R202601-10',
+      'R202601-10.25',
+      // Second page: its first text is the last of the first.
+      'R202601-10.25',
+      '',
+      'R202601-10.25',
+      'café-1',
+      // Third page: no text.
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      // Fourth and fifth pages.
+      'café-2',
+      'é',
+      'é€',
+      '😀x',
+      '😀y',
+      '😀y',
+      undefined,
+      '😀y',
+    ];
+    const persons = ids.map((id, i) =>
+      id === undefined || i % 5 === 4 ? undefined : `${'0123456789abcdef'.repeat(4)}`,
+    );
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const at = (name: string) => names.indexOf(name);
+    const columns = new PartitionedColumns(
+      CURATED_TABLES.events,
+      { upload_id: 'U12345-abc', received_at: '2026-11-01T10:00:00Z' },
+      { pageRows: 4 },
+    );
+    const slots = columns.slotsOf(names);
+    ids.forEach((id, i) => {
+      const values: unknown[] = names.map(() => undefined);
+      values[at('event_id')] = id;
+      values[at('referral_id')] = id;
+      values[at('person_id')] = persons[i];
+      columns.add('2026-01', values, slots, i + 2);
+    });
+    const bytes = columns.toParquet('2026-01');
+    const file = join(dirs.make('delta-byte-array'), 'ids.parquet');
+    writeFileSync(file, bytes);
+    const expected = ids.map((id, i) => ({
+      source_row: i + 2,
+      event_id: id ?? null,
+      referral_id: id ?? null,
+      person_id: persons[i] ?? null,
+      retracts_event_id: null,
+    }));
+    const duck = await duckQuery(
+      `SELECT source_row, event_id, referral_id, person_id, retracts_event_id FROM read_parquet('${file}') ORDER BY source_row`,
+    );
+    expect(duck).toEqual(expected);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const read = await parquetReadObjects({
+      file: buffer,
+      columns: ['source_row', 'event_id', 'referral_id', 'person_id', 'retracts_event_id'],
+    });
+    expect(read).toEqual(expected);
+    // Every page with a text DELTA_BYTE_ARRAY (the page without one PLAIN and empty), none compressed.
+    const chunks = parquetMetadata(buffer).row_groups.flatMap((group) => group.columns);
+    const idChunk = chunks.find((chunk) => chunk.meta_data?.path_in_schema[0] === 'event_id');
+    expect(idChunk?.meta_data?.codec).toBe('UNCOMPRESSED');
+    expect(idChunk?.meta_data?.encoding_stats).toEqual([
+      { page_type: 'DATA_PAGE_V2', encoding: 'DELTA_BYTE_ARRAY', count: 4 },
+      { page_type: 'DATA_PAGE_V2', encoding: 'PLAIN', count: 1 },
+    ]);
   });
 
   it('stores dates and times of every year as written: before 1970, leap days, years 0-99, offsets', async () => {

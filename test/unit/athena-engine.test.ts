@@ -222,8 +222,8 @@ describe('AthenaEngine', () => {
     const second = engine('b2');
     await first.defineView('committed_events', 'prepare/committed_events_all');
     await second.defineView('committed_events', 'prepare/committed_events_all');
-    await first.materialize('superseded', 'prepare/superseded');
-    await second.materialize('superseded', 'prepare/superseded');
+    await first.materialize('candidates', 'prepare/candidates');
+    await second.materialize('candidates', 'prepare/candidates');
     await first.query('meta/data_as_of');
     await first.close();
     await second.close();
@@ -232,13 +232,13 @@ describe('AthenaEngine', () => {
     expect(statements.map((s) => s.split(' AS ')[0])).toEqual([
       'CREATE OR REPLACE VIEW committed_events_a1',
       'CREATE OR REPLACE VIEW committed_events_b2',
-      "CREATE TABLE superseded_a1 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
-      "CREATE TABLE superseded_b2 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      "CREATE TABLE candidates_a1 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      "CREATE TABLE candidates_b2 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
       expect.any(String),
       'DROP VIEW IF EXISTS committed_events_a1',
-      'DROP TABLE IF EXISTS superseded_a1',
+      'DROP TABLE IF EXISTS candidates_a1',
       'DROP VIEW IF EXISTS committed_events_b2',
-      'DROP TABLE IF EXISTS superseded_b2',
+      'DROP TABLE IF EXISTS candidates_b2',
     ]);
     // Each reads the view of its own attempt; none reads the other's or the bare name.
     expect(statements[2]).toMatch(/FROM committed_events_a1\b/);

@@ -1485,3 +1485,261 @@ describe('review 4 F4: a mobile glued to letters, its digits in any grouping peo
     }
   });
 });
+
+describe('guard5: a mobile glued to letters in groups of one or two digits, its digits the whole run (no date in it)', () => {
+  const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+  const run = fc.string({ unit: fc.constantFrom(' ', '-', '.', '_', '/'), minLength: 1, maxLength: 2 });
+  // Groups of 1, 3 or 5 digits after the first (no two-digit or four-digit group: no day, month or year among them),
+  // the first group the 0 alone, 07 or 077; at least one group of one digit (the groupings the 3-to-6 rule leaves).
+  const grouped = fc
+    .record({
+      nine: digits(9),
+      first: fc.constantFrom('0', '07', '077'),
+      sizes: fc.array(fc.constantFrom(1, 3, 5), { minLength: 2, maxLength: 11 }),
+    })
+    .map(({ nine, first, sizes }) => {
+      const rest = `07${nine}`.slice(first.length);
+      const groups: string[] = [first];
+      let at = 0;
+      for (const size of sizes) {
+        if (at >= rest.length) break;
+        groups.push(rest.slice(at, at + size));
+        at += size;
+      }
+      if (at < rest.length) groups.push(rest.slice(at));
+      return groups;
+    })
+    .filter(
+      (groups) =>
+        groups.slice(1).some((g) => g.length === 1) && groups.slice(1).every((g) => [1, 3, 5].includes(g.length)),
+    )
+    // A two-digit first group (07) and two one-digit groups after it would read as a date (2007, a month, a day).
+    .filter((groups) => !(groups[0] === '07' && (groups[1] as string).length === 1));
+  const written = fc
+    .record({
+      before: fc.string({ unit: letter, minLength: 1, maxLength: 4 }),
+      plus: fc.constantFrom('', '', '+44', '44', '0044', '+44(0)'),
+      groups: grouped,
+      runs: fc.array(run, { minLength: 12, maxLength: 12 }),
+      after: fc.constantFrom('', 'X', 'mob', '.a2'),
+    })
+    .filter(({ before }) => !/^(?:mrs?|ms|mx|dr|miss|prof|sir|dame|rev)$/i.test(before))
+    // After +44 the 7 is a group of its own (`+44-7-700`): after 44 and (0), a two-digit group (77) could be a year.
+    .filter(({ plus, groups }) => plus === '' || groups[0] === '07')
+    .map(({ before, plus, groups, runs, after }) => {
+      // +44 forms drop the 0 (`+44-7-700-...`, `+44(0)7-700-...`).
+      const kept = plus === '' ? groups : [groups[0]?.slice(1) ?? '', ...groups.slice(1)];
+      const parts = kept.filter((g) => g !== '');
+      return `${before}${plus}${parts.map((g, i) => `${i > 0 ? runs[i] : ''}${g}`).join('')}${after}`;
+    });
+
+  it('refused, as a telephone number (or an NHS number read first), by both', () => {
+    fc.assert(
+      fc.property(written, (text) => {
+        const kind = findIdentifier(text);
+        expect(['telephone', 'nhs_number']).toContain(kind);
+        expect(identifierByRules(text)).toBe(kind);
+      }),
+      { numRuns: 10_000, seed: 20261205 },
+    );
+  });
+
+  it.each([
+    'MOB07-700-900-123',
+    'tel07-7009-00123',
+    'pt0-7700-900-123',
+    'MOB07.7.0.0.9.0.0.1.2.3',
+    'MOB0-7-7-0-0-9-0-0-1-2-3',
+    'pt44-7700-900-123',
+    'pt+44-7-700-900-123',
+    'pt0044-7-700-900-123',
+    'pt+44(0)7-700-900-123',
+    'MOB07 700 900 12 3',
+    'MOB077_0_09001_23A',
+    'A0044-7-700-900-123',
+  ])('the leftover of review 4 F4 and its kin: %s', (text) => {
+    expect(findIdentifier(text)).toBe('telephone');
+    expect(identifierByRules(text)).toBe('telephone');
+  });
+
+  it.each([
+    ['an ODS code 07.. and a year and a month', 'Y07014-2022-11'],
+    ['an ODS code and a month and a year', 'U07140_11_2022'],
+    ['an ODS code and a day-first date, two-digit year', 'Y07014-28-11-22'],
+    ['an ODS code and a year-first date, unpadded', 'U07140.2022.1.5'],
+    ['an ODS code and a two-digit year first, unpadded', 'U07140.22.1.5'],
+    ['a day-first date after 07 and a sequence', 'R07-05-2026-123'],
+    ['the 7th unpadded and a sequence', 'R07-5-2026-1234'],
+    ['a two-digit year and a sequence', 'R07-12-26-1234'],
+    ['a date written together', 'R07-1-20221128'],
+    ['an ODS code of five digits first', 'Y07014-1-00023'],
+    ['a first group of five digits', 'MOB07700-9-00-123'],
+    ['an ODS code 44.. and a sequence: 44 (0) 7 and nine digits', 'H44074.22_4_5949.1'],
+    ['twelve digits after 07', 'MOB07-700-900-1234'],
+    ['ten digits after 07', 'MOB07-700-900-12'],
+    ['a group of seven digits', 'EV07-7009001-23'],
+    ['a time’s seconds', 'T09:30:07-700-900-123'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expect(findIdentifier(text)).toBeUndefined();
+    expect(identifierByRules(text)).toBeUndefined();
+  });
+
+  it('ids of an ODS code 07.. and a date in any form UK and ISO systems write it: never refused, by both', () => {
+    const id = fc
+      .record({
+        letter: fc.constantFrom(...'ABCDEFGHJKLMNPRUY'),
+        code: digits(3),
+        year: fc.integer({ min: 2019, max: 2026 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+        sep: fc.constantFrom('-', '_', '.', '/'),
+        form: fc.constantFrom('ymd', 'dmy', 'ym', 'my', 'dmyy', 'yymd'),
+        padded: fc.boolean(),
+        after: fc.constantFrom('', 'A', '.a', '-x'),
+      })
+      .map(({ letter, code, year, month, day, sep, form, padded, after }) => {
+        const [m, d] = padded ? [two(month), two(day)] : [String(month), String(day)];
+        const yy = two(year % 100);
+        const date = {
+          ymd: [year, m, d],
+          dmy: [d, m, year],
+          ym: [year, m],
+          my: [m, year],
+          dmyy: [d, m, yy],
+          yymd: [yy, m, d],
+        }[form];
+        return `${letter}07${code}${sep}${date.join(sep)}${after}`;
+      });
+    fc.assert(
+      fc.property(id, (text) => {
+        // Eleven digits in all with one separator throughout (`A07408-2022-8-5`, `A07408-26-06-01`) are a zero and ten
+        // digits to the rule for any grouping, an NHS number one time in eleven (left: see the guard's README section).
+        // Never a telephone number.
+        const kind = findIdentifier(text);
+        if (text.replace(/\D/g, '').length === 11) expect(['nhs_number', undefined]).toContain(kind);
+        else expect(kind).toBeUndefined();
+        expect(identifierByRules(text)).toBe(findIdentifier(text));
+      }),
+      { numRuns: 10_000, seed: 20261205 },
+    );
+  });
+});
+
+describe('guard5: a date of birth built into a UUID shape with no hex letter', () => {
+  it.each([
+    ['year first, the first group', '19850312-0000-0000-0000-000000000017'],
+    ['day first, the first group', '12031985-0000-0000-0000-000000000001'],
+    ['year and month-day, the second and third groups', '00000001-1985-0312-0000-000000000000'],
+    ['day-month and year, the third and fourth groups', '00000000-0000-1203-1985-000000000042'],
+    ['the first year read (1900) and the last (2009)', '19000101-0000-0000-0000-000000000001'],
+    ['the last year read', '31122009-0000-0000-0000-000000000001'],
+  ])('refused: %s (%s)', (_where, text) => {
+    expect(findIdentifier(text)).toBe('date_of_birth');
+    expect(identifierByRules(text)).toBe('date_of_birth');
+  });
+
+  it.each([
+    ['an event’s date (2019 on)', '20260312-0000-0000-0000-000000000017'],
+    ['a year from 2010, a child’s or an event’s', '20100312-0000-0000-0000-000000000017'],
+    ['a year before 1900', '18990312-0000-0000-0000-000000000017'],
+    ['no such month', '19851312-0000-0000-0000-000000000017'],
+    ['a date beside hex letters (chance in a generated UUID)', '19850312-3fa2-4c1e-9b7d-1a2b3c4d5e6f'],
+    ['a date across groups, not whole ones', '00001985-0312-0000-0000-000000000000'],
+    ['a date in the last group (a sequence number)', '00000000-0000-0000-0000-000019850312'],
+    ['not a UUID’s shape', '19850312-0000-0000-000000000000017'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expect(findIdentifier(text)).toBeUndefined();
+    expect(identifierByRules(text)).toBeUndefined();
+  });
+
+  it('generated UUIDs whose first group is such a date but which hold a hex letter: never refused', () => {
+    const hex = (length: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+    const id = fc
+      .tuple(
+        fc.integer({ min: 1900, max: 2009 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 28 }),
+        hex(4),
+        hex(3),
+        fc.constantFrom('8', '9', 'a', 'b'),
+        hex(3),
+        hex(11),
+        fc.constantFrom(...'abcdef'),
+      )
+      .map(([y, m, d, b, c, v, e, f, letter]) => `${y}${two(m)}${two(d)}-${b}-4${c}-${v}${e}-${f}${letter}`);
+    fc.assert(
+      fc.property(id, (text) => {
+        expect(findIdentifier(text)).toBeUndefined();
+        expect(identifierByRules(text)).toBeUndefined();
+      }),
+      { numRuns: 5000, seed: 20261205 },
+    );
+  });
+});
+
+describe('guard5: invisible characters, other dashes, spaces and dots inside a number', () => {
+  it.each([
+    ['a zero-width space inside a 4-6 grouping', 'ab9434\u200b765919', 'nhs_number'],
+    [
+      'zero-width spaces between every digit',
+      '9\u200b4\u200b3\u200b4\u200b7\u200b6\u200b5\u200b9\u200b1\u200b9',
+      'nhs_number',
+    ],
+    ['a soft hyphen', '9434\u00ad765919', 'nhs_number'],
+    ['a word joiner beside letters', 'R9434\u2060765919', 'nhs_number'],
+    [
+      'a zero-width joiner in Arabic-Indic digits',
+      '\u0669\u200d\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669',
+      'nhs_number',
+    ],
+    ['en dashes in pairs', '94\u201334\u201376\u201359\u201319', 'nhs_number'],
+    ['en dashes in pairs beside a letter', 'X94\u201334\u201376\u201359\u201319', 'nhs_number'],
+    [
+      'minus signs one digit at a time',
+      '9\u22124\u22123\u22124\u22127\u22126\u22125\u22129\u22121\u22129',
+      'nhs_number',
+    ],
+    ['em dashes in pairs', '94\u201434\u201476\u201459\u201419', 'nhs_number'],
+    ['middle dots', '94\u00b734\u00b776\u00b759\u00b719', 'nhs_number'],
+    ['bullets beside letters', 'R94\u202234\u202276\u202259\u202219', 'nhs_number'],
+    ['ideographic spaces', '94\u300034\u300076\u300059\u300019', 'nhs_number'],
+    ['a zero-width space in a mobile glued to letters', 'MOB0770\u200b0900123', 'telephone'],
+    ['a zero-width space inside a postcode', 'SW1A\u200b1AA', 'postcode'],
+    ['a CHI number after a zero-width space stands apart from the letters', 'NHS\u200b0101901232', 'nhs_number'],
+  ])('refused: %s', (_what, text, kind) => {
+    expect(findIdentifier(text)).toBe(kind);
+    expect(identifierByRules(text)).toBe(kind);
+  });
+
+  it.each([
+    ['a date and a time with an en dash', '2026\u201305\u201312 09:30'],
+    ['an id with a zero-width space beside letters', 'R202605\u200b-2565'],
+    ['a CHI number glued to letters by an invisible character', 'NHS\u20600101901232x'],
+  ])('not read: %s', (_what, text) => {
+    expect(findIdentifier(text)).toBeUndefined();
+    expect(identifierByRules(text)).toBeUndefined();
+  });
+});
+
+describe('guard5: an e-mail address written with (at), [at] or at and dot between spaces', () => {
+  it.each([
+    'jsmith(at)nhs.net',
+    'jsmith [at] nhs [dot] net',
+    'jsmith{AT}gmail{dot}com',
+    'j.smith <at> nhs.uk',
+    'jsmith at nhs dot net',
+    'jsmith AT trust DOT nhs DOT uk',
+  ])('refused: %s', (text) => {
+    expect(findIdentifier(text)).toBe('email');
+    expect(identifierByRules(text)).toBe('email');
+  });
+
+  it.each(['seen at st.marys.london', 'arrived at 10.30 org', 'Cat(alogue) nhs.uk', 'seen (at) home later'])(
+    'not read: %s',
+    (text) => {
+      expect(findIdentifier(text)).toBeUndefined();
+      expect(identifierByRules(text)).toBeUndefined();
+    },
+  );
+});

@@ -74,7 +74,7 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
     await connection.run(`CREATE OR REPLACE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR,
       region_code VARCHAR, month VARCHAR, fy VARCHAR, list_size BIGINT)`);
     await connection.run(`INSERT INTO pcn_months VALUES ${pcnMonths(repeatMay)}`);
-    for (const step of ['superseded', 'retracted', 'withdrawn'])
+    for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
     await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);

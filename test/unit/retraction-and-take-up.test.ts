@@ -125,7 +125,7 @@ beforeAll(async () => {
         .map((m) => `('U00001', 'QAA', 'Y56', '${m}', '2025/26', 10000)`)
         .join(', ')}`,
     );
-    for (const step of ['superseded', 'retracted', 'withdrawn'])
+    for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
     await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);

@@ -6,8 +6,8 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /*
- * superseded.sql finds the ids sent more than once by a 64-bit hash of (pcn_code, event_id) first, then ranks the rows
- * of those hashes by the ids themselves (issue 17). A hash shared by different ids must only add rows to rank, never
+ * candidates.sql finds the ids sent more than once by a 64-bit hash of (pcn_code, event_id) first, then superseded.sql
+ * ranks the rows of those hashes by the ids themselves (issue 17). A hash shared by different ids must only add rows to rank, never
  * supersede one id's row by another's. Worked out by hand:
  *
  *   U00001 A: u1 row 2 (recorded 10:00) and u2 row 2 (recorded 11:00): u1 row 2 is superseded (the later recorded_at
@@ -45,7 +45,7 @@ const EXPECTED = [
 
 let instance: DuckDBInstance;
 
-/** superseded.sql's rows over ROWS, with xxhash64 as the engine defines it or as `hash` says. */
+/** superseded.sql's rows over ROWS (after candidates.sql), with xxhash64 as the engine defines it or as `hash` says. */
 async function superseded(hash?: string): Promise<Record<string, unknown>[]> {
   const connection = await instance.connect();
   try {
@@ -54,6 +54,7 @@ async function superseded(hash?: string): Promise<Record<string, unknown>[]> {
     await connection.run(`CREATE OR REPLACE TEMP TABLE committed_events (${COLUMNS})`);
     await connection.run(`INSERT INTO committed_events (upload_id, source_row, received_at, recorded_at, pcn_code,
       event_id) VALUES ${ROWS.join(', ')}`);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE candidates AS ${loadSql('prepare/candidates')}`);
     const reader = await connection.runAndReadAll(
       `SELECT * FROM (${loadSql('prepare/superseded')}) AS s ORDER BY upload_id, source_row`,
     );

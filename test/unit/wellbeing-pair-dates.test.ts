@@ -91,7 +91,7 @@ beforeAll(async () => {
       SELECT 'U00001' AS pcn_code, 'QAA' AS icb_code, 'Y56' AS region_code, m AS month, '2025/26' AS fy,
         10000 AS list_size FROM (VALUES ('2025-04'), ('2025-05')) AS t (m)`);
     await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
-    for (const step of ['superseded', 'retracted', 'withdrawn'])
+    for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
     for (const step of ['episodes', 'wellbeing_pairs'])
