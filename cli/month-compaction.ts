@@ -60,14 +60,15 @@ export class MonthCompaction {
   }
 
   private check(): void {
-    if (!this.allAdded || this.failure) return;
-    // Months are whole in order: month M once every file of months up to M+1 is answered (the last month is left
-    // to the compaction after the ingest, with whatever else is left).
+    if (!this.allAdded || this.failure || this.ingestOver()) return;
+    // Months are whole in order: month M once every file of months up to M+1 is answered. The months whole so far
+    // are compacted now, while the workers ingest the later ones (the loop stops at the first month not whole: it
+    // once returned there instead, so no month was compacted before every month was whole, all of them on one
+    // thread after the ingest).
     for (let i = 0; i + 1 < this.months.length; i++) {
-      if ((this.pending.get(this.months[i] as string) ?? 0) > 0) return;
-      const next = this.months[i + 1] as string;
-      if ((this.pending.get(next) ?? 0) > 0) return;
       const month = this.months[i] as string;
+      const next = this.months[i + 1] as string;
+      if ((this.pending.get(month) ?? 0) > 0 || (this.pending.get(next) ?? 0) > 0) break;
       if (!this.started.has(month)) {
         this.started.add(month);
         this.ready.add(month);
@@ -76,8 +77,16 @@ export class MonthCompaction {
     this.run();
   }
 
+  /**
+   * Every file added has its answer. The months not begun by then are left to the compaction step after the ingest,
+   * which merges two partitions at a time on two cores, instead of one after another on one core here.
+   */
+  private ingestOver(): boolean {
+    return this.allAdded && [...this.pending.values()].every((files) => files === 0);
+  }
+
   private run(): void {
-    if (this.running !== undefined || this.ready.size === 0 || this.failure) return;
+    if (this.running !== undefined || this.ready.size === 0 || this.failure || this.ingestOver()) return;
     const partitions = new Set(this.ready);
     this.ready.clear();
     this.running = compactCurated(this.store, this.merger, { ...DEFAULT_COMPACTION_POLICY, partitions })
@@ -97,12 +106,18 @@ export class MonthCompaction {
       });
   }
 
+  /** Resolves once no run is going (a run's failure is kept for finish()). */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
   /**
-   * Waits for the months found whole to be compacted (the last month is left to the caller's compaction), lets go
-   * of the engine, and gives what the runs did altogether; throws a run's failure.
+   * Waits for the run going, if any (the months not begun while the ingest went on are left to the caller's
+   * compaction, the last month always among them), lets go of the engine, and gives what the runs did altogether;
+   * throws a run's failure.
    */
   async finish(): Promise<CompactionResult> {
-    while (this.running !== undefined) await this.running;
+    await this.idle();
     await this.engine.close?.();
     if (this.failure) throw this.failure;
     return this.total;

@@ -156,7 +156,8 @@ export async function start(options: StartOptions): Promise<LocalStack> {
   // Compaction pays for itself in the first refresh, which reads the events several times: measured on the 8% demo
   // (a loaded 2-core machine, CPU seconds of every thread), the refresh of the 4,866 objects the ingest wrote took
   // 57 s of CPU, against 14 s to compact them into 40 and 21.5 s to refresh those. So it runs before "Ready", not
-  // after it as maintenance. Most months were compacted while the ingest went on (prepareDemo): this is the rest.
+  // after it as maintenance. Months were compacted while the ingest went on (prepareDemo); this is the rest, the last
+  // month always among them (whatever MonthCompaction had not begun when the ingest ended), two partitions at a time.
   console.log('3/4 Compacting the curated Parquet: one object per month and kind …');
   await runCompaction(options.dataDir, console.log, compactedEarlier);
   // The PDF packs link to the dashboard's Methodology page (DASHBOARD_URL): locally, the dashboard this server

@@ -23,8 +23,8 @@ describe("England figures holding a revision back (meta.json's revisions_held)",
     const note = screen.getByTestId('revisions-held');
     expect(note.textContent).toBe(
       'England figures for Apr 2025 hold back a revision (4 figures): too few PCNs have made the change for it to be ' +
-        "published safely, so they still show the value published before. They will update when more PCNs' data " +
-        'arrive. How revisions are published',
+        'published safely, so they still show the value published before (a month not published before shows none ' +
+        "yet). They will update when more PCNs' data arrive. How revisions are published",
     );
     expect(screen.getByRole('link', { name: 'How revisions are published' }).getAttribute('href')).toBe(
       '/methodology#revisions-of-england-s-figures-differencing-across-releases',
@@ -66,8 +66,8 @@ describe('a card whose document holds England figures back (its summary.revision
     card({ revisions_held: { figures: 2, periods: ['2025-05'], fail_closed: false } });
     expect(screen.getByTestId('card-period').textContent).toBe(
       'England figures for May 2025 hold back a revision (2 figures): too few PCNs have made the change for it to be ' +
-        "published safely, so they still show the value published before. They will update when more PCNs' data " +
-        'arrive.',
+        'published safely, so they still show the value published before (a month not published before shows none ' +
+        "yet). They will update when more PCNs' data arrive.",
     );
   });
 

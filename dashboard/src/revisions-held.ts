@@ -32,7 +32,8 @@ export function revisionsHeldNote(held: RevisionsHeld | undefined): string | nul
   }
   return (
     `England figures${periods} hold back a revision (${figures}): too few PCNs have made the change for it to be ` +
-    "published safely, so they still show the value published before. They will update when more PCNs' data arrive."
+    'published safely, so they still show the value published before (a month not published before shows none ' +
+    "yet). They will update when more PCNs' data arrive."
   );
 }
 

@@ -94,6 +94,19 @@ export interface FunnelRates {
 export interface Cohorts {
   readonly engagement: { readonly months: number; readonly referred_on_or_before: string };
   readonly outcomes: { readonly months: number; readonly referred_on_or_before: string };
+  /**
+   * England's periods whose figures hold a revision back (docs/methodology.md, revisions), by period: their figures
+   * are those of the release `release` (data as of `data_as_of`) and cover the referrals of its cut-offs.
+   */
+  readonly held?: Readonly<Record<string, HeldCohorts>>;
+}
+
+/** The cohorts of England's figures of a period held at an earlier release. */
+export interface HeldCohorts {
+  readonly release: string | null;
+  readonly data_as_of: string | null;
+  readonly engagement: { readonly months: number; readonly referred_on_or_before: string };
+  readonly outcomes: { readonly months: number; readonly referred_on_or_before: string };
 }
 
 /** Progress of a financial year's people referred against the annual target (rollout). */

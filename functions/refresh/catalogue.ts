@@ -8,6 +8,7 @@ import {
   SUPPRESSED,
   WINDOW_MONTHS,
 } from '../contract/index.ts';
+import type { HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
@@ -66,15 +67,27 @@ export function cohortCutoff(dataAsOf: string | null, months: number): string {
 const ENGAGEMENT_WINDOW = `within ${ENGAGEMENT_COHORT_MONTHS} months of the referral`;
 const OUTCOME_WINDOW = `within ${OUTCOME_COHORT_MONTHS} months of the referral`;
 
-/** Which referrals a document's outcome figures cover, said on every card that shows them. */
-export function cohortsOf(dataAsOf: string | null) {
-  return {
+/**
+ * Which referrals a document's outcome figures cover, said on every card that shows them. England's periods whose
+ * figures are held at an earlier release (revisions.ts; `rows`: the document's rows) cover the referrals of that
+ * release's cut-offs, said under `held` by period (review 4, F3: a held year's engagement cohort is April and May's
+ * while this release's cut-off is 30 June).
+ */
+export function cohortsOf(dataAsOf: string | null, rows: readonly Row[] = []) {
+  const cutoffs = (asOf: string | null) => ({
     engagement: {
       months: ENGAGEMENT_COHORT_MONTHS,
-      referred_on_or_before: cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
+      referred_on_or_before: cohortCutoff(asOf, ENGAGEMENT_COHORT_MONTHS),
     },
-    outcomes: { months: OUTCOME_COHORT_MONTHS, referred_on_or_before: cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS) },
-  };
+    outcomes: { months: OUTCOME_COHORT_MONTHS, referred_on_or_before: cohortCutoff(asOf, OUTCOME_COHORT_MONTHS) },
+  });
+  const held: Record<string, HeldCohorts> = {};
+  for (const row of rows) {
+    const from = row.level === 'national' ? heldFrom(row) : undefined;
+    if (from !== undefined && from.dataAsOf !== dataAsOf)
+      held[String(row.period)] = { release: from.release, data_as_of: from.dataAsOf, ...cutoffs(from.dataAsOf) };
+  }
+  return { ...cutoffs(dataAsOf), ...(Object.keys(held).length > 0 ? { held } : {}) };
 }
 
 export interface QueryContext {
@@ -115,6 +128,12 @@ export interface MetricDefinition {
   readonly pcnGroups?: PcnGroups;
   /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
   readonly beforeControl?: (row: Row) => Row;
+  /**
+   * Figures counted only on referrals whose follow-up window has closed (docs/methodology.md, "Cohorts"), by column:
+   * the window in months. A month's is 0 until then; revisions.ts holds a month's as no figure where the release its
+   * held value comes from had not yet closed it and this one has (review 4, F3).
+   */
+  readonly cohortMonths?: Readonly<Record<string, number>>;
   /** Columns derived from the published (disclosure-controlled) figures of one row. */
   readonly derive?: (row: Row, ctx: DeriveContext) => Record<string, Figure | string>;
   /** Figures about the whole document, from its England rows. */
@@ -363,6 +382,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // Episodes and their contacts, by the month of referral: a year's are its months'.
       monthly: COF_PERSON_COUNTS,
     },
+    cohortMonths: {
+      ...Object.fromEntries(
+        ['engagement_cohort', 'engaged', 'connected', 'plans_agreed'].map((c) => [c, ENGAGEMENT_COHORT_MONTHS]),
+      ),
+      ...Object.fromEntries(
+        COF_PERSON_COUNTS.filter(
+          (c) => !['episodes', 'engagement_cohort', 'engaged', 'connected', 'plans_agreed'].includes(c),
+        ).map((c) => [c, OUTCOME_COHORT_MONTHS]),
+      ),
+    },
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));
       const perPerson = (total: unknown) =>
@@ -390,7 +419,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         wellbeing_improved_pct: rate(r.wellbeing_improved, r.wellbeing_measured, 100),
       };
     },
-    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
+    summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
     name: 'contacts_distribution',
@@ -405,7 +434,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       episodes: 'Referrals (episodes) with that many link worker contacts.',
     },
     rules: { counts: ['episodes'], siblings: [(r) => `${r.level}|${r.code}|${r.period}`] },
-    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
+    summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
     name: 'wellbeing',
@@ -441,6 +470,18 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         { column: 'mean_change_ci_high', contributors: 'people', englandOnly: true },
       ],
     },
+    // Referrals made at least 6 months before the data-as-of date (review 4, F3: a held month's immature figures).
+    cohortMonths: Object.fromEntries(
+      [
+        'people',
+        'improved',
+        'mean_baseline',
+        'mean_follow_up',
+        'mean_change',
+        'mean_change_ci_low',
+        'mean_change_ci_high',
+      ].map((c) => [c, OUTCOME_COHORT_MONTHS]),
+    ),
     beforeControl: ({ pairs, sd_change, ...row }) => {
       const interval =
         typeof row.mean_change === 'number'
@@ -457,7 +498,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       mean_change:
         typeof r.mean_change === 'number' ? Math.round(r.mean_change * 100) / 100 : (r.mean_change as Figure),
     }),
-    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
+    summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
     name: 'cof_system',
@@ -489,6 +530,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       siblings: [(r) => `${r.level}|${r.code}|${r.period_type}|${r.period}|${r.service}`],
       // Referrals (episodes, not people) and their uses, by the month of referral: a year's `all` row is its months'.
       monthly: ['people', 'before_total', 'after_total'],
+    },
+    // A month has no pair before its shortest window (3 months) has ended: a held month's 0 then is not a figure.
+    cohortMonths: {
+      people: Math.min(...WINDOW_MONTHS),
+      before_total: Math.min(...WINDOW_MONTHS),
+      after_total: Math.min(...WINDOW_MONTHS),
     },
     beforeControl: ({ sd_difference, ...exact }) => {
       const row = suppressBandTotals(exact);
@@ -708,7 +755,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         people_referred_per_1000_annualised: rate(r.people_referred, r.list_size, (1000 * 12) / months),
       })),
     }),
-    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
+    summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
     name: 'pcn_comparison',
@@ -762,7 +809,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         key: PCN_YEAR,
       },
     ],
-    summarise: (_rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null) }),
+    summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
     name: 'data_quality',

@@ -97,7 +97,11 @@ export interface RevisionInputs {
   readonly generatedAt: string;
   /** The PCN codes of the geography, in one order: the state's contributions are aligned to it. */
   readonly pcnCodes: readonly string[];
-  /** This release's data-as-of date (recorded beside it: a later release holding its values names it). */
+  /**
+   * This release's data-as-of date (a month's end, data-as-of.ts): recorded beside the release, so that a later release
+   * holding its values names it (review 5, G7), and which months' cohorts have matured since the release a held figure
+   * comes from. Undefined (a caller that does not say): every cohort is taken to have matured.
+   */
   readonly dataAsOf?: string | null;
 }
 
@@ -404,7 +408,9 @@ export class EnglandRevisions {
         entry.heldByPeriod += 1;
         for (const unit of units) heldUnits.add(`${cell.id}#${unit}`);
       }
-    const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs);
+    const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs, (cell, column) =>
+      maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
+    );
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
     for (const id of applied.heldRows.keys()) {
       const england = found.cells.get(id)?.england;
@@ -694,7 +700,42 @@ function checkContributions(definition: MetricDefinition, cells: ReadonlyMap<str
     }
 }
 
-/** Puts the held values into England's published rows; returns the state to keep and what was held. */
+/**
+ * True when a month's cohort figure (`definition.cohortMonths`) had not matured at the release a held value comes from
+ * (`heldAsOf`) and has by this one's (`nowAsOf`): the held value is then the immature 0 of a month whose cohort this
+ * release's summary says is covered (review 4, F3: England's June engagement cohort 0 beside regions adding up to
+ * 120), so it is held as no figure. A month's cohort is all of its referrals or none (a cut-off is a month's end): a
+ * held value of a month that had matured is the whole month's, and one of a month still immature now is the 0 every
+ * area shows. A year's held value covers the months matured then: its summary states that cut-off (catalogue.ts,
+ * cohortsOf). A value held through several releases was checked against the first of them that held it (the record
+ * keeps it as no figure from then), so the release before this one is the one to ask.
+ */
+function maturedSince(
+  definition: MetricDefinition,
+  cell: RowCells,
+  column: string,
+  heldAsOf: string | null,
+  nowAsOf: string | null | undefined,
+): boolean {
+  const months = definition.cohortMonths?.[column];
+  if (months === undefined || cell.periodType !== 'month') return false;
+  // Matured at a data-as-of month's end: the month's window (`months` whole months after it) has ended by then.
+  const matured = (asOf: string | null | undefined) =>
+    asOf === undefined || (asOf !== null && addMonths(cell.period, months) <= asOf.slice(0, 7));
+  return !matured(heldAsOf) && matured(nowAsOf);
+}
+
+/** YYYY-MM plus `k` months. */
+function addMonths(month: string, k: number): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const index = year * 12 + (m - 1) + k;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Puts the held values into England's published rows; returns the state to keep and what was held. `maturedSince`:
+ * a held figure whose cohort has matured since its value was published, held as no figure (and so recorded).
+ */
 function applyHolds(
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
@@ -702,6 +743,7 @@ function applyHolds(
   baselines: ReadonlyMap<string, CellState | undefined>,
   heldUnits: ReadonlySet<string>,
   inputs: RevisionInputs,
+  maturedSince: (cell: RowCells, column: string) => boolean,
 ): { cellsNext: Record<string, CellState>; heldRows: HeldRows; figures: number; periods: Set<string> } {
   const cellsNext: Record<string, CellState> = {};
   const heldRows: HeldRows = new Map();
@@ -718,8 +760,9 @@ function applyHolds(
           cellsNext[key] = { v: current, since: inputs.generatedAt, c: contributions };
         continue;
       }
-      const heldValue = state?.v ?? null;
-      if (state !== undefined) cellsNext[key] = state;
+      const immature = state !== undefined && state.v !== null && maturedSince(cell, column);
+      const heldValue = immature ? null : (state?.v ?? null);
+      if (state !== undefined) cellsNext[key] = immature ? { ...state, v: null } : state;
       if (!same(heldValue, current)) {
         figures += 1;
         periods.add(cell.period);
@@ -795,7 +838,6 @@ function alignment(oldCodes: readonly string[], codes: readonly string[]): numbe
   return codes.map((c) => old.get(c) ?? -1);
 }
 
-/** The England figures a published document shows, by row and column. */
 /**
  * The columns that say what a row's figures cover: the span of time (rollout's months with data, workforce's months of
  * referrals) and the population (the mean list size, the PCNs in force and reporting). A row whose every figure is
@@ -828,6 +870,7 @@ function englandRows(document: MetricDocument, rowId: (row: Row) => string): Map
   return rows;
 }
 
+/** The England figures a published document shows, by row and column. */
 function englandValues(
   document: MetricDocument,
   columns: readonly string[],

@@ -1,5 +1,6 @@
 import { Scope } from '../auth/scope.ts';
 import type { Figure, Level, MetaDocument, MetricDocument, MetricRow } from '../contract/metrics.ts';
+import type { FunnelRates, TargetProgress } from '../contract/summaries.ts';
 import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../stats/spc-icons.ts';
 import {
   areaWithParents,
@@ -47,6 +48,10 @@ export interface PackContent {
   readonly previousFinancialYear: string | null;
   readonly previousHeadlines: PackTable | null;
   readonly positions: PackTable;
+  /** Why the funnel column against England is empty (England's year held), or null. */
+  readonly positionsNote: string | null;
+  /** England's figures held by the revisions policy, in words for the cover and the England column (empty: none). */
+  readonly englandHeld: readonly string[];
   readonly charts: readonly PackChart[];
   readonly alerts: readonly string[];
   /** The pack is for readers outside the area, who may not read its alerts: it says so, whether or not it has any. */
@@ -120,9 +125,12 @@ export class PublishedRows {
   private readonly insideArea = new Set<string>();
   /** Documents left out of these rows, for readers outside the area. */
   private readonly withheldDocuments = new Set<string>();
+  /** Each document's summary (England-level facts such as a held year, the same for every reader). */
+  private readonly summaries = new Map<string, Readonly<Record<string, unknown>>>();
 
   constructor(documents: readonly MetricDocument[]) {
     for (const document of documents) {
+      if (document.summary) this.summaries.set(document.name, document.summary);
       if (document.visibility === 'inside_area') this.insideArea.add(document.name);
       const areas = new Map<string, MetricRow[]>();
       for (const row of document.rows) {
@@ -143,13 +151,21 @@ export class PublishedRows {
     const outside = new PublishedRows([]);
     for (const [name, areas] of this.byArea)
       if (this.insideArea.has(name)) outside.withheldDocuments.add(name);
-      else outside.byArea.set(name, areas);
+      else {
+        outside.byArea.set(name, areas);
+        const summary = this.summaries.get(name);
+        if (summary) outside.summaries.set(name, summary);
+      }
     return outside;
   }
 
   /** Was this document left out, the pack being for readers outside the area? */
   withheld(document: string): boolean {
     return this.withheldDocuments.has(document);
+  }
+
+  summary(document: string): Readonly<Record<string, unknown>> | undefined {
+    return this.summaries.get(document);
   }
 
   of(document: string, level: Level, code: string): readonly MetricRow[] {
@@ -201,6 +217,17 @@ function spcText(row: MetricRow | undefined): string {
   return assurance ? `${variation}; ${assurance.toLowerCase()}` : variation;
 }
 
+/** The funnel cell of a measure with no England comparator because England's year is held. */
+export const ENGLAND_HELD_CELL = 'None: England held';
+
+/** The year's funnel rates of a measure (pcn_comparison's summary.funnel_rates), if published. */
+function funnelRates(rows: PublishedRows, fy: string | null, measure: string): FunnelRates | undefined {
+  const rates = rows.summary('pcn_comparison')?.funnel_rates as
+    | Readonly<Record<string, Readonly<Record<string, FunnelRates>>>>
+    | undefined;
+  return fy === null ? undefined : rates?.[fy]?.[measure];
+}
+
 /** Funnel position (PCNs only) and SPC icon, in words, for each measure that has either. */
 function positions(area: BoardArea, rows: PublishedRows, fy: string | null): PackTable {
   const funnelRow =
@@ -208,6 +235,7 @@ function positions(area: BoardArea, rows: PublishedRows, fy: string | null): Pac
   const spcRows = rows.of('spc', area.level, area.code);
   const position = (measure: BoardMeasure, comparator: 'national' | 'region') => {
     if (area.level !== 'pcn' || !measure.funnel) return 'n/a';
+    if (comparator === 'national' && funnelRates(rows, fy, measure.funnel)?.national_held) return ENGLAND_HELD_CELL;
     const value = funnelRow?.[`${measure.funnel}_vs_${comparator}`];
     return typeof value === 'string' ? (FUNNEL_POSITION_TEXT[value] ?? value) : NO_DATA_TEXT;
   };
@@ -222,6 +250,44 @@ function positions(area: BoardArea, rows: PublishedRows, fy: string | null): Pac
       return area.level === 'pcn' ? [m.label, position(m, 'national'), position(m, 'region'), spc] : [m.label, spc];
     }),
   };
+}
+
+/**
+ * England's figures held by the revisions policy (docs/methodology.md, "Revisions of England's figures"), in the
+ * words of the dashboard's notes (RolloutPage heldProjectionNote, meta's england_data_as_of): without them a board
+ * reads England's held year, or its months with no figure yet, as this release's and like for like with the PCN's.
+ */
+function englandHeld(rows: PublishedRows, meta: MetaDocument, fy: string | null): string[] {
+  const notes: string[] = [];
+  const progress = rows.summary('rollout')?.target_progress as readonly TargetProgress[] | undefined;
+  const held = progress?.find((p) => p.fy === fy && p.held)?.held;
+  if (held) {
+    const release = held.data_as_of
+      ? `the release with data to ${formatLongDate(held.data_as_of)}`
+      : 'an earlier release';
+    notes.push(`England's figures for ${fy} are those of ${release} while a revision is checked.`);
+  }
+  const months = meta.england_months_held ?? [];
+  if (months.length > 0) {
+    const named = months.map((m) => formatMonth(m, true));
+    const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+    const to = meta.england_data_as_of
+      ? `England's figures are published to ${formatLongDate(meta.england_data_as_of)}`
+      : "England's figures are not yet published";
+    notes.push(
+      `${to}: ${list} ${named.length === 1 ? 'has' : 'have'} no England figure yet under the revisions policy, so England's monthly figures are blank there.`,
+    );
+  }
+  return notes;
+}
+
+/** Why the England funnel column is empty: England's year is held (the dashboard's Compare page says the same). */
+function positionsNote(area: BoardArea, rows: PublishedRows, fy: string | null): string | null {
+  if (area.level !== 'pcn') return null;
+  const held = BOARD_MEASURES.some((m) => m.funnel && funnelRates(rows, fy, m.funnel)?.national_held);
+  return held
+    ? `${ENGLAND_HELD_CELL}: England's figure for ${fy} is held at an earlier release while a revision is checked, so there is no England comparator (it would compare this release's PCN with an earlier England): compare with the region instead.`
+    : null;
 }
 
 function charts(areas: readonly BoardArea[], rows: PublishedRows, months: readonly string[]): PackChart[] {
@@ -326,6 +392,8 @@ export function packContent(level: Level, code: string, rows: PublishedRows, met
     previousFinancialYear: previousFy,
     previousHeadlines: previousFy === null ? null : headlines(areas, rows, meta, previousFy),
     positions: positions(area, rows, fy),
+    positionsNote: positionsNote(area, rows, fy),
+    englandHeld: englandHeld(rows, meta, fy),
     charts: charts(areas, rows, months),
     alerts: alerts(area, rows, meta),
     alertsWithheld: rows.withheld('alerts'),

@@ -306,6 +306,7 @@ function cover(writer: PackWriter, content: PackContent): void {
   ].filter(Boolean);
   for (const line of period) writer.paragraph(line as string, 12);
   writer.paragraph(`Data as of ${formatLongDate(content.dataAsOf)}`, 12, BOLD);
+  for (const note of content.englandHeld) writer.paragraph(note, 9.5);
   writer.paragraph(`Published ${formatLongDate(content.generatedAt)}`, 11);
   if (content.coverage) {
     writer.space(10);
@@ -357,6 +358,7 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
     writer.table(content.previousHeadlines, [34, ...content.areas.map(() => 11), 18]);
   }
   writer.paragraph(SUPPRESSION_NOTE, 7.5);
+  for (const note of content.englandHeld) writer.paragraph(note, 7.5);
 
   writer.space(6);
   writer.heading('2. Position on the funnel plots and change month by month');
@@ -367,6 +369,7 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
     8.5,
   );
   writer.table(content.positions, content.area.level === 'pcn' ? [30, 18, 18, 34] : [35, 65]);
+  if (content.positionsNote) writer.paragraph(content.positionsNote, 7.5);
 
   writer.newPage();
   writer.heading('3. Monthly charts');

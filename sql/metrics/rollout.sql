@@ -58,6 +58,18 @@ person_years AS (
   GROUP BY pcn_code, icb_code, region_code, fy, person_id
 ),
 
+-- The people referred in more than one month of the year, once per month.
+month_people AS (
+  SELECT DISTINCT e.month, e.pcn_code, e.icb_code, e.region_code, e.person_id
+  FROM episodes AS e
+  INNER JOIN person_years AS y
+    ON y.pcn_code = e.pcn_code AND y.icb_code = e.icb_code AND y.region_code = e.region_code AND y.fy = e.fy
+    AND y.person_id = e.person_id
+  WHERE y.first_month < y.last_month
+),
+
+-- Each person referred once per PCN (with its ICB and region) and period: read only for the PCNs that moved
+-- (people_parts), so never materialised whole.
 people AS (
   SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, person_id
   FROM person_years
@@ -65,12 +77,8 @@ people AS (
 
   UNION ALL
 
-  SELECT DISTINCT 'month' AS period_type, e.month AS period, e.pcn_code, e.icb_code, e.region_code, e.person_id
-  FROM episodes AS e
-  INNER JOIN person_years AS y
-    ON y.pcn_code = e.pcn_code AND y.icb_code = e.icb_code AND y.region_code = e.region_code AND y.fy = e.fy
-    AND y.person_id = e.person_id
-  WHERE y.first_month < y.last_month
+  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, person_id
+  FROM month_people
 
   UNION ALL
 
@@ -78,12 +86,32 @@ people AS (
   FROM person_years
 ),
 
+-- People per PCN (with its ICB and region) and period, counted from the rows above without their ids (each is one
+-- person) and before the PCNs that moved are left out (those are whole periods of a PCN): the people of every PCN
+-- were materialised and joined to moved_pcns one by one before (issue 17).
 people_counts AS (
-  SELECT p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, count(*) AS people
-  FROM people AS p
-  LEFT JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  SELECT c.period_type, c.period, c.pcn_code, c.icb_code, c.region_code, sum(c.people) AS people
+  FROM (
+    SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, count(*) AS people
+    FROM person_years
+    WHERE first_month = last_month
+    GROUP BY 1, 2, 3, 4, 5
+
+    UNION ALL
+
+    SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, count(*) AS people
+    FROM month_people
+    GROUP BY 1, 2, 3, 4, 5
+
+    UNION ALL
+
+    SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, count(*) AS people
+    FROM person_years
+    GROUP BY 1, 2, 3, 4, 5
+  ) AS c
+  LEFT JOIN moved_pcns AS m ON m.period_type = c.period_type AND m.period = c.period AND m.pcn_code = c.pcn_code
   WHERE m.pcn_code IS NULL
-  GROUP BY p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code
+  GROUP BY 1, 2, 3, 4, 5
 ),
 
 people_parts AS (

@@ -59,25 +59,83 @@ sums AS (
   GROUP BY 1, 2, 3, 4, 5
 ),
 
--- Each person once per PCN (with its ICB and region), period and instrument.
-people AS (
+-- Each person once per PCN (with its ICB and region), year and instrument, with the first and last month of the year
+-- they had a pair in: the one grouping of every pair by person (grouping every pair once per period type, by month
+-- and by year, cost most of this query at national scale; issue 17). A person with pairs in one month of the year
+-- (almost everyone) is one of that month's people, improved as in the year; the few with pairs in more than one
+-- month are one of each such month's people, read from their own pairs. A pair's month is its episode's, that of the
+-- referral date, so of one financial year (rollout.sql).
+person_years AS (
   SELECT
-    t.period_type,
-    CASE t.period_type WHEN 'month' THEN p.month ELSE p.fy END AS period,
-    p.pcn_code, p.icb_code, p.region_code, p.instrument, p.person_id,
-    max(CASE WHEN p.improved THEN 1 ELSE 0 END) AS improved
-  FROM pairs AS p
-  CROSS JOIN (SELECT DISTINCT period_type FROM rollups) AS t
-  GROUP BY 1, 2, 3, 4, 5, 6, 7
+    pcn_code, icb_code, region_code, fy, instrument, person_id,
+    min(month) AS first_month,
+    max(month) AS last_month,
+    max(CASE WHEN improved THEN 1 ELSE 0 END) AS improved
+  FROM pairs
+  GROUP BY pcn_code, icb_code, region_code, fy, instrument, person_id
 ),
 
+-- The people with pairs in more than one month of the year, once per month.
+month_people AS (
+  SELECT
+    p.month, p.pcn_code, p.icb_code, p.region_code, p.instrument, p.person_id,
+    max(CASE WHEN p.improved THEN 1 ELSE 0 END) AS improved
+  FROM pairs AS p
+  INNER JOIN person_years AS y
+    ON y.pcn_code = p.pcn_code AND y.icb_code = p.icb_code AND y.region_code = p.region_code AND y.fy = p.fy
+    AND y.instrument = p.instrument AND y.person_id = p.person_id
+  WHERE y.first_month < y.last_month
+  GROUP BY 1, 2, 3, 4, 5, 6
+),
+
+-- Each person once per PCN (with its ICB and region), period and instrument: read only for the PCNs that moved
+-- (people_parts), so never materialised whole.
+people AS (
+  SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, instrument, person_id, improved
+  FROM person_years
+  WHERE first_month = last_month
+
+  UNION ALL
+
+  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, instrument, person_id, improved
+  FROM month_people
+
+  UNION ALL
+
+  SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, instrument, person_id, improved
+  FROM person_years
+),
+
+-- People per PCN (with its ICB and region), period and instrument, counted from the rows above without their ids
+-- (each is one person) and before the PCNs that moved are left out (those are whole periods of a PCN): the people of
+-- every PCN were materialised and joined to moved_pcns one by one before (issue 17).
 people_counts AS (
-  SELECT p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, p.instrument,
-    count(*) AS people, sum(p.improved) AS improved
-  FROM people AS p
-  LEFT JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
+  SELECT c.period_type, c.period, c.pcn_code, c.icb_code, c.region_code, c.instrument,
+    sum(c.people) AS people, sum(c.improved) AS improved
+  FROM (
+    SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, instrument,
+      count(*) AS people, sum(improved) AS improved
+    FROM person_years
+    WHERE first_month = last_month
+    GROUP BY 1, 2, 3, 4, 5, 6
+
+    UNION ALL
+
+    SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, instrument,
+      count(*) AS people, sum(improved) AS improved
+    FROM month_people
+    GROUP BY 1, 2, 3, 4, 5, 6
+
+    UNION ALL
+
+    SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, instrument,
+      count(*) AS people, sum(improved) AS improved
+    FROM person_years
+    GROUP BY 1, 2, 3, 4, 5, 6
+  ) AS c
+  LEFT JOIN moved_pcns AS m ON m.period_type = c.period_type AND m.period = c.period AND m.pcn_code = c.pcn_code
   WHERE m.pcn_code IS NULL
-  GROUP BY p.period_type, p.period, p.pcn_code, p.icb_code, p.region_code, p.instrument
+  GROUP BY 1, 2, 3, 4, 5, 6
 ),
 
 people_parts AS (

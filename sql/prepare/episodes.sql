@@ -123,7 +123,10 @@ windowed AS (
     e.discharge_reason,
     e.occurred_on,
     e.occurred_on >= r.referred_on AS after_referral,
-    e.occurred_on <= r.engagement_end AS by_engagement_end
+    e.occurred_on <= r.engagement_end AS by_engagement_end,
+    -- the order of discharges (below), made for discharges only, not a date cast to text on every follow-up that the
+    -- FILTER then leaves unread (issue 17)
+    CASE WHEN e.event_type = 'discharge' THEN CAST(e.occurred_on AS VARCHAR) || e.discharge_reason END AS discharge_order
   FROM committed_events AS e
   INNER JOIN referral_windows AS r
     ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
@@ -157,8 +160,7 @@ follow_ups AS (
     -- how it ended: the latest discharge within the outcome window (a person may be discharged, re-engage and be
     -- discharged again); two on one day go by the reason's name, so that every engine picks the same without reading
     -- every event's id (max_by in DuckDB and Trino alike)
-    max_by(discharge_reason, CAST(occurred_on AS VARCHAR) || discharge_reason)
-      FILTER (WHERE event_type = 'discharge' AND after_referral) AS discharge_reason
+    max_by(discharge_reason, discharge_order) FILTER (WHERE event_type = 'discharge' AND after_referral) AS discharge_reason
   FROM windowed
   GROUP BY pcn_code, referral_id
 )

@@ -15,6 +15,12 @@
  *
  * refreshes on those clocks instead (the same files): a month is published once it has ended, so the first release is
  * through the month before the last and the second has the last month new, as after a normal monthly upload.
+ *
+ *   FROM_RELEASE=1 RELEASES=2026-12-01T10:00:00Z npx tsx test/bench/revisions.bench.ts <data folder>
+ *
+ * copies the folder's published documents (metrics/) and its revisions record (private/) too, so the first refresh is
+ * differenced against the folder's own release: what a folder's record holds and why (a record made by an older code
+ * version holds every figure whose definition changed since, where the change fails the rule).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +44,9 @@ EnglandRevisions.open = async (...args) => {
 async function main(source: string): Promise<void> {
   const copy = mkdtempSync(join(tmpdir(), 'revisions-bench-'));
   try {
-    for (const folder of ['curated', 'receipts', 'reference', 'compactions'])
+    const folders = ['curated', 'receipts', 'reference', 'compactions'];
+    if (process.env.FROM_RELEASE === '1') folders.push('metrics', 'private');
+    for (const folder of folders)
       if (existsSync(join(source, folder))) cpSync(join(source, folder), join(copy, folder), { recursive: true });
     const clocks = process.env.RELEASES?.split(',') ?? ['2026-12-01T09:00:00.000Z', '2026-12-01T10:00:00.000Z'];
     for (const [i, clock] of clocks.entries()) {

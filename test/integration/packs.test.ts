@@ -189,6 +189,60 @@ describe('the monthly PDF packs', () => {
     expect(cells(lineOf(text, 'Rows accepted'))).toEqual(['Rows accepted', '4,321']);
   });
 
+  it("says when England's figures are held by the revisions policy, on the cover, by England's column and the funnel", async () => {
+    // A release that holds England's 2025/26 at the one with data to 31 August 2025: September has no England figure
+    // yet (meta), the year's projection is that release's (rollout), and take-up has no England comparator.
+    const heldMeta = { ...meta, england_months_held: ['2025-09'], england_data_as_of: '2025-08-31' };
+    const held = { release: '2025-09-05T06:00:00.000Z', data_as_of: '2025-08-31' };
+    const heldDocuments = documents().map((d) => {
+      if (d.name === 'rollout') return { ...d, summary: { ...d.summary, target_progress: [{ fy: '2025/26', held }] } };
+      if (d.name !== 'pcn_comparison') return d;
+      const national_held = { reason: "England's year held, revision pending", release: held.release };
+      return { ...d, summary: { ...d.summary, funnel_rates: { '2025/26': { take_up_pct: { national_held } } } } };
+    });
+    const read = async (level: 'pcn' | 'national', code: string) => {
+      const file = join(dir.path, `held-${code}.pdf`);
+      writeFileSync(file, await buildPack(level, code, new PublishedRows(heldDocuments), heldMeta));
+      return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    };
+    const year =
+      "England's figures for 2025/26 are those of the release with data to 31 August 2025 while a revision is checked.";
+    const months =
+      "England's figures are published to 31 August 2025: September 2025 has no England figure yet under the revisions policy, so England's monthly figures are blank there.";
+    const funnel =
+      "None: England held: England's figure for 2025/26 is held at an earlier release while a revision is checked, so there is no England comparator (it would compare this release's PCN with an earlier England): compare with the region instead.";
+    const england = await read('national', 'ENG');
+    const [cover, body] = england.split('1. Headline figures, financial year') as [string, string];
+    // On the cover, under "Data as of", and again under the headline table with England's column.
+    for (const part of [cover, body]) {
+      expect(part.replace(/\s+/g, ' ')).toContain(year);
+      expect(part.replace(/\s+/g, ' ')).toContain(months);
+    }
+    expect(england).not.toContain('None: England held');
+    const pcn = await read('pcn', 'U11111');
+    expect(pcn.replace(/\s+/g, ' ')).toContain(year);
+    expect(pcn.replace(/\s+/g, ' ')).toContain(funnel);
+    const positions = pcn.slice(pcn.lastIndexOf('2. Position on the funnel plots'));
+    // Take-up's England cell says why it is empty (its position against England was never published); the referral
+    // rate, not held in this case, keeps its position.
+    expect(cells(lineOf(positions, 'Engaged with a link worker, %')).slice(1, 3)).toEqual([
+      'None: England held',
+      'below the 99.8% limit',
+    ]);
+    expect(cells(lineOf(positions, 'Referrals per 1,000 registered')).slice(1, 3)).toEqual([
+      'above the 99.8% limit',
+      'within the limits',
+    ]);
+    // A release that holds nothing says nothing of it.
+    for (const [level, code] of [
+      ['national', 'ENG'],
+      ['pcn', 'U11111'],
+    ] as const) {
+      const text = textOf(level, code).replace(/\s+/g, ' ');
+      expect(text).not.toMatch(/held|revision/i);
+    }
+  });
+
   it("a PCN's pack names no other PCN; an ICB's, region's and England's name none at all", () => {
     const others = { U11111: ['U22222', 'HILLTOP', 'U33333', 'VALLEYFIELD'], U22222: ['U11111', 'RIVERSIDE'] };
     for (const [code, names] of Object.entries(others)) {

@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
@@ -16,6 +18,8 @@ import { writeEventFiles } from '../support/golden.ts';
  */
 type Doc = { rows: Record<string, unknown>[]; summary?: Record<string, unknown>; generated_at: string };
 const dirs: string[] = [];
+/** The key of the revisions record in a release's map (it is not a document). */
+const RECORD = 'private:revisions';
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -43,6 +47,9 @@ async function releases(spec: string): Promise<Map<string, Doc>[]> {
         key.split('/').pop()?.replace('.json', '') as string,
         JSON.parse(new TextDecoder().decode(await store.get(key))),
       );
+    // The revisions record (private) beside the documents, to see what it keeps as published.
+    const record = await store.get(REVISIONS_STATE_KEY);
+    if (record) docs.set(RECORD, JSON.parse(gunzipSync(record).toString('utf8')));
     published.push(docs);
   }
   return published;
@@ -105,6 +112,90 @@ describe("figures derived from England's held periods (review 4)", () => {
         | undefined
     )?.['2025/26']?.referral_rate;
     expect(before?.national).toBe(0.00395714);
+  }, 300_000);
+
+  // v7: r0 as v2; r1 = every PCN's September and one decline, U00001's: September's declines are one PCN's own, so
+  // every England figure of September is held as no figure (null, a new month) and 2025/26 at r0's values.
+  it('F1: a held new month is left out of the projection, not read as a month with nobody referred', async () => {
+    const [r0, r1] = await releases('v7');
+    const rollout = r1?.get('rollout');
+    expect(england(rollout, '2025-09')?.people_referred).toBeNull();
+    // The regions publish September (their own figures; rounded to 5): 22+15+12+18 = 67 -> 65, 25+14 = 39 -> 40.
+    const sep = (code: string) =>
+      rollout?.rows.find((r) => r.code === code && r.period === '2025-09')?.people_referred as number;
+    expect([sep('Y56'), sep('Y58')]).toEqual([65, 40]);
+    expect(england(rollout, '2025/26')).toMatchObject({ people_referred: 554, months: 5 });
+    const progress = (rollout?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
+      (p) => p.fy === '2025/26',
+    );
+    // Worked by hand: April to August have 106, 112, 118, 106, 112 people (each PCN's size + 0, 1, 2, 0, 1): 554,
+    // mean 110.8, sd sqrt(100.8 / 4) = 5.0200. Seven months unknown (flat profile: no 2024/25): centre 554 + 7 x 110.8
+    // = 1329.6; half-width t(0.975, 4) 2.7764 x 5.0200 x sqrt(7 + 49 / 5) = 57.13: [1272, 1387], as r0 published.
+    // Judged at r0's data-as-of date (5 months elapsed, review 5 G2). Read as 0 people, September gave 1108 [703,
+    // 1513] (review 4): the year's 554 over six months' 554, the mean of six months (92.3) and their spread.
+    expect(progress).toMatchObject({
+      people_referred_to_date: 554,
+      months_elapsed: 5,
+      complete_months: ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'],
+      projection_to_year_end: 1330,
+      projection_low: 1272,
+      projection_high: 1387,
+      status: 'below target',
+      held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2025-08-31' },
+    });
+  }, 300_000);
+
+  // v6: r0 as v2 (data as of 2025-08-31: the engagement cohort is April and May); r1 = every PCN's September and
+  // U00003's late file of 2 June referrals (data as of 2025-09-30: June's 3-month window has closed). One PCN alone
+  // moved June, so June is held (and 2025/26, and July: the late referrals' community connections are July's).
+  it("F3: a held month whose cohort matured since is held as no figure; a held year's cohorts are stated", async () => {
+    const [r0, r1] = await releases('v6');
+    const person = (docs: Map<string, Doc> | undefined) => docs?.get('cof_person');
+    // r0: June (106 + 6 x 2 = 118 referrals) had no engagement cohort yet: 0 everywhere, as the summary's 31 May says.
+    expect(england(person(r0), '2025-06')).toMatchObject({ episodes: 118, engagement_cohort: 0, engaged: 0 });
+    expect(person(r0)?.summary?.cohorts).toEqual({
+      engagement: { months: 3, referred_on_or_before: '2025-05-31' },
+      outcomes: { months: 6, referred_on_or_before: '2025-02-28' },
+    });
+    expect(
+      (r1?.get('meta') as unknown as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held?.periods,
+    ).toEqual(['2025-06', '2025-07', '2025/26']);
+    // r1: England's June is held at r0's 118 referrals; its engagement figures, 0 at r0 because the window had not
+    // closed, are no figure (before the fix 0, beside regions publishing 75 and 45: U00001-U00004's 24 + 17 + 14 + 2
+    // + 20 = 77 and U00005-U00006's 27 + 16 = 43, rounded to 5). Its 6-month figures are 0 at r0 and at r1 (not
+    // matured by 30 September either), as every area shows: kept.
+    const june = england(person(r1), '2025-06');
+    expect(june).toMatchObject({
+      episodes: 118,
+      engagement_cohort: null,
+      engaged: null,
+      connected: null,
+      plans_agreed: null,
+      engaged_pct: null,
+      outcome_cohort: 0,
+    });
+    const region = (code: string) =>
+      person(r1)?.rows.find((r) => r.code === code && r.period === '2025-06')?.engagement_cohort;
+    expect([region('Y56'), region('Y58')]).toEqual([75, 45]);
+    // The record keeps what is published (no figure), so the next release's change is June's whole cohort.
+    type Cells = Record<string, { v: unknown }>;
+    const record = r1?.get(RECORD) as unknown as { documents: Record<string, { cells: Cells }> };
+    expect(record.documents.cof_person?.cells['month|2025-06#engagement_cohort']?.v).toBeNull();
+    expect(record.documents.cof_person?.cells['month|2025-06#episodes']?.v).toBe(118);
+    // The year is held at r0's engagement cohort, April and May's 106 + 112 = 218, and the summary says so: its
+    // cohorts are r0's cut-offs, not this release's 30 June.
+    expect(england(person(r1), '2025/26')).toMatchObject({ episodes: 554, engagement_cohort: 218 });
+    expect(person(r1)?.summary?.cohorts).toMatchObject({
+      engagement: { months: 3, referred_on_or_before: '2025-06-30' },
+      held: {
+        '2025/26': {
+          release: person(r0)?.generated_at,
+          data_as_of: '2025-08-31',
+          engagement: { months: 3, referred_on_or_before: '2025-05-31' },
+          outcomes: { months: 6, referred_on_or_before: '2025-02-28' },
+        },
+      },
+    });
   }, 300_000);
 
   // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each add 2 'after' GP uses to a
