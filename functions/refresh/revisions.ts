@@ -653,9 +653,15 @@ function collectCells(
   for (const row of published) if (exactEngland(row)) cellsOf(row, row);
   // Each column's mean rule found once, not per PCN row and column (issue 17: a national document has 10^5 PCN rows).
   const meanOf = columns.map((column) => definition.rules.means?.find((m) => m.column === column));
+  // PCNs with rows that the reference in force does not list (a reference file that dropped a PCN with events):
+  // England counts their events, the record cannot, so the check below names them (review 5, G8).
+  const outside = new Set<string>();
   for (const row of exact) {
     const index = row.level === 'pcn' ? pcnIndex.get(String(row.code)) : undefined;
-    if (index === undefined) continue;
+    if (index === undefined) {
+      if (row.level === 'pcn') outside.add(String(row.code));
+      continue;
+    }
     // The row's id once: whether England has the cell, and the cell itself.
     const id = rowId(row);
     if (hasEngland && !cells.has(id)) continue;
@@ -677,7 +683,7 @@ function collectCells(
         : (cell.contributions.get(column)?.reduce((s, v) => s + v, 0) ?? 0);
       if (isNumber(value)) cell.values.set(column, value);
     }
-  if (hasEngland) checkContributions(definition, cells);
+  if (hasEngland) checkContributions(definition, cells, outside);
   return { cells, hasEngland, rowId, exactEngland };
 }
 
@@ -687,7 +693,11 @@ function collectCells(
  * F5 a: suppressed totals read as 0), so the refresh stops. Distinct people and the other counts need not add up
  * (a person referred in two PCNs is one person in England).
  */
-function checkContributions(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
+function checkContributions(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  outside: ReadonlySet<string>,
+): void {
   for (const column of definition.rules.monthly ?? [])
     for (const cell of cells.values()) {
       const value = cell.values.get(column);
@@ -695,7 +705,11 @@ function checkContributions(definition: MetricDefinition, cells: ReadonlyMap<str
       const sum = (cell.contributions.get(column) ?? []).reduce((s, c) => s + c, 0);
       if (Math.abs(sum - value) > TOLERANCE)
         throw new Error(
-          `revisions: ${definition.name} England row ${cell.id}, field ${column}: the PCNs' exact contributions do not add up to England's figure`,
+          `revisions: ${definition.name} England row ${cell.id}, field ${column}: the PCNs' exact contributions do not add up to England's figure${
+            outside.size === 0
+              ? ''
+              : `; PCNs with events that the reference in force does not list: ${[...outside].sort().join(', ')} (a reference version must keep every PCN that has sent events, closed with its valid_to, as \`reference import\` does: stage one that lists them)`
+          }`,
         );
     }
 }

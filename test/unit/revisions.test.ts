@@ -479,3 +479,36 @@ describe('a held month holds its period and year in every document (review 3, H1
     expect(fourth.revisions.heldInRelease()).toBeUndefined();
   });
 });
+
+describe('a PCN with events that the reference in force does not list (review 5, G8)', () => {
+  // England's April referrals count every PCN's events (10 = 6 + 4); the record's PCNs are the reference's, and U00009,
+  // dropped from a reference file while it has events, is not one of them: the refresh cannot record its part, so it
+  // stops, naming the PCN and what to do, not only the row.
+  it('the refresh stops and names the PCN and the remedy', async () => {
+    const rollout = CATALOGUE.find((d) => d.name === 'rollout') as (typeof CATALOGUE)[number];
+    const row = (level: string, code: string, referrals: number): Row => ({
+      level,
+      code,
+      period_type: 'month',
+      period: '2025-04',
+      referrals,
+      declines: 0,
+    });
+    const exact = [row('national', 'ENG', 10), row('pcn', 'U00001', 6), row('pcn', 'U00009', 4)];
+    const store = new MemoryObjectStore();
+    const revisions = await EnglandRevisions.open(
+      { store, generatedAt: '2025-05-20T00:00:00.000Z', pcnCodes: PCNS },
+      undefined,
+    );
+    expect(() =>
+      revisions.revise(
+        rollout,
+        exact.map((r) => ({ ...r })),
+        exact,
+        undefined,
+      ),
+    ).toThrow(
+      "revisions: rollout England row month|2025-04, field referrals: the PCNs' exact contributions do not add up to England's figure; PCNs with events that the reference in force does not list: U00009 (a reference version must keep every PCN that has sent events, closed with its valid_to, as `reference import` does: stage one that lists them)",
+    );
+  });
+});
