@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { GoldenEvent } from '../support/golden.ts';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
 import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
@@ -21,6 +21,7 @@ import { goldenProgramme } from '../support/golden-programme.ts';
 type Event = GoldenEvent;
 const person = (label: string) => createHash('sha256').update(label).digest('hex');
 
+/** An accepted referral (referralEvent) of the person `who`, from `source`, recorded at 10:00 on the day unless said. */
 const referral = (
   pcn: string,
   id: string,
@@ -29,20 +30,10 @@ const referral = (
   source = 'gp',
   recorded = `${on}T10:00:00Z`,
 ): Event => ({
-  event_id: `E-${id}`,
-  event_type: 'referral',
-  pcn_code: pcn,
-  referral_id: id,
+  ...referralEvent(pcn, id, on),
   person_id: person(who),
-  occurred_on: on,
   recorded_at: recorded,
   referral_source: source,
-  referral_reasons: 'loneliness_isolation',
-  snomed_code: '871731000000106',
-  age_band: '45-54',
-  sex: 'female',
-  ethnicity_group: 'white',
-  imd_decile: 2,
 });
 const decline = (pcn: string, id: string, who: string, on: string): Event => ({
   event_id: `E-${id}`,
