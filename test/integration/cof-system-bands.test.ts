@@ -61,6 +61,10 @@ const publish = (name: string, uploads: Record<string, GoldenEvent[]>) =>
   goldenProgramme(name, { uploads, reference: REFERENCE, now: NOW, timeoutMs: 180_000 });
 
 const FIGURES = ['people', 'before_total', 'after_total', 'change_pct'] as const;
+/** FIGURES of an area's band of use before referral of `service` in 2025/26, as `published`. */
+const bandFigures =
+  (published: ReturnType<typeof publish>, service: string) => (level: string, code: string, band: string) =>
+    FIGURES.map((f) => published.row('cof_system', level, code, '2025/26', { service, baseline_band: band })[f]);
 
 /**
  * GP appointments (before, after): U00001 has 20 referrals with 2 and 2 and one frequent attender with 9 and 2 (the
@@ -88,11 +92,7 @@ describe('cof_system GP bands: a total that would say how many people its band h
   });
 
   it('publishes the hand-worked figures: no total beside a suppressed people, none that pins people', () => {
-    const row = gp.row;
-    const figures = (level: string, code: string, band: string) =>
-      FIGURES.map(
-        (f) => row('cof_system', level, code, '2025/26', { service: 'gp_appointment', baseline_band: band })[f],
-      );
+    const figures = bandFigures(gp, 'gp_appointment');
     // England, exact: 0-3 80 referrals, 40 + 20 + 60 + 0 = 120 before and after; 7+ 1 + 12 + 8 + 12 = 33, before
     // 9 + 96 + 56 + 120 = 281, after 2 + 60 + 40 + 60 = 162 (-42.3%); all 113, 401, 282 (-29.7%).
     expect(figures('national', 'ENG', '0-3')).toEqual([80, 120, 120, 0]);
@@ -153,11 +153,7 @@ describe('cof_system A&E bands: band 1 before_total is its people', () => {
   const ae = publish('cof-system-ae', uploads);
 
   it('suppresses a band total wherever its people is suppressed, primary or secondary', () => {
-    const row = ae.row;
-    const figures = (level: string, code: string, band: string) =>
-      FIGURES.map(
-        (f) => row('cof_system', level, code, '2025/26', { service: 'ae_attendance', baseline_band: band })[f],
-      );
+    const figures = bandFigures(ae, 'ae_attendance');
     // England, exact. Band 0: 57 referrals, 0 before, after 1 + 10 + 9 + 8 = 28 (each PCN's odd positions); band 1:
     // 51, 51, 5 + 7 + 7 + 6 = 25; band 2+: 48, 96, 6 + 6 + 5 + 6 = 23; all 156, 147, 76.
     expect(figures('national', 'ENG', '0')).toEqual([57, 0, 28, null]);
