@@ -256,10 +256,12 @@ const TELEPHONE_SEP = `[^A-Za-z0-9:+]{0,${MAX_SEPARATOR_RUN}}`;
  * `(01632) 960 001`, `0044 7700 900123`. Letters or digits either side end it: no checksum, so a zero-padded id
  * (EVT0000012345) is not one. Nor is a time's seconds and their fraction, or a fraction (after a digit and a colon
  * or a dot): a timestamp to the nanosecond with an offset, `2019-01-01T09:30:05.123456789+01:00` or
- * `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is still read).
+ * `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is still read). Nor is the tail of an id's
+ * date and sequence (hasTelephone, below).
  */
 const TELEPHONE = new RegExp(
   `(?<![A-Za-z0-9+])(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
+  'g',
 );
 /**
  * A UK mobile number wherever it is, letters either side included (`MOB07700900123`, `tel07700 900123`,
@@ -439,6 +441,86 @@ function hasMobileRun(value: string): boolean {
     digits += i - start;
   }
   return count > 0 && runIsMobile(value, count, digits);
+}
+
+/**
+ * A telephone number standing alone is not read where it is the tail of an id made of a date and a sequence: a group
+ * of digits comes before it across a run of 1 to 16 separators (no letter, colon or plus: the run goes on from an ODS
+ * code, a year or a day, so it is one id), and its first two groups are parts of a date written with separators that
+ * the run holds, a four-digit year, a month and a day (`2023-02-22`), a day, a month and a year (`06-10-2019`,
+ * `06-10-19`), a month and a year (`02/2023`) or a two-digit year, a month and a day, or its first group is a date
+ * written together (`02022023`). An id
+ * of an ODS code, a date and a sequence of one to six digits with one separator (`H53465-2023-02-22-000993`,
+ * `G08488/14/01/2022/2494`, `Y73322 06 10 2019 58`, `G08488_01_2022_2494`) holds a 0 and nine or ten digits
+ * standing apart there: of 200,000 generated ids of each shape, 12.5 in 100 written year first, 36 day first and 25
+ * month and year were refused before this (test/bench/guard.bench.ts, 5 Dec 2026). A telephone number as people write
+ * it starts with its 0 and its area or mobile code, three to five digits (`020`, `0161`, `01632`, `07700`), not a month
+ * or a day with the rest of a date beside it; one after a date (`2023-02-22 07700 900123`), after other digits
+ * (`12 07700 900123`) or after text (`seen: 02 22 000993`) is still read, and so is one whose first group alone ends
+ * a date (`2023 01 632 960 001`; `EV-2023-01-07-700-900-123`, a mobile in small groups after a year and a month).
+ */
+const dateGroupStarts: number[] = [];
+const dateGroupLengths: number[] = [];
+/** The most groups of the number that a date takes (a day, a month and a year). */
+const DATE_GROUPS_IN = 3;
+
+/** How many groups, from group g of `count`, a date written with separators takes (0: no date starts there). */
+function dateSpanAt(value: string, g: number, count: number): number {
+  const length = (k: number) => dateGroupLengths[k] as number;
+  const at = (k: number) => numberAt(value, dateGroupStarts[k] as number, length(k));
+  const small = (k: number) => k < count && length(k) <= 2;
+  if (isDateTogether(value, dateGroupStarts[g] as number, length(g))) return 1;
+  if (length(g) === 4 && isYear(at(g)) && small(g + 1) && isMonth(at(g + 1)) && small(g + 2) && isDay(at(g + 2))) {
+    return 3;
+  }
+  if (!small(g)) return 0;
+  if (isMonth(at(g)) && g + 1 < count && length(g + 1) === 4 && isYear(at(g + 1))) return 2;
+  if (small(g + 1) && isMonth(at(g + 1)) && g + 2 < count) {
+    const last = length(g + 2);
+    if (isDay(at(g)) && ((last === 4 && isYear(at(g + 2))) || last === 2)) return 3; // day first
+    if (length(g) === 2 && last <= 2 && isDay(at(g + 2))) return 3; // a two-digit year first
+  }
+  return 0;
+}
+
+/** Whether the telephone number at value[start, end) is the tail of an id's date and sequence (above). */
+function isDatedIdTail(value: string, start: number, end: number): boolean {
+  if (value.charCodeAt(start) === 43) return false; // +44: no date starts so
+  // The group before it, across a run of separators.
+  let k = start - 1;
+  while (k >= 0 && start - k <= MAX_SEPARATOR_RUN && isRunSeparator(value.charCodeAt(k))) k--;
+  if (k === start - 1 || k < 0 || !isDigit(value, k)) return false;
+  const groupEnd = k + 1;
+  while (k >= 0 && isDigit(value, k)) k--;
+  dateGroupStarts[0] = k + 1;
+  dateGroupLengths[0] = groupEnd - k - 1;
+  // Its own first groups.
+  let count = 1;
+  for (let i = start; i < end && count <= DATE_GROUPS_IN; ) {
+    if (!isDigit(value, i)) {
+      i++;
+      continue;
+    }
+    const groupStart = i;
+    while (i < end && isDigit(value, i)) i++;
+    dateGroupStarts[count] = groupStart;
+    dateGroupLengths[count++] = i - groupStart;
+  }
+  // A date written together as its first group, or one written with separators that takes its first two groups: a
+  // date that ends with its first group (`EV-2023-01-07-700-900-123`, the 7th and a mobile in small groups, or a
+  // sequence) is not enough, as a mobile's 07 can be a day or a month.
+  if (isDateTogether(value, dateGroupStarts[1] as number, dateGroupLengths[1] as number)) return true;
+  return dateSpanAt(value, 0, count) === 3 || dateSpanAt(value, 1, count) > 1;
+}
+
+/** Whether the text holds a telephone number standing alone (above): each place the rule matches, its context checked. */
+function hasTelephone(value: string): boolean {
+  TELEPHONE.lastIndex = 0;
+  for (let match = TELEPHONE.exec(value); match !== null; match = TELEPHONE.exec(value)) {
+    if (!isDatedIdTail(value, match.index, match.index + match[0].length)) return true;
+    TELEPHONE.lastIndex = match.index + 1;
+  }
+  return false;
 }
 
 /** Whether the text holds a mobile (above): each place the rule matches, its groups checked. */
@@ -782,7 +864,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (hasGroupedNhsNumber(value)) return 'nhs_number';
   }
   if (!shortcut || shape.telephoneDigits >= NUMBER_MIN_DIGITS) {
-    if (TELEPHONE.test(value)) return 'telephone';
+    if (hasTelephone(value)) return 'telephone';
     // Every spelling the rule reads holds 07 or 44 (`07700…`, `447700…`, `+44 (0) 7700…`): a text without either (the
     // SNOMED codes on every row, most ids) is spared the expression.
     if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
