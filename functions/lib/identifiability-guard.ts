@@ -924,7 +924,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   ) {
     return 'date_of_birth';
   }
-  if (shape.letters === 0 && digits === UUID_DIGITS && uuidHoldsBirthDate(value)) return 'date_of_birth';
+  if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
   return undefined;
 }
 
@@ -932,33 +932,47 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
  * A date of birth built into a UUID's shape by a system that numbers people's records so
  * (`19850312-0000-0000-0000-000000000017`, `00000001-1985-0312-0000-000000000000`): a whole group of eight digits, or
  * two whole groups of four side by side, that make a date from 1900 to 2009 (a year, a month and a day, or a day, a
- * month and a year), in a UUID with no hex letter at all. A generated UUID is hex: a version 4 one has no letter about
- * 4 times in 10 million ((10/16)^30 / 2: thirty random hex digits and a variant of 8, 9, a or b), and of those about
- * 1 in 400 has such a date where this reads it: none of 1,000,000 version 4 UUIDs or 1,000,000 random 128-bit
- * UUID shapes is refused (test/bench/guard.bench.ts). A date inside a UUID beside hex letters
+ * month and a year), in a UUID with no hex letter at all, or whose other 24 hex digits are 16 or more zeros (a
+ * record's number in hex after the date, `19850312-0000-0000-0000-00000000001a`). A generated UUID is hex: a version
+ * 4 one has no letter about 4 times in 10 million ((10/16)^30 / 2: thirty random hex digits and a variant of 8, 9, a or
+ * b), and of those about 1 in 400 has such a date where this reads it; 16 zeros among its other digits (22 of them
+ * random) is a chance of about 4 in 10^15. None of 1,000,000 version 4 UUIDs or 1,000,000 random 128-bit UUID shapes
+ * is refused (test/bench/guard.bench.ts). A date inside a UUID beside random-looking hex
  * (`19850312-3fa2-4c1e-9b7d-1a2b3c4d5e6f`) is left: 28 of 1,000,000 version 4 UUIDs have such a date as their first
  * group and 62 of 1,000,000 random 128-bit shapes in one of the three places (measured 5 Dec 2026), so a file of
- * 50,000 generated ids would be refused more often than not, and a refusal loses the whole file. A date written
- * together beside letters is not read anywhere else either (above); an event's date (2019 on) is no person's.
+ * 50,000 generated ids would be refused more often than not, and a refusal loses the whole file; no rule on the date
+ * alone tells a person's from chance there (a version 4 first group is 32 random bits: any eight digits are possible).
+ * A date written together beside letters is not read anywhere else either (above); an event's date (2019 on) is no
+ * person's.
  */
-const UUID_DIGITS = 32;
+const UUID_LENGTH = 36;
 /** Where the eight digits read as a date stand: the first group, the second and third, the third and fourth. */
 const UUID_DATE_PLACES: [number, number][] = [
   [0, 4],
   [9, 14],
   [14, 19],
 ];
-/** Whether eight digits are a date from 1900 to 2009, year first (yyyymmdd) or day first (ddmmyyyy). */
+/** The fewest zeros among a UUID's 24 hex digits beside the date that make it a number written into the shape. */
+const UUID_ZEROS_BESIDE_DATE = 16;
+/** Whether eight characters are digits making a date from 1900 to 2009, year first (yyyymmdd) or day first (ddmmyyyy). */
 function isOldDateTogether(eight: string): boolean {
+  if (!/^\d{8}$/.test(eight)) return false;
   const part = (at: number, length: number) => Number(eight.slice(at, at + length));
   const yearFirst = part(0, 4) >= 1900 && part(0, 4) <= 2009 && isMonth(part(4, 2)) && isDay(part(6, 2));
   const dayFirst = isDay(part(0, 2)) && isMonth(part(2, 2)) && part(4, 4) >= 1900 && part(4, 4) <= 2009;
   return yearFirst || dayFirst;
 }
-/** Whether a UUID's shape with no hex letter holds a date of birth in whole groups (above). */
-function uuidHoldsBirthDate(value: string): boolean {
+/** Whether a UUID's shape holds a date of birth in whole groups, with no hex letter or zeros beside it (above). */
+function uuidHoldsBirthDate(value: string, noLetter: boolean): boolean {
   if (!UUID.test(value)) return false;
-  return UUID_DATE_PLACES.some(([first, second]) =>
-    isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`),
-  );
+  return UUID_DATE_PLACES.some(([first, second]) => {
+    if (!isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`)) return false;
+    if (noLetter) return true;
+    let zeros = 0;
+    for (let i = 0; i < value.length; i++) {
+      const inDate = (i >= first && i < first + 4) || (i >= second && i < second + 4);
+      if (!inDate && value.charCodeAt(i) === 48) zeros++;
+    }
+    return zeros >= UUID_ZEROS_BESIDE_DATE;
+  });
 }

@@ -1816,3 +1816,54 @@ describe('guard6: an id of an ODS code, a date written with separators and a seq
     );
   });
 });
+
+describe('guard6: a date of birth in a UUID’s whole groups beside a hex number written after zeros', () => {
+  it.each([
+    ['the first group, a record number in hex last', '19850312-0000-0000-0000-00000000001a'],
+    ['the second and third groups', '00000001-1985-0312-0000-0000000000ab'],
+    ['day first in the third and fourth groups', '00000000-0000-1203-1985-00000000fe42'],
+    ['a version 4 and a variant written in', '19850312-0000-4000-8000-00000000001a'],
+    // The 24 hex digits beside the date: 12 zeros in the middle groups, 4 in the last: 16.
+    ['sixteen zeros beside the date', '19850312-0000-0000-0000-0000ffffffff'],
+  ])('refused: %s (%s)', (_what, text) => {
+    expect(findIdentifier(text)).toBe('date_of_birth');
+    expect(identifierByRules(text)).toBe('date_of_birth');
+  });
+
+  it.each([
+    ['fifteen zeros beside the date', '19850312-0000-0000-0000-000fffffffff'],
+    ['an event’s date and a hex number', '20260312-0000-0000-0000-00000000001a'],
+    ['a date across groups, not whole ones', '00001985-0312-0000-0000-00000000000a'],
+    ['a hex letter in the date’s place', '1985031a-0000-0000-0000-000000000000'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expect(findIdentifier(text)).toBeUndefined();
+    expect(identifierByRules(text)).toBeUndefined();
+  });
+
+  it('generated: such a date in any of the three places, a hex number of up to 8 digits last: refused, by both', () => {
+    const hexDigits = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 1, maxLength: 8 });
+    const id = fc
+      .record({
+        year: fc.integer({ min: 1900, max: 2009 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+        dayFirst: fc.boolean(),
+        place: fc.nat(2),
+        number: hexDigits,
+      })
+      .map(({ year, month, day, dayFirst, place, number }) => {
+        const date = dayFirst ? `${two(day)}${two(month)}${year}` : `${year}${two(month)}${two(day)}`;
+        const groups = ['00000000', '0000', '0000', '0000', number.padStart(12, '0')];
+        if (place === 0) groups[0] = date;
+        else [groups[place], groups[place + 1]] = [date.slice(0, 4), date.slice(4)];
+        return groups.join('-');
+      });
+    fc.assert(
+      fc.property(id, (text) => {
+        expect(findIdentifier(text)).toBe('date_of_birth');
+        expect(identifierByRules(text)).toBe('date_of_birth');
+      }),
+      { numRuns: 5000, seed: 20261205 },
+    );
+  });
+});
