@@ -190,8 +190,9 @@ refused('genuine ids of each kind', 1_000_000, [
   ['uploader person_ids (HMAC of NHS numbers)', nextPersonId],
   ['random UUIDs (crypto.randomUUID)', randomUUID],
   ['UUID shape, random, no version', randomUuidShape],
-  // The 28 in 1,000,000 version 4 UUIDs whose first group is a date of 1900 to 2009, made every time: read only
-  // with sixteen zeros beside the date (a number written into the shape), a chance of about 4 in 10^15 here.
+  // The 28 in 1,000,000 version 4 UUIDs whose first group is a date of 1900 to 2009, made every time: read only with
+  // no hex letter beside the date, about 16 in 1,000,000 of these ((10/16)^22 / 2; 13 and 16 in two runs, 5 Dec 2026,
+  // so about 4 in 10^10 random UUIDs), or sixteen zeros beside it (a number written into the shape), about 4 in 10^15.
   [
     'UUIDs, first group a date of 1900-2009',
     () => {
