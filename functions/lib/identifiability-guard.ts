@@ -449,11 +449,10 @@ function hasMobileRun(value: string): boolean {
  * code, a year or a day, so it is one id), and its first two groups are parts of a date written with separators that
  * the run holds, a four-digit year, a month and a day (`2023-02-22`), a day, a month and a year (`06-10-2019`,
  * `06-10-19`), a month and a year (`02/2023`) or a two-digit year, a month and a day, or its first group is a date
- * written together (`02022023`). An id
- * of an ODS code, a date and a sequence of one to six digits with one separator (`H53465-2023-02-22-000993`,
- * `G08488/14/01/2022/2494`, `Y73322 06 10 2019 58`, `G08488_01_2022_2494`) holds a 0 and nine or ten digits
- * standing apart there: of 200,000 generated ids of each shape, 12.5 in 100 written year first, 36 day first and 25
- * month and year were refused before this (test/bench/guard.bench.ts, 5 Dec 2026). A telephone number as people write
+ * written together (`02022023`). An id of an ODS code, a date and a sequence of one to six digits with one separator
+ * (`H53465-2023-02-22-000993`, `G08488/14/01/2022/2494`, `Y73322 06 10 2019 58`, `G08488_01_2022_2494`) holds a 0 and
+ * nine or ten digits standing apart there: of 200,000 generated ids of each shape, 12.5 in 100 written year first, 36
+ * day first and 25 a month and a year were refused before this, none since (test/bench/guard.bench.ts, 5 Dec 2026). A telephone number as people write
  * it starts with its 0 and its area or mobile code, three to five digits (`020`, `0161`, `01632`, `07700`), not a month
  * or a day with the rest of a date beside it; one after a date (`2023-02-22 07700 900123`), after other digits
  * (`12 07700 900123`) or after text (`seen: 02 22 000993`) is still read, and so is one whose first group alone ends
