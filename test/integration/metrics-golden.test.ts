@@ -172,13 +172,16 @@ const { docs, row } = golden;
 describe('rollout, worked out by hand', () => {
   it('England is published exactly, with corrections and retractions applied', () => {
     // FY 2024/25: U10001 3 + U10003 4. FY 2025/26: U10001 8 (9 - retracted) + U10002 20 + U10003 5 + U10004 40 = 73
+    // A PCN's list counts from its first month with events (review 6, K8): in 2024/25 (March 2025 only) U10001
+    // (10,000) and U10003 (5,000) had sent events, U10002 and U10004 nothing yet: 15,000 (75,000 with all 4 lists),
+    // of 4 PCNs open.
     expect(row('rollout', 'national', 'ENG', '2024/25')).toMatchObject({
       referrals: 7,
       people_referred: 7,
       declines: 0,
       pcns_reporting: 2,
       pcns: 4,
-      list_size: 75_000,
+      list_size: 15_000,
     });
     expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({
       referrals: 73,
@@ -233,6 +236,19 @@ describe('rollout, worked out by hand', () => {
         status: 'too early to tell',
       },
     ]);
+  });
+
+  it('a PCN that has sent nothing yet is no 0 on the funnels: not placed, its list in no denominator (review 6, K8)', () => {
+    // 2024/25 (March 2025 only): U10001 and U10003 had sent events; U10002 and U10004 were open but had sent nothing.
+    // On main before the fix all four had a row, U10002 and U10004 at 0 referrals on their whole lists.
+    const compared = (period: string) =>
+      docs
+        .get('pcn_comparison')
+        ?.rows.filter((r) => r.period === period)
+        .map((r) => r.code)
+        .sort();
+    expect(compared('2024/25')).toEqual(['U10001', 'U10003']);
+    expect(compared('2025/26')).toEqual(['U10001', 'U10002', 'U10003', 'U10004']);
   });
 
   it('regions and ICBs are rounded to 5 with 1-7 suppressed, and the moving PCN counts where it was on the day', () => {
