@@ -554,7 +554,17 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   revisionsMs += performance.now() - settling;
   for (const [i, document] of catalogued.entries()) {
     const held = revisions.heldOf(document.name);
-    if (held) catalogued[i] = { ...document, summary: { ...document.summary, revisions_held: held } };
+    // A change of the document's definition since the release before: its series breaks here (revisions.ts).
+    const broken = revisions.seriesBreakOf(document.name);
+    if (held || broken)
+      catalogued[i] = {
+        ...document,
+        summary: {
+          ...document.summary,
+          ...(held ? { revisions_held: held } : {}),
+          ...(broken ? { series_break: broken } : {}),
+        },
+      };
   }
   // Documents are kept (and written) in the catalogue's order, whenever their group was built.
   catalogued.sort((a, b) => catalogueOrder(a.name) - catalogueOrder(b.name));

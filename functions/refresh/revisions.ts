@@ -75,8 +75,26 @@ interface CellState {
 
 interface DocumentState {
   readonly generated_at: string;
+  /**
+   * The definition version (catalogue.ts, `version`) of the values recorded. Absent in a record written before it: the
+   * first release after is a break in the series (the definitions those values were made by are not known).
+   */
+  readonly definition?: string;
   readonly cells: Readonly<Record<string, CellState>>;
 }
+
+/**
+ * A document's statement of a break in its series (its `summary.series_break`): its figures are made by a definition
+ * other than the one the earlier releases' were, so earlier downloaded figures are not comparable with them.
+ */
+export interface SeriesBreak {
+  /** The generated_at of the first release by this definition: this one. */
+  readonly since_release: string;
+  readonly reason: typeof DEFINITION_CHANGED | typeof DEFINITION_NOT_RECORDED;
+}
+export const DEFINITION_CHANGED = 'definition changed';
+/** A record written before definitions were recorded: whether they changed is not known, so it is a break once. */
+export const DEFINITION_NOT_RECORDED = 'definition not recorded before this release';
 
 export interface RevisionState {
   readonly version: typeof STATE_VERSION;
@@ -280,6 +298,8 @@ export class EnglandRevisions {
   private triggers: HoldTrigger[] = [];
   /** Years with a figure held by its own change (their months, settle). */
   private readonly ownYears = new Set<string>();
+  /** The documents whose definition is not the record's: their series break at this release. */
+  private readonly breaks = new Map<string, SeriesBreak>();
 
   private constructor(
     private readonly inputs: RevisionInputs,
@@ -297,6 +317,11 @@ export class EnglandRevisions {
   /** How many England figures of a document hold a revision back, for its summary. */
   heldOf(name: string): RevisionsHeld | undefined {
     return this.held.get(name);
+  }
+
+  /** The break in a document's series at this release (its definition is not the record's), for its summary. */
+  seriesBreakOf(name: string): SeriesBreak | undefined {
+    return this.breaks.get(name);
   }
 
   /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
@@ -338,11 +363,25 @@ export class EnglandRevisions {
     if (definition.rules.counts.length === 0 || columns.length === 0) return exact;
     const found = collectCells(definition, published, exact, columns, this.inputs.pcnCodes);
     const saved = this.state?.documents[definition.name];
-    const previousCells = previous && found.hasEngland ? englandValues(previous, columns, found.rowId) : undefined;
+    // A change of definition is not a revision of data: every PCN's figures change at once, and where a part of that
+    // change is one or two PCNs' the rule would hold the period release after release, at the old definition's values
+    // (453 England figures nationally). So where the record's values are of another definition (or of one not
+    // recorded), nothing is differenced across the break: the document starts its record again from this release, as
+    // at a first release, and says so. It still holds the periods other documents find held (review 3, H1), as no
+    // figure: it has no value of its own definition published.
+    const broken = this.published !== undefined && saved !== undefined && saved.definition !== definition.version;
+    if (broken)
+      this.breaks.set(definition.name, {
+        since_release: this.inputs.generatedAt,
+        reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
+      });
+    const previousCells =
+      previous && found.hasEngland && !broken ? englandValues(previous, columns, found.rowId) : undefined;
     // Fail closed: a release exists but the record is not of it, or not of this document as published. A document
     // missing from the store (deleted since) leaves the record, which names the release, as what was published.
     const failClosed =
       this.published !== undefined &&
+      !broken &&
       (this.state === undefined ||
         this.state.release !== this.published.release ||
         saved === undefined ||
@@ -351,9 +390,11 @@ export class EnglandRevisions {
             (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
     const baselineOf = (cell: RowCells, column: string): CellState | undefined =>
-      failClosed
-        ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
-        : recordedBaseline(saved, `${cell.id}#${column}`, oldIndex);
+      broken
+        ? undefined
+        : failClosed
+          ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
+          : recordedBaseline(saved, `${cell.id}#${column}`, oldIndex);
     const baselinesOf = () => {
       const baselines = new Map<string, CellState | undefined>();
       for (const cell of found.cells.values())
@@ -364,7 +405,7 @@ export class EnglandRevisions {
     // A document revised again (the contacts distribution: for the medians, then built) is recorded once.
     this.triggers = this.triggers.filter((t) => t.document !== definition.name);
     const own =
-      this.published === undefined
+      this.published === undefined || broken
         ? new Set<string>()
         : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed);
     for (const key of own) {
@@ -381,7 +422,8 @@ export class EnglandRevisions {
       baselines: baselinesOf,
       own,
       failClosed,
-      previousRows: previous && found.hasEngland ? englandRows(previous, found.rowId) : new Map(),
+      // Across a break the release before's span is of the other definition's figures: a held row shows none.
+      previousRows: previous && found.hasEngland && !broken ? englandRows(previous, found.rowId) : new Map(),
       heldByPeriod: 0,
       from: { release: previous?.generated_at ?? null, dataAsOf: previous?.data_as_of ?? null },
     };
@@ -416,7 +458,11 @@ export class EnglandRevisions {
       const england = found.cells.get(id)?.england;
       if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
     }
-    this.next[definition.name] = { generated_at: this.inputs.generatedAt, cells: applied.cellsNext };
+    this.next[definition.name] = {
+      generated_at: this.inputs.generatedAt,
+      definition: definition.version,
+      cells: applied.cellsNext,
+    };
     if (applied.figures > 0 || failClosed)
       this.held.set(definition.name, {
         figures: applied.figures,
