@@ -46,6 +46,10 @@ import type { MeanRule } from './disclosure.ts';
  * published, the difference (the unknown part: whose, nobody knows) counted as one more contributor of its own. Later
  * changes are released only when they pass the rule with the unknown part both as a PCN of its own and as part of any
  * one PCN's change (review 3, H2: uploads that do not touch the figure release nothing).
+ *
+ * A change of a metric's definition (catalogue.ts, `version`, kept in the record with each document's values) is a
+ * break in its series, not a revision: the document is published as at a first release, its record starts again from
+ * this release, and its summary states the break (`series_break`). A record kept without versions is one break, once.
  */
 export const MIN_CONTRIBUTORS = 3;
 export const P_PERCENT = 10;
