@@ -553,18 +553,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   settleRevisions(revisions, catalogued, context);
   revisionsMs += performance.now() - settling;
   for (const [i, document] of catalogued.entries()) {
-    const held = revisions.heldOf(document.name);
-    // A change of the document's definition since the release before: its series breaks here (revisions.ts).
-    const broken = revisions.seriesBreakOf(document.name);
-    if (held || broken)
-      catalogued[i] = {
-        ...document,
-        summary: {
-          ...document.summary,
-          ...(held ? { revisions_held: held } : {}),
-          ...(broken ? { series_break: broken } : {}),
-        },
-      };
+    // What it holds back, and a break in its series (a change of its definition): revisions.ts.
+    const notes = revisions.summaryOf(document.name);
+    if (notes) catalogued[i] = { ...document, summary: { ...document.summary, ...notes } };
   }
   // Documents are kept (and written) in the catalogue's order, whenever their group was built.
   catalogued.sort((a, b) => catalogueOrder(a.name) - catalogueOrder(b.name));

@@ -328,6 +328,14 @@ export class EnglandRevisions {
     return this.breaks.get(name);
   }
 
+  /** A document's summary entries of this policy (what it holds back, a break in its series), or undefined if none. */
+  summaryOf(name: string): { revisions_held?: RevisionsHeld; series_break?: SeriesBreak } | undefined {
+    const held = this.held.get(name);
+    const broken = this.breaks.get(name);
+    if (!held && !broken) return undefined;
+    return { ...(held ? { revisions_held: held } : {}), ...(broken ? { series_break: broken } : {}) };
+  }
+
   /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
   heldPeriods(): ReadonlySet<string> {
     return this.periods;
