@@ -75,6 +75,13 @@ interface CellState {
    * refresh whose contributions c are, made by PCNs nobody knows. Absent when England had not changed since v.
    */
   readonly x?: number;
+  /**
+   * Held as no figure at a break in the series (its period held by another document): no value of this definition was
+   * published, so its first is shown with its period, differenced against nothing (as at a first release). Without it,
+   * a figure made up by one or two PCNs would wait as a new figure for 3 PCNs, and hold its period release after
+   * release, as the old definition's values did.
+   */
+  readonly b?: true;
 }
 
 interface DocumentState {
@@ -282,6 +289,8 @@ interface Revised {
   heldByPeriod: number;
   /** The release its held values come from. */
   readonly from: HeldFrom;
+  /** Its series breaks at this release (its definition is not the record's). */
+  readonly broken: boolean;
 }
 
 /**
@@ -438,6 +447,7 @@ export class EnglandRevisions {
       previousRows: previous && found.hasEngland && !broken ? englandRows(previous, found.rowId) : new Map(),
       heldByPeriod: 0,
       from: { release: previous?.generated_at ?? null, dataAsOf: previous?.data_as_of ?? null },
+      broken,
     };
     this.revised.set(definition.name, entry);
     const applied = this.apply(entry, baselines);
@@ -462,8 +472,15 @@ export class EnglandRevisions {
         entry.heldByPeriod += 1;
         for (const unit of units) heldUnits.add(`${cell.id}#${unit}`);
       }
-    const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs, (cell, column) =>
-      maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
+    const applied = applyHolds(
+      found.cells,
+      columns,
+      unitOf,
+      baselines,
+      heldUnits,
+      this.inputs,
+      (cell, column) => maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
+      entry.broken,
     );
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
     for (const id of applied.heldRows.keys()) {
@@ -540,7 +557,8 @@ export class EnglandRevisions {
         const publishedValue = before?.v ?? null;
         const changed =
           publishedValue === null ? current !== null && Math.abs(current) > TOLERANCE : !same(publishedValue, current);
-        if (!changed || (follower.has(column) && !failClosed)) continue;
+        // A figure held at a break (`b`) is shown with its period: nothing of its definition was published before.
+        if (!changed || (follower.has(column) && !failClosed) || (before?.b && !failClosed)) continue;
         const contributions = cell.contributions.get(column) ?? [];
         // A figure first shown now when failing closed waits a refresh (its document may be from another refresh).
         const release =
@@ -816,6 +834,8 @@ function applyHolds(
   heldUnits: ReadonlySet<string>,
   inputs: RevisionInputs,
   maturedSince: (cell: RowCells, column: string) => boolean,
+  /** The document's series breaks at this release: a held figure is recorded as held at a break (`b`). */
+  broken = false,
 ): { cellsNext: Record<string, CellState>; heldRows: HeldRows; figures: number; periods: Set<string> } {
   const cellsNext: Record<string, CellState> = {};
   const heldRows: HeldRows = new Map();
@@ -835,6 +855,13 @@ function applyHolds(
       const immature = state !== undefined && state.v !== null && maturedSince(cell, column);
       const heldValue = immature ? null : (state?.v ?? null);
       if (state !== undefined) cellsNext[key] = immature ? { ...state, v: null } : state;
+      else if (broken && (current !== null || cell.england !== null))
+        cellsNext[key] = {
+          v: null,
+          since: inputs.generatedAt,
+          c: cell.contributions.get(column) ?? new Array(inputs.pcnCodes.length).fill(0),
+          b: true,
+        };
       if (!same(heldValue, current)) {
         figures += 1;
         periods.add(cell.period);

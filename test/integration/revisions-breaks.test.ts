@@ -208,6 +208,40 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(breaks(r3)).toEqual({});
   }, 480_000);
 
+  it('a break in a period another document holds: held as no figure, then shown with the period', async () => {
+    // April as above and one self-referral from U00010: England 181, 180 from GPs and 1 self (179 and 2 by the old
+    // definition). Self-referrals are U00010's alone: as a new figure they would wait for 3 PCNs, release after release.
+    const data = await folder('held-break');
+    const self = { ...referralEvent('U00010', 'U00010-2025-04-s-1', '2025-04-10'), referral_source: 'self' };
+    const r0 = await data.release('2025-05-10T00:00:00Z', [...APRIL, self], { old: true, version: 'old counting' });
+    expect(sourcesOf(r0, '2025-04')).toEqual([181, 179, 2]);
+    // The new definition, and U00001's late file of 3 April referrals: rollout holds April and 2025/26 by its own
+    // change, so referral_sources' April and year are held too, as no figure (none of the new definition published).
+    const r1 = await data.release('2025-05-11T00:00:00Z', referrals('U00001', 3, '2025-04', 'b'));
+    expect(england(r1, 'rollout', '2025-04').referrals).toBe(181);
+    expect(sourcesOf(r1, '2025-04')).toEqual([null, null, null]);
+    expect(sourcesOf(r1, '2025/26')).toEqual([null, null, null]);
+    expect(breaks(r1)).toEqual({
+      referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED },
+    });
+    expect(meta(r1).revisions_held?.periods).toEqual(['2025-04', '2025/26']);
+    expect(recordOf(r1).documents.referral_sources?.cells['month|2025-04#source_self']).toMatchObject({
+      v: null,
+      b: true,
+    });
+    // U00002 2 and U00003 1 more (3 PCNs: 3 + 2 + 1): April is released, and referral_sources' figures with it,
+    // U00010's self-referral among them: 187 = 181 + 6, 186 from GPs.
+    const r2 = await data.release('2025-05-12T00:00:00Z', [
+      ...referrals('U00002', 2, '2025-04', 'b'),
+      ...referrals('U00003', 1, '2025-04', 'b'),
+    ]);
+    expect(england(r2, 'rollout', '2025-04').referrals).toBe(187);
+    expect(sourcesOf(r2, '2025-04')).toEqual([187, 186, 1]);
+    expect(sourcesOf(r2, '2025/26')).toEqual([187, 186, 1]);
+    expect(meta(r2).revisions_held).toBeUndefined();
+    expect(breaks(r2)).toEqual({});
+  }, 360_000);
+
   it('a record kept without definitions: one break in every document it keeps, then holds as before', async () => {
     const data = await folder('unrecorded');
     const r0 = await data.release('2025-05-10T00:00:00Z', APRIL);
