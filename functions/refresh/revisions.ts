@@ -854,14 +854,13 @@ function applyHolds(
       }
       const immature = state !== undefined && state.v !== null && maturedSince(cell, column);
       const heldValue = immature ? null : (state?.v ?? null);
-      if (state !== undefined) cellsNext[key] = immature ? { ...state, v: null } : state;
-      else if (broken && (current !== null || cell.england !== null))
-        cellsNext[key] = {
-          v: null,
-          since: inputs.generatedAt,
-          c: cell.contributions.get(column) ?? new Array(inputs.pcnCodes.length).fill(0),
-          b: true,
-        };
+      const kept = heldRecord(state, immature, broken && (current !== null || cell.england !== null), () => ({
+        v: null,
+        since: inputs.generatedAt,
+        c: cell.contributions.get(column) ?? new Array(inputs.pcnCodes.length).fill(0),
+        b: true,
+      }));
+      if (kept !== undefined) cellsNext[key] = kept;
       if (!same(heldValue, current)) {
         figures += 1;
         periods.add(cell.period);
@@ -877,6 +876,20 @@ function applyHolds(
       heldRows.set(cell.id, rowHeld);
     }
   return { cellsNext, heldRows, figures, periods };
+}
+
+/**
+ * What the record keeps of a held figure: its baseline (as no figure where its cohort matured since), else at a break
+ * in the series the figure held as none (`atBreak`, made by `heldAtBreak`), else nothing (a new figure waits).
+ */
+function heldRecord(
+  state: CellState | undefined,
+  immature: boolean,
+  atBreak: boolean,
+  heldAtBreak: () => CellState,
+): CellState | undefined {
+  if (state !== undefined) return immature ? { ...state, v: null } : state;
+  return atBreak ? heldAtBreak() : undefined;
 }
 
 /**
