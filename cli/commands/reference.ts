@@ -33,7 +33,7 @@ export function describeImport(result: ImportResult): string[] {
     );
   if (result.kept.length > 0)
     lines.push(
-      `kept ${n(result.kept.length)} PCNs of the version in force that no imported extract has${some(result.kept)}, closed the day before the extracts' history starts: a reference version keeps every PCN the one before it had`,
+      `kept ${n(result.kept.length)} PCNs of the version in force that no imported extract has${some(result.kept)}; those in force when the extracts' history starts are closed the day before`,
     );
   lines.push(
     result.unchanged
