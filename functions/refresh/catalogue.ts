@@ -208,7 +208,12 @@ function fyProjection(
       .filter(
         (r) => r.period_type === 'month' && calendar.has(String(r.period)) && typeof r.people_referred === 'number',
       )
-      .map((r) => ({ month: String(r.period), people: Number(r.people_referred) }))
+      .map((r) => ({
+        month: String(r.period),
+        people: Number(r.people_referred),
+        // England's PCNs submitting each month: the projection's profile is people per PCN (review 6, K6).
+        ...(typeof r.pcns_submitting === 'number' ? { pcns_submitting: r.pcns_submitting } : {}),
+      }))
       .sort((a, b) => a.month.localeCompare(b.month));
   };
   // A year with no figure (held before any was published: a new year whose first month is held) has no progress.
