@@ -280,7 +280,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Accepted referrals to social prescribing (SNOMED CT 871731000000106), the distinct people referred and declines (871711000000103), against the registered list of the PCNs in force, by month and financial year. The percentage of the list referred is the IIF PC-01 measure (thresholds 1.2% and 1.6% a year); each financial year is compared with the annual target and projected to year end from its months so far.',
     file: 'rollout',
-    version: '1',
+    version: '2', // 2: a PCN's list counts from its first month with events (review 6, K8)
     keys: [],
     definitions: {
       ...COMMON,
@@ -645,7 +645,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
     file: 'workforce',
-    version: '1',
+    version: '2', // 2: a PCN's list counts from its first month with events (review 6, K8)
     keys: [],
     definitions: {
       ...COMMON,
@@ -786,7 +786,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Comparing PCNs',
     description: `Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact ${ENGAGEMENT_WINDOW}, not declined by then, of referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date) and wellbeing improvement (of referrals made at least ${OUTCOME_COHORT_MONTHS} months before, measured twice, the follow-up ${OUTCOME_WINDOW}), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).`,
     file: 'pcn_comparison',
-    version: '1',
+    version: '2', // 2: a PCN's list counts from its first month with events (review 6, K8)
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
