@@ -94,7 +94,7 @@ beforeAll(async () => {
     for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
-    for (const step of ['episodes', 'wellbeing_pairs'])
+    for (const step of ['facts', 'episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(
       'SELECT referral_id, baseline, follow_up, change, improved FROM wellbeing_pairs ORDER BY referral_id',
