@@ -67,9 +67,6 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'rollups', kind: 'view' },
   { name: 'populations', kind: 'table' },
   { name: 'events_in_force', kind: 'view' },
-  // The rows the metrics read of the events themselves (declines, connections, service use, wellbeing measures),
-  // grouped at each reader's grain in one pass, instead of a scan of every event per reader (issue 17).
-  { name: 'facts', kind: 'table' },
   { name: 'moved_pcns', kind: 'table' },
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },

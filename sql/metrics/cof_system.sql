@@ -8,15 +8,33 @@
 -- Only windows that have ended by the data-as-of date count: a pair of L-month windows only for a referral made on
 -- or before the date L months before it (parameters 1, 2 and 3: 3, 6 and 12 months before, as cohortCutoff), so
 -- an after window still running (uses still to come) is never compared with a whole before window.
--- The service use is read from facts (the one pass over the events in force: facts.sql), which holds each referral's
--- windows per service in one row, the uses of each length (3, 6 or 12 months: the contract's only lengths) before and
--- after in columns of their own, so that the longest ended pair is picked on that row below, not by grouping every
--- (referral, service, length) row a second time (issue 17). Those rows have no geography (the area is the episode's),
--- so a reference that lists a PCN twice in a month adds no count twice.
+-- The service use is read from committed_events with events_in_force's own filter (no withdrawn row; a service_use
+-- row is never a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing
+-- here reads it (the area is the episode's), and a reference that lists a PCN twice in a month would add each of its
+-- counts twice (issue 17).
+-- Each referral's windows per service in one grouping, the counts of each length (3, 6 or 12 months: the contract's
+-- only lengths) in columns of their own, so that the longest ended pair is picked on that row below, not by grouping
+-- every (referral, service, length) row a second time (two groupings of every referral's service use cost most of
+-- this query at national scale; issue 17).
 WITH windows AS (
-  SELECT pcn_code, referral_id, service, before_3, after_3, before_6, after_6, before_12, after_12
-  FROM facts
-  WHERE event_type = 'service_use'
+  SELECT
+    e.pcn_code,
+    e.referral_id,
+    e.service,
+    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'before') AS before_3,
+    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'after') AS after_3,
+    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'before') AS before_6,
+    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'after') AS after_6,
+    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'before') AS before_12,
+    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'after') AS after_12
+  FROM committed_events AS e
+  LEFT JOIN withdrawn AS w
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  WHERE e.event_type = 'service_use'
+    AND w.upload_id IS NULL
+    -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
+    AND e.event_month <= (SELECT month FROM published_through)
+  GROUP BY e.pcn_code, e.referral_id, e.service
 ),
 
 -- The latest referral date whose L-month windows have ended (on or before parameter 1, 2 or 3): for a referral date,

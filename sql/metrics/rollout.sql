@@ -25,24 +25,10 @@ WITH places AS (
 
     UNION ALL
 
-    -- declines per PCN and month from facts (the one pass over the events in force: facts.sql), given the geography
-    -- as events_in_force gives it (pcn_months on the PCN and month, UNKNOWN where it was not in force; the year of
-    -- the month, which is the year of the event's date) once they are few: the outer grouping adds up a PCN-month
-    -- that the reference lists twice, as the view's rows would (issue 17)
-    SELECT
-      d.pcn_code,
-      COALESCE(p.icb_code, 'UNKNOWN') AS icb_code,
-      COALESCE(p.region_code, 'UNKNOWN') AS region_code,
-      d.month,
-      CAST(CAST(substr(d.month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(d.month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
-        || '/'
-        || substr(CAST(CAST(substr(d.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(d.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2) AS fy,
-      0 AS referrals,
-      d.events AS declines
-    FROM facts AS d
-    LEFT JOIN pcn_months AS p
-      ON p.pcn_code = d.pcn_code AND p.month = d.month
-    WHERE d.event_type = 'declined'
+    SELECT pcn_code, icb_code, region_code, month, fy, 0 AS referrals, count(*) AS declines
+    FROM events_in_force
+    WHERE event_type = 'declined'
+    GROUP BY pcn_code, icb_code, region_code, month, fy
   ) AS e
   GROUP BY pcn_code, icb_code, region_code, month, fy
 ),

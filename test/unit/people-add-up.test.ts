@@ -79,11 +79,10 @@ beforeAll(async () => {
   const run = (sql: string) => connection.run(sql);
   await run(`CREATE TABLE events_in_force (${COLUMNS})`);
   await run(`INSERT INTO events_in_force VALUES ${EVENTS.join(', ')}`);
-  // event_months, facts and wellbeing_pairs read the committed rows themselves, less the withdrawn ones (none here).
+  // event_months and wellbeing_pairs read the committed rows themselves, less the withdrawn ones (none here).
   await run(`CREATE VIEW committed_events AS
     SELECT *, month AS event_month, 'upload-1' AS upload_id, row_number() OVER () AS source_row,
-      CAST(NULL AS TIMESTAMP) AS recorded_at, service_window AS "window", service_count AS "count"
-    FROM events_in_force`);
+      CAST(NULL AS TIMESTAMP) AS recorded_at FROM events_in_force`);
   await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
   await run(`CREATE TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR,
     fy VARCHAR, list_size BIGINT)`);
@@ -93,7 +92,7 @@ beforeAll(async () => {
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
   // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
   await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
-  for (const table of ['populations', 'event_months', 'facts', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
+  for (const table of ['populations', 'event_months', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);

@@ -79,7 +79,7 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
     // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
     await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
-    for (const step of ['event_months', 'facts', 'episodes', 'wellbeing_pairs'])
+    for (const step of ['event_months', 'episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     return {
       eventMonths: await rows('SELECT * FROM event_months'),

@@ -80,7 +80,7 @@ beforeAll(async () => {
       person_id = 'person-' || referral_id, received_at = TIMESTAMP '2025-07-01 09:00:00',
       event_month = strftime(occurred_on, '%Y-%m')`);
     await eventsInForceOfOnePcn(connection, ['2025-04', '2025-05']);
-    for (const step of ['facts', 'episodes', 'wellbeing_pairs'])
+    for (const step of ['episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(
       'SELECT referral_id, baseline, follow_up, change, improved FROM wellbeing_pairs ORDER BY referral_id',

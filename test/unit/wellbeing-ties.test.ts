@@ -72,7 +72,7 @@ async function pairs(rows: readonly string[]): Promise<Record<string, unknown>[]
     for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
-    for (const step of ['facts', 'episodes', 'wellbeing_pairs'])
+    for (const step of ['episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(
       'SELECT instrument, baseline, follow_up, change, improved FROM wellbeing_pairs ORDER BY instrument',
