@@ -57,6 +57,8 @@ export const ATHENA_RULE_SOURCES = {
   csvFormat: 'https://github.com/dbcli/athenacli/pull/49',
   csvNulls: 'https://pyathena.dev/master/null_handling.html',
   functions: 'https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html',
+  ctasNames: 'https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html',
+  reservedWords: 'https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html',
   trinoString: 'https://trino.io/docs/current/functions/string.html',
   trinoBinary: 'https://trino.io/docs/current/functions/binary.html',
 } as const;
@@ -79,6 +81,35 @@ export const MAX_RESULTS = 1_000;
 export const MAX_QUERY_BYTES = 262_144;
 /** CTAS: at most 100 partitions per query, HIVE_TOO_MANY_OPEN_PARTITIONS beyond (ATHENA_RULE_SOURCES.partitions). */
 export const MAX_CTAS_PARTITIONS = 100;
+
+/**
+ * Athena's reserved keywords in DDL statements (ATHENA_RULE_SOURCES.reservedWords, "Reserved keywords to escape in DDL
+ * statements"). A CTAS query's table is DDL too: "Table, database, or column names for CTAS queries should not contain
+ * quotes or backticks. To ensure this, check that your table, database, or column names do not represent reserved
+ * words, and do not contain special characters" (ATHENA_RULE_SOURCES.ctasNames, "CTAS query syntax").
+ */
+export const DDL_RESERVED_WORDS: ReadonlySet<string> = new Set(
+  `ALL ALTER AND ARRAY AS AUTHORIZATION BETWEEN BIGINT BINARY BOOLEAN BOTH BY CASE CASHE CAST CHAR COLUMN CONF CONSTRAINT
+  COMMIT CREATE CROSS CUBE CURRENT CURRENT_DATE CURRENT_TIMESTAMP CURSOR DATABASE DATE DAYOFWEEK DECIMAL DELETE DESCRIBE
+  DISTINCT DIV DOUBLE DROP ELSE END EXCHANGE EXISTS EXTENDED EXTERNAL EXTRACT FALSE FETCH FLOAT FLOOR FOLLOWING FOR
+  FOREIGN FROM FULL FUNCTION GRANT GROUP GROUPING HAVING IF IMPORT IN INNER INSERT INT INTEGER INTERSECT INTERVAL INTO IS
+  JOIN LATERAL LEFT LESS LIKE LOCAL MACRO MAP MORE NONE NOT NULL NUMERIC OF ON ONLY OR ORDER OUT OUTER OVER PARTIALSCAN
+  PARTITION PERCENT PRECEDING PRECISION PRESERVE PRIMARY PROCEDURE RANGE READS REDUCE REGEXP REFERENCES REVOKE RIGHT
+  RLIKE ROLLBACK ROLLUP ROW ROWS SELECT SET SMALLINT START TABLE TABLESAMPLE THEN TIME TIMESTAMP TO TRANSFORM TRIGGER
+  TRUE TRUNCATE UNBOUNDED UNION UNIQUEJOIN UPDATE USER USING UTC_TIMESTAMP VALUES VARCHAR VIEWS WHEN WHERE WINDOW WITH`
+    .split(/\s+/)
+    .map((word) => word.toLowerCase()),
+);
+
+/**
+ * Why a CTAS query's column name would fail in Athena (ATHENA_RULE_SOURCES.ctasNames), or undefined: it must need no
+ * quotes (lower-case letters, digits and underscores, not starting with a digit) and not be a DDL reserved word.
+ */
+export function ctasColumnNameProblem(name: string): string | undefined {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) return `column name '${name}' would need quotes`;
+  if (DDL_RESERVED_WORDS.has(name)) return `column name '${name}' is a reserved word`;
+  return undefined;
+}
 
 type State = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
@@ -584,6 +615,15 @@ export class AthenaStandIn {
       );
     if (await this.exists(connection, name)) throw new QueryFailure(`Table 'awsdatacatalog.db.${name}' already exists`);
     await connection.run(`CREATE TABLE ${name} AS ${select}`);
+    // ATHENA_RULE_SOURCES.ctasNames: no column of a CTAS table may need quotes or be a reserved word (DuckDB takes any).
+    const described = await connection.runAndReadAll(
+      `SELECT column_name FROM duckdb_columns() WHERE table_name = '${name}' ORDER BY column_index`,
+    );
+    const problems = described.getRows().flatMap((row) => ctasColumnNameProblem(String(row[0])) ?? []);
+    if (problems.length > 0) {
+      await connection.run(`DROP TABLE ${name}`);
+      throw new QueryFailure(`CTAS table 'db.${name}': ${problems.join('; ')}`);
+    }
     const partitionedBy = properties.partitioned_by;
     if (partitionedBy) {
       const columns = [...partitionedBy.matchAll(/'([a-z_]+)'/gi)].map((m) => `"${m[1]}"`);

@@ -228,6 +228,16 @@ describe("the Athena stand-in enforces Athena's documented rules", () => {
     expect(hundred.states.at(-1)).toBe('SUCCEEDED');
   });
 
+  it('fails a CTAS whose column is named by a reserved word, and drops the table it began (ATHENA_RULE_SOURCES.ctasNames)', async () => {
+    const failed = await run(`CREATE TABLE t_word WITH (format = 'PARQUET') AS SELECT 'before' AS "window", 3 AS n`);
+    expect(failed.states.at(-1)).toBe('FAILED');
+    expect(failed.status?.StateChangeReason).toBe("CTAS table 'db.t_word': column name 'window' is a reserved word");
+    const plain = await run(
+      `CREATE TABLE t_word WITH (format = 'PARQUET') AS SELECT 'before' AS service_window, 3 AS n`,
+    );
+    expect(plain.states.at(-1)).toBe('SUCCEEDED');
+  });
+
   it("writes each result where OutputLocation says: a SELECT's CSV, which the engine reads back exactly from S3, a DDL's text, nothing for a CTAS", async () => {
     const results = new S3ObjectStore(s3.client, resultsBucket);
     const key = (location: string) => location.replace(`s3://${resultsBucket}/`, '');

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { athenaResultCsv } from '../aws/athena-result-csv.ts';
-import { ATHENA_RULE_SOURCES, AthenaStandIn, checkPlaceholders } from '../aws/athena-stand-in.ts';
+import {
+  ATHENA_RULE_SOURCES,
+  AthenaStandIn,
+  checkPlaceholders,
+  ctasColumnNameProblem,
+  DDL_RESERVED_WORDS,
+} from '../aws/athena-stand-in.ts';
 import { tempDir } from '../support/files.ts';
 
 /*
@@ -34,6 +40,33 @@ describe("the Athena stand-in's result objects, as Athena's documented examples 
         ],
       ),
     ).toBe('"id","name","description"\n"2","Bob",""\n"3","Charlie",\n');
+  });
+});
+
+describe("the Athena stand-in: a CTAS table's column names need no quotes and are no reserved word", () => {
+  it('cites the pages', () => {
+    expect(ATHENA_RULE_SOURCES.ctasNames).toBe(
+      'https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html',
+    );
+    expect(ATHENA_RULE_SOURCES.reservedWords).toBe('https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html');
+  });
+
+  it("holds the page's DDL list (first, last and a few between) and no word of the SELECT list only", () => {
+    expect(DDL_RESERVED_WORDS.size).toBe(138);
+    for (const word of ['all', 'with', 'window', 'date', 'timestamp', 'range', 'user', 'current_date'])
+      expect(DDL_RESERVED_WORDS.has(word)).toBe(true);
+    // reserved in SELECT statements only, not in DDL: a table may have such a column
+    for (const word of ['count', 'month', 'level', 'period', 'code', 'events'])
+      expect(DDL_RESERVED_WORDS.has(word)).toBe(false);
+  });
+
+  it('names the problem of each kind of name, and none of a plain one', () => {
+    expect(ctasColumnNameProblem('window')).toBe("column name 'window' is a reserved word");
+    expect(ctasColumnNameProblem('Window Name')).toBe("column name 'Window Name' would need quotes");
+    expect(ctasColumnNameProblem('Month')).toBe("column name 'Month' would need quotes");
+    expect(ctasColumnNameProblem('3_months')).toBe("column name '3_months' would need quotes");
+    expect(ctasColumnNameProblem('before_3')).toBeUndefined();
+    expect(ctasColumnNameProblem('_hidden')).toBeUndefined();
   });
 });
 
