@@ -1,14 +1,11 @@
-import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_TABLE } from '../../functions/contract/index.ts';
+import { describe, expect, it } from 'vitest';
 import { loadSql } from '../../functions/lib/query-engine.ts';
-import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
-import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+import { committedEventsDb, eventsInForceOfOnePcn } from '../support/prepare-sql.ts';
 
 /*
  * episodes.sql takes each referral's follow-up windows from the date of its first referral event (referral_counts:
  * the earliest date of its referral events), the episode being the first event's (issue 17 made the date come from
- * one grouping of the referral events). Worked out by hand, PCN U00001, nothing withdrawn, published through 2025-12:
+ * one grouping of the referral events). Worked out by hand, PCN U00001, nothing withdrawn, every month published:
  *
  *   R1  referred on 2025-01-10 (event E1) and again on 2025-04-20 (event E2): windows from 10 January, engagement to
  *       10 April, outcome to 10 July.
@@ -25,10 +22,6 @@ import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
  *       - discharge 2025-09-30 'completed': in the outcome window
  *       -> contacts 1, splw 1, other 0, engaged, no plan, discharge 'completed'.
  */
-const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
-  ', ',
-);
-
 /** upload_id, source_row, pcn_code, event_id, event_type, referral_id, person_id, occurred_on, event_month, snomed_code, worker_role, discharge_reason */
 let sourceRow = 1;
 function event(id: string, type: string, referral: string, on: string, extra: { role?: string; reason?: string } = {}) {
@@ -51,25 +44,21 @@ const ROWS = [
   event('D3', 'discharge', 'R2', '2025-09-30', { reason: 'completed' }),
 ];
 
-let instance: DuckDBInstance;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-});
-afterAll(() => instance.closeSync());
-
 describe('episodes: follow-up windows from the first referral event', () => {
   it('counts each follow-up in the windows of the first event, not a later one', async () => {
-    const connection = await instance.connect();
+    const { instance, connection } = await committedEventsDb();
     try {
-      await defineTrinoFunctions(connection);
-      await connection.run(`CREATE TEMP TABLE committed_events (${COLUMNS})`);
       await connection.run(`INSERT INTO committed_events (upload_id, source_row, pcn_code, event_id, event_type,
         referral_id, person_id, occurred_on, event_month, snomed_code, worker_role, discharge_reason) VALUES ${ROWS.join(', ')}`);
-      await connection.run('CREATE TEMP TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
-      await connection.run(`CREATE TEMP TABLE published_through AS SELECT '2025-12' AS month`);
-      await connection.run(`CREATE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR,
-        month VARCHAR, fy VARCHAR, list_size INTEGER)`);
-      await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+      await eventsInForceOfOnePcn(connection, [
+        '2025-01',
+        '2025-02',
+        '2025-03',
+        '2025-04',
+        '2025-06',
+        '2025-07',
+        '2025-09',
+      ]);
       const reader = await connection.runAndReadAll(
         `SELECT referral_id, strftime(referred_on, '%Y-%m-%d') AS referred_on, CAST(contacts AS INTEGER) AS contacts,
            CAST(splw_contacts AS INTEGER) AS splw, CAST(other_contacts AS INTEGER) AS other, engaged, plan_agreed,
@@ -100,6 +89,7 @@ describe('episodes: follow-up windows from the first referral event', () => {
       ]);
     } finally {
       connection.closeSync();
+      instance.closeSync();
     }
   });
 });
