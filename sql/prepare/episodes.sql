@@ -92,8 +92,9 @@ referrals AS (
 -- by the final SELECT, so DuckDB streams it instead of materialising every episode's columns for two readers (the
 -- fixed windows of review2 F3 made this step 45 s at national scale, from 20.6 s; about a quarter less CPU on the 2%
 -- layout with this). The date is referral_counts' (the first event's), not the episodes' union of single and first
--- events again with its join on `repeated` (issue 17: this and the single grouping above, about 15% less CPU for
--- this step on four national months, the same rows).
+-- events again with its join on `repeated` (issue 17: one grouping of the referral events, not two; the same rows,
+-- national 0/0; this step 8.3 -> 7.0 CPU s on four national months, but 83.7 -> 82.4 on all 36 in one process at
+-- load 16 to 27, within the noise: test/bench/refresh-profile.ts).
 referral_windows AS (
   SELECT
     pcn_code,
