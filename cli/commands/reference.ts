@@ -31,6 +31,10 @@ export function describeImport(result: ImportResult): string[] {
         `${n(c.listChanged.length)} list sizes changed; ${n(c.practicesMoved.length)} practices moved PCN, ` +
         `${n(c.practicesOpened)} practices new, ${n(c.practicesClosed)} gone`,
     );
+  if (result.kept.length > 0)
+    lines.push(
+      `kept ${n(result.kept.length)} PCNs of the version in force that no imported extract has${some(result.kept)}; those in force when the extracts' history starts are closed the day before`,
+    );
   lines.push(
     result.unchanged
       ? `already imported: nothing changed (${n(result.referencePcns)} PCNs, ${n(result.referenceVersions)} versions)`

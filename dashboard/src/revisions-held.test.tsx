@@ -72,6 +72,28 @@ describe('a card whose document holds England figures back (its summary.revision
     );
   });
 
+  it('states a break in its series in one line, before what it holds back', () => {
+    card({ series_break: { since_release: '2026-12-05T06:00:00.000Z', reason: 'definition changed' } });
+    expect(screen.getByTestId('card-period').textContent).toBe(
+      'How these figures are counted changed in the release of 5 December 2026: figures downloaded before it are not ' +
+        'comparable with them.',
+    );
+    cleanup();
+    card({
+      series_break: {
+        since_release: '2026-12-05T06:00:00.000Z',
+        reason: 'definition not recorded before this release',
+      },
+      revisions_held: { figures: 1, periods: ['2026-10'], fail_closed: false },
+    });
+    expect(screen.getByTestId('card-period').textContent).toBe(
+      'From the release of 5 December 2026 these figures start a new series: figures downloaded before it may not be ' +
+        'comparable with them. England figures for Oct 2026 hold back a revision (1 figure): too few PCNs have made ' +
+        'the change for it to be published safely, so they still show the value published before (a month not ' +
+        "published before shows none yet). They will update when more PCNs' data arrive.",
+    );
+  });
+
   it('says nothing when its document holds none', () => {
     card({ cohorts: [] });
     expect(screen.queryByTestId('card-period')).toBeNull();

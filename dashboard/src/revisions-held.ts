@@ -37,11 +37,31 @@ export function revisionsHeldNote(held: RevisionsHeld | undefined): string | nul
   );
 }
 
-/** The note for one metric document (its summary.revisions_held), once it has loaded. */
+/** A document's summary.series_break (functions/refresh/revisions.ts, SeriesBreak). */
+interface SeriesBreak {
+  readonly since_release: string;
+  readonly reason: string;
+}
+
+/**
+ * A break in a document's series in one line: its figures are made by a changed definition from this release, so
+ * figures downloaded from earlier releases are not comparable with them (docs/methodology.md, "Revisions of England's
+ * figures"). A release after a record kept no definitions cannot say whether it changed, and says so.
+ */
+export function seriesBreakNote(seriesBreak: SeriesBreak | undefined): string | null {
+  if (!seriesBreak) return null;
+  const since = formatDate(seriesBreak.since_release);
+  return seriesBreak.reason === 'definition changed'
+    ? `How these figures are counted changed in the release of ${since}: figures downloaded before it are not comparable with them.`
+    : `From the release of ${since} these figures start a new series: figures downloaded before it may not be comparable with them.`;
+}
+
+/** The notes for one metric document (its summary.revisions_held and series_break), once it has loaded. */
 export function documentRevisionsHeldNote(document: unknown): string | null {
   if (typeof document !== 'object' || document === null) return null;
-  const { summary } = document as { summary?: { revisions_held?: RevisionsHeld } };
-  return revisionsHeldNote(summary?.revisions_held);
+  const { summary } = document as { summary?: { revisions_held?: RevisionsHeld; series_break?: SeriesBreak } };
+  const notes = [seriesBreakNote(summary?.series_break), revisionsHeldNote(summary?.revisions_held)];
+  return notes.some(Boolean) ? notes.filter(Boolean).join(' ') : null;
 }
 
 /**

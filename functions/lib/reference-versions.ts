@@ -1,11 +1,15 @@
 /**
  * Versions of the PCN reference file under reference/pcns/: checked when staged, the latest in force. The reference
- * import stages versions and the refresh publishes the one in force; both take the rule from here.
+ * import stages versions and the refresh publishes the one in force; both take the rule from here, and every way of
+ * staging a version (`reference FILE` and `reference import`, on a data folder or the data bucket with `--bucket`)
+ * goes through stageReference.
  */
 import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
+import { AREA_CODE_SOURCE } from '../contract/areas.ts';
+import type { Receipt } from '../contract/receipt.ts';
 import { type PcnReferenceRow, pcnReferenceRow } from '../contract/reference.ts';
-import { REFERENCE_PREFIX } from './keys.ts';
+import { RECEIPTS_PREFIX, REFERENCE_PREFIX, uploadIdOfReceiptKey } from './keys.ts';
 import type { ObjectStore } from './object-store.ts';
 
 export class ReferenceDataError extends Error {
@@ -85,9 +89,9 @@ function overlappingVersions(rows: readonly NumberedRow[]): string[] {
 }
 
 /**
- * Keeps a new version of the PCN reference file under reference/pcns/, after checking every row. Versions sort
- * by the date they were staged; the latest one is in force. `source` names the file in an error (default: the key
- * it would have been kept under).
+ * Keeps a new version of the PCN reference file under reference/pcns/, after checking every row and that it keeps
+ * every PCN it must (droppedPcns). Versions sort by the date they were staged; the latest one is in force. `source`
+ * names the file in an error (default: the key it would have been kept under). Refused, nothing is written.
  */
 export async function stageReference(
   store: ObjectStore,
@@ -96,9 +100,87 @@ export async function stageReference(
   source?: string,
 ): Promise<string> {
   const key = `${REFERENCE_PREFIX}${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}.csv`;
-  parseReference(source ?? key, text);
+  const rows = parseReference(source ?? key, text);
+  const dropped = await droppedPcns(store, rows);
+  if (dropped.length > 0) throw new ReferenceDataError(source ?? key, dropped);
   await store.put(key, text, { contentType: 'text/csv' });
   return key;
+}
+
+/** What a refused version is told to do: the one remedy that keeps every event counted (review 5, G8). */
+export const KEEP_EVERY_PCN =
+  "a reference version must keep every PCN of the version in force and every PCN that has sent events, or every later refresh stops (England counts a PCN's events, and they need its place): keep each one's rows, closed with valid_to (the last day it was in force), as `reference import` does; nothing was staged";
+
+/** The PCN an upload id starts with. */
+const SENDER = new RegExp(`^(${AREA_CODE_SOURCE.pcn})-`);
+
+/** At most this many PCN codes are named in one problem; the rest are counted. */
+const MAX_NAMED = 20;
+const named = (items: readonly string[]) =>
+  `${items.slice(0, MAX_NAMED).join(', ')}${items.length > MAX_NAMED ? ` … and ${items.length - MAX_NAMED} more` : ''}`;
+const rowsText = (lines: readonly number[]) =>
+  lines.length === 1 ? `row ${lines[0]}` : `rows ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+
+/**
+ * The PCNs a new version would drop, as problems naming them (review 5, G8). The refresh counts every event in
+ * England, and places each PCN's by the reference's PCNs, closed ones included (their valid_to ends their time in
+ * force, not their place): a PCN missing from the reference leaves England's figures more than the sum of its PCNs',
+ * and every refresh stops. So a version must keep (1) every PCN of the version in force, which also covers a closed
+ * PCN's late uploads, and (2) every PCN that has sent events (a receipt with accepted event rows), which the first
+ * version or a version in force staged before this rule may lack. PCN codes are organisation codes, not personal.
+ */
+async function droppedPcns(store: ObjectStore, rows: readonly PcnReferenceRow[]): Promise<string[]> {
+  const kept = new Set(rows.map((r) => r.pcn_code));
+  const problems: string[] = [];
+  const current = await currentReference(store);
+  const inForce = current === undefined ? new Map<string, number[]>() : pcnLines(current.text);
+  const droppedFromInForce = [...inForce].filter(([code]) => !kept.has(code));
+  if (current !== undefined && droppedFromInForce.length > 0)
+    problems.push(
+      `the version in force, ${current.key}, lists ${droppedFromInForce.length === 1 ? 'PCN' : 'PCNs'} ${named(droppedFromInForce.map(([code, lines]) => `${code} (${rowsText(lines)})`))}, which this file does not have; ${KEEP_EVERY_PCN}`,
+    );
+  // Receipts are named by upload id, PCN first (keys.ts, uploadIdFor): only the receipts of a PCN that this file and
+  // the version in force both lack are read, to tell an upload of events from a rejected file or a workforce return.
+  const senders = new Set(
+    (await store.list(RECEIPTS_PREFIX)).flatMap((key) => {
+      const pcn = SENDER.exec(uploadIdOfReceiptKey(key))?.[1];
+      return pcn === undefined || kept.has(pcn) || inForce.has(pcn) ? [] : [pcn];
+    }),
+  );
+  const withEvents: string[] = [];
+  for (const pcn of [...senders].sort()) {
+    let events = false;
+    const months: string[] = [];
+    for (const key of await store.list(`${RECEIPTS_PREFIX}${pcn}-`)) {
+      const bytes = await store.get(key);
+      const receipt = bytes === undefined ? undefined : (JSON.parse(new TextDecoder().decode(bytes)) as Receipt);
+      if (receipt?.kind !== 'events' || !(receipt.rows.accepted > 0)) continue;
+      events = true;
+      months.push(...Object.keys(receipt.partitions ?? {}));
+    }
+    if (events) withEvents.push(months.length > 0 ? `${pcn} (events from ${months.sort()[0]})` : pcn);
+  }
+  if (withEvents.length > 0)
+    problems.push(
+      `${withEvents.length === 1 ? 'PCN' : 'PCNs'} ${named(withEvents)} ${withEvents.length === 1 ? 'has' : 'have'} sent events but ${withEvents.length === 1 ? 'is' : 'are'} in neither this file nor the version in force; ${KEEP_EVERY_PCN}`,
+    );
+  return problems;
+}
+
+/**
+ * The PCN codes of a reference version and the rows they are on, numbered as parseReference numbers them. Not
+ * checked: a version in force that fails the checks (one copied in without them) must not stop a good one replacing it.
+ */
+function pcnLines(text: string): Map<string, number[]> {
+  const lines = new Map<string, number[]>();
+  Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true }).data.forEach((raw, i) => {
+    const code = raw.pcn_code?.trim();
+    if (code === undefined || code === '') return;
+    const seen = lines.get(code);
+    if (seen === undefined) lines.set(code, [i + 2]);
+    else seen.push(i + 2);
+  });
+  return lines;
 }
 
 /** The reference version in force now (the latest staged), or undefined. */

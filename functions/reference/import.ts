@@ -4,7 +4,7 @@ import { PCN_REFERENCE_COLUMNS, type PcnReferenceRow } from '../contract/referen
 import { REFERENCE_PREFIX } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { currentReference, parseReference, stageReference } from '../lib/reference-versions.ts';
-import { buildReferenceHistory, ICB_CHANGE_COLUMNS, type IcbChange } from './history.ts';
+import { buildReferenceHistory, dayBefore, firstDay, ICB_CHANGE_COLUMNS, type IcbChange } from './history.ts';
 import {
   type Extract,
   type PcnSnapshot,
@@ -64,6 +64,8 @@ export interface ImportResult {
   readonly referenceVersions: number;
   /** The new reference version, when the reference changed. */
   readonly staged?: string;
+  /** PCNs of the version in force that no imported extract has, kept in the new version (keptFromInForce). */
+  readonly kept: readonly string[];
 }
 
 const decode = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
@@ -207,18 +209,52 @@ export async function importExtract(
       pcns: pcnsOf(key === extractKey ? extract.practices : readPractices(decode(await store.get(key)) ?? '')),
     })),
   );
-  const rows = buildReferenceHistory(extracts, merged.icb_changes, merged.history_from);
-  const text = toCsv(PCN_REFERENCE_COLUMNS, rows);
+  const built = buildReferenceHistory(extracts, merged.icb_changes, merged.history_from);
   const current = await currentReference(store);
+  const firstMonth = extracts[0]?.month as string;
+  const kept = keptFromInForce(
+    current === undefined ? [] : parseReference(current.key, current.text),
+    built,
+    merged.history_from !== undefined && merged.history_from < firstMonth ? merged.history_from : firstMonth,
+  );
+  const rows = [...built, ...kept].sort(
+    (a, b) => a.pcn_code.localeCompare(b.pcn_code) || a.valid_from.localeCompare(b.valid_from),
+  );
+  const text = toCsv(PCN_REFERENCE_COLUMNS, rows);
   const result = {
     ...summary,
     unchanged: sameExtract && sameSettings,
     referencePcns: new Set(rows.map((r) => r.pcn_code)).size,
     referenceVersions: rows.length,
+    kept: [...new Set(kept.map((r) => r.pcn_code))],
   };
   if (current?.text === text) return result;
   const staged = await stageReference(store, text, stagingTime(current?.key, options.now ?? new Date()));
   return { ...result, staged };
+}
+
+/**
+ * The rows of the version in force whose PCN no imported extract has (a version staged by hand before the first
+ * import, with PCNs that had closed before the extracts' history starts): the new version must keep every PCN of
+ * the version in force (reference-versions.ts, droppedPcns), or the events of such a PCN would stop every refresh.
+ * The extracts say the PCN was not in England's map from `historyStart` (YYYY-MM), so a row in force then is closed
+ * the day before, as an extract closes a PCN it no longer has; a row starting on or after it is kept as it was
+ * (nothing in the extracts speaks of that PCN, and a row cannot end before it starts).
+ */
+export function keptFromInForce(
+  inForce: readonly PcnReferenceRow[],
+  built: readonly PcnReferenceRow[],
+  historyStart: string,
+): PcnReferenceRow[] {
+  const imported = new Set(built.map((r) => r.pcn_code));
+  const start = firstDay(historyStart);
+  return inForce
+    .filter((r) => !imported.has(r.pcn_code))
+    .map((r) =>
+      r.valid_from < start && (r.valid_to === undefined || r.valid_to >= start)
+        ? { ...r, valid_to: dayBefore(historyStart) }
+        : r,
+    );
 }
 
 /** The ICB changes file: `old_icb_code, new_icb_code, new_icb_name, effective_month` (YYYY-MM). */

@@ -7,7 +7,12 @@ import { t975 } from './confidence.ts';
  *   COMPLETE_SUBMISSION_SHARE of the PCNs onboarded sent any event (submittedEnough, decided once in data-as-of.ts).
  *   Incomplete months are estimated like future ones.
  * - Seasonality: where the previous year has all 12 months, month j carries weight w_j = 12 x its share of that
- *   year's people; otherwise every weight is 1.
+ *   year's people per PCN submitting (people_j / pcns_submitting_j), so PCNs joining through the year (the
+ *   rollout's waves) are not read as a season (review 6, K6). The previous year gives no profile (every weight 1,
+ *   profile "flat") when fewer than PROFILE_COVERAGE_SHARE of this year's PCNs submitting were submitting in each of
+ *   its months: the people per PCN would then be mostly PCNs in their first months. Without PCN counts for the
+ *   previous year the shares are of its people, as before (a previous year without growth gives the same profile).
+ *   Otherwise every weight is 1.
  * - Each complete month gives a level a_m = people_m / w_m; their mean and standard deviation give the estimate
  *   of the unknown months, sum(w_j) x mean, and a 95% prediction interval, t(n - 1) x sd x sqrt(sum(w_j^2) +
  *   sum(w_j)^2 / n), from the month-to-month spread and the uncertainty of the mean.
@@ -17,15 +22,27 @@ import { t975 } from './confidence.ts';
  */
 export const COMPLETE_SUBMISSION_SHARE = 0.9;
 
+/**
+ * The least share of this year's PCNs submitting that must have been submitting in every month of the previous year
+ * for it to give a seasonal profile (review 6, K6: "fewer than ~80% of this year's PCNs were there all last year").
+ */
+export const PROFILE_COVERAGE_SHARE = 0.8;
+
 export interface MonthFigures {
   readonly month: string;
   readonly people: number;
+  /** England's PCNs that sent any event dated in the month (rollout's pcns_submitting), where known. */
+  readonly pcns_submitting?: number;
 }
 
 export interface Projection {
   readonly months_elapsed: number;
   readonly complete_months: readonly string[];
-  readonly profile: 'previous year' | 'flat';
+  /**
+   * "previous year per PCN": the previous year's people per PCN submitting; "previous year": its people (no PCN
+   * counts given); "flat": no profile (no previous year, or too few of this year's PCNs submitting all through it).
+   */
+  readonly profile: 'previous year per PCN' | 'previous year' | 'flat';
   readonly projection_to_year_end: number | null;
   readonly projection_low: number | null;
   readonly projection_high: number | null;
@@ -68,17 +85,10 @@ export function projectYear(options: {
   const ended = calendar.filter((month) => monthEnd(month) <= options.dataAsOf);
   const started = calendar.filter((month) => `${month}-01` <= options.dataAsOf);
   const complete = ended.filter((month) => byMonth.has(month) && options.completeMonths.has(month));
-  const previous = options.previousYear ?? [];
-  const previousTotal = previous.reduce((sum, m) => sum + m.people, 0);
-  const seasonal = previous.length === 12 && previousTotal > 0;
-  const weight = (month: string) => {
-    if (!seasonal) return 1;
-    const same = previous.find((m) => m.month.slice(5) === month.slice(5));
-    return (12 * (same?.people ?? 0)) / previousTotal;
-  };
+  const { profile, shareOf } = seasonalProfile(options.previousYear ?? [], options.months);
+  const weight = (month: string) => 12 * shareOf(month);
   const monthlySum = options.months.reduce((sum, m) => sum + m.people, 0);
   const scale = monthlySum > 0 ? options.peopleToDate / monthlySum : 1;
-  const profile = seasonal ? 'previous year' : 'flat';
   const base = { months_elapsed: started.length, complete_months: complete, profile } as const;
 
   // A year that has ended is its own total.
@@ -121,5 +131,37 @@ export function projectYear(options: {
     projection_high: high,
     on_track: low >= options.target,
     status: low >= options.target ? 'on track' : high < options.target ? 'below target' : 'uncertain',
+  };
+}
+
+/**
+ * The share of a year that each calendar month carries, from the previous year (review 6, K6). People per PCN
+ * submitting take out growth from PCNs joining (the programme's waves): a previous year in which PCNs went from 10 to
+ * 60 has the same people per PCN in April as in March, so its profile is flat, where its raw shares said April was a
+ * sixth of March. Where the PCNs are the same all year, people per PCN give exactly the shares of its people.
+ */
+function seasonalProfile(
+  previous: readonly MonthFigures[],
+  current: readonly MonthFigures[],
+): { profile: Projection['profile']; shareOf: (month: string) => number } {
+  const flat = { profile: 'flat', shareOf: () => 1 / 12 } as const;
+  if (previous.length !== 12 || previous.reduce((sum, m) => sum + m.people, 0) <= 0) return flat;
+  const counted = previous.every((m) => (m.pcns_submitting ?? 0) > 0);
+  // Growth in PCNs cannot be told from a season without the counts: the shares are of people, as before K6.
+  const perMonth = new Map(
+    previous.map((m) => [m.month.slice(5), counted ? m.people / Number(m.pcns_submitting) : m.people]),
+  );
+  if (counted) {
+    // PCNs submitting in every month of the previous year: at most its fewest in a month. This year's: its most in
+    // a month (the previous year's most if this year has no counts yet).
+    const fewestBefore = Math.min(...previous.map((m) => Number(m.pcns_submitting)));
+    const thisYear = current.map((m) => m.pcns_submitting ?? 0).filter((n) => n > 0);
+    const now = Math.max(...(thisYear.length > 0 ? thisYear : previous.map((m) => Number(m.pcns_submitting))));
+    if (fewestBefore < PROFILE_COVERAGE_SHARE * now) return flat;
+  }
+  const total = [...perMonth.values()].reduce((a, b) => a + b, 0);
+  return {
+    profile: counted ? 'previous year per PCN' : 'previous year',
+    shareOf: (month) => (perMonth.get(month.slice(5)) ?? 0) / total,
   };
 }

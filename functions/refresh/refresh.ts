@@ -553,8 +553,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   settleRevisions(revisions, catalogued, context);
   revisionsMs += performance.now() - settling;
   for (const [i, document] of catalogued.entries()) {
-    const held = revisions.heldOf(document.name);
-    if (held) catalogued[i] = { ...document, summary: { ...document.summary, revisions_held: held } };
+    // What it holds back, and a break in its series (a change of its definition): revisions.ts.
+    const notes = revisions.summaryOf(document.name);
+    if (notes) catalogued[i] = { ...document, summary: { ...document.summary, ...notes } };
   }
   // Documents are kept (and written) in the catalogue's order, whenever their group was built.
   catalogued.sort((a, b) => catalogueOrder(a.name) - catalogueOrder(b.name));

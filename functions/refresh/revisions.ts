@@ -46,6 +46,10 @@ import type { MeanRule } from './disclosure.ts';
  * published, the difference (the unknown part: whose, nobody knows) counted as one more contributor of its own. Later
  * changes are released only when they pass the rule with the unknown part both as a PCN of its own and as part of any
  * one PCN's change (review 3, H2: uploads that do not touch the figure release nothing).
+ *
+ * A change of a metric's definition (catalogue.ts, `version`, kept in the record with each document's values) is a
+ * break in its series, not a revision: the document is published as at a first release, its record starts again from
+ * this release, and its summary states the break (`series_break`). A record kept without versions is one break, once.
  */
 export const MIN_CONTRIBUTORS = 3;
 export const P_PERCENT = 10;
@@ -71,12 +75,37 @@ interface CellState {
    * refresh whose contributions c are, made by PCNs nobody knows. Absent when England had not changed since v.
    */
   readonly x?: number;
+  /**
+   * Held as no figure at a break in the series (its period held by another document): no value of this definition was
+   * published, so its first is shown with its period, differenced against nothing (as at a first release). Without it,
+   * a figure made up by one or two PCNs would wait as a new figure for 3 PCNs, and hold its period release after
+   * release, as the old definition's values did.
+   */
+  readonly b?: true;
 }
 
 interface DocumentState {
   readonly generated_at: string;
+  /**
+   * The definition version (catalogue.ts, `version`) of the values recorded. Absent in a record written before it: the
+   * first release after is a break in the series (the definitions those values were made by are not known).
+   */
+  readonly definition?: string;
   readonly cells: Readonly<Record<string, CellState>>;
 }
+
+/**
+ * A document's statement of a break in its series (its `summary.series_break`): its figures are made by a definition
+ * other than the one the earlier releases' were, so earlier downloaded figures are not comparable with them.
+ */
+export interface SeriesBreak {
+  /** The generated_at of the first release by this definition: this one. */
+  readonly since_release: string;
+  readonly reason: typeof DEFINITION_CHANGED | typeof DEFINITION_NOT_RECORDED;
+}
+export const DEFINITION_CHANGED = 'definition changed';
+/** A record written before definitions were recorded: whether they changed is not known, so it is a break once. */
+export const DEFINITION_NOT_RECORDED = 'definition not recorded before this release';
 
 export interface RevisionState {
   readonly version: typeof STATE_VERSION;
@@ -260,6 +289,8 @@ interface Revised {
   heldByPeriod: number;
   /** The release its held values come from. */
   readonly from: HeldFrom;
+  /** Its series breaks at this release (its definition is not the record's). */
+  readonly broken: boolean;
 }
 
 /**
@@ -280,6 +311,8 @@ export class EnglandRevisions {
   private triggers: HoldTrigger[] = [];
   /** Years with a figure held by its own change (their months, settle). */
   private readonly ownYears = new Set<string>();
+  /** The documents whose definition is not the record's: their series break at this release. */
+  private readonly breaks = new Map<string, SeriesBreak>();
 
   private constructor(
     private readonly inputs: RevisionInputs,
@@ -297,6 +330,19 @@ export class EnglandRevisions {
   /** How many England figures of a document hold a revision back, for its summary. */
   heldOf(name: string): RevisionsHeld | undefined {
     return this.held.get(name);
+  }
+
+  /** The break in a document's series at this release (its definition is not the record's), for its summary. */
+  seriesBreakOf(name: string): SeriesBreak | undefined {
+    return this.breaks.get(name);
+  }
+
+  /** A document's summary entries of this policy (what it holds back, a break in its series), or undefined if none. */
+  summaryOf(name: string): { revisions_held?: RevisionsHeld; series_break?: SeriesBreak } | undefined {
+    const held = this.held.get(name);
+    const broken = this.breaks.get(name);
+    if (!held && !broken) return undefined;
+    return { ...(held ? { revisions_held: held } : {}), ...(broken ? { series_break: broken } : {}) };
   }
 
   /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
@@ -338,11 +384,25 @@ export class EnglandRevisions {
     if (definition.rules.counts.length === 0 || columns.length === 0) return exact;
     const found = collectCells(definition, published, exact, columns, this.inputs.pcnCodes);
     const saved = this.state?.documents[definition.name];
-    const previousCells = previous && found.hasEngland ? englandValues(previous, columns, found.rowId) : undefined;
+    // A change of definition is not a revision of data: every PCN's figures change at once, and where a part of that
+    // change is one or two PCNs' the rule would hold the period release after release, at the old definition's values
+    // (453 England figures nationally). So where the record's values are of another definition (or of one not
+    // recorded), nothing is differenced across the break: the document starts its record again from this release, as
+    // at a first release, and says so. It still holds the periods other documents find held (review 3, H1), as no
+    // figure: it has no value of its own definition published.
+    const broken = this.published !== undefined && saved !== undefined && saved.definition !== definition.version;
+    if (broken)
+      this.breaks.set(definition.name, {
+        since_release: this.inputs.generatedAt,
+        reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
+      });
+    const previousCells =
+      previous && found.hasEngland && !broken ? englandValues(previous, columns, found.rowId) : undefined;
     // Fail closed: a release exists but the record is not of it, or not of this document as published. A document
     // missing from the store (deleted since) leaves the record, which names the release, as what was published.
     const failClosed =
       this.published !== undefined &&
+      !broken &&
       (this.state === undefined ||
         this.state.release !== this.published.release ||
         saved === undefined ||
@@ -351,9 +411,11 @@ export class EnglandRevisions {
             (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
     const baselineOf = (cell: RowCells, column: string): CellState | undefined =>
-      failClosed
-        ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
-        : recordedBaseline(saved, `${cell.id}#${column}`, oldIndex);
+      broken
+        ? undefined
+        : failClosed
+          ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
+          : recordedBaseline(saved, `${cell.id}#${column}`, oldIndex);
     const baselinesOf = () => {
       const baselines = new Map<string, CellState | undefined>();
       for (const cell of found.cells.values())
@@ -364,7 +426,7 @@ export class EnglandRevisions {
     // A document revised again (the contacts distribution: for the medians, then built) is recorded once.
     this.triggers = this.triggers.filter((t) => t.document !== definition.name);
     const own =
-      this.published === undefined
+      this.published === undefined || broken
         ? new Set<string>()
         : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed);
     for (const key of own) {
@@ -381,9 +443,11 @@ export class EnglandRevisions {
       baselines: baselinesOf,
       own,
       failClosed,
-      previousRows: previous && found.hasEngland ? englandRows(previous, found.rowId) : new Map(),
+      // Across a break the release before's span is of the other definition's figures: a held row shows none.
+      previousRows: previous && found.hasEngland && !broken ? englandRows(previous, found.rowId) : new Map(),
       heldByPeriod: 0,
       from: { release: previous?.generated_at ?? null, dataAsOf: previous?.data_as_of ?? null },
+      broken,
     };
     this.revised.set(definition.name, entry);
     const applied = this.apply(entry, baselines);
@@ -408,15 +472,26 @@ export class EnglandRevisions {
         entry.heldByPeriod += 1;
         for (const unit of units) heldUnits.add(`${cell.id}#${unit}`);
       }
-    const applied = applyHolds(found.cells, columns, unitOf, baselines, heldUnits, this.inputs, (cell, column) =>
-      maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
+    const applied = applyHolds(
+      found.cells,
+      columns,
+      unitOf,
+      baselines,
+      heldUnits,
+      this.inputs,
+      (cell, column) => maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
+      entry.broken,
     );
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
     for (const id of applied.heldRows.keys()) {
       const england = found.cells.get(id)?.england;
       if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
     }
-    this.next[definition.name] = { generated_at: this.inputs.generatedAt, cells: applied.cellsNext };
+    this.next[definition.name] = {
+      generated_at: this.inputs.generatedAt,
+      definition: definition.version,
+      cells: applied.cellsNext,
+    };
     if (applied.figures > 0 || failClosed)
       this.held.set(definition.name, {
         figures: applied.figures,
@@ -482,7 +557,8 @@ export class EnglandRevisions {
         const publishedValue = before?.v ?? null;
         const changed =
           publishedValue === null ? current !== null && Math.abs(current) > TOLERANCE : !same(publishedValue, current);
-        if (!changed || (follower.has(column) && !failClosed)) continue;
+        // A figure held at a break (`b`) is shown with its period: nothing of its definition was published before.
+        if (!changed || (follower.has(column) && !failClosed) || (before?.b && !failClosed)) continue;
         const contributions = cell.contributions.get(column) ?? [];
         // A figure first shown now when failing closed waits a refresh (its document may be from another refresh).
         const release =
@@ -758,6 +834,8 @@ function applyHolds(
   heldUnits: ReadonlySet<string>,
   inputs: RevisionInputs,
   maturedSince: (cell: RowCells, column: string) => boolean,
+  /** The document's series breaks at this release: a held figure is recorded as held at a break (`b`). */
+  broken = false,
 ): { cellsNext: Record<string, CellState>; heldRows: HeldRows; figures: number; periods: Set<string> } {
   const cellsNext: Record<string, CellState> = {};
   const heldRows: HeldRows = new Map();
@@ -776,7 +854,13 @@ function applyHolds(
       }
       const immature = state !== undefined && state.v !== null && maturedSince(cell, column);
       const heldValue = immature ? null : (state?.v ?? null);
-      if (state !== undefined) cellsNext[key] = immature ? { ...state, v: null } : state;
+      const kept = heldRecord(state, immature, broken && (current !== null || cell.england !== null), () => ({
+        v: null,
+        since: inputs.generatedAt,
+        c: cell.contributions.get(column) ?? new Array(inputs.pcnCodes.length).fill(0),
+        b: true,
+      }));
+      if (kept !== undefined) cellsNext[key] = kept;
       if (!same(heldValue, current)) {
         figures += 1;
         periods.add(cell.period);
@@ -792,6 +876,20 @@ function applyHolds(
       heldRows.set(cell.id, rowHeld);
     }
   return { cellsNext, heldRows, figures, periods };
+}
+
+/**
+ * What the record keeps of a held figure: its baseline (as no figure where its cohort matured since), else at a break
+ * in the series the figure held as none (`atBreak`, made by `heldAtBreak`), else nothing (a new figure waits).
+ */
+function heldRecord(
+  state: CellState | undefined,
+  immature: boolean,
+  atBreak: boolean,
+  heldAtBreak: () => CellState,
+): CellState | undefined {
+  if (state !== undefined) return immature ? { ...state, v: null } : state;
+  return atBreak ? heldAtBreak() : undefined;
 }
 
 /**

@@ -19,8 +19,9 @@
  *   FROM_RELEASE=1 RELEASES=2026-12-01T10:00:00Z npx tsx test/bench/revisions.bench.ts <data folder>
  *
  * copies the folder's published documents (metrics/) and its revisions record (private/) too, so the first refresh is
- * differenced against the folder's own release: what a folder's record holds and why (a record made by an older code
- * version holds every figure whose definition changed since, where the change fails the rule).
+ * differenced against the folder's own release: what a folder's record holds and why, and which documents state a
+ * break in their series (a definition version other than the record's; a record made before versions were kept is a
+ * break in every document, once).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import { gunzipSync } from 'node:zlib';
 import type { MetaDocument } from '../../functions/contract/metrics.ts';
 import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { DuckDbEngine, duckDbMerger } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { EnglandRevisions } from '../../functions/refresh/revisions.ts';
@@ -79,6 +81,12 @@ async function main(source: string): Promise<void> {
         `  data as of ${meta.data_as_of}; England's months held whole: ${meta.england_months_held ?? 'none'}`,
       );
       console.log(`  held: ${held ? `${held.figures} England figures of ${held.periods.join(' ')}` : 'none'}`);
+      // Documents whose definition is not the record's (or the record kept none): a break in their series, not held.
+      const breaks = CATALOGUE.flatMap((d) => {
+        const stated = opened?.seriesBreakOf(d.name);
+        return stated ? [`${d.name} (${stated.reason})`] : [];
+      });
+      console.log(`  series breaks: ${breaks.join(', ') || 'none'}`);
       for (const [name, h] of Object.entries(held?.documents ?? {}))
         console.log(`    ${name}: ${h.figures}${h.fail_closed ? ' (failed closed)' : ''} ${h.periods.join(' ')}`);
       const causes = new Map<string, number>();

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Papa from 'papaparse';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { runReferenceExport } from '../../cli/commands/reference.ts';
+import { describeImport, runReferenceExport } from '../../cli/commands/reference.ts';
 import { PCN_REFERENCE_COLUMNS, type PcnReferenceRow } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { ReferenceDataError, stageReference } from '../../functions/lib/reference-versions.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { inForceOn } from '../../functions/reference/history.ts';
 import {
@@ -14,6 +15,7 @@ import {
   importExtract,
   readIcbChanges,
   referenceRowsInStore,
+  toCsv,
 } from '../../functions/reference/import.ts';
 import { PublicationError, readExtract } from '../../functions/reference/publication.ts';
 import { runCliInProcess } from '../support/cli.ts';
@@ -27,6 +29,10 @@ const extractOf = (month: '2025-04' | '2025-12') =>
   readExtract(file(`gp-reg-pat-prac-map-${month}.csv`), file(`gp-reg-pat-prac-all-${month}.csv`));
 const APRIL = extractOf('2025-04');
 const DECEMBER = extractOf('2025-12');
+
+/** The remedy a refused version is told (review 5 G8), written here from the rule. */
+const KEEP =
+  "a reference version must keep every PCN of the version in force and every PCN that has sent events, or every later refresh stops (England counts a PCN's events, and they need its place): keep each one's rows, closed with valid_to (the last day it was in force), as `reference import` does; nothing was staged";
 
 const dirs = tempDirs();
 afterAll(dirs.removeAll);
@@ -75,6 +81,9 @@ describe('reference import of NHS Digital extracts', () => {
     const closed = ['U13621', 'U46082', 'U63454'];
     const opened = ['U06272', 'U11490', 'U17837', 'U29398', 'U34375', 'U42699', 'U42936', 'U68335', 'U79546', 'U84178'];
     expect(result.changes.since).toBe('2025-04');
+    // Not refused as a version dropping PCNs (review 5 G8): the closed ones are kept, with their valid_to.
+    expect(result.staged).toMatch(/^reference\/pcns\/\d{8}T\d{6}-[0-9a-f]{8}\.csv$/);
+    expect(result.kept).toEqual([]);
     expect(result.changes.closed).toEqual(closed);
     expect(result.changes.opened).toEqual(opened);
     expect(result.changes.practicesMoved).toHaveLength(42);
@@ -174,7 +183,80 @@ describe('reference import of NHS Digital extracts', () => {
   });
 });
 
+describe('reference import over a version staged by hand (review 5 G8: a version keeps every PCN)', () => {
+  // A hand-made version before the first import: U13621 (in the April extract), U99901 (in no extract, in force since
+  // 2019) and U99902 (in no extract, from January 2026).
+  const HAND = `${PCN_REFERENCE_COLUMNS.join(',')}
+U13621,South Dales PCN,QJ2,NHS Derby and Derbyshire ICB,Y60,Midlands,30000,2019-04-01,
+U99901,Old PCN,QJ2,NHS Derby and Derbyshire ICB,Y60,Midlands,20000,2019-04-01,
+U99902,New PCN,QJ2,NHS Derby and Derbyshire ICB,Y60,Midlands,10000,2026-01-01,
+`;
+  const rowsOf = (rows: readonly PcnReferenceRow[], code: string) =>
+    rows.filter((r) => r.pcn_code === code).map((r) => [r.list_size, r.valid_from, r.valid_to]);
+
+  it('keeps the PCNs no extract has (in force when the history starts: closed the day before), and says so', async () => {
+    await stageReference(store, HAND, new Date('2025-05-01T00:00:00Z'), 'hand.csv');
+    const april = await importExtract(store, APRIL, { historyFrom: '2019-07', now: new Date('2025-06-01T00:00:00Z') });
+    expect(april.kept).toEqual(['U99901', 'U99902']);
+    expect(describeImport(april)).toContain(
+      "kept 2 PCNs of the version in force that no imported extract has (U99901, U99902); those in force when the extracts' history starts are closed the day before",
+    );
+    const rows = await referenceRowsInStore(store);
+    // The extracts replace the hand-made U13621 (list 32,870: its 4 practices in April, as the CLI test's row 381).
+    expect(rowsOf(rows, 'U13621')).toEqual([[32_870, '2019-07-01', undefined]]);
+    expect(rowsOf(rows, 'U99901')).toEqual([[20_000, '2019-04-01', '2019-06-30']]);
+    expect(rowsOf(rows, 'U99902')).toEqual([[10_000, '2026-01-01', undefined]]);
+    expect(rows).toHaveLength(1_290 + 2);
+
+    // The next real extract is not refused either: December closes U13621 and keeps the two as they are.
+    const december = await importExtract(store, DECEMBER, { now: new Date('2025-12-05T00:00:00Z') });
+    expect(december.staged).toBeDefined();
+    expect(december.kept).toEqual(['U99901', 'U99902']);
+    const after = await referenceRowsInStore(store);
+    expect(rowsOf(after, 'U13621')).toEqual([[32_870, '2019-07-01', '2025-11-30']]);
+    expect(rowsOf(after, 'U99901')).toEqual([[20_000, '2019-04-01', '2019-06-30']]);
+  });
+});
+
 describe('reference import into the data bucket (--bucket)', () => {
+  it('refuses in S3 as on disk: `reference FILE --bucket` (stageReference) and `reference import --bucket` (importExtract)', async () => {
+    const s3 = await startLocalS3();
+    try {
+      await s3.createBucket('data');
+      const bucket = new S3ObjectStore(s3.client, 'data');
+      await importExtract(bucket, APRIL);
+      await importExtract(bucket, DECEMBER);
+      // A PCN that has sent events, in no version: its receipt as the ingest writes it into the bucket.
+      await bucket.put(
+        `receipts/U99903-${'0'.repeat(32)}.json`,
+        JSON.stringify({ pcn_code: 'U99903', kind: 'events', rows: { accepted: 2 }, partitions: { '2025-10': 2 } }),
+      );
+      const keys = await bucket.list('reference/');
+      const [inForce] = keys.filter((k) => k.startsWith('reference/pcns/')).slice(-1);
+      const every = toCsv(PCN_REFERENCE_COLUMNS, await referenceRowsInStore(bucket));
+      const withoutU13621 = every
+        .split('\n')
+        .filter((line) => !line.startsWith('U13621,'))
+        .join('\n');
+      await expect(stageReference(bucket, withoutU13621, new Date(), 'hand.csv')).rejects.toThrow(
+        new ReferenceDataError('hand.csv', [
+          `the version in force, ${inForce}, lists PCN U13621 (row 381), which this file does not have; ${KEEP}`,
+          `PCN U99903 (events from 2025-10) has sent events but is in neither this file nor the version in force; ${KEEP}`,
+        ]),
+      );
+      // The import builds from the extracts, which never had U99903: refused too, naming the key it would have used.
+      await expect(importExtract(bucket, DECEMBER, { historyFrom: '2019-07' })).rejects.toThrow(
+        `has sent events but is in neither this file nor the version in force; ${KEEP}`,
+      );
+      // Nothing staged by either (the import keeps its settings and extracts, which make the same version next time).
+      expect((await bucket.list('reference/')).filter((k) => k.startsWith('reference/pcns/'))).toEqual(
+        keys.filter((k) => k.startsWith('reference/pcns/')),
+      );
+    } finally {
+      await s3.stop();
+    }
+  });
+
   it('keeps the same keys in S3 (s3rver on loopback): imports, re-imports as a no-op, and reads back', async () => {
     const s3 = await startLocalS3();
     try {
@@ -309,8 +391,22 @@ describe('the reference command', () => {
     );
     expect(await referenceRowsInStore(new FsObjectStore(data))).toEqual(before);
 
-    const exported = join(dir, 'in-force.csv');
-    await cli('reference', 'export', '--on', '2025-12-01', '--out', exported, '--data', data);
+    // The PCNs in force on a date (an export) drop the 3 PCNs December closed (review 5 G8): refused, naming the
+    // file, the PCNs and their rows in the version in force (rows found by hand: grep -n in the staged version), and
+    // nothing staged. A merge among them: U13621's practices went to U63258 or to no PCN (the mapping files).
+    const inForce = join(dir, 'in-force.csv');
+    await cli('reference', 'export', '--on', '2025-12-01', '--out', inForce, '--data', data);
+    const [versionInForce] = (await new FsObjectStore(data).list('reference/pcns/')).slice(-1);
+    const dropping = await runCliInProcess('reference', inForce, '--data', data);
+    expect(dropping.code).toBe(1);
+    expect(dropping.stderr).toBe(
+      `${inForce}: the version in force, ${versionInForce}, lists PCNs U13621 (row 381), U46082 (row 1189), U63454 (row 1645), which this file does not have; a reference version must keep every PCN of the version in force and every PCN that has sent events, or every later refresh stops (England counts a PCN's events, and they need its place): keep each one's rows, closed with valid_to (the last day it was in force), as \`reference import\` does; nothing was staged\n`,
+    );
+    expect(await referenceRowsInStore(new FsObjectStore(data))).toEqual(before);
+
+    // Every version, the closed ones with their valid_to: accepted by `reference FILE` and `reference check FILE`.
+    const exported = join(dir, 'every-version.csv');
+    writeFileSync(exported, toCsv(PCN_REFERENCE_COLUMNS, before));
     for (const args of [
       ['reference', exported],
       ['reference', 'check', exported],

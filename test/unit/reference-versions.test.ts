@@ -123,3 +123,145 @@ describe('staging a reference file', () => {
     );
   });
 });
+
+/*
+ * Review 5, G8: the refresh counts every event in England and places each by the reference's PCNs (closed ones
+ * included), so a version without a PCN that has sent events stops every later refresh. Staging refuses a version
+ * that drops a PCN of the version in force, or a PCN with events, naming the file, the PCNs and what to do; the
+ * store is left as it was. The remedy, as written here by hand from the rule (not taken from the code):
+ */
+const KEEP =
+  "a reference version must keep every PCN of the version in force and every PCN that has sent events, or every later refresh stops (England counts a PCN's events, and they need its place): keep each one's rows, closed with valid_to (the last day it was in force), as `reference import` does; nothing was staged";
+
+describe('a new version keeps every PCN of the version in force (review 5, G8)', () => {
+  const FIRST = file(
+    version('U00070', '2019-04-01', '2025-05-31', 'QWE'),
+    version('U00070', '2025-06-01', '', 'QSL'),
+    version('U00203', '2019-04-01'),
+    version('U00300', '2019-04-01'),
+  );
+  const staged = async () => {
+    const store = new MemoryObjectStore();
+    const key = await stageReference(store, FIRST, new Date('2026-01-05T00:00:00Z'));
+    return { store, key };
+  };
+  const keys = (store: MemoryObjectStore) => [...store.objects.keys()];
+
+  it('refuses a version without one of its PCNs, naming the file, the PCN and its row there; nothing is staged', async () => {
+    const { store, key } = await staged();
+    const text = file(version('U00070', '2019-04-01'), version('U00300', '2019-04-01'));
+    await expect(stageReference(store, text, new Date('2026-02-05T00:00:00Z'), 'my-pcns.csv')).rejects.toThrow(
+      new ReferenceDataError('my-pcns.csv', [
+        `the version in force, ${key}, lists PCN U00203 (row 4), which this file does not have; ${KEEP}`,
+      ]),
+    );
+    expect(keys(store)).toEqual([key]);
+  });
+
+  it('names every PCN dropped, and every row each had (a PCN with two versions)', async () => {
+    const { store, key } = await staged();
+    await expect(stageReference(store, file(version('U00203', '2019-04-01')), new Date('2026-02-05'))).rejects.toThrow(
+      `: the version in force, ${key}, lists PCNs U00070 (rows 2 and 3), U00300 (row 5), which this file does not have; ${KEEP}`,
+    );
+    expect(keys(store)).toEqual([key]);
+  });
+
+  it('accepts a PCN kept, closed with its valid_to (a closure)', async () => {
+    const { store, key } = await staged();
+    const closed = file(
+      version('U00070', '2019-04-01', '2025-05-31', 'QWE'),
+      version('U00070', '2025-06-01', '', 'QSL'),
+      version('U00203', '2019-04-01', '2025-08-31'),
+      version('U00300', '2019-04-01'),
+    );
+    const next = await stageReference(store, closed, new Date('2026-02-05T00:00:00Z'), 'closed.csv');
+    expect(keys(store)).toEqual([key, next]);
+    expect(new TextDecoder().decode(store.objects.get(next))).toBe(closed);
+  });
+
+  it('accepts a merge: the PCN merged closed with its valid_to, its successor with a new version and list from the month after', async () => {
+    const { store, key } = await staged();
+    // U00203 (12,000 patients) merges into U00300 on 1 September 2025, as U13621's practices went to U63258
+    // between NHS Digital's April and December 2025 extracts.
+    const merged = file(
+      version('U00070', '2019-04-01', '2025-05-31', 'QWE'),
+      version('U00070', '2025-06-01', '', 'QSL'),
+      version('U00203', '2019-04-01', '2025-08-31'),
+      version('U00300', '2019-04-01', '2025-08-31'),
+      'U00300,Echo PCN,QWE,NHS South West London ICB,Y56,London,24000,2025-09-01,',
+    );
+    const next = await stageReference(store, merged, new Date('2026-02-05T00:00:00Z'));
+    expect(keys(store)).toEqual([key, next]);
+  });
+
+  it('reads the version in force without its checks: one copied in with a bad row still has its PCNs kept', async () => {
+    const store = new MemoryObjectStore();
+    // As `aws s3 cp` would put it, without the checks: a valid_from that is not a month's first day.
+    await store.put('reference/pcns/20260105T000000-copied.csv', file(version('U00070', '2019-04-15')));
+    await expect(stageReference(store, file(version('U00203', '2019-04-01')), new Date('2026-02-05'))).rejects.toThrow(
+      `: the version in force, reference/pcns/20260105T000000-copied.csv, lists PCN U00070 (row 2), which this file does not have; ${KEEP}`,
+    );
+    // A good version with the PCN replaces it.
+    const next = await stageReference(store, file(version('U00070', '2019-04-01')), new Date('2026-02-05'));
+    expect(keys(store)).toEqual(['reference/pcns/20260105T000000-copied.csv', next]);
+  });
+});
+
+describe('a new version keeps every PCN that has sent events (review 5, G8)', () => {
+  /** A receipt as the ingest writes it, with only what the rule reads besides the key. */
+  const receipt = (pcn: string, hash: string, kind: 'events' | 'workforce', accepted: number, partitions = {}) => [
+    `receipts/${pcn}-${hash.repeat(32)}.json`,
+    JSON.stringify({ upload_id: `${pcn}-${hash.repeat(32)}`, pcn_code: pcn, kind, rows: { accepted }, partitions }),
+  ];
+  const withReceipts = async () => {
+    const store = new MemoryObjectStore();
+    for (const [key, body] of [
+      receipt('U00009', 'a', 'events', 0),
+      receipt('U00009', 'b', 'events', 5, { '2025-05': 3, '2025-04': 2 }),
+      receipt('U00010', 'c', 'events', 0), // a file rejected whole: no events
+      receipt('U00011', 'd', 'workforce', 3, { '2025-04': 3 }), // a workforce return: no events
+      receipt('U00012', 'e', 'events', 4, { '2025-06': 4 }),
+    ] as [string, string][])
+      await store.put(key, body);
+    return store;
+  };
+
+  it('refuses a first version without a PCN that has sent events, with the first month of its events', async () => {
+    const store = await withReceipts();
+    const before = [...store.objects.keys()];
+    await expect(
+      stageReference(store, file(version('U00012', '2019-04-01')), new Date('2026-01-05'), 'first.csv'),
+    ).rejects.toThrow(
+      new ReferenceDataError('first.csv', [
+        `PCN U00009 (events from 2025-04) has sent events but is in neither this file nor the version in force; ${KEEP}`,
+      ]),
+    );
+    expect([...store.objects.keys()]).toEqual(before);
+  });
+
+  it('names each PCN once: a PCN of the version in force that has sent events is named with its row', async () => {
+    const store = await withReceipts();
+    const key = await stageReference(
+      store,
+      file(version('U00009', '2019-04-01'), version('U00012', '2019-04-01')),
+      new Date('2026-01-05'),
+    );
+    await expect(
+      stageReference(store, file(version('U00070', '2019-04-01')), new Date('2026-02-05'), 'x.csv'),
+    ).rejects.toThrow(
+      new ReferenceDataError('x.csv', [
+        `the version in force, ${key}, lists PCNs U00009 (row 2), U00012 (row 3), which this file does not have; ${KEEP}`,
+      ]),
+    );
+  });
+
+  it('accepts a version with every PCN that has sent events, closed or not; rejected files and workforce returns do not count', async () => {
+    const store = await withReceipts();
+    const key = await stageReference(
+      store,
+      file(version('U00009', '2019-04-01', '2025-12-31'), version('U00012', '2019-04-01')),
+      new Date('2026-01-05'),
+    );
+    expect([...store.objects.keys()].filter((k) => k.startsWith('reference/'))).toEqual([key]);
+  });
+});
