@@ -24,14 +24,22 @@ WITH referral_events AS (
   WHERE event_type = 'referral' AND snomed_code = '871731000000106'
 ),
 
--- Almost every referral has one referral event, which is its episode as it is: only the referrals with more than one
--- (or whose event the geography repeats) are put in order, not every referral (a window over every referral event
--- was the costliest part of this step at national scale; issue 17).
-repeated AS (
-  SELECT pcn_code, referral_id
+-- Each referral's first date and its number of referral events, in one grouping of the referral events: the date is the
+-- first event's (events are ordered by date first, so the earliest date is the first event's date, whichever event
+-- ties break), so referral_windows takes it from here, not from a second pass over the episodes; and almost every
+-- referral has one referral event, which is its episode as it is: only the referrals with more than one (or whose
+-- event the geography repeats) are put in order, not every referral (a window over every referral event was the
+-- costliest part of this step at national scale; issue 17).
+referral_counts AS (
+  SELECT pcn_code, referral_id, min(occurred_on) AS referred_on, count(*) AS referral_events
   FROM referral_events
   GROUP BY pcn_code, referral_id
-  HAVING count(*) > 1
+),
+
+repeated AS (
+  SELECT pcn_code, referral_id
+  FROM referral_counts
+  WHERE referral_events > 1
 ),
 
 first_events AS (
@@ -83,7 +91,10 @@ referrals AS (
 -- split of the date), and it reads these three narrow columns, not the whole episode: `referrals` is then read once,
 -- by the final SELECT, so DuckDB streams it instead of materialising every episode's columns for two readers (the
 -- fixed windows of review2 F3 made this step 45 s at national scale, from 20.6 s; about a quarter less CPU on the 2%
--- layout with this).
+-- layout with this). The date is referral_counts' (the first event's), not the episodes' union of single and first
+-- events again with its join on `repeated` (issue 17: one grouping of the referral events, not two; the same rows,
+-- national 0/0; this step 8.3 -> 7.0 CPU s on four national months, but 83.7 -> 82.4 on all 36 in one process at
+-- load 16 to 27, within the noise: test/bench/refresh-profile.ts).
 referral_windows AS (
   SELECT
     pcn_code,
@@ -91,18 +102,7 @@ referral_windows AS (
     referred_on,
     CAST(referred_on + INTERVAL '3' MONTH AS DATE) AS engagement_end,
     CAST(referred_on + INTERVAL '6' MONTH AS DATE) AS outcome_end
-  FROM (
-    SELECT r.pcn_code, r.referral_id, r.occurred_on AS referred_on
-    FROM referral_events AS r
-    LEFT JOIN repeated AS m
-      ON m.pcn_code = r.pcn_code AND m.referral_id = r.referral_id
-    WHERE m.referral_id IS NULL
-
-    UNION ALL
-
-    SELECT pcn_code, referral_id, occurred_on AS referred_on
-    FROM first_events
-  ) AS d
+  FROM referral_counts
 ),
 
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
