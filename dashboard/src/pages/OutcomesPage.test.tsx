@@ -3,7 +3,6 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument } from '../../../functions/contract/metrics.ts';
 import { DashboardContext, type DashboardState } from '../context.ts';
-import { downloadCsv } from '../csv.ts';
 import OutcomesPage from './OutcomesPage.tsx';
 
 /*
@@ -11,7 +10,15 @@ import OutcomesPage from './OutcomesPage.tsx';
  * wellbeing-ENG.csv with no year in them. Each download now names its year, and its rows say the year, the data-as-of
  * date and which referrals the figures cover.
  */
-vi.mock('../csv.ts', async (original) => ({ ...(await original<typeof import('../csv.ts')>()), downloadCsv: vi.fn() }));
+// The file as the browser would save it: the name the link gives and the blob it points to (no module mock: the
+// dashboard's tests share modules, so a mocked csv.ts would not reach a ChartCard another file loaded first).
+const saved: { name: string; blob: Blob }[] = [];
+const textOf = (blob: Blob) =>
+  new Promise<string>((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.readAsText(blob);
+  });
 
 const META = {
   generated_at: '2026-12-01T06:00:00Z',
@@ -39,6 +46,15 @@ beforeEach(() => {
       disconnect() {}
     },
   );
+  let last: Blob | undefined;
+  vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+    last = blob as Blob;
+    return 'blob:download';
+  });
+  vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    saved.push({ name: this.download, blob: last as Blob });
+  });
   vi.stubGlobal(
     'fetch',
     vi.fn(async (path: string) => {
@@ -68,7 +84,8 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
-  vi.mocked(downloadCsv).mockClear();
+  vi.restoreAllMocks();
+  saved.length = 0;
 });
 
 async function downloadWellbeing(fy: string): Promise<[string, string]> {
@@ -87,9 +104,9 @@ async function downloadWellbeing(fy: string): Promise<[string, string]> {
     screen.getByRole('button', { name: 'Download CSV: Wellbeing change by instrument' }),
   );
   fireEvent.click(button);
-  const calls = vi.mocked(downloadCsv).mock.calls;
   cleanup();
-  return calls.at(-1) as [string, string];
+  const file = saved.at(-1);
+  return file ? [file.name, await textOf(file.blob)] : ['nothing saved', ''];
 }
 
 describe('the wellbeing download of the Outcomes page', () => {
