@@ -31,3 +31,42 @@ export function cohortsCovered(doc: Loadable<MetricDocument>, which: 'both' | 'e
     return `Wellbeing covers referrals made by ${outcomes}: later referrals have not had time for a follow-up.${held}`;
   return `Engagement, connection and plans cover referrals made by ${engagement}; contacts, wellbeing and discharge those made by ${outcomes}: later referrals have not had time.${held}`;
 }
+
+/**
+ * Which referrals a document's outcome figures of `period` cover, for a CSV's covers column (ISO dates, as the rest of
+ * the file): England's figures of a period held at an earlier release cover that release's cut-offs, said with it.
+ */
+export function cohortsCoveredCsv(
+  doc: Loadable<MetricDocument>,
+  period: string,
+  level: string,
+  which: 'both' | 'engagement' | 'outcomes' = 'both',
+): string | undefined {
+  const cohorts = doc.state === 'ready' ? summaryOf(doc.value, 'cohorts') : undefined;
+  if (!cohorts) return undefined;
+  const held = level === 'national' ? cohorts.held?.[period] : undefined;
+  const { engagement, outcomes } = held ?? cohorts;
+  const made = (cutoff: { readonly referred_on_or_before: string }) =>
+    `referrals made by ${cutoff.referred_on_or_before}`;
+  const covers =
+    which === 'engagement'
+      ? made(engagement)
+      : which === 'outcomes'
+        ? made(outcomes)
+        : `engagement, connection and plans: ${made(engagement)}; contacts, wellbeing and discharge: ${made(outcomes)}`;
+  return held
+    ? `${covers} (England's ${period} held at the release of data to ${held.data_as_of ?? 'unknown'})`
+    : covers;
+}
+
+/**
+ * Which referrals the service-use figures cover (cof_system's summary.windows_ended): a pair of 3, 6 or 12-month
+ * windows counts only for referrals made that many months before the data-as-of date, so each length has its cut-off.
+ */
+export function windowsCoveredCsv(doc: Loadable<MetricDocument>): string | undefined {
+  const ended = doc.state === 'ready' ? doc.value.summary?.windows_ended : undefined;
+  if (!Array.isArray(ended) || ended.length === 0) return undefined;
+  return (ended as readonly { months: number; referred_on_or_before: string | null }[])
+    .map((w) => `${w.months}-month windows: referrals made by ${w.referred_on_or_before ?? 'none yet'}`)
+    .join('; ');
+}

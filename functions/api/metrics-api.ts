@@ -2,6 +2,7 @@ import { type Identity, Scope } from '../auth/scope.ts';
 import { AREA_CODE_PATTERN } from '../contract/areas.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import { FINANCIAL_YEAR_PATTERN, MONTH_PATTERN } from '../contract/periods.ts';
+import { summaryOf } from '../contract/summaries.ts';
 import { csvText } from '../lib/csv.ts';
 import { BadRequestError, errorResponse, ForbiddenError, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
 import { META_KEY, metricKey, packKey } from '../lib/keys.ts';
@@ -49,17 +50,57 @@ const attachment = (
   ...content,
 });
 
+/** What a CSV says of its document beside the rows: its data-as-of date and summary (cohorts, windows ended). */
+export type CsvAbout = Pick<MetricDocument, 'data_as_of' | 'summary'>;
+
 /**
  * The rows of a document as CSV: exactly the (suppressed) figures the JSON carries, * for suppressed. A cell holding a
  * list or an object (an SPC row's monthly values and rules) is written as its JSON text, not `[object Object]`.
+ * Given the document, every row also says what the JSON says beside the rows (review 6, K2): its period (where the
+ * rows have none), the data-as-of date, and for cohort-based figures which referrals they cover, so a file saved
+ * on its own still says what it is. A document without a data_as_of (the contract requires one) adds nothing.
  */
-export function documentToCsv(rows: readonly MetricRow[]): string {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+export function documentToCsv(rows: readonly MetricRow[], about?: CsvAbout): string {
+  const own = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const added: [string, (row: MetricRow) => unknown][] = [];
+  if (about?.data_as_of !== undefined) {
+    const dataAsOf = about.data_as_of;
+    if (!own.includes('period')) added.push(['period', () => dataAsOf]);
+    if (!own.includes('data_as_of')) added.push(['data_as_of', () => dataAsOf]);
+    const covers = coversOf(about);
+    if (covers && !own.includes('covers')) added.push(['covers', covers]);
+  }
+  const columns = [...own, ...added.map(([name]) => name)];
   const cell = (value: unknown) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
   return csvText(
     columns,
-    rows.map((row) => columns.map((c) => cell(row[c]))),
+    rows.map((row) => [...own.map((c) => cell(row[c])), ...added.map(([, value]) => value(row))]),
   );
+}
+
+/**
+ * Which referrals a row's figures cover, from the document's summary: the outcome documents' cohorts (England's
+ * periods held at an earlier release cover that release's), or cof_system's windows ended. undefined: not cohort-based.
+ */
+function coversOf({ summary }: CsvAbout): ((row: MetricRow) => string) | undefined {
+  const made = (cutoff: { readonly referred_on_or_before: string }) =>
+    `referrals made by ${cutoff.referred_on_or_before}`;
+  const cohorts = summaryOf({ summary }, 'cohorts');
+  if (cohorts)
+    return (row) => {
+      const held = row.level === 'national' ? cohorts.held?.[String(row.period)] : undefined;
+      const { engagement, outcomes } = held ?? cohorts;
+      const covers = `engagement: ${made(engagement)}; outcomes: ${made(outcomes)}`;
+      return held ? `${covers} (held at the release of data to ${held.data_as_of ?? 'unknown'})` : covers;
+    };
+  const ended = summary?.windows_ended;
+  if (Array.isArray(ended) && ended.length > 0) {
+    const text = (ended as readonly { months: number; referred_on_or_before: string }[])
+      .map((w) => `${w.months}-month windows: ${made(w)}`)
+      .join('; ');
+    return () => text;
+  }
+  return undefined;
 }
 
 function filtersOf(query: URLSearchParams, scope: Scope) {
@@ -355,7 +396,10 @@ export class MetricsApi {
       if (!document || !Array.isArray(document.rows)) return json(404, { error: `no metric called ${name}` });
       const rows = scope.rows(document.rows, document.visibility).filter(keep);
       if (csv) {
-        return attachment('text/csv; charset=utf-8', `${name}.csv`, { body: documentToCsv(rows) });
+        // Named by the period asked for and the data-as-of date: two years saved are two files (review 6, K2).
+        const period = request.query.get('period');
+        const fileName = [name, period?.replace('/', '-'), document.data_as_of ?? 'latest'].filter(Boolean).join('-');
+        return attachment('text/csv; charset=utf-8', `${fileName}.csv`, { body: documentToCsv(rows, document) });
       }
       // The summary too: funnel rates by region, alert counts by region (review: a PCN saw every region's).
       return json(200, { ...document, rows, summary: scope.summary(document.summary, document.visibility) });

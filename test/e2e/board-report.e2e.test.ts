@@ -88,11 +88,16 @@ describe('the board report and the monthly pack', () => {
   it('offers a CSV of exactly what a card shows', async () => {
     const page = await openAsPcn('/report');
     const download = await downloadFrom(page, 'Download CSV: Link workers');
-    expect(download.fileName).toBe(`link-workers-${pcn.code}.csv`);
+    // Its year in the name and on every row, and the data-as-of date last (review 6, K2).
+    const fy = meta.financial_years.at(-1) as string;
+    expect(download.fileName).toBe(`link-workers-${pcn.code}-${fy.replace('/', '-')}.csv`);
     const lines = csvLines(download.path);
     expect(lines).toHaveLength(3);
-    expect(lines[1]?.startsWith('"Link worker FTE per 10,000 registered patients",')).toBe(true);
-    expect(lines[2]?.startsWith('Caseload: people referred a year per link worker FTE,')).toBe(true);
+    expect(lines[0]?.startsWith('Financial year,Measure,')).toBe(true);
+    expect(lines[0]?.endsWith(',Data as of')).toBe(true);
+    expect(lines[1]?.startsWith(`${fy},"Link worker FTE per 10,000 registered patients",`)).toBe(true);
+    expect(lines[2]?.startsWith(`${fy},Caseload: people referred a year per link worker FTE,`)).toBe(true);
+    expect(lines.slice(1).every((line) => line.endsWith(`,${meta.data_as_of}`))).toBe(true);
     await page.context().close();
   });
 

@@ -165,11 +165,12 @@ describe('the dashboard in headless Chromium against the local stack', () => {
   it("downloads a chart's data as CSV, exactly the rows it shows", async () => {
     const page = await open('/rollout');
     const download = await downloadFrom(page, 'Download CSV: Referrals by month');
-    expect(download.fileName).toBe('referrals-by-month-ENG.csv');
+    // The year in the name, and the data-as-of date on every row (review 6, K2).
+    expect(download.fileName).toBe('referrals-by-month-ENG-2026-27.csv');
     const lines = csvLines(download.path);
-    expect(lines[0]).toBe('Month,Referrals,People referred,Declines');
+    expect(lines[0]).toBe('Month,Referrals,People referred,Declines,Data as of');
     expect(lines).toHaveLength(1 + 6); // April to September of FY 2026/27
-    expect(lines[1]).toMatch(/^2026-04,\d+,\d+,\d+$/);
+    expect(lines[1]).toMatch(/^2026-04,\d+,\d+,\d+,\d{4}-\d{2}-\d{2}$/);
     await page.context().close();
   });
 });

@@ -19,6 +19,7 @@ import { ChartLegend, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { useDashboard } from '../context.ts';
+import { periodCsv } from '../csv.ts';
 import {
   formatChange,
   formatCount,
@@ -132,11 +133,14 @@ export default function BoardReportPage() {
         how={how(monthly)}
         data={docs}
         empty={months.length === 0}
-        csv={{
-          fileName: `referrals-per-1000-${area.code}-${fy.replace('/', '-')}.csv`,
+        csv={periodCsv({
+          stem: `referrals-per-1000-${area.code}`,
+          period: fy,
+          periodHeader: 'Month',
+          dataAsOf: meta.data_as_of,
           columns: { period: 'Month', ...Object.fromEntries(areas.map((a) => [a.code, a.name])) },
           rows: monthlyRows,
-        }}
+        })}
       >
         <ChartLegend items={areaSeries} />
         <LineChart
@@ -184,7 +188,14 @@ export default function BoardReportPage() {
               title={card.title}
               how={measures.map((m) => `${m.label}: ${how(m)}`).join(' ')}
               data={docs}
-              csv={{ fileName: `${card.title.toLowerCase().replace(/\W+/g, '-')}-${area.code}.csv`, columns, rows }}
+              csv={periodCsv({
+                stem: `${card.title.toLowerCase().replace(/\W+/g, '-')}-${area.code}`,
+                period: fy,
+                periodHeader: 'Financial year',
+                dataAsOf: meta.data_as_of,
+                columns,
+                rows,
+              })}
             >
               <DataTable
                 label={card.title}
@@ -274,14 +285,18 @@ function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: B
       }
       data={docs}
       empty={area.level === 'pcn' ? !quality : !rollout}
-      csv={{
-        fileName: `data-submission-status-${area.code}.csv`,
+      csv={periodCsv({
+        // Files and PCNs up to this release: named by its data-as-of date.
+        stem: `data-submission-status-${area.code}`,
+        period: meta.data_as_of ?? 'latest',
+        periodHeader: 'Period',
+        dataAsOf: meta.data_as_of,
         columns: {
           item: 'Item',
           value: area.name,
         },
         rows,
-      }}
+      })}
     >
       <DataTable
         label="Data submission status"

@@ -1,15 +1,16 @@
 import { type ReactNode, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { Figure, MetricRow } from '../../../functions/contract/metrics.ts';
+import type { Figure, MetricDocument, MetricRow } from '../../../functions/contract/metrics.ts';
 import { FUNNEL_MEASURES, type FunnelMeasure, summaryOf } from '../../../functions/contract/summaries.ts';
-import { rowsOf, useMetric } from '../api.ts';
-import { cohortsCovered } from '../cohorts.ts';
+import { type Loadable, rowsOf, useMetric } from '../api.ts';
+import { cohortsCovered, cohortsCoveredCsv } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { FunnelPlot, type FunnelPoint } from '../components/FunnelPlot.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
+import { type CsvDownload, dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatCount, formatDecimal } from '../format.ts';
 
 const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
@@ -45,6 +46,54 @@ export function comparatorMissing(
   if (!useRegion && englandHeld)
     return "England's figure for this year is held at an earlier release while a revision is checked, so this release has no England comparator (it would compare this release's PCNs with an earlier England): compare PCNs with their region instead.";
   return undefined;
+}
+
+/**
+ * The funnel card's download: which year, compared with what (England or the region, and its rate) and with which
+ * limits, in the file name and on every row, as a position means nothing without them (review 6, K2).
+ */
+export function compareCsv(o: {
+  readonly comparison: Loadable<MetricDocument>;
+  readonly measure: FunnelMeasure;
+  readonly code: string;
+  readonly fy: string;
+  /** The region compared with, or null for England. */
+  readonly comparator: { readonly code: string; readonly name: string | undefined } | null;
+  readonly rate: number | null | undefined;
+  readonly adjusted: boolean;
+  readonly dataAsOf: string | null;
+  readonly rows: readonly Record<string, unknown>[];
+}): CsvDownload {
+  const m = o.measure;
+  return periodCsv({
+    stem: `compare-${m.name}-${o.code}-vs-${o.comparator?.code ?? 'ENG'}${o.adjusted ? '' : '-unadjusted'}`,
+    period: o.fy,
+    periodHeader: 'Financial year',
+    dataAsOf: dataAsOfOf(o.comparison, o.dataAsOf),
+    covers:
+      m.name === 'take_up_pct' || m.name === 'wellbeing_improved_pct'
+        ? cohortsCoveredCsv(o.comparison, o.fy, 'pcn', m.name === 'take_up_pct' ? 'engagement' : 'outcomes')
+        : undefined,
+    columns: {
+      code: 'PCN code',
+      name: 'PCN',
+      n: m.axis.replace(' (log scale)', ''),
+      rate: m.unit,
+      position: 'Against the 99.8% limits',
+    },
+    alike: {
+      comparator: ['Compared with', o.comparator ? (o.comparator.name ?? o.comparator.code) : 'England'],
+      comparator_rate: [
+        `Comparator rate (${m.unit})`,
+        typeof o.rate === 'number' ? Number((o.rate * m.per).toPrecision(6)) : null,
+      ],
+      limits: [
+        '99.8% limits',
+        o.adjusted ? 'widened by the usual spread between PCNs (overdispersion)' : 'chance alone (not adjusted)',
+      ],
+    },
+    rows: o.rows,
+  });
 }
 
 /** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
@@ -192,17 +241,17 @@ export default function ComparePage() {
             data={comparison}
             empty={placed.length === 0 || p0 === undefined || p0 === null}
             emptyMessage={comparatorMissing(useRegion, regionTooSmall, rates?.national_held !== undefined)}
-            csv={{
-              fileName: `compare-${measure}-${scope.code}.csv`,
-              columns: {
-                code: 'PCN code',
-                name: 'PCN',
-                n: m.axis.replace(' (log scale)', ''),
-                rate: m.unit,
-                position: 'Against the 99.8% limits',
-              },
+            csv={compareCsv({
+              comparison,
+              measure: m,
+              code: scope.code,
+              fy,
+              comparator: useRegion ? { code: region, name: meta.regions.find((r) => r.code === region)?.name } : null,
+              rate: p0,
+              adjusted,
+              dataAsOf: meta.data_as_of,
               rows: table,
-            }}
+            })}
           >
             <FunnelPlot
               title={`${m.label} of each PCN against its size, ${scope.name}, FY ${fy}`}

@@ -3,12 +3,13 @@ import { useState } from 'react';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { plottable } from '../chart-data.ts';
-import { cohortsCovered } from '../cohorts.ts';
+import { cohortsCovered, cohortsCoveredCsv } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
+import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatPercent } from '../format.ts';
 import { quintileNotice } from '../quintile-notice.ts';
 
@@ -48,8 +49,12 @@ export default function EquityPage() {
     dimension === 'pcn_imd_quintile' && equity.state === 'ready'
       ? (quintileNotice(meta, scope, fy, rowsOf(equity)) ?? undefined)
       : undefined;
-  const csv = {
-    fileName: `equity-${dimension}-${scope.code}.csv`,
+  const csv = periodCsv({
+    stem: `equity-${dimension}-${scope.code}`,
+    period: fy,
+    periodHeader: 'Financial year',
+    dataAsOf: dataAsOfOf(equity, meta.data_as_of),
+    covers: cohortsCoveredCsv(equity, fy, scope.level),
     columns: {
       label: DIMENSIONS[dimension],
       people_referred: 'People referred',
@@ -62,7 +67,7 @@ export default function EquityPage() {
       wellbeing_improved_pct: 'Improved %',
     },
     rows,
-  };
+  });
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Equity</h1>

@@ -1,13 +1,14 @@
 import { BarChart } from '@tremor/react';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
-import { cohortsCovered } from '../cohorts.ts';
+import { cohortsCovered, cohortsCoveredCsv, windowsCoveredCsv } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
 import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
+import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatChange, formatDecimal, formatPercent } from '../format.ts';
 
 const INSTRUMENTS: Record<string, string> = {
@@ -67,8 +68,12 @@ export default function OutcomesPage() {
           data={person}
           empty={!p}
           covers={covers}
-          csv={{
-            fileName: `outcomes-person-${scope.code}.csv`,
+          csv={periodCsv({
+            stem: `outcomes-person-${scope.code}`,
+            period: fy,
+            periodHeader: 'Financial year',
+            dataAsOf: dataAsOfOf(person, meta.data_as_of),
+            covers: cohortsCoveredCsv(person, fy, scope.level),
             columns: {
               period: 'Financial year',
               episodes: 'Referrals (episodes)',
@@ -87,7 +92,7 @@ export default function OutcomesPage() {
               wellbeing_improved_pct: 'Wellbeing improved %',
             },
             rows: p ? [p] : [],
-          }}
+          })}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -134,8 +139,12 @@ export default function OutcomesPage() {
           data={wellbeing}
           empty={measures.length === 0}
           covers={covers}
-          csv={{
-            fileName: `wellbeing-${scope.code}.csv`,
+          csv={periodCsv({
+            stem: `wellbeing-${scope.code}`,
+            period: fy,
+            periodHeader: 'Financial year',
+            dataAsOf: dataAsOfOf(wellbeing, meta.data_as_of),
+            covers: cohortsCoveredCsv(wellbeing, fy, scope.level, 'outcomes'),
             columns: {
               instrument: 'Instrument',
               people: 'People measured twice',
@@ -147,7 +156,7 @@ export default function OutcomesPage() {
               mean_change_ci_high: '95% CI high',
             },
             rows: measures,
-          }}
+          })}
         >
           <ChartLegend items={[{ label: 'Improved by at least the meaningful change, %', color: 'emerald' }]} />
           <BarChart
@@ -173,8 +182,12 @@ export default function OutcomesPage() {
         method="system"
         data={system}
         empty={services.length === 0}
-        csv={{
-          fileName: `system-use-${scope.code}.csv`,
+        csv={periodCsv({
+          stem: `system-use-${scope.code}`,
+          period: fy,
+          periodHeader: 'Financial year of referral',
+          dataAsOf: dataAsOfOf(system, meta.data_as_of),
+          covers: windowsCoveredCsv(system),
           columns: {
             service: 'Service',
             baseline_band: 'Use before referral',
@@ -187,7 +200,7 @@ export default function OutcomesPage() {
             expected_change_pct: 'Expected change %',
           },
           rows: allServices,
-        }}
+        })}
       >
         <div className="grid grid-cols-2 gap-4">
           {services.map((s) => (
@@ -233,11 +246,14 @@ export default function OutcomesPage() {
         method="community"
         data={community}
         empty={!c}
-        csv={{
-          fileName: `community-${scope.code}.csv`,
+        csv={periodCsv({
+          stem: `community-${scope.code}`,
+          period: fy,
+          periodHeader: 'Financial year of the connection',
+          dataAsOf: dataAsOfOf(community, meta.data_as_of),
           columns: { Activity: 'Activity', connections: 'Connections made', attended: 'Attended' },
           rows: activities,
-        }}
+        })}
       >
         <p className="text-tremor-default text-tremor-content-emphasis">
           <FigureValue value={figure(c, 'connections')} /> connections,{' '}

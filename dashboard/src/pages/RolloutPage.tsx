@@ -8,6 +8,7 @@ import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
+import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel } from '../format.ts';
 
 /**
@@ -79,8 +80,11 @@ export function RolloutPage() {
           howMore={`Referrals count each referral once (the same figure as on the Outcomes page); the 900,000 target is people referred, a person referred twice counting once. The projection uses complete months only (ended, and sent by 90% of the PCNs uploading by then), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
           data={rollout}
           empty={!year}
-          csv={{
-            fileName: `referrals-${scope.code}-${fy.replace('/', '-')}.csv`,
+          csv={periodCsv({
+            stem: `referrals-${scope.code}`,
+            period: fy,
+            periodHeader: 'Financial year',
+            dataAsOf: dataAsOfOf(rollout, meta.data_as_of),
             columns: {
               period: 'Financial year',
               referrals: 'Referrals',
@@ -91,7 +95,7 @@ export function RolloutPage() {
               pct_list_referred: '% of list referred',
             },
             rows: year ? [year] : [],
-          }}
+          })}
         >
           <Kpi
             label={`Accepted referrals, ${scope.name}`}
@@ -139,8 +143,11 @@ export function RolloutPage() {
           how="People referred counts each person once however many referrals they had. The decline rate is declines as a share of referrals and declines."
           data={rollout}
           empty={!year}
-          csv={{
-            fileName: `people-and-declines-${scope.code}-${fy.replace('/', '-')}.csv`,
+          csv={periodCsv({
+            stem: `people-and-declines-${scope.code}`,
+            period: fy,
+            periodHeader: 'Financial year',
+            dataAsOf: dataAsOfOf(rollout, meta.data_as_of),
             columns: {
               period: 'Financial year',
               people_referred: 'People referred',
@@ -148,7 +155,7 @@ export function RolloutPage() {
               decline_rate_pct: 'Decline rate %',
             },
             rows: year ? [year] : [],
-          }}
+          })}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -173,19 +180,28 @@ export function RolloutPage() {
           how={`Link worker full-time equivalent in post from the latest monthly workforce snapshot${national ? `; the Long Term Plan's ${formatCount(trainedLinkWorkers(meta.targets))} is a headcount of trained link workers, so it is shown against link workers with accredited training` : ''}; PCNs reporting have sent at least one accepted referral this year (below England a count like any other: 1 to 7 shown as *, others rounded to 5, and * wherever the referrals are).`}
           data={workforce}
           empty={!latestStaff && !year}
-          csv={{
-            fileName: `link-workers-and-pcns-${scope.code}.csv`,
+          csv={periodCsv({
+            // The FTE is the latest month's snapshot, the PCNs the chosen year's: each row says its own period.
+            stem: `link-workers-and-pcns-${scope.code}`,
+            period: fy,
+            periodHeader: 'Period',
+            dataAsOf: dataAsOfOf(rollout, meta.data_as_of),
             columns: {
+              period: 'Period',
               measure: 'Measure',
               value: 'Value',
             },
             rows: [
-              { measure: `Link worker FTE (${latestStaff?.period ?? ''})`, value: figure(latestStaff, 'splw_fte') },
-              { measure: 'Link worker FTE per 10,000 patients', value: figure(latestStaff, 'splw_fte_per_10000') },
-              { measure: `PCNs reporting (FY ${fy})`, value: figure(year, 'pcns_reporting') },
-              { measure: 'PCNs', value: figure(year, 'pcns') },
+              { period: latestStaff?.period, measure: 'Link worker FTE', value: figure(latestStaff, 'splw_fte') },
+              {
+                period: latestStaff?.period,
+                measure: 'Link worker FTE per 10,000 patients',
+                value: figure(latestStaff, 'splw_fte_per_10000'),
+              },
+              { period: fy, measure: 'PCNs reporting', value: figure(year, 'pcns_reporting') },
+              { period: fy, measure: 'PCNs', value: figure(year, 'pcns') },
             ],
-          }}
+          })}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -219,8 +235,11 @@ export function RolloutPage() {
         }
         data={rollout}
         empty={months.length === 0}
-        csv={{
-          fileName: `referrals-by-month-${scope.code}.csv`,
+        csv={periodCsv({
+          stem: `referrals-by-month-${scope.code}`,
+          period: fy,
+          periodHeader: 'Month',
+          dataAsOf: dataAsOfOf(rollout, meta.data_as_of),
           columns: {
             period: 'Month',
             referrals: 'Referrals',
@@ -228,7 +247,7 @@ export function RolloutPage() {
             declines: 'Declines',
           },
           rows: months,
-        }}
+        })}
       >
         <ChartLegend items={series} />
         <AreaChart

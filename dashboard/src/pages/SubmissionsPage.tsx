@@ -4,6 +4,7 @@ import { ChartCard } from '../components/ChartCard.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
+import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatCount, formatDate } from '../format.ts';
 
 /** Data submissions: which PCNs have sent files, when, what was rejected and why, and months missing. */
@@ -60,8 +61,12 @@ export default function SubmissionsPage() {
         method="submissions"
         data={quality}
         empty={rows.length === 0 && silent.length === 0}
-        csv={{
-          fileName: `submissions-${scope.code}.csv`,
+        csv={periodCsv({
+          // Files and rows received up to this release: named by its data-as-of date.
+          stem: `submissions-${scope.code}`,
+          period: dataAsOfOf(quality, meta.data_as_of) ?? 'latest',
+          periodHeader: 'Period',
+          dataAsOf: dataAsOfOf(quality, meta.data_as_of),
           columns: {
             code: 'PCN code',
             name: 'PCN',
@@ -75,7 +80,7 @@ export default function SubmissionsPage() {
             months_missing: 'Months missing',
           },
           rows,
-        }}
+        })}
       >
         {silent.length > 0 && (
           <p role="status" className="rounded-tremor-small bg-amber-50 p-2 text-tremor-default text-amber-900">

@@ -1,12 +1,13 @@
 import { Link } from 'react-router-dom';
 import { Scope } from '../../../functions/auth/scope.ts';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
-import { FUNNEL_MEASURES } from '../../../functions/contract/summaries.ts';
+import { FUNNEL_MEASURES, summaryOf } from '../../../functions/contract/summaries.ts';
 import type { Assurance, Improvement, Variation } from '../../../functions/stats/spc-icons.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { SpcChart } from '../components/SpcChart.tsx';
 import { useDashboard } from '../context.ts';
+import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatCount, formatDecimal } from '../format.ts';
 
 const MEASURES = [
@@ -26,6 +27,11 @@ const MEASURE_LABEL: Record<string, string> = {
   ...Object.fromEntries(MEASURES.map((m) => [m.name, m.title.replace(/ by month.*$|, % by month.*$/, '')])),
 };
 
+/** The refresh the alerts compare this one with (their summary.compared_with), null before there is one. */
+function comparedWith(alerts: ReturnType<typeof useMetric>): string | null {
+  return alerts.state === 'ready' ? (summaryOf(alerts.value, 'compared_with') ?? null) : null;
+}
+
 /** What changed since the previous refresh, for the area chosen (the server already keeps to the role's rows). */
 function WhatChanged() {
   const { scope, meta } = useDashboard();
@@ -33,6 +39,7 @@ function WhatChanged() {
   // The alerts about the area chosen (itself, or an area inside it): the rule the API applies to the role.
   const area = new Scope({ role: scope.level, code: scope.code, subject: 'dashboard' }, meta);
   const rows = rowsOf(alerts).filter((r) => area.inside(r.level, r.code));
+  const dataAsOf = dataAsOfOf(alerts, meta.data_as_of);
   const nameOf = (r: MetricRow) =>
     r.level === 'national'
       ? 'England'
@@ -44,17 +51,23 @@ function WhatChanged() {
       method="alerts"
       data={alerts}
       empty={false}
-      csv={{
-        fileName: `what-changed-${scope.code}.csv`,
+      csv={periodCsv({
+        // The alerts of this release (named by its data-as-of date); each row's own period is the year or month it is of.
+        stem: `what-changed-${scope.code}`,
+        period: dataAsOf ?? 'latest',
+        periodHeader: 'Period',
+        dataAsOf,
         columns: {
+          period: 'Period',
           area: 'Area',
           measure: 'Measure',
           message: 'What changed',
           figure: 'Figure',
           limit: 'Limit',
         },
+        alike: { compared_with: ['Compared with the refresh of', comparedWith(alerts)] },
         rows: rows.map((r) => ({ ...r, area: nameOf(r), measure: MEASURE_LABEL[String(r.measure)] ?? r.measure })),
-      }}
+      })}
     >
       {rows.length === 0 ? (
         <p className="text-tremor-default text-tremor-content" data-testid="what-changed-none">
@@ -87,7 +100,7 @@ function WhatChanged() {
 
 /** Change over time: Making Data Count charts of the monthly series for the area chosen, and what changed. */
 export default function TrendsPage() {
-  const { scope } = useDashboard();
+  const { scope, meta } = useDashboard();
   const spc = useMetric('spc', { level: scope.level, code: scope.code });
   const rows = rowsOf(spc);
   return (
@@ -106,19 +119,22 @@ export default function TrendsPage() {
               method="spc"
               data={spc}
               empty={!row || (row.points === 0 && !row.not_charted)}
-              csv={{
-                fileName: `trend-${m.name}-${scope.code}.csv`,
+              csv={periodCsv({
+                stem: `trend-${m.name}-${scope.code}-to`,
+                period: months.at(-1) ?? '',
+                periodHeader: 'Month',
+                dataAsOf: dataAsOfOf(spc, meta.data_as_of),
                 columns: {
-                  month: 'Month',
+                  period: 'Month',
                   value: m.title.replace(' by month', ''),
                   rules: 'Special cause rules',
                 },
                 rows: months.map((month) => ({
-                  month,
+                  period: month,
                   value: values[month],
                   rules: (row?.rules as Record<string, string> | undefined)?.[month] ?? '',
                 })),
-              }}
+              })}
             >
               {row && (
                 <SpcChart

@@ -7,6 +7,7 @@ import { DataTable, figureColumn } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
+import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatDecimal, formatFte, formatPercent, monthLabel } from '../format.ts';
 
 const FTE_SERIES: readonly Series[] = [
@@ -58,17 +59,32 @@ export default function WorkforcePage() {
           method="workforce"
           data={workforce}
           empty={!latest}
-          csv={{
-            fileName: `workforce-${scope.code}.csv`,
+          csv={periodCsv({
+            // In post in the latest month's snapshot; the caseload is the chosen year's, with the months it is from.
+            stem: `workforce-${scope.code}`,
+            period: String(latest?.period ?? fy),
+            periodHeader: 'Month',
+            dataAsOf: dataAsOfOf(workforce, meta.data_as_of),
             columns: {
               ...FTE_COLUMNS,
               splw_fte_per_10000: 'Link worker FTE per 10,000',
               splw_accredited_pct: 'Accredited %',
-              caseload_annualised: 'Caseload a year (pro rata)',
               pcns_with_link_worker_pct: 'PCNs with a link worker %',
+              caseload_fy: 'Caseload: financial year',
+              caseload_annualised: 'Caseload a year (pro rata)',
+              referral_months: 'Caseload: months of referrals it is pro rata from',
             },
-            rows: latest ? [latest] : [],
-          }}
+            rows: latest
+              ? [
+                  {
+                    ...latest,
+                    caseload_fy: fy,
+                    caseload_annualised: year?.caseload_annualised ?? null,
+                    referral_months: year?.referral_months ?? null,
+                  },
+                ]
+              : [],
+          })}
         >
           <div className="grid grid-cols-2 gap-4">
             <Kpi
@@ -105,11 +121,14 @@ export default function WorkforcePage() {
           how="Full-time equivalent in post from each month's snapshot: social prescribing link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC)."
           data={workforce}
           empty={months.length === 0}
-          csv={{
-            fileName: `workforce-by-month-${scope.code}.csv`,
+          csv={periodCsv({
+            stem: `workforce-by-month-${scope.code}-to`,
+            period: String(latest?.period ?? ''),
+            periodHeader: 'Month',
+            dataAsOf: dataAsOfOf(workforce, meta.data_as_of),
             columns: FTE_COLUMNS,
             rows: months,
-          }}
+          })}
         >
           <ChartLegend items={FTE_SERIES} />
           <LineChart
@@ -133,15 +152,18 @@ export default function WorkforcePage() {
         how={`PCNs whose latest snapshot (${monthLabel(latestMonth ?? '')}) has no social prescribing link worker in post.`}
         data={workforce.state === 'ready' && !latest ? workforce : pcnLevel}
         empty={!latest}
-        csv={{
-          fileName: `pcns-without-link-worker-${scope.code}.csv`,
+        csv={periodCsv({
+          stem: `pcns-without-link-worker-${scope.code}`,
+          period: String(latestMonth ?? ''),
+          periodHeader: 'Month',
+          dataAsOf: dataAsOfOf(pcnLevel, meta.data_as_of),
           columns: {
             code: 'PCN code',
             name: 'PCN',
             splw_vacancies_fte: 'Vacant link worker FTE',
           },
           rows: withoutLinkWorker,
-        }}
+        })}
       >
         {withoutLinkWorker.length === 0 ? (
           <p className="text-tremor-default text-tremor-content-emphasis" data-testid="no-gaps">
