@@ -7,6 +7,7 @@ import {
   type AuditSystem,
   buildAuditSystem,
   type Disclosure,
+  equationDisclosures,
   type LoadedValues,
   loadAllValues,
   nearestVariable,
@@ -837,7 +838,23 @@ function protectComponent(
   let count = 0;
   for (;;) {
     const found = readerDisclosures(system, component, values) ?? [];
-    if (found.length === 0) return { count };
+    if (found.length === 0) {
+      // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
+      const alone = equationDisclosures(system, component);
+      if (alone.length === 0) return { count };
+      const targets = new Set<number>();
+      // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
+      // readings, 14 over two `*` read as 7 and 7) is left as it is: withholding its rows left out half the rows below
+      // England of three documents on the 2% sample.
+      for (const { equation } of alone) {
+        const target = withinEquation(system, equation, publishedCount);
+        if (target !== undefined) targets.add(target);
+      }
+      if (targets.size === 0) return { count };
+      for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
+      count += targets.size;
+      continue;
+    }
     const targets = new Set<number>();
     for (const disclosure of found) {
       const target = nearestVariable(system, disclosure.variable, publishedCount);
@@ -854,6 +871,40 @@ function protectComponent(
     for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
     count += targets.size;
   }
+}
+
+/**
+ * What protects a pin that one equation alone shows (equationDisclosures): a cell of that same equation, since
+ * suppressing a count in another equation leaves this one's figures, and so the pin, as they were. The smallest
+ * published non-zero count below England in it (ties: the first), else its first zero below England (a `*` there adds
+ * a part of 1 to 7, or of any size, that the equation's figures no longer pin: the U50573 row of a year `*` over seven
+ * `*` months and five 0s, with one 0 made `*`, reads as 8 or more parts of 1 to 7 beside a `*` of at most 7, which
+ * contradicts; read as 1 or more, the year is 8 or more and no month one value). Undefined where it has neither (every
+ * figure England's, `*` or an unpublished part): the caller leaves that equation as it is.
+ */
+function withinEquation(
+  system: AuditSystem,
+  equation: number,
+  publishedCount: (v: number) => number | undefined,
+): number | undefined {
+  const { equationStart, equationVariables, rowOf, rows } = system;
+  let best: number | undefined;
+  let bestValue = Number.POSITIVE_INFINITY;
+  let zero: number | undefined;
+  for (let i = equationStart[equation] as number; i < (equationStart[equation + 1] as number); i++) {
+    const v = equationVariables[i] as number;
+    const value = publishedCount(v);
+    if (value !== undefined) {
+      if (value < bestValue) {
+        best = v;
+        bestValue = value;
+      }
+      continue;
+    }
+    const r = rowOf[v] as number;
+    if (zero === undefined && r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) zero = v;
+  }
+  return best ?? zero;
 }
 
 /** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */
