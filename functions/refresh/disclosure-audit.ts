@@ -1554,6 +1554,31 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
   return [];
 }
 
+/**
+ * Whether equation e alone pins variable v whatever its `*` hide (every `*` read as 0 or more, and v itself so when
+ * `asHidden`: as if suppressed): a pin no wrong reading makes (England's exact figure over its only region with data:
+ * the region is England's figure however shown). Suppressing a cell whose value such a pin gives protects nothing.
+ */
+export function pinnedWhateverHidden(system: AuditSystem, e: number, v: number, asHidden = false): boolean {
+  const { equationStart, equationVariables } = system;
+  const first = equationStart[e] as number;
+  const n = (equationStart[e + 1] as number) - first;
+  if (aloneLo.length < n) {
+    aloneLo = new Float64Array(2 * n);
+    aloneHi = new Float64Array(2 * n);
+  }
+  readAlone(system, first, n, READ_ANY);
+  if (asHidden)
+    for (let i = 0; i < n; i++)
+      if (equationVariables[first + i] === v) {
+        aloneLo[i] = 0;
+        aloneHi[i] = Number.POSITIVE_INFINITY;
+      }
+  if (!propagateAlone(n, aloneLo, aloneHi)) return false;
+  for (let i = 0; i < n; i++) if (equationVariables[first + i] === v) return aloneLo[i] === aloneHi[i];
+  return false;
+}
+
 /** The reader's bounds of the figures of an equation alone (from equationVariables[first], n of them), as `reading`. */
 function readAlone(
   system: AuditSystem,

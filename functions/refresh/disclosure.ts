@@ -11,6 +11,7 @@ import {
   type LoadedValues,
   loadAllValues,
   nearestVariable,
+  pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
   variablesOf,
@@ -840,19 +841,9 @@ function protectComponent(
     const found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
-      const alone = equationDisclosures(system, component);
-      if (alone.length === 0) return { count };
-      const targets = new Set<number>();
-      // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
-      // readings, 14 over two `*` read as 7 and 7) is left as it is: withholding its rows left out half the rows below
-      // England of three documents on the 2% sample.
-      for (const { equation } of alone) {
-        const target = withinEquation(system, equation, publishedCount);
-        if (target !== undefined) targets.add(target);
-      }
-      if (targets.size === 0) return { count };
-      for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
-      count += targets.size;
+      const alone = protectAlone(system, component, suppress, publishedCount);
+      if (alone.count === 0) return alone.stuck === undefined ? { count } : { count, stuck: alone.stuck };
+      count += alone.count;
       continue;
     }
     const targets = new Set<number>();
@@ -874,13 +865,43 @@ function protectComponent(
 }
 
 /**
+ * Protects what each equation of a component read alone pins (equationDisclosures), within each such equation
+ * (withinEquation); returns how many cells it suppressed and, where it suppressed none, the row of a pin that holds
+ * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are).
+ */
+function protectAlone(
+  system: AuditSystem,
+  component: number,
+  suppress: (variable: number) => void,
+  publishedCount: (v: number) => number | undefined,
+): { count: number; stuck?: Row } {
+  const targets = new Set<number>();
+  // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
+  // readings, 14 over two `*` read as 7 and 7) is left as it is: withholding its rows left out half the rows below
+  // England of three documents on the 2% sample. Not where its pin holds whatever the `*` hide (England's exact
+  // figure over its only region with data: no reading is wrong, and that region, its only ICB and their only PCN are
+  // England's figure however shown): its rows are withheld.
+  let certain: Row | undefined;
+  for (const { equation, disclosures } of equationDisclosures(system, component)) {
+    const target = withinEquation(system, equation, publishedCount);
+    if (target !== undefined) targets.add(target);
+    else if (certain === undefined)
+      certain = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
+  }
+  for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
+  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
+}
+
+/**
  * What protects a pin that one equation alone shows (equationDisclosures): a cell of that same equation, since
  * suppressing a count in another equation leaves this one's figures, and so the pin, as they were. The smallest
  * published non-zero count below England in it (ties: the first), else its first zero below England (a `*` there adds
  * a part of 1 to 7, or of any size, that the equation's figures no longer pin: the U50573 row of a year `*` over seven
  * `*` months and five 0s, with one 0 made `*`, reads as 8 or more parts of 1 to 7 beside a `*` of at most 7, which
- * contradicts; read as 1 or more, the year is 8 or more and no month one value). Undefined where it has neither (every
- * figure England's, `*` or an unpublished part): the caller leaves that equation as it is.
+ * contradicts; read as 1 or more, the year is 8 or more and no month one value). Never a count that the equation gives
+ * whatever it shows (pinnedWhateverHidden: England's exact figure over its only region with data is that region's).
+ * Undefined where it has none (every figure England's, `*`, an unpublished part or so given): the caller leaves that
+ * equation as it is, or withholds its rows where its pin holds whatever the `*` hide.
  */
 function withinEquation(
   system: AuditSystem,
@@ -895,7 +916,9 @@ function withinEquation(
     const v = equationVariables[i] as number;
     const value = publishedCount(v);
     if (value !== undefined) {
-      if (value < bestValue) {
+      // Not a count this equation gives whatever it shows (England's exact figure over its only region with data):
+      // its `*` would protect nothing.
+      if (value < bestValue && !pinnedWhateverHidden(system, equation, v, true)) {
         best = v;
         bestValue = value;
       }
