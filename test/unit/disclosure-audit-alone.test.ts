@@ -135,6 +135,50 @@ describe('each equation read alone, inside a component whose 1-to-7 reading cont
     expect(wholeAndAlone(published)).toEqual({ whole: [], alone: [] });
   });
 
+  it("withholds the rows below England where England's exact figure is its only region's, whatever they show", () => {
+    // The metrics-golden fixture's cof_community in April, in small: England 30 connections, all of them U1's (R2, R3
+    // and the other ICBs have no row: 0), in one kind of activity `a` (30) and none in `b` (0); connections = a + b.
+    // England = R1 alone gives R1 = 30, R1 = I1 alone gives I1 = 30, I1 = U1 gives U1 = 30, however each is shown: a
+    // `*` on any of them protects nothing. The audit of the component read whole makes them `*`, and then the zeros of
+    // `b` (nothing else left), after which reading every `*` as 1 to 7 contradicts (R1's `b` * beside England's 0) and
+    // the whole reading finds nothing; England = R1 read alone still gives 30 for R1's connections and `a`, whatever
+    // is hidden, and nothing in that equation is left to suppress: the month's rows below England are withheld.
+    const columns = { counts: ['connections', 'a', 'b'], groups: [{ total: 'connections', parts: ['a', 'b'] }] };
+    const rules = { ...columns, areas: AREAS, periodKeys: [] };
+    const april = FY_MONTHS[0] as string;
+    const exact: Row[] = ['ENG', 'R1', 'I1', 'U1'].map((code) => ({
+      level: LEVEL[code[0] as string] as string,
+      code,
+      period_type: 'month',
+      period: april,
+      connections: 30,
+      a: 30,
+      b: 0,
+    }));
+    const published = applyDisclosureControl(exact, rules);
+    expect(published.map((r) => `${r.code} ${r.connections} ${r.a} ${r.b}`)).toEqual(['ENG 30 30 0']);
+  });
+
+  it('a region with a sibling keeps its rows: England over two `*` regions pins neither, whatever they hide', () => {
+    // England 32 = R1 30 + R2 2 (R1 = I1 = U1, R2 = I2 = U2). R2's 2 is `*` (1 to 7), R1 `*` beside it (the only other
+    // region). Read: R1 = I1, shown 30, so 28 to 32; R2 = 32 - R1 is 0 to 4, as a `*` 1 to 4, and R1 28 to 31: no value
+    // pinned, so nothing is withheld and nothing more is suppressed (read as 0 or more, England = R1 + R2 pins neither).
+    const april = FY_MONTHS[0] as string;
+    const exact = Object.entries({ ENG: 32, R1: 30, R2: 2, I1: 30, I2: 2, U1: 30, U2: 2 }).map(([code, n]) =>
+      row(code, april, n),
+    );
+    const published = applyDisclosureControl(exact, RULES);
+    expect(published.map((r) => `${r.code} ${r.discharge_other}`)).toEqual([
+      'ENG 32',
+      'R1 *',
+      'R2 *',
+      'I1 30',
+      'I2 *',
+      'U1 30',
+      'U2 *',
+    ]);
+  });
+
   it('a consistent component is read and published as before: its pins are found whole, none alone beyond them', () => {
     // England 5 instead: R1 3 to 7, R2 and R3 1 or more: 5 = R1 + R2 + R3 holds with R1 3, R2 1, R3 1 (every ICB of
     // R1 1): the 1-to-7 reading does not contradict, so the component read whole pins R1 = 3, R2 = R3 = 1, each ICB
