@@ -9,6 +9,7 @@ import { areaName, DashboardContext, type DashboardState } from './context.ts';
 import { changeFilter, readFilters, scopeOf, writeFilters } from './filters.ts';
 import { formatDate, fyLabel } from './format.ts';
 import { RolloutPage } from './pages/RolloutPage.tsx';
+import { englandDataAsOf } from './revisions-held.ts';
 import { type SignInConfig, startSignIn } from './sign-in.ts';
 import { useRefreshNotice } from './use-refresh-notice.ts';
 
@@ -82,6 +83,7 @@ export function App({ signIn = null }: { readonly signIn?: SignInConfig | null }
           <p className="text-lg font-semibold">Social prescribing outcomes</p>
           <p className="text-sm" data-testid="data-as-of">
             Data as of {formatDate(meta?.data_as_of)}
+            {englandDataAsOf(meta) ? ` (${englandDataAsOf(meta)})` : ''}
             {meta?.generated_at ? ` · refreshed ${formatDate(meta.generated_at)}` : ''}
             {user && (
               <span data-testid="signed-in">

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MetaDocument } from '../../functions/contract/metrics.ts';
 import { ChartCard } from './components/ChartCard.tsx';
 import { RevisionsHeldNote } from './components/RevisionsHeldNote.tsx';
+import { englandDataAsOf } from './revisions-held.ts';
 
 afterEach(cleanup);
 
@@ -76,5 +77,19 @@ describe('a card whose document holds England figures back (its summary.revision
     expect(screen.queryByTestId('card-period')).toBeNull();
     card(undefined);
     expect(screen.queryByTestId('card-period')).toBeNull();
+  });
+});
+
+describe("the header's England date while a new month's England figures are all held", () => {
+  it("names how far England's figures go, and nothing when no month is held whole", () => {
+    expect(englandDataAsOf({ england_months_held: ['2026-03'], england_data_as_of: '2026-02-28' })).toBe(
+      "England's figures to 28 February 2026",
+    );
+    expect(englandDataAsOf({ england_months_held: ['2026-04'], england_data_as_of: null })).toBe(
+      "England's figures not yet published",
+    );
+    expect(englandDataAsOf({ england_months_held: [] })).toBeNull();
+    expect(englandDataAsOf({})).toBeNull();
+    expect(englandDataAsOf(undefined)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-import type { RevisionsHeld } from '../../functions/contract/metrics.ts';
-import { fyLabel, monthLabel } from './format.ts';
+import type { MetaDocument, RevisionsHeld } from '../../functions/contract/metrics.ts';
+import { formatDate, fyLabel, monthLabel } from './format.ts';
 
 /** A held period in words: a month (2025-04 → Apr 2025), a financial year (2025/26 → FY 2025/26), else as given. */
 function periodLabel(period: string): string {
@@ -42,4 +42,18 @@ export function documentRevisionsHeldNote(document: unknown): string | null {
   if (typeof document !== 'object' || document === null) return null;
   const { summary } = document as { summary?: { revisions_held?: RevisionsHeld } };
   return revisionsHeldNote(summary?.revisions_held);
+}
+
+/**
+ * Beside the header's "Data as of": how far England's own figures go when a new month's are all held (meta.json's
+ * england_months_held and england_data_as_of), so England's column is not read as of the same date as the areas'
+ * (review 5, G4). Null when no month is held whole.
+ */
+export function englandDataAsOf(
+  meta: Pick<MetaDocument, 'england_months_held' | 'england_data_as_of'> | null | undefined,
+): string | null {
+  if (!meta?.england_months_held || meta.england_months_held.length === 0) return null;
+  return meta.england_data_as_of
+    ? `England's figures to ${formatDate(meta.england_data_as_of)}`
+    : "England's figures not yet published";
 }
