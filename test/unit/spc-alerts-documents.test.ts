@@ -365,7 +365,7 @@ describe("the alerts document across a release that holds England's year (review
     // A held release after one without a record leaves none either, so the unknown is not taken for "within".
     const r1b = release('2026-09-15T00:00:00.000Z', { U00001: null, U00002: null, U00003: null }, true);
     const a1b = alertsDocument({ funnels: r1b, spc }, { funnels: r1, spc }, context);
-    expect(a1b.summary?.national_held).toBeDefined();
+    expect(a1b.summary?.national_held).toMatchObject({ fy: FY, measures: ['referral_rate'] });
     expect(a1b.summary?.national_last_published).toBeUndefined();
   });
 });
