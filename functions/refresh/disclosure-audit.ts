@@ -1579,6 +1579,45 @@ export function pinnedWhateverHidden(system: AuditSystem, e: number, v: number, 
   return false;
 }
 
+/**
+ * Whether making variable v's cell `*` would seal an equation of it: leave its total a `*` below England over parts all
+ * `*` or 0 (an unpublished part counts as 0: it may be), exactly 7 of them `*` (PRIMARY_SUPPRESSED's upper bound). Read
+ * alone with each `*` as 1 to 7 (equationDisclosures), that equation has its total at 7 and every `*` part at 1,
+ * whatever else is published, and nothing in it is left to suppress (a zero made `*` only moves the pin). Both copies
+ * of the cell (with and without the months) are looked at. The publisher chooses another cell to suppress where one
+ * will do (disclosure.ts).
+ */
+export function sealsEquation(system: AuditSystem, v: number): boolean {
+  const r = system.rowOf[v] as number;
+  if (r < 0) return false;
+  const [first, copy] = variablesOf(system, r, system.columns[system.columnOf[v] as number] as string);
+  return sealsOne(system, first, first, copy) || (copy >= 0 && sealsOne(system, copy, first, copy));
+}
+
+/** sealsEquation for one variable of the cell (`first` and `copy`: the cell's two, each read as `*`). */
+function sealsOne(system: AuditSystem, v: number, first: number, copy: number): boolean {
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  const asStar = (u: number) => u === first || u === copy || publishedValue(system, u) === '*';
+  for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
+    const e = equationsOfList[j] as number;
+    const start = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    if (!asStar(equationVariables[start] as number)) continue;
+    let stars = 0;
+    let open = false;
+    for (let i = start + 1; i < end && !open; i++) {
+      const u = equationVariables[i] as number;
+      if (asStar(u)) stars++;
+      else {
+        const value = publishedValue(system, u);
+        open = typeof value === 'number' && value > 0;
+      }
+    }
+    if (!open && stars === PRIMARY_SUPPRESSED[1]) return true;
+  }
+  return false;
+}
+
 /** The reader's bounds of the figures of an equation alone (from equationVariables[first], n of them), as `reading`. */
 function readAlone(
   system: AuditSystem,

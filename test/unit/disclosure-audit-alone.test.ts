@@ -345,3 +345,67 @@ describe('after control, no equation alone pins a figure (property)', () => {
     expect(leftAsIs).toBeGreaterThan(0);
   });
 });
+
+/*
+ * A sealed equation: a `*` total over parts all `*` or 0, exactly 7 of them `*`. Read alone with each `*` as 1 to 7 it
+ * gives the total as 7 and every `*` part as 1, whatever the rest shows, and nothing in it is left to suppress. The
+ * synthetic demo's South West (region Y58, 7 ICBs, each `*`) was made `*` as the first of regions tied at 10 beside
+ * another region's `*`, and the scan read it as 7 and its ICBs as 1 each (464 findings in 5 documents).
+ *
+ * Here, in one month: England = R1 + R2 + R3 + R4; R1 = I1 + ... + I7 (2 each: 14); R2 = J1 (14); R3 = K1 (3);
+ * R4 = L1 (40). England 71.
+ */
+describe('secondary suppression does not seal an equation where another cell will do', () => {
+  const ICBS = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7'];
+  const PARENTS: Record<string, string> = {
+    ...Object.fromEntries(['R1', 'R2', 'R3', 'R4'].map((r) => [r, 'ENG'])),
+    ...Object.fromEntries(ICBS.map((i) => [i, 'R1'])),
+    J1: 'R2',
+    K1: 'R3',
+    L1: 'R4',
+  };
+  const areas: AuditSpec['areas'] = {
+    partOf: (r) => (PARENTS[String(r.code)] === undefined ? [] : [`${PARENTS[String(r.code)]}|${r.period}`]),
+    totalOf: (r) => `${r.code}|${r.period}`,
+  };
+  const april = FY_MONTHS[0] as string;
+  const exact = Object.entries({
+    ENG: 71,
+    R1: 14,
+    R2: 14,
+    R3: 3,
+    R4: 40,
+    ...Object.fromEntries(ICBS.map((i) => [i, 2])),
+    J1: 14,
+    K1: 3,
+    L1: 40,
+  }).map(([code, n]) => row(code, april, n));
+
+  it('makes the next region of the tie `*`, not the one over seven `*` ICBs', () => {
+    // Rounded and primary: R1 15, R2 15, R4 40, J1 15, L1 40; R3, K1 and every I 1 to 7, so `*`. Regions of England
+    // (England exact, not their total in the rules): R3 alone `*`, so the smallest other, R1 and R2 tied at 15. R1
+    // first would seal R1 = I1 + ... + I7: `*` over seven `*`, read as 7 and 2 (the truth: 14 and 2s) as 1 each; R2
+    // seals nothing (its J1 is published), so R2 is made `*`. R1's family then has 7 `*` parts and its total shown:
+    // no lone `*`. R2 = J1 with R2 `*` and J1 15: no `*` part. R3 = K1: both `*`.
+    const published = applyDisclosureControl(exact, { counts: ['discharge_other'], areas, periodKeys: [] });
+    expect(published.map((r) => `${r.code} ${r.discharge_other}`)).toEqual([
+      'ENG 71',
+      'R1 15',
+      'R2 *',
+      'R3 *',
+      'R4 40',
+      ...ICBS.map((i) => `${i} *`),
+      'J1 15',
+      'K1 *',
+      'L1 40',
+    ]);
+    // What a reader works out, each equation alone and the component whole: R1 = the ICBs, 13 to 17 over seven of 1
+    // to 7 (each 1 to 7 still). R2's * beside J1's 15 cannot be 1 to 7 (read as 1 or more: R2 = J1, 13 to 17).
+    // England alone: 71 less R1 (13 to 17) and R4 (38 to 42) leaves R2 + R3 12 to 20, each * 1 to 7: R2 5 to 7, R3
+    // 5 to 7. Whole: R2 13 to 17, so R3 (= 71 - R1 - R2 - R4) at most 71 - 13 - 13 - 38 = 7 and at least 1: K1 too.
+    // Nothing is one value.
+    const system = buildAuditSystem(published, { columns: ['discharge_other'], areas });
+    expect(system.components.flatMap((_, c) => readerDisclosures(system, c) ?? [])).toEqual([]);
+    expect(system.components.flatMap((_, c) => equationDisclosures(system, c))).toEqual([]);
+  });
+});
