@@ -256,10 +256,12 @@ const TELEPHONE_SEP = `[^A-Za-z0-9:+]{0,${MAX_SEPARATOR_RUN}}`;
  * `(01632) 960 001`, `0044 7700 900123`. Letters or digits either side end it: no checksum, so a zero-padded id
  * (EVT0000012345) is not one. Nor is a time's seconds and their fraction, or a fraction (after a digit and a colon
  * or a dot): a timestamp to the nanosecond with an offset, `2019-01-01T09:30:05.123456789+01:00` or
- * `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is still read).
+ * `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is still read). Nor is the tail of an id's
+ * date and sequence (hasTelephone, below).
  */
 const TELEPHONE = new RegExp(
   `(?<![A-Za-z0-9+])(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
+  'g',
 );
 /**
  * A UK mobile number wherever it is, letters either side included (`MOB07700900123`, `tel07700 900123`,
@@ -439,6 +441,85 @@ function hasMobileRun(value: string): boolean {
     digits += i - start;
   }
   return count > 0 && runIsMobile(value, count, digits);
+}
+
+/**
+ * A telephone number standing alone is not read where it is the tail of an id made of a date and a sequence: a group
+ * of digits comes before it across a run of 1 to 16 separators (no letter, colon or plus: the run goes on from an ODS
+ * code, a year or a day, so it is one id), and its first two groups are parts of a date written with separators that
+ * the run holds, a four-digit year, a month and a day (`2023-02-22`), a day, a month and a year (`06-10-2019`,
+ * `06-10-19`), a month and a year (`02/2023`) or a two-digit year, a month and a day, or its first group is a date
+ * written together (`02022023`). An id of an ODS code, a date and a sequence of one to six digits with one separator
+ * (`H53465-2023-02-22-000993`, `G08488/14/01/2022/2494`, `Y73322 06 10 2019 58`, `G08488_01_2022_2494`) holds a 0 and
+ * nine or ten digits standing apart there: of 200,000 generated ids of each shape, 12.5 in 100 written year first, 36
+ * day first and 25 a month and a year were refused before this, none since (test/bench/guard.bench.ts, 5 Dec 2026). A telephone number as people write
+ * it starts with its 0 and its area or mobile code, three to five digits (`020`, `0161`, `01632`, `07700`), not a month
+ * or a day with the rest of a date beside it; one after a date (`2023-02-22 07700 900123`), after other digits
+ * (`12 07700 900123`) or after text (`seen: 02 22 000993`) is still read, and so is one whose first group alone ends
+ * a date (`2023 01 632 960 001`; `EV-2023-01-07-700-900-123`, a mobile in small groups after a year and a month).
+ */
+const dateGroupStarts: number[] = [];
+const dateGroupLengths: number[] = [];
+/** The most groups of the number that a date takes (a day, a month and a year). */
+const DATE_GROUPS_IN = 3;
+
+/** How many groups, from group g of `count`, a date written with separators takes (0: no date starts there). */
+function dateSpanAt(value: string, g: number, count: number): number {
+  const length = (k: number) => dateGroupLengths[k] as number;
+  const at = (k: number) => numberAt(value, dateGroupStarts[k] as number, length(k));
+  const small = (k: number) => k < count && length(k) <= 2;
+  if (isDateTogether(value, dateGroupStarts[g] as number, length(g))) return 1;
+  if (length(g) === 4 && isYear(at(g)) && small(g + 1) && isMonth(at(g + 1)) && small(g + 2) && isDay(at(g + 2))) {
+    return 3;
+  }
+  if (!small(g)) return 0;
+  if (isMonth(at(g)) && g + 1 < count && length(g + 1) === 4 && isYear(at(g + 1))) return 2;
+  if (small(g + 1) && isMonth(at(g + 1)) && g + 2 < count) {
+    const last = length(g + 2);
+    if (isDay(at(g)) && ((last === 4 && isYear(at(g + 2))) || last === 2)) return 3; // day first
+    if (length(g) === 2 && last <= 2 && isDay(at(g + 2))) return 3; // a two-digit year first
+  }
+  return 0;
+}
+
+/** Whether the telephone number at value[start, end) is the tail of an id's date and sequence (above). */
+function isDatedIdTail(value: string, start: number, end: number): boolean {
+  if (value.charCodeAt(start) === 43) return false; // +44: no date starts so
+  // The group before it, across a run of separators.
+  let k = start - 1;
+  while (k >= 0 && start - k <= MAX_SEPARATOR_RUN && isRunSeparator(value.charCodeAt(k))) k--;
+  if (k === start - 1 || k < 0 || !isDigit(value, k)) return false;
+  const groupEnd = k + 1;
+  while (k >= 0 && isDigit(value, k)) k--;
+  dateGroupStarts[0] = k + 1;
+  dateGroupLengths[0] = groupEnd - k - 1;
+  // Its own first groups.
+  let count = 1;
+  for (let i = start; i < end && count <= DATE_GROUPS_IN; ) {
+    if (!isDigit(value, i)) {
+      i++;
+      continue;
+    }
+    const groupStart = i;
+    while (i < end && isDigit(value, i)) i++;
+    dateGroupStarts[count] = groupStart;
+    dateGroupLengths[count++] = i - groupStart;
+  }
+  // A date written together as its first group, or one written with separators that takes its first two groups: a
+  // date that ends with its first group (`EV-2023-01-07-700-900-123`, the 7th and a mobile in small groups, or a
+  // sequence) is not enough, as a mobile's 07 can be a day or a month.
+  if (isDateTogether(value, dateGroupStarts[1] as number, dateGroupLengths[1] as number)) return true;
+  return dateSpanAt(value, 0, count) === 3 || dateSpanAt(value, 1, count) > 1;
+}
+
+/** Whether the text holds a telephone number standing alone (above): each place the rule matches, its context checked. */
+function hasTelephone(value: string): boolean {
+  TELEPHONE.lastIndex = 0;
+  for (let match = TELEPHONE.exec(value); match !== null; match = TELEPHONE.exec(value)) {
+    if (!isDatedIdTail(value, match.index, match.index + match[0].length)) return true;
+    TELEPHONE.lastIndex = match.index + 1;
+  }
+  return false;
 }
 
 /** Whether the text holds a mobile (above): each place the rule matches, its groups checked. */
@@ -782,7 +863,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (hasGroupedNhsNumber(value)) return 'nhs_number';
   }
   if (!shortcut || shape.telephoneDigits >= NUMBER_MIN_DIGITS) {
-    if (TELEPHONE.test(value)) return 'telephone';
+    if (hasTelephone(value)) return 'telephone';
     // Every spelling the rule reads holds 07 or 44 (`07700…`, `447700…`, `+44 (0) 7700…`): a text without either (the
     // SNOMED codes on every row, most ids) is spared the expression.
     if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
@@ -842,7 +923,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   ) {
     return 'date_of_birth';
   }
-  if (shape.letters === 0 && digits === UUID_DIGITS && uuidHoldsBirthDate(value)) return 'date_of_birth';
+  if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
   return undefined;
 }
 
@@ -850,33 +931,47 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
  * A date of birth built into a UUID's shape by a system that numbers people's records so
  * (`19850312-0000-0000-0000-000000000017`, `00000001-1985-0312-0000-000000000000`): a whole group of eight digits, or
  * two whole groups of four side by side, that make a date from 1900 to 2009 (a year, a month and a day, or a day, a
- * month and a year), in a UUID with no hex letter at all. A generated UUID is hex: a version 4 one has no letter about
- * 4 times in 10 million ((10/16)^30 / 2: thirty random hex digits and a variant of 8, 9, a or b), and of those about
- * 1 in 400 has such a date where this reads it: none of 1,000,000 version 4 UUIDs or 1,000,000 random 128-bit
- * UUID shapes is refused (test/bench/guard.bench.ts). A date inside a UUID beside hex letters
+ * month and a year), in a UUID with no hex letter at all, or whose other 24 hex digits are 16 or more zeros (a
+ * record's number in hex after the date, `19850312-0000-0000-0000-00000000001a`). A generated UUID is hex: a version
+ * 4 one has no letter about 4 times in 10 million ((10/16)^30 / 2: thirty random hex digits and a variant of 8, 9, a or
+ * b), and of those about 1 in 400 has such a date where this reads it; 16 zeros among its other digits (22 of them
+ * random) is a chance of about 4 in 10^15. None of 1,000,000 version 4 UUIDs or 1,000,000 random 128-bit UUID shapes
+ * is refused (test/bench/guard.bench.ts). A date inside a UUID beside random-looking hex
  * (`19850312-3fa2-4c1e-9b7d-1a2b3c4d5e6f`) is left: 28 of 1,000,000 version 4 UUIDs have such a date as their first
  * group and 62 of 1,000,000 random 128-bit shapes in one of the three places (measured 5 Dec 2026), so a file of
- * 50,000 generated ids would be refused more often than not, and a refusal loses the whole file. A date written
- * together beside letters is not read anywhere else either (above); an event's date (2019 on) is no person's.
+ * 50,000 generated ids would be refused more often than not, and a refusal loses the whole file; no rule on the date
+ * alone tells a person's from chance there (a version 4 first group is 32 random bits: any eight digits are possible).
+ * A date written together beside letters is not read anywhere else either (above); an event's date (2019 on) is no
+ * person's.
  */
-const UUID_DIGITS = 32;
+const UUID_LENGTH = 36;
 /** Where the eight digits read as a date stand: the first group, the second and third, the third and fourth. */
 const UUID_DATE_PLACES: [number, number][] = [
   [0, 4],
   [9, 14],
   [14, 19],
 ];
-/** Whether eight digits are a date from 1900 to 2009, year first (yyyymmdd) or day first (ddmmyyyy). */
+/** The fewest zeros among a UUID's 24 hex digits beside the date that make it a number written into the shape. */
+const UUID_ZEROS_BESIDE_DATE = 16;
+/** Whether eight characters are digits making a date from 1900 to 2009, year first (yyyymmdd) or day first (ddmmyyyy). */
 function isOldDateTogether(eight: string): boolean {
+  if (!/^\d{8}$/.test(eight)) return false;
   const part = (at: number, length: number) => Number(eight.slice(at, at + length));
   const yearFirst = part(0, 4) >= 1900 && part(0, 4) <= 2009 && isMonth(part(4, 2)) && isDay(part(6, 2));
   const dayFirst = isDay(part(0, 2)) && isMonth(part(2, 2)) && part(4, 4) >= 1900 && part(4, 4) <= 2009;
   return yearFirst || dayFirst;
 }
-/** Whether a UUID's shape with no hex letter holds a date of birth in whole groups (above). */
-function uuidHoldsBirthDate(value: string): boolean {
+/** Whether a UUID's shape holds a date of birth in whole groups, with no hex letter or zeros beside it (above). */
+function uuidHoldsBirthDate(value: string, noLetter: boolean): boolean {
   if (!UUID.test(value)) return false;
-  return UUID_DATE_PLACES.some(([first, second]) =>
-    isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`),
-  );
+  return UUID_DATE_PLACES.some(([first, second]) => {
+    if (!isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`)) return false;
+    if (noLetter) return true;
+    let zeros = 0;
+    for (let i = 0; i < value.length; i++) {
+      const inDate = (i >= first && i < first + 4) || (i >= second && i < second + 4);
+      if (!inDate && value.charCodeAt(i) === 48) zeros++;
+    }
+    return zeros >= UUID_ZEROS_BESIDE_DATE;
+  });
 }

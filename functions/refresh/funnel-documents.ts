@@ -9,6 +9,7 @@ import {
 import type { Row } from '../lib/query-engine.ts';
 import { funnelLimits, type Limits, outsideLimits } from '../stats/funnel-limits.ts';
 import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdispersion.ts';
+import { PRIMARY_SUPPRESSED } from './disclosure-audit.ts';
 import { heldFrom } from './revisions.ts';
 
 /**
@@ -25,7 +26,8 @@ export const ENGLAND_HELD = "England's year held, revision pending";
  * Places each PCN on funnel plots (docs/methodology.md, "Comparing PCNs and change over time"): FunnelPlotR's overdispersed limits for
  * proportions around England's rate and around the PCN's region's rate, and the plain limits too (the dashboard's
  * toggle). Disclosure (issue 14): everything below England is computed from the published, rounded PCN figures;
- * a suppressed PCN is not placed and does not count towards its region's rate, τ² or limits. A region with fewer
+ * a suppressed PCN is not drawn and does not count towards its region's rate, τ² or limits (one whose count is 1-7
+ * is still said to be low or high where any count of 1-7 would be: positionOfSmall). A region with fewer
  * than MIN_PCNS_FOR_REGION placed PCNs gets no comparator of its own (its PCNs are compared with England only).
  * England's rate is England's own exact figure, which is published as it is.
  */
@@ -109,6 +111,83 @@ const positionOf = (p: number, c: FunnelComparator | null | undefined, n: number
   if (!c) return null;
   return outsideLimits(p, funnelLimits(c.rate, n, tau2)) ?? 'within';
 };
+
+/**
+ * A PCN row's rate and positions for one measure: placed PCNs by their published rate; a `*` of 1-7 where any count of
+ * 1-7 would be outside the limits (positionOfSmall); any other row not placed.
+ */
+function positionRow(
+  row: Row,
+  m: FunnelMeasure,
+  denominator: unknown,
+  where: {
+    readonly placed: boolean;
+    readonly exact: Row | undefined;
+    readonly national: FunnelComparator | null;
+    readonly regional: FunnelComparator | undefined;
+    readonly tooFewInRegion: boolean;
+  },
+): void {
+  const numerator = row[m.numerator];
+  const { national, tooFewInRegion } = where;
+  if (!where.placed || typeof numerator !== 'number' || typeof denominator !== 'number') {
+    row[m.name] = numerator === SUPPRESSED ? SUPPRESSED : null;
+    const small =
+      numerator === SUPPRESSED && typeof denominator === 'number' && denominator > 0
+        ? smallCountOf(where.exact, m, denominator)
+        : undefined;
+    const regional = tooFewInRegion ? undefined : where.regional;
+    setPositions(row, m.name, (c, tau2) => (small ? small(c, tau2) : null), national, regional);
+    return;
+  }
+  const p = Math.min(numerator, denominator) / denominator;
+  row[m.name] = Math.round(p * m.per * 100) / 100;
+  const { regional } = where;
+  row[`${m.name}_vs_national`] = positionOf(p, national, denominator, national?.tau2 ?? 0);
+  row[`${m.name}_vs_national_unadjusted`] = positionOf(p, national, denominator, 0);
+  // Placed, but its region has no comparator (too few placed PCNs): the row says so, not just null.
+  const noRegion = tooFewInRegion ? TOO_FEW_IN_REGION : null;
+  row[`${m.name}_vs_region`] = noRegion ?? positionOf(p, regional, denominator, regional?.tau2 ?? 0);
+  row[`${m.name}_vs_region_unadjusted`] = noRegion ?? positionOf(p, regional, denominator, 0);
+}
+
+/** Sets a row's four positions for a measure: against England and the region, adjusted and plain. */
+function setPositions(
+  row: Row,
+  measure: string,
+  position: (c: FunnelComparator | null | undefined, tau2: number) => Position | null,
+  national: FunnelComparator | null,
+  regional: FunnelComparator | undefined,
+): void {
+  row[`${measure}_vs_national`] = position(national, national?.tau2 ?? 0);
+  row[`${measure}_vs_national_unadjusted`] = position(national, 0);
+  row[`${measure}_vs_region`] = position(regional, regional?.tau2 ?? 0);
+  row[`${measure}_vs_region_unadjusted`] = position(regional, 0);
+}
+
+/** For a `*` numerator whose exact count (the unpublished row) is 1-7, its position as positionOfSmall decides. */
+function smallCountOf(exactRow: Row | undefined, m: FunnelMeasure, n: number) {
+  const exact = Number(exactRow?.[m.numerator]);
+  if (!(exact >= PRIMARY_SUPPRESSED[0] && exact <= PRIMARY_SUPPRESSED[1])) return undefined;
+  return (c: FunnelComparator | null | undefined, tau2: number) => positionOfSmall(c, n, tau2);
+}
+
+/**
+ * The position of a PCN whose numerator is published as `*` because it is 1-7 (review 6, K1): low when even 7 out of
+ * its denominator is below the lower limit, high when even 1 is above the upper one, else not placed (null). Leaving
+ * every such PCN out hid the far low tail, the PCNs a regional lead most needs to see, while a PCN with 0 was flagged.
+ * The position depends only on the published denominator and on the count being 1-7, which every reader of a `*` is
+ * already taken to assume (the audit's documented reader, disclosure-audit.ts): it tells nothing of the count itself.
+ * A `*` that protects another cell (secondary suppression: its count may be larger) is never placed.
+ */
+function positionOfSmall(c: FunnelComparator | null | undefined, n: number, tau2: number): Position | null {
+  if (!c) return null;
+  const limits = funnelLimits(c.rate, n, tau2);
+  const [fewest, most] = PRIMARY_SUPPRESSED;
+  if (Math.min(most, n) / n < limits.lower998) return 'low';
+  if (fewest / n > limits.upper998) return 'high';
+  return null;
+}
 
 /** England's figure of a period holds a revision back (its rows as published are marked): the reason and release. */
 function englandHeldOf(raw: readonly Row[]): { reason: string; release: string | null } | undefined {
@@ -213,25 +292,15 @@ export function placeOnFunnels(
         ...heldNote(held),
       };
       const placedRows = new Set(placed.map((u) => u.row));
-      for (const row of rowsInPeriod) {
-        const numerator = row[m.numerator];
-        const denominator = denominatorOf(row, m);
-        const columns = ['vs_national', 'vs_region', 'vs_national_unadjusted', 'vs_region_unadjusted'];
-        if (!placedRows.has(row) || typeof numerator !== 'number' || typeof denominator !== 'number') {
-          row[m.name] = numerator === SUPPRESSED ? SUPPRESSED : null;
-          for (const c of columns) row[`${m.name}_${c}`] = null;
-          continue;
-        }
-        const p = Math.min(numerator, denominator) / denominator;
-        const regional = regions[String(row.region_code)];
-        row[m.name] = Math.round(p * m.per * 100) / 100;
-        row[`${m.name}_vs_national`] = positionOf(p, national, denominator, national?.tau2 ?? 0);
-        row[`${m.name}_vs_national_unadjusted`] = positionOf(p, national, denominator, 0);
-        // Placed, but its region has no comparator (too few placed PCNs): the row says so, not just null.
-        const noRegion = tooFew.has(String(row.region_code)) ? TOO_FEW_IN_REGION : null;
-        row[`${m.name}_vs_region`] = noRegion ?? positionOf(p, regional, denominator, regional?.tau2 ?? 0);
-        row[`${m.name}_vs_region_unadjusted`] = noRegion ?? positionOf(p, regional, denominator, 0);
-      }
+      const exactOf = new Map(rawInPeriod.map((r) => [String(r.code), r] as const));
+      for (const row of rowsInPeriod)
+        positionRow(row, m, denominatorOf(row, m), {
+          placed: placedRows.has(row),
+          exact: exactOf.get(String(row.code)),
+          national,
+          regional: regions[String(row.region_code)],
+          tooFewInRegion: tooFew.has(String(row.region_code)),
+        });
     }
   }
   return {
@@ -265,7 +334,8 @@ export function outsideShares(rows: readonly Record<string, unknown>[]): Outside
     FUNNEL_MEASURES.flatMap((m) =>
       against.map((a) => {
         const positions = rows
-          .filter((r) => String(r.period) === period)
+          // Drawn PCNs only (a published rate): a `*` said to be low (positionOfSmall) is no draw of the calibration.
+          .filter((r) => String(r.period) === period && typeof r[m.name] === 'number')
           .map((r) => r[`${m.name}_${a}`])
           .filter((p) => p === 'high' || p === 'low' || p === 'within');
         const high = positions.filter((p) => p === 'high').length;

@@ -42,12 +42,17 @@ export function xmrLimits(values: readonly number[]): XmrLimits {
 const meanOf = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
 
 /**
- * MR̄ after dropping moving ranges at or above MOVING_RANGE_SCREEN·MR̄ (plotthedots keeps `mr < 3.267 * amr`). When
- * every range is 0 there is nothing to screen (plotthedots would drop them all and have no limits; a flat series
- * here keeps MR̄ = 0). Ranges are never all dropped otherwise: the smallest is at most MR̄ < 3.267·MR̄.
+ * MR̄ after dropping moving ranges at or above MOVING_RANGE_SCREEN·MR̄ (plotthedots keeps `mr < 3.267 * amr`). The
+ * screen is for a few one-off jumps among routine variation (Nelson 1982, the reference plotthedots gives). When
+ * every range it keeps is 0 (a series that repeats one value between its steps: percentages at a ceiling of 100, FTE
+ * that changes in steps), the ranges it dropped are the series' only variation, not one-offs, and a screened MR̄ of 0
+ * would give limits of zero width that put every point outside (review 6 K4; plotthedots has the same degeneracy).
+ * Then MR̄ is the unscreened mean, as Making Data Count's Excel and SQL tools compute it (they do not screen:
+ * nhs-r-community/NHSRplotthedots#90). When every range is 0 (a flat series) MR̄ is 0 and no point is outside.
  */
 export function screenedMovingRangeMean(ranges: readonly number[]): number {
   const all = meanOf(ranges);
   if (all === 0) return 0;
-  return meanOf(ranges.filter((r) => r < MOVING_RANGE_SCREEN * all));
+  const screened = meanOf(ranges.filter((r) => r < MOVING_RANGE_SCREEN * all));
+  return screened === 0 ? all : screened;
 }

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { serviceUseBandProblems } from '../support/disclosure-scan-bands.ts';
-import { tempDir } from '../support/files.ts';
-import {
-  disclosureFindings,
-  type GoldenEvent,
-  publishGolden,
-  referralEvent,
-  rowFinder,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * The system document's bands of use before referral bound each referral's use (GP 7+: 7 or more; A&E 1: exactly 1),
@@ -63,14 +56,15 @@ function programme(pcn: string, service: string, groups: readonly (readonly [num
   return events;
 }
 
-async function publish(name: string, uploads: Record<string, GoldenEvent[]>) {
-  const dir = tempDir(name);
-  const docs = new Map<string, MetricDocument>();
-  await publishGolden(`${dir.path}/data`, writeEventFiles(dir.path, uploads), REFERENCE, NOW, docs);
-  return { dir, docs };
-}
+/** The programme of these uploads published once for the describe block it is called in. */
+const publish = (name: string, uploads: Record<string, GoldenEvent[]>) =>
+  goldenProgramme(name, { uploads, reference: REFERENCE, now: NOW, timeoutMs: 180_000 });
 
 const FIGURES = ['people', 'before_total', 'after_total', 'change_pct'] as const;
+/** FIGURES of an area's band of use before referral of `service` in 2025/26, as `published`. */
+const bandFigures =
+  (published: ReturnType<typeof publish>, service: string) => (level: string, code: string, band: string) =>
+    FIGURES.map((f) => published.row('cof_system', level, code, '2025/26', { service, baseline_band: band })[f]);
 
 /**
  * GP appointments (before, after): U00001 has 20 referrals with 2 and 2 and one frequent attender with 9 and 2 (the
@@ -78,35 +72,27 @@ const FIGURES = ['people', 'before_total', 'after_total', 'change_pct'] as const
  * appointments); U00002 20 with 1 and 1 and 12 with 8 and 5; U00004 20 with 0 and 0 and 12 with 10 and 5.
  */
 describe('cof_system GP bands: a total that would say how many people its band holds', () => {
-  let gp: Awaited<ReturnType<typeof publish>>;
-  beforeAll(async () => {
-    gp = await publish('cof-system-gp', {
-      'u1.jsonl': programme('U00001', 'gp_appointment', [
-        [20, 2, 2],
-        [1, 9, 2],
-      ]),
-      'u2.jsonl': programme('U00002', 'gp_appointment', [
-        [20, 1, 1],
-        [12, 8, 5],
-      ]),
-      'u3.jsonl': programme('U00003', 'gp_appointment', [
-        [20, 3, 3],
-        [8, 7, 5],
-      ]),
-      'u4.jsonl': programme('U00004', 'gp_appointment', [
-        [20, 0, 0],
-        [12, 10, 5],
-      ]),
-    });
-  }, 180_000);
-  afterAll(() => gp.dir.remove());
+  const gp = publish('cof-system-gp', {
+    'u1.jsonl': programme('U00001', 'gp_appointment', [
+      [20, 2, 2],
+      [1, 9, 2],
+    ]),
+    'u2.jsonl': programme('U00002', 'gp_appointment', [
+      [20, 1, 1],
+      [12, 8, 5],
+    ]),
+    'u3.jsonl': programme('U00003', 'gp_appointment', [
+      [20, 3, 3],
+      [8, 7, 5],
+    ]),
+    'u4.jsonl': programme('U00004', 'gp_appointment', [
+      [20, 0, 0],
+      [12, 10, 5],
+    ]),
+  });
 
   it('publishes the hand-worked figures: no total beside a suppressed people, none that pins people', () => {
-    const row = rowFinder(gp.docs);
-    const figures = (level: string, code: string, band: string) =>
-      FIGURES.map(
-        (f) => row('cof_system', level, code, '2025/26', { service: 'gp_appointment', baseline_band: band })[f],
-      );
+    const figures = bandFigures(gp, 'gp_appointment');
     // England, exact: 0-3 80 referrals, 40 + 20 + 60 + 0 = 120 before and after; 7+ 1 + 12 + 8 + 12 = 33, before
     // 9 + 96 + 56 + 120 = 281, after 2 + 60 + 40 + 60 = 162 (-42.3%); all 113, 401, 282 (-29.7%).
     expect(figures('national', 'ENG', '0-3')).toEqual([80, 120, 120, 0]);
@@ -139,7 +125,7 @@ describe('cof_system GP bands: a total that would say how many people its band h
   });
 
   it('leaves the scan nothing to find, band bounds included', () => {
-    expect(disclosureFindings(gp.docs, REFERENCE)).toEqual([]);
+    expect(gp.disclosureFindings()).toEqual([]);
   });
 });
 
@@ -148,34 +134,26 @@ describe('cof_system GP bands: a total that would say how many people its band h
  * referrals per band U00001 3 / 10 / 12, U00002 20 / 15 / 12, U00003 18 / 14 / 11, U00004 16 / 12 / 13.
  */
 describe('cof_system A&E bands: band 1 before_total is its people', () => {
-  let ae: Awaited<ReturnType<typeof publish>>;
-  beforeAll(async () => {
-    const plan: Record<string, readonly number[]> = {
-      U00001: [3, 10, 12],
-      U00002: [20, 15, 12],
-      U00003: [18, 14, 11],
-      U00004: [16, 12, 13],
-    };
-    const uploads: Record<string, GoldenEvent[]> = {};
-    for (const [pcn, counts] of Object.entries(plan)) {
-      // One group per referral: its after is 1 for every other referral of the PCN (odd positions).
-      const groups: [number, number, number][] = [];
-      let i = 0;
-      counts.forEach((k, before) => {
-        for (let j = 0; j < k; j++, i++) groups.push([1, before, i % 2]);
-      });
-      uploads[`${pcn}.jsonl`] = programme(pcn, 'ae_attendance', groups);
-    }
-    ae = await publish('cof-system-ae', uploads);
-  }, 180_000);
-  afterAll(() => ae.dir.remove());
+  const plan: Record<string, readonly number[]> = {
+    U00001: [3, 10, 12],
+    U00002: [20, 15, 12],
+    U00003: [18, 14, 11],
+    U00004: [16, 12, 13],
+  };
+  const uploads: Record<string, GoldenEvent[]> = {};
+  for (const [pcn, counts] of Object.entries(plan)) {
+    // One group per referral: its after is 1 for every other referral of the PCN (odd positions).
+    const groups: [number, number, number][] = [];
+    let i = 0;
+    counts.forEach((k, before) => {
+      for (let j = 0; j < k; j++, i++) groups.push([1, before, i % 2]);
+    });
+    uploads[`${pcn}.jsonl`] = programme(pcn, 'ae_attendance', groups);
+  }
+  const ae = publish('cof-system-ae', uploads);
 
   it('suppresses a band total wherever its people is suppressed, primary or secondary', () => {
-    const row = rowFinder(ae.docs);
-    const figures = (level: string, code: string, band: string) =>
-      FIGURES.map(
-        (f) => row('cof_system', level, code, '2025/26', { service: 'ae_attendance', baseline_band: band })[f],
-      );
+    const figures = bandFigures(ae, 'ae_attendance');
     // England, exact. Band 0: 57 referrals, 0 before, after 1 + 10 + 9 + 8 = 28 (each PCN's odd positions); band 1:
     // 51, 51, 5 + 7 + 7 + 6 = 25; band 2+: 48, 96, 6 + 6 + 5 + 6 = 23; all 156, 147, 76.
     expect(figures('national', 'ENG', '0')).toEqual([57, 0, 28, null]);
@@ -199,6 +177,6 @@ describe('cof_system A&E bands: band 1 before_total is its people', () => {
   });
 
   it('leaves the scan nothing to find, band bounds included', () => {
-    expect(disclosureFindings(ae.docs, REFERENCE)).toEqual([]);
+    expect(ae.disclosureFindings()).toEqual([]);
   });
 });

@@ -1,8 +1,6 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * An episode recorded by two referral events either side of its PCN's move (sql/prepare/episodes.sql): the episode
@@ -39,22 +37,11 @@ U20002,Bravo PCN,QAA,NHS Alpha ICB,Y56,London,20000,2019-04-01,
 U20003,Charlie PCN,QBB,NHS Bravo ICB,Y58,South West,30000,2019-04-01,
 `;
 
-const dir = tempDir('episode-geography');
-const docs = new Map<string, MetricDocument>();
-const row = rowFinder(docs);
-
-beforeAll(async () => {
-  const files = writeEventFiles(dir.path, UPLOADS);
-  const receipts = await publishGolden(
-    join(dir.path, 'data'),
-    files,
-    REFERENCE,
-    new Date('2026-01-05T00:00:00Z'),
-    docs,
-  );
-  expect(receipts.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+const { row } = goldenProgramme('episode-geography', {
+  uploads: UPLOADS,
+  reference: REFERENCE,
+  now: new Date('2026-01-05T00:00:00Z'),
 });
-afterAll(() => dir.remove());
 
 describe('an episode recorded before and after its PCN moved ICB', () => {
   it('is counted once, in the month and area of its first referral event', () => {

@@ -1,18 +1,10 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MetricsApi } from '../../functions/api/metrics-api.ts';
 import type { Identity } from '../../functions/auth/scope.ts';
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import type { MetricRow } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { tempDir } from '../support/files.ts';
-import {
-  disclosureFindings,
-  type GoldenEvent,
-  publishGolden,
-  referralEvent,
-  rowFinder,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 import { quintileFindings } from '../support/quintile-audit.ts';
 
 /*
@@ -146,22 +138,19 @@ function uploads(): Record<string, GoldenEvent[]> {
   return files;
 }
 
-const REFRESHED_AT = new Date('2025-09-02T00:00:00Z');
-const dir = tempDir('equity-quintiles');
-const docs = new Map<string, MetricDocument>();
-const row = rowFinder(docs);
+const golden = goldenProgramme('equity-quintiles', {
+  uploads: uploads(),
+  reference: REFERENCE,
+  now: new Date('2025-09-02T00:00:00Z'),
+});
+const { docs, row } = golden;
 const quintileRows = (rows: readonly MetricRow[] | undefined) =>
   (rows ?? []).filter((r) => r.dimension === 'pcn_imd_quintile');
 let api: MetricsApi;
-
-beforeAll(async () => {
-  const files = writeEventFiles(dir.path, uploads());
-  const data = join(dir.path, 'data');
-  const receipts = await publishGolden(data, files, REFERENCE, REFRESHED_AT, docs);
-  expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
-  api = new MetricsApi(new FsObjectStore(data));
-}, 120_000);
-afterAll(() => dir.remove());
+// After the programme is published (hooks run in the order they are registered).
+beforeAll(() => {
+  api = new MetricsApi(new FsObjectStore(golden.dataDir));
+});
 
 const figures = ['people_referred', 'engagement_cohort', 'engaged', 'list_size', 'months'];
 const ratesOf = ['people_referred_per_1000', 'people_referred_per_1000_annualised'];
@@ -198,7 +187,7 @@ describe('equity by PCN deprivation quintile: England and regions, only where ev
   it('no published quintile row has the list size of a single PCN, and the disclosure scan finds nothing', () => {
     const lists = new Set(PCNS.map((p) => p.list));
     expect(quintileRows(docs.get('equity')?.rows).filter((r) => lists.has(Number(r.list_size)))).toEqual([]);
-    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+    expect(golden.disclosureFindings()).toEqual([]);
   });
 
   it('what was published gives away no PCN by linear algebra, with any insider; regions in 2025/26 would have', () => {

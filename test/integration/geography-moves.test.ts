@@ -1,16 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import {
-  disclosureFindings,
-  type GoldenEvent,
-  publishGolden,
-  referralEvent,
-  rowFinder,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * A PCN that moves ICB, and region, in the middle of a financial year (DOMAIN.md: the geography is effective-dated;
@@ -46,28 +36,19 @@ U20002,Bravo PCN,QAA,NHS Alpha ICB,Y56,London,20000,2019-04-01,
 U20003,Charlie PCN,QBB,NHS Bravo ICB,Y58,South West,30000,2019-04-01,
 `;
 
-const dir = tempDir('moves');
-const docs = new Map<string, MetricDocument>();
-const row = rowFinder(docs);
-
-beforeAll(async () => {
-  const files = writeEventFiles(dir.path, UPLOADS);
+const golden = goldenProgramme('moves', {
+  uploads: UPLOADS,
   // One PCN's snapshots per file, as a PCN sends them.
-  for (const pcn of ['U20001', 'U20002', 'U20003']) {
-    const path = join(dir.path, `${pcn}-workforce.csv`);
-    writeFileSync(path, `${WORKFORCE_HEADER}\n${WORKFORCE.filter((l) => l.startsWith(pcn)).join('\n')}\n`);
-    files.push(path);
-  }
-  const receipts = await publishGolden(
-    join(dir.path, 'data'),
-    files,
-    REFERENCE,
-    new Date('2026-01-05T00:00:00Z'),
-    docs,
-  );
-  expect(receipts.map((r) => r.status)).toEqual(Array(files.length).fill('accepted'));
+  otherFiles: Object.fromEntries(
+    ['U20001', 'U20002', 'U20003'].map((pcn) => [
+      `${pcn}-workforce.csv`,
+      `${WORKFORCE_HEADER}\n${WORKFORCE.filter((l) => l.startsWith(pcn)).join('\n')}\n`,
+    ]),
+  ),
+  reference: REFERENCE,
+  now: new Date('2026-01-05T00:00:00Z'),
 });
-afterAll(() => dir.remove());
+const { row } = golden;
 
 const figures = (name: string, level: string, code: string, period: string, columns: readonly string[]) => {
   const r = row(name, level, code, period);
@@ -125,6 +106,6 @@ describe('a PCN that moves ICB and region mid-year: each month goes to the area 
   });
 
   it('nothing published lets a suppressed figure be worked out, with the move in both ICBs', () => {
-    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+    expect(golden.disclosureFindings()).toEqual([]);
   });
 });

@@ -9,6 +9,12 @@ import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { LocalPresigner } from '../../functions/upload/presigned-post.ts';
 import { UploadApi } from '../../functions/upload/upload-api.ts';
 import { CONTACT_COLUMNS, contactRow, csvText } from '../support/files.ts';
+import {
+  cellHolding,
+  everything,
+  expectOnlyTheReceiptKept,
+  expectRefusedWhole,
+} from '../support/identifiable-refusal.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
@@ -24,18 +30,6 @@ async function ingest(body: string | Uint8Array, name = 'upload.csv', store = ne
   const key = await stageUpload(store, PCN, name, bytes);
   const result = await ingestUpload({ store, clock: () => NOW }, { key });
   return { ...result, store, key };
-}
-
-/** Every byte of every object the store still holds, as text. */
-function everything(store: MemoryObjectStore): string {
-  return [...store.objects.entries()].map(([key, bytes]) => `${key}\n${new TextDecoder().decode(bytes)}`).join('\n');
-}
-
-function expectGoneEverywhere(store: MemoryObjectStore, values: readonly string[]) {
-  const kept = everything(store);
-  for (const value of values) expect(kept).not.toContain(value);
-  expect(store.objects.size).toBe(1);
-  expect([...store.objects.keys()][0]).toMatch(/^receipts\/U00001-[0-9a-f]{32}\.json$/);
 }
 
 /** Text as UTF-16 little-endian bytes (swap16() for big-endian). */
@@ -139,15 +133,9 @@ describe('an identifier anywhere in a file: refused whole, described by position
       { row: 2, field: null, message: 'line 2 holds what looks like a postcode' },
     ],
   ])('%s', async (_, body, name, where) => {
-    const { receipt, store, key } = await ingest(body, name);
-    expect(receipt.status).toBe('rejected');
-    expect(receipt.file_error).toEqual({
-      ...where,
-      code: 'identifiable_data',
-      message: `${where.message}; the file has been deleted, send it again without it`,
-    });
-    expect(await store.get(key)).toBeUndefined();
-    expectGoneEverywhere(store, [...NHS, 'jo.bloggs', 'SW1A']);
+    const ingested = await ingest(body, name);
+    await expectRefusedWhole(ingested, where);
+    expectOnlyTheReceiptKept(ingested.store, [...NHS, 'jo.bloggs', 'SW1A']);
   });
 });
 
@@ -176,16 +164,9 @@ describe('identifiers written the ways a reviewer got past the guard: refused wh
     ['worker_role', '07700--900123', 'a telephone number'],
   ])('%s holding %s', async (field, value, label) => {
     const body = `${CONTACT_COLUMNS.join(',')}\n${contactRow().join(',')}\n${contactRow({ event_id: 'E2', [field]: value }).join(',')}\n`;
-    const { receipt, store, key } = await ingest(body);
-    expect(receipt.status).toBe('rejected');
-    expect(receipt.file_error).toEqual({
-      code: 'identifiable_data',
-      row: 3,
-      field,
-      message: `row 3, column ${field} holds what looks like ${label}; the file has been deleted, send it again without it`,
-    });
-    expect(await store.get(key)).toBeUndefined();
-    expectGoneEverywhere(store, [value, value.normalize('NFKC'), '9434765919']);
+    const ingested = await ingest(body);
+    await expectRefusedWhole(ingested, cellHolding(3, field, label));
+    expectOnlyTheReceiptKept(ingested.store, [value, value.normalize('NFKC'), '9434765919']);
   });
 });
 

@@ -1,17 +1,7 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import {
-  disclosureFindings,
-  type GoldenEvent,
-  publishGolden,
-  referralEvent,
-  rowFinder,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * Measures an analyst would sign off (docs/methodology.md), on a programme small enough to work out by hand.
@@ -146,24 +136,17 @@ U00203,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
 U00070,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
 `;
 
-/** The clock of the one refresh. */
-const REFRESHED_AT = new Date('2026-01-05T00:00:00Z');
-const dir = tempDir('measures-golden');
-const docs = new Map<string, MetricDocument>();
-const row = rowFinder(docs);
-
-beforeAll(async () => {
-  const files = writeEventFiles(dir.path, UPLOADS);
-  const workforce = join(dir.path, 'u30001-workforce.csv');
-  writeFileSync(
-    workforce,
-    'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU00203,2025-12,splw,2,1.5,1,0\n',
-  );
-  files.push(workforce);
-  const receipts = await publishGolden(join(dir.path, 'data'), files, REFERENCE, REFRESHED_AT, docs);
-  expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
-}, 120_000);
-afterAll(() => dir.remove());
+const golden = goldenProgramme('measures-golden', {
+  uploads: UPLOADS,
+  otherFiles: {
+    'u30001-workforce.csv':
+      'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU00203,2025-12,splw,2,1.5,1,0\n',
+  },
+  reference: REFERENCE,
+  // The clock of the one refresh.
+  now: new Date('2026-01-05T00:00:00Z'),
+});
+const { docs, row } = golden;
 
 describe('outcomes for the person: cohorts old enough, engaged and connected, link worker contacts', () => {
   it('says which referrals each outcome covers', () => {
@@ -543,6 +526,6 @@ describe('projection of people referred against the 900,000 a year', () => {
 
 describe('no disclosure by arithmetic', () => {
   it('no published figure below England recovers an unrounded count or a suppressed cell', () => {
-    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+    expect(golden.disclosureFindings()).toEqual([]);
   });
 });

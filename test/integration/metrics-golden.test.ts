@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_FIELD_NAMES, type EventFieldName, type MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * A hand-built programme whose every published figure below is worked out by hand:
@@ -20,13 +17,11 @@ import { disclosureFindings, publishGolden, rowFinder } from '../support/golden.
  *
  * The correction and the retraction are uploaded before the rows they change: the rule must not depend on order.
  */
-// Every column of the contract: the ones a row does not use are left empty.
-const header = EVENT_FIELD_NAMES;
-type Event = Partial<Record<EventFieldName, string | number | boolean>>;
+// Written as CSV with every column of the contract (writeEventFiles): the ones a row does not use are left empty.
+type Event = GoldenEvent;
 const person = (label: string) => createHash('sha256').update(label).digest('hex');
-const csv = (rows: Event[]) =>
-  `${[header.join(','), ...rows.map((r) => header.map((h) => r[h] ?? '').join(','))].join('\n')}\n`;
 
+/** An accepted referral (referralEvent) of the person `who`, from `source`, recorded at 10:00 on the day unless said. */
 const referral = (
   pcn: string,
   id: string,
@@ -35,20 +30,10 @@ const referral = (
   source = 'gp',
   recorded = `${on}T10:00:00Z`,
 ): Event => ({
-  event_id: `E-${id}`,
-  event_type: 'referral',
-  pcn_code: pcn,
-  referral_id: id,
+  ...referralEvent(pcn, id, on),
   person_id: person(who),
-  occurred_on: on,
   recorded_at: recorded,
   referral_source: source,
-  referral_reasons: 'loneliness_isolation',
-  snomed_code: '871731000000106',
-  age_band: '45-54',
-  sex: 'female',
-  ethnicity_group: 'white',
-  imd_decile: 2,
 });
 const decline = (pcn: string, id: string, who: string, on: string): Event => ({
   event_id: `E-${id}`,
@@ -175,26 +160,14 @@ U10003,Charlie PCN,QKK,NHS South East London ICB,Y56,London,5000,2025-04-01,
 U10004,Delta PCN,QSL,NHS Somerset ICB,Y58,South West,40000,2019-04-01,
 `;
 
-/** The clock of the one refresh. */
-const REFRESHED_AT = new Date('2026-11-01T00:00:00Z');
-const dir = tempDir('golden');
-const docs = new Map<string, MetricDocument>();
-const row = rowFinder(docs);
-
-beforeAll(async () => {
-  const files = Object.entries(UPLOADS).map(([name, rows]) => {
-    const path = join(dir.path, name);
-    writeFileSync(path, csv(rows));
-    return path;
-  });
-  for (const [name, text] of Object.entries(WORKFORCE)) {
-    writeFileSync(join(dir.path, name), text);
-    files.push(join(dir.path, name));
-  }
-  const receipts = await publishGolden(join(dir.path, 'data'), files, REFERENCE, REFRESHED_AT, docs);
-  expect(receipts.map((r) => r.status)).toEqual(Array(files.length).fill('accepted'));
+const golden = goldenProgramme('golden', {
+  uploads: UPLOADS,
+  otherFiles: WORKFORCE,
+  reference: REFERENCE,
+  // The clock of the one refresh.
+  now: new Date('2026-11-01T00:00:00Z'),
 });
-afterAll(() => dir.remove());
+const { docs, row } = golden;
 
 describe('rollout, worked out by hand', () => {
   it('England is published exactly, with corrections and retractions applied', () => {
@@ -444,6 +417,6 @@ describe('the other catalogue documents, worked out by hand', () => {
 
 describe('no disclosure by arithmetic', () => {
   it('no published figure below England recovers an unrounded count or a suppressed cell', () => {
-    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+    expect(golden.disclosureFindings()).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import type { MetaDocument } from '../../functions/contract/index.ts';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * The published months run from the first month with an event in force to the last complete one: a row sent with a
@@ -27,21 +26,11 @@ const UPLOADS: Record<string, GoldenEvent[]> = {
   'u40001-2025-12.csv': [referralEvent('U40001', 'R3', '2025-12-02')],
 };
 
-const dir = tempDir('month-range');
-const docs = new Map<string, MetricDocument>();
-
-beforeAll(async () => {
-  const files = writeEventFiles(dir.path, UPLOADS);
-  const receipts = await publishGolden(
-    join(dir.path, 'data'),
-    files,
-    REFERENCE,
-    new Date('2026-01-05T06:00:00Z'),
-    docs,
-  );
-  expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
-}, 120_000);
-afterAll(() => dir.remove());
+const { docs } = goldenProgramme('month-range', {
+  uploads: UPLOADS,
+  reference: REFERENCE,
+  now: new Date('2026-01-05T06:00:00Z'),
+});
 
 describe('a corrected date does not stretch the published months', () => {
   it('meta lists the months and years of events in force only', () => {

@@ -1,8 +1,6 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * "Referrals" is one count on every page: an accepted referral (an episode: a referral_id of a PCN) counts once, in the
@@ -59,22 +57,11 @@ const UPLOADS: Record<string, GoldenEvent[]> = {
   'u40002-2025-12.csv': [referralEvent('U40002', 'R7', '2025-12-09')],
 };
 
-const dir = tempDir('referral-count');
-const docs = new Map<string, MetricDocument>();
-const row = rowFinder(docs);
-
-beforeAll(async () => {
-  const files = writeEventFiles(dir.path, UPLOADS);
-  const receipts = await publishGolden(
-    join(dir.path, 'data'),
-    files,
-    REFERENCE,
-    new Date('2026-01-05T06:00:00Z'),
-    docs,
-  );
-  expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
-}, 120_000);
-afterAll(() => dir.remove());
+const { docs, row } = goldenProgramme('referral-count', {
+  uploads: UPLOADS,
+  reference: REFERENCE,
+  now: new Date('2026-01-05T06:00:00Z'),
+});
 
 describe('referrals are episodes on every page; people are the target measure', () => {
   it('England by month and year: referrals, people referred and declines as worked out', () => {

@@ -11,7 +11,7 @@ import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
-import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
+import { CONTACT_COLUMNS, contactRow, csvText, tempDirs } from '../support/files.ts';
 import { freePort } from '../support/local-stack.ts';
 import { openSocket } from '../support/raw-http.ts';
 
@@ -21,16 +21,22 @@ import { openSocket } from '../support/raw-http.ts';
  * rejected promise is logged, not fatal.
  */
 const run = promisify(execFile);
-const dirs: { remove: () => void }[] = [];
-afterAll(() => {
-  for (const d of dirs) d.remove();
-});
+const dirs = tempDirs();
+afterAll(() => dirs.removeAll());
+/** A new data folder and its store. */
 const fresh = () => {
-  const d = tempDir('lifecycle');
-  dirs.push(d);
-  return d.path;
+  const dataDir = dirs.make('lifecycle');
+  return { dataDir, store: new FsObjectStore(dataDir) };
 };
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Where the upload API lands U00001's file `text`. */
+const landingKey = (text: string) => `landing/pcn=U00001/${uploadIdFor('U00001', sha(text))}.csv`;
+/** The local server on a free loopback port, its log lines kept in `lines`. */
+const serve = async (dataDir: string, refreshDelayMs?: number) => {
+  const lines: string[] = [];
+  const stack = await startServer({ dataDir, port: 0, host: '127.0.0.1', refreshDelayMs, log: (l) => lines.push(l) });
+  return { stack, lines };
+};
 /**
  * The one PCN of these uploads, open: a month it sent is complete once it has ended, so the data are as of that
  * month's end (docs/methodology.md, "Data as of").
@@ -43,13 +49,12 @@ const meta = (store: FsObjectStore) =>
 
 describe('at start, the server ingests what landed while it was stopped', () => {
   it('a landed upload without a receipt is ingested; an identifiable one is deleted, even one already refused', async () => {
-    const dataDir = fresh();
-    const store = new FsObjectStore(dataDir);
+    const { dataDir, store } = fresh();
     const good = csvText(CONTACT_COLUMNS, [contactRow()]);
     const raw = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '9434765919' })]);
     const refusedBefore = csvText(CONTACT_COLUMNS, [contactRow({ person_id: '4010232137' })]);
     await stageReference(store, REFERENCE);
-    const key = (text: string) => `landing/pcn=U00001/${uploadIdFor('U00001', sha(text))}.csv`;
+    const key = landingKey;
     // One refused before by the ingest itself (its real receipt), whose raw file was left in landing/.
     await store.put(key(refusedBefore), refusedBefore);
     await ingestUpload({ store }, { key: key(refusedBefore), receivedAt: new Date('2026-10-01T09:00:00Z') });
@@ -57,14 +62,7 @@ describe('at start, the server ingests what landed while it was stopped', () => 
     await store.put(key(refusedBefore), refusedBefore);
     await store.put(key(good), good);
     await store.put(key(raw), raw);
-    const lines: string[] = [];
-    const stack = await startServer({
-      dataDir,
-      port: 0,
-      host: '127.0.0.1',
-      refreshDelayMs: 10,
-      log: (l) => lines.push(l),
-    });
+    const { stack, lines } = await serve(dataDir, 10);
     await stack.pipeline.idle();
     await stack.close();
     expect(lines[0]).toBe('2 uploads landed without a receipt: ingesting');
@@ -85,15 +83,13 @@ describe('at start, the server ingests what landed while it was stopped', () => 
 
 describe('at start, a receipt that is not JSON', () => {
   it('does not stop the server: it is named, and its upload is left as it is', async () => {
-    const dataDir = fresh();
-    const store = new FsObjectStore(dataDir);
+    const { dataDir, store } = fresh();
     const file = csvText(CONTACT_COLUMNS, [contactRow()]);
     const id = uploadIdFor('U00001', sha(file));
     await store.put(`landing/pcn=U00001/${id}.csv`, file);
     await store.put(`receipts/${id}.json`, '{"upload_id": ');
-    const lines: string[] = [];
 
-    const stack = await startServer({ dataDir, port: 0, host: '127.0.0.1', log: (l) => lines.push(l) });
+    const { stack, lines } = await serve(dataDir);
     await stack.pipeline.idle();
     await stack.close();
 
@@ -105,20 +101,12 @@ describe('at start, a receipt that is not JSON', () => {
 describe('a refresh makes the metrics API forget its answers once', () => {
   it('one upload, one refresh, one invalidation (not one when told and another when it warms up)', async () => {
     // Prepare: one upload landed while the server was stopped.
-    const dataDir = fresh();
-    const store = new FsObjectStore(dataDir);
+    const { dataDir, store } = fresh();
     const good = csvText(CONTACT_COLUMNS, [contactRow()]);
-    await store.put(`landing/pcn=U00001/${uploadIdFor('U00001', sha(good))}.csv`, good);
-    const lines: string[] = [];
+    await store.put(landingKey(good), good);
 
     // Act: the server ingests it, refreshes, and the metrics API warms up on the new documents.
-    const stack = await startServer({
-      dataDir,
-      port: 0,
-      host: '127.0.0.1',
-      refreshDelayMs: 10,
-      log: (l) => lines.push(l),
-    });
+    const { stack, lines } = await serve(dataDir, 10);
     await stack.pipeline.idle();
     await stack.api.warming;
     const rollout = await fetch(`${stack.url}/api/metrics/rollout?level=national&period=2026-09`);
@@ -134,19 +122,11 @@ describe('a refresh makes the metrics API forget its answers once', () => {
 describe('a failed refresh is never silent', () => {
   it('the log names the receipt and field, the API keeps the last figures, and the next upload retries', async () => {
     // Prepare: a server that has published the figures of one contact (2026-09-01: as of 2026-09-30).
-    const dataDir = fresh();
-    const store = new FsObjectStore(dataDir);
+    const { dataDir, store } = fresh();
     await stageReference(store, REFERENCE);
-    const lines: string[] = [];
-    const stack = await startServer({
-      dataDir,
-      port: 0,
-      host: '127.0.0.1',
-      refreshDelayMs: 10,
-      log: (l) => lines.push(l),
-    });
+    const { stack, lines } = await serve(dataDir, 10);
     const land = async (text: string) => {
-      const key = `landing/pcn=U00001/${uploadIdFor('U00001', sha(text))}.csv`;
+      const key = landingKey(text);
       await store.put(key, text);
       stack.pipeline.landed(key, new Date());
       await stack.pipeline.idle();
@@ -222,8 +202,7 @@ describe('SIGTERM drains: the upload in flight is answered and ingested, then th
   afterAll(() => child?.kill('SIGKILL'));
 
   it('serve, an upload half sent, SIGTERM, the rest sent: 204, a receipt, exit 0', async () => {
-    const dataDir = fresh();
-    const store = new FsObjectStore(dataDir);
+    const { dataDir, store } = fresh();
     const { token } = await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1 });
     const port = await freePort();
     child = spawn(

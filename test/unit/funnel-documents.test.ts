@@ -82,7 +82,7 @@ describe('placeOnFunnels', () => {
     expect(((referral.regions as Record<string, number>).Y56 ?? 0) * 35_000).toBeCloseTo(350, 9);
   });
 
-  it('positions against the adjusted and the plain limits, pro rata rates, suppressed PCNs not placed', () => {
+  it('positions against the adjusted and the plain limits, pro rata rates, suppressed PCNs not drawn', () => {
     const { byCode } = place();
     const u2 = byCode.get('U00002') as Row;
     expect(u2.referral_rate).toBe(10);
@@ -93,8 +93,37 @@ describe('placeOnFunnels', () => {
     expect(byCode.get('U00003')?.exposure).toBe(5_000);
     const u4 = byCode.get('U00004') as Row;
     expect(u4.referral_rate).toBe('*');
-    expect(u4.referral_rate_vs_national).toBeNull();
+    // Its region Y58 has no placed PCN: no comparator, no position.
+    expect(u4.referral_rate_vs_region).toBeNull();
     expect(u4.referral_rate_vs_region_unadjusted).toBeNull();
+  });
+
+  /*
+   * Review 6, K1: U4's 5 referrals are `*` (1-7). By hand, against England's 0.00793333 at n = 10,000 (arcsine scale,
+   * asin√p0 = 0.0891875): plain lower limit sin²(0.0891875 − 3.090232 / (2·100)) = 0.0054272; adjusted (τ² =
+   * 0.000177469, se = √(1 / 40,000 + τ²) = 0.0142292) sin²(0.0891875 − 3.090232 × 0.0142292) = 0.0020431. Even 7 of
+   * 10,000 (0.0007) is below both: U4 is low whatever its count of 1-7, and saying so tells nothing of the count.
+   */
+  it('a PCN whose count is 1-7 is low where even 7 would be below the lower limit', () => {
+    const u4 = place().byCode.get('U00004') as Row;
+    expect(u4.referral_rate_vs_national).toBe('low');
+    expect(u4.referral_rate_vs_national_unadjusted).toBe('low');
+  });
+
+  it('a `*` where 7 would be inside the limits, or one that protects another cell, is not placed', () => {
+    // 5 referrals of 1,000: England 357 / 36,000 = 0.0099167, plain lower limit at 1,000 sin²(0.0997485 − 0.0488610)
+    // = 0.0025872, and 7 / 1,000 = 0.007 is above it (1 / 1,000 below the upper): not placed.
+    const small = [...RAW.slice(0, 3), row('U00004', 'Y58', 1_000, 12, 5, 3)];
+    const published = applyDisclosureControl(small, RULES);
+    placeOnFunnels(published, small);
+    expect(published.find((r) => r.code === 'U00004')?.referral_rate_vs_national).toBeNull();
+    // A `*` over a count of 40 (as secondary suppression leaves one): its count may be anything, so never placed.
+    const secondary = RAW.map((r) => ({ ...r }));
+    const rows = applyDisclosureControl(secondary, RULES).map((r) =>
+      r.code === 'U00001' ? { ...r, referrals: '*' as const } : r,
+    );
+    placeOnFunnels(rows, secondary);
+    expect(rows.find((r) => r.code === 'U00001')?.referral_rate_vs_national).toBeNull();
   });
 
   it('publishes adjusted and plain limit curves; the adjusted are wider', () => {
@@ -112,8 +141,9 @@ describe('placeOnFunnels', () => {
 
 describe('outsideShares (the calibration figures of the closing note)', () => {
   it('counts placed PCNs outside the limits per period, measure and comparison; unplaced ones are not counted', () => {
-    const at = (period: string, referral: unknown, plain: unknown) => ({
+    const at = (period: string, referral: unknown, plain: unknown, rate: unknown = 10) => ({
       period,
+      referral_rate: rate,
       referral_rate_vs_national: referral,
       referral_rate_vs_national_unadjusted: plain,
     });
@@ -121,7 +151,8 @@ describe('outsideShares (the calibration figures of the closing note)', () => {
       at('2024/25', 'high', 'high'),
       at('2024/25', 'within', 'low'),
       at('2024/25', 'within', 'within'),
-      at('2024/25', null, null), // suppressed: not placed
+      at('2024/25', null, null, '*'), // suppressed: not placed
+      at('2024/25', 'low', 'low', '*'), // 1-7, low whatever its count: not drawn, so no draw of the calibration
       at('2025/26', 'low', 'low'),
     ];
     const shares = outsideShares(rows);

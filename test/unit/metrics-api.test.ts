@@ -1,10 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentToCsv, MetricsApi } from '../../functions/api/metrics-api.ts';
 import { NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
 import type { MetricRow } from '../../functions/contract/index.ts';
 import { neutraliseFormula } from '../../functions/lib/csv.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { tempDir } from '../support/files.ts';
+import { tempDir, tempDirs } from '../support/files.ts';
 
 const rows = [
   { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', referrals: 73, note: '=HYPERLINK("x")' },
@@ -20,10 +20,42 @@ const get = (path: string) => {
 };
 
 beforeAll(async () => {
-  const store = new FsObjectStore(dir.path);
-  await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
-  await store.put('metrics/meta.json', JSON.stringify({ months: ['2025-04'], icbs: [], pcns: [] }));
+  await publish(new FsObjectStore(dir.path), rows, { months: ['2025-04'], icbs: [], pcns: [] });
 });
+afterAll(() => dir.remove());
+
+/** A refresh's output as the API reads it: the rollout document of `rolloutRows`, then meta.json (last). */
+async function publish(store: FsObjectStore, rolloutRows: readonly object[], meta: object): Promise<void> {
+  await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: rolloutRows }));
+  await store.put('metrics/meta.json', JSON.stringify(meta));
+}
+
+// The warm-instance tests each publish into a store of their own.
+const stores = tempDirs();
+afterAll(() => stores.removeAll());
+const freshStore = (prefix: string) => new FsObjectStore(stores.make(prefix));
+
+/** `store`, each key read from it recorded in `reads`. */
+function countingReads(store: FsObjectStore, reads: string[]): FsObjectStore {
+  return Object.assign(Object.create(store), {
+    get: (key: string) => {
+      reads.push(key);
+      return store.get(key);
+    },
+  }) as FsObjectStore;
+}
+
+/** GET /api/metrics/rollout with `query`, as the national local user unless `request` says otherwise. */
+const askRollout = (on: MetricsApi, query: string, request: Partial<Parameters<MetricsApi['handle']>[0]> = {}) =>
+  on.handle({
+    method: 'GET',
+    path: '/api/metrics/rollout',
+    query: new URLSearchParams(query),
+    identity: NATIONAL_LOCAL_USER,
+    ...request,
+  });
+
+const NO_SUCH_ROUTE = 'no such route: use /api/meta, /api/me, /api/metrics/<name> or /api/packs/<level>/<code>.pdf';
 
 describe('the metrics API', () => {
   it('filters a document by level, code and period', async () => {
@@ -68,16 +100,8 @@ describe('the metrics API', () => {
     // meta.json sits beside the metrics but is not one (it has no rows): it was answered with a 500.
     ['/api/metrics/meta', 404, 'no metric called meta'],
     ['/api/metrics/meta.csv', 404, 'no metric called meta'],
-    [
-      '/api/metrics/../../receipts/x',
-      404,
-      'no such route: use /api/meta, /api/me, /api/metrics/<name> or /api/packs/<level>/<code>.pdf',
-    ],
-    [
-      '/api/elsewhere',
-      404,
-      'no such route: use /api/meta, /api/me, /api/metrics/<name> or /api/packs/<level>/<code>.pdf',
-    ],
+    ['/api/metrics/../../receipts/x', 404, NO_SUCH_ROUTE],
+    ['/api/elsewhere', 404, NO_SUCH_ROUTE],
   ])('%s answers %i with a clear message', async (path, status, message) => {
     const response = await get(path);
     expect(response.status).toBe(status);
@@ -98,27 +122,17 @@ describe('the metrics API', () => {
 describe('a warm API after a refresh', () => {
   it("serves the new figures once meta.json's generated_at changes, re-reading meta at most once per TTL", async () => {
     // Prepare: a warm instance that has served the first refresh's documents.
-    const store = new FsObjectStore(tempDir('api-warm').path);
-    const publish = async (generatedAt: string, referrals: number) => {
-      await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[0], referrals }] }));
-      await store.put('metrics/meta.json', JSON.stringify({ generated_at: generatedAt, icbs: [], pcns: [] }));
-    };
-    await publish('2026-11-01T06:00:00.000Z', 73);
+    const store = freshStore('api-warm');
+    const refresh = (generatedAt: string, referrals: number) =>
+      publish(store, [{ ...rows[0], referrals }], { generated_at: generatedAt, icbs: [], pcns: [] });
+    await refresh('2026-11-01T06:00:00.000Z', 73);
     let now = 0;
     const warm = new MetricsApi(store, { metaTtlMs: 30_000, now: () => now });
-    const referrals = async () => {
-      const response = await warm.handle({
-        method: 'GET',
-        path: '/api/metrics/rollout',
-        query: new URLSearchParams('level=national'),
-        identity: NATIONAL_LOCAL_USER,
-      });
-      return JSON.parse(response.body).rows[0].referrals;
-    };
+    const referrals = async () => JSON.parse((await askRollout(warm, 'level=national')).body).rows[0].referrals;
     expect(await referrals()).toBe(73);
 
     // Act: the refresh writes new documents, meta last.
-    await publish('2026-11-02T06:00:00.000Z', 80);
+    await refresh('2026-11-02T06:00:00.000Z', 80);
 
     // Assess: within the TTL the instance still answers from its copy; after it, with the new figures.
     now = 29_999;
@@ -132,32 +146,19 @@ describe('a warm API after a refresh', () => {
   });
   it('a refresh seen costs one invalidation: meta.json and each document read once, though questions come meanwhile', async () => {
     // Prepare: a warm instance that has answered from the first refresh, its reads counted.
-    const store = new FsObjectStore(tempDir('api-refreshed').path);
-    const publish = async (generatedAt: string, referrals: number) => {
-      await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[0], referrals }] }));
-      await store.put(
-        'metrics/meta.json',
-        JSON.stringify({ generated_at: generatedAt, icbs: [], pcns: [], metrics: [{ name: 'rollout' }] }),
-      );
-    };
-    await publish('2026-11-01T06:00:00.000Z', 73);
+    const store = freshStore('api-refreshed');
+    const refresh = (generatedAt: string, referrals: number) =>
+      publish(store, [{ ...rows[0], referrals }], {
+        generated_at: generatedAt,
+        icbs: [],
+        pcns: [],
+        metrics: [{ name: 'rollout' }],
+      });
+    await refresh('2026-11-01T06:00:00.000Z', 73);
     const reads: string[] = [];
-    const counting = Object.assign(Object.create(store), {
-      get: (key: string) => {
-        reads.push(key);
-        return store.get(key);
-      },
-    }) as FsObjectStore;
-    const api = new MetricsApi(counting);
+    const api = new MetricsApi(countingReads(store, reads));
     const ask = (query: string) =>
-      api
-        .handle({
-          method: 'GET',
-          path: '/api/metrics/rollout',
-          query: new URLSearchParams(query),
-          identity: NATIONAL_LOCAL_USER,
-        })
-        .then((response) => JSON.parse(response.body).rows[0].referrals as number);
+      askRollout(api, query).then((response) => JSON.parse(response.body).rows[0].referrals as number);
     expect(await Promise.all([ask('level=national'), ask('level=national&period=2025/26')])).toEqual([73, 73]);
     expect({ invalidations: api.invalidations, reads }).toEqual({
       invalidations: 0,
@@ -165,7 +166,7 @@ describe('a warm API after a refresh', () => {
     });
 
     // Act: the next refresh is published and the API told, while ten questions arrive.
-    await publish('2026-11-02T06:00:00.000Z', 80);
+    await refresh('2026-11-02T06:00:00.000Z', 80);
     reads.length = 0;
     const warming = api.refreshed();
     const answers = await Promise.all(
@@ -184,7 +185,7 @@ describe('a warm API after a refresh', () => {
 
 describe('answers kept per refresh', () => {
   it('filters and serialises each question once per refresh and caller scope, and never gives one scope another’s', async () => {
-    const store = new FsObjectStore(tempDir('api-answers').path);
+    const store = freshStore('api-answers');
     const geography = {
       icbs: [{ code: 'QAA', name: 'A', parent: 'Y56' }],
       pcns: [
@@ -192,12 +193,10 @@ describe('answers kept per refresh', () => {
         { code: 'U10002', name: 'Two', parent: 'QAA' },
       ],
     };
-    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
-    await store.put('metrics/meta.json', JSON.stringify({ generated_at: '2026-11-01T06:00:00.000Z', ...geography }));
+    await publish(store, rows, { generated_at: '2026-11-01T06:00:00.000Z', ...geography });
     let now = 0;
     const warm = new MetricsApi(store, { metaTtlMs: 1_000, now: () => now });
-    const ask = (query: string, identity = NATIONAL_LOCAL_USER) =>
-      warm.handle({ method: 'GET', path: '/api/metrics/rollout', query: new URLSearchParams(query), identity });
+    const ask = (query: string, identity = NATIONAL_LOCAL_USER) => askRollout(warm, query, { identity });
     const pcnUser = { role: 'pcn' as const, code: 'U10002', subject: 'pcn-user' };
 
     const first = await ask('level=pcn&period_type=fy');
@@ -212,8 +211,7 @@ describe('answers kept per refresh', () => {
     expect((await ask('level=pcn&code=U10001', pcnUser)).status).toBe(403);
 
     // A new refresh (a new generated_at in meta.json): answers of the last one are dropped.
-    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[1], referrals: 12 }] }));
-    await store.put('metrics/meta.json', JSON.stringify({ generated_at: '2026-11-02T06:00:00.000Z', ...geography }));
+    await publish(store, [{ ...rows[1], referrals: 12 }], { generated_at: '2026-11-02T06:00:00.000Z', ...geography });
     now = 1_000;
     const next = await ask('level=pcn&period_type=fy');
     expect(next).not.toBe(first);
@@ -221,22 +219,11 @@ describe('answers kept per refresh', () => {
   });
 
   it('answers If-None-Match with 304 while the answer is the same, and 200 with a new tag after a refresh', async () => {
-    const store = new FsObjectStore(tempDir('api-etag').path);
-    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
-    await store.put(
-      'metrics/meta.json',
-      JSON.stringify({ generated_at: '2026-11-01T06:00:00.000Z', icbs: [], pcns: [] }),
-    );
+    const store = freshStore('api-etag');
+    await publish(store, rows, { generated_at: '2026-11-01T06:00:00.000Z', icbs: [], pcns: [] });
     let now = 0;
     const warm = new MetricsApi(store, { metaTtlMs: 1_000, now: () => now });
-    const ask = (ifNoneMatch?: string) =>
-      warm.handle({
-        method: 'GET',
-        path: '/api/metrics/rollout',
-        query: new URLSearchParams('level=pcn'),
-        identity: NATIONAL_LOCAL_USER,
-        ifNoneMatch,
-      });
+    const ask = (ifNoneMatch?: string) => askRollout(warm, 'level=pcn', { ifNoneMatch });
     const first = await ask();
     const etag = first.headers.etag as string;
     expect(first.status).toBe(200);
@@ -247,11 +234,11 @@ describe('answers kept per refresh', () => {
       body: '',
     });
     expect((await ask('W/"another"')).status).toBe(200);
-    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: [{ ...rows[1], referrals: 12 }] }));
-    await store.put(
-      'metrics/meta.json',
-      JSON.stringify({ generated_at: '2026-11-02T06:00:00.000Z', icbs: [], pcns: [] }),
-    );
+    await publish(store, [{ ...rows[1], referrals: 12 }], {
+      generated_at: '2026-11-02T06:00:00.000Z',
+      icbs: [],
+      pcns: [],
+    });
     now = 1_000;
     const next = await ask(etag);
     expect(next.status).toBe(200);
@@ -259,29 +246,13 @@ describe('answers kept per refresh', () => {
   });
 
   it('makes an answer once for many callers asking at once, and keeps answers within its byte budget', async () => {
-    const store = new FsObjectStore(tempDir('api-budget').path);
+    const store = freshStore('api-budget');
     const wide = Array.from({ length: 300 }, (_, i) => ({ ...rows[2], code: `U${20000 + i}` }));
-    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows: wide }));
-    await store.put(
-      'metrics/meta.json',
-      JSON.stringify({ generated_at: '2026-11-01T06:00:00.000Z', icbs: [], pcns: [] }),
-    );
+    await publish(store, wide, { generated_at: '2026-11-01T06:00:00.000Z', icbs: [], pcns: [] });
     const reads: string[] = [];
-    const counting = Object.assign(Object.create(store), {
-      get: (key: string) => {
-        reads.push(key);
-        return store.get(key);
-      },
-    }) as FsObjectStore;
     const budget = 100_000;
-    const api = new MetricsApi(counting, { answerBytes: budget });
-    const ask = (query: string) =>
-      api.handle({
-        method: 'GET',
-        path: '/api/metrics/rollout',
-        query: new URLSearchParams(query),
-        identity: NATIONAL_LOCAL_USER,
-      });
+    const api = new MetricsApi(countingReads(store, reads), { answerBytes: budget });
+    const ask = (query: string) => askRollout(api, query);
     const answers = await Promise.all(Array.from({ length: 50 }, () => ask('level=pcn')));
     expect(new Set(answers).size).toBe(1);
     expect(reads.filter((k) => k === 'metrics/rollout.json')).toHaveLength(1);

@@ -1,9 +1,7 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
-import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
-import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+import { committedEventsDb, eventsInForceOfOnePcn } from '../support/prepare-sql.ts';
 
 /*
  * Two rules of the prepare steps (red-team review), worked out by hand on one PCN (U00001, ICB QAA, region Y56):
@@ -39,10 +37,6 @@ import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
  *   R2 discharged disengaged on 05-01 and goals_met on 05-01 (same day, either order): goals_met, the reason's name
  *   breaking the tie (a rule every engine follows alike; the event ids are not read).
  */
-const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
-  ', ',
-);
-
 const at = (day: string | null) => (day ? `TIMESTAMP '${day} 10:00:00'` : 'NULL');
 const landed = (upload: string) => `TIMESTAMP '2025-0${{ u1: 5, u2: 6, u3: 7 }[upload]}-01 09:00:00'`;
 let sourceRow = 1;
@@ -106,30 +100,17 @@ let episodes: Record<string, unknown>[];
 let endings: Record<string, unknown>[];
 
 beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  // The Trino functions the refresh's SQL uses, as the DuckDB engine defines them (macros of the whole instance).
-  await defineTrinoFunctions(await instance.connect());
-  const connection = await instance.connect();
+  const db = await committedEventsDb();
+  instance = db.instance;
+  const { connection } = db;
   try {
-    await connection.run(`CREATE TEMP TABLE committed_events (${COLUMNS})`);
     await connection.run(`INSERT INTO committed_events (upload_id, source_row, received_at, recorded_at, event_id,
       event_type, referral_id, occurred_on, worker_role, retracts_event_id, snomed_code) VALUES ${ROWS.join(', ')}`);
     await connection.run(`UPDATE committed_events SET pcn_code = 'U00001', event_month = strftime(occurred_on, '%Y-%m'),
       person_id = CASE WHEN event_type = 'retraction' THEN NULL ELSE 'person-' || referral_id END`);
     for (const [id, reason] of Object.entries(DISCHARGE_REASONS))
       await connection.run(`UPDATE committed_events SET discharge_reason = '${reason}' WHERE event_id = '${id}'`);
-    await connection.run(`CREATE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR,
-      month VARCHAR, fy VARCHAR, list_size BIGINT)`);
-    await connection.run(
-      `INSERT INTO pcn_months VALUES ${['2025-04', '2025-05', '2025-06']
-        .map((m) => `('U00001', 'QAA', 'Y56', '${m}', '2025/26', 10000)`)
-        .join(', ')}`,
-    );
-    for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
-      await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
-    // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
-    await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
-    await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+    await eventsInForceOfOnePcn(connection, ['2025-04', '2025-05', '2025-06']);
     await connection.run(`CREATE TEMP TABLE episodes AS ${loadSql('prepare/episodes')}`);
     episodes = (
       await connection.runAndReadAll(`SELECT e.referral_id, strftime(e.referred_on, '%Y-%m-%d') AS referred_on,

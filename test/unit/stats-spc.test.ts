@@ -204,13 +204,56 @@ describe('moving ranges screened as NHSRplotthedots does by default (screen_outl
   });
 
   it('ranges under 3.267 × MR̄ are kept, those at or above it dropped; a flat series keeps MR̄ 0', () => {
-    // ranges 1, 1, 1, 13: MR̄ = 4, screen 13.068: 13 is kept. Ranges 0, 0, 0, 13.068: MR̄ = 3.267, 13.068 = 4 × 3.267 >= 3.267 × 3.267 = 10.673289: dropped, MR̄ 0.
+    // ranges 1, 1, 1, 13: MR̄ = 4, screen 13.068: 13 is kept. Ranges 0, 0, 0, 13.068: MR̄ = 3.267, 13.068 = 4 × 3.267
+    // >= 3.267 × 3.267 = 10.673289 would be dropped, leaving only 0s: the series' one variation is no one-off, so MR̄
+    // stays the unscreened 3.267.
     expect(screenedMovingRangeMean([1, 1, 1, 13])).toBe(4);
-    expect(screenedMovingRangeMean([0, 0, 0, 13.068])).toBe(0);
+    expect(screenedMovingRangeMean([0, 0, 0, 13.068])).toBe(3.267);
     // ranges 1, 1, 1, 1, 1, 1, 1, 1, 1, 32.67: MR̄ = 41.67 / 10 = 4.167, screen 13.6136: 32.67 dropped, MR̄ 1.
     expect(screenedMovingRangeMean([...Array(9).fill(1), 32.67])).toBe(1);
     expect(screenedMovingRangeMean([0, 0, 0])).toBe(0);
     expect(screenedMovingRangeMean([])).toBe(0);
+  });
+});
+
+describe('a series that repeats one value between its steps (review 6 K4)', () => {
+  it('a percentage at its ceiling with one dip: limits from the unscreened MR̄, only the dip outside', () => {
+    /*
+     * 14 points of 100, 92.3, 10 points of 100 (25 points). Mean = (2,400 + 92.3) / 25 = 99.692. Moving ranges: 22 of 0
+     * and two of 7.7: MR̄ = 15.4 / 24 = 0.641667; the screen (3.267 × 0.641667 = 2.096325) would drop both 7.7s and
+     * leave MR̄ 0 (limits 99.692 to 99.692, every point outside). Unscreened: upper 99.692 + 2.66 × 0.641667 =
+     * 101.398833, lower 97.985167. Only the 92.3 is outside (low); the 100s are inside the limits (above the mean,
+     * so the runs either side of the dip are shifts, as the rules say).
+     */
+    const values = [...Array(14).fill(100), 92.3, ...Array(10).fill(100)];
+    const analysis = analyseSeries(values, { improvement: 'up' });
+    expect(analysis.mean).toBeCloseTo(99.692, 9);
+    expect(analysis.upper_limit).toBeCloseTo(101.398833, 6);
+    expect(analysis.lower_limit).toBeCloseTo(97.985167, 6);
+    expect(analysis.points.map((p) => p.rules.filter((r) => r.startsWith('outside')))).toEqual(
+      values.map((v) => (v === 100 ? [] : ['outside:low'])),
+    );
+  });
+
+  it('FTE that steps up for eight months and back: limits of the unscreened MR̄, not zero width', () => {
+    /*
+     * 12 months of 2.0, 8 of 2.6, then 2.0 (21 points). Mean = (24 + 20.8 + 2) / 21 = 2.228571. Moving ranges: 18 of
+     * 0 and two of 0.6: MR̄ = 1.2 / 20 = 0.06 (the screen, 0.19602, would drop both 0.6s and leave 0). Upper 2.228571
+     * + 2.66 × 0.06 = 2.388171, lower 2.068971: the 2.6s are above (outside:high), the 2.0s below (outside:low): two
+     * real steps, each a special cause.
+     */
+    const values = [...Array(12).fill(2), ...Array(8).fill(2.6), 2];
+    const limits = xmrLimits(values);
+    expect(limits.movingRangeMean).toBeCloseTo(0.06, 12);
+    expect(limits.upper).toBeCloseTo(2.388171, 6);
+    expect(limits.lower).toBeCloseTo(2.068971, 6);
+    expect(limits.upper - limits.lower).toBeCloseTo(0.3192, 12);
+  });
+
+  it('a flat series has limits at its value and no point outside', () => {
+    const analysis = analyseSeries(Array(15).fill(2.5));
+    expect([analysis.upper_limit, analysis.lower_limit]).toEqual([2.5, 2.5]);
+    expect(analysis.points.every((p) => p.rules.length === 0)).toBe(true);
   });
 });
 

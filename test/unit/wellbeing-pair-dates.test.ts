@@ -1,9 +1,7 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
-import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
-import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+import { committedEventsDb, eventsInForceOfOnePcn } from '../support/prepare-sql.ts';
 
 /*
  * A baseline and a follow-up are a pair only when the follow-up's date (occurred_on) is after the first baseline's:
@@ -28,10 +26,6 @@ import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
  *   R11 (two follow-ups, both outside): baseline 20 on 2025-04-20, follow-ups 30 on 2025-10-02 and 31 on 2025-11-01
  *     -> no pair.
  */
-const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
-  ', ',
-);
-
 function measure(row: number, referral: string, on: string, phase: string, score: number): string {
   return `(${row}, 'W${row}', '${referral}', 'wellbeing_measure', DATE '${on}', NULL, 'swemwbs', '${phase}', ${score})`;
 }
@@ -76,24 +70,16 @@ let instance: DuckDBInstance;
 let pairs: Record<string, unknown>[];
 
 beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  // The Trino functions the refresh's SQL uses, as the DuckDB engine defines them (macros of the whole instance).
-  await defineTrinoFunctions(await instance.connect());
-  const connection = await instance.connect();
+  const db = await committedEventsDb();
+  instance = db.instance;
+  const { connection } = db;
   try {
-    await connection.run(`CREATE TEMP TABLE committed_events (${COLUMNS})`);
     await connection.run(`INSERT INTO committed_events (source_row, event_id, referral_id, event_type, occurred_on,
       snomed_code, instrument, phase, score) VALUES ${ROWS.join(', ')}`);
     await connection.run(`UPDATE committed_events SET upload_id = 'u1', pcn_code = 'U00001',
       person_id = 'person-' || referral_id, received_at = TIMESTAMP '2025-07-01 09:00:00',
       event_month = strftime(occurred_on, '%Y-%m')`);
-    await connection.run(`CREATE TEMP TABLE pcn_months AS
-      SELECT 'U00001' AS pcn_code, 'QAA' AS icb_code, 'Y56' AS region_code, m AS month, '2025/26' AS fy,
-        10000 AS list_size FROM (VALUES ('2025-04'), ('2025-05')) AS t (m)`);
-    await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
-    for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
-      await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
-    await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+    await eventsInForceOfOnePcn(connection, ['2025-04', '2025-05']);
     for (const step of ['episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparatorMissing } from './ComparePage.tsx';
+import { comparatorMissing, notDrawnText } from './ComparePage.tsx';
 
 describe('why a funnel on the Compare page has no comparator', () => {
   it("England's year held: no England comparator, and the reader is pointed to the region (review 4, F2)", () => {
@@ -17,5 +17,18 @@ describe('why a funnel on the Compare page has no comparator', () => {
 
   it('nothing held and a comparator to draw: the usual message', () => {
     expect(comparatorMissing(false, false, false)).toBeUndefined();
+  });
+});
+
+describe('what the funnel plot leaves out (review 6, K1)', () => {
+  it('counts PCNs not drawn, and says how many of them are outside the limits whatever their count of 1-7', () => {
+    expect(notDrawnText(0, 0)).toBe('');
+    expect(notDrawnText(3, 0)).toBe('3 PCNs with a suppressed figure are not drawn.');
+    expect(notDrawnText(1, 1)).toBe(
+      '1 PCN with a suppressed figure is not drawn. Of these, 1 had fewer than 8 and is outside the limits whatever the exact count: the table shows its position.',
+    );
+    expect(notDrawnText(4, 2)).toBe(
+      '4 PCNs with a suppressed figure are not drawn. Of these, 2 had fewer than 8 and are outside the limits whatever the exact count: the table shows their position.',
+    );
   });
 });

@@ -16,6 +16,17 @@ const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
 const FIRST = FUNNEL_MEASURES[0] as FunnelMeasure;
 
 type SortKey = 'name' | 'n' | 'rate';
+/** What the plot leaves out: PCNs with a suppressed figure, of which those said to be outside (review 6, K1). */
+export function notDrawnText(notDrawn: number, outside: number): string {
+  if (notDrawn === 0) return '';
+  const pcns = (n: number) => `${n} PCN${n === 1 ? '' : 's'}`;
+  const said =
+    outside > 0
+      ? ` Of these, ${outside} had fewer than 8 and ${outside === 1 ? 'is' : 'are'} outside the limits whatever the exact count: the table shows ${outside === 1 ? 'its' : 'their'} position.`
+      : '';
+  return `${pcns(notDrawn)} with a suppressed figure ${notDrawn === 1 ? 'is' : 'are'} not drawn.${said}`;
+}
+
 const POSITION: Record<string, string> = {
   high: '▲ above',
   low: '▼ below',
@@ -88,6 +99,10 @@ export default function ComparePage() {
         ? (r[positionKey] as FunnelPoint['position'])
         : null,
     }));
+  // PCNs with a count of 1-7 (`*`) that any such count would put outside the limits: listed, not drawn.
+  const smallOutside = rows.filter(
+    (r) => typeof r[m.numerator] !== 'number' && (r[positionKey] === 'low' || r[positionKey] === 'high'),
+  ).length;
   const per = m.per;
   const table = rows
     .map((r) => ({
@@ -205,9 +220,7 @@ export default function ComparePage() {
             </p>
             <p className="text-tremor-default text-tremor-content-emphasis">
               Comparator rate: <strong>{formatDecimal((p0 ?? 0) * per)}</strong> {m.unit}.{' '}
-              {rows.length - placed.length > 0
-                ? `${rows.length - placed.length} PCNs with a suppressed figure are not placed.`
-                : ''}
+              {notDrawnText(rows.length - placed.length, smallOutside)}
             </p>
           </ChartCard>
         </div>

@@ -1,0 +1,46 @@
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { EVENTS_TABLE } from '../../functions/contract/index.ts';
+import { loadSql } from '../../functions/lib/query-engine.ts';
+import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
+import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+
+/*
+ * The refresh's own prepare SQL run on hand-written committed rows, for unit tests of one of its rules. Each such test
+ * set up the same instance, the same committed_events table and the same steps up to events_in_force; written once
+ * here, a test keeps only its rows and what it reads back.
+ */
+
+/** committed_events as the prepare steps read it: every column of the events table, and event_month. */
+const COMMITTED_EVENTS_COLUMNS = [
+  ...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`),
+  'event_month VARCHAR',
+].join(', ');
+
+/**
+ * An in-memory DuckDB with the Trino functions the refresh's SQL uses (macros of the whole instance, as the DuckDB
+ * engine defines them) and an empty committed_events table on `connection`. Close both when done.
+ */
+export async function committedEventsDb(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  await defineTrinoFunctions(await instance.connect());
+  const connection = await instance.connect();
+  await connection.run(`CREATE TEMP TABLE committed_events (${COMMITTED_EVENTS_COLUMNS})`);
+  return { instance, connection };
+}
+
+/**
+ * The prepare steps from committed_events to the events_in_force view, for one PCN (U00001, in ICB QAA of region Y56,
+ * list 10,000) open in `months` of FY 2025/26, with every month published (the last complete month is the refresh's
+ * to decide: data-as-of.ts).
+ */
+export async function eventsInForceOfOnePcn(connection: DuckDBConnection, months: readonly string[]): Promise<void> {
+  await connection.run(`CREATE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR,
+    month VARCHAR, fy VARCHAR, list_size BIGINT)`);
+  await connection.run(
+    `INSERT INTO pcn_months VALUES ${months.map((m) => `('U00001', 'QAA', 'Y56', '${m}', '2025/26', 10000)`).join(', ')}`,
+  );
+  await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
+  for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
+    await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
+  await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+}
