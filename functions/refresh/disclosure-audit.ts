@@ -137,6 +137,11 @@ export interface AuditSystem {
   };
   /** The families of areas the equations were built from, for the system with the months (buildAuditSystem). */
   readonly areaFamilies: AreaFamilies;
+  /**
+   * With `months`: the equations of the copy that repeat the first copy's (areas and groups), from [0] to [1] - 1; the
+   * months' own follow them. An equation read alone (equationDisclosures) is read once.
+   */
+  readonly repeated?: readonly [number, number];
 }
 
 /**
@@ -302,11 +307,14 @@ export function buildAuditSystem(
   } else ids = reused.variableAt;
   // The months (monthEquations): a second variable for each cell, in a copy of the equations above with the months'.
   let copyAt: Int32Array | undefined;
+  let repeated: [number, number] | undefined;
   const months = spec.months;
   if (months?.columns.some((column) => spec.columns.includes(column))) {
     copyAt = new Int32Array(rows.length * width).fill(-1);
     const of = variables(copyAt);
+    const from = equations.start.length - 1;
     areasAndGroups(of);
+    repeated = [from, equations.start.length - 1];
     monthEquations(rows, months, spec.columns, columnIndex, of, part, equations);
   }
   const levelOf = new Uint8Array(rowOf.length);
@@ -316,7 +324,7 @@ export function buildAuditSystem(
     const level = r < 0 ? undefined : (rows[r] as Row).level;
     levelOf[v] = level === 'national' ? LEVEL_NATIONAL : level === 'region' ? LEVEL_REGION : LEVEL_OTHER;
   }
-  return withComponents(
+  const system = withComponents(
     rows,
     columns,
     ids,
@@ -330,6 +338,7 @@ export function buildAuditSystem(
     equations.variables.done(),
     areaFamilies,
   );
+  return repeated === undefined ? system : { ...system, repeated };
 }
 
 /** The columns of a system's variables: the audited counts, then any other column of a group. */
@@ -1441,4 +1450,272 @@ export function nearestVariable(
     frontier = next;
   }
   return undefined;
+}
+
+/** The cells that one equation read alone pins (equationDisclosures). */
+export interface EquationDisclosure {
+  readonly equation: number;
+  readonly disclosures: readonly Disclosure[];
+}
+
+/** The readings of an equation alone, in turn (equationAlone): each a `*` wider than the one before. */
+const READ_MIXED = 0;
+const READ_RELAXED = 1;
+const READ_ANY = 2;
+
+/** Working bounds of one equation read alone (grown to the longest equation met). */
+let aloneLo = new Float64Array(64);
+let aloneHi = new Float64Array(64);
+
+/**
+ * What a reader taking each equation of a component on its own recovers: for every equation (a total and its parts:
+ * an area and the areas within it, a row's columns, a year and its months), the cells that its figures alone pin to
+ * one value. The component's own audit (readerDisclosures) reads all its equations together, and where reading every
+ * `*` as 1 to 7 contradicts the figures somewhere in it (a national component holds thousands of cells), it reads its
+ * `*` loosely and so misses a pin that one equation shows: a PCN's year shown `*` beside seven months shown `*` and
+ * five 0s is 7, each month 1, whatever the rest of the component says. A reader may take that one equation alone.
+ *
+ * An equation alone is read as the component is, each reading only where the one before contradicts its figures:
+ * every `*` as 1 to 7, except those the equation itself shows cannot be (as 1 or more, a region's 0 or more); then
+ * every `*` so; then every `*` as 0 or more (which the figures always allow: a suppressed zero, a region hidden beside
+ * England). A reading that does not contradict is what the reader takes: a looser one pins nothing more (its bounds
+ * hold the tighter one's). A `*` pinned to 0 is not counted (it says no one was counted, as a 0 does). One equation's
+ * bounds propagation is exact (one pass narrows the total to its parts' sum
+ * and each part to the total less the others, and nothing narrows further). `anyCount` (when given) names the `*` that
+ * are any count in every reading (the scan's totals over suppressed counts). Reads the component's values from its
+ * rows (as LoadedValues holds them) and leaves its bounds (scratch.lo/hi, which hold its last audit for the next).
+ */
+export function equationDisclosures(
+  system: AuditSystem,
+  component: number,
+  anyCount?: (variable: number) => boolean,
+): EquationDisclosure[] {
+  const { equations, variables } = system.components[component] as AuditSystem['components'][number];
+  // The values as the rows hold them now (the publisher's LoadedValues hold the same).
+  loadValues(system, variables);
+  const [from, to] = system.repeated ?? [0, 0];
+  const found: EquationDisclosure[] = [];
+  for (let k = 0; k < equations.length; k++) {
+    const e = equations[k] as number;
+    if (e >= from && e < to) continue;
+    const disclosures = equationAlone(system, e, anyCount);
+    if (disclosures.length > 0) found.push({ equation: e, disclosures });
+  }
+  return found;
+}
+
+/** The cells equation e alone pins (equationDisclosures), in the order of its variables. */
+function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: number) => boolean): Disclosure[] {
+  const { equationStart, equationVariables } = system;
+  const { kind } = system.scratch;
+  const first = equationStart[e] as number;
+  const n = (equationStart[e + 1] as number) - first;
+  if (aloneLo.length < n) {
+    aloneLo = new Float64Array(2 * n);
+    aloneHi = new Float64Array(2 * n);
+  }
+  const lo = aloneLo;
+  const hi = aloneHi;
+  // Nothing to pin where every figure is known exactly (England, zeros).
+  let wide = false;
+  let stars = false;
+  for (let i = 0; i < n; i++) {
+    const v = equationVariables[first + i] as number;
+    documentedBox(system, v, false);
+    if (boxHi > boxLo) wide = true;
+    if (kind[v] === VALUE_SUPPRESSED) stars = true;
+  }
+  if (!wide) return [];
+  for (let reading = READ_MIXED; reading <= READ_ANY; reading++) {
+    if (reading > READ_MIXED && !stars) return [];
+    readAlone(system, first, n, reading, anyCount);
+    if (reading === READ_MIXED && stars) markEvidentAlone(system, first, n, lo, hi, anyCount);
+    if (!propagateAlone(n, lo, hi)) continue;
+    const disclosures: Disclosure[] = [];
+    for (let i = 0; i < n; i++) {
+      if (lo[i] !== hi[i]) continue;
+      const v = equationVariables[first + i] as number;
+      documentedBox(system, v, false);
+      if (boxHi === boxLo) continue;
+      const value = lo[i] as number;
+      // A `*` pinned to 0 says that no one was counted, as a published 0 would: nothing about a person. (Read as 0 or
+      // more, a zero made `*` within its row beside its area's 0 is 0; protecting that would suppress every 0 above
+      // it and then withhold the rows.)
+      if (value === 0 && kind[v] === VALUE_SUPPRESSED) continue;
+      const cell = cellOf(system, v);
+      if (cell) disclosures.push({ variable: v, cell, value });
+      else if (value >= 1 && value < MIN_ROUNDED) {
+        const part = system.parts.get(v) as { cell: AuditCell; family: string };
+        disclosures.push({ variable: v, cell: part.cell, value, part: part.family });
+      }
+    }
+    return disclosures;
+  }
+  return [];
+}
+
+/**
+ * Whether equation e alone pins variable v whatever its `*` hide (every `*` read as 0 or more, and v itself so when
+ * `asHidden`: as if suppressed): a pin no wrong reading makes (England's exact figure over its only region with data:
+ * the region is England's figure however shown). Suppressing a cell whose value such a pin gives protects nothing.
+ */
+export function pinnedWhateverHidden(system: AuditSystem, e: number, v: number, asHidden = false): boolean {
+  const { equationStart, equationVariables } = system;
+  const first = equationStart[e] as number;
+  const n = (equationStart[e + 1] as number) - first;
+  if (aloneLo.length < n) {
+    aloneLo = new Float64Array(2 * n);
+    aloneHi = new Float64Array(2 * n);
+  }
+  readAlone(system, first, n, READ_ANY);
+  if (asHidden)
+    for (let i = 0; i < n; i++)
+      if (equationVariables[first + i] === v) {
+        aloneLo[i] = 0;
+        aloneHi[i] = Number.POSITIVE_INFINITY;
+      }
+  if (!propagateAlone(n, aloneLo, aloneHi)) return false;
+  for (let i = 0; i < n; i++) if (equationVariables[first + i] === v) return aloneLo[i] === aloneHi[i];
+  return false;
+}
+
+/**
+ * Whether making variable v's cell `*` would seal an equation of it: leave its total a `*` below England over parts all
+ * `*` or 0 (an unpublished part counts as 0: it may be), exactly 7 of them `*` (PRIMARY_SUPPRESSED's upper bound). Read
+ * alone with each `*` as 1 to 7 (equationDisclosures), that equation has its total at 7 and every `*` part at 1,
+ * whatever else is published, and nothing in it is left to suppress (a zero made `*` only moves the pin). Both copies
+ * of the cell (with and without the months) are looked at. The publisher chooses another cell to suppress where one
+ * will do (disclosure.ts).
+ */
+export function sealsEquation(system: AuditSystem, v: number): boolean {
+  const r = system.rowOf[v] as number;
+  if (r < 0) return false;
+  const [first, copy] = variablesOf(system, r, system.columns[system.columnOf[v] as number] as string);
+  return sealsOne(system, first, first, copy) || (copy >= 0 && sealsOne(system, copy, first, copy));
+}
+
+/** sealsEquation for one variable of the cell (`first` and `copy`: the cell's two, each read as `*`). */
+function sealsOne(system: AuditSystem, v: number, first: number, copy: number): boolean {
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  const asStar = (u: number) => u === first || u === copy || publishedValue(system, u) === '*';
+  for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
+    const e = equationsOfList[j] as number;
+    const start = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    if (!asStar(equationVariables[start] as number)) continue;
+    let stars = 0;
+    let open = false;
+    for (let i = start + 1; i < end && !open; i++) {
+      const u = equationVariables[i] as number;
+      if (asStar(u)) stars++;
+      else {
+        const value = publishedValue(system, u);
+        open = typeof value === 'number' && value > 0;
+      }
+    }
+    if (!open && stars === PRIMARY_SUPPRESSED[1]) return true;
+  }
+  return false;
+}
+
+/** The reader's bounds of the figures of an equation alone (from equationVariables[first], n of them), as `reading`. */
+function readAlone(
+  system: AuditSystem,
+  first: number,
+  n: number,
+  reading: number,
+  anyCount?: (variable: number) => boolean,
+): void {
+  const { equationVariables, levelOf } = system;
+  const { kind } = system.scratch;
+  for (let i = 0; i < n; i++) {
+    const v = equationVariables[first + i] as number;
+    documentedBox(system, v, false);
+    if (kind[v] === VALUE_SUPPRESSED && (anyCount?.(v) === true || reading === READ_ANY)) {
+      boxLo = 0;
+      boxHi = Number.POSITIVE_INFINITY;
+    } else if (kind[v] === VALUE_SUPPRESSED && reading === READ_RELAXED) {
+      boxLo = levelOf[v] === LEVEL_REGION ? 0 : 1;
+      boxHi = Number.POSITIVE_INFINITY;
+    }
+    aloneLo[i] = boxLo;
+    aloneHi[i] = boxHi;
+  }
+}
+
+/**
+ * The first reading of an equation alone: each `*` that the equation, read with every `*` as 1 to 7, shows cannot be
+ * 1 to 7 (as evidentIn), set to 1 or more (a region's 0 or more) in lo/hi.
+ */
+function markEvidentAlone(
+  system: AuditSystem,
+  first: number,
+  n: number,
+  lo: Float64Array,
+  hi: Float64Array,
+  anyCount?: (variable: number) => boolean,
+): void {
+  const { equationVariables, levelOf } = system;
+  const { kind } = system.scratch;
+  let sumLo = 0;
+  let sumHi = 0;
+  for (let i = 1; i < n; i++) {
+    sumLo += lo[i] as number;
+    sumHi += hi[i] as number;
+  }
+  const [low, high] = PRIMARY_SUPPRESSED;
+  const evident: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = equationVariables[first + i] as number;
+    if (kind[v] !== VALUE_SUPPRESSED || anyCount?.(v) === true) continue;
+    const from = i === 0 ? sumLo : (lo[0] as number) - (sumHi - (hi[i] as number));
+    const to = i === 0 ? sumHi : (hi[0] as number) - (sumLo - (lo[i] as number));
+    if (from > high || to < low) evident.push(i);
+  }
+  for (const i of evident) {
+    lo[i] = levelOf[equationVariables[first + i] as number] === LEVEL_REGION ? 0 : 1;
+    hi[i] = Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Bounds propagation over one equation (lo[0] = the total, the parts after it); false where its bounds contradict. */
+function propagateAlone(n: number, lo: Float64Array, hi: Float64Array): boolean {
+  for (let pass = 0; pass < 4; pass++) {
+    let sumLo = 0;
+    let sumHi = 0;
+    let unbounded = 0;
+    for (let i = 1; i < n; i++) {
+      sumLo += lo[i] as number;
+      if (hi[i] === Number.POSITIVE_INFINITY) unbounded++;
+      else sumHi += hi[i] as number;
+    }
+    let changed = false;
+    if (sumLo > (lo[0] as number)) {
+      lo[0] = sumLo;
+      changed = true;
+    }
+    if (unbounded === 0 && sumHi < (hi[0] as number)) {
+      hi[0] = sumHi;
+      changed = true;
+    }
+    if ((lo[0] as number) > (hi[0] as number)) return false;
+    for (let i = 1; i < n; i++) {
+      const own = hi[i] === Number.POSITIVE_INFINITY;
+      // The others' upper bounds: unbounded where one of them is (a part is then 0 or more by this equation).
+      const othersUnbounded = unbounded - (own ? 1 : 0) > 0;
+      const low = othersUnbounded ? 0 : (lo[0] as number) - (sumHi - (own ? 0 : (hi[i] as number)));
+      const high = (hi[0] as number) - (sumLo - (lo[i] as number));
+      if (low > (lo[i] as number)) {
+        lo[i] = low;
+        changed = true;
+      }
+      if (high < (hi[i] as number)) {
+        hi[i] = high;
+        changed = true;
+      }
+      if ((lo[i] as number) > (hi[i] as number)) return false;
+    }
+    if (!changed) return true;
+  }
+  return true;
 }

@@ -7,11 +7,15 @@ import {
   type AuditSystem,
   buildAuditSystem,
   type Disclosure,
+  equationDisclosures,
   type LoadedValues,
   loadAllValues,
   nearestVariable,
+  PRIMARY_SUPPRESSED,
+  pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
+  sealsEquation,
   variablesOf,
 } from './disclosure-audit.ts';
 
@@ -229,6 +233,7 @@ function suppressNextSmallest(
   totalColumn: string,
   how: Secondary,
   targets: number[],
+  sealing?: Sealing,
 ): boolean {
   // No closures either: under tsx each closure made is also named.
   const rows = Array.isArray(family) ? (family as readonly Row[]) : undefined;
@@ -245,13 +250,68 @@ function suppressNextSmallest(
       return changed;
     // Regions add up to England, published exactly: with no other non-zero region, a zero is suppressed, or England
     // minus the zeros would be the suppressed one. (A rounded total over a suppressed part is itself suppressed.)
-    const index = smallest !== -1 ? smallest : how.allowZero && zero !== -1 ? zero : -1;
+    let index = smallest !== -1 ? smallest : how.allowZero && zero !== -1 ? zero : -1;
+    // Not a part that would seal a family of its row (Sealing) where another part will do, or else the total.
+    if (smallest !== -1 && sealing !== undefined) {
+      index = unsealedSmallest(rows, row, column, many, n, sealing);
+      if (index === -1)
+        index =
+          total !== undefined && !totalSuppressed && !sealing.secondary.seals(sealing.total, totalColumn, -1)
+            ? -1
+            : smallest;
+    }
     if (index !== -1) (rows === undefined ? row : (rows[index] as Row))[column ?? (many[index] as string)] = SUPPRESSED;
     else if (total !== undefined && !totalSuppressed) total[totalColumn] = SUPPRESSED;
     else return changed;
     targets.push(index);
     changed = true;
   }
+}
+
+/**
+ * Secondary suppression across rows avoids sealing a family: a `*` total over parts all `*` or 0, exactly 7 of them
+ * `*` (PRIMARY_SUPPRESSED's upper bound). A reader taking each `*` of that one equation as 1 to 7 (equationDisclosures)
+ * has the total at 7 and every `*` part at 1, whatever else is published, and nothing in it is left to suppress: no
+ * count to make `*`, and a zero made `*` only moves the pin. In a demo refresh, region Y58 (the South West, 7 ICBs,
+ * each `*`) was the first of three regions tied at 10 to be made `*` beside a region's `*` (discharges for death: 12,
+ * read as 7, and its ICBs as 1 each, three of them truly 1); the next of the tie, with 6 ICBs, seals nothing.
+ */
+interface Sealing {
+  readonly secondary: SecondarySuppression;
+  /**
+   * The family being checked (-1: a row's columns), whose seal is its own rule's business; the rows' indices of its
+   * parts (undefined: all in row `total`); the index of its total's row.
+   */
+  readonly family: number;
+  readonly indices: readonly number[] | undefined;
+  readonly total: number;
+}
+
+/**
+ * The smallest non-zero published cell (ties: the first) whose suppression seals no family (Sealing), or -1 where
+ * every one would; the cells as suppressNextSmallest reads them.
+ */
+function unsealedSmallest(
+  rows: readonly Row[] | undefined,
+  row: Row,
+  column: string | undefined,
+  many: readonly string[],
+  n: number,
+  sealing: Sealing,
+): number {
+  const { family, indices, secondary, total } = sealing;
+  let best = -1;
+  let bestValue = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const value = (rows === undefined ? row : (rows[i] as Row))[column ?? (many[i] as string)];
+    if (typeof value !== 'number' || value <= 0) continue;
+    if (value >= bestValue) continue;
+    if (secondary.seals(indices === undefined ? total : (indices[i] as number), column ?? (many[i] as string), family))
+      continue;
+    best = i;
+    bestValue = value;
+  }
+  return best;
 }
 
 /** Below England a published mean has 1 decimal: every group size of 10 or more then fits it (module comment). */
@@ -556,6 +616,30 @@ class SecondarySuppression {
       }
   }
 
+  /**
+   * Whether suppressing cell (row r, column) would seal a family of row r other than `except` (Sealing): its total `*`
+   * (or row r itself), every part `*` or 0 (row r as `*`), and exactly 7 parts `*`.
+   */
+  seals(r: number, column: string, except: number): boolean {
+    const { rows, families, familiesStart, familiesList } = this;
+    for (let j = familiesStart[r] as number; j < (familiesStart[r + 1] as number); j++) {
+      const f = familiesList[j] as number;
+      if (f === except) continue;
+      const { indices, total } = families[f] as (typeof families)[number];
+      if (total < 0 || (total !== r && (rows[total] as Row)[column] !== SUPPRESSED)) continue;
+      let stars = 0;
+      let open = false;
+      for (let k = 0; k < indices.length && !open; k++) {
+        const i = indices[k] as number;
+        const value = i === r ? SUPPRESSED : (rows[i] as Row)[column];
+        if (value === SUPPRESSED) stars++;
+        else if (typeof value === 'number' && value > 0) open = true;
+      }
+      if (!open && stars === PRIMARY_SUPPRESSED[1]) return true;
+    }
+    return false;
+  }
+
   /** Runs the rules until nothing changes. */
   run(): void {
     for (let changed = true; changed; ) {
@@ -578,7 +662,9 @@ class SecondarySuppression {
         const group = groups[g] as (typeof groups)[number];
         suppressedTargets.length = 0;
         // Within a row no staff figures go with a cell (as before: the rule is across rows).
-        if (suppressNextSmallest(row, group.parts, row, group.total, WITHIN_ROW, suppressedTargets)) changed = true;
+        const sealing: Sealing = { secondary: this, family: -1, indices: undefined, total: i };
+        if (suppressNextSmallest(row, group.parts, row, group.total, WITHIN_ROW, suppressedTargets, sealing))
+          changed = true;
         for (const t of suppressedTargets)
           this.suppressed(i, t === -1 ? group.total : (group.parts[t] as string), false);
         groupMarks[mark] = 0;
@@ -600,7 +686,8 @@ class SecondarySuppression {
         const column = columns[c] as string;
         const how = (this.hows[c] as readonly [Secondary, Secondary])[regions ? 1 : 0];
         suppressedTargets.length = 0;
-        if (suppressNextSmallest(parts, column, totalRow, column, how, suppressedTargets)) changed = true;
+        const sealing: Sealing = { secondary: this, family: f, indices, total };
+        if (suppressNextSmallest(parts, column, totalRow, column, how, suppressedTargets, sealing)) changed = true;
         for (const t of suppressedTargets) this.suppressed(t === -1 ? total : (indices[t] as number), column, true);
         familyMarks[mark] = 0;
       }
@@ -834,13 +921,26 @@ function protectComponent(
     const value = row[columns[columnOf[v] as number] as string];
     return !isNational(row) && typeof value === 'number' && value > 0 ? value : undefined;
   };
+  // Such a count whose `*` would seal no equation (sealsEquation): chosen first, the others where none is near.
+  const unsealing = (v: number) => {
+    const value = publishedCount(v);
+    return value === undefined || sealsEquation(system, v) ? undefined : value;
+  };
   let count = 0;
   for (;;) {
     const found = readerDisclosures(system, component, values) ?? [];
-    if (found.length === 0) return { count };
+    if (found.length === 0) {
+      // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
+      const alone = protectAlone(system, component, suppress, publishedCount);
+      if (alone.count === 0) return alone.stuck === undefined ? { count } : { count, stuck: alone.stuck };
+      count += alone.count;
+      continue;
+    }
     const targets = new Set<number>();
     for (const disclosure of found) {
-      const target = nearestVariable(system, disclosure.variable, publishedCount);
+      const target =
+        nearestVariable(system, disclosure.variable, unsealing) ??
+        nearestVariable(system, disclosure.variable, publishedCount);
       // The component is connected: where one disclosure has no count near it, none has.
       if (target === undefined) break;
       targets.add(target);
@@ -854,6 +954,87 @@ function protectComponent(
     for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
     count += targets.size;
   }
+}
+
+/**
+ * Protects what each equation of a component read alone pins (equationDisclosures), within each such equation
+ * (withinEquation); returns how many cells it suppressed and, where it suppressed none, the row of a pin that holds
+ * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are).
+ */
+function protectAlone(
+  system: AuditSystem,
+  component: number,
+  suppress: (variable: number) => void,
+  publishedCount: (v: number) => number | undefined,
+): { count: number; stuck?: Row } {
+  const targets = new Set<number>();
+  // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
+  // readings, 14 over two `*` read as 7 and 7) is left as it is: withholding its rows left out half the rows below
+  // England of three documents on the 2% sample. Not where its pin holds whatever the `*` hide (England's exact
+  // figure over its only region with data: no reading is wrong, and that region, its only ICB and their only PCN are
+  // England's figure however shown): its rows are withheld. Nor where its total is a `*` below England (a sealed
+  // equation, sealsEquation: a `*` over seven `*` parts reads as 7 over seven 1s, and no other figure changes that):
+  // secondary suppression and the audit avoid sealing one where another cell will do, so it is left only where every
+  // figure of its period below England is already `*` or sealed (a demo's community connections in January 2025).
+  let certain: Row | undefined;
+  for (const { equation, disclosures } of equationDisclosures(system, component)) {
+    const target =
+      withinEquation(system, equation, publishedCount, true) ?? withinEquation(system, equation, publishedCount, false);
+    if (target !== undefined) targets.add(target);
+    else if (certain === undefined)
+      certain =
+        disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row ??
+        (totalSuppressedBelowEngland(system, equation) ? disclosures[0]?.cell.row : undefined);
+  }
+  for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
+  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
+}
+
+/** Whether equation e's total is a `*` below England (every other figure of it `*` or 0 where nothing is left in it). */
+function totalSuppressedBelowEngland(system: AuditSystem, e: number): boolean {
+  const v = system.equationVariables[system.equationStart[e] as number] as number;
+  const r = system.rowOf[v] as number;
+  return r >= 0 && !isNational(system.rows[r] as Row) && publishedValue(system, v) === SUPPRESSED;
+}
+
+/**
+ * What protects a pin that one equation alone shows (equationDisclosures): a cell of that same equation, since
+ * suppressing a count in another equation leaves this one's figures, and so the pin, as they were. The smallest
+ * published non-zero count below England in it (ties: the first), else its first zero below England (a `*` there adds
+ * a part of 1 to 7, or of any size, that the equation's figures no longer pin: the U50573 row of a year `*` over seven
+ * `*` months and five 0s, with one 0 made `*`, reads as 8 or more parts of 1 to 7 beside a `*` of at most 7, which
+ * contradicts; read as 1 or more, the year is 8 or more and no month one value). Never a count that the equation gives
+ * whatever it shows (pinnedWhateverHidden: England's exact figure over its only region with data is that region's).
+ * Undefined where it has none (every figure England's, `*`, an unpublished part or so given): the caller leaves that
+ * equation as it is, or withholds its rows where its pin holds whatever the `*` hide.
+ */
+function withinEquation(
+  system: AuditSystem,
+  equation: number,
+  publishedCount: (v: number) => number | undefined,
+  avoidSeals: boolean,
+): number | undefined {
+  const { equationStart, equationVariables, rowOf, rows } = system;
+  let best: number | undefined;
+  let bestValue = Number.POSITIVE_INFINITY;
+  let zero: number | undefined;
+  for (let i = equationStart[equation] as number; i < (equationStart[equation + 1] as number); i++) {
+    const v = equationVariables[i] as number;
+    const value = publishedCount(v);
+    if (avoidSeals && (value !== undefined || publishedValue(system, v) === 0) && sealsEquation(system, v)) continue;
+    if (value !== undefined) {
+      // Not a count this equation gives whatever it shows (England's exact figure over its only region with data):
+      // its `*` would protect nothing.
+      if (value < bestValue && !pinnedWhateverHidden(system, equation, v, true)) {
+        best = v;
+        bestValue = value;
+      }
+      continue;
+    }
+    const r = rowOf[v] as number;
+    if (zero === undefined && r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) zero = v;
+  }
+  return best ?? zero;
 }
 
 /** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */

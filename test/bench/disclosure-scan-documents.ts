@@ -6,6 +6,11 @@
  *
  * The documents folder is what `refresh-documents.ts publish` writes (metrics/: *.json with meta.json); the reference
  * is the data folder's reference/pcns/<version>.csv. Exits 1 when anything is found.
+ *
+ * EXACT=<dump folder> (the SQL's exact rows, `disclosure-step.ts dump`) also compares each count recovered exactly with
+ * its exact figure and prints, per document, how many the reader recovers right (the exact value: a real disclosure)
+ * and how many wrong (a reading a reader would take for a recovery, e.g. a secondary `*` read as 1 to 7); each cell
+ * once (with and without the months). Exact values are only counted, never printed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +19,10 @@ import {
   heldPeriodsOf,
   jointProblems,
   parentsFrom,
+  recoveredCells,
   SCAN_SPEC,
   scanDocuments,
+  scannedDocument,
   sharedProblems,
 } from '../support/disclosure-scan.ts';
 
@@ -52,6 +59,47 @@ for (const doc of docs) {
   );
   for (const lines of byKind.values()) for (const line of lines.slice(0, Number(examples))) console.log(`    ${line}`);
 }
+// Each count recovered exactly against its exact figure (EXACT): right or wrong, per document.
+const exactFolder = process.env.EXACT;
+if (exactFolder !== undefined)
+  for (const doc of docs) {
+    const exactPath = join(exactFolder, `${doc.name}.json`);
+    let exactRows: Record<string, unknown>[];
+    try {
+      exactRows = JSON.parse(readFileSync(exactPath, 'utf8'));
+    } catch {
+      continue;
+    }
+    const keyOf = (r: Record<string, unknown>) =>
+      [r.level, r.code, r.period, ...doc.keys.map((k) => String(r[k]))].join('|');
+    const exact = new Map(exactRows.map((r) => [keyOf(r), r]));
+    const seen = new Set<string>();
+    let right = 0;
+    let wrong = 0;
+    let parts = 0;
+    let absent = 0;
+    for (const { row, column, value, part } of recoveredCells(
+      scannedDocument(doc, SCAN_SPEC, held),
+      parents,
+      SCAN_SPEC,
+    )) {
+      const id = `${keyOf(row as Record<string, unknown>)}|${column}|${part ?? ''}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (part !== undefined) {
+        parts++;
+        continue;
+      }
+      const truth = exact.get(keyOf(row as Record<string, unknown>));
+      if (truth === undefined) absent++;
+      else if (Number(truth[column] ?? 0) === value) right++;
+      else wrong++;
+    }
+    if (seen.size > 0)
+      console.log(
+        `${doc.name}: of ${seen.size} cells recovered exactly, ${right} are the exact value, ${wrong} are not (secondary or misread), ${parts} unpublished parts, ${absent} without an exact row`,
+      );
+  }
 // Counts published in two documents (SCAN_SPEC.shared): the same value in both.
 const across = sharedProblems(docs, SCAN_SPEC);
 total += across.length;

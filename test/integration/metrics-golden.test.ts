@@ -379,9 +379,17 @@ describe('the other catalogue documents, worked out by hand', () => {
       attended_arts_culture: 30,
       attendance_pct: 100,
     });
-    // England's 30 connections are all U10004's, so every figure below England is * (the audit), its organisations
-    // with them (docs/methodology.md, figures describing the people of a count).
-    expect(row('cof_community', 'pcn', 'U10004', '2025/26')).toMatchObject({ connections: '*', providers: '*' });
+    // England's 30 connections are all U10004's (Y56 has none: no row), so England's exact 30 is Y58's, its only
+    // ICB QSL's and U10004's whatever they show: a `*` there protects nothing (England = Y58 alone gives 30), and
+    // nothing else below England is left to suppress, so the rows below England of the year and of April are
+    // withheld (docs/methodology.md, each equation alone); England's rows stand.
+    for (const period of ['2025/26', '2025-04'])
+      expect(
+        docs
+          .get('cof_community')
+          ?.rows.filter((r) => r.period === period)
+          .map((r) => r.level),
+      ).toEqual(['national']);
   });
 
   it('workforce: FTE per 10,000 and caseload per link worker FTE', () => {

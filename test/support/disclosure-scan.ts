@@ -17,6 +17,7 @@ import {
   buildAuditSystem,
   cellOf,
   type Disclosure,
+  equationDisclosures,
   PRIMARY_SUPPRESSED,
   readerDisclosures,
   relaxedReader,
@@ -325,6 +326,27 @@ function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[
  * reference file and the meta document (not from the refresh's geography), with the reader of the published figures.
  */
 function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
+  const problems = recoveredCells(doc, parents, spec).map(({ row: r, column, part }) => {
+    const what = part === undefined ? `${column} = ${r[column]}` : `${column}: its part in ${part}`;
+    return `${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`;
+  });
+  // A cell recovered both with and without the months (the audit's two copies of it) is one problem.
+  return [...new Set(problems)];
+}
+
+/** A cell recovered exactly (recoveredCells): its row, column, the value recovered and, for an unpublished part, its family. */
+export interface RecoveredCell {
+  readonly row: MetricRow;
+  readonly column: string;
+  readonly value: number;
+  readonly part?: string;
+}
+
+/**
+ * The cells a reader recovers exactly (recoveredProblems), with the values recovered (a bench compares them with the
+ * exact figures: test/bench/disclosure-scan-documents.ts); a cell may come twice (with and without the months).
+ */
+export function recoveredCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
   const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
   const groups = spec.groups?.[doc.name] ?? [];
   const columns = [
@@ -348,16 +370,12 @@ function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
     months: { columns: spec.monthly?.[doc.name] ?? [], keys: doc.keys },
   });
-  const problems: string[] = [];
+  const found: RecoveredCell[] = [];
   const totals = new Set(spec.totals?.[doc.name] ?? []);
   for (let c = 0; c < system.components.length; c++)
-    for (const { cell, part } of disclosuresOf(system, c, totals) ?? []) {
-      const r = cell.row as MetricRow;
-      const what = part === undefined ? `${cell.column} = ${r[cell.column]}` : `${cell.column}: its part in ${part}`;
-      problems.push(`${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`);
-    }
-  // A cell recovered both with and without the months (the audit's two copies of it) is one problem.
-  return [...new Set(problems)];
+    for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? [])
+      found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
+  return found;
 }
 
 /**
@@ -374,10 +392,19 @@ function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlyS
     cell !== undefined && totals.has(cell.column) && cell.row[cell.column] === '*';
   let hasTotals = false;
   for (let i = 0; i < variables.length && !hasTotals; i++) hasTotals = anyTotal(cellOf(system, variables[i] as number));
-  if (!hasTotals) return readerDisclosures(system, component);
+  // Each equation read alone as well (equationDisclosures): a pin one equation shows stands whatever the rest of the
+  // component says (a national component's 1-to-7 reading nearly always contradicts somewhere).
+  if (!hasTotals) {
+    const whole = readerDisclosures(system, component);
+    return [...(whole ?? []), ...equationDisclosures(system, component).flatMap((e) => e.disclosures)];
+  }
+  const alone = equationDisclosures(system, component, (v) => anyTotal(cellOf(system, v))).flatMap(
+    (e) => e.disclosures,
+  );
   const documented = auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : PRIMARY_SUPPRESSED));
-  if (documented !== undefined) return documented;
-  return auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : relaxedReader(cell)));
+  if (documented !== undefined) return [...documented, ...alone];
+  const relaxed = auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : relaxedReader(cell)));
+  return [...(relaxed ?? []), ...alone];
 }
 
 /**
@@ -389,18 +416,20 @@ export function heldPeriodsOf(meta: { revisions_held?: { periods: readonly strin
   return new Set(meta?.revisions_held?.periods ?? []);
 }
 
-function scanDocument(
+/**
+ * A document as the scan reads it: England's rows that count a group of PCNs as rows below England, of a level of
+ * their own; England's rows of a held period left out.
+ */
+export function scannedDocument(
   published: MetricDocument,
-  parents: Parents,
   spec: ScanSpec,
   held: ReadonlySet<string> = new Set(),
-): string[] {
-  // England's rows that count a group of PCNs are scanned as rows below England, of a level of their own.
+): MetricDocument {
   const group = spec.groupsOfPcns?.[published.name];
   // England's rows of a held period are values published by an earlier release, not the sum of the regions and ICBs
   // beside them (nor their months): no equation of this release (review 3, L3). England's own rows are not scanned.
   const heldEngland = (r: MetricRow) => r.level === 'national' && held.has(String(r.period)) && !(group?.(r) ?? false);
-  const doc: MetricDocument = {
+  return {
     ...published,
     rows: published.rows
       .filter((r) => !heldEngland(r))
@@ -410,6 +439,15 @@ function scanDocument(
           : r,
       ),
   };
+}
+
+function scanDocument(
+  published: MetricDocument,
+  parents: Parents,
+  spec: ScanSpec,
+  held: ReadonlySet<string> = new Set(),
+): string[] {
+  const doc = scannedDocument(published, spec, held);
   const counts = spec.counts[doc.name] ?? [];
   const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
   const sub = doc.rows.filter((r) => r.level !== 'national');
