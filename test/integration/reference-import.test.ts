@@ -210,7 +210,9 @@ U99902,New PCN,QJ2,NHS Derby and Derbyshire ICB,Y60,Midlands,10000,2026-01-01,
 
     // The next real extract is not refused either: December closes U13621 and keeps the two as they are.
     const december = await importExtract(store, DECEMBER, { now: new Date('2025-12-05T00:00:00Z') });
-    expect(december.staged).toBeDefined();
+    // A new version staged beside April's (not refused, not a no-op): its key is the staging time and text's hash.
+    expect(december.staged).toMatch(/^reference\/pcns\/\d{8}T\d{6}-[0-9a-f]{8}\.csv$/);
+    expect(december.staged).not.toBe(april.staged);
     expect(december.kept).toEqual(['U99901', 'U99902']);
     const after = await referenceRowsInStore(store);
     expect(rowsOf(after, 'U13621')).toEqual([[32_870, '2019-07-01', '2025-11-30']]);
