@@ -102,6 +102,17 @@ describe('projecting a year of people referred', () => {
     // 25,000 / 5 = 5,000, sd 70.711. Six unknown months: centre 36,000 + 6 x 6,000 = 72,000; half-width
     // t(0.975, 5) 2.571 x 70.711 x sqrt(6 + 36 / 6) = 2.571 x 70.711 x 3.4641 = 629.8: 71,370 to 72,630.
     const flatFigures = { projection_to_year_end: 72_000, projection_low: 71_370, projection_high: 72_630 };
+    /** April-June complete, `people` a month from `pcns` PCNs each month (data as of 30 June). */
+    const firstQuarter = (people: number, pcns: number, previousYear: readonly MonthFigures[], target: number) =>
+      projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-06-30',
+        peopleToDate: 3 * people,
+        months: ['2025-04', '2025-05', '2025-06'].map((m) => ({ month: m, people, pcns_submitting: pcns })),
+        completeMonths: new Set(['2025-04', '2025-05', '2025-06']),
+        previousYear,
+        target,
+      });
 
     it("the reviewer's milder ramp (PCNs 49 -> 60, 100 people each) projects the year it is on, inside the interval", () => {
       // Previous year: 49, 50, ... 60 PCNs submitting, 100 people a PCN every month (4,900 ... 6,000). Fewest 49 of
@@ -142,15 +153,7 @@ describe('projecting a year of people referred', () => {
         people: j < 6 ? 180 : 120,
         pcns_submitting: 30,
       }));
-      const result = projectYear({
-        fy: '2025/26',
-        dataAsOf: '2025-06-30',
-        peopleToDate: 1080,
-        months: ['2025-04', '2025-05', '2025-06'].map((m) => ({ month: m, people: 360, pcns_submitting: 60 })),
-        completeMonths: new Set(['2025-04', '2025-05', '2025-06']),
-        previousYear: previous,
-        target: 4000,
-      });
+      const result = firstQuarter(360, 60, previous, 4000);
       expect(result).toMatchObject({
         profile: 'flat',
         projection_to_year_end: 4320,
@@ -169,15 +172,7 @@ describe('projecting a year of people referred', () => {
         people: i < 6 ? 60 : 40,
         pcns_submitting: 50,
       }));
-      const result = projectYear({
-        fy: '2025/26',
-        dataAsOf: '2025-06-30',
-        peopleToDate: 216,
-        months: ['2025-04', '2025-05', '2025-06'].map((m) => ({ month: m, people: 72, pcns_submitting: 50 })),
-        completeMonths: new Set(['2025-04', '2025-05', '2025-06']),
-        previousYear: previous,
-        target: 700,
-      });
+      const result = firstQuarter(72, 50, previous, 700);
       expect(result).toEqual({
         months_elapsed: 3,
         complete_months: ['2025-04', '2025-05', '2025-06'],
@@ -201,15 +196,7 @@ describe('projecting a year of people referred', () => {
         people: j < 6 ? 300 : 240,
         pcns_submitting: j < 6 ? 50 : 60,
       }));
-      const result = projectYear({
-        fy: '2025/26',
-        dataAsOf: '2025-06-30',
-        peopleToDate: 1080,
-        months: ['2025-04', '2025-05', '2025-06'].map((m) => ({ month: m, people: 360, pcns_submitting: 60 })),
-        completeMonths: new Set(['2025-04', '2025-05', '2025-06']),
-        previousYear: previous,
-        target: 3700,
-      });
+      const result = firstQuarter(360, 60, previous, 3700);
       expect(result).toMatchObject({
         profile: 'previous year per PCN',
         projection_to_year_end: 3600,
