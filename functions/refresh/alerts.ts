@@ -150,7 +150,9 @@ function funnelAlerts(
           direction: side,
           figure: row[m.name] as number,
           limit: limit === null ? null : Math.round(limit * per * 100) / 100,
-          message: `${side === 'high' ? 'Above' : 'Below'} the 99.8% limit around ${comparator.label} (adjusted for overdispersion)`,
+          // A suppressed figure is placed from published figures only (funnel-documents.ts, positionOfSmall): the
+          // alert says the condition its position rests on.
+          message: `${side === 'high' ? 'Above' : 'Below'} the 99.8% limit around ${comparator.label} (adjusted for overdispersion)${typeof row[m.name] === 'number' ? '' : ' if its suppressed count is 1-7'}`,
           link: `/compare?fy=${encodeURIComponent(fy)}&pcn=${row.code}&measure=${m.name}`,
         });
       }

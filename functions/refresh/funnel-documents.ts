@@ -113,8 +113,8 @@ const positionOf = (p: number, c: FunnelComparator | null | undefined, n: number
 };
 
 /**
- * A PCN row's rate and positions for one measure: placed PCNs by their published rate; a `*` of 1-7 where any count of
- * 1-7 would be outside the limits (positionOfSmall); any other row not placed.
+ * A PCN row's rate and positions for one measure: placed PCNs by their published rate; a `*` over a published
+ * denominator where any count of 1-7 would be outside the limits (positionOfSmall); any other row not placed.
  */
 function positionRow(
   row: Row,
@@ -122,7 +122,6 @@ function positionRow(
   denominator: unknown,
   where: {
     readonly placed: boolean;
-    readonly exact: Row | undefined;
     readonly national: FunnelComparator | null;
     readonly regional: FunnelComparator | undefined;
     readonly tooFewInRegion: boolean;
@@ -132,12 +131,9 @@ function positionRow(
   const { national, tooFewInRegion } = where;
   if (!where.placed || typeof numerator !== 'number' || typeof denominator !== 'number') {
     row[m.name] = numerator === SUPPRESSED ? SUPPRESSED : null;
-    const small =
-      numerator === SUPPRESSED && typeof denominator === 'number' && denominator > 0
-        ? smallCountOf(where.exact, m, denominator)
-        : undefined;
+    const small = numerator === SUPPRESSED && typeof denominator === 'number' && denominator > 0 ? denominator : 0;
     const regional = tooFewInRegion ? undefined : where.regional;
-    setPositions(row, m.name, (c, tau2) => (small ? small(c, tau2) : null), national, regional);
+    setPositions(row, m.name, (c, tau2) => (small ? positionOfSmall(c, small, tau2) : null), national, regional);
     return;
   }
   const p = Math.min(numerator, denominator) / denominator;
@@ -165,20 +161,15 @@ function setPositions(
   row[`${measure}_vs_region_unadjusted`] = position(regional, 0);
 }
 
-/** For a `*` numerator whose exact count (the unpublished row) is 1-7, its position as positionOfSmall decides. */
-function smallCountOf(exactRow: Row | undefined, m: FunnelMeasure, n: number) {
-  const exact = Number(exactRow?.[m.numerator]);
-  if (!(exact >= PRIMARY_SUPPRESSED[0] && exact <= PRIMARY_SUPPRESSED[1])) return undefined;
-  return (c: FunnelComparator | null | undefined, tau2: number) => positionOfSmall(c, n, tau2);
-}
-
 /**
- * The position of a PCN whose numerator is published as `*` because it is 1-7 (review 6, K1): low when even 7 out of
- * its denominator is below the lower limit, high when even 1 is above the upper one, else not placed (null). Leaving
- * every such PCN out hid the far low tail, the PCNs a regional lead most needs to see, while a PCN with 0 was flagged.
- * The position depends only on the published denominator and on the count being 1-7, which every reader of a `*` is
- * already taken to assume (the audit's documented reader, disclosure-audit.ts): it tells nothing of the count itself.
- * A `*` that protects another cell (secondary suppression: its count may be larger) is never placed.
+ * The position of a PCN whose numerator is published as `*` (review 6, K1): low when even 7 out of its denominator is
+ * below the lower limit, high when even 1 is above the upper one, else not placed (null). Leaving every such PCN out
+ * hid the far low tail, the PCNs a regional lead most needs to see, while a PCN with 0 was flagged.
+ * It is worked out from published figures only, the same for every `*`: a count of 1-7, a 0 made `*` to protect an
+ * equation, or a larger count hidden by secondary suppression (review 7, M13). Placing only the `*` whose exact count
+ * is 1-7 told a reader which `*` were not, and so unsealed the very equations the audit protects (seven PCNs' `*` that
+ * must add up to an ICB's 7, beside an eighth left unplaced: the eighth is 0, the seven are 1 each). A position of a
+ * `*` therefore reads "if its count is 1-7", as the dashboard and alerts say.
  */
 function positionOfSmall(c: FunnelComparator | null | undefined, n: number, tau2: number): Position | null {
   if (!c) return null;
@@ -292,11 +283,9 @@ export function placeOnFunnels(
         ...heldNote(held),
       };
       const placedRows = new Set(placed.map((u) => u.row));
-      const exactOf = new Map(rawInPeriod.map((r) => [String(r.code), r] as const));
       for (const row of rowsInPeriod)
         positionRow(row, m, denominatorOf(row, m), {
           placed: placedRows.has(row),
-          exact: exactOf.get(String(row.code)),
           national,
           regional: regions[String(row.region_code)],
           tooFewInRegion: tooFew.has(String(row.region_code)),

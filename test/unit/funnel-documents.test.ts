@@ -110,20 +110,36 @@ describe('placeOnFunnels', () => {
     expect(u4.referral_rate_vs_national_unadjusted).toBe('low');
   });
 
-  it('a `*` where 7 would be inside the limits, or one that protects another cell, is not placed', () => {
+  it('a `*` where 7 would be inside the limits is not placed', () => {
     // 5 referrals of 1,000: England 357 / 36,000 = 0.0099167, plain lower limit at 1,000 sin²(0.0997485 − 0.0488610)
     // = 0.0025872, and 7 / 1,000 = 0.007 is above it (1 / 1,000 below the upper): not placed.
     const small = [...RAW.slice(0, 3), row('U00004', 'Y58', 1_000, 12, 5, 3)];
     const published = applyDisclosureControl(small, RULES);
     placeOnFunnels(published, small);
     expect(published.find((r) => r.code === 'U00004')?.referral_rate_vs_national).toBeNull();
-    // A `*` over a count of 40 (as secondary suppression leaves one): its count may be anything, so never placed.
-    const secondary = RAW.map((r) => ({ ...r }));
-    const rows = applyDisclosureControl(secondary, RULES).map((r) =>
-      r.code === 'U00001' ? { ...r, referrals: '*' as const } : r,
-    );
-    placeOnFunnels(rows, secondary);
-    expect(rows.find((r) => r.code === 'U00001')?.referral_rate_vs_national).toBeNull();
+  });
+
+  /*
+   * Review 7, M13: a `*` is placed from published figures only. U4's `*` hides 5 (primary), 0 (a zero the audit makes
+   * `*` to protect an equation) or 40 (secondary suppression): its published row is the same `*` over 10,000 in each,
+   * and so is its position, low (7 of 10,000 is below the lower limit, as worked above). Placing only the `*` of 1-7
+   * told a reader which `*` were 0 or secondary, and so the exact counts of the others.
+   */
+  it('every `*` over the same published denominator has the same position, whatever it hides', () => {
+    const positions = [5, 0, 40].map((hidden) => {
+      const raw = [...RAW.slice(0, 3), row('U00004', 'Y58', 10_000, 12, hidden, 3)];
+      const published = applyDisclosureControl(raw, RULES).map((r) =>
+        r.code === 'U00004' ? { ...r, referrals: '*' as const } : r,
+      );
+      placeOnFunnels(published, raw);
+      const u4 = published.find((r) => r.code === 'U00004') as Row;
+      return [u4.referral_rate, u4.referral_rate_vs_national, u4.referral_rate_vs_national_unadjusted];
+    });
+    expect(positions).toEqual([
+      ['*', 'low', 'low'],
+      ['*', 'low', 'low'],
+      ['*', 'low', 'low'],
+    ]);
   });
 
   it('publishes adjusted and plain limit curves; the adjusted are wider', () => {

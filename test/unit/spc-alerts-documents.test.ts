@@ -312,6 +312,20 @@ describe("the alerts document across a release that holds England's year (review
     expect(national(a2)).toEqual(['U00002 high']);
   });
 
+  it('the alert of a suppressed figure says its position holds if the count is 1-7 (review 7, M13)', () => {
+    const published = release('2026-10-01T00:00:00.000Z', { U00001: 'low', U00002: 'within', U00003: 'within' });
+    const suppressed = {
+      ...published,
+      rows: published.rows.map((r) => (r.code === 'U00001' ? { ...r, referral_rate: '*' } : r)),
+    } as MetricDocument;
+    const [alert] = alertsDocument({ funnels: suppressed, spc }, {}, context).rows;
+    expect([alert?.code, alert?.figure, alert?.message]).toEqual([
+      'U00001',
+      '*',
+      'Below the 99.8% limit around England (adjusted for overdispersion) if its suppressed count is 1-7',
+    ]);
+  });
+
   it("the held release's summary says no England comparison was made and keeps the positions last published", () => {
     const [, a1] = refreshes(r0, r1);
     expect(a1?.summary).toEqual({

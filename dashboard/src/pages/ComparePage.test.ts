@@ -21,14 +21,14 @@ describe('why a funnel on the Compare page has no comparator', () => {
 });
 
 describe('what the funnel plot leaves out (review 6, K1)', () => {
-  it('counts PCNs not drawn, and says how many of them are outside the limits whatever their count of 1-7', () => {
+  it('counts PCNs not drawn, and says how many of them are outside the limits if their count is 1-7', () => {
     expect(notDrawnText(0, 0)).toBe('');
     expect(notDrawnText(3, 0)).toBe('3 PCNs with a suppressed figure are not drawn.');
     expect(notDrawnText(1, 1)).toBe(
-      '1 PCN with a suppressed figure is not drawn. Of these, 1 had fewer than 8 and is outside the limits whatever the exact count: the table shows its position.',
+      '1 PCN with a suppressed figure is not drawn. Of these, 1 is outside the limits if its count is 1-7, whatever the exact count (a suppressed figure may also be a larger count hidden to protect another): the table shows its position.',
     );
     expect(notDrawnText(4, 2)).toBe(
-      '4 PCNs with a suppressed figure are not drawn. Of these, 2 had fewer than 8 and are outside the limits whatever the exact count: the table shows their position.',
+      '4 PCNs with a suppressed figure are not drawn. Of these, 2 are outside the limits if their count is 1-7, whatever the exact count (a suppressed figure may also be a larger count hidden to protect another): the table shows their position.',
     );
   });
 });

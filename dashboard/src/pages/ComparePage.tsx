@@ -17,13 +17,16 @@ const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
 const FIRST = FUNNEL_MEASURES[0] as FunnelMeasure;
 
 type SortKey = 'name' | 'n' | 'rate';
-/** What the plot leaves out: PCNs with a suppressed figure, of which those said to be outside (review 6, K1). */
+/**
+ * What the plot leaves out: PCNs with a suppressed figure, of which those placed outside the limits if their count is
+ * 1-7 (review 6, K1; review 7, M13: every `*` is placed from published figures alike, so the words are conditional).
+ */
 export function notDrawnText(notDrawn: number, outside: number): string {
   if (notDrawn === 0) return '';
   const pcns = (n: number) => `${n} PCN${n === 1 ? '' : 's'}`;
   const said =
     outside > 0
-      ? ` Of these, ${outside} had fewer than 8 and ${outside === 1 ? 'is' : 'are'} outside the limits whatever the exact count: the table shows ${outside === 1 ? 'its' : 'their'} position.`
+      ? ` Of these, ${outside} ${outside === 1 ? 'is' : 'are'} outside the limits if ${outside === 1 ? 'its' : 'their'} count is 1-7, whatever the exact count (a suppressed figure may also be a larger count hidden to protect another): the table shows ${outside === 1 ? 'its' : 'their'} position.`
       : '';
   return `${pcns(notDrawn)} with a suppressed figure ${notDrawn === 1 ? 'is' : 'are'} not drawn.${said}`;
 }
@@ -296,7 +299,13 @@ export default function ComparePage() {
                   (r) => <FigureValue value={r.rate as Figure} format={(v) => formatDecimal(v)} />,
                   true,
                 ),
-                { key: 'position', header: 'Position', cell: (r) => POSITION[String(r.position)] ?? '–' },
+                {
+                  key: 'position',
+                  header: 'Position',
+                  // A suppressed figure's position holds if its count is 1-7 (positionOfSmall): the cell says so.
+                  cell: (r) =>
+                    `${POSITION[String(r.position)] ?? '–'}${typeof r.rate !== 'number' && (r.position === 'low' || r.position === 'high') ? ' if 1-7' : ''}`,
+                },
               ]}
             />
           </ChartCard>
