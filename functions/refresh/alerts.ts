@@ -152,7 +152,7 @@ function funnelAlerts(
           limit: limit === null ? null : Math.round(limit * per * 100) / 100,
           // A suppressed figure is placed from published figures only (funnel-documents.ts, positionOfSmall): the
           // alert says the condition its position rests on.
-          message: `${side === 'high' ? 'Above' : 'Below'} the 99.8% limit around ${comparator.label} (adjusted for overdispersion)${typeof row[m.name] === 'number' ? '' : ' if its suppressed count is 1-7'}`,
+          message: `${side === 'high' ? 'Above' : 'Below'} the 99.8% limit around ${comparator.label} (adjusted for overdispersion)${row[m.name] === '*' ? ' if its suppressed count is 1-7' : ''}`,
           link: `/compare?fy=${encodeURIComponent(fy)}&pcn=${row.code}&measure=${m.name}`,
         });
       }

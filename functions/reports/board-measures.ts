@@ -186,6 +186,22 @@ export function measureFigure(rows: readonly MetricRow[], measure: BoardMeasure,
   return typeof value === 'number' || value === '*' ? value : null;
 }
 
+/**
+ * A PCN's funnel position for one measure and comparator (`vs_national`, `vs_region`) in words, or undefined where it
+ * has none. A suppressed rate (`*`) is placed from published figures alone and its position holds if its count is 1-7
+ * (funnel-documents.ts, positionOfSmall; review 7, M13): the words say so.
+ */
+export function funnelPositionText(
+  row: Readonly<Record<string, unknown>> | undefined,
+  funnel: string,
+  against: string,
+) {
+  const value = row?.[`${funnel}_${against}`];
+  if (typeof value !== 'string') return undefined;
+  const words = FUNNEL_POSITION_TEXT[value] ?? value;
+  return row?.[funnel] === '*' && (value === 'low' || value === 'high') ? `${words} if its count is 1-7` : words;
+}
+
 /** Funnel positions in words (pcn_comparison: within the 99.8% limits, above or below them, or not compared). */
 export const FUNNEL_POSITION_TEXT: Readonly<Record<string, string>> = {
   within: 'within the limits',

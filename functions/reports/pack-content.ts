@@ -8,7 +8,7 @@ import {
   type BoardArea,
   type BoardMeasure,
   type BoardUnit,
-  FUNNEL_POSITION_TEXT,
+  funnelPositionText,
   measureFigure,
   yearLabel,
 } from './board-measures.ts';
@@ -236,8 +236,7 @@ function positions(area: BoardArea, rows: PublishedRows, fy: string | null): Pac
   const position = (measure: BoardMeasure, comparator: 'national' | 'region') => {
     if (area.level !== 'pcn' || !measure.funnel) return 'n/a';
     if (comparator === 'national' && funnelRates(rows, fy, measure.funnel)?.national_held) return ENGLAND_HELD_CELL;
-    const value = funnelRow?.[`${measure.funnel}_vs_${comparator}`];
-    return typeof value === 'string' ? (FUNNEL_POSITION_TEXT[value] ?? value) : NO_DATA_TEXT;
+    return funnelPositionText(funnelRow, measure.funnel, `vs_${comparator}`) ?? NO_DATA_TEXT;
   };
   const columns =
     area.level === 'pcn'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOARD_MEASURES } from '../../functions/reports/board-measures.ts';
+import { BOARD_MEASURES, funnelPositionText } from '../../functions/reports/board-measures.ts';
 
 describe('the board measures’ funnel positions', () => {
   it('places each measure on the funnel whose numerator it is (pcn_comparison definitions)', () => {
@@ -11,5 +11,13 @@ describe('the board measures’ funnel positions', () => {
       take_up_pct: 'engaged_pct',
       wellbeing_improved_pct: 'wellbeing_improved_pct',
     });
+  });
+
+  it('says a suppressed rate is outside the limits only if its count is 1-7 (review 7, M13)', () => {
+    const row = { take_up_pct: '*', take_up_pct_vs_national: 'low', take_up_pct_vs_region: null };
+    expect(funnelPositionText(row, 'take_up_pct', 'vs_national')).toBe('below the 99.8% limit if its count is 1-7');
+    expect(funnelPositionText(row, 'take_up_pct', 'vs_region')).toBeUndefined();
+    const placed = { take_up_pct: 52.5, take_up_pct_vs_national: 'low' };
+    expect(funnelPositionText(placed, 'take_up_pct', 'vs_national')).toBe('below the 99.8% limit');
   });
 });

@@ -7,7 +7,7 @@ import {
   type BoardArea,
   type BoardMeasure,
   type BoardUnit,
-  FUNNEL_POSITION_TEXT,
+  funnelPositionText,
   measureFigure,
   yearLabel,
 } from '../../../functions/reports/board-measures.ts';
@@ -164,13 +164,9 @@ export default function BoardReportPage() {
             ...Object.fromEntries(areas.map((a) => [a.code, measureFigure(rowsOf(docs, m.document, a), m, fy)])),
             expectation: m.expectation?.(meta.targets) ?? '',
             funnel_england:
-              area.level === 'pcn' && m.funnel
-                ? (FUNNEL_POSITION_TEXT[String(funnelRow?.[`${m.funnel}_vs_national`])] ?? '')
-                : '',
+              area.level === 'pcn' && m.funnel ? (funnelPositionText(funnelRow, m.funnel, 'vs_national') ?? '') : '',
             funnel_region:
-              area.level === 'pcn' && m.funnel
-                ? (FUNNEL_POSITION_TEXT[String(funnelRow?.[`${m.funnel}_vs_region`])] ?? '')
-                : '',
+              area.level === 'pcn' && m.funnel ? (funnelPositionText(funnelRow, m.funnel, 'vs_region') ?? '') : '',
             spc: spcText(rowsOf(docs, 'spc', area), m),
           }));
           const columns = {

@@ -304,7 +304,7 @@ export default function ComparePage() {
                   header: 'Position',
                   // A suppressed figure's position holds if its count is 1-7 (positionOfSmall): the cell says so.
                   cell: (r) =>
-                    `${POSITION[String(r.position)] ?? '–'}${typeof r.rate !== 'number' && (r.position === 'low' || r.position === 'high') ? ' if 1-7' : ''}`,
+                    `${POSITION[String(r.position)] ?? '–'}${r.rate === '*' && (r.position === 'low' || r.position === 'high') ? ' if 1-7' : ''}`,
                 },
               ]}
             />
