@@ -7,26 +7,35 @@
 -- or without social prescribing). GP bands 0-3, 4-6, 7+; other services 0, 1, 2+.
 -- Only windows that have ended by the data-as-of date count: a pair of L-month windows only for a referral made on
 -- or before the date L months before it (parameters 1, 2 and 3: 3, 6 and 12 months before, as cohortCutoff), so
--- an after window still running (uses still to come) is never compared with a whole before window.
+-- an after window still running (uses still to come) is never compared with a whole before window; and only an after
+-- count dated on or after its window's end (below): a count sent earlier is the uses so far, whatever the cut-off.
 -- The service use is read from committed_events with events_in_force's own filter (no withdrawn row; a service_use
 -- row is never a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing
 -- here reads it (the area is the episode's), and a reference that lists a PCN twice in a month would add each of its
 -- counts twice (issue 17).
+-- One count per referral, service, window and length (the contract, functions/contract/fields.ts `count`): the whole
+-- window's uses, so two rows of one window are never added. A PCN system's monthly extract may send the uses so far
+-- each month, each under a new event_id (a correction replaces only the same event_id: superseded.sql), and a sum
+-- would add every one of them (review 6, K5: England GP -37.5% where the truth was -25%). The latest row of a window
+-- is its count: the latest occurred_on, then recorded_at (a row without one is earlier than one with it, as
+-- superseded.sql), then the upload that landed later and the later row of a file, so that both engines pick the
+-- same row (max_by over a ROW, as wellbeing_pairs.sql). An after window's latest date is kept too, for the check below
+-- that it was counted once the window had ended.
 -- Each referral's windows per service in one grouping, the counts of each length (3, 6 or 12 months: the contract's
 -- only lengths) in columns of their own, so that the longest ended pair is picked on that row below, not by grouping
 -- every (referral, service, length) row a second time (two groupings of every referral's service use cost most of
 -- this query at national scale; issue 17).
-WITH windows AS (
+WITH uses AS (
   SELECT
     e.pcn_code,
     e.referral_id,
     e.service,
-    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'before') AS before_3,
-    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'after') AS after_3,
-    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'before') AS before_6,
-    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'after') AS after_6,
-    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'before') AS before_12,
-    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'after') AS after_12
+    e."window",
+    e.window_months,
+    e."count",
+    e.occurred_on,
+    ROW(e.occurred_on, COALESCE(e.recorded_at, TIMESTAMP '0001-01-01 00:00:00'), e.received_at, e.upload_id, e.source_row)
+      AS latest
   FROM committed_events AS e
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
@@ -34,7 +43,24 @@ WITH windows AS (
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
     AND e.event_month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code, e.referral_id, e.service
+),
+
+windows AS (
+  SELECT
+    pcn_code,
+    referral_id,
+    service,
+    max_by("count", latest) FILTER (WHERE window_months = 3 AND "window" = 'before') AS before_3,
+    max_by("count", latest) FILTER (WHERE window_months = 3 AND "window" = 'after') AS after_3,
+    max(occurred_on) FILTER (WHERE window_months = 3 AND "window" = 'after') AS after_3_on,
+    max_by("count", latest) FILTER (WHERE window_months = 6 AND "window" = 'before') AS before_6,
+    max_by("count", latest) FILTER (WHERE window_months = 6 AND "window" = 'after') AS after_6,
+    max(occurred_on) FILTER (WHERE window_months = 6 AND "window" = 'after') AS after_6_on,
+    max_by("count", latest) FILTER (WHERE window_months = 12 AND "window" = 'before') AS before_12,
+    max_by("count", latest) FILTER (WHERE window_months = 12 AND "window" = 'after') AS after_12,
+    max(occurred_on) FILTER (WHERE window_months = 12 AND "window" = 'after') AS after_12_on
+  FROM uses
+  GROUP BY pcn_code, referral_id, service
 ),
 
 -- The latest referral date whose L-month windows have ended (on or before parameter 1, 2 or 3): for a referral date,
@@ -55,10 +81,15 @@ lengths AS (
     e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
     w.service,
     w.before_3, w.after_3, w.before_6, w.after_6, w.before_12, w.after_12,
+    -- An after count dated before its window's end (referral + L months) is the uses so far, not the window's: the
+    -- pair is not counted. Its latest date is checked: when that is before the end, so is every row of the window.
     CASE
-      WHEN w.before_12 IS NOT NULL AND w.after_12 IS NOT NULL AND e.referred_on <= d.last_referred_12 THEN 12
-      WHEN w.before_6 IS NOT NULL AND w.after_6 IS NOT NULL AND e.referred_on <= d.last_referred_6 THEN 6
-      WHEN w.before_3 IS NOT NULL AND w.after_3 IS NOT NULL AND e.referred_on <= d.last_referred_3 THEN 3
+      WHEN w.before_12 IS NOT NULL AND w.after_12_on >= CAST(e.referred_on + INTERVAL '12' MONTH AS DATE)
+        AND e.referred_on <= d.last_referred_12 THEN 12
+      WHEN w.before_6 IS NOT NULL AND w.after_6_on >= CAST(e.referred_on + INTERVAL '6' MONTH AS DATE)
+        AND e.referred_on <= d.last_referred_6 THEN 6
+      WHEN w.before_3 IS NOT NULL AND w.after_3_on >= CAST(e.referred_on + INTERVAL '3' MONTH AS DATE)
+        AND e.referred_on <= d.last_referred_3 THEN 3
     END AS window_months
   FROM windows AS w
   INNER JOIN episodes AS e
