@@ -150,7 +150,7 @@ export const EVENT_FIELDS = {
   count: field(
     integer(0, 500),
     'int32',
-    'Uses of the service in the whole window, 0-500 (service_use), not the uses so far. One per referral, service, window and window_months: the latest row counts (latest occurred_on, then recorded_at, then the later upload and row), whatever its event_id.',
+    'Uses of the service in the whole window, 0-500 (service_use), not the uses so far. One per referral, service, window and window_months: the latest row counts (latest occurred_on, then recorded_at, then the larger count), whatever its event_id.',
   ),
   discharge_reason: field(z.enum(DISCHARGE_REASONS), 'string', 'Why the episode ended (discharge).'),
   retracts_event_id: field(

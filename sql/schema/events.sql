@@ -30,7 +30,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS events (
   `service` string COMMENT 'Health or care service counted (service_use).',
   `window` string COMMENT 'Window before or after the referral date (service_use). A before window ends on the referral date; an after window starts on it and ends window_months later: date an after row (occurred_on) on or after that end, or it is not counted.',
   `window_months` int COMMENT 'Length of the window in months: 3, 6 or 12 (service_use). Each length is a window of its own: counts of different lengths are never added together.',
-  `count` int COMMENT 'Uses of the service in the whole window, 0-500 (service_use), not the uses so far. One per referral, service, window and window_months: the latest row counts (latest occurred_on, then recorded_at, then the later upload and row), whatever its event_id.',
+  `count` int COMMENT 'Uses of the service in the whole window, 0-500 (service_use), not the uses so far. One per referral, service, window and window_months: the latest row counts (latest occurred_on, then recorded_at, then the larger count), whatever its event_id.',
   `discharge_reason` string COMMENT 'Why the episode ended (discharge).',
   `retracts_event_id` string COMMENT 'The event_id, previously sent by this PCN, that this row withdraws from every metric (retraction).',
   `upload_id` string COMMENT 'Upload that delivered the row (PCN + content hash).',
