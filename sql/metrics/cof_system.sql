@@ -22,8 +22,9 @@
 -- The order is one BIGINT per row, `latest`: days from 2019-01-01 (the contract's first date; under 2^14 until 2063)
 -- x 2^49, plus recorded_at's milliseconds from 2019-01-01 + 1 (0 without one; held within 1 to 2^40 - 1, 2053) x 2^9,
 -- plus the count (0-500, under 2^9). The largest `latest` of a window is its latest row; its count is `latest` %
--- 512 and its date `latest` / 2^49, compared below as days. A max of one BIGINT costs what the sum did, where max_by
--- over a ROW of the same order cost three times as much (2% layout, test/bench/refresh-profile.ts; issue 17).
+-- 512 and its date `latest` / 2^49, compared below as days. A max of one BIGINT costs what the sum did (this grouping
+-- alone on the 2% layout, alternated in one process: 0.60-0.75 CPU s, the sum 0.62-0.94), where max_by over a ROW of
+-- the same order took 1.53-3.07 (issue 17).
 -- Each referral's windows per service in one grouping, the counts of each length (3, 6 or 12 months: the contract's
 -- only lengths) in columns of their own, so that the longest ended pair is picked on that row below, not by grouping
 -- every (referral, service, length) row a second time (two groupings of every referral's service use cost most of
