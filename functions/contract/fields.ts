@@ -135,13 +135,23 @@ export const EVENT_FIELDS = {
   phase: field(z.enum(PHASES), 'string', 'baseline or follow_up (wellbeing_measure).'),
   score: field(z.number(), 'double', "Score within the instrument's range (wellbeing_measure)."),
   service: field(z.enum(SERVICES), 'string', 'Health or care service counted (service_use).'),
-  window: field(z.enum(SERVICE_WINDOWS), 'string', 'Window before or after the referral date (service_use).'),
+  // What a service_use row is (review 6, K5): the whole window's count, one per referral, service, window and length,
+  // an after count dated once its window has ended; sql/metrics/cof_system.sql reads them so.
+  window: field(
+    z.enum(SERVICE_WINDOWS),
+    'string',
+    'Window before or after the referral date (service_use). A before window ends on the referral date; an after window starts on it and ends window_months later: date an after row (occurred_on) on or after that end, or it is not counted.',
+  ),
   window_months: field(
     z.union([z.literal(3), z.literal(6), z.literal(12)]),
     'int32',
-    'Length of the window in months: 3, 6 or 12 (service_use).',
+    'Length of the window in months: 3, 6 or 12 (service_use). Each length is a window of its own: counts of different lengths are never added together.',
   ),
-  count: field(integer(0, 500), 'int32', 'Number of uses of the service in the window, 0-500 (service_use).'),
+  count: field(
+    integer(0, 500),
+    'int32',
+    'Uses of the service in the whole window, 0-500 (service_use), not the uses so far. One per referral, service, window and window_months: the latest row counts (latest occurred_on, then recorded_at, then the larger count), whatever its event_id.',
+  ),
   discharge_reason: field(z.enum(DISCHARGE_REASONS), 'string', 'Why the episode ended (discharge).'),
   retracts_event_id: field(
     identifier(),

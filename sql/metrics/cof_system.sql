@@ -7,26 +7,41 @@
 -- or without social prescribing). GP bands 0-3, 4-6, 7+; other services 0, 1, 2+.
 -- Only windows that have ended by the data-as-of date count: a pair of L-month windows only for a referral made on
 -- or before the date L months before it (parameters 1, 2 and 3: 3, 6 and 12 months before, as cohortCutoff), so
--- an after window still running (uses still to come) is never compared with a whole before window.
+-- an after window still running (uses still to come) is never compared with a whole before window; and only an after
+-- count dated on or after its window's end (below): a count sent earlier is the uses so far, whatever the cut-off.
 -- The service use is read from committed_events with events_in_force's own filter (no withdrawn row; a service_use
 -- row is never a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing
 -- here reads it (the area is the episode's), and a reference that lists a PCN twice in a month would add each of its
 -- counts twice (issue 17).
+-- One count per referral, service, window and length (the contract, functions/contract/fields.ts `count`): the whole
+-- window's uses, so two rows of one window are never added. A PCN system's monthly extract may send the uses so far
+-- each month, each under a new event_id (a correction replaces only the same event_id: superseded.sql), and a sum
+-- would add every one of them (review 6, K5: England GP -37.5% where the truth was -25%). The latest row of a window
+-- is its count: the latest occurred_on, then the later recorded_at (a row without one is earlier than one with it, as
+-- superseded.sql), then the larger count (a cumulative count only grows), so that both engines pick the same row.
+-- The order is one BIGINT per row, `latest`: days from 2019-01-01 (the contract's first date; under 2^14 until 2063)
+-- x 2^49, plus recorded_at's milliseconds from 2019-01-01 + 1 (0 without one; held within 1 to 2^40 - 1, 2053) x 2^9,
+-- plus the count (0-500, under 2^9). The largest `latest` of a window is its latest row; its count is `latest` %
+-- 512 and its date `latest` / 2^49, compared below as days. A max of one BIGINT costs what the sum did (this grouping
+-- alone on the 2% layout, alternated in one process: 0.60-0.75 CPU s, the sum 0.62-0.94), where max_by over a ROW of
+-- the same order took 1.53-3.07 (issue 17).
 -- Each referral's windows per service in one grouping, the counts of each length (3, 6 or 12 months: the contract's
 -- only lengths) in columns of their own, so that the longest ended pair is picked on that row below, not by grouping
 -- every (referral, service, length) row a second time (two groupings of every referral's service use cost most of
 -- this query at national scale; issue 17).
-WITH windows AS (
+WITH uses AS (
   SELECT
     e.pcn_code,
     e.referral_id,
     e.service,
-    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'before') AS before_3,
-    sum(e."count") FILTER (WHERE e.window_months = 3 AND e."window" = 'after') AS after_3,
-    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'before') AS before_6,
-    sum(e."count") FILTER (WHERE e.window_months = 6 AND e."window" = 'after') AS after_6,
-    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'before') AS before_12,
-    sum(e."count") FILTER (WHERE e.window_months = 12 AND e."window" = 'after') AS after_12
+    e."window",
+    e.window_months,
+    date_diff('day', DATE '2019-01-01', e.occurred_on) * 562949953421312
+      + COALESCE(
+        least(greatest(date_diff('millisecond', TIMESTAMP '2019-01-01 00:00:00', e.recorded_at) + 1, 1), 1099511627775),
+        0
+      ) * 512
+      + e."count" AS latest
   FROM committed_events AS e
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
@@ -34,7 +49,22 @@ WITH windows AS (
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
     AND e.event_month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code, e.referral_id, e.service
+),
+
+-- Each window's latest row (its `latest`), not yet its count.
+windows AS (
+  SELECT
+    pcn_code,
+    referral_id,
+    service,
+    max(latest) FILTER (WHERE window_months = 3 AND "window" = 'before') AS before_3,
+    max(latest) FILTER (WHERE window_months = 3 AND "window" = 'after') AS after_3,
+    max(latest) FILTER (WHERE window_months = 6 AND "window" = 'before') AS before_6,
+    max(latest) FILTER (WHERE window_months = 6 AND "window" = 'after') AS after_6,
+    max(latest) FILTER (WHERE window_months = 12 AND "window" = 'before') AS before_12,
+    max(latest) FILTER (WHERE window_months = 12 AND "window" = 'after') AS after_12
+  FROM uses
+  GROUP BY pcn_code, referral_id, service
 ),
 
 -- The latest referral date whose L-month windows have ended (on or before parameter 1, 2 or 3): for a referral date,
@@ -55,10 +85,19 @@ lengths AS (
     e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
     w.service,
     w.before_3, w.after_3, w.before_6, w.after_6, w.before_12, w.after_12,
+    -- An after count dated before its window's end (referral + L months) is the uses so far, not the window's: the
+    -- pair is not counted. The latest row's date is compared (as days from 2019-01-01 x 2^49, as `latest`): when it
+    -- is before the end, so is every row of the window.
     CASE
-      WHEN w.before_12 IS NOT NULL AND w.after_12 IS NOT NULL AND e.referred_on <= d.last_referred_12 THEN 12
-      WHEN w.before_6 IS NOT NULL AND w.after_6 IS NOT NULL AND e.referred_on <= d.last_referred_6 THEN 6
-      WHEN w.before_3 IS NOT NULL AND w.after_3 IS NOT NULL AND e.referred_on <= d.last_referred_3 THEN 3
+      WHEN w.before_12 IS NOT NULL
+        AND w.after_12 >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '12' MONTH AS DATE)) * 562949953421312
+        AND e.referred_on <= d.last_referred_12 THEN 12
+      WHEN w.before_6 IS NOT NULL
+        AND w.after_6 >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '6' MONTH AS DATE)) * 562949953421312
+        AND e.referred_on <= d.last_referred_6 THEN 6
+      WHEN w.before_3 IS NOT NULL
+        AND w.after_3 >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '3' MONTH AS DATE)) * 562949953421312
+        AND e.referred_on <= d.last_referred_3 THEN 3
     END AS window_months
   FROM windows AS w
   INNER JOIN episodes AS e
@@ -69,8 +108,9 @@ lengths AS (
 paired AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy, service,
-    CASE window_months WHEN 12 THEN before_12 WHEN 6 THEN before_6 ELSE before_3 END AS before_count,
-    CASE window_months WHEN 12 THEN after_12 WHEN 6 THEN after_6 ELSE after_3 END AS after_count
+    -- the count of the window's latest row (`latest` % 2^9)
+    CASE window_months WHEN 12 THEN before_12 WHEN 6 THEN before_6 ELSE before_3 END % 512 AS before_count,
+    CASE window_months WHEN 12 THEN after_12 WHEN 6 THEN after_6 ELSE after_3 END % 512 AS after_count
   FROM lengths
   WHERE window_months IS NOT NULL
 ),

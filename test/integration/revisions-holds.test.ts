@@ -198,9 +198,10 @@ describe("figures derived from England's held periods (review 4)", () => {
     });
   }, 300_000);
 
-  // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each add 2 'after' GP uses to a
-  // May 2025 referral, U00002 (4 referrals in May: its totals `*` when published) adds 60. Changes [2, 60, 0, 2, 0, 2]:
-  // all but the two largest add up to 4, under 10% of 60, so the p% rule holds England's May after_total at r0's 40.
+  // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each send a May 2025 referral's
+  // 'after' GP count again, 2 where it was 0, U00002 (4 referrals in May: its totals `*` when published) its 4 as 15
+  // each where they were 0, 1, 2, 0 (a later row of a window replaces the earlier). Changes [2, 57, 0, 2, 0, 2]: all
+  // but the two largest add up to 4, under 10% of 57, so the p% rule holds England's May after_total at r0's 40.
   it("F5: a small PCN's change to cof_system's totals is seen by the rule; the year and May stay as published", async () => {
     const [r0, r1] = await releases('s13');
     const may = (docs: Map<string, Doc> | undefined) =>
@@ -209,7 +210,7 @@ describe("figures derived from England's held periods (review 4)", () => {
       england(docs?.get('cof_system'), '2025/26', { service: 'gp_appointment', baseline_band: 'all' });
     expect(may(r0)).toMatchObject({ people: 44, before_total: 103, after_total: 40 });
     expect(fy(r0)?.after_total).toBe(120);
-    // Before the fix May was released at 106 = 40 + 66 (the rule saw [2, 0, 0, 2, 0, 2]).
+    // Before review 4's fix May was released at 40 + 63 = 103 (the rule saw [2, 0, 0, 2, 0, 2]).
     expect(may(r1)).toMatchObject({ people: 44, before_total: 103, after_total: 40 });
     expect(fy(r1)?.after_total).toBe(120);
     const held = r1?.get('cof_system')?.summary?.revisions_held as { periods: string[] };

@@ -98,7 +98,10 @@ function person(
   const use = (on: string, window: string, count: number) =>
     event(pcn, rid, 'service_use', on, { service: 'gp_appointment', window, window_months: 3, count });
   rows.push(use(`${m}-21`, 'before', 1 + (i % 4)));
-  if (followUp <= '2025-09') rows.push(use(`${followUp}-22`, 'after', i % 3));
+  // The after count dated once its 3-month window has ended (the 22nd, after any referral day: the contract), or in
+  // September when the window runs past it (the uses so far: not counted, as the cut-off would not count it either).
+  const after = addMonths(m, 3) <= '2025-09' ? addMonths(m, 3) : '2025-09';
+  if (followUp <= '2025-09') rows.push(use(`${after}-22`, 'after', i % 3));
   if (contacts > 0)
     rows.push(
       event(pcn, rid, 'community_connection', `${next}-25`, {

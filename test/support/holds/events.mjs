@@ -72,7 +72,11 @@ export function eventsOf({ months, sizes, spreadContacts = false }) {
       if (f <= last) rows.push(wb(pcn, rid, `${f}-20`, 'follow_up', 17 + (i % 9)));
     }
     rows.push(su(pcn, rid, `${m}-21`, 'before', 1 + (i % 4)));
-    if (f <= last) rows.push(su(pcn, rid, `${f}-22`, 'after', i % 3));
+    // The after count dated once its 3-month window has ended (the 22nd, after any referral day: the contract), or on
+    // the last month's 22nd when the window runs past it (the uses so far: not counted, as the cut-off would not count
+    // it either), so that each spec has the rows and months it had when this row was dated 2 months on.
+    const a = addMonths(m, 3) <= last ? addMonths(m, 3) : last;
+    if (f <= last) rows.push(su(pcn, rid, `${a}-22`, 'after', i % 3));
     if (c > 0 && addMonths(m, 1) <= last) rows.push(cc(pcn, rid, `${addMonths(m, 1)}-25`, `ORG${i % 4}`));
     if (i % 2 === 1 && f <= last) rows.push(dis(pcn, rid, `${f}-27`));
   };

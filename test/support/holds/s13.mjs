@@ -1,10 +1,12 @@
 // From red-team review 4, F5: // Review 4, s13: the revisions record's per-PCN contributions to cof_system's totals are 0 wherever a PCN's row had
 // its totals suppressed before control (suppressBandTotals: people 1-7 or a band that would pin them), so the change
 // rule is decided on wrong changes. r0 = s12 (12 months, 6 small PCNs). r1 (no new month: data-as-of stays
-// 2025-09-30): U00001, U00004 and U00006 (May rows of 8+ people: contributions recorded) each add one 'after' GP
-// use of count 2 to one May 2025 referral; U00002 (4 people in May: its totals '*', contribution recorded as 0) adds
-// 60 'after' GP uses to its May referrals. True changes [2, 60, 0, 2, 0, 2]: one PCN dominates (p% fails: 4 < 6),
-// so England's May after_total must be held; the rule sees [2, 0, 0, 2, 0, 2].
+// 2025-09-30): U00001, U00004 and U00006 (May rows of 8+ people: contributions recorded) each send one May 2025
+// referral's 'after' GP count again, 2 where it was 0 (a later row of the window replaces the earlier: review 6, K5);
+// U00002 (4 people in May: its totals '*', contribution recorded as 0) sends its 4 May referrals' as 15 each, 60 where
+// they were 0, 1, 2 and 0. True changes [2, 57, 0, 2, 0, 2]: one PCN dominates (p% fails: 4 < 5.7), so England's May
+// after_total must be held; the rule saw [2, 0, 0, 2, 0, 2]. Dated 2025-08-23: after s12's rows of the same windows
+// (the 22nd) and on or after each window's end (May 1-4 + 3 months).
 import { createHash } from 'node:crypto';
 import { stages as first, reference } from './s12.mjs';
 
@@ -18,7 +20,7 @@ const after = (pcn, rid, count) => ({
   pcn_code: pcn,
   referral_id: rid,
   person_id: h(rid),
-  occurred_on: '2025-07-23',
+  occurred_on: '2025-08-23',
   service: 'gp_appointment',
   window: 'after',
   window_months: 3,
