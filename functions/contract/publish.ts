@@ -101,8 +101,8 @@ letters, in any grouping (\`0101901232\`, \`CHI 01 01 90 1232\`, \`0-1-0-1-9-0-1
 UUID's shape after zeros (\`00000000-0000-0000-0000-009434765919\`); a postcode inside an id (\`ORG-SW1A-1AA\`); a
 UK mobile number (07, 447, +447 or 00447 and nine digits) even glued to letters (\`MOB07700900123\`,
 \`pt+447700900123\`), and a landline (01 or 02, +44 or 0044 and ten digits) glued to letters (\`REF02079460958\`,
-\`tel01632 960001\`) unless its digits start with a date and a sequence (\`R02072026123\`) or are an ODS code and a
-date or a sequence of six (\`Y01632-960001\`); a National Insurance number (two prefix letters HMRC uses, six digits,
+\`tel01632 960001\`), unless one capital comes directly before it (an ODS code's letter: \`Y01632-960001\`) or its
+digits are an id's date and a sequence (\`R02072026123\`); a National Insurance number (two prefix letters HMRC uses, six digits,
 A to D, in capitals or small letters, together or apart: \`QQ 12 34 56 C\`, \`NI:AB123456C\`), so an id of exactly
 two such letters, six digits and A to D is refused; and
 words written into any cell, ids included: a date of birth (dob, d.o.b, born, birth, birthdate or birthday, in any

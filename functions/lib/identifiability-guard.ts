@@ -552,15 +552,22 @@ function hasMobile(value: string): boolean {
   return false;
 }
 /**
- * A UK landline glued to letters (`REF02079460958`, `tel01632 960001`, `02079460958x`, `tel+442079460958`: review 6
- * got the first through; the rule above reads a landline only standing alone, and the mobile rule only a 7 after the
- * 0): 0, +44 or 0044 (with or without "(0)"), then 1 or 2 (a geographic number's area code, 01.. and 02..) and nine
- * digits, together or grouped as people write one (the area code's 2 to 5 digits, then groups of 3 to 6), a letter
- * directly before or after it, never beside another digit or after a time's colon or dot. Ofcom numbers every
+ * A UK landline glued to letters (`REF02079460958`, `tel01632 960001`, `tel+442079460958`: review 6 got the first
+ * through; the rule above reads a landline only standing alone, and the mobile rule only a 7 after the 0): 0, +44 or
+ * 0044 (with or without "(0)"), then 1 or 2 (a geographic number's area code, 01.. and 02..) and nine digits, together
+ * or grouped as people write one (the area code's 2 to 5 digits, then groups of 3 to 6), never beside another digit
+ * or after a time's colon or dot, and glued: a letter directly before it (`REF02079460958`, `tel+442079460958`), or
+ * after it where no digits come before it across separators (`02079460958x`, `REF-02079460958x`). Ofcom numbers every
  * geographic number in 11 digits (0 and ten) but the 10-digit ones of one exchange, 016977 (Brampton), which glued
  * to letters are left: ten digits beside letters are too often a zero-padded id. A bare 44 (no + or 00) before a
  * landline is left for the same reason (`H44120-2026057`: an ODS code 44.. and a date). Not read, because the same
- * digits are an id's (measured with test/bench/guard.bench.ts, 5 Dec 2026):
+ * digits are an id's (measured with test/bench/guard.bench.ts, 5 Dec 2026: before these, 1 to 3 in 10,000 of its
+ * ids of an ODS code, a date and a sequence were newly refused):
+ * - after one capital at the start of a word: an ODS code's letter, the number's first digits the code's and the rest
+ *   the id's, in any grouping (`Y01632960001`, `U01632-960001`, `D028349-20204x`: 131 practice codes are Y01..,
+ *   Y02.. and so on, and 23 PCN codes U01.. or U02.., in the 2025 extracts). A landline glued to one capital passes;
+ * - with a letter only after it and digits before it across separators: the tail of an id's date and a sequence and
+ *   its suffix letter (`M78884/2023_10_02000937192A`: the month 02 and a zero-padded sequence);
  * - a date of an id's years written together at the start, a day, a month and a year (`R02072026123`, `R020726`
  *   and five digits) or a month and a year (`R012026` and five), or at the end after an ODS code's five digits
  *   (`A01234202605`, `A01234-120526`) or three (`EV012-20260512`); an id's years are 2010 to 2039 written in four
@@ -568,10 +575,9 @@ function hasMobile(value: string): boolean {
  *   London number 020 3.., 020 4.., 020 7.. or 020 8.., so each two-digit year spares 1 in 100 of those). Numbers
  *   in those shapes glued to letters pass: Bournemouth's 01202 (a January and 2020 to 2029), London's whose next two
  *   digits are 19 to 30 written together, and about 1 in 100 others (six digits at the end that are a date);
- * - an ODS code and a sequence of six: one capital letter at the start of a word, then the eleven digits together
- *   or apart after the fifth (`Y01632960001`, `U01632-960001`; 131 practice codes are Y01.., Y02.. and so on, and 23
- *   PCN codes U01.. or U02.., in the 2025 extracts). A landline glued to one capital and so written passes; written
- *   in another grouping (`T020 7946 0958`) it is read.
+ * - in a text of hex digits only, unless hex letters stand on one side of it and digits on the other
+ *   (`abc02079460958`): as for an NHS number or a mobile, digits between hex letters are chance (a 64-bit id, 16
+ *   hex, holds one about 1 time in 10,000).
  */
 const LANDLINE = new RegExp(
   `(?<!\\d)(?<!\\d[:.])((?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)([12]\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
@@ -610,10 +616,14 @@ function isIdDate6(digits: string, at: number): boolean {
 function landlineIsDatedId(digits: string): boolean {
   return isIdDate8(digits, 0) || isIdDate6(digits, 0) || isIdDate6(digits, 5) || isIdDate8(digits, 3);
 }
-/** Whether the eleven digits, grouped as the text has them (`grouped`, from the 1 or 2), are together or apart after the fifth. */
-function splitAsOdsAndSequence(grouped: string): boolean {
-  if (!/[^0-9]/.test(grouped)) return true;
-  return /^\d{4}[^0-9]+\d{6}$/.test(grouped);
+/**
+ * Whether the number at value[start..] is the tail of a run of digit groups: a digit before it across 1 to 16
+ * separators (no letter, colon or plus).
+ */
+function isTailOfDigits(value: string, start: number): boolean {
+  let k = start - 1;
+  while (k >= 0 && start - k <= MAX_SEPARATOR_RUN && isRunSeparator(value.charCodeAt(k))) k--;
+  return k < start - 1 && isDigit(value, k);
 }
 /** Whether the text holds a UK landline glued to letters (above): each place the rule matches, its context checked. */
 function hasLandlineBesideLetters(value: string): boolean {
@@ -623,12 +633,11 @@ function hasLandlineBesideLetters(value: string): boolean {
     const start = match.index;
     const end = start + whole.length;
     // Standing alone it is the telephone rule's (which leaves an id's date and sequence: isDatedIdTail).
-    const before = isLetter(value, start - 1);
-    if ((before || isLetter(value, end)) && groupedAsWritten(grouped)) {
-      if (prefix !== '0') return true;
-      const digits = `0${grouped.replace(/[^0-9]/g, '')}`;
-      const odsCode = before && isCapital(value, start - 1) && !isLetter(value, start - 2);
-      if (!landlineIsDatedId(digits) && !(odsCode && splitAsOdsAndSequence(grouped))) return true;
+    const glued = isLetter(value, start - 1)
+      ? !(isCapital(value, start - 1) && !isLetter(value, start - 2)) // not an ODS code's letter
+      : isLetter(value, end) && !isTailOfDigits(value, start);
+    if (glued && groupedAsWritten(grouped)) {
+      if (prefix !== '0' || !landlineIsDatedId(`0${grouped.replace(/[^0-9]/g, '')}`)) return true;
     }
     // Another may start inside this one (each attempt reads a bounded stretch: linear in the text).
     LANDLINE.lastIndex = start + 1;
@@ -1001,11 +1010,13 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
     // A mobile in small groups has a 7 (`0-7-7..`, `44-7..`): a text without one is spared the scan.
     if (!chance && value.includes('7') && hasMobileRun(value)) return 'telephone';
-    // Every landline the rule reads holds 01, 02 (`0161..`, `020..`) or 44 (`+44 20..`), and a letter beside it.
+    // Every landline the rule reads holds 01, 02 (`0161..`, `020..`) or 44 (`+44 20..`), and a letter beside it; in a
+    // text of hex digits only, hex letters on one side and digits on the other (above).
     if (
       !chance &&
       shape.letters > 0 &&
       (value.includes('01') || value.includes('02') || value.includes('44')) &&
+      (!shape.hex || LETTERS_AND_NUMBER.test(value)) &&
       hasLandlineBesideLetters(value)
     ) {
       return 'telephone';

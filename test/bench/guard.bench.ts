@@ -307,7 +307,8 @@ const digitsOf = (n: number) => Array.from({ length: n }, () => below(10)).join(
   // when the letters are a prefix HMRC uses and the suffix is A to D, in capitals).
   const londonOrOther = () =>
     random() < 0.5 ? `20${pick(['3', '4', '7', '8'])}${digitsOf(7)}` : `1${1 + below(9)}${digitsOf(8)}`;
-  const word = () => pick(['REF', 'tel', 'T', 'pt', 'MOB', 'Ph']);
+  // Words of two letters or more: after one capital (an ODS code's letter) a landline is left on purpose.
+  const word = () => pick(['REF', 'tel', 'pt', 'MOB', 'Ph', 'x']);
   const CAPITALS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
   const NINO_FIRST = [...'ABCEGHJKLMNOPRSTWXYZ'];
   const NINO_SECOND = [...'ABCEGHJKLMNPRSTWXYZ'];

@@ -1726,7 +1726,8 @@ describe('review 6: a UK landline glued to letters (0, +44 or 0044, then 1 or 2 
     ['+44 glued', 'tel+442079460958'],
     ['0044 glued', 'pt00442079460958'],
     ['+44 (0) in groups glued', 'tel+44 (0)20 7946 0958'],
-    ['one capital, a grouping no ODS code and sequence make', 'T020 7946 0958'],
+    ['glued on the right, letters before it across a separator', 'REF-02079460958x'],
+    ['hex letters on one side and the number on the other', 'abc02079460958'],
     ['two letters and 01234 567891 (Bedford’s shape; zero padding before review 6)', 'EV01234567891'],
     ['three capitals: no ODS code', 'TEL01632960001'],
   ])('refused: %s (%s)', (_what, text) => {
@@ -1749,6 +1750,10 @@ describe('review 6: a UK landline glued to letters (0, +44 or 0044, then 1 or 2 
     ['three digits and a date of eight', 'EV01220260512'],
     ['an ODS code and a sequence of six, together', 'Y01632960001'],
     ['an ODS code and a sequence of six, apart', 'U01632-960001'],
+    ['an ODS code, a month unpadded, a year and a sequence', 'D028349-20204x'],
+    ['one capital at the start of a word (an ODS code’s letter), any grouping', 'T020 7946 0958'],
+    ['the tail of an id’s date and a sequence, a suffix letter after it', 'M78884/2023_10_02000937192A'],
+    ['between hex letters in a 64-bit id (16 hex)', '8ec02319649205a7'],
     ['a nanosecond fraction glued to its zone letter', '2026-05-12T09:30:00.02079460958Z'],
   ])('not read: %s (%s)', (_what, text) => {
     expectBoth(text, undefined);
