@@ -409,6 +409,11 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['07 and ten digits in small groups', (n) => 'x07-7-0-0-9-0-0-1-2-3-4y'.repeat(n / 24)],
   // A 0 and nine digits standing apart at every id, each the tail of a date and a sequence: each place read, then left.
   ['ids of a date and a sequence, each left', (n) => 'A2023-02-22-000993-'.repeat(n / 19)],
+  // Review 6: a landline glued to letters one digit short at every place; an NI number's prefix and digits without
+  // its suffix, and two letters before six digits glued to more letters.
+  ['landlines one digit short, glued', (n) => 'tel020 7946 095x'.repeat(n / 16)],
+  ['NI numbers without their suffix', (n) => 'AB 12 34 56 '.repeat(n / 12)],
+  ['two letters and six digits, glued', (n) => 'xAB123456C'.repeat(n / 10)],
   // Invisible characters between digits (left out before reading) and brackets around at (an address written out).
   ['digits and zero-width spaces', (n) => '9\u200b'.repeat(n / 2)],
   ['letters and zero-width spaces', (n) => 'a\u200b'.repeat(n / 2)],
