@@ -572,9 +572,10 @@ function hasMobile(value: string): boolean {
  *   and five digits) or a month and a year (`R012026` and five), or at the end after an ODS code's five digits
  *   (`A01234202605`, `A01234-120526`) or three (`EV012-20260512`); an id's years are 2010 to 2039 written in four
  *   digits and 19 to 30 in two (a two-digit year costs more: 02 and 03, 04, 07 or 08 is the 2nd of a month and a
- *   London number 020 3.., 020 4.., 020 7.. or 020 8.., so each two-digit year spares 1 in 100 of those). Numbers
- *   in those shapes glued to letters pass: Bournemouth's 01202 (a January and 2020 to 2029), London's whose next two
- *   digits are 19 to 30 written together, and about 1 in 100 others (six digits at the end that are a date);
+ *   London number 020 3.., 020 4.., 020 7.. or 020 8.., so each two-digit year spares 1 in 100 of those), the date
+ *   written together. Numbers in those shapes glued to letters and written together pass: Bournemouth's 01202 (a
+ *   January and 2020 to 2029), London's whose next two digits are 19 to 30, and about 1 in 100 others (six digits at
+ *   the end that are a date): 7 in 100 of the bench's random ones. Grouped as people write them they are read;
  * - in a text of hex digits only, unless hex letters stand on one side of it and digits on the other
  *   (`abc02079460958`): as for an NHS number or a mobile, digits between hex letters are chance (a 64-bit id, 16
  *   hex, holds one about 1 time in 10,000).
@@ -612,9 +613,29 @@ function isIdDate6(digits: string, at: number): boolean {
     (year2(at) && month(at + 2) && day(at + 4))
   );
 }
-/** Whether a landline's eleven digits (from its 0) are an id's date and a sequence, or a code and a date (above). */
-function landlineIsDatedId(digits: string): boolean {
-  return isIdDate8(digits, 0) || isIdDate6(digits, 0) || isIdDate6(digits, 5) || isIdDate8(digits, 3);
+/**
+ * Whether a landline's digits from its 1 or 2 (`grouped`, as the text has them) are an id's date and a sequence, or a
+ * code and a date (above): the date's digits written together, with no separator inside them, so a number grouped as
+ * people write one (`REF020 7194 0958`, London's 020 7194) is read.
+ */
+function landlineIsDatedId(grouped: string): boolean {
+  let digits = '0';
+  // cut: where a separator comes before a digit, by the digit's place in the eleven (the 0 first).
+  let cuts = 0;
+  for (let i = 0; i < grouped.length; i++) {
+    if (isDigit(grouped, i)) digits += grouped[i];
+    else cuts |= 1 << digits.length;
+  }
+  const together = (from: number, to: number): boolean => {
+    for (let at = from + 1; at < to; at++) if (cuts & (1 << at)) return false;
+    return true;
+  };
+  return (
+    (isIdDate8(digits, 0) && together(0, 8)) ||
+    (isIdDate6(digits, 0) && together(0, 6)) ||
+    (isIdDate6(digits, 5) && together(5, 11)) ||
+    (isIdDate8(digits, 3) && together(3, 11))
+  );
 }
 /**
  * Whether the number at value[start..] is the tail of a run of digit groups: a digit before it across 1 to 16
@@ -637,7 +658,7 @@ function hasLandlineBesideLetters(value: string): boolean {
       ? !(isCapital(value, start - 1) && !isLetter(value, start - 2)) // not an ODS code's letter
       : isLetter(value, end) && !isTailOfDigits(value, start);
     if (glued && groupedAsWritten(grouped)) {
-      if (prefix !== '0' || !landlineIsDatedId(`0${grouped.replace(/[^0-9]/g, '')}`)) return true;
+      if (prefix !== '0' || !landlineIsDatedId(grouped)) return true;
     }
     // Another may start inside this one (each attempt reads a bounded stretch: linear in the text).
     LANDLINE.lastIndex = start + 1;

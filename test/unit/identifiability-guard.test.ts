@@ -1728,6 +1728,10 @@ describe('review 6: a UK landline glued to letters (0, +44 or 0044, then 1 or 2 
     ['+44 (0) in groups glued', 'tel+44 (0)20 7946 0958'],
     ['glued on the right, letters before it across a separator', 'REF-02079460958x'],
     ['hex letters on one side and the number on the other', 'abc02079460958'],
+    [
+      'London digits that read as a date written together (2 July 19), grouped as people write them',
+      'REF020 7194 0958',
+    ],
     ['two letters and 01234 567891 (Bedford’s shape; zero padding before review 6)', 'EV01234567891'],
     ['three capitals: no ODS code', 'TEL01632960001'],
   ])('refused: %s (%s)', (_what, text) => {
@@ -1744,6 +1748,7 @@ describe('review 6: a UK landline glued to letters (0, +44 or 0044, then 1 or 2 
     ['grouped as no one writes one (six digits first)', 'REF0207946-0958'],
     ['a day, a month and a four-digit year, then a sequence of three', 'R02072026123'],
     ['a day, a month and a two-digit year, then a sequence of five', 'R02072612345'],
+    ['the same London number written together: 2 July 19 and a sequence to the rule', 'REF02071940958'],
     ['a month and a year, then a sequence of five', 'R01202612345'],
     ['an ODS code and a year and a month', 'A01234202605'],
     ['an ODS code and a day, a month and a two-digit year, apart', 'A01234-120526'],
