@@ -576,9 +576,10 @@ function hasMobile(value: string): boolean {
  *   written together. Numbers in those shapes glued to letters and written together pass: Bournemouth's 01202 (a
  *   January and 2020 to 2029), London's whose next two digits are 19 to 30, and about 1 in 100 others (six digits at
  *   the end that are a date): 7 in 100 of the bench's random ones. Grouped as people write them they are read;
- * - in a text of hex digits only, unless hex letters stand on one side of it and digits on the other
- *   (`abc02079460958`): as for an NHS number or a mobile, digits between hex letters are chance (a 64-bit id, 16
- *   hex, holds one about 1 time in 10,000).
+ * - in a text of hex digits only (`8ec02319649205a7`, `abc02079460958`): digits beside hex letters are chance, as for
+ *   an NHS number or a mobile in a pseudonym's shape; a 64-bit id (16 hex) holds one about 1 time in 10,000 between
+ *   hex letters, and 1 in 100,000 with hex letters on one side only (read so, 1 and 2 random ones in 200,000 were
+ *   newly refused).
  */
 const LANDLINE = new RegExp(
   `(?<!\\d)(?<!\\d[:.])((?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)([12]\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
@@ -1031,13 +1032,13 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
     // A mobile in small groups has a 7 (`0-7-7..`, `44-7..`): a text without one is spared the scan.
     if (!chance && value.includes('7') && hasMobileRun(value)) return 'telephone';
-    // Every landline the rule reads holds 01, 02 (`0161..`, `020..`) or 44 (`+44 20..`), and a letter beside it; in a
-    // text of hex digits only, hex letters on one side and digits on the other (above).
+    // Every landline the rule reads holds 01, 02 (`0161..`, `020..`) or 44 (`+44 20..`), and a letter beside it that is
+    // not a hex digit's or a text's other than hex digits (above).
     if (
       !chance &&
       shape.letters > 0 &&
       (value.includes('01') || value.includes('02') || value.includes('44')) &&
-      (!shape.hex || LETTERS_AND_NUMBER.test(value)) &&
+      !shape.hex &&
       hasLandlineBesideLetters(value)
     ) {
       return 'telephone';
