@@ -91,16 +91,20 @@ beside this page (\`docs/schema/\`) are the same contract in machine-readable fo
   in a JSON Lines file row N is line N.
 
 ## Never send personal identifiers
-No NHS number, name, date of birth, address, postcode, telephone number or e-mail address, in any column, however it
-is written: an NHS number, a telephone number or a postcode is found with spaces, hyphens, dots, brackets or other
-characters between its parts, and an NHS number with zeros before it (\`943 - 476 - 5919\`, \`(943) 476-5919\`,
-\`00009434765919\`, \`SW1A-1AA\`, \`07700--900123\`); an NHS number in any grouping too, one digit at a time
+No NHS number, National Insurance number, name, date of birth, address, postcode, telephone number or e-mail address,
+in any column, however it is written: an NHS number, a telephone number or a postcode is found with spaces, hyphens,
+dots, brackets or other characters between its parts, and an NHS number with zeros before it
+(\`943 - 476 - 5919\`, \`(943) 476-5919\`, \`00009434765919\`, \`SW1A-1AA\`, \`07700--900123\`); an NHS number in any grouping too, one digit at a time
 included (\`9 4 3 4 7 6 5 9 1 9\`, \`943 4765 919\`), with the separators repeated (\`94--34--76--59--19\`) or, one digit
 at a time, mixed (\`9-4.3 4/7-6.5 9/1-9\`); a Scottish CHI number (a DDMMYY date of birth first) standing apart from
 letters, in any grouping (\`0101901232\`, \`CHI 01 01 90 1232\`, \`0-1-0-1-9-0-1-2-3-2\`); a number written into a
 UUID's shape after zeros (\`00000000-0000-0000-0000-009434765919\`); a postcode inside an id (\`ORG-SW1A-1AA\`); a
 UK mobile number (07, 447, +447 or 00447 and nine digits) even glued to letters (\`MOB07700900123\`,
-\`pt+447700900123\`); and
+\`pt+447700900123\`), and a landline (01 or 02, +44 or 0044 and ten digits) glued to letters (\`REF02079460958\`,
+\`tel01632 960001\`), unless one capital comes directly before it (an ODS code's letter: \`Y01632-960001\`) or its
+digits are an id's date and a sequence (\`R02072026123\`); a National Insurance number (two prefix letters HMRC uses, six digits,
+A to D, in capitals or small letters, together or apart: \`QQ 12 34 56 C\`, \`NI:AB123456C\`), so an id of exactly
+two such letters, six digits and A to D is refused; and
 words written into any cell, ids included: a date of birth (dob, d.o.b, born, birth, birthdate or birthday, in any
 case, next to a UK or ISO date: \`DOB:1970-02-03\`, \`born-03.02.1970\`, \`d.o.b 3/2/70\`; or a date before 2010 written
 with separators or its month named, next to letters: \`SMITH-1970-02-03\`, \`JS_3-Feb-1970\`), a title and a name (Mr,

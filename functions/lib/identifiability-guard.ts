@@ -5,10 +5,19 @@ import { isChiNumber, isValidNhsNumber } from './nhs-number.ts';
  * (a date of birth or name column is refused whatever it holds) and at every cell's text. It reports the kind
  * of identifier only, never the value.
  */
-export type IdentifierKind = 'nhs_number' | 'postcode' | 'email' | 'telephone' | 'date_of_birth' | 'name' | 'address';
+export type IdentifierKind =
+  | 'nhs_number'
+  | 'national_insurance_number'
+  | 'postcode'
+  | 'email'
+  | 'telephone'
+  | 'date_of_birth'
+  | 'name'
+  | 'address';
 
 export const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
   nhs_number: 'an NHS number',
+  national_insurance_number: 'a National Insurance number',
   postcode: 'a postcode',
   email: 'an e-mail address',
   telephone: 'a telephone number',
@@ -100,6 +109,12 @@ function isDigit(value: string, at: number): boolean {
 function isLetter(value: string, at: number): boolean {
   const lower = value.charCodeAt(at) | 32;
   return lower >= 97 && lower <= 122;
+}
+
+/** Whether the character at `at` is an ASCII capital. */
+function isCapital(value: string, at: number): boolean {
+  const code = value.charCodeAt(at);
+  return code >= 65 && code <= 90;
 }
 
 /**
@@ -296,8 +311,12 @@ const MOBILE = new RegExp(
 const MOBILE_FIRST_GROUP = [2, 5] as const;
 const MOBILE_GROUP = [3, 6] as const;
 
-/** Whether a mobile's digits from its 7 (the rule's capture) are together or grouped as people write one (above). */
-function groupedAsMobile(digits: string): boolean {
+/**
+ * Whether a number's digits from the one after its 0 (a rule's capture: a mobile's from its 7, a landline's from its
+ * area code) are together or grouped as people write one (above; a landline's area code without its 0 is 2 to 5
+ * digits too, `20`, `161`, `1632`, and its local number is written in groups of 3 to 6).
+ */
+function groupedAsWritten(digits: string): boolean {
   let group = 0;
   let first = true;
   for (let i = 0; i <= digits.length; i++) {
@@ -526,12 +545,156 @@ function hasTelephone(value: string): boolean {
 function hasMobile(value: string): boolean {
   MOBILE.lastIndex = 0;
   for (let match = MOBILE.exec(value); match !== null; match = MOBILE.exec(value)) {
-    if (groupedAsMobile(match[1] as string)) return true;
+    if (groupedAsWritten(match[1] as string)) return true;
     // Another may start inside this one (each attempt reads a bounded stretch: linear in the text).
     MOBILE.lastIndex = match.index + 1;
   }
   return false;
 }
+/**
+ * A UK landline glued to letters (`REF02079460958`, `tel01632 960001`, `tel+442079460958`: review 6 got the first
+ * through; the rule above reads a landline only standing alone, and the mobile rule only a 7 after the 0): 0, +44 or
+ * 0044 (with or without "(0)"), then 1 or 2 (a geographic number's area code, 01.. and 02..) and nine digits, together
+ * or grouped as people write one (the area code's 2 to 5 digits, then groups of 3 to 6), never beside another digit
+ * or after a time's colon or dot, and glued: a letter directly before it (`REF02079460958`, `tel+442079460958`), or
+ * after it where no digits come before it across separators (`02079460958x`, `REF-02079460958x`). Ofcom numbers every
+ * geographic number in 11 digits (0 and ten) but the 10-digit ones of one exchange, 016977 (Brampton), which glued
+ * to letters are left: ten digits beside letters are too often a zero-padded id. A bare 44 (no + or 00) before a
+ * landline is left for the same reason (`H44120-2026057`: an ODS code 44.. and a date). Not read, because the same
+ * digits are an id's (measured with test/bench/guard.bench.ts, 5 Dec 2026: before these, 1 to 3 in 10,000 of its
+ * ids of an ODS code, a date and a sequence were newly refused):
+ * - after one capital at the start of a word: an ODS code's letter, the number's first digits the code's and the rest
+ *   the id's, in any grouping (`Y01632960001`, `U01632-960001`, `D028349-20204x`: 131 practice codes are Y01..,
+ *   Y02.. and so on, and 23 PCN codes U01.. or U02.., in the 2025 extracts). A landline glued to one capital passes;
+ * - with a letter only after it and digits before it across separators: the tail of an id's date and a sequence and
+ *   its suffix letter (`M78884/2023_10_02000937192A`: the month 02 and a zero-padded sequence);
+ * - a date of an id's years written together at the start, a day, a month and a year (`R02072026123`, `R020726`
+ *   and five digits) or a month and a year (`R012026` and five), or at the end after an ODS code's five digits
+ *   (`A01234202605`, `A01234-120526`) or three (`EV012-20260512`); an id's years are 2010 to 2039 written in four
+ *   digits and 19 to 30 in two (a two-digit year costs more: 02 and 03, 04, 07 or 08 is the 2nd of a month and a
+ *   London number 020 3.., 020 4.., 020 7.. or 020 8.., so each two-digit year spares 1 in 100 of those), the date
+ *   written together. Numbers in those shapes glued to letters and written together pass: Bournemouth's 01202 (a
+ *   January and 2020 to 2029), London's whose next two digits are 19 to 30, and about 1 in 100 others (six digits at
+ *   the end that are a date): 7 in 100 of the bench's random ones. Grouped as people write them they are read;
+ * - in a text of hex digits only (`8ec02319649205a7`, `abc02079460958`): digits beside hex letters are chance, as for
+ *   an NHS number or a mobile in a pseudonym's shape; a 64-bit id (16 hex) holds one about 1 time in 10,000 between
+ *   hex letters, and 1 in 100,000 with hex letters on one side only (read so, 1 and 2 random ones in 200,000 were
+ *   newly refused).
+ */
+const LANDLINE = new RegExp(
+  `(?<!\\d)(?<!\\d[:.])((?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)([12]\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
+  'g',
+);
+/** Whether eight digits at `at` are a date of an id's years written together: yyyymmdd or ddmmyyyy (above). */
+function isIdDate8(digits: string, at: number): boolean {
+  const year = (from: number) => {
+    const n = numberAt(digits, from, 4);
+    return n >= 2010 && n <= 2039;
+  };
+  const day = (from: number) => isDay(numberAt(digits, from, 2));
+  const month = (from: number) => isMonth(numberAt(digits, from, 2));
+  return (year(at) && month(at + 4) && day(at + 6)) || (day(at) && month(at + 2) && year(at + 4));
+}
+/** Whether six digits at `at` are a date of an id's years written together: yyyymm, mmyyyy, ddmmyy or yymmdd. */
+function isIdDate6(digits: string, at: number): boolean {
+  const year4 = (from: number) => {
+    const n = numberAt(digits, from, 4);
+    return n >= 2010 && n <= 2039;
+  };
+  const year2 = (from: number) => {
+    const n = numberAt(digits, from, 2);
+    return n >= 19 && n <= 30;
+  };
+  const day = (from: number) => isDay(numberAt(digits, from, 2));
+  const month = (from: number) => isMonth(numberAt(digits, from, 2));
+  return (
+    (year4(at) && month(at + 4)) ||
+    (month(at) && year4(at + 2)) ||
+    (day(at) && month(at + 2) && year2(at + 4)) ||
+    (year2(at) && month(at + 2) && day(at + 4))
+  );
+}
+/**
+ * Whether a landline's digits from its 1 or 2 (`grouped`, as the text has them) are an id's date and a sequence, or a
+ * code and a date (above): the date's digits written together, with no separator inside them, so a number grouped as
+ * people write one (`REF020 7194 0958`, London's 020 7194) is read.
+ */
+function landlineIsDatedId(grouped: string): boolean {
+  let digits = '0';
+  // cut: where a separator comes before a digit, by the digit's place in the eleven (the 0 first).
+  let cuts = 0;
+  for (let i = 0; i < grouped.length; i++) {
+    if (isDigit(grouped, i)) digits += grouped[i];
+    else cuts |= 1 << digits.length;
+  }
+  const together = (from: number, to: number): boolean => {
+    for (let at = from + 1; at < to; at++) if (cuts & (1 << at)) return false;
+    return true;
+  };
+  return (
+    (isIdDate8(digits, 0) && together(0, 8)) ||
+    (isIdDate6(digits, 0) && together(0, 6)) ||
+    (isIdDate6(digits, 5) && together(5, 11)) ||
+    (isIdDate8(digits, 3) && together(3, 11))
+  );
+}
+/**
+ * Whether the number at value[start..] is the tail of a run of digit groups: a digit before it across 1 to 16
+ * separators (no letter, colon or plus).
+ */
+function isTailOfDigits(value: string, start: number): boolean {
+  let k = start - 1;
+  while (k >= 0 && start - k <= MAX_SEPARATOR_RUN && isRunSeparator(value.charCodeAt(k))) k--;
+  return k < start - 1 && isDigit(value, k);
+}
+/** Whether the text holds a UK landline glued to letters (above): each place the rule matches, its context checked. */
+function hasLandlineBesideLetters(value: string): boolean {
+  LANDLINE.lastIndex = 0;
+  for (let match = LANDLINE.exec(value); match !== null; match = LANDLINE.exec(value)) {
+    const [whole, prefix, grouped] = match as unknown as [string, string, string];
+    const start = match.index;
+    const end = start + whole.length;
+    // Standing alone it is the telephone rule's (which leaves an id's date and sequence: isDatedIdTail).
+    const glued = isLetter(value, start - 1)
+      ? !(isCapital(value, start - 1) && !isLetter(value, start - 2)) // not an ODS code's letter
+      : isLetter(value, end) && !isTailOfDigits(value, start);
+    if (glued && groupedAsWritten(grouped)) {
+      if (prefix !== '0' || !landlineIsDatedId(grouped)) return true;
+    }
+    // Another may start inside this one (each attempt reads a bounded stretch: linear in the text).
+    LANDLINE.lastIndex = start + 1;
+  }
+  return false;
+}
+/**
+ * A National Insurance number (`QQ 12 34 56 C`, `AB123456C`): two prefix letters, six digits and a suffix A, B, C or
+ * D, as HMRC's National Insurance Manual sets them out (NIM39110, "What a NINO looks like",
+ * https://www.gov.uk/hmrc-internal-manuals/national-insurance-manual/nim39110): neither prefix letter is D, F, I, Q, U
+ * or V, the second is not O, and BG, GB, KN, NK, NT, TN and ZZ are not used. QQ, the manual's own example, is read
+ * too: it is what people write to try a form (review 6's probe), and no id is made so. Standing apart from letters and
+ * digits (`NI:AB123456C`, `EV-AB-12-34-56-C`), the six digits together, in pairs or in threes, with runs of 1 to 3
+ * separators between the groups and 0 to 3 around the digits (HMRC prints one space: `QQ 12 34 56 A`). In capitals or
+ * all in small letters, not mixed: ids are made of a word, a date and a suffix (`pt-12-05-26-A`, `pt120526A`, a
+ * patient's record numbered by day), and no one writes a number so. What it cannot tell from one: an id of exactly
+ * two capitals of those, six digits and A to D (`AB 120526 C`), which is refused. Left: one glued to other letters
+ * (`NINOAB123456C`), as two letters before six digits are any word's last two, and one without its suffix
+ * (`AB123456`), the shape of many ids (two letters and a sequence).
+ */
+const NINO_SEP = '[^A-Za-z0-9]';
+const NINO_DIGITS = `(?:\\d{6}|\\d{2}${NINO_SEP}{1,3}\\d{2}${NINO_SEP}{1,3}\\d{2}|\\d{3}${NINO_SEP}{1,3}\\d{3})`;
+const NINO_PREFIX_EXCLUDED = ['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'];
+/** The number in one case: `[A-Z]` letters as written, or as small letters. */
+const ninoIn = (small: boolean): string => {
+  const cased = (letters: string) => (small ? letters.toLowerCase() : letters);
+  const excluded = NINO_PREFIX_EXCLUDED.map(cased).join('|');
+  // First letter: not D, F, I, Q, U or V; second: nor O.
+  const prefix = `(?:(?!${excluded})${cased('[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]')}|${cased('QQ')})`;
+  return `${prefix}${NINO_SEP}{0,3}${NINO_DIGITS}${NINO_SEP}{0,3}${cased('[A-D]')}`;
+};
+const NATIONAL_INSURANCE_NUMBER = new RegExp(`(?<![A-Za-z0-9])(?:${ninoIn(false)}|${ninoIn(true)})(?![A-Za-z0-9])`);
+/** A National Insurance number has six digits and three letters: a text with fewer holds none. */
+const NINO_DIGITS_COUNT = 6;
+const NINO_MIN_LETTERS = 3;
 /**
  * A postcode: its outward and inward codes together or apart by a separator run (`SW1A 1AA`, `SW1A-1AA`, `LS1.4AP`,
  * `B338TH`), standing alone or inside an id (`ORG-SW1A-1AA`). Only letters Royal Mail uses in those places are read
@@ -869,6 +1032,17 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
     // A mobile in small groups has a 7 (`0-7-7..`, `44-7..`): a text without one is spared the scan.
     if (!chance && value.includes('7') && hasMobileRun(value)) return 'telephone';
+    // Every landline the rule reads holds 01, 02 (`0161..`, `020..`) or 44 (`+44 20..`), and a letter beside it that is
+    // not a hex digit's or a text's other than hex digits (above).
+    if (
+      !chance &&
+      shape.letters > 0 &&
+      (value.includes('01') || value.includes('02') || value.includes('44')) &&
+      !shape.hex &&
+      hasLandlineBesideLetters(value)
+    ) {
+      return 'telephone';
+    }
   }
   return undefined;
 }
@@ -909,6 +1083,13 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   if (shortcut ? shape.numberDigits >= NUMBER_MIN_DIGITS : digits >= NUMBER_MIN_DIGITS) {
     const number = numberIn(value, shape, shortcut);
     if (number !== undefined) return number;
+  }
+  if (
+    digits >= NINO_DIGITS_COUNT &&
+    (!shortcut || shape.letters >= NINO_MIN_LETTERS) &&
+    NATIONAL_INSURANCE_NUMBER.test(value)
+  ) {
+    return 'national_insurance_number';
   }
   if (digits >= 2 && (!shortcut || shape.letters >= POSTCODE_MIN_LETTERS) && POSTCODE.test(value)) return 'postcode';
   // Last: a number or a postcode in the same text is named as what it is (`R-8 3 1901 0004` is an NHS number first).

@@ -7,7 +7,9 @@
  * (crypto.randomUUID, as a PCN system may number its events), 1,000,000 random 128-bit UUID shapes and 1,000,000 UUIDs
  * whose first group is a date from 1900 to 2009, 200,000 random ids in each other hex shape (a GUID without hyphens, in
  * capitals, an ObjectId, a SHA-1, a 64-bit id), 200,000 ids of an ODS code, a date and a sequence in each of 23 shapes
- * (separators and date orders) and, given a data directory (a refresh layout's,
+ * (separators and date orders), 200,000 landlines glued to letters and NI numbers (what review 6's rules read) and
+ * 200,000 ids in each shape that holds their digits (beside a baseline, how many each newly refuses), and, given a
+ * data directory (a refresh layout's,
  * `curated/events/**` Parquet), every id of every event in it: the values each guard would refuse, by column. Then its
  * time on long adversarial texts: each rule is matched in time linear in the text, so a text four times as long takes
  * about four times as long.
@@ -149,18 +151,27 @@ GUARDS.forEach(([name], i) => {
 const idGuards = GUARDS.filter(([name]) => name !== 'identifierByRules (every rule)');
 const idGuardNames = idGuards.map(([name]) => name.split(' ')[0]).join(' | ');
 
-/** How many of `count` ids of each shape each guard refuses: a line a shape, under the title. */
+/**
+ * How many of `count` ids of each shape each guard refuses: a line a shape, under the title. Beside a baseline, also
+ * how many this guard refuses and the first baseline does not (what a change newly refuses, on the same ids).
+ */
 function refused(title: string, count: number, shapes: readonly [string, () => string][]): void {
-  console.log(`${count.toLocaleString('en-GB')} ${title}, refused (${idGuardNames}):`);
+  const compared = idGuards.length > 1;
+  console.log(
+    `${count.toLocaleString('en-GB')} ${title}, refused (${idGuardNames}${compared ? '; newly, by the first only' : ''}):`,
+  );
   for (const [shape, make] of shapes) {
     const flagged = idGuards.map(() => 0);
+    let newly = 0;
     for (let n = 0; n < count; n++) {
       const id = make();
-      idGuards.forEach(([, guard], i) => {
-        if (guard(id) !== undefined) flagged[i] = (flagged[i] ?? 0) + 1;
+      const answers = idGuards.map(([, guard]) => guard(id) !== undefined);
+      answers.forEach((refusedIt, i) => {
+        if (refusedIt) flagged[i] = (flagged[i] ?? 0) + 1;
       });
+      if (answers[0] === true && answers[1] === false) newly++;
     }
-    console.log(`  ${shape.padEnd(40)} ${flagged.join(' | ')}`);
+    console.log(`  ${shape.padEnd(40)} ${flagged.join(' | ')}${compared ? `; newly ${newly}` : ''}`);
   }
 }
 
@@ -288,6 +299,51 @@ const digitsOf = (n: number) => Array.from({ length: n }, () => below(10)).join(
   }
   refused('ids of an ODS code, a date and a sequence, one separator, of each shape', 200_000, shapes);
 }
+{
+  // Review 6: a UK landline glued to letters and a National Insurance number. First what each rule reads (landlines
+  // of 01.. and 02.. with random local digits glued to letters, together or grouped as people write them; NI numbers
+  // with prefixes HMRC uses), then ids a system may write that hold the same shapes: an ODS code 01.. or 02.. and a
+  // sequence of six (left on purpose), and two letters, six digits and a suffix (what the NI rule cannot tell from one
+  // when the letters are a prefix HMRC uses and the suffix is A to D, in capitals).
+  const londonOrOther = () =>
+    random() < 0.5 ? `20${pick(['3', '4', '7', '8'])}${digitsOf(7)}` : `1${1 + below(9)}${digitsOf(8)}`;
+  // Words of two letters or more: after one capital (an ODS code's letter) a landline is left on purpose.
+  const word = () => pick(['REF', 'tel', 'pt', 'MOB', 'Ph', 'x']);
+  const CAPITALS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+  const NINO_FIRST = [...'ABCEGHJKLMNOPRSTWXYZ'];
+  const NINO_SECOND = [...'ABCEGHJKLMNPRSTWXYZ'];
+  const ninoPrefix = (): string => {
+    const prefix = `${pick(NINO_FIRST)}${pick(NINO_SECOND)}`;
+    return ['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'].includes(prefix) ? ninoPrefix() : prefix;
+  };
+  refused('numbers of each shape the new rules read', 200_000, [
+    ['landline glued to letters, together', () => `${word()}0${londonOrOther()}`],
+    [
+      'landline glued to letters, grouped',
+      () => {
+        const digits = londonOrOther();
+        const [area, rest] = digits.startsWith('20') ? [3, 4] : [4, 3];
+        return `${word()}0${digits.slice(0, area - 1)} ${digits.slice(area - 1, area - 1 + rest)} ${digits.slice(area - 1 + rest)}`;
+      },
+    ],
+    ['NI number, together', () => `${ninoPrefix()}${digitsOf(6)}${pick([...'ABCD'])}`],
+    [
+      'NI number, in pairs with spaces',
+      () => `${ninoPrefix()} ${digitsOf(2)} ${digitsOf(2)} ${digitsOf(2)} ${pick([...'ABCD'])}`,
+    ],
+  ]);
+  refused('ids that hold those shapes, of each shape', 200_000, [
+    [
+      'ODS code 01../02.., a sequence of six',
+      () => `${pick(['U', 'Y'])}0${pick(['1', '2'])}${digitsOf(3)}${pick(['', '-', '_', '.', '/'])}${digitsOf(6)}`,
+    ],
+    [
+      'letters, a sequence of 4 to 7, a suffix',
+      () => `${word()}${pick(['', '-'])}${digitsOf(4 + below(4))}${pick(['A', 'B', 'C', 'x', '-A', '.1'])}`,
+    ],
+    ['two capitals, six digits, A to D', () => `${pick(CAPITALS)}${pick(CAPITALS)}${digitsOf(6)}${pick([...'ABCD'])}`],
+  ]);
+}
 if (dataDir !== undefined) {
   // Every id of every event the national demo generated (one id column at a time, streamed), through each guard.
   const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -353,6 +409,11 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['07 and ten digits in small groups', (n) => 'x07-7-0-0-9-0-0-1-2-3-4y'.repeat(n / 24)],
   // A 0 and nine digits standing apart at every id, each the tail of a date and a sequence: each place read, then left.
   ['ids of a date and a sequence, each left', (n) => 'A2023-02-22-000993-'.repeat(n / 19)],
+  // Review 6: a landline glued to letters one digit short at every place; an NI number's prefix and digits without
+  // its suffix, and two letters before six digits glued to more letters.
+  ['landlines one digit short, glued', (n) => 'tel020 7946 095x'.repeat(n / 16)],
+  ['NI numbers without their suffix', (n) => 'AB 12 34 56 '.repeat(n / 12)],
+  ['two letters and six digits, glued', (n) => 'xAB123456C'.repeat(n / 10)],
   // Invisible characters between digits (left out before reading) and brackets around at (an address written out).
   ['digits and zero-width spaces', (n) => '9\u200b'.repeat(n / 2)],
   ['letters and zero-width spaces', (n) => 'a\u200b'.repeat(n / 2)],

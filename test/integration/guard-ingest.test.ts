@@ -69,6 +69,10 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     ['event_id', 'MOB07700-900-123', 'a telephone number'],
     ['referral_id', 'tel0770-090-0123', 'a telephone number'],
     ['event_id', 'pt447700-900-123', 'a telephone number'],
+    // Review 6: a landline glued to letters, a National Insurance number together or apart (HMRC's example prefix).
+    ['event_id', 'REF02079460958', 'a telephone number'],
+    ['referral_id', 'QQ123456C', 'a National Insurance number'],
+    ['event_id', 'EV-AB-12-34-56-C', 'a National Insurance number'],
   ])('%s holding %s', async (field, value, label) => {
     const ingested = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
     await expectRefusedWhole(ingested, cellHolding(3, field, label));
@@ -92,6 +96,20 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     const { receipt, store } = await ingest(rows);
     expect(receipt.status).toBe('accepted');
     expect(receipt.rows).toEqual({ read: 5, accepted: 5, rejected: 0 });
+    expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
+  });
+
+  it('review 6’s near-misses pass and are stored: ids of a date and a sequence, an ODS code and a sequence of six', async () => {
+    // Each holds 0, 1 or 2 and nine digits beside letters, as a glued landline does, but starts with an id's date or is
+    // an ODS code 01.. and a sequence of six; two letters, six digits and a suffix in mixed case is no NI number.
+    const rows = [
+      connection({ event_id: 'R02072026123', referral_id: 'R01202612345' }),
+      connection({ event_id: 'U01632-960001', referral_id: 'A01234202605', provider_id: 'pt120526A' }),
+    ];
+    const { receipt, store } = await ingest(rows);
+    expect(receipt.status).toBe('accepted');
+    expect(receipt.file_error).toBeNull();
+    expect(receipt.rows).toEqual({ read: 2, accepted: 2, rejected: 0 });
     expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
   });
 

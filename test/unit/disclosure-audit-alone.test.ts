@@ -55,6 +55,20 @@ const row = (code: string, period: string, n: number | '*'): Row => ({
 });
 /** U50573's months: seven `*` (each 1) and five 0s. */
 const U1_MONTHS: (number | '*')[] = ['*', '*', '*', 0, '*', 0, 0, '*', '*', 0, 0, '*'];
+/**
+ * What U1's year equation read alone pins when its months are U1_MONTHS and its year is `*` (1 to 7): the seven `*`
+ * months add up to 7 at least and the year is 7 at most, so the year is 7 and each of those months 1.
+ */
+const U1_PINS = [
+  'U1 2024-04 = 1',
+  'U1 2024-05 = 1',
+  'U1 2024-06 = 1',
+  'U1 2024-08 = 1',
+  'U1 2024-11 = 1',
+  'U1 2024-12 = 1',
+  'U1 2024/25 = 7',
+  'U1 2025-03 = 1',
+];
 const u1 = (year: number | '*', months: readonly (number | '*')[]) => [
   row('U1', YEAR, year),
   ...months.map((n, i) => row('U1', FY_MONTHS[i] as string, n)),
@@ -90,16 +104,7 @@ describe('each equation read alone, inside a component whose 1-to-7 reading cont
     // Alone: U1's year = its months, each * 1 to 7: the seven * add up to 7 at least and the year is 7 at most, so the
     // year is 7 and each month 1. England's equation alone: 4 over three * of 1 to 7 leaves each region 1 or 2;
     // R1's: three * of 1 to 7 over a * leaves R1 3 to 7 and each ICB 1 to 5; one-PCN ICBs: both 1 to 7. Nothing else.
-    expect(alone).toEqual([
-      'U1 2024-04 = 1',
-      'U1 2024-05 = 1',
-      'U1 2024-06 = 1',
-      'U1 2024-08 = 1',
-      'U1 2024-11 = 1',
-      'U1 2024-12 = 1',
-      'U1 2024/25 = 7',
-      'U1 2025-03 = 1',
-    ]);
+    expect(alone).toEqual(U1_PINS);
   });
 
   it('publishes that row protected within its own equation: its first 0 (July) made *', () => {
@@ -186,17 +191,7 @@ describe('each equation read alone, inside a component whose 1-to-7 reading cont
     // and at least its seven * months: 7, each month 1. Alone, U1's year pins the same; England's equation alone (5
     // over three * of 1 to 7: each 1 to 3) and R1's (3 to 7 over three *: each 1 to 5) pin nothing.
     const { whole, alone } = wholeAndAlone([...april(5), ...u1('*', U1_MONTHS)]);
-    const u1Pins = [
-      'U1 2024-04 = 1',
-      'U1 2024-05 = 1',
-      'U1 2024-06 = 1',
-      'U1 2024-08 = 1',
-      'U1 2024-11 = 1',
-      'U1 2024-12 = 1',
-      'U1 2024/25 = 7',
-      'U1 2025-03 = 1',
-    ];
-    expect(alone).toEqual(u1Pins);
+    expect(alone).toEqual(U1_PINS);
     expect(whole.filter((d) => !d.startsWith('U1'))).toEqual([
       'I1 2024-04 = 1',
       'I1 2024-04 = 1',

@@ -274,7 +274,8 @@ describe('findIdentifier', () => {
     ['ten digits after letters, 07 first', 'EV0770090012'],
     ['twelve digits after letters, 07 first', 'MOB077009001234'],
     ['a mobile with a digit before it, beside letters', 'MOB107700900123'],
-    ['eleven digits after letters, 01 first (zero padding)', 'EV01234567891'],
+    // Not 01 first since review 6: 0, 1 and nine digits glued to letters is a landline (01234 567891), below.
+    ['eleven digits after letters, 00 first (zero padding)', 'EV00234567891'],
     ['thirteen digits after letters, 447 first', 'pt4477009001234'],
     ['a mobile-shaped run between a UUID\u2019s hex letters', '3f2a9c1e-7b4d-4e21-9a0f-a07700900123'],
     ['a timestamp whose seconds are 07 and a nanosecond fraction 7 first', '2026-05-12T09:30:07.700900123+01:00'],
@@ -1711,5 +1712,249 @@ describe('guard6: a date of birth in a UUID’s whole groups beside a hex number
         return groups.join('-');
       });
     assertEvery(id, 'date_of_birth', { numRuns: 5000, seed: 20261205 });
+  });
+});
+
+describe('review 6: a UK landline glued to letters (0, +44 or 0044, then 1 or 2 and nine digits)', () => {
+  it.each([
+    ['review 6’s probe: a London number glued to REF', 'REF02079460958'],
+    ['glued on the right', '02079460958x'],
+    ['glued both sides', 'x02079460958y'],
+    ['grouped as people write it, glued on the left', 'tel01632 960001'],
+    ['London grouping, hyphens', 'REF020-7946-0958'],
+    ['a city’s grouping, dots', 'MOB0161.496.0000'],
+    ['+44 glued', 'tel+442079460958'],
+    ['0044 glued', 'pt00442079460958'],
+    ['+44 (0) in groups glued', 'tel+44 (0)20 7946 0958'],
+    ['glued on the right, letters before it across a separator', 'REF-02079460958x'],
+    [
+      'London digits that read as a date written together (2 July 19), grouped as people write them',
+      'REF020 7194 0958',
+    ],
+    ['two letters and 01234 567891 (Bedford’s shape; zero padding before review 6)', 'EV01234567891'],
+    ['three capitals: no ODS code', 'TEL01632960001'],
+  ])('refused: %s (%s)', (_what, text) => {
+    expectBoth(text, 'telephone');
+  });
+
+  it.each([
+    ['0 and nine digits (016977’s exchange aside, no landline is)', 'REF0207946095'],
+    ['0 and eleven digits', 'REF020794609581'],
+    ['beside another digit', 'REF102079460958'],
+    ['00 first: zero padding', 'REF00207946095'],
+    ['03, not a geographic number', 'REF03001234567'],
+    ['a bare 44 (no + or 00)', 'pt442079460958'],
+    ['grouped as no one writes one (six digits first)', 'REF0207946-0958'],
+    ['a day, a month and a four-digit year, then a sequence of three', 'R02072026123'],
+    ['a day, a month and a two-digit year, then a sequence of five', 'R02072612345'],
+    ['the same London number written together: 2 July 19 and a sequence to the rule', 'REF02071940958'],
+    ['a month and a year, then a sequence of five', 'R01202612345'],
+    ['an ODS code and a year and a month', 'A01234202605'],
+    ['an ODS code and a day, a month and a two-digit year, apart', 'A01234-120526'],
+    ['three digits and a date of eight', 'EV01220260512'],
+    ['an ODS code and a sequence of six, together', 'Y01632960001'],
+    ['an ODS code and a sequence of six, apart', 'U01632-960001'],
+    ['an ODS code, a month unpadded, a year and a sequence', 'D028349-20204x'],
+    ['one capital at the start of a word (an ODS code’s letter), any grouping', 'T020 7946 0958'],
+    ['the tail of an id’s date and a sequence, a suffix letter after it', 'M78884/2023_10_02000937192A'],
+    ['between hex letters in a 64-bit id (16 hex)', '8ec02319649205a7'],
+    ['hex letters on one side, a text of hex digits only (chance in a 64-bit id)', 'abc02079460958'],
+    ['a nanosecond fraction glued to its zone letter', '2026-05-12T09:30:00.02079460958Z'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expectBoth(text, undefined);
+  });
+
+  // Local digits chosen so that no date of an id's years can be read at either end (a 4 to 9 where a day, a month
+  // or a year's first digit would stand): every such number glued to letters is refused.
+  const landline = fc.oneof(
+    fc
+      .tuple(fc.constantFrom(...'478'), fc.constantFrom(...'456789'), fc.constantFrom(...'456789'), digits(5))
+      .map(([a, b, c, rest]) => `020${a}${b}${c}${rest}`),
+    fc
+      .tuple(fc.constantFrom(...'3456789'), fc.constantFrom(...'456789'), digits(1), fc.constantFrom(...'456789'))
+      .chain(([a, b, c, d]) => digits(5).map((rest) => `01${a}${b}${c}${d}${rest}`)),
+  );
+  const written = (number: string, grouped: boolean) =>
+    !grouped
+      ? number
+      : number.startsWith('020')
+        ? `${number.slice(0, 3)} ${number.slice(3, 7)} ${number.slice(7)}`
+        : `${number.slice(0, 5)} ${number.slice(5)}`;
+
+  it('generated: a London or other geographic number, together or grouped, glued to letters either side: refused, by both', () => {
+    const text = fc
+      .record({
+        number: landline,
+        grouped: fc.boolean(),
+        word: fc.constantFrom('REF', 'tel', 'pt', 'MOB', 'Ph'),
+        right: fc.boolean(),
+      })
+      .map(({ number, grouped, word, right }) =>
+        right ? `${written(number, grouped)}${word}` : `${word}${written(number, grouped)}`,
+      );
+    assertEvery(text, 'telephone', { numRuns: 5000, seed: 20261205 });
+  });
+
+  it('generated: ids of an id’s date and a sequence, or an ODS code 01../02.. and a date or a sequence of six: never refused', () => {
+    const id = fc
+      .record({
+        head: fc.constantFrom('R', 'EV', 'REF', 'pt'),
+        code: fc
+          .tuple(fc.constantFrom('U', 'Y'), fc.constantFrom('01', '02'), digits(3))
+          .map((parts) => parts.join('')),
+        day: fc.integer({ min: 1, max: 2 }),
+        anyDay: fc.integer({ min: 1, max: 28 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        year: fc.integer({ min: 2010, max: 2039 }),
+        shortYear: fc.integer({ min: 19, max: 30 }),
+        form: fc.constantFrom('dmyyyy+3', 'dmyy+5', 'myyyy+5', 'code+ym', 'code+my', 'code+dmy', 'code+ymd', 'code+6'),
+        sep: fc.constantFrom('', '-', '_', '/'),
+        three: digits(3),
+        five: digits(5),
+        six: digits(6),
+      })
+      .map(({ head, code, day, anyDay, month, year, shortYear, form, sep, three, five, six }) => {
+        const [d, m, yy] = [two(day), two(month), two(shortYear)];
+        return {
+          'dmyyyy+3': `${head}${d}${m}${year}${three}`,
+          'dmyy+5': `${head}${d}${m}${yy}${five}`,
+          'myyyy+5': `${head}0${day}${year}${five}`,
+          'code+ym': `${code}${sep}${year}${m}`,
+          'code+my': `${code}${sep}${m}${year}`,
+          'code+dmy': `${code}${sep}${two(anyDay)}${m}${yy}`,
+          'code+ymd': `${code}${sep}${yy}${m}${two(anyDay)}`,
+          'code+6': `${code}${sep}${six}`,
+        }[form];
+      });
+    assertEvery(id, undefined, { numRuns: 20_000, seed: 20261205 });
+  });
+});
+
+describe('review 6: a National Insurance number (HMRC NIM39110: two prefix letters, six digits, A to D)', () => {
+  // HMRC's rules, as the manual states them: neither letter D, F, I, Q, U or V; the second not O; seven pairs unused.
+  const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+  const NEVER = new Set([...'DFIQUV']);
+  const UNUSED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
+  const prefixes = LETTERS.flatMap((first) => LETTERS.map((second) => `${first}${second}`));
+  const allowed = prefixes.filter(
+    (p) => !NEVER.has(p[0] as string) && !NEVER.has(p[1] as string) && p[1] !== 'O' && !UNUSED.has(p),
+  );
+  const refusedByHmrc = prefixes.filter((p) => !allowed.includes(p) && p !== 'QQ');
+
+  it('the manual’s rules leave 26 x 26 prefixes less those: 20 first letters, 19 second, 7 pairs', () => {
+    expect(allowed).toHaveLength(20 * 19 - 7);
+  });
+
+  it.each([
+    ['review 6’s probe (QQ: the manual’s example)', 'QQ123456C'],
+    ['the manual’s example as it prints it', 'QQ 12 34 56 A'],
+    ['together', 'AB123456C'],
+    ['in pairs', 'AB 12 34 56 C'],
+    ['in threes, hyphens', 'AB-123-456-D'],
+    ['all in small letters', 'ab123456c'],
+    ['after a label', 'NI:JY123456A'],
+    ['inside an id, apart', 'EV-AB-12-34-56-C'],
+    ['in a sentence, small letters', 'ni no ce 12 34 56 b seen'],
+  ])('refused: %s (%s)', (_what, text) => {
+    expectBoth(text, 'national_insurance_number');
+  });
+
+  it.each([
+    ['D first', 'DA123456C'],
+    ['O second', 'AO123456C'],
+    ['an unused pair', 'GB123456A'],
+    ['suffix E', 'AB123456E'],
+    ['five digits', 'AB12345C'],
+    ['seven digits', 'AB1234567C'],
+    ['no suffix', 'AB123456'],
+    ['cases mixed', 'Ab123456C'],
+    ['a word, a date and a suffix, cases mixed (an id)', 'pt120526A'],
+    ['glued to other letters', 'NINOAB123456C'],
+    ['after a digit', '1AB123456C'],
+    ['digits grouped two and four', 'AB12 3456C'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expectBoth(text, undefined);
+  });
+
+  const grouping = fc.constantFrom('together', 'pairs', 'threes');
+  const nino = (prefix: string, six: string, suffix: string, how: string, sep: string) => {
+    const body = { together: six, pairs: six.match(/../g)?.join(sep), threes: six.match(/.../g)?.join(sep) }[how];
+    return how === 'together' ? `${prefix}${body}${suffix}` : `${prefix}${sep}${body}${sep}${suffix}`;
+  };
+
+  it('generated: every prefix HMRC uses, any digits and suffix, any grouping, in capitals or small letters: refused, by both', () => {
+    const text = fc
+      .record({
+        prefix: fc.constantFrom(...allowed, 'QQ'),
+        six: digits(6),
+        suffix: fc.constantFrom(...'ABCD'),
+        how: grouping,
+        sep: fc.constantFrom(' ', '-', '.', '_', ' / '),
+        small: fc.boolean(),
+        around: fc.constantFrom(['', ''], ['NI ', ''], ['x-', '-1'], ['(', ')']),
+      })
+      .map(({ prefix, six, suffix, how, sep, small, around }) => {
+        const number = nino(prefix, six, suffix, how, sep);
+        return `${around[0]}${small ? number.toLowerCase() : number}${around[1]}`;
+      });
+    assertEvery(text, 'national_insurance_number', { numRuns: 5000, seed: 20261205 });
+  });
+
+  it('generated: a prefix HMRC never uses, or a suffix after D, or cases mixed: not read, by both', () => {
+    const text = fc
+      .record({
+        prefix: fc.constantFrom(...refusedByHmrc, ...allowed),
+        six: digits(6),
+        suffix: fc.constantFrom(...'ABCDEFXZ'),
+        how: grouping,
+        mixed: fc.boolean(),
+      })
+      .filter(({ prefix, suffix, mixed }) => refusedByHmrc.includes(prefix) || !'ABCD'.includes(suffix) || mixed)
+      .map(({ prefix, six, suffix, how, mixed }) => {
+        const number = nino(prefix, six, suffix, how, ' ');
+        return mixed ? `${number[0]}${number.slice(1).toLowerCase()}` : number;
+      });
+    assertEvery(text, undefined, { numRuns: 5000, seed: 20261205 });
+  });
+});
+
+describe('review 6: an NHS number glued to letters is refused when it passes modulus 11, and only then', () => {
+  it.each([
+    ['glued on the left', 'NHS9434765919'],
+    ['glued on the right', '9434765919NHS'],
+    ['glued both sides, small letters', 'ab9434765919cd'],
+    ['groups apart, glued', 'NHS943 476 5919x'],
+    ['another grouping, glued', 'NHS943 4765 919'],
+    ['zero padded, glued', 'NHS0009434765919'],
+    ['a hex word glued to it', 'deadbeef9434765919'],
+  ])('refused: %s (%s)', (_what, text) => {
+    expectBoth(text, 'nhs_number');
+  });
+
+  it.each([
+    ['the check digit wrong', 'NHS9434765918'],
+    ['a remainder of 10 (no check digit makes it a number)', 'NHS9434765960'],
+    ['eleven digits', 'NHS94347659190'],
+    ['a CHI number beside letters (ids start with dates)', 'CHI0101901232'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expectBoth(text, undefined);
+  });
+
+  it('generated: every NHS number from 3 up glued to letters is refused, and the same with its check digit changed is not', () => {
+    const glued = fc
+      .record({ number: nhsNumber, word: fc.constantFrom('NHS', 'REF', 'pt', 'x'), right: fc.boolean() })
+      .filter(({ number }) => number[0] !== undefined && number[0] >= '3');
+    fc.assert(
+      fc.property(glued, ({ number, word, right }) => {
+        const text = (n: string) => (right ? `${n}${word}` : `${word}${n}`);
+        expect(findIdentifier(text(number))).toBe('nhs_number');
+        const wrong = `${number.slice(0, 9)}${(Number(number[9]) + 1) % 10}`;
+        expect(isValidNhsNumber(wrong)).toBe(false);
+        // A wrong check digit leaves ten digits beside letters: nothing else reads them (no 0 first: no telephone).
+        expect(findIdentifier(text(wrong))).toBeUndefined();
+        expect(identifierByRules(text(wrong))).toBeUndefined();
+      }),
+      { numRuns: 5000, seed: 20261205 },
+    );
   });
 });

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Level, MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
-import { DashboardContext, type DashboardState } from '../context.ts';
+import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import EquityPage from './EquityPage.tsx';
 
 /*
@@ -46,22 +46,11 @@ const ROWS: Record<string, MetricRow[]> = {
 };
 
 beforeEach(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (path: string) => {
-      const query = new URL(path, 'http://127.0.0.1').searchParams;
-      const rows = query.get('period') === '2025/26' ? (ROWS[`${query.get('level')}/${query.get('code')}`] ?? []) : [];
-      return new Response(JSON.stringify({ name: 'equity', description: 'Equity.', rows }), { status: 200 });
-    }),
-  );
+  stubPageGlobals((url) => {
+    const query = url.searchParams;
+    const rows = query.get('period') === '2025/26' ? (ROWS[`${query.get('level')}/${query.get('code')}`] ?? []) : [];
+    return { name: 'equity', description: 'Equity.', rows };
+  });
 });
 afterEach(() => {
   cleanup();
@@ -69,17 +58,7 @@ afterEach(() => {
 });
 
 async function showQuintiles(level: Level, code: string, name: string, fy = '2025/26') {
-  const state: DashboardState = {
-    meta: META,
-    filters: { fy, region: null, icb: null, pcn: null },
-    scope: { level, code, name },
-    fy,
-  };
-  render(
-    <DashboardContext.Provider value={state}>
-      <EquityPage />
-    </DashboardContext.Provider>,
-  );
+  renderPage(<EquityPage />, META, { level, code, name }, fy);
   await waitFor(() => expect(screen.getAllByRole('table').length).toBe(1));
   fireEvent.change(screen.getByLabelText('Group people by'), { target: { value: 'pcn_imd_quintile' } });
 }
@@ -122,17 +101,7 @@ describe('the equity page where PCN-deprivation-quintile figures are withheld', 
   });
 
   it('a year with no equity figures at all keeps the ordinary empty state', async () => {
-    const state: DashboardState = {
-      meta: META,
-      filters: { fy: '2026/27', region: 'Y56', icb: null, pcn: null },
-      scope: { level: 'region', code: 'Y56', name: 'London' },
-      fy: '2026/27',
-    };
-    render(
-      <DashboardContext.Provider value={state}>
-        <EquityPage />
-      </DashboardContext.Provider>,
-    );
+    renderPage(<EquityPage />, META, { level: 'region', code: 'Y56', name: 'London' }, '2026/27', { region: 'Y56' });
     await waitFor(() => expect(emptyStates()).toHaveLength(3));
     fireEvent.change(screen.getByLabelText('Group people by'), { target: { value: 'pcn_imd_quintile' } });
     expect(emptyStates()).toEqual(Array(3).fill('No figures for the filters chosen. Try another year or area.'));

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument } from '../../../functions/contract/metrics.ts';
-import { DashboardContext, type DashboardState } from '../context.ts';
+import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import OutcomesPage from './OutcomesPage.tsx';
 
 /*
@@ -38,14 +38,24 @@ const cohorts = {
 };
 
 beforeEach(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
+  stubPageGlobals((url) => {
+    const name = url.pathname.split('/').at(-1);
+    const period = url.searchParams.get('period');
+    const rows =
+      name === 'wellbeing'
+        ? [
+            {
+              level: 'national',
+              code: 'ENG',
+              period_type: 'fy',
+              period,
+              instrument: 'swemwbs',
+              people: period === '2024/25' ? 200 : 120,
+            },
+          ]
+        : [];
+    return { name, description: name, data_as_of: '2026-11-30', summary: { cohorts }, rows };
+  });
   let last: Blob | undefined;
   vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
     last = blob as Blob;
@@ -55,31 +65,6 @@ beforeEach(() => {
   vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
     saved.push({ name: this.download, blob: last as Blob });
   });
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (path: string) => {
-      const url = new URL(path, 'http://127.0.0.1');
-      const name = url.pathname.split('/').at(-1);
-      const period = url.searchParams.get('period');
-      const rows =
-        name === 'wellbeing'
-          ? [
-              {
-                level: 'national',
-                code: 'ENG',
-                period_type: 'fy',
-                period,
-                instrument: 'swemwbs',
-                people: period === '2024/25' ? 200 : 120,
-              },
-            ]
-          : [];
-      return new Response(
-        JSON.stringify({ name, description: name, data_as_of: '2026-11-30', summary: { cohorts }, rows }),
-        { status: 200 },
-      );
-    }),
-  );
 });
 afterEach(() => {
   cleanup();
@@ -89,17 +74,7 @@ afterEach(() => {
 });
 
 async function downloadWellbeing(fy: string): Promise<[string, string]> {
-  const state: DashboardState = {
-    meta: META,
-    filters: { fy, region: null, icb: null, pcn: null },
-    scope: { level: 'national', code: 'ENG', name: 'England' },
-    fy,
-  };
-  render(
-    <DashboardContext.Provider value={state}>
-      <OutcomesPage />
-    </DashboardContext.Provider>,
-  );
+  renderPage(<OutcomesPage />, META, { level: 'national', code: 'ENG', name: 'England' }, fy);
   const button = await waitFor(() =>
     screen.getByRole('button', { name: 'Download CSV: Wellbeing change by instrument' }),
   );

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { DashboardContext, type DashboardState } from '../context.ts';
+import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import OutcomesPage from './OutcomesPage.tsx';
 import { RolloutPage } from './RolloutPage.tsx';
 
@@ -32,36 +32,22 @@ const ROWS: Record<string, MetricRow[]> = {
 };
 
 beforeEach(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (path: string) => {
-      const name = new URL(path, 'http://127.0.0.1').pathname.split('/').filter(Boolean).at(-1) ?? '';
-      return new Response(JSON.stringify({ name, description: '', rows: ROWS[name] ?? [] }), { status: 200 });
-    }),
-  );
+  stubPageGlobals((url) => {
+    const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+    return { name, description: '', rows: ROWS[name] ?? [] };
+  });
 });
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-function show(page: React.ReactElement) {
-  const state: DashboardState = {
-    meta: META,
-    filters: { fy: '2025/26', region: 'Y56', icb: 'QWE', pcn: null },
-    scope: { level: 'icb', code: 'QWE', name: 'NHS South West London ICB' },
-    fy: '2025/26',
-  };
-  render(<DashboardContext.Provider value={state}>{page}</DashboardContext.Provider>);
-}
+/** The page as an ICB user of London sees it in 2025/26. */
+const show = (page: React.ReactElement) =>
+  renderPage(page, META, { level: 'icb', code: 'QWE', name: 'NHS South West London ICB' }, '2025/26', {
+    region: 'Y56',
+    icb: 'QWE',
+  });
 
 describe('figures describing a count, suppressed below England', () => {
   it('the community card: 45 connections to * organisations, the * marked as suppressed', async () => {
