@@ -151,7 +151,6 @@ export function simulateEpisode(
     events.push(event);
   };
 
-  // An offer declined before any referral: a referral_id of its own and no referral event (functions/contract).
   if (rng.chance(declineShare(month))) {
     add(referralDay, 'declined', {
       snomed_code: SNOMED_DECLINED,
@@ -177,13 +176,7 @@ export function simulateEpisode(
 
   // Deprivation lowers take-up a little: the equity page should have something true to show.
   const engaged = rng.chance(0.86 - (10 - decile) * 0.008);
-  // Of the referrals not taken up, 6 in 10 are declined by the person once referred, recorded on the referral itself
-  // (its referral_id: the other way PCN systems record a decline, beside the offers declined above), some after a first
-  // conversation with the link worker; the others are never reached (no contact). Take-up (a link worker contact within
-  // 3 months, no decline by then) is then the engaged share, about 82% nationally, near the 80% Universal Personalised
-  // Care expects (DOMAIN.md). Before, those not engaged all had a contact and no decline: take-up was 98.5%.
-  const declines = !engaged && rng.chance(0.6);
-  const contacts = engaged ? Math.max(1, rng.poisson(8.2)) : declines ? rng.int(0, 1) : 0;
+  const contacts = engaged ? Math.max(1, rng.poisson(8.2)) : rng.int(1, 2);
   let day = referralDay + rng.int(0, 10) * DAY;
   for (let i = 0; i < contacts; i++) {
     add(day, 'contact', {
@@ -193,22 +186,11 @@ export function simulateEpisode(
     });
     day += rng.int(5, 16) * DAY;
   }
-  // Within 4 weeks of the referral: inside the 3-month window in which a decline makes a referral not taken up.
-  if (declines)
-    add(day, 'declined', {
-      snomed_code: SNOMED_DECLINED,
-      ...(rng.chance(0.7) ? { decline_reason: rng.weighted(DECLINES) } : {}),
-    });
   if (engaged && rng.chance(0.9))
     add(referralDay + rng.int(7, 28) * DAY, 'plan_agreed', { worker_role: rng.weighted(ROLES) });
 
   const takesUp = engaged && rng.chance(0.93);
-  // Someone who declined, or whom no link worker reached, is connected to nothing.
-  const connections = takesUp
-    ? 1 + (rng.chance(0.4) ? 1 : 0) + (rng.chance(0.15) ? 1 : 0)
-    : engaged && rng.chance(0.4)
-      ? 1
-      : 0;
+  const connections = takesUp ? 1 + (rng.chance(0.4) ? 1 : 0) + (rng.chance(0.15) ? 1 : 0) : rng.chance(0.4) ? 1 : 0;
   for (let i = 0; i < connections; i++) {
     add(referralDay + rng.int(14, 70) * DAY, 'community_connection', {
       activity_category: rng.weighted(ACTIVITIES),
@@ -267,7 +249,7 @@ export function simulateEpisode(
 
   if (rng.chance(0.88))
     add(referralDay + rng.int(90, 200) * DAY, 'discharge', {
-      discharge_reason: engaged ? rng.weighted(DISCHARGES) : declines ? 'declined' : 'disengaged',
+      discharge_reason: engaged ? rng.weighted(DISCHARGES) : 'disengaged',
     });
   return events;
 }

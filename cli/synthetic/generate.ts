@@ -42,10 +42,7 @@ export interface GenerateManifest {
     readonly eventRows: number;
     readonly workforceRows: number;
     readonly referrals: number;
-    /** Offers declined: declines with no referral (their own referral_id). */
     readonly declines: number;
-    /** Referrals the person declined once referred: declines on the referral's referral_id. */
-    readonly declinedAfterReferral: number;
     readonly badRows: number;
     readonly duplicateRows: number;
     readonly corrections: number;
@@ -205,7 +202,6 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     workforceRows: 0,
     referrals: 0,
     declines: 0,
-    declinedAfterReferral: 0,
     badRows: 0,
     duplicateRows: 0,
     corrections: 0,
@@ -245,17 +241,11 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
         if (people.length < 5_000) people.push(person);
         const referralDay = monthStart(month) + rng.int(0, daysIn(month) - 1) * DAY;
         const referralId = `R${month.replace('-', '')}-${(monthNo * 100_000 + i).toString(36)}`;
-        const episode = simulateEpisode(ctx, referralId, person, referralDay, month);
-        // An episode is an offer declined (one declined event) or a referral first, perhaps declined later.
-        const referred = episode[0]?.event_type === 'referral';
-        for (const event of episode) {
+        for (const event of simulateEpisode(ctx, referralId, person, referralDay, month)) {
           if (pcn.closes && (event.occurred_on as string).slice(0, 7) > pcn.closes) continue;
           byMonth.get((event.occurred_on as string).slice(0, 7))?.push(event);
           if (event.event_type === 'referral') totals.referrals++;
-          if (event.event_type === 'declined') {
-            if (referred) totals.declinedAfterReferral++;
-            else totals.declines++;
-          }
+          if (event.event_type === 'declined') totals.declines++;
         }
       }
     });

@@ -36,7 +36,7 @@ export const referralRate = (month: string) =>
     month,
   );
 
-/** Share of people offered social prescribing who decline it before any referral (offers declined, no referral). */
+/** Share of people offered social prescribing who decline it. */
 export const declineShare = (month: string) =>
   interpolate(
     [

@@ -71,10 +71,7 @@ describe('the synthetic national demo', () => {
 
   it('writes, byte for byte, the files the generator wrote before it was made faster', () => {
     // Every file's path and bytes, in path order. The expected digest was computed by running the generator of
-    // commit 84e8b72 (before the speed-up of issue 17) on these OPTIONS, not taken from the code under test; it was
-    // re-recorded once since, when the demo began to record declines after referral on the referral (review 6, K3:
-    // cli/synthetic/episodes.ts alone; 1,067,956 event rows before, fewer now: those not taken up have no contact
-    // or connection unless they declined after a first conversation). Its figures are held below (take-up).
+    // commit 84e8b72 (before the speed-up of issue 17) on these OPTIONS, not taken from the code under test.
     const digest = createHash('sha256');
     const walk = (dir: string) => {
       for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -85,8 +82,8 @@ describe('the synthetic national demo', () => {
     };
     walk(demoDir);
     expect(manifest.files).toHaveLength(1_903);
-    expect(manifest.totals.eventRows).toBe(1_059_304);
-    expect(digest.digest('hex')).toBe('e6314bda2bf898f2d56d81fe07ebdb6070435912dfde2f86a96652addb38ebd1');
+    expect(manifest.totals.eventRows).toBe(1_067_956);
+    expect(digest.digest('hex')).toBe('d1ea34358f3e537e896c0f2047d29098acd32dce89e56025a88e8fd7a73c3b37');
   });
 
   it("is England's real map at full scale: December 2025's 1,297 PCNs, their ICBs, regions and lists", () => {
@@ -123,14 +120,9 @@ describe('the synthetic national demo', () => {
     const national = manifest.totals.referrals / share;
     expect(national).toBeGreaterThan(900_000);
     expect(national).toBeLessThan(1_400_000);
-    // Offers declined (no referral), the published series of 22% (2019) to 12% (2023) (DOMAIN.md).
     const declineRate = manifest.totals.declines / (manifest.totals.referrals + manifest.totals.declines);
     expect(declineRate).toBeGreaterThan(0.11);
     expect(declineRate).toBeLessThan(0.2);
-    // Referrals declined once referred (on the referral): 6 in 10 of the about 18% not taken up.
-    const declinedAfter = manifest.totals.declinedAfterReferral / manifest.totals.referrals;
-    expect(declinedAfter).toBeGreaterThan(0.08);
-    expect(declinedAfter).toBeLessThan(0.13);
 
     const events = eventFiles()
       .slice(0, 120)
@@ -286,20 +278,6 @@ describe('ingesting the demo through the CLI core', () => {
     expect((await national('workforce', '2025-12'))?.splw_fte).toBe(Math.round(fte * 100) / 100);
     expect((await national('rollout', '2025-12'))?.pcns).toBe(simulated.size - 3);
     expect((await national('rollout', '2025/26'))?.pcns).toBe(simulated.size);
-    // Take-up near the 80% Universal Personalised Care expects (DOMAIN.md), not at a ceiling: 98.5% when every decline
-    // was an offer declined and everyone referred had a contact (review 6, K3 and K4). The engagement cohort of
-    // 2025/26 is April to September (data as of 31 December).
-    const person = await national('cof_person', '2025/26');
-    expect(person?.engaged_pct).toBeGreaterThan(78);
-    expect(person?.engaged_pct).toBeLessThan(86);
-    // Offers declined beside referrals (the 12% of the published series by 2023), and the referrals declined after
-    // referral, about 10% of referrals; together with take-up, no more than all the referrals.
-    const rollout = await national('rollout', '2025/26');
-    expect(rollout?.decline_rate_pct).toBeGreaterThan(11);
-    expect(rollout?.decline_rate_pct).toBeLessThan(14);
-    expect(rollout?.declined_after_referral_pct).toBeGreaterThan(8);
-    expect(rollout?.declined_after_referral_pct).toBeLessThan(13);
-    expect(Number(person?.engaged_pct) + Number(rollout?.declined_after_referral_pct)).toBeLessThanOrEqual(100);
 
     const before = await store.list('');
     const second = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
