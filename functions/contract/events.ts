@@ -27,9 +27,16 @@ export const referralEvent = eventOf('referral', {
   long_term_conditions: F.long_term_conditions.schema.optional(),
 });
 
+/**
+ * PCN systems record a decline in one of two ways, and both are valid: the metrics tell them apart by referral_id
+ * (sql/metrics/rollout.sql).
+ */
 export const declinedEvent = eventOf('declined', {
   snomed_code: z.literal(SNOMED_DECLINED, { error: `must be ${SNOMED_DECLINED} on a decline` }),
   decline_reason: F.decline_reason.schema.optional(),
+}).meta({
+  description:
+    "Social prescribing declined (871711000000103). A person referred who then declines: the referral's referral_id (a referral not taken up, counted in declined_after_referral). An offer declined with no referral: a referral_id of its own that no referral has (counted in declines, beside referrals in the decline rate).",
 });
 
 export const contactEvent = eventOf('contact', {

@@ -71,7 +71,11 @@ export const EVENT_FIELDS = {
     'string',
     'ODS code of the GP practice (one letter + 5 digits). Optional.',
   ),
-  referral_id: field(identifier(), 'string', 'Identifies the episode of care that this event belongs to.'),
+  referral_id: field(
+    identifier(),
+    'string',
+    "Identifies the episode of care that this event belongs to. On a declined event: the referral's referral_id if the person was referred and then declined; if an offer was declined with no referral, an id no referral has.",
+  ),
   person_id: field(
     z.string().regex(PERSON_ID_PATTERN, { error: 'must be exactly 64 lowercase hexadecimal characters' }),
     'string',

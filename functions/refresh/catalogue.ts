@@ -278,9 +278,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'rollout',
     title: 'Referrals and rollout',
     description:
-      'Accepted referrals to social prescribing (SNOMED CT 871731000000106), the distinct people referred and declines (871711000000103), against the registered list of the PCNs in force, by month and financial year. The percentage of the list referred is the IIF PC-01 measure (thresholds 1.2% and 1.6% a year); each financial year is compared with the annual target and projected to year end from its months so far.',
+      'Accepted referrals to social prescribing (SNOMED CT 871731000000106), the distinct people referred, offers declined before referral and referrals declined (871711000000103: a decline with no referral, or on the referral_id of the referral), against the registered list of the PCNs in force, by month and financial year. The percentage of the list referred is the IIF PC-01 measure (thresholds 1.2% and 1.6% a year); each financial year is compared with the annual target and projected to year end from its months so far.',
     file: 'rollout',
-    version: '2', // 2: a PCN's list counts from its first month with events (review 6, K8)
+    // 2: a PCN's list counts from its first month with events (review 6, K8); 3: a decline on a referral (same
+    // referral_id) is no longer an offer declined in `declines` and the decline rate but its own count,
+    // declined_after_referral (review 6, K3)
+    version: '3',
     keys: [],
     definitions: {
       ...COMMON,
@@ -289,7 +292,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people_referred:
         'Distinct people (pseudonymous person_id) with an accepted referral in the period: the measure of the 900,000 people a year target.',
       declines:
-        'Declines recorded (871711000000103): each decline event counts, so a person who declines twice counts twice.',
+        'Offers declined: declines (871711000000103) whose referral_id has no referral, the person declining before being referred. Each decline event counts, so a person who declines twice counts twice. A decline on a referral is in declined_after_referral instead.',
+      declined_after_referral:
+        "Referrals declined: accepted referrals with a decline on their referral_id dated up to 3 months after the referral date (the rule that makes a referral not engaged), each once, in the referral's month and area; for recent referrals, the declines recorded so far.",
       pcns_reporting:
         'PCNs with at least one accepted referral (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever referrals is).',
       pcns_submitting:
@@ -297,7 +302,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size: 'Registered patients of the PCNs in force (mean over the months of a year).',
-      decline_rate_pct: 'Declines as a percentage of referrals plus declines.',
+      decline_rate_pct:
+        'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
+      declined_after_referral_pct:
+        'Referrals declined as a percentage of referrals: declined_after_referral / referrals. Of the same referrals once their 3 months have passed, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100%.',
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
       pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
       referrals_per_1000_annualised:
@@ -306,9 +314,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'People referred as a percentage of the list a year (x 12 / months): compared with the IIF 1.2%-1.6% a year.',
     },
     rules: {
-      counts: ['referrals', 'people_referred', 'declines'],
-      // A year's referrals and declines are its months' (events); its people are distinct, counted once a year.
-      monthly: ['referrals', 'declines'],
+      counts: ['referrals', 'people_referred', 'declines', 'declined_after_referral'],
+      // A year's referrals and declines are its months' (events; a referral declined is in its referral's month); its
+      // people are distinct, counted once a year.
+      monthly: ['referrals', 'declines', 'declined_after_referral'],
       // PCNs with referrals: at most the referrals, and 0 only with none (a PCN's 0 or 1 says where a suppressed count is).
       describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: 'pcns' }],
     },
@@ -317,6 +326,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         r.declines === SUPPRESSED || r.referrals === SUPPRESSED
           ? SUPPRESSED
           : rate(r.declines, n(r.referrals) === null ? null : Number(r.referrals) + Number(r.declines), 100),
+      declined_after_referral_pct: rate(r.declined_after_referral, r.referrals, 100),
       referrals_per_1000: rate(r.referrals, r.list_size, 1000),
       pct_list_referred: rate(r.people_referred, r.list_size, 100, 2),
       ...annualised(r, (months) => ({

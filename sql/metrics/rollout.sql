@@ -1,8 +1,11 @@
 -- Rollout: accepted referrals (SNOMED 871731000000106: episodes, as cof_person counts them, each referral_id of a PCN
 -- once, in the month and area of its first referral event) and distinct people referred, declines (871711000000103),
 -- PCNs reporting, and the registered list they serve, for England, each region, ICB and PCN, by month and by
--- financial year. A financial year's list size is the mean over its months. Rates and the target are derived
--- from these figures after disclosure control. PCNs submitting (England by month: PCNs that sent any event) tell
+-- financial year. PCN systems record a decline in two ways (functions/contract, referral_id): an offer declined, with a
+-- referral_id of its own and no referral (`declines`, beside referrals in the decline rate), or a decline by a person
+-- referred, on the referral's referral_id (`declined_after_referral`, a share of the referrals, as engagement is).
+-- A financial year's list size is the mean over its months. Rates and the target are derived from these figures after
+-- disclosure control. PCNs submitting (England by month: PCNs that sent any event) tell
 -- the projection which months are complete. Referrals are counted once per PCN, month and person (declines per PCN
 -- and month), then added up for every area and period (rollups); the registered lists are in populations.
 -- docs/methodology.md.
@@ -12,23 +15,52 @@
 -- A referral recorded by a second referral event (same referral_id, another event_id) is one referral and one episode,
 -- not two: the referral code is recorded at the first contact of an episode only (IIF PC-01), so Referrals here and on
 -- the outcomes page (cof_person.episodes) are the same count. docs/methodology.md, "Referrals or people".
--- Referrals and declines per PCN-month place, each counted there (a low-cardinality grouping); people below.
-WITH places AS (
+-- Referrals, offers declined and referrals declined per PCN-month place, each counted there (a low-cardinality
+-- grouping); people below.
+WITH referral_declines AS (
+  -- Each referral_id's first decline, once per referral_id, so that a referral declined twice is one referral declined.
+  SELECT pcn_code, referral_id, min(occurred_on) AS first_declined_on
+  FROM events_in_force
+  WHERE event_type = 'declined'
+  GROUP BY pcn_code, referral_id
+),
+
+places AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
     sum(referrals) AS referrals,
-    sum(declines) AS declines
+    sum(declines) AS declines,
+    sum(declined_after_referral) AS declined_after_referral
   FROM (
-    SELECT pcn_code, icb_code, region_code, month, fy, count(*) AS referrals, 0 AS declines
-    FROM episodes
-    GROUP BY pcn_code, icb_code, region_code, month, fy
+    -- Referrals, and of them those declined: a decline on the referral's referral_id dated by the end of its
+    -- engagement window (the referral date + 3 months), the rule that makes it not engaged (episodes.sql), so that
+    -- of a cohort engaged and declined never add up to more than its referrals. Counted in the referral's month and
+    -- area, as the referral is.
+    SELECT
+      e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
+      count(*) AS referrals,
+      0 AS declines,
+      count(*) FILTER (
+        WHERE d.first_declined_on <= CAST(e.referred_on + INTERVAL '3' MONTH AS DATE)
+      ) AS declined_after_referral
+    FROM episodes AS e
+    LEFT JOIN referral_declines AS d
+      ON d.pcn_code = e.pcn_code AND d.referral_id = e.referral_id
+    GROUP BY e.pcn_code, e.icb_code, e.region_code, e.month, e.fy
 
     UNION ALL
 
-    SELECT pcn_code, icb_code, region_code, month, fy, 0 AS referrals, count(*) AS declines
-    FROM events_in_force
-    WHERE event_type = 'declined'
-    GROUP BY pcn_code, icb_code, region_code, month, fy
+    -- Offers declined: declines whose referral_id has no referral in force (the person declined before being
+    -- referred), each counted in its own month and area. These are the declines of the decline rate (declines /
+    -- (referrals + declines)): an offer declined is one more offer beside the referrals, a decline on a referral is
+    -- not (it would count one person twice: review 6, K3).
+    SELECT d.pcn_code, d.icb_code, d.region_code, d.month, d.fy, 0 AS referrals, count(*) AS declines,
+      0 AS declined_after_referral
+    FROM events_in_force AS d
+    LEFT JOIN episodes AS e
+      ON e.pcn_code = d.pcn_code AND e.referral_id = d.referral_id
+    WHERE d.event_type = 'declined' AND e.referral_id IS NULL
+    GROUP BY d.pcn_code, d.icb_code, d.region_code, d.month, d.fy
   ) AS e
   GROUP BY pcn_code, icb_code, region_code, month, fy
 ),
@@ -41,6 +73,7 @@ counts AS (
     CASE r.period_type WHEN 'month' THEN e.month ELSE e.fy END AS period,
     sum(e.referrals) AS referrals,
     sum(e.declines) AS declines,
+    sum(e.declined_after_referral) AS declined_after_referral,
     count(DISTINCT CASE WHEN e.referrals > 0 THEN e.pcn_code END) AS pcns_reporting
   FROM places AS e
   CROSS JOIN rollups AS r
@@ -139,7 +172,7 @@ people_parts AS (
 
 activity AS (
   SELECT
-    c.level, c.code, c.period_type, c.period, c.referrals, c.declines, c.pcns_reporting,
+    c.level, c.code, c.period_type, c.period, c.referrals, c.declines, c.declined_after_referral, c.pcns_reporting,
     COALESCE(p.people_referred, 0) AS people_referred
   FROM counts AS c
   LEFT JOIN (
@@ -164,6 +197,7 @@ SELECT
   COALESCE(a.referrals, 0) AS referrals,
   COALESCE(a.people_referred, 0) AS people_referred,
   COALESCE(a.declines, 0) AS declines,
+  COALESCE(a.declined_after_referral, 0) AS declined_after_referral,
   COALESCE(a.pcns_reporting, 0) AS pcns_reporting,
   p.pcns,
   p.months,

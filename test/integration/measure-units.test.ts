@@ -127,7 +127,13 @@ const yearRows = (name: string): MetricRow[] =>
 
 /** Members of a family that this programme leaves at zero (one source, one reason, one discharge reason used). */
 const USED = new Set(['source_gp', 'reason_loneliness_isolation', 'discharge_goals_met']);
-const unused = (column: string) => /^(source|reason|discharge)_/.test(column) && !USED.has(column);
+/**
+ * Counts this programme leaves at zero: nobody declines here (every referral engaged). Referrals declined counts
+ * referrals, ten people declining twenty: test/integration/declines-two-styles.test.ts.
+ */
+const NONE = new Set(['rollout.declined_after_referral']);
+const unused = (name: string, column: string) =>
+  (/^(source|reason|discharge)_/.test(column) && !USED.has(column)) || NONE.has(`${name}.${column}`);
 /** equity's rows by the PCN's deprivation quintile carry access (people referred per 1,000), not wellbeing. */
 const notPublished = (row: MetricRow, column: string) =>
   row.dimension === 'pcn_imd_quintile' && column.startsWith('wellbeing_');
@@ -151,7 +157,7 @@ describe('each count of referrals is 20 and each count of people 10 (10 people r
         // pcn_comparison publishes rollout's and cof_person's cells of the PCN (the same counts, sameAs): this PCN is
         // all of England, so there they are * (a rounded 20 beside England's exact 20 would say 20). Its units are
         // theirs: the refresh stops where a count does not round to the rounded cell it is declared the same as.
-        const value = notPublished(row, column) ? null : unused(column) ? 0 : expected[unit];
+        const value = notPublished(row, column) ? null : unused(name, column) ? 0 : expected[unit];
         wanted.push({ ...key, column, value: name === 'pcn_comparison' ? '*' : value });
       }
     }

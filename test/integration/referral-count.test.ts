@@ -17,13 +17,15 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *           R6  person E  2025-11-09
  *           R7  person F  2025-12-09
  *
- *   England      referrals (episodes)   people   declines   (referral events, as counted before)
- *   2025-10      R1 R3 R5 = 3           3        1          3
- *   2025-11      R6 = 1                 1 (E)    0          2 (R1's second event and R6; people A and E: 2)
- *   2025-12      R2 R4 R7 = 3           3        0          3
- *   2025/26      7                      6        1          8
+ *   England      referrals (episodes)   people   referrals declined   (referral events, as counted before)
+ *   2025-10      R1 R3 R5 = 3           3        1 (R5)               3
+ *   2025-11      R6 = 1                 1 (E)    0                    2 (R1's second event and R6; people A and E: 2)
+ *   2025-12      R2 R4 R7 = 3           3        0                    3
+ *   2025/26      7                      6        1                    8
  *
- * Decline rate October: 1 / (3 + 1) = 25%. A is referred twice (R1, R2): 2 referrals, 1 person in the year.
+ * R5's decline is on its referral (same referral_id): a referral declined, 1 of October's 3 (33.3%), not an offer
+ * declined beside the referrals (no offer was declined: decline rate 0 / 3 = 0%; it was 1 / (3 + 1) = 25% before
+ * review 6, K3). A is referred twice (R1, R2): 2 referrals, 1 person in the year.
  */
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 U40001,One PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
@@ -68,15 +70,16 @@ describe('referrals are episodes on every page; people are the target measure', 
     expect(docs.get('rollout')?.data_as_of).toBe('2025-12-31');
     const figures = (period: string) => {
       const r = row('rollout', 'national', 'ENG', period);
-      return [r.referrals, r.people_referred, r.declines];
+      return [r.referrals, r.people_referred, r.declines, r.declined_after_referral];
     };
     expect(['2025-10', '2025-11', '2025-12', '2025/26'].map(figures)).toEqual([
-      [3, 3, 1],
-      [1, 1, 0],
-      [3, 3, 0],
-      [7, 6, 1],
+      [3, 3, 0, 1],
+      [1, 1, 0, 0],
+      [3, 3, 0, 0],
+      [7, 6, 0, 1],
     ]);
-    expect(row('rollout', 'national', 'ENG', '2025-10').decline_rate_pct).toBe(25);
+    const october = row('rollout', 'national', 'ENG', '2025-10');
+    expect([october.decline_rate_pct, october.declined_after_referral_pct]).toEqual([0, 33.3]);
   });
 
   it("the rollout's referrals are the outcomes page's referrals (episodes) for every period", () => {

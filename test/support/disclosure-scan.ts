@@ -259,24 +259,25 @@ function loneSuppressedPartProblems(
   exact: readonly string[],
 ): string[] {
   const problems: string[] = [];
-  // A month withheld below England (England's row and none below it) is a suppressed part of every area's year.
+  // A month withheld below England (England's row and none below it) is a suppressed part of every area's year, for
+  // each figure England's row of it does not publish as 0 (England's 0 says every area's is 0: nothing is hidden).
   const keysOf = (r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
   const shown = new Set(doc.rows.filter((r) => r.level !== 'national').map((r) => `${r.period}|${keysOf(r)}`));
-  const withheld = new Set(
-    doc.rows
-      .filter((r) => r.level === 'national' && r.period_type === 'month' && !shown.has(`${r.period}|${keysOf(r)}`))
-      .map((r) => `${fyOf(String(r.period))}|${keysOf(r)}`),
-  );
+  const withheld = new Map<string, MetricRow[]>();
+  for (const r of doc.rows)
+    if (r.level === 'national' && r.period_type === 'month' && !shown.has(`${r.period}|${keysOf(r)}`)) {
+      const year = `${fyOf(String(r.period))}|${keysOf(r)}`;
+      withheld.set(year, [...(withheld.get(year) ?? []), r]);
+    }
   for (const [key, { total, parts }] of familiesOf(doc, parents)) {
     if (total === undefined || parts.length < 2) continue;
-    const monthWithheld =
-      key.startsWith('period|') &&
-      total.level !== 'national' &&
-      total.period_type === 'fy' &&
-      withheld.has(`${total.period}|${keysOf(total)}`);
+    const withheldMonths =
+      key.startsWith('period|') && total.level !== 'national' && total.period_type === 'fy'
+        ? (withheld.get(`${total.period}|${keysOf(total)}`) ?? [])
+        : [];
     for (const c of differenced) {
       const suppressed = parts.filter((p) => p[c] === '*');
-      if (monthWithheld) suppressed.push(total);
+      if (withheldMonths.some((m) => m[c] !== 0)) suppressed.push(total);
       // An unrounded figure (FTE): a suppressed total over published parts is their sum.
       if (total[c] === '*' && exact.includes(c) && suppressed.length === 0 && parts.some((p) => Number(p[c]) > 0))
         problems.push(`${doc.name} ${key} ${c}: a suppressed total beside its parts, all published`);
@@ -579,7 +580,7 @@ export function parentsFrom(reference: string, meta: { icbs: { code: string; par
 /** What the method says is a count and a rate, per document (docs/methodology.md). */
 export const SCAN_SPEC: ScanSpec = {
   counts: {
-    rollout: ['referrals', 'people_referred', 'declines'],
+    rollout: ['referrals', 'people_referred', 'declines', 'declined_after_referral'],
     cof_person: [
       'episodes',
       'engagement_cohort',
@@ -613,7 +614,7 @@ export const SCAN_SPEC: ScanSpec = {
   // By the month of the event (a referral, a connection): a year's figure is its months'. Not distinct people (rollout's
   // people referred, wellbeing, equity), staff (a year's headcount is a mean of months), or year-only documents.
   monthly: {
-    rollout: ['referrals', 'declines'],
+    rollout: ['referrals', 'declines', 'declined_after_referral'],
     referral_sources: [
       'referrals',
       ...REFERRAL_SOURCES.map((s) => `source_${s}`),
@@ -734,6 +735,7 @@ export const SCAN_SPEC: ScanSpec = {
     rollout: [
       ['referrals_per_1000', 'referrals', 'list_size', 1000],
       ['pct_list_referred', 'people_referred', 'list_size', 100],
+      ['declined_after_referral_pct', 'declined_after_referral', 'referrals', 100],
     ],
     cof_person: [
       ['engaged_pct', 'engaged', 'engagement_cohort', 100],

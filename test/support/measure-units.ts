@@ -9,7 +9,12 @@ export type CountUnit = 'referrals' | 'people' | 'other';
 
 /** Per document: column (or `prefix_*` family) -> what one unit of it is. Every count column of the rules is here. */
 export const COUNT_UNITS: Readonly<Record<string, Readonly<Record<string, CountUnit>>>> = {
-  rollout: { referrals: 'referrals', people_referred: 'people', declines: 'other' },
+  rollout: {
+    referrals: 'referrals',
+    people_referred: 'people',
+    declines: 'other',
+    declined_after_referral: 'referrals',
+  },
   referral_sources: { referrals: 'referrals', 'source_*': 'referrals', 'reason_*': 'referrals' },
   cof_person: {
     episodes: 'referrals',
@@ -59,6 +64,7 @@ export const RATE_UNITS: Readonly<Record<string, Readonly<Record<string, CountUn
     pct_list_referred: 'people',
     pct_list_referred_annualised: 'people',
     decline_rate_pct: 'other',
+    declined_after_referral_pct: 'referrals',
   },
   cof_person: {
     engaged_pct: 'referrals',

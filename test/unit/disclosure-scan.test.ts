@@ -67,6 +67,31 @@ describe('the disclosure scan', () => {
     ]);
   });
 
+  it("finds a month withheld below England a hidden part of each area's year, unless England's figure of it is 0", () => {
+    // June is England's alone (no row below it): U2's year less its April and May is U2's June referrals; its
+    // declines are 0 in England's June, so every area's are, and U2's year of declines hides nothing (review 6, K3:
+    // offers declined are 0 wherever declines are recorded on the referral).
+    const spec: ScanSpec = { counts: { rollout: ['referrals', 'declines'] }, rates: {} };
+    const row = (level: string, code: string, period: string, referrals: number, declines: number) =>
+      ({ level, code, period_type: period.includes('/') ? 'fy' : 'month', period, referrals, declines }) as MetricRow;
+    const rows = [
+      row('national', 'ENG', '2025-06', 10, 0),
+      row('pcn', 'U2', '2025-04', 10, 0),
+      row('pcn', 'U2', '2025-05', 10, 0),
+      row('pcn', 'U2', '2025/26', 30, 0),
+    ];
+    expect(scanPublished([rollout(rows)], parentsFrom(REFERENCE, META), spec)).toEqual([
+      'rollout period|pcn|U2|2025/26| referrals: one suppressed part (U2 2025/26) beside a published total',
+    ]);
+    // With declines in England's June, U2's year of declines is as much a hidden part as its referrals.
+    rows[0] = row('national', 'ENG', '2025-06', 10, 10);
+    rows[3] = row('pcn', 'U2', '2025/26', 30, 10);
+    expect(scanPublished([rollout(rows)], parentsFrom(REFERENCE, META), spec)).toEqual([
+      'rollout period|pcn|U2|2025/26| referrals: one suppressed part (U2 2025/26) beside a published total',
+      'rollout period|pcn|U2|2025/26| declines: one suppressed part (U2 2025/26) beside a published total',
+    ]);
+  });
+
   it('finds staff figures beside a suppressed headcount, an FTE of fewer than 8 people, and an FTE total over its parts', () => {
     const staffSpec: ScanSpec = {
       counts: { workforce: ['splw_headcount'] },
@@ -226,6 +251,7 @@ describe('the disclosure scan', () => {
         people_referred: n,
         referrals: null,
         declines: null,
+        declined_after_referral: null,
       }) as MetricRow;
     expect(
       scanPublished(

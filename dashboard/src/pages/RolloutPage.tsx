@@ -47,6 +47,14 @@ export function monthlyTrend(
   }));
 }
 
+/**
+ * What the declines card counts (review 6, K3). PCN systems record a decline either as an offer declined before any
+ * referral (no referral event: one more offer beside the referrals) or on the referral of a person referred who then
+ * declined (one of the referrals: counted beside take-up, not as another offer).
+ */
+export const DECLINES_HOW =
+  'People referred counts each person once however many referrals they had. Offers declined are declines with no referral (the person declined before being referred); their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), as a share of referrals: the Outcomes page counts them as not taken up.';
+
 /** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
 export function RolloutPage() {
   const { scope, fy, meta } = useDashboard();
@@ -89,8 +97,10 @@ export function RolloutPage() {
               period: 'Financial year',
               referrals: 'Referrals',
               people_referred: 'People referred',
-              declines: 'Declines',
-              decline_rate_pct: 'Decline rate %',
+              declines: 'Offers declined (no referral)',
+              decline_rate_pct: 'Offers declined, % of referrals and offers declined',
+              declined_after_referral: 'Referrals declined',
+              declined_after_referral_pct: 'Referrals declined, % of referrals',
               referrals_per_1000: 'Referrals per 1,000 patients',
               pct_list_referred: '% of list referred',
             },
@@ -140,7 +150,7 @@ export function RolloutPage() {
         <ChartCard
           title="People and declines"
           method="rollout"
-          how="People referred counts each person once however many referrals they had. The decline rate is declines as a share of referrals and declines."
+          how={DECLINES_HOW}
           data={rollout}
           empty={!year}
           csv={periodCsv({
@@ -151,8 +161,10 @@ export function RolloutPage() {
             columns: {
               period: 'Financial year',
               people_referred: 'People referred',
-              declines: 'Declines',
-              decline_rate_pct: 'Decline rate %',
+              declines: 'Offers declined (no referral)',
+              decline_rate_pct: 'Offers declined, % of referrals and offers declined',
+              declined_after_referral: 'Referrals declined',
+              declined_after_referral_pct: 'Referrals declined, % of referrals',
             },
             rows: year ? [year] : [],
           })}
@@ -164,11 +176,16 @@ export function RolloutPage() {
               testId="kpi-people"
             />
             <Kpi
-              label="Declined"
+              label="Offers declined"
               value={<FigureValue value={figure(year, 'declines')} />}
+              testId="kpi-declines"
               context={
                 <>
-                  Decline rate <FigureValue value={figure(year, 'decline_rate_pct')} format={(v) => formatPercent(v)} />
+                  <FigureValue value={figure(year, 'decline_rate_pct')} format={(v) => formatPercent(v)} /> of referrals
+                  and offers declined. Referrals declined:{' '}
+                  <FigureValue value={figure(year, 'declined_after_referral')} /> (
+                  <FigureValue value={figure(year, 'declined_after_referral_pct')} format={(v) => formatPercent(v)} />{' '}
+                  of referrals)
                 </>
               }
             />
@@ -244,7 +261,8 @@ export function RolloutPage() {
             period: 'Month',
             referrals: 'Referrals',
             people_referred: 'People referred',
-            declines: 'Declines',
+            declines: 'Offers declined (no referral)',
+            declined_after_referral: 'Referrals declined',
           },
           rows: months,
         })}
