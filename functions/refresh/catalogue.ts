@@ -211,8 +211,10 @@ function fyProjection(
       .map((r) => ({
         month: String(r.period),
         people: Number(r.people_referred),
-        // England's PCNs submitting each month: the projection's profile is people per PCN (review 6, K6).
+        // England's PCNs submitting each month: whether the previous year speaks for this year's PCNs (review 6, K6).
         ...(typeof r.pcns_submitting === 'number' ? { pcns_submitting: r.pcns_submitting } : {}),
+        // England's list of the PCNs onboarded: the profile is people per 1,000 list (review 7, M2).
+        ...(typeof r.list_size === 'number' ? { list_size: r.list_size } : {}),
       }))
       .sort((a, b) => a.month.localeCompare(b.month));
   };

@@ -7,11 +7,13 @@ import { t975 } from './confidence.ts';
  *   COMPLETE_SUBMISSION_SHARE of the PCNs onboarded sent any event (submittedEnough, decided once in data-as-of.ts).
  *   Incomplete months are estimated like future ones.
  * - Seasonality: where the previous year has all 12 months, month j carries weight w_j = 12 x its share of that
- *   year's people per PCN submitting (people_j / pcns_submitting_j), so PCNs joining through the year (the
- *   rollout's waves) are not read as a season (review 6, K6). The previous year gives no profile (every weight 1,
- *   profile "flat") when fewer than PROFILE_COVERAGE_SHARE of this year's PCNs submitting were submitting in each of
- *   its months: the people per PCN would then be mostly PCNs in their first months. Without PCN counts for the
- *   previous year the shares are of its people, as before (a previous year without growth gives the same profile).
+ *   year's people per 1,000 registered list of England's PCNs onboarded (people_j / list_size_j, rollout's list of
+ *   the PCNs from their first month with events), a rate, so that PCNs joining through the year (the rollout's
+ *   waves), whatever their size, and PCNs merging are not read as a season (review 6 K6, review 7 M2). The previous
+ *   year gives no profile (every weight 1, profile "flat") when fewer than PROFILE_COVERAGE_SHARE of this year's
+ *   PCNs submitting were submitting in each of its months: its rates would then be mostly PCNs in their first
+ *   months. Without lists for the previous year the shares are of its people per PCN submitting, and without PCN
+ *   counts either, of its people (a previous year without growth gives the same profile each way).
  *   Otherwise every weight is 1.
  * - Each complete month gives a level a_m = people_m / w_m; their mean and standard deviation give the estimate
  *   of the unknown months, sum(w_j) x mean, and a 95% prediction interval, t(n - 1) x sd x sqrt(sum(w_j^2) +
@@ -33,16 +35,23 @@ export interface MonthFigures {
   readonly people: number;
   /** England's PCNs that sent any event dated in the month (rollout's pcns_submitting), where known. */
   readonly pcns_submitting?: number;
+  /**
+   * England's registered list of the PCNs onboarded by the month (rollout's list_size: PCNs in force, each from its
+   * first month with events), where known: the profile's denominator (review 7, M2).
+   */
+  readonly list_size?: number;
 }
 
 export interface Projection {
   readonly months_elapsed: number;
   readonly complete_months: readonly string[];
   /**
-   * "previous year per PCN": the previous year's people per PCN submitting; "previous year": its people (no PCN
-   * counts given); "flat": no profile (no previous year, or too few of this year's PCNs submitting all through it).
+   * "previous year per 1,000 list": the previous year's people per 1,000 registered list of the PCNs onboarded;
+   * "previous year per PCN": its people per PCN submitting (no lists given); "previous year": its people (no lists
+   * or PCN counts given); "flat": no profile (no previous year, or too few of this year's PCNs submitting all
+   * through it).
    */
-  readonly profile: 'previous year per PCN' | 'previous year' | 'flat';
+  readonly profile: 'previous year per 1,000 list' | 'previous year per PCN' | 'previous year' | 'flat';
   readonly projection_to_year_end: number | null;
   readonly projection_low: number | null;
   readonly projection_high: number | null;
@@ -135,10 +144,16 @@ export function projectYear(options: {
 }
 
 /**
- * The share of a year that each calendar month carries, from the previous year (review 6, K6). People per PCN
- * submitting take out growth from PCNs joining (the programme's waves): a previous year in which PCNs went from 10 to
- * 60 has the same people per PCN in April as in March, so its profile is flat, where its raw shares said April was a
- * sixth of March. Where the PCNs are the same all year, people per PCN give exactly the shares of its people.
+ * The share of a year that each calendar month carries, from the previous year. The season is read from a rate, people
+ * per 1,000 registered list of the PCNs onboarded in each month (review 7, M2), so that what grew because PCNs joined
+ * is not read as a season: a previous year in which PCNs went from 10 to 60 has the same rate in April as in March,
+ * so its profile is flat, where its raw shares said April was a sixth of March. People per PCN (review 6, K6) took out
+ * the number of PCNs but not their size: lists are long-tailed (DOMAIN.md: 28,000 to 80,000 between the 5th and 95th
+ * percentiles) and waves go an ICB or region at a time, so 12 PCNs three times the size joining in October made
+ * October-March read 40% busier per PCN, and 60 PCNs merging into 50 (the same patients, the same people referred)
+ * made them read 20% busier. A list counts the people who could be referred, whoever their PCN is. Where the PCNs and
+ * their lists are the same all year, the rates give exactly the shares of its people.
+ * Previous years without lists (a caller that has none) fall back to people per PCN submitting, then to people.
  */
 function seasonalProfile(
   previous: readonly MonthFigures[],
@@ -147,9 +162,13 @@ function seasonalProfile(
   const flat = { profile: 'flat', shareOf: () => 1 / 12 } as const;
   if (previous.length !== 12 || previous.reduce((sum, m) => sum + m.people, 0) <= 0) return flat;
   const counted = previous.every((m) => (m.pcns_submitting ?? 0) > 0);
+  const listed = previous.every((m) => (m.list_size ?? 0) > 0);
   // Growth in PCNs cannot be told from a season without the counts: the shares are of people, as before K6.
   const perMonth = new Map(
-    previous.map((m) => [m.month.slice(5), counted ? m.people / Number(m.pcns_submitting) : m.people]),
+    previous.map((m) => [
+      m.month.slice(5),
+      listed ? m.people / Number(m.list_size) : counted ? m.people / Number(m.pcns_submitting) : m.people,
+    ]),
   );
   if (counted) {
     // PCNs submitting in every month of the previous year: at most its fewest in a month. This year's: its most in
@@ -161,7 +180,7 @@ function seasonalProfile(
   }
   const total = [...perMonth.values()].reduce((a, b) => a + b, 0);
   return {
-    profile: counted ? 'previous year per PCN' : 'previous year',
+    profile: listed ? 'previous year per 1,000 list' : counted ? 'previous year per PCN' : 'previous year',
     shareOf: (month) => (perMonth.get(month.slice(5)) ?? 0) / total,
   };
 }

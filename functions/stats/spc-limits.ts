@@ -6,7 +6,8 @@
  * Moving ranges are screened first, as NHSRplotthedots does by default (ptd_spc's `screen_outliers = TRUE`;
  * R/ptd_spc_standard.R): a moving range at or above 3.267·MR̄ (the upper limit of the moving range chart) is a
  * one-off jump, not the routine variation the limits describe, so it is dropped and MR̄ recomputed from the rest.
- * Without this, one step in a series inflates the limits of the whole series and hides later special causes.
+ * Without this, one step in a series inflates the limits of the whole series and hides later special causes. The
+ * screen applies only where the median moving range is above 0 (screenedMovingRangeMean says why).
  */
 export const PROCESS_LIMIT_MULTIPLIER = 2.66;
 export const MOVING_RANGE_SCREEN = 3.267;
@@ -42,17 +43,39 @@ export function xmrLimits(values: readonly number[]): XmrLimits {
 const meanOf = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
 
 /**
- * MR̄ after dropping moving ranges at or above MOVING_RANGE_SCREEN·MR̄ (plotthedots keeps `mr < 3.267 * amr`). The
- * screen is for a few one-off jumps among routine variation (Nelson 1982, the reference plotthedots gives). When
- * every range it keeps is 0 (a series that repeats one value between its steps: percentages at a ceiling of 100, FTE
- * that changes in steps), the ranges it dropped are the series' only variation, not one-offs, and a screened MR̄ of 0
- * would give limits of zero width that put every point outside (review 6 K4; plotthedots has the same degeneracy).
- * Then MR̄ is the unscreened mean, as Making Data Count's Excel and SQL tools compute it (they do not screen:
- * nhs-r-community/NHSRplotthedots#90). When every range is 0 (a flat series) MR̄ is 0 and no point is outside.
+ * MR̄ after dropping moving ranges at or above MOVING_RANGE_SCREEN·MR̄ (plotthedots keeps `mr < 3.267 * amr`, one
+ * pass: R/ptd_spc_standard.R), where the series has routine variation for the screen to keep.
+ *
+ * The screen is Nelson's (1982, the reference plotthedots and qicharts2 give; Provost & Murray, The Health Care Data
+ * Guide, 2011): a few freak ranges among routine month-to-month variation, removed so that they do not widen the
+ * limits (Anhøj, SPC for Healthcare, "Screening I charts for freak moving ranges"). Its premise is that most ranges
+ * are routine variation. When the median moving range is 0 (at least half the months repeat the month before
+ * exactly: a percentage at its ceiling of 100, FTE that moves in steps, small counts) there is no routine variation
+ * at the precision the figures are recorded to: the ranges the screen would drop are the series' variation, not
+ * freaks, and what it keeps is zeros and the odd small wobble. Screened, such a series gets limits a hair either side
+ * of its mean and every point outside: review 6 K4 (MR̄ 0) and review 7 M3 (one kept range of 0.2 among zeros: PCN
+ * limits 99.22 to 99.29, 21 of 21 points outside). These are Wheeler's "chunky data", one of the two ways an XmR
+ * chart fails by false alarms rather than by hiding signals (D. J. Wheeler, "The Problem of Chunky Data", Quality
+ * Digest, 2023). There MR̄ is the unscreened mean, as Making Data Count's Excel and SQL tools always compute it (they
+ * do not screen: NHSRplotthedots' "Deviations from Excel defaults" vignette, nhs-r-community/NHSRplotthedots#90),
+ * the wider, fail-safe limits.
+ * The median, not a share of ranges or a cut in MR̄ chosen here, because it is the test of the method's own robust
+ * estimate: the median moving range (Wheeler's alternative to screening, sigma = median MR / 0.954) is 0 exactly
+ * when a robust estimate finds no routine variation. It never fires on continuous data (two equal values have
+ * probability 0), and it covers K4: a screen that keeps only zeros has dropped fewer than a third of the ranges
+ * (each dropped range is at least 3.267·MR̄, and together they are at most the k·MR̄ of all k ranges), so more than
+ * two-thirds are 0 and the median is 0. When every range is 0 (a flat series) MR̄ is 0 and no point is outside.
  */
 export function screenedMovingRangeMean(ranges: readonly number[]): number {
   const all = meanOf(ranges);
-  if (all === 0) return 0;
-  const screened = meanOf(ranges.filter((r) => r < MOVING_RANGE_SCREEN * all));
-  return screened === 0 ? all : screened;
+  if (all === 0 || medianOf(ranges) === 0) return all;
+  return meanOf(ranges.filter((r) => r < MOVING_RANGE_SCREEN * all));
+}
+
+function medianOf(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

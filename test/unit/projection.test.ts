@@ -81,6 +81,7 @@ describe('projecting a year of people referred', () => {
   });
 
   describe('a previous year in which PCNs joined is not read as a season (review 6, K6)', () => {
+    // These previous years carry no lists: the profile falls back to people per PCN submitting (M2's cases below).
     // This year: 60 PCNs submitting, data to 30 September (April to September complete), people 5,900 6,100 6,000
     // 5,950 6,050 6,000 (36,000): about 6,000 a month, so 72,000 by March if nothing changes.
     const thisYear = [5900, 6100, 6000, 5950, 6050, 6000].map((people, i) => ({
@@ -203,6 +204,137 @@ describe('projecting a year of people referred', () => {
         projection_low: 3600,
         projection_high: 3600,
         status: 'below target',
+      });
+    });
+  });
+
+  describe('a previous year in which PCNs of another size joined, or merged, is not read as a season (review 7, M2)', () => {
+    // The previous year's months with England's list of the PCNs onboarded (rollout's list_size): the profile is its
+    // people per 1,000 list. No season anywhere below unless said: every PCN refers 10 people per 1,000 list a month.
+    const previousYear = (figures: (j: number) => { people: number; pcns: number; list: number }) =>
+      monthsOfYear('2024/25').map((m, j) => {
+        const { people, pcns, list } = figures(j);
+        return { month: m, people, pcns_submitting: pcns, list_size: list };
+      });
+    /** This year: 60 PCNs (or `pcns`), April-September complete (data as of 30 September), `people` a month. */
+    const halfYear = (people: readonly number[], previous: readonly MonthFigures[], target: number, pcns = 60) =>
+      projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-09-30',
+        peopleToDate: people.reduce((a, b) => a + b, 0),
+        months: people.map((n, i) => ({
+          month: monthsOfYear('2025/26')[i] as string,
+          people: n,
+          pcns_submitting: pcns,
+        })),
+        completeMonths: new Set(monthsOfYear('2025/26').slice(0, 6)),
+        previousYear: previous,
+        target,
+      });
+    // The reviewer's case: 48 PCNs of 10,000 patients (100 people a month each) all year; 12 PCNs of 30,000 (300 a
+    // month each) join in October. Per 1,000 list: 4,800 / 480,000 and 8,400 / 840,000, 10 per 1,000 both halves, so
+    // every weight is 1. (Per PCN it was 100 and 140: October-March read 40% busier, the projection 120,960.)
+    // Fewest 48 PCNs submitting >= 80% of this year's 60 (48): the profile is used.
+    const largerJoin = previousYear((j) =>
+      j < 6 ? { people: 4800, pcns: 48, list: 480_000 } : { people: 8400, pcns: 60, list: 840_000 },
+    );
+
+    it('larger PCNs joining in October: 100,800, the year it is on, not 120,960 "on track"', () => {
+      // This year 60 PCNs, 8,400 a month: levels 8,400 (weights 1), sd 0; 50,400 + 6 x 8,400 = 100,800 to 100,800;
+      // against 110,000 "below target" (the shipped per-PCN profile said 120,960, "on track").
+      expect(halfYear(Array(6).fill(8400), largerJoin, 110_000)).toEqual({
+        months_elapsed: 6,
+        complete_months: monthsOfYear('2025/26').slice(0, 6),
+        profile: 'previous year per 1,000 list',
+        projection_to_year_end: 100_800,
+        projection_low: 100_800,
+        projection_high: 100_800,
+        on_track: false,
+        status: 'below target',
+      });
+    });
+
+    it('the same with months 200 either side of 8,400: an interval around 100,800', () => {
+      // Months 8,200 8,600 8,200 8,600 8,200 8,600 (50,400): levels the months, mean 8,400, deviations +-200, sd
+      // sqrt(6 x 40,000 / 5) = 219.089; centre 50,400 + 6 x 8,400 = 100,800; half-width t(0.975, 5) 2.570582 x
+      // 219.089 x sqrt(6 + 36 / 6) = 1,950.9: 98,849 to 102,751 (the shipped profile: 118,228 to 123,692).
+      expect(halfYear([8200, 8600, 8200, 8600, 8200, 8600], largerJoin, 110_000)).toMatchObject({
+        profile: 'previous year per 1,000 list',
+        projection_to_year_end: 100_800,
+        projection_low: 98_849,
+        projection_high: 102_751,
+        status: 'below target',
+      });
+    });
+
+    it('smaller PCNs joining in October: 187,200 "on track", not 174,720 "below target"', () => {
+      // 48 PCNs of 30,000 (300 a month) all year, 12 of 10,000 (100 a month) from October: 14,400 / 1,440,000 and
+      // 15,600 / 1,560,000, 10 per 1,000 both halves: weights 1. This year 15,600 a month: 93,600 + 6 x 15,600 =
+      // 187,200, against 180,000 on track. (Per PCN: 300 then 260, the projection 174,720.)
+      const previous = previousYear((j) =>
+        j < 6 ? { people: 14_400, pcns: 48, list: 1_440_000 } : { people: 15_600, pcns: 60, list: 1_560_000 },
+      );
+      expect(halfYear(Array(6).fill(15_600), previous, 180_000)).toMatchObject({
+        profile: 'previous year per 1,000 list',
+        projection_to_year_end: 187_200,
+        projection_low: 187_200,
+        projection_high: 187_200,
+        status: 'on track',
+      });
+    });
+
+    it('60 PCNs merging into 50 in October: 72,000, not 79,200 "on track"', () => {
+      // The same 600,000 patients and 6,000 people a month all year; 60 PCNs to September, 50 after (per PCN 100 then
+      // 120: the shipped profile read October-March 20% busier). Per 1,000 list 10 every month: weights 1. Fewest 50
+      // >= 80% of this year's 50. This year the 50, 6,000 a month: 36,000 + 6 x 6,000 = 72,000; against 75,000
+      // "below target".
+      const previous = previousYear((j) => ({ people: 6000, pcns: j < 6 ? 60 : 50, list: 600_000 }));
+      expect(halfYear(Array(6).fill(6000), previous, 75_000, 50)).toMatchObject({
+        profile: 'previous year per 1,000 list',
+        projection_to_year_end: 72_000,
+        projection_low: 72_000,
+        projection_high: 72_000,
+        status: 'below target',
+      });
+    });
+
+    it('a season and a wave of larger PCNs in one previous year: the season is kept, the size taken out', () => {
+      // 12 people per 1,000 list a month April-September, 8 after (a season); the reviewer's wave: 480,000 patients to
+      // September (5,760 a month), 840,000 from October (6,720). Rates 12 and 8 (total 120): weights 1.2 and 0.8.
+      // This year the 60 PCNs (840,000) at 12 per 1,000 in April-June: 10,080 a month, levels 10,080 / 1.2 = 8,400;
+      // unknown July-September 3 x 1.2 + October-March 6 x 0.8 = 8.4: 30,240 + 8.4 x 8,400 = 100,800 (= 840 x (6 x 12
+      // + 6 x 8)). Per PCN (120 and 112, total 1,392: weights 1.034483 and 0.965517) hid most of the season and gave
+      // levels 9,744 and 30,240 + 8.896552 x 9,744 = 116,928, "on track" against 105,000.
+      const previous = previousYear((j) =>
+        j < 6 ? { people: 5760, pcns: 48, list: 480_000 } : { people: 6720, pcns: 60, list: 840_000 },
+      );
+      const result = projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-06-30',
+        peopleToDate: 30_240,
+        months: ['2025-04', '2025-05', '2025-06'].map((m) => ({ month: m, people: 10_080, pcns_submitting: 60 })),
+        completeMonths: new Set(['2025-04', '2025-05', '2025-06']),
+        previousYear: previous,
+        target: 105_000,
+      });
+      expect(result).toMatchObject({
+        profile: 'previous year per 1,000 list',
+        projection_to_year_end: 100_800,
+        projection_low: 100_800,
+        projection_high: 100_800,
+        status: 'below target',
+      });
+    });
+
+    it("K6's rule stands with lists: a previous year that was mostly PCNs joining (5 -> 60) gives no profile", () => {
+      // 5, 10, ... 60 PCNs of 10,000 submitting, 100 people each: fewest 5 < 48 (80% of this year's 60): flat. This
+      // year 60 PCNs, 6,000 a month: 36,000 + 6 x 6,000 = 72,000, sd 0.
+      const previous = previousYear((j) => ({ people: 500 * (1 + j), pcns: 5 * (1 + j), list: 50_000 * (1 + j) }));
+      expect(halfYear(Array(6).fill(6000), previous, 75_000)).toMatchObject({
+        profile: 'flat',
+        projection_to_year_end: 72_000,
+        projection_low: 72_000,
+        projection_high: 72_000,
       });
     });
   });

@@ -205,8 +205,8 @@ describe('moving ranges screened as NHSRplotthedots does by default (screen_outl
 
   it('ranges under 3.267 × MR̄ are kept, those at or above it dropped; a flat series keeps MR̄ 0', () => {
     // ranges 1, 1, 1, 13: MR̄ = 4, screen 13.068: 13 is kept. Ranges 0, 0, 0, 13.068: MR̄ = 3.267, 13.068 = 4 × 3.267
-    // >= 3.267 × 3.267 = 10.673289 would be dropped, leaving only 0s: the series' one variation is no one-off, so MR̄
-    // stays the unscreened 3.267.
+    // >= 3.267 × 3.267 = 10.673289 would be dropped, leaving only 0s; the median range is 0, so the series' one
+    // variation is no one-off and MR̄ stays the unscreened 3.267.
     expect(screenedMovingRangeMean([1, 1, 1, 13])).toBe(4);
     expect(screenedMovingRangeMean([0, 0, 0, 13.068])).toBe(3.267);
     // ranges 1, 1, 1, 1, 1, 1, 1, 1, 1, 32.67: MR̄ = 41.67 / 10 = 4.167, screen 13.6136: 32.67 dropped, MR̄ 1.
@@ -254,6 +254,70 @@ describe('a series that repeats one value between its steps (review 6 K4)', () =
     const analysis = analyseSeries(Array(15).fill(2.5));
     expect([analysis.upper_limit, analysis.lower_limit]).toEqual([2.5, 2.5]);
     expect(analysis.points.every((p) => p.rules.length === 0)).toBe(true);
+  });
+});
+
+describe('the screen needs routine variation to keep: not where the median moving range is 0 (review 7 M3)', () => {
+  const outsideOf = (values: readonly number[]) =>
+    analyseSeries(values, { improvement: 'up' }).points.map((p) => p.rules.filter((r) => r.startsWith('outside')));
+
+  it("the reviewer's ceiling series with one small wobble: unscreened limits, only the 92.3 outside", () => {
+    /*
+     * spc-nearceil.csv: 8 x 100, 99.5, 5 x 100, 92.3, 9 x 100 (24 points). Mean = (2,200 + 99.5 + 92.3) / 24 =
+     * 99.658333. Moving ranges 0.5, 0.5, 7.7, 7.7 and 19 zeros: median 0. MR̄ = 16.4 / 23 = 0.713043. The screen
+     * (3.267 × 0.713043 = 2.329513) would drop the 7.7s and keep 0.5, 0.5 and the zeros: MR̄ 1 / 21 = 0.047619,
+     * limits 99.53 to 99.79 and all 24 points outside (the defect). Unscreened: 99.658333 ± 2.66 × 0.713043 =
+     * ± 1.896696: 97.761638 to 101.555029. Only the 92.3 is outside (low); the 99.5 is inside.
+     */
+    const values = [...Array(8).fill(100), 99.5, ...Array(5).fill(100), 92.3, ...Array(9).fill(100)];
+    const limits = xmrLimits(values);
+    expect(limits.mean).toBeCloseTo(99.658333, 6);
+    expect(limits.movingRangeMean).toBeCloseTo(0.713043, 6);
+    expect(limits.upper).toBeCloseTo(101.555029, 6);
+    expect(limits.lower).toBeCloseTo(97.761638, 6);
+    expect(outsideOf(values)).toEqual(values.map((v) => (v === 92.3 ? ['outside:low'] : [])));
+  });
+
+  it("PCN U38045's engagement (2% demo): three low months outside, not all 21 points", () => {
+    /*
+     * 11 x 100, 94.1, 5 x 100, 95.2, 95, 100, 100 (21 points). Mean = (1,800 + 284.3) / 21 = 99.252381. Moving ranges
+     * 5.9, 5.9, 4.8, 0.2, 5.0 and 15 zeros: median 0. MR̄ = 21.8 / 20 = 1.09. The screen (3.561) would keep only
+     * the 0.2 and the zeros: MR̄ 0.2 / 16 = 0.0125, limits 99.22 to 99.29, all 21 outside, "improvement_high".
+     * Unscreened: 99.252381 ± 2.66 × 1.09 = ± 2.8994: 96.352981 to 102.151781. Outside: 94.1, 95.2 and 95 (low);
+     * the last point, 100, is common cause.
+     */
+    const values = [...Array(11).fill(100), 94.1, ...Array(5).fill(100), 95.2, 95, 100, 100];
+    const limits = xmrLimits(values);
+    expect(limits.movingRangeMean).toBeCloseTo(1.09, 12);
+    expect(limits.upper).toBeCloseTo(102.151781, 6);
+    expect(limits.lower).toBeCloseTo(96.352981, 6);
+    expect(outsideOf(values)).toEqual(values.map((v) => (v === 100 ? [] : ['outside:low'])));
+    expect(analyseSeries(values, { improvement: 'up' }).variation).toBe('common_cause');
+  });
+
+  it("the reviewer's FTE steps with one 2.1: limits 0.32 wide, not 0.05; the 2.1 inside", () => {
+    /*
+     * spc-nearfte.csv: 5 x 2.0, 2.1, 6 x 2.0, 8 x 2.6, 4 x 2.0 (24 points). Mean = (30 + 2.1 + 20.8) / 24 = 2.204167.
+     * Moving ranges 0.1, 0.1, 0.6, 0.6 and 19 zeros: median 0; MR̄ = 1.4 / 23 = 0.060870 (screened it was 0.2 / 21 =
+     * 0.009524: limits 2.18 to 2.23). Limits 2.204167 ± 0.161913: 2.042254 to 2.366080. The 2.6s are above and the
+     * 2.0s below, two real steps (an XmR chart's limits are recalculated at a step, not here); the 2.1 is inside.
+     */
+    const values = [...Array(5).fill(2), 2.1, ...Array(6).fill(2), ...Array(8).fill(2.6), ...Array(4).fill(2)];
+    const limits = xmrLimits(values);
+    expect(limits.movingRangeMean).toBeCloseTo(0.06087, 5);
+    expect(limits.upper).toBeCloseTo(2.36608, 5);
+    expect(limits.lower).toBeCloseTo(2.042254, 6);
+    expect(outsideOf(values)[5]).toEqual([]);
+    expect(outsideOf(values).filter((r) => r.length > 0)).toHaveLength(23);
+  });
+
+  it('screens where the median range is above 0, and not where more than half the ranges are 0', () => {
+    // 0, 0, 1, 1, 1, 14: median 1; MR̄ 17 / 6 = 2.833333, screen 9.256500 drops the 14: 3 / 5 = 0.6.
+    expect(screenedMovingRangeMean([0, 0, 1, 1, 1, 14])).toBeCloseTo(0.6, 12);
+    // 0, 0, 0, 1, 1, 14 (half 0): median (0 + 1) / 2 = 0.5; MR̄ 16 / 6 = 2.666667, screen 8.712: 2 / 5 = 0.4.
+    expect(screenedMovingRangeMean([0, 0, 0, 1, 1, 14])).toBeCloseTo(0.4, 12);
+    // 0, 0, 0, 0, 1, 14: median 0: the 1 is no routine variation to keep; unscreened 15 / 6 = 2.5 (screened 0.2).
+    expect(screenedMovingRangeMean([0, 0, 0, 0, 1, 14])).toBe(2.5);
   });
 });
 
