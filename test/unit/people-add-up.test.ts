@@ -92,7 +92,7 @@ beforeAll(async () => {
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
   // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
   await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
-  for (const table of ['event_months', 'populations', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
+  for (const table of ['event_months', 'onboarded', 'populations', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);
