@@ -182,6 +182,13 @@ function annualised<T extends Record<string, Figure>>(
   return Object.fromEntries(Object.keys(empty).map((k) => [k, null]));
 }
 
+/**
+ * The caseload's numerator, people referred, only where every PCN that referred people in the year sent a workforce
+ * snapshot (workforce.sql: pcns_referring_without_snapshot): elsewhere their people are in no FTE, so no caseload.
+ * The people of the PCNs reporting alone would be a new count of a group of PCNs (docs/methodology.md, Workforce).
+ */
+const caseloadPeople = (r: Row): unknown => (r.pcns_referring_without_snapshot === 0 ? r.people_referred : null);
+
 const COMMON = {
   level: 'national, region, icb or pcn.',
   code: 'ENG, or the ODS code of the region, ICB or PCN.',
@@ -655,9 +662,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'workforce',
     title: 'Workforce',
     description:
-      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
+      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Both rates cover the PCNs that sent a snapshot (pcns_reporting of pcns): FTE per 10,000 is over their lists, and caseload is shown only where every PCN that referred people in the year sent one. Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
     file: 'workforce',
-    version: '2', // 2: a PCN's list counts from its first month with events (review 6, K8)
+    // 2: a PCN's list counts from its first month with events (review 6, K8). 3: FTE per 10,000 over the lists of the
+    // PCNs that sent a snapshot, caseload only where every PCN that referred people sent one (review 6, K7).
+    version: '3',
     keys: [],
     definitions: {
       ...COMMON,
@@ -676,13 +685,19 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       hwbc_fte: 'Health and wellbeing coach FTE.',
       cc_headcount: 'Care coordinators in post.',
       cc_fte: 'Care coordinator FTE.',
-      list_size: 'Registered patients.',
+      list_size: 'Registered patients of the PCNs onboarded (sending events).',
+      list_size_reporting:
+        'Registered patients of the PCNs that sent a snapshot (mean per month): the denominator of FTE per 10,000.',
       pcns: 'PCNs in force.',
       people_referred: 'People referred in the financial year.',
-      splw_fte_per_10000: 'Link worker FTE per 10,000 registered patients.',
+      pcns_referring_without_snapshot:
+        'PCNs that referred people in the financial year and sent no snapshot in it: caseload is shown only where there are none.',
+      splw_fte_per_10000:
+        'Link worker FTE per 10,000 registered patients of the PCNs that sent a snapshot (pcns_reporting of pcns).',
       splw_accredited_pct: 'Link workers with accredited training, percentage of headcount.',
       pcns_with_link_worker_pct: 'PCNs with a link worker as a percentage of PCNs reporting.',
-      caseload: 'People referred in the financial year so far per link worker FTE.',
+      caseload:
+        'People referred in the financial year so far per link worker FTE; only where every PCN that referred people sent a snapshot (else null: the people of the other PCNs are in no FTE).',
       referral_months: 'Months of referrals in the year so far (a PCN: the months it was open).',
       caseload_annualised:
         'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
@@ -713,12 +728,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           typeof r[c] === 'number' ? Math.round((r[c] as number) * 100) / 100 : r[c],
         ]),
       ),
-      splw_fte_per_10000: rate(r.splw_fte, r.list_size, 10_000, 2),
+      // FTE per 10,000 over the PCNs that sent a snapshot, and caseload only where their people are every PCN's
+      // (review 6, K7): FTE of the PCNs reporting over everyone's list or people read low per 10,000 and high per FTE.
+      splw_fte_per_10000: rate(r.splw_fte, r.list_size_reporting, 10_000, 2),
       splw_accredited_pct: rate(r.splw_accredited, r.splw_headcount, 100),
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
-      caseload: r.period_type === 'fy' ? rate(r.people_referred, r.splw_fte, 1, 0) : null,
+      caseload: r.period_type === 'fy' ? rate(caseloadPeople(r), r.splw_fte, 1, 0) : null,
       ...annualised({ ...r, months: r.referral_months ?? null }, (months) => ({
-        caseload_annualised: rate(r.people_referred, r.splw_fte, 12 / months, 0),
+        caseload_annualised: rate(caseloadPeople(r), r.splw_fte, 12 / months, 0),
       })),
     }),
   },
@@ -727,7 +744,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Equity',
     description: `People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice), ${ENGAGEMENT_WINDOW}, and cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their window closed); wellbeing counts people, measured on referrals made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}. Method: docs/methodology.md.`,
     file: 'equity',
-    version: '1',
+    version: '2', // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8)
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
@@ -750,7 +767,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       connected_pct: 'Referrals connected as a percentage of the engagement cohort.',
       wellbeing_improved_pct: 'Improved as a percentage of people measured.',
       list_size:
-        'pcn_imd_quintile rows: registered patients of the PCNs in the quintile (each pro rata to the months it was open), a sum over 3 or more PCNs of published practice lists, exact: the denominator of the rate.',
+        'pcn_imd_quintile rows: registered patients of the PCNs in the quintile (each pro rata to the months it was open and onboarded, from its first month with events), a sum over 3 or more PCNs of published practice lists, exact: the denominator of the rate.',
       months: 'pcn_imd_quintile rows: months of the year so far.',
       people_referred_per_1000:
         'pcn_imd_quintile rows: people referred per 1,000 registered patients in the year so far (from the rounded count).',

@@ -63,6 +63,8 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'event_months', kind: 'table' },
   { name: PUBLISHED_THROUGH, kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
+  // Each PCN's first month with events in force: from it its list counts (populations, pcn_comparison, equity).
+  { name: 'onboarded', kind: 'table' },
   { name: 'pcn_deprivation', kind: 'table' },
   { name: 'rollups', kind: 'view' },
   { name: 'populations', kind: 'table' },

@@ -6,8 +6,8 @@
 -- wellbeing_pairs.sql) referred on or before parameter 2 (6 months), improved on their headline instrument.
 -- Access: people referred per registered patient by the deprivation quintile of the PCN's registered population
 -- (IMD 2019, pcn_deprivation), for England and regions where no cell gives away a PCN (quintile_levels), with
--- the registered list of the PCNs in each quintile (each PCN pro rata to the months of the year it was open) for the
--- rate per 1,000. docs/methodology.md.
+-- the registered list of the PCNs in each quintile (each PCN pro rata to the months of the year it was open and
+-- onboarded: onboarded.sql) for the rate per 1,000. docs/methodology.md.
 -- Distinct people add up across PCNs: person_id is a keyed hash under the PCN's own secret key, so one id never
 -- belongs to two PCNs (functions/upload/pseudonymise.ts). Each person is therefore counted once per PCN, ICB and
 -- region of the year and group, and those counts are added up for every area (rollups), instead of a distinct count
@@ -418,6 +418,10 @@ year_months AS (
 -- The PCN-deprivation-quintile cells of England, each region and (to check the others, never published) each ICB,
 -- with the registered list and the PCNs each holds. docs/methodology.md, Equity: a cell of one PCN is that PCN's
 -- figures, and ICB cells hold 1 or 2 PCNs in 34 of England's 42 ICBs, so ICB cells are never published.
+-- A PCN counts in a cell from its first month with events in force (onboarded.sql), as in rollout's lists
+-- (populations.sql): a PCN of a later wave that has sent nothing is no 0 of people referred on its whole list, which
+-- turned the order of the waves into a gap between quintiles (red-team review 6, K8). Its PCNs are those onboarded in
+-- the year, so a cell whose figures are one PCN's counts as one PCN, however many others are open and silent.
 quintile_cells AS (
   SELECT
     CASE WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
@@ -432,6 +436,7 @@ quintile_cells AS (
     SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.list_size,
       COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
     FROM pcn_months AS p
+    INNER JOIN onboarded AS o ON o.pcn_code = p.pcn_code AND p.month >= o.first_month
     LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
   ) AS q
   GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (region_code, icb_code, fy, quintile))

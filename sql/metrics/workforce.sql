@@ -5,6 +5,14 @@
 -- referral_months) are derived from these figures. Headcount, training and vacancies are optional in a snapshot
 -- (the national publication has FTE only): each is summed over the PCNs that gave it, and pcns_with_headcount,
 -- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting).
+-- FTE per 10,000 and caseload are over the PCNs that sent a snapshot (pcns_reporting of pcns): FTE of the PCNs
+-- reporting over the list or the people of every PCN read low per 10,000 and high per FTE wherever some PCNs sent
+-- events and no snapshot (red-team review 6, K7). list_size_reporting is the registered list of the PCNs with a
+-- snapshot in each month (reference data in force that month), summed as FTE is. The caseload's numerator is people
+-- referred (every PCN's, as rollout publishes it), so the caseload is made only where every PCN that referred anyone
+-- in the year sent a snapshot in it (pcns_referring_without_snapshot 0): the people of the PCNs reporting alone would
+-- be a new count of a group of PCNs, which disclosure control does not yet check against the PCNs' own rows.
+-- list_size (every PCN onboarded, populations.sql) stays beside them.
 -- docs/methodology.md.
 -- FTE is summed exactly, as DECIMAL(18, 6) (the contract allows any FTE from 0 to 100; the national publication has 4
 -- decimals), and converted to DOUBLE once at the end: a DOUBLE sum is added in whatever order the threads finish, so
@@ -26,6 +34,24 @@ WITH pcn_staff AS (
   GROUP BY pcn_code, icb_code, region_code, month, fy
 ),
 
+-- Each reporting PCN's list in the month of its snapshot (the reference data in force on the first of the month): one
+-- value a PCN and month, joined after the roles are summed, so no snapshot row is ever counted twice.
+pcn_lists AS (
+  SELECT k.pcn_code, k.month, max(p.list_size) AS list_size
+  FROM (SELECT DISTINCT pcn_code, month FROM workforce_in_force) AS k
+  LEFT JOIN pcns AS p
+    ON p.pcn_code = k.pcn_code
+    AND p.valid_from <= CAST(k.month || '-01' AS DATE)
+    AND (p.valid_to IS NULL OR p.valid_to >= CAST(k.month || '-01' AS DATE))
+  GROUP BY k.pcn_code, k.month
+),
+
+pcn_rows AS (
+  SELECT s.*, l.list_size
+  FROM pcn_staff AS s
+  LEFT JOIN pcn_lists AS l ON l.pcn_code = s.pcn_code AND l.month = s.month
+),
+
 staffing AS (
   SELECT
     CASE WHEN pcn_code IS NOT NULL THEN 'pcn' WHEN icb_code IS NOT NULL THEN 'icb' WHEN region_code IS NOT NULL THEN 'region' ELSE 'national' END AS level,
@@ -45,8 +71,9 @@ staffing AS (
     CAST(sum(hwbc_headcount) AS DOUBLE) / count(DISTINCT month) AS hwbc_headcount,
     CAST(sum(hwbc_fte) AS DOUBLE) / count(DISTINCT month) AS hwbc_fte,
     CAST(sum(cc_headcount) AS DOUBLE) / count(DISTINCT month) AS cc_headcount,
-    CAST(sum(cc_fte) AS DOUBLE) / count(DISTINCT month) AS cc_fte
-  FROM pcn_staff
+    CAST(sum(cc_fte) AS DOUBLE) / count(DISTINCT month) AS cc_fte,
+    CAST(sum(list_size) AS DOUBLE) / count(DISTINCT month) AS list_size_reporting
+  FROM pcn_rows
   GROUP BY GROUPING SETS (
     (month), (fy), (region_code, month), (region_code, fy), (icb_code, month), (icb_code, fy), (pcn_code, month), (pcn_code, fy)
   )
@@ -97,6 +124,22 @@ people AS (
   SELECT level, code, period, sum(people) AS people_referred
   FROM people_parts
   GROUP BY 1, 2, 3
+),
+
+-- PCNs with people referred in the year and no snapshot in it, per area: the caseload is published only where there
+-- are none (docs/methodology.md, Workforce). A count of PCNs, not people: which PCNs sent a snapshot (workforce's PCN
+-- rows) and which referred anyone (rollout's, where 0 is published as 0) are published already.
+unreported AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN y.pcn_code WHEN 'icb' THEN y.icb_code WHEN 'region' THEN y.region_code ELSE 'ENG' END AS code,
+    y.fy AS period,
+    count(DISTINCT y.pcn_code) AS pcns
+  FROM (SELECT DISTINCT pcn_code, icb_code, region_code, fy FROM person_years) AS y
+  LEFT JOIN (SELECT DISTINCT pcn_code, fy FROM workforce_in_force) AS s ON s.pcn_code = y.pcn_code AND s.fy = y.fy
+  INNER JOIN rollups AS r ON r.period_type = 'fy'
+  WHERE s.pcn_code IS NULL
+  GROUP BY 1, 2, 3
 )
 
 SELECT
@@ -104,10 +147,13 @@ SELECT
   p.list_size,
   p.pcns,
   p.months AS referral_months,
-  CASE WHEN s.period_type = 'fy' THEN COALESCE(r.people_referred, 0) END AS people_referred
+  CASE WHEN s.period_type = 'fy' THEN COALESCE(r.people_referred, 0) END AS people_referred,
+  CASE WHEN s.period_type = 'fy' THEN COALESCE(u.pcns, 0) END AS pcns_referring_without_snapshot
 FROM staffing AS s
 LEFT JOIN populations AS p
   ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period
 LEFT JOIN people AS r
   ON s.period_type = 'fy' AND r.level = s.level AND r.code = s.code AND r.period = s.period
+LEFT JOIN unreported AS u
+  ON s.period_type = 'fy' AND u.level = s.level AND u.code = s.code AND u.period = s.period
 ORDER BY s.level, s.code, s.period_type, s.period

@@ -1,7 +1,7 @@
 -- The registered population of every area and period (rollups) from the PCNs in force (pcn_months): the mean list
 -- size of those onboarded over the months of the period with data, PCNs open and months. A financial year's list
 -- size is the mean over its months. Denominators of rollout and workforce.
--- A PCN counts from its first month with events in force (event_months), as the data-as-of rule counts PCNs
+-- A PCN counts from its first month with events in force (onboarded.sql), as the data-as-of rule counts PCNs
 -- onboarded (docs/methodology.md, "Data as of"): uploads roll out in waves, and a PCN of a later wave has sent
 -- nothing yet, which is no count of 0. Counting its list diluted England's and its region's rates (red-team review
 -- 6, K8: England 10 -> 8 referrals per 1,000 with three silent PCNs), and a PCN joining in October was read at half
@@ -18,7 +18,7 @@ SELECT
   count(DISTINCT p.pcn_code) AS pcns,
   count(DISTINCT p.month) AS months
 FROM pcn_months AS p
-LEFT JOIN (SELECT pcn_code, min(month) AS first_month FROM event_months GROUP BY pcn_code) AS f
+LEFT JOIN onboarded AS f
   ON f.pcn_code = p.pcn_code
 CROSS JOIN rollups AS r
 GROUP BY 1, 2, 3, 4

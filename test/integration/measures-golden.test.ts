@@ -419,14 +419,22 @@ describe('part years and PCNs open part of the year', () => {
     });
   });
 
-  it('caseload so far and a year, against 200-250 a year', () => {
-    // 27 people referred in 9 months / 1.5 FTE = 18 so far; x 12 / 9 = 24 a year
+  it('no caseload where a PCN that referred people sent no snapshot (review 6, K7)', () => {
+    // 27 people referred in 9 months, 2 of them by U00070 (April), which sent no snapshot: 27 / 1.5 FTE = 18 so far
+    // (24 a year) counted U00070's people against U00203's link workers. FTE per 10,000 in December is over U00203's
+    // list alone, the only PCN reporting: 1.5 / 12,000 x 10,000 = 1.25.
     expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({
       people_referred: 27,
       splw_fte: 1.5,
       referral_months: 9,
-      caseload: 18,
-      caseload_annualised: 24,
+      pcns_referring_without_snapshot: 1,
+      caseload: null,
+      caseload_annualised: null,
+    });
+    expect(row('workforce', 'national', 'ENG', '2025-12')).toMatchObject({
+      pcns_reporting: 1,
+      list_size_reporting: 12_000,
+      splw_fte_per_10000: 1.25,
     });
   });
 });

@@ -392,16 +392,30 @@ describe('the other catalogue documents, worked out by hand', () => {
       ).toEqual(['national']);
   });
 
-  it('workforce: FTE per 10,000 and caseload per link worker FTE', () => {
-    // 1.5 + 3 = 4.5 FTE over 75,000 patients; people referred in FY 2025/26: 72 / 4.5 = 16
+  it('workforce: FTE per 10,000 and caseload over the PCNs that sent a snapshot (review 6, K7)', () => {
+    // April 2025: U10001 (10,000 patients) 1.5 FTE and U10004 (40,000) 3 FTE sent snapshots; U10002 (20,000) and
+    // U10003 (5,000) sent none. 4.5 FTE over the 50,000 patients of the two = 0.9 per 10,000 (over all 75,000 it read
+    // 0.6). 2 of the 4 PCNs reporting.
     expect(row('workforce', 'national', 'ENG', '2025-04')).toMatchObject({
       splw_headcount: 5,
       splw_fte: 4.5,
       splw_accredited: 4,
-      splw_fte_per_10000: 0.6,
+      pcns_reporting: 2,
+      pcns: 4,
+      list_size: 75_000,
+      list_size_reporting: 50_000,
+      splw_fte_per_10000: 0.9,
       splw_accredited_pct: 80,
     });
-    expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({ people_referred: 72, caseload: 16 });
+    // FY 2025/26: 72 people referred (U10001 8, U10002 19, U10003 5, U10004 40). U10002's and U10003's 24 are in no
+    // FTE: 72 / 4.5 = 16 a link worker read high (the reporting PCNs' 48 / 4.5 = 10.7). Their people alone would be a
+    // new count of a group of PCNs, so no caseload is published where a PCN that referred people sent no snapshot.
+    expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({
+      people_referred: 72,
+      pcns_referring_without_snapshot: 2,
+      caseload: null,
+      caseload_annualised: null,
+    });
   });
 
   it('data quality counts every upload', () => {

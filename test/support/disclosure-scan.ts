@@ -754,7 +754,8 @@ export const SCAN_SPEC: ScanSpec = {
     ],
     referral_sources: [['self_referral_pct', 'source_self', 'referrals', 100]],
     workforce: [
-      ['splw_fte_per_10000', 'splw_fte', 'list_size', 10000],
+      // Over the lists of the PCNs that sent a snapshot (review 6, K7).
+      ['splw_fte_per_10000', 'splw_fte', 'list_size_reporting', 10000],
       ['caseload', 'people_referred', 'splw_fte', 1],
     ],
     pcn_comparison: [

@@ -54,9 +54,12 @@ const staffRow = (
   cc_headcount: null,
   cc_fte: 0,
   list_size: LIST_SIZE,
+  list_size_reporting: LIST_SIZE,
   pcns: 1,
   referral_months: months,
   people_referred: period.includes('/') ? REFERRED : null,
+  // The one PCN sent its snapshots, so its people are the caseload's (workforce.sql).
+  pcns_referring_without_snapshot: period.includes('/') ? 0 : null,
 });
 
 /** The workforce document a refresh publishes with the first `upTo` months of the year in. */

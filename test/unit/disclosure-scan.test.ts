@@ -150,6 +150,7 @@ describe('the disclosure scan', () => {
         cc_headcount: null,
         cc_fte: 0,
         list_size: 50_000,
+        list_size_reporting: 50_000,
         people_referred: period.includes('/') ? 120 : null,
         splw_fte_per_10000: per10000,
         caseload: null,

@@ -67,6 +67,9 @@ async function publishedLevels(map: readonly MapPcn[]): Promise<string[]> {
     await run(
       `INSERT INTO pcn_months VALUES ${map.map((p) => `('${p.code}', '${p.icb}', '${p.region}', '2025-12', '2025/26', 10000)`).join(', ')}`,
     );
+    // Every PCN of the map onboarded (sending events): the check is of the map (test/unit/equity-onboarded.test.ts
+    // has a silent PCN).
+    await run(`CREATE TABLE onboarded AS SELECT DISTINCT pcn_code, '2025-12' AS first_month FROM pcn_months`);
     const reader = await connection.runAndReadAll(loadSql('metrics/equity'), ['2025-12-31', '2025-12-31']);
     const rows = reader.getRowObjectsJS().filter((r) => r.dimension === 'pcn_imd_quintile');
     return [...new Set(rows.map((r) => String(r.level)))].sort();

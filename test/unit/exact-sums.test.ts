@@ -41,6 +41,8 @@ function workforceTables(order: 'forward' | 'reverse'): string[] {
     `CREATE TABLE populations (level VARCHAR, code VARCHAR, period_type VARCHAR, period VARCHAR, list_size BIGINT,
        pcns BIGINT, months BIGINT)`,
     `CREATE TABLE episodes (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, fy VARCHAR, person_id VARCHAR)`,
+    // FTE per 10,000 is over the lists of the PCNs that sent a snapshot (reference data: none here, so no list).
+    'CREATE TABLE pcns (pcn_code VARCHAR, list_size BIGINT, valid_from DATE, valid_to DATE)',
     // People referred are added up for every area through the rollups view, PCNs that moved apart (none here).
     `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
     'CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)',

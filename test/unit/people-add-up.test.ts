@@ -10,8 +10,8 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   PCN U00001 is in ICB QAA until June 2025 and in ICB QBB from July 2025; PCN U00002 is in ICB QBB; both in region
  *   Y56. Person A (U00001, female) is referred in May (ICB QAA) and again in August (ICB QBB); person B (U00001,
  *   male) in August; person C (U00002, female) in May. SWEMWBS pairs: A's May referral improves (20 to 25), A's
- *   August referral does not (20 to 21), B improves (20 to 24). U00001, U00002 and U00003 (in QBB, sending nothing)
- *   are in the most deprived PCN quintile (1). Person D (U00002, female) is referred in June aged 45-54 and again in
+ *   August referral does not (20 to 21), B improves (20 to 24). U00001, U00002 and U00003 (in QBB, sending nothing
+ *   any figure counts, from October) are in the most deprived PCN quintile (1). Person D (U00002, female) is referred in June aged 45-54 and again in
  *   September aged 55-64: her referrals disagree on age band, so she is in both bands (and once in her sex);
  *   SWEMWBS: her June referral improves (20 to 25), her September one does not (20 to 20).
  *
@@ -92,8 +92,12 @@ beforeAll(async () => {
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
   // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
   await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
-  for (const table of ['event_months', 'populations', 'moved_pcns', 'episodes', 'wellbeing_pairs'])
+  for (const table of ['event_months', 'onboarded', 'populations', 'moved_pcns', 'episodes', 'wellbeing_pairs']) {
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
+    // U00003 sends its first events in October, none of which any figure here counts: onboarded, so it is one of its
+    // quintile's PCNs (a quintile counts the PCNs onboarded: equity.sql).
+    if (table === 'event_months') await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01')`);
+  }
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);
     results.set(
@@ -110,6 +114,9 @@ beforeAll(async () => {
     ('U00001', 'QBB', 'Y56', '2025-08', '2025/26', 'splw', 1, 1.0, 1, 0.0),
     ('U00002', 'QBB', 'Y56', '2025-05', '2025/26', 'splw', 1, 1.0, 1, 0.0))
     AS w (pcn_code, icb_code, region_code, month, fy, role, headcount, fte, accredited_training_headcount, vacancies_fte)`);
+  // Workforce's FTE per 10,000 is over the lists of the PCNs that sent a snapshot, from the reference data.
+  await run(`CREATE TABLE pcns AS SELECT DISTINCT pcn_code, list_size, DATE '2019-04-01' AS valid_from,
+    CAST(NULL AS DATE) AS valid_to FROM pcn_months`);
   moved = (await connection.runAndReadAll('SELECT * FROM moved_pcns ORDER BY 1, 2, 3')).getRows();
   await query('rollout', []);
   await query('wellbeing', ['2025-12-31']);
@@ -187,7 +194,7 @@ describe('people add up across PCNs, and a PCN that moved ICB during the year co
       ['pcn', 'U00002', 2, 1, 1],
       ['region', 'Y56', 3, 2, 2],
     ]);
-    // Quintile 1 holds all three PCNs (U00003 sent nothing): A, B, C and D, A once though U00001 moved. Published for
+    // Quintile 1 holds all three PCNs (U00003 referred nobody): A, B, C and D, A once though U00001 moved. Published for
     // England and regions only (no ICB: a quintile cell of an ICB is often one or two PCNs; equity-quintiles.test.ts).
     expect(pick('equity', { dimension: 'pcn_imd_quintile', group: '1' }, ['people_referred'])).toEqual([
       ['national', 'ENG', 4],

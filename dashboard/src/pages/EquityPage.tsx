@@ -35,6 +35,13 @@ const groupLabel = (dimension: Dimension, group: string) =>
     : group.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
 /** Equity: who is referred, who takes up and whose wellbeing improves, by deprivation, ethnicity, age and sex. */
+/**
+ * Whose lists a quintile's rate is over: a PCN counts from its first month with data, as on the Rollout page, so a
+ * quintile whose PCNs join later does not read low (docs/methodology.md, Equity; red-team review 6, K8).
+ */
+const QUINTILE_LISTS =
+  "Each quintile's patients are those of its PCNs from their first month of data (as on the Rollout page): a PCN not yet sending data is in no quintile's list.";
+
 export default function EquityPage() {
   const { meta, scope, fy } = useDashboard();
   const [dimension, setDimension] = useState<Dimension>('imd_decile');
@@ -83,6 +90,7 @@ export default function EquityPage() {
         <ChartCard
           title={dimension === 'pcn_imd_quintile' ? 'People referred per 1,000 patients a year' : 'People referred'}
           method="equity"
+          howMore={dimension === 'pcn_imd_quintile' ? QUINTILE_LISTS : undefined}
           data={equity}
           empty={rows.length === 0}
           emptyMessage={emptyMessage}

@@ -1,4 +1,5 @@
 import { LineChart } from '@tremor/react';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -8,7 +9,7 @@ import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
-import { formatDecimal, formatFte, formatPercent, monthLabel } from '../format.ts';
+import { formatCount, formatDecimal, formatFte, formatPercent, monthLabel } from '../format.ts';
 
 const FTE_SERIES: readonly Series[] = [
   { label: 'Link workers', color: 'blue' },
@@ -23,6 +24,24 @@ const FTE_COLUMNS = {
   hwbc_fte: 'Coach FTE',
   cc_fte: 'Care coordinator FTE',
 };
+
+/**
+ * Which PCNs a figure covers: FTE per 10,000 and caseload are over the PCNs that sent a workforce snapshot (review 6,
+ * K7), so the card says how many of the PCNs in force that is.
+ */
+export function reportingCoverage(row: MetricRow | undefined): string {
+  return `${formatCount(figure(row, 'pcns_reporting'))} of ${formatCount(figure(row, 'pcns'))} PCNs sent a snapshot`;
+}
+
+/**
+ * Why a year has no caseload: PCNs that referred people sent no snapshot, so their people have no link worker FTE
+ * beside them (workforce.sql). Undefined where there is a caseload or nothing to say.
+ */
+export function caseloadWithheld(year: MetricRow | undefined): string | undefined {
+  const missing = figure(year, 'pcns_referring_without_snapshot');
+  if (typeof missing !== 'number' || missing === 0) return undefined;
+  return `not shown: ${formatCount(missing)} ${missing === 1 ? 'PCN' : 'PCNs'} that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them`;
+}
 
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
 export default function WorkforcePage() {
@@ -67,12 +86,16 @@ export default function WorkforcePage() {
             dataAsOf: dataAsOfOf(workforce, meta.data_as_of),
             columns: {
               ...FTE_COLUMNS,
-              splw_fte_per_10000: 'Link worker FTE per 10,000',
+              splw_fte_per_10000: 'Link worker FTE per 10,000 (patients of the PCNs that sent a snapshot)',
+              pcns_reporting: 'PCNs that sent a snapshot',
+              pcns: 'PCNs in force',
               splw_accredited_pct: 'Accredited %',
               pcns_with_link_worker_pct: 'PCNs with a link worker %',
               caseload_fy: 'Caseload: financial year',
               caseload_annualised: 'Caseload a year (pro rata)',
               referral_months: 'Caseload: months of referrals it is pro rata from',
+              pcns_referring_without_snapshot:
+                'Caseload: PCNs that referred people and sent no snapshot (none shown where any)',
             },
             rows: latest
               ? [
@@ -81,6 +104,7 @@ export default function WorkforcePage() {
                     caseload_fy: fy,
                     caseload_annualised: year?.caseload_annualised ?? null,
                     referral_months: year?.referral_months ?? null,
+                    pcns_referring_without_snapshot: year?.pcns_referring_without_snapshot ?? null,
                   },
                 ]
               : [],
@@ -91,7 +115,7 @@ export default function WorkforcePage() {
               label={`Link worker FTE (${monthLabel(latest?.period ?? '')})`}
               value={<FigureValue value={figure(latest, 'splw_fte')} format={(v) => formatFte(v, scope.level)} />}
               testId="kpi-splw-fte"
-              context={`${formatDecimal(figure(latest, 'splw_fte_per_10000'), 2)} per 10,000 patients (about 1 expected)${
+              context={`${formatDecimal(figure(latest, 'splw_fte_per_10000'), 2)} per 10,000 patients of the PCNs reporting (about 1 expected); ${reportingCoverage(latest)}${
                 scope.level === 'national' ? '' : '; FTE rounded to the nearest 5'
               }`}
             />
@@ -104,13 +128,21 @@ export default function WorkforcePage() {
             <Kpi
               label={`Caseload, FY ${fy}`}
               value={<FigureValue value={figure(year, 'caseload_annualised')} format={(v) => formatDecimal(v, 0)} />}
+              testId="kpi-caseload"
               context={
-                <>
-                  people referred per link worker FTE a year (pro rata from{' '}
-                  <FigureValue value={figure(year, 'caseload')} format={(v) => formatDecimal(v, 0)} /> in{' '}
-                  {String(figure(year, 'referral_months') ?? 0)} months); expected {t.caseload_min}–{t.caseload_max} a
-                  year
-                </>
+                caseloadWithheld(year) !== undefined ? (
+                  <span data-testid="caseload-withheld">
+                    people referred per link worker FTE a year, {caseloadWithheld(year)} ({reportingCoverage(year)}, a
+                    mean of the months); expected {t.caseload_min}–{t.caseload_max} a year
+                  </span>
+                ) : (
+                  <>
+                    people referred per link worker FTE a year (pro rata from{' '}
+                    <FigureValue value={figure(year, 'caseload')} format={(v) => formatDecimal(v, 0)} /> in{' '}
+                    {String(figure(year, 'referral_months') ?? 0)} months; every PCN that referred people sent a
+                    snapshot); expected {t.caseload_min}–{t.caseload_max} a year
+                  </>
+                )
               }
             />
           </div>

@@ -1,0 +1,122 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import { DashboardContext, type DashboardState } from '../context.ts';
+import WorkforcePage, { caseloadWithheld, reportingCoverage } from './WorkforcePage.tsx';
+
+/*
+ * FTE per 10,000 and caseload are over the PCNs that sent a workforce snapshot (docs/methodology.md, Workforce; red-team
+ * review 6, K7): the Workforce card says how many of the PCNs in force that is, and where PCNs that referred people
+ * sent no snapshot it says why there is no caseload rather than showing one that counts their people against no FTE.
+ */
+const META = {
+  generated_at: '2026-12-01T06:00:00Z',
+  data_as_of: '2025-05-31',
+  months: [],
+  financial_years: ['2025/26'],
+  regions: [],
+  icbs: [],
+  pcns: [],
+  metrics: [],
+  targets: { accredited_pct: 90, caseload_min: 200, caseload_max: 250 },
+} as unknown as MetaDocument;
+
+const month = {
+  level: 'national',
+  code: 'ENG',
+  period_type: 'month',
+  period: '2025-05',
+  splw_fte: 1284.5,
+  splw_fte_per_10000: 0.9,
+  pcns_reporting: 1284,
+  pcns: 1300,
+} as unknown as MetricRow;
+
+const yearRow = (without: number, caseload: number | null) =>
+  ({
+    level: 'national',
+    code: 'ENG',
+    period_type: 'fy',
+    period: '2025/26',
+    pcns_reporting: 1283.5,
+    pcns: 1300,
+    referral_months: 2,
+    pcns_referring_without_snapshot: without,
+    caseload: caseload === null ? null : caseload / 6,
+    caseload_annualised: caseload,
+  }) as unknown as MetricRow;
+
+let year: MetricRow = yearRow(16, null);
+
+beforeEach(() => {
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (path: string) => {
+      const query = new URL(path, 'http://127.0.0.1').searchParams;
+      const rows = query.get('level') === 'national' ? [month, year] : [];
+      return new Response(JSON.stringify({ name: 'workforce', description: 'Workforce.', rows }), { status: 200 });
+    }),
+  );
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+async function show() {
+  const state: DashboardState = {
+    meta: META,
+    filters: { fy: '2025/26', region: null, icb: null, pcn: null },
+    scope: { level: 'national', code: 'ENG', name: 'England' },
+    fy: '2025/26',
+  };
+  render(
+    <DashboardContext.Provider value={state}>
+      <WorkforcePage />
+    </DashboardContext.Provider>,
+  );
+  await waitFor(() => expect(screen.getByTestId('kpi-splw-fte').textContent).not.toBe('–'));
+}
+
+describe('the Workforce card states which PCNs its rates cover', () => {
+  it('says the coverage of FTE per 10,000: PCNs that sent a snapshot of the PCNs in force', async () => {
+    year = yearRow(0, 225);
+    await show();
+    expect(screen.getByText(/per 10,000 patients of the PCNs reporting/).textContent).toBe(
+      '0.90 per 10,000 patients of the PCNs reporting (about 1 expected); 1,284 of 1,300 PCNs sent a snapshot',
+    );
+    // Every PCN that referred people sent a snapshot: the caseload is shown, and says so.
+    expect(screen.getByTestId('kpi-caseload').textContent).toBe('225');
+    expect(screen.queryByTestId('caseload-withheld')).toBeNull();
+    expect(screen.getByText(/every PCN that referred people sent a/)).toBeTruthy();
+  });
+
+  it('says why there is no caseload where PCNs that referred people sent no snapshot', async () => {
+    year = yearRow(16, null);
+    await show();
+    expect(screen.getByTestId('kpi-caseload').textContent).toBe('–');
+    expect(screen.getByTestId('caseload-withheld').textContent).toBe(
+      'people referred per link worker FTE a year, not shown: 16 PCNs that referred people this year sent no workforce ' +
+        'snapshot, so their people have no link worker FTE beside them (1,284 of 1,300 PCNs sent a snapshot, a mean of ' +
+        'the months); expected 200–250 a year',
+    );
+  });
+
+  it('the texts on their own: one PCN, none, and a row without the figures', () => {
+    expect(caseloadWithheld(yearRow(1, null))).toBe(
+      'not shown: 1 PCN that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them',
+    );
+    expect(caseloadWithheld(yearRow(0, 225))).toBeUndefined();
+    expect(caseloadWithheld(undefined)).toBeUndefined();
+    expect(reportingCoverage(undefined)).toBe('– of – PCNs sent a snapshot');
+  });
+});
