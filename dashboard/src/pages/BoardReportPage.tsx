@@ -32,7 +32,7 @@ import {
 
 /** The board figures grouped as the cards of the page (issue 18): ids from BOARD_MEASURES. */
 const CARDS: readonly { title: string; measures: readonly string[] }[] = [
-  { title: 'Declines', measures: ['decline_rate_pct'] },
+  { title: 'Offers declined', measures: ['decline_rate_pct'] },
   { title: 'Engagement and connection', measures: ['engaged_pct', 'connected_pct'] },
   { title: 'Contacts', measures: ['mean_contacts'] },
   { title: 'Wellbeing improvement', measures: ['wellbeing_improved_pct'] },

@@ -13,7 +13,7 @@ import { formatCount, formatDecimal } from '../format.ts';
 const MEASURES = [
   { name: 'referrals', title: 'Referrals by month', format: (n: number) => formatCount(Math.round(n)) },
   { name: 'people_referred', title: 'People referred by month', format: (n: number) => formatCount(Math.round(n)) },
-  { name: 'decline_rate_pct', title: 'Declines, % by month', format: (n: number) => `${formatDecimal(n)}%` },
+  { name: 'decline_rate_pct', title: 'Offers declined, % by month', format: (n: number) => `${formatDecimal(n)}%` },
   {
     name: 'engagement_pct',
     title: 'Engagement, % by month of referral',
