@@ -857,6 +857,20 @@ export interface LoadedValues {
   reload(r: number, column: string): void;
   /** What the previous audit of each component left (reaudit). */
   readonly previous: PreviousAudits;
+  /** What each equation read alone pinned when last read (equationDisclosures). */
+  readonly alone: AloneReadings;
+}
+
+/**
+ * Each equation read alone (equationAlone) depends on the values of its own variables only, so it is read again only
+ * after one of them is (issue 17: the publisher reads a component's equations alone after every cell it suppresses
+ * there, and a national component has thousands of equations, nearly all unchanged).
+ */
+interface AloneReadings {
+  /** Per equation: 1 until it is read, and again after a value of it is read again (reload). */
+  readonly stale: Uint8Array;
+  /** The equations whose last reading pinned something, and what. */
+  readonly found: Map<number, Disclosure[]>;
 }
 
 /**
@@ -909,13 +923,21 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     sumStamp: new Int32Array(system.equationStart.length - 1),
     sums: new Float64Array(4 * (system.equationStart.length - 1)),
   };
+  const alone: AloneReadings = {
+    stale: new Uint8Array(system.equationStart.length - 1).fill(1),
+    found: new Map(),
+  };
+  const { equationsOfStart, equationsOfList } = system;
   return {
     system,
     previous,
+    alone,
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
         loadValue(system, v);
+        for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++)
+          alone.stale[equationsOfList[j] as number] = 1;
         const c = system.componentOf[v] as number;
         if (c < 0 || previous.valid[c] === 0 || previous.pendingMark[v] === 1) continue;
         previous.pendingMark[v] = 1;
@@ -1489,17 +1511,28 @@ export function equationDisclosures(
   system: AuditSystem,
   component: number,
   anyCount?: (variable: number) => boolean,
+  values?: LoadedValues,
 ): EquationDisclosure[] {
   const { equations, variables } = system.components[component] as AuditSystem['components'][number];
-  // The values as the rows hold them now (the publisher's LoadedValues hold the same).
-  loadValues(system, variables);
+  // The values as the rows hold them now; the publisher's LoadedValues hold them already, with each equation's last
+  // reading (AloneReadings: read again only where a value of it changed).
+  const alone = values?.system === system && anyCount === undefined ? values.alone : undefined;
+  if (alone === undefined) loadValues(system, variables);
   const [from, to] = system.repeated ?? [0, 0];
   const found: EquationDisclosure[] = [];
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
     if (e >= from && e < to) continue;
-    const disclosures = equationAlone(system, e, anyCount);
-    if (disclosures.length > 0) found.push({ equation: e, disclosures });
+    let disclosures: Disclosure[] | undefined;
+    if (alone === undefined) disclosures = equationAlone(system, e, anyCount);
+    else if (alone.stale[e] === 0) disclosures = alone.found.get(e);
+    else {
+      disclosures = equationAlone(system, e);
+      alone.stale[e] = 0;
+      if (disclosures.length > 0) alone.found.set(e, disclosures);
+      else alone.found.delete(e);
+    }
+    if (disclosures !== undefined && disclosures.length > 0) found.push({ equation: e, disclosures });
   }
   return found;
 }
