@@ -127,6 +127,8 @@ export interface AuditSystem {
     readonly visited: Int32Array;
     readonly visitedEquations: Int32Array;
     stamp: number;
+    /** The variables a search by equations reached, in the order reached (nearestVariable's queue). */
+    readonly reached: Int32Array;
     /** The published value of each variable of the component being audited: its kind (VALUE_*) and number. */
     readonly kind: Uint8Array;
     readonly value: Float64Array;
@@ -649,6 +651,7 @@ function withComponents(
     visited: new Int32Array(n),
     visitedEquations: new Int32Array(equationCount),
     stamp: 0,
+    reached: new Int32Array(n),
     kind: new Uint8Array(n),
     value: new Float64Array(n),
     evident: new Uint8Array(n),
@@ -1442,16 +1445,20 @@ export function nearestVariable(
   from: number,
   score: (variable: number) => number | undefined,
 ): number | undefined {
-  const { visited, visitedEquations } = system.scratch;
+  const { visited, visitedEquations, reached } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const stamp = ++system.scratch.stamp;
   visited[from] = stamp;
-  let frontier = [from];
-  while (frontier.length > 0) {
+  // Breadth first, a distance at a time: reached[head] to reached[tail - 1] are those at the distance being searched
+  // from (no array made per distance: this runs for every cell a reader recovers).
+  reached[0] = from;
+  let head = 0;
+  let tail = 1;
+  while (head < tail) {
     let best: number | undefined;
     let bestScore = Number.POSITIVE_INFINITY;
-    const next: number[] = [];
-    for (const at of frontier)
+    for (const end = tail; head < end; head++) {
+      const at = reached[head] as number;
       for (let j = equationsOfStart[at] as number; j < (equationsOfStart[at + 1] as number); j++) {
         const e = equationsOfList[j] as number;
         if (visitedEquations[e] === stamp) continue;
@@ -1460,7 +1467,7 @@ export function nearestVariable(
           const v = equationVariables[i] as number;
           if (visited[v] === stamp) continue;
           visited[v] = stamp;
-          next.push(v);
+          reached[tail++] = v;
           const value = score(v);
           if (value !== undefined && (value < bestScore || (value === bestScore && v < (best as number)))) {
             best = v;
@@ -1468,8 +1475,8 @@ export function nearestVariable(
           }
         }
       }
+    }
     if (best !== undefined) return best;
-    frontier = next;
   }
   return undefined;
 }
@@ -1627,20 +1634,24 @@ export function sealsEquation(system: AuditSystem, v: number): boolean {
   return sealsOne(system, first, first, copy) || (copy >= 0 && sealsOne(system, copy, first, copy));
 }
 
+/** Whether sealsOne reads variable u as `*`: one of the cell's two (`first`, `copy`), or a `*` published. */
+function asStar(system: AuditSystem, u: number, first: number, copy: number): boolean {
+  return u === first || u === copy || publishedValue(system, u) === '*';
+}
+
 /** sealsEquation for one variable of the cell (`first` and `copy`: the cell's two, each read as `*`). */
 function sealsOne(system: AuditSystem, v: number, first: number, copy: number): boolean {
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
-  const asStar = (u: number) => u === first || u === copy || publishedValue(system, u) === '*';
   for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
     const e = equationsOfList[j] as number;
     const start = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
-    if (!asStar(equationVariables[start] as number)) continue;
+    if (!asStar(system, equationVariables[start] as number, first, copy)) continue;
     let stars = 0;
     let open = false;
     for (let i = start + 1; i < end && !open; i++) {
       const u = equationVariables[i] as number;
-      if (asStar(u)) stars++;
+      if (asStar(system, u, first, copy)) stars++;
       else {
         const value = publishedValue(system, u);
         open = typeof value === 'number' && value > 0;
