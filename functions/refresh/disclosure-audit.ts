@@ -127,6 +127,8 @@ export interface AuditSystem {
     readonly visited: Int32Array;
     readonly visitedEquations: Int32Array;
     stamp: number;
+    /** The variables a search by equations reached, in the order reached (nearestVariable's queue). */
+    readonly reached: Int32Array;
     /** The published value of each variable of the component being audited: its kind (VALUE_*) and number. */
     readonly kind: Uint8Array;
     readonly value: Float64Array;
@@ -649,6 +651,7 @@ function withComponents(
     visited: new Int32Array(n),
     visitedEquations: new Int32Array(equationCount),
     stamp: 0,
+    reached: new Int32Array(n),
     kind: new Uint8Array(n),
     value: new Float64Array(n),
     evident: new Uint8Array(n),
@@ -857,6 +860,20 @@ export interface LoadedValues {
   reload(r: number, column: string): void;
   /** What the previous audit of each component left (reaudit). */
   readonly previous: PreviousAudits;
+  /** What each equation read alone pinned when last read (equationDisclosures). */
+  readonly alone: AloneReadings;
+}
+
+/**
+ * Each equation read alone (equationAlone) depends on the values of its own variables only, so it is read again only
+ * after one of them is (issue 17: the publisher reads a component's equations alone after every cell it suppresses
+ * there, and a national component has thousands of equations, nearly all unchanged).
+ */
+interface AloneReadings {
+  /** Per equation: 1 until it is read, and again after a value of it is read again (reload). */
+  readonly stale: Uint8Array;
+  /** The equations whose last reading pinned something, and what. */
+  readonly found: Map<number, Disclosure[]>;
 }
 
 /**
@@ -909,13 +926,21 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     sumStamp: new Int32Array(system.equationStart.length - 1),
     sums: new Float64Array(4 * (system.equationStart.length - 1)),
   };
+  const alone: AloneReadings = {
+    stale: new Uint8Array(system.equationStart.length - 1).fill(1),
+    found: new Map(),
+  };
+  const { equationsOfStart, equationsOfList } = system;
   return {
     system,
     previous,
+    alone,
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
         loadValue(system, v);
+        for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++)
+          alone.stale[equationsOfList[j] as number] = 1;
         const c = system.componentOf[v] as number;
         if (c < 0 || previous.valid[c] === 0 || previous.pendingMark[v] === 1) continue;
         previous.pendingMark[v] = 1;
@@ -1420,16 +1445,20 @@ export function nearestVariable(
   from: number,
   score: (variable: number) => number | undefined,
 ): number | undefined {
-  const { visited, visitedEquations } = system.scratch;
+  const { visited, visitedEquations, reached } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const stamp = ++system.scratch.stamp;
   visited[from] = stamp;
-  let frontier = [from];
-  while (frontier.length > 0) {
+  // Breadth first, a distance at a time: reached[head] to reached[tail - 1] are those at the distance being searched
+  // from (no array made per distance: this runs for every cell a reader recovers).
+  reached[0] = from;
+  let head = 0;
+  let tail = 1;
+  while (head < tail) {
     let best: number | undefined;
     let bestScore = Number.POSITIVE_INFINITY;
-    const next: number[] = [];
-    for (const at of frontier)
+    for (const end = tail; head < end; head++) {
+      const at = reached[head] as number;
       for (let j = equationsOfStart[at] as number; j < (equationsOfStart[at + 1] as number); j++) {
         const e = equationsOfList[j] as number;
         if (visitedEquations[e] === stamp) continue;
@@ -1438,7 +1467,7 @@ export function nearestVariable(
           const v = equationVariables[i] as number;
           if (visited[v] === stamp) continue;
           visited[v] = stamp;
-          next.push(v);
+          reached[tail++] = v;
           const value = score(v);
           if (value !== undefined && (value < bestScore || (value === bestScore && v < (best as number)))) {
             best = v;
@@ -1446,8 +1475,8 @@ export function nearestVariable(
           }
         }
       }
+    }
     if (best !== undefined) return best;
-    frontier = next;
   }
   return undefined;
 }
@@ -1489,17 +1518,28 @@ export function equationDisclosures(
   system: AuditSystem,
   component: number,
   anyCount?: (variable: number) => boolean,
+  values?: LoadedValues,
 ): EquationDisclosure[] {
   const { equations, variables } = system.components[component] as AuditSystem['components'][number];
-  // The values as the rows hold them now (the publisher's LoadedValues hold the same).
-  loadValues(system, variables);
+  // The values as the rows hold them now; the publisher's LoadedValues hold them already, with each equation's last
+  // reading (AloneReadings: read again only where a value of it changed).
+  const alone = values?.system === system && anyCount === undefined ? values.alone : undefined;
+  if (alone === undefined) loadValues(system, variables);
   const [from, to] = system.repeated ?? [0, 0];
   const found: EquationDisclosure[] = [];
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
     if (e >= from && e < to) continue;
-    const disclosures = equationAlone(system, e, anyCount);
-    if (disclosures.length > 0) found.push({ equation: e, disclosures });
+    let disclosures: Disclosure[] | undefined;
+    if (alone === undefined) disclosures = equationAlone(system, e, anyCount);
+    else if (alone.stale[e] === 0) disclosures = alone.found.get(e);
+    else {
+      disclosures = equationAlone(system, e);
+      alone.stale[e] = 0;
+      if (disclosures.length > 0) alone.found.set(e, disclosures);
+      else alone.found.delete(e);
+    }
+    if (disclosures !== undefined && disclosures.length > 0) found.push({ equation: e, disclosures });
   }
   return found;
 }
@@ -1594,20 +1634,24 @@ export function sealsEquation(system: AuditSystem, v: number): boolean {
   return sealsOne(system, first, first, copy) || (copy >= 0 && sealsOne(system, copy, first, copy));
 }
 
+/** Whether sealsOne reads variable u as `*`: one of the cell's two (`first`, `copy`), or a `*` published. */
+function asStar(system: AuditSystem, u: number, first: number, copy: number): boolean {
+  return u === first || u === copy || publishedValue(system, u) === '*';
+}
+
 /** sealsEquation for one variable of the cell (`first` and `copy`: the cell's two, each read as `*`). */
 function sealsOne(system: AuditSystem, v: number, first: number, copy: number): boolean {
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
-  const asStar = (u: number) => u === first || u === copy || publishedValue(system, u) === '*';
   for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
     const e = equationsOfList[j] as number;
     const start = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
-    if (!asStar(equationVariables[start] as number)) continue;
+    if (!asStar(system, equationVariables[start] as number, first, copy)) continue;
     let stars = 0;
     let open = false;
     for (let i = start + 1; i < end && !open; i++) {
       const u = equationVariables[i] as number;
-      if (asStar(u)) stars++;
+      if (asStar(system, u, first, copy)) stars++;
       else {
         const value = publishedValue(system, u);
         open = typeof value === 'number' && value > 0;

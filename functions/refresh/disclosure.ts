@@ -931,7 +931,7 @@ function protectComponent(
     const found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
-      const alone = protectAlone(system, component, suppress, publishedCount);
+      const alone = protectAlone(system, component, suppress, publishedCount, values);
       if (alone.count === 0) return alone.stuck === undefined ? { count } : { count, stuck: alone.stuck };
       count += alone.count;
       continue;
@@ -966,6 +966,7 @@ function protectAlone(
   component: number,
   suppress: (variable: number) => void,
   publishedCount: (v: number) => number | undefined,
+  values: LoadedValues,
 ): { count: number; stuck?: Row } {
   const targets = new Set<number>();
   // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
@@ -977,7 +978,7 @@ function protectAlone(
   // secondary suppression and the audit avoid sealing one where another cell will do, so it is left only where every
   // figure of its period below England is already `*` or sealed (a demo's community connections in January 2025).
   let certain: Row | undefined;
-  for (const { equation, disclosures } of equationDisclosures(system, component)) {
+  for (const { equation, disclosures } of equationDisclosures(system, component, undefined, values)) {
     const target =
       withinEquation(system, equation, publishedCount, true) ?? withinEquation(system, equation, publishedCount, false);
     if (target !== undefined) targets.add(target);

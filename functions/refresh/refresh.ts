@@ -154,21 +154,47 @@ export function parentFinder(geography: readonly GeographyRow[]) {
   const regionOfIcb = new Map(geography.map((g) => [g.icb_code, g.region_code]));
   const versions = new Map<string, GeographyRow[]>();
   for (const g of geography) versions.set(g.pcn_code, [...(versions.get(g.pcn_code) ?? []), g]);
-  return (row: Row): readonly string[] => {
-    if (row.level === 'region') return ['ENG'];
-    if (row.level === 'icb') {
-      const region = regionOfIcb.get(String(row.code));
-      return region === undefined ? [] : [region];
-    }
-    if (row.level !== 'pcn') return [];
-    const period = String(row.period);
+  const icbsOf = (pcn: string, period: string): readonly string[] => {
     const month = /^\d{4}-\d{2}$/.test(period);
     const [start, end] = month ? [`${period}-01`, `${period}-01`] : [periodStart(period), periodEnd(period)];
-    const inForce = (versions.get(String(row.code)) ?? []).filter(
+    const inForce = (versions.get(pcn) ?? []).filter(
       (v) =>
         String(v.valid_from).slice(0, 10) <= end && (v.valid_to === null || String(v.valid_to).slice(0, 10) >= start),
     );
-    return [...new Set(inForce.map((v) => v.icb_code))];
+    return Object.freeze([...new Set(inForce.map((v) => v.icb_code))]);
+  };
+  // Worked out once per area (a PCN's per period) and shared, frozen: disclosure control asks for every row of every
+  // document, a few thousand areas and periods over millions of rows (issue 17: these arrays and strings were a tenth
+  // of the step's garbage).
+  const none: readonly string[] = Object.freeze([]);
+  const england: readonly string[] = Object.freeze(['ENG']);
+  const regionsOf = new Map<string, readonly string[]>();
+  const icbsByPeriod = new Map<string, Map<string, readonly string[]>>();
+  return (row: Row): readonly string[] => {
+    if (row.level === 'region') return england;
+    const code = String(row.code);
+    if (row.level === 'icb') {
+      let regions = regionsOf.get(code);
+      if (regions === undefined) {
+        const region = regionOfIcb.get(code);
+        regions = region === undefined ? none : Object.freeze([region]);
+        regionsOf.set(code, regions);
+      }
+      return regions;
+    }
+    if (row.level !== 'pcn') return none;
+    const period = String(row.period);
+    let byPeriod = icbsByPeriod.get(code);
+    if (byPeriod === undefined) {
+      byPeriod = new Map();
+      icbsByPeriod.set(code, byPeriod);
+    }
+    let icbs = byPeriod.get(period);
+    if (icbs === undefined) {
+      icbs = icbsOf(code, period);
+      byPeriod.set(period, icbs);
+    }
+    return icbs;
   };
 }
 
