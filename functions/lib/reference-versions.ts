@@ -239,7 +239,7 @@ async function uncoveredMonths(
 
 /** What a version that takes a PCN out of force over its events is told to do (review 7, M7). */
 export const KEEP_IN_FORCE =
-  "a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them; nothing was staged";
+  'a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them; nothing was staged';
 
 /**
  * The PCN codes of a reference version and the rows they are on, numbered as parseReference numbers them. Not

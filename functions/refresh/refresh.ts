@@ -144,8 +144,7 @@ interface OutOfForceRow {
 export function describeOutOfForce(rows: readonly OutOfForceRow[]): string | undefined {
   if (rows.length === 0) return undefined;
   const byPcn = new Map<string, string[]>();
-  for (const r of rows)
-    byPcn.set(r.pcn_code, [...(byPcn.get(r.pcn_code) ?? []), `${r.month} (${Number(r.events)})`]);
+  for (const r of rows) byPcn.set(r.pcn_code, [...(byPcn.get(r.pcn_code) ?? []), `${r.month} (${Number(r.events)})`]);
   const list = [...byPcn].map(([pcn, months]) => `${pcn}: ${months.join(', ')}`).join('; ');
   return `refresh: events dated in a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): ${list}. Correct the dates at the PCN, or stage a reference version that has the PCN in force then (\`reference FILE\`).`;
 }

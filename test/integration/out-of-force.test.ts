@@ -71,7 +71,11 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
     const [inForce] = referenceKeys();
     const inDir = join(dir.path, 'in');
     mkdirSync(inDir, { recursive: true });
-    const { exitCode } = await ingestFiles(writeEventFiles(inDir, uploads), { dataDir, out: () => {}, progress: false });
+    const { exitCode } = await ingestFiles(writeEventFiles(inDir, uploads), {
+      dataDir,
+      out: () => {},
+      progress: false,
+    });
     expect(exitCode).toBe(0);
 
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -96,7 +100,10 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
     expect(row('rollout', 'region', 'Y56', '2025/26').referrals).toBe(100);
     expect(row('rollout', 'region', 'Y58', '2025/26').referrals).toBe(25);
     for (const doc of docs.values())
-      expect((doc.rows ?? []).filter((r) => String(r.code) === 'UNKNOWN'), doc.name).toEqual([]);
+      expect(
+        (doc.rows ?? []).filter((r) => String(r.code) === 'UNKNOWN'),
+        doc.name,
+      ).toEqual([]);
     const listed = (code: string) => {
       const { events_out_of_force, months_out_of_force, first_month_out_of_force, last_month_out_of_force } = row(
         'data_quality',
