@@ -645,7 +645,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
     file: 'workforce',
-    version: '2', // 2: a PCN's list counts from its first month with events (review 6, K8)
+    version: '3', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: a snapshot dated when
+    // its PCN was not in force is in no figure (was: ICB and region "UNKNOWN", and England; review 7, M10)
     keys: [],
     definitions: {
       ...COMMON,
