@@ -102,6 +102,7 @@ export async function stageReference(
   const key = `${REFERENCE_PREFIX}${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}.csv`;
   const rows = parseReference(source ?? key, text);
   const dropped = await droppedPcns(store, rows);
+  if (dropped.length === 0) dropped.push(...(await uncoveredMonths(store, rows, pcnLines(text))));
   if (dropped.length > 0) throw new ReferenceDataError(source ?? key, dropped);
   await store.put(key, text, { contentType: 'text/csv' });
   return key;
@@ -166,6 +167,79 @@ async function droppedPcns(store: ObjectStore, rows: readonly PcnReferenceRow[])
     );
   return problems;
 }
+
+/** A PCN's versions' dates: from its valid_from to its valid_to (none: still in force). */
+type Spans = Map<string, { from: string; to: string | undefined }[]>;
+
+function spansOf(rows: readonly { pcn_code?: string; valid_from?: string; valid_to?: string }[]): Spans {
+  const spans: Spans = new Map();
+  for (const r of rows) {
+    const code = r.pcn_code?.trim();
+    const from = r.valid_from?.trim();
+    if (!code || !from) continue;
+    const to = r.valid_to?.trim() || undefined;
+    spans.set(code, [...(spans.get(code) ?? []), { from, to }]);
+  }
+  return spans;
+}
+
+/** In force on the first day of the month (YYYY-MM), as pcn_months and the refresh place a month's events. */
+const inForceIn = (spans: Spans, pcn: string, month: string) =>
+  (spans.get(pcn) ?? []).some((s) => s.from <= `${month}-01` && (s.to === undefined || s.to >= `${month}-01`));
+
+/** The months from the contract's first event date (2019-01) to the end of next year: every month events can be in. */
+function eventMonths(now: Date): string[] {
+  const months: string[] = [];
+  for (let year = 2019; year <= now.getUTCFullYear() + 1; year++)
+    for (let month = 1; month <= 12; month++) months.push(`${year}-${String(month).padStart(2, '0')}`);
+  return months;
+}
+
+/**
+ * PCNs this version would take out of force in a month they have events in (review 7, M7), as problems naming each
+ * PCN, its rows in this file and the first such month. A month's events count only where their PCN is in force on
+ * its first day (pcn_months): a version that re-dates a PCN (every PCN "from" the date of one extract) or closes it
+ * early would leave its accepted events out of every figure (data_quality lists them, the refresh goes on). Only the
+ * PCNs this version takes out of force in a month the version in force has them in force are checked, and only their
+ * receipts read (a receipt lists its accepted rows by month): events already outside the version in force are not made
+ * worse by it, and a version that changes a list size re-dates nothing. PCN codes and months are not personal.
+ */
+async function uncoveredMonths(
+  store: ObjectStore,
+  rows: readonly PcnReferenceRow[],
+  lines: ReadonlyMap<string, readonly number[]>,
+): Promise<string[]> {
+  const current = await currentReference(store);
+  if (current === undefined) return [];
+  const before = spansOf(
+    Papa.parse<Record<string, string>>(current.text.replace(/^\uFEFF/, ''), { header: true }).data,
+  );
+  const after = spansOf(rows);
+  const months = eventMonths(new Date());
+  const problems: string[] = [];
+  for (const pcn of [...after.keys()].sort()) {
+    const lost = new Set(months.filter((m) => inForceIn(before, pcn, m) && !inForceIn(after, pcn, m)));
+    if (lost.size === 0) continue;
+    const withEvents = new Set<string>();
+    for (const key of await store.list(`${RECEIPTS_PREFIX}${pcn}-`)) {
+      const bytes = await store.get(key);
+      const receipt = bytes === undefined ? undefined : (JSON.parse(new TextDecoder().decode(bytes)) as Receipt);
+      if (receipt?.kind !== 'events' || !(receipt.rows.accepted > 0)) continue;
+      for (const [month, accepted] of Object.entries(receipt.partitions ?? {}))
+        if (accepted > 0 && lost.has(month)) withEvents.add(month);
+    }
+    const first = [...withEvents].sort()[0];
+    if (first !== undefined)
+      problems.push(
+        `PCN ${pcn} (${rowsText(lines.get(pcn) ?? [])}) has accepted events dated ${first}${withEvents.size > 1 ? ` and ${withEvents.size - 1} later ${withEvents.size === 2 ? 'month' : 'months'}` : ''}, when the version in force, ${current.key}, has it in force and this file does not (on ${first}-01); ${KEEP_IN_FORCE}`,
+      );
+  }
+  return problems;
+}
+
+/** What a version that takes a PCN out of force over its events is told to do (review 7, M7). */
+export const KEEP_IN_FORCE =
+  'a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them; nothing was staged';
 
 /**
  * The PCN codes of a reference version and the rows they are on, numbered as parseReference numbers them. Not

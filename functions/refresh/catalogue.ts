@@ -665,7 +665,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Both rates cover the PCNs that sent a snapshot (pcns_reporting of pcns): FTE per 10,000 is over their lists, and caseload is shown only where every PCN that referred people in the year sent one. Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
     file: 'workforce',
     // 2: a PCN's list counts from its first month with events (review 6, K8). 3: FTE per 10,000 over the lists of the
-    // PCNs that sent a snapshot, caseload only where every PCN that referred people sent one (review 6, K7).
+    // PCNs that sent a snapshot, caseload only where every PCN that referred people sent one (review 6, K7); and a
+    // snapshot dated when its PCN was not in force is in no figure (was: ICB and region "UNKNOWN", and England;
+    // review 7, M10). Both landed in one release: one break.
     version: '3',
     keys: [],
     definitions: {
@@ -869,7 +871,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, and months missing since its first month with data. These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, months missing since its first month with data, and events dated when the PCN was not in force (in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
     version: '1',
     keys: [],
@@ -888,6 +890,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       first_month: 'First month with events.',
       months_with_data: 'Months with events.',
       months_missing: 'Months without events since the first, to the latest month nationally.',
+      events_out_of_force:
+        'Events dated in a month when the PCN was not in force in the reference data (after it closed or before it opened), rounded up to a multiple of 5 (0 stays 0): left out of every figure, England included, until the dates or the reference are corrected.',
+      months_out_of_force: 'Months with events dated when the PCN was not in force.',
+      first_month_out_of_force: 'First month with events dated when the PCN was not in force.',
+      last_month_out_of_force: 'Last month with events dated when the PCN was not in force.',
     },
     rules: { counts: [] },
   },

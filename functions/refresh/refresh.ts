@@ -133,6 +133,24 @@ interface GeographyRow {
   valid_to: string | null;
 }
 
+interface OutOfForceRow {
+  pcn_code: string;
+  month: string;
+  events: number | bigint;
+}
+
+/**
+ * The refresh log's line for events dated when their PCN was not in force (meta/out_of_force.sql), each PCN with its
+ * months and exact counts (PCN codes and counts of events are not personal), or undefined when there are none.
+ */
+export function describeOutOfForce(rows: readonly OutOfForceRow[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  const byPcn = new Map<string, string[]>();
+  for (const r of rows) byPcn.set(r.pcn_code, [...(byPcn.get(r.pcn_code) ?? []), `${r.month} (${Number(r.events)})`]);
+  const list = [...byPcn].map(([pcn, months]) => `${pcn}: ${months.join(', ')}`).join('; ');
+  return `refresh: events dated in a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): ${list}. Correct the dates at the PCN, or stage a reference version that has the PCN in force then (\`reference FILE\`).`;
+}
+
 /** The first day of a financial year (2024/25 starts 2024-04-01); other periods: the earliest date. */
 function periodStart(period: string): string {
   return /^\d{4}\/\d{2}$/.test(period) ? `${period.slice(0, 4)}-04-01` : '0000-01-01';
@@ -470,6 +488,14 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     'geography',
     async () => (await deps.engine.query('meta/geography')) as unknown as GeographyRow[],
   );
+  // Events dated when their PCN was not in force: in no figure (events_in_force), named here for the operators and
+  // in data_quality for the PCN and its area (review 7, M10). The refresh goes on: one PCN's dates never stop it.
+  const outOfForce = await timed(
+    'events out of force',
+    async () => (await deps.engine.query('meta/out_of_force')) as unknown as OutOfForceRow[],
+  );
+  const outOfForceMessage = describeOutOfForce(outOfForce);
+  if (outOfForceMessage) console.warn(outOfForceMessage);
   const { dataAsOf } = asOf;
 
   const generatedAt = clock().toISOString();
@@ -487,6 +513,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       generatedAt,
       pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
       dataAsOf,
+      outOfForce: [...new Set(outOfForce.map((r) => r.pcn_code))],
     },
     (await previousMeta(deps.store))?.generated_at,
   );

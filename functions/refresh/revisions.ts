@@ -132,6 +132,11 @@ export interface RevisionInputs {
    * comes from. Undefined (a caller that does not say): every cohort is taken to have matured.
    */
   readonly dataAsOf?: string | null;
+  /**
+   * PCNs with events dated when they were not in force (meta/out_of_force.sql): those events are in no figure, so the
+   * add-up check should never see them; if it fails all the same, its error names these PCNs first (review 7, M10).
+   */
+  readonly outOfForce?: readonly string[];
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -382,7 +387,7 @@ export class EnglandRevisions {
   ): readonly Row[] {
     const { columns, unitOf } = unitsOf(definition);
     if (definition.rules.counts.length === 0 || columns.length === 0) return exact;
-    const found = collectCells(definition, published, exact, columns, this.inputs.pcnCodes);
+    const found = collectCells(definition, published, exact, columns, this.inputs.pcnCodes, this.inputs.outOfForce);
     const saved = this.state?.documents[definition.name];
     // A change of definition is not a revision of data: every PCN's figures change at once, and where a part of that
     // change is one or two PCNs' the rule would hold the period release after release, at the old definition's values
@@ -700,6 +705,7 @@ function collectCells(
   exact: readonly Row[],
   columns: readonly string[],
   pcnCodes: readonly string[],
+  outOfForce: readonly string[] = [],
 ): FoundCells {
   const pcnIndex = new Map(pcnCodes.map((code, i) => [code, i]));
   const rowId = (row: Row) => {
@@ -759,7 +765,7 @@ function collectCells(
         : (cell.contributions.get(column)?.reduce((s, v) => s + v, 0) ?? 0);
       if (isNumber(value)) cell.values.set(column, value);
     }
-  if (hasEngland) checkContributions(definition, cells, outside);
+  if (hasEngland) checkContributions(definition, cells, outside, outOfForce);
   return { cells, hasEngland, rowId, exactEngland };
 }
 
@@ -773,6 +779,7 @@ function checkContributions(
   definition: MetricDefinition,
   cells: ReadonlyMap<string, RowCells>,
   outside: ReadonlySet<string>,
+  outOfForce: readonly string[],
 ): void {
   for (const column of definition.rules.monthly ?? [])
     for (const cell of cells.values()) {
@@ -782,6 +789,10 @@ function checkContributions(
       if (Math.abs(sum - value) > TOLERANCE)
         throw new Error(
           `revisions: ${definition.name} England row ${cell.id}, field ${column}: the PCNs' exact contributions do not add up to England's figure${
+            outOfForce.length === 0
+              ? ''
+              : `; PCNs with events dated when the reference in force does not have them in force (data_quality, events_out_of_force): ${[...outOfForce].sort().join(', ')}`
+          }${
             outside.size === 0
               ? ''
               : `; PCNs with events that the reference in force does not list: ${[...outside].sort().join(', ')} (a reference version must keep every PCN that has sent events, closed with its valid_to, as \`reference import\` does: stage one that lists them)`

@@ -8,7 +8,7 @@
 -- connection is never a retraction) in one pass with two grouping sets: per PCN, month and activity, and per PCN,
 -- month and organisation (GROUPING(provider_id) tells them apart: an organisation sent as NULL is one organisation, as
 -- a GROUP BY counts it). Only those counts are given their ICB, region and year as events_in_force gives them
--- (pcn_months on the PCN and month, UNKNOWN where it was not in force; the year of the month, which is the year of the
+-- (pcn_months on the PCN and month; none, so left out, where it was not in force: review 7, M10; the year of the month, which is the year of the
 -- event's date): the same rows as grouping the view's events, since a count of repeated rows adds up and an
 -- organisation counts once however often it repeats, without joining every event to the geography. (Grouping by
 -- organisation and activity together, then regrouping, cost half as much again at national scale; issue 17.)
@@ -31,8 +31,9 @@ WITH connection_counts AS (
   GROUP BY GROUPING SETS ((e.pcn_code, e.event_month, e.activity_category), (e.pcn_code, e.event_month, e.provider_id))
 ),
 
--- The PCN-months' geography as events_in_force gives it (pcn_months on the PCN and month, UNKNOWN where it was not
--- in force; the year of the month, which is the year of the event's date), joined to the counts once they are small.
+-- The PCN-months' geography as events_in_force gives it (pcn_months on the PCN and month; a PCN-month not in force
+-- has none and its connections are left out, as events_in_force leaves them out; the year of the month, which is
+-- the year of the event's date), joined to the counts once they are small.
 places AS (
   SELECT
     m.pcn_code,
@@ -46,7 +47,7 @@ places AS (
         || substr(CAST(CAST(substr(m.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(m.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2)
     ) AS fy
   FROM (SELECT DISTINCT pcn_code, month FROM connection_counts WHERE activity_row = 0) AS m
-  LEFT JOIN pcn_months AS p
+  INNER JOIN pcn_months AS p
     ON p.pcn_code = m.pcn_code AND p.month = m.month
 ),
 

@@ -5,6 +5,11 @@
 -- ingest, and the exact rows a PCN's late file added would say how far that PCN moved England's figures, which the
 -- revisions policy holds back until 3 or more PCNs have changed them (docs/methodology.md). A PCN's own exact
 -- figures are on its upload receipts.
+-- Events dated in a month when the PCN was not in force in the reference data (meta/out_of_force.sql: in no figure,
+-- England included; red-team review 7, M10): how many, in how many months, the first and last such month. The number
+-- is rounded up as rows accepted are: a corrected reference brings those events into England's figures at a later
+-- refresh, and their exact number would then say how far that one PCN moved them. The refresh log has each month's
+-- exact count (meta/out_of_force.sql), for the team that corrects the dates or the reference.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -25,6 +30,21 @@ months_with_data AS (
   SELECT pcn_code, count(*) AS months_with_data, min(month) AS first_month
   FROM event_months
   GROUP BY pcn_code
+),
+
+out_of_force AS (
+  SELECT
+    e.pcn_code,
+    sum(e.events) AS events_out_of_force,
+    count(*) AS months_out_of_force,
+    min(e.month) AS first_month_out_of_force,
+    max(e.month) AS last_month_out_of_force
+  FROM event_months AS e
+  LEFT JOIN pcn_months AS p
+    ON p.pcn_code = e.pcn_code AND p.month = e.month
+  WHERE p.pcn_code IS NULL
+    AND e.month <= (SELECT month FROM published_through)
+  GROUP BY e.pcn_code
 ),
 
 missing AS (
@@ -53,8 +73,13 @@ SELECT
   s.last_upload,
   m.first_month,
   COALESCE(m.months_with_data, 0) AS months_with_data,
-  CASE WHEN m.first_month IS NULL THEN NULL ELSE COALESCE(x.months_missing, 0) END AS months_missing
+  CASE WHEN m.first_month IS NULL THEN NULL ELSE COALESCE(x.months_missing, 0) END AS months_missing,
+  CAST(CEIL(CAST(COALESCE(o.events_out_of_force, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_out_of_force,
+  COALESCE(o.months_out_of_force, 0) AS months_out_of_force,
+  o.first_month_out_of_force,
+  o.last_month_out_of_force
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
+LEFT JOIN out_of_force AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

@@ -183,10 +183,14 @@ activity AS (
     ON p.level = c.level AND p.code = c.code AND p.period_type = c.period_type AND p.period = c.period
 ),
 
+-- PCNs that sent events in force dated in the month: one whose events are all dated when it was not in force (a
+-- closed PCN's late export) is not counted, as its events are not (events_in_force; red-team review 7, M10).
 submitters AS (
-  SELECT month, count(*) AS pcns_submitting
-  FROM event_months
-  GROUP BY month
+  SELECT e.month, count(DISTINCT e.pcn_code) AS pcns_submitting
+  FROM event_months AS e
+  INNER JOIN pcn_months AS p
+    ON p.pcn_code = e.pcn_code AND p.month = e.month
+  GROUP BY e.month
 )
 
 SELECT

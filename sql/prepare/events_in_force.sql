@@ -2,6 +2,9 @@
 -- rows themselves left out), each with the ICB and region its PCN belonged to in the event's month (pcn_months), its
 -- month and its financial year (April to March, labelled 2024/25). A view over the curated events: each metric reads
 -- only its columns. The geography is joined on (PCN, month), an equality, not on the date range of each version.
+-- An event dated in a month when its PCN is not in force (a closed PCN's late export; a new PCN's history from before
+-- it opened) has no geography: it is left out here, so out of every figure at every level, England included, and
+-- the levels add up (red-team review 7, M10); data_quality lists them (meta/out_of_force).
 SELECT
   e.event_id,
   e.event_type,
@@ -29,8 +32,8 @@ SELECT
   e.window_months,
   e."count" AS service_count,
   e.discharge_reason,
-  COALESCE(p.icb_code, 'UNKNOWN') AS icb_code,
-  COALESCE(p.region_code, 'UNKNOWN') AS region_code,
+  p.icb_code,
+  p.region_code,
   e.event_month AS month,
   CAST(year(e.occurred_on) - CASE WHEN month(e.occurred_on) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
     || '/'
@@ -38,7 +41,7 @@ SELECT
 FROM committed_events AS e
 LEFT JOIN withdrawn AS w
   ON w.upload_id = e.upload_id AND w.source_row = e.source_row
-LEFT JOIN pcn_months AS p
+INNER JOIN pcn_months AS p
   ON p.pcn_code = e.pcn_code AND p.month = e.event_month
 WHERE e.event_type <> 'retraction'
   AND w.upload_id IS NULL

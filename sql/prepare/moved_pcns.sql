@@ -1,5 +1,6 @@
 -- PCN-periods in more than one ICB or region: each PCN with events in force in a month, in the ICB and region that
--- month's geography gives its events (pcn_months, UNKNOWN where it was not in force: as events_in_force joins it),
+-- month's geography gives its events (pcn_months; a month it was not in force has none and its events are in no
+-- figure, as events_in_force leaves them out: review 7, M10),
 -- by month and financial year, where a period spans more than one. Rollout, wellbeing and equity count a person once
 -- per PCN, ICB and region and add those counts up; a PCN listed here has its people counted distinct at each level
 -- instead, since one person can be on both sides of the move. Built once from event_months (a few rows per PCN) for
@@ -13,10 +14,10 @@ WITH places AS (
     CAST(CAST(substr(e.month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(e.month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
       || '/'
       || substr(CAST(CAST(substr(e.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(e.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2) AS fy,
-    COALESCE(p.icb_code, 'UNKNOWN') AS icb_code,
-    COALESCE(p.region_code, 'UNKNOWN') AS region_code
+    p.icb_code,
+    p.region_code
   FROM event_months AS e
-  LEFT JOIN pcn_months AS p
+  INNER JOIN pcn_months AS p
     ON p.pcn_code = e.pcn_code AND p.month = e.month
   WHERE e.month <= (SELECT month FROM published_through)
 )

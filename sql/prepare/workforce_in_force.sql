@@ -1,5 +1,7 @@
 -- Workforce snapshots in force: the latest upload's row for each PCN, month and role, with the PCN's ICB and
--- region in force on the first day of that month, and the financial year (labelled 2024/25).
+-- region in force on the first day of that month, and the financial year (labelled 2024/25). A snapshot of a month
+-- when its PCN is not in force (a closed PCN's late return) has no ICB or region and is left out of every level,
+-- England included, as events are (events_in_force; red-team review 7, M10): no "UNKNOWN" area is published.
 WITH ranked AS (
   SELECT
     w.*,
@@ -26,8 +28,8 @@ latest AS (
 
 SELECT
   l.pcn_code,
-  COALESCE(p.icb_code, 'UNKNOWN') AS icb_code,
-  COALESCE(p.region_code, 'UNKNOWN') AS region_code,
+  p.icb_code,
+  p.region_code,
   l.snapshot_month AS month,
   CAST(l.fy_start AS VARCHAR) || '/' || substr(CAST(l.fy_start + 1 AS VARCHAR), 3, 2) AS fy,
   l.role,
@@ -36,7 +38,7 @@ SELECT
   l.accredited_training_headcount,
   l.vacancies_fte
 FROM latest AS l
-LEFT JOIN pcns AS p
+INNER JOIN pcns AS p
   ON p.pcn_code = l.pcn_code
   AND p.valid_from <= CAST(l.snapshot_month || '-01' AS DATE)
   AND (p.valid_to IS NULL OR p.valid_to >= CAST(l.snapshot_month || '-01' AS DATE))

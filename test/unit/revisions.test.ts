@@ -511,4 +511,38 @@ describe('a PCN with events that the reference in force does not list (review 5,
       "revisions: rollout England row month|2025-04, field referrals: the PCNs' exact contributions do not add up to England's figure; PCNs with events that the reference in force does not list: U00009 (a reference version must keep every PCN that has sent events, closed with its valid_to, as `reference import` does: stage one that lists them)",
     );
   });
+
+  // Review 7, M10: events dated when their PCN is not in force are in no figure, so this should not fire for them; if
+  // England and its PCNs disagree all the same (here England's 10 against U00001's 6), the error names those PCNs.
+  it('names the PCNs with events dated out of force, if the check fires all the same', async () => {
+    const rollout = CATALOGUE.find((d) => d.name === 'rollout') as (typeof CATALOGUE)[number];
+    const row = (level: string, code: string, referrals: number): Row => ({
+      level,
+      code,
+      period_type: 'month',
+      period: '2025-04',
+      referrals,
+      declines: 0,
+    });
+    const exact = [row('national', 'ENG', 10), row('pcn', 'U00001', 6)];
+    const revisions = await EnglandRevisions.open(
+      {
+        store: new MemoryObjectStore(),
+        generatedAt: '2025-05-20T00:00:00.000Z',
+        pcnCodes: PCNS,
+        outOfForce: ['U00002', 'U00001'],
+      },
+      undefined,
+    );
+    expect(() =>
+      revisions.revise(
+        rollout,
+        exact.map((r) => ({ ...r })),
+        exact,
+        undefined,
+      ),
+    ).toThrow(
+      "revisions: rollout England row month|2025-04, field referrals: the PCNs' exact contributions do not add up to England's figure; PCNs with events dated when the reference in force does not have them in force (data_quality, events_out_of_force): U00001, U00002",
+    );
+  });
 });

@@ -30,6 +30,7 @@ export default function SubmissionsPage() {
         Number(b.rows_rejected) - Number(a.rows_rejected) ||
         a.name.localeCompare(b.name),
     );
+  const outOfForce = rows.filter((r) => Number(r.events_out_of_force ?? 0) > 0);
   const sent = new Set(rows.map((r) => r.code));
   const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
   const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
@@ -78,6 +79,9 @@ export default function SubmissionsPage() {
             rejected_other: 'Rejected: other',
             files_rejected: 'Files rejected',
             months_missing: 'Months missing',
+            events_out_of_force: 'Events out of force (in no figure)',
+            first_month_out_of_force: 'First month out of force',
+            last_month_out_of_force: 'Last month out of force',
           },
           rows,
         })}
@@ -90,6 +94,20 @@ export default function SubmissionsPage() {
               .map((p) => p.name)
               .join(', ')}
             {silent.length > 10 ? ' …' : ''}
+          </p>
+        )}
+        {outOfForce.length > 0 && (
+          // Events dated when their PCN was not in force in the reference data are in no figure (review 7, M10): the
+          // PCN's dates or the reference need correcting, so the PCNs are named with their months.
+          <p role="status" className="rounded-tremor-small bg-amber-50 p-2 text-tremor-default text-amber-900">
+            Events dated when their PCN was not in force in the reference data, left out of every figure:{' '}
+            {outOfForce
+              .map(
+                (r) =>
+                  `${r.name} (${r.code}) ${r.first_month_out_of_force}${r.last_month_out_of_force === r.first_month_out_of_force ? '' : ` to ${r.last_month_out_of_force}`}, ${formatCount(r.events_out_of_force as number)} events`,
+              )
+              .join('; ')}{' '}
+            (counts rounded up to a multiple of 5).
           </p>
         )}
         <DataTable
