@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { type LocalStack, startServer } from '../../cli/server.ts';
 import { type GenerateOptions, generateNationalDemo } from '../../cli/synthetic/generate.ts';
@@ -11,11 +11,46 @@ import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 
 export const DASHBOARD_DIST = 'dist/dashboard';
 
-/** The dashboard's production build; built here if `npm ci` (prepare) has not built it. */
+/** The newest modification time of the sources the dashboard's build is made from (its own and the shared layers). */
+function newestSource(): number {
+  let newest = 0;
+  for (const root of ['dashboard', 'functions'])
+    for (const file of readdirSync(root, { recursive: true }) as string[])
+      if (/\.(tsx?|css|html|json)$/.test(file) && !file.includes('node_modules'))
+        newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
+  return newest;
+}
+
+/**
+ * The dashboard's production build, as `npm ci` (prepare) builds it; built again here when a source is newer than it,
+ * so that the browser tests drive the dashboard of the code under test, not a build left from an earlier checkout
+ * (two CSV-name tests failed on such a build). Test files run in parallel: one builds while the others wait for it.
+ */
 export async function ensureDashboardBuilt(): Promise<void> {
-  if (existsSync(join(DASHBOARD_DIST, 'index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: 'dashboard/vite.config.ts', logLevel: 'warn' });
+  const index = join(DASHBOARD_DIST, 'index.html');
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newestSource();
+  if (fresh()) return;
+  const lock = `${DASHBOARD_DIST}.building`;
+  mkdirSync(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock, { recursive: false });
+      break;
+    } catch {
+      // A lock older than any build (a run killed mid-build) is taken over.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 300_000)
+        rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (fresh()) return;
+    }
+  }
+  try {
+    if (fresh()) return;
+    const { build } = await import('vite');
+    await build({ configFile: 'dashboard/vite.config.ts', logLevel: 'warn' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** The demo generated, ingested and refreshed into `<dir>/data`, as the local pipeline would publish it. */
