@@ -287,7 +287,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'rollout',
     title: 'Referrals and rollout',
     description:
-      'Accepted referrals to social prescribing (SNOMED CT 871731000000106), the distinct people referred, offers declined before referral and referrals declined (871711000000103: a decline with no referral, or on the referral_id of the referral), against the registered list of the PCNs in force, by month and financial year. The percentage of the list referred is the IIF PC-01 measure (thresholds 1.2% and 1.6% a year); each financial year is compared with the annual target and projected to year end from its months so far.',
+      'Accepted referrals to social prescribing (SNOMED CT 871731000000106), the distinct people referred, offers declined before referral and referrals declined (871711000000103: a decline with no referral, or on the referral_id of the referral), against the registered list of the PCNs onboarded (sending events), by month and financial year. The percentage of the list referred is the IIF PC-01 measure (thresholds 1.2% and 1.6% a year); each financial year is compared with the annual target and projected to year end from its months so far.',
     file: 'rollout',
     // 2: a PCN's list counts from its first month with events (review 6, K8); 3: a decline on a referral (same
     // referral_id) is no longer an offer declined in `declines` and the decline rate but its own count,
@@ -310,7 +310,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'England by month: PCNs that sent any event (a month is complete when 90% of the PCNs onboarded by then did: meta.json data_as_of_rule).',
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
-      list_size: 'Registered patients of the PCNs in force (mean over the months of a year).',
+      list_size:
+        'Registered patients of the PCNs onboarded in each month (from their first month with events in force), mean over the months of a year: the denominator of every rate here. pcns counts every PCN in force, onboarded or not.',
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
