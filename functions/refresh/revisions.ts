@@ -50,8 +50,16 @@ import type { MeanRule } from './disclosure.ts';
  * A change of a metric's definition (catalogue.ts, `version`, kept in the record with each document's values) is a
  * break in its series, not a revision: the document is published as at a first release, its record starts again from
  * this release, and its summary states the break (`series_break`). A record kept without versions is one break, once.
+ * The record keeps the break, and every release states it for a year after it (SERIES_BREAK_STATED_DAYS), so that a
+ * reader comparing with a download or board pack of the months before is told, not only on the day of the break.
  */
 export const MIN_CONTRIBUTORS = 3;
+/**
+ * How long a break in a series is stated after its release: a year, the span of a financial year's releases, of the
+ * downloads and monthly packs a reader may compare with, and of a year-on-year comparison (red-team review 7, M14: a
+ * break stated by one refresh only was gone by the next day's).
+ */
+export const SERIES_BREAK_STATED_DAYS = 366;
 export const P_PERCENT = 10;
 /**
  * Means and FTEs (not whole numbers) are compared within this, relative; whole numbers (counts) exactly (review 3, L2:
@@ -91,6 +99,8 @@ interface DocumentState {
    * first release after is a break in the series (the definitions those values were made by are not known).
    */
   readonly definition?: string;
+  /** The last break in its series (absent before the first, and once it is a year old): stated by every release. */
+  readonly series_break?: SeriesBreak;
   readonly cells: Readonly<Record<string, CellState>>;
 }
 
@@ -294,7 +304,7 @@ interface Revised {
   heldByPeriod: number;
   /** The release its held values come from. */
   readonly from: HeldFrom;
-  /** Its series breaks at this release (its definition is not the record's). */
+  /** Its series breaks at this release (its definition is not the record's; a break stated since is not). */
   readonly broken: boolean;
 }
 
@@ -316,7 +326,7 @@ export class EnglandRevisions {
   private triggers: HoldTrigger[] = [];
   /** Years with a figure held by its own change (their months, settle). */
   private readonly ownYears = new Set<string>();
-  /** The documents whose definition is not the record's: their series break at this release. */
+  /** The documents whose series breaks at this release (their definition is not the record's), or broke in the year before. */
   private readonly breaks = new Map<string, SeriesBreak>();
 
   private constructor(
@@ -337,7 +347,7 @@ export class EnglandRevisions {
     return this.held.get(name);
   }
 
-  /** The break in a document's series at this release (its definition is not the record's), for its summary. */
+  /** The break in a document's series stated by this release (at it, or in the year before it), for its summary. */
   seriesBreakOf(name: string): SeriesBreak | undefined {
     return this.breaks.get(name);
   }
@@ -396,11 +406,16 @@ export class EnglandRevisions {
     // at a first release, and says so. It still holds the periods other documents find held (review 3, H1), as no
     // figure: it has no value of its own definition published.
     const broken = this.published !== undefined && saved !== undefined && saved.definition !== definition.version;
-    if (broken)
-      this.breaks.set(definition.name, {
-        since_release: this.inputs.generatedAt,
-        reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
-      });
+    const stated: SeriesBreak | undefined = broken
+      ? {
+          since_release: this.inputs.generatedAt,
+          reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
+        }
+      : saved?.series_break &&
+          daysBetween(saved.series_break.since_release, this.inputs.generatedAt) <= SERIES_BREAK_STATED_DAYS
+        ? saved.series_break
+        : undefined;
+    if (stated) this.breaks.set(definition.name, stated);
     const previousCells =
       previous && found.hasEngland && !broken ? englandValues(previous, columns, found.rowId) : undefined;
     // Fail closed: a release exists but the record is not of it, or not of this document as published. A document
@@ -492,9 +507,11 @@ export class EnglandRevisions {
       const england = found.cells.get(id)?.england;
       if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
     }
+    const stated = this.breaks.get(definition.name);
     this.next[definition.name] = {
       generated_at: this.inputs.generatedAt,
       definition: definition.version,
+      ...(stated ? { series_break: stated } : {}),
       cells: applied.cellsNext,
     };
     if (applied.figures > 0 || failClosed)
@@ -1033,3 +1050,6 @@ async function readState(store: ObjectStore): Promise<RevisionState | undefined>
     return undefined;
   }
 }
+
+/** Whole days from one ISO timestamp to a later one. */
+const daysBetween = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / 86_400_000;

@@ -165,7 +165,7 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(breaks(r1)).toEqual({});
   }, 240_000);
 
-  it('a new version: nothing held, the break stated once, and a later revision under it held as before', async () => {
+  it('a new version: nothing held, the break stated for a year, and a later revision under it held as before', async () => {
     const data = await folder('bumped');
     const r0 = await data.release('2025-05-10T00:00:00Z', APRIL, { old: true, version: 'old counting' });
     expect(sourcesOf(r0, '2025-04')).toEqual([180, 179, 1]);
@@ -186,7 +186,8 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(record?.cells['month|2025-04#source_self']).toMatchObject({ v: 0, since: '2025-05-11T00:00:00.000Z' });
 
     // A late file from U00001 (3 more April referrals) under the same definition: held as before (as in
-    // revisions.test.ts), against the break release's values; no break stated again.
+    // revisions.test.ts), against the break release's values; the same break stated again (review 7, M14: it was
+    // gone by the next refresh, so a reader the next day was never told).
     const r2 = await data.release('2025-05-12T00:00:00Z', referrals('U00001', 3, '2025-04', 'b'));
     expect(england(r2, 'rollout', '2025-04').referrals).toBe(180);
     expect(sourcesOf(r2, '2025-04')).toEqual([180, 180, 0]);
@@ -197,7 +198,8 @@ describe('a change of definition is a break in the series, not a revision', () =
       periods: ['2025-04', '2025/26'],
       fail_closed: false,
     });
-    expect(breaks(r2)).toEqual({});
+    const stated = { referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED } };
+    expect(breaks(r2)).toEqual(stated);
 
     // Two more PCNs revise April (3 + 2 + 1 from 3 PCNs): released, 186 by the new definition.
     const r3 = await data.release('2025-05-13T00:00:00Z', [
@@ -207,7 +209,10 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(england(r3, 'rollout', '2025-04').referrals).toBe(186);
     expect(sourcesOf(r3, '2025-04')).toEqual([186, 186, 0]);
     expect(meta(r3).revisions_held).toBeUndefined();
-    expect(breaks(r3)).toEqual({});
+    expect(breaks(r3)).toEqual(stated);
+    // Stated up to 366 days after the break's release (2026-05-12 is 366 days after 2025-05-11), not after.
+    expect(breaks(await data.release('2026-05-12T00:00:00Z', []))).toEqual(stated);
+    expect(breaks(await data.release('2026-05-13T00:00:00Z', []))).toEqual({});
   }, 480_000);
 
   it('a break in a period another document holds: held as no figure, then shown with the period', async () => {
@@ -241,7 +246,9 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(sourcesOf(r2, '2025-04')).toEqual([187, 186, 1]);
     expect(sourcesOf(r2, '2025/26')).toEqual([187, 186, 1]);
     expect(meta(r2).revisions_held).toBeUndefined();
-    expect(breaks(r2)).toEqual({});
+    expect(breaks(r2)).toEqual({
+      referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED },
+    });
   }, 360_000);
 
   it('a record kept without definitions: one break in every document it keeps, then holds as before', async () => {
@@ -261,9 +268,10 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(meta(r1).revisions_held).toBeUndefined();
     for (const name of RECORDED) expect(recordOf(r1).documents[name]?.definition).toBe(versionOf(name));
 
-    // Stated once: the next release has the definitions recorded and holds U00001's late file as before.
+    // One break: the next release has the definitions recorded (still stating that break) and holds U00001's late
+    // file as before.
     const r2 = await data.release('2025-05-12T00:00:00Z', referrals('U00001', 3, '2025-04', 'b'));
-    expect(breaks(r2)).toEqual({});
+    expect(breaks(r2)).toEqual(Object.fromEntries(RECORDED.map((name) => [name, stated])));
     expect(england(r2, 'rollout', '2025-04').referrals).toBe(180);
     expect(meta(r2).revisions_held?.periods).toEqual(['2025-04', '2025/26']);
   }, 360_000);
