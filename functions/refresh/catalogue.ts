@@ -291,7 +291,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     file: 'rollout',
     // 2: a PCN's list counts from its first month with events (review 6, K8); 3: a decline on a referral (same
     // referral_id) is no longer an offer declined in `declines` and the decline rate but its own count,
-    // declined_after_referral (review 6, K3)
+    // declined_after_referral (review 6, K3), and an area's counts before any of its PCNs onboarded are NULL, not 0
+    // (review 7, M11; landed with K3: one break)
     version: '3',
     keys: [],
     definitions: {

@@ -193,16 +193,20 @@ submitters AS (
   GROUP BY e.month
 )
 
+-- An area and period in which none of its PCNs had onboarded (list_size NULL: no first month with events yet, a
+-- later wave) has no counts: NULL, no data, not 0. A PCN's months before its first upload published as 0 were charted
+-- by SPC as real zeros, so every PCN of a later wave had a mean and limits made of them and a special cause at its
+-- first month of data (red-team review 7, M11).
 SELECT
   p.level,
   p.code,
   p.period_type,
   p.period,
-  COALESCE(a.referrals, 0) AS referrals,
-  COALESCE(a.people_referred, 0) AS people_referred,
-  COALESCE(a.declines, 0) AS declines,
-  COALESCE(a.declined_after_referral, 0) AS declined_after_referral,
-  COALESCE(a.pcns_reporting, 0) AS pcns_reporting,
+  CASE WHEN p.list_size IS NOT NULL THEN COALESCE(a.referrals, 0) END AS referrals,
+  CASE WHEN p.list_size IS NOT NULL THEN COALESCE(a.people_referred, 0) END AS people_referred,
+  CASE WHEN p.list_size IS NOT NULL THEN COALESCE(a.declines, 0) END AS declines,
+  CASE WHEN p.list_size IS NOT NULL THEN COALESCE(a.declined_after_referral, 0) END AS declined_after_referral,
+  CASE WHEN p.list_size IS NOT NULL THEN COALESCE(a.pcns_reporting, 0) END AS pcns_reporting,
   p.pcns,
   p.months,
   p.list_size,
