@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { refreshMetrics } from '../../functions/refresh/refresh.ts';
+import { tempDir } from '../support/files.ts';
+import { type GoldenEvent, referralEvent, writeEventFiles } from '../support/golden.ts';
+
+/*
+ * A PCN's months before its first upload are no data, not 0 (red-team review 7, M11: a later wave's months were
+ * published as 0 and charted by SPC, so its chart had a mean and limits made of zeros and a special cause at its
+ * first month of data). Three PCNs, each its own ICB, in two regions, all open since 2019; 10 referrals a month each:
+ *
+ *   U00001 QAA Y56  April to July 2025
+ *   U00002 QBB Y58  April to July 2025
+ *   U00003 QCC Y56  June and July 2025 (a later wave)
+ *
+ * Refreshed on 5 August 2025: every PCN onboarded sent July, so data as of 31 July. U00003 has rows for June, July and
+ * 2025/26 only (referrals 10, 10 and 20, rounded to 5: as they are); its SPC series starts in June. Its ICB QCC likewise.
+ */
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
+U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
+U00003,PCN 3,QCC,NHS ICB C,Y56,London,10000,2019-04-01,
+`;
+const MONTHS: Readonly<Record<string, readonly string[]>> = {
+  U00001: ['2025-04', '2025-05', '2025-06', '2025-07'],
+  U00002: ['2025-04', '2025-05', '2025-06', '2025-07'],
+  U00003: ['2025-06', '2025-07'],
+};
+const referrals = (pcn: string, month: string): GoldenEvent[] =>
+  Array.from({ length: 10 }, (_, i) => referralEvent(pcn, `${pcn}-${month}-${i}`, `${month}-10`));
+
+const dir = tempDir('rollout-before-onboarding');
+const dataDir = join(dir.path, 'data');
+let docs: Map<string, MetricDocument>;
+
+beforeAll(async () => {
+  const store = new FsObjectStore(dataDir);
+  await stageReference(store, REFERENCE);
+  const uploads = Object.fromEntries(
+    Object.entries(MONTHS).flatMap(([pcn, months]) => months.map((m) => [`${pcn}-${m}.csv`, referrals(pcn, m)])),
+  );
+  const files = writeEventFiles(dir.path, uploads);
+  const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+  expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+  const engine = new DuckDbEngine(dataDir);
+  await refreshMetrics({ store, engine, clock: () => new Date('2025-08-05T06:00:00Z') });
+  await engine.close();
+  docs = new Map();
+  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
+    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+    docs.set(doc.name ?? 'meta', doc);
+  }
+}, 120_000);
+afterAll(() => dir.remove());
+
+describe("a PCN's months before its first upload", () => {
+  const rolloutOf = (level: string, code: string) =>
+    (docs.get('rollout')?.rows ?? [])
+      .filter((r) => r.level === level && r.code === code)
+      .map((r) => [r.period, r.referrals, r.list_size]);
+
+  it('have no counts in the rollout: null (no data), not 0', () => {
+    expect(rolloutOf('pcn', 'U00003')).toEqual([
+      // The year's list is over its 4 months with data, counted from June: 10,000 x 2 / 4.
+      ['2025/26', 20, 5_000],
+      ['2025-04', null, null],
+      ['2025-05', null, null],
+      ['2025-06', 10, 10_000],
+      ['2025-07', 10, 10_000],
+    ]);
+    expect(rolloutOf('icb', 'QCC').map(([period, referrals]) => [period, referrals])).toEqual([
+      ['2025/26', 20],
+      ['2025-04', null],
+      ['2025-05', null],
+      ['2025-06', 10],
+      ['2025-07', 10],
+    ]);
+    expect(rolloutOf('pcn', 'U00001').map(([period, referrals]) => [period, referrals])).toEqual([
+      ['2025/26', 40],
+      ['2025-04', 10],
+      ['2025-05', 10],
+      ['2025-06', 10],
+      ['2025-07', 10],
+    ]);
+  });
+
+  it("start the PCN's SPC series at its first month of data", () => {
+    const series = docs
+      .get('spc')
+      ?.rows.find((r) => r.level === 'pcn' && r.code === 'U00003' && r.measure === 'referrals');
+    // Two points (June and July), a run chart with no icon; before the fix four, two of them zeros.
+    expect([series?.first_month, series?.points, series?.values, series?.variation]).toEqual([
+      '2025-06',
+      2,
+      { '2025-04': null, '2025-05': null, '2025-06': 10, '2025-07': 10 },
+      null,
+    ]);
+  });
+});
