@@ -40,7 +40,7 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
   },
   {
     name: 'decline_rate_pct',
-    label: 'Offers declined, % of referrals and offers declined',
+    label: 'Offers declined, % of offers made',
     document: 'rollout',
     columns: ['decline_rate_pct'],
     improvement: 'down',

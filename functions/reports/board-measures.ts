@@ -56,7 +56,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
   },
   {
     id: 'decline_rate_pct',
-    label: 'Offers declined, % of referrals and offers declined',
+    label: 'Offers declined, % of offers made',
     document: 'rollout',
     column: 'decline_rate_pct',
     unit: 'percent',

@@ -109,7 +109,8 @@ describe('a count published by three documents is withheld in all where one with
   it('every cell of the count is published the same by the three documents: as referral_sources withholds them', () => {
     const cells = (name: string, column: string) =>
       (docs.get(name)?.rows ?? []).map((r) => `${r.level} ${r.code} ${r.period} ${r[column]}`).sort();
-    // Each year is its April. England exact; U00001 0 (in force, no referrals); referral_sources withholds U00003
+    // Each year is its April. England exact; U00001 null (in force, has sent nothing: no data, not 0; review 7, M11);
+    // referral_sources withholds U00003
     // and U00004 (their sources: U00003's self 4 and U00004's GP 13 beside England's GP 14) and each region beside
     // England's exact 52. Those `*` contradict reading every `*` as 1 to 7 (England's GP 14 over U00002's and
     // U00004's), so the audit reads loosely only the `*` the whole component shows cannot be 1 to 7 (disclosure-
@@ -123,7 +124,7 @@ describe('a count published by three documents is withheld in all where one with
       `icb QAA ${period} *`,
       `icb QBB ${period} *`,
       `national ENG ${period} 52`,
-      `pcn U00001 ${period} 0`,
+      `pcn U00001 ${period} null`,
       `pcn U00002 ${period} *`,
       `pcn U00003 ${period} *`,
       `pcn U00004 ${period} *`,

@@ -252,11 +252,11 @@ describe('rollout, worked out by hand', () => {
   });
 
   it('regions and ICBs are rounded to 5 with 1-7 suppressed, and the moving PCN counts where it was on the day', () => {
-    expect(row('rollout', 'region', 'Y56', '2024/25')).toMatchObject({
-      referrals: '*',
-      people_referred: '*',
-      declines: 0,
-    }); // 3 + 4 = 7
+    // 2024/25 (March 2025): only U10001 and U10003 had onboarded, both in Y56, so no row below England is published
+    // for the year (docs/methodology.md, K8: it would be England's exact 7). Until review 7's M11 U10004's region Y58
+    // was published with referrals 0 (U10004 had sent nothing), which let Y56's `*` be read as England's 7 less 0.
+    const belowEngland = (docs.get('rollout')?.rows ?? []).filter((r) => r.level !== 'national');
+    expect(belowEngland.filter((r) => r.period === '2024/25' || r.period === '2025-03')).toEqual([]);
     expect(row('rollout', 'region', 'Y56', '2025/26')).toMatchObject({
       referrals: 35,
       people_referred: 30,
@@ -269,7 +269,6 @@ describe('rollout, worked out by hand', () => {
       people_referred: 40,
       declines: '*',
     });
-    expect(row('rollout', 'icb', 'QWE', '2024/25')).toMatchObject({ referrals: '*', list_size: 15_000 }); // U10001 3 + U10003 4, both in QWE in March
     expect(row('rollout', 'icb', 'QWE', '2025/26')).toMatchObject({
       referrals: 10,
       people_referred: 10,
@@ -307,8 +306,6 @@ describe('rollout, worked out by hand', () => {
       // One PCN with referrals: a count of 1 (docs/methodology.md, figures describing the people of a count).
       pcns_reporting: '*',
     });
-    expect(row('rollout', 'pcn', 'U10001', '2024/25')).toMatchObject({ referrals: '*' });
-    expect(row('rollout', 'pcn', 'U10003', '2024/25')).toMatchObject({ referrals: '*' });
   });
 });
 

@@ -157,7 +157,7 @@ describe('the monthly PDF packs', () => {
 
   it('prints suppressed figures as suppressed (*), with the explanation, never as zero', () => {
     const text = textOf('pcn', 'U11111');
-    expect(cells(lineOf(text, 'Offers declined, % of referrals and offers declined')).slice(1)).toEqual([
+    expect(cells(lineOf(text, 'Offers declined, % of offers made')).slice(1)).toEqual([
       '*',
       '11.5%',
       '11.5%',
@@ -165,7 +165,7 @@ describe('the monthly PDF packs', () => {
     ]);
     // The monthly table under the declines chart: September's suppressed figure.
     const declines = text.slice(
-      text.indexOf('Offers declined, % of referrals and offers declined', text.lastIndexOf('3. Monthly charts')),
+      text.indexOf('Offers declined, % of offers made', text.lastIndexOf('3. Monthly charts')),
     );
     expect(cells(lineOf(declines, 'Sep 2025'))).toEqual(['Sep 2025', '*', '15.0%', '15.0%', '15.0%']);
     expect(text).toContain('* suppressed: a count of 1 to 7 people');

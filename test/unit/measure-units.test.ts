@@ -113,7 +113,7 @@ describe('what each count counts, in the labels of the dashboard, packs and boar
     expect(labelled).toEqual([
       { label: 'Referrals', unit: 'referrals' },
       { label: 'People referred', unit: 'people' },
-      { label: 'Offers declined, % of referrals and offers declined', unit: 'other' },
+      { label: 'Offers declined, % of offers made', unit: 'other' },
       { label: 'Engagement, % of referrals', unit: 'referrals' },
       { label: 'Link worker FTE', unit: undefined },
     ]);

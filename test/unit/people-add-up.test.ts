@@ -96,7 +96,7 @@ beforeAll(async () => {
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
     // U00003 sends its first events in October, none of which any figure here counts: onboarded, so it is one of its
     // quintile's PCNs (a quintile counts the PCNs onboarded: equity.sql).
-    if (table === 'event_months') await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01')`);
+    if (table === 'event_months') await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01', 1)`);
   }
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);
@@ -147,7 +147,8 @@ describe('people add up across PCNs, and a PCN that moved ICB during the year co
       ['region', 'Y56', 4, 6],
     ]);
     expect(pick('rollout', { level: 'national', period_type: 'month' }, ['period', 'people_referred'])).toEqual([
-      ['national', 'ENG', '2025-04', 0],
+      // April: no PCN had sent anything yet (the first referrals are in May): no data, not 0 (review 7, M11).
+      ['national', 'ENG', '2025-04', null],
       ['national', 'ENG', '2025-05', 2],
       ['national', 'ENG', '2025-06', 1],
       ['national', 'ENG', '2025-07', 0],
