@@ -162,6 +162,7 @@ const isIdYear = (n: number): boolean => n >= ID_DATE_YEARS[0] && n <= ID_DATE_Y
  */
 function isIdDateGroups(value: string, a: number, la: number, b: number, lb: number, c: number, lc: number): boolean {
   if (b - (a + la) !== 1 || c - (b + lb) !== 1 || value.charCodeAt(b - 1) !== value.charCodeAt(c - 1)) return false;
+  if (isLetter(value, b - 1)) return false; // a separator, not a letter
   if (lb !== 2 || !isMonth(numberAt(value, b, 2))) return false;
   if (la === 4 && lc === 2) return isIdYear(numberAt(value, a, 4)) && isDay(numberAt(value, c, 2));
   return la === 2 && lc === 4 && isDay(numberAt(value, a, 2)) && isIdYear(numberAt(value, c, 4));
