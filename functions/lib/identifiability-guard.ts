@@ -627,8 +627,8 @@ const TELEPHONE_ALONE = new RegExp(
 /** The groups of digits from a telephone number's start, on past its end (reused). */
 const numberGroupStarts: number[] = [];
 const numberGroupLengths: number[] = [];
-/** The most groups past a number's end that a date reaching into it takes (a date's three, one of them inside). */
-const DATE_GROUPS_AFTER = 2;
+/** The most groups read past a number's end: a date reaching into it (two), or a whole number after a date (up to 11). */
+const DATE_GROUPS_AFTER = 12;
 
 /**
  * A telephone number standing alone is not read where its digits are a date and a sequence with no group before them
@@ -637,8 +637,9 @@ const DATE_GROUPS_AFTER = 2;
  * on past it (`REF-0000-2019-01-07`, `R-2025-04-0-2019-04-01`: a sequence and the event's date; the rule's match then
  * ends inside the date, `0000-2019-01`). Review 7, M6: ids `R-<yyyy>-<mm>-<sequence>-<date>` were refused 16.9 times
  * in 100 with a sequence of 0 to 39, 69 in 100 of 0 to 399, and every one with a sequence of four digits. A telephone
- * number followed by a date is still read where the groups before the date are a whole number on their own
- * (`01697 73456-1-04-2025`, `07700 900123-2025-04-01`: the latter's match ends before the date).
+ * number followed by a date is still read where the groups before the date end in a whole number on their own
+ * (`01697 73456-1-04-2025`, `07700 900123-2025-04-01`: the latter's match ends before the date), and one after a date
+ * where the groups after it start one (`03.09.2025.072.2943.7681`).
  */
 function isDatedIdNumber(value: string, start: number, end: number): boolean {
   if (value.charCodeAt(start) === 43) return false; // +44: no date starts so
@@ -667,11 +668,20 @@ function isDatedIdNumber(value: string, start: number, end: number): boolean {
       numberGroupStarts[g + 2] as number,
       numberGroupLengths[g + 2] as number,
     );
-  if (count > 3 && date(0)) return true;
+  const endOf = (g: number) => (numberGroupStarts[g] as number) + (numberGroupLengths[g] as number);
+  // Groups `from` to `to` are a whole telephone number on their own.
+  const whole = (from: number, to: number) =>
+    TELEPHONE_ALONE.test(value.slice(numberGroupStarts[from] as number, endOf(to)));
+  if (count > 3 && date(0)) {
+    // Spared unless the groups after the date start a whole number (`03.09.2025.072.2943.7681`).
+    for (let k = 3; k < count; k++) if (whole(3, k)) return false;
+    return true;
+  }
   for (let g = 1; g < count && (numberGroupStarts[g] as number) < end; g++) {
     if (!date(g)) continue;
-    const before = (numberGroupStarts[g - 1] as number) + (numberGroupLengths[g - 1] as number);
-    return !TELEPHONE_ALONE.test(value.slice(start, before));
+    // Spared unless the groups before the date end in a whole number (`01697 73456-1-04-2025`).
+    for (let j = 0; j < g; j++) if (whole(j, g - 1)) return false;
+    return true;
   }
   return false;
 }

@@ -2032,6 +2032,7 @@ describe('review 7 M6: an id of a sequence and a date (either way round) is no t
     ['a 10-digit landline, then a date, day first and of one digit', '01697 73456-1-04-2025', 'telephone'],
     ['a landline with colons, then a date', 'TEL:020:7946:0958:2019-01-07', 'telephone'],
     ['a date, then a mobile', '2025-04-01-07700-900123', 'telephone'],
+    ['a date day first, then a mobile, dots (the date reads into the match)', '03.09.2025.072.2943.7681', 'telephone'],
     ['an NHS number, then a date', '943 476 5919-2019-01-07', 'nhs_number'],
     ['an NHS number glued to letters, colons and a date', 'PT:9434765919:2019-01-07', 'nhs_number'],
     [
