@@ -93,7 +93,8 @@ beside this page (\`docs/schema/\`) are the same contract in machine-readable fo
 ## Never send personal identifiers
 No NHS number, National Insurance number, name, date of birth, address, postcode, telephone number or e-mail address,
 in any column, however it is written: an NHS number, a telephone number or a postcode is found with spaces, hyphens,
-dots, brackets or other characters between its parts, and an NHS number with zeros before it
+dots, colons (a time's aside: \`2026-05-12T09:30:05\`), brackets or other characters between its parts
+(\`tel:07700:900:123\`, \`PT:94:34:76:59:19\`), and an NHS number with zeros before it
 (\`943 - 476 - 5919\`, \`(943) 476-5919\`, \`00009434765919\`, \`SW1A-1AA\`, \`07700--900123\`); an NHS number in any grouping too, one digit at a time
 included (\`9 4 3 4 7 6 5 9 1 9\`, \`943 4765 919\`), with the separators repeated (\`94--34--76--59--19\`) or, one digit
 at a time, mixed (\`9-4.3 4/7-6.5 9/1-9\`); a Scottish CHI number (a DDMMYY date of birth first) standing apart from
@@ -117,7 +118,9 @@ yourselves (\`event_id\`, \`referral_id\`, \`provider_id\`) must not be built fr
 whose ten digits from 3 up stand beside letters, together, in groups or one at a time, and pass the NHS number check
 digit (\`REF4000000101\`, \`R401-023-2137\`, \`EV-4-0-1-0-2-3-2-1-3-7\`) is refused as one, so number your ids with a
 date, a separator or another length (\`R202605-2565\`, \`EV-000123\`), the date directly after the letters: ten digits
-set apart from them (\`R-260512-0007\`) are read as any number standing alone. A UUID as systems generate it passes.
+set apart from them (\`R-260512-0007\`) are read as any number standing alone. A sequence and a date from 2019 on
+written with separators, either way round, is not read as a number (\`REF-34-2019-01-07\`, \`R-2025-04-0-2019-01-01\`,
+\`REF-01-01-2019-12\`; the date as yyyy-mm-dd or dd-mm-yyyy). A UUID as systems generate it passes.
 An organisation id may carry its ICB's ODS code (\`VCSE-QE1-1BP\`):
 no postcode begins with Q, so it is not read as one.
 

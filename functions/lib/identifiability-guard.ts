@@ -96,7 +96,8 @@ const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*([3-9]\\d{2})${SEP}(\\d{
  * Separators that change between groups of several digits are read only in the 3-3-4 rules (`943 476-5919`), not in
  * another grouping (`943 4765-919`, left: its shapes are the date and time's and the id's above).
  */
-const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9]); // space - . _ / tab
+// space - . _ / tab, and a colon that is no time's (COLON, below)
+const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9, 31]);
 const NHS_NUMBER_DIGITS = 10;
 
 /** Whether the character at `at` is an ASCII digit. */
@@ -138,8 +139,96 @@ function runIsNhsNumber(value: string, start: number, end: number, count: number
       skip--;
     } else number += value[i];
   }
-  if (number.charCodeAt(0) >= 51) return isValidNhsNumber(number);
-  return !isLetter(value, start - 1) && !isLetter(value, end + 1) && isChiNumber(number);
+  const found =
+    number.charCodeAt(0) >= 51
+      ? isValidNhsNumber(number)
+      : !isLetter(value, start - 1) && !isLetter(value, end + 1) && isChiNumber(number);
+  return found && !runEndsInDate(value, start, end + 1);
+}
+
+/**
+ * The years of a date in an id (an event's or a referral's date: the contract takes none before 2019,
+ * EARLIEST_EVENT_DATE, and none in the future; a decade on is left for ids dated ahead, as a booking's).
+ */
+const ID_DATE_YEARS = [2019, 2039] as const;
+const isIdYear = (n: number): boolean => n >= ID_DATE_YEARS[0] && n <= ID_DATE_YEARS[1];
+
+/**
+ * Whether three groups of digits (where each starts and how long it is) are a date of an id's years written with one
+ * separator, the same, between its parts: a year, a month and a day (`2019-01-07`) or a day, a month and a year
+ * (`07/01/2019`), at the widths systems write them (four digits, two and two). Only those: a two-digit year or a
+ * month or a day of one digit is too many other things (an NHS number written `700 08 5 2038` is read). What is left:
+ * an NHS number written in a grouping of which three groups so make a date (about 2 numbers in 10,000 can be).
+ */
+function isIdDateGroups(value: string, a: number, la: number, b: number, lb: number, c: number, lc: number): boolean {
+  if (b - (a + la) !== 1 || c - (b + lb) !== 1 || value.charCodeAt(b - 1) !== value.charCodeAt(c - 1)) return false;
+  if (isLetter(value, b - 1)) return false; // a separator, not a letter
+  if (lb !== 2 || !isMonth(numberAt(value, b, 2))) return false;
+  if (la === 4 && lc === 2) return isIdYear(numberAt(value, a, 4)) && isDay(numberAt(value, c, 2));
+  return la === 2 && lc === 4 && isDay(numberAt(value, a, 2)) && isIdYear(numberAt(value, c, 4));
+}
+
+/**
+ * Whether the four digits at `at` are a group of their own that starts a date of an id's years, year first
+ * (`2023-01-01`): the last four digits the 3-3-4 rules read (`430124-2023-01-01`, a sequence of six and the event's
+ * date, passed the check digit 1 time in 11 from 3 up). An NHS number whose last four digits are a year from 2019 and
+ * are followed by a month and a day, as a date, is left (2 in 1,000 numbers end so, and none is written with a date).
+ */
+function startsIdDate(value: string, at: number): boolean {
+  if (isDigit(value, at - 1) || isDigit(value, at + 4) || !isDigit(value, at + 5)) return false;
+  let b = at + 5;
+  while (isDigit(value, b)) b++;
+  const c = b + 1;
+  let end = c;
+  while (isDigit(value, end)) end++;
+  return end > c && isIdDateGroups(value, at, 4, at + 5, b - at - 5, c, end - c);
+}
+
+/** Where each of the first and last three groups of digits of a run starts and how long it is (reused). */
+const edgeStarts = [0, 0, 0];
+const edgeLengths = [0, 0, 0];
+
+/**
+ * Whether the run of digit groups value[start, end) starts or ends with a date of an id's years written with a
+ * separator (above): a sequence and the event's date (`REF-34-2019-01-07`, `R-2025-04-12-2019-01-07`) or a date and a
+ * sequence (`REF-07-01-2019-34`) hold ten digits that pass the check digit 1 time in 11 (review 7, M6: 2.2 in 100 ids
+ * `REF-<sequence>-<date>` were refused as an NHS number, a whole file each time). An NHS number is never written in
+ * groups of which three are a date of 2019 on, year in four digits: its ten digits would be a date and two to four
+ * others. A number written whole beside a date (`943 476 5919 2019-01-07`) is read by the rules that need no run.
+ */
+function runEndsInDate(value: string, start: number, end: number): boolean {
+  // The first three groups.
+  let count = 0;
+  for (let i = start; i < end && count < 3; ) {
+    if (!isDigit(value, i)) {
+      i++;
+      continue;
+    }
+    edgeStarts[count] = i;
+    while (i < end && isDigit(value, i)) i++;
+    edgeLengths[count] = i - (edgeStarts[count] as number);
+    count++;
+  }
+  if (count < 3) return false;
+  const [a, b, c] = edgeStarts as [number, number, number];
+  const [la, lb, lc] = edgeLengths as [number, number, number];
+  if (isIdDateGroups(value, a, la, b, lb, c, lc)) return true;
+  // The last three, read backwards.
+  count = 0;
+  for (let i = end - 1; i >= start && count < 3; ) {
+    if (!isDigit(value, i)) {
+      i--;
+      continue;
+    }
+    const groupEnd = i + 1;
+    while (i >= start && isDigit(value, i)) i--;
+    edgeStarts[2 - count] = i + 1;
+    edgeLengths[2 - count] = groupEnd - i - 1;
+    count++;
+  }
+  const [x, y, z] = edgeStarts as [number, number, number];
+  const [lx, ly, lz] = edgeLengths as [number, number, number];
+  return isIdDateGroups(value, x, lx, y, ly, z, lz);
 }
 
 /** Whether value[from, to) is the same text as value[at, at + to - from). */
@@ -531,11 +620,78 @@ function isDatedIdTail(value: string, start: number, end: number): boolean {
   return dateSpanAt(value, 0, count) === 3 || dateSpanAt(value, 1, count) > 1;
 }
 
+/** A telephone number as the rule above reads one, as the whole text (a part of a match, tested alone). */
+const TELEPHONE_ALONE = new RegExp(
+  `^(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}$`,
+);
+/** The groups of digits from a telephone number's start, on past its end (reused). */
+const numberGroupStarts: number[] = [];
+const numberGroupLengths: number[] = [];
+/** The most groups read past a number's end: a date reaching into it (two), or a whole number after a date (up to 11). */
+const DATE_GROUPS_AFTER = 12;
+
+/**
+ * A telephone number standing alone is not read where its digits are a date and a sequence with no group before them
+ * (isDatedIdTail reads the rest): its first three groups are a date of an id's years (isIdDateGroups: `01-01-2019-12`,
+ * `REF-07/01/2019/000`), or a date of three groups starts after its first group and before its end, the groups running
+ * on past it (`REF-0000-2019-01-07`, `R-2025-04-0-2019-04-01`: a sequence and the event's date; the rule's match then
+ * ends inside the date, `0000-2019-01`). Review 7, M6: ids `R-<yyyy>-<mm>-<sequence>-<date>` were refused 16.9 times
+ * in 100 with a sequence of 0 to 39, 69 in 100 of 0 to 399, and every one with a sequence of four digits. A telephone
+ * number followed by a date is still read where the groups before the date end in a whole number on their own
+ * (`01697 73456-1-04-2025`, `07700 900123-2025-04-01`: the latter's match ends before the date), and one after a date
+ * where the groups after it start one (`03.09.2025.072.2943.7681`).
+ */
+function isDatedIdNumber(value: string, start: number, end: number): boolean {
+  if (value.charCodeAt(start) === 43) return false; // +44: no date starts so
+  let count = 0;
+  let past = 0;
+  for (let i = start; i < value.length && past <= DATE_GROUPS_AFTER; ) {
+    const groupStart = i;
+    while (i < value.length && isDigit(value, i)) i++;
+    numberGroupStarts[count] = groupStart;
+    numberGroupLengths[count++] = i - groupStart;
+    if (groupStart >= end) past++;
+    // On to the next group across a run of 1 to 16 separators (no letter, colon of a time, or plus).
+    let k = i;
+    while (k < value.length && k - i < MAX_SEPARATOR_RUN && isRunSeparator(value.charCodeAt(k))) k++;
+    if (k === i || !isDigit(value, k)) break;
+    i = k;
+  }
+  const date = (g: number) =>
+    g + 2 < count &&
+    isIdDateGroups(
+      value,
+      numberGroupStarts[g] as number,
+      numberGroupLengths[g] as number,
+      numberGroupStarts[g + 1] as number,
+      numberGroupLengths[g + 1] as number,
+      numberGroupStarts[g + 2] as number,
+      numberGroupLengths[g + 2] as number,
+    );
+  const endOf = (g: number) => (numberGroupStarts[g] as number) + (numberGroupLengths[g] as number);
+  // Groups `from` to `to` are a whole telephone number on their own.
+  const whole = (from: number, to: number) =>
+    TELEPHONE_ALONE.test(value.slice(numberGroupStarts[from] as number, endOf(to)));
+  if (count > 3 && date(0)) {
+    // Spared unless the groups after the date start a whole number (`03.09.2025.072.2943.7681`).
+    for (let k = 3; k < count; k++) if (whole(3, k)) return false;
+    return true;
+  }
+  for (let g = 1; g < count && (numberGroupStarts[g] as number) < end; g++) {
+    if (!date(g)) continue;
+    // Spared unless the groups before the date end in a whole number (`01697 73456-1-04-2025`).
+    for (let j = 0; j < g; j++) if (whole(j, g - 1)) return false;
+    return true;
+  }
+  return false;
+}
+
 /** Whether the text holds a telephone number standing alone (above): each place the rule matches, its context checked. */
 function hasTelephone(value: string): boolean {
   TELEPHONE.lastIndex = 0;
   for (let match = TELEPHONE.exec(value); match !== null; match = TELEPHONE.exec(value)) {
-    if (!isDatedIdTail(value, match.index, match.index + match[0].length)) return true;
+    const end = match.index + match[0].length;
+    if (!isDatedIdTail(value, match.index, end) && !isDatedIdNumber(value, match.index, end)) return true;
     TELEPHONE.lastIndex = match.index + 1;
   }
   return false;
@@ -1007,6 +1163,104 @@ function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind
   return undefined;
 }
 
+/**
+ * A colon between digit groups as the number rules read it: a separator, as a dot or a hyphen is, unless it is a
+ * time's. The contract's ids are made of letters, digits and four separators (`.`, `_`, `:`, `-`), and a system that
+ * joins fields with colons writes a number so (`PT:94:34:76:59:19`, `tel:07700:900:123`, `020:7946:0958`: review 7, M1
+ * got them into curated Parquet while the same with dots were refused). The rules left colons out for timestamps; a
+ * time's colons stay colons (the rules' guards against a time's seconds and fraction read them), every other colon is
+ * written as this character, a separator of its own kind (an NHS number in one grouping needs one separator
+ * throughout: `94:34:76:59:19`, not a date and a time).
+ */
+const COLON_AS_SEPARATOR = '\x1f';
+const COLON = 58;
+/** The end of the colon-linked groups of digits read last (timeAt), whether or not they are a time. */
+let colonGroupsEnd = 0;
+
+/** Whether value[.., at] (at: a digit) ends a date written with one separator: `2026-05-12`, `31/05/2026`, `31.05.26`. */
+function endsWithDate(value: string, at: number): boolean {
+  const groups: [number, number][] = [];
+  let i = at;
+  let separator = -1;
+  while (groups.length < 3) {
+    const groupEnd = i + 1;
+    while (i >= 0 && isDigit(value, i)) i--;
+    if (i + 1 === groupEnd) return false;
+    groups.unshift([i + 1, groupEnd - i - 1]);
+    if (groups.length === 3) break;
+    const code = value.charCodeAt(i);
+    if ((code !== 45 && code !== 47 && code !== 46) || (separator >= 0 && code !== separator)) return false;
+    separator = code;
+    i--;
+  }
+  const [[a, la], [b, lb], [c, lc]] = groups as [[number, number], [number, number], [number, number]];
+  if (lb > 2 || !isMonth(numberAt(value, b, lb))) return false;
+  if (la === 4) return lc <= 2 && isDay(numberAt(value, c, lc));
+  return la <= 2 && (lc === 2 || lc === 4) && isDay(numberAt(value, a, la));
+}
+
+/**
+ * Whether the colon at `at` is a time's: it links 2 or 3 groups of digits, an hour (1 or 2 digits, to 23) and minutes
+ * and seconds (2 digits, to 59; 60 a leap second), after a T with no letter before it (`2026-05-12T09:30:05`), after a
+ * space with a date before it (`31/05/2026 09:30`), or after a plus or minus that follows a time's seconds or fraction
+ * (an offset, `...:05.123-05:00`). Sets colonGroupsEnd to where the linked groups end, so each is read once.
+ */
+function timeAt(value: string, at: number): boolean {
+  let first = at;
+  while (first > 0 && isDigit(value, first - 1)) first--;
+  if (first === at || !isDigit(value, at + 1)) {
+    colonGroupsEnd = at + 1;
+    return false;
+  }
+  let groups = 0;
+  let time = true;
+  let i = first;
+  for (;;) {
+    const groupStart = i;
+    while (i < value.length && isDigit(value, i)) i++;
+    const length = i - groupStart;
+    const n = numberAt(value, groupStart, Math.min(length, 3));
+    time &&= groups === 0 ? length <= 2 && n <= 23 : length === 2 && n <= 60;
+    groups++;
+    if (value.charCodeAt(i) !== COLON || !isDigit(value, i + 1)) break;
+    i++;
+  }
+  colonGroupsEnd = i;
+  if (!time || groups > 3) return false;
+  const before = value.charCodeAt(first - 1);
+  if ((before === 84 || before === 116) && !isLetter(value, first - 2)) return true; // T, not a word's last letter
+  if (before === 32 && isDigit(value, first - 2)) return endsWithDate(value, first - 2);
+  if ((before === 43 || before === 45) && isDigit(value, first - 2)) {
+    // An offset: the digits before it are a time's seconds (after a colon) or a fraction (after a dot).
+    let k = first - 2;
+    while (k >= 0 && isDigit(value, k)) k--;
+    return value.charCodeAt(k) === COLON || value.charCodeAt(k) === 46;
+  }
+  return false;
+}
+
+/** The text with every colon that is not a time's written as COLON_AS_SEPARATOR (above); the text itself when none is. */
+function colonsAsSeparators(value: string): string {
+  let at = value.indexOf(':');
+  if (at < 0) return value;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    // A colon between digits: the groups it links are a time or not, all their colons alike.
+    const time = timeAt(value, at);
+    const end = Math.max(colonGroupsEnd, at + 1);
+    if (!time) {
+      for (let k = at; k < end; k++) {
+        if (value.charCodeAt(k) !== COLON) continue;
+        out += value.slice(from, k) + COLON_AS_SEPARATOR;
+        from = k + 1;
+      }
+    }
+    at = value.indexOf(':', end);
+  }
+  return from === 0 ? value : out + value.slice(from);
+}
+
 /** An NHS, CHI or telephone number in a text with ten digits (the caller's shortcut): the rules above, in turn. */
 function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
   NHS_NUMBER.lastIndex = 0;
@@ -1014,14 +1268,16 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
     // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID that may be one.
     if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
-    if (isValidNhsNumber(`${first}${second}${last}`)) return 'nhs_number';
+    const end = match.index + match[0].length;
+    if (isValidNhsNumber(`${first}${second}${last}`) && !startsIdDate(value, end - 4)) return 'nhs_number';
   }
   const chance = chancePseudonym(value, shape);
   if (!chance) {
     const beside = NHS_NUMBER_BESIDE_LETTERS;
     beside.lastIndex = 0;
     for (let match = beside.exec(value); match !== null; match = beside.exec(value)) {
-      if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`)) return 'nhs_number';
+      const end = match.index + match[0].length;
+      if (isValidNhsNumber(`${match[1]}${match[2]}${match[3]}`) && !startsIdDate(value, end - 4)) return 'nhs_number';
     }
     if (hasGroupedNhsNumber(value)) return 'nhs_number';
   }
@@ -1081,7 +1337,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   if (words !== undefined) return words;
   if (digits === 0) return undefined;
   if (shortcut ? shape.numberDigits >= NUMBER_MIN_DIGITS : digits >= NUMBER_MIN_DIGITS) {
-    const number = numberIn(value, shape, shortcut);
+    // A colon that is no time's is a separator here (COLON_AS_SEPARATOR); the shape's stretches are the text's so read.
+    const numbers = colonsAsSeparators(value);
+    const number = numberIn(numbers, numbers === value ? shape : shapeOf(numbers), shortcut);
     if (number !== undefined) return number;
   }
   if (

@@ -73,6 +73,12 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     ['event_id', 'REF02079460958', 'a telephone number'],
     ['referral_id', 'QQ123456C', 'a National Insurance number'],
     ['event_id', 'EV-AB-12-34-56-C', 'a National Insurance number'],
+    // Review 7 M1: colons between a number's groups (accepted and stored before; the contract's ids may hold colons).
+    ['referral_id', 'tel:07700:900:123', 'a telephone number'],
+    ['referral_id', '07700:900123', 'a telephone number'],
+    ['event_id', 'TEL:020:7946:0958', 'a telephone number'],
+    ['referral_id', 'PT:94:34:76:59:19', 'an NHS number'],
+    ['event_id', 'REF:943:4765:919', 'an NHS number'],
   ])('%s holding %s', async (field, value, label) => {
     const ingested = await ingest([connection(), connection({ event_id: 'E2', [field]: value })]);
     await expectRefusedWhole(ingested, cellHolding(3, field, label));
@@ -110,6 +116,26 @@ describe('an NHS number in any grouping, a postcode, a date of birth, a name or 
     expect(receipt.status).toBe('accepted');
     expect(receipt.file_error).toBeNull();
     expect(receipt.rows).toEqual({ read: 2, accepted: 2, rejected: 0 });
+    expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
+  });
+
+  it('review 7 M6: ids of a sequence and the event’s date, either way round, pass and are stored (refused whole before)', async () => {
+    // Each holds a 0 and nine or ten digits standing alone (a telephone number's shape) or ten digits from 3 up that
+    // pass the NHS number's check digit: the date's digits are part of each, and the date is the event's. The event ids
+    // with colons hold a time after a T, whose colons are no separator.
+    const rows = [
+      connection({ event_id: 'R-2019-01-0-2019-01-01', referral_id: 'U00009-2019-01-32-2019-01-05' }),
+      connection({
+        event_id: 'REF-34-2019-01-07',
+        referral_id: 'REF-0000-2019-01-01',
+        provider_id: 'REF-01-01-2019-12',
+      }),
+      connection({ event_id: 'EV:012:2019-01-07', referral_id: 'R2025-04-01T07:30:00' }),
+    ];
+    const { receipt, store } = await ingest(rows);
+    expect(receipt.status).toBe('accepted');
+    expect(receipt.file_error).toBeNull();
+    expect(receipt.rows).toEqual({ read: 3, accepted: 3, rejected: 0 });
     expect([...store.objects.keys()].filter((key) => key.startsWith('curated/events/'))).toHaveLength(1);
   });
 

@@ -380,8 +380,10 @@ describe('the digits shortcut (ten digits without a letter, or a colon for a tel
     );
     const text = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => pieces.join(''));
     assertSameAnswer(text, { numRuns: 20_000 });
-    // Worked examples: a colon ends a telephone number's stretch, not an NHS number's; a letter ends both.
-    expect(findIdentifier('07700:900123')).toBeUndefined();
+    // Worked examples: a time's colon ends a telephone number's stretch, another colon does not (review 7, M1); a
+    // letter ends both.
+    expect(findIdentifier('07700:900123')).toBe('telephone');
+    expect(findIdentifier('2026-01-02T07:00:00 900123')).toBeUndefined();
     expect(findIdentifier('943:476:5919')).toBe('nhs_number');
     expect(findIdentifier('943x476x5919')).toBeUndefined();
   });
@@ -1955,6 +1957,126 @@ describe('review 6: an NHS number glued to letters is refused when it passes mod
         expect(identifierByRules(text(wrong))).toBeUndefined();
       }),
       { numRuns: 5000, seed: 20261205 },
+    );
+  });
+});
+
+describe('review 7 M1: a telephone or NHS number with colons between its groups (a separator of the contract’s ids)', () => {
+  it.each([
+    ['07700:900123', 'telephone'],
+    ['tel:07700:900:123', 'telephone'],
+    ['MOB:0:7700:900:123', 'telephone'],
+    ['tel:44:7700:900123', 'telephone'],
+    ['020:7946:0958', 'telephone'],
+    ['TEL:020:7946:0958', 'telephone'],
+    ['94:34:76:59:19', 'nhs_number'],
+    ['9:4:3:4:7:6:5:9:1:9', 'nhs_number'],
+    ['PT:94:34:76:59:19', 'nhs_number'],
+    ['REF:943:4765:919', 'nhs_number'],
+    ['tel07700-900:123', 'telephone'],
+  ])('refused, by both: %s (%s)', (text, kind) => {
+    expectBoth(text, kind);
+  });
+
+  it.each([
+    ['an ISO timestamp, a fraction and an offset', '2019-01-01T00:00:00.000-05:00'],
+    ['to the nanosecond, after midnight', '2019-01-01T00:00:15.012345678-05:00'],
+    ['a UK date and a time', '31/05/2026 09:30:05'],
+    ['a date and a time of day 01 (read as a telephone number before: its digits are a date)', '01/01/2019 00:00'],
+    ['a date, a space, a time and an offset', '2026-05-12 07:30:05.123+01:00'],
+    ['a time after a T, seconds and digits after', 'T09:30:07-700-900-123'],
+  ])('a time’s colons are not a separator: %s (%s)', (_what, text) => {
+    expectBoth(text, undefined);
+  });
+
+  it('generated: an NHS number or a mobile, grouped as people write them, colons between its groups and before it: refused', () => {
+    const text = fc
+      .record({
+        prefix: fc.constantFrom('', 'PT:', 'tel:', 'REF:', 'id:'),
+        nhs: nhsNumber.filter((number) => number >= '3'), // an NHS number from 3 up (below: a CHI number's rules)
+        cuts: fc.constantFrom([3, 6], [2, 4, 6, 8], [3, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        mobile: digits(6).map((six) => `07700${six}`),
+        kind: fc.boolean(),
+      })
+      .map(({ prefix, nhs, cuts, mobile, kind }) =>
+        kind ? `${prefix}${grouped(nhs, cuts, ':', 0)}` : `${prefix}${grouped(mobile, [5, 8], ':', 0)}`,
+      );
+    fc.assert(
+      fc.property(text, (value) => {
+        const kind = findIdentifier(value);
+        expect(['nhs_number', 'telephone']).toContain(kind);
+        expect(identifierByRules(value)).toBe(kind);
+      }),
+      { numRuns: 5000, seed: 20261205 },
+    );
+  });
+});
+
+describe('review 7 M6: an id of a sequence and a date (either way round) is no telephone or NHS number', () => {
+  it.each([
+    ['a sequence and the event’s date (refused as a telephone number before)', 'R-2019-01-0-2019-01-01'],
+    ['an ODS code, a month, a sequence and a date', 'U00009-2019-01-32-2019-01-05'],
+    ['a sequence and a date (refused as an NHS number before)', 'REF-34-2019-01-07'],
+    ['glued to letters', 'REF34-2019-01-07'],
+    ['a zero-padded sequence and a date', 'REF-0000-2019-01-01'],
+    ['a date, day first, and a sequence', 'REF-01-01-2019-12'],
+    ['colons between', 'EV:012:2019-01-07'],
+    ['slashes, day first', 'REF-39/22/01/2019'],
+  ])('not read: %s (%s)', (_what, text) => {
+    expectBoth(text, undefined);
+  });
+
+  it.each([
+    // The groups before the date are a whole number, or the number's match ends before the date.
+    ['a mobile, then a date', '07700 900123-2025-04-01', 'telephone'],
+    ['a 10-digit landline, then a date, day first and of one digit', '01697 73456-1-04-2025', 'telephone'],
+    ['a landline with colons, then a date', 'TEL:020:7946:0958:2019-01-07', 'telephone'],
+    ['a date, then a mobile', '2025-04-01-07700-900123', 'telephone'],
+    ['a date day first, then a mobile, dots (the date reads into the match)', '03.09.2025.072.2943.7681', 'telephone'],
+    ['an NHS number, then a date', '943 476 5919-2019-01-07', 'nhs_number'],
+    ['an NHS number glued to letters, colons and a date', 'PT:9434765919:2019-01-07', 'nhs_number'],
+    [
+      'an NHS number in pairs, then a date of 2018 (not an id’s year)',
+      '94-34-76-59-19'.concat('-2018-01-07'),
+      undefined,
+    ],
+  ])('still: %s (%s)', (_what, text, kind) => {
+    expectBoth(text, kind);
+  });
+
+  it('generated: a prefix, a sequence of 0 to 6 digits and a date 2019-2030, or the date first, any separator: no number', () => {
+    const id = fc
+      .record({
+        // The referral's own month first, written with the id's separator (an ODS code 0.... and a year and a month
+        // with another separator after them is the zero padding left in guard6: `K00066-2024-06-74`).
+        prefix: fc.constantFrom('', 'REF', 'REF-', 'R-2025-04-', 'U00009-2019-01-', 'EV:', 'EV_'),
+        sequence: fc.integer({ min: 1, max: 6 }).chain(digits),
+        unpadded: fc.integer({ min: 0, max: 9999 }).map(String),
+        padded: fc.boolean(),
+        year: fc.integer({ min: 2019, max: 2030 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+        dayFirst: fc.boolean(),
+        dateFirst: fc.boolean(),
+        sep: fc.constantFrom('-', '/', '_', '.', ':'),
+      })
+      .map(({ prefix, sequence, unpadded, padded, year, month, day, dayFirst, dateFirst, sep }) => {
+        const date = (dayFirst ? [two(day), two(month), year] : [year, two(month), two(day)]).join(sep);
+        const number = padded ? sequence : unpadded;
+        const start = prefix.endsWith('-') ? prefix.replaceAll('-', sep) : prefix;
+        return { text: dateFirst ? `${start}${date}${sep}${number}` : `${start}${number}${sep}${date}`, number };
+      });
+    fc.assert(
+      fc.property(id, ({ text, number }) => {
+        const kind = findIdentifier(text);
+        expect(identifierByRules(text)).toBe(kind);
+        // Left (the date of birth rule's, not this one's): a sequence 1900 to 2009 beside letters reads as an old
+        // year, with the date's next two groups its month and day (`REF-1970-05-12-2019`), refused before as now.
+        if (kind === 'date_of_birth') expect(Number(number)).toBeGreaterThanOrEqual(1900);
+        if (kind === 'date_of_birth') expect(Number(number)).toBeLessThanOrEqual(2009);
+        else expect(kind).toBeUndefined();
+      }),
+      { numRuns: 20_000, seed: 20261205 },
     );
   });
 });
