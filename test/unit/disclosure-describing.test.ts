@@ -84,6 +84,7 @@ describe('figures describing the people of a count', () => {
       referrals: atU1(level, code, 5),
       people_referred: atU1(level, code, 5),
       declines: 0,
+      declined_after_referral: 0,
       pcns_reporting: atU1(level, code, 1),
       pcns: level === 'national' ? 3 : level === 'pcn' ? 1 : code === 'QBB' || code === 'Y61' ? 1 : 2,
       months: 1,
@@ -328,6 +329,7 @@ describe('the scan finds what main published', () => {
       referrals: level === 'national' ? 5 : '*',
       people_referred: level === 'national' ? 5 : '*',
       declines: 0,
+      declined_after_referral: 0,
       pcns_reporting: atU1(level, code, 1),
     }));
     // Not rounded, and beside suppressed referrals: 1 at U1 and its ICB and region, 0 elsewhere.

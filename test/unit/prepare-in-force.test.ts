@@ -41,7 +41,7 @@ function pcnMonths(repeatMay: boolean): string {
 }
 
 /** The definitions over the view, as they were before issue 17's change: the reference the tables must equal. */
-const EVENT_MONTHS_OVER_VIEW = `SELECT pcn_code, month, max(occurred_on) AS last_occurred_on
+const EVENT_MONTHS_OVER_VIEW = `SELECT pcn_code, month, max(occurred_on) AS last_occurred_on, count(DISTINCT event_id) AS events
   FROM events_in_force GROUP BY pcn_code, month`;
 const SCORES_OVER_VIEW = `SELECT pcn_code, referral_id, instrument,
     min_by(score, occurred_on) FILTER (WHERE phase = 'baseline') AS baseline,
@@ -109,8 +109,9 @@ afterAll(() => instance.closeSync());
 describe('prepare steps that read the committed rows leave out what events_in_force leaves out', () => {
   it('event_months: the latest date in force per month, no superseded or retracted date, no retraction-only month', () => {
     expect(plain.eventMonths).toEqual([
-      { pcn_code: 'U00001', month: '2025-04', last_occurred_on: '2025-04-10' },
-      { pcn_code: 'U00001', month: '2025-05', last_occurred_on: '2025-05-10' },
+      // April: E1 and W1 (u2's version); May: W3 and C1 (W2 retracted). Counted for the events out of force (M10).
+      { pcn_code: 'U00001', month: '2025-04', last_occurred_on: '2025-04-10', events: 2 },
+      { pcn_code: 'U00001', month: '2025-05', last_occurred_on: '2025-05-10', events: 2 },
     ]);
     expect(plain.eventMonths).toEqual(plain.eventMonthsOverView);
   });
