@@ -157,12 +157,7 @@ describe('the monthly PDF packs', () => {
 
   it('prints suppressed figures as suppressed (*), with the explanation, never as zero', () => {
     const text = textOf('pcn', 'U11111');
-    expect(cells(lineOf(text, 'Offers declined, % of offers made')).slice(1)).toEqual([
-      '*',
-      '11.5%',
-      '11.5%',
-      '11.5%',
-    ]);
+    expect(cells(lineOf(text, 'Offers declined, % of offers made')).slice(1)).toEqual(['*', '11.5%', '11.5%', '11.5%']);
     // The monthly table under the declines chart: September's suppressed figure.
     const declines = text.slice(
       text.indexOf('Offers declined, % of offers made', text.lastIndexOf('3. Monthly charts')),

@@ -96,7 +96,8 @@ beforeAll(async () => {
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
     // U00003 sends its first events in October, none of which any figure here counts: onboarded, so it is one of its
     // quintile's PCNs (a quintile counts the PCNs onboarded: equity.sql).
-    if (table === 'event_months') await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01', 1)`);
+    if (table === 'event_months')
+      await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01', 1)`);
   }
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);
