@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { DashboardContext, type DashboardState } from '../context.ts';
+import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import { RolloutPage } from './RolloutPage.tsx';
 
 /*
@@ -42,24 +42,12 @@ const ROLLOUT = [
   },
 ] as unknown as MetricRow[];
 
-beforeEach(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (path: string) => {
-      const name = new URL(path, 'http://127.0.0.1').pathname.split('/').filter(Boolean).at(-1) ?? '';
-      const rows = name === 'rollout' ? ROLLOUT : [];
-      return new Response(JSON.stringify({ name, description: '', rows }), { status: 200 });
-    }),
-  );
-});
+beforeEach(() =>
+  stubPageGlobals((url) => {
+    const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+    return { name, description: '', rows: name === 'rollout' ? ROLLOUT : [] };
+  }),
+);
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
@@ -67,17 +55,7 @@ afterEach(() => {
 
 describe('the Rollout page: which declines the decline rate counts', () => {
   it('shows offers declined and their rate, and referrals declined as a share of referrals', async () => {
-    const state: DashboardState = {
-      meta: META,
-      filters: { fy: '2025/26', region: 'Y56', icb: null, pcn: null },
-      scope: { level: 'region', code: 'Y56', name: 'London' },
-      fy: '2025/26',
-    };
-    render(
-      <DashboardContext.Provider value={state}>
-        <RolloutPage />
-      </DashboardContext.Provider>,
-    );
+    renderPage(<RolloutPage />, META, { level: 'region', code: 'Y56', name: 'London' }, '2025/26', { region: 'Y56' });
     const kpi = (await screen.findByTestId('kpi-declines')).parentElement as HTMLElement;
     expect(kpi.textContent).toBe(
       'Offers declined00.0% of referrals and offers declined. Referrals declined: 180 (25.0% of referrals)',

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
-import { DashboardContext, type DashboardState } from '../context.ts';
+import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import WorkforcePage, { caseloadWithheld, reportingCoverage } from './WorkforcePage.tsx';
 
 /*
@@ -49,41 +49,20 @@ const yearRow = (without: number, caseload: number | null) =>
 
 let year: MetricRow = yearRow(16, null);
 
-beforeEach(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (path: string) => {
-      const query = new URL(path, 'http://127.0.0.1').searchParams;
-      const rows = query.get('level') === 'national' ? [month, year] : [];
-      return new Response(JSON.stringify({ name: 'workforce', description: 'Workforce.', rows }), { status: 200 });
-    }),
-  );
-});
+beforeEach(() =>
+  stubPageGlobals((url) => ({
+    name: 'workforce',
+    description: 'Workforce.',
+    rows: url.searchParams.get('level') === 'national' ? [month, year] : [],
+  })),
+);
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
 async function show() {
-  const state: DashboardState = {
-    meta: META,
-    filters: { fy: '2025/26', region: null, icb: null, pcn: null },
-    scope: { level: 'national', code: 'ENG', name: 'England' },
-    fy: '2025/26',
-  };
-  render(
-    <DashboardContext.Provider value={state}>
-      <WorkforcePage />
-    </DashboardContext.Provider>,
-  );
+  renderPage(<WorkforcePage />, META, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');
   await waitFor(() => expect(screen.getByTestId('kpi-splw-fte').textContent).not.toBe('–'));
 }
 
