@@ -1,13 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
-import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
-import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, writeEventFiles } from '../support/golden.ts';
+import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
 
 /*
  * A PCN's months before its first upload are no data, not 0 (red-team review 7, M11: a later wave's months were
@@ -35,26 +30,21 @@ const referrals = (pcn: string, month: string): GoldenEvent[] =>
   Array.from({ length: 10 }, (_, i) => referralEvent(pcn, `${pcn}-${month}-${i}`, `${month}-10`));
 
 const dir = tempDir('rollout-before-onboarding');
-const dataDir = join(dir.path, 'data');
-let docs: Map<string, MetricDocument>;
+const docs = new Map<string, MetricDocument>();
 
 beforeAll(async () => {
-  const store = new FsObjectStore(dataDir);
-  await stageReference(store, REFERENCE);
   const uploads = Object.fromEntries(
     Object.entries(MONTHS).flatMap(([pcn, months]) => months.map((m) => [`${pcn}-${m}.csv`, referrals(pcn, m)])),
   );
   const files = writeEventFiles(dir.path, uploads);
-  const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
-  expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
-  const engine = new DuckDbEngine(dataDir);
-  await refreshMetrics({ store, engine, clock: () => new Date('2025-08-05T06:00:00Z') });
-  await engine.close();
-  docs = new Map();
-  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
-    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
-    docs.set(doc.name ?? 'meta', doc);
-  }
+  const receipts = await publishGolden(
+    join(dir.path, 'data'),
+    files,
+    REFERENCE,
+    new Date('2025-08-05T06:00:00Z'),
+    docs,
+  );
+  expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
 }, 120_000);
 afterAll(() => dir.remove());
 
