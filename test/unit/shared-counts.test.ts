@@ -66,6 +66,19 @@ describe("publishSameAs: the source document's controlled cell, `*` for `*`", ()
     expect(published[0]?.referrals).toBe(0);
   });
 
+  it("a 0 where the source has no data (null: none of the area's PCNs had sent anything) is no data too", () => {
+    // The faults test's PCN that sent only workforce snapshots in a year: rollout null (review 7, M11), workforce 0.
+    const source = doc('rollout', [pcnYear('U4', { referrals: null }), pcnYear('U5', { referrals: null })]);
+    const published = [pcnYear('U4', { referrals: 0 }), pcnYear('U5', { referrals: 3 })];
+    const exact = [pcnYear('U4', { referrals: 0 }), pcnYear('U5', { referrals: 3 })];
+    const from = { ...shared, documentOf: (n: string) => (n === 'rollout' ? source : undefined) };
+    // U5's 3 beside no data there cannot be the same count: the refresh stops, as for any other difference.
+    expect(() => publishSameAs('pcn_comparison', published, exact, declared, from)).toThrow(
+      'pcn_comparison row pcn|U5|fy|2025/26| field referrals: not the same count as rollout.referrals (declared sameAs)',
+    );
+    expect(published[0]?.referrals).toBeNull();
+  });
+
   it('stops the refresh when the counts cannot be the same (13 rounds to 15, the source shows 10)', () => {
     const published = [pcnYear('U2', { referrals: 15 })];
     expect(() =>
