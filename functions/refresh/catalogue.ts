@@ -103,6 +103,18 @@ export interface DeriveContext {
   readonly medianContacts: ReadonlyMap<string, number>;
 }
 
+/** A change of a metric's definition: the columns the same data gives differently by `version` than by `from`. */
+export interface DefinitionChange {
+  readonly version: string;
+  readonly from: string;
+  /**
+   * The columns whose values are computed differently: exact figures of the rules (counts, means, staff, describing),
+   * or other columns of the document (stated with the break: rollout's `list_size`). A column left out keeps its
+   * series, and its change is differenced across the new version as any revision is.
+   */
+  readonly columns: readonly string[];
+}
+
 export interface MetricDefinition {
   readonly name: string;
   readonly title: string;
@@ -119,6 +131,14 @@ export interface MetricDefinition {
    * test/fixtures/definition-versions.json: a refactor keeps the version, a change of definition gives a new one.
    */
   readonly version: string;
+  /**
+   * What each version changed from the version before it (red-team review 7, M4): declare one with every new
+   * `version`. Across a new version only the columns it names start their series again; the others are counted as
+   * before, so their held revisions stay held (revisions.ts). Where the record's version cannot be reached from this
+   * one through these, which columns changed is not known: none starts again (fail closed), the whole document's
+   * break is stated.
+   */
+  readonly changes?: readonly DefinitionChange[];
   /** `?` parameters, fixed or from the data-as-of date (cohort cut-offs). */
   readonly params?: readonly SqlValue[] | ((ctx: QueryContext) => readonly SqlValue[]);
   readonly keys: readonly string[];

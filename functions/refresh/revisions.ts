@@ -4,7 +4,7 @@ import { financialYearOf, monthsOfFinancialYear } from '../contract/periods.ts';
 import { REVISIONS_STATE_KEY } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
-import type { MetricDefinition } from './catalogue.ts';
+import type { DefinitionChange, MetricDefinition } from './catalogue.ts';
 import type { MeanRule } from './disclosure.ts';
 
 /**
@@ -112,6 +112,11 @@ export interface SeriesBreak {
   /** The generated_at of the first release by this definition: this one. */
   readonly since_release: string;
   readonly reason: typeof DEFINITION_CHANGED | typeof DEFINITION_NOT_RECORDED;
+  /**
+   * The columns whose definition changed (catalogue.ts, `changes`), sorted; absent when that is not known (the whole
+   * document). A break stated again within the year keeps the earlier break's columns too (since the later release).
+   */
+  readonly columns?: readonly string[];
 }
 export const DEFINITION_CHANGED = 'definition changed';
 /** A record written before definitions were recorded: whether they changed is not known, so it is a break once. */
@@ -304,8 +309,11 @@ interface Revised {
   heldByPeriod: number;
   /** The release its held values come from. */
   readonly from: HeldFrom;
-  /** Its series breaks at this release (its definition is not the record's; a break stated since is not). */
-  readonly broken: boolean;
+  /**
+   * The columns whose series breaks at this release (their definition is not the record's; a break stated since is
+   * not): nothing of them is differenced.
+   */
+  readonly brokenColumns: ReadonlySet<string>;
 }
 
 /**
@@ -399,23 +407,38 @@ export class EnglandRevisions {
     if (definition.rules.counts.length === 0 || columns.length === 0) return exact;
     const found = collectCells(definition, published, exact, columns, this.inputs.pcnCodes, this.inputs.outOfForce);
     const saved = this.state?.documents[definition.name];
-    // A change of definition is not a revision of data: every PCN's figures change at once, and where a part of that
-    // change is one or two PCNs' the rule would hold the period release after release, at the old definition's values
-    // (453 England figures nationally). So where the record's values are of another definition (or of one not
-    // recorded), nothing is differenced across the break: the document starts its record again from this release, as
-    // at a first release, and says so. It still holds the periods other documents find held (review 3, H1), as no
-    // figure: it has no value of its own definition published.
-    const broken = this.published !== undefined && saved !== undefined && saved.definition !== definition.version;
-    const stated: SeriesBreak | undefined = broken
-      ? {
-          since_release: this.inputs.generatedAt,
-          reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
-        }
-      : saved?.series_break &&
-          daysBetween(saved.series_break.since_release, this.inputs.generatedAt) <= SERIES_BREAK_STATED_DAYS
+    // A change of definition is not a revision of data: every PCN's figures of a changed column change at once, and
+    // where a part of that change is one or two PCNs' the rule would hold the period release after release, at the
+    // old definition's values (453 England figures nationally). So where the record's values are of another
+    // definition, the columns the new one changed (catalogue.ts, `changes`) are not differenced across the break: they
+    // start their record again from this release, as at a first release, and the document says so. They still hold
+    // the periods other documents find held (review 3, H1), as no figure: no value of their definition is published.
+    // The columns it did not change are counted as before, so their values are differenced against the record as any
+    // revision is, and a revision held in them stays held (review 7, M4: the whole record started again, and a held
+    // change of a column counted as before was published at the bump, for two downloads to give). Where which columns
+    // changed is not known (not declared, or a record without versions), none starts again: fail closed.
+    const versionChanged =
+      this.published !== undefined && saved !== undefined && saved.definition !== definition.version;
+    const changed = versionChanged ? changedColumns(definition, saved.definition) : undefined;
+    const brokenColumns = new Set(changed === undefined ? [] : columns.filter((column) => changed.has(column)));
+    const earlier =
+      saved?.series_break &&
+      daysBetween(saved.series_break.since_release, this.inputs.generatedAt) <= SERIES_BREAK_STATED_DAYS
         ? saved.series_break
         : undefined;
+    const stated: SeriesBreak | undefined = versionChanged
+      ? mergedBreak(
+          {
+            since_release: this.inputs.generatedAt,
+            reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
+            ...(changed === undefined ? {} : { columns: [...changed].sort() }),
+          },
+          earlier,
+        )
+      : earlier;
     if (stated) this.breaks.set(definition.name, stated);
+    /** Every column starts again: nothing of the record is differenced. */
+    const broken = brokenColumns.size === columns.length;
     const previousCells =
       previous && found.hasEngland && !broken ? englandValues(previous, columns, found.rowId) : undefined;
     // Fail closed: a release exists but the record is not of it, or not of this document as published. A document
@@ -431,7 +454,7 @@ export class EnglandRevisions {
             (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
     const baselineOf = (cell: RowCells, column: string): CellState | undefined =>
-      broken
+      brokenColumns.has(column)
         ? undefined
         : failClosed
           ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
@@ -448,7 +471,7 @@ export class EnglandRevisions {
     const own =
       this.published === undefined || broken
         ? new Set<string>()
-        : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed);
+        : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed, brokenColumns);
     for (const key of own) {
       const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
       this.periods.add(cell.period);
@@ -463,11 +486,12 @@ export class EnglandRevisions {
       baselines: baselinesOf,
       own,
       failClosed,
-      // Across a break the release before's span is of the other definition's figures: a held row shows none.
+      // A held row shows the span of the release its held values come from; where every column breaks, a held row's
+      // figures are none, and so its span.
       previousRows: previous && found.hasEngland && !broken ? englandRows(previous, found.rowId) : new Map(),
       heldByPeriod: 0,
       from: { release: previous?.generated_at ?? null, dataAsOf: previous?.data_as_of ?? null },
-      broken,
+      brokenColumns,
     };
     this.revised.set(definition.name, entry);
     const applied = this.apply(entry, baselines);
@@ -500,7 +524,7 @@ export class EnglandRevisions {
       heldUnits,
       this.inputs,
       (cell, column) => maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
-      entry.broken,
+      entry.brokenColumns,
     );
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
     for (const id of applied.heldRows.keys()) {
@@ -562,6 +586,8 @@ export class EnglandRevisions {
     unitOf: ReadonlyMap<string, number>,
     baselines: ReadonlyMap<string, CellState | undefined>,
     failClosed: boolean,
+    /** Columns whose series breaks at this release: nothing of them is differenced. */
+    broken: ReadonlySet<string>,
   ): Set<string> {
     // Figures that follow their unit without a test of their own: an England-only interval (the mean's; no PCN has
     // one), and figures describing a count's people (PCNs reporting, organisations, kinds of source): they change
@@ -580,7 +606,8 @@ export class EnglandRevisions {
         const changed =
           publishedValue === null ? current !== null && Math.abs(current) > TOLERANCE : !same(publishedValue, current);
         // A figure held at a break (`b`) is shown with its period: nothing of its definition was published before.
-        if (!changed || (follower.has(column) && !failClosed) || (before?.b && !failClosed)) continue;
+        if (!changed || broken.has(column) || (follower.has(column) && !failClosed) || (before?.b && !failClosed))
+          continue;
         const contributions = cell.contributions.get(column) ?? [];
         // A figure first shown now when failing closed waits a refresh (its document may be from another refresh).
         const release =
@@ -862,8 +889,8 @@ function applyHolds(
   heldUnits: ReadonlySet<string>,
   inputs: RevisionInputs,
   maturedSince: (cell: RowCells, column: string) => boolean,
-  /** The document's series breaks at this release: a held figure is recorded as held at a break (`b`). */
-  broken = false,
+  /** The columns whose series breaks at this release: a held figure of one is recorded as held at a break (`b`). */
+  broken: ReadonlySet<string> = new Set(),
 ): { cellsNext: Record<string, CellState>; heldRows: HeldRows; figures: number; periods: Set<string> } {
   const cellsNext: Record<string, CellState> = {};
   const heldRows: HeldRows = new Map();
@@ -882,7 +909,8 @@ function applyHolds(
       }
       const immature = state !== undefined && state.v !== null && maturedSince(cell, column);
       const heldValue = immature ? null : (state?.v ?? null);
-      const kept = heldRecord(state, immature, broken && (current !== null || cell.england !== null), () => ({
+      const atBreak = broken.has(column) && (current !== null || cell.england !== null);
+      const kept = heldRecord(state, immature, atBreak, () => ({
         v: null,
         since: inputs.generatedAt,
         c: cell.contributions.get(column) ?? new Array(inputs.pcnCodes.length).fill(0),
@@ -1053,3 +1081,39 @@ async function readState(store: ObjectStore): Promise<RevisionState | undefined>
 
 /** Whole days from one ISO timestamp to a later one. */
 const daysBetween = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+
+/**
+ * The columns whose definition changed from version `from` (the record's) to `definition.version`, by the changes the
+ * catalogue declares (each version's from the one before it, followed back to `from`); undefined when that is not
+ * known: no version recorded, or `from` not reached (a change not declared, a version rolled back).
+ */
+export function changedColumns(
+  definition: { readonly version: string; readonly changes?: readonly DefinitionChange[] },
+  from: string | undefined,
+): ReadonlySet<string> | undefined {
+  if (from === undefined) return undefined;
+  const changed = new Set<string>();
+  const seen = new Set<string>();
+  let version = definition.version;
+  while (version !== from) {
+    const step = seen.has(version) ? undefined : definition.changes?.find((c) => c.version === version);
+    if (step === undefined) return undefined;
+    seen.add(version);
+    for (const column of step.columns) changed.add(column);
+    version = step.from;
+  }
+  return changed;
+}
+
+/**
+ * A break stated now (`now`) beside one stated since an earlier release and still stated (`earlier`): the later
+ * release, the columns of both (the whole document when either is), so no column's break stops being stated early.
+ */
+function mergedBreak(now: SeriesBreak, earlier: SeriesBreak | undefined): SeriesBreak {
+  if (earlier === undefined) return now;
+  if (now.columns === undefined || earlier.columns === undefined) {
+    const { columns: _, ...whole } = now;
+    return whole;
+  }
+  return { ...now, columns: [...new Set([...now.columns, ...earlier.columns])].sort() };
+}

@@ -8,7 +8,7 @@ import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import type { Row, SqlValue } from '../../functions/lib/query-engine.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
+import { CATALOGUE, type DefinitionChange } from '../../functions/refresh/catalogue.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { DEFINITION_CHANGED, DEFINITION_NOT_RECORDED } from '../../functions/refresh/revisions.ts';
@@ -53,8 +53,16 @@ class OldCounting extends DuckDbEngine {
   }
 }
 
-const sources = CATALOGUE.find((d) => d.name === 'referral_sources') as { version: string };
+const sources = CATALOGUE.find((d) => d.name === 'referral_sources') as {
+  version: string;
+  changes?: readonly DefinitionChange[];
+};
 const CURRENT = sources.version;
+const CHANGES = sources.changes;
+/** What the new definition changed from the old (OldCounting): which source one of U00001's referrals is counted in. */
+const DECLARED: readonly DefinitionChange[] = [
+  { version: CURRENT, from: 'old counting', columns: ['source_gp', 'source_self'] },
+];
 /** Each document's own version in this code (they differ: rollout's denominators changed, review 6 K8). */
 const versionOf = (name: string) => (CATALOGUE.find((d) => d.name === name) as { version: string }).version;
 
@@ -78,7 +86,7 @@ async function folder(name: string) {
     async release(
       now: string,
       uploads: readonly GoldenEvent[],
-      options: { old?: boolean; version?: string } = {},
+      options: { old?: boolean; version?: string; changes?: readonly DefinitionChange[] } = {},
     ): Promise<Release> {
       if (uploads.length > 0) {
         // One file per PCN, as a PCN uploads its own.
@@ -96,12 +104,14 @@ async function folder(name: string) {
         expect(summary.receipts.map((r) => r.status)).toEqual(paths.map(() => 'accepted'));
       }
       const engine = options.old ? new OldCounting(dataDir) : new DuckDbEngine(dataDir);
-      // A code version whose referral_sources definition is `options.version`.
+      // A code version whose referral_sources definition is `options.version`, declaring `options.changes`.
       sources.version = options.version ?? CURRENT;
+      sources.changes = options.changes ?? CHANGES;
       try {
         await refreshMetrics({ store, engine, clock: () => new Date(now) });
       } finally {
         sources.version = CURRENT;
+        sources.changes = CHANGES;
         await engine.close();
       }
       const docs: Release = new Map();
@@ -172,14 +182,20 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(recordOf(r0).documents.referral_sources?.definition).toBe('old counting');
     expect(recordOf(r0).documents.rollout?.definition).toBe(versionOf('rollout'));
 
-    // The same data by the new definition: published as it is, and the document says its series breaks here.
-    const r1 = await data.release('2025-05-11T00:00:00Z', []);
+    // The same data by the new definition, which says it changed the two sources: they are published as they are,
+    // and the document says its series breaks here, for those columns.
+    const r1 = await data.release('2025-05-11T00:00:00Z', [], { changes: DECLARED });
     expect(sourcesOf(r1, '2025-04')).toEqual([180, 180, 0]);
     expect(sourcesOf(r1, '2025/26')).toEqual([180, 180, 0]);
     expect(meta(r1).revisions_held).toBeUndefined();
-    expect(breaks(r1)).toEqual({
-      referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED },
-    });
+    const stated = {
+      referral_sources: {
+        since_release: '2025-05-11T00:00:00.000Z',
+        reason: DEFINITION_CHANGED,
+        columns: ['source_gp', 'source_self'],
+      },
+    };
+    expect(breaks(r1)).toEqual(stated);
     // The record starts again from this release, of the new definition.
     const record = recordOf(r1).documents.referral_sources;
     expect(record?.definition).toBe(CURRENT);
@@ -198,7 +214,6 @@ describe('a change of definition is a break in the series, not a revision', () =
       periods: ['2025-04', '2025/26'],
       fail_closed: false,
     });
-    const stated = { referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED } };
     expect(breaks(r2)).toEqual(stated);
 
     // Two more PCNs revise April (3 + 2 + 1 from 3 PCNs): released, 186 by the new definition.
@@ -224,13 +239,21 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(sourcesOf(r0, '2025-04')).toEqual([181, 179, 2]);
     // The new definition, and U00001's late file of 3 April referrals: rollout holds April and 2025/26 by its own
     // change, so referral_sources' April and year are held too, as no figure (none of the new definition published).
-    const r1 = await data.release('2025-05-11T00:00:00Z', referrals('U00001', 3, '2025-04', 'b'));
-    expect(england(r1, 'rollout', '2025-04').referrals).toBe(181);
-    expect(sourcesOf(r1, '2025-04')).toEqual([null, null, null]);
-    expect(sourcesOf(r1, '2025/26')).toEqual([null, null, null]);
-    expect(breaks(r1)).toEqual({
-      referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED },
+    const r1 = await data.release('2025-05-11T00:00:00Z', referrals('U00001', 3, '2025-04', 'b'), {
+      changes: DECLARED,
     });
+    expect(england(r1, 'rollout', '2025-04').referrals).toBe(181);
+    // The sources the new definition changed are held as no figure; referrals, counted as before, at r0's 181.
+    expect(sourcesOf(r1, '2025-04')).toEqual([181, null, null]);
+    expect(sourcesOf(r1, '2025/26')).toEqual([181, null, null]);
+    const stated = {
+      referral_sources: {
+        since_release: '2025-05-11T00:00:00.000Z',
+        reason: DEFINITION_CHANGED,
+        columns: ['source_gp', 'source_self'],
+      },
+    };
+    expect(breaks(r1)).toEqual(stated);
     expect(meta(r1).revisions_held?.periods).toEqual(['2025-04', '2025/26']);
     expect(recordOf(r1).documents.referral_sources?.cells['month|2025-04#source_self']).toMatchObject({
       v: null,
@@ -246,9 +269,7 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(sourcesOf(r2, '2025-04')).toEqual([187, 186, 1]);
     expect(sourcesOf(r2, '2025/26')).toEqual([187, 186, 1]);
     expect(meta(r2).revisions_held).toBeUndefined();
-    expect(breaks(r2)).toEqual({
-      referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED },
-    });
+    expect(breaks(r2)).toEqual(stated);
   }, 360_000);
 
   it('a record kept without definitions: one break in every document it keeps, then holds as before', async () => {
@@ -275,4 +296,106 @@ describe('a change of definition is a break in the series, not a revision', () =
     expect(england(r2, 'rollout', '2025-04').referrals).toBe(180);
     expect(meta(r2).revisions_held?.periods).toEqual(['2025-04', '2025/26']);
   }, 360_000);
+});
+
+/*
+ * Red-team review 7, M4: a new version made the whole document's record start again, so a revision held in a column
+ * whose definition had not changed was published at the bump with its new value, and two downloads differenced gave
+ * it. Here the new definition changes source_gp and source_self only (DECLARED); the reasons are counted as before.
+ * Every April referral gives loneliness_isolation (180 in England, mental_health 0). U00002 then sends one of its
+ * April referrals again (the same event id, a later upload: it replaces the first) giving mental_health instead.
+ */
+const amended = (pcn: string, count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    ...referralEvent(pcn, `${pcn}-2025-04-a-${i + 1}`, '2025-04-10'),
+    referral_reasons: 'mental_health',
+  }));
+/** England's [loneliness_isolation, mental_health] reasons of a period. */
+const reasonsOf = (docs: Map<string, MetricDocument>, period: string) => {
+  const row = england(docs, 'referral_sources', period);
+  return [row.reason_loneliness_isolation, row.reason_mental_health];
+};
+
+describe('a new version breaks the series only of the columns it changed (review 7, M4)', () => {
+  it('a revision held in a column the new definition did not change stays held across the break', async () => {
+    const data = await folder('columns');
+    const old = { old: true, version: 'old counting' };
+    const r0 = await data.release('2025-05-10T00:00:00Z', APRIL, old);
+    expect(sourcesOf(r0, '2025-04')).toEqual([180, 179, 1]);
+    expect(reasonsOf(r0, '2025-04')).toEqual([180, 0]);
+
+    // r1, the old definition still: U00002's amended referral moves England's April reasons by -1 and +1, U00002's
+    // change alone (1 PCN, fewer than 3): both held at r0's 180 and 0, and so April and 2025/26 in every document.
+    // Only referral_sources shows the change: 2 reasons x (April, 2025/26) = 4 figures.
+    const r1 = await data.release('2025-05-11T00:00:00Z', amended('U00002', 1), old);
+    expect(reasonsOf(r1, '2025-04')).toEqual([180, 0]);
+    expect(reasonsOf(r1, '2025/26')).toEqual([180, 0]);
+    expect(meta(r1).revisions_held?.documents).toEqual({
+      referral_sources: { figures: 4, periods: ['2025-04', '2025/26'], fail_closed: false },
+    });
+
+    // r2: the new definition, nothing uploaded. The reasons are counted as before, so they are differenced against
+    // r0's record as any revision is: still U00002's -1 and +1 alone, still held at 180 and 0 (before the fix: 179 and
+    // 1, U00002's amendment given by r1 and r2 differenced). April and 2025/26 stay held in every document, so the
+    // changed sources are held as no figure (none of the new definition published); referrals, counted as before, at
+    // 180. Held figures that differ from this release's exact ones: the 2 reasons (179, 1), source_gp (180) and
+    // source_self (0), each for April and 2025/26: 8. The break is stated for the two columns that changed.
+    const r2 = await data.release('2025-05-12T00:00:00Z', [], { changes: DECLARED });
+    expect(reasonsOf(r2, '2025-04')).toEqual([180, 0]);
+    expect(reasonsOf(r2, '2025/26')).toEqual([180, 0]);
+    expect(sourcesOf(r2, '2025-04')).toEqual([180, null, null]);
+    expect(sourcesOf(r2, '2025/26')).toEqual([180, null, null]);
+    expect(meta(r2).revisions_held?.periods).toEqual(['2025-04', '2025/26']);
+    expect(meta(r2).revisions_held?.documents).toEqual({
+      referral_sources: { figures: 8, periods: ['2025-04', '2025/26'], fail_closed: false },
+    });
+    const stated = {
+      since_release: '2025-05-12T00:00:00.000Z',
+      reason: DEFINITION_CHANGED,
+      columns: ['source_gp', 'source_self'],
+    };
+    expect(breaks(r2)).toEqual({ referral_sources: stated });
+    // The record keeps the reasons' value published at r0 (its contributions then), the new definition's sources as
+    // held at the break, and the new version.
+    const record = recordOf(r2).documents.referral_sources;
+    expect(record?.definition).toBe(CURRENT);
+    expect(record?.cells['month|2025-04#reason_mental_health']).toMatchObject({
+      v: 0,
+      since: '2025-05-10T00:00:00.000Z',
+    });
+    expect(record?.cells['month|2025-04#source_self']).toMatchObject({ v: null, b: true });
+
+    // r3: U00003, U00004 and U00005 each amend 2 April referrals the same way. mental_health's changes since r0:
+    // U00002 +1, the three +2 each: 4 PCNs, all but the two largest 2 + 1 = 3 >= 10% of 2, net 7 > 4: released, 7;
+    // loneliness_isolation's the same negated: 180 - 7 = 173. Nothing else is held, so April is released, its sources
+    // by the new definition as new figures (180 from GPs, 0 self), and the break still stated.
+    const r3 = await data.release('2025-05-13T00:00:00Z', [
+      ...amended('U00003', 2),
+      ...amended('U00004', 2),
+      ...amended('U00005', 2),
+    ]);
+    expect(reasonsOf(r3, '2025-04')).toEqual([173, 7]);
+    expect(reasonsOf(r3, '2025/26')).toEqual([173, 7]);
+    expect(sourcesOf(r3, '2025-04')).toEqual([180, 180, 0]);
+    expect(meta(r3).revisions_held).toBeUndefined();
+    expect(breaks(r3)).toEqual({ referral_sources: stated });
+  }, 480_000);
+
+  it('a new version that does not say what it changed is differenced as a revision (fail closed), its break stated', async () => {
+    const data = await folder('undeclared');
+    const r0 = await data.release('2025-05-10T00:00:00Z', APRIL, { old: true, version: 'old counting' });
+    expect(sourcesOf(r0, '2025-04')).toEqual([180, 179, 1]);
+    // No declaration from 'old counting': which columns changed is not known, so none starts again. The sources'
+    // change is U00001's +1 and -1 alone: held at r0's 179 and 1 (April and 2025/26, 4 figures), as under an unchanged
+    // version; the break is stated for the whole document (no columns named).
+    const r1 = await data.release('2025-05-11T00:00:00Z', [], { changes: [] });
+    expect(sourcesOf(r1, '2025-04')).toEqual([180, 179, 1]);
+    expect(sourcesOf(r1, '2025/26')).toEqual([180, 179, 1]);
+    expect(meta(r1).revisions_held?.documents).toEqual({
+      referral_sources: { figures: 4, periods: ['2025-04', '2025/26'], fail_closed: false },
+    });
+    expect(breaks(r1)).toEqual({
+      referral_sources: { since_release: '2025-05-11T00:00:00.000Z', reason: DEFINITION_CHANGED },
+    });
+  }, 240_000);
 });
