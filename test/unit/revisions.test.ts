@@ -1,10 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
-import { EnglandRevisions, releasable, unitsOf } from '../../functions/refresh/revisions.ts';
+import { CATALOGUE, type DefinitionChange, type MetricDefinition } from '../../functions/refresh/catalogue.ts';
+import {
+  changedColumns,
+  DEFINITION_CHANGED,
+  EnglandRevisions,
+  releasable,
+  unitsOf,
+} from '../../functions/refresh/revisions.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 describe('releasable: the change of an England figure, PCN by PCN', () => {
@@ -544,5 +551,138 @@ describe('a PCN with events that the reference in force does not list (review 5,
     ).toThrow(
       "revisions: rollout England row month|2025-04, field referrals: the PCNs' exact contributions do not add up to England's figure; PCNs with events dated when the reference in force does not have them in force (data_quality, events_out_of_force): U00001, U00002",
     );
+  });
+});
+
+describe('which columns a new version changed (red-team review 7, M4)', () => {
+  const declared = (version: string, changes: readonly DefinitionChange[]) => ({ version, changes });
+  const chain = declared('3', [
+    { version: '3', from: '2', columns: ['b'] },
+    { version: '2', from: '1', columns: ['a', 'b'] },
+  ]);
+
+  it('follows the declared changes back to the recorded version; not known where they do not reach it', () => {
+    expect(changedColumns(chain, '3')).toEqual(new Set());
+    expect(changedColumns(chain, '2')).toEqual(new Set(['b']));
+    expect(changedColumns(chain, '1')).toEqual(new Set(['a', 'b']));
+    // A record without versions, a version never declared, one rolled back: not known (fail closed).
+    expect(changedColumns(chain, undefined)).toBeUndefined();
+    expect(changedColumns(chain, '0')).toBeUndefined();
+    expect(changedColumns(declared('2', chain.changes), '3')).toBeUndefined();
+    expect(changedColumns(declared('2', []), '1')).toBeUndefined();
+    // A declaration going round in a circle ends.
+    const circle = declared('2', [
+      { version: '2', from: '1', columns: ['a'] },
+      { version: '1', from: '2', columns: ['b'] },
+    ]);
+    expect(changedColumns(circle, '0')).toBeUndefined();
+  });
+
+  it('every metric whose version is not the one its hash was recorded under declares what changed since', () => {
+    const recorded = JSON.parse(
+      readFileSync(new URL('../fixtures/definition-versions.json', import.meta.url), 'utf8'),
+    ) as Record<string, { version: string }>;
+    for (const definition of CATALOGUE) {
+      const from = recorded[definition.name]?.version;
+      if (from !== undefined && from !== definition.version)
+        expect(changedColumns(definition, from), `${definition.name}: \`changes\` from version ${from}`).toBeDefined();
+      for (const change of definition.changes ?? [])
+        for (const column of change.columns)
+          expect(Object.keys(definition.definitions), `${definition.name} ${change.version}`).toContain(column);
+    }
+  });
+
+  /*
+   * wellbeing (version a) over 3 PCNs of 10 people each, baselines 20, follow-ups 23, 10 improved each (England 30).
+   * Version b counts improved differently (U00001's 11 where it was 10), and U00001 measures one more person (baseline
+   * 10, follow-up 20). Version c changes mean_baseline, and U00002 2 and U00003 1 more people.
+   */
+  const row = (level: string, code: string, [n, b, f]: readonly number[], improved: number): Row => ({
+    ...wellbeingRow(level, code, n as number, (b as number) / (n as number), (f as number) / (n as number)),
+    improved,
+  });
+  const rowsOf = (pcns: Record<string, readonly number[]>, improved: readonly number[]): Row[] => {
+    const t = Object.values(pcns).reduce((s, p) => s.map((v, i) => v + (p[i] as number)), [0, 0, 0]);
+    const all = improved.reduce((s, v) => s + v, 0);
+    return [
+      row('national', 'ENG', t, all),
+      ...Object.entries(pcns).map(([c, p], i) => row('pcn', c, p, improved[i] as number)),
+    ];
+  };
+  async function publishBy(
+    store: MemoryObjectStore,
+    definition: MetricDefinition,
+    generatedAt: string,
+    previous: MetricDocument | undefined,
+    exact: readonly Row[],
+  ) {
+    const revisions = await EnglandRevisions.open({ store, generatedAt, pcnCodes: PCNS }, previous?.generated_at);
+    const published = exact.map((r) => ({ ...r }));
+    revisions.revise(definition, published, exact, previous);
+    await revisions.save();
+    const document = { name: 'wellbeing', generated_at: generatedAt, rows: published as unknown as MetricRow[] };
+    return {
+      document: document as unknown as MetricDocument,
+      england: englandOf(published),
+      held: revisions.heldOf('wellbeing'),
+      stated: revisions.seriesBreakOf('wellbeing'),
+    };
+  }
+
+  it('a unit the new version did not change keeps its hold; the changed column is held as none with its period', async () => {
+    const store = new MemoryObjectStore();
+    const b = { ...WELLBEING, version: 'b', changes: [{ version: 'b', from: 'a', columns: ['improved'] }] };
+    const c = { ...b, version: 'c', changes: [{ version: 'c', from: 'b', columns: ['mean_baseline'] }, ...b.changes] };
+    const ten = { U00001: [10, 200, 230], U00002: [10, 200, 230], U00003: [10, 200, 230] };
+    const r0 = await publishBy(
+      store,
+      { ...WELLBEING, version: 'a' },
+      '2025-11-01T00:00:00.000Z',
+      undefined,
+      rowsOf(ten, [10, 10, 10]),
+    );
+    expect([r0.england.people, r0.england.improved]).toEqual([30, 30]);
+
+    // b: the people and their means are counted as before, so U00001's new person is differenced against the record:
+    // 1 PCN, held at 30 people, means 20 and 23 (before the fix, 31 people and means 610 / 31 and 710 / 31 were
+    // published, and with r0 gave that person's baseline 10 and follow-up 20). The year holds a figure, so improved
+    // (of the new definition, 31) is held as no figure. Held figures differing from the exact: people, 3 means and
+    // the interval's 2 ends, improved: 7.
+    const r1 = await publishBy(
+      store,
+      b,
+      '2025-11-02T00:00:00.000Z',
+      r0.document,
+      rowsOf({ ...ten, U00001: [11, 210, 250] }, [11, 10, 10]),
+    );
+    expect([r1.england.people, r1.england.mean_baseline, r1.england.mean_follow_up]).toEqual([30, 20, 23]);
+    expect(r1.england.improved).toBeNull();
+    expect(r1.held).toEqual({ figures: 7, periods: ['2025/26'], fail_closed: false });
+    expect(r1.stated).toEqual({
+      since_release: '2025-11-02T00:00:00.000Z',
+      reason: DEFINITION_CHANGED,
+      columns: ['improved'],
+    });
+
+    // c (mean_baseline changed): U00002 2 and U00003 1 more people. The people's change since r0's record, 1, 2 and 1
+    // from 3 PCNs (all but the two largest 1 >= 10% of 2, net 4 > 3), and the follow-ups' sums' (20, 58, 15), pass:
+    // 34 people, follow-ups 783 / 34, baselines by the new definition 656 / 34 (not differenced), and improved shown
+    // with the year: 31. The break stated since c, for b's column and c's (b's is within its year).
+    const r2 = await publishBy(
+      store,
+      c,
+      '2025-11-03T00:00:00.000Z',
+      r1.document,
+      rowsOf({ U00001: [11, 210, 250], U00002: [12, 234, 288], U00003: [11, 212, 245] }, [11, 10, 10]),
+    );
+    expect([r2.england.people, r2.england.improved]).toEqual([34, 31]);
+    expect(r2.england.mean_baseline).toBeCloseTo(656 / 34, 10);
+    expect(r2.england.mean_follow_up).toBeCloseTo(783 / 34, 10);
+    expect(r2.held).toBeUndefined();
+    expect(r2.stated).toEqual({
+      since_release: '2025-11-03T00:00:00.000Z',
+      reason: DEFINITION_CHANGED,
+      columns: ['improved', 'mean_baseline'],
+    });
   });
 });
