@@ -48,10 +48,15 @@ import type { MeanRule } from './disclosure.ts';
  * one PCN's change (review 3, H2: uploads that do not touch the figure release nothing).
  *
  * A change of a metric's definition (catalogue.ts, `version`, kept in the record with each document's values) is a
- * break in its series, not a revision: the document is published as at a first release, its record starts again from
- * this release, and its summary states the break (`series_break`). A record kept without versions is one break, once.
- * The record keeps the break, and every release states it for a year after it (SERIES_BREAK_STATED_DAYS), so that a
- * reader comparing with a download or board pack of the months before is told, not only on the day of the break.
+ * break in its series, not a revision, for the columns it changed (catalogue.ts, `changes`, declared with each new
+ * version): those are published as at a first release and their record starts again from this release; the columns
+ * counted as before are differenced against the record as any revision is, so a revision held in them stays held
+ * (red-team review 7, M4: the whole document started again, and a held change of a column counted as before was
+ * published at the bump). Where which columns changed is not known (no `changes` reaching the record's version, a
+ * record kept without versions), no column starts again: fail closed. The summary states the break (`series_break`,
+ * with its columns when known). The record keeps the break, and every release states it for a year after it
+ * (SERIES_BREAK_STATED_DAYS), so that a reader comparing with a download or board pack of the months before is told,
+ * not only on the day of the break.
  */
 export const MIN_CONTRIBUTORS = 3;
 /**
