@@ -578,6 +578,24 @@ describe('which columns a new version changed (red-team review 7, M4)', () => {
     expect(changedColumns(circle, '0')).toBeUndefined();
   });
 
+  /** Versions given before `changes` were declared (December 2026): a record of an earlier one is differenced. */
+  const GIVEN_BEFORE: Record<string, string> = {
+    rollout: '3',
+    cof_system: '2',
+    workforce: '3',
+    equity: '2',
+    pcn_comparison: '2',
+  };
+  it("every new version declares the columns it changed from the one before (else a bump holds the old definition's values)", () => {
+    const undeclared = CATALOGUE.filter(
+      (d) =>
+        d.version !== '1' &&
+        GIVEN_BEFORE[d.name] !== d.version &&
+        !(d.changes ?? []).some((change) => change.version === d.version),
+    ).map((d) => `${d.name} ${d.version}`);
+    expect(undeclared, 'give `changes` in catalogue.ts: { version, from: the version before, columns }').toEqual([]);
+  });
+
   it('every metric whose version is not the one its hash was recorded under declares what changed since', () => {
     const recorded = JSON.parse(
       readFileSync(new URL('../fixtures/definition-versions.json', import.meta.url), 'utf8'),
