@@ -109,10 +109,11 @@ export interface DefinitionChange {
   readonly from: string;
   /**
    * The columns whose values are computed differently: exact figures of the rules (counts, means, staff, describing),
-   * or other columns of the document (stated with the break: rollout's `list_size`). A column left out keeps its
-   * series, and its change is differenced across the new version as any revision is.
+   * or other columns of the document (stated with the break: rollout's `list_size`); 'all' where any may be (a
+   * change to the events every figure is counted from). A column left out keeps its series, and its change is
+   * differenced across the new version as any revision is.
    */
-  readonly columns: readonly string[];
+  readonly columns: readonly string[] | 'all';
 }
 
 export interface MetricDefinition {

@@ -118,8 +118,8 @@ export interface SeriesBreak {
   readonly since_release: string;
   readonly reason: typeof DEFINITION_CHANGED | typeof DEFINITION_NOT_RECORDED;
   /**
-   * The columns whose definition changed (catalogue.ts, `changes`), sorted; absent when that is not known (the whole
-   * document). A break stated again within the year keeps the earlier break's columns too (since the later release).
+   * The columns whose definition changed (catalogue.ts, `changes`), sorted; absent when every column changed or that
+   * is not known (the whole document). A break stated again within the year keeps the earlier break's columns too (since the later release).
    */
   readonly columns?: readonly string[];
 }
@@ -425,7 +425,9 @@ export class EnglandRevisions {
     const versionChanged =
       this.published !== undefined && saved !== undefined && saved.definition !== definition.version;
     const changed = versionChanged ? changedColumns(definition, saved.definition) : undefined;
-    const brokenColumns = new Set(changed === undefined ? [] : columns.filter((column) => changed.has(column)));
+    const brokenColumns = new Set(
+      changed === undefined ? [] : changed === 'all' ? columns : columns.filter((column) => changed.has(column)),
+    );
     const earlier =
       saved?.series_break &&
       daysBetween(saved.series_break.since_release, this.inputs.generatedAt) <= SERIES_BREAK_STATED_DAYS
@@ -436,7 +438,7 @@ export class EnglandRevisions {
           {
             since_release: this.inputs.generatedAt,
             reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
-            ...(changed === undefined ? {} : { columns: [...changed].sort() }),
+            ...(changed === undefined || changed === 'all' ? {} : { columns: [...changed].sort() }),
           },
           earlier,
         )
@@ -1089,25 +1091,27 @@ const daysBetween = (from: string, to: string): number => (Date.parse(to) - Date
 
 /**
  * The columns whose definition changed from version `from` (the record's) to `definition.version`, by the changes the
- * catalogue declares (each version's from the one before it, followed back to `from`); undefined when that is not
- * known: no version recorded, or `from` not reached (a change not declared, a version rolled back).
+ * catalogue declares (each version's from the one before it, followed back to `from`), or 'all'; undefined when that
+ * is not known: no version recorded, or `from` not reached (a change not declared, a version rolled back).
  */
 export function changedColumns(
   definition: { readonly version: string; readonly changes?: readonly DefinitionChange[] },
   from: string | undefined,
-): ReadonlySet<string> | undefined {
+): ReadonlySet<string> | 'all' | undefined {
   if (from === undefined) return undefined;
   const changed = new Set<string>();
   const seen = new Set<string>();
+  let all = false;
   let version = definition.version;
   while (version !== from) {
     const step = seen.has(version) ? undefined : definition.changes?.find((c) => c.version === version);
     if (step === undefined) return undefined;
     seen.add(version);
-    for (const column of step.columns) changed.add(column);
+    if (step.columns === 'all') all = true;
+    else for (const column of step.columns) changed.add(column);
     version = step.from;
   }
-  return changed;
+  return all ? 'all' : changed;
 }
 
 /**

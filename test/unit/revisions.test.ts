@@ -565,6 +565,11 @@ describe('which columns a new version changed (red-team review 7, M4)', () => {
     expect(changedColumns(chain, '3')).toEqual(new Set());
     expect(changedColumns(chain, '2')).toEqual(new Set(['b']));
     expect(changedColumns(chain, '1')).toEqual(new Set(['a', 'b']));
+    // Every column, where any may have changed, from that version back.
+    const everything = declared('4', [{ version: '4', from: '3', columns: 'all' }, ...chain.changes]);
+    expect(changedColumns(everything, '3')).toBe('all');
+    expect(changedColumns(everything, '1')).toBe('all');
+    expect(changedColumns(everything, '4')).toEqual(new Set());
     // A record without versions, a version never declared, one rolled back: not known (fail closed).
     expect(changedColumns(chain, undefined)).toBeUndefined();
     expect(changedColumns(chain, '0')).toBeUndefined();
@@ -605,7 +610,7 @@ describe('which columns a new version changed (red-team review 7, M4)', () => {
       if (from !== undefined && from !== definition.version)
         expect(changedColumns(definition, from), `${definition.name}: \`changes\` from version ${from}`).toBeDefined();
       for (const change of definition.changes ?? [])
-        for (const column of change.columns)
+        for (const column of change.columns === 'all' ? [] : change.columns)
           expect(Object.keys(definition.definitions), `${definition.name} ${change.version}`).toContain(column);
     }
   });
@@ -646,6 +651,26 @@ describe('which columns a new version changed (red-team review 7, M4)', () => {
       stated: revisions.seriesBreakOf('wellbeing'),
     };
   }
+
+  it("a version changing 'all' starts every column again, as a break of the whole document", async () => {
+    const store = new MemoryObjectStore();
+    const ten = { U00001: [10, 200, 230], U00002: [10, 200, 230], U00003: [10, 200, 230] };
+    const a = { ...WELLBEING, version: 'a' };
+    const r0 = await publishBy(store, a, '2025-11-01T00:00:00.000Z', undefined, rowsOf(ten, [10, 10, 10]));
+    // U00001's new person, which version a's record would hold (below), is published with everything else: 31 people,
+    // 11 + 10 + 10 = 31 improved; the break is stated for the whole document (no columns).
+    const b = { ...WELLBEING, version: 'b', changes: [{ version: 'b', from: 'a', columns: 'all' as const }] };
+    const r1 = await publishBy(
+      store,
+      b,
+      '2025-11-02T00:00:00.000Z',
+      r0.document,
+      rowsOf({ ...ten, U00001: [11, 210, 250] }, [11, 10, 10]),
+    );
+    expect([r1.england.people, r1.england.improved]).toEqual([31, 31]);
+    expect(r1.held).toBeUndefined();
+    expect(r1.stated).toEqual({ since_release: '2025-11-02T00:00:00.000Z', reason: DEFINITION_CHANGED });
+  });
 
   it('a unit the new version did not change keeps its hold; the changed column is held as none with its period', async () => {
     const store = new MemoryObjectStore();
