@@ -119,7 +119,8 @@ export interface SeriesBreak {
   readonly reason: typeof DEFINITION_CHANGED | typeof DEFINITION_NOT_RECORDED;
   /**
    * The columns whose definition changed (catalogue.ts, `changes`), sorted; absent when every column changed or that
-   * is not known (the whole document). A break stated again within the year keeps the earlier break's columns too (since the later release).
+   * is not known (the whole document). A break within the year of an earlier one keeps that one's columns too (since
+   * the later release).
    */
   readonly columns?: readonly string[];
 }
