@@ -9,6 +9,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { demoWorkforce, type GenerateManifest, generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { referenceRows, simulatePcns } from '../../cli/synthetic/geography.ts';
 import { Rng } from '../../cli/synthetic/random.ts';
+import { offerDeclineShare, referralDeclineShare, simulatedOffers } from '../../cli/synthetic/trajectories.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -124,7 +125,20 @@ describe('the synthetic national demo', () => {
     expect(national).toBeGreaterThan(900_000);
     expect(national).toBeLessThan(1_400_000);
 
-    // Declines as the generator wrote them (trajectories.ts). Every month here is after April 2023, when the share of
+    // The probabilities themselves, worked by hand (trajectories.ts): from April 2023 a refusal share of 12%, a third
+    // of it before referral: offers declined 0.12 / 3 = 0.04 of offers; referrals declined 0.08 / 0.96 = 1/12 of
+    // referrals; offers simulated 0.88 / 0.96 = 11/12 of the referral rate's, so the referrals stay 0.88 of it, as
+    // when every decline was an offer declined. In April 2019, 22%: 0.22 / 3 before, and (0.22 x 2/3) / (1 - 0.22 / 3)
+    // = 0.14667 / 0.92667 = 0.15827 of the referrals after, together 0.22 of the offers.
+    expect(offerDeclineShare('2025-06')).toBeCloseTo(0.04, 12);
+    expect(referralDeclineShare('2025-06')).toBeCloseTo(1 / 12, 12);
+    expect(simulatedOffers('2025-06')).toBeCloseTo(11 / 12, 12);
+    expect(referralDeclineShare('2019-04')).toBeCloseTo(0.14667 / 0.92667, 4);
+    const before = offerDeclineShare('2019-04');
+    expect(before + (1 - before) * referralDeclineShare('2019-04')).toBeCloseTo(0.22, 12);
+    expect((1 - before) * simulatedOffers('2019-04')).toBeCloseTo(1 - 0.22, 12);
+
+    // The declines the generator wrote (manifest). Every month here is after April 2023, when the share of
     // the people offered (referrals + offers declined) who decline, either way, is 12% (Bu et al. 2025), a third of
     // them before referral: offers declined 12% / 3 = 4% of offers; referrals declined (12% - 4%) / 96% = 8.33% of
     // referrals. Ranges, not exact values: the counts are seeded draws. About 77,700 offers and 74,600 referrals give
