@@ -95,7 +95,7 @@ program
     const t = manifest.totals;
     console.log(
       `${manifest.pcns} PCNs, ${manifest.months[0]} to ${manifest.months.at(-1)}: ${manifest.files.length} files, ${t.eventRows.toLocaleString('en-GB')} event rows ` +
-        `(${t.referrals.toLocaleString('en-GB')} referrals, ${t.declines.toLocaleString('en-GB')} declines), ${t.workforceRows.toLocaleString('en-GB')} workforce rows; ` +
+        `(${t.referrals.toLocaleString('en-GB')} referrals, ${t.declines.toLocaleString('en-GB')} offers declined, ${t.declinedAfterReferral.toLocaleString('en-GB')} referrals declined), ${t.workforceRows.toLocaleString('en-GB')} workforce rows; ` +
         `injected: ${t.badRows} bad rows, ${t.duplicateRows} duplicate ids, ${t.corrections} corrections, ${t.retractions} retractions, 1 late file, 1 file with an NHS number. ` +
         `Manifest: ${opts.out}/manifest.json`,
     );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type REFERRAL_REASONS, SNOMED_DECLINED, SNOMED_REFERRAL } from '../../functions/contract/index.ts';
 import type { SimPcn } from './geography.ts';
 import type { Rng } from './random.ts';
-import { declineShare } from './trajectories.ts';
+import { offerDeclineShare, referralDeclineShare } from './trajectories.ts';
 
 /** An event as it will be written to a file: field name to text or number, with the day it happened. */
 export type SimEvent = Record<string, string | number | boolean>;
@@ -68,6 +68,8 @@ const SEXES = { female: 58, male: 40, other: 0.5, not_stated: 1.5 };
 const ETHNICITIES = { white: 78, asian: 10, black: 5, mixed: 3, other: 2, not_stated: 2 };
 const DECLINES = { not_wanted: 45, not_ready: 30, already_supported: 15, other: 10 };
 const MODES = { face_to_face: 40, telephone: 35, video: 6, home_visit: 9, group: 6, digital: 4 };
+/** How the link worker first gets in touch with someone who then declines: mostly a telephone call. */
+const FIRST_CONTACT_MODES = { telephone: 75, face_to_face: 15, video: 5, home_visit: 5 };
 const ROLES = { splw: 86, hwbc: 9, cc: 5 };
 const ACTIVITIES = {
   physical_activity: 14,
@@ -105,6 +107,8 @@ const WELLBEING = {
   pam_level: [2.0, 0.8, 0.4, 1, 4],
 } as const;
 const INSTRUMENT_SETS = { ons4: 55, swemwbs: 30, wemwbs: 10, pam_level: 5 };
+/** Of the referrals not engaged (and not declined), the share the link worker never reaches: no contact at all. */
+const NEVER_REACHED = 0.5;
 
 export interface EpisodeContext {
   readonly rng: Rng;
@@ -151,11 +155,38 @@ export function simulateEpisode(
     events.push(event);
   };
 
-  if (rng.chance(declineShare(month))) {
-    add(referralDay, 'declined', {
+  const decline = (day: number) =>
+    add(day, 'declined', {
       snomed_code: SNOMED_DECLINED,
       ...(rng.chance(0.7) ? { decline_reason: rng.weighted(DECLINES) } : {}),
     });
+  /** GP and A&E use in the 6 months before and after the referral, for 60% of referrals; reduction 0-1 of the effect. */
+  const serviceUse = (reduction: number) => {
+    if (!rng.chance(0.6)) return;
+    const need = Math.exp(rng.normal(0, 0.5));
+    const gpBefore = rng.poisson(4.8 * need);
+    const aeBefore = rng.poisson(0.55 * need);
+    add(referralDay, 'service_use', { service: 'gp_appointment', window: 'before', window_months: 6, count: gpBefore });
+    add(referralDay, 'service_use', { service: 'ae_attendance', window: 'before', window_months: 6, count: aeBefore });
+    const afterDay = referralDay + (183 + rng.int(1, 20)) * DAY;
+    add(afterDay, 'service_use', {
+      service: 'gp_appointment',
+      window: 'after',
+      window_months: 6,
+      count: rng.poisson(4.8 * need * (1 - 0.15 * reduction * ctx.outcomeEffect)),
+    });
+    add(afterDay, 'service_use', {
+      service: 'ae_attendance',
+      window: 'after',
+      window_months: 6,
+      count: rng.poisson(0.55 * need * (1 - 0.13 * reduction * ctx.outcomeEffect)),
+    });
+  };
+
+  // An offer declined: the person said no before being referred, a decline with a referral_id of its own and no
+  // referral (a third of the declines: trajectories.ts).
+  if (rng.chance(offerDeclineShare(month))) {
+    decline(referralDay);
     return events;
   }
 
@@ -174,9 +205,29 @@ export function simulateEpisode(
     long_term_conditions: Math.min(20, rng.poisson(1.6)),
   });
 
-  // Deprivation lowers take-up a little: the equity page should have something true to show.
+  // Referred, then declined (two thirds of the declines): when the link worker first got in touch, within 3 weeks of
+  // the referral (so inside its 3-month engagement window), recorded on the referral's own referral_id; half of them
+  // with that first contact recorded beside the decline. No plan, activity or wellbeing measure follows.
+  if (rng.chance(referralDeclineShare(month))) {
+    const declinedDay = referralDay + rng.int(0, 21) * DAY;
+    if (rng.chance(0.5))
+      add(declinedDay, 'contact', {
+        contact_mode: rng.weighted(FIRST_CONTACT_MODES),
+        worker_role: rng.weighted(ROLES),
+        duration_minutes: rng.int(1, 4) * 5,
+      });
+    decline(declinedDay);
+    serviceUse(0);
+    if (rng.chance(0.88)) add(declinedDay + rng.int(0, 30) * DAY, 'discharge', { discharge_reason: 'declined' });
+    return events;
+  }
+
+  // Deprivation lowers take-up a little: the equity page should have something true to show. Of those who do not
+  // engage, half are never reached (no contact recorded: calls not answered, appointments not kept) and half have a
+  // contact or two, then drop out.
   const engaged = rng.chance(0.86 - (10 - decile) * 0.008);
-  const contacts = engaged ? Math.max(1, rng.poisson(8.2)) : rng.int(1, 2);
+  const reached = engaged || rng.chance(1 - NEVER_REACHED);
+  const contacts = engaged ? Math.max(1, rng.poisson(8.2)) : reached ? rng.int(1, 2) : 0;
   let day = referralDay + rng.int(0, 10) * DAY;
   for (let i = 0; i < contacts; i++) {
     add(day, 'contact', {
@@ -190,7 +241,11 @@ export function simulateEpisode(
     add(referralDay + rng.int(7, 28) * DAY, 'plan_agreed', { worker_role: rng.weighted(ROLES) });
 
   const takesUp = engaged && rng.chance(0.93);
-  const connections = takesUp ? 1 + (rng.chance(0.4) ? 1 : 0) + (rng.chance(0.15) ? 1 : 0) : rng.chance(0.4) ? 1 : 0;
+  const connections = takesUp
+    ? 1 + (rng.chance(0.4) ? 1 : 0) + (rng.chance(0.15) ? 1 : 0)
+    : reached && rng.chance(0.4)
+      ? 1
+      : 0;
   for (let i = 0; i < connections; i++) {
     add(referralDay + rng.int(14, 70) * DAY, 'community_connection', {
       activity_category: rng.weighted(ACTIVITIES),
@@ -199,7 +254,7 @@ export function simulateEpisode(
     });
   }
 
-  if (rng.chance(0.75)) {
+  if (reached && rng.chance(0.75)) {
     const set = rng.weighted(INSTRUMENT_SETS);
     const instruments = (
       set === 'ons4' ? ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'] : [set]
@@ -225,27 +280,7 @@ export function simulateEpisode(
     }
   }
 
-  if (rng.chance(0.6)) {
-    const need = Math.exp(rng.normal(0, 0.5));
-    const reduction = takesUp ? 1 : 0.4;
-    const gpBefore = rng.poisson(4.8 * need);
-    const aeBefore = rng.poisson(0.55 * need);
-    add(referralDay, 'service_use', { service: 'gp_appointment', window: 'before', window_months: 6, count: gpBefore });
-    add(referralDay, 'service_use', { service: 'ae_attendance', window: 'before', window_months: 6, count: aeBefore });
-    const afterDay = referralDay + (183 + rng.int(1, 20)) * DAY;
-    add(afterDay, 'service_use', {
-      service: 'gp_appointment',
-      window: 'after',
-      window_months: 6,
-      count: rng.poisson(4.8 * need * (1 - 0.15 * reduction * ctx.outcomeEffect)),
-    });
-    add(afterDay, 'service_use', {
-      service: 'ae_attendance',
-      window: 'after',
-      window_months: 6,
-      count: rng.poisson(0.55 * need * (1 - 0.13 * reduction * ctx.outcomeEffect)),
-    });
-  }
+  serviceUse(takesUp ? 1 : 0.4);
 
   if (rng.chance(0.88))
     add(referralDay + rng.int(90, 200) * DAY, 'discharge', {

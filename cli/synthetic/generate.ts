@@ -10,7 +10,7 @@ import { CsvBytes } from './csv-bytes.ts';
 import { type EpisodeContext, personId, type SimEvent, simulateEpisode } from './episodes.ts';
 import { loadRealMap, referenceRows, type SimPcn, simulatePcns } from './geography.ts';
 import { Rng } from './random.ts';
-import { ENGLAND_LIST_SIZE, referralRate, seasonality } from './trajectories.ts';
+import { ENGLAND_LIST_SIZE, referralRate, seasonality, simulatedOffers } from './trajectories.ts';
 
 export interface GenerateOptions {
   readonly outDir: string;
@@ -42,7 +42,10 @@ export interface GenerateManifest {
     readonly eventRows: number;
     readonly workforceRows: number;
     readonly referrals: number;
+    /** Offers declined: declines with no referral (the person said no before being referred). */
     readonly declines: number;
+    /** Declines on a referral's own referral_id (the person was referred, then declined). */
+    readonly declinedAfterReferral: number;
     readonly badRows: number;
     readonly duplicateRows: number;
     readonly corrections: number;
@@ -202,6 +205,7 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     workforceRows: 0,
     referrals: 0,
     declines: 0,
+    declinedAfterReferral: 0,
     badRows: 0,
     duplicateRows: 0,
     corrections: 0,
@@ -233,7 +237,12 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     let serial = 0;
     months.forEach((month, monthNo) => {
       if ((pcn.opens && month < pcn.opens) || (pcn.closes && month > pcn.closes)) return;
-      const expected = ((pcn.listSize * referralRate(month)) / 12) * pcn.activity * seasonality(month) * listScale;
+      const expected =
+        ((pcn.listSize * referralRate(month)) / 12) *
+        pcn.activity *
+        seasonality(month) *
+        listScale *
+        simulatedOffers(month);
       const count = rng.poisson(expected);
       for (let i = 0; i < count; i++) {
         const person =
@@ -241,11 +250,18 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
         if (people.length < 5_000) people.push(person);
         const referralDay = monthStart(month) + rng.int(0, daysIn(month) - 1) * DAY;
         const referralId = `R${month.replace('-', '')}-${(monthNo * 100_000 + i).toString(36)}`;
+        let referred = false; // an episode's referral, if it has one, is its first event
         for (const event of simulateEpisode(ctx, referralId, person, referralDay, month)) {
           if (pcn.closes && (event.occurred_on as string).slice(0, 7) > pcn.closes) continue;
           byMonth.get((event.occurred_on as string).slice(0, 7))?.push(event);
-          if (event.event_type === 'referral') totals.referrals++;
-          if (event.event_type === 'declined') totals.declines++;
+          if (event.event_type === 'referral') {
+            referred = true;
+            totals.referrals++;
+          }
+          if (event.event_type === 'declined') {
+            if (referred) totals.declinedAfterReferral++;
+            else totals.declines++;
+          }
         }
       }
     });

@@ -22,7 +22,11 @@ function interpolate(points: Points, month: string): number {
   return (points[points.length - 1] as readonly [string, number])[1];
 }
 
-/** Accepted referrals a year per registered patient (about 59 million patients in England). */
+/**
+ * People offered social prescribing a year per registered patient (about 59 million patients in England), as the demo
+ * has always counted them: (1 - declineShare) of them are referred. simulatedOffers keeps the referrals at that many
+ * now that most declines come after the referral.
+ */
 export const referralRate = (month: string) =>
   interpolate(
     [
@@ -36,7 +40,12 @@ export const referralRate = (month: string) =>
     month,
   );
 
-/** Share of people offered social prescribing who decline it. */
+/**
+ * Share of people offered social prescribing who decline it, before or after being referred: the published refusal
+ * share (Bu et al., Lancet Public Health 2025, CPRD: people with a "social prescribing declined" code among those
+ * offered it, 22% in 2019 to 12% in 2023). GP records hold both ways a decline is recorded, so the demo's offers
+ * declined and referrals declined together make this share of the people offered.
+ */
 export const declineShare = (month: string) =>
   interpolate(
     [
@@ -46,8 +55,34 @@ export const declineShare = (month: string) =>
     month,
   );
 
+/**
+ * Of the declines, the share made before a referral (an offer declined: no referral). Most people who decline do so
+ * once referred, when the link worker first gets in touch; fewer say no to the offer itself. An assumption: no
+ * published figure splits the two (the CPRD code does not say which).
+ */
+export const DECLINED_BEFORE_REFERRAL = 1 / 3;
+
+/** Share of people offered who decline before being referred: an offer declined. */
+export const offerDeclineShare = (month: string) => declineShare(month) * DECLINED_BEFORE_REFERRAL;
+
+/**
+ * Share of the people referred who then decline: the rest of the declines, taken over the referrals (the offers not
+ * declined before), so that both together are declineShare of the offers: s/3 + (1 - s/3) x this = s.
+ */
+export const referralDeclineShare = (month: string) => {
+  const s = declineShare(month);
+  return (s * (1 - DECLINED_BEFORE_REFERRAL)) / (1 - s * DECLINED_BEFORE_REFERRAL);
+};
+
 /** Fewer referrals in August and December. */
 export const seasonality = (month: string) => ({ '08': 0.9, '12': 0.82 })[month.slice(5)] ?? 1.03;
 
 /** Registered patients in England, which the per-PCN shares of national figures are taken against. */
 export const ENGLAND_LIST_SIZE = 59_000_000;
+
+/**
+ * The offers to simulate for each offer of referralRate: referrals stay (1 - declineShare) of referralRate's offers,
+ * as when every decline was an offer declined, so the referral volume (and the rollout page: referrals, % of list,
+ * the target) is what it was; only where the declines fall changes. Referrals = offers x (1 - offerDeclineShare).
+ */
+export const simulatedOffers = (month: string) => (1 - declineShare(month)) / (1 - offerDeclineShare(month));
