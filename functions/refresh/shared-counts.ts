@@ -112,12 +112,6 @@ export function publishSameAs(
           continue;
         }
         const value = cell[sourceColumn] as Figure;
-        // No data there (an area none of whose PCNs had sent anything yet: rollout.sql, red-team review 7, M11) is
-        // this document's 0 (workforce counts the people of a PCN that sent only snapshots as 0): no data here too.
-        if (value === null && count === 0) {
-          row[column] = null;
-          continue;
-        }
         if (value !== SUPPRESSED && typeof count === 'number' && controlCount(count) !== value)
           throw new Error(`${where}: not the same count as ${declaration.document}.${sourceColumn} (declared sameAs)`);
         row[column] = value;

@@ -147,8 +147,12 @@ SELECT
   p.list_size,
   p.pcns,
   p.months AS referral_months,
-  CASE WHEN s.period_type = 'fy' THEN COALESCE(r.people_referred, 0) END AS people_referred,
-  CASE WHEN s.period_type = 'fy' THEN COALESCE(u.pcns, 0) END AS pcns_referring_without_snapshot
+  -- An area and year in which none of its PCNs had onboarded (populations' list_size NULL: no first month with events
+  -- yet, as a PCN that sent only snapshots) has no referral data: NULL, as rollout publishes it (red-team review 7,
+  -- M11), not 0. The two documents publish one count (sameAs): the same rule, not a special case where they differ.
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(r.people_referred, 0) END AS people_referred,
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(u.pcns, 0) END
+    AS pcns_referring_without_snapshot
 FROM staffing AS s
 LEFT JOIN populations AS p
   ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period

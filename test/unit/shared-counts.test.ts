@@ -66,17 +66,19 @@ describe("publishSameAs: the source document's controlled cell, `*` for `*`", ()
     expect(published[0]?.referrals).toBe(0);
   });
 
-  it("a 0 where the source has no data (null: none of the area's PCNs had sent anything) is no data too", () => {
-    // The faults test's PCN that sent only workforce snapshots in a year: rollout null (review 7, M11), workforce 0.
+  it("a 0 where the source has no data (null: none of the area's PCNs had onboarded) is a different count: stops", () => {
+    // Both documents say "no data" the same way (workforce.sql's people_referred is NULL where rollout.sql's is: review
+    // 7, M11), so a 0 beside the source's NULL is a query out of step, not a reading to paper over (the special case
+    // that published it as null until the SQL was fixed). Nulls on both sides are no count and are left alone.
     const source = doc('rollout', [pcnYear('U4', { referrals: null }), pcnYear('U5', { referrals: null })]);
-    const published = [pcnYear('U4', { referrals: 0 }), pcnYear('U5', { referrals: 3 })];
-    const exact = [pcnYear('U4', { referrals: 0 }), pcnYear('U5', { referrals: 3 })];
     const from = { ...shared, documentOf: (n: string) => (n === 'rollout' ? source : undefined) };
-    // U5's 3 beside no data there cannot be the same count: the refresh stops, as for any other difference.
-    expect(() => publishSameAs('pcn_comparison', published, exact, declared, from)).toThrow(
-      'pcn_comparison row pcn|U5|fy|2025/26| field referrals: not the same count as rollout.referrals (declared sameAs)',
+    const zero = [pcnYear('U4', { referrals: 0 })];
+    expect(() => publishSameAs('workforce', zero, [pcnYear('U4', { referrals: 0 })], declared, from)).toThrow(
+      'workforce row pcn|U4|fy|2025/26| field referrals: not the same count as rollout.referrals (declared sameAs)',
     );
-    expect(published[0]?.referrals).toBeNull();
+    const none = [pcnYear('U5', { referrals: null })];
+    publishSameAs('workforce', none, [pcnYear('U5', { referrals: null })], declared, from);
+    expect(none[0]?.referrals).toBeNull();
   });
 
   it('stops the refresh when the counts cannot be the same (13 rounds to 15, the source shows 10)', () => {
