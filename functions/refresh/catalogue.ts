@@ -873,7 +873,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, months missing since its first month with data, and events dated when the PCN was not in force (in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, months missing since its first month with data, and events and workforce snapshots dated when the PCN was not in force (in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
     version: '1',
     keys: [],
@@ -897,6 +897,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months_out_of_force: 'Months with events dated when the PCN was not in force.',
       first_month_out_of_force: 'First month with events dated when the PCN was not in force.',
       last_month_out_of_force: 'Last month with events dated when the PCN was not in force.',
+      snapshot_rows_out_of_force:
+        'Workforce snapshot rows (one a role and month) of months when the PCN was not in force in the reference data: left out of every figure, England included, until the snapshot month or the reference is corrected.',
+      snapshot_months_out_of_force: 'Months with workforce snapshots dated when the PCN was not in force.',
+      first_snapshot_month_out_of_force: 'First month with a workforce snapshot dated when the PCN was not in force.',
+      last_snapshot_month_out_of_force: 'Last month with a workforce snapshot dated when the PCN was not in force.',
     },
     rules: { counts: [] },
   },

@@ -10,6 +10,9 @@
 -- is rounded up as rows accepted are: a corrected reference brings those events into England's figures at a later
 -- refresh, and their exact number would then say how far that one PCN moved them. The refresh log has each month's
 -- exact count (meta/out_of_force.sql), for the team that corrects the dates or the reference.
+-- Workforce snapshots of a month when the PCN was not in force (in no figure either: workforce_in_force): how many
+-- snapshot rows (one a role and month), in how many months, the first and last. Exact: snapshot rows count roles sent,
+-- not events or people, and the months already say which PCN-months a corrected reference would bring in.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -47,6 +50,23 @@ out_of_force AS (
   GROUP BY e.pcn_code
 ),
 
+snapshots_out_of_force AS (
+  SELECT pcn_code, sum(snapshot_rows) AS snapshot_rows, count(*) AS months, min(month) AS first_month,
+    max(month) AS last_month
+  FROM (
+    SELECT w.pcn_code, w.snapshot_month AS month, count(DISTINCT w.role) AS snapshot_rows
+    FROM committed_workforce AS w
+    WHERE (w.snapshot_month <= (SELECT month FROM published_through) OR NOT EXISTS (SELECT 1 FROM event_months))
+      AND NOT EXISTS (
+        SELECT 1 FROM pcns AS p
+        WHERE p.pcn_code = w.pcn_code AND p.valid_from <= CAST(w.snapshot_month || '-01' AS DATE)
+          AND (p.valid_to IS NULL OR p.valid_to >= CAST(w.snapshot_month || '-01' AS DATE))
+      )
+    GROUP BY w.pcn_code, w.snapshot_month
+  ) AS w
+  GROUP BY pcn_code
+),
+
 missing AS (
   SELECT p.pcn_code, count(*) FILTER (WHERE s.month IS NULL) AS months_missing
   FROM pcn_months AS p
@@ -77,9 +97,14 @@ SELECT
   CAST(CEIL(CAST(COALESCE(o.events_out_of_force, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_out_of_force,
   COALESCE(o.months_out_of_force, 0) AS months_out_of_force,
   o.first_month_out_of_force,
-  o.last_month_out_of_force
+  o.last_month_out_of_force,
+  COALESCE(w.snapshot_rows, 0) AS snapshot_rows_out_of_force,
+  COALESCE(w.months, 0) AS snapshot_months_out_of_force,
+  w.first_month AS first_snapshot_month_out_of_force,
+  w.last_month AS last_snapshot_month_out_of_force
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
 LEFT JOIN out_of_force AS o ON o.pcn_code = s.pcn_code
+LEFT JOIN snapshots_out_of_force AS w ON w.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

@@ -49,12 +49,24 @@ beforeAll(async () => {
     await run(`CREATE TABLE populations (level VARCHAR, code VARCHAR, period_type VARCHAR, period VARCHAR,
       list_size DOUBLE, pcns BIGINT, months BIGINT)`);
     // Every area onboarded in the year (a list: populations.sql), so its people referred are a count, 0 included.
-    await run(`INSERT INTO populations VALUES ${['pcn P1', 'pcn P2', 'pcn P3', 'pcn P4', 'icb I1', 'icb I2', 'region R1', 'region R2', 'national ENG']
-      .map((area) => {
-        const [level, code] = area.split(' ');
-        return `('${level}', '${code}', 'fy', '2025/26', 1, 1, 2)`;
-      })
-      .join(', ')}`);
+    await run(
+      `INSERT INTO populations VALUES ${[
+        'pcn P1',
+        'pcn P2',
+        'pcn P3',
+        'pcn P4',
+        'icb I1',
+        'icb I2',
+        'region R1',
+        'region R2',
+        'national ENG',
+      ]
+        .map((area) => {
+          const [level, code] = area.split(' ');
+          return `('${level}', '${code}', 'fy', '2025/26', 1, 1, 2)`;
+        })
+        .join(', ')}`,
+    );
     await run(
       'CREATE TABLE episodes (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, fy VARCHAR, person_id VARCHAR)',
     );
