@@ -28,6 +28,7 @@ import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
+  auditCoveredShare,
   auditPcnGroups,
   belowEngland,
   checkJointCells,
@@ -359,6 +360,7 @@ export function buildDocument(
     const crossDocument = { ...shared, parentOf: context.parentOf };
     if (definition.sameAs) publishSameAs(definition.name, published, exact, definition.sameAs, crossDocument);
     if (definition.pcnGroups) auditPcnGroups(published, definition.pcnGroups, crossDocument);
+    if (definition.coveredShare) auditCoveredShare(published, exact, definition.coveredShare, crossDocument);
   }
   // Revisions: England's held figures, before any rate, comparator or projection is made from them.
   const revised = revise ? revise(definition, published, exact) : exact;

@@ -131,4 +131,28 @@ describe("a PCN's months before its first upload", () => {
     expect(workforceOf('region', 'Y58')).toEqual([40, 1, 10, null]);
     expect(rolloutPeople('region', 'Y58')).toBe(40);
   });
+
+  it("England's caseload over the PCNs that sent a snapshot and have referral data, with its coverage", () => {
+    // England: 40 + 40 + 20 = 100 people referred; U00001 and U00002 sent no snapshot, so no caseload over everyone.
+    // Covered: U00003 alone (U00004's snapshots have no referral data beside them): 20 people over its FTE (10 + 10) /
+    // England's 2 snapshot months = 10: caseload 2, a year 2 x 12 / 4 months of referrals = 6, covering 20 of the 100
+    // people (20%). The PCNs left out hold 100 - 20 = 80, published as U00001's 40 and U00002's 40 (38..42 each):
+    // neither is pinned by the other (80 - 42 = 38 .. 80 - 38 = 42), so the figures are shown.
+    const england = docs
+      .get('workforce')
+      ?.rows.find((r) => r.level === 'national' && r.period_type === 'fy' && r.period === '2025/26');
+    expect(england).toMatchObject({
+      people_referred: 100,
+      splw_fte: 20,
+      pcns_referring_without_snapshot: 2,
+      caseload: null,
+      caseload_pcns: 1,
+      caseload_fte: 10,
+      caseload_covered: 2,
+      caseload_covered_annualised: 6,
+      caseload_coverage_pct: 20,
+    });
+    // The people of the PCNs covered are never published (with England's 100 they are the PCNs left out's 80).
+    for (const row of docs.get('workforce')?.rows ?? []) expect(row).not.toHaveProperty('caseload_people');
+  });
 });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import {
+  auditCoveredShare,
   auditPcnGroups,
+  type CoveredShare,
   publishSameAs,
   recoversCell,
   type SharedContext,
@@ -157,5 +159,93 @@ describe('auditPcnGroups: quintile rows against the PCN rows they add up', () =>
       ]),
     );
     expect(rows.map((r) => r.people)).toEqual([20, 20]);
+  });
+});
+
+describe("auditCoveredShare: England's figures over a group of PCNs, withheld where the PCNs left out are recovered", () => {
+  // England 2025/26: people referred 52, of which the PCNs covered (P1 30, P2 10: sent a snapshot) hold 40, so the
+  // PCNs left out hold exactly 52 - 40 = 12 people, which a reader of England's figures is taken to know.
+  const share: CoveredShare = {
+    document: 'rollout',
+    column: 'people_referred',
+    covered: (r) => r.period_type === 'fy' && r.people_referred !== null,
+    count: 'caseload_people',
+    total: 'people_referred',
+    figures: ['caseload_covered', 'caseload_coverage_pct'],
+  };
+  const england = (): Row => ({
+    level: 'national',
+    code: 'ENG',
+    period_type: 'fy',
+    period: '2025/26',
+    people_referred: 52,
+    caseload_people: 40,
+    caseload_covered: 7.27,
+    caseload_coverage_pct: 76.9,
+  });
+  const exact = [england(), pcnYear('P1', { people_referred: 30 }), pcnYear('P2', { people_referred: 10 })];
+  const run = (outside: Row[]) => {
+    const rollout = doc('rollout', [
+      pcnYear('P1', { people_referred: 30 }),
+      pcnYear('P2', { people_referred: 10 }),
+      // A PCN not onboarded (no data) holds nobody.
+      pcnYear('P9', { people_referred: null }),
+      ...outside,
+    ]);
+    const published = [england(), pcnYear('P1', { people_referred: 30, caseload_people: null })];
+    auditCoveredShare(published, exact, share, {
+      documentOf: (n) => (n === 'rollout' ? rollout : undefined),
+      parentOf: () => [],
+    });
+    return published;
+  };
+
+  it('one PCN left out (P3, published 10: 8 to 12): the 12 is its exact count, so the figures are withheld', () => {
+    const [row, pcn] = run([pcnYear('P3', { people_referred: 10 })]);
+    expect(row).toEqual({
+      level: 'national',
+      code: 'ENG',
+      period_type: 'fy',
+      period: '2025/26',
+      people_referred: 52,
+      caseload_covered: null,
+      caseload_coverage_pct: null,
+    });
+    // The group's count is never published, on any row.
+    expect(pcn && 'caseload_people' in pcn).toBe(false);
+  });
+
+  it('P3 10 (8..12) and P4 * (1..7) left out, 12: P3 12 - 7 = 5 .. 11 (8..11), P4 0 .. 4 (1..4): not pinned, shown', () => {
+    const [row] = run([pcnYear('P3', { people_referred: 10 }), pcnYear('P4', { people_referred: '*' })]);
+    expect([row?.caseload_covered, row?.caseload_coverage_pct, row && 'caseload_people' in row]).toEqual([
+      7.27,
+      76.9,
+      false,
+    ]);
+  });
+
+  it('P3 10 (8..12) and P4 * (1..7) holding 9 between them: P3 is 9 - 1 = 8 at most, so 8: withheld', () => {
+    const nine = exact.map((r) => (r.level === 'national' ? { ...r, people_referred: 49 } : r));
+    const rollout = doc('rollout', [
+      pcnYear('P1', { people_referred: 30 }),
+      pcnYear('P2', { people_referred: 10 }),
+      pcnYear('P3', { people_referred: 10 }),
+      pcnYear('P4', { people_referred: '*' }),
+    ]);
+    const published: Row[] = [{ ...england(), people_referred: 49 }];
+    auditCoveredShare(published, nine, share, { documentOf: () => rollout, parentOf: () => [] });
+    expect([published[0]?.caseload_covered, published[0]?.caseload_coverage_pct]).toEqual([null, null]);
+  });
+
+  it('a year whose PCN rows the source withholds says nothing of them: shown', () => {
+    const rollout = doc('rollout', [{ level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26' }]);
+    const published = [england()];
+    auditCoveredShare(published, exact, share, { documentOf: () => rollout, parentOf: () => [] });
+    expect(published[0]?.caseload_covered).toBe(7.27);
+  });
+
+  it('every PCN that referred people covered: nothing left out, shown', () => {
+    const [row] = run([pcnYear('P5', { people_referred: 0 })]);
+    expect(row?.caseload_covered).toBe(7.27);
   });
 });
