@@ -198,11 +198,12 @@ SELECT
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.people, 0) END AS caseload_people,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN CAST(c.fte AS DOUBLE) / s.months END AS caseload_fte,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0
-    THEN COALESCE(c.people, 0) / (CAST(c.fte AS DOUBLE) / s.months) END AS caseload_covered,
+    THEN CAST(COALESCE(c.people, 0) * s.months AS DOUBLE) / CAST(c.fte AS DOUBLE) END AS caseload_covered,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND p.months > 0
-    THEN COALESCE(c.people, 0) / (CAST(c.fte AS DOUBLE) / s.months) * 12 / p.months END AS caseload_covered_annualised,
+    THEN CAST(COALESCE(c.people, 0) * s.months * 12 AS DOUBLE) / CAST(c.fte * p.months AS DOUBLE)
+  END AS caseload_covered_annualised,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND r.people_referred > 0
-    THEN 100.0 * COALESCE(c.people, 0) / r.people_referred END AS caseload_coverage_pct
+    THEN CAST(COALESCE(c.people, 0) * 100 AS DOUBLE) / CAST(r.people_referred AS DOUBLE) END AS caseload_coverage_pct
 FROM staffing AS s
 LEFT JOIN populations AS p
   ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period
