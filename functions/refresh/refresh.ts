@@ -74,6 +74,9 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
   { name: 'workforce_in_force', kind: 'table' },
+  // Events and workforce snapshots dated when their PCN is not in force, by PCN and month: the refresh's log and
+  // data_quality both read it (review 7, M10).
+  { name: 'out_of_force', kind: 'table' },
 ];
 
 /**

@@ -35,35 +35,19 @@ months_with_data AS (
   GROUP BY pcn_code
 ),
 
-out_of_force AS (
+out_of_force_pcns AS (
+  -- The prepare table out_of_force (its months, as the refresh's log has them), by PCN.
   SELECT
-    e.pcn_code,
-    sum(e.events) AS events_out_of_force,
-    count(*) AS months_out_of_force,
-    min(e.month) AS first_month_out_of_force,
-    max(e.month) AS last_month_out_of_force
-  FROM event_months AS e
-  LEFT JOIN pcn_months AS p
-    ON p.pcn_code = e.pcn_code AND p.month = e.month
-  WHERE p.pcn_code IS NULL
-    AND e.month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code
-),
-
-snapshots_out_of_force AS (
-  SELECT pcn_code, sum(snapshot_rows) AS snapshot_rows, count(*) AS months, min(month) AS first_month,
-    max(month) AS last_month
-  FROM (
-    SELECT w.pcn_code, w.snapshot_month AS month, count(DISTINCT w.role) AS snapshot_rows
-    FROM committed_workforce AS w
-    WHERE (w.snapshot_month <= (SELECT month FROM published_through) OR NOT EXISTS (SELECT 1 FROM event_months))
-      AND NOT EXISTS (
-        SELECT 1 FROM pcns AS p
-        WHERE p.pcn_code = w.pcn_code AND p.valid_from <= CAST(w.snapshot_month || '-01' AS DATE)
-          AND (p.valid_to IS NULL OR p.valid_to >= CAST(w.snapshot_month || '-01' AS DATE))
-      )
-    GROUP BY w.pcn_code, w.snapshot_month
-  ) AS w
+    pcn_code,
+    sum(events) AS events_out_of_force,
+    count(*) FILTER (WHERE events > 0) AS months_out_of_force,
+    min(CASE WHEN events > 0 THEN month END) AS first_month_out_of_force,
+    max(CASE WHEN events > 0 THEN month END) AS last_month_out_of_force,
+    sum(snapshot_rows) AS snapshot_rows,
+    count(*) FILTER (WHERE snapshot_rows > 0) AS snapshot_months,
+    min(CASE WHEN snapshot_rows > 0 THEN month END) AS first_snapshot_month,
+    max(CASE WHEN snapshot_rows > 0 THEN month END) AS last_snapshot_month
+  FROM out_of_force
   GROUP BY pcn_code
 ),
 
@@ -98,13 +82,12 @@ SELECT
   COALESCE(o.months_out_of_force, 0) AS months_out_of_force,
   o.first_month_out_of_force,
   o.last_month_out_of_force,
-  COALESCE(w.snapshot_rows, 0) AS snapshot_rows_out_of_force,
-  COALESCE(w.months, 0) AS snapshot_months_out_of_force,
-  w.first_month AS first_snapshot_month_out_of_force,
-  w.last_month AS last_snapshot_month_out_of_force
+  COALESCE(o.snapshot_rows, 0) AS snapshot_rows_out_of_force,
+  COALESCE(o.snapshot_months, 0) AS snapshot_months_out_of_force,
+  o.first_snapshot_month AS first_snapshot_month_out_of_force,
+  o.last_snapshot_month AS last_snapshot_month_out_of_force
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
-LEFT JOIN out_of_force AS o ON o.pcn_code = s.pcn_code
-LEFT JOIN snapshots_out_of_force AS w ON w.pcn_code = s.pcn_code
+LEFT JOIN out_of_force_pcns AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
 ORDER BY s.pcn_code
