@@ -749,6 +749,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       covered: (r) => r.period_type === 'fy' && r.people_referred !== null && r.people_referred !== undefined,
       count: 'caseload_people',
       total: 'people_referred',
+      outside: 'pcns_referring_without_snapshot',
       figures: ['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'],
     },
     derive: (r) => ({

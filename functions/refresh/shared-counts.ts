@@ -256,6 +256,8 @@ export interface CoveredShare {
   readonly count: string;
   /** England's exact total (published) that the group's count is part of, on the same rows. */
   readonly total: string;
+  /** England's count of the PCNs outside the group with a count (their cells are unknown where the source's are withheld). */
+  readonly outside: string;
   /** The figures made from the group's count, withheld (null) where the PCNs outside it would be recovered. */
   readonly figures: readonly string[];
 }
@@ -289,12 +291,14 @@ export function auditCoveredShare(
       const england = exactEngland.get(periodOf(row));
       const count = england?.[share.count];
       const total = england?.[share.total];
-      // A year whose PCN rows the source withholds tells the reader nothing of them: nothing is recovered.
+      // A year whose PCN rows the source withholds (the audit's) tells the reader nothing of each PCN: the total left
+      // out then gives one away only where it is one PCN's.
       const unsafe =
         typeof count === 'number' &&
         typeof total === 'number' &&
-        shown.has(periodOf(row)) &&
-        recoversFromExactTotal(total - count, outside.get(periodOf(row)) ?? []);
+        (shown.has(periodOf(row))
+          ? recoversFromExactTotal(total - count, outside.get(periodOf(row)) ?? [])
+          : england?.[share.outside] === 1);
       if (unsafe) for (const figure of share.figures) row[figure] = null;
     }
     delete row[share.count];

@@ -171,6 +171,7 @@ describe("auditCoveredShare: England's figures over a group of PCNs, withheld wh
     covered: (r) => r.period_type === 'fy' && r.people_referred !== null,
     count: 'caseload_people',
     total: 'people_referred',
+    outside: 'pcns_referring_without_snapshot',
     figures: ['caseload_covered', 'caseload_coverage_pct'],
   };
   const england = (): Row => ({
@@ -237,11 +238,16 @@ describe("auditCoveredShare: England's figures over a group of PCNs, withheld wh
     expect([published[0]?.caseload_covered, published[0]?.caseload_coverage_pct]).toEqual([null, null]);
   });
 
-  it('a year whose PCN rows the source withholds says nothing of them: shown', () => {
+  it('a year whose PCN rows the source withholds: shown unless the PCNs left out are one, whose 12 it would be', () => {
     const rollout = doc('rollout', [{ level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26' }]);
-    const published = [england()];
-    auditCoveredShare(published, exact, share, { documentOf: () => rollout, parentOf: () => [] });
-    expect(published[0]?.caseload_covered).toBe(7.27);
+    const withOutside = (n: number) =>
+      exact.map((r) => (r.level === 'national' ? { ...r, pcns_referring_without_snapshot: n } : r));
+    const two = [england()];
+    auditCoveredShare(two, withOutside(2), share, { documentOf: () => rollout, parentOf: () => [] });
+    expect(two[0]?.caseload_covered).toBe(7.27);
+    const one = [england()];
+    auditCoveredShare(one, withOutside(1), share, { documentOf: () => rollout, parentOf: () => [] });
+    expect([one[0]?.caseload_covered, one[0]?.caseload_coverage_pct]).toEqual([null, null]);
   });
 
   it('every PCN that referred people covered: nothing left out, shown', () => {
