@@ -16,7 +16,7 @@ import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthEnd, monthsOfYear, projectYear } from './projection.ts';
 import { heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
-import type { JointCount, PcnGroups, SameAs } from './shared-counts.ts';
+import type { CoveredShare, JointCount, PcnGroups, SameAs } from './shared-counts.ts';
 
 /** Programme expectations shown as reference lines: configuration, not code (docs/methodology.md). */
 export const DEFAULT_TARGETS: ProgrammeTargets = {
@@ -157,6 +157,11 @@ export interface MetricDefinition {
    * (shared-counts.ts).
    */
   readonly pcnGroups?: PcnGroups;
+  /**
+   * England figures made from a group of PCNs' count (workforce's caseload over the PCNs covered): the count is never
+   * published, and the figures are withheld where it would recover a PCN outside the group (shared-counts.ts).
+   */
+  readonly coveredShare?: CoveredShare;
   /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
   readonly beforeControl?: (row: Row) => Row;
   /**
@@ -685,13 +690,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'workforce',
     title: 'Workforce',
     description:
-      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Both rates cover the PCNs that sent a snapshot (pcns_reporting of pcns): FTE per 10,000 is over their lists, and caseload is shown only where every PCN that referred people in the year sent one. Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
+      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Both rates cover the PCNs that sent a snapshot (pcns_reporting of pcns): FTE per 10,000 is over their lists, and caseload is shown only where every PCN that referred people in the year sent one. For England, caseload_covered is the caseload over the PCNs that sent a snapshot and have referral data (people referred and FTE of the same PCNs), with its coverage: caseload_pcns PCNs holding caseload_coverage_pct% of the people referred in England (withheld where it would give away the people of the PCNs left out). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
     file: 'workforce',
     // 2: a PCN's list counts from its first month with events (review 6, K8). 3: FTE per 10,000 over the lists of the
     // PCNs that sent a snapshot, caseload only where every PCN that referred people sent one (review 6, K7); and a
     // snapshot dated when its PCN was not in force is in no figure (was: ICB and region "UNKNOWN", and England;
-    // review 7, M10). Both landed in one release: one break.
-    version: '3',
+    // review 7, M10). Both landed in one release: one break. 4: England's caseload over the PCNs that sent a snapshot
+    // and have referral data (caseload_covered, with its coverage), and people referred NULL where no PCN of the area
+    // had onboarded (was 0; review 7, M11).
+    version: '4',
     keys: [],
     definitions: {
       ...COMMON,
@@ -726,6 +733,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       referral_months: 'Months of referrals in the year so far (a PCN: the months it was open).',
       caseload_annualised:
         'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
+      caseload_pcns:
+        'England: PCNs covered by caseload_covered, those that sent a snapshot in the financial year and have referral data in it.',
+      caseload_fte:
+        'England: link worker FTE of the PCNs covered (mean over the months of snapshots), the denominator of caseload_covered.',
+      caseload_covered:
+        'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out.',
+      caseload_covered_annualised:
+        'England: caseload_covered x 12 / months so far, against 200-250 a year; null where caseload_covered is.',
+      caseload_coverage_pct:
+        "England: the PCNs covered's people referred as a percentage of England's, rounded to a whole number; null where caseload_covered is.",
     },
     rules: {
       counts: ['people_referred', 'splw_accredited'],
@@ -744,6 +761,18 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // PCNs with referrals and no snapshot; rollout's are the true ones, and workforce controlling it too only added
     // suppressions for readings that are wrong (a 2-PCN golden test: England's 27 read as one PCN's 25).
     sameAs: [{ document: 'rollout', columns: { people_referred: 'people_referred' }, key: AREA_PERIOD }],
+    // England's caseload over the PCNs covered: a PCN row with people referred (not NULL: onboarded) sent a snapshot in
+    // the year and has referral data. Their people (caseload_people) are never published: with England's people referred
+    // they are the exact total of the PCNs left out, checked against those PCNs' rollout rows (shared-counts.ts).
+    coveredShare: {
+      document: 'rollout',
+      column: 'people_referred',
+      covered: (r) => r.period_type === 'fy' && r.people_referred !== null && r.people_referred !== undefined,
+      count: 'caseload_people',
+      total: 'people_referred',
+      outside: 'pcns_referring_without_snapshot',
+      figures: ['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'],
+    },
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);
       // below England disclosure control has rounded them to the nearest 5 already.
@@ -759,6 +788,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       splw_accredited_pct: rate(r.splw_accredited, r.splw_headcount, 100),
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
       caseload: r.period_type === 'fy' ? rate(caseloadPeople(r), r.splw_fte, 1, 0) : null,
+      // England's over the PCNs covered: exact from the query, rounded here (again for a held year: the same figures).
+      caseload_fte: typeof r.caseload_fte === 'number' ? Math.round(r.caseload_fte * 100) / 100 : null,
+      ...Object.fromEntries(
+        (['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'] as const).map((c) => [
+          c,
+          typeof r[c] === 'number' ? Math.round(r[c] as number) : null,
+        ]),
+      ),
       ...annualised({ ...r, months: r.referral_months ?? null }, (months) => ({
         caseload_annualised: rate(caseloadPeople(r), r.splw_fte, 12 / months, 0),
       })),
@@ -894,7 +931,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, months missing since its first month with data, and events dated when the PCN was not in force (in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, months missing since its first month with data, and events and workforce snapshots dated when the PCN was not in force (in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
     version: '1',
     keys: [],
@@ -918,6 +955,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months_out_of_force: 'Months with events dated when the PCN was not in force.',
       first_month_out_of_force: 'First month with events dated when the PCN was not in force.',
       last_month_out_of_force: 'Last month with events dated when the PCN was not in force.',
+      snapshot_rows_out_of_force:
+        'Workforce snapshot rows (one a role and month) of months when the PCN was not in force in the reference data: left out of every figure, England included, until the snapshot month or the reference is corrected.',
+      snapshot_months_out_of_force: 'Months with workforce snapshots dated when the PCN was not in force.',
+      first_snapshot_month_out_of_force: 'First month with a workforce snapshot dated when the PCN was not in force.',
+      last_snapshot_month_out_of_force: 'Last month with a workforce snapshot dated when the PCN was not in force.',
     },
     rules: { counts: [] },
   },

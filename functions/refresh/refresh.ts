@@ -28,6 +28,7 @@ import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
+  auditCoveredShare,
   auditPcnGroups,
   belowEngland,
   checkJointCells,
@@ -73,6 +74,9 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'episodes', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
   { name: 'workforce_in_force', kind: 'table' },
+  // Events and workforce snapshots dated when their PCN is not in force, by PCN and month: the refresh's log and
+  // data_quality both read it (review 7, M10).
+  { name: 'out_of_force', kind: 'table' },
 ];
 
 /**
@@ -137,18 +141,31 @@ interface OutOfForceRow {
   pcn_code: string;
   month: string;
   events: number | bigint;
+  /** Workforce snapshot rows of the month (one a role); absent: none. */
+  snapshot_rows?: number | bigint;
 }
 
 /**
- * The refresh log's line for events dated when their PCN was not in force (meta/out_of_force.sql), each PCN with its
- * months and exact counts (PCN codes and counts of events are not personal), or undefined when there are none.
+ * The refresh log's lines for events and workforce snapshots dated when their PCN was not in force
+ * (meta/out_of_force.sql), each PCN with its months and exact counts (PCN codes and counts of events or snapshot rows
+ * are not personal), or undefined when there are none.
  */
 export function describeOutOfForce(rows: readonly OutOfForceRow[]): string | undefined {
-  if (rows.length === 0) return undefined;
-  const byPcn = new Map<string, string[]>();
-  for (const r of rows) byPcn.set(r.pcn_code, [...(byPcn.get(r.pcn_code) ?? []), `${r.month} (${Number(r.events)})`]);
-  const list = [...byPcn].map(([pcn, months]) => `${pcn}: ${months.join(', ')}`).join('; ');
-  return `refresh: events dated in a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): ${list}. Correct the dates at the PCN, or stage a reference version that has the PCN in force then (\`reference FILE\`).`;
+  const listOf = (count: (r: OutOfForceRow) => number, unit: string) => {
+    const byPcn = new Map<string, string[]>();
+    for (const r of rows)
+      if (count(r) > 0) byPcn.set(r.pcn_code, [...(byPcn.get(r.pcn_code) ?? []), `${r.month} (${count(r)}${unit})`]);
+    return [...byPcn].map(([pcn, months]) => `${pcn}: ${months.join(', ')}`).join('; ');
+  };
+  const events = listOf((r) => Number(r.events), '');
+  const snapshots = listOf((r) => Number(r.snapshot_rows ?? 0), ' rows');
+  const lines = [
+    events &&
+      `refresh: events dated in a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): ${events}. Correct the dates at the PCN, or stage a reference version that has the PCN in force then (\`reference FILE\`).`,
+    snapshots &&
+      `refresh: workforce snapshots of a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): ${snapshots}. Correct the snapshot month at the PCN, or stage a reference version that has the PCN in force then (\`reference FILE\`).`,
+  ].filter((line) => line !== '');
+  return lines.length === 0 ? undefined : lines.join('\n');
 }
 
 /** The first day of a financial year (2024/25 starts 2024-04-01); other periods: the earliest date. */
@@ -346,6 +363,7 @@ export function buildDocument(
     const crossDocument = { ...shared, parentOf: context.parentOf };
     if (definition.sameAs) publishSameAs(definition.name, published, exact, definition.sameAs, crossDocument);
     if (definition.pcnGroups) auditPcnGroups(published, definition.pcnGroups, crossDocument);
+    if (definition.coveredShare) auditCoveredShare(published, exact, definition.coveredShare, crossDocument);
   }
   // Revisions: England's held figures, before any rate, comparator or projection is made from them.
   const revised = revise ? revise(definition, published, exact) : exact;
@@ -488,8 +506,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     'geography',
     async () => (await deps.engine.query('meta/geography')) as unknown as GeographyRow[],
   );
-  // Events dated when their PCN was not in force: in no figure (events_in_force), named here for the operators and
-  // in data_quality for the PCN and its area (review 7, M10). The refresh goes on: one PCN's dates never stop it.
+  // Events and workforce snapshots dated when their PCN was not in force: in no figure (events_in_force,
+  // workforce_in_force), named here for the operators and in data_quality for the PCN and its area (review 7, M10).
+  // The refresh goes on: one PCN's dates never stop it.
   const outOfForce = await timed(
     'events out of force',
     async () => (await deps.engine.query('meta/out_of_force')) as unknown as OutOfForceRow[],
@@ -513,7 +532,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       generatedAt,
       pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
       dataAsOf,
-      outOfForce: [...new Set(outOfForce.map((r) => r.pcn_code))],
+      // Events only: the revisions check England's event counts against the PCNs' (snapshots are in no such check).
+      outOfForce: [...new Set(outOfForce.filter((r) => Number(r.events) > 0).map((r) => r.pcn_code))],
     },
     (await previousMeta(deps.store))?.generated_at,
   );

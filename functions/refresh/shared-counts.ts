@@ -112,12 +112,6 @@ export function publishSameAs(
           continue;
         }
         const value = cell[sourceColumn] as Figure;
-        // No data there (an area none of whose PCNs had sent anything yet: rollout.sql, red-team review 7, M11) is
-        // this document's 0 (workforce counts the people of a PCN that sent only snapshots as 0): no data here too.
-        if (value === null && count === 0) {
-          row[column] = null;
-          continue;
-        }
         if (value !== SUPPRESSED && typeof count === 'number' && controlCount(count) !== value)
           throw new Error(`${where}: not the same count as ${declaration.document}.${sourceColumn} (declared sameAs)`);
         row[column] = value;
@@ -145,25 +139,32 @@ function interval(value: unknown): [number, number] | undefined {
  * as recovered. Cells published exactly as 0 say nothing more.
  */
 export function recoversCell(total: unknown, parts: readonly unknown[]): boolean {
-  const all = [total, ...parts].map(interval);
+  const bounds = interval(total);
+  return bounds !== undefined && recovers(bounds, parts);
+}
+
+/** recoversCell where the reader knows the total exactly (a group of PCNs' count that England's total gives away). */
+export function recoversFromExactTotal(total: number, parts: readonly unknown[]): boolean {
+  return recovers([total, total], parts);
+}
+
+function recovers([totalLow, totalHigh]: [number, number], parts: readonly unknown[]): boolean {
+  const all = parts.map(interval);
   if (all.some((b) => b === undefined)) return false;
   const bounds = all as [number, number][];
-  const [totalLow, totalHigh] = bounds[0] as [number, number];
   let partsLow = 0;
   let partsHigh = 0;
-  for (let i = 1; i < bounds.length; i++) {
-    partsLow += (bounds[i] as [number, number])[0];
-    partsHigh += (bounds[i] as [number, number])[1];
+  for (const [low, high] of bounds) {
+    partsLow += low;
+    partsHigh += high;
   }
   // An unknown cell's own bound and the others' bounds from it are never collapsed (infinite); Infinity - Infinity
   // is NaN, which compares false.
   const collapses = (own: [number, number], low: number, high: number) =>
     own[0] !== own[1] && Math.min(own[1], high) <= Math.max(own[0], low);
   if (collapses([totalLow, totalHigh], partsLow, partsHigh)) return true;
-  for (let i = 1; i < bounds.length; i++) {
-    const own = bounds[i] as [number, number];
+  for (const own of bounds)
     if (collapses(own, totalLow - (partsHigh - own[1]), totalHigh - (partsLow - own[0]))) return true;
-  }
   return false;
 }
 
@@ -234,6 +235,74 @@ export function auditPcnGroups(published: readonly Row[], groups: PcnGroups, sha
       for (const column of Object.keys(columns))
         if (withhold.has(`${row.period}|${column}`) && row[column] !== null && row[column] !== undefined)
           row[column] = SUPPRESSED;
+}
+
+/**
+ * England figures made from a group of PCNs' count (workforce's caseload over the PCNs that sent a snapshot and have
+ * referral data: docs/methodology.md, Workforce). With England's exact total, the group's count is the exact total of
+ * the PCNs outside it, whose own cells another document publishes (rollout's PCN rows, rounded or `*`). The group's
+ * count itself is never published (it is removed from every published row: a release's change in it would be one
+ * PCN's, which the revisions policy holds back for England's counts), and the figures made from it are rounded; even
+ * so, a reader is taken to know that outside total exactly, and where it would recover any outside PCN's published
+ * cell (recoversCell's rule: one PCN outside, or the others' bounds pinning it) the figures are withheld (null).
+ */
+export interface CoveredShare {
+  /** The document whose PCN rows publish each PCN's count (built before this one), and the count's column there. */
+  readonly document: string;
+  readonly column: string;
+  /** This document's exact PCN rows of the PCNs in the group, in their period. */
+  readonly covered: (row: Row) => boolean;
+  /** England's exact count of the group on its rows (never published). */
+  readonly count: string;
+  /** England's exact total (published) that the group's count is part of, on the same rows. */
+  readonly total: string;
+  /** England's count of the PCNs outside the group with a count (their cells are unknown where the source's are withheld). */
+  readonly outside: string;
+  /** The figures made from the group's count, withheld (null) where the PCNs outside it would be recovered. */
+  readonly figures: readonly string[];
+}
+
+export function auditCoveredShare(
+  published: readonly Row[],
+  exact: readonly Row[],
+  share: CoveredShare,
+  shared: SharedContext,
+): void {
+  const source = shared.documentOf(share.document);
+  if (source === undefined) throw new Error(`a covered share reads ${share.document}, which must be built before it`);
+  const periodOf = (row: Row) => `${row.period_type}|${row.period}`;
+  const covered = new Set<string>();
+  for (const row of exact) if (row.level === 'pcn' && share.covered(row)) covered.add(`${periodOf(row)}|${row.code}`);
+  const outside = new Map<string, unknown[]>();
+  const shown = new Set<string>();
+  for (const row of source.rows as unknown as Row[]) {
+    if (row.level !== 'pcn') continue;
+    shown.add(periodOf(row));
+    const value = row[share.column];
+    // No data (null: a PCN not onboarded) is known to hold nobody; a covered PCN is inside the group.
+    if (value === null || value === undefined || covered.has(`${periodOf(row)}|${row.code}`)) continue;
+    const list = outside.get(periodOf(row)) ?? [];
+    list.push(value);
+    outside.set(periodOf(row), list);
+  }
+  const exactEngland = new Map(exact.filter((r) => r.level === 'national').map((r) => [periodOf(r), r]));
+  for (const row of published) {
+    if (row.level === 'national') {
+      const england = exactEngland.get(periodOf(row));
+      const count = england?.[share.count];
+      const total = england?.[share.total];
+      // A year whose PCN rows the source withholds (the audit's) tells the reader nothing of each PCN: the total left
+      // out then gives one away only where it is one PCN's.
+      const unsafe =
+        typeof count === 'number' &&
+        typeof total === 'number' &&
+        (shown.has(periodOf(row))
+          ? recoversFromExactTotal(total - count, outside.get(periodOf(row)) ?? [])
+          : england?.[share.outside] === 1);
+      if (unsafe) for (const figure of share.figures) row[figure] = null;
+    }
+    delete row[share.count];
+  }
 }
 
 /**

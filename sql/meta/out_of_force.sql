@@ -1,13 +1,6 @@
--- Events dated in a month when their PCN is not in force in the reference data (after its valid_to, or before its
--- valid_from: a closed PCN's late export, a new PCN's history from before it opened, as after a merger), by PCN and
--- month, up to the last month published. They have no ICB or region in that month (pcn_months), so they are left out
--- of every figure, England included (events_in_force; red-team review 7, M10); the refresh logs them and
--- data_quality lists them, so that the PCN's dates or the reference can be corrected (a corrected reference version
--- brings them in at the next refresh). PCN codes are not personal.
-SELECT e.pcn_code, e.month, e.events
-FROM event_months AS e
-LEFT JOIN pcn_months AS p
-  ON p.pcn_code = e.pcn_code AND p.month = e.month
-WHERE p.pcn_code IS NULL
-  AND e.month <= (SELECT month FROM published_through)
-ORDER BY e.pcn_code, e.month
+-- Events and workforce snapshots dated in a month when their PCN is not in force, by PCN and month, for the refresh's
+-- log (functions/refresh/refresh.ts, describeOutOfForce): the prepare table out_of_force (sql/prepare/out_of_force.sql),
+-- which data_quality groups by PCN.
+SELECT pcn_code, month, events, snapshot_rows
+FROM out_of_force
+ORDER BY pcn_code, month

@@ -10,6 +10,9 @@
 -- is rounded up as rows accepted are: a corrected reference brings those events into England's figures at a later
 -- refresh, and their exact number would then say how far that one PCN moved them. The refresh log has each month's
 -- exact count (meta/out_of_force.sql), for the team that corrects the dates or the reference.
+-- Workforce snapshots of a month when the PCN was not in force (in no figure either: workforce_in_force): how many
+-- snapshot rows (one a role and month), in how many months, the first and last. Exact: snapshot rows count roles sent,
+-- not events or people, and the months already say which PCN-months a corrected reference would bring in.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -32,19 +35,20 @@ months_with_data AS (
   GROUP BY pcn_code
 ),
 
-out_of_force AS (
+out_of_force_pcns AS (
+  -- The prepare table out_of_force (its months, as the refresh's log has them), by PCN.
   SELECT
-    e.pcn_code,
-    sum(e.events) AS events_out_of_force,
-    count(*) AS months_out_of_force,
-    min(e.month) AS first_month_out_of_force,
-    max(e.month) AS last_month_out_of_force
-  FROM event_months AS e
-  LEFT JOIN pcn_months AS p
-    ON p.pcn_code = e.pcn_code AND p.month = e.month
-  WHERE p.pcn_code IS NULL
-    AND e.month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code
+    pcn_code,
+    sum(events) AS events_out_of_force,
+    count(*) FILTER (WHERE events > 0) AS months_out_of_force,
+    min(CASE WHEN events > 0 THEN month END) AS first_month_out_of_force,
+    max(CASE WHEN events > 0 THEN month END) AS last_month_out_of_force,
+    sum(snapshot_rows) AS snapshot_rows,
+    count(*) FILTER (WHERE snapshot_rows > 0) AS snapshot_months,
+    min(CASE WHEN snapshot_rows > 0 THEN month END) AS first_snapshot_month,
+    max(CASE WHEN snapshot_rows > 0 THEN month END) AS last_snapshot_month
+  FROM out_of_force
+  GROUP BY pcn_code
 ),
 
 missing AS (
@@ -77,9 +81,13 @@ SELECT
   CAST(CEIL(CAST(COALESCE(o.events_out_of_force, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_out_of_force,
   COALESCE(o.months_out_of_force, 0) AS months_out_of_force,
   o.first_month_out_of_force,
-  o.last_month_out_of_force
+  o.last_month_out_of_force,
+  COALESCE(o.snapshot_rows, 0) AS snapshot_rows_out_of_force,
+  COALESCE(o.snapshot_months, 0) AS snapshot_months_out_of_force,
+  o.first_snapshot_month AS first_snapshot_month_out_of_force,
+  o.last_snapshot_month AS last_snapshot_month_out_of_force
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
-LEFT JOIN out_of_force AS o ON o.pcn_code = s.pcn_code
+LEFT JOIN out_of_force_pcns AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

@@ -140,6 +140,45 @@ unreported AS (
   INNER JOIN rollups AS r ON r.period_type = 'fy'
   WHERE s.pcn_code IS NULL
   GROUP BY 1, 2, 3
+),
+
+-- England's caseload over the PCNs it can be made for, where some PCNs that referred people sent no snapshot (the
+-- national demo's 16): numerator and denominator over the same PCNs, those that sent a snapshot in the year and have
+-- referral data in it (onboarded: their PCN list in populations is not NULL; one that referred nobody counts its link
+-- workers against its 0 people, as an area's caseload does). Its coverage is stated beside it: the PCNs and the share
+-- of England's people referred they hold. England's only: below England the people of such a group of PCNs would be a
+-- new count, which disclosure control does not check against the PCNs' own rows (docs/methodology.md, Workforce).
+-- caseload_people is read by the refresh's check (shared-counts.ts, auditCoveredShare) and never published: with
+-- England's people referred it is the exact total of the PCNs not covered, and a release's change in it one PCN's.
+covered_pcns AS (
+  SELECT DISTINCT w.pcn_code, w.fy
+  FROM workforce_in_force AS w
+  INNER JOIN populations AS p
+    ON p.level = 'pcn' AND p.code = w.pcn_code AND p.period_type = 'fy' AND p.period = w.fy
+  WHERE p.list_size IS NOT NULL
+),
+
+covered AS (
+  SELECT
+    c.fy AS period,
+    count(*) AS pcns,
+    max(f.fte) AS fte,
+    COALESCE(max(y.people), 0) AS people
+  FROM covered_pcns AS c
+  LEFT JOIN (
+    SELECT s.fy, sum(s.splw_fte) AS fte
+    FROM pcn_staff AS s
+    INNER JOIN covered_pcns AS c ON c.pcn_code = s.pcn_code AND c.fy = s.fy
+    GROUP BY s.fy
+  ) AS f ON f.fy = c.fy
+  LEFT JOIN (
+    -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them.
+    SELECT y.fy, count(*) AS people
+    FROM (SELECT DISTINCT pcn_code, fy, person_id FROM person_years) AS y
+    INNER JOIN covered_pcns AS c ON c.pcn_code = y.pcn_code AND c.fy = y.fy
+    GROUP BY y.fy
+  ) AS y ON y.fy = c.fy
+  GROUP BY c.fy
 )
 
 SELECT
@@ -147,8 +186,24 @@ SELECT
   p.list_size,
   p.pcns,
   p.months AS referral_months,
-  CASE WHEN s.period_type = 'fy' THEN COALESCE(r.people_referred, 0) END AS people_referred,
-  CASE WHEN s.period_type = 'fy' THEN COALESCE(u.pcns, 0) END AS pcns_referring_without_snapshot
+  -- An area and year in which none of its PCNs had onboarded (populations' list_size NULL: no first month with events
+  -- yet, as a PCN that sent only snapshots) has no referral data: NULL, as rollout publishes it (red-team review 7,
+  -- M11), not 0. The two documents publish one count (sameAs): the same rule, not a special case where they differ.
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(r.people_referred, 0) END AS people_referred,
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(u.pcns, 0) END
+    AS pcns_referring_without_snapshot,
+  -- England's caseload over the PCNs covered (above), exact here: rounded after the refresh's check (catalogue.ts). The
+  -- FTE is their link worker FTE over England's months of snapshots in the year, as England's FTE is.
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.pcns, 0) END AS caseload_pcns,
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.people, 0) END AS caseload_people,
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN CAST(c.fte AS DOUBLE) / s.months END AS caseload_fte,
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0
+    THEN CAST(COALESCE(c.people, 0) * s.months AS DOUBLE) / CAST(c.fte AS DOUBLE) END AS caseload_covered,
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND p.months > 0
+    THEN CAST(COALESCE(c.people, 0) * s.months * 12 AS DOUBLE) / CAST(c.fte * p.months AS DOUBLE)
+  END AS caseload_covered_annualised,
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND r.people_referred > 0
+    THEN CAST(COALESCE(c.people, 0) * 100 AS DOUBLE) / CAST(r.people_referred AS DOUBLE) END AS caseload_coverage_pct
 FROM staffing AS s
 LEFT JOIN populations AS p
   ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period
@@ -156,4 +211,6 @@ LEFT JOIN people AS r
   ON s.period_type = 'fy' AND r.level = s.level AND r.code = s.code AND r.period = s.period
 LEFT JOIN unreported AS u
   ON s.period_type = 'fy' AND u.level = s.level AND u.code = s.code AND u.period = s.period
+LEFT JOIN covered AS c
+  ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period
 ORDER BY s.level, s.code, s.period_type, s.period

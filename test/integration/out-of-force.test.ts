@@ -28,6 +28,10 @@ import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventF
  * England: April 10 + 8 + 6 + 9 + 5 = 38; May 10 + 8 + 6 + 9 + 7 + 5 = 45; June 10 + 8 + 6 + 9 + 7 = 40; the year
  * 2025/26 so far 38 + 45 + 40 = 123. PCNs submitting (in force): April 5, May 6, June 5.
  * data_quality: U00005 7 events (rounded up to 10) in 1 month, 2025-04; U00006 3 (rounded up to 5) in 2025-06.
+ * Workforce snapshots (one link worker, FTE 1, and no coach or care coordinator: 3 rows a month) from U00001, U00005
+ * and U00006 for April, May and June: U00005's April and U00006's June are of months it was not in force, in no
+ * figure and listed (3 snapshot rows each, exact). England's link worker FTE: April U00001 + U00006 = 2 (2 PCNs
+ * reporting), May 3 (3), June U00001 + U00005 = 2 (2).
  */
 const HEADER = 'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to';
 const U1 = 'U00001,Alpha PCN,QAA,NHS Alpha ICB,Y56,London,30000,2019-04-01,';
@@ -55,6 +59,14 @@ const uploads = Object.fromEntries(
   ),
 );
 
+const SNAPSHOTS = ['U00001', 'U00005', 'U00006'].flatMap((pcn) =>
+  Object.keys(COUNTS).map((month) => [
+    `${pcn}-workforce-${month}.csv`,
+    'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\n' +
+      `${pcn},${month},splw,1,1,,\n${pcn},${month},hwbc,0,0,,\n${pcn},${month},cc,0,0,,\n`,
+  ]),
+);
+
 const dir = tempDir('out-of-force');
 const dataDir = join(dir.path, 'data');
 afterAll(() => dir.remove());
@@ -71,7 +83,12 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
     const [inForce] = referenceKeys();
     const inDir = join(dir.path, 'in');
     mkdirSync(inDir, { recursive: true });
-    const { exitCode } = await ingestFiles(writeEventFiles(inDir, uploads), {
+    const files = writeEventFiles(inDir, uploads);
+    for (const [name, text] of SNAPSHOTS) {
+      writeFileSync(join(inDir, name as string), text as string);
+      files.push(join(inDir, name as string));
+    }
+    const { exitCode } = await ingestFiles(files, {
       dataDir,
       out: () => {},
       progress: false,
@@ -84,7 +101,8 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
       await refreshAndRead(dataDir, new Date('2025-07-10T00:00:00Z'), docs);
       // The refresh names each PCN with its months and exact counts, and publishes (before: it threw).
       expect(warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('not in force'))).toEqual([
-        'refresh: events dated in a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): U00005: 2025-04 (7); U00006: 2025-06 (3). Correct the dates at the PCN, or stage a reference version that has the PCN in force then (`reference FILE`).',
+        'refresh: events dated in a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): U00005: 2025-04 (7); U00006: 2025-06 (3). Correct the dates at the PCN, or stage a reference version that has the PCN in force then (`reference FILE`).\n' +
+          'refresh: workforce snapshots of a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): U00005: 2025-04 (3 rows); U00006: 2025-06 (3 rows). Correct the snapshot month at the PCN, or stage a reference version that has the PCN in force then (`reference FILE`).',
       ]);
     } finally {
       warn.mockRestore();
@@ -104,6 +122,28 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
         (doc.rows ?? []).filter((r) => String(r.code) === 'UNKNOWN'),
         doc.name,
       ).toEqual([]);
+    // Workforce: the snapshots out of force in no figure, England included.
+    const workforce = (month: string) => {
+      const { pcns_reporting, splw_fte } = row('workforce', 'national', 'ENG', month);
+      return [pcns_reporting, splw_fte];
+    };
+    expect(['2025-04', '2025-05', '2025-06'].map(workforce)).toEqual([
+      [2, 2],
+      [3, 3],
+      [2, 2],
+    ]);
+    const snapshotsListed = (code: string) => {
+      const r = row('data_quality', 'pcn', code, 'all');
+      return [
+        r.snapshot_rows_out_of_force,
+        r.snapshot_months_out_of_force,
+        r.first_snapshot_month_out_of_force,
+        r.last_snapshot_month_out_of_force,
+      ];
+    };
+    expect(snapshotsListed('U00005')).toEqual([3, 1, '2025-04', '2025-04']);
+    expect(snapshotsListed('U00006')).toEqual([3, 1, '2025-06', '2025-06']);
+    expect(snapshotsListed('U00001')).toEqual([0, 0, null, null]);
     const listed = (code: string) => {
       const { events_out_of_force, months_out_of_force, first_month_out_of_force, last_month_out_of_force } = row(
         'data_quality',
@@ -163,7 +203,7 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
     expect(referenceKeys()).toHaveLength(2);
   }, 300_000);
 
-  it('the refresh log line: nothing when every event is in force; each PCN once, its months in order', () => {
+  it('the refresh log lines: nothing when every event and snapshot is in force; each PCN once, its months in order', () => {
     expect(describeOutOfForce([])).toBeUndefined();
     expect(
       describeOutOfForce([
@@ -174,5 +214,15 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
     ).toBe(
       'refresh: events dated in a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): U00002: 2025-01 (4), 2025-03 (1); U00009: 2024-12 (12). Correct the dates at the PCN, or stage a reference version that has the PCN in force then (`reference FILE`).',
     );
+    // Snapshots only (a month's events 0 there): the snapshot line alone; none of either: nothing.
+    expect(
+      describeOutOfForce([
+        { pcn_code: 'U00003', month: '2025-02', events: 0, snapshot_rows: 3n },
+        { pcn_code: 'U00003', month: '2025-03', events: 0, snapshot_rows: 2 },
+      ]),
+    ).toBe(
+      'refresh: workforce snapshots of a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): U00003: 2025-02 (3 rows), 2025-03 (2 rows). Correct the snapshot month at the PCN, or stage a reference version that has the PCN in force then (`reference FILE`).',
+    );
+    expect(describeOutOfForce([{ pcn_code: 'U00003', month: '2025-02', events: 0, snapshot_rows: 0 }])).toBeUndefined();
   });
 });

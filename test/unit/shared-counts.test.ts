@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import {
+  auditCoveredShare,
   auditPcnGroups,
+  type CoveredShare,
   publishSameAs,
   recoversCell,
   type SharedContext,
@@ -66,17 +68,19 @@ describe("publishSameAs: the source document's controlled cell, `*` for `*`", ()
     expect(published[0]?.referrals).toBe(0);
   });
 
-  it("a 0 where the source has no data (null: none of the area's PCNs had sent anything) is no data too", () => {
-    // The faults test's PCN that sent only workforce snapshots in a year: rollout null (review 7, M11), workforce 0.
+  it("a 0 where the source has no data (null: none of the area's PCNs had onboarded) is a different count: stops", () => {
+    // Both documents say "no data" the same way (workforce.sql's people_referred is NULL where rollout.sql's is: review
+    // 7, M11), so a 0 beside the source's NULL is a query out of step, not a reading to paper over (the special case
+    // that published it as null until the SQL was fixed). Nulls on both sides are no count and are left alone.
     const source = doc('rollout', [pcnYear('U4', { referrals: null }), pcnYear('U5', { referrals: null })]);
-    const published = [pcnYear('U4', { referrals: 0 }), pcnYear('U5', { referrals: 3 })];
-    const exact = [pcnYear('U4', { referrals: 0 }), pcnYear('U5', { referrals: 3 })];
     const from = { ...shared, documentOf: (n: string) => (n === 'rollout' ? source : undefined) };
-    // U5's 3 beside no data there cannot be the same count: the refresh stops, as for any other difference.
-    expect(() => publishSameAs('pcn_comparison', published, exact, declared, from)).toThrow(
-      'pcn_comparison row pcn|U5|fy|2025/26| field referrals: not the same count as rollout.referrals (declared sameAs)',
+    const zero = [pcnYear('U4', { referrals: 0 })];
+    expect(() => publishSameAs('workforce', zero, [pcnYear('U4', { referrals: 0 })], declared, from)).toThrow(
+      'workforce row pcn|U4|fy|2025/26| field referrals: not the same count as rollout.referrals (declared sameAs)',
     );
-    expect(published[0]?.referrals).toBeNull();
+    const none = [pcnYear('U5', { referrals: null })];
+    publishSameAs('workforce', none, [pcnYear('U5', { referrals: null })], declared, from);
+    expect(none[0]?.referrals).toBeNull();
   });
 
   it('stops the refresh when the counts cannot be the same (13 rounds to 15, the source shows 10)', () => {
@@ -155,5 +159,99 @@ describe('auditPcnGroups: quintile rows against the PCN rows they add up', () =>
       ]),
     );
     expect(rows.map((r) => r.people)).toEqual([20, 20]);
+  });
+});
+
+describe("auditCoveredShare: England's figures over a group of PCNs, withheld where the PCNs left out are recovered", () => {
+  // England 2025/26: people referred 52, of which the PCNs covered (P1 30, P2 10: sent a snapshot) hold 40, so the
+  // PCNs left out hold exactly 52 - 40 = 12 people, which a reader of England's figures is taken to know.
+  const share: CoveredShare = {
+    document: 'rollout',
+    column: 'people_referred',
+    covered: (r) => r.period_type === 'fy' && r.people_referred !== null,
+    count: 'caseload_people',
+    total: 'people_referred',
+    outside: 'pcns_referring_without_snapshot',
+    figures: ['caseload_covered', 'caseload_coverage_pct'],
+  };
+  const england = (): Row => ({
+    level: 'national',
+    code: 'ENG',
+    period_type: 'fy',
+    period: '2025/26',
+    people_referred: 52,
+    caseload_people: 40,
+    caseload_covered: 7.27,
+    caseload_coverage_pct: 76.9,
+  });
+  const exact = [england(), pcnYear('P1', { people_referred: 30 }), pcnYear('P2', { people_referred: 10 })];
+  const run = (outside: Row[]) => {
+    const rollout = doc('rollout', [
+      pcnYear('P1', { people_referred: 30 }),
+      pcnYear('P2', { people_referred: 10 }),
+      // A PCN not onboarded (no data) holds nobody.
+      pcnYear('P9', { people_referred: null }),
+      ...outside,
+    ]);
+    const published = [england(), pcnYear('P1', { people_referred: 30, caseload_people: null })];
+    auditCoveredShare(published, exact, share, {
+      documentOf: (n) => (n === 'rollout' ? rollout : undefined),
+      parentOf: () => [],
+    });
+    return published;
+  };
+
+  it('one PCN left out (P3, published 10: 8 to 12): the 12 is its exact count, so the figures are withheld', () => {
+    const [row, pcn] = run([pcnYear('P3', { people_referred: 10 })]);
+    expect(row).toEqual({
+      level: 'national',
+      code: 'ENG',
+      period_type: 'fy',
+      period: '2025/26',
+      people_referred: 52,
+      caseload_covered: null,
+      caseload_coverage_pct: null,
+    });
+    // The group's count is never published, on any row.
+    expect(pcn && 'caseload_people' in pcn).toBe(false);
+  });
+
+  it('P3 10 (8..12) and P4 * (1..7) left out, 12: P3 12 - 7 = 5 .. 11 (8..11), P4 0 .. 4 (1..4): not pinned, shown', () => {
+    const [row] = run([pcnYear('P3', { people_referred: 10 }), pcnYear('P4', { people_referred: '*' })]);
+    expect([row?.caseload_covered, row?.caseload_coverage_pct, row && 'caseload_people' in row]).toEqual([
+      7.27,
+      76.9,
+      false,
+    ]);
+  });
+
+  it('P3 10 (8..12) and P4 * (1..7) holding 9 between them: P3 is 9 - 1 = 8 at most, so 8: withheld', () => {
+    const nine = exact.map((r) => (r.level === 'national' ? { ...r, people_referred: 49 } : r));
+    const rollout = doc('rollout', [
+      pcnYear('P1', { people_referred: 30 }),
+      pcnYear('P2', { people_referred: 10 }),
+      pcnYear('P3', { people_referred: 10 }),
+      pcnYear('P4', { people_referred: '*' }),
+    ]);
+    const published: Row[] = [{ ...england(), people_referred: 49 }];
+    auditCoveredShare(published, nine, share, { documentOf: () => rollout, parentOf: () => [] });
+    expect([published[0]?.caseload_covered, published[0]?.caseload_coverage_pct]).toEqual([null, null]);
+  });
+
+  it('a year whose PCN rows the source withholds: shown unless the PCNs left out are one, whose 12 it would be', () => {
+    const rollout = doc('rollout', [{ level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26' }]);
+    const withOutside = (n: number) =>
+      exact.map((r) => (r.level === 'national' ? { ...r, pcns_referring_without_snapshot: n } : r));
+    const two = [england()];
+    auditCoveredShare(two, withOutside(2), share, { documentOf: () => rollout, parentOf: () => [] });
+    expect(two[0]?.caseload_covered).toBe(7.27);
+    const one = [england()];
+    auditCoveredShare(one, withOutside(1), share, { documentOf: () => rollout, parentOf: () => [] });
+    expect([one[0]?.caseload_covered, one[0]?.caseload_coverage_pct]).toEqual([null, null]);
+  });
+
+  it('every PCN that referred people covered: nothing left out, shown', () => {
+    const [row] = run([pcnYear('P5', { people_referred: 0 })]);
+    expect(row?.caseload_covered).toBe(7.27);
   });
 });

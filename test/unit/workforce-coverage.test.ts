@@ -48,6 +48,25 @@ beforeAll(async () => {
       ('P4', 40000, DATE '2019-04-01', NULL)`);
     await run(`CREATE TABLE populations (level VARCHAR, code VARCHAR, period_type VARCHAR, period VARCHAR,
       list_size DOUBLE, pcns BIGINT, months BIGINT)`);
+    // Every area onboarded in the year (a list: populations.sql), so its people referred are a count, 0 included.
+    await run(
+      `INSERT INTO populations VALUES ${[
+        'pcn P1',
+        'pcn P2',
+        'pcn P3',
+        'pcn P4',
+        'icb I1',
+        'icb I2',
+        'region R1',
+        'region R2',
+        'national ENG',
+      ]
+        .map((area) => {
+          const [level, code] = area.split(' ');
+          return `('${level}', '${code}', 'fy', '2025/26', 1, 1, 2)`;
+        })
+        .join(', ')}`,
+    );
     await run(
       'CREATE TABLE episodes (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, fy VARCHAR, person_id VARCHAR)',
     );
@@ -106,5 +125,33 @@ describe('workforce: FTE per 10,000 and caseload over the PCNs that sent a snaps
       caseload_annualised: null,
     });
     expect(derived(row('national', 'ENG', '2025-05'))).toMatchObject({ splw_fte_per_10000: 0.75 });
+  });
+
+  it("England's caseload over the PCNs covered: those that sent a snapshot and have referral data, both parts theirs", () => {
+    // Covered: P1, P2 and P4 (a snapshot, and onboarded: P4 referred nobody, its 0 people beside its link worker); P3
+    // sent no snapshot. FTE over England's 2 snapshot months: (2 + 2 + 3 + 3 + 1) / 2 = 5.5; people 30 + 10 + 0 = 40.
+    // caseload 40 / 5.5 = 7.27 (7), a year 7.27 x 12 / 2 months = 43.6 (44); coverage 40 of England's 52 = 76.9% (77).
+    const england = row('national', 'ENG', '2025/26');
+    expect(england).toMatchObject({ caseload_pcns: 3n, caseload_people: 40n, caseload_fte: 5.5 });
+    expect(Number(england?.caseload_covered)).toBeCloseTo(40 / 5.5, 9);
+    expect(Number(england?.caseload_covered_annualised)).toBeCloseTo((40 / 5.5) * 6, 9);
+    expect(Number(england?.caseload_coverage_pct)).toBeCloseTo((100 * 40) / 52, 9);
+    expect(
+      WORKFORCE?.derive?.({ ...(england as Row), caseload_people: 40, caseload_pcns: 3 }, {} as never),
+    ).toMatchObject({
+      caseload_fte: 5.5,
+      caseload_covered: 7,
+      caseload_covered_annualised: 44,
+      caseload_coverage_pct: 77,
+    });
+    // England's only: no area below has them.
+    for (const area of [row('icb', 'I1', '2025/26'), row('region', 'R2', '2025/26'), row('pcn', 'P1', '2025/26')])
+      expect([area?.caseload_pcns, area?.caseload_people, area?.caseload_fte, area?.caseload_covered]).toEqual([
+        null,
+        null,
+        null,
+        null,
+      ]);
+    expect(row('national', 'ENG', '2025-05')?.caseload_covered).toBeNull();
   });
 });

@@ -31,6 +31,8 @@ export default function SubmissionsPage() {
         a.name.localeCompare(b.name),
     );
   const outOfForce = rows.filter((r) => Number(r.events_out_of_force ?? 0) > 0);
+  const snapshotsOutOfForce = rows.filter((r) => Number(r.snapshot_rows_out_of_force ?? 0) > 0);
+  const months = (first: unknown, last: unknown) => `${first}${last === first ? '' : ` to ${last}`}`;
   const sent = new Set(rows.map((r) => r.code));
   const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
   const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
@@ -82,6 +84,9 @@ export default function SubmissionsPage() {
             events_out_of_force: 'Events out of force (in no figure)',
             first_month_out_of_force: 'First month out of force',
             last_month_out_of_force: 'Last month out of force',
+            snapshot_rows_out_of_force: 'Workforce snapshot rows out of force (in no figure)',
+            first_snapshot_month_out_of_force: 'First snapshot month out of force',
+            last_snapshot_month_out_of_force: 'Last snapshot month out of force',
           },
           rows,
         })}
@@ -104,10 +109,24 @@ export default function SubmissionsPage() {
             {outOfForce
               .map(
                 (r) =>
-                  `${r.name} (${r.code}) ${r.first_month_out_of_force}${r.last_month_out_of_force === r.first_month_out_of_force ? '' : ` to ${r.last_month_out_of_force}`}, ${formatCount(r.events_out_of_force as number)} events`,
+                  `${r.name} (${r.code}) ${months(r.first_month_out_of_force, r.last_month_out_of_force)}, ${formatCount(r.events_out_of_force as number)} events`,
               )
               .join('; ')}{' '}
             (counts rounded up to a multiple of 5).
+          </p>
+        )}
+        {snapshotsOutOfForce.length > 0 && (
+          // Workforce snapshots of a month when their PCN was not in force are in no figure either (review 7, M10).
+          <p role="status" className="rounded-tremor-small bg-amber-50 p-2 text-tremor-default text-amber-900">
+            Workforce snapshots of a month when their PCN was not in force in the reference data, left out of every
+            figure:{' '}
+            {snapshotsOutOfForce
+              .map(
+                (r) =>
+                  `${r.name} (${r.code}) ${months(r.first_snapshot_month_out_of_force, r.last_snapshot_month_out_of_force)}, ${formatCount(r.snapshot_rows_out_of_force as number)} snapshot rows`,
+              )
+              .join('; ')}
+            .
           </p>
         )}
         <DataTable

@@ -3,7 +3,7 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
 import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
-import WorkforcePage, { caseloadWithheld, reportingCoverage } from './WorkforcePage.tsx';
+import WorkforcePage, { caseloadWithheld, coveredCaseload, reportingCoverage } from './WorkforcePage.tsx';
 
 /*
  * FTE per 10,000 and caseload are over the PCNs that sent a workforce snapshot (docs/methodology.md, Workforce; red-team
@@ -88,6 +88,32 @@ describe('the Workforce card states which PCNs its rates cover', () => {
         'snapshot, so their people have no link worker FTE beside them (1,284 of 1,300 PCNs sent a snapshot, a mean of ' +
         'the months); expected 200–250 a year',
     );
+  });
+
+  it("shows England's caseload over the PCNs that sent a snapshot, with its coverage, where not every PCN did", async () => {
+    // The national demo's shape: 16 PCNs referred people without a snapshot; the 1,268 covered hold 96% of the people.
+    // 37 people per FTE in 2 months is 37 x 12 / 2 = 222 a year.
+    year = {
+      ...yearRow(16, null),
+      caseload_pcns: 1268,
+      caseload_covered: 37,
+      caseload_covered_annualised: 222,
+      caseload_coverage_pct: 96,
+    } as unknown as MetricRow;
+    await show();
+    expect(screen.getByTestId('kpi-caseload').textContent).toBe('222');
+    expect(screen.queryByTestId('caseload-withheld')).toBeNull();
+    expect(screen.getByTestId('caseload-covered').textContent).toBe(
+      'people referred per link worker FTE a year (pro rata from 37 in 2 months), over the 1,268 PCNs that sent a ' +
+        'snapshot and referral data, holding 96% of the people referred (16 PCNs that referred people sent no ' +
+        'snapshot); expected 200–250 a year',
+    );
+    // Withheld (it would give away the PCNs left out): the reason for no caseload, as before.
+    expect(coveredCaseload({ ...year, caseload_covered_annualised: null } as unknown as MetricRow)).toBeUndefined();
+    // A caseload over every PCN: that one.
+    expect(
+      coveredCaseload({ ...yearRow(0, 225), caseload_covered_annualised: 225 } as unknown as MetricRow),
+    ).toBeUndefined();
   });
 
   it('the texts on their own: one PCN, none, and a row without the figures', () => {

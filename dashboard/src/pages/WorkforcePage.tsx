@@ -43,6 +43,19 @@ export function caseloadWithheld(year: MetricRow | undefined): string | undefine
   return `not shown: ${formatCount(missing)} ${missing === 1 ? 'PCN' : 'PCNs'} that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them`;
 }
 
+/**
+ * England's caseload where some PCNs that referred people sent no snapshot: over the PCNs that sent one and have
+ * referral data, people and FTE both theirs (workforce.sql, caseload_covered), with its coverage. Undefined where
+ * there is none (below England, a caseload over every PCN, or withheld: it would give away the PCNs left out).
+ */
+export function coveredCaseload(year: MetricRow | undefined): string | undefined {
+  const covered = figure(year, 'caseload_covered_annualised');
+  if (typeof covered !== 'number' || typeof figure(year, 'caseload') === 'number') return undefined;
+  const pcns = figure(year, 'caseload_pcns');
+  const missing = figure(year, 'pcns_referring_without_snapshot');
+  return `over the ${formatCount(pcns)} ${pcns === 1 ? 'PCN' : 'PCNs'} that sent a snapshot and referral data, holding ${formatPercent(figure(year, 'caseload_coverage_pct'), 0)} of the people referred (${formatCount(missing)} ${missing === 1 ? 'PCN' : 'PCNs'} that referred people sent no snapshot)`;
+}
+
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
 export default function WorkforcePage() {
   const { scope, fy, meta } = useDashboard();
@@ -96,6 +109,10 @@ export default function WorkforcePage() {
               referral_months: 'Caseload: months of referrals it is pro rata from',
               pcns_referring_without_snapshot:
                 'Caseload: PCNs that referred people and sent no snapshot (none shown where any)',
+              caseload_covered_annualised:
+                'England: caseload a year over the PCNs that sent a snapshot and referral data (pro rata)',
+              caseload_pcns: 'England: PCNs that caseload covers',
+              caseload_coverage_pct: 'England: % of people referred that caseload covers',
             },
             rows: latest
               ? [
@@ -105,6 +122,9 @@ export default function WorkforcePage() {
                     caseload_annualised: year?.caseload_annualised ?? null,
                     referral_months: year?.referral_months ?? null,
                     pcns_referring_without_snapshot: year?.pcns_referring_without_snapshot ?? null,
+                    caseload_covered_annualised: year?.caseload_covered_annualised ?? null,
+                    caseload_pcns: year?.caseload_pcns ?? null,
+                    caseload_coverage_pct: year?.caseload_coverage_pct ?? null,
                   },
                 ]
               : [],
@@ -127,10 +147,25 @@ export default function WorkforcePage() {
             <Kpi label="PCNs with a link worker" value={formatPercent(figure(latest, 'pcns_with_link_worker_pct'))} />
             <Kpi
               label={`Caseload, FY ${fy}`}
-              value={<FigureValue value={figure(year, 'caseload_annualised')} format={(v) => formatDecimal(v, 0)} />}
+              value={
+                <FigureValue
+                  value={figure(
+                    year,
+                    coveredCaseload(year) === undefined ? 'caseload_annualised' : 'caseload_covered_annualised',
+                  )}
+                  format={(v) => formatDecimal(v, 0)}
+                />
+              }
               testId="kpi-caseload"
               context={
-                caseloadWithheld(year) !== undefined ? (
+                coveredCaseload(year) !== undefined ? (
+                  <span data-testid="caseload-covered">
+                    people referred per link worker FTE a year (pro rata from{' '}
+                    {formatDecimal(figure(year, 'caseload_covered'), 0)} in{' '}
+                    {String(figure(year, 'referral_months') ?? 0)} months), {coveredCaseload(year)}; expected{' '}
+                    {t.caseload_min}–{t.caseload_max} a year
+                  </span>
+                ) : caseloadWithheld(year) !== undefined ? (
                   <span data-testid="caseload-withheld">
                     people referred per link worker FTE a year, {caseloadWithheld(year)} ({reportingCoverage(year)}, a
                     mean of the months); expected {t.caseload_min}–{t.caseload_max} a year

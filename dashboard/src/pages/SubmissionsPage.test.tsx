@@ -1,0 +1,90 @@
+// @vitest-environment jsdom
+import { cleanup, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import SubmissionsPage from './SubmissionsPage.tsx';
+
+/*
+ * Events and workforce snapshots dated when their PCN was not in force in the reference data are in no figure, England
+ * included (red-team review 7, M10): the Data submissions page names the PCNs with their months, events (rounded up to
+ * 5, as data_quality publishes them) and snapshot rows (exact), so that the dates or the reference can be corrected.
+ *   U00005: events of April 2025 (10 published), snapshots of April 2025 (3 rows)
+ *   U00006: snapshots of June and July 2025 (6 rows), no events out of force
+ *   U00001: everything in force: named in neither line.
+ */
+const META = {
+  generated_at: '2025-08-05T06:00:00Z',
+  data_as_of: '2025-07-31',
+  months: [],
+  financial_years: ['2025/26'],
+  regions: [],
+  icbs: [],
+  pcns: [
+    { code: 'U00001', name: 'Alpha PCN', parent: 'QAA' },
+    { code: 'U00005', name: 'Echo PCN', parent: 'QCC' },
+    { code: 'U00006', name: 'Foxtrot PCN', parent: 'QCC' },
+  ],
+  metrics: [],
+  targets: {},
+} as unknown as MetaDocument;
+
+const quality = (
+  code: string,
+  events: [number, string | null, string | null],
+  snapshots: [number, number, string | null, string | null],
+) =>
+  ({
+    level: 'pcn',
+    code,
+    period_type: 'all',
+    period: 'all',
+    uploads: 3,
+    files_rejected: 0,
+    files_with_identifiers: 0,
+    rows_accepted: 20,
+    rows_rejected: 0,
+    rejected_invalid: 0,
+    rejected_duplicate: 0,
+    rejected_other: 0,
+    last_upload: '2025-08-01T09:00:00Z',
+    months_missing: 0,
+    events_out_of_force: events[0],
+    months_out_of_force: events[0] > 0 ? 1 : 0,
+    first_month_out_of_force: events[1],
+    last_month_out_of_force: events[2],
+    snapshot_rows_out_of_force: snapshots[0],
+    snapshot_months_out_of_force: snapshots[1],
+    first_snapshot_month_out_of_force: snapshots[2],
+    last_snapshot_month_out_of_force: snapshots[3],
+  }) as unknown as MetricRow;
+
+beforeEach(() =>
+  stubPageGlobals(() => ({
+    name: 'data_quality',
+    description: 'Data submissions.',
+    rows: [
+      quality('U00001', [0, null, null], [0, 0, null, null]),
+      quality('U00005', [10, '2025-04', '2025-04'], [3, 1, '2025-04', '2025-04']),
+      quality('U00006', [0, null, null], [6, 2, '2025-06', '2025-07']),
+    ],
+  })),
+);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('the Data submissions page names what is in no figure', () => {
+  it('lists the PCNs with events and with workforce snapshots dated when they were not in force', async () => {
+    renderPage(<SubmissionsPage />, META, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');
+    await waitFor(() => expect(screen.getAllByRole('status').length).toBeGreaterThan(1));
+    const texts = screen.getAllByRole('status').map((s) => s.textContent);
+    expect(texts).toContain(
+      'Events dated when their PCN was not in force in the reference data, left out of every figure: Echo PCN (U00005) 2025-04, 10 events (counts rounded up to a multiple of 5).',
+    );
+    expect(texts).toContain(
+      'Workforce snapshots of a month when their PCN was not in force in the reference data, left out of every figure: Echo PCN (U00005) 2025-04, 3 snapshot rows; Foxtrot PCN (U00006) 2025-06 to 2025-07, 6 snapshot rows.',
+    );
+  });
+});
