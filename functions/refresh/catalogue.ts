@@ -210,10 +210,13 @@ function annualised<T extends Record<string, Figure>>(
 
 /**
  * The caseload's numerator, people referred, only where every PCN that referred people in the year sent a workforce
- * snapshot (workforce.sql: pcns_referring_without_snapshot): elsewhere their people are in no FTE, so no caseload.
+ * snapshot (workforce.sql: pcns_referring_without_snapshot): elsewhere their people are in no FTE, so no caseload;
+ * and where no PCN sent a snapshot for a month before its referral data begins (pcns_staffed_before_onboarding: its
+ * link workers would be in the FTE without their people; red-team review 8, N6).
  * The people of the PCNs reporting alone would be a new count of a group of PCNs (docs/methodology.md, Workforce).
  */
-const caseloadPeople = (r: Row): unknown => (r.pcns_referring_without_snapshot === 0 ? r.people_referred : null);
+const caseloadPeople = (r: Row): unknown =>
+  r.pcns_referring_without_snapshot === 0 && r.pcns_staffed_before_onboarding === 0 ? r.people_referred : null;
 
 const COMMON = {
   level: 'national, region, icb or pcn.',
@@ -697,8 +700,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // snapshot dated when its PCN was not in force is in no figure (was: ICB and region "UNKNOWN", and England;
     // review 7, M10). Both landed in one release: one break. 4: England's caseload over the PCNs that sent a snapshot
     // and have referral data (caseload_covered, with its coverage), and people referred NULL where no PCN of the area
-    // had onboarded (was 0; review 7, M11).
+    // had onboarded (was 0; review 7, M11); caseload withheld where a PCN's snapshots precede its referral data, and
+    // caseload_covered's FTE only from each PCN's first month with events (review 8, N6).
     version: '4',
+    changes: [
+      {
+        version: '4',
+        from: '3',
+        columns: ['people_referred', 'pcns_referring_without_snapshot', 'caseload', 'caseload_annualised'],
+      },
+    ],
     keys: [],
     definitions: {
       ...COMMON,
@@ -724,19 +735,21 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people_referred: 'People referred in the financial year.',
       pcns_referring_without_snapshot:
         'PCNs that referred people in the financial year and sent no snapshot in it: caseload is shown only where there are none.',
+      pcns_staffed_before_onboarding:
+        'PCNs that sent a snapshot for a month of the financial year before their first month with events (or have none yet): their link workers have no people referred beside them, so caseload is shown only where there are none.',
       splw_fte_per_10000:
         'Link worker FTE per 10,000 registered patients of the PCNs that sent a snapshot (pcns_reporting of pcns).',
       splw_accredited_pct: 'Link workers with accredited training, percentage of headcount.',
       pcns_with_link_worker_pct: 'PCNs with a link worker as a percentage of PCNs reporting.',
       caseload:
-        'People referred in the financial year so far per link worker FTE; only where every PCN that referred people sent a snapshot (else null: the people of the other PCNs are in no FTE).',
+        'People referred in the financial year so far per link worker FTE; only where every PCN that referred people sent a snapshot and no PCN sent one for a month before its first month with events (else null: people without FTE, or FTE without people).',
       referral_months: 'Months of referrals in the year so far (a PCN: the months it was open).',
       caseload_annualised:
         'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
       caseload_pcns:
         'England: PCNs covered by caseload_covered, those that sent a snapshot in the financial year and have referral data in it.',
       caseload_fte:
-        'England: link worker FTE of the PCNs covered (mean over the months of snapshots), the denominator of caseload_covered.',
+        'England: link worker FTE of the PCNs covered in the months from their first month with events (mean over the months of snapshots), the denominator of caseload_covered.',
       caseload_covered:
         'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out.',
       caseload_covered_annualised:

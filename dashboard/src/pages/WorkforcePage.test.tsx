@@ -105,8 +105,8 @@ describe('the Workforce card states which PCNs its rates cover', () => {
     expect(screen.queryByTestId('caseload-withheld')).toBeNull();
     expect(screen.getByTestId('caseload-covered').textContent).toBe(
       'people referred per link worker FTE a year (pro rata from 37 in 2 months), over the 1,268 PCNs that sent a ' +
-        'snapshot and referral data, holding 96% of the people referred (16 PCNs that referred people sent no ' +
-        'snapshot); expected 200–250 a year',
+        'snapshot and referral data, holding 96% of the people referred (16 PCNs that referred people this year ' +
+        'sent no workforce snapshot, so their people have no link worker FTE beside them); expected 200–250 a year',
     );
     // Withheld (it would give away the PCNs left out): the reason for no caseload, as before.
     expect(coveredCaseload({ ...year, caseload_covered_annualised: null } as unknown as MetricRow)).toBeUndefined();
@@ -119,6 +119,16 @@ describe('the Workforce card states which PCNs its rates cover', () => {
   it('the texts on their own: one PCN, none, and a row without the figures', () => {
     expect(caseloadWithheld(yearRow(1, null))).toBe(
       'not shown: 1 PCN that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them',
+    );
+    // A later wave's PCNs sent snapshots before their referral data began (review 8, N6): that reason, beside the other.
+    expect(caseloadWithheld({ ...yearRow(0, null), pcns_staffed_before_onboarding: 3 } as unknown as MetricRow)).toBe(
+      'not shown: 3 PCNs sent workforce snapshots for months before their referral data begins, so their link workers ' +
+        'have no people referred beside them',
+    );
+    expect(caseloadWithheld({ ...yearRow(2, null), pcns_staffed_before_onboarding: 1 } as unknown as MetricRow)).toBe(
+      'not shown: 2 PCNs that referred people this year sent no workforce snapshot, so their people have no link ' +
+        'worker FTE beside them; 1 PCN sent workforce snapshots for months before their referral data begins, so ' +
+        'their link workers have no people referred beside them',
     );
     expect(caseloadWithheld(yearRow(0, 225))).toBeUndefined();
     expect(caseloadWithheld(undefined)).toBeUndefined();

@@ -33,27 +33,46 @@ export function reportingCoverage(row: MetricRow | undefined): string {
   return `${formatCount(figure(row, 'pcns_reporting'))} of ${formatCount(figure(row, 'pcns'))} PCNs sent a snapshot`;
 }
 
+/** "1 PCN" or "3 PCNs". */
+const pcnCount = (n: unknown): string => `${formatCount(n)} ${n === 1 ? 'PCN' : 'PCNs'}`;
+
 /**
- * Why a year has no caseload: PCNs that referred people sent no snapshot, so their people have no link worker FTE
- * beside them (workforce.sql). Undefined where there is a caseload or nothing to say.
+ * Why a year's caseload leaves PCNs out: PCNs that referred people sent no snapshot, so their people have no link
+ * worker FTE beside them (review 6, K7), or PCNs sent snapshots for months before their referral data begins, so their
+ * link workers have no people beside them (a later rollout wave; review 8, N6). Undefined where neither.
  */
+function caseloadGaps(year: MetricRow | undefined): string | undefined {
+  const unstaffed = figure(year, 'pcns_referring_without_snapshot');
+  const early = figure(year, 'pcns_staffed_before_onboarding');
+  const gaps = [
+    typeof unstaffed === 'number' && unstaffed > 0
+      ? `${pcnCount(unstaffed)} that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them`
+      : undefined,
+    typeof early === 'number' && early > 0
+      ? `${pcnCount(early)} sent workforce snapshots for months before their referral data begins, so their link workers have no people referred beside them`
+      : undefined,
+  ].filter(Boolean);
+  return gaps.length > 0 ? gaps.join('; ') : undefined;
+}
+
+/** Why a year has no caseload (workforce.sql). Undefined where there is a caseload or nothing to say. */
 export function caseloadWithheld(year: MetricRow | undefined): string | undefined {
-  const missing = figure(year, 'pcns_referring_without_snapshot');
-  if (typeof missing !== 'number' || missing === 0) return undefined;
-  return `not shown: ${formatCount(missing)} ${missing === 1 ? 'PCN' : 'PCNs'} that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them`;
+  const gaps = caseloadGaps(year);
+  return gaps === undefined ? undefined : `not shown: ${gaps}`;
 }
 
 /**
- * England's caseload where some PCNs that referred people sent no snapshot: over the PCNs that sent one and have
- * referral data, people and FTE both theirs (workforce.sql, caseload_covered), with its coverage. Undefined where
- * there is none (below England, a caseload over every PCN, or withheld: it would give away the PCNs left out).
+ * England's caseload where some PCNs are left out (caseloadGaps): over the PCNs that sent a snapshot and have
+ * referral data, people and FTE both theirs from their first month with events (workforce.sql, caseload_covered),
+ * with its coverage. Undefined where there is none (below England, a caseload over every PCN, or withheld: it would
+ * give away the PCNs left out).
  */
 export function coveredCaseload(year: MetricRow | undefined): string | undefined {
   const covered = figure(year, 'caseload_covered_annualised');
   if (typeof covered !== 'number' || typeof figure(year, 'caseload') === 'number') return undefined;
   const pcns = figure(year, 'caseload_pcns');
-  const missing = figure(year, 'pcns_referring_without_snapshot');
-  return `over the ${formatCount(pcns)} ${pcns === 1 ? 'PCN' : 'PCNs'} that sent a snapshot and referral data, holding ${formatPercent(figure(year, 'caseload_coverage_pct'), 0)} of the people referred (${formatCount(missing)} ${missing === 1 ? 'PCN' : 'PCNs'} that referred people sent no snapshot)`;
+  const gaps = caseloadGaps(year);
+  return `over the ${pcnCount(pcns)} that sent a snapshot and referral data, holding ${formatPercent(figure(year, 'caseload_coverage_pct'), 0)} of the people referred${gaps === undefined ? '' : ` (${gaps})`}`;
 }
 
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
@@ -109,6 +128,8 @@ export default function WorkforcePage() {
               referral_months: 'Caseload: months of referrals it is pro rata from',
               pcns_referring_without_snapshot:
                 'Caseload: PCNs that referred people and sent no snapshot (none shown where any)',
+              pcns_staffed_before_onboarding:
+                'Caseload: PCNs with snapshots before their referral data begins (none shown where any)',
               caseload_covered_annualised:
                 'England: caseload a year over the PCNs that sent a snapshot and referral data (pro rata)',
               caseload_pcns: 'England: PCNs that caseload covers',
@@ -122,6 +143,7 @@ export default function WorkforcePage() {
                     caseload_annualised: year?.caseload_annualised ?? null,
                     referral_months: year?.referral_months ?? null,
                     pcns_referring_without_snapshot: year?.pcns_referring_without_snapshot ?? null,
+                    pcns_staffed_before_onboarding: year?.pcns_staffed_before_onboarding ?? null,
                     caseload_covered_annualised: year?.caseload_covered_annualised ?? null,
                     caseload_pcns: year?.caseload_pcns ?? null,
                     caseload_coverage_pct: year?.caseload_coverage_pct ?? null,
