@@ -34,7 +34,7 @@ export function reportingCoverage(row: MetricRow | undefined): string {
 }
 
 /** "1 PCN" or "3 PCNs". */
-const pcnCount = (n: unknown): string => `${formatCount(n)} ${n === 1 ? 'PCN' : 'PCNs'}`;
+const pcnCount = (n: ReturnType<typeof figure>): string => `${formatCount(n)} ${n === 1 ? 'PCN' : 'PCNs'}`;
 
 /**
  * Why a year's caseload leaves PCNs out: PCNs that referred people sent no snapshot, so their people have no link
