@@ -10,6 +10,10 @@
 -- is rounded up as rows accepted are: a corrected reference brings those events into England's figures at a later
 -- refresh, and their exact number would then say how far that one PCN moved them. The refresh log has each month's
 -- exact count (meta/out_of_force.sql), for the team that corrects the dates or the reference.
+-- A PCN's months reported are its reporting span (prepare/onboarded.sql; red-team review 7, M5): first_month, the
+-- first month of its sustained reporting, from which months missing are counted, and last_month_reported, after which
+-- its extract has stopped (its months are no data in every figure). Events dated before first_month (stray events)
+-- are in no figure, and listed as events out of force are (meta/outside_reporting.sql), rounded up the same way.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -27,9 +31,26 @@ WITH sent AS (
 ),
 
 months_with_data AS (
-  SELECT pcn_code, count(*) AS months_with_data, min(month) AS first_month
-  FROM event_months
-  GROUP BY pcn_code
+  SELECT e.pcn_code, count(*) AS months_with_data, min(o.first_month) AS first_month,
+    -- none while its reporting begins in a month not yet published
+    CASE WHEN min(o.first_month) <= (SELECT month FROM published_through)
+      THEN least(min(o.last_month), (SELECT month FROM published_through)) END AS last_month_reported
+  FROM event_months AS e
+  INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
+  GROUP BY e.pcn_code
+),
+
+outside_reporting AS (
+  SELECT
+    e.pcn_code,
+    sum(e.events) AS events_outside_reporting,
+    count(*) AS months_outside_reporting,
+    min(e.month) AS first_month_outside_reporting,
+    max(e.month) AS last_month_outside_reporting
+  FROM event_months AS e
+  INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month < o.first_month
+  WHERE e.month <= (SELECT month FROM published_through)
+  GROUP BY e.pcn_code
 ),
 
 out_of_force AS (
@@ -40,6 +61,7 @@ out_of_force AS (
     min(e.month) AS first_month_out_of_force,
     max(e.month) AS last_month_out_of_force
   FROM event_months AS e
+  INNER JOIN onboarded AS r ON r.pcn_code = e.pcn_code AND e.month >= r.first_month
   LEFT JOIN pcn_months AS p
     ON p.pcn_code = e.pcn_code AND p.month = e.month
   WHERE p.pcn_code IS NULL
@@ -77,9 +99,15 @@ SELECT
   CAST(CEIL(CAST(COALESCE(o.events_out_of_force, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_out_of_force,
   COALESCE(o.months_out_of_force, 0) AS months_out_of_force,
   o.first_month_out_of_force,
-  o.last_month_out_of_force
+  o.last_month_out_of_force,
+  m.last_month_reported,
+  CAST(CEIL(CAST(COALESCE(r.events_outside_reporting, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_outside_reporting,
+  COALESCE(r.months_outside_reporting, 0) AS months_outside_reporting,
+  r.first_month_outside_reporting,
+  r.last_month_outside_reporting
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
 LEFT JOIN out_of_force AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
+LEFT JOIN outside_reporting AS r ON r.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

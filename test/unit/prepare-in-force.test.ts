@@ -74,6 +74,8 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
     await connection.run(`CREATE OR REPLACE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR,
       region_code VARCHAR, month VARCHAR, fy VARCHAR, list_size BIGINT)`);
     await connection.run(`INSERT INTO pcn_months VALUES ${pcnMonths(repeatMay)}`);
+    // Every month in the PCN's reporting span (onboarded.sql).
+    await connection.run('ALTER TABLE pcn_months ADD COLUMN reporting BOOLEAN DEFAULT true');
     for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
