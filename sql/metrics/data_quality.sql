@@ -33,8 +33,11 @@ WITH sent AS (
 months_with_data AS (
   SELECT e.pcn_code, count(*) AS months_with_data, min(o.first_month) AS first_month,
     -- none while its reporting begins in a month not yet published
-    CASE WHEN min(o.first_month) <= (SELECT month FROM published_through)
-      THEN least(min(o.last_month), (SELECT month FROM published_through)) END AS last_month_reported
+    CASE
+      WHEN min(o.first_month) > (SELECT month FROM published_through) THEN NULL
+      WHEN min(o.last_month) < (SELECT month FROM published_through) THEN min(o.last_month)
+      ELSE (SELECT month FROM published_through)
+    END AS last_month_reported
   FROM event_months AS e
   INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
   GROUP BY e.pcn_code

@@ -64,22 +64,25 @@ spans AS (
 extracts AS (
   SELECT
     pcn_code,
-    max(year(received_at) * 12 + month(received_at) - 2) AS month_index
-  FROM uploads
-  WHERE kind = 'events' AND status <> 'rejected'
-  GROUP BY pcn_code
+    month_index,
+    CAST(CAST(floor(CAST(month_index AS DOUBLE) / 12) AS INTEGER) AS VARCHAR)
+      || '-' || lpad(CAST(month_index % 12 + 1 AS VARCHAR), 2, '0') AS last_month
+  FROM (
+    SELECT pcn_code, max(year(received_at) * 12 + month(received_at) - 2) AS month_index
+    FROM uploads
+    WHERE kind = 'events' AND status <> 'rejected'
+    GROUP BY pcn_code
+  ) AS u
 )
 
 SELECT
   s.pcn_code,
   s.first_month,
+  -- compared as text, YYYY-MM (a CASE: greatest of two strings is not written the same on both engines)
   CASE
     WHEN x.month_index IS NULL THEN s.last_event_month
-    ELSE greatest(
-      s.last_event_month,
-      CAST(CAST(floor(CAST(x.month_index AS DOUBLE) / 12) AS INTEGER) AS VARCHAR)
-        || '-' || lpad(CAST(x.month_index % 12 + 1 AS VARCHAR), 2, '0')
-    )
+    WHEN s.last_event_month >= x.last_month THEN s.last_event_month
+    ELSE x.last_month
   END AS last_month
 FROM spans AS s
 LEFT JOIN extracts AS x
