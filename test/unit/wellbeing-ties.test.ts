@@ -72,6 +72,10 @@ async function pairs(rows: readonly string[]): Promise<Record<string, unknown>[]
     for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+    // Every month of the PCN in its reporting span (onboarded.sql).
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE onboarded AS SELECT 'U00001' AS pcn_code, '2019-01' AS first_month, '9999-12' AS last_month`,
+    );
     for (const step of ['episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(
