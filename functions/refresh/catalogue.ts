@@ -312,7 +312,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size:
-        'Registered patients of the PCNs onboarded in each month (from their first month with events in force), mean over the months of a year: the denominator of every rate here. pcns counts every PCN in force, onboarded or not.',
+        'Registered patients of the PCNs reporting in each month (in their reporting span: from their first month of sustained reporting to their last month reported), mean over the months of a year: the denominator of every rate here. pcns counts every PCN in force, reporting or not.',
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
