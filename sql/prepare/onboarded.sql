@@ -47,11 +47,14 @@ runs AS (
   ) AS m
 ),
 
+-- Each run's months, and whether it is current: it ends no more than 3 months (MAX_GAP) before the latest month with
+-- events from any PCN (only a PCN's latest run can be).
 run_lengths AS (
-  SELECT pcn_code, run, min(month) AS first_month, max(month) AS last_month, max(month_index) AS last_index,
-    count(*) AS months
-  FROM runs
-  GROUP BY pcn_code, run
+  SELECT r.pcn_code, r.run, min(r.month) AS first_month, max(r.month) AS last_month, count(*) AS months,
+    max(r.month_index) >= max(l.latest_index) - 3 AS current_run
+  FROM runs AS r
+  CROSS JOIN (SELECT max(month_index) AS latest_index FROM months) AS l
+  GROUP BY r.pcn_code, r.run
 ),
 
 spans AS (
@@ -60,9 +63,8 @@ spans AS (
     COALESCE(
       -- the earliest run of 3 or more months with events (MIN_RUN)
       min(first_month) FILTER (WHERE months >= 3),
-      -- else its latest run if it is current: it ends no more than 3 months (MAX_GAP) before the latest month with
-      -- events from any PCN (a PCN of a new wave); only the latest run can
-      max(first_month) FILTER (WHERE last_index >= (SELECT max(month_index) FROM months) - 3)
+      -- else its latest run if it is current (a PCN of a new wave)
+      max(first_month) FILTER (WHERE current_run)
     ) AS first_month,
     max(last_month) AS last_event_month
   FROM run_lengths
