@@ -161,7 +161,7 @@ export function describeOutsideReporting(rows: readonly OutOfForceRow[]): string
   const byPcn = new Map<string, string[]>();
   for (const r of rows) byPcn.set(r.pcn_code, [...(byPcn.get(r.pcn_code) ?? []), `${r.month} (${Number(r.events)})`]);
   const list = [...byPcn].map(([pcn, months]) => `${pcn}: ${months.join(', ')}`).join('; ');
-  return `refresh: events dated outside their PCN’s reporting span (stray or mis-dated events, dated more than 3 months before the months their PCN reports, or from a PCN not reporting yet) are left out of every figure, England included (data_quality lists them): ${list}. Correct the dates at the PCN.`;
+  return `refresh: events dated outside their PCN’s reporting span (stray or mis-dated events, dated more than 3 months before the months their PCN reports) are left out of every figure, England included (data_quality lists them): ${list}. Correct the dates at the PCN.`;
 }
 
 /** The first day of a financial year (2024/25 starts 2024-04-01); other periods: the earliest date. */

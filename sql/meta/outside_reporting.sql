@@ -7,9 +7,8 @@
 -- PCN's last month with events or later.)
 SELECT e.pcn_code, e.month, e.events
 FROM event_months AS e
-LEFT JOIN onboarded AS o
+INNER JOIN onboarded AS o
   ON o.pcn_code = e.pcn_code
--- before its span, or every event of a PCN that has none (only a short run long past: a test event before its feed)
-WHERE (o.first_month IS NULL OR e.month < o.first_month)
+WHERE e.month < o.first_month
   AND e.month <= (SELECT month FROM published_through)
 ORDER BY e.pcn_code, e.month

@@ -51,9 +51,8 @@ outside_reporting AS (
     min(e.month) AS first_month_outside_reporting,
     max(e.month) AS last_month_outside_reporting
   FROM event_months AS e
-  LEFT JOIN onboarded AS o ON o.pcn_code = e.pcn_code
-  WHERE (o.first_month IS NULL OR e.month < o.first_month)
-    AND e.month <= (SELECT month FROM published_through)
+  INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month < o.first_month
+  WHERE e.month <= (SELECT month FROM published_through)
   GROUP BY e.pcn_code
 ),
 

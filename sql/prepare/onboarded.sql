@@ -2,14 +2,14 @@
 -- review 7, M5 and M15). One definition for every step that needs it: pcn_months (its `reporting` months, which
 -- populations.sql, events_in_force and the metrics read), meta/data_as_of.sql (the PCNs onboarded by a month),
 -- pcn_comparison.sql and equity.sql (the months a PCN is compared and counted over). A PCN that has sent nothing has
--- no row, nor has one with only stray events (below).
+-- no row.
 -- - first_month, the start of its sustained reporting: its months with events in force (event_months) fall into runs
 --   separated by gaps of more than MAX_GAP = 3 months with no event (a quarter: an extract that failed for up to a
 --   quarter and was sent again later, or a PCN quiet over a summer, is one run); the start is the first month of its
 --   earliest run of at least MIN_RUN = 3 months with events (a quarter of monthly extracts), or of its latest run
---   when none is that long and that run is current (ends no more than 3 months before the latest month with events
---   from any PCN: a PCN of a new wave). A PCN with neither (a test or pilot event sent before its feed began) has no
---   span yet: it is not onboarded, and its events are strays. A stray or mis-dated event (a pilot's row, a typo in the year) dated
+--   when none is that long (a PCN of a new wave; or one that reported a month or two and stopped, or closed: its
+--   span then ends with its extract, below, so a test event sent before a feed began counts its list for its own
+--   month or two only, and becomes a stray when the feed begins more than a quarter later). A stray or mis-dated event (a pilot's row, a typo in the year) dated
 --   more than a quarter before the months the PCN reports is not its reporting: one such event onboarded the PCN years
 --   early, and its list then counted in every denominator at 0 activity (M5), and one dated 2019 stretched every
 --   document back to 2019 (M15). Events dated before first_month are left out of every figure (events_in_force,
@@ -47,25 +47,17 @@ runs AS (
   ) AS m
 ),
 
--- Each run's months, and whether it is current: it ends no more than 3 months (MAX_GAP) before the latest month with
--- events from any PCN (only a PCN's latest run can be).
 run_lengths AS (
-  SELECT r.pcn_code, r.run, min(r.month) AS first_month, max(r.month) AS last_month, count(*) AS months,
-    max(r.month_index) >= max(l.latest_index) - 3 AS current_run
-  FROM runs AS r
-  CROSS JOIN (SELECT max(month_index) AS latest_index FROM months) AS l
-  GROUP BY r.pcn_code, r.run
+  SELECT pcn_code, run, min(month) AS first_month, max(month) AS last_month, count(*) AS months
+  FROM runs
+  GROUP BY pcn_code, run
 ),
 
 spans AS (
   SELECT
     pcn_code,
-    COALESCE(
-      -- the earliest run of 3 or more months with events (MIN_RUN)
-      min(first_month) FILTER (WHERE months >= 3),
-      -- else its latest run if it is current (a PCN of a new wave)
-      max(first_month) FILTER (WHERE current_run)
-    ) AS first_month,
+    -- the earliest run of 3 or more months with events (MIN_RUN), else its latest run
+    COALESCE(min(first_month) FILTER (WHERE months >= 3), max(first_month)) AS first_month,
     max(last_month) AS last_event_month
   FROM run_lengths
   GROUP BY pcn_code
@@ -98,6 +90,3 @@ SELECT
 FROM spans AS s
 LEFT JOIN extracts AS x
   ON x.pcn_code = s.pcn_code
--- A PCN whose only months with events are a short run long past (a test or pilot event before its feed began) does
--- not report: no span, and all its events are strays.
-WHERE s.first_month IS NOT NULL

@@ -16,11 +16,10 @@ import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventF
  *   U00001  April 2024 - July 2025, and one referral dated 15 June 2019 (a stray: M15)
  *   U00002  April 2025 - July 2025 (a later wave), and one referral dated 14 June 2024, ten months before (M5 a)
  *   U00003  April 2024 - May 2025: its extract was received on 3 June 2025 and nothing since (stopped: M5 b)
- *   U00011  one referral dated 12 September 2024 (a test event) and nothing since: no reporting span (not onboarded)
  *   others  April 2024 - July 2025
  *   extracts received 2 August 2025 (U00003's 3 June); refreshed 5 August 2025.
  *
- * Data as of 31 July 2025: July was sent by 9 of the 10 PCNs onboarded (U00003 stays onboarded: 90%; U00011 is not). The stray
+ * Data as of 31 July 2025: July was sent by 9 of the 10 PCNs onboarded (U00003 stays onboarded: 90%). The stray
  * events are more than 3 months before their PCN's next month with events, and alone (1 month, fewer than 3): not
  * its reporting. So the published months are April 2024 - July 2025 (16; before: from June 2019, 74 months and
  * seven financial years), and the two stray referrals are in no figure:
@@ -34,12 +33,11 @@ import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventF
  *     + 90,000) / 4 = 95,000 (before 100,000).
  *   U00003 June and July 2025: no data (null), not 0, list null; 2025/26: 20 referrals, list 10,000 x 2 / 4 = 5,000.
  *   U00002 June 2024 and 2024/25: no data (before: 1 referral, list 10,000 and 10,000 x 10 / 12).
- *   England 2024-09: 90 referrals, 9 PCNs submitting (not U00011's test event; before: 91 and 10).
- *   Data submissions: U00001, U00002 and U00011 each 1 event outside reporting (rounded up to 5) in 1 month; U00002 reports
+ *   Data submissions: U00001 and U00002 each 1 event outside reporting (rounded up to 5) in 1 month; U00002 reports
  *   from April 2025 with no month missing (before: 9 of June 2024 - July 2025 missing); U00003's last month
  *   reported May 2025, June and July missing.
  */
-const PCNS = Array.from({ length: 11 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
+const PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
 const REFERENCE = [
   'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to',
   ...PCNS.map(
@@ -58,8 +56,7 @@ const months = (from: string, to: string): string[] => {
 const MONTHS: Record<string, string[]> = Object.fromEntries(PCNS.map((p) => [p, months('2024-04', '2025-07')]));
 MONTHS.U00002 = months('2025-04', '2025-07');
 MONTHS.U00003 = months('2024-04', '2025-05');
-MONTHS.U00011 = [];
-const STRAYS: Record<string, string> = { U00001: '2019-06-15', U00002: '2024-06-14', U00011: '2024-09-12' };
+const STRAYS: Record<string, string> = { U00001: '2019-06-15', U00002: '2024-06-14' };
 const uploads: Record<string, GoldenEvent[]> = Object.fromEntries(
   PCNS.map((pcn) => [
     `${pcn}.csv`,
@@ -123,8 +120,6 @@ describe("a PCN's reporting span (review 7, M5 and M15)", () => {
       list_size: 90_000,
       pcns_submitting: null,
     });
-    expect(rolloutOf('national', 'ENG', '2024-09')).toMatchObject({ referrals: 90, pcns_submitting: 9 });
-    expect(rolloutOf('pcn', 'U00011', '2024-09')).toMatchObject({ referrals: null, list_size: null });
     expect(rolloutOf('pcn', 'U00002', '2024-06')).toMatchObject({ referrals: null, list_size: null });
     expect(rolloutOf('pcn', 'U00002', '2024/25')).toMatchObject({ referrals: null, list_size: null });
     expect(rolloutOf('pcn', 'U00002', '2025/26')).toMatchObject({ referrals: 40, list_size: 10_000 });
@@ -192,19 +187,8 @@ describe("a PCN's reporting span (review 7, M5 and M15)", () => {
       first_month_outside_reporting: null,
       last_month_outside_reporting: null,
     });
-    // A PCN with only a test event long past has no months reported: its event is listed, its months missing none.
-    expect(listed('U00011')).toEqual({
-      first_month: null,
-      last_month_reported: null,
-      months_missing: null,
-      events_outside_reporting: 5,
-      months_outside_reporting: 1,
-      first_month_outside_reporting: '2024-09',
-      last_month_outside_reporting: '2024-09',
-      events_out_of_force: 0,
-    });
     expect(warnings.filter((w) => w.includes('reporting'))).toEqual([
-      'refresh: events dated outside their PCN’s reporting span (stray or mis-dated events, dated more than 3 months before the months their PCN reports, or from a PCN not reporting yet) are left out of every figure, England included (data_quality lists them): U00001: 2019-06 (1); U00002: 2024-06 (1); U00011: 2024-09 (1). Correct the dates at the PCN.',
+      'refresh: events dated outside their PCN’s reporting span (stray or mis-dated events, dated more than 3 months before the months their PCN reports) are left out of every figure, England included (data_quality lists them): U00001: 2019-06 (1); U00002: 2024-06 (1). Correct the dates at the PCN.',
     ]);
     expect(warnings.filter((w) => w.includes('not in force'))).toEqual([]);
   });

@@ -19,9 +19,8 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *                                                       workforce 2025-08-02   workforce snapshot is no extract)
  *   U00007  2024-02; 2025-07 (a new wave, one month)    2025-08-02             2025-07..2025-07
  *   U00008  2025-05..2025-07                            none (no receipt)      2025-05..2025-07
- *   U00009  2024-09..2024-10 (a pilot: 2 months)        2025-08-02             none: not onboarded (its run is short
- *                                                                              and ended 9 months before July 2025,
- *                                                                              the latest month with events)
+ *   U00009  2024-09..2024-10 (a pilot: 2 months)        2024-11-02             2024-09..2024-10 (its latest run, ended
+ *                                                                              with its extract)
  *   U00010  2025-04 (one month, a new wave)             2025-08-02             2025-04..2025-07 (current: it ends 3
  *                                                                              months before July)
  */
@@ -60,7 +59,7 @@ const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string][]
   ['U00006', 'events', 'rejected', '2025-08-02 07:00:00'],
   ['U00006', 'workforce', 'accepted', '2025-08-02 07:00:00'],
   ['U00007', 'events', 'accepted', '2025-08-02 07:00:00'],
-  ['U00009', 'events', 'accepted', '2025-08-02 07:00:00'],
+  ['U00009', 'events', 'accepted', '2024-11-02 07:00:00'],
   ['U00010', 'events', 'accepted', '2025-08-02 07:00:00'],
 ];
 
@@ -99,6 +98,7 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00006', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00007', first_month: '2025-07', last_month: '2025-07' },
       { pcn_code: 'U00008', first_month: '2025-05', last_month: '2025-07' },
+      { pcn_code: 'U00009', first_month: '2024-09', last_month: '2024-10' },
       { pcn_code: 'U00010', first_month: '2025-04', last_month: '2025-07' },
     ]);
   });
