@@ -1,4 +1,4 @@
--- Each PCN's reporting span: the months it really reports (docs/methodology.md, "Periods", "Reporting span"; red-team
+-- Each PCN's reporting span: the months it really reports (docs/methodology.md, "Periods": "A PCN's reporting span"; red-team
 -- review 7, M5 and M15). One definition for every step that needs it: pcn_months (its `reporting` months, which
 -- populations.sql, events_in_force and the metrics read), meta/data_as_of.sql (the PCNs onboarded by a month),
 -- pcn_comparison.sql and equity.sql (the months a PCN is compared and counted over). A PCN that has sent nothing has
@@ -9,10 +9,10 @@
 --   earliest run of at least MIN_RUN = 3 months with events (a quarter of monthly extracts), or of its latest run
 --   when none is that long (a PCN of a new wave; or one that reported a month or two and stopped, or closed: its
 --   span then ends with its extract, below, so a test event sent before a feed began counts its list for its own
---   month or two only, and becomes a stray when the feed begins more than a quarter later). A stray or mis-dated event (a pilot's row, a typo in the year) dated
---   more than a quarter before the months the PCN reports is not its reporting: one such event onboarded the PCN years
---   early, and its list then counted in every denominator at 0 activity (M5), and one dated 2019 stretched every
---   document back to 2019 (M15). Events dated before first_month are left out of every figure (events_in_force,
+--   month or two only, and becomes a stray when the feed begins more than a quarter later). A stray or mis-dated
+--   event (a pilot's row, a typo in the year) dated more than a quarter before the months the PCN reports is not its
+--   reporting: one such event onboarded the PCN years early, and its list then counted in every denominator at 0
+--   activity (M5), and one dated 2019 stretched every document back to 2019 (M15). Events dated before first_month are left out of every figure (events_in_force,
 --   through pcn_months) and listed (meta/outside_reporting.sql, data_quality).
 -- - last_month, its end: its last month with events, or, if later, the last month that ended before the latest events
 --   extract received from it (uploads are monthly automatic extracts: one received after a month ended covers it, so
