@@ -1,5 +1,5 @@
--- Each PCN's reporting span: the months it really reports (docs/methodology.md, "Periods": "A PCN's reporting span"; red-team
--- review 7, M5 and M15). One definition for every step that needs it: pcn_months (its `reporting` months, which
+-- Each PCN's reporting span: the months it really reports (docs/methodology.md, Periods, "A PCN's reporting span";
+-- red-team review 7, M5 and M15). One definition for every step that needs it: pcn_months (its `reporting` months, which
 -- populations.sql, events_in_force and the metrics read), meta/data_as_of.sql (the PCNs onboarded by a month),
 -- pcn_comparison.sql and equity.sql (the months a PCN is compared and counted over). A PCN that has sent nothing has
 -- no row.
