@@ -1,8 +1,8 @@
 -- Each PCN's reporting span: the months it really reports (docs/methodology.md, Periods, "A PCN's reporting span";
--- red-team review 7, M5 and M15). One definition for every step that needs it: pcn_months (its `reporting` months, which
--- populations.sql, events_in_force and the metrics read), meta/data_as_of.sql (the PCNs onboarded by a month),
--- pcn_comparison.sql and equity.sql (the months a PCN is compared and counted over). A PCN that has sent nothing has
--- no row.
+-- red-team review 7, M5 and M15). One definition for every step that needs it: pcn_months (its `reporting`
+-- months, which populations.sql, events_in_force and the metrics read), meta/data_as_of.sql (the PCNs onboarded by
+-- a month), pcn_comparison.sql and equity.sql (the months a PCN is compared and counted over). A PCN that has sent
+-- nothing has no row.
 -- - first_month, the start of its sustained reporting: its months with events in force (event_months) fall into runs
 --   separated by gaps of more than MAX_GAP = 3 months with no event (a quarter: an extract that failed for up to a
 --   quarter and was sent again later, or a PCN quiet over a summer, is one run); the start is the first month of its
@@ -12,8 +12,9 @@
 --   month or two only, and becomes a stray when the feed begins more than a quarter later). A stray or mis-dated
 --   event (a pilot's row, a typo in the year) dated more than a quarter before the months the PCN reports is not its
 --   reporting: one such event onboarded the PCN years early, and its list then counted in every denominator at 0
---   activity (M5), and one dated 2019 stretched every document back to 2019 (M15). Events dated before first_month are left out of every figure (events_in_force,
---   through pcn_months) and listed (meta/outside_reporting.sql, data_quality).
+--   activity (M5), and one dated 2019 stretched every document back to 2019 (M15). Events dated before first_month
+--   are left out of every figure (events_in_force, through pcn_months) and listed (meta/outside_reporting.sql,
+--   data_quality).
 -- - last_month, its end: its last month with events, or, if later, the last month that ended before the latest events
 --   extract received from it (uploads are monthly automatic extracts: one received after a month ended covers it, so
 --   a month in it without events is a real 0). After last_month its extract has stopped: those months are no data
@@ -36,13 +37,17 @@ runs AS (
     pcn_code,
     month,
     month_index,
-    sum(breaks) OVER (PARTITION BY pcn_code ORDER BY month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
+    sum(breaks) OVER (
+      PARTITION BY pcn_code ORDER BY month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS run
   FROM (
     SELECT
       pcn_code,
       month,
       month_index,
-      CASE WHEN month_index - lag(month_index) OVER (PARTITION BY pcn_code ORDER BY month_index) > 4 THEN 1 ELSE 0 END AS breaks
+      CASE
+        WHEN month_index - lag(month_index) OVER (PARTITION BY pcn_code ORDER BY month_index) > 4 THEN 1 ELSE 0
+      END AS breaks
     FROM months
   ) AS m
 ),
