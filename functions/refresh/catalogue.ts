@@ -899,7 +899,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       first_month_out_of_force: 'First month with events dated when the PCN was not in force.',
       last_month_out_of_force: 'Last month with events dated when the PCN was not in force.',
       last_month_reported:
-        'Last month reported: its last month with events, or the last month ended before its latest extract was received. After it its extract has stopped, and its months are no data (not 0) in every figure.',
+        'Last month reported: its last month open with events, or with an extract received after it ended. After it its extract has stopped (or it closed), and its months are no data (not 0) in every figure.',
       events_outside_reporting:
         'Events dated before the first month reported (stray or mis-dated events), rounded up to a multiple of 5 (0 stays 0): left out of every figure, England included, until the dates are corrected.',
       months_outside_reporting: 'Months with events dated before the first month reported.',

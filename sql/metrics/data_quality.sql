@@ -11,8 +11,8 @@
 -- refresh, and their exact number would then say how far that one PCN moved them. The refresh log has each month's
 -- exact count (meta/out_of_force.sql), for the team that corrects the dates or the reference.
 -- A PCN's months reported are its reporting span (prepare/onboarded.sql; red-team review 7, M5): first_month, the
--- first month of its sustained reporting, from which months missing are counted, and last_month_reported, after which
--- its extract has stopped (its months are no data in every figure). Events dated before first_month (stray events)
+-- first month of its sustained reporting, from which months missing are counted, and last_month_reported, its last
+-- month in force in it (after which its extract has stopped or it closed: its months are no data in every figure). Events dated before first_month (stray events)
 -- are in no figure, and listed as events out of force are (meta/outside_reporting.sql), rounded up the same way.
 WITH sent AS (
   SELECT
@@ -31,13 +31,7 @@ WITH sent AS (
 ),
 
 months_with_data AS (
-  SELECT e.pcn_code, count(*) AS months_with_data, min(o.first_month) AS first_month,
-    -- none while its reporting begins in a month not yet published
-    CASE
-      WHEN min(o.first_month) > (SELECT month FROM published_through) THEN NULL
-      WHEN min(o.last_month) < (SELECT month FROM published_through) THEN min(o.last_month)
-      ELSE (SELECT month FROM published_through)
-    END AS last_month_reported
+  SELECT e.pcn_code, count(*) AS months_with_data, min(o.first_month) AS first_month
   FROM event_months AS e
   INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
   GROUP BY e.pcn_code
@@ -73,7 +67,10 @@ out_of_force AS (
 ),
 
 missing AS (
-  SELECT p.pcn_code, count(*) FILTER (WHERE s.month IS NULL) AS months_missing
+  SELECT p.pcn_code, count(*) FILTER (WHERE s.month IS NULL) AS months_missing,
+    -- its last month in force and reporting, up to the last published (none while neither: a PCN that closed, its
+    -- last month open; one whose extract stopped, its last month reported)
+    max(p.month) FILTER (WHERE p.reporting) AS last_month_reported
   FROM pcn_months AS p
   INNER JOIN months_with_data AS m
     ON m.pcn_code = p.pcn_code AND p.month >= m.first_month
@@ -103,7 +100,7 @@ SELECT
   COALESCE(o.months_out_of_force, 0) AS months_out_of_force,
   o.first_month_out_of_force,
   o.last_month_out_of_force,
-  m.last_month_reported,
+  x.last_month_reported,
   CAST(CEIL(CAST(COALESCE(r.events_outside_reporting, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_outside_reporting,
   COALESCE(r.months_outside_reporting, 0) AS months_outside_reporting,
   r.first_month_outside_reporting,
