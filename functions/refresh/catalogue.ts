@@ -322,7 +322,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // referral_id) is no longer an offer declined in `declines` and the decline rate but its own count,
     // declined_after_referral (review 6, K3), and an area's counts before any of its PCNs onboarded are NULL, not 0
     // (review 7, M11; landed with K3: one break)
-    version: '3',
+    version: '4', // 4: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '4', from: '3', columns: [] }],
     keys: [],
     definitions: {
       ...COMMON,
@@ -341,7 +344,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size:
-        'Registered patients of the PCNs onboarded in each month (from their first month with events in force), mean over the months of a year: the denominator of every rate here. pcns counts every PCN in force, onboarded or not.',
+        'Registered patients of the PCNs reporting in each month (in their reporting span: from their first month of sustained reporting to their last month reported), mean over the months of a year: the denominator of every rate here. pcns counts every PCN in force, reporting or not.',
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
@@ -384,7 +387,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Accepted referrals by who referred the person (the sources add up to all referrals) and by the reasons given (a referral can give several), and how many kinds of source each area receives referrals from. Self-referral share is self-referrals as a percentage of referrals.',
     file: 'referral_sources',
-    version: '1',
+    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '2', from: '1', columns: [] }],
     keys: [],
     definitions: {
       ...COMMON,
@@ -412,7 +418,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Outcomes for the person',
     description: `Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted within a fixed follow-up window from the referral date, and only on referrals whose window has closed by the data-as-of date (see the cohorts in the summary), so every month and year is given the same time. Engaged: at least one link worker contact ${ENGAGEMENT_WINDOW}, with no decline recorded by then; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity ${ENGAGEMENT_WINDOW}. Plans agreed ${ENGAGEMENT_WINDOW}. Link worker contacts ${OUTCOME_WINDOW} per referral (other roles shown separately): the mean is over every referral of the cohort, those never engaged included, while the 6 to 12 expectation is about people supported. Wellbeing measured at baseline and follow-up (the follow-up ${OUTCOME_WINDOW}) and improved by the meaningful-change threshold of its headline instrument, and how episodes ended (the latest discharge ${OUTCOME_WINDOW}). Engagement, connection and plans cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date; contacts, wellbeing and discharge at least ${OUTCOME_COHORT_MONTHS} months before. Method: docs/methodology.md.`,
     file: 'cof_person',
-    version: '1',
+    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '2', from: '1', columns: [] }],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
@@ -494,7 +503,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Link worker contacts per referral',
     description: `Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date, by the number of link worker contacts ${OUTCOME_WINDOW} (20 or more counted together).`,
     file: 'contacts_distribution',
-    version: '1',
+    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '2', from: '1', columns: [] }],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
     definitions: {
@@ -510,7 +522,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Wellbeing change',
     description: `People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date, the follow-up being the last ${OUTCOME_WINDOW}: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.`,
     file: 'wellbeing',
-    version: '1',
+    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '2', from: '1', columns: [] }],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
     definitions: {
@@ -576,7 +591,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       "Counted per accepted referral (an episode of care), not per person (a person referred twice counts twice): for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none; and of each window the latest count only, an after count only if dated on or after its window's end (an earlier one is the uses so far). The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.",
     file: 'cof_system',
-    version: '2', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5)
+    version: '3', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '3', from: '2', columns: [] }],
     params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
     definitions: {
@@ -662,7 +680,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Connections made to community groups and VCSE organisations, by activity category and period of the connection, how many were attended, and how many distinct organisations received people.',
     file: 'cof_community',
-    version: '1',
+    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '2', from: '1', columns: [] }],
     keys: [],
     definitions: {
       ...COMMON,
@@ -701,7 +722,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // review 7, M10). Both landed in one release: one break. 4: England's caseload over the PCNs that sent a snapshot
     // and have referral data (caseload_covered, with its coverage), and people referred NULL where no PCN of the area
     // had onboarded (was 0; review 7, M11); caseload withheld where a PCN's snapshots precede its referral data, and
-    // caseload_covered's FTE only from each PCN's first month with events (review 8, N6).
+    // caseload_covered's FTE only from each PCN's first month with events (review 8, N6); a PCN's reporting span: no
+    // stray events, no data after its extract stopped (review 7, M5). All three landed in one release.
     version: '4',
     changes: [
       {
@@ -819,7 +841,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Equity',
     description: `People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice), ${ENGAGEMENT_WINDOW}, and cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their window closed); wellbeing counts people, measured on referrals made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}. Method: docs/methodology.md.`,
     file: 'equity',
-    version: '2', // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8)
+    version: '3', // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8); 3: reporting spans (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '3', from: '2', columns: [] }],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
@@ -890,7 +915,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Comparing PCNs',
     description: `Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact ${ENGAGEMENT_WINDOW}, not declined by then, of referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date) and wellbeing improvement (of referrals made at least ${OUTCOME_COHORT_MONTHS} months before, measured twice, the follow-up ${OUTCOME_WINDOW}), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).`,
     file: 'pcn_comparison',
-    version: '2', // 2: a PCN's list counts from its first month with events (review 6, K8)
+    version: '3', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '3', from: '2', columns: [] }],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
@@ -944,9 +972,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, months missing since its first month with data, and events and workforce snapshots dated when the PCN was not in force (in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), and events and workforce snapshots dated when the PCN was not in force (all in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
-    version: '1',
+    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
+    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    changes: [{ version: '2', from: '1', columns: [] }],
     keys: [],
     definitions: {
       ...COMMON,
@@ -960,9 +991,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       rejected_duplicate: 'Rows rejected as repeated in the same file.',
       rejected_other: 'Rows rejected for other reasons.',
       last_upload: 'When the latest file landed.',
-      first_month: 'First month with events.',
-      months_with_data: 'Months with events.',
-      months_missing: 'Months without events since the first, to the latest month nationally.',
+      first_month:
+        'First month reported: the first month of its sustained reporting (an event dated more than 3 months before a run of 3 or more months with events is a stray, not its reporting).',
+      months_with_data: 'Months reported with events.',
+      months_missing: 'Months without events since the first month reported, to the latest month nationally.',
       events_out_of_force:
         'Events dated in a month when the PCN was not in force in the reference data (after it closed or before it opened), rounded up to a multiple of 5 (0 stays 0): left out of every figure, England included, until the dates or the reference are corrected.',
       months_out_of_force: 'Months with events dated when the PCN was not in force.',
@@ -973,6 +1005,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       snapshot_months_out_of_force: 'Months with workforce snapshots dated when the PCN was not in force.',
       first_snapshot_month_out_of_force: 'First month with a workforce snapshot dated when the PCN was not in force.',
       last_snapshot_month_out_of_force: 'Last month with a workforce snapshot dated when the PCN was not in force.',
+      last_month_reported:
+        'Last month reported: its last month open with events, or with an extract received after it ended. After it its extract has stopped (or it closed), and its months are no data (not 0) in every figure.',
+      events_outside_reporting:
+        'Events dated before the first month reported (stray or mis-dated events), rounded up to a multiple of 5 (0 stays 0): left out of every figure, England included, until the dates are corrected.',
+      months_outside_reporting: 'Months with events dated before the first month reported.',
+      first_month_outside_reporting: 'First month with events dated before the first month reported.',
+      last_month_outside_reporting: 'Last month with events dated before the first month reported.',
     },
     rules: { counts: [] },
   },

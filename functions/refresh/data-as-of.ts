@@ -4,7 +4,7 @@ import { COMPLETE_SUBMISSION_SHARE, monthEnd, submittedEnough } from './projecti
 /**
  * The data-as-of date (docs/methodology.md, "Data as of"): the last day of the last complete month. A month is
  * complete once it has ended (the refresh runs on a later day) and at least COMPLETE_SUBMISSION_SHARE of the PCNs that
- * have onboarded by then (open on its first day and sending events for it or an earlier month) have sent at least one
+ * have onboarded by then (open on its first day, its reporting span begun in it or an earlier month: onboarded.sql) have sent at least one
  * event in force dated in it. The denominator is the PCNs onboarded, not all PCNs open: during a rollout in waves most
  * open PCNs have not started uploading, and a share of all of them would keep every month unpublished for years; the
  * rollout document shows how many PCNs of those open sent each month, so coverage is never hidden. Every figure's

@@ -60,12 +60,13 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'superseded', kind: 'table' },
   { name: 'retracted', kind: 'table' },
   { name: 'withdrawn', kind: 'table' },
-  // The months each PCN sent, then the last complete month (data-as-of.ts): no step after it reads a later month.
+  // The months each PCN sent; each PCN's reporting span (its months reported: from it its list counts, in
+  // populations, pcn_comparison and equity, and its events; review 7, M5), then the last complete month
+  // (data-as-of.ts, which counts the PCNs onboarded by the spans): no step after it reads a later month.
   { name: 'event_months', kind: 'table' },
+  { name: 'onboarded', kind: 'table' },
   { name: PUBLISHED_THROUGH, kind: 'table' },
   { name: 'pcn_months', kind: 'table' },
-  // Each PCN's first month with events in force: from it its list counts (populations, pcn_comparison, equity).
-  { name: 'onboarded', kind: 'table' },
   { name: 'pcn_deprivation', kind: 'table' },
   { name: 'rollups', kind: 'view' },
   { name: 'populations', kind: 'table' },
@@ -166,6 +167,18 @@ export function describeOutOfForce(rows: readonly OutOfForceRow[]): string | und
       `refresh: workforce snapshots of a month when their PCN is not in force in the reference data are left out of every figure, England included (data_quality lists them): ${snapshots}. Correct the snapshot month at the PCN, or stage a reference version that has the PCN in force then (\`reference FILE\`).`,
   ].filter((line) => line !== '');
   return lines.length === 0 ? undefined : lines.join('\n');
+}
+
+/**
+ * The refresh log's line for events dated outside their PCN's reporting span (meta/outside_reporting.sql: stray events
+ * before the months it reports), each PCN with its months and exact counts, or undefined when there are none.
+ */
+export function describeOutsideReporting(rows: readonly OutOfForceRow[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  const byPcn = new Map<string, string[]>();
+  for (const r of rows) byPcn.set(r.pcn_code, [...(byPcn.get(r.pcn_code) ?? []), `${r.month} (${Number(r.events)})`]);
+  const list = [...byPcn].map(([pcn, months]) => `${pcn}: ${months.join(', ')}`).join('; ');
+  return `refresh: events dated outside their PCN’s reporting span (stray or mis-dated events, dated more than 3 months before the months their PCN reports) are left out of every figure, England included (data_quality lists them): ${list}. Correct the dates at the PCN.`;
 }
 
 /** The first day of a financial year (2024/25 starts 2024-04-01); other periods: the earliest date. */
@@ -515,6 +528,14 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   );
   const outOfForceMessage = describeOutOfForce(outOfForce);
   if (outOfForceMessage) console.warn(outOfForceMessage);
+  // Events dated before their PCN's reporting span (stray events): in no figure either, named the same way (M5).
+  const outsideReporting = describeOutsideReporting(
+    (await timed(
+      'events outside reporting',
+      async () => await deps.engine.query('meta/outside_reporting'),
+    )) as unknown as OutOfForceRow[],
+  );
+  if (outsideReporting) console.warn(outsideReporting);
   const { dataAsOf } = asOf;
 
   const generatedAt = clock().toISOString();

@@ -1,21 +1,20 @@
 -- How complete each month with events is (docs/methodology.md, "Data as of"), counted over the PCNs open on its first
 -- day (in force in the reference data, as pcn_months counts them):
 -- - pcns_open: all of them;
--- - pcns_onboarded: those that have sent at least one event in force dated in this month or an earlier one (uploading
---   automatically by then: a PCN of a later rollout wave is not expected before its first month);
--- - pcns_submitting: those that sent at least one event in force dated in it (event_months, as rollout counts PCNs
---   submitting); each has onboarded.
+-- - pcns_onboarded: those whose reporting began in this month or an earlier one (onboarded.sql's first_month: the
+--   first month of their sustained reporting, uploading automatically by then; a PCN of a later rollout wave is not
+--   expected before its first month, and a stray event dated years earlier does not onboard it: review 7, M5). A PCN
+--   whose extract has stopped stays onboarded while it is open, so a month waits for it (up to the allowance);
+-- - pcns_submitting: those that sent at least one event in force dated in it, in their reporting (event_months, as
+--   rollout counts PCNs submitting); each has onboarded.
+-- The months are those some PCN reports in: a month with only stray events (before their PCN's reporting) is none.
 -- functions/refresh/data-as-of.ts reads the last complete month from these and publishes every month up to it
 -- (published_through).
-WITH first_months AS (
-  SELECT pcn_code, min(month) AS first_month
-  FROM event_months
-  GROUP BY pcn_code
-),
-
-months AS (
-  SELECT DISTINCT month
-  FROM event_months
+WITH months AS (
+  SELECT DISTINCT e.month
+  FROM event_months AS e
+  INNER JOIN onboarded AS o
+    ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
 )
 
 SELECT
@@ -27,9 +26,9 @@ FROM months AS m
 LEFT JOIN pcns AS p
   ON p.valid_from <= CAST(m.month || '-01' AS DATE)
   AND (p.valid_to IS NULL OR p.valid_to >= CAST(m.month || '-01' AS DATE))
-LEFT JOIN first_months AS f
+LEFT JOIN onboarded AS f
   ON f.pcn_code = p.pcn_code
 LEFT JOIN event_months AS s
-  ON s.pcn_code = p.pcn_code AND s.month = m.month
+  ON s.pcn_code = p.pcn_code AND s.month = m.month AND s.month >= f.first_month
 GROUP BY m.month
 ORDER BY m.month

@@ -48,7 +48,8 @@ places AS (
     ) AS fy
   FROM (SELECT DISTINCT pcn_code, month FROM connection_counts WHERE activity_row = 0) AS m
   INNER JOIN pcn_months AS p
-    ON p.pcn_code = m.pcn_code AND p.month = m.month
+    -- in its reporting span, as events_in_force (a stray before it is in no figure: review 7, M5)
+    ON p.pcn_code = m.pcn_code AND p.month = m.month AND p.reporting
 ),
 
 -- Connections and attendances per PCN and month, each activity spread into its columns here, on one row per PCN and

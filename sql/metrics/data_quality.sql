@@ -13,6 +13,10 @@
 -- Workforce snapshots of a month when the PCN was not in force (in no figure either: workforce_in_force): how many
 -- snapshot rows (one a role and month), in how many months, the first and last. Exact: snapshot rows count roles sent,
 -- not events or people, and the months already say which PCN-months a corrected reference would bring in.
+-- A PCN's months reported are its reporting span (prepare/onboarded.sql; red-team review 7, M5): first_month, the
+-- first month of its sustained reporting, from which months missing are counted, and last_month_reported, its last
+-- month in force in it (after which its extract has stopped or it closed: its months are no data in every figure). Events dated before first_month (stray events)
+-- are in no figure, and listed as events out of force are (meta/outside_reporting.sql), rounded up the same way.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -30,9 +34,23 @@ WITH sent AS (
 ),
 
 months_with_data AS (
-  SELECT pcn_code, count(*) AS months_with_data, min(month) AS first_month
-  FROM event_months
-  GROUP BY pcn_code
+  SELECT e.pcn_code, count(*) AS months_with_data, min(o.first_month) AS first_month
+  FROM event_months AS e
+  INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
+  GROUP BY e.pcn_code
+),
+
+outside_reporting AS (
+  SELECT
+    e.pcn_code,
+    sum(e.events) AS events_outside_reporting,
+    count(*) AS months_outside_reporting,
+    min(e.month) AS first_month_outside_reporting,
+    max(e.month) AS last_month_outside_reporting
+  FROM event_months AS e
+  INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month < o.first_month
+  WHERE e.month <= (SELECT month FROM published_through)
+  GROUP BY e.pcn_code
 ),
 
 out_of_force_pcns AS (
@@ -52,7 +70,10 @@ out_of_force_pcns AS (
 ),
 
 missing AS (
-  SELECT p.pcn_code, count(*) FILTER (WHERE s.month IS NULL) AS months_missing
+  SELECT p.pcn_code, count(*) FILTER (WHERE s.month IS NULL) AS months_missing,
+    -- its last month in force and reporting, up to the last published (none while neither: a PCN that closed, its
+    -- last month open; one whose extract stopped, its last month reported)
+    max(p.month) FILTER (WHERE p.reporting) AS last_month_reported
   FROM pcn_months AS p
   INNER JOIN months_with_data AS m
     ON m.pcn_code = p.pcn_code AND p.month >= m.first_month
@@ -85,9 +106,15 @@ SELECT
   COALESCE(o.snapshot_rows, 0) AS snapshot_rows_out_of_force,
   COALESCE(o.snapshot_months, 0) AS snapshot_months_out_of_force,
   o.first_snapshot_month AS first_snapshot_month_out_of_force,
-  o.last_snapshot_month AS last_snapshot_month_out_of_force
+  o.last_snapshot_month AS last_snapshot_month_out_of_force,
+  x.last_month_reported,
+  CAST(CEIL(CAST(COALESCE(r.events_outside_reporting, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_outside_reporting,
+  COALESCE(r.months_outside_reporting, 0) AS months_outside_reporting,
+  r.first_month_outside_reporting,
+  r.last_month_outside_reporting
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
 LEFT JOIN out_of_force_pcns AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
+LEFT JOIN outside_reporting AS r ON r.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

@@ -436,7 +436,7 @@ quintile_cells AS (
     SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.list_size,
       COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS quintile
     FROM pcn_months AS p
-    INNER JOIN onboarded AS o ON o.pcn_code = p.pcn_code AND p.month >= o.first_month
+    INNER JOIN onboarded AS o ON o.pcn_code = p.pcn_code AND p.month >= o.first_month AND p.month <= o.last_month
     LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
   ) AS q
   GROUP BY GROUPING SETS ((fy, quintile), (region_code, fy, quintile), (region_code, icb_code, fy, quintile))

@@ -10,16 +10,16 @@
 -- Control limits around the national and regional rates are computed from these figures.
 -- A PCN open part of the year: its list is the mean over the months it was open (months_open, of the year's months
 -- with data), and its exposure, list x months open / months of the year, is made from them (funnel-documents.ts).
--- Open means open and onboarded: from its first month with events in force (onboarded.sql), as populations.sql
--- counts it (review 6, K8): a PCN that has sent nothing is not placed at 0, and one joining in October is compared
--- over six months.
+-- Open means open and onboarded: over its reporting span (onboarded.sql), as populations.sql counts it (review 6,
+-- K8; review 7, M5): a PCN that has sent nothing is not placed at 0, one joining in October is compared over six
+-- months, and one whose extract stopped over the months it reported.
 WITH places AS (
   SELECT p.pcn_code, p.fy, max_by(p.region_code, p.month) AS region_code, max_by(p.icb_code, p.month) AS icb_code,
     CAST(sum(p.list_size) AS DOUBLE) / count(DISTINCT p.month) AS list_size,
     count(DISTINCT p.month) AS months_open
   FROM pcn_months AS p
   INNER JOIN onboarded AS f
-    ON f.pcn_code = p.pcn_code AND p.month >= f.first_month
+    ON f.pcn_code = p.pcn_code AND p.month >= f.first_month AND p.month <= f.last_month
   GROUP BY p.pcn_code, p.fy
 ),
 

@@ -184,12 +184,13 @@ activity AS (
 ),
 
 -- PCNs that sent events in force dated in the month: one whose events are all dated when it was not in force (a
--- closed PCN's late export) is not counted, as its events are not (events_in_force; red-team review 7, M10).
+-- closed PCN's late export) is not counted, as its events are not (events_in_force; red-team review 7, M10); nor is
+-- one whose only events of the month are strays before its reporting (pcn_months' `reporting`; M5).
 submitters AS (
   SELECT e.month, count(DISTINCT e.pcn_code) AS pcns_submitting
   FROM event_months AS e
   INNER JOIN pcn_months AS p
-    ON p.pcn_code = e.pcn_code AND p.month = e.month
+    ON p.pcn_code = e.pcn_code AND p.month = e.month AND p.reporting
   GROUP BY e.month
 )
 

@@ -130,6 +130,10 @@ windowed AS (
   FROM committed_events AS e
   INNER JOIN referral_windows AS r
     ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
+  -- In the PCN's reporting span, as events_in_force: a stray event dated before it (a decline mis-dated years before
+  -- its referral) is in no figure (onboarded.sql; red-team review 7, M5). A small table: a hash join.
+  INNER JOIN onboarded AS o
+    ON o.pcn_code = e.pcn_code AND e.event_month >= o.first_month
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')

@@ -4,7 +4,9 @@
 -- only its columns. The geography is joined on (PCN, month), an equality, not on the date range of each version.
 -- An event dated in a month when its PCN is not in force (a closed PCN's late export; a new PCN's history from before
 -- it opened) has no geography: it is left out here, so out of every figure at every level, England included, and
--- the levels add up (red-team review 7, M10); data_quality lists them (meta/out_of_force).
+-- the levels add up (red-team review 7, M10); data_quality lists them (meta/out_of_force). So is an event dated
+-- outside its PCN's reporting span (pcn_months' `reporting`: a stray event dated before the months it reports, one
+-- dated 2019; review 7, M5 and M15), listed by meta/outside_reporting and data_quality.
 SELECT
   e.event_id,
   e.event_type,
@@ -42,7 +44,7 @@ FROM committed_events AS e
 LEFT JOIN withdrawn AS w
   ON w.upload_id = e.upload_id AND w.source_row = e.source_row
 INNER JOIN pcn_months AS p
-  ON p.pcn_code = e.pcn_code AND p.month = e.event_month
+  ON p.pcn_code = e.pcn_code AND p.month = e.event_month AND p.reporting
 WHERE e.event_type <> 'retraction'
   AND w.upload_id IS NULL
   -- Up to the last complete month (published_through; docs/methodology.md, "Data as of"): later events wait.

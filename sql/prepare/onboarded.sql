@@ -1,12 +1,97 @@
--- Each PCN's first month with events in force (event_months) up to the last complete month (published_through): the
--- month it is onboarded. Uploads roll out in waves, and a PCN of a later wave has sent nothing yet, which is no count of
--- 0, so a PCN's list counts in a denominator only from this month, as the data-as-of rule counts PCNs onboarded
--- (docs/methodology.md, "Data as of" and "PCNs open part of a period"; red-team review 6, K8). One definition for
--- every step that needs it: populations.sql (rollout's and workforce's lists), pcn_comparison.sql (the months a PCN is
--- compared over) and equity.sql (the lists by deprivation quintile). A PCN that has sent nothing has no row.
-SELECT pcn_code, min(month) AS first_month
-FROM event_months
--- No month after the last complete one, as pcn_months (a PCN whose first events are in a month not yet published is
--- not onboarded yet).
-WHERE month <= (SELECT month FROM published_through)
-GROUP BY pcn_code
+-- Each PCN's reporting span: the months it really reports (docs/methodology.md, Periods, "A PCN's reporting span";
+-- red-team review 7, M5 and M15). One definition for every step that needs it: pcn_months (its `reporting`
+-- months, which populations.sql, events_in_force and the metrics read), meta/data_as_of.sql (the PCNs onboarded by
+-- a month), pcn_comparison.sql and equity.sql (the months a PCN is compared and counted over). A PCN that has sent
+-- nothing has no row.
+-- - first_month, the start of its sustained reporting: its months with events in force (event_months) fall into runs
+--   separated by gaps of more than MAX_GAP = 3 months with no event (a quarter: an extract that failed for up to a
+--   quarter and was sent again later, or a PCN quiet over a summer, is one run); the start is the first month of its
+--   earliest run of at least MIN_RUN = 3 months with events (a quarter of monthly extracts), or of its latest run
+--   when none is that long (a PCN of a new wave; or one that reported a month or two and stopped, or closed: its
+--   span then ends with its extract, below, so a test event sent before a feed began counts its list for its own
+--   month or two only, and becomes a stray when the feed begins more than a quarter later). A stray or mis-dated
+--   event (a pilot's row, a typo in the year) dated more than a quarter before the months the PCN reports is not its
+--   reporting: one such event onboarded the PCN years early, and its list then counted in every denominator at 0
+--   activity (M5), and one dated 2019 stretched every document back to 2019 (M15). Events dated before first_month
+--   are left out of every figure (events_in_force, through pcn_months) and listed (meta/outside_reporting.sql,
+--   data_quality).
+-- - last_month, its end: its last month with events, or, if later, the last month that ended before the latest events
+--   extract received from it (uploads are monthly automatic extracts: one received after a month ended covers it, so
+--   a month in it without events is a real 0). After last_month its extract has stopped: those months are no data
+--   (NULL), not 0 (M5 b).
+-- Every month with events is read (not only those up to the last complete one): a PCN whose regular reporting begins
+-- in a month not yet published is not onboarded yet, whatever stray event it sent earlier; pcn_months reads no later
+-- month than published_through.
+WITH months AS (
+  SELECT
+    pcn_code,
+    month,
+    CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1 AS month_index
+  FROM event_months
+),
+
+-- A new run where more than 3 months without events (MAX_GAP) separate a month from the PCN's previous one: months
+-- 4 apart have 3 empty months between them.
+runs AS (
+  SELECT
+    pcn_code,
+    month,
+    month_index,
+    sum(breaks) OVER (
+      PARTITION BY pcn_code ORDER BY month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS run
+  FROM (
+    SELECT
+      pcn_code,
+      month,
+      month_index,
+      CASE
+        WHEN month_index - lag(month_index) OVER (PARTITION BY pcn_code ORDER BY month_index) > 4 THEN 1 ELSE 0
+      END AS breaks
+    FROM months
+  ) AS m
+),
+
+run_lengths AS (
+  SELECT pcn_code, run, min(month) AS first_month, max(month) AS last_month, count(*) AS months
+  FROM runs
+  GROUP BY pcn_code, run
+),
+
+spans AS (
+  SELECT
+    pcn_code,
+    -- the earliest run of 3 or more months with events (MIN_RUN), else its latest run
+    COALESCE(min(first_month) FILTER (WHERE months >= 3), max(first_month)) AS first_month,
+    max(last_month) AS last_event_month
+  FROM run_lengths
+  GROUP BY pcn_code
+),
+
+-- The last month that ended before the PCN's latest events extract was received (rejected files are no extract).
+extracts AS (
+  SELECT
+    pcn_code,
+    month_index,
+    CAST(CAST(floor(CAST(month_index AS DOUBLE) / 12) AS INTEGER) AS VARCHAR)
+      || '-' || lpad(CAST(month_index % 12 + 1 AS VARCHAR), 2, '0') AS last_month
+  FROM (
+    SELECT pcn_code, max(year(received_at) * 12 + month(received_at) - 2) AS month_index
+    FROM uploads
+    WHERE kind = 'events' AND status <> 'rejected'
+    GROUP BY pcn_code
+  ) AS u
+)
+
+SELECT
+  s.pcn_code,
+  s.first_month,
+  -- compared as text, YYYY-MM (a CASE: greatest of two strings is not written the same on both engines)
+  CASE
+    WHEN x.month_index IS NULL THEN s.last_event_month
+    WHEN s.last_event_month >= x.last_month THEN s.last_event_month
+    ELSE x.last_month
+  END AS last_month
+FROM spans AS s
+LEFT JOIN extracts AS x
+  ON x.pcn_code = s.pcn_code

@@ -5,14 +5,23 @@
 -- ICB from the first day of a month. docs/methodology.md, "Periods".
 -- The months are those of events in force (event_months): a row later corrected to another month, withdrawn or
 -- retracted does not stretch the range (one referral first sent as 2019 and corrected to 2025 would otherwise add six
--- years of empty months to every document).
+-- years of empty months to every document). They start at the first month any PCN reports (onboarded.sql's
+-- first_month): a stray event dated before its PCN's reporting (one event dated 2019) does not stretch them either
+-- (red-team review 7, M15).
+-- `reporting`: the month is in the PCN's reporting span (onboarded.sql, from first_month to last_month). Only such a
+-- PCN-month counts: its list in the denominators (populations.sql; months after its extract stopped and before its
+-- reporting began are no data, not 0: M5), its events in the figures (events_in_force: an event dated before the PCN's
+-- reporting, a stray, is in no figure at any level, as one dated when the PCN is not in force). A PCN in force and not
+-- reporting still counts among its area's PCNs open.
 WITH bounds AS (
   SELECT
-    min(CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1) AS first_index,
-    max(CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1) AS last_index
-  FROM event_months
+    min(CAST(substr(e.month, 1, 4) AS INTEGER) * 12 + CAST(substr(e.month, 6, 2) AS INTEGER) - 1) AS first_index,
+    max(CAST(substr(e.month, 1, 4) AS INTEGER) * 12 + CAST(substr(e.month, 6, 2) AS INTEGER) - 1) AS last_index
+  FROM event_months AS e
+  INNER JOIN onboarded AS o
+    ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
   -- No month after the last complete one (published_through; docs/methodology.md, "Data as of").
-  WHERE month <= (SELECT month FROM published_through)
+  WHERE e.month <= (SELECT month FROM published_through)
 ),
 
 digits AS (
@@ -42,8 +51,11 @@ SELECT
   p.region_code,
   m.month,
   CAST(m.fy_start AS VARCHAR) || '/' || substr(CAST(m.fy_start + 1 AS VARCHAR), 3, 2) AS fy,
-  p.list_size
+  p.list_size,
+  COALESCE(m.month >= o.first_month AND m.month <= o.last_month, false) AS reporting
 FROM months AS m
 INNER JOIN pcns AS p
   ON p.valid_from <= CAST(m.month || '-01' AS DATE)
   AND (p.valid_to IS NULL OR p.valid_to >= CAST(m.month || '-01' AS DATE))
+LEFT JOIN onboarded AS o
+  ON o.pcn_code = p.pcn_code

@@ -52,6 +52,10 @@ WITH counted AS (
   FROM (
     SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on
     FROM committed_events AS e
+    -- in the PCN's reporting span, as events_in_force: a stray measure dated before it is in no figure (onboarded.sql;
+    -- review 7, M5)
+    INNER JOIN onboarded AS o
+      ON o.pcn_code = e.pcn_code AND e.event_month >= o.first_month
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
     WHERE e.event_type = 'wellbeing_measure'
@@ -88,6 +92,8 @@ scores AS (
     FROM committed_events AS e
     INNER JOIN episodes AS p
       ON p.pcn_code = e.pcn_code AND p.referral_id = e.referral_id
+    INNER JOIN onboarded AS o
+      ON o.pcn_code = e.pcn_code AND e.event_month >= o.first_month
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
     WHERE e.event_type = 'wellbeing_measure'

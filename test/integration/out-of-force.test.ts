@@ -165,6 +165,9 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
       first_month_out_of_force: '2025-06',
       last_month_out_of_force: '2025-06',
     });
+    // Its last month reported is its last month open (May), not June's late export (review 7, M5); U00005's is June.
+    expect(row('data_quality', 'pcn', 'U00006', 'all').last_month_reported).toBe('2025-05');
+    expect(row('data_quality', 'pcn', 'U00005', 'all').last_month_reported).toBe('2025-06');
     expect(listed('U00001')).toEqual({
       events_out_of_force: 0,
       months_out_of_force: 0,

@@ -34,10 +34,14 @@ export async function committedEventsDb(): Promise<{ instance: DuckDBInstance; c
  * to decide: data-as-of.ts).
  */
 export async function eventsInForceOfOnePcn(connection: DuckDBConnection, months: readonly string[]): Promise<void> {
+  // Every month in force in the PCN's reporting span (sql/prepare/onboarded.sql, pcn_months' `reporting`).
   await connection.run(`CREATE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR,
-    month VARCHAR, fy VARCHAR, list_size BIGINT)`);
+    month VARCHAR, fy VARCHAR, list_size BIGINT, reporting BOOLEAN)`);
   await connection.run(
-    `INSERT INTO pcn_months VALUES ${months.map((m) => `('U00001', 'QAA', 'Y56', '${m}', '2025/26', 10000)`).join(', ')}`,
+    `INSERT INTO pcn_months VALUES ${months.map((m) => `('U00001', 'QAA', 'Y56', '${m}', '2025/26', 10000, true)`).join(', ')}`,
+  );
+  await connection.run(
+    `CREATE TEMP TABLE onboarded AS SELECT 'U00001' AS pcn_code, '2019-01' AS first_month, '9999-12' AS last_month`,
   );
   await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
   for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])

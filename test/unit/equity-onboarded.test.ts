@@ -66,6 +66,12 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
     await run(
       `INSERT INTO event_months VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}', '${on.slice(0, 7)}', DATE '${on}')`])).join(', ')}`,
     );
+    // Each PCN that sent, its extract received on 3 June 2025 (after May ended): it reports April and May (or May),
+    // its months without referrals included, to May (onboarded.sql's reporting span).
+    await run('CREATE TABLE uploads (pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)');
+    await run(
+      `INSERT INTO uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
+    );
     await run(`CREATE TABLE published_through AS SELECT '2025-05' AS month`);
     await run(`CREATE TABLE onboarded AS ${loadSql('prepare/onboarded')}`);
     const reader = await connection.runAndReadAll(loadSql('metrics/equity'), ['2025-05-31', '2025-05-31']);

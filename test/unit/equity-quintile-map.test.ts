@@ -69,7 +69,9 @@ async function publishedLevels(map: readonly MapPcn[]): Promise<string[]> {
     );
     // Every PCN of the map onboarded (sending events): the check is of the map (test/unit/equity-onboarded.test.ts
     // has a silent PCN).
-    await run(`CREATE TABLE onboarded AS SELECT DISTINCT pcn_code, '2025-12' AS first_month FROM pcn_months`);
+    await run(
+      `CREATE TABLE onboarded AS SELECT DISTINCT pcn_code, '2025-12' AS first_month, '2025-12' AS last_month FROM pcn_months`,
+    );
     const reader = await connection.runAndReadAll(loadSql('metrics/equity'), ['2025-12-31', '2025-12-31']);
     const rows = reader.getRowObjectsJS().filter((r) => r.dimension === 'pcn_imd_quintile');
     return [...new Set(rows.map((r) => String(r.level)))].sort();

@@ -87,6 +87,9 @@ beforeAll(async () => {
   await run(`CREATE TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR,
     fy VARCHAR, list_size BIGINT)`);
   await run(`INSERT INTO pcn_months VALUES ${PCN_MONTHS.join(', ')}`);
+  // Every PCN's extract received after the last month (onboarded.sql: its reporting span runs to the last month).
+  await run(`CREATE TABLE uploads AS SELECT DISTINCT pcn_code, 'events' AS kind, 'accepted' AS status,
+    TIMESTAMP '2100-01-01 00:00:00' AS received_at FROM pcn_months`);
   await run(`CREATE TABLE pcn_deprivation AS SELECT * FROM (VALUES ('U00001', 1, 1), ('U00002', 2, 1), ('U00003', 1, 1))
     AS d (pcn_code, imd_decile, imd_quintile)`);
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
@@ -98,6 +101,12 @@ beforeAll(async () => {
     // quintile's PCNs (a quintile counts the PCNs onboarded: equity.sql).
     if (table === 'event_months')
       await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01', 1)`);
+    // pcn_months' months in each PCN's reporting span (as sql/prepare/pcn_months.sql marks them).
+    if (table === 'onboarded') {
+      await run('ALTER TABLE pcn_months ADD COLUMN reporting BOOLEAN');
+      await run(`UPDATE pcn_months SET reporting = COALESCE((SELECT pcn_months.month BETWEEN o.first_month AND o.last_month
+        FROM onboarded AS o WHERE o.pcn_code = pcn_months.pcn_code), false)`);
+    }
   }
   const query = async (file: string, params: string[]) => {
     const reader = await connection.runAndReadAll(loadSql(`metrics/${file}`), params);

@@ -74,11 +74,17 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
     await connection.run(`CREATE OR REPLACE TEMP TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR,
       region_code VARCHAR, month VARCHAR, fy VARCHAR, list_size BIGINT)`);
     await connection.run(`INSERT INTO pcn_months VALUES ${pcnMonths(repeatMay)}`);
+    // Every month in the PCN's reporting span (onboarded.sql).
+    await connection.run('ALTER TABLE pcn_months ADD COLUMN reporting BOOLEAN DEFAULT true');
     for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
     await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+    // Every month of the PCN in its reporting span (onboarded.sql).
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE onboarded AS SELECT 'U00001' AS pcn_code, '2019-01' AS first_month, '9999-12' AS last_month`,
+    );
     for (const step of ['event_months', 'episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     return {

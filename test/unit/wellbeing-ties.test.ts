@@ -67,11 +67,15 @@ async function pairs(rows: readonly string[]): Promise<Record<string, unknown>[]
       person_id = 'person-1', received_at = TIMESTAMP '2025-07-01 09:00:00', event_month = strftime(occurred_on, '%Y-%m')`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE pcn_months AS
       SELECT 'U00001' AS pcn_code, 'QAA' AS icb_code, 'Y56' AS region_code, m AS month, '2025/26' AS fy,
-        10000 AS list_size FROM (VALUES ('2025-04'), ('2025-05'), ('2025-06')) AS t (m)`);
+        10000 AS list_size, true AS reporting FROM (VALUES ('2025-04'), ('2025-05'), ('2025-06')) AS t (m)`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
     for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
+    // Every month of the PCN in its reporting span (onboarded.sql).
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE onboarded AS SELECT 'U00001' AS pcn_code, '2019-01' AS first_month, '9999-12' AS last_month`,
+    );
     for (const step of ['episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(

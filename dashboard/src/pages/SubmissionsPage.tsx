@@ -33,6 +33,7 @@ export default function SubmissionsPage() {
   const outOfForce = rows.filter((r) => Number(r.events_out_of_force ?? 0) > 0);
   const snapshotsOutOfForce = rows.filter((r) => Number(r.snapshot_rows_out_of_force ?? 0) > 0);
   const months = (first: unknown, last: unknown) => `${first}${last === first ? '' : ` to ${last}`}`;
+  const outsideReporting = rows.filter((r) => Number(r.events_outside_reporting ?? 0) > 0);
   const sent = new Set(rows.map((r) => r.code));
   const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
   const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
@@ -80,6 +81,8 @@ export default function SubmissionsPage() {
             rejected_duplicate: 'Rejected: duplicate',
             rejected_other: 'Rejected: other',
             files_rejected: 'Files rejected',
+            first_month: 'First month reported',
+            last_month_reported: 'Last month reported',
             months_missing: 'Months missing',
             events_out_of_force: 'Events out of force (in no figure)',
             first_month_out_of_force: 'First month out of force',
@@ -87,6 +90,9 @@ export default function SubmissionsPage() {
             snapshot_rows_out_of_force: 'Workforce snapshot rows out of force (in no figure)',
             first_snapshot_month_out_of_force: 'First snapshot month out of force',
             last_snapshot_month_out_of_force: 'Last snapshot month out of force',
+            events_outside_reporting: 'Events before first month reported (in no figure)',
+            first_month_outside_reporting: 'First month before reporting',
+            last_month_outside_reporting: 'Last month before reporting',
           },
           rows,
         })}
@@ -129,6 +135,19 @@ export default function SubmissionsPage() {
             .
           </p>
         )}
+        {outsideReporting.length > 0 && (
+          // Stray events dated before the PCN's reporting span are in no figure (review 7, M5): named for correction.
+          <p role="status" className="rounded-tremor-small bg-amber-50 p-2 text-tremor-default text-amber-900">
+            Events dated before their PCN's first month reported (stray or mis-dated), left out of every figure:{' '}
+            {outsideReporting
+              .map(
+                (r) =>
+                  `${r.name} (${r.code}) ${months(r.first_month_outside_reporting, r.last_month_outside_reporting)}, ${formatCount(r.events_outside_reporting as number)} events`,
+              )
+              .join('; ')}{' '}
+            (counts rounded up to a multiple of 5).
+          </p>
+        )}
         <DataTable
           testId="submissions-table"
           label="Submissions by PCN"
@@ -165,6 +184,13 @@ export default function SubmissionsPage() {
               numeric: true,
               cell: (r) =>
                 `${formatCount(r.rejected_invalid as number)} / ${formatCount(r.rejected_duplicate as number)} / ${formatCount(r.rejected_other as number)}`,
+            },
+            {
+              // The PCN's reporting span: after its last month reported its extract has stopped (no data, not 0).
+              key: 'reported',
+              header: 'Months reported',
+              cell: (r) =>
+                r.first_month ? `${r.first_month} to ${r.last_month_reported ?? 'not yet published'}` : 'none yet',
             },
             {
               key: 'missing',

@@ -1,0 +1,105 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { loadSql } from '../../functions/lib/query-engine.ts';
+
+/*
+ * sql/prepare/onboarded.sql, each PCN's reporting span (red-team review 7, M5 and M15), on hand-made months with events
+ * and upload receipts. Runs of months with events are split by gaps of more than 3 months without one; the start is
+ * the first month of the earliest run of 3 or more months, else of the latest run; the end is the last month with
+ * events, or the last month ended before the latest events extract (accepted or partly accepted) was received.
+ *
+ *   PCN     months with events                          latest events extract  span
+ *   U00001  2023-05; 2025-04..2025-07                   2025-08-02             2025-04..2025-07 (2023-05 alone: stray)
+ *   U00002  2025-01, 2025-05..2025-07 (3 empty between)  2025-08-02            2025-01..2025-07 (a gap of 3 is one run)
+ *   U00003  2024-01..2024-03; 2025-01..2025-07          2025-08-02             2024-01..2025-07 (an earlier run of 3
+ *                                                                              is reporting: a long outage keeps it)
+ *   U00004  2025-03..2025-05                            2025-06-03             2025-03..2025-05 (stopped)
+ *   U00005  2025-03..2025-05                            2025-08-02             2025-03..2025-07 (June, July: real 0)
+ *   U00006  2025-03..2025-05                            rejected 2025-08-02,   2025-03..2025-05 (a rejected file or a
+ *                                                       workforce 2025-08-02   workforce snapshot is no extract)
+ *   U00007  2024-02; 2025-07 (a new wave, one month)    2025-08-02             2025-07..2025-07
+ *   U00008  2025-05..2025-07                            none (no receipt)      2025-05..2025-07
+ *   U00009  2024-09..2024-10 (a pilot: 2 months)        2024-11-02             2024-09..2024-10 (its latest run, ended
+ *                                                                              with its extract)
+ *   U00010  2025-04 (one month, a new wave)             2025-08-02             2025-04..2025-07 (current: it ends 3
+ *                                                                              months before July)
+ */
+const MONTHS: Record<string, string[]> = {
+  U00001: ['2023-05', '2025-04', '2025-05', '2025-06', '2025-07'],
+  U00002: ['2025-01', '2025-05', '2025-06', '2025-07'],
+  U00003: [
+    '2024-01',
+    '2024-02',
+    '2024-03',
+    '2025-01',
+    '2025-02',
+    '2025-03',
+    '2025-04',
+    '2025-05',
+    '2025-06',
+    '2025-07',
+  ],
+  U00004: ['2025-03', '2025-04', '2025-05'],
+  U00005: ['2025-03', '2025-04', '2025-05'],
+  U00006: ['2025-03', '2025-04', '2025-05'],
+  U00007: ['2024-02', '2025-07'],
+  U00008: ['2025-05', '2025-06', '2025-07'],
+  U00009: ['2024-09', '2024-10'],
+  U00010: ['2025-04'],
+};
+const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string][] = [
+  ['U00001', 'events', 'accepted', '2025-08-02 07:00:00'],
+  ['U00002', 'events', 'accepted', '2025-08-02 07:00:00'],
+  ['U00003', 'events', 'partially_accepted', '2025-08-02 07:00:00'],
+  ['U00004', 'events', 'accepted', '2025-05-03 07:00:00'],
+  ['U00004', 'events', 'accepted', '2025-06-03 07:00:00'],
+  ['U00005', 'events', 'accepted', '2025-06-03 07:00:00'],
+  ['U00005', 'events', 'accepted', '2025-08-02 07:00:00'],
+  ['U00006', 'events', 'accepted', '2025-06-03 07:00:00'],
+  ['U00006', 'events', 'rejected', '2025-08-02 07:00:00'],
+  ['U00006', 'workforce', 'accepted', '2025-08-02 07:00:00'],
+  ['U00007', 'events', 'accepted', '2025-08-02 07:00:00'],
+  ['U00009', 'events', 'accepted', '2024-11-02 07:00:00'],
+  ['U00010', 'events', 'accepted', '2025-08-02 07:00:00'],
+];
+
+async function spans(): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run('CREATE TABLE event_months (pcn_code VARCHAR, month VARCHAR)');
+    await connection.run(
+      `INSERT INTO event_months VALUES ${Object.entries(MONTHS)
+        .flatMap(([pcn, months]) => months.map((m) => `('${pcn}', '${m}')`))
+        .join(', ')}`,
+    );
+    await connection.run(
+      'CREATE TABLE uploads (pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
+    );
+    await connection.run(
+      `INSERT INTO uploads VALUES ${UPLOADS.map(([p, k, s, at]) => `('${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
+    );
+    const reader = await connection.runAndReadAll(`${loadSql('prepare/onboarded')} ORDER BY 1`);
+    return reader.getRowObjectsJS();
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe("each PCN's reporting span (onboarded.sql)", () => {
+  it('starts at its sustained reporting and ends at its last month reported', async () => {
+    expect(await spans()).toEqual([
+      { pcn_code: 'U00001', first_month: '2025-04', last_month: '2025-07' },
+      { pcn_code: 'U00002', first_month: '2025-01', last_month: '2025-07' },
+      { pcn_code: 'U00003', first_month: '2024-01', last_month: '2025-07' },
+      { pcn_code: 'U00004', first_month: '2025-03', last_month: '2025-05' },
+      { pcn_code: 'U00005', first_month: '2025-03', last_month: '2025-07' },
+      { pcn_code: 'U00006', first_month: '2025-03', last_month: '2025-05' },
+      { pcn_code: 'U00007', first_month: '2025-07', last_month: '2025-07' },
+      { pcn_code: 'U00008', first_month: '2025-05', last_month: '2025-07' },
+      { pcn_code: 'U00009', first_month: '2024-09', last_month: '2024-10' },
+      { pcn_code: 'U00010', first_month: '2025-04', last_month: '2025-07' },
+    ]);
+  });
+});
