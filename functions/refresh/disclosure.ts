@@ -109,6 +109,13 @@ export interface DisclosureRules {
   readonly areas?: {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
+    /**
+     * The areas in force within a row's area in its period (an ICB's PCNs, from the reference data: public), as rows
+     * naming them (level, code, period_type, period), whether or not the document has a row for them; undefined where
+     * the row's parts are not known so (a region's ICBs, England's regions). Where the audit is stuck on the row's `*`,
+     * its parts with no row are given a row of `*` before anything is withheld (absentParts).
+     */
+    readonly partsInForce?: (row: Row) => readonly Row[] | undefined;
   };
   /**
    * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
@@ -702,13 +709,74 @@ const WITHIN_ROW: Secondary = {};
  * Applies the rules to query rows; returns new rows, with England rows unchanged. `preSuppressed` names, per row, cells
  * below England to publish as `*` whatever they hold (a count another document controlling the same count suppressed:
  * shared-counts.ts, jointFixedPoint): they are suppressed before secondary suppression and the audit, which then treat
- * them as any other `*`.
+ * them as any other `*`. `filled` names parts in force with no figure to give a row of `*` from the start (another
+ * document controlling the same count gave them one: withAbsentParts); where the audit is stuck on an area's `*` with
+ * such parts (absentParts), the rows are controlled again with them, and only what is still stuck is withheld.
  */
 export function applyDisclosureControl(
   rows: readonly Row[],
   rules: DisclosureRules,
   preSuppressed?: (row: Row) => readonly string[],
+  filled: readonly Row[] = [],
 ): Row[] {
+  // Each round gives rows to parts that had none, so it ends.
+  for (let parts = filled; ; ) {
+    const { input, suppressedOf } = withAbsentParts(rows, parts, rules);
+    const imposed =
+      suppressedOf.size === 0
+        ? preSuppressed
+        : (row: Row) => [...(preSuppressed?.(row) ?? []), ...(suppressedOf.get(row) ?? [])];
+    const { published, fill } = controlRows(input, rules, imposed);
+    if (fill.length === 0) return published;
+    parts = [...parts, ...fill];
+  }
+}
+
+/**
+ * The rows with a row for each of `parts` (level, code, period and the document's keys): an area in force with no
+ * figure (an ICB's PCN that sent nothing). Its counts are 0, to be published `*` (`suppressedOf`, for the `preSuppressed`
+ * of applyDisclosureControl) wherever its area's count is not 0 (where that is 0, so is every part's); its other figures
+ * are null. A row the document has for it without figures (rollout's PCN in force that sent nothing: null, M11) is
+ * replaced, keeping its other columns; otherwise the row is added at the end.
+ */
+function withAbsentParts(
+  rows: readonly Row[],
+  parts: readonly Row[],
+  rules: DisclosureRules,
+): { input: readonly Row[]; suppressedOf: Map<Row, string[]> } {
+  const suppressedOf = new Map<Row, string[]>();
+  const { areas } = rules;
+  if (parts.length === 0 || areas === undefined) return { input: rows, suppressedOf };
+  const byKey = new Map(rows.map((row, i) => [areaKey(row, rules), i]));
+  const areaRow = new Map<string, Row>(rows.map((row) => [areas.totalOf(row), row]));
+  const input = [...rows];
+  for (const part of parts) {
+    const at = byKey.get(areaKey(part, rules));
+    const row: Row = { ...(at === undefined ? part : (input[at] as Row)) };
+    const parents = areas.partOf(row).flatMap((key) => {
+      const parent = areaRow.get(key);
+      return parent === undefined ? [] : [parent];
+    });
+    const suppressed: string[] = [];
+    for (const column of rules.counts) {
+      const counted = parents.some((parent) => typeof parent[column] === 'number' && parent[column] !== 0);
+      const none = parents.some((parent) => parent[column] === 0);
+      row[column] = counted || none ? 0 : null;
+      if (counted) suppressed.push(column);
+    }
+    suppressedOf.set(row, suppressed);
+    if (at === undefined) input.push(row);
+    else input[at] = row;
+  }
+  return { input, suppressedOf };
+}
+
+/** applyDisclosureControl on rows given (with parts in force given rows): the published rows, or parts to fill. */
+function controlRows(
+  rows: readonly Row[],
+  rules: DisclosureRules,
+  preSuppressed?: (row: Row) => readonly string[],
+): { published: Row[]; fill: Row[] } {
   const out = rows.map((row) => controlRow(row, rules));
   if (preSuppressed !== undefined)
     for (let i = 0; i < out.length; i++) {
@@ -743,10 +811,11 @@ export function applyDisclosureControl(
     new Map(staff.map((s) => [s.headcount, s])),
   );
   secondary.run();
-  const withheld = suppressRecoverable(out, rules, keys, secondary);
+  const { withheld, fill } = suppressRecoverable(out, rules, keys, secondary);
+  if (fill.length > 0) return { published: [], fill };
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
-  return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
+  return { published: withheld.size === 0 ? out : out.filter((row) => !withheld.has(row)), fill };
 }
 
 /** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
@@ -776,9 +845,9 @@ function suppressRecoverable(
   rules: DisclosureRules,
   keys: AuditKeys | undefined,
   secondary: SecondarySuppression,
-): Set<Row> {
+): { withheld: Set<Row>; fill: Row[] } {
   const withheld = new Set<Row>();
-  if (rules.areas === undefined || keys === undefined) return withheld;
+  if (rules.areas === undefined || keys === undefined) return { withheld, fill: [] };
   let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
@@ -850,15 +919,23 @@ function suppressRecoverable(
   while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
+    const stuckRows: Row[] = [];
     for (const c of dirty) {
       const { count, stuck } = protectComponent(system, c, suppressVariable, values);
       suppressed += count;
-      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
+      if (stuck !== undefined) {
+        withhold.add(withholdingKey(stuck));
+        stuckRows.push(stuck);
+      }
     }
     if (suppressed === 0 && withhold.size === 0) {
       dirty = [];
       continue;
     }
+    // Before withholding: parts in force with no row, given a row of `*`, may leave the reader nothing to pin (the
+    // caller controls the rows again with them).
+    const fill = absentParts(stuckRows, out, rules, keys);
+    if (fill.length > 0) return { withheld, fill };
     secondary.run();
     if (withhold.size === 0) {
       sync();
@@ -869,7 +946,52 @@ function suppressRecoverable(
     for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
     rebuild();
   }
-  return withheld;
+  return { withheld, fill: [] };
+}
+
+/**
+ * Red-team review 7, M12. Where the audit is stuck (a figure pinned, nothing left to suppress near it) on a row, or
+ * on a part of an area, whose area's figure is `*` and has parts in force with no figure (PCNs of an ICB that sent
+ * nothing: `partsInForce`), those parts are returned, to be given a row of `*` (withAbsentParts) and the rows
+ * controlled again. A sealed ICB (`*` over exactly seven `*` PCNs, read alone as 7 over seven 1s) then stands over
+ * more than seven `*`, which read as 1 to 7 contradicts and pins nothing. A `*` of no row cannot be told from a `*` of
+ * a small count (documents sharing the count jointly show it so too: refresh.ts, controlJointly), and says only that
+ * the PCN was in force, which the reference data says. Where there are no such parts the rows are withheld, as before.
+ */
+function absentParts(stuckRows: readonly Row[], out: readonly Row[], rules: DisclosureRules, keys: AuditKeys): Row[] {
+  const partsInForce = rules.areas?.partsInForce;
+  if (partsInForce === undefined || stuckRows.length === 0) return [];
+  const columns = auditedColumns(rules);
+  const withFigures = new Set<string>();
+  const areaOf = new Map<string, Row>();
+  out.forEach((row, i) => {
+    if (isNational(row)) return;
+    if (columns.some((c) => typeof row[c] === 'number' || row[c] === SUPPRESSED)) withFigures.add(areaKey(row, rules));
+    areaOf.set(keys.totalOf[i] as string, row);
+  });
+  const rowIndex = new Map(out.map((row, i) => [row, i]));
+  const fill = new Map<string, Row>();
+  for (const stuck of stuckRows) {
+    const i = rowIndex.get(stuck);
+    if (i === undefined) continue;
+    for (const area of [stuck, ...(keys.partOf[i] as readonly string[]).map((key) => areaOf.get(key))]) {
+      if (area === undefined || isNational(area) || !columns.some((c) => area[c] === SUPPRESSED)) continue;
+      for (const part of partsInForce(area) ?? []) {
+        const row: Row = { ...part };
+        for (const k of rules.periodKeys ?? []) row[k] = area[k] ?? null;
+        const key = areaKey(row, rules);
+        if (!withFigures.has(key)) fill.set(key, row);
+      }
+    }
+  }
+  return [...fill.values()];
+}
+
+/** A row's area, period and document keys, as one string. */
+function areaKey(row: Row, rules: DisclosureRules): string {
+  let key = `${row.level}|${row.code}|${row.period_type}|${row.period}`;
+  for (const k of rules.periodKeys ?? []) key += `|${String(row[k])}`;
+  return key;
 }
 
 function clearTouched(secondary: SecondarySuppression): void {
