@@ -1,5 +1,6 @@
 import { type Figure, SUPPRESSED } from '../contract/index.ts';
 import { financialYearOf } from '../contract/periods.ts';
+import type { WithheldBelowEngland } from '../contract/summaries.ts';
 import type { Row } from '../lib/query-engine.ts';
 import {
   type AuditKeys,
@@ -726,7 +727,7 @@ export function applyDisclosureControl(
       suppressedOf.size === 0
         ? preSuppressed
         : (row: Row) => [...(preSuppressed?.(row) ?? []), ...(suppressedOf.get(row) ?? [])];
-    const { published, fill } = controlRows(input, rules, imposed);
+    const { published, fill } = controlRows(input, rules, imposed, maybeZeroWhere(parts, rules));
     if (fill.length === 0) return published;
     parts = [...parts, ...fill];
   }
@@ -771,11 +772,26 @@ function withAbsentParts(
   return { input, suppressedOf };
 }
 
-/** applyDisclosureControl on rows given (with parts in force given rows): the published rows, or parts to fill. */
+/**
+ * The rows whose `*` may hide 0 once `parts` are given rows of `*` (AuditSpec.maybeZero): every part below England of
+ * an area that one of them is a part of. Undefined without parts.
+ */
+function maybeZeroWhere(parts: readonly Row[], rules: DisclosureRules): ((row: Row) => boolean) | undefined {
+  const { areas } = rules;
+  if (parts.length === 0 || areas === undefined) return undefined;
+  const given = new Set(parts.flatMap((part) => areas.partOf(part)));
+  return (row) => !isNational(row) && areas.partOf(row).some((key) => given.has(key));
+}
+
+/**
+ * applyDisclosureControl on rows given (with parts in force given rows, whose areas' parts' `*` may hide 0:
+ * `maybeZero`): the published rows, or parts to give rows to.
+ */
 function controlRows(
   rows: readonly Row[],
   rules: DisclosureRules,
-  preSuppressed?: (row: Row) => readonly string[],
+  preSuppressed: ((row: Row) => readonly string[]) | undefined,
+  maybeZero: ((row: Row) => boolean) | undefined,
 ): { published: Row[]; fill: Row[] } {
   const out = rows.map((row) => controlRow(row, rules));
   if (preSuppressed !== undefined)
@@ -811,7 +827,7 @@ function controlRows(
     new Map(staff.map((s) => [s.headcount, s])),
   );
   secondary.run();
-  const { withheld, fill } = suppressRecoverable(out, rules, keys, secondary);
+  const { withheld, fill } = suppressRecoverable(out, rules, keys, secondary, maybeZero);
   if (fill.length > 0) return { published: [], fill };
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
@@ -845,10 +861,11 @@ function suppressRecoverable(
   rules: DisclosureRules,
   keys: AuditKeys | undefined,
   secondary: SecondarySuppression,
+  maybeZero?: (row: Row) => boolean,
 ): { withheld: Set<Row>; fill: Row[] } {
   const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return { withheld, fill: [] };
-  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas, maybeZero };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,
@@ -919,14 +936,12 @@ function suppressRecoverable(
   while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
-    const stuckRows: Row[] = [];
+    const sealedTotals: Row[] = [];
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
+      const { count, stuck, sealed } = protectComponent(system, c, suppressVariable, values);
       suppressed += count;
-      if (stuck !== undefined) {
-        withhold.add(withholdingKey(stuck));
-        stuckRows.push(stuck);
-      }
+      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
+      if (sealed !== undefined) sealedTotals.push(...sealed);
     }
     if (suppressed === 0 && withhold.size === 0) {
       dirty = [];
@@ -934,7 +949,7 @@ function suppressRecoverable(
     }
     // Before withholding: parts in force with no row, given a row of `*`, may leave the reader nothing to pin (the
     // caller controls the rows again with them).
-    const fill = absentParts(stuckRows, out, rules, keys);
+    const fill = absentParts(sealedTotals, out, rules);
     if (fill.length > 0) return { withheld, fill };
     secondary.run();
     if (withhold.size === 0) {
@@ -950,40 +965,31 @@ function suppressRecoverable(
 }
 
 /**
- * Red-team review 7, M12. Where the audit is stuck (a figure pinned, nothing left to suppress near it) on a row, or
- * on a part of an area, whose area's figure is `*` and has parts in force with no figure (PCNs of an ICB that sent
- * nothing: `partsInForce`), those parts are returned, to be given a row of `*` (withAbsentParts) and the rows
- * controlled again. A sealed ICB (`*` over exactly seven `*` PCNs, read alone as 7 over seven 1s) then stands over
- * more than seven `*`, which read as 1 to 7 contradicts and pins nothing. A `*` of no row cannot be told from a `*` of
- * a small count (documents sharing the count jointly show it so too: refresh.ts, controlJointly), and says only that
- * the PCN was in force, which the reference data says. Where there are no such parts the rows are withheld, as before.
+ * Red-team review 7, M12. Where the audit is stuck on a sealed equation read alone (a `*` total below England over
+ * parts all `*` or 0: an ICB's `*` over exactly seven `*` PCNs reads as 7 over seven 1s) whose total's area has parts
+ * in force with no figure (PCNs of the ICB that sent nothing: `partsInForce`), those parts are returned, to be given a
+ * row of `*` (withAbsentParts) and the rows controlled again: the ICB's `*` then stands over more `*` than the one
+ * equation can pin. A `*` of no row cannot be told from a `*` of a small count (documents sharing the count jointly show
+ * it so too: refresh.ts, controlJointly), and its row says only that the PCN was in force, which the reference data
+ * says. A reader knowing that, though, reads every `*` of a part of such an area as 0 to 7 (maybeZero), and so does the
+ * audit then. Not where the figure is pinned from above (England's small figure over its regions): rows given there
+ * pin the same, so the rows are withheld as before, as they are where the area has no part without a row.
  */
-function absentParts(stuckRows: readonly Row[], out: readonly Row[], rules: DisclosureRules, keys: AuditKeys): Row[] {
+function absentParts(sealedTotals: readonly Row[], out: readonly Row[], rules: DisclosureRules): Row[] {
   const partsInForce = rules.areas?.partsInForce;
-  if (partsInForce === undefined || stuckRows.length === 0) return [];
+  if (partsInForce === undefined || sealedTotals.length === 0) return [];
   const columns = auditedColumns(rules);
   const withFigures = new Set<string>();
-  const areaOf = new Map<string, Row>();
-  out.forEach((row, i) => {
-    if (isNational(row)) return;
+  for (const row of out)
     if (columns.some((c) => typeof row[c] === 'number' || row[c] === SUPPRESSED)) withFigures.add(areaKey(row, rules));
-    areaOf.set(keys.totalOf[i] as string, row);
-  });
-  const rowIndex = new Map(out.map((row, i) => [row, i]));
   const fill = new Map<string, Row>();
-  for (const stuck of stuckRows) {
-    const i = rowIndex.get(stuck);
-    if (i === undefined) continue;
-    for (const area of [stuck, ...(keys.partOf[i] as readonly string[]).map((key) => areaOf.get(key))]) {
-      if (area === undefined || isNational(area) || !columns.some((c) => area[c] === SUPPRESSED)) continue;
-      for (const part of partsInForce(area) ?? []) {
-        const row: Row = { ...part };
-        for (const k of rules.periodKeys ?? []) row[k] = area[k] ?? null;
-        const key = areaKey(row, rules);
-        if (!withFigures.has(key)) fill.set(key, row);
-      }
+  for (const area of sealedTotals)
+    for (const part of partsInForce(area) ?? []) {
+      const row: Row = { ...part };
+      for (const k of rules.periodKeys ?? []) row[k] = area[k] ?? null;
+      const key = areaKey(row, rules);
+      if (!withFigures.has(key)) fill.set(key, row);
     }
-  }
   return [...fill.values()];
 }
 
@@ -1026,14 +1032,15 @@ function changedComponents(
 /**
  * Suppresses within one component until the reader finds nothing: for each recoverable cell the nearest published
  * non-zero count below England; where the component has none, its zeros below England. Returns how many cells it
- * suppressed, and the row of a recoverable cell where nothing was left to suppress (`stuck`).
+ * suppressed, and the row of a recoverable cell where nothing was left to suppress (`stuck`; `sealed`: the rows of the
+ * `*` totals below England of equations read alone so stuck, protectAlone).
  */
 function protectComponent(
   system: AuditSystem,
   component: number,
   suppress: (variable: number) => void,
   values: LoadedValues,
-): { count: number; stuck?: Row } {
+): Stuck {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
   const { rows, columns, rowOf, columnOf } = system;
   const publishedCount = (v: number) => {
@@ -1054,7 +1061,7 @@ function protectComponent(
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
       const alone = protectAlone(system, component, suppress, publishedCount, values);
-      if (alone.count === 0) return alone.stuck === undefined ? { count } : { count, stuck: alone.stuck };
+      if (alone.count === 0) return { ...alone, count };
       count += alone.count;
       continue;
     }
@@ -1078,10 +1085,20 @@ function protectComponent(
   }
 }
 
+/** What protecting a component did: cells suppressed, and where nothing was left to suppress, the rows stuck on. */
+interface Stuck {
+  readonly count: number;
+  /** A row of a figure still recovered: its period's rows below England are withheld. */
+  readonly stuck?: Row;
+  /** The total rows of sealed equations read alone (a `*` below England over parts all `*` or 0), stuck on. */
+  readonly sealed?: readonly Row[];
+}
+
 /**
  * Protects what each equation of a component read alone pins (equationDisclosures), within each such equation
  * (withinEquation); returns how many cells it suppressed and, where it suppressed none, the row of a pin that holds
- * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are).
+ * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are), and the total rows of the sealed
+ * equations among them (`sealed`: their parts in force without a row may be given one, absentParts).
  */
 function protectAlone(
   system: AuditSystem,
@@ -1089,7 +1106,7 @@ function protectAlone(
   suppress: (variable: number) => void,
   publishedCount: (v: number) => number | undefined,
   values: LoadedValues,
-): { count: number; stuck?: Row } {
+): Stuck {
   const targets = new Set<number>();
   // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
   // readings, 14 over two `*` read as 7 and 7) is left as it is: withholding its rows left out half the rows below
@@ -1100,24 +1117,32 @@ function protectAlone(
   // secondary suppression and the audit avoid sealing one where another cell will do, so it is left only where every
   // figure of its period below England is already `*` or sealed (a demo's community connections in January 2025).
   let certain: Row | undefined;
+  const sealed: Row[] = [];
   for (const { equation, disclosures } of equationDisclosures(system, component, undefined, values)) {
     const target =
       withinEquation(system, equation, publishedCount, true) ?? withinEquation(system, equation, publishedCount, false);
-    if (target !== undefined) targets.add(target);
-    else if (certain === undefined)
-      certain =
-        disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row ??
-        (totalSuppressedBelowEngland(system, equation) ? disclosures[0]?.cell.row : undefined);
+    if (target !== undefined) {
+      targets.add(target);
+      continue;
+    }
+    const pinned = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
+    const total = pinned === undefined ? totalSuppressedBelowEngland(system, equation) : undefined;
+    if (total !== undefined) sealed.push(total);
+    certain ??= pinned ?? (total === undefined ? undefined : disclosures[0]?.cell.row);
   }
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
-  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
+  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain, sealed } : { count: targets.size };
 }
 
-/** Whether equation e's total is a `*` below England (every other figure of it `*` or 0 where nothing is left in it). */
-function totalSuppressedBelowEngland(system: AuditSystem, e: number): boolean {
+/**
+ * The row of equation e's total where it is a `*` below England (every other figure of it `*` or 0 where nothing is
+ * left in it); undefined otherwise.
+ */
+function totalSuppressedBelowEngland(system: AuditSystem, e: number): Row | undefined {
   const v = system.equationVariables[system.equationStart[e] as number] as number;
   const r = system.rowOf[v] as number;
-  return r >= 0 && !isNational(system.rows[r] as Row) && publishedValue(system, v) === SUPPRESSED;
+  const row = r < 0 ? undefined : (system.rows[r] as Row);
+  return row !== undefined && !isNational(row) && publishedValue(system, v) === SUPPRESSED ? row : undefined;
 }
 
 /**
@@ -1158,6 +1183,52 @@ function withinEquation(
     if (zero === undefined && r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) zero = v;
   }
   return best ?? zero;
+}
+
+/** Why rows below England are left out, as a document's summary says (withheldBelowEngland). */
+export const WITHHELD_REASON =
+  'Withheld for disclosure control, not missing: a figure below England in these rows could otherwise be worked out ' +
+  "exactly from England's figure and those beside it, with nothing left to suppress. England's figure is published.";
+
+/**
+ * The rows of `exact` that control left out of `published` (the audit's withholding), by period and document `keys`,
+ * with the levels left out (red-team review 7, M8); undefined where none is. Only levels: a number of rows could count
+ * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order (a part given a row with none of its
+ * own is put in place of its row without figures, or after every row), so the two are walked side by side.
+ */
+export function withheldBelowEngland(
+  exact: readonly Row[],
+  published: readonly Row[],
+  keys: readonly string[],
+): WithheldBelowEngland | undefined {
+  const periods = new Map<string, { period_type: string; period: string; keys?: Row; levels: string[] }>();
+  let j = 0;
+  for (const row of exact) {
+    if (j < published.length && sameArea(row, published[j] as Row, keys)) {
+      j++;
+      continue;
+    }
+    const at = [row.period_type, row.period, ...keys.map((k) => row[k])].map(String).join('|');
+    let entry = periods.get(at);
+    if (entry === undefined) {
+      entry = {
+        period_type: String(row.period_type),
+        period: String(row.period),
+        ...(keys.length > 0 ? { keys: Object.fromEntries(keys.map((k) => [k, row[k] ?? null])) } : {}),
+        levels: [],
+      };
+      periods.set(at, entry);
+    }
+    if (!entry.levels.includes(String(row.level))) entry.levels.push(String(row.level));
+  }
+  return periods.size === 0 ? undefined : { reason: WITHHELD_REASON, withheld: [...periods.values()] };
+}
+
+/** Whether two rows are of the same area, period and document keys. */
+function sameArea(a: Row, b: Row, keys: readonly string[]): boolean {
+  if (a.code !== b.code || a.period !== b.period || a.period_type !== b.period_type) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return a.level === b.level;
 }
 
 /** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */

@@ -24,7 +24,7 @@ import {
   recoverCompactions,
 } from './compact.ts';
 import { DATA_AS_OF_RULE, type DataAsOf, englandAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
-import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
+import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
@@ -228,7 +228,12 @@ export function partsFinder(geography: readonly GeographyRow[], parentOf: (row: 
     const key = `${row.code}|${row.period_type}|${row.period}`;
     let parts = found.get(key);
     if (parts === undefined) {
-      const pcn = (code: string): Row => ({ level: 'pcn', code, period_type: row.period_type ?? null, period: row.period ?? null });
+      const pcn = (code: string): Row => ({
+        level: 'pcn',
+        code,
+        period_type: row.period_type ?? null,
+        period: row.period ?? null,
+      });
       parts = pcnCodes.map(pcn).filter((part) => parentOf(part).includes(String(row.code)));
       found.set(key, parts);
     }
@@ -375,9 +380,12 @@ export function buildDocument(
   const revised = revise ? revise(definition, published, exact) : exact;
   const rawAsPublished = revised === exact ? raw : revised;
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
+  // Rows below England the audit left out, so that a reader can tell them from no data (review 7, M8).
+  const withheld = withheldBelowEngland(exact, published, definition.keys);
   const summary = {
     ...(definition.summarise ? definition.summarise(rawAsPublished, context) : {}),
     ...(definition.afterControl ? definition.afterControl(published, rawAsPublished) : {}),
+    ...(withheld === undefined ? {} : { withheld_below_england: withheld }),
   };
   return {
     name: definition.name,

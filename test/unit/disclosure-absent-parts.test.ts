@@ -106,6 +106,42 @@ describe("an ICB's stuck * over PCNs in force with no figure (review 7, M12)", (
     expect(shown(published)).toEqual(['ENG 122']);
   });
 
+  it("withholds as before where the ICB's * is pinned from above: England's 2 over two regions with a row each", () => {
+    // The 2% demo's contacts_distribution, 2024/25, 18 contacts, in small: England 2 = R1 + R2, R1 = I1 = P1 (1),
+    // R2 = I2 = P2 (1); I1 has P3 in force without a row. Each region has a row, so 1 or more: 1 each, and so I1 and
+    // I2, whatever P3 shows: a row of `*` for P3 would only make the 1-to-7 reading contradict (I1 over two `*` is 2 or
+    // more), so that the audit read loosely and found nothing, and the rows were published (the first fix, rows in this
+    // order: every area shown `*`, P3 too). England's equation, not an ICB's read alone, is stuck: the year's rows below
+    // England are withheld, as before.
+    const parents: Record<string, string> = { R1: 'ENG', R2: 'ENG', I1: 'R1', I2: 'R2', P1: 'I1', P2: 'I2', P3: 'I1' };
+    const level: Record<string, string> = { E: 'national', R: 'region', I: 'icb', P: 'pcn' };
+    const at = (code: string): Row => ({
+      level: level[code[0] as string] as string,
+      code,
+      period_type: 'fy',
+      period: '2024/25',
+    });
+    const rules: DisclosureRules = {
+      counts: ['episodes'],
+      areas: {
+        partOf: (r) => (parents[String(r.code)] === undefined ? [] : [`${parents[String(r.code)]}|${r.period}`]),
+        totalOf: (r) => `${r.code}|${r.period}`,
+        partsInForce: (r) =>
+          r.level === 'icb'
+            ? Object.keys(parents)
+                .filter((c) => parents[c] === r.code)
+                .map(at)
+            : undefined,
+      },
+      periodKeys: [],
+    };
+    const exact = Object.entries({ P1: 1, P2: 1, I1: 1, I2: 1, R1: 1, R2: 1, ENG: 2 }).map(([code, episodes]) => ({
+      ...at(code),
+      episodes,
+    }));
+    expect(shown(applyDisclosureControl(exact, rules), 'episodes')).toEqual(['ENG 2']);
+  });
+
   it("a part given from the start (another document's) is `*` where its ICB counted some, 0 where none", () => {
     // Two columns adding up to referrals: gp (every referral) and self (none). U8 given as filled; U8 has no row here.
     // Its referrals and gp are `*` (I1's are 7), its self 0 (I1's is 0, so every part's is); no other figure of it.
@@ -115,7 +151,7 @@ describe("an ICB's stuck * over PCNs in force with no figure (review 7, M12)", (
       areas: areas(false),
       periodKeys: [],
     };
-    const exact = EXACT.map((r) => ({ ...r, gp: r.referrals, self: 0 }));
+    const exact = EXACT.map((r) => ({ ...r, gp: r.referrals ?? null, self: 0 }));
     const published = applyDisclosureControl(exact, rules, undefined, [area('U8')]);
     expect(published.at(-1)).toEqual({ ...area('U8'), referrals: '*', gp: '*', self: 0 });
     // One PCN more under I1 (eight `*` over a `*`): nothing stuck, nothing withheld.
