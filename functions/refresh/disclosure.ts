@@ -1221,8 +1221,17 @@ export function withheldBelowEngland(
     }
     if (!entry.levels.includes(String(row.level))) entry.levels.push(String(row.level));
   }
-  return periods.size === 0 ? undefined : { reason: WITHHELD_REASON, withheld: [...periods.values()] };
+  if (periods.size === 0) return undefined;
+  const rank = (level: string) => {
+    const at = LEVELS_DOWN.indexOf(level);
+    return at === -1 ? LEVELS_DOWN.length : at;
+  };
+  for (const entry of periods.values()) entry.levels.sort((a, b) => rank(a) - rank(b));
+  return { reason: WITHHELD_REASON, withheld: [...periods.values()] };
 }
+
+/** The levels of areas from the top, as a summary lists them. */
+const LEVELS_DOWN = ['national', 'region', 'icb', 'pcn'];
 
 /** Whether two rows are of the same area, period and document keys. */
 function sameArea(a: Row, b: Row, keys: readonly string[]): boolean {

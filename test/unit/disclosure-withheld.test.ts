@@ -61,7 +61,7 @@ describe('rows withheld below England are named in the summary (review 7, M8)', 
     ]);
     expect(withheldBelowEngland(exact, published, ['contacts'])).toEqual({
       reason: WITHHELD_REASON,
-      withheld: [{ period_type: 'month', period: '2025-04', keys: { contacts: 20 }, levels: ['pcn', 'icb', 'region'] }],
+      withheld: [{ period_type: 'month', period: '2025-04', keys: { contacts: 20 }, levels: ['region', 'icb', 'pcn'] }],
     });
     const kept = exact.filter((r) => r.contacts === 2);
     expect(withheldBelowEngland(kept, applyDisclosureControl(kept, RULES), ['contacts'])).toBeUndefined();
