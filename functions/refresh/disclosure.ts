@@ -50,7 +50,9 @@ import {
  *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
  *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
- *   without months) the year's rows below England for that key are withheld;
+ *   without months) the year's rows below England for that key are withheld (named in the document's summary:
+ *   withheldBelowEngland); before withholding for an ICB's sealed `*` read alone, its PCNs in force with no figure are
+ *   given a row of `*` and the rows controlled again (absentParts);
  * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
  *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
