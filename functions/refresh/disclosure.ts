@@ -755,11 +755,13 @@ function withAbsentParts(
   const input = [...rows];
   for (const part of parts) {
     const at = byKey.get(areaKey(part, rules));
-    const row: Row = { ...(at === undefined ? part : (input[at] as Row)) };
-    const parents = areas.partOf(row).flatMap((key) => {
+    const parents = areas.partOf(part).flatMap((key) => {
       const parent = areaRow.get(key);
       return parent === undefined ? [] : [parent];
     });
+    // A new row has its area's columns, none with a figure.
+    const blank = Object.fromEntries(Object.keys(parents[0] ?? {}).map((column) => [column, null]));
+    const row: Row = at === undefined ? { ...blank, ...part } : { ...(input[at] as Row) };
     const suppressed: string[] = [];
     for (const column of rules.counts) {
       const counted = parents.some((parent) => typeof parent[column] === 'number' && parent[column] !== 0);
@@ -1129,11 +1131,22 @@ function protectAlone(
     }
     const pinned = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
     const total = pinned === undefined ? totalSuppressedBelowEngland(system, equation) : undefined;
-    if (total !== undefined) sealed.push(total);
+    if (total !== undefined && overAreas(system, equation)) sealed.push(total);
     certain ??= pinned ?? (total === undefined ? undefined : disclosures[0]?.cell.row);
   }
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
   return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain, sealed } : { count: targets.size };
+}
+
+/** Whether equation e is an area's over the areas within it (not a row's columns, nor a year's months). */
+function overAreas(system: AuditSystem, e: number): boolean {
+  const { equationStart, equationVariables, rowOf, rows } = system;
+  const total = rows[rowOf[equationVariables[equationStart[e] as number] as number] as number] as Row | undefined;
+  for (let i = (equationStart[e] as number) + 1; i < (equationStart[e + 1] as number); i++) {
+    const r = rowOf[equationVariables[i] as number] as number;
+    if (r >= 0 && total !== undefined && (rows[r] as Row).code !== total.code) return true;
+  }
+  return false;
 }
 
 /**

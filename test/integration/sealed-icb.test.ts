@@ -109,6 +109,11 @@ describe("an ICB's sealed count (a * over seven *) no longer withholds every are
       }
   });
 
+  it('withholds no row below England, so no document names any (M8)', () => {
+    for (const name of ['rollout', 'referral_sources', 'cof_person'])
+      expect(docs.get(name)?.summary?.withheld_below_england).toBeUndefined();
+  });
+
   it('the independent disclosure scan finds nothing recoverable', () => {
     expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
   });
