@@ -436,6 +436,7 @@ export function controlJointly(
   // (rollout's no-data null beside it would say it is 0).
   const cells = new Map([...own].map(([name, ids]) => [name, new Set(ids)]));
   const filled = new Map<string, Row>();
+  const givenTo = new Map<string, readonly string[]>();
   const noteFilled = (name: string, published: readonly Row[]) => {
     const columns = joint.flatMap((count) => count.cells.filter((c) => c.document === name).map((c) => c.column));
     const mine = own.get(name) as Set<string>;
@@ -455,15 +456,22 @@ export function controlJointly(
       const { definition, rows } = byName.get(name) as (typeof members)[number];
       const mine = own.get(name) as Set<string>;
       const parts: Row[] = [];
+      const given: string[] = [];
       for (const id of imposedNow) {
         const part = mine.has(id) ? undefined : filled.get(id);
-        if (part !== undefined) parts.push(part);
+        if (part === undefined) continue;
+        parts.push(part);
+        given.push(id);
       }
+      givenTo.set(name, given);
       return controlDocument(definition, rows, context, imposedColumns(name, joint, imposedNow), parts);
     },
     (name, result) => {
       noteFilled(name, result.published);
-      return suppressedJointCells(name, result.exact, result.published, joint);
+      const found = suppressedJointCells(name, result.exact, result.published, joint);
+      // A part given a row is `*` there (its count is the ICB's, not 0), or its row is withheld with its period's.
+      for (const id of givenTo.get(name) ?? []) found.add(id);
+      return found;
     },
   );
   onRounds?.(rounds, imposed.size);
