@@ -2,14 +2,14 @@ import type { MetaDocument, RevisionsHeld } from '../../functions/contract/metri
 import { formatDate, fyLabel, monthLabel } from './format.ts';
 
 /** A held period in words: a month (2025-04 → Apr 2025), a financial year (2025/26 → FY 2025/26), else as given. */
-function periodLabel(period: string): string {
+export function periodLabel(period: string): string {
   if (/^\d{4}-\d{2}$/.test(period)) return monthLabel(period);
   if (/^\d{4}\/\d{2}$/.test(period)) return fyLabel(period);
   return period;
 }
 
 /** a, b and c */
-function listed(items: readonly string[]): string {
+export function listed(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 

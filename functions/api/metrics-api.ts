@@ -70,6 +70,8 @@ export function documentToCsv(rows: readonly MetricRow[], about?: CsvAbout): str
     const covers = coversOf(about);
     if (covers && !own.includes('covers')) added.push(['covers', covers]);
   }
+  const withheld = about === undefined ? undefined : withheldOf(about);
+  if (withheld && !own.includes('withheld_below_england')) added.push(['withheld_below_england', withheld]);
   const columns = [...own, ...added.map(([name]) => name)];
   const cell = (value: unknown) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
   return csvText(
@@ -101,6 +103,25 @@ function coversOf({ summary }: CsvAbout): ((row: MetricRow) => string) | undefin
     return () => text;
   }
   return undefined;
+}
+
+/**
+ * On the rows of a period (and keys) whose rows below England disclosure control withheld (the document's
+ * summary.withheld_below_england; red-team review 7, M8), the levels withheld, so that a file saved on its own tells
+ * them from no data; undefined where none is.
+ */
+function withheldOf({ summary }: CsvAbout): ((row: MetricRow) => string) | undefined {
+  const entries = summaryOf({ summary }, 'withheld_below_england')?.withheld;
+  if (entries === undefined || entries.length === 0) return undefined;
+  return (row) => {
+    const entry = entries.find(
+      (e) =>
+        e.period === row.period &&
+        e.period_type === row.period_type &&
+        Object.entries(e.keys ?? {}).every(([k, v]) => row[k] === v),
+    );
+    return entry ? `rows withheld for disclosure control: ${entry.levels.join(', ')}` : '';
+  };
 }
 
 function filtersOf(query: URLSearchParams, scope: Scope) {

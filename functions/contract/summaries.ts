@@ -132,6 +132,24 @@ export interface TargetProgress {
   readonly held?: { readonly release: string | null; readonly data_as_of: string | null };
 }
 
+/**
+ * Rows below England that disclosure control left out of a document (docs/methodology.md, "Disclosure control": where
+ * a figure would still be worked out with nothing left to suppress), so that a reader can tell them from no data
+ * (red-team review 7, M8). Per period and document keys, the levels left out, never how many rows: in a document that
+ * lists only areas with a figure, that would count the areas with one (3 PCN rows beside England's 3 would be 1 each).
+ */
+export interface WithheldBelowEngland {
+  readonly reason: string;
+  readonly withheld: readonly {
+    readonly period_type: string;
+    readonly period: string;
+    /** The document's keys of the rows (contacts, instrument, dimension and group...), where it has any. */
+    readonly keys?: Readonly<Record<string, unknown>>;
+    /** The levels of the rows left out (region, icb, pcn; national for England's groups of PCNs). */
+    readonly levels: readonly string[];
+  }[];
+}
+
 /** Every summary a published document may carry, by key. */
 export interface MetricSummaries {
   /** rollout */
@@ -148,6 +166,8 @@ export interface MetricSummaries {
   readonly compared_with: string | null;
   /** alerts: region → alerts */
   readonly by_region: Readonly<Record<string, number>>;
+  /** any controlled document: rows below England left out by disclosure control (M8) */
+  readonly withheld_below_england: WithheldBelowEngland;
 }
 
 /** A document's summary under `key`, typed; undefined when the document has none. */

@@ -1,5 +1,6 @@
 import { type Figure, SUPPRESSED } from '../contract/index.ts';
 import { financialYearOf } from '../contract/periods.ts';
+import type { WithheldBelowEngland } from '../contract/summaries.ts';
 import type { Row } from '../lib/query-engine.ts';
 import {
   type AuditKeys,
@@ -49,7 +50,9 @@ import {
  *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
  *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
- *   without months) the year's rows below England for that key are withheld;
+ *   without months) the year's rows below England for that key are withheld (named in the document's summary:
+ *   withheldBelowEngland); before withholding for an ICB's sealed `*` read alone, its PCNs in force with no figure are
+ *   given a row of `*` and the rows controlled again (absentParts);
  * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
  *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
@@ -109,6 +112,13 @@ export interface DisclosureRules {
   readonly areas?: {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
+    /**
+     * The areas in force within a row's area in its period (an ICB's PCNs, from the reference data: public), as rows
+     * naming them (level, code, period_type, period), whether or not the document has a row for them; undefined where
+     * the row's parts are not known so (a region's ICBs, England's regions). Where the audit is stuck on the row's `*`,
+     * its parts with no row are given a row of `*` before anything is withheld (absentParts).
+     */
+    readonly partsInForce?: (row: Row) => readonly Row[] | undefined;
   };
   /**
    * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
@@ -702,13 +712,91 @@ const WITHIN_ROW: Secondary = {};
  * Applies the rules to query rows; returns new rows, with England rows unchanged. `preSuppressed` names, per row, cells
  * below England to publish as `*` whatever they hold (a count another document controlling the same count suppressed:
  * shared-counts.ts, jointFixedPoint): they are suppressed before secondary suppression and the audit, which then treat
- * them as any other `*`.
+ * them as any other `*`. `filled` names parts in force with no figure to give a row of `*` from the start (another
+ * document controlling the same count gave them one: withAbsentParts); where the audit is stuck on an area's `*` with
+ * such parts (absentParts), the rows are controlled again with them, and only what is still stuck is withheld.
  */
 export function applyDisclosureControl(
   rows: readonly Row[],
   rules: DisclosureRules,
   preSuppressed?: (row: Row) => readonly string[],
+  filled: readonly Row[] = [],
 ): Row[] {
+  // Each round gives rows to parts that had none, so it ends.
+  for (let parts = filled; ; ) {
+    const { input, suppressedOf } = withAbsentParts(rows, parts, rules);
+    const imposed =
+      suppressedOf.size === 0
+        ? preSuppressed
+        : (row: Row) => [...(preSuppressed?.(row) ?? []), ...(suppressedOf.get(row) ?? [])];
+    const { published, fill } = controlRows(input, rules, imposed, maybeZeroWhere(parts, rules));
+    if (fill.length === 0) return published;
+    parts = [...parts, ...fill];
+  }
+}
+
+/**
+ * The rows with a row for each of `parts` (level, code, period and the document's keys): an area in force with no
+ * figure (an ICB's PCN that sent nothing). Its counts are 0, to be published `*` (`suppressedOf`, for the `preSuppressed`
+ * of applyDisclosureControl) wherever its area's count is not 0 (where that is 0, so is every part's); its other figures
+ * are null. A row the document has for it without figures (rollout's PCN in force that sent nothing: null, M11) is
+ * replaced, keeping its other columns; otherwise the row is added at the end.
+ */
+function withAbsentParts(
+  rows: readonly Row[],
+  parts: readonly Row[],
+  rules: DisclosureRules,
+): { input: readonly Row[]; suppressedOf: Map<Row, string[]> } {
+  const suppressedOf = new Map<Row, string[]>();
+  const { areas } = rules;
+  if (parts.length === 0 || areas === undefined) return { input: rows, suppressedOf };
+  const byKey = new Map(rows.map((row, i) => [areaKey(row, rules), i]));
+  const areaRow = new Map<string, Row>(rows.map((row) => [areas.totalOf(row), row]));
+  const input = [...rows];
+  for (const part of parts) {
+    const at = byKey.get(areaKey(part, rules));
+    const parents = areas.partOf(part).flatMap((key) => {
+      const parent = areaRow.get(key);
+      return parent === undefined ? [] : [parent];
+    });
+    // A new row has its area's columns, none with a figure.
+    const blank = Object.fromEntries(Object.keys(parents[0] ?? {}).map((column) => [column, null]));
+    const row: Row = at === undefined ? { ...blank, ...part } : { ...(input[at] as Row) };
+    const suppressed: string[] = [];
+    for (const column of rules.counts) {
+      const counted = parents.some((parent) => typeof parent[column] === 'number' && parent[column] !== 0);
+      const none = parents.some((parent) => parent[column] === 0);
+      row[column] = counted || none ? 0 : null;
+      if (counted) suppressed.push(column);
+    }
+    suppressedOf.set(row, suppressed);
+    if (at === undefined) input.push(row);
+    else input[at] = row;
+  }
+  return { input, suppressedOf };
+}
+
+/**
+ * The rows whose `*` may hide 0 once `parts` are given rows of `*` (AuditSpec.maybeZero): every part below England of
+ * an area that one of them is a part of. Undefined without parts.
+ */
+function maybeZeroWhere(parts: readonly Row[], rules: DisclosureRules): ((row: Row) => boolean) | undefined {
+  const { areas } = rules;
+  if (parts.length === 0 || areas === undefined) return undefined;
+  const given = new Set(parts.flatMap((part) => areas.partOf(part)));
+  return (row) => !isNational(row) && areas.partOf(row).some((key) => given.has(key));
+}
+
+/**
+ * applyDisclosureControl on rows given (with parts in force given rows, whose areas' parts' `*` may hide 0:
+ * `maybeZero`): the published rows, or parts to give rows to.
+ */
+function controlRows(
+  rows: readonly Row[],
+  rules: DisclosureRules,
+  preSuppressed: ((row: Row) => readonly string[]) | undefined,
+  maybeZero: ((row: Row) => boolean) | undefined,
+): { published: Row[]; fill: Row[] } {
   const out = rows.map((row) => controlRow(row, rules));
   if (preSuppressed !== undefined)
     for (let i = 0; i < out.length; i++) {
@@ -743,10 +831,11 @@ export function applyDisclosureControl(
     new Map(staff.map((s) => [s.headcount, s])),
   );
   secondary.run();
-  const withheld = suppressRecoverable(out, rules, keys, secondary);
+  const { withheld, fill } = suppressRecoverable(out, rules, keys, secondary, maybeZero);
+  if (fill.length > 0) return { published: [], fill };
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
-  return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
+  return { published: withheld.size === 0 ? out : out.filter((row) => !withheld.has(row)), fill };
 }
 
 /** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
@@ -776,10 +865,11 @@ function suppressRecoverable(
   rules: DisclosureRules,
   keys: AuditKeys | undefined,
   secondary: SecondarySuppression,
-): Set<Row> {
+  maybeZero?: (row: Row) => boolean,
+): { withheld: Set<Row>; fill: Row[] } {
   const withheld = new Set<Row>();
-  if (rules.areas === undefined || keys === undefined) return withheld;
-  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  if (rules.areas === undefined || keys === undefined) return { withheld, fill: [] };
+  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas, maybeZero };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,
@@ -850,15 +940,21 @@ function suppressRecoverable(
   while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
+    const sealedTotals: Row[] = [];
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
+      const { count, stuck, sealed } = protectComponent(system, c, suppressVariable, values);
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
+      if (sealed !== undefined) sealedTotals.push(...sealed);
     }
     if (suppressed === 0 && withhold.size === 0) {
       dirty = [];
       continue;
     }
+    // Before withholding: parts in force with no row, given a row of `*`, may leave the reader nothing to pin (the
+    // caller controls the rows again with them).
+    const fill = absentParts(sealedTotals, out, rules);
+    if (fill.length > 0) return { withheld, fill };
     secondary.run();
     if (withhold.size === 0) {
       sync();
@@ -869,7 +965,43 @@ function suppressRecoverable(
     for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
     rebuild();
   }
-  return withheld;
+  return { withheld, fill: [] };
+}
+
+/**
+ * Red-team review 7, M12. Where the audit is stuck on a sealed equation read alone (a `*` total below England over
+ * parts all `*` or 0: an ICB's `*` over exactly seven `*` PCNs reads as 7 over seven 1s) whose total's area has parts
+ * in force with no figure (PCNs of the ICB that sent nothing: `partsInForce`), those parts are returned, to be given a
+ * row of `*` (withAbsentParts) and the rows controlled again: the ICB's `*` then stands over more `*` than the one
+ * equation can pin. A `*` of no row cannot be told from a `*` of a small count (documents sharing the count jointly show
+ * it so too: refresh.ts, controlJointly), and its row says only that the PCN was in force, which the reference data
+ * says. A reader knowing that, though, reads every `*` of a part of such an area as 0 to 7 (maybeZero), and so does the
+ * audit then. Not where the figure is pinned from above (England's small figure over its regions): rows given there
+ * pin the same, so the rows are withheld as before, as they are where the area has no part without a row.
+ */
+function absentParts(sealedTotals: readonly Row[], out: readonly Row[], rules: DisclosureRules): Row[] {
+  const partsInForce = rules.areas?.partsInForce;
+  if (partsInForce === undefined || sealedTotals.length === 0) return [];
+  const columns = auditedColumns(rules);
+  const withFigures = new Set<string>();
+  for (const row of out)
+    if (columns.some((c) => typeof row[c] === 'number' || row[c] === SUPPRESSED)) withFigures.add(areaKey(row, rules));
+  const fill = new Map<string, Row>();
+  for (const area of sealedTotals)
+    for (const part of partsInForce(area) ?? []) {
+      const row: Row = { ...part };
+      for (const k of rules.periodKeys ?? []) row[k] = area[k] ?? null;
+      const key = areaKey(row, rules);
+      if (!withFigures.has(key)) fill.set(key, row);
+    }
+  return [...fill.values()];
+}
+
+/** A row's area, period and document keys, as one string. */
+function areaKey(row: Row, rules: DisclosureRules): string {
+  let key = `${row.level}|${row.code}|${row.period_type}|${row.period}`;
+  for (const k of rules.periodKeys ?? []) key += `|${String(row[k])}`;
+  return key;
 }
 
 function clearTouched(secondary: SecondarySuppression): void {
@@ -904,14 +1036,15 @@ function changedComponents(
 /**
  * Suppresses within one component until the reader finds nothing: for each recoverable cell the nearest published
  * non-zero count below England; where the component has none, its zeros below England. Returns how many cells it
- * suppressed, and the row of a recoverable cell where nothing was left to suppress (`stuck`).
+ * suppressed, and the row of a recoverable cell where nothing was left to suppress (`stuck`; `sealed`: the rows of the
+ * `*` totals below England of equations read alone so stuck, protectAlone).
  */
 function protectComponent(
   system: AuditSystem,
   component: number,
   suppress: (variable: number) => void,
   values: LoadedValues,
-): { count: number; stuck?: Row } {
+): Stuck {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
   const { rows, columns, rowOf, columnOf } = system;
   const publishedCount = (v: number) => {
@@ -932,7 +1065,7 @@ function protectComponent(
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
       const alone = protectAlone(system, component, suppress, publishedCount, values);
-      if (alone.count === 0) return alone.stuck === undefined ? { count } : { count, stuck: alone.stuck };
+      if (alone.count === 0) return { ...alone, count };
       count += alone.count;
       continue;
     }
@@ -956,10 +1089,20 @@ function protectComponent(
   }
 }
 
+/** What protecting a component did: cells suppressed, and where nothing was left to suppress, the rows stuck on. */
+interface Stuck {
+  readonly count: number;
+  /** A row of a figure still recovered: its period's rows below England are withheld. */
+  readonly stuck?: Row;
+  /** The total rows of sealed equations read alone (a `*` below England over parts all `*` or 0), stuck on. */
+  readonly sealed?: readonly Row[];
+}
+
 /**
  * Protects what each equation of a component read alone pins (equationDisclosures), within each such equation
  * (withinEquation); returns how many cells it suppressed and, where it suppressed none, the row of a pin that holds
- * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are).
+ * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are), and the total rows of the sealed
+ * equations among them (`sealed`: their parts in force without a row may be given one, absentParts).
  */
 function protectAlone(
   system: AuditSystem,
@@ -967,7 +1110,7 @@ function protectAlone(
   suppress: (variable: number) => void,
   publishedCount: (v: number) => number | undefined,
   values: LoadedValues,
-): { count: number; stuck?: Row } {
+): Stuck {
   const targets = new Set<number>();
   // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
   // readings, 14 over two `*` read as 7 and 7) is left as it is: withholding its rows left out half the rows below
@@ -978,24 +1121,43 @@ function protectAlone(
   // secondary suppression and the audit avoid sealing one where another cell will do, so it is left only where every
   // figure of its period below England is already `*` or sealed (a demo's community connections in January 2025).
   let certain: Row | undefined;
+  const sealed: Row[] = [];
   for (const { equation, disclosures } of equationDisclosures(system, component, undefined, values)) {
     const target =
       withinEquation(system, equation, publishedCount, true) ?? withinEquation(system, equation, publishedCount, false);
-    if (target !== undefined) targets.add(target);
-    else if (certain === undefined)
-      certain =
-        disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row ??
-        (totalSuppressedBelowEngland(system, equation) ? disclosures[0]?.cell.row : undefined);
+    if (target !== undefined) {
+      targets.add(target);
+      continue;
+    }
+    const pinned = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
+    const total = pinned === undefined ? totalSuppressedBelowEngland(system, equation) : undefined;
+    if (total !== undefined && overAreas(system, equation)) sealed.push(total);
+    certain ??= pinned ?? (total === undefined ? undefined : disclosures[0]?.cell.row);
   }
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
-  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
+  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain, sealed } : { count: targets.size };
 }
 
-/** Whether equation e's total is a `*` below England (every other figure of it `*` or 0 where nothing is left in it). */
-function totalSuppressedBelowEngland(system: AuditSystem, e: number): boolean {
+/** Whether equation e is an area's over the areas within it (not a row's columns, nor a year's months). */
+function overAreas(system: AuditSystem, e: number): boolean {
+  const { equationStart, equationVariables, rowOf, rows } = system;
+  const total = rows[rowOf[equationVariables[equationStart[e] as number] as number] as number] as Row | undefined;
+  for (let i = (equationStart[e] as number) + 1; i < (equationStart[e + 1] as number); i++) {
+    const r = rowOf[equationVariables[i] as number] as number;
+    if (r >= 0 && total !== undefined && (rows[r] as Row).code !== total.code) return true;
+  }
+  return false;
+}
+
+/**
+ * The row of equation e's total where it is a `*` below England (every other figure of it `*` or 0 where nothing is
+ * left in it); undefined otherwise.
+ */
+function totalSuppressedBelowEngland(system: AuditSystem, e: number): Row | undefined {
   const v = system.equationVariables[system.equationStart[e] as number] as number;
   const r = system.rowOf[v] as number;
-  return r >= 0 && !isNational(system.rows[r] as Row) && publishedValue(system, v) === SUPPRESSED;
+  const row = r < 0 ? undefined : (system.rows[r] as Row);
+  return row !== undefined && !isNational(row) && publishedValue(system, v) === SUPPRESSED ? row : undefined;
 }
 
 /**
@@ -1036,6 +1198,61 @@ function withinEquation(
     if (zero === undefined && r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) zero = v;
   }
   return best ?? zero;
+}
+
+/** Why rows below England are left out, as a document's summary says (withheldBelowEngland). */
+export const WITHHELD_REASON =
+  'Withheld for disclosure control, not missing: a figure below England in these rows could otherwise be worked out ' +
+  "exactly from England's figure and those beside it, with nothing left to suppress. England's figure is published.";
+
+/**
+ * The rows of `exact` that control left out of `published` (the audit's withholding), by period and document `keys`,
+ * with the levels left out (red-team review 7, M8); undefined where none is. Only levels: a number of rows could count
+ * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order (a part given a row with none of its
+ * own is put in place of its row without figures, or after every row), so the two are walked side by side.
+ */
+export function withheldBelowEngland(
+  exact: readonly Row[],
+  published: readonly Row[],
+  keys: readonly string[],
+): WithheldBelowEngland | undefined {
+  const periods = new Map<string, { period_type: string; period: string; keys?: Row; levels: string[] }>();
+  let j = 0;
+  for (const row of exact) {
+    if (j < published.length && sameArea(row, published[j] as Row, keys)) {
+      j++;
+      continue;
+    }
+    const at = [row.period_type, row.period, ...keys.map((k) => row[k])].map(String).join('|');
+    let entry = periods.get(at);
+    if (entry === undefined) {
+      entry = {
+        period_type: String(row.period_type),
+        period: String(row.period),
+        ...(keys.length > 0 ? { keys: Object.fromEntries(keys.map((k) => [k, row[k] ?? null])) } : {}),
+        levels: [],
+      };
+      periods.set(at, entry);
+    }
+    if (!entry.levels.includes(String(row.level))) entry.levels.push(String(row.level));
+  }
+  if (periods.size === 0) return undefined;
+  const rank = (level: string) => {
+    const at = LEVELS_DOWN.indexOf(level);
+    return at === -1 ? LEVELS_DOWN.length : at;
+  };
+  for (const entry of periods.values()) entry.levels.sort((a, b) => rank(a) - rank(b));
+  return { reason: WITHHELD_REASON, withheld: [...periods.values()] };
+}
+
+/** The levels of areas from the top, as a summary lists them. */
+const LEVELS_DOWN = ['national', 'region', 'icb', 'pcn'];
+
+/** Whether two rows are of the same area, period and document keys. */
+function sameArea(a: Row, b: Row, keys: readonly string[]): boolean {
+  if (a.code !== b.code || a.period !== b.period || a.period_type !== b.period_type) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return a.level === b.level;
 }
 
 /** A rate from published figures: suppressed with its numerator or denominator, null without a denominator. */

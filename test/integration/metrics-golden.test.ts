@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { WITHHELD_REASON } from '../../functions/refresh/disclosure.ts';
 import { type GoldenEvent, referralEvent } from '../support/golden.ts';
 import { goldenProgramme } from '../support/golden-programme.ts';
 
@@ -387,6 +388,15 @@ describe('the other catalogue documents, worked out by hand', () => {
           ?.rows.filter((r) => r.period === period)
           .map((r) => r.level),
       ).toEqual(['national']);
+    // And the document says so, for a reader to tell them from no data (review 7, M8): the periods and the levels
+    // left out (Y58, QSL and U10004's rows), never how many rows.
+    expect(docs.get('cof_community')?.summary?.withheld_below_england).toEqual({
+      reason: WITHHELD_REASON,
+      withheld: [
+        { period_type: 'fy', period: '2025/26', levels: ['region', 'icb', 'pcn'] },
+        { period_type: 'month', period: '2025-04', levels: ['region', 'icb', 'pcn'] },
+      ],
+    });
   });
 
   it('workforce: FTE per 10,000 and caseload over the PCNs that sent a snapshot (review 6, K7)', () => {

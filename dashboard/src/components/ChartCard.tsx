@@ -6,6 +6,7 @@ import { downloadCsv, toCsv } from '../csv.ts';
 import { isSuppressed, SUPPRESSED_EXPLANATION } from '../format.ts';
 import { type MethodSection, methodLink } from '../method.ts';
 import { documentRevisionsHeldNote } from '../revisions-held.ts';
+import { withheldRowsNote } from '../withheld-rows.ts';
 import { yearCompleteness } from '../year-completeness.ts';
 
 /** Where the method is published in full (docs/methodology.md in the repository, served at /methodology). */
@@ -63,6 +64,8 @@ export function ChartCard({
   // The card's own England figures that hold a revision back (its document's summary.revisions_held).
   const held = state === 'ready' ? documentRevisionsHeldNote(data.value) : null;
   const hasSuppressed = csv?.rows.some((row) => Object.values(row).some(isSuppressed)) ?? false;
+  // Rows below England its document left out for disclosure control (summary.withheld_below_england; review 7, M8).
+  const withheld = state === 'ready' ? withheldRowsNote(data.value, dashboard?.fy) : null;
   return (
     <Card className="flex flex-col gap-3" aria-labelledby={`${id}-title`} role="region">
       <div className="flex items-start justify-between gap-4">
@@ -114,6 +117,11 @@ export function ChartCard({
         <p className="text-tremor-label text-tremor-content-subtle">
           <span aria-hidden="true">* </span>
           {SUPPRESSED_EXPLANATION}
+        </p>
+      )}
+      {withheld && (
+        <p className="text-tremor-label text-tremor-content-subtle" data-testid="card-withheld">
+          {withheld}
         </p>
       )}
       <details className="text-tremor-label text-tremor-content">

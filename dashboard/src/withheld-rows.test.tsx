@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChartCard } from './components/ChartCard.tsx';
+import { withheldRowsNote } from './withheld-rows.ts';
+
+afterEach(cleanup);
+
+/** A document's summary.withheld_below_england (functions/refresh/disclosure.ts, withheldBelowEngland). */
+const withheldIn = (...periods: [string, string][]) => ({
+  summary: {
+    withheld_below_england: {
+      reason: 'Withheld for disclosure control, not missing.',
+      withheld: periods.map(([period_type, period]) => ({ period_type, period, levels: ['region', 'icb', 'pcn'] })),
+    },
+  },
+});
+
+describe('rows below England withheld for disclosure control (review 7, M8)', () => {
+  it('names the periods of the financial year shown, months and the year in words', () => {
+    const document = withheldIn(['month', '2025-04'], ['fy', '2025/26'], ['month', '2025-03'], ['month', '2025-04']);
+    expect(withheldRowsNote(document, '2025/26')).toBe(
+      'Some rows below England for Apr 2025 and FY 2025/26 are withheld for disclosure control, not missing: a ' +
+        "figure in them could otherwise be worked out from England's exact figure.",
+    );
+    // March 2025 is in 2024/25.
+    expect(withheldRowsNote(document, '2024/25')).toMatch(/^Some rows below England for Mar 2025 are withheld/);
+    expect(withheldRowsNote(document, '2023/24')).toBeNull();
+    expect(withheldRowsNote({ summary: {} }, '2025/26')).toBeNull();
+    expect(withheldRowsNote(undefined, '2025/26')).toBeNull();
+  });
+
+  it('a card says so in one line under its figures; nothing where no row is withheld', () => {
+    const card = (value: unknown) =>
+      render(
+        <ChartCard title="Referrals" how="Referrals received." data={{ state: 'ready', value }}>
+          <p>figures</p>
+        </ChartCard>,
+      );
+    card(withheldIn(['month', '2025-04']));
+    expect(screen.getByTestId('card-withheld').textContent).toBe(
+      'Some rows below England for Apr 2025 are withheld for disclosure control, not missing: a figure in them could ' +
+        "otherwise be worked out from England's exact figure.",
+    );
+    cleanup();
+    card({ summary: { cohorts: [] } });
+    expect(screen.queryByTestId('card-withheld')).toBeNull();
+  });
+});
