@@ -130,13 +130,17 @@ windowed AS (
   FROM committed_events AS e
   INNER JOIN referral_windows AS r
     ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
-  -- In the PCN's reporting span, as events_in_force: a stray event dated before it (a decline mis-dated years before
-  -- its referral) is in no figure (onboarded.sql; red-team review 7, M5). A small table: a hash join.
-  INNER JOIN onboarded AS o
-    ON o.pcn_code = e.pcn_code AND e.event_month >= o.first_month
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
+    -- In force and in the PCN's reporting span in its own month, as events_in_force: a stray event dated before the
+    -- span (a decline mis-dated years before its referral; red-team review 7, M5) and a follow-up dated when its PCN was
+    -- not in force (a contact after the PCN closed, which data_quality lists as in no figure; review 8, N9) are in no
+    -- figure. A semi-join: a reference listing a PCN twice in a month does not count a follow-up twice.
+    AND EXISTS (
+      SELECT 1 FROM pcn_months AS f
+      WHERE f.pcn_code = e.pcn_code AND f.month = e.event_month AND f.reporting
+    )
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
     AND e.event_month <= (SELECT month FROM published_through)

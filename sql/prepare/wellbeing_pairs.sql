@@ -52,13 +52,15 @@ WITH counted AS (
   FROM (
     SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on
     FROM committed_events AS e
-    -- in the PCN's reporting span, as events_in_force: a stray measure dated before it is in no figure (onboarded.sql;
-    -- review 7, M5)
-    INNER JOIN onboarded AS o
-      ON o.pcn_code = e.pcn_code AND e.event_month >= o.first_month
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
     WHERE e.event_type = 'wellbeing_measure'
+      -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
+      -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure (a semi-join)
+      AND EXISTS (
+        SELECT 1 FROM pcn_months AS f
+        WHERE f.pcn_code = e.pcn_code AND f.month = e.event_month AND f.reporting
+      )
       AND w.upload_id IS NULL
       AND e.event_month <= (SELECT month FROM published_through)
   ) AS m
@@ -92,11 +94,15 @@ scores AS (
     FROM committed_events AS e
     INNER JOIN episodes AS p
       ON p.pcn_code = e.pcn_code AND p.referral_id = e.referral_id
-    INNER JOIN onboarded AS o
-      ON o.pcn_code = e.pcn_code AND e.event_month >= o.first_month
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
     WHERE e.event_type = 'wellbeing_measure'
+      -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
+      -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure (a semi-join)
+      AND EXISTS (
+        SELECT 1 FROM pcn_months AS f
+        WHERE f.pcn_code = e.pcn_code AND f.month = e.event_month AND f.reporting
+      )
       AND w.upload_id IS NULL
       AND e.event_month <= (SELECT month FROM published_through)
       -- within the follow-up window: 6 months from the referral (episodes.sql)

@@ -79,7 +79,18 @@ beforeAll(async () => {
     await connection.run(`UPDATE committed_events SET upload_id = 'u1', pcn_code = 'U00001',
       person_id = 'person-' || referral_id, received_at = TIMESTAMP '2025-07-01 09:00:00',
       event_month = strftime(occurred_on, '%Y-%m')`);
-    await eventsInForceOfOnePcn(connection, ['2025-04', '2025-05']);
+    // The PCN in force from April to November: the follow-ups' months too (a measure dated in a month when its PCN is
+    // not in force is in no figure: review 8, N9).
+    await eventsInForceOfOnePcn(connection, [
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+    ]);
     for (const step of ['episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(

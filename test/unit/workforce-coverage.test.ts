@@ -77,6 +77,10 @@ beforeAll(async () => {
     );
     await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');
+    // Every PCN's referral data from before the year (onboarded.sql): no snapshot precedes it (review 8, N6).
+    await run(
+      "CREATE TABLE onboarded AS SELECT * FROM (VALUES ('P1', '2019-04'), ('P2', '2019-04'), ('P3', '2019-04'), ('P4', '2019-04')) AS o (pcn_code, first_month)",
+    );
     rows = (await connection.runAndReadAll(loadSql('metrics/workforce'))).getRowObjectsJS() as Row[];
   } finally {
     connection.closeSync();
@@ -114,6 +118,7 @@ describe('workforce: FTE per 10,000 and caseload over the PCNs that sent a snaps
           ...(r as Row),
           people_referred: Number(r?.people_referred),
           pcns_referring_without_snapshot: Number(r?.pcns_referring_without_snapshot),
+          pcns_staffed_before_onboarding: Number(r?.pcns_staffed_before_onboarding),
           referral_months: 2,
         },
         {} as never,
