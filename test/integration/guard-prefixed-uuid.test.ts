@@ -29,8 +29,15 @@ const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rnd() * 4
 async function ingest(ids: readonly { event_id: string; referral_id: string }[]) {
   const rows = ids.map(({ event_id, referral_id }) => {
     const cells: Record<string, string> = {
-      event_id, event_type: 'community_connection', pcn_code: PCN, referral_id, person_id: PERSON,
-      occurred_on: '2026-09-01', activity_category: 'befriending_social', provider_id: 'VCSE-QE1-1BP', attended: 'true',
+      event_id,
+      event_type: 'community_connection',
+      pcn_code: PCN,
+      referral_id,
+      person_id: PERSON,
+      occurred_on: '2026-09-01',
+      activity_category: 'befriending_social',
+      provider_id: 'VCSE-QE1-1BP',
+      attended: 'true',
     };
     return COLUMNS.map((c) => cells[c] ?? '');
   });
@@ -46,7 +53,11 @@ describe('review 8: generated UUIDs with a prefix or suffix', () => {
     const bare = await ingest(referrals.map((r) => ({ event_id: uuid(), referral_id: r })));
     const urn = await ingest(referrals.map((r) => ({ event_id: `urn:uuid:${uuid()}`, referral_id: `urn:uuid:${r}` })));
     const suffixed = await ingest(referrals.map((r) => ({ event_id: `${r}.1`, referral_id: r })));
-    for (const [name, r] of [['bare', bare], ['urn', urn], ['suffixed', suffixed]] as const)
+    for (const [name, r] of [
+      ['bare', bare],
+      ['urn', urn],
+      ['suffixed', suffixed],
+    ] as const)
       console.log(name, r.status, JSON.stringify(r.file_error), JSON.stringify(r.errors?.[0] ?? null));
     expect([bare.status, urn.status, suffixed.status]).toEqual(['accepted', 'accepted', 'accepted']);
   });

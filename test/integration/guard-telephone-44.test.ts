@@ -10,8 +10,15 @@ const NOW = new Date('2026-10-01T09:00:00Z');
 const COLUMNS = [...REQUIRED_EVENT_COLUMNS, 'activity_category', 'provider_id', 'attended'];
 function connection(changes: Readonly<Record<string, string>> = {}): string[] {
   const cells: Record<string, string> = {
-    event_id: 'E1', event_type: 'community_connection', pcn_code: PCN, referral_id: 'R1', person_id: PERSON,
-    occurred_on: '2026-09-01', activity_category: 'befriending_social', provider_id: 'VCSE-QE1-1BP', attended: 'true',
+    event_id: 'E1',
+    event_type: 'community_connection',
+    pcn_code: PCN,
+    referral_id: 'R1',
+    person_id: PERSON,
+    occurred_on: '2026-09-01',
+    activity_category: 'befriending_social',
+    provider_id: 'VCSE-QE1-1BP',
+    attended: 'true',
     ...changes,
   };
   return COLUMNS.map((column) => cells[column] ?? '');
@@ -33,7 +40,9 @@ describe('review 8 N3: telephone numbers a spreadsheet writes are kept out of cu
   it.each(SHAPES)('%s = %s is refused whole, none of it stored', async (field, value) => {
     const store = new MemoryObjectStore();
     const key = await stageUpload(
-      store, PCN, 'upload.csv',
+      store,
+      PCN,
+      'upload.csv',
       new TextEncoder().encode(csvText(COLUMNS, [connection(), connection({ event_id: 'E2', [field]: value })])),
     );
     const { receipt } = await ingestUpload({ store, clock: () => NOW }, { key });
@@ -41,10 +50,14 @@ describe('review 8 N3: telephone numbers a spreadsheet writes are kept out of cu
     const values: string[] = [];
     for (const k of curated) {
       const b = store.objects.get(k) as Uint8Array;
-      const rows = await parquetReadObjects({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer });
+      const rows = await parquetReadObjects({
+        file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+      });
       for (const r of rows) values.push(String((r as Record<string, unknown>)[field]));
     }
-    console.log(`${field}=${value}: receipt ${receipt.status}, curated objects ${curated.length}, stored value found: ${values.includes(value)}`);
+    console.log(
+      `${field}=${value}: receipt ${receipt.status}, curated objects ${curated.length}, stored value found: ${values.includes(value)}`,
+    );
     expect([receipt.status, values.includes(value)]).toEqual(['rejected', false]);
   });
 });

@@ -151,7 +151,7 @@ describe('review 8 observation: an NHS number padded to a pseudonym`s 64 hex cha
   it('ten digits that are no NHS number, or hex with no run of 20 of one digit beside it, pass', () => {
     expectBoth(`9434765918${'0'.repeat(54)}`, undefined); // the check digit fails
     expectBoth(`1747279609${'0'.repeat(54)}`, undefined); // no NHS or CHI number
-    // A pseudonym starting with ten digits that pass modulus 11 (about 1 in 1,900 do: (10/16)^10 / 11): chance.
+    // A pseudonym starting with ten digits that pass modulus 11 (about 1 in 1,200 do: (10/16)^10 / 11 = 8.3e-4): chance.
     expectBoth(`9434765919${'3fa2c1e9b7d41a2b3c4d5e6f3fa2c1e9b7d41a2b3c4d5e'}${'0'.repeat(8)}`, undefined);
     expectBoth(`${'3fa2c1e9b7d41a2b3c4d5e6f3fa2c1e9b7d41a2b3c4d5e'}${'0'.repeat(8)}9434765919`, undefined);
   });
