@@ -358,7 +358,9 @@ const TELEPHONE_SEP = `[^A-Za-z0-9:+]{0,${MAX_SEPARATOR_RUN}}`;
  * The "0" of "+44 (0)" as it is written, or with its brackets taken out (`+44 0 20 7946 0958`, `44-0-7700900123`,
  * `4402079460958`): review 8, N3.
  */
-const TRUNK_ZERO = `(?:(?:\\(0\\)|0)${TELEPHONE_SEP})`;
+// The 0 without brackets only before a digit a UK number has after its 0 (no number is 04.., 06.. or 00..): an ODS code
+// and a sequence, `U07567_00440411/5997752`, read as 0044, 0 and ten digits otherwise.
+const TRUNK_ZERO = `(?:\\(0\\)${TELEPHONE_SEP}|0${TELEPHONE_SEP}(?=[1-35789]))`;
 /**
  * A UK telephone number's digits as the rule below reads them: 0 and 9 or 10 digits, or +44 or 0044 (with or without
  * "(0)" or its 0) and 9 or 10 digits; or a bare 44 (with or without the 0), as a spreadsheet stores +44.. (a number:
@@ -381,8 +383,9 @@ const TELEPHONE = new RegExp(`(?<![A-Za-z0-9+])(?<!\\d[:.])${TELEPHONE_DIGITS}(?
 /**
  * A UK mobile number wherever it is, letters either side included (`MOB07700900123`, `tel07700 900123`,
  * `pt447700900123`, `pt+447700900123`: a red-team review got the first three into curated Parquet), but never beside
- * another digit: 07 and nine digits, or 447, +447 or 00447 (44, +44 and 0044 with or without "(0)" or its 0, and a
- * separator run: `44-0-7700900123`, review 8 N3) and nine digits, together or in groups of three to six digits as people write a mobile (`07700 900123`,
+ * another digit: 07 and nine digits, or 447, +447 or 00447 (+44 and 0044 with or without "(0)" or its 0, and a
+ * separator run; a bare 44 with its 0 or apart, `44-0-7700900123`, is the rule above's, standing alone: glued to an
+ * ODS code, `F4407005202108` is a code 44070 and a date) and nine digits, together or in groups of three to six digits as people write a mobile (`07700 900123`,
  * `07700-900-123`, `0770.090.0123`, `077-0090-0123`, `+44 7700 900 123`: red-team review 4 got `MOB07700-900-123` and
  * `tel0770-090-0123` into curated Parquet when only the first grouping was read). Other groupings are dates and
  * sequences: read between any two digits, 7 in 100 ids made of an ODS code and a date (`Y07014-2022-11-28-1A`,
@@ -401,7 +404,7 @@ const TELEPHONE = new RegExp(`(?<![A-Za-z0-9+])(?<!\\d[:.])${TELEPHONE_DIGITS}(?
  * padding and an NHS number beside letters), so such ids need a sequence of another length or a date.
  */
 const MOBILE = new RegExp(
-  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)?44${TELEPHONE_SEP}${TRUNK_ZERO}?|0)(7\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
+  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}${TRUNK_ZERO}?|44|0)(7\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
   'g',
 );
 /**
@@ -697,15 +700,21 @@ function isDatedIdNumber(value: string, start: number, end: number): boolean {
 
 /**
  * Whether the text holds a telephone number standing alone (above): each place the rule matches, its context checked.
- * In a pseudonym's shape (`chance`) a number without its 0, + or 00 (a bare 44 or 7) is not read: a UUID's groups hold
- * one by chance (`44700000-0000-..`, `..-4470-4000-8000-..`), as they hold an NHS number's digits across a hyphen.
+ * A number without its 0, + or 00 (a bare 44 or 7) is not read in a pseudonym's shape (`chance`): a UUID's groups hold
+ * one by chance (`44700000-0000-..`, `..-4470-4000-8000-..`), as they hold an NHS number's digits across a hyphen; nor
+ * as the tail of a run of digit groups (isTailOfDigits): an ODS code and sequences (`Y07981/44172/9273451`,
+ * `U07905-7285401496.12`: 100 of 200,000 ids of the bench's "ODS code 07.., a sequence" were refused so).
  */
 function hasTelephone(value: string, chance: boolean): boolean {
   TELEPHONE.lastIndex = 0;
   for (let match = TELEPHONE.exec(value); match !== null; match = TELEPHONE.exec(value)) {
     const end = match.index + match[0].length;
-    const bare = chance && (value.charCodeAt(match.index) === 52 || value.charCodeAt(match.index) === 55); // 4, 7
-    if (!bare && !isDatedIdTail(value, match.index, end) && !isDatedIdNumber(value, match.index, end)) return true;
+    const bare = value.charCodeAt(match.index) === 52 || value.charCodeAt(match.index) === 55; // 4, 7
+    if (bare && (chance || isTailOfDigits(value, match.index))) {
+      TELEPHONE.lastIndex = match.index + 1;
+      continue;
+    }
+    if (!isDatedIdTail(value, match.index, end) && !isDatedIdNumber(value, match.index, end)) return true;
     TELEPHONE.lastIndex = match.index + 1;
   }
   return false;
