@@ -1487,8 +1487,14 @@ function isPaddedNumber(text: string): boolean {
 }
 /** Whether text[start, start + 10) is an NHS or CHI number and the rest of the text hex with padding in it (above). */
 function paddedAt(text: string, start: number): boolean {
-  // Ten digits first (a pseudonym's first ten characters are digits 1 time in 110): the rest is spared.
-  for (let k = start; k < start + NHS_NUMBER_DIGITS; k++) if (!isDigit(text, k)) return false;
+  // Ten digits first (a pseudonym's first ten characters are digits 1 time in 110): the rest is spared. The last
+  // digit first, then the first (each a digit 10 times in 16), then the rest: on every person_id, so inline.
+  let code = text.charCodeAt(start + NHS_NUMBER_DIGITS - 1);
+  if (code < 48 || code > 57) return false;
+  for (let k = start; k < start + NHS_NUMBER_DIGITS - 1; k++) {
+    code = text.charCodeAt(k);
+    if (code < 48 || code > 57) return false;
+  }
   const rest = start === 0 ? text.slice(NHS_NUMBER_DIGITS) : text.slice(0, start);
   return HEX_ONLY.test(rest) && PADDING_RUN.test(rest) && isNumberInRange(text.slice(start, start + NHS_NUMBER_DIGITS));
 }
