@@ -355,23 +355,37 @@ function chancePseudonym(value: string, shape: Shape): boolean {
  */
 const TELEPHONE_SEP = `[^A-Za-z0-9:+]{0,${MAX_SEPARATOR_RUN}}`;
 /**
- * A UK telephone number: 0 and 9 or 10 digits, or +44 or 0044 (with or without "(0)") and 9 or 10 digits, with
- * separator runs between its digits (none between the leading 0 and the digit after it): `07700--900123`,
- * `(01632) 960 001`, `0044 7700 900123`. Letters or digits either side end it: no checksum, so a zero-padded id
- * (EVT0000012345) is not one. Nor is a time's seconds and their fraction, or a fraction (after a digit and a colon
- * or a dot): a timestamp to the nanosecond with an offset, `2019-01-01T09:30:05.123456789+01:00` or
- * `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is still read). Nor is the tail of an id's
- * date and sequence (hasTelephone, below).
+ * The "0" of "+44 (0)" as it is written, or with its brackets taken out (`+44 0 20 7946 0958`, `44-0-7700900123`,
+ * `4402079460958`): review 8, N3.
  */
-const TELEPHONE = new RegExp(
-  `(?<![A-Za-z0-9+])(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}(?![A-Za-z0-9])`,
-  'g',
-);
+// The 0 without brackets only before a digit a UK number has after its 0 (no number is 04.., 06.. or 00..): an ODS code
+// and a sequence, `U07567_00440411/5997752`, read as 0044, 0 and ten digits otherwise.
+const TRUNK_ZERO = `(?:\\(0\\)${TELEPHONE_SEP}|0${TELEPHONE_SEP}(?=[1-35789]))`;
+/**
+ * A UK telephone number's digits as the rule below reads them: 0 and 9 or 10 digits, or +44 or 0044 (with or without
+ * "(0)" or its 0) and 9 or 10 digits; or a bare 44 (with or without the 0), as a spreadsheet stores +44.. (a number:
+ * the + dropped) and as an id's characters (`A-Za-z0-9._:-`) can hold one, then a geographic (1, 2), non-geographic
+ * (3) or mobile (7) number's ten digits (`442079460958`, `44-161-496-0000`, `44-0-20-7946-0958`); or a mobile whose
+ * 0 a spreadsheet dropped, 7 and nine digits together, 71-75 or 77-79 (Ofcom's mobile ranges: 070 is personal
+ * numbering, 076 pagers), `7700900123` (review 8, N3). A bare 44 or 7 reads a standing-alone number of 10 to 13 digits
+ * from 44 or 7 as a telephone number: the cost is numeric ids of that shape (none of the bench's shapes).
+ */
+const TELEPHONE_DIGITS = `(?:(?:(?:\\+|00)44${TELEPHONE_SEP}${TRUNK_ZERO}?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}|44${TELEPHONE_SEP}${TRUNK_ZERO}?[1237]\\d(?:${TELEPHONE_SEP}\\d){8}|7[1-57-9]\\d{8})`;
+/**
+ * A UK telephone number (the digits above), with separator runs between its digits (none between the leading 0 and
+ * the digit after it): `07700--900123`, `(01632) 960 001`, `0044 7700 900123`, `442079460958`. Letters or digits
+ * either side end it: no checksum, so a zero-padded id (EVT0000012345) is not one. Nor is a time's seconds and their
+ * fraction, or a fraction (after a digit and a colon or a dot): a timestamp to the nanosecond with an offset,
+ * `2019-01-01T09:30:05.123456789+01:00` or `...:15.012345678-05:00`, holds 0 and ten digits there (`tel:0770..` is
+ * still read). Nor is the tail of an id's date and sequence (hasTelephone, below).
+ */
+const TELEPHONE = new RegExp(`(?<![A-Za-z0-9+])(?<!\\d[:.])${TELEPHONE_DIGITS}(?![A-Za-z0-9])`, 'g');
 /**
  * A UK mobile number wherever it is, letters either side included (`MOB07700900123`, `tel07700 900123`,
  * `pt447700900123`, `pt+447700900123`: a red-team review got the first three into curated Parquet), but never beside
- * another digit: 07 and nine digits, or 447, +447 or 00447 (+44 and 0044 with or without "(0)" and a separator run)
- * and nine digits, together or in groups of three to six digits as people write a mobile (`07700 900123`,
+ * another digit: 07 and nine digits, or 447, +447 or 00447 (+44 and 0044 with or without "(0)" or its 0, and a
+ * separator run; a bare 44 with its 0 or apart, `44-0-7700900123`, is the rule above's, standing alone: glued to an
+ * ODS code, `F4407005202108` is a code 44070 and a date) and nine digits, together or in groups of three to six digits as people write a mobile (`07700 900123`,
  * `07700-900-123`, `0770.090.0123`, `077-0090-0123`, `+44 7700 900 123`: red-team review 4 got `MOB07700-900-123` and
  * `tel0770-090-0123` into curated Parquet when only the first grouping was read). Other groupings are dates and
  * sequences: read between any two digits, 7 in 100 ids made of an ODS code and a date (`Y07014-2022-11-28-1A`,
@@ -390,7 +404,7 @@ const TELEPHONE = new RegExp(
  * padding and an NHS number beside letters), so such ids need a sequence of another length or a date.
  */
 const MOBILE = new RegExp(
-  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|44|0)(7\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
+  `(?<!\\d)(?<!\\d[:.])(?:(?:\\+|00)44${TELEPHONE_SEP}${TRUNK_ZERO}?|44|0)(7\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
   'g',
 );
 /**
@@ -621,9 +635,7 @@ function isDatedIdTail(value: string, start: number, end: number): boolean {
 }
 
 /** A telephone number as the rule above reads one, as the whole text (a part of a match, tested alone). */
-const TELEPHONE_ALONE = new RegExp(
-  `^(?:(?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}$`,
-);
+const TELEPHONE_ALONE = new RegExp(`^${TELEPHONE_DIGITS}$`);
 /** The groups of digits from a telephone number's start, on past its end (reused). */
 const numberGroupStarts: number[] = [];
 const numberGroupLengths: number[] = [];
@@ -686,11 +698,22 @@ function isDatedIdNumber(value: string, start: number, end: number): boolean {
   return false;
 }
 
-/** Whether the text holds a telephone number standing alone (above): each place the rule matches, its context checked. */
-function hasTelephone(value: string): boolean {
+/**
+ * Whether the text holds a telephone number standing alone (above): each place the rule matches, its context checked.
+ * A number without its 0, + or 00 (a bare 44 or 7) is not read in a pseudonym's shape (`chance`): a UUID's groups hold
+ * one by chance (`44700000-0000-..`, `..-4470-4000-8000-..`), as they hold an NHS number's digits across a hyphen; nor
+ * as the tail of a run of digit groups (isTailOfDigits): an ODS code and sequences (`Y07981/44172/9273451`,
+ * `U07905-7285401496.12`: 100 of 200,000 ids of the bench's "ODS code 07.., a sequence" were refused so).
+ */
+function hasTelephone(value: string, chance: boolean): boolean {
   TELEPHONE.lastIndex = 0;
   for (let match = TELEPHONE.exec(value); match !== null; match = TELEPHONE.exec(value)) {
     const end = match.index + match[0].length;
+    const bare = value.charCodeAt(match.index) === 52 || value.charCodeAt(match.index) === 55; // 4, 7
+    if (bare && (chance || isTailOfDigits(value, match.index))) {
+      TELEPHONE.lastIndex = match.index + 1;
+      continue;
+    }
     if (!isDatedIdTail(value, match.index, end) && !isDatedIdNumber(value, match.index, end)) return true;
     TELEPHONE.lastIndex = match.index + 1;
   }
@@ -715,8 +738,10 @@ function hasMobile(value: string): boolean {
  * or after a time's colon or dot, and glued: a letter directly before it (`REF02079460958`, `tel+442079460958`), or
  * after it where no digits come before it across separators (`02079460958x`, `REF-02079460958x`). Ofcom numbers every
  * geographic number in 11 digits (0 and ten) but the 10-digit ones of one exchange, 016977 (Brampton), which glued
- * to letters are left: ten digits beside letters are too often a zero-padded id. A bare 44 (no + or 00) before a
- * landline is left for the same reason (`H44120-2026057`: an ODS code 44.. and a date). Not read, because the same
+ * to letters are left: ten digits beside letters are too often a zero-padded id. A bare 44 (no + or 00, as a
+ * spreadsheet stores +44..: `tel442079460958`, `PT44-1614960000`, review 8 N3) is read as the mobile rule reads one,
+ * and "(0)" or its 0 after any 44 (`tel4402079460958`); an ODS code 44.. and a date (`H44120-2026057`) is left by the
+ * capital before it, and a bare 44's digits written together that are an id's date and sequence as a 0's are. Not read, because the same
  * digits are an id's (measured with test/bench/guard.bench.ts, 5 Dec 2026: before these, 1 to 3 in 10,000 of its
  * ids of an ODS code, a date and a sequence were newly refused):
  * - after one capital at the start of a word: an ODS code's letter, the number's first digits the code's and the rest
@@ -738,7 +763,7 @@ function hasMobile(value: string): boolean {
  *   newly refused).
  */
 const LANDLINE = new RegExp(
-  `(?<!\\d)(?<!\\d[:.])((?:\\+|00)44${TELEPHONE_SEP}(?:\\(0\\)${TELEPHONE_SEP})?|0)([12]\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
+  `(?<!\\d)(?<!\\d[:.])((?:\\+|00)?44${TELEPHONE_SEP}${TRUNK_ZERO}?|0)([12]\\d(?:${TELEPHONE_SEP}\\d){8})(?!\\d)`,
   'g',
 );
 /** Whether eight digits at `at` are a date of an id's years written together: yyyymmdd or ddmmyyyy (above). */
@@ -815,7 +840,8 @@ function hasLandlineBesideLetters(value: string): boolean {
       ? !(isCapital(value, start - 1) && !isLetter(value, start - 2)) // not an ODS code's letter
       : isLetter(value, end) && !isTailOfDigits(value, start);
     if (glued && groupedAsWritten(grouped)) {
-      if (prefix !== '0' || !landlineIsDatedId(grouped)) return true;
+      // A + or 00 starts no id's date; a bare 44 or 0 may be an id's digits before one (`EV44-2026051234`).
+      if (prefix.startsWith('+') || prefix.startsWith('00') || !landlineIsDatedId(grouped)) return true;
     }
     // Another may start inside this one (each attempt reads a bounded stretch: linear in the text).
     LANDLINE.lastIndex = start + 1;
@@ -1261,6 +1287,25 @@ function colonsAsSeparators(value: string): string {
   return from === 0 ? value : out + value.slice(from);
 }
 
+/**
+ * Whether ten digits standing alone are an NHS number or a CHI number: from 3 up, the modulus 11 check; below 3, a CHI
+ * number (a DDMMYY date first, then the check). No NHS number starts 0 to 2: England, Wales and the Isle of Man issue
+ * 400 000 000 0 to 499 999 999 9 and 600 000 000 0 to 799 999 999 9 (England 3xx too), Northern Ireland's Health and
+ * Care numbers are 320 000 001 0 to 399 999 999 9, and CHI numbers 010 100 000 0 to 311 299 999 9 (Wikipedia, "NHS
+ * number", "Format, number ranges, and check characters", https://en.wikipedia.org/wiki/NHS_number; NHS Digital's
+ * Personal Demographics Service; Public Health Scotland, "CHI number"). 5xx, 8xx and 9xx are read too, as the rules
+ * beside letters and in groups read "from 3 up": 999 is the test range, 943 476 5919 and 987 654 4321 the published
+ * examples people try a form with, and ranges may be issued later. Review 8, N8: a Unix time in seconds (1735689600
+ * to 1800000000 for 2025 to mid-January 2027, 17.. and 17/18 followed by no month) passed the check 1 time in 11 and
+ * was refused as an NHS number (`1747279609-379`, `EV-1747279609-12`); it is no CHI number either. From 26 January
+ * to 14 June 2027 Unix times (1801000000 to 1812999999) start with a date, the 18th of a month, and are read as CHI
+ * numbers 1 time in 11 again: a system that numbers ids by the time should write it in milliseconds (13 digits: a
+ * longer run is not read ten digits at a time).
+ */
+function isNumberInRange(digits: string): boolean {
+  return digits.charCodeAt(0) >= 51 ? isValidNhsNumber(digits) : isChiNumber(digits);
+}
+
 /** An NHS, CHI or telephone number in a text with ten digits (the caller's shortcut): the rules above, in turn. */
 function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
   NHS_NUMBER.lastIndex = 0;
@@ -1269,7 +1314,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID that may be one.
     if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
     const end = match.index + match[0].length;
-    if (isValidNhsNumber(`${first}${second}${last}`) && !startsIdDate(value, end - 4)) return 'nhs_number';
+    if (isNumberInRange(`${first}${second}${last}`) && !startsIdDate(value, end - 4)) return 'nhs_number';
   }
   const chance = chancePseudonym(value, shape);
   if (!chance) {
@@ -1282,7 +1327,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
     if (hasGroupedNhsNumber(value)) return 'nhs_number';
   }
   if (!shortcut || shape.telephoneDigits >= NUMBER_MIN_DIGITS) {
-    if (hasTelephone(value)) return 'telephone';
+    if (hasTelephone(value, chance)) return 'telephone';
     // Every spelling the rule reads holds 07 or 44 (`07700…`, `447700…`, `+44 (0) 7700…`): a text without either (the
     // SNOMED codes on every row, most ids) is spared the expression.
     if (!chance && (value.includes('07') || value.includes('44')) && hasMobile(value)) return 'telephone';
@@ -1318,6 +1363,7 @@ export function identifierByRules(text: string): IdentifierKind | undefined {
 
 function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefined {
   if (text.length < 5) return undefined;
+  if (text.length === PSEUDONYM_LENGTH && isPaddedNumber(text)) return 'nhs_number';
   if (shortcut && text.length === PSEUDONYM_LENGTH && HEX_PSEUDONYM.test(text)) return undefined;
   let value = text;
   let shape = shapeOf(text);
@@ -1336,10 +1382,14 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   const words = wordsIn(value, shape, shortcut);
   if (words !== undefined) return words;
   if (digits === 0) return undefined;
-  if (shortcut ? shape.numberDigits >= NUMBER_MIN_DIGITS : digits >= NUMBER_MIN_DIGITS) {
+  // Generated ids inside the text (a UUID or a 24/32/40/64-hex id with a prefix or a suffix) as one letter each.
+  const masked = value.length > HEX_RUN_MIN_TEXT ? withoutChanceIds(value) : value;
+  if (maskedBirthDate) return 'date_of_birth';
+  const maskedShape = masked === value ? shape : shapeOf(masked);
+  if (shortcut ? maskedShape.numberDigits >= NUMBER_MIN_DIGITS : maskedShape.digits >= NUMBER_MIN_DIGITS) {
     // A colon that is no time's is a separator here (COLON_AS_SEPARATOR); the shape's stretches are the text's so read.
-    const numbers = colonsAsSeparators(value);
-    const number = numberIn(numbers, numbers === value ? shape : shapeOf(numbers), shortcut);
+    const numbers = colonsAsSeparators(masked);
+    const number = numberIn(numbers, numbers === masked ? maskedShape : shapeOf(numbers), shortcut);
     if (number !== undefined) return number;
   }
   if (
@@ -1352,18 +1402,101 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   if (digits >= 2 && (!shortcut || shape.letters >= POSTCODE_MIN_LETTERS) && POSTCODE.test(value)) return 'postcode';
   // Last: a number or a postcode in the same text is named as what it is (`R-8 3 1901 0004` is an NHS number first).
   if (
-    digits >= OLD_DATE_MIN_DIGITS &&
-    shape.letters > 0 &&
-    (!shortcut || hasOldYear(value)) &&
+    maskedShape.digits >= OLD_DATE_MIN_DIGITS &&
+    maskedShape.letters > 0 &&
+    (!shortcut || hasOldYear(masked)) &&
     // A pseudonym's or UUID's hex holds a month's name now and then (`3feb1970` is eight hex digits): chance, as for
-    // a mobile's digits there (2 of 1,000,000 random UUIDs were refused without this).
+    // a mobile's digits there (2 of 1,000,000 random UUIDs were refused without this); so inside a text (masked).
     !chancePseudonym(value, shape) &&
-    NAME_AND_DATE.test(value)
+    NAME_AND_DATE.test(masked)
   ) {
     return 'date_of_birth';
   }
   if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
   return undefined;
+}
+
+/**
+ * A UUID, or an id of 24, 32, 40 or 64 hex digits, inside a text (review 8, N4): with a prefix or a suffix
+ * (`urn:uuid:<uuid>`, the RFC 4122 URN form FHIR and HL7 exports write; `<uuid>.1`, an event numbered from its
+ * referral's id; `EV-<uuid>`, `R<uuid>`), it is as much chance as bare, but its digit groups were read as any other text:
+ * about 1 in 300 such ids was refused as an NHS or telephone number (651 to 817 of 200,000 in each shape), and a file
+ * of 1,000 such ids refused whole 96 to 98 times in 100. So a run of that shape standing apart from other hex digits
+ * (a character that is not a hex digit, or the text's edge, either side) is read as one letter, `v` (no postcode,
+ * National Insurance number or date's month starts with one beside a digit, and none can be beside one: a run ends at a
+ * non-hex character) wherever it is: what is beside it is read as before (`9434765919-<uuid>`, `<uuid> 943 476 5919`
+ * and `<uuid>_NHS9434765919` are refused), but not the digits inside it. The same exceptions as for a whole text
+ * (chancePseudonym): a UUID's shape or a hex id starting with twenty zeros, and a hex id of hex letters glued to a
+ * number at one end, or with no hex letter, are read as any other text; a hex id of any other length (16 included) is
+ * read as any other text; a UUID's shape holding a date of birth (uuidHoldsBirthDate) is refused as in a whole text.
+ * The whole text of that shape is read as before (chancePseudonym). A hex run glued to an NHS number
+ * (`9434765919abcdef...`, 24 hex) passes inside a text as it does alone.
+ */
+const HEX_RUN =
+  /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{24,64})(?![0-9A-Fa-f])/g;
+/** The shortest text with a hex run inside it: 24 hex digits and one character more. */
+const HEX_RUN_MIN_TEXT = 24;
+/** The letter a generated id inside a text is read as (above). */
+const MASK = 'v';
+/** Whether the last withoutChanceIds found a UUID's shape holding a date of birth (uuidHoldsBirthDate). */
+let maskedBirthDate = false;
+/** Whether a run of 24 to 64 hex digits (or a UUID's shape) is a generated id's, chance inside it (above). */
+function chanceRun(run: string): boolean {
+  if (ZEROS_FIRST.test(run)) return false;
+  if (run.length === UUID_LENGTH) return true;
+  if (run.length !== PSEUDONYM_LENGTH && !HEX_ID_LENGTHS.has(run.length)) return false;
+  if (!/[a-fA-F]/.test(run)) return false;
+  return run.length === PSEUDONYM_LENGTH || !LETTERS_AND_NUMBER.test(run);
+}
+/** The text with each generated id inside it (above) as MASK; sets maskedBirthDate. */
+function withoutChanceIds(value: string): string {
+  maskedBirthDate = false;
+  HEX_RUN.lastIndex = 0;
+  let out = '';
+  let from = 0;
+  for (let match = HEX_RUN.exec(value); match !== null; match = HEX_RUN.exec(value)) {
+    const run = match[0];
+    if (run.length === value.length) break; // the whole text: chancePseudonym's
+    if (run.length === UUID_LENGTH && uuidHoldsBirthDate(run, !/[a-fA-F]/.test(run))) {
+      maskedBirthDate = true;
+      return value;
+    }
+    if (!chanceRun(run)) continue;
+    out += value.slice(from, match.index) + MASK;
+    from = match.index + run.length;
+  }
+  return from === 0 ? value : out + value.slice(from);
+}
+
+/**
+ * An NHS or CHI number padded to a pseudonym's 64 hex characters (the red-team review 8's observation: `9434765919`
+ * and 54 zeros passed as a pseudonym, while 54 zeros and the number were refused as zero padding): ten digits at one
+ * end that are an NHS number from 3 up or a CHI number (isNumberInRange), and a run of 20 or more of one hex digit
+ * among the other 54 (padding: zeros, or `f`). A pseudonym (HMAC-SHA256, uniformly random hex) is so by chance about
+ * 7 times in 10^25: a run of 20 of one digit somewhere in 54 is at most 35 places x 16 digits x 16^-20 = 4.6e-22, and
+ * ten decimal digits at an end that pass the check (10/16)^10 / 11 x 2 ends = 1.7e-3 (fewer below 3). One whose
+ * first or last ten characters are an NHS number with no such run beside it is
+ * chance and passes (about 1 in 600), as any ten digits between hex letters do.
+ */
+const PADDING_RUN =
+  /0{20}|1{20}|2{20}|3{20}|4{20}|5{20}|6{20}|7{20}|8{20}|9{20}|[aA]{20}|[bB]{20}|[cC]{20}|[dD]{20}|[eE]{20}|[fF]{20}/;
+const HEX_ONLY = /^[0-9A-Fa-f]+$/;
+/** Whether a text of a pseudonym's length is an NHS or CHI number padded to it (above). */
+function isPaddedNumber(text: string): boolean {
+  return paddedAt(text, 0) || paddedAt(text, PSEUDONYM_LENGTH - NHS_NUMBER_DIGITS);
+}
+/** Whether text[start, start + 10) is an NHS or CHI number and the rest of the text hex with padding in it (above). */
+function paddedAt(text: string, start: number): boolean {
+  // Ten digits first (a pseudonym's first ten characters are digits 1 time in 110): the rest is spared. The last
+  // digit first, then the first (each a digit 10 times in 16), then the rest: on every person_id, so inline.
+  let code = text.charCodeAt(start + NHS_NUMBER_DIGITS - 1);
+  if (code < 48 || code > 57) return false;
+  for (let k = start; k < start + NHS_NUMBER_DIGITS - 1; k++) {
+    code = text.charCodeAt(k);
+    if (code < 48 || code > 57) return false;
+  }
+  const rest = start === 0 ? text.slice(NHS_NUMBER_DIGITS) : text.slice(0, start);
+  return HEX_ONLY.test(rest) && PADDING_RUN.test(rest) && isNumberInRange(text.slice(start, start + NHS_NUMBER_DIGITS));
 }
 
 /**

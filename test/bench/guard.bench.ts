@@ -384,6 +384,38 @@ const digitsOf = (n: number) => Array.from({ length: n }, () => below(10)).join(
     ['London landline 3-4-4, alone', () => `020:${digitsOf(4)}:${digitsOf(4)}`],
   ]);
 }
+{
+  // Review 8. N4: generated ids with a prefix or a suffix (before, about 1 in 300 of each shape refused as an NHS or
+  // telephone number: the UUID's digit groups read as any other text). N8: ids holding a Unix time in seconds (before,
+  // 1 in 11 refused as an NHS number), and nanoid / base64url ids (about 2 in 1,000 refused as a postcode, left). N3's
+  // cost: numeric ids of 10 to 13 digits, which a bare 44 or 7 now reads as a telephone number when they start so.
+  const uuid = () => randomUUID();
+  const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+  const epoch = () => 1_735_689_600 + below(3 * 31_536_000); // 2025 to 2027, seconds
+  const NANOID = 'useandom-26T198340PX75pxJACKVERYMINDBUSHWOLF_GQZbfghjklqvwyzrict';
+  const nanoid = () => Array.from({ length: 21 }, () => NANOID[below(64)]).join('');
+  refused('ids of review 8 (N4, N8, N3), of each shape', 200_000, [
+    ['urn:uuid:<uuid>', () => `urn:uuid:${uuid()}`],
+    ['EV-<uuid>', () => `EV-${uuid()}`],
+    ['<uuid>.1', () => `${uuid()}.${1 + below(9)}`],
+    ['R<uuid>', () => `R${uuid()}`],
+    ['<uuid>-<seq>', () => `${uuid()}-${below(1000)}`],
+    ['<UUID in capitals>.1', () => `${uuid().toUpperCase()}.1`],
+    ['EV-<32 hex>', () => `EV-${hex(16)}`],
+    ['<24 hex>.1', () => `${hex(12)}.1`],
+    ['obj:<40 hex>', () => `obj:${hex(20)}`],
+    ['<epoch s>', () => String(epoch())],
+    ['<epoch s>-<seq>', () => `${epoch()}-${below(1000)}`],
+    ['EV-<epoch s>-<seq>', () => `EV-${epoch()}-${below(1000)}`],
+    ['U12345-<epoch s>', () => `U12345-${epoch()}`],
+    ['<epoch ms>', () => String(epoch() * 1000 + below(1000))],
+    ['nanoid (21)', nanoid],
+    ['base64url (12 bytes)', () => randomBytes(12).toString('base64url')],
+    ['10 random digits', () => digitsOf(10)],
+    ['12 random digits', () => digitsOf(12)],
+    ['EV-<12 random digits>', () => `EV-${digitsOf(12)}`],
+  ]);
+}
 if (dataDir !== undefined) {
   // Every id of every event the national demo generated (one id column at a time, streamed), through each guard.
   const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -467,6 +499,10 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['titles and initials, no name', (n) => 'Dr-A-B-C-D-'.repeat(n / 11)],
   ['dob and short digit runs', (n) => 'dob-1-'.repeat(n / 6)],
   ['dates beside b-words inside words', (n) => '1-1-19-newborn'.repeat(n / 14)],
+  // Review 8: hex runs one longer than a pseudonym's (each start read, then left), and UUIDs one digit short, glued.
+  ['hex, one long run', (n) => 'a0'.repeat(n / 2)],
+  ['UUIDs one digit short, glued', (n) => 'x3f2a9c1e-7b4d-4e21-9a0f-00534195040'.repeat(n / 36)],
+  ['bare 44 and digits one short', (n) => '44-0-20-7946-095 '.repeat(n / 17)],
 ];
 // CPU time, not wall: on a loaded machine a few milliseconds of wall time is mostly waiting for a core (at load 36 a
 // text's 64 KB / 16 KB ratio by the best of 5 wall times swung from 4 to 53 between runs; by CPU it stays about 4).

@@ -210,7 +210,8 @@ describe('findIdentifier', () => {
 
   it.each([
     ['a pseudonymous person id', 'ab12cd34ef56a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6'],
-    ['a pseudonym made only of digits and letters', '9434765919aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
+    // Ten digits that pass the check first, then hex with no run of 20 of one digit (a run is padding: review 8).
+    ['a pseudonym made only of digits and letters', '9434765919ab12cd34ef56a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7081'],
     ['a 10-digit number failing modulus 11', '1234567890'],
     ['a date', '2024-05-01'],
     ['a timestamp', '2024-05-01T09:30:00Z'],
@@ -289,7 +290,10 @@ it('flags a pseudonym only where a number stands alone in it: one random 64-hex 
   const between = `${'a'.repeat(30)}9434765919${'b'.repeat(24)}`;
   expect(between).toHaveLength(64);
   expect(findIdentifier(between)).toBeUndefined();
-  expect(findIdentifier(`${between}x`)).toBe('nhs_number');
+  // One hex digit more is no pseudonym's length: read as any other text.
+  expect(findIdentifier(`${between}0`)).toBe('nhs_number');
+  // A pseudonym's 64 hex with a suffix that is not hex is one inside a text (review 8, N4): as much chance as alone.
+  expect(findIdentifier(`${between}x`)).toBeUndefined();
 });
 
 it('reads no zero padding in a UUID: its last group of 00 and a valid number, any other groups, is not refused', () => {
@@ -316,11 +320,23 @@ describe('the pseudonym shortcut (64 hex digits are never an identifier) answers
       .array(piece, { minLength: 1, maxLength: 16 })
       .map((pieces) => pieces.join('').padEnd(length, 'a').slice(0, length));
 
-  it('on 64 hex digits holding numbers anywhere: never an identifier, by both', () => {
+  // Review 8: ten digits at one end that are an NHS number from 3 up or a CHI number, and a run of 20 of one hex digit
+  // in the other 54 (padding), are a number padded to the shape: refused, by both.
+  const padded = (text: string): boolean =>
+    [
+      [text.slice(0, 10), text.slice(10)],
+      [text.slice(-10), text.slice(0, -10)],
+    ].some(
+      ([ten, rest]) =>
+        /^\d{10}$/.test(ten as string) &&
+        /([0-9a-f])\1{19}/i.test(rest as string) &&
+        ((ten as string) >= '3' ? isValidNhsNumber(ten as string) : isChiNumber(ten as string)),
+    );
+  it('on 64 hex digits holding numbers anywhere: never an identifier, by both, but a number padded to it', () => {
     fc.assert(
       fc.property(hexText(64), (text) => {
         expect(text).toMatch(/^[0-9a-fA-F]{64}$/);
-        expectBoth(text, undefined);
+        expectBoth(text, padded(text) ? 'nhs_number' : undefined);
       }),
       { numRuns: 2000 },
     );
@@ -426,9 +442,11 @@ describe('identifiers written with any separator run, padding or brackets are fl
         after,
         letters: fc.constantFrom('', 'NHS', 'R', 'ref'),
       })
-      // Zero padding is zeros before a number that starts 1 to 9; ten digits beside letters start 3 to 9.
+      // Zero padding is zeros before a number that starts 1 to 9; ten digits beside letters start 3 to 9, and standing
+      // alone below 3 they are read only as a CHI number (a DDMMYY date first: review 8, N8).
       .filter(
-        ({ number, zeros, letters }) => (zeros === 0 || !number.startsWith('0')) && (letters === '' || number >= '3'),
+        ({ number, zeros, letters }) =>
+          (zeros === 0 || !number.startsWith('0')) && (number >= '3' || (letters === '' && isChiNumber(number))),
       )
       .map(({ number, first, second, zeros, brackets, before, after, letters }) => {
         const group = brackets ? `(${number.slice(0, 3)})` : number.slice(0, 3);
@@ -1735,6 +1753,8 @@ describe('review 6: a UK landline glued to letters (0, +44 or 0044, then 1 or 2 
     ],
     ['two letters and 01234 567891 (Bedford’s shape; zero padding before review 6)', 'EV01234567891'],
     ['three capitals: no ODS code', 'TEL01632960001'],
+    // Review 8, N3: a bare 44 (a spreadsheet drops the + of +44), as the mobile rule reads pt447700900123.
+    ['a bare 44 (no + or 00)', 'pt442079460958'],
   ])('refused: %s (%s)', (_what, text) => {
     expectBoth(text, 'telephone');
   });
@@ -1745,7 +1765,6 @@ describe('review 6: a UK landline glued to letters (0, +44 or 0044, then 1 or 2 
     ['beside another digit', 'REF102079460958'],
     ['00 first: zero padding', 'REF00207946095'],
     ['03, not a geographic number', 'REF03001234567'],
-    ['a bare 44 (no + or 00)', 'pt442079460958'],
     ['grouped as no one writes one (six digits first)', 'REF0207946-0958'],
     ['a day, a month and a four-digit year, then a sequence of three', 'R02072026123'],
     ['a day, a month and a two-digit year, then a sequence of five', 'R02072612345'],
