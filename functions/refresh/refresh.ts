@@ -111,6 +111,8 @@ export interface RefreshDeps {
    * compaction that stopped part-way, so that it never reads a row twice.
    */
   readonly compaction?: { readonly merger: ParquetMerger; readonly policy?: CompactionPolicy };
+  /** Tests of the measures' arithmetic only (revisions.ts, RevisionInputs.periodsOfFewPcns). @default 'held' */
+  readonly englandPeriodsOfFewPcns?: 'held' | 'published';
 }
 
 export interface RefreshResult {
@@ -514,6 +516,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
       dataAsOf,
       outOfForce: [...new Set(outOfForce.map((r) => r.pcn_code))],
+      periodsOfFewPcns: deps.englandPeriodsOfFewPcns ?? 'held',
     },
     (await previousMeta(deps.store))?.generated_at,
   );
