@@ -50,7 +50,11 @@ const england = (name: string, period: string) =>
 describe("England's figures made up by fewer than 3 PCNs (review 8, N5)", () => {
   it("a month one PCN sent is held as no figure: England's April is not U00001's April", () => {
     // April: U00001's 12 referrals, 2 of them self-referrals, 1 PCN submitting: each held as no figure.
-    expect(england('referral_sources', '2025-04')).toMatchObject({ referrals: null, source_self: null, source_gp: null });
+    expect(england('referral_sources', '2025-04')).toMatchObject({
+      referrals: null,
+      source_self: null,
+      source_gp: null,
+    });
     // How many PCNs sent the month stays: it says why the month has no England figures (no figure of the PCN's is in it).
     expect(england('rollout', '2025-04')).toMatchObject({ referrals: null, people_referred: null, pcns_submitting: 1 });
     // May: U00001's 13, the same.
@@ -71,8 +75,10 @@ describe("England's figures made up by fewer than 3 PCNs (review 8, N5)", () => 
   });
 
   it('the summary says which periods hold England figures back, for the dashboard to say so', () => {
-    const held = (docs.get('rollout')?.summary as { revisions_held?: { periods: string[]; fail_closed: boolean } })
-      .revisions_held;
+    const summary = docs.get('rollout')?.summary as
+      | { revisions_held?: { periods: string[]; fail_closed: boolean } }
+      | undefined;
+    const held = summary?.revisions_held;
     expect(held?.periods).toEqual(['2025-04', '2025-05', '2025/26']);
     expect(held?.fail_closed).toBe(false);
   });

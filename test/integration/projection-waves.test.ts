@@ -53,9 +53,9 @@ describe('the projection in a wave year (review 8, N7)', () => {
     expect(rows.map((r) => [r.period, r.people_referred, r.list_size])).toEqual(
       ALL.map((m, i) => [m, i < 4 ? 30 : 60, i < 4 ? 30_000 : 60_000]),
     );
-    const tp = (docs.get('rollout')?.summary as { target_progress: Record<string, unknown>[] }).target_progress.find(
-      (p) => p.fy === '2025/26',
-    );
+    const tp = (
+      docs.get('rollout')?.summary as { target_progress?: Record<string, unknown>[] } | undefined
+    )?.target_progress?.find((p) => p.fy === '2025/26');
     expect(tp).toMatchObject({
       people_referred_to_date: 360,
       months_elapsed: 8,
