@@ -65,6 +65,14 @@ describe("England's figures made up by fewer than 3 PCNs (review 8, N5)", () => 
     // 2025/26 = 12 + 13 + 53 + 58 = 136 referrals; less June and July (111) it is U00001's April and May, 25.
     expect(england('rollout', '2025/26')).toMatchObject({ referrals: null, people_referred: null });
     expect(england('referral_sources', '2025/26')).toMatchObject({ referrals: null, source_self: null });
+    // Equity has years only: its 2025/26 is held with rollout's (its groups add up to the year's people).
+    const women = (docs.get('equity')?.rows ?? []).find(
+      (r) => r.level === 'national' && r.period === '2025/26' && r.dimension === 'sex' && r.group === 'female',
+    );
+    expect(women?.people_referred).toBeNull();
+    // meta.json names the months whose England figures are all held (no figure: nothing was published before).
+    const meta = docs.get('meta') as unknown as { england_months_held?: string[] };
+    expect(meta.england_months_held).toEqual(['2025-04', '2025-05']);
   });
 
   it('a month three PCNs make up is published: June 11 + 20 + 22 = 53, July 14 + 21 + 23 = 58', () => {
