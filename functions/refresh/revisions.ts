@@ -315,7 +315,13 @@ export function periodsMadeByFew(
   for (const [period, { periodType, row, made }] of byPeriod) {
     const contributions = Array.from(made, (v) => v ?? 0);
     if (contributions.every((v) => v <= TOLERANCE) || releasable(contributions)) continue;
-    few.push({ period, periodType, row, column: counts.join(' + '), reason: `the period: ${whyHeld(contributions)}` });
+    few.push({
+      period,
+      periodType,
+      row,
+      column: counts.join(' + '),
+      reason: `the period: ${whyHeld(contributions).replace('net change', 'total')}`,
+    });
   }
   return few;
 }
