@@ -23,9 +23,9 @@ describe("England figures holding a revision back (meta.json's revisions_held)",
     render(<RevisionsHeldNote meta={held()} />);
     const note = screen.getByTestId('revisions-held');
     expect(note.textContent).toBe(
-      'England figures for Apr 2025 hold back a revision (4 figures): too few PCNs have made the change for it to be ' +
-        'published safely, so they still show the value published before (a month not published before shows none ' +
-        "yet). They will update when more PCNs' data arrive. How revisions are published",
+      'England figures for Apr 2025 hold back a revision (4 figures): too few PCNs make them up, or have made the ' +
+        'change, for them to be published safely (fewer than 3, or one dominating), so they still show the value ' +
+        "published before (a figure not published before shows none yet). They will update when more PCNs' data arrive. How revisions are published",
     );
     expect(screen.getByRole('link', { name: 'How revisions are published' }).getAttribute('href')).toBe(
       '/methodology#revisions-of-england-s-figures-differencing-across-releases',
@@ -66,9 +66,9 @@ describe('a card whose document holds England figures back (its summary.revision
   it("says so beside the card's period", () => {
     card({ revisions_held: { figures: 2, periods: ['2025-05'], fail_closed: false } });
     expect(screen.getByTestId('card-period').textContent).toBe(
-      'England figures for May 2025 hold back a revision (2 figures): too few PCNs have made the change for it to be ' +
-        'published safely, so they still show the value published before (a month not published before shows none ' +
-        "yet). They will update when more PCNs' data arrive.",
+      'England figures for May 2025 hold back a revision (2 figures): too few PCNs make them up, or have made the ' +
+        'change, for them to be published safely (fewer than 3, or one dominating), so they still show the value ' +
+        "published before (a figure not published before shows none yet). They will update when more PCNs' data arrive.",
     );
   });
 
@@ -88,9 +88,9 @@ describe('a card whose document holds England figures back (its summary.revision
     });
     expect(screen.getByTestId('card-period').textContent).toBe(
       'From the release of 5 December 2026 these figures start a new series: figures downloaded before it may not be ' +
-        'comparable with them. England figures for Oct 2026 hold back a revision (1 figure): too few PCNs have made ' +
-        'the change for it to be published safely, so they still show the value published before (a month not ' +
-        "published before shows none yet). They will update when more PCNs' data arrive.",
+        'comparable with them. England figures for Oct 2026 hold back a revision (1 figure): too few PCNs make them up, ' +
+        'or have made the change, for them to be published safely (fewer than 3, or one dominating), so they still ' +
+        "show the value published before (a figure not published before shows none yet). They will update when more PCNs' data arrive.",
     );
   });
 

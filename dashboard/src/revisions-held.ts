@@ -15,7 +15,9 @@ export function listed(items: readonly string[]): string {
 
 /**
  * How complete England's figures are under the revisions policy (docs/methodology.md, "Revisions of England's
- * figures"), in plain words: which periods hold a revision back, how many figures, and when they will update. Null
+ * figures"), in plain words: which periods hold a revision back, how many figures, and when they will update. A
+ * figure made up by fewer than 3 PCNs (or dominated by one) is held as no figure, at a first release too (review 8,
+ * N5), so the note says so rather than only "the change". Null
  * when nothing is held. A release that failed closed says so, because then the hold is not about these PCNs' changes
  * but about the refresh not being able to check what it published, and the figures update by a coarser rule.
  */
@@ -31,9 +33,9 @@ export function revisionsHeldNote(held: RevisionsHeld | undefined): string | nul
     );
   }
   return (
-    `England figures${periods} hold back a revision (${figures}): too few PCNs have made the change for it to be ` +
-    'published safely, so they still show the value published before (a month not published before shows none ' +
-    "yet). They will update when more PCNs' data arrive."
+    `England figures${periods} hold back a revision (${figures}): too few PCNs make them up, or have made the ` +
+    'change, for them to be published safely (fewer than 3, or one dominating), so they still show the value ' +
+    "published before (a figure not published before shows none yet). They will update when more PCNs' data arrive."
   );
 }
 

@@ -321,10 +321,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 2: a PCN's list counts from its first month with events (review 6, K8); 3: a decline on a referral (same
     // referral_id) is no longer an offer declined in `declines` and the decline rate but its own count,
     // declined_after_referral (review 6, K3), and an area's counts before any of its PCNs onboarded are NULL, not 0
-    // (review 7, M11; landed with K3: one break)
-    version: '4', // 4: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
-    // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
-    // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    // (review 7, M11; landed with K3: one break); 4: a PCN's reporting span: no stray events, no data after its extract
+    // stopped (review 7, M5), and the year-end projection (summary.target_progress) reads each month's level per 1,000
+    // list of the PCNs onboarded, projected at the latest month's list (review 8, N7). The reporting span changes the
+    // events counted only where a PCN has stray events or a stopped extract: no column starts its series again, each
+    // change is differenced as a revision (held where a few PCNs make it).
+    version: '4',
     changes: [{ version: '4', from: '3', columns: [] }],
     keys: [],
     definitions: {

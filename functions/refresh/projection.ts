@@ -15,9 +15,14 @@ import { t975 } from './confidence.ts';
  *   months. Without lists for the previous year the shares are of its people per PCN submitting, and without PCN
  *   counts either, of its people (a previous year without growth gives the same profile each way).
  *   Otherwise every weight is 1.
- * - Each complete month gives a level a_m = people_m / w_m; their mean and standard deviation give the estimate
- *   of the unknown months, sum(w_j) x mean, and a 95% prediction interval, t(n - 1) x sd x sqrt(sum(w_j^2) +
- *   sum(w_j)^2 / n), from the month-to-month spread and the uncertainty of the mean.
+ * - Each complete month gives a level a_m = people_m / (w_m x L_m), a rate: L_m is the month's list of the PCNs
+ *   onboarded, in thousands (rollout's list_size), so that months before a wave joined do not pull the pace of the
+ *   PCNs sending now down (review 8, N7: 10 a month from one PCN, then 30 from three, projected 240 where the three
+ *   are on course for 280). Their mean and standard deviation give the estimate of the unknown months at the list of
+ *   the PCNs onboarded by the latest month ended, L: sum(w_j) x L x mean, and a 95% prediction interval, t(n - 1) x
+ *   sd x L x sqrt(sum(w_j^2) + sum(w_j)^2 / n), from the month-to-month spread of the rates and the uncertainty of
+ *   their mean. PCNs still to join are not projected. Where a month read has no list (a caller without lists), every
+ *   L is 1: the levels are people, as before.
  * - Monthly counts of people add up to more than the year's distinct people (someone referred in two months), so
  *   the total is scaled by the year's people over the sum of its months' people.
  * - "On track" only when the whole interval clears the target.
@@ -110,9 +115,19 @@ export function projectYear(options: {
       on_track: options.peopleToDate >= options.target,
       status: 'year complete',
     };
-  const levels = complete
-    .filter((month) => weight(month) > 0)
-    .map((month) => (byMonth.get(month)?.people ?? 0) / weight(month));
+  // Each month's level is a rate, people per 1,000 of the list of the PCNs onboarded that month, projected at the list
+  // of the PCNs onboarded by the latest month ended (review 8, N7): months before a wave joined are then not read as
+  // the pace of the PCNs sending now. Without a list for every month read, people (as before).
+  const read = complete.filter((month) => weight(month) > 0);
+  const latestList = [...ended]
+    .reverse()
+    .map((month) => byMonth.get(month)?.list_size ?? 0)
+    .find((list) => list > 0);
+  const listed = latestList !== undefined && read.every((month) => (byMonth.get(month)?.list_size ?? 0) > 0);
+  /** A month's list in thousands (1 where the levels are people), and the list the unknown months are projected at. */
+  const thousands = (month: string) => (listed ? Number(byMonth.get(month)?.list_size) / 1000 : 1);
+  const at = listed ? Number(latestList) / 1000 : 1;
+  const levels = read.map((month) => (byMonth.get(month)?.people ?? 0) / weight(month) / thousands(month));
   const n = levels.length;
   if (n < 2)
     return {
@@ -129,8 +144,8 @@ export function projectYear(options: {
   const w = unknown.reduce((a, b) => a + b, 0);
   const w2 = unknown.reduce((a, b) => a + b * b, 0);
   const observed = complete.reduce((sum, month) => sum + (byMonth.get(month)?.people ?? 0), 0);
-  const centre = (observed + w * mean) * scale;
-  const half = t975(n - 1) * sd * Math.sqrt(w2 + (w * w) / n) * scale;
+  const centre = (observed + w * at * mean) * scale;
+  const half = t975(n - 1) * sd * at * Math.sqrt(w2 + (w * w) / n) * scale;
   const low = Math.max(options.peopleToDate, Math.round(centre - half));
   const high = Math.round(centre + half);
   return {

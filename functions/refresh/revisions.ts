@@ -26,7 +26,11 @@ import type { MeanRule } from './disclosure.ts';
  *   (each by at least 1, as late files add) would each have changed it by exactly 1.
  * Otherwise the published value stays (held), and the document's summary says how many England figures hold a
  * revision back and for which periods. A figure never published (a new month, a new key) starts from nothing: its
- * first value needs the same, so no England figure is ever one or two PCNs' own.
+ * first value needs the same, so no England figure is ever one or two PCNs' own. And each period of a document is
+ * tested as a figure at every release, the first and a break included (`periodsMadeByFew`: each PCN's contribution is
+ * its exact contributions to the period's counts, summed): a period made up by fewer than 3 PCNs or dominated by one
+ * is held (red-team review 8, N5: the first wave of a rollout, one PCN alone in a month, published as that PCN's
+ * exact figures at the first release).
  *
  * Held together (one unit, all or none): a total and its parts in a row (groups), a mean and the count of people it is
  * over, a headcount and its FTE and training, a count and the figures describing its people. And by period, across
@@ -158,6 +162,13 @@ export interface RevisionInputs {
    * add-up check should never see them; if it fails all the same, its error names these PCNs first (review 7, M10).
    */
   readonly outOfForce?: readonly string[];
+  /**
+   * England's periods made up by fewer than 3 PCNs or dominated by one (`periodsMadeByFew`, review 8, N5): 'held' (the
+   * default: every deployment) or 'published' as they are, only for tests of the measures' arithmetic on hand-worked
+   * programmes of 2 to 4 PCNs, whose England figures are all such periods (test/integration/metrics-golden.test.ts,
+   * measures-golden.test.ts). Never set by the CLI, the refresh handler or a deployment's configuration.
+   */
+  readonly periodsOfFewPcns?: 'held' | 'published';
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -271,6 +282,48 @@ function passes(changes: readonly number[]): boolean {
   if (rest < (P_PERCENT / 100) * largest) return false;
   const net = Math.abs(changes.reduce((s, d) => s + d, 0));
   return net > sizes.length;
+}
+
+/**
+ * The periods of a document whose England figures are made up by fewer than MIN_CONTRIBUTORS PCNs, or dominated by
+ * one (red-team review 8, N5): the rule a change must pass (`releasable`) applied to the period itself, each PCN's
+ * contribution to it being the sum of its exact contributions to the period's counts (every row and count column of
+ * the period). When one PCN alone sent a month (the first wave of a rollout), England's figures of that month are that
+ * PCN's exact figures, small counts included, and rollout's pcns_submitting and data_quality's first_month say which
+ * PCN it is; the rows below England are withheld for it, England's must be too. A period with no count above 0 has
+ * nothing of anyone's to give.
+ */
+export function periodsMadeByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  columns: readonly string[],
+): Array<{ period: string; periodType: string; row: string; column: string; reason: string }> {
+  const counts = definition.rules.counts.filter((c) => columns.includes(c));
+  const byPeriod = new Map<string, { periodType: string; row: string; made: number[] }>();
+  for (const cell of cells.values()) {
+    let found = byPeriod.get(cell.period);
+    if (found === undefined) {
+      found = { periodType: cell.periodType, row: cell.id, made: [] };
+      byPeriod.set(cell.period, found);
+    }
+    for (const column of counts)
+      (cell.contributions.get(column) ?? []).forEach((v, i) => {
+        found.made[i] = (found.made[i] ?? 0) + Math.abs(v);
+      });
+  }
+  const few: Array<{ period: string; periodType: string; row: string; column: string; reason: string }> = [];
+  for (const [period, { periodType, row, made }] of byPeriod) {
+    const contributions = Array.from(made, (v) => v ?? 0);
+    if (contributions.every((v) => v <= TOLERANCE) || releasable(contributions)) continue;
+    few.push({
+      period,
+      periodType,
+      row,
+      column: counts.join(' + '),
+      reason: `the period: ${whyHeld(contributions).replace('net change', 'total')}`,
+    });
+  }
+  return few;
 }
 
 interface RowCells {
@@ -480,11 +533,19 @@ export class EnglandRevisions {
       this.published === undefined || broken
         ? new Set<string>()
         : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed, brokenColumns);
-    for (const key of own) {
-      const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
+    const hold = (cell: Pick<RowCells, 'period' | 'periodType'>) => {
       this.periods.add(cell.period);
       if (cell.periodType === 'month') this.periods.add(financialYearOf(cell.period));
       if (cell.periodType === 'fy') this.ownYears.add(cell.period);
+    };
+    for (const key of own) hold(found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells);
+    // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
+    // (review 8, N5).
+    const few = this.inputs.periodsOfFewPcns === 'published' ? [] : periodsMadeByFew(definition, found.cells, columns);
+    for (const period of few) {
+      hold(period);
+      const { periodType: _, ...trigger } = period;
+      this.triggers.push({ document: definition.name, ...trigger });
     }
     const entry: Revised = {
       definition,

@@ -26,7 +26,16 @@ const contact = (pcn: string, id: string, on: string) =>
 async function publish(name: string, reference: string, now: string, uploads: Record<string, GoldenEvent[]>) {
   const dir = tempDir(name);
   const docs = new Map<string, MetricDocument>();
-  await publishGolden(`${dir.path}/data`, writeEventFiles(dir.path, uploads), reference, new Date(now), docs);
+  // England's figures here are of 1 or 2 PCNs (this file tests the follow-up windows' arithmetic), so every England
+  // period is one a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts): published to test it.
+  await publishGolden(
+    `${dir.path}/data`,
+    writeEventFiles(dir.path, uploads),
+    reference,
+    new Date(now),
+    docs,
+    'published',
+  );
   return { dir, docs };
 }
 

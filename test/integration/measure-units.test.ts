@@ -110,6 +110,9 @@ beforeAll(async () => {
     REFERENCE,
     new Date('2026-01-05T00:00:00Z'),
     docs,
+    // England's figures here are of 1 or 2 PCNs (this file tests each measure's unit), so every England period is one
+    // a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts): published here to test them.
+    'published',
   );
   expect(receipts.map((r) => [r.status, r.rows.accepted, r.rows.rejected])).toEqual([
     ['accepted', 340, 0],

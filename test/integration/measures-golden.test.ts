@@ -145,6 +145,10 @@ const golden = goldenProgramme('measures-golden', {
   reference: REFERENCE,
   // The clock of the one refresh.
   now: new Date('2026-01-05T00:00:00Z'),
+  // England's figures here are of 2 to 4 PCNs (the hand-worked arithmetic of each measure), so every England period
+  // is one that a deployment holds (fewer than 3 PCNs, or one dominating: review 8, N5,
+  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
+  englandPeriodsOfFewPcns: 'published',
 });
 const { docs, row } = golden;
 
@@ -508,9 +512,12 @@ describe('equity: people, and access by the deprivation of the PCN', () => {
 describe('projection of people referred against the 900,000 a year', () => {
   it('complete months only, an interval, and "on track" only when the interval clears the target', () => {
     // Complete months: April (2 of 2 PCNs sent events), July to December (1 of 1); May (1 of 2) and June (0 of 1) are
-    // incomplete. People in complete months: 12, 0, 10, 0, 0, 5, 0: mean 27 / 7 = 3.857, sd 5.2418. No previous year,
-    // so a flat profile. Unknown months: May, June, January to March (5). Projection 27 + 5 x 3.857 = 46.3; interval
-    // half-width t(6) 2.447 x 5.2418 x sqrt(5 + 25 / 7) = 37.55: 8.7 (below the 27 already referred, so 27) to 83.8.
+    // incomplete. People in complete months: 12, 0, 10, 0, 0, 5, 0, each a rate on the list of the PCNs onboarded that
+    // month (review 8, N7): April 12 / 36 (thousand: both PCNs) = 0.3333, July-December on U00203's 12: 0, 0.8333, 0,
+    // 0, 0.4167, 0: mean 1.5833 / 7 = 0.22619, sd sqrt(0.621032 / 6) = 0.32172. No previous year, so a flat profile.
+    // Unknown months: May, June, January to March (5), at December's list (12): projection 27 + 5 x 12 x 0.22619 =
+    // 40.57; interval half-width t(6) 2.446912 x 0.32172 x 12 x sqrt(5 + 25 / 7) = 27.66: 12.9 (below the 27 already
+    // referred, so 27) to 68.2. (Raw people, before: 27 + 5 x 3.857 = 46 to 84, April's two PCNs read as the pace.)
     expect(docs.get('rollout')?.summary?.target_progress).toEqual([
       {
         fy: '2025/26',
@@ -522,9 +529,9 @@ describe('projection of people referred against the 900,000 a year', () => {
         months_elapsed: 9,
         complete_months: ['2025-04', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12'],
         profile: 'flat',
-        projection_to_year_end: 46,
+        projection_to_year_end: 41,
         projection_low: 27,
-        projection_high: 84,
+        projection_high: 68,
         on_track: false,
         status: 'below target',
       },

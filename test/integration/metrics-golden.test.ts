@@ -167,6 +167,10 @@ const golden = goldenProgramme('golden', {
   reference: REFERENCE,
   // The clock of the one refresh.
   now: new Date('2026-11-01T00:00:00Z'),
+  // England's figures here are of 2 to 4 PCNs (the hand-worked arithmetic of each measure), so every England period
+  // is one that a deployment holds (fewer than 3 PCNs, or one dominating: review 8, N5,
+  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
+  englandPeriodsOfFewPcns: 'published',
 });
 const { docs, row } = golden;
 

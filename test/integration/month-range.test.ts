@@ -30,6 +30,9 @@ const { docs } = goldenProgramme('month-range', {
   uploads: UPLOADS,
   reference: REFERENCE,
   now: new Date('2026-01-05T06:00:00Z'),
+  // England's figures here are of 1 or 2 PCNs (this file tests which months are published), so every England period
+  // is one a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts): published here to test them.
+  englandPeriodsOfFewPcns: 'published',
 });
 
 describe('a corrected date does not stretch the published months', () => {

@@ -63,6 +63,9 @@ const { docs, row } = goldenProgramme('referral-count', {
   uploads: UPLOADS,
   reference: REFERENCE,
   now: new Date('2026-01-05T06:00:00Z'),
+  // England's figures here are of 1 or 2 PCNs (this file tests how referrals are counted), so every England period is
+  // one a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts): published here to test them.
+  englandPeriodsOfFewPcns: 'published',
 });
 
 describe('referrals are episodes on every page; people are the target measure', () => {

@@ -43,7 +43,10 @@ async function publish(
   dirs.push(dir);
   const docs = new Map<string, MetricDocument>();
   const files = writeEventFiles(dir.path, uploads);
-  const receipts = await publishGolden(join(dir.path, 'data'), files, reference, new Date(now), docs);
+  // England's figures here are of 1 or 2 PCNs (this file tests control below England beside England's exact figure),
+  // so every England period is one a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts):
+  // published here to test control below it.
+  const receipts = await publishGolden(join(dir.path, 'data'), files, reference, new Date(now), docs, 'published');
   expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
   return docs;
 }

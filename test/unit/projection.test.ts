@@ -339,6 +339,67 @@ describe('projecting a year of people referred', () => {
     });
   });
 
+  describe("a rollout year: each month's level is a rate on the list of the PCNs onboarded that month (review 8, N7)", () => {
+    // One PCN of 10,000 patients sends from April; two more of 10,000 join in August (rollout's England list_size:
+    // 10,000 to July, 30,000 from August). Data as of 30 November: April-November complete (8 months), flat profile.
+    const waveYear = (people: readonly number[], target: number) =>
+      projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-11-30',
+        peopleToDate: people.reduce((a, b) => a + b, 0),
+        months: people.map((n, i) => ({
+          month: monthsOfYear('2025/26')[i] as string,
+          people: n,
+          pcns_submitting: i < 4 ? 1 : 3,
+          list_size: i < 4 ? 10_000 : 30_000,
+        })),
+        completeMonths: new Set(monthsOfYear('2025/26').slice(0, 8)),
+        target,
+      });
+
+    it("10 a month from the first PCN, then 30 from three: 280, the three PCNs' pace, not 240", () => {
+      // Rates per 1,000 list: 10 / 10 = 1 (April-July) and 30 / 30 = 1 (August-November): mean 1, sd 0. Unknown
+      // December-March: 4 x 30 (thousand, November's list) x 1 = 120; 160 + 120 = 280, interval 280 to 280: against
+      // 260 on track. (Raw people: levels 10 x 4 and 30 x 4, mean 20, sd 10.69: 160 + 4 x 20 = 240, 178 to 302,
+      // "uncertain".)
+      expect(waveYear([10, 10, 10, 10, 30, 30, 30, 30], 260)).toEqual({
+        months_elapsed: 8,
+        complete_months: monthsOfYear('2025/26').slice(0, 8),
+        profile: 'flat',
+        projection_to_year_end: 280,
+        projection_low: 280,
+        projection_high: 280,
+        on_track: true,
+        status: 'on track',
+      });
+    });
+
+    it('the interval is of the rates, scaled to the latest list', () => {
+      // 9, 11, 9, 11 then 27, 33, 27, 33: rates 0.9, 1.1 (x 4), mean 1, sd sqrt(8 x 0.01 / 7) = 0.106904. Centre 160 +
+      // 4 x 30 x 1 = 280; half-width t(0.975, 7) 2.364624 x 0.106904 x 30 x sqrt(4 + 16 / 8) = 18.576: 261 to 299.
+      expect(waveYear([9, 11, 9, 11, 27, 33, 27, 33], 260)).toMatchObject({
+        projection_to_year_end: 280,
+        projection_low: 261,
+        projection_high: 299,
+        status: 'on track',
+      });
+    });
+
+    it('a month read without a list: the levels are people, as before', () => {
+      // The same months without list_size: levels 10 x 4 and 30 x 4, mean 20, sd sqrt(8 x 100 / 7) = 10.690; 160 +
+      // 4 x 20 = 240; half-width 2.364624 x 10.690 x sqrt(6) = 61.92: 178 to 302.
+      const result = projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-11-30',
+        peopleToDate: 160,
+        months: [10, 10, 10, 10, 30, 30, 30, 30].map((n, i) => month(monthsOfYear('2025/26')[i] as string, n)),
+        completeMonths: new Set(monthsOfYear('2025/26').slice(0, 8)),
+        target: 260,
+      });
+      expect(result).toMatchObject({ projection_to_year_end: 240, projection_low: 178, projection_high: 302 });
+    });
+  });
+
   it('the financial year runs April to March', () => {
     expect(monthsOfYear('2025/26')).toEqual([
       '2025-04',

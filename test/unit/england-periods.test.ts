@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricDefinition } from '../../functions/refresh/catalogue.ts';
+import { periodsMadeByFew } from '../../functions/refresh/revisions.ts';
+
+/** A document of one count and its keys; England's cells as the revisions collect them (3 PCNs). */
+const definition = { name: 'doc', rules: { counts: ['referrals', 'source_self'] } } as unknown as MetricDefinition;
+const cell = (period: string, key: string, referrals: number[], self: number[] = [0, 0, 0]) => ({
+  id: `month|${period}|${key}`,
+  period,
+  periodType: period.includes('/') ? 'fy' : 'month',
+  keyId: `|${key}`,
+  england: null,
+  values: new Map<string, number>(),
+  contributions: new Map([
+    ['referrals', referrals],
+    ['source_self', self],
+  ]),
+});
+const held = (...cells: ReturnType<typeof cell>[]) =>
+  periodsMadeByFew(
+    definition,
+    new Map(cells.map((c) => [c.id, c])) as unknown as Parameters<typeof periodsMadeByFew>[1],
+    ['referrals', 'source_self'],
+  ).map((p) => [p.period, p.reason]);
+
+describe("England's periods made up by fewer than 3 PCNs or dominated by one (review 8, N5)", () => {
+  it('one PCN alone: held; three PCNs with none dominating: published', () => {
+    // April: U00001's 12 referrals and 2 self-referrals (14 in all), one PCN. June: 11, 20, 22: all but the two largest
+    // (11) >= 10% of the largest (2.2), and 53 > 3 PCNs.
+    expect(held(cell('2025-04', 'a', [12, 0, 0], [2, 0, 0]), cell('2025-06', 'a', [11, 20, 22]))).toEqual([
+      ['2025-04', 'the period: fewer than 3 PCNs (1 PCN)'],
+    ]);
+  });
+
+  it('three PCNs, one dominating (p% rule, p = 10): held', () => {
+    // 100, 5, 4: all but the two largest, 4, < 10% of 100 (10): the second largest could estimate the largest within 10%.
+    expect(held(cell('2025-07', 'a', [100, 5, 4]))).toEqual([['2025-07', 'the period: dominated by one PCN (3 PCNs)']]);
+    // 100, 5, 10: 5 < 10 still; 100, 10, 10: 10 >= 10, published.
+    expect(held(cell('2025-07', 'a', [100, 5, 10]))).toHaveLength(1);
+    expect(held(cell('2025-07', 'a', [100, 10, 10]))).toEqual([]);
+  });
+
+  it('three PCNs of 1 each: held (each would be told the others sent exactly 1); nothing at all: nothing to hold', () => {
+    expect(held(cell('2025-08', 'a', [1, 1, 1]))).toEqual([
+      ['2025-08', 'the period: total no larger than the number of PCNs (3 PCNs)'],
+    ]);
+    expect(held(cell('2025-09', 'a', [0, 0, 0]))).toEqual([]);
+  });
+
+  it("a PCN's contribution is its counts of every row of the period: rows of one PCN each add up to three", () => {
+    // Row a: U00001's 5; row b: U00002's and U00003's 5 each: by PCN 5, 5, 5 (15 > 3): published, though each row is
+    // one or two PCNs' (the rule is by period: a row's own figure is England's exact figure, its rows below controlled).
+    expect(held(cell('2025-10', 'a', [5, 0, 0]), cell('2025-10', 'b', [0, 5, 5]))).toEqual([]);
+    // The year of April (one PCN) is tested as its own period too.
+    expect(held(cell('2025/26', 'a', [12, 0, 0]))).toEqual([['2025/26', 'the period: fewer than 3 PCNs (1 PCN)']]);
+  });
+});
