@@ -120,7 +120,13 @@ digit (\`REF4000000101\`, \`R401-023-2137\`, \`EV-4-0-1-0-2-3-2-1-3-7\`) is refu
 date, a separator or another length (\`R202605-2565\`, \`EV-000123\`), the date directly after the letters: ten digits
 set apart from them (\`R-260512-0007\`) are read as any number standing alone. A sequence and a date from 2019 on
 written with separators, either way round, is not read as a number (\`REF-34-2019-01-07\`, \`R-2025-04-0-2019-01-01\`,
-\`REF-01-01-2019-12\`; the date as yyyy-mm-dd or dd-mm-yyyy). A UUID as systems generate it passes.
+\`REF-01-01-2019-12\`; the date as yyyy-mm-dd or dd-mm-yyyy). A UUID as systems generate it passes, alone or with a
+prefix or suffix (\`urn:uuid:<uuid>\`, \`EV-<uuid>\`, \`<uuid>.1\`), as do ids of 24, 32, 40 or 64 hex digits and a Unix
+time in milliseconds; a time in seconds passes too, but for 26 January to 14 June 2027 (1801000000-1812999999 start
+with a date, as a Scottish CHI number does, and 1 in 11 is refused). Ids of random letters and digits (nanoid,
+base64url) are refused about 2 times in 1,000 as a postcode (\`_Ab12CD-\` inside one): use UUIDs or ULIDs. Standing
+alone, a 12- or 13-digit number from 441, 442, 443, 447 or 4401.. (+44 without its +) or a 10-digit one from 71-75 or
+77-79 (a mobile without its 0) is read as a telephone number.
 An organisation id may carry its ICB's ODS code (\`VCSE-QE1-1BP\`):
 no postcode begins with Q, so it is not read as one.
 
