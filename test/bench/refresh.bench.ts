@@ -9,7 +9,9 @@
  * DuckDB merger the local pipeline uses): the objects before and after, and the compaction's time, are reported; the
  * refresh then runs as the pipeline runs it (compaction configured, nothing left to compact) and the floor reads the
  * same compacted objects. Also prints what an Athena refresh would scan and cost, from the Parquet column chunks the
- * SQL touches.
+ * SQL touches. After each scale one line says what was measured: the best refresh against the floor in wall and in CPU
+ * seconds, each ratio met or not against the 5x target, the V8 semi-space the process ran with and the load average
+ * (on a shared machine the wall ratio moves with the load, the CPU ratio much less; both rows of the table carry met).
  *
  * Two national datasets by default (BENCH_SCALE = 1; BENCH_MONTHS = "36,60": three and five years of months), each
  * generated once and cached in the temp folder (BENCH_CACHE_DIR: another folder). They are written by DuckDB
