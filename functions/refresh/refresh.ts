@@ -442,7 +442,7 @@ function buildWhenReady(
 /**
  * The catalogue's rows read in turn, the next document's query started (`start`) while this thread builds the document
  * before it (issue 17: the build is synchronous JavaScript on this thread alone, so DuckDB's threads, or Athena, work
- * meanwhile instead of waiting; measured nationally, see README's bench:refresh). The rows of a query started ahead
+ * meanwhile instead of waiting: wall time, not CPU; README's Benchmarks). The rows of a query started ahead
  * are read only once the build is over (nothing else runs on this thread until it ends), so no more rows are held at
  * once than when each query waited for the build before it. Such a query is timed as the time the refresh waited for
  * its rows after the build; `skip`'s query (read before the others) is never run again.
