@@ -7,10 +7,12 @@
  * 16 MB semi-space promotes before they die).
  *
  *   npx tsx test/bench/semi-space.ts <script.ts> [arg ...]
- *     SEMI_SPACE_MB=64 (the larger semi-space, MB), ROUNDS=2, STEP=<a regex with one group: a step's CPU seconds in
- *     the script's output> (default: disclosure-step.ts's "disclosure control and derived figures" line); `{variant}`
- *     in an argument is replaced by the run's variant (`default` or `semi<MB>`), e.g. an out folder per variant to
- *     compare the documents after; each run's output is kept in <LOG_DIR, default the temp folder>/semi-space-*.log.
+ *     SEMI_SPACE_MB=64 (the larger semi-space, MB), ROUNDS=2, STEP=<a regex with one group: a step's seconds in
+ *     the script's output> (default: the CPU seconds of disclosure-step.ts's "disclosure control and derived figures"
+ *     line; refresh-documents.ts prints the step's wall seconds:
+ *     `STEP='disclosure control and derived figures: ([\d.]+) s'`); `{variant}` in an argument is replaced by the run's
+ *     variant (`default` or `semi<MB>`), e.g. an out folder per variant to compare the documents after; each run's
+ *     output is kept in <LOG_DIR, default the temp folder>/semi-space-*.log.
  *
  * E.g. the disclosure step on a dump (disclosure-step.ts dump), both variants' documents compared afterwards:
  *   npx tsx test/bench/semi-space.ts test/bench/disclosure-step.ts run <dump> /tmp/out-{variant}
@@ -93,7 +95,7 @@ async function runOnce(variant: string, flags: readonly string[], script: string
   };
   console.log(
     `${variant.padEnd(8)} ${run.cpu.toFixed(2).padStart(8)} CPU s ${run.wall.toFixed(1).padStart(7)} s wall ` +
-      `${run.rssMb.toFixed(0).padStart(6)} MB peak RSS; step ${run.stepCpu?.toFixed(2) ?? '—'} CPU s; ` +
+      `${run.rssMb.toFixed(0).padStart(6)} MB peak RSS; step ${run.stepCpu?.toFixed(2) ?? '—'} s (STEP); ` +
       `gc pauses ${run.gcSeconds?.toFixed(2) ?? '—'} s; load ${run.load} (${log})`,
   );
   return run;
@@ -123,7 +125,7 @@ const summary = (variant: string) => {
 const [base, larger] = variants.map(([v]) => summary(v)) as [ReturnType<typeof summary>, ReturnType<typeof summary>];
 for (const [name, of] of [
   ['process CPU s', (r: Run) => r.cpu],
-  ['step CPU s', (r: Run) => r.stepCpu],
+  ['step s (STEP)', (r: Run) => r.stepCpu],
   ['gc pause s', (r: Run) => r.gcSeconds],
   ['wall s', (r: Run) => r.wall],
   ['peak RSS MB', (r: Run) => r.rssMb],
