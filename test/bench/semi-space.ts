@@ -44,6 +44,11 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
+function childEnv(): NodeJS.ProcessEnv {
+  const { ROUNDS: _rounds, ...env } = process.env;
+  return { ...env, NODE_OPTIONS: (env.NODE_OPTIONS ?? '').replace(/--max-semi-space-size=\S+/, '') };
+}
+
 async function runOnce(variant: string, flags: readonly string[], script: string, args: readonly string[]) {
   const timing = join(mkdtempSync(join(tmpdir(), 'semi-space-')), 'time');
   const log = join(LOG_DIR, `semi-space-${variant}-${process.pid}-${Date.now()}.log`);
@@ -65,10 +70,9 @@ async function runOnce(variant: string, flags: readonly string[], script: string
       script,
       ...args.map((a) => a.replaceAll('{variant}', variant)),
     ],
-    // A NODE_OPTIONS semi-space would be both variants': left out.
-    {
-      env: { ...process.env, NODE_OPTIONS: (process.env.NODE_OPTIONS ?? '').replace(/--max-semi-space-size=\S+/, '') },
-    },
+    // A NODE_OPTIONS semi-space would be both variants': left out; so is ROUNDS (this driver's, not the script's:
+    // disclosure-step.ts reads ROUNDS too).
+    { env: childEnv() },
   );
   let text = '';
   for (const stream of [child.stdout, child.stderr])
