@@ -539,6 +539,40 @@ function buildWhenReady(
 }
 
 /**
+ * The catalogue's rows read in turn, the next document's query started (`start`) while this thread builds the document
+ * before it (issue 17: the build is synchronous JavaScript on this thread alone, so DuckDB's threads, or Athena, work
+ * meanwhile instead of waiting: wall time, not CPU; README's Benchmarks). The rows of a query started ahead
+ * are read only once the build is over (nothing else runs on this thread until it ends), so no more rows are held at
+ * once than when each query waited for the build before it. Such a query is timed as the time the refresh waited for
+ * its rows after the build; `skip`'s query (read before the others) is never run again.
+ */
+function readAhead(
+  read: (definition: MetricDefinition) => Promise<Row[]>,
+  timed: (step: string, work: () => Promise<Row[]>) => Promise<Row[]>,
+  skip: MetricDefinition | undefined,
+) {
+  let next: { readonly definition: MetricDefinition; readonly rows: Promise<Row[]> } | undefined;
+  return {
+    rows(definition: MetricDefinition): Promise<Row[]> {
+      const started = next;
+      next = undefined;
+      return timed(definition.name, () => (started?.definition === definition ? started.rows : read(definition)));
+    },
+    /** Starts the first query after `after` in `order` other than `skip`'s, unless it is started already. */
+    start(order: readonly MetricDefinition[], after: number): void {
+      const definition = order.slice(after + 1).find((d) => d !== skip);
+      if (definition === undefined || next?.definition === definition) return;
+      next = { definition, rows: read(definition) };
+      // Its failure is thrown where its rows are awaited, not as an unhandled rejection meanwhile.
+      next.rows.catch(() => undefined);
+    },
+    async settled(): Promise<void> {
+      await next?.rows.catch(() => undefined);
+    },
+  };
+}
+
+/**
  * Runs the whole metric catalogue and publishes the documents. Every query runs before anything is written, so a
  * failure part-way leaves the previously published documents in place (and is thrown to the caller).
  */
@@ -607,13 +641,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const { dataAsOf } = asOf;
 
   const generatedAt = clock().toISOString();
-  const query = (definition: MetricDefinition) =>
-    timed(definition.name, () =>
-      deps.engine.query(
-        `metrics/${definition.file}`,
-        typeof definition.params === 'function' ? definition.params({ dataAsOf }) : (definition.params ?? []),
-      ),
+  const read = (definition: MetricDefinition) =>
+    deps.engine.query(
+      `metrics/${definition.file}`,
+      typeof definition.params === 'function' ? definition.params({ dataAsOf }) : (definition.params ?? []),
     );
+  const query = (definition: MetricDefinition) => timed(definition.name, () => read(definition));
   // Revisions of England's exact figures (revisions.ts): opened against the release published now (meta.json).
   const revisions = await EnglandRevisions.open(
     {
@@ -699,22 +732,30 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       for (const name of groupOf.get(definition.name) ?? [definition.name])
         order.push(CATALOGUE[catalogueOrder(name)] as MetricDefinition);
   const waiting = new Map<string, Waiting>();
-  for (const definition of order) {
-    const rows = definition === distribution ? distributionRows : await query(definition);
-    if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
-    if (!previousDocuments.has(definition.name))
-      previousDocuments.set(definition.name, await previousEngland(definition.name));
-    const started = performance.now();
-    const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (members) =>
-      members.length === 1 && groupOf.get(definition.name) === undefined
-        ? [buildDocument(definition, rows, context, shared, revise)]
-        : controlJointly(members, context, shared, JOINT_COUNTS, undefined, revise),
-    );
-    for (const document of built) {
-      previousDocuments.delete(document.name);
-      catalogued.push(document);
+  const ahead = readAhead(read, timed, distribution);
+  try {
+    for (const [i, definition] of order.entries()) {
+      const rows = definition === distribution ? distributionRows : await ahead.rows(definition);
+      if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
+      if (!previousDocuments.has(definition.name))
+        previousDocuments.set(definition.name, await previousEngland(definition.name));
+      // The next document's query runs while this one is built (readAhead).
+      ahead.start(order, i);
+      const started = performance.now();
+      const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (members) =>
+        members.length === 1 && groupOf.get(definition.name) === undefined
+          ? [buildDocument(definition, rows, context, shared, revise)]
+          : controlJointly(members, context, shared, JOINT_COUNTS, undefined, revise),
+      );
+      for (const document of built) {
+        previousDocuments.delete(document.name);
+        catalogued.push(document);
+      }
+      buildMs += performance.now() - started;
     }
-    buildMs += performance.now() - started;
+  } finally {
+    // A query started ahead is over before the refresh returns or throws: the caller may close the engine.
+    await ahead.settled();
   }
   const settling = performance.now();
   settleRevisions(revisions, catalogued, context);

@@ -9,7 +9,9 @@
  * DuckDB merger the local pipeline uses): the objects before and after, and the compaction's time, are reported; the
  * refresh then runs as the pipeline runs it (compaction configured, nothing left to compact) and the floor reads the
  * same compacted objects. Also prints what an Athena refresh would scan and cost, from the Parquet column chunks the
- * SQL touches.
+ * SQL touches. After each scale one line says what was measured: the best refresh against the floor in wall and in CPU
+ * seconds, each ratio met or not against the 5x target, the V8 semi-space the process ran with and the load average
+ * (on a shared machine the wall ratio moves with the load, the CPU ratio much less; both rows of the table carry met).
  *
  * Two national datasets by default (BENCH_SCALE = 1; BENCH_MONTHS = "36,60": three and five years of months), each
  * generated once and cached in the temp folder (BENCH_CACHE_DIR: another folder). They are written by DuckDB
@@ -125,6 +127,22 @@ const eventColumns = columnsRead(EVENTS_TABLE, [
   'prepare/withdrawn',
 ]);
 
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/**
+ * The V8 semi-space this process runs with, as given on its command line or in NODE_OPTIONS (V8's default otherwise:
+ * 16 MB on this machine's heap size; issue 17: the disclosure step is a quarter garbage collection).
+ */
+function semiSpace(): string {
+  const flag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].find((a) =>
+    /^--max[-_]semi[-_]space[-_]size=/.test(a),
+  );
+  return flag === undefined ? "V8's default semi-space" : `semi-space ${flag.slice(flag.indexOf('=') + 1)} MB`;
+}
+
 /** CPU seconds of this process (every thread, DuckDB's included) since `since`. */
 const cpuSecondsSince = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
@@ -172,6 +190,7 @@ async function refresh(data: string): Promise<RefreshRun> {
     peakNode = Math.max(peakNode, now.heapUsed + now.external);
   };
   const sampler = setInterval(sample, 100);
+  const loadAtStart = loadAverage();
   const started = performance.now();
   const cpu = process.cpuUsage();
   const result = await refreshMetrics({
@@ -204,9 +223,7 @@ async function refresh(data: string): Promise<RefreshRun> {
     `  memory: peak RSS ${run.peakRssMb.toFixed(0)} MB (from ${run.startRssMb.toFixed(0)} MB at the start; V8 heap ` +
       `${run.heapAtPeakMb.toFixed(0)} MB and external ${run.externalAtPeakMb.toFixed(0)} MB then, the rest DuckDB's and ` +
       `native); the Node side at most ${run.peakNodeMb.toFixed(0)} MB (V8 heap in use + external); load average ` +
-      `${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
+      `${loadAtStart} at the start, ${loadAverage()} at the end`,
   );
   return run;
 }
@@ -276,6 +293,14 @@ for (const months of MONTH_SCALES) {
   const best = Math.min(...refreshes.map((r) => r.seconds));
   const ratio = best / Math.min(...floors);
   const bestCpu = Math.min(...refreshes.map((r) => r.cpuSeconds));
+  const cpuRatio = bestCpu / Math.min(...floorCpus);
+  // What was measured, in one line: both ratios against the target, each met or not.
+  const met = (r: number) => (r <= 5 ? 'met' : 'not met');
+  console.log(
+    `  ${label}, best of ${RUNS} (${semiSpace()}): refresh ${best.toFixed(1)} s against the floor's ` +
+      `${Math.min(...floors).toFixed(2)} s, ${ratio.toFixed(1)}x (target 5x: ${met(ratio)}); ${bestCpu.toFixed(1)} CPU s ` +
+      `against ${Math.min(...floorCpus).toFixed(2)}, ${cpuRatio.toFixed(1)}x (${met(cpuRatio)}); load average now ${loadAverage()}`,
+  );
   rows.push(
     { bench: 'refresh', measure: `${label}: curated objects as ingested`, value: before.count, unit: 'objects' },
     {
@@ -328,11 +353,13 @@ for (const months of MONTH_SCALES) {
     {
       // CPU seconds of every thread of the process: far less dependent on other work sharing the machine.
       bench: 'refresh',
-      measure: `${label}: whole catalogue, CPU seconds of the best run`,
+      measure: `${label}: whole catalogue, CPU seconds (the least of the runs)`,
       value: bestCpu,
       unit: 'CPU s',
       baseline: { measure: "the floor's CPU seconds", value: Math.min(...floorCpus) },
-      ratio: bestCpu / Math.min(...floorCpus),
+      ratio: cpuRatio,
+      target: 'within 5x of the floor',
+      pass: cpuRatio <= 5,
     },
     {
       // The whole process: DuckDB in it (its tables and working memory), the V8 heap, Node itself. In AWS the SQL
