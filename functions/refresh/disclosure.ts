@@ -51,7 +51,8 @@ import {
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
  *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
  *   without months) the year's rows below England for that key are withheld (named in the document's summary:
- *   withheldBelowEngland); before withholding for an ICB's sealed `*` read alone, its PCNs in force with no figure are
+ *   withheldBelowEngland; a month's rows withheld take its financial year's rows below England for that key with
+ *   them, or the year less its other months would give the month back); before withholding for an ICB's sealed `*` read alone, its PCNs in force with no figure are
  *   given a row of `*` and the rows controlled again (absentParts);
  * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
  *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
@@ -944,7 +945,13 @@ function suppressRecoverable(
     for (const c of dirty) {
       const { count, stuck, sealed } = protectComponent(system, c, suppressVariable, values);
       suppressed += count;
-      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
+      if (stuck !== undefined) {
+        withhold.add(withholdingKey(stuck));
+        // A month's rows withheld take the rows of its financial year with them (below England, same keys): the year
+        // less its other months, still published, would give back the month withheld (review 8, withyear).
+        if (stuck.period_type === 'month')
+          withhold.add(withholdingKey({ ...stuck, period_type: 'fy', period: financialYearOf(String(stuck.period)) }));
+      }
       if (sealed !== undefined) sealedTotals.push(...sealed);
     }
     if (suppressed === 0 && withhold.size === 0) {

@@ -27,7 +27,7 @@ const RULES: DisclosureRules = {
 const row = (code: string, period: string, contacts: number, episodes: number): Row => ({
   level: LEVEL[code[0] as string] as string,
   code,
-  period_type: 'month',
+  period_type: period.includes('/') ? 'fy' : 'month',
   period,
   contacts,
   episodes,
@@ -75,6 +75,42 @@ describe('rows withheld below England are named in the summary (review 7, M8)', 
     // And a row left out is found with them: U1's, before them.
     expect(withheldBelowEngland(exact, published.slice(1), ['contacts'])?.withheld).toEqual([
       { period_type: 'month', period: '2025-04', keys: { contacts: 2 }, levels: ['pcn'] },
+    ]);
+  });
+
+  it('withholds the year of a month withheld, below England, so the year less its other months cannot give it back', () => {
+    // 20 contacts. April: England's exact 30 are all U1's (as above): R1 = England's 30 however shown, so April's rows
+    // below England are withheld, their cells first suppressed, and with them (secondary) U1's, I1's and R1's May
+    // (the months of their year) and R2's May (England's May = R1 + R2). May: U1 20 (`*`) and U2 20; England 40. 2025/26: U1 50 (30 + 20), U2 20; England 70. Before: U2's year 20 beside its May 20
+    // and its April withheld (England's April is not 0, so any area's may not be) gave U2's April as 20 - 20 = 0
+    // within rounding, and I2's likewise: a lone withheld month beside a published total (the scan's finding); R1's
+    // 2025/26 was `*` and U1's and I1's 50 beside May's `*`. Now the year's rows below England go with the month, for
+    // U2 too (every area: a year equal to its other months says the month was 0); England's three rows stay.
+    const exact = [
+      row('ENG', '2025-04', 20, 30),
+      ...chain('U1', '2025-04', 20, 30),
+      row('ENG', '2025-05', 20, 40),
+      ...chain('U1', '2025-05', 20, 20),
+      ...chain('U2', '2025-05', 20, 20),
+      row('ENG', '2025/26', 20, 70),
+      ...chain('U1', '2025/26', 20, 50),
+      ...chain('U2', '2025/26', 20, 20),
+    ];
+    const published = applyDisclosureControl(exact, RULES);
+    expect(published.map((r) => `${r.code} ${r.period} ${r.episodes}`)).toEqual([
+      'ENG 2025-04 30',
+      'ENG 2025-05 40',
+      'U1 2025-05 *',
+      'I1 2025-05 *',
+      'R1 2025-05 *',
+      'U2 2025-05 20',
+      'I2 2025-05 20',
+      'R2 2025-05 *',
+      'ENG 2025/26 70',
+    ]);
+    expect(withheldBelowEngland(exact, published, ['contacts'])?.withheld).toEqual([
+      { period_type: 'month', period: '2025-04', keys: { contacts: 20 }, levels: ['region', 'icb', 'pcn'] },
+      { period_type: 'fy', period: '2025/26', keys: { contacts: 20 }, levels: ['region', 'icb', 'pcn'] },
     ]);
   });
 });
