@@ -51,7 +51,9 @@ import {
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
  *   nearest published count is suppressed until none is, and where none is left a component's zeros, or (a document
  *   without months) the year's rows below England for that key are withheld (named in the document's summary:
- *   withheldBelowEngland); before withholding for an ICB's sealed `*` read alone, its PCNs in force with no figure are
+ *   withheldBelowEngland; their figures are made `*` first and secondary suppression run again, so that no withheld
+ *   figure is a lone unseen part of a published total, such as its year's, nor an area's month with no row beside its
+ *   year: withholdRows); before withholding for an ICB's sealed `*` read alone, its PCNs in force with no figure are
  *   given a row of `*` and the rows controlled again (absentParts);
  * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
  *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
@@ -962,10 +964,121 @@ function suppressRecoverable(
       synced = 0;
       continue;
     }
-    for (const row of out) if (!isNational(row) && withhold.has(withholdingKey(row))) withheld.add(row);
+    withholdRows(out, withhold, withholdingKey, rules.counts, rules.periodKeys ?? [], withheld, secondary);
     rebuild();
   }
   return { withheld, fill: [] };
+}
+
+/**
+ * Withholds the rows below England of the periods and keys in `withhold` (added to `withheld`), their figures made
+ * `*` first, and secondary suppression run again: a withheld figure is a part its reader does not see, of its year (the
+ * months of a year beside the year's row) and of its row's other families, and a lone one beside a published total
+ * and its other parts would be given back by subtraction (review 8, withyear: a region's 2024/25 60 beside its
+ * February 15 and March 20, January withheld, gave January as 25). Not where England's figure is 0: every area's is
+ * then 0 too, hiding nothing.
+ */
+function withholdRows(
+  out: Row[],
+  withhold: ReadonlySet<string>,
+  withholdingKey: (row: Row) => string,
+  counts: readonly string[],
+  periodKeys: readonly string[],
+  withheld: Set<Row>,
+  secondary: SecondarySuppression,
+): void {
+  const england = new Map<string, Row>();
+  for (const row of out)
+    if (isNational(row) && withhold.has(withholdingKey(row))) england.set(withholdingKey(row), row);
+  for (let r = 0; r < out.length; r++) {
+    const row = out[r] as Row;
+    if (isNational(row) || withheld.has(row)) continue;
+    const key = withholdingKey(row);
+    if (!withhold.has(key)) continue;
+    withheld.add(row);
+    const national = england.get(key);
+    for (const column of counts) {
+      const value = row[column];
+      const shown = national?.[column];
+      // A cell without a figure is unseen too where England's is above 0 (the reader cannot tell it from one withheld).
+      const unseen =
+        typeof value === 'number' ? shown !== 0 : value !== SUPPRESSED && typeof shown === 'number' && shown > 0;
+      if (unseen) {
+        row[column] = SUPPRESSED;
+        secondary.suppressed(r, column, true);
+      }
+    }
+  }
+  secondary.run();
+  if (absentMonthsOfYears(out, england, periodKeys, counts, withheld, secondary)) secondary.run();
+}
+
+/**
+ * An area with its year's row but no row in a month withheld (nothing that month, or a document listing only areas
+ * with a figure): to a reader the month is withheld there too, a part of the year it cannot see (England's row of the
+ * month, not 0, says some area's is not 0). Where it is the year's only part unseen beside the year's figure, the
+ * smallest other month's figure above 0 is suppressed, or with none the year's (secondary suppression's rule, for a
+ * part with no row); whether anything was.
+ */
+function absentMonthsOfYears(
+  out: Row[],
+  england: ReadonlyMap<string, Row>,
+  periodKeys: readonly string[],
+  counts: readonly string[],
+  withheld: ReadonlySet<Row>,
+  secondary: SecondarySuppression,
+): boolean {
+  const yearKey = (row: Row, year: string) =>
+    [row.level, row.code, year, ...periodKeys.map((k) => String(row[k]))].join('|');
+  // England's rows of the months withheld, by their year and keys.
+  const monthsWithheld = new Map<string, Row[]>();
+  for (const row of england.values())
+    if (row.period_type === 'month') {
+      const key = yearKey(row, financialYearOf(String(row.period))).slice(`${row.level}|${row.code}|`.length);
+      monthsWithheld.set(key, [...(monthsWithheld.get(key) ?? []), row]);
+    }
+  if (monthsWithheld.size === 0) return false;
+  const families = new Map<string, { year?: number; months: Map<string, number>; withheld: Row[] }>();
+  for (let r = 0; r < out.length; r++) {
+    const row = out[r] as Row;
+    if (isNational(row) || (row.period_type !== 'fy' && row.period_type !== 'month')) continue;
+    const year = row.period_type === 'fy' ? String(row.period) : financialYearOf(String(row.period));
+    const key = yearKey(row, year);
+    const months = monthsWithheld.get(key.slice(`${row.level}|${row.code}|`.length));
+    if (months === undefined) continue;
+    const family = families.get(key) ?? { months: new Map<string, number>(), withheld: months };
+    families.set(key, family);
+    if (row.period_type === 'fy') family.year = r;
+    else family.months.set(String(row.period), r);
+  }
+  let any = false;
+  for (const family of families.values()) {
+    if (family.year === undefined) continue;
+    const absent = family.withheld.filter((m) => !family.months.has(String(m.period)));
+    if (absent.length === 0) continue;
+    const year = out[family.year] as Row;
+    const months = [...family.months.values()];
+    for (const column of counts) {
+      if (typeof year[column] !== 'number' || year[column] === 0) continue;
+      const unseen =
+        absent.filter((m) => m[column] !== 0).length +
+        months.filter((i) => (out[i] as Row)[column] === SUPPRESSED).length;
+      if (unseen !== 1) continue;
+      let at = family.year;
+      let smallest = Number.POSITIVE_INFINITY;
+      for (const i of months) {
+        const value = (out[i] as Row)[column];
+        if (!withheld.has(out[i] as Row) && typeof value === 'number' && value > 0 && value < smallest) {
+          smallest = value;
+          at = i;
+        }
+      }
+      (out[at] as Row)[column] = SUPPRESSED;
+      secondary.suppressed(at, column, true);
+      any = true;
+    }
+  }
+  return any;
 }
 
 /**
