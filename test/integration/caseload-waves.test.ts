@@ -40,7 +40,9 @@ beforeAll(async () => {
     writeFileSync(f, `${HEADER}\n${MONTHS.map((m) => `${pcn},${m},splw,10,10,10,0`).join('\n')}\n`);
     files.push(f);
   }
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs);
+  // England's April and May are one PCN's referrals, so a deployment holds England's periods (fewer than 3 PCNs: review 8, N5,
+  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
+  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs, 'published');
 }, 180_000);
 afterAll(() => dir.remove());
 

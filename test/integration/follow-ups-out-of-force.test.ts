@@ -40,7 +40,9 @@ beforeAll(async () => {
     duration_minutes: 20,
   }));
   const files = writeEventFiles(dir.path, uploads);
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-10-05T06:00:00Z'), docs);
+  // England's months are of 2 PCNs, so a deployment holds England's periods (fewer than 3 PCNs: review 8, N5,
+  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
+  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-10-05T06:00:00Z'), docs, 'published');
 }, 180_000);
 afterAll(() => dir.remove());
 

@@ -62,6 +62,9 @@ beforeAll(async () => {
     REFERENCE,
     new Date('2025-08-05T06:00:00Z'),
     docs,
+    // April and May are of 2 PCNs, so a deployment holds England's 2025/26 (fewer than 3 PCNs: review 8, N5,
+    // test/integration/england-few-pcns.test.ts): published here to test the arithmetic of England's caseload.
+    'published',
   );
   expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
 }, 120_000);
