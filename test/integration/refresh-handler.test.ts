@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
-import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
 import { REFRESH_MESSAGE_GROUP } from '../../infra/constructs/metrics-refresh.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
+import { ingestSmallDemo } from '../support/golden.ts';
 
 const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-scheduled.json', 'utf8'));
 const context = lambdaContext('sp-outcomes-refresh', 600_000);
@@ -24,21 +22,7 @@ const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
   debug: (l) => logs.push(JSON.parse(l)),
 };
 
-beforeAll(async () => {
-  const manifest = generateNationalDemo({
-    outDir: `${dir.path}/demo`,
-    scale: 0.02,
-    months: 3,
-    endMonth: '2025-06',
-    seed: 3,
-    faultRate: 0,
-  });
-  await stageReference(store, readFileSync(`${dir.path}/demo/${manifest.reference}`, 'utf8'));
-  await ingestFiles(
-    manifest.files.map((f) => `${dir.path}/demo/${f.path}`),
-    { dataDir: data, out: () => {}, progress: false },
-  );
-});
+beforeAll(() => ingestSmallDemo(data, `${dir.path}/demo`, 3));
 afterAll(() => dir.remove());
 
 describe('the refresh Lambda handler', () => {

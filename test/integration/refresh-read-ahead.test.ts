@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
-import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import type { Row, SqlValue } from '../../functions/lib/query-engine.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
+import { ingestSmallDemo } from '../support/golden.ts';
 
 /**
  * The refresh reads ahead (functions/refresh/refresh.ts, readAhead; issue 17): the next document's query is started
@@ -18,21 +15,7 @@ import { tempDir } from '../support/files.ts';
 const dir = tempDir('refresh-read-ahead');
 const data = `${dir.path}/data`;
 
-beforeAll(async () => {
-  const manifest = generateNationalDemo({
-    outDir: `${dir.path}/demo`,
-    scale: 0.02,
-    months: 3,
-    endMonth: '2025-06',
-    seed: 7,
-    faultRate: 0,
-  });
-  await stageReference(new FsObjectStore(data), readFileSync(`${dir.path}/demo/${manifest.reference}`, 'utf8'));
-  await ingestFiles(
-    manifest.files.map((f) => `${dir.path}/demo/${f.path}`),
-    { dataDir: data, out: () => {}, progress: false },
-  );
-});
+beforeAll(() => ingestSmallDemo(data, `${dir.path}/demo`, 7));
 afterAll(() => dir.remove());
 
 /**

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
-import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
+import { ingestSmallDemo } from '../support/golden.ts';
 
 /**
  * How a refresh writes what it publishes (functions/refresh/refresh.ts): the documents one after another, each
@@ -16,21 +13,7 @@ import { tempDir } from '../support/files.ts';
 const dir = tempDir('refresh-writes');
 const data = `${dir.path}/data`;
 
-beforeAll(async () => {
-  const manifest = generateNationalDemo({
-    outDir: `${dir.path}/demo`,
-    scale: 0.02,
-    months: 3,
-    endMonth: '2025-06',
-    seed: 5,
-    faultRate: 0,
-  });
-  await stageReference(new FsObjectStore(data), readFileSync(`${dir.path}/demo/${manifest.reference}`, 'utf8'));
-  await ingestFiles(
-    manifest.files.map((f) => `${dir.path}/demo/${f.path}`),
-    { dataDir: data, out: () => {}, progress: false },
-  );
-});
+beforeAll(() => ingestSmallDemo(data, `${dir.path}/demo`, 5));
 afterAll(() => dir.remove());
 
 /** The store, recording each put of metrics/ as it starts and ends; `fail` names a key whose put fails. */

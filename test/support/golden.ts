@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { EVENT_FIELD_NAMES, type EventFieldName } from '../../functions/contract/index.ts';
 import type { MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import type { Receipt } from '../../functions/contract/receipt.ts';
@@ -121,4 +122,24 @@ export function disclosureFindings(docs: ReadonlyMap<string, MetricDocument>, re
   const meta = docs.get('meta') as unknown as Parameters<typeof parentsFrom>[1];
   const published = [...docs.values()].filter((d) => d.name !== undefined && d.rows !== undefined);
   return scanPublished(published, parentsFrom(reference, meta), SCAN_SPEC, heldPeriodsOf(docs.get('meta') as never));
+}
+
+/**
+ * A small synthetic demo (2% of PCNs, April to June 2025, no faults; `seed` tells tests apart) written under `demoDir`
+ * and ingested into `dataDir` with its reference staged: the store a refresh test starts from.
+ */
+export async function ingestSmallDemo(dataDir: string, demoDir: string, seed: number): Promise<void> {
+  const manifest = generateNationalDemo({
+    outDir: demoDir,
+    scale: 0.02,
+    months: 3,
+    endMonth: '2025-06',
+    seed,
+    faultRate: 0,
+  });
+  await stageReference(new FsObjectStore(dataDir), readFileSync(join(demoDir, manifest.reference), 'utf8'));
+  await ingestFiles(
+    manifest.files.map((f) => join(demoDir, f.path)),
+    { dataDir, out: () => {}, progress: false },
+  );
 }
