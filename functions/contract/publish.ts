@@ -126,7 +126,8 @@ time in milliseconds; a time in seconds passes too, but for 26 January to 14 Jun
 with a date, as a Scottish CHI number does, and 1 in 11 is refused). Ids of random letters and digits (nanoid,
 base64url) are refused about 2 times in 1,000 as a postcode (\`_Ab12CD-\` inside one): use UUIDs or ULIDs. Standing
 alone, a 12- or 13-digit number from 441, 442, 443, 447 or 4401.. (+44 without its +) or a 10-digit one from 71-75 or
-77-79 (a mobile without its 0) is read as a telephone number.
+77-79 (a mobile without its 0) is read as a telephone number. A counter padded with zeros to ten or eleven digits
+(\`EV-0000000001\`) passes: no UK number starts 00, 04 or 06.
 An organisation id may carry its ICB's ODS code (\`VCSE-QE1-1BP\`):
 no postcode begins with Q, so it is not read as one.
 

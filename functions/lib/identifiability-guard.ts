@@ -368,9 +368,12 @@ const TRUNK_ZERO = `(?:\\(0\\)${TELEPHONE_SEP}|0${TELEPHONE_SEP}(?=[1-35789]))`;
  * (3) or mobile (7) number's ten digits (`442079460958`, `44-161-496-0000`, `44-0-20-7946-0958`); or a mobile whose
  * 0 a spreadsheet dropped, 7 and nine digits together, 71-75 or 77-79 (Ofcom's mobile ranges: 070 is personal
  * numbering, 076 pagers), `7700900123` (review 8, N3). A bare 44 or 7 reads a standing-alone number of 10 to 13 digits
- * from 44 or 7 as a telephone number: the cost is numeric ids of that shape (none of the bench's shapes).
+ * from 44 or 7 as a telephone number: the cost is numeric ids of that shape (none of the bench's shapes). The digit
+ * after the 0 (or after +44 without it) is one a UK number has there, 1-3, 5, 7-9 (Ofcom's National Telephone Numbering
+ * Plan: no number starts 00, 04 or 06; 00 is the international prefix): zero-padded counters of ten or eleven digits,
+ * `EV-0000000001`, `REF_00000000042`, were refused as telephone numbers, every one (red-team review 9, R9-4).
  */
-const TELEPHONE_DIGITS = `(?:(?:(?:\\+|00)44${TELEPHONE_SEP}${TRUNK_ZERO}?|0)\\d(?:${TELEPHONE_SEP}\\d){8,9}|44${TELEPHONE_SEP}${TRUNK_ZERO}?[1237]\\d(?:${TELEPHONE_SEP}\\d){8}|7[1-57-9]\\d{8})`;
+const TELEPHONE_DIGITS = `(?:(?:(?:\\+|00)44${TELEPHONE_SEP}${TRUNK_ZERO}?|0)[1-35789](?:${TELEPHONE_SEP}\\d){8,9}|44${TELEPHONE_SEP}${TRUNK_ZERO}?[1237]\\d(?:${TELEPHONE_SEP}\\d){8}|7[1-57-9]\\d{8})`;
 /**
  * A UK telephone number (the digits above), with separator runs between its digits (none between the leading 0 and
  * the digit after it): `07700--900123`, `(01632) 960 001`, `0044 7700 900123`, `442079460958`. Letters or digits

@@ -226,6 +226,18 @@ refused('random hex ids of each shape', 200_000, [
   ['64-bit id (16 hex)', () => randomBytes(8).toString('hex')],
 ]);
 
+// Zero-padded counters (red-team review 9, R9-4): every ten- or eleven-digit one was refused as a telephone number
+// (0 and nine or ten digits) until the digit after a UK number's 0 was read as one a number has there. Target: none.
+let counter = 0;
+const nextCounter = () => ++counter % 1_000_000_000;
+refused('zero-padded counters of each shape', 200_000, [
+  ['EV-%010d', () => `EV-${String(nextCounter()).padStart(10, '0')}`],
+  ['REF_%010d', () => `REF_${String(nextCounter()).padStart(10, '0')}`],
+  ['%010d', () => String(nextCounter()).padStart(10, '0')],
+  ['U12345-%010d', () => `U12345-${String(nextCounter()).padStart(10, '0')}`],
+  ['EV-%011d', () => `EV-${String(nextCounter()).padStart(11, '0')}`],
+]);
+
 // Ids a PCN system writes from an ODS code, a date and a sequence, from a fixed seed: each run reads the same ids.
 let seed = 20261205;
 const random = (): number => {

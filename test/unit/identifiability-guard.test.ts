@@ -501,8 +501,11 @@ describe('identifiers written with any separator run, padding or brackets are fl
     const written = fc
       .record({
         prefix: fc.constantFrom('0', '+44 ', '+44(0)', '+44 (0) ', '0044 ', '0044-'),
-        // The national number after the leading 0: its first digit is never apart from the 0.
-        number: fc.oneof(digits(9), digits(10)),
+        // The national number after the leading 0: its first digit is never apart from the 0, and is one a UK number
+        // has there (1-3, 5, 7-9: no number starts 00, 04 or 06; review 9, R9-4).
+        number: fc
+          .tuple(fc.constantFrom('1', '2', '3', '5', '7', '8', '9'), fc.oneof(digits(8), digits(9)))
+          .map(([first, rest]) => `${first}${rest}`),
         cuts: fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 9 }), telephoneRun), {
           maxLength: 3,
           selector: ([at]) => at,
