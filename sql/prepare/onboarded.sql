@@ -15,10 +15,13 @@
 --   activity (M5), and one dated 2019 stretched every document back to 2019 (M15). Events dated before first_month
 --   are left out of every figure (events_in_force, through pcn_months) and listed (meta/outside_reporting.sql,
 --   data_quality).
--- - last_month, its end: its last month with events, or, if later, the last month that ended before the latest events
---   extract received from it (uploads are monthly automatic extracts: one received after a month ended covers it, so
---   a month in it without events is a real 0). After last_month its extract has stopped: those months are no data
---   (NULL), not 0 (M5 b).
+-- - last_month, its end: its last month with events, or, if later, the last month an events extract received from it
+--   covers (uploads are monthly automatic extracts: one received after a month ended covers it, so a month in it
+--   without events is a real 0). After last_month its extract has stopped: those months are no data (NULL), not 0
+--   (M5 b). An upload covers the month before the one it was received in when it holds no rows (an empty extract)
+--   or rows dated in that month or the one before it (late entries); an upload whose rows are all older is a
+--   correction, the receipts' "send it again without it", and covers only up to its latest row's month: one re-sent
+--   April row received in August turned a stopped PCN's June and July into real zeros (red-team review 9, R9-6).
 -- Every month with events is read (not only those up to the last complete one): a PCN whose regular reporting begins
 -- in a month not yet published is not onboarded yet, whatever stray event it sent earlier; pcn_months reads no later
 -- month than published_through.
@@ -68,7 +71,18 @@ spans AS (
   GROUP BY pcn_code
 ),
 
--- The last month that ended before the PCN's latest events extract was received (rejected files are no extract).
+-- Each upload's latest row's month (committed rows, retractions included: a retraction is part of an extract).
+upload_months AS (
+  SELECT
+    upload_id,
+    max(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1)
+      AS last_row_index
+  FROM committed_events
+  GROUP BY upload_id
+),
+
+-- The latest month the PCN's events uploads cover (rejected files are no extract): the month before receipt, or a
+-- correction's latest row's month (above).
 extracts AS (
   SELECT
     pcn_code,
@@ -76,11 +90,23 @@ extracts AS (
     CAST(CAST(floor(CAST(month_index AS DOUBLE) / 12) AS INTEGER) AS VARCHAR)
       || '-' || lpad(CAST(month_index % 12 + 1 AS VARCHAR), 2, '0') AS last_month
   FROM (
-    SELECT pcn_code, max(year(received_at) * 12 + month(received_at) - 2) AS month_index
-    FROM uploads
-    WHERE kind = 'events' AND status <> 'rejected'
-    GROUP BY pcn_code
-  ) AS u
+    SELECT
+      u.pcn_code,
+      max(
+        CASE
+          WHEN r.last_row_index IS NULL OR r.last_row_index >= u.month_before - 1 THEN u.month_before
+          ELSE r.last_row_index
+        END
+      ) AS month_index
+    FROM (
+      SELECT upload_id, pcn_code, year(received_at) * 12 + month(received_at) - 2 AS month_before
+      FROM uploads
+      WHERE kind = 'events' AND status <> 'rejected'
+    ) AS u
+    LEFT JOIN upload_months AS r
+      ON r.upload_id = u.upload_id
+    GROUP BY u.pcn_code
+  ) AS x
 )
 
 SELECT

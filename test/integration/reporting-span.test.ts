@@ -18,6 +18,9 @@ import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventF
  *   U00003  April 2024 - May 2025: its extract was received on 3 June 2025 and nothing since (stopped: M5 b)
  *   others  April 2024 - July 2025
  *   extracts received 2 August 2025 (U00003's 3 June); refreshed 5 August 2025.
+ *   U00003 also re-sends one April 2025 referral, corrected (its date, within April), received 3 August 2025: a correction, not
+ *   an extract covering June and July (red-team review 9, R9-6: it made U00003's June and July real zeros, its
+ *   last month reported July, England's 2025/26 list 100,000). Every figure below is as without it.
  *
  * Data as of 31 July 2025: July was sent by 9 of the 10 PCNs onboarded (U00003 stays onboarded: 90%). The stray
  * events are more than 3 months before their PCN's next month with events, and alone (1 month, fewer than 3): not
@@ -69,6 +72,9 @@ const uploads: Record<string, GoldenEvent[]> = Object.fromEntries(
   ]),
 );
 
+// Its date corrected within April (a changed source or age would be a change to the figures by dimension).
+uploads['U00003-correction.csv'] = [referralEvent('U00003', 'U00003-2025-04-0', '2025-04-11')];
+
 const dir = tempDir('reporting-span');
 const dataDir = join(dir.path, 'data');
 const docs = new Map<string, MetricDocument>();
@@ -80,7 +86,14 @@ beforeAll(async () => {
     dataDir,
     out: () => {},
     progress: false,
-    receivedAt: (file) => new Date(file.endsWith('U00003.csv') ? '2025-06-03T07:00:00Z' : '2025-08-02T07:00:00Z'),
+    receivedAt: (file) =>
+      new Date(
+        file.endsWith('U00003.csv')
+          ? '2025-06-03T07:00:00Z'
+          : file.endsWith('-correction.csv')
+            ? '2025-08-03T07:00:00Z'
+            : '2025-08-02T07:00:00Z',
+      ),
   });
   expect(exitCode).toBe(0);
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});

@@ -68,10 +68,14 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
     );
     // Each PCN that sent, its extract received on 3 June 2025 (after May ended): it reports April and May (or May),
     // its months without referrals included, to May (onboarded.sql's reporting span).
-    await run('CREATE TABLE uploads (pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)');
+    // (Uploads of no rows of their own here: onboarded.sql reads each as an extract covering the month before it.)
     await run(
-      `INSERT INTO uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
+      'CREATE TABLE uploads (upload_id VARCHAR, pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
     );
+    await run(
+      `INSERT INTO uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}-1', '${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
+    );
+    await run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR)');
     await run(`CREATE TABLE published_through AS SELECT '2025-05' AS month`);
     await run(`CREATE TABLE onboarded AS ${loadSql('prepare/onboarded')}`);
     const reader = await connection.runAndReadAll(loadSql('metrics/equity'), ['2025-05-31', '2025-05-31']);

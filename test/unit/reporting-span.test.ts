@@ -6,7 +6,9 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  * sql/prepare/onboarded.sql, each PCN's reporting span (red-team review 7, M5 and M15), on hand-made months with events
  * and upload receipts. Runs of months with events are split by gaps of more than 3 months without one; the start is
  * the first month of the earliest run of 3 or more months, else of the latest run; the end is the last month with
- * events, or the last month ended before the latest events extract (accepted or partly accepted) was received.
+ * events, or the last month an events upload (accepted or partly accepted) covers: the month before it was received
+ * when it holds no rows or rows dated in that month or the one before, else its latest row's month (a correction:
+ * red-team review 9, R9-6). Each upload's rows' months are in brackets below.
  *
  *   PCN     months with events                          latest events extract  span
  *   U00001  2023-05; 2025-04..2025-07                   2025-08-02             2025-04..2025-07 (2023-05 alone: stray)
@@ -21,8 +23,15 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   U00008  2025-05..2025-07                            none (no receipt)      2025-05..2025-07
  *   U00009  2024-09..2024-10 (a pilot: 2 months)        2024-11-02             2024-09..2024-10 (its latest run, ended
  *                                                                              with its extract)
- *   U00010  2025-04 (one month, a new wave)             2025-08-02             2025-04..2025-07 (current: it ends 3
- *                                                                              months before July)
+ *   U00010  2025-04 (one month, a new wave)             2025-05-02 (April),    2025-04..2025-07 (current: it ends 3
+ *                                                       2025-08-02 (no rows)   months before July)
+ *   U00011  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (a correction of April
+ *                                                       2025-08-03 (April)     extends nothing: R9-6)
+ *   U00012  2025-03..2025-06                            2025-06-03 (May),      2025-03..2025-07 (late June entries in
+ *                                                       2025-08-03 (June)      July's extract: July a real 0)
+ *   U00013  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (rows two months before
+ *                                                       2025-08-03 (May)       the month it would cover: a correction)
+ * The other uploads hold rows of their PCN's latest month with events before they were received.
  */
 const MONTHS: Record<string, string[]> = {
   U00001: ['2023-05', '2025-04', '2025-05', '2025-06', '2025-07'],
@@ -46,21 +55,32 @@ const MONTHS: Record<string, string[]> = {
   U00008: ['2025-05', '2025-06', '2025-07'],
   U00009: ['2024-09', '2024-10'],
   U00010: ['2025-04'],
+  U00011: ['2025-03', '2025-04', '2025-05'],
+  U00012: ['2025-03', '2025-04', '2025-05', '2025-06'],
+  U00013: ['2025-03', '2025-04', '2025-05'],
 };
-const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string][] = [
-  ['U00001', 'events', 'accepted', '2025-08-02 07:00:00'],
-  ['U00002', 'events', 'accepted', '2025-08-02 07:00:00'],
-  ['U00003', 'events', 'partially_accepted', '2025-08-02 07:00:00'],
-  ['U00004', 'events', 'accepted', '2025-05-03 07:00:00'],
-  ['U00004', 'events', 'accepted', '2025-06-03 07:00:00'],
-  ['U00005', 'events', 'accepted', '2025-06-03 07:00:00'],
-  ['U00005', 'events', 'accepted', '2025-08-02 07:00:00'],
-  ['U00006', 'events', 'accepted', '2025-06-03 07:00:00'],
-  ['U00006', 'events', 'rejected', '2025-08-02 07:00:00'],
-  ['U00006', 'workforce', 'accepted', '2025-08-02 07:00:00'],
-  ['U00007', 'events', 'accepted', '2025-08-02 07:00:00'],
-  ['U00009', 'events', 'accepted', '2024-11-02 07:00:00'],
-  ['U00010', 'events', 'accepted', '2025-08-02 07:00:00'],
+// [PCN, kind, status, received at, the months of its rows (none: an empty extract)]
+const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string, rows: string[]][] = [
+  ['U00001', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-06', '2025-07']],
+  ['U00002', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-07']],
+  ['U00003', 'events', 'partially_accepted', '2025-08-02 07:00:00', ['2025-07']],
+  ['U00004', 'events', 'accepted', '2025-05-03 07:00:00', ['2025-04']],
+  ['U00004', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00005', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00005', 'events', 'accepted', '2025-08-02 07:00:00', []],
+  ['U00006', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00006', 'events', 'rejected', '2025-08-02 07:00:00', []],
+  ['U00006', 'workforce', 'accepted', '2025-08-02 07:00:00', []],
+  ['U00007', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-07']],
+  ['U00009', 'events', 'accepted', '2024-11-02 07:00:00', ['2024-10']],
+  ['U00010', 'events', 'accepted', '2025-05-02 07:00:00', ['2025-04']],
+  ['U00010', 'events', 'accepted', '2025-08-02 07:00:00', []],
+  ['U00011', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00011', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-04']],
+  ['U00012', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00012', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-06']],
+  ['U00013', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00013', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05']],
 ];
 
 async function spans(): Promise<Record<string, unknown>[]> {
@@ -74,10 +94,14 @@ async function spans(): Promise<Record<string, unknown>[]> {
         .join(', ')}`,
     );
     await connection.run(
-      'CREATE TABLE uploads (pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
+      'CREATE TABLE uploads (upload_id VARCHAR, pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
     );
     await connection.run(
-      `INSERT INTO uploads VALUES ${UPLOADS.map(([p, k, s, at]) => `('${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
+      `INSERT INTO uploads VALUES ${UPLOADS.map(([p, k, s, at], i) => `('u${i}', '${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
+    );
+    await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR)');
+    await connection.run(
+      `INSERT INTO committed_events VALUES ${UPLOADS.flatMap(([, , , , rows], i) => rows.map((m) => `('u${i}', '${m}')`)).join(', ')}`,
     );
     const reader = await connection.runAndReadAll(`${loadSql('prepare/onboarded')} ORDER BY 1`);
     return reader.getRowObjectsJS();
@@ -100,6 +124,9 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00008', first_month: '2025-05', last_month: '2025-07' },
       { pcn_code: 'U00009', first_month: '2024-09', last_month: '2024-10' },
       { pcn_code: 'U00010', first_month: '2025-04', last_month: '2025-07' },
+      { pcn_code: 'U00011', first_month: '2025-03', last_month: '2025-05' },
+      { pcn_code: 'U00012', first_month: '2025-03', last_month: '2025-07' },
+      { pcn_code: 'U00013', first_month: '2025-03', last_month: '2025-05' },
     ]);
   });
 });
