@@ -304,8 +304,9 @@ function withheldMonthsOf(doc: MetricDocument): Map<string, MetricRow[]> {
  * The parts of an area's year (`year`, its row below England) that a reader cannot see for column `c` because their
  * month is withheld below England: **each month its own part**, as the publisher counts them (disclosure.ts,
  * withholdRows and absentMonthsOfYears: a withheld figure is made `*` and secondary suppression run again). Two
- * months withheld beside a year say their sum within the rounding (ICB QE1's 2025/26 connections 460 less its other
- * months 435: November and December 17 to 33 together), as two `*` PCNs beside their ICB do, and neither month alone;
+ * months withheld beside a year say their sum within the rounding (a 2% demo's ICB QE1: its 2025/26 connections 350
+ * less its other months 335 put November and December at 7 to 23 together), as two `*` PCNs beside their ICB do, and
+ * neither month alone;
  * where other figures pin one of them, the recovery is found as any other (recoveredCells, withheldCells). None where
  * England's figure of the month is 0 (every area's is then 0: nothing hidden) or the year's is 0 (so is each month).
  */
@@ -375,25 +376,13 @@ export interface RecoveredCell {
  * The cells a reader recovers exactly (recoveredProblems), with the values recovered (a bench compares them with the
  * exact figures: test/bench/disclosure-scan-documents.ts); a cell may come twice (with and without the months). A
  * month withheld below England is read as well as a cell of its own in each area with a row of its year
- * (withheldCells): found there, the row is that month's, made for the reading (no row of the document).
+ * (recoveredWithheld): found there, the row is that month's, made for the reading (no row of the document).
  */
-export function recoveredCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
-  const found = recoveredIn(doc.rows, doc, parents, spec);
-  const withheld = withheldCells(doc, spec);
-  if (withheld.length === 0) return found;
-  // Read again with the withheld months' cells: apart, so that the document's own components are read as before
-  // (a component with a cell of any count is read as the totals' are).
-  for (const cell of recoveredIn([...doc.rows, ...withheld], doc, parents, spec))
-    if (!WITHHELD_CELLS.has(cell.row) || cell.value > 0) found.push(cell);
-  return found;
-}
-
-/** recoveredCells over `rows` (the document's, or with the withheld months' cells). */
-function recoveredIn(
-  rows: readonly MetricRow[],
+export function recoveredCells(
   doc: MetricDocument,
   parents: Parents,
   spec: ScanSpec,
+  withheldMonths = true,
 ): RecoveredCell[] {
   const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
   const shared = publishedAsAnother(doc, spec);
@@ -413,7 +402,7 @@ function recoveredIn(
     if (parent === undefined) return [];
     return (typeof parent === 'string' ? [parent] : [...parent]).map((p) => `${p}|${within(r)}`);
   };
-  const system = buildAuditSystem(rows as unknown as Row[], {
+  const system = buildAuditSystem(doc.rows as unknown as Row[], {
     columns,
     groups,
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
@@ -421,13 +410,24 @@ function recoveredIn(
   });
   const found: RecoveredCell[] = [];
   const totals = new Set(spec.totals?.[doc.name] ?? []);
-  // Any count, 0 or more: a total over a suppressed count of people (spec.totals), a withheld month's cell.
-  const anyCount = (cell: AuditCell) =>
-    WITHHELD_CELLS.has(cell.row) || (totals.has(cell.column) && cell.row[cell.column] === '*');
   for (let c = 0; c < system.components.length; c++)
-    for (const { cell, part, value } of disclosuresOf(system, c, anyCount) ?? [])
+    for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? [])
       found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
-  return found;
+  return withheldMonths ? [...found, ...recoveredWithheld(doc, parents, spec)] : found;
+}
+
+/**
+ * recoveredCells read again with the months withheld below England as cells of their own (withheldCells): apart, so
+ * that the document's own components are read as before (a component with a cell of any count is read as the
+ * totals' are, disclosuresOf). A withheld month pinned to 0 is not counted (no one was counted, as a 0 says; the audit
+ * does not count a `*` pinned to 0 either).
+ */
+function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
+  const withheld = withheldCells(doc, spec);
+  if (withheld.length === 0) return [];
+  return recoveredCells({ ...doc, rows: [...doc.rows, ...withheld] }, parents, spec, false).filter(
+    (cell) => !WITHHELD_CELLS.has(cell.row) || cell.value > 0,
+  );
 }
 
 /**
@@ -484,21 +484,17 @@ function withheldCells(doc: MetricDocument, spec: ScanSpec): MetricRow[] {
 }
 
 /**
- * What a reader recovers in a component (readerDisclosures), except where a `*` of it is any count (`anyCount`: a
- * total over a suppressed count of people, spec.totals; a month withheld below England, withheldCells): such a `*` is
- * not a count from 1 to 7 but any count, 0 or more, so the reader takes it so and every other `*` as 1 to 7 (or,
- * where that contradicts the figures, as relaxedReader does). Reading a total's `*` as 1 to 7 reported figures
- * "recovered" that no reader can work out: a national release's ICB after_total of 260 (258-262) over 7 PCNs
- * published at 230 in all (216-244) and two PCNs' `*` beside 1-7 people, "pinned" by taking both `*` as at most 7
- * attendances.
+ * What a reader recovers in a component (readerDisclosures), except where a `*` of it is a total over a suppressed
+ * count of people (spec.totals): that `*` is any total, 0 or more, not a count from 1 to 7, so the reader takes it so
+ * and every other `*` as 1 to 7 (or, where that contradicts the figures, as relaxedReader does). Reading such a `*` as
+ * 1 to 7 reported figures "recovered" that no reader can work out: a national release's ICB after_total of 260
+ * (258-262) over 7 PCNs published at 230 in all (216-244) and two PCNs' `*` beside 1-7 people, "pinned" by taking
+ * both `*` as at most 7 attendances. A month withheld below England (withheldCells) is any count so too.
  */
-function disclosuresOf(
-  system: AuditSystem,
-  component: number,
-  anyCount: (cell: AuditCell) => boolean,
-): Disclosure[] | undefined {
+function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlySet<string>): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
-  const anyTotal = (cell: AuditCell | undefined) => cell !== undefined && anyCount(cell);
+  const anyTotal = (cell: AuditCell | undefined) =>
+    cell !== undefined && (WITHHELD_CELLS.has(cell.row) || (totals.has(cell.column) && cell.row[cell.column] === '*'));
   let hasTotals = false;
   for (let i = 0; i < variables.length && !hasTotals; i++) hasTotals = anyTotal(cellOf(system, variables[i] as number));
   // Each equation read alone as well (equationDisclosures): a pin one equation shows stands whatever the rest of the
