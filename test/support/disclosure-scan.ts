@@ -352,12 +352,7 @@ function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[
  */
 function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
   const problems = recoveredCells(doc, parents, spec).map(({ row: r, column, part }) => {
-    const what =
-      part !== undefined
-        ? `${column}: its part in ${part}`
-        : WITHHELD_CELLS.has(r)
-          ? `${column} (withheld below England)`
-          : `${column} = ${r[column]}`;
+    const what = part === undefined ? `${column} = ${r[column]}` : `${column}: its part in ${part}`;
     return `${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`;
   });
   // A cell recovered both with and without the months (the audit's two copies of it) is one problem.
@@ -378,12 +373,7 @@ export interface RecoveredCell {
  * month withheld below England is read as well as a cell of its own in each area with a row of its year
  * (recoveredWithheld): found there, the row is that month's, made for the reading (no row of the document).
  */
-export function recoveredCells(
-  doc: MetricDocument,
-  parents: Parents,
-  spec: ScanSpec,
-  withheldMonths = true,
-): RecoveredCell[] {
+export function recoveredCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
   const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
   const shared = publishedAsAnother(doc, spec);
   const groups = spec.groups?.[doc.name] ?? [];
@@ -413,19 +403,21 @@ export function recoveredCells(
   for (let c = 0; c < system.components.length; c++)
     for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? [])
       found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
-  return withheldMonths ? [...found, ...recoveredWithheld(doc, parents, spec)] : found;
+  return [...found, ...recoveredWithheld(doc, parents, spec)];
 }
 
 /**
  * recoveredCells read again with the months withheld below England as cells of their own (withheldCells): apart, so
  * that the document's own components are read as before (a component with a cell of any count is read as the
- * totals' are, disclosuresOf). A withheld month pinned to 0 is not counted (no one was counted, as a 0 says; the audit
- * does not count a `*` pinned to 0 either).
+ * totals' are, disclosuresOf). With those cells the months are no longer withheld (rows below England have them), so
+ * the reading again stops there. A withheld month pinned to 0 is not counted (no one was counted, as a 0 says; the
+ * audit does not count a `*` pinned to 0 either). Such a cell is named as its area and month, `= *`: the document has
+ * no row of it.
  */
 function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
   const withheld = withheldCells(doc, spec);
   if (withheld.length === 0) return [];
-  return recoveredCells({ ...doc, rows: [...doc.rows, ...withheld] }, parents, spec, false).filter(
+  return recoveredCells({ ...doc, rows: [...doc.rows, ...withheld] }, parents, spec).filter(
     (cell) => !WITHHELD_CELLS.has(cell.row) || cell.value > 0,
   );
 }

@@ -54,7 +54,8 @@ describe("the disclosure scan's reading of months withheld below England", () =>
     // least 58 - 22 - 17 = 19: so exactly 19, November 4 and December 15 (all of England's), the year 58, April 22
     // and May 17. Y58 (a year `*` beside April `*`, each read 1 to 7) then had none in either month, which is no count
     // of anyone (a `*` pinned to 0 is not counted). Before: the months were one part of 19 to 31, found as "one
-    // suppressed part (Y56 2025/26)" and never pinned.
+    // suppressed part (Y56 2025/26)" and never pinned. A withheld month found is named by its area and month, `= *`
+    // (the document has no row of it).
     expect(
       scan([
         row('national', 'ENG', '2025-11', 4),
@@ -70,8 +71,8 @@ describe("the disclosure scan's reading of months withheld below England", () =>
         'region Y56 2025/26 : connections = 60',
         'region Y56 2025-04 : connections = 20',
         'region Y56 2025-05 : connections = 15',
-        'region Y56 2025-11 : connections (withheld below England)',
-        'region Y56 2025-12 : connections (withheld below England)',
+        'region Y56 2025-11 : connections = *',
+        'region Y56 2025-12 : connections = *',
       ]
         .map((cell) => `cof_community ${cell} is recovered exactly from the figures beside it`)
         .sort(),
