@@ -10,7 +10,9 @@
  * EXACT=<dump folder> (the SQL's exact rows, `disclosure-step.ts dump`) also compares each count recovered exactly with
  * its exact figure and prints, per document, how many the reader recovers right (the exact value: a real disclosure)
  * and how many wrong (a reading a reader would take for a recovery, e.g. a secondary `*` read as 1 to 7); each cell
- * once (with and without the months). Exact values are only counted, never printed.
+ * once (with and without the months). A month withheld below England that the reader pins in an area (read as a cell
+ * of its own: disclosure-scan.ts, withheldCells) is compared with the exact row of that area and month, which the SQL
+ * has though the document leaves it out. Exact values are only counted, never printed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -31,7 +31,8 @@ import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
  *   / per, over the rounding interval of the rate) contains the published numerator;
  * - the regional rates of the funnel-plot summary do the same against the sums of their PCNs' published figures;
  * - no suppressed cell is the only one among the parts of a published total: areas within their parent area (as
- *   the meta document places them) and the months of a financial year beside the year's row;
+ *   the meta document places them) and the months of a financial year beside the year's row (each month withheld
+ *   below England one such part, as the publisher counts them: unseenWithheldMonths);
  * - staff: below England, headcounts are counts; no FTE or training figure where the headcount is suppressed, no
  *   FTE from 0 to 8 unless a published headcount says 8 or more people share it, and every FTE 0, * or a multiple of
  *   5 (a year's FTE is a mean of months to date: unrounded, two refreshes' years differenced give the latest month);
@@ -47,7 +48,9 @@ import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
  *   over areas within areas (England exact, England = its regions, a region = its ICBs as the meta document places
  *   them, an ICB = its PCNs as the reference file places them in the period, a moved PCN split into unpublished parts),
  *   the columns of a row that add up to another, and an area's year = its months for the counts that add up over
- *   months (events, not distinct people; a month withheld below England an unpublished part of the year), a reader
+ *   months (events, not distinct people; a month withheld below England a cell of its own, 0 or more, in each area
+ *   with a row of its year: withheldCells), a count published as another document's read in that one only
+ *   (publishedAsAnother), a reader
  *   taking `*` as 1 to 7 (or, where the figures contradict
  *   that, as 1 or more, a region's 0 or more), a rounded count as within 2 of its value (8 at least) and an absent row
  *   as 0 (functions/refresh/disclosure-audit.ts; the propagation is checked against enumeration in its tests).
@@ -259,36 +262,57 @@ function loneSuppressedPartProblems(
   exact: readonly string[],
 ): string[] {
   const problems: string[] = [];
-  // A month withheld below England (England's row and none below it) is a suppressed part of every area's year, for
-  // each figure England's row of it does not publish as 0 (England's 0 says every area's is 0: nothing is hidden).
-  const keysOf = (r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
-  const shown = new Set(doc.rows.filter((r) => r.level !== 'national').map((r) => `${r.period}|${keysOf(r)}`));
-  const withheld = new Map<string, MetricRow[]>();
-  for (const r of doc.rows)
-    if (r.level === 'national' && r.period_type === 'month' && !shown.has(`${r.period}|${keysOf(r)}`)) {
-      const year = `${fyOf(String(r.period))}|${keysOf(r)}`;
-      withheld.set(year, [...(withheld.get(year) ?? []), r]);
-    }
+  const withheld = withheldMonthsOf(doc);
   for (const [key, { total, parts }] of familiesOf(doc, parents)) {
     if (total === undefined || parts.length < 2) continue;
     const withheldMonths =
       key.startsWith('period|') && total.level !== 'national' && total.period_type === 'fy'
-        ? (withheld.get(`${total.period}|${keysOf(total)}`) ?? [])
+        ? (withheld.get(`${total.period}|${keysOfRow(doc, total)}`) ?? [])
         : [];
     for (const c of differenced) {
-      const suppressed = parts.filter((p) => p[c] === '*');
-      if (withheldMonths.some((m) => m[c] !== 0)) suppressed.push(total);
+      const unseen = parts.filter((p) => p[c] === '*').map((p) => `${p.code} ${p.period}`);
+      unseen.push(...unseenWithheldMonths(total, withheldMonths, c));
       // An unrounded figure (FTE): a suppressed total over published parts is their sum.
-      if (total[c] === '*' && exact.includes(c) && suppressed.length === 0 && parts.some((p) => Number(p[c]) > 0))
+      if (total[c] === '*' && exact.includes(c) && unseen.length === 0 && parts.some((p) => Number(p[c]) > 0))
         problems.push(`${doc.name} ${key} ${c}: a suppressed total beside its parts, all published`);
       if (typeof total[c] !== 'number') continue;
-      if (suppressed.length === 1)
-        problems.push(
-          `${doc.name} ${key} ${c}: one suppressed part (${suppressed[0]?.code} ${suppressed[0]?.period}) beside a published total`,
-        );
+      if (unseen.length === 1)
+        problems.push(`${doc.name} ${key} ${c}: one suppressed part (${unseen[0]}) beside a published total`);
     }
   }
   return problems;
+}
+
+const keysOfRow = (doc: MetricDocument, r: MetricRow) => doc.keys.map((k) => String(r[k])).join('|');
+
+/**
+ * The months withheld below England (England's row, and none below it, of that month and keys): England's rows of
+ * them, by the financial year and keys (`2025/26|<keys>`).
+ */
+function withheldMonthsOf(doc: MetricDocument): Map<string, MetricRow[]> {
+  const shown = new Set(doc.rows.filter((r) => r.level !== 'national').map((r) => `${r.period}|${keysOfRow(doc, r)}`));
+  const withheld = new Map<string, MetricRow[]>();
+  for (const r of doc.rows)
+    if (r.level === 'national' && r.period_type === 'month' && !shown.has(`${r.period}|${keysOfRow(doc, r)}`)) {
+      const year = `${fyOf(String(r.period))}|${keysOfRow(doc, r)}`;
+      withheld.set(year, [...(withheld.get(year) ?? []), r]);
+    }
+  return withheld;
+}
+
+/**
+ * The parts of an area's year (`year`, its row below England) that a reader cannot see for column `c` because their
+ * month is withheld below England: **each month its own part**, as the publisher counts them (disclosure.ts,
+ * withholdRows and absentMonthsOfYears: a withheld figure is made `*` and secondary suppression run again). Two
+ * months withheld beside a year say their sum within the rounding (a 2% demo's ICB QE1: its 2025/26 connections 350
+ * less its other months 335 put November and December at 7 to 23 together), as two `*` PCNs beside their ICB do, and
+ * neither month alone;
+ * where other figures pin one of them, the recovery is found as any other (recoveredCells, withheldCells). None where
+ * England's figure of the month is 0 (every area's is then 0: nothing hidden) or the year's is 0 (so is each month).
+ */
+function unseenWithheldMonths(year: MetricRow, months: readonly MetricRow[], c: string): string[] {
+  if (year[c] === 0) return [];
+  return months.filter((m) => m[c] !== 0).map((m) => `${year.code} ${m.period} withheld`);
 }
 
 /** The funnel summary's measures: numerator, denominator, per. */
@@ -345,10 +369,13 @@ export interface RecoveredCell {
 
 /**
  * The cells a reader recovers exactly (recoveredProblems), with the values recovered (a bench compares them with the
- * exact figures: test/bench/disclosure-scan-documents.ts); a cell may come twice (with and without the months).
+ * exact figures: test/bench/disclosure-scan-documents.ts); a cell may come twice (with and without the months). A
+ * month withheld below England is read as well as a cell of its own in each area with a row of its year
+ * (recoveredWithheld): found there, the row is that month's, made for the reading (no row of the document).
  */
 export function recoveredCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
   const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
+  const shared = publishedAsAnother(doc, spec);
   const groups = spec.groups?.[doc.name] ?? [];
   const columns = [
     ...new Set([
@@ -356,7 +383,7 @@ export function recoveredCells(doc: MetricDocument, parents: Parents, spec: Scan
       ...groups.flatMap((g) => [g.total, ...g.parts]),
       ...(spec.monthly?.[doc.name] ?? []),
     ]),
-  ].filter((c) => !staffColumns.has(c));
+  ].filter((c) => !staffColumns.has(c) && !shared.has(c));
   if (columns.length === 0) return [];
   const within = (r: Row) => [r.period_type, r.period, ...doc.keys.map((k) => String(r[k]))].join('|');
   const partOf = (r: Row): string[] => {
@@ -376,7 +403,76 @@ export function recoveredCells(doc: MetricDocument, parents: Parents, spec: Scan
   for (let c = 0; c < system.components.length; c++)
     for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? [])
       found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
-  return found;
+  return [...found, ...recoveredWithheld(doc, parents, spec)];
+}
+
+/**
+ * recoveredCells read again with the months withheld below England as cells of their own (withheldCells): apart, so
+ * that the document's own components are read as before (a component with a cell of any count is read as the
+ * totals' are, disclosuresOf). With those cells the months are no longer withheld (rows below England have them), so
+ * the reading again stops there. A withheld month pinned to 0 is not counted (no one was counted, as a 0 says; the
+ * audit does not count a `*` pinned to 0 either). Such a cell is named as its area and month, `= *`: the document has
+ * no row of it.
+ */
+function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
+  const withheld = withheldCells(doc, spec);
+  if (withheld.length === 0) return [];
+  return recoveredCells({ ...doc, rows: [...doc.rows, ...withheld] }, parents, spec).filter(
+    (cell) => !WITHHELD_CELLS.has(cell.row) || cell.value > 0,
+  );
+}
+
+/**
+ * The columns `doc` publishes as another document's count (spec.shared: workforce's people referred are rollout's),
+ * which the scan reads in that document, not in this one's equations. Its rows are not every area with the count
+ * (workforce lists the areas that sent a snapshot: a PCN that referred people and sent none has no row, and is not 0),
+ * and where the other document has no row its `*` is a figure withheld there (a year withheld below England), any
+ * count, not 1 to 7 (shared-counts.ts, publishSameAs): read as this document's own, a region's `*` over seven ICBs'
+ * `*` of a year rollout withheld below England "was" 7, each ICB 1 (a 2% demo: 8 such cells, none the exact value).
+ * sharedProblems checks every published value is the other document's, so what it publishes is read there.
+ */
+function publishedAsAnother(doc: MetricDocument, spec: ScanSpec): Set<string> {
+  return new Set((spec.shared ?? []).filter((s) => s.document === doc.name).flatMap((s) => Object.keys(s.columns)));
+}
+
+/** The cells withheldCells makes: a month withheld below England, in an area with a row of its year. */
+const WITHHELD_CELLS = new WeakSet<object>();
+
+/**
+ * A month withheld below England (England's row of it and none below) as a cell of its own in each area with a row
+ * of its year and keys: `*` (any count, 0 or more) for each count adding up over months (spec.monthly), 0 where
+ * England's figure of the month or the area's of the year is 0. A reader knows every equation such a cell is in:
+ * England's exact month = its regions' = their ICBs' (areas without a row of the year: 0 then too), and the area's
+ * year = its months; so a month England's small figure pins in an area whose year less its other months needs all of
+ * it is found, where the audit reads the months withheld as one unpublished part of the year (0 or more) and so
+ * cannot.
+ */
+function withheldCells(doc: MetricDocument, spec: ScanSpec): MetricRow[] {
+  const monthly = spec.monthly?.[doc.name] ?? [];
+  if (monthly.length === 0) return [];
+  const withheld = withheldMonthsOf(doc);
+  if (withheld.size === 0) return [];
+  const cells: MetricRow[] = [];
+  for (const year of doc.rows) {
+    if (year.level === 'national' || year.period_type !== 'fy') continue;
+    for (const month of withheld.get(`${year.period}|${keysOfRow(doc, year)}`) ?? []) {
+      const cell: Record<string, unknown> = {
+        level: year.level,
+        code: year.code,
+        period_type: 'month',
+        period: month.period,
+      };
+      for (const k of doc.keys) cell[k] = year[k];
+      for (const c of monthly) {
+        const [inYear, inEngland] = [year[c], month[c]];
+        if ((typeof inYear !== 'number' && inYear !== '*') || typeof inEngland !== 'number') continue;
+        cell[c] = inYear === 0 || inEngland === 0 ? 0 : '*';
+      }
+      WITHHELD_CELLS.add(cell);
+      cells.push(cell as MetricRow);
+    }
+  }
+  return cells;
 }
 
 /**
@@ -385,12 +481,12 @@ export function recoveredCells(doc: MetricDocument, parents: Parents, spec: Scan
  * and every other `*` as 1 to 7 (or, where that contradicts the figures, as relaxedReader does). Reading such a `*` as
  * 1 to 7 reported figures "recovered" that no reader can work out: a national release's ICB after_total of 260
  * (258-262) over 7 PCNs published at 230 in all (216-244) and two PCNs' `*` beside 1-7 people, "pinned" by taking
- * both `*` as at most 7 attendances.
+ * both `*` as at most 7 attendances. A month withheld below England (withheldCells) is any count so too.
  */
 function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlySet<string>): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const anyTotal = (cell: AuditCell | undefined) =>
-    cell !== undefined && totals.has(cell.column) && cell.row[cell.column] === '*';
+    cell !== undefined && (WITHHELD_CELLS.has(cell.row) || (totals.has(cell.column) && cell.row[cell.column] === '*'));
   let hasTotals = false;
   for (let i = 0; i < variables.length && !hasTotals; i++) hasTotals = anyTotal(cellOf(system, variables[i] as number));
   // Each equation read alone as well (equationDisclosures): a pin one equation shows stands whatever the rest of the

@@ -81,14 +81,14 @@ describe('the disclosure scan', () => {
       row('pcn', 'U2', '2025/26', 30, 0),
     ];
     expect(scanPublished([rollout(rows)], parentsFrom(REFERENCE, META), spec)).toEqual([
-      'rollout period|pcn|U2|2025/26| referrals: one suppressed part (U2 2025/26) beside a published total',
+      'rollout period|pcn|U2|2025/26| referrals: one suppressed part (U2 2025-06 withheld) beside a published total',
     ]);
     // With declines in England's June, U2's year of declines is as much a hidden part as its referrals.
     rows[0] = row('national', 'ENG', '2025-06', 10, 10);
     rows[3] = row('pcn', 'U2', '2025/26', 30, 10);
     expect(scanPublished([rollout(rows)], parentsFrom(REFERENCE, META), spec)).toEqual([
-      'rollout period|pcn|U2|2025/26| referrals: one suppressed part (U2 2025/26) beside a published total',
-      'rollout period|pcn|U2|2025/26| declines: one suppressed part (U2 2025/26) beside a published total',
+      'rollout period|pcn|U2|2025/26| referrals: one suppressed part (U2 2025-06 withheld) beside a published total',
+      'rollout period|pcn|U2|2025/26| declines: one suppressed part (U2 2025-06 withheld) beside a published total',
     ]);
   });
 
