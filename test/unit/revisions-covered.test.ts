@@ -119,6 +119,7 @@ async function release(
       england.caseload_coverage_pct,
     ],
     held: revisions.heldOf('workforce'),
+    stated: revisions.seriesBreakOf('workforce'),
   };
 }
 
@@ -248,5 +249,8 @@ describe("England's covered caseload is held as England's other figures are", ()
     expect(r2.covered).toEqual([3, 3, 33, 67, 40]);
     expect(r2.held?.periods).toEqual([FY]);
     expect(r2.held?.fail_closed).toBe(false);
+    // Version 5 changed no column's definition: no break in the series is stated (it was, naming no column, for a
+    // year: a note that figures downloaded before are not comparable, of none).
+    expect(r2.stated).toBeUndefined();
   });
 });
