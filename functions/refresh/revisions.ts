@@ -33,7 +33,9 @@ import type { MeanRule } from './disclosure.ts';
  * exact figures at the first release).
  *
  * Held together (one unit, all or none): a total and its parts in a row (groups), a mean and the count of people it is
- * over, a headcount and its FTE and training, a count and the figures describing its people. And by period, across
+ * over, a headcount and its FTE and training, a count and the figures describing its people, a group's England
+ * figures (`GroupFigures`: workforce's covered caseload) and the figures they are made from. A column the record does
+ * not keep though it keeps the document (new to the policy) is differenced against the value shown, failing closed. And by period, across
  * documents (review 3, H1): figures add up across rows (a dimension's groups, cof_system's bands) and documents
  * (equity's year and rollout's months, pcn_comparison's funnel rate and rollout's year), so when any England figure of
  * a month is held, every England figure of that month and of its financial year is held, in every document; and when
@@ -81,9 +83,9 @@ const PUBLISHED_TOLERANCE = 0.006;
 /**
  * England figures of a group of PCNs that no PCN row has (workforce's caseload over the PCNs covered: its PCNs, their
  * link worker FTE, their people referred per FTE and their share of England's people referred). They are made from
- * the PCNs' figures, so they are held as England's figures are (red-team review 8: the covered caseload was outside
- * the policy, and two releases gave one covered PCN's late file of 2 people, or its 0.6 FTE, while England's people
- * and FTE moved by four PCNs and were released). Each PCN's contribution to such a figure is worked out from its own
+ * the PCNs' figures, so they are held as England's figures are (until December 2026 the covered caseload was outside
+ * the policy, and two releases gave one covered PCN's late file of 2 people, or its 0.6 FTE beside three other PCNs'
+ * new staff, which England's FTE released: test/unit/revisions-covered.test.ts). Each PCN's contribution to such a figure is worked out from its own
  * exact row, where `rows` selects it (a PCN of the group):
  * - `sum`: that column of the row, and the figure's change is tested as any England figure's (the group's FTE: each
  *   PCN's link worker FTE);
