@@ -232,15 +232,10 @@ export function unitsOf(definition: MetricDefinition): { columns: string[]; unit
   for (const m of rules.means ?? []) join([m.contributors, m.column]);
   for (const s of rules.staff ?? []) join([s.headcount, s.fte, ...(s.columns ?? [])]);
   for (const d of rules.describing ?? []) join([...d.counts, ...d.columns]);
-  // A group's figures, with the figures they are made from (a held people referred or FTE holds them too).
-  const group = Object.entries(definition.groupFigures?.figures ?? {});
-  if (group.length > 0)
-    join(
-      group.flatMap(([column, from]) => [
-        column,
-        ...('sum' in from ? [from.sum] : 'share' in from ? [from.share] : []),
-      ]),
-    );
+  // A group's figures: one unit of their own, so that a group made up by few PCNs holds them alone (groupsMadeByFew).
+  // A held people referred or FTE they are made from holds them too: a figure held by its own change holds its period.
+  const group = Object.keys(definition.groupFigures?.figures ?? {});
+  if (group.length > 0) join(group);
   const columns = [...parent.keys()];
   const roots = [...new Set(columns.map(find))];
   return { columns, unitOf: new Map(columns.map((c) => [c, roots.indexOf(find(c))])) };
@@ -372,6 +367,46 @@ export function periodsMadeByFew(
   return few;
 }
 
+/**
+ * The units of a group's England figures (GroupFigures) made up by fewer than MIN_CONTRIBUTORS PCNs or dominated by one
+ * (the p% rule), by their PCNs' contributions now (to the FTE, and the people the rates share out). England's
+ * caseload over the PCNs covered, where one PCN is covered (a wave rollout's first PCN with events among PCNs sending
+ * only snapshots), is that PCN's caseload and its link worker FTE to 2 decimals, whose own row shows `*` below 8
+ * people: held as a period of few PCNs is (review 8, N5), as no figure until 3 or more PCNs make it up. Alone, not
+ * with its period: no other figure adds up with it, and holding England's whole year for it would cost every document
+ * that year. The small-net rule is left out: the contributions are FTE and shares of a rate, not counts.
+ */
+function groupsMadeByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  unitOf: ReadonlyMap<string, number>,
+): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+  const tested = Object.entries(definition.groupFigures?.figures ?? {}).flatMap(([column, from]) =>
+    'pcns' in from ? [] : [column],
+  );
+  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
+  for (const cell of cells.values())
+    for (const column of tested) {
+      if (!cell.values.has(column)) continue;
+      const sizes = (cell.contributions.get(column) ?? [])
+        .map(Math.abs)
+        .filter((v) => v > TOLERANCE)
+        .sort((a, b) => b - a);
+      if (sizes.length === 0) continue;
+      const rest = sizes.slice(2).reduce((s, v) => s + v, 0);
+      const reason =
+        sizes.length < MIN_CONTRIBUTORS
+          ? `the group: fewer than ${MIN_CONTRIBUTORS} PCNs (${sizes.length})`
+          : rest < (P_PERCENT / 100) * (sizes[0] as number)
+            ? `the group: dominated by one PCN (${sizes.length} PCNs)`
+            : undefined;
+      if (reason === undefined) continue;
+      few.push({ unit: `${cell.id}#${unitOf.get(column)}`, period: cell.period, row: cell.id, column, reason });
+      break;
+    }
+  return few;
+}
+
 interface RowCells {
   readonly id: string;
   readonly period: string;
@@ -407,6 +442,8 @@ interface Revised {
   readonly baselines: () => ReadonlyMap<string, CellState | undefined>;
   /** Units held by their own change (row id # unit). */
   readonly own: ReadonlySet<string>;
+  /** Units of a group's figures made up by few PCNs (row id # unit): held alone, not their period. */
+  readonly few: ReadonlySet<string>;
   readonly failClosed: boolean;
   /** The previous release's England rows by row id (their span columns, below). */
   readonly previousRows: ReadonlyMap<string, Row>;
@@ -603,9 +640,14 @@ export class EnglandRevisions {
       const { periodType: _, ...trigger } = period;
       this.triggers.push({ document: definition.name, ...trigger });
     }
+    // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
+    const fewGroups =
+      this.inputs.periodsOfFewPcns === 'published' ? [] : groupsMadeByFew(definition, found.cells, unitOf);
+    for (const { unit, ...trigger } of fewGroups) this.triggers.push({ document: definition.name, ...trigger });
     const entry: Revised = {
       definition,
       found,
+      few: new Set(fewGroups.map((g) => g.unit)),
       columns,
       unitOf,
       baselines: baselinesOf,
@@ -634,7 +676,7 @@ export class EnglandRevisions {
   ): ReturnType<typeof applyHolds> {
     const { definition, found, columns, unitOf, own, failClosed } = entry;
     const units = [...new Set(unitOf.values())];
-    const heldUnits = new Set(own);
+    const heldUnits = new Set([...own, ...entry.few]);
     entry.heldByPeriod = 0;
     for (const cell of found.cells.values())
       if (this.periods.has(cell.period)) {

@@ -23,6 +23,8 @@ interface Pcn {
   readonly fte: readonly number[];
   /** null: no referral data (not onboarded), so not covered. */
   readonly people: number | null;
+  /** Link workers with accredited training, each month (none given where absent). */
+  readonly accredited?: number;
 }
 const monthly = (value: number): number[] => new Array(MONTHS).fill(value);
 const sum = (values: readonly number[]) => values.reduce((s, v) => s + v, 0);
@@ -48,7 +50,7 @@ function yearRows(pcns: Record<string, Pcn>, elsewhere: { people: number; pcns: 
     pcns_with_link_worker: sum(rows.map((p) => p.fte.filter((f) => f > 0).length)) / MONTHS,
     splw_headcount: sum(rows.flatMap((p) => p.headcount)) / MONTHS,
     splw_fte: sum(rows.flatMap((p) => p.fte)) / MONTHS,
-    splw_accredited: null,
+    splw_accredited: rows.some((p) => p.accredited !== undefined) ? sum(rows.map((p) => p.accredited ?? 0)) : null,
     hwbc_headcount: null,
     hwbc_fte: 0,
     cc_headcount: null,
@@ -252,5 +254,59 @@ describe("England's covered caseload is held as England's other figures are", ()
     // Version 5 changed no column's definition: no break in the series is stated (it was, naming no column, for a
     // year: a note that figures downloaded before are not comparable, of none).
     expect(r2.stated).toBeUndefined();
+  });
+
+  it('a group of one covered PCN is held as no figure, at a first release too, and shown once 3 PCNs make it up', async () => {
+    // U00001 alone has referral data beside its snapshots (30 people, 1 FTE); U00002, U00003, G, H and I sent snapshots
+    // (2 FTE, 2 trained link workers each) and no events yet. England: 30 + 150 people; its year is made up by many
+    // PCNs (people and trained link workers: 30, 2, 2, 2, 2, 2), so it is published. The covered caseload is U00001's
+    // own: 1.00 FTE (its row: `*`, fewer than 8 people), 30 x 6 / 6 = 30 a link worker, 30 x 100 / 180 = 17%.
+    const waiting = { headcount: monthly(2), fte: monthly(2), people: null, accredited: 2 };
+    const store = new MemoryObjectStore();
+    const r1 = await release(
+      store,
+      '2025-10-10T00:00:00.000Z',
+      undefined,
+      yearRows(
+        {
+          U00001: { ...ONE_FTE, people: 30 },
+          U00002: waiting,
+          U00003: waiting,
+          U0000G: waiting,
+          U0000H: waiting,
+          U0000I: waiting,
+        },
+        ELSEWHERE,
+      ),
+    );
+    expect([r1.england.people_referred, r1.england.splw_fte]).toEqual([180, 11]);
+    expect(r1.covered).toEqual([null, null, null, null, null]);
+    expect(r1.held).toEqual({ figures: 5, periods: [FY], fail_closed: false });
+
+    // Release 2: U00002 and U00003 start sending events (35 people each) and U00001 4 more: people referred changes
+    // by 4, 35 and 35 (all but the two largest, 4, at least 10% of 35; net 74 > 3): released, 254. The group is 3
+    // PCNs (FTE 1, 2, 2: 1 is at least 10% of 2), a first value (none was published): FTE 6 + 12 + 12 = 30 over 6
+    // months = 5.00 (a new figure of 3 PCNs, net 5 > 3); 104 x 6 / 30 = 20.8 -> 21, a year 20.8 x 12 / 6 = 41.6 -> 42;
+    // 10,400 / 254 = 40.94 -> 41%.
+    const onboarded = { headcount: monthly(2), fte: monthly(2), people: 35, accredited: 2 };
+    const r2 = await release(
+      store,
+      '2025-10-11T00:00:00.000Z',
+      r1.document,
+      yearRows(
+        {
+          U00001: { ...ONE_FTE, people: 34 },
+          U00002: onboarded,
+          U00003: onboarded,
+          U0000G: waiting,
+          U0000H: waiting,
+          U0000I: waiting,
+        },
+        ELSEWHERE,
+      ),
+    );
+    expect(r2.england.people_referred).toBe(254);
+    expect(r2.covered).toEqual([3, 5, 21, 42, 41]);
+    expect(r2.held).toBeUndefined();
   });
 });
