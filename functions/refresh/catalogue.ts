@@ -784,7 +784,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       caseload_fte:
         'England: link worker FTE of the PCNs covered in the months from their first month with events (mean over the months of snapshots), the denominator of caseload_covered.',
       caseload_covered:
-        'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out.',
+        'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
       caseload_covered_annualised:
         'England: caseload_covered x 12 / months so far, against 200-250 a year; null where caseload_covered is.',
       caseload_coverage_pct:
