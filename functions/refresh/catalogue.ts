@@ -819,10 +819,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       outside: 'pcns_referring_without_snapshot',
       figures: ['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'],
     },
-    // The same figures are England's: a release's change in them is the covered PCNs' change, which England's people
-    // referred and FTE do not show where PCNs outside the group changed too (one covered PCN's 2 people beside three
-    // others' 18: test/unit/revisions-covered.test.ts). Held as England's other figures are, each PCN's contribution
-    // from its row: its people referred (the rates, shared out over the group's FTE) and its link worker FTE. The FTE
+    // The same figures are England's: two releases of them gave one covered PCN's late file of 2 people (33 and 67 a
+    // link worker, then 34 and 68), and its 0.6 FTE where PCNs outside the group changed England's FTE too (3.00, then
+    // 3.10: test/unit/revisions-covered.test.ts). Held as England's other figures are: the rates follow people
+    // referred (only the covered PCNs' rows have any, so its PCN changes are theirs), the FTE is tested by each covered
+    // PCN's link worker FTE, and a group of fewer than 3 PCNs, or dominated by one, shows none. The FTE
     // is the PCN's of the whole year, where caseload_fte's is from its first month with events (not on the PCN's rows):
     // a snapshot of a month before it counts here as a change that caseload_fte does not show, so a release in which
     // two such PCNs send one beside one covered PCN's late snapshot would be counted as three PCNs' change (the
