@@ -75,8 +75,8 @@ describe('a card whose document holds England figures back (its summary.revision
   it('states a break in its series in one line, before what it holds back', () => {
     card({ series_break: { since_release: '2026-12-05T06:00:00.000Z', reason: 'definition changed' } });
     expect(screen.getByTestId('card-period').textContent).toBe(
-      'How these figures are counted changed in the release of 5 December 2026: figures downloaded before it are not ' +
-        'comparable with them.',
+      'How all these figures are counted changed in the release of 5 December 2026: figures downloaded before it are ' +
+        'not comparable with them.',
     );
     cleanup();
     card({
@@ -92,6 +92,69 @@ describe('a card whose document holds England figures back (its summary.revision
         'or have made the change, for them to be published safely (fewer than 3, or one dominating), so they still ' +
         "show the value published before (a figure not published before shows none yet). They will update when more PCNs' data arrive.",
     );
+  });
+
+  /** A card of referral sources whose CSV names its columns (the card's words for them). */
+  const sourcesCard = (columns: readonly string[] | 'all') =>
+    render(
+      <ChartCard
+        title="Referral sources"
+        how="Referrals by source."
+        data={{
+          state: 'ready',
+          value: {
+            summary: {
+              series_break: { since_release: '2026-12-05T06:00:00.000Z', reason: 'definition changed', columns },
+            },
+          },
+        }}
+        csv={{
+          fileName: 'sources.csv',
+          columns: {
+            period: 'Month',
+            referrals: 'Referrals',
+            source_gp: 'GP referrals',
+            source_self: 'Self-referrals',
+          },
+          rows: [],
+        }}
+      >
+        <p>figures</p>
+      </ChartCard>,
+    );
+
+  it('names the figures a break changed in the words the card gives them, and says the others are as before (M4)', () => {
+    // A new version changed how GP and self-referrals are counted, not referrals: a reader comparing months across it
+    // must know that the sources broke and the total did not.
+    sourcesCard(['source_gp', 'source_self']);
+    expect(screen.getByTestId('card-period').textContent).toBe(
+      'How \u201cGP referrals\u201d and \u201cSelf-referrals\u201d are counted changed in the release of 5 December 2026: ' +
+        'downloaded before it, those figures are not comparable with the new; the others are counted as before.',
+    );
+    cleanup();
+    // A changed column this card does not show (the document's list size) is counted, not named by its code.
+    sourcesCard(['list_size', 'source_self']);
+    expect(screen.getByTestId('card-period').textContent).toBe(
+      'How \u201cSelf-referrals\u201d and 1 figure not shown here are counted changed in the release of 5 December 2026: ' +
+        'downloaded before it, those figures are not comparable with the new; the others are counted as before.',
+    );
+    cleanup();
+    sourcesCard(['list_size']);
+    expect(screen.getByTestId('card-period').textContent).toBe(
+      'How 1 figure not shown here is counted changed in the release of 5 December 2026: downloaded before it, that ' +
+        'figure is not comparable with the new; the others are counted as before.',
+    );
+  });
+
+  it("says all figures where every column changed ('all'), and nothing where a new version changed none", () => {
+    sourcesCard('all');
+    expect(screen.getByTestId('card-period').textContent).toBe(
+      'How all these figures are counted changed in the release of 5 December 2026: figures downloaded before it are ' +
+        'not comparable with them.',
+    );
+    cleanup();
+    sourcesCard([]);
+    expect(screen.queryByTestId('card-period')).toBeNull();
   });
 
   it('says nothing when its document holds none', () => {

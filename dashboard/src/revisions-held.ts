@@ -43,26 +43,50 @@ export function revisionsHeldNote(held: RevisionsHeld | undefined): string | nul
 interface SeriesBreak {
   readonly since_release: string;
   readonly reason: string;
+  /** The columns whose definition changed; absent (or 'all') when every figure changed or that is not known. */
+  readonly columns?: readonly string[] | 'all';
 }
+
+/** A column's name in the words the card already gives it (its CSV header), in quotes. */
+const quoted = (label: string) => `\u201c${label}\u201d`;
 
 /**
  * A break in a document's series in one line: its figures are made by a changed definition from this release, so
  * figures downloaded from earlier releases are not comparable with them (docs/methodology.md, "Revisions of England's
- * figures"). A release after a record kept no definitions cannot say whether it changed, and says so.
+ * figures"). A definition change may change only some figures (red-team review 7, M4): those are named, in the words
+ * the card gives them (`labels`: its CSV headers), and any the card does not show are counted; the others are counted
+ * as before and still comparable. Every figure where it says so, or where which changed is not known. A release after
+ * a record kept no definitions cannot say whether it changed, and says so.
  */
-export function seriesBreakNote(seriesBreak: SeriesBreak | undefined): string | null {
+export function seriesBreakNote(
+  seriesBreak: SeriesBreak | undefined,
+  labels: Readonly<Record<string, string>> = {},
+): string | null {
   if (!seriesBreak) return null;
   const since = formatDate(seriesBreak.since_release);
-  return seriesBreak.reason === 'definition changed'
-    ? `How these figures are counted changed in the release of ${since}: figures downloaded before it are not comparable with them.`
-    : `From the release of ${since} these figures start a new series: figures downloaded before it may not be comparable with them.`;
+  if (seriesBreak.reason !== 'definition changed')
+    return `From the release of ${since} these figures start a new series: figures downloaded before it may not be comparable with them.`;
+  const { columns } = seriesBreak;
+  if (columns === undefined || columns === 'all')
+    return `How all these figures are counted changed in the release of ${since}: figures downloaded before it are not comparable with them.`;
+  if (columns.length === 0) return null;
+  const named = [...new Set(columns.flatMap((column) => (labels[column] ? [quoted(labels[column])] : [])))];
+  const unnamed = columns.filter((column) => !labels[column]).length;
+  const others = unnamed === 0 ? [] : [`${unnamed} ${unnamed === 1 ? 'figure' : 'figures'} not shown here`];
+  const which = listed([...named, ...others]);
+  const verb = columns.length === 1 ? 'is' : 'are';
+  const those = columns.length === 1 ? 'that figure' : 'those figures';
+  return `How ${which} ${verb} counted changed in the release of ${since}: downloaded before it, ${those} ${verb} not comparable with the new; the others are counted as before.`;
 }
 
-/** The notes for one metric document (its summary.revisions_held and series_break), once it has loaded. */
-export function documentRevisionsHeldNote(document: unknown): string | null {
+/**
+ * The notes for one metric document (its summary.revisions_held and series_break), once it has loaded. `labels`: the
+ * card's words for the document's columns (its CSV headers), which name the figures a break changed.
+ */
+export function documentRevisionsHeldNote(document: unknown, labels?: Readonly<Record<string, string>>): string | null {
   if (typeof document !== 'object' || document === null) return null;
   const { summary } = document as { summary?: { revisions_held?: RevisionsHeld; series_break?: SeriesBreak } };
-  const notes = [seriesBreakNote(summary?.series_break), revisionsHeldNote(summary?.revisions_held)];
+  const notes = [seriesBreakNote(summary?.series_break, labels), revisionsHeldNote(summary?.revisions_held)];
   return notes.some(Boolean) ? notes.filter(Boolean).join(' ') : null;
 }
 

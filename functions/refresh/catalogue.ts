@@ -14,7 +14,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthEnd, monthsOfYear, projectYear } from './projection.ts';
-import { heldFrom, keepExactFigures } from './revisions.ts';
+import { type GroupFigures, heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
 import type { CoveredShare, JointCount, PcnGroups, SameAs } from './shared-counts.ts';
 
@@ -162,6 +162,12 @@ export interface MetricDefinition {
    * published, and the figures are withheld where it would recover a PCN outside the group (shared-counts.ts).
    */
   readonly coveredShare?: CoveredShare;
+  /**
+   * England figures of a group of PCNs that no PCN row has (workforce's caseload over the PCNs covered), and how each
+   * PCN's contribution to them is worked out: the revisions policy holds them as it holds England's other figures
+   * (revisions.ts, GroupFigures).
+   */
+  readonly groupFigures?: GroupFigures;
   /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
   readonly beforeControl?: (row: Row) => Row;
   /**
@@ -725,9 +731,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // and have referral data (caseload_covered, with its coverage), and people referred NULL where no PCN of the area
     // had onboarded (was 0; review 7, M11); caseload withheld where a PCN's snapshots precede its referral data, and
     // caseload_covered's FTE only from each PCN's first month with events (review 8, N6); a PCN's reporting span: no
-    // stray events, no data after its extract stopped (review 7, M5). All three landed in one release.
-    version: '4',
+    // stray events, no data after its extract stopped (review 7, M5). All three landed in one release. 5: England's
+    // covered caseload and its coverage held under the revisions policy (groupFigures): counted as before, so no
+    // column starts its series again; their values published unheld before are differenced as when failing closed.
+    version: '5',
     changes: [
+      { version: '5', from: '4', columns: [] },
       {
         version: '4',
         from: '3',
@@ -775,7 +784,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       caseload_fte:
         'England: link worker FTE of the PCNs covered in the months from their first month with events (mean over the months of snapshots), the denominator of caseload_covered.',
       caseload_covered:
-        'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out.',
+        'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
       caseload_covered_annualised:
         'England: caseload_covered x 12 / months so far, against 200-250 a year; null where caseload_covered is.',
       caseload_coverage_pct:
@@ -809,6 +818,25 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       total: 'people_referred',
       outside: 'pcns_referring_without_snapshot',
       figures: ['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'],
+    },
+    // The same figures are England's: two releases of them gave one covered PCN's late file of 2 people (33 and 67 a
+    // link worker, then 34 and 68), and its 0.6 FTE where PCNs outside the group changed England's FTE too (3.00, then
+    // 3.10: test/unit/revisions-covered.test.ts). Held as England's other figures are: the rates follow people
+    // referred (only the covered PCNs' rows have any, so its PCN changes are theirs), the FTE is tested by each covered
+    // PCN's link worker FTE, and a group of fewer than 3 PCNs, or dominated by one, shows none. The FTE
+    // is the PCN's of the whole year, where caseload_fte's is from its first month with events (not on the PCN's rows):
+    // a snapshot of a month before it counts here as a change that caseload_fte does not show, so a release in which
+    // two such PCNs send one beside one covered PCN's late snapshot would be counted as three PCNs' change (the
+    // rule then errs towards release; methodology, Revisions).
+    groupFigures: {
+      rows: (r) => r.period_type === 'fy' && r.people_referred !== null && r.people_referred !== undefined,
+      figures: {
+        caseload_pcns: { pcns: true, decimals: 0 },
+        caseload_fte: { sum: 'splw_fte', decimals: 2 },
+        caseload_covered: { share: 'people_referred', decimals: 0 },
+        caseload_covered_annualised: { share: 'people_referred', decimals: 0 },
+        caseload_coverage_pct: { share: 'people_referred', decimals: 0 },
+      },
     },
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);

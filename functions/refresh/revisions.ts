@@ -33,7 +33,9 @@ import type { MeanRule } from './disclosure.ts';
  * exact figures at the first release).
  *
  * Held together (one unit, all or none): a total and its parts in a row (groups), a mean and the count of people it is
- * over, a headcount and its FTE and training, a count and the figures describing its people. And by period, across
+ * over, a headcount and its FTE and training, a count and the figures describing its people, a group's England
+ * figures (`GroupFigures`: workforce's covered caseload) and the figures they are made from. A column the record does
+ * not keep though it keeps the document (new to the policy) is differenced against the value shown, failing closed. And by period, across
  * documents (review 3, H1): figures add up across rows (a dimension's groups, cof_system's bands) and documents
  * (equity's year and rollout's months, pcn_comparison's funnel rate and rollout's year), so when any England figure of
  * a month is held, every England figure of that month and of its financial year is held, in every document; and when
@@ -77,6 +79,41 @@ export const P_PERCENT = 10;
 const TOLERANCE = 1e-6;
 /** England publishes means and FTEs to 2 decimals: a published one is the exact value within this. */
 const PUBLISHED_TOLERANCE = 0.006;
+
+/**
+ * England figures of a group of PCNs that no PCN row has (workforce's caseload over the PCNs covered: its PCNs, their
+ * link worker FTE, their people referred per FTE and their share of England's people referred). They are made from
+ * the PCNs' figures, so they are held as England's figures are (until December 2026 the covered caseload was outside
+ * the policy, and two releases gave one covered PCN's late file of 2 people, or its 0.6 FTE beside three other PCNs'
+ * new staff, which England's FTE released: test/unit/revisions-covered.test.ts). Each PCN's contribution to such a figure is worked out from its own
+ * exact row, where `rows` selects it (a PCN of the group):
+ * - `sum`: that column of the row, and the figure's change is tested as any England figure's (the group's FTE: each
+ *   PCN's link worker FTE);
+ * - `share`: the figure split over the group's PCNs in proportion to that column (people referred per FTE, and as a
+ *   percentage of England's: each PCN's people per the group's FTE), a figure that follows its unit: its people's
+ *   change is tested as that column's own (only the group's PCN rows have people referred, so England's people
+ *   referred's PCN changes are exactly the group's), and its denominator's by the `sum` figure and England's total.
+ *   Tested in its own units, the small-net rule (net change larger than the PCNs making it) would read a percentage
+ *   as a count;
+ * - `pcns`: 1 (the number of PCNs in the group: not about people, it follows its unit as PCNs reporting does).
+ * `decimals`: what England publishes the figure rounded to, so that the record's exact value is matched to the
+ * published one within that rounding. The figures and the columns they are made from are held together, one unit.
+ */
+export interface GroupFigures {
+  readonly rows: (row: Row) => boolean;
+  readonly figures: Readonly<
+    Record<
+      string,
+      ({ readonly sum: string } | { readonly share: string } | { readonly pcns: true }) & { readonly decimals: number }
+    >
+  >;
+}
+
+/** How far a published England figure may be from the exact one it shows: its rounding (2 decimals unless declared). */
+function publishedTolerance(definition: MetricDefinition, column: string): number {
+  const decimals = definition.groupFigures?.figures[column]?.decimals;
+  return decimals === undefined ? PUBLISHED_TOLERANCE : Math.max(PUBLISHED_TOLERANCE, 0.5 * 10 ** -decimals + 1e-9);
+}
 /** 2: contributions always known, the unknown part of a fail-closed hold in `x` (1 had `c: null` and uploads). */
 const STATE_VERSION = 2;
 
@@ -195,6 +232,10 @@ export function unitsOf(definition: MetricDefinition): { columns: string[]; unit
   for (const m of rules.means ?? []) join([m.contributors, m.column]);
   for (const s of rules.staff ?? []) join([s.headcount, s.fte, ...(s.columns ?? [])]);
   for (const d of rules.describing ?? []) join([...d.counts, ...d.columns]);
+  // A group's figures: one unit of their own, so that a group made up by few PCNs holds them alone (groupsMadeByFew).
+  // A held people referred or FTE they are made from holds them too: a figure held by its own change holds its period.
+  const group = Object.keys(definition.groupFigures?.figures ?? {});
+  if (group.length > 0) join(group);
   const columns = [...parent.keys()];
   const roots = [...new Set(columns.map(find))];
   return { columns, unitOf: new Map(columns.map((c) => [c, roots.indexOf(find(c))])) };
@@ -326,6 +367,46 @@ export function periodsMadeByFew(
   return few;
 }
 
+/**
+ * The units of a group's England figures (GroupFigures) made up by fewer than MIN_CONTRIBUTORS PCNs or dominated by one
+ * (the p% rule), by their PCNs' contributions now (to the FTE, and the people the rates share out). England's
+ * caseload over the PCNs covered, where one PCN is covered (a wave rollout's first PCN with events among PCNs sending
+ * only snapshots), is that PCN's caseload and its link worker FTE to 2 decimals, whose own row shows `*` below 8
+ * people: held as a period of few PCNs is (review 8, N5), as no figure until 3 or more PCNs make it up. Alone, not
+ * with its period: no other figure adds up with it, and holding England's whole year for it would cost every document
+ * that year. The small-net rule is left out: the contributions are FTE and shares of a rate, not counts.
+ */
+function groupsMadeByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  unitOf: ReadonlyMap<string, number>,
+): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+  const tested = Object.entries(definition.groupFigures?.figures ?? {}).flatMap(([column, from]) =>
+    'pcns' in from ? [] : [column],
+  );
+  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
+  for (const cell of cells.values())
+    for (const column of tested) {
+      if (!cell.values.has(column)) continue;
+      const sizes = (cell.contributions.get(column) ?? [])
+        .map(Math.abs)
+        .filter((v) => v > TOLERANCE)
+        .sort((a, b) => b - a);
+      if (sizes.length === 0) continue;
+      const rest = sizes.slice(2).reduce((s, v) => s + v, 0);
+      const reason =
+        sizes.length < MIN_CONTRIBUTORS
+          ? `the group: fewer than ${MIN_CONTRIBUTORS} PCNs (${sizes.length})`
+          : rest < (P_PERCENT / 100) * (sizes[0] as number)
+            ? `the group: dominated by one PCN (${sizes.length} PCNs)`
+            : undefined;
+      if (reason === undefined) continue;
+      few.push({ unit: `${cell.id}#${unitOf.get(column)}`, period: cell.period, row: cell.id, column, reason });
+      break;
+    }
+  return few;
+}
+
 interface RowCells {
   readonly id: string;
   readonly period: string;
@@ -361,6 +442,8 @@ interface Revised {
   readonly baselines: () => ReadonlyMap<string, CellState | undefined>;
   /** Units held by their own change (row id # unit). */
   readonly own: ReadonlySet<string>;
+  /** Units of a group's figures made up by few PCNs (row id # unit): held alone, not their period. */
+  readonly few: ReadonlySet<string>;
   readonly failClosed: boolean;
   /** The previous release's England rows by row id (their span columns, below). */
   readonly previousRows: ReadonlyMap<string, Row>;
@@ -487,16 +570,19 @@ export class EnglandRevisions {
       daysBetween(saved.series_break.since_release, this.inputs.generatedAt) <= SERIES_BREAK_STATED_DAYS
         ? saved.series_break
         : undefined;
-    const stated: SeriesBreak | undefined = versionChanged
-      ? mergedBreak(
-          {
-            since_release: this.inputs.generatedAt,
-            reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
-            ...(changed === undefined || changed === 'all' ? {} : { columns: [...changed].sort() }),
-          },
-          earlier,
-        )
-      : earlier;
+    // A version that changed no column (its changes counted as revisions) breaks no series: nothing to state.
+    const noneChanged = changed !== undefined && changed !== 'all' && changed.size === 0;
+    const stated: SeriesBreak | undefined =
+      versionChanged && !noneChanged
+        ? mergedBreak(
+            {
+              since_release: this.inputs.generatedAt,
+              reason: saved.definition === undefined ? DEFINITION_NOT_RECORDED : DEFINITION_CHANGED,
+              ...(changed === undefined || changed === 'all' ? {} : { columns: [...changed].sort() }),
+            },
+            earlier,
+          )
+        : earlier;
     if (stated) this.breaks.set(definition.name, stated);
     /** Every column starts again: nothing of the record is differenced. */
     const broken = brokenColumns.size === columns.length;
@@ -512,12 +598,19 @@ export class EnglandRevisions {
         saved === undefined ||
         (previous !== undefined &&
           (saved.generated_at !== previous.generated_at ||
-            (previousCells !== undefined && !matchesPublished(saved, previousCells)))));
+            (previousCells !== undefined &&
+              !matchesPublished(saved, previousCells, (column) => publishedTolerance(definition, column))))));
     const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
+    // Columns the record does not keep though it keeps the document: new to the policy (workforce's covered caseload,
+    // December 2026, published unheld before). Their published values are differenced as when failing closed: the
+    // value shown stays until its change since then passes with that change as an unknown part (a release publishing
+    // it as at a first release would give, beside the release before, whatever one PCN changed in between).
+    const recorded = new Set(Object.keys(saved?.cells ?? {}).map((key) => key.slice(key.lastIndexOf('#') + 1)));
+    const newToRecord = (column: string) => saved !== undefined && !recorded.has(column);
     const baselineOf = (cell: RowCells, column: string): CellState | undefined =>
       brokenColumns.has(column)
         ? undefined
-        : failClosed
+        : failClosed || newToRecord(column)
           ? previous && failClosedBaseline(definition, cell, column, previous.generated_at, previousCells, this.inputs)
           : recordedBaseline(saved, `${cell.id}#${column}`, oldIndex);
     const baselinesOf = () => {
@@ -547,9 +640,14 @@ export class EnglandRevisions {
       const { periodType: _, ...trigger } = period;
       this.triggers.push({ document: definition.name, ...trigger });
     }
+    // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
+    const fewGroups =
+      this.inputs.periodsOfFewPcns === 'published' ? [] : groupsMadeByFew(definition, found.cells, unitOf);
+    for (const { unit, ...trigger } of fewGroups) this.triggers.push({ document: definition.name, ...trigger });
     const entry: Revised = {
       definition,
       found,
+      few: new Set(fewGroups.map((g) => g.unit)),
       columns,
       unitOf,
       baselines: baselinesOf,
@@ -578,7 +676,7 @@ export class EnglandRevisions {
   ): ReturnType<typeof applyHolds> {
     const { definition, found, columns, unitOf, own, failClosed } = entry;
     const units = [...new Set(unitOf.values())];
-    const heldUnits = new Set(own);
+    const heldUnits = new Set([...own, ...entry.few]);
     entry.heldByPeriod = 0;
     for (const cell of found.cells.values())
       if (this.periods.has(cell.period)) {
@@ -659,12 +757,16 @@ export class EnglandRevisions {
     broken: ReadonlySet<string>,
   ): Set<string> {
     // Figures that follow their unit without a test of their own: an England-only interval (the mean's; no PCN has
-    // one), and figures describing a count's people (PCNs reporting, organisations, kinds of source): they change
-    // with the count, and PCNs reporting changes by exactly the number of PCNs that changed, so the small-net test
-    // would hold every change of it.
+    // one), figures describing a count's people (PCNs reporting, organisations, kinds of source) and a group's
+    // number of PCNs and its rates of people (`groupFigures`' `pcns` and `share`): they change with the count, and
+    // PCNs reporting changes by exactly the number of PCNs that changed, so the small-net test would hold every
+    // change of it.
     const follower = new Set([
       ...(definition.rules.means ?? []).filter((m) => m.englandOnly).map((m) => m.column),
       ...(definition.rules.describing ?? []).flatMap((d) => d.columns),
+      ...Object.entries(definition.groupFigures?.figures ?? {}).flatMap(([column, from]) =>
+        'sum' in from ? [] : [column],
+      ),
     ]);
     const held = new Set<string>();
     for (const cell of cells.values())
@@ -780,7 +882,11 @@ function failClosedBaseline(
   const peopleNow = mean ? (cell.values.get(mean.contributors) ?? null) : undefined;
   // Unchanged since it was published (a mean or FTE is published rounded: the current value within that rounding, over
   // the same people, is what is shown): nothing of it is unknown, whoever's contributions make it now.
-  if (current !== null && Math.abs(current - shown) <= PUBLISHED_TOLERANCE && peopleNow === peopleShown)
+  if (
+    current !== null &&
+    Math.abs(current - shown) <= publishedTolerance(definition, column) &&
+    peopleNow === peopleShown
+  )
     return { v: current, since, c };
   const sumOf = (value: number | null, people: unknown) => (value ?? 0) * (isNumber(people) ? people : 0);
   const x = mean ? sumOf(current, peopleNow) - sumOf(shown, peopleShown) : (current ?? 0) - shown;
@@ -848,6 +954,8 @@ function collectCells(
   for (const row of published) if (exactEngland(row)) cellsOf(row, row);
   // Each column's mean rule found once, not per PCN row and column (issue 17: a national document has 10^5 PCN rows).
   const meanOf = columns.map((column) => definition.rules.means?.find((m) => m.column === column));
+  const group = definition.groupFigures;
+  const groupOf = columns.map((column) => group?.figures[column]);
   // PCNs with rows that the reference in force does not list (a reference file that dropped a PCN with events):
   // England counts their events, the record cannot, so the check below names them (review 5, G8).
   const outside = new Set<string>();
@@ -868,9 +976,20 @@ function collectCells(
         list = new Array(pcnCodes.length).fill(0);
         target.contributions.set(column, list);
       }
-      list[index] = (list[index] ?? 0) + contributionOf(exactFigures.get(row) ?? row, column, meanOf[c]);
+      const figures = exactFigures.get(row) ?? row;
+      const of = groupOf[c];
+      list[index] =
+        (list[index] ?? 0) +
+        (of === undefined || group === undefined
+          ? contributionOf(figures, column, meanOf[c])
+          : groupContribution(figures, of, group));
     }
   }
+  const shares = columns.filter((_, c) => {
+    const of = groupOf[c];
+    return of !== undefined && 'share' in of;
+  });
+  if (shares.length > 0) shareOut(cells, shares, new Map(exact.filter(exactEngland).map((row) => [rowId(row), row])));
   for (const cell of cells.values())
     for (const column of columns) {
       const value = cell.england
@@ -880,6 +999,32 @@ function collectCells(
     }
   if (hasEngland) checkContributions(definition, cells, outside, outOfForce);
   return { cells, hasEngland, rowId, exactEngland };
+}
+
+/** A PCN's contribution to a group's figure (GroupFigures): 0 outside the group. */
+function groupContribution(row: Row, of: GroupFigures['figures'][string], group: GroupFigures): number {
+  if (!group.rows(row)) return 0;
+  return 'pcns' in of ? 1 : contributionOf(row, 'sum' in of ? of.sum : of.share, undefined);
+}
+
+/**
+ * A share figure split over the group's PCNs in proportion to their column (collected as contributions): its exact
+ * value (the published one may be withheld) times each PCN's part of the group's total.
+ */
+function shareOut(
+  cells: ReadonlyMap<string, RowCells>,
+  shares: readonly string[],
+  exactEngland: ReadonlyMap<string, Row>,
+): void {
+  for (const cell of cells.values())
+    for (const column of shares) {
+      const list = cell.contributions.get(column);
+      if (list === undefined) continue;
+      const value = exactEngland.get(cell.id)?.[column];
+      const total = list.reduce((s, v) => s + v, 0);
+      for (let i = 0; i < list.length; i++)
+        list[i] = isNumber(value) && total > TOLERANCE ? (value * (list[i] as number)) / total : 0;
+    }
 }
 
 /**
@@ -1123,14 +1268,18 @@ function englandValues(
 }
 
 /** True when every England figure the state says is published is what the published document shows. */
-function matchesPublished(saved: DocumentState, shown: ReadonlyMap<string, unknown>): boolean {
+function matchesPublished(
+  saved: DocumentState,
+  shown: ReadonlyMap<string, unknown>,
+  toleranceOf: (column: string) => number,
+): boolean {
   for (const [key, cell] of Object.entries(saved.cells)) {
     const value = shown.get(key);
     if (cell.v === null) {
       if (value !== null && value !== undefined) return false;
       continue;
     }
-    if (!isNumber(value) || Math.abs(value - cell.v) > PUBLISHED_TOLERANCE) return false;
+    if (!isNumber(value) || Math.abs(value - cell.v) > toleranceOf(key.slice(key.lastIndexOf('#') + 1))) return false;
   }
   return true;
 }

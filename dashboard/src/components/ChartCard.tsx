@@ -61,8 +61,9 @@ export function ChartCard({
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   const dashboard = useContext(DashboardContext);
   const partYear = dashboard ? yearCompleteness(dashboard.fy, dashboard.meta.data_as_of) : null;
-  // The card's own England figures that hold a revision back (its document's summary.revisions_held).
-  const held = state === 'ready' ? documentRevisionsHeldNote(data.value) : null;
+  // The card's own England figures that hold a revision back (its document's summary.revisions_held), and a break in
+  // its series, naming the figures it changed as the card's CSV headers name them.
+  const held = state === 'ready' ? documentRevisionsHeldNote(data.value, csv?.columns) : null;
   const hasSuppressed = csv?.rows.some((row) => Object.values(row).some(isSuppressed)) ?? false;
   // Rows below England its document left out for disclosure control (summary.withheld_below_england; review 7, M8).
   const withheld = state === 'ready' ? withheldRowsNote(data.value, dashboard?.fy) : null;
