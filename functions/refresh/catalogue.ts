@@ -218,11 +218,16 @@ function annualised<T extends Record<string, Figure>>(
  * The caseload's numerator, people referred, only where every PCN that referred people in the year sent a workforce
  * snapshot (workforce.sql: pcns_referring_without_snapshot): elsewhere their people are in no FTE, so no caseload;
  * and where no PCN sent a snapshot for a month before its referral data begins (pcns_staffed_before_onboarding: its
- * link workers would be in the FTE without their people; red-team review 8, N6).
+ * link workers would be in the FTE without their people; red-team review 8, N6) or after its extract stopped
+ * (pcns_staffed_after_reporting: red-team review 9, R9-3).
  * The people of the PCNs reporting alone would be a new count of a group of PCNs (docs/methodology.md, Workforce).
  */
 const caseloadPeople = (r: Row): unknown =>
-  r.pcns_referring_without_snapshot === 0 && r.pcns_staffed_before_onboarding === 0 ? r.people_referred : null;
+  r.pcns_referring_without_snapshot === 0 &&
+  r.pcns_staffed_before_onboarding === 0 &&
+  r.pcns_staffed_after_reporting === 0
+    ? r.people_referred
+    : null;
 
 const COMMON = {
   level: 'national, region, icb or pcn.',
@@ -732,15 +737,27 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // had onboarded (was 0; review 7, M11); caseload withheld where a PCN's snapshots precede its referral data, and
     // caseload_covered's FTE only from each PCN's first month with events (review 8, N6); a PCN's reporting span: no
     // stray events, no data after its extract stopped (review 7, M5). All three landed in one release. 5: England's
-    // covered caseload and its coverage held under the revisions policy (groupFigures): counted as before, so no
-    // column starts its series again; their values published unheld before are differenced as when failing closed.
+    // covered caseload and its coverage held under the revisions policy (groupFigures); caseload withheld where a PCN's
+    // snapshots follow its last month reported, and caseload_covered's FTE only to it (review 9, R9-3); caseload_fte
+    // rounded to the nearest 5 (R9-5). One release: one version.
     version: '5',
     changes: [
-      { version: '5', from: '4', columns: [] },
       {
         version: '4',
         from: '3',
         columns: ['people_referred', 'pcns_referring_without_snapshot', 'caseload', 'caseload_annualised'],
+      },
+      {
+        version: '5',
+        from: '4',
+        columns: [
+          'caseload',
+          'caseload_annualised',
+          'caseload_fte',
+          'caseload_covered',
+          'caseload_covered_annualised',
+          'caseload_coverage_pct',
+        ],
       },
     ],
     keys: [],
@@ -770,19 +787,21 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'PCNs that referred people in the financial year and sent no snapshot in it: caseload is shown only where there are none.',
       pcns_staffed_before_onboarding:
         'PCNs that sent a snapshot for a month of the financial year before their first month with events (or have none yet): their link workers have no people referred beside them, so caseload is shown only where there are none.',
+      pcns_staffed_after_reporting:
+        'PCNs that sent a snapshot for a month of the financial year after their last month reported (their events extract stopped, or is late): their link workers have no people referred beside them in that month, so caseload is shown only where there are none.',
       splw_fte_per_10000:
         'Link worker FTE per 10,000 registered patients of the PCNs that sent a snapshot (pcns_reporting of pcns).',
       splw_accredited_pct: 'Link workers with accredited training, percentage of headcount.',
       pcns_with_link_worker_pct: 'PCNs with a link worker as a percentage of PCNs reporting.',
       caseload:
-        'People referred in the financial year so far per link worker FTE; only where every PCN that referred people sent a snapshot and no PCN sent one for a month before its first month with events (else null: people without FTE, or FTE without people).',
+        'People referred in the financial year so far per link worker FTE; only where every PCN that referred people sent a snapshot and no PCN sent one for a month before its first month with events or after its last month reported (else null: people without FTE, or FTE without people).',
       referral_months: 'Months of referrals in the year so far (a PCN: the months it was open).',
       caseload_annualised:
         'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
       caseload_pcns:
         'England: PCNs covered by caseload_covered, those that sent a snapshot in the financial year and have referral data in it.',
       caseload_fte:
-        'England: link worker FTE of the PCNs covered in the months from their first month with events (mean over the months of snapshots), the denominator of caseload_covered.',
+        'England: link worker FTE of the PCNs covered in the months of their reporting span, from their first month with events to their last month reported (mean over the months of snapshots), the denominator of caseload_covered; rounded to the nearest 5, as an FTE below England is (to 2 decimals, England\'s FTE less it would be the FTE of the PCNs left out).',
       caseload_covered:
         'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
       caseload_covered_annualised:
@@ -854,7 +873,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
       caseload: r.period_type === 'fy' ? rate(caseloadPeople(r), r.splw_fte, 1, 0) : null,
       // England's over the PCNs covered: exact from the query, rounded here (again for a held year: the same figures).
-      caseload_fte: typeof r.caseload_fte === 'number' ? Math.round(r.caseload_fte * 100) / 100 : null,
+      // Rounded to the nearest 5, as an FTE below England is: to 2 decimals, England's splw_fte less it was the exact FTE
+      // of the PCNs left out, one PCN's where one was (its own rows `*`: red-team review 9, R9-5).
+      caseload_fte: typeof r.caseload_fte === 'number' ? Math.round(r.caseload_fte / 5) * 5 : null,
       ...Object.fromEntries(
         (['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'] as const).map((c) => [
           c,

@@ -145,19 +145,23 @@ unreported AS (
 -- PCNs with a snapshot in the year in a month before their first month with events (onboarded.sql), or with none, per
 -- area: their link workers are in the FTE while the people they referred are not in the data yet, so a caseload over
 -- them reads low by their share of the staff (a wave rollout, where the national workforce publication is imported for
--- every PCN and uploads follow: red-team review 8, N6; K7 the other way round). The caseload is published only where
--- there are none, as for pcns_referring_without_snapshot. A count of PCNs: which PCNs sent a snapshot (workforce's PCN
--- rows) in which months, and from which month each has referral data (rollout's PCN rows, NULL before), are published.
-staffed_before_onboarding AS (
+-- every PCN and uploads follow: red-team review 8, N6; K7 the other way round); and PCNs with a snapshot in a month
+-- after their reporting span ended (their extract stopped: onboarded.sql last_month), whose link workers are in the
+-- FTE for months with no referral data (red-team review 9, R9-3: a PCN that stopped after May with snapshots to July
+-- read 6 a year where it referred 12 a year per FTE). The caseload is published only where there are none of either,
+-- as for pcns_referring_without_snapshot. Counts of PCNs: which PCNs sent a snapshot (workforce's PCN rows) in which
+-- months, and in which months each has referral data (rollout's PCN rows, NULL outside them), are published.
+staffed_outside_reporting AS (
   SELECT
     r.level,
     CASE r.level WHEN 'pcn' THEN w.pcn_code WHEN 'icb' THEN w.icb_code WHEN 'region' THEN w.region_code ELSE 'ENG' END AS code,
     w.fy AS period,
-    count(DISTINCT w.pcn_code) AS pcns
+    count(DISTINCT CASE WHEN o.first_month IS NULL OR w.month < o.first_month THEN w.pcn_code END) AS before_onboarding,
+    count(DISTINCT CASE WHEN w.month > o.last_month THEN w.pcn_code END) AS after_reporting
   FROM (SELECT DISTINCT pcn_code, icb_code, region_code, month, fy FROM workforce_in_force) AS w
   LEFT JOIN onboarded AS o ON o.pcn_code = w.pcn_code
   INNER JOIN rollups AS r ON r.period_type = 'fy'
-  WHERE o.first_month IS NULL OR w.month < o.first_month
+  WHERE o.first_month IS NULL OR w.month < o.first_month OR w.month > o.last_month
   GROUP BY 1, 2, 3
 ),
 
@@ -185,12 +189,13 @@ covered AS (
     COALESCE(max(y.people), 0) AS people
   FROM covered_pcns AS c
   LEFT JOIN (
-    -- Their link worker FTE of the months from their first month with events (onboarded.sql): a month before it has
-    -- staff and no referral data (review 8, N6).
+    -- Their link worker FTE of the months of their reporting span (onboarded.sql): a month before it or after their
+    -- extract stopped has staff and no referral data (review 8, N6; review 9, R9-3).
     SELECT s.fy, sum(s.splw_fte) AS fte
     FROM pcn_staff AS s
     INNER JOIN covered_pcns AS c ON c.pcn_code = s.pcn_code AND c.fy = s.fy
-    INNER JOIN onboarded AS o ON o.pcn_code = s.pcn_code AND s.month >= o.first_month
+    INNER JOIN onboarded AS o
+      ON o.pcn_code = s.pcn_code AND s.month >= o.first_month AND s.month <= o.last_month
     GROUP BY s.fy
   ) AS f ON f.fy = c.fy
   LEFT JOIN (
@@ -214,8 +219,10 @@ SELECT
   CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(r.people_referred, 0) END AS people_referred,
   CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(u.pcns, 0) END
     AS pcns_referring_without_snapshot,
-  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.pcns, 0) END
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.before_onboarding, 0) END
     AS pcns_staffed_before_onboarding,
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.after_reporting, 0) END
+    AS pcns_staffed_after_reporting,
   -- England's caseload over the PCNs covered (above), exact here: rounded after the refresh's check (catalogue.ts). The
   -- FTE is their link worker FTE over England's months of snapshots in the year, as England's FTE is.
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.pcns, 0) END AS caseload_pcns,
@@ -235,7 +242,7 @@ LEFT JOIN people AS r
   ON s.period_type = 'fy' AND r.level = s.level AND r.code = s.code AND r.period = s.period
 LEFT JOIN unreported AS u
   ON s.period_type = 'fy' AND u.level = s.level AND u.code = s.code AND u.period = s.period
-LEFT JOIN staffed_before_onboarding AS b
+LEFT JOIN staffed_outside_reporting AS b
   ON s.period_type = 'fy' AND b.level = s.level AND b.code = s.code AND b.period = s.period
 LEFT JOIN covered AS c
   ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period

@@ -61,6 +61,7 @@ const staffRow = (
   // The one PCN sent its snapshots, so its people are the caseload's (workforce.sql).
   pcns_referring_without_snapshot: period.includes('/') ? 0 : null,
   pcns_staffed_before_onboarding: period.includes('/') ? 0 : null,
+  pcns_staffed_after_reporting: period.includes('/') ? 0 : null,
 });
 
 /** The workforce document a refresh publishes with the first `upTo` months of the year in. */

@@ -46,8 +46,8 @@ function workforceTables(order: 'forward' | 'reverse'): string[] {
     // People referred are added up for every area through the rollups view, PCNs that moved apart (none here).
     `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
     'CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)',
-    // Each PCN's first month with events (review 8, N6's caseload rule): none here.
-    'CREATE TABLE onboarded (pcn_code VARCHAR, first_month VARCHAR)',
+    // Each PCN's reporting span (review 8, N6's and review 9, R9-3's caseload rules): none here.
+    'CREATE TABLE onboarded (pcn_code VARCHAR, first_month VARCHAR, last_month VARCHAR)',
   ];
 }
 

@@ -77,9 +77,10 @@ beforeAll(async () => {
     );
     await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');
-    // Every PCN's referral data from before the year (onboarded.sql): no snapshot precedes it (review 8, N6).
+    // Every PCN's referral data from before the year to after it (onboarded.sql): no snapshot precedes it (review 8,
+    // N6) or follows its last month reported (review 9, R9-3).
     await run(
-      "CREATE TABLE onboarded AS SELECT * FROM (VALUES ('P1', '2019-04'), ('P2', '2019-04'), ('P3', '2019-04'), ('P4', '2019-04')) AS o (pcn_code, first_month)",
+      "CREATE TABLE onboarded AS SELECT * FROM (VALUES ('P1', '2019-04', '2099-12'), ('P2', '2019-04', '2099-12'), ('P3', '2019-04', '2099-12'), ('P4', '2019-04', '2099-12')) AS o (pcn_code, first_month, last_month)",
     );
     rows = (await connection.runAndReadAll(loadSql('metrics/workforce'))).getRowObjectsJS() as Row[];
   } finally {
@@ -119,6 +120,7 @@ describe('workforce: FTE per 10,000 and caseload over the PCNs that sent a snaps
           people_referred: Number(r?.people_referred),
           pcns_referring_without_snapshot: Number(r?.pcns_referring_without_snapshot),
           pcns_staffed_before_onboarding: Number(r?.pcns_staffed_before_onboarding),
+          pcns_staffed_after_reporting: Number(r?.pcns_staffed_after_reporting),
           referral_months: 2,
         },
         {} as never,
@@ -144,7 +146,8 @@ describe('workforce: FTE per 10,000 and caseload over the PCNs that sent a snaps
     expect(
       WORKFORCE?.derive?.({ ...(england as Row), caseload_people: 40, caseload_pcns: 3 }, {} as never),
     ).toMatchObject({
-      caseload_fte: 5.5,
+      // 5.5 published to the nearest 5 (review 9, R9-5): 5.
+      caseload_fte: 5,
       caseload_covered: 7,
       caseload_covered_annualised: 44,
       caseload_coverage_pct: 77,

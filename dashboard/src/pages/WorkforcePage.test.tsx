@@ -130,6 +130,11 @@ describe('the Workforce card states which PCNs its rates cover', () => {
         'worker FTE beside them; 1 PCN sent workforce snapshots for months before their referral data begins, so ' +
         'their link workers have no people referred beside them',
     );
+    // A PCN's snapshots go on after its extract stopped (review 9, R9-3): that reason.
+    expect(caseloadWithheld({ ...yearRow(0, null), pcns_staffed_after_reporting: 1 } as unknown as MetricRow)).toBe(
+      'not shown: 1 PCN sent workforce snapshots for months after their last month of referral data (their extract ' +
+        'stopped or is late), so their link workers have no people referred beside them',
+    );
     expect(caseloadWithheld(yearRow(0, 225))).toBeUndefined();
     expect(caseloadWithheld(undefined)).toBeUndefined();
     expect(reportingCoverage(undefined)).toBe('– of – PCNs sent a snapshot');

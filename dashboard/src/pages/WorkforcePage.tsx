@@ -39,17 +39,22 @@ const pcnCount = (n: ReturnType<typeof figure>): string => `${formatCount(n)} ${
 /**
  * Why a year's caseload leaves PCNs out: PCNs that referred people sent no snapshot, so their people have no link
  * worker FTE beside them (review 6, K7), or PCNs sent snapshots for months before their referral data begins, so their
- * link workers have no people beside them (a later rollout wave; review 8, N6). Undefined where neither.
+ * link workers have no people beside them (a later rollout wave; review 8, N6), or for months after their referral data
+ * ends (an extract stopped or late; review 9, R9-3). Undefined where none.
  */
 function caseloadGaps(year: MetricRow | undefined): string | undefined {
   const unstaffed = figure(year, 'pcns_referring_without_snapshot');
   const early = figure(year, 'pcns_staffed_before_onboarding');
+  const after = figure(year, 'pcns_staffed_after_reporting');
   const gaps = [
     typeof unstaffed === 'number' && unstaffed > 0
       ? `${pcnCount(unstaffed)} that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them`
       : undefined,
     typeof early === 'number' && early > 0
       ? `${pcnCount(early)} sent workforce snapshots for months before their referral data begins, so their link workers have no people referred beside them`
+      : undefined,
+    typeof after === 'number' && after > 0
+      ? `${pcnCount(after)} sent workforce snapshots for months after their last month of referral data (their extract stopped or is late), so their link workers have no people referred beside them`
       : undefined,
   ].filter(Boolean);
   return gaps.length > 0 ? gaps.join('; ') : undefined;
@@ -130,6 +135,8 @@ export default function WorkforcePage() {
                 'Caseload: PCNs that referred people and sent no snapshot (none shown where any)',
               pcns_staffed_before_onboarding:
                 'Caseload: PCNs with snapshots before their referral data begins (none shown where any)',
+              pcns_staffed_after_reporting:
+                'Caseload: PCNs with snapshots after their referral data ends (none shown where any)',
               caseload_covered_annualised:
                 'England: caseload a year over the PCNs that sent a snapshot and referral data (pro rata)',
               caseload_pcns: 'England: PCNs that caseload covers',
@@ -144,6 +151,7 @@ export default function WorkforcePage() {
                     referral_months: year?.referral_months ?? null,
                     pcns_referring_without_snapshot: year?.pcns_referring_without_snapshot ?? null,
                     pcns_staffed_before_onboarding: year?.pcns_staffed_before_onboarding ?? null,
+                    pcns_staffed_after_reporting: year?.pcns_staffed_after_reporting ?? null,
                     caseload_covered_annualised: year?.caseload_covered_annualised ?? null,
                     caseload_pcns: year?.caseload_pcns ?? null,
                     caseload_coverage_pct: year?.caseload_coverage_pct ?? null,

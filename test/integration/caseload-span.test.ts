@@ -1,0 +1,144 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/commands/ingest.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { tempDir } from '../support/files.ts';
+import { type GoldenEvent, publishGolden, referralEvent, refreshAndRead, writeEventFiles } from '../support/golden.ts';
+
+const HEADER = 'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte';
+const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07'];
+const people = (pcn: string, m: string, n: number) =>
+  Array.from({ length: n }, (_, i) => referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i % 9}`));
+/** One link worker snapshot a month, April to July 2025, for each [PCN, headcount, FTE]. */
+function snapshots(dir: string, staff: readonly (readonly [string, number, number])[]): string[] {
+  return staff.map(([pcn, headcount, fte]) => {
+    const file = join(dir, `${pcn}-workforce.csv`);
+    writeFileSync(
+      file,
+      `${HEADER}\n${MONTHS.map((m) => `${pcn},${m},splw,${headcount},${fte},${headcount},0`).join('\n')}\n`,
+    );
+    return file;
+  });
+}
+const yearOf = (docs: Map<string, MetricDocument>, level: string, code: string) =>
+  (docs.get('workforce')?.rows ?? []).find((r) => r.level === level && r.code === code && r.period === '2025/26');
+
+/*
+ * Caseload after a PCN's extract stopped (red-team review 9, R9-3). U00001 (ICB QAA, London) sends 10 new people in
+ * April and in May 2025 (extracts received 3 May and 3 June), then its extract stops: its reporting span ends in May
+ * (onboarded.sql). Its link worker snapshots go on to July (10 people, 10 FTE a month: a workforce import for every
+ * PCN), as do ten other PCNs' (U00011-U00020, South West), each sending 10 new people a month April to July (extracts
+ * received the 3rd of the next month). Refresh 5 August 2025: data as of 31 July, 4 months of 2025/26.
+ * - U00001: 20 people over 10 FTE (mean of its 4 snapshots) x 12 / 4 months read 6 a year, where it referred 20 over
+ *   2 months with 10 FTE, 12 a year: its June and July FTE had no referral data beside it. Now withheld
+ *   (pcns_staffed_after_reporting 1), as are QAA's, London's and England's caseloads over every PCN.
+ * - England over the PCNs covered (all 11): people 10 x 40 + 20 = 420; FTE-months 10 x 10 x 4 + 10 x 2 = 420, over
+ *   England's 4 months of snapshots = 105 FTE (was 110: U00001's June and July); 420 / 105 = 4 so far, x 12 / 4 =
+ *   12 a year (was 420 x 4 / 440 = 3.8, 11.45 a year, published 11); coverage 100%.
+ * - A PCN reporting throughout, U00011: 40 people / 10 FTE = 4, 12 a year, pcns_staffed_after_reporting 0.
+ */
+describe("caseload after a PCN's extract stopped (review 9, R9-3)", () => {
+  const others = Array.from({ length: 10 }, (_, i) => `U000${11 + i}`);
+  const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
+${others.map((p, i) => `${p},PCN ${p},Q${'BCD'[i % 3]}B,NHS ICB ${i % 3},Y58,South West,10000,2019-04-01,`).join('\n')}
+`;
+  const dir = tempDir('caseload-span');
+  const docs = new Map<string, MetricDocument>();
+  beforeAll(async () => {
+    const uploads: Record<string, GoldenEvent[]> = {};
+    for (const p of ['U00001', ...others])
+      for (const m of p === 'U00001' ? MONTHS.slice(0, 2) : MONTHS) uploads[`${p}-${m}.csv`] = people(p, m, 10);
+    const files = writeEventFiles(dir.path, uploads);
+    // An events extract received on the 3rd of the month after its month; the snapshots on 3 August.
+    const receivedAt = (file: string) => {
+      const month = /(\d{4})-(\d{2})\.csv$/.exec(file);
+      return month ? new Date(Date.UTC(Number(month[1]), Number(month[2]), 3, 9)) : new Date('2025-08-03T09:00:00Z');
+    };
+    files.push(...snapshots(dir.path, [['U00001', 10, 10], ...others.map((p) => [p, 10, 10] as const)]));
+    const dataDir = join(dir.path, 'data');
+    await stageReference(new FsObjectStore(dataDir), REFERENCE);
+    files.sort((a, b) => receivedAt(a).getTime() - receivedAt(b).getTime());
+    await ingestFiles(files, { dataDir, out: () => {}, progress: false, receivedAt });
+    await refreshAndRead(dataDir, new Date('2025-08-05T06:00:00Z'), docs);
+  }, 300_000);
+  afterAll(() => dir.remove());
+
+  it("a stopped PCN's caseload, and its areas', are withheld: its later link workers have no referral data", () => {
+    for (const [level, code] of [
+      ['pcn', 'U00001'],
+      ['icb', 'QAA'],
+      ['region', 'Y56'],
+      ['national', 'ENG'],
+    ] as const) {
+      const year = yearOf(docs, level, code);
+      expect([code, year?.pcns_staffed_after_reporting, year?.caseload, year?.caseload_annualised]).toEqual([
+        code,
+        1,
+        null,
+        null,
+      ]);
+    }
+    const steady = yearOf(docs, 'pcn', 'U00011');
+    expect([steady?.pcns_staffed_after_reporting, steady?.caseload, steady?.caseload_annualised]).toEqual([0, 4, 12]);
+  });
+
+  it("England's caseload over the PCNs covered counts each one's FTE to its last month reported", () => {
+    const england = yearOf(docs, 'national', 'ENG');
+    expect([
+      england?.caseload_pcns,
+      england?.caseload_fte,
+      england?.caseload_covered,
+      england?.caseload_covered_annualised,
+      england?.caseload_coverage_pct,
+    ]).toEqual([11, 105, 4, 12, 100]);
+  });
+});
+
+/*
+ * England's FTE less the covered FTE (red-team review 9, R9-5). U00001-U00003 (one ICB and region each) send 20 new
+ * people a month April to July 2025 and snapshots of 11 link workers, 10.4 FTE; U00004 (QDD, Midlands: a later wave)
+ * sends snapshots only, 2 link workers, 1.37 FTE, so its FTE is `*` below England (fewer than 8 in the role).
+ * England's splw_fte is 3 x 10.4 + 1.37 = 32.57 (to 2 decimals) and the covered FTE (U00001-U00003) 31.2: published
+ * to 2 decimals, their difference was U00004's 1.37 exactly. Now the covered FTE is rounded to the nearest 5, as FTEs
+ * below England are: 31.2 -> 30, so the FTE left out is only known to be 32.57 - 30 +- 2.5, 0.07 to 5.07.
+ * Caseload over the 3 PCNs covered: 240 people x 4 months / 124.8 FTE-months = 7.69 so far (8), x 12 / 4 = 23.08 a
+ * year (23), all of England's people.
+ */
+describe("England's covered FTE does not give away the FTE of a PCN left out (review 9, R9-5)", () => {
+  const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
+U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
+U00003,PCN 3,QCC,NHS ICB C,Y59,South East,10000,2019-04-01,
+U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
+`;
+  const dir = tempDir('caseload-fte');
+  const docs = new Map<string, MetricDocument>();
+  beforeAll(async () => {
+    const uploads: Record<string, GoldenEvent[]> = {};
+    for (const p of ['U00001', 'U00002', 'U00003']) for (const m of MONTHS) uploads[`${p}-${m}.csv`] = people(p, m, 20);
+    const files = writeEventFiles(dir.path, uploads);
+    files.push(
+      ...snapshots(dir.path, [
+        ['U00001', 11, 10.4],
+        ['U00002', 11, 10.4],
+        ['U00003', 11, 10.4],
+        ['U00004', 2, 1.37],
+      ]),
+    );
+    await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs);
+  }, 300_000);
+  afterAll(() => dir.remove());
+
+  it('the covered FTE is rounded to the nearest 5; U00004 is `*` below England', () => {
+    const england = yearOf(docs, 'national', 'ENG');
+    expect([england?.splw_fte, england?.caseload_fte, england?.pcns_staffed_before_onboarding]).toEqual([32.57, 30, 1]);
+    expect([england?.caseload_covered, england?.caseload_covered_annualised, england?.caseload_coverage_pct]).toEqual([
+      8, 23, 100,
+    ]);
+    expect(yearOf(docs, 'pcn', 'U00004')?.splw_fte).toBe('*');
+  });
+});
