@@ -222,6 +222,15 @@ function annualised<T extends Record<string, Figure>>(
  * (pcns_staffed_after_reporting: red-team review 9, R9-3).
  * The people of the PCNs reporting alone would be a new count of a group of PCNs (docs/methodology.md, Workforce).
  */
+/**
+ * England's PCNs whose link workers are in its FTE and not in the covered FTE (staffed before their referral data or
+ * after it) are 1 or 2: the FTE left out would be theirs (review 9, R9-5).
+ */
+const fewLeftOut = (r: Row): boolean => {
+  const leftOut = Number(r.pcns_staffed_before_onboarding ?? 0) + Number(r.pcns_staffed_after_reporting ?? 0);
+  return leftOut >= 1 && leftOut <= 2;
+};
+
 const caseloadPeople = (r: Row): unknown =>
   r.pcns_referring_without_snapshot === 0 &&
   r.pcns_staffed_before_onboarding === 0 &&
@@ -801,7 +810,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       caseload_pcns:
         'England: PCNs covered by caseload_covered, those that sent a snapshot in the financial year and have referral data in it.',
       caseload_fte:
-        'England: link worker FTE of the PCNs covered in the months of their reporting span, from their first month with events to their last month reported (mean over the months of snapshots), the denominator of caseload_covered; rounded to the nearest 5, as an FTE below England is (to 2 decimals, England\'s FTE less it would be the FTE of the PCNs left out).',
+        'England: link worker FTE of the PCNs covered in the months of their reporting span, from their first month with events to their last month reported (mean over the months of snapshots), the denominator of caseload_covered; null where 1 or 2 PCNs are left out (England\'s FTE less it would be theirs).',
       caseload_covered:
         'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
       caseload_covered_annualised:
@@ -873,9 +882,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
       caseload: r.period_type === 'fy' ? rate(caseloadPeople(r), r.splw_fte, 1, 0) : null,
       // England's over the PCNs covered: exact from the query, rounded here (again for a held year: the same figures).
-      // Rounded to the nearest 5, as an FTE below England is: to 2 decimals, England's splw_fte less it was the exact FTE
-      // of the PCNs left out, one PCN's where one was (its own rows `*`: red-team review 9, R9-5).
-      caseload_fte: typeof r.caseload_fte === 'number' ? Math.round(r.caseload_fte / 5) * 5 : null,
+      // England's splw_fte less it is the exact FTE of the PCNs left out (staffed before their referral data or after
+      // it): one PCN's where one was, its own rows `*` (red-team review 9, R9-5). Withheld where 1 or 2 PCNs are left
+      // out (fewer than 3 contributors, as revisions.ts's rule for England's own figures); the caseload, a rate
+      // rounded to a whole number, stays.
+      caseload_fte:
+        typeof r.caseload_fte === 'number' && !fewLeftOut(r) ? Math.round(r.caseload_fte * 100) / 100 : null,
       ...Object.fromEntries(
         (['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'] as const).map((c) => [
           c,

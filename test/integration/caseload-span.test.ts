@@ -37,7 +37,8 @@ const yearOf = (docs: Map<string, MetricDocument>, level: string, code: string) 
  *   (pcns_staffed_after_reporting 1), as are QAA's, London's and England's caseloads over every PCN.
  * - England over the PCNs covered (all 11): people 10 x 40 + 20 = 420; FTE-months 10 x 10 x 4 + 10 x 2 = 420, over
  *   England's 4 months of snapshots = 105 FTE (was 110: U00001's June and July); 420 / 105 = 4 so far, x 12 / 4 =
- *   12 a year (was 420 x 4 / 440 = 3.8, 11.45 a year, published 11); coverage 100%.
+ *   12 a year (was 420 x 4 / 440 = 3.8, 11.45 a year, published 11); coverage 100%. The FTE itself is withheld: 110 -
+ *   105 would be U00001's June and July, one PCN's (review 9, R9-5).
  * - A PCN reporting throughout, U00011: 40 people / 10 FTE = 4, 12 a year, pcns_staffed_after_reporting 0.
  */
 describe("caseload after a PCN's extract stopped (review 9, R9-3)", () => {
@@ -94,7 +95,7 @@ ${others.map((p, i) => `${p},PCN ${p},Q${'BCD'[i % 3]}B,NHS ICB ${i % 3},Y58,Sou
       england?.caseload_covered,
       england?.caseload_covered_annualised,
       england?.caseload_coverage_pct,
-    ]).toEqual([11, 105, 4, 12, 100]);
+    ]).toEqual([11, null, 4, 12, 100]);
   });
 });
 
@@ -103,8 +104,8 @@ ${others.map((p, i) => `${p},PCN ${p},Q${'BCD'[i % 3]}B,NHS ICB ${i % 3},Y58,Sou
  * people a month April to July 2025 and snapshots of 11 link workers, 10.4 FTE; U00004 (QDD, Midlands: a later wave)
  * sends snapshots only, 2 link workers, 1.37 FTE, so its FTE is `*` below England (fewer than 8 in the role).
  * England's splw_fte is 3 x 10.4 + 1.37 = 32.57 (to 2 decimals) and the covered FTE (U00001-U00003) 31.2: published
- * to 2 decimals, their difference was U00004's 1.37 exactly. Now the covered FTE is rounded to the nearest 5, as FTEs
- * below England are: 31.2 -> 30, so the FTE left out is only known to be 32.57 - 30 +- 2.5, 0.07 to 5.07.
+ * to 2 decimals, their difference was U00004's 1.37 exactly. Now the covered FTE is withheld where the FTE left out is
+ * 1 or 2 PCNs' (pcns_staffed_before_onboarding + pcns_staffed_after_reporting: here 1 + 0).
  * Caseload over the 3 PCNs covered: 240 people x 4 months / 124.8 FTE-months = 7.69 so far (8), x 12 / 4 = 23.08 a
  * year (23), all of England's people.
  */
@@ -133,9 +134,14 @@ U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
   }, 300_000);
   afterAll(() => dir.remove());
 
-  it('the covered FTE is rounded to the nearest 5; U00004 is `*` below England', () => {
+  it('the covered FTE is withheld where one PCN is left out; U00004 is `*` below England', () => {
     const england = yearOf(docs, 'national', 'ENG');
-    expect([england?.splw_fte, england?.caseload_fte, england?.pcns_staffed_before_onboarding]).toEqual([32.57, 30, 1]);
+    expect([
+      england?.splw_fte,
+      england?.caseload_fte,
+      england?.pcns_staffed_before_onboarding,
+      england?.pcns_staffed_after_reporting,
+    ]).toEqual([32.57, null, 1, 0]);
     expect([england?.caseload_covered, england?.caseload_covered_annualised, england?.caseload_coverage_pct]).toEqual([
       8, 23, 100,
     ]);

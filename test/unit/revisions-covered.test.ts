@@ -242,11 +242,21 @@ describe("England's covered caseload is held as England's other figures are", ()
     // which no PCN's change since (none yet) can release: held.
     const corrected = { headcount: [1, 1, 1, 1, 1, 2], fte: [1, 1, 1, 1, 1, 1.6], people: 30 };
     const more = (n: number) => ({ headcount: monthly(2 + n), fte: monthly(2 + n), people: null });
+    // (The catalogue's version 5 also changed caseload and the covered figures' definition, review 9 R9-3, which
+    // starts their series again; this release is the hold's alone: a version 5 that changed no column.)
+    const holdOnly = {
+      ...WORKFORCE,
+      changes: [
+        ...(WORKFORCE.changes ?? []).filter((c) => c.version !== '5'),
+        { version: '5', from: '4', columns: [] as string[] },
+      ],
+    };
     const r2 = await release(
       store,
       '2025-10-11T00:00:00.000Z',
       r1.document,
       yearRows({ ...COVERED, U00001: corrected, U0000G: more(2), U0000H: more(3), U0000I: more(4) }, ELSEWHERE),
+      holdOnly,
     );
     expect(r2.covered).toEqual([3, 3, 33, 67, 40]);
     expect(r2.held?.periods).toEqual([FY]);
