@@ -452,7 +452,8 @@ export function rowsLeftOutJointCells(
  * imposed cell it has (a member already withholding every imposed cell keeps its output: that is a control of its own
  * with those cells suppressed, so documents where no shared cell changed are published as before). `imposed` only
  * grows, and a member controlled with cells pre-suppressed withholds them (checked), so the loop ends within one
- * round more than there are shared cells: then every member withholds exactly `imposed` of its cells, the same in all.
+ * round more than there are shared cells: then every member withholds exactly `imposed` of its cells shown (and the
+ * cells of rows it left out, below), the same `*` in all.
  * More than `maxRounds` rounds throws.
  *
  * `withheldOf` (when given) names the cells among a member's withheld ones whose row it left out (the audit withholds a
