@@ -41,6 +41,7 @@ import {
   PCN_GROUP_SOURCES,
   publishSameAs,
   restoreEngland,
+  rowsLeftOutJointCells,
   type SharedContext,
   suppressedJointCells,
 } from './shared-counts.ts';
@@ -506,6 +507,9 @@ export function controlJointly(
       for (const id of givenTo.get(name) ?? []) found.add(id);
       return found;
     },
+    undefined,
+    // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9).
+    (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint),
   );
   onRounds?.(rounds, imposed.size);
   checkJointCells(

@@ -414,6 +414,28 @@ export function suppressedJointCells(
 }
 
 /**
+ * The shared cells a document withholds by leaving their row out (the audit withholds a period's rows below England)
+ * where the exact row had a count: among suppressedJointCells, those not shown as `*` (jointFixedPoint's `withheldOf`).
+ */
+export function rowsLeftOutJointCells(
+  document: string,
+  exact: readonly Row[],
+  published: readonly Row[],
+  joint: readonly JointCount[],
+): Set<string> {
+  const left = new Set<string>();
+  if (published.length >= exact.length) return left;
+  const seen = new Set<string>();
+  sharedCellsOf(document, published, joint, (_row, _column, id) => {
+    seen.add(id);
+  });
+  sharedCellsOf(document, exact, joint, (row, column, id) => {
+    if (typeof row[column] === 'number' && !seen.has(id)) left.add(id);
+  });
+  return left;
+}
+
+/**
  * Controls documents sharing counts together, to a fixed point (docs/methodology.md, "Disclosure control").
  *
  * Why a fixed point over the documents' own controls rather than one audit system over both: each document keeps its
@@ -430,8 +452,18 @@ export function suppressedJointCells(
  * imposed cell it has (a member already withholding every imposed cell keeps its output: that is a control of its own
  * with those cells suppressed, so documents where no shared cell changed are published as before). `imposed` only
  * grows, and a member controlled with cells pre-suppressed withholds them (checked), so the loop ends within one
- * round more than there are shared cells: then every member withholds exactly `imposed` of its cells, the same in all.
+ * round more than there are shared cells: then every member withholds exactly `imposed` of its cells shown (and the
+ * cells of rows it left out, below), the same `*` in all.
  * More than `maxRounds` rounds throws.
+ *
+ * `withheldOf` (when given) names the cells among a member's withheld ones whose row it left out (the audit withholds a
+ * period's rows below England): they stand for a pre-suppressed cell, but are not imposed on the others. A row left
+ * out shows nothing, so no member's figure of the count there is recovered from it; imposing its every cell as `*` on
+ * the others put a period's whole count below England out of sight there, and with it a region `*` over all its ICBs
+ * `*` (the South West has 7: read as 7 over seven 1s, sealed), so each withheld the period too, for no figure of its
+ * own (red-team review 9: referral_sources' South West `*` of other sources in April 2026 withheld April and 2026/27
+ * below England in rollout and cof_person). Each member's own control still covers the count's equations there (the
+ * same areas within areas and months of a year, with the same `*` elsewhere, at the fixed point).
  */
 export function jointFixedPoint<T>(
   members: readonly string[],
@@ -439,10 +471,14 @@ export function jointFixedPoint<T>(
   control: (member: string, imposed: ReadonlySet<string>) => T,
   suppressedOf: (member: string, result: T) => ReadonlySet<string>,
   maxRounds = JOINT_CONTROL_MAX_ROUNDS,
+  withheldOf?: (member: string, result: T) => ReadonlySet<string>,
 ): { results: Map<string, T>; imposed: Set<string>; rounds: number } {
   const imposed = new Set<string>();
   const results = new Map<string, T>();
   const withheld = new Map<string, ReadonlySet<string>>();
+  const leftOut = new Map<string, ReadonlySet<string>>();
+  const hides = (member: string, id: string) =>
+    (withheld.get(member) as ReadonlySet<string>).has(id) || leftOut.get(member)?.has(id) === true;
   let stale: readonly string[] = members;
   let rounds = 0;
   while (stale.length > 0) {
@@ -453,18 +489,19 @@ export function jointFixedPoint<T>(
       );
     for (const member of stale) {
       const result = control(member, imposed);
-      const found = suppressedOf(member, result);
-      for (const id of imposed)
-        if (cellsOf(member).has(id) && !found.has(id))
-          throw new Error(`joint disclosure control: ${member} shows shared cell ${id} although it was pre-suppressed`);
+      const rowsLeftOut = withheldOf?.(member, result) ?? new Set<string>();
+      const found = new Set([...suppressedOf(member, result)].filter((id) => !rowsLeftOut.has(id)));
       results.set(member, result);
       withheld.set(member, found);
+      leftOut.set(member, rowsLeftOut);
+      for (const id of imposed)
+        if (cellsOf(member).has(id) && !hides(member, id))
+          throw new Error(`joint disclosure control: ${member} shows shared cell ${id} although it was pre-suppressed`);
     }
     for (const found of withheld.values()) for (const id of found) imposed.add(id);
     stale = members.filter((member) => {
       const cells = cellsOf(member);
-      const found = withheld.get(member) as ReadonlySet<string>;
-      for (const id of imposed) if (cells.has(id) && !found.has(id)) return true;
+      for (const id of imposed) if (cells.has(id) && !hides(member, id)) return true;
       return false;
     });
   }

@@ -8,6 +8,7 @@ import {
   jointCells,
   jointFixedPoint,
   jointGroups,
+  rowsLeftOutJointCells,
   suppressedJointCells,
 } from '../../functions/refresh/shared-counts.ts';
 import { SCAN_SPEC } from '../support/disclosure-scan.ts';
@@ -115,6 +116,55 @@ describe('jointFixedPoint', () => {
     );
   });
 
+  it("does not impose a member's rows left out on the others: they publish the count as their own control does", () => {
+    // Red-team review 9: referral_sources left out April's rows below England (its South West `*` of other sources read
+    // as 7 over seven 1s); its April referrals, imposed as `*` on rollout, made every April referral there `*`, so the
+    // South West's 7 ICBs sealed its `*` there too and rollout left April out as well, for no figure of its own.
+    // Model: A (referral_sources) always leaves April's rows out (cells a1, a2 of April, m1 of May shown); B (rollout)
+    // shows every cell where nothing of April is imposed, and leaves April's rows out where any April cell is.
+    const april = ['a1', 'a2'];
+    type Result = { suppressed: Set<string>; leftOut: Set<string> };
+    const calls: string[] = [];
+    const { imposed, rounds, results } = jointFixedPoint<Result>(
+      ['A', 'B'],
+      () => new Set([...april, 'm1']),
+      (m, given) => {
+        calls.push(`${m}:${[...given].sort().join(',')}`);
+        const aprilOut = m === 'A' || april.some((id) => given.has(id));
+        return { suppressed: new Set(), leftOut: new Set(aprilOut ? april : []) };
+      },
+      // As suppressedJointCells: a cell `*` or of a row left out.
+      (_m, r) => new Set([...r.suppressed, ...r.leftOut]),
+      undefined,
+      (_m, r) => r.leftOut,
+    );
+    // A hides a1 and a2 by leaving their rows out: nothing is imposed, B is controlled once from nothing and shows
+    // April (before: a1, a2 imposed, a second round controlled B with them, and B left April out too).
+    expect([...imposed]).toEqual([]);
+    expect(rounds).toBe(1);
+    expect(calls).toEqual(['A:', 'B:']);
+    expect([...(results.get('B') as Result).leftOut]).toEqual([]);
+  });
+
+  it('accepts a row left out for a cell given as suppressed, and imposes the `*` cells of the others', () => {
+    // A shows c1 as `*`; B, given c1, leaves its row out (a period withheld): a control of its own that hides c1.
+    type Result = { suppressed: Set<string>; leftOut: Set<string> };
+    const { imposed, rounds } = jointFixedPoint<Result>(
+      ['A', 'B'],
+      () => new Set(['c1', 'c2']),
+      (m, given) =>
+        m === 'A'
+          ? { suppressed: new Set(['c1']), leftOut: new Set() }
+          : { suppressed: new Set(), leftOut: new Set(given.has('c1') ? ['c1', 'c2'] : []) },
+      (_m, r) => new Set([...r.suppressed, ...r.leftOut]),
+      undefined,
+      (_m, r) => r.leftOut,
+    );
+    // Round 1: A's c1 imposed; round 2: B given c1 leaves c1 and c2 out (not imposed on A, which shows c2).
+    expect([...imposed]).toEqual(['c1']);
+    expect(rounds).toBe(2);
+  });
+
   it('throws where a control shows a cell it was given as suppressed', () => {
     expect(() =>
       jointFixedPoint(
@@ -166,6 +216,21 @@ describe('the cells of a jointly controlled count', () => {
     expect(imposedColumns('b', [COUNT], imposed)(row('pcn', 'U1', 'fy', '2025/26', {}))).toEqual(['episodes']);
     expect(imposedColumns('b', [COUNT], imposed)(row('pcn', 'U1', 'month', '2025-04', {}))).toEqual([]);
     expect(imposedColumns('a', [COUNT], imposed)(row('pcn', 'U2', 'fy', '2025/26', {}))).toEqual([]);
+  });
+
+  it('the cells of rows left out, apart from those shown `*`', () => {
+    const exact = [
+      row('pcn', 'U1', 'fy', '2025/26', { referrals: 3 }),
+      row('pcn', 'U2', 'fy', '2025/26', { referrals: 12 }),
+      row('pcn', 'U3', 'fy', '2025/26', { referrals: 0 }),
+      row('pcn', 'U5', 'fy', '2025/26', { referrals: null }),
+    ];
+    const published = [
+      row('pcn', 'U1', 'fy', '2025/26', { referrals: SUPPRESSED }),
+      row('pcn', 'U3', 'fy', '2025/26', { referrals: 0 }),
+    ];
+    // U2 left out with a count; U5 left out without one (no count to withhold); U1 shown `*`.
+    expect([...rowsLeftOutJointCells('a', exact, published, [COUNT])]).toEqual(['referrals|pcn|U2|fy|2025/26|']);
   });
 
   it('a document withholds a cell it shows as * or whose row it left out', () => {
