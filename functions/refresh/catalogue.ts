@@ -346,8 +346,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // list of the PCNs onboarded, projected at the latest month's list (review 8, N7). The reporting span changes the
     // events counted only where a PCN has stray events or a stopped extract: no column starts its series again, each
     // change is differenced as a revision (held where a few PCNs make it).
-    version: '4',
-    changes: [{ version: '4', from: '3', columns: [] }],
+    version: '5', // 5: a correction extends no reporting span (review 9, R9-6)
+    changes: [
+      { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
+    ],
     keys: [],
     definitions: {
       ...COMMON,
@@ -409,10 +412,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Accepted referrals by who referred the person (the sources add up to all referrals) and by the reasons given (a referral can give several), and how many kinds of source each area receives referrals from. Self-referral share is self-referrals as a percentage of referrals.',
     file: 'referral_sources',
-    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '2', from: '1', columns: [] }],
+    changes: [
+      { version: '2', from: '1', columns: [] },
+      { version: '3', from: '2', columns: [] },
+    ],
     keys: [],
     definitions: {
       ...COMMON,
@@ -440,10 +446,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Outcomes for the person',
     description: `Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted within a fixed follow-up window from the referral date, and only on referrals whose window has closed by the data-as-of date (see the cohorts in the summary), so every month and year is given the same time. Engaged: at least one link worker contact ${ENGAGEMENT_WINDOW}, with no decline recorded by then; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity ${ENGAGEMENT_WINDOW}. Plans agreed ${ENGAGEMENT_WINDOW}. Link worker contacts ${OUTCOME_WINDOW} per referral (other roles shown separately): the mean is over every referral of the cohort, those never engaged included, while the 6 to 12 expectation is about people supported. Wellbeing measured at baseline and follow-up (the follow-up ${OUTCOME_WINDOW}) and improved by the meaningful-change threshold of its headline instrument, and how episodes ended (the latest discharge ${OUTCOME_WINDOW}). Engagement, connection and plans cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date; contacts, wellbeing and discharge at least ${OUTCOME_COHORT_MONTHS} months before. Method: docs/methodology.md.`,
     file: 'cof_person',
-    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '2', from: '1', columns: [] }],
+    changes: [
+      { version: '2', from: '1', columns: [] },
+      { version: '3', from: '2', columns: [] },
+    ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
@@ -525,10 +534,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Link worker contacts per referral',
     description: `Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date, by the number of link worker contacts ${OUTCOME_WINDOW} (20 or more counted together).`,
     file: 'contacts_distribution',
-    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '2', from: '1', columns: [] }],
+    changes: [
+      { version: '2', from: '1', columns: [] },
+      { version: '3', from: '2', columns: [] },
+    ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
     definitions: {
@@ -544,10 +556,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Wellbeing change',
     description: `People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date, the follow-up being the last ${OUTCOME_WINDOW}: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.`,
     file: 'wellbeing',
-    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '2', from: '1', columns: [] }],
+    changes: [
+      { version: '2', from: '1', columns: [] },
+      { version: '3', from: '2', columns: [] },
+    ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
     definitions: {
@@ -613,10 +628,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       "Counted per accepted referral (an episode of care), not per person (a person referred twice counts twice): for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none; and of each window the latest count only, an after count only if dated on or after its window's end (an earlier one is the uses so far). The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.",
     file: 'cof_system',
-    version: '3', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5)
+    version: '4', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '3', from: '2', columns: [] }],
+    changes: [
+      { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
+    ],
     params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
     definitions: {
@@ -702,10 +720,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Connections made to community groups and VCSE organisations, by activity category and period of the connection, how many were attended, and how many distinct organisations received people.',
     file: 'cof_community',
-    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '2', from: '1', columns: [] }],
+    changes: [
+      { version: '2', from: '1', columns: [] },
+      { version: '3', from: '2', columns: [] },
+    ],
     keys: [],
     definitions: {
       ...COMMON,
@@ -810,7 +831,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       caseload_pcns:
         'England: PCNs covered by caseload_covered, those that sent a snapshot in the financial year and have referral data in it.',
       caseload_fte:
-        'England: link worker FTE of the PCNs covered in the months of their reporting span, from their first month with events to their last month reported (mean over the months of snapshots), the denominator of caseload_covered; null where 1 or 2 PCNs are left out (England\'s FTE less it would be theirs).',
+        "England: link worker FTE of the PCNs covered in the months of their reporting span, from their first month with events to their last month reported (mean over the months of snapshots), the denominator of caseload_covered; null where 1 or 2 PCNs are left out (England's FTE less it would be theirs).",
       caseload_covered:
         'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
       caseload_covered_annualised:
@@ -904,10 +925,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Equity',
     description: `People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice), ${ENGAGEMENT_WINDOW}, and cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their window closed); wellbeing counts people, measured on referrals made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}. Method: docs/methodology.md.`,
     file: 'equity',
-    version: '3', // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8); 3: reporting spans (review 7, M5)
+    version: '4', // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '3', from: '2', columns: [] }],
+    changes: [
+      { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
+    ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
@@ -978,10 +1002,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Comparing PCNs',
     description: `Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact ${ENGAGEMENT_WINDOW}, not declined by then, of referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date) and wellbeing improvement (of referrals made at least ${OUTCOME_COHORT_MONTHS} months before, measured twice, the follow-up ${OUTCOME_WINDOW}), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).`,
     file: 'pcn_comparison',
-    version: '3', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5)
+    version: '4', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '3', from: '2', columns: [] }],
+    changes: [
+      { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
+    ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
@@ -1037,10 +1064,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), and events and workforce snapshots dated when the PCN was not in force (all in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
-    version: '2', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5)
+    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    changes: [{ version: '2', from: '1', columns: [] }],
+    changes: [
+      { version: '2', from: '1', columns: [] },
+      { version: '3', from: '2', columns: [] },
+    ],
     keys: [],
     definitions: {
       ...COMMON,
