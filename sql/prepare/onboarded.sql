@@ -18,10 +18,11 @@
 -- - last_month, its end: its last month with events, or, if later, the last month an events extract received from it
 --   covers (uploads are monthly automatic extracts: one received after a month ended covers it, so a month in it
 --   without events is a real 0). After last_month its extract has stopped: those months are no data (NULL), not 0
---   (M5 b). An upload covers the month before the one it was received in when it holds no rows (an empty extract)
---   or rows dated in that month or the one before it (late entries); an upload whose rows are all older is a
---   correction, the receipts' "send it again without it", and covers only up to its latest row's month: one re-sent
---   April row received in August turned a stopped PCN's June and July into real zeros (red-team review 9, R9-6).
+--   (M5 b). An upload covers the month before the one it was received in, unless it is a correction: its rows all
+--   dated before the month before that, and one of them a later version of a row an earlier upload sent (the
+--   receipts' "send it again without it"). A correction covers only up to its latest row's month: one re-sent April
+--   row received in August turned a stopped PCN's June and July into real zeros (red-team review 9, R9-6). A first
+--   upload of a PCN's history (a backfill: new rows only) still covers the months up to its receipt.
 -- Every month with events is read (not only those up to the last complete one): a PCN whose regular reporting begins
 -- in a month not yet published is not onboarded yet, whatever stray event it sent earlier; pcn_months reads no later
 -- month than published_through.
@@ -81,6 +82,17 @@ upload_months AS (
   GROUP BY upload_id
 ),
 
+-- Uploads that send again an event an earlier upload sent (the same pcn_code and event_id: candidates.sql holds every
+-- row of an id sent more than once).
+resending AS (
+  SELECT DISTINCT later.upload_id
+  FROM candidates AS later
+  INNER JOIN candidates AS earlier
+    ON earlier.pcn_code = later.pcn_code
+    AND earlier.event_id = later.event_id
+    AND earlier.received_at < later.received_at
+),
+
 -- The latest month the PCN's events uploads cover (rejected files are no extract): the month before receipt, or a
 -- correction's latest row's month (above).
 extracts AS (
@@ -94,8 +106,8 @@ extracts AS (
       u.pcn_code,
       max(
         CASE
-          WHEN r.last_row_index IS NULL OR r.last_row_index >= u.month_before - 1 THEN u.month_before
-          ELSE r.last_row_index
+          WHEN r.last_row_index < u.month_before - 1 AND c.upload_id IS NOT NULL THEN r.last_row_index
+          ELSE u.month_before
         END
       ) AS month_index
     FROM (
@@ -105,6 +117,8 @@ extracts AS (
     ) AS u
     LEFT JOIN upload_months AS r
       ON r.upload_id = u.upload_id
+    LEFT JOIN resending AS c
+      ON c.upload_id = u.upload_id
     GROUP BY u.pcn_code
   ) AS x
 )

@@ -6,9 +6,10 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  * sql/prepare/onboarded.sql, each PCN's reporting span (red-team review 7, M5 and M15), on hand-made months with events
  * and upload receipts. Runs of months with events are split by gaps of more than 3 months without one; the start is
  * the first month of the earliest run of 3 or more months, else of the latest run; the end is the last month with
- * events, or the last month an events upload (accepted or partly accepted) covers: the month before it was received
- * when it holds no rows or rows dated in that month or the one before, else its latest row's month (a correction:
- * red-team review 9, R9-6). Each upload's rows' months are in brackets below.
+ * events, or the last month an events upload (accepted or partly accepted) covers: the month before it was received,
+ * unless it is a correction (its rows all dated before the month before that, one of them an event an earlier upload
+ * sent: red-team review 9, R9-6), which covers to its latest row's month. Each upload's rows' months are in brackets
+ * below, an event sent again marked "again".
  *
  *   PCN     months with events                          latest events extract  span
  *   U00001  2023-05; 2025-04..2025-07                   2025-08-02             2025-04..2025-07 (2023-05 alone: stray)
@@ -23,14 +24,17 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   U00008  2025-05..2025-07                            none (no receipt)      2025-05..2025-07
  *   U00009  2024-09..2024-10 (a pilot: 2 months)        2024-11-02             2024-09..2024-10 (its latest run, ended
  *                                                                              with its extract)
- *   U00010  2025-04 (one month, a new wave)             2025-05-02 (April),    2025-04..2025-07 (current: it ends 3
- *                                                       2025-08-02 (no rows)   months before July)
- *   U00011  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (a correction of April
- *                                                       2025-08-03 (April)     extends nothing: R9-6)
+ *   U00010  2025-04 (one month, a new wave)             2025-08-02 (April: its 2025-04..2025-07 (current: it ends 3
+ *                                                       history, new rows)     months before July)
+ *   U00011  2025-03..2025-05                            2025-05-03 (April),    2025-03..2025-05 (a correction of April
+ *                                                       2025-06-03 (May),      extends nothing: R9-6)
+ *                                                       2025-08-03 (April again)
  *   U00012  2025-03..2025-06                            2025-06-03 (May),      2025-03..2025-07 (late June entries in
  *                                                       2025-08-03 (June)      July's extract: July a real 0)
- *   U00013  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (rows two months before
- *                                                       2025-08-03 (May)       the month it would cover: a correction)
+ *   U00013  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (May sent again two
+ *                                                       2025-08-03 (May again) months on: a correction)
+ *   U00014  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-07 (new May entries two
+ *                                                       2025-08-03 (May)       months late: an extract, not a correction)
  * The other uploads hold rows of their PCN's latest month with events before they were received.
  */
 const MONTHS: Record<string, string[]> = {
@@ -58,9 +62,10 @@ const MONTHS: Record<string, string[]> = {
   U00011: ['2025-03', '2025-04', '2025-05'],
   U00012: ['2025-03', '2025-04', '2025-05', '2025-06'],
   U00013: ['2025-03', '2025-04', '2025-05'],
+  U00014: ['2025-03', '2025-04', '2025-05'],
 };
-// [PCN, kind, status, received at, the months of its rows (none: an empty extract)]
-const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string, rows: string[]][] = [
+// [PCN, kind, status, received at, the months of its rows (none: an empty extract), an event it sends again or first]
+const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string, rows: string[], again?: string][] = [
   ['U00001', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-06', '2025-07']],
   ['U00002', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-07']],
   ['U00003', 'events', 'partially_accepted', '2025-08-02 07:00:00', ['2025-07']],
@@ -73,14 +78,16 @@ const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string, r
   ['U00006', 'workforce', 'accepted', '2025-08-02 07:00:00', []],
   ['U00007', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-07']],
   ['U00009', 'events', 'accepted', '2024-11-02 07:00:00', ['2024-10']],
-  ['U00010', 'events', 'accepted', '2025-05-02 07:00:00', ['2025-04']],
-  ['U00010', 'events', 'accepted', '2025-08-02 07:00:00', []],
+  ['U00010', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-04']],
+  ['U00011', 'events', 'accepted', '2025-05-03 07:00:00', ['2025-04'], 'E-0411'],
   ['U00011', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
-  ['U00011', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-04']],
+  ['U00011', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-04'], 'E-0411'],
   ['U00012', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
   ['U00012', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-06']],
-  ['U00013', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
-  ['U00013', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05']],
+  ['U00013', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05'], 'E-0513'],
+  ['U00013', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05'], 'E-0513'],
+  ['U00014', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00014', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05']],
 ];
 
 async function spans(): Promise<Record<string, unknown>[]> {
@@ -102,6 +109,13 @@ async function spans(): Promise<Record<string, unknown>[]> {
     await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR)');
     await connection.run(
       `INSERT INTO committed_events VALUES ${UPLOADS.flatMap(([, , , , rows], i) => rows.map((m) => `('u${i}', '${m}')`)).join(', ')}`,
+    );
+    // The rows of events sent more than once (candidates.sql): each upload's event sent again, and its first sending.
+    await connection.run(
+      'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
+    );
+    await connection.run(
+      `INSERT INTO candidates VALUES ${UPLOADS.flatMap(([p, , , at, , again], i) => (again ? [`('${p}', '${again}', TIMESTAMP '${at}', 'u${i}')`] : [])).join(', ')}`,
     );
     const reader = await connection.runAndReadAll(`${loadSql('prepare/onboarded')} ORDER BY 1`);
     return reader.getRowObjectsJS();
@@ -127,6 +141,7 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00011', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00012', first_month: '2025-03', last_month: '2025-07' },
       { pcn_code: 'U00013', first_month: '2025-03', last_month: '2025-05' },
+      { pcn_code: 'U00014', first_month: '2025-03', last_month: '2025-07' },
     ]);
   });
 });
