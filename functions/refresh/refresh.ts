@@ -604,7 +604,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const allCommitted = await timed('check every curated upload has its receipt', () =>
     everyUploadCommitted(deps.store),
   );
-  let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [] };
+  let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [], pcnsStopped: 0 };
   for (const step of PREPARE_STEPS) {
     if (step.name === PUBLISHED_THROUGH) {
       asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, clock()));
@@ -876,10 +876,13 @@ function metaDocument(
     generated_at: generatedAt,
     data_as_of: asOf.dataAsOf,
     data_as_of_rule: DATA_AS_OF_RULE,
+    // PCNs whose extract has stopped: not waited for by the rule, counted here (docs/methodology.md, "Data as of").
+    pcns_stopped: asOf.pcnsStopped,
     months_pending: asOf.pending.map((m) => ({
       month: m.month,
       pcns_submitting: m.pcnsSubmitting,
       pcns_onboarded: m.pcnsOnboarded,
+      pcns_stopped: m.pcnsStopped,
       pcns_open: m.pcnsOpen,
     })),
     // Published months only: those up to the last complete one (the prepare steps read no later month).
