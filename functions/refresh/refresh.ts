@@ -78,6 +78,9 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   // Events and workforce snapshots dated when their PCN is not in force, by PCN and month: the refresh's log and
   // data_quality both read it (review 7, M10).
   { name: 'out_of_force', kind: 'table' },
+  // Events dated before their PCN's reporting span (stray events), by PCN and month: the refresh's log and
+  // data_quality both read it (review 7, M5).
+  { name: 'outside_reporting', kind: 'table' },
 ];
 
 /**
