@@ -83,6 +83,16 @@ export function dataAsOfOn(months: readonly MonthSubmissions[], today: string): 
   };
 }
 
+/**
+ * The refresh log's line naming the PCNs whose extract has stopped (sql/meta/stopped_extracts.sql: meta.json's
+ * pcns_stopped), each with its last month reported, or undefined when none has. PCN codes are not personal.
+ */
+export function describeStopped(rows: readonly Record<string, unknown>[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  const list = rows.map((r) => `${String(r.pcn_code)} (last month reported ${String(r.last_month)})`).join('; ');
+  return `refresh: PCNs whose extract has stopped (no extract from them covers any of the last ${STOPPED_AFTER_MONTHS + 1} months ended) are no longer waited for by the data-as-of rule (meta.json pcns_stopped): ${list}. Ask the PCN to restart its extract; its months since are no data until it does.`;
+}
+
 /** The rows of sql/meta/data_as_of.sql. */
 export function monthSubmissions(rows: readonly Record<string, unknown>[]): MonthSubmissions[] {
   return rows.map((r) => ({

@@ -23,7 +23,15 @@ import {
   type ParquetMerger,
   recoverCompactions,
 } from './compact.ts';
-import { DATA_AS_OF_RULE, type DataAsOf, englandAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
+import {
+  DATA_AS_OF_RULE,
+  type DataAsOf,
+  describeStopped,
+  englandAsOf,
+  PUBLISHED_THROUGH,
+  publishCompleteMonths,
+  stoppedBefore,
+} from './data-as-of.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
@@ -608,9 +616,13 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     everyUploadCommitted(deps.store),
   );
   let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [], pcnsStopped: 0 };
+  // The refresh's date as the data-as-of rule read it (which PCNs' extracts have stopped: named below).
+  let refreshedOn = '';
   for (const step of PREPARE_STEPS) {
     if (step.name === PUBLISHED_THROUGH) {
-      asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, clock()));
+      const now = clock();
+      refreshedOn = now.toISOString().slice(0, 10);
+      asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, now));
       continue;
     }
     // Normally every curated upload has its receipt, and committed_* is the table itself; the filter (a join on every
@@ -641,6 +653,11 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     )) as unknown as OutOfForceRow[],
   );
   if (outsideReporting) console.warn(outsideReporting);
+  // PCNs whose extract has stopped: the data-as-of rule no longer waits for them (meta.json counts them); named here.
+  const stopped = describeStopped(
+    await timed('stopped extracts', () => deps.engine.query('meta/stopped_extracts', [stoppedBefore(refreshedOn)])),
+  );
+  if (stopped) console.warn(stopped);
   const { dataAsOf } = asOf;
 
   const generatedAt = clock().toISOString();

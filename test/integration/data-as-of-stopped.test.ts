@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -59,6 +59,7 @@ const dir = tempDir('data-as-of-stopped');
 const dataDir = join(dir.path, 'data');
 const december = new Map<string, MetricDocument>();
 const february = new Map<string, MetricDocument>();
+const logged: Record<'december' | 'february', string[]> = { december: [], february: [] };
 
 beforeAll(async () => {
   await stageReference(new FsObjectStore(dataDir), REFERENCE);
@@ -70,8 +71,16 @@ beforeAll(async () => {
     receivedAt: (file) => new Date(lastOf(file.slice(-10, -4)).received),
   });
   expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
-  await refreshAndRead(dataDir, new Date('2026-12-04T06:00:00Z'), december);
-  await refreshAndRead(dataDir, new Date('2027-02-03T06:00:00Z'), february);
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  try {
+    await refreshAndRead(dataDir, new Date('2026-12-04T06:00:00Z'), december);
+    logged.december = warn.mock.calls.map((c) => String(c[0]));
+    warn.mockClear();
+    await refreshAndRead(dataDir, new Date('2027-02-03T06:00:00Z'), february);
+    logged.february = warn.mock.calls.map((c) => String(c[0]));
+  } finally {
+    warn.mockRestore();
+  }
 }, 240_000);
 afterAll(() => dir.remove());
 
@@ -91,6 +100,10 @@ describe('data as of: a PCN whose extract has stopped is counted, not waited for
     expect(meta.months).toEqual(ALL.slice(0, 6));
     expect(meta.pcns_stopped).toBe(2);
     expect(meta.months_pending).toEqual([pending('2026-10', 8, 2), pending('2026-11', 8, 2)]);
+    // The refresh's log names them, for the team to ask each PCN to restart its extract.
+    expect(logged.december.filter((w) => w.includes('stopped'))).toEqual([
+      'refresh: PCNs whose extract has stopped (no extract from them covers any of the last 4 months ended) are no longer waited for by the data-as-of rule (meta.json pcns_stopped): U40009 (last month reported 2026-06); U40010 (last month reported 2026-07). Ask the PCN to restart its extract; its months since are no data until it does.',
+    ]);
   });
 
   it('3 February: the late PCN has stopped too (4 months without an extract), and November is complete', () => {
@@ -100,5 +113,10 @@ describe('data as of: a PCN whose extract has stopped is counted, not waited for
     expect(meta.pcns_stopped).toBe(3);
     expect(meta.months_pending).toEqual([]);
     expect(meta.data_as_of_rule).toContain('counted as stopped (pcns_stopped)');
+    expect(logged.february.filter((w) => w.includes('stopped'))).toEqual([
+      expect.stringContaining(
+        ': U40009 (last month reported 2026-06); U40010 (last month reported 2026-07); U40011 (last month reported 2026-09).',
+      ),
+    ]);
   });
 });
