@@ -29,10 +29,10 @@ export function stoppedBefore(today: string): string {
  * denominator is the PCNs onboarded, not all PCNs open: during a rollout in waves most open PCNs have not started
  * uploading, and a share of all of them would keep every month unpublished for years; the rollout document shows how
  * many PCNs of those open sent each month, so coverage is never hidden. A PCN whose extract has stopped (none for more
- * than a quarter) is not waited for: counted in its own field, it would otherwise hold every later month back for as
- * long as it stays open, once a few such PCNs used up the allowance. Every figure's period ends with that month;
- * events dated later are kept in the curated store and counted once their month is complete. A month before it that
- * fell short stays published. The projection reads its complete months from here.
+ * than a quarter) is not waited for, and is counted in its own field (pcns_stopped): waited for, it would hold every
+ * later month back for as long as it stays open, once a few such PCNs had used up the allowance. Every figure's period
+ * ends with that month; events dated later are kept in the curated store and counted once their month is complete. A
+ * month before it that fell short stays published. The projection reads its complete months from here.
  */
 export const DATA_AS_OF_RULE = `Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least ${Math.round(COMPLETE_SUBMISSION_SHARE * 100)}% of the PCNs sending by then have sent events for it. A PCN is sending from the first month of its regular reporting (PCNs of later rollout waves count from theirs), while it is open, until its extract stops: once no extract from it has covered any of the last ${STOPPED_AFTER_MONTHS + 1} months ended, it is counted as stopped (pcns_stopped) and no later month waits for it. The rollout page shows how many of the PCNs open sent each month. Events dated later are kept and published when their month is complete.`;
 
