@@ -52,12 +52,22 @@ export interface MetaDocument {
   readonly data_as_of: string | null;
   /** How data_as_of is chosen, in words (docs/methodology.md, "Data as of"). */
   readonly data_as_of_rule?: string;
+  /**
+   * PCNs open and onboarded whose extract had stopped (none for more than 3 months) before the latest month with
+   * events: the rule does not wait for them (docs/methodology.md, "Data as of").
+   */
+  readonly pcns_stopped?: number;
   /** Months with events after data_as_of, not yet published: how many PCNs have sent each, of those onboarded and open. */
   readonly months_pending?: readonly {
     readonly month: string;
     readonly pcns_submitting: number;
-    /** PCNs open on the month's first day that had sent events for it or an earlier month (the rule's denominator). */
+    /**
+     * PCNs open on the month's first day that had sent events for it or an earlier month; less pcns_stopped, the rule's
+     * denominator.
+     */
     readonly pcns_onboarded?: number;
+    /** Of pcns_onboarded, those whose extract had stopped before the month: not waited for. */
+    readonly pcns_stopped?: number;
     readonly pcns_open: number;
   }[];
   /** The months published, up to data_as_of. */

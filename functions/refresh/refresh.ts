@@ -23,7 +23,15 @@ import {
   type ParquetMerger,
   recoverCompactions,
 } from './compact.ts';
-import { DATA_AS_OF_RULE, type DataAsOf, englandAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
+import {
+  DATA_AS_OF_RULE,
+  type DataAsOf,
+  describeStopped,
+  englandAsOf,
+  PUBLISHED_THROUGH,
+  publishCompleteMonths,
+  stoppedBefore,
+} from './data-as-of.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
@@ -79,6 +87,9 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   // Events and workforce snapshots dated when their PCN is not in force, by PCN and month: the refresh's log and
   // data_quality both read it (review 7, M10).
   { name: 'out_of_force', kind: 'table' },
+  // Events dated before their PCN's reporting span (stray events), by PCN and month: the refresh's log and
+  // data_quality both read it (review 7, M5).
+  { name: 'outside_reporting', kind: 'table' },
 ];
 
 /**
@@ -608,10 +619,14 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const allCommitted = await timed('check every curated upload has its receipt', () =>
     everyUploadCommitted(deps.store),
   );
-  let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [] };
+  let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [], pcnsStopped: 0 };
+  // The refresh's date as the data-as-of rule read it (which PCNs' extracts have stopped: named below).
+  let refreshedOn = '';
   for (const step of PREPARE_STEPS) {
     if (step.name === PUBLISHED_THROUGH) {
-      asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, clock()));
+      const now = clock();
+      refreshedOn = now.toISOString().slice(0, 10);
+      asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, now));
       continue;
     }
     // Normally every curated upload has its receipt, and committed_* is the table itself; the filter (a join on every
@@ -642,6 +657,11 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     )) as unknown as OutOfForceRow[],
   );
   if (outsideReporting) console.warn(outsideReporting);
+  // PCNs whose extract has stopped: the data-as-of rule no longer waits for them (meta.json counts them); named here.
+  const stopped = describeStopped(
+    await timed('stopped extracts', () => deps.engine.query('meta/stopped_extracts', [stoppedBefore(refreshedOn)])),
+  );
+  if (stopped) console.warn(stopped);
   const { dataAsOf } = asOf;
 
   const generatedAt = clock().toISOString();
@@ -880,10 +900,13 @@ function metaDocument(
     generated_at: generatedAt,
     data_as_of: asOf.dataAsOf,
     data_as_of_rule: DATA_AS_OF_RULE,
+    // PCNs whose extract has stopped: not waited for by the rule, counted here (docs/methodology.md, "Data as of").
+    pcns_stopped: asOf.pcnsStopped,
     months_pending: asOf.pending.map((m) => ({
       month: m.month,
       pcns_submitting: m.pcnsSubmitting,
       pcns_onboarded: m.pcnsOnboarded,
+      pcns_stopped: m.pcnsStopped,
       pcns_open: m.pcnsOpen,
     })),
     // Published months only: those up to the last complete one (the prepare steps read no later month).

@@ -3,10 +3,15 @@
 -- - pcns_open: all of them;
 -- - pcns_onboarded: those whose reporting began in this month or an earlier one (onboarded.sql's first_month: the
 --   first month of their sustained reporting, uploading automatically by then; a PCN of a later rollout wave is not
---   expected before its first month, and a stray event dated years earlier does not onboard it: review 7, M5). A PCN
---   whose extract has stopped stays onboarded while it is open, so a month waits for it (up to the allowance);
+--   expected before its first month, and a stray event dated years earlier does not onboard it: review 7, M5);
+-- - pcns_stopped: those of pcns_onboarded whose extract has stopped before this month: their reporting span ended
+--   before it (onboarded.sql's last_month, the last month an extract from them covers) and before parameter 1, the
+--   earliest last month of a PCN still sending on the refresh's date (data-as-of.ts, stoppedBefore: no extract covers
+--   any of the more than 3 months ended since). A month does not wait for them: the rule's denominator is
+--   pcns_onboarded - pcns_stopped, the PCNs still sending. A PCN only late (its last extract 3 months old or less)
+--   is waited for (up to the allowance), and a month its last extract covers counts it whatever came after;
 -- - pcns_submitting: those that sent at least one event in force dated in it, in their reporting (event_months, as
---   rollout counts PCNs submitting); each has onboarded.
+--   rollout counts PCNs submitting); each has onboarded, and none has stopped (its span reaches the month).
 -- The months are those some PCN reports in: a month with only stray events (before their PCN's reporting) is none.
 -- functions/refresh/data-as-of.ts reads the last complete month from these and publishes every month up to it
 -- (published_through).
@@ -21,6 +26,8 @@ SELECT
   m.month,
   count(DISTINCT s.pcn_code) AS pcns_submitting,
   count(DISTINCT CASE WHEN f.first_month <= m.month THEN p.pcn_code END) AS pcns_onboarded,
+  count(DISTINCT CASE WHEN f.first_month <= m.month AND f.last_month < m.month AND f.last_month < ? THEN p.pcn_code END)
+    AS pcns_stopped,
   count(DISTINCT p.pcn_code) AS pcns_open
 FROM months AS m
 LEFT JOIN pcns AS p

@@ -15,8 +15,9 @@
 -- not events or people, and the months already say which PCN-months a corrected reference would bring in.
 -- A PCN's months reported are its reporting span (prepare/onboarded.sql; red-team review 7, M5): first_month, the
 -- first month of its sustained reporting, from which months missing are counted, and last_month_reported, its last
--- month in force in it (after which its extract has stopped or it closed: its months are no data in every figure). Events dated before first_month (stray events)
--- are in no figure, and listed as events out of force are (meta/outside_reporting.sql), rounded up the same way.
+-- month in force in it (after which its extract has stopped or it closed: its months are no data in every figure).
+-- Events dated before first_month (stray events) are in no figure, and listed as events out of force are (the prepare
+-- table outside_reporting, whose months the refresh's log has: meta/outside_reporting.sql), rounded up the same way.
 WITH sent AS (
   SELECT
     pcn_code,
@@ -40,17 +41,16 @@ months_with_data AS (
   GROUP BY e.pcn_code
 ),
 
-outside_reporting AS (
+outside_reporting_pcns AS (
+  -- The prepare table outside_reporting (its months, as the refresh's log has them), by PCN.
   SELECT
-    e.pcn_code,
-    sum(e.events) AS events_outside_reporting,
+    pcn_code,
+    sum(events) AS events_outside_reporting,
     count(*) AS months_outside_reporting,
-    min(e.month) AS first_month_outside_reporting,
-    max(e.month) AS last_month_outside_reporting
-  FROM event_months AS e
-  INNER JOIN onboarded AS o ON o.pcn_code = e.pcn_code AND e.month < o.first_month
-  WHERE e.month <= (SELECT month FROM published_through)
-  GROUP BY e.pcn_code
+    min(month) AS first_month_outside_reporting,
+    max(month) AS last_month_outside_reporting
+  FROM outside_reporting
+  GROUP BY pcn_code
 ),
 
 out_of_force_pcns AS (
@@ -116,5 +116,5 @@ FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
 LEFT JOIN out_of_force_pcns AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
-LEFT JOIN outside_reporting AS r ON r.pcn_code = s.pcn_code
+LEFT JOIN outside_reporting_pcns AS r ON r.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

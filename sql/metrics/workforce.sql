@@ -126,42 +126,52 @@ people AS (
   GROUP BY 1, 2, 3
 ),
 
--- PCNs with people referred in the year and no snapshot in it, per area: the caseload is published only where there
--- are none (docs/methodology.md, Workforce). A count of PCNs, not people: which PCNs sent a snapshot (workforce's PCN
--- rows) and which referred anyone (rollout's, where 0 is published as 0) are published already.
-unreported AS (
+-- Three counts of PCNs per area and year that keep the caseload from being published, made in one grouping (each PCN
+-- with its own ICB and region, counted distinct per kind):
+-- - referring_without_snapshot: PCNs with people referred in the year and no snapshot in it: the caseload is published
+--   only where there are none (docs/methodology.md, Workforce). A count of PCNs, not people: which PCNs sent a snapshot
+--   (workforce's PCN rows) and which referred anyone (rollout's, where 0 is published as 0) are published already.
+-- - staffed_before_onboarding: PCNs with a snapshot in the year in a month before their first month with events
+--   (onboarded.sql), or with none: their link workers are in the FTE while the people they referred are not in the data
+--   yet, so a caseload over them reads low by their share of the staff (a wave rollout, where the national workforce
+--   publication is imported for every PCN and uploads follow: red-team review 8, N6; K7 the other way round). The
+--   caseload is published only where there are none, as for pcns_referring_without_snapshot. A count of PCNs: which
+--   PCNs sent a snapshot (workforce's PCN rows) in which months, and from which month each has referral data (rollout's
+--   PCN rows, NULL before), are published.
+-- - staffed_after_reporting: PCNs with a snapshot in the year in a month after their reporting span ended (their
+--   extract stopped: onboarded.sql last_month), whose link workers are in the FTE for months with no referral data
+--   (red-team review 9, R9-3: a PCN that stopped after May with snapshots to July read 6 a year where it referred 12 a
+--   year per FTE). Published only where there are none, as above; the months each PCN has referral data in (rollout's
+--   PCN rows, NULL after) are published.
+caseload_pcn_counts AS (
   SELECT
     r.level,
-    CASE r.level WHEN 'pcn' THEN y.pcn_code WHEN 'icb' THEN y.icb_code WHEN 'region' THEN y.region_code ELSE 'ENG' END AS code,
-    y.fy AS period,
-    count(DISTINCT y.pcn_code) AS pcns
-  FROM (SELECT DISTINCT pcn_code, icb_code, region_code, fy FROM person_years) AS y
-  LEFT JOIN (SELECT DISTINCT pcn_code, fy FROM workforce_in_force) AS s ON s.pcn_code = y.pcn_code AND s.fy = y.fy
-  INNER JOIN rollups AS r ON r.period_type = 'fy'
-  WHERE s.pcn_code IS NULL
-  GROUP BY 1, 2, 3
-),
+    CASE r.level WHEN 'pcn' THEN k.pcn_code WHEN 'icb' THEN k.icb_code WHEN 'region' THEN k.region_code ELSE 'ENG' END AS code,
+    k.fy AS period,
+    count(DISTINCT CASE WHEN k.kind = 'referring_without_snapshot' THEN k.pcn_code END) AS referring_without_snapshot,
+    count(DISTINCT CASE WHEN k.kind = 'staffed_before_onboarding' THEN k.pcn_code END) AS staffed_before_onboarding,
+    count(DISTINCT CASE WHEN k.kind = 'staffed_after_reporting' THEN k.pcn_code END) AS staffed_after_reporting
+  FROM (
+    SELECT DISTINCT y.pcn_code, y.icb_code, y.region_code, y.fy, 'referring_without_snapshot' AS kind
+    FROM person_years AS y
+    LEFT JOIN (SELECT DISTINCT pcn_code, fy FROM workforce_in_force) AS s ON s.pcn_code = y.pcn_code AND s.fy = y.fy
+    WHERE s.pcn_code IS NULL
 
--- PCNs with a snapshot in the year in a month before their first month with events (onboarded.sql), or with none, per
--- area: their link workers are in the FTE while the people they referred are not in the data yet, so a caseload over
--- them reads low by their share of the staff (a wave rollout, where the national workforce publication is imported for
--- every PCN and uploads follow: red-team review 8, N6; K7 the other way round); and PCNs with a snapshot in a month
--- after their reporting span ended (their extract stopped: onboarded.sql last_month), whose link workers are in the
--- FTE for months with no referral data (red-team review 9, R9-3: a PCN that stopped after May with snapshots to July
--- read 6 a year where it referred 12 a year per FTE). The caseload is published only where there are none of either,
--- as for pcns_referring_without_snapshot. Counts of PCNs: which PCNs sent a snapshot (workforce's PCN rows) in which
--- months, and in which months each has referral data (rollout's PCN rows, NULL outside them), are published.
-staffed_outside_reporting AS (
-  SELECT
-    r.level,
-    CASE r.level WHEN 'pcn' THEN w.pcn_code WHEN 'icb' THEN w.icb_code WHEN 'region' THEN w.region_code ELSE 'ENG' END AS code,
-    w.fy AS period,
-    count(DISTINCT CASE WHEN o.first_month IS NULL OR w.month < o.first_month THEN w.pcn_code END) AS before_onboarding,
-    count(DISTINCT CASE WHEN w.month > o.last_month THEN w.pcn_code END) AS after_reporting
-  FROM (SELECT DISTINCT pcn_code, icb_code, region_code, month, fy FROM workforce_in_force) AS w
-  LEFT JOIN onboarded AS o ON o.pcn_code = w.pcn_code
+    UNION ALL
+
+    SELECT DISTINCT w.pcn_code, w.icb_code, w.region_code, w.fy, 'staffed_before_onboarding' AS kind
+    FROM workforce_in_force AS w
+    LEFT JOIN onboarded AS o ON o.pcn_code = w.pcn_code
+    WHERE o.first_month IS NULL OR w.month < o.first_month
+
+    UNION ALL
+
+    SELECT DISTINCT w.pcn_code, w.icb_code, w.region_code, w.fy, 'staffed_after_reporting' AS kind
+    FROM workforce_in_force AS w
+    INNER JOIN onboarded AS o ON o.pcn_code = w.pcn_code
+    WHERE w.month > o.last_month
+  ) AS k
   INNER JOIN rollups AS r ON r.period_type = 'fy'
-  WHERE o.first_month IS NULL OR w.month < o.first_month OR w.month > o.last_month
   GROUP BY 1, 2, 3
 ),
 
@@ -217,11 +227,11 @@ SELECT
   -- yet, as a PCN that sent only snapshots) has no referral data: NULL, as rollout publishes it (red-team review 7,
   -- M11), not 0. The two documents publish one count (sameAs): the same rule, not a special case where they differ.
   CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(r.people_referred, 0) END AS people_referred,
-  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(u.pcns, 0) END
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.referring_without_snapshot, 0) END
     AS pcns_referring_without_snapshot,
-  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.before_onboarding, 0) END
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.staffed_before_onboarding, 0) END
     AS pcns_staffed_before_onboarding,
-  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.after_reporting, 0) END
+  CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.staffed_after_reporting, 0) END
     AS pcns_staffed_after_reporting,
   -- England's caseload over the PCNs covered (above), exact here: rounded after the refresh's check (catalogue.ts). The
   -- FTE is their link worker FTE over England's months of snapshots in the year, as England's FTE is.
@@ -240,9 +250,7 @@ LEFT JOIN populations AS p
   ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period
 LEFT JOIN people AS r
   ON s.period_type = 'fy' AND r.level = s.level AND r.code = s.code AND r.period = s.period
-LEFT JOIN unreported AS u
-  ON s.period_type = 'fy' AND u.level = s.level AND u.code = s.code AND u.period = s.period
-LEFT JOIN staffed_outside_reporting AS b
+LEFT JOIN caseload_pcn_counts AS b
   ON s.period_type = 'fy' AND b.level = s.level AND b.code = s.code AND b.period = s.period
 LEFT JOIN covered AS c
   ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period

@@ -14,7 +14,7 @@
 WITH events AS (
   SELECT e.pcn_code, e.month, e.events, 0 AS snapshot_rows
   FROM event_months AS e
-  -- In the PCN's reporting span: a stray event dated before it is listed by meta/outside_reporting instead (M5).
+  -- In the PCN's reporting span: a stray event dated before it is listed by outside_reporting instead (M5).
   INNER JOIN onboarded AS o
     ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
   LEFT JOIN pcn_months AS p

@@ -73,7 +73,9 @@ describe('data as of during a rollout in waves', () => {
     const meta = docs.get('meta') as unknown as MetaDocument;
     expect(meta.data_as_of).toBe('2025-11-30');
     expect(meta.months).toEqual(['2025-09', '2025-10', '2025-11']);
-    expect(meta.months_pending).toEqual([{ month: '2025-12', pcns_submitting: 4, pcns_onboarded: 5, pcns_open: 10 }]);
+    expect(meta.months_pending).toEqual([
+      { month: '2025-12', pcns_submitting: 4, pcns_onboarded: 5, pcns_stopped: 0, pcns_open: 10 },
+    ]);
   });
 
   it('the rollout shows how many of the PCNs open sent each month, and the projection reads the complete months', () => {

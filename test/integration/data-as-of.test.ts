@@ -174,7 +174,9 @@ describe('data as of the end of the last complete month', () => {
     const meta = metaOf(early);
     expect(meta.data_as_of).toBe('2026-11-30');
     expect(meta.months).toEqual(MONTHS);
-    expect(meta.months_pending).toEqual([{ month: '2026-12', pcns_submitting: 1, pcns_onboarded: 3, pcns_open: 3 }]);
+    expect(meta.months_pending).toEqual([
+      { month: '2026-12', pcns_submitting: 1, pcns_onboarded: 3, pcns_stopped: 0, pcns_open: 3 },
+    ]);
     for (const name of [
       'rollout',
       'spc',
@@ -205,7 +207,7 @@ describe('data as of the end of the last complete month', () => {
   it('December ended but sent by 1 PCN of 3: still as of 30 November', () => {
     expect(metaOf(decemberShort)).toMatchObject({
       data_as_of: '2026-11-30',
-      months_pending: [{ month: '2026-12', pcns_submitting: 1, pcns_onboarded: 3, pcns_open: 3 }],
+      months_pending: [{ month: '2026-12', pcns_submitting: 1, pcns_onboarded: 3, pcns_stopped: 0, pcns_open: 3 }],
     });
     expect(decemberShort.get('rollout')?.rows).toEqual(november.get('rollout')?.rows);
   });

@@ -1,19 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
-import { DATA_AS_OF_RULE, dataAsOfOn, englandAsOf, type MonthSubmissions } from '../../functions/refresh/data-as-of.ts';
+import {
+  DATA_AS_OF_RULE,
+  dataAsOfOn,
+  englandAsOf,
+  type MonthSubmissions,
+  stoppedBefore,
+} from '../../functions/refresh/data-as-of.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
 
-/** A month sent by `pcnsSubmitting` PCNs, of `pcnsOnboarded` uploading by then, of `pcnsOpen` open. */
+/**
+ * A month sent by `pcnsSubmitting` PCNs, of `pcnsOnboarded` uploading by then (`pcnsStopped` of them stopped before
+ * it), of `pcnsOpen` open.
+ */
 const sent = (
   month: string,
   pcnsSubmitting: number,
   pcnsOnboarded = 10,
   pcnsOpen = pcnsOnboarded,
+  pcnsStopped = 0,
 ): MonthSubmissions => ({
   month,
   pcnsSubmitting,
   pcnsOnboarded,
+  pcnsStopped,
   pcnsOpen,
 });
 
@@ -25,6 +36,7 @@ describe('the data-as-of date: the end of the last complete month', () => {
       lastMonth: '2026-11',
       pending: [sent('2026-12', 10)],
       completeMonths: ['2026-11'],
+      pcnsStopped: 0,
     });
   });
 
@@ -44,6 +56,7 @@ describe('the data-as-of date: the end of the last complete month', () => {
       lastMonth: '2026-11',
       pending: [sent('2026-12', 8)],
       completeMonths: ['2026-11'],
+      pcnsStopped: 0,
     });
     // A month ends on its last day: on 31 December, December has not ended.
     expect(dataAsOfOn([sent('2026-11', 10), sent('2026-12', 10)], '2026-12-31').dataAsOf).toBe('2026-11-30');
@@ -56,14 +69,22 @@ describe('the data-as-of date: the end of the last complete month', () => {
       lastMonth: '2026-10',
       pending: [sent('2026-11', 4)],
       completeMonths: ['2026-10'],
+      pcnsStopped: 0,
     });
     expect(dataAsOfOn([sent('2026-10', 3), sent('2026-11', 4)], '2026-12-04')).toEqual({
       dataAsOf: null,
       lastMonth: null,
       pending: [sent('2026-10', 3), sent('2026-11', 4)],
       completeMonths: [],
+      pcnsStopped: 0,
     });
-    expect(dataAsOfOn([], '2026-12-04')).toEqual({ dataAsOf: null, lastMonth: null, pending: [], completeMonths: [] });
+    expect(dataAsOfOn([], '2026-12-04')).toEqual({
+      dataAsOf: null,
+      lastMonth: null,
+      pending: [],
+      completeMonths: [],
+      pcnsStopped: 0,
+    });
     // No PCN onboarded and open (events only of PCNs not in the reference data) is never complete.
     expect(dataAsOfOn([sent('2026-10', 0, 0, 0)], '2026-12-04').dataAsOf).toBeNull();
   });
@@ -80,17 +101,50 @@ describe('the data-as-of date: the end of the last complete month', () => {
       lastMonth: '2026-11',
       pending: [december],
       completeMonths: ['2026-09', '2026-10', '2026-11'],
+      pcnsStopped: 0,
     });
     // A month short of 90% of those onboarded, 269 of 300 (89.7%), waits, however few PCNs are open.
     expect(dataAsOfOn([sent('2026-09', 300, 300, 1250), sent('2026-10', 269, 300, 300)], '2026-12-04')).toMatchObject({
       lastMonth: '2026-09',
       completeMonths: ['2026-09'],
+      pcnsStopped: 0,
     });
+  });
+
+  it('a PCN whose extract has stopped is not waited for: counted apart, out of the denominator', () => {
+    // 10 PCNs onboarded, 2 of them stopped before November: 8 of the 8 still sending sent it (100%). Counted over all
+    // 10 (the rule before), 8 of 10 is 80%, short, and every later month would be short too while the 2 stay open.
+    expect(dataAsOfOn([sent('2026-10', 10), sent('2026-11', 8, 10, 10, 2)], '2026-12-04')).toEqual({
+      dataAsOf: '2026-11-30',
+      lastMonth: '2026-11',
+      pending: [],
+      completeMonths: ['2026-10', '2026-11'],
+      pcnsStopped: 2,
+    });
+    // One stopped and one only late: 8 of the 9 still sending (88.9%) is short; the late one is waited for.
+    expect(dataAsOfOn([sent('2026-10', 10), sent('2026-11', 8, 10, 10, 1)], '2026-12-04')).toMatchObject({
+      lastMonth: '2026-10',
+      pending: [sent('2026-11', 8, 10, 10, 1)],
+      pcnsStopped: 1,
+    });
+    // Every PCN onboarded stopped: nobody still sending, never complete.
+    expect(dataAsOfOn([sent('2026-11', 0, 3, 3, 3)], '2026-12-04').dataAsOf).toBeNull();
+  });
+
+  it('a PCN has stopped when no extract covers any of the more than 3 months ended since its last month reported', () => {
+    // On 4 January 2027 the months ended are up to December 2026: a last month of August leaves September to December
+    // uncovered (4 months: stopped), one of September leaves 3 (late). So the earliest last month still sending is
+    // September: January less 4 months.
+    expect(stoppedBefore('2027-01-04')).toBe('2026-09');
+    // On 31 December, December has not ended: the months ended are up to November, so August is still sending.
+    expect(stoppedBefore('2026-12-31')).toBe('2026-08');
+    expect(stoppedBefore('2026-04-01')).toBe('2025-12');
+    expect(stoppedBefore('2026-05-01')).toBe('2026-01');
   });
 
   it('is stated in words with its threshold', () => {
     expect(DATA_AS_OF_RULE).toBe(
-      'Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least 90% of the PCNs uploading by then (open on its first day and having sent events for it or an earlier month) have sent events for it. PCNs of later rollout waves count from their first month; the rollout page shows how many of the PCNs open sent each month. Events dated later are kept and published when their month is complete.',
+      'Figures cover events up to the end of the last complete month: a month is complete once it has ended and at least 90% of the PCNs sending by then have sent events for it. A PCN is sending from the first month of its regular reporting (PCNs of later rollout waves count from theirs), while it is open, until its extract stops: once no extract from it has covered any of the last 4 months ended, it is counted as stopped (pcns_stopped) and no later month waits for it. The rollout page shows how many of the PCNs open sent each month. Events dated later are kept and published when their month is complete.',
     );
   });
 });
