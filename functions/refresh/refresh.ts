@@ -128,8 +128,6 @@ export interface RefreshDeps {
    * compaction that stopped part-way, so that it never reads a row twice.
    */
   readonly compaction?: { readonly merger: ParquetMerger; readonly policy?: CompactionPolicy };
-  /** Tests of the measures' arithmetic only (revisions.ts, RevisionInputs.periodsOfFewPcns). @default 'held' */
-  readonly englandPeriodsOfFewPcns?: 'held' | 'published';
 }
 
 export interface RefreshResult {
@@ -680,7 +678,6 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       dataAsOf,
       // Events only: the revisions check England's event counts against the PCNs' (snapshots are in no such check).
       outOfForce: [...new Set(outOfForce.filter((r) => Number(r.events) > 0).map((r) => r.pcn_code))],
-      periodsOfFewPcns: deps.englandPeriodsOfFewPcns ?? 'held',
     },
     (await previousMeta(deps.store))?.generated_at,
   );

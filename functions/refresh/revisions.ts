@@ -199,13 +199,6 @@ export interface RevisionInputs {
    * add-up check should never see them; if it fails all the same, its error names these PCNs first (review 7, M10).
    */
   readonly outOfForce?: readonly string[];
-  /**
-   * England's periods made up by fewer than 3 PCNs or dominated by one (`periodsMadeByFew`, review 8, N5): 'held' (the
-   * default: every deployment) or 'published' as they are, only for tests of the measures' arithmetic on hand-worked
-   * programmes of 2 to 4 PCNs, whose England figures are all such periods (test/integration/metrics-golden.test.ts,
-   * measures-golden.test.ts). Never set by the CLI, the refresh handler or a deployment's configuration.
-   */
-  readonly periodsOfFewPcns?: 'held' | 'published';
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -634,7 +627,7 @@ export class EnglandRevisions {
     for (const key of own) hold(found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells);
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).
-    const few = this.inputs.periodsOfFewPcns === 'published' ? [] : periodsMadeByFew(definition, found.cells, columns);
+    const few = periodsMadeByFew(definition, found.cells, columns);
     for (const period of few) {
       hold(period);
       const { periodType: _, ...trigger } = period;

@@ -6,22 +6,26 @@ import { tempDir } from '../support/files.ts';
 import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
 
 /*
- * Caseload during a wave rollout (red-team review 8, N6). Both PCNs send a link worker snapshot every month April to
+ * Caseload during a wave rollout (red-team review 8, N6). Every PCN sends a link worker snapshot every month April to
  * July 2025 (10 people, 10 FTE each: what `workforce import` of NHS Digital's publication makes for every PCN), but
- * only U00001's events are in (10 new people a month: 40); U00002 is a later wave with no events yet. Refresh 5 August
- * 2025: data as of 31 July, 4 months of 2025/26.
- * Before: England's caseload was 40 people / 20 FTE = 2 (6 a year): the FTE of a PCN whose referrals are not in the
- * data yet halved it. Now England's caseload over every PCN is withheld (1 PCN staffed before its referral data), and
- * the caseload over the PCNs covered is U00001's: 40 people / 10 FTE = 4 so far, x 12 / 4 months = 12 a year.
- * U00001's own caseload is the same 4 (12 a year). A third PCN, U00003, sends snapshots from April but its events
- * begin in June (10 people a month, June and July: 20): its FTE of April and May has no people beside it, so its own
- * caseload is withheld, and England's covered caseload counts its FTE from June only:
- * people 40 + 20 = 60; FTE (10 x 4 months + 10 x 2 months) / 4 months = 15; 60 / 15 = 4 so far, 12 a year.
+ * only U00001's, U00004's and U00005's events are in from April (10 new people a month each: 40 each); U00002 is a
+ * later wave with no events yet. Refresh 5 August 2025: data as of 31 July, 4 months of 2025/26. (U00004 and U00005
+ * are U00001's twins, there so that every England month is made up by 3 PCNs or more, none dominating, as a deployment
+ * publishes it: review 8, N5, test/integration/england-few-pcns.test.ts.)
+ * Before: England's caseload over every PCN counted the FTE of a PCN whose referrals are not in the data yet. Now
+ * England's caseload over every PCN is withheld (PCNs staffed before their referral data), and the caseload over the
+ * PCNs covered counts each one's FTE from its first month with events. U00001's own caseload is 40 people / 10 FTE =
+ * 4 so far, x 12 / 4 months = 12 a year. U00003 sends snapshots from April but its events begin in June (10 people a
+ * month, June and July: 20): its FTE of April and May has no people beside it, so its own caseload is withheld, and
+ * England's covered caseload counts its FTE from June only: people 3 x 40 + 20 = 140; FTE (3 x 10 x 4 months + 10 x 2
+ * months) / 4 months = 35; 140 / 35 = 4 so far, 12 a year.
  */
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
 U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
 U00003,PCN 3,QCC,NHS ICB C,Y59,South East,10000,2019-04-01,
+U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
+U00005,PCN 5,QEE,NHS ICB E,Y61,East of England,10000,2019-04-01,
 `;
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07'];
 const HEADER = 'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte';
@@ -32,17 +36,15 @@ beforeAll(async () => {
   const uploads: Record<string, GoldenEvent[]> = {};
   const people = (pcn: string, m: string) =>
     Array.from({ length: 10 }, (_, i) => referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i}`));
-  for (const m of MONTHS) uploads[`U00001-${m}.csv`] = people('U00001', m);
+  for (const pcn of ['U00001', 'U00004', 'U00005']) for (const m of MONTHS) uploads[`${pcn}-${m}.csv`] = people(pcn, m);
   for (const m of MONTHS.slice(2)) uploads[`U00003-${m}.csv`] = people('U00003', m);
   const files = writeEventFiles(dir.path, uploads);
-  for (const pcn of ['U00001', 'U00002', 'U00003']) {
+  for (const pcn of ['U00001', 'U00002', 'U00003', 'U00004', 'U00005']) {
     const f = join(dir.path, `${pcn}-workforce.csv`);
     writeFileSync(f, `${HEADER}\n${MONTHS.map((m) => `${pcn},${m},splw,10,10,10,0`).join('\n')}\n`);
     files.push(f);
   }
-  // England's April and May are one PCN's referrals, so a deployment holds England's periods (fewer than 3 PCNs: review 8, N5,
-  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs, 'published');
+  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs);
 }, 180_000);
 afterAll(() => dir.remove());
 
@@ -52,21 +54,26 @@ const year = (level: string, code: string) =>
 describe('caseload during a wave rollout (review 8, N6)', () => {
   it("England's caseload over every PCN is withheld: two PCNs' link workers have no referral data beside them", () => {
     const england = year('national', 'ENG');
-    expect([england?.people_referred, england?.splw_fte, england?.pcns_staffed_before_onboarding]).toEqual([60, 30, 2]);
+    // 3 x 40 + 20 = 140 people; 5 PCNs x 10 FTE (the year's mean of its monthly snapshots); U00002 and U00003 staffed
+    // before their referral data.
+    expect([england?.people_referred, england?.splw_fte, england?.pcns_staffed_before_onboarding]).toEqual([
+      140, 50, 2,
+    ]);
     expect([england?.caseload, england?.caseload_annualised]).toEqual([null, null]);
   });
 
   it("England's caseload over the PCNs covered counts each one's FTE from its first month with events", () => {
     const england = year('national', 'ENG');
-    // U00001 and U00003: 60 people over 15 FTE (mean over England's 4 months) = 4, 12 a year; they hold all 60 people.
-    // The 15 FTE is withheld: England's 30 less it is the FTE of 2 PCNs' months without referral data (review 9, R9-5).
+    // U00001, U00004, U00005 and U00003: 140 people over 35 FTE (mean over England's 4 months) = 4, 12 a year; they
+    // hold all 140 people. The 35 FTE is withheld: England's FTE less it is the FTE of 2 PCNs' months without referral
+    // data, U00002's and U00003's April and May (review 9, R9-5).
     expect([
       england?.caseload_pcns,
       england?.caseload_fte,
       england?.caseload_covered,
       england?.caseload_covered_annualised,
       england?.caseload_coverage_pct,
-    ]).toEqual([2, null, 4, 12, 100]);
+    ]).toEqual([4, null, 4, 12, 100]);
   });
 
   it("a PCN's own caseload: shown from the start of its events, withheld where its snapshots came first", () => {

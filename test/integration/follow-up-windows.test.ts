@@ -26,40 +26,34 @@ const contact = (pcn: string, id: string, on: string) =>
 async function publish(name: string, reference: string, now: string, uploads: Record<string, GoldenEvent[]>) {
   const dir = tempDir(name);
   const docs = new Map<string, MetricDocument>();
-  // England's figures here are of 1 or 2 PCNs (this file tests the follow-up windows' arithmetic), so every England
-  // period is one a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts): published to test it.
-  await publishGolden(
-    `${dir.path}/data`,
-    writeEventFiles(dir.path, uploads),
-    reference,
-    new Date(now),
-    docs,
-    'published',
-  );
+  await publishGolden(`${dir.path}/data`, writeEventFiles(dir.path, uploads), reference, new Date(now), docs);
   return { dir, docs };
 }
 
 /*
- * The review's reproduction (review2 F3, spec e1): two PCNs, 20 referrals a month from 2024-04 to 2025-11 (on the
+ * The review's reproduction (review2 F3, spec e1): three PCNs (the review's two, and a third so that every England
+ * month is made up by 3 PCNs, as a deployment publishes it: review 8, N5, test/integration/england-few-pcns.test.ts;
+ * two are held), 20 referrals a month from 2024-04 to 2025-11 (on the
  * 1st to the 20th), the same process every month: referrals 0-11 get a first link worker contact 10 days after the
  * referral, 12-17 only 125 days after, 18-19 none. Data as of 2025-11-30 (the refresh on 2025-12-05), so the
  * engagement cohort is referrals on or before 2025-08-31 and the outcome cohort on or before 2025-05-31.
  * Worked by hand: 10 days is within 3 months of any referral; 125 days is not (3 calendar months from the 1st to the
  * 20th of a month are at most 92 days: 1 May + 3 months = 1 August, 92 days), but is within 6 (at least 181 days).
- *   Engaged, every month of England: 2 PCNs x 12 = 24 of 2 x 20 = 40 referrals = 60%, 2024-04 to 2025-08 alike.
- *   (Counted up to the data-as-of date instead, the old months had 2 x 18 = 36 of 40 = 90% and 2025-08, whose
+ *   Engaged, every month of England: 3 PCNs x 12 = 36 of 3 x 20 = 60 referrals = 60%, 2024-04 to 2025-08 alike.
+ *   (Counted up to the data-as-of date instead, the old months had 3 x 18 = 54 of 60 = 90% and 2025-08, whose
  *   125-day contacts fall after 2025-11-30, 60%: the review's false special cause.)
  *   SPC of engagement_pct, England: 17 points 2024-04..2025-08, all 60: mean 60, every moving range 0, so the limits
  *   are 60 and 60; no point is beyond a limit (60 > 60 is false) or on either side of the mean, so no rule fires and
  *   the variation is common cause; alerts has no engagement row.
- *   Years: 2024/25 engagement cohort 12 months x 40 = 480, engaged 12 x 24 = 288, 60%; 2025/26 (months 2025-04 to
- *   2025-08 in the cohort) 5 x 40 = 200, engaged 5 x 24 = 120, 60%: equal.
+ *   Years: 2024/25 engagement cohort 12 months x 60 = 720, engaged 12 x 36 = 432, 60%; 2025/26 (months 2025-04 to
+ *   2025-08 in the cohort) 5 x 60 = 300, engaged 5 x 36 = 180, 60%: equal.
  *   Link worker contacts within 6 months: 18 of every 20 referrals have one (10 or 125 days), so 0.9 per referral:
- *   2024/25 outcome cohort 480, contacts 432 (0.9); 2025/26 cohort 2025-04..2025-05, 80 referrals, 72 contacts (0.9).
+ *   2024/25 outcome cohort 720, contacts 648 (0.9); 2025/26 cohort 2025-04..2025-05, 120 referrals, 108 contacts (0.9).
  */
 const STEADY_REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 U00001,Alpha PCN,QAA,NHS Alpha ICB,Y56,London,30000,2019-04-01,
 U00002,Bravo PCN,QBB,NHS Bravo ICB,Y58,South West,30000,2019-04-01,
+U00003,Charlie PCN,QCC,NHS Charlie ICB,Y59,South East,30000,2019-04-01,
 `;
 
 function steady(pcn: string): GoldenEvent[] {
@@ -88,6 +82,7 @@ describe('a steady service (the review reproduction): the same take-up every mon
     const published = await publish('windows-steady', STEADY_REFERENCE, '2025-12-05T00:00:00Z', {
       'U00001.jsonl': steady('U00001'),
       'U00002.jsonl': steady('U00002'),
+      'U00003.jsonl': steady('U00003'),
     });
     docs = published.docs;
     cleanup = () => published.dir.remove();
@@ -120,26 +115,30 @@ describe('a steady service (the review reproduction): the same take-up every mon
   it('gives both years the same take-up and the same contacts per referral', () => {
     const row = rowFinder(docs);
     expect(row('cof_person', 'national', 'ENG', '2024/25')).toMatchObject({
-      engagement_cohort: 480,
-      engaged: 288,
+      engagement_cohort: 720,
+      engaged: 432,
       engaged_pct: 60,
-      outcome_cohort: 480,
-      splw_contacts: 432,
+      outcome_cohort: 720,
+      splw_contacts: 648,
       mean_contacts: 0.9,
     });
     expect(row('cof_person', 'national', 'ENG', '2025/26')).toMatchObject({
-      engagement_cohort: 200,
-      engaged: 120,
+      engagement_cohort: 300,
+      engaged: 180,
       engaged_pct: 60,
-      outcome_cohort: 80,
-      splw_contacts: 72,
+      outcome_cohort: 120,
+      splw_contacts: 108,
       mean_contacts: 0.9,
     });
   });
 });
 
 /*
- * The windows' ends, day by day. One PCN, U00001; the refresh on 2025-05-05 with events up to 2025-04-30, so the data
+ * The windows' ends, day by day. U00001 sends the referrals below; U00002 and U00003 send the same programme twice
+ * each (their referral ids prefixed b-, c-, d-, e-), so that England is 1 + 2 + 2 = 5 times it and every England month
+ * is made up by 3 PCNs, none dominating, with more than 3 counted (a deployment holds fewer: review 8, N5,
+ * test/integration/england-few-pcns.test.ts; 3 equal PCNs of 1 each, as February's 1 + 1 + 1 referrals in
+ * cof_person, would be held as no more than the number of PCNs). The refresh on 2025-05-05 with events up to 2025-04-30, so the data
  * are as of 2025-04-30: the engagement cohort is referrals on or before 2025-01-31 (3 months before), the outcome
  * cohort on or before 2024-10-31 (6 months). "Within N months" runs from the referral date to the same day N months
  * later, both counted; from 31 January, 3 months later is 30 April (April has no 31st).
@@ -159,22 +158,24 @@ describe('a steady service (the review reproduction): the same take-up every mon
  *      (the day after): no plan.
  *   B1 2025-02-01: contact 2025-02-02; its 3-month window ends 2025-05-01, after the data-as-of date: outside the
  *      engagement cohort, counted in no take-up yet, and the summary says so (referrals made by 2025-01-31).
- * England, cof_person (England's counts are published as they are):
- *   2024-10: episodes 1, engagement cohort 1, engaged 1, outcome cohort 1, link worker contacts 2, wellbeing measured
- *            1, improved 0, discharged 1 (goals_met 1, disengaged 0).
- *   2024-11: episodes 1, engagement cohort 1, engaged 1, outcome cohort 0.
- *   2025-01: episodes 6, engagement cohort 6, engaged 3 (A1, A2, A4) = 50%, connected 1 (A6), plans 0.
- *   2025-02: episodes 1, engagement cohort 0, engaged 0.
- *   2024/25: episodes 9, engagement cohort 8, engaged 5 (W1, W2, A1, A2, A4), outcome cohort 1.
- * wellbeing, England 2024-10, SWEMWBS: 1 person, 0 improved, mean baseline 20, follow-up 22, change 2.
+ * England, cof_person (England's counts are published as they are): 5 times the programme's
+ *   2024-10: episodes 5, engagement cohort 5, engaged 5, outcome cohort 5, link worker contacts 5 x 2 = 10, wellbeing
+ *            measured 5, improved 0, discharged 5 (goals_met 5, disengaged 0).
+ *   2024-11: episodes 5, engagement cohort 5, engaged 5, outcome cohort 0.
+ *   2025-01: episodes 30, engagement cohort 30, engaged 15 (A1, A2, A4 x 5) = 50%, connected 5 (A6), plans 0.
+ *   2025-02: episodes 5, engagement cohort 0, engaged 0.
+ *   2024/25: episodes 5 x 9 = 45, engagement cohort 40, engaged 25 (W1, W2, A1, A2, A4 x 5), outcome cohort 5.
+ * wellbeing, England 2024-10, SWEMWBS: 5 people, 0 improved, mean baseline 20, follow-up 22, change 2.
  * spc engagement_pct, England: months up to 2025-01 (2025-04 less 3 months), the last 2025-01 at 50.
  */
 const WINDOW_REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 U00001,Alpha PCN,QAA,NHS Alpha ICB,Y56,London,30000,2019-04-01,
+U00002,Bravo PCN,QBB,NHS Bravo ICB,Y58,South West,30000,2019-04-01,
+U00003,Charlie PCN,QCC,NHS Charlie ICB,Y59,South East,30000,2019-04-01,
 `;
 
-function windows(): GoldenEvent[] {
-  const p = 'U00001';
+/** The programme above at PCN `p`, its referral ids prefixed `x` (none at U00001: W1, W2, A1 to A6, B1). */
+function windows(p: string, x = ''): GoldenEvent[] {
   const wellbeing = (id: string, on: string, phase: string, score: number) =>
     follow(p, id, on, { event_type: 'wellbeing_measure', instrument: 'swemwbs', phase, score });
   const discharge = (id: string, on: string, reason: string) =>
@@ -182,39 +183,39 @@ function windows(): GoldenEvent[] {
   const declined = (id: string, on: string) =>
     follow(p, id, on, { event_type: 'declined', snomed_code: '871711000000103' });
   return [
-    referralEvent(p, 'W1', '2024-10-15'),
-    contact(p, 'W1', '2024-10-20'),
-    contact(p, 'W1', '2025-04-15'),
-    contact(p, 'W1', '2025-04-16'),
-    wellbeing('W1', '2024-10-20', 'baseline', 20),
-    wellbeing('W1', '2025-04-15', 'follow_up', 22),
-    wellbeing('W1', '2025-04-16', 'follow_up', 30),
-    discharge('W1', '2025-04-15', 'goals_met'),
-    discharge('W1', '2025-04-16', 'disengaged'),
-    referralEvent(p, 'W2', '2024-11-01'),
-    contact(p, 'W2', '2024-11-05'),
-    referralEvent(p, 'A1', '2025-01-31'),
-    contact(p, 'A1', '2025-04-30'),
-    referralEvent(p, 'A2', '2025-01-15'),
-    contact(p, 'A2', '2025-04-15'),
-    referralEvent(p, 'A3', '2025-01-15'),
-    contact(p, 'A3', '2025-04-16'),
-    referralEvent(p, 'A4', '2025-01-15'),
-    contact(p, 'A4', '2025-01-20'),
-    declined('A4', '2025-04-16'),
-    referralEvent(p, 'A5', '2025-01-15'),
-    contact(p, 'A5', '2025-01-20'),
-    declined('A5', '2025-04-15'),
-    referralEvent(p, 'A6', '2025-01-15'),
-    follow(p, 'A6', '2025-04-15', {
+    referralEvent(p, `${x}W1`, '2024-10-15'),
+    contact(p, `${x}W1`, '2024-10-20'),
+    contact(p, `${x}W1`, '2025-04-15'),
+    contact(p, `${x}W1`, '2025-04-16'),
+    wellbeing(`${x}W1`, '2024-10-20', 'baseline', 20),
+    wellbeing(`${x}W1`, '2025-04-15', 'follow_up', 22),
+    wellbeing(`${x}W1`, '2025-04-16', 'follow_up', 30),
+    discharge(`${x}W1`, '2025-04-15', 'goals_met'),
+    discharge(`${x}W1`, '2025-04-16', 'disengaged'),
+    referralEvent(p, `${x}W2`, '2024-11-01'),
+    contact(p, `${x}W2`, '2024-11-05'),
+    referralEvent(p, `${x}A1`, '2025-01-31'),
+    contact(p, `${x}A1`, '2025-04-30'),
+    referralEvent(p, `${x}A2`, '2025-01-15'),
+    contact(p, `${x}A2`, '2025-04-15'),
+    referralEvent(p, `${x}A3`, '2025-01-15'),
+    contact(p, `${x}A3`, '2025-04-16'),
+    referralEvent(p, `${x}A4`, '2025-01-15'),
+    contact(p, `${x}A4`, '2025-01-20'),
+    declined(`${x}A4`, '2025-04-16'),
+    referralEvent(p, `${x}A5`, '2025-01-15'),
+    contact(p, `${x}A5`, '2025-01-20'),
+    declined(`${x}A5`, '2025-04-15'),
+    referralEvent(p, `${x}A6`, '2025-01-15'),
+    follow(p, `${x}A6`, '2025-04-15', {
       event_type: 'community_connection',
       activity_category: 'arts_culture',
       provider_id: 'VCSE-1',
       attended: true,
     }),
-    follow(p, 'A6', '2025-04-16', { event_type: 'plan_agreed', worker_role: 'splw' }),
-    referralEvent(p, 'B1', '2025-02-01'),
-    contact(p, 'B1', '2025-02-02'),
+    follow(p, `${x}A6`, '2025-04-16', { event_type: 'plan_agreed', worker_role: 'splw' }),
+    referralEvent(p, `${x}B1`, '2025-02-01'),
+    contact(p, `${x}B1`, '2025-02-02'),
   ];
 }
 
@@ -223,7 +224,9 @@ describe('the follow-up windows, day by day (worked by hand above)', () => {
   let cleanup: () => void;
   beforeAll(async () => {
     const published = await publish('windows-days', WINDOW_REFERENCE, '2025-05-05T00:00:00Z', {
-      'U00001.jsonl': windows(),
+      'U00001.jsonl': windows('U00001'),
+      'U00002.jsonl': [...windows('U00002', 'b-'), ...windows('U00002', 'c-')],
+      'U00003.jsonl': [...windows('U00003', 'd-'), ...windows('U00003', 'e-')],
     });
     docs = published.docs;
     cleanup = () => published.dir.remove();
@@ -234,18 +237,18 @@ describe('the follow-up windows, day by day (worked by hand above)', () => {
     const row = rowFinder(docs);
     expect(docs.get('cof_person')?.data_as_of).toBe('2025-04-30');
     expect(row('cof_person', 'national', 'ENG', '2025-01')).toMatchObject({
-      episodes: 6,
-      engagement_cohort: 6,
-      engaged: 3,
+      episodes: 30,
+      engagement_cohort: 30,
+      engaged: 15,
       engaged_pct: 50,
-      connected: 1,
+      connected: 5,
       plans_agreed: 0,
       outcome_cohort: 0,
     });
     expect(row('cof_person', 'national', 'ENG', '2024-11')).toMatchObject({
-      episodes: 1,
-      engagement_cohort: 1,
-      engaged: 1,
+      episodes: 5,
+      engagement_cohort: 5,
+      engaged: 5,
       outcome_cohort: 0,
     });
   });
@@ -253,19 +256,19 @@ describe('the follow-up windows, day by day (worked by hand above)', () => {
   it('counts contacts, the wellbeing follow-up and the discharge up to the last day of the 6-month window only', () => {
     const row = rowFinder(docs);
     expect(row('cof_person', 'national', 'ENG', '2024-10')).toMatchObject({
-      episodes: 1,
-      engagement_cohort: 1,
-      engaged: 1,
-      outcome_cohort: 1,
-      splw_contacts: 2,
-      wellbeing_measured: 1,
+      episodes: 5,
+      engagement_cohort: 5,
+      engaged: 5,
+      outcome_cohort: 5,
+      splw_contacts: 10,
+      wellbeing_measured: 5,
       wellbeing_improved: 0,
-      discharged: 1,
-      discharge_goals_met: 1,
+      discharged: 5,
+      discharge_goals_met: 5,
       discharge_disengaged: 0,
     });
     expect(row('wellbeing', 'national', 'ENG', '2024-10', { instrument: 'swemwbs' })).toMatchObject({
-      people: 1,
+      people: 5,
       improved: 0,
       mean_baseline: 20,
       mean_follow_up: 22,
@@ -276,15 +279,15 @@ describe('the follow-up windows, day by day (worked by hand above)', () => {
   it('leaves a referral whose window has not closed out of the cohort, and says which referrals are covered', () => {
     const row = rowFinder(docs);
     expect(row('cof_person', 'national', 'ENG', '2025-02')).toMatchObject({
-      episodes: 1,
+      episodes: 5,
       engagement_cohort: 0,
       engaged: 0,
     });
     expect(row('cof_person', 'national', 'ENG', '2024/25')).toMatchObject({
-      episodes: 9,
-      engagement_cohort: 8,
-      engaged: 5,
-      outcome_cohort: 1,
+      episodes: 45,
+      engagement_cohort: 40,
+      engaged: 25,
+      outcome_cohort: 5,
     });
     const person = docs.get('cof_person');
     expect(person?.summary?.cohorts).toEqual({

@@ -8,23 +8,28 @@ import { type GoldenEvent, publishGolden, referralEvent, rowFinder, writeEventFi
  * Follow-ups dated when their PCN was not in force (red-team review 8, N9). U00002 closes on 31 May 2025 (its system
  * still exports June). Its 10 May referrals each get one link worker contact on 10 June: out of force, so data_quality
  * lists 10 events "left out of every figure, England included". U00001 (open) sends 10 referrals a month April to
- * September and no contacts. Refresh 5 October 2025: data as of 30 September; the engagement cohort is the referrals
- * on or before 30 June. England's May: 20 referrals in the cohort (10 + 10), and no contact in force, so 0 engaged
- * (before the fix the 10 June contacts made U00002's 10 referrals engaged: 10).
+ * September and no contacts, as do U00003 and U00004 (there so that every England month is made up by 3 PCNs or more,
+ * none dominating, as a deployment publishes it: review 8, N5, test/integration/england-few-pcns.test.ts). Refresh 5
+ * October 2025: data as of 30 September; the engagement cohort is the referrals on or before 30 June. England's May:
+ * 40 referrals in the cohort (10 + 10 + 10 + 10), and no contact in force, so 0 engaged (before the fix the 10 June
+ * contacts made U00002's 10 referrals engaged: 10).
  */
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
 U00002,PCN 2,QAA,NHS ICB A,Y56,London,10000,2019-04-01,2025-05-31
+U00003,PCN 3,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
+U00004,PCN 4,QCC,NHS ICB C,Y59,South East,10000,2019-04-01,
 `;
 const dir = tempDir('follow-ups-out-of-force');
 const docs = new Map<string, MetricDocument>();
 
 beforeAll(async () => {
   const uploads: Record<string, GoldenEvent[]> = {};
-  for (const m of ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09'])
-    uploads[`U00001-${m}.csv`] = Array.from({ length: 10 }, (_, i) =>
-      referralEvent('U00001', `A-${m}-${i}`, `${m}-1${i}`),
-    );
+  for (const pcn of ['U00001', 'U00003', 'U00004'])
+    for (const m of ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09'])
+      uploads[`${pcn}-${m}.csv`] = Array.from({ length: 10 }, (_, i) =>
+        referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i}`),
+      );
   uploads['U00002-2025-05.csv'] = Array.from({ length: 10 }, (_, i) =>
     referralEvent('U00002', `B-${i}`, `2025-05-1${i}`),
   );
@@ -40,9 +45,7 @@ beforeAll(async () => {
     duration_minutes: 20,
   }));
   const files = writeEventFiles(dir.path, uploads);
-  // England's months are of 2 PCNs, so a deployment holds England's periods (fewer than 3 PCNs: review 8, N5,
-  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-10-05T06:00:00Z'), docs, 'published');
+  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-10-05T06:00:00Z'), docs);
 }, 180_000);
 afterAll(() => dir.remove());
 
@@ -52,6 +55,6 @@ describe('follow-ups dated when their PCN was not in force (review 8, N9)', () =
     const listed = row('data_quality', 'pcn', 'U00002', 'all');
     expect([listed.events_out_of_force, listed.first_month_out_of_force]).toEqual([10, '2025-06']);
     const may = row('cof_person', 'national', 'ENG', '2025-05');
-    expect([may.engagement_cohort, may.engaged]).toEqual([20, 0]);
+    expect([may.engagement_cohort, may.engaged]).toEqual([40, 0]);
   });
 });

@@ -24,9 +24,25 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
  *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31; R21 GP before 20
  *           (12), after 0 (12), sent 2025-11-20: its after window runs to 2026-11-10, so it is not counted.
+ * U00204 (QNX, Y59 South East) and U00205 (QHM, Y63 North East and Yorkshire), 12,000 patients each, open
+ *   throughout: U00203's programme, the same events, twice at U00204 (referrals Q1-Q25, P1-P25) and three times at
+ *   U00205 (T, V, W), each referral its own person, without R1's A&E pair (U00203's alone).
  * U00070 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
- * Months with events: April, May, July to December 2025 (none in June). Workforce: U00203 in December 2025, 2 link
- * workers, 1.5 FTE, 1 with accredited training.
+ * U00071 (QUE, Y61 East of England, 24,000 patients, closed 2025-05-31): X1-X2 referred 2025-04-20, nothing after.
+ * Months with events: April, May, July to December 2025 (none in June). Workforce, December 2025: U00203 2 link
+ * workers, 1.5 FTE, 1 with accredited training; U00204 3, 2.5 FTE, 2; U00205 2, 2 FTE, 1.
+ *
+ * England is 1 + 2 + 3 = 6 times U00203's programme (U00070's and U00071's 2 + 2 referrals with it): its counts are 6
+ * times U00203's (and 4 more where U00070's and U00071's referrals count), so its means, medians and rates of them
+ * are U00203's; its intervals are over 6 times the people. Why so many PCNs: every England period must be made up by 3
+ * or more, none dominating, as a deployment publishes it (review 8, N5: fewer, or one dominating, is held, in every
+ * document: test/integration/england-few-pcns.test.ts). U00203, U00204 and U00205 send a period's counts as 1 : 2 : 3
+ * in every document (U00203's A&E pair aside: 1 + 1 + 0 more in cof_system's April), so all but the two largest is a
+ * sixth of the total, never under 10% of the largest; the smallest, workforce's December (accredited link workers
+ * 1 + 2 + 1 = 4), is above the 3 PCNs. Not 3 equal PCNs: England's exact 3 x 13 engaged beside three PCNs each shown
+ * 15 (13 to 17) gives each 13, and pins of that kind withheld the rows below England this file tests. U00071 is
+ * there beside U00070 so that U00070's `*` (2 people) has another `*` beside it among the regions, not a reporting
+ * PCN's region whose `*` the workforce document (its rows: PCNs with a snapshot) would show alone.
  */
 type Event = GoldenEvent;
 const person = (label: string) => createHash('sha256').update(label).digest('hex');
@@ -34,48 +50,53 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 const referral = referralEvent;
 let serial = 0;
-const follow = (id: string, on: string, fields: Event): Event => ({
-  event_id: `F-${++serial}`,
-  pcn_code: 'U00203',
-  referral_id: id,
-  person_id: person(id),
-  occurred_on: on,
-  ...fields,
-});
-const contact = (id: string, on: string, role: string) =>
-  follow(id, on, { event_type: 'contact', contact_mode: 'telephone', worker_role: role, duration_minutes: 30 });
-const connection = (id: string, attended: boolean) =>
-  follow(id, '2025-05-01', {
-    event_type: 'community_connection',
-    activity_category: 'arts_culture',
-    provider_id: 'VCSE-1',
-    attended,
-  });
-const score = (id: string, instrument: string, phase: string, value: number) =>
-  follow(id, phase === 'baseline' ? '2025-04-10' : '2025-07-01', {
-    event_type: 'wellbeing_measure',
-    instrument,
-    phase,
-    score: value,
-  });
 
-function u30001(): Event[] {
+/**
+ * The programme of U00203 above, run the same by another PCN (`pcn`, its referrals `${prefix}1` to `${prefix}25`, its
+ * people their own): `ae` false leaves out R1's A&E pair (U00203's alone).
+ */
+function programme(pcn: string, prefix: string, ae = true): Event[] {
+  const R = (i: number | string) => `${prefix}${i}`;
+  const follow = (id: string, on: string, fields: Event): Event => ({
+    event_id: `F-${++serial}`,
+    pcn_code: pcn,
+    referral_id: id,
+    person_id: person(id),
+    occurred_on: on,
+    ...fields,
+  });
+  const contact = (id: string, on: string, role: string) =>
+    follow(id, on, { event_type: 'contact', contact_mode: 'telephone', worker_role: role, duration_minutes: 30 });
+  const connection = (id: string, attended: boolean) =>
+    follow(id, '2025-05-01', {
+      event_type: 'community_connection',
+      activity_category: 'arts_culture',
+      provider_id: 'VCSE-1',
+      attended,
+    });
+  const score = (id: string, instrument: string, phase: string, value: number) =>
+    follow(id, phase === 'baseline' ? '2025-04-10' : '2025-07-01', {
+      event_type: 'wellbeing_measure',
+      instrument,
+      phase,
+      score: value,
+    });
   const rows: Event[] = [];
-  for (const i of range(1, 10)) rows.push(referral('U00203', `R${i}`, '2025-04-10'));
-  for (const i of range(11, 20)) rows.push(referral('U00203', `R${i}`, '2025-08-15'));
-  for (const i of range(21, 25)) rows.push(referral('U00203', `R${i}`, '2025-11-10'));
+  for (const i of range(1, 10)) rows.push(referral(pcn, R(i), '2025-04-10'));
+  for (const i of range(11, 20)) rows.push(referral(pcn, R(i), '2025-08-15'));
+  for (const i of range(21, 25)) rows.push(referral(pcn, R(i), '2025-11-10'));
   for (const i of range(1, 6)) {
-    for (const _ of range(1, 8)) rows.push(contact(`R${i}`, '2025-04-20', 'splw'));
-    for (const _ of range(1, 2)) rows.push(contact(`R${i}`, '2025-04-21', 'hwbc'));
+    for (const _ of range(1, 8)) rows.push(contact(R(i), '2025-04-20', 'splw'));
+    for (const _ of range(1, 2)) rows.push(contact(R(i), '2025-04-21', 'hwbc'));
   }
-  for (const i of range(7, 8)) for (const _ of range(1, 3)) rows.push(contact(`R${i}`, '2025-04-20', 'splw'));
-  rows.push(contact('R9', '2025-04-20', 'splw'));
-  rows.push(follow('R9', '2025-04-22', { event_type: 'declined', snomed_code: '871711000000103' }));
-  for (const i of range(1, 5)) rows.push(connection(`R${i}`, true));
-  rows.push(connection('R6', false));
+  for (const i of range(7, 8)) for (const _ of range(1, 3)) rows.push(contact(R(i), '2025-04-20', 'splw'));
+  rows.push(contact(R(9), '2025-04-20', 'splw'));
+  rows.push(follow(R(9), '2025-04-22', { event_type: 'declined', snomed_code: '871711000000103' }));
+  for (const i of range(1, 5)) rows.push(connection(R(i), true));
+  rows.push(connection(R(6), false));
   const lifeSatisfaction = [6, 7, 8, 7];
   for (const i of range(1, 4)) {
-    const id = `R${i}`;
+    const id = R(i);
     for (const item of ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'])
       rows.push(score(id, item, 'baseline', 5));
     rows.push(score(id, 'ons4_life_satisfaction', 'follow_up', lifeSatisfaction[i - 1] as number));
@@ -83,8 +104,8 @@ function u30001(): Event[] {
     rows.push(score(id, 'ons4_happiness', 'follow_up', 5));
     rows.push(score(id, 'ons4_anxiety', 'follow_up', 4));
   }
-  rows.push(score('R5', 'swemwbs', 'baseline', 20), score('R5', 'swemwbs', 'follow_up', 24));
-  rows.push(score('R6', 'swemwbs', 'baseline', 20), score('R6', 'swemwbs', 'follow_up', 22));
+  rows.push(score(R(5), 'swemwbs', 'baseline', 20), score(R(5), 'swemwbs', 'follow_up', 24));
+  rows.push(score(R(6), 'swemwbs', 'baseline', 20), score(R(6), 'swemwbs', 'follow_up', 22));
   const use = (id: string, service: string, window: string, months: number, count: number) =>
     follow(id, window === 'before' ? '2025-04-10' : '2025-10-10', {
       event_type: 'service_use',
@@ -94,61 +115,72 @@ function u30001(): Event[] {
       count,
     });
   rows.push(
-    use('R1', 'gp_appointment', 'before', 6, 2),
-    use('R1', 'gp_appointment', 'after', 6, 4),
-    use('R2', 'gp_appointment', 'before', 6, 3),
-    use('R2', 'gp_appointment', 'after', 6, 3),
-    use('R2', 'gp_appointment', 'before', 3, 1),
-    use('R2', 'gp_appointment', 'after', 3, 2),
-    use('R3', 'gp_appointment', 'before', 6, 8),
-    use('R3', 'gp_appointment', 'after', 6, 5),
-    use('R4', 'gp_appointment', 'before', 6, 10),
-    use('R4', 'gp_appointment', 'after', 6, 6),
-    use('R5', 'gp_appointment', 'before', 12, 5),
-    use('R5', 'gp_appointment', 'after', 6, 4),
-    use('R6', 'gp_appointment', 'before', 6, 5),
-    use('R6', 'gp_appointment', 'after', 6, 5),
-    use('R7', 'gp_appointment', 'before', 6, 4),
-    use('R7', 'gp_appointment', 'after', 6, 4),
-    use('R7', 'gp_appointment', 'before', 12, 9),
-    use('R7', 'gp_appointment', 'after', 12, 1),
-    { ...use('R21', 'gp_appointment', 'before', 12, 20), occurred_on: '2025-11-20' },
-    { ...use('R21', 'gp_appointment', 'after', 12, 0), occurred_on: '2025-11-20' },
-    use('R1', 'ae_attendance', 'before', 3, 1),
-    use('R1', 'ae_attendance', 'after', 3, 0),
-    use('R3', 'outpatient', 'before', 12, 2),
-    use('R3', 'outpatient', 'after', 12, 2),
+    use(R(1), 'gp_appointment', 'before', 6, 2),
+    use(R(1), 'gp_appointment', 'after', 6, 4),
+    use(R(2), 'gp_appointment', 'before', 6, 3),
+    use(R(2), 'gp_appointment', 'after', 6, 3),
+    use(R(2), 'gp_appointment', 'before', 3, 1),
+    use(R(2), 'gp_appointment', 'after', 3, 2),
+    use(R(3), 'gp_appointment', 'before', 6, 8),
+    use(R(3), 'gp_appointment', 'after', 6, 5),
+    use(R(4), 'gp_appointment', 'before', 6, 10),
+    use(R(4), 'gp_appointment', 'after', 6, 6),
+    use(R(5), 'gp_appointment', 'before', 12, 5),
+    use(R(5), 'gp_appointment', 'after', 6, 4),
+    use(R(6), 'gp_appointment', 'before', 6, 5),
+    use(R(6), 'gp_appointment', 'after', 6, 5),
+    use(R(7), 'gp_appointment', 'before', 6, 4),
+    use(R(7), 'gp_appointment', 'after', 6, 4),
+    use(R(7), 'gp_appointment', 'before', 12, 9),
+    use(R(7), 'gp_appointment', 'after', 12, 1),
+    { ...use(R(21), 'gp_appointment', 'before', 12, 20), occurred_on: '2025-11-20' },
+    { ...use(R(21), 'gp_appointment', 'after', 12, 0), occurred_on: '2025-11-20' },
+    use(R(3), 'outpatient', 'before', 12, 2),
+    use(R(3), 'outpatient', 'after', 12, 2),
   );
-  for (const i of range(11, 15)) rows.push(contact(`R${i}`, '2025-08-20', 'splw'));
-  for (const i of range(11, 12)) rows.push({ ...connection(`R${i}`, true), occurred_on: '2025-09-01' });
-  for (const i of range(22, 25)) rows.push(contact(`R${i}`, '2025-11-20', 'splw'));
-  rows.push(contact('R21', '2025-12-31', 'splw'));
+  if (ae) rows.push(use(R(1), 'ae_attendance', 'before', 3, 1), use(R(1), 'ae_attendance', 'after', 3, 0));
+  for (const i of range(11, 15)) rows.push(contact(R(i), '2025-08-20', 'splw'));
+  for (const i of range(11, 12)) rows.push({ ...connection(R(i), true), occurred_on: '2025-09-01' });
+  for (const i of range(22, 25)) rows.push(contact(R(i), '2025-11-20', 'splw'));
+  rows.push(contact(R(21), '2025-12-31', 'splw'));
   return rows;
 }
 
 const UPLOADS: Record<string, Event[]> = {
-  'u30001.jsonl': u30001(),
+  'u30001.jsonl': programme('U00203', 'R'),
+  'u30003.jsonl': [...programme('U00204', 'Q', false), ...programme('U00204', 'P', false)],
+  'u30004.jsonl': [
+    ...programme('U00205', 'T', false),
+    ...programme('U00205', 'V', false),
+    ...programme('U00205', 'W', false),
+  ],
   'u30002.jsonl': [referral('U00070', 'S1', '2025-04-20'), referral('U00070', 'S2', '2025-04-20')],
+  'u30005.jsonl': [referral('U00071', 'X1', '2025-04-20'), referral('U00071', 'X2', '2025-04-20')],
 };
 
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 U00203,Echo PCN,QWE,NHS South West London ICB,Y56,London,12000,2019-04-01,
 U00070,Foxtrot PCN,QSL,NHS Somerset ICB,Y58,South West,24000,2019-04-01,2025-05-31
+U00204,Golf PCN,QNX,NHS Sussex ICB,Y59,South East,12000,2019-04-01,
+U00205,Hotel PCN,QHM,NHS North East and North Cumbria ICB,Y63,North East and Yorkshire,12000,2019-04-01,
+U00071,India PCN,QUE,NHS Cambridgeshire and Peterborough ICB,Y61,East of England,24000,2019-04-01,2025-05-31
 `;
 
 const golden = goldenProgramme('measures-golden', {
   uploads: UPLOADS,
-  otherFiles: {
-    'u30001-workforce.csv':
-      'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\nU00203,2025-12,splw,2,1.5,1,0\n',
-  },
+  otherFiles: Object.fromEntries(
+    [
+      ['u30001', 'U00203,2025-12,splw,2,1.5,1,0'],
+      ['u30003', 'U00204,2025-12,splw,3,2.5,2,0'],
+      ['u30004', 'U00205,2025-12,splw,2,2,1,0'],
+    ].map(([file, row]) => [
+      `${file}-workforce.csv`,
+      `pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\n${row}\n`,
+    ]),
+  ),
   reference: REFERENCE,
   // The clock of the one refresh.
   now: new Date('2026-01-05T00:00:00Z'),
-  // England's figures here are of 2 to 4 PCNs (the hand-worked arithmetic of each measure), so every England period
-  // is one that a deployment holds (fewer than 3 PCNs, or one dominating: review 8, N5,
-  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
-  englandPeriodsOfFewPcns: 'published',
 });
 const { docs, row } = golden;
 
@@ -162,101 +194,119 @@ describe('outcomes for the person: cohorts old enough, engaged and connected, li
   });
 
   it('England: engagement on R1-R20 and S1-S2, contacts, wellbeing and discharge on R1-R10 and S1-S2', () => {
+    // 6 times U00203's (its R-numbers: R1-R25 and the same of the 5 other copies), with S1-S2 and X1-X2.
     expect(row('cof_person', 'national', 'ENG', '2025/26')).toMatchObject({
-      episodes: 27,
-      engagement_cohort: 22,
-      engaged: 13, // R1-R8 and R11-R15; R9 declined, R10, S1, S2 had no contact
-      engaged_pct: 59.1, // 13 / 22
-      connected: 7, // R1-R5, R11-R12
-      connected_pct: 31.8, // 7 / 22
-      outcome_cohort: 12,
-      splw_contacts: 55, // 6 x 8 + 2 x 3 + 1
-      other_contacts: 12, // 6 x 2 coach contacts, not counted for the 6-12 expectation
-      mean_contacts: 4.6, // 55 / 12 = 4.58
-      mean_other_contacts: 1, // 12 / 12
-      episodes_6_to_12_contacts: 6,
-      share_6_to_12_pct: 50,
-      median_contacts: 5.5, // 0 0 0 1 3 3 | 8 8 8 8 8 8: (3 + 8) / 2
-      wellbeing_measured: 6, // R1-R6: people, not the 18 instrument items they answered
-      wellbeing_measured_pct: 50,
-      wellbeing_improved: 5, // R1-R4 on ONS4 life satisfaction (+1 to +3), R5 on SWEMWBS (+4); R6's +2 is below 3
-      wellbeing_improved_pct: 83.3,
+      episodes: 154, // 6 x 25 + 4
+      engagement_cohort: 124, // 6 x 20 (R1-R20) + 4 (S1-S2, X1-X2)
+      engaged: 78, // 6 x 13: R1-R8 and R11-R15; R9 declined, R10, S1-S2, X1-X2 had no contact
+      engaged_pct: 62.9, // 78 / 124 = 62.90
+      connected: 42, // 6 x 7: R1-R5, R11-R12
+      connected_pct: 33.9, // 42 / 124 = 33.87
+      outcome_cohort: 64, // 6 x 10 (R1-R10) + 4
+      splw_contacts: 330, // 6 x (6 x 8 + 2 x 3 + 1) = 6 x 55
+      other_contacts: 72, // 6 x 6 x 2 coach contacts, not counted for the 6-12 expectation
+      mean_contacts: 5.2, // 330 / 64 = 5.16
+      mean_other_contacts: 1.1, // 72 / 64 = 1.125
+      episodes_6_to_12_contacts: 36, // 6 x 6 (R1-R6)
+      share_6_to_12_pct: 56.3, // 36 / 64 = 56.25
+      // 64 in order: 0 x 10 (R10 x 6, S1-S2, X1-X2), 1 x 6 (R9), 3 x 12 (R7-R8), 8 x 36 (R1-R6): the 32nd and 33rd
+      // are 8
+      median_contacts: 8,
+      wellbeing_measured: 36, // 6 x R1-R6: people, not the 6 x 18 instrument items they answered
+      wellbeing_measured_pct: 56.3, // 36 / 64 = 56.25
+      // 6 x (R1-R4 on ONS4 life satisfaction (+1 to +3), R5 on SWEMWBS (+4)); R6's +2 is below 3
+      wellbeing_improved: 30,
+      wellbeing_improved_pct: 83.3, // 30 / 36
       discharged: 0,
     });
   });
 
   it('a PCN: rounded to 5 with rates from the rounded figures', () => {
-    // U00203: 25 referred; engagement cohort 20, connected 7 -> *; outcome cohort 10. Its 13 engaged and 55 contacts
-    // are England's whole figures (no other PCN has any), so shown rounded they would still say 13 and 55 (the
-    // disclosure audit): suppressed, with the rates made from them.
+    // U00203 (alone in QWE and in Y56): 25 referred; engagement cohort 20; engaged 13 -> 15, so take-up 15 / 20 = 75%
+    // from the rounded figures; connected 7 -> *, with its rate; outcome cohort 10; 55 contacts -> 55, a mean over the
+    // 10 (8 or more people) of 5.5. None is pinned by England's exact figures: engaged 78 = Y56 13..17 (shown 15) +
+    // Y59 23..27 (25) + Y63 38..42 (40) + 0 + 0, which leaves each region 4 either way; connected 42 = 1..7 (*) +
+    // 13..17 (15) + 18..22 (20).
     expect(row('cof_person', 'pcn', 'U00203', '2025/26')).toMatchObject({
       episodes: 25,
       engagement_cohort: 20,
-      engaged: '*',
-      engaged_pct: '*',
+      engaged: 15,
+      engaged_pct: 75,
       connected: '*',
       connected_pct: '*',
       outcome_cohort: 10,
-      splw_contacts: '*',
-      mean_contacts: '*',
+      splw_contacts: 55,
+      mean_contacts: 5.5,
     });
   });
 });
 
 describe('wellbeing in people per instrument, against each threshold, with a 95% interval', () => {
-  it('ONS4 life satisfaction: 4 people, mean +2, t interval with 3 degrees of freedom', () => {
-    // changes 1, 2, 3, 2: sd = sqrt(2/3) = 0.8165; 2 +- 3.182 x 0.8165 / 2 = 2 +- 1.299
+  it('ONS4 life satisfaction: 24 people, mean +2, t interval with 23 degrees of freedom', () => {
+    // changes 1, 2, 3, 2 in each of the 6 copies: squares about the mean 2 add up to 6 x 2 = 12, sd = sqrt(12 / 23) =
+    // 0.7223; 2 +- t(23) 2.068658 x 0.7223 / sqrt(24) = 2 +- 0.3050: 1.69 to 2.31
     expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_life_satisfaction' })).toMatchObject({
-      people: 4,
-      improved: 4,
+      people: 24,
+      improved: 24,
       threshold: 1,
       mean_baseline: 5,
       mean_follow_up: 7,
       mean_change: 2,
-      mean_change_ci_low: 0.7,
-      mean_change_ci_high: 3.3,
+      mean_change_ci_low: 1.69,
+      mean_change_ci_high: 2.31,
       improved_pct: 100,
     });
   });
 
   it('ONS4 happiness unchanged, anxiety lower is better, SWEMWBS threshold 3 points', () => {
     expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_happiness' })).toMatchObject({
-      people: 4,
+      people: 24,
       improved: 0,
       mean_change: 0,
       mean_change_ci_low: 0,
       mean_change_ci_high: 0,
     });
     expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'ons4_anxiety' })).toMatchObject({
-      people: 4,
-      improved: 4,
+      people: 24,
+      improved: 24,
       mean_change: 1,
     });
-    // +4 and +2: mean 3, sd sqrt(2); 3 +- 12.706 x sqrt(2) / sqrt(2) = 3 +- 12.706
+    // +4 and +2 in each of the 6 copies: mean 3, squares about it 12 x 1 = 12, sd sqrt(12 / 11) = 1.0445; 3 +- t(11)
+    // 2.200985 x 1.0445 / sqrt(12) = 3 +- 0.6636: 2.34 to 3.66
     expect(row('wellbeing', 'national', 'ENG', '2025/26', { instrument: 'swemwbs' })).toMatchObject({
-      people: 2,
-      improved: 1,
+      people: 12,
+      improved: 6,
       threshold: 3,
       mean_change: 3,
-      mean_change_ci_low: -9.71,
-      mean_change_ci_high: 15.71,
+      mean_change_ci_low: 2.34,
+      mean_change_ci_high: 3.66,
       improved_pct: 50,
     });
   });
 
   it('below England, a mean needs 8 people, and the interval is published for England only', () => {
-    // U00203's 4 people are England's 4 (exact): shown as * below England they would still be 4 (the disclosure
-    // audit), so the year's rows below England for the instrument are left out, means and all.
-    expect(
-      docs
-        .get('wellbeing')
-        ?.rows.filter(
-          (r) => r.level !== 'national' && r.period === '2025/26' && r.instrument === 'ons4_life_satisfaction',
-        ),
-    ).toEqual([]);
-    expect(docs.get('wellbeing')?.rows.some((r) => r.level !== 'national' && r.mean_change_ci_low !== null)).toBe(
-      false,
-    );
+    // ONS4 life satisfaction: U00203 has 4 people (1-7: *, and so its means); U00204 8 (shown 10) and U00205 12
+    // (shown 10): 8 or more, so their means are published, to 1 decimal: baseline 5, follow-up 7, change 2.
+    const lifeSatisfaction = (code: string) =>
+      row('wellbeing', 'pcn', code, '2025/26', { instrument: 'ons4_life_satisfaction' });
+    expect(lifeSatisfaction('U00203')).toMatchObject({
+      people: '*',
+      mean_baseline: '*',
+      mean_follow_up: '*',
+      mean_change: '*',
+    });
+    for (const code of ['U00204', 'U00205'])
+      expect(lifeSatisfaction(code), code).toMatchObject({
+        people: 10,
+        improved: 10,
+        mean_baseline: 5,
+        mean_follow_up: 7,
+        mean_change: 2,
+      });
+    // Wherever people is `*` (first or second), so are the means; no interval below England.
+    const below = docs.get('wellbeing')?.rows.filter((r) => r.level !== 'national') ?? [];
+    expect(below.filter((r) => r.people === '*' && r.mean_change !== '*')).toEqual([]);
+    expect(below.some((r) => r.mean_change_ci_low !== null || r.mean_change_ci_high !== null)).toBe(false);
     expect(docs.get('wellbeing')?.rows.some((r) => 'pairs' in r || 'sd_change' in r)).toBe(false);
   });
 
@@ -265,11 +315,12 @@ describe('wellbeing in people per instrument, against each threshold, with a 95%
       .get('contacts_distribution')
       ?.rows.filter((r) => r.level === 'national' && r.period === '2025/26')
       .map((r) => [r.contacts, r.episodes]);
+    // The outcome cohort's 64: 0 contacts R10 x 6, S1-S2, X1-X2; 1 R9 x 6; 3 R7-R8 x 6; 8 R1-R6 x 6
     expect(distribution).toEqual([
-      [0, 3],
-      [1, 1],
-      [3, 2],
-      [8, 6],
+      [0, 10],
+      [1, 6],
+      [3, 12],
+      [8, 36],
     ]);
   });
 });
@@ -286,46 +337,49 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
     ]);
   });
 
-  it('GP: the 6 people with equal windows ended, their longest such pair, and a 95% interval', () => {
-    // R1 2->4, R2 3->3 (its 6-month pair, not 3+1 -> 3+2), R3 8->5, R4 10->6, R6 5->5, R7 4->4 (its 6-month pair: the
-    // 12-month one, 9->1, runs to 2026-04-10); R5 has no equal pair; R21's 12-month after window has not ended.
-    // Differences +2, 0, -3, -4, 0, 0: sum -5, squares 29; sd sqrt((29 - 25 / 6) / 5) = 2.2286; mean use before
-    // 32 / 6 = 5.333: change (27 - 32) / 32 = -15.625% -> -15.6; sd 2.2286 / 5.333 = 41.79% of it, t(5) 2.571 x
-    // 41.79 / sqrt(6) = 43.86: -15.625 -+ 43.86 = -59.5% to 28.2%.
+  it('GP: the 36 people with equal windows ended, their longest such pair, and a 95% interval', () => {
+    // In each of the 6 copies: R1 2->4, R2 3->3 (its 6-month pair, not 3+1 -> 3+2), R3 8->5, R4 10->6, R6 5->5, R7
+    // 4->4 (its 6-month pair: the 12-month one, 9->1, runs to 2026-04-10); R5 has no equal pair; R21's 12-month after
+    // window has not ended. Differences 6 x (+2, 0, -3, -4, 0, 0): sum -30, squares 174; sd sqrt((174 - 900 / 36) /
+    // 35) = 2.0633; mean use before 192 / 36 = 5.333: change (162 - 192) / 192 = -15.625% -> -15.6; sd 2.0633 / 5.333
+    // = 38.69% of it, t(35) 2.030108 x 38.69 / sqrt(36) = 13.09: -15.625 -+ 13.09 = -28.7% to -2.5%.
     expect(system('gp_appointment')).toMatchObject({
-      people: 6,
-      before_total: 32,
-      after_total: 27,
+      people: 36,
+      before_total: 192,
+      after_total: 162,
       change_pct: -15.6,
-      change_pct_ci_low: -59.5,
-      change_pct_ci_high: 28.2,
+      change_pct_ci_low: -28.7,
+      change_pct_ci_high: -2.5,
       expected_change_pct: -14,
     });
   });
 
   it('GP by band of use before: light users rise, heavy users fall', () => {
+    // 6 x (R1 2 -> 4 and R2 3 -> 3): 30 -> 42, +40%
     expect(system('gp_appointment', '0-3')).toMatchObject({
-      people: 2,
-      before_total: 5,
-      after_total: 7,
+      people: 12,
+      before_total: 30,
+      after_total: 42,
       change_pct: 40,
     });
-    // R6 5 -> 5 and R7 4 -> 4 (on its 12-month pair it would be 7+, 9 -> 1)
+    // 6 x (R6 5 -> 5 and R7 4 -> 4; on its 12-month pair R7 would be 7+, 9 -> 1)
     expect(system('gp_appointment', '4-6')).toMatchObject({
-      people: 2,
-      before_total: 9,
-      after_total: 9,
+      people: 12,
+      before_total: 54,
+      after_total: 54,
       change_pct: 0,
     });
+    // 6 x (R3 8 -> 5 and R4 10 -> 6): 108 -> 66, -38.9%
     expect(system('gp_appointment', '7+')).toMatchObject({
-      people: 2,
-      before_total: 18,
-      after_total: 11,
+      people: 12,
+      before_total: 108,
+      after_total: 66,
       change_pct: -38.9,
     });
   });
 
   it("A&E is published; outpatients not: R3's only pair is of 12 months, running to 2026-04-10", () => {
+    // A&E: U00203's R1 alone (1 -> 0): no interval from fewer than 2 values.
     expect(system('ae_attendance')).toMatchObject({
       people: 1,
       before_total: 1,
@@ -344,13 +398,20 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
   });
 
   it('below England: counts rounded and suppressed, and no interval', () => {
-    // U00203's 6 people are England's (exact), so its region's and ICB's `*` would be 6 (the disclosure audit):
-    // nothing below England can hide that, and the year's rows below England for GP appointments are left out.
+    const gp = (code: string) =>
+      row('cof_system', 'pcn', code, '2025/26', { service: 'gp_appointment', baseline_band: 'all' });
+    // U00203: 6 people (1-7: *), and with them the totals and the change (fewer than 8 referrals).
+    expect(gp('U00203')).toMatchObject({ people: '*', before_total: '*', after_total: '*', change_pct: '*' });
+    // U00204: 12 people -> 10, 64 -> 65 before, 54 -> 55 after: (55 - 65) / 65 = -15.4% from the rounded totals.
+    // U00205: 18 -> 20, 96 -> 95, 81 -> 80: (80 - 95) / 95 = -15.8%.
+    expect(gp('U00204')).toMatchObject({ people: 10, before_total: 65, after_total: 55, change_pct: -15.4 });
+    expect(gp('U00205')).toMatchObject({ people: 20, before_total: 95, after_total: 80, change_pct: -15.8 });
+    // No interval below England (its midpoint is the exact change); England's is published.
     expect(
       docs
         .get('cof_system')
-        ?.rows.filter((r) => r.level !== 'national' && r.period === '2025/26' && r.service === 'gp_appointment'),
-    ).toEqual([]);
+        ?.rows.some((r) => r.level !== 'national' && (r.change_pct_ci_low !== null || r.change_pct_ci_high !== null)),
+    ).toBe(false);
     expect(
       row('cof_system', 'national', 'ENG', '2025/26', { service: 'gp_appointment', baseline_band: 'all' }),
     ).toMatchObject({
@@ -361,17 +422,19 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
 
 describe('part years and PCNs open part of the year', () => {
   it('England: 9 months so far (June, with no events, still a month), rates annualised x 12 / 9', () => {
-    // list: (12,000 x 9 months + 24,000 x 2 months) / 9 = 17,333.3; 27 / 17,333.3 = 0.156% so far, 0.208% a year
+    // list: (3 x 12,000 x 9 months + 2 x 24,000 x 2 months) / 9 = 46,666.7; 154 / 46,666.7 = 0.33% so far, 0.44% a
+    // year; 3.3 per 1,000, 4.4 a year
     expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({
-      referrals: 27,
-      people_referred: 27,
+      referrals: 154,
+      people_referred: 154,
       months: 9,
-      pct_list_referred: 0.16,
-      pct_list_referred_annualised: 0.21,
-      referrals_per_1000: 1.6,
-      referrals_per_1000_annualised: 2.1,
+      pct_list_referred: 0.33,
+      pct_list_referred_annualised: 0.44,
+      referrals_per_1000: 3.3,
+      referrals_per_1000_annualised: 4.4,
     });
-    expect(row('rollout', 'national', 'ENG', '2025-06')).toMatchObject({ referrals: 0, pcns: 1, list_size: 12_000 });
+    // June: the 3 PCNs open (U00070 and U00071 closed in May), 3 x 12,000
+    expect(row('rollout', 'national', 'ENG', '2025-06')).toMatchObject({ referrals: 0, pcns: 3, list_size: 36_000 });
   });
 
   it('a PCN open all year and one that closed in May: each over the months it was open', () => {
@@ -416,48 +479,48 @@ describe('part years and PCNs open part of the year', () => {
         splw_fte_per_10000: '*',
         splw_accredited_pct: '*',
       });
+    // England: 2 + 3 + 2 link workers, 1.5 + 2.5 + 2 FTE, 1 + 2 + 1 accredited
     expect(row('workforce', 'national', 'ENG', '2025-12')).toMatchObject({
-      splw_headcount: 2,
-      splw_fte: 1.5,
-      splw_accredited: 1,
+      splw_headcount: 7,
+      splw_fte: 6,
+      splw_accredited: 4,
     });
   });
 
   it('no caseload where a PCN that referred people sent no snapshot (review 6, K7)', () => {
-    // 27 people referred in 9 months, 2 of them by U00070 (April), which sent no snapshot: 27 / 1.5 FTE = 18 so far
-    // (24 a year) counted U00070's people against U00203's link workers. FTE per 10,000 in December is over U00203's
-    // list alone, the only PCN reporting: 1.5 / 12,000 x 10,000 = 1.25.
+    // 154 people referred in 9 months, 4 of them by U00070 and U00071 (April), which sent no snapshot: 154 / 6 FTE =
+    // 25.7 so far (34.2 a year) counted their people against the others' link workers. FTE per 10,000 in December is
+    // over the lists of the 3 PCNs reporting: 6 / 36,000 x 10,000 = 1.67. The year's FTE is its one snapshot's, 6.
     expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({
-      people_referred: 27,
-      splw_fte: 1.5,
+      people_referred: 154,
+      splw_fte: 6,
       referral_months: 9,
-      pcns_referring_without_snapshot: 1,
+      pcns_referring_without_snapshot: 2,
       caseload: null,
       caseload_annualised: null,
     });
     expect(row('workforce', 'national', 'ENG', '2025-12')).toMatchObject({
-      pcns_reporting: 1,
-      list_size_reporting: 12_000,
-      splw_fte_per_10000: 1.25,
+      pcns_reporting: 3,
+      list_size_reporting: 36_000,
+      splw_fte_per_10000: 1.67,
     });
   });
 });
 
 describe('comparing PCNs: take-up is engagement on the engagement cohort, as on the outcomes page', () => {
   it('U00203: engaged of referrals at least 3 months old, wellbeing of the outcome cohort', () => {
-    // 25 referrals; engagement cohort R1-R20 = 20; engaged R1-R8 and R11-R15 = 13, which the outcomes page
-    // (cof_person) suppresses: it is England's whole figure, and shown here as 15 beside England's exact 13 it would
-    // say 13 again (review, finding 2). The same count, so the same cell: *, and no take-up. Connected R1-R5, R11-R12
-    // = 7 -> *. Wellbeing: the outcome cohort R1-R10 has 6 people measured (R1-R6), 5 improved: both * below
-    // England, so no wellbeing rate.
+    // 25 referrals; engagement cohort R1-R20 = 20; engaged R1-R8 and R11-R15 = 13 -> 15, as the outcomes page
+    // (cof_person) shows it: take-up 15 / 20 = 75% from the rounded figures. Connected R1-R5, R11-R12 = 7 -> *.
+    // Wellbeing: the outcome cohort R1-R10 has 6 people measured (R1-R6), 5 improved: both * below England, so its
+    // wellbeing rate is * too.
     expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26')).toMatchObject({
       referrals: 25,
       engagement_cohort: 20,
-      engaged: '*',
+      engaged: 15,
       connected: '*',
       wellbeing_measured: '*',
       wellbeing_improved: '*',
-      take_up_pct: '*',
+      take_up_pct: 75,
       wellbeing_improved_pct: '*',
     });
     const published = row('cof_person', 'pcn', 'U00203', '2025/26');
@@ -466,72 +529,78 @@ describe('comparing PCNs: take-up is engagement on the engagement cohort, as on 
     expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').referrals).toBe(
       row('rollout', 'pcn', 'U00203', '2025/26').referrals,
     );
-    // England's comparator would be England's exact figure, 13 engaged of 22 (R1-R20, and S1-S2 with no contact),
-    // but with no PCN's take-up published there is nothing to compare it with: no comparator.
+    // England's comparator is England's exact figure, 78 engaged of 124 (6 x 13 of 6 x 20, and S1-S2, X1-X2 with no
+    // contact) = 0.629032. U00203's 75% is (0.75 - 0.629) / sqrt(0.629 x 0.371 / 20) = 1.1 standard errors above it:
+    // inside the 99.8% limits (the 3 placed PCNs, 75%, 62.5% and 66.7%, vary less than chance, phi < 1: no widening).
     const rates = docs.get('pcn_comparison')?.summary?.funnel_rates as Record<
       string,
       Record<string, { national: number | null }>
     >;
-    expect(rates['2025/26']?.take_up_pct?.national).toBeNull();
+    expect(rates['2025/26']?.take_up_pct?.national).toBe(0.629032);
+    expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').take_up_pct_vs_national).toBe('within');
     expect(docs.get('pcn_comparison')?.summary?.cohorts).toEqual(docs.get('cof_person')?.summary?.cohorts);
   });
 
   it('U00070, closed in May: its 2 referrals are an engagement cohort too small to publish, so it is not placed', () => {
-    // S1-S2: engagement cohort 2 -> *, engaged 0, which the outcomes page suppresses (beside U00203's suppressed 13
-    // and England's exact 13 it would say U00203's): the same cell here, *, and so take-up *.
-    expect(row('cof_person', 'pcn', 'U00070', '2025/26')).toMatchObject({ engagement_cohort: '*', engaged: '*' });
+    // S1-S2: engagement cohort 2 -> *, engaged 0 (a zero stays zero), as the outcomes page shows them. Not placed:
+    // no take-up from a `*` cohort, and with its numerator 0 (not `*`) there is no small count to place either.
+    expect(row('cof_person', 'pcn', 'U00070', '2025/26')).toMatchObject({ engagement_cohort: '*', engaged: 0 });
     expect(row('pcn_comparison', 'pcn', 'U00070', '2025/26')).toMatchObject({
       engagement_cohort: '*',
-      engaged: '*',
-      take_up_pct: '*',
+      engaged: 0,
+      take_up_pct: null,
       take_up_pct_vs_national: null,
     });
   });
 });
 
 describe('equity: people, and access by the deprivation of the PCN', () => {
-  it('no access rates by PCN IMD 2019 quintile: each quintile here is one PCN, whose figures they would be', () => {
-    // U00203 is in IMD decile 2 among PCNs (quintile 1), U00070 in decile 10 (quintile 5): NHS Digital PCN IMD 2019.
-    // A quintile is published for England or the regions only where each of its cells holds 3 or more PCNs; here
-    // England's quintile 1 would be U00203's 25 people, exactly. The rates are worked in equity-quintiles.test.ts.
+  it('no access rates by PCN IMD 2019 quintile: quintiles 1 and 5 here are one PCN each, whose figures they would be', () => {
+    // U00203 is in IMD decile 2 among PCNs (quintile 1), U00070 in decile 10 (quintile 5): NHS Digital PCN IMD 2019;
+    // U00204, U00205 and U00071 are in no list ('unknown', 3 PCNs). A quintile is published for England or the regions
+    // only where each of its cells holds 3 or more PCNs; here England's quintile 1 would be U00203's 25 people,
+    // exactly. The rates are worked in equity-quintiles.test.ts.
     expect(docs.get('equity')?.rows.filter((r) => r.dimension === 'pcn_imd_quintile')).toEqual([]);
   });
 
   it('by person: distinct people, engagement on the engagement cohort', () => {
+    // Everyone is female: as cof_person's, 6 x 25 + 4 people, 6 x 20 + 4 in the engagement cohort, 6 x 13 engaged
+    // (78 / 124 = 62.9%), 6 x 6 measured, 6 x 5 improved.
     expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'sex', group: 'female' })).toMatchObject({
-      people_referred: 27,
-      engagement_cohort: 22,
-      engaged: 13,
-      engaged_pct: 59.1,
-      wellbeing_people: 6,
-      wellbeing_improved: 5,
+      people_referred: 154,
+      engagement_cohort: 124,
+      engaged: 78,
+      engaged_pct: 62.9,
+      wellbeing_people: 36,
+      wellbeing_improved: 30,
     });
   });
 });
 
 describe('projection of people referred against the 900,000 a year', () => {
   it('complete months only, an interval, and "on track" only when the interval clears the target', () => {
-    // Complete months: April (2 of 2 PCNs sent events), July to December (1 of 1); May (1 of 2) and June (0 of 1) are
-    // incomplete. People in complete months: 12, 0, 10, 0, 0, 5, 0, each a rate on the list of the PCNs onboarded that
-    // month (review 8, N7): April 12 / 36 (thousand: both PCNs) = 0.3333, July-December on U00203's 12: 0, 0.8333, 0,
-    // 0, 0.4167, 0: mean 1.5833 / 7 = 0.22619, sd sqrt(0.621032 / 6) = 0.32172. No previous year, so a flat profile.
-    // Unknown months: May, June, January to March (5), at December's list (12): projection 27 + 5 x 12 x 0.22619 =
-    // 40.57; interval half-width t(6) 2.446912 x 0.32172 x 12 x sqrt(5 + 25 / 7) = 27.66: 12.9 (below the 27 already
-    // referred, so 27) to 68.2. (Raw people, before: 27 + 5 x 3.857 = 46 to 84, April's two PCNs read as the pace.)
+    // Complete months: April (5 of 5 PCNs sent events), July to December (3 of 3); May (3 of 5: U00070 and U00071
+    // sent nothing) and June (0 of 3) are incomplete. People in complete months: 64, 0, 60, 0, 0, 30, 0, each a rate on
+    // the list of the PCNs onboarded that month (review 8, N7): April 64 / 84 (thousand: all 5 PCNs) = 0.7619,
+    // July-December on the 3 PCNs' 36: 0, 1.6667, 0, 0, 0.8333, 0: mean 3.2619 / 7 = 0.465986; squares about it
+    // 0.0876 + 4 x 0.2171 + 1.4416 + 0.1349 = 2.532718, sd sqrt(2.532718 / 6) = 0.649707. No previous year, so a flat
+    // profile. Unknown months: May, June, January to March (5), at December's list (36): projection 154 + 5 x 36 x
+    // 0.465986 = 237.88; interval half-width t(6) 2.446912 x 0.649707 x 36 x sqrt(5 + 25 / 7) = 167.56: 70.3 (below
+    // the 154 already referred, so 154) to 405.4.
     expect(docs.get('rollout')?.summary?.target_progress).toEqual([
       {
         fy: '2025/26',
         measure: 'people referred',
-        people_referred_to_date: 27,
-        referrals_to_date: 27,
+        people_referred_to_date: 154,
+        referrals_to_date: 154,
         target: 900_000,
         share_of_target_pct: 0,
         months_elapsed: 9,
         complete_months: ['2025-04', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12'],
         profile: 'flat',
-        projection_to_year_end: 41,
-        projection_low: 27,
-        projection_high: 68,
+        projection_to_year_end: 238,
+        projection_low: 154,
+        projection_high: 405,
         on_track: false,
         status: 'below target',
       },

@@ -15,8 +15,22 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *           then QKK
  *   U10004  QSL (Y58 South West)  40,000    -                         40 referrals (10 self-referred), 5 declines,
  *                                                                     30 took up, 8 contacts each, wellbeing, GP use
+ *   U10005  QWE (Y56 London)      10,000    3 referrals               - (closed 2025-03-31)
+ *
+ * Community connections (attended, arts and culture): U10004 30, U10001 4 (A6-A9), U10002 4 (B3-B6). Workforce
+ * snapshots of April 2025: U10001, U10002 and U10004 (U10003 sends none).
  *
  * The correction and the retraction are uploaded before the rows they change: the rule must not depend on order.
+ *
+ * U10005, U10001's and U10002's connections and U10002's snapshot are there so that every England period is made up
+ * by 3 PCNs, none dominating, as a deployment publishes it (review 8, N5: fewer, or one dominating, is held:
+ * test/integration/england-few-pcns.test.ts). Each PCN's share of a period is the sum of its counts there:
+ * - March 2025 (and 2024/25), rollout's referrals + people: U10001 3 + 3, U10003 4 + 4, U10005 3 + 3: all but the two
+ *   largest (6) is at least 10% of the largest (8); total 20 above 3 PCNs.
+ * - April 2025, cof_community's connections + attended + arts and culture connections + attended: U10004 4 x 30 = 120,
+ *   U10001 4 x 4 = 16, U10002 16: all but the two largest, 16, is at least 10% of 120 (12); total 152 above 3.
+ * - April 2025, workforce's accredited link workers: U10001 1, U10002 1, U10004 3: 1 >= 0.3, total 5 above 3; its year
+ *   (people referred by the PCNs with a snapshot + accredited): U10001 8 + 1, U10002 19 + 1, U10004 40 + 3: 9 >= 4.3.
  */
 // Written as CSV with every column of the contract (writeEventFiles): the ones a row does not use are left empty.
 type Event = GoldenEvent;
@@ -44,6 +58,18 @@ const decline = (pcn: string, id: string, who: string, on: string): Event => ({
   person_id: person(who),
   occurred_on: on,
   snomed_code: '871711000000103',
+});
+/** An attended arts and culture connection (provider VCSE-1) on 2025-04-25 for the referral `id` of `who`. */
+const connection = (pcn: string, id: string, who: string): Event => ({
+  event_id: `CC-${id}`,
+  event_type: 'community_connection',
+  pcn_code: pcn,
+  referral_id: id,
+  person_id: person(who),
+  occurred_on: '2025-04-25',
+  activity_category: 'arts_culture',
+  provider_id: 'VCSE-1',
+  attended: true,
 });
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -138,18 +164,22 @@ const UPLOADS: Record<string, Event[]> = {
     ...range(9).map((i) => referral('U10001', `A${i + 3}`, `A-person-${i + 3}`, '2025-04-05')),
     decline('U10001', 'AD1', 'A-decliner-1', '2025-04-06'),
     decline('U10001', 'AD2', 'A-decliner-2', '2025-04-06'),
+    ...range(4).map((i) => connection('U10001', `A${i + 5}`, `A-person-${i + 5}`)),
   ],
-  '5-u10002-2025-04.csv': range(20).map((i) =>
-    referral('U10002', `B${i}`, i === 2 ? 'B-person-1' : `B-person-${i}`, '2025-04-07'),
-  ),
+  '5-u10002-2025-04.csv': [
+    ...range(20).map((i) => referral('U10002', `B${i}`, i === 2 ? 'B-person-1' : `B-person-${i}`, '2025-04-07')),
+    ...range(4).map((i) => connection('U10002', `B${i + 2}`, `B-person-${i + 2}`)),
+  ],
   '6-u10003-2025-03.csv': range(4).map((i) => referral('U10003', `C${i}`, `C-person-${i}`, '2025-03-31')),
   '7-u10003-2025-04.csv': range(5).map((i) => referral('U10003', `C${i + 4}`, `C-person-${i + 4}`, '2025-04-01')),
   '8-u10004-2025-04.csv': u10004(),
+  '8-u10005-2025-03.csv': range(3).map((i) => referral('U10005', `E${i}`, `E-person-${i}`, '2025-03-12')),
 };
 
 const WORKFORCE_HEADER = 'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte';
 const WORKFORCE = {
   '9-u10001-workforce.csv': `${WORKFORCE_HEADER}\nU10001,2025-04,splw,2,1.5,1,0.5\n`,
+  '9-u10002-workforce.csv': `${WORKFORCE_HEADER}\nU10002,2025-04,splw,1,1,1,0\n`,
   '9-u10004-workforce.csv': `${WORKFORCE_HEADER}\nU10004,2025-04,splw,3,3,3,0\n`,
 };
 
@@ -159,6 +189,7 @@ U10002,Bravo PCN,QKK,NHS South East London ICB,Y56,London,20000,2019-04-01,
 U10003,Charlie PCN,QWE,NHS South West London ICB,Y56,London,5000,2019-04-01,2025-03-31
 U10003,Charlie PCN,QKK,NHS South East London ICB,Y56,London,5000,2025-04-01,
 U10004,Delta PCN,QSL,NHS Somerset ICB,Y58,South West,40000,2019-04-01,
+U10005,Echo PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,2025-03-31
 `;
 
 const golden = goldenProgramme('golden', {
@@ -167,26 +198,23 @@ const golden = goldenProgramme('golden', {
   reference: REFERENCE,
   // The clock of the one refresh.
   now: new Date('2026-11-01T00:00:00Z'),
-  // England's figures here are of 2 to 4 PCNs (the hand-worked arithmetic of each measure), so every England period
-  // is one that a deployment holds (fewer than 3 PCNs, or one dominating: review 8, N5,
-  // test/integration/england-few-pcns.test.ts): published here to test the arithmetic.
-  englandPeriodsOfFewPcns: 'published',
 });
 const { docs, row } = golden;
 
 describe('rollout, worked out by hand', () => {
   it('England is published exactly, with corrections and retractions applied', () => {
-    // FY 2024/25: U10001 3 + U10003 4. FY 2025/26: U10001 8 (9 - retracted) + U10002 20 + U10003 5 + U10004 40 = 73
+    // FY 2024/25: U10001 3 + U10003 4 + U10005 3 = 10. FY 2025/26: U10001 8 (9 - retracted) + U10002 20 + U10003 5 +
+    // U10004 40 = 73 (U10005 closed on 2025-03-31).
     // A PCN's list counts from its first month with events (review 6, K8): in 2024/25 (March 2025 only) U10001
-    // (10,000) and U10003 (5,000) had sent events, U10002 and U10004 nothing yet: 15,000 (75,000 with all 4 lists),
-    // of 4 PCNs open.
+    // (10,000), U10003 (5,000) and U10005 (10,000) had sent events, U10002 and U10004 nothing yet: 25,000 (85,000 with
+    // all 5 lists), of 5 PCNs open.
     expect(row('rollout', 'national', 'ENG', '2024/25')).toMatchObject({
-      referrals: 7,
-      people_referred: 7,
+      referrals: 10,
+      people_referred: 10,
       declines: 0,
-      pcns_reporting: 2,
-      pcns: 4,
-      list_size: 15_000,
+      pcns_reporting: 3,
+      pcns: 5,
+      list_size: 25_000,
     });
     expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({
       referrals: 73,
@@ -204,23 +232,23 @@ describe('rollout, worked out by hand', () => {
       declines: 7,
     });
     // Data as of 2025-04-30, the end of the last complete month: April 2025 has ended (refreshed November 2026) and all
-    // 4 PCNs open sent it. March, the first month, was sent by 2 of the 4 open, but by both PCNs uploading by then, so
+    // 4 PCNs open sent it. March, the first month, was sent by 3 of the 5 open, but by all 3 PCNs uploading by then, so
     // it is complete too (of all PCNs open it would have been short). 2024/25 has ended, so its total is its own;
     // 2025/26 has one complete month, too few to project from.
     expect(docs.get('rollout')?.summary?.target_progress).toEqual([
       {
         fy: '2024/25',
         measure: 'people referred',
-        people_referred_to_date: 7,
-        referrals_to_date: 7,
+        people_referred_to_date: 10,
+        referrals_to_date: 10,
         target: 900_000,
         share_of_target_pct: 0,
         months_elapsed: 12,
         complete_months: ['2025-03'],
         profile: 'flat',
-        projection_to_year_end: 7,
-        projection_low: 7,
-        projection_high: 7,
+        projection_to_year_end: 10,
+        projection_low: 10,
+        projection_high: 10,
         on_track: false,
         status: 'year complete',
       },
@@ -244,7 +272,8 @@ describe('rollout, worked out by hand', () => {
   });
 
   it('a PCN that has sent nothing yet is no 0 on the funnels: not placed, its list in no denominator (review 6, K8)', () => {
-    // 2024/25 (March 2025 only): U10001 and U10003 had sent events; U10002 and U10004 were open but had sent nothing.
+    // 2024/25 (March 2025 only): U10001, U10003 and U10005 had sent events; U10002 and U10004 were open but had sent
+    // nothing.
     // On main before the fix all four had a row, U10002 and U10004 at 0 referrals on their whole lists.
     const compared = (period: string) =>
       docs
@@ -252,16 +281,26 @@ describe('rollout, worked out by hand', () => {
         ?.rows.filter((r) => r.period === period)
         .map((r) => r.code)
         .sort();
-    expect(compared('2024/25')).toEqual(['U10001', 'U10003']);
+    expect(compared('2024/25')).toEqual(['U10001', 'U10003', 'U10005']);
     expect(compared('2025/26')).toEqual(['U10001', 'U10002', 'U10003', 'U10004']);
   });
 
   it('regions and ICBs are rounded to 5 with 1-7 suppressed, and the moving PCN counts where it was on the day', () => {
-    // 2024/25 (March 2025): only U10001 and U10003 had onboarded, both in Y56, so no row below England is published
-    // for the year (docs/methodology.md, K8: it would be England's exact 7). Until review 7's M11 U10004's region Y58
+    // 2024/25 (March 2025): only U10001, U10003 and U10005 had onboarded, all in Y56 (and in QWE), so no row below
+    // England is published for the year (docs/methodology.md, K8: it would be England's exact 10). Until review 7's M11 U10004's region Y58
     // was published with referrals 0 (U10004 had sent nothing), which let Y56's `*` be read as England's 7 less 0.
     const belowEngland = (docs.get('rollout')?.rows ?? []).filter((r) => r.level !== 'national');
     expect(belowEngland.filter((r) => r.period === '2024/25' || r.period === '2025-03')).toEqual([]);
+    // England's exact 10 is Y56's and QWE's whatever they show, and their PCNs' 3, 4 and 3 are all `*`: nothing is
+    // left to suppress, so the rows are withheld, and the document says so, for a reader to tell them from no data
+    // (review 7, M8): the periods and the levels left out, never how many rows.
+    expect(docs.get('rollout')?.summary?.withheld_below_england).toEqual({
+      reason: WITHHELD_REASON,
+      withheld: [
+        { period_type: 'fy', period: '2024/25', levels: ['region', 'icb', 'pcn'] },
+        { period_type: 'month', period: '2025-03', levels: ['region', 'icb', 'pcn'] },
+      ],
+    });
     expect(row('rollout', 'region', 'Y56', '2025/26')).toMatchObject({
       referrals: 35,
       people_referred: 30,
@@ -373,57 +412,66 @@ describe('the other catalogue documents, worked out by hand', () => {
   });
 
   it('community connections and providers', () => {
+    // U10004 30 + U10001 4 + U10002 4 = 38 connections, all attended, all arts and culture; providers VCSE-0, VCSE-1
+    // and VCSE-2 (U10004's i % 3; U10001's and U10002's are VCSE-1).
     expect(row('cof_community', 'national', 'ENG', '2025/26')).toMatchObject({
-      connections: 30,
-      attended: 30,
+      connections: 38,
+      attended: 38,
       providers: 3,
-      activity_arts_culture: 30,
-      attended_arts_culture: 30,
+      activity_arts_culture: 38,
+      attended_arts_culture: 38,
       attendance_pct: 100,
     });
-    // England's 30 connections are all U10004's (Y56 has none: no row), so England's exact 30 is Y58's, its only
-    // ICB QSL's and U10004's whatever they show: a `*` there protects nothing (England = Y58 alone gives 30), and
-    // nothing else below England is left to suppress, so the rows below England of the year and of April are
-    // withheld (docs/methodology.md, each equation alone); England's rows stand.
-    for (const period of ['2025/26', '2025-04'])
-      expect(
-        docs
-          .get('cof_community')
-          ?.rows.filter((r) => r.period === period)
-          .map((r) => r.level),
-      ).toEqual(['national']);
-    // And the document says so, for a reader to tell them from no data (review 7, M8): the periods and the levels
-    // left out (Y58, QSL and U10004's rows), never how many rows.
-    expect(docs.get('cof_community')?.summary?.withheld_below_england).toEqual({
-      reason: WITHHELD_REASON,
-      withheld: [
-        { period_type: 'fy', period: '2025/26', levels: ['region', 'icb', 'pcn'] },
-        { period_type: 'month', period: '2025-04', levels: ['region', 'icb', 'pcn'] },
-      ],
-    });
+    // Below England, rounded to 5 with 1-7 suppressed: Y56 = U10001 4 + U10002 4 = 8 -> 10, Y58 = QSL = U10004 = 30;
+    // QWE (U10001 alone in April: U10003 is in QKK from then, U10005 closed) 4 -> *, QKK (U10002) 4 -> *; U10001 and
+    // U10002 4 -> *. Y56's two ICBs are both `*`, so neither is its region less the other. U10003 has no connection:
+    // no row. The year and April are the same rows (every connection is of April).
+    for (const period of ['2025/26', '2025-04']) {
+      const connections = Object.fromEntries(
+        (docs.get('cof_community')?.rows ?? [])
+          .filter((r) => r.period === period && r.level !== 'national')
+          .map((r) => [r.code, r.connections]),
+      );
+      expect(connections, period).toEqual({
+        Y56: 10,
+        Y58: 30,
+        QWE: '*',
+        QKK: '*',
+        QSL: 30,
+        U10001: '*',
+        U10002: '*',
+        U10004: 30,
+      });
+    }
+    // Until England's connections needed 3 PCNs (review 8, N5), all 30 were U10004's, so Y58's, QSL's and U10004's
+    // rows were England's exact figure and were withheld (that case, in small: test/unit/disclosure-audit-alone.test.ts;
+    // rollout's March above). Now England's 38 less Y56's 8, shown as 10 (8 to 12 before rounding), puts Y58 at 26 to
+    // 30: no row below England is England's figure alone, and none is withheld.
+    expect(docs.get('cof_community')?.summary?.withheld_below_england).toBeUndefined();
   });
 
   it('workforce: FTE per 10,000 and caseload over the PCNs that sent a snapshot (review 6, K7)', () => {
-    // April 2025: U10001 (10,000 patients) 1.5 FTE and U10004 (40,000) 3 FTE sent snapshots; U10002 (20,000) and
-    // U10003 (5,000) sent none. 4.5 FTE over the 50,000 patients of the two = 0.9 per 10,000 (over all 75,000 it read
-    // 0.6). 2 of the 4 PCNs reporting.
+    // April 2025: U10001 (10,000 patients) 2 link workers, 1.5 FTE, 1 accredited; U10002 (20,000) 1, 1 FTE, 1; U10004
+    // (40,000) 3, 3 FTE, 3 sent snapshots; U10003 (5,000) sent none. 2 + 1 + 3 = 6 link workers, 1.5 + 1 + 3 = 5.5 FTE
+    // over the 70,000 patients of the three = 0.786 -> 0.79 per 10,000 (over all 75,000 it would read 0.73); 1 + 1 + 3
+    // = 5 of 6 accredited, 83.3%. 3 of the 4 PCNs open reporting (U10005 closed in March).
     expect(row('workforce', 'national', 'ENG', '2025-04')).toMatchObject({
-      splw_headcount: 5,
-      splw_fte: 4.5,
-      splw_accredited: 4,
-      pcns_reporting: 2,
+      splw_headcount: 6,
+      splw_fte: 5.5,
+      splw_accredited: 5,
+      pcns_reporting: 3,
       pcns: 4,
       list_size: 75_000,
-      list_size_reporting: 50_000,
-      splw_fte_per_10000: 0.9,
-      splw_accredited_pct: 80,
+      list_size_reporting: 70_000,
+      splw_fte_per_10000: 0.79,
+      splw_accredited_pct: 83.3,
     });
-    // FY 2025/26: 72 people referred (U10001 8, U10002 19, U10003 5, U10004 40). U10002's and U10003's 24 are in no
-    // FTE: 72 / 4.5 = 16 a link worker read high (the reporting PCNs' 48 / 4.5 = 10.7). Their people alone would be a
-    // new count of a group of PCNs, so no caseload is published where a PCN that referred people sent no snapshot.
+    // FY 2025/26: 72 people referred (U10001 8, U10002 19, U10003 5, U10004 40). U10003's 5 are in no FTE: 72 / 5.5 =
+    // 13.1 a link worker read high (the reporting PCNs' 67 / 5.5 = 12.2). Its people alone would be a new count of a
+    // group of PCNs, so no caseload is published where a PCN that referred people sent no snapshot.
     expect(row('workforce', 'national', 'ENG', '2025/26')).toMatchObject({
       people_referred: 72,
-      pcns_referring_without_snapshot: 2,
+      pcns_referring_without_snapshot: 1,
       caseload: null,
       caseload_annualised: null,
     });
@@ -433,8 +481,9 @@ describe('the other catalogue documents, worked out by hand', () => {
     expect(row('data_quality', 'pcn', 'U10001', 'all')).toMatchObject({
       uploads: 5,
       files_rejected: 0,
-      // 1 + 1 + 3 + 11 + 1 = 17, published rounded up to a multiple of 5 (data_quality.sql).
-      rows_accepted: 20,
+      // 1 + 1 + 3 + 15 (9 referrals, 2 declines, 4 connections) + 1 = 21, published rounded up to a multiple of 5
+      // (data_quality.sql).
+      rows_accepted: 25,
       rows_rejected: 0,
       first_month: '2025-03',
       months_with_data: 2,

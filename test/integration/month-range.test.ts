@@ -12,12 +12,22 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *   U40001  R1  first sent dated 2019-05-01, then corrected to 2025-10-06 (same event id, later upload)
  *           R2  2025-11-10
  *           R3  2025-12-02
+ *   U40002  2 referrals a month, October to December 2025 (P2-10-1 ... P2-12-2)
+ *   U40003  2 referrals a month, October to December 2025 (P3-10-1 ... P3-12-2)
  *   refreshed on 5 January 2026: data as of 31 December 2025.
  *
- * Months published: 2025-10, 2025-11, 2025-12 (3), financial years: 2025/26 only. England's referrals 1, 1, 1; 3.
+ * U40002 and U40003 are there so that England's months are made up by 3 PCNs, none dominating (a deployment holds an
+ * England period of fewer, review 8, N5: test/integration/england-few-pcns.test.ts). Each month's rollout counts are
+ * 1 + 1 (U40001: referrals, people), 2 + 2, 2 + 2: all but the two largest, 2, is at least 10% of the largest, 4;
+ * the total 10 is above the 3 PCNs (cof_person's episodes likewise: 1, 2, 2; total 5 above 3).
+ *
+ * Months published: 2025-10, 2025-11, 2025-12 (3), financial years: 2025/26 only. England's referrals a month
+ * 1 + 2 + 2 = 5; the year 3 x 5 = 15 (R1 once, in October: the 2019 row it corrected is in no figure).
  */
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
 U40001,One PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
+U40002,Two PCN,QWE,NHS South West London ICB,Y56,London,10000,2019-04-01,
+U40003,Three PCN,QKK,NHS South East London ICB,Y56,London,10000,2019-04-01,
 `;
 const UPLOADS: Record<string, GoldenEvent[]> = {
   'u40001-2019-05.csv': [referralEvent('U40001', 'R1', '2019-05-01')],
@@ -25,14 +35,16 @@ const UPLOADS: Record<string, GoldenEvent[]> = {
   'u40001-2025-11.csv': [referralEvent('U40001', 'R2', '2025-11-10')],
   'u40001-2025-12.csv': [referralEvent('U40001', 'R3', '2025-12-02')],
 };
+for (const pcn of ['U40002', 'U40003'])
+  for (const month of ['10', '11', '12'])
+    UPLOADS[`${pcn.toLowerCase()}-2025-${month}.csv`] = [1, 2].map((i) =>
+      referralEvent(pcn, `P${pcn.slice(-1)}-${month}-${i}`, `2025-${month}-0${i + 2}`),
+    );
 
 const { docs } = goldenProgramme('month-range', {
   uploads: UPLOADS,
   reference: REFERENCE,
   now: new Date('2026-01-05T06:00:00Z'),
-  // England's figures here are of 1 or 2 PCNs (this file tests which months are published), so every England period
-  // is one a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts): published here to test them.
-  englandPeriodsOfFewPcns: 'published',
 });
 
 describe('a corrected date does not stretch the published months', () => {
@@ -54,6 +66,6 @@ describe('a corrected date does not stretch the published months', () => {
   it("England's referrals by month and year", () => {
     const rollout = docs.get('rollout')?.rows ?? [];
     const referrals = (period: string) => rollout.find((r) => r.level === 'national' && r.period === period)?.referrals;
-    expect(['2025-10', '2025-11', '2025-12', '2025/26'].map(referrals)).toEqual([1, 1, 1, 3]);
+    expect(['2025-10', '2025-11', '2025-12', '2025/26'].map(referrals)).toEqual([5, 5, 5, 15]);
   });
 });

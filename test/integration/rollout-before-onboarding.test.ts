@@ -8,18 +8,24 @@ import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from 
 /*
  * A PCN's months before its first upload are no data, not 0 (red-team review 7, M11: a later wave's months were
  * published as 0 and charted by SPC, so its chart had a mean and limits made of zeros and a special cause at its
- * first month of data). Three PCNs, each its own ICB, in two regions, all open since 2019; 10 referrals a month each:
+ * first month of data). PCNs each its own ICB, all open since 2019:
  *
- *   U00001 QAA Y56  April to July 2025
- *   U00002 QBB Y58  April to July 2025
- *   U00003 QCC Y56  June and July 2025 (a later wave)
+ *   U00001 QAA Y56  10 referrals a month, April to July 2025
+ *   U00002 QBB Y58  10 referrals a month, April to July 2025
+ *   U00003 QCC Y56  10 referrals a month, June and July 2025 (a later wave)
+ *   U00005 QEE Y59   5 referrals a month, April to July 2025
+ *   U00006 QFF Y60   5 referrals a month, April to July 2025
  *
  *   U00004 QDD Y58  no events: workforce snapshots only, June and July 2025
  *
+ * U00005 and U00006 are there so that England's months and its year are made up by 3 PCNs or more, none dominating,
+ * as a deployment publishes them (review 8, N5: fewer is held, test/integration/england-few-pcns.test.ts): April and
+ * May were U00001's and U00002's alone, and workforce's year (people referred by the PCNs with a snapshot) U00003's.
+ *
  * Refreshed on 5 August 2025: every PCN onboarded sent July, so data as of 31 July. U00003 has rows for June, July and
  * 2025/26 only (referrals 10, 10 and 20, rounded to 5: as they are); its SPC series starts in June. Its ICB QCC likewise.
- * U00003 and U00004 send link worker snapshots for June and July (headcount 10, FTE 10 each month: a year's mean 10,
- * published as 10 below England). U00004 never onboarded, so it has no referral data: workforce's people referred is
+ * U00003, U00004, U00005 and U00006 send link worker snapshots for June and July (headcount 10, FTE 10 each month: a
+ * year's mean 10, published as 10 below England). U00004 never onboarded, so it has no referral data: workforce's people referred is
  * NULL there, as rollout's is (not 0; the faults test's snapshot-only PCN stopped the refresh with "not the same count
  * as rollout" until a special case in shared-counts.ts papered over it).
  */
@@ -28,8 +34,10 @@ U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
 U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
 U00003,PCN 3,QCC,NHS ICB C,Y56,London,10000,2019-04-01,
 U00004,PCN 4,QDD,NHS ICB D,Y58,South West,10000,2019-04-01,
+U00005,PCN 5,QEE,NHS ICB E,Y59,South East,10000,2019-04-01,
+U00006,PCN 6,QFF,NHS ICB F,Y60,Midlands,10000,2019-04-01,
 `;
-const SNAPSHOTS = ['U00003', 'U00004'].flatMap((pcn) =>
+const SNAPSHOTS = ['U00003', 'U00004', 'U00005', 'U00006'].flatMap((pcn) =>
   ['2025-06', '2025-07'].map((month) => [
     `${pcn}-workforce-${month}.csv`,
     'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\n' +
@@ -40,9 +48,11 @@ const MONTHS: Readonly<Record<string, readonly string[]>> = {
   U00001: ['2025-04', '2025-05', '2025-06', '2025-07'],
   U00002: ['2025-04', '2025-05', '2025-06', '2025-07'],
   U00003: ['2025-06', '2025-07'],
+  U00005: ['2025-04', '2025-05', '2025-06', '2025-07'],
+  U00006: ['2025-04', '2025-05', '2025-06', '2025-07'],
 };
 const referrals = (pcn: string, month: string): GoldenEvent[] =>
-  Array.from({ length: 10 }, (_, i) => referralEvent(pcn, `${pcn}-${month}-${i}`, `${month}-10`));
+  Array.from({ length: pcn >= 'U00005' ? 5 : 10 }, (_, i) => referralEvent(pcn, `${pcn}-${month}-${i}`, `${month}-10`));
 
 const dir = tempDir('rollout-before-onboarding');
 const docs = new Map<string, MetricDocument>();
@@ -62,9 +72,6 @@ beforeAll(async () => {
     REFERENCE,
     new Date('2025-08-05T06:00:00Z'),
     docs,
-    // April and May are of 2 PCNs, so a deployment holds England's 2025/26 (fewer than 3 PCNs: review 8, N5,
-    // test/integration/england-few-pcns.test.ts): published here to test the arithmetic of England's caseload.
-    'published',
   );
   expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
 }, 120_000);
@@ -136,26 +143,27 @@ describe("a PCN's months before its first upload", () => {
   });
 
   it("England's caseload over the PCNs that sent a snapshot and have referral data, with its coverage", () => {
-    // England: 40 + 40 + 20 = 100 people referred; U00001 and U00002 sent no snapshot, so no caseload over everyone.
-    // Covered: U00003 alone (U00004's snapshots have no referral data beside them): 20 people over its FTE (10 + 10) /
-    // England's 2 snapshot months = 10: caseload 2, a year 2 x 12 / 4 months of referrals = 6, covering 20 of the 100
-    // people (20%). The PCNs left out hold 100 - 20 = 80, published as U00001's 40 and U00002's 40 (38..42 each):
-    // neither is pinned by the other (80 - 42 = 38 .. 80 - 38 = 42), so the figures are shown.
+    // England: 40 + 40 + 20 + 20 + 20 = 140 people referred; 4 snapshots of 10 FTE in June and July: 40 FTE; U00001
+    // and U00002 sent no snapshot, so no caseload over everyone. Covered: U00003, U00005 and U00006 (U00004's
+    // snapshots have no referral data beside them): 60 people over their FTE, each (10 + 10) / England's 2 snapshot
+    // months = 10, 30: caseload 2, a year 2 x 12 / 4 months of referrals = 6, covering 60 of the 140 people (42.86%, published to a whole number: 43).
+    // The PCNs left out hold 140 - 60 = 80, published as U00001's 40 and U00002's 40 (38..42 each): neither is pinned
+    // by the other (80 - 42 = 38 .. 80 - 38 = 42), so the figures are shown.
     const england = docs
       .get('workforce')
       ?.rows.find((r) => r.level === 'national' && r.period_type === 'fy' && r.period === '2025/26');
     expect(england).toMatchObject({
-      people_referred: 100,
-      splw_fte: 20,
+      people_referred: 140,
+      splw_fte: 40,
       pcns_referring_without_snapshot: 2,
       caseload: null,
-      caseload_pcns: 1,
-      caseload_fte: 10,
+      caseload_pcns: 3,
+      caseload_fte: 30,
       caseload_covered: 2,
       caseload_covered_annualised: 6,
-      caseload_coverage_pct: 20,
+      caseload_coverage_pct: 43,
     });
-    // The people of the PCNs covered are never published (with England's 100 they are the PCNs left out's 80).
+    // The people of the PCNs covered are never published (with England's 140 they are the PCNs left out's 80).
     for (const row of docs.get('workforce')?.rows ?? []) expect(row).not.toHaveProperty('caseload_people');
   });
 });

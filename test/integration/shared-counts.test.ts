@@ -43,10 +43,7 @@ async function publish(
   dirs.push(dir);
   const docs = new Map<string, MetricDocument>();
   const files = writeEventFiles(dir.path, uploads);
-  // England's figures here are of 1 or 2 PCNs (this file tests control below England beside England's exact figure),
-  // so every England period is one a deployment holds (review 8, N5: test/integration/england-few-pcns.test.ts):
-  // published here to test control below it.
-  const receipts = await publishGolden(join(dir.path, 'data'), files, reference, new Date(now), docs, 'published');
+  const receipts = await publishGolden(join(dir.path, 'data'), files, reference, new Date(now), docs);
   expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
   return docs;
 }
@@ -56,22 +53,34 @@ afterAll(() => {
 });
 
 /*
- * Two PCNs in two regions (s2). U00001 (Y56): 1 referral on 2025-04-10, link worker contacts in May, June and July.
- * U00002 (Y58): 8 referrals, 2 on the 10th of each month April to July. Data as of 2025-07-31, so 2025/26 has 4 months.
- * rollout 2025/26: England 9 referrals, exact. Below it U00001's 1 is *, U00002's 8 would be 10; but the regions (one
- * PCN each) add up to England's exact 9: Y56's * alone beside it would be 9 - (8..12) <= 1, so Y58 is suppressed too,
- * and each region's PCN with it. Before the fix pcn_comparison controlled the same count on its own: U00002 = 10 and a
- * referral rate of 0.5 per 1,000 beside meta's two PCNs, giving 9 - U00002 = U00001 = 1.
+ * Four PCNs in four regions (s2), one ICB each. U00001 (Y56): 1 referral on 2025-04-10, link worker contacts in May,
+ * June and July. U00002 (Y58): 8 referrals, U00003 (Y59) 13 and U00004 (Y60) 18, on the 10th of April, May, June and
+ * July in turn (2, 2, 2, 2; 4, 3, 3, 3; 5, 5, 4, 4). Data as of 2025-07-31, so 2025/26 has 4 months. (Until review 8's
+ * N5 this was U00001 and U00002 alone, England 9: an England of 2 PCNs is held now, and May to July need 3 PCNs each.)
+ * rollout 2025/26: England 1 + 8 + 13 + 18 = 40 referrals, exact. Below it U00001's 1 is *, U00002's 8 would be 10
+ * (8..12), U00003's 13 15 (13..17), U00004's 18 20 (18..22); but the regions (one PCN each) add up to England's exact
+ * 40: Y56's * alone beside them would be 40 - 8 - 13 - 18 <= 1, so the next smallest, Y58, is suppressed too, and
+ * each region's PCN with it: Y56 + Y58 = 40 - (13..17) - (18..22) = 1..9, two `*`. (U00003's and U00004's are not
+ * asserted here: the audit reads this count with the same counts of the other documents, cof_person's episodes among
+ * them, and in this refresh leaves them `*` too; whatever it leaves, pcn_comparison must show the same.) Before the
+ * fix pcn_comparison controlled the same count on its own: U00002 = 10 (8..12) and a referral rate beside it, giving
+ * U00001 <= 40 - 8 - 13 - 18 = 1 again.
  */
 const S2_REFERENCE = `${HEADER}U00001,Alpha PCN,QAA,NHS Alpha ICB,Y56,London,10000,2019-04-01,
 U00002,Bravo PCN,QBB,NHS Bravo ICB,Y58,South West,20000,2019-04-01,
+U00003,Charlie PCN,QCC,NHS Charlie ICB,Y59,South East,20000,2019-04-01,
+U00004,Delta PCN,QDD,NHS Delta ICB,Y60,Midlands,20000,2019-04-01,
 `;
+const spread = (pcn: string, n: number) =>
+  Array.from({ length: n }, (_, i) => referralEvent(pcn, `${pcn}-r${i}`, `2025-${MONTHS[i % 4]}-10`));
 const S2_UPLOADS = {
   'a.jsonl': [
     referralEvent('U00001', 'U00001-r0', '2025-04-10'),
     ...MONTHS.slice(1).map((m) => contact('U00001', 'U00001-r0', `C-${m}`, `2025-${m}-12`)),
   ],
-  'b.jsonl': Array.from({ length: 8 }, (_, i) => referralEvent('U00002', `U00002-r${i}`, `2025-${MONTHS[i % 4]}-10`)),
+  'b.jsonl': spread('U00002', 8),
+  'c.jsonl': spread('U00003', 13),
+  'd.jsonl': spread('U00004', 18),
 };
 
 describe('pcn_comparison publishes the PCN counts of rollout and cof_person as they do (s2)', () => {
@@ -81,23 +90,27 @@ describe('pcn_comparison publishes the PCN counts of rollout and cof_person as t
     for (const [k, v] of await publish('shared-s2', S2_REFERENCE, S2_UPLOADS, '2025-08-05T00:00:00Z')) docs.set(k, v);
   }, 120_000);
 
-  it('rollout suppresses both PCNs beside England exact 9', () => {
-    expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({ referrals: 9 });
+  it('rollout suppresses U00001 and U00002 beside England exact 40', () => {
+    expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({ referrals: 40 });
     expect(row('rollout', 'pcn', 'U00001', '2025/26')).toMatchObject({ referrals: '*' });
     expect(row('rollout', 'pcn', 'U00002', '2025/26')).toMatchObject({ referrals: '*' });
   });
 
-  it('pcn_comparison shows the same cells, so no rate and no funnel place for either', () => {
+  it('pcn_comparison shows the same cells, so no rate and no funnel place for U00001 and U00002', () => {
     for (const code of ['U00001', 'U00002'])
       expect(row('pcn_comparison', 'pcn', code, '2025/26'), code).toMatchObject({
         referrals: '*',
         referral_rate: '*',
         referral_rate_vs_national: null,
       });
+    for (const code of ['U00001', 'U00002', 'U00003', 'U00004'])
+      expect(row('pcn_comparison', 'pcn', code, '2025/26').referrals, code).toBe(
+        row('rollout', 'pcn', code, '2025/26').referrals,
+      );
   });
 
   it('every shared count is the same published value in both documents, and the scan finds nothing', () => {
-    for (const code of ['U00001', 'U00002']) {
+    for (const code of ['U00001', 'U00002', 'U00003', 'U00004']) {
       const outcomes = row('cof_person', 'pcn', code, '2025/26');
       const compared = row('pcn_comparison', 'pcn', code, '2025/26');
       for (const c of ['engagement_cohort', 'engaged', 'connected', 'wellbeing_measured', 'wellbeing_improved'])

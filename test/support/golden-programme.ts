@@ -15,11 +15,6 @@ export interface GoldenProgramme {
   now: Date;
   /** The publishing hook's time limit (a whole pipeline run on a shared machine). */
   timeoutMs?: number;
-  /**
-   * England's periods made up by fewer than 3 PCNs or dominated by one (review 8, N5): held (the default, as every
-   * deployment), or 'published' for a programme that tests the measures' arithmetic on England's rows of 2 to 4 PCNs.
-   */
-  englandPeriodsOfFewPcns?: 'held' | 'published';
 }
 
 /**
@@ -38,14 +33,7 @@ export function goldenProgramme(prefix: string, programme: GoldenProgramme) {
       writeFileSync(join(dir.path, name), text);
       files.push(join(dir.path, name));
     }
-    const receipts = await publishGolden(
-      dataDir,
-      files,
-      programme.reference,
-      programme.now,
-      docs,
-      programme.englandPeriodsOfFewPcns,
-    );
+    const receipts = await publishGolden(dataDir, files, programme.reference, programme.now, docs);
     expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
   }, programme.timeoutMs ?? 120_000);
   afterAll(() => dir.remove());

@@ -62,13 +62,11 @@ export async function publishGolden(
   reference: string,
   now: Date,
   docs: Map<string, MetricDocument>,
-  /** RefreshDeps.englandPeriodsOfFewPcns: 'published' only for the golden tests of the measures' arithmetic. */
-  englandPeriodsOfFewPcns?: 'held' | 'published',
 ): Promise<readonly Receipt[]> {
   const store = new FsObjectStore(dataDir);
   await stageReference(store, reference);
   const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
-  await refreshAndRead(dataDir, now, docs, englandPeriodsOfFewPcns);
+  await refreshAndRead(dataDir, now, docs);
   return summary.receipts;
 }
 
@@ -76,20 +74,10 @@ export async function publishGolden(
  * One refresh of `dataDir` on the clock `now` (DuckDB), then every published JSON document into `docs` by name
  * (`meta` for meta.json); metrics/packs/ holds the PDF packs made from them.
  */
-export async function refreshAndRead(
-  dataDir: string,
-  now: Date,
-  docs: Map<string, MetricDocument>,
-  englandPeriodsOfFewPcns?: 'held' | 'published',
-): Promise<void> {
+export async function refreshAndRead(dataDir: string, now: Date, docs: Map<string, MetricDocument>): Promise<void> {
   const store = new FsObjectStore(dataDir);
   const engine = new DuckDbEngine(dataDir);
-  await refreshMetrics({
-    store,
-    engine,
-    clock: () => now,
-    ...(englandPeriodsOfFewPcns ? { englandPeriodsOfFewPcns } : {}),
-  });
+  await refreshMetrics({ store, engine, clock: () => now });
   await engine.close();
   for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
     const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
