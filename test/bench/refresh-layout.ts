@@ -30,8 +30,12 @@ export const BENCH_DUCKDB: Readonly<Record<string, string>> = {
   enable_external_file_cache: 'false',
 };
 
+let instances = 0;
+
 export async function duck(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(':memory:', { ...BENCH_DUCKDB });
+  // Beyond the limit DuckDB spills: to a folder of each instance's own under the system temp folder.
+  const temp_directory = join(tmpdir(), `sp-outcomes-bench-duckdb-${process.pid}-${instances++}`);
+  const instance = await DuckDBInstance.create(':memory:', { ...BENCH_DUCKDB, temp_directory });
   return { instance, connection: await instance.connect() };
 }
 
