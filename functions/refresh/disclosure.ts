@@ -1172,6 +1172,24 @@ function protectComponent(
     const value = publishedCount(v);
     return value === undefined || sealsEquation(system, v) ? undefined : value;
   };
+  // Within a round nothing is suppressed until its targets are all chosen, so each variable's two scores are worked out
+  // once a round, not once per disclosure whose search reaches it (issue 17: every search may cross the component).
+  const memo = memoOf(system);
+  const remembered = (
+    score: (v: number) => number | undefined,
+    stamps: Int32Array,
+    scores: Float64Array,
+  ): ((v: number) => number | undefined) => {
+    const round = memo.round;
+    return (v) => {
+      if (stamps[v] !== round) {
+        stamps[v] = round;
+        scores[v] = score(v) ?? Number.NaN;
+      }
+      const value = scores[v] as number;
+      return Number.isNaN(value) ? undefined : value;
+    };
+  };
   let count = 0;
   for (;;) {
     const found = readerDisclosures(system, component, values) ?? [];
@@ -1183,10 +1201,13 @@ function protectComponent(
       continue;
     }
     const targets = new Set<number>();
+    memo.round++;
+    const unsealingNow = remembered(unsealing, memo.unsealingStamp, memo.unsealing);
+    const publishedCountNow = remembered(publishedCount, memo.countStamp, memo.count);
     for (const disclosure of found) {
       const target =
-        nearestVariable(system, disclosure.variable, unsealing) ??
-        nearestVariable(system, disclosure.variable, publishedCount);
+        nearestVariable(system, disclosure.variable, unsealingNow) ??
+        nearestVariable(system, disclosure.variable, publishedCountNow);
       // The component is connected: where one disclosure has no count near it, none has.
       if (target === undefined) break;
       targets.add(target);
@@ -1200,6 +1221,33 @@ function protectComponent(
     for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
     count += targets.size;
   }
+}
+
+/** protectComponent's scores of a system's variables in its current round (a round number, per variable). */
+interface ScoreMemo {
+  round: number;
+  readonly countStamp: Int32Array;
+  readonly count: Float64Array;
+  readonly unsealingStamp: Int32Array;
+  readonly unsealing: Float64Array;
+}
+
+/** One memo per audit system, made when first asked for and let go with the system. */
+const scoreMemos = new WeakMap<AuditSystem, ScoreMemo>();
+function memoOf(system: AuditSystem): ScoreMemo {
+  let memo = scoreMemos.get(system);
+  if (memo === undefined) {
+    const n = system.rowOf.length;
+    memo = {
+      round: 0,
+      countStamp: new Int32Array(n),
+      count: new Float64Array(n),
+      unsealingStamp: new Int32Array(n),
+      unsealing: new Float64Array(n),
+    };
+    scoreMemos.set(system, memo);
+  }
+  return memo;
 }
 
 /** What protecting a component did: cells suppressed, and where nothing was left to suppress, the rows stuck on. */

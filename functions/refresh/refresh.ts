@@ -265,6 +265,29 @@ export function parentFinder(geography: readonly GeographyRow[]) {
 export function partsFinder(geography: readonly GeographyRow[], parentOf: (row: Row) => readonly string[]) {
   const pcnCodes = [...new Set(geography.map((g) => g.pcn_code))].sort();
   const found = new Map<string, readonly Row[]>();
+  // Each period's PCNs by ICB, worked out once per period from every PCN's ICBs then (in code order): an ICB's parts
+  // are read from it, not by asking every PCN of England once per ICB and period (issue 17).
+  const byPeriod = new Map<string, Map<string, string[]>>();
+  const pcnsByIcb = (periodType: unknown, period: unknown) => {
+    const key = `${periodType}|${period}`;
+    let byIcb = byPeriod.get(key);
+    if (byIcb === undefined) {
+      byIcb = new Map();
+      for (const code of pcnCodes)
+        for (const icb of parentOf({
+          level: 'pcn',
+          code,
+          period_type: periodType ?? null,
+          period: period ?? null,
+        } as Row)) {
+          const codes = byIcb.get(icb);
+          if (codes) codes.push(code);
+          else byIcb.set(icb, [code]);
+        }
+      byPeriod.set(key, byIcb);
+    }
+    return byIcb;
+  };
   return (row: Row): readonly Row[] | undefined => {
     if (row.level !== 'icb') return undefined;
     const key = `${row.code}|${row.period_type}|${row.period}`;
@@ -276,7 +299,7 @@ export function partsFinder(geography: readonly GeographyRow[], parentOf: (row: 
         period_type: row.period_type ?? null,
         period: row.period ?? null,
       });
-      parts = pcnCodes.map(pcn).filter((part) => parentOf(part).includes(String(row.code)));
+      parts = (pcnsByIcb(row.period_type, row.period).get(String(row.code)) ?? []).map(pcn);
       found.set(key, parts);
     }
     return parts;

@@ -17,12 +17,36 @@
 -- the outcomes page (cof_person.episodes) are the same count. docs/methodology.md, "Referrals or people".
 -- Referrals, offers declined and referrals declined per PCN-month place, each counted there (a low-cardinality
 -- grouping); people below.
-WITH referral_declines AS (
-  -- Each referral_id's first decline, once per referral_id, so that a referral declined twice is one referral declined.
-  SELECT pcn_code, referral_id, min(occurred_on) AS first_declined_on
+WITH declines AS (
+  -- The declines in force, read once (issue 17: they were read twice, for the referrals declined and for the offers
+  -- declined): per referral_id and place, its first date and how many.
+  SELECT pcn_code, referral_id, icb_code, region_code, month, fy, min(occurred_on) AS first_declined_on,
+    count(*) AS declines
   FROM events_in_force
   WHERE event_type = 'declined'
-  GROUP BY pcn_code, referral_id
+  GROUP BY pcn_code, referral_id, icb_code, region_code, month, fy
+),
+
+decline_groups AS (
+  -- Each referral_id's declines joined to its episode once: a referral declined (`referred`) is one row, in its
+  -- episode's place, with its first decline, so that a referral declined twice is one referral declined; an offer
+  -- declined (a referral_id with no referral in force: the person declined before being referred) is a row per place of
+  -- its declines, each decline counted in its own month and area.
+  SELECT
+    e.referral_id IS NOT NULL AS referred,
+    d.pcn_code,
+    CASE WHEN e.referral_id IS NOT NULL THEN e.icb_code ELSE d.icb_code END AS icb_code,
+    CASE WHEN e.referral_id IS NOT NULL THEN e.region_code ELSE d.region_code END AS region_code,
+    CASE WHEN e.referral_id IS NOT NULL THEN e.month ELSE d.month END AS month,
+    CASE WHEN e.referral_id IS NOT NULL THEN e.fy ELSE d.fy END AS fy,
+    d.referral_id,
+    e.referred_on,
+    min(d.first_declined_on) AS first_declined_on,
+    sum(d.declines) AS declines
+  FROM declines AS d
+  LEFT JOIN episodes AS e
+    ON e.pcn_code = d.pcn_code AND e.referral_id = d.referral_id
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 ),
 
 places AS (
@@ -32,35 +56,29 @@ places AS (
     sum(declines) AS declines,
     sum(declined_after_referral) AS declined_after_referral
   FROM (
-    -- Referrals, and of them those declined: a decline on the referral's referral_id dated by the end of its
-    -- engagement window (the referral date + 3 months), the rule that makes it not engaged (episodes.sql), so that
-    -- of a cohort engaged and declined never add up to more than its referrals. Counted in the referral's month and
-    -- area, as the referral is.
-    SELECT
-      e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
-      count(*) AS referrals,
-      0 AS declines,
-      count(*) FILTER (
-        WHERE d.first_declined_on <= CAST(e.referred_on + INTERVAL '3' MONTH AS DATE)
-      ) AS declined_after_referral
+    -- Referrals, counted in their month and area.
+    SELECT e.pcn_code, e.icb_code, e.region_code, e.month, e.fy, count(*) AS referrals, 0 AS declines,
+      0 AS declined_after_referral
     FROM episodes AS e
-    LEFT JOIN referral_declines AS d
-      ON d.pcn_code = e.pcn_code AND d.referral_id = e.referral_id
     GROUP BY e.pcn_code, e.icb_code, e.region_code, e.month, e.fy
 
     UNION ALL
 
-    -- Offers declined: declines whose referral_id has no referral in force (the person declined before being
-    -- referred), each counted in its own month and area. These are the declines of the decline rate (declines /
-    -- (referrals + declines)): an offer declined is one more offer beside the referrals, a decline on a referral is
-    -- not (it would count one person twice: review 6, K3).
-    SELECT d.pcn_code, d.icb_code, d.region_code, d.month, d.fy, 0 AS referrals, count(*) AS declines,
-      0 AS declined_after_referral
-    FROM events_in_force AS d
-    LEFT JOIN episodes AS e
-      ON e.pcn_code = d.pcn_code AND e.referral_id = d.referral_id
-    WHERE d.event_type = 'declined' AND e.referral_id IS NULL
-    GROUP BY d.pcn_code, d.icb_code, d.region_code, d.month, d.fy
+    -- Of the referrals, those declined: a decline on the referral's referral_id dated by the end of its engagement
+    -- window (the referral date + 3 months), the rule that makes it not engaged (episodes.sql), so that of a cohort
+    -- engaged and declined never add up to more than its referrals; counted in the referral's month and area, as the
+    -- referral is. And the offers declined: these are the declines of the decline rate (declines / (referrals +
+    -- declines)): an offer declined is one more offer beside the referrals, a decline on a referral is not (it would
+    -- count one person twice: review 6, K3).
+    SELECT
+      pcn_code, icb_code, region_code, month, fy,
+      0 AS referrals,
+      CAST(COALESCE(sum(declines) FILTER (WHERE NOT referred), 0) AS BIGINT) AS declines,
+      count(*) FILTER (
+        WHERE referred AND first_declined_on <= CAST(referred_on + INTERVAL '3' MONTH AS DATE)
+      ) AS declined_after_referral
+    FROM decline_groups
+    GROUP BY pcn_code, icb_code, region_code, month, fy
   ) AS e
   GROUP BY pcn_code, icb_code, region_code, month, fy
 ),

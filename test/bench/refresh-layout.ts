@@ -20,8 +20,22 @@ export const BENCH_CACHE_DIR = process.env.BENCH_CACHE_DIR ?? join(tmpdir(), 'sp
 /** When every upload of the benchmark's datasets landed (the tie-break after recorded_at). */
 export const RECEIVED_AT = '2026-10-01T00:00:00.000Z';
 
+/**
+ * The bench's own DuckDB instances (layout, receipts, floor, amendments, Athena's scan): a memory limit, and no
+ * external file cache, which keeps what is read from every file until the memory limit (DuckDB's default: 80% of the
+ * machine's memory) and grew with each of the national layout's 132,000 objects (issue 17; duckdb-merger.ts).
+ */
+export const BENCH_DUCKDB: Readonly<Record<string, string>> = {
+  memory_limit: '2GB',
+  enable_external_file_cache: 'false',
+};
+
+let instances = 0;
+
 export async function duck(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(':memory:');
+  // Beyond the limit DuckDB spills: to a folder of each instance's own under the system temp folder.
+  const temp_directory = join(tmpdir(), `sp-outcomes-bench-duckdb-${process.pid}-${instances++}`);
+  const instance = await DuckDBInstance.create(':memory:', { ...BENCH_DUCKDB, temp_directory });
   return { instance, connection: await instance.connect() };
 }
 
