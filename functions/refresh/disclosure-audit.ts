@@ -843,11 +843,9 @@ function loadValue(system: AuditSystem, v: number): void {
   const { kind, value } = system.scratch;
   const r = system.rowOf[v] as number;
   const x = r < 0 ? undefined : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
-  // A row's count of no data (null: rollout's PCN in force that has sent nothing yet, M11) is 0 to a reader, exactly:
-  // it adds nothing to its area's count (red-team review 9, R9-1: read as 0 or more, it left a sealed `*` its slack).
-  if (typeof x === 'number' || (x === null && r >= 0)) {
+  if (typeof x === 'number') {
     kind[v] = VALUE_NUMBER;
-    value[v] = x ?? 0;
+    value[v] = x;
   } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
 }
 

@@ -55,7 +55,7 @@ import {
  *   figure is a lone unseen part of a published total, such as its year's, nor an area's month with no row beside its
  *   year: withholdRows). Not by giving an ICB's PCNs in force with no figure a row of `*` to unseal its `*` over
  *   exactly seven `*` (review 7, M12, undone in review 9, R9-1): such a row is told from a real one (rollout's list
- *   size, data_quality), so a reader reads it as 0 and the seven as 1 each; a row of no data reads as 0;
+ *   size, data_quality), so a reader reads it as 0 and the seven as 1 each, as the audit reads a row of no data;
  * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
  *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
@@ -1170,8 +1170,8 @@ export const WITHHELD_REASON =
 /**
  * The rows of `exact` that control left out of `published` (the audit's withholding), by period and document `keys`,
  * with the levels left out (red-team review 7, M8); undefined where none is. Only levels: a number of rows could count
- * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order (a part given a row with none of its
- * own is put in place of its row without figures, or after every row), so the two are walked side by side.
+ * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order, so the two are walked side by side (a
+ * published row the exact rows lack is passed over).
  */
 export function withheldBelowEngland(
   exact: readonly Row[],

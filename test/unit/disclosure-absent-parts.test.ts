@@ -7,8 +7,8 @@ import { buildAuditSystem, equationDisclosures, readerDisclosures } from '../../
  * An ICB's `*` over exactly seven `*` PCNs beside PCNs in force with no figure. Red-team review 7, M12, gave those PCNs
  * a row of `*` so that the ICB's `*` stood over nine; red-team review 9, R9-1: such a row is told from a real one
  * (rollout's list size and PCNs reporting null, no data_quality row), so a reader reads it as 0 and the seven as 1
- * each again. Now a row of no data reads as 0 (disclosure-audit.ts, loadValue) and the month is withheld below England,
- * as before M12. Worked by hand.
+ * each again. Now no PCN is given such a row (a row of no data, null, reads as 0: no variable of the audit's equations)
+ * and the month is withheld below England, as before M12. Worked by hand.
  *
  * England = R1 + R2; R1 = I1 + I2; R2 = J1; I1 = U1 + ... + U9 (nine PCNs in force, U8 and U9 sent nothing);
  * I2 = V1 + V2; J1 = W1 + W2. April 2025, referrals:
@@ -104,8 +104,9 @@ describe("an ICB's stuck * over PCNs in force with no figure (review 7 M12, undo
 
   it("reads a row's count of no data as exactly 0, not 0 or more: England's 20 over R1 20 and R2 null is R1 20", () => {
     // England 20 = R1 + R2; R1 = I1 = U1 (20, published 20: 18 to 22); R2 = J1 = W1, a later wave with no PCN
-    // onboarded (rollout: null). Read as 0 or more (before), R2 is 0 to 2 and R1 18 to 20: nothing pinned. Read as 0,
-    // R1 is England's 20, its unrounded value: recovered (and so I1 and U1, each R1's one part).
+    // onboarded (rollout: null; a cell of no figure is no variable of the audit's equations, so adds nothing). Read as
+    // 0 or more, R2 would be 0 to 2 and R1 18 to 20: nothing pinned. Read as 0, R1 is England's 20, its unrounded
+    // value: recovered (and so I1 and U1, each R1's one part).
     const published = [
       row('ENG', 20),
       row('R1', 20),
