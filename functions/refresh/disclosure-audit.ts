@@ -63,12 +63,6 @@ export interface AuditSpec {
    * of events, not of distinct people); a family is an area's year and its months with the same document `keys`.
    */
   readonly months?: { readonly columns: readonly string[]; readonly keys: readonly string[] };
-  /**
-   * Rows whose `*` may hide 0 as well as 1 to 7: the parts of an area some of whose parts in force, with no figure, were
-   * given a row of `*` (disclosure.ts, absentParts; red-team review 7, M12). A reader cannot tell which, so reads each
-   * as 0 to 7 (loosely: 0 or more, as a region's).
-   */
-  readonly maybeZero?: (row: Row) => boolean;
 }
 
 /** A disclosed cell: a published one, or an unpublished part of a moved PCN (`part`: the family it is a part of). */
@@ -164,14 +158,6 @@ interface AreaFamilies {
 const LEVEL_OTHER = 0;
 const LEVEL_NATIONAL = 1;
 const LEVEL_REGION = 2;
-/** A `*` that may hide 0 (AuditSpec.maybeZero): read as 0 to 7, or loosely as 0 or more. */
-const LEVEL_MAYBE_ZERO = 3;
-
-/** The least a `*` may hide as a reader reads it (as PRIMARY_SUPPRESSED, or loosely), by its variable's level. */
-function leastHidden(level: number, loosely: boolean): number {
-  if (level === LEVEL_MAYBE_ZERO) return 0;
-  return loosely ? (level === LEVEL_REGION ? 0 : 1) : PRIMARY_SUPPRESSED[0];
-}
 /** A variable's published value: none a reader can use (an unpublished part, null), a number, or `*`. */
 const VALUE_NONE = 0;
 const VALUE_NUMBER = 1;
@@ -338,14 +324,7 @@ export function buildAuditSystem(
   for (let v = reused === undefined ? 0 : reused.levelOf.length; v < rowOf.length; v++) {
     const r = rowOf.data[v] as number;
     const level = r < 0 ? undefined : (rows[r] as Row).level;
-    levelOf[v] =
-      level === 'national'
-        ? LEVEL_NATIONAL
-        : level === 'region'
-          ? LEVEL_REGION
-          : r >= 0 && spec.maybeZero?.(rows[r] as Row) === true
-            ? LEVEL_MAYBE_ZERO
-            : LEVEL_OTHER;
+    levelOf[v] = level === 'national' ? LEVEL_NATIONAL : level === 'region' ? LEVEL_REGION : LEVEL_OTHER;
   }
   const system = withComponents(
     rows,
@@ -998,11 +977,11 @@ function readerBounds(system: AuditSystem, variables: ArrayLike<number>, reader:
       }
     } else if (k === VALUE_SUPPRESSED) {
       if (reader === 'documented' && evident[v] === 0) {
-        lo[v] = leastHidden(levelOf[v] as number, false);
+        lo[v] = PRIMARY_SUPPRESSED[0];
         hi[v] = PRIMARY_SUPPRESSED[1];
       } else {
         // relaxedReader: a region's `*` may be 0 (beside England's exact figure), any other is 1 or more.
-        lo[v] = leastHidden(levelOf[v] as number, true);
+        lo[v] = levelOf[v] === LEVEL_REGION ? 0 : 1;
         hi[v] = Number.POSITIVE_INFINITY;
       }
     } else {
@@ -1220,10 +1199,10 @@ function documentedBox(system: AuditSystem, v: number, withEvident: boolean): vo
     }
   } else if (k === VALUE_SUPPRESSED) {
     if (!withEvident || evident[v] === 0) {
-      boxLo = leastHidden(system.levelOf[v] as number, false);
+      boxLo = PRIMARY_SUPPRESSED[0];
       boxHi = PRIMARY_SUPPRESSED[1];
     } else {
-      boxLo = leastHidden(system.levelOf[v] as number, true);
+      boxLo = system.levelOf[v] === LEVEL_REGION ? 0 : 1;
       boxHi = Number.POSITIVE_INFINITY;
     }
   } else {
@@ -1700,7 +1679,7 @@ function readAlone(
       boxLo = 0;
       boxHi = Number.POSITIVE_INFINITY;
     } else if (kind[v] === VALUE_SUPPRESSED && reading === READ_RELAXED) {
-      boxLo = leastHidden(levelOf[v] as number, true);
+      boxLo = levelOf[v] === LEVEL_REGION ? 0 : 1;
       boxHi = Number.POSITIVE_INFINITY;
     }
     aloneLo[i] = boxLo;
@@ -1738,7 +1717,7 @@ function markEvidentAlone(
     if (from > high || to < low) evident.push(i);
   }
   for (const i of evident) {
-    lo[i] = leastHidden(levelOf[equationVariables[first + i] as number] as number, true);
+    lo[i] = levelOf[equationVariables[first + i] as number] === LEVEL_REGION ? 0 : 1;
     hi[i] = Number.POSITIVE_INFINITY;
   }
 }

@@ -53,8 +53,9 @@ import {
  *   without months) the year's rows below England for that key are withheld (named in the document's summary:
  *   withheldBelowEngland; their figures are made `*` first and secondary suppression run again, so that no withheld
  *   figure is a lone unseen part of a published total, such as its year's, nor an area's month with no row beside its
- *   year: withholdRows); before withholding for an ICB's sealed `*` read alone, its PCNs in force with no figure are
- *   given a row of `*` and the rows controlled again (absentParts);
+ *   year: withholdRows). Not by giving an ICB's PCNs in force with no figure a row of `*` to unseal its `*` over
+ *   exactly seven `*` (review 7, M12, undone in review 9, R9-1): such a row is told from a real one (rollout's list
+ *   size, data_quality), so a reader reads it as 0 and the seven as 1 each, as the audit reads a row of no data;
  * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
  *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
@@ -114,13 +115,6 @@ export interface DisclosureRules {
   readonly areas?: {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
-    /**
-     * The areas in force within a row's area in its period (an ICB's PCNs, from the reference data: public), as rows
-     * naming them (level, code, period_type, period), whether or not the document has a row for them; undefined where
-     * the row's parts are not known so (a region's ICBs, England's regions). Where the audit is stuck on the row's `*`,
-     * its parts with no row are given a row of `*` before anything is withheld (absentParts).
-     */
-    readonly partsInForce?: (row: Row) => readonly Row[] | undefined;
   };
   /**
    * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
@@ -714,91 +708,13 @@ const WITHIN_ROW: Secondary = {};
  * Applies the rules to query rows; returns new rows, with England rows unchanged. `preSuppressed` names, per row, cells
  * below England to publish as `*` whatever they hold (a count another document controlling the same count suppressed:
  * shared-counts.ts, jointFixedPoint): they are suppressed before secondary suppression and the audit, which then treat
- * them as any other `*`. `filled` names parts in force with no figure to give a row of `*` from the start (another
- * document controlling the same count gave them one: withAbsentParts); where the audit is stuck on an area's `*` with
- * such parts (absentParts), the rows are controlled again with them, and only what is still stuck is withheld.
+ * them as any other `*`.
  */
 export function applyDisclosureControl(
   rows: readonly Row[],
   rules: DisclosureRules,
   preSuppressed?: (row: Row) => readonly string[],
-  filled: readonly Row[] = [],
 ): Row[] {
-  // Each round gives rows to parts that had none, so it ends.
-  for (let parts = filled; ; ) {
-    const { input, suppressedOf } = withAbsentParts(rows, parts, rules);
-    const imposed =
-      suppressedOf.size === 0
-        ? preSuppressed
-        : (row: Row) => [...(preSuppressed?.(row) ?? []), ...(suppressedOf.get(row) ?? [])];
-    const { published, fill } = controlRows(input, rules, imposed, maybeZeroWhere(parts, rules));
-    if (fill.length === 0) return published;
-    parts = [...parts, ...fill];
-  }
-}
-
-/**
- * The rows with a row for each of `parts` (level, code, period and the document's keys): an area in force with no
- * figure (an ICB's PCN that sent nothing). Its counts are 0, to be published `*` (`suppressedOf`, for the `preSuppressed`
- * of applyDisclosureControl) wherever its area's count is not 0 (where that is 0, so is every part's); its other figures
- * are null. A row the document has for it without figures (rollout's PCN in force that sent nothing: null, M11) is
- * replaced, keeping its other columns; otherwise the row is added at the end.
- */
-function withAbsentParts(
-  rows: readonly Row[],
-  parts: readonly Row[],
-  rules: DisclosureRules,
-): { input: readonly Row[]; suppressedOf: Map<Row, string[]> } {
-  const suppressedOf = new Map<Row, string[]>();
-  const { areas } = rules;
-  if (parts.length === 0 || areas === undefined) return { input: rows, suppressedOf };
-  const byKey = new Map(rows.map((row, i) => [areaKey(row, rules), i]));
-  const areaRow = new Map<string, Row>(rows.map((row) => [areas.totalOf(row), row]));
-  const input = [...rows];
-  for (const part of parts) {
-    const at = byKey.get(areaKey(part, rules));
-    const parents = areas.partOf(part).flatMap((key) => {
-      const parent = areaRow.get(key);
-      return parent === undefined ? [] : [parent];
-    });
-    // A new row has its area's columns, none with a figure.
-    const blank = Object.fromEntries(Object.keys(parents[0] ?? {}).map((column) => [column, null]));
-    const row: Row = at === undefined ? { ...blank, ...part } : { ...(input[at] as Row) };
-    const suppressed: string[] = [];
-    for (const column of rules.counts) {
-      const counted = parents.some((parent) => typeof parent[column] === 'number' && parent[column] !== 0);
-      const none = parents.some((parent) => parent[column] === 0);
-      row[column] = counted || none ? 0 : null;
-      if (counted) suppressed.push(column);
-    }
-    suppressedOf.set(row, suppressed);
-    if (at === undefined) input.push(row);
-    else input[at] = row;
-  }
-  return { input, suppressedOf };
-}
-
-/**
- * The rows whose `*` may hide 0 once `parts` are given rows of `*` (AuditSpec.maybeZero): every part below England of
- * an area that one of them is a part of. Undefined without parts.
- */
-function maybeZeroWhere(parts: readonly Row[], rules: DisclosureRules): ((row: Row) => boolean) | undefined {
-  const { areas } = rules;
-  if (parts.length === 0 || areas === undefined) return undefined;
-  const given = new Set(parts.flatMap((part) => areas.partOf(part)));
-  return (row) => !isNational(row) && areas.partOf(row).some((key) => given.has(key));
-}
-
-/**
- * applyDisclosureControl on rows given (with parts in force given rows, whose areas' parts' `*` may hide 0:
- * `maybeZero`): the published rows, or parts to give rows to.
- */
-function controlRows(
-  rows: readonly Row[],
-  rules: DisclosureRules,
-  preSuppressed: ((row: Row) => readonly string[]) | undefined,
-  maybeZero: ((row: Row) => boolean) | undefined,
-): { published: Row[]; fill: Row[] } {
   const out = rows.map((row) => controlRow(row, rules));
   if (preSuppressed !== undefined)
     for (let i = 0; i < out.length; i++) {
@@ -833,11 +749,10 @@ function controlRows(
     new Map(staff.map((s) => [s.headcount, s])),
   );
   secondary.run();
-  const { withheld, fill } = suppressRecoverable(out, rules, keys, secondary, maybeZero);
-  if (fill.length > 0) return { published: [], fill };
+  const withheld = suppressRecoverable(out, rules, keys, secondary);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
-  return { published: withheld.size === 0 ? out : out.filter((row) => !withheld.has(row)), fill };
+  return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
 }
 
 /** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
@@ -867,11 +782,10 @@ function suppressRecoverable(
   rules: DisclosureRules,
   keys: AuditKeys | undefined,
   secondary: SecondarySuppression,
-  maybeZero?: (row: Row) => boolean,
-): { withheld: Set<Row>; fill: Row[] } {
+): Set<Row> {
   const withheld = new Set<Row>();
-  if (rules.areas === undefined || keys === undefined) return { withheld, fill: [] };
-  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas, maybeZero };
+  if (rules.areas === undefined || keys === undefined) return withheld;
+  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,
@@ -942,21 +856,15 @@ function suppressRecoverable(
   while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
-    const sealedTotals: Row[] = [];
     for (const c of dirty) {
-      const { count, stuck, sealed } = protectComponent(system, c, suppressVariable, values);
+      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
-      if (sealed !== undefined) sealedTotals.push(...sealed);
     }
     if (suppressed === 0 && withhold.size === 0) {
       dirty = [];
       continue;
     }
-    // Before withholding: parts in force with no row, given a row of `*`, may leave the reader nothing to pin (the
-    // caller controls the rows again with them).
-    const fill = absentParts(sealedTotals, out, rules);
-    if (fill.length > 0) return { withheld, fill };
     secondary.run();
     if (withhold.size === 0) {
       sync();
@@ -967,7 +875,7 @@ function suppressRecoverable(
     withholdRows(out, withhold, withholdingKey, rules.counts, rules.periodKeys ?? [], withheld, secondary);
     rebuild();
   }
-  return { withheld, fill: [] };
+  return withheld;
 }
 
 /**
@@ -1081,42 +989,6 @@ function absentMonthsOfYears(
   return any;
 }
 
-/**
- * Red-team review 7, M12. Where the audit is stuck on a sealed equation read alone (a `*` total below England over
- * parts all `*` or 0: an ICB's `*` over exactly seven `*` PCNs reads as 7 over seven 1s) whose total's area has parts
- * in force with no figure (PCNs of the ICB that sent nothing: `partsInForce`), those parts are returned, to be given a
- * row of `*` (withAbsentParts) and the rows controlled again: the ICB's `*` then stands over more `*` than the one
- * equation can pin. A `*` of no row cannot be told from a `*` of a small count (documents sharing the count jointly show
- * it so too: refresh.ts, controlJointly), and its row says only that the PCN was in force, which the reference data
- * says. A reader knowing that, though, reads every `*` of a part of such an area as 0 to 7 (maybeZero), and so does the
- * audit then. Not where the figure is pinned from above (England's small figure over its regions): rows given there
- * pin the same, so the rows are withheld as before, as they are where the area has no part without a row.
- */
-function absentParts(sealedTotals: readonly Row[], out: readonly Row[], rules: DisclosureRules): Row[] {
-  const partsInForce = rules.areas?.partsInForce;
-  if (partsInForce === undefined || sealedTotals.length === 0) return [];
-  const columns = auditedColumns(rules);
-  const withFigures = new Set<string>();
-  for (const row of out)
-    if (columns.some((c) => typeof row[c] === 'number' || row[c] === SUPPRESSED)) withFigures.add(areaKey(row, rules));
-  const fill = new Map<string, Row>();
-  for (const area of sealedTotals)
-    for (const part of partsInForce(area) ?? []) {
-      const row: Row = { ...part };
-      for (const k of rules.periodKeys ?? []) row[k] = area[k] ?? null;
-      const key = areaKey(row, rules);
-      if (!withFigures.has(key)) fill.set(key, row);
-    }
-  return [...fill.values()];
-}
-
-/** A row's area, period and document keys, as one string. */
-function areaKey(row: Row, rules: DisclosureRules): string {
-  let key = `${row.level}|${row.code}|${row.period_type}|${row.period}`;
-  for (const k of rules.periodKeys ?? []) key += `|${String(row[k])}`;
-  return key;
-}
-
 function clearTouched(secondary: SecondarySuppression): void {
   secondary.touchedRows.length = 0;
   secondary.touchedColumns.length = 0;
@@ -1149,8 +1021,7 @@ function changedComponents(
 /**
  * Suppresses within one component until the reader finds nothing: for each recoverable cell the nearest published
  * non-zero count below England; where the component has none, its zeros below England. Returns how many cells it
- * suppressed, and the row of a recoverable cell where nothing was left to suppress (`stuck`; `sealed`: the rows of the
- * `*` totals below England of equations read alone so stuck, protectAlone).
+ * suppressed, and the row of a recoverable cell where nothing was left to suppress (`stuck`).
  */
 function protectComponent(
   system: AuditSystem,
@@ -1255,15 +1126,12 @@ interface Stuck {
   readonly count: number;
   /** A row of a figure still recovered: its period's rows below England are withheld. */
   readonly stuck?: Row;
-  /** The total rows of sealed equations read alone (a `*` below England over parts all `*` or 0), stuck on. */
-  readonly sealed?: readonly Row[];
 }
 
 /**
  * Protects what each equation of a component read alone pins (equationDisclosures), within each such equation
  * (withinEquation); returns how many cells it suppressed and, where it suppressed none, the row of a pin that holds
- * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are), and the total rows of the sealed
- * equations among them (`sealed`: their parts in force without a row may be given one, absentParts).
+ * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are).
  */
 function protectAlone(
   system: AuditSystem,
@@ -1282,43 +1150,24 @@ function protectAlone(
   // secondary suppression and the audit avoid sealing one where another cell will do, so it is left only where every
   // figure of its period below England is already `*` or sealed (a demo's community connections in January 2025).
   let certain: Row | undefined;
-  const sealed: Row[] = [];
   for (const { equation, disclosures } of equationDisclosures(system, component, undefined, values)) {
     const target =
       withinEquation(system, equation, publishedCount, true) ?? withinEquation(system, equation, publishedCount, false);
-    if (target !== undefined) {
-      targets.add(target);
-      continue;
-    }
-    const pinned = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
-    const total = pinned === undefined ? totalSuppressedBelowEngland(system, equation) : undefined;
-    if (total !== undefined && overAreas(system, equation)) sealed.push(total);
-    certain ??= pinned ?? (total === undefined ? undefined : disclosures[0]?.cell.row);
+    if (target !== undefined) targets.add(target);
+    else if (certain === undefined)
+      certain =
+        disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row ??
+        (totalSuppressedBelowEngland(system, equation) ? disclosures[0]?.cell.row : undefined);
   }
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
-  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain, sealed } : { count: targets.size };
+  return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
 }
 
-/** Whether equation e is an area's over the areas within it (not a row's columns, nor a year's months). */
-function overAreas(system: AuditSystem, e: number): boolean {
-  const { equationStart, equationVariables, rowOf, rows } = system;
-  const total = rows[rowOf[equationVariables[equationStart[e] as number] as number] as number] as Row | undefined;
-  for (let i = (equationStart[e] as number) + 1; i < (equationStart[e + 1] as number); i++) {
-    const r = rowOf[equationVariables[i] as number] as number;
-    if (r >= 0 && total !== undefined && (rows[r] as Row).code !== total.code) return true;
-  }
-  return false;
-}
-
-/**
- * The row of equation e's total where it is a `*` below England (every other figure of it `*` or 0 where nothing is
- * left in it); undefined otherwise.
- */
-function totalSuppressedBelowEngland(system: AuditSystem, e: number): Row | undefined {
+/** Whether equation e's total is a `*` below England (every other figure of it `*` or 0 where nothing is left in it). */
+function totalSuppressedBelowEngland(system: AuditSystem, e: number): boolean {
   const v = system.equationVariables[system.equationStart[e] as number] as number;
   const r = system.rowOf[v] as number;
-  const row = r < 0 ? undefined : (system.rows[r] as Row);
-  return row !== undefined && !isNational(row) && publishedValue(system, v) === SUPPRESSED ? row : undefined;
+  return r >= 0 && !isNational(system.rows[r] as Row) && publishedValue(system, v) === SUPPRESSED;
 }
 
 /**
@@ -1369,8 +1218,8 @@ export const WITHHELD_REASON =
 /**
  * The rows of `exact` that control left out of `published` (the audit's withholding), by period and document `keys`,
  * with the levels left out (red-team review 7, M8); undefined where none is. Only levels: a number of rows could count
- * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order (a part given a row with none of its
- * own is put in place of its row without figures, or after every row), so the two are walked side by side.
+ * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order, so the two are walked side by side (a
+ * published row the exact rows lack is passed over).
  */
 export function withheldBelowEngland(
   exact: readonly Row[],

@@ -1,4 +1,4 @@
-import { type MetaDocument, type MetricDocument, type MetricRow, SUPPRESSED } from '../contract/index.ts';
+import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
@@ -258,54 +258,6 @@ export function parentFinder(geography: readonly GeographyRow[]) {
   };
 }
 
-/**
- * The PCNs in force within an ICB's row in its period (parentFinder's PCNs of that ICB then), as rows naming them; other
- * areas: undefined. For disclosure control's `partsInForce` (red-team review 7, M12): the reference data is public.
- */
-export function partsFinder(geography: readonly GeographyRow[], parentOf: (row: Row) => readonly string[]) {
-  const pcnCodes = [...new Set(geography.map((g) => g.pcn_code))].sort();
-  const found = new Map<string, readonly Row[]>();
-  // Each period's PCNs by ICB, worked out once per period from every PCN's ICBs then (in code order): an ICB's parts
-  // are read from it, not by asking every PCN of England once per ICB and period (issue 17).
-  const byPeriod = new Map<string, Map<string, string[]>>();
-  const pcnsByIcb = (periodType: unknown, period: unknown) => {
-    const key = `${periodType}|${period}`;
-    let byIcb = byPeriod.get(key);
-    if (byIcb === undefined) {
-      byIcb = new Map();
-      for (const code of pcnCodes)
-        for (const icb of parentOf({
-          level: 'pcn',
-          code,
-          period_type: periodType ?? null,
-          period: period ?? null,
-        } as Row)) {
-          const codes = byIcb.get(icb);
-          if (codes) codes.push(code);
-          else byIcb.set(icb, [code]);
-        }
-      byPeriod.set(key, byIcb);
-    }
-    return byIcb;
-  };
-  return (row: Row): readonly Row[] | undefined => {
-    if (row.level !== 'icb') return undefined;
-    const key = `${row.code}|${row.period_type}|${row.period}`;
-    let parts = found.get(key);
-    if (parts === undefined) {
-      const pcn = (code: string): Row => ({
-        level: 'pcn',
-        code,
-        period_type: row.period_type ?? null,
-        period: row.period ?? null,
-      });
-      parts = (pcnsByIcb(row.period_type, row.period).get(String(row.code)) ?? []).map(pcn);
-      found.set(key, parts);
-    }
-    return parts;
-  };
-}
-
 /** The document published by the previous refresh, if any: what the alerts compare with. */
 async function previousDocument(store: ObjectStore, name: string): Promise<MetricDocument | undefined> {
   const bytes = await store.get(metricKey(name));
@@ -372,8 +324,6 @@ type BuildContext = DeriveContext & {
   generatedAt: string;
   dataAsOf: string | null;
   parentOf: (row: Row) => readonly string[];
-  /** The PCNs in force within an ICB's row in its period (partsFinder); without it, none are given rows (M12). */
-  partsInForce?: (row: Row) => readonly Row[] | undefined;
 };
 
 /**
@@ -385,7 +335,6 @@ export function controlDocument(
   raw: readonly Row[],
   context: BuildContext,
   preSuppressed?: (row: Row) => readonly string[],
-  filled?: readonly Row[],
 ): { exact: readonly Row[]; published: Row[] } {
   // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -402,13 +351,12 @@ export function controlDocument(
           areas: {
             partOf: (row: Row) => context.parentOf(row).map((parent) => family(parent, row)),
             totalOf: (row: Row) => family(row.code, row),
-            partsInForce: context.partsInForce,
           },
           periodKeys: definition.keys,
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
-  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules, preSuppressed, filled);
+  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules, preSuppressed);
   restoreEngland(published);
   return { exact, published };
 }
@@ -491,54 +439,20 @@ export function controlJointly(
       m.definition.beforeControl ? m.rows.map(m.definition.beforeControl) : m.rows,
     ]),
   );
-  const own = new Map(
+  const cells = new Map(
     members.map((m) => [
       m.definition.name,
       jointCells(m.definition.name, exactOf.get(m.definition.name) as Row[], joint),
     ]),
   );
-  // A PCN in force with no figure that one member gives a row of `*` (disclosure.ts, absentParts; review 7, M12) is a
-  // shared cell of every member, given the same row there: its `*` of nothing must look like any other `*` everywhere
-  // (rollout's no-data null beside it would say it is 0).
-  const cells = new Map([...own].map(([name, ids]) => [name, new Set(ids)]));
-  const filled = new Map<string, Row>();
-  const givenTo = new Map<string, readonly string[]>();
-  const noteFilled = (name: string, published: readonly Row[]) => {
-    const columns = joint.flatMap((count) => count.cells.filter((c) => c.document === name).map((c) => c.column));
-    const mine = own.get(name) as Set<string>;
-    for (const row of published) {
-      if (row.level === 'national' || !columns.some((column) => row[column] === SUPPRESSED)) continue;
-      for (const id of suppressedJointCells(name, [], [row], joint)) {
-        if (mine.has(id) || filled.has(id)) continue;
-        filled.set(id, { level: row.level, code: row.code, period_type: row.period_type, period: row.period } as Row);
-        for (const ids of cells.values()) ids.add(id);
-      }
-    }
-  };
   const { results, rounds, imposed } = jointFixedPoint(
     members.map((m) => m.definition.name),
     (name) => cells.get(name) as Set<string>,
     (name, imposedNow) => {
       const { definition, rows } = byName.get(name) as (typeof members)[number];
-      const mine = own.get(name) as Set<string>;
-      const parts: Row[] = [];
-      const given: string[] = [];
-      for (const id of imposedNow) {
-        const part = mine.has(id) ? undefined : filled.get(id);
-        if (part === undefined) continue;
-        parts.push(part);
-        given.push(id);
-      }
-      givenTo.set(name, given);
-      return controlDocument(definition, rows, context, imposedColumns(name, joint, imposedNow), parts);
+      return controlDocument(definition, rows, context, imposedColumns(name, joint, imposedNow));
     },
-    (name, result) => {
-      noteFilled(name, result.published);
-      const found = suppressedJointCells(name, result.exact, result.published, joint);
-      // A part given a row is `*` there (its count is the ICB's, not 0), or its row is withheld with its period's.
-      for (const id of givenTo.get(name) ?? []) found.add(id);
-      return found;
-    },
+    (name, result) => suppressedJointCells(name, result.exact, result.published, joint),
     undefined,
     // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9).
     (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint),
@@ -729,7 +643,6 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
         distributionRows,
       )
     : distributionRows;
-  const parentOf = parentFinder(geography);
   const context = {
     targets,
     // A Map: England's medians are made again from the held distribution if a period is found held later (settle).
@@ -737,8 +650,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     generatedAt,
     dataAsOf,
     completeMonths: asOf.completeMonths,
-    parentOf,
-    partsInForce: partsFinder(geography, parentOf),
+    parentOf: parentFinder(geography),
   };
   // Each document is built as soon as its rows are read, and the rows let go: a refresh never holds every metric's
   // rows and every document at once (issue 17: the Lambda has 2,048 MB for the Athena results, documents and packs).

@@ -634,8 +634,7 @@ export class EnglandRevisions {
       this.triggers.push({ document: definition.name, ...trigger });
     }
     // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
-    const fewGroups =
-      this.inputs.periodsOfFewPcns === 'published' ? [] : groupsMadeByFew(definition, found.cells, unitOf);
+    const fewGroups = groupsMadeByFew(definition, found.cells, unitOf);
     for (const { unit, ...trigger } of fewGroups) this.triggers.push({ document: definition.name, ...trigger });
     const entry: Revised = {
       definition,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
+import { WITHHELD_REASON } from '../../functions/refresh/disclosure.ts';
 import { tempDir } from '../support/files.ts';
 import {
   disclosureFindings,
@@ -12,25 +13,26 @@ import {
 } from '../support/golden.ts';
 
 /*
- * Red-team review 7, M12, through the whole pipeline (DuckDB). One small ICB whose PCNs mostly sent nothing: its count
- * is sealed (a `*` over exactly seven `*` PCNs, read alone as 7 over seven 1s), and before the fix the audit, with
- * nothing left to suppress in that equation, withheld the whole period below England for every area, so the other
- * regions' comparisons were lost for one small ICB.
+ * Red-team review 7, M12, and review 9, R9-1, through the whole pipeline (DuckDB). One small ICB whose PCNs mostly sent
+ * nothing: its count is sealed (a `*` over exactly seven `*` PCNs, read alone as 7 over seven 1s), and the audit, with
+ * nothing left to suppress in that equation, withholds the whole period below England for every area.
+ *
+ * M12 gave the ICB's PCNs in force with no figure a row of `*`, so that its `*` stood over nine. R9-1: those rows are
+ * told from real ones (rollout's list size and PCNs reporting null; no data_quality row), so a reader reads them as 0,
+ * and the seven as 1 each again. The filler rows are gone, and the period is withheld as before M12.
  *
  * Reference: QAA (Y56, London) has nine PCNs in force, U00001-U00009; QAB (Y56) U00010, U00011; QBB (Y58) U00012,
  * U00013; QCC (Y61) U00014, U00015.
- * Referrals, all on 2025-04-10 (one person each): U00001-U00007 1 each, U00008 and U00009 none (no row);
+ * Referrals, all on 2025-04-10 (one person each): U00001-U00007 1 each, U00008 and U00009 none (no upload);
  * U00010 20, U00011 25, U00012 30, U00013 40, U00014 15, U00015 22.
  * Exact: QAA 7, QAB 45, Y56 52; QBB = Y58 = 70; QCC = Y61 = 37; England 7 + 45 + 70 + 37 = 159.
- * Data as of 2025-04-30: the year 2025/26 so far is April, so each year row is its April row.
+ * Data as of 2025-04-30: the year 2025/26 so far is April, so each year row is its April row, sealed the same way.
  *
- * Published (rounded to 5, 1-7 `*`): QAA `*` over U00001-U00007 `*` each: exactly seven `*` parts, nothing else in the
- * equation to suppress. With the fix, QAA's PCNs in force with no row, U00008 and U00009, get a row of `*` (in each of
- * rollout, referral_sources and cof_person, which share the count jointly): QAA's `*` then stands over nine `*`, which
- * read as 1 to 7 contradicts (9 or more over at most 7) and pins nothing, and the rows below England are published:
- * Y58 70 = QBB 70 = U00012 30 + U00013 40; Y61 35 (37) = QCC 35 = U00014 15 + U00015 20 (22).
+ * Published (rounded to 5, 1-7 `*`): QAA `*` over U00001-U00007 `*` each, U00008 and U00009 of no data (rollout: null;
+ * no row elsewhere), read as 0: exactly seven `*` parts, nothing else in the equation to suppress. So April's and
+ * 2025/26's rows below England are withheld in rollout, referral_sources and cof_person (which share the count
+ * jointly), each naming them in its summary; England's 159 is published.
  */
-
 const HEADER = 'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to\n';
 const pcn = (n: number, icb: string, region: string, regionName: string) =>
   `U${String(n).padStart(5, '0')},PCN ${n},${icb},NHS ${icb} ICB,${region},${regionName},10000,2019-04-01,\n`;
@@ -68,7 +70,7 @@ afterAll(() => {
   for (const dir of dirs) dir.remove();
 });
 
-describe("an ICB's sealed count (a * over seven *) no longer withholds every area's period below England (M12)", () => {
+describe("an ICB's sealed count (a * over seven *) beside PCNs with no data withholds its period below England (R9-1)", () => {
   const docs = new Map<string, MetricDocument>();
   const row = rowFinder(docs);
   beforeAll(async () => {
@@ -85,33 +87,27 @@ describe("an ICB's sealed count (a * over seven *) no longer withholds every are
     expect(receipts.map((r) => [r.status, r.rows.rejected])).toEqual(files.map(() => ['accepted', 0]));
   }, 120_000);
 
-  it('publishes the other regions, ICBs and PCNs (before: withheld, England alone)', () => {
+  const SHARING = { rollout: 'referrals', referral_sources: 'referrals', cof_person: 'episodes' } as const;
+
+  it("publishes England's exact 159 and no row below it in each document sharing the count (M12: every area, U00008-9 *)", () => {
     expect(docs.get('rollout')?.data_as_of).toBe('2025-04-30');
-    for (const period of ['2025-04', '2025/26']) {
-      expect(row('rollout', 'national', 'ENG', period)).toMatchObject({ referrals: 159 });
-      expect(row('rollout', 'region', 'Y58', period)).toMatchObject({ referrals: 70 });
-      expect(row('rollout', 'icb', 'QBB', period)).toMatchObject({ referrals: 70 });
-      expect(row('rollout', 'pcn', 'U00012', period)).toMatchObject({ referrals: 30 });
-      expect(row('rollout', 'pcn', 'U00013', period)).toMatchObject({ referrals: 40 });
-      expect(row('rollout', 'region', 'Y61', period)).toMatchObject({ referrals: 35 });
-      expect(row('rollout', 'pcn', 'U00015', period)).toMatchObject({ referrals: 20 });
-      expect(row('referral_sources', 'region', 'Y58', period)).toMatchObject({ referrals: 70 });
-      expect(row('cof_person', 'region', 'Y61', period)).toMatchObject({ episodes: 35 });
+    for (const [name, column] of Object.entries(SHARING)) {
+      const rows = docs.get(name)?.rows ?? [];
+      for (const period of ['2025-04', '2025/26'])
+        expect(row(name, 'national', 'ENG', period)).toMatchObject({ [column]: 159 });
+      expect(rows.filter((r) => r.level !== 'national').map((r) => `${r.level} ${r.code} ${r.period}`)).toEqual([]);
     }
   });
 
-  it("gives QAA's PCNs with no row a row of * in every document sharing the count", () => {
-    for (const period of ['2025-04', '2025/26'])
-      for (const code of ['U00001', 'U00007', 'U00008', 'U00009']) {
-        expect(row('rollout', 'pcn', code, period)).toMatchObject({ referrals: '*' });
-        expect(row('referral_sources', 'pcn', code, period)).toMatchObject({ referrals: '*' });
-        expect(row('cof_person', 'pcn', code, period)).toMatchObject({ episodes: '*' });
-      }
-  });
-
-  it('withholds no row below England, so no document names any (M8)', () => {
-    for (const name of ['rollout', 'referral_sources', 'cof_person'])
-      expect(docs.get(name)?.summary?.withheld_below_england).toBeUndefined();
+  it('names the periods withheld below England in each (M8), never how many rows', () => {
+    for (const name of Object.keys(SHARING))
+      expect(docs.get(name)?.summary?.withheld_below_england).toEqual({
+        reason: WITHHELD_REASON,
+        withheld: [
+          { period_type: 'fy', period: '2025/26', levels: ['region', 'icb', 'pcn'] },
+          { period_type: 'month', period: '2025-04', levels: ['region', 'icb', 'pcn'] },
+        ],
+      });
   });
 
   it('the independent disclosure scan finds nothing recoverable', () => {

@@ -572,7 +572,41 @@ export function scanPublished(
   /** The periods of which the release holds England's figures (heldPeriodsOf(meta)). */
   held?: ReadonlySet<string>,
 ): string[] {
-  return [...scanDocuments(docs, parents, spec, held), ...sharedProblems(docs, spec), ...jointProblems(docs, spec)];
+  return [
+    ...scanDocuments(withNoDataAsZero(docs, spec), parents, spec, held),
+    ...sharedProblems(docs, spec),
+    ...jointProblems(docs, spec),
+  ];
+}
+
+/**
+ * The documents as a reader reads a PCN with no data (red-team review 9, R9-1): rollout's PCN row of a period whose
+ * list size is null (not onboarded then: no month with events yet, M11) says the PCN sent nothing in that period, so
+ * each of its counts there is 0 in every document, whatever it shows: a `*` given to it (a filler: review 7's M12 gave
+ * such PCNs a row of `*`) is read as 0, not 1 to 7.
+ */
+export function withNoDataAsZero(docs: readonly MetricDocument[], spec: ScanSpec): readonly MetricDocument[] {
+  const periodOf = (r: MetricRow) => `${r.code}|${r.period_type}|${r.period}`;
+  const none = new Set(
+    (docs.find((d) => d.name === 'rollout')?.rows ?? [])
+      .filter((r) => r.level === 'pcn' && r.list_size === null)
+      .map(periodOf),
+  );
+  if (none.size === 0) return docs;
+  return docs.map((doc) => {
+    const counts = [
+      ...(spec.counts[doc.name] ?? []),
+      ...(spec.groups?.[doc.name] ?? []).flatMap((g) => [g.total, ...g.parts]),
+      ...(spec.monthly?.[doc.name] ?? []),
+    ];
+    const zero = (r: MetricRow) => {
+      if (r.level !== 'pcn' || !none.has(periodOf(r))) return r;
+      const read: Record<string, unknown> = { ...r };
+      for (const c of counts) if (read[c] === '*') read[c] = 0;
+      return read as MetricRow;
+    };
+    return { ...doc, rows: doc.rows.map(zero) };
+  });
 }
 
 /**

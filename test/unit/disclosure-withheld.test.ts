@@ -86,7 +86,8 @@ describe('rows withheld below England are named in the summary (review 7, M8)', 
   });
 
   it('reads rows given to parts with none of their own (after every row) as no row withheld', () => {
-    // As control publishes a part in force given a row of `*` (absentParts): after the rows, or in place of its row.
+    // A published row the exact rows lack (review 7's M12 gave PCNs of no data one; none since review 9, R9-1) is
+    // passed over, after the rows or in place of one.
     const exact = chain('U1', '2025-04', 2, 30);
     const published = [...exact.map((r) => ({ ...r })), row('U2', '2025-04', 2, 0)];
     expect(withheldBelowEngland(exact, published, ['contacts'])).toBeUndefined();
