@@ -20,14 +20,22 @@ WITH months AS (
   FROM event_months AS e
   INNER JOIN onboarded AS o
     ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
+),
+
+-- The PCNs whose extract has stopped: last month reported before the cut-off (the parameter, in a WHERE clause as
+-- Athena requires of a prepared statement's ? parameters:
+-- https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html).
+stopped AS (
+  SELECT pcn_code, last_month
+  FROM onboarded
+  WHERE last_month < ?
 )
 
 SELECT
   m.month,
   count(DISTINCT s.pcn_code) AS pcns_submitting,
   count(DISTINCT CASE WHEN f.first_month <= m.month THEN p.pcn_code END) AS pcns_onboarded,
-  count(DISTINCT CASE WHEN f.first_month <= m.month AND f.last_month < m.month AND f.last_month < ? THEN p.pcn_code END)
-    AS pcns_stopped,
+  count(DISTINCT CASE WHEN f.first_month <= m.month AND x.last_month < m.month THEN p.pcn_code END) AS pcns_stopped,
   count(DISTINCT p.pcn_code) AS pcns_open
 FROM months AS m
 LEFT JOIN pcns AS p
@@ -35,6 +43,8 @@ LEFT JOIN pcns AS p
   AND (p.valid_to IS NULL OR p.valid_to >= CAST(m.month || '-01' AS DATE))
 LEFT JOIN onboarded AS f
   ON f.pcn_code = p.pcn_code
+LEFT JOIN stopped AS x
+  ON x.pcn_code = p.pcn_code
 LEFT JOIN event_months AS s
   ON s.pcn_code = p.pcn_code AND s.month = m.month AND s.month >= f.first_month
 GROUP BY m.month

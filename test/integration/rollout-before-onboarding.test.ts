@@ -148,7 +148,8 @@ describe("a PCN's months before its first upload", () => {
     // snapshots have no referral data beside them): 60 people over their FTE, each (10 + 10) / England's 2 snapshot
     // months = 10, 30: caseload 2, a year 2 x 12 / 4 months of referrals = 6, covering 60 of the 140 people (42.86%, published to a whole number: 43).
     // The PCNs left out hold 140 - 60 = 80, published as U00001's 40 and U00002's 40 (38..42 each): neither is pinned
-    // by the other (80 - 42 = 38 .. 80 - 38 = 42), so the figures are shown.
+    // by the other (80 - 42 = 38 .. 80 - 38 = 42), so the figures are shown. The covered FTE (30) is withheld: England's
+    // 40 less it is one PCN's, U00004's (review 9, R9-5: withheld wherever 1 or 2 PCNs' FTE is left out).
     const england = docs
       .get('workforce')
       ?.rows.find((r) => r.level === 'national' && r.period_type === 'fy' && r.period === '2025/26');
@@ -158,7 +159,7 @@ describe("a PCN's months before its first upload", () => {
       pcns_referring_without_snapshot: 2,
       caseload: null,
       caseload_pcns: 3,
-      caseload_fte: 30,
+      caseload_fte: null,
       caseload_covered: 2,
       caseload_covered_annualised: 6,
       caseload_coverage_pct: 43,

@@ -17,8 +17,9 @@ import type { JointCount } from '../../functions/refresh/shared-counts.ts';
  * `first`'s engaged is sealed at I1: `*` over seven `*` (7 over seven 1s), nothing in it left to suppress. M12 gave U8
  * and U9 a row of `*` in both documents; a reader tells those from real rows (they have no data: rollout's list size,
  * data_quality) and reads them as 0, so the seven are 1 each again. Now `first`'s April rows below England are
- * withheld; its withheld referrals are suppressed cells of `second` (joint control), so `second`'s I1 is `*` over seven
- * `*` too, and its April rows below England are withheld as well. Neither gives U8 or U9 a row.
+ * withheld, and no PCN is given a row. `second`, whose referrals are all 10 or more (multiples of 5), publishes every
+ * row as it is: the cells of rows `first` leaves out are not imposed on it (joint control, review 9: a left-out row shows
+ * nothing, and `second`'s referrals say nothing of `first`'s engaged).
  */
 const PARENT: Record<string, string> = {
   R1: 'ENG',
@@ -81,7 +82,7 @@ const JOINT: JointCount[] = [
 ];
 
 describe("an ICB's sealed * in one document of a joint count (review 7 M12, undone by review 9 R9-1)", () => {
-  it('withholds the month below England in both, giving no PCN a row of *', () => {
+  it('withholds the month below England in the sealed document, giving no PCN a row of *; the other publishes', () => {
     const codes = Object.keys(REFERRALS);
     const context = {
       targets: {} as Targets,
@@ -107,11 +108,11 @@ describe("an ICB's sealed * in one document of a joint count (review 7 M12, undo
     );
     // England's rows only, as exact; each document names April's rows below England withheld (M8).
     expect(first?.rows).toEqual([{ ...area('ENG'), referrals: 185, engaged: 122 }]);
-    expect(second?.rows).toEqual([{ ...area('ENG'), referrals: 185 }]);
-    for (const doc of [first, second])
-      expect(doc?.summary?.withheld_below_england).toEqual({
-        reason: WITHHELD_REASON,
-        withheld: [{ period_type: 'month', period: '2025-04', levels: ['region', 'icb', 'pcn'] }],
-      });
+    expect(first?.summary?.withheld_below_england).toEqual({
+      reason: WITHHELD_REASON,
+      withheld: [{ period_type: 'month', period: '2025-04', levels: ['region', 'icb', 'pcn'] }],
+    });
+    expect(second?.rows).toEqual(codes.map((code) => ({ ...area(code), referrals: REFERRALS[code] })));
+    expect(second?.summary?.withheld_below_england).toBeUndefined();
   });
 });
