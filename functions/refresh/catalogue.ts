@@ -303,6 +303,16 @@ const COF_PERSON_COUNTS = [
   ...prefixed('discharge_', DISCHARGES),
 ];
 
+/** equity's counts (each audited over its dimensions: DisclosureRules.partitions). */
+const EQUITY_COUNTS = [
+  'people_referred',
+  'engagement_cohort',
+  'engaged',
+  'connected',
+  'wellbeing_people',
+  'wellbeing_improved',
+] as const;
+
 export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'rollout',
@@ -494,7 +504,19 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       contacts: 'Number of link worker contacts (20 means 20 or more).',
       episodes: 'Referrals (episodes) with that many link worker contacts.',
     },
-    rules: { counts: ['episodes'], siblings: [(r) => `${r.level}|${r.code}|${r.period}`] },
+    rules: {
+      counts: ['episodes'],
+      siblings: [(r) => `${r.level}|${r.code}|${r.period}`],
+      // An area-year's bins add up to cof_person's outcome cohort of the area and year (sql/metrics: both count the
+      // episodes referred in the year on or before the same cut-off, 6 months before the data-as-of date): review 8, N2.
+      partitions: [
+        {
+          group: 'contacts',
+          columns: ['episodes'],
+          linkedTo: [{ document: 'cof_person', columns: { episodes: 'outcome_cohort' } }],
+        },
+      ],
+    },
     summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
@@ -799,15 +821,28 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people_referred_per_1000_annualised: 'The same a year (x 12 / months).',
     },
     rules: {
-      counts: [
-        'people_referred',
-        'engagement_cohort',
-        'engaged',
-        'connected',
-        'wellbeing_people',
-        'wellbeing_improved',
-      ],
+      counts: EQUITY_COUNTS,
       siblings: [(r) => `${r.level}|${r.code}|${r.period}|${r.dimension}`],
+      // Each person (referral) of an area-year is in one group of every dimension, so each dimension's groups add up to
+      // the same total (review 8, N1): people referred are rollout's people referred of the area and year (distinct
+      // people per PCN added up the areas, as here; a person whose referrals fall in two groups of a dimension counts
+      // in both, which a reader cannot see), the engagement counts cof_person's (the same referrals, cut-off and
+      // windows: sql/metrics/equity.sql, cof_person.sql). The PCN-deprivation quintiles are groups of PCNs, not of people.
+      partitions: [
+        {
+          dimension: 'dimension',
+          group: 'group',
+          columns: EQUITY_COUNTS,
+          rows: (r) => r.dimension !== 'pcn_imd_quintile',
+          linkedTo: [
+            { document: 'rollout', columns: { people_referred: 'people_referred' } },
+            {
+              document: 'cof_person',
+              columns: { engagement_cohort: 'engagement_cohort', engaged: 'engaged', connected: 'connected' },
+            },
+          ],
+        },
+      ],
     },
     // A PCN-deprivation quintile's row is the sum of its PCNs' rows in rollout (people referred: person ids are per
     // PCN) and cof_person (referrals of the engagement cohort): England's is a group of PCNs, not England's own total

@@ -11,7 +11,9 @@ import {
   type LoadedValues,
   loadAllValues,
   nearestVariable,
+  type Partition,
   PRIMARY_SUPPRESSED,
+  padPartitions,
   pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
@@ -135,6 +137,12 @@ export interface DisclosureRules {
    * secondary suppression or the audit of their own.
    */
   readonly describing?: readonly DescribingRule[];
+  /**
+   * Rows of an area and period that are groups of dimensions of the same people, each dimension's groups adding up to
+   * the same total (equity's dimensions, the contacts distribution's bins): audited as such (disclosure-audit.ts,
+   * Partition; review 8, N1 and N2).
+   */
+  readonly partitions?: readonly Partition[];
 }
 
 /** Columns describing the people of `counts` in a row (DisclosureRules.describing). */
@@ -716,6 +724,8 @@ export function applyDisclosureControl(
       if (isNational(row)) continue;
       for (const column of preSuppressed(rows[i] as Row)) if (typeof row[column] === 'number') row[column] = SUPPRESSED;
     }
+  // Groups within dimensions: a zero made `*` (a row added) where the dimensions alone pin a total (review 8, N1/N2).
+  if (rules.partitions !== undefined) out.push(...padPartitions(out, rules.partitions, rules.counts));
   const staff = rules.staff ?? [];
   const sensitive = [
     ...new Set([...rules.counts, ...staff.flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])])]),
@@ -779,7 +789,12 @@ function suppressRecoverable(
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return withheld;
-  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  let spec: AuditSpec = {
+    columns: auditedColumns(rules),
+    groups: rules.groups,
+    areas: rules.areas,
+    ...(rules.partitions === undefined ? {} : { partitions: rules.partitions }),
+  };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,
