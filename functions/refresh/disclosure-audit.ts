@@ -605,40 +605,7 @@ function partitionEquations(
   for (const partition of partitions) {
     const columns = partition.columns.filter((column) => columnIndex.has(column));
     if (columns.length === 0) continue;
-    const dimensionOf = (row: Row) => (partition.dimension === undefined ? '' : String(row[partition.dimension]));
-    // Rows by area and period, then by dimension; groups shown in England's rows and below, by period and dimension.
-    const families = new Map<string, Map<string, number[]>>();
-    const englandGroups = new Map<string, Set<string>>();
-    const groupsBelow = new Set<string>();
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r] as Row;
-      if (partition.rows !== undefined && !partition.rows(row)) continue;
-      const within = `${row.period_type}|${row.period}|${dimensionOf(row)}`;
-      const group = String(row[partition.group]);
-      if (row.level === 'national') {
-        let groups = englandGroups.get(within);
-        if (groups === undefined) {
-          groups = new Set();
-          englandGroups.set(within, groups);
-        }
-        groups.add(group);
-        continue;
-      }
-      groupsBelow.add(`${within}|${group}`);
-      const key = `${row.level}|${row.code}|${row.period_type}|${row.period}`;
-      let dimensions = families.get(key);
-      if (dimensions === undefined) {
-        dimensions = new Map();
-        families.set(key, dimensions);
-      }
-      const members = dimensions.get(dimensionOf(row));
-      if (members === undefined) dimensions.set(dimensionOf(row), [r]);
-      else members.push(r);
-    }
-    // The dimensions of each period with a group withheld below England.
-    const withheld = new Set<string>();
-    for (const [within, groups] of englandGroups)
-      for (const group of groups) if (!groupsBelow.has(`${within}|${group}`)) withheld.add(within);
+    const { families, withheld } = partitionFamilies(rows, partition);
     for (const [key, dimensions] of families) {
       const first = [...dimensions.values()][0]?.[0] as number;
       const firstRow = rows[first] as Row;
@@ -659,6 +626,41 @@ function partitionEquations(
       }
     }
   }
+}
+
+/**
+ * A partition's families below England (by area and period: the indices of their rows by dimension), and the
+ * dimensions of each period (`period_type|period|dimension`) with a group withheld below England (England's row for
+ * it and none below).
+ */
+function partitionFamilies(
+  rows: readonly Row[],
+  partition: Partition,
+): { families: Map<string, Map<string, number[]>>; withheld: Set<string> } {
+  const dimensionOf = (row: Row) => (partition.dimension === undefined ? '' : String(row[partition.dimension]));
+  const families = new Map<string, Map<string, number[]>>();
+  const englandGroups: string[] = [];
+  const groupsBelow = new Set<string>();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Row;
+    if (partition.rows !== undefined && !partition.rows(row)) continue;
+    const within = `${row.period_type}|${row.period}|${dimensionOf(row)}`;
+    const group = `${within}|${String(row[partition.group])}`;
+    if (row.level === 'national') {
+      englandGroups.push(group);
+      continue;
+    }
+    groupsBelow.add(group);
+    const key = `${row.level}|${row.code}|${row.period_type}|${row.period}`;
+    const dimensions = families.get(key) ?? new Map<string, number[]>();
+    families.set(key, dimensions);
+    const members = dimensions.get(dimensionOf(row)) ?? [];
+    dimensions.set(dimensionOf(row), members);
+    members.push(r);
+  }
+  const withheld = new Set<string>();
+  for (const group of englandGroups) if (!groupsBelow.has(group)) withheld.add(group.slice(0, group.lastIndexOf('|')));
+  return { families, withheld };
 }
 
 /**
@@ -712,83 +714,107 @@ export function padPartitions(
   counts: readonly string[],
 ): Row[] {
   const added: Row[] = [];
-  const areaOf = (row: Row) => `${row.level}|${row.code}|${row.period_type}|${row.period}`;
   for (const partition of partitions) {
-    const dimensionOf = (row: Row) => (partition.dimension === undefined ? '' : String(row[partition.dimension]));
     const columns = partition.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
     const stuck = new Set<string>();
     for (let round = 0; round < MAX_PAD_ROUNDS; round++) {
       const all = [...rows, ...added].filter((row) => partition.rows === undefined || partition.rows(row));
-      const system = buildAuditSystem(all, {
-        columns,
-        areas: { partOf: () => [], totalOf: () => '' },
-        partitions: [partition],
-      });
-      // The families pinned, each with the column pinned.
-      const pinned = new Map<string, string>();
-      for (let c = 0; c < system.components.length; c++)
-        for (const { cell } of readerDisclosures(system, c) ?? []) {
-          const key = areaOf(cell.row);
-          if (cell.row.level !== 'national' && !stuck.has(key) && !pinned.has(key)) pinned.set(key, cell.column);
-        }
+      const pinned = pinnedFamilies(all, partition, columns, stuck);
       if (pinned.size === 0) break;
-      // Groups by period and dimension (any area), and each pinned family's rows by dimension.
-      const groupsOf = new Map<string, Set<string>>();
-      const families = new Map<string, Map<string, Row[]>>();
-      for (const row of all) {
-        const within = `${row.period_type}|${row.period}|${dimensionOf(row)}`;
-        let groups = groupsOf.get(within);
-        if (groups === undefined) {
-          groups = new Set();
-          groupsOf.set(within, groups);
-        }
-        groups.add(String(row[partition.group]));
-        const key = areaOf(row);
-        if (!pinned.has(key)) continue;
-        let dimensions = families.get(key);
-        if (dimensions === undefined) {
-          dimensions = new Map();
-          families.set(key, dimensions);
-        }
-        const members = dimensions.get(dimensionOf(row));
-        if (members === undefined) dimensions.set(dimensionOf(row), [row]);
-        else members.push(row);
-      }
+      const { groupsOf, families } = dimensionsOf(all, partition, pinned);
       let padded = 0;
       for (const [key, column] of pinned) {
-        // The dimensions with a group to add, the one of the lowest cap first.
-        const cap = (members: readonly Row[]) =>
-          members.reduce((sum, row) => sum + (publishedInterval(row[column], false, PRIMARY_SUPPRESSED)?.[1] ?? 0), 0);
-        const candidates = [...(families.get(key) ?? new Map<string, Row[]>())]
-          .map(([dimension, members]) => {
-            const present = new Set(members.map((row) => String(row[partition.group])));
-            const first = members[0] as Row;
-            const absent = [...(groupsOf.get(`${first.period_type}|${first.period}|${dimension}`) ?? [])]
-              .filter((group) => !present.has(group))
-              .sort();
-            return { members, absent, cap: cap(members) };
-          })
-          .filter(({ absent }) => absent.length > 0)
-          .sort((a, b) => a.cap - b.cap);
-        const chosen = candidates[0];
-        if (chosen === undefined) {
-          stuck.add(key);
-          continue;
+        const row = padRow(families.get(key), groupsOf, partition, column, counts);
+        if (row === undefined) stuck.add(key);
+        else {
+          added.push(row);
+          padded++;
         }
-        const template = chosen.members[0] as Row;
-        const row: Row = {
-          ...template,
-          [partition.group]: typedLike(template[partition.group], chosen.absent[0] as string),
-        };
-        for (const count of counts) if (row[count] !== null && row[count] !== undefined) row[count] = '*';
-        added.push(row);
-        padded++;
       }
       if (padded === 0) break;
     }
   }
   return added;
+}
+
+const areaPeriodOf = (row: Row) => `${row.level}|${row.code}|${row.period_type}|${row.period}`;
+const dimensionIn = (partition: Partition, row: Row) =>
+  partition.dimension === undefined ? '' : String(row[partition.dimension]);
+
+/** The families (areas and periods below England, not `stuck`) whose dimensions alone pin a cell: one column each. */
+function pinnedFamilies(
+  rows: readonly Row[],
+  partition: Partition,
+  columns: readonly string[],
+  stuck: ReadonlySet<string>,
+): Map<string, string> {
+  const system = buildAuditSystem(rows, {
+    columns,
+    areas: { partOf: () => [], totalOf: () => '' },
+    partitions: [partition],
+  });
+  const pinned = new Map<string, string>();
+  for (let c = 0; c < system.components.length; c++)
+    for (const { cell } of readerDisclosures(system, c) ?? []) {
+      const key = areaPeriodOf(cell.row);
+      if (cell.row.level !== 'national' && !stuck.has(key) && !pinned.has(key)) pinned.set(key, cell.column);
+    }
+  return pinned;
+}
+
+/** The groups of each period and dimension (any area), and each pinned family's rows by dimension. */
+function dimensionsOf(
+  rows: readonly Row[],
+  partition: Partition,
+  pinned: ReadonlyMap<string, string>,
+): { groupsOf: Map<string, Set<string>>; families: Map<string, Map<string, Row[]>> } {
+  const groupsOf = new Map<string, Set<string>>();
+  const families = new Map<string, Map<string, Row[]>>();
+  for (const row of rows) {
+    const within = `${row.period_type}|${row.period}|${dimensionIn(partition, row)}`;
+    const groups = groupsOf.get(within) ?? new Set<string>();
+    groupsOf.set(within, groups);
+    groups.add(String(row[partition.group]));
+    const key = areaPeriodOf(row);
+    if (!pinned.has(key)) continue;
+    const dimensions = families.get(key) ?? new Map<string, Row[]>();
+    families.set(key, dimensions);
+    const members = dimensions.get(dimensionIn(partition, row)) ?? [];
+    dimensions.set(dimensionIn(partition, row), members);
+    members.push(row);
+  }
+  return { groupsOf, families };
+}
+
+/**
+ * The row to add to a pinned family: in the dimension of the lowest cap (for `column`) with a group it lacks, the first
+ * such group, every count `*`; undefined where no dimension lacks one.
+ */
+function padRow(
+  dimensions: ReadonlyMap<string, readonly Row[]> | undefined,
+  groupsOf: ReadonlyMap<string, ReadonlySet<string>>,
+  partition: Partition,
+  column: string,
+  counts: readonly string[],
+): Row | undefined {
+  const cap = (members: readonly Row[]) =>
+    members.reduce((sum, row) => sum + (publishedInterval(row[column], false, PRIMARY_SUPPRESSED)?.[1] ?? 0), 0);
+  let chosen: { template: Row; group: string; cap: number } | undefined;
+  for (const [dimension, members] of dimensions ?? []) {
+    const template = members[0] as Row;
+    const present = new Set(members.map((row) => String(row[partition.group])));
+    const absent = [...(groupsOf.get(`${template.period_type}|${template.period}|${dimension}`) ?? [])]
+      .filter((group) => !present.has(group))
+      .sort()[0];
+    if (absent === undefined) continue;
+    const capped = cap(members);
+    if (chosen === undefined || capped < chosen.cap) chosen = { template, group: absent, cap: capped };
+  }
+  if (chosen === undefined) return undefined;
+  const row: Row = { ...chosen.template, [partition.group]: typedLike(chosen.template[partition.group], chosen.group) };
+  for (const count of counts) if (row[count] !== null && row[count] !== undefined) row[count] = '*';
+  return row;
 }
 
 /** A group's label as the column holds its others (the contacts distribution's bins are numbers). */
