@@ -724,8 +724,6 @@ export function applyDisclosureControl(
       if (isNational(row)) continue;
       for (const column of preSuppressed(rows[i] as Row)) if (typeof row[column] === 'number') row[column] = SUPPRESSED;
     }
-  // Groups within dimensions: a zero made `*` (a row added) where the dimensions alone pin a total (review 8, N1/N2).
-  if (rules.partitions !== undefined) out.push(...padPartitions(out, rules.partitions, rules.counts));
   const staff = rules.staff ?? [];
   const sensitive = [
     ...new Set([...rules.counts, ...staff.flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])])]),

@@ -26,6 +26,7 @@ import {
 import { DATA_AS_OF_RULE, type DataAsOf, englandAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
 import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { linkPartitions } from './disclosure-audit.ts';
+import { controlPartitioned } from './partitions.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
@@ -320,7 +321,7 @@ export function controlDocument(
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
-  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules, preSuppressed);
+  const published = controlPartitioned(belowEngland(exact, definition.pcnGroups), rules, preSuppressed);
   restoreEngland(published);
   return { exact, published };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
+import { controlPartitioned } from '../../functions/refresh/partitions.ts';
 import {
   type AuditSpec,
   buildAuditSystem,
@@ -137,7 +137,7 @@ describe('the publisher protects groups within dimensions', () => {
       areas: AREAS,
       partitions: [EQUITY],
     };
-    const published = applyDisclosureControl(rows, rules);
+    const published = controlPartitioned(rows, rules);
     // U1: sex caps the total at 7 (female 7 -> `*`, no male row: 0), age floors it at 7 (seven 1s -> `*`): pinned. Of
     // the dimensions with a group to add (sex: male; age: 75-84, both in England's rows), sex has the lower cap (7
     // against 49): a row U1 sex male `*` is added (a zero made `*`). Then the total is 7 to 14 and each band 1 to 8.
