@@ -611,8 +611,11 @@ function partitionEquations(
       const firstRow = rows[first] as Row;
       for (const column of columns) {
         const c = columnIndex.get(column) as number;
+        // One dimension with its total unpublished says nothing (the total is its groups' sum, whatever they are).
+        const linked = partition.linked?.(firstRow, column);
+        if (dimensions.size < 2 && linked === undefined) continue;
         const total = part(first, c, `${key}|${column}: the total of every dimension`);
-        totals.set(total, partition.linked?.(firstRow, column));
+        totals.set(total, linked);
         for (const [dimension, members] of dimensions) {
           equations.open(total);
           for (const m of members) {
@@ -712,6 +715,11 @@ export function padPartitions(
   rows: readonly Row[],
   partitions: readonly Partition[],
   counts: readonly string[],
+  /**
+   * The codes of a row's parent areas in its period (England's for a region: ENG): a group is added only where each
+   * parent shows it (so the row's `*` is one of the parts of a published figure); without it, any area's groups.
+   */
+  parentsOf?: (row: Row) => readonly string[],
 ): Row[] {
   const added: Row[] = [];
   for (const partition of partitions) {
@@ -725,7 +733,7 @@ export function padPartitions(
       const { groupsOf, families } = dimensionsOf(all, partition, pinned);
       let padded = 0;
       for (const [key, column] of pinned) {
-        const row = padRow(families.get(key), groupsOf, partition, column, counts);
+        const row = padRow(families.get(key), groupsOf, partition, column, counts, parentsOf);
         if (row === undefined) stuck.add(key);
         else {
           added.push(row);
@@ -772,10 +780,13 @@ function dimensionsOf(
   const groupsOf = new Map<string, Set<string>>();
   const families = new Map<string, Map<string, Row[]>>();
   for (const row of rows) {
-    const within = `${row.period_type}|${row.period}|${dimensionIn(partition, row)}`;
-    const groups = groupsOf.get(within) ?? new Set<string>();
-    groupsOf.set(within, groups);
-    groups.add(String(row[partition.group]));
+    // By period and dimension (any area: ''), and by area too.
+    for (const area of ['', String(row.code)]) {
+      const within = `${area}|${row.period_type}|${row.period}|${dimensionIn(partition, row)}`;
+      const groups = groupsOf.get(within) ?? new Set<string>();
+      groupsOf.set(within, groups);
+      groups.add(String(row[partition.group]));
+    }
     const key = areaPeriodOf(row);
     if (!pinned.has(key)) continue;
     const dimensions = families.get(key) ?? new Map<string, Row[]>();
@@ -797,6 +808,7 @@ function padRow(
   partition: Partition,
   column: string,
   counts: readonly string[],
+  parentsOf?: (row: Row) => readonly string[],
 ): Row | undefined {
   const cap = (members: readonly Row[]) =>
     members.reduce((sum, row) => sum + (publishedInterval(row[column], false, PRIMARY_SUPPRESSED)?.[1] ?? 0), 0);
@@ -804,8 +816,12 @@ function padRow(
   for (const [dimension, members] of dimensions ?? []) {
     const template = members[0] as Row;
     const present = new Set(members.map((row) => String(row[partition.group])));
-    const absent = [...(groupsOf.get(`${template.period_type}|${template.period}|${dimension}`) ?? [])]
-      .filter((group) => !present.has(group))
+    const within = `${template.period_type}|${template.period}|${dimension}`;
+    const parents = parentsOf?.(template) ?? [''];
+    const shown = (group: string) =>
+      parents.every((parent) => groupsOf.get(`${parent}|${within}`)?.has(group) === true);
+    const absent = [...(groupsOf.get(`|${within}`) ?? [])]
+      .filter((group) => !present.has(group) && shown(group))
       .sort()[0];
     if (absent === undefined) continue;
     const capped = cap(members);

@@ -18,6 +18,8 @@ export function controlPartitioned(
   rows: readonly Row[],
   rules: DisclosureRules,
   preSuppressed?: (row: Row) => readonly string[],
+  /** The codes of a row's parent areas (refresh.ts parentFinder): a zero is shown only in a group its parents show. */
+  parentsOf?: (row: Row) => readonly string[],
 ): Row[] {
   const { partitions } = rules;
   if (partitions === undefined || partitions.length === 0) return applyDisclosureControl(rows, rules, preSuppressed);
@@ -28,7 +30,7 @@ export function controlPartitioned(
   let published = applyDisclosureControl(rows, without, preSuppressed);
   const zeros = new Set<Row>();
   for (let control = 0; control < MAX_CONTROLS; control++) {
-    const added = padPartitions(published, partitions, rules.counts);
+    const added = padPartitions(published, partitions, rules.counts, parentsOf);
     if (added.length === 0 && control > 0) break;
     for (const row of added) {
       const zero: Row = { ...row };

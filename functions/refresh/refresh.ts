@@ -321,7 +321,12 @@ export function controlDocument(
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
-  const published = controlPartitioned(belowEngland(exact, definition.pcnGroups), rules, preSuppressed);
+  const published = controlPartitioned(
+    belowEngland(exact, definition.pcnGroups),
+    rules,
+    preSuppressed,
+    context.parentOf,
+  );
   restoreEngland(published);
   return { exact, published };
 }
