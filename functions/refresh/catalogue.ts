@@ -496,7 +496,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Link worker contacts per referral',
     description: `Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date, by the number of link worker contacts ${OUTCOME_WINDOW} (20 or more counted together).`,
     file: 'contacts_distribution',
-    version: '1',
+    // 2: its bins add up to cof_person's outcome cohort in the disclosure audit (review 8, N2): more `*` below England,
+    // and a zero shown `*` where the bins and the cohort would pin it. No exact figure changes.
+    version: '2',
+    changes: [{ version: '2', from: '1', columns: [] }],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
     definitions: {
@@ -791,7 +794,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Equity',
     description: `People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice), ${ENGAGEMENT_WINDOW}, and cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their window closed); wellbeing counts people, measured on referrals made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}. Method: docs/methodology.md.`,
     file: 'equity',
-    version: '2', // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8)
+    // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8); 3: the groups of
+    // each dimension add up to one total in the disclosure audit (review 8, N1): more `*` below England, and a zero
+    // shown `*` where the dimensions would pin a total. No exact figure changes (England's are as before).
+    version: '3',
+    changes: [{ version: '3', from: '2', columns: [] }],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),

@@ -12,8 +12,8 @@ import {
 
 /*
  * Review 8, N2: the contacts distribution against cof_person's outcome cohort (a sum across documents).
- * U00001 (QAA, Y56): 7 referrals in April 2025 with 0, 1, 2, 3, 4, 5 and 6 link worker contacts (in May). U00002 (QAA):
- * 10 referrals with each of 0..7 contacts (80); U00003 (QBB, Y58): 10 with each of 0..6 (70). Every PCN also sends one
+ * U00001 (QAA, Y56): 7 referrals in April 2025 with 0, 1, 2, 3, 4, 5 and 6 link worker contacts (in May). U00002 (QAA)
+ * and U00003 (QBB, Y58): 10 referrals with each of 0..7 contacts (80 each). Every PCN also sends one
  * referral a month May-October (after the outcome cohort). Refresh 5 Nov 2025: data as of 31 Oct, outcome cohort =
  * referred on or before 30 April. Before the fix U00001's outcome cohort was `*` (at most 7) and its seven bins `*`
  * (at least 7): exactly 7, each bin exactly 1, so splw_contacts exactly 0 + 1 + ... + 6 = 21 (published 20).
@@ -41,7 +41,7 @@ beforeAll(async () => {
   for (const [pcn, per, most] of [
     ['U00001', 1, 6],
     ['U00002', 10, 7],
-    ['U00003', 10, 6],
+    ['U00003', 10, 7],
   ] as const) {
     const april: GoldenEvent[] = [];
     const may: GoldenEvent[] = [];
@@ -72,12 +72,16 @@ describe("the contacts distribution against cof_person's outcome cohort (review 
       (r) => r.level === 'pcn' && r.code === 'U00001' && r.period === '2025/26',
     )?.outcome_cohort;
     expect(cohort).toBe('*');
+    // U00001's bins 0..6 (1 each) are `*`, its cohort `*` (at most 7): the bins floor it at 7. Bin 7 (shown by QAA,
+    // U00002's 10) is added, a zero shown `*`: the bins now say 8 or more against at most 7, so a reader cannot take
+    // every `*` as 1 to 7 and nothing is pinned. Nothing withheld.
+    expect(bins).toEqual(Object.fromEntries([0, 1, 2, 3, 4, 5, 6, 7].map((k) => [String(k), '*'])));
     // The reader's bounds: at most 7 (cof_person's `*`); at least one per bin shown `*` (a rounded bin 8 or more).
     const least = Object.values(bins).reduce<number>(
       (s, v) => s + (v === '*' ? 1 : v === 0 ? 0 : Math.max(8, Number(v) - 2)),
       0,
     );
-    expect(least === 7).toBe(false);
+    expect(least).toBe(8);
   });
 
   it('leaves nothing the scan recovers, and England as counted', () => {
@@ -85,7 +89,7 @@ describe("the contacts distribution against cof_person's outcome cohort (review 
     const england = (docs.get('contacts_distribution')?.rows ?? []).filter(
       (r) => r.level === 'national' && r.period === '2025/26',
     );
-    // Bins 0..6: 1 + 10 + 10 = 21 each; bin 7: U00002's 10.
+    // Bins 0..6: 1 + 10 + 10 = 21 each; bin 7: 10 + 10.
     expect(Object.fromEntries(england.map((r) => [r.contacts, r.episodes]))).toEqual({
       0: 21,
       1: 21,
@@ -94,7 +98,7 @@ describe("the contacts distribution against cof_person's outcome cohort (review 
       4: 21,
       5: 21,
       6: 21,
-      7: 10,
+      7: 20,
     });
   });
 });
