@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { controlPartitioned } from '../../functions/refresh/partitions.ts';
 import {
   type AuditSpec,
   buildAuditSystem,
@@ -9,6 +8,7 @@ import {
   type Partition,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
+import { controlPartitioned } from '../../functions/refresh/partitions.ts';
 
 /*
  * Groups within dimensions (review 8, N1 and N2): the rows of one area and year whose groups of each dimension add up
