@@ -720,8 +720,9 @@ export function padPartitions(
    * parent shows it (so the row's `*` is one of the parts of a published figure); without it, any area's groups.
    */
   parentsOf?: (row: Row) => readonly string[],
-): Row[] {
+): { added: Row[]; suppressed: { row: Row; column: string }[] } {
   const added: Row[] = [];
+  const suppressed: { row: Row; column: string }[] = [];
   for (const partition of partitions) {
     const columns = partition.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
@@ -734,16 +735,36 @@ export function padPartitions(
       let padded = 0;
       for (const [key, column] of pinned) {
         const row = padRow(families.get(key), groupsOf, partition, column, counts, parentsOf);
-        if (row === undefined) stuck.add(key);
-        else {
+        if (row !== undefined) {
           added.push(row);
           padded++;
+          continue;
         }
+        // No group to add: the smallest count of the dimension of the lowest cap is suppressed instead (read as 1 to
+        // 7 it lowers the cap below the floor, so the reader knows some `*` is not; the document is controlled again).
+        const count = smallestCount(families.get(key), column);
+        stuck.add(key);
+        if (count !== undefined) suppressed.push({ row: count, column });
       }
       if (padded === 0) break;
     }
   }
-  return added;
+  return { added, suppressed };
+}
+
+/** The smallest published count above 0 of a family's dimension of the lowest cap (for `column`), if any. */
+function smallestCount(dimensions: ReadonlyMap<string, readonly Row[]> | undefined, column: string): Row | undefined {
+  const cap = (members: readonly Row[]) =>
+    members.reduce((sum, row) => sum + (publishedInterval(row[column], false, PRIMARY_SUPPRESSED)?.[1] ?? 0), 0);
+  let best: { cap: number; row: Row } | undefined;
+  for (const members of dimensions?.values() ?? []) {
+    const counts = members.filter((row) => typeof row[column] === 'number' && (row[column] as number) > 0);
+    if (counts.length === 0) continue;
+    const smallest = counts.reduce((a, b) => ((b[column] as number) < (a[column] as number) ? b : a));
+    const capped = cap(members);
+    if (best === undefined || capped < best.cap) best = { cap: capped, row: smallest };
+  }
+  return best?.row;
 }
 
 const areaPeriodOf = (row: Row) => `${row.level}|${row.code}|${row.period_type}|${row.period}`;

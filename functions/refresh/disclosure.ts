@@ -13,7 +13,6 @@ import {
   nearestVariable,
   type Partition,
   PRIMARY_SUPPRESSED,
-  padPartitions,
   pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
@@ -139,8 +138,8 @@ export interface DisclosureRules {
   readonly describing?: readonly DescribingRule[];
   /**
    * Rows of an area and period that are groups of dimensions of the same people, each dimension's groups adding up to
-   * the same total (equity's dimensions, the contacts distribution's bins): audited as such (disclosure-audit.ts,
-   * Partition; review 8, N1 and N2).
+   * the same total (equity's dimensions, the contacts distribution's bins; disclosure-audit.ts, Partition; review 8, N1
+   * and N2): protected by partitions.ts (controlPartitioned), not by this module's audit.
    */
   readonly partitions?: readonly Partition[];
 }
@@ -787,12 +786,7 @@ function suppressRecoverable(
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return withheld;
-  let spec: AuditSpec = {
-    columns: auditedColumns(rules),
-    groups: rules.groups,
-    areas: rules.areas,
-    ...(rules.partitions === undefined ? {} : { partitions: rules.partitions }),
-  };
+  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,

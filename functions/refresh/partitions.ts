@@ -23,22 +23,32 @@ export function controlPartitioned(
 ): Row[] {
   const { partitions } = rules;
   if (partitions === undefined || partitions.length === 0) return applyDisclosureControl(rows, rules, preSuppressed);
-  // First without the partitions' equations, to find the families the dimensions pin before the audit protects them
-  // (it can only suppress counts near them, or withhold: where every cell of the family is `*`, a zero made `*` is the
-  // protection); then with them, until the rows published pin no family.
+  // The document's own audit (disclosure.ts) leaves the partitions aside: where every cell of a family pinned is `*`
+  // already, no count near it can be suppressed to help, and the audit would withhold the key in every area (on the
+  // 2% demo: whole years of equity and of the contacts distribution). A zero made `*` is the protection here.
   const { partitions: _, ...without } = rules;
   let published = applyDisclosureControl(rows, without, preSuppressed);
   const zeros = new Set<Row>();
-  for (let control = 0; control < MAX_CONTROLS; control++) {
-    const added = padPartitions(published, partitions, rules.counts, parentsOf);
-    if (added.length === 0 && control > 0) break;
+  // Cells to suppress, by their row's area, period, keys and column (rows are made anew by each control).
+  const keyOf = (row: Row) =>
+    JSON.stringify([row.level, row.code, row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => row[k])]);
+  const suppress = new Map<string, Set<string>>();
+  for (let control = 1; control < MAX_CONTROLS; control++) {
+    const { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf);
+    if (added.length === 0 && suppressed.length === 0) break;
     for (const row of added) {
       const zero: Row = { ...row };
       for (const count of rules.counts) if (zero[count] === '*') zero[count] = 0;
       zeros.add(zero);
     }
-    published = applyDisclosureControl([...rows, ...zeros], rules, (row) =>
-      zeros.has(row) ? rules.counts : (preSuppressed?.(row) ?? []),
+    for (const { row, column } of suppressed) {
+      const key = keyOf(row);
+      suppress.set(key, new Set([...(suppress.get(key) ?? []), column]));
+    }
+    published = applyDisclosureControl([...rows, ...zeros], without, (row) =>
+      zeros.has(row)
+        ? rules.counts
+        : [...(preSuppressed?.(row) ?? []), ...(suppress.size === 0 ? [] : (suppress.get(keyOf(row)) ?? []))],
     );
   }
   return published;

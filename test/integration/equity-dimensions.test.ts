@@ -88,16 +88,20 @@ describe('equity: the groups of one dimension against another (review 8, N1)', (
     expect([male?.engagement_cohort, male?.engaged, male?.connected]).toEqual(['*', '*', '*']);
   });
 
-  it('U00004: white (at most 7) against five bands (at least 5) pins nothing', () => {
-    // White 12 -> 10 would cap at 12 against 45-54 10 (at least 8) and four `*` (12): the audit made 45-54 `*`, and
-    // secondary suppression white: at most 7 (white `*`), at least 5 (five `*`).
+  it('U00004: its one-group dimensions `*` against bands of 12 or more pin nothing', () => {
+    // 12 white women of decile 2: female, white and decile 2 are each the area's only group (12 -> 10, then `*`: the
+    // ICB's female, white and decile 2 rows are U00004's alone beside U00003's men, so secondary suppression takes
+    // them); age: four `*` (at least 4) and 45-54 10 (at least 8): 12 or more against `*` (at most 7), a contradiction
+    // that tells the reader those `*` are not counts of 1 to 7 (secondary), so no count is pinned.
+    expect(cells('U00004', 'sex')).toEqual({ female: '*' });
     expect(cells('U00004', 'ethnicity_group')).toEqual({ white: '*' });
+    expect(cells('U00004', 'imd_decile')).toEqual({ 2: '*' });
     expect(cells('U00004', 'age_band')).toEqual({
       '0-17': '*',
       '18-24': '*',
       '25-34': '*',
       '35-44': '*',
-      '45-54': '*',
+      '45-54': 10,
     });
   });
 
