@@ -24,7 +24,7 @@ import {
   recoverCompactions,
 } from './compact.ts';
 import { DATA_AS_OF_RULE, type DataAsOf, englandAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
-import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
+import { DISCLOSURE_NOTE, MIN_COUNT } from './disclosure.ts';
 import { linkPartitions } from './disclosure-audit.ts';
 import { controlPartitioned } from './partitions.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
