@@ -784,8 +784,13 @@ function pinnedFamilies(
     partitions: [partition],
   });
   const pinned = new Map<string, string>();
+  // The family read whole, and each of its equations alone (a reader may take one alone: where people counted in two
+  // groups make the dimensions contradict, one dimension against the total published elsewhere still pins).
   for (let c = 0; c < system.components.length; c++)
-    for (const { cell } of readerDisclosures(system, c) ?? []) {
+    for (const { cell } of [
+      ...(readerDisclosures(system, c) ?? []),
+      ...equationDisclosures(system, c).flatMap((e) => e.disclosures),
+    ]) {
       const key = areaPeriodOf(cell.row);
       if (cell.row.level !== 'national' && !stuck.has(key) && !pinned.has(key)) pinned.set(key, cell.column);
     }
