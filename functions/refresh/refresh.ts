@@ -24,7 +24,9 @@ import {
   recoverCompactions,
 } from './compact.ts';
 import { DATA_AS_OF_RULE, type DataAsOf, englandAsOf, PUBLISHED_THROUGH, publishCompleteMonths } from './data-as-of.ts';
-import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
+import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
+import { linkPartitions } from './disclosure-audit.ts';
+import { controlPartitioned } from './partitions.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
@@ -353,6 +355,8 @@ export function controlDocument(
   context: BuildContext,
   preSuppressed?: (row: Row) => readonly string[],
   filled?: readonly Row[],
+  /** The documents published before, for totals another document publishes (DisclosureRules.partitions). */
+  documentOf?: SharedContext['documentOf'],
 ): { exact: readonly Row[]; published: Row[] } {
   // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -372,10 +376,19 @@ export function controlDocument(
             partsInForce: context.partsInForce,
           },
           periodKeys: definition.keys,
+          ...(definition.rules.partitions === undefined || documentOf === undefined
+            ? {}
+            : { partitions: linkPartitions(definition.rules.partitions, documentOf) }),
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
-  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules, preSuppressed, filled);
+  const published = controlPartitioned(
+    belowEngland(exact, definition.pcnGroups),
+    rules,
+    preSuppressed,
+    filled,
+    context.parentOf,
+  );
   restoreEngland(published);
   return { exact, published };
 }
@@ -401,7 +414,8 @@ export function buildDocument(
   /** Its rows already controlled (joint control), else controlled here. */
   controlled?: { exact: readonly Row[]; published: Row[] },
 ): MetricDocument {
-  const { exact, published } = controlled ?? controlDocument(definition, raw, context);
+  const { exact, published } =
+    controlled ?? controlDocument(definition, raw, context, undefined, undefined, shared?.documentOf);
   // Counts shared with documents built before: their controlled cells, before any rate or funnel is made from them.
   if (shared !== undefined) {
     const crossDocument = { ...shared, parentOf: context.parentOf };

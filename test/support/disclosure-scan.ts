@@ -18,6 +18,8 @@ import {
   cellOf,
   type Disclosure,
   equationDisclosures,
+  linkPartitions,
+  type Partition,
   PRIMARY_SUPPRESSED,
   readerDisclosures,
   relaxedReader,
@@ -81,6 +83,12 @@ export interface ScanSpec {
   readonly totals?: Readonly<Record<string, readonly string[]>>;
   /** Counts per document whose financial year is the sum of its months (events; not distinct people or staff). */
   readonly monthly?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Rows of an area and period that are groups of dimensions of the same people or referrals, per document: each
+   * dimension's groups add up to one total, unpublished or published by another document (`linkedTo`: equity's
+   * people referred are rollout's, the contacts distribution's bins add up to cof_person's outcome cohort).
+   */
+  readonly partitions?: Readonly<Record<string, readonly Partition[]>>;
   /** Columns of a row adding up to another, per document. */
   readonly groups?: Readonly<Record<string, readonly { readonly total: string; readonly parts: readonly string[] }[]>>;
   /** Rates per document: column, numerator, denominator, per. */
@@ -326,8 +334,13 @@ function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[
  * Counts recovered exactly: the audit's bounds propagation over the document's equations, as built here from the
  * reference file and the meta document (not from the refresh's geography), with the reader of the published figures.
  */
-function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
-  const problems = recoveredCells(doc, parents, spec).map(({ row: r, column, part }) => {
+function recoveredProblems(
+  doc: MetricDocument,
+  parents: Parents,
+  spec: ScanSpec,
+  docs: readonly MetricDocument[],
+): string[] {
+  const problems = recoveredCells(doc, parents, spec, docs).map(({ row: r, column, part }) => {
     const what = part === undefined ? `${column} = ${r[column]}` : `${column}: its part in ${part}`;
     return `${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`;
   });
@@ -347,7 +360,13 @@ export interface RecoveredCell {
  * The cells a reader recovers exactly (recoveredProblems), with the values recovered (a bench compares them with the
  * exact figures: test/bench/disclosure-scan-documents.ts); a cell may come twice (with and without the months).
  */
-export function recoveredCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
+export function recoveredCells(
+  doc: MetricDocument,
+  parents: Parents,
+  spec: ScanSpec,
+  /** The other documents published with it (for the totals of spec.partitions they publish). */
+  docs: readonly MetricDocument[] = [],
+): RecoveredCell[] {
   const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
   const groups = spec.groups?.[doc.name] ?? [];
   const columns = [
@@ -370,6 +389,7 @@ export function recoveredCells(doc: MetricDocument, parents: Parents, spec: Scan
     groups,
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
     months: { columns: spec.monthly?.[doc.name] ?? [], keys: doc.keys },
+    partitions: linkPartitions(spec.partitions?.[doc.name] ?? [], (name) => docs.find((d) => d.name === name)),
   });
   const found: RecoveredCell[] = [];
   const totals = new Set(spec.totals?.[doc.name] ?? []);
@@ -447,6 +467,7 @@ function scanDocument(
   parents: Parents,
   spec: ScanSpec,
   held: ReadonlySet<string> = new Set(),
+  docs: readonly MetricDocument[] = [],
 ): string[] {
   const doc = scannedDocument(published, spec, held);
   const counts = spec.counts[doc.name] ?? [];
@@ -463,7 +484,7 @@ function scanDocument(
       ...serviceUseBandProblems(doc, r),
     ]),
     ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
-    ...recoveredProblems(doc, parents, spec),
+    ...recoveredProblems(doc, parents, spec, docs),
     ...funnelProblems(doc, sub),
   ];
 }
@@ -519,7 +540,7 @@ export function scanDocuments(
   spec: ScanSpec,
   held?: ReadonlySet<string>,
 ): string[] {
-  return docs.flatMap((doc) => scanDocument(doc, parents, spec, held));
+  return docs.flatMap((doc) => scanDocument(doc, parents, spec, held, docs));
 }
 
 /** A count shared by two documents (spec.shared) published differently in them: one undoes the other's control. */
@@ -688,6 +709,40 @@ export const SCAN_SPEC: ScanSpec = {
     ],
   },
   seriesCounts: ['referrals', 'people_referred'],
+  // Each dimension's groups of an area and year add up to the same total (every person or referral is in one group of
+  // each): equity's to rollout's people referred and cof_person's engagement counts, the contacts distribution's bins
+  // to cof_person's outcome cohort (review 8, N1 and N2).
+  partitions: {
+    equity: [
+      {
+        dimension: 'dimension',
+        group: 'group',
+        columns: [
+          'people_referred',
+          'engagement_cohort',
+          'engaged',
+          'connected',
+          'wellbeing_people',
+          'wellbeing_improved',
+        ],
+        rows: (r) => r.dimension !== 'pcn_imd_quintile',
+        linkedTo: [
+          { document: 'rollout', columns: { people_referred: 'people_referred' } },
+          {
+            document: 'cof_person',
+            columns: { engagement_cohort: 'engagement_cohort', engaged: 'engaged', connected: 'connected' },
+          },
+        ],
+      },
+    ],
+    contacts_distribution: [
+      {
+        group: 'contacts',
+        columns: ['episodes'],
+        linkedTo: [{ document: 'cof_person', columns: { episodes: 'outcome_cohort' } }],
+      },
+    ],
+  },
   // equity's rows by the deprivation quintile of the PCN: England's are the sum of that quintile's PCNs.
   groupsOfPcns: { equity: (r) => r.dimension === 'pcn_imd_quintile' },
   // workforce's people referred in a year are rollout's; pcn_comparison's PCN figures of a year are rollout's and
