@@ -13,8 +13,9 @@ import {
 /*
  * Review 8, N2: the contacts distribution against cof_person's outcome cohort (a sum across documents).
  * U00001 (QAA, Y56): 7 referrals in April 2025 with 0, 1, 2, 3, 4, 5 and 6 link worker contacts (in May). U00002 (QAA)
- * and U00003 (QBB, Y58): 10 referrals with each of 0..7 contacts (80 each). Every PCN also sends one
- * referral a month May-October (after the outcome cohort). Refresh 5 Nov 2025: data as of 31 Oct, outcome cohort =
+ * and U00003, U00004 (QBB, Y58): 10 referrals with each of 0..7 contacts (80 each). Every PCN also sends four
+ * referrals a month May-October (after the outcome cohort). England's year is published: with 3 PCNs (U00001's 7
+ * beside two 80s, under 10% of the largest) or one referral a month per PCN it would be held (review 8, N5). Refresh 5 Nov 2025: data as of 31 Oct, outcome cohort =
  * referred on or before 30 April. Before the fix U00001's outcome cohort was `*` (at most 7) and its seven bins `*`
  * (at least 7): exactly 7, each bin exactly 1, so splw_contacts exactly 0 + 1 + ... + 6 = 21 (published 20).
  */
@@ -22,6 +23,7 @@ const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,l
 U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
 U00002,PCN 2,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
 U00003,PCN 3,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
+U00004,PCN 4,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
 `;
 const dir = tempDir('contacts-cohort');
 const docs = new Map<string, MetricDocument>();
@@ -42,6 +44,7 @@ beforeAll(async () => {
     ['U00001', 1, 6],
     ['U00002', 10, 7],
     ['U00003', 10, 7],
+    ['U00004', 10, 7],
   ] as const) {
     const april: GoldenEvent[] = [];
     const may: GoldenEvent[] = [];
@@ -52,9 +55,9 @@ beforeAll(async () => {
         for (let j = 0; j < k; j++) may.push(contact(pcn, ref, j));
       }
     uploads[`${pcn}-2025-04.csv`] = april;
-    uploads[`${pcn}-2025-05.csv`] = [...may, referralEvent(pcn, `${pcn}-m05`, '2025-05-20')];
-    for (const m of ['06', '07', '08', '09', '10'])
-      uploads[`${pcn}-2025-${m}.csv`] = [referralEvent(pcn, `${pcn}-m${m}`, `2025-${m}-20`)];
+    const later = (m: string) => [1, 2, 3, 4].map((i) => referralEvent(pcn, `${pcn}-m${m}-${i}`, `2025-${m}-2${i}`));
+    uploads[`${pcn}-2025-05.csv`] = [...may, ...later('05')];
+    for (const m of ['06', '07', '08', '09', '10']) uploads[`${pcn}-2025-${m}.csv`] = later(m);
   }
   const files = writeEventFiles(dir.path, uploads);
   await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-11-05T06:00:00Z'), docs);
@@ -89,16 +92,16 @@ describe("the contacts distribution against cof_person's outcome cohort (review 
     const england = (docs.get('contacts_distribution')?.rows ?? []).filter(
       (r) => r.level === 'national' && r.period === '2025/26',
     );
-    // Bins 0..6: 1 + 10 + 10 = 21 each; bin 7: 10 + 10.
+    // Bins 0..6: 1 + 10 + 10 + 10 = 31 each; bin 7: 10 + 10 + 10.
     expect(Object.fromEntries(england.map((r) => [r.contacts, r.episodes]))).toEqual({
-      0: 21,
-      1: 21,
-      2: 21,
-      3: 21,
-      4: 21,
-      5: 21,
-      6: 21,
-      7: 20,
+      0: 31,
+      1: 31,
+      2: 31,
+      3: 31,
+      4: 31,
+      5: 31,
+      6: 31,
+      7: 30,
     });
   });
 });
