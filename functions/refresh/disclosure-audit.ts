@@ -728,9 +728,13 @@ const MAX_PAD_ROUNDS = 32;
  * (Partition) from its dimensions alone: where one dimension caps the total (its groups' upper bounds, an absent group
  * 0) as low as another floors it (review 8, N1: female `*` alone against seven age bands `*`), the secondary suppression
  * of a zero, as a row for a group the dimension lacks in that area and period (one published elsewhere in the period:
- * first in order), every count `*`. A `*` may hide any count, 0 included, so the row is true; it raises the cap by 7.
- * Each round pads the dimension with the lowest cap of each family still pinned, until none is (or it has no group to
- * add: the audit that follows protects it as any other cell). Returns the rows added.
+ * first in order), every count `*`. A `*` may hide any count, 0 included, so the row is true; it raises the cap by 7
+ * (or the floor by 1). The row goes to a dimension whose cells the reader pins (the one capping the total, or the one
+ * flooring it: either way the bounds no longer meet), of those the one with the lowest cap. Where none of them lacks a
+ * group (nine age bands, each rounded, at their upper bounds against rollout's people referred at its lower bound),
+ * the smallest count the reader pins is suppressed instead (`suppressed`: read as 1 to 7 it lowers the cap below the
+ * floor, so the reader knows that `*` is not, and the bounds no longer meet; the caller controls the document again).
+ * Each round pads each family still pinned once, until none is. Returns the rows added and the cells to suppress.
  */
 export function padPartitions(
   rows: readonly Row[],
@@ -747,110 +751,149 @@ export function padPartitions(
   for (const partition of partitions) {
     const columns = partition.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
+    const all = rows.filter((row) => row.level !== 'national' && (partition.rows === undefined || partition.rows(row)));
+    const groupsOf = groupsWithin(rows, partition);
+    // Families are independent of each other here (no areas' equations): after the first round only those given a
+    // row are audited again.
+    let audited: readonly Row[] = all;
+    // Pins (family and column) left to the next control: a cell of them suppressed, or nothing to do.
     const stuck = new Set<string>();
-    for (let round = 0; round < MAX_PAD_ROUNDS; round++) {
-      const all = [...rows, ...added].filter((row) => partition.rows === undefined || partition.rows(row));
-      const pinned = pinnedFamilies(all, partition, columns, stuck);
-      if (pinned.size === 0) break;
-      const { groupsOf, families } = dimensionsOf(all, partition, pinned);
-      let padded = 0;
-      for (const [key, column] of pinned) {
-        const row = padRow(families.get(key), groupsOf, partition, column, counts, parentsOf);
+    for (let round = 0; round < MAX_PAD_ROUNDS && audited.length > 0; round++) {
+      const pins = pinnedFamilies(audited, partition, columns, stuck);
+      if (pins.size === 0) break;
+      const families = familiesOf(audited, partition, pins);
+      const padded = new Set<string>();
+      for (const [id, pin] of pins) {
+        if (padded.has(pin.key)) continue;
+        const dimensions = families.get(pin.key);
+        const row =
+          padRow(dimensions, pin.dimensions, groupsOf, partition, pin.column, counts, parentsOf) ??
+          (smallestPinned(pin) === undefined
+            ? padRow(dimensions, undefined, groupsOf, partition, pin.column, counts, parentsOf)
+            : undefined);
         if (row !== undefined) {
           added.push(row);
-          padded++;
+          padded.add(pin.key);
+          noteGroup(groupsOf, partition, row);
           continue;
         }
-        // No group to add: the smallest count of the dimension of the lowest cap is suppressed instead (read as 1 to
-        // 7 it lowers the cap below the floor, so the reader knows some `*` is not; the document is controlled again).
-        const count = smallestCount(families.get(key), column);
-        stuck.add(key);
-        if (count !== undefined) suppressed.push({ row: count, column });
+        stuck.add(id);
+        const count = smallestPinned(pin);
+        if (count !== undefined) suppressed.push({ row: count, column: pin.column });
       }
-      if (padded === 0) break;
+      audited = [...all, ...added].filter((row) => padded.has(areaPeriodOf(row)));
     }
   }
   return { added, suppressed };
 }
 
-/** The smallest published count above 0 of a family's dimension of the lowest cap (for `column`), if any. */
-function smallestCount(dimensions: ReadonlyMap<string, readonly Row[]> | undefined, column: string): Row | undefined {
-  const cap = (members: readonly Row[]) =>
-    members.reduce((sum, row) => sum + (publishedInterval(row[column], false, PRIMARY_SUPPRESSED)?.[1] ?? 0), 0);
-  let best: { cap: number; row: Row } | undefined;
-  for (const members of dimensions?.values() ?? []) {
-    const counts = members.filter((row) => typeof row[column] === 'number' && (row[column] as number) > 0);
-    if (counts.length === 0) continue;
-    const smallest = counts.reduce((a, b) => ((b[column] as number) < (a[column] as number) ? b : a));
-    const capped = cap(members);
-    if (best === undefined || capped < best.cap) best = { cap: capped, row: smallest };
+/** A family's cells the reader pins (for one column), and their dimensions. */
+interface Pin {
+  /** The family: area and period (areaPeriodOf). */
+  readonly key: string;
+  readonly column: string;
+  /** The published rows whose cell of `column` is pinned (not the total). */
+  readonly cells: Row[];
+  /** Their dimensions. */
+  readonly dimensions: Set<string>;
+}
+
+/** The smallest published count above 0 that the reader pins in a family (for its column), if any. */
+function smallestPinned(pin: Pin): Row | undefined {
+  let best: Row | undefined;
+  for (const row of pin.cells) {
+    const value = row[pin.column];
+    if (typeof value !== 'number' || value <= 0) continue;
+    if (best === undefined || value < (best[pin.column] as number)) best = row;
   }
-  return best?.row;
+  return best;
 }
 
 const areaPeriodOf = (row: Row) => `${row.level}|${row.code}|${row.period_type}|${row.period}`;
 const dimensionIn = (partition: Partition, row: Row) =>
   partition.dimension === undefined ? '' : String(row[partition.dimension]);
 
-/** The families (areas and periods below England, not `stuck`) whose dimensions alone pin a cell: one column each. */
+/**
+ * The families (areas and periods below England) whose dimensions alone pin a cell or their total, by family and
+ * column (not those `stuck`), with the cells pinned.
+ */
 function pinnedFamilies(
   rows: readonly Row[],
   partition: Partition,
   columns: readonly string[],
   stuck: ReadonlySet<string>,
-): Map<string, string> {
+): Map<string, Pin> {
   const system = buildAuditSystem(rows, {
     columns,
     areas: { partOf: () => [], totalOf: () => '' },
     partitions: [partition],
   });
-  const pinned = new Map<string, string>();
+  const pins = new Map<string, Pin>();
   // The family read whole, and each of its equations alone (a reader may take one alone: where people counted in two
   // groups make the dimensions contradict, one dimension against the total published elsewhere still pins).
   for (let c = 0; c < system.components.length; c++)
-    for (const { cell } of [
+    for (const { cell, part } of [
       ...(readerDisclosures(system, c) ?? []),
       ...equationDisclosures(system, c).flatMap((e) => e.disclosures),
     ]) {
       const key = areaPeriodOf(cell.row);
-      if (cell.row.level !== 'national' && !stuck.has(key) && !pinned.has(key)) pinned.set(key, cell.column);
+      const id = `${key}|${cell.column}`;
+      if (cell.row.level === 'national' || stuck.has(id)) continue;
+      let pin = pins.get(id);
+      if (pin === undefined) {
+        pin = { key, column: cell.column, cells: [], dimensions: new Set() };
+        pins.set(id, pin);
+      }
+      if (part !== undefined || pin.cells.includes(cell.row)) continue;
+      pin.cells.push(cell.row);
+      pin.dimensions.add(dimensionIn(partition, cell.row));
     }
-  return pinned;
+  return pins;
 }
 
-/** The groups of each period and dimension (any area), and each pinned family's rows by dimension. */
-function dimensionsOf(
+/** The groups of each period and dimension: of any area (by `|period...`), and of each area (`code|period...`). */
+function groupsWithin(rows: readonly Row[], partition: Partition): Map<string, Set<string>> {
+  const groupsOf = new Map<string, Set<string>>();
+  for (const row of rows) if (partition.rows === undefined || partition.rows(row)) noteGroup(groupsOf, partition, row);
+  return groupsOf;
+}
+
+function noteGroup(groupsOf: Map<string, Set<string>>, partition: Partition, row: Row): void {
+  for (const area of ['', String(row.code)]) {
+    const within = `${area}|${row.period_type}|${row.period}|${dimensionIn(partition, row)}`;
+    const groups = groupsOf.get(within) ?? new Set<string>();
+    groupsOf.set(within, groups);
+    groups.add(String(row[partition.group]));
+  }
+}
+
+/** Each pinned family's rows by dimension. */
+function familiesOf(
   rows: readonly Row[],
   partition: Partition,
-  pinned: ReadonlyMap<string, string>,
-): { groupsOf: Map<string, Set<string>>; families: Map<string, Map<string, Row[]>> } {
-  const groupsOf = new Map<string, Set<string>>();
+  pins: ReadonlyMap<string, Pin>,
+): Map<string, Map<string, Row[]>> {
+  const keys = new Set([...pins.values()].map((pin) => pin.key));
   const families = new Map<string, Map<string, Row[]>>();
   for (const row of rows) {
-    // By period and dimension (any area: ''), and by area too.
-    for (const area of ['', String(row.code)]) {
-      const within = `${area}|${row.period_type}|${row.period}|${dimensionIn(partition, row)}`;
-      const groups = groupsOf.get(within) ?? new Set<string>();
-      groupsOf.set(within, groups);
-      groups.add(String(row[partition.group]));
-    }
     const key = areaPeriodOf(row);
-    if (!pinned.has(key)) continue;
+    if (!keys.has(key)) continue;
     const dimensions = families.get(key) ?? new Map<string, Row[]>();
     families.set(key, dimensions);
     const members = dimensions.get(dimensionIn(partition, row)) ?? [];
     dimensions.set(dimensionIn(partition, row), members);
     members.push(row);
   }
-  return { groupsOf, families };
+  return families;
 }
 
 /**
- * The row to add to a pinned family: in the dimension of the lowest cap (for `column`) with a group it lacks, the first
- * such group, every count `*`; undefined where no dimension lacks one.
+ * The row to add to a pinned family: of its dimensions `within` (all where none or empty) that lack a group, in the
+ * one of the lowest cap (for `column`), the first such group, every count `*`; undefined where none lacks one.
  */
 function padRow(
   dimensions: ReadonlyMap<string, readonly Row[]> | undefined,
+  within: ReadonlySet<string> | undefined,
   groupsOf: ReadonlyMap<string, ReadonlySet<string>>,
   partition: Partition,
   column: string,
@@ -861,13 +904,14 @@ function padRow(
     members.reduce((sum, row) => sum + (publishedInterval(row[column], false, PRIMARY_SUPPRESSED)?.[1] ?? 0), 0);
   let chosen: { template: Row; group: string; cap: number } | undefined;
   for (const [dimension, members] of dimensions ?? []) {
+    if (within !== undefined && within.size > 0 && !within.has(dimension)) continue;
     const template = members[0] as Row;
     const present = new Set(members.map((row) => String(row[partition.group])));
-    const within = `${template.period_type}|${template.period}|${dimension}`;
+    const period = `${template.period_type}|${template.period}|${dimension}`;
     const parents = parentsOf?.(template) ?? [''];
     const shown = (group: string) =>
-      parents.every((parent) => groupsOf.get(`${parent}|${within}`)?.has(group) === true);
-    const absent = [...(groupsOf.get(`|${within}`) ?? [])]
+      parents.every((parent) => groupsOf.get(`${parent}|${period}`)?.has(group) === true);
+    const absent = [...(groupsOf.get(`|${period}`) ?? [])]
       .filter((group) => !present.has(group) && shown(group))
       .sort()[0];
     if (absent === undefined) continue;
