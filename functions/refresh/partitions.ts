@@ -32,9 +32,16 @@ export function controlPartitioned(
   const { partitions: _, ...without } = rules;
   let published = applyDisclosureControl(rows, without, preSuppressed, filled);
   const zeros = new Set<Row>();
-  // Cells to suppress, by their row's area, period, keys and column (rows are made anew by each control).
+  // Cells to suppress, by their row's area, period, keys (the document's and the partitions' dimension and group) and
+  // column (rows are made anew by each control).
+  const keys = [
+    ...new Set([
+      ...(rules.periodKeys ?? []),
+      ...partitions.flatMap((p) => [...(p.dimension === undefined ? [] : [p.dimension]), p.group]),
+    ]),
+  ];
   const keyOf = (row: Row) =>
-    JSON.stringify([row.level, row.code, row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => row[k])]);
+    JSON.stringify([row.level, row.code, row.period_type, row.period, ...keys.map((k) => row[k])]);
   const suppress = new Map<string, Set<string>>();
   for (let control = 1; control < MAX_CONTROLS; control++) {
     const { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf);

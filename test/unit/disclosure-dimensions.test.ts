@@ -152,4 +152,50 @@ describe('the publisher protects groups within dimensions', () => {
     // England as it was.
     expect(published.filter((r) => r.level === 'national')).toEqual(rows.filter((r) => r.level === 'national'));
   });
+
+  it('suppresses a count of the dimension the reader pins, not of a looser one with a lower cap', () => {
+    // U1 (people referred in 2025/26, 47 people; rollout publishes 45: 43 to 47, `linked`). Age bands: 0-17, 18-24,
+    // 25-34 1 each (`*`), 35-44 13 (15), 45-54 13 (15), 55-64 18 (20): at least 1 + 1 + 1 + 13 + 13 + 18 = 47, the
+    // linked total's most: the total is 47 and each band at its least (a reader gets 1, 1, 1, 13, 13, 18: exact). Sex:
+    // female 26 (25: 23 to 27), male 21 (20: 18 to 22): at most 49, the lower cap (age's is 7 x 3 + 17 + 17 + 22 = 77)
+    // but it pins nothing (41 to 49 holds 47). No group can be added (one PCN: every group is its own), so the smallest
+    // count the reader pins is suppressed: 35-44 (15, the first of the two 15s). The bands then say at least 35 and
+    // nothing is pinned; sex as counted. (Before: the smallest count of the dimension of the lowest cap, sex: male,
+    // then female, then 35-44, three controls, two figures lost for nothing.)
+    const u1 = (dimension: string, group: string, people_referred: number) => row(dimension, group, people_referred);
+    const rows: Row[] = [
+      u1('age_band', '0-17', 1),
+      u1('age_band', '18-24', 1),
+      u1('age_band', '25-34', 1),
+      u1('age_band', '35-44', 13),
+      u1('age_band', '45-54', 13),
+      u1('age_band', '55-64', 18),
+      u1('sex', 'female', 26),
+      u1('sex', 'male', 21),
+    ];
+    const linked: Partition = { ...EQUITY, linked: () => 45 };
+    const rules = {
+      counts: ['people_referred'],
+      siblings: [(r: Row) => `${r.level}|${r.code}|${r.period}|${r.dimension}`],
+      areas: AREAS,
+      partitions: [linked],
+    };
+    // As published without the partition: the reader pins the total and the six bands.
+    const plain = controlPartitioned(rows, { ...rules, partitions: [] });
+    expect(audit(plain, [linked])).toEqual(
+      ['0-17=1', '18-24=1', '25-34=1', '35-44=13', '45-54=13', '55-64=18', 'total=47'].sort(),
+    );
+    const published = controlPartitioned(rows, rules);
+    expect(published.map((r) => `${r.group} ${r.people_referred}`)).toEqual([
+      '0-17 *',
+      '18-24 *',
+      '25-34 *',
+      '35-44 *',
+      '45-54 15',
+      '55-64 20',
+      'female 25',
+      'male 20',
+    ]);
+    expect(audit(published, [linked])).toEqual([]);
+  });
 });
