@@ -733,8 +733,9 @@ const MAX_PAD_ROUNDS = 32;
  * flooring it: either way the bounds no longer meet), of those the one with the lowest cap. Where none of them lacks a
  * group (nine age bands, each rounded, at their upper bounds against rollout's people referred at its lower bound),
  * the smallest count the reader pins is suppressed instead (`suppressed`: read as 1 to 7 it lowers the cap below the
- * floor, so the reader knows that `*` is not, and the bounds no longer meet; the caller controls the document again).
- * Each round pads each family still pinned once, until none is. Returns the rows added and the cells to suppress.
+ * floor, so the reader knows that `*` is not, and the bounds no longer meet). Each round gives each family still
+ * pinned one row or one `*` and reads it again, until none is pinned. Returns the rows added and the cells to
+ * suppress: the caller controls the document again with them (secondary suppression may then pin others).
  */
 export function padPartitions(
   rows: readonly Row[],
@@ -745,43 +746,62 @@ export function padPartitions(
    * parent shows it (so the row's `*` is one of the parts of a published figure); without it, any area's groups.
    */
   parentsOf?: (row: Row) => readonly string[],
+  /**
+   * The families (area and period: `level|code|period_type|period`) to audit; without it, all. Families are
+   * independent of each other here (no areas' equations): a family whose rows are as they were when last found
+   * unpinned needs no audit (controlPartitioned).
+   */
+  families?: ReadonlySet<string>,
 ): { added: Row[]; suppressed: { row: Row; column: string }[] } {
   const added: Row[] = [];
   const suppressed: { row: Row; column: string }[] = [];
   for (const partition of partitions) {
     const columns = partition.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
-    const all = rows.filter((row) => row.level !== 'national' && (partition.rows === undefined || partition.rows(row)));
-    const groupsOf = groupsWithin(rows, partition);
-    // Families are independent of each other here (no areas' equations): after the first round only those given a
-    // row are audited again.
+    // Copies: a cell suppressed here is `*` in the next round's reading.
+    const all = rows
+      .filter(
+        (row) =>
+          row.level !== 'national' &&
+          (partition.rows === undefined || partition.rows(row)) &&
+          (families === undefined || families.has(areaPeriodOf(row))),
+      )
+      .map((row) => ({ ...row }));
+    // The groups shown in each area and period (for padRow), worked out when first needed.
+    let shownGroups: Map<string, Set<string>> | undefined;
+    const groupsOf = () => {
+      shownGroups ??= groupsWithin(rows, partition);
+      return shownGroups;
+    };
+    // After the first round only the families given a row or a `*` are audited again.
     let audited: readonly Row[] = all;
-    // Pins (family and column) left to the next control: a cell of them suppressed, or nothing to do.
+    // Pins (family and column) with nothing left to do here.
     const stuck = new Set<string>();
     for (let round = 0; round < MAX_PAD_ROUNDS && audited.length > 0; round++) {
       const pins = pinnedFamilies(audited, partition, columns, stuck);
       if (pins.size === 0) break;
       const families = familiesOf(audited, partition, pins);
-      const padded = new Set<string>();
+      const changed = new Set<string>();
       for (const [id, pin] of pins) {
-        if (padded.has(pin.key)) continue;
+        if (changed.has(pin.key)) continue;
         const dimensions = families.get(pin.key);
+        const count = smallestPinned(pin);
         const row =
-          padRow(dimensions, pin.dimensions, groupsOf, partition, pin.column, counts, parentsOf) ??
-          (smallestPinned(pin) === undefined
-            ? padRow(dimensions, undefined, groupsOf, partition, pin.column, counts, parentsOf)
+          padRow(dimensions, pin.dimensions, groupsOf(), partition, pin.column, counts, parentsOf) ??
+          (count === undefined
+            ? padRow(dimensions, undefined, groupsOf(), partition, pin.column, counts, parentsOf)
             : undefined);
         if (row !== undefined) {
           added.push(row);
-          padded.add(pin.key);
-          noteGroup(groupsOf, partition, row);
-          continue;
-        }
-        stuck.add(id);
-        const count = smallestPinned(pin);
-        if (count !== undefined) suppressed.push({ row: count, column: pin.column });
+          changed.add(pin.key);
+          noteGroup(groupsOf(), partition, row);
+        } else if (count !== undefined) {
+          count[pin.column] = '*';
+          suppressed.push({ row: count, column: pin.column });
+          changed.add(pin.key);
+        } else stuck.add(id);
       }
-      audited = [...all, ...added].filter((row) => padded.has(areaPeriodOf(row)));
+      audited = [...all, ...added].filter((row) => changed.has(areaPeriodOf(row)));
     }
   }
   return { added, suppressed };
@@ -809,7 +829,7 @@ function smallestPinned(pin: Pin): Row | undefined {
   return best;
 }
 
-const areaPeriodOf = (row: Row) => `${row.level}|${row.code}|${row.period_type}|${row.period}`;
+export const areaPeriodOf = (row: Row) => `${row.level}|${row.code}|${row.period_type}|${row.period}`;
 const dimensionIn = (partition: Partition, row: Row) =>
   partition.dimension === undefined ? '' : String(row[partition.dimension]);
 

@@ -1,18 +1,26 @@
+import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from './disclosure.ts';
-import { padPartitions } from './disclosure-audit.ts';
+import { areaPeriodOf, padPartitions } from './disclosure-audit.ts';
 
-/** Controls of a document at most, each with more zeros made `*` (padPartitions adds a row to each family pinned). */
+/** Controls of a document at most, each with more zeros made `*` or counts suppressed (padPartitions). */
 const MAX_CONTROLS = 8;
 
 /**
  * Disclosure control (applyDisclosureControl) of a document with groups within dimensions (DisclosureRules.partitions:
  * equity's dimensions, the contacts distribution's bins; review 8, N1 and N2). Where, in the published rows, one
  * dimension of an area and period caps their total as low as another (or the document publishing the total) floors it,
- * a reader pins the total and the cells: a zero of the capping dimension is made `*` instead (a row for a group it lacks
- * there, 0 in the exact rows, published `*`: padPartitions), and the document is controlled again with those rows, until
- * the published rows pin none. Secondary suppression can make such a pin (a `*` hiding 8 or more read as 1 to 7, the
- * reading the audit protects too), so the check reads the rows as published.
+ * a reader pins the total and the cells: a zero of a dimension pinned is made `*` instead (a row for a group it lacks
+ * there, 0 in the exact rows, published `*`), or where it lacks none its smallest count pinned is suppressed
+ * (padPartitions), and the document is controlled again with those, until the published rows pin none. Secondary
+ * suppression can make such a pin (a `*` hiding 8 or more read as 1 to 7, the reading the audit protects too), so the
+ * check reads the rows as published.
+ *
+ * Controlled again: only the blocks (a financial year and the partitions' dimension: equity's 2025/26 age bands) given
+ * a row or a `*`. No rule of the document's control ties a block's rows to another's (its areas' and periods' families
+ * are of one group of one dimension in one year, its siblings of one dimension, its within-row groups one row), so a
+ * block controlled alone is published as the whole document controlled again would publish it; the rows keep the
+ * whole control's order. (Where `filled` parts are given, whose rows may lack the dimension, the whole document.)
  */
 export function controlPartitioned(
   rows: readonly Row[],
@@ -31,9 +39,11 @@ export function controlPartitioned(
   // 2% demo: whole years of equity and of the contacts distribution). A zero made `*` is the protection here.
   const { partitions: _, ...without } = rules;
   let published = applyDisclosureControl(rows, without, preSuppressed, filled);
-  const zeros = new Set<Row>();
-  // Cells to suppress, by their row's area, period, keys (the document's and the partitions' dimension and group) and
-  // column (rows are made anew by each control).
+  const dimensions = [...new Set(partitions.flatMap((p) => (p.dimension === undefined ? [] : [p.dimension])))];
+  const blockOf = (row: Row) =>
+    JSON.stringify([financialYearOf(String(row.period)), ...dimensions.map((d) => row[d] ?? null)]);
+  // A row's identity: its area, period and keys (the document's, and the partitions' dimension and group). Rows are
+  // made anew by each control: cells to suppress are kept by it.
   const keys = [
     ...new Set([
       ...(rules.periodKeys ?? []),
@@ -41,29 +51,72 @@ export function controlPartitioned(
     ]),
   ];
   const keyOf = (row: Row) =>
-    JSON.stringify([row.level, row.code, row.period_type, row.period, ...keys.map((k) => row[k])]);
+    JSON.stringify([row.level, row.code, row.period_type, row.period, ...keys.map((k) => row[k] ?? null)]);
+  const zeros = new Set<Row>();
   const suppress = new Map<string, Set<string>>();
+  const imposed = (row: Row) =>
+    zeros.has(row)
+      ? rules.counts
+      : [...(preSuppressed?.(row) ?? []), ...(suppress.size === 0 ? [] : (suppress.get(keyOf(row)) ?? []))];
+  // The families to audit: all at first, then those whose published rows changed (the others were found unpinned).
+  let changed: Set<string> | undefined;
   for (let control = 1; control < MAX_CONTROLS; control++) {
-    const { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf);
+    const { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf, changed);
     if (added.length === 0 && suppressed.length === 0) break;
+    const blocks = new Set<string>();
     for (const row of added) {
       const zero: Row = { ...row };
       for (const count of rules.counts) if (zero[count] === '*') zero[count] = 0;
       zeros.add(zero);
+      blocks.add(blockOf(row));
     }
     for (const { row, column } of suppressed) {
       const key = keyOf(row);
       suppress.set(key, new Set([...(suppress.get(key) ?? []), column]));
+      blocks.add(blockOf(row));
     }
-    published = applyDisclosureControl(
-      [...rows, ...zeros],
-      without,
-      (row) =>
-        zeros.has(row)
-          ? rules.counts
-          : [...(preSuppressed?.(row) ?? []), ...(suppress.size === 0 ? [] : (suppress.get(keyOf(row)) ?? []))],
-      filled,
-    );
+    const input = [...rows, ...zeros];
+    const whole = filled.length > 0;
+    const again = (row: Row) => whole || blocks.has(blockOf(row));
+    const controlled = applyDisclosureControl(input.filter(again), without, imposed, filled);
+    changed = changedFamilies(published.filter(again), controlled, keyOf, rules.counts);
+    published = inOrder(input, [...published.filter((row) => !again(row)), ...controlled], keyOf);
   }
   return published;
+}
+
+/**
+ * Published rows in the order a control of `input` gives them (its rows' order, rows it adds after them: stable), by
+ * their identity (`keyOf`).
+ */
+function inOrder(input: readonly Row[], published: Row[], keyOf: (row: Row) => string): Row[] {
+  const position = new Map(input.map((row, i) => [keyOf(row), i]));
+  const at = (row: Row) => position.get(keyOf(row)) ?? input.length;
+  return published
+    .map((row) => ({ row, at: at(row) }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ row }) => row);
+}
+
+/**
+ * The families (area and period, areaPeriodOf) whose rows differ in a count between two controls of the same rows (by
+ * their identity, `keyOf`), or whose rows are not the same.
+ */
+function changedFamilies(
+  before: readonly Row[],
+  after: readonly Row[],
+  keyOf: (row: Row) => string,
+  counts: readonly string[],
+): Set<string> {
+  const was = new Map(before.map((row) => [keyOf(row), row]));
+  const changed = new Set<string>();
+  for (const row of after) {
+    const key = keyOf(row);
+    const previous = was.get(key);
+    was.delete(key);
+    if (previous === undefined || counts.some((count) => previous[count] !== row[count]))
+      changed.add(areaPeriodOf(row));
+  }
+  for (const row of was.values()) changed.add(areaPeriodOf(row));
+  return changed;
 }
