@@ -516,8 +516,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description: `Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date, by the number of link worker contacts ${OUTCOME_WINDOW} (20 or more counted together).`,
     file: 'contacts_distribution',
     // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: its bins add up
-    // to cof_person's outcome cohort in the disclosure audit (review 8, N2): more `*` below England, and a zero shown
-    // `*` where the bins and the cohort would pin it. No exact figure changes.
+    // to cof_person's outcome cohort in the disclosure audit (review 8, N2): more `*` below England (a zero shown `*`,
+    // or a count suppressed, where the bins and the cohort would pin it). No exact figure changes.
     version: '3',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -873,7 +873,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     file: 'equity',
     // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8); 3: reporting spans
     // (review 7, M5); 4: the groups of each dimension add up to one total in the disclosure audit (review 8, N1): more
-    // `*` below England, and a zero shown `*` where the dimensions would pin a total. No exact figure changes.
+    // `*` below England (a zero shown `*`, or a count suppressed, where the dimensions would pin a total). No exact
+    // figure changes.
     version: '4',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).

@@ -50,8 +50,13 @@ export function controlPartitioned(
       ...partitions.flatMap((p) => [...(p.dimension === undefined ? [] : [p.dimension]), p.group]),
     ]),
   ];
-  const keyOf = (row: Row) =>
-    JSON.stringify([row.level, row.code, row.period_type, row.period, ...keys.map((k) => row[k] ?? null)]);
+  const keyOf = (row: Row) => {
+    let key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
+    for (const k of keys) key += `\u0000${row[k] ?? ''}`;
+    return key;
+  };
+  // Each row's place in the control's input (the rows, then the zeros added, in order), made at the first control again.
+  let position: Map<string, number> | undefined;
   const zeros = new Set<Row>();
   const suppress = new Map<string, Set<string>>();
   const imposed = (row: Row) =>
@@ -63,11 +68,13 @@ export function controlPartitioned(
   for (let control = 1; control < MAX_CONTROLS; control++) {
     const { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf, changed);
     if (added.length === 0 && suppressed.length === 0) break;
+    position ??= new Map(rows.map((row, i) => [keyOf(row), i]));
     const blocks = new Set<string>();
     for (const row of added) {
       const zero: Row = { ...row };
       for (const count of rules.counts) if (zero[count] === '*') zero[count] = 0;
       zeros.add(zero);
+      position.set(keyOf(zero), rows.length + zeros.size - 1);
       blocks.add(blockOf(row));
     }
     for (const { row, column } of suppressed) {
@@ -80,20 +87,18 @@ export function controlPartitioned(
     const again = (row: Row) => whole || blocks.has(blockOf(row));
     const controlled = applyDisclosureControl(input.filter(again), without, imposed, filled);
     changed = changedFamilies(published.filter(again), controlled, keyOf, rules.counts);
-    published = inOrder(input, [...published.filter((row) => !again(row)), ...controlled], keyOf);
+    published = inOrder([...published.filter((row) => !again(row)), ...controlled], position, keyOf);
   }
   return published;
 }
 
 /**
- * Published rows in the order a control of `input` gives them (its rows' order, rows it adds after them: stable), by
- * their identity (`keyOf`).
+ * Published rows in the order a control of the input gives them (its rows' order, by `position`; rows it adds after
+ * them, stable), by their identity (`keyOf`).
  */
-function inOrder(input: readonly Row[], published: Row[], keyOf: (row: Row) => string): Row[] {
-  const position = new Map(input.map((row, i) => [keyOf(row), i]));
-  const at = (row: Row) => position.get(keyOf(row)) ?? input.length;
+function inOrder(published: Row[], position: ReadonlyMap<string, number>, keyOf: (row: Row) => string): Row[] {
   return published
-    .map((row) => ({ row, at: at(row) }))
+    .map((row) => ({ row, at: position.get(keyOf(row)) ?? Number.POSITIVE_INFINITY }))
     .sort((a, b) => a.at - b.at)
     .map(({ row }) => row);
 }
