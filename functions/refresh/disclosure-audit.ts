@@ -100,6 +100,12 @@ export interface Partition {
   readonly linkedTo?: readonly { readonly document: string; readonly columns: Readonly<Record<string, string>> }[];
   /** The total as published elsewhere for a row's area and period and a count (undefined: unpublished). */
   readonly linked?: (row: Row, column: string) => unknown;
+  /**
+   * The dimensions of each period (`period_type|period|dimension`) with a group withheld below England, worked out from
+   * all of a document's rows where the rows audited are some of its families only (padPartitions); without it, from
+   * the rows audited.
+   */
+  readonly withheld?: ReadonlySet<string>;
 }
 
 /** A disclosed cell: a published one, or an unpublished part of a moved PCN (`part`: the family it is a part of). */
@@ -660,7 +666,7 @@ function partitionEquations(
 function partitionFamilies(
   rows: readonly Row[],
   partition: Partition,
-): { families: Map<string, Map<string, number[]>>; withheld: Set<string> } {
+): { families: Map<string, Map<string, number[]>>; withheld: ReadonlySet<string> } {
   const dimensionOf = (row: Row) => (partition.dimension === undefined ? '' : String(row[partition.dimension]));
   const families = new Map<string, Map<string, number[]>>();
   const englandGroups: string[] = [];
@@ -682,6 +688,7 @@ function partitionFamilies(
     dimensions.set(dimensionOf(row), members);
     members.push(r);
   }
+  if (partition.withheld !== undefined) return { families, withheld: partition.withheld };
   const withheld = new Set<string>();
   for (const group of englandGroups) if (!groupsBelow.has(group)) withheld.add(group.slice(0, group.lastIndexOf('|')));
   return { families, withheld };
@@ -755,9 +762,11 @@ export function padPartitions(
 ): { added: Row[]; suppressed: { row: Row; column: string }[] } {
   const added: Row[] = [];
   const suppressed: { row: Row; column: string }[] = [];
-  for (const partition of partitions) {
-    const columns = partition.columns.filter((column) => counts.includes(column));
+  for (const given of partitions) {
+    const columns = given.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
+    // The groups withheld below England, from every row (only some families are audited).
+    const partition: Partition = { ...given, withheld: partitionFamilies(rows, given).withheld };
     // Copies: a cell suppressed here is `*` in the next round's reading.
     const all = rows
       .filter(

@@ -6,6 +6,7 @@ import {
   type Disclosure,
   linkPartitions,
   type Partition,
+  padPartitions,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
 import { controlPartitioned } from '../../functions/refresh/partitions.ts';
@@ -197,5 +198,35 @@ describe('the publisher protects groups within dimensions', () => {
       'male 20',
     ]);
     expect(audit(published, [linked])).toEqual([]);
+  });
+
+  it('reads a group withheld below England as an unseen part of every area, whichever families it audits', () => {
+    // U1: age 0-17 `*` (1 to 7), the only band below England, but England shows 18-24 too (withheld below England:
+    // U1 may have people aged 18-24); deciles 1 to 7 `*` (at least 7). Age caps nothing (7 + 18-24's unseen part), so
+    // the total is 7 or more and nothing is pinned: no row added, nothing suppressed. (Without England's 18-24 row
+    // age caps the total at 7: each decile 1, and decile 8, shown in U2's rows and England's, is added to U1 as `*`.)
+    const at = (level: string, code: string) => (dimension: string, group: string, people_referred: number | '*') => ({
+      ...row(dimension, group, people_referred),
+      level,
+      code,
+    });
+    const eng = at('national', 'ENG');
+    const u1 = at('pcn', 'U1');
+    const u2 = at('pcn', 'U2');
+    const deciles = ['1', '2', '3', '4', '5', '6', '7'];
+    const published: Row[] = [
+      eng('age_band', '0-17', 12),
+      eng('age_band', '18-24', 2),
+      ...deciles.map((d) => eng('imd_decile', d, 1)),
+      eng('imd_decile', '8', 7),
+      u1('age_band', '0-17', '*'),
+      ...deciles.map((d) => u1('imd_decile', d, '*')),
+      u2('age_band', '0-17', '*'),
+      u2('imd_decile', '8', '*'),
+    ];
+    expect(padPartitions(published, [EQUITY], ['people_referred'])).toEqual({ added: [], suppressed: [] });
+    const without = published.filter((r) => !(r.level === 'national' && r.group === '18-24'));
+    const { added } = padPartitions(without, [EQUITY], ['people_referred']);
+    expect(added.map((r) => `${r.code} ${r.dimension} ${r.group} ${r.people_referred}`)).toEqual(['U1 imd_decile 8 *']);
   });
 });
