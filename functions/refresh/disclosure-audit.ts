@@ -759,6 +759,12 @@ export function padPartitions(
    * unpinned needs no audit (controlPartitioned).
    */
   families?: ReadonlySet<string>,
+  /**
+   * The document's areas (and groups within rows): with them and no `families`, the first round also reads every row
+   * with the areas' equations beside the partitions' (as the scan does: an ICB's group is its PCNs' groups, which can
+   * pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
+   */
+  document?: Pick<AuditSpec, 'areas' | 'groups'>,
 ): { added: Row[]; suppressed: { row: Row; column: string }[] } {
   const added: Row[] = [];
   const suppressed: { row: Row; column: string }[] = [];
@@ -786,8 +792,13 @@ export function padPartitions(
     let audited: readonly Row[] = all;
     // Pins (family and column) with nothing left to do here.
     const stuck = new Set<string>();
+    // Read whole: every row (England's the areas' totals), copies as `all`'s.
+    const whole = document !== undefined && families === undefined ? wholeRows(rows, all, partition) : undefined;
     for (let round = 0; round < MAX_PAD_ROUNDS && audited.length > 0; round++) {
+      // Each family alone (a reader may take its equations alone), and at first every row with the areas too.
       const pins = pinnedFamilies(audited, partition, columns, stuck);
+      if (round === 0 && whole !== undefined)
+        mergePins(pins, pinnedFamilies(whole, partition, columns, stuck, document), partition);
       if (pins.size === 0) break;
       const families = familiesOf(audited, partition, pins);
       const changed = new Set<string>();
@@ -814,6 +825,28 @@ export function padPartitions(
     }
   }
   return { added, suppressed };
+}
+
+/** Every row of a document: `all` (a partition's rows below England) and copies of the others (England's, ...). */
+function wholeRows(rows: readonly Row[], all: readonly Row[], partition: Partition): Row[] {
+  const others = rows.filter((row) => row.level === 'national' || partition.rows?.(row) === false);
+  return [...others.map((row) => ({ ...row })), ...all];
+}
+
+/** Adds `more`'s pins to `pins` (the cells of a pin in both, once). */
+function mergePins(pins: Map<string, Pin>, more: ReadonlyMap<string, Pin>, partition: Partition): void {
+  for (const [id, pin] of more) {
+    const known = pins.get(id);
+    if (known === undefined) {
+      pins.set(id, pin);
+      continue;
+    }
+    for (const cell of pin.cells)
+      if (!known.cells.includes(cell)) {
+        known.cells.push(cell);
+        known.dimensions.add(dimensionIn(partition, cell));
+      }
+  }
 }
 
 /** A family's cells the reader pins (for one column), and their dimensions. */
@@ -851,10 +884,13 @@ function pinnedFamilies(
   partition: Partition,
   columns: readonly string[],
   stuck: ReadonlySet<string>,
+  /** The document's areas and groups (padPartitions `document`); without them, each family alone. */
+  document?: Pick<AuditSpec, 'areas' | 'groups'>,
 ): Map<string, Pin> {
   const system = buildAuditSystem(rows, {
     columns,
-    areas: { partOf: () => [], totalOf: () => '' },
+    areas: document?.areas ?? { partOf: () => [], totalOf: () => '' },
+    ...(document?.groups === undefined ? {} : { groups: document.groups }),
     partitions: [partition],
   });
   const pins = new Map<string, Pin>();

@@ -65,8 +65,16 @@ export function controlPartitioned(
       : [...(preSuppressed?.(row) ?? []), ...(suppress.size === 0 ? [] : (suppress.get(keyOf(row)) ?? []))];
   // The families to audit: all at first, then those whose published rows changed (the others were found unpinned).
   let changed: Set<string> | undefined;
+  // The first check and the last read every row with the areas' equations too (padPartitions `document`: what the
+  // scan reads); those between, the families changed alone.
+  const document =
+    rules.areas === undefined
+      ? undefined
+      : { areas: rules.areas, ...(rules.groups === undefined ? {} : { groups: rules.groups }) };
   for (let control = 1; control < MAX_CONTROLS; control++) {
-    const { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf, changed);
+    let { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf, changed, document);
+    if (added.length === 0 && suppressed.length === 0 && changed !== undefined)
+      ({ added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf, undefined, document));
     if (added.length === 0 && suppressed.length === 0) break;
     position ??= new Map(rows.map((row, i) => [keyOf(row), i]));
     const blocks = new Set<string>();
