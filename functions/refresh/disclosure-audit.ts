@@ -772,7 +772,7 @@ export function padPartitions(
     const columns = given.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
     // The groups withheld below England, from every row (only some families are audited).
-    const partition: Partition = { ...given, withheld: partitionFamilies(rows, given).withheld };
+    const partition: Partition = { ...given, withheld: withheldGroups(rows, given) };
     // Copies: a cell suppressed here is `*` in the next round's reading.
     const all = rows
       .filter(
@@ -825,6 +825,24 @@ export function padPartitions(
     }
   }
   return { added, suppressed };
+}
+
+/**
+ * The dimensions of each period (`period_type|period|dimension`) with a group withheld below England: England's row
+ * for it and none below (as partitionFamilies finds them).
+ */
+function withheldGroups(rows: readonly Row[], partition: Partition): Set<string> {
+  const england: string[] = [];
+  const below = new Set<string>();
+  for (const row of rows) {
+    if (partition.rows !== undefined && !partition.rows(row)) continue;
+    const group = `${row.period_type}|${row.period}|${dimensionIn(partition, row)}|${String(row[partition.group])}`;
+    if (row.level === 'national') england.push(group);
+    else below.add(group);
+  }
+  const withheld = new Set<string>();
+  for (const group of england) if (!below.has(group)) withheld.add(group.slice(0, group.lastIndexOf('|')));
+  return withheld;
 }
 
 /** Every row of a document: `all` (a partition's rows below England) and copies of the others (England's, ...). */
@@ -895,11 +913,12 @@ function pinnedFamilies(
   });
   const pins = new Map<string, Pin>();
   // The family read whole, and each of its equations alone (a reader may take one alone: where people counted in two
-  // groups make the dimensions contradict, one dimension against the total published elsewhere still pins).
+  // groups make the dimensions contradict, one dimension against the total published elsewhere still pins). With the
+  // areas, read whole only: their equations alone are the document's own audit's, the partitions' the families'.
   for (let c = 0; c < system.components.length; c++)
     for (const { cell, part } of [
       ...(readerDisclosures(system, c) ?? []),
-      ...equationDisclosures(system, c).flatMap((e) => e.disclosures),
+      ...(document === undefined ? equationDisclosures(system, c).flatMap((e) => e.disclosures) : []),
     ]) {
       const key = areaPeriodOf(cell.row);
       const id = `${key}|${cell.column}`;
