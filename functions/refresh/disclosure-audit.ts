@@ -760,9 +760,9 @@ export function padPartitions(
    */
   families?: ReadonlySet<string>,
   /**
-   * The document's areas (and groups within rows): with them and no `families`, the first round also reads every row
-   * with the areas' equations beside the partitions' (as the scan does: an ICB's group is its PCNs' groups, which can
-   * pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
+   * The document's areas (and groups within rows): with them and no `families`, once no family alone is pinned every
+   * row is read with the areas' equations beside the partitions' (as the scan does: an ICB's group is its PCNs'
+   * groups, which can pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
    */
   document?: Pick<AuditSpec, 'areas' | 'groups'>,
 ): { added: Row[]; suppressed: { row: Row; column: string }[] } {
@@ -794,13 +794,20 @@ export function padPartitions(
     const stuck = new Set<string>();
     // Read whole: every row (England's the areas' totals), copies as `all`'s.
     const whole = document !== undefined && families === undefined ? wholeRows(rows, all, partition) : undefined;
+    let wholeRead = whole === undefined;
     for (let round = 0; round < MAX_PAD_ROUNDS && audited.length > 0; round++) {
-      // Each family alone (a reader may take its equations alone), and at first every row with the areas too.
-      const pins = pinnedFamilies(audited, partition, columns, stuck);
-      if (round === 0 && whole !== undefined)
-        mergePins(pins, pinnedFamilies(whole, partition, columns, stuck, document), partition);
+      // Each family alone (a reader may take its equations alone); once none is pinned so, every row with the areas
+      // too (read before, a family alone's pin gives others through the areas: England's exact figure less a pinned
+      // region's is the other region's).
+      let pins = pinnedFamilies(audited, partition, columns, stuck);
+      let read = audited;
+      if (pins.size === 0 && !wholeRead) {
+        wholeRead = true;
+        pins = pinnedFamilies([...(whole ?? []), ...added], partition, columns, stuck, document);
+        read = [...all, ...added];
+      }
       if (pins.size === 0) break;
-      const families = familiesOf(audited, partition, pins);
+      const families = familiesOf(read, partition, pins);
       const changed = new Set<string>();
       for (const [id, pin] of pins) {
         if (changed.has(pin.key)) continue;
@@ -831,7 +838,7 @@ export function padPartitions(
  * The dimensions of each period (`period_type|period|dimension`) with a group withheld below England: England's row
  * for it and none below (as partitionFamilies finds them).
  */
-function withheldGroups(rows: readonly Row[], partition: Partition): Set<string> {
+export function withheldGroups(rows: readonly Row[], partition: Partition): Set<string> {
   const england: string[] = [];
   const below = new Set<string>();
   for (const row of rows) {
@@ -849,22 +856,6 @@ function withheldGroups(rows: readonly Row[], partition: Partition): Set<string>
 function wholeRows(rows: readonly Row[], all: readonly Row[], partition: Partition): Row[] {
   const others = rows.filter((row) => row.level === 'national' || partition.rows?.(row) === false);
   return [...others.map((row) => ({ ...row })), ...all];
-}
-
-/** Adds `more`'s pins to `pins` (the cells of a pin in both, once). */
-function mergePins(pins: Map<string, Pin>, more: ReadonlyMap<string, Pin>, partition: Partition): void {
-  for (const [id, pin] of more) {
-    const known = pins.get(id);
-    if (known === undefined) {
-      pins.set(id, pin);
-      continue;
-    }
-    for (const cell of pin.cells)
-      if (!known.cells.includes(cell)) {
-        known.cells.push(cell);
-        known.dimensions.add(dimensionIn(partition, cell));
-      }
-  }
 }
 
 /** A family's cells the reader pins (for one column), and their dimensions. */

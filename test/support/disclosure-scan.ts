@@ -23,6 +23,7 @@ import {
   PRIMARY_SUPPRESSED,
   readerDisclosures,
   relaxedReader,
+  withheldGroups,
 } from '../../functions/refresh/disclosure-audit.ts';
 import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
 
@@ -389,7 +390,14 @@ export function recoveredCells(
     groups,
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
     months: { columns: spec.monthly?.[doc.name] ?? [], keys: doc.keys },
-    partitions: linkPartitions(spec.partitions?.[doc.name] ?? [], (name) => docs.find((d) => d.name === name)),
+    // A group England shows with no row below is withheld there (an unseen part of each area), read from England's
+    // rows as published even where they are an earlier release's (held), which the rows scanned leave out.
+    partitions: linkPartitions(spec.partitions?.[doc.name] ?? [], (name) => docs.find((d) => d.name === name)).map(
+      (partition) => ({
+        ...partition,
+        withheld: withheldGroups((docs.find((d) => d.name === doc.name) ?? doc).rows as unknown as Row[], partition),
+      }),
+    ),
   });
   const found: RecoveredCell[] = [];
   const totals = new Set(spec.totals?.[doc.name] ?? []);
