@@ -331,6 +331,16 @@ const COF_PERSON_COUNTS = [
   ...prefixed('discharge_', DISCHARGES),
 ];
 
+/** equity's counts (each audited over its dimensions: DisclosureRules.partitions). */
+const EQUITY_COUNTS = [
+  'people_referred',
+  'engagement_cohort',
+  'engaged',
+  'connected',
+  'wellbeing_people',
+  'wellbeing_improved',
+] as const;
+
 export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'rollout',
@@ -534,7 +544,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Link worker contacts per referral',
     description: `Accepted referrals (episodes of care: a person referred twice counts twice) made in the financial year, at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date, by the number of link worker contacts ${OUTCOME_WINDOW} (20 or more counted together).`,
     file: 'contacts_distribution',
-    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: its bins add up
+    // to cof_person's outcome cohort in the disclosure audit (review 8, N2): more `*` below England (a zero shown `*`,
+    // or a count suppressed, where the bins and the cohort would pin it). No exact figure changes. In the same release:
+    // a correction extends no reporting span (review 9, R9-6).
+    version: '3',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -548,7 +562,19 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       contacts: 'Number of link worker contacts (20 means 20 or more).',
       episodes: 'Referrals (episodes) with that many link worker contacts.',
     },
-    rules: { counts: ['episodes'], siblings: [(r) => `${r.level}|${r.code}|${r.period}`] },
+    rules: {
+      counts: ['episodes'],
+      siblings: [(r) => `${r.level}|${r.code}|${r.period}`],
+      // An area-year's bins add up to cof_person's outcome cohort of the area and year (sql/metrics: both count the
+      // episodes referred in the year on or before the same cut-off, 6 months before the data-as-of date): review 8, N2.
+      partitions: [
+        {
+          group: 'contacts',
+          columns: ['episodes'],
+          linkedTo: [{ document: 'cof_person', columns: { episodes: 'outcome_cohort' } }],
+        },
+      ],
+    },
     summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
@@ -925,7 +951,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Equity',
     description: `People referred (distinct people), engagement, connection and wellbeing improvement by deprivation decile of where the person lives (1 = most deprived), ethnicity group, age band and sex, by financial year of referral; and access: people referred per 1,000 registered patients by the deprivation quintile of the PCN (NHS Digital PCN IMD 2019), annualised for a part year, for England and the regions only, and for a year only where no quintile cell gives away the figures of a PCN (every cell holds 3 or more PCNs from 2 or more ICBs, and none is left with one PCN when an ICB or region takes its own part away). The quintile rows of England are a group of PCNs, not the total of England: rounded and suppressed like counts below England, and a count is suppressed in every quintile row of the year where, beside the PCN rows of the rollout and outcomes pages, it would give the figure of a PCN away. Engagement and connection are counted per referral (a person referred twice counts twice), ${ENGAGEMENT_WINDOW}, and cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their window closed); wellbeing counts people, measured on referrals made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}. Method: docs/methodology.md.`,
     file: 'equity',
-    version: '4', // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 2: a quintile's list counts a PCN from its first month with events (onboarded; review 6, K8); 3: reporting spans
+    // (review 7, M5); 4: the groups of each dimension add up to one total in the disclosure audit (review 8, N1): more
+    // `*` below England (a zero shown `*`, or a count suppressed, where the dimensions would pin a total). No exact
+    // figure changes. In the same release: a correction extends no reporting span (review 9, R9-6).
+    version: '4',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -961,15 +991,28 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       people_referred_per_1000_annualised: 'The same a year (x 12 / months).',
     },
     rules: {
-      counts: [
-        'people_referred',
-        'engagement_cohort',
-        'engaged',
-        'connected',
-        'wellbeing_people',
-        'wellbeing_improved',
-      ],
+      counts: EQUITY_COUNTS,
       siblings: [(r) => `${r.level}|${r.code}|${r.period}|${r.dimension}`],
+      // Each person (referral) of an area-year is in one group of every dimension, so each dimension's groups add up to
+      // the same total (review 8, N1): people referred are rollout's people referred of the area and year (distinct
+      // people per PCN added up the areas, as here; a person whose referrals fall in two groups of a dimension counts
+      // in both, which a reader cannot see), the engagement counts cof_person's (the same referrals, cut-off and
+      // windows: sql/metrics/equity.sql, cof_person.sql). The PCN-deprivation quintiles are groups of PCNs, not of people.
+      partitions: [
+        {
+          dimension: 'dimension',
+          group: 'group',
+          columns: EQUITY_COUNTS,
+          rows: (r) => r.dimension !== 'pcn_imd_quintile',
+          linkedTo: [
+            { document: 'rollout', columns: { people_referred: 'people_referred' } },
+            {
+              document: 'cof_person',
+              columns: { engagement_cohort: 'engagement_cohort', engaged: 'engaged', connected: 'connected' },
+            },
+          ],
+        },
+      ],
     },
     // A PCN-deprivation quintile's row is the sum of its PCNs' rows in rollout (people referred: person ids are per
     // PCN) and cof_person (referrals of the engagement cohort): England's is a group of PCNs, not England's own total

@@ -63,6 +63,43 @@ export interface AuditSpec {
    * of events, not of distinct people); a family is an area's year and its months with the same document `keys`.
    */
   readonly months?: { readonly columns: readonly string[]; readonly keys: readonly string[] };
+  /**
+   * Groups within dimensions (partitionEquations): the rows of one area and period whose groups of a dimension add up to
+   * a total shared by every dimension (review 8, N1 and N2).
+   */
+  readonly partitions?: readonly Partition[];
+}
+
+/**
+ * Rows of one area and period (of one document) that are the groups of dimensions of the same people or referrals:
+ * every one of them is in one group of each dimension, so each dimension's groups add up to the same total (equity's
+ * people by deprivation decile, ethnicity group, age band and sex; the contacts distribution's bins, one dimension).
+ * The total is unpublished in the document (0 or more), or where another document publishes exactly that count for the
+ * area and period (`linkedTo`), read as that document publishes it (review 8, N1 and N2).
+ */
+export interface Partition {
+  /** The column naming the dimension (equity's `dimension`); without it, the rows of an area and period are one. */
+  readonly dimension?: string;
+  /** The column naming the group within its dimension. */
+  readonly group: string;
+  /** The counts whose groups add up so (each its own total). */
+  readonly columns: readonly string[];
+  /** The rows taking part; without it, every row (equity: not the PCN-deprivation quintiles, groups of PCNs). */
+  readonly rows?: (row: Row) => boolean;
+  /**
+   * The documents publishing the total of an area and period (its fy or month row of the same level and code): per
+   * count, the column holding the same count there. Resolved into `linked` from the documents published before
+   * (linkPartitions); a document not given leaves the total unpublished.
+   */
+  readonly linkedTo?: readonly { readonly document: string; readonly columns: Readonly<Record<string, string>> }[];
+  /** The total as published elsewhere for a row's area and period and a count (undefined: unpublished). */
+  readonly linked?: (row: Row, column: string) => unknown;
+  /**
+   * The dimensions of each period (`period_type|period|dimension`) with a group withheld below England, worked out from
+   * all of a document's rows where the rows audited are some of its families only (padPartitions); without it, from
+   * the rows audited.
+   */
+  readonly withheld?: ReadonlySet<string>;
 }
 
 /** A disclosed cell: a published one, or an unpublished part of a moved PCN (`part`: the family it is a part of). */
@@ -107,6 +144,12 @@ export interface AuditSystem {
   readonly levelOf: Uint8Array;
   /** For an unpublished part: its PCN's cell and the family it is a part of. */
   readonly parts: ReadonlyMap<number, { readonly cell: AuditCell; readonly family: string }>;
+  /**
+   * The unpublished parts that are the totals of partitions (partitionEquations), with the value another document
+   * publishes for them (undefined: none): read as that published value, and disclosed when pinned to any count of 1
+   * or more.
+   */
+  readonly totals?: ReadonlyMap<number, unknown>;
   /** Equation e is variables equationVariables[equationStart[e]] to [equationStart[e + 1] - 1], its total first. */
   readonly equationStart: Int32Array;
   readonly equationVariables: Int32Array;
@@ -287,8 +330,11 @@ export function buildAuditSystem(
     areaFamilies = { families, memberships };
   }
   const { families, memberships } = areaFamilies;
+  const totals = new Map<number, unknown>(reused?.totals);
   const areasAndGroups = (of: (r: number, c: number) => number) => {
     areaEquations(families, memberships, spec, columnIndex, of, part, equations);
+    if (spec.partitions !== undefined)
+      partitionEquations(rows, spec.partitions, columnIndex, of, part, equations, totals);
     if (groups.length > 0)
       for (let r = 0; r < rows.length; r++)
         for (const group of groups) {
@@ -340,7 +386,11 @@ export function buildAuditSystem(
     equations.variables.done(),
     areaFamilies,
   );
-  return repeated === undefined ? system : { ...system, repeated };
+  return {
+    ...system,
+    ...(repeated === undefined ? {} : { repeated }),
+    ...(totals.size === 0 ? {} : { totals }),
+  };
 }
 
 /** The columns of a system's variables: the audited counts, then any other column of a group. */
@@ -539,6 +589,398 @@ function monthEquations(
       equations.close();
     }
   }
+}
+
+/**
+ * Groups within dimensions (AuditSpec.partitions), below England: for each area, period and count, a total (an
+ * unpublished part, or the value another document publishes for it: `totals`) = the groups of each dimension, one
+ * equation per dimension (an absent group 0). Where a group is withheld below England in a period (England's row for
+ * it and none below), each dimension holding it has an unpublished part for it in every area (0 or more). England's
+ * rows are exact: their equations say nothing about any cell (and a person whose referrals fall in two groups of a
+ * dimension counts in both, so England's dimensions need not add up to the same figure).
+ */
+function partitionEquations(
+  rows: readonly Row[],
+  partitions: readonly Partition[],
+  columnIndex: ReadonlyMap<string, number>,
+  of: (r: number, c: number) => number,
+  part: (r: number, c: number, family: string) => number,
+  equations: EquationList,
+  totals: Map<number, unknown>,
+): void {
+  for (const partition of partitions) {
+    const columns = partition.columns.filter((column) => columnIndex.has(column));
+    if (columns.length === 0) continue;
+    const { families, withheld } = partitionFamilies(rows, partition);
+    for (const [key, dimensions] of families) {
+      const first = [...dimensions.values()][0]?.[0] as number;
+      const firstRow = rows[first] as Row;
+      for (const column of columns) {
+        const c = columnIndex.get(column) as number;
+        // One dimension with its total unpublished says nothing (the total is its groups' sum, whatever they are).
+        const linked = partition.linked?.(firstRow, column);
+        if (dimensions.size < 2 && linked === undefined) continue;
+        const total = part(first, c, `${key}|${column}: the total of every dimension`);
+        totals.set(total, linked);
+        for (const [dimension, members] of dimensions) {
+          equations.open(total);
+          for (const m of members) {
+            const v = of(m, c);
+            if (v >= 0) equations.add(v);
+          }
+          if (withheld.has(`${firstRow.period_type}|${firstRow.period}|${dimension}`))
+            equations.add(part(first, c, `${key}|${column}|${dimension}: its groups withheld`));
+          equations.close();
+        }
+      }
+    }
+  }
+}
+
+/**
+ * A partition's families below England (by area and period: the indices of their rows by dimension), and the
+ * dimensions of each period (`period_type|period|dimension`) with a group withheld below England (England's row for
+ * it and none below).
+ */
+function partitionFamilies(
+  rows: readonly Row[],
+  partition: Partition,
+): { families: Map<string, Map<string, number[]>>; withheld: ReadonlySet<string> } {
+  const dimensionOf = (row: Row) => (partition.dimension === undefined ? '' : String(row[partition.dimension]));
+  const families = new Map<string, Map<string, number[]>>();
+  const englandGroups: string[] = [];
+  const groupsBelow = new Set<string>();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Row;
+    if (partition.rows !== undefined && !partition.rows(row)) continue;
+    const within = `${row.period_type}|${row.period}|${dimensionOf(row)}`;
+    const group = `${within}|${String(row[partition.group])}`;
+    if (row.level === 'national') {
+      englandGroups.push(group);
+      continue;
+    }
+    groupsBelow.add(group);
+    const key = `${row.level}|${row.code}|${row.period_type}|${row.period}`;
+    const dimensions = families.get(key) ?? new Map<string, number[]>();
+    families.set(key, dimensions);
+    const members = dimensions.get(dimensionOf(row)) ?? [];
+    dimensions.set(dimensionOf(row), members);
+    members.push(r);
+  }
+  if (partition.withheld !== undefined) return { families, withheld: partition.withheld };
+  const withheld = new Set<string>();
+  for (const group of englandGroups) if (!groupsBelow.has(group)) withheld.add(group.slice(0, group.lastIndexOf('|')));
+  return { families, withheld };
+}
+
+/**
+ * The partitions with their totals linked to the documents published before (Partition.linkedTo): the value of the
+ * count in the row of the same level, code, period type and period of the first document holding one (a number or
+ * `*`; anything else, or no such row, leaves the total unpublished).
+ */
+export function linkPartitions(
+  partitions: readonly Partition[],
+  documentOf: (name: string) => { readonly rows: readonly unknown[] } | undefined,
+): Partition[] {
+  return partitions.map((partition) => {
+    if (partition.linkedTo === undefined) return partition;
+    const sources = partition.linkedTo.flatMap(({ document, columns }) => {
+      const doc = documentOf(document);
+      if (doc === undefined) return [];
+      const byArea = new Map<string, Row>();
+      for (const row of doc.rows as readonly Row[])
+        byArea.set(`${row.level}|${row.code}|${row.period_type}|${row.period}`, row);
+      return [{ byArea, columns }];
+    });
+    if (sources.length === 0) return partition;
+    const linked = (row: Row, column: string): unknown => {
+      for (const { byArea, columns } of sources) {
+        const there = columns[column];
+        if (there === undefined) continue;
+        const value = byArea.get(`${row.level}|${row.code}|${row.period_type}|${row.period}`)?.[there];
+        return typeof value === 'number' || value === '*' ? value : undefined;
+      }
+      return undefined;
+    };
+    return { ...partition, linked };
+  });
+}
+
+/** Rounds of padPartitions at most (each adds a row to every family still pinned, or stops). */
+const MAX_PAD_ROUNDS = 32;
+
+/**
+ * Rows to publish as `*` beside `rows` (after primary suppression) so that no reader pins the total of a partition
+ * (Partition) from its dimensions alone: where one dimension caps the total (its groups' upper bounds, an absent group
+ * 0) as low as another floors it (review 8, N1: female `*` alone against seven age bands `*`), the secondary suppression
+ * of a zero, as a row for a group the dimension lacks in that area and period (one published elsewhere in the period:
+ * first in order), every count `*`. A `*` may hide any count, 0 included, so the row is true; it raises the cap by 7
+ * (or the floor by 1). The row goes to a dimension whose cells the reader pins (the one capping the total, or the one
+ * flooring it: either way the bounds no longer meet), of those the one with the lowest cap. Where none of them lacks a
+ * group (nine age bands, each rounded, at their upper bounds against rollout's people referred at its lower bound),
+ * the smallest count the reader pins is suppressed instead (`suppressed`: read as 1 to 7 it lowers the cap below the
+ * floor, so the reader knows that `*` is not, and the bounds no longer meet). Each round gives each family still
+ * pinned one row or one `*` and reads it again, until none is pinned. Returns the rows added and the cells to
+ * suppress: the caller controls the document again with them (secondary suppression may then pin others).
+ */
+export function padPartitions(
+  rows: readonly Row[],
+  partitions: readonly Partition[],
+  counts: readonly string[],
+  /**
+   * The codes of a row's parent areas in its period (England's for a region: ENG): a group is added only where each
+   * parent shows it (so the row's `*` is one of the parts of a published figure); without it, any area's groups.
+   */
+  parentsOf?: (row: Row) => readonly string[],
+  /**
+   * The families (area and period: `level|code|period_type|period`) to audit; without it, all. Families are
+   * independent of each other here (no areas' equations): a family whose rows are as they were when last found
+   * unpinned needs no audit (controlPartitioned).
+   */
+  families?: ReadonlySet<string>,
+  /**
+   * The document's areas (and groups within rows): with them and no `families`, once no family alone is pinned every
+   * row is read with the areas' equations beside the partitions' (as the scan does: an ICB's group is its PCNs'
+   * groups, which can pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
+   */
+  document?: Pick<AuditSpec, 'areas' | 'groups'>,
+): { added: Row[]; suppressed: { row: Row; column: string }[] } {
+  const added: Row[] = [];
+  const suppressed: { row: Row; column: string }[] = [];
+  for (const given of partitions) {
+    const columns = given.columns.filter((column) => counts.includes(column));
+    if (columns.length === 0) continue;
+    // The groups withheld below England, from every row (only some families are audited).
+    const partition: Partition = { ...given, withheld: withheldGroups(rows, given) };
+    // Copies: a cell suppressed here is `*` in the next round's reading.
+    const all = rows
+      .filter(
+        (row) =>
+          row.level !== 'national' &&
+          (partition.rows === undefined || partition.rows(row)) &&
+          (families === undefined || families.has(areaPeriodOf(row))),
+      )
+      .map((row) => ({ ...row }));
+    // The groups shown in each area and period (for padRow), worked out when first needed.
+    let shownGroups: Map<string, Set<string>> | undefined;
+    const groupsOf = () => {
+      shownGroups ??= groupsWithin(rows, partition);
+      return shownGroups;
+    };
+    // After the first round only the families given a row or a `*` are audited again.
+    let audited: readonly Row[] = all;
+    // Pins (family and column) with nothing left to do here.
+    const stuck = new Set<string>();
+    // Read whole: every row (England's the areas' totals), copies as `all`'s.
+    const whole = document !== undefined && families === undefined ? wholeRows(rows, all, partition) : undefined;
+    let wholeRead = whole === undefined;
+    for (let round = 0; round < MAX_PAD_ROUNDS && audited.length > 0; round++) {
+      // Each family alone (a reader may take its equations alone); once none is pinned so, every row with the areas
+      // too (read before, a family alone's pin gives others through the areas: England's exact figure less a pinned
+      // region's is the other region's).
+      let pins = pinnedFamilies(audited, partition, columns, stuck);
+      let read = audited;
+      if (pins.size === 0 && !wholeRead) {
+        wholeRead = true;
+        pins = pinnedFamilies([...(whole ?? []), ...added], partition, columns, stuck, document);
+        read = [...all, ...added];
+      }
+      if (pins.size === 0) break;
+      const families = familiesOf(read, partition, pins);
+      const changed = new Set<string>();
+      for (const [id, pin] of pins) {
+        if (changed.has(pin.key)) continue;
+        const dimensions = families.get(pin.key);
+        const count = smallestPinned(pin);
+        const row =
+          padRow(dimensions, pin.dimensions, groupsOf(), partition, pin.column, counts, parentsOf) ??
+          (count === undefined
+            ? padRow(dimensions, undefined, groupsOf(), partition, pin.column, counts, parentsOf)
+            : undefined);
+        if (row !== undefined) {
+          added.push(row);
+          changed.add(pin.key);
+          noteGroup(groupsOf(), partition, row);
+        } else if (count !== undefined) {
+          count[pin.column] = '*';
+          suppressed.push({ row: count, column: pin.column });
+          changed.add(pin.key);
+        } else stuck.add(id);
+      }
+      audited = [...all, ...added].filter((row) => changed.has(areaPeriodOf(row)));
+    }
+  }
+  return { added, suppressed };
+}
+
+/**
+ * The dimensions of each period (`period_type|period|dimension`) with a group withheld below England: England's row
+ * for it and none below (as partitionFamilies finds them).
+ */
+export function withheldGroups(rows: readonly Row[], partition: Partition): Set<string> {
+  const england: string[] = [];
+  const below = new Set<string>();
+  for (const row of rows) {
+    if (partition.rows !== undefined && !partition.rows(row)) continue;
+    const group = `${row.period_type}|${row.period}|${dimensionIn(partition, row)}|${String(row[partition.group])}`;
+    if (row.level === 'national') england.push(group);
+    else below.add(group);
+  }
+  const withheld = new Set<string>();
+  for (const group of england) if (!below.has(group)) withheld.add(group.slice(0, group.lastIndexOf('|')));
+  return withheld;
+}
+
+/** Every row of a document: `all` (a partition's rows below England) and copies of the others (England's, ...). */
+function wholeRows(rows: readonly Row[], all: readonly Row[], partition: Partition): Row[] {
+  const others = rows.filter((row) => row.level === 'national' || partition.rows?.(row) === false);
+  return [...others.map((row) => ({ ...row })), ...all];
+}
+
+/** A family's cells the reader pins (for one column), and their dimensions. */
+interface Pin {
+  /** The family: area and period (areaPeriodOf). */
+  readonly key: string;
+  readonly column: string;
+  /** The published rows whose cell of `column` is pinned (not the total). */
+  readonly cells: Row[];
+  /** Their dimensions. */
+  readonly dimensions: Set<string>;
+}
+
+/** The smallest published count above 0 that the reader pins in a family (for its column), if any. */
+function smallestPinned(pin: Pin): Row | undefined {
+  let best: Row | undefined;
+  for (const row of pin.cells) {
+    const value = row[pin.column];
+    if (typeof value !== 'number' || value <= 0) continue;
+    if (best === undefined || value < (best[pin.column] as number)) best = row;
+  }
+  return best;
+}
+
+export const areaPeriodOf = (row: Row) => `${row.level}|${row.code}|${row.period_type}|${row.period}`;
+const dimensionIn = (partition: Partition, row: Row) =>
+  partition.dimension === undefined ? '' : String(row[partition.dimension]);
+
+/**
+ * The families (areas and periods below England) whose dimensions alone pin a cell or their total, by family and
+ * column (not those `stuck`), with the cells pinned.
+ */
+function pinnedFamilies(
+  rows: readonly Row[],
+  partition: Partition,
+  columns: readonly string[],
+  stuck: ReadonlySet<string>,
+  /** The document's areas and groups (padPartitions `document`); without them, each family alone. */
+  document?: Pick<AuditSpec, 'areas' | 'groups'>,
+): Map<string, Pin> {
+  const system = buildAuditSystem(rows, {
+    columns,
+    areas: document?.areas ?? { partOf: () => [], totalOf: () => '' },
+    ...(document?.groups === undefined ? {} : { groups: document.groups }),
+    partitions: [partition],
+  });
+  const pins = new Map<string, Pin>();
+  // The family read whole, and each of its equations alone (a reader may take one alone: where people counted in two
+  // groups make the dimensions contradict, one dimension against the total published elsewhere still pins). With the
+  // areas, read whole only: their equations alone are the document's own audit's, the partitions' the families'.
+  for (let c = 0; c < system.components.length; c++)
+    for (const { cell, part } of [
+      ...(readerDisclosures(system, c) ?? []),
+      ...(document === undefined ? equationDisclosures(system, c).flatMap((e) => e.disclosures) : []),
+    ]) {
+      const key = areaPeriodOf(cell.row);
+      const id = `${key}|${cell.column}`;
+      if (cell.row.level === 'national' || stuck.has(id)) continue;
+      let pin = pins.get(id);
+      if (pin === undefined) {
+        pin = { key, column: cell.column, cells: [], dimensions: new Set() };
+        pins.set(id, pin);
+      }
+      if (part !== undefined || pin.cells.includes(cell.row)) continue;
+      pin.cells.push(cell.row);
+      pin.dimensions.add(dimensionIn(partition, cell.row));
+    }
+  return pins;
+}
+
+/** The groups of each period and dimension: of any area (by `|period...`), and of each area (`code|period...`). */
+function groupsWithin(rows: readonly Row[], partition: Partition): Map<string, Set<string>> {
+  const groupsOf = new Map<string, Set<string>>();
+  for (const row of rows) if (partition.rows === undefined || partition.rows(row)) noteGroup(groupsOf, partition, row);
+  return groupsOf;
+}
+
+function noteGroup(groupsOf: Map<string, Set<string>>, partition: Partition, row: Row): void {
+  for (const area of ['', String(row.code)]) {
+    const within = `${area}|${row.period_type}|${row.period}|${dimensionIn(partition, row)}`;
+    const groups = groupsOf.get(within) ?? new Set<string>();
+    groupsOf.set(within, groups);
+    groups.add(String(row[partition.group]));
+  }
+}
+
+/** Each pinned family's rows by dimension. */
+function familiesOf(
+  rows: readonly Row[],
+  partition: Partition,
+  pins: ReadonlyMap<string, Pin>,
+): Map<string, Map<string, Row[]>> {
+  const keys = new Set([...pins.values()].map((pin) => pin.key));
+  const families = new Map<string, Map<string, Row[]>>();
+  for (const row of rows) {
+    const key = areaPeriodOf(row);
+    if (!keys.has(key)) continue;
+    const dimensions = families.get(key) ?? new Map<string, Row[]>();
+    families.set(key, dimensions);
+    const members = dimensions.get(dimensionIn(partition, row)) ?? [];
+    dimensions.set(dimensionIn(partition, row), members);
+    members.push(row);
+  }
+  return families;
+}
+
+/**
+ * The row to add to a pinned family: of its dimensions `within` (all where none or empty) that lack a group, in the
+ * one of the lowest cap (for `column`), the first such group, every count `*`; undefined where none lacks one.
+ */
+function padRow(
+  dimensions: ReadonlyMap<string, readonly Row[]> | undefined,
+  within: ReadonlySet<string> | undefined,
+  groupsOf: ReadonlyMap<string, ReadonlySet<string>>,
+  partition: Partition,
+  column: string,
+  counts: readonly string[],
+  parentsOf?: (row: Row) => readonly string[],
+): Row | undefined {
+  const cap = (members: readonly Row[]) =>
+    members.reduce((sum, row) => sum + (publishedInterval(row[column], false, PRIMARY_SUPPRESSED)?.[1] ?? 0), 0);
+  let chosen: { template: Row; group: string; cap: number } | undefined;
+  for (const [dimension, members] of dimensions ?? []) {
+    if (within !== undefined && within.size > 0 && !within.has(dimension)) continue;
+    const template = members[0] as Row;
+    const present = new Set(members.map((row) => String(row[partition.group])));
+    const period = `${template.period_type}|${template.period}|${dimension}`;
+    const parents = parentsOf?.(template) ?? [''];
+    const shown = (group: string) =>
+      parents.every((parent) => groupsOf.get(`${parent}|${period}`)?.has(group) === true);
+    const absent = [...(groupsOf.get(`|${period}`) ?? [])]
+      .filter((group) => !present.has(group) && shown(group))
+      .sort()[0];
+    if (absent === undefined) continue;
+    const capped = cap(members);
+    if (chosen === undefined || capped < chosen.cap) chosen = { template, group: absent, cap: capped };
+  }
+  if (chosen === undefined) return undefined;
+  const row: Row = { ...chosen.template, [partition.group]: typedLike(chosen.template[partition.group], chosen.group) };
+  for (const count of counts) if (row[count] !== null && row[count] !== undefined) row[count] = '*';
+  return row;
+}
+
+/** A group's label as the column holds its others (the contacts distribution's bins are numbers). */
+function typedLike(example: unknown, label: string): string | number {
+  return typeof example === 'number' ? Number(label) : label;
 }
 
 function withComponents(
@@ -842,7 +1284,8 @@ function loadValues(system: AuditSystem, variables: ArrayLike<number>): void {
 function loadValue(system: AuditSystem, v: number): void {
   const { kind, value } = system.scratch;
   const r = system.rowOf[v] as number;
-  const x = r < 0 ? undefined : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
+  const x =
+    r < 0 ? system.totals?.get(v) : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
   if (typeof x === 'number') {
     kind[v] = VALUE_NUMBER;
     value[v] = x;
@@ -1014,7 +1457,7 @@ function disclosedAfterPropagation(
     const value = lo[v] as number;
     const cell = cellOf(system, v);
     if (cell) disclosed.push({ variable: v, cell, value });
-    else if (value >= 1 && value < MIN_ROUNDED) {
+    else if (partDisclosed(system, v, value)) {
       const part = system.parts.get(v) as { cell: AuditCell; family: string };
       disclosed.push({ variable: v, cell: part.cell, value, part: part.family });
     }
@@ -1040,11 +1483,28 @@ export function auditComponent(
     const cell = cellOf(system, v);
     const interval = cell
       ? publishedInterval(cell.row[cell.column], cell.row.level === 'national', suppressed(cell))
-      : ANY_COUNT;
+      : totalInterval(system, v, suppressed);
     [lo[v], hi[v]] = interval ?? ANY_COUNT;
     wide[i] = (hi[v] as number) > (lo[v] as number) ? 1 : 0;
   }
   return disclosedAfterPropagation(system, component, wide);
+}
+
+/**
+ * An unpublished part pinned is disclosed when it is a count from 1 to 7 (a moved PCN's part, a year's withheld
+ * months); the total of a partition (AuditSystem.totals) at any count of 1 or more: it is a count published elsewhere
+ * rounded or `*`, or not at all.
+ */
+function partDisclosed(system: AuditSystem, v: number, value: number): boolean {
+  return value >= 1 && (value < MIN_ROUNDED || system.totals?.has(v) === true);
+}
+
+/** The reader's interval of an unpublished part: 0 or more, or a partition's total as published elsewhere. */
+function totalInterval(system: AuditSystem, v: number, suppressed: SuppressedRange): Interval {
+  const linked = system.totals?.get(v);
+  const part = system.parts.get(v);
+  if (linked === undefined || part === undefined) return ANY_COUNT;
+  return publishedInterval(linked, false, suppressed(part.cell)) ?? ANY_COUNT;
 }
 
 /** The documented reader: every `*` is a count from 1 to 7. */
@@ -1420,8 +1880,7 @@ function noteDisclosed(system: AuditSystem, previous: PreviousAudits, found: Set
   const { lo, hi } = system.scratch;
   documentedBox(system, v, true);
   const pinned = boxHi > boxLo && lo[v] === hi[v];
-  const disclosed =
-    pinned && ((system.rowOf[v] as number) >= 0 || ((lo[v] as number) >= 1 && (lo[v] as number) < MIN_ROUNDED));
+  const disclosed = pinned && ((system.rowOf[v] as number) >= 0 || partDisclosed(system, v, lo[v] as number));
   if (disclosed === (previous.disclosedMark[v] === 1)) return;
   previous.disclosedMark[v] = disclosed ? 1 : 0;
   if (disclosed) found.add(v);
@@ -1584,7 +2043,7 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
       if (value === 0 && kind[v] === VALUE_SUPPRESSED) continue;
       const cell = cellOf(system, v);
       if (cell) disclosures.push({ variable: v, cell, value });
-      else if (value >= 1 && value < MIN_ROUNDED) {
+      else if (partDisclosed(system, v, value)) {
         const part = system.parts.get(v) as { cell: AuditCell; family: string };
         disclosures.push({ variable: v, cell: part.cell, value, part: part.family });
       }

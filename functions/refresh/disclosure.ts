@@ -12,6 +12,7 @@ import {
   type LoadedValues,
   loadAllValues,
   nearestVariable,
+  type Partition,
   PRIMARY_SUPPRESSED,
   pinnedWhateverHidden,
   publishedValue,
@@ -141,6 +142,12 @@ export interface DisclosureRules {
    * secondary suppression or the audit of their own.
    */
   readonly describing?: readonly DescribingRule[];
+  /**
+   * Rows of an area and period that are groups of dimensions of the same people, each dimension's groups adding up to
+   * the same total (equity's dimensions, the contacts distribution's bins; disclosure-audit.ts, Partition; review 8, N1
+   * and N2): protected by partitions.ts (controlPartitioned), not by this module's audit.
+   */
+  readonly partitions?: readonly Partition[];
 }
 
 /** Columns describing the people of `counts` in a row (DisclosureRules.describing). */

@@ -32,7 +32,9 @@ import {
   publishCompleteMonths,
   stoppedBefore,
 } from './data-as-of.ts';
-import { applyDisclosureControl, DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
+import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
+import { linkPartitions } from './disclosure-audit.ts';
+import { controlPartitioned } from './partitions.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
@@ -335,6 +337,8 @@ export function controlDocument(
   raw: readonly Row[],
   context: BuildContext,
   preSuppressed?: (row: Row) => readonly string[],
+  /** The documents published before, for totals another document publishes (DisclosureRules.partitions). */
+  documentOf?: SharedContext['documentOf'],
 ): { exact: readonly Row[]; published: Row[] } {
   // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -353,10 +357,18 @@ export function controlDocument(
             totalOf: (row: Row) => family(row.code, row),
           },
           periodKeys: definition.keys,
+          ...(definition.rules.partitions === undefined || documentOf === undefined
+            ? {}
+            : { partitions: linkPartitions(definition.rules.partitions, documentOf) }),
         };
   const exact = definition.beforeControl ? raw.map(definition.beforeControl) : raw;
   // England's rows that count a group of PCNs are controlled as counts below England, then called England again.
-  const published = applyDisclosureControl(belowEngland(exact, definition.pcnGroups), rules, preSuppressed);
+  const published = controlPartitioned(
+    belowEngland(exact, definition.pcnGroups),
+    rules,
+    preSuppressed,
+    context.parentOf,
+  );
   restoreEngland(published);
   return { exact, published };
 }
@@ -382,7 +394,7 @@ export function buildDocument(
   /** Its rows already controlled (joint control), else controlled here. */
   controlled?: { exact: readonly Row[]; published: Row[] },
 ): MetricDocument {
-  const { exact, published } = controlled ?? controlDocument(definition, raw, context);
+  const { exact, published } = controlled ?? controlDocument(definition, raw, context, undefined, shared?.documentOf);
   // Counts shared with documents built before: their controlled cells, before any rate or funnel is made from them.
   if (shared !== undefined) {
     const crossDocument = { ...shared, parentOf: context.parentOf };

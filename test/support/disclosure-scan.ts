@@ -18,9 +18,12 @@ import {
   cellOf,
   type Disclosure,
   equationDisclosures,
+  linkPartitions,
+  type Partition,
   PRIMARY_SUPPRESSED,
   readerDisclosures,
   relaxedReader,
+  withheldGroups,
 } from '../../functions/refresh/disclosure-audit.ts';
 import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
 
@@ -84,6 +87,12 @@ export interface ScanSpec {
   readonly totals?: Readonly<Record<string, readonly string[]>>;
   /** Counts per document whose financial year is the sum of its months (events; not distinct people or staff). */
   readonly monthly?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Rows of an area and period that are groups of dimensions of the same people or referrals, per document: each
+   * dimension's groups add up to one total, unpublished or published by another document (`linkedTo`: equity's
+   * people referred are rollout's, the contacts distribution's bins add up to cof_person's outcome cohort).
+   */
+  readonly partitions?: Readonly<Record<string, readonly Partition[]>>;
   /** Columns of a row adding up to another, per document. */
   readonly groups?: Readonly<Record<string, readonly { readonly total: string; readonly parts: readonly string[] }[]>>;
   /** Rates per document: column, numerator, denominator, per. */
@@ -350,8 +359,13 @@ function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[
  * Counts recovered exactly: the audit's bounds propagation over the document's equations, as built here from the
  * reference file and the meta document (not from the refresh's geography), with the reader of the published figures.
  */
-function recoveredProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
-  const problems = recoveredCells(doc, parents, spec).map(({ row: r, column, part }) => {
+function recoveredProblems(
+  doc: MetricDocument,
+  parents: Parents,
+  spec: ScanSpec,
+  docs: readonly MetricDocument[],
+): string[] {
+  const problems = recoveredCells(doc, parents, spec, docs).map(({ row: r, column, part }) => {
     const what = part === undefined ? `${column} = ${r[column]}` : `${column}: its part in ${part}`;
     return `${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`;
   });
@@ -373,7 +387,13 @@ export interface RecoveredCell {
  * month withheld below England is read as well as a cell of its own in each area with a row of its year
  * (recoveredWithheld): found there, the row is that month's, made for the reading (no row of the document).
  */
-export function recoveredCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
+export function recoveredCells(
+  doc: MetricDocument,
+  parents: Parents,
+  spec: ScanSpec,
+  /** The other documents published with it (for the totals of spec.partitions they publish). */
+  docs: readonly MetricDocument[] = [],
+): RecoveredCell[] {
   const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
   const shared = publishedAsAnother(doc, spec);
   const groups = spec.groups?.[doc.name] ?? [];
@@ -397,6 +417,14 @@ export function recoveredCells(doc: MetricDocument, parents: Parents, spec: Scan
     groups,
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
     months: { columns: spec.monthly?.[doc.name] ?? [], keys: doc.keys },
+    // A group England shows with no row below is withheld there (an unseen part of each area), read from England's
+    // rows as published even where they are an earlier release's (held), which the rows scanned leave out.
+    partitions: linkPartitions(spec.partitions?.[doc.name] ?? [], (name) => docs.find((d) => d.name === name)).map(
+      (partition) => ({
+        ...partition,
+        withheld: withheldGroups((docs.find((d) => d.name === doc.name) ?? doc).rows as unknown as Row[], partition),
+      }),
+    ),
   });
   const found: RecoveredCell[] = [];
   const totals = new Set(spec.totals?.[doc.name] ?? []);
@@ -543,6 +571,7 @@ function scanDocument(
   parents: Parents,
   spec: ScanSpec,
   held: ReadonlySet<string> = new Set(),
+  docs: readonly MetricDocument[] = [],
 ): string[] {
   const doc = scannedDocument(published, spec, held);
   const counts = spec.counts[doc.name] ?? [];
@@ -559,7 +588,7 @@ function scanDocument(
       ...serviceUseBandProblems(doc, r),
     ]),
     ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
-    ...recoveredProblems(doc, parents, spec),
+    ...recoveredProblems(doc, parents, spec, docs),
     ...funnelProblems(doc, sub),
   ];
 }
@@ -649,7 +678,7 @@ export function scanDocuments(
   spec: ScanSpec,
   held?: ReadonlySet<string>,
 ): string[] {
-  return docs.flatMap((doc) => scanDocument(doc, parents, spec, held));
+  return docs.flatMap((doc) => scanDocument(doc, parents, spec, held, docs));
 }
 
 /** A count shared by two documents (spec.shared) published differently in them: one undoes the other's control. */
@@ -818,6 +847,40 @@ export const SCAN_SPEC: ScanSpec = {
     ],
   },
   seriesCounts: ['referrals', 'people_referred'],
+  // Each dimension's groups of an area and year add up to the same total (every person or referral is in one group of
+  // each): equity's to rollout's people referred and cof_person's engagement counts, the contacts distribution's bins
+  // to cof_person's outcome cohort (review 8, N1 and N2).
+  partitions: {
+    equity: [
+      {
+        dimension: 'dimension',
+        group: 'group',
+        columns: [
+          'people_referred',
+          'engagement_cohort',
+          'engaged',
+          'connected',
+          'wellbeing_people',
+          'wellbeing_improved',
+        ],
+        rows: (r) => r.dimension !== 'pcn_imd_quintile',
+        linkedTo: [
+          { document: 'rollout', columns: { people_referred: 'people_referred' } },
+          {
+            document: 'cof_person',
+            columns: { engagement_cohort: 'engagement_cohort', engaged: 'engaged', connected: 'connected' },
+          },
+        ],
+      },
+    ],
+    contacts_distribution: [
+      {
+        group: 'contacts',
+        columns: ['episodes'],
+        linkedTo: [{ document: 'cof_person', columns: { episodes: 'outcome_cohort' } }],
+      },
+    ],
+  },
   // equity's rows by the deprivation quintile of the PCN: England's are the sum of that quintile's PCNs.
   groupsOfPcns: { equity: (r) => r.dimension === 'pcn_imd_quintile' },
   // workforce's people referred in a year are rollout's; pcn_comparison's PCN figures of a year are rollout's and

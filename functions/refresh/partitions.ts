@@ -1,0 +1,131 @@
+import { financialYearOf } from '../contract/periods.ts';
+import type { Row } from '../lib/query-engine.ts';
+import { applyDisclosureControl, type DisclosureRules } from './disclosure.ts';
+import { areaPeriodOf, padPartitions } from './disclosure-audit.ts';
+
+/** Controls of a document at most, each with more zeros made `*` or counts suppressed (padPartitions). */
+const MAX_CONTROLS = 8;
+
+/**
+ * Disclosure control (applyDisclosureControl) of a document with groups within dimensions (DisclosureRules.partitions:
+ * equity's dimensions, the contacts distribution's bins; review 8, N1 and N2). Where, in the published rows, one
+ * dimension of an area and period caps their total as low as another (or the document publishing the total) floors it,
+ * a reader pins the total and the cells: a zero of a dimension pinned is made `*` instead (a row for a group it lacks
+ * there, 0 in the exact rows, published `*`), or where it lacks none its smallest count pinned is suppressed
+ * (padPartitions), and the document is controlled again with those, until the published rows pin none. Secondary
+ * suppression can make such a pin (a `*` hiding 8 or more read as 1 to 7, the reading the audit protects too), so the
+ * check reads the rows as published.
+ *
+ * Controlled again: only the blocks (a financial year and the partitions' dimension: equity's 2025/26 age bands) given
+ * a row or a `*`. No rule of the document's control ties a block's rows to another's (its areas' and periods' families
+ * are of one group of one dimension in one year, its siblings of one dimension, its within-row groups one row), so a
+ * block controlled alone is published as the whole document controlled again would publish it; the rows keep the
+ * whole control's order.
+ */
+export function controlPartitioned(
+  rows: readonly Row[],
+  rules: DisclosureRules,
+  preSuppressed?: (row: Row) => readonly string[],
+  /** The codes of a row's parent areas (refresh.ts parentFinder): a zero is shown only in a group its parents show. */
+  parentsOf?: (row: Row) => readonly string[],
+): Row[] {
+  const { partitions } = rules;
+  if (partitions === undefined || partitions.length === 0) return applyDisclosureControl(rows, rules, preSuppressed);
+  // The document's own audit (disclosure.ts) leaves the partitions aside: where every cell of a family pinned is `*`
+  // already, no count near it can be suppressed to help, and the audit would withhold the key in every area (on the
+  // 2% demo: whole years of equity and of the contacts distribution). A zero made `*` is the protection here.
+  const { partitions: _, ...without } = rules;
+  let published = applyDisclosureControl(rows, without, preSuppressed);
+  const dimensions = [...new Set(partitions.flatMap((p) => (p.dimension === undefined ? [] : [p.dimension])))];
+  const blockOf = (row: Row) =>
+    JSON.stringify([financialYearOf(String(row.period)), ...dimensions.map((d) => row[d] ?? null)]);
+  // A row's identity: its area, period and keys (the document's, and the partitions' dimension and group). Rows are
+  // made anew by each control: cells to suppress are kept by it.
+  const keys = [
+    ...new Set([
+      ...(rules.periodKeys ?? []),
+      ...partitions.flatMap((p) => [...(p.dimension === undefined ? [] : [p.dimension]), p.group]),
+    ]),
+  ];
+  const keyOf = (row: Row) => {
+    let key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
+    for (const k of keys) key += `\u0000${row[k] ?? ''}`;
+    return key;
+  };
+  // Each row's place in the control's input (the rows, then the zeros added, in order), made at the first control again.
+  let position: Map<string, number> | undefined;
+  const zeros = new Set<Row>();
+  const suppress = new Map<string, Set<string>>();
+  const imposed = (row: Row) =>
+    zeros.has(row)
+      ? rules.counts
+      : [...(preSuppressed?.(row) ?? []), ...(suppress.size === 0 ? [] : (suppress.get(keyOf(row)) ?? []))];
+  // The families to audit: all at first, then those whose published rows changed (the others were found unpinned).
+  let changed: Set<string> | undefined;
+  // The first check and the last read every row with the areas' equations too (padPartitions `document`: what the
+  // scan reads); those between, the families changed alone.
+  const document =
+    rules.areas === undefined
+      ? undefined
+      : { areas: rules.areas, ...(rules.groups === undefined ? {} : { groups: rules.groups }) };
+  for (let control = 1; control < MAX_CONTROLS; control++) {
+    let { added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf, changed, document);
+    if (added.length === 0 && suppressed.length === 0 && changed !== undefined)
+      ({ added, suppressed } = padPartitions(published, partitions, rules.counts, parentsOf, undefined, document));
+    if (added.length === 0 && suppressed.length === 0) break;
+    position ??= new Map(rows.map((row, i) => [keyOf(row), i]));
+    const blocks = new Set<string>();
+    for (const row of added) {
+      const zero: Row = { ...row };
+      for (const count of rules.counts) if (zero[count] === '*') zero[count] = 0;
+      zeros.add(zero);
+      position.set(keyOf(zero), rows.length + zeros.size - 1);
+      blocks.add(blockOf(row));
+    }
+    for (const { row, column } of suppressed) {
+      const key = keyOf(row);
+      suppress.set(key, new Set([...(suppress.get(key) ?? []), column]));
+      blocks.add(blockOf(row));
+    }
+    const input = [...rows, ...zeros];
+    const again = (row: Row) => blocks.has(blockOf(row));
+    const controlled = applyDisclosureControl(input.filter(again), without, imposed);
+    changed = changedFamilies(published.filter(again), controlled, keyOf, rules.counts);
+    published = inOrder([...published.filter((row) => !again(row)), ...controlled], position, keyOf);
+  }
+  return published;
+}
+
+/**
+ * Published rows in the order a control of the input gives them (its rows' order, by `position`; rows it adds after
+ * them, stable), by their identity (`keyOf`).
+ */
+function inOrder(published: Row[], position: ReadonlyMap<string, number>, keyOf: (row: Row) => string): Row[] {
+  return published
+    .map((row) => ({ row, at: position.get(keyOf(row)) ?? Number.POSITIVE_INFINITY }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ row }) => row);
+}
+
+/**
+ * The families (area and period, areaPeriodOf) whose rows differ in a count between two controls of the same rows (by
+ * their identity, `keyOf`), or whose rows are not the same.
+ */
+function changedFamilies(
+  before: readonly Row[],
+  after: readonly Row[],
+  keyOf: (row: Row) => string,
+  counts: readonly string[],
+): Set<string> {
+  const was = new Map(before.map((row) => [keyOf(row), row]));
+  const changed = new Set<string>();
+  for (const row of after) {
+    const key = keyOf(row);
+    const previous = was.get(key);
+    was.delete(key);
+    if (previous === undefined || counts.some((count) => previous[count] !== row[count]))
+      changed.add(areaPeriodOf(row));
+  }
+  for (const row of was.values()) changed.add(areaPeriodOf(row));
+  return changed;
+}
