@@ -222,15 +222,6 @@ function annualised<T extends Record<string, Figure>>(
  * (pcns_staffed_after_reporting: red-team review 9, R9-3).
  * The people of the PCNs reporting alone would be a new count of a group of PCNs (docs/methodology.md, Workforce).
  */
-/**
- * England's PCNs whose link workers are in its FTE and not in the covered FTE (staffed before their referral data or
- * after it) are 1 or 2: the FTE left out would be theirs (review 9, R9-5).
- */
-const fewLeftOut = (r: Row): boolean => {
-  const leftOut = Number(r.pcns_staffed_before_onboarding ?? 0) + Number(r.pcns_staffed_after_reporting ?? 0);
-  return leftOut >= 1 && leftOut <= 2;
-};
-
 const caseloadPeople = (r: Row): unknown =>
   r.pcns_referring_without_snapshot === 0 &&
   r.pcns_staffed_before_onboarding === 0 &&
@@ -795,7 +786,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // stray events, no data after its extract stopped (review 7, M5). All three landed in one release. 5: England's
     // covered caseload and its coverage held under the revisions policy (groupFigures); caseload withheld where a PCN's
     // snapshots follow its last month reported, and caseload_covered's FTE only to it (review 9, R9-3); caseload_fte
-    // rounded to the nearest 5 (R9-5). One release: one version.
+    // withheld where 1 or 2 PCNs' FTE is left out (R9-5); a correction extends no reporting span (R9-6). One release:
+    // one version.
     version: '5',
     changes: [
       {
@@ -899,7 +891,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 3.10: test/unit/revisions-covered.test.ts). Held as England's other figures are: the rates follow people
     // referred (only the covered PCNs' rows have any, so its PCN changes are theirs), the FTE is tested by each covered
     // PCN's link worker FTE, and a group of fewer than 3 PCNs, or dominated by one, shows none. The FTE
-    // is the PCN's of the whole year, where caseload_fte's is from its first month with events (not on the PCN's rows):
+    // is the PCN's of the whole year, where caseload_fte's is over its reporting span (not on the PCN's rows):
     // a snapshot of a month before it counts here as a change that caseload_fte does not show, so a release in which
     // two such PCNs send one beside one covered PCN's late snapshot would be counted as three PCNs' change (the
     // rule then errs towards release; methodology, Revisions).
@@ -929,12 +921,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
       caseload: r.period_type === 'fy' ? rate(caseloadPeople(r), r.splw_fte, 1, 0) : null,
       // England's over the PCNs covered: exact from the query, rounded here (again for a held year: the same figures).
-      // England's splw_fte less it is the exact FTE of the PCNs left out (staffed before their referral data or after
-      // it): one PCN's where one was, its own rows `*` (red-team review 9, R9-5). Withheld where 1 or 2 PCNs are left
-      // out (fewer than 3 contributors, as revisions.ts's rule for England's own figures); the caseload, a rate
-      // rounded to a whole number, stays.
-      caseload_fte:
-        typeof r.caseload_fte === 'number' && !fewLeftOut(r) ? Math.round(r.caseload_fte * 100) / 100 : null,
+      // caseload_fte comes null from the query where 1 or 2 PCNs' FTE is left out (workforce.sql; review 9, R9-5), so
+      // the revisions record holds what is published.
+      caseload_fte: typeof r.caseload_fte === 'number' ? Math.round(r.caseload_fte * 100) / 100 : null,
       ...Object.fromEntries(
         (['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'] as const).map((c) => [
           c,

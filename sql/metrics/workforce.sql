@@ -150,7 +150,8 @@ caseload_pcn_counts AS (
     k.fy AS period,
     count(DISTINCT CASE WHEN k.kind = 'referring_without_snapshot' THEN k.pcn_code END) AS referring_without_snapshot,
     count(DISTINCT CASE WHEN k.kind = 'staffed_before_onboarding' THEN k.pcn_code END) AS staffed_before_onboarding,
-    count(DISTINCT CASE WHEN k.kind = 'staffed_after_reporting' THEN k.pcn_code END) AS staffed_after_reporting
+    count(DISTINCT CASE WHEN k.kind = 'staffed_after_reporting' THEN k.pcn_code END) AS staffed_after_reporting,
+    count(DISTINCT CASE WHEN k.kind <> 'referring_without_snapshot' THEN k.pcn_code END) AS staffed_outside_reporting
   FROM (
     SELECT DISTINCT y.pcn_code, y.icb_code, y.region_code, y.fy, 'referring_without_snapshot' AS kind
     FROM person_years AS y
@@ -237,7 +238,14 @@ SELECT
   -- FTE is their link worker FTE over England's months of snapshots in the year, as England's FTE is.
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.pcns, 0) END AS caseload_pcns,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.people, 0) END AS caseload_people,
-  CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN CAST(c.fte AS DOUBLE) / s.months END AS caseload_fte,
+  -- The covered FTE is withheld (NULL) where the PCNs staffed outside their reporting span are 1 or 2: England's FTE
+  -- less it would be theirs, one PCN's where one was, whose own rows show `*` (red-team review 9, R9-5; fewer than 3
+  -- contributors, as revisions.ts's rule for England's own figures). Here, before the revisions policy reads it, so
+  -- its record holds what is published (review 10: a figure blanked after it made every later release fail closed).
+  CASE
+    WHEN s.level = 'national' AND s.period_type = 'fy' AND COALESCE(b.staffed_outside_reporting, 0) NOT IN (1, 2)
+      THEN CAST(c.fte AS DOUBLE) / s.months
+  END AS caseload_fte,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0
     THEN CAST(COALESCE(c.people, 0) * s.months AS DOUBLE) / CAST(c.fte AS DOUBLE) END AS caseload_covered,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND p.months > 0

@@ -82,14 +82,15 @@ upload_months AS (
   GROUP BY upload_id
 ),
 
--- Uploads that send again an event an earlier upload sent (the same pcn_code and event_id: candidates.sql holds every
--- row of an id sent more than once).
+-- Uploads that send again, or retract, an event an earlier upload sent (the same pcn_code and event_id, or a
+-- retraction's retracts_event_id: candidates.sql holds every row of an id sent more than once or named by a
+-- retraction).
 resending AS (
   SELECT DISTINCT later.upload_id
   FROM candidates AS later
   INNER JOIN candidates AS earlier
     ON earlier.pcn_code = later.pcn_code
-    AND earlier.event_id = later.event_id
+    AND (earlier.event_id = later.event_id OR earlier.event_id = later.retracts_event_id)
     AND earlier.received_at < later.received_at
 ),
 

@@ -148,3 +148,62 @@ U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
     expect(yearOf(docs, 'pcn', 'U00004')?.splw_fte).toBe('*');
   });
 });
+
+/*
+ * The covered FTE withheld across releases (red-team review 10). U00001-U00003 (one ICB and region each) refer 20
+ * new people a month with 10 link workers, 10 FTE; U00004 (a later wave) sends snapshots only (2 link workers, 1.37
+ * FTE), so England's covered FTE is withheld (R9-5). Release 1 on 5 August 2025 (April to July): England 2025/26 3 x
+ * 20 x 4 = 240 people. Release 2 on 5 September 2025 adds August, 60 people from the three PCNs (20 each: 3 PCNs,
+ * none dominating, net 60 above 3): released, 300. When the FTE was blanked after the revisions policy had recorded
+ * it, the record and the published figure differed, every later release failed closed and England's year stayed at
+ * 240 in every document.
+ */
+describe('the covered FTE withheld is recorded as published (review 10)', () => {
+  const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
+U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
+U00003,PCN 3,QCC,NHS ICB C,Y59,South East,10000,2019-04-01,
+U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
+`;
+  const dir = tempDir('caseload-releases');
+  const first = new Map<string, MetricDocument>();
+  const second = new Map<string, MetricDocument>();
+  const files = (months: string[], tag: string): string[] => {
+    const uploads: Record<string, GoldenEvent[]> = {};
+    for (const p of ['U00001', 'U00002', 'U00003']) for (const m of months) uploads[`${p}-${m}.csv`] = people(p, m, 20);
+    const written = writeEventFiles(dir.path, uploads);
+    for (const [pcn, headcount, fte] of [
+      ['U00001', 10, 10],
+      ['U00002', 10, 10],
+      ['U00003', 10, 10],
+      ['U00004', 2, 1.37],
+    ] as const) {
+      const file = join(dir.path, `${pcn}-workforce-${tag}.csv`);
+      writeFileSync(
+        file,
+        `${HEADER}\n${months.map((m) => `${pcn},${m},splw,${headcount},${fte},${headcount},0`).join('\n')}\n`,
+      );
+      written.push(file);
+    }
+    return written;
+  };
+  beforeAll(async () => {
+    const data = join(dir.path, 'data');
+    await publishGolden(data, files(MONTHS, 'a'), REFERENCE, new Date('2025-08-05T06:00:00Z'), first);
+    await publishGolden(data, files(['2025-08'], 'b'), REFERENCE, new Date('2025-09-05T06:00:00Z'), second);
+  }, 300_000);
+  afterAll(() => dir.remove());
+
+  it("England's year moves on in the second release; the covered FTE is withheld in both", () => {
+    const england = (docs: Map<string, MetricDocument>, name: string) =>
+      (docs.get(name)?.rows ?? []).find((r) => r.level === 'national' && r.period === '2025/26');
+    expect([england(first, 'rollout')?.people_referred, england(second, 'rollout')?.people_referred]).toEqual([
+      240, 300,
+    ]);
+    expect([england(first, 'workforce')?.caseload_fte, england(second, 'workforce')?.caseload_fte]).toEqual([
+      null,
+      null,
+    ]);
+    expect(england(second, 'workforce')?.people_referred).toBe(300);
+  });
+});

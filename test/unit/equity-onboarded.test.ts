@@ -76,7 +76,9 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
       `INSERT INTO uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}-1', '${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
     );
     await run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR)');
-    await run('CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)');
+    await run(
+      'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, retracts_event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
+    );
     await run(`CREATE TABLE published_through AS SELECT '2025-05' AS month`);
     await run(`CREATE TABLE onboarded AS ${loadSql('prepare/onboarded')}`);
     const reader = await connection.runAndReadAll(loadSql('metrics/equity'), ['2025-05-31', '2025-05-31']);

@@ -12,8 +12,8 @@ import type { JointCount } from '../../functions/refresh/shared-counts.ts';
  * `*` over its seven `*` ICBs sealed too, and they left the period out as well, for no figure of their own. A row left
  * out shows nothing: its cells are not imposed on the others (shared-counts.ts, jointFixedPoint's withheldOf).
  *
- * Worked by hand. England = R1 + R2; R1 = I1 + I2; R2 = J1; I1 has exactly seven PCNs in force, U1..U7, each with a row
- * (no part in force without a figure to give a row: absentParts gives none); I2 = V1 + V2; J1 = W1 + W2. April 2025:
+ * Worked by hand. England = R1 + R2; R1 = I1 + I2; R2 = J1; I1 has exactly seven PCNs in force, U1..U7, each with a row;
+ * I2 = V1 + V2; J1 = W1 + W2. April 2025:
  *   referrals: U1..U7 10 each (I1 70), V1 20, V2 25 (I2 45, R1 115), W1 30, W2 40 (J1 = R2 70), England 185;
  *   engaged: U1..U7 1 each (I1 7), V1 20, V2 25 (I2 45, R1 52), W1 30, W2 40 (70), England 122.
  * `first` (referrals and engaged): I1's engaged 7 is `*` over seven `*` (1 each): read alone, 7 over seven 1s, true, and
@@ -90,12 +90,6 @@ describe('rows one document of a joint count leaves out are not imposed on the o
     generatedAt: '2025-05-05T00:00:00.000Z',
     dataAsOf: '2025-04-30',
     parentOf: (row: Row) => (PARENT[String(row.code)] === undefined ? [] : [PARENT[String(row.code)] as string]),
-    partsInForce: (row: Row) =>
-      row.level === 'icb'
-        ? Object.keys(PARENT)
-            .filter((code) => PARENT[code] === row.code)
-            .map(area)
-        : undefined,
   };
   let rounds = -1;
   const [first, second] = controlJointly(

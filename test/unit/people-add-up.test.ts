@@ -90,7 +90,9 @@ beforeAll(async () => {
   // Every PCN's extract received after the last month (onboarded.sql: its reporting span runs to the last month).
   // (An upload of no rows of its own: onboarded.sql reads it as an extract covering every month before it; no event
   // is sent twice, so no upload is a correction.)
-  await run('CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)');
+  await run(
+    'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, retracts_event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
+  );
   await run(`CREATE TABLE uploads AS SELECT DISTINCT 'extract-' || pcn_code AS upload_id, pcn_code, 'events' AS kind, 'accepted' AS status,
     TIMESTAMP '2100-01-01 00:00:00' AS received_at FROM pcn_months`);
   await run(`CREATE TABLE pcn_deprivation AS SELECT * FROM (VALUES ('U00001', 1, 1), ('U00002', 2, 1), ('U00003', 1, 1))

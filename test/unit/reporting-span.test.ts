@@ -35,6 +35,9 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *                                                       2025-08-03 (May again) months on: a correction)
  *   U00014  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-07 (new May entries two
  *                                                       2025-08-03 (May)       months late: an extract, not a correction)
+ *   U00015  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (a retraction of a May
+ *                                                       2025-08-03 (a retraction event alone: a correction; review 10)
+ *                                                       of May's event)
  * The other uploads hold rows of their PCN's latest month with events before they were received.
  */
 const MONTHS: Record<string, string[]> = {
@@ -63,9 +66,19 @@ const MONTHS: Record<string, string[]> = {
   U00012: ['2025-03', '2025-04', '2025-05', '2025-06'],
   U00013: ['2025-03', '2025-04', '2025-05'],
   U00014: ['2025-03', '2025-04', '2025-05'],
+  U00015: ['2025-03', '2025-04', '2025-05'],
 };
-// [PCN, kind, status, received at, the months of its rows (none: an empty extract), an event it sends again or first]
-const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string, rows: string[], again?: string][] = [
+// [PCN, kind, status, received at, the months of its rows (none: an empty extract), an event it sends again or first,
+// the event its retraction retracts]
+const UPLOADS: [
+  pcn: string,
+  kind: string,
+  status: string,
+  receivedAt: string,
+  rows: string[],
+  again?: string,
+  retracts?: string,
+][] = [
   ['U00001', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-06', '2025-07']],
   ['U00002', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-07']],
   ['U00003', 'events', 'partially_accepted', '2025-08-02 07:00:00', ['2025-07']],
@@ -88,6 +101,8 @@ const UPLOADS: [pcn: string, kind: string, status: string, receivedAt: string, r
   ['U00013', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05'], 'E-0513'],
   ['U00014', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
   ['U00014', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05']],
+  ['U00015', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05'], 'E-0515'],
+  ['U00015', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05'], 'R-0515', 'E-0515'],
 ];
 
 async function spans(): Promise<Record<string, unknown>[]> {
@@ -112,10 +127,10 @@ async function spans(): Promise<Record<string, unknown>[]> {
     );
     // The rows of events sent more than once (candidates.sql): each upload's event sent again, and its first sending.
     await connection.run(
-      'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
+      'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, retracts_event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
     );
     await connection.run(
-      `INSERT INTO candidates VALUES ${UPLOADS.flatMap(([p, , , at, , again], i) => (again ? [`('${p}', '${again}', TIMESTAMP '${at}', 'u${i}')`] : [])).join(', ')}`,
+      `INSERT INTO candidates VALUES ${UPLOADS.flatMap(([p, , , at, , again, retracts], i) => (again ? [`('${p}', '${again}', ${retracts ? `'${retracts}'` : 'NULL'}, TIMESTAMP '${at}', 'u${i}')`] : [])).join(', ')}`,
     );
     const reader = await connection.runAndReadAll(`${loadSql('prepare/onboarded')} ORDER BY 1`);
     return reader.getRowObjectsJS();
@@ -142,6 +157,7 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00012', first_month: '2025-03', last_month: '2025-07' },
       { pcn_code: 'U00013', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00014', first_month: '2025-03', last_month: '2025-07' },
+      { pcn_code: 'U00015', first_month: '2025-03', last_month: '2025-05' },
     ]);
   });
 });
