@@ -744,9 +744,11 @@ export function padPartitions(
    * groups, which can pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
    */
   document?: Pick<AuditSpec, 'areas' | 'groups'>,
-): { added: Row[]; suppressed: { row: Row; column: string }[] } {
+): { added: Row[]; suppressed: { row: Row; column: string }[]; stuck: string[] } {
   const added: Row[] = [];
   const suppressed: { row: Row; column: string }[] = [];
+  // Families (`level|code|period_type|period`) left pinned with no row to add and no count to suppress (review 10).
+  const stuckFamilies = new Set<string>();
   for (const given of partitions) {
     const columns = given.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
@@ -805,12 +807,15 @@ export function padPartitions(
           count[pin.column] = '*';
           suppressed.push({ row: count, column: pin.column });
           changed.add(pin.key);
-        } else stuck.add(id);
+        } else {
+          stuck.add(id);
+          stuckFamilies.add(pin.key);
+        }
       }
       audited = [...all, ...added].filter((row) => changed.has(areaPeriodOf(row)));
     }
   }
-  return { added, suppressed };
+  return { added, suppressed, stuck: [...stuckFamilies] };
 }
 
 /**

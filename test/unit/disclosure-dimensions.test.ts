@@ -224,9 +224,70 @@ describe('the publisher protects groups within dimensions', () => {
       u2('age_band', '0-17', '*'),
       u2('imd_decile', '8', '*'),
     ];
-    expect(padPartitions(published, [EQUITY], ['people_referred'])).toEqual({ added: [], suppressed: [] });
+    expect(padPartitions(published, [EQUITY], ['people_referred'])).toEqual({ added: [], suppressed: [], stuck: [] });
     const without = published.filter((r) => !(r.level === 'national' && r.group === '18-24'));
     const { added } = padPartitions(without, [EQUITY], ['people_referred']);
     expect(added.map((r) => `${r.code} ${r.dimension} ${r.group} ${r.people_referred}`)).toEqual(['U1 imd_decile 8 *']);
+  });
+});
+
+/*
+ * Review 10: a family left pinned with nothing to do. England = R1 + R2; R1 = I1 (its one PCN U1) + I2 (V1); R2 = J1
+ * (W1); 2025/26. The contacts distribution's bins 0 to 6: U1 and I1 one episode in each (7), V1 and I2 20 each, W1
+ * and J1 30, R1 21, R2 30, England 51. cof_person publishes the outcome cohort U1 and I1 as `*` (their 7), the others
+ * in full. U1's seven bins are `*` (1 each), and the cohort's `*` (1 to 7) over seven `*` (1 or more each) pins each to
+ * 1: no bin can be added (no other bin is shown up U1's chain, England included) and every cell is `*` already, so
+ * nothing is left to suppress. Before, the rows were published as they were (the scan reads each bin 1, the truth);
+ * now 2025/26 is withheld below England in this document: England's seven bins alone.
+ */
+describe('a family left pinned is withheld, not published (review 10)', () => {
+  it("withholds the year below England where U1's bins and cohort pin each other", () => {
+    const PARENT: Record<string, string> = {
+      R1: 'ENG',
+      R2: 'ENG',
+      I1: 'R1',
+      I2: 'R1',
+      J1: 'R2',
+      U1: 'I1',
+      V1: 'I2',
+      W1: 'J1',
+    };
+    const LEVEL: Record<string, string> = {
+      E: 'national',
+      R: 'region',
+      I: 'icb',
+      J: 'icb',
+      U: 'pcn',
+      V: 'pcn',
+      W: 'pcn',
+    };
+    const per: Record<string, number> = { U1: 1, I1: 1, V1: 20, I2: 20, W1: 30, J1: 30, R1: 21, R2: 30, ENG: 51 };
+    const cohort: Record<string, unknown> = { U1: '*', I1: '*', V1: 140, I2: 140, W1: 210, J1: 210, R1: 145, R2: 210 };
+    const rows: Row[] = Object.keys(per).flatMap((code) =>
+      [0, 1, 2, 3, 4, 5, 6].map((contacts) => ({
+        level: LEVEL[code[0] as string] as string,
+        code,
+        period_type: 'fy',
+        period: '2025/26',
+        contacts,
+        episodes: per[code],
+      })),
+    );
+    const family = (code: string, r: Row) => `${code}|${r.period_type}|${r.period}|${r.contacts}`;
+    const parentOf = (r: Row) => (PARENT[String(r.code)] ? [PARENT[String(r.code)] as string] : []);
+    const rules = {
+      counts: ['episodes'],
+      areas: {
+        partOf: (r: Row) => parentOf(r).map((p) => family(p, r)),
+        totalOf: (r: Row) => family(String(r.code), r),
+      },
+      periodKeys: ['contacts'],
+      siblings: [(r: Row) => `${r.level}|${r.code}|${r.period}`],
+      partitions: [{ group: 'contacts', columns: ['episodes'], linked: (r: Row) => cohort[String(r.code)] }],
+    };
+    const published = controlPartitioned(rows, rules as never, undefined, parentOf);
+    expect(published.map((r) => [r.code, r.contacts, r.episodes])).toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((contacts) => ['ENG', contacts, 51]),
+    );
   });
 });
