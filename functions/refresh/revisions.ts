@@ -39,8 +39,10 @@ import type { MeanRule } from './disclosure.ts';
  * documents (review 3, H1): figures add up across rows (a dimension's groups, cof_system's bands) and documents
  * (equity's year and rollout's months, pcn_comparison's funnel rate and rollout's year), so when any England figure of
  * a month is held, every England figure of that month and of its financial year is held, in every document; and when
- * a year's figure is held, every England figure of that year. A held period is released when no figure of it is held
- * by its own change.
+ * a year's figure is held, every England figure of that year. Except where what holds the period is a document's own
+ * (`documentOnly`: workforce's staff, from the snapshots, which no other document counts or adds up with; review 9): the
+ * period (a month with its year, a year with its months) is held in that document only. A held period is released when
+ * no figure of it is held by its own change.
  *
  * The first release (no meta.json yet) has nothing to be differenced against: it is controlled as a single release,
  * and records the state. After that, the state kept here (REVISIONS_STATE_KEY, as sensitive as curated data: exact
@@ -327,19 +329,24 @@ function passes(changes: readonly number[]): boolean {
  * PCN it is; the rows below England are withheld for it, England's must be too. A period with no count above 0 has
  * nothing of anyone's to give.
  *
- * The counts are tested in two groups (review 9): those another document publishes or adds up with (every count not
+ * The counts are tested in two groups (review 9): those another document may publish or add up with (every count not
  * declared `documentOnly`), and the document's own (`documentOnly`: workforce's link workers trained, from the
  * snapshots, which no other document counts). A period made by few in the first holds the period in every document
  * (`scope: 'all'`); one made by few only in its own counts holds it in this document alone (`scope: 'document'`): no
- * figure of another document is, or adds up to, a count of its own, so none gives it. Summed together, three PCNs'
- * 1 trained beside their people referred passed, and a month of 1 + 1 + 1 trained held rollout's referrals.
+ * figure of another document is, or adds up to, a count of its own, so none gives it. A count declared the same as
+ * another document's (`sameAs`: workforce's people referred is rollout's) is that document's figure, tested there
+ * with every PCN's contribution; here its contributions are only this document's rows' (workforce lists the PCNs that
+ * sent a snapshot: England's 180 people of which 30 from its one covered PCN read as that PCN's alone), and its period
+ * is held in every document where that document's test holds it. Before review 9 every count was summed together:
+ * three PCNs' 1 trained beside no people referred (a month) held rollout's referrals in every document.
  */
 export function periodsMadeByFew(
   definition: MetricDefinition,
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
 ): Array<{ period: string; periodType: string; row: string; column: string; reason: string; scope: HoldScope }> {
-  const counts = definition.rules.counts.filter((c) => columns.includes(c));
+  const elsewhere = new Set((definition.sameAs ?? []).flatMap((same) => Object.keys(same.columns)));
+  const counts = definition.rules.counts.filter((c) => columns.includes(c) && !elsewhere.has(c));
   const own = new Set(definition.documentOnly ?? []);
   const groups: Array<{ scope: HoldScope; counts: string[] }> = [
     { scope: 'all', counts: counts.filter((c) => !own.has(c)) },

@@ -102,6 +102,33 @@ describe("a document's own counts (documentOnly) are tested apart, and hold thei
       ['people_referred', 'all', 'the period: fewer than 3 PCNs (1 PCN)'],
     ]);
   });
+  it("a count the same as another document's (sameAs) is that document's to test: its PCNs may not all be here", () => {
+    // Workforce's people referred is rollout's: England's 180 people of which 30 from the one PCN with a snapshot
+    // (the others' rows are rollout's) would read as that PCN's alone. Only the trained link workers are tested here.
+    const shared = { ...staff, sameAs: [{ document: 'rollout', columns: { people_referred: 'people_referred' } }] };
+    const found = periodsMadeByFew(
+      shared as unknown as MetricDefinition,
+      new Map([
+        [
+          'fy|2025/26',
+          {
+            id: 'fy|2025/26',
+            period: '2025/26',
+            periodType: 'fy',
+            keyId: '',
+            england: null,
+            values: new Map<string, number>(),
+            contributions: new Map([
+              ['people_referred', [30, 0, 0]],
+              ['splw_accredited', [2, 2, 2]],
+            ]),
+          },
+        ],
+      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
+      ['people_referred', 'splw_accredited'],
+    );
+    expect(found).toEqual([]);
+  });
   it('a document with no own counts tests them all together, as before', () => {
     expect(period([0, 0, 0], [0, 0, 0])).toEqual([]);
     expect(

@@ -191,32 +191,26 @@ describe("a period held for workforce's staff alone is held in workforce alone (
     expect(second.revisions.heldOf('workforce')?.periods).toEqual(['2025/26']);
   });
 
-  it("workforce's people referred made up by one PCN holds the year in every document, however its staff are", async () => {
+  it("rollout's April of one PCN holds workforce's April and year too, and workforce does not test rollout's count", async () => {
     const store = new MemoryObjectStore();
-    // Workforce's year: 3 trained in each PCN (9 > 3 PCNs: passes alone), but people referred 40 from U00001 only
-    // (rollout's rows are given as three PCNs' here, so that only workforce's test can hold the year). People referred
-    // is tested with the counts other documents publish, so one PCN's 40 holds the year in every document, and the
-    // year's months with it (they add up to it: review 4, F5 b).
+    // Rollout: April U00001's 12 alone (held as no figure, review 8 N5), June 11 + 20 + 22 = 53, the year 23 + 20 + 22
+    // = 65 (held with April: 65 - 53 is April's 12). Workforce: 5 trained in each PCN every month (15: passes alone),
+    // and the year's people referred, rollout's count (U00001 23, U00002 20, U00003 22): held in every document with
+    // rollout's April, workforce's April and year among them (published, its people referred would give rollout's
+    // held year back, and the year less June April). Workforce's own months are many PCNs': its June is published.
     const first = await releaseOf(store, '2025-08-05T06:00:00.000Z', new Map(), [
-      [ROLLOUT, rollout({ '2025-06': [11, 20, 22], '2025-07': [14, 21, 23], '2025/26': [25, 41, 45] })],
-      [WORKFORCE, workforce({ '2025-06': [3, 3, 3], '2025-07': [3, 3, 3], '2025/26': [3, 3, 3] }, [40, 0, 0])],
+      [ROLLOUT, rollout({ '2025-04': [12, 0, 0], '2025-06': [11, 20, 22], '2025/26': [23, 20, 22] })],
+      [WORKFORCE, workforce({ '2025-04': [5, 5, 5], '2025-06': [5, 5, 5], '2025/26': [5, 5, 5] }, [23, 20, 22])],
     ]);
-    expect(first.settled).toEqual(['rollout', 'workforce']);
+    expect(first.englandAt('rollout', '2025-04').referrals).toBeNull();
     expect(first.englandAt('rollout', '2025/26').referrals).toBeNull();
-    expect(first.englandAt('rollout', '2025-06').referrals).toBeNull();
-    expect(first.englandAt('workforce', '2025/26').people_referred).toBeNull();
-    expect(first.englandAt('workforce', '2025-06').splw_accredited).toBeNull();
-    expect(first.revisions.heldByOwnChange()).toEqual([
-      {
-        document: 'workforce',
-        period: '2025/26',
-        row: 'fy|2025/26',
-        column: 'people_referred',
-        reason: 'the period: fewer than 3 PCNs (1 PCN)',
-      },
-    ]);
-    // Every month of the year (April 2025 to March 2026) and the year.
-    expect(first.revisions.heldPeriods().size).toBe(13);
-    expect(['2025-06', '2025-07', '2025/26'].every((p) => first.revisions.heldPeriods().has(p))).toBe(true);
+    expect(first.englandAt('rollout', '2025-06').referrals).toBe(53);
+    expect(first.englandAt('workforce', '2025-04')).toMatchObject({ splw_accredited: null, splw_headcount: null });
+    expect(first.englandAt('workforce', '2025/26')).toMatchObject({ people_referred: null, splw_accredited: null });
+    expect(first.englandAt('workforce', '2025-06')).toMatchObject({ splw_accredited: 15, splw_headcount: 15 });
+    expect([...first.revisions.heldPeriods()].sort()).toEqual(['2025-04', '2025/26']);
+    // What set it off: rollout's April (one PCN's); nothing of workforce's own. Workforce's people
+    // referred of the year (23, 20, 22 here) is rollout's to test: workforce lists only PCNs with a snapshot.
+    expect(first.revisions.heldByOwnChange().map((t) => [t.document, t.period])).toEqual([['rollout', '2025-04']]);
   });
 });
