@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
+import {
+  disclosureFindings,
+  type GoldenEvent,
+  publishGolden,
+  referralEvent,
+  writeEventFiles,
+} from '../support/golden.ts';
 
 /*
  * Red-team review 9 (observations, last bullet): a workforce England month made up by few PCNs in its staff figures
@@ -88,5 +94,9 @@ describe("a month held for workforce's staff alone is held in workforce alone (r
     // referred of the year is the same count as rollout's: held with it.
     expect(england('rollout', '2025/26')).toMatchObject({ referrals: null, people_referred: null });
     expect(england('workforce', '2025/26')).toMatchObject({ people_referred: null, splw_accredited: null });
+  });
+
+  it('the disclosure scan finds nothing to recover', () => {
+    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
   });
 });
