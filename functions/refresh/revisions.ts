@@ -337,7 +337,8 @@ function passes(changes: readonly number[]): boolean {
  * another document's (`sameAs`: workforce's people referred is rollout's) is that document's figure, tested there
  * with every PCN's contribution; here its contributions are only this document's rows' (workforce lists the PCNs that
  * sent a snapshot: England's 180 people of which 30 from its one covered PCN read as that PCN's alone), and its period
- * is held in every document where that document's test holds it. Before review 9 every count was summed together:
+ * is held in every document where that document's test holds it (where this document has England rows: without,
+ * as pcn_comparison, its England is the sum of the PCNs it lists, tested here). Before review 9 every count was summed together:
  * three PCNs' 1 trained beside no people referred (a month) held rollout's referrals in every document.
  */
 export function periodsMadeByFew(
@@ -345,7 +346,10 @@ export function periodsMadeByFew(
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
 ): Array<{ period: string; periodType: string; row: string; column: string; reason: string; scope: HoldScope }> {
-  const elsewhere = new Set((definition.sameAs ?? []).flatMap((same) => Object.keys(same.columns)));
+  // Only where England has a row of its own, which publishSameAs makes the other document's England cell; without one
+  // (pcn_comparison) England is the sum of the PCNs this document lists, its own figure.
+  const hasEngland = [...cells.values()].some((cell) => cell.england !== null);
+  const elsewhere = new Set(hasEngland ? (definition.sameAs ?? []).flatMap((same) => Object.keys(same.columns)) : []);
   const counts = definition.rules.counts.filter((c) => columns.includes(c) && !elsewhere.has(c));
   const own = new Set(definition.documentOnly ?? []);
   const groups: Array<{ scope: HoldScope; counts: string[] }> = [

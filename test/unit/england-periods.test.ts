@@ -116,7 +116,7 @@ describe("a document's own counts (documentOnly) are tested apart, and hold thei
             period: '2025/26',
             periodType: 'fy',
             keyId: '',
-            england: null,
+            england: { level: 'national', code: 'ENG' },
             values: new Map<string, number>(),
             contributions: new Map([
               ['people_referred', [30, 0, 0]],
@@ -128,6 +128,31 @@ describe("a document's own counts (documentOnly) are tested apart, and hold thei
       ['people_referred', 'splw_accredited'],
     );
     expect(found).toEqual([]);
+    // Without England rows of its own (pcn_comparison: England the sum of the PCNs it lists) it is tested here.
+    const summed = periodsMadeByFew(
+      shared as unknown as MetricDefinition,
+      new Map([
+        [
+          'fy|2025/26',
+          {
+            id: 'fy|2025/26',
+            period: '2025/26',
+            periodType: 'fy',
+            keyId: '',
+            england: null,
+            values: new Map<string, number>(),
+            contributions: new Map([
+              ['people_referred', [30, 0, 0]],
+              ['splw_accredited', [2, 2, 2]],
+            ]),
+          },
+        ],
+      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
+      ['people_referred', 'splw_accredited'],
+    );
+    expect(summed.map((p) => [p.column, p.scope, p.reason])).toEqual([
+      ['people_referred', 'all', 'the period: fewer than 3 PCNs (1 PCN)'],
+    ]);
   });
   it('a document with no own counts tests them all together, as before', () => {
     expect(period([0, 0, 0], [0, 0, 0])).toEqual([]);
