@@ -168,6 +168,13 @@ export interface MetricDefinition {
    * (revisions.ts, GroupFigures).
    */
   readonly groupFigures?: GroupFigures;
+  /**
+   * Columns about data no other document publishes or adds up with (workforce's staff, from the snapshots alone): an
+   * England period held for them alone (made up by few PCNs, or a revision of them held) is held in this document
+   * only, not in every document (revisions.ts; review 9: three PCNs' 1 trained link worker held rollout's referrals).
+   * A column another document shares (sameAs, JOINT_COUNTS) or adds up with must not be listed.
+   */
+  readonly documentOnly?: readonly string[];
   /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
   readonly beforeControl?: (row: Row) => Row;
   /**
@@ -874,6 +881,20 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // PCNs with referrals and no snapshot; rollout's are the true ones, and workforce controlling it too only added
     // suppressions for readings that are wrong (a 2-PCN golden test: England's 27 read as one PCN's 25).
     sameAs: [{ document: 'rollout', columns: { people_referred: 'people_referred' }, key: AREA_PERIOD }],
+    // The staff figures come from the snapshots alone: no other document counts link workers, coaches or care
+    // coordinators, nor anything that adds up with them (people referred is rollout's, so it is not listed). A month
+    // made up by few PCNs in these (1 + 1 + 1 trained), or a revision of them held, holds workforce's month and year
+    // only, not rollout's referrals (revisions.ts, periodsMadeByFew; review 9).
+    documentOnly: [
+      'splw_headcount',
+      'splw_fte',
+      'splw_accredited',
+      'pcns_with_link_worker',
+      'hwbc_headcount',
+      'hwbc_fte',
+      'cc_headcount',
+      'cc_fte',
+    ],
     // England's caseload over the PCNs covered: a PCN row with people referred (not NULL: onboarded) sent a snapshot in
     // the year and has referral data. Their people (caseload_people) are never published: with England's people referred
     // they are the exact total of the PCNs left out, checked against those PCNs' rollout rows (shared-counts.ts).

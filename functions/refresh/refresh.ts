@@ -801,10 +801,14 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
 export function settleRevisions(revisions: EnglandRevisions, documents: MetricDocument[], context: BuildContext): void {
   const changed = revisions.settle();
   const periods = revisions.heldPeriods();
-  if (periods.size === 0) return;
+  // A document's own held periods too (revisions.ts, documentOnly: held in it alone; review 9).
+  const periodsIn = (document: MetricDocument) => revisions.heldPeriodsIn(document.name);
+  if (periods.size === 0 && documents.every((d) => periodsIn(d).size === 0)) return;
   const definitionOf = (name: string) => CATALOGUE.find((d) => d.name === name);
   const england = (document: MetricDocument) =>
-    (document.rows as unknown as Row[]).filter((r) => r.level === 'national' && periods.has(String(r.period)));
+    (document.rows as unknown as Row[]).filter(
+      (r) => r.level === 'national' && periodsIn(document).has(String(r.period)),
+    );
   const distribution = documents.find((d) => d.name === 'contacts_distribution');
   // The medians were made before any document was built (before a period was found held): made again from the
   // distribution as published, for the held periods.

@@ -39,8 +39,10 @@ import type { MeanRule } from './disclosure.ts';
  * documents (review 3, H1): figures add up across rows (a dimension's groups, cof_system's bands) and documents
  * (equity's year and rollout's months, pcn_comparison's funnel rate and rollout's year), so when any England figure of
  * a month is held, every England figure of that month and of its financial year is held, in every document; and when
- * a year's figure is held, every England figure of that year. A held period is released when no figure of it is held
- * by its own change.
+ * a year's figure is held, every England figure of that year. Except where what holds the period is a document's own
+ * (`documentOnly`: workforce's staff, from the snapshots, which no other document counts or adds up with; review 9): the
+ * period (a month with its year, a year with its months) is held in that document only. A held period is released when
+ * no figure of it is held by its own change.
  *
  * The first release (no meta.json yet) has nothing to be differenced against: it is controlled as a single release,
  * and records the state. After that, the state kept here (REVISIONS_STATE_KEY, as sensitive as curated data: exact
@@ -326,39 +328,77 @@ function passes(changes: readonly number[]): boolean {
  * PCN's exact figures, small counts included, and rollout's pcns_submitting and data_quality's first_month say which
  * PCN it is; the rows below England are withheld for it, England's must be too. A period with no count above 0 has
  * nothing of anyone's to give.
+ *
+ * The counts are tested in two groups (review 9): those another document may publish or add up with (every count not
+ * declared `documentOnly`), and the document's own (`documentOnly`: workforce's link workers trained, from the
+ * snapshots, which no other document counts). A period made by few in the first holds the period in every document
+ * (`scope: 'all'`); one made by few only in its own counts holds it in this document alone (`scope: 'document'`): no
+ * figure of another document is, or adds up to, a count of its own, so none gives it. A count declared the same as
+ * another document's (`sameAs`: workforce's people referred is rollout's) is that document's figure, tested there
+ * with every PCN's contribution; here its contributions are only this document's rows' (workforce lists the PCNs that
+ * sent a snapshot: England's 180 people of which 30 from its one covered PCN read as that PCN's alone), and its period
+ * is held in every document where that document's test holds it (where this document has England rows: without,
+ * as pcn_comparison, its England is the sum of the PCNs it lists, tested here). Before review 9 every count was summed together:
+ * three PCNs' 1 trained beside no people referred (a month) held rollout's referrals in every document.
  */
 export function periodsMadeByFew(
   definition: MetricDefinition,
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
-): Array<{ period: string; periodType: string; row: string; column: string; reason: string }> {
-  const counts = definition.rules.counts.filter((c) => columns.includes(c));
-  const byPeriod = new Map<string, { periodType: string; row: string; made: number[] }>();
+): Array<{ period: string; periodType: string; row: string; column: string; reason: string; scope: HoldScope }> {
+  // Only where England has a row of its own, which publishSameAs makes the other document's England cell; without one
+  // (pcn_comparison) England is the sum of the PCNs this document lists, its own figure.
+  const hasEngland = [...cells.values()].some((cell) => cell.england !== null);
+  const elsewhere = new Set(hasEngland ? (definition.sameAs ?? []).flatMap((same) => Object.keys(same.columns)) : []);
+  const counts = definition.rules.counts.filter((c) => columns.includes(c) && !elsewhere.has(c));
+  const own = new Set(definition.documentOnly ?? []);
+  const groups: Array<{ scope: HoldScope; counts: string[] }> = [
+    { scope: 'all', counts: counts.filter((c) => !own.has(c)) },
+    { scope: 'document', counts: counts.filter((c) => own.has(c)) },
+  ];
+  const byPeriod = new Map<string, { periodType: string; row: string; made: number[][] }>();
   for (const cell of cells.values()) {
     let found = byPeriod.get(cell.period);
     if (found === undefined) {
-      found = { periodType: cell.periodType, row: cell.id, made: [] };
+      found = { periodType: cell.periodType, row: cell.id, made: groups.map(() => []) };
       byPeriod.set(cell.period, found);
     }
-    for (const column of counts)
-      (cell.contributions.get(column) ?? []).forEach((v, i) => {
-        found.made[i] = (found.made[i] ?? 0) + Math.abs(v);
-      });
-  }
-  const few: Array<{ period: string; periodType: string; row: string; column: string; reason: string }> = [];
-  for (const [period, { periodType, row, made }] of byPeriod) {
-    const contributions = Array.from(made, (v) => v ?? 0);
-    if (contributions.every((v) => v <= TOLERANCE) || releasable(contributions)) continue;
-    few.push({
-      period,
-      periodType,
-      row,
-      column: counts.join(' + '),
-      reason: `the period: ${whyHeld(contributions).replace('net change', 'total')}`,
+    groups.forEach((group, g) => {
+      const made = found.made[g] as number[];
+      for (const column of group.counts)
+        (cell.contributions.get(column) ?? []).forEach((v, i) => {
+          made[i] = (made[i] ?? 0) + Math.abs(v);
+        });
     });
   }
+  const few: Array<{
+    period: string;
+    periodType: string;
+    row: string;
+    column: string;
+    reason: string;
+    scope: HoldScope;
+  }> = [];
+  for (const [period, { periodType, row, made }] of byPeriod)
+    for (const [g, group] of groups.entries()) {
+      const contributions = Array.from(made[g] as number[], (v) => v ?? 0);
+      if (contributions.every((v) => v <= TOLERANCE) || releasable(contributions)) continue;
+      few.push({
+        period,
+        periodType,
+        row,
+        column: group.counts.join(' + '),
+        reason: `the period: ${whyHeld(contributions).replace('net change', 'total')}`,
+        scope: group.scope,
+      });
+      // Held in every document: the document's own counts add nothing to that.
+      break;
+    }
   return few;
 }
+
+/** Where a period held for a figure is held: in every document, or in the figure's document alone (documentOnly). */
+export type HoldScope = 'all' | 'document';
 
 /**
  * The units of a group's England figures (GroupFigures) made up by fewer than MIN_CONTRIBUTORS PCNs or dominated by one
@@ -469,6 +509,11 @@ export class EnglandRevisions {
   private triggers: HoldTrigger[] = [];
   /** Years with a figure held by its own change (their months, settle). */
   private readonly ownYears = new Set<string>();
+  /**
+   * Periods held in one document alone, by document: held for its own figures (`documentOnly`, review 9), which no
+   * other document publishes or adds up with; and its years so held (their months, settle).
+   */
+  private readonly local = new Map<string, { periods: Set<string>; ownYears: Set<string> }>();
   /** The documents whose series breaks at this release (their definition is not the record's), or broke in the year before. */
   private readonly breaks = new Map<string, SeriesBreak>();
 
@@ -506,6 +551,25 @@ export class EnglandRevisions {
   /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
   heldPeriods(): ReadonlySet<string> {
     return this.periods;
+  }
+
+  /**
+   * The periods of which every England figure of one document is held: those held in every document, and those held
+   * in it alone (its `documentOnly` figures; final after `settle`).
+   */
+  heldPeriodsIn(name: string): ReadonlySet<string> {
+    const local = this.local.get(name)?.periods;
+    return local === undefined || local.size === 0 ? this.periods : new Set([...this.periods, ...local]);
+  }
+
+  /** A document's periods held in it alone, and its years held so (their months, settle). */
+  private localOf(name: string): { periods: Set<string>; ownYears: Set<string> } {
+    let found = this.local.get(name);
+    if (found === undefined) {
+      found = { periods: new Set(), ownYears: new Set() };
+      this.local.set(name, found);
+    }
+    return found;
   }
 
   /**
@@ -619,18 +683,32 @@ export class EnglandRevisions {
       this.published === undefined || broken
         ? new Set<string>()
         : this.heldUnitsOf(definition, found.cells, columns, unitOf, baselines, failClosed, brokenColumns);
-    const hold = (cell: Pick<RowCells, 'period' | 'periodType'>) => {
-      this.periods.add(cell.period);
-      if (cell.periodType === 'month') this.periods.add(financialYearOf(cell.period));
-      if (cell.periodType === 'fy') this.ownYears.add(cell.period);
+    // A period is held in every document (review 3, H1), or in this one alone where what holds it is the document's
+    // own (`documentOnly`: no other document publishes it or adds up with it; review 9). Either way with its year
+    // (a month's) or its months (a year's, settle): a year and its months add up within a document.
+    const local = this.localOf(definition.name);
+    const hold = (cell: Pick<RowCells, 'period' | 'periodType'>, scope: HoldScope) => {
+      const periods = scope === 'all' ? this.periods : local.periods;
+      periods.add(cell.period);
+      if (cell.periodType === 'month') periods.add(financialYearOf(cell.period));
+      if (cell.periodType === 'fy') (scope === 'all' ? this.ownYears : local.ownYears).add(cell.period);
     };
-    for (const key of own) hold(found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells);
+    const ownColumns = new Set(definition.documentOnly ?? []);
+    const localUnits = new Set(
+      [...new Set(unitOf.values())].filter((unit) =>
+        columns.every((column) => unitOf.get(column) !== unit || ownColumns.has(column)),
+      ),
+    );
+    for (const key of own) {
+      const unit = Number(key.slice(key.lastIndexOf('#') + 1));
+      hold(found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells, localUnits.has(unit) ? 'document' : 'all');
+    }
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).
     const few = periodsMadeByFew(definition, found.cells, columns);
     for (const period of few) {
-      hold(period);
-      const { periodType: _, ...trigger } = period;
+      hold(period, period.scope);
+      const { periodType: _, scope: __, ...trigger } = period;
       this.triggers.push({ document: definition.name, ...trigger });
     }
     // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
@@ -669,9 +747,10 @@ export class EnglandRevisions {
     const { definition, found, columns, unitOf, own, failClosed } = entry;
     const units = [...new Set(unitOf.values())];
     const heldUnits = new Set([...own, ...entry.few]);
+    const local = this.localOf(definition.name).periods;
     entry.heldByPeriod = 0;
     for (const cell of found.cells.values())
-      if (this.periods.has(cell.period)) {
+      if (this.periods.has(cell.period) || local.has(cell.period)) {
         entry.heldByPeriod += 1;
         for (const unit of units) heldUnits.add(`${cell.id}#${unit}`);
       }
@@ -721,11 +800,20 @@ export class EnglandRevisions {
       const months = monthsOfFinancialYear(fy);
       if (!months.some((month) => this.periods.has(month))) for (const month of months) this.periods.add(month);
     }
+    // The same for a year held in one document alone (documentOnly), in that document.
+    for (const [, local] of this.local)
+      for (const fy of local.ownYears) {
+        const months = monthsOfFinancialYear(fy);
+        if (!months.some((month) => this.periods.has(month) || local.periods.has(month)))
+          for (const month of months) local.periods.add(month);
+      }
     const changed: string[] = [];
     for (const [name, entry] of this.revised) {
       const before = entry.heldByPeriod;
+      const local = this.localOf(name).periods;
       let now = 0;
-      for (const cell of entry.found.cells.values()) if (this.periods.has(cell.period)) now += 1;
+      for (const cell of entry.found.cells.values())
+        if (this.periods.has(cell.period) || local.has(cell.period)) now += 1;
       if (now === before) continue;
       if (!entry.found.hasEngland)
         throw new Error(

@@ -55,3 +55,129 @@ describe("England's periods made up by fewer than 3 PCNs or dominated by one (re
     expect(held(cell('2025/26', 'a', [12, 0, 0]))).toEqual([['2025/26', 'the period: fewer than 3 PCNs (1 PCN)']]);
   });
 });
+
+describe("a document's own counts (documentOnly) are tested apart, and hold their period in it alone (review 9)", () => {
+  const staff = {
+    name: 'doc',
+    rules: { counts: ['people_referred', 'splw_accredited'] },
+    documentOnly: ['splw_accredited'],
+  } as unknown as MetricDefinition;
+  const period = (people: number[], trained: number[]) =>
+    periodsMadeByFew(
+      staff,
+      new Map([
+        [
+          'month|2025-06',
+          {
+            id: 'month|2025-06',
+            period: '2025-06',
+            periodType: 'month',
+            keyId: '',
+            england: null,
+            values: new Map<string, number>(),
+            contributions: new Map([
+              ['people_referred', people],
+              ['splw_accredited', trained],
+            ]),
+          },
+        ],
+      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
+      ['people_referred', 'splw_accredited'],
+    ).map((p) => [p.column, p.scope, p.reason]);
+
+  it("1 + 1 + 1 trained beside three PCNs' people referred: held in the document alone", () => {
+    // People 11, 20, 22: passes (53 > 3; 11 >= 2.2). Trained 1, 1, 1: 3 is no larger than its 3 PCNs. Summed
+    // (12, 21, 23) the two passed together, and each PCN's exactly 1 trained was published.
+    expect(period([11, 20, 22], [1, 1, 1])).toEqual([
+      ['splw_accredited', 'document', 'the period: total no larger than the number of PCNs (3 PCNs)'],
+    ]);
+  });
+  it("one PCN's people referred: held in every document, whatever the document's own counts", () => {
+    // People 40, 0, 0: one PCN. Trained 5, 5, 5 pass alone.
+    expect(period([40, 0, 0], [5, 5, 5])).toEqual([
+      ['people_referred', 'all', 'the period: fewer than 3 PCNs (1 PCN)'],
+    ]);
+    // Both made by few: held in every document (once).
+    expect(period([40, 0, 0], [1, 1, 1])).toEqual([
+      ['people_referred', 'all', 'the period: fewer than 3 PCNs (1 PCN)'],
+    ]);
+  });
+  it("a count the same as another document's (sameAs) is that document's to test: its PCNs may not all be here", () => {
+    // Workforce's people referred is rollout's: England's 180 people of which 30 from the one PCN with a snapshot
+    // (the others' rows are rollout's) would read as that PCN's alone. Only the trained link workers are tested here.
+    const shared = { ...staff, sameAs: [{ document: 'rollout', columns: { people_referred: 'people_referred' } }] };
+    const found = periodsMadeByFew(
+      shared as unknown as MetricDefinition,
+      new Map([
+        [
+          'fy|2025/26',
+          {
+            id: 'fy|2025/26',
+            period: '2025/26',
+            periodType: 'fy',
+            keyId: '',
+            england: { level: 'national', code: 'ENG' },
+            values: new Map<string, number>(),
+            contributions: new Map([
+              ['people_referred', [30, 0, 0]],
+              ['splw_accredited', [2, 2, 2]],
+            ]),
+          },
+        ],
+      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
+      ['people_referred', 'splw_accredited'],
+    );
+    expect(found).toEqual([]);
+    // Without England rows of its own (pcn_comparison: England the sum of the PCNs it lists) it is tested here.
+    const summed = periodsMadeByFew(
+      shared as unknown as MetricDefinition,
+      new Map([
+        [
+          'fy|2025/26',
+          {
+            id: 'fy|2025/26',
+            period: '2025/26',
+            periodType: 'fy',
+            keyId: '',
+            england: null,
+            values: new Map<string, number>(),
+            contributions: new Map([
+              ['people_referred', [30, 0, 0]],
+              ['splw_accredited', [2, 2, 2]],
+            ]),
+          },
+        ],
+      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
+      ['people_referred', 'splw_accredited'],
+    );
+    expect(summed.map((p) => [p.column, p.scope, p.reason])).toEqual([
+      ['people_referred', 'all', 'the period: fewer than 3 PCNs (1 PCN)'],
+    ]);
+  });
+  it('a document with no own counts tests them all together, as before', () => {
+    expect(period([0, 0, 0], [0, 0, 0])).toEqual([]);
+    expect(
+      periodsMadeByFew(
+        { name: 'doc', rules: { counts: ['people_referred', 'splw_accredited'] } } as unknown as MetricDefinition,
+        new Map([
+          [
+            'x',
+            {
+              id: 'x',
+              period: '2025-06',
+              periodType: 'month',
+              keyId: '',
+              england: null,
+              values: new Map<string, number>(),
+              contributions: new Map([
+                ['people_referred', [11, 20, 22]],
+                ['splw_accredited', [1, 1, 1]],
+              ]),
+            },
+          ],
+        ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
+        ['people_referred', 'splw_accredited'],
+      ),
+    ).toEqual([]);
+  });
+});
