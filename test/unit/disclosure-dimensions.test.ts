@@ -270,7 +270,7 @@ describe('a family left pinned is withheld, not published (review 10)', () => {
         period_type: 'fy',
         period: '2025/26',
         contacts,
-        episodes: per[code],
+        episodes: per[code] as number,
       })),
     );
     const family = (code: string, r: Row) => `${code}|${r.period_type}|${r.period}|${r.contacts}`;
