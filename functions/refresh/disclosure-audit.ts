@@ -744,11 +744,11 @@ export function padPartitions(
    * groups, which can pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
    */
   document?: Pick<AuditSpec, 'areas' | 'groups'>,
-): { added: Row[]; suppressed: { row: Row; column: string }[]; stuck: string[] } {
+): { added: Row[]; suppressed: { row: Row; column: string }[]; stuck: Row[] } {
   const added: Row[] = [];
   const suppressed: { row: Row; column: string }[] = [];
-  // Families (`level|code|period_type|period`) left pinned with no row to add and no count to suppress (review 10).
-  const stuckFamilies = new Set<string>();
+  // The cells of pins left with no row to add and no count to suppress (review 10).
+  const stuckCells: Row[] = [];
   for (const given of partitions) {
     const columns = given.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
@@ -809,13 +809,13 @@ export function padPartitions(
           changed.add(pin.key);
         } else {
           stuck.add(id);
-          stuckFamilies.add(pin.key);
+          stuckCells.push(...pin.cells);
         }
       }
       audited = [...all, ...added].filter((row) => changed.has(areaPeriodOf(row)));
     }
   }
-  return { added, suppressed, stuck: [...stuckFamilies] };
+  return { added, suppressed, stuck: stuckCells };
 }
 
 /**
