@@ -12,8 +12,9 @@ import type { JointCount } from '../../functions/refresh/shared-counts.ts';
  * `*` over its seven `*` ICBs sealed too, and they left the period out as well, for no figure of their own. A row left
  * out shows nothing: its cells are not imposed on the others (shared-counts.ts, jointFixedPoint's withheldOf).
  *
- * Worked by hand. England = R1 + R2; R1 = I1 + I2; R2 = J1; I1 has exactly seven PCNs in force, U1..U7, each with a row;
- * I2 = V1 + V2; J1 = W1 + W2. April 2025:
+ * Worked by hand. England = R1 + R2; R1 = I1 + I2; R2 = J1; I1 has nine PCNs in force, U1..U7 each with a row, U8 and
+ * U9 with none (they sent nothing: red-team review 7's M12 gave them a row of `*`, which review 9's R9-1 found told
+ * apart and read as 0; neither document gives them a row now); I2 = V1 + V2; J1 = W1 + W2. April 2025:
  *   referrals: U1..U7 10 each (I1 70), V1 20, V2 25 (I2 45, R1 115), W1 30, W2 40 (J1 = R2 70), England 185;
  *   engaged: U1..U7 1 each (I1 7), V1 20, V2 25 (I2 45, R1 52), W1 30, W2 40 (70), England 122.
  * `first` (referrals and engaged): I1's engaged 7 is `*` over seven `*` (1 each): read alone, 7 over seven 1s, true, and
@@ -28,7 +29,7 @@ const PARENT: Record<string, string> = {
   I1: 'R1',
   I2: 'R1',
   J1: 'R2',
-  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((n) => [`U${n}`, 'I1'])),
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => [`U${n}`, 'I1'])),
   V1: 'I2',
   V2: 'I2',
   W1: 'J1',
@@ -119,6 +120,7 @@ describe('rows one document of a joint count leaves out are not imposed on the o
   });
 
   it('second publishes its referrals below England as its own control does (before: left out too)', () => {
+    // Every row it was given, and none for U8 or U9.
     expect(second?.rows.map((r) => `${r.code} ${r.referrals}`)).toEqual(codes.map((c) => `${c} ${REFERRALS[c]}`));
     expect(summaryOf(second as NonNullable<typeof second>, 'withheld_below_england')).toBeUndefined();
     // One round: first's rows left out impose nothing, and neither shows a `*` (before: 2, second again with them).
