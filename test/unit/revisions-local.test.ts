@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
-import { EnglandRevisions } from '../../functions/refresh/revisions.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
+import { releaseDocuments } from '../support/revisions-release.ts';
 
 /*
  * Red-team review 9 (observations, last bullet): a workforce England month made up by few PCNs in its staff figures
@@ -67,33 +67,13 @@ const workforce = (byPeriod: Record<string, readonly number[]>, people: readonly
     ),
   );
 
-/** One release of the documents given, in the catalogue's order (rollout before workforce). */
-async function releaseOf(
+/** One release of the documents given, in the catalogue's order (rollout before workforce). (test/support/revisions-release.ts). */
+const releaseOf = (
   store: MemoryObjectStore,
   generatedAt: string,
   previous: ReadonlyMap<string, MetricDocument>,
   documents: readonly (readonly [Definition, Row[]])[],
-) {
-  const before = [...previous.values()][0]?.generated_at;
-  const revisions = await EnglandRevisions.open({ store, generatedAt, pcnCodes: PCNS }, before);
-  const published = new Map<string, MetricDocument>();
-  for (const [definition, exact] of documents) {
-    const rows = exact.map((r) => ({ ...r }));
-    revisions.revise(definition, rows, exact, previous.get(definition.name));
-    published.set(definition.name, {
-      name: definition.name,
-      generated_at: generatedAt,
-      rows: rows as unknown as MetricRow[],
-    } as unknown as MetricDocument);
-  }
-  const settled = revisions.settle();
-  await revisions.save();
-  const englandAt = (name: string, period: string) =>
-    ((published.get(name)?.rows ?? []) as unknown as Row[]).find(
-      (r) => r.level === 'national' && r.period === period,
-    ) as Row;
-  return { published, settled, englandAt, revisions };
-}
+) => releaseDocuments(PCNS, store, generatedAt, previous, documents);
 
 describe("a period held for workforce's staff alone is held in workforce alone (review 9)", () => {
   it("June's 1 + 1 + 1 trained link workers hold workforce's June and year, not rollout's June or year", async () => {

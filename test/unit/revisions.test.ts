@@ -13,6 +13,7 @@ import {
   unitsOf,
 } from '../../functions/refresh/revisions.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
+import { releaseDocuments } from '../support/revisions-release.ts';
 
 describe('releasable: the change of an England figure, PCN by PCN', () => {
   it('needs 3 PCNs (threshold rule)', () => {
@@ -332,33 +333,13 @@ function equityRows(people: readonly number[]): Row[] {
   ];
 }
 type Definition = (typeof CATALOGUE)[number];
-/** One release of the documents given, in that order; returns each as published (England's rows) and what is held. */
-async function releaseOf(
+/** One release of the documents given, in that order; returns each as published (England's rows) and what is held. (test/support/revisions-release.ts). */
+const releaseOf = (
   store: MemoryObjectStore,
   generatedAt: string,
   previous: ReadonlyMap<string, MetricDocument>,
   documents: readonly (readonly [Definition, Row[]])[],
-) {
-  const before = [...previous.values()][0]?.generated_at;
-  const revisions = await EnglandRevisions.open({ store, generatedAt, pcnCodes: PCNS }, before);
-  const published = new Map<string, MetricDocument>();
-  for (const [definition, exact] of documents) {
-    const rows = exact.map((r) => ({ ...r }));
-    revisions.revise(definition, rows, exact, previous.get(definition.name));
-    published.set(definition.name, {
-      name: definition.name,
-      generated_at: generatedAt,
-      rows: rows as unknown as MetricRow[],
-    } as unknown as MetricDocument);
-  }
-  const settled = revisions.settle();
-  await revisions.save();
-  const englandAt = (name: string, period: string) =>
-    ((published.get(name)?.rows ?? []) as unknown as Row[]).find(
-      (r) => r.level === 'national' && r.period === period,
-    ) as Row;
-  return { published, settled, englandAt, revisions };
-}
+) => releaseDocuments(PCNS, store, generatedAt, previous, documents);
 
 describe('releasable with the unknown part of a fail-closed hold (review 3, H2)', () => {
   it('counts it as a PCN of its own and as part of any one PCN that changed, and never releases it alone', () => {

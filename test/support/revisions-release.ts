@@ -1,0 +1,38 @@
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import type { Row } from '../../functions/lib/query-engine.ts';
+import type { MetricDefinition } from '../../functions/refresh/catalogue.ts';
+import { EnglandRevisions } from '../../functions/refresh/revisions.ts';
+import type { MemoryObjectStore } from './memory-store.ts';
+
+/**
+ * One release of the documents given, in that order, through `EnglandRevisions` as the refresh runs it (revise each,
+ * settle, save): each document as published (its rows, England's held), what settle held, and England's row of a
+ * document and period.
+ */
+export async function releaseDocuments(
+  pcnCodes: readonly string[],
+  store: MemoryObjectStore,
+  generatedAt: string,
+  previous: ReadonlyMap<string, MetricDocument>,
+  documents: readonly (readonly [MetricDefinition, Row[]])[],
+) {
+  const before = [...previous.values()][0]?.generated_at;
+  const revisions = await EnglandRevisions.open({ store, generatedAt, pcnCodes }, before);
+  const published = new Map<string, MetricDocument>();
+  for (const [definition, exact] of documents) {
+    const rows = exact.map((r) => ({ ...r }));
+    revisions.revise(definition, rows, exact, previous.get(definition.name));
+    published.set(definition.name, {
+      name: definition.name,
+      generated_at: generatedAt,
+      rows: rows as unknown as MetricRow[],
+    } as unknown as MetricDocument);
+  }
+  const settled = revisions.settle();
+  await revisions.save();
+  const englandAt = (name: string, period: string) =>
+    ((published.get(name)?.rows ?? []) as unknown as Row[]).find(
+      (r) => r.level === 'national' && r.period === period,
+    ) as Row;
+  return { published, settled, englandAt, revisions };
+}
