@@ -42,7 +42,9 @@ const parents = parentsFrom(readFileSync(referencePath, 'utf8'), read('meta.json
 // England's figures of the periods the release holds (meta.json's revisions_held) are an earlier release's values,
 // not the sums of the areas beside them.
 const held = heldPeriodsOf(read('meta.json'));
-if (held.size > 0) console.log(`England held for ${[...held].join(', ')} (revisions_held): not read as sums`);
+for (const doc of docs)
+  if (held(doc.name).size > 0)
+    console.log(`${doc.name}: England held for ${[...held(doc.name)].join(', ')} (revisions_held): not read as sums`);
 const kindOf = (line: string) =>
   line.includes('recovered exactly')
     ? 'recovered exactly'

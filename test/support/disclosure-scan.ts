@@ -534,12 +534,21 @@ function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlyS
 
 /**
  * The periods whose England figures a release holds at an earlier release's values (the revisions policy,
- * functions/refresh/revisions.ts: every England figure of a held period, in every document): meta.json's
- * `revisions_held.periods`.
+ * functions/refresh/revisions.ts), per document: meta.json's `revisions_held.documents`. Each document's own, not the
+ * release's union (`revisions_held.periods`): a hold may stay in one document (workforce's staff columns are
+ * `documentOnly`), and the others' England rows of that period are this release's sums, read as such.
  */
-export function heldPeriodsOf(meta: { revisions_held?: { periods: readonly string[] } } | undefined): Set<string> {
-  return new Set(meta?.revisions_held?.periods ?? []);
+export function heldPeriodsOf(meta: {
+  revisions_held?: { documents?: Readonly<Record<string, { periods: readonly string[] }>> };
+}): HeldPeriods {
+  const documents = meta?.revisions_held?.documents ?? {};
+  return (document) => new Set(documents[document]?.periods ?? []);
 }
+
+/** The periods of which a release holds a document's England figures (heldPeriodsOf). */
+export type HeldPeriods = (document: string) => ReadonlySet<string>;
+
+const NONE_HELD: HeldPeriods = () => new Set();
 
 /**
  * A document as the scan reads it: England's rows that count a group of PCNs as rows below England, of a level of
@@ -548,12 +557,14 @@ export function heldPeriodsOf(meta: { revisions_held?: { periods: readonly strin
 export function scannedDocument(
   published: MetricDocument,
   spec: ScanSpec,
-  held: ReadonlySet<string> = new Set(),
+  held: HeldPeriods = NONE_HELD,
 ): MetricDocument {
   const group = spec.groupsOfPcns?.[published.name];
   // England's rows of a held period are values published by an earlier release, not the sum of the regions and ICBs
   // beside them (nor their months): no equation of this release (review 3, L3). England's own rows are not scanned.
-  const heldEngland = (r: MetricRow) => r.level === 'national' && held.has(String(r.period)) && !(group?.(r) ?? false);
+  const periods = held(published.name);
+  const heldEngland = (r: MetricRow) =>
+    r.level === 'national' && periods.has(String(r.period)) && !(group?.(r) ?? false);
   return {
     ...published,
     rows: published.rows
@@ -570,7 +581,7 @@ function scanDocument(
   published: MetricDocument,
   parents: Parents,
   spec: ScanSpec,
-  held: ReadonlySet<string> = new Set(),
+  held: HeldPeriods = NONE_HELD,
   docs: readonly MetricDocument[] = [],
 ): string[] {
   const doc = scannedDocument(published, spec, held);
@@ -598,8 +609,8 @@ export function scanPublished(
   docs: readonly MetricDocument[],
   parents: Parents,
   spec: ScanSpec,
-  /** The periods of which the release holds England's figures (heldPeriodsOf(meta)). */
-  held?: ReadonlySet<string>,
+  /** The periods of which the release holds each document's England figures (heldPeriodsOf(meta)). */
+  held?: HeldPeriods,
 ): string[] {
   return [
     ...scanDocuments(withNoDataAsZero(docs, spec), parents, spec, held),
@@ -676,7 +687,7 @@ export function scanDocuments(
   docs: readonly MetricDocument[],
   parents: Parents,
   spec: ScanSpec,
-  held?: ReadonlySet<string>,
+  held?: HeldPeriods,
 ): string[] {
   return docs.flatMap((doc) => scanDocument(doc, parents, spec, held, docs));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
-import { parentsFrom, SCAN_SPEC, type ScanSpec, scanPublished } from '../support/disclosure-scan.ts';
+import { heldPeriodsOf, parentsFrom, SCAN_SPEC, type ScanSpec, scanPublished } from '../support/disclosure-scan.ts';
 
 /*
  * How the scan reads months withheld below England (England's row of the month, none below it) and a count one
@@ -22,11 +22,15 @@ const SPEC: ScanSpec = {
 };
 const row = (level: string, code: string, period: string, connections: number | '*'): MetricRow =>
   ({ level, code, period_type: period.includes('/') ? 'fy' : 'month', period, connections }) as MetricRow;
-const scan = (rows: MetricRow[]) =>
+const scan = (rows: MetricRow[], heldIn?: string) =>
   scanPublished(
     [{ name: 'cof_community', keys: [], rows } as unknown as MetricDocument],
     parentsFrom(REFERENCE, META),
     SPEC,
+    // England's November and December held by the revisions policy in one document (meta.json's revisions_held)
+    heldIn === undefined
+      ? undefined
+      : heldPeriodsOf({ revisions_held: { documents: { [heldIn]: { periods: ['2025-11', '2025-12'] } } } }),
   ).sort();
 
 describe("the disclosure scan's reading of months withheld below England", () => {
@@ -46,6 +50,16 @@ describe("the disclosure scan's reading of months withheld below England", () =>
     expect(scan([row('national', 'ENG', '2025-11', 30), row('national', 'ENG', '2025-12', 0), ...icb])).toEqual([
       'cof_community period|icb|QAA|2025/26| connections: one suppressed part (QAA 2025-11 withheld) beside a published total',
     ]);
+  });
+
+  it("reads England's months held in another document only as this release's: withheld below England here", () => {
+    // As above: held in workforce alone, cof_community's England rows of the months are this release's figures.
+    const rows = [row('national', 'ENG', '2025-11', 30), row('national', 'ENG', '2025-12', 0), ...icb];
+    expect(scan(rows, 'workforce')).toEqual([
+      'cof_community period|icb|QAA|2025/26| connections: one suppressed part (QAA 2025-11 withheld) beside a published total',
+    ]);
+    // Held in cof_community itself: its England months are an earlier release's values, no figure of this release.
+    expect(scan(rows, 'cof_community')).toEqual([]);
   });
 
   it("finds withheld months pinned by England's exact figures of them and the year less the other months", () => {
