@@ -11,7 +11,7 @@ export const STOPPED_AFTER_MONTHS = 3;
 
 /**
  * The earliest last month reported of a PCN still sending on `today` (YYYY-MM-DD, the refresh's date): a PCN whose
- * last month reported is before it has stopped (sql/meta/data_as_of.sql, parameter 1). On 4 January 2027 the months
+ * last month reported is before it has stopped (sql/meta/stopped_pcns.sql, parameter 1). On 4 January 2027 the months
  * ended are up to December 2026; one whose last month is August 2026 has sent none of September to December (4, more
  * than 3): stopped; one whose last month is September has missed 3: late. So the answer is September 2026, the
  * month of `today` less STOPPED_AFTER_MONTHS + 1.
@@ -83,9 +83,25 @@ export function dataAsOfOn(months: readonly MonthSubmissions[], today: string): 
   };
 }
 
+/** The table of the PCNs whose extract has stopped (sql/meta/stopped_pcns.sql): data_as_of and stopped_extracts read it. */
+export const STOPPED_PCNS = 'stopped_pcns';
+
 /**
- * The refresh log's line naming the PCNs whose extract has stopped (sql/meta/stopped_extracts.sql: meta.json's
- * pcns_stopped), each with its last month reported, or undefined when none has. PCN codes are not personal.
+ * The PCNs whose extract has stopped, open on the first day of the latest month with events (the last of
+ * sql/meta/data_as_of.sql's months: after the last complete month, the last pending one), each with its last month
+ * reported (sql/meta/stopped_extracts.sql): meta.json's pcns_stopped, named. None while no month has events. Read
+ * after publishCompleteMonths, from the table of stopped PCNs it kept.
+ */
+export async function stoppedExtracts(engine: QueryEngine, asOf: DataAsOf): Promise<Row[]> {
+  const latest = asOf.pending.at(-1)?.month ?? asOf.lastMonth;
+  if (latest === null) return [];
+  const firstDay = `${latest}-01`;
+  return engine.query('meta/stopped_extracts', [latest, firstDay, firstDay]);
+}
+
+/**
+ * The refresh log's line naming the PCNs whose extract has stopped (stoppedExtracts: meta.json's pcns_stopped), each
+ * with its last month reported, or undefined when none has. PCN codes are not personal.
  */
 export function describeStopped(rows: readonly Record<string, unknown>[]): string | undefined {
   if (rows.length === 0) return undefined;
@@ -105,12 +121,14 @@ export function monthSubmissions(rows: readonly Record<string, unknown>[]): Mont
 }
 
 /**
- * Reads how complete each month is (after the event_months step), decides the data-as-of date on the refresh's date
- * and keeps the last month published as table published_through for the steps after it.
+ * Keeps the PCNs whose extract has stopped on the refresh's date as table stopped_pcns, reads how complete each month
+ * is (after the onboarded step), decides the data-as-of date on the refresh's date and keeps the last month published
+ * as table published_through for the steps after it.
  */
 export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Date): Promise<DataAsOf> {
   const today = refreshedAt.toISOString().slice(0, 10);
-  const months = monthSubmissions(await engine.query('meta/data_as_of', [stoppedBefore(today)]));
+  await engine.materialize(STOPPED_PCNS, `meta/${STOPPED_PCNS}`, [stoppedBefore(today)]);
+  const months = monthSubmissions(await engine.query('meta/data_as_of'));
   const decided = dataAsOfOn(months, today);
   // No month is before '0000-00': nothing is published while no month is complete.
   await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, [decided.lastMonth ?? '0000-00']);

@@ -30,7 +30,7 @@ import {
   englandAsOf,
   PUBLISHED_THROUGH,
   publishCompleteMonths,
-  stoppedBefore,
+  stoppedExtracts,
 } from './data-as-of.ts';
 import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { linkPartitions } from './disclosure-audit.ts';
@@ -567,12 +567,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     everyUploadCommitted(deps.store),
   );
   let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [], pcnsStopped: 0 };
-  // The refresh's date as the data-as-of rule read it (which PCNs' extracts have stopped: named below).
-  let refreshedOn = '';
   for (const step of PREPARE_STEPS) {
     if (step.name === PUBLISHED_THROUGH) {
       const now = clock();
-      refreshedOn = now.toISOString().slice(0, 10);
       asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, now));
       continue;
     }
@@ -605,9 +602,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   );
   if (outsideReporting) console.warn(outsideReporting);
   // PCNs whose extract has stopped: the data-as-of rule no longer waits for them (meta.json counts them); named here.
-  const stopped = describeStopped(
-    await timed('stopped extracts', () => deps.engine.query('meta/stopped_extracts', [stoppedBefore(refreshedOn)])),
-  );
+  const stopped = describeStopped(await timed('stopped extracts', () => stoppedExtracts(deps.engine, asOf)));
   if (stopped) console.warn(stopped);
   const { dataAsOf } = asOf;
 

@@ -4,31 +4,19 @@
 -- - pcns_onboarded: those whose reporting began in this month or an earlier one (onboarded.sql's first_month: the
 --   first month of their sustained reporting, uploading automatically by then; a PCN of a later rollout wave is not
 --   expected before its first month, and a stray event dated years earlier does not onboard it: review 7, M5);
--- - pcns_stopped: those of pcns_onboarded whose extract has stopped before this month: their reporting span ended
---   before it (onboarded.sql's last_month, the last month an extract from them covers) and before parameter 1, the
---   earliest last month of a PCN still sending on the refresh's date (data-as-of.ts, stoppedBefore: no extract covers
---   any of the more than 3 months ended since). A month does not wait for them: the rule's denominator is
---   pcns_onboarded - pcns_stopped, the PCNs still sending. A PCN only late (its last extract 3 months old or less)
---   is waited for (up to the allowance), and a month its last extract covers counts it whatever came after;
+-- - pcns_stopped: those of pcns_onboarded whose extract has stopped (table stopped_pcns: meta/stopped_pcns.sql) before
+--   this month, their last month reported before it. A month does not wait for them: the rule's denominator is
+--   pcns_onboarded - pcns_stopped, the PCNs still sending. A PCN only late is waited for (up to the allowance);
 -- - pcns_submitting: those that sent at least one event in force dated in it, in their reporting (event_months, as
 --   rollout counts PCNs submitting); each has onboarded, and none has stopped (its span reaches the month).
 -- The months are those some PCN reports in: a month with only stray events (before their PCN's reporting) is none.
 -- functions/refresh/data-as-of.ts reads the last complete month from these and publishes every month up to it
--- (published_through).
+-- (published_through); the last month here is the one meta/stopped_extracts.sql names the stopped PCNs of.
 WITH months AS (
   SELECT DISTINCT e.month
   FROM event_months AS e
   INNER JOIN onboarded AS o
     ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
-),
-
--- The PCNs whose extract has stopped: last month reported before the cut-off (the parameter, in a WHERE clause as
--- Athena requires of a prepared statement's ? parameters:
--- https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html).
-stopped AS (
-  SELECT pcn_code, last_month
-  FROM onboarded
-  WHERE last_month < ?
 )
 
 SELECT
@@ -43,7 +31,7 @@ LEFT JOIN pcns AS p
   AND (p.valid_to IS NULL OR p.valid_to >= CAST(m.month || '-01' AS DATE))
 LEFT JOIN onboarded AS f
   ON f.pcn_code = p.pcn_code
-LEFT JOIN stopped AS x
+LEFT JOIN stopped_pcns AS x
   ON x.pcn_code = p.pcn_code
 LEFT JOIN event_months AS s
   ON s.pcn_code = p.pcn_code AND s.month = m.month AND s.month >= f.first_month

@@ -1,22 +1,13 @@
--- The PCNs whose extract has stopped (docs/methodology.md, "Data as of"), for the refresh's log: onboarded, open on the
--- first day of the latest month some PCN reports in (as meta/data_as_of counts its PCNs open), with their reporting
--- span ended before it and before parameter 1 (data-as-of.ts, stoppedBefore: no extract from them covers any of the
--- more than 3 months ended since their last month reported). They are meta.json's pcns_stopped, named, with their
--- last month reported, so that the team can ask each PCN to restart its extract. PCN codes are not personal.
-WITH latest AS (
-  SELECT max(e.month) AS month
-  FROM event_months AS e
-  INNER JOIN onboarded AS o
-    ON o.pcn_code = e.pcn_code AND e.month >= o.first_month
-)
-
-SELECT DISTINCT o.pcn_code, o.last_month
-FROM onboarded AS o
-CROSS JOIN latest AS l
+-- The PCNs whose extract has stopped (table stopped_pcns: meta/stopped_pcns.sql), for the refresh's log: those open on
+-- the first day of the latest month some PCN reports in (the last month of meta/data_as_of.sql, read by data-as-of.ts,
+-- stoppedExtracts: parameter 1 is that month, parameters 2 and 3 its first day) and stopped before it. They are
+-- meta.json's pcns_stopped (data_as_of's pcns_stopped of that month), named, with their last month reported, so that
+-- the team can ask each PCN to restart its extract. PCN codes are not personal.
+SELECT DISTINCT s.pcn_code, s.last_month
+FROM stopped_pcns AS s
 INNER JOIN pcns AS p
-  ON p.pcn_code = o.pcn_code
-  AND p.valid_from <= CAST(l.month || '-01' AS DATE)
-  AND (p.valid_to IS NULL OR p.valid_to >= CAST(l.month || '-01' AS DATE))
-WHERE o.last_month < l.month
-  AND o.last_month < ?
-ORDER BY o.pcn_code
+  ON p.pcn_code = s.pcn_code
+WHERE s.last_month < ?
+  AND p.valid_from <= CAST(? AS DATE)
+  AND (p.valid_to IS NULL OR p.valid_to >= CAST(? AS DATE))
+ORDER BY s.pcn_code

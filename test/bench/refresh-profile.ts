@@ -20,7 +20,13 @@ import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { CATALOGUE, cohortCutoff } from '../../functions/refresh/catalogue.ts';
-import { dataAsOfOn, monthSubmissions, PUBLISHED_THROUGH, stoppedBefore } from '../../functions/refresh/data-as-of.ts';
+import {
+  dataAsOfOn,
+  monthSubmissions,
+  PUBLISHED_THROUGH,
+  STOPPED_PCNS,
+  stoppedBefore,
+} from '../../functions/refresh/data-as-of.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 
@@ -100,9 +106,10 @@ for (const s of PREPARE_STEPS) {
   if (s.name === PUBLISHED_THROUGH) {
     // The last complete month on today's date, as the refresh decides it (data-as-of.ts).
     const today = new Date().toISOString().slice(0, 10);
-    const months = (
-      await connection.runAndReadAll(loadSql('meta/data_as_of'), [stoppedBefore(today)])
-    ).getRowObjectsJS();
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${STOPPED_PCNS} AS ${loadSql(`meta/${STOPPED_PCNS}`)}`, [
+      stoppedBefore(today),
+    ]);
+    const months = (await connection.runAndReadAll(loadSql('meta/data_as_of'))).getRowObjectsJS();
     const decided = dataAsOfOn(monthSubmissions(months), today);
     dataAsOf = decided.dataAsOf;
     await step(s.name, `CREATE OR REPLACE TEMP TABLE ${s.name} AS ${loadSql(`meta/${s.name}`)}`, [

@@ -6,23 +6,51 @@ import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, refreshAndRead, writeEventFiles } from '../support/golden.ts';
+import {
+  type GoldenEvent,
+  goldenReference,
+  publishGolden,
+  referralEvent,
+  refreshAndRead,
+  splwSnapshots,
+  writeEventFiles,
+} from '../support/golden.ts';
 
-const HEADER = 'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte';
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07'];
-const people = (pcn: string, m: string, n: number) =>
-  Array.from({ length: n }, (_, i) => referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i % 9}`));
-/** One link worker snapshot a month, April to July 2025, for each [PCN, headcount, FTE]. */
-function snapshots(dir: string, staff: readonly (readonly [string, number, number])[]): string[] {
+/** The events files of `pcns` each referring `n` new people a month in `months`, written into `dir`. */
+function referralFiles(dir: string, pcns: readonly string[], months: readonly string[], n: number): string[] {
+  const uploads: Record<string, GoldenEvent[]> = {};
+  for (const p of pcns)
+    for (const m of months)
+      uploads[`${p}-${m}.csv`] = Array.from({ length: n }, (_, i) =>
+        referralEvent(p, `${p}-${m}-${i}`, `${m}-1${i % 9}`),
+      );
+  return writeEventFiles(dir, uploads);
+}
+/**
+ * One link worker snapshot a month (April to July 2025 unless given) for each [PCN, headcount, FTE], all of them
+ * trained, written into `dir` as `<PCN>-workforce<suffix>.csv`.
+ */
+function snapshots(
+  dir: string,
+  staff: readonly (readonly [string, number, number])[],
+  months: readonly string[] = MONTHS,
+  suffix = '',
+): string[] {
   return staff.map(([pcn, headcount, fte]) => {
-    const file = join(dir, `${pcn}-workforce.csv`);
-    writeFileSync(
-      file,
-      `${HEADER}\n${MONTHS.map((m) => `${pcn},${m},splw,${headcount},${fte},${headcount},0`).join('\n')}\n`,
-    );
+    const file = join(dir, `${pcn}-workforce${suffix}.csv`);
+    writeFileSync(file, splwSnapshots(pcn, months, headcount, fte));
     return file;
   });
 }
+/** Four PCNs, each its own ICB and region; U00004 (QDD, Midlands) sends snapshots only in both programmes below. */
+const FOUR_REGIONS = goldenReference([
+  ['U00001', 'QAA', 'Y56'],
+  ['U00002', 'QBB', 'Y58'],
+  ['U00003', 'QCC', 'Y59'],
+  ['U00004', 'QDD', 'Y60'],
+]);
+const SENDING = ['U00001', 'U00002', 'U00003'];
 const yearOf = (docs: Map<string, MetricDocument>, level: string, code: string) =>
   (docs.get('workforce')?.rows ?? []).find((r) => r.level === level && r.code === code && r.period === '2025/26');
 
@@ -50,10 +78,10 @@ ${others.map((p, i) => `${p},PCN ${p},Q${'BCD'[i % 3]}B,NHS ICB ${i % 3},Y58,Sou
   const dir = tempDir('caseload-span');
   const docs = new Map<string, MetricDocument>();
   beforeAll(async () => {
-    const uploads: Record<string, GoldenEvent[]> = {};
-    for (const p of ['U00001', ...others])
-      for (const m of p === 'U00001' ? MONTHS.slice(0, 2) : MONTHS) uploads[`${p}-${m}.csv`] = people(p, m, 10);
-    const files = writeEventFiles(dir.path, uploads);
+    const files = [
+      ...referralFiles(dir.path, ['U00001'], MONTHS.slice(0, 2), 10),
+      ...referralFiles(dir.path, others, MONTHS, 10),
+    ];
     // An events extract received on the 3rd of the month after its month; the snapshots on 3 August.
     const receivedAt = (file: string) => {
       const month = /(\d{4})-(\d{2})\.csv$/.exec(file);
@@ -110,27 +138,14 @@ ${others.map((p, i) => `${p},PCN ${p},Q${'BCD'[i % 3]}B,NHS ICB ${i % 3},Y58,Sou
  * year (23), all of England's people.
  */
 describe("England's covered FTE does not give away the FTE of a PCN left out (review 9, R9-5)", () => {
-  const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
-U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-U00003,PCN 3,QCC,NHS ICB C,Y59,South East,10000,2019-04-01,
-U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
-`;
   const dir = tempDir('caseload-fte');
   const docs = new Map<string, MetricDocument>();
   beforeAll(async () => {
-    const uploads: Record<string, GoldenEvent[]> = {};
-    for (const p of ['U00001', 'U00002', 'U00003']) for (const m of MONTHS) uploads[`${p}-${m}.csv`] = people(p, m, 20);
-    const files = writeEventFiles(dir.path, uploads);
-    files.push(
-      ...snapshots(dir.path, [
-        ['U00001', 11, 10.4],
-        ['U00002', 11, 10.4],
-        ['U00003', 11, 10.4],
-        ['U00004', 2, 1.37],
-      ]),
-    );
-    await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs);
+    const files = [
+      ...referralFiles(dir.path, SENDING, MONTHS, 20),
+      ...snapshots(dir.path, [...SENDING.map((p) => [p, 11, 10.4] as const), ['U00004', 2, 1.37]]),
+    ];
+    await publishGolden(join(dir.path, 'data'), files, FOUR_REGIONS, new Date('2025-08-05T06:00:00Z'), docs);
   }, 300_000);
   afterAll(() => dir.remove());
 
@@ -159,38 +174,17 @@ U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
  * 240 in every document.
  */
 describe('the covered FTE withheld is recorded as published (review 10)', () => {
-  const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
-U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-U00003,PCN 3,QCC,NHS ICB C,Y59,South East,10000,2019-04-01,
-U00004,PCN 4,QDD,NHS ICB D,Y60,Midlands,10000,2019-04-01,
-`;
   const dir = tempDir('caseload-releases');
   const first = new Map<string, MetricDocument>();
   const second = new Map<string, MetricDocument>();
-  const files = (months: string[], tag: string): string[] => {
-    const uploads: Record<string, GoldenEvent[]> = {};
-    for (const p of ['U00001', 'U00002', 'U00003']) for (const m of months) uploads[`${p}-${m}.csv`] = people(p, m, 20);
-    const written = writeEventFiles(dir.path, uploads);
-    for (const [pcn, headcount, fte] of [
-      ['U00001', 10, 10],
-      ['U00002', 10, 10],
-      ['U00003', 10, 10],
-      ['U00004', 2, 1.37],
-    ] as const) {
-      const file = join(dir.path, `${pcn}-workforce-${tag}.csv`);
-      writeFileSync(
-        file,
-        `${HEADER}\n${months.map((m) => `${pcn},${m},splw,${headcount},${fte},${headcount},0`).join('\n')}\n`,
-      );
-      written.push(file);
-    }
-    return written;
-  };
+  const files = (months: string[], tag: string): string[] => [
+    ...referralFiles(dir.path, SENDING, months, 20),
+    ...snapshots(dir.path, [...SENDING.map((p) => [p, 10, 10] as const), ['U00004', 2, 1.37]], months, `-${tag}`),
+  ];
   beforeAll(async () => {
     const data = join(dir.path, 'data');
-    await publishGolden(data, files(MONTHS, 'a'), REFERENCE, new Date('2025-08-05T06:00:00Z'), first);
-    await publishGolden(data, files(['2025-08'], 'b'), REFERENCE, new Date('2025-09-05T06:00:00Z'), second);
+    await publishGolden(data, files(MONTHS, 'a'), FOUR_REGIONS, new Date('2025-08-05T06:00:00Z'), first);
+    await publishGolden(data, files(['2025-08'], 'b'), FOUR_REGIONS, new Date('2025-09-05T06:00:00Z'), second);
   }, 300_000);
   afterAll(() => dir.remove());
 

@@ -1,14 +1,6 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import {
-  disclosureFindings,
-  type GoldenEvent,
-  publishGolden,
-  referralEvent,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { type GoldenEvent, referralEvent, TWO_ICBS_REFERENCE } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * Review 8, N2: the contacts distribution against cof_person's outcome cohort (a sum across documents).
@@ -19,14 +11,6 @@ import {
  * referred on or before 30 April. Before the fix U00001's outcome cohort was `*` (at most 7) and its seven bins `*`
  * (at least 7): exactly 7, each bin exactly 1, so splw_contacts exactly 0 + 1 + ... + 6 = 21 (published 20).
  */
-const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
-U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00002,PCN 2,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00003,PCN 3,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-U00004,PCN 4,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-`;
-const dir = tempDir('contacts-cohort');
-const docs = new Map<string, MetricDocument>();
 const contact = (pcn: string, ref: string, j: number): GoldenEvent => ({
   event_id: `C-${ref}-${j}`,
   event_type: 'contact',
@@ -38,31 +22,32 @@ const contact = (pcn: string, ref: string, j: number): GoldenEvent => ({
   worker_role: 'splw',
   duration_minutes: 20,
 });
-beforeAll(async () => {
-  const uploads: Record<string, GoldenEvent[]> = {};
-  for (const [pcn, per, most] of [
-    ['U00001', 1, 6],
-    ['U00002', 10, 7],
-    ['U00003', 10, 7],
-    ['U00004', 10, 7],
-  ] as const) {
-    const april: GoldenEvent[] = [];
-    const may: GoldenEvent[] = [];
-    for (let k = 0; k <= most; k++)
-      for (let r = 0; r < per; r++) {
-        const ref = `${pcn}-k${k}-r${r}`;
-        april.push(referralEvent(pcn, ref, `2025-04-1${r % 9}`));
-        for (let j = 0; j < k; j++) may.push(contact(pcn, ref, j));
-      }
-    uploads[`${pcn}-2025-04.csv`] = april;
-    const later = (m: string) => [1, 2, 3, 4].map((i) => referralEvent(pcn, `${pcn}-m${m}-${i}`, `2025-${m}-2${i}`));
-    uploads[`${pcn}-2025-05.csv`] = [...may, ...later('05')];
-    for (const m of ['06', '07', '08', '09', '10']) uploads[`${pcn}-2025-${m}.csv`] = later(m);
-  }
-  const files = writeEventFiles(dir.path, uploads);
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-11-05T06:00:00Z'), docs);
-}, 180_000);
-afterAll(() => dir.remove());
+const uploads: Record<string, GoldenEvent[]> = {};
+for (const [pcn, per, most] of [
+  ['U00001', 1, 6],
+  ['U00002', 10, 7],
+  ['U00003', 10, 7],
+  ['U00004', 10, 7],
+] as const) {
+  const april: GoldenEvent[] = [];
+  const may: GoldenEvent[] = [];
+  for (let k = 0; k <= most; k++)
+    for (let r = 0; r < per; r++) {
+      const ref = `${pcn}-k${k}-r${r}`;
+      april.push(referralEvent(pcn, ref, `2025-04-1${r % 9}`));
+      for (let j = 0; j < k; j++) may.push(contact(pcn, ref, j));
+    }
+  uploads[`${pcn}-2025-04.csv`] = april;
+  const later = (m: string) => [1, 2, 3, 4].map((i) => referralEvent(pcn, `${pcn}-m${m}-${i}`, `2025-${m}-2${i}`));
+  uploads[`${pcn}-2025-05.csv`] = [...may, ...later('05')];
+  for (const m of ['06', '07', '08', '09', '10']) uploads[`${pcn}-2025-${m}.csv`] = later(m);
+}
+const { docs, disclosureFindings } = goldenProgramme('contacts-cohort', {
+  uploads,
+  reference: TWO_ICBS_REFERENCE,
+  now: new Date('2025-11-05T06:00:00Z'),
+  timeoutMs: 180_000,
+});
 
 describe("the contacts distribution against cof_person's outcome cohort (review 8, N2)", () => {
   it("no longer pins U00001's cohort from its bins and cof_person's `*`", () => {
@@ -88,7 +73,7 @@ describe("the contacts distribution against cof_person's outcome cohort (review 
   });
 
   it('leaves nothing the scan recovers, and England as counted', () => {
-    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+    expect(disclosureFindings()).toEqual([]);
     const england = (docs.get('contacts_distribution')?.rows ?? []).filter(
       (r) => r.level === 'national' && r.period === '2025/26',
     );

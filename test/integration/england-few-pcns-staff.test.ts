@@ -1,15 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import {
-  disclosureFindings,
-  type GoldenEvent,
-  publishGolden,
-  referralEvent,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { englandRow, FEW_PCNS_COUNTS, FEW_PCNS_REFERENCE, fewPcnsUploads } from '../support/england-few-pcns.ts';
+import { splwSnapshots } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * Red-team review 9 (observations, last bullet): a workforce England month made up by few PCNs in its staff figures
@@ -21,45 +13,24 @@ import {
  * review 9 rollout's June was held too, though its 53 referrals are three PCNs' 11, 20 and 22: no other document
  * counts staff or anything adding up with them, so nothing of rollout gives workforce's June back.
  */
-const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
-U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-U00003,PCN 3,QCC,NHS ICB C,Y58,South West,10000,2019-04-01,
-`;
-const COUNTS: Record<string, Record<string, number>> = {
-  U00001: { '2025-04': 12, '2025-05': 13, '2025-06': 11, '2025-07': 14 },
-  U00002: { '2025-06': 20, '2025-07': 21 },
-  U00003: { '2025-06': 22, '2025-07': 23 },
-};
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07'];
-const dir = tempDir('england-few-pcns-staff');
-const docs = new Map<string, MetricDocument>();
-beforeAll(async () => {
-  const uploads: Record<string, GoldenEvent[]> = {};
-  for (const [pcn, months] of Object.entries(COUNTS))
-    for (const [m, n] of Object.entries(months))
-      uploads[`${pcn}-${m}.csv`] = Array.from({ length: n }, (_, i) =>
-        referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i % 9}`),
-      );
-  const files = writeEventFiles(dir.path, uploads);
-  const header = 'pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte';
-  for (const pcn of Object.keys(COUNTS)) {
-    const file = join(dir.path, `${pcn}-workforce.csv`);
-    const rows = MONTHS.map((m) => `${pcn},${m},splw,5,0.25,${m === '2025-06' ? 1 : 5},0`);
-    writeFileSync(file, `${header}\n${rows.join('\n')}\n`);
-    files.push(file);
-  }
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs);
-}, 180_000);
-afterAll(() => dir.remove());
+const { docs, disclosureFindings } = goldenProgramme('england-few-pcns-staff', {
+  uploads: fewPcnsUploads(),
+  otherFiles: Object.fromEntries(
+    Object.keys(FEW_PCNS_COUNTS).map((pcn) => [
+      `${pcn}-workforce.csv`,
+      splwSnapshots(pcn, MONTHS, 5, 0.25, (m) => (m === '2025-06' ? 1 : 5)),
+    ]),
+  ),
+  reference: FEW_PCNS_REFERENCE,
+  now: new Date('2025-08-05T06:00:00Z'),
+  timeoutMs: 180_000,
+});
 
 /** The periods a document's summary says it holds (revisions_held). */
 const heldIn = (name: string) =>
   (docs.get(name)?.summary as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held?.periods;
-const england = (name: string, period: string) =>
-  (docs.get(name)?.rows ?? []).find((r) => r.level === 'national' && r.period === period) as
-    | Record<string, unknown>
-    | undefined;
+const england = englandRow(docs);
 
 describe("a month held for workforce's staff alone is held in workforce alone (review 9)", () => {
   it("rollout's June is published: 11 + 20 + 22 = 53 referrals of three PCNs", () => {
@@ -97,6 +68,6 @@ describe("a month held for workforce's staff alone is held in workforce alone (r
   });
 
   it('the disclosure scan finds nothing to recover', () => {
-    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+    expect(disclosureFindings()).toEqual([]);
   });
 });

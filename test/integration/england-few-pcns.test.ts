@@ -1,8 +1,6 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { englandRow, FEW_PCNS_REFERENCE, fewPcnsUploads } from '../support/england-few-pcns.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * Red-team review 8, N5: the first wave of a rollout is one PCN. U00001 (London) sends from April 2025; U00002 and
@@ -14,38 +12,18 @@ import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from 
  * too, and with it every England figure of its month and financial year (the year adds up from its months: 2025/26 is
  * April + May + June + July, so the year less June and July would give April and May back).
  */
-const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
-U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-U00003,PCN 3,QCC,NHS ICB C,Y58,South West,10000,2019-04-01,
-`;
-const COUNTS: Record<string, Record<string, number>> = {
-  U00001: { '2025-04': 12, '2025-05': 13, '2025-06': 11, '2025-07': 14 },
-  U00002: { '2025-06': 20, '2025-07': 21 },
-  U00003: { '2025-06': 22, '2025-07': 23 },
-};
-const dir = tempDir('england-few-pcns');
-const docs = new Map<string, MetricDocument>();
-beforeAll(async () => {
-  const uploads: Record<string, GoldenEvent[]> = {};
-  for (const [pcn, months] of Object.entries(COUNTS))
-    for (const [m, n] of Object.entries(months))
-      uploads[`${pcn}-${m}.csv`] = Array.from({ length: n }, (_, i) => {
-        const e = referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i % 9}`);
-        // Two self-referrals, one person aged 85+ of Black ethnicity in U00001's April.
-        if (pcn === 'U00001' && m === '2025-04' && i < 2) return { ...e, referral_source: 'self' };
-        if (pcn === 'U00001' && m === '2025-04' && i === 2) return { ...e, age_band: '85+', ethnicity_group: 'black' };
-        return e;
-      });
-  const files = writeEventFiles(dir.path, uploads);
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs);
-}, 180_000);
-afterAll(() => dir.remove());
-
-const england = (name: string, period: string) =>
-  (docs.get(name)?.rows ?? []).find((r) => r.level === 'national' && r.period === period) as
-    | Record<string, unknown>
-    | undefined;
+const { docs } = goldenProgramme('england-few-pcns', {
+  uploads: fewPcnsUploads((e, pcn, m, i) => {
+    // Two self-referrals, one person aged 85+ of Black ethnicity in U00001's April.
+    if (pcn === 'U00001' && m === '2025-04' && i < 2) return { ...e, referral_source: 'self' };
+    if (pcn === 'U00001' && m === '2025-04' && i === 2) return { ...e, age_band: '85+', ethnicity_group: 'black' };
+    return e;
+  }),
+  reference: FEW_PCNS_REFERENCE,
+  now: new Date('2025-08-05T06:00:00Z'),
+  timeoutMs: 180_000,
+});
+const england = englandRow(docs);
 
 describe("England's figures made up by fewer than 3 PCNs (review 8, N5)", () => {
   it("a month one PCN sent is held as no figure: England's April is not U00001's April", () => {

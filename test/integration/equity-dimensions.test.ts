@@ -1,14 +1,6 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
-import { tempDir } from '../support/files.ts';
-import {
-  disclosureFindings,
-  type GoldenEvent,
-  publishGolden,
-  referralEvent,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { describe, expect, it } from 'vitest';
+import { type GoldenEvent, referralEvent, TWO_ICBS_REFERENCE } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
 
 /*
  * Review 8, N1: one equity dimension against another. U00001 (QAA, Y56) refers 7 people in 2025/26, all female, white,
@@ -18,17 +10,10 @@ import {
  * Before the fix U00001 published female `*` alone, white `*` alone, decile 2 `*` alone and seven bands `*`: at most 7
  * people (sex), at least 7 (bands): exactly 7, each band 1 (the child of 0-17 a white girl of decile 2).
  */
-const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
-U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00002,PCN 2,QAA,NHS ICB A,Y56,London,10000,2019-04-01,
-U00003,PCN 3,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-U00004,PCN 4,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,
-`;
 const BANDS = ['0-17', '18-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75-84', '85+'];
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07'];
-const dir = tempDir('equity-dimensions');
-const docs = new Map<string, MetricDocument>();
-beforeAll(async () => {
+/** Each PCN's monthly uploads, as the comment above has them. */
+function programme(): Record<string, GoldenEvent[]> {
   const uploads: Record<string, GoldenEvent[]> = {};
   const u1: GoldenEvent[][] = [[], [], [], []];
   for (let i = 0; i < 7; i++) {
@@ -56,10 +41,14 @@ beforeAll(async () => {
         });
       uploads[`${pcn}-${m}.csv`] = rows;
     });
-  const files = writeEventFiles(dir.path, uploads);
-  await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-08-05T06:00:00Z'), docs);
-}, 180_000);
-afterAll(() => dir.remove());
+  return uploads;
+}
+const { docs, disclosureFindings } = goldenProgramme('equity-dimensions', {
+  uploads: programme(),
+  reference: TWO_ICBS_REFERENCE,
+  now: new Date('2025-08-05T06:00:00Z'),
+  timeoutMs: 180_000,
+});
 
 const cells = (code: string, dimension: string) =>
   Object.fromEntries(
@@ -106,7 +95,7 @@ describe('equity: the groups of one dimension against another (review 8, N1)', (
   });
 
   it('leaves nothing the scan recovers, and England as counted', () => {
-    expect(disclosureFindings(docs, REFERENCE)).toEqual([]);
+    expect(disclosureFindings()).toEqual([]);
     const england = (docs.get('equity')?.rows ?? []).filter(
       (r) => r.level === 'national' && r.dimension === 'sex' && r.period === '2025/26',
     );

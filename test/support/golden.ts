@@ -42,6 +42,54 @@ export const referralEvent = (
   imd_decile: 2,
 });
 
+/** The regions of the hand-worked programmes' references, by code. */
+const REGION_NAMES: Readonly<Record<string, string>> = {
+  Y56: 'London',
+  Y58: 'South West',
+  Y59: 'South East',
+  Y60: 'Midlands',
+};
+
+/**
+ * The PCN reference of a hand-worked programme, a PCN a [code, ICB, region] row: each named for its number (U00001:
+ * PCN 1), with a list of 10,000, in force since April 2019, its ICB named for the ICB code's last letter (QAA: NHS ICB
+ * A) and its region by its code (REGION_NAMES).
+ */
+export function goldenReference(pcns: readonly (readonly [pcn: string, icb: string, region: string])[]): string {
+  const rows = pcns.map(([pcn, icb, region]) => {
+    const regionName = REGION_NAMES[region];
+    if (regionName === undefined) throw new Error(`no region ${region} in the golden references`);
+    return `${pcn},PCN ${Number(pcn.slice(1))},${icb},NHS ICB ${icb.slice(-1)},${region},${regionName},10000,2019-04-01,`;
+  });
+  return `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to\n${rows.join('\n')}\n`;
+}
+
+/**
+ * Four PCNs in two ICBs of two regions: U00001 and U00002 in QAA (London), U00003 and U00004 in QBB (South West). The
+ * programmes of review 8's cross-document findings (contacts-cohort, equity-dimensions).
+ */
+export const TWO_ICBS_REFERENCE = goldenReference([
+  ['U00001', 'QAA', 'Y56'],
+  ['U00002', 'QAA', 'Y56'],
+  ['U00003', 'QBB', 'Y58'],
+  ['U00004', 'QBB', 'Y58'],
+]);
+
+/**
+ * A workforce CSV of one PCN's link worker (splw) snapshots, one a month: `headcount` in post, `fte` FTE, of them
+ * `trained(month)` with accredited training (all of them unless given), no vacancies.
+ */
+export function splwSnapshots(
+  pcn: string,
+  months: readonly string[],
+  headcount: number,
+  fte: number,
+  trained: (month: string) => number = () => headcount,
+): string {
+  const rows = months.map((m) => `${pcn},${m},splw,${headcount},${fte},${trained(m)},0`);
+  return `pcn_code,snapshot_month,role,headcount,fte,accredited_training_headcount,vacancies_fte\n${rows.join('\n')}\n`;
+}
+
 /** Writes each upload's events into `dir` as its name says (`.csv` or `.jsonl`); returns the files' paths. */
 export function writeEventFiles(dir: string, uploads: Readonly<Record<string, readonly GoldenEvent[]>>): string[] {
   return Object.entries(uploads).map(([name, rows]) => {

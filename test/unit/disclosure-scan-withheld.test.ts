@@ -62,6 +62,17 @@ describe("the disclosure scan's reading of months withheld below England", () =>
     expect(scan(rows, 'cof_community')).toEqual([]);
   });
 
+  // England's November 4 and its December as given, beside Y56's year and months and Y58's `*`.
+  const pinned = (december: number) => [
+    row('national', 'ENG', '2025-11', 4),
+    row('national', 'ENG', '2025-12', december),
+    row('region', 'Y56', '2025/26', 60),
+    row('region', 'Y56', '2025-04', 20),
+    row('region', 'Y56', '2025-05', 15),
+    row('region', 'Y58', '2025/26', '*'),
+    row('region', 'Y58', '2025-04', '*'),
+  ];
+
   it("finds withheld months pinned by England's exact figures of them and the year less the other months", () => {
     // England's November 4 and December 15 (exact) are Y56's and Y58's together, so Y56's November is 0 to 4 and its
     // December 0 to 15: 19 at most together. Y56's year 60 (58-62) less April 20 (18-22) and May 15 (13-17) is at
@@ -70,17 +81,7 @@ describe("the disclosure scan's reading of months withheld below England", () =>
     // of anyone (a `*` pinned to 0 is not counted). Before: the months were one part of 19 to 31, found as "one
     // suppressed part (Y56 2025/26)" and never pinned. A withheld month found is named by its area and month, `= *`
     // (the document has no row of it).
-    expect(
-      scan([
-        row('national', 'ENG', '2025-11', 4),
-        row('national', 'ENG', '2025-12', 15),
-        row('region', 'Y56', '2025/26', 60),
-        row('region', 'Y56', '2025-04', 20),
-        row('region', 'Y56', '2025-05', 15),
-        row('region', 'Y58', '2025/26', '*'),
-        row('region', 'Y58', '2025-04', '*'),
-      ]),
-    ).toEqual(
+    expect(scan(pinned(15))).toEqual(
       [
         'region Y56 2025/26 : connections = 60',
         'region Y56 2025-04 : connections = 20',
@@ -93,17 +94,7 @@ describe("the disclosure scan's reading of months withheld below England", () =>
     );
     // England's December 16 instead: Y56's months are 19 to 20 together (November 3 or 4, December 15 or 16), the
     // year 58 or 59: nothing is one value.
-    expect(
-      scan([
-        row('national', 'ENG', '2025-11', 4),
-        row('national', 'ENG', '2025-12', 16),
-        row('region', 'Y56', '2025/26', 60),
-        row('region', 'Y56', '2025-04', 20),
-        row('region', 'Y56', '2025-05', 15),
-        row('region', 'Y58', '2025/26', '*'),
-        row('region', 'Y58', '2025-04', '*'),
-      ]),
-    ).toEqual([]);
+    expect(scan(pinned(16))).toEqual([]);
   });
 });
 

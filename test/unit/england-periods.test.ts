@@ -2,26 +2,37 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../functions/refresh/catalogue.ts';
 import { periodsMadeByFew } from '../../functions/refresh/revisions.ts';
 
-/** A document of one count and its keys; England's cells as the revisions collect them (3 PCNs). */
-const definition = { name: 'doc', rules: { counts: ['referrals', 'source_self'] } } as unknown as MetricDefinition;
-const cell = (period: string, key: string, referrals: number[], self: number[] = [0, 0, 0]) => ({
-  id: `month|${period}|${key}`,
+/**
+ * England's cell of a row as the revisions collect it: each count's contributions by PCN (3 PCNs), keyed `id`; its
+ * period type read from the period (2025/26 a financial year), its keys none and its England row none unless given.
+ */
+const englandCell = (
+  id: string,
+  period: string,
+  contributions: Readonly<Record<string, number[]>>,
+  { keyId = '', england = null as { level: string; code: string } | null } = {},
+) => ({
+  id,
   period,
   periodType: period.includes('/') ? 'fy' : 'month',
-  keyId: `|${key}`,
-  england: null,
+  keyId,
+  england,
   values: new Map<string, number>(),
-  contributions: new Map([
-    ['referrals', referrals],
-    ['source_self', self],
-  ]),
+  contributions: new Map(Object.entries(contributions)),
 });
-const held = (...cells: ReturnType<typeof cell>[]) =>
+/** The periods of a document's cells made up by few (periodsMadeByFew over its counts, rules.counts). */
+const madeByFew = (definition: MetricDefinition, ...cells: ReturnType<typeof englandCell>[]) =>
   periodsMadeByFew(
     definition,
     new Map(cells.map((c) => [c.id, c])) as unknown as Parameters<typeof periodsMadeByFew>[1],
-    ['referrals', 'source_self'],
-  ).map((p) => [p.period, p.reason]);
+    (definition.rules as { counts: string[] }).counts,
+  );
+
+/** A document of one count and its keys; England's cells as the revisions collect them (3 PCNs). */
+const definition = { name: 'doc', rules: { counts: ['referrals', 'source_self'] } } as unknown as MetricDefinition;
+const cell = (period: string, key: string, referrals: number[], self: number[] = [0, 0, 0]) =>
+  englandCell(`month|${period}|${key}`, period, { referrals, source_self: self }, { keyId: `|${key}` });
+const held = (...cells: ReturnType<typeof cell>[]) => madeByFew(definition, ...cells).map((p) => [p.period, p.reason]);
 
 describe("England's periods made up by fewer than 3 PCNs or dominated by one (review 8, N5)", () => {
   it('one PCN alone: held; three PCNs with none dominating: published', () => {
@@ -63,26 +74,9 @@ describe("a document's own counts (documentOnly) are tested apart, and hold thei
     documentOnly: ['splw_accredited'],
   } as unknown as MetricDefinition;
   const period = (people: number[], trained: number[]) =>
-    periodsMadeByFew(
+    madeByFew(
       staff,
-      new Map([
-        [
-          'month|2025-06',
-          {
-            id: 'month|2025-06',
-            period: '2025-06',
-            periodType: 'month',
-            keyId: '',
-            england: null,
-            values: new Map<string, number>(),
-            contributions: new Map([
-              ['people_referred', people],
-              ['splw_accredited', trained],
-            ]),
-          },
-        ],
-      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
-      ['people_referred', 'splw_accredited'],
+      englandCell('month|2025-06', '2025-06', { people_referred: people, splw_accredited: trained }),
     ).map((p) => [p.column, p.scope, p.reason]);
 
   it("1 + 1 + 1 trained beside three PCNs' people referred: held in the document alone", () => {
@@ -106,50 +100,14 @@ describe("a document's own counts (documentOnly) are tested apart, and hold thei
     // Workforce's people referred is rollout's: England's 180 people of which 30 from the one PCN with a snapshot
     // (the others' rows are rollout's) would read as that PCN's alone. Only the trained link workers are tested here.
     const shared = { ...staff, sameAs: [{ document: 'rollout', columns: { people_referred: 'people_referred' } }] };
-    const found = periodsMadeByFew(
+    const year = { people_referred: [30, 0, 0], splw_accredited: [2, 2, 2] };
+    const found = madeByFew(
       shared as unknown as MetricDefinition,
-      new Map([
-        [
-          'fy|2025/26',
-          {
-            id: 'fy|2025/26',
-            period: '2025/26',
-            periodType: 'fy',
-            keyId: '',
-            england: { level: 'national', code: 'ENG' },
-            values: new Map<string, number>(),
-            contributions: new Map([
-              ['people_referred', [30, 0, 0]],
-              ['splw_accredited', [2, 2, 2]],
-            ]),
-          },
-        ],
-      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
-      ['people_referred', 'splw_accredited'],
+      englandCell('fy|2025/26', '2025/26', year, { england: { level: 'national', code: 'ENG' } }),
     );
     expect(found).toEqual([]);
     // Without England rows of its own (pcn_comparison: England the sum of the PCNs it lists) it is tested here.
-    const summed = periodsMadeByFew(
-      shared as unknown as MetricDefinition,
-      new Map([
-        [
-          'fy|2025/26',
-          {
-            id: 'fy|2025/26',
-            period: '2025/26',
-            periodType: 'fy',
-            keyId: '',
-            england: null,
-            values: new Map<string, number>(),
-            contributions: new Map([
-              ['people_referred', [30, 0, 0]],
-              ['splw_accredited', [2, 2, 2]],
-            ]),
-          },
-        ],
-      ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
-      ['people_referred', 'splw_accredited'],
-    );
+    const summed = madeByFew(shared as unknown as MetricDefinition, englandCell('fy|2025/26', '2025/26', year));
     expect(summed.map((p) => [p.column, p.scope, p.reason])).toEqual([
       ['people_referred', 'all', 'the period: fewer than 3 PCNs (1 PCN)'],
     ]);
@@ -157,26 +115,9 @@ describe("a document's own counts (documentOnly) are tested apart, and hold thei
   it('a document with no own counts tests them all together, as before', () => {
     expect(period([0, 0, 0], [0, 0, 0])).toEqual([]);
     expect(
-      periodsMadeByFew(
+      madeByFew(
         { name: 'doc', rules: { counts: ['people_referred', 'splw_accredited'] } } as unknown as MetricDefinition,
-        new Map([
-          [
-            'x',
-            {
-              id: 'x',
-              period: '2025-06',
-              periodType: 'month',
-              keyId: '',
-              england: null,
-              values: new Map<string, number>(),
-              contributions: new Map([
-                ['people_referred', [11, 20, 22]],
-                ['splw_accredited', [1, 1, 1]],
-              ]),
-            },
-          ],
-        ]) as unknown as Parameters<typeof periodsMadeByFew>[1],
-        ['people_referred', 'splw_accredited'],
+        englandCell('x', '2025-06', { people_referred: [11, 20, 22], splw_accredited: [1, 1, 1] }),
       ),
     ).toEqual([]);
   });
