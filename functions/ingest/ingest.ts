@@ -666,7 +666,7 @@ class UploadState {
       this.errors.push(error);
     }
     if (this.quarantined.length < this.options.maxQuarantinedRows)
-      this.quarantined.push(JSON.stringify({ row, errors, cells: scalarCells(cells) }));
+      this.quarantined.push(JSON.stringify({ row, errors, cells: scalarCells(cells, refusedFields(cells, errors)) }));
   }
 }
 
@@ -683,10 +683,46 @@ function identifierIn(value: unknown, depth = 0): IdentifierKind | undefined {
 }
 
 /**
- * Quarantine keeps what the contract could hold: nested JSON is described, not copied, and a field the contract does
- * not have is counted, its name and value withheld (either might be anything, a person's name included).
+ * The fields of a rejected row whose values quarantine describes instead of keeping: each field an error names (a
+ * value refused for its format, type or code is free text as far as the contract knows: a name or an address mapped
+ * into a coded column by a wrong export reads as any other refused text, and the guard finds neither: red-team review
+ * 11, R11-4), and every field of a row that could not be read into its columns (its cells may be anyone's).
  */
-function scalarCells(cells: Record<string, unknown>): Record<string, unknown> {
+function refusedFields(cells: Record<string, unknown>, errors: readonly ReceiptError[]): ReadonlySet<string> {
+  if (errors.some((e) => MISALIGNED.has(e.code))) return new Set(Object.keys(cells));
+  return new Set(errors.flatMap((e) => (e.field === null ? [] : [e.field])));
+}
+
+/** Errors after which a row's cells are not the contract's fields as sent (a broken line, a CSV row of the wrong width). */
+const MISALIGNED: ReadonlySet<string> = new Set(['column_count', 'invalid_json', 'invalid']);
+
+/**
+ * A refused value described by its shape, never its text (so the PCN can find it in its own file by row and field):
+ * its length and the kinds of character in it.
+ */
+export function describeRefused(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'bigint') return '(refused: a number, withheld)';
+  if (typeof value === 'boolean') return '(refused: true or false, withheld)';
+  if (typeof value !== 'string') return Array.isArray(value) ? '(a JSON array)' : '(a JSON object)';
+  if (value === '') return '(refused: empty)';
+  const kinds = [
+    [/\p{L}/u, 'letters'],
+    [/\p{N}/u, 'digits'],
+    [/\s/u, 'spaces'],
+    [/[^\p{L}\p{N}\s]/u, 'other characters'],
+  ] as const;
+  const found = kinds.filter(([pattern]) => pattern.test(value)).map(([, name]) => name);
+  const length = [...value].length;
+  return `(refused: ${length} character${length === 1 ? '' : 's'}, ${found.join(', ')}; withheld)`;
+}
+
+/**
+ * Quarantine keeps what the contract could hold and the row passed: nested JSON is described, not copied; a field the
+ * contract does not have is counted, its name and value withheld (either might be anything, a person's name
+ * included); a value refused (refusedFields) is described by its shape (describeRefused).
+ */
+function scalarCells(cells: Record<string, unknown>, refused: ReadonlySet<string>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   let unknown = 0;
   for (const [column, value] of Object.entries(cells)) {
@@ -694,8 +730,13 @@ function scalarCells(cells: Record<string, unknown>): Record<string, unknown> {
       unknown += 1;
       continue;
     }
-    kept[column] =
-      value === null || typeof value !== 'object' ? value : Array.isArray(value) ? '(a JSON array)' : '(a JSON object)';
+    kept[column] = refused.has(column)
+      ? describeRefused(value)
+      : value === null || typeof value !== 'object'
+        ? value
+        : Array.isArray(value)
+          ? '(a JSON array)'
+          : '(a JSON object)';
   }
   if (unknown > 0) kept['(fields not in the contract, withheld)'] = unknown;
   return kept;

@@ -189,6 +189,39 @@ describe('a field named after a property every object has is an unknown field li
 });
 
 describe('quarantine keeps only what passed the guard, and a bounded amount of it', () => {
+  it('a value refused for its code or format is described by its shape: a name or an address is never kept (R11-4)', async () => {
+    // Synthetic free text mapped into coded columns by a wrong export: the guard reads no bare name or street address,
+    // so each row is refused for its values alone (invalid_value), and quarantine must not keep the text.
+    const rows = [
+      contactRow(),
+      contactRow({ event_id: 'E2', contact_mode: 'John Smith' }),
+      contactRow({ event_id: 'E3', worker_role: '"Flat 3, 12 High Street"' }),
+      contactRow({ event_id: 'E4', contact_mode: 'patient Jane Doe' }),
+    ];
+    // A row of the wrong width, a name in it.
+    const body = `${csvText(CONTACT_COLUMNS, rows)}E5,contact,Jane Doe\n`;
+    const { receipt, store } = await ingest(body);
+    expect(receipt.rows).toEqual({ read: 5, accepted: 1, rejected: 4 });
+    const text = new TextDecoder().decode(await store.get(quarantineKey(receipt.upload_id)));
+    for (const value of ['John Smith', 'High Street', 'Jane Doe']) expect(text).not.toContain(value);
+    const cells = text
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('{"row"'))
+      .map((line) => JSON.parse(line).cells);
+    // 'John Smith': 10 characters, letters and a space; the address 22 with digits and a comma; the row's other
+    // cells, which passed, kept as sent (the PCN finds the row by its number and id).
+    expect([cells[0].event_id, cells[0].contact_mode, cells[0].worker_role]).toEqual([
+      'E2',
+      '(refused: 10 characters, letters, spaces; withheld)',
+      contactRow()[CONTACT_COLUMNS.indexOf('worker_role')],
+    ]);
+    expect(cells[1].worker_role).toBe('(refused: 22 characters, letters, digits, spaces, other characters; withheld)');
+    expect(cells[2].contact_mode).toBe('(refused: 16 characters, letters, spaces; withheld)');
+    // The short row is kept by its number and reason alone (no cells: they are not the fields they sit under).
+    expect(cells[3]).toEqual({});
+  });
+
   it('nested JSON without an identifier is described, not copied', async () => {
     const { receipt, store } = await ingest(
       `${jsonLine()}\n${jsonLine({ event_id: 'E2', duration_minutes: { minutes: 30 } })}\n`,

@@ -462,7 +462,9 @@ describe('ingest keeps good rows and quarantines bad ones with their reasons', (
       [6, 'future_date'],
       [7, 'column_count'],
     ]);
-    expect(quarantined[0].cells.contact_mode).toBe('carrier_pigeon'); // kept so the PCN can correct it
+    // A refused value is described, not kept (R11-4: it may be a name mapped into the column); the PCN finds it in its
+    // own file by row and field: 'carrier_pigeon', 14 characters, an underscore among the letters.
+    expect(quarantined[0].cells.contact_mode).toBe('(refused: 14 characters, letters, other characters; withheld)');
 
     const parquet = await duckQuery(`
       SELECT event_id, event_type, occurred_on, duration_minutes, upload_id, source_row, received_at, event_month
