@@ -397,6 +397,22 @@ export function periodsMadeByFew(
   return few;
 }
 
+/**
+ * Whether a row's England figures are parts of a partition (DisclosureRules.partitions: equity's groups of a dimension,
+ * the contacts distribution's bins), whose change held by its own rule holds its period in its document alone (red-team
+ * review 11, R11-6). Every figure of such a row is a part of a family whose whole (rollout's people referred,
+ * cof_person's cohort) another document publishes, or describes that part's people; no other document publishes a
+ * part, or adds one up with anything but its siblings. With every part of the document's period held at its
+ * published values, a released total less the held parts gives the total's change, which that document publishes
+ * anyway, and nothing of any one part. Held in every document (review 3, H1), one small group's or bin's change
+ * froze England's headline every month: a rare group or a bin of few episodes changes by few PCNs in most months.
+ */
+export function isPartPartition(definition: MetricDefinition, cell: Pick<RowCells, 'england'>): boolean {
+  const row = cell.england;
+  if (row === null) return false;
+  return (definition.rules.partitions ?? []).some((p) => p.rows?.(row) ?? true);
+}
+
 /** Where a period held for a figure is held: in every document, or in the figure's document alone (documentOnly). */
 export type HoldScope = 'all' | 'document';
 
@@ -701,7 +717,8 @@ export class EnglandRevisions {
     );
     for (const key of own) {
       const unit = Number(key.slice(key.lastIndexOf('#') + 1));
-      hold(found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells, localUnits.has(unit) ? 'document' : 'all');
+      const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
+      hold(cell, localUnits.has(unit) || isPartPartition(definition, cell) ? 'document' : 'all');
     }
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).

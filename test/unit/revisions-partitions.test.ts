@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { monthsOfFinancialYear } from '../../functions/contract/periods.ts';
+import type { Row } from '../../functions/lib/query-engine.ts';
+import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
+import { MemoryObjectStore } from '../support/memory-store.ts';
+import { releaseDocuments } from '../support/revisions-release.ts';
+
+/*
+ * Red-team review 11, R11-6: an ordinary monthly release held England's whole year in every document, its headline
+ * (rollout's people referred) included, because a bin of the contacts distribution (or one small group of equity's)
+ * changed by few PCNs. A bin's England figure is a part of a partition (the bins add up to cof_person's outcome cohort):
+ * held, its whole distribution of the period is held in its document, and nothing else: the cohort (or rollout's year)
+ * released less the held bins gives only the total's change, which is published anyway.
+ *
+ * Three PCNs, the year 2025/26. Rollout: each PCN's referrals (people the same). The contacts distribution: each PCN's
+ * episodes with 1 and with 2 link worker contacts.
+ */
+const ROLLOUT = CATALOGUE.find((d) => d.name === 'rollout') as (typeof CATALOGUE)[number];
+const CONTACTS = CATALOGUE.find((d) => d.name === 'contacts_distribution') as (typeof CATALOGUE)[number];
+const PCNS = ['U00001', 'U00002', 'U00003'];
+const YEAR = '2025/26';
+/** The year and its months, as a held year holds them. */
+const PERIODS = [...monthsOfFinancialYear(YEAR), YEAR].sort();
+
+/** England's row (the sum of the PCNs') and each PCN's row of the year, from each PCN's figures. */
+function rowsOf(pcns: readonly Row[], keys: Row = {}): Row[] {
+  const england: Row = { level: 'national', code: 'ENG', period_type: 'fy', period: YEAR, ...keys };
+  for (const pcn of pcns)
+    for (const [column, value] of Object.entries(pcn))
+      england[column] = ((england[column] as number | undefined) ?? 0) + (value as number);
+  return [
+    england,
+    ...pcns.map((pcn, i) => ({ ...pcn, ...keys, level: 'pcn', code: PCNS[i], period_type: 'fy', period: YEAR })),
+  ];
+}
+const rollout = (referrals: readonly number[]) =>
+  rowsOf(referrals.map((n) => ({ referrals: n, people_referred: n, declines: 0, declined_after_referral: 0 })));
+/** The distribution: per PCN, its episodes with 1 contact and with 2. */
+const contacts = (one: readonly number[], two: readonly number[]) => [
+  ...rowsOf(
+    one.map((n) => ({ episodes: n })),
+    { contacts: 1 },
+  ),
+  ...rowsOf(
+    two.map((n) => ({ episodes: n })),
+    { contacts: 2 },
+  ),
+];
+
+const release = (store: MemoryObjectStore, at: string, previous: ReadonlyMap<string, MetricDocument>, rows: Row[][]) =>
+  releaseDocuments(PCNS, store, at, previous, [
+    [ROLLOUT, rows[0] as Row[]],
+    [CONTACTS, rows[1] as Row[]],
+  ]);
+const bin = (published: Map<string, MetricDocument>, n: number) =>
+  ((published.get('contacts_distribution') as MetricDocument).rows as unknown as Row[]).find(
+    (r) => r.level === 'national' && r.contacts === n,
+  )?.episodes;
+
+describe("a part of a partition held by its own change holds its document's period alone (R11-6)", () => {
+  it("a bin changed by one PCN holds the distribution's year, not rollout's", async () => {
+    const store = new MemoryObjectStore();
+    // First release: rollout 30 + 40 + 50 = 120; bin 1: 10 + 12 + 14 = 36, bin 2: 5 + 6 + 7 = 18. All published.
+    const first = await release(store, '2025-08-05T06:00:00.000Z', new Map(), [
+      rollout([30, 40, 50]),
+      contacts([10, 12, 14], [5, 6, 7]),
+    ]);
+    expect(first.revisions.heldInRelease()).toBeUndefined();
+    // A month on: every PCN referred more (rollout +10, +12, +14: 156, three PCNs, none dominating: released); bin 1
+    // +3, +4, +5 = 48 (released on its own); bin 2 changed by U00001 alone (+2: 20), which the rule holds (fewer than 3
+    // PCNs). Held in every document (before), rollout's 156 stayed at 120. Now the distribution's year alone is held,
+    // both bins at their published 36 and 18: rollout's 156 less anything published of the bins says nothing of one bin.
+    const second = await release(store, '2025-09-05T06:00:00.000Z', first.published, [
+      rollout([40, 52, 64]),
+      contacts([13, 16, 19], [7, 6, 7]),
+    ]);
+    expect(second.englandAt('rollout', YEAR)).toMatchObject({ referrals: 156, people_referred: 156 });
+    expect([bin(second.published, 1), bin(second.published, 2)]).toEqual([36, 18]);
+    expect([...second.revisions.heldPeriods()]).toEqual([]);
+    // The year with its twelve months (a year held by its own change holds its months: settle, review 4 F5).
+    expect([...second.revisions.heldPeriodsIn('contacts_distribution')].sort()).toEqual(PERIODS);
+    expect(second.revisions.heldOf('rollout')).toBeUndefined();
+    expect(second.revisions.heldByOwnChange().map((t) => [t.document, t.row, t.reason])).toEqual([
+      ['contacts_distribution', `fy|${YEAR}|2`, 'fewer than 3 PCNs (1 PCN)'],
+    ]);
+  });
+
+  it("rollout's own held change still holds every document's period, the distribution's included", async () => {
+    const store = new MemoryObjectStore();
+    const first = await release(store, '2025-08-05T06:00:00.000Z', new Map(), [
+      rollout([30, 40, 50]),
+      contacts([10, 12, 14], [5, 6, 7]),
+    ]);
+    // U00001 alone sends 2 late referrals (122: held at 120); the bins move by all three PCNs (released on their own),
+    // but held with rollout's year in every document (review 3, H1).
+    const second = await release(store, '2025-09-05T06:00:00.000Z', first.published, [
+      rollout([32, 40, 50]),
+      contacts([13, 16, 19], [6, 7, 8]),
+    ]);
+    expect(second.englandAt('rollout', YEAR).referrals).toBe(120);
+    expect([bin(second.published, 1), bin(second.published, 2)]).toEqual([36, 18]);
+    expect([...second.revisions.heldPeriods()].sort()).toEqual(PERIODS);
+  });
+});
