@@ -22,8 +22,12 @@ import type { MeanRule } from './disclosure.ts';
  * - no PCN dominates the change: the absolute changes of all but the two largest add up to at least P_PERCENT of the
  *   largest (the p% rule: the second largest changer, knowing its own change, cannot estimate the largest's within
  *   p%);
- * - the net change is larger in size than the number of PCNs that changed it: k PCNs changing a count by k in total
- *   (each by at least 1, as late files add) would each have changed it by exactly 1.
+ * - for a count of people (`rules.counts`), the net change is larger in size than the number of PCNs that changed it:
+ *   k PCNs changing a count by k in total (each by at least 1, as late files add) would each have changed it by
+ *   exactly 1. Not for an FTE, mean or rate (red-team review 11, R11-2).
+ * A year's mean over England's months of snapshots (`monthMeans`: workforce's staffing) is made of the PCNs' months'
+ * sums, so each PCN's contribution is its months' sum (R11-2: as its own year mean, a PCN missing the new month's
+ * snapshot moved England while no PCN's contribution moved).
  * Otherwise the published value stays (held), and the document's summary says how many England figures hold a
  * revision back and for which periods. A figure never published (a new month, a new key) starts from nothing: its
  * first value needs the same, so no England figure is ever one or two PCNs' own. And each period of a document is
@@ -34,7 +38,8 @@ import type { MeanRule } from './disclosure.ts';
  *
  * Held together (one unit, all or none): a total and its parts in a row (groups), a mean and the count of people it is
  * over, a headcount and its FTE and training, a count and the figures describing its people, a group's England
- * figures (`GroupFigures`: workforce's covered caseload) and the figures they are made from. A column the record does
+ * figures (`GroupFigures`: workforce's covered caseload) and the figures they are made from (a change of the group's
+ * figures alone, or of England's total less them, holds them alone, not their period: R11-2). A column the record does
  * not keep though it keeps the document (new to the policy) is differenced against the value shown, failing closed. And by period, across
  * documents (review 3, H1): figures add up across rows (a dimension's groups, cof_system's bands) and documents
  * (equity's year and rollout's months, pcn_comparison's funnel rate and rollout's year), so when any England figure of
