@@ -175,6 +175,13 @@ export interface MetricDefinition {
    * A column another document shares (sameAs, JOINT_COUNTS) or adds up with must not be listed.
    */
   readonly documentOnly?: readonly string[];
+  /**
+   * Columns that are means over the period's months of snapshots (workforce: a year's staffing is the mean of its
+   * months), and the column counting those months on every row. England's is its months' sum over England's months, so
+   * a PCN's part of it is its own months' sum, and a PCN missing a month's snapshot is that PCN's change (revisions.ts;
+   * red-team review 11, R11-2: read as each PCN's own mean, England moved while no PCN did).
+   */
+  readonly monthMeans?: { readonly months: string; readonly columns: readonly string[] };
   /** Figures computed from a row's exact values before disclosure control (e.g. a confidence interval); the row returned replaces it. */
   readonly beforeControl?: (row: Row) => Row;
   /**
@@ -911,11 +918,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // link worker, then 34 and 68), and its 0.6 FTE where PCNs outside the group changed England's FTE too (3.00, then
     // 3.10: test/unit/revisions-covered.test.ts). Held as England's other figures are: the rates follow people
     // referred (only the covered PCNs' rows have any, so its PCN changes are theirs), the FTE is tested by each covered
-    // PCN's link worker FTE, and a group of fewer than 3 PCNs, or dominated by one, shows none. The FTE
-    // is the PCN's of the whole year, where caseload_fte's is over its reporting span (not on the PCN's rows):
-    // a snapshot of a month before it counts here as a change that caseload_fte does not show, so a release in which
-    // two such PCNs send one beside one covered PCN's late snapshot would be counted as three PCNs' change (the
-    // rule then errs towards release; methodology, Revisions).
+    // PCN's link worker FTE in the months of its reporting span (its month rows with a list, below), and a group of
+    // fewer than 3 PCNs, or dominated by one, shows none. A change of the covered figures holds them alone, not their
+    // period: nothing else adds up with them (review 11, R11-2).
     groupFigures: {
       rows: (r) => r.period_type === 'fy' && r.people_referred !== null && r.people_referred !== undefined,
       figures: {
@@ -925,6 +930,29 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         caseload_covered_annualised: { share: 'people_referred', decimals: 0 },
         caseload_coverage_pct: { share: 'people_referred', decimals: 0 },
       },
+      // caseload_fte is over each covered PCN's months in its reporting span (a PCN month row with a list: onboarded,
+      // populations.sql): its part is its FTE of those months, and England's FTE less it, the FTE outside the spans,
+      // is tested across releases as a figure of its own (review 11, R11-2).
+      span: {
+        figure: 'caseload_fte',
+        total: 'splw_fte',
+        inSpan: (r) => r.list_size !== null && r.list_size !== undefined,
+      },
+    },
+    // A year's staffing is the mean of its months of snapshots (sql/metrics/workforce.sql), England's over England's.
+    monthMeans: {
+      months: 'months',
+      columns: [
+        'splw_headcount',
+        'splw_fte',
+        'splw_accredited',
+        'pcns_with_link_worker',
+        'hwbc_headcount',
+        'hwbc_fte',
+        'cc_headcount',
+        'cc_fte',
+        'caseload_fte',
+      ],
     },
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);

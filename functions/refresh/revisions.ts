@@ -22,8 +22,12 @@ import type { MeanRule } from './disclosure.ts';
  * - no PCN dominates the change: the absolute changes of all but the two largest add up to at least P_PERCENT of the
  *   largest (the p% rule: the second largest changer, knowing its own change, cannot estimate the largest's within
  *   p%);
- * - the net change is larger in size than the number of PCNs that changed it: k PCNs changing a count by k in total
- *   (each by at least 1, as late files add) would each have changed it by exactly 1.
+ * - for a count of people (`rules.counts`), the net change is larger in size than the number of PCNs that changed it:
+ *   k PCNs changing a count by k in total (each by at least 1, as late files add) would each have changed it by
+ *   exactly 1. Not for an FTE, mean or rate (red-team review 11, R11-2).
+ * A year's mean over England's months of snapshots (`monthMeans`: workforce's staffing) is made of the PCNs' months'
+ * sums, so each PCN's contribution is its months' sum (R11-2: as its own year mean, a PCN missing the new month's
+ * snapshot moved England while no PCN's contribution moved).
  * Otherwise the published value stays (held), and the document's summary says how many England figures hold a
  * revision back and for which periods. A figure never published (a new month, a new key) starts from nothing: its
  * first value needs the same, so no England figure is ever one or two PCNs' own. And each period of a document is
@@ -34,7 +38,8 @@ import type { MeanRule } from './disclosure.ts';
  *
  * Held together (one unit, all or none): a total and its parts in a row (groups), a mean and the count of people it is
  * over, a headcount and its FTE and training, a count and the figures describing its people, a group's England
- * figures (`GroupFigures`: workforce's covered caseload) and the figures they are made from. A column the record does
+ * figures (`GroupFigures`: workforce's covered caseload) and the figures they are made from (a change of the group's
+ * figures alone, or of England's total less them, holds them alone, not their period: R11-2). A column the record does
  * not keep though it keeps the document (new to the policy) is differenced against the value shown, failing closed. And by period, across
  * documents (review 3, H1): figures add up across rows (a dimension's groups, cof_system's bands) and documents
  * (equity's year and rollout's months, pcn_comparison's funnel rate and rollout's year), so when any England figure of
@@ -109,6 +114,15 @@ export interface GroupFigures {
       ({ readonly sum: string } | { readonly share: string } | { readonly pcns: true }) & { readonly decimals: number }
     >
   >;
+  /**
+   * A `sum` figure over part of each PCN's months (`figure`: workforce's caseload_fte, the covered PCNs' FTE in their
+   * reporting spans), a mean over England's months as `total` is (England's link worker FTE, of every PCN's months):
+   * each PCN's part of `figure` is its `sum` column over its month rows that `inSpan` selects. `total` less `figure`
+   * (the FTE outside the spans), which two releases give (England's October less the covered PCNs' October FTE, the
+   * change of caseload_fte x months), is tested as a figure of its own: its change made by fewer than 3 PCNs, or
+   * dominated by one, holds the group's figures alone (red-team review 11, R11-2).
+   */
+  readonly span?: { readonly figure: string; readonly total: string; readonly inSpan: (monthRow: Row) => boolean };
 }
 
 /** How far a published England figure may be from the exact one it shows: its rounding (2 decimals unless declared). */
@@ -262,7 +276,11 @@ const heldMarks = new WeakMap<Row, HeldFrom>();
 export const heldFrom = (row: Row): HeldFrom | undefined => heldMarks.get(row);
 
 /** A PCN's contribution to an England mean is its sum (mean x people): what adds up. `mean`: the column's mean rule. */
-function contributionOf(row: Row | undefined, column: string, mean: MeanRule | undefined): number {
+function contributionOf(
+  row: Row | undefined,
+  column: string,
+  mean: MeanRule | Pick<MeanRule, 'contributors'> | undefined,
+): number {
   if (row === undefined) return 0;
   const value = row[column];
   // A figure marked for publishing in the exact rows would count as 0: the refresh stops rather than record it.
@@ -281,25 +299,26 @@ function contributionOf(row: Row | undefined, column: string, mean: MeanRule | u
  * counts as a contributor beside the others (and never passes alone); or part of one PCN's known change, so the rule
  * must also pass with it added to any one of them: that PCN's change may cancel (one PCN fewer) or grow by it, and all
  * but the two largest may lose it (bounded: the largest grows by at most |unknown|, the rest shrinks by at most it).
+ * `count`: the figure is a count of people (`rules.counts`), to which the small-net rule applies too (`passes`).
  */
-export function releasable(changes: readonly number[], unknown = 0): boolean {
+export function releasable(changes: readonly number[], unknown = 0, count = true): boolean {
   const known = changes.filter((d) => Math.abs(d) > TOLERANCE);
   const size = Math.abs(unknown);
-  if (size <= TOLERANCE) return passes(known);
-  if (!passes([...known, unknown])) return false;
-  const count = known.length - (known.some((d) => Math.abs(d + unknown) <= TOLERANCE) ? 1 : 0);
-  if (count < MIN_CONTRIBUTORS) return false;
+  if (size <= TOLERANCE) return passes(known, count);
+  if (!passes([...known, unknown], count)) return false;
+  const pcns = known.length - (known.some((d) => Math.abs(d + unknown) <= TOLERANCE) ? 1 : 0);
+  if (pcns < MIN_CONTRIBUTORS) return false;
   const sizes = known.map(Math.abs).sort((a, b) => b - a);
   const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
   return rest - size >= (P_PERCENT / 100) * ((sizes[0] as number) + size);
 }
 
 /** Why a change is not releasable (the first rule it fails), for the record of what triggered a hold. */
-export function whyHeld(changes: readonly number[], unknown = 0): string {
+export function whyHeld(changes: readonly number[], unknown = 0, count = true): string {
   const known = changes.filter((d) => Math.abs(d) > TOLERANCE);
   const of = `${known.length} PCN${known.length === 1 ? '' : 's'}${Math.abs(unknown) > TOLERANCE ? ' and an unknown part' : ''}`;
   if (known.length < MIN_CONTRIBUTORS) return `fewer than ${MIN_CONTRIBUTORS} PCNs (${of})`;
-  if (!passes(known)) {
+  if (!passes(known, count)) {
     const sizes = known.map(Math.abs).sort((a, b) => b - a);
     const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
     return rest < (P_PERCENT / 100) * (sizes[0] as number)
@@ -309,13 +328,20 @@ export function whyHeld(changes: readonly number[], unknown = 0): string {
   return `the unknown part of a fail-closed hold (${of})`;
 }
 
-function passes(changes: readonly number[]): boolean {
+/**
+ * The threshold and p% rules, and for a count (`count`: a column of `rules.counts`, a sum of people, each PCN's change
+ * whole) the small-net rule. An FTE, a mean or a share of a rate is no count: a net change smaller than the number of
+ * PCNs making it says nothing of any one PCN's (ten PCNs each moving their link worker FTE by 0.1 over a year of 7
+ * months net 0.14; red-team review 11, R11-2: the rule held England's year and new month at every release).
+ */
+function passes(changes: readonly number[], count = true): boolean {
   const sizes = changes.map(Math.abs).filter((d) => d > TOLERANCE);
   if (sizes.length < MIN_CONTRIBUTORS) return false;
   sizes.sort((a, b) => b - a);
   const largest = sizes[0] as number;
   const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
   if (rest < (P_PERCENT / 100) * largest) return false;
+  if (!count) return true;
   const net = Math.abs(changes.reduce((s, d) => s + d, 0));
   return net > sizes.length;
 }
@@ -453,6 +479,58 @@ function groupsMadeByFew(
       few.push({ unit: `${cell.id}#${unitOf.get(column)}`, period: cell.period, row: cell.id, column, reason });
       break;
     }
+  return few;
+}
+
+/** The units (row id # unit) of `units` that are a group's figures (GroupFigures), held alone (R11-2). */
+function groupUnitsOf(
+  definition: MetricDefinition,
+  units: ReadonlySet<string>,
+  unitOf: ReadonlyMap<string, number>,
+): Set<string> {
+  const column = Object.keys(definition.groupFigures?.figures ?? {})[0];
+  const unit = column === undefined ? undefined : unitOf.get(column);
+  return new Set([...units].filter((key) => unit !== undefined && key.endsWith(`#${unit}`)));
+}
+
+/**
+ * The group's figure over the PCNs' spans (GroupFigures, `span`) beside England's total of every PCN's months: two
+ * releases of both give the change of the total less the figure (workforce: the FTE outside the covered PCNs'
+ * reporting spans), each PCN's part of it its part of the total less its part of the figure. Where that change is made
+ * by fewer than MIN_CONTRIBUTORS PCNs or dominated by one, the group's figures are held alone (red-team review 11,
+ * R11-2: one stopped PCN's October snapshot was England's October FTE less the covered PCNs' October, read from
+ * caseload_fte x months, once a missing month counted as its PCN's change). Not a count: no small-net rule. Only where
+ * both were published before and are shown now: otherwise no two releases give it.
+ */
+function outsideChangedByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  unitOf: ReadonlyMap<string, number>,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  broken: ReadonlySet<string>,
+): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+  const span = definition.groupFigures?.span;
+  if (span === undefined || broken.has(span.figure) || broken.has(span.total)) return [];
+  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
+  for (const cell of cells.values()) {
+    if (!cell.values.has(span.figure) || !cell.values.has(span.total)) continue;
+    const figure = baselines.get(`${cell.id}#${span.figure}`);
+    const total = baselines.get(`${cell.id}#${span.total}`);
+    if (figure === undefined || total === undefined || figure.v === null || total.v === null) continue;
+    const totalNow = cell.contributions.get(span.total) ?? [];
+    const figureNow = cell.contributions.get(span.figure) ?? [];
+    const changes = totalNow.map((v, i) => v - (total.c[i] ?? 0) - ((figureNow[i] ?? 0) - (figure.c[i] ?? 0)));
+    const unknown = (total.x ?? 0) - (figure.x ?? 0);
+    if (changes.every((d) => Math.abs(d) <= TOLERANCE) && Math.abs(unknown) <= TOLERANCE) continue;
+    if (releasable(changes, unknown, false)) continue;
+    few.push({
+      unit: `${cell.id}#${unitOf.get(span.figure)}`,
+      period: cell.period,
+      row: cell.id,
+      column: `${span.total} - ${span.figure}`,
+      reason: `outside the group's spans: ${whyHeld(changes, unknown, false)}`,
+    });
+  }
   return few;
 }
 
@@ -659,8 +737,11 @@ export class EnglandRevisions {
     if (stated) this.breaks.set(definition.name, stated);
     /** Every column starts again: nothing of the record is differenced. */
     const broken = brokenColumns.size === columns.length;
+    const monthsColumn = definition.monthMeans?.months;
     const previousCells =
-      previous && found.hasEngland && !broken ? englandValues(previous, columns, found.rowId) : undefined;
+      previous && found.hasEngland && !broken
+        ? englandValues(previous, monthsColumn === undefined ? columns : [...columns, monthsColumn], found.rowId)
+        : undefined;
     // Fail closed: a release exists but the record is not of it, or not of this document as published. A document
     // missing from the store (deleted since) leaves the record, which names the release, as what was published.
     const failClosed =
@@ -715,11 +796,20 @@ export class EnglandRevisions {
         columns.every((column) => unitOf.get(column) !== unit || ownColumns.has(column)),
       ),
     );
+    // A group's figures (GroupFigures) held by their own change are held alone, as when made up by few: nothing adds
+    // up with them, and their period held in every document froze England's year and new month at every release
+    // (review 11, R11-2).
+    const alone = groupUnitsOf(definition, own, unitOf);
     for (const key of own) {
+      if (alone.has(key)) continue;
       const unit = Number(key.slice(key.lastIndexOf('#') + 1));
       const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
       hold(cell, localUnits.has(unit) || isPartPartition(definition, cell) ? 'document' : 'all');
     }
+    // The FTE outside the group's spans, as two releases give it, changed by few PCNs: the group's figures held alone
+    // (no baselines at a first release, none of a column whose series breaks).
+    const outside = outsideChangedByFew(definition, found.cells, unitOf, baselines, brokenColumns);
+    this.triggers.push(...outside.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).
     const few = periodsMadeByFew(definition, found.cells, columns);
@@ -734,7 +824,7 @@ export class EnglandRevisions {
     const entry: Revised = {
       definition,
       found,
-      few: new Set(fewGroups.map((g) => g.unit)),
+      few: new Set([...fewGroups.map((g) => g.unit), ...alone, ...outside.map((o) => o.unit)]),
       columns,
       unitOf,
       baselines: baselinesOf,
@@ -865,9 +955,12 @@ export class EnglandRevisions {
         'sum' in from ? [] : [column],
       ),
     ]);
+    // The small-net rule for counts of people alone (R11-2).
+    const counts = new Set(definition.rules.counts);
     const held = new Set<string>();
     for (const cell of cells.values())
       for (const column of columns) {
+        const count = counts.has(column);
         const before = baselines.get(`${cell.id}#${column}`);
         const current = cell.values.get(column) ?? null;
         const publishedValue = before?.v ?? null;
@@ -880,10 +973,11 @@ export class EnglandRevisions {
         // A figure first shown now when failing closed waits a refresh (its document may be from another refresh).
         const release =
           before === undefined
-            ? !failClosed && releasable(contributions)
+            ? !failClosed && releasable(contributions, 0, count)
             : releasable(
                 contributions.map((v, i) => v - (before.c[i] ?? 0)),
                 before.x ?? 0,
+                count,
               );
         if (release) continue;
         const unit = `${cell.id}#${unitOf.get(column)}`;
@@ -897,10 +991,11 @@ export class EnglandRevisions {
               before === undefined
                 ? failClosed
                   ? 'first shown while failing closed'
-                  : `new figure: ${whyHeld(contributions)}`
+                  : `new figure: ${whyHeld(contributions, 0, count)}`
                 : whyHeld(
                     contributions.map((v, i) => v - (before.c[i] ?? 0)),
                     before.x ?? 0,
+                    count,
                   ),
           });
         held.add(unit);
@@ -974,7 +1069,7 @@ function failClosedBaseline(
   if (!isNumber(shown)) return undefined;
   const c = cell.contributions.get(column) ?? new Array<number>(inputs.pcnCodes.length).fill(0);
   const current = cell.values.get(column) ?? null;
-  const mean = definition.rules.means?.find((m) => m.column === column);
+  const mean = meanRuleOf(definition, column);
   const peopleShown = mean ? shownCells?.get(`${cell.id}#${mean.contributors}`) : undefined;
   const peopleNow = mean ? (cell.values.get(mean.contributors) ?? null) : undefined;
   // Unchanged since it was published (a mean or FTE is published rounded: the current value within that rounding, over
@@ -1050,7 +1145,8 @@ function collectCells(
   };
   for (const row of published) if (exactEngland(row)) cellsOf(row, row);
   // Each column's mean rule found once, not per PCN row and column (issue 17: a national document has 10^5 PCN rows).
-  const meanOf = columns.map((column) => definition.rules.means?.find((m) => m.column === column));
+  // A mean over the months of snapshots is one over England's months: a PCN's part is its months' sum (R11-2).
+  const meanOf = columns.map((column) => meanRuleOf(definition, column));
   const group = definition.groupFigures;
   const groupOf = columns.map((column) => group?.figures[column]);
   // PCNs with rows that the reference in force does not list (a reference file that dropped a PCN with events):
@@ -1079,13 +1175,17 @@ function collectCells(
         (list[index] ?? 0) +
         (of === undefined || group === undefined
           ? contributionOf(figures, column, meanOf[c])
-          : groupContribution(figures, of, group));
+          : groupContribution(figures, of, group, definition));
     }
   }
   const shares = columns.filter((_, c) => {
     const of = groupOf[c];
     return of !== undefined && 'share' in of;
   });
+  if (group?.span !== undefined && columns.includes(group.span.figure))
+    spanParts(cells, exact, group, pcnIndex, (row) =>
+      rowId({ ...row, period_type: 'fy', period: financialYearOf(String(row.period)) }),
+    );
   if (shares.length > 0) shareOut(cells, shares, new Map(exact.filter(exactEngland).map((row) => [rowId(row), row])));
   for (const cell of cells.values())
     for (const column of columns) {
@@ -1094,14 +1194,73 @@ function collectCells(
         : (cell.contributions.get(column)?.reduce((s, v) => s + v, 0) ?? 0);
       if (isNumber(value)) cell.values.set(column, value);
     }
+  keepMonths(definition, cells);
   if (hasEngland) checkContributions(definition, cells, outside, outOfForce);
   return { cells, hasEngland, rowId, exactEngland };
 }
 
+/**
+ * Each PCN's part of the group's figure over the spans (GroupFigures, `span`): its `sum` column over its month rows in
+ * its span, in its year's cell (`yearOf`: the row id of a month's year), not its year row's, which is of every month.
+ */
+function spanParts(
+  cells: ReadonlyMap<string, RowCells>,
+  exact: readonly Row[],
+  group: GroupFigures,
+  pcnIndex: ReadonlyMap<string, number>,
+  yearOf: (monthRow: Row) => string,
+): void {
+  const span = group.span as NonNullable<GroupFigures['span']>;
+  const of = group.figures[span.figure];
+  if (of === undefined || !('sum' in of)) return;
+  for (const cell of cells.values()) cell.contributions.get(span.figure)?.fill(0);
+  for (const row of exact) {
+    const index = row.level === 'pcn' ? pcnIndex.get(String(row.code)) : undefined;
+    if (index === undefined || row.period_type !== 'month' || !span.inSpan(row)) continue;
+    const list = cells.get(yearOf(row))?.contributions.get(span.figure);
+    if (list !== undefined)
+      list[index] = (list[index] ?? 0) + contributionOf(exactFigures.get(row) ?? row, of.sum, undefined);
+  }
+}
+
+/**
+ * England's months of snapshots, which its means over them are over (`monthMeans`; failing closed, their sums: R11-2),
+ * kept with its cells' values: a held row shows the months of the release its values come from (holdSpans).
+ */
+function keepMonths(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
+  const months = definition.monthMeans?.months;
+  if (months === undefined) return;
+  for (const cell of cells.values()) {
+    const value = cell.england?.[months];
+    if (isNumber(value)) cell.values.set(months, value);
+  }
+}
+
 /** A PCN's contribution to a group's figure (GroupFigures): 0 outside the group. */
-function groupContribution(row: Row, of: GroupFigures['figures'][string], group: GroupFigures): number {
+function groupContribution(
+  row: Row,
+  of: GroupFigures['figures'][string],
+  group: GroupFigures,
+  definition: MetricDefinition,
+): number {
   if (!group.rows(row)) return 0;
-  return 'pcns' in of ? 1 : contributionOf(row, 'sum' in of ? of.sum : of.share, undefined);
+  if ('pcns' in of) return 1;
+  const column = 'sum' in of ? of.sum : of.share;
+  return contributionOf(row, column, 'sum' in of ? meanRuleOf(definition, column) : undefined);
+}
+
+/**
+ * A column's mean rule: its own (`rules.means`), or for a mean over the months of snapshots (`monthMeans`) the months:
+ * England's figure is its months' sum over England's months, each PCN's part its own months' sum (R11-2).
+ */
+function meanRuleOf(
+  definition: MetricDefinition,
+  column: string,
+): MeanRule | Pick<MeanRule, 'contributors'> | undefined {
+  const mean = definition.rules.means?.find((m) => m.column === column);
+  if (mean !== undefined) return mean;
+  const months = definition.monthMeans;
+  return months?.columns.includes(column) ? { contributors: months.months } : undefined;
 }
 
 /**

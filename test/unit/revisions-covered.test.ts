@@ -83,6 +83,20 @@ function yearRows(pcns: Record<string, Pcn>, elsewhere: { people: number; pcns: 
       caseload_covered_annualised: null,
       caseload_coverage_pct: null,
     })),
+    // Each PCN's month rows: caseload_fte is over the months of a covered PCN's reporting span (those with a list,
+    // here all six), each PCN's part its FTE of those months (revisions.ts, GroupFigures `span`; review 11, R11-2).
+    ...entries.flatMap(([code, p]) =>
+      p.fte.map((fte, m) => ({
+        level: 'pcn',
+        code,
+        period_type: 'month',
+        period: `2025-${String(m + 4).padStart(2, '0')}`,
+        months: 1,
+        splw_headcount: p.headcount[m] ?? null,
+        splw_fte: fte,
+        list_size: p.people === null ? null : 10_000,
+      })),
+    ),
   ];
 }
 
@@ -204,11 +218,14 @@ describe("England's covered caseload is held as England's other figures are", ()
 
     // Release 2: U00001's September snapshot is corrected to 2 link workers, 1.6 FTE (a part-time worker of 0.6 added;
     // its own FTE is `*`, fewer than 8 people); G, H and I's snapshots add 2, 3 and 4 full-time link workers in every
-    // month. England's FTE changes by 0.6 / 6 = 0.1, 2, 3 and 4 (4 PCNs; all but the two largest, 2.1, at least 10%
-    // of 4; net 9.1 > 4), its headcount likewise (1/6, 2, 3, 4): released as they stand, 18.10. But the covered FTE
-    // moves by U00001's alone: caseload_fte (18 + 0.6) / 6 = 3.10, so 3.10 - 3.00 = 0.10 x 6 months = 0.6 FTE (to
-    // within 6 x 0.01 by the two roundings): one part-time link worker's hours, and caseload_covered 100 x 6 / 18.6 =
-    // 32.26 -> 32. Held: the covered FTE's change is one PCN's, so the year is held, England's FTE with it (9.00).
+    // month. England's FTE-months change by 0.6, 12, 18 and 24 (4 PCNs; all but the two largest, 18.6, at least 10%
+    // of 24), its headcount's by 1, 12, 18, 24: released as they stand, FTE 108.6 / 6 = 18.10, headcount 109 / 6. But
+    // the covered FTE moves by U00001's alone: caseload_fte (18 + 0.6) / 6 = 3.10, so 3.10 - 3.00 = 0.10 x 6 months =
+    // 0.6 FTE (to within 6 x 0.01 by the two roundings): one part-time link worker's hours, and caseload_covered 100 x
+    // 6 / 18.6 = 32.26 -> 32. Held, alone (review 11, R11-2: nothing else adds up with them, and holding their year in
+    // every document froze England's figures at every release). England's FTE less the covered FTE (the FTE outside
+    // the group) moves by G, H and I's 12, 18, 24 (U00001's 0.6 is in both): three PCNs, released beside the held
+    // covered FTE, which keeps release 1's 3.00.
     const corrected = { headcount: [1, 1, 1, 1, 1, 2], fte: [1, 1, 1, 1, 1, 1.6], people: 30 };
     const more = (n: number) => ({ headcount: monthly(2 + n), fte: monthly(2 + n), people: null });
     const r2 = await release(
@@ -218,8 +235,9 @@ describe("England's covered caseload is held as England's other figures are", ()
       yearRows({ ...COVERED, U00001: corrected, U0000G: more(2), U0000H: more(3), U0000I: more(4) }, ELSEWHERE),
     );
     expect(r2.covered).toEqual([3, 3, 33, 67, 40]);
-    expect([r2.england.splw_fte, r2.england.splw_headcount]).toEqual([9, 9]);
-    expect(r2.held?.periods).toEqual([FY]);
+    expect([r2.england.splw_fte, r2.england.splw_headcount]).toEqual([18.1, 109 / 6]);
+    // Held figures that differ: caseload_fte, caseload_covered (32.26) and annualised (64.52).
+    expect(r2.held).toEqual({ figures: 3, periods: [FY], fail_closed: false });
   });
 
   it('the first release that holds them (version 5) differences them against what the release before published', async () => {

@@ -50,22 +50,32 @@ const rollout = (byPeriod: Record<string, readonly number[]>) =>
       ]),
     ),
   );
-/** Workforce's rows: each PCN's trained link workers by period (the year's given as the mean of its months). */
+/**
+ * Workforce's rows: each PCN's trained link workers by period (the year's given as the mean of its months), and the
+ * months of snapshots each row is over (a year's: the months given), which a mean over them is weighed by (R11-2).
+ */
 const workforce = (byPeriod: Record<string, readonly number[]>, people: readonly number[] = [30, 40, 50]) =>
-  rowsOf(
-    Object.fromEntries(
-      Object.entries(byPeriod).map(([period, trained]) => [
-        period,
-        trained.map((n, i) => ({
-          splw_headcount: 5,
-          splw_fte: 2.5,
-          splw_accredited: n,
-          pcns_with_link_worker: 1,
-          ...(periodType(period) === 'fy' ? { people_referred: people[i] as number } : {}),
-        })),
-      ]),
+  withMonths(
+    byPeriod,
+    rowsOf(
+      Object.fromEntries(
+        Object.entries(byPeriod).map(([period, trained]) => [
+          period,
+          trained.map((n, i) => ({
+            splw_headcount: 5,
+            splw_fte: 2.5,
+            splw_accredited: n,
+            pcns_with_link_worker: 1,
+            ...(periodType(period) === 'fy' ? { people_referred: people[i] as number } : {}),
+          })),
+        ]),
+      ),
     ),
   );
+const withMonths = (byPeriod: Record<string, unknown>, rows: Row[]): Row[] => {
+  const months = Object.keys(byPeriod).filter((period) => periodType(period) === 'month').length;
+  return rows.map((row) => ({ ...row, months: row.period_type === 'fy' ? months : 1 }));
+};
 
 /** One release of the documents given, in the catalogue's order (rollout before workforce). (test/support/revisions-release.ts). */
 const releaseOf = (

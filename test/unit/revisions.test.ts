@@ -11,6 +11,7 @@ import {
   EnglandRevisions,
   releasable,
   unitsOf,
+  whyHeld,
 } from '../../functions/refresh/revisions.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 import { releaseDocuments } from '../support/revisions-release.ts';
@@ -30,6 +31,16 @@ describe('releasable: the change of an England figure, PCN by PCN', () => {
     expect(releasable([1, 1, 1])).toBe(false);
     expect(releasable([-1, -1, -1])).toBe(false);
     expect(releasable([2, 1, 1])).toBe(true);
+  });
+  it('the small-net rule is for counts of people alone: an FTE is no count (review 11, R11-2)', () => {
+    // Ten PCNs each moving their link worker FTE by 0.1: net 1.0, no larger than 10 PCNs, yet none of them is pinned.
+    const tenth = Array(10).fill(0.1);
+    expect(releasable(tenth)).toBe(false);
+    expect(releasable(tenth, 0, false)).toBe(true);
+    // The threshold and p% rules still apply to it.
+    expect(releasable([0.1, 0.1], 0, false)).toBe(false);
+    expect(releasable([10, 0.1, 0.1], 0, false)).toBe(false);
+    expect(whyHeld([10, 0.1, 0.1], 0, false)).toBe('dominated by one PCN (3 PCNs)');
   });
 });
 
