@@ -31,7 +31,14 @@ function rowsOf(pcns: readonly Row[], keys: Row = {}): Row[] {
       england[column] = ((england[column] as number | undefined) ?? 0) + (value as number);
   return [
     england,
-    ...pcns.map((pcn, i) => ({ ...pcn, ...keys, level: 'pcn', code: PCNS[i], period_type: 'fy', period: YEAR })),
+    ...pcns.map((pcn, i) => ({
+      ...pcn,
+      ...keys,
+      level: 'pcn',
+      code: PCNS[i] as string,
+      period_type: 'fy',
+      period: YEAR,
+    })),
   ];
 }
 const rollout = (referrals: readonly number[]) =>
