@@ -16,7 +16,8 @@
 -- Wellbeing measured and improved are counted from wellbeing_pairs alone, which carries each episode's PCN, area,
 -- month and referral date: each referral of the outcome cohort with a pair once, by its headline instrument, then
 -- per PCN and month, joined to the other figures there, not every episode joined to its referral's headline (issue
--- 17; 25% layout, one process: 0.40 -> 0.32 CPU s, the same rows, 0 and 0; national: see the commit).
+-- 17; refresh-profile.ts with PROFILE_BASELINE, one process: 25% layout 0.57 -> 0.42 CPU s; national 4.2 -> 3.1 CPU
+-- s, 19 -> 15 s wall at load 14 to 33; the same rows, 0 and 0).
 WITH engagement_days AS (
   SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)
 ),
@@ -39,7 +40,9 @@ cohorts AS (
 
 -- Each referral of the outcome cohort with a pair, improved on its headline instrument or not.
 headline AS (
-  SELECT p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id, min_by(p.improved, p.headline_rank) AS improved
+  SELECT
+    p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id,
+    min_by(p.improved, p.headline_rank) AS improved
   FROM wellbeing_pairs AS p
   INNER JOIN outcome_days AS o
     ON o.referred_on = p.referred_on
@@ -105,10 +108,14 @@ SELECT
   sum(f.discharge_died) AS discharge_died,
   sum(f.discharge_other) AS discharge_other
 FROM (
-  SELECT f.*, COALESCE(w.wellbeing_measured, 0) AS wellbeing_measured, COALESCE(w.wellbeing_improved, 0) AS wellbeing_improved
+  SELECT
+    f.*,
+    COALESCE(w.wellbeing_measured, 0) AS wellbeing_measured,
+    COALESCE(w.wellbeing_improved, 0) AS wellbeing_improved
   FROM figures AS f
   LEFT JOIN wellbeing AS w
-    ON w.pcn_code = f.pcn_code AND w.icb_code = f.icb_code AND w.region_code = f.region_code AND w.month = f.month AND w.fy = f.fy
+    ON w.pcn_code = f.pcn_code AND w.icb_code = f.icb_code AND w.region_code = f.region_code AND w.month = f.month
+    AND w.fy = f.fy
 ) AS f
 CROSS JOIN rollups AS r
 GROUP BY 1, 2, 3, 4

@@ -25,8 +25,9 @@
 -- every pair (grouping every pair by person, once per PCN, ICB, region, year and instrument, and the counts of those
 -- groups again for each period type, was most of this query). The pairs are read from wellbeing_pairs by each
 -- reader, filtered to the cohort's last referral day (cohort: the parameter may stand only in a WHERE clause, and
--- once), not from one CTE of them that DuckDB materialises for its several readers (issue 17; 25% layout, one
--- process: 0.86 -> 0.44 CPU s, the same rows, 0 and 0; national: see the commit).
+-- once), not from one CTE of them that DuckDB materialises for its several readers (issue 17; refresh-profile.ts
+-- with PROFILE_BASELINE, one process: 25% layout 0.95 -> 0.55 CPU s; national 6.7 -> 3.5 CPU s, 31 -> 11 s wall at
+-- load 14 to 33; the same rows, 0 and 0).
 -- The last referral day of the cohort (referred on or before parameter 1) with a pair: every reader below takes the
 -- pairs referred on or before it, the same pairs as on or before the parameter.
 WITH cohort AS (

@@ -42,8 +42,9 @@
 -- withdrawn rows, every measure went through all three joins a second time to find none (the generated data has no
 -- such pair), about two fifths of this step's CPU. And a measure's PCN-month is looked up in the reporting
 -- PCN-months, each once (DISTINCT: a reference listing a PCN twice in a month repeats no measure), by an inner join,
--- not an EXISTS, which DuckDB plans as a join that first buffers every measure (issue 17; 25% layout, one process:
--- 2.97 -> 1.84 CPU s, the same rows, 0 and 0; national: see the commit).
+-- not an EXISTS, which DuckDB plans as a join that first buffers every measure (issue 17; test/bench/refresh-profile.ts
+-- with PROFILE_BASELINE, both in one process: 25% layout 3.54 -> 2.24 CPU s; national 24.9 -> 14.3 CPU s, 131 -> 67 s
+-- wall at load 14 to 33; the same rows, 0 and 0).
 WITH counted AS (
   SELECT
     pcn_code,
