@@ -13,32 +13,48 @@
 -- The cut-offs are Athena execution parameters, which may stand only in a WHERE clause ("Currently, ? parameters can
 -- be placed only in the WHERE clause": docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html),
 -- so each cohort is the referral days on or before its cut-off, joined as a flag.
-WITH cohorts AS (
+-- Wellbeing measured and improved are counted from wellbeing_pairs alone, which carries each episode's PCN, area,
+-- month and referral date: each referral of the outcome cohort with a pair once, by its headline instrument, then
+-- per PCN and month, joined to the other figures there, not every episode joined to its referral's headline (issue
+-- 17; refresh-profile.ts with PROFILE_BASELINE, one process: 25% layout 0.57 -> 0.42 CPU s; national 4.2 -> 3.1 CPU
+-- s, 19 -> 15 s wall at load 14 to 33; the same rows, 0 and 0).
+WITH engagement_days AS (
+  SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)
+),
+
+outcome_days AS (
+  SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)
+),
+
+cohorts AS (
   SELECT
     e.*,
     g.referred_on IS NOT NULL AS in_engagement_cohort,
     o.referred_on IS NOT NULL AS in_outcome_cohort
   FROM episodes AS e
-  LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
+  LEFT JOIN engagement_days AS g
     ON g.referred_on = e.referred_on
-  LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS o
+  LEFT JOIN outcome_days AS o
     ON o.referred_on = e.referred_on
 ),
 
+-- Each referral of the outcome cohort with a pair, improved on its headline instrument or not.
 headline AS (
-  SELECT pcn_code, referral_id, min_by(improved, headline_rank) AS improved
-  FROM wellbeing_pairs
-  GROUP BY pcn_code, referral_id
+  SELECT
+    p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id,
+    min_by(p.improved, p.headline_rank) AS improved
+  FROM wellbeing_pairs AS p
+  INNER JOIN outcome_days AS o
+    ON o.referred_on = p.referred_on
+  GROUP BY p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id
 ),
 
-measured AS (
-  SELECT
-    c.*,
-    h.referral_id IS NOT NULL AS wellbeing_measured,
-    COALESCE(h.improved, false) AS wellbeing_improved
-  FROM cohorts AS c
-  LEFT JOIN headline AS h
-    ON h.pcn_code = c.pcn_code AND h.referral_id = c.referral_id
+wellbeing AS (
+  SELECT pcn_code, icb_code, region_code, month, fy,
+    count(*) AS wellbeing_measured,
+    count(*) FILTER (WHERE improved) AS wellbeing_improved
+  FROM headline
+  GROUP BY pcn_code, icb_code, region_code, month, fy
 ),
 
 figures AS (
@@ -53,8 +69,6 @@ figures AS (
     COALESCE(sum(splw_contacts) FILTER (WHERE in_outcome_cohort), 0) AS splw_contacts,
     COALESCE(sum(other_contacts) FILTER (WHERE in_outcome_cohort), 0) AS other_contacts,
     count(*) FILTER (WHERE in_outcome_cohort AND splw_contacts BETWEEN 6 AND 12) AS episodes_6_to_12_contacts,
-    count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_measured) AS wellbeing_measured,
-    count(*) FILTER (WHERE in_outcome_cohort AND wellbeing_improved) AS wellbeing_improved,
     count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason IS NOT NULL) AS discharged,
     count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'goals_met') AS discharge_goals_met,
     count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'connected_to_support') AS discharge_connected_to_support,
@@ -64,7 +78,7 @@ figures AS (
     count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'referred_elsewhere') AS discharge_referred_elsewhere,
     count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'died') AS discharge_died,
     count(*) FILTER (WHERE in_outcome_cohort AND discharge_reason = 'other') AS discharge_other
-  FROM measured
+  FROM cohorts
   GROUP BY pcn_code, icb_code, region_code, month, fy
 )
 
@@ -93,7 +107,16 @@ SELECT
   sum(f.discharge_referred_elsewhere) AS discharge_referred_elsewhere,
   sum(f.discharge_died) AS discharge_died,
   sum(f.discharge_other) AS discharge_other
-FROM figures AS f
+FROM (
+  SELECT
+    f.*,
+    COALESCE(w.wellbeing_measured, 0) AS wellbeing_measured,
+    COALESCE(w.wellbeing_improved, 0) AS wellbeing_improved
+  FROM figures AS f
+  LEFT JOIN wellbeing AS w
+    ON w.pcn_code = f.pcn_code AND w.icb_code = f.icb_code AND w.region_code = f.region_code AND w.month = f.month
+    AND w.fy = f.fy
+) AS f
 CROSS JOIN rollups AS r
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4

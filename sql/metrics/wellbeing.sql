@@ -18,26 +18,37 @@
 -- region, period and instrument, and those counts added up for every area (rollups); only a PCN whose pairs fall in
 -- more than one ICB or region in a period (moved_pcns) has its people counted distinct at each level. The exact sums add up
 -- exactly too, so they are summed once per PCN and month and then for every area and period.
-WITH pairs AS (
-  SELECT
-    pcn_code, icb_code, region_code, month, fy, instrument, person_id, improved, threshold,
-    CAST(baseline AS DECIMAL(18, 6)) AS baseline,
-    CAST(follow_up AS DECIMAL(18, 6)) AS follow_up,
-    CAST(change AS DECIMAL(18, 6)) AS change
+-- A referral has one pair per instrument (wellbeing_pairs.sql), so a person referred once at a PCN (almost everyone)
+-- is one pair in each of their cells: a cell's people are its pairs, and its people improved its pairs improved,
+-- counted with the sums, less each person's pairs beyond their first in the cell, which only people with pairs from
+-- more than one referral at the PCN (repeat_people) can have. So only those people's pairs are grouped by person, not
+-- every pair (grouping every pair by person, once per PCN, ICB, region, year and instrument, and the counts of those
+-- groups again for each period type, was most of this query). The pairs are read from wellbeing_pairs by each
+-- reader, filtered to the cohort's last referral day (cohort: the parameter may stand only in a WHERE clause, and
+-- once), not from one CTE of them that DuckDB materialises for its several readers (issue 17; refresh-profile.ts
+-- with PROFILE_BASELINE, one process: 25% layout 0.95 -> 0.55 CPU s; national 6.7 -> 3.5 CPU s, 31 -> 11 s wall at
+-- load 14 to 33; the same rows, 0 and 0).
+-- The last referral day of the cohort (referred on or before parameter 1) with a pair: every reader below takes the
+-- pairs referred on or before it, the same pairs as on or before the parameter.
+WITH cohort AS (
+  SELECT max(referred_on) AS last_referred_on
   FROM wellbeing_pairs
   WHERE referred_on <= CAST(? AS DATE)
 ),
 
+-- Pairs, pairs improved and the exact sums per PCN (with its ICB and region), month and instrument.
 fine_sums AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy, instrument,
     count(*) AS pairs,
+    count(*) FILTER (WHERE improved) AS improved_pairs,
     max(threshold) AS threshold,
-    sum(baseline) AS sum_baseline,
-    sum(follow_up) AS sum_follow_up,
-    sum(change) AS sum_change,
-    sum(change * change) AS sum_change_squared
-  FROM pairs
+    sum(CAST(baseline AS DECIMAL(18, 6))) AS sum_baseline,
+    sum(CAST(follow_up AS DECIMAL(18, 6))) AS sum_follow_up,
+    sum(CAST(change AS DECIMAL(18, 6))) AS sum_change,
+    sum(CAST(change AS DECIMAL(18, 6)) * CAST(change AS DECIMAL(18, 6))) AS sum_change_squared
+  FROM wellbeing_pairs
+  WHERE referred_on <= (SELECT last_referred_on FROM cohort)
   GROUP BY pcn_code, icb_code, region_code, month, fy, instrument
 ),
 
@@ -59,79 +70,62 @@ sums AS (
   GROUP BY 1, 2, 3, 4, 5
 ),
 
--- Each person once per PCN (with its ICB and region), year and instrument, with the first and last month of the year
--- they had a pair in: the one grouping of every pair by person (grouping every pair once per period type, by month
--- and by year, cost most of this query at national scale; issue 17). A person with pairs in one month of the year
--- (almost everyone) is one of that month's people, improved as in the year; the few with pairs in more than one
--- month are one of each such month's people, read from their own pairs. A pair's month is its episode's, that of the
--- referral date, so of one financial year (rollout.sql).
-person_years AS (
-  SELECT
-    pcn_code, icb_code, region_code, fy, instrument, person_id,
-    min(month) AS first_month,
-    max(month) AS last_month,
-    max(CASE WHEN improved THEN 1 ELSE 0 END) AS improved
-  FROM pairs
-  GROUP BY pcn_code, icb_code, region_code, fy, instrument, person_id
+-- People with pairs from more than one referral at their PCN: the only ones who can have two pairs in one cell (a
+-- referral has one pair per instrument, and its month, year and area are its episode's).
+repeat_people AS (
+  SELECT pcn_code, person_id
+  FROM wellbeing_pairs
+  WHERE referred_on <= (SELECT last_referred_on FROM cohort)
+  GROUP BY pcn_code, person_id
+  HAVING min(referral_id) < max(referral_id)
 ),
 
--- The people with pairs in more than one month of the year, once per month.
-month_people AS (
-  SELECT
-    p.month, p.pcn_code, p.icb_code, p.region_code, p.instrument, p.person_id,
-    max(CASE WHEN p.improved THEN 1 ELSE 0 END) AS improved
-  FROM pairs AS p
-  INNER JOIN person_years AS y
-    ON y.pcn_code = p.pcn_code AND y.icb_code = p.icb_code AND y.region_code = p.region_code AND y.fy = p.fy
-    AND y.instrument = p.instrument AND y.person_id = p.person_id
-  WHERE y.first_month < y.last_month
-  GROUP BY 1, 2, 3, 4, 5, 6
+repeat_pairs AS (
+  SELECT p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.instrument, p.person_id,
+    CASE WHEN p.improved THEN 1 ELSE 0 END AS improved
+  FROM wellbeing_pairs AS p
+  INNER JOIN repeat_people AS r ON r.pcn_code = p.pcn_code AND r.person_id = p.person_id
+  WHERE p.referred_on <= (SELECT last_referred_on FROM cohort)
 ),
 
--- Each person once per PCN (with its ICB and region), period and instrument: read only for the PCNs that moved
--- (people_parts), so never materialised whole.
-people AS (
-  SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, instrument, person_id, improved
-  FROM person_years
-  WHERE first_month = last_month
+-- Each such person's pairs beyond their first in a cell (month or year), and their pairs improved beyond one when any
+-- improved: what the pairs of a cell count more than its people.
+repeats AS (
+  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, instrument,
+    count(*) - 1 AS people, sum(improved) - max(improved) AS improved
+  FROM repeat_pairs
+  GROUP BY month, pcn_code, icb_code, region_code, instrument, person_id
+  HAVING count(*) > 1
 
   UNION ALL
 
-  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, instrument, person_id, improved
-  FROM month_people
-
-  UNION ALL
-
-  SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, instrument, person_id, improved
-  FROM person_years
+  SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, instrument,
+    count(*) - 1 AS people, sum(improved) - max(improved) AS improved
+  FROM repeat_pairs
+  GROUP BY fy, pcn_code, icb_code, region_code, instrument, person_id
+  HAVING count(*) > 1
 ),
 
--- People per PCN (with its ICB and region), period and instrument, counted from the rows above without their ids
--- (each is one person) and before the PCNs that moved are left out (those are whole periods of a PCN): the people of
--- every PCN were materialised and joined to moved_pcns one by one before (issue 17).
+-- People per PCN (with its ICB and region), period and instrument: pairs less repeats, for the PCN-periods that did
+-- not move (the others are counted distinct at each level below).
 people_counts AS (
   SELECT c.period_type, c.period, c.pcn_code, c.icb_code, c.region_code, c.instrument,
     sum(c.people) AS people, sum(c.improved) AS improved
   FROM (
-    SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, instrument,
-      count(*) AS people, sum(improved) AS improved
-    FROM person_years
-    WHERE first_month = last_month
-    GROUP BY 1, 2, 3, 4, 5, 6
-
-    UNION ALL
-
     SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, instrument,
-      count(*) AS people, sum(improved) AS improved
-    FROM month_people
-    GROUP BY 1, 2, 3, 4, 5, 6
+      pairs AS people, improved_pairs AS improved
+    FROM fine_sums
 
     UNION ALL
 
     SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, instrument,
-      count(*) AS people, sum(improved) AS improved
-    FROM person_years
-    GROUP BY 1, 2, 3, 4, 5, 6
+      pairs AS people, improved_pairs AS improved
+    FROM fine_sums
+
+    UNION ALL
+
+    SELECT period_type, period, pcn_code, icb_code, region_code, instrument, -people AS people, -improved AS improved
+    FROM repeats
   ) AS c
   LEFT JOIN moved_pcns AS m ON m.period_type = c.period_type AND m.period = c.period AND m.pcn_code = c.pcn_code
   WHERE m.pcn_code IS NULL
@@ -154,12 +148,14 @@ people_parts AS (
   SELECT
     r.level,
     CASE r.level WHEN 'pcn' THEN p.pcn_code WHEN 'icb' THEN p.icb_code WHEN 'region' THEN p.region_code ELSE 'ENG' END AS code,
-    p.period_type, p.period, p.instrument,
+    m.period_type, m.period, p.instrument,
     count(DISTINCT p.person_id) AS people,
-    count(DISTINCT CASE WHEN p.improved = 1 THEN p.person_id END) AS improved
-  FROM people AS p
-  INNER JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
-  INNER JOIN rollups AS r ON r.period_type = p.period_type
+    count(DISTINCT CASE WHEN p.improved THEN p.person_id END) AS improved
+  FROM wellbeing_pairs AS p
+  INNER JOIN moved_pcns AS m ON m.pcn_code = p.pcn_code
+  INNER JOIN rollups AS r ON r.period_type = m.period_type
+  WHERE m.period = CASE m.period_type WHEN 'month' THEN p.month ELSE p.fy END
+    AND p.referred_on <= (SELECT last_referred_on FROM cohort)
   GROUP BY 1, 2, 3, 4, 5
 ),
 

@@ -37,6 +37,14 @@
 -- the window, or it has none there; its baseline is before it), and only the measures of the few with more than one
 -- are joined to their episode one by one (issue 17: no join of every measure). A measure outside the window still
 -- counts towards "more than one" here, which only sends a pair down the exact path.
+-- The exact path starts from those few (PCN, referral, instrument)s and joins the measures to them, so the measures
+-- of every other one are left at the scan: joined to them last, after the episodes, the reporting months and the
+-- withdrawn rows, every measure went through all three joins a second time to find none (the generated data has no
+-- such pair), about two fifths of this step's CPU. And a measure's PCN-month is looked up in the reporting
+-- PCN-months, each once (DISTINCT: a reference listing a PCN twice in a month repeats no measure), by an inner join,
+-- not an EXISTS, which DuckDB plans as a join that first buffers every measure (issue 17; test/bench/refresh-profile.ts
+-- with PROFILE_BASELINE, both in one process: 25% layout 3.54 -> 2.24 CPU s; national 24.9 -> 14.3 CPU s, 131 -> 67 s
+-- wall at load 14 to 33; the same rows, 0 and 0).
 WITH counted AS (
   SELECT
     pcn_code,
@@ -52,15 +60,13 @@ WITH counted AS (
   FROM (
     SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on
     FROM committed_events AS e
+    -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
+    -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure
+    INNER JOIN (SELECT DISTINCT pcn_code, month FROM pcn_months WHERE reporting) AS f
+      ON f.pcn_code = e.pcn_code AND f.month = e.event_month
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
     WHERE e.event_type = 'wellbeing_measure'
-      -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
-      -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure (a semi-join)
-      AND EXISTS (
-        SELECT 1 FROM pcn_months AS f
-        WHERE f.pcn_code = e.pcn_code AND f.month = e.event_month AND f.reporting
-      )
       AND w.upload_id IS NULL
       AND e.event_month <= (SELECT month FROM published_through)
   ) AS m
@@ -91,25 +97,23 @@ scores AS (
     max(m.occurred_on) FILTER (WHERE m.phase = 'follow_up') AS last_follow_up_on
   FROM (
     SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on, e.recorded_at, e.event_id
-    FROM committed_events AS e
+    FROM repeated AS r
+    INNER JOIN committed_events AS e
+      ON e.pcn_code = r.pcn_code AND e.referral_id = r.referral_id AND e.instrument = r.instrument
+    -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
+    -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure
+    INNER JOIN (SELECT DISTINCT pcn_code, month FROM pcn_months WHERE reporting) AS f
+      ON f.pcn_code = e.pcn_code AND f.month = e.event_month
     INNER JOIN episodes AS p
       ON p.pcn_code = e.pcn_code AND p.referral_id = e.referral_id
     LEFT JOIN withdrawn AS w
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row
     WHERE e.event_type = 'wellbeing_measure'
-      -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
-      -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure (a semi-join)
-      AND EXISTS (
-        SELECT 1 FROM pcn_months AS f
-        WHERE f.pcn_code = e.pcn_code AND f.month = e.event_month AND f.reporting
-      )
       AND w.upload_id IS NULL
       AND e.event_month <= (SELECT month FROM published_through)
       -- within the follow-up window: 6 months from the referral (episodes.sql)
       AND e.occurred_on <= CAST(p.referred_on + INTERVAL '6' MONTH AS DATE)
   ) AS m
-  INNER JOIN repeated AS r
-    ON r.pcn_code = m.pcn_code AND r.referral_id = m.referral_id AND r.instrument = m.instrument
   GROUP BY m.pcn_code, m.referral_id, m.instrument
   -- of the measures in the window, the last follow-up must still be after the first baseline
   HAVING max(m.occurred_on) FILTER (WHERE m.phase = 'follow_up') > min(m.occurred_on) FILTER (WHERE m.phase = 'baseline')

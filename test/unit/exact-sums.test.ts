@@ -57,12 +57,12 @@ function wellbeingTables(order: 'forward' | 'ascending'): string[] {
   if (order === 'ascending') pairs.sort((a, b) => a.change - b.change);
   const rows = pairs.map(
     ({ change, pcn, person }) =>
-      `('${pcn}', 'ICB', 'REG', '2025-04', '2025/26', DATE '2025-04-10', '${person}', 'swemwbs', 20, ${20 + change}, ${change}, 3, ${change >= 3})`,
+      `('${pcn}', 'ICB', 'REG', '2025-04', '2025/26', DATE '2025-04-10', '${person}', 'R${person}', 'swemwbs', 20, ${20 + change}, ${change}, 3, ${change >= 3})`,
   );
   return [
     `CREATE TABLE wellbeing_pairs (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR, fy VARCHAR,
-       referred_on DATE, person_id VARCHAR, instrument VARCHAR, baseline DOUBLE, follow_up DOUBLE, change DOUBLE,
-       threshold INTEGER, improved BOOLEAN)`,
+       referred_on DATE, person_id VARCHAR, referral_id VARCHAR, instrument VARCHAR, baseline DOUBLE, follow_up DOUBLE,
+       change DOUBLE, threshold INTEGER, improved BOOLEAN)`,
     `INSERT INTO wellbeing_pairs VALUES ${rows.join(', ')}`,
     // wellbeing.sql adds up every area and period through the rollups view.
     `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
