@@ -1187,7 +1187,7 @@ function protectAlone(
       certain = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
       if (certain !== undefined || !totalSuppressedBelowEngland(system, equation)) continue;
       secondary ??= looselySecondary(system, component) ?? new Set();
-      if (!brokenSeal(system, equation, disclosures, secondary, exactOf)) certain = disclosures[0]?.cell.row;
+      if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
     }
   }
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
@@ -1197,26 +1197,30 @@ function protectAlone(
 /**
  * Whether a sealed equation (its total a `*` below England, nothing in it left to suppress) is no recovery: read with
  * the `*` the component's loose reading shows cannot be 1 to 7 (`secondary`, looselySecondary) as 1 or more, it pins
- * nothing, and what it pins read alone (`disclosures`: the total 7, each `*` part 1) is not the truth. A reader of the
- * whole component then knows the seal's reading is wrong, and one who reads the equation alone is misled by it. The
- * loose reading takes every `*` below a region as 1 or more, which a zero the audit made `*` is not, so its marks can
- * break a seal whose reading is the truth (a `*` ICB of 1 over a PCN of 1 and a zero made `*` reads as 2 or more):
- * such a seal is withheld as before, so a seal published says only what the marks say, that its reading is wrong.
- * On review 10's demo every seal the audit was stuck on read wrong (the South West's April: 7 over seven 1s, the
- * region truly above 7, a secondary `*`).
+ * nothing, and each such `*` of it is truly not 1 to 7. A reader of the whole component then knows the seal's reading
+ * (the total 7, each `*` part 1) is wrong, and one who reads the equation alone is misled by it. The loose reading
+ * takes every `*` below a region as 1 or more, which a zero the audit made `*` is not, so a mark can be wrong (an ICB's
+ * `*` of 1 over a PCN's 1 and a zero made `*` reads as 2 or more, and its region's seal of 7 as 8 or more): the
+ * publisher, which knows the exact figures, breaks a seal only on marks that are true, and withholds the others as
+ * before. On review 10's demo every seal the audit was stuck on was broken so (the South West's April: read as 7 over
+ * seven 1s, the region truly above 7, a secondary `*`).
  */
 function brokenSeal(
   system: AuditSystem,
   equation: number,
-  disclosures: readonly Disclosure[],
   secondary: ReadonlySet<number>,
   exactOf: (variable: number) => number | undefined,
 ): boolean {
   if (equationAlone(system, equation, undefined, secondary).length > 0) return false;
-  return disclosures.some((d) => {
-    const exact = exactOf(d.variable);
-    return exact !== undefined && exact !== d.value;
-  });
+  const [low, high] = PRIMARY_SUPPRESSED;
+  const { equationStart, equationVariables } = system;
+  for (let i = equationStart[equation] as number; i < (equationStart[equation + 1] as number); i++) {
+    const v = equationVariables[i] as number;
+    if (!secondary.has(v)) continue;
+    const exact = exactOf(v);
+    if (exact === undefined || (exact >= low && exact <= high)) return false;
+  }
+  return true;
 }
 
 /** Whether equation e's total is a `*` below England (every other figure of it `*` or 0 where nothing is left in it). */
