@@ -361,10 +361,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // list of the PCNs onboarded, projected at the latest month's list (review 8, N7). The reporting span changes the
     // events counted only where a PCN has stray events or a stopped extract: no column starts its series again, each
     // change is differenced as a revision (held where a few PCNs make it).
-    version: '5', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 6: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
+    // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
+    version: '6', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -427,12 +430,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Accepted referrals by who referred the person (the sources add up to all referrals) and by the reasons given (a referral can give several), and how many kinds of source each area receives referrals from. Self-referral share is self-referrals as a percentage of referrals.',
     file: 'referral_sources',
-    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
+    // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
+    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -461,12 +467,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Outcomes for the person',
     description: `Counted per accepted referral (an episode of care), not per person: someone referred twice counts twice. For the referrals made in the period, each outcome is counted within a fixed follow-up window from the referral date, and only on referrals whose window has closed by the data-as-of date (see the cohorts in the summary), so every month and year is given the same time. Engaged: at least one link worker contact ${ENGAGEMENT_WINDOW}, with no decline recorded by then; the 80% take-up expectation of Universal Personalised Care is held against it, because the social prescription is the referral to a link worker. Connected: the person attended at least one community activity ${ENGAGEMENT_WINDOW}. Plans agreed ${ENGAGEMENT_WINDOW}. Link worker contacts ${OUTCOME_WINDOW} per referral (other roles shown separately): the mean is over every referral of the cohort, those never engaged included, while the 6 to 12 expectation is about people supported. Wellbeing measured at baseline and follow-up (the follow-up ${OUTCOME_WINDOW}) and improved by the meaningful-change threshold of its headline instrument, and how episodes ended (the latest discharge ${OUTCOME_WINDOW}). Engagement, connection and plans cover referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date; contacts, wellbeing and discharge at least ${OUTCOME_COHORT_MONTHS} months before. Method: docs/methodology.md.`,
     file: 'cof_person',
-    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
+    // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
+    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -751,12 +760,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'Connections made to community groups and VCSE organisations, by activity category and period of the connection, how many were attended, and how many distinct organisations received people.',
     file: 'cof_community',
-    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
+    // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
+    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
     ],
     keys: [],
     definitions: {

@@ -1983,11 +1983,13 @@ export function equationDisclosures(
   component: number,
   anyCount?: (variable: number) => boolean,
   values?: LoadedValues,
+  secondary?: ReadonlySet<number>,
 ): EquationDisclosure[] {
   const { equations, variables } = system.components[component] as AuditSystem['components'][number];
   // The values as the rows hold them now; the publisher's LoadedValues hold them already, with each equation's last
   // reading (AloneReadings: read again only where a value of it changed).
-  const alone = values?.system === system && anyCount === undefined ? values.alone : undefined;
+  const alone =
+    values?.system === system && anyCount === undefined && secondary === undefined ? values.alone : undefined;
   if (alone === undefined) loadValues(system, variables);
   const [from, to] = system.repeated ?? [0, 0];
   const found: EquationDisclosure[] = [];
@@ -1995,7 +1997,7 @@ export function equationDisclosures(
     const e = equations[k] as number;
     if (e >= from && e < to) continue;
     let disclosures: Disclosure[] | undefined;
-    if (alone === undefined) disclosures = equationAlone(system, e, anyCount);
+    if (alone === undefined) disclosures = equationAlone(system, e, anyCount, secondary);
     else if (alone.stale[e] === 0) disclosures = alone.found.get(e);
     else {
       disclosures = equationAlone(system, e);
@@ -2008,8 +2010,16 @@ export function equationDisclosures(
   return found;
 }
 
-/** The cells equation e alone pins (equationDisclosures), in the order of its variables. */
-function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: number) => boolean): Disclosure[] {
+/**
+ * The cells equation e alone pins (equationDisclosures), in the order of its variables; `secondary`: the `*` known not
+ * to be 1 to 7 (looselySecondary), read in its first reading as 1 or more (a region's 0 or more).
+ */
+export function equationAlone(
+  system: AuditSystem,
+  e: number,
+  anyCount?: (variable: number) => boolean,
+  secondary?: ReadonlySet<number>,
+): Disclosure[] {
   const { equationStart, equationVariables } = system;
   const { kind } = system.scratch;
   const first = equationStart[e] as number;
@@ -2033,7 +2043,7 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
   for (let reading = READ_MIXED; reading <= READ_ANY; reading++) {
     if (reading > READ_MIXED && !stars) return [];
     readAlone(system, first, n, reading, anyCount);
-    if (reading === READ_MIXED && stars) markEvidentAlone(system, first, n, lo, hi, anyCount);
+    if (reading === READ_MIXED && stars) markEvidentAlone(system, first, n, lo, hi, anyCount, secondary);
     if (!propagateAlone(n, lo, hi)) continue;
     const disclosures: Disclosure[] = [];
     for (let i = 0; i < n; i++) {
@@ -2081,6 +2091,54 @@ export function pinnedWhateverHidden(system: AuditSystem, e: number, v: number, 
   if (!propagateAlone(n, aloneLo, aloneHi)) return false;
   for (let i = 0; i < n; i++) if (equationVariables[first + i] === v) return aloneLo[i] === aloneHi[i];
   return false;
+}
+
+/** looselySecondary's bounds, one pair per system (the scratch lo/hi hold a component's last audit for the next). */
+const looseBounds = new WeakMap<AuditSystem, { readonly lo: Float64Array; readonly hi: Float64Array }>();
+
+/**
+ * The `*` of a component that its loose reading shows cannot be 1 to 7 (secondary `*` hiding larger counts): every
+ * `*` read as relaxedReader does (1 or more, a region's 0 or more: what the figures allow; `anyCount`'s as 0 or more),
+ * a rounded count within its rounding, England exact, an unpublished part 0 or more, and the bounds propagated over
+ * the component's equations (sound wherever propagation stops), as secondarySeenWhole marks them. A reader who sees
+ * such a `*` reads it so in each equation alone too: the South West's `*` over its seven ICBs' `*` in April, which
+ * read alone would be 7 over seven 1s (a sealed equation, sealsEquation), is at least 11 by its ICBs' PCNs (two or
+ * more `*` under four of them), so the equation pins nothing. Undefined where the loose reading contradicts the
+ * figures (counts of distinct people, who may be in two areas). Reads the values from the rows.
+ */
+export function looselySecondary(
+  system: AuditSystem,
+  component: number,
+  anyCount?: (variable: number) => boolean,
+): Set<number> | undefined {
+  const { variables, equations } = system.components[component] as AuditSystem['components'][number];
+  let bounds = looseBounds.get(system);
+  if (bounds === undefined) {
+    bounds = { lo: new Float64Array(system.rowOf.length), hi: new Float64Array(system.rowOf.length) };
+    looseBounds.set(system, bounds);
+  }
+  const { lo, hi } = bounds;
+  const { kind } = system.scratch;
+  loadValues(system, variables);
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    documentedBox(system, v, false);
+    if (kind[v] === VALUE_SUPPRESSED) {
+      boxLo = anyCount?.(v) === true || system.levelOf[v] === LEVEL_REGION ? 0 : 1;
+      boxHi = Number.POSITIVE_INFINITY;
+    }
+    lo[v] = boxLo;
+    hi[v] = boxHi;
+  }
+  if (!propagateFrom(system, equations, equations.length * MAX_VISITS_PER_EQUATION, lo, hi)) return undefined;
+  const [low, high] = PRIMARY_SUPPRESSED;
+  const secondary = new Set<number>();
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    if (kind[v] === VALUE_SUPPRESSED && anyCount?.(v) !== true && ((lo[v] as number) > high || (hi[v] as number) < low))
+      secondary.add(v);
+  }
+  return secondary;
 }
 
 /**
@@ -2153,7 +2211,7 @@ function readAlone(
 
 /**
  * The first reading of an equation alone: each `*` that the equation, read with every `*` as 1 to 7, shows cannot be
- * 1 to 7 (as evidentIn), set to 1 or more (a region's 0 or more) in lo/hi.
+ * 1 to 7 (as evidentIn), or that is `secondary` (looselySecondary), set to 1 or more (a region's 0 or more) in lo/hi.
  */
 function markEvidentAlone(
   system: AuditSystem,
@@ -2162,6 +2220,7 @@ function markEvidentAlone(
   lo: Float64Array,
   hi: Float64Array,
   anyCount?: (variable: number) => boolean,
+  secondary?: ReadonlySet<number>,
 ): void {
   const { equationVariables, levelOf } = system;
   const { kind } = system.scratch;
@@ -2178,7 +2237,7 @@ function markEvidentAlone(
     if (kind[v] !== VALUE_SUPPRESSED || anyCount?.(v) === true) continue;
     const from = i === 0 ? sumLo : (lo[0] as number) - (sumHi - (hi[i] as number));
     const to = i === 0 ? sumHi : (hi[0] as number) - (sumLo - (lo[i] as number));
-    if (from > high || to < low) evident.push(i);
+    if (from > high || to < low || secondary?.has(v) === true) evident.push(i);
   }
   for (const i of evident) {
     lo[i] = levelOf[equationVariables[first + i] as number] === LEVEL_REGION ? 0 : 1;

@@ -8,9 +8,11 @@ import {
   type AuditSystem,
   buildAuditSystem,
   type Disclosure,
+  equationAlone,
   equationDisclosures,
   type LoadedValues,
   loadAllValues,
+  looselySecondary,
   nearestVariable,
   type Partition,
   PRIMARY_SUPPRESSED,
@@ -56,7 +58,10 @@ import {
  *   figure is a lone unseen part of a published total, such as its year's, nor an area's month with no row beside its
  *   year: withholdRows). Not by giving an ICB's PCNs in force with no figure a row of `*` to unseal its `*` over
  *   exactly seven `*` (review 7, M12, undone in review 9, R9-1): such a row is told from a real one (rollout's list
- *   size, data_quality), so a reader reads it as 0 and the seven as 1 each, as the audit reads a row of no data;
+ *   size, data_quality), so a reader reads it as 0 and the seven as 1 each, as the audit reads a row of no data. But
+ *   a sealed `*` (over exactly seven `*`) that the rest of its component shows to be above 7 withholds nothing where
+ *   its reading (7 over seven 1s) is wrong (brokenSeal: review 10, the South West's April took every row of April, of
+ *   August and of the year below England out of referral_sources);
  * - figures describing the people of a count without adding up as it does (distinct organisations, PCNs reporting,
  *   kinds of source: `describing`), after the audit: controlled as counts, and suppressed wherever the count is;
  * - rates are derived afterwards from the published (rounded) figures, and suppressed with their numerator: FTE per
@@ -756,7 +761,7 @@ export function applyDisclosureControl(
     new Map(staff.map((s) => [s.headcount, s])),
   );
   secondary.run();
-  const withheld = suppressRecoverable(out, rules, keys, secondary);
+  const withheld = suppressRecoverable(out, rules, keys, secondary, rows);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
@@ -789,6 +794,7 @@ function suppressRecoverable(
   rules: DisclosureRules,
   keys: AuditKeys | undefined,
   secondary: SecondarySuppression,
+  exact: readonly Row[],
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return withheld;
@@ -819,6 +825,15 @@ function suppressRecoverable(
     (out[at] as Row)[column] = SUPPRESSED;
     secondary.suppressed(at, column, true);
     sync();
+  };
+  // The exact figure of a variable's cell (`exact` is `out` unrounded, row for row); undefined for an unpublished part.
+  const exactOf = (v: number) => {
+    const r = system.rowOf[v] as number;
+    if (r < 0) return undefined;
+    const value = (exact[kept === undefined ? r : (kept[r] as number)] as Row)[
+      system.columns[system.columnOf[v] as number] as string
+    ];
+    return typeof value === 'number' ? value : 0;
   };
   // What changed before this system was built is in it.
   clearTouched(secondary);
@@ -864,7 +879,7 @@ function suppressRecoverable(
     let suppressed = 0;
     const withhold = new Set<string>();
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppressVariable, values);
+      const { count, stuck } = protectComponent(system, c, suppressVariable, values, exactOf);
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
@@ -1035,6 +1050,7 @@ function protectComponent(
   component: number,
   suppress: (variable: number) => void,
   values: LoadedValues,
+  exactOf: (variable: number) => number | undefined,
 ): Stuck {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
   const { rows, columns, rowOf, columnOf } = system;
@@ -1073,7 +1089,7 @@ function protectComponent(
     const found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
-      const alone = protectAlone(system, component, suppress, publishedCount, values);
+      const alone = protectAlone(system, component, suppress, publishedCount, values, exactOf);
       if (alone.count === 0) return { ...alone, count };
       count += alone.count;
       continue;
@@ -1138,7 +1154,8 @@ interface Stuck {
 /**
  * Protects what each equation of a component read alone pins (equationDisclosures), within each such equation
  * (withinEquation); returns how many cells it suppressed and, where it suppressed none, the row of a pin that holds
- * whatever the `*` hide (`stuck`: its rows are withheld, as a component's are).
+ * whatever the `*` hide, or of a sealed equation (`stuck`: its rows are withheld, as a component's are). `exactOf`: the
+ * exact figure of a variable's cell (undefined: an unpublished part).
  */
 function protectAlone(
   system: AuditSystem,
@@ -1146,6 +1163,7 @@ function protectAlone(
   suppress: (variable: number) => void,
   publishedCount: (v: number) => number | undefined,
   values: LoadedValues,
+  exactOf: (variable: number) => number | undefined,
 ): Stuck {
   const targets = new Set<number>();
   // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
@@ -1156,18 +1174,53 @@ function protectAlone(
   // equation, sealsEquation: a `*` over seven `*` parts reads as 7 over seven 1s, and no other figure changes that):
   // secondary suppression and the audit avoid sealing one where another cell will do, so it is left only where every
   // figure of its period below England is already `*` or sealed (a demo's community connections in January 2025).
+  // A sealed equation is not stuck where the reader sees its reading is wrong: a `*` of it that the component's loose
+  // reading shows cannot be 1 to 7 (looselySecondary: the South West's `*` of other sources in April 2026, over its
+  // seven ICBs' `*`, is 11 or more by their PCNs), read so, leaves the equation pinning nothing (brokenSeal).
+  let secondary: Set<number> | undefined;
   let certain: Row | undefined;
   for (const { equation, disclosures } of equationDisclosures(system, component, undefined, values)) {
     const target =
       withinEquation(system, equation, publishedCount, true) ?? withinEquation(system, equation, publishedCount, false);
     if (target !== undefined) targets.add(target);
-    else if (certain === undefined)
-      certain =
-        disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row ??
-        (totalSuppressedBelowEngland(system, equation) ? disclosures[0]?.cell.row : undefined);
+    else if (certain === undefined) {
+      certain = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
+      if (certain !== undefined || !totalSuppressedBelowEngland(system, equation)) continue;
+      secondary ??= looselySecondary(system, component) ?? new Set();
+      if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
+    }
   }
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
   return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
+}
+
+/**
+ * Whether a sealed equation (its total a `*` below England, nothing in it left to suppress) is no recovery: read with
+ * the `*` the component's loose reading shows cannot be 1 to 7 (`secondary`, looselySecondary) as 1 or more, it pins
+ * nothing, and each such `*` of it is truly not 1 to 7. A reader of the whole component then knows the seal's reading
+ * (the total 7, each `*` part 1) is wrong, and one who reads the equation alone is misled by it. The loose reading
+ * takes every `*` below a region as 1 or more, which a zero the audit made `*` is not, so a mark can be wrong (an ICB's
+ * `*` of 1 over a PCN's 1 and a zero made `*` reads as 2 or more, and its region's seal of 7 as 8 or more): the
+ * publisher, which knows the exact figures, breaks a seal only on marks that are true, and withholds the others as
+ * before. On review 10's demo every seal the audit was stuck on was broken so (the South West's April: read as 7 over
+ * seven 1s, the region truly above 7, a secondary `*`).
+ */
+function brokenSeal(
+  system: AuditSystem,
+  equation: number,
+  secondary: ReadonlySet<number>,
+  exactOf: (variable: number) => number | undefined,
+): boolean {
+  if (equationAlone(system, equation, undefined, secondary).length > 0) return false;
+  const [low, high] = PRIMARY_SUPPRESSED;
+  const { equationStart, equationVariables } = system;
+  for (let i = equationStart[equation] as number; i < (equationStart[equation + 1] as number); i++) {
+    const v = equationVariables[i] as number;
+    if (!secondary.has(v)) continue;
+    const exact = exactOf(v);
+    if (exact === undefined || (exact >= low && exact <= high)) return false;
+  }
+  return true;
 }
 
 /** Whether equation e's total is a `*` below England (every other figure of it `*` or 0 where nothing is left in it). */

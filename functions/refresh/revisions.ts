@@ -317,33 +317,47 @@ export function releasable(changes: readonly number[], unknown = 0, count = true
 export function whyHeld(changes: readonly number[], unknown = 0, count = true): string {
   const known = changes.filter((d) => Math.abs(d) > TOLERANCE);
   const of = `${known.length} PCN${known.length === 1 ? '' : 's'}${Math.abs(unknown) > TOLERANCE ? ' and an unknown part' : ''}`;
-  if (known.length < MIN_CONTRIBUTORS) return `fewer than ${MIN_CONTRIBUTORS} PCNs (${of})`;
-  if (!passes(known, count)) {
-    const sizes = known.map(Math.abs).sort((a, b) => b - a);
-    const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
-    return rest < (P_PERCENT / 100) * (sizes[0] as number)
-      ? `dominated by one PCN (${of})`
-      : `net change no larger than the number of PCNs (${of})`;
-  }
+  const failed = failedRule(known, count ? ALL_RULES : WITHOUT_NET);
+  if (failed === 'few') return `fewer than ${MIN_CONTRIBUTORS} PCNs (${of})`;
+  if (failed === 'dominated') return `dominated by one PCN (${of})`;
+  if (failed === 'net') return `net change no larger than the number of PCNs (${of})`;
   return `the unknown part of a fail-closed hold (${of})`;
 }
 
+/** The rules of the release test (Hundepool et al.), in the order they are tried. */
+type Rule = 'few' | 'dominated' | 'net';
+
 /**
- * The threshold and p% rules, and for a count (`count`: a column of `rules.counts`, a sum of people, each PCN's change
- * whole) the small-net rule. An FTE, a mean or a share of a rate is no count: a net change smaller than the number of
- * PCNs making it says nothing of any one PCN's (ten PCNs each moving their link worker FTE by 0.1 over a year of 7
- * months net 0.14; red-team review 11, R11-2: the rule held England's year and new month at every release).
+ * Which rules to apply: fewer than MIN_CONTRIBUTORS contributors (`few`), one contributor dominating the rest (the p%
+ * rule, `dominated`), and a net change no larger than the number of contributors (`net`: a count's total, not FTE).
  */
-function passes(changes: readonly number[], count = true): boolean {
+type Rules = { readonly [rule in Rule]: boolean };
+const ALL_RULES: Rules = { few: true, dominated: true, net: true };
+/**
+ * The rules for what is no count (FTE, means, shares of a rate): a net change smaller than the number of PCNs making it
+ * says nothing of any one PCN's (ten PCNs each moving their link worker FTE by 0.1 over a year of 7 months net 0.14;
+ * red-team review 11, R11-2: the rule held England's year and new month at every release), so no small-net rule.
+ */
+const WITHOUT_NET: Rules = { few: true, dominated: true, net: false };
+
+/**
+ * The first of `rules` that the contributions fail (undefined: they pass every one applied), each over the
+ * contributions larger than TOLERANCE: fewer than MIN_CONTRIBUTORS of them; the rest after the two largest under
+ * P_PERCENT of the largest; the net (every contribution added, signed) no larger than how many they are.
+ */
+function failedRule(changes: readonly number[], rules: Rules): Rule | undefined {
   const sizes = changes.map(Math.abs).filter((d) => d > TOLERANCE);
-  if (sizes.length < MIN_CONTRIBUTORS) return false;
+  if (rules.few && sizes.length < MIN_CONTRIBUTORS) return 'few';
   sizes.sort((a, b) => b - a);
-  const largest = sizes[0] as number;
   const rest = sizes.slice(2).reduce((s, d) => s + d, 0);
-  if (rest < (P_PERCENT / 100) * largest) return false;
-  if (!count) return true;
-  const net = Math.abs(changes.reduce((s, d) => s + d, 0));
-  return net > sizes.length;
+  if (rules.dominated && sizes.length > 0 && rest < (P_PERCENT / 100) * (sizes[0] as number)) return 'dominated';
+  if (rules.net && Math.abs(changes.reduce((s, d) => s + d, 0)) <= sizes.length) return 'net';
+  return undefined;
+}
+
+/** Whether the changes pass the rules: every one for a count (`count`), all but the small-net rule otherwise. */
+function passes(changes: readonly number[], count = true): boolean {
+  return failedRule(changes, count ? ALL_RULES : WITHOUT_NET) === undefined;
 }
 
 /**
@@ -449,7 +463,8 @@ export type HoldScope = 'all' | 'document';
  * only snapshots), is that PCN's caseload and its link worker FTE to 2 decimals, whose own row shows `*` below 8
  * people: held as a period of few PCNs is (review 8, N5), as no figure until 3 or more PCNs make it up. Alone, not
  * with its period: no other figure adds up with it, and holding England's whole year for it would cost every document
- * that year. The small-net rule is left out: the contributions are FTE and shares of a rate, not counts.
+ * that year. The rules are the period's (failedRule, as releasable and whyHeld apply them) without the small-net rule:
+ * the contributions are FTE and shares of a rate, not counts.
  */
 function groupsMadeByFew(
   definition: MetricDefinition,
@@ -463,19 +478,16 @@ function groupsMadeByFew(
   for (const cell of cells.values())
     for (const column of tested) {
       if (!cell.values.has(column)) continue;
-      const sizes = (cell.contributions.get(column) ?? [])
-        .map(Math.abs)
-        .filter((v) => v > TOLERANCE)
-        .sort((a, b) => b - a);
-      if (sizes.length === 0) continue;
-      const rest = sizes.slice(2).reduce((s, v) => s + v, 0);
+      const contributions = cell.contributions.get(column) ?? [];
+      const made = contributions.filter((v) => Math.abs(v) > TOLERANCE).length;
+      if (made === 0) continue;
+      // The period's rules (releasable, whyHeld) without the small-net rule.
+      const failed = failedRule(contributions, WITHOUT_NET);
+      if (failed === undefined) continue;
       const reason =
-        sizes.length < MIN_CONTRIBUTORS
-          ? `the group: fewer than ${MIN_CONTRIBUTORS} PCNs (${sizes.length})`
-          : rest < (P_PERCENT / 100) * (sizes[0] as number)
-            ? `the group: dominated by one PCN (${sizes.length} PCNs)`
-            : undefined;
-      if (reason === undefined) continue;
+        failed === 'few'
+          ? `the group: fewer than ${MIN_CONTRIBUTORS} PCNs (${made})`
+          : `the group: dominated by one PCN (${made} PCNs)`;
       few.push({ unit: `${cell.id}#${unitOf.get(column)}`, period: cell.period, row: cell.id, column, reason });
       break;
     }

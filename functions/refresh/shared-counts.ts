@@ -406,10 +406,10 @@ export function suppressedJointCells(
     if (row[column] === SUPPRESSED) suppressed.add(id);
     else if (typeof row[column] === 'number') shown.add(id);
   });
-  if (published.length < exact.length)
-    sharedCellsOf(document, exact, joint, (row, column, id) => {
-      if (typeof row[column] === 'number' && !shown.has(id)) suppressed.add(id);
-    });
+  // By cell, whatever the rows' numbers: a document may add rows as well as leave some out (equity's padded groups).
+  sharedCellsOf(document, exact, joint, (row, column, id) => {
+    if (typeof row[column] === 'number' && !shown.has(id)) suppressed.add(id);
+  });
   return suppressed;
 }
 
@@ -424,7 +424,7 @@ export function rowsLeftOutJointCells(
   joint: readonly JointCount[],
 ): Set<string> {
   const left = new Set<string>();
-  if (published.length >= exact.length) return left;
+  // By cell, whatever the rows' numbers: a document may add rows as well as leave some out (equity's padded groups).
   const seen = new Set<string>();
   sharedCellsOf(document, published, joint, (_row, _column, id) => {
     seen.add(id);

@@ -19,6 +19,7 @@ import {
   type Disclosure,
   equationDisclosures,
   linkPartitions,
+  looselySecondary,
   type Partition,
   PRIMARY_SUPPRESSED,
   readerDisclosures,
@@ -518,14 +519,25 @@ function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlyS
   let hasTotals = false;
   for (let i = 0; i < variables.length && !hasTotals; i++) hasTotals = anyTotal(cellOf(system, variables[i] as number));
   // Each equation read alone as well (equationDisclosures): a pin one equation shows stands whatever the rest of the
-  // component says (a national component's 1-to-7 reading nearly always contradicts somewhere).
+  // component says (a national component's 1-to-7 reading nearly always contradicts somewhere), except that a `*` the
+  // whole component's loose reading shows cannot be 1 to 7 (looselySecondary: a sealed region `*` over seven `*` ICBs
+  // that their PCNs show to be 11 or more) is read as the reader knows it, 1 or more.
   if (!hasTotals) {
     const whole = readerDisclosures(system, component);
-    return [...(whole ?? []), ...equationDisclosures(system, component).flatMap((e) => e.disclosures)];
+    const secondary = looselySecondary(system, component);
+    return [
+      ...(whole ?? []),
+      ...equationDisclosures(system, component, undefined, undefined, secondary).flatMap((e) => e.disclosures),
+    ];
   }
-  const alone = equationDisclosures(system, component, (v) => anyTotal(cellOf(system, v))).flatMap(
-    (e) => e.disclosures,
-  );
+  const anyCount = (v: number) => anyTotal(cellOf(system, v));
+  const alone = equationDisclosures(
+    system,
+    component,
+    anyCount,
+    undefined,
+    looselySecondary(system, component, anyCount),
+  ).flatMap((e) => e.disclosures);
   const documented = auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : PRIMARY_SUPPRESSED));
   if (documented !== undefined) return [...documented, ...alone];
   const relaxed = auditComponent(system, component, (cell) => (anyTotal(cell) ? ANY_COUNT : relaxedReader(cell)));

@@ -250,6 +250,26 @@ describe('the cells of a jointly controlled count', () => {
       'referrals|pcn|U2|fy|2025/26|',
     ]);
   });
+
+  it('a document that pads rows (as equity does) and leaves one out: the row left out is found by its cell', () => {
+    const exact = [
+      row('pcn', 'U1', 'fy', '2025/26', { referrals: 3 }),
+      row('pcn', 'U2', 'fy', '2025/26', { referrals: 12 }),
+    ];
+    // Two rows published for two exact ones: U1 `*`, U2 left out, and a row the control added (U9, `*`) that the exact
+    // rows lack. Counting rows (2 published of 2) says nothing was left out; by cell, U2's 12 was.
+    const published = [
+      row('pcn', 'U1', 'fy', '2025/26', { referrals: SUPPRESSED }),
+      row('pcn', 'U9', 'fy', '2025/26', { referrals: SUPPRESSED }),
+    ];
+    expect([...rowsLeftOutJointCells('a', exact, published, [COUNT])]).toEqual(['referrals|pcn|U2|fy|2025/26|']);
+    // Withheld: U1 shown `*`, U2 left out (and U9's `*`, a cell of the count shown `*`).
+    expect([...suppressedJointCells('a', exact, published, [COUNT])].sort()).toEqual([
+      'referrals|pcn|U1|fy|2025/26|',
+      'referrals|pcn|U2|fy|2025/26|',
+      'referrals|pcn|U9|fy|2025/26|',
+    ]);
+  });
 });
 
 describe('the catalogue controls jointly', () => {
