@@ -14,7 +14,8 @@
 -- superseded, retracted and withdrawn over every event took 60.6, the same rows; test/bench/refresh-profile.ts, issue
 -- 17). Rows of one id are always of one PCN, so no pair is missed. The hash is of the event_id alone, not of
 -- pcn_code || event_id: the PCN is the window's partition and the join's own key, so no text is built for every row
--- twice (25% layout, 24 months, one thread: 2.5 CPU s against 2.7 with the joined text, the same rows; issue 17).
+-- twice (the same rows; side by side on the 25% layout 2.8 CPU s against 3.1 with the joined text, nationally 19.1
+-- against 19.4, within the noise at load 13 to 39: the sort of every row is the cost; issue 17).
 -- Different ids of one PCN with one hash (a collision) are both candidates, but the steps that read this table rank
 -- and join each row by its own ids, so a collision only adds a few rows to read, never a wrong result. xxhash64 and
 -- to_utf8 are Trino's, which Athena engine v3 documents as its functions

@@ -108,10 +108,11 @@ referral_windows AS (
 -- The PCN-months a follow-up may be dated in: in force and in the PCN's reporting span, up to the last complete month,
 -- as events_in_force (published_through; docs/methodology.md, "Data as of"). DISTINCT: a reference that lists a PCN
 -- twice in a month does not count a follow-up twice. A few thousand rows, joined to each follow-up below, where a
--- correlated EXISTS on pcn_months was: DuckDB planned that as a delim join, which buffered every follow-up and scanned
--- it again (national, 36 months: 31 million rows, spilling about 4 GB at the 2 GB memory limit; this step 69.5 CPU s
--- (57.9 user + 11.6 sys) with it, 40.1 (36.1 + 4.0) with this join, the same rows, in one process at load 15 to 22;
--- issue 17, test/bench/refresh-profile.ts).
+-- correlated EXISTS on pcn_months was: DuckDB planned that as a delim join, which buffered every follow-up (31 million
+-- nationally) and scanned them again, spilling 4.3 GB at the 2 GB memory limit. National, 36 months, both in one
+-- process (test/bench/refresh-profile.ts PROFILE_BASELINE, 2 GB, load 13 to 39): this step 73.3 CPU s and 500 s wall
+-- with the EXISTS, 48.6 CPU s and 224 s with this join, the same 3,354,212 rows; alone, 45.8 CPU s (39.8 user + 5.9
+-- sys), spilling 1.6 GB at most. 25% layout: 6.3 -> 5.7 CPU s (no spill there either way). Issue 17.
 reporting_months AS (
   SELECT DISTINCT pcn_code, month
   FROM pcn_months
