@@ -6,42 +6,45 @@
 --   seen at least twice;
 -- - retracted reads retraction rows only: all of them are here;
 -- - withdrawn reads the rows of events a retraction names: each such row's (pcn_code, event_id) is also the
---   retraction's (pcn_code, retracts_event_id), so its hash is seen at least twice.
--- The ids are found by a 64-bit hash of pcn_code || event_id: the hashes, sorted, and each compared with the one before
--- it: DuckDB sorts one integer per row for far less CPU than it groups 52.8 million distinct ones (national, 36 months,
--- one process: this step and the three that read it 32.6 CPU s, where superseded, retracted and withdrawn over every
--- event took 60.6, the same rows; test/bench/refresh-profile.ts, issue 17). The sort is split by a hash of the PCN
--- (a window's PARTITION BY), so that Athena spreads it over its workers rather than ranking every row on one; rows of
--- one id are always of one PCN, so no pair is missed (and ids of two PCNs whose texts join alike, 'U00001' || '2X' and
--- 'U000012' || 'X', are never compared). Different ids of one PCN with one hash (a collision) are both candidates, but
--- the steps that read this table rank and join each row by its own ids, so a collision only adds a few rows to read,
--- never a wrong result. xxhash64 and to_utf8 are
--- Trino's, which Athena engine v3 documents as its functions
+--   retraction's (pcn_code, retracts_event_id), so its hash is seen at least twice in its PCN.
+-- The ids are found by a 64-bit hash of the event_id within its PCN: the hashes, sorted within each PCN (a window's
+-- PARTITION BY pcn_code, so that Athena spreads the sort over its workers rather than ranking every row on one), and
+-- each compared with the one before it: DuckDB sorts one integer per row for far less CPU than it groups 52.8 million
+-- distinct ids (national, 36 months, one process: this step and the three that read it 32.6 CPU s, where
+-- superseded, retracted and withdrawn over every event took 60.6, the same rows; test/bench/refresh-profile.ts, issue
+-- 17). Rows of one id are always of one PCN, so no pair is missed. The hash is of the event_id alone, not of
+-- pcn_code || event_id: the PCN is the window's partition and the join's own key, so no text is built for every row
+-- twice (the same rows; side by side on the 25% layout 2.8 CPU s against 3.1 with the joined text, nationally 19.1
+-- against 19.4, within the noise at load 13 to 39: the sort of every row is the cost; issue 17).
+-- Different ids of one PCN with one hash (a collision) are both candidates, but the steps that read this table rank
+-- and join each row by its own ids, so a collision only adds a few rows to read, never a wrong result. xxhash64 and
+-- to_utf8 are Trino's, which Athena engine v3 documents as its functions
 -- (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html; xxhash64 gives a varbinary there, which Trino
 -- sorts and compares); DuckDB has neither, and the DuckDB engine defines both as macros over its own hash()
 -- (duckdb-engine.ts, TRINO_FUNCTIONS). Only the columns the three steps read are kept.
 WITH id_hashes AS (
   SELECT
-    xxhash64(to_utf8(pcn_code)) AS pcn_hash,
-    xxhash64(to_utf8(pcn_code || event_id)) AS id_hash
+    pcn_code,
+    xxhash64(to_utf8(event_id)) AS id_hash
   FROM committed_events
   UNION ALL
   SELECT
-    xxhash64(to_utf8(pcn_code)) AS pcn_hash,
-    xxhash64(to_utf8(pcn_code || retracts_event_id)) AS id_hash
+    pcn_code,
+    xxhash64(to_utf8(retracts_event_id)) AS id_hash
   FROM committed_events
   WHERE event_type = 'retraction'
 ),
 
 sorted AS (
   SELECT
+    pcn_code,
     id_hash,
-    lag(id_hash) OVER (PARTITION BY pcn_hash ORDER BY id_hash) AS previous_hash
+    lag(id_hash) OVER (PARTITION BY pcn_code ORDER BY id_hash) AS previous_hash
   FROM id_hashes
 ),
 
 repeated AS (
-  SELECT DISTINCT id_hash
+  SELECT DISTINCT pcn_code, id_hash
   FROM sorted
   WHERE id_hash = previous_hash
 )
@@ -57,6 +60,6 @@ SELECT
   e.source_row
 FROM committed_events AS e
 LEFT JOIN repeated AS r
-  ON r.id_hash = xxhash64(to_utf8(e.pcn_code || e.event_id))
+  ON r.pcn_code = e.pcn_code AND r.id_hash = xxhash64(to_utf8(e.event_id))
 WHERE e.event_type = 'retraction'
   OR r.id_hash IS NOT NULL

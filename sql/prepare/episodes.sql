@@ -105,6 +105,20 @@ referral_windows AS (
   FROM referral_counts
 ),
 
+-- The PCN-months a follow-up may be dated in: in force and in the PCN's reporting span, up to the last complete month,
+-- as events_in_force (published_through; docs/methodology.md, "Data as of"). DISTINCT: a reference that lists a PCN
+-- twice in a month does not count a follow-up twice. A few thousand rows, joined to each follow-up below, where a
+-- correlated EXISTS on pcn_months was: DuckDB planned that as a delim join, which buffered every follow-up (31 million
+-- nationally) and scanned them again, spilling 4.3 GB at the 2 GB memory limit. National, 36 months, both in one
+-- process (test/bench/refresh-profile.ts PROFILE_BASELINE, 2 GB, load 13 to 39): this step 73.3 CPU s and 500 s wall
+-- with the EXISTS, 48.6 CPU s and 224 s with this join, the same 3,354,212 rows; alone, 45.8 CPU s (39.8 user + 5.9
+-- sys), spilling 1.6 GB at most. 25% layout: 6.3 -> 5.7 CPU s (no spill there either way). Issue 17.
+reporting_months AS (
+  SELECT DISTINCT pcn_code, month
+  FROM pcn_months
+  WHERE reporting AND month <= (SELECT month FROM published_through)
+),
+
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
 -- kinds is a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing here
 -- reads it, and a reference that lists a PCN twice in a month would count each of its contacts twice (issue 17).
@@ -132,18 +146,17 @@ windowed AS (
     ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  -- Joined last, after the withdrawn rows' outer join: written as an inner join before it, DuckDB joined these few
+  -- PCN-months to every referral on the PCN first (13.6 million rows on the 25% layout), far slower.
+  LEFT JOIN reporting_months AS f
+    ON f.pcn_code = e.pcn_code AND f.month = e.event_month
   WHERE e.event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
-    -- In force and in the PCN's reporting span in its own month, as events_in_force: a stray event dated before the
-    -- span (a decline mis-dated years before its referral; red-team review 7, M5) and a follow-up dated when its PCN was
-    -- not in force (a contact after the PCN closed, which data_quality lists as in no figure; review 8, N9) are in no
-    -- figure. A semi-join: a reference listing a PCN twice in a month does not count a follow-up twice.
-    AND EXISTS (
-      SELECT 1 FROM pcn_months AS f
-      WHERE f.pcn_code = e.pcn_code AND f.month = e.event_month AND f.reporting
-    )
     AND w.upload_id IS NULL
-    -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
-    AND e.event_month <= (SELECT month FROM published_through)
+    -- In force and in the PCN's reporting span in its own month, up to the last complete month, as events_in_force: a
+    -- stray event dated before the span (a decline mis-dated years before its referral; red-team review 7, M5) and a
+    -- follow-up dated when its PCN was not in force (a contact after the PCN closed, which data_quality lists as in no
+    -- figure; review 8, N9) are in no figure.
+    AND f.month IS NOT NULL
     -- The longer (outcome) window's end: nothing later is counted.
     AND e.occurred_on <= r.outcome_end
 ),

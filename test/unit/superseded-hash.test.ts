@@ -6,16 +6,17 @@ import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 
 /*
- * candidates.sql finds the ids sent more than once by a 64-bit hash of (pcn_code, event_id) first, then superseded.sql
+ * candidates.sql finds the ids sent more than once by a 64-bit hash of the event_id within its PCN first, then superseded.sql
  * ranks the rows of those hashes by the ids themselves (issue 17). A hash shared by different ids must only add rows to rank, never
  * supersede one id's row by another's. Worked out by hand:
  *
  *   U00001 A: u1 row 2 (recorded 10:00) and u2 row 2 (recorded 11:00): u1 row 2 is superseded (the later recorded_at
  *             wins);
  *   U00001 B, U00001 C: one row each (u1 rows 3 and 4): in force;
- *   U00002 A: one row (u3 row 2), the same event_id as U00001's in another PCN: in force;
- *   U00001 2X (u1 row 5) and U000012 X (u4 row 2): different ids whose pcn_code || event_id is the same text, so the
- *             same hash in every engine (a collision the SQL makes itself): each has one row, both in force;
+ *   U00002 A: one row (u3 row 2), the same event_id as U00001's in another PCN, so the same hash in every engine: in
+ *             force;
+ *   U00001 2X (u1 row 5) and U000012 X (u4 row 2): different ids whose pcn_code || event_id is the same text (what an
+ *             earlier version hashed, a collision the SQL made itself): each has one row, both in force;
  *   U00003 D: u5 rows 2 and 3 with no recorded_at, one upload: row 2 is superseded (the later source row wins).
  *
  * Superseded: exactly (u1, 2) and (u5, 2), with the engine's hash and with a hash that gives every id the same value
