@@ -210,9 +210,24 @@ covered AS (
     GROUP BY s.fy
   ) AS f ON f.fy = c.fy
   LEFT JOIN (
-    -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them.
-    SELECT y.fy, count(*) AS people
-    FROM (SELECT DISTINCT pcn_code, fy, person_id FROM person_years) AS y
+    -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them: a PCN-year
+    -- that did not move has one ICB and region, so its people are its count in people_counts; one that moved has its
+    -- people counted distinct (not every person grouped again by PCN and year: issue 17).
+    SELECT y.fy, sum(y.people) AS people
+    FROM (
+      SELECT pcn_code, fy, people
+      FROM people_counts
+
+      UNION ALL
+
+      SELECT d.pcn_code, d.fy, count(*) AS people
+      FROM (
+        SELECT DISTINCT y.pcn_code, y.fy, y.person_id
+        FROM person_years AS y
+        INNER JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = y.fy AND m.pcn_code = y.pcn_code
+      ) AS d
+      GROUP BY d.pcn_code, d.fy
+    ) AS y
     INNER JOIN covered_pcns AS c ON c.pcn_code = y.pcn_code AND c.fy = y.fy
     GROUP BY y.fy
   ) AS y ON y.fy = c.fy
