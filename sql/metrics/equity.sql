@@ -57,15 +57,8 @@ moved AS (
 -- repeats in the same group: in a PCN-year that did not move (one ICB and region), a group's people are its referrals
 -- less, for each person referred more than once in the PCN-year, their referrals in the group but one. So every
 -- referral is counted by its groups without its person_id (referral_cells), and only the referrals of people referred
--- more than once (repeats) are grouped by person_id (issue 17: the people referred once were grouped by person_id and
+-- more than once (repeated_people) are grouped by person_id (issue 17: the people referred once were grouped by person_id and
 -- joined back to every referral before).
-repeated_people AS (
-  SELECT pcn_code, fy, person_id
-  FROM people
-  GROUP BY pcn_code, fy, person_id
-  HAVING count(*) > 1
-),
-
 -- Every referral of a PCN-year that did not move, counted by its groups of every dimension at once.
 referral_cells AS (
   SELECT

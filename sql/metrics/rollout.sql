@@ -104,13 +104,7 @@ counts AS (
 -- cost most of this query; this query on the 25% layout, both versions alternated in one process at load 15-17:
 -- 0.80-0.93 CPU s before, 0.65-0.66 after, the same rows; issue 17.) An episode's month is that of its date, so of one
 -- financial year.
-repeated_people AS (
-  SELECT pcn_code, fy, person_id
-  FROM episodes
-  GROUP BY pcn_code, fy, person_id
-  HAVING count(*) > 1
-),
-
+-- The referrals of people referred more than once in a PCN-year (repeated_people).
 repeats AS (
   SELECT e.pcn_code, e.icb_code, e.region_code, e.month, e.fy, e.person_id
   FROM episodes AS e
