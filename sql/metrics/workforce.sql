@@ -85,7 +85,8 @@ staffing AS (
 -- count of every person in four grouping sets cost 6 of the step's 8 CPU seconds at national scale; issue 17.)
 -- They are counted as referrals less each person's repeats: only the referrals of people referred more than once in
 -- a PCN-year (repeated_people) are grouped by person_id (this query on the 25% layout, both versions alternated in one
--- process at load 22: CPU_FIGURES; issue 17).
+-- process at load 33: 0.68-0.70 CPU s before, 0.26-0.33 after, the same rows;
+-- repeated_people, read by rollout and equity too, 0.15-0.20; issue 17).
 referral_places AS (
   SELECT pcn_code, icb_code, region_code, fy, count(*) AS referrals
   FROM episodes
@@ -237,8 +238,7 @@ covered AS (
   LEFT JOIN (
     -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them: a PCN-year
     -- that did not move has one ICB and region, so its people are its count in people_counts; one that moved has its
-    -- people counted distinct (not every person grouped again by PCN and year: this query on the 25% layout, both
-    -- versions alternated in one process at load 15, 0.56-0.65 CPU s before, 0.49-0.50 after, the same rows; issue 17).
+    -- people counted distinct (not every person grouped again by PCN and year: issue 17).
     SELECT y.fy, sum(y.people) AS people
     FROM (
       SELECT pcn_code, fy, people
