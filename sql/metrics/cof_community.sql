@@ -109,7 +109,8 @@ activities AS (
 -- once per month and year (provider_months, provider_years) for the ICBs, regions and England. (A count(DISTINCT
 -- provider_id) of every PCN's organisations at all eight areas and periods cost a third of the query at national scale;
 -- a grouping per area and period after it, most of it: this query on the 25% layout, both versions alternated in one
--- process at load 16-18, 1.16-1.19 CPU s before, 0.81-0.82 after, the same rows; issue 17.)
+-- process at load 16-18, 1.16-1.19 CPU s before, 0.81-0.82 after; national, one process at load 8-20, 7.41 and
+-- 6.05; the same rows; issue 17.)
 pcn_providers AS (
   SELECT g.pcn_code, g.icb_code, g.region_code, g.month, g.fy, c.provider_id
   FROM connection_counts AS c

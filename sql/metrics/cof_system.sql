@@ -47,7 +47,8 @@ WITH uses AS (
   -- the last complete month (published_through; docs/methodology.md, "Data as of"): a join to each such PCN-month once
   -- (a reference listing a PCN twice in a month does not add its counts twice), not a correlated EXISTS, which DuckDB
   -- ran as a delim join over every service-use row (this query on the 25% layout, both versions alternated in one
-  -- process at load 22: 1.56-1.59 CPU s before, 1.45 after, the same rows; issue 17).
+  -- process at load 22: 1.56-1.59 CPU s before, 1.45 after; national, one process at load 8-20, 11.26 and 10.78;
+  -- the same rows; issue 17).
   INNER JOIN (
     SELECT DISTINCT pcn_code, month FROM pcn_months
     WHERE reporting AND month <= (SELECT month FROM published_through)

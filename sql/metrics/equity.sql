@@ -17,7 +17,8 @@
 -- (slow_people, measured_slow): a group's people are its referrals less each person's repeats in it (below), so every
 -- other referral is counted by its groups without the id. (This query on the 25% layout, both versions alternated in one
 -- process at load 18-23: 1.53-1.65 CPU s before, 1.20-1.25 after; with repeated_people a prepare table, 1.71-1.79
--- before and 1.16-1.29 after at load 33; the same rows; issue 17.)
+-- before and 1.16-1.29 after at load 33; national, one process at load 8-20, 10.62 and 7.02 (repeated_people 1.41);
+-- the same rows; issue 17.)
 
 WITH cohort AS (
   -- The engagement cohort's last referral day (parameter 1; a ? only in a WHERE clause, for Athena): a referral is in

@@ -5,7 +5,7 @@
 -- columns above 0 (referral_source is one of these eleven: the contract's REFERRAL_SOURCES, required on a referral).
 -- (Counted per PCN, month and source before, every area and period's rows then grouped with a distinct count of the
 -- source: this query on the 25% layout, both versions alternated in one process at load 16, 0.31-0.32 CPU s before,
--- 0.18-0.19 after, the same rows; issue 17.)
+-- 0.18-0.19 after; national, one process at load 8-20, 3.68 and 2.67; the same rows; issue 17.)
 WITH referrals AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy, referral_source,

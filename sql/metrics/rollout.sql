@@ -103,7 +103,8 @@ counts AS (
 -- without it (places). (Every referral grouped by person once per PCN and year, with the first and last month of each,
 -- cost most of this query; this query on the 25% layout, both versions alternated in one process at load 15-17:
 -- 0.80-0.93 CPU s before, 0.65-0.66 after; with repeated_people a prepare table, 0.88-0.89 before and 0.54 after at
--- load 33; the same rows; issue 17.) An episode's month is that of its date, so of one financial year.
+-- load 33; national, one process at load 8-20, 6.68 and 3.95; the same rows; issue 17.) An episode's month is that
+-- of its date, so of one financial year.
 -- The referrals of people referred more than once in a PCN-year (repeated_people).
 repeats AS (
   SELECT e.pcn_code, e.icb_code, e.region_code, e.month, e.fy, e.person_id

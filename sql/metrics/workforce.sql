@@ -86,7 +86,8 @@ staffing AS (
 -- They are counted as referrals less each person's repeats: only the referrals of people referred more than once in
 -- a PCN-year (repeated_people) are grouped by person_id (this query on the 25% layout, both versions alternated in one
 -- process at load 33: 0.68-0.70 CPU s before, 0.26-0.33 after, the same rows;
--- repeated_people, read by rollout and equity too, 0.15-0.20; issue 17).
+-- repeated_people, read by rollout and equity too, 0.15-0.20; national, one process at load 8-20, 4.52 and 2.50,
+-- repeated_people 1.41; issue 17).
 referral_places AS (
   SELECT pcn_code, icb_code, region_code, fy, count(*) AS referrals
   FROM episodes
