@@ -84,6 +84,8 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'events_in_force', kind: 'view' },
   { name: 'moved_pcns', kind: 'table' },
   { name: 'episodes', kind: 'table' },
+  // People referred more than once in a PCN-year: rollout, workforce and equity read it (issue 17).
+  { name: 'repeated_people', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
   { name: 'workforce_in_force', kind: 'table' },
   // Events and workforce snapshots dated when their PCN is not in force, by PCN and month: the refresh's log and

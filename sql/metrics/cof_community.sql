@@ -106,50 +106,110 @@ activities AS (
 
 -- Distinct organisations, area by area: each organisation once per PCN and month (a PCN's month has one ICB, region
 -- and year: events_in_force's geography is joined on the PCN and month, and an event's month is that of its date), then
--- once per ICB, region and England, and per year, from the level below. (A count(DISTINCT provider_id) of every PCN's
--- organisations at all eight areas and periods cost a third of the query at national scale; issue 17.)
+-- once per month and year (provider_months, provider_years) for the ICBs, regions and England. (A count(DISTINCT
+-- provider_id) of every PCN's organisations at all eight areas and periods cost a third of the query at national scale;
+-- a grouping per area and period after it, most of it: this query on the 25% layout, both versions alternated in one
+-- process at load 16-18, 1.16-1.19 CPU s before, 0.81-0.82 after; national, one process at load 8-20, 7.41 and
+-- 6.05; the same rows; issue 17.)
 pcn_providers AS (
   SELECT g.pcn_code, g.icb_code, g.region_code, g.month, g.fy, c.provider_id
   FROM connection_counts AS c
-  INNER JOIN places AS g
+  -- each place once (a reference listing a PCN twice in a month gives it twice): the organisations of the grouping set
+  -- are distinct per PCN and month already, so they are not grouped again (issue 17)
+  INNER JOIN (SELECT DISTINCT pcn_code, icb_code, region_code, month, fy FROM places) AS g
     ON g.pcn_code = c.pcn_code AND g.month = c.month
   WHERE c.activity_row = 0
-  GROUP BY g.pcn_code, g.icb_code, g.region_code, g.month, g.fy, c.provider_id
 ),
 
-icb_providers AS (
-  SELECT icb_code, region_code, month, fy, provider_id
+-- Each organisation once per month and once per year, with the lowest and highest ICB and region it received people
+-- in: almost every organisation of a month or year is in one ICB (and region), counted once there without grouping
+-- its PCNs' rows again per area (issue 17: a grouping of every organisation per ICB, region and England, by month and
+-- by year, cost most of this query); only those in more than one are counted distinct in each (spread_providers).
+provider_months AS (
+  SELECT
+    provider_id, month, fy,
+    min(icb_code) AS icb_lo, max(icb_code) AS icb_hi, min(region_code) AS region_lo, max(region_code) AS region_hi
   FROM pcn_providers
-  GROUP BY icb_code, region_code, month, fy, provider_id
+  GROUP BY provider_id, month, fy
 ),
 
-region_providers AS (
-  SELECT region_code, month, fy, provider_id
-  FROM icb_providers
-  GROUP BY region_code, month, fy, provider_id
+provider_years AS (
+  SELECT
+    provider_id, fy,
+    min(icb_lo) AS icb_lo, max(icb_hi) AS icb_hi, min(region_lo) AS region_lo, max(region_hi) AS region_hi
+  FROM provider_months
+  GROUP BY provider_id, fy
 ),
 
-provider_rows AS (
-  SELECT 'pcn' AS level, pcn_code AS code, 'month' AS period_type, month AS period, provider_id FROM pcn_providers
+-- The organisations of a month or year in more than one ICB or region, each once per ICB and region it was in. (The
+-- join is null-safe: an organisation sent as NULL is one organisation, as the groupings count it.)
+spread_providers AS (
+  SELECT 'month' AS period_type, p.month AS period, p.icb_code, p.region_code, p.provider_id
+  FROM pcn_providers AS p
+  INNER JOIN provider_months AS m
+    ON m.month = p.month
+    AND COALESCE(m.provider_id, '') = COALESCE(p.provider_id, '') AND (m.provider_id IS NULL) = (p.provider_id IS NULL)
+  WHERE m.icb_lo <> m.icb_hi OR m.region_lo <> m.region_hi
+
   UNION ALL
-  SELECT DISTINCT 'icb' AS level, icb_code AS code, 'month' AS period_type, month AS period, provider_id FROM icb_providers
+
+  SELECT 'fy' AS period_type, p.fy AS period, p.icb_code, p.region_code, p.provider_id
+  FROM pcn_providers AS p
+  INNER JOIN provider_years AS y
+    ON y.fy = p.fy
+    AND COALESCE(y.provider_id, '') = COALESCE(p.provider_id, '') AND (y.provider_id IS NULL) = (p.provider_id IS NULL)
+  WHERE y.icb_lo <> y.icb_hi OR y.region_lo <> y.region_hi
+),
+
+provider_counts AS (
+  SELECT 'pcn' AS level, pcn_code AS code, 'month' AS period_type, month AS period, count(*) AS providers
+  FROM pcn_providers
+  GROUP BY pcn_code, month
   UNION ALL
-  SELECT DISTINCT 'region' AS level, region_code AS code, 'month' AS period_type, month AS period, provider_id FROM region_providers
+  SELECT 'pcn' AS level, pcn_code AS code, 'fy' AS period_type, fy AS period, count(*) AS providers
+  FROM (SELECT DISTINCT pcn_code, fy, provider_id FROM pcn_providers) AS y
+  GROUP BY pcn_code, fy
   UNION ALL
-  SELECT DISTINCT 'national' AS level, 'ENG' AS code, 'month' AS period_type, month AS period, provider_id FROM region_providers
+  SELECT 'national' AS level, 'ENG' AS code, 'month' AS period_type, month AS period, count(*) AS providers
+  FROM provider_months
+  GROUP BY month
   UNION ALL
-  SELECT DISTINCT 'pcn' AS level, pcn_code AS code, 'fy' AS period_type, fy AS period, provider_id FROM pcn_providers
+  SELECT 'national' AS level, 'ENG' AS code, 'fy' AS period_type, fy AS period, count(*) AS providers
+  FROM provider_years
+  GROUP BY fy
   UNION ALL
-  SELECT DISTINCT 'icb' AS level, icb_code AS code, 'fy' AS period_type, fy AS period, provider_id FROM icb_providers
+  SELECT 'icb' AS level, icb_lo AS code, 'month' AS period_type, month AS period, count(*) AS providers
+  FROM provider_months
+  WHERE icb_lo = icb_hi AND region_lo = region_hi
+  GROUP BY icb_lo, month
   UNION ALL
-  SELECT DISTINCT 'region' AS level, region_code AS code, 'fy' AS period_type, fy AS period, provider_id FROM region_providers
+  SELECT 'region' AS level, region_lo AS code, 'month' AS period_type, month AS period, count(*) AS providers
+  FROM provider_months
+  WHERE icb_lo = icb_hi AND region_lo = region_hi
+  GROUP BY region_lo, month
   UNION ALL
-  SELECT DISTINCT 'national' AS level, 'ENG' AS code, 'fy' AS period_type, fy AS period, provider_id FROM region_providers
+  SELECT 'icb' AS level, icb_lo AS code, 'fy' AS period_type, fy AS period, count(*) AS providers
+  FROM provider_years
+  WHERE icb_lo = icb_hi AND region_lo = region_hi
+  GROUP BY icb_lo, fy
+  UNION ALL
+  SELECT 'region' AS level, region_lo AS code, 'fy' AS period_type, fy AS period, count(*) AS providers
+  FROM provider_years
+  WHERE icb_lo = icb_hi AND region_lo = region_hi
+  GROUP BY region_lo, fy
+  UNION ALL
+  SELECT 'icb' AS level, icb_code AS code, period_type, period, count(*) AS providers
+  FROM (SELECT DISTINCT period_type, period, icb_code, provider_id FROM spread_providers) AS i
+  GROUP BY icb_code, period_type, period
+  UNION ALL
+  SELECT 'region' AS level, region_code AS code, period_type, period, count(*) AS providers
+  FROM (SELECT DISTINCT period_type, period, region_code, provider_id FROM spread_providers) AS r
+  GROUP BY region_code, period_type, period
 ),
 
 providers AS (
-  SELECT level, code, period_type, period, count(*) AS providers
-  FROM provider_rows
+  SELECT level, code, period_type, period, sum(providers) AS providers
+  FROM provider_counts
   GROUP BY 1, 2, 3, 4
 ),
 

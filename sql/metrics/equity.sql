@@ -13,21 +13,28 @@
 -- region of the year and group, and those counts are added up for every area (rollups), instead of a distinct count
 -- of every person at every level. Only a PCN whose referrals fall in more than one ICB or region in a year (it moved
 -- during the year) has its people counted distinct at each level, since one person can be on both sides of the move.
--- Each person is grouped by person_id once per PCN and year (person_years), not once per dimension: one whose
--- referrals agree on every dimension is then counted by their groups without the id; only the few others (and the
--- PCNs that moved) go through every dimension by person_id (slow_people).
+-- Only people referred (or measured) more than once in a PCN-year are grouped by person_id in every dimension
+-- (slow_people, measured_slow): a group's people are its referrals less each person's repeats in it (below), so every
+-- other referral is counted by its groups without the id. (This query on the 25% layout, both versions alternated in one
+-- process at load 18-23: 1.53-1.65 CPU s before, 1.20-1.25 after; with repeated_people a prepare table, 1.71-1.79
+-- before and 1.16-1.29 after at load 33; national, one process at load 8-20, 10.62 and 7.02 (repeated_people 1.41);
+-- the same rows; issue 17.)
 
-WITH people AS (
+WITH cohort AS (
+  -- The engagement cohort's last referral day (parameter 1; a ? only in a WHERE clause, for Athena): a referral is in
+  -- the cohort when it is on or before that day, compared on each row, not joined (issue 17).
+  SELECT max(referred_on) AS last_referred FROM episodes WHERE referred_on <= CAST(? AS DATE)
+),
+
+people AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, person_id,
-    engagement_day IS NOT NULL AS in_engagement_cohort,
-    engaged, connected,
-    COALESCE(CAST(imd_decile AS VARCHAR), 'unknown') AS imd_decile,
-    ethnicity_group, age_band, sex
-  FROM episodes
-  -- A ? parameter only in a WHERE clause (Athena): the referral days of the engagement cohort, joined as a flag.
-  LEFT JOIN (SELECT DISTINCT referred_on AS engagement_day FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
-    ON g.engagement_day = referred_on
+    e.pcn_code, e.icb_code, e.region_code, e.fy, e.person_id,
+    COALESCE(e.referred_on <= c.last_referred, false) AS in_engagement_cohort,
+    e.engaged, e.connected,
+    COALESCE(CAST(e.imd_decile AS VARCHAR), 'unknown') AS imd_decile,
+    e.ethnicity_group, e.age_band, e.sex
+  FROM episodes AS e
+  CROSS JOIN cohort AS c
 ),
 
 measured AS (
@@ -48,144 +55,81 @@ moved AS (
   WHERE period_type = 'fy'
 ),
 
--- Each person once per PCN (with its ICB and region) and year, with their referrals' figures and groups. Most people
--- are in one group of every dimension in a year (their referrals agree): such a person is counted in those groups
--- without their person_id below (fast), which is exact, since a person's referrals all fall in the same groups.
--- (Grouping every referral by person_id once per dimension cost five passes over the 64-character key; issue 17.)
--- "Agree" is null-safe: every referral has the same value, or none has one.
--- People referred more than once in a PCN-year: only they are grouped by person_id with every figure below; a person
--- referred once (almost everyone) is their one referral, which agrees with itself (issue 17: the grouping of every
--- referral by person_id with all its figures was most of this query's CPU at national scale).
-repeated_people AS (
-  SELECT pcn_code, fy, person_id
-  FROM people
-  GROUP BY pcn_code, fy, person_id
-  HAVING count(*) > 1
+-- Engagement and connection are counts of referrals, and people referred are the referrals less each person's
+-- repeats in the same group: in a PCN-year that did not move (one ICB and region), a group's people are its referrals
+-- less, for each person referred more than once in the PCN-year, their referrals in the group but one. So every
+-- referral is counted by its groups without its person_id (referral_cells), and only the referrals of people referred
+-- more than once (repeated_people) are grouped by person_id (issue 17: the people referred once were grouped by person_id and
+-- joined back to every referral before).
+-- Every referral of a PCN-year that did not move, counted by its groups of every dimension at once.
+referral_cells AS (
+  SELECT
+    p.pcn_code, p.icb_code, p.region_code, p.fy, p.imd_decile, p.ethnicity_group, p.age_band, p.sex,
+    count(*) AS referrals,
+    count(*) FILTER (WHERE p.in_engagement_cohort) AS engagement_cohort,
+    count(*) FILTER (WHERE p.in_engagement_cohort AND p.engaged) AS engaged,
+    count(*) FILTER (WHERE p.in_engagement_cohort AND p.connected) AS connected
+  FROM people AS p
+  LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
+  WHERE m.pcn_code IS NULL
+  GROUP BY p.pcn_code, p.icb_code, p.region_code, p.fy, p.imd_decile, p.ethnicity_group, p.age_band, p.sex
 ),
 
-person_years AS (
-  SELECT
-    p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id,
-    CAST(CASE WHEN p.in_engagement_cohort THEN 1 ELSE 0 END AS BIGINT) AS engagement_cohort,
-    CAST(CASE WHEN p.in_engagement_cohort AND p.engaged THEN 1 ELSE 0 END AS BIGINT) AS engaged,
-    CAST(CASE WHEN p.in_engagement_cohort AND p.connected THEN 1 ELSE 0 END AS BIGINT) AS connected,
-    p.imd_decile, p.ethnicity_group, p.age_band, p.sex,
-    true AS agree
+-- The referrals of people referred more than once in a PCN-year that did not move, and every referral of a PCN-year
+-- that moved (whose people are counted distinct at each level below).
+slow_people AS (
+  SELECT p.*, false AS moved
   FROM people AS p
-  LEFT JOIN repeated_people AS r
-    ON r.pcn_code = p.pcn_code AND r.fy = p.fy AND r.person_id = p.person_id
-  WHERE r.person_id IS NULL
+  INNER JOIN repeated_people AS k ON k.pcn_code = p.pcn_code AND k.fy = p.fy AND k.person_id = p.person_id
+  LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
+  WHERE m.pcn_code IS NULL
 
   UNION ALL
 
-  SELECT
-    p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id,
-    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
-    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
-    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected,
-    min(imd_decile) AS imd_decile,
-    min(ethnicity_group) AS ethnicity_group,
-    min(age_band) AS age_band,
-    min(sex) AS sex,
-    min(imd_decile) = max(imd_decile)
-      AND (count(ethnicity_group) = 0 OR (count(ethnicity_group) = count(*) AND min(ethnicity_group) = max(ethnicity_group)))
-      AND (count(age_band) = 0 OR (count(age_band) = count(*) AND min(age_band) = max(age_band)))
-      AND (count(sex) = 0 OR (count(sex) = count(*) AND min(sex) = max(sex))) AS agree
+  SELECT p.*, true AS moved
   FROM people AS p
-  INNER JOIN repeated_people AS r
-    ON r.pcn_code = p.pcn_code AND r.fy = p.fy AND r.person_id = p.person_id
-  GROUP BY p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id
+  INNER JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
 ),
 
--- People whose referrals agree, in PCN-years that did not move: counted by their groups, without person_id.
-fast AS (
-  SELECT
-    y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex,
-    count(*) AS people_referred,
-    sum(y.engagement_cohort) AS engagement_cohort,
-    sum(y.engaged) AS engaged,
-    sum(y.connected) AS connected
-  FROM person_years AS y
-  LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
-  WHERE m.pcn_code IS NULL AND y.agree
-  GROUP BY y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex
-),
-
--- The others (referrals in different groups, or a PCN-year that moved): each referral once per dimension.
-slow_keys AS (
-  SELECT DISTINCT y.pcn_code, y.fy, y.person_id
-  FROM person_years AS y
-  LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
-  WHERE m.pcn_code IS NOT NULL OR NOT y.agree
-),
-
-slow_people AS (
-  SELECT p.*
-  FROM people AS p
-  INNER JOIN slow_keys AS k ON k.pcn_code = p.pcn_code AND k.fy = p.fy AND k.person_id = p.person_id
-),
-
--- Each referral once per dimension, with its group; 'pcn_imd_quintile' is the PCN's deprivation quintile.
+-- Each of those referrals once per dimension, with its group; 'pcn_imd_quintile' is the PCN's deprivation quintile.
 groups AS (
-  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
     'imd_decile' AS dimension, imd_decile AS "group"
   FROM slow_people
   UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
     'ethnicity_group' AS dimension, ethnicity_group AS "group"
   FROM slow_people
   UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
     'age_band' AS dimension, age_band AS "group"
   FROM slow_people
   UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, in_engagement_cohort, engaged, connected,
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
     'sex' AS dimension, sex AS "group"
   FROM slow_people
   UNION ALL
-  SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id, p.in_engagement_cohort, p.engaged, p.connected,
-    'pcn_imd_quintile' AS dimension, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group"
+  SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id, p.moved, p.in_engagement_cohort, p.engaged,
+    p.connected, 'pcn_imd_quintile' AS dimension, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group"
   FROM slow_people AS p
   LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
 ),
 
--- One row per person, PCN (with its ICB and region), year and group, with their referrals' figures.
+-- One row per person, PCN (with its ICB and region), year and group, with their referrals in it (and, for the PCNs
+-- that moved, their figures).
 group_people AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, dimension, "group", person_id,
+    pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id,
+    count(*) AS referrals,
     count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
     count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
     count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected
   FROM groups
-  GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group", person_id
+  GROUP BY pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id
 ),
 
--- The people of the fast path, once per dimension with their group.
-fast_groups AS (
-  SELECT pcn_code, icb_code, region_code, fy, 'imd_decile' AS dimension, imd_decile AS "group",
-    people_referred, engagement_cohort, engaged, connected
-  FROM fast
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, 'ethnicity_group' AS dimension, ethnicity_group AS "group",
-    people_referred, engagement_cohort, engaged, connected
-  FROM fast
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, 'age_band' AS dimension, age_band AS "group",
-    people_referred, engagement_cohort, engaged, connected
-  FROM fast
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, 'sex' AS dimension, sex AS "group",
-    people_referred, engagement_cohort, engaged, connected
-  FROM fast
-  UNION ALL
-  SELECT f.pcn_code, f.icb_code, f.region_code, f.fy, 'pcn_imd_quintile' AS dimension,
-    COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group",
-    f.people_referred, f.engagement_cohort, f.engaged, f.connected
-  FROM fast AS f
-  LEFT JOIN pcn_deprivation AS d ON d.pcn_code = f.pcn_code
-),
-
--- Counted once per PCN, ICB, region, year and group (PCNs that did not move), then added up for every area.
+-- Counted once per PCN, ICB, region, year and group (PCNs that did not move): each group's referrals, less each
+-- person's repeats in it; then added up for every area.
 group_counts AS (
   SELECT
     pcn_code, icb_code, region_code, fy, dimension, "group",
@@ -194,17 +138,35 @@ group_counts AS (
     sum(engaged) AS engaged,
     sum(connected) AS connected
   FROM (
-    SELECT pcn_code, icb_code, region_code, fy, dimension, "group", people_referred, engagement_cohort, engaged, connected
-    FROM fast_groups
+    SELECT pcn_code, icb_code, region_code, fy, 'imd_decile' AS dimension, imd_decile AS "group",
+      referrals AS people_referred, engagement_cohort, engaged, connected
+    FROM referral_cells
+    UNION ALL
+    SELECT pcn_code, icb_code, region_code, fy, 'ethnicity_group' AS dimension, ethnicity_group AS "group",
+      referrals AS people_referred, engagement_cohort, engaged, connected
+    FROM referral_cells
+    UNION ALL
+    SELECT pcn_code, icb_code, region_code, fy, 'age_band' AS dimension, age_band AS "group",
+      referrals AS people_referred, engagement_cohort, engaged, connected
+    FROM referral_cells
+    UNION ALL
+    SELECT pcn_code, icb_code, region_code, fy, 'sex' AS dimension, sex AS "group",
+      referrals AS people_referred, engagement_cohort, engaged, connected
+    FROM referral_cells
+    UNION ALL
+    SELECT c.pcn_code, c.icb_code, c.region_code, c.fy, 'pcn_imd_quintile' AS dimension,
+      COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group",
+      c.referrals AS people_referred, c.engagement_cohort, c.engaged, c.connected
+    FROM referral_cells AS c
+    LEFT JOIN pcn_deprivation AS d ON d.pcn_code = c.pcn_code
 
     UNION ALL
 
-    SELECT
-      g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group",
-      1 AS people_referred, g.engagement_cohort, g.engaged, g.connected
-    FROM group_people AS g
-    LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
-    WHERE m.pcn_code IS NULL
+    -- a person's repeats in a group, taken off its people referred
+    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
+      1 - referrals AS people_referred, 0 AS engagement_cohort, 0 AS engaged, 0 AS connected
+    FROM group_people
+    WHERE NOT moved AND referrals > 1
   ) AS c
   GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group"
 ),
@@ -238,9 +200,8 @@ referral_parts AS (
     sum(g.engaged) AS engaged,
     sum(g.connected) AS connected
   FROM group_people AS g
-  INNER JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
   CROSS JOIN rollups AS r
-  WHERE r.period_type = 'fy'
+  WHERE g.moved AND r.period_type = 'fy'
   GROUP BY 1, 2, 3, 4, 5
 ),
 
@@ -255,9 +216,10 @@ referrals AS (
   GROUP BY 1, 2, 3, 4, 5
 ),
 
--- Each person measured once per PCN (with its ICB and region) and year, as person_years: people whose referrals agree
--- in every dimension, in PCN-years that did not move, are counted by their groups without person_id.
--- As person_years: only people measured on more than one referral in a PCN-year are grouped with every figure.
+-- Wellbeing as the referrals above: a group's people measured are its referrals measured less each person's repeats in
+-- it, and its people improved its referrals improved less each person's improved repeats (a person improved on any of
+-- their referrals in the group is one person improved); only people measured on more than one referral in a PCN-year
+-- are grouped by person_id.
 repeated_measured AS (
   SELECT pcn_code, fy, person_id
   FROM measured
@@ -265,78 +227,52 @@ repeated_measured AS (
   HAVING count(*) > 1
 ),
 
-measured_years AS (
+measured_cells AS (
   SELECT
-    m.pcn_code, m.icb_code, m.region_code, m.fy, m.person_id,
-    CASE WHEN m.improved THEN 1 ELSE 0 END AS improved,
-    m.imd_decile, m.ethnicity_group, m.age_band, m.sex,
-    true AS agree
-  FROM measured AS m
-  LEFT JOIN repeated_measured AS r
-    ON r.pcn_code = m.pcn_code AND r.fy = m.fy AND r.person_id = m.person_id
-  WHERE r.person_id IS NULL
-
-  UNION ALL
-
-  SELECT
-    m.pcn_code, m.icb_code, m.region_code, m.fy, m.person_id,
-    max(CASE WHEN improved THEN 1 ELSE 0 END) AS improved,
-    min(imd_decile) AS imd_decile,
-    min(ethnicity_group) AS ethnicity_group,
-    min(age_band) AS age_band,
-    min(sex) AS sex,
-    min(imd_decile) = max(imd_decile)
-      AND (count(ethnicity_group) = 0 OR (count(ethnicity_group) = count(*) AND min(ethnicity_group) = max(ethnicity_group)))
-      AND (count(age_band) = 0 OR (count(age_band) = count(*) AND min(age_band) = max(age_band)))
-      AND (count(sex) = 0 OR (count(sex) = count(*) AND min(sex) = max(sex))) AS agree
-  FROM measured AS m
-  INNER JOIN repeated_measured AS r
-    ON r.pcn_code = m.pcn_code AND r.fy = m.fy AND r.person_id = m.person_id
-  GROUP BY m.pcn_code, m.icb_code, m.region_code, m.fy, m.person_id
-),
-
-measured_fast AS (
-  SELECT
-    y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex,
-    count(*) AS wellbeing_people,
-    sum(y.improved) AS wellbeing_improved
-  FROM measured_years AS y
-  LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
-  WHERE m.pcn_code IS NULL AND y.agree
-  GROUP BY y.pcn_code, y.icb_code, y.region_code, y.fy, y.imd_decile, y.ethnicity_group, y.age_band, y.sex
+    s.pcn_code, s.icb_code, s.region_code, s.fy, s.imd_decile, s.ethnicity_group, s.age_band, s.sex,
+    count(*) AS referrals,
+    count(*) FILTER (WHERE s.improved) AS improved
+  FROM measured AS s
+  LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
+  WHERE m.pcn_code IS NULL
+  GROUP BY s.pcn_code, s.icb_code, s.region_code, s.fy, s.imd_decile, s.ethnicity_group, s.age_band, s.sex
 ),
 
 measured_slow AS (
-  SELECT s.*
+  SELECT s.*, false AS moved
   FROM measured AS s
-  INNER JOIN (
-    SELECT DISTINCT y.pcn_code, y.fy, y.person_id
-    FROM measured_years AS y
-    LEFT JOIN moved AS m ON m.pcn_code = y.pcn_code AND m.fy = y.fy
-    WHERE m.pcn_code IS NOT NULL OR NOT y.agree
-  ) AS k ON k.pcn_code = s.pcn_code AND k.fy = s.fy AND k.person_id = s.person_id
+  INNER JOIN repeated_measured AS k ON k.pcn_code = s.pcn_code AND k.fy = s.fy AND k.person_id = s.person_id
+  LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
+  WHERE m.pcn_code IS NULL
+
+  UNION ALL
+
+  SELECT s.*, true AS moved
+  FROM measured AS s
+  INNER JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
 ),
 
 measured_groups AS (
-  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'imd_decile' AS dimension, imd_decile AS "group"
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'imd_decile' AS dimension, imd_decile AS "group"
   FROM measured_slow
   UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'ethnicity_group' AS dimension, ethnicity_group AS "group"
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'ethnicity_group' AS dimension, ethnicity_group AS "group"
   FROM measured_slow
   UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'age_band' AS dimension, age_band AS "group"
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'age_band' AS dimension, age_band AS "group"
   FROM measured_slow
   UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, improved, 'sex' AS dimension, sex AS "group"
+  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'sex' AS dimension, sex AS "group"
   FROM measured_slow
 ),
 
 measured_people AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, dimension, "group", person_id,
-    max(CASE WHEN improved THEN 1 ELSE 0 END) AS improved
+    pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id,
+    count(*) AS referrals,
+    count(*) FILTER (WHERE improved) AS improved
   FROM measured_groups
-  GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group", person_id
+  GROUP BY pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id
 ),
 
 measured_counts AS (
@@ -346,25 +282,29 @@ measured_counts AS (
     sum(wellbeing_improved) AS wellbeing_improved
   FROM (
     SELECT pcn_code, icb_code, region_code, fy, 'imd_decile' AS dimension, imd_decile AS "group",
-      wellbeing_people, wellbeing_improved
-    FROM measured_fast
+      referrals AS wellbeing_people, improved AS wellbeing_improved
+    FROM measured_cells
     UNION ALL
     SELECT pcn_code, icb_code, region_code, fy, 'ethnicity_group' AS dimension, ethnicity_group AS "group",
-      wellbeing_people, wellbeing_improved
-    FROM measured_fast
+      referrals AS wellbeing_people, improved AS wellbeing_improved
+    FROM measured_cells
     UNION ALL
     SELECT pcn_code, icb_code, region_code, fy, 'age_band' AS dimension, age_band AS "group",
-      wellbeing_people, wellbeing_improved
-    FROM measured_fast
+      referrals AS wellbeing_people, improved AS wellbeing_improved
+    FROM measured_cells
     UNION ALL
     SELECT pcn_code, icb_code, region_code, fy, 'sex' AS dimension, sex AS "group",
-      wellbeing_people, wellbeing_improved
-    FROM measured_fast
+      referrals AS wellbeing_people, improved AS wellbeing_improved
+    FROM measured_cells
+
     UNION ALL
-    SELECT g.pcn_code, g.icb_code, g.region_code, g.fy, g.dimension, g."group", 1 AS wellbeing_people, g.improved AS wellbeing_improved
-    FROM measured_people AS g
-    LEFT JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
-    WHERE m.pcn_code IS NULL
+
+    -- a person's repeats in a group, taken off its people measured and improved
+    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
+      1 - referrals AS wellbeing_people,
+      CASE WHEN improved > 0 THEN 1 - improved ELSE 0 END AS wellbeing_improved
+    FROM measured_people
+    WHERE NOT moved AND referrals > 1
   ) AS c
   GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group"
 ),
@@ -392,11 +332,10 @@ outcome_parts AS (
     g.dimension,
     g."group",
     count(DISTINCT g.person_id) AS wellbeing_people,
-    count(DISTINCT CASE WHEN g.improved = 1 THEN g.person_id END) AS wellbeing_improved
+    count(DISTINCT CASE WHEN g.improved > 0 THEN g.person_id END) AS wellbeing_improved
   FROM measured_people AS g
-  INNER JOIN moved AS m ON m.pcn_code = g.pcn_code AND m.fy = g.fy
   CROSS JOIN rollups AS r
-  WHERE r.period_type = 'fy'
+  WHERE g.moved AND r.period_type = 'fy'
   GROUP BY 1, 2, 3, 4, 5
 ),
 

@@ -1,8 +1,11 @@
 -- Referral sources and reasons: accepted referrals by who referred (one column per source, adding up to
 -- referrals) and by reason (a referral may give several reasons, so those columns need not add up), and how many
--- kinds of source each area receives referrals from. Counted once per PCN, month and source, then added up for every
--- area and period (rollups): each source's column is made there, from the few rows of that source, not by a filtered
--- count of every referral per source.
+-- kinds of source each area receives referrals from. Counted once per PCN and month, each source and reason in its
+-- column, then added up for every area and period (rollups); the kinds of source of an area and period are its source
+-- columns above 0 (referral_source is one of these eleven: the contract's REFERRAL_SOURCES, required on a referral).
+-- (Counted per PCN, month and source before, every area and period's rows then grouped with a distinct count of the
+-- source: this query on the 25% layout, both versions alternated in one process at load 16, 0.31-0.32 CPU s before,
+-- 0.18-0.19 after; national, one process at load 8-20, 3.68 and 2.67; the same rows; issue 17.)
 WITH referrals AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy, referral_source,
@@ -10,11 +13,21 @@ WITH referrals AS (
   FROM episodes
 ),
 
-sources AS (
+places AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
-    referral_source,
     count(*) AS referrals,
+    count(*) FILTER (WHERE referral_source = 'gp') AS source_gp,
+    count(*) FILTER (WHERE referral_source = 'practice_staff') AS source_practice_staff,
+    count(*) FILTER (WHERE referral_source = 'other_primary_care') AS source_other_primary_care,
+    count(*) FILTER (WHERE referral_source = 'secondary_care') AS source_secondary_care,
+    count(*) FILTER (WHERE referral_source = 'local_authority') AS source_local_authority,
+    count(*) FILTER (WHERE referral_source = 'social_care') AS source_social_care,
+    count(*) FILTER (WHERE referral_source = 'vcse') AS source_vcse,
+    count(*) FILTER (WHERE referral_source = 'housing') AS source_housing,
+    count(*) FILTER (WHERE referral_source = 'police') AS source_police,
+    count(*) FILTER (WHERE referral_source = 'self') AS source_self,
+    count(*) FILTER (WHERE referral_source = 'other') AS source_other,
     count(*) FILTER (WHERE strpos(reasons, ';mental_health;') > 0) AS reason_mental_health,
     count(*) FILTER (WHERE strpos(reasons, ';loneliness_isolation;') > 0) AS reason_loneliness_isolation,
     count(*) FILTER (WHERE strpos(reasons, ';long_term_condition;') > 0) AS reason_long_term_condition,
@@ -28,7 +41,7 @@ sources AS (
     count(*) FILTER (WHERE strpos(reasons, ';substance_use;') > 0) AS reason_substance_use,
     count(*) FILTER (WHERE strpos(reasons, ';other;') > 0) AS reason_other
   FROM referrals
-  GROUP BY pcn_code, icb_code, region_code, month, fy, referral_source
+  GROUP BY pcn_code, icb_code, region_code, month, fy
 )
 
 SELECT
@@ -37,18 +50,30 @@ SELECT
   r.period_type,
   CASE r.period_type WHEN 'month' THEN s.month ELSE s.fy END AS period,
   sum(s.referrals) AS referrals,
-  count(DISTINCT s.referral_source) AS source_types,
-  sum(CASE WHEN s.referral_source = 'gp' THEN s.referrals ELSE 0 END) AS source_gp,
-  sum(CASE WHEN s.referral_source = 'practice_staff' THEN s.referrals ELSE 0 END) AS source_practice_staff,
-  sum(CASE WHEN s.referral_source = 'other_primary_care' THEN s.referrals ELSE 0 END) AS source_other_primary_care,
-  sum(CASE WHEN s.referral_source = 'secondary_care' THEN s.referrals ELSE 0 END) AS source_secondary_care,
-  sum(CASE WHEN s.referral_source = 'local_authority' THEN s.referrals ELSE 0 END) AS source_local_authority,
-  sum(CASE WHEN s.referral_source = 'social_care' THEN s.referrals ELSE 0 END) AS source_social_care,
-  sum(CASE WHEN s.referral_source = 'vcse' THEN s.referrals ELSE 0 END) AS source_vcse,
-  sum(CASE WHEN s.referral_source = 'housing' THEN s.referrals ELSE 0 END) AS source_housing,
-  sum(CASE WHEN s.referral_source = 'police' THEN s.referrals ELSE 0 END) AS source_police,
-  sum(CASE WHEN s.referral_source = 'self' THEN s.referrals ELSE 0 END) AS source_self,
-  sum(CASE WHEN s.referral_source = 'other' THEN s.referrals ELSE 0 END) AS source_other,
+  CAST(
+    CASE WHEN sum(s.source_gp) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_practice_staff) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_other_primary_care) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_secondary_care) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_local_authority) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_social_care) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_vcse) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_housing) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_police) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_self) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN sum(s.source_other) > 0 THEN 1 ELSE 0 END
+  AS BIGINT) AS source_types,
+  sum(s.source_gp) AS source_gp,
+  sum(s.source_practice_staff) AS source_practice_staff,
+  sum(s.source_other_primary_care) AS source_other_primary_care,
+  sum(s.source_secondary_care) AS source_secondary_care,
+  sum(s.source_local_authority) AS source_local_authority,
+  sum(s.source_social_care) AS source_social_care,
+  sum(s.source_vcse) AS source_vcse,
+  sum(s.source_housing) AS source_housing,
+  sum(s.source_police) AS source_police,
+  sum(s.source_self) AS source_self,
+  sum(s.source_other) AS source_other,
   sum(s.reason_mental_health) AS reason_mental_health,
   sum(s.reason_loneliness_isolation) AS reason_loneliness_isolation,
   sum(s.reason_long_term_condition) AS reason_long_term_condition,
@@ -61,7 +86,7 @@ SELECT
   sum(s.reason_bereavement) AS reason_bereavement,
   sum(s.reason_substance_use) AS reason_substance_use,
   sum(s.reason_other) AS reason_other
-FROM sources AS s
+FROM places AS s
 CROSS JOIN rollups AS r
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4

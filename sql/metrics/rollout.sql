@@ -98,67 +98,60 @@ counts AS (
   GROUP BY 1, 2, 3, 4
 ),
 
--- Each person referred once per PCN (with its ICB and region) and year, with the first and last month of the year
--- they were referred in: the one grouping of every referral by person (two, by month and then by year, cost most of
--- this query at national scale; issue 17). A person referred in one month of the year (almost everyone) is one of
--- that month's people; the few referred in more than one month are one of each such month's people, read from
--- their own episodes. An episode's month is that of its date, so of one financial year.
-person_years AS (
-  SELECT pcn_code, icb_code, region_code, fy, person_id, min(month) AS first_month, max(month) AS last_month
-  FROM episodes
-  GROUP BY pcn_code, icb_code, region_code, fy, person_id
-),
-
--- The people referred in more than one month of the year, once per month.
-month_people AS (
-  SELECT DISTINCT e.month, e.pcn_code, e.icb_code, e.region_code, e.person_id
+-- People referred per PCN (with its ICB and region) and period are its referrals less each person's repeats there:
+-- only the people referred more than once in a PCN-year are grouped by person_id, and every referral is counted
+-- without it (places). (Every referral grouped by person once per PCN and year, with the first and last month of each,
+-- cost most of this query; this query on the 25% layout, both versions alternated in one process at load 15-17:
+-- 0.80-0.93 CPU s before, 0.65-0.66 after; with repeated_people a prepare table, 0.88-0.89 before and 0.54 after at
+-- load 33; national, one process at load 8-20, 6.68 and 3.95; the same rows; issue 17.) An episode's month is that
+-- of its date, so of one financial year.
+-- The referrals of people referred more than once in a PCN-year (repeated_people).
+repeats AS (
+  SELECT e.pcn_code, e.icb_code, e.region_code, e.month, e.fy, e.person_id
   FROM episodes AS e
-  INNER JOIN person_years AS y
-    ON y.pcn_code = e.pcn_code AND y.icb_code = e.icb_code AND y.region_code = e.region_code AND y.fy = e.fy
-    AND y.person_id = e.person_id
-  WHERE y.first_month < y.last_month
+  INNER JOIN repeated_people AS r
+    ON r.pcn_code = e.pcn_code AND r.fy = e.fy AND r.person_id = e.person_id
 ),
 
--- Each person referred once per PCN (with its ICB and region) and period: read only for the PCNs that moved
--- (people_parts), so never materialised whole.
+-- Each person referred, once per PCN (with its ICB and region) and period: read only for the PCNs that moved
+-- (people_parts), counted distinct there.
 people AS (
-  SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, person_id
-  FROM person_years
-  WHERE first_month = last_month
-
-  UNION ALL
-
   SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, person_id
-  FROM month_people
+  FROM episodes
 
   UNION ALL
 
   SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, person_id
-  FROM person_years
+  FROM episodes
 ),
 
--- People per PCN (with its ICB and region) and period, counted from the rows above without their ids (each is one
--- person) and before the PCNs that moved are left out (those are whole periods of a PCN): the people of every PCN
--- were materialised and joined to moved_pcns one by one before (issue 17).
+-- People per PCN (with its ICB and region) and period, for the PCN-periods that did not move (those are whole periods
+-- of a PCN).
 people_counts AS (
   SELECT c.period_type, c.period, c.pcn_code, c.icb_code, c.region_code, sum(c.people) AS people
   FROM (
-    SELECT 'month' AS period_type, first_month AS period, pcn_code, icb_code, region_code, count(*) AS people
-    FROM person_years
-    WHERE first_month = last_month
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, referrals AS people
+    FROM places
 
     UNION ALL
 
-    SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, count(*) AS people
-    FROM month_people
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, referrals AS people
+    FROM places
 
     UNION ALL
 
-    SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, count(*) AS people
-    FROM person_years
-    GROUP BY 1, 2, 3, 4, 5
+    -- a person's repeats in a month, and in a year, taken off
+    SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, 1 - count(*) AS people
+    FROM repeats
+    GROUP BY month, pcn_code, icb_code, region_code, person_id
+    HAVING count(*) > 1
+
+    UNION ALL
+
+    SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, 1 - count(*) AS people
+    FROM repeats
+    GROUP BY fy, pcn_code, icb_code, region_code, person_id
+    HAVING count(*) > 1
   ) AS c
   LEFT JOIN moved_pcns AS m ON m.period_type = c.period_type AND m.period = c.period AND m.pcn_code = c.pcn_code
   WHERE m.pcn_code IS NULL

@@ -83,18 +83,46 @@ staffing AS (
 -- its ICB and region) and year, counted per PCN and added up for every area (rollups); only a PCN whose referrals fall
 -- in more than one ICB or region in a year (moved_pcns) has its people counted distinct at each level. (A distinct
 -- count of every person in four grouping sets cost 6 of the step's 8 CPU seconds at national scale; issue 17.)
-person_years AS (
-  SELECT pcn_code, icb_code, region_code, fy, person_id
+-- They are counted as referrals less each person's repeats: only the referrals of people referred more than once in
+-- a PCN-year (repeated_people) are grouped by person_id (this query on the 25% layout, both versions alternated in one
+-- process at load 33: 0.68-0.70 CPU s before, 0.26-0.33 after, the same rows;
+-- repeated_people, read by rollout and equity too, 0.15-0.20; national, one process at load 8-20, 4.52 and 2.50,
+-- repeated_people 1.41; issue 17).
+referral_places AS (
+  SELECT pcn_code, icb_code, region_code, fy, count(*) AS referrals
   FROM episodes
-  GROUP BY pcn_code, icb_code, region_code, fy, person_id
+  GROUP BY pcn_code, icb_code, region_code, fy
+),
+
+repeats AS (
+  SELECT e.pcn_code, e.icb_code, e.region_code, e.fy, count(*) AS referrals
+  FROM episodes AS e
+  INNER JOIN repeated_people AS r ON r.pcn_code = e.pcn_code AND r.fy = e.fy AND r.person_id = e.person_id
+  GROUP BY e.pcn_code, e.icb_code, e.region_code, e.fy, e.person_id
 ),
 
 people_counts AS (
-  SELECT y.pcn_code, y.icb_code, y.region_code, y.fy, count(*) AS people
-  FROM person_years AS y
-  LEFT JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = y.fy AND m.pcn_code = y.pcn_code
+  SELECT c.pcn_code, c.icb_code, c.region_code, c.fy, sum(c.people) AS people
+  FROM (
+    SELECT pcn_code, icb_code, region_code, fy, referrals AS people
+    FROM referral_places
+
+    UNION ALL
+
+    -- a person's repeats in the PCN-year, taken off
+    SELECT pcn_code, icb_code, region_code, fy, 1 - referrals AS people
+    FROM repeats
+  ) AS c
+  LEFT JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = c.fy AND m.pcn_code = c.pcn_code
   WHERE m.pcn_code IS NULL
-  GROUP BY y.pcn_code, y.icb_code, y.region_code, y.fy
+  GROUP BY c.pcn_code, c.icb_code, c.region_code, c.fy
+),
+
+-- Each person referred in a PCN-year that moved, once per PCN (with its ICB and region) and year.
+moved_people AS (
+  SELECT DISTINCT e.pcn_code, e.icb_code, e.region_code, e.fy, e.person_id
+  FROM episodes AS e
+  INNER JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = e.fy AND m.pcn_code = e.pcn_code
 ),
 
 people_parts AS (
@@ -114,8 +142,7 @@ people_parts AS (
     CASE r.level WHEN 'pcn' THEN y.pcn_code WHEN 'icb' THEN y.icb_code WHEN 'region' THEN y.region_code ELSE 'ENG' END AS code,
     y.fy AS period,
     count(DISTINCT y.person_id) AS people
-  FROM person_years AS y
-  INNER JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = y.fy AND m.pcn_code = y.pcn_code
+  FROM moved_people AS y
   INNER JOIN rollups AS r ON r.period_type = 'fy'
   GROUP BY 1, 2, 3
 ),
@@ -153,8 +180,8 @@ caseload_pcn_counts AS (
     count(DISTINCT CASE WHEN k.kind = 'staffed_after_reporting' THEN k.pcn_code END) AS staffed_after_reporting,
     count(DISTINCT CASE WHEN k.kind <> 'referring_without_snapshot' THEN k.pcn_code END) AS staffed_outside_reporting
   FROM (
-    SELECT DISTINCT y.pcn_code, y.icb_code, y.region_code, y.fy, 'referring_without_snapshot' AS kind
-    FROM person_years AS y
+    SELECT y.pcn_code, y.icb_code, y.region_code, y.fy, 'referring_without_snapshot' AS kind
+    FROM referral_places AS y
     LEFT JOIN (SELECT DISTINCT pcn_code, fy FROM workforce_in_force) AS s ON s.pcn_code = y.pcn_code AND s.fy = y.fy
     WHERE s.pcn_code IS NULL
 
@@ -210,9 +237,23 @@ covered AS (
     GROUP BY s.fy
   ) AS f ON f.fy = c.fy
   LEFT JOIN (
-    -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them.
-    SELECT y.fy, count(*) AS people
-    FROM (SELECT DISTINCT pcn_code, fy, person_id FROM person_years) AS y
+    -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them: a PCN-year
+    -- that did not move has one ICB and region, so its people are its count in people_counts; one that moved has its
+    -- people counted distinct (not every person grouped again by PCN and year: issue 17).
+    SELECT y.fy, sum(y.people) AS people
+    FROM (
+      SELECT pcn_code, fy, people
+      FROM people_counts
+
+      UNION ALL
+
+      SELECT d.pcn_code, d.fy, count(*) AS people
+      FROM (
+        SELECT DISTINCT pcn_code, fy, person_id
+        FROM moved_people
+      ) AS d
+      GROUP BY d.pcn_code, d.fy
+    ) AS y
     INNER JOIN covered_pcns AS c ON c.pcn_code = y.pcn_code AND c.fy = y.fy
     GROUP BY y.fy
   ) AS y ON y.fy = c.fy

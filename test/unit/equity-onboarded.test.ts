@@ -52,6 +52,8 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
     await run(`CREATE TABLE wellbeing_pairs AS SELECT *, CAST(NULL AS BOOLEAN) AS improved,
       CAST(NULL AS INTEGER) AS headline_rank FROM episodes WHERE false`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');
+    // People referred more than once in a PCN-year (rollout, workforce and equity read it: issue 17).
+    await run(`CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`);
     await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
     await run(
       `CREATE TABLE pcn_deprivation AS SELECT * FROM (VALUES ${pcns.map(([code, , , q]) => `('${code}', ${2 * q}, ${q})`).join(', ')}) AS d (pcn_code, imd_decile, imd_quintile)`,

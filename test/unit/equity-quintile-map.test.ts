@@ -55,6 +55,8 @@ async function publishedLevels(map: readonly MapPcn[]): Promise<string[]> {
     await run(`CREATE TABLE wellbeing_pairs AS SELECT *, CAST(NULL AS BOOLEAN) AS improved,
       CAST(NULL AS INTEGER) AS headline_rank FROM episodes`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');
+    // People referred more than once in a PCN-year (rollout, workforce and equity read it: issue 17).
+    await run(`CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`);
     await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
     // The map's quintiles (a real map's are pcn_deprivation.sql's: test/unit/pcn-deprivation.test.ts).
     await run('CREATE TABLE pcn_deprivation (pcn_code VARCHAR, imd_decile INTEGER, imd_quintile INTEGER)');

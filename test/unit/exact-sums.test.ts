@@ -46,6 +46,8 @@ function workforceTables(order: 'forward' | 'reverse'): string[] {
     // People referred are added up for every area through the rollups view, PCNs that moved apart (none here).
     `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
     'CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)',
+    // People referred more than once in a PCN-year (workforce reads it: issue 17).
+    `CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`,
     // Each PCN's reporting span (review 8, N6's and review 9, R9-3's caseload rules): none here.
     'CREATE TABLE onboarded (pcn_code VARCHAR, first_month VARCHAR, last_month VARCHAR)',
   ];

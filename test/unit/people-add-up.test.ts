@@ -100,7 +100,15 @@ beforeAll(async () => {
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
   // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
   await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
-  for (const table of ['event_months', 'onboarded', 'populations', 'moved_pcns', 'episodes', 'wellbeing_pairs']) {
+  for (const table of [
+    'event_months',
+    'onboarded',
+    'populations',
+    'moved_pcns',
+    'episodes',
+    'repeated_people',
+    'wellbeing_pairs',
+  ]) {
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
     // U00003 sends its first events in October, none of which any figure here counts: onboarded, so it is one of its
     // quintile's PCNs (a quintile counts the PCNs onboarded: equity.sql).

@@ -77,6 +77,8 @@ beforeAll(async () => {
     );
     await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');
+    // People referred more than once in a PCN-year (rollout, workforce and equity read it: issue 17).
+    await run(`CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`);
     // Every PCN's referral data from before the year to after it (onboarded.sql): no snapshot precedes it (review 8,
     // N6) or follows its last month reported (review 9, R9-3).
     await run(
