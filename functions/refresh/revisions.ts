@@ -453,6 +453,14 @@ export function isPartPartition(definition: MetricDefinition, cell: Pick<RowCell
   return (definition.rules.partitions ?? []).some((p) => p.rows?.(row) ?? true);
 }
 
+/**
+ * Where a unit held by its own change holds its period: in its document alone where the unit is the document's own
+ * (`documentOnly` columns) or its row a part of a partition (isPartPartition), else in every document.
+ */
+function holdScope(definition: MetricDefinition, cell: Pick<RowCells, 'england'>, documentOnly: boolean): HoldScope {
+  return documentOnly || isPartPartition(definition, cell) ? 'document' : 'all';
+}
+
 /** Where a period held for a figure is held: in every document, or in the figure's document alone (documentOnly). */
 export type HoldScope = 'all' | 'document';
 
@@ -816,7 +824,7 @@ export class EnglandRevisions {
       if (alone.has(key)) continue;
       const unit = Number(key.slice(key.lastIndexOf('#') + 1));
       const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
-      hold(cell, localUnits.has(unit) || isPartPartition(definition, cell) ? 'document' : 'all');
+      hold(cell, holdScope(definition, cell, localUnits.has(unit)));
     }
     // The FTE outside the group's spans, as two releases give it, changed by few PCNs: the group's figures held alone
     // (no baselines at a first release, none of a column whose series breaks).
