@@ -38,8 +38,7 @@ export function controlPartitioned(
   const { partitions: _, ...without } = rules;
   let published = applyDisclosureControl(rows, without, preSuppressed);
   const dimensions = [...new Set(partitions.flatMap((p) => (p.dimension === undefined ? [] : [p.dimension])))];
-  const blockOf = (row: Row) =>
-    JSON.stringify([financialYearOf(String(row.period)), ...dimensions.map((d) => row[d] ?? null)]);
+  const blockOf = blockKeys(dimensions);
   // A row's identity: its area, period and keys (the document's, and the partitions' dimension and group). Rows are
   // made anew by each control: cells to suppress are kept by it.
   const keys = [
@@ -48,9 +47,15 @@ export function controlPartitioned(
       ...partitions.flatMap((p) => [...(p.dimension === undefined ? [] : [p.dimension]), p.group]),
     ]),
   ];
+  // Made once per row object (issue 17: each round reads every row's identity several times; rows kept from one
+  // control to the next keep theirs). A row's identity columns never change.
+  const identities = new WeakMap<Row, string>();
   const keyOf = (row: Row) => {
-    let key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
+    let key = identities.get(row);
+    if (key !== undefined) return key;
+    key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
     for (const k of keys) key += `\u0000${row[k] ?? ''}`;
+    identities.set(row, key);
     return key;
   };
   // Each row's place in the control's input (the rows, then the zeros added, in order), made at the first control again.
@@ -134,6 +139,35 @@ export function controlPartitioned(
   );
   if (pinned.size === 0) return published;
   return published.filter((row) => row.level === 'national' || !pinned.has(blockOf(row)));
+}
+
+/**
+ * A row's block (controlPartitioned): its financial year and its values of the partitions' dimensions, as
+ * JSON.stringify([year, ...values]) (null for none). Each distinct block's text is made once and shared (issue 17:
+ * every round reads every row's block several times).
+ */
+function blockKeys(dimensions: readonly string[]): (row: Row) => string {
+  const text = (row: Row) =>
+    JSON.stringify([financialYearOf(String(row.period)), ...dimensions.map((d) => row[d] ?? null)]);
+  if (dimensions.length > 1) return text;
+  // By period, then by the dimension's value (a Map tells 1 from '1', as the text does).
+  const byPeriod = new Map<string, Map<unknown, string>>();
+  const dimension = dimensions[0];
+  return (row) => {
+    const period = String(row.period);
+    let byValue = byPeriod.get(period);
+    if (byValue === undefined) {
+      byValue = new Map();
+      byPeriod.set(period, byValue);
+    }
+    const value = dimension === undefined ? null : (row[dimension] ?? null);
+    let block = byValue.get(value);
+    if (block === undefined) {
+      block = text(row);
+      byValue.set(value, block);
+    }
+    return block;
+  };
 }
 
 /**
