@@ -62,10 +62,13 @@ export function controlPartitioned(
   let position: Map<string, number> | undefined;
   const zeros = new Set<Row>();
   const suppress = new Map<string, Set<string>>();
-  const imposed = (row: Row) =>
-    zeros.has(row)
-      ? rules.counts
-      : [...(preSuppressed?.(row) ?? []), ...(suppress.size === 0 ? [] : (suppress.get(keyOf(row)) ?? []))];
+  // Without a cell of its own to suppress, a row's list is the one given (or none): no list made per row and round.
+  const imposed = (row: Row): readonly string[] => {
+    if (zeros.has(row)) return rules.counts;
+    const given = preSuppressed?.(row) ?? NONE;
+    const own = suppress.size === 0 ? undefined : suppress.get(keyOf(row));
+    return own === undefined ? given : [...given, ...own];
+  };
   // The families to audit: all at first, then those whose published rows changed (the others were found unpinned).
   let changed: Set<string> | undefined;
   // The first check and the last read every row with the areas' equations too (padPartitions `document`: what the
@@ -170,6 +173,8 @@ function blockKeys(dimensions: readonly string[]): (row: Row) => string {
   };
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /**
  * Published rows in the order a control of the input gives them (its rows' order, by `position`; rows it adds after
  * them, stable), by their identity (`keyOf`).
@@ -191,7 +196,8 @@ function changedFamilies(
   keyOf: (row: Row) => string,
   counts: readonly string[],
 ): Set<string> {
-  const was = new Map(before.map((row) => [keyOf(row), row]));
+  const was = new Map<string, Row>();
+  for (const row of before) was.set(keyOf(row), row);
   const changed = new Set<string>();
   for (const row of after) {
     const key = keyOf(row);
