@@ -545,7 +545,14 @@ function monthEquations(
   const columns = months.columns
     .filter((column) => audited.includes(column))
     .map((column) => columnIndex.get(column) as number);
-  const keysOf = (row: Row) => months.keys.map((k) => String(row[k])).join('|');
+  // As months.keys.map((k) => String(row[k])).join('|'), without a list per row for none or one key.
+  const monthKeys = months.keys;
+  const keysOf = (row: Row) =>
+    monthKeys.length === 0
+      ? ''
+      : monthKeys.length === 1
+        ? String(row[monthKeys[0] as string])
+        : monthKeys.map((k) => String(row[k])).join('|');
   // Each period's year worked out once.
   const yearOf = new Map<string, string>();
   const families = new Map<string, { year: number; months: number[] }>();
@@ -577,24 +584,28 @@ function monthEquations(
     else family.months.push(r);
   }
   const withheld = new Set<string>();
-  for (const [month, year] of englandMonths) if (!monthsBelow.has(month)) withheld.add(year);
-  for (const [key, { year, months: parts }] of families) {
+  englandMonths.forEach((year, month) => {
+    if (!monthsBelow.has(month)) withheld.add(year);
+  });
+  // forEach and indexed loops, not for...of: no iterator objects (issue 17, profile: once per system with the months).
+  families.forEach(({ year, months: parts }, key) => {
     // A year without its row, or without a month published, says nothing a reader can rely on.
-    if (year < 0 || parts.length === 0) continue;
+    if (year < 0 || parts.length === 0) return;
     const yearRow = rows[year] as Row;
     const unpublished = withheld.has(`${financialYearOf(String(yearRow.period))}|${keysOf(yearRow)}`);
-    for (const c of columns) {
+    for (let k = 0; k < columns.length; k++) {
+      const c = columns[k] as number;
       const t = of(year, c);
       if (t < 0) continue;
       equations.open(t);
-      for (const m of parts) {
-        const v = of(m, c);
+      for (let i = 0; i < parts.length; i++) {
+        const v = of(parts[i] as number, c);
         if (v >= 0) equations.add(v);
       }
       if (unpublished) equations.add(part(year, c, `${key}|months withheld`));
       equations.close();
     }
-  }
+  });
 }
 
 /**
@@ -2077,13 +2088,14 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
     if (boxHi > boxLo) wide = true;
     if (kind[v] === VALUE_SUPPRESSED) stars = true;
   }
-  if (!wide) return [];
+  if (!wide) return NOTHING_PINNED;
   for (let reading = READ_MIXED; reading <= READ_ANY; reading++) {
-    if (reading > READ_MIXED && !stars) return [];
+    if (reading > READ_MIXED && !stars) return NOTHING_PINNED;
     readAlone(system, first, n, reading, anyCount);
     if (reading === READ_MIXED && stars) markEvidentAlone(system, first, n, lo, hi, anyCount);
     if (!propagateAlone(n, lo, hi)) continue;
-    const disclosures: Disclosure[] = [];
+    // Made only where the equation pins something (most pin nothing: issue 17, the garbage of a national build).
+    let disclosures: Disclosure[] | undefined;
     for (let i = 0; i < n; i++) {
       if (lo[i] !== hi[i]) continue;
       const v = equationVariables[first + i] as number;
@@ -2095,16 +2107,23 @@ function equationAlone(system: AuditSystem, e: number, anyCount?: (variable: num
       // it and then withhold the rows.)
       if (value === 0 && kind[v] === VALUE_SUPPRESSED) continue;
       const cell = cellOf(system, v);
-      if (cell) disclosures.push({ variable: v, cell, value });
+      let found: Disclosure | undefined;
+      if (cell) found = { variable: v, cell, value };
       else if (partDisclosed(system, v, value)) {
         const part = system.parts.get(v) as { cell: AuditCell; family: string };
-        disclosures.push({ variable: v, cell: part.cell, value, part: part.family });
+        found = { variable: v, cell: part.cell, value, part: part.family };
       }
+      if (found === undefined) continue;
+      if (disclosures === undefined) disclosures = [found];
+      else disclosures.push(found);
     }
-    return disclosures;
+    return disclosures ?? NOTHING_PINNED;
   }
-  return [];
+  return NOTHING_PINNED;
 }
+
+/** What an equation read alone pins where it pins nothing: one empty list, never added to (equationDisclosures). */
+const NOTHING_PINNED: Disclosure[] = Object.freeze([]) as unknown as Disclosure[];
 
 /**
  * Whether equation e alone pins variable v whatever its `*` hide (every `*` read as 0 or more, and v itself so when
@@ -2220,14 +2239,18 @@ function markEvidentAlone(
     sumHi += hi[i] as number;
   }
   const [low, high] = PRIMARY_SUPPRESSED;
-  const evident: number[] = [];
+  // Made only where a `*` is evidently secondary (issue 17: most equations have none).
+  let evident: number[] | undefined;
   for (let i = 0; i < n; i++) {
     const v = equationVariables[first + i] as number;
     if (kind[v] !== VALUE_SUPPRESSED || anyCount?.(v) === true) continue;
     const from = i === 0 ? sumLo : (lo[0] as number) - (sumHi - (hi[i] as number));
     const to = i === 0 ? sumHi : (hi[0] as number) - (sumLo - (lo[i] as number));
-    if (from > high || to < low) evident.push(i);
+    if (!(from > high || to < low)) continue;
+    if (evident === undefined) evident = [i];
+    else evident.push(i);
   }
+  if (evident === undefined) return;
   for (const i of evident) {
     lo[i] = levelOf[equationVariables[first + i] as number] === LEVEL_REGION ? 0 : 1;
     hi[i] = Number.POSITIVE_INFINITY;
