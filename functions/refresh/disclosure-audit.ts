@@ -253,7 +253,8 @@ function areaFamiliesOf(
     else families.set(totalKey, { total: i, parts: [] });
     const partOf = keys ? (keys.partOf[i] as readonly string[]) : areas.partOf(row);
     memberships[i] = partOf.length;
-    for (const key of partOf) {
+    for (let k = 0; k < partOf.length; k++) {
+      const key = partOf[k] as string;
       const family = families.get(key);
       if (family) family.parts.push(i);
       else families.set(key, { total: -1, parts: [i] });
@@ -337,12 +338,13 @@ export function buildAuditSystem(
       partitionEquations(rows, spec.partitions, columnIndex, of, part, equations, totals);
     if (groups.length > 0)
       for (let r = 0; r < rows.length; r++)
-        for (const group of groups) {
+        for (let g = 0; g < groups.length; g++) {
+          const group = groups[g] as (typeof groups)[number];
           const t = of(r, group.total);
           if (t < 0) continue;
           equations.open(t);
-          for (const c of group.parts) {
-            const v = of(r, c);
+          for (let i = 0; i < group.parts.length; i++) {
+            const v = of(r, group.parts[i] as number);
             if (v >= 0) equations.add(v);
           }
           equations.close();
@@ -487,12 +489,16 @@ function areaEquations(
   const splits = new Map<number, { of: number; parts: number[] }>();
   const auditedColumns = spec.columns.map((column) => columnIndex.get(column) as number);
   // (A family without its total row, or with no part published, says nothing a reader can rely on: left out.)
-  for (const [key, { total, parts: members }] of families) {
-    for (const c of auditedColumns) {
+  // Indexed loops, not for...of: this runs once per system build (issue 17, profile: the iterators' objects).
+  for (let f = 0; f < families.length; f++) {
+    const [key, { total, parts: members }] = families[f] as (typeof families)[number];
+    for (let a = 0; a < auditedColumns.length; a++) {
+      const c = auditedColumns[a] as number;
       const t = of(total, c);
       if (t < 0) continue;
       equations.open(t);
-      for (const member of members) {
+      for (let m = 0; m < members.length; m++) {
+        const member = members[m] as number;
         const v = of(member, c);
         if (v < 0) continue;
         const memberOf = memberships[member] as number;
@@ -539,7 +545,14 @@ function monthEquations(
   const columns = months.columns
     .filter((column) => audited.includes(column))
     .map((column) => columnIndex.get(column) as number);
-  const keysOf = (row: Row) => months.keys.map((k) => String(row[k])).join('|');
+  // As months.keys.map((k) => String(row[k])).join('|'), without a list per row for none or one key.
+  const monthKeys = months.keys;
+  const keysOf = (row: Row) =>
+    monthKeys.length === 0
+      ? ''
+      : monthKeys.length === 1
+        ? String(row[monthKeys[0] as string])
+        : monthKeys.map((k) => String(row[k])).join('|');
   // Each period's year worked out once.
   const yearOf = new Map<string, string>();
   const families = new Map<string, { year: number; months: number[] }>();
@@ -571,24 +584,28 @@ function monthEquations(
     else family.months.push(r);
   }
   const withheld = new Set<string>();
-  for (const [month, year] of englandMonths) if (!monthsBelow.has(month)) withheld.add(year);
-  for (const [key, { year, months: parts }] of families) {
+  englandMonths.forEach((year, month) => {
+    if (!monthsBelow.has(month)) withheld.add(year);
+  });
+  // forEach and indexed loops, not for...of: no iterator objects (issue 17, profile: once per system with the months).
+  families.forEach(({ year, months: parts }, key) => {
     // A year without its row, or without a month published, says nothing a reader can rely on.
-    if (year < 0 || parts.length === 0) continue;
+    if (year < 0 || parts.length === 0) return;
     const yearRow = rows[year] as Row;
     const unpublished = withheld.has(`${financialYearOf(String(yearRow.period))}|${keysOf(yearRow)}`);
-    for (const c of columns) {
+    for (let k = 0; k < columns.length; k++) {
+      const c = columns[k] as number;
       const t = of(year, c);
       if (t < 0) continue;
       equations.open(t);
-      for (const m of parts) {
-        const v = of(m, c);
+      for (let i = 0; i < parts.length; i++) {
+        const v = of(parts[i] as number, c);
         if (v >= 0) equations.add(v);
       }
       if (unpublished) equations.add(part(year, c, `${key}|months withheld`));
       equations.close();
     }
-  }
+  });
 }
 
 /**
@@ -613,7 +630,7 @@ function partitionEquations(
     if (columns.length === 0) continue;
     const { families, withheld } = partitionFamilies(rows, partition);
     for (const [key, dimensions] of families) {
-      const first = [...dimensions.values()][0]?.[0] as number;
+      const first = dimensions.values().next().value?.[0] as number;
       const firstRow = rows[first] as Row;
       for (const column of columns) {
         const c = columnIndex.get(column) as number;
@@ -624,8 +641,8 @@ function partitionEquations(
         totals.set(total, linked);
         for (const [dimension, members] of dimensions) {
           equations.open(total);
-          for (const m of members) {
-            const v = of(m, c);
+          for (let i = 0; i < members.length; i++) {
+            const v = of(members[i] as number, c);
             if (v >= 0) equations.add(v);
           }
           if (withheld.has(`${firstRow.period_type}|${firstRow.period}|${dimension}`))
@@ -646,31 +663,25 @@ function partitionFamilies(
   rows: readonly Row[],
   partition: Partition,
 ): { families: Map<string, Map<string, number[]>>; withheld: ReadonlySet<string> } {
-  const dimensionOf = (row: Row) => (partition.dimension === undefined ? '' : String(row[partition.dimension]));
   const families = new Map<string, Map<string, number[]>>();
-  const englandGroups: string[] = [];
-  const groupsBelow = new Set<string>();
+  // Keys made once per distinct area and period (Texts); England's groups and those below only where not given.
+  const texts = new Texts();
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Row;
     if (partition.rows !== undefined && !partition.rows(row)) continue;
-    const within = `${row.period_type}|${row.period}|${dimensionOf(row)}`;
-    const group = `${within}|${String(row[partition.group])}`;
-    if (row.level === 'national') {
-      englandGroups.push(group);
-      continue;
+    if (row.level === 'national') continue;
+    const key = texts.of4(row.level, row.code, row.period_type, row.period);
+    let dimensions = families.get(key);
+    if (dimensions === undefined) {
+      dimensions = new Map<string, number[]>();
+      families.set(key, dimensions);
     }
-    groupsBelow.add(group);
-    const key = `${row.level}|${row.code}|${row.period_type}|${row.period}`;
-    const dimensions = families.get(key) ?? new Map<string, number[]>();
-    families.set(key, dimensions);
-    const members = dimensions.get(dimensionOf(row)) ?? [];
-    dimensions.set(dimensionOf(row), members);
-    members.push(r);
+    const dimension = dimensionIn(partition, row);
+    const members = dimensions.get(dimension);
+    if (members === undefined) dimensions.set(dimension, [r]);
+    else members.push(r);
   }
-  if (partition.withheld !== undefined) return { families, withheld: partition.withheld };
-  const withheld = new Set<string>();
-  for (const group of englandGroups) if (!groupsBelow.has(group)) withheld.add(group.slice(0, group.lastIndexOf('|')));
-  return { families, withheld };
+  return { families, withheld: partition.withheld ?? withheldGroups(rows, partition) };
 }
 
 /**
@@ -749,6 +760,10 @@ export function padPartitions(
   const suppressed: { row: Row; column: string }[] = [];
   // The cells of pins left with no row to add and no count to suppress (review 10).
   const stuckCells: Row[] = [];
+  // Each row's family (areaPeriodOf) and the groups' keys, made once per distinct text (Texts): rounds read every
+  // row's again.
+  const texts = new Texts();
+  const familyOf = (row: Row) => texts.of4(row.level, row.code, row.period_type, row.period);
   for (const given of partitions) {
     const columns = given.columns.filter((column) => counts.includes(column));
     if (columns.length === 0) continue;
@@ -760,13 +775,13 @@ export function padPartitions(
         (row) =>
           row.level !== 'national' &&
           (partition.rows === undefined || partition.rows(row)) &&
-          (families === undefined || families.has(areaPeriodOf(row))),
+          (families === undefined || families.has(familyOf(row))),
       )
       .map((row) => ({ ...row }));
     // The groups shown in each area and period (for padRow), worked out when first needed.
     let shownGroups: Map<string, Set<string>> | undefined;
     const groupsOf = () => {
-      shownGroups ??= groupsWithin(rows, partition);
+      shownGroups ??= groupsWithin(rows, partition, texts);
       return shownGroups;
     };
     // After the first round only the families given a row or a `*` are audited again.
@@ -788,7 +803,7 @@ export function padPartitions(
         read = [...all, ...added];
       }
       if (pins.size === 0) break;
-      const families = familiesOf(read, partition, pins);
+      const families = familiesOf(read, partition, pins, familyOf);
       const changed = new Set<string>();
       for (const [id, pin] of pins) {
         if (changed.has(pin.key)) continue;
@@ -802,7 +817,7 @@ export function padPartitions(
         if (row !== undefined) {
           added.push(row);
           changed.add(pin.key);
-          noteGroup(groupsOf(), partition, row);
+          noteGroup(groupsOf(), partition, row, texts);
         } else if (count !== undefined) {
           count[pin.column] = '*';
           suppressed.push({ row: count, column: pin.column });
@@ -812,7 +827,7 @@ export function padPartitions(
           stuckCells.push(...pin.cells);
         }
       }
-      audited = [...all, ...added].filter((row) => changed.has(areaPeriodOf(row)));
+      audited = [...all, ...added].filter((row) => changed.has(familyOf(row)));
     }
   }
   return { added, suppressed, stuck: stuckCells };
@@ -823,17 +838,53 @@ export function padPartitions(
  * for it and none below (as partitionFamilies finds them).
  */
 export function withheldGroups(rows: readonly Row[], partition: Partition): Set<string> {
+  // By period and dimension (each one's text made once: texts), England's groups and those below.
+  const texts = new Texts();
   const england: string[] = [];
   const below = new Set<string>();
   for (const row of rows) {
     if (partition.rows !== undefined && !partition.rows(row)) continue;
-    const group = `${row.period_type}|${row.period}|${dimensionIn(partition, row)}|${String(row[partition.group])}`;
+    const group = texts.of4(row.period_type, row.period, dimensionIn(partition, row), String(row[partition.group]));
     if (row.level === 'national') england.push(group);
     else below.add(group);
   }
   const withheld = new Set<string>();
   for (const group of england) if (!below.has(group)) withheld.add(group.slice(0, group.lastIndexOf('|')));
   return withheld;
+}
+
+/**
+ * Texts of four parts joined by `|` (as a template literal joins them), each made once per distinct parts and shared:
+ * found by Maps of the parts themselves, so a row's key costs lookups, not a new string hashed again (issue 17: the
+ * partitions' keys of every row, in every round, were a fifth of equity's garbage). The text is the parts' alone, so
+ * two sets of parts giving the same text give equal keys, as before.
+ */
+class Texts {
+  private readonly four = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string>>>>();
+
+  of4(a: unknown, b: unknown, c: unknown, d: unknown): string {
+    let byB = this.four.get(a);
+    if (byB === undefined) {
+      byB = new Map();
+      this.four.set(a, byB);
+    }
+    let byC = byB.get(b);
+    if (byC === undefined) {
+      byC = new Map();
+      byB.set(b, byC);
+    }
+    let byD = byC.get(c);
+    if (byD === undefined) {
+      byD = new Map();
+      byC.set(c, byD);
+    }
+    let text = byD.get(d);
+    if (text === undefined) {
+      text = `${a}|${b}|${c}|${d}`;
+      byD.set(d, text);
+    }
+    return text;
+  }
 }
 
 /** Every row of a document: `all` (a partition's rows below England) and copies of the others (England's, ...). */
@@ -868,6 +919,10 @@ export const areaPeriodOf = (row: Row) => `${row.level}|${row.code}|${row.period
 const dimensionIn = (partition: Partition, row: Row) =>
   partition.dimension === undefined ? '' : String(row[partition.dimension]);
 
+/** No areas' equations: each family read alone (pinnedFamilies). One empty list for every row. */
+const NO_PARENTS: readonly string[] = Object.freeze([]);
+const FAMILIES_ALONE: AuditSpec['areas'] = { partOf: () => NO_PARENTS, totalOf: () => '' };
+
 /**
  * The families (areas and periods below England) whose dimensions alone pin a cell or their total, by family and
  * column (not those `stuck`), with the cells pinned.
@@ -882,7 +937,7 @@ function pinnedFamilies(
 ): Map<string, Pin> {
   const system = buildAuditSystem(rows, {
     columns,
-    areas: document?.areas ?? { partOf: () => [], totalOf: () => '' },
+    areas: document?.areas ?? FAMILIES_ALONE,
     ...(document?.groups === undefined ? {} : { groups: document.groups }),
     partitions: [partition],
   });
@@ -911,18 +966,21 @@ function pinnedFamilies(
 }
 
 /** The groups of each period and dimension: of any area (by `|period...`), and of each area (`code|period...`). */
-function groupsWithin(rows: readonly Row[], partition: Partition): Map<string, Set<string>> {
+function groupsWithin(rows: readonly Row[], partition: Partition, texts: Texts): Map<string, Set<string>> {
   const groupsOf = new Map<string, Set<string>>();
-  for (const row of rows) if (partition.rows === undefined || partition.rows(row)) noteGroup(groupsOf, partition, row);
+  for (const row of rows)
+    if (partition.rows === undefined || partition.rows(row)) noteGroup(groupsOf, partition, row, texts);
   return groupsOf;
 }
 
-function noteGroup(groupsOf: Map<string, Set<string>>, partition: Partition, row: Row): void {
+function noteGroup(groupsOf: Map<string, Set<string>>, partition: Partition, row: Row, texts: Texts): void {
+  const dimension = dimensionIn(partition, row);
+  const group = String(row[partition.group]);
   for (const area of ['', String(row.code)]) {
-    const within = `${area}|${row.period_type}|${row.period}|${dimensionIn(partition, row)}`;
-    const groups = groupsOf.get(within) ?? new Set<string>();
-    groupsOf.set(within, groups);
-    groups.add(String(row[partition.group]));
+    const within = texts.of4(area, row.period_type, row.period, dimension);
+    const groups = groupsOf.get(within);
+    if (groups === undefined) groupsOf.set(within, new Set([group]));
+    else groups.add(group);
   }
 }
 
@@ -931,11 +989,12 @@ function familiesOf(
   rows: readonly Row[],
   partition: Partition,
   pins: ReadonlyMap<string, Pin>,
+  familyOf: (row: Row) => string,
 ): Map<string, Map<string, Row[]>> {
   const keys = new Set([...pins.values()].map((pin) => pin.key));
   const families = new Map<string, Map<string, Row[]>>();
   for (const row of rows) {
-    const key = areaPeriodOf(row);
+    const key = familyOf(row);
     if (!keys.has(key)) continue;
     const dimensions = families.get(key) ?? new Map<string, Row[]>();
     families.set(key, dimensions);
@@ -2039,13 +2098,14 @@ export function equationAlone(
     if (boxHi > boxLo) wide = true;
     if (kind[v] === VALUE_SUPPRESSED) stars = true;
   }
-  if (!wide) return [];
+  if (!wide) return NOTHING_PINNED;
   for (let reading = READ_MIXED; reading <= READ_ANY; reading++) {
-    if (reading > READ_MIXED && !stars) return [];
+    if (reading > READ_MIXED && !stars) return NOTHING_PINNED;
     readAlone(system, first, n, reading, anyCount);
     if (reading === READ_MIXED && stars) markEvidentAlone(system, first, n, lo, hi, anyCount, secondary);
     if (!propagateAlone(n, lo, hi)) continue;
-    const disclosures: Disclosure[] = [];
+    // Made only where the equation pins something (most pin nothing: issue 17, the garbage of a national build).
+    let disclosures: Disclosure[] | undefined;
     for (let i = 0; i < n; i++) {
       if (lo[i] !== hi[i]) continue;
       const v = equationVariables[first + i] as number;
@@ -2057,16 +2117,23 @@ export function equationAlone(
       // it and then withhold the rows.)
       if (value === 0 && kind[v] === VALUE_SUPPRESSED) continue;
       const cell = cellOf(system, v);
-      if (cell) disclosures.push({ variable: v, cell, value });
+      let found: Disclosure | undefined;
+      if (cell) found = { variable: v, cell, value };
       else if (partDisclosed(system, v, value)) {
         const part = system.parts.get(v) as { cell: AuditCell; family: string };
-        disclosures.push({ variable: v, cell: part.cell, value, part: part.family });
+        found = { variable: v, cell: part.cell, value, part: part.family };
       }
+      if (found === undefined) continue;
+      if (disclosures === undefined) disclosures = [found];
+      else disclosures.push(found);
     }
-    return disclosures;
+    return disclosures ?? NOTHING_PINNED;
   }
-  return [];
+  return NOTHING_PINNED;
 }
+
+/** What an equation read alone pins where it pins nothing: one empty list, never added to (equationDisclosures). */
+const NOTHING_PINNED: Disclosure[] = Object.freeze([]) as unknown as Disclosure[];
 
 /**
  * Whether equation e alone pins variable v whatever its `*` hide (every `*` read as 0 or more, and v itself so when
@@ -2231,14 +2298,18 @@ function markEvidentAlone(
     sumHi += hi[i] as number;
   }
   const [low, high] = PRIMARY_SUPPRESSED;
-  const evident: number[] = [];
+  // Made only where a `*` is evidently secondary (issue 17: most equations have none).
+  let evident: number[] | undefined;
   for (let i = 0; i < n; i++) {
     const v = equationVariables[first + i] as number;
     if (kind[v] !== VALUE_SUPPRESSED || anyCount?.(v) === true) continue;
     const from = i === 0 ? sumLo : (lo[0] as number) - (sumHi - (hi[i] as number));
     const to = i === 0 ? sumHi : (hi[0] as number) - (sumLo - (lo[i] as number));
-    if (from > high || to < low || secondary?.has(v) === true) evident.push(i);
+    if (!(from > high || to < low || secondary?.has(v) === true)) continue;
+    if (evident === undefined) evident = [i];
+    else evident.push(i);
   }
+  if (evident === undefined) return;
   for (const i of evident) {
     lo[i] = levelOf[equationVariables[first + i] as number] === LEVEL_REGION ? 0 : 1;
     hi[i] = Number.POSITIVE_INFINITY;

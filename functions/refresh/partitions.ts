@@ -38,8 +38,7 @@ export function controlPartitioned(
   const { partitions: _, ...without } = rules;
   let published = applyDisclosureControl(rows, without, preSuppressed);
   const dimensions = [...new Set(partitions.flatMap((p) => (p.dimension === undefined ? [] : [p.dimension])))];
-  const blockOf = (row: Row) =>
-    JSON.stringify([financialYearOf(String(row.period)), ...dimensions.map((d) => row[d] ?? null)]);
+  const blockOf = blockKeys(dimensions);
   // A row's identity: its area, period and keys (the document's, and the partitions' dimension and group). Rows are
   // made anew by each control: cells to suppress are kept by it.
   const keys = [
@@ -48,19 +47,28 @@ export function controlPartitioned(
       ...partitions.flatMap((p) => [...(p.dimension === undefined ? [] : [p.dimension]), p.group]),
     ]),
   ];
+  // Made once per row object (issue 17: each round reads every row's identity several times; rows kept from one
+  // control to the next keep theirs). A row's identity columns never change.
+  const identities = new WeakMap<Row, string>();
   const keyOf = (row: Row) => {
-    let key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
+    let key = identities.get(row);
+    if (key !== undefined) return key;
+    key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
     for (const k of keys) key += `\u0000${row[k] ?? ''}`;
+    identities.set(row, key);
     return key;
   };
   // Each row's place in the control's input (the rows, then the zeros added, in order), made at the first control again.
   let position: Map<string, number> | undefined;
   const zeros = new Set<Row>();
   const suppress = new Map<string, Set<string>>();
-  const imposed = (row: Row) =>
-    zeros.has(row)
-      ? rules.counts
-      : [...(preSuppressed?.(row) ?? []), ...(suppress.size === 0 ? [] : (suppress.get(keyOf(row)) ?? []))];
+  // Without a cell of its own to suppress, a row's list is the one given (or none): no list made per row and round.
+  const imposed = (row: Row): readonly string[] => {
+    if (zeros.has(row)) return rules.counts;
+    const given = preSuppressed?.(row) ?? NONE;
+    const own = suppress.size === 0 ? undefined : suppress.get(keyOf(row));
+    return own === undefined ? given : [...given, ...own];
+  };
   // The families to audit: all at first, then those whose published rows changed (the others were found unpinned).
   let changed: Set<string> | undefined;
   // The first check and the last read every row with the areas' equations too (padPartitions `document`: what the
@@ -137,6 +145,37 @@ export function controlPartitioned(
 }
 
 /**
+ * A row's block (controlPartitioned): its financial year and its values of the partitions' dimensions, as
+ * JSON.stringify([year, ...values]) (null for none). Each distinct block's text is made once and shared (issue 17:
+ * every round reads every row's block several times).
+ */
+function blockKeys(dimensions: readonly string[]): (row: Row) => string {
+  const text = (row: Row) =>
+    JSON.stringify([financialYearOf(String(row.period)), ...dimensions.map((d) => row[d] ?? null)]);
+  if (dimensions.length > 1) return text;
+  // By period, then by the dimension's value (a Map tells 1 from '1', as the text does).
+  const byPeriod = new Map<string, Map<unknown, string>>();
+  const dimension = dimensions[0];
+  return (row) => {
+    const period = String(row.period);
+    let byValue = byPeriod.get(period);
+    if (byValue === undefined) {
+      byValue = new Map();
+      byPeriod.set(period, byValue);
+    }
+    const value = dimension === undefined ? null : (row[dimension] ?? null);
+    let block = byValue.get(value);
+    if (block === undefined) {
+      block = text(row);
+      byValue.set(value, block);
+    }
+    return block;
+  };
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
  * Published rows in the order a control of the input gives them (its rows' order, by `position`; rows it adds after
  * them, stable), by their identity (`keyOf`).
  */
@@ -157,7 +196,8 @@ function changedFamilies(
   keyOf: (row: Row) => string,
   counts: readonly string[],
 ): Set<string> {
-  const was = new Map(before.map((row) => [keyOf(row), row]));
+  const was = new Map<string, Row>();
+  for (const row of before) was.set(keyOf(row), row);
   const changed = new Set<string>();
   for (const row of after) {
     const key = keyOf(row);

@@ -768,6 +768,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // (Writing the packs while the documents are stored was tried: on a local folder it was no faster, and the
   // documents' JSON was held for the packs' whole time.)
   const documents: string[] = [];
+  // The record of this release for the revisions (saved last, below) is made now: serialised here, gzipped in zlib's
+  // thread pool while the documents and packs are written (issue 17: it was a step of its own after them).
+  await timed('serialise the release for revisions', async () => revisions.prepareRecord());
   await timed('write documents', async () => {
     let storing: Promise<void> | undefined;
     for (const document of built) {

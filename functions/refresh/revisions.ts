@@ -1,4 +1,5 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import type { MetaDocument, MetricDocument, RevisionsHeld } from '../contract/metrics.ts';
 import { financialYearOf, monthsOfFinancialYear } from '../contract/periods.ts';
 import { REVISIONS_STATE_KEY } from '../lib/keys.ts';
@@ -1045,11 +1046,30 @@ export class EnglandRevisions {
     return { release: since, dataAsOf: recorded ?? null };
   }
 
+  /** The record of this release, once made (prepareRecord), to be stored by save. */
+  private recorded: Promise<Uint8Array> | undefined;
+
+  /**
+   * Starts making the record of this release (its state serialised, then gzipped in zlib's thread pool, beside the
+   * documents and packs being written on this thread: issue 17), for save to store once meta.json is written. Call
+   * once every document is built and settled (settle): nothing recorded changes after. Without it, save makes it.
+   */
+  prepareRecord(): void {
+    this.recorded ??= this.record();
+    // A failure is thrown by save, where it is awaited, not as an unhandled rejection meanwhile.
+    this.recorded.catch(() => undefined);
+  }
+
   /**
    * Records the state of the release just published: call after meta.json is written (the release's commit point).
    * A crash before it leaves the state of the release before: the next refresh sees it does not match and holds.
    */
   async save(): Promise<void> {
+    await this.inputs.store.put(REVISIONS_STATE_KEY, await (this.recorded ?? this.record()));
+  }
+
+  /** The state of this release, serialised and gzipped (the same bytes as zlib's gzipSync). */
+  private async record(): Promise<Uint8Array> {
     // The data-as-of dates of the releases the values recorded come from, this one's among them.
     const asOf: Record<string, string | null> = { [this.inputs.generatedAt]: this.inputs.dataAsOf ?? null };
     if (this.published !== undefined && this.state?.release === this.published.release)
@@ -1063,9 +1083,11 @@ export class EnglandRevisions {
       documents: this.next,
       as_of: asOf,
     };
-    await this.inputs.store.put(REVISIONS_STATE_KEY, gzipSync(JSON.stringify(state)));
+    return gzipAsync(JSON.stringify(state));
   }
 }
+
+const gzipAsync = promisify(gzip);
 
 /**
  * A figure's baseline when the record does not match what is published (failing closed): the value shown (`since`: the

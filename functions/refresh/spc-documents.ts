@@ -92,6 +92,8 @@ function cutoffMonth(dataAsOf: string | null, months: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function spcRows(documents: readonly MetricDocument[], targets: Targets, dataAsOf: string | null): MetricRow[] {
   const out: MetricRow[] = [];
   for (const measure of SPC_MEASURES) {
@@ -105,10 +107,14 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
     for (const row of monthly) {
       if (String(row.period) > cutoff) continue;
       const key = `${row.level}|${row.code}`;
-      series.set(key, [...(series.get(key) ?? []), row]);
+      const rows = series.get(key);
+      if (rows === undefined) series.set(key, [row]);
+      else rows.push(row);
     }
     for (const rows of series.values()) {
-      const sorted = [...rows].sort((a, b) => String(a.period).localeCompare(String(b.period)));
+      // Months (YYYY-MM, one format and length) in order: compared as text, as localeCompare orders them, without a
+      // collator per comparison (issue 17: that was most of this step nationally).
+      const sorted = [...rows].sort((a, b) => byText(String(a.period), String(b.period)));
       // Months with a figure, published or suppressed; a month without one (null: no data yet) is not a point.
       const months = sorted.filter((r) => typeof r[column] === 'number' || r[column] === SUPPRESSED);
       if (months.length === 0) continue;

@@ -723,3 +723,41 @@ describe('which columns a new version changed (red-team review 7, M4)', () => {
     });
   });
 });
+
+describe("the release's record, made while the documents and packs are written", () => {
+  it('is the record save makes at the end, byte for byte, and read back as this release', async () => {
+    // The refresh makes the record once every document is settled (prepareRecord: serialised then, gzipped in zlib's
+    // thread pool) and stores it after meta.json (save); made by save alone it must be the same bytes.
+    const exact = release({ U00001: [10, 200, 230], U00002: [10, 200, 230], U00003: [10, 200, 230] });
+    const recordOf = async (early: boolean) => {
+      const store = new MemoryObjectStore();
+      const revisions = await EnglandRevisions.open(
+        { store, generatedAt: '2026-05-01T09:00:00.000Z', pcnCodes: PCNS },
+        undefined,
+      );
+      revisions.revise(
+        WELLBEING,
+        exact.map((r) => ({ ...r })),
+        exact,
+        undefined,
+      );
+      revisions.settle();
+      if (early) revisions.prepareRecord();
+      expect(await store.get(REVISIONS_STATE_KEY)).toBeUndefined();
+      await revisions.save();
+      return (await store.get(REVISIONS_STATE_KEY)) as Uint8Array;
+    };
+    const [early, late] = [await recordOf(true), await recordOf(false)];
+    expect(Buffer.from(early).equals(Buffer.from(late))).toBe(true);
+    const state = JSON.parse(gunzipSync(early).toString('utf8'));
+    expect(state.release).toBe('2026-05-01T09:00:00.000Z');
+    expect(state.pcns).toEqual(PCNS);
+    // England's people (3 PCNs of 10): 30, each PCN's contribution 10.
+    const people = Object.entries(state.documents.wellbeing.cells).find(([key]) => key.endsWith('#people'))?.[1] as {
+      v: number;
+      c: number[];
+    };
+    expect(people.v).toBe(30);
+    expect(people.c).toEqual([10, 10, 10]);
+  });
+});
