@@ -586,6 +586,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           group: 'contacts',
           columns: ['episodes'],
           linkedTo: [{ document: 'cof_person', columns: { episodes: 'outcome_cohort' } }],
+          // cof_person's episodes_6_to_12_contacts is bins 6 to 12: a bin held, it is held there too (review 12, R12-1).
+          heldWith: ['cof_person'],
         },
       ],
     },

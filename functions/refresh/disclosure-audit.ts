@@ -95,6 +95,12 @@ export interface Partition {
   /** The total as published elsewhere for a row's area and period and a count (undefined: unpublished). */
   readonly linked?: (row: Row, column: string) => unknown;
   /**
+   * Documents publishing a sum of some of the parts (not the whole: cof_person's episodes with 6 to 12 contacts, of the
+   * contacts distribution's bins): England's revisions hold a part's period there too when a part is held by its own
+   * change (revisions.ts, holdScope; red-team review 12, R12-1).
+   */
+  readonly heldWith?: readonly string[];
+  /**
    * The dimensions of each period (`period_type|period|dimension`) with a group withheld below England, worked out from
    * all of a document's rows where the rows audited are some of its families only (padPartitions); without it, from
    * the rows audited.

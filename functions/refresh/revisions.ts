@@ -7,6 +7,7 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
 import type { DefinitionChange, MetricDefinition } from './catalogue.ts';
 import type { MeanRule } from './disclosure.ts';
+import type { Partition } from './disclosure-audit.ts';
 
 /**
  * A revisions policy for England's exact figures (docs/methodology.md, "Disclosure control", "Revisions of England's
@@ -131,8 +132,13 @@ function publishedTolerance(definition: MetricDefinition, column: string): numbe
   const decimals = definition.groupFigures?.figures[column]?.decimals;
   return decimals === undefined ? PUBLISHED_TOLERANCE : Math.max(PUBLISHED_TOLERANCE, 0.5 * 10 ** -decimals + 1e-9);
 }
-/** 2: contributions always known, the unknown part of a fail-closed hold in `x` (1 had `c: null` and uploads). */
-const STATE_VERSION = 2;
+/**
+ * 2: contributions always known, the unknown part of a fail-closed hold in `x` (1 had `c: null` and uploads). 3: a
+ * PCN's contribution to a year's mean of months is its months' sum (meanRuleOf; review 11, R11-2), where 2 kept its
+ * year mean: a record of 2 is not read (review 12, R12-2: differenced against it, every PCN looked changed and one
+ * PCN's correction was released), so the first release after it fails closed, as with no record.
+ */
+const STATE_VERSION = 3;
 
 /** One England figure: its published value and the PCNs' contributions to it then. */
 interface CellState {
@@ -449,17 +455,42 @@ export function periodsMadeByFew(
  * froze England's headline every month: a rare group or a bin of few episodes changes by few PCNs in most months.
  */
 export function isPartPartition(definition: MetricDefinition, cell: Pick<RowCells, 'england'>): boolean {
+  return partitionOf(definition, cell) !== undefined;
+}
+
+/** The partition a row's England figures are parts of (DisclosureRules.partitions), if any. */
+function partitionOf(definition: MetricDefinition, cell: Pick<RowCells, 'england'>): Partition | undefined {
   const row = cell.england;
-  if (row === null) return false;
-  return (definition.rules.partitions ?? []).some((p) => p.rows?.(row) ?? true);
+  if (row === null) return undefined;
+  return (definition.rules.partitions ?? []).find((p) => p.rows?.(row) ?? true);
 }
 
 /**
  * Where a unit held by its own change holds its period: in its document alone where the unit is the document's own
- * (`documentOnly` columns) or its row a part of a partition (isPartPartition), else in every document.
+ * (`documentOnly` columns); where its row is a part of a partition (isPartPartition), in its document and in those
+ * publishing a sum of some of its parts (`heldWith`: cof_person's episodes with 6 to 12 contacts, bins of the contacts
+ * distribution; red-team review 12, R12-1: released there beside its outcome cohort, the held bins' change outside 6
+ * to 12 was one PCN's); else in every document.
  */
-function holdScope(definition: MetricDefinition, cell: Pick<RowCells, 'england'>, documentOnly: boolean): HoldScope {
-  return documentOnly || isPartPartition(definition, cell) ? 'document' : 'all';
+function holdScope(
+  definition: MetricDefinition,
+  cell: Pick<RowCells, 'england'>,
+  documentOnly: boolean,
+): HoldScope | { readonly documents: readonly string[] } {
+  if (documentOnly) return 'document';
+  const partition = partitionOf(definition, cell);
+  if (partition === undefined) return 'all';
+  return partition.heldWith === undefined ? 'document' : { documents: partition.heldWith };
+}
+
+/** Holds a cell's period in `held` (every document's, or one document's): a month with its year, a year as its own. */
+function holdIn(
+  held: { readonly periods: Set<string>; readonly ownYears: Set<string> },
+  cell: Pick<RowCells, 'period' | 'periodType'>,
+): void {
+  held.periods.add(cell.period);
+  if (cell.periodType === 'month') held.periods.add(financialYearOf(cell.period));
+  if (cell.periodType === 'fy') held.ownYears.add(cell.period);
 }
 
 /** Where a period held for a figure is held: in every document, or in the figure's document alone (documentOnly). */
@@ -677,6 +708,18 @@ export class EnglandRevisions {
     return local === undefined || local.size === 0 ? this.periods : new Set([...this.periods, ...local]);
   }
 
+  /** Holds the period of a unit held by its own change where holdScope says: every document, its own, or more. */
+  private holdOwnChange(
+    definition: MetricDefinition,
+    cell: RowCells,
+    documentOnly: boolean,
+    hold: (cell: RowCells, scope: HoldScope) => void,
+  ): void {
+    const scope = holdScope(definition, cell, documentOnly);
+    hold(cell, typeof scope === 'string' ? scope : 'document');
+    if (typeof scope !== 'string') for (const name of scope.documents) holdIn(this.localOf(name), cell);
+  }
+
   /** A document's periods held in it alone, and its years held so (their months, settle). */
   private localOf(name: string): { periods: Set<string>; ownYears: Set<string> } {
     let found = this.local.get(name);
@@ -805,12 +848,8 @@ export class EnglandRevisions {
     // own (`documentOnly`: no other document publishes it or adds up with it; review 9). Either way with its year
     // (a month's) or its months (a year's, settle): a year and its months add up within a document.
     const local = this.localOf(definition.name);
-    const hold = (cell: Pick<RowCells, 'period' | 'periodType'>, scope: HoldScope) => {
-      const periods = scope === 'all' ? this.periods : local.periods;
-      periods.add(cell.period);
-      if (cell.periodType === 'month') periods.add(financialYearOf(cell.period));
-      if (cell.periodType === 'fy') (scope === 'all' ? this.ownYears : local.ownYears).add(cell.period);
-    };
+    const hold = (cell: Pick<RowCells, 'period' | 'periodType'>, scope: HoldScope) =>
+      holdIn(scope === 'all' ? { periods: this.periods, ownYears: this.ownYears } : local, cell);
     const ownColumns = new Set(definition.documentOnly ?? []);
     const localUnits = new Set(
       [...new Set(unitOf.values())].filter((unit) =>
@@ -825,7 +864,7 @@ export class EnglandRevisions {
       if (alone.has(key)) continue;
       const unit = Number(key.slice(key.lastIndexOf('#') + 1));
       const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
-      hold(cell, holdScope(definition, cell, localUnits.has(unit)));
+      this.holdOwnChange(definition, cell, localUnits.has(unit), hold);
     }
     // The FTE outside the group's spans, as two releases give it, changed by few PCNs: the group's figures held alone
     // (no baselines at a first release, none of a column whose series breaks).

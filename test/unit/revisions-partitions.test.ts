@@ -110,3 +110,83 @@ describe("a part of a partition held by its own change holds its document's peri
     expect([...second.revisions.heldPeriods()].sort()).toEqual(PERIODS);
   });
 });
+
+describe('a held bin holds its period where a sum of some bins is published (review 12, R12-1)', () => {
+  const COF_PERSON = CATALOGUE.find((d) => d.name === 'cof_person') as (typeof CATALOGUE)[number];
+  const FOUR = ['U00001', 'U00002', 'U00003', 'U00004'];
+  /** Rows of four PCNs: England the sum, as rowsOf above. */
+  const rowsOfFour = (pcns: readonly Row[], keys: Row = {}): Row[] => {
+    const england: Row = { level: 'national', code: 'ENG', period_type: 'fy', period: YEAR, ...keys };
+    for (const pcn of pcns)
+      for (const [column, value] of Object.entries(pcn))
+        england[column] = ((england[column] as number | undefined) ?? 0) + (value as number);
+    const code = (i: number) => FOUR[i] as string;
+    return [
+      england,
+      ...pcns.map((pcn, i) => ({ ...pcn, ...keys, level: 'pcn', code: code(i), period_type: 'fy', period: YEAR })),
+    ];
+  };
+  /** cof_person's counts of each PCN: its outcome cohort is every bin, its episodes with 6 to 12 contacts bin 8. */
+  const cofPerson = (none: readonly number[], eight: readonly number[]) =>
+    rowsOfFour(
+      none.map((n, i) => {
+        const row: Row = Object.fromEntries(COF_PERSON.rules.counts.map((c) => [c, 0]));
+        const e = eight[i] as number;
+        return {
+          ...row,
+          episodes: n + e,
+          engagement_cohort: n + e,
+          outcome_cohort: n + e,
+          episodes_6_to_12_contacts: e,
+        };
+      }),
+    );
+  const distribution = (none: readonly number[], eight: readonly number[]) => [
+    ...rowsOfFour(
+      none.map((n) => ({ episodes: n })),
+      { contacts: 0 },
+    ),
+    ...rowsOfFour(
+      eight.map((n) => ({ episodes: n })),
+      { contacts: 8 },
+    ),
+  ];
+  const referrals = (n: readonly number[]) =>
+    rowsOfFour(n.map((x) => ({ referrals: x, people_referred: x, declines: 0, declined_after_referral: 0 })));
+  const releaseFour = (
+    store: MemoryObjectStore,
+    at: string,
+    previous: ReadonlyMap<string, MetricDocument>,
+    [people, none, eight]: readonly (readonly number[])[],
+  ) =>
+    releaseDocuments(FOUR, store, at, previous, [
+      [ROLLOUT, referrals(people as number[])],
+      [COF_PERSON, cofPerson(none as number[], eight as number[])],
+      [CONTACTS, distribution(none as number[], eight as number[])],
+    ]);
+
+  it("bin 0 changed by one PCN holds cof_person's year (its cohort less bins 6 to 12 would be that PCN's change)", async () => {
+    const store = new MemoryObjectStore();
+    // First: bin 0 10 + 12 + 14 + 16 = 52, bin 8 20 + 22 + 24 + 26 = 92; cof_person's outcome cohort 144, episodes
+    // with 6 to 12 contacts 92; rollout 180. All published.
+    const first = await releaseFour(store, '2025-08-05T06:00:00.000Z', new Map(), [
+      [30, 40, 50, 60],
+      [10, 12, 14, 16],
+      [20, 22, 24, 26],
+    ]);
+    expect(first.englandAt('cof_person', YEAR)).toMatchObject({ outcome_cohort: 144, episodes_6_to_12_contacts: 92 });
+    // Then: bin 0 56 (U00004 alone, +4: held); bin 8 107 (+5 from three PCNs: passes); cof_person 163 and 107 (each
+    // passes on its own), but 163 - 107 = 56 against 144 - 92 = 52 gives U00004's +4: cof_person's year is held with
+    // the distribution's (144 and 92). Rollout (+5 from each PCN, 200) is released.
+    const second = await releaseFour(store, '2025-09-05T06:00:00.000Z', first.published, [
+      [35, 45, 55, 65],
+      [10, 12, 14, 20],
+      [25, 27, 29, 26],
+    ]);
+    expect(second.englandAt('cof_person', YEAR)).toMatchObject({ outcome_cohort: 144, episodes_6_to_12_contacts: 92 });
+    expect(second.englandAt('rollout', YEAR)).toMatchObject({ referrals: 200, people_referred: 200 });
+    expect([...second.revisions.heldPeriods()]).toEqual([]);
+    expect([...second.revisions.heldPeriodsIn('cof_person')].sort()).toEqual(PERIODS);
+    expect([...second.revisions.heldPeriodsIn('contacts_distribution')].sort()).toEqual(PERIODS);
+  });
+});
