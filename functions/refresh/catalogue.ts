@@ -337,6 +337,18 @@ const COF_PERSON_COUNTS = [
 ];
 
 /** equity's counts (each audited over its dimensions: DisclosureRules.partitions). */
+/** workforce's staff figures, from the snapshots alone (documentOnly; each a year's mean of its months: monthMeans). */
+const STAFF_COLUMNS = [
+  'splw_headcount',
+  'splw_fte',
+  'splw_accredited',
+  'pcns_with_link_worker',
+  'hwbc_headcount',
+  'hwbc_fte',
+  'cc_headcount',
+  'cc_fte',
+];
+
 const EQUITY_COUNTS = [
   'people_referred',
   'engagement_cohort',
@@ -906,16 +918,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // coordinators, nor anything that adds up with them (people referred is rollout's, so it is not listed). A month
     // made up by few PCNs in these (1 + 1 + 1 trained), or a revision of them held, holds workforce's month and year
     // only, not rollout's referrals (revisions.ts, periodsMadeByFew; review 9).
-    documentOnly: [
-      'splw_headcount',
-      'splw_fte',
-      'splw_accredited',
-      'pcns_with_link_worker',
-      'hwbc_headcount',
-      'hwbc_fte',
-      'cc_headcount',
-      'cc_fte',
-    ],
+    documentOnly: STAFF_COLUMNS,
     // England's caseload over the PCNs covered: a PCN row with people referred (not NULL: onboarded) sent a snapshot in
     // the year and has referral data. Their people (caseload_people) are never published: with England's people referred
     // they are the exact total of the PCNs left out, checked against those PCNs' rollout rows (shared-counts.ts).
@@ -956,17 +959,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // A year's staffing is the mean of its months of snapshots (sql/metrics/workforce.sql), England's over England's.
     monthMeans: {
       months: 'months',
-      columns: [
-        'splw_headcount',
-        'splw_fte',
-        'splw_accredited',
-        'pcns_with_link_worker',
-        'hwbc_headcount',
-        'hwbc_fte',
-        'cc_headcount',
-        'cc_fte',
-        'caseload_fte',
-      ],
+      columns: [...STAFF_COLUMNS, 'caseload_fte'],
     },
     derive: (r) => ({
       // England's FTEs are published to 2 decimals, so that the order rows are added in cannot show (1.5999999999999999);

@@ -74,6 +74,22 @@ async function twoReleases(
   await refreshAndRead(dataDir, new Date('2025-11-15T06:00:00Z'), r2);
 }
 
+/** twoReleases in a temporary folder of its own, made before the describe's tests: their documents by name. */
+function releasedTwice(
+  name: string,
+  eventMonths: (pcn: string) => readonly string[],
+  staff: (pcn: string) => readonly [number, number],
+  october: readonly string[],
+  octoberStaff: Readonly<Record<string, readonly [number, number]>>,
+) {
+  const dir = tempDir(name);
+  const r1 = new Map<string, MetricDocument>();
+  const r2 = new Map<string, MetricDocument>();
+  beforeAll(() => twoReleases(dir.path, eventMonths, staff, october, octoberStaff, r1, r2), 600_000);
+  afterAll(() => dir.remove());
+  return { r1, r2 };
+}
+
 /*
  * Every PCN sends October: 10 people, its link workers up from 2.0 to 2.1 FTE (headcount 4, all trained).
  * - Release 1: England 2025/26 over 6 months: FTE 10 x 2 = 20 (covered: the same 20), people 10 x 60 = 600.
@@ -83,22 +99,14 @@ async function twoReleases(
  *   700 x 7 / 141 = 34.75 -> 35; October: FTE 21, rollout's people 100. Nothing held.
  */
 describe('a monthly release: every PCN sends October, FTE up 0.1 each (review 11, R11-2)', () => {
-  const dir = tempDir('covered-monthly');
-  const r1 = new Map<string, MetricDocument>();
-  const r2 = new Map<string, MetricDocument>();
-  beforeAll(async () => {
-    const october = Object.fromEntries(ALL.map((p) => [p, [4, 2.1] as const]));
-    await twoReleases(
-      dir.path,
-      () => M1,
-      () => [4, 2],
-      ALL,
-      october,
-      r1,
-      r2,
-    );
-  }, 600_000);
-  afterAll(() => dir.remove());
+  const october = Object.fromEntries(ALL.map((p) => [p, [4, 2.1] as const]));
+  const { r1, r2 } = releasedTwice(
+    'covered-monthly',
+    () => M1,
+    () => [4, 2],
+    ALL,
+    october,
+  );
 
   it('releases England’s year and October in workforce and rollout', () => {
     expect(englandOf(r1, 'workforce', '2025/26')).toMatchObject({ months: 6, splw_fte: 20, caseload_fte: 20 });
@@ -126,22 +134,14 @@ describe('a monthly release: every PCN sends October, FTE up 0.1 each (review 11
  *   35.51 -> 36; October FTE 18 (9 PCNs); rollout 700 and 100. Nothing held.
  */
 describe('FTE constant, one PCN sends no October snapshot (review 11, R11-2)', () => {
-  const dir = tempDir('covered-missing');
-  const r1 = new Map<string, MetricDocument>();
-  const r2 = new Map<string, MetricDocument>();
-  beforeAll(async () => {
-    const october = Object.fromEntries(ALL.filter((p) => p !== 'U00003').map((p) => [p, [4, 2] as const]));
-    await twoReleases(
-      dir.path,
-      () => M1,
-      () => [4, 2],
-      ALL,
-      october,
-      r1,
-      r2,
-    );
-  }, 600_000);
-  afterAll(() => dir.remove());
+  const october = Object.fromEntries(ALL.filter((p) => p !== 'U00003').map((p) => [p, [4, 2] as const]));
+  const { r2 } = releasedTwice(
+    'covered-missing',
+    () => M1,
+    () => [4, 2],
+    ALL,
+    october,
+  );
 
   it('releases England’s year and October in workforce and rollout', () => {
     expect(englandOf(r2, 'workforce', '2025/26')).toMatchObject({
@@ -176,25 +176,17 @@ describe('FTE constant, one PCN sends no October snapshot (review 11, R11-2)', (
  *   people (550) and October are released, and rollout holds nothing.
  */
 describe('the FTE outside the covered spans across two releases (review 11, R11-2 caution)', () => {
-  const dir = tempDir('covered-outside');
-  const r1 = new Map<string, MetricDocument>();
-  const r2 = new Map<string, MetricDocument>();
-  beforeAll(async () => {
-    const october: Record<string, readonly [number, number]> = {
-      ...Object.fromEntries(NORMAL.map((p) => [p, [4, 2.1] as const])),
-      U00001: [2, 0.63],
-    };
-    await twoReleases(
-      dir.path,
-      (p) => (STOPPED.includes(p) ? M1.slice(0, 2) : M1),
-      (p) => (STOPPED.includes(p) ? [2, 1] : [4, 2]),
-      NORMAL,
-      october,
-      r1,
-      r2,
-    );
-  }, 600_000);
-  afterAll(() => dir.remove());
+  const october: Record<string, readonly [number, number]> = {
+    ...Object.fromEntries(NORMAL.map((p) => [p, [4, 2.1] as const])),
+    U00001: [2, 0.63],
+  };
+  const { r1, r2 } = releasedTwice(
+    'covered-outside',
+    (p) => (STOPPED.includes(p) ? M1.slice(0, 2) : M1),
+    (p) => (STOPPED.includes(p) ? [2, 1] : [4, 2]),
+    NORMAL,
+    october,
+  );
 
   it('holds the covered figures alone, and releases the rest', () => {
     expect(englandOf(r1, 'workforce', '2025/26')).toMatchObject({

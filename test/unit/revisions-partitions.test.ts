@@ -23,8 +23,8 @@ const YEAR = '2025/26';
 /** The year and its months, as a held year holds them. */
 const PERIODS = [...monthsOfFinancialYear(YEAR), YEAR].sort();
 
-/** England's row (the sum of the PCNs') and each PCN's row of the year, from each PCN's figures. */
-function rowsOf(pcns: readonly Row[], keys: Row = {}): Row[] {
+/** England's row (the sum of the PCNs') and each PCN's row of the year, from each PCN's figures (PCNs `codes`). */
+function rowsOf(pcns: readonly Row[], keys: Row = {}, codes: readonly string[] = PCNS): Row[] {
   const england: Row = { level: 'national', code: 'ENG', period_type: 'fy', period: YEAR, ...keys };
   for (const pcn of pcns)
     for (const [column, value] of Object.entries(pcn))
@@ -35,23 +35,29 @@ function rowsOf(pcns: readonly Row[], keys: Row = {}): Row[] {
       ...pcn,
       ...keys,
       level: 'pcn',
-      code: PCNS[i] as string,
+      code: codes[i] as string,
       period_type: 'fy',
       period: YEAR,
     })),
   ];
 }
-const rollout = (referrals: readonly number[]) =>
-  rowsOf(referrals.map((n) => ({ referrals: n, people_referred: n, declines: 0, declined_after_referral: 0 })));
-/** The distribution: per PCN, its episodes with 1 contact and with 2. */
-const contacts = (one: readonly number[], two: readonly number[]) => [
+const rollout = (referrals: readonly number[], codes = PCNS) =>
+  rowsOf(
+    referrals.map((n) => ({ referrals: n, people_referred: n, declines: 0, declined_after_referral: 0 })),
+    {},
+    codes,
+  );
+/** The distribution: per PCN, its episodes in two bins (1 and 2 contacts unless given). */
+const contacts = (one: readonly number[], two: readonly number[], bins = [1, 2], codes = PCNS) => [
   ...rowsOf(
     one.map((n) => ({ episodes: n })),
-    { contacts: 1 },
+    { contacts: bins[0] as number },
+    codes,
   ),
   ...rowsOf(
     two.map((n) => ({ episodes: n })),
-    { contacts: 2 },
+    { contacts: bins[1] as number },
+    codes,
   ),
 ];
 
@@ -114,21 +120,9 @@ describe("a part of a partition held by its own change holds its document's peri
 describe('a held bin holds its period where a sum of some bins is published (review 12, R12-1)', () => {
   const COF_PERSON = CATALOGUE.find((d) => d.name === 'cof_person') as (typeof CATALOGUE)[number];
   const FOUR = ['U00001', 'U00002', 'U00003', 'U00004'];
-  /** Rows of four PCNs: England the sum, as rowsOf above. */
-  const rowsOfFour = (pcns: readonly Row[], keys: Row = {}): Row[] => {
-    const england: Row = { level: 'national', code: 'ENG', period_type: 'fy', period: YEAR, ...keys };
-    for (const pcn of pcns)
-      for (const [column, value] of Object.entries(pcn))
-        england[column] = ((england[column] as number | undefined) ?? 0) + (value as number);
-    const code = (i: number) => FOUR[i] as string;
-    return [
-      england,
-      ...pcns.map((pcn, i) => ({ ...pcn, ...keys, level: 'pcn', code: code(i), period_type: 'fy', period: YEAR })),
-    ];
-  };
   /** cof_person's counts of each PCN: its outcome cohort is every bin, its episodes with 6 to 12 contacts bin 8. */
   const cofPerson = (none: readonly number[], eight: readonly number[]) =>
-    rowsOfFour(
+    rowsOf(
       none.map((n, i) => {
         const row: Row = Object.fromEntries(COF_PERSON.rules.counts.map((c) => [c, 0]));
         const e = eight[i] as number;
@@ -140,19 +134,9 @@ describe('a held bin holds its period where a sum of some bins is published (rev
           episodes_6_to_12_contacts: e,
         };
       }),
+      {},
+      FOUR,
     );
-  const distribution = (none: readonly number[], eight: readonly number[]) => [
-    ...rowsOfFour(
-      none.map((n) => ({ episodes: n })),
-      { contacts: 0 },
-    ),
-    ...rowsOfFour(
-      eight.map((n) => ({ episodes: n })),
-      { contacts: 8 },
-    ),
-  ];
-  const referrals = (n: readonly number[]) =>
-    rowsOfFour(n.map((x) => ({ referrals: x, people_referred: x, declines: 0, declined_after_referral: 0 })));
   const releaseFour = (
     store: MemoryObjectStore,
     at: string,
@@ -160,9 +144,9 @@ describe('a held bin holds its period where a sum of some bins is published (rev
     [people, none, eight]: readonly (readonly number[])[],
   ) =>
     releaseDocuments(FOUR, store, at, previous, [
-      [ROLLOUT, referrals(people as number[])],
+      [ROLLOUT, rollout(people as number[], FOUR)],
       [COF_PERSON, cofPerson(none as number[], eight as number[])],
-      [CONTACTS, distribution(none as number[], eight as number[])],
+      [CONTACTS, contacts(none as number[], eight as number[], [0, 8], FOUR)],
     ]);
 
   it("bin 0 changed by one PCN holds cof_person's year (its cohort less bins 6 to 12 would be that PCN's change)", async () => {
