@@ -445,20 +445,15 @@ export function periodsMadeByFew(
 }
 
 /**
- * Whether a row's England figures are parts of a partition (DisclosureRules.partitions: equity's groups of a dimension,
- * the contacts distribution's bins), whose change held by its own rule holds its period in its document alone (red-team
- * review 11, R11-6). Every figure of such a row is a part of a family whose whole (rollout's people referred,
- * cof_person's cohort) another document publishes, or describes that part's people; no other document publishes a
- * part, or adds one up with anything but its siblings. With every part of the document's period held at its
- * published values, a released total less the held parts gives the total's change, which that document publishes
- * anyway, and nothing of any one part. Held in every document (review 3, H1), one small group's or bin's change
- * froze England's headline every month: a rare group or a bin of few episodes changes by few PCNs in most months.
+ * The partition a row's England figures are parts of (DisclosureRules.partitions: equity's groups of a dimension, the
+ * contacts distribution's bins), if any: a part's change held by its own rule holds its period in its document (and
+ * in those publishing a sum of some parts, `heldWith`), not in every one (red-team review 11, R11-6). Every figure of
+ * such a row is a part of a family whose whole (rollout's people referred, cof_person's cohort) another document
+ * publishes, or describes that part's people. With every part of the period held at its published values, a released
+ * whole less the held parts gives the whole's change, which its document publishes anyway, and nothing of any one
+ * part. Held in every document (review 3, H1), one small group's or bin's change froze England's headline every
+ * month: a rare group or a bin of few episodes changes by few PCNs in most months.
  */
-export function isPartPartition(definition: MetricDefinition, cell: Pick<RowCells, 'england'>): boolean {
-  return partitionOf(definition, cell) !== undefined;
-}
-
-/** The partition a row's England figures are parts of (DisclosureRules.partitions), if any. */
 function partitionOf(definition: MetricDefinition, cell: Pick<RowCells, 'england'>): Partition | undefined {
   const row = cell.england;
   if (row === null) return undefined;
@@ -467,7 +462,7 @@ function partitionOf(definition: MetricDefinition, cell: Pick<RowCells, 'england
 
 /**
  * Where a unit held by its own change holds its period: in its document alone where the unit is the document's own
- * (`documentOnly` columns); where its row is a part of a partition (isPartPartition), in its document and in those
+ * (`documentOnly` columns); where its row is a part of a partition (partitionOf), in its document and in those
  * publishing a sum of some of its parts (`heldWith`: cof_person's episodes with 6 to 12 contacts, bins of the contacts
  * distribution; red-team review 12, R12-1: released there beside its outcome cohort, the held bins' change outside 6
  * to 12 was one PCN's); else in every document.

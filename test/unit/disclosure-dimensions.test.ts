@@ -29,6 +29,12 @@ const row = (dimension: string, group: string, people_referred: number | '*'): R
   group,
   people_referred,
 });
+/** Rows of one area (`level`, `code`): a group's people referred. */
+const at = (level: string, code: string) => (dimension: string, group: string, people_referred: number | '*') => ({
+  ...row(dimension, group, people_referred),
+  level,
+  code,
+});
 const BANDS = ['0-17', '18-24', '25-34', '35-44', '45-54', '55-64', '65-74'];
 /** The reviewer's U00001: female `*` alone; seven age bands `*`. */
 const PINNED = [row('sex', 'female', '*'), ...BANDS.map((band) => row('age_band', band, '*'))];
@@ -111,11 +117,6 @@ describe('the audit: groups within dimensions add up to one total', () => {
 describe('the publisher protects groups within dimensions', () => {
   it('suppresses until no reader pins the total, and withholds nothing', () => {
     // U1: 7 women, one in each of 7 age bands; U2: 1 woman and 8 men, 8 aged 0-17 and 1 aged 75-84. England: both.
-    const at = (level: string, code: string) => (dimension: string, group: string, people_referred: number) => ({
-      ...row(dimension, group, people_referred),
-      level,
-      code,
-    });
     const eng = at('national', 'ENG');
     const u1 = at('pcn', 'U1');
     const u2 = at('pcn', 'U2');
@@ -205,11 +206,6 @@ describe('the publisher protects groups within dimensions', () => {
     // U1 may have people aged 18-24); deciles 1 to 7 `*` (at least 7). Age caps nothing (7 + 18-24's unseen part), so
     // the total is 7 or more and nothing is pinned: no row added, nothing suppressed. (Without England's 18-24 row
     // age caps the total at 7: each decile 1, and decile 8, shown in U2's rows and England's, is added to U1 as `*`.)
-    const at = (level: string, code: string) => (dimension: string, group: string, people_referred: number | '*') => ({
-      ...row(dimension, group, people_referred),
-      level,
-      code,
-    });
     const eng = at('national', 'ENG');
     const u1 = at('pcn', 'U1');
     const u2 = at('pcn', 'U2');
