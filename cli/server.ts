@@ -34,7 +34,12 @@ export interface ServeOptions {
   /** Largest upload accepted, bytes. @default DEFAULT_LIMITS.maxBytes */
   readonly maxUploadBytes?: number;
   readonly log?: (line: string) => void;
-  /** Refuse data requests without a valid token. @default true unless bound to loopback */
+  /**
+   * Refuse data requests without a valid token. @default true unless the server is reachable from this machine only:
+   * bound to loopback AND answering to no other Host name (no allowedHosts, no publicUrl). A server on loopback behind
+   * a reverse proxy sees every request come from 127.0.0.1, so loopback alone says nothing about who is asking
+   * (review 13, R13-2).
+   */
   readonly requireToken?: boolean;
   /**
    * Further Host header values the server answers to (name or name:port), e.g. a reverse proxy's public name.
@@ -50,6 +55,8 @@ export interface ServeOptions {
    * connections under load, measured with autocannon: 71 timeouts in 10 s, none at 60 s)
    */
   readonly headersTimeoutMs?: number;
+  /** Time an upload's body may send nothing before it is cut and its connection closed. @default 30000 */
+  readonly uploadIdleMs?: number;
   /** Time allowed to receive a whole request, body included. @default 300000 */
   readonly requestTimeoutMs?: number;
 }
@@ -167,9 +174,12 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     log,
   });
   const verifyUserToken = userTokenVerifier(await signingSecret(store));
-  const requireToken = options.requireToken ?? !isLoopback(options.host);
+  const requireToken =
+    options.requireToken ??
+    (!isLoopback(options.host) || (options.allowedHosts ?? []).length > 0 || options.publicUrl !== undefined);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxConcurrentUploads = options.maxConcurrentUploads ?? 16;
+  const uploadIdleMs = options.uploadIdleMs ?? 30_000;
   const staticRoot = resolve(options.staticDir ?? 'dist/dashboard');
   const presigner = new LocalPresigner();
   const tokens = new PcnTokenRegistry(store);
@@ -184,7 +194,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     if (header === undefined) {
       if (!requireToken) return NATIONAL_LOCAL_USER;
       throw new UnauthenticatedError(
-        'sign in: this server is reachable beyond this machine, so every request needs a token',
+        'sign in: this server is reachable beyond this machine (or through a proxy), so every request needs a token',
       );
     }
     const token = /^Bearer (\S+)$/.exec(header)?.[1];
@@ -201,16 +211,22 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     const limit = maxUploadBytes + 64 * 1024;
     if (declared > limit) throw new HttpError(413, `the request is larger than ${limit} bytes`);
-    if (uploadsInFlight >= maxConcurrentUploads)
-      throw new HttpError(503, 'too many uploads at once: try again shortly', { 'retry-after': '1' });
-    uploadsInFlight++;
+    // A slot is taken only once the form's signed policy has been checked (review 13, R13-1: forms that never showed
+    // a signature held every slot for the request timeout, and PCNs' uploads were answered 503).
+    let slotTaken = false;
+    const takeSlot = () => {
+      if (uploadsInFlight >= maxConcurrentUploads) return false;
+      uploadsInFlight++;
+      slotTaken = true;
+      return true;
+    };
     let done = () => {};
     const finished = new Promise<void>((resolveDone) => {
       done = resolveDone;
     });
     receiving.add(finished);
     try {
-      const { grant, temp } = await receiveForm(req);
+      const { grant, temp } = await receiveForm(req, takeSlot);
       try {
         assertSafeKey(grant.key);
         const target = join(store.root, ...grant.key.split('/'));
@@ -222,13 +238,13 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       }
       pipeline.landed(grant.key, new Date());
     } finally {
-      uploadsInFlight--;
+      if (slotTaken) uploadsInFlight--;
       receiving.delete(finished);
       done();
     }
   }
 
-  function receiveForm(req: IncomingMessage): Promise<{ grant: LocalGrant; temp: string }> {
+  function receiveForm(req: IncomingMessage, takeSlot: () => boolean): Promise<{ grant: LocalGrant; temp: string }> {
     return new Promise((resolvePromise, reject) => {
       let parser: busboy.Busboy;
       try {
@@ -254,6 +270,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       const fail = (error: HttpError) => {
         if (settled) return;
         settled = true;
+        req.setTimeout(0);
         // The rest of the body is read and dropped (never kept), so the client gets the answer.
         req.unpipe(parser);
         req.resume();
@@ -275,6 +292,10 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         if ('refusal' in checked) {
           file.resume();
           return fail(new HttpError(403, checked.refusal));
+        }
+        if (!takeSlot()) {
+          file.resume();
+          return fail(new HttpError(503, 'too many uploads at once: try again shortly', { 'retry-after': '1' }));
         }
         const { grant } = checked;
         temp = join(store.root, '.tmp', `upload-${randomUUID()}`);
@@ -305,6 +326,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
           if (sha256.digest('base64') !== grant.sha256Base64)
             return fail(new HttpError(400, 'BadDigest: the file does not match its x-amz-checksum-sha256'));
           settled = true;
+          req.setTimeout(0);
           resolvePromise({ grant, temp: temp as string });
         });
       });
@@ -313,6 +335,12 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       parser.on('fieldsLimit', () => fail(new HttpError(400, 'the form has too many fields')));
       parser.on('close', () => {
         if (!sawFile) fail(new HttpError(400, 'the form has no file field'));
+      });
+      // A body that stops arriving is cut after uploadIdleMs without a byte (R13-1), not at the request timeout: the
+      // socket is closed, since a client that sends nothing is not reading an answer either.
+      req.setTimeout(uploadIdleMs, () => {
+        fail(new HttpError(408, `the upload sent nothing for ${uploadIdleMs / 1000} s`));
+        req.socket.destroy();
       });
       req.on('error', () => fail(new HttpError(400, 'the upload was cut short')));
       req.on('close', () => {
@@ -444,7 +472,9 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         if (res.headersSent) return void res.destroy();
         const { status, headers, body } = refusal ?? jsonResponse(500, { error: INTERNAL_ERROR });
         const close = req.complete ? {} : { connection: 'close' };
-        res.writeHead(status, { ...SECURITY_HEADERS, ...close, ...headers });
+        // With its length, as every other answer (an error's was sent chunked).
+        const length = { 'content-length': String(Buffer.byteLength(body)) };
+        res.writeHead(status, { ...SECURITY_HEADERS, ...close, ...headers, ...length });
         res.end(req.method === 'HEAD' ? undefined : body);
       });
     },

@@ -10,6 +10,8 @@ import { runPcnTokenCreate } from '../../cli/commands/tokens.ts';
 import { type LocalStack, startServer } from '../../cli/server.ts';
 import { extractFromUploadFile } from '../../cli/synthetic/extract.ts';
 import { type FileEntry, generateNationalDemo } from '../../cli/synthetic/generate.ts';
+import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
+import { identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
@@ -35,21 +37,25 @@ let extract: { extract: string; nhsNumbers: string[] };
 let referralsInFile: number;
 let rowsInFile: number;
 
+/** The national team's reads: behind the proxy every data request needs a token (R13-2). */
+let national: { authorization: string };
+const read = (path: string) => fetch(`${stack.url}${path}`, { headers: national });
+
 const nationalReferrals = async (month: string) => {
-  const response = await fetch(`${stack.url}/api/metrics/rollout?level=national&period=${month}`);
+  const response = await read(`/api/metrics/rollout?level=national&period=${month}`);
   const { rows } = (await response.json()) as { rows: { referrals: number }[] };
   return rows[0]?.referrals ?? 0;
 };
 
 /** The chosen PCN's files received, as data_quality publishes them (the national team reads every PCN's). */
 const uploadsOfChosen = async () => {
-  const response = await fetch(`${stack.url}/api/metrics/data_quality?level=pcn`);
+  const response = await read('/api/metrics/data_quality?level=pcn');
   const { rows } = (await response.json()) as { rows: { code: string; uploads: number }[] };
   return rows.find((r) => r.code === chosen.pcn)?.uploads ?? 0;
 };
 
 const meta = async () =>
-  (await (await fetch(`${stack.url}/api/meta`)).json()) as {
+  (await (await read('/api/meta')).json()) as {
     generated_at: string;
     revisions_held?: { periods: string[]; documents: Record<string, { periods: string[] }> };
   };
@@ -112,6 +118,10 @@ beforeAll(async () => {
     log: () => {},
     publicUrl: proxy.url,
   });
+  const nationalToken = await issueUserToken(await signingSecret(store), identityOf('national', 'ENG', 'tester'), {
+    expiresInSeconds: 3600,
+  });
+  national = { authorization: `Bearer ${nationalToken}` };
   const token = await runPcnTokenCreate(store, chosen.pcn, { expiresInDays: 30, rotate: false }, () => {});
   writeFileSync(join(dir.path, 'pcn.token'), token, { mode: 0o600 });
   runKeygen(chosen.pcn, join(dir.path, 'pcn.key'), () => {});

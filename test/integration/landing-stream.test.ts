@@ -36,10 +36,10 @@ afterAll(async () => {
 const digest = (algorithm: string, body: string | Buffer, encoding: 'hex' | 'base64') =>
   createHash(algorithm).update(body).digest(encoding);
 
-async function grantFor(body: string | Buffer, withMd5 = true): Promise<UploadGrant> {
-  const response = await fetch(`${stack.url}/api/uploads`, {
+async function grantFor(body: string | Buffer, withMd5 = true, server = { stack, token }): Promise<UploadGrant> {
+  const response = await fetch(`${server.stack.url}/api/uploads`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       pcn_code: 'U00001',
       kind: 'events',
@@ -56,7 +56,7 @@ async function grantFor(body: string | Buffer, withMd5 = true): Promise<UploadGr
 
 const BOUNDARY = 'sp-outcomes-test-boundary';
 /** A multipart POST as S3 reads it: fields, then the file; returned as head (with the file part's header) and tail. */
-function form(fields: Readonly<Record<string, string>>, fileBytes: number) {
+function form(fields: Readonly<Record<string, string>>, fileBytes: number, to = port) {
   let parts = '';
   for (const [name, value] of Object.entries(fields))
     parts += `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
@@ -64,7 +64,7 @@ function form(fields: Readonly<Record<string, string>>, fileBytes: number) {
   const tail = `\r\n--${BOUNDARY}--\r\n`;
   const length = Buffer.byteLength(parts) + fileBytes + tail.length;
   const head =
-    `POST ${LOCAL_POST_PATH} HTTP/1.1\r\nhost: localhost:${port}\r\n` +
+    `POST ${LOCAL_POST_PATH} HTTP/1.1\r\nhost: localhost:${to}\r\n` +
     `content-type: multipart/form-data; boundary=${BOUNDARY}\r\ncontent-length: ${length}\r\nconnection: close\r\n\r\n${parts}`;
   return { head, tail };
 }
@@ -153,6 +153,71 @@ describe('the form is checked before its file is read, and the file streams to d
     socket.destroy();
     expect(status).toBe(408);
     expect(performance.now() - started).toBeLessThan(3000);
+  });
+});
+
+// Review 13, R13-1: forms that never showed a signature held every slot for the request timeout (300 s), so a PCN's
+// upload was answered 503 until they went away; a signed upload that stopped sending held its slot as long.
+describe('a slot is held only by a signed upload that keeps sending', () => {
+  const idleDir = tempDir('landing-idle');
+  let idle: { stack: LocalStack; token: string };
+  let idlePort: number;
+  beforeAll(async () => {
+    const idleStack = await startTestServer(join(idleDir.path, 'data'), {
+      maxConcurrentUploads: 2,
+      uploadIdleMs: 1000,
+    });
+    idlePort = Number(new URL(idleStack.url).port);
+    const registry = new PcnTokenRegistry(new FsObjectStore(join(idleDir.path, 'data')));
+    idle = { stack: idleStack, token: (await registry.create('U00001', { expiresInDays: 1 })).token };
+  });
+  afterAll(async () => {
+    await idle.stack.close();
+    idleDir.remove();
+  });
+  const unsigned = (port: number) =>
+    `POST ${LOCAL_POST_PATH} HTTP/1.1\r\nhost: localhost:${port}\r\ncontent-type: multipart/form-data; boundary=XX\r\n`;
+
+  it('forms without a signed policy take no slot: with two stalled, the next form is checked (400), not refused 503', async () => {
+    const stalled = await Promise.all([1, 2].map(() => openSocket(idlePort)));
+    for (const { socket } of stalled)
+      socket.write(
+        `${unsigned(idlePort)}content-length: 100000\r\n\r\n--XX\r\ncontent-disposition: form-data; name="key"\r\n\r\nab`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const answer = await rawRequest(
+      idlePort,
+      `${unsigned(idlePort)}content-length: 8\r\nconnection: close\r\n\r\n--XX--\r\n`,
+    );
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([400, { error: 'the form has no file field' }]);
+    for (const { socket } of stalled) socket.destroy();
+  });
+
+  it('a signed upload that sends nothing for the idle time is cut, its connection closed and its slot freed', async () => {
+    const stalled = [];
+    for (const fill of ['a', 'b']) {
+      const file = fill.repeat(2 * MB);
+      const grant = await grantFor(file, true, idle);
+      const { head } = form(grant.post.fields, file.length, idlePort);
+      const open = await openSocket(idlePort);
+      open.socket.write(head);
+      open.socket.write(file.slice(0, MB));
+      stalled.push(open);
+    }
+    const small = csvText(CONTACT_COLUMNS, [contactRow()]);
+    const grant = await grantFor(small, true, idle);
+    const { head, tail } = form(grant.post.fields, small.length, idlePort);
+    const whole = Buffer.concat([Buffer.from(head), Buffer.from(small), Buffer.from(tail)]);
+    // Both slots are taken by the stalled uploads; about a second after their last byte both are cut.
+    expect((await rawRequest(idlePort, whole)).status).toBe(503);
+    const started = performance.now();
+    await Promise.all(stalled.map(({ answer }) => answer));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(stalled.map(({ socket }) => socket.destroyed || socket.readableEnded)).toEqual([true, true]);
+    expect((await rawRequest(idlePort, whole)).status).toBe(204);
+    const temp = readdirSync(join(idleDir.path, 'data', '.tmp')).filter((name) => name.startsWith('upload-'));
+    expect(temp).toEqual([]);
+    await idle.stack.pipeline.idle();
   });
 });
 

@@ -57,8 +57,35 @@ describe('the local server signs users in with its own tokens', () => {
       expect(await get(guarded, path)).toEqual({
         status: 401,
         codes: undefined,
-        error: 'sign in: this server is reachable beyond this machine, so every request needs a token',
+        error:
+          'sign in: this server is reachable beyond this machine (or through a proxy), so every request needs a token',
       });
+  });
+
+  // R13-2: behind a reverse proxy every request comes from 127.0.0.1, so loopback says nothing about who is asking.
+  // Before, a server on loopback answering to a proxy's name (or with its public URL) served PCN rows to anyone.
+  it('on loopback but answering to another name (a proxy’s) or with a public URL, every data request needs a token', async () => {
+    const pcn = await token('pcn', 'U00002');
+    for (const options of [
+      { allowedHosts: ['outcomes.example.nhs.uk'] },
+      { publicUrl: 'https://outcomes.example.nhs.uk' },
+    ]) {
+      const proxied = await startTestServer(join(dir.path, 'data'), options);
+      try {
+        expect(await get(proxied, '/api/metrics/rollout?level=pcn')).toEqual({
+          status: 401,
+          codes: undefined,
+          error:
+            'sign in: this server is reachable beyond this machine (or through a proxy), so every request needs a token',
+        });
+        expect(await get(proxied, '/api/metrics/rollout', pcn)).toMatchObject({
+          status: 200,
+          codes: ['ENG', 'U00002'],
+        });
+      } finally {
+        await proxied.close();
+      }
+    }
   });
 
   it('scopes rows by the token’s role, on both servers', async () => {
