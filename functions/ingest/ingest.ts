@@ -21,9 +21,15 @@ import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from 
 import type { ObjectStore } from '../lib/object-store.ts';
 import { PartitionedColumns } from '../lib/parquet.ts';
 import type { FieldsFastPath, FieldValues } from './fast-path.ts';
-import { type FileError, FileRejection, reject } from './file-rejection.ts';
+import { type FileError, type FileErrorCode, FileRejection, reject } from './file-rejection.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
-import { type ByteStats, findIdentifierInRaw, type RawRecord, readRecords } from './read-upload.ts';
+import {
+  type ByteStats,
+  findIdentifierInRaw,
+  findIdentifierInText,
+  type RawRecord,
+  readRecords,
+} from './read-upload.ts';
 import { SeenKeys } from './seen-keys.ts';
 import {
   fieldNamesOf,
@@ -192,8 +198,21 @@ async function commitReceipt(store: ObjectStore, landing: LandingKey, receipt: R
     ? transferRecordKey(landing.uploadId, outcome.sha256)
     : receiptKey(landing.uploadId);
   await store.put(key, `${JSON.stringify(receipt, null, 2)}\n`, { contentType: 'application/json' });
-  if (receipt.file_error?.code === 'identifiable_data' || outcome.transferFailed) await store.delete(landing.key);
+  if (notKept(receipt) || outcome.transferFailed) await store.delete(landing.key);
 }
+
+/**
+ * Refusals of a file the guard could not read to its end (review 13, R13-3): a zip or spreadsheet sent as CSV, bytes
+ * after a gzip stream or a corrupt one, a file that expands past the limits. What is in them is unknown, so they are
+ * not kept either: nothing can be corrected from the copy, and the PCN has its file.
+ */
+const UNREADABLE: ReadonlySet<string> = new Set<FileErrorCode>(['binary', 'corrupt_gzip', 'gzip_bomb', 'too_large']);
+
+/** A refused file that must not stay in landing/: personal data found, or content the guard could not read. */
+const notKept = (receipt: Receipt) => {
+  const code = receipt.file_error?.code;
+  return code === 'identifiable_data' || (code !== undefined && UNREADABLE.has(code));
+};
 
 const TRANSFER_FAILED: FileError = {
   code: 'checksum_mismatch',
@@ -221,7 +240,10 @@ async function readUpload(
   };
   try {
     await readRecords(body, readOptions, stats, (record) => state.take(record));
-    return { stats, fileError: null };
+    const inHeader = (stats.gzipTexts ?? []).map((text) => findIdentifierInText(text, findIdentifier)).find(Boolean);
+    if (inHeader === undefined) return { stats, fileError: null };
+    const message = `the gzip header (the file name gzip keeps) holds what looks like ${IDENTIFIER_LABELS[inHeader as IdentifierKind]}; the file has been deleted, compress it again from a file without it in its name, or with gzip -n`;
+    return { stats, fileError: { code: 'identifiable_data', message } };
   } catch (error) {
     if (!(error instanceof FileRejection)) throw error;
     body.destroy();
@@ -235,6 +257,10 @@ async function readUpload(
     if (!contentMatchesId(landing.uploadId, stats.sha256)) return { stats, fileError: error.detail };
     const raw = await store.getStream(landing.key);
     const found = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
+    if (found === undefined && UNREADABLE.has(error.detail.code)) {
+      const message = `${error.detail.message}; it could not be read through for personal data, so it has not been kept: send it again as CSV`;
+      return { stats, fileError: { ...error.detail, message } };
+    }
     if (found === undefined) return { stats, fileError: error.detail };
     const message = `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`;
     return { stats, fileError: { code: 'identifiable_data', row: found.line, message } };
@@ -312,7 +338,7 @@ function rejectedReceipt(common: ReceiptCommon, state: UploadState, fileError: F
 async function settleLandedAgain(store: ObjectStore, key: string, receipt: Receipt): Promise<void> {
   if (!(await store.list(key)).includes(key)) return;
   const { sha256 } = await measureRaw(store, key);
-  if (sha256 !== receipt.source.sha256 || receipt.file_error?.code === 'identifiable_data') await store.delete(key);
+  if (sha256 !== receipt.source.sha256 || notKept(receipt)) await store.delete(key);
 }
 
 async function measureRaw(store: ObjectStore, key: string): Promise<{ rawBytes: number; sha256: string }> {

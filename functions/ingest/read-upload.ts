@@ -33,6 +33,8 @@ export interface ByteStats {
   sha256: string;
   /** Compressed bytes the inflater has consumed so far (not just read ahead): the base of the bomb ratio. */
   inflatedFrom?: number;
+  /** A gzip file's header texts (FNAME, FCOMMENT): `gzip` writes the original file's name there (review 13, R13-3). */
+  gzipTexts?: readonly string[];
 }
 
 export interface ReadOptions {
@@ -97,6 +99,7 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): As
     stats.sha256 = hash.digest('hex');
   }
   stats.compressed = startsWith(head, GZIP_MAGIC);
+  if (stats.compressed) stats.gzipTexts = gzipHeaderTexts(head);
   if (!stats.compressed) {
     yield* raw();
     return;
@@ -123,6 +126,30 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): As
   }
   await done;
   if (failure !== undefined) throw asRejection(failure);
+}
+
+const FEXTRA = 4;
+const FNAME = 8;
+const FCOMMENT = 16;
+
+/**
+ * The texts a gzip member's header may carry: the original file name (FNAME, written by `gzip FILE` by default) and a
+ * comment (FCOMMENT), each ended by a zero byte, ISO 8859-1 (RFC 1952, 2.3.1). Read from the file's first chunk: a
+ * header longer than that is cut where the chunk ends, and what is there is still looked at.
+ */
+export function gzipHeaderTexts(head: Uint8Array): string[] {
+  const flags = head[3] ?? 0;
+  let at = 10;
+  if (flags & FEXTRA) at += 2 + (head[10] ?? 0) + 256 * (head[11] ?? 0);
+  const texts: string[] = [];
+  for (const flag of [FNAME, FCOMMENT]) {
+    if (!(flags & flag) || at >= head.length) continue;
+    let end = head.indexOf(0, at);
+    if (end === -1) end = head.length;
+    texts.push(Buffer.from(head.buffer, head.byteOffset + at, end - at).toString('latin1'));
+    at = end + 1;
+  }
+  return texts;
 }
 
 /** Text of the file: limits enforced, binary and non-UTF-8 refused, byte order mark dropped. */
@@ -352,6 +379,15 @@ const PIECES = /[,\t;|{}[\]":]/;
  * before every row was read (a bad header, say), whose bytes would otherwise stay in landing/ unexamined.
  * Returns the first line holding one and the kind found, never the value.
  */
+/** The first identifier in a text that is not a CSV or JSON line (a gzip header's file name): each piece, then whole. */
+export function findIdentifierInText(text: string, find: (text: string) => string | undefined): string | undefined {
+  for (const piece of [...text.split(PIECES), text]) {
+    const kind = find(piece);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
 export async function findIdentifierInRaw(
   source: AsyncIterable<Uint8Array>,
   limits: UploadLimits,

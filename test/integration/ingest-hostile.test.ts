@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../../functions/contract/index.ts';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
@@ -294,11 +294,62 @@ describe('quarantine keeps only what passed the guard, and a bounded amount of i
     expect(bomb.length).toBeLessThan(4 * 1024 * 1024);
     // The ratio check fires while inflating (code gzip_bomb, not the size limit's code): speed lives in the
     // benchmarks, not in a timed assertion on a shared machine.
-    // Nothing is lost: the refused file stays in landing/ byte for byte, for the PCN's own correction.
-    // Compared by digest: a deep equal over 3.6 MB walks every byte as an object property and takes a minute.
-    const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-    expect(sha((await store.get(key)) ?? new Uint8Array())).toBe(sha(bomb));
+    // The guard could not read it to its end, so it is not kept (R13-3); its receipt records what it was.
+    expect(await store.get(key)).toBeUndefined();
+    expect(receipt.source.sha256).toBe(createHash('sha256').update(bomb).digest('hex'));
     console.log(`gzip bomb of ${bomb.length} bytes refused in ${Math.round(ms)} ms`);
+  });
+});
+
+// Review 13, R13-3: files the guard could not read through were kept whole in landing/ (an Excel export of the
+// un-pseudonymised extract sent as CSV, text after a gzip stream), and a gzip's header kept the original file name.
+describe('what the guard cannot read is not kept; a gzip header is read too', () => {
+  const row = `${CONTACT_COLUMNS.join(',')}\n${contactRow().join(',')}\n`;
+  /** A gzip member with FNAME set (flag 8), as `gzip FILE` writes it: the name ends with a zero byte (RFC 1952). */
+  const gzipNamed = (text: string, name: string) => {
+    const plain = gzipSync(text);
+    const header = Buffer.from(plain.subarray(0, 10));
+    header[3] = 8;
+    return Buffer.concat([header, Buffer.from(`${name}\0`, 'latin1'), plain.subarray(10)]);
+  };
+  // A zip archive's local file header signature, then a deflated CSV with an NHS number (as Excel and zip write it):
+  // the guard reads no zip. (A zip with the CSV stored uncompressed is found by the raw scan: identifiable_data.)
+  const zip = Buffer.concat([
+    Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+    Buffer.alloc(26),
+    deflateRawSync(`${row}9434765919\n`),
+  ]);
+
+  it.each([
+    ['a zip file sent as CSV', zip, 'upload.csv', 'binary'],
+    [
+      'text after a gzip stream',
+      Buffer.concat([gzipSync(row), Buffer.from('943 476 5919,SW1A 1AA\n')]),
+      'upload.csv.gz',
+      'corrupt_gzip',
+    ],
+  ])('%s: refused, its receipt kept, the file deleted from landing/', async (_, body, name, code) => {
+    const { receipt, store, key } = await ingest(body, name);
+    expect(receipt.file_error?.code).toBe(code);
+    expect(receipt.file_error?.message).toMatch(
+      /it could not be read through for personal data, so it has not been kept: send it again as CSV$/,
+    );
+    expect(await store.get(key)).toBeUndefined();
+    expect(await store.get(receiptKey(receipt.upload_id))).toBeDefined();
+  });
+
+  it('a gzip whose header names the file with an NHS number: refused as identifying and deleted; a PCN-coded name passes', async () => {
+    const refused = await ingest(gzipNamed(row, 'extract 943 476 5919.csv'), 'upload.csv.gz');
+    expect(refused.receipt.file_error).toMatchObject({
+      code: 'identifiable_data',
+      message:
+        'the gzip header (the file name gzip keeps) holds what looks like an NHS number; the file has been deleted, compress it again from a file without it in its name, or with gzip -n',
+    });
+    expect(await refused.store.get(refused.key)).toBeUndefined();
+    expect(JSON.stringify(await everything(refused.store))).not.toContain('5919');
+    const accepted = await ingest(gzipNamed(row, 'U00001-2026-09-contacts.csv'), 'upload.csv.gz');
+    expect(accepted.receipt.file_error).toBeNull();
+    expect(await accepted.store.get(accepted.key)).toBeDefined();
   });
 });
 

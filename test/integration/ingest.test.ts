@@ -85,8 +85,9 @@ async function expectRejectedWhole(
     outputs: { curated: [], quarantine: null },
   });
   // Nothing reaches curated/ or quarantine/; the receipt is written; the raw upload is kept as received, except a
-  // file holding personal data, which is deleted.
-  const kept = fileError?.code === 'identifiable_data' ? [] : [result.key];
+  // file holding personal data and one the guard could not read to its end (R13-3), which are deleted.
+  const deleted = ['identifiable_data', 'binary', 'corrupt_gzip', 'gzip_bomb', 'too_large'];
+  const kept = deleted.includes(fileError?.code ?? '') ? [] : [result.key];
   expect(await result.store.list('')).toEqual([...kept, `receipts/${uploadId}.json`]);
 }
 
@@ -119,7 +120,8 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
         row: 0,
         field: null,
         code: 'binary',
-        message: 'the file contains NUL bytes: it is binary, not CSV or JSON Lines',
+        message:
+          'the file contains NUL bytes: it is binary, not CSV or JSON Lines; it could not be read through for personal data, so it has not been kept: send it again as CSV',
       },
       undefined,
       null,
@@ -134,7 +136,8 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
         row: 0,
         field: null,
         code: 'binary',
-        message: 'the file is a zip or Excel workbook, not CSV or JSON Lines: export it as CSV',
+        message:
+          'the file is a zip or Excel workbook, not CSV or JSON Lines: export it as CSV; it could not be read through for personal data, so it has not been kept: send it again as CSV',
       },
       undefined,
       null,
@@ -233,7 +236,13 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
     const result = await ingest(csvText(HEADER, [contact('E1'), contact('E2')]), { limits: { maxBytes: 100 } });
     await expectRejectedWhole(
       result,
-      { row: 0, field: null, code: 'too_large', message: 'the file is larger than 100 bytes uncompressed' },
+      {
+        row: 0,
+        field: null,
+        code: 'too_large',
+        message:
+          'the file is larger than 100 bytes uncompressed; it could not be read through for personal data, so it has not been kept: send it again as CSV',
+      },
       undefined,
       null,
     );
@@ -294,7 +303,8 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
       row: 0,
       field: null,
       code: 'corrupt_gzip',
-      message: 'the gzip stream is truncated or corrupt',
+      message:
+        'the gzip stream is truncated or corrupt; it could not be read through for personal data, so it has not been kept: send it again as CSV',
     });
     expect(result.receipt.status).toBe('rejected');
     expect(await result.store.list('curated/')).toEqual([]);
@@ -307,7 +317,13 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
     const result = await ingest(bomb, { name: 'upload.csv.gz' });
     await expectRejectedWhole(
       result,
-      { row: 0, field: null, code: 'gzip_bomb', message: 'the file expands more than 200 times when decompressed' },
+      {
+        row: 0,
+        field: null,
+        code: 'gzip_bomb',
+        message:
+          'the file expands more than 200 times when decompressed; it could not be read through for personal data, so it has not been kept: send it again as CSV',
+      },
       undefined,
       'events',
     );
