@@ -68,6 +68,10 @@ export const REVISIONS_PREFIX = 'private/revisions/';
 export const REVISIONS_STATE_KEY = `${REVISIONS_PREFIX}england-release.json.gz`;
 export const META_KEY = `${METRICS_PREFIX}meta.json`;
 
+/** The refresh Lambda's own record of its runs (functions/refresh/handler.ts): when its last successful one started. */
+export const REFRESH_RUNS_PREFIX = 'private/refresh/';
+export const LAST_REFRESH_KEY = `${REFRESH_RUNS_PREFIX}last-success.json`;
+
 /**
  * Where an area's monthly PDF pack is stored: beside the metrics documents (the refresh writes metrics/, the API reads
  * it), one per area. Written by functions/reports/, served by functions/api/.

@@ -10,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { MetricDocument } from '../contract/index.ts';
 import { onFirstCall, optionalEnv, requireEnv } from '../lib/config.ts';
-import { metricKey } from '../lib/keys.ts';
+import { LAST_REFRESH_KEY, metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
@@ -48,6 +48,41 @@ const describeTrigger = (event: RefreshTrigger) => {
     run: event.Records[0]?.messageId ?? 'batch',
   };
 };
+
+/**
+ * How much older than the start of the last successful refresh every request of a batch must be for the batch to be
+ * skipped: an S3 event's time is given to the second, and S3's clock and the function's may differ a little.
+ */
+export const ALREADY_SERVED_MARGIN_MS = 60_000;
+
+/**
+ * Whether the last successful refresh has already read everything this batch asks about (review 13, R13-4): every
+ * message is a "receipt written" event older (by the margin) than that refresh's start, which listed every receipt
+ * then. A burst of uploads is many batches of 10 in the one FIFO group: without this each ran a whole national
+ * refresh after the first had covered them all. The schedule's request always runs (data as of, the calendar).
+ */
+export function alreadyServed(event: RefreshTrigger, lastStart: Date | undefined): boolean {
+  if (lastStart === undefined || !('Records' in event) || event.Records.length === 0) return false;
+  return event.Records.every((record) => {
+    let time: unknown;
+    let detailType: unknown;
+    try {
+      ({ time, 'detail-type': detailType } = JSON.parse(record.body) as Record<string, unknown>);
+    } catch {
+      return false;
+    }
+    if (detailType === 'Scheduled Event' || typeof time !== 'string') return false;
+    const at = Date.parse(time);
+    return Number.isFinite(at) && at + ALREADY_SERVED_MARGIN_MS <= lastStart.getTime();
+  });
+}
+
+async function lastSuccessfulStart(store: ObjectStore): Promise<Date | undefined> {
+  const bytes = await store.get(LAST_REFRESH_KEY);
+  if (bytes === undefined) return undefined;
+  const at = Date.parse((JSON.parse(new TextDecoder().decode(bytes)) as { started_at?: string }).started_at ?? '');
+  return Number.isFinite(at) ? new Date(at) : undefined;
+}
 
 /** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
@@ -139,6 +174,16 @@ export function createRefreshHandler(deps: {
     .use(parser({ schema: RefreshTrigger }))
     .handler(async (event: RefreshTrigger, context: Context) => {
       const { run, ...trigger } = describeTrigger(event);
+      // Taken before anything is read: a receipt written after this instant may not be in this refresh.
+      const startedAt = clock();
+      const lastStart = await lastSuccessfulStart(deps.store);
+      if (alreadyServed(event, lastStart)) {
+        deps.logger.info('refresh requests already served by the last refresh', {
+          last_started_at: lastStart?.toISOString(),
+          ...trigger,
+        });
+        return { skipped: true as const, servedBy: lastStart?.toISOString() };
+      }
       const engine = deps.engine(run);
       try {
         const result = await refreshMetrics({
@@ -157,6 +202,9 @@ export function createRefreshHandler(deps: {
         });
         // Only once every document is published: the stale-data alarm measures the age of this line.
         writeMetric(publishSucceededMetric(context.functionName, clock()));
+        await deps.store.put(LAST_REFRESH_KEY, `${JSON.stringify({ started_at: startedAt.toISOString() })}\n`, {
+          contentType: 'application/json',
+        });
         if (deps.alerts) await sendRegionalAlerts(deps.store, deps.alerts, deps.logger);
         return result;
       } catch (error) {

@@ -6,7 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { REVISIONS_PREFIX } from '../../functions/lib/keys.ts';
+import { REFRESH_RUNS_PREFIX, REVISIONS_PREFIX } from '../../functions/lib/keys.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
@@ -179,8 +179,9 @@ export class MetricsRefresh extends Construct {
     // The revisions record (functions/refresh/revisions.ts): England's published figures with each PCN's exact
     // contribution, as sensitive as curated data. The refresh alone reads and writes it (the API reads metrics/ only);
     // listing the prefix lets a first refresh find it missing (404) rather than refused.
-    dataLake.grantRead(this.handler, [REVISIONS_PREFIX]);
-    dataLake.grantWrite(this.handler, [REVISIONS_PREFIX]);
+    // And its own record of when its last successful run started (handler.ts: requests already served are skipped).
+    dataLake.grantRead(this.handler, [REVISIONS_PREFIX, REFRESH_RUNS_PREFIX]);
+    dataLake.grantWrite(this.handler, [REVISIONS_PREFIX, REFRESH_RUNS_PREFIX]);
     dataLake.grantAthenaResults(this.handler);
     props.alerts?.grantPublish(this.handler);
     const stack = Stack.of(this);
@@ -232,6 +233,7 @@ export class MetricsRefresh extends Construct {
           'curated/workforce',
           'compactions',
           REVISIONS_PREFIX.slice(0, -1),
+          REFRESH_RUNS_PREFIX.slice(0, -1),
         ],
       },
     ]);

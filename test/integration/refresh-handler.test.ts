@@ -25,6 +25,8 @@ const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
 beforeAll(() => ingestSmallDemo(data, `${dir.path}/demo`, 3));
 afterAll(() => dir.remove());
 
+const sqs = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
+
 describe('the refresh Lambda handler', () => {
   it('publishes every document on a scheduled event, then writes the last-successful-publish metric', async () => {
     const metrics: string[] = [];
@@ -67,7 +69,6 @@ describe('the refresh Lambda handler', () => {
 
   it('also refreshes on a batch of "receipt written" messages from the debounce queue', async () => {
     const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger });
-    const sqs = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
     const batch = { Records: [sqs.Records[0], { ...sqs.Records[0], messageId: 'second' }] };
     const result = await handler(batch, context);
     expect(result.documents).toHaveLength(13);
@@ -78,7 +79,6 @@ describe('the refresh Lambda handler', () => {
   });
 
   describe("the schedule's event from the FIFO request queue (as deployed)", () => {
-    const sqs = JSON.parse(readFileSync('test/fixtures/events/sqs-eventbridge-s3-object-created.json', 'utf8'));
     // As Lambda receives a message from the deployed FIFO queue: the whole EventBridge event as its body.
     const fromFifo = (body: string, messageId: string, sequence: string) => ({
       ...sqs.Records[0],
@@ -107,6 +107,43 @@ describe('the refresh Lambda handler', () => {
       expect((await handler({ Records: [schedule, receipt] }, context)).documents).toHaveLength(13);
       expect(lastRefreshed()).toMatchObject({ trigger: 'uploads ingested', uploads: 1, scheduled: 1 });
     });
+  });
+
+  // Review 13, R13-4: every receipt asked for a refresh and each batch of 10 ran a whole national one, though the
+  // first after a burst had read every receipt: 40 receipts written before a refresh made 4 refreshes where 1 would do.
+  it('skips a batch whose receipts are all a minute or more older than the last successful refresh’s start', async () => {
+    const start = new Date('2026-11-02T10:00:00Z');
+    let engines = 0;
+    const handler = createRefreshHandler({
+      store,
+      engine: () => {
+        engines += 1;
+        return new DuckDbEngine(data);
+      },
+      logger,
+      clock: () => start,
+    });
+    expect((await handler(structuredClone(scheduled), context)).documents).toHaveLength(13);
+    expect(JSON.parse(new TextDecoder().decode(await store.get('private/refresh/last-success.json')))).toEqual({
+      started_at: '2026-11-02T10:00:00.000Z',
+    });
+    const receiptAt = (time: string, messageId: string) => {
+      const body = JSON.parse(sqs.Records[0].body);
+      return { ...sqs.Records[0], messageId, body: JSON.stringify({ ...body, time }) };
+    };
+    // 09:59:00 is 60 s before the start: read by that refresh, whatever the clocks' second. Skipped, engine unused.
+    const served = { Records: [receiptAt('2026-11-02T09:40:00Z', 'a'), receiptAt('2026-11-02T09:59:00Z', 'b')] };
+    expect(await handler(served, context)).toEqual({ skipped: true, servedBy: '2026-11-02T10:00:00.000Z' });
+    expect(engines).toBe(1);
+    expect(logs.at(-1)).toMatchObject({
+      message: 'refresh requests already served by the last refresh',
+      last_started_at: '2026-11-02T10:00:00.000Z',
+      uploads: 2,
+    });
+    // One receipt 59 s before the start may have been written after the refresh listed receipts: the batch runs.
+    const close = { Records: [receiptAt('2026-11-02T09:40:00Z', 'c'), receiptAt('2026-11-02T09:59:01Z', 'd')] };
+    expect((await handler(close, context)).documents).toHaveLength(13);
+    expect(engines).toBe(2);
   });
 
   it('lets the engine go after its last query, before the first document is written, and closes it last', async () => {

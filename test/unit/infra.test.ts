@@ -18,6 +18,17 @@ const synth = (config: Record<string, unknown> = {}) => {
   return Template.fromStack(stack);
 };
 const template = synth({ name: 'sp-outcomes', account: '111122223333' });
+/**
+ * Every statement of a role's policies: CDK moves statements past the inline policy's size limit into managed
+ * policies of the role (RefreshRoleDefaultPolicy, then RefreshRoleOverflowPolicy1, ...).
+ */
+const statementsOf = (prefix: string): unknown[] =>
+  ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+    Object.entries(template.findResources(type))
+      .filter(([id]) => id.startsWith(prefix))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as unknown[]),
+  );
+const refreshStatements = () => statementsOf('RefreshRole');
 
 describe('deployment configuration', () => {
   it('has defaults for every field and names the bad one', () => {
@@ -218,9 +229,7 @@ describe('the ingest pipeline', () => {
   });
 
   it('may read uploads and write only curated/, receipts/ and quarantine/: no wildcard action on the data', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
+    const statements = statementsOf('') as { Action: string | string[]; Resource: unknown }[];
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions).not.toContain('*');
     expect(actions).not.toContain('s3:*');
@@ -237,6 +246,7 @@ describe('the ingest pipeline', () => {
       '/pcns/*',
       '/quarantine/*',
       '/receipts/*',
+      '/refresh/*',
       '/revisions/*',
       '/uploads/*',
       '/workforce/*',
@@ -337,10 +347,7 @@ describe('the metric refresh and operations', () => {
   });
 
   it('may query Athena only in its workgroup and change only its own prepare tables in its database', () => {
-    const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
-      id.startsWith('RefreshRole'),
-    )?.[1];
-    const statements = policy?.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[];
+    const statements = refreshStatements() as { Action: string[]; Resource: unknown }[];
     const athena = statements.find((s) => s.Action.includes('athena:StartQueryExecution'));
     expect(JSON.stringify(athena?.Resource)).toContain(':workgroup/sp-outcomes');
     const glue = statements.find((s) => s.Action.includes('glue:CreateTable'));
@@ -351,13 +358,7 @@ describe('the metric refresh and operations', () => {
   it('may read the result objects Athena writes for it: s3:GetObject there, kms:Decrypt on the key that encrypts them', () => {
     // functions/refresh/athena-engine.ts reads each SELECT's result object from the workgroup's location, which the
     // workgroup encrypts with SSE-KMS (https://docs.aws.amazon.com/athena/latest/ug/queries-viewing-history.html).
-    const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
-      id.startsWith('RefreshRole'),
-    )?.[1];
-    const statements = policy?.Properties.PolicyDocument.Statement as {
-      Action: string | string[];
-      Resource: unknown;
-    }[];
+    const statements = refreshStatements() as { Action: string | string[]; Resource: unknown }[];
     const allows = (action: string, resource: unknown) =>
       statements.some(
         (s) =>
@@ -398,9 +399,9 @@ describe('the metric refresh and operations', () => {
 describe('the API and the dashboard site', () => {
   type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
   const policyOf = (prefix: string): Statement[] => {
-    const found = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(prefix));
-    if (!found) throw new Error(`no IAM policy ${prefix}`);
-    return found[1].Properties.PolicyDocument.Statement;
+    const found = statementsOf(prefix) as Statement[];
+    if (found.length === 0) throw new Error(`no IAM policy ${prefix}`);
+    return found;
   };
   const prefixes = (statements: ReturnType<typeof policyOf>, action: string) =>
     [
@@ -433,9 +434,13 @@ describe('the API and the dashboard site', () => {
     expect(prefixes(refresh, 's3:GetObject')).toContain('/private/revisions/*');
     expect(prefixes(refresh, 's3:PutObject')).toContain('/private/revisions/*');
     expect(prefixes(refresh, 's3:DeleteObject')).not.toContain('/private/revisions/*');
-    const others = Object.entries(template.findResources('AWS::IAM::Policy'))
-      .filter(([id]) => !id.startsWith('RefreshRole'))
-      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(prefixes(refresh, 's3:GetObject')).toContain('/private/refresh/*');
+    expect(prefixes(refresh, 's3:PutObject')).toContain('/private/refresh/*');
+    const others = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+      Object.entries(template.findResources(type))
+        .filter(([id]) => !id.startsWith('RefreshRole'))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]),
+    );
     expect(JSON.stringify(others)).not.toContain('private/');
   });
 
