@@ -214,7 +214,7 @@ const NONE: readonly string[] = Object.freeze([]);
  * input's rows, in their order, less those it withholds (applyDisclosureControl), each with the identity (area, period,
  * `keys`) of its input row, one input row each.
  */
-function matchInOrder(
+export function matchInOrder(
   input: readonly Row[],
   output: readonly Row[],
   keys: readonly string[],
