@@ -39,34 +39,49 @@ export function controlPartitioned(
   let published = applyDisclosureControl(rows, without, preSuppressed);
   const dimensions = [...new Set(partitions.flatMap((p) => (p.dimension === undefined ? [] : [p.dimension])))];
   const blockOf = blockKeys(dimensions);
-  // A row's identity: its area, period and keys (the document's, and the partitions' dimension and group). Rows are
-  // made anew by each control: cells to suppress are kept by it.
+  // A row's identity: its area, period and keys (the document's, and the partitions' dimension and group): one row of
+  // the document each. Rows are made anew by each control: cells to suppress are kept by it.
   const keys = [
     ...new Set([
       ...(rules.periodKeys ?? []),
       ...partitions.flatMap((p) => [...(p.dimension === undefined ? [] : [p.dimension]), p.group]),
     ]),
   ];
-  // Made once per row object (issue 17: each round reads every row's identity several times; rows kept from one
-  // control to the next keep theirs). A row's identity columns never change.
-  const identities = new WeakMap<Row, string>();
   const keyOf = (row: Row) => {
-    let key = identities.get(row);
-    if (key !== undefined) return key;
-    key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
+    let key = `${row.level}\u0000${row.code}\u0000${row.period_type}\u0000${row.period}`;
     for (const k of keys) key += `\u0000${row[k] ?? ''}`;
-    identities.set(row, key);
     return key;
   };
-  // Each row's place in the control's input (the rows, then the zeros added, in order), made at the first control again.
+  // The control's input by position (the rows, then the zeros added, in order) and what is published of each (none:
+  // withheld), with each one's block as a number. A control returns its input's rows in their order, less those it
+  // withholds, so its output is matched to its input by walking both (sameRow), and the document's rows are the
+  // published ones in position order: no key made per row and round, no sort (issue 17: building, looking up and
+  // sorting by the rows' keys after each control was a fifth of equity's Node time nationally).
+  const input: Row[] = [...rows];
+  const slots: (Row | undefined)[] = new Array(rows.length);
+  matchInOrder(rows, published, keys, (i, row) => {
+    slots[i] = row;
+  });
+  const blockIds = new Map<string, number>();
+  const blockIdOf = (row: Row) => {
+    const block = blockOf(row);
+    let id = blockIds.get(block);
+    if (id === undefined) {
+      id = blockIds.size;
+      blockIds.set(block, id);
+    }
+    return id;
+  };
+  const blockAt: number[] = rows.map(blockIdOf);
+  // Each input row's position by its identity, made at the first control again (for the rows padPartitions names).
   let position: Map<string, number> | undefined;
   const zeros = new Set<Row>();
-  const suppress = new Map<string, Set<string>>();
+  const suppress = new Map<Row, Set<string>>();
   // Without a cell of its own to suppress, a row's list is the one given (or none): no list made per row and round.
   const imposed = (row: Row): readonly string[] => {
     if (zeros.has(row)) return rules.counts;
     const given = preSuppressed?.(row) ?? NONE;
-    const own = suppress.size === 0 ? undefined : suppress.get(keyOf(row));
+    const own = suppress.size === 0 ? undefined : suppress.get(row);
     return own === undefined ? given : [...given, ...own];
   };
   // The families to audit: all at first, then those whose published rows changed (the others were found unpinned).
@@ -95,24 +110,43 @@ export function controlPartitioned(
       break;
     }
     position ??= new Map(rows.map((row, i) => [keyOf(row), i]));
-    const blocks = new Set<string>();
+    const again = new Set<number>();
     for (const row of added) {
       const zero: Row = { ...row };
       for (const count of rules.counts) if (zero[count] === '*') zero[count] = 0;
       zeros.add(zero);
-      position.set(keyOf(zero), rows.length + zeros.size - 1);
-      blocks.add(blockOf(row));
+      position.set(keyOf(zero), input.length);
+      input.push(zero);
+      slots.push(undefined);
+      blockAt.push(blockIdOf(zero));
+      again.add(blockIdOf(row));
     }
     for (const { row, column } of suppressed) {
-      const key = keyOf(row);
-      suppress.set(key, new Set([...(suppress.get(key) ?? []), column]));
-      blocks.add(blockOf(row));
+      const at = input[position.get(keyOf(row)) as number] as Row;
+      suppress.set(at, new Set([...(suppress.get(at) ?? []), column]));
+      again.add(blockIdOf(row));
     }
-    const input = [...rows, ...zeros];
-    const again = (row: Row) => blocks.has(blockOf(row));
-    const controlled = applyDisclosureControl(input.filter(again), without, imposed);
-    changed = changedFamilies(published.filter(again), controlled, keyOf, rules.counts);
-    published = inOrder([...published.filter((row) => !again(row)), ...controlled], position, keyOf);
+    // The blocks controlled again, in the input's order; what each row published before and now.
+    const positions: number[] = [];
+    for (let i = 0; i < input.length; i++) if (again.has(blockAt[i] as number)) positions.push(i);
+    const before = positions.map((i) => slots[i]);
+    for (const i of positions) slots[i] = undefined;
+    const subset = positions.map((i) => input[i] as Row);
+    matchInOrder(subset, applyDisclosureControl(subset, without, imposed), keys, (k, row) => {
+      slots[positions[k] as number] = row;
+    });
+    // The families (area and period) whose rows differ in a count from the last control's, or are not the same rows.
+    const differing = new Set<string>();
+    positions.forEach((i, k) => {
+      const was = before[k];
+      const now = slots[i];
+      if (now !== undefined) {
+        if (was === undefined || rules.counts.some((count) => was[count] !== now[count]))
+          differing.add(areaPeriodOf(now));
+      } else if (was !== undefined) differing.add(areaPeriodOf(was));
+    });
+    changed = differing;
+    published = slots.filter((row): row is Row => row !== undefined);
   }
   // The last check, of every row as published (the loop's last full read where it ended with nothing to do): a pin left
   // (no row to add, no count left to suppress, or the rounds run out) has its block (its financial year and dimension:
@@ -176,36 +210,29 @@ function blockKeys(dimensions: readonly string[]): (row: Row) => string {
 const NONE: readonly string[] = Object.freeze([]);
 
 /**
- * Published rows in the order a control of the input gives them (its rows' order, by `position`; rows it adds after
- * them, stable), by their identity (`keyOf`).
+ * Calls `each(i, row)` for each of `output`'s rows with the index of its row in `input`: a control's output is its
+ * input's rows, in their order, less those it withholds (applyDisclosureControl), each with the identity (area, period,
+ * `keys`) of its input row, one input row each.
  */
-function inOrder(published: Row[], position: ReadonlyMap<string, number>, keyOf: (row: Row) => string): Row[] {
-  return published
-    .map((row) => ({ row, at: position.get(keyOf(row)) ?? Number.POSITIVE_INFINITY }))
-    .sort((a, b) => a.at - b.at)
-    .map(({ row }) => row);
+export function matchInOrder(
+  input: readonly Row[],
+  output: readonly Row[],
+  keys: readonly string[],
+  each: (i: number, row: Row) => void,
+): void {
+  let i = 0;
+  for (const row of output) {
+    while (i < input.length && !sameRow(input[i] as Row, row, keys)) i++;
+    if (i === input.length) throw new Error('disclosure: a controlled row matches no row of its input');
+    each(i, row);
+    i++;
+  }
 }
 
-/**
- * The families (area and period, areaPeriodOf) whose rows differ in a count between two controls of the same rows (by
- * their identity, `keyOf`), or whose rows are not the same.
- */
-function changedFamilies(
-  before: readonly Row[],
-  after: readonly Row[],
-  keyOf: (row: Row) => string,
-  counts: readonly string[],
-): Set<string> {
-  const was = new Map<string, Row>();
-  for (const row of before) was.set(keyOf(row), row);
-  const changed = new Set<string>();
-  for (const row of after) {
-    const key = keyOf(row);
-    const previous = was.get(key);
-    was.delete(key);
-    if (previous === undefined || counts.some((count) => previous[count] !== row[count]))
-      changed.add(areaPeriodOf(row));
-  }
-  for (const row of was.values()) changed.add(areaPeriodOf(row));
-  return changed;
+/** Whether two rows are of the same area, period and keys. */
+function sameRow(a: Row, b: Row, keys: readonly string[]): boolean {
+  if (a.level !== b.level || a.code !== b.code || a.period_type !== b.period_type || a.period !== b.period)
+    return false;
+  for (const k of keys) if ((a[k] ?? '') !== (b[k] ?? '')) return false;
+  return true;
 }

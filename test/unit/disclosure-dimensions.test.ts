@@ -9,7 +9,7 @@ import {
   padPartitions,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
-import { controlPartitioned } from '../../functions/refresh/partitions.ts';
+import { controlPartitioned, matchInOrder } from '../../functions/refresh/partitions.ts';
 
 /*
  * Groups within dimensions (review 8, N1 and N2): the rows of one area and year whose groups of each dimension add up
@@ -285,5 +285,41 @@ describe('a family left pinned is withheld, not published (review 10)', () => {
     expect(published.map((r) => [r.code, r.contacts, r.episodes])).toEqual(
       [0, 1, 2, 3, 4, 5, 6].map((contacts) => ['ENG', contacts, 51]),
     );
+  });
+});
+
+describe("a control's rows matched to its input by position (issue 17: no key per row and round)", () => {
+  // A control returns copies of its input's rows in their order, less those it withholds: each copy is matched to
+  // the index of its own row, whatever it now publishes, even beside rows of the same area and period.
+  const input = [
+    row('sex', 'female', 12),
+    row('sex', 'male', 3),
+    row('age_band', '18-24', 9),
+    row('age_band', '25-34', 6),
+  ];
+  const matched = (output: readonly Row[]) => {
+    const found: [number, unknown][] = [];
+    matchInOrder(input, output, ['dimension', 'group'], (i, published) => found.push([i, published.people_referred]));
+    return found;
+  };
+
+  it('skips the rows withheld and keeps the others where they were', () => {
+    // Male (row 1) withheld; the others published as 10, `*` and `*`: indices 0, 2 and 3.
+    const output = [
+      { ...input[0], people_referred: 10 },
+      { ...input[2], people_referred: '*' },
+      { ...input[3], people_referred: '*' },
+    ];
+    expect(matched(output as Row[])).toEqual([
+      [0, 10],
+      [2, '*'],
+      [3, '*'],
+    ]);
+    // Only the last row published: index 3, not an earlier row of the same area, period and dimension.
+    expect(matched([{ ...input[3], people_referred: '*' } as Row])).toEqual([[3, '*']]);
+  });
+
+  it('fails where a row matches none of its input (a group the input lacks)', () => {
+    expect(() => matched([row('sex', 'unknown', 0)])).toThrow('matches no row of its input');
   });
 });
