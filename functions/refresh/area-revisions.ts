@@ -406,6 +406,20 @@ export class AreaRevisions {
     return then;
   }
 
+  /** Whether no PCN changed a row's figures (a cohort matured since left out) since the values the record has. */
+  private unchanged(revision: Revision, row: Row, id: string, matured: (row: Row, column: string) => boolean): boolean {
+    const state = revision.recordOf?.rows[id];
+    if (state === undefined || state.x || revision.unknownRows.has(id)) return false;
+    for (const column of revision.of.tested) {
+      if (matured(row, column)) continue;
+      const then = this.thenOf(state, column);
+      const now = revision.now.get(id)?.get(column) ?? new Map<number, number>();
+      for (const pcn of new Set([...then.keys(), ...now.keys()]))
+        if (Math.abs((now.get(pcn) ?? 0) - (then.get(pcn) ?? 0)) > TOLERANCE) return false;
+    }
+    return true;
+  }
+
   /**
    * Puts the release before's values into every area row of a held family that it published (a cohort matured since
    * excepted), records the document, and says so in its summary; returns the rows held.
@@ -420,7 +434,9 @@ export class AreaRevisions {
       if (!revision.families.has(familyOf(row))) continue;
       const id = rowIdOf(definition, row);
       const before = revision.previousRows.get(id);
-      if (before === undefined) continue;
+      // A row whose figures no PCN changed since the values shown keeps this release's control (the same figures,
+      // in the pattern of `*` this release's neighbours were controlled beside): its values shown are its values now.
+      if (before === undefined || this.unchanged(revision, row, id, matured)) continue;
       heldIds.add(id);
       heldRows.push(row);
       for (const column of new Set([...Object.keys(row), ...Object.keys(before)]))
