@@ -23,8 +23,10 @@ import { exactFiguresOf, releasable, unitsOf } from './revisions.ts';
  * up) and one document (every key and column of it: a dimension's groups, a partition's parts and their total, a mean
  * and its people add up or follow each other within a row or across rows), and the documents publishing a sum of some
  * of its parts (`heldWith`, as England's). Where any cell of a family fails the rule, every row of the family that the
- * release before published keeps that release's values (the whole row: its figures and what they cover), so that no
- * held part stands beside released parts and totals it adds up with. A region's family holds where any of its ICBs'
+ * release before published and some PCN changed since keeps that release's values (the whole row: its figures and what
+ * they cover), so that no held part stands beside released parts and totals it adds up with (a row no PCN changed shows
+ * this release's control of the same figures: its old pattern of `*` beside this release's neighbours could leave one
+ * of theirs alone). A region's family holds where any of its ICBs'
  * does (else the region less its other ICBs gives the held ICB's new value). PCN rows publish their new values: a
  * PCN's own cells are controlled within the release, and a held area row is an old value, not the sum of the new PCN
  * rows beside it (the document's summary lists the held rows, `revisions_held_below_england`, which a reader, and the
