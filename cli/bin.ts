@@ -231,11 +231,13 @@ const listenOptions = (command: Command) =>
   command
     .option('--port <n>', 'HTTP port', number, Number(process.env.PORT ?? 8080))
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--allowed-host <name>', 'another Host name to answer to, e.g. a proxy’s (repeatable)', collect, []);
-const listenOn = (opts: { port: number; host: string; allowedHost: string[] }) => ({
+    .option('--allowed-host <name>', 'another Host name to answer to, e.g. a proxy’s (repeatable)', collect, [])
+    .option('--require-token', 'refuse every data request without a valid token, even from this machine');
+const listenOn = (opts: { port: number; host: string; allowedHost: string[]; requireToken?: boolean }) => ({
   port: opts.port,
   host: opts.host,
   allowedHosts: opts.allowedHost,
+  ...(opts.requireToken ? { requireToken: true } : {}),
 });
 
 listenOptions(

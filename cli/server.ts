@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { MetricsApi } from '../functions/api/metrics-api.ts';
 import { signingSecret, userTokenVerifier } from '../functions/auth/local-tokens.ts';
@@ -69,6 +70,14 @@ export interface LocalStack {
   /** Graceful stop: no new connections, requests in flight answered, landed uploads ingested, then closed. */
   readonly close: () => Promise<void>;
 }
+
+/**
+ * Headers a proxy adds to a request it passes on (RFC 7239's Forwarded, the de facto X-Forwarded-*, X-Real-IP, and
+ * Via, RFC 9110 7.6.3): such a request came from elsewhere, whatever address it arrived from. nginx's and Apache's
+ * proxies send the upstream's own Host (127.0.0.1:PORT) by default, so the Host cannot tell (review 14, R14-3).
+ */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via'];
+export const forwarded = (req: IncomingMessage) => FORWARDING_HEADERS.some((name) => req.headers[name] !== undefined);
 
 /** Loopback addresses: only this machine can connect. */
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -186,13 +195,14 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   let allowedHosts = new Set<string>();
   let postUrl = '';
   let uploadsInFlight = 0;
+  const receivingKeys = new Set<string>();
   /** Uploads being received, settled once each has landed or been cleaned away. */
   const receiving = new Set<Promise<void>>();
 
   async function identityOf(req: IncomingMessage): Promise<Identity> {
     const header = req.headers.authorization;
     if (header === undefined) {
-      if (!requireToken) return NATIONAL_LOCAL_USER;
+      if (!requireToken && !forwarded(req)) return NATIONAL_LOCAL_USER;
       throw new UnauthenticatedError(
         'sign in: this server is reachable beyond this machine (or through a proxy), so every request needs a token',
       );
@@ -213,12 +223,16 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     if (declared > limit) throw new HttpError(413, `the request is larger than ${limit} bytes`);
     // A slot is taken only once the form's signed policy has been checked (review 13, R13-1: forms that never showed
     // a signature held every slot for the request timeout, and PCNs' uploads were answered 503).
-    let slotTaken = false;
-    const takeSlot = () => {
-      if (uploadsInFlight >= maxConcurrentUploads) return false;
+    // One live POST per upload key (review 14, R14-2: one signed form sent on many connections held every slot).
+    let slotKey: string | undefined;
+    const takeSlot = (key: string): HttpError | undefined => {
+      if (receivingKeys.has(key)) return new HttpError(409, 'this upload is already being received');
+      if (uploadsInFlight >= maxConcurrentUploads)
+        return new HttpError(503, 'too many uploads at once: try again shortly', { 'retry-after': '1' });
       uploadsInFlight++;
-      slotTaken = true;
-      return true;
+      receivingKeys.add(key);
+      slotKey = key;
+      return undefined;
     };
     let done = () => {};
     const finished = new Promise<void>((resolveDone) => {
@@ -238,13 +252,19 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       }
       pipeline.landed(grant.key, new Date());
     } finally {
-      if (slotTaken) uploadsInFlight--;
+      if (slotKey !== undefined) {
+        uploadsInFlight--;
+        receivingKeys.delete(slotKey);
+      }
       receiving.delete(finished);
       done();
     }
   }
 
-  function receiveForm(req: IncomingMessage, takeSlot: () => boolean): Promise<{ grant: LocalGrant; temp: string }> {
+  function receiveForm(
+    req: IncomingMessage,
+    takeSlot: (key: string) => HttpError | undefined,
+  ): Promise<{ grant: LocalGrant; temp: string }> {
     return new Promise((resolvePromise, reject) => {
       let parser: busboy.Busboy;
       try {
@@ -267,10 +287,16 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       let settled = false;
       let sawFile = false;
       let temp: string | undefined;
+      let out: WriteStream | undefined;
+      let incoming: Readable | undefined;
       const fail = (error: HttpError) => {
         if (settled) return;
         settled = true;
         req.setTimeout(0);
+        // The temporary file's descriptor is closed, not only its name removed (R14-2: every cut upload kept one open,
+        // holding its bytes on disk until the server stopped).
+        incoming?.resume();
+        out?.destroy();
         // The rest of the body is read and dropped (never kept), so the client gets the answer.
         req.unpipe(parser);
         req.resume();
@@ -293,30 +319,31 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
           file.resume();
           return fail(new HttpError(403, checked.refusal));
         }
-        if (!takeSlot()) {
-          file.resume();
-          return fail(new HttpError(503, 'too many uploads at once: try again shortly', { 'retry-after': '1' }));
-        }
         const { grant } = checked;
+        const refused = takeSlot(grant.key);
+        if (refused) {
+          file.resume();
+          return fail(refused);
+        }
         temp = join(store.root, '.tmp', `upload-${randomUUID()}`);
         const sha256 = createHash('sha256');
         const md5 = createHash('md5');
         let bytes = 0;
-        const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
-        out.on('error', () => fail(new HttpError(500, 'the upload could not be stored')));
+        const written = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+        out = written;
+        incoming = file;
+        written.on('error', () => fail(new HttpError(500, 'the upload could not be stored')));
         file.on('data', (chunk: Buffer) => {
           bytes += chunk.length;
           if (bytes > grant.bytes) {
-            file.resume();
-            out.destroy();
             return fail(new HttpError(403, 'the file size is outside the policy content-length-range'));
           }
           sha256.update(chunk);
           md5.update(chunk);
         });
         file.on('limit', () => fail(new HttpError(413, `the file is larger than ${maxUploadBytes} bytes`)));
-        file.pipe(out);
-        out.on('finish', () => {
+        file.pipe(written);
+        written.on('finish', () => {
           if (settled) return;
           if (bytes !== grant.bytes)
             return fail(new HttpError(403, 'the file size is outside the policy content-length-range'));

@@ -29,6 +29,8 @@ export interface StartOptions {
   readonly host: string;
   /** More Host names the server answers to (a proxy's, say); see ServeOptions. */
   readonly allowedHosts?: readonly string[];
+  /** Refuse every data request without a token, even from this machine (`--require-token`). */
+  readonly requireToken?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -171,6 +173,7 @@ export async function start(options: StartOptions): Promise<LocalStack> {
     port: options.port,
     host: options.host,
     allowedHosts: options.allowedHosts,
+    requireToken: options.requireToken,
   });
   const { url } = stack;
   const link = signInLink(url, await nationalDemoToken(options.dataDir));

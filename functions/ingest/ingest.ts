@@ -240,14 +240,14 @@ async function readUpload(
   };
   try {
     await readRecords(body, readOptions, stats, (record) => state.take(record));
-    const inHeader = (stats.gzipTexts ?? []).map((text) => findIdentifierInText(text, findIdentifier)).find(Boolean);
-    if (inHeader === undefined) return { stats, fileError: null };
-    const message = `the gzip header (the file name gzip keeps) holds what looks like ${IDENTIFIER_LABELS[inHeader as IdentifierKind]}; the file has been deleted, compress it again from a file without it in its name, or with gzip -n`;
-    return { stats, fileError: { code: 'identifiable_data', message } };
+    return { stats, fileError: inGzipHeader(stats) ?? null };
   } catch (error) {
     if (!(error instanceof FileRejection)) throw error;
     body.destroy();
+    const header = inGzipHeader(stats);
     Object.assign(stats, await measureRaw(store, landing.key));
+    // Whatever else was wrong with the file (R14-1: a refused file kept the name in its header).
+    if (header !== undefined && error.detail.code !== 'identifiable_data') return { stats, fileError: header };
     // An uncompressed file is its own uncompressed size; how far the reader had got depends on chunk sizes.
     if (!stats.compressed) stats.uncompressedBytes = stats.rawBytes;
     if (error.detail.code === 'identifiable_data') {
@@ -258,13 +258,22 @@ async function readUpload(
     const raw = await store.getStream(landing.key);
     const found = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
     if (found === undefined && UNREADABLE.has(error.detail.code)) {
-      const message = `${error.detail.message}; it could not be read through for personal data, so it has not been kept: send it again as CSV`;
+      const again = error.detail.code === 'too_large' ? 'split it and send the parts' : 'send it again as CSV';
+      const message = `${error.detail.message}; it could not be read through for personal data, so it has not been kept: ${again}`;
       return { stats, fileError: { ...error.detail, message } };
     }
     if (found === undefined) return { stats, fileError: error.detail };
     const message = `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`;
     return { stats, fileError: { code: 'identifiable_data', row: found.line, message } };
   }
+}
+
+/** An identifier in a gzip header's texts (the file name `gzip` keeps, a comment, an extra field): the refusal. */
+function inGzipHeader(stats: ByteStats): FileError | undefined {
+  const found = (stats.gzipTexts ?? []).map((text) => findIdentifierInText(text, findIdentifier)).find(Boolean);
+  if (found === undefined) return undefined;
+  const message = `the gzip header (the file name gzip keeps) holds what looks like ${IDENTIFIER_LABELS[found as IdentifierKind]}; the file has been deleted, compress it again from a file without it in its name, or with gzip -n`;
+  return { code: 'identifiable_data', message };
 }
 
 const NO_OUTPUTS: Receipt['outputs'] = { curated: [], quarantine: null };

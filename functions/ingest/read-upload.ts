@@ -33,7 +33,7 @@ export interface ByteStats {
   sha256: string;
   /** Compressed bytes the inflater has consumed so far (not just read ahead): the base of the bomb ratio. */
   inflatedFrom?: number;
-  /** A gzip file's header texts (FNAME, FCOMMENT): `gzip` writes the original file's name there (review 13, R13-3). */
+  /** A gzip file's header texts (FEXTRA, FNAME, FCOMMENT): `gzip` writes the original file's name there (R13-3). */
   gzipTexts?: readonly string[];
 }
 
@@ -133,15 +133,25 @@ const FNAME = 8;
 const FCOMMENT = 16;
 
 /**
- * The texts a gzip member's header may carry: the original file name (FNAME, written by `gzip FILE` by default) and a
- * comment (FCOMMENT), each ended by a zero byte, ISO 8859-1 (RFC 1952, 2.3.1). Read from the file's first chunk: a
+ * The texts a gzip member's header may carry: an extra field (FEXTRA), the original file name (FNAME, written by
+ * `gzip FILE` by default) and a comment (FCOMMENT), the last two ended by a zero byte, ISO 8859-1 (RFC 1952, 2.3.1).
+ * The first member's only: a later member's header (a multi-member file) is not read. Read from the file's first chunk: a
  * header longer than that is cut where the chunk ends, and what is there is still looked at.
  */
 export function gzipHeaderTexts(head: Uint8Array): string[] {
   const flags = head[3] ?? 0;
   let at = 10;
-  if (flags & FEXTRA) at += 2 + (head[10] ?? 0) + 256 * (head[11] ?? 0);
   const texts: string[] = [];
+  if (flags & FEXTRA) {
+    // Subfields of an application's own (RFC 1952, 2.3.1.1): read as text too, since anything may be written there.
+    const length = (head[10] ?? 0) + 256 * (head[11] ?? 0);
+    texts.push(
+      Buffer.from(head.buffer, head.byteOffset + 12, Math.max(0, Math.min(length, head.length - 12))).toString(
+        'latin1',
+      ),
+    );
+    at += 2 + length;
+  }
   for (const flag of [FNAME, FCOMMENT]) {
     if (!(flags & flag) || at >= head.length) continue;
     let end = head.indexOf(0, at);

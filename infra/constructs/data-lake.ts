@@ -84,7 +84,8 @@ export class DataLake extends Construct {
         {
           id: 'raw-uploads-to-infrequent-access',
           prefix: 'landing/',
-          // A landing object is only ever deleted when it held personal data: its old version goes the next day.
+          // A landing object is only deleted when it held personal data or could not be read through for it (or is not
+          // the announced file): its old version goes the next day.
           noncurrentVersionExpiration: Duration.days(1),
           transitions: [
             {

@@ -347,6 +347,24 @@ describe('what the guard cannot read is not kept; a gzip header is read too', ()
     });
     expect(await refused.store.get(refused.key)).toBeUndefined();
     expect(JSON.stringify(await everything(refused.store))).not.toContain('5919');
+    // R14-1: a file refused for something else (here its header row) kept the name in its header.
+    const badHeader = await ingest(gzipNamed('not,the,contract\n1,2,3\n', 'extract 943 476 5919.csv'), 'upload.csv.gz');
+    expect(badHeader.receipt.file_error?.code).toBe('identifiable_data');
+    expect(await badHeader.store.get(badHeader.key)).toBeUndefined();
+    // An extra field (FEXTRA, flag 4: two length bytes, then the field) is read as text too.
+    const plain = gzipSync(row);
+    const extra = Buffer.from('xx 943 476 5919', 'latin1');
+    const withExtra = Buffer.concat([
+      plain.subarray(0, 3),
+      Buffer.from([4]),
+      plain.subarray(4, 10),
+      Buffer.from([extra.length, 0]),
+      extra,
+      plain.subarray(10),
+    ]);
+    const extraRefused = await ingest(withExtra, 'upload.csv.gz');
+    expect(extraRefused.receipt.file_error?.code).toBe('identifiable_data');
+    expect(await extraRefused.store.get(extraRefused.key)).toBeUndefined();
     const accepted = await ingest(gzipNamed(row, 'U00001-2026-09-contacts.csv'), 'upload.csv.gz');
     expect(accepted.receipt.file_error).toBeNull();
     expect(await accepted.store.get(accepted.key)).toBeDefined();

@@ -241,7 +241,7 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
         field: null,
         code: 'too_large',
         message:
-          'the file is larger than 100 bytes uncompressed; it could not be read through for personal data, so it has not been kept: send it again as CSV',
+          'the file is larger than 100 bytes uncompressed; it could not be read through for personal data, so it has not been kept: split it and send the parts',
       },
       undefined,
       null,

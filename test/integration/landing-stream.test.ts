@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_POST_PATH, type LocalStack } from '../../cli/server.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -82,6 +82,16 @@ const tempFiles = () => {
   }
 };
 const landed = () => store.list('landing/');
+/** This process's open descriptors on upload temporary files (the server runs in it), by /proc/self/fd. */
+const openTempFiles = () =>
+  readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.includes(`${sep}.tmp${sep}upload-`) ? [target] : [];
+    } catch {
+      return [];
+    }
+  });
 
 describe('the form is checked before its file is read, and the file streams to disk', () => {
   it('a wrong signature is answered 403 after 64 KB of a declared 10 MB file', async () => {
@@ -217,6 +227,26 @@ describe('a slot is held only by a signed upload that keeps sending', () => {
     expect((await rawRequest(idlePort, whole)).status).toBe(204);
     const temp = readdirSync(join(idleDir.path, 'data', '.tmp')).filter((name) => name.startsWith('upload-'));
     expect(temp).toEqual([]);
+    // R14-2: a cut upload's temporary file is closed too, not only unlinked (its bytes held on disk otherwise).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(openTempFiles()).toEqual([]);
+    await idle.stack.pipeline.idle();
+  });
+
+  it('one signed form is received on one connection at a time: the same form again meanwhile is refused 409', async () => {
+    const file = 'c'.repeat(2 * MB);
+    const grant = await grantFor(file, true, idle);
+    const { head, tail } = form(grant.post.fields, file.length, idlePort);
+    const first = await openSocket(idlePort);
+    first.socket.write(head);
+    first.socket.write(file.slice(0, MB));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await rawRequest(idlePort, Buffer.concat([Buffer.from(head), Buffer.from(file), Buffer.from(tail)]));
+    expect([again.status, JSON.parse(again.body)]).toEqual([409, { error: 'this upload is already being received' }]);
+    first.socket.write(file.slice(MB));
+    first.socket.write(tail);
+    expect((await first.answer).status).toBe(204);
+    first.socket.destroy();
     await idle.stack.pipeline.idle();
   });
 });

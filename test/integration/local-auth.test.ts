@@ -88,6 +88,28 @@ describe('the local server signs users in with its own tokens', () => {
     }
   });
 
+  // R14-3: nginx's and Apache's proxies send the upstream's own Host (127.0.0.1:PORT) by default, so no flag is set:
+  // a request a proxy passed on (its forwarding headers) needed no token and read every PCN.
+  it('on loopback with no flags, a request a proxy passed on (Forwarded, X-Forwarded-For, X-Real-IP, Via) needs a token', async () => {
+    for (const header of <Record<string, string>[]>[
+      { forwarded: 'for=203.0.113.9' },
+      { 'x-forwarded-for': '203.0.113.9' },
+      { 'x-real-ip': '203.0.113.9' },
+      { via: '1.1 proxy' },
+    ]) {
+      const response = await fetch(`${open.url}/api/metrics/rollout?level=pcn`, { headers: header });
+      expect([response.status, ((await response.json()) as { error: string }).error]).toEqual([
+        401,
+        'sign in: this server is reachable beyond this machine (or through a proxy), so every request needs a token',
+      ]);
+    }
+    const pcn = await token('pcn', 'U00002');
+    const withToken = await fetch(`${open.url}/api/metrics/rollout`, {
+      headers: { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${pcn}` },
+    });
+    expect(withToken.status).toBe(200);
+  });
+
   it('scopes rows by the token’s role, on both servers', async () => {
     const pcn = await token('pcn', 'U00002');
     for (const stack of [open, guarded])
