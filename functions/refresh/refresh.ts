@@ -34,6 +34,7 @@ import {
 } from './data-as-of.ts';
 import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { linkPartitions } from './disclosure-audit.ts';
+import { documentBytes } from './document-bytes.ts';
 import { controlPartitioned } from './partitions.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
@@ -774,7 +775,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   await timed('write documents', async () => {
     let storing: Promise<void> | undefined;
     for (const document of built) {
-      const json = JSON.stringify(document);
+      const json = documentBytes(document);
       await storing;
       storing = deps.store
         .put(metricKey(document.name), json, { contentType: 'application/json' })
