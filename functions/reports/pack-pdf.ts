@@ -427,7 +427,7 @@ interface BufferedPage {
  * out (writePacks keeps several in flight). Like pdf-text.ts, this reads members pdfkit does not declare, which is
  * why package.json keeps pdfkit to its 0.20 minor (^0.20).
  */
-async function deflatePages(document: PDFKit.PDFDocument): Promise<void> {
+export async function deflatePages(document: PDFKit.PDFDocument): Promise<void> {
   const pages = (document as unknown as { _pageBuffer: readonly BufferedPage[] })._pageBuffer;
   await Promise.all(
     pages.map(async ({ markings, content }) => {
