@@ -34,7 +34,6 @@ import {
 } from './data-as-of.ts';
 import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { linkPartitions } from './disclosure-audit.ts';
-import { documentBytes } from './document-bytes.ts';
 import { controlPartitioned } from './partitions.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
@@ -775,7 +774,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   await timed('write documents', async () => {
     let storing: Promise<void> | undefined;
     for (const document of built) {
-      const json = documentBytes(document);
+      const json = JSON.stringify(document);
       await storing;
       storing = deps.store
         .put(metricKey(document.name), json, { contentType: 'application/json' })

@@ -9,7 +9,7 @@
  *     this tree's, on the same documents in this one process, and both are printed side by side. ROUNDS=<n> (default
  *     1) repeats each and keeps the best. A profile: `node --cpu-prof --import tsx/esm test/bench/publish-output.ts ...`.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,27 +27,17 @@ type Publish = (
 
 /**
  * A tree's writing of the documents and packs as its refresh.ts runs them (the loop is refresh.ts's, copied): each
- * document serialised (the tree's document-bytes.ts, or JSON.stringify in a tree from before it, such as main at
- * c193770) while the one before it is stored, then the packs (the tree's writePacks).
+ * document serialised while the one before it is stored, then the packs (the tree's writePacks).
  */
 async function publisherOf(tree: string): Promise<Publish> {
   const module = (path: string) => import(pathToFileURL(join(tree, path)).href);
-  const serialise: (document: MetricDocument) => string | Uint8Array = existsSync(
-    join(tree, 'functions/refresh/document-bytes.ts'),
-  )
-    ? (
-        (await module(
-          'functions/refresh/document-bytes.ts',
-        )) as typeof import('../../functions/refresh/document-bytes.ts')
-      ).documentBytes
-    : JSON.stringify;
   const { writePacks } = (await module(
     'functions/reports/packs.ts',
   )) as typeof import('../../functions/reports/packs.ts');
   return async (store, built, meta, options, onStep) => {
     let storing: Promise<void> | undefined;
     for (const document of built) {
-      const json = serialise(document);
+      const json = JSON.stringify(document);
       await storing;
       storing = store.put(metricKey(document.name), json, { contentType: 'application/json' });
     }
