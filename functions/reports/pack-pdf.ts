@@ -422,9 +422,9 @@ interface BufferedPage {
  * footer is written; pdfkit adds to it at the end only the closing EMC of marked content, which packs do not use: a
  * page with any is left to pdfkit). Its reference is then given the compressed stream with `compress` off, and
  * pdfkit writes it as it would have (its /Filter /FlateDecode was set when the content was first written, its
- * /Length is the stream's). Issue 17: deflateSync was a quarter of the packs' main-thread time nationally (2.1 of
- * 8.9 CPU s, test/bench/publish-output.ts); in the pool it runs on the second core while the next packs are laid
- * out (writePacks keeps several in flight). Like pdf-text.ts, this reads members pdfkit does not declare, which is
+ * /Length is the stream's). Issue 17: deflateSync was about a sixth of the packs' main-thread time nationally (a CPU
+ * profile of test/bench/publish-output.ts); in the pool it runs on the second core while the next packs are laid out
+ * (writePacks keeps several in flight). Only zlib's set-up of each stream stays on the main thread. Like pdf-text.ts, this reads members pdfkit does not declare, which is
  * why package.json keeps pdfkit to its 0.20 minor (^0.20).
  */
 export async function deflatePages(document: PDFKit.PDFDocument): Promise<void> {

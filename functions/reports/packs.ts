@@ -42,7 +42,7 @@ export function buildPack(
 
 /**
  * Packs in flight: being finished (their pages compressed in zlib's thread pool, pack-pdf.ts) or stored while the
- * next ones are laid out. A pack takes about 7 ms of main-thread CPU to lay out, its compression a few ms in the pool,
+ * next ones are laid out. A pack takes about 4 ms of main-thread CPU to lay out, its compression a few ms in the pool,
  * and an S3 PUT tens of milliseconds of waiting: one after the other, some 1,400 PUTs would wait longer than the packs
  * take to write, and the main thread would wait for each pack's compression.
  */
