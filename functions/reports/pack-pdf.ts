@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { deflate as zlibDeflate } from 'node:zlib';
 import {
   formatFigure,
   formatLongDate,
@@ -401,40 +399,6 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
   else writer.paragraph(`${METHOD_IS} dashboard's Methodology page (${METHODOLOGY_PAGE}).`, 9, BOLD);
 
   writer.footers(content);
-  return deflatePages(writer.doc).then(() => {
-    writer.doc.end();
-    return done;
-  });
-}
-
-const deflate = promisify(zlibDeflate);
-
-/** The members of a buffered page that pdfkit 0.20 does not declare (PDFDocument's _pageBuffer, PDFPage, PDFReference). */
-interface BufferedPage {
-  readonly markings: readonly unknown[];
-  readonly content: { compress: boolean; buffer: Uint8Array[] };
-}
-
-/**
- * Compresses each page's content stream in zlib's thread pool, before pdfkit ends the document, instead of in pdfkit's
- * own zlib.deflateSync on the main thread as it writes each page (PDFReference.finalize): the same bytes (zlib's
- * deflate with the same default options, of the same content), so the same pack. A page's content is final here (its
- * footer is written; pdfkit adds to it at the end only the closing EMC of marked content, which packs do not use: a
- * page with any is left to pdfkit). Its reference is then given the compressed stream with `compress` off, and
- * pdfkit writes it as it would have (its /Filter /FlateDecode was set when the content was first written, its
- * /Length is the stream's). Issue 17: deflateSync was about a sixth of the packs' main-thread time nationally (a CPU
- * profile of test/bench/publish-output.ts); in the pool it runs on the second core while the next packs are laid out
- * (writePacks keeps several in flight). Only zlib's set-up of each stream stays on the main thread. Like pdf-text.ts, this reads members pdfkit does not declare, which is
- * why package.json keeps pdfkit to its 0.20 minor (^0.20).
- */
-export async function deflatePages(document: PDFKit.PDFDocument): Promise<void> {
-  const pages = (document as unknown as { _pageBuffer: readonly BufferedPage[] })._pageBuffer;
-  await Promise.all(
-    pages.map(async ({ markings, content }) => {
-      if (!content.compress || content.buffer.length === 0 || markings.length > 0) return;
-      const deflated = await deflate(Buffer.concat(content.buffer));
-      content.buffer = [deflated];
-      content.compress = false;
-    }),
-  );
+  writer.doc.end();
+  return done;
 }

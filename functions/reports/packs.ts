@@ -41,19 +41,17 @@ export function buildPack(
 }
 
 /**
- * Packs in flight: being finished (their pages compressed in zlib's thread pool, pack-pdf.ts) or stored while the
- * next ones are laid out. A pack takes about 4 ms of main-thread CPU to lay out, its compression a few ms in the pool,
- * and an S3 PUT tens of milliseconds of waiting: one after the other, some 1,400 PUTs would wait longer than the packs
- * take to write, and the main thread would wait for each pack's compression.
+ * Packs being stored while the next ones are written. A pack takes about 10 ms of CPU to write, and an S3 PUT tens of
+ * milliseconds of waiting: one after the other, some 1,350 PUTs would wait longer than the packs take to write.
  */
 export const PUTS_IN_FLIGHT = 16;
 
 /**
  * After a refresh has published its documents: a PDF pack per area, built from those published
  * (disclosure-controlled) documents only, written to metrics/packs/<level>/<code>.pdf, and for England, each region
- * and ICB one for readers outside the area too, <code>.outside.pdf (packReadersOf). Each pack is finished and stored
- * while the next ones are laid out (up to PUTS_IN_FLIGHT at once); it returns once every pack is stored, and fails
- * with the first pack or put that failed, once the others in flight have finished.
+ * and ICB one for readers outside the area too, <code>.outside.pdf (packReadersOf). Each pack is stored while the
+ * next ones are written (up to PUTS_IN_FLIGHT at once); it returns once every pack is stored, and fails with the
+ * first put that failed, once the others in flight have finished.
  */
 export async function writePacks(
   store: ObjectStore,
@@ -72,17 +70,15 @@ export async function writePacks(
   let failure: { error: unknown } | undefined;
   for (const { level, code, readers } of packs) {
     if (failure) break;
-    // Laid out now (buildPack's synchronous part); compressed and stored in the background.
-    const pack: Promise<void> = buildPack(level, code, rows[readers], meta, options)
-      .then((pdf) => {
-        bytes += pdf.length;
-        return store.put(packKey(level, code, readers), pdf, { contentType: 'application/pdf' });
-      })
+    const pdf = await buildPack(level, code, rows[readers], meta, options);
+    bytes += pdf.length;
+    const put: Promise<void> = store
+      .put(packKey(level, code, readers), pdf, { contentType: 'application/pdf' })
       .catch((error: unknown) => {
         failure ??= { error };
       })
-      .finally(() => inFlight.delete(pack));
-    inFlight.add(pack);
+      .finally(() => inFlight.delete(put));
+    inFlight.add(put);
     if (inFlight.size >= PUTS_IN_FLIGHT) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
