@@ -66,8 +66,8 @@ const REMEMBERED = 50_000;
  * the options, compared one by one. Issue 17: one key string of all of them per call (some 670,000 calls nationally,
  * each converting x and y to text and hashing some 100 characters) was about a seventh of the packs' main-thread
  * time (a CPU profile of test/bench/publish-output.ts); a context key made only when the context changes, the text's
- * own hash (kept by the string) and a number's cost much less: nationally the packs took 0.2-0.6 CPU s less of some
- * 6.5-7.6 (publish-output.ts against c193770, same bytes, load average 8-10).
+ * own hash (kept by the string) and a number's cost much less: nationally the packs' main thread took 0.6-0.8 CPU s
+ * less of 5.3-6.2 (publish-output.ts against c193770 in one process, same bytes, load average 5).
  */
 const drawn = new Map<string, Map<string, Map<number, Drawn[]>>>();
 let remembered = 0;
