@@ -45,11 +45,15 @@ interface TextState {
 }
 
 interface Drawn {
+  /** Where it was drawn and how (the rest of the key: the context and the text are the maps' keys, below). */
+  readonly x: number;
+  readonly width: number | undefined;
+  readonly align: TextOptions['align'];
+  readonly lineBreak: TextOptions['lineBreak'];
   /** What pdfkit wrote to the page's content stream. */
   readonly bytes: Uint8Array;
   /** The text position after it. */
-  readonly x: number;
-  readonly y: number;
+  readonly after: { readonly x: number; readonly y: number };
 }
 
 /**
@@ -57,7 +61,16 @@ interface Drawn {
  * (some 150 bytes each), two thirds of them only once.
  */
 const REMEMBERED = 50_000;
-const drawn = new Map<string, Drawn>();
+/**
+ * The remembered texts by context (font, size, line gap, page size and margins: contextKey), text and y; then x and
+ * the options, compared one by one. Issue 17: one key string of all of them per call (some 670,000 calls nationally,
+ * each converting x and y to text and hashing some 100 characters) was about a seventh of the packs' main-thread
+ * time (a CPU profile of test/bench/publish-output.ts); a context key made only when the context changes, the text's
+ * own hash (kept by the string) and a number's cost much less: nationally the packs' main thread took 0.6-0.8 CPU s
+ * less of 5.3-6.2 (publish-output.ts against c193770 in one process, same bytes, load average 5).
+ */
+const drawn = new Map<string, Map<string, Map<number, Drawn[]>>>();
+let remembered = 0;
 let remembering = true;
 
 /**
@@ -66,13 +79,61 @@ let remembering = true;
  */
 export function rememberTexts(on: boolean): void {
   remembering = on;
-  drawn.clear();
+  forget();
 }
 
-function keyOf(state: TextState, text: string, x: number, y: number, options: TextOptions): string {
+function forget(): void {
+  drawn.clear();
+  remembered = 0;
+}
+
+/** The last context's parts and key: a pack draws runs of texts in one font and size on one page. */
+let last = {
+  name: '',
+  id: '',
+  size: 0,
+  lineGap: 0,
+  width: 0,
+  height: 0,
+  top: 0,
+  right: 0,
+  bottom: 0,
+  left: 0,
+  key: '',
+};
+
+function contextKey(state: TextState): string {
   const { page, _font: font } = state;
   const { margins } = page;
-  return `${font.name}|${font.id}|${state._fontSize}|${state._lineGap}|${page.width}|${page.height}|${margins.top}|${margins.right}|${margins.bottom}|${margins.left}|${x}|${y}|${options.width}|${options.align}|${options.lineBreak}|${text}`;
+  const l = last;
+  if (
+    l.name === font.name &&
+    l.id === font.id &&
+    l.size === state._fontSize &&
+    l.lineGap === state._lineGap &&
+    l.width === page.width &&
+    l.height === page.height &&
+    l.top === margins.top &&
+    l.right === margins.right &&
+    l.bottom === margins.bottom &&
+    l.left === margins.left &&
+    l.key !== ''
+  )
+    return l.key;
+  last = {
+    name: font.name,
+    id: font.id,
+    size: state._fontSize,
+    lineGap: state._lineGap,
+    width: page.width,
+    height: page.height,
+    top: margins.top,
+    right: margins.right,
+    bottom: margins.bottom,
+    left: margins.left,
+    key: `${font.name}|${font.id}|${state._fontSize}|${state._lineGap}|${page.width}|${page.height}|${margins.top}|${margins.right}|${margins.bottom}|${margins.left}`,
+  };
+  return last.key;
 }
 
 /** pdfkit's `document.text(text, x, y, options)`, its bytes remembered per process (see above). */
@@ -90,26 +151,45 @@ export function drawText(
     return;
   }
   const page = state.page;
-  const key = keyOf(state, text, x, y, options);
-  const known = drawn.get(key);
+  const context = contextKey(state);
+  const { width, align, lineBreak } = options;
+  const atY = drawn.get(context)?.get(text)?.get(y);
+  const known = atY?.find((d) => d.x === x && d.width === width && d.align === align && d.lineBreak === lineBreak);
   if (known) {
     if (known.bytes.length > 0) {
       // Drawn text uses its font on the page, as pdfkit's _fragment records it (a font object on first use).
       if (page.resources.data.Font?.[state._font.id] == null) page.fonts[state._font.id] = state._font.ref();
       page.write(known.bytes);
     }
-    state.x = known.x;
-    state.y = known.y;
+    state.x = known.after.x;
+    state.y = known.after.y;
     return;
   }
   const before = page.content.buffer.length;
   document.text(text, x, y, options);
   if (state.page !== page) return;
   const chunks = page.content.buffer.slice(before);
-  if (drawn.size >= REMEMBERED) drawn.clear();
-  drawn.set(key, {
+  if (remembered >= REMEMBERED) forget();
+  remembered += 1;
+  const entry: Drawn = {
+    x,
+    width,
+    align,
+    lineBreak,
     bytes: chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks),
-    x: state.x,
-    y: state.y,
-  });
+    after: { x: state.x, y: state.y },
+  };
+  let byText = drawn.get(context);
+  if (byText === undefined) {
+    byText = new Map();
+    drawn.set(context, byText);
+  }
+  let byY = byText.get(text);
+  if (byY === undefined) {
+    byY = new Map();
+    byText.set(text, byY);
+  }
+  const list = byY.get(y);
+  if (list === undefined) byY.set(y, [entry]);
+  else list.push(entry);
 }

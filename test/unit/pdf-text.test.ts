@@ -89,4 +89,36 @@ describe('the packs’ remembered texts', () => {
     expect(laidOut).toHaveBeenCalledTimes(1);
     expect(plain.toString('latin1').match(/\/Type \/Page\n/g)).toHaveLength(2);
   });
+
+  it('tells apart the same text at the same height drawn at another x, width or alignment, in another size or font', async () => {
+    const texts = (document: PDFKit.PDFDocument, draw: Draw) => {
+      const chunks: Buffer[] = [];
+      return new Promise<Buffer>((resolve) => {
+        document.on('data', (chunk: Buffer) => chunks.push(chunk));
+        document.on('end', () => resolve(Buffer.concat(chunks)));
+        document.font('Helvetica').fontSize(8.5);
+        // Twice over: the second time every one of them is remembered, each its own.
+        for (let round = 0; round < 2; round += 1) {
+          draw(document, 'C 12.5', 300, 500, { lineBreak: false });
+          draw(document, 'C 12.5', 360, 500, { lineBreak: false });
+          draw(document, 'C 12.5', 300, 500, { width: 60, align: 'right' });
+          draw(document, 'C 12.5', 300, 500, { width: 60, align: 'center' });
+          draw(document, 'C 12.5', 300, 500, { width: 80, align: 'center' });
+          document.fontSize(6.5);
+          draw(document, 'C 12.5', 300, 500, { lineBreak: false });
+          document.font('Helvetica-Bold');
+          draw(document, 'C 12.5', 300, 500, { lineBreak: false });
+          document.font('Helvetica').fontSize(8.5);
+        }
+        document.end();
+      });
+    };
+    const plain = await texts(new PDFDocument(OPTIONS), byPdfkit);
+    const later = documentWithFonts(OPTIONS, ['Helvetica', 'Helvetica-Bold']);
+    await texts(documentWithFonts(OPTIONS, ['Helvetica', 'Helvetica-Bold']), drawText);
+    const laidOut = vi.spyOn(later, 'text');
+    expect(await texts(later, drawText)).toEqual(plain);
+    // Seven texts, each remembered by the first document: the later one lays none of them out.
+    expect(laidOut).not.toHaveBeenCalled();
+  });
 });
