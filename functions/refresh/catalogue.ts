@@ -610,7 +610,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Wellbeing change',
     description: `People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date, the follow-up being the last ${OUTCOME_WINDOW}: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.`,
     file: 'wellbeing',
-    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1150,14 +1150,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), and events and workforce snapshots dated when the PCN was not in force (all in no figure). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), events and workforce snapshots dated when the PCN was not in force (all in no figure), and person ids another PCN has sent too (a missing or shared pseudonymisation key). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
-    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1193,6 +1194,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months_outside_reporting: 'Months with events dated before the first month reported.',
       first_month_outside_reporting: 'First month with events dated before the first month reported.',
       last_month_outside_reporting: 'Last month with events dated before the first month reported.',
+      person_ids_shared:
+        "Its referred people's person ids that another PCN has sent too, rounded up to a multiple of 5 (0 stays 0). Pseudonyms are keyed per PCN, so one person referred by two PCNs has two ids: any here means its pseudonymisation key is missing or shared with another PCN, and its ids can be traced back to NHS numbers. Its uploads need its own key (sp-outcomes keygen) before the next file.",
     },
     rules: { counts: [] },
   },

@@ -69,6 +69,21 @@ out_of_force_pcns AS (
   GROUP BY pcn_code
 ),
 
+pcn_people AS (
+  SELECT DISTINCT pcn_code, person_id FROM episodes
+),
+
+shared_people AS (
+  -- Pseudonyms are keyed per PCN (functions/upload/pseudonymise.ts): one person referred by two PCNs has two
+  -- person_ids. The same person_id under two or more PCNs says their key is missing (a plain hash of an NHS number,
+  -- which anyone can reverse by hashing every number) or shared (review 13, R13-5). Counted per PCN, never listed.
+  SELECT p.pcn_code, count(*) AS person_ids_shared
+  FROM pcn_people AS p
+  INNER JOIN (SELECT person_id FROM pcn_people GROUP BY person_id HAVING count(*) > 1) AS s
+    ON s.person_id = p.person_id
+  GROUP BY p.pcn_code
+),
+
 missing AS (
   SELECT p.pcn_code, count(*) FILTER (WHERE s.month IS NULL) AS months_missing,
     -- its last month in force and reporting, up to the last published (none while neither: a PCN that closed, its
@@ -111,10 +126,12 @@ SELECT
   CAST(CEIL(CAST(COALESCE(r.events_outside_reporting, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS events_outside_reporting,
   COALESCE(r.months_outside_reporting, 0) AS months_outside_reporting,
   r.first_month_outside_reporting,
-  r.last_month_outside_reporting
+  r.last_month_outside_reporting,
+  CAST(CEIL(CAST(COALESCE(h.person_ids_shared, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS person_ids_shared
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
 LEFT JOIN out_of_force_pcns AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
 LEFT JOIN outside_reporting_pcns AS r ON r.pcn_code = s.pcn_code
+LEFT JOIN shared_people AS h ON h.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

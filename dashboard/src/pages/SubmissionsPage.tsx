@@ -34,6 +34,7 @@ export default function SubmissionsPage() {
   const snapshotsOutOfForce = rows.filter((r) => Number(r.snapshot_rows_out_of_force ?? 0) > 0);
   const months = (first: unknown, last: unknown) => `${first}${last === first ? '' : ` to ${last}`}`;
   const outsideReporting = rows.filter((r) => Number(r.events_outside_reporting ?? 0) > 0);
+  const sharedIds = rows.filter((r) => Number(r.person_ids_shared ?? 0) > 0);
   const sent = new Set(rows.map((r) => r.code));
   const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
   const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
@@ -88,6 +89,7 @@ export default function SubmissionsPage() {
             first_month_out_of_force: 'First month out of force',
             last_month_out_of_force: 'Last month out of force',
             snapshot_rows_out_of_force: 'Workforce snapshot rows out of force (in no figure)',
+            person_ids_shared: 'Person ids another PCN sent too (key missing or shared)',
             first_snapshot_month_out_of_force: 'First snapshot month out of force',
             last_snapshot_month_out_of_force: 'Last snapshot month out of force',
             events_outside_reporting: 'Events before first month reported (in no figure)',
@@ -133,6 +135,18 @@ export default function SubmissionsPage() {
               )
               .join('; ')}
             .
+          </p>
+        )}
+        {sharedIds.length > 0 && (
+          // The same person id under two PCNs: a pseudonymisation key missing or shared (review 13, R13-5). Ids so
+          // made can be traced back to NHS numbers, so these PCNs are named first, in red.
+          <p role="alert" className="rounded-tremor-small bg-red-50 p-2 text-tremor-default text-red-900">
+            Person ids that another PCN has sent too, so the PCN's pseudonymisation key is missing or shared and its ids
+            can be traced back to NHS numbers; it needs its own key before its next file:{' '}
+            {sharedIds
+              .map((r) => `${r.name} (${r.code}), ${formatCount(r.person_ids_shared as number)} ids`)
+              .join('; ')}{' '}
+            (counts rounded up to a multiple of 5).
           </p>
         )}
         {outsideReporting.length > 0 && (
