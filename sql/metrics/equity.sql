@@ -65,7 +65,9 @@ moved AS (
 -- dimension (the five rows of `dimensions`), grouped straight into the groups of a PCN-year. (Counted first by its
 -- groups of every dimension at once, then once per dimension, the first grouping made about 1.2 million cells of
 -- 3.4 million referrals nationally, a hash table of eight keys far larger than the 150,000 groups it was then added
--- into: the two groupings cost a third of this query; issue 17, measured in refresh-profile.ts with PROFILE_BASELINE.)
+-- into: the two groupings cost a third of this query. National, both versions alternated in one process at load 4-10,
+-- best of 3: 6.13 -> 5.70 CPU s, medians 6.62 -> 5.92, with the repeated_people read below; refresh-profile.ts with
+-- PROFILE_BASELINE at load 8-12: 7.03 -> 6.78; the same rows, 0 and 0; issue 17.)
 dimensions AS (
   SELECT dimension
   FROM (
