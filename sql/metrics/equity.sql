@@ -58,21 +58,43 @@ moved AS (
 -- Engagement and connection are counts of referrals, and people referred are the referrals less each person's
 -- repeats in the same group: in a PCN-year that did not move (one ICB and region), a group's people are its referrals
 -- less, for each person referred more than once in the PCN-year, their referrals in the group but one. So every
--- referral is counted by its groups without its person_id (referral_cells), and only the referrals of people referred
+-- referral is counted by its groups without its person_id (referral_groups), and only the referrals of people referred
 -- more than once (repeated_people) are grouped by person_id (issue 17: the people referred once were grouped by person_id and
 -- joined back to every referral before).
--- Every referral of a PCN-year that did not move, counted by its groups of every dimension at once.
-referral_cells AS (
+-- Every referral of a PCN-year that did not move, counted in its group of each dimension: each referral once per
+-- dimension (the five rows of `dimensions`), grouped straight into the groups of a PCN-year. (Counted first by its
+-- groups of every dimension at once, then once per dimension, the first grouping made about 1.2 million cells of
+-- 3.4 million referrals nationally, a hash table of eight keys far larger than the 150,000 groups it was then added
+-- into: the two groupings cost a third of this query. National, both versions alternated in one process at load 4-10,
+-- best of 3: 6.13 -> 5.70 CPU s, medians 6.62 -> 5.92, with the repeated_people read below; refresh-profile.ts with
+-- PROFILE_BASELINE at load 8-12: 7.03 -> 6.78; the same rows, 0 and 0; issue 17.)
+dimensions AS (
+  SELECT dimension
+  FROM (
+    VALUES ('imd_decile'), ('ethnicity_group'), ('age_band'), ('sex'), ('pcn_imd_quintile')
+  ) AS d (dimension)
+),
+
+referral_groups AS (
   SELECT
-    p.pcn_code, p.icb_code, p.region_code, p.fy, p.imd_decile, p.ethnicity_group, p.age_band, p.sex,
+    p.pcn_code, p.icb_code, p.region_code, p.fy, d.dimension,
+    CASE d.dimension
+      WHEN 'imd_decile' THEN p.imd_decile
+      WHEN 'ethnicity_group' THEN p.ethnicity_group
+      WHEN 'age_band' THEN p.age_band
+      WHEN 'sex' THEN p.sex
+      ELSE COALESCE(CAST(q.imd_quintile AS VARCHAR), 'unknown')
+    END AS "group",
     count(*) AS referrals,
     count(*) FILTER (WHERE p.in_engagement_cohort) AS engagement_cohort,
     count(*) FILTER (WHERE p.in_engagement_cohort AND p.engaged) AS engaged,
     count(*) FILTER (WHERE p.in_engagement_cohort AND p.connected) AS connected
   FROM people AS p
   LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
+  LEFT JOIN pcn_deprivation AS q ON q.pcn_code = p.pcn_code
+  CROSS JOIN dimensions AS d
   WHERE m.pcn_code IS NULL
-  GROUP BY p.pcn_code, p.icb_code, p.region_code, p.fy, p.imd_decile, p.ethnicity_group, p.age_band, p.sex
+  GROUP BY 1, 2, 3, 4, 5, 6
 ),
 
 -- The referrals of people referred more than once in a PCN-year that did not move, and every referral of a PCN-year
@@ -138,27 +160,9 @@ group_counts AS (
     sum(engaged) AS engaged,
     sum(connected) AS connected
   FROM (
-    SELECT pcn_code, icb_code, region_code, fy, 'imd_decile' AS dimension, imd_decile AS "group",
+    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
       referrals AS people_referred, engagement_cohort, engaged, connected
-    FROM referral_cells
-    UNION ALL
-    SELECT pcn_code, icb_code, region_code, fy, 'ethnicity_group' AS dimension, ethnicity_group AS "group",
-      referrals AS people_referred, engagement_cohort, engaged, connected
-    FROM referral_cells
-    UNION ALL
-    SELECT pcn_code, icb_code, region_code, fy, 'age_band' AS dimension, age_band AS "group",
-      referrals AS people_referred, engagement_cohort, engaged, connected
-    FROM referral_cells
-    UNION ALL
-    SELECT pcn_code, icb_code, region_code, fy, 'sex' AS dimension, sex AS "group",
-      referrals AS people_referred, engagement_cohort, engaged, connected
-    FROM referral_cells
-    UNION ALL
-    SELECT c.pcn_code, c.icb_code, c.region_code, c.fy, 'pcn_imd_quintile' AS dimension,
-      COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group",
-      c.referrals AS people_referred, c.engagement_cohort, c.engaged, c.connected
-    FROM referral_cells AS c
-    LEFT JOIN pcn_deprivation AS d ON d.pcn_code = c.pcn_code
+    FROM referral_groups
 
     UNION ALL
 
@@ -220,28 +224,34 @@ referrals AS (
 -- it, and its people improved its referrals improved less each person's improved repeats (a person improved on any of
 -- their referrals in the group is one person improved); only people measured on more than one referral in a PCN-year
 -- are grouped by person_id.
-repeated_measured AS (
-  SELECT pcn_code, fy, person_id
-  FROM measured
-  GROUP BY pcn_code, fy, person_id
-  HAVING count(*) > 1
-),
-
-measured_cells AS (
+-- Each referral measured, counted in its group of each dimension (pcn_imd_quintile is not published for wellbeing),
+-- as referral_groups.
+measured_groups_counted AS (
   SELECT
-    s.pcn_code, s.icb_code, s.region_code, s.fy, s.imd_decile, s.ethnicity_group, s.age_band, s.sex,
+    s.pcn_code, s.icb_code, s.region_code, s.fy, d.dimension,
+    CASE d.dimension
+      WHEN 'imd_decile' THEN s.imd_decile
+      WHEN 'ethnicity_group' THEN s.ethnicity_group
+      WHEN 'age_band' THEN s.age_band
+      ELSE s.sex
+    END AS "group",
     count(*) AS referrals,
     count(*) FILTER (WHERE s.improved) AS improved
   FROM measured AS s
   LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
-  WHERE m.pcn_code IS NULL
-  GROUP BY s.pcn_code, s.icb_code, s.region_code, s.fy, s.imd_decile, s.ethnicity_group, s.age_band, s.sex
+  CROSS JOIN dimensions AS d
+  WHERE m.pcn_code IS NULL AND d.dimension <> 'pcn_imd_quintile'
+  GROUP BY 1, 2, 3, 4, 5, 6
 ),
 
+-- A person measured on more than one referral in a PCN-year was referred more than once there (a pair is its
+-- episode's, with the episode's PCN, year and person): their referrals measured are among those of repeated_people,
+-- read here instead of grouping every referral measured by person again. A person of repeated_people measured once in
+-- the year has one referral in each of their groups, which takes nothing off (referrals > 1 below).
 measured_slow AS (
   SELECT s.*, false AS moved
   FROM measured AS s
-  INNER JOIN repeated_measured AS k ON k.pcn_code = s.pcn_code AND k.fy = s.fy AND k.person_id = s.person_id
+  INNER JOIN repeated_people AS k ON k.pcn_code = s.pcn_code AND k.fy = s.fy AND k.person_id = s.person_id
   LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
   WHERE m.pcn_code IS NULL
 
@@ -281,21 +291,9 @@ measured_counts AS (
     sum(wellbeing_people) AS wellbeing_people,
     sum(wellbeing_improved) AS wellbeing_improved
   FROM (
-    SELECT pcn_code, icb_code, region_code, fy, 'imd_decile' AS dimension, imd_decile AS "group",
+    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
       referrals AS wellbeing_people, improved AS wellbeing_improved
-    FROM measured_cells
-    UNION ALL
-    SELECT pcn_code, icb_code, region_code, fy, 'ethnicity_group' AS dimension, ethnicity_group AS "group",
-      referrals AS wellbeing_people, improved AS wellbeing_improved
-    FROM measured_cells
-    UNION ALL
-    SELECT pcn_code, icb_code, region_code, fy, 'age_band' AS dimension, age_band AS "group",
-      referrals AS wellbeing_people, improved AS wellbeing_improved
-    FROM measured_cells
-    UNION ALL
-    SELECT pcn_code, icb_code, region_code, fy, 'sex' AS dimension, sex AS "group",
-      referrals AS wellbeing_people, improved AS wellbeing_improved
-    FROM measured_cells
+    FROM measured_groups_counted
 
     UNION ALL
 
