@@ -610,7 +610,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Wellbeing change',
     description: `People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date, the follow-up being the last ${OUTCOME_WINDOW}: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.`,
     file: 'wellbeing',
-    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
+    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [

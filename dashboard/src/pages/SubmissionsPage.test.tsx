@@ -57,6 +57,8 @@ const quality = (
     snapshot_months_out_of_force: snapshots[1],
     first_snapshot_month_out_of_force: snapshots[2],
     last_snapshot_month_out_of_force: snapshots[3],
+    // Review 13, R13-5: U00005's person ids were sent by another PCN too (a missing or shared key).
+    person_ids_shared: code === 'U00005' ? 15 : 0,
   }) as unknown as MetricRow;
 
 beforeEach(() =>
@@ -82,6 +84,9 @@ describe('the Data submissions page names what is in no figure', () => {
     const texts = screen.getAllByRole('status').map((s) => s.textContent);
     expect(texts).toContain(
       'Events dated when their PCN was not in force in the reference data, left out of every figure: Echo PCN (U00005) 2025-04, 10 events (counts rounded up to a multiple of 5).',
+    );
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Person ids that another PCN has sent too, so the PCN’s pseudonymisation key is missing or shared and its ids can be traced back to NHS numbers; it needs its own key before its next file: Echo PCN (U00005), 15 ids (counts rounded up to a multiple of 5).',
     );
     expect(texts).toContain(
       'Workforce snapshots of a month when their PCN was not in force in the reference data, left out of every figure: Echo PCN (U00005) 2025-04, 3 snapshot rows; Foxtrot PCN (U00006) 2025-06 to 2025-07, 6 snapshot rows.',

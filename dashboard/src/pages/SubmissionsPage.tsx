@@ -141,7 +141,7 @@ export default function SubmissionsPage() {
           // The same person id under two PCNs: a pseudonymisation key missing or shared (review 13, R13-5). Ids so
           // made can be traced back to NHS numbers, so these PCNs are named first, in red.
           <p role="alert" className="rounded-tremor-small bg-red-50 p-2 text-tremor-default text-red-900">
-            Person ids that another PCN has sent too, so the PCN's pseudonymisation key is missing or shared and its ids
+            Person ids that another PCN has sent too, so the PCN’s pseudonymisation key is missing or shared and its ids
             can be traced back to NHS numbers; it needs its own key before its next file:{' '}
             {sharedIds
               .map((r) => `${r.name} (${r.code}), ${formatCount(r.person_ids_shared as number)} ids`)
