@@ -696,6 +696,11 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     documentOf: (name: string) => catalogued.find((d) => d.name === name),
     pcnGroups,
     pcnCodes: [...new Set(geography.map((g) => g.pcn_code))],
+    // A count shared with a row held below England (workforce's people referred beside rollout's) is its held value.
+    heldBelowEngland: (name: string, row: Row) =>
+      areaRevisions
+        .summaryOf(name)
+        ?.revisions_held_below_england.rows.includes(`${row.level}|${row.code}|${row.period}`) === true,
   };
   // Documents publishing the same count are controlled together (JOINT_COUNTS, shared-counts.ts): their queries run
   // one after another, where the first of them comes in the catalogue (workforce's right after cof_person's), each

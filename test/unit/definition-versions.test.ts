@@ -29,7 +29,7 @@ describe('definition versions', () => {
 
   it('a changed follow-up window in a prepare step changes the hash of every metric reading it, and only those', () => {
     // sql/prepare/episodes.sql's 3-month window made 4 months: read by every metric reading the episodes, wellbeing
-    // through wellbeing_pairs (which joins them); not by data_quality (event_months, pcn_months) or cof_community
+    // through wellbeing_pairs (which joins them), data_quality (its person ids shared); not by cof_community
     // (events_in_force, pcn_months, rollups).
     const episodes = readSql('prepare/episodes') as string;
     expect(episodes).toContain("INTERVAL '3' MONTH");
@@ -46,6 +46,8 @@ describe('definition versions', () => {
       'workforce',
       'equity',
       'pcn_comparison',
+      // Person ids another PCN has sent too are read from episodes (review 13, R13-5).
+      'data_quality',
     ]);
   });
 
