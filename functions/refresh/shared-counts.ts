@@ -636,20 +636,24 @@ export function controlAgainByYear(
   const joined = joinedColumns(rules, columns);
   // The member's cells imposed, by year.
   const imposedByYear = (exact: readonly Row[], imposed: ReadonlySet<string>) => {
-    const counts = new Map<string, number>();
+    const cellsByYear = new Map<string, Set<string>>();
+    if (imposed.size === 0) return cellsByYear;
     sharedCellsOf(
       document,
       exact,
       joint,
       (row, column, id) => {
-        if (typeof row[column] === 'number' && imposed.has(id))
-          counts.set(yearOf(row), (counts.get(yearOf(row)) ?? 0) + 1);
+        if (typeof row[column] !== 'number' || !imposed.has(id)) return;
+        const year = yearOf(row);
+        const cells = cellsByYear.get(year);
+        if (cells === undefined) cellsByYear.set(year, new Set([id]));
+        else cells.add(id);
       },
       ids,
     );
-    return counts;
+    return cellsByYear;
   };
-  let last: { result: Controlled; imposed: Map<string, number> } | undefined;
+  let last: { result: Controlled; imposed: Map<string, Set<string>> } | undefined;
   const whole = (imposed: ReadonlySet<string>) => {
     const result = control(rows, undefined, imposed);
     last = { result, imposed: imposedByYear(result.exact, imposed) };
@@ -659,8 +663,13 @@ export function controlAgainByYear(
     if (last === undefined || !byYear) return whole(imposed);
     const { result } = last;
     const now = imposedByYear(result.exact, imposed);
+    // The years whose cells imposed are not those imposed at the last control.
     const changed = new Set<string>();
-    for (const [year, count] of now) if (last.imposed.get(year) !== count) changed.add(year);
+    for (const year of new Set([...now.keys(), ...last.imposed.keys()])) {
+      const is = now.get(year) ?? new Set<string>();
+      const was = last.imposed.get(year) ?? new Set<string>();
+      if (is.size !== was.size || [...is].some((id) => !was.has(id))) changed.add(year);
+    }
     last = { result, imposed: now };
     if (changed.size === 0) return result;
     const again = rows.filter((row) => changed.has(yearOf(row)));
