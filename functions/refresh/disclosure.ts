@@ -767,6 +767,54 @@ export function applyDisclosureControl(
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
 }
 
+/**
+ * The columns whose control `columns`' can change (with them): those joined to them by the rules, a group within a row,
+ * a role's staff figures, a mean and its count (and the means it is the difference of), figures describing counts and
+ * those counts. Secondary suppression and the audit read and suppress a cell only beside cells so joined (a family of
+ * rows, an equation, the months of a year are of one column; a group joins its columns); so controlled with rules
+ * `rulesWithin` these columns, a document's rows give these columns as the whole rules do, wherever no row is withheld
+ * (withholding a row takes every column of it: the caller checks). Undefined where the rules join rows or columns
+ * otherwise (siblings, partitions): the document is then only controlled whole.
+ */
+export function joinedColumns(rules: DisclosureRules, columns: readonly string[]): Set<string> | undefined {
+  if ((rules.siblings?.length ?? 0) > 0 || (rules.partitions?.length ?? 0) > 0) return undefined;
+  const links: (readonly string[])[] = [
+    ...(rules.groups ?? []).map((g) => [g.total, ...g.parts]),
+    ...(rules.staff ?? []).map((s) => [s.headcount, s.fte, ...(s.columns ?? [])]),
+    ...(rules.means ?? []).map((m) => [m.column, m.contributors, ...(m.difference ?? [])]),
+    ...(rules.describing ?? []).map((d) => [...d.counts, ...d.columns]),
+  ];
+  const joined = new Set(columns);
+  // With months (DisclosureRules.monthly) the audit reads every audited column again beside them: kept whole unless
+  // the columns are of them.
+  if ((rules.monthly?.length ?? 0) > 0 && !columns.some((column) => rules.monthly?.includes(column))) return undefined;
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const link of links)
+      if (link.some((column) => joined.has(column)) && link.some((column) => !joined.has(column))) {
+        for (const column of link) joined.add(column);
+        grown = true;
+      }
+  }
+  return joined;
+}
+
+/** The rules of the columns `joined` (joinedColumns) alone: the other columns of a row are left as they are. */
+export function rulesWithin(rules: DisclosureRules, joined: ReadonlySet<string>): DisclosureRules {
+  const monthly = rules.monthly?.filter((column) => joined.has(column));
+  return {
+    ...rules,
+    counts: rules.counts.filter((column) => joined.has(column)),
+    ...(rules.means === undefined ? {} : { means: rules.means.filter((m) => joined.has(m.column)) }),
+    ...(rules.groups === undefined ? {} : { groups: rules.groups.filter((g) => joined.has(g.total)) }),
+    ...(rules.staff === undefined ? {} : { staff: rules.staff.filter((s) => joined.has(s.headcount)) }),
+    ...(rules.describing === undefined
+      ? {}
+      : { describing: rules.describing.filter((d) => d.columns.some((column) => joined.has(column))) }),
+    ...(monthly === undefined ? {} : { monthly }),
+  };
+}
+
 /** How a column's families are treated (see Secondary), by column and whether the parts are England's regions. */
 type HowFor = (column: string, regions: boolean) => Secondary;
 

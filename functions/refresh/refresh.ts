@@ -42,9 +42,12 @@ import {
   auditCoveredShare,
   auditPcnGroups,
   belowEngland,
+  type Controlled,
   checkJointCells,
+  controlAgainByYear,
   groupsFromRows,
   imposedColumns,
+  JointCellIds,
   type JointCount,
   jointCells,
   jointFixedPoint,
@@ -454,28 +457,49 @@ export function controlJointly(
       m.definition.beforeControl ? m.rows.map(m.definition.beforeControl) : m.rows,
     ]),
   );
+  // The shared cells' ids made once for every round (shared-counts.ts, JointCellIds).
+  const ids = new JointCellIds();
   const cells = new Map(
     members.map((m) => [
       m.definition.name,
-      jointCells(m.definition.name, exactOf.get(m.definition.name) as Row[], joint),
+      jointCells(m.definition.name, exactOf.get(m.definition.name) as Row[], joint, ids),
+    ]),
+  );
+  // Each member controlled again only in the years (and columns) its imposed cells can change (controlAgainByYear).
+  const controls = new Map(
+    members.map(({ definition, rows }) => [
+      definition.name,
+      controlAgainByYear(
+        definition.name,
+        rows,
+        definition.rules,
+        definition.keys,
+        joint,
+        ids,
+        (some, rules, imposedNow) =>
+          controlDocument(
+            rules === undefined ? definition : { ...definition, rules },
+            some,
+            context,
+            imposedColumns(definition.name, joint, imposedNow, ids),
+          ),
+      ),
     ]),
   );
   const { results, rounds, imposed } = jointFixedPoint(
     members.map((m) => m.definition.name),
     (name) => cells.get(name) as Set<string>,
-    (name, imposedNow) => {
-      const { definition, rows } = byName.get(name) as (typeof members)[number];
-      return controlDocument(definition, rows, context, imposedColumns(name, joint, imposedNow));
-    },
-    (name, result) => suppressedJointCells(name, result.exact, result.published, joint),
+    (name, imposedNow) => (controls.get(name) as (imposed: ReadonlySet<string>) => Controlled)(imposedNow),
+    (name, result) => suppressedJointCells(name, result.exact, result.published, joint, ids),
     undefined,
     // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9).
-    (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint),
+    (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint, ids),
   );
   onRounds?.(rounds, imposed.size);
   checkJointCells(
     joint.map((count) => ({ ...count, cells: count.cells.filter((cell) => byName.has(cell.document)) })),
     (name) => results.get(name)?.published ?? [],
+    ids,
   );
   return members.map((m) =>
     buildDocument(m.definition, m.rows, context, shared, revise, results.get(m.definition.name)),
