@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { AREA_REVISIONS_STATE_KEY } from '../../functions/refresh/area-revisions.ts';
 import { tempDir } from '../support/files.ts';
-import { disclosureFindings, type GoldenEvent, refreshAndRead, writeEventFiles } from '../support/golden.ts';
+import { disclosureFindings, type GoldenEvent, releaseChain } from '../support/golden.ts';
 
 /*
  * Red-team review 11, R11-1, through the real ingest and refresh, releases chained on one store: a PCN (the attacker,
@@ -97,27 +96,7 @@ const lateJanuary = (pcn: string, batch: string, count: number) =>
 
 const dir = tempDir('revisions-areas');
 const dataDir = join(dir.path, 'data');
-const releases: Map<string, MetricDocument>[] = [];
-let files = 0;
-async function release(now: string, uploads: Record<string, GoldenEvent[]>) {
-  const paths = writeEventFiles(
-    dir.path,
-    Object.fromEntries(Object.entries(uploads).map(([name, rows]) => [`${files++}-${name}`, rows])),
-  );
-  await ingestFiles(paths, { dataDir, out: () => {}, progress: false });
-  const docs = new Map<string, MetricDocument>();
-  await refreshAndRead(dataDir, new Date(now), docs);
-  releases.push(docs);
-  if (process.env.DEBUG_AREAS) {
-    const q = (name: string, level: string, code: string, period: string) =>
-      JSON.stringify(docs.get(name)?.rows.find((r) => r.level === level && r.code === code && r.period === period));
-    console.log(now, q('referral_sources', 'icb', 'QAA', '2025-01'), q('referral_sources', 'region', 'Y56', '2025-01'));
-    console.log(now, q('rollout', 'icb', 'QAA', '2025-01'), q('rollout', 'icb', 'QAA', '2024/25'));
-    console.log(now, JSON.stringify(docs.get('referral_sources')?.summary?.revisions_held_below_england));
-    console.log(now, disclosureFindings(docs, REFERENCE).slice(0, 12));
-  }
-  return docs;
-}
+const { release, releases } = releaseChain(dir.path, dataDir);
 const row = (
   docs: Map<string, MetricDocument> | undefined,
   name: string,

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { tempDir } from '../support/files.ts';
-import { disclosureFindings, type GoldenEvent, refreshAndRead, writeEventFiles } from '../support/golden.ts';
+import { disclosureFindings, type GoldenEvent, releaseChain } from '../support/golden.ts';
 
 /*
  * Red-team review 3's scenarios (findings H1 and H2; /work/notes/review3 v2, v5 and v3), through ingest and refresh.
@@ -138,19 +137,7 @@ const late = (batch: string) => {
 
 const dir = tempDir('revisions-linked');
 const dataDir = join(dir.path, 'data');
-const releases: Map<string, MetricDocument>[] = [];
-let files = 0;
-async function release(now: string, uploads: Record<string, GoldenEvent[]>) {
-  const paths = writeEventFiles(
-    dir.path,
-    Object.fromEntries(Object.entries(uploads).map(([name, rows]) => [`${files++}-${name}`, rows])),
-  );
-  await ingestFiles(paths, { dataDir, out: () => {}, progress: false });
-  const docs = new Map<string, MetricDocument>();
-  await refreshAndRead(dataDir, new Date(now), docs);
-  releases.push(docs);
-  return docs;
-}
+const { release, releases } = releaseChain(dir.path, dataDir);
 const englandRows = (docs: Map<string, MetricDocument>, name: string, period: string) =>
   (docs.get(name)?.rows ?? []).filter((r) => r.level === 'national' && r.period === period);
 const england = (docs: Map<string, MetricDocument>, name: string, period: string, extra: Partial<MetricRow> = {}) => {

@@ -134,6 +134,27 @@ export async function refreshAndRead(dataDir: string, now: Date, docs: Map<strin
 }
 
 /**
+ * Releases of one store, in turn: each call writes its uploads (named in order, so a file is never overwritten),
+ * ingests them into `dataDir`, refreshes on the clock `now` and keeps every published document (`releases`).
+ */
+export function releaseChain(dir: string, dataDir: string) {
+  const releases: Map<string, MetricDocument>[] = [];
+  let files = 0;
+  const release = async (now: string, uploads: Record<string, GoldenEvent[]>) => {
+    const paths = writeEventFiles(
+      dir,
+      Object.fromEntries(Object.entries(uploads).map(([name, rows]) => [`${files++}-${name}`, rows])),
+    );
+    await ingestFiles(paths, { dataDir, out: () => {}, progress: false });
+    const docs = new Map<string, MetricDocument>();
+    await refreshAndRead(dataDir, new Date(now), docs);
+    releases.push(docs);
+    return docs;
+  };
+  return { release, releases };
+}
+
+/**
  * Finds the one row of a document for an area and period (and the other columns given) in `docs`, as they are when
  * it is called: the test fails unless there is exactly one.
  */
