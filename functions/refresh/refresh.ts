@@ -6,7 +6,6 @@ import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { methodologyLink } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
-import { AreaRevisions } from './area-revisions.ts';
 import {
   CATALOGUE,
   DEFAULT_TARGETS,
@@ -641,7 +640,6 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     );
   const query = (definition: MetricDefinition) => timed(definition.name, () => read(definition));
   // Revisions of England's exact figures (revisions.ts): opened against the release published now (meta.json).
-  const previousRelease = (await previousMeta(deps.store))?.generated_at;
   const revisions = await EnglandRevisions.open(
     {
       store: deps.store,
@@ -651,30 +649,18 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       // Events only: the revisions check England's event counts against the PCNs' (snapshots are in no such check).
       outOfForce: [...new Set(outOfForce.filter((r) => Number(r.events) > 0).map((r) => r.pcn_code))],
     },
-    previousRelease,
+    (await previousMeta(deps.store))?.generated_at,
   );
-  // And of the ICBs' and regions' figures (area-revisions.ts, review 11 R11-1), against the same release.
-  const areaRevisions = await AreaRevisions.open({
-    store: deps.store,
-    generatedAt,
-    pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
-    dataAsOf,
-    previousRelease,
-    definitions: CATALOGUE,
-  });
-  const parentOf = parentFinder(geography);
-  // Of a previous document the revisions read only its rows above the PCNs and generated_at: the rest is let go.
+  // Of a previous document the revisions read only its England rows and generated_at: the rest is let go at once.
   const previousDocuments = new Map<string, MetricDocument | undefined>();
   const previousEngland = async (name: string) => {
     const document = await previousDocument(deps.store, name);
-    return document && { ...document, rows: document.rows.filter((r) => r.level !== 'pcn') };
+    return document && { ...document, rows: document.rows.filter((r) => r.level === 'national') };
   };
   let revisionsMs = 0;
   const revise = (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => {
     const started = performance.now();
-    const previous = previousDocuments.get(definition.name);
-    const revised = revisions.revise(definition, published, exact, englandOf(previous));
-    areaRevisions.revise(definition, published, exact, previous, parentOf);
+    const revised = revisions.revise(definition, published, exact, previousDocuments.get(definition.name));
     revisionsMs += performance.now() - started;
     return revised;
   };
@@ -697,7 +683,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     generatedAt,
     dataAsOf,
     completeMonths: asOf.completeMonths,
-    parentOf,
+    parentOf: parentFinder(geography),
   };
   // Each document is built as soon as its rows are read, and the rows let go: a refresh never holds every metric's
   // rows and every document at once (issue 17: the Lambda has 2,048 MB for the Athena results, documents and packs).
@@ -720,11 +706,6 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     documentOf: (name: string) => catalogued.find((d) => d.name === name),
     pcnGroups,
     pcnCodes: [...new Set(geography.map((g) => g.pcn_code))],
-    // A count shared with a row held below England (workforce's people referred beside rollout's) is its held value.
-    heldBelowEngland: (name: string, row: Row) =>
-      areaRevisions
-        .summaryOf(name)
-        ?.revisions_held_below_england.rows.includes(`${row.level}|${row.code}|${row.period}`) === true,
   };
   // Documents publishing the same count are controlled together (JOINT_COUNTS, shared-counts.ts): their queries run
   // one after another, where the first of them comes in the catalogue (workforce's right after cof_person's), each
@@ -767,12 +748,10 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   }
   const settling = performance.now();
   settleRevisions(revisions, catalogued, context);
-  settleAreaRevisions(areaRevisions, context);
   revisionsMs += performance.now() - settling;
   for (const [i, document] of catalogued.entries()) {
     // What it holds back, and a break in its series (a change of its definition): revisions.ts.
-    // And the ICBs' and regions' rows holding the release before's values (area-revisions.ts).
-    const notes = revisionNotes(revisions.summaryOf(document.name), areaRevisions.summaryOf(document.name));
+    const notes = revisions.summaryOf(document.name);
     if (notes) catalogued[i] = { ...document, summary: { ...document.summary, ...notes } };
   }
   // Documents are kept (and written) in the catalogue's order, whenever their group was built.
@@ -834,24 +813,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // After meta.json, the release's commit point: a crash before this leaves the state of the release before, which the
   // next refresh finds does not match what is published, and holds every changed England figure (revisions.ts).
   await timed('record the release for revisions', () => revisions.save());
-  await timed('record the release for revisions below England', () => areaRevisions.save());
   return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
-}
-
-/** A previous document's England rows (what England's revisions read). */
-const englandOf = (previous: MetricDocument | undefined): MetricDocument | undefined =>
-  previous && { ...previous, rows: previous.rows.filter((r) => r.level === 'national') };
-
-/** A document's summary entries of the revisions, England's and below England's, or undefined when neither has any. */
-const revisionNotes = (england: object | undefined, areas: object | undefined) =>
-  england || areas ? { ...england, ...areas } : undefined;
-
-/** Below England: the families a later document held in one built before (heldWith), derived again. */
-function settleAreaRevisions(areaRevisions: AreaRevisions, context: BuildContext): void {
-  for (const { name, rows } of areaRevisions.settle()) {
-    const definition = CATALOGUE[catalogueOrder(name)];
-    if (definition?.derive) for (const row of rows) Object.assign(row, definition.derive(row, context));
-  }
 }
 
 /**

@@ -270,9 +270,6 @@ export function keepExactFigures(row: Row, exact: Row): Row {
   return row;
 }
 
-/** A row's exact figures for a record: those kept beside it (keepExactFigures), else the row itself. */
-export const exactFiguresOf = (row: Row): Row => exactFigures.get(row) ?? row;
-
 /** Where the held figures of an England row (or a PCN row as at a held England figure) come from. */
 export interface HeldFrom {
   /** The generated_at of the release the held values were published in (null when not known: failing closed). */

@@ -48,11 +48,6 @@ export interface SharedContext {
   readonly parentOf: (row: Row) => readonly string[];
   /** Every PCN of the reference data (in force in a period when parentOf finds it an ICB then). */
   readonly pcnCodes?: readonly string[];
-  /**
-   * Whether a row of a document built before keeps the previous release's values (area-revisions.ts: revisions
-   * below England). A count shared with it is then its held value, not what this release's exact count rounds to.
-   */
-  readonly heldBelowEngland?: (document: string, row: Row) => boolean;
 }
 
 /** The level England's group rows are controlled under: neither England nor any area (no parent, never exact). */
@@ -118,8 +113,7 @@ export function publishSameAs(
           continue;
         }
         const value = cell[sourceColumn] as Figure;
-        const differs = value !== SUPPRESSED && typeof count === 'number' && controlCount(count) !== value;
-        if (differs && shared.heldBelowEngland?.(declaration.document, cell) !== true)
+        if (value !== SUPPRESSED && typeof count === 'number' && controlCount(count) !== value)
           throw new Error(`${where}: not the same count as ${declaration.document}.${sourceColumn} (declared sameAs)`);
         row[column] = value;
       }

@@ -29,10 +29,6 @@
  *     revise call, the contacts distribution's included), "revisions: settle" (the refresh's own settleRevisions,
  *     exported from refresh.ts: after every document is built, a period found held late is held in the documents
  *     built before, so the documents are the refresh's), "revisions: record" (the state serialised and gzipped).
- *     With AREAS=1 the revisions below England (area-revisions.ts) run beside them as the refresh runs them ("areas:
- *     open", "areas: decide", "areas: settle", "areas: record"), their record's size printed and written beside
- *     England's (areas-release.json.gz): a folder holding a first run's documents and both records (metrics/,
- *     private/revisions/) is a PREVIOUS for a second.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -169,81 +165,6 @@ function placeFinder(geography: readonly Row[]) {
     level === 'region' ? { region_code: code } : (places.get(`${level}|${code}`) ?? {});
 }
 
-/**
- * The revisions below England (AREAS=1) against the previous release (`previous`; none: every part a no-op), its
- * store only read (the record kept here, written with the documents), timed in parts as the refresh runs them.
- * `revise` returns what it is given (England's revision of the document's exact rows).
- */
-async function areaBench(
-  root: string,
-  previous: string | undefined | false,
-  inputs: { generatedAt: string; pcnCodes: readonly string[]; dataAsOf: string | null; previousRelease?: string },
-  impl: Implementation,
-  run: {
-    parentOf: (row: Row) => readonly string[];
-    names: readonly string[];
-    timedApart: <T>(part: string, work: () => T) => T;
-    addTime: (part: string, wall: number, cpu: NodeJS.CpuUsage) => void;
-  },
-) {
-  const none = {
-    revise: <T>(_definition: unknown, _published: Row[], _exact: readonly Row[], england: T) => england,
-    settle: () => undefined,
-    record: async (_label: string) => undefined,
-    write: (_folder: string) => undefined,
-  };
-  if (!previous || !process.env.AREAS) return none;
-  const { AreaRevisions } = (await import(
-    pathToFileURL(join(root, 'functions/refresh/area-revisions.ts')).href
-  )) as typeof import('../../functions/refresh/area-revisions.ts');
-  // The areas' rows of the previous documents (read before the step, as the refresh reads them, outside its timing).
-  const documents = new Map<string, MetricDocument>();
-  for (const name of run.names) {
-    const file = join(previous, 'metrics', `${name}.json`);
-    if (!existsSync(file)) continue;
-    const document = JSON.parse(readFileSync(file, 'utf8')) as MetricDocument;
-    documents.set(name, { ...document, rows: document.rows.filter((r) => r.level === 'icb' || r.level === 'region') });
-  }
-  const store = new FsObjectStore(previous);
-  const [wall, cpu] = [performance.now(), process.cpuUsage()];
-  const areas = await AreaRevisions.open({
-    store: {
-      get: (key: string) => store.get(key),
-      getStream: (key: string) => store.getStream(key),
-      list: (prefix: string) => store.list(prefix),
-      delete: async () => undefined,
-      put: async () => undefined,
-    } satisfies ObjectStore,
-    generatedAt: inputs.generatedAt,
-    pcnCodes: [...inputs.pcnCodes].sort(),
-    dataAsOf: inputs.dataAsOf,
-    previousRelease: inputs.previousRelease,
-    definitions: impl.CATALOGUE as never,
-  });
-  run.addTime('areas: open', wall, cpu);
-  let recorded: Uint8Array | undefined;
-  return {
-    revise: <T>(definition: { name: string }, published: Row[], exact: readonly Row[], england: T) => {
-      run.timedApart('areas: decide', () =>
-        areas.revise(definition as never, published, exact, documents.get(definition.name), run.parentOf),
-      );
-      return england;
-    },
-    settle: () => run.timedApart('areas: settle', () => void areas.settle()),
-    record: async (label: string) => {
-      const [at, used] = [performance.now(), process.cpuUsage()];
-      recorded = await areas.record();
-      run.addTime('areas: record', at, used);
-      console.log(
-        `${label.padEnd(6)} areas: record of this release ${(recorded.length / 2 ** 20).toFixed(2)} MB gzipped`,
-      );
-    },
-    write: (folder: string) => {
-      if (recorded) writeFileSync(join(folder, 'areas-release.json.gz'), recorded);
-    },
-  };
-}
-
 async function run(dumpFolder: string, out: string, trees: readonly [string, string][]): Promise<number> {
   const read = (name: string) => JSON.parse(readFileSync(join(dumpFolder, `${name}.json`), 'utf8'));
   const geography = read('geography') as Row[];
@@ -269,7 +190,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
   if (previous) console.log(`revisions: a second release against ${previous} (release ${previousRelease})`);
   // Per tree and round, the revisions policy's parts (CPU and wall seconds; the best round is reported).
   const revisionTimes = new Map<string, Map<string, { cpu: number; wall: number }[]>>();
-  for (const [label, root] of order) {
+  for (const [label] of order) {
     const impl = implementations.get(label) as Implementation;
     const raw = new Map<string, Row[]>(impl.CATALOGUE.map((d) => [d.name, read(d.name) as Row[]]));
     const generatedAt = FIXED_CLOCK().toISOString();
@@ -343,29 +264,11 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
         const document = JSON.parse(readFileSync(file, 'utf8')) as MetricDocument;
         previousDocuments.set(name, { ...document, rows: document.rows.filter((r) => r.level === 'national') });
       }
-    // Below England (AREAS=1): area-revisions.ts beside England's (no-ops without it).
-    const areas = await areaBench(
-      root,
-      revisions && previous,
-      { generatedAt, pcnCodes, dataAsOf, previousRelease },
-      impl,
-      {
-        parentOf: impl.parentFinder(geography),
-        names: [...raw.keys()],
-        timedApart,
-        addTime,
-      },
-    );
     type Definition = (typeof impl.CATALOGUE)[number];
     const revise = revisions
       ? (definition: Definition, published: Row[], exact: readonly Row[]) =>
-          areas.revise(
-            definition,
-            published,
-            exact,
-            timedApart('decide', () =>
-              revisions.revise(definition, published, exact, previousDocuments.get(definition.name)),
-            ),
+          timedApart('decide', () =>
+            revisions.revise(definition, published, exact, previousDocuments.get(definition.name)),
           )
       : undefined;
     const distributionRows = raw.get('contacts_distribution') ?? [];
@@ -473,7 +376,6 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
         const settle = impl.settleRevisions;
         timedApart('settle', () => settle(revisions, catalogued, context));
       } else console.log(`${label.padEnd(6)} revisions: this tree's refresh.ts does not export settleRevisions`);
-      areas.settle();
       for (const [i, document] of catalogued.entries()) {
         const held = revisions.heldOf(document.name);
         if (held) catalogued[i] = { ...document, summary: { ...document.summary, revisions_held: held } };
@@ -482,7 +384,6 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
     catalogued.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
     if (revisions) {
       await timedApart('record', () => revisions.save());
-      await areas.record(label);
       console.log(
         `${label.padEnd(6)} revisions: record of this release ${((record?.length ?? 0) / 2 ** 20).toFixed(1)} MB gzipped, ${revisions.heldInRelease()?.figures ?? 0} England figures held`,
       );
@@ -512,7 +413,6 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
     for (const document of [...catalogued, spc, alerts])
       writeFileSync(join(folder, `${document.name}.json`), JSON.stringify(document));
     if (record) writeFileSync(join(folder, 'england-release.json.gz'), record);
-    areas.write(folder);
     const icbs = new Map(geography.map((g) => [String(g.icb_code), String(g.region_code)]));
     writeFileSync(
       join(folder, 'meta.json'),

@@ -430,10 +430,8 @@ export function recoveredCells(
   const found: RecoveredCell[] = [];
   const totals = new Set(spec.totals?.[doc.name] ?? []);
   for (let c = 0; c < system.components.length; c++)
-    // A held area row's count now pinned to 0 by this release's rows says no one was counted (no one's figure).
     for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? [])
-      if (!(HELD_AREA_ROWS.has(cell.row) && value === 0 && part === undefined))
-        found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
+      found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
   return [...found, ...recoveredWithheld(doc, parents, spec)];
 }
 
@@ -468,8 +466,6 @@ function publishedAsAnother(doc: MetricDocument, spec: ScanSpec): Set<string> {
 
 /** The cells withheldCells makes: a month withheld below England, in an area with a row of its year. */
 const WITHHELD_CELLS = new WeakSet<object>();
-/** The rows below England holding an earlier release's values, as scannedDocument reads them (any count now). */
-const HELD_AREA_ROWS = new WeakSet<object>();
 
 /**
  * A month withheld below England (England's row of it and none below) as a cell of its own in each area with a row
@@ -561,17 +557,6 @@ export function heldPeriodsOf(meta: {
   return (document) => new Set(documents[document]?.periods ?? []);
 }
 
-/**
- * The rows of a document below England that hold an earlier release's values (functions/refresh/area-revisions.ts):
- * its summary's `revisions_held_below_england.rows` (`level|code|period`).
- */
-export function heldAreaRows(doc: Pick<MetricDocument, 'summary'>): (r: MetricRow) => boolean {
-  const listed = (doc.summary?.revisions_held_below_england as { rows?: readonly string[] } | undefined)?.rows ?? [];
-  if (listed.length === 0) return () => false;
-  const rows = new Set(listed);
-  return (r) => r.level !== 'pcn' && r.level !== 'national' && rows.has(`${r.level}|${r.code}|${r.period}`);
-}
-
 /** The periods of which a release holds a document's England figures (heldPeriodsOf). */
 export type HeldPeriods = (document: string) => ReadonlySet<string>;
 
@@ -592,34 +577,14 @@ export function scannedDocument(
   const periods = held(published.name);
   const heldEngland = (r: MetricRow) =>
     r.level === 'national' && periods.has(String(r.period)) && !(group?.(r) ?? false);
-  // An ICB's or region's row holding an earlier release's values (area-revisions.ts, review 11 R11-1) is not the sum
-  // of this release's PCN or ICB rows beside it, nor their value: its counts now are unknown to the reader, any count
-  // (0 or more) in this release's equations, as a month withheld below England is (WITHHELD_CELLS).
-  const heldArea = heldAreaRows(published);
-  const counts = [
-    ...new Set([
-      ...(spec.counts[published.name] ?? []),
-      ...(spec.groups?.[published.name] ?? []).flatMap((g) => [g.total, ...g.parts]),
-      ...(spec.monthly?.[published.name] ?? []),
-    ]),
-  ];
-  const unknownNow = (r: MetricRow): MetricRow => {
-    const row: Record<string, unknown> = { ...r };
-    for (const c of counts) if (c in row) row[c] = '*';
-    WITHHELD_CELLS.add(row);
-    HELD_AREA_ROWS.add(row);
-    return row as MetricRow;
-  };
   return {
     ...published,
     rows: published.rows
       .filter((r) => !heldEngland(r))
       .map((r) =>
-        heldArea(r)
-          ? unknownNow(r)
-          : group !== undefined && r.level === 'national' && group(r)
-            ? ({ ...r, level: 'group_of_pcns' } as unknown as MetricRow)
-            : r,
+        group !== undefined && r.level === 'national' && group(r)
+          ? ({ ...r, level: 'group_of_pcns' } as unknown as MetricRow)
+          : r,
       ),
   };
 }
@@ -634,8 +599,7 @@ function scanDocument(
   const doc = scannedDocument(published, spec, held);
   const counts = spec.counts[doc.name] ?? [];
   const differenced = [...counts, ...(spec.protected?.[doc.name] ?? [])];
-  // A held area row (scannedDocument) was checked as published by its own release: no row check of this one.
-  const sub = doc.rows.filter((r) => r.level !== 'national' && !HELD_AREA_ROWS.has(r));
+  const sub = doc.rows.filter((r) => r.level !== 'national');
   return [
     ...sub.flatMap((r) => [
       ...countProblems(doc, r, counts),
@@ -646,13 +610,7 @@ function scanDocument(
       ...rateProblems(doc, r, spec),
       ...serviceUseBandProblems(doc, r),
     ]),
-    // A held area row is no part or total of this release's (its value now is no figure): read without it.
-    ...loneSuppressedPartProblems(
-      { ...doc, rows: doc.rows.filter((r) => !HELD_AREA_ROWS.has(r)) },
-      parents,
-      differenced,
-      spec.protected?.[doc.name] ?? [],
-    ),
+    ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
     ...recoveredProblems(doc, parents, spec, docs),
     ...funnelProblems(doc, sub),
   ];
@@ -715,10 +673,8 @@ export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): 
     const shown = cells.map(({ document, column, periodType }) => {
       const doc = docs.find((d) => d.name === document);
       const values = new Map<string, unknown>();
-      // A row holding an earlier release's values (heldAreaRows) is not this release's count.
-      const held = doc ? heldAreaRows(doc) : () => false;
       for (const r of doc?.rows ?? [])
-        if (r.level !== 'national' && (periodType === undefined || r.period_type === periodType) && !held(r))
+        if (r.level !== 'national' && (periodType === undefined || r.period_type === periodType))
           values.set(keyOf(r), r[column]);
       return { document, column, values };
     });
@@ -756,12 +712,8 @@ export function sharedProblems(docs: readonly MetricDocument[], spec: ScanSpec):
     if (doc === undefined || from === undefined) continue;
     const keyOf = (r: MetricRow) => key.map((k) => String(r[k])).join(' ');
     const cells = new Map(from.rows.map((r) => [keyOf(r), r]));
-    // Rows holding an earlier release's values (heldAreaRows), in either document, are not this release's count.
-    const [heldHere, heldThere] = [heldAreaRows(doc), heldAreaRows(from)];
     for (const r of doc.rows) {
-      if (heldHere(r)) continue;
       const cell = cells.get(keyOf(r));
-      if (cell !== undefined && heldThere(cell)) continue;
       for (const [column, sourceColumn] of Object.entries(columns)) {
         const [value, there] = [r[column], cell?.[sourceColumn]];
         // A row without the figure (workforce's months have no people referred) shows nothing of it.

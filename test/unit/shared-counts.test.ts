@@ -92,39 +92,6 @@ describe("publishSameAs: the source document's controlled cell, `*` for `*`", ()
     );
   });
 
-  // Revisions below England (area-revisions.ts) keep a held row's previous values: rollout's ICB row shows last
-  // release's 10 while this release's exact 13 rounds to 15. The shared count is then the held 10, not a stop (the
-  // refresh stopped on every release where one PCN changed an ICB's people referred: workforce beside rollout).
-  it('a source row held below England: its held value is published, not a stop; any other row still stops', () => {
-    const icb = (figures: Row): Row => ({
-      level: 'icb',
-      code: 'QAA',
-      period_type: 'fy',
-      period: '2025/26',
-      ...figures,
-    });
-    const source = doc('rollout', [icb({ referrals: 10 }), pcnYear('U2', { referrals: 10 })]);
-    const from: SharedContext = {
-      ...shared,
-      documentOf: (n: string) => (n === 'rollout' ? source : undefined),
-      heldBelowEngland: (n, row) => n === 'rollout' && `${row.level}|${row.code}|${row.period}` === 'icb|QAA|2025/26',
-    };
-    const published = [icb({ referrals: 15 })];
-    publishSameAs('workforce', published, [icb({ referrals: 13 })], declared, from);
-    expect(published[0]?.referrals).toBe(10);
-    expect(() =>
-      publishSameAs(
-        'workforce',
-        [pcnYear('U2', { referrals: 15 })],
-        [pcnYear('U2', { referrals: 13 })],
-        declared,
-        from,
-      ),
-    ).toThrow(
-      'workforce row pcn|U2|fy|2025/26| field referrals: not the same count as rollout.referrals (declared sameAs)',
-    );
-  });
-
   it('stops when the source is not built yet', () => {
     expect(() => publishSameAs('pcn_comparison', [], [], declared, { ...shared, documentOf: () => undefined })).toThrow(
       'pcn_comparison: shares counts with rollout, which must be built before it',
