@@ -19,5 +19,8 @@ export default defineConfig({
       treeshake: { moduleSideEffects: (id: string) => !id.includes('/node_modules/@tremor/react/') },
     },
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  // The dev server's proxy says it is one (X-Forwarded-For, xfwd): the local server then asks every request for a
+  // token, as it does behind any proxy (review 15, R15-6: `vite --host` would otherwise serve the national user to
+  // anyone on the network). Open the sign-in link `sp-outcomes token` prints with the dev server's port.
+  server: { proxy: { '/api': { target: 'http://127.0.0.1:8080', xfwd: true } } },
 });

@@ -384,11 +384,6 @@ async function jsonLinesRecords(
 /** Pieces of a line the guard looks at one by one: CSV cells, JSON strings and keys (separators never join them). */
 const PIECES = /[,\t;|{}[\]":]/;
 
-/**
- * Looks for an identifier anywhere in a raw upload, line by line, as far as the limits allow: for a file refused
- * before every row was read (a bad header, say), whose bytes would otherwise stay in landing/ unexamined.
- * Returns the first line holding one and the kind found, never the value.
- */
 /** The first identifier in a text that is not a CSV or JSON line (a gzip header's file name): each piece, then whole. */
 export function findIdentifierInText(text: string, find: (text: string) => string | undefined): string | undefined {
   for (const piece of [...text.split(PIECES), text]) {
@@ -398,6 +393,11 @@ export function findIdentifierInText(text: string, find: (text: string) => strin
   return undefined;
 }
 
+/**
+ * Looks for an identifier anywhere in a raw upload, line by line, as far as the limits allow: for a file refused
+ * before every row was read (a bad header, say), whose bytes would otherwise stay in landing/ unexamined.
+ * Returns the first line holding one and the kind found, never the value.
+ */
 export async function findIdentifierInRaw(
   source: AsyncIterable<Uint8Array>,
   limits: UploadLimits,
