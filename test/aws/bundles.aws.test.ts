@@ -94,12 +94,18 @@ function start(logicalIdPrefix: string, extra: Record<string, string> = {}): War
   return lambda;
 }
 
-/** An SQS batch of EventBridge "Object Created" events for keys of the data bucket, as the queues deliver them. */
+/**
+ * An SQS batch of EventBridge "Object Created" events for keys of the data bucket, as the queues deliver them: each
+ * event's time is now, to the second, as S3 stamps an object written now (the refresh skips a batch its last run
+ * already read: functions/refresh/handler.ts alreadyServed).
+ */
 function sqsBatch(keys: readonly string[], messagePrefix = 'm'): unknown {
   const [record] = sqsFixture.Records;
+  const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {
     Records: keys.map((key, i) => {
       const body = JSON.parse(record.body);
+      body.time = time;
       body.detail.bucket.name = dataBucket;
       body.detail.object.key = key;
       body.id = `${messagePrefix}-event-${i}`;
