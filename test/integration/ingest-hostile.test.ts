@@ -335,7 +335,10 @@ describe('what the guard cannot read is not kept; a gzip header is read too', ()
       /it could not be read through for personal data, so it has not been kept: send it again as CSV$/,
     );
     expect(await store.get(key)).toBeUndefined();
-    expect(await store.get(receiptKey(receipt.upload_id))).toBeDefined();
+    // Its receipt is what stays: the refusal, with the deleted file's size and checksum (the bytes sent).
+    const stored = JSON.parse(new TextDecoder().decode(await store.get(receiptKey(receipt.upload_id))));
+    expect(stored.file_error).toEqual(receipt.file_error);
+    expect(stored.source.sha256).toBe(createHash('sha256').update(body).digest('hex'));
   });
 
   it('a gzip whose header names the file with an NHS number: refused as identifying and deleted; a PCN-coded name passes', async () => {
@@ -365,9 +368,11 @@ describe('what the guard cannot read is not kept; a gzip header is read too', ()
     const extraRefused = await ingest(withExtra, 'upload.csv.gz');
     expect(extraRefused.receipt.file_error?.code).toBe('identifiable_data');
     expect(await extraRefused.store.get(extraRefused.key)).toBeUndefined();
-    const accepted = await ingest(gzipNamed(row, 'U00001-2026-09-contacts.csv'), 'upload.csv.gz');
+    const named = gzipNamed(row, 'U00001-2026-09-contacts.csv');
+    const accepted = await ingest(named, 'upload.csv.gz');
     expect(accepted.receipt.file_error).toBeNull();
-    expect(await accepted.store.get(accepted.key)).toBeDefined();
+    // A name without an identifier: accepted, and the upload kept as received, byte for byte.
+    expect(Buffer.from((await accepted.store.get(accepted.key)) ?? []).equals(named)).toBe(true);
   });
 });
 
