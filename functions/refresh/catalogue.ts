@@ -499,7 +499,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     file: 'cof_person',
     // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
-    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1);
+    // in the same release, the engagement and outcome cohorts of a period that ended by their cut-off are controlled
+    // jointly with its episodes (R16-4): `*` where episodes is, below England. No exact figure changes.
     version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -1237,22 +1239,43 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   },
 ];
 
+/** The last day of a period: a month's, or 31 March for a financial year (2025/26: 2026-03-31). */
+const periodEnd = (period: string) =>
+  period.includes('/') ? `${Number(period.slice(0, 4)) + 1}-03-31` : monthEnd(period);
+
 /**
  * Counts that several documents publish and each controls with its own secondary suppression and audit: controlled
  * jointly (shared-counts.ts, jointFixedPoint), so that a cell suppressed in one is suppressed in all (docs/methodology.md,
  * "Disclosure control"). Found by comparing the documents' cells of each area and period (test/bench/shared-cells.ts)
- * and checked against the SQL: each counts the same rows.
+ * and checked against the SQL: each counts the same rows. Made for the refresh's data-as-of date: cof_person's
+ * engagement and outcome cohorts are its episodes for every period that ended by their cut-off (every referral of
+ * it is old enough), so below England those cells are the same count too (red-team review 16, R16-4: an episodes `*`
+ * was published rounded beside it in the cohort columns, 530 PCN months nationally). England is published exact.
  */
-export const JOINT_COUNTS: readonly JointCount[] = [
-  {
-    // Accepted referrals: each referral (episode) once, in the month and area of its first referral event; the sources
-    // of a referral add up to it (sql/metrics/rollout.sql, cof_person.sql, referral_sources.sql, all from episodes).
-    name: 'referrals',
-    key: AREA_PERIOD,
-    cells: [
-      { document: 'rollout', column: 'referrals' },
-      { document: 'referral_sources', column: 'referrals' },
-      { document: 'cof_person', column: 'episodes' },
-    ],
-  },
-];
+export function jointCounts(dataAsOf: string | null | undefined): readonly JointCount[] {
+  const cohort = (column: string, months: number) => {
+    if (!dataAsOf) return [];
+    const cutoff = cohortCutoff(dataAsOf, months);
+    const rows = (r: Row) => r.level !== 'national' && periodEnd(String(r.period)) <= cutoff;
+    return [{ document: 'cof_person', column, rows }];
+  };
+  return [
+    {
+      // Accepted referrals: each referral (episode) once, in the month and area of its first referral event; the
+      // sources of a referral add up to it (sql/metrics/rollout.sql, cof_person.sql, referral_sources.sql, all from
+      // episodes).
+      name: 'referrals',
+      key: AREA_PERIOD,
+      cells: [
+        { document: 'rollout', column: 'referrals' },
+        { document: 'referral_sources', column: 'referrals' },
+        { document: 'cof_person', column: 'episodes' },
+        ...cohort('engagement_cohort', ENGAGEMENT_COHORT_MONTHS),
+        ...cohort('outcome_cohort', OUTCOME_COHORT_MONTHS),
+      ],
+    },
+  ];
+}
+
+/** The counts shared whatever the date (the documents each belongs with: jointGroups). */
+export const JOINT_COUNTS = jointCounts(null);

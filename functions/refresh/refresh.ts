@@ -11,6 +11,7 @@ import {
   DEFAULT_TARGETS,
   type DeriveContext,
   JOINT_COUNTS,
+  jointCounts,
   type MetricDefinition,
   rowKey,
   type Targets,
@@ -735,7 +736,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (members) =>
         members.length === 1 && groupOf.get(definition.name) === undefined
           ? [buildDocument(definition, rows, context, shared, revise)]
-          : controlJointly(members, context, shared, JOINT_COUNTS, undefined, revise),
+          : controlJointly(members, context, shared, jointCounts(dataAsOf), undefined, revise),
       );
       for (const document of built) {
         previousDocuments.delete(document.name);
