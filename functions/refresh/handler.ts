@@ -28,18 +28,30 @@ import { refreshMetrics } from './refresh.ts';
 export const RefreshTrigger = z.union([EventBridgeSchema, SqsSchema]);
 type RefreshTrigger = z.infer<typeof RefreshTrigger>;
 
-/** The detail-type of an EventBridge event carried in a message body, if it is one. */
-const detailTypeOf = (body: string): unknown => {
-  try {
-    return (JSON.parse(body) as Record<string, unknown>)['detail-type'];
-  } catch {
-    return undefined;
-  }
-};
+/** What the handler reads of one message body: an EventBridge event's detail-type and time, if it is one. */
+interface RequestBody {
+  readonly detailType: unknown;
+  readonly time: unknown;
+}
 
-const describeTrigger = (event: RefreshTrigger) => {
+/** Each message body parsed once: JSON that is not an object reads as a body with neither field. */
+function requestBodies(event: RefreshTrigger): RequestBody[] {
+  if (!('Records' in event)) return [];
+  return event.Records.map((record) => {
+    try {
+      const body = JSON.parse(record.body) as unknown;
+      if (typeof body !== 'object' || body === null) return { detailType: undefined, time: undefined };
+      const { 'detail-type': detailType, time } = body as Record<string, unknown>;
+      return { detailType, time };
+    } catch {
+      return { detailType: undefined, time: undefined };
+    }
+  });
+}
+
+const describeTrigger = (event: RefreshTrigger, bodies: readonly RequestBody[]) => {
   if (!('Records' in event)) return { trigger: event['detail-type'], run: event.id };
-  const scheduled = event.Records.filter((r) => detailTypeOf(r.body) === 'Scheduled Event').length;
+  const scheduled = bodies.filter((b) => b.detailType === 'Scheduled Event').length;
   const uploads = event.Records.length - scheduled;
   return {
     trigger: uploads === 0 ? 'Scheduled Event' : 'uploads ingested',
@@ -61,27 +73,48 @@ export const ALREADY_SERVED_MARGIN_MS = 60_000;
  * then. A burst of uploads is many batches of 10 in the one FIFO group: without this each ran a whole national
  * refresh after the first had covered them all. The schedule's request always runs (data as of, the calendar).
  */
-export function alreadyServed(event: RefreshTrigger, lastStart: Date | undefined): boolean {
-  if (lastStart === undefined || !('Records' in event) || event.Records.length === 0) return false;
-  return event.Records.every((record) => {
-    let time: unknown;
-    let detailType: unknown;
-    try {
-      ({ time, 'detail-type': detailType } = JSON.parse(record.body) as Record<string, unknown>);
-    } catch {
-      return false;
-    }
+export function alreadyServed(
+  event: RefreshTrigger,
+  lastStart: Date | undefined,
+  bodies: readonly RequestBody[] = requestBodies(event),
+): boolean {
+  if (lastStart === undefined || bodies.length === 0) return false;
+  return bodies.every(({ detailType, time }) => {
     if (detailType === 'Scheduled Event' || typeof time !== 'string') return false;
     const at = Date.parse(time);
     return Number.isFinite(at) && at + ALREADY_SERVED_MARGIN_MS <= lastStart.getTime();
   });
 }
 
-async function lastSuccessfulStart(store: ObjectStore): Promise<Date | undefined> {
-  const bytes = await store.get(LAST_REFRESH_KEY);
+/**
+ * When the last successful refresh started, from its record; none when there is no record, or when the record cannot
+ * be read or makes no sense (review 15: a corrupt record threw on every batch, so nothing refreshed until it was
+ * mended). Read as absent, nothing is "already served": the batch refreshes, which is always safe, and rewrites it.
+ */
+async function lastSuccessfulStart(store: ObjectStore, logger: Logger): Promise<Date | undefined> {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await store.get(LAST_REFRESH_KEY);
+  } catch (error) {
+    logger.warn('the last refresh record could not be read; refreshing as if there were none', {
+      key: LAST_REFRESH_KEY,
+      error: (error as Error).name,
+    });
+    return undefined;
+  }
   if (bytes === undefined) return undefined;
-  const at = Date.parse((JSON.parse(new TextDecoder().decode(bytes)) as { started_at?: string }).started_at ?? '');
-  return Number.isFinite(at) ? new Date(at) : undefined;
+  let startedAt: unknown;
+  try {
+    startedAt = (JSON.parse(new TextDecoder().decode(bytes)) as { started_at?: unknown } | null)?.started_at;
+  } catch {
+    startedAt = undefined;
+  }
+  const at = typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
+  if (Number.isFinite(at)) return new Date(at);
+  logger.warn('the last refresh record is not a start time; refreshing as if there were none', {
+    key: LAST_REFRESH_KEY,
+  });
+  return undefined;
 }
 
 /** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
@@ -173,11 +206,12 @@ export function createRefreshHandler(deps: {
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: RefreshTrigger }))
     .handler(async (event: RefreshTrigger, context: Context) => {
-      const { run, ...trigger } = describeTrigger(event);
+      const bodies = requestBodies(event);
+      const { run, ...trigger } = describeTrigger(event, bodies);
       // Taken before anything is read: a receipt written after this instant may not be in this refresh.
       const startedAt = clock();
-      const lastStart = await lastSuccessfulStart(deps.store);
-      if (alreadyServed(event, lastStart)) {
+      const lastStart = await lastSuccessfulStart(deps.store, deps.logger);
+      if (alreadyServed(event, lastStart, bodies)) {
         deps.logger.info('refresh requests already served by the last refresh', {
           last_started_at: lastStart?.toISOString(),
           ...trigger,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
@@ -18,6 +18,7 @@ const logs: Record<string, unknown>[] = [];
 const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
 (logger as unknown as { console: Record<string, (s: string) => void> }).console = {
   info: (l) => logs.push(JSON.parse(l)),
+  warn: (l) => logs.push(JSON.parse(l)),
   error: (l) => logs.push(JSON.parse(l)),
   debug: (l) => logs.push(JSON.parse(l)),
 };
@@ -144,6 +145,79 @@ describe('the refresh Lambda handler', () => {
     const close = { Records: [receiptAt('2026-11-02T09:40:00Z', 'c'), receiptAt('2026-11-02T09:59:01Z', 'd')] };
     expect((await handler(close, context)).documents).toHaveLength(13);
     expect(engines).toBe(2);
+  });
+
+  // Review 15: a corrupt record threw from JSON.parse on every batch, so nothing refreshed until someone mended it.
+  it('reads a corrupt or unreadable last-success record as none: the batch refreshes, with a warning', async () => {
+    const start = new Date('2026-11-03T10:00:00Z');
+    const body = JSON.parse(sqs.Records[0].body);
+    // An hour before the start: with a good record saying 10:00 this batch would be skipped as already served.
+    const old = { Records: [{ ...sqs.Records[0], body: JSON.stringify({ ...body, time: '2026-11-03T09:00:00Z' }) }] };
+    const notATime = 'the last refresh record is not a start time; refreshing as if there were none';
+    const key = 'private/refresh/last-success.json';
+    // A record cut short: the refresh runs (the real one), rewrites the record, and the same batch is then served.
+    await store.put(key, '{"started_at": "2026-11-03T10:0');
+    const real = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger, clock: () => start });
+    expect((await real(structuredClone(old), context)).documents).toHaveLength(13);
+    expect(logs.filter((l) => l.message === notATime)).toEqual([expect.objectContaining({ level: 'WARN', key })]);
+    expect(await real(structuredClone(old), context)).toEqual({ skipped: true, servedBy: '2026-11-03T10:00:00.000Z' });
+    // Other records that say no time, and a store that cannot read the record (S3 refusing, say): each batch goes on
+    // to refresh (an engine is asked for; this one refuses at once, so the refresh fails as it would on any fault).
+    const unreadable = Object.create(store, {
+      get: {
+        value: (k: string) =>
+          k === key ? Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDenied' })) : store.get(k),
+      },
+    }) as typeof store;
+    let engines = 0;
+    const refusing = (over: typeof store) =>
+      createRefreshHandler({
+        store: over,
+        engine: () => {
+          engines += 1;
+          throw new Error('refreshing');
+        },
+        logger,
+        clock: () => start,
+      });
+    for (const bytes of ['null\n', '{"started_at": "yesterday"}\n', '["2026-11-03T10:00:00.000Z"]\n']) {
+      await store.put(key, bytes);
+      await expect(refusing(store)(structuredClone(old), context)).rejects.toThrow('refreshing');
+    }
+    expect(logs.filter((l) => l.message === notATime)).toHaveLength(4);
+    await store.put(key, '{"started_at":"2026-11-03T10:00:00.000Z"}\n');
+    await expect(refusing(unreadable)(structuredClone(old), context)).rejects.toThrow('refreshing');
+    expect(engines).toBe(4);
+    expect(
+      logs.find((l) => l.message === 'the last refresh record could not be read; refreshing as if there were none'),
+    ).toMatchObject({ level: 'WARN', key, error: 'AccessDenied' });
+    // And with that same good record readable, the batch is served (the refusing engine is never asked for).
+    expect(await refusing(store)(structuredClone(old), context)).toEqual({
+      skipped: true,
+      servedBy: '2026-11-03T10:00:00.000Z',
+    });
+    expect(engines).toBe(4);
+  });
+
+  it('parses each message body once per batch', async () => {
+    const start = new Date('2026-11-04T10:00:00Z');
+    await store.put('private/refresh/last-success.json', '{"started_at":"2026-11-04T10:00:00.000Z"}\n');
+    const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger, clock: () => start });
+    const body = JSON.parse(sqs.Records[0].body);
+    const bodies = ['09:00:00', '09:01:00', '09:02:00'].map((t) =>
+      JSON.stringify({ ...body, time: `2026-11-04T${t}Z` }),
+    );
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const batch = { Records: bodies.map((b, i) => ({ ...sqs.Records[0], messageId: `m${i}`, body: b })) };
+      expect(await handler(batch, context)).toEqual({ skipped: true, servedBy: '2026-11-04T10:00:00.000Z' });
+      // Three bodies, each parsed once (was twice: once for its time, again for the log's detail-type).
+      expect(parse.mock.calls.filter(([text]) => bodies.includes(text as string)).map(([text]) => text)).toEqual(
+        bodies,
+      );
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('lets the engine go after its last query, before the first document is written, and closes it last', async () => {
