@@ -243,17 +243,34 @@ describe('items 7 and 8: concurrency that does not contradict itself, and what t
       expect(deadLetters.Properties).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
     });
 
-    it('the schedule and the receipt rule both send to it, every target with the same message group', () => {
+    it('the schedule, the receipt rule and the catch-up schedule all send to it, every target with the same message group', () => {
       for (const t of [template, configured]) {
         const found = targetsOn(t);
-        expect(
-          found.map(({ rule }) => (rule.ScheduleExpression ? 'schedule' : rule.EventPattern.detail.object.key)),
-        ).toEqual([[{ prefix: 'receipts/' }], 'schedule']);
+        expect(found.map(({ rule }) => rule.ScheduleExpression ?? rule.EventPattern.detail.object.key)).toEqual([
+          [{ prefix: 'receipts/' }],
+          'cron(0 6 * * ? *)',
+          'rate(30 minutes)',
+        ]);
         expect(found.map(({ target }) => target.SqsParameters)).toEqual([
+          { MessageGroupId: 'refresh' },
           { MessageGroupId: 'refresh' },
           { MessageGroupId: 'refresh' },
         ]);
       }
+    });
+
+    // Review 14, R14-4: receipts' requests within 30 minutes of the last refresh's start are deferred (handler.ts
+    // decide); every 30 minutes the catch-up request, a body of its own (the event's id and time make each unique for
+    // content-based deduplication), refreshes if any were, and the function knows the same interval.
+    it('the catch-up request every 30 minutes is its own small body, and the function defers within the same 30', () => {
+      const [catchUp] = targetsOn(template).filter(({ rule }) => rule.ScheduleExpression === 'rate(30 minutes)');
+      expect(catchUp?.rule.Name).toBe('sp-outcomes-pipeline-refresh-catch-up');
+      expect(catchUp?.target.Input).toBeUndefined();
+      const { InputPathsMap, InputTemplate } = catchUp?.target.InputTransformer ?? {};
+      expect(InputPathsMap).toEqual({ id: '$.id', time: '$.time' });
+      expect(InputTemplate).toBe('{"detail-type":"Deferred Refresh Check","id":<id>,"time":<time>}');
+      const refresh = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RefreshHandler'))?.[1];
+      expect(refresh?.Properties.Environment.Variables.REFRESH_MIN_INTERVAL_MINUTES).toBe('30');
     });
 
     it("undelivered events go to a standard queue (EventBridge's dead-letter queues are standard), under conditions", () => {
