@@ -370,7 +370,9 @@ describe('the bundles from cdk.out, end to end', () => {
   };
 
   it('an upload through the upload bundle: token, presigned POST, object in the landing area', async () => {
-    const upload = start('ApiUploadsHandler');
+    // CloudFront's header, as test/fixtures/events/apigw-v2-upload-request.json carries it (the template's value is a
+    // Secrets Manager reference CloudFormation resolves at deploy).
+    const upload = start('ApiUploadsHandler', { ORIGIN_VERIFY: 'test-origin-secret' });
     const file = demo.files.find((f) => f.kind === 'events') as (typeof demo.files)[number];
     const body = readFileSync(join(demoDir, file.path));
     const sha256 = createHash('sha256').update(body).digest('hex');
@@ -386,6 +388,10 @@ describe('the bundles from cdk.out, end to end', () => {
       sha256,
     });
     event.isBase64Encoded = false;
+    // Without CloudFront's header (the execute-api address called directly): 403, before the token is looked at.
+    const direct = structuredClone(event);
+    delete direct.headers['x-origin-verify'];
+    expect((await upload.invoke(direct)).result).toMatchObject({ statusCode: 403, body: '{"error":"forbidden"}' });
     const answer = await upload.invoke(event);
     const response = answer.result as { statusCode: number; body: string };
     expect(response.statusCode).toBe(201);
@@ -475,7 +481,7 @@ describe('the bundles from cdk.out, end to end', () => {
   }, 900_000);
 
   it('every request a dashboard page makes is far below the 6 MB response limit', async () => {
-    api = start('ApiHandler');
+    api = start('ApiHandler', { ORIGIN_VERIFY: 'test-origin-secret' });
     const meta = (await get('/api/meta')).json as { financial_years: string[]; months: string[]; pcns: unknown[] };
     const fy = meta.financial_years.at(-1) as string;
     const area = 'level=national&code=ENG';
