@@ -56,6 +56,7 @@ import {
   publishSameAs,
   restoreEngland,
   rowsLeftOutJointCells,
+  shownJointCells,
   type SharedContext,
   suppressedJointCells,
 } from './shared-counts.ts';
@@ -494,6 +495,8 @@ export function controlJointly(
     undefined,
     // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9).
     (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint, ids),
+    // A cell shown in one of a member's columns is not hidden by it, whatever its other column shows (R17-3).
+    (name, result) => shownJointCells(name, result.published, joint, ids),
   );
   onRounds?.(rounds, imposed.size);
   checkJointCells(

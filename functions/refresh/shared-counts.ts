@@ -484,6 +484,33 @@ export function suppressedJointCells(
 }
 
 /**
+ * The shared cells a document shows in some column (a number): a cell it publishes in two columns (cof_person's
+ * episodes and, for a period that ended by the cut-off, its cohorts: catalogue.ts jointCounts) is withheld by it only
+ * when neither is shown. Its own control may `*` one of the two (the cohort's months add up to a year the episodes'
+ * do not) beside the other shown: the `*` goes to the other documents, and this one, still showing the cell, is
+ * controlled again with it imposed in both columns (red-team review 17, R17-3: counted as withheld, it was never
+ * controlled again, the others withheld the cell it showed, and the refresh stopped).
+ */
+export function shownJointCells(
+  document: string,
+  published: readonly Row[],
+  joint: readonly JointCount[],
+  ids = new JointCellIds(),
+): Set<string> {
+  const shown = new Set<string>();
+  sharedCellsOf(
+    document,
+    published,
+    joint,
+    (row, column, id) => {
+      if (typeof row[column] === 'number') shown.add(id);
+    },
+    ids,
+  );
+  return shown;
+}
+
+/**
  * The shared cells a document withholds by leaving their row out (the audit withholds a period's rows below England)
  * where the exact row had a count: among suppressedJointCells, those not shown as `*` (jointFixedPoint's `withheldOf`).
  */
@@ -555,13 +582,17 @@ export function jointFixedPoint<T>(
   suppressedOf: (member: string, result: T) => ReadonlySet<string>,
   maxRounds = JOINT_CONTROL_MAX_ROUNDS,
   withheldOf?: (member: string, result: T) => ReadonlySet<string>,
+  shownOf?: (member: string, result: T) => ReadonlySet<string>,
 ): { results: Map<string, T>; imposed: Set<string>; rounds: number } {
   const imposed = new Set<string>();
   const results = new Map<string, T>();
   const withheld = new Map<string, ReadonlySet<string>>();
   const leftOut = new Map<string, ReadonlySet<string>>();
+  const shown = new Map<string, ReadonlySet<string>>();
+  // A member hides a cell it withholds and shows in no column (shownOf: a cell published in two columns, one `*`).
   const hides = (member: string, id: string) =>
-    (withheld.get(member) as ReadonlySet<string>).has(id) || leftOut.get(member)?.has(id) === true;
+    shown.get(member)?.has(id) !== true &&
+    ((withheld.get(member) as ReadonlySet<string>).has(id) || leftOut.get(member)?.has(id) === true);
   let stale: readonly string[] = members;
   let rounds = 0;
   while (stale.length > 0) {
@@ -577,6 +608,7 @@ export function jointFixedPoint<T>(
       results.set(member, result);
       withheld.set(member, found);
       leftOut.set(member, rowsLeftOut);
+      if (shownOf) shown.set(member, shownOf(member, result));
       for (const id of imposed)
         if (cellsOf(member).has(id) && !hides(member, id))
           throw new Error(`joint disclosure control: ${member} shows shared cell ${id} although it was pre-suppressed`);

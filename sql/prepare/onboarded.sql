@@ -16,7 +16,8 @@
 --   are left out of every figure (events_in_force, through pcn_months) and listed (meta/outside_reporting.sql,
 --   data_quality).
 -- - last_month, its end: its last month with events, or, if later, the last month an events extract received from it
---   covers. An upload covers the months up to its latest row's month, and no later than the month before the one it
+--   covers. An upload covers the months up to its latest row's month (of its events: a retraction's month is the day
+--   it was made, so a retraction covers no month; review 17, R17-1), and no later than the month before the one it
 --   was received in (uploads are monthly automatic extracts: one received after a month ended covers it, so a month
 --   in it without events is a real 0). An upload whose rows
 --   all stop before the month before receipt is a late extract of an earlier month (a failed extract sent again, its
@@ -74,19 +75,21 @@ spans AS (
   GROUP BY pcn_code
 ),
 
--- Each upload's latest row's month (committed rows, retractions included: a retraction is part of an extract).
+-- Each upload's latest row's month (committed rows). Not a retraction's: its month is the day it was made, not a
+-- month of activity, so a retraction sent alone on 1 December covered November and made it a real 0 (red-team review
+-- 17, R17-1); an upload of retractions alone covers no month.
 upload_months AS (
   SELECT
     upload_id,
     max(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1)
       AS last_row_index
   FROM committed_events
+  WHERE event_type <> 'retraction'
   GROUP BY upload_id
 ),
 
 -- The latest month the PCN's events uploads cover (rejected files are no extract): each upload's latest row's month,
--- at most the month before receipt (above; an upload none of whose rows is held, the month before receipt: an empty
--- file is refused, so none is accepted).
+-- at most the month before receipt (above; an empty file is refused, so every upload covering a month has a row).
 extracts AS (
   SELECT
     pcn_code,
@@ -107,7 +110,7 @@ extracts AS (
       FROM uploads
       WHERE kind = 'events' AND status <> 'rejected'
     ) AS u
-    LEFT JOIN upload_months AS r
+    INNER JOIN upload_months AS r
       ON r.upload_id = u.upload_id
     GROUP BY u.pcn_code
   ) AS x

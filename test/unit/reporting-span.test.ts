@@ -8,9 +8,9 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  * the first month of the earliest run of 3 or more months, else of the latest run; the end is the last month with
  * events, or the last month an events upload (accepted or partly accepted) covers: its latest row's month, at most the
  * month before it was received (an upload whose rows stop earlier is a late extract of an earlier month or a
- * correction: red-team review 9, R9-6, and review 16, R16-1); an upload none of whose rows is held (U00005's second:
- * the ingest refuses an empty file, so none is accepted) the month before it was received. Each upload's rows' months
- * are in brackets below, an event sent again marked "again".
+ * correction: red-team review 9, R9-6, and review 16, R16-1); a retraction's row covers no month (its month is the
+ * day it was made: review 17, R17-1). Each upload's rows' months are in brackets below, an event sent again marked
+ * "again".
  *
  *   PCN     months with events                          latest events extract  span
  *   U00001  2023-05; 2025-04..2025-07                   2025-08-02             2025-04..2025-07 (2023-05 alone: stray)
@@ -18,7 +18,9 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   U00003  2024-01..2024-03; 2025-01..2025-07          2025-08-02             2024-01..2025-07 (an earlier run of 3
  *                                                                              is reporting: a long outage keeps it)
  *   U00004  2025-03..2025-05                            2025-06-03             2025-03..2025-05 (stopped)
- *   U00005  2025-03..2025-05                            2025-08-02             2025-03..2025-07 (June, July: real 0)
+ *   U00005  2025-03..2025-05                            2025-08-02 (a retrac-  2025-03..2025-05 (a retraction's month
+ *                                                       tion alone, made in    is the day it was made: it covers no
+ *                                                       August)                month; review 17, R17-1)
  *   U00006  2025-03..2025-05                            rejected 2025-08-02,   2025-03..2025-05 (a rejected file or a
  *                                                       workforce 2025-08-02   workforce snapshot is no extract)
  *   U00007  2024-02; 2025-07 (a new wave, one month)    2025-08-02             2025-07..2025-07
@@ -92,7 +94,7 @@ const UPLOADS: [
   ['U00004', 'events', 'accepted', '2025-05-03 07:00:00', ['2025-04']],
   ['U00004', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
   ['U00005', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
-  ['U00005', 'events', 'accepted', '2025-08-02 07:00:00', []],
+  ['U00005', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-08'], 'R-0501', 'E-0501'],
   ['U00006', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
   ['U00006', 'events', 'rejected', '2025-08-02 07:00:00', []],
   ['U00006', 'workforce', 'accepted', '2025-08-02 07:00:00', []],
@@ -131,9 +133,10 @@ async function spans(): Promise<Record<string, unknown>[]> {
     await connection.run(
       `INSERT INTO uploads VALUES ${UPLOADS.map(([p, k, s, at], i) => `('u${i}', '${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
     );
-    await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR)');
+    await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR, event_type VARCHAR)');
+    // An upload naming a retracted event holds that retraction (its rows' months), the others referrals.
     await connection.run(
-      `INSERT INTO committed_events VALUES ${UPLOADS.flatMap(([, , , , rows], i) => rows.map((m) => `('u${i}', '${m}')`)).join(', ')}`,
+      `INSERT INTO committed_events VALUES ${UPLOADS.flatMap(([, , , , rows, , retracts], i) => rows.map((m) => `('u${i}', '${m}', '${retracts ? 'retraction' : 'referral'}')`)).join(', ')}`,
     );
     const reader = await connection.runAndReadAll(`${loadSql('prepare/onboarded')} ORDER BY 1`);
     return reader.getRowObjectsJS();
@@ -150,7 +153,7 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00002', first_month: '2025-01', last_month: '2025-07' },
       { pcn_code: 'U00003', first_month: '2024-01', last_month: '2025-07' },
       { pcn_code: 'U00004', first_month: '2025-03', last_month: '2025-05' },
-      { pcn_code: 'U00005', first_month: '2025-03', last_month: '2025-07' },
+      { pcn_code: 'U00005', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00006', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00007', first_month: '2025-07', last_month: '2025-07' },
       { pcn_code: 'U00008', first_month: '2025-05', last_month: '2025-07' },
