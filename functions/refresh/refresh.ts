@@ -56,8 +56,8 @@ import {
   publishSameAs,
   restoreEngland,
   rowsLeftOutJointCells,
-  shownJointCells,
   type SharedContext,
+  shownJointCells,
   suppressedJointCells,
 } from './shared-counts.ts';
 import { spcDocument } from './spc-documents.ts';
