@@ -24,13 +24,14 @@ import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventF
  *   QCC  U41012-U41020   April - November 2026  2 December 2026    sending (9 PCNs, region Y58)
  *
  * England's November: onboarded 20, stopped 1 (U41003, last month June), still sending 19, sent 18: 18 / 19 = 94.7%,
- * complete, published. ICB QAA by month (pcns: in force, 3 every month):
+ * complete, published. A PCN has sent a month when the month is in its reporting span (its extract covers it: the
+ * PCNs whose referrals and lists the month holds). ICB QAA by month (pcns: in force, 3 every month; lists 10,000 each):
  *
- *   month    sent  expected                                  referrals
- *   2026-06  3     3 (U41003 not stopped before July)        30
- *   2026-07  2     2 (U41003 stopped: last month June < July) 20
- *   2026-10  2     2                                         20
- *   2026-11  1     2 ("November: 1 of 2 PCNs sent")          10 (the fall is U41002's file, not yet received)
+ *   month    sent  expected                                   referrals  list_size
+ *   2026-06  3     3 (U41003 not stopped before July)         30         30,000
+ *   2026-07  2     2 (U41003 stopped: last month June < July) 20         20,000
+ *   2026-10  2     2                                          20         20,000
+ *   2026-11  1     2 ("November: 1 of 2 PCNs sent")           10         10,000 (U41002's file not yet received)
  *
  * Region Y56, November: sent 9 (1 + 8), expected 10 (2 + 8); October 10 of 10. England, November: 18 of 19 (9 + 9 of
  * 10 + 9). ICB QBB November 8 of 8. A PCN's rows and financial years have neither figure (a PCN's late month is already no data).
@@ -84,11 +85,11 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 
 const coverage = (level: string, code: string, period: string) => {
-  const { referrals, pcns, pcns_submitting, pcns_expected } = rowFinder(docs)('rollout', level, code, period);
-  return { referrals, pcns, pcns_submitting, pcns_expected };
+  const { referrals, list_size, pcns, pcns_sent, pcns_expected } = rowFinder(docs)('rollout', level, code, period);
+  return { referrals, list_size, pcns, pcns_sent, pcns_expected };
 };
 
-describe('rollout: how many of an area PCNs sent each month', () => {
+describe("rollout: how many of an area's PCNs sent each month", () => {
   it('publishes November though one PCN of ICB QAA is late (England: 18 of 19 still sending)', () => {
     const meta = docs.get('meta') as unknown as MetaDocument;
     expect(meta.data_as_of).toBe('2026-11-30');
@@ -96,27 +97,55 @@ describe('rollout: how many of an area PCNs sent each month', () => {
   });
 
   it('ICB QAA: November 1 of 2 PCNs sent; the stopped PCN is expected up to its last month only', () => {
-    expect(coverage('icb', 'QAA', '2026-06')).toEqual({ referrals: 30, pcns: 3, pcns_submitting: 3, pcns_expected: 3 });
-    expect(coverage('icb', 'QAA', '2026-07')).toEqual({ referrals: 20, pcns: 3, pcns_submitting: 2, pcns_expected: 2 });
-    expect(coverage('icb', 'QAA', '2026-10')).toEqual({ referrals: 20, pcns: 3, pcns_submitting: 2, pcns_expected: 2 });
-    expect(coverage('icb', 'QAA', '2026-11')).toEqual({ referrals: 10, pcns: 3, pcns_submitting: 1, pcns_expected: 2 });
-    expect(coverage('icb', 'QBB', '2026-11')).toMatchObject({ pcns_submitting: 8, pcns_expected: 8 });
+    expect(coverage('icb', 'QAA', '2026-06')).toEqual({
+      referrals: 30,
+      list_size: 30_000,
+      pcns: 3,
+      pcns_sent: 3,
+      pcns_expected: 3,
+    });
+    expect(coverage('icb', 'QAA', '2026-07')).toEqual({
+      referrals: 20,
+      list_size: 20_000,
+      pcns: 3,
+      pcns_sent: 2,
+      pcns_expected: 2,
+    });
+    expect(coverage('icb', 'QAA', '2026-10')).toEqual({
+      referrals: 20,
+      list_size: 20_000,
+      pcns: 3,
+      pcns_sent: 2,
+      pcns_expected: 2,
+    });
+    expect(coverage('icb', 'QAA', '2026-11')).toEqual({
+      referrals: 10,
+      list_size: 10_000,
+      pcns: 3,
+      pcns_sent: 1,
+      pcns_expected: 2,
+    });
+    expect(coverage('icb', 'QBB', '2026-11')).toMatchObject({ pcns_sent: 8, pcns_expected: 8 });
   });
 
   it('the region and England add them up, exact', () => {
-    expect(coverage('region', 'Y56', '2026-10')).toMatchObject({ pcns_submitting: 10, pcns_expected: 10 });
-    expect(coverage('region', 'Y56', '2026-11')).toMatchObject({ pcns_submitting: 9, pcns_expected: 10 });
-    expect(coverage('region', 'Y58', '2026-11')).toMatchObject({ pcns_submitting: 9, pcns_expected: 9 });
-    expect(coverage('national', 'ENG', '2026-11')).toMatchObject({ pcns_submitting: 18, pcns_expected: 19 });
+    expect(coverage('region', 'Y56', '2026-10')).toMatchObject({ pcns_sent: 10, pcns_expected: 10 });
+    expect(coverage('region', 'Y56', '2026-11')).toMatchObject({ pcns_sent: 9, pcns_expected: 10 });
+    expect(coverage('region', 'Y58', '2026-11')).toMatchObject({ pcns_sent: 9, pcns_expected: 9 });
+    expect(coverage('national', 'ENG', '2026-11')).toMatchObject({ pcns_sent: 18, pcns_expected: 19 });
+    // England's PCNs with events, read by the data-as-of rule, as before; below England there is none.
+    expect(rowFinder(docs)('rollout', 'national', 'ENG', '2026-11').pcns_submitting).toBe(18);
+    expect(rowFinder(docs)('rollout', 'icb', 'QAA', '2026-11').pcns_submitting).toBeNull();
   });
 
   it('a PCN row and a financial year have neither (a PCN late for a month has no data for it)', () => {
     expect(coverage('pcn', 'U41002', '2026-11')).toEqual({
       referrals: null,
+      list_size: null,
       pcns: 1,
-      pcns_submitting: null,
+      pcns_sent: null,
       pcns_expected: null,
     });
-    expect(coverage('icb', 'QAA', '2026/27')).toMatchObject({ pcns_submitting: null, pcns_expected: null });
+    expect(coverage('icb', 'QAA', '2026/27')).toMatchObject({ pcns_sent: null, pcns_expected: null });
   });
 });
