@@ -3,6 +3,8 @@ import type { MetricDocument, MetricRow } from '../../functions/contract/index.t
 import { alertsDocument } from '../../functions/refresh/alerts.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcDocument } from '../../functions/refresh/spc-documents.ts';
+import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
+import { documents, meta } from '../support/pack-documents.ts';
 
 /*
  * A partial month on the SPC chart and in the alerts (red-team review 16, R16-3). ICB QAA's 2 PCNs send about 28
@@ -81,6 +83,35 @@ describe('SPC: a month not every PCN of the area has sent', () => {
     expect(alerts.rows.map((r) => r.message)).toEqual([
       'Referrals: special cause of concern (lower) in 2026-04 (a partial month: 1 of 2 PCNs sent; a late file may explain it)',
       'People referred: special cause of concern (lower) in 2026-04 (a partial month: 1 of 2 PCNs sent; a late file may explain it)',
+    ]);
+  });
+});
+
+describe("the pack's completeness table: PCNs sent of those expected, each month", () => {
+  it('ICB QWE: August 2 of 2, September 1 of 2 (partial); a month without the counts says no data', () => {
+    // QWE's 2 PCNs expected; one has not sent September. Months before August carry no counts (an older release).
+    const sent: Record<string, number> = { '2025-08': 2, '2025-09': 1 };
+    const docs = documents().map((d) =>
+      d.name !== 'rollout'
+        ? d
+        : {
+            ...d,
+            rows: d.rows.map((r) =>
+              r.level === 'icb' && r.code === 'QWE' && String(r.period) in sent
+                ? ({ ...r, pcns_sent: sent[String(r.period)], pcns_expected: 2 } as MetricRow)
+                : r,
+            ),
+          },
+    );
+    const table = packContent('icb', 'QWE', new PublishedRows(docs), meta).completeness;
+    expect(table.columns).toEqual(['Month', 'PCNs open', 'PCNs with referrals', 'Share', 'PCNs sent, of expected']);
+    expect(table.rows.map((r) => [r[0], r.at(-1)])).toEqual([
+      ['Apr 2025', '-'],
+      ['May 2025', '-'],
+      ['Jun 2025', '-'],
+      ['Jul 2025', '-'],
+      ['Aug 2025', '2 of 2'],
+      ['Sep 2025', '1 of 2 (partial)'],
     ]);
   });
 });
