@@ -383,7 +383,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // change is differenced as a revision (held where a few PCNs make it).
     // 6: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
-    // 7: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    // 7: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1);
+    // England's projection at the list of the PCNs still sending (R16-2); by month, England, regions and ICBs have
+    // pcns_sent of pcns_expected (onboarded, not stopped), so that an area's month a PCN is late for is not read as a
+    // fall (R16-3): new columns. One release: one version.
     version: '7', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -406,6 +409,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'PCNs with at least one accepted referral (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever referrals is).',
       pcns_submitting:
         'England by month: PCNs that sent any event (a month is complete when 90% of the PCNs onboarded by then did: meta.json data_as_of_rule).',
+      pcns_sent:
+        "By month (England, regions and ICBs): PCNs whose data for the month has been received (in their reporting span: their extract covers the month, or they sent events dated in it), the PCNs whose referrals and lists the month's figures hold. Fewer than pcns_expected: the month is partial (\"1 of 2 PCNs sent\"), and a fall in its counts may be a late file, not fewer referrals. England's months are published once 90% of its PCNs have sent them; an area's may still wait for some. A count of PCNs, not of people, published exact as pcns is: whether each PCN's month is reported is public already (its own row's list_size).",
+      pcns_expected:
+        'By month (England, regions and ICBs): PCNs expected to send the month: in force on its first day, onboarded by then (their sustained reporting begun: data_quality first_month) and whose extract had not stopped before it (meta.json pcns_stopped). A count of PCNs, not of people, published exact as pcns is.',
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size:
