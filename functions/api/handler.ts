@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '../auth/cognito.ts';
+import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from '../auth/origin-verify.ts';
 import { onFirstCall, requireEnv } from '../lib/config.ts';
 import { errorResponse } from '../lib/http-errors.ts';
 import { loggedPath } from '../lib/logged-path.ts';
@@ -13,7 +14,6 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { lambdaResponse } from './compress.ts';
 import { MetricsApi } from './metrics-api.ts';
-import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from './origin-verify.ts';
 
 type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
 

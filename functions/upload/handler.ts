@@ -5,7 +5,7 @@ import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/sche
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
-import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from '../api/origin-verify.ts';
+import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from '../auth/origin-verify.ts';
 import { onFirstCall, requireEnv } from '../lib/config.ts';
 import { loggedPath } from '../lib/logged-path.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
@@ -24,7 +24,7 @@ export function createUploadHandler(deps: {
   store: ObjectStore;
   presigner: Presigner;
   logger: Logger;
-  /** The secret CloudFront's origin header carries (functions/api/origin-verify.ts). */
+  /** The secret CloudFront's origin header carries (functions/auth/origin-verify.ts). */
   originSecret: string;
 }) {
   const api = new UploadApi({ store: deps.store, tokens: new PcnTokenRegistry(deps.store), presigner: deps.presigner });

@@ -17,7 +17,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../../functions/api/origin-verify.ts';
+import { ORIGIN_VERIFY_HEADER } from '../../functions/auth/origin-verify.ts';
 import type { DataLake } from './data-lake.ts';
 import { acknowledgeFunctionFindings, pipelineFunction } from './lambda-defaults.ts';
 
@@ -72,7 +72,7 @@ export class MetricsApi extends Construct {
   readonly domainName: string;
   /**
    * The header CloudFront adds to every request it sends here, and its value: a CloudFormation dynamic reference to
-   * a generated secret, resolved at deploy, never in the template (functions/api/origin-verify.ts says why).
+   * a generated secret, resolved at deploy, never in the template (functions/auth/origin-verify.ts says why).
    */
   readonly originHeader: { readonly name: string; readonly value: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromCloudFront, ORIGIN_VERIFY_HEADER } from '../../functions/api/origin-verify.ts';
+import { fromCloudFront, ORIGIN_VERIFY_HEADER } from '../../functions/auth/origin-verify.ts';
 
 // Review 13, R13-6: the header CloudFront adds, compared in constant time.
 describe('fromCloudFront', () => {
