@@ -193,6 +193,12 @@ export interface AuditSystem {
    * months' own follow them. An equation read alone (equationDisclosures) is read once.
    */
   readonly repeated?: readonly [number, number];
+  /**
+   * Where the system was built from `areasOnly` (buildAuditSystem): how many of its first components are areasOnly's,
+   * the same variables and equations in the same order (its first copy's). The copy's and the months' equations hold
+   * only variables made after them, so those components come after.
+   */
+  readonly fromAreasOnly?: number;
 }
 
 /**
@@ -398,6 +404,7 @@ export function buildAuditSystem(
     ...system,
     ...(repeated === undefined ? {} : { repeated }),
     ...(totals.size === 0 ? {} : { totals }),
+    ...(reused === undefined ? {} : { fromAreasOnly: reused.components.length }),
   };
 }
 
