@@ -808,6 +808,9 @@ const structureOf = (system: AuditSystem) => ({
   equationsOfList: [...system.equationsOfList],
   components: system.components.map(({ variables, equations }) => [[...variables], [...equations]]),
   componentOf: [...system.componentOf],
+  totals: system.totals === undefined ? undefined : [...system.totals],
+  repeated: system.repeated,
+  longest: system.scratch.changed.length,
 });
 
 describe('the system with the months built on the one without (the publisher)', () => {
