@@ -912,7 +912,14 @@ function suppressRecoverable(
     values = loadAllValues(system);
     clearTouched(secondary);
     synced = 0;
-    dirty = system.components.map((_, c) => c);
+    // With the months, the first copy's components (fromAreasOnly) are those of the system just audited: each one's last
+    // audit there found nothing to suppress or withhold (the loop reads the months only then), its values are as then,
+    // and its audit reads its own variables and equations only (a target's choice, which reads both copies of a cell,
+    // is made only where something is found). Audited again they would find nothing: only the components after them
+    // (the copy, with the months) are audited now (issue 17: a third of the first round with the months nationally,
+    // 1.1 of 13 CPU s of the joint control of rollout, referral_sources and cof_person).
+    dirty = [];
+    for (let c = system.fromAreasOnly ?? 0; c < system.components.length; c++) dirty.push(c);
   };
   // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
   // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).
