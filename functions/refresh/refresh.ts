@@ -413,8 +413,8 @@ export function buildDocument(
   const { exact } = control;
   // Rows given derived figures below are first made again key by key, before anything else holds them (issue 17: a
   // controlled row is a copy made by object spread, and a property added to such a copy is slow: derive took 1.4 of
-  // equity's 13 CPU s nationally (test/bench/disclosure-step.ts), about 0.3 s on rows made again, copying included). The
-  // same keys, in the same order, with the same values: the same bytes published.
+  // equity's 13 CPU s nationally, 0.25 s on the rows made again, copying included). The same keys, in the same order,
+  // with the same values: the same bytes published.
   const published = definition.derive ? control.published.map(plainRow) : control.published;
   // Counts shared with documents built before: their controlled cells, before any rate or funnel is made from them.
   if (shared !== undefined) {
