@@ -2,7 +2,7 @@ import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.
 import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import type { QueryEngine, Row, SqlValue } from '../lib/query-engine.ts';
+import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { methodologyLink } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
@@ -378,16 +378,6 @@ export function controlDocument(
   return { exact, published };
 }
 
-/**
- * A copy of a row made key by key into a new object, in the row's order (for...in: its own keys, the row's prototype
- * having none). Unlike an object spread's copy, properties can then be added to it quickly (buildDocument).
- */
-export function plainRow(row: Row): Row {
-  const copy: Row = {};
-  for (const key in row) copy[key] = row[key] as SqlValue;
-  return copy;
-}
-
 /** England's revisions (revisions.ts): the controlled rows with held figures put back, and the exact rows as published. */
 type Revise = (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => readonly Row[];
 
@@ -409,13 +399,7 @@ export function buildDocument(
   /** Its rows already controlled (joint control), else controlled here. */
   controlled?: { exact: readonly Row[]; published: Row[] },
 ): MetricDocument {
-  const control = controlled ?? controlDocument(definition, raw, context, undefined, shared?.documentOf);
-  const { exact } = control;
-  // Rows given derived figures below are first made again key by key, before anything else holds them (issue 17: a
-  // controlled row is a copy made by object spread, and a property added to such a copy is slow: derive took 1.4 of
-  // equity's 13 CPU s nationally, 0.25 s on the rows made again, copying included). The same keys, in the same order,
-  // with the same values: the same bytes published.
-  const published = definition.derive ? control.published.map(plainRow) : control.published;
+  const { exact, published } = controlled ?? controlDocument(definition, raw, context, undefined, shared?.documentOf);
   // Counts shared with documents built before: their controlled cells, before any rate or funnel is made from them.
   if (shared !== undefined) {
     const crossDocument = { ...shared, parentOf: context.parentOf };
