@@ -802,6 +802,11 @@ export function padPartitions(
    * groups, which can pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
    */
   document?: Pick<AuditSpec, 'areas' | 'groups'>,
+  /**
+   * The families found unpinned alone at an earlier call, as `rows` publish them now (AloneReads, kept by
+   * controlPartitioned): left out of the first round's reading of families alone, and those it finds unpinned added.
+   */
+  aloneReads?: AloneReads,
 ): { added: Row[]; suppressed: { row: Row; column: string }[]; stuck: Row[] } {
   const added: Row[] = [];
   const suppressed: { row: Row; column: string }[] = [];
@@ -816,6 +821,7 @@ export function padPartitions(
     if (columns.length === 0) continue;
     // The groups withheld below England, from every row (only some families are audited).
     const partition: Partition = { ...given, withheld: withheldGroups(rows, given) };
+    const unpinned = aloneReads?.unpinned(given, partition.withheld as ReadonlySet<string>);
     // Copies: a cell suppressed here is `*` in the next round's reading.
     const all = rows
       .filter(
@@ -842,8 +848,9 @@ export function padPartitions(
       // Each family alone (a reader may take its equations alone); once none is pinned so, every row with the areas
       // too (read before, a family alone's pin gives others through the areas: England's exact figure less a pinned
       // region's is the other region's).
-      let pins = pinnedFamilies(audited, partition, columns, stuck);
-      let read = audited;
+      const alone = pinnedAlone(audited, partition, columns, stuck, round === 0 ? unpinned : undefined, familyOf);
+      let pins = alone.pins;
+      let read = alone.read;
       if (pins.size === 0 && !wholeRead) {
         wholeRead = true;
         pins = pinnedFamilies([...(whole ?? []), ...added], partition, columns, stuck, document);
@@ -878,6 +885,64 @@ export function padPartitions(
     }
   }
   return { added, suppressed, stuck: stuckCells };
+}
+
+/**
+ * The families (areaPeriodOf) that padPartitions read alone and found unpinned, per partition, as the rows were then:
+ * the caller forgets a family whose published rows change (controlPartitioned: those whose counts differ after a
+ * control again), and a partition's are forgotten where the groups withheld below England differ from those they were
+ * read with (a family's reading alone depends on its own rows, its linked totals and those groups alone). Issue 17:
+ * the check after the last control read every family of equity alone again (0.9 CPU s nationally) to find the few
+ * pinned.
+ */
+export class AloneReads {
+  private readonly byPartition = new Map<Partition, { withheld: ReadonlySet<string>; families: Set<string> }>();
+
+  /** The families of `partition` known unpinned with these groups withheld (to add to). */
+  unpinned(partition: Partition, withheld: ReadonlySet<string>): Set<string> {
+    const known = this.byPartition.get(partition);
+    if (known !== undefined && sameSet(known.withheld, withheld)) return known.families;
+    const families = new Set<string>();
+    this.byPartition.set(partition, { withheld, families });
+    return families;
+  }
+
+  /** A family whose published rows changed. */
+  forget(family: string): void {
+    for (const { families } of this.byPartition.values()) families.delete(family);
+  }
+}
+
+/**
+ * The pins of `rows`' families read alone (pinnedFamilies), and the rows read. With `unpinned` (padPartitions' first
+ * round: AloneReads), the families in it are left out and those found unpinned added to it. Families alone are read
+ * independently (each its own components, numbered in the rows' order), so the others' pins are the same, in the same
+ * order, and the families left out have none.
+ */
+function pinnedAlone(
+  rows: readonly Row[],
+  partition: Partition,
+  columns: readonly string[],
+  stuck: ReadonlySet<string>,
+  unpinned: Set<string> | undefined,
+  familyOf: (row: Row) => string,
+): { read: readonly Row[]; pins: Map<string, Pin> } {
+  if (unpinned === undefined) return { read: rows, pins: pinnedFamilies(rows, partition, columns, stuck) };
+  const read = unpinned.size === 0 ? rows : rows.filter((row) => !unpinned.has(familyOf(row)));
+  const pins = read.length === 0 ? new Map<string, Pin>() : pinnedFamilies(read, partition, columns, stuck);
+  const pinned = new Set<string>();
+  for (const pin of pins.values()) pinned.add(pin.key);
+  for (const row of read) {
+    const family = familyOf(row);
+    if (!pinned.has(family)) unpinned.add(family);
+  }
+  return { read, pins };
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }
 
 /**
