@@ -386,7 +386,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1);
     // England's projection at the list of the PCNs still sending (R16-2); by month, England, regions and ICBs have
     // pcns_sent of pcns_expected (onboarded, not stopped), so that an area's month a PCN is late for is not read as a
-    // fall (R16-3): new columns. One release: one version.
+    // fall (R16-3): new columns; PCNs with referrals at most the PCNs that sent the month (R18-1). One release: one
+    // version.
     version: '7', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -434,7 +435,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // people are distinct, counted once a year.
       monthly: ['referrals', 'declines', 'declined_after_referral'],
       // PCNs with referrals: at most the referrals, and 0 only with none (a PCN's 0 or 1 says where a suppressed count is).
-      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: 'pcns' }],
+      // PCNs with referrals: at most the PCNs that sent the month (pcns_sent, months only: R18-1), and those in force.
+      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: ['pcns_sent', 'pcns'] }],
     },
     derive: (r) => ({
       decline_rate_pct:

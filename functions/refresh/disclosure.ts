@@ -162,9 +162,11 @@ export interface DescribingRule {
   /**
    * A column of the row published exactly and public (PCNs in force, from the reference data) that these figures can
    * never exceed: a rounded figure above it shows the largest multiple of 5 within it (or `*` below 10), so no page
-   * shows 35 PCNs reporting of 33, and none shows the bound itself (33 of 33 would be exact): capAtBound.
+   * shows 35 PCNs reporting of 33, and none shows the bound itself (33 of 33 would be exact): capAtBound. Several
+   * columns: the smallest of those the row has a number in (rollout's PCNs with referrals are at most the PCNs that
+   * sent the month, pcns_sent, published by month only, and at most the PCNs in force: red-team review 18, R18-1).
    */
-  readonly atMost?: string;
+  readonly atMost?: string | readonly string[];
 }
 
 /** A mean, as disclosure control treats it below England. */
@@ -398,9 +400,11 @@ function controlDescribing(rows: readonly Row[], describing: readonly Describing
         const value = row[column];
         if (typeof value !== 'number') continue;
         const controlled = suppressed ? SUPPRESSED : controlCount(value);
-        const bound = rule.atMost === undefined ? undefined : row[rule.atMost];
+        const bounds = [rule.atMost ?? []].flat().flatMap((c) => (typeof row[c] === 'number' ? [row[c]] : []));
         row[column] =
-          typeof controlled === 'number' && typeof bound === 'number' ? capAtBound(controlled, bound) : controlled;
+          typeof controlled === 'number' && bounds.length > 0
+            ? capAtBound(controlled, Math.min(...bounds))
+            : controlled;
       }
     }
   }
