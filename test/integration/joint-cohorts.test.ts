@@ -1,16 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
-import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
 import {
   disclosureFindings,
   type GoldenEvent,
+  publishGolden,
   referralEvent,
-  refreshAndRead,
   rowFinder,
+  TEN_PCNS,
+  TEN_PCNS_REFERENCE,
   writeEventFiles,
 } from '../support/golden.ts';
 
@@ -27,14 +26,8 @@ import {
  * 131 over April to November) need no such thing. Before R17-3 that cell counted as withheld by cof_person, rollout and
  * referral_sources withheld it, cof_person still showed it in episodes, and the refresh stopped.
  */
-const PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
-const REFERENCE = [
-  'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to',
-  ...PCNS.map(
-    (code, i) =>
-      `${code},PCN ${i + 1},${i < 5 ? 'QAA,NHS ICB A,Y56,London' : 'QBB,NHS ICB B,Y58,South West'},10000,2019-04-01,`,
-  ),
-].join('\n');
+const PCNS = TEN_PCNS;
+const REFERENCE = TEN_PCNS_REFERENCE;
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
 const SMALL: Record<string, number> = { '2025-05': 5, '2025-09': 6 };
 const referrals = (pcn: string): GoldenEvent[] =>
@@ -48,16 +41,16 @@ const dir = tempDir('joint-cohorts');
 const dataDir = join(dir.path, 'data');
 const docs = new Map<string, MetricDocument>();
 beforeAll(async () => {
-  await stageReference(new FsObjectStore(dataDir), `${REFERENCE}\n`);
   const files = writeEventFiles(dir.path, Object.fromEntries(PCNS.map((pcn) => [`${pcn}.csv`, referrals(pcn)])));
-  const { exitCode } = await ingestFiles(files, {
+  const receipts = await publishGolden(
     dataDir,
-    out: () => {},
-    progress: false,
-    receivedAt: () => new Date('2025-12-02T07:00:00Z'),
-  });
-  expect(exitCode).toBe(0);
-  await refreshAndRead(dataDir, new Date('2025-12-03T06:00:00Z'), docs);
+    files,
+    REFERENCE,
+    new Date('2025-12-03T06:00:00Z'),
+    docs,
+    () => new Date('2025-12-02T07:00:00Z'),
+  );
+  expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
 }, 300_000);
 afterAll(() => dir.remove());
 

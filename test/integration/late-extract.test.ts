@@ -1,11 +1,16 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
-import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventFiles } from '../support/golden.ts';
+import {
+  type GoldenEvent,
+  publishGolden,
+  referralEvent,
+  rowFinder,
+  TEN_PCNS,
+  TEN_PCNS_REFERENCE,
+  writeEventFiles,
+} from '../support/golden.ts';
 
 /*
  * A late extract of an earlier month is not the next month's extract (red-team review 16, R16-1; onboarded.sql).
@@ -28,14 +33,8 @@ import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventF
  * December-March at 100 (thousand) x 1: 400; 1,200, as with U00001 on time. (Before: at November's list of the PCNs
  * that had sent it, 790 + 4 x 90 = 1,150.)
  */
-const PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
-const REFERENCE = [
-  'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to',
-  ...PCNS.map(
-    (code, i) =>
-      `${code},PCN ${i + 1},${i < 5 ? 'QAA,NHS ICB A,Y56,London' : 'QBB,NHS ICB B,Y58,South West'},10000,2019-04-01,`,
-  ),
-].join('\n');
+const PCNS = TEN_PCNS;
+const REFERENCE = TEN_PCNS_REFERENCE;
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
 const referrals = (pcn: string, months: string[]): GoldenEvent[] =>
   months.flatMap((m) => Array.from({ length: 10 }, (_, i) => referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i % 9}`)));
@@ -53,16 +52,16 @@ const dir = tempDir('late-extract');
 const dataDir = join(dir.path, 'data');
 const docs = new Map<string, MetricDocument>();
 beforeAll(async () => {
-  await stageReference(new FsObjectStore(dataDir), `${REFERENCE}\n`);
   const files = writeEventFiles(dir.path, uploads);
-  const { exitCode } = await ingestFiles(files, {
+  const receipts = await publishGolden(
     dataDir,
-    out: () => {},
-    progress: false,
-    receivedAt: (file) => new Date(RECEIVED[file.split('/').pop() ?? ''] ?? '2025-12-02T07:00:00Z'),
-  });
-  expect(exitCode).toBe(0);
-  await refreshAndRead(dataDir, new Date('2025-12-03T06:00:00Z'), docs);
+    files,
+    REFERENCE,
+    new Date('2025-12-03T06:00:00Z'),
+    docs,
+    (file) => new Date(RECEIVED[file.split('/').pop() ?? ''] ?? '2025-12-02T07:00:00Z'),
+  );
+  expect(receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
 }, 180_000);
 afterAll(() => dir.remove());
 
