@@ -57,7 +57,6 @@ import {
   restoreEngland,
   rowsLeftOutJointCells,
   type SharedContext,
-  shownJointCells,
   suppressedJointCells,
 } from './shared-counts.ts';
 import { spcDocument } from './spc-documents.ts';
@@ -496,7 +495,7 @@ export function controlJointly(
     // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9).
     (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint, ids),
     // A cell shown in one of a member's columns is not hidden by it, whatever its other column shows (R17-3).
-    (name, result) => shownJointCells(name, result.published, joint, ids),
+    (name, result) => jointCells(name, result.published, joint, ids),
   );
   onRounds?.(rounds, imposed.size);
   checkJointCells(

@@ -484,33 +484,6 @@ export function suppressedJointCells(
 }
 
 /**
- * The shared cells a document shows in some column (a number): a cell it publishes in two columns (cof_person's
- * episodes and, for a period that ended by the cut-off, its cohorts: catalogue.ts jointCounts) is withheld by it only
- * when neither is shown. Its own control may `*` one of the two (the cohort's months add up to a year the episodes'
- * do not) beside the other shown: the `*` goes to the other documents, and this one, still showing the cell, is
- * controlled again with it imposed in both columns (red-team review 17, R17-3: counted as withheld, it was never
- * controlled again, the others withheld the cell it showed, and the refresh stopped).
- */
-export function shownJointCells(
-  document: string,
-  published: readonly Row[],
-  joint: readonly JointCount[],
-  ids = new JointCellIds(),
-): Set<string> {
-  const shown = new Set<string>();
-  sharedCellsOf(
-    document,
-    published,
-    joint,
-    (row, column, id) => {
-      if (typeof row[column] === 'number') shown.add(id);
-    },
-    ids,
-  );
-  return shown;
-}
-
-/**
  * The shared cells a document withholds by leaving their row out (the audit withholds a period's rows below England)
  * where the exact row had a count: among suppressedJointCells, those not shown as `*` (jointFixedPoint's `withheldOf`).
  */
@@ -589,7 +562,12 @@ export function jointFixedPoint<T>(
   const withheld = new Map<string, ReadonlySet<string>>();
   const leftOut = new Map<string, ReadonlySet<string>>();
   const shown = new Map<string, ReadonlySet<string>>();
-  // A member hides a cell it withholds and shows in no column (shownOf: a cell published in two columns, one `*`).
+  // A member hides a cell it withholds and shows in no column (shownOf: jointCells of its published rows). A cell it
+  // publishes in two columns (cof_person's episodes and, for a period that ended by the cut-off, its cohorts:
+  // catalogue.ts jointCounts) may be `*` in one by its own control (the cohort's months add up to a year the episodes'
+  // do not) and shown in the other: the `*` goes to the others, and this member is controlled again with the cell
+  // imposed in both columns (red-team review 17, R17-3: counted as hidden, it was never controlled again, the others
+  // withheld the cell it showed, and the refresh stopped).
   const hides = (member: string, id: string) =>
     shown.get(member)?.has(id) !== true &&
     ((withheld.get(member) as ReadonlySet<string>).has(id) || leftOut.get(member)?.has(id) === true);
