@@ -15,8 +15,11 @@
 --   activity (M5), and one dated 2019 stretched every document back to 2019 (M15). Events dated before first_month
 --   are left out of every figure (events_in_force, through pcn_months) and listed (meta/outside_reporting.sql,
 --   data_quality).
--- - last_month, its end: its last month with events, or, if later, the last month an events extract received from it
---   covers. An upload covers the months up to its latest row's month (of its events: a retraction's month is the day
+-- - last_month, its end: the last month an events extract received from it covers (its last month with events only
+--   for a PCN with no receipt on record). Events dated in the month of their receipt are accepted (only future dates
+--   are refused), but that month is not over: a file received on 15 November with rows to the 14th made November part
+--   of the span, so the PCN counted as having sent November (pcns_sent, its list in every denominator) on half a
+--   month while its full file was late (red-team review 18, R18-4). An upload covers the months up to its latest row's month (of its events: a retraction's month is the day
 --   it was made, so a retraction covers no month; review 17, R17-1), and no later than the month before the one it
 --   was received in (uploads are monthly automatic extracts: one received after a month ended covers it, so a month
 --   in it without events is a real 0). An upload whose rows
@@ -119,12 +122,7 @@ extracts AS (
 SELECT
   s.pcn_code,
   s.first_month,
-  -- compared as text, YYYY-MM (a CASE: greatest of two strings is not written the same on both engines)
-  CASE
-    WHEN x.month_index IS NULL THEN s.last_event_month
-    WHEN s.last_event_month >= x.last_month THEN s.last_event_month
-    ELSE x.last_month
-  END AS last_month
+  COALESCE(x.last_month, s.last_event_month) AS last_month
 FROM spans AS s
 LEFT JOIN extracts AS x
   ON x.pcn_code = s.pcn_code

@@ -45,6 +45,9 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *                                                       2025-05-03 (April),    its rows sent again on 1 July, before
  *                                                       2025-07-01 (May, new   June's file: June no data, not a real
  *                                                       rows)                  0 with an SPC alert; R16-1)
+ *   U00017  2025-05..2025-07                            2025-06-03 (May),      2025-05..2025-06 (July's rows sent on 20
+ *                                                       2025-07-03 (June),     July, July not over: it covers June;
+ *                                                       2025-07-20 (July)      July no data until its file; R18-4)
  * The other uploads hold rows of their PCN's latest month with events before they were received.
  */
 const MONTHS: Record<string, string[]> = {
@@ -75,6 +78,7 @@ const MONTHS: Record<string, string[]> = {
   U00014: ['2025-03', '2025-04', '2025-05'],
   U00015: ['2025-03', '2025-04', '2025-05'],
   U00016: ['2025-03', '2025-04', '2025-05'],
+  U00017: ['2025-05', '2025-06', '2025-07'],
 };
 // [PCN, kind, status, received at, the months of its rows (none: an empty extract), an event it sends again or first,
 // the event its retraction retracts (documentation only: since R16-1 a correction is read as any other upload whose
@@ -115,6 +119,9 @@ const UPLOADS: [
   ['U00016', 'events', 'accepted', '2025-04-03 07:00:00', ['2025-03']],
   ['U00016', 'events', 'accepted', '2025-05-03 07:00:00', ['2025-04']],
   ['U00016', 'events', 'accepted', '2025-07-01 08:00:00', ['2025-05']],
+  ['U00017', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00017', 'events', 'accepted', '2025-07-03 07:00:00', ['2025-06']],
+  ['U00017', 'events', 'accepted', '2025-07-20 07:00:00', ['2025-07']],
 ];
 
 async function spans(): Promise<Record<string, unknown>[]> {
@@ -165,6 +172,7 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00014', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00015', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00016', first_month: '2025-03', last_month: '2025-05' },
+      { pcn_code: 'U00017', first_month: '2025-05', last_month: '2025-06' },
     ]);
   });
 });
