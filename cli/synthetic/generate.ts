@@ -236,7 +236,7 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     const people: string[] = [];
     let serial = 0;
     months.forEach((month, monthNo) => {
-      if ((pcn.opens && month < pcn.opens) || (pcn.closes && month > pcn.closes)) return;
+      if (!inForce(pcn, month)) return;
       const expected =
         ((pcn.listSize * referralRate(month)) / 12) *
         pcn.activity *
@@ -268,7 +268,7 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
 
     const carried = new Map<string, SimEvent[]>(); // corrections and retractions sent with the next month's file
     months.forEach((month, monthNo) => {
-      if ((pcn.opens && month < pcn.opens) || (pcn.closes && month > pcn.closes)) return;
+      if (!inForce(pcn, month)) return;
       const events = [...(byMonth.get(month) ?? []), ...(carried.get(month) ?? [])];
       const late = pcnIndex === latePick.pcn && monthNo === latePick.month;
       const identifiable = pcnIndex === identifiablePick.pcn && monthNo === identifiablePick.month;
@@ -324,11 +324,16 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     yield;
   }
 
+  const simulatedByCode = new Map(pcns.map((p) => [p.code, p]));
   for (const month of months) {
     const monthFilesFrom = files.length;
     mkdirSync(join(options.outDir, 'uploads', month), { recursive: true });
     for (const staff of demoWorkforce(options.scale >= 1 ? 'all' : new Set(pcns.map((p) => p.code)), month)) {
       const code = (staff[0] as WorkforceRow).pcn_code;
+      // A PCN sends no snapshot for a month it is not in force: the publication is one 2025 snapshot, and the three
+      // PCNs that closed in 2025 sent it every month after, left out of every figure with a warning at each start.
+      const simulated = simulatedByCode.get(code);
+      if (simulated && !inForce(simulated, month)) continue;
       const path = `uploads/${month}/${code}-workforce-${month}.csv`;
       writeFileSync(join(options.outDir, path), csv(WORKFORCE_FIELD_NAMES, staff));
       files.push({
@@ -362,6 +367,11 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
   };
   writeFileSync(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   return manifest;
+}
+
+/** Whether a PCN is in force in a month (YYYY-MM): after it opens and before it closes in the reference's history. */
+function inForce(pcn: SimPcn, month: string): boolean {
+  return !((pcn.opens && month < pcn.opens) || (pcn.closes && month > pcn.closes));
 }
 
 /**
