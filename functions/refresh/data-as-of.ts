@@ -51,6 +51,8 @@ export interface MonthSubmissions {
   readonly pcnsOpen: number;
   /** The registered list of the PCNs still sending (onboarded, not stopped), those late for the month included. */
   readonly listSending?: number;
+  /** Of listSending, the PCNs still open after the month (one closing at its end left out): the months to come's. */
+  readonly listContinuing?: number;
 }
 
 export interface DataAsOf {
@@ -69,6 +71,8 @@ export interface DataAsOf {
    * is made at (projection.ts, R16-2); set by publishCompleteMonths.
    */
   readonly listsSending?: Readonly<Record<string, number>>;
+  /** By month, of those, the PCNs still open after it: the list the months to come are projected at. */
+  readonly listsContinuing?: Readonly<Record<string, number>>;
 }
 
 /** The last complete month on `today` (YYYY-MM-DD, the refresh's date) and the months after it that wait. */
@@ -125,6 +129,7 @@ export function monthSubmissions(rows: readonly Record<string, unknown>[]): Mont
     pcnsStopped: Number(r.pcns_stopped),
     pcnsOpen: Number(r.pcns_open),
     listSending: Number(r.list_sending ?? 0),
+    listContinuing: Number(r.list_continuing ?? 0),
   }));
 }
 
@@ -140,7 +145,11 @@ export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Da
   const decided = dataAsOfOn(months, today);
   // No month is before '0000-00': nothing is published while no month is complete.
   await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, [decided.lastMonth ?? '0000-00']);
-  return { ...decided, listsSending: Object.fromEntries(months.map((m) => [m.month, m.listSending ?? 0])) };
+  return {
+    ...decided,
+    listsSending: Object.fromEntries(months.map((m) => [m.month, m.listSending ?? 0])),
+    listsContinuing: Object.fromEntries(months.map((m) => [m.month, m.listContinuing ?? 0])),
+  };
 }
 
 /** What meta.json says beside data_as_of when England's latest published months are held whole (revisions.ts). */

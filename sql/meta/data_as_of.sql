@@ -11,7 +11,9 @@
 --   rollout counts PCNs submitting); each has onboarded, and none has stopped (its span reaches the month);
 -- - list_sending: the registered list of the PCNs still sending (onboarded, not stopped), late ones included: the list
 --   England's year-end projection is made at (projection.ts; red-team review 16, R16-2: rollout's list_size counts a
---   PCN only once its extract for the month has come, so the PCNs late for the latest month were left out of it).
+--   PCN only once its extract for the month has come, so the PCNs late for the latest month were left out of it);
+-- - list_continuing: of list_sending, the PCNs still open on the next month's first day: the list the months to come
+--   are projected at. A PCN closing at the end of the month (valid_to its last day) sends that month, and no more.
 -- The months are those some PCN reports in: a month with only stray events (before their PCN's reporting) is none.
 -- functions/refresh/data-as-of.ts reads the last complete month from these and publishes every month up to it
 -- (published_through); the last month here is the one meta/stopped_extracts.sql names the stopped PCNs of.
@@ -30,7 +32,12 @@ SELECT
   count(DISTINCT p.pcn_code) AS pcns_open,
   -- one row per PCN open (pcns: one row in force a day; event_months: one row per PCN and month)
   sum(CASE WHEN f.first_month <= m.month AND NOT COALESCE(x.last_month < m.month, false) THEN p.list_size END)
-    AS list_sending
+    AS list_sending,
+  sum(CASE
+    WHEN f.first_month <= m.month AND NOT COALESCE(x.last_month < m.month, false)
+      AND (p.valid_to IS NULL OR p.valid_to >= CAST(CAST(m.month || '-01' AS DATE) + INTERVAL '1' MONTH AS DATE))
+      THEN p.list_size
+  END) AS list_continuing
 FROM months AS m
 LEFT JOIN pcns AS p
   ON p.valid_from <= CAST(m.month || '-01' AS DATE)
