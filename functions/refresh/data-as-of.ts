@@ -98,6 +98,12 @@ export function dataAsOfOn(months: readonly MonthSubmissions[], today: string): 
 export const STOPPED_PCNS = 'stopped_pcns';
 
 /**
+ * The view of the months each PCN is expected to send, onboarded and not stopped (sql/meta/sending_pcns.sql): the one
+ * statement of it that data_as_of (the PCNs the rule waits for, the list sending) and rollout (pcns_expected) read.
+ */
+export const SENDING_PCNS = 'sending_pcns';
+
+/**
  * The PCNs whose extract has stopped, open on the first day of the latest month with events (the last of
  * sql/meta/data_as_of.sql's months: after the last complete month, the last pending one), each with its last month
  * reported (sql/meta/stopped_extracts.sql): meta.json's pcns_stopped, named. None while no month has events. Read
@@ -141,6 +147,7 @@ export function monthSubmissions(rows: readonly Record<string, unknown>[]): Mont
 export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Date): Promise<DataAsOf> {
   const today = refreshedAt.toISOString().slice(0, 10);
   await engine.materialize(STOPPED_PCNS, `meta/${STOPPED_PCNS}`, [stoppedBefore(today)]);
+  await engine.defineView(SENDING_PCNS, `meta/${SENDING_PCNS}`);
   const months = monthSubmissions(await engine.query('meta/data_as_of'));
   const decided = dataAsOfOn(months, today);
   // No month is before '0000-00': nothing is published while no month is complete.
