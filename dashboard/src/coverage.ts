@@ -11,6 +11,8 @@ export interface PartialMonth {
   readonly month: string;
   readonly sent: number;
   readonly expected: number;
+  /** Whose month it is, where a chart shows more than one area (the board report: "ICB"). */
+  readonly area?: string;
 }
 
 const longMonth = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -39,8 +41,19 @@ export function partialMonths(rows: readonly MetricRow[]): PartialMonth[] {
 export const sentText = (p: Pick<PartialMonth, 'sent' | 'expected'>): string =>
   `${p.sent} of ${p.expected} PCN${p.expected === 1 ? '' : 's'} sent`;
 
+/** "1 of 2 PCNs sent", or "ICB 1 of 2 PCNs sent" where the area is named. */
+const areaSentText = (p: PartialMonth): string => `${p.area === undefined ? '' : `${p.area} `}${sentText(p)}`;
+
 /** "November 2026: 1 of 2 PCNs sent". */
-export const partialText = (p: PartialMonth): string => `${longMonthLabel(p.month)}: ${sentText(p)}`;
+export const partialText = (p: PartialMonth): string => `${longMonthLabel(p.month)}: ${areaSentText(p)}`;
+
+/**
+ * What a chart's month label says after the month where it is partial for an area charted: " (partial: 1 of 2 PCNs
+ * sent)", or with several areas each named ("ICB 1 of 2 PCNs sent; England ..."); nothing where none is partial.
+ */
+export function partialSuffix(partial: readonly PartialMonth[]): string {
+  return partial.length === 0 ? '' : ` (partial: ${partial.map(areaSentText).join('; ')})`;
+}
 
 /** Why a partial month matters, after the list of them. */
 export const PARTIAL_HOW =
@@ -49,5 +62,6 @@ export const PARTIAL_HOW =
 /** The sentence under a chart listing its partial months, or undefined when none is. */
 export function partialNote(partial: readonly PartialMonth[]): string | undefined {
   if (partial.length === 0) return undefined;
-  return `Partial month${partial.length === 1 ? '' : 's'} (not every PCN expected has sent ${partial.length === 1 ? 'it' : 'them'} yet): ${partial.map(partialText).join('; ')}. ${PARTIAL_HOW}`;
+  const one = new Set(partial.map((p) => p.month)).size === 1;
+  return `Partial month${one ? '' : 's'} (not every PCN expected has sent ${one ? 'it' : 'them'} yet): ${partial.map(partialText).join('; ')}. ${PARTIAL_HOW}`;
 }

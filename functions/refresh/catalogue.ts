@@ -101,6 +101,8 @@ export interface DeriveContext {
   readonly completeMonths?: readonly string[];
   /** England's list of the PCNs still sending by month, late ones included (data-as-of.ts): the projection's list. */
   readonly listsSending?: Readonly<Record<string, number>>;
+  /** Of those, the PCNs still open after the month (data-as-of.ts): the list the months to come are projected at. */
+  readonly listsContinuing?: Readonly<Record<string, number>>;
   /** Median link worker contacts per referral for (level|code|period), from the raw distribution, where 8 or more referrals. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
@@ -264,6 +266,7 @@ function fyProjection(
   dataAsOf: string | null,
   completeMonths: ReadonlySet<string>,
   listsSending: Readonly<Record<string, number>>,
+  listsContinuing: Readonly<Record<string, number>>,
 ) {
   const national = rows.filter((r) => r.level === 'national');
   const monthsOf = (fy: string, sending = true): MonthFigures[] => {
@@ -282,6 +285,10 @@ function fyProjection(
         // ... and of the PCNs still sending, late ones included: the list the projection is made at (R16-2).
         ...(sending && (listsSending[String(r.period)] ?? 0) > 0
           ? { list_sending: listsSending[String(r.period)] }
+          : {}),
+        // ... of which those still open after the month: the list of the months to come.
+        ...(sending && (listsContinuing[String(r.period)] ?? 0) > 0
+          ? { list_continuing: listsContinuing[String(r.period)] }
           : {}),
       }))
       .sort((a, b) => a.month.localeCompare(b.month));
@@ -388,12 +395,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // pcns_sent of pcns_expected (onboarded, not stopped), so that an area's month a PCN is late for is not read as a
     // fall (R16-3): new columns; PCNs with referrals at most the PCNs that sent the month (R18-1). One release: one
     // version.
-    version: '7', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 8: the projection's months to come leave out a PCN closing at the end of the latest month (review 17's residual
+    // of R16-2): summary.target_progress only, no column.
+    version: '8', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -458,6 +468,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         ctx.dataAsOf ?? null,
         new Set(ctx.completeMonths ?? []),
         ctx.listsSending ?? {},
+        ctx.listsContinuing ?? {},
       ),
     }),
   },

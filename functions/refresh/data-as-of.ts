@@ -51,6 +51,8 @@ export interface MonthSubmissions {
   readonly pcnsOpen: number;
   /** The registered list of the PCNs still sending (onboarded, not stopped), those late for the month included. */
   readonly listSending?: number;
+  /** Of listSending, the PCNs still open after the month (one closing at its end left out): the months to come's. */
+  readonly listContinuing?: number;
 }
 
 export interface DataAsOf {
@@ -69,6 +71,8 @@ export interface DataAsOf {
    * is made at (projection.ts, R16-2); set by publishCompleteMonths.
    */
   readonly listsSending?: Readonly<Record<string, number>>;
+  /** By month, of those, the PCNs still open after it: the list the months to come are projected at. */
+  readonly listsContinuing?: Readonly<Record<string, number>>;
 }
 
 /** The last complete month on `today` (YYYY-MM-DD, the refresh's date) and the months after it that wait. */
@@ -92,6 +96,12 @@ export function dataAsOfOn(months: readonly MonthSubmissions[], today: string): 
 
 /** The table of the PCNs whose extract has stopped (sql/meta/stopped_pcns.sql): data_as_of and stopped_extracts read it. */
 export const STOPPED_PCNS = 'stopped_pcns';
+
+/**
+ * The view of the months each PCN is expected to send, onboarded and not stopped (sql/meta/sending_pcns.sql): the one
+ * statement of it that data_as_of (the PCNs the rule waits for, the list sending) and rollout (pcns_expected) read.
+ */
+export const SENDING_PCNS = 'sending_pcns';
 
 /**
  * The PCNs whose extract has stopped, open on the first day of the latest month with events (the last of
@@ -125,6 +135,7 @@ export function monthSubmissions(rows: readonly Record<string, unknown>[]): Mont
     pcnsStopped: Number(r.pcns_stopped),
     pcnsOpen: Number(r.pcns_open),
     listSending: Number(r.list_sending ?? 0),
+    listContinuing: Number(r.list_continuing ?? 0),
   }));
 }
 
@@ -136,11 +147,16 @@ export function monthSubmissions(rows: readonly Record<string, unknown>[]): Mont
 export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Date): Promise<DataAsOf> {
   const today = refreshedAt.toISOString().slice(0, 10);
   await engine.materialize(STOPPED_PCNS, `meta/${STOPPED_PCNS}`, [stoppedBefore(today)]);
+  await engine.defineView(SENDING_PCNS, `meta/${SENDING_PCNS}`);
   const months = monthSubmissions(await engine.query('meta/data_as_of'));
   const decided = dataAsOfOn(months, today);
   // No month is before '0000-00': nothing is published while no month is complete.
   await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, [decided.lastMonth ?? '0000-00']);
-  return { ...decided, listsSending: Object.fromEntries(months.map((m) => [m.month, m.listSending ?? 0])) };
+  return {
+    ...decided,
+    listsSending: Object.fromEntries(months.map((m) => [m.month, m.listSending ?? 0])),
+    listsContinuing: Object.fromEntries(months.map((m) => [m.month, m.listContinuing ?? 0])),
+  };
 }
 
 /** What meta.json says beside data_as_of when England's latest published months are held whole (revisions.ts). */

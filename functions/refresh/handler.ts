@@ -84,10 +84,32 @@ export const ALREADY_SERVED_MARGIN_MS = 60_000;
 export type RefreshRecord =
   | { readonly state: 'absent' }
   | { readonly state: 'unreadable' }
-  | { readonly state: 'read'; readonly startedAt: Date; readonly deferredAt?: Date };
+  | {
+      readonly state: 'read';
+      readonly startedAt: Date;
+      readonly deferredAt?: Date;
+      /** The refreshes failed since the last successful one: how many, and when the last of them started. */
+      readonly failures?: { readonly count: number; readonly lastStartedAt: Date };
+    };
 
 /** What a batch does: refresh, or not (and why). */
-export type Decision = 'refresh' | 'served' | 'defer' | 'nothing deferred';
+export type Decision = 'refresh' | 'served' | 'defer' | 'nothing deferred' | 'backing off';
+
+/** The longest a catch-up waits after failed refreshes (catchUpBackOffMs): the back-off stops doubling there. */
+export const MAX_CATCH_UP_BACK_OFF_MS = 8 * 60 * 60_000;
+
+/**
+ * How long after the start of the last failed refresh a catch-up request waits before it refreshes again, after
+ * `failures` refreshes failed in a row since the last success (review 18, R18-5: while a refresh kept failing, every
+ * catch-up, each `minIntervalMs`, ran a whole national refresh, retried by SQS): the least interval after one failure,
+ * doubling with each failure after it, to at most MAX_CATCH_UP_BACK_OFF_MS (8 hours: the 06:00 schedule still runs
+ * daily). A success resets it; the schedule's and new receipts' requests never wait for it (decide).
+ */
+export function catchUpBackOffMs(failures: number, minIntervalMs: number): number {
+  if (failures < 1) return 0;
+  const cap = Math.max(MAX_CATCH_UP_BACK_OFF_MS, minIntervalMs);
+  return Math.min(minIntervalMs * 2 ** Math.min(failures - 1, 30), cap);
+}
 
 /**
  * What a batch of requests does (review 13, R13-4; review 14, R14-4):
@@ -101,7 +123,10 @@ export type Decision = 'refresh' | 'served' | 'defer' | 'nothing deferred';
  *   started less than `minIntervalMs` ago: then it is deferred to the catch-up schedule, which runs every
  *   `minIntervalMs` (steady uploads through a day made a refresh every few minutes, each batch after the last start
  *   being new). A deferral is recorded before its messages are deleted, and only a successful refresh, which starts
- *   after it and so reads every receipt it stood for, clears it: no request is left unserved.
+ *   after it and so reads every receipt it stood for, clears it: no request is left unserved;
+ * - a catch-up that would refresh after refreshes failed since the last success waits catchUpBackOffMs from the last
+ *   failed start ("backing off"; review 18, R18-5), its deferral kept. Receipts written since still refresh as before
+ *   (a failure may be in the data, and a file sent again may mend it), and so does the schedule.
  */
 export function decide(
   bodies: readonly RequestBody[],
@@ -114,13 +139,18 @@ export function decide(
   const requests = bodies.filter((b) => b.detailType !== CATCH_UP_DETAIL_TYPE);
   if (record.state !== 'read')
     return requests.length > 0 || record.state === 'unreadable' ? 'refresh' : 'nothing deferred';
-  if (catchUp && record.deferredAt !== undefined) return 'refresh';
   const last = record.startedAt.getTime();
+  const failed = record.failures;
+  const backingOff =
+    failed !== undefined &&
+    now.getTime() - failed.lastStartedAt.getTime() < catchUpBackOffMs(failed.count, minIntervalMs);
+  const deferred = catchUp && record.deferredAt !== undefined;
+  if (deferred && !backingOff) return 'refresh';
   const unserved = requests.filter(({ time }) => {
     const at = typeof time === 'string' ? Date.parse(time) : Number.NaN;
     return !(Number.isFinite(at) && at + ALREADY_SERVED_MARGIN_MS <= last);
   });
-  if (unserved.length === 0) return requests.length > 0 ? 'served' : 'nothing deferred';
+  if (unserved.length === 0) return requests.length > 0 ? 'served' : deferred ? 'backing off' : 'nothing deferred';
   return now.getTime() - last < minIntervalMs ? 'defer' : 'refresh';
 }
 
@@ -136,7 +166,10 @@ async function readRecord(store: ObjectStore, logger: Logger): Promise<RefreshRe
     return { state: 'unreadable' };
   }
   if (bytes === undefined) return { state: 'absent' };
-  let fields: { started_at?: unknown; deferred_at?: unknown } | null | undefined;
+  let fields:
+    | { started_at?: unknown; deferred_at?: unknown; failures?: unknown; failed_at?: unknown }
+    | null
+    | undefined;
   try {
     fields = JSON.parse(new TextDecoder().decode(bytes)) as typeof fields;
   } catch {
@@ -145,11 +178,19 @@ async function readRecord(store: ObjectStore, logger: Logger): Promise<RefreshRe
   const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
   const startedAt = time(fields?.started_at);
   const deferredAt = time(fields?.deferred_at);
-  if (Number.isFinite(startedAt) && (fields?.deferred_at === undefined || Number.isFinite(deferredAt)))
+  const failedAt = time(fields?.failed_at);
+  const failures = fields?.failures;
+  const failed = Number.isSafeInteger(failures) && (failures as number) >= 1 && Number.isFinite(failedAt);
+  if (
+    Number.isFinite(startedAt) &&
+    (fields?.deferred_at === undefined || Number.isFinite(deferredAt)) &&
+    ((failures === undefined && fields?.failed_at === undefined) || failed)
+  )
     return {
       state: 'read',
       startedAt: new Date(startedAt),
       ...(Number.isFinite(deferredAt) ? { deferredAt: new Date(deferredAt) } : {}),
+      ...(failed ? { failures: { count: failures as number, lastStartedAt: new Date(failedAt) } } : {}),
     };
   logger.warn('the last refresh record is not a start time; refreshing as if there were none', {
     key: LAST_REFRESH_KEY,
@@ -157,8 +198,40 @@ async function readRecord(store: ObjectStore, logger: Logger): Promise<RefreshRe
   return { state: 'unreadable' };
 }
 
-const writeRecord = (store: ObjectStore, fields: { started_at: string; deferred_at?: string }) =>
-  store.put(LAST_REFRESH_KEY, `${JSON.stringify(fields)}\n`, { contentType: 'application/json' });
+const writeRecord = (
+  store: ObjectStore,
+  fields: { started_at: string; deferred_at?: string; failures?: number; failed_at?: string },
+) => store.put(LAST_REFRESH_KEY, `${JSON.stringify(fields)}\n`, { contentType: 'application/json' });
+
+/** The record as read, in its written form: what a deferral or a failure rewrites with one field more. */
+const recordFields = (record: Extract<RefreshRecord, { state: 'read' }>) => ({
+  started_at: record.startedAt.toISOString(),
+  ...(record.deferredAt ? { deferred_at: record.deferredAt.toISOString() } : {}),
+  ...(record.failures
+    ? { failures: record.failures.count, failed_at: record.failures.lastStartedAt.toISOString() }
+    : {}),
+});
+
+/**
+ * One more failed refresh since the last success, started at `startedAt`. Not written, it only leaves the back-off
+ * shorter (the invocation fails with the refresh's own error either way).
+ */
+async function recordFailure(
+  store: ObjectStore,
+  record: Extract<RefreshRecord, { state: 'read' }>,
+  startedAt: Date,
+  logger: Logger,
+): Promise<void> {
+  const failures = (record.failures?.count ?? 0) + 1;
+  try {
+    await writeRecord(store, { ...recordFields(record), failures, failed_at: startedAt.toISOString() });
+  } catch (error) {
+    logger.warn('the failed refresh could not be recorded; the catch-up backs off less', {
+      key: LAST_REFRESH_KEY,
+      error: (error as Error).name,
+    });
+  }
+}
 
 /** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
@@ -271,12 +344,26 @@ export function createRefreshHandler(deps: {
         );
         return { skipped: true as const, servedBy: last };
       }
+      if (decision === 'backing off' && record.state === 'read' && record.failures) {
+        // The deferral stays: a later catch-up (or the schedule, or a success on a receipt) serves it.
+        const retryAfter = new Date(
+          record.failures.lastStartedAt.getTime() + catchUpBackOffMs(record.failures.count, minIntervalMs),
+        ).toISOString();
+        deps.logger.info('catch-up backing off after failed refreshes', {
+          last_started_at: last,
+          failures: record.failures.count,
+          last_failed_at: record.failures.lastStartedAt.toISOString(),
+          retry_after: retryAfter,
+          ...trigger,
+        });
+        return { skipped: true as const, backingOffUntil: retryAfter };
+      }
       if (decision === 'defer' && record.state === 'read') {
         // Written before the messages are deleted (the invocation returns after it): a failed write fails the
         // batch, which is retried. The first deferral since the last refresh is kept; later ones add nothing.
         const deferredAt = (record.deferredAt ?? startedAt).toISOString();
         if (record.deferredAt === undefined)
-          await writeRecord(deps.store, { started_at: record.startedAt.toISOString(), deferred_at: deferredAt });
+          await writeRecord(deps.store, { ...recordFields(record), deferred_at: deferredAt });
         deps.logger.info('refresh requests deferred to the catch-up schedule', {
           last_started_at: last,
           deferred_at: deferredAt,
@@ -285,8 +372,9 @@ export function createRefreshHandler(deps: {
         });
         return { skipped: true as const, deferredAt };
       }
-      const engine = deps.engine(run);
+      let engine: QueryEngine | undefined;
       try {
+        engine = deps.engine(run);
         const result = await refreshMetrics({
           store: deps.store,
           engine,
@@ -312,9 +400,11 @@ export function createRefreshHandler(deps: {
           error: (error as Error).name,
           reason: (error as Error).message,
         });
+        // Counted for the catch-up's back-off (R18-5); without a record to add to, a catch-up has nothing deferred.
+        if (record.state === 'read') await recordFailure(deps.store, record, startedAt, deps.logger);
         throw error;
       } finally {
-        await engine.close();
+        await engine?.close();
       }
     });
 }

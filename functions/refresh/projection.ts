@@ -21,7 +21,8 @@ import { t975 } from './confidence.ts';
  *   are on course for 280). Their mean and standard deviation give the estimate of the unknown months at the list of
  *   the PCNs still sending by the latest month ended, L (onboarded and not stopped, those late for it included:
  *   list_sending; red-team review 16, R16-2: the list of those that had sent it left the late PCNs out of every month
- *   to come, 2.6% of the projection with 8 of 110 late), sum(w_j) x L x mean, and a 95% prediction interval, t(n - 1) x
+ *   to come, 2.6% of the projection with 8 of 110 late), less those closing at its end (list_continuing: they send
+ *   no month to come), sum(w_j) x L x mean, and a 95% prediction interval, t(n - 1) x
  *   sd x L x sqrt(sum(w_j^2) + sum(w_j)^2 / n), from the month-to-month spread of the rates and the uncertainty of
  *   their mean. PCNs still to join are not projected. Where a month read has no list (a caller without lists), every
  *   L is 1: the levels are people, as before. A complete month (90% or more of the PCNs sent it) still waits for
@@ -55,6 +56,12 @@ export interface MonthFigures {
    * R16-2). list_size counts a PCN only once its extract for the month has come.
    */
   readonly list_sending?: number;
+  /**
+   * Of list_sending, the PCNs still open on the next month's first day (data_as_of.sql's list_continuing), where
+   * known: a PCN closing at the end of the month sends no month after it, so the months to come are projected without
+   * it (red-team review 17's residual of R16-2).
+   */
+  readonly list_continuing?: number;
 }
 
 export interface Projection {
@@ -131,7 +138,10 @@ export function projectYear(options: {
   const read = complete.filter((month) => weight(month) > 0);
   const latestList = [...ended]
     .reverse()
-    .map((month) => byMonth.get(month)?.list_sending ?? byMonth.get(month)?.list_size ?? 0)
+    .map((month) => {
+      const m = byMonth.get(month);
+      return m?.list_continuing ?? m?.list_sending ?? m?.list_size ?? 0;
+    })
     .find((list) => list > 0);
   const listed = latestList !== undefined && read.every((month) => (byMonth.get(month)?.list_size ?? 0) > 0);
   /** A month's list in thousands (1 where the levels are people), and the list the unknown months are projected at. */

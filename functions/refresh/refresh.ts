@@ -686,7 +686,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     generatedAt,
     dataAsOf,
     completeMonths: asOf.completeMonths,
-    ...(asOf.listsSending ? { listsSending: asOf.listsSending } : {}),
+    listsSending: asOf.listsSending,
+    listsContinuing: asOf.listsContinuing,
     parentOf: parentFinder(geography),
   };
   // Each document is built as soon as its rows are read, and the rows let go: a refresh never holds every metric's

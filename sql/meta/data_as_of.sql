@@ -5,13 +5,16 @@
 --   first month of their sustained reporting, uploading automatically by then; a PCN of a later rollout wave is not
 --   expected before its first month, and a stray event dated years earlier does not onboard it: review 7, M5);
 -- - pcns_stopped: those of pcns_onboarded whose extract has stopped (table stopped_pcns: meta/stopped_pcns.sql) before
---   this month, their last month reported before it. A month does not wait for them: the rule's denominator is
+--   this month, their last month reported before it (sending_pcns' sending_to before it). A month does not wait for them: the rule's denominator is
 --   pcns_onboarded - pcns_stopped, the PCNs still sending. A PCN only late is waited for (up to the allowance);
 -- - pcns_submitting: those that sent at least one event in force dated in it, in their reporting (event_months, as
 --   rollout counts PCNs submitting); each has onboarded, and none has stopped (its span reaches the month);
--- - list_sending: the registered list of the PCNs still sending (onboarded, not stopped), late ones included: the list
+-- - list_sending: the registered list of the PCNs still sending (onboarded, not stopped: the month in their
+--   sending_pcns span, as rollout's pcns_expected counts them), late ones included: the list
 --   England's year-end projection is made at (projection.ts; red-team review 16, R16-2: rollout's list_size counts a
---   PCN only once its extract for the month has come, so the PCNs late for the latest month were left out of it).
+--   PCN only once its extract for the month has come, so the PCNs late for the latest month were left out of it);
+-- - list_continuing: of list_sending, the PCNs still open on the next month's first day: the list the months to come
+--   are projected at. A PCN closing at the end of the month (valid_to its last day) sends that month, and no more.
 -- The months are those some PCN reports in: a month with only stray events (before their PCN's reporting) is none.
 -- functions/refresh/data-as-of.ts reads the last complete month from these and publishes every month up to it
 -- (published_through); the last month here is the one meta/stopped_extracts.sql names the stopped PCNs of.
@@ -25,21 +28,23 @@ WITH months AS (
 SELECT
   m.month,
   count(DISTINCT s.pcn_code) AS pcns_submitting,
-  count(DISTINCT CASE WHEN f.first_month <= m.month THEN p.pcn_code END) AS pcns_onboarded,
-  count(DISTINCT CASE WHEN f.first_month <= m.month AND x.last_month < m.month THEN p.pcn_code END) AS pcns_stopped,
+  count(DISTINCT CASE WHEN g.sending_from <= m.month THEN p.pcn_code END) AS pcns_onboarded,
+  count(DISTINCT CASE WHEN g.sending_from <= m.month AND g.sending_to < m.month THEN p.pcn_code END) AS pcns_stopped,
   count(DISTINCT p.pcn_code) AS pcns_open,
   -- one row per PCN open (pcns: one row in force a day; event_months: one row per PCN and month)
-  sum(CASE WHEN f.first_month <= m.month AND NOT COALESCE(x.last_month < m.month, false) THEN p.list_size END)
-    AS list_sending
+  sum(CASE WHEN m.month BETWEEN g.sending_from AND g.sending_to THEN p.list_size END) AS list_sending,
+  sum(CASE
+    WHEN m.month BETWEEN g.sending_from AND g.sending_to
+      AND (p.valid_to IS NULL OR p.valid_to >= CAST(CAST(m.month || '-01' AS DATE) + INTERVAL '1' MONTH AS DATE))
+      THEN p.list_size
+  END) AS list_continuing
 FROM months AS m
 LEFT JOIN pcns AS p
   ON p.valid_from <= CAST(m.month || '-01' AS DATE)
   AND (p.valid_to IS NULL OR p.valid_to >= CAST(m.month || '-01' AS DATE))
-LEFT JOIN onboarded AS f
-  ON f.pcn_code = p.pcn_code
-LEFT JOIN stopped_pcns AS x
-  ON x.pcn_code = p.pcn_code
+LEFT JOIN sending_pcns AS g
+  ON g.pcn_code = p.pcn_code
 LEFT JOIN event_months AS s
-  ON s.pcn_code = p.pcn_code AND s.month = m.month AND s.month >= f.first_month
+  ON s.pcn_code = p.pcn_code AND s.month = m.month AND s.month >= g.sending_from
 GROUP BY m.month
 ORDER BY m.month

@@ -211,9 +211,9 @@ submitters AS (
 -- its figures, and a late file reads as a fall. England, regions and ICBs, by month:
 -- - pcns_sent: its PCNs whose month is in their reporting span (pcn_months' `reporting`: their extract covers it, or
 --   they sent events dated in it): the PCNs whose data the month's figures hold, the lists of list_size;
--- - pcns_expected: its PCNs in force on the month's first day, onboarded by then (onboarded's first_month, as
---   meta/data_as_of.sql counts pcns_onboarded) and whose extract had not stopped before it (table stopped_pcns, as
---   data_as_of's pcns_stopped): those the data-as-of rule waits for.
+-- - pcns_expected: its PCNs in force on the month's first day, onboarded by then and whose extract had not stopped
+--   before it (the month in their span of meta/sending_pcns.sql, the one statement of "onboarded, not stopped" that
+--   meta/data_as_of.sql's list_sending and pcns_stopped read too): those the data-as-of rule waits for.
 -- Counts of organisations, not of people, published exact as `pcns` is: each PCN's is public already (its own row's
 -- list_size, published where its month is reported; data_quality's first_month and last_month_reported), so their
 -- sums say nothing of any count. Not pcns_submitting (PCNs with events) below England: a month an area's PCNs sent
@@ -225,16 +225,12 @@ coverage AS (
     CASE r.level WHEN 'icb' THEN p.icb_code WHEN 'region' THEN p.region_code ELSE 'ENG' END AS code,
     p.month,
     count(DISTINCT CASE WHEN p.reporting THEN p.pcn_code END) AS pcns_sent,
-    count(DISTINCT CASE
-      WHEN o.first_month <= p.month AND (x.pcn_code IS NULL OR x.last_month >= p.month) THEN p.pcn_code
-    END) AS pcns_expected
+    count(DISTINCT CASE WHEN p.month BETWEEN g.sending_from AND g.sending_to THEN p.pcn_code END) AS pcns_expected
   FROM pcn_months AS p
   INNER JOIN rollups AS r
     ON r.period_type = 'month' AND r.level <> 'pcn'
-  LEFT JOIN onboarded AS o
-    ON o.pcn_code = p.pcn_code
-  LEFT JOIN stopped_pcns AS x
-    ON x.pcn_code = p.pcn_code
+  LEFT JOIN sending_pcns AS g
+    ON g.pcn_code = p.pcn_code
   GROUP BY 1, 2, 3
 )
 

@@ -28,6 +28,7 @@ import {
   dataAsOfOn,
   monthSubmissions,
   PUBLISHED_THROUGH,
+  SENDING_PCNS,
   STOPPED_PCNS,
   stoppedBefore,
 } from '../../functions/refresh/data-as-of.ts';
@@ -122,6 +123,7 @@ for (const s of PREPARE_STEPS) {
     await connection.run(`CREATE OR REPLACE TEMP TABLE ${STOPPED_PCNS} AS ${loadSql(`meta/${STOPPED_PCNS}`)}`, [
       stoppedBefore(today),
     ]);
+    await connection.run(`CREATE OR REPLACE TEMP VIEW ${SENDING_PCNS} AS ${loadSql(`meta/${SENDING_PCNS}`)}`);
     const months = (await connection.runAndReadAll(loadSql('meta/data_as_of'))).getRowObjectsJS();
     const decided = dataAsOfOn(monthSubmissions(months), today);
     dataAsOf = decided.dataAsOf;

@@ -250,14 +250,27 @@ describe('the refresh Lambda handler', () => {
     expect(await handler(later, context)).toEqual({ skipped: true, deferredAt: '2026-11-05T10:15:00.000Z' });
     expect(engines).toBe(1);
     // 10:35, the catch-up request: something was deferred, so it refreshes; Athena fails, the invocation fails
-    // (SQS retries it) and the deferral stays for the next attempt or the next catch-up.
+    // (SQS retries it) and the deferral stays for the next attempt or the next catch-up, the failure counted.
     now = new Date('2026-11-05T10:35:00Z');
     refuse = true;
     await expect(handler({ Records: [catchUp('2026-11-05T10:30:00Z', 'c1')] }, context)).rejects.toThrow(
       'Athena unavailable',
     );
     expect(engines).toBe(2);
-    expect(await record()).toEqual({ started_at: '2026-11-05T10:00:00.000Z', deferred_at: '2026-11-05T10:15:00.000Z' });
+    expect(await record()).toEqual({
+      started_at: '2026-11-05T10:00:00.000Z',
+      deferred_at: '2026-11-05T10:15:00.000Z',
+      failures: 1,
+      failed_at: '2026-11-05T10:35:00.000Z',
+    });
+    // 10:50, the catch-up again (a retry): 15 min after the failure, under the back-off's 30 (R18-5): it waits.
+    now = new Date('2026-11-05T10:50:00Z');
+    expect(await handler({ Records: [catchUp('2026-11-05T10:30:00Z', 'c1')] }, context)).toEqual({
+      skipped: true,
+      backingOffUntil: '2026-11-05T11:05:00.000Z',
+    });
+    expect(logs.at(-1)).toMatchObject({ message: 'catch-up backing off after failed refreshes', failures: 1 });
+    expect(engines).toBe(2);
     // 11:05, the next catch-up: refreshes (one refresh for the three receipts), and the record has no deferral left.
     now = new Date('2026-11-05T11:05:00Z');
     refuse = false;
@@ -268,7 +281,7 @@ describe('the refresh Lambda handler', () => {
       uploads: 0,
       catch_up: 1,
     });
-    expect(await record()).toEqual({ started_at: '2026-11-05T11:05:00.000Z' });
+    expect(await record()).toEqual({ started_at: '2026-11-05T11:05:00.000Z' }); // the failures reset too
     // Those receipts again (a redelivery): served by the 11:05 refresh (10:24 + 1 min <= 11:05).
     expect(await handler(later, context)).toEqual({ skipped: true, servedBy: '2026-11-05T11:05:00.000Z' });
     // 11:35, a catch-up with nothing deferred since: nothing to do, no engine.
@@ -388,7 +401,10 @@ describe('the refresh Lambda handler', () => {
       'metrics/equity: Athena query q-9 FAILED: GENERIC_INTERNAL_ERROR',
     );
     for (const [key, text] of before) expect(new TextDecoder().decode(await store.get(key)), key).toBe(text);
-    expect(logs.find((l) => l.message === 'refresh failed; the previous documents stay published')).toMatchObject({
+    // The last such line: an engine that could not be made (above) fails the refresh the same way now.
+    expect(
+      logs.filter((l) => l.message === 'refresh failed; the previous documents stay published').at(-1),
+    ).toMatchObject({
       level: 'ERROR',
       error: 'QueryError',
     });

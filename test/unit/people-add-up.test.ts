@@ -100,7 +100,8 @@ beforeAll(async () => {
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
   // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
   await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
-  // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns: data-as-of.ts; rollout reads it).
+  // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns, and the months each PCN is expected
+  // to send as view sending_pcns over it and onboarded: data-as-of.ts; rollout reads the view).
   await run('CREATE TABLE stopped_pcns (pcn_code VARCHAR, last_month VARCHAR)');
   for (const table of [
     'event_months',
@@ -121,6 +122,7 @@ beforeAll(async () => {
       await run('ALTER TABLE pcn_months ADD COLUMN reporting BOOLEAN');
       await run(`UPDATE pcn_months SET reporting = COALESCE((SELECT pcn_months.month BETWEEN o.first_month AND o.last_month
         FROM onboarded AS o WHERE o.pcn_code = pcn_months.pcn_code), false)`);
+      await run(`CREATE VIEW sending_pcns AS ${loadSql('meta/sending_pcns')}`);
     }
   }
   const query = async (file: string, params: string[]) => {

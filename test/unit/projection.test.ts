@@ -414,6 +414,35 @@ describe('projecting a year of people referred', () => {
       });
     });
 
+    it('a PCN closing at the end of the latest month is not projected into the months to come', () => {
+      // Three PCNs of 10,000 send all year, 30 people a month, April to November complete (flat profile); one closes
+      // on 30 November: November's list still sending 30,000, of which still open on 1 December 20,000
+      // (list_continuing). Levels 30 / 30 = 1, mean 1, sd 0. Observed 8 x 30 = 240; December-March at the list
+      // continuing: 4 x 20 (thousand) x 1 = 80: 320. Before: at the list sending, 240 + 4 x 30 = 360.
+      const result = projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-11-30',
+        peopleToDate: 240,
+        months: monthsOfYear('2025/26')
+          .slice(0, 8)
+          .map((m, i) => ({
+            month: m,
+            people: 30,
+            list_size: 30_000,
+            list_sending: 30_000,
+            ...(i === 7 ? { list_continuing: 20_000 } : {}),
+          })),
+        completeMonths: new Set(monthsOfYear('2025/26').slice(0, 8)),
+        target: 350,
+      });
+      expect(result).toMatchObject({
+        projection_to_year_end: 320,
+        projection_low: 320,
+        projection_high: 320,
+        status: 'below target',
+      });
+    });
+
     it('a month read without a list: the levels are people, as before', () => {
       // The same months without list_size: levels 10 x 4 and 30 x 4, mean 20, sd sqrt(8 x 100 / 7) = 10.690; 160 +
       // 4 x 20 = 240; half-width 2.364624 x 10.690 x sqrt(6) = 61.92: 178 to 302.

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decide, minIntervalMs, type RefreshRecord, type RequestBody } from '../../functions/refresh/handler.ts';
+import {
+  catchUpBackOffMs,
+  decide,
+  minIntervalMs,
+  type RefreshRecord,
+  type RequestBody,
+} from '../../functions/refresh/handler.ts';
 
 // Review 14, R14-4: what a batch of refresh requests does, given the refresh's record, the time and the least interval.
 const receipt = (time: string): RequestBody => ({ detailType: 'Object Created', time });
@@ -40,6 +46,54 @@ describe('decide', () => {
     expect(decide([catchUp], { state: 'unreadable' }, at, thirty)).toBe('refresh');
     // No record: nothing was ever deferred (a deferral writes the record), and no refresh has run here.
     expect(decide([catchUp], { state: 'absent' }, at, thirty)).toBe('nothing deferred');
+  });
+
+  // Review 18, R18-5: while refreshes kept failing, every catch-up (each 30 min) ran a national refresh.
+  it('after failed refreshes the catch-up waits 30 min, then 60, 120, 240, at most 480 (8 h) from the last failure', () => {
+    const failing = (count: number, lastStartedAt: string): RefreshRecord => ({
+      state: 'read',
+      startedAt: new Date('2026-11-05T06:00:00Z'),
+      deferredAt: new Date('2026-11-05T06:10:00Z'),
+      failures: { count, lastStartedAt: new Date(lastStartedAt) },
+    });
+    // 3 failures, the last started 10:00: 120 min, so 11:59:59 waits and 12:00 refreshes.
+    expect(decide([catchUp], failing(3, '2026-11-05T10:00:00Z'), new Date('2026-11-05T11:59:59Z'), thirty)).toBe(
+      'backing off',
+    );
+    expect(decide([catchUp], failing(3, '2026-11-05T10:00:00Z'), new Date('2026-11-05T12:00:00Z'), thirty)).toBe(
+      'refresh',
+    );
+    // One failure at 10:00: the next catch-up, 30 min on, refreshes (as before the back-off); 29 min on, waits.
+    expect(decide([catchUp], failing(1, '2026-11-05T10:00:00Z'), new Date('2026-11-05T10:30:00Z'), thirty)).toBe(
+      'refresh',
+    );
+    expect(decide([catchUp], failing(1, '2026-11-05T10:00:00Z'), new Date('2026-11-05T10:29:00Z'), thirty)).toBe(
+      'backing off',
+    );
+    // 9 failures, the last at 10:00: 8 h, so 17:59 waits and 18:00 refreshes.
+    expect(decide([catchUp], failing(9, '2026-11-05T10:00:00Z'), new Date('2026-11-05T17:59:00Z'), thirty)).toBe(
+      'backing off',
+    );
+    expect(decide([catchUp], failing(9, '2026-11-05T10:00:00Z'), new Date('2026-11-05T18:00:00Z'), thirty)).toBe(
+      'refresh',
+    );
+    // The schedule, and a receipt the last success did not read (06:00 + 30 min long past), refresh at once while
+    // the catch-up waits: a file sent again may be what mends the refresh.
+    const waiting = failing(3, '2026-11-05T10:00:00Z');
+    const noon = new Date('2026-11-05T11:00:00Z');
+    expect(decide([catchUp, schedule], waiting, noon, thirty)).toBe('refresh');
+    expect(decide([catchUp, receipt('2026-11-05T10:50:00Z')], waiting, noon, thirty)).toBe('refresh');
+    // Receipts the last success read are still served, beside a catch-up that waits.
+    expect(decide([catchUp, receipt('2026-11-05T05:00:00Z')], waiting, noon, thirty)).toBe('served');
+    // Failures with nothing deferred: a catch-up has nothing to do.
+    const { deferredAt: _, ...undeferred } = waiting as Extract<RefreshRecord, { state: 'read' }>;
+    expect(decide([catchUp], undeferred, noon, thirty)).toBe('nothing deferred');
+    // 30 x 2^(n-1) minutes after n failures: 30, 60, 120, 240, 480, then 480 (the cap) from the sixth on.
+    expect([0, 1, 2, 3, 4, 5, 6, 40].map((n) => catchUpBackOffMs(n, thirty) / 60_000)).toEqual([
+      0, 30, 60, 120, 240, 480, 480, 480,
+    ]);
+    // Nothing deferred, no back-off to wait for (minIntervalMs unset: 0).
+    expect(catchUpBackOffMs(3, 0)).toBe(0);
   });
 
   it('without a readable record every receipt refreshes (nothing to compare with)', () => {

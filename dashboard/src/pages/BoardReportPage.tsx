@@ -19,7 +19,7 @@ import { ChartLegend, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { useDashboard } from '../context.ts';
-import { PARTIAL_HOW, partialOf } from '../coverage.ts';
+import { PARTIAL_HOW, type PartialMonth, partialNote, partialOf, partialSuffix } from '../coverage.ts';
 import { periodCsv } from '../csv.ts';
 import {
   formatChange,
@@ -97,6 +97,29 @@ function spcText(rows: readonly MetricRow[], measure: BoardMeasure): string {
 }
 
 /**
+ * The board report's monthly rate chart (red-team review 16, R16-3, as the Rollout page): each month, the areas charted
+ * whose month not every PCN expected has sent (rollout's pcns_sent of pcns_expected; a PCN's own row has neither),
+ * each named by its level where the chart has more than one area, so a fall from a late file is not read as fewer
+ * referrals.
+ */
+export function boardPartialMonths(
+  months: readonly string[],
+  areas: readonly BoardArea[],
+  rolloutOf: (area: BoardArea) => readonly MetricRow[],
+): Map<string, PartialMonth[]> {
+  const named = areas.length > 1;
+  return new Map(
+    months.map((month) => [
+      month,
+      areas.flatMap((a) => {
+        const partial = partialOf(rolloutOf(a).find((r) => r.period_type === 'month' && r.period === month));
+        return partial === undefined ? [] : [named ? { ...partial, area: COLUMN_NAME[a.level] } : partial];
+      }),
+    ]),
+  );
+}
+
+/**
  * A board report: the area in view beside the areas above it (a PCN beside its ICB, region and England) on the same
  * cards, each with its funnel position and SPC reading where those are published, and the monthly PDF pack.
  */
@@ -117,6 +140,8 @@ export default function BoardReportPage() {
     period: month,
     ...Object.fromEntries(areas.map((a) => [a.code, measureFigure(rowsOf(docs, monthly.document, a), monthly, month)])),
   }));
+  const partial = boardPartialMonths(months, areas, (a) => rowsOf(docs, 'rollout', a));
+  const partialWords = partialNote([...partial.values()].flat());
 
   return (
     <div className="space-y-4">
@@ -147,7 +172,7 @@ export default function BoardReportPage() {
         <LineChart
           className="h-64"
           data={monthlyRows.map((r) => ({
-            Month: monthLabel(r.period),
+            Month: monthLabel(r.period) + partialSuffix(partial.get(r.period) ?? []),
             ...Object.fromEntries(areas.map((a) => [a.name, plottable((r as Record<string, unknown>)[a.code])])),
           }))}
           index="Month"
@@ -156,6 +181,11 @@ export default function BoardReportPage() {
           connectNulls={false}
           yAxisWidth={48}
         />
+        {partialWords && (
+          <p className="text-tremor-default text-tremor-content-emphasis" data-testid="partial-months">
+            {partialWords}
+          </p>
+        )}
       </ChartCard>
       <div className="grid gap-4 lg:grid-cols-2">
         {CARDS.map((card) => {

@@ -8,7 +8,7 @@ import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
-import { partialMonths, partialNote, partialOf } from '../coverage.ts';
+import { partialMonths, partialNote, partialSuffix } from '../coverage.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel } from '../format.ts';
 
@@ -42,18 +42,12 @@ export function monthlyTrend(
   annualTarget: number,
 ): Record<string, string | number | null>[] {
   return months.map((r) => ({
-    Month: monthLabel(r.period) + partialSuffix(r),
+    Month: monthLabel(r.period) + partialSuffix(partialMonths([r])),
     Referrals: plottable(r.referrals),
     ...(national
       ? { 'People referred': plottable(r.people_referred), 'Target pace (people)': Math.round(annualTarget / 12) }
       : {}),
   }));
-}
-
-/** " (partial: 1 of 2 PCNs sent)" for a partial month, else nothing. */
-function partialSuffix(row: MetricRow): string {
-  const partial = partialOf(row);
-  return partial === undefined ? '' : ` (partial: ${partial.sent} of ${partial.expected} PCNs sent)`;
 }
 
 /**
