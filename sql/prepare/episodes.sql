@@ -150,7 +150,13 @@ windowed AS (
   -- PCN-months to every referral on the PCN first (13.6 million rows on the 25% layout), far slower.
   LEFT JOIN reporting_months AS f
     ON f.pcn_code = e.pcn_code AND f.month = e.event_month
-  WHERE e.event_type IN ('contact', 'plan_agreed', 'community_connection', 'discharge', 'declined')
+  -- The follow-up kinds, written as the kinds that are not one (the contract's other four: functions/contract/enums.ts
+  -- EVENT_TYPES): DuckDB filters a NOT IN in the Parquet scan itself, while it plans an IN list as a join that marks
+  -- every event (52.8 million nationally) and a filter after it. The same rows either way (and a kind added to the
+  -- contract later would reach the grouping only to be counted by none of its FILTERs, each of which names its kind).
+  -- The scan and filter alone, alternated in one process (load 23 to 32): national 2.95 and 2.89 CPU s with the IN
+  -- list, 1.99 and 2.08 with NOT IN; 25% layout 0.44 to 0.51 against 0.32 to 0.37. Issue 17, perfsql3.
+  WHERE e.event_type NOT IN ('referral', 'wellbeing_measure', 'service_use', 'retraction')
     AND w.upload_id IS NULL
     -- In force and in the PCN's reporting span in its own month, up to the last complete month, as events_in_force: a
     -- stray event dated before the span (a decline mis-dated years before its referral; red-team review 7, M5) and a
