@@ -104,6 +104,12 @@ export const STOPPED_PCNS = 'stopped_pcns';
 export const SENDING_PCNS = 'sending_pcns';
 
 /**
+ * The tables and views publishCompleteMonths makes in the catalog besides the prepare steps (refresh.ts PREPARE_STEPS):
+ * the refresh's role may create and drop them too (infra/constructs/metrics-refresh.ts).
+ */
+export const DATA_AS_OF_TABLES = [STOPPED_PCNS, SENDING_PCNS] as const;
+
+/**
  * The PCNs whose extract has stopped, open on the first day of the latest month with events (the last of
  * sql/meta/data_as_of.sql's months: after the last complete month, the last pending one), each with its last month
  * reported (sql/meta/stopped_extracts.sql): meta.json's pcns_stopped, named. None while no month has events. Read

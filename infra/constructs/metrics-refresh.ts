@@ -7,8 +7,13 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { REFRESH_RUNS_PREFIX, REVISIONS_PREFIX } from '../../functions/lib/keys.ts';
+import { DATA_AS_OF_TABLES } from '../../functions/refresh/data-as-of.ts';
 import { CATCH_UP_DETAIL_TYPE } from '../../functions/refresh/handler.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
+
+/** Every table and view a refresh makes in the catalog: its prepare steps and the data-as-of step's own. */
+const REFRESH_TABLES = [...PREPARE_STEPS.map((step) => step.name), ...DATA_AS_OF_TABLES];
+
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
 import { acknowledgeFunctionFindings, BUNDLING, pipelineFunction, queueVisibilityFor } from './lambda-defaults.ts';
@@ -259,7 +264,7 @@ export class MetricsRefresh extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['glue:CreateTable', 'glue:DeleteTable', 'glue:UpdateTable'],
-        resources: [catalogArn, databaseArn, ...PREPARE_STEPS.map((step) => tableArn(`${step.name}_*`))],
+        resources: [catalogArn, databaseArn, ...REFRESH_TABLES.map((name) => tableArn(`${name}_*`))],
       }),
     );
 
@@ -288,10 +293,10 @@ export class MetricsRefresh extends Construct {
       reason:
         'Reading table definitions of this one database (Athena plans every query from them); changes are limited to the prepare tables by name.',
     });
-    for (const step of PREPARE_STEPS)
+    for (const name of REFRESH_TABLES)
       Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${region}:${account}:table/${catalog.databaseName}/${step.name}_*]`,
-        reason: `Each refresh attempt names its ${step.name} step ${step.name}_<attempt>, so overlapping refreshes never share one; no table the stack defines matches.`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${region}:${account}:table/${catalog.databaseName}/${name}_*]`,
+        reason: `Each refresh attempt names its ${name} step ${name}_<attempt>, so overlapping refreshes never share one; no table the stack defines matches.`,
       });
     const resultsBucket = stack.getLogicalId(dataLake.athenaResultsBucket.node.defaultChild as CfnBucket);
     Validations.of(role).acknowledge({

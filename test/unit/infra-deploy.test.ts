@@ -3,6 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUERY_TABLES } from '../../functions/contract/index.ts';
+import { DATA_AS_OF_TABLES } from '../../functions/refresh/data-as-of.ts';
 import { PUBLISH_METRIC as EMITTED_METRIC } from '../../functions/refresh/handler.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 import { buildApp } from '../../infra/app.ts';
@@ -421,7 +422,19 @@ describe('item 13: least privilege, checked on every policy in the template', ()
     ([, b]) => b.Properties.LoggingConfiguration?.LogFilePrefix === 'data/',
   )?.[0] as string;
   // Each refresh attempt names its prepare steps <step>_<attempt> (functions/refresh/athena-engine.ts).
-  const mutableTables = PREPARE_STEPS.map((s) => `${s.name}_*`);
+  // ... and the tables the data-as-of step makes (stopped_pcns, sending_pcns: data-as-of.ts).
+  const mutableTables = [...PREPARE_STEPS.map((s) => s.name), ...DATA_AS_OF_TABLES].map((name) => `${name}_*`);
+
+  it('the refresh may create and drop every table and view it makes, the data-as-of step’s included', () => {
+    const glueChanges = JSON.stringify(
+      [...ofType(template, 'AWS::IAM::Policy'), ...ofType(template, 'AWS::IAM::ManagedPolicy')]
+        .flatMap(([, p]) => statementsOf(p.Properties.PolicyDocument))
+        .filter((s) => [s.Action].flat().includes('glue:CreateTable'))
+        .map((s) => s.Resource),
+    );
+    // Each attempt names them <name>_<attempt> (athena-engine.ts); a CTAS or view Glue refuses fails the refresh.
+    for (const name of ['onboarded', 'stopped_pcns', 'sending_pcns']) expect(glueChanges, name).toContain(`/${name}_*`);
+  });
 
   it('the rules hold for the default and the fully configured stack', () => {
     expect(leastPrivilegeViolations(template, { dataBucket, mutableTables })).toEqual([]);
