@@ -273,7 +273,8 @@ describe('the synthetic national demo', () => {
     // In force in a month: a reference row from its valid_from to its valid_to (its last day).
     const inForce = (code: string, month: string) =>
       reference.some(
-        (r) => r.pcn_code === code && r.valid_from <= `${month}-01` && (!r.valid_to || `${month}-01` <= r.valid_to),
+        (r) =>
+          r.pcn_code === code && (r.valid_from ?? '') <= `${month}-01` && (!r.valid_to || `${month}-01` <= r.valid_to),
       );
     const published = publishedFte();
     for (const month of manifest.months) {
