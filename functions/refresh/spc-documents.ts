@@ -42,6 +42,16 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
     coverage: true,
   },
   {
+    // The rate the board report and packs print (red-team review 19, R19-5): a count moves with the area's make-up
+    // (a PCN joining, leaving or moving ICB), so its chart can flag a shift the rate per 1,000 patients does not have.
+    name: 'referrals_per_1000',
+    label: 'Referrals per 1,000 registered patients',
+    document: 'rollout',
+    columns: ['referrals_per_1000'],
+    improvement: 'up',
+    coverage: true,
+  },
+  {
     name: 'people_referred',
     label: 'People referred',
     document: 'rollout',
@@ -75,6 +85,14 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
     label: 'Link worker FTE',
     document: 'workforce',
     columns: ['splw_fte'],
+    improvement: 'up',
+  },
+  {
+    // The rate the board report and packs print (R19-5), not the FTE count, which falls when a PCN closes.
+    name: 'splw_fte_per_10000',
+    label: 'Link worker FTE per 10,000 registered patients',
+    document: 'workforce',
+    columns: ['splw_fte_per_10000'],
     improvement: 'up',
   },
 ];
@@ -220,7 +238,7 @@ export function spcDocument(
     name: 'spc',
     title: 'Change over time: statistical process control',
     description:
-      'Each monthly series (referrals, people referred, the offers-declined rate, engagement within 3 months of referral, of cohorts whose 3 months have passed, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does, except where the median moving range is 0: then none are), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
+      'Each monthly series (referrals, referrals per 1,000 registered patients, people referred, the offers-declined rate, engagement within 3 months of referral, of cohorts whose 3 months have passed, link worker FTE, link worker FTE per 10,000 registered patients) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does, except where the median moving range is 0: then none are), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {
@@ -246,7 +264,7 @@ export function spcDocument(
       values: 'The value of each month (* suppressed).',
       rules: 'The special cause rules flagging each month: outside, shift, trend, two_of_three, each :high or :low.',
       partial_months:
-        "Referrals and people referred: the months sent by fewer of the area's PCNs than expected (rollout's pcns_sent of pcns_expected: onboarded, not stopped), each as \"1 of 2 PCNs sent\". A PCN not yet sent is in none of the month's figures, so a low point or a special cause there may be a late file, not fewer referrals. England's months are published once 90% of its PCNs have sent them; an area's may still wait for some.",
+        "Referrals, referrals per 1,000 and people referred: the months sent by fewer of the area's PCNs than expected (rollout's pcns_sent of pcns_expected: onboarded, not stopped), each as \"1 of 2 PCNs sent\". A PCN not yet sent is in none of the month's figures, so a low point or a special cause there may be a late file, not fewer referrals. England's months are published once 90% of its PCNs have sent them; an area's may still wait for some.",
     },
     disclosure: DISCLOSURE_NOTE,
     keys: ['measure'],

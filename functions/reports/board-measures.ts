@@ -38,7 +38,8 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     document: 'rollout',
     column: 'referrals_per_1000',
     unit: 'rate',
-    spc: 'referrals',
+    // The chart of the rate printed, not of the count (red-team review 19, R19-5).
+    spc: 'referrals_per_1000',
     funnel: 'referral_rate',
     monthly: true,
     year: {
@@ -121,7 +122,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     document: 'workforce',
     column: 'splw_fte_per_10000',
     unit: 'decimal',
-    spc: 'splw_fte',
+    spc: 'splw_fte_per_10000',
     monthly: true,
   },
   {

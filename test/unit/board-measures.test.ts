@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
+import { spcRows } from '../../functions/refresh/spc-documents.ts';
 import { BOARD_MEASURES, funnelPositionText } from '../../functions/reports/board-measures.ts';
 
 describe('the board measures’ funnel positions', () => {
@@ -19,5 +22,72 @@ describe('the board measures’ funnel positions', () => {
     expect(funnelPositionText(row, 'take_up_pct', 'vs_region')).toBeUndefined();
     const placed = { take_up_pct: 52.5, take_up_pct_vs_national: 'low' };
     expect(funnelPositionText(placed, 'take_up_pct', 'vs_national')).toBe('below the 99.8% limit');
+  });
+});
+
+/*
+ * Red-team review 19, R19-5: the SPC reading printed beside a rate must be the rate's own chart. ICB QJ2 had 2 PCNs
+ * (list 100,000) for 8 months, then one left (list 70,000). Its rate per 1,000 alternates 2.9, 3.1 throughout (even
+ * months 2.9, odd 3.1, 15 months); its referral count is rate x list / 1,000 rounded to 5: 290, 310 (x4 each), then
+ * 205, 215, 205, 215, 205, 215, 205.
+ * - Count chart: mean = (4x290 + 4x310 + 4x205 + 3x215) / 15 = 3,865 / 15 = 257.67; the last 7 points all lie below
+ *   it (a shift, 6 or more on one side), the last one too: special cause of concern (lower).
+ * - Rate chart: mean = (8x2.9 + 7x3.1) / 15 = 44.9 / 15 = 2.99; every moving range 0.2, so limits 2.99 +- 2.66 x 0.2
+ *   = 2.46 to 3.53 and 2-sigma lines 2.99 +- 0.355 = 2.64 to 3.35: no point outside, no run of 6 on one side
+ *   (it alternates), no trend of 6: common cause.
+ * Likewise FTE: the count 10 then 7 (a PCN closed) with FTE per 10,000 1.0 throughout, varying 0.9/1.1.
+ */
+describe('the board measures’ SPC reading is of the figure printed (R19-5)', () => {
+  const MONTHS = Array.from({ length: 15 }, (_, i) => {
+    const index = 2025 * 12 + 3 + i;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  });
+  const rate = (i: number) => (i % 2 === 0 ? 2.9 : 3.1);
+  const count = (i: number) => (i < 8 ? [290, 310] : [205, 215])[i % 2] as number;
+  const doc = (name: string, rows: MetricRow[]): MetricDocument => ({
+    name,
+    title: name,
+    description: '',
+    generated_at: '2026-07-04T00:00:00.000Z',
+    data_as_of: '2026-06-30',
+    definitions: {},
+    disclosure: '',
+    keys: [],
+    rows,
+  });
+  const month = (period: string) => ({ level: 'icb', code: 'QJ2', period_type: 'month', period }) as const;
+  const rollout = doc(
+    'rollout',
+    MONTHS.map((period, i) => ({ ...month(period), referrals: count(i), referrals_per_1000: rate(i) }) as MetricRow),
+  );
+  const workforce = doc(
+    'workforce',
+    MONTHS.map(
+      (period, i) =>
+        ({ ...month(period), splw_fte: i < 8 ? 10 : 7, splw_fte_per_10000: i % 2 === 0 ? 0.9 : 1.1 }) as MetricRow,
+    ),
+  );
+  const spc = spcRows([rollout, workforce], DEFAULT_TARGETS, '2026-06-30');
+  const reading = (id: string) => {
+    const measure = BOARD_MEASURES.find((m) => m.id === id);
+    return spc.find((r) => r.measure === measure?.spc);
+  };
+
+  it('referrals per 1,000: the rate’s chart (common cause), not the count’s (concern, lower)', () => {
+    expect(spc.find((r) => r.measure === 'referrals')?.variation).toBe('concern_low');
+    const row = reading('referrals_per_1000');
+    expect(row?.values).toEqual(Object.fromEntries(MONTHS.map((m, i) => [m, rate(i)])));
+    expect(row).toMatchObject({ mean: 2.99, upper_limit: 3.53, lower_limit: 2.46, variation: 'common_cause' });
+  });
+
+  it('link worker FTE per 10,000: the rate’s chart, not the FTE count’s', () => {
+    expect(spc.find((r) => r.measure === 'splw_fte')?.variation).toBe('concern_low');
+    // mean (8x0.9 + 7x1.1) / 15 = 14.9 / 15 = 0.99; limits 0.99 +- 2.66 x 0.2 = 0.46 to 1.53.
+    expect(reading('splw_fte_per_10000')).toMatchObject({
+      mean: 0.99,
+      upper_limit: 1.53,
+      lower_limit: 0.46,
+      variation: 'common_cause',
+    });
   });
 });
