@@ -1,4 +1,5 @@
 import { type Figure, type Level, type MetricDocument, type MetricRow, SUPPRESSED } from '../contract/index.ts';
+import { peoplePace } from '../stats/people-pace.ts';
 import { analyseSeries } from '../stats/spc.ts';
 import type { Improvement } from '../stats/spc-icons.ts';
 import { ENGAGEMENT_COHORT_MONTHS, type Targets } from './catalogue.ts';
@@ -23,8 +24,8 @@ export interface SpcMeasure {
   readonly improvement: Improvement;
   /** Months at the end left out because their cohort's follow-up window has not yet closed. */
   readonly immatureMonths?: number;
-  /** A monthly target for England, from the programme targets. */
-  readonly nationalTarget?: (targets: Targets) => number | null;
+  /** A monthly target for England, from the programme targets (and England's rows of the document). */
+  readonly nationalTarget?: (targets: Targets, rows: readonly MetricRow[]) => number | null;
   /**
    * A count that falls when a PCN has not sent the month yet: its months sent by fewer of the area's PCNs than
    * expected (rollout's pcns_sent and pcns_expected) are marked partial (partialMonths; review 16, R16-3).
@@ -58,8 +59,9 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
     columns: ['people_referred'],
     improvement: 'up',
     coverage: true,
-    // The Long Term Plan's 900,000 a year is people referred: a monthly pace of a twelfth of it.
-    nationalTarget: (t) => Math.round(t.annual_referrals / 12),
+    // The Long Term Plan's 900,000 a year is people referred in the year: a monthly pace like for like with a month's
+    // people, a twelfth of it times how far the months' people add up to more than the year's (review 19, R19-8).
+    nationalTarget: (t, rows) => peoplePace(rows, t.annual_referrals)?.monthly ?? null,
   },
   {
     name: 'decline_rate_pct',
@@ -152,6 +154,10 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
     const column = measure.columns.find((c) => monthly.some((r) => c in r));
     if (!column) continue;
     const cutoff = cutoffMonth(dataAsOf, measure.immatureMonths ?? 0);
+    const nationalTarget = measure.nationalTarget?.(
+      targets,
+      document.rows.filter((r) => r.level === 'national'),
+    );
     const series = new Map<string, MetricRow[]>();
     for (const row of monthly) {
       if (String(row.period) > cutoff) continue;
@@ -169,7 +175,7 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
       if (months.length === 0) continue;
       const suppressed = months.filter((r) => r[column] === SUPPRESSED).length;
       const first = sorted[0] as MetricRow;
-      const target = first.level === 'national' ? (measure.nationalTarget?.(targets) ?? null) : null;
+      const target = first.level === 'national' ? (nationalTarget ?? null) : null;
       const values = Object.fromEntries(sorted.map((r) => [String(r.period), (r[column] ?? null) as Figure]));
       const shared = {
         level: first.level,
@@ -244,7 +250,8 @@ export function spcDocument(
     definitions: {
       measure: SPC_MEASURES.map((m) => `${m.name} (${m.label})`).join(', '),
       improvement: 'Which way is better: up, down or neither.',
-      target: 'The monthly target, where there is one (England).',
+      target:
+        "The monthly target, where there is one (England): engagement's take-up expectation; for people referred, the people a month that give the annual target in the year, a twelfth of it times the latest complete year's monthly people summed over its people (a month's people are distinct within the month, the target's within the year; its months so far where no year is complete).",
       points: 'Months charted (0 when the series is not charted).',
       suppressed_months: 'Months of the series published as * (1 to 7, or suppressed to protect another month).',
       not_charted:
