@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
-import { BOARD_MEASURES, funnelPositionText } from '../../functions/reports/board-measures.ts';
+import {
+  BOARD_MEASURES,
+  funnelPositionText,
+  measureFigure,
+  measureNote,
+} from '../../functions/reports/board-measures.ts';
+import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
+import { documents, meta } from '../support/pack-documents.ts';
 
 describe('the board measures’ funnel positions', () => {
   it('places each measure on the funnel whose numerator it is (pcn_comparison definitions)', () => {
@@ -89,5 +96,75 @@ describe('the board measures’ SPC reading is of the figure printed (R19-5)', (
       lower_limit: 0.46,
       variation: 'common_cause',
     });
+  });
+});
+
+/*
+ * Red-team review 19, R19-6: England's caseload where PCNs that referred people sent no workforce snapshot. workforce
+ * publishes caseload and caseload_annualised null there (their people are in no FTE) and the caseload over the PCNs
+ * covered: 2026/27, 99 PCNs holding 94% of the people referred, 386 a year (the demo's figures); 11 PCNs referred
+ * without a snapshot. The board report and pack show that 386, as the Workforce page does, and say what it covers.
+ */
+describe('the board measures’ caseload for England (R19-6)', () => {
+  const caseload = BOARD_MEASURES.find((m) => m.id === 'caseload_annualised') as (typeof BOARD_MEASURES)[number];
+  const england = {
+    level: 'national',
+    code: 'ENG',
+    period_type: 'fy',
+    period: '2026/27',
+    caseload: null,
+    caseload_annualised: null,
+    caseload_covered_annualised: 386,
+    caseload_pcns: 99,
+    caseload_coverage_pct: 94,
+    pcns_referring_without_snapshot: 11,
+  } as MetricRow;
+
+  it('shows the covered caseload where the whole one is not published, and says what it covers', () => {
+    expect(measureFigure([england], caseload, '2026/27')).toBe(386);
+    expect(measureNote([england], caseload, '2026/27')).toBe(
+      "England's caseload 2026/27 (386 a year) is over the 99 PCNs that sent a workforce snapshot and referral data, holding 94% of the people referred: 11 PCNs that referred people sent no workforce snapshot.",
+    );
+  });
+
+  it('reads the whole caseload where it is published, and nothing where neither is', () => {
+    const whole = { ...england, caseload: 240, caseload_annualised: 360, pcns_referring_without_snapshot: 0 };
+    expect(measureFigure([whole], caseload, '2026/27')).toBe(360);
+    expect(measureNote([whole], caseload, '2026/27')).toBeUndefined();
+    // Below England (or withheld) there is no covered figure: "-", as before.
+    const icb = { ...england, level: 'icb', code: 'QJ2', caseload_covered_annualised: null } as MetricRow;
+    expect(measureFigure([icb], caseload, '2026/27')).toBeNull();
+    expect(measureNote([icb], caseload, '2026/27')).toBeUndefined();
+  });
+});
+
+describe('the pack’s headline caseload for England (R19-6)', () => {
+  it('prints the covered caseload in England’s column and says what it covers under the table', () => {
+    const docs = documents().map((d) =>
+      d.name !== 'workforce'
+        ? d
+        : {
+            ...d,
+            rows: d.rows.map((r) =>
+              r.level === 'national' && r.period === '2025/26'
+                ? ({
+                    ...r,
+                    caseload_annualised: null,
+                    caseload_covered_annualised: 386,
+                    caseload_pcns: 99,
+                    caseload_coverage_pct: 94,
+                    pcns_referring_without_snapshot: 11,
+                  } as MetricRow)
+                : r,
+            ),
+          },
+    );
+    const content = packContent('icb', 'QWE', new PublishedRows(docs), meta);
+    const line = content.headlines.rows.find((r) => String(r[0]).startsWith('Caseload'));
+    // ICB, region, England: the ICB and region keep their own caseload (175); England's is the covered 386.
+    expect(line?.slice(1, 4)).toEqual(['175.0', '175.0', '386.0']);
+    expect(content.headlineNotes).toEqual([
+      "England's caseload 2025/26 (386 a year) is over the 99 PCNs that sent a workforce snapshot and referral data, holding 94% of the people referred: 11 PCNs that referred people sent no workforce snapshot.",
+    ]);
   });
 });
