@@ -1,4 +1,5 @@
 import { type Figure, type Level, type MetricDocument, type MetricRow, SUPPRESSED } from '../contract/index.ts';
+import { peoplePace } from '../stats/people-pace.ts';
 import { analyseSeries } from '../stats/spc.ts';
 import type { Improvement } from '../stats/spc-icons.ts';
 import { ENGAGEMENT_COHORT_MONTHS, type Targets } from './catalogue.ts';
@@ -23,8 +24,8 @@ export interface SpcMeasure {
   readonly improvement: Improvement;
   /** Months at the end left out because their cohort's follow-up window has not yet closed. */
   readonly immatureMonths?: number;
-  /** A monthly target for England, from the programme targets. */
-  readonly nationalTarget?: (targets: Targets) => number | null;
+  /** A monthly target for England, from the programme targets (and England's rows of the document). */
+  readonly nationalTarget?: (targets: Targets, rows: readonly MetricRow[]) => number | null;
   /**
    * A count that falls when a PCN has not sent the month yet: its months sent by fewer of the area's PCNs than
    * expected (rollout's pcns_sent and pcns_expected) are marked partial (partialMonths; review 16, R16-3).
@@ -42,14 +43,25 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
     coverage: true,
   },
   {
+    // The rate the board report and packs print (red-team review 19, R19-5): a count moves with the area's make-up
+    // (a PCN joining, leaving or moving ICB), so its chart can flag a shift the rate per 1,000 patients does not have.
+    name: 'referrals_per_1000',
+    label: 'Referrals per 1,000 registered patients',
+    document: 'rollout',
+    columns: ['referrals_per_1000'],
+    improvement: 'up',
+    coverage: true,
+  },
+  {
     name: 'people_referred',
     label: 'People referred',
     document: 'rollout',
     columns: ['people_referred'],
     improvement: 'up',
     coverage: true,
-    // The Long Term Plan's 900,000 a year is people referred: a monthly pace of a twelfth of it.
-    nationalTarget: (t) => Math.round(t.annual_referrals / 12),
+    // The Long Term Plan's 900,000 a year is people referred in the year: a monthly pace like for like with a month's
+    // people, a twelfth of it times how far the months' people add up to more than the year's (review 19, R19-8).
+    nationalTarget: (t, rows) => peoplePace(rows, t.annual_referrals)?.monthly ?? null,
   },
   {
     name: 'decline_rate_pct',
@@ -75,6 +87,14 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
     label: 'Link worker FTE',
     document: 'workforce',
     columns: ['splw_fte'],
+    improvement: 'up',
+  },
+  {
+    // The rate the board report and packs print (R19-5), not the FTE count, which falls when a PCN closes.
+    name: 'splw_fte_per_10000',
+    label: 'Link worker FTE per 10,000 registered patients',
+    document: 'workforce',
+    columns: ['splw_fte_per_10000'],
     improvement: 'up',
   },
 ];
@@ -134,6 +154,10 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
     const column = measure.columns.find((c) => monthly.some((r) => c in r));
     if (!column) continue;
     const cutoff = cutoffMonth(dataAsOf, measure.immatureMonths ?? 0);
+    const nationalTarget = measure.nationalTarget?.(
+      targets,
+      document.rows.filter((r) => r.level === 'national'),
+    );
     const series = new Map<string, MetricRow[]>();
     for (const row of monthly) {
       if (String(row.period) > cutoff) continue;
@@ -151,7 +175,7 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
       if (months.length === 0) continue;
       const suppressed = months.filter((r) => r[column] === SUPPRESSED).length;
       const first = sorted[0] as MetricRow;
-      const target = first.level === 'national' ? (measure.nationalTarget?.(targets) ?? null) : null;
+      const target = first.level === 'national' ? (nationalTarget ?? null) : null;
       const values = Object.fromEntries(sorted.map((r) => [String(r.period), (r[column] ?? null) as Figure]));
       const shared = {
         level: first.level,
@@ -220,13 +244,14 @@ export function spcDocument(
     name: 'spc',
     title: 'Change over time: statistical process control',
     description:
-      'Each monthly series (referrals, people referred, the offers-declined rate, engagement within 3 months of referral, of cohorts whose 3 months have passed, link worker FTE) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does, except where the median moving range is 0: then none are), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
+      'Each monthly series (referrals, referrals per 1,000 registered patients, people referred, the offers-declined rate, engagement within 3 months of referral, of cohorts whose 3 months have passed, link worker FTE, link worker FTE per 10,000 registered patients) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does, except where the median moving range is 0: then none are), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {
       measure: SPC_MEASURES.map((m) => `${m.name} (${m.label})`).join(', '),
       improvement: 'Which way is better: up, down or neither.',
-      target: 'The monthly target, where there is one (England).',
+      target:
+        "The monthly target, where there is one (England): engagement's take-up expectation; for people referred, the people a month that give the annual target in the year, a twelfth of it times the latest complete year's monthly people summed over its people (a month's people are distinct within the month, the target's within the year; its months so far where no year is complete).",
       points: 'Months charted (0 when the series is not charted).',
       suppressed_months: 'Months of the series published as * (1 to 7, or suppressed to protect another month).',
       not_charted:
@@ -246,7 +271,7 @@ export function spcDocument(
       values: 'The value of each month (* suppressed).',
       rules: 'The special cause rules flagging each month: outside, shift, trend, two_of_three, each :high or :low.',
       partial_months:
-        "Referrals and people referred: the months sent by fewer of the area's PCNs than expected (rollout's pcns_sent of pcns_expected: onboarded, not stopped), each as \"1 of 2 PCNs sent\". A PCN not yet sent is in none of the month's figures, so a low point or a special cause there may be a late file, not fewer referrals. England's months are published once 90% of its PCNs have sent them; an area's may still wait for some.",
+        "Referrals, referrals per 1,000 and people referred: the months sent by fewer of the area's PCNs than expected (rollout's pcns_sent of pcns_expected: onboarded, not stopped), each as \"1 of 2 PCNs sent\". A PCN not yet sent is in none of the month's figures, so a low point or a special cause there may be a late file, not fewer referrals. England's months are published once 90% of its PCNs have sent them; an area's may still wait for some.",
     },
     disclosure: DISCLOSURE_NOTE,
     keys: ['measure'],

@@ -29,6 +29,11 @@ export interface BoardMeasure {
    * areas with different months (a PCN that opened in December beside its ICB's whole year), so a year is annualised.
    */
   readonly year?: { readonly column: string; readonly label: string };
+  /**
+   * A figure published in another column where this one has none, with the words that say what it covers (England's
+   * caseload over the PCNs that sent a workforce snapshot, as the Workforce page shows it: red-team review 19, R19-6).
+   */
+  readonly fallback?: (row: MetricRow) => { readonly value: number; readonly note: string } | undefined;
 }
 
 export const BOARD_MEASURES: readonly BoardMeasure[] = [
@@ -38,7 +43,8 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     document: 'rollout',
     column: 'referrals_per_1000',
     unit: 'rate',
-    spc: 'referrals',
+    // The chart of the rate printed, not of the count (red-team review 19, R19-5).
+    spc: 'referrals_per_1000',
     funnel: 'referral_rate',
     monthly: true,
     year: {
@@ -121,7 +127,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     document: 'workforce',
     column: 'splw_fte_per_10000',
     unit: 'decimal',
-    spc: 'splw_fte',
+    spc: 'splw_fte_per_10000',
     monthly: true,
   },
   {
@@ -131,6 +137,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     column: 'caseload_annualised',
     unit: 'decimal',
     expectation: (t) => `${t.caseload_min} to ${t.caseload_max} a year`,
+    fallback: coveredCaseload,
   },
 ];
 
@@ -179,11 +186,45 @@ export function measureRow(
   );
 }
 
+/**
+ * England's caseload where some PCNs that referred people sent no workforce snapshot (workforce.sql: caseload is then
+ * null, their people being in no FTE): the caseload over the PCNs that sent a snapshot and have referral data, with
+ * its coverage, as the Workforce page shows it (WorkforcePage coveredCaseload). None where the whole caseload is
+ * published, or the covered one is not (below England; withheld).
+ */
+function coveredCaseload(row: MetricRow): { value: number; note: string } | undefined {
+  const covered = row.caseload_covered_annualised;
+  if (typeof covered !== 'number' || typeof row.caseload === 'number' || row.caseload === '*') return undefined;
+  const pcns = typeof row.caseload_pcns === 'number' ? `${row.caseload_pcns.toLocaleString('en-GB')} PCNs` : 'PCNs';
+  const share = typeof row.caseload_coverage_pct === 'number' ? `${Math.round(row.caseload_coverage_pct)}%` : 'some';
+  const left = row.pcns_referring_without_snapshot;
+  const without =
+    typeof left === 'number' && left > 0
+      ? `: ${left.toLocaleString('en-GB')} ${left === 1 ? 'PCN' : 'PCNs'} that referred people sent no workforce snapshot`
+      : '';
+  return {
+    value: covered,
+    note: `England's caseload ${row.period} (${Math.round(covered).toLocaleString('en-GB')} a year) is over the ${pcns} that sent a workforce snapshot and referral data, holding ${share} of the people referred${without}.`,
+  };
+}
+
 /** The figure of a measure for an area and period: a number, "*" (suppressed) or null (not published). */
 export function measureFigure(rows: readonly MetricRow[], measure: BoardMeasure, period: string): Figure {
   const column = measure.year && period.includes('/') ? measure.year.column : measure.column;
-  const value = measureRow(rows, measure, period)?.[column];
-  return typeof value === 'number' || value === '*' ? value : null;
+  const row = measureRow(rows, measure, period);
+  const value = row?.[column];
+  if (typeof value === 'number' || value === '*') return value;
+  const fallback = row && measure.fallback?.(row);
+  return fallback ? fallback.value : null;
+}
+
+/** What a figure read from a measure's fallback covers, in words (undefined where the figure is the measure's own). */
+export function measureNote(rows: readonly MetricRow[], measure: BoardMeasure, period: string): string | undefined {
+  const column = measure.year && period.includes('/') ? measure.year.column : measure.column;
+  const row = measureRow(rows, measure, period);
+  const value = row?.[column];
+  if (row === undefined || typeof value === 'number' || value === '*') return undefined;
+  return measure.fallback?.(row)?.note;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type BoardUnit,
   funnelPositionText,
   measureFigure,
+  measureNote,
   yearLabel,
 } from './board-measures.ts';
 
@@ -52,6 +53,11 @@ export interface PackContent {
   readonly positionsNote: string | null;
   /** England's figures held by the revisions policy, in words for the cover and the England column (empty: none). */
   readonly englandHeld: readonly string[];
+  /**
+   * What a headline figure read from another column covers (England's caseload over the PCNs that sent a workforce
+   * snapshot: red-team review 19, R19-6), for this year and the year before (empty: none).
+   */
+  readonly headlineNotes: readonly string[];
   readonly charts: readonly PackChart[];
   readonly alerts: readonly string[];
   /** The pack is for readers outside the area, who may not read its alerts: it says so, whether or not it has any. */
@@ -405,6 +411,13 @@ export function packContent(level: Level, code: string, rows: PublishedRows, met
     positions: positions(area, rows, fy),
     positionsNote: positionsNote(area, rows, fy),
     englandHeld: englandHeld(rows, meta, fy),
+    headlineNotes: [fy, previousFy].flatMap((year) =>
+      year === null
+        ? []
+        : BOARD_MEASURES.flatMap((m) =>
+            areas.flatMap((a) => measureNote(rows.of(m.document, a.level, a.code), m, year) ?? []),
+          ),
+    ),
     charts: charts(areas, rows, months),
     alerts: alerts(area, rows, meta),
     alertsWithheld: rows.withheld('alerts'),

@@ -358,6 +358,7 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
     writer.table(content.previousHeadlines, [34, ...content.areas.map(() => 11), 18]);
   }
   writer.paragraph(SUPPRESSION_NOTE, 7.5);
+  for (const note of content.headlineNotes) writer.paragraph(note, 7.5);
   for (const note of content.englandHeld) writer.paragraph(note, 7.5);
 
   writer.space(6);

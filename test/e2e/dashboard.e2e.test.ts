@@ -108,7 +108,8 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     const row = (measure: string) => api.rows.find((r: Record<string, unknown>) => r.measure === measure);
     const page = await open('/trends');
     const charts = page.getByTestId('spc-chart');
-    await expect(charts.count()).resolves.toBe(5);
+    // Referrals, referrals per 1,000, people, declines, engagement, FTE, FTE per 10,000 (the rates: review 19, R19-5).
+    await expect(charts.count()).resolves.toBe(7);
     const referrals = page.getByRole('region', { name: 'Referrals by month, England' });
     const variation = row('referrals').variation as keyof typeof VARIATION_TEXT;
     await expect(referrals.getByTestId('variation-icon').locator('span').textContent()).resolves.toBe(

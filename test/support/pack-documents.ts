@@ -108,7 +108,12 @@ export function documents(): MetricDocument[] {
       'spc',
       each((level, code) => [
         {
-          ...row(level, code, 'all', { measure: 'referrals', variation: 'concern_low', assurance: null, points: 14 }),
+          ...row(level, code, 'all', {
+            measure: 'referrals_per_1000',
+            variation: 'concern_low',
+            assurance: null,
+            points: 14,
+          }),
           period_type: 'all',
         } as MetricRow,
       ]),

@@ -112,10 +112,12 @@ describe('what each count counts, in the labels of the dashboard, packs and boar
     }));
     expect(labelled).toEqual([
       { label: 'Referrals', unit: 'referrals' },
+      { label: 'Referrals per 1,000 registered patients', unit: 'referrals' },
       { label: 'People referred', unit: 'people' },
       { label: 'Offers declined, % of offers made', unit: 'other' },
       { label: 'Engagement, % of referrals', unit: 'referrals' },
       { label: 'Link worker FTE', unit: undefined },
+      { label: 'Link worker FTE per 10,000 registered patients', unit: 'other' },
     ]);
   });
 });

@@ -34,6 +34,9 @@ describe('the SPC document', () => {
     ...MONTHS.map((m, i) =>
       monthRow('national', 'ENG', m, { referrals: SERIES[i], people_referred: SERIES[i], decline_rate_pct: 5 }),
     ),
+    // 2025/26's people: its 12 months' people (6 x 10 + 6 x 14 = 144), no one referred in two months: the people
+    // pace is a twelfth of the target (people-pace.ts, R19-8).
+    { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', people_referred: 144 } as MetricRow,
     // A PCN with one suppressed month.
     ...MONTHS.map((m, i) => monthRow('pcn', 'U00001', m, { referrals: i === 3 ? '*' : 20 })),
     // Review2 F4: a PCN whose referrals collapse into suppressed months (1 to 7) for the last 6 months.
@@ -73,7 +76,7 @@ describe('the SPC document', () => {
   });
 
   it("people referred carries England's monthly pace of the 900,000 target and the assurance icon", () => {
-    // 900,000 / 12 = 75,000 is far above the upper limit 26.68: improving up, the target is consistently failed.
+    // 900,000 / 12 x (144 / 144) = 75,000 is far above the upper limit 26.68: improving up, the target is consistently failed.
     expect(find('national', 'ENG', 'people_referred')).toMatchObject({ target: 75_000, assurance: 'fail' });
   });
 

@@ -9,6 +9,7 @@ import {
   type BoardUnit,
   funnelPositionText,
   measureFigure,
+  measureNote,
   yearLabel,
 } from '../../../functions/reports/board-measures.ts';
 import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../../../functions/stats/spc-icons.ts';
@@ -199,6 +200,8 @@ export default function BoardReportPage() {
             funnel_region:
               area.level === 'pcn' && m.funnel ? (funnelPositionText(funnelRow, m.funnel, 'vs_region') ?? '') : '',
             spc: spcText(rowsOf(docs, 'spc', area), m),
+            // What a figure read from another column covers (England's caseload: R19-6).
+            note: areas.flatMap((a) => measureNote(rowsOf(docs, m.document, a), m, fy) ?? []).join(' '),
           }));
           const columns = {
             measure: 'Measure',
@@ -208,6 +211,7 @@ export default function BoardReportPage() {
               ? { funnel_england: 'Funnel: against England', funnel_region: 'Funnel: against the region' }
               : {}),
             spc: 'Month by month (SPC)',
+            note: 'Note',
           };
           return (
             <ChartCard
@@ -240,6 +244,11 @@ export default function BoardReportPage() {
                         {m.expectation && (
                           <span className="block text-tremor-label text-tremor-content">
                             expected {m.expectation(meta.targets)}
+                          </span>
+                        )}
+                        {rows[i]?.note && (
+                          <span className="block text-tremor-label text-tremor-content" data-testid={`note-${m.id}`}>
+                            {rows[i]?.note}
                           </span>
                         )}
                         {(rows[i]?.funnel_england || rows[i]?.spc) && (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparatorMissing, notDrawnText } from './ComparePage.tsx';
+import { FUNNEL_MEASURES } from '../../../functions/contract/summaries.ts';
+import { comparatorMissing, notDrawnText, rateScale } from './ComparePage.tsx';
 
 describe('why a funnel on the Compare page has no comparator', () => {
   it("England's year held: no England comparator, and the reader is pointed to the region (review 4, F2)", () => {
@@ -30,5 +31,28 @@ describe('what the funnel plot leaves out (review 6, K1)', () => {
     expect(notDrawnText(4, 2)).toBe(
       '4 PCNs with a suppressed figure are not drawn. Of these, 2 are outside the limits if their count is 1-7, whatever the exact count (a suppressed figure may also be a larger count hidden to protect another): the table shows their position.',
     );
+  });
+});
+
+describe('the referral rate of a part year on the Compare page (R19-9)', () => {
+  const [referral, takeUp] = FUNNEL_MEASURES;
+  it('is annualised as the Board report does: x 12 / months, with its months in the unit', () => {
+    // England 2026/27, 8 months: 0.0131256 per patient over the 8 months; x 1,000 x 12 / 8 = 19.69 a year, the
+    // Board report's referrals_per_1000_annualised (19.7), not 13.1.
+    const scale = rateScale(referral as (typeof FUNNEL_MEASURES)[number], '2026/27', 8);
+    expect(scale).toEqual({
+      per: 1500,
+      unit: 'referrals per 1,000 patients a year (annualised from the 8 months of 2026/27 so far)',
+    });
+    expect(Math.round(0.0131256 * scale.per * 10) / 10).toBe(19.7);
+  });
+
+  it('a whole year, and a measure that is not a rate per patient, keep their scale', () => {
+    expect(rateScale(referral as (typeof FUNNEL_MEASURES)[number], '2025/26', 12)).toEqual({
+      per: 1000,
+      unit: 'referrals per 1,000 patients',
+    });
+    const m = takeUp as (typeof FUNNEL_MEASURES)[number];
+    expect(rateScale(m, '2026/27', 8)).toEqual({ per: 100, unit: m.unit });
   });
 });

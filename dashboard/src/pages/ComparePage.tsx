@@ -99,6 +99,24 @@ export function compareCsv(o: {
   });
 }
 
+/**
+ * The scale a measure is shown at. A part year's referral rate is per 1,000 patients over the months so far (exposure
+ * pro rata to the months of the period: funnel-documents.ts exposureOf), so it is annualised, x 12 / months, as the
+ * Board report and the packs show it (referrals_per_1000_annualised), and its unit says so (red-team review 19,
+ * R19-9). Every PCN is over the same months, so positions and limits keep their place; only the scale changes.
+ */
+export function rateScale(
+  m: FunnelMeasure,
+  fy: string,
+  monthsInYear: number,
+): { readonly per: number; readonly unit: string } {
+  if (m.name !== 'referral_rate' || !(monthsInYear > 0 && monthsInYear < 12)) return { per: m.per, unit: m.unit };
+  return {
+    per: (m.per * 12) / monthsInYear,
+    unit: `${m.unit} a year (annualised from the ${monthsInYear} ${monthsInYear === 1 ? 'month' : 'months'} of ${fy} so far)`,
+  };
+}
+
 /** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
 export default function ComparePage() {
   const { scope, fy, meta } = useDashboard();
@@ -155,13 +173,17 @@ export default function ComparePage() {
   const smallOutside = rows.filter(
     (r) => typeof r[m.numerator] !== 'number' && (r[positionKey] === 'low' || r[positionKey] === 'high'),
   ).length;
-  const per = m.per;
+  // The months of the year with data: the most months any PCN was open in it (funnel-documents.ts monthsInPeriod).
+  const monthsInYear = Math.max(0, ...rowsOf(comparison).map((r) => Number(r.months_open ?? 0) || 0));
+  const { per, unit } = rateScale(m, fy, monthsInYear);
   const table = rows
     .map((r) => ({
       code: r.code,
       name: name(r.code),
       n: r[m.denominator],
-      rate: r[measure],
+      // Annualised where the year is part (R19-9): the published rate x 12 / months, to 2 decimals.
+      rate:
+        typeof r[measure] === 'number' ? Math.round((r[measure] as number) * (per / m.per) * 100) / 100 : r[measure],
       position: r[positionKey] ?? null,
     }))
     .sort((a, b) => {
@@ -246,7 +268,7 @@ export default function ComparePage() {
             emptyMessage={comparatorMissing(useRegion, regionTooSmall, rates?.national_held !== undefined)}
             csv={compareCsv({
               comparison,
-              measure: m,
+              measure: { ...m, per, unit },
               code: scope.code,
               fy,
               comparator: useRegion ? { code: region, name: meta.regions.find((r) => r.code === region)?.name } : null,
@@ -263,7 +285,7 @@ export default function ComparePage() {
               target={p0 ?? 0}
               per={per}
               xLabel={m.axis}
-              yLabel={m.unit}
+              yLabel={unit}
             />
             <p className="text-tremor-default text-tremor-content-emphasis" data-testid="funnel-meaning">
               {adjusted
@@ -271,7 +293,7 @@ export default function ComparePage() {
                 : 'What the limits mean: these plain limits allow for chance alone. PCNs differ for many other reasons (population, service model, recording), so many fall outside them. Tick the box above for the limits to act on.'}
             </p>
             <p className="text-tremor-default text-tremor-content-emphasis">
-              Comparator rate: <strong>{formatDecimal((p0 ?? 0) * per)}</strong> {m.unit}.{' '}
+              Comparator rate: <strong>{formatDecimal((p0 ?? 0) * per)}</strong> {unit}.{' '}
               {notDrawnText(rows.length - placed.length, smallOutside)}
             </p>
           </ChartCard>
@@ -295,7 +317,7 @@ export default function ComparePage() {
                 sortable('n', 'Size', (r) => formatCount(r.n as number), true),
                 sortable(
                   'rate',
-                  m.label,
+                  per === m.per ? m.label : `${m.label} a year (annualised)`,
                   (r) => <FigureValue value={r.rate as Figure} format={(v) => formatDecimal(v)} />,
                   true,
                 ),

@@ -55,7 +55,7 @@ afterEach(() => {
 
 describe('the Rollout page: a month not every PCN of the area has sent', () => {
   it('labels the partial month on the chart, with how many PCNs sent it', () => {
-    expect(monthlyTrend(ROLLOUT, false, 900_000)).toEqual([
+    expect(monthlyTrend(ROLLOUT, false, null)).toEqual([
       { Month: 'Oct 2026', Referrals: 20 },
       { Month: 'Nov 2026 (partial: 1 of 2 PCNs sent)', Referrals: 10 },
     ]);

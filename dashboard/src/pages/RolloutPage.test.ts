@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
+import { peoplePace, peoplePaceText } from '../../../functions/stats/people-pace.ts';
 import { heldProjectionNote, monthlyTrend, trainedLinkWorkers } from './RolloutPage.tsx';
 
 describe('the trained link workers target on the Rollout page', () => {
@@ -23,15 +24,31 @@ describe('the monthly referrals chart on the Rollout page', () => {
     { period: '2025-11', referrals: 12, people_referred: 10 },
   ] as unknown as MetricRow[];
 
-  it('England: the target pace (900,000 people a year: 75,000 a month) is drawn beside people referred', () => {
-    expect(monthlyTrend(months, true, 900_000)).toEqual([
-      { Month: 'Oct 2025', Referrals: 3, 'People referred': 3, 'Target pace (people)': 75_000 },
-      { Month: 'Nov 2025', Referrals: 12, 'People referred': 10, 'Target pace (people)': 75_000 },
+  it('England: the target pace like for like with a month’s people is drawn beside people referred (R19-8)', () => {
+    // 2024/25's 12 months' people add up to 945,000 and its distinct people are 900,000 (ratio 1.05): 900,000 people
+    // a year is 75,000 x 1.05 = 78,750 a month's people, not a twelfth (75,000).
+    const england = (period_type: string, period: string, people_referred: number) =>
+      ({ level: 'national', code: 'ENG', period_type, period, people_referred }) as MetricRow;
+    const rows = [
+      ...Array.from({ length: 12 }, (_, i) =>
+        england('month', `${i < 9 ? 2024 : 2025}-${String(((i + 3) % 12) + 1).padStart(2, '0')}`, 78_750),
+      ),
+      england('fy', '2024/25', 900_000),
+    ];
+    const pace = peoplePace(rows, 900_000, '2025/26');
+    expect(monthlyTrend(months, true, pace)).toEqual([
+      { Month: 'Oct 2025', Referrals: 3, 'People referred': 3, 'Target pace (people)': 78_750 },
+      { Month: 'Nov 2025', Referrals: 12, 'People referred': 10, 'Target pace (people)': 78_750 },
     ]);
+    expect(peoplePaceText(pace)).toBe(
+      'The target pace is the people a month that give the annual target of people referred in the year: a twelfth of it, times how far a year’s monthly people add up to more than its people (someone referred in two months is in both): 1.050 in 2024/25.',
+    );
+    // Without a year of people and months, no pace is drawn.
+    expect(monthlyTrend(months, true, null)[0]?.['Target pace (people)']).toBeNull();
   });
 
   it('below England: referrals only, with no national target', () => {
-    expect(monthlyTrend(months, false, 900_000)).toEqual([
+    expect(monthlyTrend(months, false, null)).toEqual([
       { Month: 'Oct 2025', Referrals: 3 },
       { Month: 'Nov 2025', Referrals: 12 },
     ]);

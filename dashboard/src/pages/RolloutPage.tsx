@@ -1,6 +1,7 @@
 import { AreaChart, ProgressBar } from '@tremor/react';
 import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { summaryOf, type TargetProgress } from '../../../functions/contract/summaries.ts';
+import { type PeoplePace, peoplePace, peoplePaceText } from '../../../functions/stats/people-pace.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
@@ -31,21 +32,21 @@ export function heldProjectionNote(progress: Pick<TargetProgress, 'held'>): stri
 }
 
 /**
- * The monthly chart's points. The 900,000 a year target is people referred, so its even monthly pace is drawn beside
- * people referred, never beside referrals alone (a person referred twice is two referrals): England only. A month
- * fewer of the area's PCNs have sent than expected is labelled partial, with how many, where the axis and the tooltip
+ * The monthly chart's points. The 900,000 a year target is people referred, so its monthly pace (like for like with a
+ * month's people: people-pace.ts, R19-8) is drawn beside people referred, never beside referrals alone (a person
+ * referred twice is two referrals): England only. A month fewer of the area's PCNs have sent than expected is labelled partial, with how many, where the axis and the tooltip
  * say the month (red-team review 16, R16-3): "Nov 2026 (partial: 1 of 2 PCNs sent)".
  */
 export function monthlyTrend(
   months: readonly MetricRow[],
   national: boolean,
-  annualTarget: number,
+  pace: PeoplePace | null,
 ): Record<string, string | number | null>[] {
   return months.map((r) => ({
     Month: monthLabel(r.period) + partialSuffix(partialMonths([r])),
     Referrals: plottable(r.referrals),
     ...(national
-      ? { 'People referred': plottable(r.people_referred), 'Target pace (people)': Math.round(annualTarget / 12) }
+      ? { 'People referred': plottable(r.people_referred), 'Target pace (people)': pace?.monthly ?? null }
       : {}),
   }));
 }
@@ -79,7 +80,9 @@ export function RolloutPage() {
       ? (summaryOf(rollout.value, 'target_progress') ?? []).find((p) => p.fy === fy)
       : undefined;
   const latestStaff = rowsFor(rowsOf(workforce), 'month').at(-1);
-  const trend = monthlyTrend(months, national, meta.targets.annual_referrals);
+  // Like for like with a month's people (R19-8): functions/stats/people-pace.ts.
+  const pace = peoplePace(rows, meta.targets.annual_referrals, fy);
+  const trend = monthlyTrend(months, national, pace);
   const partial = partialNote(partialMonths(months));
 
   return (
@@ -249,11 +252,7 @@ export function RolloutPage() {
       <ChartCard
         title="Referrals by month"
         method="rollout"
-        howMore={
-          national
-            ? 'The target pace is the annual target of people referred spread evenly over twelve months: compare it with people referred, not referrals.'
-            : undefined
-        }
+        howMore={national ? `${peoplePaceText(pace)} Compare it with people referred, not referrals.` : undefined}
         data={rollout}
         empty={months.length === 0}
         csv={periodCsv({

@@ -12,6 +12,12 @@ import { formatCount, formatDecimal } from '../format.ts';
 
 const MEASURES = [
   { name: 'referrals', title: 'Referrals by month', format: (n: number) => formatCount(Math.round(n)) },
+  {
+    // The rate the board report reads (R19-5): a count moves with the area's PCNs, the rate does not.
+    name: 'referrals_per_1000',
+    title: 'Referrals per 1,000 registered patients by month',
+    format: (n: number) => formatDecimal(n),
+  },
   { name: 'people_referred', title: 'People referred by month', format: (n: number) => formatCount(Math.round(n)) },
   { name: 'decline_rate_pct', title: 'Offers declined, % by month', format: (n: number) => `${formatDecimal(n)}%` },
   {
@@ -20,6 +26,11 @@ const MEASURES = [
     format: (n: number) => `${formatDecimal(n)}%`,
   },
   { name: 'splw_fte', title: 'Link worker FTE by month', format: (n: number) => formatDecimal(n) },
+  {
+    name: 'splw_fte_per_10000',
+    title: 'Link worker FTE per 10,000 registered patients by month',
+    format: (n: number) => formatDecimal(n, 2),
+  },
 ] as const;
 
 const MEASURE_LABEL: Record<string, string> = {

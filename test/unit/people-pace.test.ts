@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricRow } from '../../functions/contract/index.ts';
+import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
+import { spcRows } from '../../functions/refresh/spc-documents.ts';
+import { peoplePace } from '../../functions/stats/people-pace.ts';
+
+/*
+ * Red-team review 19, R19-8: a month's people referred are distinct within the month, the 900,000 target's within the
+ * year. England's people referred alternate 76,000 and 76,400 a month for 13 months, April 2025 to April 2026. In
+ * 2025/26 the 12 months add up to 6 x 76,000 + 6 x 76,400 = 914,400, but the year's distinct people are 871,000
+ * (people referred in more than one month): the year misses 900,000 while every month is above 900,000 / 12 = 75,000.
+ * - Like for like: ratio 914,400 / 871,000 = 1.049828..., pace 75,000 x 1.049828 = 78,737.1 -> 78,737 a month.
+ * - The XmR chart: mean (7 x 76,000 + 6 x 76,400) / 13 = 990,400 / 13 = 76,184.62; every moving range 400, so the
+ *   limits are 76,184.62 +- 2.66 x 400 = 75,120.62 to 77,248.62.
+ * - A twelfth (75,000) lies below the lower limit: "consistently passes". The like-for-like pace (78,737) lies above
+ *   the upper limit: the year consistently fails the target, as its 871,000 people do.
+ */
+const MONTHS = Array.from({ length: 13 }, (_, i) => {
+  const index = 2025 * 12 + 3 + i;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+});
+const people = (i: number) => (i % 2 === 0 ? 76_000 : 76_400);
+const england = (period_type: string, period: string, people_referred: number) =>
+  ({ level: 'national', code: 'ENG', period_type, period, people_referred }) as MetricRow;
+const rows = [
+  ...MONTHS.map((m, i) => england('month', m, people(i))),
+  england('fy', '2025/26', 871_000),
+  // 2026/27 so far: April alone (its one month's people are its people: no repeats yet).
+  england('fy', '2026/27', 76_000),
+];
+const targets = { ...DEFAULT_TARGETS, annual_referrals: 900_000 };
+
+describe('the people pace of the annual target (R19-8)', () => {
+  it('is a twelfth of the target times the latest complete year’s monthly people over its people', () => {
+    expect(peoplePace(rows, 900_000)).toEqual({ monthly: 78_737, fy: '2025/26', complete: true, ratio: 1.05 });
+    // The year shown is 2026/27 (incomplete): the latest complete year before it still gives the ratio.
+    expect(peoplePace(rows, 900_000, '2026/27')?.fy).toBe('2025/26');
+    // No complete year: the year so far (April 2026 only: 76,000 / 76,000 = 1, a twelfth), said to be incomplete.
+    expect(
+      peoplePace(
+        rows.filter((r) => r.period >= '2026'),
+        900_000,
+      ),
+    ).toEqual({
+      monthly: 75_000,
+      fy: '2026/27',
+      complete: false,
+      ratio: 1,
+    });
+    // No year with people: no pace.
+    expect(
+      peoplePace(
+        MONTHS.map((m, i) => england('month', m, people(i))),
+        900_000,
+      ),
+    ).toBeNull();
+  });
+
+  it("England's SPC chart of people referred: the like-for-like pace, and the assurance reads the year's miss", () => {
+    const rollout = {
+      name: 'rollout',
+      title: 'rollout',
+      description: '',
+      generated_at: '2026-05-04T00:00:00.000Z',
+      data_as_of: '2026-04-30',
+      definitions: {},
+      disclosure: '',
+      keys: [],
+      rows,
+    };
+    const row = spcRows([rollout], targets, '2026-04-30').find((r) => r.measure === 'people_referred');
+    expect(row).toMatchObject({
+      target: 78_737,
+      mean: 76_184.62,
+      upper_limit: 77_248.62,
+      lower_limit: 75_120.62,
+      assurance: 'fail',
+    });
+  });
+});
