@@ -289,8 +289,17 @@ export function compileFieldsFastPath(
       if (member === undefined || literal.type !== 'literal') return undefined;
       for (const value of literal.values as unknown[]) members.set(value, member);
     }
+    // The member of the row before, by its tag's text: a file's rows often repeat the row before's event_type (a
+    // referral's contacts one after the other), and comparing two short texts is cheaper than hashing a new one.
+    let lastTag: unknown;
+    let lastMember: Member | undefined;
     return (byField, out) => {
-      const member = members.get(byField[discriminator]);
+      const tag = byField[discriminator];
+      if (tag !== lastTag || lastMember === undefined) {
+        lastMember = members.get(tag);
+        lastTag = tag;
+      }
+      const member = lastMember;
       return member !== undefined && memberAccepts(member, fieldNames, byField, out);
     };
   }

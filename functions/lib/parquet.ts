@@ -541,9 +541,17 @@ class NumberDictionaryColumn extends ColumnChunkWriter {
     const rows = this.rows;
     if (this.indexes.length < rows) this.indexes = grownTo(this.indexes, rows);
     const { numbers, indexOf, distinct, indexes } = this;
+    // The value of the row before and its index: a column often repeats it (received_at on every row, a month's
+    // dates), and a number past a small integer's range is boxed to be looked up.
+    let lastValue = Number.NaN;
+    let lastIndex = -1;
     for (let i = 0; i < rows; i++) {
       if (present[i] === 0) continue;
       const value = numbers[i] as number;
+      if (value === lastValue) {
+        indexes[i] = lastIndex;
+        continue;
+      }
       let index = indexOf.get(value);
       if (index === undefined) {
         index = distinct.length;
@@ -551,6 +559,8 @@ class NumberDictionaryColumn extends ColumnChunkWriter {
         indexOf.set(value, index);
       }
       indexes[i] = index;
+      lastValue = value;
+      lastIndex = index;
     }
     return { encoding: 'RLE_DICTIONARY', bytes: dictionaryIndexes(indexes, present, rows, count, distinct.length) };
   }

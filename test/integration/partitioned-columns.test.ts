@@ -143,6 +143,46 @@ describe('PartitionedColumns read back in DuckDB', () => {
     expect(counts).toEqual({ score: 1300, attended: 10, person_id: 3750, sex: 0 });
   });
 
+  it('gives a number the dictionary index of its first appearance, repeated or not, -0 and 0 as one value', async () => {
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const columns = new PartitionedColumns(CURATED_TABLES.events, {
+      upload_id: 'U12345-abc',
+      received_at: '2026-11-01T10:00:00Z',
+    });
+    const slots = columns.slotsOf(names);
+    // Runs of one value, a value coming back after another, and 0 right after -0: the dictionary is [3, 7, -0] in
+    // order of first appearance (a Map's keys: -0 and 0 are one key), so 0 reads back as the dictionary's -0.
+    const scores = [3, 3, 3, 7, 3, -0, 0, 0, 7];
+    scores.forEach((score, i) => {
+      const values: unknown[] = names.map(() => undefined);
+      values[names.indexOf('event_id')] = `E${i}`;
+      values[names.indexOf('score')] = score;
+      columns.add('2025-01', values, slots, i + 2);
+    });
+    const file = columns.toParquet('2025-01');
+    const rows = await parquetReadObjects({ file: file.buffer as ArrayBuffer, columns: ['score'] });
+    const read = rows.map((row) => row.score as number);
+    expect(read).toEqual([3, 3, 3, 7, 3, -0, -0, -0, 7]);
+    expect(read.map((score) => Object.is(score, -0))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    const chunk = parquetMetadata(file.buffer as ArrayBuffer).row_groups[0]?.columns.find(
+      (column) => column.meta_data?.path_in_schema[0] === 'score',
+    );
+    // One dictionary page of three doubles (24 bytes) and RLE_DICTIONARY data.
+    expect(chunk?.meta_data?.encodings).toEqual(['PLAIN', 'RLE_DICTIONARY']);
+    expect(chunk?.meta_data?.statistics?.min_value).toBe(-0);
+    expect(chunk?.meta_data?.statistics?.max_value).toBe(7);
+  });
+
   it('writes ids and pseudonyms as DELTA_BYTE_ARRAY that hyparquet and DuckDB read back as given', async () => {
     // Pages of 4 rows. Each text's prefix is counted against the text before it in its page: repeats, a text the
     // start of the one before and the other way round, an empty text, non-ASCII after a shared ASCII start and at the

@@ -293,6 +293,50 @@ describe('the validation fast path against zod (differential, generated rows)', 
     });
   }
 
+  it("finds each row its own member when rows repeat the row before's event_type (the member of the row before is kept)", () => {
+    const fieldsFast = fieldsFastPathOf(EVENTS_KIND);
+    const names = fieldNamesOf(EVENTS_KIND);
+    const common = {
+      event_id: 'E1',
+      pcn_code: 'U12345',
+      referral_id: 'R1',
+      person_id: 'ab12'.repeat(16),
+      occurred_on: '2025-04-01',
+      recorded_at: '2025-04-02T10:00:00Z',
+    };
+    const contact = {
+      ...common,
+      event_type: 'contact',
+      contact_mode: 'video',
+      worker_role: 'splw',
+      duration_minutes: '30',
+    };
+    const service = {
+      ...common,
+      event_type: 'service_use',
+      service: 'gp_appointment',
+      window: 'before',
+      window_months: '6',
+      count: '2',
+    };
+    const byField = (cells: Record<string, string>) => names.map((name) => cells[name]);
+    const out: unknown[] = [];
+    // Each row's answer as zod gives it (rowValidator), whatever the row before: a contact, a contact again (its tag
+    // a text of its own, equal to the one before), a contact tag over a service use's fields (not a contact: zod's
+    // unrecognized keys), the service use, and the contact again.
+    const zod = rowValidator(EVENTS_KIND);
+    const rows = [
+      contact,
+      { ...contact, event_type: ` contact`.slice(1) },
+      { ...service, event_type: 'contact' },
+      service,
+      contact,
+    ];
+    const answers = rows.map((cells) => fieldsFast?.(byField(cells), out));
+    expect(answers).toEqual(rows.map((cells, i) => zod(cells, i + 2).ok));
+    expect(answers).toEqual([true, true, false, true, true]);
+  });
+
   it('accepts the hand-worked rows zod accepts, with the values typed as zod types them', () => {
     const validate = fieldValuesValidator(WORKFORCE_KIND);
     const names = fieldNamesOf(WORKFORCE_KIND);
