@@ -14,6 +14,11 @@ export interface ObjectStore {
   get(key: string): Promise<Uint8Array | undefined>;
   /** The object as a stream, for uploads too large to hold twice; undefined when there is no such key. */
   getStream(key: string): Promise<Readable | undefined>;
+  /**
+   * Stores body under key. A put reads its body only until it resolves: the caller may then write over those bytes
+   * (the refresh reuses its buffers for the next documents: functions/refresh/document-json.ts), so a store that keeps
+   * the bytes keeps a copy.
+   */
   put(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<void>;
   /** Every key that starts with prefix, sorted. */
   list(prefix: string): Promise<string[]>;

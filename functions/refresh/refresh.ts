@@ -35,6 +35,7 @@ import {
 } from './data-as-of.ts';
 import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { linkPartitions } from './disclosure-audit.ts';
+import { englandRowsOf, writeDocuments } from './document-json.ts';
 import { controlPartitioned } from './partitions.ts';
 import { publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
@@ -269,7 +270,11 @@ export function parentFinder(geography: readonly GeographyRow[]) {
 /** The document published by the previous refresh, if any: what the alerts compare with. */
 async function previousDocument(store: ObjectStore, name: string): Promise<MetricDocument | undefined> {
   const bytes = await store.get(metricKey(name));
-  if (bytes === undefined) return undefined;
+  return bytes === undefined ? undefined : parsedDocument(bytes);
+}
+
+/** A published document's JSON parsed, or undefined if it cannot be. */
+function parsedDocument(bytes: Uint8Array): MetricDocument | undefined {
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as MetricDocument;
   } catch {
@@ -654,10 +659,16 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     },
     (await previousMeta(deps.store))?.generated_at,
   );
-  // Of a previous document the revisions read only its England rows and generated_at: the rest is let go at once.
+  // Of a previous document the revisions read only its England rows and generated_at: its other rows are never built
+  // (englandRowsOf, document-json.ts; issue 17: nationally 2.1-2.3 -> 0.9 CPU s), the whole parsed only if its JSON
+  // is not of a document's shape.
   const previousDocuments = new Map<string, MetricDocument | undefined>();
   const previousEngland = async (name: string) => {
-    const document = await previousDocument(deps.store, name);
+    const bytes = await deps.store.get(metricKey(name));
+    if (bytes === undefined) return undefined;
+    const england = englandRowsOf(bytes);
+    if (england) return england;
+    const document = parsedDocument(bytes);
     return document && { ...document, rows: document.rows.filter((r) => r.level === 'national') };
   };
   let revisionsMs = 0;
@@ -800,17 +811,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // The record of this release for the revisions (saved last, below) is made now: serialised here, gzipped in zlib's
   // thread pool while the documents and packs are written (issue 17: it was a step of its own after them).
   await timed('serialise the release for revisions', async () => revisions.prepareRecord());
-  await timed('write documents', async () => {
-    let storing: Promise<void> | undefined;
-    for (const document of built) {
-      const json = JSON.stringify(document);
-      await storing;
-      storing = deps.store
-        .put(metricKey(document.name), json, { contentType: 'application/json' })
-        .then(() => void documents.push(document.name));
-    }
-    await storing;
-  });
+  // Serialised piece by piece into two buffers kept for the step (writeDocuments, document-json.ts; issue 17).
+  await timed('write documents', () => writeDocuments(deps.store, built, (name) => void documents.push(name)));
   // Each area's monthly PDF pack, from the documents just published (issue 18), before meta.json: the API and the
   // dashboard take a new meta.json as the sign that everything of this refresh, packs included, is in place.
   await timed('write packs', () => writePacks(deps.store, built, meta, { dashboardUrl: deps.dashboardUrl }));

@@ -9,7 +9,7 @@
  *     this tree's, on the same documents in this one process, and both are printed side by side. ROUNDS=<n> (default
  *     1) repeats each and keeps the best. A profile: `node --cpu-prof --import tsx/esm test/bench/publish-output.ts ...`.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,22 +26,33 @@ type Publish = (
 ) => Promise<void>;
 
 /**
- * A tree's writing of the documents and packs as its refresh.ts runs them (the loop is refresh.ts's, copied): each
- * document serialised while the one before it is stored, then the packs (the tree's writePacks).
+ * A tree's writing of the documents and packs as its refresh.ts runs them (its writeDocuments, or for a tree from
+ * before it, refresh.ts's loop copied): each document serialised while the one before it is stored, then the packs
+ * (the tree's writePacks).
  */
 async function publisherOf(tree: string): Promise<Publish> {
   const module = (path: string) => import(pathToFileURL(join(tree, path)).href);
   const { writePacks } = (await module(
     'functions/reports/packs.ts',
   )) as typeof import('../../functions/reports/packs.ts');
+  // A tree with document-json.ts writes its documents as its refresh.ts does (writeDocuments); an older tree's loop
+  // is copied below.
+  const documentJson = existsSync(join(tree, 'functions/refresh/document-json.ts'))
+    ? ((await module(
+        'functions/refresh/document-json.ts',
+      )) as typeof import('../../functions/refresh/document-json.ts'))
+    : undefined;
   return async (store, built, meta, options, onStep) => {
-    let storing: Promise<void> | undefined;
-    for (const document of built) {
-      const json = JSON.stringify(document);
+    if (documentJson) await documentJson.writeDocuments(store, built);
+    else {
+      let storing: Promise<void> | undefined;
+      for (const document of built) {
+        const json = JSON.stringify(document);
+        await storing;
+        storing = store.put(metricKey(document.name), json, { contentType: 'application/json' });
+      }
       await storing;
-      storing = store.put(metricKey(document.name), json, { contentType: 'application/json' });
     }
-    await storing;
     onStep('write documents');
     await writePacks(store, built, meta, options);
     onStep('write packs');

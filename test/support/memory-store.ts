@@ -17,7 +17,8 @@ export class MemoryObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array | string) {
     assertSafeKey(key);
-    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+    // A copy: the caller may write over its bytes once the put resolves (ObjectStore.put).
+    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body));
   }
 
   async list(prefix: string) {
