@@ -32,6 +32,7 @@ import {
 } from './read-upload.ts';
 import { SeenKeys } from './seen-keys.ts';
 import {
+  cellPassesItsField,
   fieldNamesOf,
   fieldsFastPathOf,
   fieldValuesValidator,
@@ -755,7 +756,8 @@ export function describeRefused(value: unknown): string | null {
 /**
  * Quarantine keeps what the contract could hold and the row passed: nested JSON is described, not copied; a field the
  * contract does not have is counted, its name and value withheld (either might be anything, a person's name
- * included); a value refused (refusedFields) is described by its shape (describeRefused).
+ * included); a value refused (refusedFields), or one its own field's format does not accept on its own (a row whose
+ * event_type is refused was checked no further: R19-1), is described by its shape (describeRefused).
  */
 function scalarCells(cells: Record<string, unknown>, refused: ReadonlySet<string>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
@@ -765,13 +767,14 @@ function scalarCells(cells: Record<string, unknown>, refused: ReadonlySet<string
       unknown += 1;
       continue;
     }
-    kept[column] = refused.has(column)
-      ? describeRefused(value)
-      : value === null || typeof value !== 'object'
-        ? value
-        : Array.isArray(value)
+    kept[column] =
+      value !== null && typeof value === 'object'
+        ? Array.isArray(value)
           ? '(a JSON array)'
-          : '(a JSON object)';
+          : '(a JSON object)'
+        : refused.has(column) || !cellPassesItsField(column, value)
+          ? describeRefused(value)
+          : value;
   }
   if (unknown > 0) kept['(fields not in the contract, withheld)'] = unknown;
   return kept;

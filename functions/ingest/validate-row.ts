@@ -61,6 +61,25 @@ const COERCE: Record<StorageType, (value: unknown) => unknown> = {
   },
 };
 
+/** Each field name's own checks, of either kind (pcn_code is in both): the cell alone, coerced as a row's would be. */
+const FIELD_CHECKS = new Map<string, ((value: unknown) => boolean)[]>();
+for (const fields of [EVENT_FIELDS, WORKFORCE_FIELDS] as Record<string, FieldSpec>[]) {
+  for (const [name, spec] of Object.entries(fields)) {
+    const coerce = COERCE[spec.storage];
+    const checks = FIELD_CHECKS.get(name) ?? [];
+    checks.push((value) => spec.schema.safeParse(coerce(value)).success);
+    FIELD_CHECKS.set(name, checks);
+  }
+}
+
+/**
+ * Whether a cell passes its own field's format, alone (red-team review 19, R19-1): a row refused for its event_type is
+ * checked no further by the row's schema (zod stops at the discriminator), so quarantine keeps a cell only if this holds.
+ */
+export function cellPassesItsField(name: string, value: unknown): boolean {
+  return FIELD_CHECKS.get(name)?.some((check) => check(value)) ?? false;
+}
+
 interface KindSpec<T> {
   readonly kind: UploadKind;
   readonly schema: z.ZodType<T>;

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ingestUpload } from '../../functions/ingest/ingest.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
+import { quarantineKey } from '../../functions/lib/keys.ts';
+import { everything } from '../support/identifiable-refusal.ts';
+import { MemoryObjectStore } from '../support/memory-store.ts';
+
+/**
+ * Red-team review 19's hostile inputs through the real ingest core. Every value here is synthetic: invented names and
+ * addresses, the README's own test NHS number (943 476 5919) and a postcode of a public building.
+ */
+const PCN = 'U00001';
+const NOW = new Date('2026-10-01T09:00:00Z');
+const PERSON = 'a'.repeat(64);
+
+async function ingest(body: string | Uint8Array, name = 'upload.csv', store = new MemoryObjectStore()) {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const key = await stageUpload(store, PCN, name, bytes);
+  const result = await ingestUpload({ store, clock: () => NOW }, { key });
+  return { ...result, store, key };
+}
+
+const quarantined = async (store: MemoryObjectStore, uploadId: string) =>
+  new TextDecoder()
+    .decode(await store.get(quarantineKey(uploadId)))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+
+/** Everything the pipeline wrote except the upload as received (landing/). */
+const written = async (store: MemoryObjectStore) =>
+  [...store.objects.entries()]
+    .filter(([key]) => !key.startsWith('landing/'))
+    .map(([key, bytes]) => `${key}\n${new TextDecoder().decode(bytes)}`)
+    .join('\n');
+
+const REFERRAL_COLUMNS = [
+  'event_id',
+  'event_type',
+  'pcn_code',
+  'practice_code',
+  'referral_id',
+  'person_id',
+  'occurred_on',
+  'referral_source',
+  'referral_reasons',
+  'snomed_code',
+  'age_band',
+  'sex',
+  'ethnicity_group',
+  'decline_reason',
+  'provider_id',
+];
+const referral = (changes: Record<string, string> = {}) => {
+  const cells: Record<string, string> = {
+    event_id: 'E1',
+    event_type: 'referral',
+    pcn_code: PCN,
+    practice_code: 'A12345',
+    referral_id: 'R1',
+    person_id: PERSON,
+    occurred_on: '2026-09-01',
+    referral_source: 'gp',
+    referral_reasons: 'loneliness_isolation',
+    snomed_code: '871731000000106',
+    age_band: '65-74',
+    sex: 'female',
+    ethnicity_group: 'white',
+    decline_reason: '',
+    provider_id: '',
+    ...changes,
+  };
+  return REFERRAL_COLUMNS.map((c) => cells[c]).join(',');
+};
+
+describe('R19-1: a row refused for its event_type keeps no cell its own field has not cleared', () => {
+  it('a misspelt or empty event_type: the free text in the other cells is described, never kept', async () => {
+    const body = [
+      REFERRAL_COLUMNS.join(','),
+      referral(),
+      // event_type misspelt: zod checks no other field, so practice_code, decline_reason and provider_id were unread
+      referral({
+        event_id: 'E2',
+        event_type: 'referal',
+        practice_code: 'Jane Doe',
+        decline_reason: 'lives alone with son',
+        provider_id: 'Flat 3 Rose Court',
+      }),
+      referral({ event_id: 'E3', event_type: '', referral_reasons: 'Jane Doe' }),
+    ].join('\n');
+    const { receipt, store } = await ingest(`${body}\n`);
+    expect(receipt.rows).toEqual({ read: 3, accepted: 1, rejected: 2 });
+    const text = await written(store);
+    for (const value of ['Jane Doe', 'lives alone', 'Rose Court']) expect(text).not.toContain(value);
+    const [badType, noType] = (await quarantined(store, receipt.upload_id)).map((line) => line.cells);
+    // 'Jane Doe' 8 characters (letters, a space); 'lives alone with son' 20; 'Flat 3 Rose Court' 17 with a digit.
+    expect(badType).toMatchObject({
+      event_id: 'E2',
+      event_type: '(refused: 7 characters, letters; withheld)',
+      practice_code: '(refused: 8 characters, letters, spaces; withheld)',
+      decline_reason: '(refused: 20 characters, letters, spaces; withheld)',
+      provider_id: '(refused: 17 characters, letters, digits, spaces; withheld)',
+      // cells that pass their own field's format alone are kept: the PCN finds the row by them
+      referral_source: 'gp',
+      age_band: '65-74',
+    });
+    expect(noType).toMatchObject({
+      event_id: 'E3',
+      referral_reasons: '(refused: 8 characters, letters, spaces; withheld)',
+      sex: 'female',
+    });
+    expect(noType.event_type).toBeUndefined();
+  });
+});
