@@ -362,9 +362,19 @@ async function jsonLinesRecords(
     const cells = noPrototype();
     // Keys of empty values are left out of the cells, but the guard still sees them.
     const emptyKeys: string[] = [];
+    let keys = 0;
+    let nested = false;
     for (const [key, value] of Object.entries(parsed)) {
+      keys += 1;
+      if (value !== null && typeof value === 'object') nested = true;
       if (value !== null && value !== '') cells[key] = value;
       else emptyKeys.push(key);
+    }
+    const problem = jsonShapeProblem(trimmed, parsed, keys, nested);
+    if (problem !== undefined) {
+      // The whole line goes to the guard: a value JSON.parse dropped or one too deep for it is read there.
+      onRecord({ row: line, cells: {}, unreadable: { code: 'invalid_json', message: problem }, raw: [trimmed] });
+      return;
     }
     onRecord(emptyKeys.length > 0 ? { row: line, cells, raw: emptyKeys } : { row: line, cells });
   };
@@ -379,6 +389,17 @@ async function jsonLinesRecords(
     if (pending.length > options.limits.maxLineBytes) take(pending);
   }
   if (pending.length > 0) take(pending);
+}
+
+/**
+ * Fields a JSON line may have: the contract's widest kind (events, 33) and room for a few an export adds. Past it the
+ * row is refused whole (R19-13: thousands of unknown keys a row made validation slow; one error a row, not one a key).
+ */
+export const MAX_JSON_FIELDS = 64;
+/** Why a parsed JSON line cannot be taken as cells, if it cannot: more fields than MAX_JSON_FIELDS. */
+export function jsonShapeProblem(_text: string, _parsed: object, keys: number, _nested: boolean): string | undefined {
+  if (keys > MAX_JSON_FIELDS) return `has ${keys} fields, more than the ${MAX_JSON_FIELDS} a row may have`;
+  return undefined;
 }
 
 /** Pieces of a line the guard looks at one by one: CSV cells, JSON strings and keys (separators never join them). */
