@@ -396,10 +396,68 @@ async function jsonLinesRecords(
  * row is refused whole (R19-13: thousands of unknown keys a row made validation slow; one error a row, not one a key).
  */
 export const MAX_JSON_FIELDS = 64;
-/** Why a parsed JSON line cannot be taken as cells, if it cannot: more fields than MAX_JSON_FIELDS. */
-export function jsonShapeProblem(_text: string, _parsed: object, keys: number, _nested: boolean): string | undefined {
+/** Levels of arrays and objects a JSON line may nest: the guard reads a cell's nested values this deep (R19-2). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Why a parsed JSON line cannot be taken as cells, if it cannot: more fields than MAX_JSON_FIELDS, values nested deeper
+ * than MAX_JSON_DEPTH, or a key written twice (JSON.parse keeps the last value, so the first would reach no cell and no
+ * guard: red-team review 19, R19-2). Keys are named by no name: any of them might be a person's.
+ */
+export function jsonShapeProblem(text: string, parsed: object, keys: number, nested: boolean): string | undefined {
   if (keys > MAX_JSON_FIELDS) return `has ${keys} fields, more than the ${MAX_JSON_FIELDS} a row may have`;
+  let parsedKeys = keys;
+  if (nested) {
+    const shape = { keys: 0, deep: false };
+    for (const value of Object.values(parsed)) nestedShape(value, 2, shape);
+    if (shape.deep) return `nests values more than ${MAX_JSON_DEPTH} levels deep`;
+    parsedKeys += shape.keys;
+  }
+  if (keysInJsonText(text) !== parsedKeys) return 'has a field name written more than once: write each field once';
   return undefined;
+}
+
+/** Keys of the objects inside a value (one at `depth` levels of the line), and whether any is nested too deep. */
+function nestedShape(value: unknown, depth: number, shape: { keys: number; deep: boolean }): void {
+  if (value === null || typeof value !== 'object' || shape.deep) return;
+  if (depth > MAX_JSON_DEPTH) {
+    shape.deep = true;
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const inner of value) nestedShape(inner, depth + 1, shape);
+    return;
+  }
+  for (const inner of Object.values(value)) {
+    shape.keys += 1;
+    nestedShape(inner, depth + 1, shape);
+  }
+}
+
+/**
+ * How many keys a valid JSON text writes, repeats included: its strings followed by a colon (in valid JSON only a key
+ * is). A quote with an odd run of backslashes before it is inside a string.
+ */
+function keysInJsonText(text: string): number {
+  let keys = 0;
+  let open = text.indexOf('"');
+  while (open !== -1) {
+    let close = text.indexOf('"', open + 1);
+    while (close !== -1 && escapedAt(text, close)) close = text.indexOf('"', close + 1);
+    if (close === -1) break;
+    let next = close + 1;
+    let code = text.charCodeAt(next);
+    while (code === 32 || code === 9 || code === 10 || code === 13) code = text.charCodeAt(++next);
+    if (code === 58) keys += 1;
+    open = text.indexOf('"', next);
+  }
+  return keys;
+}
+
+function escapedAt(text: string, quote: number): boolean {
+  let backslashes = 0;
+  for (let i = quote - 1; i >= 0 && text.charCodeAt(i) === 92; i--) backslashes += 1;
+  return backslashes % 2 === 1;
 }
 
 /** Pieces of a line the guard looks at one by one: CSV cells, JSON strings and keys (separators never join them). */

@@ -4,6 +4,7 @@ import { stageUpload } from '../../functions/ingest/landing.ts';
 import { EVENTS_KIND, rowValidator } from '../../functions/ingest/validate-row.ts';
 import { quarantineKey } from '../../functions/lib/keys.ts';
 import { CONTACT_COLUMNS, contactRow } from '../support/files.ts';
+import { everything, expectRefusedWhole } from '../support/identifiable-refusal.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
@@ -149,5 +150,67 @@ describe('R19-13: a JSON line with thousands of unknown keys', () => {
     // fix, so 8,000 about 70 s); one pass is milliseconds. The bound leaves room for a loaded machine.
     expect(ms).toBeLessThan(5000);
     console.log(`8,000 unknown keys explained in ${Math.round(ms)} ms`);
+  });
+});
+
+describe('R19-2: JSON Lines keys written twice and values nested too deep are read by the guard, never kept', () => {
+  const NHS = '943 476 5919';
+  it('an NHS number in the first of two event_id keys refuses the file as identifying and it is deleted', async () => {
+    const line2 = `{"event_id":"${NHS}",${jsonLine({ event_id: 'E2' }).slice(1)}`;
+    const ingested = await ingest(`${jsonLine()}\n${line2}\n${jsonLine({ event_id: 'E3' })}\n`, 'upload.jsonl');
+    await expectRefusedWhole(ingested, { row: 2, field: null, message: 'line 2 holds what looks like an NHS number' });
+    expect(everything(ingested.store)).not.toContain('5919');
+  });
+
+  it('a key written twice without an identifier: that row refused, named by no key', async () => {
+    const line2 = `{"worker_role":"cc",${jsonLine({ event_id: 'E2' }).slice(1)}`;
+    const { receipt } = await ingest(`${jsonLine()}\n${line2}\n`, 'upload.jsonl');
+    expect(receipt.rows).toEqual({ read: 2, accepted: 1, rejected: 1 });
+    expect(receipt.errors).toEqual([
+      {
+        row: 2,
+        field: null,
+        code: 'invalid_json',
+        message: 'has a field name written more than once: write each field once',
+      },
+    ]);
+  });
+
+  it('a repeat inside a nested object is found too; escaped quotes and colons inside strings are not keys', async () => {
+    const nested = `{"a":1,"a":2}`;
+    const line2 = jsonLine({ event_id: 'E2' }).replace('}', `,"notes":${nested}}`);
+    // a string holding \" and ": is a value, not a key: the row is refused only for its unknown field
+    const line3 = jsonLine({ event_id: 'E3' }, { notes: 'say \\"x\\": "y":' });
+    const { receipt } = await ingest(`${jsonLine()}\n${line2}\n${line3}\n`, 'upload.jsonl');
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([
+      [2, 'invalid_json'],
+      [3, 'unknown_field'],
+    ]);
+  });
+
+  it('an NHS number nested 40 levels deep refuses the file as identifying; 40 levels without one refuse the row', async () => {
+    const deep = (value: unknown) => {
+      let nested: unknown = value;
+      for (let i = 0; i < 40; i++) nested = [nested];
+      return nested;
+    };
+    const refused = await ingest(
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2' }, { notes: deep(NHS) })}\n${jsonLine({ event_id: 'E3' })}\n`,
+      'upload.jsonl',
+    );
+    await expectRefusedWhole(refused, { row: 2, field: null, message: 'line 2 holds what looks like an NHS number' });
+    expect(everything(refused.store)).not.toContain('5919');
+    const { receipt } = await ingest(
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2' }, { notes: deep('x') })}\n`,
+      'upload.jsonl',
+    );
+    expect(receipt.errors).toEqual([
+      { row: 2, field: null, code: 'invalid_json', message: 'nests values more than 32 levels deep' },
+    ]);
+    // 29 arrays in the value (the innermost at level 30 of the line, within 32) are read as before: an unknown field
+    let shallow: unknown = 'x';
+    for (let i = 0; i < 29; i++) shallow = [shallow];
+    const ok = await ingest(`${jsonLine({}, { notes: shallow })}\n`, 'upload.jsonl');
+    expect(ok.receipt.errors.map((e) => e.code)).toEqual(['unknown_field']);
   });
 });
