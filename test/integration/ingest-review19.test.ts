@@ -214,3 +214,26 @@ describe('R19-2: JSON Lines keys written twice and values nested too deep are re
     expect(ok.receipt.errors.map((e) => e.code)).toEqual(['unknown_field']);
   });
 });
+
+describe('R19-7: a JSON key the contract lacks is named by its position when its value holds an identifier', () => {
+  it('a key that is a name, its value a postcode: refused as identifying, the key never in the receipt', async () => {
+    const ingested = await ingest(
+      `${jsonLine()}\n${jsonLine({ event_id: 'E2' }, { 'Jane Doe': 'SW1A 1AA' })}\n`,
+      'upload.jsonl',
+    );
+    // the 9 contact fields, then the extra key: field 10
+    await expectRefusedWhole(ingested, {
+      row: 2,
+      field: null,
+      message: 'row 2, field 10 of the row holds what looks like a postcode',
+    });
+    expect(everything(ingested.store)).not.toContain('Jane Doe');
+    // a contract field is still named
+    const named = await ingest(`${jsonLine({ worker_role: 'SW1A 1AA' })}\n`, 'upload.jsonl');
+    await expectRefusedWhole(named, {
+      row: 1,
+      field: 'worker_role',
+      message: 'row 1, column worker_role holds what looks like a postcode',
+    });
+  });
+});
