@@ -90,6 +90,9 @@ const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
 /** Every field name of either kind: the names a message or quarantine may repeat. */
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([...EVENT_FIELD_NAMES, ...WORKFORCE_FIELD_NAMES]);
 
+/** How far a row's recorded_at may be after the upload arrived: a PCN system's clock a little fast (R19-10). */
+const RECORDED_AT_ALLOWANCE_MS = 24 * 60 * 60 * 1000;
+
 /** The London calendar date, which is what a PCN means by "today". */
 const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 
@@ -371,7 +374,13 @@ interface KindState {
   /** Column of each field position (PartitionedColumns.slotsOf). */
   readonly slots: Int32Array;
   /** Positions of the fields the ingest itself reads. */
-  readonly at: { readonly pcnCode: number; readonly month: number; readonly key: readonly number[] };
+  readonly at: {
+    readonly pcnCode: number;
+    readonly month: number;
+    readonly key: readonly number[];
+    /** recorded_at's position, -1 where the kind has none. */
+    readonly recordedAt: number;
+  };
   /** The fast path on a CSV row's texts by field position (fieldsFastPathOf). */
   readonly fieldsFast: FieldsFastPath | undefined;
   /** Set once a CSV header has passed: its column names, the field of each, and the row's texts by field, reused. */
@@ -433,6 +442,10 @@ class UploadState {
   private lastMonth = '';
   private readonly checkedColumns = new Set<string>();
   private headerChecked = false;
+  /** The latest recorded_at accepted (ms): the upload's arrival and a day (recordedAfterUpload). */
+  private readonly latestRecordedAt: number;
+  /** The date (YYYY-MM-DD) two days before latestRecordedAt: a recorded_at dated before it is never too late. */
+  private readonly recordedFrom: string;
 
   constructor(
     private readonly pcnCode: string,
@@ -441,7 +454,10 @@ class UploadState {
     private readonly today: string,
     private readonly options: Pick<IngestOptions, 'maxErrorsInReceipt' | 'maxQuarantinedRows'>,
     private readonly format: 'csv' | 'jsonl',
-  ) {}
+  ) {
+    this.latestRecordedAt = Date.parse(receivedAt) + RECORDED_AT_ALLOWANCE_MS;
+    this.recordedFrom = new Date(this.latestRecordedAt - 2 * RECORDED_AT_ALLOWANCE_MS).toISOString().slice(0, 10);
+  }
 
   get kind(): UploadKind | null {
     return this.current?.kind ?? null;
@@ -549,6 +565,7 @@ class UploadState {
         pcnCode: position('pcn_code'),
         month: position(kind === 'events' ? 'occurred_on' : 'snapshot_month'),
         key: (kind === 'events' ? ['event_id'] : ['snapshot_month', 'role']).map(position),
+        recordedAt: position('recorded_at'),
       },
     };
     return this.current;
@@ -680,6 +697,14 @@ class UploadState {
     if (kind === 'workforce' && month > this.today.slice(0, 7)) {
       return { row, field: 'snapshot_month', code: 'future_date', message: 'must not be in the future' };
     }
+    if (at.recordedAt >= 0 && this.recordedAfterUpload(values[at.recordedAt])) {
+      return {
+        row,
+        field: 'recorded_at',
+        code: 'future_date',
+        message: 'must not be more than a day after the upload was received',
+      };
+    }
     const key =
       kind === 'events'
         ? (values[at.key[0] as number] as string)
@@ -701,6 +726,17 @@ class UploadState {
           };
     }
     return undefined;
+  }
+
+  /**
+   * A recorded_at later than the upload's arrival and a day's allowance for clocks (R19-10): a version stamped in the
+   * future (9999-12-31) would out-rank every later correction and retraction of its event. A stamp's date alone rules
+   * out most rows without parsing it: one dated before recordedFrom is at most two days (its date's end and the widest
+   * offset) after that day's start, so before the limit.
+   */
+  private recordedAfterUpload(stamp: unknown): boolean {
+    if (typeof stamp !== 'string' || stamp < this.recordedFrom) return false;
+    return Date.parse(stamp) > this.latestRecordedAt;
   }
 
   private quarantine(row: number, cells: Record<string, unknown>, errors: ReceiptError[]): void {

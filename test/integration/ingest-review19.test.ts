@@ -237,3 +237,28 @@ describe('R19-7: a JSON key the contract lacks is named by its position when its
     });
   });
 });
+
+describe('R19-10: recorded_at after the upload arrived (a day allowed for clocks) is refused as future_date', () => {
+  it('9999-12-31 and a day and a minute late are refused; a day late, offsets and old stamps pass', async () => {
+    // NOW = 2026-10-01T09:00:00Z, so the latest accepted is 2026-10-02T09:00:00Z
+    const stamps = [
+      ['E1', '2026-09-30T15:00:00Z'], // before the upload: accepted
+      ['E2', '9999-12-31T23:59:59Z'], // the sentinel: refused
+      ['E3', '2026-10-02T09:00:00Z'], // exactly the allowance: accepted
+      ['E4', '2026-10-02T09:01:00Z'], // a minute past it: refused
+      ['E5', '2026-10-02T10:00:00+02:00'], // 08:00Z: accepted
+      ['E6', '2026-10-02T01:00:00-09:00'], // 10:00Z: refused (its date alone looks early enough)
+      ['E7', '2026-09-30T23:59:59-23:59'], // 2026-10-01T23:58:59Z: accepted
+      ['E8', '2019-01-01T00:00:00Z'], // old: accepted
+    ];
+    const columns = [...CONTACT_COLUMNS, 'recorded_at'];
+    const rows = stamps.map(([id, stamp]) => [...contactRow({ event_id: id as string }), stamp].join(','));
+    const { receipt } = await ingest(`${columns.join(',')}\n${rows.join('\n')}\n`);
+    expect(receipt.rows).toEqual({ read: 8, accepted: 5, rejected: 3 });
+    const message = 'must not be more than a day after the upload was received';
+    expect(receipt.errors).toEqual(
+      [3, 5, 7].map((row) => ({ row, field: 'recorded_at', code: 'future_date', message })),
+    );
+    expect(receipt.rejected_by_reason).toEqual({ future_date: 3 });
+  });
+});
