@@ -272,16 +272,19 @@ function csvRecords(
     Papa.parse<string[]>(input as unknown as File, {
       delimiter: ',',
       quoteChar: '"',
-      skipEmptyLines: true,
+      // Empty lines are skipped below, after they are counted: rows are numbered as a spreadsheet shows them (R19-11).
+      skipEmptyLines: false,
       step: (results, parser) => {
         if (failed) return;
         try {
           row += 1;
+          const empty = results.data.length === 1 && results.data[0] === '';
           const cursor = results.meta.cursor;
           if (cursor - lastCursor > options.limits.maxLineBytes) {
             reject('line_too_long', `row ${row} is longer than ${options.limits.maxLineBytes} characters`, { row });
           }
           lastCursor = cursor;
+          if (empty) return;
           if (results.errors.length > 0) {
             reject('malformed_csv', `malformed CSV at row ${row}: ${results.errors[0]?.code ?? 'unreadable'}`, { row });
           }

@@ -262,3 +262,27 @@ describe('R19-10: recorded_at after the upload arrived (a day allowed for clocks
     expect(receipt.rejected_by_reason).toEqual({ future_date: 3 });
   });
 });
+
+describe('R19-11: CSV rows are numbered as a spreadsheet shows them, empty lines counted', () => {
+  it('an empty line on line 3: the bad row on line 5 is row 5', async () => {
+    const body = [
+      CONTACT_COLUMNS.join(','), // 1
+      contactRow().join(','), // 2
+      '', // 3: empty
+      contactRow({ event_id: 'E2' }).join(','), // 4
+      contactRow({ event_id: 'E3', contact_mode: 'phone' }).join(','), // 5
+      contactRow({ event_id: 'E2' }).join(','), // 6: E2 again, first at row 4
+    ].join('\n');
+    const { receipt } = await ingest(`${body}\n`);
+    expect(receipt.rows).toEqual({ read: 4, accepted: 2, rejected: 2 });
+    expect(receipt.errors.map((e) => [e.row, e.field, e.code, e.message])).toEqual([
+      [
+        5,
+        'contact_mode',
+        'invalid_value',
+        'must be one of: face_to_face, telephone, video, home_visit, group, digital',
+      ],
+      [6, 'event_id', 'duplicate_event_id', 'appears more than once in this file (first at row 4)'],
+    ]);
+  });
+});
