@@ -97,16 +97,26 @@ export function serverUrl(host: string, port: number): string {
 /** Where the local stand-in for S3's presigned POST receives the form. */
 export const LOCAL_POST_PATH = '/local-s3/landing';
 
-/** The request body, refusing (413) more than limit bytes without reading them all. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The request body, refusing (413) more than limit bytes without reading them all. A body that sends nothing for idleMs
+ * is cut (408, the socket closed: R19-3), and one its client abandons is a refusal (400), not a server fault.
+ */
+async function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limit) throw new HttpError(413, `the request is larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `the request is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+  req.setTimeout(idleMs, () => req.destroy(new HttpError(408, `the request sent nothing for ${idleMs / 1000} s`)));
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new HttpError(413, `the request is larger than ${limit} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw error instanceof HttpError ? error : new HttpError(400, 'the request was cut short');
+  } finally {
+    req.setTimeout(0);
   }
   return Buffer.concat(chunks);
 }
@@ -396,6 +406,15 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     return jsonResponse(200, pipeline.status(), { 'cache-control': 'no-store' });
   }
 
+  /**
+   * An upload request's body, its token checked first (R19-3): an unauthenticated client is refused at its headers and
+   * never holds a connection while its body trickles in. UploadApi checks the token again, as in AWS.
+   */
+  async function uploadRequestBody(req: IncomingMessage): Promise<string> {
+    await tokens.verify(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]);
+    return (await readBody(req, 64 * 1024, uploadIdleMs)).toString('utf8');
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
       const list = withSecurityHeaders(headers);
@@ -427,7 +446,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       return;
     }
     if (url.pathname === '/api/uploads' || url.pathname.startsWith('/api/uploads/')) {
-      const body = req.method === 'POST' ? (await readBody(req, 64 * 1024)).toString('utf8') : undefined;
+      const body = req.method === 'POST' ? await uploadRequestBody(req) : undefined;
       const uploads = new UploadApi(
         { store, tokens, presigner: presigner.postingTo(`${postUrl}${LOCAL_POST_PATH}`) },
         { maxBytes: maxUploadBytes },

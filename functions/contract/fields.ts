@@ -89,7 +89,7 @@ export const EVENT_FIELDS = {
   recorded_at: field(
     z.iso.datetime({ offset: true }),
     'timestamp',
-    "Optional. When the row was last changed in the PCN's system (ISO 8601 with a time zone; kept and compared to the millisecond). Of two rows with the same event_id, the one with the later recorded_at wins, whatever order they arrive in.",
+    "Optional. When the row was last changed in the PCN's system (ISO 8601 with a time zone; kept and compared to the millisecond). Of two rows with the same event_id, the one with the later recorded_at wins, whatever order they arrive in. Not more than a day after the upload is received (a row stamped later is refused as future_date).",
   ),
   referral_source: field(z.enum(REFERRAL_SOURCES), 'string', 'Who referred the person (referral).'),
   referral_reasons: field(

@@ -32,6 +32,7 @@ import {
 } from './read-upload.ts';
 import { SeenKeys } from './seen-keys.ts';
 import {
+  cellPassesItsField,
   fieldNamesOf,
   fieldsFastPathOf,
   fieldValuesValidator,
@@ -88,6 +89,9 @@ const KNOWN_COLUMNS: Record<UploadKind, ReadonlySet<string>> = {
 };
 /** Every field name of either kind: the names a message or quarantine may repeat. */
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([...EVENT_FIELD_NAMES, ...WORKFORCE_FIELD_NAMES]);
+
+/** How far a row's recorded_at may be after the upload arrived: a PCN system's clock a little fast (R19-10). */
+const RECORDED_AT_ALLOWANCE_MS = 24 * 60 * 60 * 1000;
 
 /** The London calendar date, which is what a PCN means by "today". */
 const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
@@ -370,7 +374,13 @@ interface KindState {
   /** Column of each field position (PartitionedColumns.slotsOf). */
   readonly slots: Int32Array;
   /** Positions of the fields the ingest itself reads. */
-  readonly at: { readonly pcnCode: number; readonly month: number; readonly key: readonly number[] };
+  readonly at: {
+    readonly pcnCode: number;
+    readonly month: number;
+    readonly key: readonly number[];
+    /** recorded_at's position, -1 where the kind has none. */
+    readonly recordedAt: number;
+  };
   /** The fast path on a CSV row's texts by field position (fieldsFastPathOf). */
   readonly fieldsFast: FieldsFastPath | undefined;
   /** Set once a CSV header has passed: its column names, the field of each, and the row's texts by field, reused. */
@@ -432,6 +442,10 @@ class UploadState {
   private lastMonth = '';
   private readonly checkedColumns = new Set<string>();
   private headerChecked = false;
+  /** The latest recorded_at accepted (ms): the upload's arrival and a day (recordedAfterUpload). */
+  private readonly latestRecordedAt: number;
+  /** The date (YYYY-MM-DD) two days before latestRecordedAt: a recorded_at dated before it is never too late. */
+  private readonly recordedFrom: string;
 
   constructor(
     private readonly pcnCode: string,
@@ -440,7 +454,10 @@ class UploadState {
     private readonly today: string,
     private readonly options: Pick<IngestOptions, 'maxErrorsInReceipt' | 'maxQuarantinedRows'>,
     private readonly format: 'csv' | 'jsonl',
-  ) {}
+  ) {
+    this.latestRecordedAt = Date.parse(receivedAt) + RECORDED_AT_ALLOWANCE_MS;
+    this.recordedFrom = new Date(this.latestRecordedAt - 2 * RECORDED_AT_ALLOWANCE_MS).toISOString().slice(0, 10);
+  }
 
   get kind(): UploadKind | null {
     return this.current?.kind ?? null;
@@ -548,6 +565,7 @@ class UploadState {
         pcnCode: position('pcn_code'),
         month: position(kind === 'events' ? 'occurred_on' : 'snapshot_month'),
         key: (kind === 'events' ? ['event_id'] : ['snapshot_month', 'role']).map(position),
+        recordedAt: position('recorded_at'),
       },
     };
     return this.current;
@@ -610,12 +628,23 @@ class UploadState {
     }
     for (const column in cells) {
       const found = identifierIn(cells[column]);
-      if (found)
-        reject(
-          'identifiable_data',
-          `row ${row}, column ${column.slice(0, 64)} holds what looks like ${IDENTIFIER_LABELS[found]}`,
-          { row, field: column.slice(0, 64) },
-        );
+      if (found) {
+        // A field the contract lacks is named by its position: its name might be anyone's (R19-7).
+        if (!KNOWN_FIELDS.has(column)) {
+          const position = Object.keys(cells).indexOf(column) + 1;
+          reject(
+            'identifiable_data',
+            `row ${row}, field ${position} of the row holds what looks like ${IDENTIFIER_LABELS[found]}`,
+            {
+              row,
+            },
+          );
+        }
+        reject('identifiable_data', `row ${row}, column ${column} holds what looks like ${IDENTIFIER_LABELS[found]}`, {
+          row,
+          field: column,
+        });
+      }
     }
   }
 
@@ -668,6 +697,14 @@ class UploadState {
     if (kind === 'workforce' && month > this.today.slice(0, 7)) {
       return { row, field: 'snapshot_month', code: 'future_date', message: 'must not be in the future' };
     }
+    if (at.recordedAt >= 0 && this.recordedAfterUpload(values[at.recordedAt])) {
+      return {
+        row,
+        field: 'recorded_at',
+        code: 'future_date',
+        message: 'must not be more than a day after the upload was received',
+      };
+    }
     const key =
       kind === 'events'
         ? (values[at.key[0] as number] as string)
@@ -689,6 +726,17 @@ class UploadState {
           };
     }
     return undefined;
+  }
+
+  /**
+   * A recorded_at later than the upload's arrival and a day's allowance for clocks (R19-10): a version stamped in the
+   * future (9999-12-31) would out-rank every later correction and retraction of its event. A stamp's date alone rules
+   * out most rows without parsing it: one dated before recordedFrom is at most two days (its date's end and the widest
+   * offset) after that day's start, so before the limit.
+   */
+  private recordedAfterUpload(stamp: unknown): boolean {
+    if (typeof stamp !== 'string' || stamp < this.recordedFrom) return false;
+    return Date.parse(stamp) > this.latestRecordedAt;
   }
 
   private quarantine(row: number, cells: Record<string, unknown>, errors: ReceiptError[]): void {
@@ -755,7 +803,8 @@ export function describeRefused(value: unknown): string | null {
 /**
  * Quarantine keeps what the contract could hold and the row passed: nested JSON is described, not copied; a field the
  * contract does not have is counted, its name and value withheld (either might be anything, a person's name
- * included); a value refused (refusedFields) is described by its shape (describeRefused).
+ * included); a value refused (refusedFields), or one its own field's format does not accept on its own (a row whose
+ * event_type is refused was checked no further: R19-1), is described by its shape (describeRefused).
  */
 function scalarCells(cells: Record<string, unknown>, refused: ReadonlySet<string>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
@@ -765,13 +814,14 @@ function scalarCells(cells: Record<string, unknown>, refused: ReadonlySet<string
       unknown += 1;
       continue;
     }
-    kept[column] = refused.has(column)
-      ? describeRefused(value)
-      : value === null || typeof value !== 'object'
-        ? value
-        : Array.isArray(value)
+    kept[column] =
+      value !== null && typeof value === 'object'
+        ? Array.isArray(value)
           ? '(a JSON array)'
-          : '(a JSON object)';
+          : '(a JSON object)'
+        : refused.has(column) || !cellPassesItsField(column, value)
+          ? describeRefused(value)
+          : value;
   }
   if (unknown > 0) kept['(fields not in the contract, withheld)'] = unknown;
   return kept;

@@ -272,16 +272,19 @@ function csvRecords(
     Papa.parse<string[]>(input as unknown as File, {
       delimiter: ',',
       quoteChar: '"',
-      skipEmptyLines: true,
+      // Empty lines are skipped below, after they are counted: rows are numbered as a spreadsheet shows them (R19-11).
+      skipEmptyLines: false,
       step: (results, parser) => {
         if (failed) return;
         try {
           row += 1;
+          const empty = results.data.length === 1 && results.data[0] === '';
           const cursor = results.meta.cursor;
           if (cursor - lastCursor > options.limits.maxLineBytes) {
             reject('line_too_long', `row ${row} is longer than ${options.limits.maxLineBytes} characters`, { row });
           }
           lastCursor = cursor;
+          if (empty) return;
           if (results.errors.length > 0) {
             reject('malformed_csv', `malformed CSV at row ${row}: ${results.errors[0]?.code ?? 'unreadable'}`, { row });
           }
@@ -362,9 +365,19 @@ async function jsonLinesRecords(
     const cells = noPrototype();
     // Keys of empty values are left out of the cells, but the guard still sees them.
     const emptyKeys: string[] = [];
+    let keys = 0;
+    let nested = false;
     for (const [key, value] of Object.entries(parsed)) {
+      keys += 1;
+      if (value !== null && typeof value === 'object') nested = true;
       if (value !== null && value !== '') cells[key] = value;
       else emptyKeys.push(key);
+    }
+    const problem = jsonShapeProblem(trimmed, parsed, keys, nested);
+    if (problem !== undefined) {
+      // The whole line goes to the guard: a value JSON.parse dropped or one too deep for it is read there.
+      onRecord({ row: line, cells: {}, unreadable: { code: 'invalid_json', message: problem }, raw: [trimmed] });
+      return;
     }
     onRecord(emptyKeys.length > 0 ? { row: line, cells, raw: emptyKeys } : { row: line, cells });
   };
@@ -379,6 +392,75 @@ async function jsonLinesRecords(
     if (pending.length > options.limits.maxLineBytes) take(pending);
   }
   if (pending.length > 0) take(pending);
+}
+
+/**
+ * Fields a JSON line may have: the contract's widest kind (events, 33) and room for a few an export adds. Past it the
+ * row is refused whole (R19-13: thousands of unknown keys a row made validation slow; one error a row, not one a key).
+ */
+export const MAX_JSON_FIELDS = 64;
+/** Levels of arrays and objects a JSON line may nest: the guard reads a cell's nested values this deep (R19-2). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Why a parsed JSON line cannot be taken as cells, if it cannot: more fields than MAX_JSON_FIELDS, values nested deeper
+ * than MAX_JSON_DEPTH, or a key written twice (JSON.parse keeps the last value, so the first would reach no cell and no
+ * guard: red-team review 19, R19-2). Keys are named by no name: any of them might be a person's.
+ */
+export function jsonShapeProblem(text: string, parsed: object, keys: number, nested: boolean): string | undefined {
+  if (keys > MAX_JSON_FIELDS) return `has ${keys} fields, more than the ${MAX_JSON_FIELDS} a row may have`;
+  let parsedKeys = keys;
+  if (nested) {
+    const shape = { keys: 0, deep: false };
+    for (const value of Object.values(parsed)) nestedShape(value, 2, shape);
+    if (shape.deep) return `nests values more than ${MAX_JSON_DEPTH} levels deep`;
+    parsedKeys += shape.keys;
+  }
+  if (keysInJsonText(text) !== parsedKeys) return 'has a field name written more than once: write each field once';
+  return undefined;
+}
+
+/** Keys of the objects inside a value (one at `depth` levels of the line), and whether any is nested too deep. */
+function nestedShape(value: unknown, depth: number, shape: { keys: number; deep: boolean }): void {
+  if (value === null || typeof value !== 'object' || shape.deep) return;
+  if (depth > MAX_JSON_DEPTH) {
+    shape.deep = true;
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const inner of value) nestedShape(inner, depth + 1, shape);
+    return;
+  }
+  for (const inner of Object.values(value)) {
+    shape.keys += 1;
+    nestedShape(inner, depth + 1, shape);
+  }
+}
+
+/**
+ * How many keys a valid JSON text writes, repeats included: its strings followed by a colon (in valid JSON only a key
+ * is). A quote with an odd run of backslashes before it is inside a string.
+ */
+function keysInJsonText(text: string): number {
+  let keys = 0;
+  let open = text.indexOf('"');
+  while (open !== -1) {
+    let close = text.indexOf('"', open + 1);
+    while (close !== -1 && escapedAt(text, close)) close = text.indexOf('"', close + 1);
+    if (close === -1) break;
+    let next = close + 1;
+    let code = text.charCodeAt(next);
+    while (code === 32 || code === 9 || code === 10 || code === 13) code = text.charCodeAt(++next);
+    if (code === 58) keys += 1;
+    open = text.indexOf('"', next);
+  }
+  return keys;
+}
+
+function escapedAt(text: string, quote: number): boolean {
+  let backslashes = 0;
+  for (let i = quote - 1; i >= 0 && text.charCodeAt(i) === 92; i--) backslashes += 1;
+  return backslashes % 2 === 1;
 }
 
 /** Pieces of a line the guard looks at one by one: CSV cells, JSON strings and keys (separators never join them). */

@@ -58,8 +58,13 @@ export interface PseudonymiseResult {
 
 /** Turns a PCN extract (the contract with nhs_number in place of person_id) into an upload file. */
 export function pseudonymiseExtract(extract: string, key: PcnKey): PseudonymiseResult {
-  const parsed = Papa.parse<string[]>(extract.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
-  const [header, ...rows] = parsed.data;
+  const parsed = Papa.parse<string[]>(extract.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
+  // Numbered as a spreadsheet shows them, empty lines counted before they are left out (R19-11).
+  const records = parsed.data
+    .map((cells, i) => ({ cells, number: i + 1 }))
+    .filter(({ cells }) => !(cells.length === 1 && cells[0] === ''));
+  const header = records[0]?.cells;
+  const rows = records.slice(1);
   if (!header) throw new Error('the extract is empty');
   const at = header.indexOf('nhs_number');
   if (at === -1) throw new Error('the extract has no nhs_number column');
@@ -67,9 +72,8 @@ export function pseudonymiseExtract(extract: string, key: PcnKey): PseudonymiseR
   const outHeader = header.map((name, i) => (i === at ? 'person_id' : name));
   const errors: PseudonymiseError[] = [];
   const out: string[][] = [];
-  rows.forEach((row, i) => {
+  rows.forEach(({ cells: row, number: rowNumber }) => {
     const number = normaliseNhsNumber(row[at] ?? '');
-    const rowNumber = i + 2;
     if (number === '') {
       errors.push({
         row: rowNumber,

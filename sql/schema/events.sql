@@ -8,7 +8,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS events (
   `referral_id` string COMMENT 'Identifies the episode of care that this event belongs to. On a declined event: the referral''s referral_id if the person was referred and then declined; if an offer was declined with no referral, an id no referral has.',
   `person_id` string COMMENT 'Pseudonymous person id: HMAC-SHA256 of the NHS number under the PCN''s secret key, made before upload. Never the NHS number itself.',
   `occurred_on` date COMMENT 'Date the event happened, YYYY-MM-DD; not before 2019-01-01 and not in the future.',
-  `recorded_at` timestamp COMMENT 'Optional. When the row was last changed in the PCN''s system (ISO 8601 with a time zone; kept and compared to the millisecond). Of two rows with the same event_id, the one with the later recorded_at wins, whatever order they arrive in.',
+  `recorded_at` timestamp COMMENT 'Optional. When the row was last changed in the PCN''s system (ISO 8601 with a time zone; kept and compared to the millisecond). Of two rows with the same event_id, the one with the later recorded_at wins, whatever order they arrive in. Not more than a day after the upload is received (a row stamped later is refused as future_date).',
   `referral_source` string COMMENT 'Who referred the person (referral).',
   `referral_reasons` string COMMENT 'Why the person was referred, ;-separated (referral).',
   `snomed_code` string COMMENT 'SNOMED CT code: 871731000000106 on a referral, 871711000000103 on a decline.',

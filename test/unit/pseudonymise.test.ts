@@ -102,3 +102,17 @@ describe('sp-outcomes keygen and pseudonymise', () => {
     }
   });
 });
+
+describe('R19-11: the extract’s rows are numbered as a spreadsheet shows them, empty lines counted', () => {
+  it('an empty line on line 3: the invalid number on line 5 is row 5, the empty one on line 6 row 6', () => {
+    const lines = extract.split('\n');
+    // header (1), P1 (2), empty (3), P2 (4), P4 with a number failing modulus 11 (5), P5 with none (6)
+    const withBlank = [lines[0], lines[1], '', lines[2], lines[4], lines[5]].join('\n');
+    const result = pseudonymiseExtract(`${withBlank}\n`, key);
+    expect(result.rows).toBe(2);
+    expect(result.errors.map((e) => [e.row, e.code])).toEqual([
+      [5, 'invalid_nhs_number'],
+      [6, 'required'],
+    ]);
+  });
+});
