@@ -397,6 +397,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // version.
     // 8: the projection's months to come leave out a PCN closing at the end of the latest month (review 17's residual
     // of R16-2): summary.target_progress only, no column.
+    // Also in 8: a PCN's span ends at the last month an extract from it covers (review 18, R18-4). One release: one
+    // version.
     version: '8', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -481,7 +483,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -489,6 +493,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -522,7 +527,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1);
     // in the same release, the engagement and outcome cohorts of a period that ended by their cut-off are controlled
     // jointly with its episodes (R16-4): `*` where episodes is, below England. No exact figure changes.
-    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -530,6 +537,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -617,13 +625,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // or a count suppressed, where the bins and the cohort would pin it). No exact figure changes. In the same release:
     // a correction extends no reporting span (review 9, R9-6).
     // 4: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '4',
+    // 5: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '5',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
@@ -655,13 +666,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description: `People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date, the follow-up being the last ${OUTCOME_WINDOW}: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.`,
     file: 'wellbeing',
     // 4: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 5: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -729,13 +743,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       "Counted per accepted referral (an episode of care), not per person (a person referred twice counts twice): for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none; and of each window the latest count only, an after count only if dated on or after its window's end (an earlier one is the uses so far). The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.",
     file: 'cof_system',
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '5', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '6', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
@@ -825,7 +842,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -833,6 +852,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -879,7 +899,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // withheld where 1 or 2 PCNs' FTE is left out (R9-5); a correction extends no reporting span (R9-6). One release:
     // one version.
     // 6: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '6',
+    // 7: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '7',
     changes: [
       {
         version: '4',
@@ -899,6 +921,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         ],
       },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1053,13 +1076,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // `*` below England (a zero shown `*`, or a count suppressed, where the dimensions would pin a total). No exact
     // figure changes. In the same release: a correction extends no reporting span (review 9, R9-6).
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '5',
+    // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '6',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -1145,13 +1171,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description: `Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact ${ENGAGEMENT_WINDOW}, not declined by then, of referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date) and wellbeing improvement (of referrals made at least ${OUTCOME_COHORT_MONTHS} months before, measured twice, the follow-up ${OUTCOME_WINDOW}), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).`,
     file: 'pcn_comparison',
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '5', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '6', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -1209,7 +1238,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), events and workforce snapshots dated when the PCN was not in force (all in no figure), and person ids another PCN has sent too (a missing or shared pseudonymisation key). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
-    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
+    // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
+    // file received mid-month no longer counts that month as sent; review 18, R18-4).
+    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1217,6 +1248,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     keys: [],
     definitions: {
