@@ -295,10 +295,13 @@ describe('R11-1: an ICB or region figure published before changes only when 3 or
     // The record below England lost (a crash between meta.json and it): every private revisions object but England's.
     for (const key of await store.list(REVISIONS_PREFIX))
       if (key !== REVISIONS_STATE_KEY) rmSync(join(dataDir, key), { force: true });
-    const rf = await release('2025-05-28T00:00:00Z', { 'U00001-fc.jsonl': lateJanuary('U00001', 'fc', 1) });
+    // U00001 sends 5 more January referrals: QAA's January people 16 + 5 = 21, shown 20 (15 before), Y56's 61 -> 60.
+    const rf = await release('2025-07-01T00:00:00Z', { 'U00001-fc.jsonl': lateJanuary('U00001', 'fc', 5) });
     for (const name of DOCUMENTS) {
       const held = heldSummary(rf, name);
-      // Either no list, or one naming what nobody changed too (QCC's 2024/25): not the families whose values moved.
+      // Held (failing closed), and either no list, or one naming what nobody changed too (QCC's 2024/25): not the
+      // families whose values moved (R15-3: icb|QAA|2025-01 and its year, region|Y56|...).
+      expect(held?.fail_closed, name).toBe(true);
       if (held?.rows !== undefined && held.rows.length > 0) expect(held.rows, name).toContain('icb|QCC|2024/25');
     }
   }, 300_000);
