@@ -178,6 +178,8 @@ export class AreaRevisions {
   private readonly imposed = new Set<string>();
   /** The families held in each document (a `sameAs` column is held only where its source document holds it). */
   private readonly heldIn = new Map<string, ReadonlySet<string>>();
+  /** Each document's area rows as given to the control, by the cell key (level|code|period_type|period|): sameAs. */
+  private readonly given = new Map<string, Map<string, Row>>();
   /** England's rows as they are, by document and row id, where the control was given them less held changes. */
   private readonly englandNow = new Map<string, Map<string, Row>>();
   private readonly pcnIndex: Map<string, number>;
@@ -307,8 +309,10 @@ export class AreaRevisions {
       if (!revision.publishedBefore.has(id) || families.has(familyOf(row))) continue;
       const state = revision.recordOf?.rows[id];
       // Failing closed: every family published before is held, whatever its values now (R15-3).
-      if (revision.failClosed || state === undefined || !this.releasableRow(revision, id, row, state))
-        families.add(familyOf(row));
+      if (revision.failClosed || state === undefined) families.add(familyOf(row));
+      // A row whose exact figures are those recorded shows nothing new (most rows: old periods): not tested further.
+      else if (!sameRow(revision.definition, row, { ...state.e, level: row.level } as Row, revision.of.tested))
+        if (!this.releasableRow(revision, id, row, state)) families.add(familyOf(row));
     }
     // A region holds with any of its ICBs' same family (else the region less its other ICBs gives the held ICB's).
     for (const family of [...families]) {
@@ -373,7 +377,13 @@ export class AreaRevisions {
   private apply(revision: Revision, families: ReadonlySet<string>): Row[] {
     const { definition } = revision;
     const sameAsFree = new Set<string>();
-    const sources = (definition.sameAs ?? []).map((s) => ({ held: this.heldIn.get(s.document), columns: s.columns }));
+    const sources = (definition.sameAs ?? []).map((s) => ({
+      held: this.heldIn.get(s.document),
+      given: this.given.get(s.document),
+      key: s.key,
+      columns: s.columns,
+    }));
+    const given = new Map<string, Row>();
     const rows: Record<string, AreaRowState> = {};
     const heldRows: string[] = [];
     const pinned = revision.raw.map((row) => {
@@ -401,12 +411,26 @@ export class AreaRevisions {
         heldRows.push(id);
         return copy;
       }
-      const { copy, record } = this.pinHeld(revision, row, id, state, keep);
+      const pinned = this.pinHeld(revision, row, id, state, keep);
+      // A count published as another document publishes it (sameAs) whose family is held there too: the same exact
+      // count as given to that document's control (a held year's new months included), else the two would differ.
+      for (const source of sources) {
+        if (!source.held?.has(family)) continue;
+        const there = source.given?.get(keyOf(row, source.key));
+        if (there === undefined) continue;
+        for (const [column, sourceColumn] of Object.entries(source.columns))
+          if (column in pinned.copy) pinned.copy[column] = there[sourceColumn] ?? null;
+        pinned.record.e = exactOf(definition, pinned.copy);
+      }
+      const { copy, record } = pinned;
       rows[id] = record;
       if (!sameRow(definition, copy, row)) heldRows.push(id);
       return copy;
     });
     this.next[definition.name] = { definition: definition.version, rows };
+    for (const row of pinned)
+      if (AREA_LEVELS.has(String(row.level))) given.set(keyOf(row, ['level', 'code', 'period_type', 'period']), row);
+    this.given.set(definition.name, given);
     this.adjustEngland(revision, pinned);
     if (heldRows.length > 0 || (revision.failClosed && families.size > 0))
       this.held.set(definition.name, {
@@ -477,7 +501,7 @@ export class AreaRevisions {
     id: string,
     state: AreaRowState,
     keep: (column: string) => boolean,
-  ): { copy: Row; record: AreaRowState } {
+  ): { copy: Row; record: { c: AreaRowState['c']; e: Record<string, unknown>; x?: true } } {
     const { definition, of } = revision;
     const copy: Row = { ...row };
     for (const [column, value] of Object.entries(state.e)) if (!keep(column)) copy[column] = value as Row[string];
@@ -524,6 +548,13 @@ export class AreaRevisions {
   }
 }
 
+/** A cell's key in a row (the columns `key` names), as shared-counts.ts makes it for `sameAs`. */
+const keyOf = (row: Row, key: readonly string[]) => {
+  let k = '';
+  for (const column of key) k += `${row[column] === null || row[column] === undefined ? '' : String(row[column])}|`;
+  return k;
+};
+
 /** `level|code|period` of a row id. */
 const shortId = (id: string) => {
   const [level, code, , period] = id.split('|');
@@ -541,9 +572,9 @@ function exactOf(definition: MetricDefinition, row: Row): Record<string, unknown
   return e;
 }
 
-/** Whether two exact rows have the same figures. */
-function sameRow(definition: MetricDefinition, a: Row, b: Row): boolean {
-  for (const column of new Set([...Object.keys(a), ...Object.keys(b)])) {
+/** Whether two exact rows have the same figures (of `columns`, else all). */
+function sameRow(definition: MetricDefinition, a: Row, b: Row, columns?: readonly string[]): boolean {
+  for (const column of columns ?? new Set([...Object.keys(a), ...Object.keys(b)])) {
     if (identity(definition, column)) continue;
     const x = a[column] ?? null;
     const y = b[column] ?? null;
@@ -592,13 +623,17 @@ function contributionsOf(
     const icbs = parentOf(row);
     const regions = new Set(icbs.flatMap((icb) => parentOf({ level: 'icb', code: icb, period: row.period } as Row)));
     const areas = [...icbs.map((code) => ['icb', code] as const), ...[...regions].map((c) => ['region', c] as const)];
+    // The area rows' ids made once per PCN row, not per column (issue 17: the refresh's Node time).
+    const ids = areas.map(([l, code]) => {
+      const area = { ...row, level: l, code };
+      return [rowIdOf(definition, area), newMonth ? yearIdOf(definition, area) : ''] as const;
+    });
     for (const column of of.tested) {
       const value = of.contribution(row, column);
       if (Math.abs(value) <= TOLERANCE) continue;
-      for (const [l, code] of areas) {
-        const area = { ...row, level: l, code };
-        addTo(now, rowIdOf(definition, area), column, pcn, value);
-        if (newMonth) addTo(newMonthsContributions, yearIdOf(definition, area), column, pcn, value);
+      for (const [id, yearId] of ids) {
+        addTo(now, id, column, pcn, value);
+        if (newMonth) addTo(newMonthsContributions, yearId, column, pcn, value);
       }
     }
   }

@@ -669,6 +669,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     return document && { ...document, rows: document.rows.filter((r) => r.level !== 'pcn') };
   };
   let revisionsMs = 0;
+  // Of which below England's (area-revisions.ts), reported on their own too.
+  let areaRevisionsMs = 0;
   const revise = (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => {
     const started = performance.now();
     // England's own figures, where its control was given them less the areas' held changes (area-revisions.ts).
@@ -747,7 +749,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (waited) => {
         // The ICBs' and regions' held figures, as at the release that published them, before control (R15-1).
         const members = pinAreas(areaRevisions, waited, previousDocuments, context.parentOf, (ms) => {
-          revisionsMs += ms;
+          areaRevisionsMs += ms;
         });
         return members.length === 1 && groupOf.get(definition.name) === undefined
           ? [buildDocument(definition, members[0]?.rows ?? rows, context, shared, revise)]
@@ -779,6 +781,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   timings['disclosure control and derived figures'] = Math.round(buildMs);
   // Of which England's revisions (revisions.ts), reported on their own.
   timings['revisions of England figures'] = Math.round(revisionsMs);
+  timings['revisions of figures below England'] = Math.round(areaRevisionsMs);
   deps.onStep?.('disclosure control and derived figures', timings['disclosure control and derived figures']);
   const spc = await timed('spc', async () => spcDocument(catalogued, context));
   const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
