@@ -60,6 +60,13 @@ export interface ServeOptions {
   readonly uploadIdleMs?: number;
   /** Time allowed to receive a whole request, body included. @default 300000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Connections open at once; more are closed as they arrive (browsers and the uploader retry). @default 512: the
+   * load test's 200 metrics connections and 48 uploads (issue 17) twice over, and half of the usual soft limit of
+   * 1,024 descriptors a process may hold (`ulimit -n`), so connections alone (slow headers may hold each for
+   * headersTimeoutMs) can never take the descriptors the store, DuckDB and the uploads' files need (review 15, R15-10)
+   */
+  readonly maxConnections?: number;
 }
 
 export interface LocalStack {
@@ -292,7 +299,8 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       const fail = (error: HttpError) => {
         if (settled) return;
         settled = true;
-        req.setTimeout(0);
+        // The idle cut stays while the rest of the body is drained (review 15, R15-10: it was turned off here, so only
+        // the answer's own close, Node's for a "connection: close" answer, ended a client that then sent nothing).
         // The temporary file's descriptor is closed, not only its name removed (R14-2: every cut upload kept one open,
         // holding its bytes on disk until the server stopped).
         incoming?.resume();
@@ -506,6 +514,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       });
     },
   );
+  server.maxConnections = options.maxConnections ?? 512;
   const port = await new Promise<number>((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -80,12 +80,14 @@ export class PipelineStack extends Stack {
     this.uploads = new UploadApi(this.api, 'Uploads', {
       dataLake: this.dataLake,
       httpApi: this.api.api,
+      originVerify: this.api.originHeader.value,
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.upload,
     });
     const signInDomainPrefix = config.signInDomainPrefix ?? `${config.name}-${this.account}`;
     this.site = new DashboardSite(this, 'Dashboard', {
       apiDomainName: this.api.domainName,
+      apiOriginHeader: this.api.originHeader,
       accessLogsBucket: this.dataLake.accessLogsBucket,
       // The hosted domain signInFrom makes below (UserPoolDomain.baseUrl()), known before it exists: the site's
       // address is what the domain's client sends codes back to, so the site comes first.

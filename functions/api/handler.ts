@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '../auth/cognito.ts';
+import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from '../auth/origin-verify.ts';
 import { onFirstCall, requireEnv } from '../lib/config.ts';
 import { errorResponse } from '../lib/http-errors.ts';
 import { loggedPath } from '../lib/logged-path.ts';
@@ -20,12 +21,24 @@ type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
  * The metrics API behind the HTTP API. The gateway's authoriser has checked the Cognito JWT; the function verifies it
  * again with aws-jwt-verify, because the role in its groups decides which rows the caller may see.
  */
-export function createApiHandler(deps: { store: ObjectStore; logger: Logger; verifier: AccessTokenVerifier }) {
+export function createApiHandler(deps: {
+  store: ObjectStore;
+  logger: Logger;
+  verifier: AccessTokenVerifier;
+  /** The secret CloudFront's origin header carries (origin-verify.ts); every request without it is refused 403. */
+  originSecret: string;
+}) {
   const api = new MetricsApi(deps.store);
   return middy()
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: APIGatewayProxyEventV2Schema }))
     .handler(async (event: HttpEvent) => {
+      // Before anything else: a request that did not come through CloudFront is answered nothing (review 13, R13-6).
+      if (!fromCloudFront(event.headers, deps.originSecret)) {
+        deps.logger.warn('refused: not through CloudFront', { path: loggedPath(event.rawPath), status: 403 });
+        const { status, headers, body } = NOT_THROUGH_CLOUDFRONT;
+        return { statusCode: status, headers, body };
+      }
       let identity: Awaited<ReturnType<typeof identityFromBearer>>;
       try {
         identity = await identityFromBearer(deps.verifier, event.headers?.authorization);
@@ -67,10 +80,12 @@ export function createApiHandler(deps: { store: ObjectStore; logger: Logger; ver
 }
 
 export const handler = onFirstCall(() => {
-  const config = requireEnv(['DATA_BUCKET', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID']);
+  const config = requireEnv(['DATA_BUCKET', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'ORIGIN_VERIFY']);
   return createApiHandler({
     store: new S3ObjectStore(new S3Client({}), config.DATA_BUCKET),
     logger: new Logger({ serviceName: 'sp-outcomes-api' }),
     verifier: cognitoVerifier(config.USER_POOL_ID, config.USER_POOL_CLIENT_ID),
+    // Resolved by CloudFormation from Secrets Manager at deploy (a dynamic reference: never in the template).
+    originSecret: config.ORIGIN_VERIFY,
   });
 });

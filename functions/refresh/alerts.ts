@@ -201,6 +201,16 @@ function heldSummary(
 /** The region and ICB an area lies in (a region: itself; an ICB: itself and its region). */
 export type PlaceOf = (level: string, code: string) => { region_code?: string; icb_code?: string };
 
+/**
+ * The words an SPC alert adds when its month is partial (spc's partial_months: fewer of the area's PCNs sent it than
+ * expected), so that a fall from a late file is not read as fewer referrals (red-team review 16, R16-3).
+ */
+function partialNote(row: MetricRow): string {
+  const partial = (row.partial_months ?? {}) as Record<string, unknown>;
+  const sent = partial[String(row.last_month)];
+  return typeof sent === 'string' ? ` (a partial month: ${sent}; a late file may explain it)` : '';
+}
+
 function spcAlerts(current: MetricDocument, previous: MetricDocument | undefined, placeOf: PlaceOf): AlertRow[] {
   const key = (r: MetricRow) => `${r.level}|${r.code}|${r.measure}`;
   const before = new Map((previous?.rows ?? []).map((r) => [key(r), r] as const));
@@ -223,7 +233,7 @@ function spcAlerts(current: MetricDocument, previous: MetricDocument | undefined
       direction: high ? 'high' : 'low',
       figure: row.last_value as number,
       limit: (high ? row.upper_limit : row.lower_limit) as number | null,
-      message: `${label}: special cause of concern (${high ? 'higher' : 'lower'}) in ${row.last_month}`,
+      message: `${label}: special cause of concern (${high ? 'higher' : 'lower'}) in ${row.last_month}${partialNote(row)}`,
       link: `/trends?${row.level === 'national' ? '' : `${row.level}=${row.code}&`}measure=${row.measure}`,
     });
   }

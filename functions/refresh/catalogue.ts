@@ -99,6 +99,8 @@ export interface DeriveContext {
   readonly dataAsOf?: string | null;
   /** The months the data-as-of rule found complete (data-as-of.ts): the only months the projection reads as known. */
   readonly completeMonths?: readonly string[];
+  /** England's list of the PCNs still sending by month, late ones included (data-as-of.ts): the projection's list. */
+  readonly listsSending?: Readonly<Record<string, number>>;
   /** Median link worker contacts per referral for (level|code|period), from the raw distribution, where 8 or more referrals. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
@@ -261,9 +263,10 @@ function fyProjection(
   targets: Targets,
   dataAsOf: string | null,
   completeMonths: ReadonlySet<string>,
+  listsSending: Readonly<Record<string, number>>,
 ) {
   const national = rows.filter((r) => r.level === 'national');
-  const monthsOf = (fy: string): MonthFigures[] => {
+  const monthsOf = (fy: string, sending = true): MonthFigures[] => {
     const calendar = new Set(monthsOfYear(fy));
     return national
       .filter(
@@ -276,6 +279,10 @@ function fyProjection(
         ...(typeof r.pcns_submitting === 'number' ? { pcns_submitting: r.pcns_submitting } : {}),
         // England's list of the PCNs onboarded: the profile is people per 1,000 list (review 7, M2).
         ...(typeof r.list_size === 'number' ? { list_size: r.list_size } : {}),
+        // ... and of the PCNs still sending, late ones included: the list the projection is made at (R16-2).
+        ...(sending && (listsSending[String(r.period)] ?? 0) > 0
+          ? { list_sending: listsSending[String(r.period)] }
+          : {}),
       }))
       .sort((a, b) => a.month.localeCompare(b.month));
   };
@@ -289,7 +296,8 @@ function fyProjection(
       const held = heldFrom(r);
       const span = Number(r.months);
       // A held year: its first `months` months with figures are the months of the release its people come from.
-      const months = held ? (span > 0 ? monthsOf(fy).slice(0, span) : []) : monthsOf(fy);
+      // (A held year's months are its release's: this release's lists of the PCNs sending do not describe them.)
+      const months = held ? (span > 0 ? monthsOf(fy, false).slice(0, span) : []) : monthsOf(fy);
       // ... and judged at that release's data-as-of date: a year held in the release that completes it is not
       // complete (its people are the earlier release's, to date), so it keeps that release's projection (review 5,
       // G2). Failing closed (release unknown), the end of its last month with figures stands for that date, or with
@@ -375,11 +383,17 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // change is differenced as a revision (held where a few PCNs make it).
     // 6: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
-    version: '6', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 7: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1);
+    // England's projection at the list of the PCNs still sending (R16-2); by month, England, regions and ICBs have
+    // pcns_sent of pcns_expected (onboarded, not stopped), so that an area's month a PCN is late for is not read as a
+    // fall (R16-3): new columns; PCNs with referrals at most the PCNs that sent the month (R18-1). One release: one
+    // version.
+    version: '7', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -396,6 +410,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'PCNs with at least one accepted referral (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever referrals is).',
       pcns_submitting:
         'England by month: PCNs that sent any event (a month is complete when 90% of the PCNs onboarded by then did: meta.json data_as_of_rule).',
+      pcns_sent:
+        "By month (England, regions and ICBs): PCNs whose data for the month has been received (in their reporting span: their extract covers the month, or they sent events dated in it), the PCNs whose referrals and lists the month's figures hold. Fewer than pcns_expected: the month is partial (\"1 of 2 PCNs sent\"), and a fall in its counts may be a late file, not fewer referrals. England's months are published once 90% of its PCNs have sent them; an area's may still wait for some. A count of PCNs, not of people, published exact as pcns is: whether each PCN's month is reported is public already (its own row's list_size).",
+      pcns_expected:
+        'By month (England, regions and ICBs): PCNs expected to send the month: in force on its first day, onboarded by then (their sustained reporting begun: data_quality first_month) and whose extract had not stopped before it (meta.json pcns_stopped). A count of PCNs, not of people, published exact as pcns is.',
       pcns: 'PCNs in force.',
       months: 'Months with data in the period.',
       list_size:
@@ -417,7 +435,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // people are distinct, counted once a year.
       monthly: ['referrals', 'declines', 'declined_after_referral'],
       // PCNs with referrals: at most the referrals, and 0 only with none (a PCN's 0 or 1 says where a suppressed count is).
-      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: 'pcns' }],
+      // PCNs with referrals: at most the PCNs that sent the month (pcns_sent, months only: R18-1), and those in force.
+      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: ['pcns_sent', 'pcns'] }],
     },
     derive: (r) => ({
       decline_rate_pct:
@@ -433,7 +452,13 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       })),
     }),
     summarise: (rows, ctx) => ({
-      target_progress: fyProjection(rows, ctx.targets, ctx.dataAsOf ?? null, new Set(ctx.completeMonths ?? [])),
+      target_progress: fyProjection(
+        rows,
+        ctx.targets,
+        ctx.dataAsOf ?? null,
+        new Set(ctx.completeMonths ?? []),
+        ctx.listsSending ?? {},
+      ),
     }),
   },
   {
@@ -444,13 +469,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     file: 'referral_sources',
     // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
-    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -481,13 +508,17 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     file: 'cof_person',
     // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
-    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1);
+    // in the same release, the engagement and outcome cohorts of a period that ended by their cut-off are controlled
+    // jointly with its episodes (R16-4): `*` where episodes is, below England. No exact figure changes.
+    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -574,12 +605,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // to cof_person's outcome cohort in the disclosure audit (review 8, N2): more `*` below England (a zero shown `*`,
     // or a count suppressed, where the bins and the cohort would pin it). No exact figure changes. In the same release:
     // a correction extends no reporting span (review 9, R9-6).
-    version: '3',
+    // 4: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '4',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
@@ -610,12 +643,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Wellbeing change',
     description: `People measured on a validated wellbeing instrument both at baseline and at follow-up, per instrument (people, not questionnaire items), for referrals made at least 6 months before the data-as-of date, the follow-up being the last ${OUTCOME_WINDOW}: how many improved by at least the instrument's meaningful-change threshold (SWEMWBS and WEMWBS 3 points, ONS4 items 1 point, PAM 1 level, MYCaW 1 point), and the mean change over the referrals measured (a person measured in two referrals counts in both) with its 95% confidence interval, signed so that a positive change is always better (ONS4 anxiety and MYCaW are lower-is-better). Method and sources: docs/methodology.md.`,
     file: 'wellbeing',
-    version: '3', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 4: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
+      { version: '4', from: '3', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -682,12 +717,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       "Counted per accepted referral (an episode of care), not per person (a person referred twice counts twice): for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none; and of each window the latest count only, an after count only if dated on or after its window's end (an earlier one is the uses so far). The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.",
     file: 'cof_system',
-    version: '4', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '5', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
@@ -776,13 +813,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     file: 'cof_community',
     // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
-    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -828,7 +867,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // snapshots follow its last month reported, and caseload_covered's FTE only to it (review 9, R9-3); caseload_fte
     // withheld where 1 or 2 PCNs' FTE is left out (R9-5); a correction extends no reporting span (R9-6). One release:
     // one version.
-    version: '5',
+    // 6: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '6',
     changes: [
       {
         version: '4',
@@ -847,6 +887,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           'caseload_coverage_pct',
         ],
       },
+      { version: '6', from: '5', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1000,12 +1041,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // (review 7, M5); 4: the groups of each dimension add up to one total in the disclosure audit (review 8, N1): more
     // `*` below England (a zero shown `*`, or a count suppressed, where the dimensions would pin a total). No exact
     // figure changes. In the same release: a correction extends no reporting span (review 9, R9-6).
-    version: '4',
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '5',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -1090,12 +1133,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     title: 'Comparing PCNs',
     description: `Each PCN's referral rate (referrals per 1,000 registered patients, the list pro rata to the months the PCN was open), take-up (engaged: a link worker contact ${ENGAGEMENT_WINDOW}, not declined by then, of referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date) and wellbeing improvement (of referrals made at least ${OUTCOME_COHORT_MONTHS} months before, measured twice, the follow-up ${OUTCOME_WINDOW}), each counted per referral (a person referred twice counts twice), in the financial year, on funnel plots around England's rate and its region's. The limits follow the NHS-R FunnelPlotR method: PCNs differ for reasons beyond chance (overdispersion, phi), so the limits are widened by the spread between PCNs (tau2) and show where a PCN would be if it differed from the comparator only as much as PCNs usually do. Outside the 99.8% limits is unusual even allowing for that: worth a conversation, not proof of better or worse care. Plain limits (chance alone) are published too. Below England everything is calculated from the rounded figures; the counts are the same counts as the rollout and outcomes pages' rows for the PCN and year and are published as those pages publish them (* where they show *); a PCN whose figure is suppressed is not placed (docs/methodology.md, section Comparing PCNs and change over time).`,
     file: 'pcn_comparison',
-    version: '4', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '5', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -1152,13 +1197,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     description:
       'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), events and workforce snapshots dated when the PCN was not in force (all in no figure), and person ids another PCN has sent too (a missing or shared pseudonymisation key). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
-    version: '4', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
+    // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
+    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
       { version: '2', from: '1', columns: [] },
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
+      { version: '5', from: '4', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1201,22 +1248,43 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   },
 ];
 
+/** The last day of a period: a month's, or 31 March for a financial year (2025/26: 2026-03-31). */
+const periodEnd = (period: string) =>
+  period.includes('/') ? `${Number(period.slice(0, 4)) + 1}-03-31` : monthEnd(period);
+
 /**
  * Counts that several documents publish and each controls with its own secondary suppression and audit: controlled
  * jointly (shared-counts.ts, jointFixedPoint), so that a cell suppressed in one is suppressed in all (docs/methodology.md,
  * "Disclosure control"). Found by comparing the documents' cells of each area and period (test/bench/shared-cells.ts)
- * and checked against the SQL: each counts the same rows.
+ * and checked against the SQL: each counts the same rows. Made for the refresh's data-as-of date: cof_person's
+ * engagement and outcome cohorts are its episodes for every period that ended by their cut-off (every referral of
+ * it is old enough), so below England those cells are the same count too (red-team review 16, R16-4: an episodes `*`
+ * was published rounded beside it in the cohort columns, 530 PCN months nationally). England is published exact.
  */
-export const JOINT_COUNTS: readonly JointCount[] = [
-  {
-    // Accepted referrals: each referral (episode) once, in the month and area of its first referral event; the sources
-    // of a referral add up to it (sql/metrics/rollout.sql, cof_person.sql, referral_sources.sql, all from episodes).
-    name: 'referrals',
-    key: AREA_PERIOD,
-    cells: [
-      { document: 'rollout', column: 'referrals' },
-      { document: 'referral_sources', column: 'referrals' },
-      { document: 'cof_person', column: 'episodes' },
-    ],
-  },
-];
+export function jointCounts(dataAsOf: string | null | undefined): readonly JointCount[] {
+  const cohort = (column: string, months: number) => {
+    if (!dataAsOf) return [];
+    const cutoff = cohortCutoff(dataAsOf, months);
+    const rows = (r: Row) => r.level !== 'national' && periodEnd(String(r.period)) <= cutoff;
+    return [{ document: 'cof_person', column, rows }];
+  };
+  return [
+    {
+      // Accepted referrals: each referral (episode) once, in the month and area of its first referral event; the
+      // sources of a referral add up to it (sql/metrics/rollout.sql, cof_person.sql, referral_sources.sql, all from
+      // episodes).
+      name: 'referrals',
+      key: AREA_PERIOD,
+      cells: [
+        { document: 'rollout', column: 'referrals' },
+        { document: 'referral_sources', column: 'referrals' },
+        { document: 'cof_person', column: 'episodes' },
+        ...cohort('engagement_cohort', ENGAGEMENT_COHORT_MONTHS),
+        ...cohort('outcome_cohort', OUTCOME_COHORT_MONTHS),
+      ],
+    },
+  ];
+}
+
+/** The counts shared whatever the date (the documents each belongs with: jointGroups). */
+export const JOINT_COUNTS = jointCounts(null);

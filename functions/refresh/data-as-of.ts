@@ -49,6 +49,8 @@ export interface MonthSubmissions {
   readonly pcnsOnboarded: number;
   readonly pcnsStopped: number;
   readonly pcnsOpen: number;
+  /** The registered list of the PCNs still sending (onboarded, not stopped), those late for the month included. */
+  readonly listSending?: number;
 }
 
 export interface DataAsOf {
@@ -62,6 +64,11 @@ export interface DataAsOf {
   readonly completeMonths: readonly string[];
   /** PCNs open and onboarded whose extract had stopped before the latest month with events (0 while none has). */
   readonly pcnsStopped: number;
+  /**
+   * England's registered list of the PCNs still sending, by month (late ones included): what the year-end projection
+   * is made at (projection.ts, R16-2); set by publishCompleteMonths.
+   */
+  readonly listsSending?: Readonly<Record<string, number>>;
 }
 
 /** The last complete month on `today` (YYYY-MM-DD, the refresh's date) and the months after it that wait. */
@@ -117,6 +124,7 @@ export function monthSubmissions(rows: readonly Record<string, unknown>[]): Mont
     pcnsOnboarded: Number(r.pcns_onboarded),
     pcnsStopped: Number(r.pcns_stopped),
     pcnsOpen: Number(r.pcns_open),
+    listSending: Number(r.list_sending ?? 0),
   }));
 }
 
@@ -132,7 +140,7 @@ export async function publishCompleteMonths(engine: QueryEngine, refreshedAt: Da
   const decided = dataAsOfOn(months, today);
   // No month is before '0000-00': nothing is published while no month is complete.
   await engine.materialize(PUBLISHED_THROUGH, `meta/${PUBLISHED_THROUGH}`, [decided.lastMonth ?? '0000-00']);
-  return decided;
+  return { ...decided, listsSending: Object.fromEntries(months.map((m) => [m.month, m.listSending ?? 0])) };
 }
 
 /** What meta.json says beside data_as_of when England's latest published months are held whole (revisions.ts). */

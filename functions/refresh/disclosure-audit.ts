@@ -193,6 +193,12 @@ export interface AuditSystem {
    * months' own follow them. An equation read alone (equationDisclosures) is read once.
    */
   readonly repeated?: readonly [number, number];
+  /**
+   * Where the system was built from `areasOnly` (buildAuditSystem): how many of its first components are areasOnly's,
+   * the same variables and equations in the same order (its first copy's). The copy's and the months' equations hold
+   * only variables made after them, so those components come after.
+   */
+  readonly fromAreasOnly?: number;
 }
 
 /**
@@ -366,12 +372,37 @@ export function buildAuditSystem(
   let repeated: [number, number] | undefined;
   const months = spec.months;
   if (months?.columns.some((column) => spec.columns.includes(column))) {
-    copyAt = new Int32Array(rows.length * width).fill(-1);
-    const of = variables(copyAt);
     const from = equations.start.length - 1;
-    areasAndGroups(of);
+    if (reused === undefined) {
+      copyAt = new Int32Array(rows.length * width).fill(-1);
+      areasAndGroups(variables(copyAt));
+    } else {
+      // Built again by the same steps on the same rows, the copy's areas and groups would be the first copy's, each
+      // variable v made as reused's n + v: its cells hold a figure or `*` where they did then and only there
+      // (canExtend), so each step makes its variable or part in the same order. So they are renumbered, not built
+      // again. With withComponents' base below: national referral_sources' system with the months built on its system
+      // without them in 0.44 CPU s, was 0.58 (issue 17, best of 5 on the national dump); the extended system equals
+      // the one built from nothing (test/unit/disclosure-audit.test.ts).
+      const n = reused.rowOf.length;
+      copyAt = new Int32Array(reused.variableAt.length);
+      for (let at = 0; at < copyAt.length; at++) {
+        const v = reused.variableAt[at] as number;
+        copyAt[at] = v < 0 ? -1 : n + v;
+      }
+      for (let v = 0; v < n; v++) {
+        rowOf.push(reused.rowOf[v] as number);
+        columnOf.push(reused.columnOf[v] as number);
+      }
+      reused.parts.forEach(({ cell, family }, p) => {
+        parts.set(n + p, { cell: { row: cell.row, column: cell.column }, family });
+      });
+      reused.totals?.forEach((linked, t) => {
+        totals.set(n + t, linked);
+      });
+      equations.repeat(reused, n);
+    }
     repeated = [from, equations.start.length - 1];
-    monthEquations(rows, months, spec.columns, columnIndex, of, part, equations);
+    monthEquations(rows, months, spec.columns, columnIndex, variables(copyAt), part, equations);
   }
   const levelOf = new Uint8Array(rowOf.length);
   if (reused !== undefined) levelOf.set(reused.levelOf);
@@ -393,11 +424,13 @@ export function buildAuditSystem(
     equations.start.done(),
     equations.variables.done(),
     areaFamilies,
+    reused,
   );
   return {
     ...system,
     ...(repeated === undefined ? {} : { repeated }),
     ...(totals.size === 0 ? {} : { totals }),
+    ...(reused === undefined ? {} : { fromAreasOnly: reused.components.length }),
   };
 }
 
@@ -408,7 +441,8 @@ function auditColumns(spec: AuditSpec): string[] {
 
 /**
  * Whether the system with the months of `rows` and `spec` can start from `areasOnly` (buildAuditSystem): built without
- * the months on the same rows and columns, and every cell without a variable still holds neither a number nor `*`.
+ * the months on the same rows and columns, and every cell holds a number or `*` where it has a variable and only there
+ * (control only turns a number into `*`: the cells with a variable always still do).
  */
 function canExtend(areasOnly: AuditSystem, rows: readonly Row[], spec: AuditSpec): boolean {
   const { columns, variableAt } = areasOnly;
@@ -417,9 +451,8 @@ function canExtend(areasOnly: AuditSystem, rows: readonly Row[], spec: AuditSpec
   if (wanted.length !== columns.length || wanted.some((column, c) => columns[c] !== column)) return false;
   const width = columns.length;
   for (let at = 0; at < variableAt.length; at++) {
-    if ((variableAt[at] as number) >= 0) continue;
     const value = (rows[Math.floor(at / width)] as Row)[columns[at % width] as string];
-    if (typeof value === 'number' || value === '*') return false;
+    if ((typeof value === 'number' || value === '*') !== (variableAt[at] as number) >= 0) return false;
   }
   return true;
 }
@@ -479,6 +512,14 @@ class EquationList {
   close(): void {
     if (this.variables.length - this.from > 1) this.start.push(this.variables.length);
     else this.variables.length = this.from;
+  }
+
+  /** Adds a copy of every equation of `system`, each variable v as v + shift. */
+  repeat(system: AuditSystem, shift: number): void {
+    const { equationStart, equationVariables } = system;
+    const offset = this.variables.length;
+    for (let i = 0; i < equationVariables.length; i++) this.variables.push((equationVariables[i] as number) + shift);
+    for (let e = 1; e < equationStart.length; e++) this.start.push(offset + (equationStart[e] as number));
   }
 }
 
@@ -761,6 +802,11 @@ export function padPartitions(
    * groups, which can pin a PCN's total its family alone leaves open); every round reads each family (changed) alone.
    */
   document?: Pick<AuditSpec, 'areas' | 'groups'>,
+  /**
+   * The families found unpinned alone at an earlier call, as `rows` publish them now (AloneReads, kept by
+   * controlPartitioned): left out of the first round's reading of families alone, and those it finds unpinned added.
+   */
+  aloneReads?: AloneReads,
 ): { added: Row[]; suppressed: { row: Row; column: string }[]; stuck: Row[] } {
   const added: Row[] = [];
   const suppressed: { row: Row; column: string }[] = [];
@@ -775,6 +821,7 @@ export function padPartitions(
     if (columns.length === 0) continue;
     // The groups withheld below England, from every row (only some families are audited).
     const partition: Partition = { ...given, withheld: withheldGroups(rows, given) };
+    const unpinned = aloneReads?.unpinned(given, partition.withheld as ReadonlySet<string>);
     // Copies: a cell suppressed here is `*` in the next round's reading.
     const all = rows
       .filter(
@@ -801,8 +848,9 @@ export function padPartitions(
       // Each family alone (a reader may take its equations alone); once none is pinned so, every row with the areas
       // too (read before, a family alone's pin gives others through the areas: England's exact figure less a pinned
       // region's is the other region's).
-      let pins = pinnedFamilies(audited, partition, columns, stuck);
-      let read = audited;
+      const alone = pinnedAlone(audited, partition, columns, stuck, round === 0 ? unpinned : undefined, familyOf);
+      let pins = alone.pins;
+      let read = alone.read;
       if (pins.size === 0 && !wholeRead) {
         wholeRead = true;
         pins = pinnedFamilies([...(whole ?? []), ...added], partition, columns, stuck, document);
@@ -837,6 +885,64 @@ export function padPartitions(
     }
   }
   return { added, suppressed, stuck: stuckCells };
+}
+
+/**
+ * The families (areaPeriodOf) that padPartitions read alone and found unpinned, per partition, as the rows were then:
+ * the caller forgets a family whose published rows change (controlPartitioned: those whose counts differ after a
+ * control again), and a partition's are forgotten where the groups withheld below England differ from those they were
+ * read with (a family's reading alone depends on its own rows, its linked totals and those groups alone). Issue 17:
+ * the check after the last control read every family of equity alone again (0.9 CPU s nationally) to find the few
+ * pinned.
+ */
+export class AloneReads {
+  private readonly byPartition = new Map<Partition, { withheld: ReadonlySet<string>; families: Set<string> }>();
+
+  /** The families of `partition` known unpinned with these groups withheld (to add to). */
+  unpinned(partition: Partition, withheld: ReadonlySet<string>): Set<string> {
+    const known = this.byPartition.get(partition);
+    if (known !== undefined && sameSet(known.withheld, withheld)) return known.families;
+    const families = new Set<string>();
+    this.byPartition.set(partition, { withheld, families });
+    return families;
+  }
+
+  /** A family whose published rows changed. */
+  forget(family: string): void {
+    for (const { families } of this.byPartition.values()) families.delete(family);
+  }
+}
+
+/**
+ * The pins of `rows`' families read alone (pinnedFamilies), and the rows read. With `unpinned` (padPartitions' first
+ * round: AloneReads), the families in it are left out and those found unpinned added to it. Families alone are read
+ * independently (each its own components, numbered in the rows' order), so the others' pins are the same, in the same
+ * order, and the families left out have none.
+ */
+function pinnedAlone(
+  rows: readonly Row[],
+  partition: Partition,
+  columns: readonly string[],
+  stuck: ReadonlySet<string>,
+  unpinned: Set<string> | undefined,
+  familyOf: (row: Row) => string,
+): { read: readonly Row[]; pins: Map<string, Pin> } {
+  if (unpinned === undefined) return { read: rows, pins: pinnedFamilies(rows, partition, columns, stuck) };
+  const read = unpinned.size === 0 ? rows : rows.filter((row) => !unpinned.has(familyOf(row)));
+  const pins = read.length === 0 ? new Map<string, Pin>() : pinnedFamilies(read, partition, columns, stuck);
+  const pinned = new Set<string>();
+  for (const pin of pins.values()) pinned.add(pin.key);
+  for (const row of read) {
+    const family = familyOf(row);
+    if (!pinned.has(family)) unpinned.add(family);
+  }
+  return { read, pins };
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }
 
 /**
@@ -1053,6 +1159,13 @@ function typedLike(example: unknown, label: string): string | number {
   return typeof example === 'number' ? Number(label) : label;
 }
 
+/**
+ * The system of these variables and equations, with each variable's equations and the components. `base` (where
+ * given) is a system whose variables and equations are the first of these, the others' equations holding only variables
+ * after its own (buildAuditSystem from `areasOnly`): its equations of each variable and its components are taken as
+ * they are, and only the others' worked out (issue 17: with the months, half of the system is the system just built,
+ * and this work is bound by memory reads: base's half is not read again).
+ */
 function withComponents(
   rows: readonly Row[],
   columns: readonly string[],
@@ -1066,11 +1179,17 @@ function withComponents(
   equationStart: Int32Array,
   equationVariables: Int32Array,
   areaFamilies: AreaFamilies,
+  base?: AuditSystem,
 ): AuditSystem {
   const n = rowOf.length;
   const equationCount = equationStart.length - 1;
+  // Where the work starts: the first variable, equation, slot of equationVariables and component not base's.
+  const v0 = base === undefined ? 0 : base.rowOf.length;
+  const e0 = base === undefined ? 0 : base.equationStart.length - 1;
+  const s0 = base === undefined ? 0 : base.equationVariables.length;
+  const c0 = base === undefined ? 0 : base.components.length;
   const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
+  for (let i = v0; i < n; i++) parent[i] = i;
   const find = (i: number): number => {
     while (parent[i] !== i) {
       parent[i] = parent[parent[i] as number] as number;
@@ -1080,17 +1199,19 @@ function withComponents(
   };
   // The equations of each variable, in the order of the equations.
   const equationsOfStart = new Int32Array(n + 1);
+  if (base !== undefined) equationsOfStart.set(base.equationsOfStart);
   // Typed arrays are read by index, not for...of: these loops run once per build or component, mostly before the
   // function is optimised, and an iterator then costs an object per element (issue 17, profile).
-  for (let i = 0; i < equationVariables.length; i++) {
+  for (let i = s0; i < equationVariables.length; i++) {
     const v = equationVariables[i] as number;
     equationsOfStart[v + 1] = (equationsOfStart[v + 1] as number) + 1;
   }
-  for (let v = 0; v < n; v++)
+  for (let v = v0; v < n; v++)
     equationsOfStart[v + 1] = (equationsOfStart[v + 1] as number) + (equationsOfStart[v] as number);
   const equationsOfList = new Int32Array(equationVariables.length);
+  if (base !== undefined) equationsOfList.set(base.equationsOfList);
   const fill = equationsOfStart.slice(0, n);
-  for (let e = 0; e < equationCount; e++) {
+  for (let e = e0; e < equationCount; e++) {
     const root = find(equationVariables[equationStart[e] as number] as number);
     for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
       const v = equationVariables[i] as number;
@@ -1101,11 +1222,13 @@ function withComponents(
       if (r !== root) parent[r] = root;
     }
   }
-  // Components numbered in the order of their first variable; each one's variables and equations in order.
+  // Components numbered in the order of their first variable (base's first: its variables come first); each one's
+  // variables and equations in order.
   const componentOf = new Int32Array(n).fill(-1);
+  if (base !== undefined) componentOf.set(base.componentOf);
   const ofRoot = new Int32Array(n).fill(-1);
-  let count = 0;
-  for (let v = 0; v < n; v++) {
+  let count = c0;
+  for (let v = v0; v < n; v++) {
     if (equationsOfStart[v + 1] === equationsOfStart[v]) continue;
     const root = find(v);
     let c = ofRoot[root] as number;
@@ -1117,43 +1240,45 @@ function withComponents(
   }
   const equationComponent = (e: number) =>
     componentOf[equationVariables[equationStart[e] as number] as number] as number;
-  const variablesStart = new Int32Array(count + 1);
-  const equationsStart = new Int32Array(count + 1);
-  for (let v = 0; v < n; v++) {
+  // The components after base's: the k-th is component c0 + k.
+  const fresh = count - c0;
+  const variablesStart = new Int32Array(fresh + 1);
+  const equationsStart = new Int32Array(fresh + 1);
+  for (let v = v0; v < n; v++) {
     const c = componentOf[v] as number;
-    if (c >= 0) variablesStart[c + 1] = (variablesStart[c + 1] as number) + 1;
+    if (c >= 0) variablesStart[c - c0 + 1] = (variablesStart[c - c0 + 1] as number) + 1;
   }
-  for (let e = 0; e < equationCount; e++) {
-    const c = equationComponent(e);
-    equationsStart[c + 1] = (equationsStart[c + 1] as number) + 1;
+  for (let e = e0; e < equationCount; e++) {
+    const k = equationComponent(e) - c0;
+    equationsStart[k + 1] = (equationsStart[k + 1] as number) + 1;
   }
-  for (let c = 0; c < count; c++) {
-    variablesStart[c + 1] = (variablesStart[c + 1] as number) + (variablesStart[c] as number);
-    equationsStart[c + 1] = (equationsStart[c + 1] as number) + (equationsStart[c] as number);
+  for (let k = 0; k < fresh; k++) {
+    variablesStart[k + 1] = (variablesStart[k + 1] as number) + (variablesStart[k] as number);
+    equationsStart[k + 1] = (equationsStart[k + 1] as number) + (equationsStart[k] as number);
   }
-  const variablesList = new Int32Array(variablesStart[count] as number);
-  const equationsList = new Int32Array(equationCount);
-  const nextVariable = variablesStart.slice(0, count);
-  const nextEquation = equationsStart.slice(0, count);
-  for (let v = 0; v < n; v++) {
+  const variablesList = new Int32Array(variablesStart[fresh] as number);
+  const equationsList = new Int32Array(equationCount - e0);
+  const nextVariable = variablesStart.slice(0, fresh);
+  const nextEquation = equationsStart.slice(0, fresh);
+  for (let v = v0; v < n; v++) {
     const c = componentOf[v] as number;
     if (c < 0) continue;
-    variablesList[nextVariable[c] as number] = v;
-    nextVariable[c] = (nextVariable[c] as number) + 1;
+    variablesList[nextVariable[c - c0] as number] = v;
+    nextVariable[c - c0] = (nextVariable[c - c0] as number) + 1;
   }
-  for (let e = 0; e < equationCount; e++) {
-    const c = equationComponent(e);
-    equationsList[nextEquation[c] as number] = e;
-    nextEquation[c] = (nextEquation[c] as number) + 1;
+  for (let e = e0; e < equationCount; e++) {
+    const k = equationComponent(e) - c0;
+    equationsList[nextEquation[k] as number] = e;
+    nextEquation[k] = (nextEquation[k] as number) + 1;
   }
-  const components: { variables: Int32Array; equations: Int32Array }[] = [];
-  for (let c = 0; c < count; c++)
+  const components: { variables: Int32Array; equations: Int32Array }[] = base === undefined ? [] : [...base.components];
+  for (let k = 0; k < fresh; k++)
     components.push({
-      variables: variablesList.subarray(variablesStart[c] as number, variablesStart[c + 1] as number),
-      equations: equationsList.subarray(equationsStart[c] as number, equationsStart[c + 1] as number),
+      variables: variablesList.subarray(variablesStart[k] as number, variablesStart[k + 1] as number),
+      equations: equationsList.subarray(equationsStart[k] as number, equationsStart[k + 1] as number),
     });
-  let longest = 0;
-  for (let e = 0; e < equationCount; e++)
+  let longest = base === undefined ? 0 : base.scratch.changed.length;
+  for (let e = e0; e < equationCount; e++)
     longest = Math.max(longest, (equationStart[e + 1] as number) - (equationStart[e] as number));
   const scratch = {
     lo: new Float64Array(n),

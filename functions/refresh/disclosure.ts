@@ -162,9 +162,11 @@ export interface DescribingRule {
   /**
    * A column of the row published exactly and public (PCNs in force, from the reference data) that these figures can
    * never exceed: a rounded figure above it shows the largest multiple of 5 within it (or `*` below 10), so no page
-   * shows 35 PCNs reporting of 33, and none shows the bound itself (33 of 33 would be exact): capAtBound.
+   * shows 35 PCNs reporting of 33, and none shows the bound itself (33 of 33 would be exact): capAtBound. Several
+   * columns: the smallest of those the row has a number in (rollout's PCNs with referrals are at most the PCNs that
+   * sent the month, pcns_sent, published by month only, and at most the PCNs in force: red-team review 18, R18-1).
    */
-  readonly atMost?: string;
+  readonly atMost?: string | readonly string[];
 }
 
 /** A mean, as disclosure control treats it below England. */
@@ -398,9 +400,11 @@ function controlDescribing(rows: readonly Row[], describing: readonly Describing
         const value = row[column];
         if (typeof value !== 'number') continue;
         const controlled = suppressed ? SUPPRESSED : controlCount(value);
-        const bound = rule.atMost === undefined ? undefined : row[rule.atMost];
+        const bounds = [rule.atMost ?? []].flat().flatMap((c) => (typeof row[c] === 'number' ? [row[c]] : []));
         row[column] =
-          typeof controlled === 'number' && typeof bound === 'number' ? capAtBound(controlled, bound) : controlled;
+          typeof controlled === 'number' && bounds.length > 0
+            ? capAtBound(controlled, Math.min(...bounds))
+            : controlled;
       }
     }
   }
@@ -912,7 +916,14 @@ function suppressRecoverable(
     values = loadAllValues(system);
     clearTouched(secondary);
     synced = 0;
-    dirty = system.components.map((_, c) => c);
+    // With the months, the first copy's components (fromAreasOnly) are those of the system just audited: each one's last
+    // audit there found nothing to suppress or withhold (the loop reads the months only then), its values are as then,
+    // and its audit reads its own variables and equations only (a target's choice, which reads both copies of a cell,
+    // is made only where something is found). Audited again they would find nothing: only the components after them
+    // (the copy, with the months) are audited now (issue 17: a third of the first round with the months nationally,
+    // 1.1 of 13 CPU s of the joint control of rollout, referral_sources and cof_person).
+    dirty = [];
+    for (let c = system.fromAreasOnly ?? 0; c < system.components.length; c++) dirty.push(c);
   };
   // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
   // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).

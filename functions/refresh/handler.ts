@@ -22,29 +22,49 @@ import { refreshMetrics } from './refresh.ts';
 
 /**
  * The schedule (an EventBridge event), or a batch of refresh requests from the FIFO request queue: each message body
- * is a whole EventBridge event, "receipt written" or, as deployed, the schedule's (infra/constructs/metrics-refresh.ts).
- * Any body is accepted: every request asks for the same whole refresh.
+ * is a whole EventBridge event, "receipt written" or, as deployed, the schedule's (infra/constructs/metrics-refresh.ts),
+ * or the catch-up schedule's request. Any body is accepted: every request asks for the same whole refresh (`decide`).
  */
 export const RefreshTrigger = z.union([EventBridgeSchema, SqsSchema]);
 type RefreshTrigger = z.infer<typeof RefreshTrigger>;
 
-/** The detail-type of an EventBridge event carried in a message body, if it is one. */
-const detailTypeOf = (body: string): unknown => {
-  try {
-    return (JSON.parse(body) as Record<string, unknown>)['detail-type'];
-  } catch {
-    return undefined;
-  }
-};
+/** What the handler reads of one message body: an EventBridge event's detail-type and time, if it is one. */
+export interface RequestBody {
+  readonly detailType: unknown;
+  readonly time: unknown;
+}
 
-const describeTrigger = (event: RefreshTrigger) => {
+/** Each message body parsed once: JSON that is not an object reads as a body with neither field. */
+export function requestBodies(event: RefreshTrigger): RequestBody[] {
+  if (!('Records' in event)) return [];
+  return event.Records.map((record) => {
+    try {
+      const body = JSON.parse(record.body) as unknown;
+      if (typeof body !== 'object' || body === null) return { detailType: undefined, time: undefined };
+      const { 'detail-type': detailType, time } = body as Record<string, unknown>;
+      return { detailType, time };
+    } catch {
+      return { detailType: undefined, time: undefined };
+    }
+  });
+}
+
+/**
+ * The detail-type of the catch-up schedule's request (infra/constructs/metrics-refresh.ts): "refresh now if requests
+ * were deferred since the last successful refresh". Its body is this, the event's id and its time, no more.
+ */
+export const CATCH_UP_DETAIL_TYPE = 'Deferred Refresh Check';
+
+const describeTrigger = (event: RefreshTrigger, bodies: readonly RequestBody[]) => {
   if (!('Records' in event)) return { trigger: event['detail-type'], run: event.id };
-  const scheduled = event.Records.filter((r) => detailTypeOf(r.body) === 'Scheduled Event').length;
-  const uploads = event.Records.length - scheduled;
+  const scheduled = bodies.filter((b) => b.detailType === 'Scheduled Event').length;
+  const catchUp = bodies.filter((b) => b.detailType === CATCH_UP_DETAIL_TYPE).length;
+  const uploads = event.Records.length - scheduled - catchUp;
   return {
-    trigger: uploads === 0 ? 'Scheduled Event' : 'uploads ingested',
+    trigger: uploads > 0 ? 'uploads ingested' : scheduled > 0 ? 'Scheduled Event' : 'deferred uploads',
     uploads,
     ...(scheduled > 0 ? { scheduled } : {}),
+    ...(catchUp > 0 ? { catch_up: catchUp } : {}),
     run: event.Records[0]?.messageId ?? 'batch',
   };
 };
@@ -56,33 +76,89 @@ const describeTrigger = (event: RefreshTrigger) => {
 export const ALREADY_SERVED_MARGIN_MS = 60_000;
 
 /**
- * Whether the last successful refresh has already read everything this batch asks about (review 13, R13-4): every
- * message is a "receipt written" event older (by the margin) than that refresh's start, which listed every receipt
- * then. A burst of uploads is many batches of 10 in the one FIFO group: without this each ran a whole national
- * refresh after the first had covered them all. The schedule's request always runs (data as of, the calendar).
+ * The refresh's own record (private/refresh/last-success.json), as read: absent (never refreshed here), unreadable
+ * (review 15: it threw on every batch, so nothing refreshed until it was mended; now read as no start, so the batch
+ * refreshes, which is always safe, and rewrites it), or when the last successful refresh started and, if requests
+ * came since and were deferred to the catch-up schedule, when the first of them was deferred.
  */
-export function alreadyServed(event: RefreshTrigger, lastStart: Date | undefined): boolean {
-  if (lastStart === undefined || !('Records' in event) || event.Records.length === 0) return false;
-  return event.Records.every((record) => {
-    let time: unknown;
-    let detailType: unknown;
-    try {
-      ({ time, 'detail-type': detailType } = JSON.parse(record.body) as Record<string, unknown>);
-    } catch {
-      return false;
-    }
-    if (detailType === 'Scheduled Event' || typeof time !== 'string') return false;
-    const at = Date.parse(time);
-    return Number.isFinite(at) && at + ALREADY_SERVED_MARGIN_MS <= lastStart.getTime();
+export type RefreshRecord =
+  | { readonly state: 'absent' }
+  | { readonly state: 'unreadable' }
+  | { readonly state: 'read'; readonly startedAt: Date; readonly deferredAt?: Date };
+
+/** What a batch does: refresh, or not (and why). */
+export type Decision = 'refresh' | 'served' | 'defer' | 'nothing deferred';
+
+/**
+ * What a batch of requests does (review 13, R13-4; review 14, R14-4):
+ * - the schedule's request always refreshes (data as of, the calendar);
+ * - a catch-up request refreshes when requests were deferred since the last successful refresh (or the record cannot
+ *   be read, so they may have been), else does nothing;
+ * - "receipt written" requests all written (by the margin) before the last successful refresh started were read by it
+ *   ("served": it listed every receipt then). A burst of uploads is many batches of 10 in the one FIFO group: without
+ *   this each ran a whole national refresh after the first had covered them all;
+ * - any other request (a receipt written since, an unreadable body) refreshes, unless the last successful refresh
+ *   started less than `minIntervalMs` ago: then it is deferred to the catch-up schedule, which runs every
+ *   `minIntervalMs` (steady uploads through a day made a refresh every few minutes, each batch after the last start
+ *   being new). A deferral is recorded before its messages are deleted, and only a successful refresh, which starts
+ *   after it and so reads every receipt it stood for, clears it: no request is left unserved.
+ */
+export function decide(
+  bodies: readonly RequestBody[],
+  record: RefreshRecord,
+  now: Date,
+  minIntervalMs: number,
+): Decision {
+  if (bodies.length === 0 || bodies.some((b) => b.detailType === 'Scheduled Event')) return 'refresh';
+  const catchUp = bodies.some((b) => b.detailType === CATCH_UP_DETAIL_TYPE);
+  const requests = bodies.filter((b) => b.detailType !== CATCH_UP_DETAIL_TYPE);
+  if (record.state !== 'read')
+    return requests.length > 0 || record.state === 'unreadable' ? 'refresh' : 'nothing deferred';
+  if (catchUp && record.deferredAt !== undefined) return 'refresh';
+  const last = record.startedAt.getTime();
+  const unserved = requests.filter(({ time }) => {
+    const at = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+    return !(Number.isFinite(at) && at + ALREADY_SERVED_MARGIN_MS <= last);
   });
+  if (unserved.length === 0) return requests.length > 0 ? 'served' : 'nothing deferred';
+  return now.getTime() - last < minIntervalMs ? 'defer' : 'refresh';
 }
 
-async function lastSuccessfulStart(store: ObjectStore): Promise<Date | undefined> {
-  const bytes = await store.get(LAST_REFRESH_KEY);
-  if (bytes === undefined) return undefined;
-  const at = Date.parse((JSON.parse(new TextDecoder().decode(bytes)) as { started_at?: string }).started_at ?? '');
-  return Number.isFinite(at) ? new Date(at) : undefined;
+async function readRecord(store: ObjectStore, logger: Logger): Promise<RefreshRecord> {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await store.get(LAST_REFRESH_KEY);
+  } catch (error) {
+    logger.warn('the last refresh record could not be read; refreshing as if there were none', {
+      key: LAST_REFRESH_KEY,
+      error: (error as Error).name,
+    });
+    return { state: 'unreadable' };
+  }
+  if (bytes === undefined) return { state: 'absent' };
+  let fields: { started_at?: unknown; deferred_at?: unknown } | null | undefined;
+  try {
+    fields = JSON.parse(new TextDecoder().decode(bytes)) as typeof fields;
+  } catch {
+    fields = undefined;
+  }
+  const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
+  const startedAt = time(fields?.started_at);
+  const deferredAt = time(fields?.deferred_at);
+  if (Number.isFinite(startedAt) && (fields?.deferred_at === undefined || Number.isFinite(deferredAt)))
+    return {
+      state: 'read',
+      startedAt: new Date(startedAt),
+      ...(Number.isFinite(deferredAt) ? { deferredAt: new Date(deferredAt) } : {}),
+    };
+  logger.warn('the last refresh record is not a start time; refreshing as if there were none', {
+    key: LAST_REFRESH_KEY,
+  });
+  return { state: 'unreadable' };
 }
+
+const writeRecord = (store: ObjectStore, fields: { started_at: string; deferred_at?: string }) =>
+  store.put(LAST_REFRESH_KEY, `${JSON.stringify(fields)}\n`, { contentType: 'application/json' });
 
 /** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
@@ -162,6 +238,11 @@ export function createRefreshHandler(deps: {
   clock?: () => Date;
   /** Compaction before each refresh (compact.ts), by the hyparquet merger in the function itself. @default none */
   compaction?: CompactionPolicy;
+  /**
+   * The least time between the starts of refreshes asked for by receipts; requests within it are deferred to the
+   * catch-up schedule, which must then run this often (infra/constructs/metrics-refresh.ts). @default 0: never deferred
+   */
+  minIntervalMs?: number;
   /** Regional alert topics. @default none: nothing is sent */
   alerts?: AlertNotifier;
   /** The dashboard's address: the PDF packs link to its Methodology page. @default no link */
@@ -169,20 +250,40 @@ export function createRefreshHandler(deps: {
 }) {
   const writeMetric = deps.writeMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = deps.clock ?? (() => new Date());
+  const minIntervalMs = deps.minIntervalMs ?? 0;
   return middy()
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: RefreshTrigger }))
     .handler(async (event: RefreshTrigger, context: Context) => {
-      const { run, ...trigger } = describeTrigger(event);
+      const bodies = requestBodies(event);
+      const { run, ...trigger } = describeTrigger(event, bodies);
       // Taken before anything is read: a receipt written after this instant may not be in this refresh.
       const startedAt = clock();
-      const lastStart = await lastSuccessfulStart(deps.store);
-      if (alreadyServed(event, lastStart)) {
-        deps.logger.info('refresh requests already served by the last refresh', {
-          last_started_at: lastStart?.toISOString(),
+      const record = await readRecord(deps.store, deps.logger);
+      const decision = decide(bodies, record, startedAt, minIntervalMs);
+      const last = record.state === 'read' ? record.startedAt.toISOString() : undefined;
+      if (decision === 'served' || decision === 'nothing deferred') {
+        deps.logger.info(
+          decision === 'served'
+            ? 'refresh requests already served by the last refresh'
+            : 'no refresh requests deferred since the last refresh',
+          { last_started_at: last, ...trigger },
+        );
+        return { skipped: true as const, servedBy: last };
+      }
+      if (decision === 'defer' && record.state === 'read') {
+        // Written before the messages are deleted (the invocation returns after it): a failed write fails the
+        // batch, which is retried. The first deferral since the last refresh is kept; later ones add nothing.
+        const deferredAt = (record.deferredAt ?? startedAt).toISOString();
+        if (record.deferredAt === undefined)
+          await writeRecord(deps.store, { started_at: record.startedAt.toISOString(), deferred_at: deferredAt });
+        deps.logger.info('refresh requests deferred to the catch-up schedule', {
+          last_started_at: last,
+          deferred_at: deferredAt,
+          min_interval_ms: minIntervalMs,
           ...trigger,
         });
-        return { skipped: true as const, servedBy: lastStart?.toISOString() };
+        return { skipped: true as const, deferredAt };
       }
       const engine = deps.engine(run);
       try {
@@ -202,9 +303,8 @@ export function createRefreshHandler(deps: {
         });
         // Only once every document is published: the stale-data alarm measures the age of this line.
         writeMetric(publishSucceededMetric(context.functionName, clock()));
-        await deps.store.put(LAST_REFRESH_KEY, `${JSON.stringify({ started_at: startedAt.toISOString() })}\n`, {
-          contentType: 'application/json',
-        });
+        // A record without deferred_at: every request deferred before this refresh started is served by it.
+        await writeRecord(deps.store, { started_at: startedAt.toISOString() });
         if (deps.alerts) await sendRegionalAlerts(deps.store, deps.alerts, deps.logger);
         return result;
       } catch (error) {
@@ -247,6 +347,8 @@ export const handler = onFirstCall(() => {
     // Compaction in the function, one FIFO message at a time with the refresh (never overlapping a read): a quarter
     // of a million rows per object keeps a merge within the function's memory; five minutes of its fifteen at most.
     compaction: compactionPolicy(optionalEnv('COMPACTION_BUDGET_MS')),
+    // Set by the CDK app to its catch-up schedule's rate; unset, nothing is deferred.
+    minIntervalMs: minIntervalMs(optionalEnv('REFRESH_MIN_INTERVAL_MINUTES')),
     // Per-environment overrides of the programme targets, set by the CDK app from its configuration (optional).
     targets: { ...DEFAULT_TARGETS, ...(JSON.parse(optionalEnv('TARGETS') ?? '{}') as Partial<Targets>) },
     // Region → topic ARN, set by the CDK app from the regional alert subscriptions; none configured, none sent.
@@ -267,6 +369,13 @@ export function compactionPolicy(budget: string | undefined): CompactionPolicy |
     throw new Error('COMPACTION_BUDGET_MS must be a whole number of milliseconds, 0 or more');
   const budgetMs = budget === undefined ? 5 * 60_000 : Number(budget);
   return budgetMs === 0 ? undefined : { ...DEFAULT_COMPACTION_POLICY, maxRowsPerObject: 250_000, budgetMs };
+}
+
+/** REFRESH_MIN_INTERVAL_MINUTES (optional, whole minutes): the least time between refreshes asked for by receipts. */
+export function minIntervalMs(minutes: string | undefined): number {
+  if (minutes === undefined) return 0;
+  if (!/^\d{1,4}$/.test(minutes)) throw new Error('REFRESH_MIN_INTERVAL_MINUTES must be a whole number of minutes');
+  return Number(minutes) * 60_000;
 }
 
 function alertNotifier(topics: Record<string, string>, dashboardUrl: string): AlertNotifier | undefined {

@@ -1,7 +1,7 @@
 import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from './disclosure.ts';
-import { areaPeriodOf, padPartitions } from './disclosure-audit.ts';
+import { AloneReads, areaPeriodOf, padPartitions } from './disclosure-audit.ts';
 
 /** Controls of a document at most, each with more zeros made `*` or counts suppressed (padPartitions). */
 const MAX_CONTROLS = 8;
@@ -94,8 +94,18 @@ export function controlPartitioned(
       : { areas: rules.areas, ...(rules.groups === undefined ? {} : { groups: rules.groups }) };
   // The cells left pinned by the last full read, where it found nothing more to do (no further read needed).
   let settled: Row[] | undefined;
+  // The families found unpinned alone, as published now (a full read reads the others alone: AloneReads).
+  const aloneReads = new AloneReads();
   for (let control = 1; control < MAX_CONTROLS; control++) {
-    let { added, suppressed, stuck } = padPartitions(published, partitions, rules.counts, parentsOf, changed, document);
+    let { added, suppressed, stuck } = padPartitions(
+      published,
+      partitions,
+      rules.counts,
+      parentsOf,
+      changed,
+      document,
+      aloneReads,
+    );
     if (added.length === 0 && suppressed.length === 0 && changed !== undefined)
       ({ added, suppressed, stuck } = padPartitions(
         published,
@@ -104,6 +114,7 @@ export function controlPartitioned(
         parentsOf,
         undefined,
         document,
+        aloneReads,
       ));
     if (added.length === 0 && suppressed.length === 0) {
       settled = stuck;
@@ -145,6 +156,7 @@ export function controlPartitioned(
           differing.add(areaPeriodOf(now));
       } else if (was !== undefined) differing.add(areaPeriodOf(was));
     });
+    for (const family of differing) aloneReads.forget(family);
     changed = differing;
     published = slots.filter((row): row is Row => row !== undefined);
   }
@@ -156,7 +168,7 @@ export function controlPartitioned(
   // withheld_below_england.
   const last =
     settled === undefined
-      ? padPartitions(published, partitions, rules.counts, parentsOf, undefined, document)
+      ? padPartitions(published, partitions, rules.counts, parentsOf, undefined, document, aloneReads)
       : { added: [], suppressed: [], stuck: settled };
   // A stuck pin of a partition with dimensions (equity's) is logged and published: a person referred in two groups of a
   // dimension makes it add up to more than the people, so such pins are mostly readings that are wrong (on the equity

@@ -19,10 +19,14 @@ import { t975 } from './confidence.ts';
  *   onboarded, in thousands (rollout's list_size), so that months before a wave joined do not pull the pace of the
  *   PCNs sending now down (review 8, N7: 10 a month from one PCN, then 30 from three, projected 240 where the three
  *   are on course for 280). Their mean and standard deviation give the estimate of the unknown months at the list of
- *   the PCNs onboarded by the latest month ended, L: sum(w_j) x L x mean, and a 95% prediction interval, t(n - 1) x
+ *   the PCNs still sending by the latest month ended, L (onboarded and not stopped, those late for it included:
+ *   list_sending; red-team review 16, R16-2: the list of those that had sent it left the late PCNs out of every month
+ *   to come, 2.6% of the projection with 8 of 110 late), sum(w_j) x L x mean, and a 95% prediction interval, t(n - 1) x
  *   sd x L x sqrt(sum(w_j^2) + sum(w_j)^2 / n), from the month-to-month spread of the rates and the uncertainty of
  *   their mean. PCNs still to join are not projected. Where a month read has no list (a caller without lists), every
- *   L is 1: the levels are people, as before.
+ *   L is 1: the levels are people, as before. A complete month (90% or more of the PCNs sent it) still waits for
+ *   the few late for it: its people are read at its own rate over the list of the PCNs still sending, people_m x
+ *   list_sending_m / list_size_m (R16-2), and become the people themselves as the late files arrive.
  * - Monthly counts of people add up to more than the year's distinct people (someone referred in two months), so
  *   the total is scaled by the year's people over the sum of its months' people.
  * - "On track" only when the whole interval clears the target.
@@ -45,6 +49,12 @@ export interface MonthFigures {
    * first month with events), where known: the profile's denominator (review 7, M2).
    */
   readonly list_size?: number;
+  /**
+   * England's registered list of the PCNs still sending by the month (onboarded, not stopped), those late for it
+   * included (data_as_of.sql's list_sending), where known: the list the year is projected at (red-team review 16,
+   * R16-2). list_size counts a PCN only once its extract for the month has come.
+   */
+  readonly list_sending?: number;
 }
 
 export interface Projection {
@@ -121,7 +131,7 @@ export function projectYear(options: {
   const read = complete.filter((month) => weight(month) > 0);
   const latestList = [...ended]
     .reverse()
-    .map((month) => byMonth.get(month)?.list_size ?? 0)
+    .map((month) => byMonth.get(month)?.list_sending ?? byMonth.get(month)?.list_size ?? 0)
     .find((list) => list > 0);
   const listed = latestList !== undefined && read.every((month) => (byMonth.get(month)?.list_size ?? 0) > 0);
   /** A month's list in thousands (1 where the levels are people), and the list the unknown months are projected at. */
@@ -143,7 +153,13 @@ export function projectYear(options: {
   const unknown = calendar.filter((month) => !complete.includes(month)).map(weight);
   const w = unknown.reduce((a, b) => a + b, 0);
   const w2 = unknown.reduce((a, b) => a + b * b, 0);
-  const observed = complete.reduce((sum, month) => sum + (byMonth.get(month)?.people ?? 0), 0);
+  /** A complete month's people, its late PCNs' share read at the month's own rate (R16-2). */
+  const peopleOf = (month: string) => {
+    const m = byMonth.get(month);
+    const late = listed && m?.list_sending && m.list_size && m.list_sending > m.list_size;
+    return late ? (m.people * Number(m.list_sending)) / Number(m.list_size) : (m?.people ?? 0);
+  };
+  const observed = complete.reduce((sum, month) => sum + peopleOf(month), 0);
   const centre = (observed + w * at * mean) * scale;
   const half = t975(n - 1) * sd * at * Math.sqrt(w2 + (w * w) / n) * scale;
   const low = Math.max(options.peopleToDate, Math.round(centre - half));

@@ -12,6 +12,7 @@ import {
   DEFAULT_TARGETS,
   type DeriveContext,
   JOINT_COUNTS,
+  jointCounts,
   type MetricDefinition,
   rowKey,
   type Targets,
@@ -494,6 +495,8 @@ export function controlJointly(
     undefined,
     // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9).
     (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint, ids),
+    // A cell shown in one of a member's columns is not hidden by it, whatever its other column shows (R17-3).
+    (name, result) => jointCells(name, result.published, joint, ids),
   );
   onRounds?.(rounds, imposed.size);
   checkJointCells(
@@ -698,6 +701,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     generatedAt,
     dataAsOf,
     completeMonths: asOf.completeMonths,
+    ...(asOf.listsSending ? { listsSending: asOf.listsSending } : {}),
     parentOf: parentFinder(geography),
   };
   // Each document is built as soon as its rows are read, and the rows let go: a refresh never holds every metric's
@@ -753,7 +757,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
         });
         return members.length === 1 && groupOf.get(definition.name) === undefined
           ? [buildDocument(definition, members[0]?.rows ?? rows, context, shared, revise)]
-          : controlJointly(members, context, shared, JOINT_COUNTS, undefined, revise);
+          : controlJointly(members, context, shared, jointCounts(dataAsOf), undefined, revise);
       });
       for (const document of built) {
         previousDocuments.delete(document.name);

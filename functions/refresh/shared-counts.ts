@@ -555,13 +555,22 @@ export function jointFixedPoint<T>(
   suppressedOf: (member: string, result: T) => ReadonlySet<string>,
   maxRounds = JOINT_CONTROL_MAX_ROUNDS,
   withheldOf?: (member: string, result: T) => ReadonlySet<string>,
+  shownOf?: (member: string, result: T) => ReadonlySet<string>,
 ): { results: Map<string, T>; imposed: Set<string>; rounds: number } {
   const imposed = new Set<string>();
   const results = new Map<string, T>();
   const withheld = new Map<string, ReadonlySet<string>>();
   const leftOut = new Map<string, ReadonlySet<string>>();
+  const shown = new Map<string, ReadonlySet<string>>();
+  // A member hides a cell it withholds and shows in no column (shownOf: jointCells of its published rows). A cell it
+  // publishes in two columns (cof_person's episodes and, for a period that ended by the cut-off, its cohorts:
+  // catalogue.ts jointCounts) may be `*` in one by its own control (the cohort's months add up to a year the episodes'
+  // do not) and shown in the other: the `*` goes to the others, and this member is controlled again with the cell
+  // imposed in both columns (red-team review 17, R17-3: counted as hidden, it was never controlled again, the others
+  // withheld the cell it showed, and the refresh stopped).
   const hides = (member: string, id: string) =>
-    (withheld.get(member) as ReadonlySet<string>).has(id) || leftOut.get(member)?.has(id) === true;
+    shown.get(member)?.has(id) !== true &&
+    ((withheld.get(member) as ReadonlySet<string>).has(id) || leftOut.get(member)?.has(id) === true);
   let stale: readonly string[] = members;
   let rounds = 0;
   while (stale.length > 0) {
@@ -577,6 +586,7 @@ export function jointFixedPoint<T>(
       results.set(member, result);
       withheld.set(member, found);
       leftOut.set(member, rowsLeftOut);
+      if (shownOf) shown.set(member, shownOf(member, result));
       for (const id of imposed)
         if (cellsOf(member).has(id) && !hides(member, id))
           throw new Error(`joint disclosure control: ${member} shows shared cell ${id} although it was pre-suppressed`);

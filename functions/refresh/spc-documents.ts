@@ -25,16 +25,29 @@ export interface SpcMeasure {
   readonly immatureMonths?: number;
   /** A monthly target for England, from the programme targets. */
   readonly nationalTarget?: (targets: Targets) => number | null;
+  /**
+   * A count that falls when a PCN has not sent the month yet: its months sent by fewer of the area's PCNs than
+   * expected (rollout's pcns_sent and pcns_expected) are marked partial (partialMonths; review 16, R16-3).
+   */
+  readonly coverage?: boolean;
 }
 
 export const SPC_MEASURES: readonly SpcMeasure[] = [
-  { name: 'referrals', label: 'Referrals', document: 'rollout', columns: ['referrals'], improvement: 'up' },
+  {
+    name: 'referrals',
+    label: 'Referrals',
+    document: 'rollout',
+    columns: ['referrals'],
+    improvement: 'up',
+    coverage: true,
+  },
   {
     name: 'people_referred',
     label: 'People referred',
     document: 'rollout',
     columns: ['people_referred'],
     improvement: 'up',
+    coverage: true,
     // The Long Term Plan's 900,000 a year is people referred: a monthly pace of a twelfth of it.
     nationalTarget: (t) => Math.round(t.annual_referrals / 12),
   },
@@ -92,6 +105,24 @@ function cutoffMonth(dataAsOf: string | null, months: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/**
+ * The months of an area's series sent by fewer of its PCNs than expected (rollout's pcns_sent of pcns_expected:
+ * onboarded and not stopped), each with how many: "1 of 2 PCNs sent". The data-as-of rule is England's (90% of its
+ * PCNs), so an ICB's published month can still wait for one of its PCNs, whose referrals are then in none of its
+ * figures: a fall that is a late file, not fewer referrals (red-team review 16, R16-3). Only the months with a figure.
+ */
+export function partialMonths(rows: readonly MetricRow[], column: string): Record<string, string> {
+  const partial: Record<string, string> = {};
+  for (const r of rows) {
+    const sent = r.pcns_sent;
+    const expected = r.pcns_expected;
+    if (typeof r[column] !== 'number' && r[column] !== SUPPRESSED) continue;
+    if (typeof sent !== 'number' || typeof expected !== 'number' || sent >= expected) continue;
+    partial[String(r.period)] = `${sent} of ${expected} PCNs sent`;
+  }
+  return partial;
+}
+
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function spcRows(documents: readonly MetricDocument[], targets: Targets, dataAsOf: string | null): MetricRow[] {
@@ -135,6 +166,7 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
         // The latest month with a figure, even when that figure is *: never an earlier month standing for it.
         last_month: String(months.at(-1)?.period),
         last_value: (months.at(-1)?.[column] ?? null) as Figure,
+        partial_months: measure.coverage === true ? partialMonths(months, column) : {},
       };
       if (suppressed > 0) {
         out.push({
@@ -213,6 +245,8 @@ export function spcDocument(
       assurance: 'pass, fail or hit_or_miss: the target against the process limits; empty without a target.',
       values: 'The value of each month (* suppressed).',
       rules: 'The special cause rules flagging each month: outside, shift, trend, two_of_three, each :high or :low.',
+      partial_months:
+        "Referrals and people referred: the months sent by fewer of the area's PCNs than expected (rollout's pcns_sent of pcns_expected: onboarded, not stopped), each as \"1 of 2 PCNs sent\". A PCN not yet sent is in none of the month's figures, so a low point or a special cause there may be a late file, not fewer referrals. England's months are published once 90% of its PCNs have sent them; an area's may still wait for some.",
     },
     disclosure: DISCLOSURE_NOTE,
     keys: ['measure'],

@@ -327,6 +327,17 @@ function alerts(area: BoardArea, rows: PublishedRows, meta: MetaDocument): strin
   return [...own, ...counted];
 }
 
+/**
+ * How many of the area's PCNs expected (onboarded, extract not stopped) have sent the month: "1 of 2 (partial)" where
+ * fewer have, so that a fall from a late file is not read as fewer referrals (red-team review 16, R16-3).
+ */
+function sentOfExpected(row: Record<string, unknown> | undefined): string {
+  const sent = row?.pcns_sent;
+  const expected = row?.pcns_expected;
+  if (typeof sent !== 'number' || typeof expected !== 'number') return NO_DATA_TEXT;
+  return `${formatNumber(sent, 0)} of ${formatNumber(expected, 0)}${sent < expected ? ' (partial)' : ''}`;
+}
+
 function completeness(area: BoardArea, rows: PublishedRows, months: readonly string[]): PackTable {
   if (area.level === 'pcn') {
     const quality = rows.of('data_quality', area.level, area.code)[0];
@@ -352,7 +363,7 @@ function completeness(area: BoardArea, rows: PublishedRows, months: readonly str
   }
   const rollout = rows.of('rollout', area.level, area.code);
   return {
-    columns: ['Month', 'PCNs open', 'PCNs with referrals', 'Share'],
+    columns: ['Month', 'PCNs open', 'PCNs with referrals', 'Share', 'PCNs sent, of expected'],
     rows: months.map((month) => {
       const row = rollout.find((r) => r.period === month);
       const open = row?.pcns;
@@ -366,6 +377,7 @@ function completeness(area: BoardArea, rows: PublishedRows, months: readonly str
         formatFigure(open as Figure, 'count'),
         formatFigure(reporting as Figure, 'count'),
         share,
+        sentOfExpected(row),
       ];
     }),
   };
@@ -400,7 +412,7 @@ export function packContent(level: Level, code: string, rows: PublishedRows, met
     completenessNote:
       area.level === 'pcn'
         ? 'Files and rows sent by the PCN and what the ingest accepted (these count files and rows, not people).'
-        : 'PCNs in force each month, and how many sent at least one accepted referral.',
+        : "PCNs in force each month, how many sent at least one accepted referral, and how many of the PCNs expected (onboarded, extract not stopped) have sent the month: a partial month's figures leave out the PCNs not yet sent, so a fall there may be a late file.",
   };
   const tables = [
     content.headlines,

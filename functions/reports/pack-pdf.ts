@@ -391,7 +391,7 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
   writer.space(6);
   writer.heading('5. Data completeness');
   writer.paragraph(content.completenessNote, 8.5);
-  writer.table(content.completeness, content.area.level === 'pcn' ? [60, 40] : [25, 25, 25, 25]);
+  writer.table(content.completeness, content.area.level === 'pcn' ? [60, 40] : [20, 18, 22, 15, 25]);
 
   writer.heading('6. The method in short');
   for (const line of METHOD_IN_SHORT) writer.paragraph(line, 9);

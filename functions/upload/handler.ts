@@ -5,6 +5,7 @@ import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/sche
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
+import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from '../auth/origin-verify.ts';
 import { onFirstCall, requireEnv } from '../lib/config.ts';
 import { loggedPath } from '../lib/logged-path.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
@@ -19,12 +20,24 @@ type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
  * The upload API behind the HTTP API. PCN uploaders are machines, not Cognito users: the function checks the PCN
  * token against the hashes under auth/pcn-tokens/ on every request, so a revocation holds at once.
  */
-export function createUploadHandler(deps: { store: ObjectStore; presigner: Presigner; logger: Logger }) {
+export function createUploadHandler(deps: {
+  store: ObjectStore;
+  presigner: Presigner;
+  logger: Logger;
+  /** The secret CloudFront's origin header carries (functions/auth/origin-verify.ts). */
+  originSecret: string;
+}) {
   const api = new UploadApi({ store: deps.store, tokens: new PcnTokenRegistry(deps.store), presigner: deps.presigner });
   return middy()
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: APIGatewayProxyEventV2Schema }))
     .handler(async (event: HttpEvent) => {
+      // Before anything else, as the metrics API (review 13, R13-6): these routes need no Cognito JWT at the gateway.
+      if (!fromCloudFront(event.headers, deps.originSecret)) {
+        deps.logger.warn('refused: not through CloudFront', { path: loggedPath(event.rawPath), status: 403 });
+        const { status, headers, body } = NOT_THROUGH_CLOUDFRONT;
+        return { statusCode: status, headers, body };
+      }
       const body =
         event.body === undefined
           ? undefined
@@ -48,11 +61,12 @@ export function createUploadHandler(deps: { store: ObjectStore; presigner: Presi
 }
 
 export const handler = onFirstCall(() => {
-  const { DATA_BUCKET } = requireEnv(['DATA_BUCKET']);
+  const { DATA_BUCKET, ORIGIN_VERIFY } = requireEnv(['DATA_BUCKET', 'ORIGIN_VERIFY']);
   const s3 = new S3Client({});
   return createUploadHandler({
     store: new S3ObjectStore(s3, DATA_BUCKET),
     presigner: new S3Presigner(s3, DATA_BUCKET),
     logger: new Logger({ serviceName: 'sp-outcomes-upload' }),
+    originSecret: ORIGIN_VERIFY,
   });
 });

@@ -25,6 +25,8 @@ import { deployedContentSecurityPolicy, SECURITY_HEADERS } from '../../functions
 export interface DashboardSiteProps {
   /** The metrics API's host name: CloudFront sends /api/* there, so the app and the API share one origin. */
   readonly apiDomainName: string;
+  /** The header CloudFront adds to every request it sends to the API, and its value (MetricsApi.originHeader). */
+  readonly apiOriginHeader: { readonly name: string; readonly value: string };
   readonly accessLogsBucket: IBucket;
   /**
    * Where the app signs users in and refreshes their tokens: the Cognito hosted domain's origin,
@@ -118,7 +120,11 @@ export class DashboardSite extends Construct {
     });
     this.headersPolicy = new ResponseHeadersPolicy(this, 'Headers', dashboardHeadersPolicy(props.signInOrigin));
     const apiBehavior = {
-      origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+      // The secret header proves to the API's functions that a request came through here (review 13, R13-6).
+      origin: new HttpOrigin(props.apiDomainName, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders: { [props.apiOriginHeader.name]: props.apiOriginHeader.value },
+      }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       cachePolicy: CachePolicy.CACHING_DISABLED,

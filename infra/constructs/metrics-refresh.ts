@@ -1,5 +1,5 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +7,7 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { REFRESH_RUNS_PREFIX, REVISIONS_PREFIX } from '../../functions/lib/keys.ts';
+import { CATCH_UP_DETAIL_TYPE } from '../../functions/refresh/handler.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
@@ -23,6 +24,11 @@ export interface MetricsRefreshProps {
   readonly schedule?: Schedule;
   /** How long after an upload's receipt the refresh waits for more uploads to gather. @default 5 minutes */
   readonly debounce?: Duration;
+  /**
+   * The least time between refreshes asked for by receipts, and how often the catch-up schedule serves the requests
+   * deferred within it (functions/refresh/handler.ts decide). Whole minutes, 1 or more. @default 30 minutes
+   */
+  readonly minInterval?: Duration;
   /** @default true */
   readonly retainData?: boolean;
   /** Programme targets overriding the defaults. @default none */
@@ -63,11 +69,16 @@ export class MetricsRefresh extends Construct {
   /** Requests EventBridge could not put on the request queue after its retries (a standard queue). */
   readonly undeliveredQueue: Queue;
   readonly scheduleRule: Rule;
+  /** Every `minInterval`: refresh if requests were deferred since the last successful refresh. */
+  readonly catchUpRule: Rule;
 
   constructor(scope: Construct, id: string, props: MetricsRefreshProps) {
     super(scope, id);
     const { dataLake, catalog, workgroup } = props;
     const debounce = props.debounce ?? Duration.minutes(5);
+    const minInterval = props.minInterval ?? Duration.minutes(30);
+    if (!Number.isInteger(minInterval.toMinutes({ integral: false })) || minInterval.toMinutes() < 1)
+      throw new Error('minInterval must be a whole number of minutes, 1 or more');
     this.undeliveredQueue = dataLake.encryptedQueueAlone(this, 'Undelivered', { retentionPeriod: Duration.days(14) });
     Validations.of(this.undeliveredQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -97,10 +108,12 @@ export class MetricsRefresh extends Construct {
     const stackName = Stack.of(this).stackName;
     const receiptRule = `${stackName}-receipt-written`;
     const scheduleRule = `${stackName}-refresh-schedule`;
-    // Both rules send to the request queue, and their undelivered events to the undelivered queue.
+    const catchUpRule = `${stackName}-refresh-catch-up`;
+    // The three rules send to the request queue, and their undelivered events to the undelivered queue.
     dataLake.allowEventBridgeRules('EventBridgeDeliversRefreshRequests', [
       ruleArn(this, receiptRule),
       ruleArn(this, scheduleRule),
+      ruleArn(this, catchUpRule),
     ]);
     const toRequests = deliverToQueue(this.requests, {
       messageGroupId: REFRESH_MESSAGE_GROUP,
@@ -151,6 +164,8 @@ export class MetricsRefresh extends Construct {
         GLUE_DATABASE: catalog.databaseName,
         SQL_ROOT: '/var/task/sql',
         TARGETS: JSON.stringify(props.targets ?? {}),
+        // The catch-up schedule's rate (below): receipts' requests within it of the last start are deferred to it.
+        REFRESH_MIN_INTERVAL_MINUTES: String(minInterval.toMinutes()),
         // Region → topic ARN (functions/refresh/handler.ts); the dashboard's address is added by the stack.
         ALERT_TOPICS: Stack.of(this).toJsonString(props.alerts?.topicArns() ?? {}),
       },
@@ -166,6 +181,34 @@ export class MetricsRefresh extends Construct {
       schedule: props.schedule ?? Schedule.expression('cron(0 6 * * ? *)'),
       targets: [toRequests],
     });
+    // Review 14, R14-4: receipts arriving steadily through a day made a whole national refresh every few minutes
+    // (each batch after the last refresh's start is new to it). A request within `minInterval` of the last successful
+    // refresh's start is deferred instead (recorded in private/refresh/), and this schedule asks every `minInterval`
+    // for a refresh that runs only if something was deferred since: a refresh at most about every `minInterval` while
+    // uploads keep coming, the first after a quiet spell still 5 minutes after it. Neither simpler way exists for a
+    // FIFO source: "Batching window is not supported for FIFO queues" (MaximumBatchingWindowInSeconds,
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html), and a message sent back later cannot
+    // wait longer than the queue's own delay ("When you set FifoQueue, you can't set DelaySeconds per message",
+    // SendMessage DelaySeconds, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html;
+    // a queue's delay is 15 minutes at most, sqs-delay-queues.html above). Its body names it and is unique (the
+    // event's id and time), so content-based deduplication never merges two.
+    this.catchUpRule = new Rule(this, 'CatchUp', {
+      ruleName: catchUpRule,
+      description: 'Refresh if uploads asked for one since the last refresh and were deferred',
+      schedule: Schedule.rate(minInterval),
+      targets: [
+        deliverToQueue(this.requests, {
+          messageGroupId: REFRESH_MESSAGE_GROUP,
+          deadLetterQueue: this.undeliveredQueue,
+          retryAttempts: 2,
+          input: RuleTargetInput.fromObject({
+            'detail-type': CATCH_UP_DETAIL_TYPE,
+            id: EventField.eventId,
+            time: EventField.time,
+          }),
+        }),
+      ],
+    });
 
     // Read curated data, receipts, reference data and published metrics; write the curated reference tables and
     // metrics; and what Athena needs, since it reads and writes with the refresh's own rights.
@@ -179,7 +222,8 @@ export class MetricsRefresh extends Construct {
     // The revisions record (functions/refresh/revisions.ts): England's published figures with each PCN's exact
     // contribution, as sensitive as curated data. The refresh alone reads and writes it (the API reads metrics/ only);
     // listing the prefix lets a first refresh find it missing (404) rather than refused.
-    // And its own record of when its last successful run started (handler.ts: requests already served are skipped).
+    // And its own record of when its last successful run started and whether requests were deferred since (handler.ts
+    // decide: requests already served are skipped, those within the least interval wait for the catch-up schedule).
     dataLake.grantRead(this.handler, [REVISIONS_PREFIX, REFRESH_RUNS_PREFIX]);
     dataLake.grantWrite(this.handler, [REVISIONS_PREFIX, REFRESH_RUNS_PREFIX]);
     dataLake.grantAthenaResults(this.handler);

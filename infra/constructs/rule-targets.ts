@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import type { IRule, IRuleTarget, RuleTargetConfig } from 'aws-cdk-lib/aws-events';
+import type { IRule, IRuleTarget, RuleTargetConfig, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -29,6 +29,8 @@ export interface QueueDelivery {
   readonly deadLetterQueue?: IQueue;
   /** @default EventBridge's own (185 attempts over 24 hours) */
   readonly retryAttempts?: number;
+  /** What is sent in place of the event (the target's Input or InputTransformer). @default the whole event */
+  readonly input?: RuleTargetInput;
 }
 
 /** EventBridge may send to the queue for this rule of this account only (aws:SourceArn, aws:SourceAccount). */
@@ -55,7 +57,7 @@ function allowRuleToSend(queue: IQueue, rule: IRule): void {
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html).
  */
 export function deliverToQueue(queue: IQueue, options: QueueDelivery = {}): IRuleTarget {
-  const { messageGroupId, deadLetterQueue, retryAttempts } = options;
+  const { messageGroupId, deadLetterQueue, retryAttempts, input } = options;
   if (queue.fifo !== (messageGroupId !== undefined))
     throw new Error(
       queue.fifo
@@ -72,6 +74,7 @@ export function deliverToQueue(queue: IQueue, options: QueueDelivery = {}): IRul
         ...(messageGroupId === undefined ? {} : { sqsParameters: { messageGroupId } }),
         ...(deadLetterQueue ? { deadLetterConfig: { arn: deadLetterQueue.queueArn } } : {}),
         ...(retryAttempts === undefined ? {} : { retryPolicy: { maximumRetryAttempts: retryAttempts } }),
+        ...(input === undefined ? {} : { input }),
       };
     },
   };

@@ -14,6 +14,8 @@ export interface UploadApiProps {
   readonly retainData?: boolean;
   /** Concurrency reserved for the upload API function. @default none reserved */
   readonly reservedConcurrency?: number;
+  /** The value of the header CloudFront adds (MetricsApi.originHeader): requests without it are refused. */
+  readonly originVerify: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class UploadApi extends Construct {
       retainData: props.retainData ?? true,
       timeout: Duration.seconds(10),
       reservedConcurrency: props.reservedConcurrency,
-      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName },
+      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName, ORIGIN_VERIFY: props.originVerify },
     });
     this.handler = handler;
     dataLake.grantRead(handler, ['auth/pcn-tokens/', 'receipts/'], ['auth/pcn-tokens/', 'receipts/', 'landing/pcn=']);

@@ -8,7 +8,10 @@
 --   this month, their last month reported before it. A month does not wait for them: the rule's denominator is
 --   pcns_onboarded - pcns_stopped, the PCNs still sending. A PCN only late is waited for (up to the allowance);
 -- - pcns_submitting: those that sent at least one event in force dated in it, in their reporting (event_months, as
---   rollout counts PCNs submitting); each has onboarded, and none has stopped (its span reaches the month).
+--   rollout counts PCNs submitting); each has onboarded, and none has stopped (its span reaches the month);
+-- - list_sending: the registered list of the PCNs still sending (onboarded, not stopped), late ones included: the list
+--   England's year-end projection is made at (projection.ts; red-team review 16, R16-2: rollout's list_size counts a
+--   PCN only once its extract for the month has come, so the PCNs late for the latest month were left out of it).
 -- The months are those some PCN reports in: a month with only stray events (before their PCN's reporting) is none.
 -- functions/refresh/data-as-of.ts reads the last complete month from these and publishes every month up to it
 -- (published_through); the last month here is the one meta/stopped_extracts.sql names the stopped PCNs of.
@@ -24,7 +27,10 @@ SELECT
   count(DISTINCT s.pcn_code) AS pcns_submitting,
   count(DISTINCT CASE WHEN f.first_month <= m.month THEN p.pcn_code END) AS pcns_onboarded,
   count(DISTINCT CASE WHEN f.first_month <= m.month AND x.last_month < m.month THEN p.pcn_code END) AS pcns_stopped,
-  count(DISTINCT p.pcn_code) AS pcns_open
+  count(DISTINCT p.pcn_code) AS pcns_open,
+  -- one row per PCN open (pcns: one row in force a day; event_months: one row per PCN and month)
+  sum(CASE WHEN f.first_month <= m.month AND NOT COALESCE(x.last_month < m.month, false) THEN p.list_size END)
+    AS list_sending
 FROM months AS m
 LEFT JOIN pcns AS p
   ON p.valid_from <= CAST(m.month || '-01' AS DATE)

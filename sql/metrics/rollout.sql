@@ -6,7 +6,8 @@
 -- referred, on the referral's referral_id (`declined_after_referral`, a share of the referrals, as engagement is).
 -- A financial year's list size is the mean over its months. Rates and the target are derived from these figures after
 -- disclosure control. PCNs submitting (England by month: PCNs that sent any event) tell
--- the projection which months are complete. Referrals are counted once per PCN, month and person (declines per PCN
+-- the projection which months are complete; PCNs sent of PCNs expected (England, regions and ICBs by month) how
+-- complete an area's month is (coverage, below). Referrals are counted once per PCN, month and person (declines per PCN
 -- and month), then added up for every area and period (rollups); the registered lists are in populations.
 -- docs/methodology.md.
 -- People referred add up across PCNs (person ids are per PCN: equity.sql): each person is counted once per PCN, ICB,
@@ -203,6 +204,38 @@ submitters AS (
   INNER JOIN pcn_months AS p
     ON p.pcn_code = e.pcn_code AND p.month = e.month AND p.reporting
   GROUP BY e.month
+),
+
+-- How complete each area's month is (red-team review 16, R16-3): the data-as-of rule is England's (90% of its PCNs
+-- still sending), so an ICB's published month can still wait for one of its PCNs, whose referrals are then in none of
+-- its figures, and a late file reads as a fall. England, regions and ICBs, by month:
+-- - pcns_sent: its PCNs whose month is in their reporting span (pcn_months' `reporting`: their extract covers it, or
+--   they sent events dated in it): the PCNs whose data the month's figures hold, the lists of list_size;
+-- - pcns_expected: its PCNs in force on the month's first day, onboarded by then (onboarded's first_month, as
+--   meta/data_as_of.sql counts pcns_onboarded) and whose extract had not stopped before it (table stopped_pcns, as
+--   data_as_of's pcns_stopped): those the data-as-of rule waits for.
+-- Counts of organisations, not of people, published exact as `pcns` is: each PCN's is public already (its own row's
+-- list_size, published where its month is reported; data_quality's first_month and last_month_reported), so their
+-- sums say nothing of any count. Not pcns_submitting (PCNs with events) below England: a month an area's PCNs sent
+-- no event in is one with no referrals, which would give away a zero suppressed beside it. A PCN's own month is
+-- already no data (NULL) until its extract covers it, so a PCN row has neither.
+coverage AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'icb' THEN p.icb_code WHEN 'region' THEN p.region_code ELSE 'ENG' END AS code,
+    p.month,
+    count(DISTINCT CASE WHEN p.reporting THEN p.pcn_code END) AS pcns_sent,
+    count(DISTINCT CASE
+      WHEN o.first_month <= p.month AND (x.pcn_code IS NULL OR x.last_month >= p.month) THEN p.pcn_code
+    END) AS pcns_expected
+  FROM pcn_months AS p
+  INNER JOIN rollups AS r
+    ON r.period_type = 'month' AND r.level <> 'pcn'
+  LEFT JOIN onboarded AS o
+    ON o.pcn_code = p.pcn_code
+  LEFT JOIN stopped_pcns AS x
+    ON x.pcn_code = p.pcn_code
+  GROUP BY 1, 2, 3
 )
 
 -- An area and period in which none of its PCNs had onboarded (list_size NULL: no first month with events yet, a
@@ -222,10 +255,14 @@ SELECT
   p.pcns,
   p.months,
   p.list_size,
-  CASE WHEN p.level = 'national' AND p.period_type = 'month' THEN COALESCE(s.pcns_submitting, 0) END AS pcns_submitting
+  CASE WHEN p.level = 'national' AND p.period_type = 'month' THEN COALESCE(s.pcns_submitting, 0) END AS pcns_submitting,
+  CASE WHEN p.level <> 'pcn' AND p.period_type = 'month' THEN COALESCE(c.pcns_sent, 0) END AS pcns_sent,
+  CASE WHEN p.level <> 'pcn' AND p.period_type = 'month' THEN COALESCE(c.pcns_expected, 0) END AS pcns_expected
 FROM populations AS p
 LEFT JOIN activity AS a
   ON a.level = p.level AND a.code = p.code AND a.period_type = p.period_type AND a.period = p.period
 LEFT JOIN submitters AS s
   ON p.level = 'national' AND p.period_type = 'month' AND s.month = p.period
+LEFT JOIN coverage AS c
+  ON p.period_type = 'month' AND c.level = p.level AND c.code = p.code AND c.month = p.period
 ORDER BY p.level, p.code, p.period_type, p.period

@@ -16,13 +16,16 @@
 --   are left out of every figure (events_in_force, through pcn_months) and listed (meta/outside_reporting.sql,
 --   data_quality).
 -- - last_month, its end: its last month with events, or, if later, the last month an events extract received from it
---   covers (uploads are monthly automatic extracts: one received after a month ended covers it, so a month in it
---   without events is a real 0). After last_month its extract has stopped: those months are no data (NULL), not 0
---   (M5 b). An upload covers the month before the one it was received in, unless it is a correction: its rows all
---   dated before the month before that, and one of them a later version of a row an earlier upload sent (the
---   receipts' "send it again without it"). A correction covers only up to its latest row's month: one re-sent April
---   row received in August turned a stopped PCN's June and July into real zeros (red-team review 9, R9-6). A first
---   upload of a PCN's history (a backfill: new rows only) still covers the months up to its receipt.
+--   covers. An upload covers the months up to its latest row's month (of its events: a retraction's month is the day
+--   it was made, so a retraction covers no month; review 17, R17-1), and no later than the month before the one it
+--   was received in (uploads are monthly automatic extracts: one received after a month ended covers it, so a month
+--   in it without events is a real 0). An upload whose rows
+--   all stop before the month before receipt is a late extract of an earlier month (a failed extract sent again, its
+--   rejected rows fixed and re-sent, a correction), not the next month's: an October file received on 1 December
+--   made November a real 0 for its PCN (its list in every denominator, an SPC concern and alerts) until November's
+--   file came (red-team review 16, R16-1); one re-sent April row received in August turned a stopped PCN's June and
+--   July into real zeros (review 9, R9-6). After last_month its extract has stopped or is late: those months are no
+--   data (NULL), not 0 (M5 b), until a file covering them arrives.
 -- Every month with events is read (not only those up to the last complete one): a PCN whose regular reporting begins
 -- in a month not yet published is not onboarded yet, whatever stray event it sent earlier; pcn_months reads no later
 -- month than published_through.
@@ -72,30 +75,21 @@ spans AS (
   GROUP BY pcn_code
 ),
 
--- Each upload's latest row's month (committed rows, retractions included: a retraction is part of an extract).
+-- Each upload's latest row's month (committed rows). Not a retraction's: its month is the day it was made, not a
+-- month of activity, so a retraction sent alone on 1 December covered November and made it a real 0 (red-team review
+-- 17, R17-1); an upload of retractions alone covers no month.
 upload_months AS (
   SELECT
     upload_id,
     max(CAST(substr(event_month, 1, 4) AS INTEGER) * 12 + CAST(substr(event_month, 6, 2) AS INTEGER) - 1)
       AS last_row_index
   FROM committed_events
+  WHERE event_type <> 'retraction'
   GROUP BY upload_id
 ),
 
--- Uploads that send again, or retract, an event an earlier upload sent (the same pcn_code and event_id, or a
--- retraction's retracts_event_id: candidates.sql holds every row of an id sent more than once or named by a
--- retraction).
-resending AS (
-  SELECT DISTINCT later.upload_id
-  FROM candidates AS later
-  INNER JOIN candidates AS earlier
-    ON earlier.pcn_code = later.pcn_code
-    AND (earlier.event_id = later.event_id OR earlier.event_id = later.retracts_event_id)
-    AND earlier.received_at < later.received_at
-),
-
--- The latest month the PCN's events uploads cover (rejected files are no extract): the month before receipt, or a
--- correction's latest row's month (above).
+-- The latest month the PCN's events uploads cover (rejected files are no extract): each upload's latest row's month,
+-- at most the month before receipt (above; an empty file is refused, so every upload covering a month has a row).
 extracts AS (
   SELECT
     pcn_code,
@@ -107,7 +101,7 @@ extracts AS (
       u.pcn_code,
       max(
         CASE
-          WHEN r.last_row_index < u.month_before - 1 AND c.upload_id IS NOT NULL THEN r.last_row_index
+          WHEN r.last_row_index < u.month_before THEN r.last_row_index
           ELSE u.month_before
         END
       ) AS month_index
@@ -116,10 +110,8 @@ extracts AS (
       FROM uploads
       WHERE kind = 'events' AND status <> 'rejected'
     ) AS u
-    LEFT JOIN upload_months AS r
+    INNER JOIN upload_months AS r
       ON r.upload_id = u.upload_id
-    LEFT JOIN resending AS c
-      ON c.upload_id = u.upload_id
     GROUP BY u.pcn_code
   ) AS x
 )

@@ -9,6 +9,10 @@
  *     PROFILE_MEMORY_LIMIT=6GB caps DuckDB's memory (several people profiling national data on one machine);
  *     PROFILE_UNTIL=withdrawn stops after that prepare step (no later step, no metric): a few steps measured nationally
  *       without the minutes the rest take;
+ *     PROFILE_BUFFERS=1 prints after each step what DuckDB's buffer manager holds, by tag, in memory and spilled to
+ *       its temp files (duckdb_memory(): IN_MEMORY_TABLE is the prepare tables, HASH_TABLE and ORDER_BY a query's own):
+ *       nationally at the 2 GB limit the prepare tables hold 1,442 MB in memory and 330 MB spilled from wellbeing_pairs
+ *       on, so every metric query works in what is left (issue 17, perfsql2);
  *     PROFILE_BASELINE=<folder> (another version's sql/ folder, e.g. `git archive <commit> sql | tar -x -C <dir>`)
  *       runs that version of every step whose SQL differs first, side by side in the same process, and compares the
  *       two results row for row (both EXCEPT ALL directions: 0 and 0 means the same multiset of rows).
@@ -59,6 +63,15 @@ async function step(name: string, sql: string, params: readonly (string | number
     totalCpu += cpuSeconds;
   }
   rows.push([name, seconds, cpuSeconds]);
+  if (process.env.PROFILE_BUFFERS) {
+    const reader = await connection.runAndReadAll(
+      `SELECT tag, memory_usage_bytes, temporary_storage_bytes FROM duckdb_memory()
+       WHERE memory_usage_bytes + temporary_storage_bytes > 0 ORDER BY tag`,
+    );
+    const mb = (bytes: unknown) => Math.round(Number(bytes) / 2 ** 20);
+    const held = reader.getRows().map(([tag, memory, spilled]) => `${tag} ${mb(memory)}/${mb(spilled)}`);
+    console.log(`${name}: MB in memory/spilled: ${held.join(', ')}`);
+  }
   if (explained.includes(name)) {
     const reader = await connection.runAndReadAll(`EXPLAIN ANALYZE ${sql}`, params as string[]);
     for (const row of reader.getRows()) console.log(String(row[1]));

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await store.put('metrics/wide.json', JSON.stringify({ name: 'wide', rows: wide }));
   const logger = new Logger({ serviceName: 'sp-outcomes-api', logLevel: 'SILENT' });
   pool = await testUserPool();
-  handler = createApiHandler({ store, logger, verifier: pool.verifier });
+  handler = createApiHandler({ store, logger, verifier: pool.verifier, originSecret: 'test-origin-secret' });
 });
 afterAll(async () => {
   await s3.stop();
@@ -73,6 +73,20 @@ describe('the API Lambda handler, invoked with a recorded HTTP API (v2) request 
     });
     expect(gunzipSync(Buffer.from(zipped.body, 'base64')).toString()).toBe(plain.body);
     expect(JSON.parse(plain.body).rows).toHaveLength(100);
+  });
+
+  // Review 13, R13-6: the execute-api address answered past CloudFront's UK-only fence and headers. CloudFront adds
+  // the secret header (the fixture carries the test's value); checked before the token, so nothing else is told.
+  it('refuses 403 a request without the CloudFront origin header, or with another value, before the token', async () => {
+    for (const value of [undefined, '', 'test-origin-secreT', `${'test-origin-secret'}x`]) {
+      for (const token of [pool.accessToken(['national']), Promise.resolve('not-a-token')]) {
+        const event = await withToken(token);
+        if (value === undefined) delete event.headers['x-origin-verify'];
+        else event.headers['x-origin-verify'] = value;
+        const response = await handler(event, context);
+        expect([response.statusCode, JSON.parse(response.body)]).toEqual([403, { error: 'forbidden' }]);
+      }
+    }
   });
 
   it('passes a bad parameter back as a 400 with its message', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_POST_PATH, type LocalStack } from '../../cli/server.ts';
@@ -8,7 +9,7 @@ import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import type { UploadGrant } from '../../functions/upload/upload-api.ts';
 import { CONTACT_COLUMNS, contactRow, csvText, tempDir } from '../support/files.ts';
 import { startTestServer } from '../support/local-stack.ts';
-import { openSocket, rawRequest } from '../support/raw-http.ts';
+import { openSocket, rawGet, rawRequest } from '../support/raw-http.ts';
 
 /**
  * The local stand-in for S3's presigned POST under a hostile client (issue 11, "Memory from strangers" and
@@ -233,6 +234,34 @@ describe('a slot is held only by a signed upload that keeps sending', () => {
     await idle.stack.pipeline.idle();
   });
 
+  // Review 15, R15-10: after a refusal the rest of the body is read and dropped so the client gets the answer, and the
+  // idle cut was turned off with it, so only the answer's own close ended a client that then sent nothing (and never
+  // closed its side). That close is Node's (v20: a "connection: close" answer ends with destroySoon), so this passed
+  // before the idle cut was kept: it guards the outcome whichever of the two closes the connection.
+  it('a refused upload whose client then sends nothing has its connection closed after the idle time', async () => {
+    const serverSide = new Promise<Socket>((resolve) => idle.stack.server.once('connection', resolve));
+    // A client that keeps its side open after the server's FIN, as a stubborn one would.
+    const client = connect({ host: '127.0.0.1', port: idlePort, allowHalfOpen: true });
+    client.on('error', () => {});
+    const answered = new Promise<string>((resolve) =>
+      client.once('data', (chunk) => resolve(chunk.toString('latin1'))),
+    );
+    client.write(
+      `${unsigned(idlePort)}content-length: 100000\r\n\r\n--XX\r\ncontent-disposition: form-data; name="file"; ` +
+        'filename="a.csv"\r\ncontent-type: text/csv\r\n\r\nabc',
+    );
+    const socket = await serverSide;
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
+    // No policy among the fields: refused before a byte of the file is kept.
+    expect(await answered).toMatch(/^HTTP\/1\.1 403 /);
+    const at = performance.now();
+    const outcome = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r('still open'), 5000))]);
+    client.destroy();
+    // Closed about uploadIdleMs (1 s) after the last byte, where it stayed open for requestTimeout (300 s) before.
+    expect(typeof outcome).toBe('number');
+    expect((outcome as number) - at).toBeLessThan(3000);
+  });
+
   it('one signed form is received on one connection at a time: the same form again meanwhile is refused 409', async () => {
     const file = 'c'.repeat(2 * MB);
     const grant = await grantFor(file, true, idle);
@@ -248,6 +277,36 @@ describe('a slot is held only by a signed upload that keeps sending', () => {
     expect((await first.answer).status).toBe(204);
     first.socket.destroy();
     await idle.stack.pipeline.idle();
+  });
+});
+
+// Review 15, R15-10: the server had no maxConnections, so idle or slow connections could take every descriptor the
+// process may hold (the store's files, DuckDB's, the uploads' temporary files among them).
+describe('connections beyond maxConnections are closed as they arrive', () => {
+  const capDir = tempDir('landing-cap');
+  let cap: LocalStack;
+  let capPort: number;
+  beforeAll(async () => {
+    cap = await startTestServer(join(capDir.path, 'data'), { maxConnections: 3 });
+    capPort = Number(new URL(cap.url).port);
+  });
+  afterAll(async () => {
+    await cap.close();
+    capDir.remove();
+  });
+
+  it('with 3 allowed and 3 open, a fourth gets no answer; once one closes, the next is answered', async () => {
+    expect(stack.server.maxConnections).toBe(512);
+    const open = await Promise.all([1, 2, 3].map(() => openSocket(capPort)));
+    // Each of the three sends half a request's headers and waits, as a slow client does.
+    for (const { socket } of open) socket.write(`GET / HTTP/1.1\r\nhost: localhost:${capPort}\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const refused = await rawGet(capPort, '/');
+    expect(refused.status).toBeNull();
+    open[0]?.socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await rawGet(capPort, '/')).status).toBe(200);
+    for (const { socket } of open) socket.destroy();
   });
 });
 

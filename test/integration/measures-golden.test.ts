@@ -223,8 +223,12 @@ describe('outcomes for the person: cohorts old enough, engaged and connected, li
 
   it('a PCN: rounded to 5 with rates from the rounded figures', () => {
     // U00203 (alone in QWE and in Y56): 25 referred; engagement cohort 20; engaged 13 -> 15, so take-up 15 / 20 = 75%
-    // from the rounded figures; connected 7 -> *, with its rate; outcome cohort 10; 55 contacts -> 55, a mean over the
-    // 10 (8 or more people) of 5.5. None is pinned by England's exact figures: engaged 78 = Y56 13..17 (shown 15) +
+    // from the rounded figures; connected 7 -> *, with its rate; 55 contacts -> 55. Its outcome cohort, 10, is `*`, and
+    // the mean over it: U00203's April referrals (10) are `*` in all three documents (a secondary `*` of the April
+    // controls), and its April outcome cohort is its April episodes (every April referral is old enough: review 16,
+    // R16-4), so `*` with them; the year's outcome cohort is April's alone (May to June none, later months too recent),
+    // so it is `*` too, or the year less its months would give April back (before: 10, and a mean of 5.5, beside April's
+    // `*`). None is pinned by England's exact figures: engaged 78 = Y56 13..17 (shown 15) +
     // Y59 23..27 (25) + Y63 38..42 (40) + 0 + 0, which leaves each region 4 either way; connected 42 = 1..7 (*) +
     // 13..17 (15) + 18..22 (20).
     expect(row('cof_person', 'pcn', 'U00203', '2025/26')).toMatchObject({
@@ -234,9 +238,14 @@ describe('outcomes for the person: cohorts old enough, engaged and connected, li
       engaged_pct: 75,
       connected: '*',
       connected_pct: '*',
-      outcome_cohort: 10,
+      outcome_cohort: '*',
       splw_contacts: 55,
-      mean_contacts: 5.5,
+      mean_contacts: '*',
+    });
+    expect(row('cof_person', 'pcn', 'U00203', '2025-04')).toMatchObject({
+      episodes: '*',
+      engagement_cohort: '*',
+      outcome_cohort: '*',
     });
   });
 });
@@ -422,16 +431,17 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
 
 describe('part years and PCNs open part of the year', () => {
   it('England: 9 months so far (June, with no events, still a month), rates annualised x 12 / 9', () => {
-    // list: (3 x 12,000 x 9 months + 2 x 24,000 x 2 months) / 9 = 46,666.7; 154 / 46,666.7 = 0.33% so far, 0.44% a
-    // year; 3.3 per 1,000, 4.4 a year
+    // list: (3 x 12,000 x 9 months + 2 x 24,000 x 1 month) / 9 = 41,333.3 (U00070 and U00071 report April only:
+    // their one extract's rows stop in April, so it covers April, R16-1, and May is no data; before, May counted their
+    // lists at 0 referrals: 46,666.7); 154 / 41,333.3 = 0.3726% so far, 0.4968% a year; 3.73 per 1,000, 4.97 a year
     expect(row('rollout', 'national', 'ENG', '2025/26')).toMatchObject({
       referrals: 154,
       people_referred: 154,
       months: 9,
-      pct_list_referred: 0.33,
-      pct_list_referred_annualised: 0.44,
-      referrals_per_1000: 3.3,
-      referrals_per_1000_annualised: 4.4,
+      pct_list_referred: 0.37,
+      pct_list_referred_annualised: 0.5,
+      referrals_per_1000: 3.7,
+      referrals_per_1000_annualised: 5,
     });
     // June: the 3 PCNs open (U00070 and U00071 closed in May), 3 x 12,000
     expect(row('rollout', 'national', 'ENG', '2025-06')).toMatchObject({ referrals: 0, pcns: 3, list_size: 36_000 });
@@ -445,12 +455,13 @@ describe('part years and PCNs open part of the year', () => {
       pct_list_referred: 0.21,
       pct_list_referred_annualised: 0.28,
     });
-    expect(row('rollout', 'pcn', 'U00070', '2025/26')).toMatchObject({ months: 2, list_size: 24_000, referrals: '*' });
-    // funnel denominators pro rata to the months open: 24,000 x 2 / 9 months = 5,333
+    // U00070 reports April only (its rows stop in April: R16-1): its list over its 2 months open, 24,000 x 1 / 2
+    expect(row('rollout', 'pcn', 'U00070', '2025/26')).toMatchObject({ months: 2, list_size: 12_000, referrals: '*' });
+    // funnel denominators pro rata to the months reported: 24,000 x 1 / 9 months = 2,667
     expect(row('pcn_comparison', 'pcn', 'U00070', '2025/26')).toMatchObject({
       list_size: 24_000,
-      months_open: 2,
-      exposure: 5_333,
+      months_open: 1,
+      exposure: 2_667,
     });
     expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26')).toMatchObject({
       list_size: 12_000,
@@ -460,7 +471,8 @@ describe('part years and PCNs open part of the year', () => {
   });
 
   it('months missing count only months a PCN was open', () => {
-    // U00203: open April to December, no events in June. U00070: open April and May, sent April only.
+    // U00203: open April to December, no events in June. U00070: open April and May, sent April only (May is missing
+    // whether or not an extract covers it: it was open and sent nothing for it).
     expect(row('data_quality', 'pcn', 'U00203', 'all')).toMatchObject({ months_with_data: 8, months_missing: 1 });
     expect(row('data_quality', 'pcn', 'U00070', 'all')).toMatchObject({ months_with_data: 1, months_missing: 1 });
   });
@@ -579,14 +591,15 @@ describe('equity: people, and access by the deprivation of the PCN', () => {
 
 describe('projection of people referred against the 900,000 a year', () => {
   it('complete months only, an interval, and "on track" only when the interval clears the target', () => {
-    // Complete months: April (5 of 5 PCNs sent events), July to December (3 of 3); May (3 of 5: U00070 and U00071
-    // sent nothing) and June (0 of 3) are incomplete. People in complete months: 64, 0, 60, 0, 0, 30, 0, each a rate on
-    // the list of the PCNs onboarded that month (review 8, N7): April 64 / 84 (thousand: all 5 PCNs) = 0.7619,
-    // July-December on the 3 PCNs' 36: 0, 1.6667, 0, 0, 0.8333, 0: mean 3.2619 / 7 = 0.465986; squares about it
-    // 0.0876 + 4 x 0.2171 + 1.4416 + 0.1349 = 2.532718, sd sqrt(2.532718 / 6) = 0.649707. No previous year, so a flat
-    // profile. Unknown months: May, June, January to March (5), at December's list (36): projection 154 + 5 x 36 x
-    // 0.465986 = 237.88; interval half-width t(6) 2.446912 x 0.649707 x 36 x sqrt(5 + 25 / 7) = 167.56: 70.3 (below
-    // the 154 already referred, so 154) to 405.4.
+    // Complete months: April (5 of 5 PCNs sent events), May (3 of 3 still sending: U00070 and U00071 report April
+    // only, R16-1, and had stopped by the refresh, their last month reported more than 3 months ended before it), July
+    // to December (3 of 3); June (0 of 3) is incomplete. People in complete months: 64, 0, 0, 60, 0, 0, 30, 0, each a
+    // rate on the list of the PCNs reporting that month (review 8, N7): April 64 / 84 (thousand: all 5 PCNs) =
+    // 0.761905, May and July-December on the 3 PCNs' 36: 0, 0, 1.666667, 0, 0, 0.833333, 0: mean 3.261905 / 8 =
+    // 0.407738; squares about it 0.125434 + 5 x 0.166250 + 1.584901 + 0.181131 = 2.722718, sd sqrt(2.722718 / 7) =
+    // 0.623666. No previous year, so a flat profile. Unknown months: June, January to March (4), at December's list
+    // of the PCNs still sending (36): projection 154 + 4 x 36 x 0.407738 = 212.71; interval half-width t(7) 2.364624 x
+    // 0.623666 x 36 x sqrt(4 + 16 / 8) = 130.04: 82.7 (below the 154 already referred, so 154) to 342.8.
     expect(docs.get('rollout')?.summary?.target_progress).toEqual([
       {
         fy: '2025/26',
@@ -596,11 +609,11 @@ describe('projection of people referred against the 900,000 a year', () => {
         target: 900_000,
         share_of_target_pct: 0,
         months_elapsed: 9,
-        complete_months: ['2025-04', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12'],
+        complete_months: ['2025-04', '2025-05', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12'],
         profile: 'flat',
-        projection_to_year_end: 238,
+        projection_to_year_end: 213,
         projection_low: 154,
-        projection_high: 405,
+        projection_high: 343,
         on_track: false,
         status: 'below target',
       },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
@@ -18,6 +18,7 @@ const logs: Record<string, unknown>[] = [];
 const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
 (logger as unknown as { console: Record<string, (s: string) => void> }).console = {
   info: (l) => logs.push(JSON.parse(l)),
+  warn: (l) => logs.push(JSON.parse(l)),
   error: (l) => logs.push(JSON.parse(l)),
   debug: (l) => logs.push(JSON.parse(l)),
 };
@@ -144,6 +145,168 @@ describe('the refresh Lambda handler', () => {
     const close = { Records: [receiptAt('2026-11-02T09:40:00Z', 'c'), receiptAt('2026-11-02T09:59:01Z', 'd')] };
     expect((await handler(close, context)).documents).toHaveLength(13);
     expect(engines).toBe(2);
+  });
+
+  // Review 15: a corrupt record threw from JSON.parse on every batch, so nothing refreshed until someone mended it.
+  it('reads a corrupt or unreadable last-success record as none: the batch refreshes, with a warning', async () => {
+    const start = new Date('2026-11-03T10:00:00Z');
+    const body = JSON.parse(sqs.Records[0].body);
+    // An hour before the start: with a good record saying 10:00 this batch would be skipped as already served.
+    const old = { Records: [{ ...sqs.Records[0], body: JSON.stringify({ ...body, time: '2026-11-03T09:00:00Z' }) }] };
+    const notATime = 'the last refresh record is not a start time; refreshing as if there were none';
+    const key = 'private/refresh/last-success.json';
+    // A record cut short: the refresh runs (the real one), rewrites the record, and the same batch is then served.
+    await store.put(key, '{"started_at": "2026-11-03T10:0');
+    const real = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger, clock: () => start });
+    expect((await real(structuredClone(old), context)).documents).toHaveLength(13);
+    expect(logs.filter((l) => l.message === notATime)).toEqual([expect.objectContaining({ level: 'WARN', key })]);
+    expect(await real(structuredClone(old), context)).toEqual({ skipped: true, servedBy: '2026-11-03T10:00:00.000Z' });
+    // Other records that say no time, and a store that cannot read the record (S3 refusing, say): each batch goes on
+    // to refresh (an engine is asked for; this one refuses at once, so the refresh fails as it would on any fault).
+    const unreadable = Object.create(store, {
+      get: {
+        value: (k: string) =>
+          k === key ? Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDenied' })) : store.get(k),
+      },
+    }) as typeof store;
+    let engines = 0;
+    const refusing = (over: typeof store) =>
+      createRefreshHandler({
+        store: over,
+        engine: () => {
+          engines += 1;
+          throw new Error('refreshing');
+        },
+        logger,
+        clock: () => start,
+      });
+    for (const bytes of ['null\n', '{"started_at": "yesterday"}\n', '["2026-11-03T10:00:00.000Z"]\n']) {
+      await store.put(key, bytes);
+      await expect(refusing(store)(structuredClone(old), context)).rejects.toThrow('refreshing');
+    }
+    expect(logs.filter((l) => l.message === notATime)).toHaveLength(4);
+    await store.put(key, '{"started_at":"2026-11-03T10:00:00.000Z"}\n');
+    await expect(refusing(unreadable)(structuredClone(old), context)).rejects.toThrow('refreshing');
+    expect(engines).toBe(4);
+    expect(
+      logs.find((l) => l.message === 'the last refresh record could not be read; refreshing as if there were none'),
+    ).toMatchObject({ level: 'WARN', key, error: 'AccessDenied' });
+    // And with that same good record readable, the batch is served (the refusing engine is never asked for).
+    expect(await refusing(store)(structuredClone(old), context)).toEqual({
+      skipped: true,
+      servedBy: '2026-11-03T10:00:00.000Z',
+    });
+    expect(engines).toBe(4);
+  });
+
+  // Review 14, R14-4: receipts arriving steadily made a whole refresh every few minutes. Within the least interval of
+  // the last successful start a request is deferred (recorded), and the catch-up schedule's request serves it.
+  it('defers requests within the least interval to the catch-up schedule, which refreshes once for all of them', async () => {
+    const key = 'private/refresh/last-success.json';
+    const record = async () => JSON.parse(new TextDecoder().decode(await store.get(key)));
+    let now = new Date('2026-11-05T10:00:00Z');
+    let engines = 0;
+    let refuse = false;
+    const handler = createRefreshHandler({
+      store,
+      engine: () => {
+        engines += 1;
+        if (refuse) throw new Error('Athena unavailable');
+        return new DuckDbEngine(data);
+      },
+      logger,
+      clock: () => now,
+      minIntervalMs: 30 * 60_000,
+    });
+    const body = JSON.parse(sqs.Records[0].body);
+    const receipt = (time: string, messageId: string) => ({
+      ...sqs.Records[0],
+      messageId,
+      body: JSON.stringify({ ...body, id: messageId, time }),
+    });
+    const catchUp = (time: string, messageId: string) => ({
+      ...sqs.Records[0],
+      messageId,
+      body: JSON.stringify({ 'detail-type': 'Deferred Refresh Check', id: messageId, time }),
+    });
+    expect((await handler(structuredClone(scheduled), context)).documents).toHaveLength(13);
+    expect(engines).toBe(1);
+    // 10:15, a receipt written at 10:10: new to the 10:00 refresh, but 15 min after its start (< 30): deferred.
+    now = new Date('2026-11-05T10:15:00Z');
+    expect(await handler({ Records: [receipt('2026-11-05T10:10:00Z', 'r1')] }, context)).toEqual({
+      skipped: true,
+      deferredAt: '2026-11-05T10:15:00.000Z',
+    });
+    expect(await record()).toEqual({ started_at: '2026-11-05T10:00:00.000Z', deferred_at: '2026-11-05T10:15:00.000Z' });
+    expect(logs.at(-1)).toMatchObject({
+      message: 'refresh requests deferred to the catch-up schedule',
+      last_started_at: '2026-11-05T10:00:00.000Z',
+      min_interval_ms: 1_800_000,
+      uploads: 1,
+    });
+    // 10:25, two more (29 min 59 s is still within): deferred, the first deferral kept.
+    now = new Date('2026-11-05T10:29:59Z');
+    const later = { Records: [receipt('2026-11-05T10:20:00Z', 'r2'), receipt('2026-11-05T10:24:00Z', 'r3')] };
+    expect(await handler(later, context)).toEqual({ skipped: true, deferredAt: '2026-11-05T10:15:00.000Z' });
+    expect(engines).toBe(1);
+    // 10:35, the catch-up request: something was deferred, so it refreshes; Athena fails, the invocation fails
+    // (SQS retries it) and the deferral stays for the next attempt or the next catch-up.
+    now = new Date('2026-11-05T10:35:00Z');
+    refuse = true;
+    await expect(handler({ Records: [catchUp('2026-11-05T10:30:00Z', 'c1')] }, context)).rejects.toThrow(
+      'Athena unavailable',
+    );
+    expect(engines).toBe(2);
+    expect(await record()).toEqual({ started_at: '2026-11-05T10:00:00.000Z', deferred_at: '2026-11-05T10:15:00.000Z' });
+    // 11:05, the next catch-up: refreshes (one refresh for the three receipts), and the record has no deferral left.
+    now = new Date('2026-11-05T11:05:00Z');
+    refuse = false;
+    expect((await handler({ Records: [catchUp('2026-11-05T11:00:00Z', 'c2')] }, context)).documents).toHaveLength(13);
+    expect(engines).toBe(3);
+    expect(logs.filter((l) => l.message === 'metrics refreshed').at(-1)).toMatchObject({
+      trigger: 'deferred uploads',
+      uploads: 0,
+      catch_up: 1,
+    });
+    expect(await record()).toEqual({ started_at: '2026-11-05T11:05:00.000Z' });
+    // Those receipts again (a redelivery): served by the 11:05 refresh (10:24 + 1 min <= 11:05).
+    expect(await handler(later, context)).toEqual({ skipped: true, servedBy: '2026-11-05T11:05:00.000Z' });
+    // 11:35, a catch-up with nothing deferred since: nothing to do, no engine.
+    now = new Date('2026-11-05T11:35:00Z');
+    expect(await handler({ Records: [catchUp('2026-11-05T11:30:00Z', 'c3')] }, context)).toEqual({
+      skipped: true,
+      servedBy: '2026-11-05T11:05:00.000Z',
+    });
+    expect(logs.at(-1)).toMatchObject({ message: 'no refresh requests deferred since the last refresh', catch_up: 1 });
+    expect(engines).toBe(3);
+    // 11:40, a receipt written 11:36: 35 min after the last start (>= 30): refreshes at once, as after a quiet spell.
+    now = new Date('2026-11-05T11:40:00Z');
+    refuse = true;
+    await expect(handler({ Records: [receipt('2026-11-05T11:36:00Z', 'r4')] }, context)).rejects.toThrow(
+      'Athena unavailable',
+    );
+    expect(engines).toBe(4);
+  });
+
+  it('parses each message body once per batch', async () => {
+    const start = new Date('2026-11-04T10:00:00Z');
+    await store.put('private/refresh/last-success.json', '{"started_at":"2026-11-04T10:00:00.000Z"}\n');
+    const handler = createRefreshHandler({ store, engine: () => new DuckDbEngine(data), logger, clock: () => start });
+    const body = JSON.parse(sqs.Records[0].body);
+    const bodies = ['09:00:00', '09:01:00', '09:02:00'].map((t) =>
+      JSON.stringify({ ...body, time: `2026-11-04T${t}Z` }),
+    );
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const batch = { Records: bodies.map((b, i) => ({ ...sqs.Records[0], messageId: `m${i}`, body: b })) };
+      expect(await handler(batch, context)).toEqual({ skipped: true, servedBy: '2026-11-04T10:00:00.000Z' });
+      // Three bodies, each parsed once (was twice: once for its time, again for the log's detail-type).
+      expect(parse.mock.calls.filter(([text]) => bodies.includes(text as string)).map(([text]) => text)).toEqual(
+        bodies,
+      );
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('lets the engine go after its last query, before the first document is written, and closes it last', async () => {

@@ -5,7 +5,15 @@ import type { MetaDocument, MetricDocument } from '../../functions/contract/inde
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventFiles } from '../support/golden.ts';
+import {
+  type GoldenEvent,
+  referralEvent,
+  refreshAndRead,
+  rowFinder,
+  TEN_PCNS,
+  TEN_PCNS_REFERENCE,
+  writeEventFiles,
+} from '../support/golden.ts';
 
 /*
  * A PCN's reporting span, end to end (red-team review 7, M5 and M15): the months it really reports, from the first
@@ -40,14 +48,8 @@ import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventF
  *   from April 2025 with no month missing (before: 9 of June 2024 - July 2025 missing); U00003's last month
  *   reported May 2025, June and July missing.
  */
-const PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
-const REFERENCE = [
-  'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to',
-  ...PCNS.map(
-    (code, i) =>
-      `${code},PCN ${i + 1},${i < 5 ? 'QAA,NHS ICB A,Y56,London' : 'QBB,NHS ICB B,Y58,South West'},10000,2019-04-01,`,
-  ),
-].join('\n');
+const PCNS = TEN_PCNS;
+const REFERENCE = TEN_PCNS_REFERENCE;
 const months = (from: string, to: string): string[] => {
   const out: string[] = [];
   for (let [y, m] = from.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= to; ) {
@@ -80,7 +82,7 @@ const dataDir = join(dir.path, 'data');
 const docs = new Map<string, MetricDocument>();
 let warnings: string[] = [];
 beforeAll(async () => {
-  await stageReference(new FsObjectStore(dataDir), `${REFERENCE}\n`);
+  await stageReference(new FsObjectStore(dataDir), REFERENCE);
   const files = writeEventFiles(dir.path, uploads);
   const { exitCode } = await ingestFiles(files, {
     dataDir,

@@ -39,6 +39,7 @@ beforeAll(async () => {
     store,
     presigner: new S3Presigner(s3.client, BUCKET),
     logger: new Logger({ serviceName: 'sp-outcomes-upload', logLevel: 'SILENT' }),
+    originSecret: 'test-origin-secret',
   });
 });
 afterAll(async () => {
@@ -103,6 +104,28 @@ describe('the upload Lambda handler against s3rver', () => {
   });
 });
 
+// Review 13, R13-6: the API's execute-api address answered anyone, past CloudFront's UK-only fence; these routes need
+// no Cognito JWT at the gateway. CloudFront adds the secret header (the fixture carries the test's value).
+describe('the upload Lambda answers only requests that came through CloudFront', () => {
+  const file = 'event_id,event_type\nE2,contact\n';
+  const sha256 = createHash('sha256').update(file).digest('hex');
+  const announce = { pcn_code: 'U00001', kind: 'events', format: 'csv', compressed: false, bytes: file.length, sha256 };
+
+  it('without the header, or with another value, a valid PCN token gets 403 and no grant; nothing is landed', async () => {
+    const before = await store.list('landing/');
+    for (const value of [undefined, '', 'test-origin-secreT', 'test-origin-secret ', 'x'.repeat(18)]) {
+      const e = event(announce);
+      if (value === undefined) delete e.headers['x-origin-verify'];
+      else e.headers['x-origin-verify'] = value;
+      const response = await handler(e, context);
+      expect([response.statusCode, JSON.parse(response.body)]).toEqual([403, { error: 'forbidden' }]);
+    }
+    expect(await store.list('landing/')).toEqual(before);
+    // The same request with the header: granted (201).
+    expect((await handler(event(announce), context)).statusCode).toBe(201);
+  });
+});
+
 describe('the upload Lambda’s log (review: the request path was logged as sent)', () => {
   it('withholds a path that holds an identifier, from a caller without a valid token too', async () => {
     const logs: string[] = [];
@@ -111,7 +134,12 @@ describe('the upload Lambda’s log (review: the request path was logged as sent
       info: (line: string) => logs.push(line),
       warn: (line: string) => logs.push(line),
     };
-    const logged = createUploadHandler({ store, presigner: new S3Presigner(s3.client, BUCKET), logger });
+    const logged = createUploadHandler({
+      store,
+      presigner: new S3Presigner(s3.client, BUCKET),
+      logger,
+      originSecret: 'test-origin-secret',
+    });
     const e = structuredClone(recorded);
     e.headers.authorization = 'Bearer nope';
     e.rawPath = '/api/uploads/NHS 943 476 5919 SW1A 1AA jane.doe@example.com';

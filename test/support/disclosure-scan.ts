@@ -123,7 +123,16 @@ export interface ScanSpec {
   readonly jointly?: readonly {
     readonly name: string;
     readonly key: readonly string[];
-    readonly cells: readonly { readonly document: string; readonly column: string; readonly periodType?: string }[];
+    readonly cells: readonly {
+      readonly document: string;
+      readonly column: string;
+      readonly periodType?: string;
+      /**
+       * The cell is the count only for periods that ended by this cohort's cut-off (the document's
+       * summary.cohorts[cohort].referred_on_or_before): cof_person's cohorts are its episodes there.
+       */
+      readonly cohort?: string;
+    }[];
   }[];
 }
 
@@ -670,11 +679,24 @@ export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): 
   const problems: string[] = [];
   for (const { name, key, cells } of spec.jointly ?? []) {
     const keyOf = (r: MetricRow) => key.map((k) => String(r[k])).join(' ');
-    const shown = cells.map(({ document, column, periodType }) => {
+    const shown = cells.map(({ document, column, periodType, cohort }) => {
       const doc = docs.find((d) => d.name === document);
+      const cohorts = (doc?.summary as { cohorts?: Record<string, { referred_on_or_before?: string }> } | undefined)
+        ?.cohorts;
+      const cutoff = cohort === undefined ? undefined : cohorts?.[cohort]?.referred_on_or_before;
+      // A month ends on its last day, a financial year (2025/26) on 31 March 2026.
+      const ended = (period: string) => {
+        if (period.includes('/')) return `${Number(period.slice(0, 4)) + 1}-03-31`;
+        const [y, m] = period.split('-').map(Number) as [number, number];
+        return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+      };
       const values = new Map<string, unknown>();
       for (const r of doc?.rows ?? [])
-        if (r.level !== 'national' && (periodType === undefined || r.period_type === periodType))
+        if (
+          r.level !== 'national' &&
+          (periodType === undefined || r.period_type === periodType) &&
+          (cohort === undefined || (cutoff !== undefined && ended(String(r.period)) <= cutoff))
+        )
           values.set(keyOf(r), r[column]);
       return { document, column, values };
     });
@@ -935,7 +957,8 @@ export const SCAN_SPEC: ScanSpec = {
     },
   ],
   // The same count published by documents that each control it (the catalogue's JOINT_COUNTS, found by
-  // test/bench/shared-cells.ts): accepted referrals (each episode once, from the same episodes table).
+  // test/bench/shared-cells.ts): accepted referrals (each episode once, from the same episodes table), and cof_person's
+  // cohorts for the periods whose every referral is old enough for them (review 16, R16-4).
   jointly: [
     {
       name: 'referrals',
@@ -944,6 +967,8 @@ export const SCAN_SPEC: ScanSpec = {
         { document: 'rollout', column: 'referrals' },
         { document: 'referral_sources', column: 'referrals' },
         { document: 'cof_person', column: 'episodes' },
+        { document: 'cof_person', column: 'engagement_cohort', cohort: 'engagement' },
+        { document: 'cof_person', column: 'outcome_cohort', cohort: 'outcomes' },
       ],
     },
   ],

@@ -99,6 +99,21 @@ export function writeEventFiles(dir: string, uploads: Readonly<Record<string, re
   });
 }
 
+/** Ten PCNs, U00001 to U00010. */
+export const TEN_PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
+
+/**
+ * The reference of TEN_PCNS, each of 10,000 registered patients: U00001-U00005 in ICB QAA (London, Y56), U00006-U00010
+ * in QBB (South West, Y58), all in force since April 2019.
+ */
+export const TEN_PCNS_REFERENCE = `${[
+  'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to',
+  ...TEN_PCNS.map(
+    (code, i) =>
+      `${code},PCN ${i + 1},${i < 5 ? 'QAA,NHS ICB A,Y56,London' : 'QBB,NHS ICB B,Y58,South West'},10000,2019-04-01,`,
+  ),
+].join('\n')}\n`;
+
 /**
  * Runs a hand-worked programme through the whole local pipeline (the PCN reference staged, the files ingested into
  * `dataDir`, one refresh on the clock `now`) and puts the published documents into `docs` by name (`meta` for
@@ -110,10 +125,16 @@ export async function publishGolden(
   reference: string,
   now: Date,
   docs: Map<string, MetricDocument>,
+  receivedAt?: (file: string) => Date,
 ): Promise<readonly Receipt[]> {
   const store = new FsObjectStore(dataDir);
   await stageReference(store, reference);
-  const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+  const { summary } = await ingestFiles(files, {
+    dataDir,
+    out: () => {},
+    progress: false,
+    ...(receivedAt ? { receivedAt } : {}),
+  });
   await refreshAndRead(dataDir, now, docs);
   return summary.receipts;
 }

@@ -808,6 +808,108 @@ const structureOf = (system: AuditSystem) => ({
   equationsOfList: [...system.equationsOfList],
   components: system.components.map(({ variables, equations }) => [[...variables], [...equations]]),
   componentOf: [...system.componentOf],
+  totals: system.totals === undefined ? undefined : [...system.totals],
+  repeated: system.repeated,
+  longest: system.scratch.changed.length,
+});
+
+describe('the first copy of the system with the months (the publisher audits only what follows it at first)', () => {
+  it('is the system without the months: its components and what each audit of them finds', () => {
+    // Hand-worked: region R1 = ICBs I1 + I2, each ICB one PCN; April and May and their year (2025/26) as rows. The
+    // system without the months has one equation per family, period and column with a figure (R1 = I1 + I2, I1 = P1,
+    // I2 = P2: 3 per period); its components are the periods' families (no equation joins two periods). The system
+    // with the months starts with exactly those (fromAreasOnly = their number), then the copy's, joined by the months.
+    const row = (level: string, code: string, period: string, referrals: number | string): Row => ({
+      level,
+      code,
+      period_type: period.includes('/') ? 'fy' : 'month',
+      period,
+      referrals,
+    });
+    const parentOf: Record<string, string> = { I1: 'R1', I2: 'R1', P1: 'I1', P2: 'I2' };
+    const spec: AuditSpec = {
+      columns: ['referrals'],
+      areas: {
+        partOf: (r) => (parentOf[String(r.code)] === undefined ? [] : [`${parentOf[String(r.code)]}|${r.period}`]),
+        totalOf: (r) => `${r.code}|${r.period}`,
+      },
+    };
+    const rows: Row[] = [];
+    for (const [period, p1, p2] of [
+      ['2025-04', 10, '*'],
+      ['2025-05', 15, 20],
+      ['2025/26', 25, 25],
+    ] as const) {
+      rows.push(row('pcn', 'P1', period, p1), row('pcn', 'P2', period, p2));
+      rows.push(row('icb', 'I1', period, p1), row('icb', 'I2', period, p2));
+      rows.push(row('region', 'R1', period, period === '2025-04' ? '*' : 35 + (period === '2025/26' ? 15 : 0)));
+    }
+    const areasOnly = buildAuditSystem(rows, spec);
+    const withMonths = buildAuditSystem(
+      rows,
+      { ...spec, months: { columns: ['referrals'], keys: [] } },
+      undefined,
+      areasOnly,
+    );
+    // Three periods, each one component of 5 variables and 3 equations; the copy's join the months to their year.
+    expect(areasOnly.components.length).toBe(3);
+    expect(withMonths.fromAreasOnly).toBe(3);
+    for (let c = 0; c < 3; c++) {
+      const was = areasOnly.components[c] as AuditSystem['components'][number];
+      const is = withMonths.components[c] as AuditSystem['components'][number];
+      expect([...is.variables]).toEqual([...was.variables]);
+      expect([...is.equations]).toEqual([...was.equations]);
+    }
+    // The copy: one component (the year's, April's and May's families joined by the months' equations), whose
+    // variables all come after the first copy's 15.
+    expect(withMonths.components.length).toBe(4);
+    expect(Math.min(...(withMonths.components[3] as AuditSystem['components'][number]).variables)).toBe(15);
+    // Built from nothing (a system with the months not on one without), it says nothing of the kind.
+    expect(buildAuditSystem(rows, { ...spec, months: { columns: ['referrals'], keys: [] } }).fromAreasOnly).toBe(
+      undefined,
+    );
+  });
+
+  it('finds in each of its components what the system without the months finds there, on random documents', () => {
+    const areasOnlySpec: AuditSpec = { ...REAUDIT_SPEC, months: undefined };
+    const describeAlone = (found: EquationDisclosure[]) =>
+      found.map(({ equation, disclosures }) => `${equation}: ${describeFound([...disclosures])}`);
+    let compared = 0;
+    let pinned = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
+        fc.array(fc.nat({ max: 10_000 }), { maxLength: 6 }),
+        (counts, picks) => {
+          const rows = reauditDocument(counts);
+          const cells = rows.flatMap((_, r) => REAUDIT_COLUMNS.map((k) => ({ r, k })));
+          for (const pick of picks) {
+            const published = cells.filter(
+              ({ r, k }) => rows[r]?.level !== 'national' && typeof rows[r]?.[k] === 'number' && rows[r]?.[k] !== 0,
+            );
+            if (published.length === 0) break;
+            const { r, k } = published[pick % published.length] as { r: number; k: string };
+            (rows[r] as Row)[k] = '*';
+          }
+          const areasOnly = buildAuditSystem(rows, areasOnlySpec);
+          const withMonths = buildAuditSystem(rows, REAUDIT_SPEC, undefined, areasOnly);
+          expect(withMonths.fromAreasOnly).toBe(areasOnly.components.length);
+          for (let c = 0; c < areasOnly.components.length; c++) {
+            const found = describeFound(readerDisclosures(withMonths, c));
+            expect(found).toEqual(describeFound(readerDisclosures(areasOnly, c)));
+            const alone = describeAlone(equationDisclosures(withMonths, c));
+            expect(alone).toEqual(describeAlone(equationDisclosures(areasOnly, c)));
+            compared++;
+            if (Array.isArray(found) && found.length > 0) pinned++;
+          }
+        },
+      ),
+      { numRuns: 150, seed: 20261206 },
+    );
+    // Components compared, some of them pinning a cell.
+    expect(compared).toBeGreaterThan(500);
+    expect(pinned).toBeGreaterThan(50);
+  });
 });
 
 describe('the system with the months built on the one without (the publisher)', () => {

@@ -252,6 +252,47 @@ describe('figures describing the people of a count', () => {
     ]);
   });
 
+  it('several bounds: the smallest the row has, so PCNs with referrals never exceed the PCNs that sent (R18-1)', () => {
+    const rules = {
+      counts: ['referrals'],
+      describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: ['pcns_sent', 'pcns'] }],
+    };
+    const row = (
+      code: string,
+      period: string,
+      pcns_reporting: number,
+      pcns_sent: number | null,
+      pcns: number,
+    ): Row => ({
+      level: code === 'ENG' ? 'national' : 'icb',
+      code,
+      period_type: period.includes('/') ? 'fy' : 'month',
+      period,
+      referrals: 3000,
+      pcns_reporting,
+      pcns_sent,
+      pcns,
+    });
+    const out = applyDisclosureControl(
+      [
+        row('ENG', '2025-11', 100, 110, 120),
+        row('QAA', '2025-11', 33, 33, 40),
+        row('QBB', '2025-11', 31, 33, 40),
+        row('QAA', '2025/26', 38, null, 40),
+      ],
+      rules,
+    );
+    // QAA November: all 33 PCNs that sent referred; 33 rounds to 35, within its 40 in force but over its 33 that sent,
+    // so 33 exactly to a reader of both: shown 30 (28 to 32 as rounded, or 33 capped). Before: 35. QBB: 31 rounds to
+    // 30, within 33. QAA's year has no pcns_sent (months only): 38 rounds to 40, within its 40 PCNs (38 to 40).
+    expect(out.map((r) => [r.code, r.period, r.pcns_reporting])).toEqual([
+      ['ENG', '2025-11', 100],
+      ['QAA', '2025-11', 30],
+      ['QBB', '2025-11', 30],
+      ['QAA', '2025/26', 40],
+    ]);
+  });
+
   it('capAtBound: whatever the figure within its bound, a reader knowing the rule is left two or more values', () => {
     // Every figure from 1 up to every bound from 8 to 60: the figures (1 up to the bound) shown the same way are never
     // one, and what is shown is * or a multiple of 5 within the bound.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import {
+  AloneReads,
   type AuditSpec,
   buildAuditSystem,
   type Disclosure,
@@ -321,5 +322,56 @@ describe("a control's rows matched to its input by position (issue 17: no key pe
 
   it('fails where a row matches none of its input (a group the input lacks)', () => {
     expect(() => matched([row('sex', 'unknown', 0)])).toThrow('matches no row of its input');
+  });
+});
+
+/*
+ * Issue 17: the families padPartitions found unpinned alone are not read alone again while their rows and the groups
+ * withheld below England stay as they were (AloneReads, kept by controlPartitioned across its controls).
+ * U1: the reviewer's U00001 (female `*` alone caps the total at 7, seven age bands `*` floor it at 7): pinned, and
+ * given a male row `*` (sex is the dimension lacking a group shown elsewhere: U2's male; every age band is U1's).
+ * U2: male 20 and age 18-24 20 (each 18 to 22 as published): the total is 18 to 22 in both, nothing pinned.
+ */
+describe('families read alone are not read again while unchanged (issue 17: AloneReads)', () => {
+  const u2 = at('pcn', 'U2');
+  const rows: Row[] = [...PINNED, u2('sex', 'male', 20), u2('age_band', '18-24', 20)];
+  const U1 = `pcn|U1|fy|${PERIOD}`;
+  const U2 = `pcn|U2|fy|${PERIOD}`;
+  const pads = (result: ReturnType<typeof padPartitions>) =>
+    result.added.map((r) => `${r.code} ${r.dimension} ${r.group} ${r.people_referred}`);
+
+  it('gives what a reading of every family gives, and keeps the families found unpinned', () => {
+    const plain = padPartitions(rows, [EQUITY], ['people_referred']);
+    expect(pads(plain)).toEqual(['U1 sex male *']);
+    const reads = new AloneReads();
+    expect(padPartitions(rows, [EQUITY], ['people_referred'], undefined, undefined, undefined, reads)).toEqual(plain);
+    // U2 is known unpinned now; U1, pinned in the first round, is not.
+    const withheld = new Set<string>();
+    expect([...reads.unpinned(EQUITY, withheld)]).toEqual([U2]);
+    // Read again with the cache: U2 left out, U1 read and padded as before.
+    expect(padPartitions(rows, [EQUITY], ['people_referred'], undefined, undefined, undefined, reads)).toEqual(plain);
+  });
+
+  it('leaves out a family known unpinned until it is forgotten', () => {
+    const reads = new AloneReads();
+    // Told (wrongly, to show it is skipped) that U1 reads unpinned: nothing is read of it, nothing added.
+    reads.unpinned(EQUITY, new Set()).add(U1);
+    expect(pads(padPartitions(rows, [EQUITY], ['people_referred'], undefined, undefined, undefined, reads))).toEqual(
+      [],
+    );
+    // Forgotten (its rows changed): read again and padded.
+    reads.forget(U1);
+    expect(pads(padPartitions(rows, [EQUITY], ['people_referred'], undefined, undefined, undefined, reads))).toEqual([
+      'U1 sex male *',
+    ]);
+  });
+
+  it('reads every family again where the groups withheld below England differ', () => {
+    const reads = new AloneReads();
+    // Known unpinned with 18-24 withheld somewhere: the rows now withhold nothing, so U1 is read again.
+    reads.unpinned(EQUITY, new Set([`fy|${PERIOD}|age_band`])).add(U1);
+    expect(pads(padPartitions(rows, [EQUITY], ['people_referred'], undefined, undefined, undefined, reads))).toEqual([
+      'U1 sex male *',
+    ]);
   });
 });

@@ -105,9 +105,9 @@ describe('applyDisclosureControl', () => {
       for (const rule of metric.rules.describing ?? []) {
         const counted = [...metric.rules.counts, ...(metric.rules.staff ?? []).map((s) => s.headcount)];
         for (const count of rule.counts) expect(counted, metric.name).toContain(count);
-        if (rule.atMost !== undefined) {
-          expect(counted, `${metric.name}: a bound is published exactly`).not.toContain(rule.atMost);
-          expect(metric.definitions[rule.atMost], `${metric.name}.${rule.atMost}`).toBeTypeOf('string');
+        for (const bound of [rule.atMost ?? []].flat()) {
+          expect(counted, `${metric.name}: a bound is published exactly`).not.toContain(bound);
+          expect(metric.definitions[bound], `${metric.name}.${bound}`).toBeTypeOf('string');
         }
         for (const column of rule.columns) {
           expect(metric.rules.counts, metric.name).not.toContain(column);

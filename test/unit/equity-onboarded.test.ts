@@ -63,21 +63,27 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
     await run(
       `INSERT INTO pcn_months VALUES ${pcns.flatMap(([code, icb, region, , list]) => ['2025-04', '2025-05'].map((m) => `('${code}', '${icb}', '${region}', '${m}', '2025/26', ${list})`)).join(', ')}`,
     );
-    // The months each PCN sent (its referrals' months); the silent PCN sent nothing.
+    // The months each PCN sent: its referrals' months, and May (its extract's latest row, a contact on 20 May, not a
+    // referral); the silent PCN sent nothing.
+    const sent = pcns.flatMap(([code, , , , , on]) =>
+      on === null ? [] : [[code, on, 'referral'] as const, [code, '2025-05-20', 'contact'] as const],
+    );
     await run('CREATE TABLE event_months (pcn_code VARCHAR, month VARCHAR, last_occurred_on DATE)');
     await run(
-      `INSERT INTO event_months VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}', '${on.slice(0, 7)}', DATE '${on}')`])).join(', ')}`,
+      `INSERT INTO event_months SELECT pcn_code, month, max(day) FROM (VALUES ${sent.map(([code, day]) => `('${code}', '${day.slice(0, 7)}', DATE '${day}')`).join(', ')}) AS s (pcn_code, month, day) GROUP BY ALL`,
     );
-    // Each PCN that sent, its extract received on 3 June 2025 (after May ended): it reports April and May (or May),
-    // its months without referrals included, to May (onboarded.sql's reporting span).
-    // (Uploads of no rows of their own here: onboarded.sql reads each as an extract covering the month before it.)
+    // Each PCN that sent, its extract received on 3 June 2025 (after May ended) with rows to May: it reports April and
+    // May (or May), its months without referrals included, to May (onboarded.sql's reporting span).
     await run(
       'CREATE TABLE uploads (upload_id VARCHAR, pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
     );
     await run(
       `INSERT INTO uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}-1', '${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
     );
-    await run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR)');
+    await run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR, event_type VARCHAR)');
+    await run(
+      `INSERT INTO committed_events VALUES ${sent.map(([code, day, type]) => `('${code}-1', '${day.slice(0, 7)}', '${type}')`).join(', ')}`,
+    );
     await run(
       'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, retracts_event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
     );

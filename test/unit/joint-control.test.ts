@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPRESSED } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { JOINT_COUNTS } from '../../functions/refresh/catalogue.ts';
+import { JOINT_COUNTS, jointCounts } from '../../functions/refresh/catalogue.ts';
 import {
   imposedColumns,
   type JointCount,
@@ -309,9 +309,49 @@ describe('the catalogue controls jointly', () => {
     expect(() => jointGroups(['a', 'b'], chained)).toThrow('joint counts name c, e, not in the catalogue');
   });
 
+  it("cof_person's cohorts are its episodes for the periods that ended by their cut-offs, below England (R16-4)", () => {
+    // Data as of 31 December 2025: the engagement cohort is the referrals made by 30 September (3 months), the outcome
+    // cohort by 30 June (6 months). A period's every referral is in a cohort when the period ended by its cut-off.
+    const counts = jointCounts('2025-12-31');
+    expect(counts.map((c) => [c.name, c.cells.map((cell) => `${cell.document}.${cell.column}`)])).toEqual([
+      [
+        'referrals',
+        [
+          'rollout.referrals',
+          'referral_sources.referrals',
+          'cof_person.episodes',
+          'cof_person.engagement_cohort',
+          'cof_person.outcome_cohort',
+        ],
+      ],
+    ]);
+    const cases: [string, string, string, string[]][] = [
+      ['pcn', 'month', '2025-06', ['episodes', 'engagement_cohort', 'outcome_cohort']],
+      ['icb', 'month', '2025-09', ['episodes', 'engagement_cohort']], // ended 30 September: engagement only
+      ['region', 'month', '2025-10', ['episodes']], // ended after both cut-offs
+      ['pcn', 'fy', '2024/25', ['episodes', 'engagement_cohort', 'outcome_cohort']], // ended 31 March 2025
+      ['pcn', 'fy', '2025/26', ['episodes']], // ends 31 March 2026
+    ];
+    for (const [level, periodType, period, columns] of cases) {
+      const imposed = new Set([`referrals|${level}|X|${periodType}|${period}|`]);
+      expect(imposedColumns('cof_person', counts, imposed)(row(level, 'X', periodType, period, {})), period).toEqual(
+        columns,
+      );
+    }
+    // England is exact: no cell of it is shared, its cohorts' no more than its episodes'.
+    const england = row('national', 'ENG', 'month', '2025-06', {
+      episodes: 9,
+      engagement_cohort: 9,
+      outcome_cohort: 9,
+    });
+    expect([...jointCells('cof_person', [england], counts)]).toEqual([]);
+    // Without a data-as-of date (nothing published yet), no cohort has matured: episodes alone.
+    expect(JOINT_COUNTS[0]?.cells.map((cell) => cell.column)).toEqual(['referrals', 'referrals', 'episodes']);
+  });
+
   it('the disclosure scan checks the same counts across the same documents', () => {
     expect(
       (SCAN_SPEC.jointly ?? []).map((c) => [c.name, c.cells.map((cell) => `${cell.document}.${cell.column}`)]),
-    ).toEqual(JOINT_COUNTS.map((c) => [c.name, c.cells.map((cell) => `${cell.document}.${cell.column}`)]));
+    ).toEqual(jointCounts('2025-12-31').map((c) => [c.name, c.cells.map((cell) => `${cell.document}.${cell.column}`)]));
   });
 });

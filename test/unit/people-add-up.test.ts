@@ -100,6 +100,8 @@ beforeAll(async () => {
   await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
   // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
   await run(`CREATE TABLE published_through AS SELECT '9999-12' AS month`);
+  // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns: data-as-of.ts; rollout reads it).
+  await run('CREATE TABLE stopped_pcns (pcn_code VARCHAR, last_month VARCHAR)');
   for (const table of [
     'event_months',
     'onboarded',

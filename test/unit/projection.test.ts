@@ -385,6 +385,35 @@ describe('projecting a year of people referred', () => {
       });
     });
 
+    it('PCNs late for the latest month are projected: the year at the list of the PCNs still sending (R16-2)', () => {
+      // Three PCNs of 10,000 send all year: 30 people a month, April to November complete (flat profile; the
+      // projection reads as complete the months data-as-of.ts gives it). One is late for November: November 20
+      // people over 20,000 (list_size), the list of the PCNs still sending 30,000 (list_sending).
+      // Levels: 30 / 30 = 1 (April-October) and 20 / 20 = 1: mean 1, sd 0. November read at its rate over the list
+      // still sending: 20 x 30,000 / 20,000 = 30. Observed 7 x 30 + 30 = 240; December-March 4 x 30 (thousand) x 1 =
+      // 120: 360, as with all three on time (12 x 30). Before: at November's list_size, 230 + 4 x 20 = 310.
+      const people = [30, 30, 30, 30, 30, 30, 30, 20];
+      const result = projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-11-30',
+        peopleToDate: 230,
+        months: people.map((n, i) => ({
+          month: monthsOfYear('2025/26')[i] as string,
+          people: n,
+          list_size: i < 7 ? 30_000 : 20_000,
+          list_sending: 30_000,
+        })),
+        completeMonths: new Set(monthsOfYear('2025/26').slice(0, 8)),
+        target: 350,
+      });
+      expect(result).toMatchObject({
+        projection_to_year_end: 360,
+        projection_low: 360,
+        projection_high: 360,
+        status: 'on track',
+      });
+    });
+
     it('a month read without a list: the levels are people, as before', () => {
       // The same months without list_size: levels 10 x 4 and 30 x 4, mean 20, sd sqrt(8 x 100 / 7) = 10.690; 160 +
       // 4 x 20 = 240; half-width 2.364624 x 10.690 x sqrt(6) = 61.92: 178 to 302.

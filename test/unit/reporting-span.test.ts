@@ -6,10 +6,11 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  * sql/prepare/onboarded.sql, each PCN's reporting span (red-team review 7, M5 and M15), on hand-made months with events
  * and upload receipts. Runs of months with events are split by gaps of more than 3 months without one; the start is
  * the first month of the earliest run of 3 or more months, else of the latest run; the end is the last month with
- * events, or the last month an events upload (accepted or partly accepted) covers: the month before it was received,
- * unless it is a correction (its rows all dated before the month before that, one of them an event an earlier upload
- * sent: red-team review 9, R9-6), which covers to its latest row's month. Each upload's rows' months are in brackets
- * below, an event sent again marked "again".
+ * events, or the last month an events upload (accepted or partly accepted) covers: its latest row's month, at most the
+ * month before it was received (an upload whose rows stop earlier is a late extract of an earlier month or a
+ * correction: red-team review 9, R9-6, and review 16, R16-1); a retraction's row covers no month (its month is the
+ * day it was made: review 17, R17-1). Each upload's rows' months are in brackets below, an event sent again marked
+ * "again".
  *
  *   PCN     months with events                          latest events extract  span
  *   U00001  2023-05; 2025-04..2025-07                   2025-08-02             2025-04..2025-07 (2023-05 alone: stray)
@@ -17,27 +18,33 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   U00003  2024-01..2024-03; 2025-01..2025-07          2025-08-02             2024-01..2025-07 (an earlier run of 3
  *                                                                              is reporting: a long outage keeps it)
  *   U00004  2025-03..2025-05                            2025-06-03             2025-03..2025-05 (stopped)
- *   U00005  2025-03..2025-05                            2025-08-02             2025-03..2025-07 (June, July: real 0)
+ *   U00005  2025-03..2025-05                            2025-08-02 (a retrac-  2025-03..2025-05 (a retraction's month
+ *                                                       tion alone, made in    is the day it was made: it covers no
+ *                                                       August)                month; review 17, R17-1)
  *   U00006  2025-03..2025-05                            rejected 2025-08-02,   2025-03..2025-05 (a rejected file or a
  *                                                       workforce 2025-08-02   workforce snapshot is no extract)
  *   U00007  2024-02; 2025-07 (a new wave, one month)    2025-08-02             2025-07..2025-07
  *   U00008  2025-05..2025-07                            none (no receipt)      2025-05..2025-07
  *   U00009  2024-09..2024-10 (a pilot: 2 months)        2024-11-02             2024-09..2024-10 (its latest run, ended
  *                                                                              with its extract)
- *   U00010  2025-04 (one month, a new wave)             2025-08-02 (April: its 2025-04..2025-07 (current: it ends 3
- *                                                       history, new rows)     months before July)
+ *   U00010  2025-04 (one month, a new wave)             2025-08-02 (April: its 2025-04..2025-04 (its history covers
+ *                                                       history, new rows)     April: May to July no data yet)
  *   U00011  2025-03..2025-05                            2025-05-03 (April),    2025-03..2025-05 (a correction of April
  *                                                       2025-06-03 (May),      extends nothing: R9-6)
  *                                                       2025-08-03 (April again)
- *   U00012  2025-03..2025-06                            2025-06-03 (May),      2025-03..2025-07 (late June entries in
- *                                                       2025-08-03 (June)      July's extract: July a real 0)
+ *   U00012  2025-03..2025-06                            2025-06-03 (May),      2025-03..2025-06 (June's extract sent
+ *                                                       2025-08-03 (June)      late: July no data, not 0; R16-1)
  *   U00013  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (May sent again two
  *                                                       2025-08-03 (May again) months on: a correction)
- *   U00014  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-07 (new May entries two
- *                                                       2025-08-03 (May)       months late: an extract, not a correction)
+ *   U00014  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (new May entries two
+ *                                                       2025-08-03 (May)       months late: June and July no data)
  *   U00015  2025-03..2025-05                            2025-06-03 (May),      2025-03..2025-05 (a retraction of a May
  *                                                       2025-08-03 (a retraction event alone: a correction; review 10)
  *                                                       of May's event)
+ *   U00016  2025-03..2025-05                            2025-04-03 (March),    2025-03..2025-05 (May's extract failed,
+ *                                                       2025-05-03 (April),    its rows sent again on 1 July, before
+ *                                                       2025-07-01 (May, new   June's file: June no data, not a real
+ *                                                       rows)                  0 with an SPC alert; R16-1)
  * The other uploads hold rows of their PCN's latest month with events before they were received.
  */
 const MONTHS: Record<string, string[]> = {
@@ -67,9 +74,11 @@ const MONTHS: Record<string, string[]> = {
   U00013: ['2025-03', '2025-04', '2025-05'],
   U00014: ['2025-03', '2025-04', '2025-05'],
   U00015: ['2025-03', '2025-04', '2025-05'],
+  U00016: ['2025-03', '2025-04', '2025-05'],
 };
 // [PCN, kind, status, received at, the months of its rows (none: an empty extract), an event it sends again or first,
-// the event its retraction retracts]
+// the event its retraction retracts (documentation only: since R16-1 a correction is read as any other upload whose
+// rows stop before the month before receipt)]
 const UPLOADS: [
   pcn: string,
   kind: string,
@@ -85,7 +94,7 @@ const UPLOADS: [
   ['U00004', 'events', 'accepted', '2025-05-03 07:00:00', ['2025-04']],
   ['U00004', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
   ['U00005', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
-  ['U00005', 'events', 'accepted', '2025-08-02 07:00:00', []],
+  ['U00005', 'events', 'accepted', '2025-08-02 07:00:00', ['2025-08'], 'R-0501', 'E-0501'],
   ['U00006', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
   ['U00006', 'events', 'rejected', '2025-08-02 07:00:00', []],
   ['U00006', 'workforce', 'accepted', '2025-08-02 07:00:00', []],
@@ -103,6 +112,9 @@ const UPLOADS: [
   ['U00014', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05']],
   ['U00015', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05'], 'E-0515'],
   ['U00015', 'events', 'accepted', '2025-08-03 07:00:00', ['2025-05'], 'R-0515', 'E-0515'],
+  ['U00016', 'events', 'accepted', '2025-04-03 07:00:00', ['2025-03']],
+  ['U00016', 'events', 'accepted', '2025-05-03 07:00:00', ['2025-04']],
+  ['U00016', 'events', 'accepted', '2025-07-01 08:00:00', ['2025-05']],
 ];
 
 async function spans(): Promise<Record<string, unknown>[]> {
@@ -121,16 +133,10 @@ async function spans(): Promise<Record<string, unknown>[]> {
     await connection.run(
       `INSERT INTO uploads VALUES ${UPLOADS.map(([p, k, s, at], i) => `('u${i}', '${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
     );
-    await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR)');
+    await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR, event_type VARCHAR)');
+    // An upload naming a retracted event holds that retraction (its rows' months), the others referrals.
     await connection.run(
-      `INSERT INTO committed_events VALUES ${UPLOADS.flatMap(([, , , , rows], i) => rows.map((m) => `('u${i}', '${m}')`)).join(', ')}`,
-    );
-    // The rows of events sent more than once (candidates.sql): each upload's event sent again, and its first sending.
-    await connection.run(
-      'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, retracts_event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
-    );
-    await connection.run(
-      `INSERT INTO candidates VALUES ${UPLOADS.flatMap(([p, , , at, , again, retracts], i) => (again ? [`('${p}', '${again}', ${retracts ? `'${retracts}'` : 'NULL'}, TIMESTAMP '${at}', 'u${i}')`] : [])).join(', ')}`,
+      `INSERT INTO committed_events VALUES ${UPLOADS.flatMap(([, , , , rows, , retracts], i) => rows.map((m) => `('u${i}', '${m}', '${retracts ? 'retraction' : 'referral'}')`)).join(', ')}`,
     );
     const reader = await connection.runAndReadAll(`${loadSql('prepare/onboarded')} ORDER BY 1`);
     return reader.getRowObjectsJS();
@@ -147,17 +153,18 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00002', first_month: '2025-01', last_month: '2025-07' },
       { pcn_code: 'U00003', first_month: '2024-01', last_month: '2025-07' },
       { pcn_code: 'U00004', first_month: '2025-03', last_month: '2025-05' },
-      { pcn_code: 'U00005', first_month: '2025-03', last_month: '2025-07' },
+      { pcn_code: 'U00005', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00006', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00007', first_month: '2025-07', last_month: '2025-07' },
       { pcn_code: 'U00008', first_month: '2025-05', last_month: '2025-07' },
       { pcn_code: 'U00009', first_month: '2024-09', last_month: '2024-10' },
-      { pcn_code: 'U00010', first_month: '2025-04', last_month: '2025-07' },
+      { pcn_code: 'U00010', first_month: '2025-04', last_month: '2025-04' },
       { pcn_code: 'U00011', first_month: '2025-03', last_month: '2025-05' },
-      { pcn_code: 'U00012', first_month: '2025-03', last_month: '2025-07' },
+      { pcn_code: 'U00012', first_month: '2025-03', last_month: '2025-06' },
       { pcn_code: 'U00013', first_month: '2025-03', last_month: '2025-05' },
-      { pcn_code: 'U00014', first_month: '2025-03', last_month: '2025-07' },
+      { pcn_code: 'U00014', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00015', first_month: '2025-03', last_month: '2025-05' },
+      { pcn_code: 'U00016', first_month: '2025-03', last_month: '2025-05' },
     ]);
   });
 });

@@ -7,6 +7,7 @@ import {
   VARIATION_TEXT,
   type Variation,
 } from '../../../functions/stats/spc-icons.ts';
+import { longMonthLabel } from '../coverage.ts';
 import { ValueGrid } from './ValueGrid.tsx';
 
 export interface SpcSeries {
@@ -26,6 +27,39 @@ export interface SpcSeries {
   readonly assurance: Assurance | null;
   /** Why the series is not charted (a suppressed month), or null: then no chart, line or icon is drawn, only this. */
   readonly notCharted?: string | null;
+  /**
+   * The months fewer of the area's PCNs sent than expected, each with how many ("1 of 2 PCNs sent": spc's
+   * partial_months). Such a point is ringed and said to be partial, so that a fall from a late file is not read as a
+   * signal without it (red-team review 16, R16-3).
+   */
+  readonly partial?: Readonly<Record<string, unknown>>;
+}
+
+/** The partial months of a series among those charted, oldest first, each with its words. */
+export function partialPoints(series: Pick<SpcSeries, 'partial'>, charted: readonly string[]): [string, string][] {
+  return charted.flatMap((m): [string, string][] => {
+    const sent = series.partial?.[m];
+    return typeof sent === 'string' ? [[m, sent]] : [];
+  });
+}
+
+/**
+ * The words under a chart with partial months: which, how many PCNs sent each, and what that means for a special
+ * cause, the variation icon's above all when it reads a partial month. Undefined when none is partial.
+ */
+export function partialSpcNote(
+  partial: readonly [string, string][],
+  lastMonth: string | undefined,
+  variation: Variation | null,
+): string | undefined {
+  if (partial.length === 0) return undefined;
+  const list = partial.map(([m, sent]) => `${longMonthLabel(m)}: ${sent}`).join('; ');
+  const last = partial.find(([m]) => m === lastMonth);
+  const icon =
+    last !== undefined && variation !== null && variation !== 'common_cause'
+      ? ` The variation icon reads ${longMonthLabel(last[0])}, a partial month: read it again once every PCN has sent it.`
+      : '';
+  return `Partial month${partial.length === 1 ? '' : 's'} (ringed): ${list}. A PCN that has not sent a month yet is in none of its figures, so a low point or a special cause there may be a late file, not a change.${icon}`;
 }
 
 const W = 640;
@@ -49,6 +83,11 @@ function Marker({ kind, x, y, size = 5 }: { kind: PointKind; x: number; y: numbe
   if (kind === 'neither')
     return <path d={`M${x},${y - size - 1} L${x + size + 1},${y + size} L${x - size - 1},${y + size} Z`} fill={fill} />;
   return <circle cx={x} cy={y} r={size - 1.5} fill={fill} />;
+}
+
+/** A dashed ring around a partial month's point: its shape says so, beside the words of its title and the note. */
+function PartialRing({ x, y }: { x: number; y: number }) {
+  return <circle cx={x} cy={y} r={8} fill="none" stroke="#212b32" strokeWidth="1.5" strokeDasharray="3 2" />;
 }
 
 function kindOf(rules: string, improvement: Improvement): PointKind {
@@ -154,6 +193,9 @@ export function SpcChart({
     if (kind !== 'common') counts[kind] += 1;
   }
   const titleId = `spc-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  const partial = partialPoints(series, charted);
+  const partialOf = new Map(partial);
+  const note = partialSpcNote(partial, charted.at(-1), series.variation);
   return (
     <figure className="space-y-2">
       <svg
@@ -170,7 +212,10 @@ export function SpcChart({
           {series.upperLimit !== null && series.lowerLimit !== null
             ? `; process limits ${format(series.lowerLimit)} to ${format(series.upperLimit)}`
             : '; fewer than 13 months, so no process limits'}
-          ; special cause points: {counts.improvement} improvement, {counts.concern} concern, {counts.neither} neither.
+          ; special cause points: {counts.improvement} improvement, {counts.concern} concern, {counts.neither} neither
+          {partial.length > 0 &&
+            `; partial months: ${partial.map(([m, sent]) => `${longMonthLabel(m)} (${sent})`).join(', ')}`}
+          .
         </desc>
         <ValueGrid ticks={ticks} y={y} left={M.left} right={W - M.right} format={format} />
         {[0, Math.floor((series.months.length - 1) / 2), series.months.length - 1].map((i) => (
@@ -191,10 +236,12 @@ export function SpcChart({
         {charted.map((m) => {
           const rules = String(series.rules[m] ?? '');
           const kind = kindOf(rules, series.improvement);
+          const sent = partialOf.get(m);
           return (
-            <g key={m} data-month={m} data-point={kind}>
+            <g key={m} data-month={m} data-point={kind} data-partial={sent === undefined ? undefined : 'true'}>
+              {sent !== undefined && <PartialRing x={xOf(m)} y={y(value(m))} />}
               <Marker kind={kind} x={xOf(m)} y={y(value(m))} />
-              <title>{`${m}: ${format(value(m))}${rules ? ` — special cause (${kind}): ${rules.replaceAll(':', ' ')}` : ''}`}</title>
+              <title>{`${m}: ${format(value(m))}${sent === undefined ? '' : ` — partial month: ${sent}`}${rules ? ` — special cause (${kind}): ${rules.replaceAll(':', ' ')}` : ''}`}</title>
             </g>
           );
         })}
@@ -224,6 +271,14 @@ export function SpcChart({
               Target
             </li>
           )}
+          {partial.length > 0 && (
+            <li>
+              <svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">
+                <PartialRing x={9} y={9} />
+              </svg>{' '}
+              Partial month: not every PCN has sent it (ringed)
+            </li>
+          )}
           {(['improvement', 'concern', 'neither', 'common'] as const).map((kind) => (
             <li key={kind}>
               <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
@@ -240,6 +295,11 @@ export function SpcChart({
           ))}
         </ul>
       </figcaption>
+      {note && (
+        <p className="text-tremor-default text-tremor-content-strong" data-testid="spc-partial">
+          {note}
+        </p>
+      )}
       <SpcIcons variation={series.variation} assurance={series.assurance} />
     </figure>
   );

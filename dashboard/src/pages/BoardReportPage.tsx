@@ -19,6 +19,7 @@ import { ChartLegend, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { FigureValue } from '../components/FigureValue.tsx';
 import { useDashboard } from '../context.ts';
+import { PARTIAL_HOW, partialOf } from '../coverage.ts';
 import { periodCsv } from '../csv.ts';
 import {
   formatChange,
@@ -270,6 +271,15 @@ function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: B
       : [
           { item: `PCNs open, ${monthLabel(latest)}`, value: formatCount(rollout?.pcns as Figure) },
           { item: 'PCNs with referrals', value: formatCount(rollout?.pcns_reporting as Figure) },
+          // How many of the PCNs expected have sent the month (red-team review 16, R16-3): partial says so in words.
+          ...(typeof rollout?.pcns_sent === 'number' && typeof rollout?.pcns_expected === 'number'
+            ? [
+                {
+                  item: `PCNs sent, ${monthLabel(latest)}`,
+                  value: `${rollout.pcns_sent} of ${rollout.pcns_expected} expected${partialOf(rollout) ? ' (partial month)' : ''}`,
+                },
+              ]
+            : []),
         ];
   return (
     <ChartCard
@@ -277,7 +287,7 @@ function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: B
       how={
         area.level === 'pcn'
           ? 'Files the PCN sent, whole files rejected, rows accepted and rejected, and months with no events since its first (these count files and rows, not people).'
-          : 'PCNs in force in the latest month, and how many of them sent at least one accepted referral.'
+          : `PCNs in force in the latest month, how many of them sent at least one accepted referral, and how many of the PCNs expected (onboarded, extract not stopped) have sent the month. ${PARTIAL_HOW}`
       }
       data={docs}
       empty={area.level === 'pcn' ? !quality : !rollout}

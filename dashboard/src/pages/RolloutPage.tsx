@@ -8,6 +8,7 @@ import { ChartLegend, type Series, seriesProps } from '../components/ChartLegend
 import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
+import { partialMonths, partialNote, partialOf } from '../coverage.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
 import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel } from '../format.ts';
 
@@ -31,7 +32,9 @@ export function heldProjectionNote(progress: Pick<TargetProgress, 'held'>): stri
 
 /**
  * The monthly chart's points. The 900,000 a year target is people referred, so its even monthly pace is drawn beside
- * people referred, never beside referrals alone (a person referred twice is two referrals): England only.
+ * people referred, never beside referrals alone (a person referred twice is two referrals): England only. A month
+ * fewer of the area's PCNs have sent than expected is labelled partial, with how many, where the axis and the tooltip
+ * say the month (red-team review 16, R16-3): "Nov 2026 (partial: 1 of 2 PCNs sent)".
  */
 export function monthlyTrend(
   months: readonly MetricRow[],
@@ -39,12 +42,18 @@ export function monthlyTrend(
   annualTarget: number,
 ): Record<string, string | number | null>[] {
   return months.map((r) => ({
-    Month: monthLabel(r.period),
+    Month: monthLabel(r.period) + partialSuffix(r),
     Referrals: plottable(r.referrals),
     ...(national
       ? { 'People referred': plottable(r.people_referred), 'Target pace (people)': Math.round(annualTarget / 12) }
       : {}),
   }));
+}
+
+/** " (partial: 1 of 2 PCNs sent)" for a partial month, else nothing. */
+function partialSuffix(row: MetricRow): string {
+  const partial = partialOf(row);
+  return partial === undefined ? '' : ` (partial: ${partial.sent} of ${partial.expected} PCNs sent)`;
 }
 
 /**
@@ -77,6 +86,7 @@ export function RolloutPage() {
       : undefined;
   const latestStaff = rowsFor(rowsOf(workforce), 'month').at(-1);
   const trend = monthlyTrend(months, national, meta.targets.annual_referrals);
+  const partial = partialNote(partialMonths(months));
 
   return (
     <div className="space-y-4">
@@ -263,6 +273,8 @@ export function RolloutPage() {
             people_referred: 'People referred',
             declines: 'Offers declined (no referral)',
             declined_after_referral: 'Referrals declined',
+            pcns_sent: 'PCNs sent',
+            pcns_expected: 'PCNs expected (onboarded, not stopped)',
           },
           rows: months,
         })}
@@ -277,6 +289,11 @@ export function RolloutPage() {
           connectNulls={false}
           yAxisWidth={64}
         />
+        {partial && (
+          <p className="text-tremor-default text-tremor-content-emphasis" data-testid="partial-months">
+            {partial}
+          </p>
+        )}
       </ChartCard>
     </div>
   );

@@ -128,11 +128,13 @@ export default function TrendsPage() {
                   period: 'Month',
                   value: m.title.replace(' by month', ''),
                   rules: 'Special cause rules',
+                  ...(m.name === 'referrals' || m.name === 'people_referred' ? { partial: 'Partial month' } : {}),
                 },
                 rows: months.map((month) => ({
                   period: month,
                   value: values[month],
                   rules: (row?.rules as Record<string, string> | undefined)?.[month] ?? '',
+                  partial: (row?.partial_months as Record<string, string> | undefined)?.[month] ?? '',
                 })),
               })}
             >
@@ -153,6 +155,7 @@ export default function TrendsPage() {
                     variation: (row.variation ?? null) as Variation | null,
                     assurance: (row.assurance ?? null) as Assurance | null,
                     notCharted: typeof row.not_charted === 'string' ? row.not_charted : null,
+                    partial: (row.partial_months ?? {}) as Record<string, unknown>,
                   }}
                 />
               )}

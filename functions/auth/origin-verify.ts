@@ -1,0 +1,29 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
+
+/**
+ * The header CloudFront adds to every request it sends to the HTTP API (infra/constructs/dashboard-site.ts), with a
+ * value generated in Secrets Manager; the API's functions answer nothing without it (review 13, R13-6). The API's own
+ * execute-api address answers anyone who learns it, and cannot be turned off while it is CloudFront's origin
+ * ("To ensure that clients can access your API only by using a custom domain name, disable the default execute-api
+ * endpoint": https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-disable-default-endpoint.html; the
+ * stack has no custom domain), and AWS WAF attaches to REST API stages, not HTTP APIs. So the check is AWS's "custom
+ * header" way (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html,
+ * "Identifying requests from CloudFront"): a request without it skipped CloudFront's UK-only fence and headers.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * Whether the request carries the secret. Compared in constant time over SHA-256 digests, so neither the content nor
+ * the length of the secret leaks through the time of a refusal. An empty expected value matches nothing.
+ */
+export function fromCloudFront(headers: Readonly<Record<string, string | undefined>> | undefined, expected: string) {
+  const sent = headers?.[ORIGIN_VERIFY_HEADER];
+  if (expected.length === 0 || typeof sent !== 'string') return false;
+  return timingSafeEqual(digest(sent), digest(expected));
+}
+
+/** The answer to a request that did not come through CloudFront: 403, and nothing about why. */
+export const NOT_THROUGH_CLOUDFRONT: HttpResponse = jsonResponse(403, { error: 'forbidden' });
