@@ -8,6 +8,7 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
 import type { MetricDefinition } from './catalogue.ts';
 import { changedColumns, releasable, unitsOf } from './revisions.ts';
+import type { JointCount } from './shared-counts.ts';
 
 /**
  * Revisions of the figures below England (ICBs and regions; red-team review 11, R11-1; docs/methodology.md,
@@ -39,21 +40,26 @@ import { changedColumns, releasable, unitsOf } from './revisions.ts';
  * England's (R15-2); undeclared, none.
  */
 export const AREA_REVISIONS_STATE_KEY = `${REVISIONS_PREFIX}areas-release.json.gz`;
-const STATE_VERSION = 2;
+/** 3: the PCNs' contributions kept once per PCN cell, not per area row (2 kept each twice, with names: 4x its size). */
+const STATE_VERSION = 3;
 const TOLERANCE = 1e-6;
 const AREA_LEVELS = new Set(['icb', 'region']);
 /** Identity columns of a row, never replaced by a held row's values. */
 const IDENTITY = new Set(['level', 'code', 'name', 'parent', 'period', 'period_type']);
 
-/** A row's record: `c` column -> [PCN index, exact, ...] (nonzero), `e` its exact figures, `x` an unknown part. */
-interface AreaRowState {
-  readonly c: Readonly<Record<string, readonly number[]>>;
-  readonly e: Readonly<Record<string, unknown>>;
-  readonly x?: true;
-}
+/**
+ * A document's record: its area rows' exact figures (in `figures` order) and its PCNs' contributions (in `columns`
+ * order) by PCN cell, each as at the release that published its family's values. A PCN cell is a PCN's row (its
+ * index in `AreaState.pcns`, period type, period, keys); its contributions to its ICB's and region's figures are the
+ * same, so they are kept once (R11-1 fix, (d): kept per area row, the record was 4 times this size).
+ */
 interface AreaDocumentState {
   readonly definition: string;
-  readonly rows: Readonly<Record<string, AreaRowState>>;
+  readonly figures: readonly string[];
+  readonly columns: readonly string[];
+  readonly areas: Readonly<Record<string, readonly unknown[]>>;
+  /** A cell whose contributions are all 0 is left out. */
+  readonly pcns: Readonly<Record<string, readonly number[]>>;
 }
 interface AreaState {
   readonly version: typeof STATE_VERSION;
@@ -71,15 +77,39 @@ function rowIdOf(definition: MetricDefinition, row: Row): string {
   for (const k of definition.keys) key += `|${keyPart(row[k])}`;
   return key;
 }
+/** A PCN row's cell id: its PCN's index | period type | period | keys. */
+function cellIdOf(definition: MetricDefinition, index: number, row: Row): string {
+  let key = `${index}|${keyPart(row.period_type)}|${keyPart(row.period)}`;
+  for (const k of definition.keys) key += `|${keyPart(row[k])}`;
+  return key;
+}
+/** A PCN cell of the record as a row (its keys as text, as ids make them). */
+function cellRow(definition: MetricDefinition, id: string, code: string): Row {
+  const [, periodType, period, ...keys] = id.split('|');
+  const row: Row = { level: 'pcn', code, period_type: periodType ?? null, period: period ?? null };
+  for (const [i, k] of definition.keys.entries()) row[k] = keys[i] ?? '';
+  return row;
+}
 /** The id of a month row's year row (same area and keys). */
 const yearIdOf = (definition: MetricDefinition, row: Row) =>
   rowIdOf(definition, { ...row, period_type: 'fy', period: financialYearOf(String(row.period)) });
+const yearCellIdOf = (definition: MetricDefinition, index: number, row: Row) =>
+  cellIdOf(definition, index, { ...row, period_type: 'fy', period: financialYearOf(String(row.period)) });
+const yearOf = (row: Row) => (row.period_type === 'month' ? financialYearOf(String(row.period)) : String(row.period));
 
-/** The family of an area row: level | code | financial year (a month's, or its own). */
-const familyOf = (row: Row): string => {
-  const period = String(row.period);
-  return `${keyPart(row.level)}|${keyPart(row.code)}|${row.period_type === 'month' ? financialYearOf(period) : period}`;
-};
+/**
+ * The unit of a hold: a region's financial year (its months and the year), for the region and every ICB of it. An
+ * ICB's family is its region's (a region less its other ICBs gives an ICB's, and a PCN's contributions to its ICB and
+ * its region then share one baseline, kept once).
+ */
+type ParentOf = (row: Row) => readonly string[];
+function regionsOf(row: Row, parentOf: ParentOf): readonly string[] {
+  const level = String(row.level);
+  if (level === 'region') return [String(row.code)];
+  const icbs = level === 'icb' ? [String(row.code)] : parentOf(row);
+  return [...new Set(icbs.flatMap((icb) => parentOf({ level: 'icb', code: icb, period: row.period } as Row)))];
+}
+const familiesOf = (row: Row, parentOf: ParentOf) => regionsOf(row, parentOf).map((r) => `${r}|${yearOf(row)}`);
 
 /** YYYY-MM plus `k` months. */
 function addMonths(month: string, k: number): string {
@@ -145,6 +175,13 @@ function addTo(now: Contributions, id: string, column: string, pcn: number, valu
   byPcn.set(pcn, (byPcn.get(pcn) ?? 0) + value);
 }
 
+/** A PCN row's contributions now (in the tested columns' order) and its families. */
+interface PcnCell {
+  readonly row: Row;
+  readonly values: readonly number[];
+  readonly families: readonly string[];
+}
+
 /** A document's rows before control, with what the revision needs of them. */
 interface Revision {
   readonly definition: MetricDefinition;
@@ -158,17 +195,23 @@ interface Revision {
   readonly periodsBefore: ReadonlySet<string>;
   readonly previousAsOf: string | null;
   readonly now: Contributions;
-  /** The record of the document (undefined: failing closed, or a first release). */
+  /** The PCN cells now, by cell id (this release's PCN indexes). */
+  readonly cells: ReadonlyMap<string, PcnCell>;
+  /** The record of the document (undefined: a first release of it, or failing closed). */
   readonly recordOf: AreaDocumentState | undefined;
+  /** The record's contributions by area row id (as `now`), where there is a record. */
+  readonly recorded: Contributions;
   readonly failClosed: boolean;
   /** The document has month rows: a year's figures other than its counts by month follow its months'. */
   readonly withMonths: boolean;
   /** Columns whose series starts again at this release (a declared change of definition): never held. */
-  readonly restarted: ReadonlySet<string> | 'all';
+  readonly restarted: ReadonlySet<string>;
   /** The new months' exact counts of each area year (a month row not published before), by year row id. */
   readonly newMonths: ReadonlyMap<string, Map<string, number>>;
-  /** The same, as PCN contributions: the record of a held year takes them. */
+  /** The same, as PCN contributions: by area year row id, and by PCN year cell id (tested columns' order). */
   readonly newMonthsContributions: Contributions;
+  readonly newMonthsCells: ReadonlyMap<string, number[]>;
+  readonly parentOf: ParentOf;
 }
 
 export class AreaRevisions {
@@ -183,7 +226,6 @@ export class AreaRevisions {
   /** England's rows as they are, by document and row id, where the control was given them less held changes. */
   private readonly englandNow = new Map<string, Map<string, Row>>();
   private readonly pcnIndex: Map<string, number>;
-  private readonly oldIndex: Map<number, number>;
 
   private constructor(
     private readonly store: ObjectStore,
@@ -193,9 +235,12 @@ export class AreaRevisions {
     /** The release published now (meta.json generated_at), undefined before the first. */
     private readonly published: string | undefined,
     private readonly state: AreaState | undefined,
+    /** The record could not be read (not missing: unreadable): every family published before is held. */
+    private readonly unreadable: boolean,
+    /** Counts several documents publish (catalogue.ts jointCounts): a held row's cells of one count alike. */
+    private readonly joint: readonly JointCount[],
   ) {
     this.pcnIndex = new Map(pcnCodes.map((code, i) => [code, i]));
-    this.oldIndex = new Map((state?.pcns ?? []).map((code, i) => [i, this.pcnIndex.get(code) ?? -1]));
   }
 
   static async open(inputs: {
@@ -204,15 +249,18 @@ export class AreaRevisions {
     pcnCodes: readonly string[];
     dataAsOf?: string | null;
     previousRelease: string | undefined;
+    joint?: readonly JointCount[];
   }): Promise<AreaRevisions> {
-    const state = inputs.previousRelease === undefined ? undefined : await readState(inputs.store);
+    const read = inputs.previousRelease === undefined ? { state: undefined } : await readState(inputs.store);
     return new AreaRevisions(
       inputs.store,
       inputs.generatedAt,
       inputs.pcnCodes,
       inputs.dataAsOf,
       inputs.previousRelease,
-      state,
+      read.state,
+      read.unreadable === true,
+      inputs.joint ?? [],
     );
   }
 
@@ -231,7 +279,7 @@ export class AreaRevisions {
   pin(
     members: readonly { readonly definition: MetricDefinition; readonly rows: readonly Row[] }[],
     previousOf: (name: string) => MetricDocument | undefined,
-    parentOf: (row: Row) => readonly string[],
+    parentOf: ParentOf,
   ): Row[][] {
     const revisions = members.map((m) =>
       this.revisionOf(m.definition, m.rows, previousOf(m.definition.name), parentOf),
@@ -244,7 +292,7 @@ export class AreaRevisions {
       const revision = revisions[i];
       if (revision === undefined) return m.rows as Row[];
       this.heldIn.set(m.definition.name, new Set(families));
-      return this.apply(revision, families);
+      return this.apply(revision, families, parentOf);
     });
   }
 
@@ -252,7 +300,7 @@ export class AreaRevisions {
     definition: MetricDefinition,
     raw: readonly Row[],
     previous: MetricDocument | undefined,
-    parentOf: (row: Row) => readonly string[],
+    parentOf: ParentOf,
   ): Revision | undefined {
     if (definition.rules.counts.length === 0) return undefined;
     const areaRows = new Map<string, Row>();
@@ -266,24 +314,16 @@ export class AreaRevisions {
       periodsBefore.add(String(row.period));
       if (AREA_LEVELS.has(String(row.level))) publishedBefore.add(rowIdOf(definition, row));
     }
-    const saved = this.state?.documents[definition.name];
     const first = this.published === undefined || previous === undefined;
-    // A record of an earlier release than the one published (a crash between meta.json and the record) is still a
-    // baseline: the figures it pins were published by it or before it.
-    const recordOf = first ? undefined : saved;
+    // No record of the document (none yet: the first release since revisions below England began, or the document's
+    // first in it) holds nothing: published as now, and recorded. A record of an earlier release than the one
+    // published (a crash between meta.json and the record) is still a baseline: the figures it pins were published
+    // by it or before it. An unreadable record fails closed.
+    const recordOf = first || this.unreadable ? undefined : this.state?.documents[definition.name];
     // A change of definition starts again the columns it declares (catalogue `changes`); unknown: none (R15-2).
-    const restarted =
-      recordOf === undefined
-        ? new Set<string>()
-        : (changedColumns(definition, recordOf.definition) ?? new Set<string>());
-    const { now, newMonths, newMonthsContributions } = contributionsOf(
-      definition,
-      raw,
-      of,
-      periodsBefore,
-      this.pcnIndex,
-      parentOf,
-    );
+    const changed = recordOf === undefined ? undefined : changedColumns(definition, recordOf.definition);
+    const restarted = changed === 'all' ? new Set(of.tested) : (changed ?? new Set<string>());
+    const contributions = contributionsOf(definition, raw, of, periodsBefore, this.pcnIndex, parentOf);
     return {
       definition,
       of,
@@ -292,45 +332,59 @@ export class AreaRevisions {
       publishedBefore,
       periodsBefore,
       previousAsOf: previous?.data_as_of ?? null,
-      now,
+      ...contributions,
       recordOf,
-      failClosed: !first && recordOf === undefined,
+      recorded: recordOf === undefined ? new Map() : this.thenOf(definition, recordOf, parentOf),
+      failClosed: !first && this.unreadable,
       withMonths: [...areaRows.values()].some((r) => r.period_type === 'month'),
       restarted,
-      newMonths,
-      newMonthsContributions,
     };
   }
 
-  /** Adds to `families` those of a document held by their own change (all of them, failing closed), with regions. */
-  private decide(revision: Revision, families: Set<string>, parentOf: (row: Row) => readonly string[]): void {
-    if (revision.restarted === 'all') return;
-    for (const [id, row] of revision.areaRows) {
-      if (!revision.publishedBefore.has(id) || families.has(familyOf(row))) continue;
-      const state = revision.recordOf?.rows[id];
-      // Failing closed: every family published before is held, whatever its values now (R15-3).
-      if (revision.failClosed || state === undefined) families.add(familyOf(row));
-      // A row whose exact figures are those recorded shows nothing new (most rows: old periods): not tested further.
-      else if (!sameRow(revision.definition, row, { ...state.e, level: row.level } as Row, revision.of.tested))
-        if (!this.releasableRow(revision, id, row, state)) families.add(familyOf(row));
+  /** The record's PCN contributions, to the areas each PCN is in now (as `now` is made). */
+  private thenOf(definition: MetricDefinition, record: AreaDocumentState, parentOf: ParentOf): Contributions {
+    const then: Contributions = new Map();
+    const codes = this.state?.pcns ?? [];
+    for (const [id, values] of Object.entries(record.pcns)) {
+      const old = Number(id.slice(0, id.indexOf('|')));
+      const code = codes[old];
+      const pcn = code === undefined ? undefined : this.pcnIndex.get(code);
+      if (code === undefined || pcn === undefined) continue;
+      const row = cellRow(definition, id, code);
+      for (const areaId of areaIdsOf(definition, row, parentOf))
+        for (const [j, column] of record.columns.entries()) {
+          const v = values[j] ?? 0;
+          if (Math.abs(v) > TOLERANCE) addTo(then, areaId, column, pcn, v);
+        }
     }
-    // A region holds with any of its ICBs' same family (else the region less its other ICBs gives the held ICB's).
-    for (const family of [...families]) {
-      const [level, code, year] = family.split('|') as [string, string, string];
-      if (level === 'icb')
-        for (const region of parentOf({ level: 'icb', code, period: year } as Row))
-          families.add(`region|${region}|${year}`);
+    return then;
+  }
+
+  /** Adds to `families` those of a document held by their own change (all of them, failing closed). */
+  private decide(revision: Revision, families: Set<string>, parentOf: ParentOf): void {
+    if (revision.recordOf === undefined && !revision.failClosed) return;
+    for (const [id, row] of revision.areaRows) {
+      if (!revision.publishedBefore.has(id)) continue;
+      const own = familiesOf(row, parentOf);
+      if (own.every((f) => families.has(f))) continue;
+      const recorded = revision.recordOf?.areas[id];
+      // Failing closed, or a row published but not recorded (a record of the release before it): held (R15-3).
+      if (recorded === undefined) for (const f of own) families.add(f);
+      // A row whose exact figures are those recorded shows nothing new (most rows: old periods): not tested further.
+      else if (!sameRow(revision.definition, row, rowOf(revision.recordOf, recorded), revision.of.tested))
+        if (!this.releasableRow(revision, id, row)) for (const f of own) families.add(f);
     }
   }
 
   /** Whether every tested figure of an area row published before may use its change since (`releasable`). */
-  private releasableRow(revision: Revision, id: string, row: Row, state: AreaRowState): boolean {
+  private releasableRow(revision: Revision, id: string, row: Row): boolean {
     const { of } = revision;
     const cells = revision.now.get(id);
+    const recorded = revision.recorded.get(id);
     // A year's figures less its new months' part (published in those months' rows, controlled there).
     const newMonths = row.period_type === 'fy' ? revision.newMonthsContributions.get(id) : undefined;
     for (const column of of.tested) {
-      if (revision.restarted instanceof Set && revision.restarted.has(column)) continue;
+      if (revision.restarted.has(column)) continue;
       // A cohort not matured at the release before: no figure then, new now.
       if (this.matured(revision, row, column)) continue;
       // A year's distinct counts and means follow its months' (a late person is in an old month's cells, tested there).
@@ -338,14 +392,14 @@ export class AreaRevisions {
         if (!of.monthly.has(column)) continue;
       const current = new Map(cells?.get(column) ?? []);
       for (const [pcn, v] of newMonths?.get(column) ?? []) current.set(pcn, (current.get(pcn) ?? 0) - v);
-      const then = this.thenOf(state, column);
+      const then = recorded?.get(column) ?? new Map<number, number>();
       const changes: number[] = [];
       for (const pcn of new Set([...then.keys(), ...current.keys()])) {
         const change = (current.get(pcn) ?? 0) - (then.get(pcn) ?? 0);
         if (Math.abs(change) > TOLERANCE) changes.push(change);
       }
-      if (changes.length === 0 && !state.x) continue;
-      if (!releasable(changes, state.x ? 1 : 0, of.counts.has(column))) return false;
+      if (changes.length === 0) continue;
+      if (!releasable(changes, 0, of.counts.has(column))) return false;
     }
     return true;
   }
@@ -358,76 +412,89 @@ export class AreaRevisions {
     );
   }
 
-  /** A recorded row's contributions to a column by PCN index now (a PCN gone from the reference: a key of its own). */
-  private thenOf(state: AreaRowState | undefined, column: string): Map<number, number> {
-    const then = new Map<number, number>();
-    const flat = state?.c[column] ?? [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const at = this.oldIndex.get(flat[i] as number) ?? -1;
-      then.set(at === -1 ? -1 - (flat[i] as number) : at, flat[i + 1] as number);
+  /** This document's columns that are a count another of its columns is on `row` (jointCounts): column -> that one. */
+  private jointAnchors(definition: MetricDefinition, row: Row): Map<string, string> {
+    const anchors = new Map<string, string>();
+    for (const count of this.joint) {
+      const mine = count.cells.filter((c) => c.document === definition.name);
+      const anchor = mine.find((c) => c.rows === undefined);
+      if (anchor === undefined) continue;
+      for (const cell of mine) if (cell !== anchor && cell.rows?.(row)) anchors.set(cell.column, anchor.column);
     }
-    return then;
+    return anchors;
   }
 
   /**
    * The document's rows for control: each area row of a held family published before takes its recorded exact figures
    * (a held year: plus its new months' counts), but for columns starting again, cohorts matured since and `sameAs`
-   * counts whose source document does not hold the family (published as the source publishes them). Records them.
+   * counts whose source document does not hold the family (published as the source publishes them); a column that is
+   * another's count on the row (jointCounts: cof_person's matured cohorts, its episodes) takes that one's. Records them.
    */
-  private apply(revision: Revision, families: ReadonlySet<string>): Row[] {
+  private apply(revision: Revision, families: ReadonlySet<string>, parentOf: ParentOf): Row[] {
     const { definition } = revision;
-    const sameAsFree = new Set<string>();
     const sources = (definition.sameAs ?? []).map((s) => ({
       held: this.heldIn.get(s.document),
       given: this.given.get(s.document),
       key: s.key,
       columns: s.columns,
     }));
+    const keeps = (row: Row, family: readonly string[]) => {
+      const sameAsFree = new Set<string>();
+      for (const source of sources)
+        if (!family.some((f) => source.held?.has(f)))
+          for (const column of Object.keys(source.columns)) sameAsFree.add(column);
+      const anchors = this.jointAnchors(definition, row);
+      const keep = (column: string) =>
+        !anchors.has(column) &&
+        (revision.restarted.has(column) || this.matured(revision, row, column) || sameAsFree.has(column));
+      return { keep, anchors };
+    };
+    const isHeld = (fs: readonly string[]) => fs.some((f) => families.has(f));
     const given = new Map<string, Row>();
-    const rows: Record<string, AreaRowState> = {};
+    const areas: Record<string, unknown[]> = {};
+    const figures = figuresOf(definition, revision.raw, revision.recordOf);
     const heldRows: string[] = [];
     const pinned = revision.raw.map((row) => {
       if (!AREA_LEVELS.has(String(row.level))) return row;
       const id = rowIdOf(definition, row);
-      const state = revision.recordOf?.rows[id];
-      const family = familyOf(row);
-      if (!families.has(family) || !revision.publishedBefore.has(id)) {
-        rows[id] = this.recordNow(revision, id, row);
+      const family = familiesOf(row, parentOf);
+      if (!isHeld(family) || !revision.publishedBefore.has(id)) {
+        areas[id] = exactOf(figures, row);
         return row;
       }
-      sameAsFree.clear();
-      for (const source of sources)
-        if (!source.held?.has(family)) for (const column of Object.keys(source.columns)) sameAsFree.add(column);
-      const keep = (column: string) =>
-        (revision.restarted instanceof Set && revision.restarted.has(column)) ||
-        this.matured(revision, row, column) ||
-        sameAsFree.has(column);
-      if (state === undefined) {
+      const { keep, anchors } = keeps(row, family);
+      const recorded = revision.recordOf?.areas[id];
+      if (recorded === undefined) {
         // No record of its figures (failing closed): no figure this release (the columns kept excepted); the record
         // starts from its figures now.
         const copy: Row = { ...row };
         for (const column of Object.keys(row)) if (!identity(definition, column) && !keep(column)) copy[column] = null;
-        rows[id] = this.recordNow(revision, id, row);
+        areas[id] = exactOf(figures, row);
         heldRows.push(id);
         return copy;
       }
-      const pinned = this.pinHeld(revision, row, id, state, keep);
+      const copy = this.pinHeld(revision, row, id, rowOf(revision.recordOf, recorded), keep);
       // A count published as another document publishes it (sameAs) whose family is held there too: the same exact
       // count as given to that document's control (a held year's new months included), else the two would differ.
       for (const source of sources) {
-        if (!source.held?.has(family)) continue;
+        if (!family.some((f) => source.held?.has(f))) continue;
         const there = source.given?.get(keyOf(row, source.key));
         if (there === undefined) continue;
         for (const [column, sourceColumn] of Object.entries(source.columns))
-          if (column in pinned.copy) pinned.copy[column] = there[sourceColumn] ?? null;
-        pinned.record.e = exactOf(definition, pinned.copy);
+          if (column in copy) copy[column] = there[sourceColumn] ?? null;
       }
-      const { copy, record } = pinned;
-      rows[id] = record;
+      for (const [column, anchor] of anchors) if (column in copy) copy[column] = copy[anchor] ?? null;
+      areas[id] = exactOf(figures, copy);
       if (!sameRow(definition, copy, row)) heldRows.push(id);
       return copy;
     });
-    this.next[definition.name] = { definition: definition.version, rows };
+    this.next[definition.name] = {
+      definition: definition.version,
+      figures,
+      columns: revision.of.tested,
+      areas,
+      pcns: this.pcnRecord(revision, isHeld, keeps),
+    };
     for (const row of pinned)
       if (AREA_LEVELS.has(String(row.level))) given.set(keyOf(row, ['level', 'code', 'period_type', 'period']), row);
     this.given.set(definition.name, given);
@@ -442,9 +509,67 @@ export class AreaRevisions {
   }
 
   /**
+   * The record of the document's PCN cells: a cell of a held family's period published before keeps its record (a held
+   * year: plus its new months' contributions), but the columns kept at this release's; every other cell its
+   * contributions now.
+   */
+  private pcnRecord(
+    revision: Revision,
+    isHeld: (families: readonly string[]) => boolean,
+    keeps: (
+      row: Row,
+      families: readonly string[],
+    ) => {
+      keep: (column: string) => boolean;
+      anchors: ReadonlyMap<string, string>;
+    },
+  ): Record<string, number[]> {
+    const { definition, of, recordOf } = revision;
+    const pcns: Record<string, number[]> = {};
+    const pinnedCell = (cell: { row: Row; families: readonly string[] }) =>
+      isHeld(cell.families) && revision.periodsBefore.has(String(cell.row.period));
+    for (const [id, cell] of revision.cells)
+      if (!pinnedCell(cell) && cell.values.some(nonzero)) pcns[id] = [...cell.values];
+    if (recordOf === undefined) return pcns;
+    // The held cells: those recorded, those now (recorded 0), and the years with new months.
+    const codes = this.state?.pcns ?? [];
+    const recorded = new Map<string, readonly number[]>();
+    for (const [id, values] of Object.entries(recordOf.pcns)) {
+      const bar = id.indexOf('|');
+      const pcn = this.pcnIndex.get(codes[Number(id.slice(0, bar))] ?? '');
+      if (pcn !== undefined) recorded.set(`${pcn}${id.slice(bar)}`, values);
+    }
+    const recordedColumn = new Map(recordOf.columns.map((c, j) => [c, j]));
+    for (const id of new Set([...recorded.keys(), ...revision.cells.keys(), ...revision.newMonthsCells.keys()])) {
+      const pcn = Number(id.slice(0, id.indexOf('|')));
+      const now = revision.cells.get(id);
+      const row = now?.row ?? cellRow(definition, id, this.pcnCodes[pcn] ?? '');
+      const cell = now ?? { row, families: familiesOf(row, revision.parentOf) };
+      if (!pinnedCell(cell)) continue;
+      const { keep, anchors } = keeps(row, cell.families);
+      const then = recorded.get(id);
+      const added = revision.newMonthsCells.get(id);
+      const values = of.tested.map((column, j) => {
+        if (keep(column)) return now?.values[j] ?? 0;
+        const at = recordedColumn.get(column);
+        return (at === undefined ? 0 : (then?.[at] ?? 0)) + (added?.[j] ?? 0);
+      });
+      for (const [column, anchor] of anchors) {
+        const j = of.tested.indexOf(column);
+        const a = of.tested.indexOf(anchor);
+        if (j >= 0 && a >= 0) values[j] = values[a] as number;
+      }
+      if (values.some(nonzero)) pcns[id] = values;
+    }
+    return pcns;
+  }
+
+  /**
    * England's rows as the control is given them: less the held regions' changes (counts), so that England adds up
    * with the regions it is controlled beside and no released cell's control reads a held change through England's
-   * figure (R15-1). England publishes its own figures (restoreEngland, before England's revisions).
+   * figure (R15-1). England publishes its own figures (restoreEngland), held or released by England's own rule
+   * (revisions.ts): a reader who knows the held changes (the PCN that made them) has then exactly the equations the
+   * control was given; one who does not, fewer (docs/methodology.md, "Revisions of figures below England").
    */
   private adjustEngland(revision: Revision, pinned: Row[]): void {
     const { definition, of } = revision;
@@ -493,42 +618,19 @@ export class AreaRevisions {
 
   /**
    * A held area row as given to the control: its recorded exact figures (a held year: plus its new months' counts), but
-   * the columns `keep` says are this release's; and its record (the contributions of the figures it is given).
+   * the columns `keep` says are this release's.
    */
-  private pinHeld(
-    revision: Revision,
-    row: Row,
-    id: string,
-    state: AreaRowState,
-    keep: (column: string) => boolean,
-  ): { copy: Row; record: { c: AreaRowState['c']; e: Record<string, unknown>; x?: true } } {
-    const { definition, of } = revision;
+  private pinHeld(revision: Revision, row: Row, id: string, recorded: Row, keep: (column: string) => boolean): Row {
+    const { definition } = revision;
     const copy: Row = { ...row };
-    for (const [column, value] of Object.entries(state.e)) if (!keep(column)) copy[column] = value as Row[string];
-    const c: Record<string, number[]> = {};
+    for (const [column, value] of Object.entries(recorded))
+      if (!identity(definition, column) && !keep(column)) copy[column] = value;
     const newMonths = row.period_type === 'fy' ? revision.newMonths.get(id) : undefined;
-    const newContributions = row.period_type === 'fy' ? revision.newMonthsContributions.get(id) : undefined;
-    for (const column of of.tested) {
-      if (keep(column)) {
-        c[column] = flatOf(revision.now.get(id)?.get(column));
-        continue;
-      }
-      const then = this.thenOf(state, column);
-      for (const [pcn, v] of newContributions?.get(column) ?? []) then.set(pcn, (then.get(pcn) ?? 0) + v);
-      c[column] = flatOf(then);
-    }
     // A held year beside months new since: its counts (and months) plus theirs (R15-9).
     for (const [column, value] of newMonths ?? [])
       if (!keep(column) && (isNumber(copy[column]) || copy[column] === null))
         copy[column] = ((copy[column] as number | null) ?? 0) + value;
-    return { copy, record: { c, e: exactOf(definition, copy), ...(state.x ? { x: true as const } : {}) } };
-  }
-
-  /** The record of a row used with its figures now. */
-  private recordNow(revision: Revision, id: string, row: Row): AreaRowState {
-    const c: Record<string, number[]> = {};
-    for (const column of revision.of.tested) c[column] = flatOf(revision.now.get(id)?.get(column));
-    return { c, e: exactOf(revision.definition, row) };
+    return copy;
   }
 
   /** The record of this release, serialised and gzipped. */
@@ -548,6 +650,33 @@ export class AreaRevisions {
   }
 }
 
+const nonzero = (v: number) => Math.abs(v) > TOLERANCE;
+
+/** The ids of a PCN row's ICB and region rows. */
+function areaIdsOf(definition: MetricDefinition, row: Row, parentOf: ParentOf): string[] {
+  const icbs = parentOf(row);
+  const regions = new Set(icbs.flatMap((icb) => parentOf({ level: 'icb', code: icb, period: row.period } as Row)));
+  return [
+    ...icbs.map((code) => rowIdOf(definition, { ...row, level: 'icb', code })),
+    ...[...regions].map((code) => rowIdOf(definition, { ...row, level: 'region', code })),
+  ];
+}
+
+/** The figures a document's record keeps of each area row (every column but its identity), in one order. */
+function figuresOf(definition: MetricDefinition, raw: readonly Row[], record: AreaDocumentState | undefined): string[] {
+  const first = raw.find((r) => AREA_LEVELS.has(String(r.level)));
+  const columns = Object.keys(first ?? {}).filter((c) => !identity(definition, c));
+  return columns.length > 0 ? columns : [...(record?.figures ?? [])];
+}
+/** A row's exact figures, for the record (in `figures` order). */
+const exactOf = (figures: readonly string[], row: Row): unknown[] => figures.map((c) => row[c] ?? null);
+/** A recorded area row's figures as a row. */
+function rowOf(record: AreaDocumentState | undefined, values: readonly unknown[]): Row {
+  const row: Row = {};
+  for (const [j, column] of (record?.figures ?? []).entries()) row[column] = (values[j] ?? null) as Row[string];
+  return row;
+}
+
 /** A cell's key in a row (the columns `key` names), as shared-counts.ts makes it for `sameAs`. */
 const keyOf = (row: Row, key: readonly string[]) => {
   let k = '';
@@ -564,13 +693,6 @@ const shortId = (id: string) => {
 /** A row's identity (its area, period and keys), never replaced by a held row's values. */
 const identity = (definition: MetricDefinition, column: string) =>
   IDENTITY.has(column) || definition.keys.includes(column);
-
-/** A row's exact figures (every column but its identity), for the record. */
-function exactOf(definition: MetricDefinition, row: Row): Record<string, unknown> {
-  const e: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) if (!identity(definition, column)) e[column] = value;
-  return e;
-}
 
 /** Whether two exact rows have the same figures (of `columns`, else all). */
 function sameRow(definition: MetricDefinition, a: Row, b: Row, columns?: readonly string[]): boolean {
@@ -589,8 +711,9 @@ function sameRow(definition: MetricDefinition, a: Row, b: Row, columns?: readonl
 }
 
 /**
- * Each ICB and region row's PCN contributions now (a PCN's rows, by its ICBs then and their regions); and each year's
- * part from months not published before: its areas' counts (newMonths) and its PCNs' contributions.
+ * Each ICB and region row's PCN contributions now (a PCN's rows, by its ICBs then and their regions), and each PCN
+ * row's (a cell of the record); and each year's part from months not published before: its areas' counts (newMonths)
+ * and its PCNs' contributions (by area year, and by PCN year cell).
  */
 function contributionsOf(
   definition: MetricDefinition,
@@ -598,10 +721,12 @@ function contributionsOf(
   of: Columns,
   periodsBefore: ReadonlySet<string>,
   pcnIndex: ReadonlyMap<string, number>,
-  parentOf: (row: Row) => readonly string[],
-): { now: Contributions; newMonths: Map<string, Map<string, number>>; newMonthsContributions: Contributions } {
+  parentOf: ParentOf,
+): Pick<Revision, 'now' | 'cells' | 'newMonths' | 'newMonthsContributions' | 'newMonthsCells' | 'parentOf'> {
   const now: Contributions = new Map();
+  const cells = new Map<string, PcnCell>();
   const newMonthsContributions: Contributions = new Map();
+  const newMonthsCells = new Map<string, number[]>();
   const newMonths = new Map<string, Map<string, number>>();
   for (const row of raw) {
     const level = String(row.level);
@@ -620,45 +745,48 @@ function contributionsOf(
     if (level !== 'pcn') continue;
     const pcn = pcnIndex.get(String(row.code));
     if (pcn === undefined) continue;
-    const icbs = parentOf(row);
-    const regions = new Set(icbs.flatMap((icb) => parentOf({ level: 'icb', code: icb, period: row.period } as Row)));
-    const areas = [...icbs.map((code) => ['icb', code] as const), ...[...regions].map((c) => ['region', c] as const)];
     // The area rows' ids made once per PCN row, not per column (issue 17: the refresh's Node time).
-    const ids = areas.map(([l, code]) => {
-      const area = { ...row, level: l, code };
-      return [rowIdOf(definition, area), newMonth ? yearIdOf(definition, area) : ''] as const;
-    });
-    for (const column of of.tested) {
-      const value = of.contribution(row, column);
+    const ids = areaIdsOf(definition, row, parentOf);
+    const yearIds = newMonth ? ids.map((id) => yearIdOf(definition, rowOfId(id, row))) : [];
+    const values = of.tested.map((column) => of.contribution(row, column));
+    cells.set(cellIdOf(definition, pcn, row), { row, values, families: familiesOf(row, parentOf) });
+    if (newMonth) {
+      const yearCell = yearCellIdOf(definition, pcn, row);
+      const sum = newMonthsCells.get(yearCell) ?? of.tested.map(() => 0);
+      for (const [j, v] of values.entries()) sum[j] = (sum[j] ?? 0) + v;
+      newMonthsCells.set(yearCell, sum);
+    }
+    for (const [j, column] of of.tested.entries()) {
+      const value = values[j] as number;
       if (Math.abs(value) <= TOLERANCE) continue;
-      for (const [id, yearId] of ids) {
-        addTo(now, id, column, pcn, value);
-        if (newMonth) addTo(newMonthsContributions, yearId, column, pcn, value);
-      }
+      for (const id of ids) addTo(now, id, column, pcn, value);
+      for (const yearId of yearIds) addTo(newMonthsContributions, yearId, column, pcn, value);
     }
   }
-  return { now, newMonths, newMonthsContributions };
+  return { now, cells, newMonths, newMonthsContributions, newMonthsCells, parentOf };
+}
+
+/** An area row id's level and code on a PCN row (its period and keys). */
+function rowOfId(id: string, row: Row): Row {
+  const [level, code] = id.split('|');
+  return { ...row, level: level ?? null, code: code ?? null };
 }
 
 const gzipAsync = promisify(gzip);
 
-/** Contributions as the record keeps them: [PCN index, exact, ...], nonzero only, in PCN order. */
-function flatOf(byPcn: ReadonlyMap<number, number> | undefined): number[] {
-  if (byPcn === undefined) return [];
-  const flat: number[] = [];
-  for (const [pcn, v] of [...byPcn].sort((a, b) => a[0] - b[0]))
-    if (pcn >= 0 && Math.abs(v) > TOLERANCE) flat.push(pcn, v);
-  return flat;
-}
-
-async function readState(store: ObjectStore): Promise<AreaState | undefined> {
+/** The record: none (a first release below England), or unreadable (fail closed); another version reads as none. */
+async function readState(store: ObjectStore): Promise<{ state: AreaState | undefined; unreadable?: true }> {
   const bytes = await store.get(AREA_REVISIONS_STATE_KEY);
-  if (bytes === undefined) return undefined;
+  if (bytes === undefined) return { state: undefined };
   try {
     const state = JSON.parse(gunzipSync(bytes).toString('utf8')) as AreaState;
-    return state.version === STATE_VERSION ? state : undefined;
+    if (state.version === STATE_VERSION) return { state };
+    console.warn(`${AREA_REVISIONS_STATE_KEY}: a record of version ${state.version}; started again from this release`);
+    return { state: undefined };
   } catch {
-    console.warn(`${AREA_REVISIONS_STATE_KEY}: cannot be read; changed figures below England are held (fail closed)`);
-    return undefined;
+    console.warn(
+      `${AREA_REVISIONS_STATE_KEY}: cannot be read; figures below England published before are held (fail closed)`,
+    );
+    return { state: undefined, unreadable: true };
   }
 }

@@ -664,6 +664,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
     dataAsOf,
     previousRelease,
+    joint: jointCounts(dataAsOf),
   });
   // Of a previous document the revisions read only its rows above the PCNs and generated_at: the rest is let go.
   const previousDocuments = new Map<string, MetricDocument | undefined>();
