@@ -77,12 +77,9 @@ function rowIdOf(definition: MetricDefinition, row: Row): string {
   for (const k of definition.keys) key += `|${keyPart(row[k])}`;
   return key;
 }
-/** A PCN row's cell id: its PCN's index | period type | period | keys. */
-function cellIdOf(definition: MetricDefinition, index: number, row: Row): string {
-  let key = `${index}|${keyPart(row.period_type)}|${keyPart(row.period)}`;
-  for (const k of definition.keys) key += `|${keyPart(row[k])}`;
-  return key;
-}
+/** A PCN row's cell id: its PCN's index | period type | period | keys (suffixOf). */
+const cellIdOf = (index: number, periodType: unknown, period: unknown, suffix: string) =>
+  `${index}|${keyPart(periodType)}|${keyPart(period)}${suffix}`;
 /** A PCN cell of the record as a row (its keys as text, as ids make them). */
 function cellRow(definition: MetricDefinition, id: string, code: string): Row {
   const [, periodType, period, ...keys] = id.split('|');
@@ -93,8 +90,6 @@ function cellRow(definition: MetricDefinition, id: string, code: string): Row {
 /** The id of a month row's year row (same area and keys). */
 const yearIdOf = (definition: MetricDefinition, row: Row) =>
   rowIdOf(definition, { ...row, period_type: 'fy', period: financialYearOf(String(row.period)) });
-const yearCellIdOf = (definition: MetricDefinition, index: number, row: Row) =>
-  cellIdOf(definition, index, { ...row, period_type: 'fy', period: financialYearOf(String(row.period)) });
 const yearOf = (row: Row) => (row.period_type === 'month' ? financialYearOf(String(row.period)) : String(row.period));
 
 /**
@@ -109,7 +104,35 @@ function regionsOf(row: Row, parentOf: ParentOf): readonly string[] {
   const icbs = level === 'icb' ? [String(row.code)] : parentOf(row);
   return [...new Set(icbs.flatMap((icb) => parentOf({ level: 'icb', code: icb, period: row.period } as Row)))];
 }
-const familiesOf = (row: Row, parentOf: ParentOf) => regionsOf(row, parentOf).map((r) => `${r}|${yearOf(row)}`);
+/** Where a row is: its families, and for a PCN's row its ICBs and regions (level, code). */
+interface Place {
+  readonly areas: readonly (readonly [string, string])[];
+  readonly families: readonly string[];
+}
+/** Places, each worked out once per area (or PCN) and period (the refresh's Node time: a national refresh's rows). */
+function placesOf(parentOf: ParentOf): (row: Row) => Place {
+  const cache = new Map<string, Place>();
+  return (row) => {
+    const key = `${keyPart(row.level)}|${keyPart(row.code)}|${keyPart(row.period)}`;
+    let place = cache.get(key);
+    if (place === undefined) {
+      const regions = regionsOf(row, parentOf);
+      const icbs = row.level === 'pcn' ? parentOf(row) : [];
+      place = {
+        areas: [...icbs.map((c) => ['icb', c] as const), ...regions.map((c) => ['region', c] as const)],
+        families: regions.map((r) => `${r}|${yearOf(row)}`),
+      };
+      cache.set(key, place);
+    }
+    return place;
+  };
+}
+/** A row's keys as ids end (`|` and each key's value). */
+function suffixOf(definition: MetricDefinition, row: Row): string {
+  let suffix = '';
+  for (const k of definition.keys) suffix += `|${keyPart(row[k])}`;
+  return suffix;
+}
 
 /** YYYY-MM plus `k` months. */
 function addMonths(month: string, k: number): string {
@@ -211,7 +234,7 @@ interface Revision {
   /** The same, as PCN contributions: by area year row id, and by PCN year cell id (tested columns' order). */
   readonly newMonthsContributions: Contributions;
   readonly newMonthsCells: ReadonlyMap<string, number[]>;
-  readonly parentOf: ParentOf;
+  readonly place: (row: Row) => Place;
 }
 
 export class AreaRevisions {
@@ -226,6 +249,9 @@ export class AreaRevisions {
   /** England's rows as they are, by document and row id, where the control was given them less held changes. */
   private readonly englandNow = new Map<string, Map<string, Row>>();
   private readonly pcnIndex: Map<string, number>;
+  /** Where rows are (placesOf), made with the first documents' parentOf. */
+  private place: (row: Row) => Place = () => ({ areas: [], families: [] });
+  private placed = false;
 
   private constructor(
     private readonly store: ObjectStore,
@@ -281,18 +307,20 @@ export class AreaRevisions {
     previousOf: (name: string) => MetricDocument | undefined,
     parentOf: ParentOf,
   ): Row[][] {
-    const revisions = members.map((m) =>
-      this.revisionOf(m.definition, m.rows, previousOf(m.definition.name), parentOf),
-    );
+    if (!this.placed) {
+      this.place = placesOf(parentOf);
+      this.placed = true;
+    }
+    const revisions = members.map((m) => this.revisionOf(m.definition, m.rows, previousOf(m.definition.name)));
     // Jointly controlled documents share counts: the union of their families, and those held before them.
     const families = new Set(this.imposed);
-    for (const revision of revisions) if (revision !== undefined) this.decide(revision, families, parentOf);
+    for (const revision of revisions) if (revision !== undefined) this.decide(revision, families);
     for (const family of families) this.imposed.add(family);
     return members.map((m, i) => {
       const revision = revisions[i];
       if (revision === undefined) return m.rows as Row[];
       this.heldIn.set(m.definition.name, new Set(families));
-      return this.apply(revision, families, parentOf);
+      return this.apply(revision, families);
     });
   }
 
@@ -300,7 +328,6 @@ export class AreaRevisions {
     definition: MetricDefinition,
     raw: readonly Row[],
     previous: MetricDocument | undefined,
-    parentOf: ParentOf,
   ): Revision | undefined {
     if (definition.rules.counts.length === 0) return undefined;
     const areaRows = new Map<string, Row>();
@@ -323,7 +350,7 @@ export class AreaRevisions {
     // A change of definition starts again the columns it declares (catalogue `changes`); unknown: none (R15-2).
     const changed = recordOf === undefined ? undefined : changedColumns(definition, recordOf.definition);
     const restarted = changed === 'all' ? new Set(of.tested) : (changed ?? new Set<string>());
-    const contributions = contributionsOf(definition, raw, of, periodsBefore, this.pcnIndex, parentOf);
+    const contributions = contributionsOf(definition, raw, of, periodsBefore, this.pcnIndex, this.place);
     return {
       definition,
       of,
@@ -334,7 +361,7 @@ export class AreaRevisions {
       previousAsOf: previous?.data_as_of ?? null,
       ...contributions,
       recordOf,
-      recorded: recordOf === undefined ? new Map() : this.thenOf(definition, recordOf, parentOf),
+      recorded: recordOf === undefined ? new Map() : this.thenOf(definition, recordOf),
       failClosed: !first && this.unreadable,
       withMonths: [...areaRows.values()].some((r) => r.period_type === 'month'),
       restarted,
@@ -342,7 +369,7 @@ export class AreaRevisions {
   }
 
   /** The record's PCN contributions, to the areas each PCN is in now (as `now` is made). */
-  private thenOf(definition: MetricDefinition, record: AreaDocumentState, parentOf: ParentOf): Contributions {
+  private thenOf(definition: MetricDefinition, record: AreaDocumentState): Contributions {
     const then: Contributions = new Map();
     const codes = this.state?.pcns ?? [];
     for (const [id, values] of Object.entries(record.pcns)) {
@@ -351,7 +378,7 @@ export class AreaRevisions {
       const pcn = code === undefined ? undefined : this.pcnIndex.get(code);
       if (code === undefined || pcn === undefined) continue;
       const row = cellRow(definition, id, code);
-      for (const areaId of areaIdsOf(definition, row, parentOf))
+      for (const areaId of areaIdsOf(this.place(row), row, suffixOf(definition, row)))
         for (const [j, column] of record.columns.entries()) {
           const v = values[j] ?? 0;
           if (Math.abs(v) > TOLERANCE) addTo(then, areaId, column, pcn, v);
@@ -361,11 +388,11 @@ export class AreaRevisions {
   }
 
   /** Adds to `families` those of a document held by their own change (all of them, failing closed). */
-  private decide(revision: Revision, families: Set<string>, parentOf: ParentOf): void {
+  private decide(revision: Revision, families: Set<string>): void {
     if (revision.recordOf === undefined && !revision.failClosed) return;
     for (const [id, row] of revision.areaRows) {
       if (!revision.publishedBefore.has(id)) continue;
-      const own = familiesOf(row, parentOf);
+      const own = this.place(row).families;
       if (own.every((f) => families.has(f))) continue;
       const recorded = revision.recordOf?.areas[id];
       // Failing closed, or a row published but not recorded (a record of the release before it): held (R15-3).
@@ -430,7 +457,7 @@ export class AreaRevisions {
    * counts whose source document does not hold the family (published as the source publishes them); a column that is
    * another's count on the row (jointCounts: cof_person's matured cohorts, its episodes) takes that one's. Records them.
    */
-  private apply(revision: Revision, families: ReadonlySet<string>, parentOf: ParentOf): Row[] {
+  private apply(revision: Revision, families: ReadonlySet<string>): Row[] {
     const { definition } = revision;
     const sources = (definition.sameAs ?? []).map((s) => ({
       held: this.heldIn.get(s.document),
@@ -457,7 +484,7 @@ export class AreaRevisions {
     const pinned = revision.raw.map((row) => {
       if (!AREA_LEVELS.has(String(row.level))) return row;
       const id = rowIdOf(definition, row);
-      const family = familiesOf(row, parentOf);
+      const family = this.place(row).families;
       if (!isHeld(family) || !revision.publishedBefore.has(id)) {
         areas[id] = exactOf(figures, row);
         return row;
@@ -544,7 +571,7 @@ export class AreaRevisions {
       const pcn = Number(id.slice(0, id.indexOf('|')));
       const now = revision.cells.get(id);
       const row = now?.row ?? cellRow(definition, id, this.pcnCodes[pcn] ?? '');
-      const cell = now ?? { row, families: familiesOf(row, revision.parentOf) };
+      const cell = now ?? { row, families: revision.place(row).families };
       if (!pinnedCell(cell)) continue;
       const { keep, anchors } = keeps(row, cell.families);
       const then = recorded.get(id);
@@ -652,14 +679,15 @@ export class AreaRevisions {
 
 const nonzero = (v: number) => Math.abs(v) > TOLERANCE;
 
-/** The ids of a PCN row's ICB and region rows. */
-function areaIdsOf(definition: MetricDefinition, row: Row, parentOf: ParentOf): string[] {
-  const icbs = parentOf(row);
-  const regions = new Set(icbs.flatMap((icb) => parentOf({ level: 'icb', code: icb, period: row.period } as Row)));
-  return [
-    ...icbs.map((code) => rowIdOf(definition, { ...row, level: 'icb', code })),
-    ...[...regions].map((code) => rowIdOf(definition, { ...row, level: 'region', code })),
-  ];
+/** The ids of a PCN row's ICB and region rows (its period `period_type`/`period`). */
+function areaIdsOf(
+  place: Place,
+  row: Row,
+  suffix: string,
+  periodType = row.period_type,
+  period = row.period,
+): string[] {
+  return place.areas.map(([level, code]) => `${level}|${code}|${keyPart(periodType)}|${keyPart(period)}${suffix}`);
 }
 
 /** The figures a document's record keeps of each area row (every column but its identity), in one order. */
@@ -721,8 +749,8 @@ function contributionsOf(
   of: Columns,
   periodsBefore: ReadonlySet<string>,
   pcnIndex: ReadonlyMap<string, number>,
-  parentOf: ParentOf,
-): Pick<Revision, 'now' | 'cells' | 'newMonths' | 'newMonthsContributions' | 'newMonthsCells' | 'parentOf'> {
+  place: (row: Row) => Place,
+): Pick<Revision, 'now' | 'cells' | 'newMonths' | 'newMonthsContributions' | 'newMonthsCells' | 'place'> {
   const now: Contributions = new Map();
   const cells = new Map<string, PcnCell>();
   const newMonthsContributions: Contributions = new Map();
@@ -732,26 +760,26 @@ function contributionsOf(
     const level = String(row.level);
     const newMonth = row.period_type === 'month' && !periodsBefore.has(String(row.period));
     if (AREA_LEVELS.has(level)) {
-      if (!newMonth) continue;
-      // A month new since: its counts are part of its year's figures as given to the control (a held year).
-      const yearId = yearIdOf(definition, row);
-      const sums = newMonths.get(yearId) ?? new Map<string, number>();
-      for (const column of of.counts)
-        if (isNumber(row[column])) sums.set(column, (sums.get(column) ?? 0) + (row[column] as number));
-      if (isNumber(row.months)) sums.set('months', (sums.get('months') ?? 0) + (row.months as number));
-      newMonths.set(yearId, sums);
+      if (newMonth) addNewMonth(definition, of, row, newMonths);
       continue;
     }
     if (level !== 'pcn') continue;
     const pcn = pcnIndex.get(String(row.code));
     if (pcn === undefined) continue;
     // The area rows' ids made once per PCN row, not per column (issue 17: the refresh's Node time).
-    const ids = areaIdsOf(definition, row, parentOf);
-    const yearIds = newMonth ? ids.map((id) => yearIdOf(definition, rowOfId(id, row))) : [];
+    const where = place(row);
+    const suffix = suffixOf(definition, row);
+    const ids = areaIdsOf(where, row, suffix);
+    const year = newMonth ? financialYearOf(String(row.period)) : '';
+    const yearIds = newMonth ? areaIdsOf(where, row, suffix, 'fy', year) : [];
     const values = of.tested.map((column) => of.contribution(row, column));
-    cells.set(cellIdOf(definition, pcn, row), { row, values, families: familiesOf(row, parentOf) });
+    cells.set(cellIdOf(pcn, row.period_type, row.period, suffix), {
+      row,
+      values,
+      families: where.families,
+    });
     if (newMonth) {
-      const yearCell = yearCellIdOf(definition, pcn, row);
+      const yearCell = cellIdOf(pcn, 'fy', year, suffix);
       const sum = newMonthsCells.get(yearCell) ?? of.tested.map(() => 0);
       for (const [j, v] of values.entries()) sum[j] = (sum[j] ?? 0) + v;
       newMonthsCells.set(yearCell, sum);
@@ -763,13 +791,22 @@ function contributionsOf(
       for (const yearId of yearIds) addTo(newMonthsContributions, yearId, column, pcn, value);
     }
   }
-  return { now, cells, newMonths, newMonthsContributions, newMonthsCells, parentOf };
+  return { now, cells, newMonths, newMonthsContributions, newMonthsCells, place };
 }
 
-/** An area row id's level and code on a PCN row (its period and keys). */
-function rowOfId(id: string, row: Row): Row {
-  const [level, code] = id.split('|');
-  return { ...row, level: level ?? null, code: code ?? null };
+/** A month new since: its counts are part of its year's figures as given to the control (a held year). */
+function addNewMonth(
+  definition: MetricDefinition,
+  of: Columns,
+  row: Row,
+  newMonths: Map<string, Map<string, number>>,
+): void {
+  const yearId = yearIdOf(definition, row);
+  const sums = newMonths.get(yearId) ?? new Map<string, number>();
+  for (const column of of.counts)
+    if (isNumber(row[column])) sums.set(column, (sums.get(column) ?? 0) + (row[column] as number));
+  if (isNumber(row.months)) sums.set('months', (sums.get('months') ?? 0) + (row.months as number));
+  newMonths.set(yearId, sums);
 }
 
 const gzipAsync = promisify(gzip);

@@ -3,10 +3,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
-import { REVISIONS_PREFIX, REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
-import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
+import { AREA_REVISIONS_STATE_KEY } from '../../functions/refresh/area-revisions.ts';
+import { CATALOGUE, jointCounts } from '../../functions/refresh/catalogue.ts';
 import { tempDir } from '../support/files.ts';
 import { type GoldenEvent, releaseChain } from '../support/golden.ts';
 
@@ -140,6 +140,36 @@ function unchangedRowsEqual(
     expect(compared, `${label} ${name}`).toBeGreaterThanOrEqual(35 - changed.size);
   }
 }
+/**
+ * (c) Documents sharing a count publish it alike in every area row, held or not: the joint count (rollout's and
+ * referral_sources' referrals, cof_person's episodes and its cohorts where they are the same count: catalogue.ts
+ * jointCounts at the release's data-as-of date) and workforce's people referred (sameAs rollout's).
+ */
+function sharedCellsAgree(docs: Map<string, MetricDocument>, label: string) {
+  const asOf = (docs.get('meta') as unknown as { data_as_of: string | null }).data_as_of;
+  let compared = 0;
+  for (const count of jointCounts(asOf)) {
+    const values = new Map<string, unknown>();
+    for (const cell of count.cells)
+      for (const r of docs.get(cell.document)?.rows ?? []) {
+        if (!AREAS.has(String(r.level)) || (cell.rows && !cell.rows(r as never))) continue;
+        const id = idOf(r);
+        if (!values.has(id)) values.set(id, r[cell.column]);
+        else {
+          expect(r[cell.column], `${label} ${count.name} ${cell.document}.${cell.column} ${id}`).toEqual(
+            values.get(id),
+          );
+          compared++;
+        }
+      }
+  }
+  const rollout = rowsOf(docs, 'rollout');
+  for (const [id, r] of rowsOf(docs, 'workforce'))
+    if (rollout.has(id) && r.people_referred !== undefined)
+      expect(r.people_referred, `${label} workforce people_referred ${id}`).toEqual(rollout.get(id)?.people_referred);
+  // 5 areas x 7 periods, in referral_sources and cof_person's episodes at least.
+  expect(compared, label).toBeGreaterThanOrEqual(70);
+}
 /** The attacker's own PCN rows in the documents counting its referrals. */
 const attackerRows = (docs: Map<string, MetricDocument> | undefined) =>
   DOCUMENTS.map((name) => (docs?.get(name)?.rows ?? []).filter((r) => r.code === 'U00001'));
@@ -180,6 +210,7 @@ describe('R11-1: an ICB or region figure published before changes only when 3 or
           'region|Y56|2024/25',
           'region|Y56|2025-01',
         ]);
+      sharedCellsAgree(rk, `k=${k}`);
       // Where the attacker's own rows show the same as at the release before (k = 2 to 4), every area row nobody
       // changed shows the same too: no released cell's control reads the held cells' new values (R15-1: QBB's and
       // QCC's January, QAA's December flipped at the boundary).
@@ -290,19 +321,70 @@ describe('R11-1: an ICB or region figure published before changes only when 3 or
         if (id.endsWith('2024/25') || /\|202(4-12|5-0[123])$/.test(id))
           expect(rowsOf(rm, name).get(id), `${name} ${id}`).toEqual(old);
   }, 300_000);
-  it('R15-3: failing closed (no record below England) lists no rows that would have shown another value', async () => {
+  it('(a) England released by its own rule while its regions are held: the areas publish nothing new, England only its change', async () => {
+    const before = releases.at(-1) as Map<string, MetricDocument>;
+    // January since England's record (release 6, 97: 86 + 5 probes + 6): U00001 +2, U00006 +1, U00007 +1: 3 PCNs, the
+    // two smaller 2 at least 10% of 2, net 4 > 3: England's rule releases 101. Below England, QAA (and Y56) changed by
+    // U00001 alone and QCC (and Y58) by 2 PCNs: both regions' 2024/25 held, given to the control as at release 6 (Y56
+    // 61, Y58 36), and England given 101 less the held changes (4): 97, as at release 6.
+    const re = await release('2025-06-21T00:00:00Z', {
+      'U00001-e.jsonl': lateJanuary('U00001', 'e', 2),
+      'U00006-e.jsonl': lateJanuary('U00006', 'e', 1),
+      'U00007-e.jsonl': lateJanuary('U00007', 'e', 1),
+    });
+    const england = (re.get('rollout')?.rows ?? []).find((r) => r.level === 'national' && r.period === '2025-01');
+    expect(england?.referrals).toBe(101);
+    expect(heldSummary(re, 'rollout')?.rows).toEqual([
+      'icb|QAA|2024/25',
+      'icb|QAA|2025-01',
+      'icb|QCC|2024/25',
+      'icb|QCC|2025-01',
+      // (U00006's late April referral of the release before, its change alone: held since, R15-9.)
+      'icb|QCC|2025-04',
+      'icb|QCC|2025/26',
+      'region|Y56|2024/25',
+      'region|Y56|2025-01',
+      'region|Y58|2024/25',
+      'region|Y58|2025-01',
+      'region|Y58|2025-04',
+      'region|Y58|2025/26',
+    ]);
+    // Every ICB and region row is published as at the release before, held or not: what a reader can put beside
+    // England's 101 is what it could put beside its 97, so England less the regions says no more than England's change
+    // (4), which England's rule releases; the prober, knowing its own 2, learns the other two PCNs' sum (2), as it
+    // would with no hold below England. (Documents counting no cohort: cof_person's mature with the date.)
+    for (const name of ['rollout', 'referral_sources'])
+      for (const [id, old] of rowsOf(before, name)) expect(rowsOf(re, name).get(id), `${name} ${id}`).toEqual(old);
+    sharedCellsAgree(re, 'england');
+  }, 300_000);
+
+  it('(b) the first release with no record below England (just deployed) holds nothing: published as now, and recorded', async () => {
     const store = new FsObjectStore(dataDir);
-    // The record below England lost (a crash between meta.json and it): every private revisions object but England's.
-    for (const key of await store.list(REVISIONS_PREFIX))
-      if (key !== REVISIONS_STATE_KEY) rmSync(join(dataDir, key), { force: true });
-    // U00001 sends 5 more January referrals: QAA's January people 16 + 5 = 21, shown 20 (15 before), Y56's 61 -> 60.
-    const rf = await release('2025-07-01T00:00:00Z', { 'U00001-fc.jsonl': lateJanuary('U00001', 'fc', 5) });
+    rmSync(join(dataDir, AREA_REVISIONS_STATE_KEY), { force: true });
+    // U00001 sends 5 more January referrals: QAA's January people 18 + 5 = 23, published 25; its 2024/25 166 + 2 + 5 =
+    // 173, 175; Y56's 344 + 7 = 351, 350. Nothing held, no row without its figures.
+    const rb = await release('2025-06-22T00:00:00Z', { 'U00001-b.jsonl': lateJanuary('U00001', 'b', 5) });
+    for (const name of DOCUMENTS) expect(heldSummary(rb, name), name).toBeUndefined();
+    // (QAA's January `*` or 25: this release's control may suppress it beside U00001's own `*`.)
+    expect(['*', 25]).toContain(row(rb, 'rollout', 'icb', 'QAA', '2025-01').people_referred);
+    expect(row(rb, 'rollout', 'icb', 'QAA', '2024/25').people_referred).toBe(175);
+    expect(row(rb, 'rollout', 'region', 'Y56', '2024/25').people_referred).toBe(350);
+    sharedCellsAgree(rb, 'first');
+    expect(await store.get(AREA_REVISIONS_STATE_KEY)).toBeDefined();
+  }, 300_000);
+
+  it('R15-3: failing closed (a record below England that cannot be read) lists no rows that would have shown another value', async () => {
+    const store = new FsObjectStore(dataDir);
+    await store.put(AREA_REVISIONS_STATE_KEY, new TextEncoder().encode('not a record'));
+    // U00001 sends one more January referral: QAA's January people 24, shown 25 as before: held all the same.
+    const rf = await release('2025-06-23T00:00:00Z', { 'U00001-fc.jsonl': lateJanuary('U00001', 'fc', 1) });
     for (const name of DOCUMENTS) {
       const held = heldSummary(rf, name);
-      // Held (failing closed), and either no list, or one naming what nobody changed too (QCC's 2024/25): not the
-      // families whose values moved (R15-3: icb|QAA|2025-01 and its year, region|Y56|...).
-      expect(held?.fail_closed, name).toBe(true);
-      if (held?.rows !== undefined && held.rows.length > 0) expect(held.rows, name).toContain('icb|QCC|2024/25');
+      expect(held, name).toEqual({ rows: [], fail_closed: true });
     }
+    // Every ICB and region row of a period published before is given no figure: QAA's January, and QCC's too.
+    expect(row(rf, 'rollout', 'icb', 'QAA', '2025-01').people_referred).toBeNull();
+    expect(row(rf, 'rollout', 'icb', 'QCC', '2025-01').people_referred).toBeNull();
+    sharedCellsAgree(rf, 'fail closed');
   }, 300_000);
 });
