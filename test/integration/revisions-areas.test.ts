@@ -349,12 +349,23 @@ describe('R11-1: an ICB or region figure published before changes only when 3 or
       'region|Y58|2025-04',
       'region|Y58|2025/26',
     ]);
-    // Every ICB and region row is published as at the release before, held or not: what a reader can put beside
-    // England's 101 is what it could put beside its 97, so England less the regions says no more than England's change
-    // (4), which England's rule releases; the prober, knowing its own 2, learns the other two PCNs' sum (2), as it
-    // would with no hold below England. (Documents counting no cohort: cof_person's mature with the date.)
+    // Every number an ICB or region row shows is the number it showed at the release before, held or not: what a
+    // reader can put beside England's 101 is what it could put beside its 97, so England less the regions says no more
+    // than England's change (4), which England's rule releases; the prober, knowing its own 2, learns the other two
+    // PCNs' sum (2), as it would with no hold below England. (Where `*` falls may differ: the PCN rows are controlled
+    // on their own new figures, here U00001's, U00006's and U00007's. Documents counting no cohort: cof_person's
+    // mature with the date.)
+    let numbers = 0;
     for (const name of ['rollout', 'referral_sources'])
-      for (const [id, old] of rowsOf(before, name)) expect(rowsOf(re, name).get(id), `${name} ${id}`).toEqual(old);
+      for (const [id, old] of rowsOf(before, name)) {
+        const now = rowsOf(re, name).get(id) as MetricRow;
+        for (const [column, value] of Object.entries(old))
+          if (typeof value === 'number' && typeof now[column] === 'number') {
+            expect(now[column], `${name} ${id} ${column}`).toBe(value);
+            numbers++;
+          }
+      }
+    expect(numbers).toBeGreaterThan(500);
     sharedCellsAgree(re, 'england');
   }, 300_000);
 
