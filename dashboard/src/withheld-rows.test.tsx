@@ -46,4 +46,19 @@ describe('rows below England withheld for disclosure control (review 7, M8)', ()
     card({ summary: { cohorts: [] } });
     expect(screen.queryByTestId('card-withheld')).toBeNull();
   });
+
+  it('ICB and region rows held at an earlier release (R11-1): one more sentence, for the periods of the year shown', () => {
+    const held = (rows: string[], failClosed = false) => ({
+      summary: { revisions_held_below_england: { rows, fail_closed: failClosed } },
+    });
+    const note =
+      'as at an earlier release: a change made by fewer than 3 of their PCNs is not shown yet, so they need not add up ' +
+      'with the PCN rows.';
+    expect(withheldRowsNote(held(['icb|QAA|2025-01', 'region|Y56|2024/25', 'icb|QAA|2025-04']), '2024/25')).toBe(
+      `Some ICB or region figures for Jan 2025 and FY 2024/25 are ${note}`,
+    );
+    expect(withheldRowsNote(held(['icb|QAA|2025-01']), '2025/26')).toBeNull();
+    // Failing closed (no record of earlier releases) no row is listed: said without periods.
+    expect(withheldRowsNote(held([], true), '2025/26')).toBe(`Some ICB or region figures are ${note}`);
+  });
 });

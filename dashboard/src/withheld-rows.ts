@@ -10,13 +10,22 @@ import { listed, periodLabel } from './revisions-held.ts';
  */
 export function withheldRowsNote(document: unknown, fy: string | undefined): string | null {
   if (typeof document !== 'object' || document === null) return null;
-  const withheld = summaryOf(document as Pick<MetricDocument, 'summary'>, 'withheld_below_england')?.withheld ?? [];
+  const summary = document as Pick<MetricDocument, 'summary'>;
+  const withheld = summaryOf(summary, 'withheld_below_england')?.withheld ?? [];
   const inYear = (period: string) =>
     fy === undefined || period === fy || (/^\d{4}-\d{2}$/.test(period) && fyOfMonth(period) === fy);
   const periods = [...new Set(withheld.map((entry) => entry.period).filter(inYear))];
-  if (periods.length === 0) return null;
-  return (
-    `Some rows below England for ${listed(periods.map(periodLabel))} are withheld for disclosure control, not ` +
-    "missing: a figure in them could otherwise be worked out from England's exact figure."
-  );
+  // ICB and region rows as at an earlier release (summary.revisions_held_below_england; review 11, R11-1).
+  const held = summaryOf(summary, 'revisions_held_below_england');
+  const heldPeriods = [...new Set((held?.rows ?? []).map((id) => id.split('|')[2] ?? '').filter(inYear))];
+  const lines = [
+    periods.length === 0
+      ? ''
+      : `Some rows below England for ${listed(periods.map(periodLabel))} are withheld for disclosure control, not ` +
+        "missing: a figure in them could otherwise be worked out from England's exact figure.",
+    heldPeriods.length === 0 && !held?.fail_closed
+      ? ''
+      : `Some ICB or region figures${heldPeriods.length === 0 ? '' : ` for ${listed(heldPeriods.map(periodLabel))}`} are as at an earlier release: a change made by fewer than 3 of their PCNs is not shown yet, so they need not add up with the PCN rows.`,
+  ].filter((line) => line !== '');
+  return lines.length === 0 ? null : lines.join(' ');
 }

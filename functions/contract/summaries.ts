@@ -150,6 +150,18 @@ export interface WithheldBelowEngland {
   }[];
 }
 
+/**
+ * ICB and region rows whose figures are as at an earlier release (docs/methodology.md, "Revisions of figures below
+ * England"; red-team review 11, R11-1): a change since made by fewer than 3 of the area's PCNs, or by one mostly, is
+ * not used yet, so these rows need not add up with the PCN rows beside them. `rows`: `level|code|period` (a year held
+ * beside months new since: its figures then plus those months'); none listed when the record of earlier releases was
+ * lost (`fail_closed`: every area row of a period published before is then shown as no figure for one release).
+ */
+export interface AreaRevisionsHeld {
+  readonly rows: readonly string[];
+  readonly fail_closed: boolean;
+}
+
 /** Every summary a published document may carry, by key. */
 export interface MetricSummaries {
   /** rollout */
@@ -168,6 +180,8 @@ export interface MetricSummaries {
   readonly by_region: Readonly<Record<string, number>>;
   /** any controlled document: rows below England left out by disclosure control (M8) */
   readonly withheld_below_england: WithheldBelowEngland;
+  /** any controlled document: ICB and region rows as at an earlier release (R11-1) */
+  readonly revisions_held_below_england: AreaRevisionsHeld;
 }
 
 /** A document's summary under `key`, typed; undefined when the document has none. */

@@ -3,7 +3,8 @@ import { metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 
 /**
- * A published document's England rows, read from its JSON without building its other rows (issue 17).
+ * A published document's England rows (or the rows of the levels `keep` keeps: the revisions below England read those
+ * above the PCNs), read from its JSON without building its other rows (issue 17).
  *
  * The revisions read of each previous document only its England rows and its other keys (generated_at): parsing the
  * whole of it (nationally some 365 MB of JSON in 13 documents, about 2.1-2.4 CPU s with the decoding, and each
@@ -20,16 +21,19 @@ import type { ObjectStore } from '../lib/object-store.ts';
  * the text ending early, a part kept that JSON.parse refuses) gives undefined, and the caller parses the whole document
  * as before.
  */
-export function englandRowsOf(bytes: Uint8Array): MetricDocument | undefined {
+export function englandRowsOf(
+  bytes: Uint8Array,
+  keep: (level: unknown) => boolean = (level) => level === 'national',
+): MetricDocument | undefined {
   try {
-    return readEngland(bytes);
+    return readEngland(bytes, keep);
   } catch {
     // A part kept is not valid JSON: the whole document is parsed by the caller (and found unreadable there).
     return undefined;
   }
 }
 
-function readEngland(bytes: Uint8Array): MetricDocument | undefined {
+function readEngland(bytes: Uint8Array, keep: (level: unknown) => boolean): MetricDocument | undefined {
   const n = bytes.length;
   let i = skipSpace(bytes, 0);
   if (bytes[i] !== OPEN_BRACE) return undefined;
@@ -52,7 +56,7 @@ function readEngland(bytes: Uint8Array): MetricDocument | undefined {
     if (isRows && (rowsStart >= 0 || bytes[i] !== OPEN_BRACKET)) return undefined;
     if (isRows) {
       rowsStart = i;
-      const rows = englandRows(bytes, i, england);
+      const rows = englandRows(bytes, i, england, keep);
       if (rows < 0) return undefined;
       rowsEnd = rows;
       i = rows + 1;
@@ -77,7 +81,7 @@ function readEngland(bytes: Uint8Array): MetricDocument | undefined {
  * Pushes the England rows of the rows array opening at `start` to `england` and returns the index of its closing
  * bracket, or -1 if it is not an array of objects.
  */
-function englandRows(bytes: Uint8Array, start: number, england: unknown[]): number {
+function englandRows(bytes: Uint8Array, start: number, england: unknown[], keep: (level: unknown) => boolean): number {
   const n = bytes.length;
   let i = skipSpace(bytes, start + 1);
   while (i < n && bytes[i] !== CLOSE_BRACKET) {
@@ -86,9 +90,9 @@ function englandRows(bytes: Uint8Array, start: number, england: unknown[]): numb
     if (end < 0) return -1;
     // A row that may be England's is parsed, and kept if it is (its level read by JSON.parse, as the caller's filter
     // read it); the others are skipped.
-    if (!otherLevel(bytes, i)) {
+    if (!otherLevel(bytes, i, keep)) {
       const row = JSON.parse(decoder.decode(bytes.subarray(i, end))) as { level?: unknown };
-      if (row.level === 'national') england.push(row);
+      if (keep(row.level)) england.push(row);
     }
     i = skipSpace(bytes, end);
     if (bytes[i] === COMMA) i = skipSpace(bytes, i + 1);
@@ -114,12 +118,14 @@ const NATIONAL_VALUE = new TextEncoder().encode('national"');
  * Whether a row certainly is not England's: its first key is its level, written plain and not "national". Any other
  * row (England's, or one written otherwise, e.g. with its level later or escaped) is parsed to tell.
  */
-function otherLevel(bytes: Uint8Array, start: number): boolean {
+function otherLevel(bytes: Uint8Array, start: number, keep: (level: unknown) => boolean): boolean {
   if (!startsWith(bytes, start, LEVEL_FIRST)) return false;
   const value = start + LEVEL_FIRST.length;
-  if (startsWith(bytes, value, NATIONAL_VALUE)) return false;
+  if (startsWith(bytes, value, NATIONAL_VALUE)) return !keep('national');
   const end = endOfString(bytes, value - 1);
-  return end >= 0 && !bytes.subarray(value, end).includes(BACKSLASH);
+  if (end < 0 || bytes.subarray(value, end).includes(BACKSLASH)) return false;
+  // Only the levels written plain are read here (a few letters: 'pcn', 'icb', 'region').
+  return !keep(decoder.decode(bytes.subarray(value, end)));
 }
 
 function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {

@@ -6,6 +6,7 @@ import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { methodologyLink } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
+import { AreaRevisions } from './area-revisions.ts';
 import {
   CATALOGUE,
   DEFAULT_TARGETS,
@@ -648,6 +649,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     );
   const query = (definition: MetricDefinition) => timed(definition.name, () => read(definition));
   // Revisions of England's exact figures (revisions.ts): opened against the release published now (meta.json).
+  const previousRelease = (await previousMeta(deps.store))?.generated_at;
   const revisions = await EnglandRevisions.open(
     {
       store: deps.store,
@@ -657,24 +659,39 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       // Events only: the revisions check England's event counts against the PCNs' (snapshots are in no such check).
       outOfForce: [...new Set(outOfForce.filter((r) => Number(r.events) > 0).map((r) => r.pcn_code))],
     },
-    (await previousMeta(deps.store))?.generated_at,
+    previousRelease,
   );
-  // Of a previous document the revisions read only its England rows and generated_at: its other rows are never built
-  // (englandRowsOf, document-json.ts; issue 17: nationally 2.1-2.3 -> 0.9 CPU s), the whole parsed only if its JSON
-  // is not of a document's shape.
+  // And of the ICBs' and regions' figures (area-revisions.ts, review 11 R11-1), against the same release: their held
+  // figures go into the rows before control (pinAreas).
+  const areaRevisions = await AreaRevisions.open({
+    store: deps.store,
+    generatedAt,
+    pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
+    dataAsOf,
+    previousRelease,
+    joint: jointCounts(dataAsOf),
+  });
+  // Of a previous document the revisions read only its rows above the PCNs and generated_at: its PCN rows are never
+  // built (englandRowsOf, document-json.ts; issue 17: England's rows alone nationally 2.1-2.3 -> 0.9 CPU s), the whole
+  // parsed only if its JSON is not of a document's shape.
   const previousDocuments = new Map<string, MetricDocument | undefined>();
+  const abovePcns = (level: unknown) => level !== 'pcn';
   const previousEngland = async (name: string) => {
     const bytes = await deps.store.get(metricKey(name));
     if (bytes === undefined) return undefined;
-    const england = englandRowsOf(bytes);
-    if (england) return england;
+    const areas = englandRowsOf(bytes, abovePcns);
+    if (areas) return areas;
     const document = parsedDocument(bytes);
-    return document && { ...document, rows: document.rows.filter((r) => r.level === 'national') };
+    return document && { ...document, rows: document.rows.filter((r) => abovePcns(r.level)) };
   };
   let revisionsMs = 0;
+  // Of which below England's (area-revisions.ts), reported on their own too.
+  let areaRevisionsMs = 0;
   const revise = (definition: MetricDefinition, published: Row[], exact: readonly Row[]) => {
     const started = performance.now();
-    const revised = revisions.revise(definition, published, exact, previousDocuments.get(definition.name));
+    // England's own figures, where its control was given them less the areas' held changes (area-revisions.ts).
+    areaRevisions.restoreEngland(definition, published, exact);
+    const revised = revisions.revise(definition, published, exact, englandOf(previousDocuments.get(definition.name)));
     revisionsMs += performance.now() - started;
     return revised;
   };
@@ -747,11 +764,15 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       // The next document's query runs while this one is built (readAhead).
       ahead.start(order, i);
       const started = performance.now();
-      const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (members) =>
-        members.length === 1 && groupOf.get(definition.name) === undefined
-          ? [buildDocument(definition, rows, context, shared, revise)]
-          : controlJointly(members, context, shared, jointCounts(dataAsOf), undefined, revise),
-      );
+      const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (waited) => {
+        // The ICBs' and regions' held figures, as at the release that published them, before control (R15-1).
+        const members = pinAreas(areaRevisions, waited, previousDocuments, context.parentOf, (ms) => {
+          areaRevisionsMs += ms;
+        });
+        return members.length === 1 && groupOf.get(definition.name) === undefined
+          ? [buildDocument(definition, members[0]?.rows ?? rows, context, shared, revise)]
+          : controlJointly(members, context, shared, jointCounts(dataAsOf), undefined, revise);
+      });
       for (const document of built) {
         previousDocuments.delete(document.name);
         catalogued.push(document);
@@ -767,7 +788,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   revisionsMs += performance.now() - settling;
   for (const [i, document] of catalogued.entries()) {
     // What it holds back, and a break in its series (a change of its definition): revisions.ts.
-    const notes = revisions.summaryOf(document.name);
+    // And the ICBs' and regions' rows as at an earlier release (area-revisions.ts).
+    const notes = revisionNotes(revisions.summaryOf(document.name), areaRevisions.summaryOf(document.name));
     if (notes) catalogued[i] = { ...document, summary: { ...document.summary, ...notes } };
   }
   // Documents are kept (and written) in the catalogue's order, whenever their group was built.
@@ -777,6 +799,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   timings['disclosure control and derived figures'] = Math.round(buildMs);
   // Of which England's revisions (revisions.ts), reported on their own.
   timings['revisions of England figures'] = Math.round(revisionsMs);
+  timings['revisions of figures below England'] = Math.round(areaRevisionsMs);
   deps.onStep?.('disclosure control and derived figures', timings['disclosure control and derived figures']);
   const spc = await timed('spc', async () => spcDocument(catalogued, context));
   const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
@@ -820,7 +843,30 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // After meta.json, the release's commit point: a crash before this leaves the state of the release before, which the
   // next refresh finds does not match what is published, and holds every changed England figure (revisions.ts).
   await timed('record the release for revisions', () => revisions.save());
+  await timed('record the release for revisions below England', () => areaRevisions.save());
   return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
+}
+
+/** A previous document's England rows (what England's revisions read). */
+const englandOf = (previous: MetricDocument | undefined): MetricDocument | undefined =>
+  previous && { ...previous, rows: previous.rows.filter((r) => r.level === 'national') };
+
+/** A document's summary entries of the revisions, England's and below England's, or undefined when neither has any. */
+const revisionNotes = (england: object | undefined, areas: object | undefined) =>
+  england || areas ? { ...england, ...areas } : undefined;
+
+/** Documents controlled together (one, or a joint group) with the ICBs' and regions' held figures in their rows. */
+function pinAreas(
+  areaRevisions: AreaRevisions,
+  members: readonly Waiting[],
+  previous: ReadonlyMap<string, MetricDocument | undefined>,
+  parentOf: (row: Row) => readonly string[],
+  timed: (ms: number) => void,
+): Waiting[] {
+  const started = performance.now();
+  const pinned = areaRevisions.pin(members, (name) => previous.get(name), parentOf);
+  timed(performance.now() - started);
+  return members.map((m, i) => ({ definition: m.definition, rows: pinned[i] ?? m.rows }));
 }
 
 /**

@@ -20,6 +20,27 @@ const expectSameAsWhole = (text: string) => {
 };
 
 describe('englandRowsOf', () => {
+  it('keeps the rows of the levels asked for (the revisions below England: every row above the PCNs)', () => {
+    const document = {
+      name: 'rollout',
+      generated_at: '2026-12-01T09:00:00.000Z',
+      rows: [
+        { level: 'pcn', code: 'U1', referrals: 5 },
+        { level: 'icb', code: 'QE1', referrals: 12 },
+        { level: 'national', code: 'ENG', referrals: 40 },
+        { level: 'pcn', code: 'U2', referrals: 7 },
+        { level: 'region', code: 'Y56', referrals: 20 },
+      ],
+    };
+    const text = JSON.stringify(document);
+    const read = englandRowsOf(bytes(text), (level) => level !== 'pcn');
+    // The three rows above the PCNs, in their order, as the whole document parsed and filtered would give them.
+    expect(read?.rows.map((r) => r.code)).toEqual(['QE1', 'ENG', 'Y56']);
+    expect(JSON.stringify(read)).toBe(
+      JSON.stringify({ ...document, rows: document.rows.filter((r) => r.level !== 'pcn') }),
+    );
+  });
+
   it("keeps England's rows and every other key, skipping rows whose strings hold JSON's own characters", () => {
     const document = {
       name: 'alerts',
