@@ -29,7 +29,10 @@ import { type LocalS3, startLocalS3 } from '../support/s3.ts';
 const dir = tempDir('faults');
 const demo = join(dir.path, 'demo');
 const silent: BatchLogger = { info: () => {}, error: () => {} };
-const LANDED_AT = new Date('2026-10-01T09:00:00Z');
+// After every recorded_at the demo writes for its months to September 2026 (events up to 72 hours after their day,
+// corrections on 4 October, retractions within October): a row recorded more than a day after its upload landed is
+// refused (R19-10), and the run killed part-way lands its files now.
+const LANDED_AT = new Date('2026-11-01T09:00:00Z');
 let files: FileEntry[];
 let referenceCsv: string;
 let baseline: FsObjectStore;
