@@ -109,7 +109,13 @@ extracts AS (
         END
       ) AS month_index
     FROM (
-      SELECT upload_id, pcn_code, year(received_at) * 12 + month(received_at) - 2 AS month_before
+      -- received_at is UTC; a month ends at midnight in London, an hour earlier in British Summer Time: a file
+      -- received at 00:30 BST on 1 October (23:30 UTC on 30 September) covers September (review 20, R20-6). One hour
+      -- on in GMT counts a file received in a month's last hour as after it: the month is all but over.
+      SELECT
+        upload_id,
+        pcn_code,
+        year(received_at + INTERVAL '1' HOUR) * 12 + month(received_at + INTERVAL '1' HOUR) - 2 AS month_before
       FROM uploads
       WHERE kind = 'events' AND status <> 'rejected'
     ) AS u

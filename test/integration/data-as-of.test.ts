@@ -24,7 +24,9 @@ import { type GoldenEvent, referralEvent, rowFinder, writeEventFiles } from '../
  * 1.4 x 12 / 8 = 2.1; 0.14% of the list, a year 0.21%.
  *
  * Then U20001 sends one referral dated 2 December 2026 (an extract run early in the month), and the figures are
- * refreshed on 4 December. Had the data been as of that event, 2026/27 would have had 9 months, 85 referrals, 85 / 60
+ * refreshed on 4 December. That file covers November at most (received before December ended: red-team review 18,
+ * R18-4), so December is not sent by U20001 until its December extract comes in January (review 20, R20-8: its early
+ * row counted it as submitting December). Had the data been as of that event, 2026/27 would have had 9 months, 85 referrals, 85 / 60
  * x 12 / 9 = 1.9 per 1,000 a year, and December (1 referral) would have been charted as a low special cause.
  */
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
@@ -106,7 +108,14 @@ const store = new FsObjectStore(dataDir);
 async function refreshOn(now: string, uploads: Readonly<Record<string, readonly GoldenEvent[]>> = {}) {
   const files = writeEventFiles(dir.path, uploads);
   if (files.length > 0) {
-    const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
+    // Received when the refresh runs: a file covers the months before its receipt (onboarded.sql), not those before
+    // the day the test runs.
+    const { summary } = await ingestFiles(files, {
+      dataDir,
+      out: () => {},
+      progress: false,
+      receivedAt: () => new Date(now),
+    });
     expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
   }
   const engine = new DuckDbEngine(dataDir);
@@ -141,10 +150,11 @@ beforeAll(async () => {
   early = await refreshOn('2026-12-04T06:00:00Z', {
     'u20001-2026-12.csv': [...referrals('U20001', '2026-12', 1, '02'), ...DECEMBER_FOLLOW_UPS],
   });
-  // 4 January: December has ended, but 1 PCN of 3 has sent it (33%, short of 90%).
+  // 4 January: December has ended, but no PCN has sent its December extract (U20001's early file covers November).
   decemberShort = await refreshOn('2027-01-04T06:00:00Z');
-  // The other two send December (3 and 6 referrals): 3 of 3.
+  // All three send December: U20001 one more referral (the rest of its month), the others 3 and 6: 3 of 3.
   decemberComplete = await refreshOn('2027-01-05T06:00:00Z', {
+    'u20001-2026-12-rest.csv': [referralEvent('U20001', 'U20001-2026-12-rest-0', '2026-12-05')],
     'u20002-2026-12.csv': referrals('U20002', '2026-12', 3, '03'),
     'u20003-2026-12.csv': referrals('U20003', '2026-12', 6, '03'),
   });
@@ -174,8 +184,9 @@ describe('data as of the end of the last complete month', () => {
     const meta = metaOf(early);
     expect(meta.data_as_of).toBe('2026-11-30');
     expect(meta.months).toEqual(MONTHS);
+    // U20001's early row is no sending of December (its file covers November at most: R18-4, R20-8).
     expect(meta.months_pending).toEqual([
-      { month: '2026-12', pcns_submitting: 1, pcns_onboarded: 3, pcns_stopped: 0, pcns_open: 3 },
+      { month: '2026-12', pcns_submitting: 0, pcns_onboarded: 3, pcns_stopped: 0, pcns_open: 3 },
     ]);
     for (const name of [
       'rollout',
@@ -204,10 +215,10 @@ describe('data as of the end of the last complete month', () => {
     expect(rowFinder(early)('data_quality', 'pcn', 'U20001', 'all')).toMatchObject({ rows_accepted: 35 });
   });
 
-  it('December ended but sent by 1 PCN of 3: still as of 30 November', () => {
+  it('December ended but sent by no PCN (an early file covers the month before): still as of 30 November', () => {
     expect(metaOf(decemberShort)).toMatchObject({
       data_as_of: '2026-11-30',
-      months_pending: [{ month: '2026-12', pcns_submitting: 1, pcns_onboarded: 3, pcns_stopped: 0, pcns_open: 3 }],
+      months_pending: [{ month: '2026-12', pcns_submitting: 0, pcns_onboarded: 3, pcns_stopped: 0, pcns_open: 3 }],
     });
     expect(decemberShort.get('rollout')?.rows).toEqual(november.get('rollout')?.rows);
   });
@@ -217,7 +228,7 @@ describe('data as of the end of the last complete month', () => {
     // cof_community's December connection is U20001's (the follow-up sent early), so it is held (null) and, by the
     // revisions policy's period rule (docs/methodology.md, "Revisions of England's figures"), so is every England
     // figure of December and of 2026/27 in every document: a total released beside it would give it back.
-    // Without the hold the year would be 84 + 1 + 3 + 6 = 94 referrals in 9 months; held, it is November's release:
+    // Without the hold the year would be 84 + 2 + 3 + 6 = 95 referrals in 9 months; held, it is November's release:
     // 84 in 8 months, 84 / 60 = 1.4 per 1,000, a year 1.4 x 12 / 8 = 2.1 (the months held with the figures).
     const row = rowFinder(decemberComplete);
     const meta = metaOf(decemberComplete);

@@ -48,6 +48,8 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   U00017  2025-05..2025-07                            2025-06-03 (May),      2025-05..2025-06 (July's rows sent on 20
  *                                                       2025-07-03 (June),     July, July not over: it covers June;
  *                                                       2025-07-20 (July)      July no data until its file; R18-4)
+ *   U00018  2025-05..2025-07                            2025-06-03, 2025-07-03, 2025-05..2025-07 (July's file received at
+ *                                                       2025-07-31 23:30 UTC   00:30 BST on 1 August covers July; R20-6)
  * The other uploads hold rows of their PCN's latest month with events before they were received.
  */
 const MONTHS: Record<string, string[]> = {
@@ -79,6 +81,7 @@ const MONTHS: Record<string, string[]> = {
   U00015: ['2025-03', '2025-04', '2025-05'],
   U00016: ['2025-03', '2025-04', '2025-05'],
   U00017: ['2025-05', '2025-06', '2025-07'],
+  U00018: ['2025-05', '2025-06', '2025-07'],
 };
 // [PCN, kind, status, received at, the months of its rows (none: an empty extract), an event it sends again or first,
 // the event its retraction retracts (documentation only: since R16-1 a correction is read as any other upload whose
@@ -122,6 +125,9 @@ const UPLOADS: [
   ['U00017', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
   ['U00017', 'events', 'accepted', '2025-07-03 07:00:00', ['2025-06']],
   ['U00017', 'events', 'accepted', '2025-07-20 07:00:00', ['2025-07']],
+  ['U00018', 'events', 'accepted', '2025-06-03 07:00:00', ['2025-05']],
+  ['U00018', 'events', 'accepted', '2025-07-03 07:00:00', ['2025-06']],
+  ['U00018', 'events', 'accepted', '2025-07-31 23:30:00', ['2025-07']],
 ];
 
 async function spans(): Promise<Record<string, unknown>[]> {
@@ -173,6 +179,7 @@ describe("each PCN's reporting span (onboarded.sql)", () => {
       { pcn_code: 'U00015', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00016', first_month: '2025-03', last_month: '2025-05' },
       { pcn_code: 'U00017', first_month: '2025-05', last_month: '2025-06' },
+      { pcn_code: 'U00018', first_month: '2025-05', last_month: '2025-07' },
     ]);
   });
 });
