@@ -11,15 +11,15 @@ import { DATA_AS_OF_TABLES } from '../../functions/refresh/data-as-of.ts';
 import { CATCH_UP_DETAIL_TYPE } from '../../functions/refresh/handler.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
 
-/** Every table and view a refresh makes in the catalog: its prepare steps and the data-as-of step's own. */
-const REFRESH_TABLES = [...PREPARE_STEPS.map((step) => step.name), ...DATA_AS_OF_TABLES];
-
 import type { DataLake } from './data-lake.ts';
 import type { EventsCatalog } from './events-catalog.ts';
 import { acknowledgeFunctionFindings, BUNDLING, pipelineFunction, queueVisibilityFor } from './lambda-defaults.ts';
 import type { MetricsWorkgroup } from './metrics-workgroup.ts';
 import type { RegionalAlerts } from './regional-alerts.ts';
 import { deliverToQueue, ruleArn } from './rule-targets.ts';
+
+/** Every table and view a refresh makes in the catalog: its prepare steps and the data-as-of step's own. */
+const REFRESH_TABLES = [...PREPARE_STEPS.map((step) => step.name), ...DATA_AS_OF_TABLES];
 
 export interface MetricsRefreshProps {
   readonly dataLake: DataLake;

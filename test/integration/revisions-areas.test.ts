@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -114,6 +115,7 @@ const row = (
   period: string,
 ) => {
   const found = rowsOf(docs, name).get(`${level}|${code}|${period}`);
+  // The row must be published: a missing row fails here, named, not as a property read of undefined later.
   expect(found, `${name} ${level} ${code} ${period}`).toBeDefined();
   return found as MetricRow;
 };
@@ -381,7 +383,10 @@ describe('R11-1: an ICB or region figure published before changes only when 3 or
     expect(row(rb, 'rollout', 'icb', 'QAA', '2024/25').people_referred).toBe(175);
     expect(row(rb, 'rollout', 'region', 'Y56', '2024/25').people_referred).toBe(350);
     sharedCellsAgree(rb, 'first');
-    expect(await store.get(AREA_REVISIONS_STATE_KEY)).toBeDefined();
+    // This release wrote a record the next one can read: gzipped JSON of the record's format (version 3), rollout's rows.
+    const record = JSON.parse(gunzipSync((await store.get(AREA_REVISIONS_STATE_KEY)) as Uint8Array).toString('utf8'));
+    expect(record.version).toBe(3);
+    expect(Object.keys(record.documents)).toContain('rollout');
   }, 300_000);
 
   it('R15-3: failing closed (a record below England that cannot be read) lists no rows that would have shown another value', async () => {
