@@ -2,7 +2,7 @@ import { FUNNEL_MEASURES, type MetricDocument, type MetricRow, summaryOf } from 
 import { SPC_MEASURES } from './spc-documents.ts';
 
 /**
- * "What changed" since the previous refresh, for regional leads (issue 15): PCNs newly outside the adjusted 99.8%
+ * "What changed" since the previous release (alerts-base.ts), for regional leads (issue 15): PCNs newly outside the adjusted 99.8%
  * funnel limits in the latest financial year, and series whose latest point is newly a special cause of concern.
  * Each alert gives the figure, the limit it crossed and a link to the view. Rows carry the area they are about
  * (level and code) and its region and ICB, so the API's role scope (functions/auth/scope.ts) applies to them as to
@@ -198,6 +198,21 @@ function heldSummary(
   };
 }
 
+/** What identifies an alert from one refresh of a release to the next. */
+const alertIdentity = (r: MetricRow) =>
+  [r.kind, r.level, r.code, r.measure, r.comparator ?? '', r.direction, r.period].map(String).join('|');
+
+/**
+ * Each alert with the refresh that first listed it in this release: the previous refresh's, when it was of the same
+ * release and listed the same alert, else this one (R21-6: the panel keeps the release's list, e-mails send new ones).
+ */
+function firstListed(rows: AlertRow[], listedBefore: MetricDocument | undefined, generatedAt: string): AlertRow[] {
+  const before = new Map(
+    (listedBefore?.rows ?? []).map((r) => [alertIdentity(r), String(r.first_listed ?? listedBefore?.generated_at)]),
+  );
+  return rows.map((r) => ({ ...r, first_listed: before.get(alertIdentity(r)) ?? generatedAt }));
+}
+
 /** The region and ICB an area lies in (a region: itself; an ICB: itself and its region). */
 export type PlaceOf = (level: string, code: string) => { region_code?: string; icb_code?: string };
 
@@ -242,8 +257,11 @@ function spcAlerts(current: MetricDocument, previous: MetricDocument | undefined
 
 export function alertsDocument(
   current: { funnels: MetricDocument; spc: MetricDocument },
-  /** alerts: the previous alerts document, whose summary carries England's positions through a held release. */
-  previous: { funnels?: MetricDocument; spc?: MetricDocument; alerts?: MetricDocument },
+  /**
+   * The documents of the previous release (alerts-base.ts): alerts is its alerts document, whose summary carries
+   * England's positions through a held release; listedBefore the previous refresh's alerts when it was of this release.
+   */
+  previous: { funnels?: MetricDocument; spc?: MetricDocument; alerts?: MetricDocument; listedBefore?: MetricDocument },
   context: {
     generatedAt: string;
     dataAsOf: string | null;
@@ -251,12 +269,16 @@ export function alertsDocument(
   },
 ): MetricDocument {
   const funnel = funnelAlerts(current.funnels, previous);
-  const rows = [...funnel.alerts, ...spcAlerts(current.spc, previous.spc, context.placeOf)];
+  const rows = firstListed(
+    [...funnel.alerts, ...spcAlerts(current.spc, previous.spc, context.placeOf)],
+    previous.listedBefore,
+    context.generatedAt,
+  );
   return {
     name: 'alerts',
     title: 'What changed',
     description:
-      "Since the previous refresh: PCNs newly outside the 99.8% funnel limits adjusted for overdispersion (around England or their region) in the latest financial year, and monthly series whose latest point is newly a special cause of concern on a Making Data Count chart. Each gives the figure, the limit and a link to the view. After the first refresh every current signal is listed. While England's year is held (no PCN position against England published) no alert around England is made and summary.national_held says so; the next refresh compares with the positions last published before the hold (summary.national_last_published), so a PCN outside England's limits before and after a hold is not listed again, and one that moved outside is.",
+      "Since the previous release (the last refresh with an earlier data-as-of date; every refresh of a release lists the release's alerts): PCNs newly outside the 99.8% funnel limits adjusted for overdispersion (around England or their region) in the latest financial year, and monthly series whose latest point is newly a special cause of concern on a Making Data Count chart. Each gives the figure, the limit and a link to the view. After the first refresh every current signal is listed. While England's year is held (no PCN position against England published) no alert around England is made and summary.national_held says so; the next refresh compares with the positions last published before the hold (summary.national_last_published), so a PCN outside England's limits before and after a hold is not listed again, and one that moved outside is.",
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {
@@ -268,7 +290,8 @@ export function alertsDocument(
       limit: 'The limit crossed (funnel: at the PCN size, from the published curve; spc: the process limit).',
       message: 'What changed, in words.',
       link: 'The dashboard view.',
-      compared_with: 'The refresh this one is compared with.',
+      compared_with: 'The refresh this one is compared with: the last of the previous release.',
+      first_listed: 'When the alert was first listed in this release (the refresh that found it; e-mailed then only).',
     },
     disclosure: 'Alerts repeat figures and limits already published (rounded below England) in pcn_comparison and spc.',
     keys: ['kind', 'measure', 'comparator'],
@@ -331,7 +354,10 @@ export function regionalAlertMessages(
   const maxBytes = options.maxBytes ?? SNS_MESSAGE_MAX_BYTES;
   const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
   const byRegion = new Map<string, MetricRow[]>();
-  for (const row of alerts.rows) {
+  // Only the alerts first listed at this refresh: a refresh of the same release keeps the release's earlier alerts on
+  // the panel (alerts-base.ts), which were sent when first listed. A row from before first_listed is new.
+  const fresh = alerts.rows.filter((r) => r.first_listed === undefined || r.first_listed === alerts.generated_at);
+  for (const row of fresh) {
     const region = row.region_code;
     if (typeof region !== 'string' || region === '') continue;
     byRegion.set(region, [...(byRegion.get(region) ?? []), row]);

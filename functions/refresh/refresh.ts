@@ -6,6 +6,7 @@ import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { methodologyLink } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
+import { alertsBase } from './alerts-base.ts';
 import { AreaRevisions } from './area-revisions.ts';
 import {
   CATALOGUE,
@@ -266,12 +267,6 @@ export function parentFinder(geography: readonly GeographyRow[]) {
     }
     return icbs;
   };
-}
-
-/** The document published by the previous refresh, if any: what the alerts compare with. */
-async function previousDocument(store: ObjectStore, name: string): Promise<MetricDocument | undefined> {
-  const bytes = await store.get(metricKey(name));
-  return bytes === undefined ? undefined : parsedDocument(bytes);
 }
 
 /** A published document's JSON parsed, or undefined if it cannot be. */
@@ -803,17 +798,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   deps.onStep?.('disclosure control and derived figures', timings['disclosure control and derived figures']);
   const spc = await timed('spc', async () => spcDocument(catalogued, context));
   const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
+  // Compared with the previous release's documents, not the previous refresh's (R21-6: alerts-base.ts).
   const alerts = await timed('alerts', async () =>
-    alertsDocument(
-      { funnels, spc },
-      {
-        funnels: await previousDocument(deps.store, 'pcn_comparison'),
-        spc: await previousDocument(deps.store, 'spc'),
-        // Its summary keeps England's positions through a held release (review 5 G5).
-        alerts: await previousDocument(deps.store, 'alerts'),
-      },
-      { ...context, placeOf: placeFinder(geography) },
-    ),
+    alertsDocument({ funnels, spc }, await alertsBase(deps.store, asOf.dataAsOf), {
+      ...context,
+      placeOf: placeFinder(geography),
+    }),
   );
   const built = [...catalogued, spc, alerts];
   const base = metaDocument(geography, nationalRollout, generatedAt, asOf, targets);

@@ -314,7 +314,7 @@ function charts(areas: readonly BoardArea[], rows: PublishedRows, months: readon
 }
 
 /**
- * What changed since the previous refresh: the area's own alerts; for an aggregate, also how many of its PCNs'. Its
+ * What changed since the previous release: the area's own alerts; for an aggregate, also how many of its PCNs'. Its
  * PCNs are those whose alerts the area's own lead reads through the API (scope.ts `inside`, by the geography the
  * documents were published with), so the pack and the API agree on them.
  */

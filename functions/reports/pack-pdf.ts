@@ -318,7 +318,7 @@ function cover(writer: PackWriter, content: PackContent): void {
     '1. Headline figures against expectations',
     '2. Position on the funnel plots and change month by month',
     '3. Monthly charts, each with its figures',
-    '4. What changed since the last refresh',
+    '4. What changed since the previous release',
     '5. Data completeness',
     '6. The method in short',
   ])
@@ -384,7 +384,7 @@ export function renderPack(content: PackContent, options: PackOptions = {}): Pro
     writer.table(chart.table, [25, ...content.areas.map(() => 75 / content.areas.length)], 8);
   }
 
-  writer.heading('4. What changed since the last refresh');
+  writer.heading('4. What changed since the previous release');
   if (content.alertsWithheld) writer.paragraph(ALERTS_WITHHELD, 9.5);
   else if (content.alerts.length === 0) writer.paragraph('No new alerts for this area.', 9.5);
   for (const alert of content.alerts) writer.paragraph(`- ${alert}`, 9.5);

@@ -82,11 +82,11 @@ async function alertsSection(level: string, code: string, token: string): Promis
   writeFileSync(file, Buffer.from(await response.arrayBuffer()));
   const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
   // The last: the contents on the cover name the sections too.
-  const start = text.lastIndexOf('4. What changed since the last refresh');
+  const start = text.lastIndexOf('4. What changed since the previous release');
   const end = text.lastIndexOf('5. Data completeness');
   expect([start > 0, end > start]).toEqual([true, true]);
   return text
-    .slice(start + '4. What changed since the last refresh'.length, end)
+    .slice(start + '4. What changed since the previous release'.length, end)
     .replace(/\s+/g, ' ')
     .trim();
 }

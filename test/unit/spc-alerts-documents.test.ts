@@ -217,6 +217,8 @@ describe('the alerts document', () => {
         limit: 9,
         message: 'Above the 99.8% limit around England (adjusted for overdispersion)',
         link: '/compare?fy=2026%2F27&pcn=U00002&measure=referral_rate',
+        // The refresh that first listed it: this one (no earlier refresh of the release).
+        first_listed: alertContext.generatedAt,
       },
       {
         level: 'icb',
@@ -232,6 +234,8 @@ describe('the alerts document', () => {
         limit: 50,
         message: 'Referrals: special cause of concern (lower) in 2026-09',
         link: '/trends?icb=QAA&measure=referrals',
+        // The refresh that first listed it: this one (no earlier refresh of the release).
+        first_listed: alertContext.generatedAt,
       },
     ]);
     expect(alerts.summary).toEqual({ compared_with: '2026-10-01T00:00:00.000Z', by_region: { Y56: 2 } });
@@ -431,6 +435,21 @@ describe("each region's alert message (the SNS topic's e-mail)", () => {
         '  https://sp.example.nhs.uk/compare?fy=2026%2F27&pcn=U00003&measure=take_up_pct',
       ].join('\n'),
     );
+  });
+
+  it('sends only the alerts first listed at this refresh: a later refresh of the release keeps them on the panel (R21-6)', () => {
+    // U00002 (Y56) was listed at the release's first refresh, 1 October; U00001 and U00003 (Y58) are new on 2 October.
+    const later = doc(
+      'alerts',
+      [
+        alert('U00001', 'Y58', 52.5, { first_listed: '2026-10-02T00:00:00.000Z' }),
+        alert('U00002', 'Y56', 48, { first_listed: '2026-10-01T00:00:00.000Z' }),
+        alert('U00003', 'Y58', 40.25, { first_listed: '2026-10-02T00:00:00.000Z' }),
+      ],
+      { generated_at: '2026-10-02T00:00:00.000Z' },
+    );
+    const messages = regionalAlertMessages(later, { dashboardUrl: 'https://sp.example.nhs.uk' });
+    expect(messages.map((m) => [m.region, m.alerts])).toEqual([['Y58', 2]]);
   });
 
   it('a list too long for one message is cut at a whole alert, within the limit, saying how many are left', () => {

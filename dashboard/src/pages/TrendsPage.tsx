@@ -43,7 +43,7 @@ function comparedWith(alerts: ReturnType<typeof useMetric>): string | null {
   return alerts.state === 'ready' ? (summaryOf(alerts.value, 'compared_with') ?? null) : null;
 }
 
-/** What changed since the previous refresh, for the area chosen (the server already keeps to the role's rows). */
+/** What changed since the previous release (R21-6: every refresh of a release lists the release's alerts), for the area chosen (the server already keeps to the role's rows). */
 function WhatChanged() {
   const { scope, meta } = useDashboard();
   const alerts = useMetric('alerts', {});
@@ -76,13 +76,13 @@ function WhatChanged() {
           figure: 'Figure',
           limit: 'Limit',
         },
-        alike: { compared_with: ['Compared with the refresh of', comparedWith(alerts)] },
+        alike: { compared_with: ['Compared with the release of', comparedWith(alerts)] },
         rows: rows.map((r) => ({ ...r, area: nameOf(r), measure: MEASURE_LABEL[String(r.measure)] ?? r.measure })),
       })}
     >
       {rows.length === 0 ? (
         <p className="text-tremor-default text-tremor-content" data-testid="what-changed-none">
-          Nothing new for {scope.name} since the previous refresh: no PCN newly outside the adjusted 99.8% limits and no
+          Nothing new for {scope.name} since the previous release: no PCN newly outside the adjusted 99.8% limits and no
           new special cause of concern.
         </p>
       ) : (
