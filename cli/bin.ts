@@ -6,7 +6,7 @@ import { PublicationError } from '../functions/reference/publication.ts';
 import { runGenerate } from './commands/generate.ts';
 import { ingestFiles } from './commands/ingest.ts';
 import { runKeygen, runPseudonymise } from './commands/pseudonymise.ts';
-import { runReferenceExport, runReferenceImport } from './commands/reference.ts';
+import { allowedOutOfForce, runReferenceExport, runReferenceImport } from './commands/reference.ts';
 import { runRefresh } from './commands/refresh.ts';
 import { start } from './commands/start.ts';
 import { describeFunnel, describeSpc, funnelFromCsv, StatsInputError, spcFromCsv } from './commands/stats.ts';
@@ -305,11 +305,20 @@ async function reportingBadInput(work: () => Promise<void>): Promise<void> {
     process.exitCode = 1;
   }
 }
-const stageReferenceFile = (file: string, opts: { data: string; bucket?: string }) =>
+const stageReferenceFile = (file: string, opts: { data: string; bucket?: string; allowOutOfForce?: string }) =>
   reportingBadInput(async () => {
-    const key = await stageReference(tokenStore(opts), readFileSync(file, 'utf8'), new Date(), file);
+    const allowOutOfForce = allowedOutOfForce(opts.allowOutOfForce);
+    const key = await stageReference(tokenStore(opts), readFileSync(file, 'utf8'), new Date(), file, {
+      ...(allowOutOfForce ? { allowOutOfForce } : {}),
+      log: console.log,
+    });
     console.log(`staged ${key}; it is used from the next refresh`);
   });
+/** R21-2: the explicit, logged override of the check that a version keeps each PCN in force over its events. */
+const ALLOW_OUT_OF_FORCE = [
+  '--allow-out-of-force <PCNs>',
+  'PCN codes (comma-separated) this version may leave out of force in months they have accepted events in (their events there are left out of every figure and listed); each is logged',
+] as const;
 const reference = storeOptions(
   program
     .command('reference')
@@ -319,7 +328,8 @@ const reference = storeOptions(
     .argument(
       '[file]',
       'a reference CSV file (pcn_code, pcn_name, icb_code, icb_name, region_code, region_name, list_size, valid_from, valid_to)',
-    ),
+    )
+    .option(...ALLOW_OUT_OF_FORCE),
 )
   .enablePositionalOptions()
   .action(async (file: string | undefined, opts) => {
@@ -332,7 +342,8 @@ storeOptions(
     .description(
       'check a PCN reference file (pcn_code, pcn_name, icb_code, icb_name, region_code, region_name, list_size, valid_from, valid_to) and make it the version in force',
     )
-    .argument('<file>', 'CSV file'),
+    .argument('<file>', 'CSV file')
+    .option(...ALLOW_OUT_OF_FORCE),
 ).action(async (file: string, opts) => {
   await stageReferenceFile(file, opts);
 });
@@ -351,12 +362,14 @@ storeOptions(
     .option(
       '--history-from <YYYY-MM>',
       "the first extract's PCNs are in force from this month (default: the extract's month)",
-    ),
+    )
+    .option(...ALLOW_OUT_OF_FORCE),
 ).action(async (map: string, list: string, opts) => {
   await reportingBadInput(async () => {
     await runReferenceImport(tokenStore(opts), map, list, {
       historyFrom: opts.historyFrom,
       icbChanges: opts.icbChanges,
+      allowOutOfForce: opts.allowOutOfForce,
     });
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { PCN_CODE_PATTERN as PCN_CODE } from '../../functions/contract/areas.ts';
 import { PCN_REFERENCE_COLUMNS } from '../../functions/contract/index.ts';
 import type { ObjectStore } from '../../functions/lib/object-store.ts';
 import { inForceOn } from '../../functions/reference/history.ts';
@@ -35,6 +36,7 @@ export function describeImport(result: ImportResult): string[] {
     lines.push(
       `kept ${n(result.kept.length)} PCNs of the version in force that no imported extract has${some(result.kept)}; those in force when the extracts' history starts are closed the day before`,
     );
+  lines.push(...result.outOfForce);
   lines.push(
     result.unchanged
       ? `already imported: nothing changed (${n(result.referencePcns)} PCNs, ${n(result.referenceVersions)} versions)`
@@ -48,6 +50,26 @@ export function describeImport(result: ImportResult): string[] {
 export interface ReferenceImportOptions {
   readonly historyFrom?: string;
   readonly icbChanges?: string;
+  /** `--allow-out-of-force U00001,U00002`: PCNs allowed out of force over months they have events in (logged). */
+  readonly allowOutOfForce?: string;
+}
+
+/**
+ * The PCN codes of `--allow-out-of-force` (comma-separated), checked: the override names each PCN it applies to, so
+ * nothing is let through by a typo or a blanket flag.
+ */
+export function allowedOutOfForce(option: string | undefined): string[] | undefined {
+  if (option === undefined) return undefined;
+  const codes = option
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  const bad = codes.filter((c) => !PCN_CODE.test(c));
+  if (codes.length === 0 || bad.length > 0)
+    throw new Error(
+      `--allow-out-of-force must name PCN codes, comma-separated (such as U00001,U00002)${bad.length > 0 ? `: not a PCN code: ${bad.slice(0, 5).join(', ')}` : ''}`,
+    );
+  return codes;
 }
 
 /** `sp-outcomes reference import MAP.csv LIST.csv`: one NHS Digital extract into the effective-dated reference. */
@@ -68,9 +90,11 @@ export async function runReferenceImport(
     options.icbChanges === undefined
       ? undefined
       : readIcbChanges(basename(options.icbChanges), readFileSync(options.icbChanges, 'utf8'));
+  const allowOutOfForce = allowedOutOfForce(options.allowOutOfForce);
   const result = await importExtract(store, extract, {
     ...(options.historyFrom ? { historyFrom: options.historyFrom } : {}),
     ...(icbChanges ? { icbChanges } : {}),
+    ...(allowOutOfForce ? { allowOutOfForce } : {}),
   });
   for (const line of describeImport(result)) log(line);
   return result;

@@ -4,6 +4,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { HttpError } from './http-errors.ts';
+// Temp files of a put killed part-way are swept when a local refresh starts (temp-files.ts, review 21, R21-5).
+import { TEMP_DIR } from './temp-files.ts';
 
 /**
  * The storage port: the same key layout in S3 and on disk (see ARCHITECTURE.md, "Storage layout").
@@ -42,8 +44,6 @@ export function assertSafeKey(key: string): void {
     throw new InvalidKeyError('contains an empty, . or .. segment');
   }
 }
-
-const TEMP_DIR = '.tmp';
 
 /** The embedded default: a folder on disk with the same keys as the bucket. */
 export class FsObjectStore implements ObjectStore {

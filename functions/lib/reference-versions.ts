@@ -88,23 +88,49 @@ function overlappingVersions(rows: readonly NumberedRow[]): string[] {
   return problems;
 }
 
+/** How a version is staged, beyond its text (R21-2). */
+export interface StageOptions {
+  /**
+   * True when NHS Digital's extracts record that the PCN was not in England's map in the month (YYYY-MM): the imported
+   * extract in force then does not list it (it closed, or merged into another). `reference import` passes it; a month a
+   * PCN is out of force by that record is the extract's evidence, not a re-dating, so its events there are left out of
+   * every figure and listed (data_quality, the refresh log) instead of the version being refused.
+   */
+  readonly recordedOutOfForce?: (pcn: string, month: string) => boolean;
+  /**
+   * PCN codes the operator allows, explicitly (`--allow-out-of-force`), to go out of force in months they have accepted
+   * events in: the version is staged and each such PCN and its months are logged.
+   */
+  readonly allowOutOfForce?: readonly string[];
+  /** Where a PCN left out of force over its events (by an extract's record or by the override) is told. */
+  readonly log?: (line: string) => void;
+}
+
 /**
  * Keeps a new version of the PCN reference file under reference/pcns/, after checking every row and that it keeps
- * every PCN it must (droppedPcns). Versions sort by the date they were staged; the latest one is in force. `source`
- * names the file in an error (default: the key it would have been kept under). Refused, nothing is written.
+ * every PCN it must (droppedPcns) and keeps them in force over their events (uncoveredMonths). Versions sort by the
+ * date they were staged; the latest one is in force. `source` names the file in an error (default: the key it would
+ * have been kept under). Refused, nothing is written.
  */
 export async function stageReference(
   store: ObjectStore,
   text: string,
   now = new Date(),
   source?: string,
+  options: StageOptions = {},
 ): Promise<string> {
   const key = `${REFERENCE_PREFIX}${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}.csv`;
   const rows = parseReference(source ?? key, text);
   const dropped = await droppedPcns(store, rows);
-  if (dropped.length === 0) dropped.push(...(await uncoveredMonths(store, rows, pcnLines(text))));
+  const notes: string[] = [];
+  if (dropped.length === 0) {
+    const uncovered = await uncoveredMonths(store, rows, pcnLines(text), options);
+    dropped.push(...uncovered.problems);
+    notes.push(...uncovered.notes);
+  }
   if (dropped.length > 0) throw new ReferenceDataError(source ?? key, dropped);
   await store.put(key, text, { contentType: 'text/csv' });
+  for (const note of notes) (options.log ?? console.warn)(`${key}: ${note}`);
   return key;
 }
 
@@ -203,20 +229,29 @@ function eventMonths(now: Date): string[] {
  * PCNs this version takes out of force in a month the version in force has them in force are checked, and only their
  * receipts read (a receipt lists its accepted rows by month): events already outside the version in force are not made
  * worse by it, and a version that changes a list size re-dates nothing. PCN codes and months are not personal.
+ *
+ * Not refused, but told (`notes`): months NHS Digital's extracts record the PCN out of England's map
+ * (options.recordedOutOfForce: a PCN that closed or merged at a month end, whose own extract ran after it with rows
+ * dated in the new month, R21-2; that is what happened, not a mistake in the version, and refusing it blocked every
+ * later import), and PCNs the operator named in options.allowOutOfForce. Months before the first extract, and months a
+ * hand-made version closes a PCN that the extracts still list, are refused as before.
  */
 async function uncoveredMonths(
   store: ObjectStore,
   rows: readonly PcnReferenceRow[],
   lines: ReadonlyMap<string, readonly number[]>,
-): Promise<string[]> {
+  options: StageOptions = {},
+): Promise<{ problems: string[]; notes: string[] }> {
+  const problems: string[] = [];
+  const notes: string[] = [];
   const current = await currentReference(store);
-  if (current === undefined) return [];
+  if (current === undefined) return { problems, notes };
   const before = spansOf(
     Papa.parse<Record<string, string>>(current.text.replace(/^\uFEFF/, ''), { header: true }).data,
   );
   const after = spansOf(rows);
   const months = eventMonths(new Date());
-  const problems: string[] = [];
+  const allowed = new Set(options.allowOutOfForce ?? []);
   for (const pcn of [...after.keys()].sort()) {
     const lost = new Set(months.filter((m) => inForceIn(before, pcn, m) && !inForceIn(after, pcn, m)));
     if (lost.size === 0) continue;
@@ -228,18 +263,33 @@ async function uncoveredMonths(
       for (const [month, accepted] of Object.entries(receipt.partitions ?? {}))
         if (accepted > 0 && lost.has(month)) withEvents.add(month);
     }
-    const first = [...withEvents].sort()[0];
-    if (first !== undefined)
+    const recorded = [...withEvents].filter((m) => options.recordedOutOfForce?.(pcn, m) === true).sort();
+    const refused = [...withEvents].filter((m) => !recorded.includes(m)).sort();
+    const where = `PCN ${pcn} (${rowsText(lines.get(pcn) ?? [])})`;
+    if (recorded.length > 0)
+      notes.push(
+        `${where} is out of force in ${monthsText(recorded)}, where it has accepted events, as NHS Digital's extracts record it (not in England's map then: closed or merged); those events are left out of every figure and listed in data_quality`,
+      );
+    const first = refused[0];
+    if (first === undefined) continue;
+    if (allowed.has(pcn))
+      notes.push(
+        `${where} is out of force in ${monthsText(refused)}, where it has accepted events, when the version in force has it in force: allowed by --allow-out-of-force; those events are left out of every figure and listed in data_quality`,
+      );
+    else
       problems.push(
-        `PCN ${pcn} (${rowsText(lines.get(pcn) ?? [])}) has accepted events dated ${first}${withEvents.size > 1 ? ` and ${withEvents.size - 1} later ${withEvents.size === 2 ? 'month' : 'months'}` : ''}, when the version in force, ${current.key}, has it in force and this file does not (on ${first}-01); ${KEEP_IN_FORCE}`,
+        `${where} has accepted events dated ${first}${refused.length > 1 ? ` and ${refused.length - 1} later ${refused.length === 2 ? 'month' : 'months'}` : ''}, when the version in force, ${current.key}, has it in force and this file does not (on ${first}-01); ${KEEP_IN_FORCE}`,
       );
   }
-  return problems;
+  return { problems, notes };
 }
+
+const monthsText = (months: readonly string[]) =>
+  months.length === 1 ? months[0] : `${months.slice(0, -1).join(', ')} and ${months.at(-1)}`;
 
 /** What a version that takes a PCN out of force over its events is told to do (review 7, M7). */
 export const KEEP_IN_FORCE =
-  'a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them; nothing was staged';
+  'a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them (or, where the PCN truly was not in force then, name it with --allow-out-of-force: its events there are then left out of every figure and listed); nothing was staged';
 
 /**
  * The PCN codes of a reference version and the rows they are on, numbered as parseReference numbers them. Not

@@ -66,6 +66,11 @@ export interface ImportResult {
   readonly staged?: string;
   /** PCNs of the version in force that no imported extract has, kept in the new version (keptFromInForce). */
   readonly kept: readonly string[];
+  /**
+   * PCNs the new version leaves out of force in months they have accepted events in, as the extracts record them
+   * (closed or merged) or as --allow-out-of-force allowed, one line each (R21-2); empty when none.
+   */
+  readonly outOfForce: readonly string[];
 }
 
 const decode = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
@@ -144,6 +149,8 @@ export interface ImportOptions {
   readonly historyFrom?: string;
   readonly icbChanges?: readonly IcbChange[];
   readonly now?: Date;
+  /** PCN codes allowed out of force over months they have events in that no extract records (stageReference). */
+  readonly allowOutOfForce?: readonly string[];
 }
 
 /**
@@ -228,9 +235,30 @@ export async function importExtract(
     referenceVersions: rows.length,
     kept: [...new Set(kept.map((r) => r.pcn_code))],
   };
-  if (current?.text === text) return result;
-  const staged = await stageReference(store, text, stagingTime(current?.key, options.now ?? new Date()));
-  return { ...result, staged };
+  if (current?.text === text) return { ...result, outOfForce: [] };
+  const outOfForce: string[] = [];
+  const staged = await stageReference(store, text, stagingTime(current?.key, options.now ?? new Date()), undefined, {
+    recordedOutOfForce: recordedOutOfForce(extracts),
+    ...(options.allowOutOfForce ? { allowOutOfForce: options.allowOutOfForce } : {}),
+    log: (line) => outOfForce.push(line),
+  });
+  return { ...result, staged, outOfForce };
+}
+
+/**
+ * Whether the imported extracts record a PCN out of England's map in a month (YYYY-MM): the month is at or after the
+ * first extract's, and the latest extract of that month or before does not list the PCN (it closed or merged). Months
+ * before the first extract are the --history-from assumption, not a record: a version that re-dates a PCN there is
+ * still refused (review 7, M7).
+ */
+export function recordedOutOfForce(
+  extracts: readonly { readonly month: string; readonly pcns: ReadonlyMap<string, unknown> }[],
+): (pcn: string, month: string) => boolean {
+  const ordered = extracts.toSorted((a, b) => a.month.localeCompare(b.month));
+  return (pcn, month) => {
+    const inForce = ordered.filter((e) => e.month <= month).at(-1);
+    return inForce !== undefined && !inForce.pcns.has(pcn);
+  };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -11,6 +10,7 @@ import {
 import { QUERY_TABLES, type TableSpec } from '../contract/index.ts';
 import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '../lib/query-engine.ts';
 import { duckDbView } from '../lib/table-ddl.ts';
+import { releaseTempFolder, reportSwept, sweepTemp, TEMP_DIR, tempFolder } from '../lib/temp-files.ts';
 import { type DuckDbSettings, duckDbSettings } from './duckdb-settings.ts';
 
 function hasParquet(root: string, table: TableSpec): boolean {
@@ -77,7 +77,12 @@ export class DuckDbEngine implements QueryEngine {
     if (this.connection) return this.connection;
     const { temp_directory, ...settings } = this.settings ?? duckDbSettings();
     // A folder of this instance's own under the temp directory (DuckDB makes it when it first spills), removed on close.
-    this.spill = join(temp_directory ?? join(this.root, '.tmp'), `duckdb-${randomUUID()}`);
+    // First, what a refresh or compaction killed before has left there (review 21, R21-5; lib/temp-files.ts).
+    const storeTemp = join(this.root, TEMP_DIR);
+    const parent = temp_directory ?? storeTemp;
+    reportSwept(storeTemp, await sweepTemp(storeTemp));
+    if (parent !== storeTemp) reportSwept(parent, await sweepTemp(parent, { spillOnly: true }));
+    this.spill = tempFolder(parent, 'duckdb');
     this.instance = await DuckDBInstance.create(':memory:', { ...settings, temp_directory: this.spill });
     this.connection = await this.instance.connect();
     // Tables made by materialize() are read by key, never by row order: keeping insertion order only costs time.
@@ -140,7 +145,10 @@ export class DuckDbEngine implements QueryEngine {
     this.instance?.closeSync();
     this.connection = undefined;
     this.instance = undefined;
-    if (this.spill) rmSync(this.spill, { recursive: true, force: true });
+    if (this.spill) {
+      rmSync(this.spill, { recursive: true, force: true });
+      releaseTempFolder(this.spill);
+    }
     this.spill = undefined;
   }
 }

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB_TYPES } from '../lib/table-ddl.ts';
+import { releaseTempFolder, reportSwept, sweepTemp, TEMP_DIR, tempFolder } from '../lib/temp-files.ts';
 import type { ParquetMerger } from './compact.ts';
 
 const ROW_GROUP = 100_000;
@@ -48,9 +48,13 @@ export function duckDbMerger(
   return {
     concurrency: options.concurrency ?? Math.max(1, Math.min(2, availableParallelism())),
     async merge(table, keys, maxRows, write) {
-      instance ??= DuckDBInstance.create(':memory:', { ...(options.settings ?? MERGER_SETTINGS) });
+      // Opening the instance, first what a compaction or refresh killed before has left (review 21, R21-5).
+      instance ??= sweepTemp(join(root, TEMP_DIR)).then((swept) => {
+        reportSwept(join(root, TEMP_DIR), swept);
+        return DuckDBInstance.create(':memory:', { ...(options.settings ?? MERGER_SETTINGS) });
+      });
       const connection = await (await instance).connect();
-      const dir = join(root, '.tmp', `compact-${randomUUID()}`);
+      const dir = tempFolder(join(root, TEMP_DIR), 'compact');
       try {
         const files = keys.map((key) => sqlString(join(root, ...key.split('/'))));
         const select = table.columns
@@ -69,6 +73,7 @@ export function duckDbMerger(
       } finally {
         connection.closeSync();
         await rm(dir, { recursive: true, force: true });
+        releaseTempFolder(dir);
       }
     },
     async close() {

@@ -184,7 +184,7 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
     expect(await redated.run()).toEqual({
       code: 1,
       stdout: '',
-      stderr: `${redated.file}: PCN U00001 (row 2) has accepted events dated 2025-04, when the version in force, reference/pcns/${inForce}, has it in force and this file does not (on 2025-04-01); a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them; nothing was staged\n`,
+      stderr: `${redated.file}: PCN U00001 (row 2) has accepted events dated 2025-04, when the version in force, reference/pcns/${inForce}, has it in force and this file does not (on 2025-04-01); a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them (or, where the PCN truly was not in force then, name it with --allow-out-of-force: its events there are then left out of every figure and listed); nothing was staged\n`,
     });
     // Closing U00003 early (30 April: May and June have its events) is refused the same way, from its first month.
     const closed = stage(
@@ -204,6 +204,26 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
     );
     expect((await kept.run()).code).toBe(0);
     expect(referenceKeys()).toHaveLength(2);
+    // R21-2: the explicit override. Closing U00003 on 30 April again, naming it with --allow-out-of-force: staged,
+    // and the PCN let through is printed with its months (May and June have its events).
+    const before = referenceKeys();
+    const allowed = await runCliInProcess(
+      'reference',
+      closed.file,
+      '--allow-out-of-force',
+      'U00003',
+      '--data',
+      dataDir,
+    );
+    const staged = referenceKeys().find((k) => !before.includes(k));
+    expect(referenceKeys()).toHaveLength(3);
+    expect(allowed).toEqual({
+      code: 0,
+      stdout:
+        `reference/pcns/${staged}: PCN U00003 (row 4) is out of force in 2025-05 and 2025-06, where it has accepted events, when the version in force has it in force: allowed by --allow-out-of-force; those events are left out of every figure and listed in data_quality\n` +
+        `staged reference/pcns/${staged}; it is used from the next refresh\n`,
+      stderr: '',
+    });
   }, 300_000);
 
   it('the refresh log lines: nothing when every event and snapshot is in force; each PCN once, its months in order', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { allowedOutOfForce } from '../../cli/commands/reference.ts';
 import { parseReference, ReferenceDataError, stageReference } from '../../functions/lib/reference-versions.ts';
+import { recordedOutOfForce } from '../../functions/reference/import.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /*
@@ -263,5 +265,127 @@ describe('a new version keeps every PCN that has sent events (review 5, G8)', ()
       new Date('2026-01-05'),
     );
     expect([...store.objects.keys()].filter((k) => k.startsWith('reference/'))).toEqual([key]);
+  });
+});
+
+/*
+ * Review 7, M7, and review 21, R21-2. U00009 is in force from 2019 in the version in force and has accepted events in
+ * April, May and November 2025 (receipts' partitions). A version that takes it out of force over those months is
+ * refused, as M7 made it, unless the months are ones NHS Digital's extracts record it out of England's map (the closure
+ * of a PCN whose own extract ran after it: R21-2) or the operator names it with --allow-out-of-force; those are staged
+ * and told. The extracts here: 2025-06 lists U00009, 2025-11 does not (it merged at the end of October).
+ */
+describe('a new version keeps each PCN in force over its events (review 7, M7), but for what the extracts record (R21-2)', () => {
+  const KEEP_IN_FORCE =
+    'a PCN must stay in force on the first day of every month it has events, or those events are left out of every figure: keep its valid_from no later than its first month with events and its valid_to (for a PCN that closed) no earlier than the last day of its last such month, as the version in force has them (or, where the PCN truly was not in force then, name it with --allow-out-of-force: its events there are then left out of every figure and listed); nothing was staged';
+  const EXTRACTS = [
+    {
+      month: '2025-06',
+      pcns: new Map([
+        ['U00009', {}],
+        ['U00012', {}],
+      ]),
+    },
+    { month: '2025-11', pcns: new Map([['U00012', {}]]) },
+  ];
+  const withEvents = async () => {
+    const store = new MemoryObjectStore();
+    await store.put(
+      `receipts/U00009-${'b'.repeat(32)}.json`,
+      JSON.stringify({
+        kind: 'events',
+        rows: { accepted: 7 },
+        partitions: { '2025-04': 2, '2025-05': 3, '2025-11': 2 },
+      }),
+    );
+    const key = await stageReference(
+      store,
+      file(version('U00009', '2019-04-01'), version('U00012', '2019-04-01')),
+      new Date('2026-01-05T00:00:00Z'),
+    );
+    return { store, key };
+  };
+
+  it('the extracts record a PCN out of force from the first extract that lacks it (and not before the first extract)', () => {
+    const recorded = recordedOutOfForce(EXTRACTS);
+    // Before the first extract: no record (the --history-from assumption); June to October: listed; November on: not.
+    expect(['2025-05', '2025-06', '2025-10', '2025-11', '2026-03'].map((m) => recorded('U00009', m))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(recorded('U00012', '2025-11')).toBe(false);
+  });
+
+  it('still refuses a version re-dating a PCN from one extract (April and May out of force), the extracts given or not', async () => {
+    const { store, key } = await withEvents();
+    const redated = file(version('U00009', '2025-06-01', '2025-10-31'), version('U00012', '2019-04-01'));
+    const refusal = (months: string) =>
+      new ReferenceDataError('redated.csv', [
+        `PCN U00009 (row 2) has accepted events dated 2025-04 and ${months}, when the version in force, ${key}, has it in force and this file does not (on 2025-04-01); ${KEEP_IN_FORCE}`,
+      ]);
+    // Without the extracts (`reference FILE`): April, May and November.
+    await expect(stageReference(store, redated, new Date('2026-02-05'), 'redated.csv')).rejects.toThrow(
+      refusal('2 later months'),
+    );
+    // With the extracts' record: November is theirs, April and May (before any extract) are still refused.
+    await expect(
+      stageReference(store, redated, new Date('2026-02-05'), 'redated.csv', {
+        recordedOutOfForce: recordedOutOfForce(EXTRACTS),
+      }),
+    ).rejects.toThrow(refusal('1 later month'));
+    expect([...store.objects.keys()].filter((k) => k.startsWith('reference/'))).toEqual([key]);
+  });
+
+  it('still refuses a hand-made early closure (31 October, November has events) when no extract is given', async () => {
+    const { store, key } = await withEvents();
+    const closed = file(version('U00009', '2019-04-01', '2025-10-31'), version('U00012', '2019-04-01'));
+    await expect(stageReference(store, closed, new Date('2026-02-05'), 'closed.csv')).rejects.toThrow(
+      new ReferenceDataError('closed.csv', [
+        `PCN U00009 (row 2) has accepted events dated 2025-11, when the version in force, ${key}, has it in force and this file does not (on 2025-11-01); ${KEEP_IN_FORCE}`,
+      ]),
+    );
+  });
+
+  it('stages the closure the extracts record, and tells the months with events left out of force', async () => {
+    const { store, key } = await withEvents();
+    const closed = file(version('U00009', '2019-04-01', '2025-10-31'), version('U00012', '2019-04-01'));
+    const told: string[] = [];
+    const next = await stageReference(store, closed, new Date('2026-02-05T00:00:00Z'), undefined, {
+      recordedOutOfForce: recordedOutOfForce(EXTRACTS),
+      log: (line) => told.push(line),
+    });
+    expect([...store.objects.keys()].filter((k) => k.startsWith('reference/'))).toEqual([key, next]);
+    expect(told).toEqual([
+      `${next}: PCN U00009 (row 2) is out of force in 2025-11, where it has accepted events, as NHS Digital's extracts record it (not in England's map then: closed or merged); those events are left out of every figure and listed in data_quality`,
+    ]);
+  });
+
+  it('stages what --allow-out-of-force names, and logs it; another PCN is not let through by it', async () => {
+    const { store, key } = await withEvents();
+    const redated = file(version('U00009', '2025-06-01', '2025-10-31'), version('U00012', '2019-04-01'));
+    await expect(
+      stageReference(store, redated, new Date('2026-02-05'), 'redated.csv', { allowOutOfForce: ['U00012'] }),
+    ).rejects.toThrow(ReferenceDataError);
+    const told: string[] = [];
+    const next = await stageReference(store, redated, new Date('2026-02-05T00:00:00Z'), 'redated.csv', {
+      allowOutOfForce: ['U00009'],
+      log: (line) => told.push(line),
+    });
+    expect([...store.objects.keys()].filter((k) => k.startsWith('reference/'))).toEqual([key, next]);
+    expect(told).toEqual([
+      `${next}: PCN U00009 (row 2) is out of force in 2025-04, 2025-05 and 2025-11, where it has accepted events, when the version in force has it in force: allowed by --allow-out-of-force; those events are left out of every figure and listed in data_quality`,
+    ]);
+  });
+
+  it('--allow-out-of-force takes PCN codes only, comma-separated', () => {
+    expect(allowedOutOfForce(undefined)).toBeUndefined();
+    expect(allowedOutOfForce(' U00009, U00012 ')).toEqual(['U00009', 'U00012']);
+    expect(() => allowedOutOfForce('U00009,all')).toThrow(
+      '--allow-out-of-force must name PCN codes, comma-separated (such as U00001,U00002): not a PCN code: all',
+    );
+    expect(() => allowedOutOfForce(',')).toThrow('--allow-out-of-force must name PCN codes');
   });
 });
