@@ -48,7 +48,9 @@ import {
  * England's exact sum pin each one, so the audit suppresses them; the rows' other figures stand.)
  */
 const PCNS = ['U30001', 'U30002', 'U30003', 'U30004', 'U30005', 'U30006'] as const;
-const REFERENCE = goldenReference(PCNS.map((pcn, i) => (i < 3 ? [pcn, 'QAA', 'Y56'] : [pcn, 'QBB', 'Y58']) as const));
+const REFERENCE = goldenReference(
+  PCNS.map((pcn, i): [string, string, string] => (i < 3 ? [pcn, 'QAA', 'Y56'] : [pcn, 'QBB', 'Y58'])),
+);
 const MONTHS = ['2026-08', '2026-09', '2026-10', '2026-11'] as const;
 const ATTENDED_AT_ONCE: Record<(typeof MONTHS)[number], number> = {
   '2026-08': 8,
