@@ -82,7 +82,8 @@ export function documentToCsv(rows: readonly MetricRow[], about?: CsvAbout): str
 
 /**
  * Which referrals a row's figures cover, from the document's summary: the outcome documents' cohorts (England's
- * periods held at an earlier release cover that release's), or cof_system's windows ended. undefined: not cohort-based.
+ * periods held at an earlier release cover that release's), cof_system's windows ended, or which connections
+ * cof_community's attendance covers (its attendance cohort; R19-12). undefined: not cohort-based.
  */
 function coversOf({ summary }: CsvAbout): ((row: MetricRow) => string) | undefined {
   const made = (cutoff: { readonly referred_on_or_before: string }) =>
@@ -93,6 +94,13 @@ function coversOf({ summary }: CsvAbout): ((row: MetricRow) => string) | undefin
       const held = row.level === 'national' ? cohorts.held?.[String(row.period)] : undefined;
       const { engagement, outcomes } = held ?? cohorts;
       const covers = `engagement: ${made(engagement)}; outcomes: ${made(outcomes)}`;
+      return held ? `${covers} (held at the release of data to ${held.data_as_of ?? 'unknown'})` : covers;
+    };
+  const attendance = summaryOf({ summary }, 'attendance_cohort');
+  if (attendance)
+    return (row) => {
+      const held = row.level === 'national' ? attendance.held?.[String(row.period)] : undefined;
+      const covers = `attendance: connections made by ${(held ?? attendance).connected_on_or_before}`;
       return held ? `${covers} (held at the release of data to ${held.data_as_of ?? 'unknown'})` : covers;
     };
   const ended = summary?.windows_ended;

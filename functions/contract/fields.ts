@@ -133,7 +133,7 @@ export const EVENT_FIELDS = {
   attended: field(
     z.boolean(),
     'boolean',
-    'Whether the person went to the first session: true or false (community_connection).',
+    "Whether the person went to the first session: true or false (community_connection). Before the first session has been, send false; once the person has gone, send the event again (the same event_id) with a later recorded_at, as any correction. Attendance is published for connections made at least a month before the data-as-of date, so a correction sent with the next month's file is counted.",
   ),
   instrument: field(z.enum(INSTRUMENT_NAMES), 'string', 'Validated wellbeing instrument (wellbeing_measure).'),
   phase: field(z.enum(PHASES), 'string', 'baseline or follow_up (wellbeing_measure).'),

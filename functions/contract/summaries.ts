@@ -109,6 +109,25 @@ export interface HeldCohorts {
   readonly outcomes: { readonly months: number; readonly referred_on_or_before: string };
 }
 
+/**
+ * Which connections cof_community's attendance covers: those made on or before the cut-off, `months` before the
+ * data-as-of date (docs/methodology.md, "Community"; red-team review 19, R19-12).
+ */
+export interface AttendanceCohort {
+  readonly months: number;
+  readonly connected_on_or_before: string;
+  /** England's periods held at an earlier release (as Cohorts.held): they cover that release's connections. */
+  readonly held?: Readonly<Record<string, HeldAttendanceCohort>>;
+}
+
+/** The attendance cohort of England's figures of a period held at an earlier release. */
+export interface HeldAttendanceCohort {
+  readonly release: string | null;
+  readonly data_as_of: string | null;
+  readonly months: number;
+  readonly connected_on_or_before: string;
+}
+
 /** Progress of a financial year's people referred against the annual target (rollout). */
 export interface TargetProgress {
   readonly fy: string;
@@ -168,6 +187,8 @@ export interface MetricSummaries {
   readonly target_progress: readonly TargetProgress[];
   /** the outcome documents */
   readonly cohorts: Cohorts;
+  /** cof_community: the connections its attendance covers */
+  readonly attendance_cohort: AttendanceCohort;
   /** pcn_comparison: period → measure → rates */
   readonly funnel_rates: Readonly<Record<string, Readonly<Record<string, FunnelRates>>>>;
   /** pcn_comparison: measure → per (1,000 or 100) */

@@ -8,7 +8,7 @@ import {
   SUPPRESSED,
   WINDOW_MONTHS,
 } from '../contract/index.ts';
-import type { HeldCohorts } from '../contract/summaries.ts';
+import type { HeldAttendanceCohort, HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
@@ -46,6 +46,16 @@ export type Targets = ProgrammeTargets;
  */
 export const ENGAGEMENT_COHORT_MONTHS = 3;
 export const OUTCOME_COHORT_MONTHS = 6;
+
+/**
+ * Whether a community connection was attended (went to the first session) is known only once that session has been:
+ * a connection made on 28 November whose first session is on 5 December is sent attended=false on 1 December and
+ * corrected with the next month's file (red-team review 19, R19-12). Community groups meet weekly to monthly and PCNs
+ * send a file a month, so attendance is counted on connections made at least 1 month before the data-as-of date (the
+ * attendance cohort: their first session has had a month, and its correction one monthly file, to arrive);
+ * cof_community.sql's cut-off, a month's end (docs/methodology.md, "Community").
+ */
+export const ATTENDANCE_COHORT_MONTHS = 1;
 
 /**
  * The last referral date old enough: `months` calendar months before `dataAsOf` (clamped to the month's end). The
@@ -88,6 +98,25 @@ export function cohortsOf(dataAsOf: string | null, rows: readonly Row[] = []) {
       held[String(row.period)] = { release: from.release, data_as_of: from.dataAsOf, ...cutoffs(from.dataAsOf) };
   }
   return { ...cutoffs(dataAsOf), ...(Object.keys(held).length > 0 ? { held } : {}) };
+}
+
+/**
+ * Which connections cof_community's attendance covers (its summary.attendance_cohort): those made on or before the
+ * cut-off; England's periods held at an earlier release cover that release's, said under `held` by period (as
+ * cohortsOf).
+ */
+export function attendanceCohortOf(dataAsOf: string | null, rows: readonly Row[] = []) {
+  const cutoff = (asOf: string | null) => ({
+    months: ATTENDANCE_COHORT_MONTHS,
+    connected_on_or_before: cohortCutoff(asOf, ATTENDANCE_COHORT_MONTHS),
+  });
+  const held: Record<string, HeldAttendanceCohort> = {};
+  for (const row of rows) {
+    const from = row.level === 'national' ? heldFrom(row) : undefined;
+    if (from !== undefined && from.dataAsOf !== dataAsOf)
+      held[String(row.period)] = { release: from.release, data_as_of: from.dataAsOf, ...cutoff(from.dataAsOf) };
+  }
+  return { ...cutoff(dataAsOf), ...(Object.keys(held).length > 0 ? { held } : {}) };
 }
 
 export interface QueryContext {
@@ -349,6 +378,16 @@ const COF_PERSON_COUNTS = [
   'wellbeing_improved',
   'discharged',
   ...prefixed('discharge_', DISCHARGES),
+];
+
+/** cof_community's counts: every one of them adds up over the months of a year (by the month of the connection). */
+const COF_COMMUNITY_COUNTS = [
+  'connections',
+  'attendance_cohort',
+  'recent_connections',
+  'attended',
+  ...prefixed('activity_', ACTIVITIES),
+  ...prefixed('attended_', ACTIVITIES),
 ];
 
 /** equity's counts (each audited over its dimensions: DisclosureRules.partitions). */
@@ -836,15 +875,18 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'cof_community',
     title: 'Impact on the community',
-    description:
-      'Connections made to community groups and VCSE organisations, by activity category and period of the connection, how many were attended, and how many distinct organisations received people.',
+    description: `Connections made to community groups and VCSE organisations, by activity category and period of the connection, how many were attended, and how many distinct organisations received people. Whether a connection was attended (the person went to the first session) is known only once that session has been, and a PCN's system corrects it in a later file, so attendance covers connections made at least ${ATTENDANCE_COHORT_MONTHS} month before the data-as-of date (the attendance cohort; its cut-off is in the summary): the newest month's connections are counted, their attendance not yet. Method: docs/methodology.md.`,
     file: 'cof_community',
     // 4: a sealed `*` (over exactly seven `*`) that the figures beside it show to be above 7 no longer withholds its
     // period below England (review 10): fewer rows withheld, fewer `*`; no exact figure changes.
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 7: attendance counted only on the attendance cohort, connections made at least 1 month before the data-as-of
+    // date (review 19, R19-12): the newest month's attended (and the year's that holds it) are 0 until then, no longer
+    // the first sessions recorded so far; attendance_pct over attendance_cohort; new columns attendance_cohort and
+    // recent_connections (connections is their sum). The attended columns start their series again.
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -853,32 +895,48 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: ['attended', ...prefixed('attended_', ACTIVITIES)] },
     ],
+    params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, ATTENDANCE_COHORT_MONTHS)],
     keys: [],
     definitions: {
       ...COMMON,
-      connections: 'Community connections made.',
-      attended: 'Connections where the person went to the first session.',
+      connections: 'Community connections made (attendance_cohort + recent_connections).',
+      attendance_cohort: `Of them, connections made at least ${ATTENDANCE_COHORT_MONTHS} month before the data-as-of date (the attendance cohort: their first session has had time to be recorded, corrections included).`,
+      recent_connections: `Of them, connections made later than the attendance cohort's cut-off: whether the person went to the first session may not be recorded yet, so they are in no attendance figure until their month is ${ATTENDANCE_COHORT_MONTHS} month old.`,
+      attended:
+        'Of the attendance cohort, connections where the person went to the first session (as recorded by the data-as-of date).',
       providers:
         'Distinct organisations that received people (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever connections is).',
       ...Object.fromEntries(ACTIVITIES.map((a) => [`activity_${a}`, `Connections to ${a.replaceAll('_', ' ')}.`])),
       ...Object.fromEntries(
-        ACTIVITIES.map((a) => [`attended_${a}`, `Connections to ${a.replaceAll('_', ' ')} attended.`]),
+        ACTIVITIES.map((a) => [
+          `attended_${a}`,
+          `Connections to ${a.replaceAll('_', ' ')} attended, of the attendance cohort.`,
+        ]),
       ),
-      attendance_pct: 'Attended as a percentage of connections.',
+      attendance_pct: 'Attended as a percentage of the attendance cohort (not of every connection).',
     },
     rules: {
-      counts: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES), ...prefixed('attended_', ACTIVITIES)],
+      counts: COF_COMMUNITY_COUNTS,
+      // The attendance cohort and the recent connections add up to the connections: a group, so that where one of
+      // them is `*` the others do not give it away by subtraction (a month's cohort is all its connections or none).
       groups: [
         { total: 'connections', parts: prefixed('activity_', ACTIVITIES) },
+        { total: 'connections', parts: ['attendance_cohort', 'recent_connections'] },
         { total: 'attended', parts: prefixed('attended_', ACTIVITIES) },
       ],
       // Connections, by the month of the connection: a year's are its months' (providers are distinct: not added up).
-      monthly: ['connections', 'attended', ...prefixed('activity_', ACTIVITIES), ...prefixed('attended_', ACTIVITIES)],
+      monthly: COF_COMMUNITY_COUNTS,
       // Each connection is to one organisation: providers are at most the connections, and 0 only with none.
       describing: [{ counts: ['connections'], columns: ['providers'] }],
     },
-    derive: (r) => ({ attendance_pct: rate(r.attended, r.connections, 100) }),
+    // Attendance waits for its cohort: a month's is 0 until it is 1 month old (its recent connections the opposite).
+    cohortMonths: Object.fromEntries(
+      ['attendance_cohort', 'attended', ...prefixed('attended_', ACTIVITIES)].map((c) => [c, ATTENDANCE_COHORT_MONTHS]),
+    ),
+    derive: (r) => ({ attendance_pct: rate(r.attended, r.attendance_cohort, 100) }),
+    summarise: (rows, ctx) => ({ attendance_cohort: attendanceCohortOf(ctx.dataAsOf ?? null, rows) }),
   },
   {
     name: 'workforce',

@@ -1,6 +1,15 @@
 -- Common Outcomes Framework, impact on the community: connections made to community groups and VCSE
 -- organisations by activity category, how many were attended, and how many distinct organisations received
 -- people, by the month or year of the connection; connections and attendances by activity. docs/methodology.md.
+-- Attendance is counted only on the attendance cohort: connections made on or before parameter 1, 1 month before the
+-- data-as-of date (catalogue.ts, ATTENDANCE_COHORT_MONTHS). Whether the person went to the first session is known
+-- only once that session has been, so a connection is first sent attended=false and corrected later (a later
+-- recorded_at): counted at once, the newest month's attendance read low (red-team review 19, R19-12). The cut-off is
+-- a month's end (the data-as-of date is one), so a month's connections are all in the cohort or none: the flag is the
+-- PCN-month's, joined once the counts are small. Connections are still counted by their month, every one of them:
+-- attendance_cohort + recent_connections = connections (a group for disclosure control, so that neither pins the
+-- other where one is `*`). The cut-off is an Athena execution parameter, which may stand only in a WHERE clause
+-- (cof_person.sql), so the months on or before it are selected, then joined as a flag.
 -- Counted once per PCN, month and activity (and the organisations once per PCN and month), then added up for every
 -- area and period (rollups): the activities are spread into columns on one row per PCN and month, not on every event
 -- nor on every area and period's rows.
@@ -12,7 +21,11 @@
 -- event's date): the same rows as grouping the view's events, since a count of repeated rows adds up and an
 -- organisation counts once however often it repeats, without joining every event to the geography. (Grouping by
 -- organisation and activity together, then regrouping, cost half as much again at national scale; issue 17.)
-WITH connection_counts AS (
+WITH attendance_months AS (
+  SELECT DISTINCT month FROM pcn_months WHERE month <= substr(CAST(CAST(? AS DATE) AS VARCHAR), 1, 7)
+),
+
+connection_counts AS (
   SELECT
     e.pcn_code,
     e.event_month AS month,
@@ -45,27 +58,44 @@ places AS (
       CAST(CAST(substr(m.month, 1, 4) AS INTEGER) - CASE WHEN CAST(substr(m.month, 6, 2) AS INTEGER) >= 4 THEN 0 ELSE 1 END AS VARCHAR)
         || '/'
         || substr(CAST(CAST(substr(m.month, 1, 4) AS INTEGER) + CASE WHEN CAST(substr(m.month, 6, 2) AS INTEGER) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2)
-    ) AS fy
+    ) AS fy,
+    -- the month is in the attendance cohort (made on or before the cut-off: the first sessions have had time)
+    k.month IS NOT NULL AS attendance_known
   FROM (SELECT DISTINCT pcn_code, month FROM connection_counts WHERE activity_row = 0) AS m
   INNER JOIN pcn_months AS p
     -- in its reporting span, as events_in_force (a stray before it is in no figure: review 7, M5)
     ON p.pcn_code = m.pcn_code AND p.month = m.month AND p.reporting
+  LEFT JOIN attendance_months AS k
+    ON k.month = m.month
 ),
 
 -- Connections and attendances per PCN and month, each activity spread into its columns here, on one row per PCN and
--- month (not on every area and period's rows below: issue 17), then given the PCN-month's geography.
+-- month (not on every area and period's rows below: issue 17), then given the PCN-month's geography; attendances
+-- only where the month is in the attendance cohort (0 until then, as cof_person's cohorts), its connections split
+-- into the cohort's and the recent ones.
 activities AS (
   SELECT
     g.pcn_code, g.icb_code, g.region_code, g.month, g.fy,
-    a.connections, a.attended,
+    a.connections,
+    CASE WHEN g.attendance_known THEN a.connections ELSE 0 END AS attendance_cohort,
+    CASE WHEN g.attendance_known THEN 0 ELSE a.connections END AS recent_connections,
+    CASE WHEN g.attendance_known THEN a.attended ELSE 0 END AS attended,
     a.activity_physical_activity, a.activity_arts_culture, a.activity_nature_green, a.activity_befriending_social,
     a.activity_mental_health_support, a.activity_financial_advice, a.activity_housing_support,
     a.activity_employment_education, a.activity_carer_support, a.activity_peer_support, a.activity_faith_community,
     a.activity_other,
-    a.attended_physical_activity, a.attended_arts_culture, a.attended_nature_green, a.attended_befriending_social,
-    a.attended_mental_health_support, a.attended_financial_advice, a.attended_housing_support,
-    a.attended_employment_education, a.attended_carer_support, a.attended_peer_support, a.attended_faith_community,
-    a.attended_other
+    CASE WHEN g.attendance_known THEN a.attended_physical_activity ELSE 0 END AS attended_physical_activity,
+    CASE WHEN g.attendance_known THEN a.attended_arts_culture ELSE 0 END AS attended_arts_culture,
+    CASE WHEN g.attendance_known THEN a.attended_nature_green ELSE 0 END AS attended_nature_green,
+    CASE WHEN g.attendance_known THEN a.attended_befriending_social ELSE 0 END AS attended_befriending_social,
+    CASE WHEN g.attendance_known THEN a.attended_mental_health_support ELSE 0 END AS attended_mental_health_support,
+    CASE WHEN g.attendance_known THEN a.attended_financial_advice ELSE 0 END AS attended_financial_advice,
+    CASE WHEN g.attendance_known THEN a.attended_housing_support ELSE 0 END AS attended_housing_support,
+    CASE WHEN g.attendance_known THEN a.attended_employment_education ELSE 0 END AS attended_employment_education,
+    CASE WHEN g.attendance_known THEN a.attended_carer_support ELSE 0 END AS attended_carer_support,
+    CASE WHEN g.attendance_known THEN a.attended_peer_support ELSE 0 END AS attended_peer_support,
+    CASE WHEN g.attendance_known THEN a.attended_faith_community ELSE 0 END AS attended_faith_community,
+    CASE WHEN g.attendance_known THEN a.attended_other ELSE 0 END AS attended_other
   FROM (
     SELECT
       pcn_code,
@@ -220,6 +250,8 @@ figures AS (
     r.period_type,
     CASE r.period_type WHEN 'month' THEN a.month ELSE a.fy END AS period,
     sum(a.connections) AS connections,
+    sum(a.attendance_cohort) AS attendance_cohort,
+    sum(a.recent_connections) AS recent_connections,
     sum(a.attended) AS attended,
     sum(a.activity_physical_activity) AS activity_physical_activity,
     sum(a.activity_arts_culture) AS activity_arts_culture,
@@ -256,6 +288,8 @@ SELECT
   f.period_type,
   f.period,
   f.connections,
+  f.attendance_cohort,
+  f.recent_connections,
   f.attended,
   p.providers,
   f.activity_physical_activity,

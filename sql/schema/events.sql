@@ -23,7 +23,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS events (
   `duration_minutes` int COMMENT 'Length of the contact in minutes, 1-600 (contact).',
   `activity_category` string COMMENT 'Kind of community activity the person was connected to (community_connection).',
   `provider_id` string COMMENT 'Pseudonymous or registered-charity id of the organisation receiving the referral (community_connection).',
-  `attended` boolean COMMENT 'Whether the person went to the first session: true or false (community_connection).',
+  `attended` boolean COMMENT 'Whether the person went to the first session: true or false (community_connection). Before the first session has been, send false; once the person has gone, send the event again (the same event_id) with a later recorded_at, as any correction. Attendance is published for connections made at least a month before the data-as-of date, so a correction sent with the next month''s file is counted.',
   `instrument` string COMMENT 'Validated wellbeing instrument (wellbeing_measure).',
   `phase` string COMMENT 'baseline or follow_up (wellbeing_measure).',
   `score` double COMMENT 'Score within the instrument''s range (wellbeing_measure).',

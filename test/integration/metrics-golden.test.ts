@@ -27,8 +27,9 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  * test/integration/england-few-pcns.test.ts). Each PCN's share of a period is the sum of its counts there:
  * - March 2025 (and 2024/25), rollout's referrals + people: U10001 3 + 3, U10003 4 + 4, U10005 3 + 3: all but the two
  *   largest (6) is at least 10% of the largest (8); total 20 above 3 PCNs.
- * - April 2025, cof_community's connections + attended + arts and culture connections + attended: U10004 4 x 30 = 120,
- *   U10001 4 x 4 = 16, U10002 16: all but the two largest, 16, is at least 10% of 120 (12); total 152 above 3.
+ * - April 2025, cof_community's connections + recent connections + arts and culture connections (attendance and its
+ *   cohort are 0: April is the latest month, its attendance waits a month, R19-12): U10004 3 x 30 = 90, U10001 3 x 4
+ *   = 12, U10002 12: all but the two largest, 12, is at least 10% of 90 (9); total 114 above 3.
  * - April 2025, workforce's accredited link workers: U10001 1, U10002 1, U10004 3: 1 >= 0.3, total 5 above 3; its year
  *   (people referred by the PCNs with a snapshot + accredited): U10001 8 + 1, U10002 19 + 1, U10004 40 + 3: 9 >= 4.3.
  */
@@ -412,15 +413,23 @@ describe('the other catalogue documents, worked out by hand', () => {
   });
 
   it('community connections and providers', () => {
-    // U10004 30 + U10001 4 + U10002 4 = 38 connections, all attended, all arts and culture; providers VCSE-0, VCSE-1
-    // and VCSE-2 (U10004's i % 3; U10001's and U10002's are VCSE-1).
+    // U10004 30 + U10001 4 + U10002 4 = 38 connections, all sent attended, all arts and culture; providers VCSE-0,
+    // VCSE-1 and VCSE-2 (U10004's i % 3; U10001's and U10002's are VCSE-1). Every one is of April 2025, the latest
+    // month (data as of 30 April): the attendance cohort is the connections made by 31 March 2025, none, so the 38 are
+    // recent connections and their attendance waits for the next month's data (R19-12; before it, 38 attended, 100%).
     expect(row('cof_community', 'national', 'ENG', '2025/26')).toMatchObject({
       connections: 38,
-      attended: 38,
+      attendance_cohort: 0,
+      recent_connections: 38,
+      attended: 0,
       providers: 3,
       activity_arts_culture: 38,
-      attended_arts_culture: 38,
-      attendance_pct: 100,
+      attended_arts_culture: 0,
+      attendance_pct: null,
+    });
+    expect(docs.get('cof_community')?.summary?.attendance_cohort).toEqual({
+      months: 1,
+      connected_on_or_before: '2025-03-31',
     });
     // Below England, rounded to 5 with 1-7 suppressed: Y56 = U10001 4 + U10002 4 = 8 -> 10, Y58 = QSL = U10004 = 30;
     // QWE (U10001 alone in April: U10003 is in QKK from then, U10005 closed) 4 -> *, QKK (U10002) 4 -> *; U10001 and

@@ -802,7 +802,7 @@ export const SCAN_SPEC: ScanSpec = {
     contacts_distribution: ['episodes'],
     wellbeing: ['people', 'improved'],
     cof_system: ['people', 'before_total', 'after_total'],
-    cof_community: ['connections', 'attended'],
+    cof_community: ['connections', 'attendance_cohort', 'recent_connections', 'attended'],
     equity: ['people_referred', 'engagement_cohort', 'engaged', 'connected', 'wellbeing_people', 'wellbeing_improved'],
     pcn_comparison: [
       'referrals',
@@ -842,6 +842,8 @@ export const SCAN_SPEC: ScanSpec = {
     cof_system: ['people', 'before_total', 'after_total'],
     cof_community: [
       'connections',
+      'attendance_cohort',
+      'recent_connections',
       'attended',
       ...ACTIVITY_CATEGORIES.map((a) => `activity_${a}`),
       ...ACTIVITY_CATEGORIES.map((a) => `attended_${a}`),
@@ -854,6 +856,8 @@ export const SCAN_SPEC: ScanSpec = {
     cof_person: [{ total: 'discharged', parts: DISCHARGE_REASONS.map((d) => `discharge_${d}`) }],
     cof_community: [
       { total: 'connections', parts: ACTIVITY_CATEGORIES.map((a) => `activity_${a}`) },
+      // The connections old enough for their attendance and the recent ones (review 19, R19-12).
+      { total: 'connections', parts: ['attendance_cohort', 'recent_connections'] },
       { total: 'attended', parts: ACTIVITY_CATEGORIES.map((a) => `attended_${a}`) },
     ],
   },
@@ -988,7 +992,7 @@ export const SCAN_SPEC: ScanSpec = {
       ['wellbeing_improved_pct', 'wellbeing_improved', 'wellbeing_measured', 100],
     ],
     wellbeing: [['improved_pct', 'improved', 'people', 100]],
-    cof_community: [['attendance_pct', 'attended', 'connections', 100]],
+    cof_community: [['attendance_pct', 'attended', 'attendance_cohort', 100]],
     equity: [
       ['engaged_pct', 'engaged', 'engagement_cohort', 100],
       ['people_referred_per_1000', 'people_referred', 'list_size', 1000],

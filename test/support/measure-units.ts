@@ -35,7 +35,14 @@ export const COUNT_UNITS: Readonly<Record<string, Readonly<Record<string, CountU
   wellbeing: { people: 'people', improved: 'people' },
   // The column keeps its name, `people`, but counts referrals with equal windows (one row of `paired` per referral).
   cof_system: { people: 'referrals', before_total: 'other', after_total: 'other' },
-  cof_community: { connections: 'other', attended: 'other', 'activity_*': 'other', 'attended_*': 'other' },
+  cof_community: {
+    connections: 'other',
+    attendance_cohort: 'other',
+    recent_connections: 'other',
+    attended: 'other',
+    'activity_*': 'other',
+    'attended_*': 'other',
+  },
   workforce: { people_referred: 'people', splw_accredited: 'other' },
   equity: {
     people_referred: 'people',

@@ -51,7 +51,8 @@ async function providers(): Promise<Record<string, number>> {
       fy VARCHAR, list_size BIGINT, reporting BOOLEAN)`);
     await run(`INSERT INTO pcn_months VALUES ${months.join(', ')}`);
     await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
-    const rows = (await connection.runAndReadAll(loadSql('metrics/cof_community'))).getRowObjectsJS();
+    // The attendance cohort's cut-off (catalogue.ts params): data as of 30 June, connections made by 31 May.
+    const rows = (await connection.runAndReadAll(loadSql('metrics/cof_community'), ['2025-05-31'])).getRowObjectsJS();
     return Object.fromEntries(rows.map((r) => [`${r.level} ${r.code} ${r.period}`, Number(r.providers)]));
   } finally {
     connection.closeSync();

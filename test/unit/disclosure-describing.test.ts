@@ -328,7 +328,16 @@ describe('figures describing the people of a count', () => {
     };
     const doc = publish('cof_community', (_level, code) => {
       const [connections, providers] = exact[code] as [number, number];
-      return { ...none, connections, attended: 0, providers, activity_other: connections };
+      // A month old enough for its attendance: every connection is in the attendance cohort (R19-12).
+      return {
+        ...none,
+        connections,
+        attendance_cohort: connections,
+        recent_connections: 0,
+        attended: 0,
+        providers,
+        activity_other: connections,
+      };
     });
     expect(column(doc, 'connections')).toEqual({
       ENG: 62,
@@ -387,8 +396,24 @@ describe('the scan finds what main published', () => {
 
   it('providers of 17 beside connections of 15, and of 7 beside *', () => {
     const rows = [
-      { level: 'icb', code: 'QAA', connections: 15, attended: 0, providers: 17 },
-      { level: 'pcn', code: 'U2', connections: '*', attended: 0, providers: 7 },
+      {
+        level: 'icb',
+        code: 'QAA',
+        connections: 15,
+        attendance_cohort: 15,
+        recent_connections: 0,
+        attended: 0,
+        providers: 17,
+      },
+      {
+        level: 'pcn',
+        code: 'U2',
+        connections: '*',
+        attendance_cohort: '*',
+        recent_connections: 0,
+        attended: 0,
+        providers: 7,
+      },
     ];
     expect(scan(published('cof_community', rows))).toEqual([
       `cof_community icb QAA ${MONTH} : count providers = 17`,

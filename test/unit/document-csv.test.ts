@@ -53,6 +53,30 @@ describe('documentToCsv with its document', () => {
     );
   });
 
+  it("community attendance says which connections it covers: the attendance cohort's cut-off (R19-12)", () => {
+    // Data as of 30 November 2026: connections made by 31 October; England's 2025/26 held at the release of data to
+    // 30 September, whose cut-off was 31 August.
+    const community = [
+      { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', attendance_pct: 80 },
+      { level: 'pcn', code: 'U10001', period_type: 'fy', period: '2025/26', attendance_pct: 83.3 },
+    ] as unknown as MetricRow[];
+    const summary = {
+      attendance_cohort: {
+        months: 1,
+        connected_on_or_before: '2026-10-31',
+        held: {
+          '2025/26': { release: 'r1', data_as_of: '2026-09-30', months: 1, connected_on_or_before: '2026-08-31' },
+        },
+      },
+    };
+    expect(documentToCsv(community, { data_as_of: '2026-11-30', summary })).toBe(
+      'level,code,period_type,period,attendance_pct,data_as_of,covers\r\n' +
+        'national,ENG,fy,2025/26,80,2026-11-30,' +
+        'attendance: connections made by 2026-08-31 (held at the release of data to 2026-09-30)\r\n' +
+        'pcn,U10001,fy,2025/26,83.3,2026-11-30,attendance: connections made by 2026-10-31\r\n',
+    );
+  });
+
   it('rows without a period are given the data-as-of date as theirs', () => {
     const alerts = [{ level: 'pcn', code: 'U10001', measure: 'take_up_pct' }] as unknown as MetricRow[];
     expect(documentToCsv(alerts, { data_as_of: '2026-11-30' })).toBe(

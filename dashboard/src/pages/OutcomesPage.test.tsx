@@ -37,10 +37,45 @@ const cohorts = {
   outcomes: { months: 6, referred_on_or_before: '2026-05-31' },
 };
 
+/*
+ * R19-12: community attendance covers the connections made at least a month before the data-as-of date (the attendance
+ * cohort, summary.attendance_cohort): the card says which. England's 2025/26: 240 connections to 10 organisations, of
+ * which 180 made by 31 October 2026 (data as of 30 November), 144 of them attended: 144 / 180 = 80.0%. England's
+ * 2024/25 is held at the release of data to 31 May 2025, so its attendance covers that release's cohort: connections
+ * made by 30 April 2025.
+ */
+const attendanceCohort = {
+  months: 1,
+  connected_on_or_before: '2026-10-31',
+  held: { '2024/25': { release: 'r1', data_as_of: '2025-05-31', months: 1, connected_on_or_before: '2025-04-30' } },
+};
+const communityRow = (period: string | null) => ({
+  level: 'national',
+  code: 'ENG',
+  period_type: 'fy',
+  period,
+  connections: 240,
+  attendance_cohort: 180,
+  recent_connections: 60,
+  attended: 144,
+  attendance_pct: 80,
+  providers: 10,
+  activity_arts_culture: 240,
+  attended_arts_culture: 144,
+});
+
 beforeEach(() => {
   stubPageGlobals((url) => {
     const name = url.pathname.split('/').at(-1);
     const period = url.searchParams.get('period');
+    if (name === 'cof_community')
+      return {
+        name,
+        description: name,
+        data_as_of: '2026-11-30',
+        summary: { cohorts, attendance_cohort: attendanceCohort },
+        rows: [communityRow(period)],
+      };
     const rows =
       name === 'wellbeing'
         ? [
@@ -97,5 +132,50 @@ describe('the wellbeing download of the Outcomes page', () => {
       'wellbeing-ENG-2025-26.csv',
       `${header}2025/26,swemwbs,120,,,,,,,2026-11-30,referrals made by 2026-05-31\r\n`,
     ]);
+  });
+});
+
+describe('the community card says which connections its attendance covers (R19-12)', () => {
+  const show = (fy: string) =>
+    renderPage(<OutcomesPage />, META, { level: 'national', code: 'ENG', name: 'England' }, fy);
+  const covers = () =>
+    screen.getAllByTestId('card-period').find((p) => p.textContent?.startsWith('Attendance covers'))?.textContent;
+
+  it('the year so far: the percentage of the connections made by the cut-off, and the cut-off said', async () => {
+    show('2025/26');
+    await waitFor(() =>
+      expect(screen.getByTestId('community-sentence').textContent).toBe(
+        '240 connections to 10 organisations; 80.0% attended, of the 180 made by 31 October 2026.',
+      ),
+    );
+    expect(covers()).toBe(
+      'Attendance covers connections made by 31 October 2026: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance.',
+    );
+  });
+
+  it("England's year held at an earlier release: that release's cut-off", async () => {
+    show('2024/25');
+    await waitFor(() =>
+      expect(screen.getByTestId('community-sentence').textContent).toBe(
+        '240 connections to 10 organisations; 80.0% attended, of the 180 made by 30 April 2025.',
+      ),
+    );
+    expect(covers()).toContain(
+      "made by 30 April 2025: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance. England's FY 2024/25 is held at the release of data to 31 May 2025.",
+    );
+  });
+
+  it('the download says which connections the attended column covers', async () => {
+    show('2025/26');
+    fireEvent.click(
+      await waitFor(() => screen.getByRole('button', { name: 'Download CSV: Community connections by activity' })),
+    );
+    const file = saved.at(-1);
+    expect(file?.name).toBe('community-ENG-2025-26.csv');
+    const lines = (await textOf(file?.blob as Blob)).split('\r\n');
+    expect(lines[0]).toBe(
+      'Financial year of the connection,Activity,Connections made,Attended,Attended: of connections made by,Data as of',
+    );
+    expect(lines[1]).toBe('2025/26,Arts culture,240,144,2026-10-31,2026-11-30');
   });
 });

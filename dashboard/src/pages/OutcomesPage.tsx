@@ -1,4 +1,5 @@
 import { BarChart } from '@tremor/react';
+import { summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { cohortsCovered, cohortsCoveredCsv, windowsCoveredCsv } from '../cohorts.ts';
@@ -9,7 +10,7 @@ import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
-import { formatChange, formatDecimal, formatPercent } from '../format.ts';
+import { formatChange, formatDate, formatDecimal, formatPercent, fyLabel } from '../format.ts';
 
 const INSTRUMENTS: Record<string, string> = {
   ons4_life_satisfaction: 'ONS4 life satisfaction',
@@ -55,6 +56,19 @@ export default function OutcomesPage() {
         }))
     : [];
   const largest = Math.max(1, ...activities.map((a) => plottable(a.connections) ?? 0));
+  // Which connections the attendance covers (summary.attendance_cohort; R19-12): those made by the cut-off, or for
+  // England's year held at an earlier release, that release's.
+  const attendanceCohort = community.state === 'ready' ? summaryOf(community.value, 'attendance_cohort') : undefined;
+  const heldAttendance = scope.level === 'national' ? attendanceCohort?.held?.[fy] : undefined;
+  const attendanceCutoff = (heldAttendance ?? attendanceCohort)?.connected_on_or_before;
+  const attendanceCovers =
+    attendanceCutoff === undefined
+      ? undefined
+      : `Attendance covers connections made by ${formatDate(attendanceCutoff)}: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance.${
+          heldAttendance
+            ? ` England's ${fyLabel(fy)} is held at the release of data to ${formatDate(heldAttendance.data_as_of)}.`
+            : ''
+        }`;
   const t = meta.targets;
 
   return (
@@ -246,27 +260,43 @@ export default function OutcomesPage() {
         method="community"
         data={community}
         empty={!c}
+        covers={attendanceCovers}
         csv={periodCsv({
           stem: `community-${scope.code}`,
           period: fy,
           periodHeader: 'Financial year of the connection',
           dataAsOf: dataAsOfOf(community, meta.data_as_of),
           columns: { Activity: 'Activity', connections: 'Connections made', attended: 'Attended' },
+          ...(attendanceCutoff === undefined
+            ? {}
+            : { alike: { attendance_covers: ['Attended: of connections made by', attendanceCutoff] } }),
           rows: activities,
         })}
       >
-        <p className="text-tremor-default text-tremor-content-emphasis">
-          <FigureValue value={figure(c, 'connections')} /> connections,{' '}
-          <FigureValue value={figure(c, 'attendance_pct')} format={(v) => formatPercent(v)} /> attended, to{' '}
+        <p className="text-tremor-default text-tremor-content-emphasis" data-testid="community-sentence">
+          <FigureValue value={figure(c, 'connections')} /> connections to{' '}
           <strong>
             <FigureValue value={figure(c, 'providers')} />
           </strong>{' '}
-          organisations.
+          organisations; <FigureValue value={figure(c, 'attendance_pct')} format={(v) => formatPercent(v)} /> attended
+          {attendanceCutoff === undefined ? (
+            '.'
+          ) : (
+            <>
+              , of the <FigureValue value={figure(c, 'attendance_cohort')} /> made by {formatDate(attendanceCutoff)}.
+            </>
+          )}
         </p>
         <ChartLegend
           items={[
             { label: 'Connections made', color: 'blue' },
-            { label: 'Attended', color: 'emerald' },
+            {
+              label:
+                attendanceCutoff === undefined
+                  ? 'Attended'
+                  : `Attended (of those made by ${formatDate(attendanceCutoff)})`,
+              color: 'emerald',
+            },
           ]}
         />
         <ul className="space-y-2" aria-label="Connections by activity" data-testid="activity-bars">

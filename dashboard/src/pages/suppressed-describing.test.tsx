@@ -27,14 +27,26 @@ const META = {
 const fy = (figures: Record<string, unknown>) =>
   ({ level: 'icb', code: 'QWE', period_type: 'fy', period: '2025/26', ...figures }) as unknown as MetricRow;
 const ROWS: Record<string, MetricRow[]> = {
-  cof_community: [fy({ connections: 45, attended: 30, attendance_pct: 66.7, providers: '*' })],
+  // Attendance over the attendance cohort (R19-12): 30 of the 40 connections made by 31 August, 75.0%.
+  cof_community: [
+    fy({
+      connections: 45,
+      attendance_cohort: 40,
+      recent_connections: 5,
+      attended: 30,
+      attendance_pct: 75,
+      providers: '*',
+    }),
+  ],
   rollout: [fy({ referrals: '*', people_referred: '*', declines: 0, pcns_reporting: '*', pcns: 6, months: 6 })],
 };
 
 beforeEach(() => {
   stubPageGlobals((url) => {
     const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
-    return { name, description: '', rows: ROWS[name] ?? [] };
+    const summary =
+      name === 'cof_community' ? { attendance_cohort: { months: 1, connected_on_or_before: '2026-08-31' } } : {};
+    return { name, description: '', summary, rows: ROWS[name] ?? [] };
   });
 });
 afterEach(() => {
@@ -53,8 +65,10 @@ describe('figures describing a count, suppressed below England', () => {
   it('the community card: 45 connections to * organisations, the * marked as suppressed', async () => {
     show(<OutcomesPage />);
     const sentence = await waitFor(() => {
-      const p = screen.getByText(/organisations\.$/);
-      expect(p.textContent).toBe('45 connections, 66.7% attended, to * (suppressed) organisations.');
+      const p = screen.getByTestId('community-sentence');
+      expect(p.textContent).toBe(
+        '45 connections to * (suppressed) organisations; 75.0% attended, of the 40 made by 31 August 2026.',
+      );
       return p;
     });
     expect(sentence.querySelectorAll('[data-suppressed="true"]')).toHaveLength(1);
