@@ -841,7 +841,7 @@ describe("every call of every bundle, authorised by its role's policies as synth
     expect(some(new RegExp(`^glue:DeleteTable ${glue}/stopped_pcns_[a-z0-9]+$`))).toBe(true);
     expect(some(new RegExp(`^glue:GetTable ${glue}/events$`))).toBe(true);
     expect(some(new RegExp(`^s3:PutObject arn:aws:s3:::${dataBucket}/metrics/meta\\.json$`))).toBe(true);
-    expect(some(new RegExp(`^s3:GetObject arn:aws:s3:::${dataBucket}/curated/events/month=`))).toBe(true);
+    expect(some(new RegExp(`^s3:GetObject arn:aws:s3:::${dataBucket}/curated/events/event_month=`))).toBe(true);
     expect(some(/^kms:GenerateDataKey arn:aws:kms:eu-west-2:111122223333:key\//)).toBe(true);
     expect(some(/^athena:StartQueryExecution arn:aws:athena:eu-west-2:111122223333:workgroup\/sp-outcomes$/)).toBe(
       true,
