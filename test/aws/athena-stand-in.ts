@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { athenaResultCsv } from './athena-result-csv.ts';
+import { ACCOUNT, accessKeyOf, REGION, type TemplateAuthoriser } from './iam-authoriser.ts';
 
 /**
  * A stand-in for Amazon Athena's JSON API (AWS JSON 1.1, X-Amz-Target: AmazonAthena.<Operation>) on loopback. It runs
@@ -29,6 +30,8 @@ export interface Workgroup {
   readonly enforced: boolean;
   /** s3://bucket/prefix/ */
   readonly outputLocation: string;
+  /** The KMS key ARN results are encrypted with (SSE_KMS), if any. */
+  readonly kmsKeyArn?: string;
 }
 
 export interface AthenaStandInOptions {
@@ -39,6 +42,13 @@ export interface AthenaStandInOptions {
   readonly s3: S3Client;
   /** Polls a query stays QUEUED, then RUNNING, before its outcome shows. @default 1 each */
   readonly pollsPerState?: number;
+  /**
+   * Authorises each call, and what each statement makes Athena do with the caller's rights in Glue and S3, against
+   * the caller's role in the synthesised template (ATHENA_IAM_RULES). @default none: every call is allowed
+   */
+  readonly authoriser?: TemplateAuthoriser;
+  /** The Glue database statements run in when the request names none. @default 'default' */
+  readonly database?: string;
 }
 
 // Rule sources (Athena documentation):
@@ -61,7 +71,47 @@ export const ATHENA_RULE_SOURCES = {
   reservedWords: 'https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html',
   trinoString: 'https://trino.io/docs/current/functions/string.html',
   trinoBinary: 'https://trino.io/docs/current/functions/binary.html',
+  // IAM: what each call and statement needs of the caller (ATHENA_IAM_RULES).
+  actions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html',
+  workgroupPolicies: 'https://docs.aws.amazon.com/athena/latest/ug/workgroups-iam-policy.html',
+  glueAccess: 'https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html',
+  glueArns: 'https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html',
+  access: 'https://docs.aws.amazon.com/athena/latest/ug/access.html',
+  getQueryResults: 'https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html',
+  encryption: 'https://docs.aws.amazon.com/athena/latest/ug/encryption.html',
+  projection: 'https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html',
+  commonErrors: 'https://docs.aws.amazon.com/athena/latest/APIReference/CommonErrors.html',
 } as const;
+
+/**
+ * What Athena needs of the caller, checked against its role's policies when the stand-in has an authoriser:
+ *  - API calls: athena:StartQueryExecution, GetQueryExecution, GetQueryResults and StopQueryExecution each on the
+ *    workgroup's ARN, arn:aws:athena:<region>:<account>:workgroup/<name> (ATHENA_RULE_SOURCES.actions: the resource
+ *    type of each is workgroup; ATHENA_RULE_SOURCES.workgroupPolicies). A refused call answers AccessDeniedException
+ *    (ATHENA_RULE_SOURCES.commonErrors: HTTP 400).
+ *  - GetQueryResults also needs s3:GetObject on the result object ("the IAM principal with permission to call
+ *    GetQueryResults also must have permissions to the Amazon S3 GetObject action for the Athena query results
+ *    location", ATHENA_RULE_SOURCES.getQueryResults).
+ *  - Glue, as Athena calls it with the caller's rights (ATHENA_RULE_SOURCES.glueAccess): "For any non-delete Athena
+ *    action on a resource ... you need permissions to call this action on the resource (table or database) and on
+ *    the resource's ancestors in the Data Catalog ... For a delete action in Athena, such as DROP DATABASE or DROP
+ *    TABLE, you also need permissions to call the delete action on all ancestors and descendants": a table's ancestors
+ *    are its database and the catalog (ARNs: ATHENA_RULE_SOURCES.glueArns). So every statement needs
+ *    glue:GetDatabase (catalog, database); a table read (directly or through a view), glue:GetTable on it; CTAS,
+ *    glue:CreateTable on the new table; CREATE OR REPLACE VIEW, glue:CreateTable (glue:UpdateTable when it replaces
+ *    one); DROP TABLE and DROP VIEW, glue:DeleteTable; each on the catalog, the database and the table. A table with
+ *    partition projection needs no glue:GetPartitions: Athena computes its partitions from the table's properties
+ *    (ATHENA_RULE_SOURCES.projection).
+ *  - S3, with the caller's rights ("The permissions required to run Athena queries include ... Amazon S3 locations
+ *    where the underlying data to query is stored", ATHENA_RULE_SOURCES.access): reading a table lists its location
+ *    (s3:ListBucket with s3:prefix the table's, a partition's, location) and gets each object (s3:GetObject), with
+ *    kms:Decrypt of an SSE-KMS bucket's key; a CTAS lists its location (it must be empty:
+ *    ATHENA_RULE_SOURCES.pathExists) and puts its data there (s3:PutObject); every result object is put at the
+ *    OutputLocation (s3:PutObject); a write to a workgroup encrypting with SSE_KMS needs kms:GenerateDataKey of its
+ *    key (ATHENA_RULE_SOURCES.encryption).
+ * A refused Glue or S3 call fails the query, its reason naming the action and resource.
+ */
+export const ATHENA_IAM_RULES = 'ATHENA_IAM_RULES';
 
 /**
  * Trino functions the SQL uses that DuckDB lacks, as DuckDB macros of the stand-in's instance. Athena engine v3's
@@ -115,6 +165,9 @@ type State = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 interface Execution {
   readonly id: string;
+  /** The caller's access key (the query runs with its rights). */
+  readonly caller: string;
+  readonly database: string;
   readonly query: string;
   readonly workgroup: Workgroup;
   readonly submitted: number;
@@ -268,6 +321,15 @@ const s3Parts = (location: string) => {
   return { bucket: match[1] as string, prefix: match[2] as string };
 };
 
+const workgroupArn = (name: string) => `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/${name}`;
+const glueArn = (resource: string) => `arn:aws:glue:${REGION}:${ACCOUNT}:${resource}`;
+
+/** A catalog table as IAM sees it: the tables it reads (a view), and the S3 objects its data is in. */
+interface CatalogEntry {
+  readonly references: readonly string[];
+  readonly data: readonly { bucket: string; prefixes: readonly string[]; keys: readonly string[] }[];
+}
+
 function monthNow(): string {
   return new Date().toISOString().slice(0, 7);
 }
@@ -275,6 +337,8 @@ function monthNow(): string {
 export class AthenaStandIn {
   private server: Server | undefined;
   private readonly executions = new Map<string, Execution>();
+  /** The Glue catalog's tables and views, for IAM (ATHENA_IAM_RULES): the template's, and those statements made. */
+  private readonly catalog = new Map<string, CatalogEntry>();
   private connection: DuckDBConnection | undefined;
   private instance: DuckDBInstance | undefined;
   /** Every statement started, in order, for tests to read. */
@@ -319,15 +383,29 @@ export class AthenaStandIn {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AmazonAthena\./, '');
+    const caller = accessKeyOf(req.headers.authorization) ?? '';
+    // ATHENA_IAM_RULES: each call on its workgroup's ARN.
+    const allow = (workgroup: string) => this.allowCall(caller, `athena:${operation}`, workgroupArn(workgroup));
     switch (operation) {
       case 'StartQueryExecution':
-        return this.startQuery(input);
-      case 'GetQueryExecution':
-        return { QueryExecution: this.describe(this.execution(input.QueryExecutionId)) };
-      case 'GetQueryResults':
+        allow(input.WorkGroup ?? 'primary');
+        return this.startQuery(input, caller);
+      case 'GetQueryExecution': {
+        const execution = this.execution(input.QueryExecutionId);
+        allow(execution.workgroup.name);
+        return { QueryExecution: this.describe(execution) };
+      }
+      case 'GetQueryResults': {
+        const execution = this.execution(input.QueryExecutionId);
+        allow(execution.workgroup.name);
+        // ATHENA_IAM_RULES: and s3:GetObject on the result object.
+        const result = s3Parts(`${execution.workgroup.outputLocation}${execution.id}.csv`);
+        this.allowCall(caller, 's3:GetObject', `arn:aws:s3:::${this.bucketName(result.bucket)}/${result.prefix}`);
         return this.results(input);
+      }
       case 'StopQueryExecution': {
         const execution = this.execution(input.QueryExecutionId);
+        allow(execution.workgroup.name);
         if (execution.state === 'QUEUED' || execution.state === 'RUNNING') {
           execution.state = 'CANCELLED';
           execution.completed = Date.now();
@@ -345,12 +423,97 @@ export class AthenaStandIn {
     return execution;
   }
 
-  private startQuery(input: {
-    QueryString?: string;
-    WorkGroup?: string;
-    ExecutionParameters?: string[];
-    ResultConfiguration?: { OutputLocation?: string };
-  }) {
+  /** An API call the caller's policy must allow: AccessDeniedException otherwise (ATHENA_IAM_RULES). */
+  private allowCall(caller: string, action: string, resource: string): void {
+    const refusal = this.options.authoriser?.authorise(caller, action, resource);
+    if (refusal) throw new ApiError('AccessDeniedException', refusal.message);
+  }
+
+  private bucketName(bucket: string): string {
+    return this.options.authoriser?.bucketName(bucket) ?? bucket;
+  }
+
+  /**
+   * Each permission a statement makes Athena use with the caller's rights (ATHENA_IAM_RULES); the first refused fails
+   * the query, as Athena reports Glue's and S3's refusals.
+   */
+  private need(execution: Execution, action: string, resource: string, context?: Record<string, string>): void {
+    const refusal = this.options.authoriser?.authorise(execution.caller, action, resource, context);
+    if (!refusal) return;
+    if (action.startsWith('glue:'))
+      throw new QueryFailure(
+        `Insufficient permissions to execute the query. ${refusal.message} (Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException)`,
+      );
+    throw new QueryFailure(`Permission denied on S3 path: ${resource}: ${refusal.message}`);
+  }
+
+  /** A Glue action on a table and its ancestors, the database and the catalog (ATHENA_IAM_RULES). */
+  private needOnTable(execution: Execution, action: string, table?: string): void {
+    this.need(execution, action, glueArn('catalog'));
+    this.need(execution, action, glueArn(`database/${execution.database}`));
+    if (table) this.need(execution, action, glueArn(`table/${execution.database}/${table}`));
+  }
+
+  /** Writing an object under the workgroup's results: s3:PutObject, and the workgroup's key (ATHENA_IAM_RULES). */
+  private needWrite(execution: Execution, location: string): void {
+    const { bucket, prefix } = s3Parts(location);
+    this.need(execution, 's3:PutObject', `arn:aws:s3:::${this.bucketName(bucket)}/${prefix}`);
+    if (execution.workgroup.kmsKeyArn) this.need(execution, 'kms:GenerateDataKey', execution.workgroup.kmsKeyArn);
+  }
+
+  /**
+   * Every catalog table a SELECT reads, through views (ATHENA_IAM_RULES): the tables DuckDB's parser finds in it, less
+   * its common table expressions, that are in the catalog.
+   */
+  private async tablesRead(connection: DuckDBConnection, select: string): Promise<string[]> {
+    const reader = await connection.runAndReadAll(`SELECT json_serialize_sql('${select.replace(/'/g, "''")}')`);
+    const tree = JSON.parse(String(reader.getRows()[0]?.[0]));
+    if (tree.error) throw new QueryFailure(`the stand-in could not find the tables of: ${select.slice(0, 60)}`);
+    const named = new Set<string>();
+    const ctes = new Set<string>();
+    JSON.stringify(tree, (key, value) => {
+      if (value && typeof value === 'object' && value.type === 'BASE_TABLE') named.add(String(value.table_name));
+      if (key === 'cte_map') for (const entry of value.map ?? []) ctes.add(String(entry.key));
+      return value;
+    });
+    const out = new Set<string>();
+    const visit = (name: string) => {
+      const entry = this.catalog.get(name);
+      if (!entry || out.has(name)) return;
+      out.add(name);
+      for (const reference of entry.references) visit(reference);
+    };
+    for (const name of named) if (!ctes.has(name)) visit(name);
+    return [...out];
+  }
+
+  /** glue:GetTable on each table read, and reading the data of each (ATHENA_IAM_RULES). */
+  private async needRead(execution: Execution, connection: DuckDBConnection, select: string): Promise<void> {
+    if (!this.options.authoriser) return;
+    for (const name of await this.tablesRead(connection, select)) {
+      this.needOnTable(execution, 'glue:GetTable', name);
+      const entry = this.catalog.get(name);
+      for (const location of entry?.data ?? []) {
+        const bucket = this.bucketName(location.bucket);
+        for (const prefix of location.prefixes)
+          this.need(execution, 's3:ListBucket', `arn:aws:s3:::${bucket}`, { 's3:prefix': prefix });
+        for (const key of location.keys) this.need(execution, 's3:GetObject', `arn:aws:s3:::${bucket}/${key}`);
+        const kms = this.options.authoriser.bucketKeyArn(location.bucket);
+        if (location.keys.length > 0 && kms) this.need(execution, 'kms:Decrypt', kms);
+      }
+    }
+  }
+
+  private startQuery(
+    input: {
+      QueryString?: string;
+      WorkGroup?: string;
+      ExecutionParameters?: string[];
+      ResultConfiguration?: { OutputLocation?: string };
+      QueryExecutionContext?: { Database?: string };
+    },
+    caller: string,
+  ) {
     const query = input.QueryString ?? '';
     // ATHENA_RULE_SOURCES.queryLength: "'queryString' failed to satisfy constraint: Member must have length less than or equal to
     // 262144 ... InvalidRequestException".
@@ -362,7 +525,16 @@ export class AthenaStandIn {
     const workgroup = this.options.workgroups.find((w) => w.name === (input.WorkGroup ?? 'primary'));
     if (!workgroup) throw new ApiError('InvalidRequestException', `WorkGroup ${input.WorkGroup} is not found.`);
     const id = randomUUID();
-    const execution: Execution = { id, query, workgroup, submitted: Date.now(), polls: 0, state: 'QUEUED' };
+    const execution: Execution = {
+      id,
+      caller,
+      database: input.QueryExecutionContext?.Database ?? this.options.database ?? 'default',
+      query,
+      workgroup,
+      submitted: Date.now(),
+      polls: 0,
+      state: 'QUEUED',
+    };
     this.executions.set(id, execution);
     this.statements.push(query);
     let sql: string;
@@ -479,6 +651,21 @@ export class AthenaStandIn {
         files = [];
       }
       const select = columns.map((c) => `CAST("${c.name}" AS ${c.type}) AS "${c.name}"`).join(', ');
+      // Partition projection: Athena reads only partitions inside projection.<col>.range ("2019-01,NOW").
+      const [from, to] = table.partition?.range ?? ['', ''];
+      const inRange = (file: string) => {
+        if (!table.partition) return true;
+        const value = new RegExp(`${table.partition.name}=([^/]+)/`).exec(file)?.[1] ?? '';
+        return value >= from && value <= (to === 'NOW' ? monthNow() : to);
+      };
+      const keys = files.filter(inRange).map((f) => `${table.prefix}${f.replace(/\._S3rver_object$/, '')}`);
+      const partitions = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('/') + 1)))];
+      this.catalog.set(table.name, {
+        references: [],
+        data: [
+          { bucket: table.bucket, prefixes: table.partition && keys.length > 0 ? partitions : [table.prefix], keys },
+        ],
+      });
       if (files.length === 0) {
         const nulls = columns.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(', ');
         await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${nulls} WHERE 1 = 0`);
@@ -491,8 +678,6 @@ export class AthenaStandIn {
       const hive = table.partition
         ? `, hive_partitioning = true, hive_types = {'${table.partition.name}': VARCHAR}`
         : '';
-      // Partition projection: Athena reads only partitions inside projection.<col>.range ("2019-01,NOW").
-      const [from, to] = table.partition?.range ?? ['', ''];
       const where = table.partition
         ? ` WHERE "${table.partition.name}" BETWEEN '${from}' AND '${to === 'NOW' ? monthNow() : to}'`
         : '';
@@ -514,26 +699,44 @@ export class AthenaStandIn {
     const connection = this.connection as DuckDBConnection;
     await this.defineTables(connection);
     const text = sql.trim();
+    // ATHENA_IAM_RULES: every statement resolves its database.
+    this.needOnTable(execution, 'glue:GetDatabase');
     const drop = /^DROP TABLE (IF EXISTS )?([a-z0-9_]+)$/i.exec(text);
     if (drop) {
       if (!drop[1] && !(await this.exists(connection, drop[2] as string)))
         throw new QueryFailure(`line 1:1: Table 'awsdatacatalog.db.${drop[2]}' does not exist`);
+      // ATHENA_IAM_RULES: a delete action, on the table and its ancestors.
+      this.needOnTable(execution, 'glue:GetTable', drop[2]);
+      this.needOnTable(execution, 'glue:DeleteTable', drop[2]);
       await connection.run(`DROP TABLE IF EXISTS ${drop[2]}`);
+      this.catalog.delete(drop[2] as string);
       return this.ddlResult(execution);
     }
     const dropView = /^DROP VIEW IF EXISTS ([a-z0-9_]+)$/i.exec(text);
     if (dropView) {
+      // ATHENA_IAM_RULES: a view is a Glue table; dropping it is a delete action.
+      this.needOnTable(execution, 'glue:GetTable', dropView[1]);
+      this.needOnTable(execution, 'glue:DeleteTable', dropView[1]);
       await connection.run(`DROP VIEW IF EXISTS ${dropView[1]}`);
+      this.catalog.delete(dropView[1] as string);
       return this.ddlResult(execution);
     }
     const view = /^CREATE OR REPLACE VIEW ([a-z0-9_]+) AS ([\s\S]+)$/i.exec(text);
     if (view) {
-      await connection.run(`CREATE OR REPLACE VIEW ${view[1]} AS ${view[2]}`);
+      const name = view[1] as string;
+      // ATHENA_IAM_RULES: the view's tables are looked up (not read); the view is created, or updated if it exists.
+      const references = this.options.authoriser ? await this.tablesRead(connection, view[2] as string) : [];
+      for (const table of references) this.needOnTable(execution, 'glue:GetTable', table);
+      this.needOnTable(execution, 'glue:GetTable', name);
+      this.needOnTable(execution, this.catalog.has(name) ? 'glue:UpdateTable' : 'glue:CreateTable', name);
+      await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${view[2]}`);
+      this.catalog.set(name, { references, data: [] });
       return this.ddlResult(execution);
     }
     const ctas = /^CREATE TABLE ([a-z0-9_]+) WITH \(([^)]*)\) AS ([\s\S]+)$/i.exec(text);
     if (ctas) return this.createTableAs(execution, connection, ctas[1] as string, ctas[2] as string, ctas[3] as string);
     if (/^(SELECT|WITH|--|\()/i.test(text)) {
+      await this.needRead(execution, connection, text);
       const reader = await connection.runAndReadAll(text);
       const types = reader.columnTypes().map((t) => athenaType(t.toString()));
       const columns = reader.columnNames().map((name, i) => ({ name, type: types[i] as string }));
@@ -555,6 +758,7 @@ export class AthenaStandIn {
   /** Writes a statement's result object at <workgroup output location><id><file>, as Athena does. */
   private async putResult(execution: Execution, file: ResultFile, body: string): Promise<void> {
     const { bucket, prefix } = s3Parts(`${execution.workgroup.outputLocation}${execution.id}${file}`);
+    this.needWrite(execution, `s3://${bucket}/${prefix}`);
     // Bytes, so the SDK knows the length of an empty body too.
     await this.options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: Buffer.from(body) }));
   }
@@ -608,6 +812,13 @@ export class AthenaStandIn {
     const location = execution.workgroup.enforced
       ? `${execution.workgroup.outputLocation}tables/${execution.id}/`
       : (properties.external_location ?? `${execution.workgroup.outputLocation}tables/${execution.id}/`);
+    // ATHENA_IAM_RULES: the query's tables are read, the table is created in the catalog, its location listed.
+    await this.needRead(execution, connection, select);
+    this.needOnTable(execution, 'glue:CreateTable', name);
+    const target = s3Parts(location);
+    this.need(execution, 's3:ListBucket', `arn:aws:s3:::${this.bucketName(target.bucket)}`, {
+      's3:prefix': target.prefix,
+    });
     // ATHENA_RULE_SOURCES.pathExists: the CTAS location must be empty, else HIVE_PATH_ALREADY_EXISTS.
     if ((await this.keysUnder(location)).length > 0)
       throw new QueryFailure(
@@ -643,10 +854,17 @@ export class AthenaStandIn {
     const file = join(tmpdir(), `ctas-${execution.id}.parquet`);
     await connection.run(`COPY ${name} TO '${file}' (FORMAT PARQUET)`);
     const { bucket, prefix } = s3Parts(location);
-    await this.options.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${execution.id}_00000`, Body: readFileSync(file) }),
-    );
+    const key = `${prefix}${execution.id}_00000`;
+    try {
+      this.needWrite(execution, `s3://${bucket}/${key}`);
+    } catch (error) {
+      await connection.run(`DROP TABLE ${name}`);
+      rmSync(file, { force: true });
+      throw error;
+    }
+    await this.options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }));
     rmSync(file, { force: true });
+    this.catalog.set(name, { references: [], data: [{ bucket, prefixes: [prefix], keys: [key] }] });
     // No result object: the OutputLocation of a CTAS query names none (ATHENA_RULE_SOURCES.ctasOutput).
     return { ok: true, columns: [], rows: [], statementType: 'DDL', resultFile: '' };
   }

@@ -37,12 +37,16 @@ import {
   WarmLambda,
   workgroups,
 } from './bundles.ts';
+import { TemplateAuthoriser, UNRESTRICTED_KEY, withoutGrant } from './iam-authoriser.ts';
+import { registerKeys, type S3IamProxy, startS3IamProxy } from './s3-iam-proxy.ts';
 import { MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS, SnsStandIn } from './sns-stand-in.ts';
 
 /**
  * The deployable artefacts, proven: the app is synthesised, each function's bundle is taken from cdk.out and run in a
  * child process where only @aws-sdk/* and Node's built-ins resolve, against s3rver (buckets named from the template)
- * and a stand-in for Athena that enforces Athena's documented rules (athena-stand-in.ts).
+ * and a stand-in for Athena that enforces Athena's documented rules (athena-stand-in.ts). Each function runs with
+ * credentials of its own, and each of its S3 and Athena calls (and what Athena does in Glue and S3 for it) is
+ * authorised against its role's policies in the template, by IAM's rules (iam-authoriser.ts, s3-iam-proxy.ts).
  * Scale: AWS_TEST_SCALE (share of England's PCNs, default 0.01) x AWS_TEST_MONTHS (default 6).
  */
 const SCALE = Number(process.env.AWS_TEST_SCALE ?? 0.01);
@@ -56,6 +60,10 @@ let app: SynthesisedApp;
 let s3: LocalS3;
 let athena: AthenaStandIn;
 let sns: SnsStandIn;
+/** Authorises every call of a bundle against its role's policies as synthesised; its refusals are read at the end. */
+let authoriser: TemplateAuthoriser;
+/** S3 for the bundles: s3rver behind the proxy that authorises each request. */
+let s3Proxy: S3IamProxy;
 /** A topic for each of England's seven NHS regions, as `regionalAlertEmails` makes them (infra/constructs/regional-alerts.ts). */
 const ALERT_TOPICS = Object.fromEntries(
   ['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63'].map((region) => [
@@ -88,6 +96,8 @@ function start(logicalIdPrefix: string, extra: Record<string, string> = {}): War
   const lambda = new WarmLambda(fn, join(dir.path, `${fn.logicalId}-${lambdas.length}`), {
     ...fnEnv,
     ...env,
+    // Its own credentials: whose policy applies to each of its calls.
+    ...authoriser.credentialsFor(fn.logicalId),
     ...extra,
   });
   lambdas.push(lambda);
@@ -129,22 +139,26 @@ beforeAll(async () => {
     : await synthesise(join(dir.path, 'cdk.out'));
   s3 = await startLocalS3();
   for (const bucket of Object.values(app.buckets)) await s3.createBucket(bucket);
+  authoriser = new TemplateAuthoriser({ Resources: app.resources }, app.buckets);
+  registerKeys(authoriser.accessKeys());
+  s3Proxy = await startS3IamProxy(s3.endpoint, authoriser);
   dataBucket = app.buckets[Object.keys(app.buckets).find((id) => id.startsWith('DataLakeData')) as string] as string;
   resultsBucket = app.buckets[
     Object.keys(app.buckets).find((id) => id.startsWith('DataLakeAthenaResults')) as string
   ] as string;
   athena = new AthenaStandIn({
-    workgroups: workgroups(app),
+    workgroups: workgroups(app, (v) => authoriser.resolve(v)),
     tables: glueTables(app),
     s3Directory: s3.directory,
     s3: s3.client,
+    authoriser,
   });
   await athena.start();
   sns = new SnsStandIn(Object.values(ALERT_TOPICS));
   await sns.start();
   pool = await testUserPool();
   env = {
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_S3: s3Proxy.endpoint,
     AWS_ENDPOINT_URL_ATHENA: athena.endpoint,
     USER_POOL_ID,
     USER_POOL_CLIENT_ID: CLIENT_ID,
@@ -157,6 +171,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const lambda of lambdas) lambda.stop();
   await athena?.stop();
+  await s3Proxy?.stop();
   await sns?.stop();
   await s3?.stop();
   dir.remove();
@@ -167,7 +182,8 @@ describe("the Athena stand-in enforces Athena's documented rules", () => {
     new AthenaClient({
       endpoint: athena.endpoint,
       region: 'eu-west-2',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      // A principal allowed everything: these tests show Athena's own rules, on tables no role may create.
+      credentials: { accessKeyId: UNRESTRICTED_KEY, secretAccessKey: 'x' },
     });
   const workGroup = () => workgroups(app)[0]?.name as string;
   async function run(sql: string) {
@@ -396,7 +412,8 @@ describe('the bundles from cdk.out, end to end', () => {
     const response = answer.result as { statusCode: number; body: string };
     expect(response.statusCode).toBe(201);
     const grant = JSON.parse(response.body) as { key: string; post: { url: string; fields: Record<string, string> } };
-    expect(grant.post.url).toBe(`${s3.endpoint}/${dataBucket}`);
+    // Through the proxy: the form's credential is the upload function's, its key one its role may put.
+    expect(grant.post.url).toBe(`${s3Proxy.endpoint}/${dataBucket}`);
     const form = new FormData();
     for (const [k, v] of Object.entries(grant.post.fields)) form.append(k, v);
     form.append('file', new Blob([body]));
@@ -607,6 +624,7 @@ describe('compaction through the refresh bundle, on many small upload objects', 
   const MONTHS_USED = 3;
   const PCNS_USED = 8;
   const standIns: AthenaStandIn[] = [];
+  const proxies: S3IamProxy[] = [];
   let files: typeof demo.files;
   /** Months x kinds the uploads fall in: after compaction, one object each. */
   let partitions: number;
@@ -614,25 +632,38 @@ describe('compaction through the refresh bundle, on many small upload objects', 
 
   afterAll(async () => {
     for (const standIn of standIns) await standIn.stop();
+    for (const proxy of proxies) await proxy.stop();
   });
 
-  /** A bucket of its own, the Athena stand-in over it, and the refresh bundle reading it. */
-  async function bucketRun(bucket: string, extra: Record<string, string> = {}) {
+  /**
+   * A bucket of its own (standing for the template's data bucket: its grants apply), the Athena stand-in over it, and
+   * the refresh bundle reading it; with `rights`, authorised by another template than the synthesised one.
+   */
+  async function bucketRun(bucket: string, extra: Record<string, string> = {}, rights = authoriser) {
     await s3.createBucket(bucket);
+    for (const each of new Set([authoriser, rights])) each.alias(bucket, dataBucket);
     const standIn = new AthenaStandIn({
-      workgroups: workgroups(app),
+      workgroups: workgroups(app, (v) => rights.resolve(v)),
       tables: glueTables(app).map((t) => (t.bucket === dataBucket ? { ...t, bucket } : t)),
       s3Directory: s3.directory,
       s3: s3.client,
+      authoriser: rights,
     });
     await standIn.start();
     standIns.push(standIn);
+    let s3Endpoint = s3Proxy.endpoint;
+    if (rights !== authoriser) {
+      const proxy = await startS3IamProxy(s3.endpoint, rights);
+      proxies.push(proxy);
+      s3Endpoint = proxy.endpoint;
+    }
     const store = new S3ObjectStore(s3.clientVia(s3.endpoint, 3), bucket);
     const refreshDir = join(dir.path, `${lambdaFunction(app, 'RefreshHandler').logicalId}-${lambdas.length}`);
     const lambda = start('RefreshHandler', {
       SQL_ROOT: join(refreshDir, 'sql'),
       DATA_BUCKET: bucket,
       AWS_ENDPOINT_URL_ATHENA: standIn.endpoint,
+      AWS_ENDPOINT_URL_S3: s3Endpoint,
       ...extra,
     });
     const refresh = async (label: string) => {
@@ -642,7 +673,7 @@ describe('compaction through the refresh bundle, on many small upload objects', 
       expect(answer.error, label).toBeUndefined();
       return answer.result as { compaction?: { partitions: number; objectsBefore: number; objectsAfter: number } };
     };
-    return { store, refresh };
+    return { store, refresh, invoke: () => lambda.invoke(scheduled) };
   }
 
   const curated = async (store: S3ObjectStore) =>
@@ -768,4 +799,52 @@ describe('compaction through the refresh bundle, on many small upload objects', 
       expect(await published(run.store)).toEqual(plainDocuments);
     }, 900_000);
   }
+
+  // A grant the refresh needs, taken from the template: the same refresh that publishes above (the template as
+  // synthesised) fails, with the AccessDenied Athena (for Glue) or S3 answers naming the action and the resource.
+  // Without the rule (no authoriser) both refreshes would succeed, as test:aws did when the refresh could create
+  // only its prepare steps' tables.
+  for (const [action, marker, resource] of [
+    ['glue:CreateTable', 'stopped_pcns_*', 'arn:aws:glue:eu-west-2:111122223333:table/sp_outcomes/stopped_pcns_'],
+    ['s3:PutObject', '/metrics/*', '/metrics/'],
+  ] as const) {
+    it(`with ${action} on ${marker} taken from the template, the refresh fails with AccessDenied naming it`, async () => {
+      const rights = new TemplateAuthoriser(withoutGrant({ Resources: app.resources }, action, marker), app.buckets);
+      const bucket = `denied-${action.replace(':', '-').toLowerCase()}`;
+      const run = await bucketRun(bucket, {}, rights);
+      await copyBucket(plain.store, run.store);
+      for (const key of await run.store.list('metrics/')) await run.store.delete(key);
+      const answer = await run.invoke();
+      expect(answer.ok).toBe(false);
+      // The data bucket's name in the template's ARN: the run's bucket stands for it.
+      const named = resource.startsWith('/') ? `arn:aws:s3:::${dataBucket}${resource}` : resource;
+      expect(answer.error?.message).toContain(`is not authorized to perform: ${action} on resource: ${named}`);
+      expect(rights.refused.length).toBeGreaterThan(0);
+      for (const refusal of rights.refused) {
+        expect(refusal.action).toBe(action);
+        expect(refusal.resource.startsWith(named)).toBe(true);
+      }
+      console.info(`refused without the grant: ${rights.refused[0]?.message}`);
+    }, 900_000);
+  }
+});
+
+describe("every call of every bundle, authorised by its role's policies as synthesised", () => {
+  it('refused none, and decided the grants a refresh depends on (its data-as-of tables, the published prefix)', () => {
+    expect(authoriser.refused).toEqual([]);
+    const decided = new Set(authoriser.decided);
+    const glue = `arn:aws:glue:eu-west-2:111122223333:table/sp_outcomes`;
+    const some = (pattern: RegExp) => [...decided].some((d) => pattern.test(d));
+    // stopped_pcns is a CTAS table of each attempt, sending_pcns a view (functions/refresh/data-as-of.ts).
+    expect(some(new RegExp(`^glue:CreateTable ${glue}/stopped_pcns_[a-z0-9]+$`))).toBe(true);
+    expect(some(new RegExp(`^glue:CreateTable ${glue}/sending_pcns_[a-z0-9]+$`))).toBe(true);
+    expect(some(new RegExp(`^glue:DeleteTable ${glue}/stopped_pcns_[a-z0-9]+$`))).toBe(true);
+    expect(some(new RegExp(`^glue:GetTable ${glue}/events$`))).toBe(true);
+    expect(some(new RegExp(`^s3:PutObject arn:aws:s3:::${dataBucket}/metrics/meta\\.json$`))).toBe(true);
+    expect(some(new RegExp(`^s3:GetObject arn:aws:s3:::${dataBucket}/curated/events/event_month=`))).toBe(true);
+    expect(some(/^kms:GenerateDataKey arn:aws:kms:eu-west-2:111122223333:key\//)).toBe(true);
+    expect(some(/^athena:StartQueryExecution arn:aws:athena:eu-west-2:111122223333:workgroup\/sp-outcomes$/)).toBe(
+      true,
+    );
+  });
 });

@@ -69,18 +69,24 @@ export function glueTables(app: SynthesisedApp): GlueTable[] {
     });
 }
 
-export function workgroups(app: SynthesisedApp): Workgroup[] {
+/** The template's workgroups; with `resolve` (TemplateAuthoriser.resolve), the ARN of the key results are encrypted with. */
+export function workgroups(app: SynthesisedApp, resolve?: (value: unknown) => unknown): Workgroup[] {
   return Object.values(app.resources)
     .filter((r) => r.Type === 'AWS::Athena::WorkGroup')
     .map((r) => {
       const config = r.Properties.WorkGroupConfiguration as {
         EnforceWorkGroupConfiguration?: boolean;
-        ResultConfiguration: { OutputLocation: unknown };
+        ResultConfiguration: {
+          OutputLocation: unknown;
+          EncryptionConfiguration?: { EncryptionOption: string; KmsKey?: unknown };
+        };
       };
+      const encryption = config.ResultConfiguration.EncryptionConfiguration;
       return {
         name: String(r.Properties.Name),
         enforced: config.EnforceWorkGroupConfiguration === true,
         outputLocation: resolveValue(app, config.ResultConfiguration.OutputLocation),
+        ...(resolve && encryption?.KmsKey ? { kmsKeyArn: String(resolve(encryption.KmsKey)) } : {}),
       };
     });
 }

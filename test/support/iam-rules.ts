@@ -158,3 +158,284 @@ export function leastPrivilegeViolations(
   }
   return violations;
 }
+
+/*
+ * IAM's evaluation of a request against policies (used by the stand-ins of test/aws to authorise each call of a
+ * function against its role's policies, as synthesised). Sources, each rule beside its code:
+ *  - IAM_SOURCES.evaluation: "If policies that apply to a request include an Allow statement and a Deny statement,
+ *    the Deny statement trumps the Allow statement ... An implicit denial occurs when there is no applicable Deny
+ *    statement but also no applicable Allow statement."
+ *  - IAM_SOURCES.resource: wildcards (* and ?) match within each ARN segment, resource ARNs case-sensitively.
+ *  - IAM_SOURCES.conditions: "If the key that you specify in a policy condition is not present in the request context,
+ *    the values do not match and the condition is false. If the policy condition requires that the key is not matched,
+ *    such as StringNotLike or ArnNotLike, and the right key is not present, the condition is true. This logic applies
+ *    to all condition operators except ...IfExists and Null check."
+ *  - IAM_SOURCES.conditionElement: several keys of one operator, and several operators, must all hold; several values
+ *    of one key match when any does.
+ */
+export const IAM_SOURCES = {
+  evaluation:
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html',
+  resource: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',
+  conditions: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
+  conditionElement: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html',
+  sameAccount:
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
+  intrinsics: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html',
+} as const;
+
+/** A policy statement as IAM reads it (strings only: intrinsics resolved). */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
+  readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
+  readonly Principal?: '*' | Record<string, string | string[]>;
+  readonly Condition?: Record<string, Record<string, string | boolean | (string | boolean)[]>>;
+}
+
+/** The request context's keys (case-insensitive names) and their values. */
+export type RequestContext = Readonly<Record<string, string | readonly string[]>>;
+
+export interface AccessRequest {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: RequestContext;
+}
+
+export type Decision =
+  | { readonly allowed: true; readonly statement: PolicyStatement }
+  | {
+      readonly allowed: false;
+      readonly reason: 'explicit-deny' | 'implicit-deny';
+      readonly statement?: PolicyStatement;
+    };
+
+/** `*` any run of characters, `?` one; exact otherwise. */
+function globMatches(pattern: string, text: string, ignoreCase = false): boolean {
+  const regex = pattern
+    .split('')
+    .map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${regex}$`, ignoreCase ? 'i' : '').test(text);
+}
+
+/** The six parts of an ARN: arn, partition, service, region, account, and the resource (which may hold colons). */
+function arnParts(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/**
+ * IAM's resource matching (IAM_SOURCES.resource): `*` alone matches every resource; otherwise each ARN segment is
+ * matched on its own, `*` and `?` within a segment (the last, the resource, may hold `/` and `:`), case-sensitively.
+ */
+export function resourceMatches(pattern: string, arn: string): boolean {
+  if (pattern === '*') return true;
+  const p = arnParts(pattern);
+  const a = arnParts(arn);
+  if (!p || !a) return pattern === arn;
+  return p.every((segment, i) => globMatches(segment, a[i] as string));
+}
+
+const values = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).map((x) => String(x));
+
+/** One condition operator's test of one context value against one policy value. */
+const OPERATORS: Record<string, (context: string, policy: string) => boolean> = {
+  stringequals: (c, p) => c === p,
+  stringnotequals: (c, p) => c !== p,
+  stringequalsignorecase: (c, p) => c.toLowerCase() === p.toLowerCase(),
+  stringnotequalsignorecase: (c, p) => c.toLowerCase() !== p.toLowerCase(),
+  stringlike: (c, p) => globMatches(p, c),
+  stringnotlike: (c, p) => !globMatches(p, c),
+  arnequals: (c, p) => c === p,
+  arnnotequals: (c, p) => c !== p,
+  arnlike: (c, p) => resourceMatches(p, c),
+  arnnotlike: (c, p) => !resourceMatches(p, c),
+  bool: (c, p) => c.toLowerCase() === p.toLowerCase(),
+  numericequals: (c, p) => Number(c) === Number(p),
+  numericnotequals: (c, p) => Number(c) !== Number(p),
+  numericlessthan: (c, p) => Number(c) < Number(p),
+  numericlessthanequals: (c, p) => Number(c) <= Number(p),
+  numericgreaterthan: (c, p) => Number(c) > Number(p),
+  numericgreaterthanequals: (c, p) => Number(c) >= Number(p),
+};
+
+/** Whether a statement's Condition block holds in the request context (IAM_SOURCES.conditions, conditionElement). */
+export function conditionHolds(condition: PolicyStatement['Condition'], context: RequestContext = {}): boolean {
+  const lookup = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), values(v)]));
+  for (const [operatorName, byKey] of Object.entries(condition ?? {})) {
+    let operator = operatorName.toLowerCase();
+    const set = operator.startsWith('foranyvalue:') ? 'any' : operator.startsWith('forallvalues:') ? 'all' : undefined;
+    if (set) operator = operator.slice(operator.indexOf(':') + 1);
+    const ifExists = operator.endsWith('ifexists');
+    if (ifExists) operator = operator.slice(0, -'ifexists'.length);
+    const negated = operator.includes('not');
+    for (const [key, policyValue] of Object.entries(byKey)) {
+      const present = lookup.get(key.toLowerCase());
+      if (operator === 'null') {
+        // Null: "true" holds when the key is absent, "false" when it is present.
+        if (values(policyValue).some((v) => v.toLowerCase() === 'true') !== (present === undefined)) return false;
+        continue;
+      }
+      const test = OPERATORS[operator];
+      if (!test) throw new Error(`condition operator ${operatorName} is not supported by this evaluator`);
+      if (present === undefined) {
+        // Absent key: false, but true for a negated operator, an ...IfExists one, or ForAllValues (empty set).
+        if (ifExists || negated || set === 'all') continue;
+        return false;
+      }
+      const policy = values(policyValue);
+      // A negated operator holds when the value matches none of the policy's values; a positive one, any.
+      const one = (c: string) => (negated ? policy.every((p) => test(c, p)) : policy.some((p) => test(c, p)));
+      const holds = set === 'all' ? present.every(one) : present.some(one);
+      if (!holds) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a statement applies to the request: action, resource and condition (Principal is the caller's concern). */
+export function statementApplies(statement: PolicyStatement, request: AccessRequest): boolean {
+  const actionHit =
+    statement.NotAction !== undefined
+      ? !list(statement.NotAction).some((p) => actionMatches(p, request.action))
+      : list(statement.Action).some((p) => actionMatches(p, request.action));
+  if (!actionHit) return false;
+  const resourceHit =
+    statement.NotResource !== undefined
+      ? !list(statement.NotResource).some((p) => resourceMatches(p, request.resource))
+      : list(statement.Resource).some((p) => resourceMatches(p, request.resource));
+  return resourceHit && conditionHolds(statement.Condition, request.context);
+}
+
+/** Whether a resource policy's statement names the principal (an ARN), "*" or {"AWS": "*"} naming everyone. */
+export function principalMatches(statement: PolicyStatement, principalArn: string): boolean {
+  const principal = statement.Principal;
+  if (principal === undefined) return false;
+  if (principal === '*') return true;
+  return list(principal.AWS).some((p) => p === '*' || p === principalArn);
+}
+
+/**
+ * IAM's decision for a principal in the resource's own account (IAM_SOURCES.evaluation, sameAccount): an applicable
+ * Deny in any policy wins; otherwise an applicable Allow in an identity policy, or in a resource policy naming the
+ * principal, allows; otherwise the request is implicitly denied.
+ */
+export function evaluate(
+  request: AccessRequest,
+  identity: readonly PolicyStatement[],
+  resourcePolicy: readonly PolicyStatement[] = [],
+  principalArn = '',
+): Decision {
+  const applicable = [
+    ...identity.filter((s) => statementApplies(s, request)),
+    ...resourcePolicy.filter((s) => principalMatches(s, principalArn) && statementApplies(s, request)),
+  ];
+  const deny = applicable.find((s) => s.Effect === 'Deny');
+  if (deny) return { allowed: false, reason: 'explicit-deny', statement: deny };
+  const allow = applicable.find((s) => s.Effect === 'Allow');
+  return allow ? { allowed: true, statement: allow } : { allowed: false, reason: 'implicit-deny' };
+}
+
+/** What CloudFormation gives for the intrinsics a template's policies use (IAM_SOURCES.intrinsics). */
+export interface CloudFormationValues {
+  readonly account: string;
+  readonly region: string;
+  readonly partition?: string;
+  readonly stackName?: string;
+  /** Ref of a resource: its name or id, as its type returns it. */
+  ref(logicalId: string): string;
+  /** Fn::GetAtt of a resource's attribute. */
+  getAtt(logicalId: string, attribute: string): string;
+}
+
+/**
+ * A template value with Ref (pseudo parameters and resources), Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select and
+ * Fn::Split resolved to strings, recursively (IAM_SOURCES.intrinsics). Any other intrinsic throws.
+ */
+export function resolveIntrinsics(value: unknown, cfn: CloudFormationValues): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, cfn));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const [name, argument] = entries[0] ?? [];
+  if (entries.length === 1 && (name === 'Ref' || name?.startsWith('Fn::'))) {
+    const text = (v: unknown) => String(resolveIntrinsics(v, cfn));
+    switch (name) {
+      case 'Ref':
+        return pseudo(String(argument), cfn) ?? cfn.ref(String(argument));
+      case 'Fn::GetAtt': {
+        const [id, ...attribute] = Array.isArray(argument) ? argument.map(String) : String(argument).split('.');
+        return cfn.getAtt(id as string, attribute.join('.'));
+      }
+      case 'Fn::Join': {
+        const [separator, parts] = argument as [string, unknown[]];
+        const resolved = resolveIntrinsics(parts, cfn);
+        return (resolved as unknown[]).map(String).join(separator);
+      }
+      case 'Fn::Sub': {
+        const [template, variables] = Array.isArray(argument) ? argument : [argument, {}];
+        const vars = resolveIntrinsics(variables, cfn) as Record<string, unknown>;
+        return String(template).replace(/\$\{([^}!][^}]*)\}/g, (_, ref: string) => {
+          if (ref in vars) return String(vars[ref]);
+          const [id, ...attribute] = ref.split('.');
+          if (attribute.length > 0) return cfn.getAtt(id as string, attribute.join('.'));
+          return pseudo(ref, cfn) ?? cfn.ref(ref);
+        });
+      }
+      case 'Fn::Select': {
+        const [index, items] = argument as [unknown, unknown];
+        return (resolveIntrinsics(items, cfn) as unknown[])[Number(text(index))];
+      }
+      case 'Fn::Split': {
+        const [separator, source] = argument as [string, unknown];
+        return text(source).split(separator);
+      }
+      default:
+        throw new Error(`intrinsic ${name} is not resolved by this evaluator`);
+    }
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(v, cfn)]));
+}
+
+function pseudo(name: string, cfn: CloudFormationValues): string | undefined {
+  const partition = cfn.partition ?? 'aws';
+  const values: Record<string, string> = {
+    'AWS::AccountId': cfn.account,
+    'AWS::Region': cfn.region,
+    'AWS::Partition': partition,
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': cfn.stackName ?? 'stack',
+    'AWS::NoValue': '',
+  };
+  return values[name];
+}
+
+/**
+ * Every identity-policy statement attached to a role of the template (AWS::IAM::Policy and AWS::IAM::ManagedPolicy
+ * naming it in Roles, and the role's inline Policies), with intrinsics resolved.
+ */
+export function rolePolicyStatements(
+  template: TemplateJson,
+  roleLogicalId: string,
+  cfn: CloudFormationValues,
+): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  const namesRole = (roles: unknown) =>
+    list(roles as Json[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId }));
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const props = resource.Properties ?? {};
+    const documents: Json[] = [];
+    if ((resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') && namesRole(props.Roles))
+      documents.push(props.PolicyDocument);
+    if (resource.Type === 'AWS::IAM::Role' && id === roleLogicalId)
+      for (const inline of list(props.Policies as { PolicyDocument: Json }[])) documents.push(inline.PolicyDocument);
+    for (const document of documents)
+      for (const statement of list((document as { Statement: Json[] }).Statement))
+        out.push(resolveIntrinsics(statement, cfn) as PolicyStatement);
+  }
+  return out;
+}
