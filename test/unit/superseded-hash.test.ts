@@ -17,9 +17,13 @@ import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
  *             force;
  *   U00001 2X (u1 row 5) and U000012 X (u4 row 2): different ids whose pcn_code || event_id is the same text (what an
  *             earlier version hashed, a collision the SQL made itself): each has one row, both in force;
- *   U00003 D: u5 rows 2 and 3 with no recorded_at, one upload: row 2 is superseded (the later source row wins).
+ *   U00003 D: u5 rows 2 and 3 with no recorded_at, one upload: row 2 is superseded (the later source row wins);
+ *   U00004 E: u6 row 2 recorded 10:00 (received 1 June) and u7 row 2 with no recorded_at, received 3 June (a new
+ *             clinical system that does not stamp, correcting the old one's row: review 21, R21-4): the two cannot be
+ *             ordered by recorded_at, so the later received wins and u6 row 2 is superseded (ranked as the earliest,
+ *             the unstamped correction was the one superseded, and never applied).
  *
- * Superseded: exactly (u1, 2) and (u5, 2), with the engine's hash and with a hash that gives every id the same value
+ * Superseded: exactly (u1, 2), (u5, 2) and (u6, 2), with the engine's hash and with a hash that gives every id the same value
  * (every id a candidate: the worst collision there can be).
  */
 const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}`), 'event_month VARCHAR'].join(
@@ -37,11 +41,14 @@ const ROWS = [
   `('u4', 2, TIMESTAMP '2025-06-04 09:00:00', NULL, 'U000012', 'X')`,
   `('u5', 2, TIMESTAMP '2025-06-05 09:00:00', NULL, 'U00003', 'D')`,
   `('u5', 3, TIMESTAMP '2025-06-05 09:00:00', NULL, 'U00003', 'D')`,
+  `('u6', 2, TIMESTAMP '2025-06-01 09:00:00', TIMESTAMP '2025-05-01 10:00:00', 'U00004', 'E')`,
+  `('u7', 2, TIMESTAMP '2025-06-03 09:00:00', NULL, 'U00004', 'E')`,
 ];
 
 const EXPECTED = [
   { upload_id: 'u1', source_row: 2 },
   { upload_id: 'u5', source_row: 2 },
+  { upload_id: 'u6', source_row: 2 },
 ];
 
 let instance: DuckDBInstance;
