@@ -31,6 +31,20 @@ const MIN_ROUNDED = 8;
 const ROUNDING_HALF_WIDTH = 2;
 /** A primary `*`: a count from 1 to 7. */
 export const PRIMARY_SUPPRESSED: Interval = [1, 7];
+/**
+ * What a `*` below England protects (R11-5): under the reading of the published figures that the audit makes for
+ * pins, its upper bound must reach PROTECTION_LEVEL, so that the reader is left at least 1 to 3 of its 1 to 7. A
+ * region's `*` (at most 7) over six ICBs' `*` (at least 1 each) leaves each ICB 1 or 2: nearly the count itself. The
+ * statistical offices' suppression tools state the same as a requirement on each suppressed cell's feasibility
+ * interval: GaussSuppression's PrimaryDefault with protectionIntervals (frequency tables) asks its upper bound to be
+ * at least 1 above the true count and the interval at least 2 wide (IntervalLimits' `upmin_` and `rlim_`;
+ * https://rdrr.io/cran/GaussSuppression/man/PrimaryDefault.html), as tau-Argus asks a protection interval of each
+ * primary cell. Without the value (a reader sees a `*`): from 1, at least 2 wide is up to 3. A level of 5 (an interval
+ * as wide as 1 to 5) was measured: on the 2% demo every family of four or more `*` under a `*` reached it, and where
+ * nothing widens them (a region has at most seven ICBs) the rows below England of the period were withheld, 1,856 of
+ * referral_sources' 1,989 (docs/methodology.md).
+ */
+export const PROTECTION_LEVEL = 3;
 /** A `*` that may hide any count, zero included (secondary suppression). */
 export const ANY_COUNT: Interval = [0, Number.POSITIVE_INFINITY];
 
@@ -2261,6 +2275,73 @@ export function equationAlone(
     return disclosures ?? NOTHING_PINNED;
   }
   return NOTHING_PINNED;
+}
+
+/**
+ * The `*` of equation e read alone, below England, that its figures narrow below PROTECTION_LEVEL without pinning
+ * them (R11-5; a pin is equationAlone's): the equation read as equationAlone's first reading does (every `*` 1 to 7,
+ * except those it or `secondary` show cannot be), where that reading does not contradict its figures; a reading that
+ * does leaves every `*` of it 1 or more, unbounded (a region's 0 or more), so narrows nothing. A region's `*` over
+ * six ICBs' `*`: the region at most 7, each ICB at least 1, so each ICB at most 2. Only where the total is below
+ * England: England's exact figure bounds every `*` below it by design (the method publishes it exact). Loads nothing:
+ * the caller has the component's values loaded (equationDisclosures, loadAllValues).
+ */
+export function equationNarrowed(system: AuditSystem, e: number, secondary?: ReadonlySet<number>): number[] {
+  const { equationStart, equationVariables, levelOf } = system;
+  const { kind } = system.scratch;
+  const first = equationStart[e] as number;
+  const n = (equationStart[e + 1] as number) - first;
+  if (levelOf[equationVariables[first] as number] === LEVEL_NATIONAL) return NOTHING_NARROWED;
+  let stars = false;
+  for (let i = 1; i < n && !stars; i++) stars = kind[equationVariables[first + i] as number] === VALUE_SUPPRESSED;
+  if (!stars) return NOTHING_NARROWED;
+  if (aloneLo.length < n) {
+    aloneLo = new Float64Array(2 * n);
+    aloneHi = new Float64Array(2 * n);
+  }
+  readAlone(system, first, n, READ_MIXED);
+  markEvidentAlone(system, first, n, aloneLo, aloneHi, undefined, secondary);
+  if (!propagateAlone(n, aloneLo, aloneHi)) return NOTHING_NARROWED;
+  let narrowed: number[] | undefined;
+  for (let i = 1; i < n; i++) {
+    const v = equationVariables[first + i] as number;
+    const high = aloneHi[i] as number;
+    if (kind[v] !== VALUE_SUPPRESSED || high >= PROTECTION_LEVEL || aloneLo[i] === high) continue;
+    if (cellOf(system, v) === undefined) continue;
+    if (narrowed === undefined) narrowed = [v];
+    else narrowed.push(v);
+  }
+  return narrowed ?? NOTHING_NARROWED;
+}
+
+/** What equationNarrowed finds where nothing is narrowed: one empty list, never added to. */
+const NOTHING_NARROWED: number[] = Object.freeze([]) as unknown as number[];
+
+/**
+ * The zeros below England of equation e (a `*` total below England, its `*` parts narrowed: equationNarrowed) that,
+ * shown `*`, make its reading contradict, so that no `*` of it is narrowed: its parts' least (a `*` read as 1) above
+ * its total's most (7 for a `*`). One zero made `*` would only narrow the others more (a seventh `*` part under a `*`
+ * reads as 7 over seven 1s: a seal); from the eighth `*` part on, a reader knows some `*` of the family is a zero made
+ * `*` or the total hides more than 7, cannot tell which, and takes each part as 0 to 7 (R11-5, the review's "fix
+ * correction": padding helps only where the reader cannot rule the zeros out). Undefined where the equation has too
+ * few zeros (a region has at most seven ICBs, so a region's `*` never can).
+ */
+export function zerosToOpen(system: AuditSystem, e: number): number[] | undefined {
+  const { equationStart, equationVariables, levelOf } = system;
+  const first = equationStart[e] as number;
+  const n = (equationStart[e + 1] as number) - first;
+  readAlone(system, first, n, READ_MIXED);
+  let least = 0;
+  for (let i = 1; i < n; i++) least += aloneLo[i] as number;
+  const needed = (aloneHi[0] as number) - least + 1;
+  if (!Number.isFinite(needed)) return undefined;
+  const zeros: number[] = [];
+  for (let i = 1; i < n && zeros.length < needed; i++) {
+    const v = equationVariables[first + i] as number;
+    if (levelOf[v] !== LEVEL_NATIONAL && cellOf(system, v) !== undefined && publishedValue(system, v) === 0)
+      zeros.push(v);
+  }
+  return zeros.length >= needed && needed > 0 ? zeros : undefined;
 }
 
 /** What an equation read alone pins where it pins nothing: one empty list, never added to (equationDisclosures). */

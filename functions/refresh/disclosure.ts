@@ -10,6 +10,7 @@ import {
   type Disclosure,
   equationAlone,
   equationDisclosures,
+  equationNarrowed,
   type LoadedValues,
   loadAllValues,
   looselySecondary,
@@ -21,6 +22,7 @@ import {
   readerDisclosures,
   sealsEquation,
   variablesOf,
+  zerosToOpen,
 } from './disclosure-audit.ts';
 
 /**
@@ -1249,8 +1251,31 @@ function protectAlone(
       if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
     }
   }
+  if (targets.size === 0 && certain === undefined)
+    for (const target of zerosToWiden(system, component)) targets.add(target);
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
   return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
+}
+
+/**
+ * The zeros that widen each `*` narrowed below PROTECTION_LEVEL by an equation of a component read alone whose total
+ * is a `*` below England (R11-5, equationNarrowed; the family's other parts are `*` or 0, so it has no count to
+ * suppress), once no equation alone pins anything: enough of its zeros below England shown `*` that its reading
+ * contradicts (zerosToOpen: eight `*` parts under a `*`, so that some `*` of it is a zero or the total hides more than
+ * 7, and the reader cannot tell which). Where it has too few (a region's `*` over six ICBs' `*`: a region has at most
+ * seven) nothing is done: withholding the period's rows below England instead left out 923 of referral_sources' 1,989
+ * rows below England on the 2% demo (docs/methodology.md, "A `*` narrowed below what it protects").
+ */
+function zerosToWiden(system: AuditSystem, component: number): number[] {
+  const { equations } = system.components[component] as AuditSystem['components'][number];
+  const [from, to] = system.repeated ?? [0, 0];
+  const zeros: number[] = [];
+  for (const e of equations) {
+    if ((e >= from && e < to) || !totalSuppressedBelowEngland(system, e)) continue;
+    if (equationNarrowed(system, e).length === 0) continue;
+    zeros.push(...(zerosToOpen(system, e) ?? []));
+  }
+  return zeros;
 }
 
 /**

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import type { Row } from '../../functions/lib/query-engine.ts';
+import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
+import { type AuditSpec, PROTECTION_LEVEL } from '../../functions/refresh/disclosure-audit.ts';
+import { narrowedCells, SCAN_SPEC } from '../support/disclosure-scan.ts';
+
+/*
+ * R11-5: a `*` narrowed below what it protects. A `*` is 1 to 7; a region's `*` (at most 7) over six ICBs' `*` (at
+ * least 1 each) and no ICB with a positive figure leaves each ICB at most 7 - 5 = 2: read together, the figures say
+ * each ICB had 1 or 2 (the review's South West, police referrals of November 2025). The audit used to flag only a
+ * figure pinned to one value; a `*` must now keep its upper bound at PROTECTION_LEVEL (3) or more under the same
+ * reading.
+ */
+const LEVEL: Record<string, string> = { E: 'national', R: 'region', I: 'icb', U: 'pcn' };
+const levelOf = (code: string) => (code === 'ENG' ? 'national' : (LEVEL[code[0] as string] as string));
+const areasOf = (parent: Record<string, string>): AuditSpec['areas'] => ({
+  partOf: (row) => (parent[String(row.code)] === undefined ? [] : [`${parent[String(row.code)]}|${row.period}`]),
+  totalOf: (row) => `${row.code}|${row.period}`,
+});
+const rowsOf = (exact: Record<string, number>, period: string): Row[] =>
+  Object.entries(exact).map(([code, referrals]) => ({
+    level: levelOf(code),
+    code,
+    period_type: 'month',
+    period,
+    referrals,
+  }));
+const shown = (rows: readonly Row[]) => rows.map((r) => `${r.code} ${r.referrals}`);
+/** The scan's reading of published rows as rollout's referrals, with the areas' parents. */
+const narrowedIn = (rows: readonly Row[], parent: Record<string, string>) =>
+  narrowedCells(
+    { name: 'rollout', keys: [], rows } as unknown as MetricDocument,
+    (r: MetricRow) => (r.level === 'region' ? 'ENG' : parent[String(r.code)]),
+    SCAN_SPEC,
+  ).map(({ row, low, high }) => `${row.code} ${low}-${high}`);
+
+describe('a `*` narrowed below its protection level (R11-5)', () => {
+  it('states the protection level: a `*` must still reach 3 (at least 1 to 3 of its 1 to 7)', () => {
+    expect(PROTECTION_LEVEL).toBe(3);
+  });
+
+  // England = R1 + R2; R1 = I1 + ... + I7; R2 = I8. Exact, November 2025: I1-I6 1 each, I7 0, so R1 6; I8 and R2 40;
+  // England 46.
+  const REGION_PARENT: Record<string, string> = { I1: 'R1', I2: 'R1', I3: 'R1', I4: 'R1', I5: 'R1', I6: 'R1' };
+  Object.assign(REGION_PARENT, { I7: 'R1', I8: 'R2' });
+  const REGION_EXACT: Record<string, number> = { ENG: 46, R1: 6, R2: 40, I8: 40, I7: 0 };
+  for (const icb of ['I1', 'I2', 'I3', 'I4', 'I5', 'I6']) REGION_EXACT[icb] = 1;
+  const regionRules: DisclosureRules = { counts: ['referrals'], areas: areasOf(REGION_PARENT), periodKeys: [] };
+
+  it("the scan finds a region's `*` over six ICBs' `*` narrowing each ICB to 1 or 2 (as published before)", () => {
+    // As published (applyDisclosureControl, before and after this rule): R1 6 is `*`; R2 40 and I8 40 are rounded;
+    // I1-I6 `*`; I7 0. R1's family read alone: R1 at most 7, I1-I6 at least 1 each, I7 0, so each ICB at most
+    // 7 - 5 = 2 (and at least 1). R2's family (40 over I8 40) narrows no `*`. England's family is England's exact
+    // figure: not read (by design, England is published exact; R1 = 46 - R2 is 4 to 8 by it).
+    const before = rowsOf(REGION_EXACT, '2025-11').map((r) =>
+      ['R1', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6'].includes(String(r.code)) ? { ...r, referrals: '*' } : r,
+    );
+    expect(narrowedIn(before, REGION_PARENT)).toEqual(['I1 1-2', 'I2 1-2', 'I3 1-2', 'I4 1-2', 'I5 1-2', 'I6 1-2']);
+  });
+
+  it('the publisher leaves a region narrowed where no zero widens it (a region has too few ICBs): left open', () => {
+    // R1's equation has no count to suppress (every part `*` or 0), and one zero (I7): shown `*` it would be a seventh
+    // `*` part, 7 over seven 1s (a seal); opening the reading needs 7 - 6 + 1 = 2 zeros. Withholding the month's rows
+    // below England would protect it, at a cost measured too high (docs/methodology.md): published as before.
+    const published = applyDisclosureControl(rowsOf(REGION_EXACT, '2025-11'), regionRules);
+    expect(shown(published)).toEqual([
+      'ENG 46',
+      'R1 *',
+      'R2 40',
+      'I8 40',
+      'I7 0',
+      'I1 *',
+      'I2 *',
+      'I3 *',
+      'I4 *',
+      'I5 *',
+      'I6 *',
+    ]);
+    expect(narrowedIn(published, REGION_PARENT)).toHaveLength(6);
+  });
+
+  // I1 = U1 + ... + U8 (an ICB and its eight PCNs; nothing above it published). Exact: U1-U6 1 each, U7 and U8 0: I1 6.
+  const ICB_PARENT: Record<string, string> = { U1: 'I1', U2: 'I1', U3: 'I1', U4: 'I1', U5: 'I1', U6: 'I1' };
+  Object.assign(ICB_PARENT, { U7: 'I1', U8: 'I1' });
+  const ICB_EXACT: Record<string, number> = { I1: 6, U7: 0, U8: 0 };
+  for (const pcn of ['U1', 'U2', 'U3', 'U4', 'U5', 'U6']) ICB_EXACT[pcn] = 1;
+
+  it("an ICB's `*` over six PCNs' `*` and two zeros: both zeros shown `*`, so the reader cannot tell them out", () => {
+    // Before: I1 `*` over U1-U6 `*` and U7, U8 0: each PCN at most 7 - 5 = 2.
+    const before = rowsOf(ICB_EXACT, '2025-11').map((r) =>
+      r.referrals === 0 ? r : { ...r, referrals: '*' as unknown as number },
+    );
+    expect(narrowedIn(before, ICB_PARENT)).toEqual(['U1 1-2', 'U2 1-2', 'U3 1-2', 'U4 1-2', 'U5 1-2', 'U6 1-2']);
+    // After: opening I1's reading needs its parts' least (6 x 1) above its most (7): 7 - 6 + 1 = 2 zeros, U7 and U8,
+    // shown `*`. Eight `*` of at least 1 under a `*` of at most 7 contradict: some `*` is a zero shown `*` (or I1
+    // hides more than 7), and the reader cannot tell which, so I1 is read as 8 or more by its parts and no PCN is
+    // bounded by it. One zero alone would have made seven `*` under I1: 7 over seven 1s.
+    const published = applyDisclosureControl(rowsOf(ICB_EXACT, '2025-11'), {
+      counts: ['referrals'],
+      areas: areasOf(ICB_PARENT),
+      periodKeys: [],
+    });
+    expect(shown(published)).toEqual(['I1 *', 'U7 *', 'U8 *', 'U1 *', 'U2 *', 'U3 *', 'U4 *', 'U5 *', 'U6 *']);
+    expect(narrowedIn(published, ICB_PARENT)).toEqual([]);
+  });
+});
