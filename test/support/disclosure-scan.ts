@@ -521,10 +521,16 @@ export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanS
     };
     let low = r.level === 'region' ? 0 : 1;
     const areas = families.get(areaKey(r))?.parts ?? [];
-    low = Math.max(low, areas.reduce((sum, p) => sum + leastOf(p, moved(p)), 0));
+    low = Math.max(
+      low,
+      areas.reduce((sum, p) => sum + leastOf(p, moved(p)), 0),
+    );
     if (monthly.has(c) && r.period_type === 'fy') {
       const months = families.get(yearKey(r))?.parts ?? [];
-      low = Math.max(low, months.reduce((sum, p) => sum + leastOf(p, false), 0));
+      low = Math.max(
+        low,
+        months.reduce((sum, p) => sum + leastOf(p, false), 0),
+      );
     }
     loose.set(id, low);
     return low;
@@ -543,7 +549,12 @@ export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanS
     return low > most ? [low, Number.POSITIVE_INFINITY] : PRIMARY_SUPPRESSED;
   };
   const found: NarrowedCell[] = [];
-  const readFamily = (total: MetricRow, c: string, parts: readonly (readonly [MetricRow, string, boolean])[], family: string) => {
+  const readFamily = (
+    total: MetricRow,
+    c: string,
+    parts: readonly (readonly [MetricRow, string, boolean])[],
+    family: string,
+  ) => {
     const whole = read(total, c);
     if (whole === undefined) return;
     const bounds = parts.map(([r, column, split]) => {

@@ -87,15 +87,10 @@ describe('a `*` narrowed below its protection level (R11-5)', () => {
   for (const pcn of ['U1', 'U2', 'U3', 'U4', 'U5', 'U6']) ICB_EXACT[pcn] = 1;
 
   it("an ICB's `*` over six PCNs' `*` and two zeros: both zeros shown `*`, so the reader cannot tell them out", () => {
-    // Before: I1 `*` over U1-U6 `*` and U7, U8 0: each PCN at most 7 - 5 = 2.
-    const before = rowsOf(ICB_EXACT, '2025-11').map((r) =>
-      r.referrals === 0 ? r : { ...r, referrals: '*' as unknown as number },
-    );
-    expect(narrowedIn(before, ICB_PARENT)).toEqual(['U1 1-2', 'U2 1-2', 'U3 1-2', 'U4 1-2', 'U5 1-2', 'U6 1-2']);
-    // After: opening I1's reading needs its parts' least (6 x 1) above its most (7): 7 - 6 + 1 = 2 zeros, U7 and U8,
-    // shown `*`. Eight `*` of at least 1 under a `*` of at most 7 contradict: some `*` is a zero shown `*` (or I1
-    // hides more than 7), and the reader cannot tell which, so I1 is read as 8 or more by its parts and no PCN is
-    // bounded by it. One zero alone would have made seven `*` under I1: 7 over seven 1s.
+    // Opening I1's reading needs its parts' least (6 x 1) above its most (7): 7 - 6 + 1 = 2 zeros, U7 and U8, shown
+    // `*`. Eight `*` of at least 1 under a `*` of at most 7 contradict: some `*` is a zero shown `*` (or I1 hides more
+    // than 7), and the reader cannot tell which, so I1 is read as 8 or more by its parts and no PCN is bounded by it.
+    // One zero alone would have made seven `*` under I1: 7 over seven 1s. (Before: U7 0 and U8 0.)
     const published = applyDisclosureControl(rowsOf(ICB_EXACT, '2025-11'), {
       counts: ['referrals'],
       areas: areasOf(ICB_PARENT),
@@ -103,5 +98,8 @@ describe('a `*` narrowed below its protection level (R11-5)', () => {
     });
     expect(shown(published)).toEqual(['I1 *', 'U7 *', 'U8 *', 'U1 *', 'U2 *', 'U3 *', 'U4 *', 'U5 *', 'U6 *']);
     expect(narrowedIn(published, ICB_PARENT)).toEqual([]);
+    // As published before: I1 `*` over U1-U6 `*` and U7, U8 0: each PCN at most 7 - 5 = 2.
+    const before = published.map((r) => (r.code === 'U7' || r.code === 'U8' ? { ...r, referrals: 0 } : r));
+    expect(narrowedIn(before, ICB_PARENT)).toEqual(['U1 1-2', 'U2 1-2', 'U3 1-2', 'U4 1-2', 'U5 1-2', 'U6 1-2']);
   });
 });
