@@ -10,10 +10,10 @@ import {
   type Disclosure,
   equationAlone,
   equationDisclosures,
-  equationNarrowed,
   type LoadedValues,
   loadAllValues,
   looselySecondary,
+  narrowedEquations,
   nearestVariable,
   type Partition,
   PRIMARY_SUPPRESSED,
@@ -1252,30 +1252,41 @@ function protectAlone(
     }
   }
   if (targets.size === 0 && certain === undefined)
-    for (const target of zerosToWiden(system, component)) targets.add(target);
+    for (const target of widenNarrowed(system, component, publishedCount, values)) targets.add(target);
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
   return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
 }
 
 /**
- * The zeros that widen each `*` narrowed below PROTECTION_LEVEL by an equation of a component read alone whose total
- * is a `*` below England (R11-5, equationNarrowed; the family's other parts are `*` or 0, so it has no count to
- * suppress), once no equation alone pins anything: enough of its zeros below England shown `*` that its reading
- * contradicts (zerosToOpen: eight `*` parts under a `*`, so that some `*` of it is a zero or the total hides more than
- * 7, and the reader cannot tell which). Where it has too few (a region's `*` over six ICBs' `*`: a region has at most
- * seven) nothing is done: withholding the period's rows below England instead left out 923 of referral_sources' 1,989
- * rows below England on the 2% demo (docs/methodology.md, "A `*` narrowed below what it protects").
+ * What widens each `*` that an equation of a component read alone narrows below PROTECTION_LEVEL (R11-5,
+ * narrowedEquations), once no equation alone pins anything. Where the equation's total is a rounded count below
+ * England, its smallest published count below England (as withinEquation chooses: a `*` there widens the parts it
+ * bounded, an ICB's 10 over a PCN's 10 and three `*` leaving each `*` at most 12 - 8 - 2 = 2; with the 10 `*` too,
+ * each is up to 7). Where it is a `*` below England (its other parts `*` or 0: no count is left in it), enough of its
+ * zeros below England shown `*` that its reading contradicts (zerosToOpen: eight `*` parts under a `*`, so that some
+ * `*` of it is a zero or the total hides more than 7, and the reader cannot tell which). Where it has too few (a
+ * region's `*` over six ICBs' `*`: a region has at most seven) nothing is done: withholding the period's rows below
+ * England instead left out 923 of referral_sources' 1,989 rows below England on the 2% demo (docs/methodology.md,
+ * "A `*` narrowed below what it protects").
  */
-function zerosToWiden(system: AuditSystem, component: number): number[] {
-  const { equations } = system.components[component] as AuditSystem['components'][number];
-  const [from, to] = system.repeated ?? [0, 0];
-  const zeros: number[] = [];
-  for (const e of equations) {
-    if ((e >= from && e < to) || !totalSuppressedBelowEngland(system, e)) continue;
-    if (equationNarrowed(system, e).length === 0) continue;
-    zeros.push(...(zerosToOpen(system, e) ?? []));
+function widenNarrowed(
+  system: AuditSystem,
+  component: number,
+  publishedCount: (v: number) => number | undefined,
+  values: LoadedValues,
+): number[] {
+  const targets: number[] = [];
+  for (const { equation } of narrowedEquations(system, component, values)) {
+    if (!totalSuppressedBelowEngland(system, equation)) {
+      const count =
+        withinEquation(system, equation, publishedCount, true, false) ??
+        withinEquation(system, equation, publishedCount, false, false);
+      if (count !== undefined) targets.push(count);
+      continue;
+    }
+    targets.push(...(zerosToOpen(system, equation) ?? []));
   }
-  return zeros;
+  return targets;
 }
 
 /**
@@ -1330,6 +1341,8 @@ function withinEquation(
   equation: number,
   publishedCount: (v: number) => number | undefined,
   avoidSeals: boolean,
+  /** Its first zero where it has no count (false: a count or nothing; a zero made `*` there narrows the others more). */
+  orZero = true,
 ): number | undefined {
   const { equationStart, equationVariables, rowOf, rows } = system;
   let best: number | undefined;
@@ -1351,7 +1364,7 @@ function withinEquation(
     const r = rowOf[v] as number;
     if (zero === undefined && r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) zero = v;
   }
-  return best ?? zero;
+  return best ?? (orZero ? zero : undefined);
 }
 
 /** Why rows below England are left out, as a document's summary says (withheldBelowEngland). */

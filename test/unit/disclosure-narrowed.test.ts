@@ -102,4 +102,21 @@ describe('a `*` narrowed below its protection level (R11-5)', () => {
     const before = published.map((r) => (r.code === 'U7' || r.code === 'U8' ? { ...r, referrals: 0 } : r));
     expect(narrowedIn(before, ICB_PARENT)).toEqual(['U1 1-2', 'U2 1-2', 'U3 1-2', 'U4 1-2', 'U5 1-2', 'U6 1-2']);
   });
+
+  it("an ICB's rounded 10 over a PCN's 10 and three `*`: the tie's first count (the ICB) is suppressed", () => {
+    // I1 = U1 + U2 + U3 + U4. Exact: U1 8, U2-U4 1 each, I1 11. Shown before: I1 10 (8 to 12), U1 10 (8 to 12), U2-U4
+    // `*`: each `*` at most 12 - 8 - 2 x 1 = 2. The equation's smallest count below England is 10, twice; the first
+    // (the total, I1) is made `*`. I1's `*` read as 1 to 7 beside U1's 8 or more contradicts, so the reader reads I1 as
+    // what its parts give (8 + 3 = 11 or more) and no PCN's `*` is bounded by it.
+    const parent: Record<string, string> = { U1: 'I1', U2: 'I1', U3: 'I1', U4: 'I1' };
+    const published = applyDisclosureControl(rowsOf({ I1: 11, U1: 8, U2: 1, U3: 1, U4: 1 }, '2025-11'), {
+      counts: ['referrals'],
+      areas: areasOf(parent),
+      periodKeys: [],
+    });
+    expect(shown(published)).toEqual(['I1 *', 'U1 10', 'U2 *', 'U3 *', 'U4 *']);
+    expect(narrowedIn(published, parent)).toEqual([]);
+    const before = published.map((r) => (r.code === 'I1' ? { ...r, referrals: 10 } : r));
+    expect(narrowedIn(before, parent)).toEqual(['U2 1-2', 'U3 1-2', 'U4 1-2']);
+  });
 });
