@@ -2377,7 +2377,14 @@ export function zerosToOpen(system: AuditSystem, e: number): number[] | undefine
   const zeros: number[] = [];
   for (let i = 1; i < n && zeros.length < needed; i++) {
     const v = equationVariables[first + i] as number;
-    if (levelOf[v] !== LEVEL_NATIONAL && cellOf(system, v) !== undefined && publishedValue(system, v) === 0)
+    // Not a zero whose `*` would seal another equation of it (a PCN's month made `*` as the seventh `*` month of its
+    // `*` year): on the 25% sample such zeros sealed families whose rows were then withheld below England.
+    if (
+      levelOf[v] !== LEVEL_NATIONAL &&
+      cellOf(system, v) !== undefined &&
+      publishedValue(system, v) === 0 &&
+      !sealsEquation(system, v, e)
+    )
       zeros.push(v);
   }
   return zeros.length >= needed && needed > 0 ? zeros : undefined;
@@ -2467,11 +2474,11 @@ export function looselySecondary(
  * of the cell (with and without the months) are looked at. The publisher chooses another cell to suppress where one
  * will do (disclosure.ts).
  */
-export function sealsEquation(system: AuditSystem, v: number): boolean {
+export function sealsEquation(system: AuditSystem, v: number, except = -1): boolean {
   const r = system.rowOf[v] as number;
   if (r < 0) return false;
   const [first, copy] = variablesOf(system, r, system.columns[system.columnOf[v] as number] as string);
-  return sealsOne(system, first, first, copy) || (copy >= 0 && sealsOne(system, copy, first, copy));
+  return sealsOne(system, first, first, copy, except) || (copy >= 0 && sealsOne(system, copy, first, copy, except));
 }
 
 /** Whether sealsOne reads variable u as `*`: one of the cell's two (`first`, `copy`), or a `*` published. */
@@ -2480,10 +2487,11 @@ function asStar(system: AuditSystem, u: number, first: number, copy: number): bo
 }
 
 /** sealsEquation for one variable of the cell (`first` and `copy`: the cell's two, each read as `*`). */
-function sealsOne(system: AuditSystem, v: number, first: number, copy: number): boolean {
+function sealsOne(system: AuditSystem, v: number, first: number, copy: number, except = -1): boolean {
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
     const e = equationsOfList[j] as number;
+    if (e === except) continue;
     const start = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
     if (!asStar(system, equationVariables[start] as number, first, copy)) continue;
