@@ -2335,10 +2335,10 @@ export function narrowedEquations(
   const { equations, variables } = system.components[component] as AuditSystem['components'][number];
   const alone = values?.system === system ? values.alone : undefined;
   if (alone === undefined) loadValues(system, variables);
-  const [from, to] = system.repeated ?? [0, 0];
+  // The copy's equations that repeat the first copy's (system.repeated) are read too: the publisher widens only once
+  // the months are read (disclosure.ts), and then audits the copy's components, not the first copy's.
   const found: { equation: number; narrowed: readonly number[] }[] = [];
   for (const e of equations) {
-    if (e >= from && e < to) continue;
     let narrowed: readonly number[];
     if (alone === undefined) narrowed = equationNarrowed(system, e);
     else if (alone.narrowStale[e] === 0) narrowed = alone.narrowed.get(e) ?? NOTHING_NARROWED;
@@ -2363,31 +2363,96 @@ const NOTHING_NARROWED: number[] = Object.freeze([]) as unknown as number[];
  * reads as 7 over seven 1s: a seal); from the eighth `*` part on, a reader knows some `*` of the family is a zero made
  * `*` or the total hides more than 7, cannot tell which, and takes each part as 0 to 7 (R11-5, the review's "fix
  * correction": padding helps only where the reader cannot rule the zeros out). Undefined where the equation has too
- * few zeros (a region has at most seven ICBs, so a region's `*` never can).
+ * few zeros that cost nothing elsewhere (harmlessZero; a region has at most seven ICBs, so a region's `*` never can):
+ * the `*` is then left narrowed, never widened at the price of more (review 20, R20-7: choosing any zero cost 4,076
+ * cells and three periods withheld below England on the 25% sample).
  */
 export function zerosToOpen(system: AuditSystem, e: number): number[] | undefined {
   const { equationStart, equationVariables, levelOf } = system;
   const first = equationStart[e] as number;
   const n = (equationStart[e + 1] as number) - first;
+  if (aloneLo.length < n) {
+    aloneLo = new Float64Array(2 * n);
+    aloneHi = new Float64Array(2 * n);
+  }
   readAlone(system, first, n, READ_MIXED);
   let least = 0;
   for (let i = 1; i < n; i++) least += aloneLo[i] as number;
   const needed = (aloneHi[0] as number) - least + 1;
-  if (!Number.isFinite(needed)) return undefined;
+  if (!Number.isFinite(needed) || needed <= 0) return undefined;
   const zeros: number[] = [];
   for (let i = 1; i < n && zeros.length < needed; i++) {
     const v = equationVariables[first + i] as number;
-    // Not a zero whose `*` would seal another equation of it (a PCN's month made `*` as the seventh `*` month of its
-    // `*` year): on the 25% sample such zeros sealed families whose rows were then withheld below England.
-    if (
-      levelOf[v] !== LEVEL_NATIONAL &&
-      cellOf(system, v) !== undefined &&
-      publishedValue(system, v) === 0 &&
-      !sealsEquation(system, v, e)
-    )
-      zeros.push(v);
+    if (levelOf[v] === LEVEL_NATIONAL || cellOf(system, v) === undefined || publishedValue(system, v) !== 0) continue;
+    if (harmlessZero(system, e, v, zeros)) zeros.push(v);
   }
-  return zeros.length >= needed && needed > 0 ? zeros : undefined;
+  return zeros.length >= needed ? zeros : undefined;
+}
+
+/**
+ * Whether showing zero v `*` (with the zeros already chosen, `chosen`, for equation e) costs nothing in v's other
+ * equations, each read alone as the audit reads it with those zeros as `*` (R11-5, reviews 20's R20-2 and R20-7):
+ * - no equation fixes it at 0 whatever the `*` hide (its PCN's year published 0, every month then 0; a month's row of
+ *   0 referrals, every source then 0): its `*` would be read as 0 and widen nothing (R20-2);
+ * - no equation would pin a figure (a seal: a seventh `*` month under a `*` year) or narrow one more than now (a sixth);
+ * - no equation would have it as its only `*` part under a published total: secondary suppression would then suppress
+ *   another part, and that one others in turn (on the 25% sample, most of the 4,076 cells R20-7 counted).
+ * Reads the scratch values (loaded: loadAllValues) with v's and the chosen variables' kind set to `*` meanwhile.
+ */
+function harmlessZero(system: AuditSystem, e: number, v: number, chosen: readonly number[]): boolean {
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList, rowOf, columnOf } = system;
+  const { kind } = system.scratch;
+  const totalOf = (eq: number) => equationVariables[equationStart[eq] as number] as number;
+  const sameCell = (a: number, b: number) =>
+    rowOf[a] === rowOf[b] && columnOf[a] === columnOf[b] && (rowOf[a] as number) >= 0;
+  const cellVariables = (u: number) => {
+    const r = rowOf[u] as number;
+    const [a, b] = variablesOf(system, r, system.columns[columnOf[u] as number] as string);
+    return b >= 0 ? [a, b] : [a];
+  };
+  const own = cellVariables(v);
+  const starred = [...own, ...chosen.flatMap(cellVariables)];
+  const total = totalOf(e);
+  // Before: how many `*` each other equation narrows now (a new zero `*` may not add to them).
+  const others: number[] = [];
+  for (const u of own)
+    for (let j = equationsOfStart[u] as number; j < (equationsOfStart[u + 1] as number); j++) {
+      const eq = equationsOfList[j] as number;
+      // e and its copy (the same total: with and without the months) are what the zeros open.
+      if (eq !== e && !sameCell(totalOf(eq), total) && !others.includes(eq)) others.push(eq);
+    }
+  const before = others.map((eq) => equationNarrowed(system, eq).length);
+  const saved = starred.map((u) => kind[u] as number);
+  for (const u of starred) kind[u] = VALUE_SUPPRESSED;
+  try {
+    for (let k = 0; k < others.length; k++) {
+      const eq = others[k] as number;
+      const start = equationStart[eq] as number;
+      const n = (equationStart[eq + 1] as number) - start;
+      if (aloneLo.length < n) {
+        aloneLo = new Float64Array(2 * n);
+        aloneHi = new Float64Array(2 * n);
+      }
+      // Fixed at 0 whatever the `*` hide (v read as 0 or more, as every `*`).
+      readAlone(system, start, n, READ_ANY);
+      if (propagateAlone(n, aloneLo, aloneHi))
+        for (let i = 0; i < n; i++)
+          if (own.includes(equationVariables[start + i] as number) && aloneHi[i] === 0) return false;
+      // Its only `*` part under a published total (secondary suppression's lone part).
+      if (kind[equationVariables[start] as number] === VALUE_NUMBER) {
+        let stars = 0;
+        for (let i = 1; i < n; i++) if (kind[equationVariables[start + i] as number] === VALUE_SUPPRESSED) stars++;
+        if (stars === 1) return false;
+      }
+      if (equationAlone(system, eq).length > 0) return false;
+      if (equationNarrowed(system, eq).length > (before[k] as number)) return false;
+    }
+    return true;
+  } finally {
+    starred.forEach((u, i) => {
+      kind[u] = saved[i] as number;
+    });
+  }
 }
 
 /** What an equation read alone pins where it pins nothing: one empty list, never added to (equationDisclosures). */
@@ -2474,11 +2539,11 @@ export function looselySecondary(
  * of the cell (with and without the months) are looked at. The publisher chooses another cell to suppress where one
  * will do (disclosure.ts).
  */
-export function sealsEquation(system: AuditSystem, v: number, except = -1): boolean {
+export function sealsEquation(system: AuditSystem, v: number): boolean {
   const r = system.rowOf[v] as number;
   if (r < 0) return false;
   const [first, copy] = variablesOf(system, r, system.columns[system.columnOf[v] as number] as string);
-  return sealsOne(system, first, first, copy, except) || (copy >= 0 && sealsOne(system, copy, first, copy, except));
+  return sealsOne(system, first, first, copy) || (copy >= 0 && sealsOne(system, copy, first, copy));
 }
 
 /** Whether sealsOne reads variable u as `*`: one of the cell's two (`first`, `copy`), or a `*` published. */
@@ -2487,11 +2552,10 @@ function asStar(system: AuditSystem, u: number, first: number, copy: number): bo
 }
 
 /** sealsEquation for one variable of the cell (`first` and `copy`: the cell's two, each read as `*`). */
-function sealsOne(system: AuditSystem, v: number, first: number, copy: number, except = -1): boolean {
+function sealsOne(system: AuditSystem, v: number, first: number, copy: number): boolean {
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
     const e = equationsOfList[j] as number;
-    if (e === except) continue;
     const start = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
     if (!asStar(system, equationVariables[start] as number, first, copy)) continue;

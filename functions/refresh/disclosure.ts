@@ -936,11 +936,16 @@ function suppressRecoverable(
     rebuild(system);
     return true;
   };
+  // A narrowed `*` is widened once every equation of its cells is in the system (the months of a year read too, where the
+  // document has them): a zero made `*` is chosen only where it costs nothing in any of them (zerosToOpen), and with
+  // the areas alone a zero month made `*` was the only `*` month of its year, which secondary suppression then
+  // followed with another, and so on (on the 25% sample, cof_person's October 2024 withheld below England).
+  const widen = () => rules.monthly === undefined || spec.months !== undefined;
   while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppressVariable, values, exactOf);
+      const { count, stuck } = protectComponent(system, c, suppressVariable, values, exactOf, widen());
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
@@ -1112,6 +1117,8 @@ function protectComponent(
   suppress: (variable: number) => void,
   values: LoadedValues,
   exactOf: (variable: number) => number | undefined,
+  /** Whether to widen narrowed `*` (widenNarrowed) once nothing is pinned. */
+  widen: boolean,
 ): Stuck {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
   const { rows, columns, rowOf, columnOf } = system;
@@ -1150,7 +1157,7 @@ function protectComponent(
     const found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
-      const alone = protectAlone(system, component, suppress, publishedCount, values, exactOf);
+      const alone = protectAlone(system, component, suppress, publishedCount, values, exactOf, widen);
       if (alone.count === 0) return { ...alone, count };
       count += alone.count;
       continue;
@@ -1225,6 +1232,7 @@ function protectAlone(
   publishedCount: (v: number) => number | undefined,
   values: LoadedValues,
   exactOf: (variable: number) => number | undefined,
+  widen: boolean,
 ): Stuck {
   const targets = new Set<number>();
   // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
@@ -1251,7 +1259,7 @@ function protectAlone(
       if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
     }
   }
-  if (targets.size === 0 && certain === undefined)
+  if (widen && targets.size === 0 && certain === undefined)
     for (const target of widenNarrowed(system, component, publishedCount, values)) targets.add(target);
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
   return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
@@ -1278,9 +1286,9 @@ function widenNarrowed(
   const targets: number[] = [];
   for (const { equation } of narrowedEquations(system, component, values)) {
     if (!totalSuppressedBelowEngland(system, equation)) {
-      const count =
-        withinEquation(system, equation, publishedCount, true, false) ??
-        withinEquation(system, equation, publishedCount, false, false);
+      // Never a count whose `*` would seal an equation (where every count would, the `*` is left narrowed: a seal's
+      // rows are withheld below England, R20-7).
+      const count = withinEquation(system, equation, publishedCount, true, false);
       if (count !== undefined) targets.push(count);
       continue;
     }

@@ -470,6 +470,9 @@ export interface NarrowedCell {
   readonly high: number;
   /** The family: its total's area (or year) and period. */
   readonly family: string;
+  /** The family's total as published (a `*` or a rounded count) and how many of its parts are `*`. */
+  readonly total: number | string;
+  readonly stars: number;
 }
 
 /**
@@ -564,13 +567,14 @@ export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanS
     const least = bounds.reduce((sum, [low]) => sum + low, 0);
     const mostOf = bounds.reduce((sum, [, high]) => sum + high, 0);
     if (least > whole[1] || mostOf < whole[0]) return;
+    const stars = parts.filter(([r, column]) => r[column] === '*').length;
     parts.forEach(([r, column, split], i) => {
       const [low, high] = bounds[i] as readonly [number, number];
       if (split || r[column] !== '*' || high === Number.POSITIVE_INFINITY) return;
       const upper = Math.min(high, whole[1] - (least - low));
       if (upper >= PROTECTION_LEVEL) return;
       const lower = Math.max(low, whole[0] - (mostOf - high));
-      found.push({ row: r, column, low: lower, high: upper, family });
+      found.push({ row: r, column, low: lower, high: upper, family, total: total[c] as number | string, stars });
     });
   };
   for (const [key, { total, parts }] of families) {
