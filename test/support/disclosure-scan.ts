@@ -505,9 +505,32 @@ export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanS
   const families = familiesOf(doc, parents);
   const areaKey = (r: MetricRow) => `area|${r.code}|${r.period_type}|${r.period}|${keysOfRow(doc, r)}`;
   const yearKey = (r: MetricRow) => `period|${r.level}|${r.code}|${r.period}|${keysOfRow(doc, r)}`;
+  const yearKeyOfMonth = (r: MetricRow) => `period|${r.level}|${r.code}|${fyOf(String(r.period))}|${keysOfRow(doc, r)}`;
   const moved = (r: MetricRow) => {
     const parent = r.level === 'pcn' ? parents(r) : undefined;
     return parent !== undefined && typeof parent !== 'string' && parent.length > 1;
+  };
+  // A `*` that another family fixes at 0 whatever the `*` hide (review 20, R20-2): a part of a total published 0 (a
+  // PCN's month under its year's 0, a source under its row's 0 referrals), or a total whose parts are all published 0.
+  // The reader takes it as 0 and leaves it out of the family read (a zero shown `*` there widens nothing).
+  const zero = (r: MetricRow | undefined, c: string) => r !== undefined && r[c] === 0;
+  const fixedAtZero = (r: MetricRow, c: string): boolean => {
+    const key = keysOfRow(doc, r);
+    const parent = r.level === 'region' ? 'ENG' : r.level === 'national' ? undefined : parents(r);
+    for (const p of parent === undefined ? [] : typeof parent === 'string' ? [parent] : parent)
+      if (zero(families.get(`area|${p}|${r.period_type}|${r.period}|${key}`)?.total, c)) return true;
+    if (monthly.has(c) && r.period_type === 'month' && zero(families.get(yearKeyOfMonth(r))?.total, c)) return true;
+    const areas = families.get(areaKey(r))?.parts ?? [];
+    if (areas.length > 0 && areas.every((p) => p[c] === 0)) return true;
+    if (monthly.has(c) && r.period_type === 'fy') {
+      const months = families.get(yearKey(r))?.parts ?? [];
+      if (months.length > 0 && months.every((p) => p[c] === 0)) return true;
+    }
+    for (const group of groups) {
+      if (group.parts.includes(c) && r[group.total] === 0) return true;
+      if (group.total === c && group.parts.every((p) => r[p] === 0)) return true;
+    }
+    return false;
   };
   // The least a `*` can be by its own parts (areas within it, its months), each read at its least, a `*` part by its
   // own parts in turn: 1 at least below a region, 0 for a region (secondary suppression hides a zero region).
@@ -518,7 +541,7 @@ export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanS
     if (known !== undefined) return known;
     const leastOf = (part: MetricRow, split: boolean) => {
       const v = part[c];
-      if (split || v === 0 || v === null || v === undefined) return 0;
+      if (split || v === 0 || v === null || v === undefined || (v === '*' && fixedAtZero(part, c))) return 0;
       if (typeof v === 'number') return Math.max(MIN_SHOWN, v - HALF_ROUNDING);
       return anyTotal.has(c) ? 0 : looseLowOf(part, c);
     };
@@ -547,6 +570,7 @@ export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanS
       return [Math.max(MIN_SHOWN, v - HALF_ROUNDING), v + HALF_ROUNDING];
     }
     if (v !== '*') return undefined;
+    if (fixedAtZero(r, c)) return [0, 0];
     if (anyTotal.has(c)) return [0, Number.POSITIVE_INFINITY];
     const low = looseLowOf(r, c);
     return low > most ? [low, Number.POSITIVE_INFINITY] : PRIMARY_SUPPRESSED;
@@ -570,7 +594,7 @@ export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanS
     const stars = parts.filter(([r, column]) => r[column] === '*').length;
     parts.forEach(([r, column, split], i) => {
       const [low, high] = bounds[i] as readonly [number, number];
-      if (split || r[column] !== '*' || high === Number.POSITIVE_INFINITY) return;
+      if (split || r[column] !== '*' || high === Number.POSITIVE_INFINITY || high === 0) return;
       const upper = Math.min(high, whole[1] - (least - low));
       if (upper >= PROTECTION_LEVEL) return;
       const lower = Math.max(low, whole[0] - (mostOf - high));

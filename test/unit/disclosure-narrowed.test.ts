@@ -119,4 +119,63 @@ describe('a `*` narrowed below its protection level (R11-5)', () => {
     const before = published.map((r) => (r.code === 'I1' ? { ...r, referrals: 10 } : r));
     expect(narrowedIn(before, parent)).toEqual(['U2 1-2', 'U3 1-2', 'U4 1-2']);
   });
+
+  // Review 20, R20-2: I1 = U1 + ... + U8 in October and November 2025, and each area's 2025/26 = its two months (so
+  // far). Exact: October I1 120, U1-U6 20 each; November I1 6, U1-U6 1 each; U7 and U8 0 in both, so their year is 0.
+  const R20_2_PARENT: Record<string, string> = { U1: 'I1', U2: 'I1', U3: 'I1', U4: 'I1', U5: 'I1', U6: 'I1' };
+  Object.assign(R20_2_PARENT, { U7: 'I1', U8: 'I1' });
+  const r20Rows = (): Row[] => {
+    const out: Row[] = [];
+    const add = (code: string, october: number, november: number) => {
+      const level = levelOf(code);
+      out.push({ level, code, period_type: 'month', period: '2025-10', referrals: october });
+      out.push({ level, code, period_type: 'month', period: '2025-11', referrals: november });
+      out.push({ level, code, period_type: 'fy', period: '2025/26', referrals: october + november });
+    };
+    add('I1', 120, 6);
+    for (const pcn of ['U1', 'U2', 'U3', 'U4', 'U5', 'U6']) add(pcn, 20, 1);
+    add('U7', 0, 0);
+    add('U8', 0, 0);
+    return out;
+  };
+  const yearParent = (r: MetricRow) => (r.level === 'region' ? 'ENG' : R20_2_PARENT[String(r.code)]);
+  const narrowedNovember = (rows: readonly Row[]) =>
+    narrowedCells({ name: 'rollout', keys: [], rows } as unknown as MetricDocument, yearParent, SCAN_SPEC)
+      .filter(({ row }) => row.period === '2025-11')
+      .map(({ row, low, high }) => `${row.code} ${low}-${high}`);
+  const NOVEMBER_NARROWED = ['U1 1-2', 'U2 1-2', 'U3 1-2', 'U4 1-2', 'U5 1-2', 'U6 1-2'];
+
+  it('a zero its year fixes at 0 is not shown `*` to widen a family: it would be read as 0 (R20-2)', () => {
+    // November: I1 `*` (6) over U1-U6 `*` and U7, U8 0. The two zeros would open I1's reading (eight `*` under a `*`),
+    // but U7's and U8's 2025/26 are published 0, so each month of theirs is 0 whatever is shown (0 = October +
+    // November, both 0 or more): a reader drops them and reads I1 <= 7 over six `*` >= 1, each at most 2, as before.
+    // The publisher leaves them 0 (the first attempt showed them `*`: four zeros lost, the family still narrowed).
+    const published = applyDisclosureControl(r20Rows(), {
+      counts: ['referrals'],
+      areas: areasOf(R20_2_PARENT),
+      periodKeys: [],
+      monthly: ['referrals'],
+    });
+    const november = published.filter((r) => r.period === '2025-11');
+    expect(shown(november)).toEqual(['I1 *', 'U1 *', 'U2 *', 'U3 *', 'U4 *', 'U5 *', 'U6 *', 'U7 0', 'U8 0']);
+    expect(shown(published.filter((r) => r.period === '2025/26' && (r.code === 'U7' || r.code === 'U8')))).toEqual([
+      'U7 0',
+      'U8 0',
+    ]);
+    // Left open, and the scan says so: each of U1-U6 in November is 1 or 2 (docs/methodology.md, what is left).
+    expect(narrowedNovember(published)).toEqual(NOVEMBER_NARROWED);
+  });
+
+  it('the scan reads a `*` that another family fixes at 0 as 0, so zeros shown `*` there widen nothing (R20-2)', () => {
+    // The first attempt's publication: U7 and U8 November `*`, their years 0. Read alone, I1's November has eight `*`
+    // parts of at least 1 under a `*` of at most 7, which contradicts (no narrowing seen); but U7's and U8's years (0)
+    // fix their months at 0, so the reader reads I1's November as six `*` of at least 1 under at most 7: each 1 or 2.
+    const firstAttempt = applyDisclosureControl(r20Rows(), {
+      counts: ['referrals'],
+      areas: areasOf(R20_2_PARENT),
+      periodKeys: [],
+      monthly: ['referrals'],
+    }).map((r) => (r.period === '2025-11' && (r.code === 'U7' || r.code === 'U8') ? { ...r, referrals: '*' } : r));
+    expect(narrowedNovember(firstAttempt)).toEqual(NOVEMBER_NARROWED);
+  });
 });
