@@ -399,13 +399,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // of R16-2): summary.target_progress only, no column.
     // Also in 8: a PCN's span ends at the last month an extract from it covers (review 18, R18-4). One release: one
     // version.
-    version: '8', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 9: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '9', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      { version: '9', from: '8', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -485,7 +487,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -494,6 +497,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -529,7 +533,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // jointly with its episodes (R16-4): `*` where episodes is, below England. No exact figure changes.
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -538,6 +543,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -668,7 +674,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 4: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 5: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 6: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -676,6 +683,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -844,7 +852,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -853,6 +862,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1078,7 +1088,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6',
+    // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '7',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1086,6 +1097,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
