@@ -438,13 +438,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // of R16-2): summary.target_progress only, no column.
     // Also in 8: a PCN's span ends at the last month an extract from it covers (review 18, R18-4). One release: one
     // version.
-    version: '8', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 9: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '9', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      { version: '9', from: '8', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -524,7 +526,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -533,6 +536,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -568,7 +572,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // jointly with its episodes (R16-4): `*` where episodes is, below England. No exact figure changes.
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -577,6 +582,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -707,7 +713,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 4: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 5: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '5', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 6: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -715,6 +722,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -885,7 +893,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7: attendance counted only on the attendance cohort, connections made at least 1 month before the data-as-of
     // date (review 19, R19-12): the newest month's attended (and the year's that holds it) are 0 until then, no longer
     // the first sessions recorded so far; attendance_pct over attendance_cohort; new columns attendance_cohort and
-    // recent_connections (connections is their sum). The attended columns start their series again.
+    // recent_connections (connections is their sum). The attended columns start their series again. And a `*` its
+    // family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -1136,7 +1145,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6',
+    // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    version: '7',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1144,6 +1154,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),

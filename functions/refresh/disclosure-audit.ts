@@ -31,6 +31,20 @@ const MIN_ROUNDED = 8;
 const ROUNDING_HALF_WIDTH = 2;
 /** A primary `*`: a count from 1 to 7. */
 export const PRIMARY_SUPPRESSED: Interval = [1, 7];
+/**
+ * What a `*` below England protects (R11-5): under the reading of the published figures that the audit makes for
+ * pins, its upper bound must reach PROTECTION_LEVEL, so that the reader is left at least 1 to 3 of its 1 to 7. A
+ * region's `*` (at most 7) over six ICBs' `*` (at least 1 each) leaves each ICB 1 or 2: nearly the count itself. The
+ * statistical offices' suppression tools state the same as a requirement on each suppressed cell's feasibility
+ * interval: GaussSuppression's PrimaryDefault with protectionIntervals (frequency tables) asks its upper bound to be
+ * at least 1 above the true count and the interval at least 2 wide (IntervalLimits' `upmin_` and `rlim_`;
+ * https://rdrr.io/cran/GaussSuppression/man/PrimaryDefault.html), as tau-Argus asks a protection interval of each
+ * primary cell. Without the value (a reader sees a `*`): from 1, at least 2 wide is up to 3. A level of 5 (an interval
+ * as wide as 1 to 5) was measured: on the 2% demo every family of four or more `*` under a `*` reached it, and where
+ * nothing widens them (a region has at most seven ICBs) the rows below England of the period were withheld, 1,856 of
+ * referral_sources' 1,989 (docs/methodology.md).
+ */
+export const PROTECTION_LEVEL = 3;
 /** A `*` that may hide any count, zero included (secondary suppression). */
 export const ANY_COUNT: Interval = [0, Number.POSITIVE_INFINITY];
 
@@ -1512,6 +1526,10 @@ interface AloneReadings {
   readonly stale: Uint8Array;
   /** The equations whose last reading pinned something, and what. */
   readonly found: Map<number, Disclosure[]>;
+  /** As `stale`, for equationNarrowed's reading (narrowedEquations). */
+  readonly narrowStale: Uint8Array;
+  /** The equations whose last reading narrowed a `*` below PROTECTION_LEVEL, and which. */
+  readonly narrowed: Map<number, number[]>;
 }
 
 /**
@@ -1567,6 +1585,8 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
   const alone: AloneReadings = {
     stale: new Uint8Array(system.equationStart.length - 1).fill(1),
     found: new Map(),
+    narrowStale: new Uint8Array(system.equationStart.length - 1).fill(1),
+    narrowed: new Map(),
   };
   const { equationsOfStart, equationsOfList } = system;
   return {
@@ -1577,8 +1597,10 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
         loadValue(system, v);
-        for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++)
+        for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
           alone.stale[equationsOfList[j] as number] = 1;
+          alone.narrowStale[equationsOfList[j] as number] = 1;
+        }
         const c = system.componentOf[v] as number;
         if (c < 0 || previous.valid[c] === 0 || previous.pendingMark[v] === 1) continue;
         previous.pendingMark[v] = 1;
@@ -2261,6 +2283,176 @@ export function equationAlone(
     return disclosures ?? NOTHING_PINNED;
   }
   return NOTHING_PINNED;
+}
+
+/**
+ * The `*` of equation e read alone, below England, that its figures narrow below PROTECTION_LEVEL without pinning
+ * them (R11-5; a pin is equationAlone's): the equation read as equationAlone's first reading does (every `*` 1 to 7,
+ * except those it or `secondary` show cannot be), where that reading does not contradict its figures; a reading that
+ * does leaves every `*` of it 1 or more, unbounded (a region's 0 or more), so narrows nothing. A region's `*` over
+ * six ICBs' `*`: the region at most 7, each ICB at least 1, so each ICB at most 2. Only where the total is below
+ * England: England's exact figure bounds every `*` below it by design (the method publishes it exact). Loads nothing:
+ * the caller has the component's values loaded (equationDisclosures, loadAllValues).
+ */
+export function equationNarrowed(system: AuditSystem, e: number, secondary?: ReadonlySet<number>): number[] {
+  const { equationStart, equationVariables, levelOf } = system;
+  const { kind } = system.scratch;
+  const first = equationStart[e] as number;
+  const n = (equationStart[e + 1] as number) - first;
+  if (levelOf[equationVariables[first] as number] === LEVEL_NATIONAL) return NOTHING_NARROWED;
+  let stars = false;
+  for (let i = 1; i < n && !stars; i++) stars = kind[equationVariables[first + i] as number] === VALUE_SUPPRESSED;
+  if (!stars) return NOTHING_NARROWED;
+  if (aloneLo.length < n) {
+    aloneLo = new Float64Array(2 * n);
+    aloneHi = new Float64Array(2 * n);
+  }
+  readAlone(system, first, n, READ_MIXED);
+  markEvidentAlone(system, first, n, aloneLo, aloneHi, undefined, secondary);
+  if (!propagateAlone(n, aloneLo, aloneHi)) return NOTHING_NARROWED;
+  let narrowed: number[] | undefined;
+  for (let i = 1; i < n; i++) {
+    const v = equationVariables[first + i] as number;
+    const high = aloneHi[i] as number;
+    if (kind[v] !== VALUE_SUPPRESSED || high >= PROTECTION_LEVEL || aloneLo[i] === high) continue;
+    if (cellOf(system, v) === undefined) continue;
+    if (narrowed === undefined) narrowed = [v];
+    else narrowed.push(v);
+  }
+  return narrowed ?? NOTHING_NARROWED;
+}
+
+/**
+ * The equations of a component that narrow a `*` (equationNarrowed), each with the `*` it narrows. The publisher's
+ * LoadedValues keep each equation's last reading, read again only where a value of it changed (as equationDisclosures
+ * does: on the 25% sample, reading every equation again in every round cost the step a fifth more CPU).
+ */
+export function narrowedEquations(
+  system: AuditSystem,
+  component: number,
+  values?: LoadedValues,
+): { readonly equation: number; readonly narrowed: readonly number[] }[] {
+  const { equations, variables } = system.components[component] as AuditSystem['components'][number];
+  const alone = values?.system === system ? values.alone : undefined;
+  if (alone === undefined) loadValues(system, variables);
+  // The copy's equations that repeat the first copy's (system.repeated) are read too: the publisher widens only once
+  // the months are read (disclosure.ts), and then audits the copy's components, not the first copy's.
+  const found: { equation: number; narrowed: readonly number[] }[] = [];
+  for (const e of equations) {
+    let narrowed: readonly number[];
+    if (alone === undefined) narrowed = equationNarrowed(system, e);
+    else if (alone.narrowStale[e] === 0) narrowed = alone.narrowed.get(e) ?? NOTHING_NARROWED;
+    else {
+      narrowed = equationNarrowed(system, e);
+      alone.narrowStale[e] = 0;
+      if (narrowed.length > 0) alone.narrowed.set(e, narrowed as number[]);
+      else alone.narrowed.delete(e);
+    }
+    if (narrowed.length > 0) found.push({ equation: e, narrowed });
+  }
+  return found;
+}
+
+/** What equationNarrowed finds where nothing is narrowed: one empty list, never added to. */
+const NOTHING_NARROWED: number[] = Object.freeze([]) as unknown as number[];
+
+/**
+ * The zeros below England of equation e (a `*` total below England, its `*` parts narrowed: equationNarrowed) that,
+ * shown `*`, make its reading contradict, so that no `*` of it is narrowed: its parts' least (a `*` read as 1) above
+ * its total's most (7 for a `*`). One zero made `*` would only narrow the others more (a seventh `*` part under a `*`
+ * reads as 7 over seven 1s: a seal); from the eighth `*` part on, a reader knows some `*` of the family is a zero made
+ * `*` or the total hides more than 7, cannot tell which, and takes each part as 0 to 7 (R11-5, the review's "fix
+ * correction": padding helps only where the reader cannot rule the zeros out). Undefined where the equation has too
+ * few zeros that cost nothing elsewhere (harmlessZero; a region has at most seven ICBs, so a region's `*` never can):
+ * the `*` is then left narrowed, never widened at the price of more (review 20, R20-7: choosing any zero cost 4,076
+ * cells and three periods withheld below England on the 25% sample).
+ */
+export function zerosToOpen(system: AuditSystem, e: number): number[] | undefined {
+  const { equationStart, equationVariables, levelOf } = system;
+  const first = equationStart[e] as number;
+  const n = (equationStart[e + 1] as number) - first;
+  if (aloneLo.length < n) {
+    aloneLo = new Float64Array(2 * n);
+    aloneHi = new Float64Array(2 * n);
+  }
+  readAlone(system, first, n, READ_MIXED);
+  let least = 0;
+  for (let i = 1; i < n; i++) least += aloneLo[i] as number;
+  const needed = (aloneHi[0] as number) - least + 1;
+  if (!Number.isFinite(needed) || needed <= 0) return undefined;
+  const zeros: number[] = [];
+  for (let i = 1; i < n && zeros.length < needed; i++) {
+    const v = equationVariables[first + i] as number;
+    if (levelOf[v] === LEVEL_NATIONAL || cellOf(system, v) === undefined || publishedValue(system, v) !== 0) continue;
+    if (harmlessZero(system, e, v, zeros)) zeros.push(v);
+  }
+  return zeros.length >= needed ? zeros : undefined;
+}
+
+/**
+ * Whether showing zero v `*` (with the zeros already chosen, `chosen`, for equation e) costs nothing in v's other
+ * equations, each read alone as the audit reads it with those zeros as `*` (R11-5, reviews 20's R20-2 and R20-7):
+ * - no equation fixes it at 0 whatever the `*` hide (its PCN's year published 0, every month then 0; a month's row of
+ *   0 referrals, every source then 0): its `*` would be read as 0 and widen nothing (R20-2);
+ * - no equation would pin a figure (a seal: a seventh `*` month under a `*` year) or narrow one more than now (a sixth);
+ * - no equation would have it as its only `*` part under a published total: secondary suppression would then suppress
+ *   another part, and that one others in turn (on the 25% sample, most of the 4,076 cells R20-7 counted).
+ * Reads the scratch values (loaded: loadAllValues) with v's and the chosen variables' kind set to `*` meanwhile.
+ */
+function harmlessZero(system: AuditSystem, e: number, v: number, chosen: readonly number[]): boolean {
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList, rowOf, columnOf } = system;
+  const { kind } = system.scratch;
+  const totalOf = (eq: number) => equationVariables[equationStart[eq] as number] as number;
+  const sameCell = (a: number, b: number) =>
+    rowOf[a] === rowOf[b] && columnOf[a] === columnOf[b] && (rowOf[a] as number) >= 0;
+  const cellVariables = (u: number) => {
+    const r = rowOf[u] as number;
+    const [a, b] = variablesOf(system, r, system.columns[columnOf[u] as number] as string);
+    return b >= 0 ? [a, b] : [a];
+  };
+  const own = cellVariables(v);
+  const starred = [...own, ...chosen.flatMap(cellVariables)];
+  const total = totalOf(e);
+  // Before: how many `*` each other equation narrows now (a new zero `*` may not add to them).
+  const others: number[] = [];
+  for (const u of own)
+    for (let j = equationsOfStart[u] as number; j < (equationsOfStart[u + 1] as number); j++) {
+      const eq = equationsOfList[j] as number;
+      // e and its copy (the same total: with and without the months) are what the zeros open.
+      if (eq !== e && !sameCell(totalOf(eq), total) && !others.includes(eq)) others.push(eq);
+    }
+  const before = others.map((eq) => equationNarrowed(system, eq).length);
+  const saved = starred.map((u) => kind[u] as number);
+  for (const u of starred) kind[u] = VALUE_SUPPRESSED;
+  try {
+    for (let k = 0; k < others.length; k++) {
+      const eq = others[k] as number;
+      const start = equationStart[eq] as number;
+      const n = (equationStart[eq + 1] as number) - start;
+      if (aloneLo.length < n) {
+        aloneLo = new Float64Array(2 * n);
+        aloneHi = new Float64Array(2 * n);
+      }
+      // Fixed at 0 whatever the `*` hide (v read as 0 or more, as every `*`).
+      readAlone(system, start, n, READ_ANY);
+      if (propagateAlone(n, aloneLo, aloneHi))
+        for (let i = 0; i < n; i++)
+          if (own.includes(equationVariables[start + i] as number) && aloneHi[i] === 0) return false;
+      // Its only `*` part under a published total (secondary suppression's lone part).
+      if (kind[equationVariables[start] as number] === VALUE_NUMBER) {
+        let stars = 0;
+        for (let i = 1; i < n; i++) if (kind[equationVariables[start + i] as number] === VALUE_SUPPRESSED) stars++;
+        if (stars === 1) return false;
+      }
+      if (equationAlone(system, eq).length > 0) return false;
+      if (equationNarrowed(system, eq).length > (before[k] as number)) return false;
+    }
+    return true;
+  } finally {
+    starred.forEach((u, i) => {
+      kind[u] = saved[i] as number;
+    });
+  }
 }
 
 /** What an equation read alone pins where it pins nothing: one empty list, never added to (equationDisclosures). */

@@ -13,6 +13,7 @@ import {
   type LoadedValues,
   loadAllValues,
   looselySecondary,
+  narrowedEquations,
   nearestVariable,
   type Partition,
   PRIMARY_SUPPRESSED,
@@ -21,6 +22,7 @@ import {
   readerDisclosures,
   sealsEquation,
   variablesOf,
+  zerosToOpen,
 } from './disclosure-audit.ts';
 
 /**
@@ -934,11 +936,16 @@ function suppressRecoverable(
     rebuild(system);
     return true;
   };
+  // A narrowed `*` is widened once every equation of its cells is in the system (the months of a year read too, where the
+  // document has them): a zero made `*` is chosen only where it costs nothing in any of them (zerosToOpen), and with
+  // the areas alone a zero month made `*` was the only `*` month of its year, which secondary suppression then
+  // followed with another, and so on (on the 25% sample, cof_person's October 2024 withheld below England).
+  const widen = () => rules.monthly === undefined || spec.months !== undefined;
   while (dirty.length > 0 || readMonths()) {
     let suppressed = 0;
     const withhold = new Set<string>();
     for (const c of dirty) {
-      const { count, stuck } = protectComponent(system, c, suppressVariable, values, exactOf);
+      const { count, stuck } = protectComponent(system, c, suppressVariable, values, exactOf, widen());
       suppressed += count;
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
@@ -1110,6 +1117,8 @@ function protectComponent(
   suppress: (variable: number) => void,
   values: LoadedValues,
   exactOf: (variable: number) => number | undefined,
+  /** Whether to widen narrowed `*` (widenNarrowed) once nothing is pinned. */
+  widen: boolean,
 ): Stuck {
   // A published non-zero count below England: what may be suppressed to protect another (the smallest first).
   const { rows, columns, rowOf, columnOf } = system;
@@ -1148,7 +1157,7 @@ function protectComponent(
     const found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
-      const alone = protectAlone(system, component, suppress, publishedCount, values, exactOf);
+      const alone = protectAlone(system, component, suppress, publishedCount, values, exactOf, widen);
       if (alone.count === 0) return { ...alone, count };
       count += alone.count;
       continue;
@@ -1223,6 +1232,7 @@ function protectAlone(
   publishedCount: (v: number) => number | undefined,
   values: LoadedValues,
   exactOf: (variable: number) => number | undefined,
+  widen: boolean,
 ): Stuck {
   const targets = new Set<number>();
   // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
@@ -1249,8 +1259,42 @@ function protectAlone(
       if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
     }
   }
+  if (widen && targets.size === 0 && certain === undefined)
+    for (const target of widenNarrowed(system, component, publishedCount, values)) targets.add(target);
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
   return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
+}
+
+/**
+ * What widens each `*` that an equation of a component read alone narrows below PROTECTION_LEVEL (R11-5,
+ * narrowedEquations), once no equation alone pins anything. Where the equation's total is a rounded count below
+ * England, its smallest published count below England (as withinEquation chooses: a `*` there widens the parts it
+ * bounded, an ICB's 10 over a PCN's 10 and three `*` leaving each `*` at most 12 - 8 - 2 = 2; with the 10 `*` too,
+ * each is up to 7). Where it is a `*` below England (its other parts `*` or 0: no count is left in it), enough of its
+ * zeros below England shown `*` that its reading contradicts (zerosToOpen: eight `*` parts under a `*`, so that some
+ * `*` of it is a zero or the total hides more than 7, and the reader cannot tell which). Where it has too few (a
+ * region's `*` over six ICBs' `*`: a region has at most seven) nothing is done: withholding the period's rows below
+ * England instead left out 923 of referral_sources' 1,989 rows below England on the 2% demo (docs/methodology.md,
+ * "A `*` narrowed below what it protects").
+ */
+function widenNarrowed(
+  system: AuditSystem,
+  component: number,
+  publishedCount: (v: number) => number | undefined,
+  values: LoadedValues,
+): number[] {
+  const targets: number[] = [];
+  for (const { equation } of narrowedEquations(system, component, values)) {
+    if (!totalSuppressedBelowEngland(system, equation)) {
+      // Never a count whose `*` would seal an equation (where every count would, the `*` is left narrowed: a seal's
+      // rows are withheld below England, R20-7).
+      const count = withinEquation(system, equation, publishedCount, true, false);
+      if (count !== undefined) targets.push(count);
+      continue;
+    }
+    targets.push(...(zerosToOpen(system, equation) ?? []));
+  }
+  return targets;
 }
 
 /**
@@ -1305,6 +1349,8 @@ function withinEquation(
   equation: number,
   publishedCount: (v: number) => number | undefined,
   avoidSeals: boolean,
+  /** Its first zero where it has no count (false: a count or nothing; a zero made `*` there narrows the others more). */
+  orZero = true,
 ): number | undefined {
   const { equationStart, equationVariables, rowOf, rows } = system;
   let best: number | undefined;
@@ -1326,7 +1372,7 @@ function withinEquation(
     const r = rowOf[v] as number;
     if (zero === undefined && r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) zero = v;
   }
-  return best ?? zero;
+  return best ?? (orZero ? zero : undefined);
 }
 
 /** Why rows below England are left out, as a document's summary says (withheldBelowEngland). */

@@ -22,6 +22,7 @@ import {
   looselySecondary,
   type Partition,
   PRIMARY_SUPPRESSED,
+  PROTECTION_LEVEL,
   readerDisclosures,
   relaxedReader,
   withheldGroups,
@@ -457,6 +458,189 @@ function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec
   if (withheld.length === 0) return [];
   return recoveredCells({ ...doc, rows: [...doc.rows, ...withheld] }, parents, spec).filter(
     (cell) => !WITHHELD_CELLS.has(cell.row) || cell.value > 0,
+  );
+}
+
+/** A `*` below England that the figures of one family narrow below PROTECTION_LEVEL (narrowedCells). */
+export interface NarrowedCell {
+  readonly row: MetricRow;
+  readonly column: string;
+  /** What the family read alone leaves of the `*`: low to high, high below PROTECTION_LEVEL. */
+  readonly low: number;
+  readonly high: number;
+  /** The family: its total's area (or year) and period. */
+  readonly family: string;
+  /** The family's total as published (a `*` or a rounded count) and how many of its parts are `*`. */
+  readonly total: number | string;
+  readonly stars: number;
+}
+
+/**
+ * The `*` that one family read alone narrows below what a `*` protects (R11-5): a total below England and its parts
+ * (areas within their parent area, the months of a year for the counts that add up over months, the columns of a row
+ * that add up to another), read as the method documents the figures, a `*` 1 to 7, a rounded count v from
+ * max(8, v - 2) to v + 2, 0 as 0 and an absent area as 0; each `*` part is then at most the total's most less the
+ * others' least, and a `*` whose most is below PROTECTION_LEVEL (a region's `*` over six ICBs' `*`: each ICB at most
+ * 7 - 5 = 2) is found. Its own reading of the published documents, not the publisher's audit: a `*` whose own parts
+ * (its ICBs' PCNs, its months) add up to 8 or more at least is no count from 1 to 7 and is read as at least that
+ * (looseLowOf: the South West's `*` over its seven ICBs' `*`, four of them over two `*` PCNs, is 11 or more); a
+ * family whose reading contradicts (parts at least more than the total at most) says nothing; a moved PCN's year is
+ * split between its ICBs (0 or more in each); England's exact figure bounds every `*` below it by design (the method
+ * publishes England exact), so a family whose total is England's is not read here.
+ */
+export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): NarrowedCell[] {
+  const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
+  const shared = publishedAsAnother(doc, spec);
+  const groups = spec.groups?.[doc.name] ?? [];
+  const counts = [
+    ...new Set([
+      ...(spec.counts[doc.name] ?? []),
+      ...groups.flatMap((g) => [g.total, ...g.parts]),
+      ...(spec.monthly?.[doc.name] ?? []),
+    ]),
+  ].filter((c) => !staffColumns.has(c) && !shared.has(c));
+  if (counts.length === 0) return [];
+  const monthly = new Set(spec.monthly?.[doc.name] ?? []);
+  const anyTotal = new Set(spec.totals?.[doc.name] ?? []);
+  const families = familiesOf(doc, parents);
+  const areaKey = (r: MetricRow) => `area|${r.code}|${r.period_type}|${r.period}|${keysOfRow(doc, r)}`;
+  const yearKey = (r: MetricRow) => `period|${r.level}|${r.code}|${r.period}|${keysOfRow(doc, r)}`;
+  const yearKeyOfMonth = (r: MetricRow) => `period|${r.level}|${r.code}|${fyOf(String(r.period))}|${keysOfRow(doc, r)}`;
+  const moved = (r: MetricRow) => {
+    const parent = r.level === 'pcn' ? parents(r) : undefined;
+    return parent !== undefined && typeof parent !== 'string' && parent.length > 1;
+  };
+  // A `*` that another family fixes at 0 whatever the `*` hide (review 20, R20-2): a part of a total published 0 (a
+  // PCN's month under its year's 0, a source under its row's 0 referrals), or a total whose parts are all published 0.
+  // The reader takes it as 0 and leaves it out of the family read (a zero shown `*` there widens nothing).
+  const zero = (r: MetricRow | undefined, c: string) => r !== undefined && r[c] === 0;
+  const fixedAtZero = (r: MetricRow, c: string): boolean => {
+    const key = keysOfRow(doc, r);
+    const parent = r.level === 'region' ? 'ENG' : r.level === 'national' ? undefined : parents(r);
+    for (const p of parent === undefined ? [] : typeof parent === 'string' ? [parent] : parent)
+      if (zero(families.get(`area|${p}|${r.period_type}|${r.period}|${key}`)?.total, c)) return true;
+    if (monthly.has(c) && r.period_type === 'month' && zero(families.get(yearKeyOfMonth(r))?.total, c)) return true;
+    const areas = families.get(areaKey(r))?.parts ?? [];
+    if (areas.length > 0 && areas.every((p) => p[c] === 0)) return true;
+    if (monthly.has(c) && r.period_type === 'fy') {
+      const months = families.get(yearKey(r))?.parts ?? [];
+      if (months.length > 0 && months.every((p) => p[c] === 0)) return true;
+    }
+    for (const group of groups) {
+      if (group.parts.includes(c) && r[group.total] === 0) return true;
+      if (group.total === c && group.parts.every((p) => r[p] === 0)) return true;
+    }
+    return false;
+  };
+  // The least a `*` can be by its own parts (areas within it, its months), each read at its least, a `*` part by its
+  // own parts in turn: 1 at least below a region, 0 for a region (secondary suppression hides a zero region).
+  const loose = new Map<string, number>();
+  const looseLowOf = (r: MetricRow, c: string): number => {
+    const id = `${areaKey(r)}|${c}`;
+    const known = loose.get(id);
+    if (known !== undefined) return known;
+    const leastOf = (part: MetricRow, split: boolean) => {
+      const v = part[c];
+      if (split || v === 0 || v === null || v === undefined || (v === '*' && fixedAtZero(part, c))) return 0;
+      if (typeof v === 'number') return Math.max(MIN_SHOWN, v - HALF_ROUNDING);
+      return anyTotal.has(c) ? 0 : looseLowOf(part, c);
+    };
+    let low = r.level === 'region' ? 0 : 1;
+    const areas = families.get(areaKey(r))?.parts ?? [];
+    low = Math.max(
+      low,
+      areas.reduce((sum, p) => sum + leastOf(p, moved(p)), 0),
+    );
+    if (monthly.has(c) && r.period_type === 'fy') {
+      const months = families.get(yearKey(r))?.parts ?? [];
+      low = Math.max(
+        low,
+        months.reduce((sum, p) => sum + leastOf(p, false), 0),
+      );
+    }
+    loose.set(id, low);
+    return low;
+  };
+  const [, most] = PRIMARY_SUPPRESSED;
+  // A figure as the reader reads it: undefined where it has none.
+  const read = (r: MetricRow, c: string): readonly [number, number] | undefined => {
+    const v = r[c];
+    if (typeof v === 'number') {
+      if (r.level === 'national' || v === 0) return [v, v];
+      return [Math.max(MIN_SHOWN, v - HALF_ROUNDING), v + HALF_ROUNDING];
+    }
+    if (v !== '*') return undefined;
+    if (fixedAtZero(r, c)) return [0, 0];
+    if (anyTotal.has(c)) return [0, Number.POSITIVE_INFINITY];
+    const low = looseLowOf(r, c);
+    return low > most ? [low, Number.POSITIVE_INFINITY] : PRIMARY_SUPPRESSED;
+  };
+  const found: NarrowedCell[] = [];
+  const readFamily = (
+    total: MetricRow,
+    c: string,
+    parts: readonly (readonly [MetricRow, string, boolean])[],
+    family: string,
+  ) => {
+    const whole = read(total, c);
+    if (whole === undefined) return;
+    const bounds = parts.map(([r, column, split]) => {
+      const b = read(r, column) ?? [0, Number.POSITIVE_INFINITY];
+      return split ? ([0, b[1]] as const) : b;
+    });
+    const least = bounds.reduce((sum, [low]) => sum + low, 0);
+    const mostOf = bounds.reduce((sum, [, high]) => sum + high, 0);
+    if (least > whole[1] || mostOf < whole[0]) return;
+    const stars = parts.filter(([r, column]) => r[column] === '*').length;
+    parts.forEach(([r, column, split], i) => {
+      const [low, high] = bounds[i] as readonly [number, number];
+      if (split || r[column] !== '*' || high === Number.POSITIVE_INFINITY || high === 0) return;
+      const upper = Math.min(high, whole[1] - (least - low));
+      if (upper >= PROTECTION_LEVEL) return;
+      const lower = Math.max(low, whole[0] - (mostOf - high));
+      found.push({ row: r, column, low: lower, high: upper, family, total: total[c] as number | string, stars });
+    });
+  };
+  for (const [key, { total, parts }] of families) {
+    if (total === undefined || total.level === 'national' || parts.length === 0) continue;
+    const byMonths = key.startsWith('period|');
+    for (const c of counts) {
+      if (byMonths && !monthly.has(c)) continue;
+      readFamily(
+        total,
+        c,
+        parts.map((p) => [p, c, !byMonths && moved(p)] as const),
+        `${total.code} ${total.period}${byMonths ? ' (its months)' : ''}`,
+      );
+    }
+  }
+  for (const r of doc.rows) {
+    if (r.level === 'national') continue;
+    for (const group of groups)
+      readFamily(
+        r,
+        group.total,
+        group.parts.map((p) => [r, p, false] as const),
+        `${r.code} ${r.period} ${group.total}`,
+      );
+  }
+  return found;
+}
+
+/** The smallest unrounded count a published rounded count can be, and the rounding's reach (to the nearest 5). */
+const MIN_SHOWN = 8;
+const HALF_ROUNDING = 2;
+
+/**
+ * narrowedCells as problem lines, of a document as the scan reads it (scannedDocument; withNoDataAsZero first). Apart
+ * from scanDocuments: the publisher widens only the `*` it can (zeros shown `*` under a `*` total, disclosure.ts
+ * zerosToWiden), and a region's `*` over four to six ICBs' `*` is left narrowed (docs/methodology.md), so a release is
+ * not failed on it; test/bench/disclosure-scan-documents.ts prints them.
+ */
+export function narrowedProblems(doc: MetricDocument, parents: Parents, spec: ScanSpec): string[] {
+  return narrowedCells(doc, parents, spec).map(
+    ({ row, column, low, high, family }) =>
+      `${rowId(doc, row)}: ${column} = * is narrowed to ${low} to ${high} by the figures of ${family} (below ${PROTECTION_LEVEL})`,
   );
 }
 
