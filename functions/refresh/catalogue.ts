@@ -439,6 +439,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // Also in 8: a PCN's span ends at the last month an extract from it covers (review 18, R18-4). One release: one
     // version.
     // 9: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    // 9 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     version: '9', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -527,6 +528,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -573,6 +575,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -672,7 +675,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 4: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 5: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '5',
+    // 6: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
+    version: '6',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -680,6 +684,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
+      { version: '6', from: '5', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
@@ -714,6 +719,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 6: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    // 6 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -792,7 +798,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 7: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
+    version: '7', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -800,6 +807,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
     keys: ['service', 'baseline_band'],
@@ -895,6 +903,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // the first sessions recorded so far; attendance_pct over attendance_cohort; new columns attendance_cohort and
     // recent_connections (connections is their sum). The attended columns start their series again. And a `*` its
     // family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -968,7 +977,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 7: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '7',
+    // 8: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
+    version: '8',
     changes: [
       {
         version: '4',
@@ -989,6 +999,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1146,6 +1157,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
+    // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     version: '7',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -1242,7 +1254,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 7: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
+    version: '7', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1250,6 +1263,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -1309,7 +1323,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
+    // 7: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1318,6 +1333,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     keys: [],
     definitions: {
