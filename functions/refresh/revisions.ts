@@ -926,7 +926,9 @@ export class EnglandRevisions {
       (cell, column) => maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
       entry.brokenColumns,
     );
-    holdSpans(found.cells, units, heldUnits, entry.previousRows);
+    // A held year's counts of events are the sum of its months as published (R21-3), so its span is this release's.
+    const followed = followMonths(definition, found.cells, columns, applied, entry.brokenColumns, this.inputs);
+    holdSpans(found.cells, units, heldUnits, entry.previousRows, followed);
     for (const id of applied.heldRows.keys()) {
       const england = found.cells.get(id)?.england;
       if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
@@ -1481,6 +1483,97 @@ function applyHolds(
 }
 
 /**
+ * A held year's counts of events by month (`rules.monthly`, where the year is exactly the sum of its months now) made
+ * the sum of its months as published (red-team review 21, R21-3), in place: England's row, the row held for the exact
+ * rows as published, and the record (the months' recorded values and PCNs' contributions, summed, so the next
+ * release differences the year against what it shows). Returns the ids of the years so made.
+ *
+ * A month held holds its year (review 3, H1): the year less its published months would be the held change. So on its
+ * own that rule held the year at the value of the release before the hold, and where nothing can release the month
+ * (one PCN's history sent late: no other PCN revises months that old) it stayed there for good, while the months
+ * published beside it added up to more (R21-3: 700 beside months of 932). The sum of the months as published is
+ * arithmetic on published figures: it gives nothing the months do not, and is what a reader adding them gets. Only
+ * counts of events, each in one month: a year's distinct people are not its months' sum (a person referred in April
+ * and in November is one), so they, the means and the rest of the year stay held.
+ */
+function followMonths(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  columns: readonly string[],
+  applied: ReturnType<typeof applyHolds>,
+  broken: ReadonlySet<string>,
+  inputs: RevisionInputs,
+): Set<string> {
+  const followed = new Set<string>();
+  const monthly = (definition.rules.monthly ?? []).filter((c) => columns.includes(c) && !broken.has(c));
+  if (monthly.length === 0 || applied.heldRows.size === 0) return followed;
+  const monthsOf = new Map<string, RowCells[]>();
+  for (const cell of cells.values()) {
+    if (cell.periodType !== 'month') continue;
+    const key = `${financialYearOf(cell.period)}${cell.keyId}`;
+    monthsOf.set(key, [...(monthsOf.get(key) ?? []), cell]);
+  }
+  for (const year of cells.values()) {
+    const held = applied.heldRows.get(year.id);
+    if (year.periodType !== 'fy' || year.england === null || held === undefined) continue;
+    const months = monthsOf.get(`${year.period}${year.keyId}`) ?? [];
+    for (const column of monthly) {
+      if (!(column in held)) continue;
+      const current = year.values.get(column);
+      // Only where the year is its months' sum now (exactly, by the rule's own figures).
+      if (current === undefined || !same(current, months.reduce((s, m) => s + (m.values.get(column) ?? 0), 0)))
+        continue;
+      const sum = monthsAsPublished(months, column, applied.cellsNext, inputs.pcnCodes.length);
+      if (sum === undefined) continue;
+      const before = held[column];
+      if (!same(typeof before === 'number' ? before : null, current) && same(sum.v, current)) applied.figures -= 1;
+      year.england[column] = sum.v;
+      held[column] = sum.v;
+      applied.cellsNext[`${year.id}#${column}`] = {
+        v: sum.v,
+        since: inputs.generatedAt,
+        c: sum.c,
+        ...(Math.abs(sum.x) > TOLERANCE ? { x: sum.x } : {}),
+      };
+      followed.add(year.id);
+    }
+  }
+  return followed;
+}
+
+/**
+ * The sum of a column over months as published (a month shown as no figure adds nothing), with the PCNs'
+ * contributions and the unknown parts the record keeps of them; undefined where a month shown is not what the record
+ * keeps (the year then stays held as before).
+ */
+function monthsAsPublished(
+  months: readonly RowCells[],
+  column: string,
+  recorded: Readonly<Record<string, CellState>>,
+  pcns: number,
+): { v: number; c: number[]; x: number } | undefined {
+  const c = new Array<number>(pcns).fill(0);
+  let v = 0;
+  let x = 0;
+  for (const month of months) {
+    const shown = month.england?.[column];
+    const record = recorded[`${month.id}#${column}`];
+    if (shown === null || shown === undefined) {
+      if (record !== undefined && record.v !== null) return undefined;
+      continue;
+    }
+    if (!isNumber(shown) || record === undefined || record.v === null || !same(record.v, shown) || record.b)
+      return undefined;
+    v += shown;
+    x += record.x ?? 0;
+    record.c.forEach((value, i) => {
+      c[i] = (c[i] as number) + value;
+    });
+  }
+  return { v, c, x };
+}
+
+/**
  * What the record keeps of a held figure: its baseline (as no figure where its cohort matured since), else at a break
  * in the series the figure held as none (`atBreak`, made by `heldAtBreak`), else nothing (a new figure waits).
  */
@@ -1568,9 +1661,12 @@ function holdSpans(
   units: readonly number[],
   heldUnits: ReadonlySet<string>,
   previousRows: ReadonlyMap<string, Row>,
+  /** Held years whose counts of events follow their months (followMonths): their span is this release's. */
+  followed: ReadonlySet<string> = new Set(),
 ): void {
   for (const cell of cells.values()) {
-    if (!cell.england || !units.every((unit) => heldUnits.has(`${cell.id}#${unit}`))) continue;
+    if (!cell.england || followed.has(cell.id) || !units.every((unit) => heldUnits.has(`${cell.id}#${unit}`)))
+      continue;
     const before = previousRows.get(cell.id);
     for (const column of SPAN_COLUMNS)
       if (column in cell.england) cell.england[column] = before === undefined ? null : (before[column] ?? null);
