@@ -733,6 +733,50 @@ export class EnglandRevisions {
     return this.triggers;
   }
 
+  /**
+   * A unit held by its own change, with the PCNs whose change it is (largest first, at most 5), kept beside the
+   * trigger for the refresh's log (holdLog): which PCN holds which period (red-team review 21, R21-3: a lone PCN's
+   * history sent late holds its months and their year until 2 more PCNs revise them, and operators could not see why).
+   */
+  private pushTrigger(trigger: HoldTrigger, changes: readonly number[]): void {
+    this.triggers.push(trigger);
+    const pcns = changes
+      .map((change, i) => ({ code: this.inputs.pcnCodes[i] as string, size: Math.abs(change) }))
+      .filter((p) => p.size > TOLERANCE)
+      .sort((a, b) => b.size - a.size || a.code.localeCompare(b.code))
+      .slice(0, 5)
+      .map((p) => p.code);
+    this.changers.set(trigger, pcns);
+  }
+
+  private readonly changers = new WeakMap<HoldTrigger, readonly string[]>();
+
+  /**
+   * Lines for the refresh's log (not published: PCN codes beside what their change holds): for each set of PCNs
+   * whose change of a published England figure is held by its own rule, and why, the periods it holds (each document's).
+   * A period that a lone PCN's change holds stays held until 2 more PCNs change it (methodology, "Revisions of
+   * England's figures"); the log is where an operator sees which PCN and months that is.
+   */
+  holdLog(): string[] {
+    const groups = new Map<string, Map<string, Set<string>>>();
+    for (const trigger of this.triggers) {
+      const pcns = this.changers.get(trigger);
+      if (pcns === undefined) continue;
+      const key = `${pcns.join(', ') || 'no PCN'}: ${trigger.reason}`;
+      const documents = groups.get(key) ?? new Map<string, Set<string>>();
+      groups.set(key, documents);
+      const periods = documents.get(trigger.document) ?? new Set<string>();
+      documents.set(trigger.document, periods);
+      periods.add(trigger.period);
+    }
+    return [...groups].map(
+      ([key, documents]) =>
+        `revisions: England figures held by the change of ${key}; ${[...documents]
+          .map(([document, periods]) => `${document} ${[...periods].sort().join(' ')}`)
+          .join('; ')}`,
+    );
+  }
+
   /** The same for the whole release (meta.json), or undefined when nothing is held. */
   heldInRelease(): MetaDocument['revisions_held'] | undefined {
     if (this.held.size === 0) return undefined;
@@ -1039,8 +1083,9 @@ export class EnglandRevisions {
         if (release) continue;
         const unit = `${cell.id}#${unitOf.get(column)}`;
         if (!held.has(unit))
-          this.triggers.push({
-            document: definition.name,
+          this.pushTrigger(
+            {
+              document: definition.name,
             period: cell.period,
             row: cell.id,
             column,
@@ -1054,7 +1099,9 @@ export class EnglandRevisions {
                     before.x ?? 0,
                     count,
                   ),
-          });
+            },
+            before === undefined ? contributions : contributions.map((v, i) => v - (before.c[i] ?? 0)),
+          );
         held.add(unit);
       }
     return held;
@@ -1542,9 +1589,9 @@ function followMonths(
 }
 
 /**
- * The sum of a column over months as published (a month shown as no figure adds nothing), with the PCNs'
- * contributions and the unknown parts the record keeps of them; undefined where a month shown is not what the record
- * keeps (the year then stays held as before).
+ * The sum of a column over months as published, with the PCNs' contributions and the unknown parts the record keeps of
+ * them; undefined where a month shown is not what the record keeps, or a month with events is shown as no figure (the
+ * year then stays held as before).
  */
 function monthsAsPublished(
   months: readonly RowCells[],
@@ -1559,7 +1606,10 @@ function monthsAsPublished(
     const shown = month.england?.[column];
     const record = recorded[`${month.id}#${column}`];
     if (shown === null || shown === undefined) {
-      if (record !== undefined && record.v !== null) return undefined;
+      // A month shown as no figure though it has some (held as none: made by few, or new and held whole): the year
+      // would be short of it beside a span that has it, so the year stays held as before.
+      if ((record !== undefined && record.v !== null) || Math.abs(month.values.get(column) ?? 0) > TOLERANCE)
+        return undefined;
       continue;
     }
     if (!isNumber(shown) || record === undefined || record.v === null || !same(record.v, shown) || record.b)
