@@ -630,6 +630,8 @@ interface Revised {
    * not): nothing of them is differenced.
    */
   readonly brokenColumns: ReadonlySet<string>;
+  /** The held years whose counts follow their months at this refresh (followMonths), by row id. */
+  followed: ReadonlySet<string>;
 }
 
 /**
@@ -935,6 +937,7 @@ export class EnglandRevisions {
       heldByPeriod: 0,
       from: { release: previous?.generated_at ?? null, dataAsOf: previous?.data_as_of ?? null },
       brokenColumns,
+      followed: new Set(),
     };
     this.revised.set(definition.name, entry);
     const applied = this.apply(entry, baselines);
@@ -970,9 +973,10 @@ export class EnglandRevisions {
       (cell, column) => maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
       entry.brokenColumns,
     );
-    // A held year's counts of events are the sum of its months as published (R21-3), so its span is this release's.
-    const followed = followMonths(definition, found.cells, columns, applied, entry.brokenColumns, this.inputs);
-    holdSpans(found.cells, units, heldUnits, entry.previousRows, followed);
+    holdSpans(found.cells, units, heldUnits, entry.previousRows);
+    // A year held beside months held since before the release published now (a hold that outlived a release: R21-3)
+    // follows its months as published.
+    entry.followed = followMonths(definition, found.cells, columns, unitOf, applied, baselines, entry, this.inputs);
     for (const id of applied.heldRows.keys()) {
       const england = found.cells.get(id)?.england;
       if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
@@ -1124,9 +1128,11 @@ export class EnglandRevisions {
       const from = baselines.get(`${rowId}#${column}`)?.since;
       if (from !== undefined && (since === undefined || from < since)) since = from;
     }
-    if (since === undefined || since === entry.from.release) return entry.from;
+    // A year following its months (followMonths) is of the months published now: judged at this release's date.
+    const now = entry.followed.has(rowId) ? { dataAsOf: this.inputs.dataAsOf ?? null } : {};
+    if (since === undefined || since === entry.from.release) return { ...entry.from, ...now };
     const recorded = this.state?.as_of?.[since];
-    return { release: since, dataAsOf: recorded ?? null };
+    return { release: since, dataAsOf: recorded ?? null, ...now };
   }
 
   /** The record of this release, once made (prepareRecord), to be stored by save. */
@@ -1530,40 +1536,73 @@ function applyHolds(
 }
 
 /**
- * A held year's counts of events by month (`rules.monthly`, where the year is exactly the sum of its months now) made
- * the sum of its months as published (red-team review 21, R21-3), in place: England's row, the row held for the exact
- * rows as published, and the record (the months' recorded values and PCNs' contributions, summed, so the next
- * release differences the year against what it shows). Returns the ids of the years so made.
+ * A held year that follows its months as published (red-team review 21, R21-3), in place: England's row, the row held
+ * for the exact rows as published, and the record. Returns the ids of the years so made.
  *
- * A month held holds its year (review 3, H1): the year less its published months would be the held change. So on its
- * own that rule held the year at the value of the release before the hold, and where nothing can release the month
- * (one PCN's history sent late: no other PCN revises months that old) it stayed there for good, while the months
- * published beside it added up to more (R21-3: 700 beside months of 932). The sum of the months as published is
- * arithmetic on published figures: it gives nothing the months do not, and is what a reader adding them gets. Only
- * counts of events, each in one month: a year's distinct people are not its months' sum (a person referred in April
- * and in November is one), so they, the means and the rest of the year stay held.
+ * A month held holds its year (review 3, H1): the year less its published months would be the held change. On its own
+ * that rule kept the year at the release before the hold, and where nothing releases the month (one PCN's history sent
+ * late: no other PCN revises months that old) it stayed there for good, while the months published beside it added up
+ * to more (R21-3: 700 beside months of 932). So where a month of the year has been held since before the release
+ * published now (the hold outlived a release; a hold in its first release keeps the whole row as at one release, review
+ * 5, as the usual late month is released within days), the year is made of its months as published:
+ * - its counts of events by month (`rules.monthly`, where the year is exactly its months' sum now): the sum of its
+ *   months as published; arithmetic on published figures, which gives nothing the months do not;
+ * - its other counts of people (distinct people: a person referred in April and November is one), where their unit
+ *   has no mean or staff figure: its value as published before plus the months new since (after the span it showed):
+ *   as below England (area-revisions.ts, R15-9), a person in an old month and a new one counted in both;
+ * - its span (`months`, `list_size`): its months' as published (a year's list is the mean of its months'), so that its
+ *   rates are over the months its counts are of.
+ * The rest of the row (means, `pcns`, PCNs reporting, what describes the counts) stays held. Its origin keeps the release its
+ * oldest values come from, judged at this release's date (originOf): its months are this release's. Not where a month
+ * with events is shown as no figure (a month made up by few PCNs, a new month held whole): the year stays held.
  */
 function followMonths(
   definition: MetricDefinition,
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
+  unitOf: ReadonlyMap<string, number>,
   applied: ReturnType<typeof applyHolds>,
-  broken: ReadonlySet<string>,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  entry: Pick<Revised, 'brokenColumns' | 'previousRows' | 'from'>,
   inputs: RevisionInputs,
 ): Set<string> {
   const followed = new Set<string>();
-  const monthly = (definition.rules.monthly ?? []).filter((c) => columns.includes(c) && !broken.has(c));
-  if (monthly.length === 0 || applied.heldRows.size === 0) return followed;
+  const broken = entry.brokenColumns;
+  const monthly = new Set((definition.rules.monthly ?? []).filter((c) => columns.includes(c) && !broken.has(c)));
+  if (monthly.size === 0 || applied.heldRows.size === 0 || entry.from.release === null) return followed;
+  // Counts of people whose unit is of counts and what describes them alone (no mean, FTE or group figure).
+  const plain = new Set([...definition.rules.counts, ...(definition.rules.describing ?? []).flatMap((d) => d.columns)]);
+  const people = definition.rules.counts.filter(
+    (c) =>
+      !monthly.has(c) &&
+      columns.includes(c) &&
+      !broken.has(c) &&
+      columns.every((other) => unitOf.get(other) !== unitOf.get(c) || plain.has(other)),
+  );
   const monthsOf = new Map<string, RowCells[]>();
   for (const cell of cells.values()) {
     if (cell.periodType !== 'month') continue;
     const key = `${financialYearOf(cell.period)}${cell.keyId}`;
     monthsOf.set(key, [...(monthsOf.get(key) ?? []), cell]);
   }
+  const previous = entry.from.release;
   for (const year of cells.values()) {
     const held = applied.heldRows.get(year.id);
     if (year.periodType !== 'fy' || year.england === null || held === undefined) continue;
-    const months = monthsOf.get(`${year.period}${year.keyId}`) ?? [];
+    const months = (monthsOf.get(`${year.period}${year.keyId}`) ?? []).sort((a, b) => a.period.localeCompare(b.period));
+    // Only once a month of it has been held since before the release published now.
+    const stuck = months.some((m) => {
+      const row = applied.heldRows.get(m.id);
+      return (
+        row !== undefined &&
+        Object.keys(row).some((column) => {
+          const since = baselines.get(`${m.id}#${column}`)?.since;
+          return since !== undefined && since < previous;
+        })
+      );
+    });
+    if (!stuck) continue;
+    const sums = new Map<string, { v: number; c: number[]; x: number }>();
     for (const column of monthly) {
       if (!(column in held)) continue;
       const current = year.values.get(column);
@@ -1571,9 +1610,32 @@ function followMonths(
       if (current === undefined || !same(current, months.reduce((s, m) => s + (m.values.get(column) ?? 0), 0)))
         continue;
       const sum = monthsAsPublished(months, column, applied.cellsNext, inputs.pcnCodes.length);
-      if (sum === undefined) continue;
-      const before = held[column];
-      if (!same(typeof before === 'number' ? before : null, current) && same(sum.v, current)) applied.figures -= 1;
+      if (sum === undefined) {
+        sums.clear();
+        break;
+      }
+      sums.set(column, sum);
+    }
+    if (sums.size === 0) continue;
+    // The span it showed before, and the months new since (after that span), for its people.
+    const before = entry.previousRows.get(year.id);
+    const span = isNumber(before?.months) ? before.months : undefined;
+    const newMonths = span === undefined ? undefined : months.slice(span);
+    for (const column of people) {
+      const baseline = baselines.get(`${year.id}#${column}`);
+      if (!(column in held) || newMonths === undefined || baseline === undefined || baseline.v === null) continue;
+      const added = monthsAsPublished(newMonths, column, applied.cellsNext, inputs.pcnCodes.length);
+      if (added === undefined) continue;
+      sums.set(column, {
+        v: baseline.v + added.v,
+        c: added.c.map((value, i) => value + (baseline.c[i] ?? 0)),
+        x: added.x + (baseline.x ?? 0),
+      });
+    }
+    for (const [column, sum] of sums) {
+      const current = year.values.get(column) ?? null;
+      const shown = held[column];
+      if (!same(typeof shown === 'number' ? shown : null, current) && same(sum.v, current)) applied.figures -= 1;
       year.england[column] = sum.v;
       held[column] = sum.v;
       applied.cellsNext[`${year.id}#${column}`] = {
@@ -1582,8 +1644,18 @@ function followMonths(
         c: sum.c,
         ...(Math.abs(sum.x) > TOLERANCE ? { x: sum.x } : {}),
       };
-      followed.add(year.id);
     }
+    // Its span: its months' as published (a year's list is the mean of its months' lists, a month's being 0 where
+    // none reported).
+    const shownMonths = months.filter((m) => m.england !== null);
+    if ('months' in year.england) year.england.months = shownMonths.length;
+    if ('list_size' in year.england)
+      year.england.list_size =
+        shownMonths.length === 0
+          ? null
+          : shownMonths.reduce((s, m) => s + (isNumber(m.england?.list_size) ? m.england.list_size : 0), 0) /
+            shownMonths.length;
+    followed.add(year.id);
   }
   return followed;
 }
@@ -1711,12 +1783,9 @@ function holdSpans(
   units: readonly number[],
   heldUnits: ReadonlySet<string>,
   previousRows: ReadonlyMap<string, Row>,
-  /** Held years whose counts of events follow their months (followMonths): their span is this release's. */
-  followed: ReadonlySet<string> = new Set(),
 ): void {
   for (const cell of cells.values()) {
-    if (!cell.england || followed.has(cell.id) || !units.every((unit) => heldUnits.has(`${cell.id}#${unit}`)))
-      continue;
+    if (!cell.england || !units.every((unit) => heldUnits.has(`${cell.id}#${unit}`))) continue;
     const before = previousRows.get(cell.id);
     for (const column of SPAN_COLUMNS)
       if (column in cell.england) cell.england[column] = before === undefined ? null : (before[column] ?? null);
