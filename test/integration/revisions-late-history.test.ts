@@ -88,8 +88,15 @@ describe('R21-3: one PCN sending its history late', () => {
     const progress = (rollout(r3)?.summary as Record<string, unknown> | undefined)?.target_progress as
       | Record<string, unknown>[]
       | undefined;
-    console.log('r3 target_progress', JSON.stringify(progress));
-    console.log('r2 target_progress', JSON.stringify((rollout(r2)?.summary as Record<string, unknown> | undefined)?.target_progress));
+    // The projection from the 9 months published, judged at this release's date (flat profile: 932 + 3 x 932 / 9 =
+    // 1,242.7), not the held 7 months' at release 1's (main: 901).
+    expect(progress?.[0]).toMatchObject({
+      people_referred_to_date: 932,
+      referrals_to_date: 932,
+      months_elapsed: 9,
+      projection_to_year_end: 1243,
+      held: { release: '2026-11-05T09:00:00.000Z', data_as_of: '2026-12-31' },
+    });
 
     // U00004 and U00005 correct April-October: 2 more referrals each a month. Each month's change since its published
     // 100: U00006 +12, U00004 +2, U00005 +2: 3 PCNs, the rest after the two largest (2) >= 10% of 12 (1.2), net 16 > 3.
