@@ -1090,19 +1090,19 @@ export class EnglandRevisions {
           this.pushTrigger(
             {
               document: definition.name,
-            period: cell.period,
-            row: cell.id,
-            column,
-            reason:
-              before === undefined
-                ? failClosed
-                  ? 'first shown while failing closed'
-                  : `new figure: ${whyHeld(contributions, 0, count)}`
-                : whyHeld(
-                    contributions.map((v, i) => v - (before.c[i] ?? 0)),
-                    before.x ?? 0,
-                    count,
-                  ),
+              period: cell.period,
+              row: cell.id,
+              column,
+              reason:
+                before === undefined
+                  ? failClosed
+                    ? 'first shown while failing closed'
+                    : `new figure: ${whyHeld(contributions, 0, count)}`
+                  : whyHeld(
+                      contributions.map((v, i) => v - (before.c[i] ?? 0)),
+                      before.x ?? 0,
+                      count,
+                    ),
             },
             before === undefined ? contributions : contributions.map((v, i) => v - (before.c[i] ?? 0)),
           );
@@ -1547,9 +1547,10 @@ function applyHolds(
  * 5, as the usual late month is released within days), the year is made of its months as published:
  * - its counts of events by month (`rules.monthly`, where the year is exactly its months' sum now): the sum of its
  *   months as published; arithmetic on published figures, which gives nothing the months do not;
- * - its other counts of people (distinct people: a person referred in April and November is one), where their unit
- *   has no mean or staff figure: its value as published before plus the months new since (after the span it showed):
- *   as below England (area-revisions.ts, R15-9), a person in an old month and a new one counted in both;
+ * - its other counts of people (distinct people: a person referred in April and November is one): its value as
+ *   published before plus the months new since (after the span it showed), as below England (area-revisions.ts,
+ *   R15-9): a person in an old month and a new one is counted in both;
+ * each only where its unit is of counts and what describes them (no mean, FTE or group figure, which stays held).
  * - its span (`months`, `list_size`): its months' as published (a year's list is the mean of its months'), so that its
  *   rates are over the months its counts are of.
  * The rest of the row (means, `pcns`, PCNs reporting, what describes the counts) stays held. Its origin keeps the release its
@@ -1568,17 +1569,16 @@ function followMonths(
 ): Set<string> {
   const followed = new Set<string>();
   const broken = entry.brokenColumns;
-  const monthly = new Set((definition.rules.monthly ?? []).filter((c) => columns.includes(c) && !broken.has(c)));
-  if (monthly.size === 0 || applied.heldRows.size === 0 || entry.from.release === null) return followed;
-  // Counts of people whose unit is of counts and what describes them alone (no mean, FTE or group figure).
+  // Counts whose unit is of counts and what describes them alone (no mean, FTE or group figure, which would stay held
+  // beside a count that moved).
   const plain = new Set([...definition.rules.counts, ...(definition.rules.describing ?? []).flatMap((d) => d.columns)]);
-  const people = definition.rules.counts.filter(
-    (c) =>
-      !monthly.has(c) &&
-      columns.includes(c) &&
-      !broken.has(c) &&
-      columns.every((other) => unitOf.get(other) !== unitOf.get(c) || plain.has(other)),
-  );
+  const followable = (c: string) =>
+    columns.includes(c) &&
+    !broken.has(c) &&
+    columns.every((other) => unitOf.get(other) !== unitOf.get(c) || plain.has(other));
+  const monthly = new Set((definition.rules.monthly ?? []).filter(followable));
+  if (monthly.size === 0 || applied.heldRows.size === 0 || entry.from.release === null) return followed;
+  const people = definition.rules.counts.filter((c) => !monthly.has(c) && followable(c));
   const monthsOf = new Map<string, RowCells[]>();
   for (const cell of cells.values()) {
     if (cell.periodType !== 'month') continue;
@@ -1607,7 +1607,13 @@ function followMonths(
       if (!(column in held)) continue;
       const current = year.values.get(column);
       // Only where the year is its months' sum now (exactly, by the rule's own figures).
-      if (current === undefined || !same(current, months.reduce((s, m) => s + (m.values.get(column) ?? 0), 0)))
+      if (
+        current === undefined ||
+        !same(
+          current,
+          months.reduce((s, m) => s + (m.values.get(column) ?? 0), 0),
+        )
+      )
         continue;
       const sum = monthsAsPublished(months, column, applied.cellsNext, inputs.pcnCodes.length);
       if (sum === undefined) {
