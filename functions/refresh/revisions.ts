@@ -1576,68 +1576,26 @@ function followMonths(
     columns.includes(c) &&
     !broken.has(c) &&
     columns.every((other) => unitOf.get(other) !== unitOf.get(c) || plain.has(other));
-  const monthly = new Set((definition.rules.monthly ?? []).filter(followable));
-  if (monthly.size === 0 || applied.heldRows.size === 0 || entry.from.release === null) return followed;
-  const people = definition.rules.counts.filter((c) => !monthly.has(c) && followable(c));
-  const monthsOf = new Map<string, RowCells[]>();
-  for (const cell of cells.values()) {
-    if (cell.periodType !== 'month') continue;
-    const key = `${financialYearOf(cell.period)}${cell.keyId}`;
-    monthsOf.set(key, [...(monthsOf.get(key) ?? []), cell]);
-  }
+  const monthly = (definition.rules.monthly ?? []).filter(followable);
   const previous = entry.from.release;
+  if (monthly.length === 0 || applied.heldRows.size === 0 || previous === null) return followed;
+  const people = definition.rules.counts.filter((c) => !monthly.includes(c) && followable(c));
+  const monthsOf = yearsMonths(cells);
   for (const year of cells.values()) {
     const held = applied.heldRows.get(year.id);
     if (year.periodType !== 'fy' || year.england === null || held === undefined) continue;
-    const months = (monthsOf.get(`${year.period}${year.keyId}`) ?? []).sort((a, b) => a.period.localeCompare(b.period));
+    const months = monthsOf.get(`${year.period}${year.keyId}`) ?? [];
     // Only once a month of it has been held since before the release published now.
-    const stuck = months.some((m) => {
-      const row = applied.heldRows.get(m.id);
-      return (
-        row !== undefined &&
-        Object.keys(row).some((column) => {
-          const since = baselines.get(`${m.id}#${column}`)?.since;
-          return since !== undefined && since < previous;
-        })
-      );
-    });
-    if (!stuck) continue;
-    const sums = new Map<string, { v: number; c: number[]; x: number }>();
-    for (const column of monthly) {
-      if (!(column in held)) continue;
-      const current = year.values.get(column);
-      // Only where the year is its months' sum now (exactly, by the rule's own figures).
-      if (
-        current === undefined ||
-        !same(
-          current,
-          months.reduce((s, m) => s + (m.values.get(column) ?? 0), 0),
-        )
-      )
-        continue;
-      const sum = monthsAsPublished(months, column, applied.cellsNext, inputs.pcnCodes.length);
-      if (sum === undefined) {
-        sums.clear();
-        break;
-      }
-      sums.set(column, sum);
-    }
+    if (!months.some((m) => heldSince(applied.heldRows.get(m.id), m.id, baselines, previous))) continue;
+    const sums = monthlySums(year, months, monthly, held, applied.cellsNext, inputs.pcnCodes.length);
     if (sums.size === 0) continue;
     // The span it showed before, and the months new since (after that span), for its people.
-    const before = entry.previousRows.get(year.id);
-    const span = isNumber(before?.months) ? before.months : undefined;
-    const newMonths = span === undefined ? undefined : months.slice(span);
-    for (const column of people) {
-      const baseline = baselines.get(`${year.id}#${column}`);
-      if (!(column in held) || newMonths === undefined || baseline === undefined || baseline.v === null) continue;
-      const added = monthsAsPublished(newMonths, column, applied.cellsNext, inputs.pcnCodes.length);
-      if (added === undefined) continue;
-      sums.set(column, {
-        v: baseline.v + added.v,
-        c: added.c.map((value, i) => value + (baseline.c[i] ?? 0)),
-        x: added.x + (baseline.x ?? 0),
-      });
-    }
+    const before = entry.previousRows.get(year.id)?.months;
+    if (isNumber(before))
+      for (const column of people) {
+        const sum = withNewMonths(baselines.get(`${year.id}#${column}`), months.slice(before), column, applied);
+        if (column in held && sum !== undefined) sums.set(column, sum);
+      }
     for (const [column, sum] of sums) {
       const current = year.values.get(column) ?? null;
       const shown = held[column];
@@ -1651,19 +1609,92 @@ function followMonths(
         ...(Math.abs(sum.x) > TOLERANCE ? { x: sum.x } : {}),
       };
     }
-    // Its span: its months' as published (a year's list is the mean of its months' lists, a month's being 0 where
-    // none reported).
-    const shownMonths = months.filter((m) => m.england !== null);
-    if ('months' in year.england) year.england.months = shownMonths.length;
-    if ('list_size' in year.england)
-      year.england.list_size =
-        shownMonths.length === 0
-          ? null
-          : shownMonths.reduce((s, m) => s + (isNumber(m.england?.list_size) ? m.england.list_size : 0), 0) /
-            shownMonths.length;
+    followSpan(year.england, months);
     followed.add(year.id);
   }
   return followed;
+}
+
+/** Each year's month cells (financial year and keys), in order. */
+function yearsMonths(cells: ReadonlyMap<string, RowCells>): Map<string, RowCells[]> {
+  const monthsOf = new Map<string, RowCells[]>();
+  for (const cell of cells.values()) {
+    if (cell.periodType !== 'month') continue;
+    const key = `${financialYearOf(cell.period)}${cell.keyId}`;
+    monthsOf.set(key, [...(monthsOf.get(key) ?? []), cell]);
+  }
+  for (const months of monthsOf.values()) months.sort((a, b) => a.period.localeCompare(b.period));
+  return monthsOf;
+}
+
+/** True when a held row (`held`) has a figure whose value comes from a release before `previous`. */
+function heldSince(
+  held: Record<string, unknown> | undefined,
+  rowId: string,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  previous: string,
+): boolean {
+  if (held === undefined) return false;
+  return Object.keys(held).some((column) => {
+    const since = baselines.get(`${rowId}#${column}`)?.since;
+    return since !== undefined && since < previous;
+  });
+}
+
+type Sum = { v: number; c: number[]; x: number };
+
+/**
+ * A held year's counts of events (`monthly`) as the sum of its months as published, where the year is exactly its
+ * months' sum now; none at all where a month is not as the record keeps it (the year then stays held).
+ */
+function monthlySums(
+  year: RowCells,
+  months: readonly RowCells[],
+  monthly: readonly string[],
+  held: Readonly<Record<string, unknown>>,
+  recorded: Readonly<Record<string, CellState>>,
+  pcns: number,
+): Map<string, Sum> {
+  const sums = new Map<string, Sum>();
+  for (const column of monthly) {
+    if (!(column in held)) continue;
+    const current = year.values.get(column);
+    const exact = months.reduce((s, m) => s + (m.values.get(column) ?? 0), 0);
+    if (current === undefined || !same(current, exact)) continue;
+    const sum = monthsAsPublished(months, column, recorded, pcns);
+    if (sum === undefined) return new Map();
+    sums.set(column, sum);
+  }
+  return sums;
+}
+
+/** A held year's count of people as published (`baseline`) plus its months new since, as published. */
+function withNewMonths(
+  baseline: CellState | undefined,
+  newMonths: readonly RowCells[],
+  column: string,
+  applied: ReturnType<typeof applyHolds>,
+): Sum | undefined {
+  if (baseline === undefined || baseline.v === null) return undefined;
+  const pcns = baseline.c.length;
+  const added = monthsAsPublished(newMonths, column, applied.cellsNext, pcns);
+  if (added === undefined) return undefined;
+  return {
+    v: baseline.v + added.v,
+    c: added.c.map((value, i) => value + (baseline.c[i] ?? 0)),
+    x: added.x + (baseline.x ?? 0),
+  };
+}
+
+/** A following year's span: its months' as published (a year's list is the mean of its months', 0 where none). */
+function followSpan(england: Row, months: readonly RowCells[]): void {
+  const shown = months.filter((m) => m.england !== null);
+  if ('months' in england) england.months = shown.length;
+  if ('list_size' in england)
+    england.list_size =
+      shown.length === 0
+        ? null
+        : shown.reduce((s, m) => s + (isNumber(m.england?.list_size) ? m.england.list_size : 0), 0) / shown.length;
 }
 
 /**
