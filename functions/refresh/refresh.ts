@@ -781,6 +781,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const settling = performance.now();
   settleRevisions(revisions, catalogued, context);
   revisionsMs += performance.now() - settling;
+  // Which PCNs' changes hold which England periods (R21-3: operators could not see why a year never moved).
+  for (const line of revisions.holdLog()) console.warn(line);
   for (const [i, document] of catalogued.entries()) {
     // What it holds back, and a break in its series (a change of its definition): revisions.ts.
     // And the ICBs' and regions' rows as at an earlier release (area-revisions.ts).

@@ -630,6 +630,8 @@ interface Revised {
    * not): nothing of them is differenced.
    */
   readonly brokenColumns: ReadonlySet<string>;
+  /** The held years whose counts follow their months at this refresh (followMonths), by row id. */
+  followed: ReadonlySet<string>;
 }
 
 /**
@@ -731,6 +733,50 @@ export class EnglandRevisions {
    */
   heldByOwnChange(): readonly HoldTrigger[] {
     return this.triggers;
+  }
+
+  /**
+   * A unit held by its own change, with the PCNs whose change it is (largest first, at most 5), kept beside the
+   * trigger for the refresh's log (holdLog): which PCN holds which period (red-team review 21, R21-3: a lone PCN's
+   * history sent late holds its months and their year until 2 more PCNs revise them, and operators could not see why).
+   */
+  private pushTrigger(trigger: HoldTrigger, changes: readonly number[]): void {
+    this.triggers.push(trigger);
+    const pcns = changes
+      .map((change, i) => ({ code: this.inputs.pcnCodes[i] as string, size: Math.abs(change) }))
+      .filter((p) => p.size > TOLERANCE)
+      .sort((a, b) => b.size - a.size || a.code.localeCompare(b.code))
+      .slice(0, 5)
+      .map((p) => p.code);
+    this.changers.set(trigger, pcns);
+  }
+
+  private readonly changers = new WeakMap<HoldTrigger, readonly string[]>();
+
+  /**
+   * Lines for the refresh's log (not published: PCN codes beside what their change holds): for each set of PCNs
+   * whose change of a published England figure is held by its own rule, and why, the periods it holds (each document's).
+   * A period that a lone PCN's change holds stays held until 2 more PCNs change it (methodology, "Revisions of
+   * England's figures"); the log is where an operator sees which PCN and months that is.
+   */
+  holdLog(): string[] {
+    const groups = new Map<string, Map<string, Set<string>>>();
+    for (const trigger of this.triggers) {
+      const pcns = this.changers.get(trigger);
+      if (pcns === undefined) continue;
+      const key = `${pcns.join(', ') || 'no PCN'}: ${trigger.reason}`;
+      const documents = groups.get(key) ?? new Map<string, Set<string>>();
+      groups.set(key, documents);
+      const periods = documents.get(trigger.document) ?? new Set<string>();
+      documents.set(trigger.document, periods);
+      periods.add(trigger.period);
+    }
+    return [...groups].map(
+      ([key, documents]) =>
+        `revisions: England figures held by the change of ${key}; ${[...documents]
+          .map(([document, periods]) => `${document} ${[...periods].sort().join(' ')}`)
+          .join('; ')}`,
+    );
   }
 
   /** The same for the whole release (meta.json), or undefined when nothing is held. */
@@ -891,6 +937,7 @@ export class EnglandRevisions {
       heldByPeriod: 0,
       from: { release: previous?.generated_at ?? null, dataAsOf: previous?.data_as_of ?? null },
       brokenColumns,
+      followed: new Set(),
     };
     this.revised.set(definition.name, entry);
     const applied = this.apply(entry, baselines);
@@ -927,6 +974,9 @@ export class EnglandRevisions {
       entry.brokenColumns,
     );
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
+    // A year held beside months held since before the release published now (a hold that outlived a release: R21-3)
+    // follows its months as published.
+    entry.followed = followMonths(definition, found.cells, columns, unitOf, applied, baselines, entry, this.inputs);
     for (const id of applied.heldRows.keys()) {
       const england = found.cells.get(id)?.england;
       if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
@@ -1037,22 +1087,25 @@ export class EnglandRevisions {
         if (release) continue;
         const unit = `${cell.id}#${unitOf.get(column)}`;
         if (!held.has(unit))
-          this.triggers.push({
-            document: definition.name,
-            period: cell.period,
-            row: cell.id,
-            column,
-            reason:
-              before === undefined
-                ? failClosed
-                  ? 'first shown while failing closed'
-                  : `new figure: ${whyHeld(contributions, 0, count)}`
-                : whyHeld(
-                    contributions.map((v, i) => v - (before.c[i] ?? 0)),
-                    before.x ?? 0,
-                    count,
-                  ),
-          });
+          this.pushTrigger(
+            {
+              document: definition.name,
+              period: cell.period,
+              row: cell.id,
+              column,
+              reason:
+                before === undefined
+                  ? failClosed
+                    ? 'first shown while failing closed'
+                    : `new figure: ${whyHeld(contributions, 0, count)}`
+                  : whyHeld(
+                      contributions.map((v, i) => v - (before.c[i] ?? 0)),
+                      before.x ?? 0,
+                      count,
+                    ),
+            },
+            before === undefined ? contributions : contributions.map((v, i) => v - (before.c[i] ?? 0)),
+          );
         held.add(unit);
       }
     return held;
@@ -1075,9 +1128,11 @@ export class EnglandRevisions {
       const from = baselines.get(`${rowId}#${column}`)?.since;
       if (from !== undefined && (since === undefined || from < since)) since = from;
     }
-    if (since === undefined || since === entry.from.release) return entry.from;
+    // A year following its months (followMonths) is of the months published now: judged at this release's date.
+    const now = entry.followed.has(rowId) ? { dataAsOf: this.inputs.dataAsOf ?? null } : {};
+    if (since === undefined || since === entry.from.release) return { ...entry.from, ...now };
     const recorded = this.state?.as_of?.[since];
-    return { release: since, dataAsOf: recorded ?? null };
+    return { release: since, dataAsOf: recorded ?? null, ...now };
   }
 
   /** The record of this release, once made (prepareRecord), to be stored by save. */
@@ -1478,6 +1533,203 @@ function applyHolds(
       heldRows.set(cell.id, rowHeld);
     }
   return { cellsNext, heldRows, figures, periods };
+}
+
+/**
+ * A held year that follows its months as published (red-team review 21, R21-3), in place: England's row, the row held
+ * for the exact rows as published, and the record. Returns the ids of the years so made.
+ *
+ * A month held holds its year (review 3, H1): the year less its published months would be the held change. On its own
+ * that rule kept the year at the release before the hold, and where nothing releases the month (one PCN's history sent
+ * late: no other PCN revises months that old) it stayed there for good, while the months published beside it added up
+ * to more (R21-3: 700 beside months of 932). So where a month of the year has been held since before the release
+ * published now (the hold outlived a release; a hold in its first release keeps the whole row as at one release, review
+ * 5, as the usual late month is released within days), the year is made of its months as published:
+ * - its counts of events by month (`rules.monthly`, where the year is exactly its months' sum now): the sum of its
+ *   months as published; arithmetic on published figures, which gives nothing the months do not;
+ * - its other counts of people (distinct people: a person referred in April and November is one): its value as
+ *   published before plus the months new since (after the span it showed), as below England (area-revisions.ts,
+ *   R15-9): a person in an old month and a new one is counted in both;
+ * each only where its unit is of counts and what describes them (no mean, FTE or group figure, which stays held).
+ * - its span (`months`, `list_size`): its months' as published (a year's list is the mean of its months'), so that its
+ *   rates are over the months its counts are of.
+ * The rest of the row (means, `pcns`, PCNs reporting, what describes the counts) stays held. Its origin keeps the release its
+ * oldest values come from, judged at this release's date (originOf): its months are this release's. Not where a month
+ * with events is shown as no figure (a month made up by few PCNs, a new month held whole): the year stays held.
+ */
+function followMonths(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  columns: readonly string[],
+  unitOf: ReadonlyMap<string, number>,
+  applied: ReturnType<typeof applyHolds>,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  entry: Pick<Revised, 'brokenColumns' | 'previousRows' | 'from'>,
+  inputs: RevisionInputs,
+): Set<string> {
+  const followed = new Set<string>();
+  const broken = entry.brokenColumns;
+  // Counts whose unit is of counts and what describes them alone (no mean, FTE or group figure, which would stay held
+  // beside a count that moved).
+  const plain = new Set([...definition.rules.counts, ...(definition.rules.describing ?? []).flatMap((d) => d.columns)]);
+  const followable = (c: string) =>
+    columns.includes(c) &&
+    !broken.has(c) &&
+    columns.every((other) => unitOf.get(other) !== unitOf.get(c) || plain.has(other));
+  const monthly = (definition.rules.monthly ?? []).filter(followable);
+  const previous = entry.from.release;
+  if (monthly.length === 0 || applied.heldRows.size === 0 || previous === null) return followed;
+  const people = definition.rules.counts.filter((c) => !monthly.includes(c) && followable(c));
+  const monthsOf = yearsMonths(cells);
+  for (const year of cells.values()) {
+    const held = applied.heldRows.get(year.id);
+    if (year.periodType !== 'fy' || year.england === null || held === undefined) continue;
+    const months = monthsOf.get(`${year.period}${year.keyId}`) ?? [];
+    // Only once a month of it has been held since before the release published now.
+    if (!months.some((m) => heldSince(applied.heldRows.get(m.id), m.id, baselines, previous))) continue;
+    const sums = monthlySums(year, months, monthly, held, applied.cellsNext, inputs.pcnCodes.length);
+    if (sums.size === 0) continue;
+    // The span it showed before, and the months new since (after that span), for its people.
+    const before = entry.previousRows.get(year.id)?.months;
+    if (isNumber(before))
+      for (const column of people) {
+        const sum = withNewMonths(baselines.get(`${year.id}#${column}`), months.slice(before), column, applied);
+        if (column in held && sum !== undefined) sums.set(column, sum);
+      }
+    for (const [column, sum] of sums) {
+      const current = year.values.get(column) ?? null;
+      const shown = held[column];
+      if (!same(typeof shown === 'number' ? shown : null, current) && same(sum.v, current)) applied.figures -= 1;
+      year.england[column] = sum.v;
+      held[column] = sum.v;
+      applied.cellsNext[`${year.id}#${column}`] = {
+        v: sum.v,
+        since: inputs.generatedAt,
+        c: sum.c,
+        ...(Math.abs(sum.x) > TOLERANCE ? { x: sum.x } : {}),
+      };
+    }
+    followSpan(year.england, months);
+    followed.add(year.id);
+  }
+  return followed;
+}
+
+/** Each year's month cells (financial year and keys), in order. */
+function yearsMonths(cells: ReadonlyMap<string, RowCells>): Map<string, RowCells[]> {
+  const monthsOf = new Map<string, RowCells[]>();
+  for (const cell of cells.values()) {
+    if (cell.periodType !== 'month') continue;
+    const key = `${financialYearOf(cell.period)}${cell.keyId}`;
+    monthsOf.set(key, [...(monthsOf.get(key) ?? []), cell]);
+  }
+  for (const months of monthsOf.values()) months.sort((a, b) => a.period.localeCompare(b.period));
+  return monthsOf;
+}
+
+/** True when a held row (`held`) has a figure whose value comes from a release before `previous`. */
+function heldSince(
+  held: Record<string, unknown> | undefined,
+  rowId: string,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  previous: string,
+): boolean {
+  if (held === undefined) return false;
+  return Object.keys(held).some((column) => {
+    const since = baselines.get(`${rowId}#${column}`)?.since;
+    return since !== undefined && since < previous;
+  });
+}
+
+type Sum = { v: number; c: number[]; x: number };
+
+/**
+ * A held year's counts of events (`monthly`) as the sum of its months as published, where the year is exactly its
+ * months' sum now; none at all where a month is not as the record keeps it (the year then stays held).
+ */
+function monthlySums(
+  year: RowCells,
+  months: readonly RowCells[],
+  monthly: readonly string[],
+  held: Readonly<Record<string, unknown>>,
+  recorded: Readonly<Record<string, CellState>>,
+  pcns: number,
+): Map<string, Sum> {
+  const sums = new Map<string, Sum>();
+  for (const column of monthly) {
+    if (!(column in held)) continue;
+    const current = year.values.get(column);
+    const exact = months.reduce((s, m) => s + (m.values.get(column) ?? 0), 0);
+    if (current === undefined || !same(current, exact)) continue;
+    const sum = monthsAsPublished(months, column, recorded, pcns);
+    if (sum === undefined) return new Map();
+    sums.set(column, sum);
+  }
+  return sums;
+}
+
+/** A held year's count of people as published (`baseline`) plus its months new since, as published. */
+function withNewMonths(
+  baseline: CellState | undefined,
+  newMonths: readonly RowCells[],
+  column: string,
+  applied: ReturnType<typeof applyHolds>,
+): Sum | undefined {
+  if (baseline === undefined || baseline.v === null) return undefined;
+  const pcns = baseline.c.length;
+  const added = monthsAsPublished(newMonths, column, applied.cellsNext, pcns);
+  if (added === undefined) return undefined;
+  return {
+    v: baseline.v + added.v,
+    c: added.c.map((value, i) => value + (baseline.c[i] ?? 0)),
+    x: added.x + (baseline.x ?? 0),
+  };
+}
+
+/** A following year's span: its months' as published (a year's list is the mean of its months', 0 where none). */
+function followSpan(england: Row, months: readonly RowCells[]): void {
+  const shown = months.filter((m) => m.england !== null);
+  if ('months' in england) england.months = shown.length;
+  if ('list_size' in england)
+    england.list_size =
+      shown.length === 0
+        ? null
+        : shown.reduce((s, m) => s + (isNumber(m.england?.list_size) ? m.england.list_size : 0), 0) / shown.length;
+}
+
+/**
+ * The sum of a column over months as published, with the PCNs' contributions and the unknown parts the record keeps of
+ * them; undefined where a month shown is not what the record keeps, or a month with events is shown as no figure (the
+ * year then stays held as before).
+ */
+function monthsAsPublished(
+  months: readonly RowCells[],
+  column: string,
+  recorded: Readonly<Record<string, CellState>>,
+  pcns: number,
+): { v: number; c: number[]; x: number } | undefined {
+  const c = new Array<number>(pcns).fill(0);
+  let v = 0;
+  let x = 0;
+  for (const month of months) {
+    const shown = month.england?.[column];
+    const record = recorded[`${month.id}#${column}`];
+    if (shown === null || shown === undefined) {
+      // A month shown as no figure though it has some (held as none: made by few, or new and held whole): the year
+      // would be short of it beside a span that has it, so the year stays held as before.
+      if ((record !== undefined && record.v !== null) || Math.abs(month.values.get(column) ?? 0) > TOLERANCE)
+        return undefined;
+      continue;
+    }
+    if (!isNumber(shown) || record === undefined || record.v === null || !same(record.v, shown) || record.b)
+      return undefined;
+    v += shown;
+    x += record.x ?? 0;
+    record.c.forEach((value, i) => {
+      c[i] = (c[i] as number) + value;
+    });
+  }
+  return { v, c, x };
 }
 
 /**
