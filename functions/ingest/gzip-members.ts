@@ -134,7 +134,7 @@ export async function* gunzipMembers(
         reject('corrupt_gzip', CORRUPT);
       pending = pending.subarray(8);
       progress.inflatedFrom += 8;
-      if (pending.length === 0 && !(await pull())) return;
+      while (pending.length === 0) if (!(await pull())) return;
       if (pending[0] === 0x1f) continue;
       // Zero bytes to the end are padding (gunzip's rule); anything else is not gzip.
       do {
@@ -172,7 +172,7 @@ async function* inflateMember(
     let fed = 0;
     for (;;) {
       let piece = input.take();
-      if (piece.length === 0) {
+      while (piece.length === 0) {
         if (!(await input.pull())) {
           inflater.end();
           return;

@@ -11,14 +11,18 @@ const named = (text: string, name: string) => {
   return Buffer.concat([header, Buffer.from(`${name}\0`, 'latin1'), plain.subarray(10)]);
 };
 
-async function* pieces(bytes: Buffer, size: number) {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+/** The file in pieces of `size` bytes; with `empty`, an empty piece before each (a stream may hand one over). */
+async function* pieces(bytes: Buffer, size: number, empty = false) {
+  for (let at = 0; at < bytes.length; at += size) {
+    if (empty) yield Buffer.alloc(0);
+    yield bytes.subarray(at, at + size);
+  }
 }
 
-async function read(bytes: Buffer, size = 65_536) {
+async function read(bytes: Buffer, size = 65_536, empty = false) {
   const progress: GzipProgress = { texts: [], members: 0, inflatedFrom: 0 };
   const out: Buffer[] = [];
-  for await (const chunk of gunzipMembers(pieces(bytes, size), progress)) out.push(Buffer.from(chunk));
+  for await (const chunk of gunzipMembers(pieces(bytes, size, empty), progress)) out.push(Buffer.from(chunk));
   return { text: Buffer.concat(out).toString('latin1'), progress };
 }
 
@@ -57,6 +61,14 @@ describe('gunzipMembers: every member of a gzip file, with every member header r
       expect(progress.inflatedFrom).toBe(file.length - 5);
     },
   );
+
+  it('empty pieces between the others change nothing', async () => {
+    for (const size of [1, 7, 4096]) {
+      const { text, progress } = await read(file, size, true);
+      expect(text).toBe(gunzipSync(file).toString('latin1'));
+      expect(progress.texts).toEqual(['first.csv', 'empty.csv', 'patient 943 476 5919.csv']);
+    }
+  });
 
   it('a member whose CRC-32 or length disagrees with its trailer, a truncated one, or bytes after the last: refused as corrupt_gzip', async () => {
     const badCrc = Buffer.from(gzipSync('a,b\n1,2\n'));
