@@ -80,7 +80,7 @@ export class PipelineStack extends Stack {
     this.uploads = new UploadApi(this.api, 'Uploads', {
       dataLake: this.dataLake,
       httpApi: this.api.api,
-      originVerify: this.api.originHeader.value,
+      originVerify: this.api.originVerify,
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.upload,
     });

@@ -16,6 +16,11 @@ export interface GenerateCommandOptions {
   readonly end?: string;
   readonly faultRate?: number;
   readonly progress?: boolean;
+  /**
+   * When each file is received, by its path (see GenerateOptions.receivedAt); by default the moment the generation
+   * starts, since the files are sent after they are made.
+   */
+  readonly receivedAt?: (path: string) => number;
   /** Each PCN's files once written (see GenerateOptions.onFiles). */
   readonly onFiles?: (files: readonly FileEntry[]) => void;
 }
@@ -36,12 +41,14 @@ function generateOptions(options: GenerateCommandOptions): GenerateOptions {
   if (options.end !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(options.end))
     throw new Error('--end must be YYYY-MM');
   let bar: ReturnType<typeof progressBar> | undefined;
+  const startedAt = Date.now();
   return {
     outDir: options.out,
     scale: options.scale,
     months: options.months,
     seed: options.seed,
-    endMonth: options.end ?? lastCompleteMonth(),
+    endMonth: options.end ?? lastCompleteMonth(new Date(startedAt)),
+    receivedAt: options.receivedAt ?? (() => startedAt),
     faultRate: options.faultRate ?? 0.003,
     onFiles: options.onFiles,
     onProgress: (done, total) => {

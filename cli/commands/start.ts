@@ -66,7 +66,12 @@ const seconds = (since: number) => `${((performance.now() - since) / 1000).toFix
  * Generates (if the data folder is new) and ingests the national demo: each PCN's files are handed to the ingest
  * workers as soon as they are written, so the ingest runs beside the generator instead of after it.
  */
-export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>): Promise<CompactionResult | undefined> {
+export async function prepareDemo(
+  options: Omit<StartOptions, 'port' | 'host'> & {
+    /** The demo's clock (ms since 1970): its last month is the one before, its files land just before. @default now */
+    readonly now?: number;
+  },
+): Promise<CompactionResult | undefined> {
   const store = new FsObjectStore(options.dataDir);
   const demoDir = join(options.dataDir, 'demo-input');
   if (existsSync(join(options.dataDir, 'receipts'))) {
@@ -74,10 +79,10 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
     return undefined;
   }
   const started = performance.now();
-  const end = lastCompleteMonth();
+  const now = options.now ?? Date.now();
+  const end = lastCompleteMonth(new Date(now));
   const months = options.months ?? demoMonths(end);
   const firstMonth = monthsEnding(end, months)[0] as string;
-  const now = Date.now();
   console.log(
     `1/4 Generating the national demo: ${Math.round(options.scale * 100)}% of England's PCNs, ${months} months to ${end}, seed ${options.seed}; each PCN's files are ingested as soon as they are written …`,
   );
@@ -102,6 +107,9 @@ export async function prepareDemo(options: Omit<StartOptions, 'port' | 'host'>):
       seed: options.seed,
       end,
       progress: process.stderr.isTTY,
+      // No row is recorded after its file lands (a demo started on the 1st to the 3rd of a month: the last month's
+      // final days would otherwise be refused as recorded in the future).
+      receivedAt: (path) => demoLandingTime(path, firstMonth, months, now).getTime(),
       onFiles: (files) => {
         for (const file of files) {
           const path = join(demoDir, file.path);

@@ -24,6 +24,14 @@ export interface GenerateOptions {
   /** Share of rows given a fault (bad value, duplicate id, correction, retraction). @default 0.003 */
   readonly faultRate: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * When each file is received (ms since 1970), by its path (uploads/...): none of its rows is recorded later, since a
+   * system cannot record a change after the extract was taken, and the ingest refuses a recorded_at more than a day
+   * after the upload was received (R19-10). The generator stamps recorded_at up to 72 hours after an event, so a demo
+   * made on the 1st to the 3rd of a month would otherwise send the last month's final days recorded after their
+   * receipt. Without it, no bound (the files are then the same whatever the day they are made).
+   */
+  readonly receivedAt?: (path: string) => number;
   /** Called with each PCN's event files once they are written, then with each month's workforce files. */
   readonly onFiles?: (files: readonly FileEntry[]) => void;
 }
@@ -309,6 +317,8 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
       const deliveredIn = late ? nextMonth(month, 2) : month;
       if (rows.length > 0) {
         const path = `uploads/${deliveredIn}/${pcn.code}-events-${month}${late ? '-late' : ''}.csv`;
+        const received = options.receivedAt?.(path);
+        if (received !== undefined) recordedBy(rows, received);
         mkdirSync(join(options.outDir, 'uploads', deliveredIn), { recursive: true });
         writeFileSync(join(options.outDir, path), csv(EVENT_FIELD_NAMES, rows));
         files.push({ path, kind: 'events', pcn: pcn.code, month, rows: rows.length, ...entry, late, identifiable });
@@ -367,6 +377,15 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
   };
   writeFileSync(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   return manifest;
+}
+
+/**
+ * A file's rows recorded no later than it was received: a later recorded_at becomes the receipt's time (to the second,
+ * rounded down). Every recorded_at the generator writes is `YYYY-MM-DDTHH:MM:SSZ`, so the texts compare as times.
+ */
+function recordedBy(rows: readonly SimEvent[], received: number): void {
+  const latest = new Date(Math.floor(received / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  for (const row of rows) if ((row.recorded_at as string) > latest) row.recorded_at = latest;
 }
 
 /** Whether a PCN is in force in a month (YYYY-MM): after it opens and before it closes in the reference's history. */

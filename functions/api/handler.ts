@@ -6,8 +6,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { type AccessTokenVerifier, cognitoVerifier, identityFromBearer } from '../auth/cognito.ts';
-import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from '../auth/origin-verify.ts';
-import { onFirstCall, requireEnv } from '../lib/config.ts';
+import { fromCloudFront, NOT_THROUGH_CLOUDFRONT, ORIGIN_VERIFY_PREVIOUS } from '../auth/origin-verify.ts';
+import { onFirstCall, optionalEnv, requireEnv } from '../lib/config.ts';
 import { errorResponse } from '../lib/http-errors.ts';
 import { loggedPath } from '../lib/logged-path.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
@@ -27,6 +27,8 @@ export function createApiHandler(deps: {
   verifier: AccessTokenVerifier;
   /** The secret CloudFront's origin header carries (origin-verify.ts); every request without it is refused 403. */
   originSecret: string;
+  /** While the secret is being changed, its previous value, accepted too (R18-2). */
+  previousOriginSecret?: string;
 }) {
   const api = new MetricsApi(deps.store);
   return middy()
@@ -34,7 +36,7 @@ export function createApiHandler(deps: {
     .use(parser({ schema: APIGatewayProxyEventV2Schema }))
     .handler(async (event: HttpEvent) => {
       // Before anything else: a request that did not come through CloudFront is answered nothing (review 13, R13-6).
-      if (!fromCloudFront(event.headers, deps.originSecret)) {
+      if (!fromCloudFront(event.headers, [deps.originSecret, deps.previousOriginSecret])) {
         deps.logger.warn('refused: not through CloudFront', { path: loggedPath(event.rawPath), status: 403 });
         const { status, headers, body } = NOT_THROUGH_CLOUDFRONT;
         return { statusCode: status, headers, body };
@@ -87,5 +89,6 @@ export const handler = onFirstCall(() => {
     verifier: cognitoVerifier(config.USER_POOL_ID, config.USER_POOL_CLIENT_ID),
     // Resolved by CloudFormation from Secrets Manager at deploy (a dynamic reference: never in the template).
     originSecret: config.ORIGIN_VERIFY,
+    previousOriginSecret: optionalEnv(ORIGIN_VERIFY_PREVIOUS),
   });
 });

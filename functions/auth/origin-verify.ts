@@ -16,14 +16,29 @@ export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 /**
- * Whether the request carries the secret. Compared in constant time over SHA-256 digests, so neither the content nor
- * the length of the secret leaks through the time of a refusal. An empty expected value matches nothing.
+ * Whether the request carries the secret: `expected` is its current value and, while it is being changed, the
+ * previous one too (review 18, R18-2: the functions take a new value within seconds and CloudFront within minutes, so
+ * with one value every API call was refused 403 meanwhile). Compared in constant time over SHA-256 digests, each value
+ * every time, so neither the content nor the length of a secret leaks through the time of a refusal. An empty expected
+ * value matches nothing.
  */
-export function fromCloudFront(headers: Readonly<Record<string, string | undefined>> | undefined, expected: string) {
+export function fromCloudFront(
+  headers: Readonly<Record<string, string | undefined>> | undefined,
+  expected: string | readonly (string | undefined)[],
+) {
   const sent = headers?.[ORIGIN_VERIFY_HEADER];
-  if (expected.length === 0 || typeof sent !== 'string') return false;
-  return timingSafeEqual(digest(sent), digest(expected));
+  if (typeof sent !== 'string') return false;
+  const sentDigest = digest(sent);
+  let matched = false;
+  for (const value of typeof expected === 'string' ? [expected] : expected) {
+    if (value === undefined || value.length === 0) continue;
+    if (timingSafeEqual(sentDigest, digest(value))) matched = true;
+  }
+  return matched;
 }
+
+/** The environment variable of the previous value, set only while the value is being changed (README, deploy). */
+export const ORIGIN_VERIFY_PREVIOUS = 'ORIGIN_VERIFY_PREVIOUS';
 
 /** The answer to a request that did not come through CloudFront: 403, and nothing about why. */
 export const NOT_THROUGH_CLOUDFRONT: HttpResponse = jsonResponse(403, { error: 'forbidden' });

@@ -267,6 +267,8 @@ async function readUpload(
       return { stats, fileError: { ...error.detail, message } };
     }
     if (found === undefined) return { stats, fileError: error.detail };
+    // A later gzip member's header, reached only by this read (R19-4).
+    if (found.gzipHeader) return { stats, fileError: gzipHeaderRefusal(found.kind) };
     const message = `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`;
     return { stats, fileError: { code: 'identifiable_data', row: found.line, message } };
   }
@@ -275,8 +277,11 @@ async function readUpload(
 /** An identifier in a gzip header's texts (the file name `gzip` keeps, a comment, an extra field): the refusal. */
 function inGzipHeader(stats: ByteStats): FileError | undefined {
   const found = (stats.gzipTexts ?? []).map((text) => findIdentifierInText(text, findIdentifier)).find(Boolean);
-  if (found === undefined) return undefined;
-  const message = `the gzip header (the file name gzip keeps) holds what looks like ${IDENTIFIER_LABELS[found as IdentifierKind]}; the file has been deleted, compress it again from a file without it in its name, or with gzip -n`;
+  return found === undefined ? undefined : gzipHeaderRefusal(found);
+}
+
+function gzipHeaderRefusal(kind: string): FileError {
+  const message = `the gzip header (the file name gzip keeps) holds what looks like ${IDENTIFIER_LABELS[kind as IdentifierKind]}; the file has been deleted, compress it again from a file without it in its name, or with gzip -n`;
   return { code: 'identifiable_data', message };
 }
 

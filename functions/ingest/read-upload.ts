@@ -1,11 +1,10 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import type { UploadFormat, UploadLimits } from '../contract/upload.ts';
 import { FileRejection, reject } from './file-rejection.ts';
+import { type GzipProgress, gunzipMembers } from './gzip-members.ts';
 
 /** One data row: its number as a spreadsheet shows it, and its cells by column name (empty cells left out). */
 export interface RawRecord {
@@ -33,7 +32,10 @@ export interface ByteStats {
   sha256: string;
   /** Compressed bytes the inflater has consumed so far (not just read ahead): the base of the bomb ratio. */
   inflatedFrom?: number;
-  /** A gzip file's header texts (FEXTRA, FNAME, FCOMMENT): `gzip` writes the original file's name there (R13-3). */
+  /**
+   * A gzip file's header texts (FEXTRA, FNAME, FCOMMENT), every member's as far as it was read (R19-4): `gzip` writes
+   * the original file's name there (R13-3).
+   */
   gzipTexts?: readonly string[];
 }
 
@@ -99,67 +101,26 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): As
     stats.sha256 = hash.digest('hex');
   }
   stats.compressed = startsWith(head, GZIP_MAGIC);
-  if (stats.compressed) stats.gzipTexts = gzipHeaderTexts(head);
   if (!stats.compressed) {
     yield* raw();
     return;
   }
-  const gunzip = createGunzip();
-  let failure: unknown;
-  // The pipeline's own promise never rejects unobserved, even when the reader stops early.
-  const done = pipeline(Readable.from(raw()), gunzip).catch((error: unknown) => {
-    failure = error;
-  });
+  // Every member's header texts, for the guard (R19-4), filled in as each member is reached.
+  const progress: GzipProgress = { texts: [], members: 0, inflatedFrom: 0 };
+  stats.gzipTexts = progress.texts;
   const asRejection = (error: unknown) =>
     error instanceof FileRejection
       ? error
       : new FileRejection({ code: 'corrupt_gzip', message: 'the gzip stream is truncated or corrupt' });
   try {
-    for await (const chunk of gunzip) {
-      // zlib counts the input it has actually inflated, so read-ahead cannot hide a bomb behind a low ratio.
-      stats.inflatedFrom = gunzip.bytesWritten;
-      yield chunk as Uint8Array;
+    for await (const chunk of gunzipMembers(raw(), progress)) {
+      // The inflaters count the input they have actually inflated, so read-ahead cannot hide a bomb behind a low ratio.
+      stats.inflatedFrom = progress.inflatedFrom;
+      yield chunk;
     }
   } catch (error) {
-    await done;
-    throw asRejection(failure ?? error);
+    throw asRejection(error);
   }
-  await done;
-  if (failure !== undefined) throw asRejection(failure);
-}
-
-const FEXTRA = 4;
-const FNAME = 8;
-const FCOMMENT = 16;
-
-/**
- * The texts a gzip member's header may carry: an extra field (FEXTRA), the original file name (FNAME, written by
- * `gzip FILE` by default) and a comment (FCOMMENT), the last two ended by a zero byte, ISO 8859-1 (RFC 1952, 2.3.1).
- * The first member's only: a later member's header (a multi-member file) is not read. Read from the file's first chunk: a
- * header longer than that is cut where the chunk ends, and what is there is still looked at.
- */
-export function gzipHeaderTexts(head: Uint8Array): string[] {
-  const flags = head[3] ?? 0;
-  let at = 10;
-  const texts: string[] = [];
-  if (flags & FEXTRA) {
-    // Subfields of an application's own (RFC 1952, 2.3.1.1): read as text too, since anything may be written there.
-    const length = (head[10] ?? 0) + 256 * (head[11] ?? 0);
-    texts.push(
-      Buffer.from(head.buffer, head.byteOffset + 12, Math.max(0, Math.min(length, head.length - 12))).toString(
-        'latin1',
-      ),
-    );
-    at += 2 + length;
-  }
-  for (const flag of [FNAME, FCOMMENT]) {
-    if (!(flags & flag) || at >= head.length) continue;
-    let end = head.indexOf(0, at);
-    if (end === -1) end = head.length;
-    texts.push(Buffer.from(head.buffer, head.byteOffset + at, end - at).toString('latin1'));
-    at = end + 1;
-  }
-  return texts;
 }
 
 /** Text of the file: limits enforced, binary and non-UTF-8 refused, byte order mark dropped. */
@@ -478,13 +439,14 @@ export function findIdentifierInText(text: string, find: (text: string) => strin
 /**
  * Looks for an identifier anywhere in a raw upload, line by line, as far as the limits allow: for a file refused
  * before every row was read (a bad header, say), whose bytes would otherwise stay in landing/ unexamined.
- * Returns the first line holding one and the kind found, never the value.
+ * Returns the first line holding one and the kind found, never the value; `gzipHeader` when it is in a gzip member's
+ * header (every member's is read: R19-4), line 0.
  */
 export async function findIdentifierInRaw(
   source: AsyncIterable<Uint8Array>,
   limits: UploadLimits,
   find: (text: string) => string | undefined,
-): Promise<{ line: number; kind: string } | undefined> {
+): Promise<{ line: number; kind: string; gzipHeader?: true } | undefined> {
   let decoder: TextDecoder | undefined;
   let rawBytes = 0;
   let inflated = 0;
@@ -512,20 +474,30 @@ export async function findIdentifierInRaw(
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   };
   let chunks: AsyncIterable<Uint8Array> = rest();
-  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  let gzip: GzipProgress | undefined;
+  let headersRead = 0;
+  /** The member headers reached since the last look. */
+  const inHeaders = () => {
+    for (; gzip !== undefined && headersRead < gzip.texts.length; headersRead++) {
+      const kind = findIdentifierInText(gzip.texts[headersRead] as string, find);
+      if (kind) return { line: 0, kind, gzipHeader: true as const };
+    }
+    return undefined;
+  };
   if (startsWith(first.value, GZIP_MAGIC)) {
-    gunzip = createGunzip();
-    pipeline(Readable.from(rest()), gunzip).catch(() => {});
-    chunks = gunzip;
+    gzip = { texts: [], members: 0, inflatedFrom: 0 };
+    chunks = gunzipMembers(rest(), gzip);
   }
   try {
     for await (const chunk of chunks) {
-      inflated += (chunk as Uint8Array).length;
+      const header = inHeaders();
+      if (header) return header;
+      inflated += chunk.length;
       if (inflated > limits.maxBytes) break;
-      const base = gunzip?.bytesWritten ?? rawBytes;
+      const base = gzip?.inflatedFrom ?? rawBytes;
       if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio) break;
-      decoder ??= new TextDecoder(utf16Of(chunk as Uint8Array) ?? 'utf-8');
-      pending += decoder.decode(chunk as Uint8Array, { stream: true });
+      decoder ??= new TextDecoder(utf16Of(chunk) ?? 'utf-8');
+      pending += decoder.decode(chunk, { stream: true });
       let start = 0;
       for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
         const found = scan(pending.slice(start, newline));
@@ -541,10 +513,9 @@ export async function findIdentifierInRaw(
     }
   } catch {
     // A corrupt stream: what could be read has been looked at.
-  } finally {
-    gunzip?.destroy();
   }
-  return pending.length > 0 ? scan(pending) : undefined;
+  // A member with no data, or the header of one that could not be inflated.
+  return inHeaders() ?? (pending.length > 0 ? scan(pending) : undefined);
 }
 
 /**

@@ -103,13 +103,22 @@ export const MAX_CATCH_UP_BACK_OFF_MS = 8 * 60 * 60_000;
  * `failures` refreshes failed in a row since the last success (review 18, R18-5: while a refresh kept failing, every
  * catch-up, each `minIntervalMs`, ran a whole national refresh, retried by SQS): the least interval after one failure,
  * doubling with each failure after it, to at most MAX_CATCH_UP_BACK_OFF_MS (8 hours: the 06:00 schedule still runs
- * daily). A success resets it; the schedule's and new receipts' requests never wait for it (decide).
+ * daily). A success resets it; the schedule's request never waits for it, new receipts' only after
+ * RECEIPTS_BACK_OFF_AFTER_FAILURES failures (decide).
  */
 export function catchUpBackOffMs(failures: number, minIntervalMs: number): number {
   if (failures < 1) return 0;
   const cap = Math.max(MAX_CATCH_UP_BACK_OFF_MS, minIntervalMs);
   return Math.min(minIntervalMs * 2 ** Math.min(failures - 1, 30), cap);
 }
+
+/**
+ * Failed refreshes in a row after which new receipts' requests back off too (review 20, R20-9): until then a receipt
+ * refreshes at once (a file sent again may be what mends a refresh that failed on the data); from then on, while the
+ * catch-up backs off, each receipt would run a national refresh that fails again (retried 3 times by SQS), hundreds of
+ * them on the 1st to the 3rd of a month, so they are deferred to the catch-up.
+ */
+export const RECEIPTS_BACK_OFF_AFTER_FAILURES = 3;
 
 /**
  * What a batch of requests does (review 13, R13-4; review 14, R14-4):
@@ -125,8 +134,10 @@ export function catchUpBackOffMs(failures: number, minIntervalMs: number): numbe
  *   being new). A deferral is recorded before its messages are deleted, and only a successful refresh, which starts
  *   after it and so reads every receipt it stood for, clears it: no request is left unserved;
  * - a catch-up that would refresh after refreshes failed since the last success waits catchUpBackOffMs from the last
- *   failed start ("backing off"; review 18, R18-5), its deferral kept. Receipts written since still refresh as before
- *   (a failure may be in the data, and a file sent again may mend it), and so does the schedule.
+ *   failed start ("backing off"; review 18, R18-5), its deferral kept. The schedule still refreshes. Receipts written
+ *   since refresh as before after one or two failures (a failure may be in the data, and a file sent again may mend
+ *   it); after RECEIPTS_BACK_OFF_AFTER_FAILURES or more, while the catch-up backs off, they are deferred to it
+ *   ("defer", R20-9), and the catch-up serves them once its back-off has passed.
  */
 export function decide(
   bodies: readonly RequestBody[],
@@ -151,6 +162,7 @@ export function decide(
     return !(Number.isFinite(at) && at + ALREADY_SERVED_MARGIN_MS <= last);
   });
   if (unserved.length === 0) return requests.length > 0 ? 'served' : deferred ? 'backing off' : 'nothing deferred';
+  if (backingOff && (failed?.count ?? 0) >= RECEIPTS_BACK_OFF_AFTER_FAILURES) return 'defer';
   return now.getTime() - last < minIntervalMs ? 'defer' : 'refresh';
 }
 
@@ -368,6 +380,8 @@ export function createRefreshHandler(deps: {
           last_started_at: last,
           deferred_at: deferredAt,
           min_interval_ms: minIntervalMs,
+          // Deferred for the back-off after failed refreshes (R20-9), not for the least interval.
+          ...(record.failures ? { failures: record.failures.count } : {}),
           ...trigger,
         });
         return { skipped: true as const, deferredAt };

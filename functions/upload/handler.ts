@@ -5,8 +5,8 @@ import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/sche
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { z } from 'zod';
-import { fromCloudFront, NOT_THROUGH_CLOUDFRONT } from '../auth/origin-verify.ts';
-import { onFirstCall, requireEnv } from '../lib/config.ts';
+import { fromCloudFront, NOT_THROUGH_CLOUDFRONT, ORIGIN_VERIFY_PREVIOUS } from '../auth/origin-verify.ts';
+import { onFirstCall, optionalEnv, requireEnv } from '../lib/config.ts';
 import { loggedPath } from '../lib/logged-path.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
@@ -26,6 +26,8 @@ export function createUploadHandler(deps: {
   logger: Logger;
   /** The secret CloudFront's origin header carries (functions/auth/origin-verify.ts). */
   originSecret: string;
+  /** While the secret is being changed, its previous value, accepted too (R18-2). */
+  previousOriginSecret?: string;
 }) {
   const api = new UploadApi({ store: deps.store, tokens: new PcnTokenRegistry(deps.store), presigner: deps.presigner });
   return middy()
@@ -33,7 +35,7 @@ export function createUploadHandler(deps: {
     .use(parser({ schema: APIGatewayProxyEventV2Schema }))
     .handler(async (event: HttpEvent) => {
       // Before anything else, as the metrics API (review 13, R13-6): these routes need no Cognito JWT at the gateway.
-      if (!fromCloudFront(event.headers, deps.originSecret)) {
+      if (!fromCloudFront(event.headers, [deps.originSecret, deps.previousOriginSecret])) {
         deps.logger.warn('refused: not through CloudFront', { path: loggedPath(event.rawPath), status: 403 });
         const { status, headers, body } = NOT_THROUGH_CLOUDFRONT;
         return { statusCode: status, headers, body };
@@ -68,5 +70,6 @@ export const handler = onFirstCall(() => {
     presigner: new S3Presigner(s3, DATA_BUCKET),
     logger: new Logger({ serviceName: 'sp-outcomes-upload' }),
     originSecret: ORIGIN_VERIFY,
+    previousOriginSecret: optionalEnv(ORIGIN_VERIFY_PREVIOUS),
   });
 });

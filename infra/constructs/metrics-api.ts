@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -17,7 +17,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../../functions/auth/origin-verify.ts';
+import { ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_PREVIOUS } from '../../functions/auth/origin-verify.ts';
 import type { DataLake } from './data-lake.ts';
 import { acknowledgeFunctionFindings, pipelineFunction } from './lambda-defaults.ts';
 
@@ -58,6 +58,24 @@ export interface MetricsApiProps {
   };
 }
 
+/** The CDK context key of a change of the origin secret's value: `-c originVerifyRotation=accept`, then `=send`. */
+export const ORIGIN_VERIFY_ROTATION_CONTEXT = 'originVerifyRotation';
+
+/** The step of a change of the origin secret, from the context; anything but accept or send stops the synth. */
+function originVerifyRotation(value: unknown): 'accept' | 'send' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'accept' || value === 'send') return value;
+  throw new Error(`${ORIGIN_VERIFY_ROTATION_CONTEXT} must be accept or send (README, "Changing the origin secret")`);
+}
+
+/** The API functions' environment for the origin header: the current value, and the previous one during a change. */
+export function originVerifyEnvironment(values: { readonly current: string; readonly previous?: string }) {
+  return {
+    ORIGIN_VERIFY: values.current,
+    ...(values.previous === undefined ? {} : { [ORIGIN_VERIFY_PREVIOUS]: values.previous }),
+  };
+}
+
 /**
  * The metrics API: an HTTP API whose every route needs a Cognito JWT, in front of the API Lambda, which may read
  * the published metric documents and nothing else. Users sign in to the Cognito user pool (MFA required). The upload
@@ -75,6 +93,11 @@ export class MetricsApi extends Construct {
    * a generated secret, resolved at deploy, never in the template (functions/auth/origin-verify.ts says why).
    */
   readonly originHeader: { readonly name: string; readonly value: string };
+  /**
+   * The values of that header the API functions accept: the secret's current value and, while it is being changed
+   * (ORIGIN_VERIFY_ROTATION_CONTEXT), its previous one (review 18, R18-2). Dynamic references, as the header's.
+   */
+  readonly originVerify: { readonly current: string; readonly previous?: string };
 
   constructor(scope: Construct, id: string, props: MetricsApiProps) {
     super(scope, id);
@@ -145,7 +168,20 @@ export class MetricsApi extends Construct {
       reason:
         'Rotating it needs CloudFront and both API functions updated with the new value (a stack update); it is not a credential to data.',
     });
-    this.originHeader = { name: ORIGIN_VERIFY_HEADER, value: originSecret.secretValue.unsafeUnwrap() };
+    // Changing the value (README, "Changing the origin secret"): with one value the functions took the new one within
+    // seconds and CloudFront within minutes, and every API call was refused 403 meanwhile (R18-2). The steps, each a
+    // deploy: `accept` (the functions accept the secret's current and previous values, CloudFront still sends the
+    // previous), `send` (CloudFront sends the current), then none (the previous value is no longer accepted).
+    const rotation = originVerifyRotation(this.node.tryGetContext(ORIGIN_VERIFY_ROTATION_CONTEXT));
+    const current = originSecret.secretValue.unsafeUnwrap();
+    // Secrets Manager labels the value before the last put-secret-value AWSPREVIOUS: only referred to during a change
+    // (a secret never changed has none, and a reference to it would fail the deploy).
+    const previous =
+      rotation === undefined
+        ? undefined
+        : SecretValue.secretsManager(originSecret.secretArn, { versionStage: 'AWSPREVIOUS' }).unsafeUnwrap();
+    this.originHeader = { name: ORIGIN_VERIFY_HEADER, value: rotation === 'accept' ? (previous as string) : current };
+    this.originVerify = { current, ...(previous === undefined ? {} : { previous }) };
 
     const { handler, role } = pipelineFunction(this, {
       entry: 'functions/api/handler.ts',
@@ -161,7 +197,7 @@ export class MetricsApi extends Construct {
         USER_POOL_ID: this.userPool.userPoolId,
         USER_POOL_CLIENT_ID: this.client.userPoolClientId,
         // Requests without CloudFront's header are refused before anything else.
-        ORIGIN_VERIFY: this.originHeader.value,
+        ...originVerifyEnvironment(this.originVerify),
       },
     });
     this.handler = handler;

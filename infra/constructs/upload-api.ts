@@ -5,6 +5,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { DataLake } from './data-lake.ts';
 import { acknowledgeFunctionFindings, pipelineFunction } from './lambda-defaults.ts';
+import { originVerifyEnvironment } from './metrics-api.ts';
 
 export interface UploadApiProps {
   readonly dataLake: DataLake;
@@ -14,8 +15,11 @@ export interface UploadApiProps {
   readonly retainData?: boolean;
   /** Concurrency reserved for the upload API function. @default none reserved */
   readonly reservedConcurrency?: number;
-  /** The value of the header CloudFront adds (MetricsApi.originHeader): requests without it are refused. */
-  readonly originVerify: string;
+  /**
+   * The values of the header CloudFront adds that the function accepts (MetricsApi.originVerify: the current one, and
+   * the previous one while it is changed): requests without one are refused.
+   */
+  readonly originVerify: { readonly current: string; readonly previous?: string };
 }
 
 /**
@@ -39,7 +43,7 @@ export class UploadApi extends Construct {
       retainData: props.retainData ?? true,
       timeout: Duration.seconds(10),
       reservedConcurrency: props.reservedConcurrency,
-      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName, ORIGIN_VERIFY: props.originVerify },
+      environment: { DATA_BUCKET: dataLake.dataBucket.bucketName, ...originVerifyEnvironment(props.originVerify) },
     });
     this.handler = handler;
     dataLake.grantRead(handler, ['auth/pcn-tokens/', 'receipts/'], ['auth/pcn-tokens/', 'receipts/', 'landing/pcn=']);

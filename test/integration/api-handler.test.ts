@@ -14,6 +14,7 @@ const context = lambdaContext('sp-outcomes-api', 10_000);
 let s3: LocalS3;
 let handler: ReturnType<typeof createApiHandler>;
 let pool: Awaited<ReturnType<typeof testUserPool>>;
+let store: S3ObjectStore;
 const withToken = async (token: string | Promise<string>, query = request.rawQueryString) => {
   const event = structuredClone(request);
   event.headers.authorization = `Bearer ${await token}`;
@@ -24,7 +25,7 @@ const withToken = async (token: string | Promise<string>, query = request.rawQue
 beforeAll(async () => {
   s3 = await startLocalS3();
   await s3.createBucket('sp-outcomes-data');
-  const store = new S3ObjectStore(s3.client, 'sp-outcomes-data');
+  store = new S3ObjectStore(s3.client, 'sp-outcomes-data');
   await publishRollout(store, [
     { level: 'national', code: 'ENG', period_type: 'fy', period: '2025/26', referrals: 73 },
     { level: 'national', code: 'ENG', period_type: 'month', period: '2025-04', referrals: 73 },
@@ -87,6 +88,35 @@ describe('the API Lambda handler, invoked with a recorded HTTP API (v2) request 
         expect([response.statusCode, JSON.parse(response.body)]).toEqual([403, { error: 'forbidden' }]);
       }
     }
+  });
+
+  // Review 18, R18-2: while the secret is changed the functions take the new value in seconds and CloudFront in
+  // minutes; the previous value is accepted beside the current one meanwhile (README, "Changing the origin secret").
+  it('during a change of the secret accepts the current and the previous value, and refuses 403 any other', async () => {
+    const logger = new Logger({ serviceName: 'sp-outcomes-api', logLevel: 'SILENT' });
+    const rotating = createApiHandler({
+      store,
+      logger,
+      verifier: pool.verifier,
+      originSecret: 'new-origin-secret',
+      previousOriginSecret: 'test-origin-secret',
+    });
+    const answer = async (value: string | undefined) => {
+      const event = await withToken(pool.accessToken(['national']));
+      if (value === undefined) delete event.headers['x-origin-verify'];
+      else event.headers['x-origin-verify'] = value;
+      return (await rotating(event, context)).statusCode;
+    };
+    expect(await answer('new-origin-secret')).toBe(200);
+    expect(await answer('test-origin-secret')).toBe(200);
+    for (const value of [undefined, '', 'new-origin-secreT', 'test-origin-secret ', 'other'])
+      expect(await answer(value)).toBe(403);
+    // Without a previous value only the current one passes (the value before the change is refused).
+    const settled = createApiHandler({ store, logger, verifier: pool.verifier, originSecret: 'new-origin-secret' });
+    const event = await withToken(pool.accessToken(['national']));
+    expect((await settled(event, context)).statusCode).toBe(403);
+    event.headers['x-origin-verify'] = 'new-origin-secret';
+    expect((await settled(event, context)).statusCode).toBe(200);
   });
 
   it('passes a bad parameter back as a 400 with its message', async () => {

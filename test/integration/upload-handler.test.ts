@@ -124,6 +124,28 @@ describe('the upload Lambda answers only requests that came through CloudFront',
     // The same request with the header: granted (201).
     expect((await handler(event(announce), context)).statusCode).toBe(201);
   });
+
+  // Review 18, R18-2: while the secret is changed, CloudFront's edges send the old value for minutes after the
+  // functions have the new one: both are accepted until the change is done, nothing else.
+  it('during a change of the secret the current and the previous value are granted (201), any other 403', async () => {
+    const rotating = createUploadHandler({
+      store,
+      presigner: new S3Presigner(s3.client, BUCKET),
+      logger: new Logger({ serviceName: 'sp-outcomes-upload', logLevel: 'SILENT' }),
+      originSecret: 'new-origin-secret',
+      previousOriginSecret: 'test-origin-secret',
+    });
+    const status = async (value: string | undefined) => {
+      const e = event(announce);
+      if (value === undefined) delete e.headers['x-origin-verify'];
+      else e.headers['x-origin-verify'] = value;
+      return (await rotating(e, context)).statusCode;
+    };
+    expect(await status('new-origin-secret')).toBe(201);
+    expect(await status('test-origin-secret')).toBe(201);
+    for (const value of [undefined, '', 'new-origin-secreT', 'test-origin-secret ', 'other'])
+      expect(await status(value)).toBe(403);
+  });
 });
 
 describe('the upload Lambda’s log (review: the request path was logged as sent)', () => {

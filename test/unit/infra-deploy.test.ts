@@ -207,6 +207,68 @@ describe('only CloudFront reaches the API functions: a secret origin header, nev
   });
 });
 
+// Review 18, R18-2: changing the secret's value made every API call 403 for the minutes CloudFront takes to deploy
+// (the functions take a new value within seconds). During a change both values are accepted, in three deploys:
+// accept (the functions take the current and the previous value, CloudFront keeps sending the previous), send
+// (CloudFront sends the current), then none (the previous is no longer accepted: the template above).
+describe('changing the origin secret: the functions accept the previous value until CloudFront sends the new one', () => {
+  const withRotation = (step: unknown) => {
+    const { app, stack } = buildApp(
+      new App({
+        context: { config: { name: 'sp-outcomes', account: ACCOUNT }, ...NO_BUNDLING, originVerifyRotation: step },
+      }),
+    );
+    app.synth(); // cdk-nag: throws on any unacknowledged finding
+    return Template.fromStack(stack).toJSON() as typeof template;
+  };
+  const header = (t: typeof template) =>
+    (firstOf(t, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig.Origins as Loose[])
+      .filter((o) => o.CustomOriginConfig)
+      .map((o) => o.OriginCustomHeaders);
+  const functions = (t: typeof template) =>
+    ofType(t, 'AWS::Lambda::Function')
+      .filter(([, f]) => f.Properties.Environment?.Variables?.ORIGIN_VERIFY !== undefined)
+      .map(([id, f]) => {
+        const { ORIGIN_VERIFY, ORIGIN_VERIFY_PREVIOUS } = f.Properties.Environment.Variables;
+        return [id.replace(/[0-9A-F]{8}$/, ''), ORIGIN_VERIFY, ORIGIN_VERIFY_PREVIOUS];
+      });
+  const reference = (t: typeof template, stage: string) => {
+    const [secretId] = firstOf(t, 'AWS::SecretsManager::Secret');
+    return { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, `:SecretString::${stage}:}}`]] };
+  };
+
+  it('accept: both functions take the current and the previous (AWSPREVIOUS) value; CloudFront keeps sending the previous', () => {
+    const t = withRotation('accept');
+    const current = reference(t, '');
+    const previous = reference(t, 'AWSPREVIOUS');
+    expect(header(t)).toEqual([[{ HeaderName: 'x-origin-verify', HeaderValue: previous }]]);
+    expect(functions(t)).toEqual([
+      ['ApiHandler', current, previous],
+      ['ApiUploadsHandler', current, previous],
+    ]);
+    // Still one secret, and no more resources than without a change.
+    expect(ofType(t, 'AWS::SecretsManager::Secret')).toHaveLength(1);
+    expect(Object.keys(t.Resources).length).toBe(Object.keys(template.Resources).length);
+  });
+
+  it('send: CloudFront sends the current value, the functions still take both; anything else stops the synth', () => {
+    const t = withRotation('send');
+    const current = reference(t, '');
+    const previous = reference(t, 'AWSPREVIOUS');
+    expect(header(t)).toEqual([[{ HeaderName: 'x-origin-verify', HeaderValue: current }]]);
+    expect(functions(t)).toEqual([
+      ['ApiHandler', current, previous],
+      ['ApiUploadsHandler', current, previous],
+    ]);
+    // Without a change (the template above): the current value only, sent and accepted.
+    expect(functions(template)).toEqual([
+      ['ApiHandler', reference(template, ''), undefined],
+      ['ApiUploadsHandler', reference(template, ''), undefined],
+    ]);
+    expect(() => withRotation('yes')).toThrow('originVerifyRotation must be accept or send');
+  });
+});
+
 describe('items 7 and 8: concurrency that does not contradict itself, and what the account must allow', () => {
   /** Every SQS event source mapping with its queue and function, as the template has them. */
   const mappings = (t: typeof template) =>

@@ -16,5 +16,17 @@ describe('fromCloudFront', () => {
 
   it('an empty expected secret matches nothing, an empty header included', () => {
     expect(fromCloudFront({ 'x-origin-verify': '' }, '')).toBe(false);
+    expect(fromCloudFront({ 'x-origin-verify': '' }, ['', undefined])).toBe(false);
+  });
+
+  // Review 18, R18-2: the current value and, while it is being changed, the previous one.
+  it('with the current and the previous value, is true for exactly either; an unset previous value adds nothing', () => {
+    const previous = 'Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0Kk';
+    expect(fromCloudFront({ 'x-origin-verify': secret }, [secret, previous])).toBe(true);
+    expect(fromCloudFront({ 'x-origin-verify': previous }, [secret, previous])).toBe(true);
+    expect(fromCloudFront({ 'x-origin-verify': previous }, [secret, undefined])).toBe(false);
+    for (const sent of [`${secret}${previous}`, previous.slice(1), secret.toLowerCase(), '', 'x'])
+      expect(fromCloudFront({ 'x-origin-verify': sent }, [secret, previous])).toBe(false);
+    expect(fromCloudFront({}, [secret, previous])).toBe(false);
   });
 });

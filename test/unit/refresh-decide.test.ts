@@ -77,12 +77,44 @@ describe('decide', () => {
     expect(decide([catchUp], failing(9, '2026-11-05T10:00:00Z'), new Date('2026-11-05T18:00:00Z'), thirty)).toBe(
       'refresh',
     );
-    // The schedule, and a receipt the last success did not read (06:00 + 30 min long past), refresh at once while
-    // the catch-up waits: a file sent again may be what mends the refresh.
+    // The schedule refreshes at once while the catch-up waits.
     const waiting = failing(3, '2026-11-05T10:00:00Z');
     const noon = new Date('2026-11-05T11:00:00Z');
     expect(decide([catchUp, schedule], waiting, noon, thirty)).toBe('refresh');
-    expect(decide([catchUp, receipt('2026-11-05T10:50:00Z')], waiting, noon, thirty)).toBe('refresh');
+    // Review 20, R20-9: after 3 failures a receipt the last success did not read (06:00 + 30 min long past) is
+    // deferred to the catch-up while it waits (11:00 is 60 of the 120 min after the third failure at 10:00), with a
+    // catch-up beside it or alone; once the back-off has passed (12:00) it refreshes.
+    expect(decide([catchUp, receipt('2026-11-05T10:50:00Z')], waiting, noon, thirty)).toBe('defer');
+    expect(decide([receipt('2026-11-05T10:50:00Z')], waiting, noon, thirty)).toBe('defer');
+    expect(decide([receipt('2026-11-05T10:50:00Z')], waiting, new Date('2026-11-05T12:00:00Z'), thirty)).toBe(
+      'refresh',
+    );
+    // After 1 or 2 failures a receipt still refreshes at once, back-off or not (2 failures at 10:00: 60 min, so 10:45
+    // is within it; 1 at 10:00: 30 min, 10:20 within): a file sent again may be what mends the refresh.
+    expect(
+      decide(
+        [receipt('2026-11-05T10:40:00Z')],
+        failing(2, '2026-11-05T10:00:00Z'),
+        new Date('2026-11-05T10:45:00Z'),
+        thirty,
+      ),
+    ).toBe('refresh');
+    expect(
+      decide(
+        [receipt('2026-11-05T10:10:00Z')],
+        failing(1, '2026-11-05T10:00:00Z'),
+        new Date('2026-11-05T10:20:00Z'),
+        thirty,
+      ),
+    ).toBe('refresh');
+    expect(
+      decide(
+        [catchUp, receipt('2026-11-05T10:40:00Z')],
+        failing(2, '2026-11-05T10:00:00Z'),
+        new Date('2026-11-05T10:45:00Z'),
+        thirty,
+      ),
+    ).toBe('refresh');
     // Receipts the last success read are still served, beside a catch-up that waits.
     expect(decide([catchUp, receipt('2026-11-05T05:00:00Z')], waiting, noon, thirty)).toBe('served');
     // Failures with nothing deferred: a catch-up has nothing to do.
