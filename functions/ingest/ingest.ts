@@ -580,7 +580,8 @@ class UploadState {
     const { row, unreadable, texts } = record;
     this.read += 1;
     const csv = this.current?.csv;
-    if (texts !== undefined && csv !== undefined) this.guardTexts(texts, csv.header, csv.passed, row);
+    // The row's own array of texts (read-upload's CsvRecord): guardTexts may put the row before's objects in it.
+    if (texts !== undefined && csv !== undefined) this.guardTexts(texts as string[], csv.header, csv.passed, row);
     else this.guardCells(record, row);
     // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
     record.raw?.forEach((text, i) => {
@@ -648,11 +649,20 @@ class UploadState {
     }
   }
 
-  /** guardCells on a CSV row's texts, in the header's order (the order its cells would have), empty ones skipped. */
-  private guardTexts(texts: readonly string[], header: readonly string[], passed: string[], row: number): void {
+  /**
+   * guardCells on a CSV row's texts, in the header's order (the order its cells would have), empty ones skipped. A text
+   * equal to the row before's in its column is replaced by that text's object: the fast path and the Parquet writer
+   * compare each value with the row before's too, and two objects that are one are matched without reading them (a
+   * pseudonym of 64 characters is a slice of the parser's chunk, which V8 compares in its runtime, not in place).
+   */
+  private guardTexts(texts: string[], header: readonly string[], passed: string[], row: number): void {
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
-      if (text === '' || text === passed[i]) continue;
+      if (text === '') continue;
+      if (text === passed[i]) {
+        texts[i] = passed[i] as string;
+        continue;
+      }
       const found = findIdentifier(text);
       if (found) {
         const column = (header[i] as string).slice(0, 64);
