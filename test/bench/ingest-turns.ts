@@ -3,7 +3,9 @@
  * machine (in-process, so both see the same load):
  *   npx tsx test/bench/ingest-turns.ts [rows] [rounds] [label=<source root> ...]
  * Each label's tree's ingestUpload runs once a round, the order turned round each round; prints CPU seconds per run
- * and the best of each. Uses the file `npm run bench:ingest` writes (ingest-profile.ts writes it too).
+ * and the best of each. Every run ingests the same upload with the same received_at, so the Parquet objects of every
+ * tree are compared byte for byte with the first tree's (exit 1 on a difference). Uses the file `npm run bench:ingest`
+ * writes (ingest-profile.ts and ingest-parquet.ts write it too).
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +25,7 @@ const csv = join(work, `events-${rows}.csv`);
 const pcnCode = readFileSync(`${csv}.pcn`, 'utf8');
 const body = readFileSync(csv);
 type Ingest = typeof import('../../functions/ingest/ingest.ts');
-const runs: { label: string; module: Ingest; cpu: number[] }[] = [];
+const runs: { label: string; module: Ingest; cpu: number[]; curated?: Map<string, Buffer> }[] = [];
 for (const { label, root } of trees) {
   runs.push({ label, module: (await import(join(root, 'functions/ingest/ingest.ts'))) as Ingest, cpu: [] });
 }
@@ -45,13 +47,27 @@ try {
       const used = process.cpuUsage(cpu);
       run.cpu.push((used.user + used.system) / 1e6);
       if (receipt.rows.accepted !== rows) throw new Error(`${run.label} accepted ${receipt.rows.accepted} of ${rows}`);
+      if (run.curated === undefined) {
+        run.curated = new Map();
+        for (const key of receipt.outputs.curated) run.curated.set(key, Buffer.from((await store.get(key)) ?? []));
+      }
     }
   }
 } finally {
   rmSync(storeDir, { recursive: true, force: true });
+}
+let differ = false;
+const [first, ...others] = runs;
+for (const run of others) {
+  const theirs = run.curated as Map<string, Buffer>;
+  const ours = first?.curated as Map<string, Buffer>;
+  const same = theirs.size === ours.size && [...ours].every(([key, bytes]) => theirs.get(key)?.equals(bytes));
+  if (!same) differ = true;
+  console.log(`${run.label}: ${same ? 'the same' : 'DIFFERENT'} ${theirs.size} Parquet objects as ${first?.label}`);
 }
 for (const run of runs) {
   console.log(
     `${run.label}: CPU s ${run.cpu.map((s) => s.toFixed(2)).join(' ')}; best ${Math.min(...run.cpu).toFixed(2)}`,
   );
 }
+if (differ) process.exit(1);
