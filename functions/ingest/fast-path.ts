@@ -133,6 +133,11 @@ const REMEMBERED_PER_FIELD = 4096;
  */
 const SEEN_BEFORE_JUDGING = 2048;
 
+/** Cells of an id column compared with the one before before judging whether they repeat (rememberingCheck). */
+const COMPARED_BEFORE_JUDGING = 4096;
+/** An id column that finds the cell before again in fewer than one in this many is not compared any more. */
+const REPEATS_WORTH_COMPARING = 8;
+
 /**
  * A field's coercion and check, remembering what each cell text it accepted became: coercion and the zod schemas the
  * fast path runs are functions of the value alone (no transforms, no context), so a text accepted once is accepted
@@ -144,6 +149,11 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
   const accepted = new Map<string, unknown>();
   let full = false;
   let hits = 0;
+  // Once full (an id column): how many cells were compared with the one before, and how many were the same; -1 once
+  // the column is judged not to repeat (a recording time), when its cells are checked without the comparison, which
+  // costs about what the check it spares does (two 20-character slices of the file are compared in V8's runtime).
+  let compared = 0;
+  let repeated = 0;
   // The last text remembered and what it became: a column often repeats the row before's text (the PCN's code, a
   // referral's practice), and comparing two short texts is cheaper than hashing one.
   let lastText: string | undefined;
@@ -164,15 +174,28 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
         return known;
       }
     }
-    if (full && cell === lastText) return lastKept;
+    if (full && compared >= 0) {
+      compared += 1;
+      if (cell === lastText) {
+        repeated += 1;
+        return lastKept;
+      }
+      if (compared >= COMPARED_BEFORE_JUDGING && repeated * REPEATS_WORTH_COMPARING < compared) {
+        compared = -1;
+        lastText = undefined;
+        lastKept = undefined;
+      }
+    }
     const value = check(coerce(cell));
     if (value === FAIL) return value;
     if (full) {
       // An id column: a row often repeats the row before's id (a referral's person on its next event). The cell is
       // kept as it is (copying it would cost more than the check it spares): at most one slice of the parser's chunk
       // a field, until the next text.
-      lastText = cell;
-      lastKept = value;
+      if (compared >= 0) {
+        lastText = cell;
+        lastKept = value;
+      }
       return value;
     }
     // An id column (few texts seen twice) stops early: its texts would be kept, and looked up, for nothing.

@@ -444,7 +444,11 @@ class TextDictionaryColumn extends ColumnChunkWriter {
   private texts: string[] = [];
   private readonly indexOf = new Map<string, number>();
   private textLength = 0;
-  /** The last text and its index: a column often repeats the row before's text. */
+  /**
+   * The text the row before gave (the object given, not the dictionary's copy) and its index: a column often repeats
+   * the row before's text, and the fast path hands a repeated text over as the same object each time (fast-path.ts
+   * keeps one copy per text), which === then matches without reading it. At most one text a column is held this way.
+   */
   private lastText: string | undefined;
   private lastIndex = -1;
 
@@ -469,7 +473,7 @@ class TextDictionaryColumn extends ColumnChunkWriter {
       this.textLength += own.length;
     }
     this.indexes[at] = index;
-    this.lastText = this.texts[index];
+    this.lastText = value;
     this.lastIndex = index;
   }
 
@@ -895,6 +899,8 @@ export class PartitionedColumns {
   private readonly options: StreamingOptions;
   private readonly lineageAt: { readonly uploadId: number; readonly receivedAt: number; readonly sourceRow: number };
   private readonly receivedAt: number;
+  /** The upload id as a text of its own: the same object on every row, which the column's dictionary then matches. */
+  private readonly uploadId: string;
   private buffered = 0;
   /** Bytes of every partition's open dictionaries (Partition.dictionaryBytes) together. */
   private dictionaryBytes = 0;
@@ -903,7 +909,7 @@ export class PartitionedColumns {
 
   constructor(
     readonly table: PartitionedTableSpec,
-    private readonly lineage: Lineage,
+    lineage: Lineage,
     options: Partial<StreamingOptions> = {},
   ) {
     this.options = { ...DEFAULT_STREAMING, ...options };
@@ -915,6 +921,7 @@ export class PartitionedColumns {
     const at = (name: string) => this.indexOf.get(name) ?? -1;
     this.lineageAt = { uploadId: at('upload_id'), receivedAt: at('received_at'), sourceRow: at('source_row') };
     this.receivedAt = Date.parse(lineage.received_at);
+    this.uploadId = ownText(lineage.upload_id);
   }
 
   /**
@@ -983,7 +990,7 @@ export class PartitionedColumns {
       }
     }
     const { uploadId, receivedAt, sourceRow: sourceRowAt } = this.lineageAt;
-    (columns[uploadId] as TextDictionaryColumn).set(at, this.lineage.upload_id);
+    (columns[uploadId] as TextDictionaryColumn).set(at, this.uploadId);
     (columns[receivedAt] as NumberDictionaryColumn).set(at, this.receivedAt);
     (columns[sourceRowAt] as PlainNumberColumn).set(at, sourceRow);
     part.rows += 1;

@@ -366,6 +366,27 @@ describe('the identifiability guard rejects a file holding personal data, naming
     expect(result.receipt.file_error?.message).not.toContain(value);
   });
 
+  it('in a column no longer compared with the row before (its texts do not repeat), and after a repeat', async () => {
+    // Event ids E1..E4500 never repeat: after 4,096 texts compared with the row before's, none the same, the guard
+    // looks at each without comparing. Row 4,502 (the 4,501st data row) holds an NHS number as its id; the referral id
+    // before it repeats on every row (compared: the same text, not looked at again) and then changes to a postcode at
+    // the row after, which is never reached: the first finding refuses the file.
+    const rows = Array.from({ length: 4500 }, (_, i) => contact(`E${i + 1}`));
+    rows.push(contact('9434765919'), contact('E4502', { referral_id: 'SW1A 1AA' }));
+    const result = await ingest(csvText(HEADER, rows));
+    await expectRejectedWhole(
+      result,
+      {
+        row: 4502,
+        field: 'event_id',
+        code: 'identifiable_data',
+        message:
+          'row 4502, column event_id holds what looks like an NHS number; the file has been deleted, send it again without it',
+      },
+      { read: 4501, accepted: 0, rejected: 4501 },
+    );
+  });
+
   it('a date of birth column, whatever it holds', async () => {
     const result = await ingest(csvText([...HEADER, 'date_of_birth'], [[...contact('E1'), '']]));
     await expectRejectedWhole(

@@ -183,6 +183,53 @@ describe('PartitionedColumns read back in DuckDB', () => {
     expect(chunk?.meta_data?.statistics?.max_value).toBe(7);
   });
 
+  it('gives a text its dictionary index whether it comes as the object before or as a copy cut from a row', async () => {
+    const names = EVENT_FIELD_NAMES as readonly string[];
+    const reasons = 'substance_use;financial_debt';
+    const other = 'social_isolation';
+    // A row of a file, the texts cut from it as a parser cuts cells (a cut of 13 characters or more is a V8 slice).
+    const line = `${reasons},${other},${reasons}`;
+    const cut = () => line.split(',');
+    // The writer remembers the object it was given last: the same object again, an equal copy, another text, the
+    // first again as a copy, across a row group closed after four rows (its dictionary starts again).
+    const given = (copies: boolean) => {
+      const [a, b, c] = copies ? cut() : [reasons, other, reasons];
+      return [reasons, reasons, a, b, c, copies ? (cut()[0] as string) : reasons, b] as string[];
+    };
+    const write = (texts: readonly string[]) => {
+      const columns = new PartitionedColumns(
+        CURATED_TABLES.events,
+        { upload_id: 'U12345-abc', received_at: '2026-11-01T10:00:00Z' },
+        { rowGroupRows: 4, pageRows: 2 },
+      );
+      const slots = columns.slotsOf(names);
+      texts.forEach((text, i) => {
+        const values: unknown[] = names.map(() => undefined);
+        values[names.indexOf('event_id')] = `E${i}`;
+        values[names.indexOf('referral_reasons')] = text;
+        columns.add('2025-01', values, slots, i + 2);
+      });
+      return columns.toParquet('2025-01');
+    };
+    const fromObjects = write(given(false));
+    const fromCopies = write(given(true));
+    expect(Buffer.from(fromCopies).equals(Buffer.from(fromObjects))).toBe(true);
+    const rows = await parquetReadObjects({ file: fromCopies.buffer as ArrayBuffer, columns: ['referral_reasons'] });
+    expect(rows.map((row) => row.referral_reasons)).toEqual([
+      reasons,
+      reasons,
+      reasons,
+      other,
+      reasons,
+      reasons,
+      other,
+    ]);
+    // Row groups of 4 and 3 rows; each chunk's dictionary holds its own texts in order of first appearance: the first
+    // [reasons, other] (2 values: one bit an index), the second [reasons, other] again.
+    const groups = parquetMetadata(fromCopies.buffer as ArrayBuffer).row_groups;
+    expect(groups.map((group) => Number(group.num_rows))).toEqual([4, 3]);
+  });
+
   it('writes ids and pseudonyms as DELTA_BYTE_ARRAY that hyparquet and DuckDB read back as given', async () => {
     // Pages of 4 rows. Each text's prefix is counted against the text before it in its page: repeats, a text the
     // start of the one before and the other way round, an empty text, non-ASCII after a shared ASCII start and at the

@@ -337,6 +337,47 @@ describe('the validation fast path against zod (differential, generated rows)', 
     expect(answers).toEqual([true, true, false, true, true]);
   });
 
+  it('answers as zod on an id column after it stopped comparing each cell with the one before', () => {
+    const fieldsFast = fieldsFastPathOf(EVENTS_KIND);
+    const names = fieldNamesOf(EVENTS_KIND);
+    const zod = rowValidator(EVENTS_KIND);
+    // 8,000 contacts a second apart: event_id and recorded_at are judged id columns after 2,048 texts seen once, then
+    // stop comparing a cell with the one before after 4,096 more found none the same. Then a recording time repeated
+    // (the row before's), one that is no date (31 April), and a valid one again: each answered, and valued, as zod.
+    const stamp = (second: number) => new Date(Date.UTC(2025, 3, 2) + second * 1000).toISOString().replace('.000', '');
+    const rows = Array.from({ length: 8000 }, (_, i) => ({
+      event_id: `E${i}`,
+      event_type: 'contact',
+      pcn_code: 'U12345',
+      referral_id: `R${i >> 3}`,
+      person_id: 'ab12'.repeat(16),
+      occurred_on: '2025-04-02',
+      recorded_at: stamp(i),
+      contact_mode: 'video',
+      worker_role: 'splw',
+      duration_minutes: '30',
+    }));
+    const last = rows.at(-1) as (typeof rows)[number];
+    rows.push(
+      { ...last, event_id: 'E8000' },
+      { ...last, event_id: 'E8001', recorded_at: '2025-04-31T10:00:00Z' },
+      { ...last, event_id: 'E8002', recorded_at: '2025-04-30T10:00:00Z' },
+    );
+    const answers = rows.map((cells, i) => {
+      const out: unknown[] = names.map(() => 'stale');
+      const ok = fieldsFast?.(
+        names.map((name) => (cells as Record<string, string>)[name]),
+        out,
+      );
+      const expected = zod(cells, i + 2);
+      expect(ok).toBe(expected.ok);
+      if (expected.ok) expect(out).toEqual(names.map((name) => (expected.value as Record<string, unknown>)[name]));
+      return ok;
+    });
+    expect(answers.slice(-3)).toEqual([true, false, true]);
+    expect(answers.filter(Boolean)).toHaveLength(8002);
+  });
+
   it('accepts the hand-worked rows zod accepts, with the values typed as zod types them', () => {
     const validate = fieldValuesValidator(WORKFORCE_KIND);
     const names = fieldNamesOf(WORKFORCE_KIND);
