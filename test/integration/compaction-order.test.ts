@@ -154,7 +154,7 @@ describe('the order of compacted events', () => {
     // A scan for the referrals reads group 1 only (100,352 of 250,000 rows); for the wellbeing measures group 2 only.
     expect(rowsRead(groups, 'referral')).toBe(100_352);
     expect(rowsRead(groups, 'wellbeing_measure')).toBe(49_296);
-  }, 60_000);
+  }, 180_000);
 
   it('the hyparquet merger writes the same order, each group in row groups of its own', async () => {
     const { data, store } = await storeWith('hyparquet');
@@ -172,5 +172,5 @@ describe('the order of compacted events', () => {
     ]);
     expect(rowsRead(groups, 'referral')).toBe(30_000);
     expect(rowsRead(groups, 'retraction')).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
