@@ -28,6 +28,38 @@ import { parquetSchemaOf } from '../lib/parquet.ts';
 
 export const COMPACTIONS_PREFIX = 'compactions/';
 
+/**
+ * The event types the refresh's SQL reads apart, each on its own (sql/prepare, sql/metrics: the referrals in
+ * episodes.sql, the retractions in candidates.sql, the service use in cof_system.sql, the wellbeing measures in
+ * wellbeing_pairs.sql): compaction writes each one's rows together, so a scan that asks for one of them reads its
+ * row groups and skips every other by the row group's min and max of event_type (DuckDB and Trino alike). The other
+ * kinds (contacts, community connections, plans, declines, discharges: the follow-ups episodes.sql reads together)
+ * are written together before them, in the order they were sent, so that a person's events stay side by side there
+ * and Snappy still finds their person_id repeated: sorted by every event type instead, a national month's object was
+ * 46% larger (77.1 MB against 52.8, person_id 61.4 against 35.3 MB; reverted for it, 0bcff74), this way 25% (66.7
+ * MB, person_id 50.8). Their event types sort before 'referral', so those row groups' range leaves the four out.
+ * Within each group the rows are in upload and source row order: the order is total, and a compaction's output does
+ * not depend on the order its sources were listed or read in. Issue 17 (perfsql4; docs/benchmarks.md).
+ */
+export const SEPARATE_EVENT_TYPES: readonly string[] = ['referral', 'retraction', 'service_use', 'wellbeing_measure'];
+
+/** Rows per row group of compacted objects (at most; the hyparquet merger also starts one at each group's start). */
+export const COMPACTED_ROW_GROUP_ROWS = 100_000;
+
+/**
+ * The group of an event row in the compacted order: its event type when SEPARATE_EVENT_TYPES holds it, '' for the
+ * others (so they come first). The DuckDB merger's ORDER BY writes the same as eventGroupSql.
+ */
+export const eventGroupOf = (eventType: unknown): string =>
+  typeof eventType === 'string' && SEPARATE_EVENT_TYPES.includes(eventType) ? eventType : '';
+
+/** eventGroupOf in SQL, for the events table's ORDER BY. */
+export const EVENT_GROUP_SQL = `CASE WHEN "event_type" IN (${SEPARATE_EVENT_TYPES.map((t) => `'${t}'`).join(', ')}) THEN "event_type" ELSE '' END`;
+
+/** Whether compaction writes a table's rows grouped by event type (the events) or in the order read. */
+export const groupsByEventType = (table: PartitionedTableSpec): boolean =>
+  table.columns.some((c) => c.name === 'event_type');
+
 export interface CompactionRecord {
   readonly id: string;
   readonly table: string;
@@ -329,9 +361,56 @@ export async function compactCurated(
 const DAY_MS = 86_400_000;
 const READS_IN_FLIGHT = 16;
 
+/** Two texts in the byte order of their UTF-8 (DuckDB's order of VARCHAR; JavaScript's < compares UTF-16 units). */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** The row numbers of events in the compacted order: eventGroupOf, then upload_id, then source_row. */
+export function compactedEventOrder(
+  eventTypes: readonly unknown[],
+  uploadIds: readonly unknown[],
+  sourceRows: readonly unknown[],
+): Uint32Array {
+  // A rank per distinct text, so that the sort compares numbers.
+  const rankOf = (values: readonly string[]) => {
+    const distinct = [...new Set(values)].sort(byteOrder);
+    const rank = new Map(distinct.map((value, i) => [value, i]));
+    return Float64Array.from(values, (value) => rank.get(value) as number);
+  };
+  const groups = rankOf(eventTypes.map(eventGroupOf));
+  const uploads = rankOf(uploadIds.map((u) => String(u ?? '')));
+  const order = Uint32Array.from({ length: eventTypes.length }, (_, i) => i);
+  return order.sort(
+    (a, b) =>
+      (groups[a] as number) - (groups[b] as number) ||
+      (uploads[a] as number) - (uploads[b] as number) ||
+      Number(sourceRows[a] ?? 0) - Number(sourceRows[b] ?? 0) ||
+      a - b,
+  );
+}
+
+/**
+ * Row group sizes that never put two groups' rows in one row group: each run of one value is cut into the fewest
+ * groups of at most maxRows rows, of near-equal sizes.
+ */
+export function rowGroupsByRuns(values: readonly unknown[], maxRows: number): number[] {
+  const sizes: number[] = [];
+  let start = 0;
+  for (let i = 1; i <= values.length; i++) {
+    if (i < values.length && values[i] === values[start]) continue;
+    const run = i - start;
+    const parts = Math.ceil(run / maxRows);
+    for (let p = 0; p < parts; p++) sizes.push(Math.floor((run * (p + 1)) / parts) - Math.floor((run * p) / parts));
+    start = i;
+  }
+  return sizes;
+}
+
 /**
  * The merger that runs anywhere (the refresh Lambda in AWS): reads each object with hyparquet, column by column,
- * and writes the rows with the contract's Parquet schema. Holds at most one output object's rows.
+ * and writes the rows with the contract's Parquet schema. Holds at most one output object's rows; the events it puts
+ * in the compacted order (SEPARATE_EVENT_TYPES: the group, then upload and source row) before writing them, each
+ * group in row groups of its own with whole min/max statistics of event_type, as the DuckDB merger's COPY writes them
+ * (the order holds within each object; the objects of a partition overlap).
  */
 export function hyparquetMerger(store: ObjectStore): ParquetMerger {
   return {
@@ -340,8 +419,25 @@ export function hyparquetMerger(store: ObjectStore): ParquetMerger {
       const types = table.columns.map((c) => c.type);
       let columns: unknown[][] = names.map(() => []);
       let rows = 0;
+      const grouped = groupsByEventType(table);
+      const eventType = names.indexOf('event_type');
       const flush = async () => {
         if (rows === 0) return;
+        let rowGroupSize: number | number[] = COMPACTED_ROW_GROUP_ROWS;
+        if (grouped) {
+          const order = compactedEventOrder(
+            columns[eventType] as unknown[],
+            columns[names.indexOf('upload_id')] as unknown[],
+            columns[names.indexOf('source_row')] as unknown[],
+          );
+          // One column at a time, so that at most one column is held twice.
+          for (const [c, column] of columns.entries()) {
+            const target = new Array<unknown>(rows);
+            for (let r = 0; r < rows; r++) target[r] = column[order[r] as number];
+            columns[c] = target;
+          }
+          rowGroupSize = rowGroupsByRuns((columns[eventType] as unknown[]).map(eventGroupOf), COMPACTED_ROW_GROUP_ROWS);
+        }
         const writer = new ByteWriter();
         parquetWrite({
           writer,
@@ -349,10 +445,14 @@ export function hyparquetMerger(store: ObjectStore): ParquetMerger {
           columnData: names.map((name, i) => ({
             name,
             data: columns[i] as unknown[],
-            statistics: types[i] !== 'string',
+            // and event_type's, by which a reader skips the row groups of the other groups
+            statistics: types[i] !== 'string' || (grouped && i === eventType),
           })),
+          // Whole values: truncated to 16 bytes (the default), 'community_connection' and 'wellbeing_measure' would
+          // not be their own min and max.
+          statisticsTruncateLength: Number.POSITIVE_INFINITY,
           codec: 'SNAPPY',
-          rowGroupSize: 100_000,
+          rowGroupSize,
           createdBy: 'sp-outcomes compaction',
         });
         await write(new Uint8Array(writer.getBuffer()), rows);
