@@ -22,7 +22,7 @@ import type { ObjectStore } from '../lib/object-store.ts';
  * release compare with the refresh before it, as before this rule; from the next release on, with the release before.
  */
 export const ALERTS_BASE_PREFIX = `${REFRESH_RUNS_PREFIX}alerts-base/`;
-const ALERTS_BASE_RECORD_KEY = `${ALERTS_BASE_PREFIX}release.json`;
+export const ALERTS_BASE_RECORD_KEY = `${ALERTS_BASE_PREFIX}release.json`;
 const BASE_DOCUMENTS = ['pcn_comparison', 'spc', 'alerts'] as const;
 type BaseDocument = (typeof BASE_DOCUMENTS)[number];
 

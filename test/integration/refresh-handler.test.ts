@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
+import { ALERTS_BASE_RECORD_KEY } from '../../functions/refresh/alerts-base.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
 import { REFRESH_MESSAGE_GROUP } from '../../infra/constructs/metrics-refresh.ts';
@@ -421,9 +422,11 @@ describe("each region's alerts to its SNS topic, after a successful publish", ()
     };
 
   it('sends each configured region its own list, skips unconfigured regions, and says so in the log', async () => {
-    // As on a first refresh: nothing published before, so every current signal is an alert.
+    // As on a first refresh: nothing published before, so every current signal is an alert (and no base of an
+    // earlier release kept: alerts-base.ts).
     await store.delete('metrics/pcn_comparison.json');
     await store.delete('metrics/spc.json');
+    await store.delete(ALERTS_BASE_RECORD_KEY);
     const sent: { TopicArn: string; Subject: string; Message: string }[] = [];
     const order: string[] = [];
     const regions = ['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63'];
@@ -467,10 +470,17 @@ describe("each region's alerts to its SNS topic, after a successful publish", ()
     }
     const logged = logs.filter((l) => l.message === 'regional alerts sent').map((l) => l.region);
     expect(logged).toEqual(expected);
+    // The next refresh of the same release (nothing new): the panel keeps the release's alerts, nothing is sent again
+    // (review 21, R21-6).
+    await handler(structuredClone(scheduled), context);
+    expect((await published()).rows).toHaveLength(alerts.rows.length);
+    expect(sent).toHaveLength(expected.length);
   });
 
   it('a topic that refuses the message is logged, and the refresh still succeeds', async () => {
+    // A new release (no base kept) whose funnels were not published before: every PCN outside a limit is new.
     await store.delete('metrics/pcn_comparison.json');
+    await store.delete(ALERTS_BASE_RECORD_KEY);
     const handler = createRefreshHandler({
       store,
       engine: () => new DuckDbEngine(data),
