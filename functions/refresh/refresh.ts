@@ -1,5 +1,5 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
-import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
+import { FINANCIAL_YEAR_PATTERN, financialYearEnd, inForceDuring, periodDays } from '../contract/periods.ts';
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
@@ -919,8 +919,50 @@ function metaDocument(
   const latest = new Map<string, GeographyRow>();
   for (const g of geography) latest.set(g.pcn_code, g);
   const current = [...latest.values()];
-  const unique = <T>(items: T[], key: (t: T) => string) => [...new Map(items.map((i) => [key(i), i])).values()];
   const national = rollout.filter((r) => r.level === 'national');
+  const months = national
+    .filter((r) => r.period_type === 'month' && asOf.lastMonth !== null && String(r.period) <= asOf.lastMonth)
+    .map((r) => String(r.period))
+    .sort();
+  const financialYears = national
+    .filter((r) => r.period_type === 'fy')
+    .map((r) => String(r.period))
+    .sort();
+  // R21-1: the areas of every version in the published span (its first year's April to data_as_of), not only of the
+  // latest versions, so an ICB merged away keeps its years; with the days each area existed (over all its versions).
+  const day = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
+  const spanStart = [months[0], financialYears[0]]
+    .filter((p): p is string => p !== undefined)
+    .map((p) => periodDays(p)?.[0] ?? '9999-12-31')
+    .sort()[0];
+  const spanEnd = asOf.dataAsOf;
+  const versions = geography.map((g) => ({
+    g,
+    valid_from: day(g.valid_from),
+    valid_to: g.valid_to === null || g.valid_to === undefined ? null : day(g.valid_to),
+  }));
+  const inSpan = versions.filter(
+    (v) => spanStart === undefined || spanEnd === null || inForceDuring(v, [spanStart, spanEnd]),
+  );
+  const spanOf = (code: string, key: (g: GeographyRow) => string) => {
+    const own = versions.filter((v) => key(v.g) === code);
+    return {
+      valid_from: own.map((v) => v.valid_from).sort()[0],
+      valid_to: own.some((v) => v.valid_to === null)
+        ? null
+        : (own
+            .map((v) => v.valid_to as string)
+            .sort()
+            .at(-1) ?? null),
+    };
+  };
+  // Each area once, by its latest version (its name and parent as they are now), current ones first.
+  const areas = (key: (g: GeographyRow) => string) => {
+    const byCode = new Map<string, GeographyRow>();
+    for (const v of [...inSpan].sort((a, b) => a.valid_from.localeCompare(b.valid_from))) byCode.set(key(v.g), v.g);
+    for (const g of current) byCode.set(key(g), g);
+    return [...byCode.values()];
+  };
   return {
     generated_at: generatedAt,
     data_as_of: asOf.dataAsOf,
@@ -935,23 +977,40 @@ function metaDocument(
       pcns_open: m.pcnsOpen,
     })),
     // Published months only: those up to the last complete one (the prepare steps read no later month).
-    months: national
-      .filter((r) => r.period_type === 'month' && asOf.lastMonth !== null && String(r.period) <= asOf.lastMonth)
-      .map((r) => String(r.period))
-      .sort(),
-    financial_years: national
-      .filter((r) => r.period_type === 'fy')
-      .map((r) => String(r.period))
-      .sort(),
-    regions: unique(current, (g) => g.region_code)
-      .map((g) => ({ code: g.region_code, name: g.region_name, parent: 'ENG' }))
+    months,
+    financial_years: financialYears,
+    regions: areas((g) => g.region_code)
+      .map((g) => ({
+        code: g.region_code,
+        name: g.region_name,
+        parent: 'ENG',
+        ...spanOf(g.region_code, (r) => r.region_code),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    icbs: unique(current, (g) => g.icb_code)
-      .map((g) => ({ code: g.icb_code, name: g.icb_name, parent: g.region_code }))
+    icbs: areas((g) => g.icb_code)
+      .map((g) => ({
+        code: g.icb_code,
+        name: g.icb_name,
+        parent: g.region_code,
+        ...spanOf(g.icb_code, (r) => r.icb_code),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     pcns: current
-      .map((g) => ({ code: g.pcn_code, name: g.pcn_name, parent: g.icb_code, list_size: g.list_size }))
+      .map((g) => ({
+        code: g.pcn_code,
+        name: g.pcn_name,
+        parent: g.icb_code,
+        list_size: g.list_size,
+        ...spanOf(g.pcn_code, (r) => r.pcn_code),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
+    pcn_versions: inSpan.map((v) => ({
+      code: v.g.pcn_code,
+      icb: v.g.icb_code,
+      region: v.g.region_code,
+      valid_from: v.valid_from,
+      valid_to: v.valid_to,
+    })),
     metrics: CATALOGUE.map((d) => ({ name: d.name, title: d.title, description: d.description })),
     targets,
   };

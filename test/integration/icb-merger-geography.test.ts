@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { choices } from '../../dashboard/src/filters.ts';
+import type { MetaDocument, MetricRow } from '../../functions/contract/metrics.ts';
+import { type GoldenEvent, referralEvent } from '../support/golden.ts';
+import { goldenProgramme } from '../support/golden-programme.ts';
+
+/*
+ * R21-1 (review 21): the April 2026 ICB mergers. QAA (U20001, U20002) and QBB (U20003, U20004), both London (Y56), are
+ * one ICB, QCC, from 2026-04-01 (the reference as `reference import --icb-changes` makes it: each PCN a new version
+ * from the effective month). U20005 is in QDD (Y58) throughout; U20006 is in QDD (Y58) until 2026-03-31 and in QCC
+ * (Y56) from 2026-04-01 (a PCN that moved region at the same time). Every PCN refers 10 people a month, April 2025 to
+ * November 2026; the refresh runs on 5 December 2026 (data as of 2026-11-30).
+ * Before the fix meta.icbs held only QCC and QDD (each PCN's latest version), so QAA's and QBB's published 2025/26
+ * rows could not be chosen, a PCN user's 2025/26 Compare page was empty and scoping followed the latest version.
+ */
+const MONTHS = Array.from({ length: 20 }, (_, i) => {
+  const n = 2025 * 12 + 3 + i;
+  return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+});
+const PCNS = ['U20001', 'U20002', 'U20003', 'U20004', 'U20005', 'U20006'];
+const UPLOADS: Record<string, GoldenEvent[]> = Object.fromEntries(
+  PCNS.map((pcn) => [
+    `${pcn.toLowerCase()}.csv`,
+    MONTHS.flatMap((m) => Array.from({ length: 10 }, (_, i) => referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-12`))),
+  ]),
+);
+const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U20001,One PCN,QAA,NHS A ICB,Y56,London,10000,2019-04-01,2026-03-31
+U20001,One PCN,QCC,NHS C ICB,Y56,London,10000,2026-04-01,
+U20002,Two PCN,QAA,NHS A ICB,Y56,London,10000,2019-04-01,2026-03-31
+U20002,Two PCN,QCC,NHS C ICB,Y56,London,10000,2026-04-01,
+U20003,Three PCN,QBB,NHS B ICB,Y56,London,10000,2019-04-01,2026-03-31
+U20003,Three PCN,QCC,NHS C ICB,Y56,London,10000,2026-04-01,
+U20004,Four PCN,QBB,NHS B ICB,Y56,London,10000,2019-04-01,2026-03-31
+U20004,Four PCN,QCC,NHS C ICB,Y56,London,10000,2026-04-01,
+U20005,Five PCN,QDD,NHS D ICB,Y58,South West,10000,2019-04-01,
+U20006,Six PCN,QDD,NHS D ICB,Y58,South West,10000,2019-04-01,2026-03-31
+U20006,Six PCN,QCC,NHS C ICB,Y56,London,10000,2026-04-01,
+`;
+
+const golden = goldenProgramme('icbmerger', {
+  uploads: UPLOADS,
+  reference: REFERENCE,
+  now: new Date('2026-12-05T09:00:00Z'),
+  timeoutMs: 400_000,
+});
+
+const none = { fy: null, region: null, icb: null, pcn: null };
+const meta = () => golden.docs.get('meta') as unknown as MetaDocument;
+const rowsOf = (name: string) => (golden.docs.get(name)?.rows ?? []) as unknown as MetricRow[];
+describe('R21-1 after an ICB merger the predecessor ICBs stay in the published geography for the years they existed', () => {
+  it('meta lists every ICB any version had, with the dates it existed and its region', () => {
+    // QAA and QBB: their PCNs' versions run 2019-04-01..2026-03-31; QCC from 2026-04-01, open; QDD open throughout.
+    expect(meta().icbs.map((i) => [i.code, i.parent, i.valid_from, i.valid_to])).toEqual([
+      ['QAA', 'Y56', '2019-04-01', '2026-03-31'],
+      ['QBB', 'Y56', '2019-04-01', '2026-03-31'],
+      ['QCC', 'Y56', '2026-04-01', null],
+      ['QDD', 'Y58', '2019-04-01', null],
+    ]);
+    // The PCNs as before: each by its latest version (the current ICB).
+    expect(meta().pcns.map((p) => `${p.code}:${p.parent}`)).toEqual([
+      'U20005:QDD',
+      'U20004:QCC',
+      'U20001:QCC',
+      'U20006:QCC',
+      'U20003:QCC',
+      'U20002:QCC',
+    ]);
+    // Every version: 4 merged PCNs x 2 + U20005 + U20006 x 2 = 11.
+    expect(meta().pcn_versions?.length).toBe(11);
+    // The published 2025/26 rows of the predecessors: 2 PCNs x 10 a month x 12 months = 240 each.
+    const qaa = rowsOf('rollout').find((r) => r.level === 'icb' && r.code === 'QAA' && r.period === '2025/26');
+    expect(qaa?.referrals).toBe(240);
+  });
+
+  it('the ICB picker offers the ICBs of the financial year chosen', () => {
+    const m = meta();
+    const codes = (f: Parameters<typeof choices>[0]) => {
+      const c = choices(f, m);
+      return [c.icbs.map((i) => i.code), c.pcns.map((p) => p.code)];
+    };
+    // 2025/26 in London: the two predecessors and their four PCNs (sorted by name: Four, One, Three, Two).
+    expect(codes({ ...none, fy: '2025/26', region: 'Y56' })).toEqual([
+      ['QAA', 'QBB'],
+      ['U20004', 'U20001', 'U20003', 'U20002'],
+    ]);
+    expect(codes({ ...none, fy: '2025/26', region: 'Y56', icb: 'QAA' })).toEqual([
+      ['QAA', 'QBB'],
+      ['U20001', 'U20002'],
+    ]);
+    // 2026/27 in London: the merged ICB and its five PCNs (U20006 moved in).
+    expect(codes({ ...none, fy: '2026/27', region: 'Y56' })).toEqual([
+      ['QCC'],
+      ['U20004', 'U20001', 'U20006', 'U20003', 'U20002'],
+    ]);
+    // The South West: U20006 in 2025/26, not in 2026/27.
+    expect(codes({ ...none, fy: '2025/26', region: 'Y58' })).toEqual([['QDD'], ['U20005', 'U20006']]);
+    expect(codes({ ...none, fy: '2026/27', region: 'Y58' })).toEqual([['QDD'], ['U20005']]);
+  });
+});
