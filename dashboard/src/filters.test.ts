@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeFilter, choices, readFilters, scopeOf, writeFilters } from './filters.ts';
+import { changeFilter, choices, comparisonRows, readFilters, scopeOf, writeFilters } from './filters.ts';
 
 const meta = {
   regions: [
@@ -121,5 +121,24 @@ describe('the pickers after an ICB merger offer the areas of the year shown (R21
     });
     // No year chosen: the latest year's ICB.
     expect(changeFilter(none, 'pcn', 'U10001', merged)).toEqual({ fy: null, region: 'Y56', icb: 'QCC', pcn: 'U10001' });
+  });
+
+  it("the Compare page: a PCN's own row and its ICB of the year; a past ICB's rows by the ICB they carry", () => {
+    // pcn_comparison 2025/26: each row carries the ICB and region its PCN was in that year.
+    const rows = [
+      { level: 'pcn', code: 'U10001', period_type: 'fy', period: '2025/26', icb_code: 'QAA', region_code: 'Y56' },
+      { level: 'pcn', code: 'U10002', period_type: 'fy', period: '2025/26', icb_code: 'QAA', region_code: 'Y56' },
+      { level: 'pcn', code: 'U10003', period_type: 'fy', period: '2025/26', icb_code: 'QSL', region_code: 'Y58' },
+      { level: 'pcn', code: 'U10004', period_type: 'fy', period: '2025/26', icb_code: 'QSL', region_code: 'Y58' },
+    ] as const;
+    const seen = (level: 'pcn' | 'icb' | 'region', code: string, from = rows as readonly (typeof rows)[number][]) =>
+      comparisonRows(from, { level, code }, merged).map((r) => r.code);
+    expect(seen('pcn', 'U10001')).toEqual(['U10001', 'U10002']);
+    expect(seen('pcn', 'U10003')).toEqual(['U10003', 'U10004']);
+    expect(seen('icb', 'QAA')).toEqual(['U10001', 'U10002']);
+    expect(seen('icb', 'QCC')).toEqual([]);
+    expect(seen('region', 'Y58')).toEqual(['U10003', 'U10004']);
+    // Its own row missing (suppressed from the year): the versions give its ICB of the year (QAA), not QCC.
+    expect(seen('pcn', 'U10001', rows.slice(1))).toEqual(['U10002']);
   });
 });

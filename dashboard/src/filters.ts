@@ -1,5 +1,5 @@
 import { AREA_CODE_PATTERN } from '../../functions/contract/areas.ts';
-import type { Area, Level, MetaDocument, PcnVersion } from '../../functions/contract/metrics.ts';
+import type { Area, Level, MetaDocument, MetricRow, PcnVersion } from '../../functions/contract/metrics.ts';
 import { FINANCIAL_YEAR_PATTERN, inForceDuring, periodDays } from '../../functions/contract/periods.ts';
 
 /** What the filter bar narrows every figure to; held in the URL so any view can be bookmarked and shared. */
@@ -130,4 +130,29 @@ export function choices(
     icbs,
     pcns: meta.pcns.filter((p) => pcnCodes.has(p.code)),
   };
+}
+
+/**
+ * The Compare page's rows for the area shown (rows of one financial year of pcn_comparison, each carrying the ICB and
+ * region its PCN was in that year): a region's or ICB's, by the codes the rows carry (a past ICB's rows for its years);
+ * a PCN's own row whatever ICB it carries, and the rows of the ICB its own row carries (R21-1: after a merger its
+ * current ICB is not the one its past rows carry). Without its own row, the PCN's ICB of that year from the versions.
+ */
+export function comparisonRows<T extends MetricRow>(
+  rows: readonly T[],
+  scope: { readonly level: Level; readonly code: string },
+  meta: Geography,
+): T[] {
+  if (scope.level === 'national') return [...rows];
+  if (scope.level === 'region') return rows.filter((r) => r.region_code === scope.code);
+  if (scope.level === 'icb') return rows.filter((r) => r.icb_code === scope.code);
+  const own = rows.find((r) => r.code === scope.code);
+  const fy = String(rows[0]?.period ?? '');
+  const icb =
+    own?.icb_code ??
+    versionsOf(FINANCIAL_YEAR_PATTERN.test(fy) ? fy : null, meta)
+      ?.filter((v) => v.code === scope.code)
+      .at(-1)?.icb ??
+    meta.pcns.find((p) => p.code === scope.code)?.parent;
+  return rows.filter((r) => r.code === scope.code || (icb !== undefined && r.icb_code === icb));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choices } from '../../dashboard/src/filters.ts';
+import { choices, comparisonRows } from '../../dashboard/src/filters.ts';
 import type { MetaDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { type GoldenEvent, referralEvent } from '../support/golden.ts';
 import { goldenProgramme } from '../support/golden-programme.ts';
@@ -96,5 +96,24 @@ describe('R21-1 after an ICB merger the predecessor ICBs stay in the published g
     // The South West: U20006 in 2025/26, not in 2026/27.
     expect(codes({ ...none, fy: '2025/26', region: 'Y58' })).toEqual([['QDD'], ['U20005', 'U20006']]);
     expect(codes({ ...none, fy: '2026/27', region: 'Y58' })).toEqual([['QDD'], ['U20005']]);
+  });
+
+  it('the Compare page shows a PCN its own row and its ICB of the year, and a past ICB its rows', () => {
+    const rows = rowsOf('pcn_comparison').filter((r) => r.period === '2025/26');
+    const codes = (scope: { level: 'pcn' | 'icb' | 'region' | 'national'; code: string }) =>
+      comparisonRows(rows, scope, meta())
+        .map((r) => r.code)
+        .sort();
+    // U20001 was in QAA in 2025/26: itself and U20002.
+    expect(codes({ level: 'pcn', code: 'U20001' })).toEqual(['U20001', 'U20002']);
+    expect(codes({ level: 'icb', code: 'QAA' })).toEqual(['U20001', 'U20002']);
+    expect(codes({ level: 'icb', code: 'QCC' })).toEqual([]);
+    expect(codes({ level: 'region', code: 'Y58' })).toEqual(['U20005', 'U20006']);
+    const later = rowsOf('pcn_comparison').filter((r) => r.period === '2026/27');
+    expect(
+      comparisonRows(later, { level: 'pcn', code: 'U20006' }, meta())
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual(['U20001', 'U20002', 'U20003', 'U20004', 'U20006']);
   });
 });
