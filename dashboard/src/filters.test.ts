@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeFilter, choices, comparisonRows, readFilters, scopeOf, writeFilters } from './filters.ts';
+import { changeFilter, choices, comparisonRows, type Filters, readFilters, scopeOf, writeFilters } from './filters.ts';
 
 const meta = {
   regions: [
@@ -89,7 +89,7 @@ const merged = {
 };
 
 describe('the pickers after an ICB merger offer the areas of the year shown (R21-1)', () => {
-  const codes = (f: typeof none) => {
+  const codes = (f: Filters) => {
     const c = choices(f, merged);
     return [c.icbs.map((i) => i.code), c.pcns.map((p) => p.code)];
   };
