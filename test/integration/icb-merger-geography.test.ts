@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choices, comparisonRows } from '../../dashboard/src/filters.ts';
+import { Scope } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { type GoldenEvent, referralEvent } from '../support/golden.ts';
 import { goldenProgramme } from '../support/golden-programme.ts';
@@ -48,6 +49,18 @@ const golden = goldenProgramme('icbmerger', {
 const none = { fy: null, region: null, icb: null, pcn: null };
 const meta = () => golden.docs.get('meta') as unknown as MetaDocument;
 const rowsOf = (name: string) => (golden.docs.get(name)?.rows ?? []) as unknown as MetricRow[];
+/** The ICB rows of rollout's financial years a user reads: [code, period]. */
+const icbYears = (scope: Scope) =>
+  scope
+    .rows(rowsOf('rollout').filter((r) => r.level === 'icb' && r.period_type === 'fy'))
+    .map((r) => `${r.code} ${r.period}`)
+    .sort();
+const pcnYears = (scope: Scope) =>
+  scope
+    .rows(rowsOf('rollout').filter((r) => r.level === 'pcn' && r.period_type === 'fy'))
+    .map((r) => `${r.code} ${r.period}`)
+    .sort();
+
 describe('R21-1 after an ICB merger the predecessor ICBs stay in the published geography for the years they existed', () => {
   it('meta lists every ICB any version had, with the dates it existed and its region', () => {
     // QAA and QBB: their PCNs' versions run 2019-04-01..2026-03-31; QCC from 2026-04-01, open; QDD open throughout.
@@ -115,5 +128,35 @@ describe('R21-1 after an ICB merger the predecessor ICBs stay in the published g
         .map((r) => r.code)
         .sort(),
     ).toEqual(['U20001', 'U20002', 'U20003', 'U20004', 'U20006']);
+  });
+
+  it('each user reads the rows of the areas that were theirs in the period shown, and no others', () => {
+    const as = (role: 'region' | 'icb' | 'pcn', code: string) => new Scope({ role, code, subject: 't' }, meta());
+    // U20001: QAA's years while it was in QAA (2025/26), QCC's from the merger (2026/27); never QBB or QDD.
+    expect(icbYears(as('pcn', 'U20001'))).toEqual(['QAA 2025/26', 'QCC 2026/27']);
+    // U20006: QDD's 2025/26 (it was in QDD), QCC's 2026/27; not QDD's 2026/27.
+    expect(icbYears(as('pcn', 'U20006'))).toEqual(['QCC 2026/27', 'QDD 2025/26']);
+    // PCN rows: the South West lead reads U20006's 2025/26, not its 2026/27 (London's lead the other way round).
+    expect(pcnYears(as('region', 'Y58'))).toEqual(['U20005 2025/26', 'U20005 2026/27', 'U20006 2025/26']);
+    expect(pcnYears(as('region', 'Y56')).filter((r) => r.startsWith('U20006'))).toEqual(['U20006 2026/27']);
+    // QAA's lead (a past ICB): its two PCNs' 2025/26 only; QCC's lead: its five PCNs' 2026/27 only.
+    expect(pcnYears(as('icb', 'QAA'))).toEqual(['U20001 2025/26', 'U20002 2025/26']);
+    expect(pcnYears(as('icb', 'QCC'))).toEqual([
+      'U20001 2026/27',
+      'U20002 2026/27',
+      'U20003 2026/27',
+      'U20004 2026/27',
+      'U20006 2026/27',
+    ]);
+    // Months likewise: U20001 reads QAA's March 2026, not its April (QAA has none) nor QCC's March.
+    const u1 = as('pcn', 'U20001');
+    expect(u1.allows('icb', 'QAA', '2026-03')).toBe(true);
+    expect(u1.allows('icb', 'QCC', '2026-03')).toBe(false);
+    expect(u1.allows('icb', 'QCC', '2026-04')).toBe(true);
+    expect(u1.allows('region', 'Y58', '2025/26')).toBe(false);
+    // The Y56 lead's own business (alerts, `inside`): QAA's of its years.
+    expect(as('region', 'Y56').inside('icb', 'QAA', '2025/26')).toBe(true);
+    expect(as('region', 'Y58').inside('pcn', 'U20006', '2025/26')).toBe(true);
+    expect(as('region', 'Y58').inside('pcn', 'U20006', '2026-04')).toBe(false);
   });
 });
