@@ -944,19 +944,24 @@ function metaDocument(
   const inSpan = versions.filter(
     (v) => spanStart === undefined || spanEnd === null || inForceDuring(v, [spanStart, spanEnd]),
   );
-  const spanOf = (code: string, key: (g: GeographyRow) => string) => {
-    const own = versions.filter((v) => key(v.g) === code);
-    return {
-      valid_from: own.map((v) => v.valid_from).sort()[0],
-      valid_to: own.some((v) => v.valid_to === null)
-        ? null
-        : (own
-            .map((v) => v.valid_to as string)
-            .sort()
-            .at(-1) ?? null),
-    };
+  // The days an area existed: its versions' first valid_from and last valid_to (null while one is open).
+  const spanOf = (key: (g: GeographyRow) => string) => {
+    const spans = new Map<string, { valid_from: string; valid_to: string | null }>();
+    for (const v of versions) {
+      const span = spans.get(key(v.g));
+      if (span === undefined) spans.set(key(v.g), { valid_from: v.valid_from, valid_to: v.valid_to });
+      else {
+        if (v.valid_from < span.valid_from) span.valid_from = v.valid_from;
+        if (span.valid_to !== null && (v.valid_to === null || v.valid_to > span.valid_to)) span.valid_to = v.valid_to;
+      }
+    }
+    return (code: string) => spans.get(code) ?? {};
   };
-  // Each area once, by its latest version (its name and parent as they are now), current ones first.
+  const regionSpan = spanOf((g) => g.region_code);
+  const icbSpan = spanOf((g) => g.icb_code);
+  const pcnSpan = spanOf((g) => g.pcn_code);
+  // Each area once: by a PCN's latest version if one has it (its name and parent as they are now), else by the latest
+  // version in the span that had it (an ICB merged away: its name and region before the merger).
   const areas = (key: (g: GeographyRow) => string) => {
     const byCode = new Map<string, GeographyRow>();
     for (const v of [...inSpan].sort((a, b) => a.valid_from.localeCompare(b.valid_from))) byCode.set(key(v.g), v.g);
@@ -984,7 +989,7 @@ function metaDocument(
         code: g.region_code,
         name: g.region_name,
         parent: 'ENG',
-        ...spanOf(g.region_code, (r) => r.region_code),
+        ...regionSpan(g.region_code),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     icbs: areas((g) => g.icb_code)
@@ -992,7 +997,7 @@ function metaDocument(
         code: g.icb_code,
         name: g.icb_name,
         parent: g.region_code,
-        ...spanOf(g.icb_code, (r) => r.icb_code),
+        ...icbSpan(g.icb_code),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     pcns: current
@@ -1001,7 +1006,7 @@ function metaDocument(
         name: g.pcn_name,
         parent: g.icb_code,
         list_size: g.list_size,
-        ...spanOf(g.pcn_code, (r) => r.pcn_code),
+        ...pcnSpan(g.pcn_code),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     pcn_versions: inSpan.map((v) => ({
