@@ -152,7 +152,8 @@ function filtersOf(query: URLSearchParams, scope: Scope) {
     if (level === null) throw new BadRequestError('code needs a level');
     if (!AREA_CODE_PATTERN[level as (typeof LEVELS)[number]].test(code))
       throw new BadRequestError(`code is not a valid ${level} code`);
-    if (!scope.allows(level, code))
+    // The area of any period the role had (R21-1: a PCN's former ICB); `scope.rows` keeps each row's own period's.
+    if (!scope.allowsInSomePeriod(level, code))
       throw new ForbiddenError(
         `your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`,
       );

@@ -1,5 +1,6 @@
 import { AREA_CODE_PATTERN } from '../contract/areas.ts';
-import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
+import type { MetaDocument, MetricDocument, MetricRow, PcnVersion } from '../contract/index.ts';
+import { inForceDuring, periodDays } from '../contract/periods.ts';
 import { HttpError } from '../lib/http-errors.ts';
 
 /**
@@ -50,54 +51,127 @@ const LEVELS: ReadonlySet<string> = new Set(['national', 'region', 'icb', 'pcn']
 
 export const NATIONAL_LOCAL_USER: Identity = { role: 'national', code: 'ENG', subject: 'local-loopback' };
 
-/** Which rows an identity may see, given the geography the metrics were published with. */
+/** Where a PCN was: its ICB and that ICB's region. */
+interface Place {
+  readonly icb: string;
+  readonly region: string;
+}
+
+/**
+ * Which rows an identity may see, given the geography the metrics were published with, read for the period of each
+ * row (R21-1): each user sees the rows of the areas that were theirs in the period shown. A PCN row of a month (or a
+ * financial year) is an ICB's or a region's if the PCN was in it on that month's first day (on any day of that year),
+ * as the refresh places it in their figures (refresh.ts parentFinder); a PCN reads the aggregates of the ICBs and
+ * regions it was in during the row's period (its former ICB's years before a merger, not after). A row of any other
+ * period ('all': SPC series), a call without a period (a pack, a query's area) or a meta.json without PCN versions is
+ * read by the latest versions, the rule before R21-1. Never wider than a period's own geography: a PCN not in force in
+ * a period belongs to no area in it.
+ */
 export class Scope {
   private readonly pcnIcb = new Map<string, string>();
   private readonly icbRegion = new Map<string, string>();
+  private readonly pcnVersions = new Map<string, PcnVersion[]>();
+  private readonly icbVersions = new Map<string, PcnVersion[]>();
+  private readonly days = new Map<string, readonly [string, string] | null>();
 
   constructor(
     readonly identity: Identity,
-    geography: Pick<MetaDocument, 'icbs' | 'pcns'>,
+    geography: Pick<MetaDocument, 'icbs' | 'pcns'> & Partial<Pick<MetaDocument, 'pcn_versions'>>,
   ) {
     for (const icb of geography.icbs) this.icbRegion.set(icb.code, icb.parent ?? '');
     for (const pcn of geography.pcns) this.pcnIcb.set(pcn.code, pcn.parent ?? '');
+    for (const version of geography.pcn_versions ?? []) {
+      this.pcnVersions.set(version.code, [...(this.pcnVersions.get(version.code) ?? []), version]);
+      this.icbVersions.set(version.icb, [...(this.icbVersions.get(version.icb) ?? []), version]);
+    }
   }
 
-  /** The area a PCN-level row belongs to, by the geography in force when the metrics were published. */
-  private pcnInArea(pcnCode: string): boolean {
-    const { role, code } = this.identity;
+  /** The days a period's geography is read on (periods.ts periodDays), once per period; null without a known one. */
+  private daysOf(period: string | undefined): readonly [string, string] | null {
+    if (period === undefined) return null;
+    if (!this.days.has(period)) this.days.set(period, periodDays(period));
+    return this.days.get(period) ?? null;
+  }
+
+  /** Where a PCN was in the period: its versions in force then; without a period or versions, its latest version. */
+  private placesOf(pcnCode: string, period: string | undefined): readonly Place[] {
+    const days = this.daysOf(period);
+    const versions = this.pcnVersions.get(pcnCode);
+    if (days !== null && versions !== undefined)
+      return versions.filter((v) => inForceDuring(v, days)).map((v) => ({ icb: v.icb, region: v.region }));
     const icb = this.pcnIcb.get(pcnCode);
+    return icb === undefined ? [] : [{ icb, region: this.icbRegion.get(icb) ?? '' }];
+  }
+
+  /** The regions an ICB was in during the period (by its PCNs' versions); without a period or versions, its latest. */
+  private regionsOfIcb(icbCode: string, period: string | undefined): readonly string[] {
+    const days = this.daysOf(period);
+    const versions = this.icbVersions.get(icbCode);
+    if (days !== null && versions !== undefined)
+      return versions.filter((v) => inForceDuring(v, days)).map((v) => v.region);
+    const region = this.icbRegion.get(icbCode);
+    return region === undefined ? [] : [region];
+  }
+
+  /** Is a PCN-level row the identity's: its own PCN, or a PCN in its ICB or region in the period. */
+  private pcnInArea(pcnCode: string, period: string | undefined): boolean {
+    const { role, code } = this.identity;
     if (role === 'pcn') return pcnCode === code;
-    if (role === 'icb') return icb === code;
-    if (role === 'region') return icb !== undefined && this.icbRegion.get(icb) === code;
+    if (role === 'icb') return this.placesOf(pcnCode, period).some((p) => p.icb === code);
+    if (role === 'region') return this.placesOf(pcnCode, period).some((p) => p.region === code);
     return true;
   }
 
-  /** May this identity see the row at this level and code? A level it does not know is refused (fails closed). */
-  allows(level: string, code: string): boolean {
+  /**
+   * May this identity see the row at this level and code, of this period (a row's `period`; none: by the latest
+   * geography)? A level it does not know is refused (fails closed).
+   */
+  allows(level: string, code: string, period?: string): boolean {
     const { role } = this.identity;
     if (role === 'national') return true;
     if (!LEVELS.has(level)) return false;
-    if (level === 'pcn') return this.pcnInArea(code);
+    if (level === 'pcn') return this.pcnInArea(code, period);
     if (role !== 'pcn') return true;
-    // A PCN sees the aggregates of its own ICB, region and England only.
-    const icb = this.pcnIcb.get(this.identity.code);
+    // A PCN sees the aggregates of England and of its own ICB and region in the period only.
     if (level === 'national') return true;
-    if (level === 'icb') return code === icb;
-    if (level === 'region') return icb !== undefined && code === this.icbRegion.get(icb);
+    const places = this.placesOf(this.identity.code, period);
+    if (level === 'icb') return places.some((p) => p.icb === code);
+    if (level === 'region') return places.some((p) => p.region === code);
     return false;
   }
 
   /**
-   * Is the area the identity's own or inside it? England: the national team only; a region: that region's lead; an
-   * ICB: its lead and its region's; a PCN: as `allows` (itself, for a PCN). Stricter than `allows`, for documents
-   * about each area's own business (MetricDocument.visibility 'inside_area').
+   * May this identity see the area's rows of some period (the latest geography, or any version)? Only to accept a
+   * query naming the area: the rows answered are still each checked for their own period (`rows`).
    */
-  inside(level: string, code: string): boolean {
+  allowsInSomePeriod(level: string, code: string): boolean {
+    if (this.allows(level, code)) return true;
+    const { role, code: own } = this.identity;
+    if (!LEVELS.has(level) || role === 'national') return false;
+    if (level === 'pcn') {
+      const versions = this.pcnVersions.get(code) ?? [];
+      return role === 'icb'
+        ? versions.some((v) => v.icb === own)
+        : role === 'region' && versions.some((v) => v.region === own);
+    }
+    if (role !== 'pcn') return false;
+    const versions = this.pcnVersions.get(own) ?? [];
+    if (level === 'icb') return versions.some((v) => v.icb === code);
+    if (level === 'region') return versions.some((v) => v.region === code);
+    return false;
+  }
+
+  /**
+   * Is the area the identity's own or inside it (in the period, as `allows`)? England: the national team only; a
+   * region: that region's lead; an ICB: its lead and its region's; a PCN: as `allows` (itself, for a PCN). Stricter
+   * than `allows`, for documents about each area's own business (MetricDocument.visibility 'inside_area').
+   */
+  inside(level: string, code: string, period?: string): boolean {
     const { role, code: own } = this.identity;
     if (role === 'national') return true;
-    if (level === 'pcn') return this.pcnInArea(code);
-    if (level === 'icb') return role === 'icb' ? code === own : role === 'region' && this.icbRegion.get(code) === own;
+    if (level === 'pcn') return this.pcnInArea(code, period);
+    if (level === 'icb')
+      return role === 'icb' ? code === own : role === 'region' && this.regionsOfIcb(code, period).includes(own);
     if (level === 'region') return role === 'region' && code === own;
     return false;
   }
@@ -105,7 +179,9 @@ export class Scope {
   /** The rows of a document this identity may see, by the document's visibility. */
   rows<T extends MetricRow>(rows: readonly T[], visibility?: MetricDocument['visibility']): T[] {
     const visible = visibility === 'inside_area' ? this.inside.bind(this) : this.allows.bind(this);
-    return rows.filter((row) => visible(String(row.level), String(row.code)));
+    return rows.filter((row) =>
+      visible(String(row.level), String(row.code), row.period === undefined ? undefined : String(row.period)),
+    );
   }
 
   /**

@@ -46,6 +46,21 @@ export interface Area {
   readonly parent: string | null;
 }
 
+/** When an area existed: the first day of its first PCN version and the last day of its last (null: still open). */
+export interface AreaSpan {
+  readonly valid_from?: string;
+  readonly valid_to?: string | null;
+}
+
+/** One version of a PCN's place in the geography (the reference's rows, meta/geography.sql). */
+export interface PcnVersion {
+  readonly code: string;
+  readonly icb: string;
+  readonly region: string;
+  readonly valid_from: string;
+  readonly valid_to: string | null;
+}
+
 export interface MetaDocument {
   readonly generated_at: string;
   /** The last day of the last complete month (data_as_of_rule); null while no month is complete. */
@@ -80,9 +95,21 @@ export interface MetaDocument {
   /** With england_months_held: the last day of the last month whose England figures are published (null: none yet). */
   readonly england_data_as_of?: string | null;
   readonly financial_years: readonly string[];
-  readonly regions: readonly Area[];
-  readonly icbs: readonly Area[];
-  readonly pcns: readonly (Area & { readonly list_size: number })[];
+  readonly regions: readonly (Area & AreaSpan)[];
+  /**
+   * Every ICB of the geography the documents were published with: those of the PCNs' latest versions and those any
+   * version had in the published span (an ICB merged away keeps its past years: review 21, R21-1), each with its
+   * region (of its latest version) and the dates it existed.
+   */
+  readonly icbs: readonly (Area & AreaSpan)[];
+  /** Every PCN, by its latest version (parent: its current, or last, ICB). */
+  readonly pcns: readonly (Area & { readonly list_size: number } & AreaSpan)[];
+  /**
+   * Every PCN version in force in the published span: its ICB and region from valid_from to valid_to (null: open).
+   * The dashboard's pickers and the roles' scoping read a past period's geography from these (R21-1). Absent in a
+   * meta.json written before them: readers then use each PCN's latest version.
+   */
+  readonly pcn_versions?: readonly PcnVersion[];
   readonly metrics: readonly { readonly name: string; readonly title: string; readonly description: string }[];
   readonly targets: ProgrammeTargets;
   /** Set for a demo that simulates only part of England: national targets are scaled to the same share. */

@@ -32,3 +32,22 @@ export function monthsOfFinancialYear(fy: string): string[] {
 
 /** The last day of a financial year: 2024/25 ends 2025-03-31. */
 export const financialYearEnd = (fy: string) => `${Number(fy.slice(0, 4)) + 1}-03-31`;
+
+/**
+ * The days a period's geography is read on, as the refresh places a PCN (functions/refresh/refresh.ts parentFinder,
+ * sql/prepare/pcn_months.sql): a month, its first day (the PCNs in force on it); a financial year, April 1st to
+ * March 31st (a PCN in every area it was in during the year). Null for any other period ('all').
+ */
+export function periodDays(period: string): readonly [string, string] | null {
+  if (MONTH_PATTERN.test(period)) return [`${period}-01`, `${period}-01`];
+  if (FINANCIAL_YEAR_PATTERN.test(period)) return [`${period.slice(0, 4)}-04-01`, financialYearEnd(period)];
+  return null;
+}
+
+/** Was a version (valid_from..valid_to, null: open) in force on any day of the period's days? */
+export function inForceDuring(
+  version: { readonly valid_from: string; readonly valid_to: string | null },
+  days: readonly [string, string],
+): boolean {
+  return version.valid_from <= days[1] && (version.valid_to === null || version.valid_to >= days[0]);
+}

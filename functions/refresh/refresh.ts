@@ -1,5 +1,5 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
-import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
+import { FINANCIAL_YEAR_PATTERN, financialYearEnd, inForceDuring, periodDays } from '../contract/periods.ts';
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
@@ -911,8 +911,55 @@ function metaDocument(
   const latest = new Map<string, GeographyRow>();
   for (const g of geography) latest.set(g.pcn_code, g);
   const current = [...latest.values()];
-  const unique = <T>(items: T[], key: (t: T) => string) => [...new Map(items.map((i) => [key(i), i])).values()];
   const national = rollout.filter((r) => r.level === 'national');
+  const months = national
+    .filter((r) => r.period_type === 'month' && asOf.lastMonth !== null && String(r.period) <= asOf.lastMonth)
+    .map((r) => String(r.period))
+    .sort();
+  const financialYears = national
+    .filter((r) => r.period_type === 'fy')
+    .map((r) => String(r.period))
+    .sort();
+  // R21-1: the areas of every version in the published span (its first year's April to data_as_of), not only of the
+  // latest versions, so an ICB merged away keeps its years; with the days each area existed (over all its versions).
+  const day = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
+  const spanStart = [months[0], financialYears[0]]
+    .filter((p): p is string => p !== undefined)
+    .map((p) => periodDays(p)?.[0] ?? '9999-12-31')
+    .sort()[0];
+  const spanEnd = asOf.dataAsOf;
+  const versions = geography.map((g) => ({
+    g,
+    valid_from: day(g.valid_from),
+    valid_to: g.valid_to === null || g.valid_to === undefined ? null : day(g.valid_to),
+  }));
+  const inSpan = versions.filter(
+    (v) => spanStart === undefined || spanEnd === null || inForceDuring(v, [spanStart, spanEnd]),
+  );
+  // The days an area existed: its versions' first valid_from and last valid_to (null while one is open).
+  const spanOf = (key: (g: GeographyRow) => string) => {
+    const spans = new Map<string, { valid_from: string; valid_to: string | null }>();
+    for (const v of versions) {
+      const span = spans.get(key(v.g));
+      if (span === undefined) spans.set(key(v.g), { valid_from: v.valid_from, valid_to: v.valid_to });
+      else {
+        if (v.valid_from < span.valid_from) span.valid_from = v.valid_from;
+        if (span.valid_to !== null && (v.valid_to === null || v.valid_to > span.valid_to)) span.valid_to = v.valid_to;
+      }
+    }
+    return (code: string) => spans.get(code) ?? {};
+  };
+  const regionSpan = spanOf((g) => g.region_code);
+  const icbSpan = spanOf((g) => g.icb_code);
+  const pcnSpan = spanOf((g) => g.pcn_code);
+  // Each area once: by a PCN's latest version if one has it (its name and parent as they are now), else by the latest
+  // version in the span that had it (an ICB merged away: its name and region before the merger).
+  const areas = (key: (g: GeographyRow) => string) => {
+    const byCode = new Map<string, GeographyRow>();
+    for (const v of [...inSpan].sort((a, b) => a.valid_from.localeCompare(b.valid_from))) byCode.set(key(v.g), v.g);
+    for (const g of current) byCode.set(key(g), g);
+    return [...byCode.values()];
+  };
   return {
     generated_at: generatedAt,
     data_as_of: asOf.dataAsOf,
@@ -927,23 +974,40 @@ function metaDocument(
       pcns_open: m.pcnsOpen,
     })),
     // Published months only: those up to the last complete one (the prepare steps read no later month).
-    months: national
-      .filter((r) => r.period_type === 'month' && asOf.lastMonth !== null && String(r.period) <= asOf.lastMonth)
-      .map((r) => String(r.period))
-      .sort(),
-    financial_years: national
-      .filter((r) => r.period_type === 'fy')
-      .map((r) => String(r.period))
-      .sort(),
-    regions: unique(current, (g) => g.region_code)
-      .map((g) => ({ code: g.region_code, name: g.region_name, parent: 'ENG' }))
+    months,
+    financial_years: financialYears,
+    regions: areas((g) => g.region_code)
+      .map((g) => ({
+        code: g.region_code,
+        name: g.region_name,
+        parent: 'ENG',
+        ...regionSpan(g.region_code),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    icbs: unique(current, (g) => g.icb_code)
-      .map((g) => ({ code: g.icb_code, name: g.icb_name, parent: g.region_code }))
+    icbs: areas((g) => g.icb_code)
+      .map((g) => ({
+        code: g.icb_code,
+        name: g.icb_name,
+        parent: g.region_code,
+        ...icbSpan(g.icb_code),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     pcns: current
-      .map((g) => ({ code: g.pcn_code, name: g.pcn_name, parent: g.icb_code, list_size: g.list_size }))
+      .map((g) => ({
+        code: g.pcn_code,
+        name: g.pcn_name,
+        parent: g.icb_code,
+        list_size: g.list_size,
+        ...pcnSpan(g.pcn_code),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
+    pcn_versions: inSpan.map((v) => ({
+      code: v.g.pcn_code,
+      icb: v.g.icb_code,
+      region: v.g.region_code,
+      valid_from: v.valid_from,
+      valid_to: v.valid_to,
+    })),
     metrics: CATALOGUE.map((d) => ({ name: d.name, title: d.title, description: d.description })),
     targets,
   };

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { Figure, MetricDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import type { Figure, MetricDocument } from '../../../functions/contract/metrics.ts';
 import { FUNNEL_MEASURES, type FunnelMeasure, summaryOf } from '../../../functions/contract/summaries.ts';
 import { type Loadable, rowsOf, useMetric } from '../api.ts';
 import { cohortsCovered, cohortsCoveredCsv } from '../cohorts.ts';
@@ -11,6 +11,7 @@ import { FunnelPlot, type FunnelPoint } from '../components/FunnelPlot.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
 import { type CsvDownload, dataAsOfOf, periodCsv } from '../csv.ts';
+import { comparisonRows } from '../filters.ts';
 import { formatCount, formatDecimal } from '../format.ts';
 
 const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
@@ -130,12 +131,10 @@ export default function ComparePage() {
   const comparison = useMetric('pcn_comparison', { level: 'pcn', period: fy });
   const m = MEASURES.get(measure) ?? FIRST;
   const regionOfIcb = new Map(meta.icbs.map((i) => [i.code, i.parent]));
-  const inScope = (row: MetricRow) =>
-    scope.level === 'national' ||
-    (scope.level === 'region' && row.region_code === scope.code) ||
-    (scope.level === 'icb' && row.icb_code === scope.code) ||
-    (scope.level === 'pcn' && row.icb_code === meta.pcns.find((p) => p.code === scope.code)?.parent);
-  const rows = rowsOf(comparison).filter(inScope);
+  // The rows of the area in the year shown, by the ICB and region each row carries (R21-1: a PCN's own row and its
+  // ICB of that year, a merged ICB's predecessors for their years).
+  const rows = comparisonRows(rowsOf(comparison), scope, meta);
+  const ownRow = scope.level === 'pcn' ? rows.find((r) => r.code === scope.code) : undefined;
   const rates =
     comparison.state === 'ready' ? (summaryOf(comparison.value, 'funnel_rates')?.[fy]?.[measure] ?? null) : null;
   const region =
@@ -143,9 +142,11 @@ export default function ComparePage() {
       ? null
       : scope.level === 'region'
         ? scope.code
-        : (regionOfIcb.get(
-            scope.level === 'icb' ? scope.code : (meta.pcns.find((p) => p.code === scope.code)?.parent ?? ''),
-          ) ?? null);
+        : typeof ownRow?.region_code === 'string'
+          ? ownRow.region_code
+          : (regionOfIcb.get(
+              scope.level === 'icb' ? scope.code : (meta.pcns.find((p) => p.code === scope.code)?.parent ?? ''),
+            ) ?? null);
   const useRegion = comparator === 'region' && region !== null;
   const p0 = useRegion ? rates?.regions[region] : rates?.national;
   const curves = adjusted ? rates?.curves : rates?.curves_unadjusted;
