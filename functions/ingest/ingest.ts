@@ -260,7 +260,16 @@ async function readUpload(
     }
     if (!contentMatchesId(landing.uploadId, stats.sha256)) return { stats, fileError: error.detail };
     const raw = await store.getStream(landing.key);
-    const found = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
+    const read = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
+    // The read-through stopped short (a corrupt stretch of gzip, or the limits): the rest cannot be examined, so the
+    // file is not kept, under the code of why (review 22, R22-2); the first refusal's reason is kept in the message.
+    if (read !== undefined && 'unread' in read && !UNREADABLE.has(error.detail.code)) {
+      const why =
+        read.unread === 'corrupt_gzip' ? 'the gzip data after it is corrupt' : 'the file is larger than the limits';
+      const message = `${error.detail.message}; ${why}, so it could not be read through for personal data and has not been kept: send it again as CSV`;
+      return { stats, fileError: { code: read.unread, message } };
+    }
+    const found = read !== undefined && 'unread' in read ? undefined : read;
     if (found === undefined && UNREADABLE.has(error.detail.code)) {
       const again = error.detail.code === 'too_large' ? 'split it and send the parts' : 'send it again as CSV';
       const message = `${error.detail.message}; it could not be read through for personal data, so it has not been kept: ${again}`;

@@ -446,7 +446,7 @@ export async function findIdentifierInRaw(
   source: AsyncIterable<Uint8Array>,
   limits: UploadLimits,
   find: (text: string) => string | undefined,
-): Promise<{ line: number; kind: string; gzipHeader?: true } | undefined> {
+): Promise<{ line: number; kind: string; gzipHeader?: true } | { unread: 'corrupt_gzip' | 'too_large' } | undefined> {
   let decoder: TextDecoder | undefined;
   let rawBytes = 0;
   let inflated = 0;
@@ -493,9 +493,11 @@ export async function findIdentifierInRaw(
       const header = inHeaders();
       if (header) return header;
       inflated += chunk.length;
-      if (inflated > limits.maxBytes) break;
+      // Past the limits the rest is not read: nothing past them may be kept unexamined (review 22, R22-2).
+      if (inflated > limits.maxBytes) return { unread: 'too_large' };
       const base = gzip?.inflatedFrom ?? rawBytes;
-      if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio) break;
+      if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio)
+        return { unread: 'too_large' };
       decoder ??= new TextDecoder(utf16Of(chunk) ?? 'utf-8');
       pending += decoder.decode(chunk, { stream: true });
       let start = 0;
@@ -512,7 +514,9 @@ export async function findIdentifierInRaw(
       }
     }
   } catch {
-    // A corrupt stream: what could be read has been looked at.
+    // A corrupt stream: what could be read has been looked at; what follows the corruption cannot be, so the file
+    // must not be kept (review 22, R22-2: junk between members hid a later member's name holding an NHS number).
+    return inHeaders() ?? (pending.length > 0 ? scan(pending) : undefined) ?? { unread: 'corrupt_gzip' };
   }
   // A member with no data, or the header of one that could not be inflated.
   return inHeaders() ?? (pending.length > 0 ? scan(pending) : undefined);

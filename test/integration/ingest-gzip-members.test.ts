@@ -67,6 +67,23 @@ describe('a gzip file of several members: every member header is read by the gua
     expectOnlyTheReceiptKept(store, ['5919']);
   });
 
+  it('a file refused for its header row whose read-through meets corrupt bytes before a later member: not kept (R22-2)', async () => {
+    // Member 1 (a bad header row), 4 bytes that are no gzip member, then a member named with an NHS number: the
+    // read-through cannot get past the junk (as gunzip cannot), so it cannot say the rest holds nothing: refused as
+    // corrupt, the first reason kept in the message, and nothing of it kept (review 22; before: kept in landing/).
+    const file = Buffer.concat([
+      named('not,the,contract\n1,2,3\n', 'U00001-part-1.csv'),
+      Buffer.from('junk'),
+      named('4,5,6\n', 'patient 943 476 5919.csv'),
+    ]);
+    const { receipt, store } = await ingest(file);
+    expect(receipt.file_error?.code).toBe('corrupt_gzip');
+    expect(receipt.file_error?.message).toMatch(
+      /; the gzip data after it is corrupt, so it could not be read through for personal data and has not been kept: send it again as CSV$/,
+    );
+    expectOnlyTheReceiptKept(store, ['5919']);
+  });
+
   it('members whose names hold none: both rows read and accepted, the file kept byte for byte', async () => {
     const file = Buffer.concat([first, named(`${contactRow({ event_id: 'E2' }).join(',')}\n`, 'U00001-part-2.csv')]);
     const { receipt, store, key } = await ingest(file);
