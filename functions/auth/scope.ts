@@ -176,11 +176,26 @@ export class Scope {
     return false;
   }
 
+  /**
+   * Is a row of a document about each area's own business (visibility 'inside_area': the alerts) the identity's? A
+   * PCN row that names its ICB and region (an alert is filed under the PCN's area when it was made) goes to that ICB's
+   * and region's leads only: by the period's geography, an alert of the year about a PCN that moved mid-year went to
+   * its former ICB and region too (review 23, R23-3). Other rows: `inside`.
+   */
+  insideRow(row: MetricRow): boolean {
+    const { role, code: own } = this.identity;
+    if (row.level === 'pcn' && typeof row.icb_code === 'string' && typeof row.region_code === 'string') {
+      if (role === 'icb') return row.icb_code === own;
+      if (role === 'region') return row.region_code === own;
+    }
+    return this.inside(String(row.level), String(row.code), row.period === undefined ? undefined : String(row.period));
+  }
+
   /** The rows of a document this identity may see, by the document's visibility. */
   rows<T extends MetricRow>(rows: readonly T[], visibility?: MetricDocument['visibility']): T[] {
-    const visible = visibility === 'inside_area' ? this.inside.bind(this) : this.allows.bind(this);
+    if (visibility === 'inside_area') return rows.filter((row) => this.insideRow(row));
     return rows.filter((row) =>
-      visible(String(row.level), String(row.code), row.period === undefined ? undefined : String(row.period)),
+      this.allows(String(row.level), String(row.code), row.period === undefined ? undefined : String(row.period)),
     );
   }
 

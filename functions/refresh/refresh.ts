@@ -1,5 +1,5 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
-import { FINANCIAL_YEAR_PATTERN, financialYearEnd, inForceDuring, periodDays } from '../contract/periods.ts';
+import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
@@ -862,6 +862,42 @@ function pinAreas(
 }
 
 /**
+ * A PCN's places over time for meta.pcn_versions: its versions with consecutive ones in the same ICB and region made
+ * one (a new list size makes a version every month; only the place matters to the scope), so the list is about one
+ * line per PCN and move, not per extract.
+ */
+export function placesOverTime(
+  versions: readonly { g: GeographyRow; valid_from: string; valid_to: string | null }[],
+): { code: string; icb: string; region: string; valid_from: string; valid_to: string | null }[] {
+  const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const sorted = [...versions].sort(
+    (a, b) => a.g.pcn_code.localeCompare(b.g.pcn_code) || a.valid_from.localeCompare(b.valid_from),
+  );
+  const places: { code: string; icb: string; region: string; valid_from: string; valid_to: string | null }[] = [];
+  for (const v of sorted) {
+    const last = places.at(-1);
+    const continues =
+      last !== undefined &&
+      last.code === v.g.pcn_code &&
+      last.icb === v.g.icb_code &&
+      last.region === v.g.region_code &&
+      last.valid_to !== null &&
+      v.valid_from <= dayAfter(last.valid_to);
+    if (continues) {
+      if (v.valid_to === null || v.valid_to > (last.valid_to as string)) last.valid_to = v.valid_to;
+    } else
+      places.push({
+        code: v.g.pcn_code,
+        icb: v.g.icb_code,
+        region: v.g.region_code,
+        valid_from: v.valid_from,
+        valid_to: v.valid_to,
+      });
+  }
+  return places;
+}
+
+/**
  * Periods found held by a document built after others (revisions.ts, review 3 H1: every England figure of a held
  * month and its year, in every document) are held in those built before, in place; then the figures derived from
  * England's rows of the held periods are made again from the held values: England's median contacts (from the held
@@ -920,22 +956,18 @@ function metaDocument(
     .filter((r) => r.period_type === 'fy')
     .map((r) => String(r.period))
     .sort();
-  // R21-1: the areas of every version in the published span (its first year's April to data_as_of), not only of the
-  // latest versions, so an ICB merged away keeps its years; with the days each area existed (over all its versions).
+  // R21-1: the areas of every version up to data_as_of, not only of the latest versions, so an ICB merged away keeps
+  // its years; with the days each area existed (over all its versions).
   const day = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
-  const spanStart = [months[0], financialYears[0]]
-    .filter((p): p is string => p !== undefined)
-    .map((p) => periodDays(p)?.[0] ?? '9999-12-31')
-    .sort()[0];
   const spanEnd = asOf.dataAsOf;
   const versions = geography.map((g) => ({
     g,
     valid_from: day(g.valid_from),
     valid_to: g.valid_to === null || g.valid_to === undefined ? null : day(g.valid_to),
   }));
-  const inSpan = versions.filter(
-    (v) => spanStart === undefined || spanEnd === null || inForceDuring(v, [spanStart, spanEnd]),
-  );
+  // Every version up to the end of the span, from the first: rows older than the span's first year (a workforce
+  // snapshot imported for a past month) are placed as any others (review 23, R23-1); versions staged for later not.
+  const inSpan = versions.filter((v) => spanEnd === null || v.valid_from <= spanEnd);
   // The days an area existed: its versions' first valid_from and last valid_to (null while one is open).
   const spanOf = (key: (g: GeographyRow) => string) => {
     const spans = new Map<string, { valid_from: string; valid_to: string | null }>();
@@ -1001,13 +1033,7 @@ function metaDocument(
         ...pcnSpan(g.pcn_code),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    pcn_versions: inSpan.map((v) => ({
-      code: v.g.pcn_code,
-      icb: v.g.icb_code,
-      region: v.g.region_code,
-      valid_from: v.valid_from,
-      valid_to: v.valid_to,
-    })),
+    pcn_versions: placesOverTime(inSpan),
     metrics: CATALOGUE.map((d) => ({ name: d.name, title: d.title, description: d.description })),
     targets,
   };

@@ -315,16 +315,14 @@ function charts(areas: readonly BoardArea[], rows: PublishedRows, months: readon
 
 /**
  * What changed since the previous release: the area's own alerts; for an aggregate, also how many of its PCNs'. Its
- * PCNs are those whose alerts the area's own lead reads through the API (scope.ts `inside`, by the geography of each
- * alert's period, R21-1), so the pack and the API agree on them.
+ * PCNs are those whose alerts the area's own lead reads through the API (scope.ts `insideRow`: the ICB and region each
+ * alert is filed under, R23-3), so the pack and the API agree on them.
  */
 function alerts(area: BoardArea, rows: PublishedRows, meta: MetaDocument): string[] {
   const own = rows.of('alerts', area.level, area.code).map((r) => String(r.message));
   if (area.level === 'pcn') return own;
   const areaLead = new Scope({ role: area.level, code: area.code, subject: 'pack' }, meta);
-  const pcnAlerts = rows
-    .atLevel('alerts', 'pcn')
-    .filter((r) => areaLead.inside('pcn', String(r.code), String(r.period)));
+  const pcnAlerts = rows.atLevel('alerts', 'pcn').filter((r) => areaLead.insideRow(r));
   const pcns = new Set(pcnAlerts.map((r) => r.code)).size;
   const counted =
     pcnAlerts.length === 0

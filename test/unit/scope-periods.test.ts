@@ -93,6 +93,38 @@ describe('Scope reads each row by the geography of its period (R21-1)', () => {
   });
 });
 
+describe('alerts (inside_area) go to the ICB and region they are filed under (review 23, R23-3)', () => {
+  it('an alert of 2026/27 about a PCN that moved from QAA/Y01 to QBB/Y03 on 2026-06-01 goes to QBB and Y03 only', () => {
+    const moved: Pick<MetaDocument, 'icbs' | 'pcns' | 'pcn_versions'> = {
+      icbs: [
+        { code: 'QAA', name: 'A', parent: 'Y01' },
+        { code: 'QBB', name: 'B', parent: 'Y03' },
+      ],
+      pcns: [{ code: 'U00007', name: 'Seven', parent: 'QBB', list_size: 1 }],
+      pcn_versions: [
+        { code: 'U00007', icb: 'QAA', region: 'Y01', valid_from: '2019-04-01', valid_to: '2026-05-31' },
+        { code: 'U00007', icb: 'QBB', region: 'Y03', valid_from: '2026-06-01', valid_to: null },
+      ],
+    };
+    // Made in December, filed under the PCN's ICB and region then; by the year's geography (the PCN was in QAA/Y01
+    // in April and May) it also went to QAA's and Y01's leads.
+    const alert = {
+      level: 'pcn',
+      code: 'U00007',
+      period_type: 'fy',
+      period: '2026/27',
+      icb_code: 'QBB',
+      region_code: 'Y03',
+    } as const;
+    const seen = (role: 'icb' | 'region' | 'pcn', code: string) =>
+      new Scope({ role, code, subject: 't' }, moved).rows([alert], 'inside_area').length;
+    expect([seen('icb', 'QBB'), seen('region', 'Y03'), seen('icb', 'QAA'), seen('region', 'Y01')]).toEqual([
+      1, 1, 0, 0,
+    ]);
+    expect(seen('pcn', 'U00007')).toBe(1);
+  });
+});
+
 describe('the API answers each role with the rows of its areas of each row period (R21-1)', () => {
   const dir = tempDir('scope-periods');
   const api = new MetricsApi(new FsObjectStore(dir.path));
