@@ -223,6 +223,13 @@ export interface MetricDefinition {
    * held value comes from had not yet closed it and this one has (review 4, F3).
    */
   readonly cohortMonths?: Readonly<Record<string, number>>;
+  /**
+   * Counts that are a window of the data-as-of date, not data (cof_community's recent_connections: the connections
+   * after the attendance cohort's cut-off, a year's being its newest month's): they change at every release by
+   * construction, so revisions.ts and area-revisions.ts never test them as a revision; they are held or released with
+   * their row, as describing columns are (review 22, R22-3).
+   */
+  readonly windowColumns?: readonly string[];
   /** Columns derived from the published (disclosure-controlled) figures of one row. */
   readonly derive?: (row: Row, ctx: DeriveContext) => Record<string, Figure | string>;
   /** Figures about the whole document, from its England rows. */
@@ -953,6 +960,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     cohortMonths: Object.fromEntries(
       ['attendance_cohort', 'attended', ...prefixed('attended_', ACTIVITIES)].map((c) => [c, ATTENDANCE_COHORT_MONTHS]),
     ),
+    // The connections not yet in the cohort: a window moving with the data-as-of date, never a revision (R22-3).
+    windowColumns: ['recent_connections'],
     derive: (r) => ({ attendance_pct: rate(r.attended, r.attendance_cohort, 100) }),
     summarise: (rows, ctx) => ({ attendance_cohort: attendanceCohortOf(ctx.dataAsOf ?? null, rows) }),
   },

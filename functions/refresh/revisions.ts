@@ -1056,6 +1056,8 @@ export class EnglandRevisions {
     const follower = new Set([
       ...(definition.rules.means ?? []).filter((m) => m.englandOnly).map((m) => m.column),
       ...(definition.rules.describing ?? []).flatMap((d) => d.columns),
+      // A window of the data-as-of date (cof_community's recent connections): its change is the window's move (R22-3).
+      ...(definition.windowColumns ?? []),
       ...Object.entries(definition.groupFigures?.figures ?? {}).flatMap(([column, from]) =>
         'sum' in from ? [] : [column],
       ),
