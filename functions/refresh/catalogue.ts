@@ -911,6 +911,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // recent_connections (connections is their sum). The attended columns start their series again. And a `*` its
     // family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
+    // 7 also: recent_connections (a window of the data-as-of date) is never tested as a revision, nor a year's cohort
+    // below England when a month of it matured: England's year and area families no longer held by them (R22-3).
     version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
