@@ -205,11 +205,11 @@ export interface RevisionState {
    */
   readonly as_of?: Readonly<Record<string, string | null>>;
   /**
-   * The data-as-of date of the release before this record's: the last refresh whose data-as-of date differs from its
-   * own (a next-morning refresh of the same data is the same release). What a hold is judged to have outlived
-   * (followMonths, R22-1). Absent in a record written before it, or where no such release is known.
+   * The last refresh (generated_at) of the release before this record's: the last refresh whose data-as-of date differs
+   * from its own (a next-morning refresh of the same data is the same release). A hold whose value is from before it
+   * began in an earlier release (followMonths, R22-1). Absent in a record written before it, or where not known.
    */
-  readonly release_before?: string | null;
+  readonly release_before?: string;
 }
 
 export interface RevisionInputs {
@@ -1146,32 +1146,28 @@ export class EnglandRevisions {
   }
 
   /**
-   * The data-as-of date of the release before this one (the last refresh whose data-as-of differs from this one's),
-   * known from the record of the refresh before; undefined where the record does not say (a record before R22-1, one
-   * not of the release published now, a caller that gives no data-as-of date).
+   * The last refresh of the release before this one (the last refresh whose data-as-of date differs from this one's):
+   * the refresh before when its data-as-of differs, else as the record of the refresh before says. Undefined where the
+   * record does not say (one written before R22-1, one not of the release published now, no data-as-of date given).
    */
-  private releaseBefore(): string | null | undefined {
+  private releaseBefore(): string | undefined {
     const state = this.state;
     if (state === undefined || state.release !== this.published?.release || this.inputs.dataAsOf === undefined)
       return undefined;
     const last = state.as_of?.[state.release];
     if (last === undefined) return undefined;
-    return last !== this.inputs.dataAsOf ? last : state.release_before;
+    return last !== this.inputs.dataAsOf ? state.release : state.release_before;
   }
 
   /**
-   * Whether a held value recorded `since` a refresh comes from a release before the release before this one: the hold
-   * has then outlived a release (R21-3). Judged by data-as-of dates (a next-morning refresh of the same data-as-of is
-   * the same release: R22-1); where the record does not say, by the refresh before (`previous`).
+   * Whether a held value recorded `since` a refresh was held from a release before this one: the hold began at the
+   * refresh after `since`, so it is from an earlier release when `since` is before the last refresh of the release
+   * before (R21-3). A next-morning refresh of the same data-as-of date is the same release (R22-1); where the record
+   * does not say which refresh ended the release before, the refresh before (`previous`) stands for it.
    */
   private heldBeforeRelease(previous: string | null): (since: string) => boolean {
-    const before = this.releaseBefore();
-    const asOf = this.state?.as_of;
-    return (since) => {
-      const from = asOf?.[since];
-      if (typeof before !== 'string' || typeof from !== 'string') return previous !== null && since < previous;
-      return from < before;
-    };
+    const before = this.releaseBefore() ?? previous;
+    return (since) => before !== null && since < before;
   }
 
   /** The record of this release, once made (prepareRecord), to be stored by save. */
