@@ -163,6 +163,8 @@ function columnsOf(definition: MetricDefinition): Columns {
   const follower = new Set([
     ...(definition.rules.means ?? []).filter((m) => m.englandOnly).map((m) => m.column),
     ...(definition.rules.describing ?? []).flatMap((d) => d.columns),
+    // A window of the data-as-of date (recent connections): moves at every release by construction (R22-3).
+    ...(definition.windowColumns ?? []),
     ...Object.keys(definition.groupFigures?.figures ?? {}),
   ]);
   const meanOf = new Map((definition.rules.means ?? []).map((m) => [m.column, m.contributors]));
@@ -412,8 +414,9 @@ export class AreaRevisions {
     const newMonths = row.period_type === 'fy' ? revision.newMonthsContributions.get(id) : undefined;
     for (const column of of.tested) {
       if (revision.restarted.has(column)) continue;
-      // A cohort not matured at the release before: no figure then, new now.
-      if (this.matured(revision, row, column)) continue;
+      // A cohort not matured at the release before: no figure then, new now. A year's cohort grows by each month
+      // matured since (its change then is that month's cohort, tested on the month's row; R22-3).
+      if (this.matured(revision, row, column) || this.maturedInYear(revision, row, column)) continue;
       // A year's distinct counts and means follow its months' (a late person is in an old month's cells, tested there).
       if (newMonths !== undefined || (row.period_type === 'fy' && revision.withMonths))
         if (!of.monthly.has(column)) continue;
@@ -437,6 +440,22 @@ export class AreaRevisions {
       immature(revision.definition, row, column, revision.previousAsOf) &&
       !immature(revision.definition, row, column, this.dataAsOf)
     );
+  }
+
+  /**
+   * A year's cohort column one of whose months had not matured at the release before and has now: the year's cohort
+   * then gains that month's, by construction (R22-3). Only the test of a change reads it: a held year keeps its
+   * recorded cohort, whose cut-off its summary states (a month's matured cohort is published on its month's row).
+   */
+  private maturedInYear(revision: Revision, row: Row, column: string): boolean {
+    if (row.period_type !== 'fy' || revision.definition.cohortMonths?.[column] === undefined) return false;
+    const start = Number(String(row.period).slice(0, 4));
+    if (!Number.isInteger(start)) return false;
+    for (let k = 0; k < 12; k++) {
+      const month = { ...row, period_type: 'month', period: addMonths(`${start}-04`, k) };
+      if (this.matured(revision, month, column)) return true;
+    }
+    return false;
   }
 
   /** This document's columns that are a count another of its columns is on `row` (jointCounts): column -> that one. */

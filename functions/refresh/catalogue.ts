@@ -223,6 +223,13 @@ export interface MetricDefinition {
    * held value comes from had not yet closed it and this one has (review 4, F3).
    */
   readonly cohortMonths?: Readonly<Record<string, number>>;
+  /**
+   * Counts that are a window of the data-as-of date, not data (cof_community's recent_connections: the connections
+   * after the attendance cohort's cut-off, a year's being its newest month's): they change at every release by
+   * construction, so revisions.ts and area-revisions.ts never test them as a revision; they are held or released with
+   * their row, as describing columns are (review 22, R22-3).
+   */
+  readonly windowColumns?: readonly string[];
   /** Columns derived from the published (disclosure-controlled) figures of one row. */
   readonly derive?: (row: Row, ctx: DeriveContext) => Record<string, Figure | string>;
   /** Figures about the whole document, from its England rows. */
@@ -904,6 +911,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // recent_connections (connections is their sum). The attended columns start their series again. And a `*` its
     // family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
+    // 7 also: recent_connections (a window of the data-as-of date) is never tested as a revision, nor a year's cohort
+    // below England when a month of it matured: England's year and area families no longer held by them (R22-3).
     version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
@@ -953,6 +962,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     cohortMonths: Object.fromEntries(
       ['attendance_cohort', 'attended', ...prefixed('attended_', ACTIVITIES)].map((c) => [c, ATTENDANCE_COHORT_MONTHS]),
     ),
+    // The connections not yet in the cohort: a window moving with the data-as-of date, never a revision (R22-3).
+    windowColumns: ['recent_connections'],
     derive: (r) => ({ attendance_pct: rate(r.attended, r.attendance_cohort, 100) }),
     summarise: (rows, ctx) => ({ attendance_cohort: attendanceCohortOf(ctx.dataAsOf ?? null, rows) }),
   },

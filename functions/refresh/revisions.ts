@@ -204,6 +204,12 @@ export interface RevisionState {
    * before.
    */
   readonly as_of?: Readonly<Record<string, string | null>>;
+  /**
+   * The last refresh (generated_at) of the release before this record's: the last refresh whose data-as-of date differs
+   * from its own (a next-morning refresh of the same data is the same release). A hold whose value is from before it
+   * began in an earlier release (followMonths, R22-1). Absent in a record written before it, or where not known.
+   */
+  readonly release_before?: string;
 }
 
 export interface RevisionInputs {
@@ -976,7 +982,17 @@ export class EnglandRevisions {
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
     // A year held beside months held since before the release published now (a hold that outlived a release: R21-3)
     // follows its months as published.
-    entry.followed = followMonths(definition, found.cells, columns, unitOf, applied, baselines, entry, this.inputs);
+    entry.followed = followMonths(
+      definition,
+      found.cells,
+      columns,
+      unitOf,
+      applied,
+      baselines,
+      entry,
+      this.inputs,
+      this.heldBeforeRelease(entry.from.release),
+    );
     for (const id of applied.heldRows.keys()) {
       const england = found.cells.get(id)?.england;
       if (england) heldMarks.set(england, this.originOf(entry, id, applied.heldRows, baselines));
@@ -1053,13 +1069,7 @@ export class EnglandRevisions {
     // number of PCNs and its rates of people (`groupFigures`' `pcns` and `share`): they change with the count, and
     // PCNs reporting changes by exactly the number of PCNs that changed, so the small-net test would hold every
     // change of it.
-    const follower = new Set([
-      ...(definition.rules.means ?? []).filter((m) => m.englandOnly).map((m) => m.column),
-      ...(definition.rules.describing ?? []).flatMap((d) => d.columns),
-      ...Object.entries(definition.groupFigures?.figures ?? {}).flatMap(([column, from]) =>
-        'sum' in from ? [] : [column],
-      ),
-    ]);
+    const follower = followersOf(definition);
     // The small-net rule for counts of people alone (R11-2).
     const counts = new Set(definition.rules.counts);
     const held = new Set<string>();
@@ -1135,6 +1145,31 @@ export class EnglandRevisions {
     return { release: since, dataAsOf: recorded ?? null, ...now };
   }
 
+  /**
+   * The last refresh of the release before this one (the last refresh whose data-as-of date differs from this one's):
+   * the refresh before when its data-as-of differs, else as the record of the refresh before says. Undefined where the
+   * record does not say (one written before R22-1, one not of the release published now, no data-as-of date given).
+   */
+  private releaseBefore(): string | undefined {
+    const state = this.state;
+    if (state === undefined || state.release !== this.published?.release || this.inputs.dataAsOf === undefined)
+      return undefined;
+    const last = state.as_of?.[state.release];
+    if (last === undefined) return undefined;
+    return last !== this.inputs.dataAsOf ? state.release : state.release_before;
+  }
+
+  /**
+   * Whether a held value recorded `since` a refresh was held from a release before this one: the hold began at the
+   * refresh after `since`, so it is from an earlier release when `since` is before the last refresh of the release
+   * before (R21-3). A next-morning refresh of the same data-as-of date is the same release (R22-1); where the record
+   * does not say which refresh ended the release before, the refresh before (`previous`) stands for it.
+   */
+  private heldBeforeRelease(previous: string | null): (since: string) => boolean {
+    const before = this.releaseBefore() ?? previous;
+    return (since) => before !== null && since < before;
+  }
+
   /** The record of this release, once made (prepareRecord), to be stored by save. */
   private recorded: Promise<Uint8Array> | undefined;
 
@@ -1161,6 +1196,7 @@ export class EnglandRevisions {
   private async record(): Promise<Uint8Array> {
     // The data-as-of dates of the releases the values recorded come from, this one's among them.
     const asOf: Record<string, string | null> = { [this.inputs.generatedAt]: this.inputs.dataAsOf ?? null };
+    const releaseBefore = this.releaseBefore();
     if (this.published !== undefined && this.state?.release === this.published.release)
       for (const document of Object.values(this.next))
         for (const cell of Object.values(document.cells))
@@ -1171,6 +1207,7 @@ export class EnglandRevisions {
       pcns: this.inputs.pcnCodes,
       documents: this.next,
       as_of: asOf,
+      ...(releaseBefore === undefined ? {} : { release_before: releaseBefore }),
     };
     return gzipAsync(JSON.stringify(state));
   }
@@ -1446,6 +1483,19 @@ function checkContributions(
     }
 }
 
+/** England's figures that follow their unit without a test of their own (heldUnitsOf). */
+function followersOf(definition: MetricDefinition): Set<string> {
+  return new Set([
+    ...(definition.rules.means ?? []).filter((m) => m.englandOnly).map((m) => m.column),
+    ...(definition.rules.describing ?? []).flatMap((d) => d.columns),
+    // A window of the data-as-of date (cof_community's recent connections): its change is the window's move (R22-3).
+    ...(definition.windowColumns ?? []),
+    ...Object.entries(definition.groupFigures?.figures ?? {}).flatMap(([column, from]) =>
+      'sum' in from ? [] : [column],
+    ),
+  ]);
+}
+
 /**
  * True when a month's cohort figure (`definition.cohortMonths`) had not matured at the release a held value comes from
  * (`heldAsOf`) and has by this one's (`nowAsOf`): the held value is then the immature 0 of a month whose cohort this
@@ -1566,6 +1616,8 @@ function followMonths(
   baselines: ReadonlyMap<string, CellState | undefined>,
   entry: Pick<Revised, 'brokenColumns' | 'previousRows' | 'from'>,
   inputs: RevisionInputs,
+  /** Whether a value recorded since a refresh is from before the release before this one (heldBeforeRelease). */
+  heldBefore: (since: string) => boolean,
 ): Set<string> {
   const followed = new Set<string>();
   const broken = entry.brokenColumns;
@@ -1586,7 +1638,7 @@ function followMonths(
     if (year.periodType !== 'fy' || year.england === null || held === undefined) continue;
     const months = monthsOf.get(`${year.period}${year.keyId}`) ?? [];
     // Only once a month of it has been held since before the release published now.
-    if (!months.some((m) => heldSince(applied.heldRows.get(m.id), m.id, baselines, previous))) continue;
+    if (!months.some((m) => heldSince(applied.heldRows.get(m.id), m.id, baselines, heldBefore))) continue;
     const sums = monthlySums(year, months, monthly, held, applied.cellsNext, inputs.pcnCodes.length);
     if (sums.size === 0) continue;
     // The span it showed before, and the months new since (after that span), for its people.
@@ -1627,17 +1679,17 @@ function yearsMonths(cells: ReadonlyMap<string, RowCells>): Map<string, RowCells
   return monthsOf;
 }
 
-/** True when a held row (`held`) has a figure whose value comes from a release before `previous`. */
+/** True when a held row (`held`) has a figure whose value comes from before the release before this one. */
 function heldSince(
   held: Record<string, unknown> | undefined,
   rowId: string,
   baselines: ReadonlyMap<string, CellState | undefined>,
-  previous: string,
+  heldBefore: (since: string) => boolean,
 ): boolean {
   if (held === undefined) return false;
   return Object.keys(held).some((column) => {
     const since = baselines.get(`${rowId}#${column}`)?.since;
-    return since !== undefined && since < previous;
+    return since !== undefined && heldBefore(since);
   });
 }
 

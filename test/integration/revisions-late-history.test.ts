@@ -22,7 +22,8 @@ import {
  * show rounded to 5), and on main the held months held England's year at release 1's 700 for good while its
  * published months added to 932. Now the year's referrals (a count of events, the sum of its months) are the sum of
  * its months as published; its distinct people stay held. Release 4: two other PCNs correct April-October, so three
- * PCNs changed those months and none dominates: the late history is released.
+ * PCNs changed those months and none dominates: the late history is released. A refresh the morning after release 2
+ * (same data-as-of date) is still the hold's first release (R22-1).
  */
 const PCNS = ['U00001', 'U00002', 'U00003', 'U00004', 'U00005', 'U00006'];
 const REFERENCE = goldenReference(PCNS.map((p, i) => [p, i < 3 ? 'QAA' : 'QBB', i < 3 ? 'Y56' : 'Y58'] as const));
@@ -69,6 +70,14 @@ describe('R21-3: one PCN sending its history late', () => {
     expect(england(r2, '2026/27')).toBe(700);
     expect(england(r2, '2026/27', 'people_referred')).toBe(700);
     expect(england(r2, '2026/27', 'months')).toBe(7);
+    // The next morning's refresh of the same release (data to 30 November still; nothing new), as the daily schedule
+    // makes: the hold is still in its first release (review 22, R22-1: the year followed its months, 7 x 100 + 112 =
+    // 812 over 8 months, judged against the refresh before rather than the release before): still 700 over 7 months.
+    const r2b = await release('2026-12-06T06:00:00Z', {});
+    expect(rollout(r2b)?.data_as_of).toBe(rollout(r2)?.data_as_of);
+    expect(england(r2b, '2026/27')).toBe(700);
+    expect(england(r2b, '2026/27', 'people_referred')).toBe(700);
+    expect(england(r2b, '2026/27', 'months')).toBe(7);
 
     // December's files (dated 2 December: the real clock refuses later dates as future), received on 2 January.
     const third: Record<string, GoldenEvent[]> = {};

@@ -15,9 +15,14 @@ export async function releaseDocuments(
   generatedAt: string,
   previous: ReadonlyMap<string, MetricDocument>,
   documents: readonly (readonly [MetricDefinition, Row[]])[],
+  /** The release's data-as-of date, where the test reads it (a next-morning refresh of the same data: R22-1). */
+  dataAsOf?: string,
 ) {
   const before = [...previous.values()][0]?.generated_at;
-  const revisions = await EnglandRevisions.open({ store, generatedAt, pcnCodes }, before);
+  const revisions = await EnglandRevisions.open(
+    { store, generatedAt, pcnCodes, ...(dataAsOf === undefined ? {} : { dataAsOf }) },
+    before,
+  );
   const published = new Map<string, MetricDocument>();
   for (const [definition, exact] of documents) {
     const rows = exact.map((r) => ({ ...r }));
@@ -25,6 +30,7 @@ export async function releaseDocuments(
     published.set(definition.name, {
       name: definition.name,
       generated_at: generatedAt,
+      ...(dataAsOf === undefined ? {} : { data_as_of: dataAsOf }),
       rows: rows as unknown as MetricRow[],
     } as unknown as MetricDocument);
   }

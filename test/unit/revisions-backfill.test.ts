@@ -114,6 +114,61 @@ describe("a lone PCN's history sent late (R21-3)", () => {
     expect(r5.revisions.holdLog()).toEqual([]);
   });
 
+  it("a hold's first release is every refresh of its data-as-of date (R22-1)", async () => {
+    const store = new MemoryObjectStore();
+    const at = (generatedAt: string, previous: ReadonlyMap<string, MetricDocument>, rows: Row[], asOf: string) =>
+      releaseDocuments(PCNS, store, generatedAt, previous, [[ROLLOUT, rows]], asOf);
+    const first = rollout({ '2025-04': [20, 20, 20, 0], '2025-05': [20, 20, 20, 0], '2025/26': [40, 40, 40, 0] });
+    const r1 = await at('2025-06-05T09:00:00.000Z', new Map(), first, '2025-05-31');
+    // Release 2 (data to 30 June), as in the first case: April and May held at 60 by U00004's 12 alone, June 72, the
+    // year as at release 1 (120).
+    const backfilled = rollout({
+      '2025-04': [20, 20, 20, 12],
+      '2025-05': [20, 20, 20, 12],
+      '2025-06': [20, 20, 20, 12],
+      '2025/26': [60, 60, 60, 36],
+    });
+    const r2 = await at('2025-07-05T09:00:00.000Z', r1.published, backfilled, '2025-06-30');
+    expect(r2.englandAt('rollout', '2025/26')).toMatchObject({ referrals: 120, people_referred: 120 });
+    // The next morning, data to 30 June still: the same release, the hold's first: 120 (the refresh before taken for
+    // the release before made it follow: 60 + 60 + 72 = 192).
+    const r2b = await at('2025-07-06T06:00:00.000Z', r2.published, backfilled, '2025-06-30');
+    expect(r2b.englandAt('rollout', '2025/26')).toMatchObject({ referrals: 120, people_referred: 120 });
+    // And the morning after: still 120.
+    const r2c = await at('2025-07-07T06:00:00.000Z', r2b.published, backfilled, '2025-06-30');
+    expect(r2c.englandAt('rollout', '2025/26')).toMatchObject({ referrals: 120, people_referred: 120 });
+    // Release 3 (data to 31 July, nothing new): the hold has outlived release 2, the year follows its months: 192.
+    const r3 = await at('2025-08-05T09:00:00.000Z', r2c.published, backfilled, '2025-07-31');
+    expect(r3.englandAt('rollout', '2025/26')).toMatchObject({ referrals: 192, people_referred: 192 });
+  });
+
+  it('a hold begun at a later refresh of a release outlives it at the next release (R22-1)', async () => {
+    const store = new MemoryObjectStore();
+    const at = (generatedAt: string, previous: ReadonlyMap<string, MetricDocument>, rows: Row[], asOf: string) =>
+      releaseDocuments(PCNS, store, generatedAt, previous, [[ROLLOUT, rows]], asOf);
+    const first = rollout({ '2025-04': [20, 20, 20, 0], '2025-05': [20, 20, 20, 0], '2025/26': [40, 40, 40, 0] });
+    const r1 = await at('2025-06-05T09:00:00.000Z', new Map(), first, '2025-05-31');
+    // The next morning (data to 31 May still) U00004's April and May arrive, 12 each: held at 60, the year at 120.
+    const late = rollout({ '2025-04': [20, 20, 20, 12], '2025-05': [20, 20, 20, 12], '2025/26': [40, 40, 40, 24] });
+    const r1b = await at('2025-06-06T06:00:00.000Z', r1.published, late, '2025-05-31');
+    expect(['2025-04', '2025-05', '2025/26'].map((p) => r1b.englandAt('rollout', p).referrals)).toEqual([60, 60, 120]);
+    // Release 2 (data to 30 June): June of 4 PCNs, 72. The hold began in release 1: the year follows its months,
+    // 60 + 60 + 72 = 192.
+    const r2 = await at(
+      '2025-07-05T09:00:00.000Z',
+      r1b.published,
+      rollout({
+        '2025-04': [20, 20, 20, 12],
+        '2025-05': [20, 20, 20, 12],
+        '2025-06': [20, 20, 20, 12],
+        '2025/26': [60, 60, 60, 36],
+      }),
+      '2025-06-30',
+    );
+    expect(['2025-04', '2025-05', '2025-06'].map((m) => r2.englandAt('rollout', m).referrals)).toEqual([60, 60, 72]);
+    expect(r2.englandAt('rollout', '2025/26')).toMatchObject({ referrals: 192, people_referred: 192 });
+  });
+
   it('a backfill too small to show below England (3: `*`) is held all the same, and the year follows its months', async () => {
     const store = new MemoryObjectStore();
     const r1 = await release(store, '2025-06-05T09:00:00.000Z', new Map(), [

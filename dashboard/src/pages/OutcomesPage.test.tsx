@@ -73,8 +73,13 @@ beforeEach(() => {
         name,
         description: name,
         data_as_of: '2026-11-30',
-        summary: { cohorts, attendance_cohort: attendanceCohort },
-        rows: [communityRow(period)],
+        // QAA's 2025/26 held at an earlier release below England (R22-3).
+        summary: {
+          cohorts,
+          attendance_cohort: attendanceCohort,
+          revisions_held_below_england: { rows: ['icb|QAA|2025/26'], fail_closed: false },
+        },
+        rows: [communityRow(period), { ...communityRow(period), level: 'icb', code: 'QAA' }],
       };
     const rows =
       name === 'wellbeing'
@@ -162,6 +167,20 @@ describe('the community card says which connections its attendance covers (R19-1
     );
     expect(covers()).toContain(
       "made by 30 April 2025: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance. England's FY 2024/25 is held at the release of data to 31 May 2025.",
+    );
+  });
+
+  it("an ICB's year held at an earlier release below England: no cut-off said, this release's not claimed (R22-3)", async () => {
+    renderPage(<OutcomesPage />, META, { level: 'icb', code: 'QAA', name: 'QAA' }, '2025/26');
+    await waitFor(() =>
+      expect(screen.getByTestId('community-sentence').textContent).toBe(
+        '240 connections to 10 organisations; 80.0% attended.',
+      ),
+    );
+    expect(
+      screen.getAllByTestId('card-period').find((p) => p.textContent?.startsWith("This area's"))?.textContent,
+    ).toBe(
+      "This area's FY 2025/26 is as at an earlier release (a change made by fewer than 3 of its PCNs is not shown yet): its attendance covers connections made by that release's cut-off, not by 31 October 2026.",
     );
   });
 

@@ -60,9 +60,18 @@ export default function OutcomesPage() {
   // England's year held at an earlier release, that release's.
   const attendanceCohort = community.state === 'ready' ? summaryOf(community.value, 'attendance_cohort') : undefined;
   const heldAttendance = scope.level === 'national' ? attendanceCohort?.held?.[fy] : undefined;
-  const attendanceCutoff = (heldAttendance ?? attendanceCohort)?.connected_on_or_before;
-  const attendanceCovers =
-    attendanceCutoff === undefined
+  // An ICB's or region's year held at an earlier release (summary.revisions_held_below_england) keeps the attendance
+  // cohort of the release its figures are from, which the summary does not date: no cut-off is said for it (R22-3).
+  const heldArea =
+    scope.level !== 'national' &&
+    community.state === 'ready' &&
+    (summaryOf(community.value, 'revisions_held_below_england')?.rows ?? []).includes(
+      `${scope.level}|${scope.code}|${fy}`,
+    );
+  const attendanceCutoff = heldArea ? undefined : (heldAttendance ?? attendanceCohort)?.connected_on_or_before;
+  const attendanceCovers = heldArea
+    ? `This area's ${fyLabel(fy)} is as at an earlier release (a change made by fewer than 3 of its PCNs is not shown yet): its attendance covers connections made by that release's cut-off${attendanceCohort ? `, not by ${formatDate(attendanceCohort.connected_on_or_before)}` : ''}.`
+    : attendanceCutoff === undefined
       ? undefined
       : `Attendance covers connections made by ${formatDate(attendanceCutoff)}: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance.${
           heldAttendance
