@@ -38,7 +38,7 @@ describe('refresh/duckdb-engine: DuckDB runs with the settings given, and spills
       temp_directory: undefined,
     });
     const own = settings.temp_directory as string;
-    expect(own).toMatch(new RegExp(`^${spill}/duckdb-[0-9a-f-]{36}$`));
+    expect(own).toMatch(new RegExp(`^${spill}/duckdb-[0-9]+-[0-9a-f-]{36}$`));
     // What DuckDB would leave there after spilling.
     mkdirSync(own);
     writeFileSync(join(own, 'duckdb_temp_storage-0.tmp'), 'spilled');
@@ -52,7 +52,7 @@ describe('refresh/duckdb-engine: DuckDB runs with the settings given, and spills
     const settings = await settingsOf(engine);
     // 2GB is 2,000,000,000 bytes: 1.86 GiB, which DuckDB shows to one decimal.
     expect([DEFAULT_MEMORY_LIMIT, settings.memory_limit]).toEqual(['2GB', '1.8 GiB']);
-    expect(settings.temp_directory).toMatch(new RegExp(`^${data}/\\.tmp/duckdb-[0-9a-f-]{36}$`));
+    expect(settings.temp_directory).toMatch(new RegExp(`^${data}/\\.tmp/duckdb-[0-9]+-[0-9a-f-]{36}$`));
     await engine.close();
   });
 });
