@@ -2113,6 +2113,49 @@ function forget(previous: PreviousAudits, component: number): void {
 }
 
 /**
+ * Whether showing `variables` `*` (published cells of one component) would let the reader of the whole component recover
+ * a figure (readerDisclosures finds something), tried without changing anything: their values are read as `*` meanwhile,
+ * then put back, and the component's previous audit forgotten (the trial's reading is not the published one), so that
+ * its next audit starts from nothing. R11-5's widening (widenNarrowed) is chosen equation by equation, each read alone;
+ * zeros shown `*` there can contradict the whole component's documented reading (a `*` read as 1 or more over a zero),
+ * whose looser reading may then pin a figure that suppressing counts does not free: on the national sample the joint
+ * control of rollout, referral_sources and cof_person then suppressed count after count in one component of 156,780
+ * cells for hours (67 figures recovered after every round). Such a widening is not made.
+ */
+export function revealsWhenSuppressed(
+  system: AuditSystem,
+  component: number,
+  variables: readonly number[],
+  values: LoadedValues,
+): boolean {
+  const { kind } = system.scratch;
+  const changed: number[] = [];
+  const kinds: number[] = [];
+  for (const v of variables)
+    for (const u of variablesOf(
+      system,
+      system.rowOf[v] as number,
+      system.columns[system.columnOf[v] as number] as string,
+    )) {
+      if (u < 0) continue;
+      changed.push(u);
+      kinds.push(kind[u] as number);
+      kind[u] = VALUE_SUPPRESSED;
+    }
+  const forgetComponent = () => {
+    const pending = values.previous.pending[component];
+    if (pending !== undefined) for (const v of pending) values.previous.pendingMark[v] = 0;
+    values.previous.pending[component] = undefined;
+    forget(values.previous, component);
+  };
+  forgetComponent();
+  const found = readerDisclosures(system, component, values) ?? [];
+  for (let i = changed.length - 1; i >= 0; i--) kind[changed[i] as number] = kinds[i] as number;
+  forgetComponent();
+  return found.length > 0;
+}
+
+/**
  * The variable nearest `from` by equations for which `score` gives a number (the lowest score among the nearest;
  * ties: the lowest variable), or undefined where none in its component does.
  */

@@ -20,6 +20,7 @@ import {
   pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
+  revealsWhenSuppressed,
   sealsEquation,
   variablesOf,
   zerosToOpen,
@@ -1166,10 +1167,17 @@ function protectComponent(
     memo.round++;
     const unsealingNow = remembered(unsealing, memo.unsealingStamp, memo.unsealing);
     const publishedCountNow = remembered(publishedCount, memo.countStamp, memo.count);
+    // The component is connected and no score changes within a round: once a search for an unsealing count has crossed
+    // it without finding one, none will be found from another disclosure this round, and its search is not made again
+    // (issue 17: every disclosure's search crossed a national component of tens of thousands of cells, once R11-5's
+    // widening made zeros `*` in one: the joint control of rollout, referral_sources and cof_person ran for hours).
+    let unsealingLeft = true;
     for (const disclosure of found) {
-      const target =
-        nearestVariable(system, disclosure.variable, unsealingNow) ??
-        nearestVariable(system, disclosure.variable, publishedCountNow);
+      let target = unsealingLeft ? nearestVariable(system, disclosure.variable, unsealingNow) : undefined;
+      if (target === undefined) {
+        unsealingLeft = false;
+        target = nearestVariable(system, disclosure.variable, publishedCountNow);
+      }
       // The component is connected: where one disclosure has no count near it, none has.
       if (target === undefined) break;
       targets.add(target);
@@ -1259,8 +1267,12 @@ function protectAlone(
       if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
     }
   }
-  if (widen && targets.size === 0 && certain === undefined)
-    for (const target of widenNarrowed(system, component, publishedCount, values)) targets.add(target);
+  if (widen && targets.size === 0 && certain === undefined) {
+    // Never a widening that the whole component's reader would see through (revealsWhenSuppressed).
+    const widening = widenNarrowed(system, component, publishedCount, values);
+    if (widening.length > 0 && !revealsWhenSuppressed(system, component, widening, values))
+      for (const target of widening) targets.add(target);
+  }
   for (const target of [...targets].sort((a, b) => a - b)) suppress(target);
   return targets.size === 0 && certain !== undefined ? { count: 0, stuck: certain } : { count: targets.size };
 }
