@@ -2128,7 +2128,10 @@ export function revealsWhenSuppressed(
   variables: readonly number[],
   values: LoadedValues,
 ): boolean {
-  const { kind } = system.scratch;
+  const { kind, evident } = system.scratch;
+  const { variables: inComponent } = system.components[component] as AuditSystem['components'][number];
+  // The marks of `*` seen to be secondary are the trial's after it: kept and put back, as the values are.
+  const marks = Uint8Array.from(inComponent, (v) => evident[v] as number);
   const changed: number[] = [];
   const kinds: number[] = [];
   for (const v of variables)
@@ -2151,6 +2154,7 @@ export function revealsWhenSuppressed(
   forgetComponent();
   const found = readerDisclosures(system, component, values) ?? [];
   for (let i = changed.length - 1; i >= 0; i--) kind[changed[i] as number] = kinds[i] as number;
+  for (let i = 0; i < inComponent.length; i++) evident[inComponent[i] as number] = marks[i] as number;
   forgetComponent();
   return found.length > 0;
 }

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
-import { type AuditSpec, PROTECTION_LEVEL } from '../../functions/refresh/disclosure-audit.ts';
+import {
+  type AuditSpec,
+  buildAuditSystem,
+  loadAllValues,
+  PROTECTION_LEVEL,
+  readerDisclosures,
+  revealsWhenSuppressed,
+  variablesOf,
+} from '../../functions/refresh/disclosure-audit.ts';
 import { narrowedCells, SCAN_SPEC } from '../support/disclosure-scan.ts';
 
 /*
@@ -177,5 +185,70 @@ describe('a `*` narrowed below its protection level (R11-5)', () => {
       monthly: ['referrals'],
     }).map((r) => (r.period === '2025-11' && (r.code === 'U7' || r.code === 'U8') ? { ...r, referrals: '*' } : r));
     expect(narrowedNovember(firstAttempt)).toEqual(NOVEMBER_NARROWED);
+  });
+
+  // England 115 = R1 15 + R2 100; R1 = I1 6 + I2 8 + I5 1; R2 = I6 100; I1 = U1-U6 (1 each) + U7 0 + U8 0; I2 = U9 8;
+  // I5 = U13 1; I6 = U14 100. Regions are parts of England here (ENG), as in the refresh.
+  const WIDE_PARENT: Record<string, string> = { R1: 'ENG', R2: 'ENG', I1: 'R1', I2: 'R1', I5: 'R1', I6: 'R2' };
+  const WIDE_EXACT: Record<string, number> = { ENG: 115, R1: 15, R2: 100, I1: 6, I2: 8, I5: 1, I6: 100 };
+  for (const pcn of ['U1', 'U2', 'U3', 'U4', 'U5', 'U6']) {
+    WIDE_PARENT[pcn] = 'I1';
+    WIDE_EXACT[pcn] = 1;
+  }
+  Object.assign(WIDE_PARENT, { U7: 'I1', U8: 'I1', U9: 'I2', U13: 'I5', U14: 'I6' });
+  Object.assign(WIDE_EXACT, { U7: 0, U8: 0, U9: 8, U13: 1, U14: 100 });
+  const wideRules: DisclosureRules = { counts: ['referrals'], areas: areasOf(WIDE_PARENT), periodKeys: [] };
+  const WIDE_PUBLISHED = [
+    'ENG 115',
+    'R1 15',
+    'R2 100',
+    'I1 *',
+    'I2 10',
+    'I5 *',
+    'I6 100',
+    ...['U1', 'U2', 'U3', 'U4', 'U5', 'U6'].map((pcn) => `${pcn} *`),
+    'U7 0',
+    'U8 0',
+    'U9 10',
+    'U13 *',
+    'U14 100',
+  ];
+
+  it('never widens where the whole component would then be read through (the national regression)', () => {
+    // Primary suppression: I1 6, I5 1, U1-U6 and U13 `*`; R1 15 (13 to 17), I2 and U9 10 (8 to 12). I1's family read
+    // alone: I1 at most 7 over six `*` of at least 1: each 1 or 2 (narrowed). Showing U7 and U8 `*` (zerosToOpen:
+    // 7 - 6 + 1 = 2 zeros) makes that family contradict alone, but not the whole: a reader taking I1's eight `*` as 1
+    // or more has I1 at least 8, so takes I1 for a secondary `*`, and R1's family bounds it by 17 - 8 (I2) - 1 (I5)
+    // = 8: I1 = 8, each of its `*` parts 1, and I5 = 1, its true figure. The publisher used to widen, then suppress
+    // count after count to undo what the widening revealed: R1, R2, I2, I6 and U9 all `*` here (nationally one
+    // component of 156,780 cells, for hours). Now that widening is not made: published as before widening, I1's `*`
+    // parts left narrowed (stated in methodology).
+    expect(shown(applyDisclosureControl(rowsOf(WIDE_EXACT, '2025-11'), wideRules))).toEqual(WIDE_PUBLISHED);
+  });
+
+  it('tries a widening without changing what the audit reads after (revealsWhenSuppressed)', () => {
+    const published = WIDE_PUBLISHED.map((cell) => {
+      const [code, value] = cell.split(' ') as [string, string];
+      return { ...rowsOf({ [code]: 0 }, '2025-11')[0], referrals: value === '*' ? '*' : Number(value) } as Row;
+    });
+    const system = buildAuditSystem(published, { columns: ['referrals'], areas: areasOf(WIDE_PARENT) });
+    const values = loadAllValues(system);
+    const variable = (code: string) =>
+      variablesOf(
+        system,
+        published.findIndex((r) => r.code === code),
+        'referrals',
+      )[0];
+    const component = system.componentOf[variable('U7')] as number;
+    expect(readerDisclosures(system, component, values)).toEqual([]);
+    // U7 and U8 shown `*`: the reader pins I5 (and I1 and its parts), as worked out above.
+    expect(revealsWhenSuppressed(system, component, [variable('U7'), variable('U8')], values)).toBe(true);
+    // U7 alone shown `*`: seven `*` parts of at least 1, I1 at most 7 and at most 17 - 8 - 1 = 8: I1 = 7, each part 1
+    // (a seal read alone; the trial reports it too).
+    expect(revealsWhenSuppressed(system, component, [variable('U7')], values)).toBe(true);
+    // Put back: the published figures read as before the trials, from nothing and from the values kept.
+    expect(readerDisclosures(system, component, values)).toEqual([]);
+    const fresh = buildAuditSystem(published, { columns: ['referrals'], areas: areasOf(WIDE_PARENT) });
+    expect(fresh.components.flatMap((_, c) => readerDisclosures(fresh, c) ?? [])).toEqual([]);
   });
 });
