@@ -21,6 +21,8 @@ export interface QueryEngine {
    * documents are written (DuckDB: its tables and memory). A query after it runs without them. close() still follows.
    */
   release?(): Promise<void>;
+  /** Optional: bytes scanned so far per SQL file, where the engine bills by them (Athena). */
+  scanned?(): Record<string, number>;
   close(): Promise<void>;
 }
 

@@ -401,6 +401,14 @@ export function createRefreshHandler(deps: {
           documents: result.documents.length,
           data_as_of: result.dataAsOf,
           timings_ms: result.timings_ms,
+          // Athena's bytes scanned per SQL file, with their sum: the cost, and each statement's distance from the
+          // workgroup's per-query cutoff (review 24, R24-8).
+          ...(result.scanned_bytes
+            ? {
+                scanned_bytes: result.scanned_bytes,
+                scanned_bytes_total: Object.values(result.scanned_bytes).reduce((a, b) => a + b, 0),
+              }
+            : {}),
           ...trigger,
         });
         // Only once every document is published: the stale-data alarm measures the age of this line.

@@ -147,6 +147,8 @@ export interface RefreshResult {
   readonly compaction?: CompactionResult;
   readonly dataAsOf: string | null;
   readonly timings_ms: Readonly<Record<string, number>>;
+  /** Bytes the engine scanned per SQL file, where it bills by them (Athena: QueryEngine.scanned). */
+  readonly scanned_bytes?: Readonly<Record<string, number>>;
 }
 
 interface GeographyRow {
@@ -564,6 +566,12 @@ function readAhead(
   };
 }
 
+/** What the engine scanned, where it bills by bytes scanned (QueryEngine.scanned). */
+function scannedBy(engine: QueryEngine): Pick<RefreshResult, 'scanned_bytes'> {
+  const scanned = engine.scanned?.();
+  return scanned ? { scanned_bytes: scanned } : {};
+}
+
 /**
  * Runs the whole metric catalogue and publishes the documents. Every query runs before anything is written, so a
  * failure part-way leaves the previously published documents in place (and is thrown to the caller).
@@ -836,7 +844,13 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // next refresh finds does not match what is published, and holds every changed England figure (revisions.ts).
   await timed('record the release for revisions', () => revisions.save());
   await timed('record the release for revisions below England', () => areaRevisions.save());
-  return { documents, dataAsOf, timings_ms: timings, ...(compacted ? { compaction: compacted } : {}) };
+  return {
+    documents,
+    dataAsOf,
+    timings_ms: timings,
+    ...(compacted ? { compaction: compacted } : {}),
+    ...scannedBy(deps.engine),
+  };
 }
 
 /** A previous document's England rows (what England's revisions read). */

@@ -179,6 +179,45 @@ describe('AthenaEngine', () => {
     expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
   });
 
+  it('polls a second apart at most by default, and sums the bytes Athena scanned per SQL file (R24-7, R24-8)', async () => {
+    let next = 0;
+    athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
+    // Five polls find the CTAS running, then it has succeeded having scanned 1,500 bytes; the second CTAS of the same
+    // file scans 2,500 and a view's definition none (Statistics without DataScannedInBytes).
+    const done = (bytes?: number) => ({
+      QueryExecution: {
+        ...succeeded.QueryExecution,
+        Statistics: bytes === undefined ? {} : { DataScannedInBytes: bytes },
+      },
+    });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolvesOnce(done(1_500))
+      .resolvesOnce(done(2_500))
+      .resolves(done());
+    const defaults = new AthenaEngine(new AthenaClient({ region: 'eu-west-2' }), {
+      attempt: 'p1',
+      workGroup: 'w',
+      database: 'd',
+      resultsLocation: 's3://b/r/',
+      readResult,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    await defaults.materialize('candidates', 'prepare/candidates');
+    // 200 ms doubling, capped at 1 s (it was 5 s): 200, 400, 800, 1000, 1000.
+    expect(sleeps).toEqual([200, 400, 800, 1_000, 1_000]);
+    await defaults.materialize('episodes', 'prepare/candidates');
+    await defaults.defineView('committed_events', 'prepare/committed_events_all');
+    expect(defaults.scanned()).toEqual({ 'prepare/candidates': 4_000, 'prepare/committed_events_all': 0 });
+  });
+
   it('cancels a query that outlives its timeout', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-3' });
     athena.on(GetQueryExecutionCommand).resolves(running);
