@@ -201,31 +201,35 @@ export class Scope {
 
   /**
    * A document's summary as this identity may see it: under every key named `regions` or `by_region` (funnel rates
-   * and limits by region, alert counts by region), only the regions the rows' rule lets it see. The rest of a summary
-   * is England's or about the document itself.
+   * and limits by region, alert counts by region), only the regions the rows' rule lets it see, read for the period
+   * they are under as rows are (`funnel_rates['2025/26']…regions`: the regions of 2025/26, so a PCN that moved region
+   * reads its region of that year, not its latest; review 23, R23-2). Regions under no period (a month or a financial
+   * year key) are read by the latest geography. The rest of a summary is England's or about the document itself.
    */
   summary(summary: unknown, visibility?: MetricDocument['visibility']): unknown {
     if (this.identity.role === 'national') return summary;
     const visible = visibility === 'inside_area' ? this.inside.bind(this) : this.allows.bind(this);
-    const walk = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(walk);
+    const walk = (value: unknown, period: string | undefined): unknown => {
+      if (Array.isArray(value)) return value.map((v) => walk(v, period));
       if (value === null || typeof value !== 'object') return value;
       return Object.fromEntries(
-        Object.entries(value).map(([key, inner]) =>
-          (key === 'regions' || key === 'by_region') && inner !== null && typeof inner === 'object'
+        Object.entries(value).map(([key, inner]) => {
+          // A key that is a period (periods.ts periodDays: a month or a financial year) is the period of what it holds.
+          const within = periodDays(key) === null ? period : key;
+          return (key === 'regions' || key === 'by_region') && inner !== null && typeof inner === 'object'
             ? [
                 key,
                 Object.fromEntries(
                   Object.entries(inner)
-                    .filter(([region]) => visible('region', region))
-                    .map(([region, v]) => [region, walk(v)]),
+                    .filter(([region]) => visible('region', region, within))
+                    .map(([region, v]) => [region, walk(v, within)]),
                 ),
               ]
-            : [key, walk(inner)],
-        ),
+            : [key, walk(inner, within)];
+        }),
       );
     };
-    return walk(summary);
+    return walk(summary, undefined);
   }
 
   describe(): string {

@@ -179,6 +179,12 @@ export interface WithheldBelowEngland {
 export interface AreaRevisionsHeld {
   readonly rows: readonly string[];
   readonly fail_closed: boolean;
+  /**
+   * The release each row of `rows` (`level|code|period`) is as at: its `release` (generated_at) and that release's
+   * data-as-of date (null where the record does not say). A row held with no figure this release (no record of it)
+   * is not listed. Absent in documents published before it.
+   */
+  readonly as_at?: Readonly<Record<string, { readonly release: string; readonly data_as_of: string | null }>>;
 }
 
 /** Every summary a published document may carry, by key. */

@@ -1,6 +1,7 @@
 import type { MetricDocument } from '../contract/index.ts';
 import { metricKey, REFRESH_RUNS_PREFIX } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
+import { hasRows, parsedStored } from './stored-document.ts';
 
 /**
  * What the alerts of a refresh compare with (red-team review 21, R21-6): the documents of the previous RELEASE, the
@@ -43,22 +44,19 @@ export interface AlertsBase {
   readonly listedBefore?: MetricDocument;
 }
 
-function parsed<T>(bytes: Uint8Array | undefined): T | undefined {
-  if (bytes === undefined) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as T;
-  } catch {
-    return undefined;
-  }
-}
+/** A stored document, or undefined (none, or one that cannot be read: said, naming the key; stored-document.ts). */
+const documentAt = async (store: ObjectStore, key: string) =>
+  parsedStored<MetricDocument>(await store.get(key), key, hasRows);
 
 /** The documents this refresh's alerts compare with; on a new release, copies the documents published until now. */
 export async function alertsBase(store: ObjectStore, dataAsOf: string | null): Promise<AlertsBase> {
-  const record = parsed<AlertsBaseRecord>(await store.get(ALERTS_BASE_RECORD_KEY));
-  const previousAlerts = parsed<MetricDocument>(await store.get(metricKey('alerts')));
+  const record = parsedStored<AlertsBaseRecord>(await store.get(ALERTS_BASE_RECORD_KEY), ALERTS_BASE_RECORD_KEY, (r) =>
+    Array.isArray(r.documents),
+  );
+  const previousAlerts = await documentAt(store, metricKey('alerts'));
   if (record !== undefined && record.data_as_of === dataAsOf) {
     const documents = new Map<BaseDocument, MetricDocument | undefined>();
-    for (const name of record.documents) documents.set(name, parsed(await store.get(baseKey(name))));
+    for (const name of record.documents) documents.set(name, await documentAt(store, baseKey(name)));
     return {
       funnels: documents.get('pcn_comparison'),
       spc: documents.get('spc'),
@@ -72,7 +70,11 @@ export async function alertsBase(store: ObjectStore, dataAsOf: string | null): P
     const bytes = await store.get(metricKey(name));
     if (bytes === undefined) continue;
     await store.put(baseKey(name), bytes, { contentType: 'application/json' });
-    documents.set(name, parsed(bytes));
+    // The alerts published were read above (once: a broken one is said once).
+    documents.set(
+      name,
+      name === 'alerts' ? previousAlerts : parsedStored<MetricDocument>(bytes, metricKey(name), hasRows),
+    );
   }
   const written: AlertsBaseRecord = { data_as_of: dataAsOf, documents: [...documents.keys()] };
   await store.put(ALERTS_BASE_RECORD_KEY, JSON.stringify(written), { contentType: 'application/json' });

@@ -60,12 +60,19 @@ interface AreaDocumentState {
   readonly areas: Readonly<Record<string, readonly unknown[]>>;
   /** A cell whose contributions are all 0 is left out. */
   readonly pcns: Readonly<Record<string, readonly number[]>>;
+  /**
+   * The release (generated_at) whose figures a held area row's `areas` are, by row id: a row held for a second
+   * release keeps the first's. Rows not listed are the record's release's. Absent in a record written before it.
+   */
+  readonly since?: Readonly<Record<string, string>>;
 }
 interface AreaState {
   readonly version: typeof STATE_VERSION;
   readonly release: string;
   readonly pcns: readonly string[];
   readonly documents: Readonly<Record<string, AreaDocumentState>>;
+  /** The data-as-of date of the record's release and of each release a held row is as at (`since`). */
+  readonly as_of?: Readonly<Record<string, string | null>>;
 }
 
 const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -500,6 +507,8 @@ export class AreaRevisions {
     const areas: Record<string, unknown[]> = {};
     const figures = figuresOf(definition, revision.raw, revision.recordOf);
     const heldRows: string[] = [];
+    // The release whose figures each held row shows (the record's, or the one its record says it is as at).
+    const since: Record<string, string> = {};
     const pinned = revision.raw.map((row) => {
       if (!AREA_LEVELS.has(String(row.level))) return row;
       const id = rowIdOf(definition, row);
@@ -531,7 +540,11 @@ export class AreaRevisions {
       }
       for (const [column, anchor] of anchors) if (column in copy) copy[column] = copy[anchor] ?? null;
       areas[id] = exactOf(figures, copy);
-      if (!sameRow(definition, copy, row)) heldRows.push(id);
+      if (!sameRow(definition, copy, row)) {
+        heldRows.push(id);
+        const from = revision.recordOf?.since?.[id] ?? this.state?.release;
+        if (from !== undefined) since[id] = from;
+      }
       return copy;
     });
     this.next[definition.name] = {
@@ -540,6 +553,7 @@ export class AreaRevisions {
       columns: revision.of.tested,
       areas,
       pcns: this.pcnRecord(revision, isHeld, keeps),
+      ...(Object.keys(since).length > 0 ? { since } : {}),
     };
     for (const row of pinned)
       if (AREA_LEVELS.has(String(row.level))) given.set(keyOf(row, ['level', 'code', 'period_type', 'period']), row);
@@ -550,6 +564,7 @@ export class AreaRevisions {
         // Failing closed every family is held: no row is listed (which would have shown other values, R15-3).
         rows: revision.failClosed ? [] : [...new Set(heldRows.map(shortId))].sort(),
         fail_closed: revision.failClosed,
+        ...(Object.keys(since).length > 0 ? { as_at: this.asAtOf(since, revision.previousAsOf) } : {}),
       });
     return pinned;
   }
@@ -679,13 +694,50 @@ export class AreaRevisions {
     return copy;
   }
 
+  /** A release's data-as-of date: as the record says, else (a record before it) the release published now's. */
+  private dataAsOfOf(release: string, publishedAsOf: string | null): string | null {
+    const recorded = this.state?.as_of?.[release];
+    if (recorded !== undefined) return recorded;
+    return release === this.published && release === this.state?.release ? publishedAsOf : null;
+  }
+
+  /**
+   * The release each held row (`level|code|period`) is as at, with its data-as-of date: of its rows (its keys), the
+   * earliest release. `publishedAsOf`: the data-as-of date of the document published now.
+   */
+  private asAtOf(
+    since: Readonly<Record<string, string>>,
+    publishedAsOf: string | null,
+  ): NonNullable<AreaRevisionsHeld['as_at']> {
+    const earliest = new Map<string, string>();
+    for (const [id, release] of Object.entries(since)) {
+      const short = shortId(id);
+      const before = earliest.get(short);
+      if (before === undefined || release < before) earliest.set(short, release);
+    }
+    return Object.fromEntries(
+      [...earliest]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([short, release]) => [short, { release, data_as_of: this.dataAsOfOf(release, publishedAsOf) }]),
+    );
+  }
+
   /** The record of this release, serialised and gzipped. */
   async record(): Promise<Uint8Array> {
+    // The data-as-of dates of this release and of the releases held rows are as at.
+    const asOf: Record<string, string | null> = { [this.generatedAt]: this.dataAsOf ?? null };
+    for (const held of this.held.values())
+      for (const { release, data_as_of } of Object.values(held.as_at ?? {}))
+        if (!(release in asOf)) asOf[release] = data_as_of;
+    for (const document of Object.values(this.next))
+      for (const release of Object.values(document.since ?? {}))
+        if (!(release in asOf)) asOf[release] = this.state?.as_of?.[release] ?? null;
     const state: AreaState = {
       version: STATE_VERSION,
       release: this.generatedAt,
       pcns: this.pcnCodes,
       documents: this.next,
+      as_of: asOf,
     };
     return gzipAsync(JSON.stringify(state));
   }

@@ -63,6 +63,7 @@ import {
   suppressedJointCells,
 } from './shared-counts.ts';
 import { spcDocument } from './spc-documents.ts';
+import { hasRows, parsedStored } from './stored-document.ts';
 
 /**
  * The prepare steps, in order. Small results are kept as tables once per refresh (so costly steps such as ranking
@@ -271,14 +272,8 @@ export function parentFinder(geography: readonly GeographyRow[]) {
   };
 }
 
-/** A published document's JSON parsed, or undefined if it cannot be. */
-function parsedDocument(bytes: Uint8Array): MetricDocument | undefined {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as MetricDocument;
-  } catch {
-    return undefined;
-  }
-}
+/** A published document's JSON parsed, or undefined if it cannot be (said, naming its key: stored-document.ts). */
+const parsedDocument = (bytes: Uint8Array, key: string) => parsedStored<MetricDocument>(bytes, key, hasRows);
 
 /** The meta.json published by the previous refresh: its generated_at names the release now published. */
 async function previousMeta(store: ObjectStore): Promise<MetaDocument | undefined> {
@@ -684,7 +679,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     if (bytes === undefined) return undefined;
     const areas = englandRowsOf(bytes, abovePcns);
     if (areas) return areas;
-    const document = parsedDocument(bytes);
+    const document = parsedDocument(bytes, metricKey(name));
     return document && { ...document, rows: document.rows.filter((r) => abovePcns(r.level)) };
   };
   let revisionsMs = 0;

@@ -175,3 +175,57 @@ describe('the API answers each role with the rows of its areas of each row perio
     expect(await seen(identityOf('region', 'Y01', 'r'), 'level=pcn&code=U00004')).toEqual(['U00004 2026/27']);
   });
 });
+
+describe("a document's summary by region is read by the period it is under, as rows are (review 23, R23-2)", () => {
+  // pcn_comparison's summary: funnel_rates[fy][measure].regions / overdispersion.regions / curves.regions, each region's
+  // comparator of that year (funnel-documents.ts keys a region by its PCNs' region_code of the year).
+  const rates = (regions: readonly string[]) => {
+    const byRegion = (value: number) => Object.fromEntries(regions.map((r) => [r, value]));
+    return {
+      referral_rate: {
+        national: 0.5,
+        regions: byRegion(0.4),
+        overdispersion: { national: null, regions: byRegion(1.2) },
+        curves: { national: [], regions: byRegion(7) },
+      },
+    };
+  };
+  const summary = { funnel_rates: { '2025/26': rates(['Y01', 'Y02']), '2026/27': rates(['Y01', 'Y02']) } };
+  const regionsOf = (seen: unknown, fy: string) => {
+    const r = (seen as { funnel_rates: Record<string, ReturnType<typeof rates>> }).funnel_rates[fy]?.referral_rate;
+    return [r?.regions, r?.overdispersion.regions, r?.curves.regions].map((o) => Object.keys(o ?? {}));
+  };
+
+  it('U00004 (Y02 until 2026-03-31, Y01 from 2026-04-01) reads Y02 for 2025/26 and Y01 for 2026/27', () => {
+    const seen = as('pcn', 'U00004').summary(summary);
+    // Before: every period by its latest region, Y01 (so Y02's 2025/26 comparator, the one its own row names, was
+    // missing and Y01's, not its region then, was shown).
+    expect(regionsOf(seen, '2025/26')).toEqual([['Y02'], ['Y02'], ['Y02']]);
+    expect(regionsOf(seen, '2026/27')).toEqual([['Y01'], ['Y01'], ['Y01']]);
+    // England's figures untouched; U00001 (Y01 throughout) reads Y01 in both years.
+    expect((seen as typeof summary).funnel_rates['2025/26'].referral_rate.national).toBe(0.5);
+    expect(regionsOf(as('pcn', 'U00001').summary(summary), '2025/26')).toEqual([['Y01'], ['Y01'], ['Y01']]);
+  });
+
+  it('through the API: the summary answered to U00004 names its region of each year', async () => {
+    const dir = tempDir('scope-summary');
+    try {
+      const store = new FsObjectStore(dir.path);
+      await store.put('metrics/meta.json', JSON.stringify({ months: [], regions: [], ...geography }));
+      await store.put('metrics/pcn_comparison.json', JSON.stringify({ name: 'pcn_comparison', rows: [], summary }));
+      const response = await new MetricsApi(store).handle({
+        method: 'GET',
+        path: '/api/metrics/pcn_comparison',
+        query: new URLSearchParams(),
+        identity: identityOf('pcn', 'U00004', 'p'),
+      });
+      const body = JSON.parse(response.body) as { summary: unknown };
+      expect([regionsOf(body.summary, '2025/26')[0], regionsOf(body.summary, '2026/27')[0]]).toEqual([
+        ['Y02'],
+        ['Y01'],
+      ]);
+    } finally {
+      dir.remove();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FUNNEL_MEASURES } from '../../../functions/contract/summaries.ts';
-import { comparatorMissing, notDrawnText, rateScale } from './ComparePage.tsx';
+import { comparatorMissing, comparatorRegion, notDrawnText, rateScale } from './ComparePage.tsx';
 
 describe('why a funnel on the Compare page has no comparator', () => {
   it("England's year held: no England comparator, and the reader is pointed to the region (review 4, F2)", () => {
@@ -54,5 +54,31 @@ describe('the referral rate of a part year on the Compare page (R19-9)', () => {
     });
     const m = takeUp as (typeof FUNNEL_MEASURES)[number];
     expect(rateScale(m, '2026/27', 8)).toEqual({ per: 100, unit: m.unit });
+  });
+});
+
+describe("the region compared with is the area's region of the year shown (review 23, R23-2)", () => {
+  // QEE and its PCN U00009 were in region Y02 until 2026-03-31 and are in Y01 from 2026-04-01 (latest: Y01).
+  const meta = {
+    icbs: [{ code: 'QEE', name: 'E', parent: 'Y01' }],
+    pcns: [{ code: 'U00009', name: 'Nine', parent: 'QEE', list_size: 1 }],
+    pcn_versions: [
+      { code: 'U00009', icb: 'QEE', region: 'Y02', valid_from: '2019-04-01', valid_to: '2026-03-31' },
+      { code: 'U00009', icb: 'QEE', region: 'Y01', valid_from: '2026-04-01', valid_to: null },
+    ],
+  };
+  it("an ICB's and a PCN's (with no row of the year) 2025/26 region is Y02, their 2026/27 region Y01", () => {
+    const icb = { level: 'icb', code: 'QEE' };
+    const pcn = { level: 'pcn', code: 'U00009' };
+    // Before: the latest region, Y01, for both years (the summary answered for 2025/26 holds Y02's comparator).
+    expect([comparatorRegion(icb, '2025/26', meta), comparatorRegion(icb, '2026/27', meta)]).toEqual(['Y02', 'Y01']);
+    expect([comparatorRegion(pcn, '2025/26', meta), comparatorRegion(pcn, '2026/27', meta)]).toEqual(['Y02', 'Y01']);
+  });
+  it("a PCN's own row of the year names it; a region its own; England none; without versions the latest", () => {
+    expect(comparatorRegion({ level: 'pcn', code: 'U00009' }, '2026/27', meta, { region_code: 'Y02' })).toBe('Y02');
+    expect(comparatorRegion({ level: 'region', code: 'Y03' }, '2025/26', meta)).toBe('Y03');
+    expect(comparatorRegion({ level: 'national', code: 'ENG' }, '2025/26', meta)).toBeNull();
+    const { pcn_versions: _, ...older } = meta;
+    expect(comparatorRegion({ level: 'icb', code: 'QEE' }, '2025/26', older)).toBe('Y01');
   });
 });

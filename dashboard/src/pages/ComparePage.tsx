@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { Figure, MetricDocument } from '../../../functions/contract/metrics.ts';
+import type { Figure, MetaDocument, MetricDocument } from '../../../functions/contract/metrics.ts';
+import { inForceDuring, periodDays } from '../../../functions/contract/periods.ts';
 import { FUNNEL_MEASURES, type FunnelMeasure, summaryOf } from '../../../functions/contract/summaries.ts';
 import { type Loadable, rowsOf, useMetric } from '../api.ts';
 import { cohortsCovered, cohortsCoveredCsv } from '../cohorts.ts';
@@ -118,6 +119,29 @@ export function rateScale(
   };
 }
 
+/**
+ * The region an area's PCNs are compared with in the year shown: a region its own; a PCN the region its row of the
+ * year names, else (no row) the region it was in that year; an ICB the region it was in that year (meta.json's
+ * `pcn_versions`, as the rows and the summary's regions are read: review 23, R23-2). The latest geography only
+ * without versions (an older meta.json) or in none of the year's.
+ */
+export function comparatorRegion(
+  scope: { readonly level: string; readonly code: string },
+  fy: string,
+  meta: Pick<MetaDocument, 'icbs' | 'pcns'> & Partial<Pick<MetaDocument, 'pcn_versions'>>,
+  ownRow?: Readonly<Record<string, unknown>>,
+): string | null {
+  if (scope.level === 'national') return null;
+  if (scope.level === 'region') return scope.code;
+  if (scope.level === 'pcn' && typeof ownRow?.region_code === 'string') return ownRow.region_code;
+  const days = periodDays(fy);
+  const ofYear = (meta.pcn_versions ?? []).filter(
+    (v) => days !== null && inForceDuring(v, days) && (scope.level === 'icb' ? v.icb : v.code) === scope.code,
+  );
+  const latestIcb = scope.level === 'icb' ? scope.code : meta.pcns.find((p) => p.code === scope.code)?.parent;
+  return ofYear.at(-1)?.region ?? meta.icbs.find((i) => i.code === latestIcb)?.parent ?? null;
+}
+
 /** Compare PCNs fairly: funnel plots with control limits, and a table that never ranks a suppressed figure. */
 export default function ComparePage() {
   const { scope, fy, meta } = useDashboard();
@@ -130,23 +154,13 @@ export default function ComparePage() {
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'rate', descending: true });
   const comparison = useMetric('pcn_comparison', { level: 'pcn', period: fy });
   const m = MEASURES.get(measure) ?? FIRST;
-  const regionOfIcb = new Map(meta.icbs.map((i) => [i.code, i.parent]));
   // The rows of the area in the year shown, by the ICB and region each row carries (R21-1: a PCN's own row and its
   // ICB of that year, a merged ICB's predecessors for their years).
   const rows = comparisonRows(rowsOf(comparison), scope, meta);
   const ownRow = scope.level === 'pcn' ? rows.find((r) => r.code === scope.code) : undefined;
   const rates =
     comparison.state === 'ready' ? (summaryOf(comparison.value, 'funnel_rates')?.[fy]?.[measure] ?? null) : null;
-  const region =
-    scope.level === 'national'
-      ? null
-      : scope.level === 'region'
-        ? scope.code
-        : typeof ownRow?.region_code === 'string'
-          ? ownRow.region_code
-          : (regionOfIcb.get(
-              scope.level === 'icb' ? scope.code : (meta.pcns.find((p) => p.code === scope.code)?.parent ?? ''),
-            ) ?? null);
+  const region = comparatorRegion(scope, fy, meta, ownRow);
   const useRegion = comparator === 'region' && region !== null;
   const p0 = useRegion ? rates?.regions[region] : rates?.national;
   const curves = adjusted ? rates?.curves : rates?.curves_unadjusted;

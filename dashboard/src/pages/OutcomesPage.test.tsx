@@ -73,13 +73,22 @@ beforeEach(() => {
         name,
         description: name,
         data_as_of: '2026-11-30',
-        // QAA's 2025/26 held at an earlier release below England (R22-3).
+        // QAA's and QBB's 2025/26 held at an earlier release below England (R22-3): QAA's as at the release of
+        // 1 November 2026 (data to 31 October 2026); QBB's release not said (as a document published before as_at).
         summary: {
           cohorts,
           attendance_cohort: attendanceCohort,
-          revisions_held_below_england: { rows: ['icb|QAA|2025/26'], fail_closed: false },
+          revisions_held_below_england: {
+            rows: ['icb|QAA|2025/26', 'icb|QBB|2025/26'],
+            fail_closed: false,
+            as_at: { 'icb|QAA|2025/26': { release: '2026-11-01T06:00:00.000Z', data_as_of: '2026-10-31' } },
+          },
         },
-        rows: [communityRow(period), { ...communityRow(period), level: 'icb', code: 'QAA' }],
+        rows: [
+          communityRow(period),
+          { ...communityRow(period), level: 'icb', code: 'QAA' },
+          { ...communityRow(period), level: 'icb', code: 'QBB' },
+        ],
       };
     const rows =
       name === 'wellbeing'
@@ -170,8 +179,23 @@ describe('the community card says which connections its attendance covers (R19-1
     );
   });
 
-  it("an ICB's year held at an earlier release below England: no cut-off said, this release's not claimed (R22-3)", async () => {
+  it("an ICB's year held at an earlier release below England: the release and its data-as-of date said", async () => {
     renderPage(<OutcomesPage />, META, { level: 'icb', code: 'QAA', name: 'QAA' }, '2025/26');
+    await waitFor(() =>
+      expect(screen.getByTestId('community-sentence').textContent).toBe(
+        '240 connections to 10 organisations; 80.0% attended.',
+      ),
+    );
+    // Before: "as at an earlier release", which one not said.
+    expect(
+      screen.getAllByTestId('card-period').find((p) => p.textContent?.startsWith("This area's"))?.textContent,
+    ).toBe(
+      "This area's FY 2025/26 is as at the release of 1 November 2026 (data to 31 October 2026) (a change made by fewer than 3 of its PCNs is not shown yet): its attendance covers connections made by that release's cut-off, not by 31 October 2026.",
+    );
+  });
+
+  it("an ICB's year held, in a document that does not date it: no cut-off said, this release's not claimed (R22-3)", async () => {
+    renderPage(<OutcomesPage />, META, { level: 'icb', code: 'QBB', name: 'QBB' }, '2025/26');
     await waitFor(() =>
       expect(screen.getByTestId('community-sentence').textContent).toBe(
         '240 connections to 10 organisations; 80.0% attended.',

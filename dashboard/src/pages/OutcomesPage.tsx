@@ -1,5 +1,5 @@
 import { BarChart } from '@tremor/react';
-import { summaryOf } from '../../../functions/contract/summaries.ts';
+import { type AreaRevisionsHeld, summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
 import { cohortsCovered, cohortsCoveredCsv, windowsCoveredCsv } from '../cohorts.ts';
@@ -28,7 +28,19 @@ const SERVICES: Record<string, string> = {
   emergency_admission: 'Emergency admissions',
   outpatient: 'Outpatient appointments',
 };
+type AreaRevisionsHeldAsAt = NonNullable<AreaRevisionsHeld['as_at']>[string];
 const label = (s: string) => s.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+
+/**
+ * The release an area's held figures are as at, in words: "the release of 1 November 2026 (data to 31 October 2026)";
+ * "an earlier release" where the document does not say (one published before summary.revisions_held_below_england's
+ * `as_at`).
+ */
+export function heldReleaseText(asAt: AreaRevisionsHeldAsAt | undefined): string {
+  if (asAt === undefined) return 'an earlier release';
+  const data = asAt.data_as_of === null ? '' : ` (data to ${formatDate(asAt.data_as_of)})`;
+  return `the release of ${formatDate(asAt.release)}${data}`;
+}
 
 /** The three Common Outcomes Framework areas: the person, the health and care system, the community. */
 export default function OutcomesPage() {
@@ -61,16 +73,14 @@ export default function OutcomesPage() {
   const attendanceCohort = community.state === 'ready' ? summaryOf(community.value, 'attendance_cohort') : undefined;
   const heldAttendance = scope.level === 'national' ? attendanceCohort?.held?.[fy] : undefined;
   // An ICB's or region's year held at an earlier release (summary.revisions_held_below_england) keeps the attendance
-  // cohort of the release its figures are from, which the summary does not date: no cut-off is said for it (R22-3).
-  const heldArea =
-    scope.level !== 'national' &&
-    community.state === 'ready' &&
-    (summaryOf(community.value, 'revisions_held_below_england')?.rows ?? []).includes(
-      `${scope.level}|${scope.code}|${fy}`,
-    );
+  // cohort of the release its figures are from (R22-3): the card names that release and its data-as-of date (`as_at`;
+  // a document published before it: "an earlier release"), not this release's cut-off.
+  const areaHeld = community.state === 'ready' ? summaryOf(community.value, 'revisions_held_below_england') : undefined;
+  const heldId = `${scope.level}|${scope.code}|${fy}`;
+  const heldArea = scope.level !== 'national' && (areaHeld?.rows ?? []).includes(heldId);
   const attendanceCutoff = heldArea ? undefined : (heldAttendance ?? attendanceCohort)?.connected_on_or_before;
   const attendanceCovers = heldArea
-    ? `This area's ${fyLabel(fy)} is as at an earlier release (a change made by fewer than 3 of its PCNs is not shown yet): its attendance covers connections made by that release's cut-off${attendanceCohort ? `, not by ${formatDate(attendanceCohort.connected_on_or_before)}` : ''}.`
+    ? `This area's ${fyLabel(fy)} is as at ${heldReleaseText(areaHeld?.as_at?.[heldId])} (a change made by fewer than 3 of its PCNs is not shown yet): its attendance covers connections made by that release's cut-off${attendanceCohort ? `, not by ${formatDate(attendanceCohort.connected_on_or_before)}` : ''}.`
     : attendanceCutoff === undefined
       ? undefined
       : `Attendance covers connections made by ${formatDate(attendanceCutoff)}: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance.${
