@@ -168,11 +168,8 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
       const known = accepted.get(cell);
       if (known !== undefined) {
         hits += 1;
-        // The cell itself, not the text kept: the guard hands the rows after it that repeat it on as this very object
-        // (guardTexts), which === then matches at once, where the kept copy would be compared character by character
-        // (in V8's runtime for a slice: a cell of 13 characters or more). A long cell is a slice of the parser's
-        // chunk, which it keeps alive until the field's next new text: at most one chunk (64 KiB) a field.
-        lastText = cell;
+        // The text kept, not the cell: a long cell is a slice of the parser's chunk, which it would keep alive.
+        lastText = typeof known === 'string' ? known : cell;
         lastKept = known;
         return known;
       }
