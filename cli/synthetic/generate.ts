@@ -164,20 +164,29 @@ export function correctionOf(event: SimEvent, following: string): SimEvent {
  */
 export const CORRECTION_MONTHS = 2;
 
-/** Of the connections attended, the share whose attendance is sent two months on rather than with the next month's. */
+/**
+ * The share of a PCN's months whose connections' attendance is sent two months on rather than with the next month's
+ * file (the link worker's records brought up to date late). Drawn by PCN and month, not by connection: a file then
+ * holds rows of two months before only in one month in ten, and each month a file holds rows of is one more object
+ * for the ingest to write (by connection, nearly every file had them: 8,008 curated objects in npm start, not 6,300).
+ */
 export const ATTENDANCE_TWO_MONTHS_ON = 0.1;
 
 /**
  * How a clinical system sends a community connection the person went on to attend: the connection in its own month's
  * file as `attended = false` (the first session has not been yet, and the contract has no "not yet known"), and the
  * same event again, `attended = true` and a later recorded_at, with a later month's file (docs/methodology.md,
- * "Community": the attendance cohort). Most with the next month's file, ATTENDANCE_TWO_MONTHS_ON two months on (a
- * group that meets monthly, a link worker who hears at the next contact); recorded on the 4th to the 25th of that month
- * in working hours, so after the connection's own recorded_at (at most 72 hours after its day, so by the 3rd) and
- * before its file is received (the file is capped there anyway: recordedBy). The connection passed in is left as it is.
+ * "Community": the attendance cohort). With the next month's file, or two months on (`twoMonthsOn`: the PCN-months
+ * drawn at ATTENDANCE_TWO_MONTHS_ON); recorded on the 4th to the 25th of that month in working hours, so after the
+ * connection's own recorded_at (at most 72 hours after its day, so by the 3rd) and before its file is received (the
+ * file is capped there anyway: recordedBy). The connection passed in is left as it is.
  */
-export function attendanceOf(connection: SimEvent, rng: Rng): { month: string; correction: SimEvent } {
-  const month = nextMonth((connection.occurred_on as string).slice(0, 7), rng.chance(ATTENDANCE_TWO_MONTHS_ON) ? 2 : 1);
+export function attendanceOf(
+  connection: SimEvent,
+  twoMonthsOn: boolean,
+  rng: Rng,
+): { month: string; correction: SimEvent } {
+  const month = nextMonth((connection.occurred_on as string).slice(0, 7), twoMonthsOn ? 2 : 1);
   const at = monthStart(month) + rng.int(3, 24) * DAY + rng.int(8, 17) * 3_600_000;
   return {
     month,
@@ -280,6 +289,7 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     // Attendance sent as corrections with a later month's file (attendanceOf), by that month. Drawn from a stream of
     // its own, so the episodes are the same draws as when attendance was sent with the connection.
     const attendance = root.fork(`attendance:${pcn.code}`);
+    const twoMonthsOn = new Set(months.filter(() => attendance.chance(ATTENDANCE_TWO_MONTHS_ON)));
     const attendanceIn = new Map<string, SimEvent[]>();
     const people: string[] = [];
     let serial = 0;
@@ -304,7 +314,8 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
           byMonth.get((event.occurred_on as string).slice(0, 7))?.push(event);
           if (event.event_type === 'community_connection' && event.attended === true) {
             totals.attended++;
-            const { month: sentIn, correction } = attendanceOf(event, attendance);
+            const connected = (event.occurred_on as string).slice(0, 7);
+            const { month: sentIn, correction } = attendanceOf(event, twoMonthsOn.has(connected), attendance);
             event.attended = false;
             // After the demo's last month, its attendance is still to come: the connection stays attended=false.
             if (sentIn <= lastMonth) attendanceIn.set(sentIn, [...(attendanceIn.get(sentIn) ?? []), correction]);

@@ -15,8 +15,8 @@ import { tempDirs } from '../support/files.ts';
  * The demo sends a community connection's attendance as a clinical system does (docs/methodology.md, "Community": the
  * attendance cohort): the connection with its own month's file as attended=false, and, if the person went to the first
  * session, the same event again (same event_id, attended=true, a later recorded_at) with a later month's file: most
- * with the next month's, a few two months on (cli/synthetic/generate.ts, attendanceOf). Until then every attendance
- * was sent with the connection, so the demo never showed the newest month's attendance waiting.
+ * with the next month's, a PCN's month in ten two months on (cli/synthetic/generate.ts, attendanceOf). Until then
+ * every attendance was sent with the connection, so the demo never showed the newest month's attendance waiting.
  *
  * A tiny demo (0.1% of England: 87 PCNs, July to September 2026, no faults but the one file holding an NHS number,
  * which is rejected whole), ingested through the CLI's ingest core and refreshed on 5 October 2026: data as of 30
@@ -95,7 +95,8 @@ describe("the demo's attendance, sent as corrections in a later month's file", (
       const on = y2 * 12 + m2 - (y1 * 12 + m1);
       monthsOn.set(on, (monthsOn.get(on) ?? 0) + 1);
     }
-    // Most with the next month's file, a few (10% of July's, the only month with two months on in the demo) later.
+    // Most with the next month's file, a few two months on (a PCN's month in ten, ATTENDANCE_TWO_MONTHS_ON: here only
+    // July's can be, its attendance sent with September's file).
     expect([...monthsOn.keys()].sort()).toEqual([1, 2]);
     expect(monthsOn.get(2)).toBeGreaterThan(0);
     expect(monthsOn.get(1)).toBeGreaterThan(5 * (monthsOn.get(2) as number));
