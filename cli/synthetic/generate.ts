@@ -168,7 +168,7 @@ export const CORRECTION_MONTHS = 2;
  * The share of a PCN's months whose connections' attendance is sent two months on rather than with the next month's
  * file (the link worker's records brought up to date late). Drawn by PCN and month, not by connection: a file then
  * holds rows of two months before only in one month in ten, and each month a file holds rows of is one more object
- * for the ingest to write (by connection, nearly every file had them: 8,008 curated objects in npm start, not 6,300).
+ * for the ingest to write (by connection, nearly every file had them: npm start's ingest wrote 8,008 curated objects, not 6,220).
  */
 export const ATTENDANCE_TWO_MONTHS_ON = 0.1;
 
