@@ -262,40 +262,78 @@ export function publishedValue(system: AuditSystem, v: number): unknown {
 
 /**
  * Families of areas, by key: the index of the total row (-1: none) and of the part rows, in `rows`; and how many
- * families each row is a part of.
+ * families each row is a part of. In the order each key is first met (a row's total key, then its part keys).
  */
 function areaFamiliesOf(
   rows: readonly Row[],
   areas: AuditSpec['areas'],
   keys: AuditKeys | undefined,
   memberships: Int32Array,
-): Map<string, { total: number; parts: number[] }> {
-  const families = new Map<string, { total: number; parts: number[] }>();
+): [string, { total: number; parts: number[] }][] {
+  const { texts, partOf, totalOf } = keys ?? auditKeys(rows, areas);
+  const families: [string, { total: number; parts: number[] }][] = [];
+  // Each key's family by its number (-1: not met yet), not by its text (auditKeys).
+  const familyOf = new Int32Array(texts.length).fill(-1);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
-    const totalKey = keys ? (keys.totalOf[i] as string) : areas.totalOf(row);
-    const own = families.get(totalKey);
-    if (own) own.total = i;
-    else families.set(totalKey, { total: i, parts: [] });
-    const partOf = keys ? (keys.partOf[i] as readonly string[]) : areas.partOf(row);
-    memberships[i] = partOf.length;
-    for (let k = 0; k < partOf.length; k++) {
-      const key = partOf[k] as string;
-      const family = families.get(key);
-      if (family) family.parts.push(i);
-      else families.set(key, { total: -1, parts: [i] });
+    const totalKey = totalOf[i] as number;
+    const own = familyOf[totalKey] as number;
+    if (own >= 0) (families[own] as (typeof families)[number])[1].total = i;
+    else {
+      familyOf[totalKey] = families.length;
+      families.push([texts[totalKey] as string, { total: i, parts: [] }]);
+    }
+    const parts = partOf[i] as readonly number[];
+    memberships[i] = parts.length;
+    for (let k = 0; k < parts.length; k++) {
+      const key = parts[k] as number;
+      const family = familyOf[key] as number;
+      if (family >= 0) (families[family] as (typeof families)[number])[1].parts.push(i);
+      else {
+        familyOf[key] = families.length;
+        families.push([texts[key] as string, { total: -1, parts: [i] }]);
+      }
     }
   }
   return families;
 }
 
 /**
- * Each row's family keys worked out beforehand, in the order of the rows given (the publisher works them out once
- * for every build of a document's system): `partOf[i]` and `totalOf[i]` as `AuditSpec.areas` gives them for row i.
+ * Each row's family keys worked out beforehand (auditKeys), in the order of the rows given (the publisher works them
+ * out once for every build of a document's system): `partOf[i]` and `totalOf[i]` are the numbers of the keys
+ * `AuditSpec.areas` gives for row i, `texts` each number's key.
  */
 export interface AuditKeys {
-  readonly partOf: readonly (readonly string[])[];
-  readonly totalOf: readonly string[];
+  readonly texts: readonly string[];
+  readonly partOf: readonly (readonly number[])[];
+  readonly totalOf: ArrayLike<number>;
+}
+
+/**
+ * The family keys of `rows` (AuditKeys), each key numbered once: the families of areas are then found by number, not
+ * by text, each time a document's families are (secondary suppression's, and each build of its audit's system). On
+ * the national dump, finding them by text in Maps was about 3.5 of the 53 CPU s of the disclosure step (issue 17,
+ * cpu-prof of disclosure-step.ts: areaFamilies and areaFamiliesOf).
+ */
+export function auditKeys(rows: readonly Row[], areas: AuditSpec['areas']): AuditKeys {
+  const numbers = new Map<string, number>();
+  const texts: string[] = [];
+  const numberOf = (key: string) => {
+    let n = numbers.get(key);
+    if (n === undefined) {
+      n = texts.length;
+      numbers.set(key, n);
+      texts.push(key);
+    }
+    return n;
+  };
+  const totalOf = new Int32Array(rows.length);
+  const partOf: number[][] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    totalOf[i] = numberOf(areas.totalOf(row));
+    partOf[i] = areas.partOf(row).map(numberOf);
+  }
+  return { texts, partOf, totalOf };
 }
 
 /**
@@ -351,7 +389,7 @@ export function buildAuditSystem(
   let areaFamilies = reused?.areaFamilies;
   if (areaFamilies === undefined) {
     const memberships = new Int32Array(rows.length);
-    const families = [...areaFamiliesOf(rows, spec.areas, keys, memberships)].filter(
+    const families = areaFamiliesOf(rows, spec.areas, keys, memberships).filter(
       ([, { total, parts }]) => total >= 0 && parts.length > 0,
     );
     areaFamilies = { families, memberships };
@@ -1753,10 +1791,15 @@ function evidentlySecondary(system: AuditSystem, component: number): void {
     const total = equationVariables[first] as number;
     let sumLo = 0;
     let sumHi = 0;
+    // Whether the equation has a `*`: one without is read once, not twice (issue 17).
+    let starred = kind[total] === VALUE_SUPPRESSED;
     for (let i = first + 1; i < end; i++) {
-      sumLo += lo[equationVariables[i] as number] as number;
-      sumHi += hi[equationVariables[i] as number] as number;
+      const v = equationVariables[i] as number;
+      sumLo += lo[v] as number;
+      sumHi += hi[v] as number;
+      if (kind[v] === VALUE_SUPPRESSED) starred = true;
     }
+    if (!starred) continue;
     for (let i = first; i < end; i++) {
       const v = equationVariables[i] as number;
       if (kind[v] !== VALUE_SUPPRESSED) continue;
@@ -2537,12 +2580,14 @@ const looseBounds = new WeakMap<AuditSystem, { readonly lo: Float64Array; readon
  * such a `*` reads it so in each equation alone too: the South West's `*` over its seven ICBs' `*` in April, which
  * read alone would be 7 over seven 1s (a sealed equation, sealsEquation), is at least 11 by its ICBs' PCNs (two or
  * more `*` under four of them), so the equation pins nothing. Undefined where the loose reading contradicts the
- * figures (counts of distinct people, who may be in two areas). Reads the values from the rows.
+ * figures (counts of distinct people, who may be in two areas). Reads the values from the rows, or where `values` (the
+ * publisher's, kept as published by its reload of each cell it suppresses) are of this system, from them.
  */
 export function looselySecondary(
   system: AuditSystem,
   component: number,
   anyCount?: (variable: number) => boolean,
+  values?: LoadedValues,
 ): Set<number> | undefined {
   const { variables, equations } = system.components[component] as AuditSystem['components'][number];
   let bounds = looseBounds.get(system);
@@ -2552,7 +2597,10 @@ export function looselySecondary(
   }
   const { lo, hi } = bounds;
   const { kind } = system.scratch;
-  loadValues(system, variables);
+  // The publisher's values already hold every cell as published: reading a national component's cells from the rows
+  // again, each time a sealed equation is met, was 1.1 of the 25% dump's 12.5 CPU s of the joint control of rollout,
+  // referral_sources and cof_person (issue 17, cpu-prof of disclosure-step.ts).
+  if (values?.system !== system) loadValues(system, variables);
   for (let i = 0; i < variables.length; i++) {
     const v = variables[i] as number;
     documentedBox(system, v, false);
