@@ -6,6 +6,7 @@ import {
   type AuditSpec,
   type AuditSystem,
   auditComponent,
+  auditKeys,
   buildAuditSystem,
   type Disclosure,
   documentedReader,
@@ -214,6 +215,33 @@ const withMonths = (code: string, year: number | '*', months: readonly (number |
 ];
 const U1_MONTHS: (number | '*')[] = ['*', '*', 0, '*', '*', 0, '*', 0, '*', '*', 0, 0];
 const U2_MONTHS: (number | '*')[] = Array(12).fill(10);
+
+describe('the family keys numbered once (auditKeys)', () => {
+  it("numbers each key once, and the system's families are those the keys' texts make, in the order first met", () => {
+    // Prepare: England, Y56, its ICBs QAA and QBB, U1 (in QAA) and U9 (moved: in QAA and QBB).
+    const rows = doc({ ENG: 40, Y56: 40, QAA: 20, QBB: 20, U1: 10, U9: 15 });
+    // Act
+    const keys = auditKeys(rows, SPEC.areas);
+    const system = buildAuditSystem(rows, SPEC, keys);
+    // Assess: the texts by number, in the order met: each row's total key, then its part keys (ENG's has none; Y56's
+    // part key is ENG's total key, already 0; U9's second part key QBB's total, already 3).
+    const y = `|${PERIOD}`;
+    expect(keys.texts).toEqual([`ENG${y}`, `Y56${y}`, `QAA${y}`, `QBB${y}`, `U1${y}`, `U9${y}`]);
+    expect(Array.from(keys.totalOf)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(keys.partOf).toEqual([[], [0], [1], [1], [2], [2, 3]]);
+    // The families with a total and a part, by text, in the order first met (ENG's, Y56's, QAA's, QBB's); U9 a part
+    // of two (a moved PCN).
+    expect(system.areaFamilies.families).toEqual([
+      [`ENG${y}`, { total: 0, parts: [1] }],
+      [`Y56${y}`, { total: 1, parts: [2, 3] }],
+      [`QAA${y}`, { total: 2, parts: [4, 5] }],
+      [`QBB${y}`, { total: 3, parts: [5] }],
+    ]);
+    expect(Array.from(system.areaFamilies.memberships)).toEqual([0, 1, 1, 1, 1, 2]);
+    // Built without keys (numbered from the spec's areas there) the same.
+    expect(buildAuditSystem(rows, SPEC).areaFamilies).toEqual(system.areaFamilies);
+  });
+});
 
 describe('the disclosure audit: a * that only the whole component shows to be secondary', () => {
   it("still reads the other * as 1 to 7: a PCN's year of 7 over seven * months is pinned, each month 1", () => {
