@@ -2158,12 +2158,16 @@ function forget(previous: PreviousAudits, component: number): void {
 /**
  * Whether showing `variables` `*` (published cells of one component) would let the reader of the whole component recover
  * a figure (readerDisclosures finds something), tried without changing anything: their values are read as `*` meanwhile,
- * then put back, and the component's previous audit forgotten (the trial's reading is not the published one), so that
- * its next audit starts from nothing. R11-5's widening (widenNarrowed) is chosen equation by equation, each read alone;
- * zeros shown `*` there can contradict the whole component's documented reading (a `*` read as 1 or more over a zero),
- * whose looser reading may then pin a figure that suppressing counts does not free: on the national sample the joint
- * control of rollout, referral_sources and cof_person then suppressed count after count in one component of 156,780
- * cells for hours (67 figures recovered after every round). Such a widening is not made.
+ * then put back. R11-5's widening (widenNarrowed) is chosen equation by equation, each read alone; zeros shown `*` there
+ * can contradict the whole component's documented reading (a `*` read as 1 or more over a zero), whose looser reading
+ * may then pin a figure that suppressing counts does not free: on the national sample the joint control of rollout,
+ * referral_sources and cof_person then suppressed count after count in one component of 156,780 cells for hours (67
+ * figures recovered after every round). Such a widening is not made.
+ *
+ * Where the component's previous audit is valid (reaudit), the trial is audited again from it, the cells tried read
+ * again as the publisher's reload would, and afterwards that audit is put back as it was (savedAudit): the trial and
+ * the component's next audit each start from it rather than from nothing (issue 17). Otherwise the component's
+ * previous audit is forgotten, before and after, so that its next audit starts from nothing.
  */
 export function revealsWhenSuppressed(
   system: AuditSystem,
@@ -2172,6 +2176,8 @@ export function revealsWhenSuppressed(
   values: LoadedValues,
 ): boolean {
   const { kind } = system.scratch;
+  const { previous } = values;
+  const saved = previous.valid[component] === 1 ? savedAudit(system, component, previous) : undefined;
   const changed: number[] = [];
   const kinds: number[] = [];
   for (const v of variables)
@@ -2184,18 +2190,83 @@ export function revealsWhenSuppressed(
       changed.push(u);
       kinds.push(kind[u] as number);
       kind[u] = VALUE_SUPPRESSED;
+      if (saved === undefined || system.componentOf[u] !== component || previous.pendingMark[u] === 1) continue;
+      previous.pendingMark[u] = 1;
+      const pending = previous.pending[component];
+      if (pending === undefined) previous.pending[component] = [u];
+      else pending.push(u);
     }
   const forgetComponent = () => {
-    const pending = values.previous.pending[component];
-    if (pending !== undefined) for (const v of pending) values.previous.pendingMark[v] = 0;
-    values.previous.pending[component] = undefined;
-    forget(values.previous, component);
+    const pending = previous.pending[component];
+    if (pending !== undefined) for (const v of pending) previous.pendingMark[v] = 0;
+    previous.pending[component] = undefined;
+    forget(previous, component);
   };
-  forgetComponent();
+  if (saved === undefined) forgetComponent();
   const found = readerDisclosures(system, component, values) ?? [];
   for (let i = changed.length - 1; i >= 0; i--) kind[changed[i] as number] = kinds[i] as number;
   forgetComponent();
+  if (saved !== undefined) restoreAudit(system, component, previous, saved);
   return found.length > 0;
+}
+
+/** What a component's valid previous audit (PreviousAudits) holds of its variables, copied (revealsWhenSuppressed). */
+interface SavedAudit {
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  readonly evident: Uint8Array;
+  readonly reasonsLo: Uint8Array;
+  readonly reasonsHi: Uint8Array;
+  readonly disclosed: readonly number[];
+  readonly pending: readonly number[];
+}
+
+/**
+ * A copy of what readerDisclosures reads and writes of a component with a valid previous audit: the fixpoint (scratch
+ * lo/hi), the evident marks, the reasons, the variables disclosed and those read again since. The other marks of a
+ * re-audit are stamps, new for each.
+ */
+function savedAudit(system: AuditSystem, component: number, previous: PreviousAudits): SavedAudit {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const { lo, hi, evident } = system.scratch;
+  const n = variables.length;
+  const saved = {
+    lo: new Float64Array(n),
+    hi: new Float64Array(n),
+    evident: new Uint8Array(n),
+    reasonsLo: new Uint8Array(n),
+    reasonsHi: new Uint8Array(n),
+    disclosed: [...(previous.disclosed[component] ?? [])],
+    pending: [...(previous.pending[component] ?? [])],
+  };
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    saved.lo[i] = lo[v] as number;
+    saved.hi[i] = hi[v] as number;
+    saved.evident[i] = evident[v] as number;
+    saved.reasonsLo[i] = previous.reasons.lo[v] as number;
+    saved.reasonsHi[i] = previous.reasons.hi[v] as number;
+  }
+  return saved;
+}
+
+/** Puts back a component's previous audit as savedAudit copied it (its audit since forgotten: forget). */
+function restoreAudit(system: AuditSystem, component: number, previous: PreviousAudits, saved: SavedAudit): void {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const { lo, hi, evident } = system.scratch;
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    lo[v] = saved.lo[i] as number;
+    hi[v] = saved.hi[i] as number;
+    evident[v] = saved.evident[i] as number;
+    previous.reasons.lo[v] = saved.reasonsLo[i] as number;
+    previous.reasons.hi[v] = saved.reasonsHi[i] as number;
+  }
+  for (const v of saved.disclosed) previous.disclosedMark[v] = 1;
+  previous.disclosed[component] = new Set(saved.disclosed);
+  for (const v of saved.pending) previous.pendingMark[v] = 1;
+  previous.pending[component] = saved.pending.length === 0 ? undefined : [...saved.pending];
+  previous.valid[component] = 1;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type LoadedValues,
   loadAllValues,
   readerDisclosures,
+  revealsWhenSuppressed,
 } from '../../functions/refresh/disclosure-audit.ts';
 
 /*
@@ -776,6 +777,62 @@ function suppressPicked(rows: Row[], pick: number, values: LoadedValues): boolea
   }
   return true;
 }
+
+describe('a trial suppression audited again from the previous audit, which is put back after (revealsWhenSuppressed)', () => {
+  it('finds what an audit from nothing of the cells made `*` finds, and leaves the next audit as it was', () => {
+    let tried = 0;
+    let revealed = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
+        fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 8 }),
+        (counts, picks) => {
+          const rows = reauditDocument(counts);
+          const system = buildAuditSystem(rows, REAUDIT_SPEC);
+          const values = loadAllValues(system);
+          const audit = () => system.components.map((_, c) => describeFound(readerDisclosures(system, c, values)));
+          const fromNothing = (of: readonly Row[]) => {
+            const fresh = buildAuditSystem(of, REAUDIT_SPEC);
+            return fresh.components.map((_, c) => describeFound(readerDisclosures(fresh, c)));
+          };
+          for (const pick of picks) {
+            // Every component audited (its previous audit valid where it converged), then a published count below
+            // England tried as `*` in its component.
+            audit();
+            const published = Array.from(system.rowOf).flatMap((r, v) =>
+              r >= 0 &&
+              (system.rows[r] as Row).level !== 'national' &&
+              typeof (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string] === 'number'
+                ? [v]
+                : [],
+            );
+            if (published.length === 0) break;
+            const v = published[pick % published.length] as number;
+            const c = system.componentOf[v] as number;
+            if (c < 0) continue;
+            const r = system.rowOf[v] as number;
+            const column = system.columns[system.columnOf[v] as number] as string;
+            const trial = rows.map((row) => ({ ...row }));
+            (trial[r] as Row)[column] = '*';
+            // (The system of the trial's rows has the same variables and components: a cell with a number or `*` has
+            // one.)
+            const fresh = buildAuditSystem(trial, REAUDIT_SPEC);
+            const expected = (readerDisclosures(fresh, c) ?? []).length > 0;
+            expect(revealsWhenSuppressed(system, c, [v], values)).toBe(expected);
+            expect(audit()).toEqual(fromNothing(rows));
+            tried++;
+            if (expected) revealed++;
+            if (!suppressPicked(rows, pick, values)) break;
+          }
+        },
+      ),
+      { numRuns: 150, seed: 20261206 },
+    );
+    // Trials made, some revealing something.
+    expect(tried).toBeGreaterThan(300);
+    expect(revealed).toBeGreaterThan(20);
+  });
+});
 
 describe('each equation read alone again only where its values changed (the publisher)', () => {
   it('finds what reading every equation afresh finds, after each of a sequence of suppressions', () => {
