@@ -262,40 +262,78 @@ export function publishedValue(system: AuditSystem, v: number): unknown {
 
 /**
  * Families of areas, by key: the index of the total row (-1: none) and of the part rows, in `rows`; and how many
- * families each row is a part of.
+ * families each row is a part of. In the order each key is first met (a row's total key, then its part keys).
  */
 function areaFamiliesOf(
   rows: readonly Row[],
   areas: AuditSpec['areas'],
   keys: AuditKeys | undefined,
   memberships: Int32Array,
-): Map<string, { total: number; parts: number[] }> {
-  const families = new Map<string, { total: number; parts: number[] }>();
+): [string, { total: number; parts: number[] }][] {
+  const { texts, partOf, totalOf } = keys ?? auditKeys(rows, areas);
+  const families: [string, { total: number; parts: number[] }][] = [];
+  // Each key's family by its number (-1: not met yet), not by its text (auditKeys).
+  const familyOf = new Int32Array(texts.length).fill(-1);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
-    const totalKey = keys ? (keys.totalOf[i] as string) : areas.totalOf(row);
-    const own = families.get(totalKey);
-    if (own) own.total = i;
-    else families.set(totalKey, { total: i, parts: [] });
-    const partOf = keys ? (keys.partOf[i] as readonly string[]) : areas.partOf(row);
-    memberships[i] = partOf.length;
-    for (let k = 0; k < partOf.length; k++) {
-      const key = partOf[k] as string;
-      const family = families.get(key);
-      if (family) family.parts.push(i);
-      else families.set(key, { total: -1, parts: [i] });
+    const totalKey = totalOf[i] as number;
+    const own = familyOf[totalKey] as number;
+    if (own >= 0) (families[own] as (typeof families)[number])[1].total = i;
+    else {
+      familyOf[totalKey] = families.length;
+      families.push([texts[totalKey] as string, { total: i, parts: [] }]);
+    }
+    const parts = partOf[i] as readonly number[];
+    memberships[i] = parts.length;
+    for (let k = 0; k < parts.length; k++) {
+      const key = parts[k] as number;
+      const family = familyOf[key] as number;
+      if (family >= 0) (families[family] as (typeof families)[number])[1].parts.push(i);
+      else {
+        familyOf[key] = families.length;
+        families.push([texts[key] as string, { total: -1, parts: [i] }]);
+      }
     }
   }
   return families;
 }
 
 /**
- * Each row's family keys worked out beforehand, in the order of the rows given (the publisher works them out once
- * for every build of a document's system): `partOf[i]` and `totalOf[i]` as `AuditSpec.areas` gives them for row i.
+ * Each row's family keys worked out beforehand (auditKeys), in the order of the rows given (the publisher works them
+ * out once for every build of a document's system): `partOf[i]` and `totalOf[i]` are the numbers of the keys
+ * `AuditSpec.areas` gives for row i, `texts` each number's key.
  */
 export interface AuditKeys {
-  readonly partOf: readonly (readonly string[])[];
-  readonly totalOf: readonly string[];
+  readonly texts: readonly string[];
+  readonly partOf: readonly (readonly number[])[];
+  readonly totalOf: ArrayLike<number>;
+}
+
+/**
+ * The family keys of `rows` (AuditKeys), each key numbered once: the families of areas are then found by number, not
+ * by text, each time a document's families are (secondary suppression's, and each build of its audit's system). On
+ * the national dump, finding them by text in Maps was about 3.5 of the 53 CPU s of the disclosure step (issue 17,
+ * cpu-prof of disclosure-step.ts: areaFamilies and areaFamiliesOf).
+ */
+export function auditKeys(rows: readonly Row[], areas: AuditSpec['areas']): AuditKeys {
+  const numbers = new Map<string, number>();
+  const texts: string[] = [];
+  const numberOf = (key: string) => {
+    let n = numbers.get(key);
+    if (n === undefined) {
+      n = texts.length;
+      numbers.set(key, n);
+      texts.push(key);
+    }
+    return n;
+  };
+  const totalOf = new Int32Array(rows.length);
+  const partOf: number[][] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    totalOf[i] = numberOf(areas.totalOf(row));
+    partOf[i] = areas.partOf(row).map(numberOf);
+  }
+  return { texts, partOf, totalOf };
 }
 
 /**
@@ -351,7 +389,7 @@ export function buildAuditSystem(
   let areaFamilies = reused?.areaFamilies;
   if (areaFamilies === undefined) {
     const memberships = new Int32Array(rows.length);
-    const families = [...areaFamiliesOf(rows, spec.areas, keys, memberships)].filter(
+    const families = areaFamiliesOf(rows, spec.areas, keys, memberships).filter(
       ([, { total, parts }]) => total >= 0 && parts.length > 0,
     );
     areaFamilies = { families, memberships };
@@ -1753,10 +1791,16 @@ function evidentlySecondary(system: AuditSystem, component: number): void {
     const total = equationVariables[first] as number;
     let sumLo = 0;
     let sumHi = 0;
+    // Whether the equation has a `*`: one without is read once, not twice (issue 17: evidentlySecondary was 3.8 CPU s of
+    // the national step's samples; measured with the other changes of 6e203ce, not alone).
+    let starred = kind[total] === VALUE_SUPPRESSED;
     for (let i = first + 1; i < end; i++) {
-      sumLo += lo[equationVariables[i] as number] as number;
-      sumHi += hi[equationVariables[i] as number] as number;
+      const v = equationVariables[i] as number;
+      sumLo += lo[v] as number;
+      sumHi += hi[v] as number;
+      if (kind[v] === VALUE_SUPPRESSED) starred = true;
     }
+    if (!starred) continue;
     for (let i = first; i < end; i++) {
       const v = equationVariables[i] as number;
       if (kind[v] !== VALUE_SUPPRESSED) continue;
@@ -2115,12 +2159,18 @@ function forget(previous: PreviousAudits, component: number): void {
 /**
  * Whether showing `variables` `*` (published cells of one component) would let the reader of the whole component recover
  * a figure (readerDisclosures finds something), tried without changing anything: their values are read as `*` meanwhile,
- * then put back, and the component's previous audit forgotten (the trial's reading is not the published one), so that
- * its next audit starts from nothing. R11-5's widening (widenNarrowed) is chosen equation by equation, each read alone;
- * zeros shown `*` there can contradict the whole component's documented reading (a `*` read as 1 or more over a zero),
- * whose looser reading may then pin a figure that suppressing counts does not free: on the national sample the joint
- * control of rollout, referral_sources and cof_person then suppressed count after count in one component of 156,780
- * cells for hours (67 figures recovered after every round). Such a widening is not made.
+ * then put back. R11-5's widening (widenNarrowed) is chosen equation by equation, each read alone; zeros shown `*` there
+ * can contradict the whole component's documented reading (a `*` read as 1 or more over a zero), whose looser reading
+ * may then pin a figure that suppressing counts does not free: on the national sample the joint control of rollout,
+ * referral_sources and cof_person then suppressed count after count in one component of 156,780 cells for hours (67
+ * figures recovered after every round). Such a widening is not made.
+ *
+ * Where the component's previous audit is valid (reaudit), the trial is audited again from it, the cells tried read
+ * again as the publisher's reload would, and afterwards that audit is put back as it was (savedAudit): the trial and
+ * the component's next audit each start from it rather than from nothing (issue 17: before, the trial and the audit
+ * after it were each a full audit, about 2 CPU s of the national step's samples for the trials alone; with this the
+ * national step took 59.23 CPU s against 60.09 in one round each, within the noise at load 14 to 22). Otherwise the
+ * component's previous audit is forgotten, before and after, so that its next audit starts from nothing.
  */
 export function revealsWhenSuppressed(
   system: AuditSystem,
@@ -2132,6 +2182,8 @@ export function revealsWhenSuppressed(
   const { variables: inComponent } = system.components[component] as AuditSystem['components'][number];
   // The marks of `*` seen to be secondary are the trial's after it: kept and put back, as the values are.
   const marks = Uint8Array.from(inComponent, (v) => evident[v] as number);
+  const { previous } = values;
+  const saved = previous.valid[component] === 1 ? savedAudit(system, component, previous) : undefined;
   const changed: number[] = [];
   const kinds: number[] = [];
   for (const v of variables)
@@ -2144,19 +2196,84 @@ export function revealsWhenSuppressed(
       changed.push(u);
       kinds.push(kind[u] as number);
       kind[u] = VALUE_SUPPRESSED;
+      if (saved === undefined || system.componentOf[u] !== component || previous.pendingMark[u] === 1) continue;
+      previous.pendingMark[u] = 1;
+      const pending = previous.pending[component];
+      if (pending === undefined) previous.pending[component] = [u];
+      else pending.push(u);
     }
   const forgetComponent = () => {
-    const pending = values.previous.pending[component];
-    if (pending !== undefined) for (const v of pending) values.previous.pendingMark[v] = 0;
-    values.previous.pending[component] = undefined;
-    forget(values.previous, component);
+    const pending = previous.pending[component];
+    if (pending !== undefined) for (const v of pending) previous.pendingMark[v] = 0;
+    previous.pending[component] = undefined;
+    forget(previous, component);
   };
-  forgetComponent();
+  if (saved === undefined) forgetComponent();
   const found = readerDisclosures(system, component, values) ?? [];
   for (let i = changed.length - 1; i >= 0; i--) kind[changed[i] as number] = kinds[i] as number;
   for (let i = 0; i < inComponent.length; i++) evident[inComponent[i] as number] = marks[i] as number;
   forgetComponent();
+  if (saved !== undefined) restoreAudit(system, component, previous, saved);
   return found.length > 0;
+}
+
+/** What a component's valid previous audit (PreviousAudits) holds of its variables, copied (revealsWhenSuppressed). */
+interface SavedAudit {
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  readonly evident: Uint8Array;
+  readonly reasonsLo: Uint8Array;
+  readonly reasonsHi: Uint8Array;
+  readonly disclosed: readonly number[];
+  readonly pending: readonly number[];
+}
+
+/**
+ * A copy of what readerDisclosures reads and writes of a component with a valid previous audit: the fixpoint (scratch
+ * lo/hi), the evident marks, the reasons, the variables disclosed and those read again since. The other marks of a
+ * re-audit are stamps, new for each.
+ */
+function savedAudit(system: AuditSystem, component: number, previous: PreviousAudits): SavedAudit {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const { lo, hi, evident } = system.scratch;
+  const n = variables.length;
+  const saved = {
+    lo: new Float64Array(n),
+    hi: new Float64Array(n),
+    evident: new Uint8Array(n),
+    reasonsLo: new Uint8Array(n),
+    reasonsHi: new Uint8Array(n),
+    disclosed: [...(previous.disclosed[component] ?? [])],
+    pending: [...(previous.pending[component] ?? [])],
+  };
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    saved.lo[i] = lo[v] as number;
+    saved.hi[i] = hi[v] as number;
+    saved.evident[i] = evident[v] as number;
+    saved.reasonsLo[i] = previous.reasons.lo[v] as number;
+    saved.reasonsHi[i] = previous.reasons.hi[v] as number;
+  }
+  return saved;
+}
+
+/** Puts back a component's previous audit as savedAudit copied it (its audit since forgotten: forget). */
+function restoreAudit(system: AuditSystem, component: number, previous: PreviousAudits, saved: SavedAudit): void {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const { lo, hi, evident } = system.scratch;
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    lo[v] = saved.lo[i] as number;
+    hi[v] = saved.hi[i] as number;
+    evident[v] = saved.evident[i] as number;
+    previous.reasons.lo[v] = saved.reasonsLo[i] as number;
+    previous.reasons.hi[v] = saved.reasonsHi[i] as number;
+  }
+  for (const v of saved.disclosed) previous.disclosedMark[v] = 1;
+  previous.disclosed[component] = new Set(saved.disclosed);
+  for (const v of saved.pending) previous.pendingMark[v] = 1;
+  previous.pending[component] = saved.pending.length === 0 ? undefined : [...saved.pending];
+  previous.valid[component] = 1;
 }
 
 /**
@@ -2541,12 +2658,14 @@ const looseBounds = new WeakMap<AuditSystem, { readonly lo: Float64Array; readon
  * such a `*` reads it so in each equation alone too: the South West's `*` over its seven ICBs' `*` in April, which
  * read alone would be 7 over seven 1s (a sealed equation, sealsEquation), is at least 11 by its ICBs' PCNs (two or
  * more `*` under four of them), so the equation pins nothing. Undefined where the loose reading contradicts the
- * figures (counts of distinct people, who may be in two areas). Reads the values from the rows.
+ * figures (counts of distinct people, who may be in two areas). Reads the values from the rows, or where `values` (the
+ * publisher's, kept as published by its reload of each cell it suppresses) are of this system, from them.
  */
 export function looselySecondary(
   system: AuditSystem,
   component: number,
   anyCount?: (variable: number) => boolean,
+  values?: LoadedValues,
 ): Set<number> | undefined {
   const { variables, equations } = system.components[component] as AuditSystem['components'][number];
   let bounds = looseBounds.get(system);
@@ -2556,7 +2675,10 @@ export function looselySecondary(
   }
   const { lo, hi } = bounds;
   const { kind } = system.scratch;
-  loadValues(system, variables);
+  // The publisher's values already hold every cell as published: reading a national component's cells from the rows
+  // again, each time a sealed equation is met, was 1.1 of the 25% dump's 12.5 CPU s of the joint control of rollout,
+  // referral_sources and cof_person (issue 17, cpu-prof of disclosure-step.ts).
+  if (values?.system !== system) loadValues(system, variables);
   for (let i = 0; i < variables.length; i++) {
     const v = variables[i] as number;
     documentedBox(system, v, false);

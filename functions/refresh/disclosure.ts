@@ -6,6 +6,7 @@ import {
   type AuditKeys,
   type AuditSpec,
   type AuditSystem,
+  auditKeys,
   buildAuditSystem,
   type Disclosure,
   equationAlone,
@@ -486,20 +487,27 @@ type IndexFamily = { parts: number[]; total: number; months?: boolean };
  */
 function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): IndexFamily[] {
   if (keys === undefined) return [];
-  const families = new Map<string, IndexFamily>();
+  const families: IndexFamily[] = [];
+  // Each key's family by its number (-1: not met yet): AuditKeys.
+  const familyOf = new Int32Array(keys.texts.length).fill(-1);
   for (let i = 0; i < rows.length; i++) {
     if (isNational(rows[i] as Row)) continue;
-    for (const key of keys.partOf[i] as readonly string[]) {
-      const family = families.get(key);
-      if (family) family.parts.push(i);
-      else families.set(key, { parts: [i], total: -1 });
+    const parts = keys.partOf[i] as readonly number[];
+    for (let k = 0; k < parts.length; k++) {
+      const key = parts[k] as number;
+      const family = familyOf[key] as number;
+      if (family >= 0) (families[family] as IndexFamily).parts.push(i);
+      else {
+        familyOf[key] = families.length;
+        families.push({ parts: [i], total: -1 });
+      }
     }
   }
   for (let i = 0; i < rows.length; i++) {
-    const family = isNational(rows[i] as Row) ? undefined : families.get(keys.totalOf[i] as string);
-    if (family) family.total = i;
+    const family = isNational(rows[i] as Row) ? -1 : (familyOf[keys.totalOf[i] as number] as number);
+    if (family >= 0) (families[family] as IndexFamily).total = i;
   }
-  return [...families.values()];
+  return families;
 }
 
 /** The months of a financial year beside the year's row, per area and document keys. */
@@ -751,10 +759,7 @@ export function applyDisclosureControl(
   const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column) });
   // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
   const { areas } = rules;
-  const keys: AuditKeys | undefined =
-    areas === undefined
-      ? undefined
-      : { partOf: out.map((row) => areas.partOf(row)), totalOf: out.map((row) => areas.totalOf(row)) };
+  const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(out, areas);
   const secondary = new SecondarySuppression(
     out,
     sensitive,
@@ -906,8 +911,9 @@ function suppressRecoverable(
         (systemRow as Int32Array)[r] = i;
       });
       systemKeys = {
-        partOf: keptNow.map((i) => keys.partOf[i] as readonly string[]),
-        totalOf: keptNow.map((i) => keys.totalOf[i] as string),
+        texts: keys.texts,
+        partOf: keptNow.map((i) => keys.partOf[i] as readonly number[]),
+        totalOf: keptNow.map((i) => keys.totalOf[i] as number),
       };
     }
     system = buildAuditSystem(
@@ -1137,13 +1143,17 @@ function protectComponent(
   };
   // Within a round nothing is suppressed until its targets are all chosen, so each variable's two scores are worked out
   // once a round, not once per disclosure whose search reaches it (issue 17: every search may cross the component).
-  const memo = memoOf(system);
+  // The memo is asked for only where the reader finds something: most components find nothing, and making (and
+  // looking up) a system's memo for each was 0.8 of the national dump's 38 CPU s of the documents controlled alone
+  // (issue 17, cpu-prof of disclosure-step.ts: memoOf's own time).
+  let memo: ScoreMemo | undefined;
   const remembered = (
+    scoreMemo: ScoreMemo,
     score: (v: number) => number | undefined,
     stamps: Int32Array,
     scores: Float64Array,
   ): ((v: number) => number | undefined) => {
-    const round = memo.round;
+    const round = scoreMemo.round;
     return (v) => {
       if (stamps[v] !== round) {
         stamps[v] = round;
@@ -1164,9 +1174,10 @@ function protectComponent(
       continue;
     }
     const targets = new Set<number>();
+    memo ??= memoOf(system);
     memo.round++;
-    const unsealingNow = remembered(unsealing, memo.unsealingStamp, memo.unsealing);
-    const publishedCountNow = remembered(publishedCount, memo.countStamp, memo.count);
+    const unsealingNow = remembered(memo, unsealing, memo.unsealingStamp, memo.unsealing);
+    const publishedCountNow = remembered(memo, publishedCount, memo.countStamp, memo.count);
     // The component is connected and no score changes within a round: once a search for an unsealing count has crossed
     // it without finding one, none will be found from another disclosure this round, and its search is not made again
     // (issue 17: every disclosure's search crossed a national component of tens of thousands of cells, once R11-5's
@@ -1263,7 +1274,7 @@ function protectAlone(
     else if (certain === undefined) {
       certain = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
       if (certain !== undefined || !totalSuppressedBelowEngland(system, equation)) continue;
-      secondary ??= looselySecondary(system, component) ?? new Set();
+      secondary ??= looselySecondary(system, component, undefined, values) ?? new Set();
       if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
     }
   }

@@ -6,6 +6,7 @@ import {
   type AuditSpec,
   type AuditSystem,
   auditComponent,
+  auditKeys,
   buildAuditSystem,
   type Disclosure,
   documentedReader,
@@ -14,6 +15,7 @@ import {
   type LoadedValues,
   loadAllValues,
   readerDisclosures,
+  revealsWhenSuppressed,
 } from '../../functions/refresh/disclosure-audit.ts';
 
 /*
@@ -214,6 +216,33 @@ const withMonths = (code: string, year: number | '*', months: readonly (number |
 ];
 const U1_MONTHS: (number | '*')[] = ['*', '*', 0, '*', '*', 0, '*', 0, '*', '*', 0, 0];
 const U2_MONTHS: (number | '*')[] = Array(12).fill(10);
+
+describe('the family keys numbered once (auditKeys)', () => {
+  it("numbers each key once, and the system's families are those the keys' texts make, in the order first met", () => {
+    // Prepare: England, Y56, its ICBs QAA and QBB, U1 (in QAA) and U9 (moved: in QAA and QBB).
+    const rows = doc({ ENG: 40, Y56: 40, QAA: 20, QBB: 20, U1: 10, U9: 15 });
+    // Act
+    const keys = auditKeys(rows, SPEC.areas);
+    const system = buildAuditSystem(rows, SPEC, keys);
+    // Assess: the texts by number, in the order met: each row's total key, then its part keys (ENG's has none; Y56's
+    // part key is ENG's total key, already 0; U9's second part key QBB's total, already 3).
+    const y = `|${PERIOD}`;
+    expect(keys.texts).toEqual([`ENG${y}`, `Y56${y}`, `QAA${y}`, `QBB${y}`, `U1${y}`, `U9${y}`]);
+    expect(Array.from(keys.totalOf)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(keys.partOf).toEqual([[], [0], [1], [1], [2], [2, 3]]);
+    // The families with a total and a part, by text, in the order first met (ENG's, Y56's, QAA's, QBB's); U9 a part
+    // of two (a moved PCN).
+    expect(system.areaFamilies.families).toEqual([
+      [`ENG${y}`, { total: 0, parts: [1] }],
+      [`Y56${y}`, { total: 1, parts: [2, 3] }],
+      [`QAA${y}`, { total: 2, parts: [4, 5] }],
+      [`QBB${y}`, { total: 3, parts: [5] }],
+    ]);
+    expect(Array.from(system.areaFamilies.memberships)).toEqual([0, 1, 1, 1, 1, 2]);
+    // Built without keys (numbered from the spec's areas there) the same.
+    expect(buildAuditSystem(rows, SPEC).areaFamilies).toEqual(system.areaFamilies);
+  });
+});
 
 describe('the disclosure audit: a * that only the whole component shows to be secondary', () => {
   it("still reads the other * as 1 to 7: a PCN's year of 7 over seven * months is pinned, each month 1", () => {
@@ -748,6 +777,62 @@ function suppressPicked(rows: Row[], pick: number, values: LoadedValues): boolea
   }
   return true;
 }
+
+describe('a trial suppression audited again from the previous audit, which is put back after (revealsWhenSuppressed)', () => {
+  it('finds what an audit from nothing of the cells made `*` finds, and leaves the next audit as it was', () => {
+    let tried = 0;
+    let revealed = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
+        fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 8 }),
+        (counts, picks) => {
+          const rows = reauditDocument(counts);
+          const system = buildAuditSystem(rows, REAUDIT_SPEC);
+          const values = loadAllValues(system);
+          const audit = () => system.components.map((_, c) => describeFound(readerDisclosures(system, c, values)));
+          const fromNothing = (of: readonly Row[]) => {
+            const fresh = buildAuditSystem(of, REAUDIT_SPEC);
+            return fresh.components.map((_, c) => describeFound(readerDisclosures(fresh, c)));
+          };
+          for (const pick of picks) {
+            // Every component audited (its previous audit valid where it converged), then a published count below
+            // England tried as `*` in its component.
+            audit();
+            const published = Array.from(system.rowOf).flatMap((r, v) =>
+              r >= 0 &&
+              (system.rows[r] as Row).level !== 'national' &&
+              typeof (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string] === 'number'
+                ? [v]
+                : [],
+            );
+            if (published.length === 0) break;
+            const v = published[pick % published.length] as number;
+            const c = system.componentOf[v] as number;
+            if (c < 0) continue;
+            const r = system.rowOf[v] as number;
+            const column = system.columns[system.columnOf[v] as number] as string;
+            const trial = rows.map((row) => ({ ...row }));
+            (trial[r] as Row)[column] = '*';
+            // (The system of the trial's rows has the same variables and components: a cell with a number or `*` has
+            // one.)
+            const fresh = buildAuditSystem(trial, REAUDIT_SPEC);
+            const expected = (readerDisclosures(fresh, c) ?? []).length > 0;
+            expect(revealsWhenSuppressed(system, c, [v], values)).toBe(expected);
+            expect(audit()).toEqual(fromNothing(rows));
+            tried++;
+            if (expected) revealed++;
+            if (!suppressPicked(rows, pick, values)) break;
+          }
+        },
+      ),
+      { numRuns: 150, seed: 20261206 },
+    );
+    // Trials made, some revealing something.
+    expect(tried).toBeGreaterThan(300);
+    expect(revealed).toBeGreaterThan(20);
+  });
+});
 
 describe('each equation read alone again only where its values changed (the publisher)', () => {
   it('finds what reading every equation afresh finds, after each of a sequence of suppressions', () => {

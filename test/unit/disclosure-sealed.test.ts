@@ -6,6 +6,7 @@ import {
   buildAuditSystem,
   type Disclosure,
   equationDisclosures,
+  loadAllValues,
   looselySecondary,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
@@ -121,6 +122,33 @@ describe('a sealed equation the figures beside it show to be read wrong', () => 
     expect(alone()).toEqual(['I1 = 1', 'I2 = 1', 'I3 = 1', 'I4 = 1', 'I5 = 1', 'I6 = 1', 'I7 = 1', 'R1 = 7']);
     // With R1 and R2 read as the component shows them: nothing.
     expect(alone((c) => secondary[c] as Set<number>)).toEqual([]);
+  });
+
+  it("reads the publisher's values (kept by reload) as it reads the rows", () => {
+    // Prepare: the published rows, their values loaded once, then May's R1 (15) suppressed as the publisher does it:
+    // the cell made `*` and reloaded.
+    const published = applyDisclosureControl(exactRows, RULES, imposed);
+    const system = buildAuditSystem(published, { columns: ['referrals'], areas: AREAS });
+    const values = loadAllValues(system);
+    const r1May = published.findIndex((r) => r.code === 'R1' && r.period === '2026-05');
+    (published[r1May] as Row).referrals = '*';
+    values.reload(r1May, 'referrals');
+    // Act: each component loosely read from the values, and from the rows.
+    const components = system.components.map((_, c) => c);
+    const marked = (secondary: (c: number) => Set<number> | undefined) =>
+      components
+        .flatMap((c) => [...(secondary(c) ?? [])])
+        .map(
+          (v) =>
+            `${(system.rows[system.rowOf[v] as number] as Row).code} ${(system.rows[system.rowOf[v] as number] as Row).period}`,
+        )
+        .sort();
+    const fromValues = marked((c) => looselySecondary(system, c, undefined, values));
+    const fromRows = marked((c) => looselySecondary(system, c));
+    // Assess: April as before (R1 12 to 16, R2 38 to 42); May's R1 `*` is 54 - R2 (40 rounded: 38 to 42), 12 to 16,
+    // not 1 to 7, so marked too. The same both ways.
+    expect(fromValues).toEqual(['R1 2026-04', 'R1 2026-05', 'R2 2026-04']);
+    expect(fromRows).toEqual(fromValues);
   });
 
   it('a seal whose reading is the truth is still withheld, even where the loose reading breaks it', () => {
