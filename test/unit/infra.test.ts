@@ -55,6 +55,18 @@ describe('deployment configuration', () => {
     );
     expect(() => parseConfig({ account: '123', colour: 'blue' })).toThrow(ConfigError);
   });
+
+  it("reads the JSON text the CDK CLI passes for -c config='{...}' (README's deploy steps) as the object in cdk.json", () => {
+    expect(parseConfig('{"name":"sp-outcomes","account":"111122223333","alarmEmails":["oncall@nhs.net"]}')).toEqual(
+      parseConfig({ name: 'sp-outcomes', account: '111122223333', alarmEmails: ['oncall@nhs.net'] }),
+    );
+    expect(() => parseConfig('{name: sp-outcomes}')).toThrow(
+      new ConfigError('invalid deployment configuration: config: not JSON (give -c config=\'{"name": ...}\')'),
+    );
+    expect(() => parseConfig('{"region":"London"}')).toThrow(
+      new ConfigError('invalid deployment configuration: region: must be an AWS region such as eu-west-2'),
+    );
+  });
 });
 
 describe('the stack, synthesised offline under cdk-nag', () => {
