@@ -146,7 +146,18 @@ export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
 export class ConfigError extends Error {}
 
+/**
+ * The deployment configuration from the app's `config` context: an object from cdk.json, or the JSON text given on
+ * the command line (`-c config='{...}'`, as README's deploy steps do), which the CDK CLI hands the app as a string.
+ */
 export function parseConfig(raw: unknown): DeploymentConfig {
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      throw new ConfigError('invalid deployment configuration: config: not JSON (give -c config=\'{"name": ...}\')');
+    }
+  }
   const result = DeploymentConfig.safeParse(raw ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);

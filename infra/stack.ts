@@ -108,6 +108,7 @@ export class PipelineStack extends Stack {
     this.operations = new Operations(this, 'Operations', {
       ingest: this.ingest.handler,
       refresh: this.refresh.handler,
+      refreshLimits: { timeout: this.refresh.timeout, memoryMb: this.refresh.memoryMb },
       deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue, this.refresh.undeliveredQueue],
       alarmEmails: config.alarmEmails,
       retainData: config.retainData,

@@ -192,36 +192,84 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
 }
 
 /**
+ * What an answer is, for the message that refuses one too large to send: its metric document, whether as CSV, and
+ * which filters the question already has. Only names the API itself defines are kept (a document's name matches the
+ * route's pattern; a filter is one of the four), never a value asked for: a message never repeats what was typed.
+ */
+export interface AnswerAbout {
+  readonly document: string;
+  readonly csv: boolean;
+  readonly filters: ReadonlySet<string>;
+}
+
+const METRIC_ROUTE = /^\/api\/metrics\/([a-z_]{1,40})(\.csv)?$/;
+const FILTER_NAMES = ['level', 'code', 'period', 'period_type'] as const;
+
+/** The metric route a request asked (functions/api/metrics-api.ts's routes), or undefined for any other path. */
+export function answerAbout(path: string, query: URLSearchParams): AnswerAbout | undefined {
+  const match = METRIC_ROUTE.exec(path);
+  if (!match) return undefined;
+  return {
+    document: match[1] as string,
+    csv: match[2] !== undefined,
+    filters: new Set(FILTER_NAMES.filter((name) => query.has(name))),
+  };
+}
+
+/**
+ * What to add to a question too large to answer, from what it already has: a period (a month or a financial year
+ * keeps a twelfth to a third of a national document's rows), then an area (a level, then a code of it).
+ */
+function narrowing(about: AnswerAbout | undefined): string {
+  const add: string[] = [];
+  if (!about?.filters.has('period')) add.push('period (a month such as 2026-03, or a financial year such as 2025/26)');
+  if (!about?.filters.has('level')) add.push('level (national, region, icb or pcn) and code (an area of that level)');
+  else if (!about.filters.has('code')) add.push('code (one area of that level)');
+  return add.length > 0 ? `add ${add.join(', or ')} to the query` : 'ask for a shorter period or a smaller area';
+}
+
+/**
  * The Lambda's form of a response: compressed (Brotli or gzip, as the client accepts and as made) when an encoded
- * body comes with it, base64 then. A Lambda's response is capped at 6 MB
- * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, "Invocation payload (request and
- * response)"), and a binary body must travel base64-encoded with isBase64Encoded set
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ * body comes with it, base64 then. A Lambda's response is capped at 6 MB ("Invocation payload (request and response):
+ * 6 MB each for request and response (synchronous)", https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html;
+ * "For synchronous invocations, the maximum payload size is 6 MB", API_Invoke), and a binary body must travel
+ * base64-encoded with isBase64Encoded set
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html). An answer
+ * over it would fail the invocation and reach the client as a bare 502 from the gateway; it is refused instead (review
+ * 24, R24-6: an unfiltered national document passes it in year 4 or 5), naming the document and what to add to the
+ * question. 413 (Content Too Large) is defined for a request's content (RFC 9110 section 15.5.14): here the content
+ * is the answer's, and the remedy is in the request, a narrower question; the JSON error says which.
  */
 export function lambdaResponse(
   response: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string },
   encoded: EncodedBody | undefined,
   acceptEncoding: string | undefined,
+  about?: AnswerAbout,
 ): LambdaHttpResponse {
   if (!encoded) return { statusCode: response.status, headers: response.headers, body: response.body };
+  const what = about ? `/api/metrics/${about.document}${about.csv ? '.csv' : ''}` : 'this answer';
   const sent = encoded.forClient(acceptEncoding);
   if (sent.coding === 'identity') {
-    if (encoded.identity.length <= LAMBDA_BODY_LIMIT)
-      return { statusCode: response.status, headers: sent.headers, body: response.body };
-    // Over the limit the function's invocation would fail and the client get a bare 5xx: say what to ask instead.
+    // The body travels as a JSON string inside the Lambda's response: its quotes and backslashes are escaped there,
+    // a JSON document's many quotes adding about a fifth to its bytes.
+    const bytes = payloadBytes(response.body);
+    if (bytes <= LAMBDA_BODY_LIMIT) return { statusCode: response.status, headers: sent.headers, body: response.body };
     const gzip = encoded.forClient('gzip');
     const fits = gzip.coding === 'gzip' && base64Length(gzip.body.length) <= LAMBDA_BODY_LIMIT;
+    if (fits)
+      return tooLarge(
+        406,
+        `${what} is ${megabytes(bytes)} uncompressed, over the ${megabytes(LAMBDA_BODY_LIMIT)} an answer can carry: ask with Accept-Encoding: gzip (browsers do), or ${narrowing(about)}`,
+      );
     return tooLarge(
-      fits ? 406 : 400,
-      `this answer is ${megabytes(encoded.identity.length)} uncompressed, over the 6 MB a response can carry: ${
-        fits ? 'ask with Accept-Encoding: gzip (browsers do) or ' : ''
-      }filter it with level, code or period`,
+      413,
+      `${what} is ${megabytes(bytes)} uncompressed, over the ${megabytes(LAMBDA_BODY_LIMIT)} an answer can carry: ${narrowing(about)}`,
     );
   }
   if (base64Length(sent.body.length) > LAMBDA_BODY_LIMIT)
     return tooLarge(
-      400,
-      `this answer is ${megabytes(base64Length(sent.body.length))} compressed, over the 6 MB a response can carry: filter it with level, code or period`,
+      413,
+      `${what} is ${megabytes(base64Length(sent.body.length))} even compressed, over the ${megabytes(LAMBDA_BODY_LIMIT)} an answer can carry: ${narrowing(about)}`,
     );
   return {
     statusCode: response.status,
@@ -233,11 +281,14 @@ export function lambdaResponse(
 
 /**
  * The most body a Lambda response may carry: 6 MB (6,291,456 bytes) for the whole invocation response (Lambda quotas,
- * "Invocation payload (request and response)"), less 64 kB for the status, headers and JSON framing around it.
+ * "Invocation payload (request and response)"), less 64 kB for the status, headers and JSON framing around it (the
+ * headers of an answer are under 1 kB). 5.94 MB.
  */
 export const LAMBDA_BODY_LIMIT = 6 * 1024 * 1024 - 64 * 1024;
 
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
+/** A body's bytes as the JSON string of the Lambda's response (UTF-8, escapes included). */
+const payloadBytes = (body: string) => Buffer.byteLength(JSON.stringify(body));
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function tooLarge(statusCode: number, error: string): LambdaHttpResponse {

@@ -12,7 +12,7 @@ import { errorResponse } from '../lib/http-errors.ts';
 import { loggedPath } from '../lib/logged-path.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
-import { lambdaResponse } from './compress.ts';
+import { answerAbout, lambdaResponse } from './compress.ts';
 import { MetricsApi } from './metrics-api.ts';
 
 type HttpEvent = z.infer<typeof APIGatewayProxyEventV2Schema>;
@@ -54,30 +54,39 @@ export function createApiHandler(deps: {
         });
         return { statusCode: refusal.status, headers: refusal.headers, body: refusal.body };
       }
+      const query = new URLSearchParams(event.rawQueryString);
       const response = await api.handle({
         method: event.requestContext.http.method,
         path: event.rawPath,
-        query: new URLSearchParams(event.rawQueryString),
+        query,
         identity,
         ifNoneMatch: event.headers?.['if-none-match'],
       });
+      // A PDF pack is binary (already compressed): base64 with isBase64Encoded, never gzipped again. An answer too
+      // large for a Lambda's response is refused naming its document and what to add to the question (compress.ts).
+      const sent = response.binary
+        ? {
+            statusCode: response.status,
+            headers: response.headers,
+            body: response.binary.toString('base64'),
+            isBase64Encoded: true,
+          }
+        : lambdaResponse(
+            response,
+            response.encoded,
+            event.headers?.['accept-encoding'],
+            answerAbout(event.rawPath, query),
+          );
       deps.logger.info('request', {
         method: event.requestContext.http.method,
         path: loggedPath(event.rawPath),
-        status: response.status,
+        // What the client is sent: a 413 for an answer too large to carry, not the 200 it would have been.
+        status: sent.statusCode,
         role: identity.role,
         scope: identity.code,
         user: identity.subject,
       });
-      // A PDF pack is binary (already compressed): base64 with isBase64Encoded, never gzipped again.
-      if (response.binary)
-        return {
-          statusCode: response.status,
-          headers: response.headers,
-          body: response.binary.toString('base64'),
-          isBase64Encoded: true,
-        };
-      return lambdaResponse(response, response.encoded, event.headers?.['accept-encoding']);
+      return sent;
     });
 }
 

@@ -18,6 +18,7 @@ import { regionalAlertMessages } from './alerts.ts';
 import { AthenaEngine } from './athena-engine.ts';
 import { DEFAULT_TARGETS, type Targets } from './catalogue.ts';
 import { type CompactionPolicy, DEFAULT_COMPACTION_POLICY, hyparquetMerger } from './compact.ts';
+import { peakRssMb, peakRssMetric } from './peak-memory.ts';
 import { refreshMetrics } from './refresh.ts';
 
 /**
@@ -387,6 +388,14 @@ export function createRefreshHandler(deps: {
         return { skipped: true as const, deferredAt };
       }
       let engine: QueryEngine | undefined;
+      // Each step's time as it ends, and the process's peak memory, in the last line of every refresh, failed or not,
+      // with the peak as a metric the memory alarm reads (review 24, R24-3; infra/constructs/operations.ts).
+      const steps: Record<string, number> = {};
+      const memory = () => {
+        const mb = peakRssMb();
+        writeMetric(peakRssMetric(context.functionName, clock(), mb));
+        return { peak_rss_mb: mb, memory_mb: Number(context.memoryLimitInMB) };
+      };
       try {
         engine = deps.engine(run);
         const result = await refreshMetrics({
@@ -395,7 +404,10 @@ export function createRefreshHandler(deps: {
           targets: deps.targets,
           dashboardUrl: deps.dashboardUrl,
           ...(deps.compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: deps.compaction } } : {}),
-          onStep: (step, ms) => deps.logger.debug('refresh step', { step, ms }),
+          onStep: (step, ms) => {
+            steps[step] = ms;
+            deps.logger.debug('refresh step', { step, ms });
+          },
         });
         deps.logger.info('metrics refreshed', {
           documents: result.documents.length,
@@ -409,6 +421,7 @@ export function createRefreshHandler(deps: {
                 scanned_bytes_total: Object.values(result.scanned_bytes).reduce((a, b) => a + b, 0),
               }
             : {}),
+          ...memory(),
           ...trigger,
         });
         // Only once every document is published: the stale-data alarm measures the age of this line.
@@ -421,6 +434,9 @@ export function createRefreshHandler(deps: {
         deps.logger.error('refresh failed; the previous documents stay published', {
           error: (error as Error).name,
           reason: (error as Error).message,
+          // The steps that ended before it failed.
+          timings_ms: steps,
+          ...memory(),
         });
         // Counted for the catch-up's back-off (R18-5); without a record to add to, a catch-up has nothing deferred.
         if (record.state === 'read') await recordFailure(deps.store, record, startedAt, deps.logger);

@@ -53,8 +53,24 @@ export interface MetricsRefreshProps {
 /**
  * The refresh function's memory, MB: compaction merges up to 250,000 rows at a time in it (handler.ts), and the
  * Athena results, documents and packs of a national refresh are held in it (test/bench/refresh-memory.ts measures).
+ * 4,096 (review 24, R24-3; it was 2,048): the Node side of a national refresh peaked at 1,592-1,656 MB of resident
+ * memory at 36 months (docs/benchmarks.md, `refresh-memory.ts lambda`) and grows with the months (the documents'
+ * rows are areas x periods: +25% from 36 to 60 months there), so about 2.0-2.1 GB at 60 months, the old 2,048 MB
+ * itself; 4,096 holds twice that. Lambda gives CPU in proportion ("At 1,769 MB, a function has the equivalent of one
+ * vCPU": https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html), so 2.3 vCPU instead of 1.2: the
+ * JavaScript still runs on one thread, but V8's collector, zlib and the SDK's streams get the rest instead of taking
+ * turns with it, which shortens the refresh (the 15-minute wall, R24-2). Lambda's Node.js runtime sets V8's heap from
+ * the memory itself (`--max-old-space-size` = memory - memory/10 on its command line, which wins over NODE_OPTIONS:
+ * test/bench/refresh-memory.ts runs the refresh with the same flags), so no heap flag is set here. Cost: a refresh is
+ * billed per GB-second, so twice the memory is twice the price of a refresh of the same length (less, as far as the
+ * added CPU shortens it): at Arm's list price ($0.0000133334 a GB-second, US East, https://aws.amazon.com/lambda/pricing/)
+ * a 10-minute refresh costs $0.032 instead of $0.016, ~120 refreshes a month $3.84 instead of $1.92 (README's cost
+ * table). The memory alarm (operations.ts) fires at 75% of it.
  */
-export const REFRESH_MEMORY_MB = 2048;
+export const REFRESH_MEMORY_MB = 4096;
+
+/** The refresh function's timeout: Lambda's most ("up to 15 minutes in a single invocation", Lambda quotas). */
+export const REFRESH_TIMEOUT = Duration.minutes(15);
 
 export const REFRESH_MESSAGE_GROUP = 'refresh';
 
@@ -76,6 +92,9 @@ export class MetricsRefresh extends Construct {
   readonly scheduleRule: Rule;
   /** Every `minInterval`: refresh if requests were deferred since the last successful refresh. */
   readonly catchUpRule: Rule;
+  /** The function's timeout and memory, which the alarms (operations.ts) measure it against. */
+  readonly timeout: Duration = REFRESH_TIMEOUT;
+  readonly memoryMb: number = REFRESH_MEMORY_MB;
 
   constructor(scope: Construct, id: string, props: MetricsRefreshProps) {
     super(scope, id);
@@ -90,7 +109,7 @@ export class MetricsRefresh extends Construct {
       reason:
         "EventBridge's dead-letter queue for the rules that feed the request queue (a standard queue, as EventBridge requires); nothing consumes it, and an alarm watches it.",
     });
-    const timeout = Duration.minutes(15);
+    const timeout = this.timeout;
     // FIFO, with content-based deduplication as EventBridge requires of a FIFO target (rule-targets.ts). Each message
     // is a whole EventBridge event, whose id and time differ from every other event's, so two distinct requests are
     // never deduplicated as one; only EventBridge's own resend of the same event within 5 minutes is.
@@ -143,7 +162,7 @@ export class MetricsRefresh extends Construct {
       key: dataLake.key,
       retainData: props.retainData,
       timeout,
-      memorySize: REFRESH_MEMORY_MB,
+      memorySize: this.memoryMb,
       reservedConcurrency: props.reservedConcurrency,
       bundling: {
         ...BUNDLING,

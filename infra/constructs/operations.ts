@@ -8,6 +8,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PEAK_RSS_METRIC } from '../../functions/refresh/peak-memory.ts';
 
 /** The refresh's last-successful-publish metric: the same names as functions/refresh/handler.ts (a test checks). */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
@@ -15,6 +16,8 @@ export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded
 export interface OperationsProps {
   readonly ingest: IFunction;
   readonly refresh: IFunction;
+  /** The refresh function's timeout and memory (MB): its duration and peak memory are alarmed on against them. */
+  readonly refreshLimits: { readonly timeout: Duration; readonly memoryMb: number };
   readonly deadLetterQueues: readonly IQueue[];
   /** Who is told when an alarm fires: one e-mail subscription each. @default nobody */
   readonly alarmEmails?: readonly string[];
@@ -27,7 +30,8 @@ export interface OperationsProps {
 /**
  * What tells the team something is wrong: an SNS topic, encrypted with a key of its own that CloudWatch may use for
  * this stack's alarms only, e-mailing the configured addresses; alarms on dead letters, function errors and
- * throttles, failed refreshes, and stale data (the last successful publish older than a day and a bit).
+ * throttles, failed refreshes, a refresh near its timeout or its memory, and stale data (the last successful publish
+ * older than a day and a bit).
  */
 export class Operations extends Construct {
   readonly topic: Topic;
@@ -128,6 +132,34 @@ export class Operations extends Construct {
       'A metric refresh failed: the published figures are not being updated.',
       props.refresh.metricErrors({ period: Duration.hours(1) }),
       1,
+    );
+    // Review 24, R24-2/R24-3: the refresh's two hard walls, seen coming. A national refresh grows with the months of
+    // data; past its timeout Lambda stops it mid-write, past its memory the sandbox kills it. Duration's Maximum (a
+    // timed-out invocation reports the whole timeout, and counts in Errors too) at 80% of the timeout: 12 minutes of
+    // 15. The process's peak resident memory, which the refresh writes at the end of every run (RefreshPeakRss,
+    // functions/refresh/peak-memory.ts), at 75% of the function's memory: 3,072 MB of 4,096. Either gives weeks to act
+    // (more memory, a shorter step) before the first failure: the measured growth is about 1% a month
+    // (docs/benchmarks.md: +25% from 36 to 60 months).
+    const { timeout, memoryMb } = props.refreshLimits;
+    const nearTimeoutMs = Math.round(timeout.toMilliseconds() * 0.8);
+    alarm(
+      'RefreshNearTimeout',
+      `A metric refresh ran for ${Duration.millis(nearTimeoutMs).toHumanString()} or more (its timeout is ${timeout.toHumanString()}): it will soon be stopped part-way (README, "Limits").`,
+      props.refresh.metricDuration({ period: Duration.hours(1), statistic: 'Maximum' }),
+      nearTimeoutMs,
+    );
+    const nearMemoryMb = Math.round(memoryMb * 0.75);
+    alarm(
+      'RefreshMemoryHigh',
+      `A metric refresh's process reached ${nearMemoryMb} MB or more (the function has ${memoryMb} MB): it will soon run out of memory (README, "Limits").`,
+      new Metric({
+        namespace: PEAK_RSS_METRIC.namespace,
+        metricName: PEAK_RSS_METRIC.name,
+        dimensionsMap: { [PEAK_RSS_METRIC.dimension]: props.refresh.functionName },
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      nearMemoryMb,
     );
 
     // Stale data: the refresh writes PublishSucceeded = 1 after it has published every document. Summed over the

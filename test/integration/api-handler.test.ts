@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -117,6 +118,53 @@ describe('the API Lambda handler, invoked with a recorded HTTP API (v2) request 
     expect((await settled(event, context)).statusCode).toBe(403);
     event.headers['x-origin-verify'] = 'new-origin-secret';
     expect((await settled(event, context)).statusCode).toBe(200);
+  });
+
+  it('refuses 413 an answer too large for a Lambda response, naming the document and the filter to add; a filtered one is sent', async () => {
+    // Review 24, R24-6: an unfiltered national document passes the 6 MB a Lambda response carries in year 4 or 5. Made
+    // large here: 100 months of England, each row with 70,000 characters of random base64 (gzip keeps ~3/4 of it).
+    // A row: {"level":"national",(20) "code":"ENG",(13) "period_type":"month",(22) "period":"2017-01",(19)
+    // "noise":"(9) + 70,000 + "}(2) = 70,085 bytes, 20 quotes. The answer: {"name":"huge","rows":[ (23) + 100 rows +
+    // 99 commas + ]} (2) = 7,008,624 bytes, 6 + 2,000 quotes; as the Lambda's JSON string 7,008,624 + 2,006 escapes +
+    // 2 quotes around = 7,010,632 bytes = 6.69 MiB, over the 6,225,920 allowed (5.94 MiB); gzipped ~3/4 of it, as base64
+    // 4/3 of that, ~6.7 MiB again (random bytes: zlib's exact size varies): over it too, so 413, not 406 (ask with gzip).
+    const rows = Array.from({ length: 100 }, (_, i) => ({
+      level: 'national',
+      code: 'ENG',
+      period_type: 'month',
+      period: `20${17 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      noise: randomBytes(52_500).toString('base64'),
+    }));
+    expect(JSON.stringify({ name: 'huge', rows })).toHaveLength(7_008_624);
+    await store.put('metrics/huge.json', JSON.stringify({ name: 'huge', rows }));
+    const event = await withToken(pool.accessToken(['national']), '');
+    event.rawPath = '/api/metrics/huge';
+    const filters =
+      'add period (a month such as 2026-03, or a financial year such as 2025/26), or level (national, region, icb or pcn) and code (an area of that level) to the query';
+    expect(await handler(event, context)).toEqual({
+      statusCode: 413,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: JSON.stringify({
+        error: `/api/metrics/huge is 6.7 MB uncompressed, over the 5.9 MB an answer can carry: ${filters}`,
+      }),
+    });
+    event.headers['accept-encoding'] = 'gzip, deflate, br';
+    const zipped = await handler(event, context);
+    expect(zipped.statusCode).toBe(413);
+    expect(JSON.parse(zipped.body).error).toMatch(
+      /^\/api\/metrics\/huge is 6\.\d MB even compressed, over the 5\.9 MB/,
+    );
+    expect(JSON.parse(zipped.body).error).toMatch(new RegExp(`: ${filters.replace(/[()]/g, '\\$&')}$`));
+    // The filter it names, added: one row, sent as it always was.
+    const filtered = await withToken(pool.accessToken(['national']), 'period=2017-01');
+    filtered.rawPath = '/api/metrics/huge';
+    filtered.headers['accept-encoding'] = 'gzip, deflate';
+    const sent = await handler(filtered, context);
+    expect(sent).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { 'content-encoding': 'gzip' } });
+    expect(JSON.parse(gunzipSync(Buffer.from(sent.body, 'base64')).toString())).toEqual({
+      name: 'huge',
+      rows: [rows[0]],
+    });
   });
 
   it('passes a bad parameter back as a 400 with its message', async () => {

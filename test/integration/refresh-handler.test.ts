@@ -6,6 +6,7 @@ import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.t
 import { ALERTS_BASE_RECORD_KEY } from '../../functions/refresh/alerts-base.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
+import { PEAK_RSS_METRIC, peakRssMetric } from '../../functions/refresh/peak-memory.ts';
 import { REFRESH_MESSAGE_GROUP } from '../../infra/constructs/metrics-refresh.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 import { ingestSmallDemo } from '../support/golden.ts';
@@ -41,8 +42,35 @@ describe('the refresh Lambda handler', () => {
       clock: () => at,
     });
     const result = await handler(structuredClone(scheduled), context);
-    // One Embedded Metric Format line (CloudWatch's specification): PublishSucceeded = 1 for this function, at `at`.
-    expect(metrics.map((line) => JSON.parse(line))).toEqual([
+    // Embedded Metric Format lines (CloudWatch's specification): the process's peak memory (review 24, R24-3), then
+    // PublishSucceeded = 1 for this function, at `at`.
+    const refreshed = logs.find((l) => l.message === 'metrics refreshed') as Record<string, unknown>;
+    const peak = refreshed.peak_rss_mb as number;
+    // The test process's own peak, in whole MB: more than the 13 documents it has just written, less than 64 GB.
+    expect(peak).toBeGreaterThan(50);
+    expect(peak).toBeLessThan(65_536);
+    expect(metrics[0]).toBe(peakRssMetric('sp-outcomes-refresh', at, peak));
+    expect(JSON.parse(metrics[0] as string)).toEqual({
+      _aws: {
+        Timestamp: 1_790_834_580_000,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'SpOutcomes',
+            Dimensions: [['FunctionName']],
+            Metrics: [{ Name: 'RefreshPeakRss', Unit: 'Megabytes' }],
+          },
+        ],
+      },
+      FunctionName: 'sp-outcomes-refresh',
+      RefreshPeakRss: peak,
+    });
+    expect(PEAK_RSS_METRIC.name).toBe('RefreshPeakRss');
+    // The function's memory (the context's) beside it, and every step's time.
+    expect(refreshed.memory_mb).toBe(1024);
+    expect(Object.keys(refreshed.timings_ms as object)).toEqual(
+      expect.arrayContaining(['episodes', 'write documents']),
+    );
+    expect(metrics.slice(1).map((line) => JSON.parse(line))).toEqual([
       {
         _aws: {
           Timestamp: 1_790_834_580_000,
@@ -58,8 +86,8 @@ describe('the refresh Lambda handler', () => {
         PublishSucceeded: 1,
       },
     ]);
-    expect(metrics[0]).toBe(publishSucceededMetric('sp-outcomes-refresh', at));
-    expect(metrics[0]).not.toContain('\n');
+    expect(metrics[1]).toBe(publishSucceededMetric('sp-outcomes-refresh', at));
+    for (const line of metrics) expect(line).not.toContain('\n');
     expect(result.documents).toHaveLength(13);
     expect((await store.list('metrics/')).filter((k) => k.endsWith('.json'))).toHaveLength(14);
     expect(logs.find((l) => l.message === 'metrics refreshed')).toMatchObject({
@@ -408,8 +436,15 @@ describe('the refresh Lambda handler', () => {
     ).toMatchObject({
       level: 'ERROR',
       error: 'QueryError',
+      memory_mb: 1024,
+      // The steps that ended before equity's query failed are logged with their times (review 24, R24-3).
+      timings_ms: expect.objectContaining({ episodes: expect.any(Number) }),
     });
-    expect(metrics).toEqual([]); // a failed refresh is not a publish: the data keeps ageing
+    const failed = logs.filter((l) => l.message === 'refresh failed; the previous documents stay published').at(-1);
+    expect(Object.keys(failed?.timings_ms as object)).not.toContain('write documents');
+    // A failed refresh is not a publish (the data keeps ageing): its one metric is its peak memory.
+    expect(metrics.map((line) => Object.keys(JSON.parse(line)).at(-1))).toEqual(['RefreshPeakRss']);
+    expect(JSON.parse(metrics[0] as string).RefreshPeakRss).toBe(failed?.peak_rss_mb);
     expect(sent).toEqual([]); // nor is anything sent to the regional topics
   });
 });
@@ -436,7 +471,7 @@ describe("each region's alerts to its SNS topic, after a successful publish", ()
       store,
       engine: () => new DuckDbEngine(data),
       logger,
-      writeMetric: () => order.push('metric'),
+      writeMetric: (line) => order.push(line.includes('PublishSucceeded') ? 'metric' : 'memory'),
       alerts: {
         topics,
         dashboardUrl,
@@ -452,8 +487,8 @@ describe("each region's alerts to its SNS topic, after a successful publish", ()
     expect(withAlerts.length).toBeGreaterThan(0); // the demo has PCNs outside the limits
     const expected = withAlerts.filter((r) => r in topics);
     expect(sent.map((m) => m.TopicArn)).toEqual(expected.map((r) => topics[r as string]));
-    // The publish metric first (the documents are out), then the messages.
-    expect(order).toEqual(['metric', ...expected.map(() => 'publish')]);
+    // The peak memory and the publish metric first (the documents are out), then the messages.
+    expect(order).toEqual(['memory', 'metric', ...expected.map(() => 'publish')]);
     for (const [i, m] of sent.entries()) {
       const region = expected[i] as string;
       const rows = alerts.rows.filter((r) => r.region_code === region);

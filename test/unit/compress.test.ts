@@ -3,10 +3,12 @@ import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 
 import { describe, expect, it } from 'vitest';
 import {
   acceptsGzip,
+  answerAbout,
   BROTLI_BEST_UP_TO_BYTES,
   brotliQuality,
   COMPRESS_FROM_BYTES,
   EncodedBody,
+  LAMBDA_BODY_LIMIT,
   lambdaResponse,
   matchesEtag,
   preferredCoding,
@@ -148,28 +150,89 @@ describe('response compression', () => {
   });
 
   it('an answer over the 6 MB a Lambda response carries is refused with what to ask instead, not left to fail', async () => {
+    // 6 MB less 64 kB for the status and headers: 6,291,456 - 65,536 = 6,225,920 bytes, 5.9 MB (MiB, as the messages).
+    expect(LAMBDA_BODY_LIMIT).toBe(6_225_920);
     // 7,000,000 bytes of rows that compress well (as the national documents do) and 6,500,000 random bytes that do not.
     const rows = JSON.stringify({ rows: 'x'.repeat(7_000_000 - 11) });
     expect(rows).toHaveLength(7_000_000);
     const response = { status: 200, headers: JSON_TYPE, body: rows };
     const encoded = await EncodedBody.of(rows, JSON_TYPE);
+    const filters =
+      'add period (a month such as 2026-03, or a financial year such as 2025/26), or level (national, region, icb or pcn) and code (an area of that level) to the query';
+    // 7,000,000 bytes and 4 quotes escaped, 2 around: 7,000,006 bytes = 6.68 MiB as the Lambda's JSON string.
     expect(lambdaResponse(response, encoded, undefined)).toEqual({
       statusCode: 406,
       headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
       body: JSON.stringify({
-        error:
-          'this answer is 6.7 MB uncompressed, over the 6 MB a response can carry: ask with Accept-Encoding: gzip (browsers do) or filter it with level, code or period',
+        error: `this answer is 6.7 MB uncompressed, over the 5.9 MB an answer can carry: ask with Accept-Encoding: gzip (browsers do), or ${filters}`,
       }),
     });
     expect(lambdaResponse(response, encoded, 'gzip')).toMatchObject({ statusCode: 200, isBase64Encoded: true });
     const noise = JSON.stringify({ rows: randomBytes(4_875_000).toString('base64') });
     const incompressible = await EncodedBody.of(noise, JSON_TYPE);
     const refused = lambdaResponse({ ...response, body: noise }, incompressible, 'gzip');
-    expect(refused.statusCode).toBe(400);
+    expect(refused.statusCode).toBe(413);
+    // 6,500,011 bytes of base64 (gzip keeps ~3/4 of it) are ~4.9 MB gzipped, ~6.5 MB again as base64.
     expect(JSON.parse(refused.body).error).toMatch(
-      /^this answer is 6\.\d MB compressed, over the 6 MB a response can carry: filter it with level, code or period$/,
+      /^this answer is 6\.\d MB even compressed, over the 5\.9 MB an answer can carry: add period \(/,
     );
-    expect(lambdaResponse({ ...response, body: noise }, incompressible, undefined).statusCode).toBe(400);
+    expect(lambdaResponse({ ...response, body: noise }, incompressible, undefined).statusCode).toBe(413);
+  });
+
+  it("counts an uncompressed body as the Lambda's JSON string carries it: escaped quotes included (review 24, R24-6)", async () => {
+    // 550,000 rows {"a":"b"}: 9 + 550,000 x 9 + 549,999 commas + 2 = 5,500,010 bytes, under 6,225,920; its
+    // 2 + 550,000 x 4 = 2,200,002 quotes are escaped in the response, and 2 quotes go around it: 7,700,014 bytes,
+    // 7.34 MiB, over. Sent as it was, the invocation failed (a bare 502); it is refused, gzip suggested (it fits).
+    const body = JSON.stringify({ rows: Array.from({ length: 550_000 }, () => ({ a: 'b' })) });
+    expect(body).toHaveLength(5_500_010);
+    const encoded = await EncodedBody.of(body, JSON_TYPE);
+    const about = answerAbout('/api/metrics/rollout', new URLSearchParams('level=region'));
+    expect(lambdaResponse({ status: 200, headers: JSON_TYPE, body }, encoded, undefined, about)).toEqual({
+      statusCode: 406,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: JSON.stringify({
+        error:
+          '/api/metrics/rollout is 7.3 MB uncompressed, over the 5.9 MB an answer can carry: ask with Accept-Encoding: gzip (browsers do), or add period (a month such as 2026-03, or a financial year such as 2025/26), or code (one area of that level) to the query',
+      }),
+    });
+    // Gzipped it is a few kB: sent as it is to a browser.
+    expect(lambdaResponse({ status: 200, headers: JSON_TYPE, body }, encoded, 'gzip', about).statusCode).toBe(200);
+  });
+
+  it('names the document and only the filters still to add, never a value asked for', async () => {
+    const noise = JSON.stringify({ rows: randomBytes(4_875_000).toString('base64') });
+    const encoded = await EncodedBody.of(noise, JSON_TYPE);
+    const refusal = (path: string, query: string) =>
+      JSON.parse(
+        lambdaResponse(
+          { status: 200, headers: JSON_TYPE, body: noise },
+          encoded,
+          'gzip',
+          answerAbout(path, new URLSearchParams(query)),
+        ).body,
+      ).error.replace(/^(\S+) is \d\.\d MB even compressed, over the 5\.9 MB an answer can carry: /, '$1: ');
+    expect(refusal('/api/metrics/wellbeing', '')).toBe(
+      '/api/metrics/wellbeing: add period (a month such as 2026-03, or a financial year such as 2025/26), or level (national, region, icb or pcn) and code (an area of that level) to the query',
+    );
+    expect(refusal('/api/metrics/wellbeing.csv', 'period=2025/26')).toBe(
+      '/api/metrics/wellbeing.csv: add level (national, region, icb or pcn) and code (an area of that level) to the query',
+    );
+    expect(refusal('/api/metrics/equity', 'level=pcn&period=2025/26')).toBe(
+      '/api/metrics/equity: add code (one area of that level) to the query',
+    );
+    expect(refusal('/api/metrics/equity', 'level=pcn&code=U12345&period=all&period_type=month')).toBe(
+      '/api/metrics/equity: ask for a shorter period or a smaller area',
+    );
+    // Not a metric route: no name to give.
+    expect(refusal('/api/meta', '')).toMatch(/^this answer is \d\.\d MB even compressed, .*: add period \(/);
+    expect(answerAbout('/api/metrics/Wellbeing', new URLSearchParams())).toBeUndefined();
+    expect(
+      answerAbout('/api/metrics/wellbeing.csv', new URLSearchParams('code=Y56&nhs=9434765919&level=region')),
+    ).toEqual({
+      document: 'wellbeing',
+      csv: true,
+      filters: new Set(['level', 'code']),
+    });
   });
 
   it.each([

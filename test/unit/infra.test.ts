@@ -55,6 +55,18 @@ describe('deployment configuration', () => {
     );
     expect(() => parseConfig({ account: '123', colour: 'blue' })).toThrow(ConfigError);
   });
+
+  it("reads the JSON text the CDK CLI passes for -c config='{...}' (README's deploy steps) as the object in cdk.json", () => {
+    expect(parseConfig('{"name":"sp-outcomes","account":"111122223333","alarmEmails":["oncall@nhs.net"]}')).toEqual(
+      parseConfig({ name: 'sp-outcomes', account: '111122223333', alarmEmails: ['oncall@nhs.net'] }),
+    );
+    expect(() => parseConfig('{name: sp-outcomes}')).toThrow(
+      new ConfigError('invalid deployment configuration: config: not JSON (give -c config=\'{"name": ...}\')'),
+    );
+    expect(() => parseConfig('{"region":"London"}')).toThrow(
+      new ConfigError('invalid deployment configuration: region: must be an AWS region such as eu-west-2'),
+    );
+  });
 });
 
 describe('the stack, synthesised offline under cdk-nag', () => {
@@ -319,7 +331,11 @@ describe('the metric refresh and operations', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Timeout: 900,
+      // Review 24, R24-3: 1.6 GB of resident memory at 36 months of England, ~2.0-2.1 GB expected at 60.
+      MemorySize: 4096,
     });
+    // V8's heap is the runtime's own (memory - memory/10 on its command line, which NODE_OPTIONS cannot change).
+    expect(fn?.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     expect(fn?.Properties.ReservedConcurrentExecutions).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
@@ -373,16 +389,18 @@ describe('the metric refresh and operations', () => {
     expect(allows('kms:Decrypt', config.EncryptionConfiguration.KmsKey)).toBe(true);
   });
 
-  it('alarms on dead letters, errors, throttles, failed refreshes and stale data, to an encrypted topic', () => {
+  it('alarms on dead letters, errors, throttles, failed refreshes, the refresh near its limits and stale data, to an encrypted topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.map((a) => a.MetricName).sort()).toEqual([
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
+      'Duration',
       'Errors',
       'Errors',
       'PublishSucceeded',
+      'RefreshPeakRss',
       'Throttles',
     ]);
     const stale = alarms.find((a) => a.MetricName === 'PublishSucceeded');
@@ -393,6 +411,41 @@ describe('the metric refresh and operations', () => {
       Period: 26 * 3600,
     });
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  it('alarms when a refresh runs 80% of its 15 minutes, or its process reaches 75% of its 4,096 MB', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const refresh = {
+      Ref: Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('RefreshHandler')),
+    };
+    expect(refresh.Ref).toMatch(/^RefreshHandler/);
+    // 0.8 x 900 s = 720 s = 720,000 ms (Lambda's Duration is in milliseconds); a timed-out run reports 900,000.
+    expect(alarms.find((a) => a.MetricName === 'Duration')).toMatchObject({
+      AlarmName: 'sp-outcomes-pipeline-RefreshNearTimeout',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: refresh }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 720_000,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription:
+        'A metric refresh ran for 12 minutes or more (its timeout is 15 minutes): it will soon be stopped part-way (README, "Limits").',
+    });
+    // 0.75 x 4,096 MB = 3,072 MB, of the peak the refresh writes (functions/refresh/peak-memory.ts) for this function.
+    expect(alarms.find((a) => a.MetricName === 'RefreshPeakRss')).toMatchObject({
+      AlarmName: 'sp-outcomes-pipeline-RefreshMemoryHigh',
+      Namespace: 'SpOutcomes',
+      Dimensions: [{ Name: 'FunctionName', Value: refresh }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 3072,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription:
+        'A metric refresh\'s process reached 3072 MB or more (the function has 4096 MB): it will soon run out of memory (README, "Limits").',
+    });
   });
 });
 
