@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { REFRESH_MEMORY_MB } from '../../infra/constructs/metrics-refresh.ts';
 
 /** One row of the benchmark table: a measured figure, what it is compared with, and the target. */
 export interface BenchRow {
@@ -42,8 +43,8 @@ export function saveResults(bench: string, rows: readonly BenchRow[]): void {
 export const REFRESH_MONTHS = [36, 60] as const;
 /** Issue 17: "a bounded number of objects per month (e.g. one to a few per month and kind)": a few is at most 4. */
 export const OBJECTS_PER_MONTH_AND_KIND = 4;
-/** The refresh function's memory (infra/constructs/metrics-refresh.ts): the budget for the refresh's peak memory. */
-export const REFRESH_MEMORY_MB = 2_048;
+/** The refresh function's memory, from the stack that deploys it: the budget for the refresh's peak memory. */
+export { REFRESH_MEMORY_MB };
 
 /** A row of the issue's table: which bench row it is, and the budget it is held to when the bench sets none. */
 interface IssueRow {
