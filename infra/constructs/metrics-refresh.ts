@@ -287,6 +287,7 @@ export class MetricsRefresh extends Construct {
           'compactions',
           REVISIONS_PREFIX.slice(0, -1),
           REFRESH_RUNS_PREFIX.slice(0, -1),
+          RELEASES_PREFIX.slice(0, -1),
         ],
       },
     ]);
