@@ -5,8 +5,9 @@ import { FINANCIAL_YEAR_PATTERN, MONTH_PATTERN } from '../contract/periods.ts';
 import { summaryOf } from '../contract/summaries.ts';
 import { csvText } from '../lib/csv.ts';
 import { BadRequestError, errorResponse, ForbiddenError, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
-import { META_KEY, metricKey, packKey } from '../lib/keys.ts';
+import { META_KEY, metricKey, packKey, releasedKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
+import { releaseOf } from '../lib/release.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { EncodedBody, matchesEtag } from './compress.ts';
 
@@ -131,6 +132,13 @@ function withheldOf({ summary }: CsvAbout): ((row: MetricRow) => string) | undef
     return entry ? `rows withheld for disclosure control: ${entry.levels.join(', ')}` : '';
   };
 }
+
+/**
+ * Where the release a meta.json names keeps the object `key` names in the layout before releases (R24-2: documents and
+ * packs of the release meta.json names, never a newer refresh's written before its meta.json). Answers for one meta are
+ * made from one release, whatever a refresh running now has written so far.
+ */
+const publishedKey = (meta: MetaDocument | undefined, key: string) => releasedKey(releaseOf(meta), key);
 
 function filtersOf(query: URLSearchParams, scope: Scope) {
   for (const key of query.keys()) {
@@ -280,7 +288,7 @@ export class MetricsApi {
    */
   async warm(): Promise<void> {
     const meta = await this.loadMeta();
-    for (const { name } of meta?.metrics ?? []) await this.load(metricKey(name));
+    for (const { name } of meta?.metrics ?? []) await this.load(publishedKey(meta, metricKey(name)));
   }
 
   private async read<T>(key: string): Promise<T | undefined> {
@@ -349,7 +357,9 @@ export class MetricsApi {
       throw new ForbiddenError(
         `your role (${scope.describe()}) does not include ${level} ${code}: see README, "Roles"`,
       );
-    const bytes = await this.store.get(packKey(level, code, scope.inside(level, code) ? 'inside' : 'outside'));
+    const bytes = await this.store.get(
+      publishedKey(meta, packKey(level, code, scope.inside(level, code) ? 'inside' : 'outside')),
+    );
     if (bytes === undefined) return json(404, { error: `no pack for ${level} ${code}: it is written by the refresh` });
     return attachment('application/pdf', `social-prescribing-pack-${code}-${meta.data_as_of ?? 'latest'}.pdf`, {
       body: '',
@@ -410,7 +420,11 @@ export class MetricsApi {
       }
       const meta = await this.loadMeta();
       if (!meta) return json(503, { error: 'no metrics have been published yet: run a refresh' });
-      if (request.path === '/api/meta') return json(200, meta);
+      // The release it names is where the documents are stored, not part of the answer (the contract's meta).
+      if (request.path === '/api/meta') {
+        const { release: _stored, ...answered } = meta as MetaDocument & { release?: string };
+        return json(200, answered);
+      }
       const pack = /^\/api\/packs\/(national|region|icb|pcn)\/([A-Z0-9]{3,6})\.pdf$/.exec(request.path);
       if (pack) return await this.pack(pack[1] as (typeof LEVELS)[number], pack[2] as string, request, meta);
       const match = /^\/api\/metrics\/([a-z_]{1,40})(\.csv)?$/.exec(request.path);
@@ -421,7 +435,7 @@ export class MetricsApi {
       const [, name, csv] = match as unknown as [string, string, string | undefined];
       const scope = new Scope(request.identity, meta);
       const keep = filtersOf(request.query, scope);
-      const document = await this.load<MetricDocument>(metricKey(name));
+      const document = await this.load<MetricDocument>(publishedKey(meta, metricKey(name)));
       // A metric is a document of rows: meta.json sits beside the metrics but is not one (it was answered with a 500).
       if (!document || !Array.isArray(document.rows)) return json(404, { error: `no metric called ${name}` });
       const rows = scope.rows(document.rows, document.visibility).filter(keep);

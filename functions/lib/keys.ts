@@ -87,3 +87,30 @@ export type PackReaders = 'inside' | 'outside';
 /** metrics/packs/<level>/<code>.pdf; the pack for readers outside the area: <code>.outside.pdf. */
 export const packKey = (level: Level, code: string, readers: PackReaders = 'inside') =>
   `${PACK_PREFIX}${level}/${code}${readers === 'outside' ? '.outside' : ''}.pdf`;
+
+/**
+ * Releases (review 24, R24-2): every document and pack of one refresh is written under its own prefix,
+ * metrics/releases/<release>/<name>.json and metrics/releases/<release>/packs/<level>/<code>[.outside].pdf, never
+ * written over, and meta.json (one object, written last) names the release in `release`: a reader that takes meta.json
+ * first and then the objects of the release it names sees one whole release, whichever step of a refresh stopped.
+ * A meta.json without `release` (written before releases) names the objects at metrics/<name>.json and metrics/packs/.
+ */
+export const RELEASES_PREFIX = `${METRICS_PREFIX}releases/`;
+
+/** Release ids: the refresh's generated_at as digits (sorting as it does), a suffix when that prefix is taken. */
+export const RELEASE_ID_PATTERN = /^\d{8}T\d{9}Z(-\d{1,4})?$/;
+
+/** The release id of a refresh generated at `generatedAt` (an ISO time): 2026-12-02T06:00:00.000Z -> 20261202T060000000Z. */
+export const releaseIdOf = (generatedAt: string, attempt = 0) =>
+  `${generatedAt.replace(/[-:.]/g, '')}${attempt > 0 ? `-${attempt}` : ''}`;
+
+export const releasePrefix = (release: string) => `${RELEASES_PREFIX}${release}/`;
+
+/**
+ * Where a release keeps the object whose key is `key` in the layout before releases (metrics/<name>.json,
+ * metrics/packs/...): the same path under the release's prefix. meta.json and keys outside metrics/ are themselves.
+ */
+export function releasedKey(release: string | undefined, key: string): string {
+  if (release === undefined || key === META_KEY || !key.startsWith(METRICS_PREFIX)) return key;
+  return `${releasePrefix(release)}${key.slice(METRICS_PREFIX.length)}`;
+}

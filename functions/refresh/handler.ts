@@ -13,6 +13,7 @@ import { onFirstCall, optionalEnv, requireEnv } from '../lib/config.ts';
 import { LAST_REFRESH_KEY, metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
+import { currentRelease } from '../lib/release.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { regionalAlertMessages } from './alerts.ts';
 import { AthenaEngine } from './athena-engine.ts';
@@ -286,7 +287,8 @@ export interface AlertNotifier {
  * them and find nothing new to send.
  */
 async function sendRegionalAlerts(store: ObjectStore, notifier: AlertNotifier, logger: Logger): Promise<number> {
-  const bytes = await store.get(metricKey('alerts'));
+  // The release meta.json names (release.ts): the one just published, unless a later refresh has published since.
+  const bytes = await (await currentRelease(store)).get(metricKey('alerts'));
   if (bytes === undefined) return 0;
   const alerts = JSON.parse(new TextDecoder().decode(bytes)) as MetricDocument;
   let sent = 0;
@@ -333,6 +335,12 @@ export function createRefreshHandler(deps: {
   alerts?: AlertNotifier;
   /** The dashboard's address: the PDF packs link to its Methodology page. @default no link */
   dashboardUrl?: string;
+  /**
+   * The least time the invocation must have left when the refresh comes to write its release (R24-2): short of it, it
+   * stops before writing, records the failure (the catch-up's back-off) and the release published stays.
+   * @default WRITE_RESERVE_MS
+   */
+  writeReserveMs?: number;
 }) {
   const writeMetric = deps.writeMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = deps.clock ?? (() => new Date());
@@ -396,14 +404,21 @@ export function createRefreshHandler(deps: {
         writeMetric(peakRssMetric(context.functionName, clock(), mb));
         return { peak_rss_mb: mb, memory_mb: Number(context.memoryLimitInMB) };
       };
+      // What the invocation has left (the Lambda's 15 minutes): a refresh killed by the timeout runs no catch below.
+      const remainingMs = () => context.getRemainingTimeInMillis();
       try {
         engine = deps.engine(run);
+        const compaction = deps.compaction && {
+          ...deps.compaction,
+          budgetMs: compactionBudgetMs(deps.compaction.budgetMs, remainingMs()),
+        };
         const result = await refreshMetrics({
           store: deps.store,
           engine,
           targets: deps.targets,
           dashboardUrl: deps.dashboardUrl,
-          ...(deps.compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: deps.compaction } } : {}),
+          time: { remainingMs, writeReserveMs: deps.writeReserveMs ?? WRITE_RESERVE_MS },
+          ...(compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: compaction } } : {}),
           onStep: (step, ms) => {
             steps[step] = ms;
             deps.logger.debug('refresh step', { step, ms });
@@ -497,6 +512,29 @@ export function compactionPolicy(budget: string | undefined): CompactionPolicy |
     throw new Error('COMPACTION_BUDGET_MS must be a whole number of milliseconds, 0 or more');
   const budgetMs = budget === undefined ? 5 * 60_000 : Number(budget);
   return budgetMs === 0 ? undefined : { ...DEFAULT_COMPACTION_POLICY, maxRowsPerObject: 250_000, budgetMs };
+}
+
+/**
+ * What a refresh's write phase is given (R24-2): the documents (some 390 MB of JSON nationally at 36 months), 1,400 PDF
+ * packs (10-15 s), meta.json and the revisions records, with room to spare. A refresh with less left before it stops
+ * cleanly instead of being killed part-way.
+ */
+export const WRITE_RESERVE_MS = 3 * 60_000;
+
+/**
+ * What a refresh needs after compaction: its queries, the Node step (disclosure control, ~1 CPU min nationally) and
+ * the write phase (WRITE_RESERVE_MS). Review 24 estimates a national refresh at 8-14 minutes with compaction's 5.
+ */
+export const AFTER_COMPACTION_MS = 8 * 60_000;
+
+/**
+ * Compaction's budget for this invocation: the policy's (COMPACTION_BUDGET_MS, 5 minutes by default), or less when the
+ * invocation has less than that beyond AFTER_COMPACTION_MS left; 0 (only an unfinished compaction is finished or
+ * undone) when it has not even that.
+ */
+export function compactionBudgetMs(policyMs: number | undefined, remainingMs: number): number {
+  const left = Math.max(0, Math.floor(remainingMs - AFTER_COMPACTION_MS));
+  return policyMs === undefined ? left : Math.min(policyMs, left);
 }
 
 /** REFRESH_MIN_INTERVAL_MINUTES (optional, whole minutes): the least time between refreshes asked for by receipts. */

@@ -3,6 +3,7 @@ import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts
 import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
+import { newReleaseId, pruneReleases, ReleaseStore, releaseOf } from '../lib/release.ts';
 import { methodologyLink } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
@@ -140,10 +141,29 @@ export interface RefreshDeps {
    * compaction that stopped part-way, so that it never reads a row twice.
    */
   readonly compaction?: { readonly merger: ParquetMerger; readonly policy?: CompactionPolicy };
+  /**
+   * The time the invocation has left (the Lambda context's getRemainingTimeInMillis, R24-2) and the least the write
+   * phase needs: before each step up to writing the documents, a refresh with less left than `writeReserveMs` stops
+   * with a RefreshOutOfTimeError, having written nothing of its release, instead of being killed part-way.
+   * @default no limit
+   */
+  readonly time?: { readonly remainingMs: () => number; readonly writeReserveMs: number };
+}
+
+/** A refresh stopped before its write phase for want of time (RefreshDeps.time): nothing of its release is published. */
+export class RefreshOutOfTimeError extends Error {
+  constructor(step: string, remainingMs: number, reserveMs: number) {
+    super(
+      `refresh stopped before "${step}": ${Math.round(remainingMs / 1000)} s left of the invocation, and the write phase is given ${Math.round(reserveMs / 1000)} s; the release published stays`,
+    );
+    this.name = 'RefreshOutOfTimeError';
+  }
 }
 
 export interface RefreshResult {
   readonly documents: readonly string[];
+  /** The release published (metrics/releases/<release>/, named by meta.json). */
+  readonly release: string;
   /** Curated objects before and after this refresh's compaction, when it ran one. */
   readonly compaction?: CompactionResult;
   readonly dataAsOf: string | null;
@@ -284,6 +304,15 @@ async function previousMeta(store: ObjectStore): Promise<MetaDocument | undefine
   } catch {
     // A release exists but cannot be read: treated as one whose state does not match (revisions.ts holds).
     return { generated_at: 'unreadable' } as MetaDocument;
+  }
+}
+
+/** The release a previous meta.json names; one that names none, or none valid, is read as the layout before releases. */
+function previousReleaseId(meta: MetaDocument | undefined): string | undefined {
+  try {
+    return releaseOf(meta);
+  } catch {
+    return undefined;
   }
 }
 
@@ -578,7 +607,14 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const clock = deps.clock ?? (() => new Date());
   const targets = deps.targets ?? DEFAULT_TARGETS;
   const timings: Record<string, number> = {};
+  // Up to the write phase, each step starts only if the time left still covers the writes (R24-2).
+  let writing = false;
   const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    if (deps.time && !writing) {
+      const remaining = deps.time.remainingMs();
+      if (remaining < deps.time.writeReserveMs)
+        throw new RefreshOutOfTimeError(step, remaining, deps.time.writeReserveMs);
+    }
     const started = performance.now();
     const result = await work();
     timings[step] = Math.round(performance.now() - started);
@@ -647,7 +683,10 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     );
   const query = (definition: MetricDefinition) => timed(definition.name, () => read(definition));
   // Revisions of England's exact figures (revisions.ts): opened against the release published now (meta.json).
-  const previousRelease = (await previousMeta(deps.store))?.generated_at;
+  const previous = await previousMeta(deps.store);
+  const previousRelease = previous?.generated_at;
+  // The documents of the release published now, by their keys before releases (release.ts).
+  const published = new ReleaseStore(deps.store, previousReleaseId(previous));
   const revisions = await EnglandRevisions.open(
     {
       store: deps.store,
@@ -675,7 +714,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const previousDocuments = new Map<string, MetricDocument | undefined>();
   const abovePcns = (level: unknown) => level !== 'pcn';
   const previousEngland = async (name: string) => {
-    const bytes = await deps.store.get(metricKey(name));
+    const bytes = await published.get(metricKey(name));
     if (bytes === undefined) return undefined;
     const areas = englandRowsOf(bytes, abovePcns);
     if (areas) return areas;
@@ -805,7 +844,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const funnels = catalogued.find((d) => d.name === 'pcn_comparison') as MetricDocument;
   // Compared with the previous release's documents, not the previous refresh's (R21-6: alerts-base.ts).
   const alerts = await timed('alerts', async () =>
-    alertsDocument({ funnels, spc }, await alertsBase(deps.store, asOf.dataAsOf), {
+    alertsDocument({ funnels, spc }, await alertsBase(published, asOf.dataAsOf), {
       ...context,
       placeOf: placeFinder(geography),
     }),
@@ -822,25 +861,41 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
 
   // The SPC and alerts documents are built from the catalogue's documents, so these are built together. Each document
   // is written in turn, serialised while the one before it is being stored (one put in flight: at most two documents'
-  // JSON at once), and meta.json goes last: the API takes a new generated_at there as the sign that they are new.
+  // JSON at once), under this release's own prefix (release.ts: metrics/releases/<release>/, never written over), and
+  // meta.json goes last, naming the release: readers follow it, so they see the release before whole until it is
+  // written, and this one whole after (R24-2: a refresh stopped or failed in its writes published half a release).
   // (Writing the packs while the documents are stored was tried: on a local folder it was no faster, and the
   // documents' JSON was held for the packs' whole time.)
   const documents: string[] = [];
   // The record of this release for the revisions (saved last, below) is made now: serialised here, gzipped in zlib's
   // thread pool while the documents and packs are written (issue 17: it was a step of its own after them).
   await timed('serialise the release for revisions', async () => revisions.prepareRecord());
-  // Serialised piece by piece into two buffers kept for the step (writeDocuments, document-json.ts; issue 17).
-  await timed('write documents', () => writeDocuments(deps.store, built, (name) => void documents.push(name)));
+  const release = await newReleaseId(deps.store, generatedAt);
+  const target = new ReleaseStore(deps.store, release);
+  // Serialised piece by piece into two buffers kept for the step (writeDocuments, document-json.ts; issue 17). The
+  // last step that waits for time: from here the refresh writes, and a stop leaves only an unnamed release behind.
+  await timed('write documents', () => {
+    writing = true;
+    return writeDocuments(target, built, (name) => void documents.push(name));
+  });
   // Each area's monthly PDF pack, from the documents just published (issue 18), before meta.json: the API and the
   // dashboard take a new meta.json as the sign that everything of this refresh, packs included, is in place.
-  await timed('write packs', () => writePacks(deps.store, built, meta, { dashboardUrl: deps.dashboardUrl }));
-  await deps.store.put(META_KEY, JSON.stringify(meta), { contentType: 'application/json' });
+  await timed('write packs', () => writePacks(target, built, meta, { dashboardUrl: deps.dashboardUrl }));
+  await deps.store.put(META_KEY, JSON.stringify({ ...meta, release }), { contentType: 'application/json' });
   // After meta.json, the release's commit point: a crash before this leaves the state of the release before, which the
   // next refresh finds does not match what is published, and holds every changed England figure (revisions.ts).
   await timed('record the release for revisions', () => revisions.save());
   await timed('record the release for revisions below England', () => areaRevisions.save());
+  // Releases no reader needs any more (release.ts): a failure only costs storage until the next refresh.
+  await timed('delete old releases', () =>
+    pruneReleases(deps.store, release, published.release).catch((error: unknown) => {
+      console.warn(`refresh: old releases not deleted (the next refresh tries again): ${(error as Error).message}`);
+      return [];
+    }),
+  );
   return {
     documents,
+    release,
     dataAsOf,
     timings_ms: timings,
     ...(compacted ? { compaction: compacted } : {}),

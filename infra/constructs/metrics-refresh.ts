@@ -6,7 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { REFRESH_RUNS_PREFIX, REVISIONS_PREFIX } from '../../functions/lib/keys.ts';
+import { REFRESH_RUNS_PREFIX, RELEASES_PREFIX, REVISIONS_PREFIX } from '../../functions/lib/keys.ts';
 import { DATA_AS_OF_TABLES } from '../../functions/refresh/data-as-of.ts';
 import { CATCH_UP_DETAIL_TYPE } from '../../functions/refresh/handler.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
@@ -243,6 +243,10 @@ export class MetricsRefresh extends Construct {
     const compacted = ['curated/events/', 'curated/workforce/', 'compactions/'];
     dataLake.grantWrite(this.handler, ['curated/pcns/', 'curated/uploads/', 'metrics/', ...compacted]);
     dataLake.grantDelete(this.handler, compacted);
+    // Releases (functions/lib/release.ts, R24-2): each refresh writes its documents and packs under
+    // metrics/releases/<release>/ (PutObject on metrics/ above) and deletes releases no reader needs any more: delete
+    // under that prefix only, never meta.json (the pointer readers follow) or anything else under metrics/.
+    dataLake.grantDelete(this.handler, [RELEASES_PREFIX]);
     // The revisions record (functions/refresh/revisions.ts): England's published figures with each PCN's exact
     // contribution, as sensitive as curated data. The refresh alone reads and writes it (the API reads metrics/ only);
     // listing the prefix lets a first refresh find it missing (404) rather than refused.
@@ -302,6 +306,7 @@ export class MetricsRefresh extends Construct {
           'compactions',
           REVISIONS_PREFIX.slice(0, -1),
           REFRESH_RUNS_PREFIX.slice(0, -1),
+          RELEASES_PREFIX.slice(0, -1),
         ],
       },
     ]);

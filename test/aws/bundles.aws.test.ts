@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
 import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { regionalAlertMessages } from '../../functions/refresh/alerts.ts';
 import { readResultCsv } from '../../functions/refresh/athena-engine.ts';
@@ -474,7 +475,9 @@ describe('the bundles from cdk.out, end to end', () => {
     const before = { statements: athena.statements.length, tables: await results.list('results/tables/') };
     await refreshOn(scheduled, 'schedule');
     // Each region's alerts went to its topic, as published, and SNS took every message (size, subject).
-    const alerts = JSON.parse(Buffer.from((await data.get('metrics/alerts.json')) ?? []).toString('utf8'));
+    const alerts = JSON.parse(
+      Buffer.from((await (await currentRelease(data)).get('metrics/alerts.json')) ?? []).toString('utf8'),
+    );
     const expected = regionalAlertMessages(alerts, { dashboardUrl: DASHBOARD_URL }).map((m) => ({
       TopicArn: ALERT_TOPICS[m.region],
       Message: m.message,
@@ -493,7 +496,7 @@ describe('the bundles from cdk.out, end to end', () => {
     const meta = JSON.parse(Buffer.from((await data.get('metrics/meta.json')) ?? []).toString('utf8'));
     expect(meta.generated_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // The monthly packs too: pdfkit's standard-font metrics travel with the bundle (issue 18).
-    const pack = Buffer.from((await data.get('metrics/packs/national/ENG.pdf')) ?? []);
+    const pack = Buffer.from((await (await currentRelease(data)).get('metrics/packs/national/ENG.pdf')) ?? []);
     expect(pack.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   }, 900_000);
 
@@ -681,14 +684,18 @@ describe('compaction through the refresh bundle, on many small upload objects', 
       k.endsWith('.parquet'),
     );
 
-  /** Every published JSON document, its refresh time (generated_at, wherever it appears) left out. */
+  /**
+   * Every JSON document of the release published (functions/lib/release.ts), its refresh time (generated_at, wherever
+   * it appears, and the release meta.json names after it) left out.
+   */
   async function published(store: S3ObjectStore): Promise<Map<string, unknown>> {
     const documents = new Map<string, unknown>();
-    for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json')).sort()) {
-      const text = Buffer.from((await store.get(key)) ?? []).toString('utf8');
+    const release = await currentRelease(store);
+    for (const key of (await release.list('metrics/')).filter((k) => k.endsWith('.json')).sort()) {
+      const text = Buffer.from((await release.get(key)) ?? []).toString('utf8');
       documents.set(
         key,
-        JSON.parse(text, (name, value) => (name === 'generated_at' ? undefined : value)),
+        JSON.parse(text, (name, value) => (name === 'generated_at' || name === 'release' ? undefined : value)),
       );
     }
     return documents;

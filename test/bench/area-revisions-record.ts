@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { AREA_REVISIONS_STATE_KEY } from '../../functions/refresh/area-revisions.ts';
 import { DuckDbEngine, duckDbMerger } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
@@ -44,7 +45,7 @@ try {
       );
       const held: [string, number][] = [];
       for (const name of result.documents) {
-        const bytes = await store.get(`metrics/${name}.json`);
+        const bytes = await (await currentRelease(store)).get(`metrics/${name}.json`);
         const summary = bytes && JSON.parse(Buffer.from(bytes).toString('utf8')).summary;
         const rows = summary?.revisions_held_below_england?.rows as string[] | undefined;
         if (rows !== undefined) held.push([name, rows.length]);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { metricKey } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { outsideShares } from '../../functions/refresh/funnel-documents.ts';
 import { publishDemo } from '../support/local-stack.ts';
 
@@ -33,7 +34,7 @@ async function main() {
   const given = process.argv[2];
   const { data, remove } = given ? { data: given, remove: () => {} } : await demoDataDir();
   try {
-    const bytes = await new FsObjectStore(data).get(metricKey('pcn_comparison'));
+    const bytes = await (await currentRelease(new FsObjectStore(data))).get(metricKey('pcn_comparison'));
     if (!bytes) throw new Error(`${data}: no ${metricKey('pcn_comparison')}: run a refresh first`);
     const document = JSON.parse(new TextDecoder().decode(bytes)) as { rows: Record<string, unknown>[] };
     const shares = outsideShares(document.rows);

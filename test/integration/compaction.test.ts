@@ -29,12 +29,17 @@ let dir: string;
 let manifest: GenerateManifest;
 const CLOCK = () => new Date('2026-10-05T06:00:00Z');
 
-/** Every published document, by name, as the bytes written. */
+/** Every document of the release published (the one meta.json names: R24-2), by name, as the bytes written. */
 function documents(dataDir: string): Map<string, string> {
   const metrics = join(dataDir, 'metrics');
-  // The documents and the PDF packs written from them (metrics/packs/<level>/<code>.pdf), compared byte for byte.
-  const files = (readdirSync(metrics, { recursive: true }) as string[]).filter((f) => /\.(json|pdf)$/.test(f));
-  return new Map(files.sort().map((f) => [f, readFileSync(join(metrics, f), 'utf8')]));
+  const meta = readFileSync(join(metrics, 'meta.json'), 'utf8');
+  const release = join(metrics, 'releases', (JSON.parse(meta) as { release: string }).release);
+  // The documents and the PDF packs written from them (packs/<level>/<code>.pdf), compared byte for byte.
+  const files = (readdirSync(release, { recursive: true }) as string[]).filter((f) => /\.(json|pdf)$/.test(f));
+  return new Map([
+    ['meta.json', meta],
+    ...files.sort().map((f): [string, string] => [f, readFileSync(join(release, f), 'utf8')]),
+  ]);
 }
 
 /** Names of the documents whose bytes differ between two publications (or that only one has). */

@@ -6,6 +6,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { packKey } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { methodologyLink } from '../../functions/reports/pack-pdf.ts';
@@ -61,7 +62,7 @@ describe('a malformed dashboard address (DASHBOARD_URL)', () => {
     }
     // The PCN's pack is there, and Poppler finds no link annotation in it (pdfinfo -url prints only its header).
     const file = join(dir.path, 'pack.pdf');
-    writeFileSync(file, (await store.get(packKey('pcn', 'U30001'))) as Uint8Array);
+    writeFileSync(file, (await (await currentRelease(store)).get(packKey('pcn', 'U30001'))) as Uint8Array);
     expect(execFileSync('pdfinfo', ['-url', file], { encoding: 'utf8' }).trim().split('\n')).toHaveLength(1);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(text).toContain("dashboard's Methodology page (/methodology).");

@@ -4,6 +4,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
@@ -122,8 +123,9 @@ async function refreshOn(now: string, uploads: Readonly<Record<string, readonly 
   await refreshMetrics({ store, engine, clock: () => new Date(now) });
   await engine.close();
   const docs = new Map<string, MetricDocument>();
-  for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
-    const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+  const published = await currentRelease(store);
+  for (const key of (await published.list('metrics/')).filter((k) => k.endsWith('.json'))) {
+    const doc = JSON.parse(new TextDecoder().decode(await published.get(key))) as MetricDocument;
     docs.set(doc.name ?? 'meta', doc);
   }
   return docs;

@@ -13,6 +13,7 @@ import { stageUpload } from '../../functions/ingest/landing.ts';
 import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
 import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
@@ -69,7 +70,9 @@ async function figures(dataDir: string) {
   await engine.close();
   const out: Record<string, unknown> = {};
   for (const name of ['rollout', 'cof_person', 'workforce']) {
-    const doc = JSON.parse(new TextDecoder().decode(await store.get(`metrics/${name}.json`))) as MetricDocument;
+    const doc = JSON.parse(
+      new TextDecoder().decode(await (await currentRelease(store)).get(`metrics/${name}.json`)),
+    ) as MetricDocument;
     out[name] = doc.rows;
   }
   return out;

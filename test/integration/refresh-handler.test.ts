@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { ALERTS_BASE_RECORD_KEY } from '../../functions/refresh/alerts-base.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
@@ -89,7 +90,7 @@ describe('the refresh Lambda handler', () => {
     expect(metrics[1]).toBe(publishSucceededMetric('sp-outcomes-refresh', at));
     for (const line of metrics) expect(line).not.toContain('\n');
     expect(result.documents).toHaveLength(13);
-    expect((await store.list('metrics/')).filter((k) => k.endsWith('.json'))).toHaveLength(14);
+    expect((await (await currentRelease(store)).list('metrics/')).filter((k) => k.endsWith('.json'))).toHaveLength(14);
     expect(logs.find((l) => l.message === 'metrics refreshed')).toMatchObject({
       documents: 13,
       data_as_of: '2025-06-30',
@@ -452,15 +453,15 @@ describe('the refresh Lambda handler', () => {
 describe("each region's alerts to its SNS topic, after a successful publish", () => {
   const dashboardUrl = 'https://dashboard.example.nhs.uk';
   const published = async () =>
-    JSON.parse(new TextDecoder().decode(await store.get('metrics/alerts.json'))) as {
+    JSON.parse(new TextDecoder().decode(await (await currentRelease(store)).get('metrics/alerts.json'))) as {
       rows: { region_code?: string; code: string; link: string }[];
     };
 
   it('sends each configured region its own list, skips unconfigured regions, and says so in the log', async () => {
     // As on a first refresh: nothing published before, so every current signal is an alert (and no base of an
     // earlier release kept: alerts-base.ts).
-    await store.delete('metrics/pcn_comparison.json');
-    await store.delete('metrics/spc.json');
+    await (await currentRelease(store)).delete('metrics/pcn_comparison.json');
+    await (await currentRelease(store)).delete('metrics/spc.json');
     await store.delete(ALERTS_BASE_RECORD_KEY);
     const sent: { TopicArn: string; Subject: string; Message: string }[] = [];
     const order: string[] = [];
@@ -514,7 +515,7 @@ describe("each region's alerts to its SNS topic, after a successful publish", ()
 
   it('a topic that refuses the message is logged, and the refresh still succeeds', async () => {
     // A new release (no base kept) whose funnels were not published before: every PCN outside a limit is new.
-    await store.delete('metrics/pcn_comparison.json');
+    await (await currentRelease(store)).delete('metrics/pcn_comparison.json');
     await store.delete(ALERTS_BASE_RECORD_KEY);
     const handler = createRefreshHandler({
       store,

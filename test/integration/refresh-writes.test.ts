@@ -16,9 +16,14 @@ const data = `${dir.path}/data`;
 beforeAll(() => ingestSmallDemo(data, `${dir.path}/demo`, 5));
 afterAll(() => dir.remove());
 
-/** The store, recording each put of metrics/ as it starts and ends; `fail` names a key whose put fails. */
+/**
+ * The store, recording each put of metrics/ as it starts and ends, by its key in the layout before releases (R24-2:
+ * metrics/releases/<release>/rollout.json is recorded as metrics/rollout.json); `fail` names a key whose put fails.
+ */
 class RecordingStore extends FsObjectStore {
   readonly events: string[] = [];
+  /** The releases the objects other than meta.json were put under. */
+  readonly releases = new Set<string>();
   documentPuts = 0;
   mostDocumentPuts = 0;
 
@@ -28,12 +33,16 @@ class RecordingStore extends FsObjectStore {
 
   override async put(key: string, body: Uint8Array | string): Promise<void> {
     if (!key.startsWith('metrics/')) return super.put(key, body);
+    const released = /^metrics\/releases\/([^/]+)\//.exec(key);
+    if (released) this.releases.add(released[1] as string);
+    const stored = key;
+    key = released ? `metrics/${key.slice(released[0].length)}` : key;
     const document = key.endsWith('.json');
     if (document) this.mostDocumentPuts = Math.max(this.mostDocumentPuts, ++this.documentPuts);
     this.events.push(`start ${key}`);
     try {
       if (key === this.fail) throw new Error(`the put of ${key} failed`);
-      await super.put(key, body);
+      await super.put(stored, body);
       this.events.push(`end ${key}`);
     } finally {
       if (document) this.documentPuts -= 1;
@@ -60,6 +69,9 @@ describe('what a refresh writes, and in what order', () => {
     // meta.json starts only once every other object has been stored.
     expect(store.events.at(-2)).toBe('start metrics/meta.json');
     expect(store.events.at(-1)).toBe('end metrics/meta.json');
+    // Every other object under the one release meta.json names (functions/lib/release.ts).
+    expect([...store.releases]).toEqual([meta.release]);
+    expect(meta.release).toBe(result.release);
     expect(store.events.filter((e) => e.startsWith('end '))).toHaveLength(13 + packs + 1);
     // The packs once the last document is stored.
     const firstPack = store.events.findIndex((e) => e.startsWith('start metrics/packs/'));

@@ -8,6 +8,7 @@ import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import type { Row, SqlValue } from '../../functions/lib/query-engine.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { CATALOGUE, type DefinitionChange } from '../../functions/refresh/catalogue.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
@@ -115,8 +116,9 @@ async function folder(name: string) {
         await engine.close();
       }
       const docs: Release = new Map();
-      for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json'))) {
-        const doc = JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument;
+      const published = await currentRelease(store);
+      for (const key of (await published.list('metrics/')).filter((k) => k.endsWith('.json'))) {
+        const doc = JSON.parse(new TextDecoder().decode(await published.get(key))) as MetricDocument;
         docs.set(doc.name ?? 'meta', doc);
       }
       docs.record = JSON.parse(gunzipSync((await store.get(REVISIONS_STATE_KEY)) as Uint8Array).toString('utf8'));

@@ -7,6 +7,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { ENGLAND_HELD } from '../../functions/refresh/funnel-documents.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
@@ -42,10 +43,11 @@ async function releases(spec: string): Promise<Map<string, Doc>[]> {
     await refreshMetrics({ store, engine, clock: () => new Date(stage.now) });
     await engine.close();
     const docs = new Map<string, Doc>();
-    for (const key of (await store.list('metrics/')).filter((k) => k.endsWith('.json')))
+    const release = await currentRelease(store);
+    for (const key of (await release.list('metrics/')).filter((k) => k.endsWith('.json')))
       docs.set(
         key.split('/').pop()?.replace('.json', '') as string,
-        JSON.parse(new TextDecoder().decode(await store.get(key))),
+        JSON.parse(new TextDecoder().decode(await release.get(key))),
       );
     // The revisions record (private) beside the documents, to see what it keeps as published.
     const record = await store.get(REVISIONS_STATE_KEY);

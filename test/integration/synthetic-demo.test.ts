@@ -13,6 +13,7 @@ import { offerDeclineShare, referralDeclineShare, simulatedOffers } from '../../
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
@@ -359,7 +360,7 @@ describe('ingesting the demo through the CLI core', () => {
     let checked = 0;
     for (const metric of CATALOGUE) {
       const doc = JSON.parse(
-        new TextDecoder().decode(await store.get(`metrics/${metric.name}.json`)),
+        new TextDecoder().decode(await (await currentRelease(store)).get(`metrics/${metric.name}.json`)),
       ) as MetricDocument;
       expect(doc.rows.length, metric.name).toBeGreaterThan(0);
       for (const row of doc.rows) {
@@ -378,10 +379,13 @@ describe('ingesting the demo through the CLI core', () => {
     // as they were then: the 3 PCNs closed in November, the 10 opened and U34811 moved ICB in December, all part
     // years) or across periods (the months of 2024/25 and 2025/26 beside their year).
     const published = await Promise.all(
-      (await store.list('metrics/'))
+      (await (await currentRelease(store)).list('metrics/'))
         // The documents (metrics/packs/ holds the PDF packs made from them, issue 18).
         .filter((key) => key.endsWith('.json') && key !== 'metrics/meta.json')
-        .map(async (key) => JSON.parse(new TextDecoder().decode(await store.get(key))) as MetricDocument),
+        .map(
+          async (key) =>
+            JSON.parse(new TextDecoder().decode(await (await currentRelease(store)).get(key))) as MetricDocument,
+        ),
     );
     expect(published.map((d) => d.name).sort()).toEqual([...CATALOGUE.map((m) => m.name), 'alerts', 'spc'].sort());
     const meta = JSON.parse(new TextDecoder().decode(await store.get('metrics/meta.json')));
@@ -391,9 +395,11 @@ describe('ingesting the demo through the CLI core', () => {
     // The pages' headline figures are the simulated PCNs' real ones: link worker FTE from the publication, and
     // PCNs from the reference in force (December: the sample's PCNs less the 3 closed at the end of November).
     const national = async (name: string, period: string) =>
-      (JSON.parse(new TextDecoder().decode(await store.get(`metrics/${name}.json`))) as MetricDocument).rows.find(
-        (r) => r.level === 'national' && r.period === period,
-      );
+      (
+        JSON.parse(
+          new TextDecoder().decode(await (await currentRelease(store)).get(`metrics/${name}.json`)),
+        ) as MetricDocument
+      ).rows.find((r) => r.level === 'national' && r.period === period);
     const reference = rowsOf(manifest.reference);
     const simulated = new Set(reference.map((r) => r.pcn_code));
     // The demo sends every simulated PCN's snapshot each month, the 3 closed at the end of November too; a snapshot

@@ -5,6 +5,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { runWorkforceImport } from '../../cli/commands/workforce.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { importExtract } from '../../functions/reference/import.ts';
 import { PublicationError, readExtract } from '../../functions/reference/publication.ts';
 import { readWorkforcePublication } from '../../functions/reference/workforce-publication.ts';
@@ -78,7 +79,9 @@ describe('workforce import of the PCN workforce publication', () => {
     const engine = new DuckDbEngine(dataDir);
     await refreshMetrics({ store, engine });
     await engine.close();
-    const doc = JSON.parse(new TextDecoder().decode(await store.get('metrics/workforce.json'))) as MetricDocument;
+    const doc = JSON.parse(
+      new TextDecoder().decode(await (await currentRelease(store)).get('metrics/workforce.json')),
+    ) as MetricDocument;
     const england = doc.rows.find((r) => r.level === 'national' && r.period_type === 'month' && r.period === '2025-12');
     // Summed by hand over the publication's rows of the 40 PCNs with ICB_CODE QWE in the December mapping file:
     // 59.7134 link worker FTE, 35 of the 40 PCNs with some.

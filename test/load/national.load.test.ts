@@ -17,6 +17,7 @@ import type { Receipt } from '../../functions/contract/index.ts';
 import { META_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
 import { newKey } from '../../functions/upload/pseudonymise.ts';
 import { type BenchRow, printTable, saveResults } from '../bench/report.ts';
@@ -172,7 +173,9 @@ describe('national load through the upload API', () => {
     });
     const sentReferrals = eventFiles.reduce((s, f) => s + f.referrals, 0);
     const englandMonth = async () => {
-      const rollout = JSON.parse(new TextDecoder().decode(await store.get('metrics/rollout.json'))) as {
+      const rollout = JSON.parse(
+        new TextDecoder().decode(await (await currentRelease(store)).get('metrics/rollout.json')),
+      ) as {
         rows: { level: string; period: string; referrals: number }[];
       };
       return rollout.rows.find((r) => r.level === 'national' && r.period === MONTH)?.referrals;
@@ -218,7 +221,9 @@ describe('national load through the upload API', () => {
     await kept.encoded?.brotliReady;
     const sent = await getRaw(url, { 'accept-encoding': 'br', authorization: `Bearer ${token}` });
     expect({ status: sent.status, coding: sent.headers['content-encoding'] }).toEqual({ status: 200, coding: 'br' });
-    const document = JSON.parse(new TextDecoder().decode(await store.get('metrics/rollout.json'))) as {
+    const document = JSON.parse(
+      new TextDecoder().decode(await (await currentRelease(store)).get('metrics/rollout.json')),
+    ) as {
       rows: { level: string; period: string }[];
     };
     const icbRows = document.rows.filter((r) => r.level === 'icb' && r.period === MONTH);
