@@ -70,6 +70,9 @@ import { spcDocument } from './spc-documents.ts';
  * 2.4 million events on this machine, and 1.9 GB; issue 17.)
  */
 export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'table' | 'view' }[] = [
+  // The uploads table as at the start, this refresh's own copy: every reader of the events, snapshots and uploads
+  // reads these three (review 24, R24-1).
+  { name: 'committed_uploads', kind: 'table' },
   { name: 'committed_events', kind: 'view' },
   { name: 'committed_workforce', kind: 'view' },
   // The rows the next three steps read (ids sent more than once or named by a retraction): one pass over the events.

@@ -7,6 +7,7 @@ import { receiptKey } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
+import { publishUploads } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
 import { type GoldenEvent, goldenReference, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
@@ -27,7 +28,9 @@ import { type GoldenEvent, goldenReference, referralEvent, rowFinder, writeEvent
  * whole (objects and receipt, received 06:31): 10 more referrals and 10 more connections. The uploads table was
  * written at 06:30 without it, so England's November is 6 PCNs x 10 = 60 connections and 60 referrals. (Before the fix:
  * cof_community, which reads committed_events after `episodes`, counted the late file, 70, while the referrals, from
- * the episodes table made before it landed, did not, 60: two states in one release.)
+ * the episodes table made before it landed, did not, 60: two states in one release.) Then a refresh overlapping this
+ * one starts and writes the uploads table again, with the late upload (12 + 1 = 13 receipts): this refresh reads its
+ * own copy of the table made at its start (committed_uploads), so still 60 and 60.
  *
  * Refresh 2 (1 December 08:00): the late file has its receipt, so it counts everywhere: 7 x 10 = 70 and 70. While it
  * runs (again right after `episodes`) U30002 re-sends its November file with each event's recorded_at a day later (a
@@ -133,6 +136,9 @@ beforeAll(async () => {
       receivedAt: () => new Date('2026-12-01T06:31:00Z'),
     });
     expect(ingested.summary.receipts.map((r) => r.status)).toEqual(['accepted']);
+    // And a refresh overlapping this one (an attempt retried while this one still runs) starts: it writes the
+    // uploads table again, now with the late upload. This refresh keeps its own copy (committed_uploads).
+    expect(await publishUploads(new FsObjectStore(data))).toBe(13);
   });
   await refreshWith('2026-12-01T08:00:00Z', async () => {
     const ingested = await ingestFiles(resent, {
