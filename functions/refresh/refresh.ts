@@ -1,6 +1,6 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../contract/index.ts';
 import { FINANCIAL_YEAR_PATTERN, financialYearEnd } from '../contract/periods.ts';
-import { META_KEY, metricKey, RECEIPTS_PREFIX, uploadIdOfReceiptKey } from '../lib/keys.ts';
+import { META_KEY, metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { newReleaseId, pruneReleases, ReleaseStore, releaseOf } from '../lib/release.ts';
@@ -23,7 +23,6 @@ import {
   type CompactionPolicy,
   type CompactionResult,
   compactCurated,
-  compactionIdOf,
   type ParquetMerger,
   recoverCompactions,
 } from './compact.ts';
@@ -73,6 +72,9 @@ import { hasRows, parsedStored } from './stored-document.ts';
  * 2.4 million events on this machine, and 1.9 GB; issue 17.)
  */
 export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'table' | 'view' }[] = [
+  // The uploads table as at the start, this refresh's own copy: every reader of the events, snapshots and uploads
+  // reads these three (review 24, R24-1).
+  { name: 'committed_uploads', kind: 'table' },
   { name: 'committed_events', kind: 'view' },
   { name: 'committed_workforce', kind: 'view' },
   // The rows the next three steps read (ids sent more than once or named by a retraction): one pass over the events.
@@ -104,26 +106,6 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   // data_quality both read it (review 7, M5).
   { name: 'outside_reporting', kind: 'table' },
 ];
-
-/**
- * True when every upload with curated Parquet has its receipt (the receipt is written last): keys only, no data. A
- * compacted object holds the rows of the uploads its compaction record names (compact.ts).
- */
-export async function everyUploadCommitted(store: ObjectStore): Promise<boolean> {
-  const receipts = new Set((await store.list(RECEIPTS_PREFIX)).map(uploadIdOfReceiptKey));
-  const { records } = await recoverCompactions(store);
-  const compactedUploads = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
-  for (const prefix of ['curated/events/', 'curated/workforce/']) {
-    for (const key of await store.list(prefix)) {
-      const uploads =
-        compactionIdOf(key) === undefined
-          ? [key.slice(key.lastIndexOf('/') + 1, -'.parquet'.length)]
-          : (compactedUploads.get(key) ?? []);
-      if (!uploads.every((id) => receipts.has(id))) return false;
-    }
-  }
-  return true;
-}
 
 export interface RefreshDeps {
   readonly store: ObjectStore;
@@ -631,10 +613,9 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const compacted = compaction
     ? await timed('compact curated objects', () => compactCurated(deps.store, compaction.merger, compaction.policy))
     : undefined;
-  // everyUploadCommitted recovers any compaction that stopped part-way before it lists what there is to read.
-  const allCommitted = await timed('check every curated upload has its receipt', () =>
-    everyUploadCommitted(deps.store),
-  );
+  // Any compaction that stopped part-way is finished or undone before anything is read (a reader would see its rows
+  // twice).
+  await timed('recover compactions', () => recoverCompactions(deps.store));
   let asOf: DataAsOf = { dataAsOf: null, lastMonth: null, pending: [], completeMonths: [], pcnsStopped: 0 };
   for (const step of PREPARE_STEPS) {
     if (step.name === PUBLISHED_THROUGH) {
@@ -642,9 +623,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       asOf = await timed('data as of', () => publishCompleteMonths(deps.engine, now));
       continue;
     }
-    // Normally every curated upload has its receipt, and committed_* is the table itself; the filter (a join on every
-    // scan of the events) is used only while some upload's ingest is unfinished.
-    const file = `prepare/${step.name}${step.name.startsWith('committed_') && allCommitted ? '_all' : ''}`;
+    // One state of the data for the whole refresh (review 24, R24-1): committed_events and committed_workforce keep
+    // only the uploads of the uploads table, written once above from the receipts there at the start, and every step
+    // and metric query reads the events and snapshots through them. The ingest runs beside the refresh (in AWS its own
+    // queue; locally its workers): the objects of an upload that lands meanwhile, with or without its receipt yet, are
+    // read by no step of this refresh (each statement lists the prefix afresh) and by every step of the next.
+    const file = `prepare/${step.name}`;
     await timed(step.name, () =>
       step.kind === 'view' ? deps.engine.defineView(step.name, file) : deps.engine.materialize(step.name, file),
     );

@@ -30,7 +30,7 @@ WITH sent AS (
     sum(rejected_other) AS rejected_other,
     count(*) FILTER (WHERE file_error = 'identifiable_data') AS files_with_identifiers,
     max(received_at) AS last_upload
-  FROM uploads
+  FROM committed_uploads
   GROUP BY pcn_code
 ),
 

@@ -3,4 +3,4 @@
 -- it; then its rows count once, since the redelivery rewrites the same keys.
 SELECT e.*
 FROM events AS e
-WHERE e.upload_id IN (SELECT u.upload_id FROM uploads AS u)
+WHERE e.upload_id IN (SELECT u.upload_id FROM committed_uploads AS u)

@@ -116,7 +116,7 @@ extracts AS (
         upload_id,
         pcn_code,
         year(received_at + INTERVAL '1' HOUR) * 12 + month(received_at + INTERVAL '1' HOUR) - 2 AS month_before
-      FROM uploads
+      FROM committed_uploads
       WHERE kind = 'events' AND status <> 'rejected'
     ) AS u
     INNER JOIN upload_months AS r

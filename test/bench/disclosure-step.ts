@@ -71,7 +71,7 @@ async function dump(data: string, out: string): Promise<void> {
         asOf = await timed('data as of', () => publishCompleteMonths(engine, FIXED_CLOCK()));
         continue;
       }
-      const file = `prepare/${step.name}${step.name.startsWith('committed_') ? '_all' : ''}`;
+      const file = `prepare/${step.name}`;
       await timed(step.name, () =>
         step.kind === 'view' ? engine.defineView(step.name, file) : engine.materialize(step.name, file),
       );
@@ -100,13 +100,11 @@ async function ready(data: string): Promise<void> {
   const { publishReference, publishUploads } = await import('../../functions/refresh/publish-tables.ts');
   const { compactCurated } = await import('../../functions/refresh/compact.ts');
   const { duckDbMerger } = await import('../../functions/refresh/duckdb-engine.ts');
-  const { everyUploadCommitted } = await import('../../functions/refresh/refresh.ts');
   const store = new FsObjectStore(data);
   await Promise.all([publishReference(store), publishUploads(store)]);
   const started = performance.now();
   await compactCurated(store, duckDbMerger(data));
   console.log(`compacted in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  console.log(`every upload has its receipt: ${await everyUploadCommitted(store)}`);
 }
 
 /** What a source tree gives the bench (a baseline's refresh.ts needs parentFinder and mediansOf exported). */

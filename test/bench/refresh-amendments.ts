@@ -219,14 +219,15 @@ export interface RowsNotInForce {
 }
 
 /**
- * What the refresh's own prepare steps (sql/prepare/{committed_events_all,candidates,superseded,retracted,
+ * What the refresh's own prepare steps (sql/prepare/{candidates,superseded,retracted,
  * withdrawn}.sql) find in a dataset whose every upload has its receipt, run as the refresh runs them on DuckDB.
  */
 export async function rowsNotInForce(data: string): Promise<RowsNotInForce> {
   const { instance, connection } = await duck();
   await connection.run(duckDbView(EVENTS_TABLE, data, true));
   await defineTrinoFunctions(connection);
-  await connection.run(`CREATE TEMP VIEW committed_events AS ${loadSql('prepare/committed_events_all')}`);
+  // Every upload has its receipt here, so committed_events (the refresh's: the uploads table's uploads) is every event.
+  await connection.run('CREATE TEMP VIEW committed_events AS SELECT * FROM events');
   for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
     await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
   const reader = await connection.runAndReadAll(

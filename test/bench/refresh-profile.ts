@@ -132,7 +132,7 @@ for (const s of PREPARE_STEPS) {
     ]);
     continue;
   }
-  const file = `prepare/${s.name}${s.name.startsWith('committed_') ? '_all' : ''}`;
+  const file = `prepare/${s.name}`;
   const sql = loadSql(file);
   const old = s.kind === 'table' ? baselineSql(file) : undefined;
   if (old) await step(`${s.name} (baseline)`, `CREATE OR REPLACE TEMP TABLE ${s.name}_baseline AS ${old}`);

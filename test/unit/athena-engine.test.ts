@@ -259,8 +259,8 @@ describe('AthenaEngine', () => {
     objects.set(OUTPUT, '"level","referrals","list_size","took_up"\n');
     const first = engine('a1');
     const second = engine('b2');
-    await first.defineView('committed_events', 'prepare/committed_events_all');
-    await second.defineView('committed_events', 'prepare/committed_events_all');
+    await first.defineView('committed_events', 'prepare/committed_events');
+    await second.defineView('committed_events', 'prepare/committed_events');
     await first.materialize('candidates', 'prepare/candidates');
     await second.materialize('candidates', 'prepare/candidates');
     await first.query('meta/data_as_of');

@@ -75,10 +75,10 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
     // Each PCN that sent, its extract received on 3 June 2025 (after May ended) with rows to May: it reports April and
     // May (or May), its months without referrals included, to May (onboarded.sql's reporting span).
     await run(
-      'CREATE TABLE uploads (upload_id VARCHAR, pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
+      'CREATE TABLE committed_uploads (upload_id VARCHAR, pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
     );
     await run(
-      `INSERT INTO uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}-1', '${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
+      `INSERT INTO committed_uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}-1', '${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
     );
     await run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR, event_type VARCHAR)');
     await run(

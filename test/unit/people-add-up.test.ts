@@ -93,7 +93,7 @@ beforeAll(async () => {
   await run(
     'CREATE TABLE candidates (pcn_code VARCHAR, event_id VARCHAR, retracts_event_id VARCHAR, received_at TIMESTAMP, upload_id VARCHAR)',
   );
-  await run(`CREATE TABLE uploads AS SELECT DISTINCT 'extract-' || pcn_code AS upload_id, pcn_code, 'events' AS kind, 'accepted' AS status,
+  await run(`CREATE TABLE committed_uploads AS SELECT DISTINCT 'extract-' || pcn_code AS upload_id, pcn_code, 'events' AS kind, 'accepted' AS status,
     TIMESTAMP '2100-01-01 00:00:00' AS received_at FROM pcn_months`);
   await run(`CREATE TABLE pcn_deprivation AS SELECT * FROM (VALUES ('U00001', 1, 1), ('U00002', 2, 1), ('U00003', 1, 1))
     AS d (pcn_code, imd_decile, imd_quintile)`);

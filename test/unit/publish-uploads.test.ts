@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { UPLOADS_TABLE } from '../../functions/contract/index.ts';
 import { tableToParquet } from '../../functions/lib/parquet.ts';
 import { publishUploads } from '../../functions/refresh/publish-tables.ts';
-import { everyUploadCommitted } from '../../functions/refresh/refresh.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 const receipt = (id: string, accepted: number, rejectedByReason: Record<string, number> = {}) =>
@@ -104,17 +103,5 @@ describe('the uploads table (the receipts the metrics count)', () => {
       ['U00001-a', 10, 0, 0, '2026-10-01T09:00:00.000Z'],
       ['U00002-b', 20, 0, 0, '2026-10-01T09:00:00.000Z'],
     ]);
-  });
-
-  it('tells from the keys alone whether every curated upload has its receipt', async () => {
-    const store = new MemoryObjectStore();
-    expect(await everyUploadCommitted(store)).toBe(true);
-    await store.put('curated/events/event_month=2026-08/U00001-a.parquet', 'x');
-    await store.put('curated/events/event_month=2026-09/U00001-a.parquet', 'x');
-    await store.put('curated/workforce/snapshot_month=2026-09/U00001-w.parquet', 'x');
-    await store.put('receipts/U00001-a.json', receipt('U00001-a', 1));
-    expect(await everyUploadCommitted(store)).toBe(false);
-    await store.put('receipts/U00001-w.json', receipt('U00001-w', 1));
-    expect(await everyUploadCommitted(store)).toBe(true);
   });
 });

@@ -141,10 +141,10 @@ async function spans(): Promise<Record<string, unknown>[]> {
         .join(', ')}`,
     );
     await connection.run(
-      'CREATE TABLE uploads (upload_id VARCHAR, pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
+      'CREATE TABLE committed_uploads (upload_id VARCHAR, pcn_code VARCHAR, kind VARCHAR, status VARCHAR, received_at TIMESTAMP)',
     );
     await connection.run(
-      `INSERT INTO uploads VALUES ${UPLOADS.map(([p, k, s, at], i) => `('u${i}', '${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
+      `INSERT INTO committed_uploads VALUES ${UPLOADS.map(([p, k, s, at], i) => `('u${i}', '${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
     );
     await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR, event_type VARCHAR)');
     // An upload naming a retracted event holds that retraction (its rows' months), the others referrals.
