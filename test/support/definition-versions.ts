@@ -1,6 +1,6 @@
 /**
  * What defines each metric's exact figures, hashed: its SQL (sql/metrics/<file>.sql), every prepare step it reads
- * (sql/prepare, followed from step to step by name; both forms of the committed_* steps), its parameters (evaluated
+ * (sql/prepare, followed from step to step by name), its parameters (evaluated
  * at a fixed data-as-of date), keys, disclosure rules (what the revisions record keeps: columns, units, monthly counts)
  * and cohort windows. SQL comments and layout are left out: they define nothing. Functions in the definition (derive,
  * beforeControl, summarise) are left out too: they make derived or published figures, not the exact ones the record
@@ -44,10 +44,8 @@ function stepsRead(sql: string, read: (file: string) => string | undefined): str
     for (const { name } of PREPARE_STEPS) {
       if (found.has(name) || !new RegExp(`\\b${name}\\b`).test(text)) continue;
       found.add(name);
-      for (const file of [`prepare/${name}`, `prepare/${name}_all`]) {
-        const step = read(file);
-        if (step !== undefined) visit(normalisedSql(step));
-      }
+      const step = read(`prepare/${name}`);
+      if (step !== undefined) visit(normalisedSql(step));
     }
   };
   visit(normalisedSql(sql));
@@ -58,10 +56,7 @@ function stepsRead(sql: string, read: (file: string) => string | undefined): str
 export function definitionHash(definition: MetricDefinition, read: (file: string) => string | undefined = readSql) {
   const metric = read(`metrics/${definition.file}`);
   if (metric === undefined) throw new Error(`${definition.name}: no sql/metrics/${definition.file}.sql`);
-  const files = [
-    `metrics/${definition.file}`,
-    ...stepsRead(metric, read).flatMap((name) => [`prepare/${name}`, `prepare/${name}_all`]),
-  ];
+  const files = [`metrics/${definition.file}`, ...stepsRead(metric, read).map((name) => `prepare/${name}`)];
   const hash = createHash('sha256');
   for (const file of files) {
     const text = read(file);

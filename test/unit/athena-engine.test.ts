@@ -214,8 +214,8 @@ describe('AthenaEngine', () => {
     // 200 ms doubling, capped at 1 s (it was 5 s): 200, 400, 800, 1000, 1000.
     expect(sleeps).toEqual([200, 400, 800, 1_000, 1_000]);
     await defaults.materialize('episodes', 'prepare/candidates');
-    await defaults.defineView('committed_events', 'prepare/committed_events_all');
-    expect(defaults.scanned()).toEqual({ 'prepare/candidates': 4_000, 'prepare/committed_events_all': 0 });
+    await defaults.defineView('committed_events', 'prepare/committed_events');
+    expect(defaults.scanned()).toEqual({ 'prepare/candidates': 4_000, 'prepare/committed_events': 0 });
   });
 
   it('cancels a query that outlives its timeout', async () => {
