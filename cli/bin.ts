@@ -268,7 +268,9 @@ listenOptions(
 
 program
   .command('refresh')
-  .description('run the metric catalogue on the local store with DuckDB and publish metrics/*.json')
+  .description(
+    'run the metric catalogue on the local store with DuckDB and publish a release (metrics/releases/<release>/, named by metrics/meta.json)',
+  )
   .option('--data <dir>', 'local store folder', '.data')
   .action(async (opts) => {
     await runRefresh(opts.data);

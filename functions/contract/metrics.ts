@@ -1,5 +1,6 @@
 /**
- * The shapes of the published metric documents (metrics/<name>.json), shared with the dashboard. A figure below
+ * The shapes of the published metric documents (metrics/releases/<release>/<name>.json, the release named by
+ * metrics/meta.json), shared with the dashboard. A figure below
  * England level that disclosure control withheld is the string "*", never a number; null means "not applicable".
  */
 export const SUPPRESSED = '*' as const;

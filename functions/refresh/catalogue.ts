@@ -447,7 +447,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // version.
     // 9: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     // 9 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
-    version: '9', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 10: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
+    // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
+    version: '10', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
@@ -455,6 +457,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
+      { version: '10', from: '9', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -536,7 +539,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
-    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
+    // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
+    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -546,6 +551,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -583,7 +589,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
-    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
+    // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
+    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -593,6 +601,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -727,7 +736,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 6: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     // 6 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
-    version: '6', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 7: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
+    // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
+    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -736,6 +747,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -913,7 +925,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     // 7 also: recent_connections (a window of the data-as-of date) is never tested as a revision, nor a year's cohort
     // below England when a month of it matured: England's year and area families no longer held by them (R22-3).
-    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
+    // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
+    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -923,6 +937,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: ['attended', ...prefixed('attended_', ACTIVITIES)] },
+      { version: '8', from: '7', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, ATTENDANCE_COHORT_MONTHS)],
     keys: [],
@@ -1169,7 +1184,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a `*` its family narrows to 1-2 is widened: zeros shown `*` (none pinned elsewhere) or a count (R11-5).
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
-    version: '7',
+    // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
+    // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
+    version: '8',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1178,6 +1195,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),

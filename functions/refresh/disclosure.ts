@@ -1178,16 +1178,21 @@ function protectComponent(
     memo.round++;
     const unsealingNow = remembered(memo, unsealing, memo.unsealingStamp, memo.unsealing);
     const publishedCountNow = remembered(memo, publishedCount, memo.countStamp, memo.count);
-    // The component is connected and no score changes within a round: once a search for an unsealing count has crossed
-    // it without finding one, none will be found from another disclosure this round, and its search is not made again
+    // The component is connected and no score changes within a round: a search for an unsealing count that finds none
+    // has scored every cell of the component but the one it started from, so another disclosure's search can find one
+    // only at such a starting cell (a recovered count that may itself be suppressed). It is made again only then
     // (issue 17: every disclosure's search crossed a national component of tens of thousands of cells, once R11-5's
-    // widening made zeros `*` in one: the joint control of rollout, referral_sources and cof_person ran for hours).
-    let unsealingLeft = true;
+    // widening made zeros `*` in one: the joint control of rollout, referral_sources and cof_person ran for hours;
+    // review 25, R25-5: the same target as searching from each).
+    const searchedFrom: number[] = [];
     for (const disclosure of found) {
-      let target = unsealingLeft ? nearestVariable(system, disclosure.variable, unsealingNow) : undefined;
+      const { variable } = disclosure;
+      const unsealingLeft =
+        searchedFrom.length === 0 || searchedFrom.some((v) => v !== variable && unsealingNow(v) !== undefined);
+      let target = unsealingLeft ? nearestVariable(system, variable, unsealingNow) : undefined;
       if (target === undefined) {
-        unsealingLeft = false;
-        target = nearestVariable(system, disclosure.variable, publishedCountNow);
+        searchedFrom.push(variable);
+        target = nearestVariable(system, variable, publishedCountNow);
       }
       // The component is connected: where one disclosure has no count near it, none has.
       if (target === undefined) break;

@@ -48,7 +48,7 @@ export const PUTS_IN_FLIGHT = 16;
 
 /**
  * After a refresh has published its documents: a PDF pack per area, built from those published
- * (disclosure-controlled) documents only, written to metrics/packs/<level>/<code>.pdf, and for England, each region
+ * (disclosure-controlled) documents only, written to packs/<level>/<code>.pdf of the release (metrics/releases/<release>/), and for England, each region
  * and ICB one for readers outside the area too, <code>.outside.pdf (packReadersOf). Each pack is stored while the
  * next ones are written (up to PUTS_IN_FLIGHT at once); it returns once every pack is stored, and fails with the
  * first put that failed, once the others in flight have finished.

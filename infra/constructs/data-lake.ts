@@ -95,6 +95,17 @@ export class DataLake extends Construct {
           ],
         },
         { id: 'old-versions', noncurrentVersionExpiration: Duration.days(365) },
+        {
+          // A release the refresh has pruned (functions/lib/release.ts: four kept) is no reader's: its old versions go
+          // after a week, not a year, and the delete markers left once they have gone are removed (about 1,400 keys a
+          // national release, deleted at each refresh: review 25, R25-9). Where two rules' expirations overlap, the
+          // shorter is honoured ("if two expiration policies overlap, the shorter expiration policy is honored",
+          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-conflicts.html).
+          id: 'pruned-releases',
+          prefix: 'metrics/releases/',
+          noncurrentVersionExpiration: Duration.days(7),
+          expiredObjectDeleteMarker: true,
+        },
       ],
     });
     // Object Created events go to EventBridge (the ingest queue's source). Set on the bucket itself rather than with

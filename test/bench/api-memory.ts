@@ -30,6 +30,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { releasedKey } from '../../functions/lib/keys.ts';
+import { releaseOf } from '../../functions/lib/release.ts';
 
 const MB = 2 ** 20;
 const mb = (bytes: number) => `${Math.round(bytes / MB)}`.padStart(5);
@@ -134,7 +136,8 @@ async function child(tree: string, dataDir: string, start: Start): Promise<void>
   }
   // Every document the API serves: those meta.json lists, then the others beside it (alerts, spc: the trends page).
   const listed = meta.metrics.map((metric) => metric.name);
-  const others = readdirSync(join(dataDir, 'metrics'))
+  // Beside them in the release meta.json names (metrics/releases/<release>/, R24-2).
+  const others = readdirSync(join(dataDir, releasedKey(releaseOf(meta), 'metrics/')))
     .filter((file) => file.endsWith('.json') && file !== 'meta.json')
     .map((file) => file.slice(0, -'.json'.length))
     .filter((name) => !listed.includes(name))

@@ -36,9 +36,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricDocument } from '../../functions/contract/index.ts';
-import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
+import { META_KEY, REVISIONS_STATE_KEY, releasedKey } from '../../functions/lib/keys.ts';
 import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
+import { releaseOf } from '../../functions/lib/release.ts';
 
 const FIXED_CLOCK = () => new Date('2026-12-01T09:00:00.000Z');
 /** The step measured: disclosure control and derived figures over every document. */
@@ -255,9 +256,14 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
     // Of a previous document the revisions read only its England rows and generated_at (read before the step, as the
     // refresh reads each one before building it, outside its timing).
     const previousDocuments = new Map<string, MetricDocument | undefined>();
+    // The documents of the release the previous folder's meta.json names (metrics/releases/<release>/, R24-2).
+    const previousId =
+      revisions && previous
+        ? releaseOf(JSON.parse(readFileSync(join(previous, META_KEY), 'utf8')) as object)
+        : undefined;
     if (revisions && previous)
       for (const name of raw.keys()) {
-        const file = join(previous, 'metrics', `${name}.json`);
+        const file = join(previous, releasedKey(previousId, `metrics/${name}.json`));
         if (!existsSync(file)) continue;
         const document = JSON.parse(readFileSync(file, 'utf8')) as MetricDocument;
         previousDocuments.set(name, { ...document, rows: document.rows.filter((r) => r.level === 'national') });

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/metrics.ts';
+import { META_KEY, releasedKey } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
+import { releaseOf } from '../../functions/lib/release.ts';
 import { csvLines, downloadFrom, launchChromium, openDashboardPage, stopBrowserTest } from '../support/browser.ts';
 import { tempDir } from '../support/files.ts';
 import { startLocalStack } from '../support/local-stack.ts';
@@ -26,8 +28,13 @@ let meta: MetaDocument;
 let pcn: MetaDocument['pcns'][number];
 let token: string;
 
-const published = (name: string) =>
-  JSON.parse(readFileSync(join(dataDir, 'metrics', `${name}.json`), 'utf8')) as MetricDocument;
+// A document of the release meta.json names (metrics/releases/<release>/, R24-2).
+const published = (name: string) => {
+  const release = releaseOf(JSON.parse(readFileSync(join(dataDir, META_KEY), 'utf8')) as object);
+  return JSON.parse(
+    readFileSync(join(dataDir, releasedKey(release, `metrics/${name}.json`)), 'utf8'),
+  ) as MetricDocument;
+};
 
 const openAsPcn = (path: string): Promise<Page> =>
   openDashboardPage(browser, `${base}${path}#token=${token}`, {

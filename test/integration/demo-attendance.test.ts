@@ -7,6 +7,7 @@ import { type GenerateManifest, generateNationalDemo } from '../../cli/synthetic
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { currentRelease } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDirs } from '../support/files.ts';
@@ -55,8 +56,9 @@ beforeAll(async () => {
   const engine = new DuckDbEngine(dataDir);
   await refreshMetrics({ store, engine, clock: () => new Date('2026-10-05T06:00:00Z') });
   await engine.close();
+  const published = await currentRelease(store);
   for (const name of ['meta', 'cof_community'])
-    docs.set(name, JSON.parse(new TextDecoder().decode(await store.get(`metrics/${name}.json`))) as MetricDocument);
+    docs.set(name, JSON.parse(new TextDecoder().decode(await published.get(`metrics/${name}.json`))) as MetricDocument);
 }, 600_000); // generating, ingesting 150,000 rows and a refresh: minutes on a busy 2-core machine
 
 describe("the demo's attendance, sent as corrections in a later month's file", () => {

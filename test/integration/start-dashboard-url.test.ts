@@ -1,9 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localServerUrl } from '../../cli/commands/start.ts';
+import { META_KEY, releasedKey } from '../../functions/lib/keys.ts';
+import { releaseOf } from '../../functions/lib/release.ts';
 import { tempDir } from '../support/files.ts';
 
 /*
@@ -38,7 +40,9 @@ describe('npm start and the packs’ dashboard address', () => {
       }
     }
     expect(ready).toContain(`http://localhost:${port}`);
-    const packs = join(dir.path, 'metrics', 'packs', 'national');
+    // The packs of the release meta.json names (metrics/releases/<release>/packs/, R24-2).
+    const release = releaseOf(JSON.parse(readFileSync(join(dir.path, META_KEY), 'utf8')) as object);
+    const packs = join(dir.path, releasedKey(release, 'metrics/packs/national'));
     const [pack] = readdirSync(packs);
     const urls = execFileSync('pdfinfo', ['-url', join(packs, pack as string)], { encoding: 'utf8' });
     expect(urls).toContain(`http://localhost:${port}/methodology`);

@@ -130,6 +130,14 @@ describe('the stack, synthesised offline under cdk-nag', () => {
             Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
             NoncurrentVersionExpiration: { NoncurrentDays: 1 },
           }),
+          // Pruned releases' old versions go after a week and their delete markers after them (R25-9).
+          {
+            Id: 'pruned-releases',
+            Prefix: 'metrics/releases/',
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+            ExpiredObjectDeleteMarker: true,
+          },
         ]),
       },
     });
