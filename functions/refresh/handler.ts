@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { MetricDocument } from '../contract/index.ts';
 import { onFirstCall, optionalEnv, requireEnv } from '../lib/config.ts';
+import { embeddedMetric } from '../lib/embedded-metric.ts';
 import { LAST_REFRESH_KEY, metricKey } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { QueryEngine } from '../lib/query-engine.ts';
@@ -250,26 +251,9 @@ async function recordFailure(
 /** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
 
-/**
- * One CloudWatch Embedded Metric Format document: `PublishSucceeded` = 1 for this function, at `at`. Written to
- * stdout as one line, CloudWatch Logs extracts the metric from the function's log group with no API call (and no
- * cloudwatch:PutMetricData right). Format: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
- */
+/** `PublishSucceeded` = 1 for this function, at `at`: one Embedded Metric Format line (embeddedMetric). */
 export function publishSucceededMetric(functionName: string, at: Date): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: at.getTime(),
-      CloudWatchMetrics: [
-        {
-          Namespace: PUBLISH_METRIC.namespace,
-          Dimensions: [[PUBLISH_METRIC.dimension]],
-          Metrics: [{ Name: PUBLISH_METRIC.name, Unit: 'Count' }],
-        },
-      ],
-    },
-    [PUBLISH_METRIC.dimension]: functionName,
-    [PUBLISH_METRIC.name]: 1,
-  });
+  return embeddedMetric(PUBLISH_METRIC, functionName, at, 1, 'Count');
 }
 
 /** Where each region's "What changed" list goes (infra/constructs/regional-alerts.ts). */

@@ -1,3 +1,4 @@
+import { embeddedMetric } from '../lib/embedded-metric.ts';
 /**
  * The refresh's memory, told to CloudWatch (review 24, R24-3): the function's Node side grows with the months of data
  * (1.6 GB of resident memory at 36 months of England, about 2.0 GB expected at 60), and nothing warned before the
@@ -17,24 +18,7 @@ export function peakRssMb(usage: Pick<NodeJS.ResourceUsage, 'maxRSS'> = process.
   return Math.ceil(usage.maxRSS / 1024);
 }
 
-/**
- * One CloudWatch Embedded Metric Format document: `RefreshPeakRss` (megabytes) for this function, at `at`. Written to
- * stdout as one line, as `PublishSucceeded` is (functions/refresh/handler.ts): CloudWatch Logs extracts the metric with
- * no API call. Format: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
- */
+/** `RefreshPeakRss` (megabytes) for this function, at `at`: one Embedded Metric Format line (embeddedMetric). */
 export function peakRssMetric(functionName: string, at: Date, megabytes: number): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: at.getTime(),
-      CloudWatchMetrics: [
-        {
-          Namespace: PEAK_RSS_METRIC.namespace,
-          Dimensions: [[PEAK_RSS_METRIC.dimension]],
-          Metrics: [{ Name: PEAK_RSS_METRIC.name, Unit: 'Megabytes' }],
-        },
-      ],
-    },
-    [PEAK_RSS_METRIC.dimension]: functionName,
-    [PEAK_RSS_METRIC.name]: megabytes,
-  });
+  return embeddedMetric(PEAK_RSS_METRIC, functionName, at, megabytes, 'Megabytes');
 }
