@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MERGER_SETTINGS } from '../../functions/refresh/duckdb-merger.ts';
+import { MERGER_SETTINGS, mergerSettings } from '../../functions/refresh/duckdb-merger.ts';
 
 /**
  * The compaction merger's DuckDB instance keeps nothing of the objects it has read (issue 17: the national bench's
@@ -64,5 +64,10 @@ describe('refresh/duckdb-merger: the merger holds nothing of the objects it has 
     instance.closeSync();
     // 512MB is 512,000,000 bytes, which DuckDB shows in MiB: 512e6 / 2^20 = 488.28 MiB.
     expect(limit.getRows()[0]?.[0]).toBe('488.2 MiB');
+  });
+
+  it('gives each merge running at once 512 MB of the limit, with no file cache', () => {
+    expect(mergerSettings(1)).toEqual(MERGER_SETTINGS);
+    expect(mergerSettings(2)).toEqual({ threads: '1', memory_limit: '1024MB', enable_external_file_cache: 'false' });
   });
 });
