@@ -10,6 +10,7 @@ import {
 } from '../contract/index.ts';
 import type { HeldAttendanceCohort, HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
+import { repeatRatios } from '../stats/people-pace.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
@@ -294,7 +295,9 @@ const COMMON = {
  * Each financial year's people referred against the annual target, projected to year end (projection.ts). A year
  * whose figures hold a revision back (revisions.ts) is projected from the months of the release it comes from (its
  * row keeps that release's span, `months`), so the held people are not divided by a later release's months; and a
- * month with no figure (a new month held) is left out, not read as nobody referred (review 4, F1).
+ * month with no figure (a new month held) is left out, not read as nobody referred (review 4, F1). Its months' people
+ * are scaled to people in the year by the latest complete year's ratio before it (the target pace's: people-pace.ts),
+ * or the year so far's where that is higher (red-team review 26, R26-5).
  */
 function fyProjection(
   rows: readonly Row[],
@@ -329,6 +332,8 @@ function fyProjection(
       }))
       .sort((a, b) => a.month.localeCompare(b.month));
   };
+  // Each year's monthly people summed over its people, latest first (the target pace's rule).
+  const ratios = repeatRatios(national);
   // A year with no figure (held before any was published: a new year whose first month is held) has no progress.
   return national
     .filter((r) => r.period_type === 'fy' && typeof r.people_referred === 'number')
@@ -362,6 +367,7 @@ function fyProjection(
           months,
           completeMonths,
           previousYear: previous.length === 12 ? previous : undefined,
+          repeatRatio: ratios.find((y) => y.complete && y.fy < fy),
           target: targets.annual_referrals,
         }),
         // The year holds a revision back: its figures and projection are as of that release's data.
