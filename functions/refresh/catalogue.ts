@@ -497,7 +497,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       referrals_per_1000_annualised:
         'Referrals per 1,000 registered patients a year: the rate in the months so far (a PCN: the months it was open) x 12 / months.',
       pct_list_referred_annualised:
-        'People referred as a percentage of the list a year (x 12 / months): compared with the IIF 1.2%-1.6% a year.',
+        "People referred as a percentage of the list x 12 / months: compared with the IIF 1.2%-1.6% a year, the same test as the figure so far against the thresholds pro rata (x months / 12). Not a year's figure: people are distinct over the months so far, and a person referred again later in the year counts once, so a part year's % grows a little more slowly than its months and this reads high early in a year (by about the year's ratio of monthly people to people, over the ratio so far: summary.target_progress.repeats).",
     },
     rules: {
       counts: ['referrals', 'people_referred', 'declines', 'declined_after_referral'],
@@ -1229,7 +1229,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months: 'pcn_imd_quintile rows: months of the year so far.',
       people_referred_per_1000:
         'pcn_imd_quintile rows: people referred per 1,000 registered patients in the year so far (from the rounded count).',
-      people_referred_per_1000_annualised: 'The same a year (x 12 / months).',
+      people_referred_per_1000_annualised:
+        "The same x 12 / months: the quintiles of a year (over the same months) compared with each other. Not a year's figure: a person referred again later in the year counts once, so a part year reads high beside a whole year's.",
     },
     rules: {
       counts: EQUITY_COUNTS,

@@ -207,7 +207,7 @@ export function projectYear(options: {
       on_track: false,
       status: 'too early to tell',
       repeats,
-      note: repeatsNote(repeats, options.fy, false),
+      note: 'Fewer than 2 complete months: too early to project.',
     };
   const mean = levels.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(levels.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
