@@ -145,6 +145,21 @@ export interface TargetProgress {
   readonly on_track: boolean;
   readonly status: string;
   /**
+   * The ratio of monthly people summed to people in the year that the months' people were divided by (red-team review
+   * 26, R26-5): the latest complete year's (`from` "latest complete year", `fy` that year), or this year's so far where
+   * higher or none is complete ("year so far"; `known` false where no year is complete: the repeats to come are not
+   * known, the projection reads high by them and is not called on track). Absent in releases before December 2026.
+   */
+  readonly repeats?: {
+    readonly ratio: number;
+    readonly from: string;
+    readonly fy: string;
+    readonly year_so_far: number | null;
+    readonly known: boolean;
+  };
+  /** The ratio used in words (absent in releases before December 2026). */
+  readonly note?: string;
+  /**
    * Present when the year's England figures hold a revision back (docs/methodology.md, revisions): its people and
    * projection are those of the release `release` (its data as of `data_as_of`), projected over that release's months.
    */

@@ -10,6 +10,7 @@ import {
 } from '../contract/index.ts';
 import type { HeldAttendanceCohort, HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
+import { repeatRatios } from '../stats/people-pace.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
@@ -294,7 +295,9 @@ const COMMON = {
  * Each financial year's people referred against the annual target, projected to year end (projection.ts). A year
  * whose figures hold a revision back (revisions.ts) is projected from the months of the release it comes from (its
  * row keeps that release's span, `months`), so the held people are not divided by a later release's months; and a
- * month with no figure (a new month held) is left out, not read as nobody referred (review 4, F1).
+ * month with no figure (a new month held) is left out, not read as nobody referred (review 4, F1). Its months' people
+ * are scaled to people in the year by the latest complete year's ratio before it (the target pace's: people-pace.ts),
+ * or the year so far's where that is higher (red-team review 26, R26-5).
  */
 function fyProjection(
   rows: readonly Row[],
@@ -329,6 +332,8 @@ function fyProjection(
       }))
       .sort((a, b) => a.month.localeCompare(b.month));
   };
+  // Each year's monthly people summed over its people, latest first (the target pace's rule).
+  const ratios = repeatRatios(national);
   // A year with no figure (held before any was published: a new year whose first month is held) has no progress.
   return national
     .filter((r) => r.period_type === 'fy' && typeof r.people_referred === 'number')
@@ -362,6 +367,7 @@ function fyProjection(
           months,
           completeMonths,
           previousYear: previous.length === 12 ? previous : undefined,
+          repeatRatio: ratios.find((y) => y.complete && y.fy < fy),
           target: targets.annual_referrals,
         }),
         // The year holds a revision back: its figures and projection are as of that release's data.
@@ -491,7 +497,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       referrals_per_1000_annualised:
         'Referrals per 1,000 registered patients a year: the rate in the months so far (a PCN: the months it was open) x 12 / months.',
       pct_list_referred_annualised:
-        'People referred as a percentage of the list a year (x 12 / months): compared with the IIF 1.2%-1.6% a year.',
+        "People referred as a percentage of the list x 12 / months: compared with the IIF 1.2%-1.6% a year, the same test as the figure so far against the thresholds pro rata (x months / 12). Not a year's figure: people are distinct over the months so far, and a person referred again later in the year counts once, so a part year's % grows a little more slowly than its months and this reads high early in a year (by about the year's ratio of monthly people to people, over the ratio so far: summary.target_progress.repeats).",
     },
     rules: {
       counts: ['referrals', 'people_referred', 'declines', 'declined_after_referral'],
@@ -1223,7 +1229,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months: 'pcn_imd_quintile rows: months of the year so far.',
       people_referred_per_1000:
         'pcn_imd_quintile rows: people referred per 1,000 registered patients in the year so far (from the rounded count).',
-      people_referred_per_1000_annualised: 'The same a year (x 12 / months).',
+      people_referred_per_1000_annualised:
+        "The same x 12 / months: the quintiles of a year (over the same months) compared with each other. Not a year's figure: a person referred again later in the year counts once, so a part year reads high beside a whole year's.",
     },
     rules: {
       counts: EQUITY_COUNTS,

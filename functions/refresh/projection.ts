@@ -29,7 +29,14 @@ import { t975 } from './confidence.ts';
  *   the few late for it: its people are read at its own rate over the list of the PCNs still sending, people_m x
  *   list_sending_m / list_size_m (R16-2), and become the people themselves as the late files arrive.
  * - Monthly counts of people add up to more than the year's distinct people (someone referred in two months), so
- *   the total is scaled by the year's people over the sum of its months' people.
+ *   the year's monthly people are divided by a ratio of monthly people summed to people (red-team review 26, R26-5).
+ *   The year so far's ratio reads low: people referred again later in the year are not repeats yet (one PCN of
+ *   10,000 at 100 a month, 10 of each month's 100 from August people first referred four months earlier: April to
+ *   July 400 people in 400 monthly counts, ratio 1; the year 1,200 monthly counts, 1,120 people, ratio 1.071). So
+ *   the ratio is the latest complete year's (the target pace's, people-pace.ts) or the year so far's where that is
+ *   higher (this year repeating more than that one did). Where no year is complete, the year so far's: the repeats
+ *   to come are not known, the projection reads high by them, so it is never called "on track" ("uncertain" where
+ *   its interval clears the target); "below target" stands (more repeats only lower it). `repeats` says which.
  * - "On track" only when the whole interval clears the target.
  */
 export const COMPLETE_SUBMISSION_SHARE = 0.9;
@@ -64,6 +71,23 @@ export interface MonthFigures {
   readonly list_continuing?: number;
 }
 
+/** The ratio the year's monthly people were divided by to give people in the year (R26-5). */
+export interface RepeatScaling {
+  /** Monthly people summed over people in the year, rounded to 3 decimals. */
+  readonly ratio: number;
+  /**
+   * "latest complete year": the ratio of `fy`, the latest complete year before this one; "year so far": this year's
+   * months so far (`fy` is this year), where it is higher than the latest complete year's or none is complete;
+   * "the year itself": the year has ended, its people are its total.
+   */
+  readonly from: 'latest complete year' | 'year so far' | 'the year itself';
+  readonly fy: string;
+  /** This year's ratio so far, rounded to 3 decimals (null without monthly people). */
+  readonly year_so_far: number | null;
+  /** False where no year is complete: the repeats to come are not known, and the projection reads high by them. */
+  readonly known: boolean;
+}
+
 export interface Projection {
   readonly months_elapsed: number;
   readonly complete_months: readonly string[];
@@ -79,6 +103,9 @@ export interface Projection {
   readonly projection_high: number | null;
   readonly on_track: boolean;
   readonly status: 'year complete' | 'on track' | 'below target' | 'uncertain' | 'too early to tell';
+  readonly repeats: RepeatScaling;
+  /** The ratio used and its year, in words (and why a projection whose interval clears the target is "uncertain"). */
+  readonly note: string;
 }
 
 /** The 12 months of a financial year (2025/26: 2025-04 ... 2026-03). */
@@ -109,6 +136,11 @@ export function projectYear(options: {
   readonly completeMonths: ReadonlySet<string>;
   /** The previous year's people by month, when it has all 12 months. */
   readonly previousYear?: readonly MonthFigures[];
+  /**
+   * The latest complete year before this one: its monthly people summed over its people (people-pace.ts
+   * repeatRatios), when there is one. Without it the repeats to come are not known (R26-5).
+   */
+  readonly repeatRatio?: { readonly fy: string; readonly ratio: number };
   readonly target: number;
 }): Projection {
   const calendar = monthsOfYear(options.fy);
@@ -119,11 +151,26 @@ export function projectYear(options: {
   const { profile, shareOf } = seasonalProfile(options.previousYear ?? [], options.months);
   const weight = (month: string) => 12 * shareOf(month);
   const monthlySum = options.months.reduce((sum, m) => sum + m.people, 0);
-  const scale = monthlySum > 0 ? options.peopleToDate / monthlySum : 1;
+  const soFar = monthlySum > 0 && options.peopleToDate > 0 ? monthlySum / options.peopleToDate : null;
+  const three = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+  // The ratio the months' people are divided by (R26-5): the latest complete year's, or the year so far's where it is
+  // higher; with no complete year, the year so far's (1 without monthly people), the repeats to come not known.
+  const previous = options.repeatRatio;
+  const usePrevious = previous !== undefined && previous.ratio >= 1 && (soFar === null || previous.ratio >= soFar);
+  const ratio = usePrevious ? previous.ratio : (soFar ?? 1);
+  const scale = 1 / ratio;
+  const ended12 = ended.length === 12;
+  const repeats: RepeatScaling = {
+    ratio: Number(three(ratio)),
+    from: ended12 ? 'the year itself' : usePrevious ? 'latest complete year' : 'year so far',
+    fy: usePrevious && !ended12 ? previous.fy : options.fy,
+    year_so_far: three(soFar),
+    known: ended12 || previous !== undefined,
+  };
   const base = { months_elapsed: started.length, complete_months: complete, profile } as const;
 
   // A year that has ended is its own total.
-  if (ended.length === 12)
+  if (ended12)
     return {
       ...base,
       projection_to_year_end: options.peopleToDate,
@@ -131,6 +178,8 @@ export function projectYear(options: {
       projection_high: options.peopleToDate,
       on_track: options.peopleToDate >= options.target,
       status: 'year complete',
+      repeats,
+      note: 'The year has ended: its people referred are its total.',
     };
   // Each month's level is a rate, people per 1,000 of the list of the PCNs onboarded that month, projected at the list
   // of the PCNs onboarded by the latest month ended (review 8, N7): months before a wave joined are then not read as
@@ -157,6 +206,8 @@ export function projectYear(options: {
       projection_high: null,
       on_track: false,
       status: 'too early to tell',
+      repeats,
+      note: 'Fewer than 2 complete months: too early to project.',
     };
   const mean = levels.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(levels.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
@@ -174,14 +225,30 @@ export function projectYear(options: {
   const half = t975(n - 1) * sd * at * Math.sqrt(w2 + (w * w) / n) * scale;
   const low = Math.max(options.peopleToDate, Math.round(centre - half));
   const high = Math.round(centre + half);
+  // Without a complete year the repeats to come are not known: the projection reads high by them, so it is never
+  // "on track"; "below target" stands, since more repeats would only lower it (R26-5).
+  const onTrack = low >= options.target && repeats.known;
   return {
     ...base,
     projection_to_year_end: Math.round(centre),
     projection_low: low,
     projection_high: high,
-    on_track: low >= options.target,
-    status: low >= options.target ? 'on track' : high < options.target ? 'below target' : 'uncertain',
+    on_track: onTrack,
+    status: onTrack ? 'on track' : high < options.target ? 'below target' : 'uncertain',
+    repeats,
+    note: repeatsNote(repeats, options.fy, low >= options.target && !repeats.known),
   };
+}
+
+/** Which ratio scaled the months' people to people in the year, in words (R26-5). */
+export function repeatsNote(repeats: RepeatScaling, fy: string, clearsWithoutRepeats: boolean): string {
+  const ratio = repeats.ratio.toFixed(3);
+  const soFar = repeats.year_so_far === null ? '' : ` (${fy} so far: ${repeats.year_so_far.toFixed(3)})`;
+  if (repeats.from === 'latest complete year')
+    return `Monthly people are scaled to people in the year by ${repeats.fy}'s ratio of monthly people to people, ${ratio}${soFar}: the projection assumes this year repeats as ${repeats.fy} did.`;
+  if (repeats.known)
+    return `Monthly people are scaled to people in the year by ${fy}'s ratio so far, ${ratio}, higher than the latest complete year's: this year repeats more.`;
+  return `Monthly people are scaled to people in the year by ${fy}'s ratio so far, ${ratio}: no year is complete, so the repeat referrals to come are not yet known and the projection reads high by them${clearsWithoutRepeats ? '; its interval clears the target only before those repeats, so it is not called on track' : ''}.`;
 }
 
 /**

@@ -21,40 +21,54 @@ export interface PeoplePace {
   readonly ratio: number;
 }
 
+/** A financial year's monthly people summed over its people (distinct in the year), from England's rollout rows. */
+export interface RepeatRatio {
+  readonly fy: string;
+  /** Whether the year has all 12 months published (and its own row says 12 months, where it says): otherwise so far. */
+  readonly complete: boolean;
+  /** The sum of its months' people over its people, exact (1 or more). */
+  readonly ratio: number;
+}
+
+/**
+ * Each financial year's ratio of monthly people summed to its people, latest first, from England's rollout rows (its
+ * `fy` and `month` rows). Years without people, months, or with months adding up to fewer than its people are left out.
+ * One rule for the target pace (below) and the projection to year end (catalogue.ts fyProjection, projection.ts).
+ */
+export function repeatRatios(rows: readonly Readonly<Record<string, unknown>>[]): RepeatRatio[] {
+  const monthly = new Map<string, number>();
+  for (const r of rows) {
+    if (r.period_type === 'month' && typeof r.people_referred === 'number')
+      monthly.set(String(r.period), r.people_referred);
+  }
+  return rows
+    .filter((r) => r.period_type === 'fy' && typeof r.people_referred === 'number' && r.people_referred > 0)
+    .map((r) => {
+      const months = monthsOfFinancialYear(String(r.period)).filter((m) => monthly.has(m));
+      const sum = months.reduce((total, m) => total + (monthly.get(m) as number), 0);
+      // A year's own months, where its row gives them (a year held at an earlier release keeps that release's span).
+      const span = typeof r.months === 'number' ? r.months : 12;
+      return { fy: String(r.period), people: r.people_referred as number, months: months.length, span, sum };
+    })
+    .filter((y) => y.months > 0 && y.sum >= y.people)
+    .sort((a, b) => (a.fy < b.fy ? 1 : a.fy > b.fy ? -1 : 0))
+    .map((y) => ({ fy: y.fy, complete: y.months === 12 && y.span === 12, ratio: y.sum / y.people }));
+}
+
 /**
  * The pace from England's rollout rows (its `fy` and `month` rows): the ratio of the latest complete financial year up
  * to `upTo` (the year shown; every year when not given), or where none is complete, of the latest year's months so
  * far. Null without a year whose people and months are published (then no like-for-like pace is drawn).
  */
 export function peoplePace(rows: readonly MetricRow[], annualTarget: number, upTo?: string): PeoplePace | null {
-  const monthly = new Map<string, number>();
-  for (const r of rows) {
-    if (r.period_type === 'month' && typeof r.people_referred === 'number')
-      monthly.set(String(r.period), r.people_referred);
-  }
-  const years = rows
-    .filter(
-      (r) =>
-        r.period_type === 'fy' &&
-        typeof r.people_referred === 'number' &&
-        r.people_referred > 0 &&
-        (upTo === undefined || String(r.period) <= upTo),
-    )
-    .map((r) => {
-      const months = monthsOfFinancialYear(String(r.period)).filter((m) => monthly.has(m));
-      const sum = months.reduce((total, m) => total + (monthly.get(m) as number), 0);
-      return { fy: String(r.period), people: r.people_referred as number, months: months.length, sum };
-    })
-    .filter((y) => y.months > 0 && y.sum >= y.people)
-    .sort((a, b) => (a.fy < b.fy ? 1 : a.fy > b.fy ? -1 : 0));
-  const year = years.find((y) => y.months === 12) ?? years[0];
+  const years = repeatRatios(rows).filter((y) => upTo === undefined || y.fy <= upTo);
+  const year = years.find((y) => y.complete) ?? years[0];
   if (year === undefined) return null;
-  const ratio = year.sum / year.people;
   return {
-    monthly: Math.round((annualTarget / 12) * ratio),
+    monthly: Math.round((annualTarget / 12) * year.ratio),
     fy: year.fy,
-    complete: year.months === 12,
-    ratio: Math.round(ratio * 1000) / 1000,
+    complete: year.complete,
+    ratio: Math.round(year.ratio * 1000) / 1000,
   };
 }
 

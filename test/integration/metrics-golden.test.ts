@@ -252,6 +252,9 @@ describe('rollout, worked out by hand', () => {
         projection_high: 10,
         on_track: false,
         status: 'year complete',
+        // An ended year is its own total; its ratio (10 monthly people, March, over 10 people) only reported (R26-5).
+        repeats: { ratio: 1, from: 'the year itself', fy: '2024/25', year_so_far: 1, known: true },
+        note: 'The year has ended: its people referred are its total.',
       },
       {
         fy: '2025/26',
@@ -268,6 +271,9 @@ describe('rollout, worked out by hand', () => {
         projection_high: null,
         on_track: false,
         status: 'too early to tell',
+        // 2024/25 has one month (March): no complete year, so the year so far's ratio (72 / 72), repeats not known.
+        repeats: { ratio: 1, from: 'year so far', fy: '2025/26', year_so_far: 1, known: false },
+        note: 'Fewer than 2 complete months: too early to project.',
       },
     ]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
-import { peoplePace } from '../../functions/stats/people-pace.ts';
+import { peoplePace, repeatRatios } from '../../functions/stats/people-pace.ts';
 
 /*
  * Red-team review 19, R19-8: a month's people referred are distinct within the month, the 900,000 target's within the
@@ -76,5 +76,17 @@ describe('the people pace of the annual target (R19-8)', () => {
       lower_limit: 75_120.62,
       assurance: 'fail',
     });
+  });
+
+  it('each year’s ratio, latest first, for the projection too (R26-5); a year whose row gives fewer than 12 months is not complete', () => {
+    // 2025/26: 914,400 / 871,000 = 1.049828; 2026/27 so far: 76,000 / 76,000 = 1.
+    expect(repeatRatios(rows)).toEqual([
+      { fy: '2026/27', complete: false, ratio: 1 },
+      { fy: '2025/26', complete: true, ratio: 914_400 / 871_000 },
+    ]);
+    // The same year held at a release with 11 of its months (its row's months 11): its people are of 11 months, so it
+    // is not complete, whatever months are published beside it.
+    const held = rows.map((r) => (r.period === '2025/26' ? ({ ...r, months: 11 } as MetricRow) : r));
+    expect(repeatRatios(held).find((y) => y.fy === '2025/26')?.complete).toBe(false);
   });
 });

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { Row } from '../../functions/lib/query-engine.ts';
+import { CATALOGUE, DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { type MonthFigures, monthsOfYear, projectYear } from '../../functions/refresh/projection.ts';
 
 const month = (m: string, people: number): MonthFigures => ({ month: m, people });
+/**
+ * A complete previous year whose monthly people add up to its people (no repeats): the projections below that are
+ * about something else (seasons, waves, lists) are made with it, so that their repeats are known (R26-5) and each
+ * month's people are people in the year, as their figures were worked.
+ */
+const NO_REPEATS = { fy: '2024/25', ratio: 1 } as const;
+/** What `repeats` says with NO_REPEATS and a year so far without repeats. */
+const noRepeats = { ratio: 1, from: 'latest complete year', fy: '2024/25', year_so_far: 1, known: true } as const;
 
 describe('projecting a year of people referred', () => {
   it('with a previous year, the months so far are read against its seasonal profile', () => {
@@ -18,6 +28,7 @@ describe('projecting a year of people referred', () => {
       // July has not ended: the data-as-of rule cannot have found it complete, whatever it says of it.
       completeMonths: new Set(['2025-04', '2025-05', '2025-06', '2025-07']),
       previousYear: previous,
+      repeatRatio: NO_REPEATS,
       target: 700,
     });
     // 226 people in 226 monthly counts: no repeat referrals, scale 1; July has not ended, so it is estimated.
@@ -30,6 +41,8 @@ describe('projecting a year of people referred', () => {
       projection_high: 720,
       on_track: true,
       status: 'on track',
+      repeats: noRepeats,
+      note: "Monthly people are scaled to people in the year by 2024/25's ratio of monthly people to people, 1.000 (2025/26 so far: 1.000): the projection assumes this year repeats as 2024/25 did.",
     });
   });
 
@@ -77,6 +90,9 @@ describe('projecting a year of people referred', () => {
       projection_high: 876,
       on_track: false,
       status: 'uncertain',
+      // No complete year: the year so far's ratio (120 / 120 = 1), the repeats to come not known (R26-5).
+      repeats: { ratio: 1, from: 'year so far', fy: '2025/26', year_so_far: 1, known: false },
+      note: expect.stringContaining('no year is complete'),
     });
   });
 
@@ -97,6 +113,7 @@ describe('projecting a year of people referred', () => {
         months: thisYear,
         completeMonths: new Set(thisYear.map((m) => m.month)),
         previousYear,
+        repeatRatio: NO_REPEATS,
         target,
       });
     // With weight 1 for every month: levels = the months; mean 6,000; deviations -100 100 0 -50 50 0, squares
@@ -112,6 +129,7 @@ describe('projecting a year of people referred', () => {
         months: ['2025-04', '2025-05', '2025-06'].map((m) => ({ month: m, people, pcns_submitting: pcns })),
         completeMonths: new Set(['2025-04', '2025-05', '2025-06']),
         previousYear,
+        repeatRatio: NO_REPEATS,
         target,
       });
 
@@ -131,6 +149,8 @@ describe('projecting a year of people referred', () => {
         ...flatFigures,
         on_track: false,
         status: 'below target',
+        repeats: noRepeats,
+        note: expect.any(String),
       });
     });
 
@@ -183,6 +203,8 @@ describe('projecting a year of people referred', () => {
         projection_high: 720,
         on_track: true,
         status: 'on track',
+        repeats: noRepeats,
+        note: expect.any(String),
       });
     });
 
@@ -229,6 +251,7 @@ describe('projecting a year of people referred', () => {
         })),
         completeMonths: new Set(monthsOfYear('2025/26').slice(0, 6)),
         previousYear: previous,
+        repeatRatio: NO_REPEATS,
         target,
       });
     // The reviewer's case: 48 PCNs of 10,000 patients (100 people a month each) all year; 12 PCNs of 30,000 (300 a
@@ -251,6 +274,8 @@ describe('projecting a year of people referred', () => {
         projection_high: 100_800,
         on_track: false,
         status: 'below target',
+        repeats: noRepeats,
+        note: expect.any(String),
       });
     });
 
@@ -354,6 +379,7 @@ describe('projecting a year of people referred', () => {
           list_size: i < 4 ? 10_000 : 30_000,
         })),
         completeMonths: new Set(monthsOfYear('2025/26').slice(0, 8)),
+        repeatRatio: NO_REPEATS,
         target,
       });
 
@@ -371,6 +397,8 @@ describe('projecting a year of people referred', () => {
         projection_high: 280,
         on_track: true,
         status: 'on track',
+        repeats: noRepeats,
+        note: expect.any(String),
       });
     });
 
@@ -404,6 +432,7 @@ describe('projecting a year of people referred', () => {
           list_sending: 30_000,
         })),
         completeMonths: new Set(monthsOfYear('2025/26').slice(0, 8)),
+        repeatRatio: NO_REPEATS,
         target: 350,
       });
       expect(result).toMatchObject({
@@ -455,6 +484,127 @@ describe('projecting a year of people referred', () => {
         target: 260,
       });
       expect(result).toMatchObject({ projection_to_year_end: 240, projection_low: 178, projection_high: 302 });
+    });
+  });
+
+  describe('monthly people are scaled to people in the year by a complete year’s ratio, not the year so far’s (R26-5)', () => {
+    // Red-team review 26, R26-5: one PCN of 10,000, a steady service, 100 people referred every month; from August,
+    // 10 of each month's 100 are people first referred four months earlier in the year. A year: 12 x 100 = 1,200
+    // monthly people, 1,200 - 8 x 10 = 1,120 people; ratio 1,200 / 1,120 = 1.0714. 2024/25 was that year. Data as
+    // of 31 July 2025: April-July 100 a month, 400 people in 400 monthly counts (no repeats yet: ratio so far 1).
+    // Profile: the previous year's 100 per 10,000 list every month, weights 1. Levels 100 / 10 = 10 per 1,000, sd 0.
+    // August-March: 8 x 10 (thousand) x 10 = 800; monthly people 400 + 800 = 1,200.
+    const thisYear = ['2025-04', '2025-05', '2025-06', '2025-07'].map((m) => ({
+      month: m,
+      people: 100,
+      pcns_submitting: 1,
+      list_size: 10_000,
+      list_sending: 10_000,
+      list_continuing: 10_000,
+    }));
+    const previous = monthsOfYear('2024/25').map((m) => ({
+      month: m,
+      people: 100,
+      pcns_submitting: 1,
+      list_size: 10_000,
+    }));
+    const project = (peopleToDate: number, target: number, repeatRatio?: { fy: string; ratio: number }) =>
+      projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-07-31',
+        peopleToDate,
+        months: thisYear,
+        completeMonths: new Set(thisYear.map((m) => m.month)),
+        previousYear: previous,
+        ...(repeatRatio ? { repeatRatio } : {}),
+        target,
+      });
+
+    it("the reviewer's example: 1,200 / 1.0714 = 1,120, below the target of 1,150 (was 1,200, on track)", () => {
+      expect(project(400, 1150, { fy: '2024/25', ratio: 1200 / 1120 })).toEqual({
+        months_elapsed: 4,
+        complete_months: ['2025-04', '2025-05', '2025-06', '2025-07'],
+        profile: 'previous year per 1,000 list',
+        projection_to_year_end: 1120,
+        projection_low: 1120,
+        projection_high: 1120,
+        on_track: false,
+        status: 'below target',
+        repeats: { ratio: 1.071, from: 'latest complete year', fy: '2024/25', year_so_far: 1, known: true },
+        note: "Monthly people are scaled to people in the year by 2024/25's ratio of monthly people to people, 1.071 (2025/26 so far: 1.000): the projection assumes this year repeats as 2024/25 did.",
+      });
+    });
+
+    it('the same through the rollout summary: the ratio is the latest complete year’s, read from England’s rows', () => {
+      // England's rollout rows: 2024/25 (12 months of 100, 1,120 people) and 2025/26 so far (4 months, 400 people).
+      const england = (period_type: string, period: string, people: number, months?: number): Row => ({
+        level: 'national',
+        code: 'ENG',
+        period_type,
+        period,
+        referrals: period_type === 'fy' ? 100 * Number(months) : 100,
+        people_referred: people,
+        pcns_submitting: 1,
+        list_size: 10_000,
+        ...(months === undefined ? {} : { months }),
+      });
+      const months = [...monthsOfYear('2024/25'), ...thisYear.map((m) => m.month)];
+      const rows = [
+        ...months.map((m) => england('month', m, 100)),
+        england('fy', '2024/25', 1120, 12),
+        england('fy', '2025/26', 400, 4),
+      ];
+      const rollout = CATALOGUE.find((d) => d.name === 'rollout');
+      const summary = rollout?.summarise?.(rows, {
+        targets: { ...DEFAULT_TARGETS, annual_referrals: 1150 },
+        dataAsOf: '2025-07-31',
+        completeMonths: months,
+        listsSending: { '2025-07': 10_000 },
+        listsContinuing: { '2025-07': 10_000 },
+        medianContacts: new Map(),
+      }) as { target_progress: Record<string, unknown>[] };
+      expect(summary.target_progress.find((p) => p.fy === '2025/26')).toMatchObject({
+        people_referred_to_date: 400,
+        projection_to_year_end: 1120,
+        projection_low: 1120,
+        projection_high: 1120,
+        on_track: false,
+        status: 'below target',
+        repeats: { ratio: 1.071, from: 'latest complete year', fy: '2024/25', year_so_far: 1, known: true },
+      });
+      // The complete year is its own total, and says so.
+      expect(summary.target_progress.find((p) => p.fy === '2024/25')).toMatchObject({
+        projection_to_year_end: 1120,
+        status: 'year complete',
+        repeats: { ratio: 1.071, from: 'the year itself', fy: '2024/25', year_so_far: 1.071, known: true },
+      });
+    });
+
+    it('no complete year: the repeats to come are not known, so an interval that clears the target is "uncertain"', () => {
+      // No ratio of a complete year: the year so far's, 400 / 400 = 1: 1,200 [1,200, 1,200]. It clears 1,150 only
+      // before the repeats to come (the year ends at 1,120), so it is not called on track.
+      expect(project(400, 1150)).toMatchObject({
+        projection_to_year_end: 1200,
+        projection_low: 1200,
+        projection_high: 1200,
+        on_track: false,
+        status: 'uncertain',
+        repeats: { ratio: 1, from: 'year so far', fy: '2025/26', year_so_far: 1, known: false },
+        note: "Monthly people are scaled to people in the year by 2025/26's ratio so far, 1.000: no year is complete, so the repeat referrals to come are not yet known and the projection reads high by them; its interval clears the target only before those repeats, so it is not called on track.",
+      });
+      // "Below target" stands without them: more repeats would only lower the projection.
+      expect(project(400, 1300)).toMatchObject({ projection_high: 1200, status: 'below target' });
+    });
+
+    it('a year repeating more than the latest complete year: its own ratio so far, the higher', () => {
+      // 380 people in 400 monthly counts so far: ratio 400 / 380 = 1.0526, above 2024/25's 1.02. 1,200 x 380 / 400 =
+      // 1,140, against 1,100 on track (with 1.02 it would have been 1,176).
+      expect(project(380, 1100, { fy: '2024/25', ratio: 1.02 })).toMatchObject({
+        projection_to_year_end: 1140,
+        projection_low: 1140,
+        status: 'on track',
+        repeats: { ratio: 1.053, from: 'year so far', fy: '2025/26', year_so_far: 1.053, known: true },
+      });
     });
   });
 

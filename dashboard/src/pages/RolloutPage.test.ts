@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
 import { peoplePace, peoplePaceText } from '../../../functions/stats/people-pace.ts';
-import { heldProjectionNote, monthlyTrend, trainedLinkWorkers } from './RolloutPage.tsx';
+import { heldProjectionNote, iifComparison, monthlyTrend, trainedLinkWorkers } from './RolloutPage.tsx';
 
 describe('the trained link workers target on the Rollout page', () => {
   const { trained_link_workers: _, ...before } = DEFAULT_TARGETS;
@@ -64,5 +64,23 @@ describe('the projection of a held year on the Rollout page', () => {
 
   it('says nothing when the year is not held', () => {
     expect(heldProjectionNote({})).toBeUndefined();
+  });
+});
+
+describe('an area’s % of the list referred against the IIF PC-01 thresholds (R26-7)', () => {
+  const targets = { iif_lower_pct: 1.2, iif_upper_pct: 1.6 };
+  it('a part year: the figure so far against the thresholds pro rata to its months, and why that reads favourably', () => {
+    // 4 months: 1.2% x 4 / 12 = 0.40%, 1.6% x 4 / 12 = 0.533% -> 0.53%. No "a year" figure extrapolated from distinct
+    // people of 4 months (R26-7: 400 people of 10,000 in April-July read 12.0% a year for a year that ends at 11.2%).
+    const year = { period_type: 'fy', period: '2025/26', months: 4, pct_list_referred: 0.4 } as unknown as MetricRow;
+    expect(iifComparison(year, targets)).toBe(
+      "0.40% of the registered list referred in the 4 months so far, against the IIF PC-01 thresholds pro rata: 0.40% and 0.53% for 4 months (1.2% and 1.6% a year). People referred again later in the year count once, so a part year's % grows a little more slowly than its months: early in a year this reads slightly in the area's favour.",
+    );
+  });
+  it('a whole year: against the thresholds themselves', () => {
+    const year = { period_type: 'fy', period: '2024/25', months: 12, pct_list_referred: 1.12 } as unknown as MetricRow;
+    expect(iifComparison(year, targets)).toBe(
+      '1.12% of the registered list referred in the year (IIF PC-01 thresholds 1.2% and 1.6% a year).',
+    );
   });
 });

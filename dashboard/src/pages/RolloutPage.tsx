@@ -32,6 +32,29 @@ export function heldProjectionNote(progress: Pick<TargetProgress, 'held'>): stri
 }
 
 /**
+ * An area's % of the list referred against the IIF PC-01 thresholds (a year), as DOMAIN.md compares a part year:
+ * the figure so far against the thresholds pro rata to its months (red-team review 26, R26-7). Pro rata is the same
+ * test as the figure x 12 / months (the `pct_list_referred_annualised` column) against the thresholds, and neither is
+ * a year's figure: people are distinct in the period, and people referred again later in the year count once, so a
+ * part year's % grows a little more slowly than its months and the comparison reads slightly in the area's favour
+ * early in a year. It says so rather than showing an extrapolated "a year" figure.
+ */
+export function iifComparison(
+  year: MetricRow | undefined,
+  targets: Pick<ProgrammeTargets, 'iif_lower_pct' | 'iif_upper_pct'>,
+): string {
+  const soFar = formatPercent(figure(year, 'pct_list_referred'), 2);
+  const months = Number(figure(year, 'months'));
+  const thresholds = `${targets.iif_lower_pct}% and ${targets.iif_upper_pct}% a year`;
+  if (!(months > 0 && months < 12))
+    return `${soFar} of the registered list referred in the year (IIF PC-01 thresholds ${thresholds}).`;
+  const proRata = (pct: number) => formatPercent((pct * months) / 12, 2);
+  const span = `${months} month${months === 1 ? '' : 's'}`;
+  return `${soFar} of the registered list referred in the ${span} so far, against the IIF PC-01 thresholds pro rata: ${proRata(targets.iif_lower_pct)} and ${proRata(targets.iif_upper_pct)} for ${span} (${thresholds}). People referred again later in the year count once, so a part year's % grows a little more slowly than its months: early in a year this reads slightly in the area's favour.`;
+}
+
+/**
+ * The monthly chart's points./**
  * The monthly chart's points. The 900,000 a year target is people referred, so its monthly pace (like for like with a
  * month's people: people-pace.ts, R19-8) is drawn beside people referred, never beside referrals alone (a person
  * referred twice is two referrals): England only. A month fewer of the area's PCNs have sent than expected is labelled partial, with how many, where the axis and the tooltip
@@ -92,7 +115,7 @@ export function RolloutPage() {
         <ChartCard
           title="Referrals this year"
           method="rollout"
-          howMore={`Referrals count each referral once (the same figure as on the Outcomes page); the 900,000 target is people referred, a person referred twice counting once. The projection uses complete months only (ended, and sent by 90% of the PCNs uploading by then), the previous year's seasonal profile where there is one, and a 95% interval; "on track" only when the whole interval clears the target.`}
+          howMore={`Referrals count each referral once (the same figure as on the Outcomes page); the 900,000 target is people referred, a person referred twice counting once. The projection uses complete months only (ended, and sent by 90% of the PCNs uploading by then), the previous year's seasonal profile where there is one, and a 95% interval; a month's people are distinct in the month, the target's in the year, so the months' people are divided by the latest complete year's ratio of monthly people to people (this year's so far where higher). With no complete year the repeat referrals to come are not known: the projection reads high by them and is never called on track. "On track" only when the whole interval clears the target.`}
           data={rollout}
           empty={!year}
           csv={periodCsv({
@@ -142,16 +165,13 @@ export function RolloutPage() {
                   ` (95% interval ${formatCount(progress.projection_low)} to ${formatCount(progress.projection_high)})`}{' '}
                 from {progress.complete_months.length} complete month{progress.complete_months.length === 1 ? '' : 's'}{' '}
                 ({progress.profile === 'flat' ? 'no seasonal profile yet' : "last year's seasonal profile"}) —{' '}
-                <strong>{progress.status}</strong>.{progress.held && ` ${heldProjectionNote(progress)}`}
+                <strong>{progress.status}</strong>.{progress.note && ` ${progress.note}`}
+                {progress.held && ` ${heldProjectionNote(progress)}`}
               </p>
             </>
           )}
           {!national && (
-            <p className="text-tremor-default text-tremor-content-emphasis">
-              {formatPercent(figure(year, 'pct_list_referred'), 2)} of the registered list referred so far,{' '}
-              {formatPercent(figure(year, 'pct_list_referred_annualised'), 2)} a year pro rata (IIF PC-01 thresholds{' '}
-              {meta.targets.iif_lower_pct}% and {meta.targets.iif_upper_pct}% a year).
-            </p>
+            <p className="text-tremor-default text-tremor-content-emphasis">{iifComparison(year, meta.targets)}</p>
           )}
         </ChartCard>
         <ChartCard
