@@ -170,9 +170,12 @@ describe('workforce: accredited training % over the PCNs that gave training (rev
     const rows = await workforce({ ubReportsFrom: '2025-04', ubPeople: 400, ubTrained: 'NULL' });
     const icb = find(rows, 'icb', 'Q01');
     expect(derived(icb)).toMatchObject({ splw_accredited_pct: 100 });
-    expect([icb.splw_headcount, icb.splw_accredited, icb.splw_headcount_training_known, icb.pcns_with_training]).toEqual(
-      [3, 2, 2, 1],
-    );
+    expect([
+      icb.splw_headcount,
+      icb.splw_accredited,
+      icb.splw_headcount_training_known,
+      icb.pcns_with_training,
+    ]).toEqual([3, 2, 2, 1]);
     expect(derived(find(rows, 'pcn', 'UB'))).toMatchObject({ splw_accredited_pct: null });
   });
 });
