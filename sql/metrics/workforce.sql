@@ -12,8 +12,9 @@
 -- snapshot in each month (reference data in force that month), summed as FTE is. The caseload's numerator is people
 -- referred (every PCN's, as rollout publishes it), so the caseload is made only where every PCN that referred anyone
 -- in the year sent a snapshot in it (pcns_referring_without_snapshot 0), and for an area only where each PCN that sent
--- one sent it for every month it reported (pcns_missing_snapshot_months 0; review 26, R26-2): the people of the PCNs reporting alone would
--- be a new count of a group of PCNs, which disclosure control does not yet check against the PCNs' own rows.
+-- one sent it for every month it reported (pcns_missing_snapshot_months 0; review 26, R26-2): the people of the PCNs
+-- reporting alone would be a new count of a group of PCNs, which disclosure control does not yet check against the
+-- PCNs' own rows.
 -- list_size (every PCN onboarded, populations.sql) stays beside them.
 -- docs/methodology.md.
 -- FTE is summed exactly, as DECIMAL(18, 6) (the contract allows any FTE from 0 to 100; the national publication has 4
