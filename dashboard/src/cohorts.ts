@@ -60,8 +60,9 @@ export function cohortsCoveredCsv(
 }
 
 /**
- * Which referrals the service-use figures cover (cof_system's summary.windows_ended): a pair of 3, 6 or 12-month
- * windows counts only for referrals made that many months before the data-as-of date, so each length has its cut-off.
+ * Which referrals the service-use figures cover (cof_system's summary.windows_ended): a pair of 6-month windows (the
+ * one length published: review 26, R26-3) counts only for referrals made 6 months before the data-as-of date; each
+ * length listed says its cut-off.
  */
 export function windowsCoveredCsv(doc: Loadable<MetricDocument>): string | undefined {
   const ended = doc.state === 'ready' ? doc.value.summary?.windows_ended : undefined;

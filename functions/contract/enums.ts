@@ -83,6 +83,13 @@ export const PHASES = ['baseline', 'follow_up'] as const;
 export const SERVICES = ['gp_appointment', 'ae_attendance', 'emergency_admission', 'outpatient'] as const;
 export const SERVICE_WINDOWS = ['before', 'after'] as const;
 export const WINDOW_MONTHS = [3, 6, 12] as const;
+/**
+ * The one length of service-use windows the published figures count (cof_system: sql/metrics/cof_system.sql, whose 6s
+ * must change with it): the before and after windows of 6 months. Pairs of the other lengths a PCN may send are in no
+ * figure, so no figure adds windows of different lengths and a month's figures keep one length as it ages (red-team
+ * review 26, R26-3; docs/methodology.md, "Health and care system use").
+ */
+export const SERVICE_USE_WINDOW_MONTHS = 6;
 
 export const DISCHARGE_REASONS = [
   'goals_met',

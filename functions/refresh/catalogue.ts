@@ -5,8 +5,8 @@ import {
   type ProgrammeTargets,
   REFERRAL_REASONS,
   REFERRAL_SOURCES,
+  SERVICE_USE_WINDOW_MONTHS,
   SUPPRESSED,
-  WINDOW_MONTHS,
 } from '../contract/index.ts';
 import type { HeldAttendanceCohort, HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
@@ -822,8 +822,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
   {
     name: 'cof_system',
     title: 'Impact on the health and care system',
-    description:
-      "Counted per accepted referral (an episode of care), not per person (a person referred twice counts twice): for referrals with a before and an after window of the same length (windows of different lengths are never added together), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the window before referral and after it, by the period of referral. Only windows that have ended count: a pair of 3, 6 or 12-month windows only for referrals made at least that many months before the data-as-of date (the cut-offs are in the summary), so uses still to come are never counted as none; and of each window the latest count only, an after count only if dated on or after its window's end (an earlier one is the uses so far). The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.",
+    description: `Counted per accepted referral (an episode of care), not per person (a person referred twice counts twice): for referrals with a before and an after window of ${SERVICE_USE_WINDOW_MONTHS} months (window_months; every row is of that one length: windows of 3 or 12 months, which PCNs may also send, are in no figure, so no figure adds windows of different lengths), GP appointments, A&E attendances, emergency admissions and outpatient appointments in the ${SERVICE_USE_WINDOW_MONTHS} months before referral and the ${SERVICE_USE_WINDOW_MONTHS} months after it, by the period of referral. Only windows that have ended count: a pair only for referrals made at least ${SERVICE_USE_WINDOW_MONTHS} months before the data-as-of date (the cut-off is in the summary), so uses still to come are never counted as none; and of each window the latest count only, an after count only if dated on or after its window's end (an earlier one is the uses so far). The change is (after - before) / before, with a 95% confidence interval from the per-referral differences (England only), against the expectations of -14% for GP appointments and -12% for A&E attendances. For years, the change is also shown by the band of use before referral: people who used a service most before tend to use it less after whatever happens (regression to the mean), so a fall is not by itself an effect of social prescribing. Method: docs/methodology.md.`,
     file: 'cof_system',
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
@@ -832,6 +831,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     version: '7', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
+    // Next version (review 26, R26-3; for the lead to declare with the bump, `columns: 'all'`): every figure counts the
+    // 6-month pairs only (window_months, a new key column, 6 on every row), where each referral's longest ended pair
+    // (3, 6 or 12 months) was added up: a break in the series of every column.
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
@@ -839,16 +841,21 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
     ],
-    params: ({ dataAsOf }) => WINDOW_MONTHS.map((months) => cohortCutoff(dataAsOf, months)),
-    keys: ['service', 'baseline_band'],
+    params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, SERVICE_USE_WINDOW_MONTHS)],
+    // window_months is one value on every row (SERVICE_USE_WINDOW_MONTHS): a key, so that every row says the length of
+    // its windows and nothing reading the document has to assume it. Rows of other lengths are not published: each
+    // length's rows would count many of the same referrals again, and none of the disclosure steps (secondary
+    // suppression, the audit, joint control) or England's revisions test (made up by 3 or more PCNs) would see that
+    // (docs/methodology.md, "Health and care system use").
+    keys: ['window_months', 'service', 'baseline_band'],
     definitions: {
       ...COMMON,
+      window_months: `Length of the windows before and after referral, in months: ${SERVICE_USE_WINDOW_MONTHS} on every row (windows of other lengths are in no figure).`,
       service: 'gp_appointment, ae_attendance, emergency_admission or outpatient.',
-      baseline_band: 'all, or the band of use in the window before referral (GP 0-3, 4-6, 7+; others 0, 1, 2+).',
-      people:
-        'Referrals (episodes) with both windows of the same length, ended by the data-as-of date (made at least that many months before it); a person referred twice counts twice.',
-      before_total: 'Uses of the service in the windows before referral.',
-      after_total: 'Uses in the windows after referral.',
+      baseline_band: `all, or the band of use in the ${SERVICE_USE_WINDOW_MONTHS} months before referral (GP 0-3, 4-6, 7+; others 0, 1, 2+).`,
+      people: `Referrals (episodes) with both windows of ${SERVICE_USE_WINDOW_MONTHS} months, ended by the data-as-of date (made at least ${SERVICE_USE_WINDOW_MONTHS} months before it); a person referred twice counts twice.`,
+      before_total: `Uses of the service in the ${SERVICE_USE_WINDOW_MONTHS} months before referral.`,
+      after_total: `Uses in the ${SERVICE_USE_WINDOW_MONTHS} months after referral.`,
       change_pct: 'Percentage change from before to after.',
       change_pct_ci_low:
         'Lower end of the 95% interval of the change (England only): the t interval of the mean per-referral difference, over the mean use before.',
@@ -860,15 +867,15 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // describing their referrals: a band's bounds each referral's use (`7+`: before_total >= 7 x people), so they are
       // `*` wherever people is, and a band's before_total wherever the bounds would pin people (service-use-bands.ts).
       counts: ['people', 'before_total', 'after_total'],
-      siblings: [(r) => `${r.level}|${r.code}|${r.period_type}|${r.period}|${r.service}`],
+      siblings: [(r) => `${r.level}|${r.code}|${r.period_type}|${r.period}|${r.window_months}|${r.service}`],
       // Referrals (episodes, not people) and their uses, by the month of referral: a year's `all` row is its months'.
       monthly: ['people', 'before_total', 'after_total'],
     },
-    // A month has no pair before its shortest window (3 months) has ended: a held month's 0 then is not a figure.
+    // A month has no pair before its windows (6 months) have ended: a held month's 0 then is not a figure.
     cohortMonths: {
-      people: Math.min(...WINDOW_MONTHS),
-      before_total: Math.min(...WINDOW_MONTHS),
-      after_total: Math.min(...WINDOW_MONTHS),
+      people: SERVICE_USE_WINDOW_MONTHS,
+      before_total: SERVICE_USE_WINDOW_MONTHS,
+      after_total: SERVICE_USE_WINDOW_MONTHS,
     },
     beforeControl: ({ sd_difference, ...exact }) => {
       const row = suppressBandTotals(exact);
@@ -910,12 +917,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
             ? ctx.targets.ae_change_pct
             : null,
     }),
-    // Which referrals each window length covers: those whose after window has ended by the data-as-of date.
+    // Which referrals the figures cover: those whose after window has ended by the data-as-of date (one length).
     summarise: (_rows, ctx) => ({
-      windows_ended: WINDOW_MONTHS.map((months) => ({
-        months,
-        referred_on_or_before: cohortCutoff(ctx.dataAsOf ?? null, months),
-      })),
+      windows_ended: [
+        {
+          months: SERVICE_USE_WINDOW_MONTHS,
+          referred_on_or_before: cohortCutoff(ctx.dataAsOf ?? null, SERVICE_USE_WINDOW_MONTHS),
+        },
+      ],
     }),
   },
   {

@@ -1,3 +1,4 @@
+import { SERVICE_USE_WINDOW_MONTHS } from '../contract/enums.ts';
 import type { Area, Figure, Level, MetaDocument, MetricRow, ProgrammeTargets } from '../contract/metrics.ts';
 
 /**
@@ -105,19 +106,20 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
   },
   {
     id: 'gp_change_pct',
-    label: 'GP appointments, change after referral',
+    label: `GP appointments, change over ${SERVICE_USE_WINDOW_MONTHS} months before and after referral`,
     document: 'cof_system',
     column: 'change_pct',
-    where: { service: 'gp_appointment', baseline_band: 'all' },
+    // One length of windows (cof_system's window_months): never figures of different lengths (review 26, R26-3).
+    where: { window_months: String(SERVICE_USE_WINDOW_MONTHS), service: 'gp_appointment', baseline_band: 'all' },
     unit: 'change',
     expectation: (t) => `${t.gp_change_pct}%`,
   },
   {
     id: 'ae_change_pct',
-    label: 'A&E attendances, change after referral',
+    label: `A&E attendances, change over ${SERVICE_USE_WINDOW_MONTHS} months before and after referral`,
     document: 'cof_system',
     column: 'change_pct',
-    where: { service: 'ae_attendance', baseline_band: 'all' },
+    where: { window_months: String(SERVICE_USE_WINDOW_MONTHS), service: 'ae_attendance', baseline_band: 'all' },
     unit: 'change',
     expectation: (t) => `${t.ae_change_pct}%`,
   },

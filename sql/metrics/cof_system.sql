@@ -1,14 +1,24 @@
 -- Common Outcomes Framework, impact on the health and care system (docs/methodology.md, "Service use"): for each
 -- service (GP appointments, A&E attendances, emergency admissions, outpatient appointments), referrals (episodes: a
--- person referred twice counts twice; the column is named people) with a before and an after window of the SAME length (their longest such pair when several lengths were sent; windows of
--- different lengths are never summed together), their uses before and after referral, and the standard deviation
--- of the per-person difference for the 95% interval. By month or year of referral, and, for years, by the band of
--- use in the window before (so regression to the mean can be seen: heavy users fall back, light users rise, with
--- or without social prescribing). GP bands 0-3, 4-6, 7+; other services 0, 1, 2+.
--- Only windows that have ended by the data-as-of date count: a pair of L-month windows only for a referral made on
--- or before the date L months before it (parameters 1, 2 and 3: 3, 6 and 12 months before, as cohortCutoff), so
--- an after window still running (uses still to come) is never compared with a whole before window; and only an after
--- count dated on or after its window's end (below): a count sent earlier is the uses so far, whatever the cut-off.
+-- person referred twice counts twice; the column is named people) with a before and an after window of 6 months,
+-- their uses before and after referral, and the standard deviation of the per-person difference for the 95% interval.
+-- One length for every row (window_months, 6: SERVICE_USE_WINDOW_MONTHS in functions/contract/enums.ts, which must
+-- change with the 6s below; test/unit/cof-system-window.test.ts fails if they part): pairs of 3 or 12-month windows
+-- are in no figure. A count of 3 months and one of 12 are not in one unit, and the band of use before means a
+-- different thing by length (GP 7+ in 3 months: the heaviest users; in 12 months: ordinary use), so no row adds
+-- windows of different lengths; and a referral month's figures stay of one length as it ages (review 26, R26-3: each
+-- referral's longest ended pair added 3-month counts of some referrals to 12-month counts of others, and a month
+-- switched from its 3-month to its 12-month figures once those windows ended). 6 months: the outcome cohort's window
+-- (catalogue.ts OUTCOME_COHORT_MONTHS), so a year's referrals are all counted 6 months after it ends, where 12 would
+-- leave a year empty until its first month is a year old, and 3 months is little time for use to change; why not a
+-- row per length: docs/methodology.md, "Health and care system use".
+-- By month or year of referral, and, for years, by the band of use in the window before (so regression to the mean
+-- can be seen: heavy users fall back, light users rise, with or without social prescribing). GP bands 0-3, 4-6, 7+;
+-- other services 0, 1, 2+.
+-- Only windows that have ended by the data-as-of date count: a pair only for a referral made on or before the date
+-- 6 months before it (parameter 1, as cohortCutoff), so an after window still running (uses still to come) is never
+-- compared with a whole before window; and only an after count dated on or after its window's end (below): a count
+-- sent earlier is the uses so far, whatever the cut-off.
 -- The service use is read from committed_events with events_in_force's own filter (no withdrawn row; a service_use
 -- row is never a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing
 -- here reads it (the area is the episode's), and a reference that lists a PCN twice in a month would add each of its
@@ -25,17 +35,12 @@
 -- 512 and its date `latest` / 2^49, compared below as days. A max of one BIGINT costs what the sum did (this grouping
 -- alone on the 2% layout, alternated in one process: 0.60-0.75 CPU s, the sum 0.62-0.94), where max_by over a ROW of
 -- the same order took 1.53-3.07 (issue 17).
--- Each referral's windows per service in one grouping, the counts of each length (3, 6 or 12 months: the contract's
--- only lengths) in columns of their own, so that the longest ended pair is picked on that row below, not by grouping
--- every (referral, service, length) row a second time (two groupings of every referral's service use cost most of
--- this query at national scale; issue 17).
 WITH uses AS (
   SELECT
     e.pcn_code,
     e.referral_id,
     e.service,
     e."window",
-    e.window_months,
     date_diff('day', DATE '2019-01-01', e.occurred_on) * 562949953421312
       + COALESCE(
         least(greatest(date_diff('millisecond', TIMESTAMP '2019-01-01 00:00:00', e.recorded_at) + 1, 1), 1099511627775),
@@ -57,71 +62,49 @@ WITH uses AS (
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type = 'service_use'
+    AND e.window_months = 6
     AND w.upload_id IS NULL
 ),
 
--- Each window's latest row (its `latest`), not yet its count.
+-- Each window's latest row (its `latest`), not yet its count: a referral's before and after windows per service in
+-- one grouping, in columns of their own.
 windows AS (
   SELECT
     pcn_code,
     referral_id,
     service,
-    max(latest) FILTER (WHERE window_months = 3 AND "window" = 'before') AS before_3,
-    max(latest) FILTER (WHERE window_months = 3 AND "window" = 'after') AS after_3,
-    max(latest) FILTER (WHERE window_months = 6 AND "window" = 'before') AS before_6,
-    max(latest) FILTER (WHERE window_months = 6 AND "window" = 'after') AS after_6,
-    max(latest) FILTER (WHERE window_months = 12 AND "window" = 'before') AS before_12,
-    max(latest) FILTER (WHERE window_months = 12 AND "window" = 'after') AS after_12
+    max(latest) FILTER (WHERE "window" = 'before') AS before_latest,
+    max(latest) FILTER (WHERE "window" = 'after') AS after_latest
   FROM uses
   GROUP BY pcn_code, referral_id, service
 ),
 
--- The latest referral date whose L-month windows have ended (on or before parameter 1, 2 or 3): for a referral date,
--- "on or before the cut-off" and "on or before the latest referral date on or before it" are the same. Each cut-off
--- is compared in a WHERE clause (Athena takes a ? parameter only there: athena-stand-in.ts checkPlaceholders), so
--- the choice of the longest pair below can read them.
+-- The latest referral date whose windows have ended (on or before parameter 1): for a referral date, "on or before
+-- the cut-off" and "on or before the latest referral date on or before it" are the same. The cut-off is compared in a
+-- WHERE clause (Athena takes a ? parameter only there: athena-stand-in.ts checkPlaceholders), so the pairs below can
+-- read it.
 ended AS (
-  SELECT
-    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred_3,
-    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred_6,
-    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred_12
+  SELECT (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred
 ),
 
--- Each referral's longest pair of ended windows per service, with the episode's area and period (one episode per PCN
--- and referral).
-lengths AS (
+-- Each referral's pair of ended windows per service, with the episode's area and period (one episode per PCN and
+-- referral). An after count dated before its window's end (referral + 6 months) is the uses so far, not the window's:
+-- the pair is not counted. The latest row's date is compared (as days from 2019-01-01 x 2^49, as `latest`): when it is
+-- before the end, so is every row of the window.
+paired AS (
   SELECT
     e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
     w.service,
-    w.before_3, w.after_3, w.before_6, w.after_6, w.before_12, w.after_12,
-    -- An after count dated before its window's end (referral + L months) is the uses so far, not the window's: the
-    -- pair is not counted. The latest row's date is compared (as days from 2019-01-01 x 2^49, as `latest`): when it
-    -- is before the end, so is every row of the window.
-    CASE
-      WHEN w.before_12 IS NOT NULL
-        AND w.after_12 >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '12' MONTH AS DATE)) * 562949953421312
-        AND e.referred_on <= d.last_referred_12 THEN 12
-      WHEN w.before_6 IS NOT NULL
-        AND w.after_6 >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '6' MONTH AS DATE)) * 562949953421312
-        AND e.referred_on <= d.last_referred_6 THEN 6
-      WHEN w.before_3 IS NOT NULL
-        AND w.after_3 >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '3' MONTH AS DATE)) * 562949953421312
-        AND e.referred_on <= d.last_referred_3 THEN 3
-    END AS window_months
+    -- the count of the window's latest row (`latest` % 2^9)
+    w.before_latest % 512 AS before_count,
+    w.after_latest % 512 AS after_count
   FROM windows AS w
   INNER JOIN episodes AS e
     ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
   CROSS JOIN ended AS d
-),
-
-paired AS (
-  SELECT
-    pcn_code, icb_code, region_code, month, fy, service,
-    -- the count of the window's latest row (`latest` % 2^9)
-    CASE window_months WHEN 12 THEN before_12 WHEN 6 THEN before_6 ELSE before_3 END % 512 AS before_count,
-    CASE window_months WHEN 12 THEN after_12 WHEN 6 THEN after_6 ELSE after_3 END % 512 AS after_count
-  FROM lengths
-  WHERE window_months IS NOT NULL
+  WHERE w.before_latest IS NOT NULL
+    AND w.after_latest >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '6' MONTH AS DATE)) * 562949953421312
+    AND e.referred_on <= d.last_referred
 ),
 
 banded AS (
@@ -187,7 +170,10 @@ sums AS (
 )
 
 SELECT
-  level, code, period_type, period, service, baseline_band, people, before_total, after_total,
+  level, code, period_type, period,
+  -- The length of every row's windows (a key of the document: a reader never has to assume it).
+  6 AS window_months,
+  service, baseline_band, people, before_total, after_total,
   CASE WHEN people > 1 THEN
     sqrt(greatest(
       CAST(sum_difference_squared - (after_total - before_total) * CAST(after_total - before_total AS DOUBLE) / people AS DOUBLE)

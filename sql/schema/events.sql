@@ -29,7 +29,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS events (
   `score` double COMMENT 'Score within the instrument''s range (wellbeing_measure).',
   `service` string COMMENT 'Health or care service counted (service_use).',
   `window` string COMMENT 'Window before or after the referral date (service_use). A before window ends on the referral date; an after window starts on it and ends window_months later: date an after row (occurred_on) on or after that end, or it is not counted.',
-  `window_months` int COMMENT 'Length of the window in months: 3, 6 or 12 (service_use). Each length is a window of its own: counts of different lengths are never added together.',
+  `window_months` int COMMENT 'Length of the window in months: 3, 6 or 12 (service_use). Each length is a window of its own: counts of different lengths are never added together. The published figures (before and after referral) count the 6-month windows alone: send a before and an after row of 6 months for each service; rows of 3 or 12 months are accepted and kept, in no published figure.',
   `count` int COMMENT 'Uses of the service in the whole window, 0-500 (service_use), not the uses so far. One per referral, service, window and window_months: the latest row counts (latest occurred_on, then recorded_at, then the larger count), whatever its event_id.',
   `discharge_reason` string COMMENT 'Why the episode ended (discharge).',
   `retracts_event_id` string COMMENT 'The event_id, previously sent by this PCN, that this row withdraws from every metric (retraction).',

@@ -7,8 +7,10 @@ import { goldenProgramme } from '../support/golden-programme.ts';
 /*
  * The system document's bands of use before referral bound each referral's use (GP 7+: 7 or more; A&E 1: exactly 1),
  * so a band's before_total bounds its people (red-team review 2, F2). Two hand-worked programmes run through the whole
- * pipeline (ingest, DuckDB, refreshMetrics). Every referral is made in April 2025 with 3-month windows before and after;
- * contacts up to November make the data as of 2025-11-30, so every window has ended (cut-off 2025-08-31).
+ * pipeline (ingest, DuckDB, refreshMetrics). Every referral is made in April 2025 with 6-month windows before and after
+ * (the one length published: review 26, R26-3; 3-month windows here before, the figures the same), the after dated
+ * 2025-11-01, after every window's end (28 October at the latest); contacts up to November make the data as of
+ * 2025-11-30, so every window has ended (cut-off 2025-05-31).
  * PCNs: U00001 and U00002 in QAA (Y56), U00003 and U00004 in QBB (Y58).
  */
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
@@ -19,7 +21,7 @@ U00004,Delta PCN,QBB,NHS Bravo ICB,Y58,South West,30000,2019-04-01,
 `;
 const NOW = new Date('2025-12-05T00:00:00Z');
 
-/** Referrals of one PCN, each with `before` and `after` uses of `service` in 3-month windows: [how many, before, after]. */
+/** Referrals of one PCN, each with `before` and `after` uses of `service` in 6-month windows: [how many, before, after]. */
 function programme(pcn: string, service: string, groups: readonly (readonly [number, number, number])[]) {
   const events: GoldenEvent[] = [];
   let i = 0;
@@ -36,10 +38,10 @@ function programme(pcn: string, service: string, groups: readonly (readonly [num
         occurred_on: at,
         service,
         window,
-        window_months: 3,
+        window_months: 6,
         count,
       });
-      events.push(referralEvent(pcn, id, on), use('before', before, on), use('after', after, '2025-08-01'));
+      events.push(referralEvent(pcn, id, on), use('before', before, on), use('after', after, '2025-11-01'));
     }
   for (const month of ['05', '06', '07', '08', '09', '10', '11'])
     events.push({

@@ -11,17 +11,18 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *
  * As the review's spec: 6 PCNs (U00001, U00003, U00005 in Y58; U00002, U00004, U00006 in Y56; ICBs QAA U00001 and
  * U00004, QBB U00002 and U00005, QCC U00003 and U00006), each referring 20 people on 1-10 April 2025 (referral i on
- * day 1 + i % 10), 3-month windows. A contact a month to September makes the data as of 2025-09-30: the 3-month
- * cut-off is 2025-06-30, so by the referral's age every April window has ended. Each service is one case:
+ * day 1 + i % 10), 6-month windows (the one length published: review 26, R26-3; this test's windows were of 3 months,
+ * its dates 3 months earlier, the figures the same). A contact a month to October makes the data as of 2025-10-31:
+ * the 6-month cut-off is 2025-04-30, so by the referral's age every April window has ended. Each service is one case:
  * - A&E, the review's rows exactly: before 4 on the referral date; U00001-U00003 send only an after count of 1 dated a
  *   month after referral (the uses so far: no row at or after the window's end); U00004-U00006 send that and a second
- *   row, new event_id, dated 3 months and a day after, count 3 (cumulative, the whole window).
+ *   row, new event_id, dated 6 months and a day after, count 3 (cumulative, the whole window).
  * - GP: every PCN sends both after rows (the truth the review worked by hand: 3 after each); U00001-U00003 put the
  *   whole window's row first in the file, so the date decides, not the order of the file.
  * - Emergency admissions: before rows re-sent. A before count of 2 on the referral date, then a second (new
- *   event_id) of 1 dated a month later (one admission had been miscoded); after 1 dated exactly 3 months after the
+ *   event_id) of 1 dated a month later (one admission had been miscoded); after 1 dated exactly 6 months after the
  *   referral (on the window's end: counted).
- * - Outpatients: two after rows of one window on one date (3 months and a day after referral), before 2. U00001-
+ * - Outpatients: two after rows of one window on one date (6 months and a day after referral), before 2. U00001-
  *   U00003: count 2 with a recorded_at, then count 6 without one (a row with recorded_at is the later); U00004-
  *   U00006: count 6, then count 2, neither with recorded_at (tied: the larger count, whatever the file's order).
  */
@@ -47,12 +48,12 @@ function uploadOf(pcn: string, firstThree: boolean): GoldenEvent[] {
       occurred_on: at,
       service,
       window,
-      window_months: 3,
+      window_months: 6,
       count,
       ...extra,
     });
     const partial = `2025-05-${day(1)}`;
-    const whole = `2025-07-${day(2)}`;
+    const whole = `2025-10-${day(2)}`;
     rows.push(referral);
     rows.push(use('ae_attendance', 'before', on, 4), use('ae_attendance', 'after', partial, 1));
     if (!firstThree) rows.push(use('ae_attendance', 'after', whole, 3));
@@ -62,16 +63,16 @@ function uploadOf(pcn: string, firstThree: boolean): GoldenEvent[] {
     rows.push(
       use('emergency_admission', 'before', on, 2),
       use('emergency_admission', 'before', partial, 1),
-      use('emergency_admission', 'after', `2025-07-${day(1)}`, 1),
+      use('emergency_admission', 'after', `2025-10-${day(1)}`, 1),
     );
     rows.push(use('outpatient', 'before', on, 2));
     if (firstThree)
       rows.push(
-        use('outpatient', 'after', whole, 2, { recorded_at: '2025-07-20T09:00:00Z' }),
+        use('outpatient', 'after', whole, 2, { recorded_at: '2025-10-20T09:00:00Z' }),
         use('outpatient', 'after', whole, 6),
       );
     else rows.push(use('outpatient', 'after', whole, 6), use('outpatient', 'after', whole, 2));
-    for (const month of ['04', '05', '06', '07', '08', '09'])
+    for (const month of ['04', '05', '06', '07', '08', '09', '10'])
       rows.push({
         event_id: `C-${id}-${month}`,
         event_type: 'contact',
@@ -90,7 +91,7 @@ function uploadOf(pcn: string, firstThree: boolean): GoldenEvent[] {
 const published = goldenProgramme('cof-system-windows', {
   uploads: Object.fromEntries(PCNS.map((pcn, i) => [`${pcn}.jsonl`, uploadOf(pcn, i < 3)])),
   reference: REFERENCE,
-  now: new Date('2025-10-20T00:00:00Z'),
+  now: new Date('2025-11-20T00:00:00Z'),
   timeoutMs: 180_000,
 });
 
@@ -102,10 +103,10 @@ const figures = (level: string, code: string, service: string) => {
 };
 
 describe('cof_system: one count per window, the whole window, an after count once the window has ended', () => {
-  it('says the data is as of 2025-09-30: every April 3-month window has ended by the referral date', () => {
+  it('says the data is as of 2025-10-31: every April 6-month window has ended by the referral date', () => {
     const system = published.docs.get('cof_system');
-    expect(system?.data_as_of).toBe('2025-09-30');
-    expect(system?.summary?.windows_ended).toContainEqual({ months: 3, referred_on_or_before: '2025-06-30' });
+    expect(system?.data_as_of).toBe('2025-10-31');
+    expect(system?.summary?.windows_ended).toEqual([{ months: 6, referred_on_or_before: '2025-04-30' }]);
   });
 
   it("A&E, the review's spec: the uses so far left out, the cumulative count replacing the earlier one", () => {
@@ -120,7 +121,7 @@ describe('cof_system: one count per window, the whole window, an after count onc
   });
 
   it("GP: England after 360, -25.0%, the review's truth, whichever row of a window comes first in the file", () => {
-    // 120 referrals, before 480; after the row dated 3 months and a day in, 3 each: 360, (360 - 480) / 480 = -25.0%.
+    // 120 referrals, before 480; after the row dated 6 months and a day in, 3 each: 360, (360 - 480) / 480 = -25.0%.
     // (Summed: after 1 + 3 = 4 each, 480, 0%.)
     expect(figures('national', 'ENG', 'gp_appointment')).toEqual([120, 480, 360, -25, -25, -25]);
     for (const code of ['QAA', 'QBB', 'QCC'])

@@ -18,9 +18,10 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *     R5-R6  SWEMWBS baseline 20, follow-up 24 (+4) and 22 (+2: below the 3-point threshold).
  *     Service use (window months in brackets): GP R1 before 2 (6), after 4 (6); R2 before 3 (6), after 3 (6) and
  *            before 1 (3), after 2 (3); R3 8 (6) -> 5 (6); R4 10 (6) -> 6 (6); R5 before 5 (12), after 4 (6): no
- *            equal pair; R6 5 (6) -> 5 (6); R7 4 (6) -> 4 (6) and 9 (12) -> 1 (12). A&E R1 1 (3) -> 0 (3).
- *            Outpatient R3 2 (12) -> 2 (12). A window has ended by the data-as-of date only for referrals on or before
- *            2025-09-30 (3 months), 2025-06-30 (6) or 2024-12-31 (12): no 12-month pair of 2025/26 has ended.
+ *            equal pair; R6 5 (6) -> 5 (6); R7 4 (6) -> 4 (6) and 9 (12) -> 1 (12). A&E R1 1 (6) -> 0 (6).
+ *            Outpatient R3 2 (12) -> 2 (12). Only 6-month pairs are counted (review 26, R26-3: R2's 3-month pair and
+ *            R7's 12-month one are in no figure; A&E R1's pair was of 3 months before, the same figures), and only
+ *            for referrals on or before 2025-06-30, 6 months before the data-as-of date.
  *   R11-R20 referred 2025-08-15 (engagement cohort only): R11-R15 one splw contact; R11-R12 attended an activity.
  *   R21-R25 referred 2025-11-10 (in neither cohort): one splw contact each, R21's on 2025-12-31; R21 GP before 20
  *           (12), after 0 (12), sent 2025-11-20: its after window runs to 2026-11-10, so it is not counted.
@@ -138,7 +139,7 @@ function programme(pcn: string, prefix: string, ae = true): Event[] {
     use(R(3), 'outpatient', 'before', 12, 2),
     use(R(3), 'outpatient', 'after', 12, 2),
   );
-  if (ae) rows.push(use(R(1), 'ae_attendance', 'before', 3, 1), use(R(1), 'ae_attendance', 'after', 3, 0));
+  if (ae) rows.push(use(R(1), 'ae_attendance', 'before', 6, 1), use(R(1), 'ae_attendance', 'after', 6, 0));
   for (const i of range(11, 15)) rows.push(contact(R(i), '2025-08-20', 'splw'));
   for (const i of range(11, 12)) rows.push({ ...connection(R(i), true), occurred_on: '2025-09-01' });
   for (const i of range(22, 25)) rows.push(contact(R(i), '2025-11-20', 'splw'));
@@ -338,18 +339,18 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
   const system = (service: string, band = 'all') =>
     row('cof_system', 'national', 'ENG', '2025/26', { service, baseline_band: band });
 
-  it('says which referrals each window length covers: those whose after window has ended', () => {
+  it('says which referrals the figures cover: those whose 6-month after window has ended (one length)', () => {
     expect(docs.get('cof_system')?.summary?.windows_ended).toEqual([
-      { months: 3, referred_on_or_before: '2025-09-30' },
       { months: 6, referred_on_or_before: '2025-06-30' },
-      { months: 12, referred_on_or_before: '2024-12-31' },
     ]);
+    // Every row is of 6-month windows (review 26, R26-3): R2's 3-month pair (1 -> 2) is in no row.
+    expect(new Set(docs.get('cof_system')?.rows.map((r) => r.window_months))).toEqual(new Set([6]));
   });
 
-  it('GP: the 36 people with equal windows ended, their longest such pair, and a 95% interval', () => {
-    // In each of the 6 copies: R1 2->4, R2 3->3 (its 6-month pair, not 3+1 -> 3+2), R3 8->5, R4 10->6, R6 5->5, R7
-    // 4->4 (its 6-month pair: the 12-month one, 9->1, runs to 2026-04-10); R5 has no equal pair; R21's 12-month after
-    // window has not ended. Differences 6 x (+2, 0, -3, -4, 0, 0): sum -30, squares 174; sd sqrt((174 - 900 / 36) /
+  it('GP: the 36 people with 6-month windows ended, and a 95% interval', () => {
+    // In each of the 6 copies: R1 2->4, R2 3->3 (its 6-month pair; its 3-month one, 1 -> 2, is of another length), R3
+    // 8->5, R4 10->6, R6 5->5, R7 4->4 (its 6-month pair: the 12-month one, 9->1, runs to 2026-04-10); R5 has no
+    // equal pair; R21's 12-month after window has not ended. Differences 6 x (+2, 0, -3, -4, 0, 0): sum -30, squares 174; sd sqrt((174 - 900 / 36) /
     // 35) = 2.0633; mean use before 192 / 36 = 5.333: change (162 - 192) / 192 = -15.625% -> -15.6; sd 2.0633 / 5.333
     // = 38.69% of it, t(35) 2.030108 x 38.69 / sqrt(36) = 13.09: -15.625 -+ 13.09 = -28.7% to -2.5%.
     expect(system('gp_appointment')).toMatchObject({
@@ -387,7 +388,7 @@ describe('GP, A&E, admissions and outpatients before and after: equal windows, w
     });
   });
 
-  it("A&E is published; outpatients not: R3's only pair is of 12 months, running to 2026-04-10", () => {
+  it("A&E is published; outpatients not: R3's only pair is of 12 months (and runs to 2026-04-10)", () => {
     // A&E: U00203's R1 alone (1 -> 0): no interval from fewer than 2 values.
     expect(system('ae_attendance')).toMatchObject({
       people: 1,

@@ -139,7 +139,9 @@ describe('the monthly PDF packs', () => {
       '12 of 12',
       '12 of 12',
     ]);
-    expect(cells(lineOf(previous, 'GP appointments, change after referral')).slice(1)).toEqual([
+    // The 6-month windows' change (review 26, R26-3): its label, "change over 6 months before and after referral",
+    // wraps in its cell.
+    expect(cells(lineOf(previous, 'GP appointments, change over')).slice(1)).toEqual([
       '-16.3%',
       '-16.3%',
       '-16.3%',

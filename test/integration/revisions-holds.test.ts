@@ -200,23 +200,29 @@ describe("figures derived from England's held periods (review 4)", () => {
     });
   }, 300_000);
 
-  // s13: r0 = 12 months of 6 small PCNs; r1 (no new month): U00001, U00004, U00006 each send a May 2025 referral's
-  // 'after' GP count again, 2 where it was 0, U00002 (4 referrals in May: its totals `*` when published) its 4 as 15
-  // each where they were 0, 1, 2, 0 (a later row of a window replaces the earlier). Changes [2, 57, 0, 2, 0, 2]: all
-  // but the two largest add up to 4, under 10% of 57, so the p% rule holds England's May after_total at r0's 40.
-  it("F5: a small PCN's change to cof_system's totals is seen by the rule; the year and May stay as published", async () => {
+  // s13: r0 = 12 months (October 2024 to September 2025) of 6 small PCNs; r1 (no new month): U00001, U00004, U00006
+  // each send a March 2025 referral's 'after' GP count again, 2 where it was 0, U00002 (5 referrals in March: its
+  // totals `*` when published) 4 of them as 15 each where they were 0, 1, 2, 0 (a later row of a window replaces the
+  // earlier). Changes [2, 57, 0, 2, 0, 2]: all but the two largest add up to 4, under 10% of 57, so the p% rule holds
+  // England's March after_total at r0's 45. March, the newest month whose 6-month windows have ended by 2025-09-30
+  // (cof_system counts 6-month windows alone: review 26, R26-3; May with the 3-month windows of before).
+  // By hand (events.mjs): a month's k referrals of a PCN have GP 1 + i % 4 before and i % 3 after (i < k); k is the
+  // PCN's size (9, 3, 5, 12, 2, 7) + 0, 1, 2 in turn from October. March (+2): 11, 5, 7, 14, 4, 9 = 50 referrals;
+  // before 26 + 11 + 16 + 33 + 10 + 21 = 117; after 10 + 4 + 6 + 13 + 3 + 9 = 45. 2024/25 after: October to March,
+  // (+0) 9 + 3 + 4 + 12 + 1 + 6 = 35, (+1) 40, (+2) 45, twice: 240 (April to September's windows run past the date).
+  it("F5: a small PCN's change to cof_system's totals is seen by the rule; the year and March stay as published", async () => {
     const [r0, r1] = await releases('s13');
-    const may = (docs: Map<string, Doc> | undefined) =>
-      england(docs?.get('cof_system'), '2025-05', { service: 'gp_appointment', baseline_band: 'all' });
+    const march = (docs: Map<string, Doc> | undefined) =>
+      england(docs?.get('cof_system'), '2025-03', { service: 'gp_appointment', baseline_band: 'all' });
     const fy = (docs: Map<string, Doc> | undefined) =>
-      england(docs?.get('cof_system'), '2025/26', { service: 'gp_appointment', baseline_band: 'all' });
-    expect(may(r0)).toMatchObject({ people: 44, before_total: 103, after_total: 40 });
-    expect(fy(r0)?.after_total).toBe(120);
-    // Before review 4's fix May was released at 40 + 63 = 103 (the rule saw [2, 0, 0, 2, 0, 2]).
-    expect(may(r1)).toMatchObject({ people: 44, before_total: 103, after_total: 40 });
-    expect(fy(r1)?.after_total).toBe(120);
+      england(docs?.get('cof_system'), '2024/25', { service: 'gp_appointment', baseline_band: 'all' });
+    expect(march(r0)).toMatchObject({ window_months: 6, people: 50, before_total: 117, after_total: 45 });
+    expect(fy(r0)?.after_total).toBe(240);
+    // Before review 4's fix March would be released at 45 + 63 = 108 (the rule saw [2, 0, 0, 2, 0, 2]).
+    expect(march(r1)).toMatchObject({ people: 50, before_total: 117, after_total: 45 });
+    expect(fy(r1)?.after_total).toBe(240);
     const held = r1?.get('cof_system')?.summary?.revisions_held as { periods: string[] };
-    expect(held.periods).toEqual(['2025-05', '2025/26']);
+    expect(held.periods).toEqual(['2024/25', '2025-03']);
   }, 300_000);
 
   // y1 (review 5, G2): r0 = 11 months (April to February) of 106, 112, 118 people in turn: 1,226 people, each in one

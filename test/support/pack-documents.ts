@@ -83,9 +83,24 @@ export function documents(): MetricDocument[] {
     doc(
       'cof_system',
       each((level, code) => [
-        row(level, code, '2024/25', { service: 'gp_appointment', baseline_band: 'all', change_pct: -16.3 }),
-        row(level, code, '2024/25', { service: 'gp_appointment', baseline_band: '0-3', change_pct: 5 }),
-        row(level, code, '2024/25', { service: 'ae_attendance', baseline_band: 'all', change_pct: -7.4 }),
+        row(level, code, '2024/25', {
+          window_months: 6,
+          service: 'gp_appointment',
+          baseline_band: 'all',
+          change_pct: -16.3,
+        }),
+        row(level, code, '2024/25', {
+          window_months: 6,
+          service: 'gp_appointment',
+          baseline_band: '0-3',
+          change_pct: 5,
+        }),
+        row(level, code, '2024/25', {
+          window_months: 6,
+          service: 'ae_attendance',
+          baseline_band: 'all',
+          change_pct: -7.4,
+        }),
       ]),
     ),
     doc(

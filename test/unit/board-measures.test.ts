@@ -168,3 +168,36 @@ describe('the pack’s headline caseload for England (R19-6)', () => {
     ]);
   });
 });
+
+/*
+ * Red-team review 26, R26-3: cof_system's figures are of one length of windows (window_months, 6), and the board reads
+ * that length's row whatever else a document holds: a row of 12-month windows (a change of -30% where the 6-month one
+ * is -10%) is never the board's figure, and the label says the length.
+ */
+describe('the board measures’ service use: one stated length of windows (R26-3)', () => {
+  const gp = BOARD_MEASURES.find((m) => m.id === 'gp_change_pct') as (typeof BOARD_MEASURES)[number];
+  const ae = BOARD_MEASURES.find((m) => m.id === 'ae_change_pct') as (typeof BOARD_MEASURES)[number];
+  const row = (window_months: number, service: string, change_pct: number) =>
+    ({
+      level: 'national',
+      code: 'ENG',
+      period_type: 'fy',
+      period: '2025/26',
+      window_months,
+      service,
+      baseline_band: 'all',
+      change_pct,
+    }) as MetricRow;
+
+  it('reads the 6-month row, not another length listed before it', () => {
+    const rows = [row(12, 'gp_appointment', -30), row(6, 'gp_appointment', -10), row(12, 'ae_attendance', -40)];
+    expect(measureFigure(rows, gp, '2025/26')).toBe(-10);
+    // No 6-month A&E row: no figure, not the 12-month one.
+    expect(measureFigure(rows, ae, '2025/26')).toBeNull();
+  });
+
+  it('says the length in the label', () => {
+    expect(gp.label).toBe('GP appointments, change over 6 months before and after referral');
+    expect(ae.label).toBe('A&E attendances, change over 6 months before and after referral');
+  });
+});

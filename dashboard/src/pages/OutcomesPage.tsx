@@ -1,4 +1,5 @@
 import { BarChart } from '@tremor/react';
+import { SERVICE_USE_WINDOW_MONTHS } from '../../../functions/contract/enums.ts';
 import { type AreaRevisionsHeld, summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
@@ -53,7 +54,11 @@ export default function OutcomesPage() {
   const p = rowsFor(rowsOf(person), 'fy', fy)[0];
   const covers = cohortsCovered(person);
   const measures = rowsOf(wellbeing).filter((r) => r.period_type === 'fy');
-  const allServices = rowsOf(system).filter((r) => r.period_type === 'fy');
+  // Service use over one length of windows before and after referral (window_months, 6 on every row): figures of
+  // different lengths are never shown or added together (review 26, R26-3).
+  const allServices = rowsOf(system).filter(
+    (r) => r.period_type === 'fy' && Number(r.window_months) === SERVICE_USE_WINDOW_MONTHS,
+  );
   const services = allServices.filter((r) => r.baseline_band === 'all');
   const bands = allServices.filter((r) => r.baseline_band !== 'all');
   const c = rowsFor(rowsOf(community), 'fy', fy)[0];
@@ -211,7 +216,7 @@ export default function OutcomesPage() {
       </div>
       <h2 className="text-lg font-semibold text-tremor-content-strong">Impact on the health and care system</h2>
       <ChartCard
-        title="GP, A&E, admissions and outpatients before and after referral"
+        title={`GP, A&E, admissions and outpatients over ${SERVICE_USE_WINDOW_MONTHS} months before and after referral`}
         method="system"
         data={system}
         empty={services.length === 0}
@@ -222,11 +227,12 @@ export default function OutcomesPage() {
           dataAsOf: dataAsOfOf(system, meta.data_as_of),
           covers: windowsCoveredCsv(system),
           columns: {
+            window_months: 'Months before and after referral',
             service: 'Service',
             baseline_band: 'Use before referral',
-            people: 'Referrals with equal windows',
-            before_total: 'Before referral',
-            after_total: 'After referral',
+            people: `Referrals with ${SERVICE_USE_WINDOW_MONTHS}-month windows before and after`,
+            before_total: `In the ${SERVICE_USE_WINDOW_MONTHS} months before referral`,
+            after_total: `In the ${SERVICE_USE_WINDOW_MONTHS} months after referral`,
             change_pct: 'Change %',
             change_pct_ci_low: '95% CI low',
             change_pct_ci_high: '95% CI high',
@@ -251,8 +257,8 @@ export default function OutcomesPage() {
                     ? `expected ${formatChange(figure(s, 'expected_change_pct'))} · `
                     : ''}
                   <FigureValue value={figure(s, 'before_total')} /> before,{' '}
-                  <FigureValue value={figure(s, 'after_total')} /> after, for{' '}
-                  <FigureValue value={figure(s, 'people')} /> referrals
+                  <FigureValue value={figure(s, 'after_total')} /> after, over {SERVICE_USE_WINDOW_MONTHS} months before
+                  and after referral, for <FigureValue value={figure(s, 'people')} /> referrals
                 </>
               }
             />
@@ -261,7 +267,7 @@ export default function OutcomesPage() {
         {bands.length > 0 && (
           <DataTable
             testId="service-bands"
-            caption="Change by use before referral: those who used a service most tend to use it less afterwards whatever happens (regression to the mean)."
+            caption={`Change by use in the ${SERVICE_USE_WINDOW_MONTHS} months before referral: those who used a service most tend to use it less afterwards whatever happens (regression to the mean).`}
             rows={bands}
             rowKey={(b) => `${b.service}-${b.baseline_band}`}
             columns={[

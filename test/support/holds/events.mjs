@@ -54,7 +54,7 @@ export function eventsOf({ months, sizes, spreadContacts = false }) {
   const wb = (pcn, rid, on, phase, score) =>
     ev(pcn, rid, 'wellbeing_measure', on, { instrument: 'swemwbs', phase, score });
   const su = (pcn, rid, on, window, count) =>
-    ev(pcn, rid, 'service_use', on, { service: 'gp_appointment', window, window_months: 3, count });
+    ev(pcn, rid, 'service_use', on, { service: 'gp_appointment', window, window_months: 6, count });
   const cc = (pcn, rid, on, prov) =>
     ev(pcn, rid, 'community_connection', on, { activity_category: 'arts_culture', provider_id: prov, attended: true });
   const dis = (pcn, rid, on) => ev(pcn, rid, 'discharge', on, { discharge_reason: 'goals_met' });
@@ -72,10 +72,11 @@ export function eventsOf({ months, sizes, spreadContacts = false }) {
       if (f <= last) rows.push(wb(pcn, rid, `${f}-20`, 'follow_up', 17 + (i % 9)));
     }
     rows.push(su(pcn, rid, `${m}-21`, 'before', 1 + (i % 4)));
-    // The after count dated once its 3-month window has ended (the 22nd, after any referral day: the contract), or on
+    // The after count dated once its 6-month window has ended (the 22nd, after any referral day: the contract), or on
     // the last month's 22nd when the window runs past it (the uses so far: not counted, as the cut-off would not count
-    // it either), so that each spec has the rows and months it had when this row was dated 2 months on.
-    const a = addMonths(m, 3) <= last ? addMonths(m, 3) : last;
+    // it either), so that each spec has the rows and months it had when this row was dated 2 months on. 6 months: the
+    // one length cof_system counts (review 26, R26-3; 3-month windows before, their months 3 months later).
+    const a = addMonths(m, 6) <= last ? addMonths(m, 6) : last;
     if (f <= last) rows.push(su(pcn, rid, `${a}-22`, 'after', i % 3));
     if (c > 0 && addMonths(m, 1) <= last) rows.push(cc(pcn, rid, `${addMonths(m, 1)}-25`, `ORG${i % 4}`));
     if (i % 2 === 1 && f <= last) rows.push(dis(pcn, rid, `${f}-27`));
