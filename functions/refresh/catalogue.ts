@@ -1410,6 +1410,27 @@ const periodEnd = (period: string) =>
   period.includes('/') ? `${Number(period.slice(0, 4)) + 1}-03-31` : monthEnd(period);
 
 /**
+ * cof_person's rows (rowKey) whose cohort is not its episodes, by cohort column: filled from its exact rows before
+ * control (noteUnobservedCohorts), read by jointCounts' cohort cells whenever they are asked.
+ */
+export type UnobservedCohorts = Map<string, Set<string>>;
+
+/**
+ * Notes cof_person's exact rows below England whose engagement (outcome) cohort is not their episodes. For a period
+ * that ended by the cohort's cut-off, these are the PCNs (and their areas) with referrals whose window runs past the
+ * PCN's own end of observation (its extract stopped, or it closed or merged, before the window ended: those referrals
+ * are in no cohort; sql/prepare/episodes.sql, red-team review 26, R26-1): there the cohort is another count.
+ */
+export function noteUnobservedCohorts(into: UnobservedCohorts, rows: readonly Row[]): void {
+  for (const column of ['engagement_cohort', 'outcome_cohort']) {
+    const keys = into.get(column) ?? new Set<string>();
+    into.set(column, keys);
+    for (const row of rows)
+      if (row.level !== 'national' && Number(row[column]) !== Number(row.episodes)) keys.add(rowKey(row));
+  }
+}
+
+/**
  * Counts that several documents publish and each controls with its own secondary suppression and audit: controlled
  * jointly (shared-counts.ts, jointFixedPoint), so that a cell suppressed in one is suppressed in all (docs/methodology.md,
  * "Disclosure control"). Found by comparing the documents' cells of each area and period (test/bench/shared-cells.ts)
@@ -1417,12 +1438,22 @@ const periodEnd = (period: string) =>
  * engagement and outcome cohorts are its episodes for every period that ended by their cut-off (every referral of
  * it is old enough), so below England those cells are the same count too (red-team review 16, R16-4: an episodes `*`
  * was published rounded beside it in the cohort columns, 530 PCN months nationally). England is published exact.
+ * Except where referrals of the period are in no cohort because their window runs past their PCN's end of observation
+ * (R26-1): those rows (`unobserved`, noted from cof_person's exact rows before control) publish a cohort that is not
+ * the episodes, controlled by cof_person's own control (a PCN's such month has a cohort of 0: its referrals are all
+ * observed or none).
  */
-export function jointCounts(dataAsOf: string | null | undefined): readonly JointCount[] {
+export function jointCounts(
+  dataAsOf: string | null | undefined,
+  unobserved?: UnobservedCohorts,
+): readonly JointCount[] {
   const cohort = (column: string, months: number) => {
     if (!dataAsOf) return [];
     const cutoff = cohortCutoff(dataAsOf, months);
-    const rows = (r: Row) => r.level !== 'national' && periodEnd(String(r.period)) <= cutoff;
+    const rows = (r: Row) =>
+      r.level !== 'national' &&
+      periodEnd(String(r.period)) <= cutoff &&
+      unobserved?.get(column)?.has(rowKey(r)) !== true;
     return [{ document: 'cof_person', column, rows }];
   };
   return [
