@@ -76,6 +76,9 @@ export function cohortCutoff(dataAsOf: string | null, months: number): string {
 /** The follow-up windows in words, for the definitions. */
 const ENGAGEMENT_WINDOW = `within ${ENGAGEMENT_COHORT_MONTHS} months of the referral`;
 const OUTCOME_WINDOW = `within ${OUTCOME_COHORT_MONTHS} months of the referral`;
+/** A cohort's referrals also end with their PCN's data (sql/prepare/episodes.sql; red-team review 26, R26-1). */
+const PCN_OBSERVED =
+  "and the window ended by its PCN's end of observation (its last month reported, or in force: a referral whose window runs past it is in no cohort)";
 
 /**
  * Which referrals a document's outcome figures cover, said on every card that shows them. England's periods whose
@@ -611,11 +614,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     definitions: {
       ...COMMON,
       episodes: 'Accepted referrals (episodes of care) in the period: a person referred twice counts twice.',
-      engagement_cohort: `Of them, referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed).`,
+      engagement_cohort: `Of them, referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed), ${PCN_OBSERVED}.`,
       engaged: `Of the engagement cohort, referrals with at least one link worker contact ${ENGAGEMENT_WINDOW} (from the referral date to the same day ${ENGAGEMENT_COHORT_MONTHS} months later) and no decline recorded by then.`,
       connected: `Of the engagement cohort, referrals after which the person attended at least one community activity ${ENGAGEMENT_WINDOW}.`,
       plans_agreed: `Of the engagement cohort, referrals with a personalised plan agreed ${ENGAGEMENT_WINDOW}.`,
-      outcome_cohort: `Referrals made at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date (their ${OUTCOME_COHORT_MONTHS}-month follow-up window has closed).`,
+      outcome_cohort: `Referrals made at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date (their ${OUTCOME_COHORT_MONTHS}-month follow-up window has closed), ${PCN_OBSERVED}.`,
       splw_contacts: `Link worker contacts with the outcome cohort, ${OUTCOME_WINDOW}.`,
       other_contacts: `Health and wellbeing coach and care coordinator contacts with the outcome cohort, ${OUTCOME_WINDOW}.`,
       episodes_6_to_12_contacts: `Referrals (episodes) in the outcome cohort with 6 to 12 link worker contacts ${OUTCOME_WINDOW}.`,
@@ -1209,7 +1212,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       group: 'The group within the dimension.',
       people_referred:
         "Distinct people referred. pcn_imd_quintile rows, England's too, count a group of PCNs: rounded as counts below England (1 to 7 shown as *, others to the nearest 5), and * in every quintile row of the year where a count would give away a PCN's rollout or outcomes figure (as are the engagement counts).",
-      engagement_cohort: `Referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed).`,
+      engagement_cohort: `Referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed), ${PCN_OBSERVED}.`,
       engaged: `Of them, referrals engaged (a link worker contact ${ENGAGEMENT_WINDOW}, no decline by then).`,
       connected: `Of them, referrals after which the person attended a community activity ${ENGAGEMENT_WINDOW}.`,
       wellbeing_people: `People measured at baseline and follow-up (on a referral made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}).`,
