@@ -402,6 +402,7 @@ export function createRefreshHandler(deps: {
           targets: deps.targets,
           dashboardUrl: deps.dashboardUrl,
           time: { remainingMs, writeReserveMs: deps.writeReserveMs ?? WRITE_RESERVE_MS },
+          log: deps.logger,
           ...(compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: compaction } } : {}),
           onStep: (step, ms) => {
             steps[step] = ms;

@@ -130,7 +130,21 @@ export interface RefreshDeps {
    * @default no limit
    */
   readonly time?: { readonly remainingMs: () => number; readonly writeReserveMs: number };
+  /**
+   * Where the refresh's warnings after its commit point go (old releases it could not delete): the Lambda's structured
+   * logger (Powertools), a message and its fields. @default console.warn
+   */
+  readonly log?: RefreshLog;
 }
+
+/** A structured logger's warn (Powertools' Logger is one): a message and fields, never an object's content. */
+export interface RefreshLog {
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+const consoleLog: RefreshLog = {
+  warn: (message, fields) => console.warn(`refresh: ${message} ${JSON.stringify(fields)}`),
+};
 
 /** A refresh stopped before its write phase for want of time (RefreshDeps.time): nothing of its release is published. */
 export class RefreshOutOfTimeError extends Error {
@@ -871,9 +885,16 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   await timed('record the release for revisions', () => revisions.save());
   await timed('record the release for revisions below England', () => areaRevisions.save());
   // Releases no reader needs any more (release.ts): a failure only costs storage until the next refresh.
+  // Each release that could not be deleted is named (its id; the error's name and S3's message, which names a key,
+  // never an object's content), and the others are still deleted.
+  const log = deps.log ?? consoleLog;
+  const notDeleted = 'old release not deleted (the next refresh tries again)';
   await timed('delete old releases', () =>
-    pruneReleases(deps.store, release, published.release).catch((error: unknown) => {
-      console.warn(`refresh: old releases not deleted (the next refresh tries again): ${(error as Error).message}`);
+    pruneReleases(deps.store, release, published.release, (id, error) =>
+      log.warn(notDeleted, { release: id, error: (error as Error).name, reason: (error as Error).message }),
+    ).catch((error: unknown) => {
+      // Listing the releases failed: none is named.
+      log.warn(notDeleted, { release: null, error: (error as Error).name, reason: (error as Error).message });
       return [];
     }),
   );
