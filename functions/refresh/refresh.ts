@@ -39,7 +39,7 @@ import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.t
 import { linkPartitions } from './disclosure-audit.ts';
 import { englandRowsOf, writeDocuments } from './document-json.ts';
 import { controlPartitioned } from './partitions.ts';
-import { publishReference, publishUploads } from './publish-tables.ts';
+import { listReceipts, publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
   auditCoveredShare,
@@ -619,13 +619,23 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   };
 
   // Two tables of their own (curated/pcns, curated/uploads), published together: one lists receipts while the other
-  // writes.
+  // writes. The receipts (one per upload ever) are listed once a refresh, here, and the listing given to each step
+  // that reads them (review 24, R24-5a: three listings of every receipt a refresh).
+  let receipts: readonly string[] = [];
   await timed('publish reference and uploads', async () => {
-    await Promise.all([publishReference(deps.store), publishUploads(deps.store)]);
+    await Promise.all([
+      publishReference(deps.store),
+      listReceipts(deps.store).then((listed) => {
+        receipts = listed;
+        return publishUploads(deps.store, listed);
+      }),
+    ]);
   });
   const { compaction } = deps;
   const compacted = compaction
-    ? await timed('compact curated objects', () => compactCurated(deps.store, compaction.merger, compaction.policy))
+    ? await timed('compact curated objects', () =>
+        compactCurated(deps.store, compaction.merger, compaction.policy, undefined, undefined, receipts),
+      )
     : undefined;
   // Any compaction that stopped part-way is finished or undone before anything is read (a reader would see its rows
   // twice).
