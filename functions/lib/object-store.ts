@@ -26,6 +26,17 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Every key that starts with prefix, sorted, with when its object was last written (S3's LastModified, which a
+   * listing gives at no extra cost; a file's modification time). Optional: what the upload quota counts with.
+   */
+  listModified?(prefix: string): Promise<StoredObject[]>;
+}
+
+/** A key and when its object was last written. */
+export interface StoredObject {
+  readonly key: string;
+  readonly lastModified: Date;
 }
 
 /** A key that could step outside the store: from a request, so 400. */
@@ -134,6 +145,19 @@ export class FsObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async listModified(prefix: string): Promise<StoredObject[]> {
+    const objects: StoredObject[] = [];
+    for (const key of await this.list(prefix)) {
+      try {
+        objects.push({ key, lastModified: (await stat(this.path(key))).mtime });
+      } catch (error) {
+        // Deleted since it was listed: as S3's listing would not have it.
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return objects;
   }
 }
 

@@ -118,23 +118,31 @@ const DELETES_IN_FLIGHT = 16;
  * the API instances and pages that read meta.json before), and the RELEASES_KEPT_BEFORE newest before it. A refresh
  * that stopped part-way left a release no meta.json names; it goes once older than those kept. Returns the releases
  * deleted. Run after the commit point only: a failure or stop here leaves the release published whole, and the next
- * refresh deletes what is left.
+ * refresh deletes what is left. A release whose objects cannot all be deleted is given to `onFailure` with its id (the
+ * others are still deleted); without `onFailure`, the first such failure is thrown.
  */
 export async function pruneReleases(
   store: ObjectStore,
   published: string,
   previous: string | undefined,
+  onFailure?: (release: string, error: unknown) => void,
 ): Promise<string[]> {
   const releases = await storedReleases(store);
   const before = releases.filter((id) => compareReleases(id, published) < 0);
   const kept = new Set([published, ...(previous ? [previous] : []), ...before.slice(-RELEASES_KEPT_BEFORE)]);
   // A release newer than the one published is being written by a refresh now (refreshes do not overlap in AWS: one
   // FIFO group) or was left by one whose clock ran ahead: never deleted here.
-  const pruned = before.filter((id) => !kept.has(id));
-  for (const id of pruned) {
-    const keys = await store.list(releasePrefix(id));
-    for (let i = 0; i < keys.length; i += DELETES_IN_FLIGHT)
-      await Promise.all(keys.slice(i, i + DELETES_IN_FLIGHT).map((key) => store.delete(key)));
+  const deleted: string[] = [];
+  for (const id of before.filter((id) => !kept.has(id))) {
+    try {
+      const keys = await store.list(releasePrefix(id));
+      for (let i = 0; i < keys.length; i += DELETES_IN_FLIGHT)
+        await Promise.all(keys.slice(i, i + DELETES_IN_FLIGHT).map((key) => store.delete(key)));
+      deleted.push(id);
+    } catch (error) {
+      if (!onFailure) throw error;
+      onFailure(id, error);
+    }
   }
-  return pruned;
+  return deleted;
 }

@@ -6,7 +6,7 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { assertSafeKey, type ObjectStore } from './object-store.ts';
+import { assertSafeKey, type ObjectStore, type StoredObject } from './object-store.ts';
 
 /** The production store: one bucket (optionally under a key prefix) with the same layout as FsObjectStore. */
 export class S3ObjectStore implements ObjectStore {
@@ -49,17 +49,25 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listModified(prefix)).map((object) => object.key);
+  }
+
+  async listModified(prefix: string): Promise<StoredObject[]> {
+    const objects: StoredObject[] = [];
     const pages = paginateListObjectsV2(
       { client: this.client, pageSize: this.options.pageSize ?? 1000 },
       { Bucket: this.bucket, Prefix: `${this.keyPrefix}${prefix}` },
     );
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
-        if (object.Key) keys.push(object.Key.slice(this.keyPrefix.length));
+        if (object.Key)
+          objects.push({
+            key: object.Key.slice(this.keyPrefix.length),
+            lastModified: object.LastModified ?? new Date(0),
+          });
       }
     }
-    return keys.sort();
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async delete(key: string): Promise<void> {

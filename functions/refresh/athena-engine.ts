@@ -260,6 +260,16 @@ function literal(value: SqlValue): string {
 }
 
 /**
+ * What Athena says of the bytes a statement scanned: GetQueryExecution's QueryExecution.Statistics (every state; its
+ * DataScannedInBytes, "the number of bytes in the data that was queried"), and that a statement over the workgroup's
+ * per-query limit is cancelled and billed by Athena's pricing.
+ */
+export const ATHENA_SCAN_SOURCES = {
+  statistics: 'https://docs.aws.amazon.com/athena/latest/APIReference/API_QueryExecutionStatistics.html',
+  cancelledBilled: 'https://docs.aws.amazon.com/athena/latest/ug/workgroups-setting-control-limits-cloudwatch.html',
+} as const;
+
+/**
  * The production engine: the same SQL files on Athena engine v3. Starts a query, polls with backoff, cancels it
  * at the timeout, reads every page of results, and fails loudly with Athena's own reason.
  */
@@ -327,11 +337,14 @@ export class AthenaEngine implements QueryEngine {
     for (;;) {
       const { QueryExecution } = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
       const state = QueryExecution?.Status?.State;
-      if (state === 'SUCCEEDED') {
+      // A statement that ended, whatever its end, is counted: GetQueryExecution gives its Statistics for a FAILED or
+      // CANCELLED one too (review 25, R25-7), and a statement the workgroup's per-query cutoff cancelled has scanned up
+      // to the cutoff, which Athena bills (ATHENA_SCAN_SOURCES).
+      if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') {
         const bytes = QueryExecution?.Statistics?.DataScannedInBytes ?? 0;
         this.scannedBytes.set(file, (this.scannedBytes.get(file) ?? 0) + bytes);
-        return { id, outputLocation: QueryExecution?.ResultConfiguration?.OutputLocation };
       }
+      if (state === 'SUCCEEDED') return { id, outputLocation: QueryExecution?.ResultConfiguration?.OutputLocation };
       if (state === 'FAILED' || state === 'CANCELLED') {
         const reason =
           QueryExecution?.Status?.AthenaError?.ErrorMessage ??

@@ -4,6 +4,7 @@ import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { CURATED_TABLES, type PartitionedTableSpec } from '../contract/index.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { parquetSchemaOf } from '../lib/parquet.ts';
+import { listReceipts } from './publish-tables.ts';
 
 /**
  * Compaction of the curated Parquet: the ingest writes one object per upload per month (about 2,500 a month
@@ -256,12 +257,15 @@ export async function compactCurated(
   onStep?: (step: CompactionStep, partition: string) => void,
   /** Milliseconds on a monotonic clock (a test's own clock). @default performance.now */
   now: () => number = () => performance.now(),
+  /**
+   * The upload ids of the receipts (listReceipts), as the refresh listed them once at its start (R24-5a): an upload
+   * whose receipt came later is compacted by the next refresh. @default listed here
+   */
+  listed?: readonly string[],
 ): Promise<CompactionResult> {
   const { records } = await recoverCompactions(store);
   const uploadsOfCompacted = new Map(records.flatMap((r) => r.objects.map((key) => [key, r.uploads] as const)));
-  const receipts = new Set(
-    (await store.list('receipts/')).map((key) => key.slice('receipts/'.length, -'.json'.length)),
-  );
+  const receipts = new Set(listed ?? (await listReceipts(store)));
   const started = now();
   const plan = await planCompaction(store, records, receipts, policy);
   const { planned, objectsBefore } = plan;

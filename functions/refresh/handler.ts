@@ -248,6 +248,10 @@ async function recordFailure(
   }
 }
 
+/** The log's fields of Athena's bytes scanned per SQL file, with their sum; none for an engine that does not bill so. */
+const scannedFields = (scanned: Record<string, number> | undefined) =>
+  scanned ? { scanned_bytes: scanned, scanned_bytes_total: Object.values(scanned).reduce((a, b) => a + b, 0) } : {};
+
 /** Where the last-successful-publish metric goes; the stale-data alarm (infra/constructs/operations.ts) reads it. */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
 
@@ -402,6 +406,7 @@ export function createRefreshHandler(deps: {
           targets: deps.targets,
           dashboardUrl: deps.dashboardUrl,
           time: { remainingMs, writeReserveMs: deps.writeReserveMs ?? WRITE_RESERVE_MS },
+          log: deps.logger,
           ...(compaction ? { compaction: { merger: hyparquetMerger(deps.store), policy: compaction } } : {}),
           onStep: (step, ms) => {
             steps[step] = ms;
@@ -414,12 +419,7 @@ export function createRefreshHandler(deps: {
           timings_ms: result.timings_ms,
           // Athena's bytes scanned per SQL file, with their sum: the cost, and each statement's distance from the
           // workgroup's per-query cutoff (review 24, R24-8).
-          ...(result.scanned_bytes
-            ? {
-                scanned_bytes: result.scanned_bytes,
-                scanned_bytes_total: Object.values(result.scanned_bytes).reduce((a, b) => a + b, 0),
-              }
-            : {}),
+          ...scannedFields(result.scanned_bytes),
           ...memory(),
           ...trigger,
         });
@@ -435,6 +435,9 @@ export function createRefreshHandler(deps: {
           reason: (error as Error).message,
           // The steps that ended before it failed.
           timings_ms: steps,
+          // Athena's bytes scanned per SQL file so far, the failed statement's included (review 25, R25-7): a statement
+          // the workgroup's per-query cutoff cancelled shows how far over it went.
+          ...scannedFields(engine?.scanned?.()),
           ...memory(),
         });
         // Counted for the catch-up's back-off (R18-5); without a record to add to, a catch-up has nothing deferred.

@@ -97,15 +97,24 @@ let uploadsSchema: string | undefined;
 const schemaOf = (file: ArrayBuffer) => JSON.stringify(parquetMetadata(file).schema);
 
 /**
+ * The upload id of every receipt stored: one listing of receipts/ (one object per upload ever, some 2,500 more a month
+ * nationally), which a refresh makes once and gives to each step that needs it (review 24, R24-5a).
+ */
+export async function listReceipts(store: ObjectStore): Promise<string[]> {
+  return (await store.list(RECEIPTS_PREFIX)).filter((key) => key.endsWith('.json')).map(uploadIdOfReceiptKey);
+}
+
+/**
  * The uploads table (one row per receipt) that the metrics join on: an upload counts only once its receipt exists.
  * Incremental, because receipts accumulate (about 2,500 a month nationally) and never change: the table kept from
  * the last refresh is read back, rows whose receipt is gone are dropped, and only new receipts are fetched. When no
  * receipt is new or gone, the kept table is kept as it is (its upload ids are read, not its rows, and it is not
  * written again: some 120,000 rows nationally after three years). A kept table whose columns are not this version's
- * (an older version wrote it) is not read: every receipt is read again.
+ * (an older version wrote it) is not read: every receipt is read again. `receipts`: the upload ids listReceipts gave
+ * (@default listed here).
  */
-export async function publishUploads(store: ObjectStore): Promise<number> {
-  const ids = (await store.list(RECEIPTS_PREFIX)).filter((key) => key.endsWith('.json')).map(uploadIdOfReceiptKey);
+export async function publishUploads(store: ObjectStore, receipts?: readonly string[]): Promise<number> {
+  const ids = receipts ?? (await listReceipts(store));
   const listed = new Set(ids);
   const previous = await store.get(UPLOADS_KEY);
   let file =

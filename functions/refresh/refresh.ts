@@ -41,7 +41,7 @@ import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.t
 import { linkPartitions } from './disclosure-audit.ts';
 import { englandRowsOf, writeDocuments } from './document-json.ts';
 import { controlPartitioned } from './partitions.ts';
-import { publishReference, publishUploads } from './publish-tables.ts';
+import { listReceipts, publishReference, publishUploads } from './publish-tables.ts';
 import { EnglandRevisions } from './revisions.ts';
 import {
   auditCoveredShare,
@@ -132,7 +132,21 @@ export interface RefreshDeps {
    * @default no limit
    */
   readonly time?: { readonly remainingMs: () => number; readonly writeReserveMs: number };
+  /**
+   * Where the refresh's warnings after its commit point go (old releases it could not delete): the Lambda's structured
+   * logger (Powertools), a message and its fields. @default console.warn
+   */
+  readonly log?: RefreshLog;
 }
+
+/** A structured logger's warn (Powertools' Logger is one): a message and fields, never an object's content. */
+export interface RefreshLog {
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+const consoleLog: RefreshLog = {
+  warn: (message, fields) => console.warn(`refresh: ${message} ${JSON.stringify(fields)}`),
+};
 
 /** A refresh stopped before its write phase for want of time (RefreshDeps.time): nothing of its release is published. */
 export class RefreshOutOfTimeError extends Error {
@@ -607,13 +621,23 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   };
 
   // Two tables of their own (curated/pcns, curated/uploads), published together: one lists receipts while the other
-  // writes.
+  // writes. The receipts (one per upload ever) are listed once a refresh, here, and the listing given to each step
+  // that reads them (review 24, R24-5a: three listings of every receipt a refresh).
+  let receipts: readonly string[] = [];
   await timed('publish reference and uploads', async () => {
-    await Promise.all([publishReference(deps.store), publishUploads(deps.store)]);
+    await Promise.all([
+      publishReference(deps.store),
+      listReceipts(deps.store).then((listed) => {
+        receipts = listed;
+        return publishUploads(deps.store, listed);
+      }),
+    ]);
   });
   const { compaction } = deps;
   const compacted = compaction
-    ? await timed('compact curated objects', () => compactCurated(deps.store, compaction.merger, compaction.policy))
+    ? await timed('compact curated objects', () =>
+        compactCurated(deps.store, compaction.merger, compaction.policy, undefined, undefined, receipts),
+      )
     : undefined;
   // Any compaction that stopped part-way is finished or undone before anything is read (a reader would see its rows
   // twice).
@@ -878,9 +902,16 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   await timed('record the release for revisions', () => revisions.save());
   await timed('record the release for revisions below England', () => areaRevisions.save());
   // Releases no reader needs any more (release.ts): a failure only costs storage until the next refresh.
+  // Each release that could not be deleted is named (its id; the error's name and S3's message, which names a key,
+  // never an object's content), and the others are still deleted.
+  const log = deps.log ?? consoleLog;
+  const notDeleted = 'old release not deleted (the next refresh tries again)';
   await timed('delete old releases', () =>
-    pruneReleases(deps.store, release, published.release).catch((error: unknown) => {
-      console.warn(`refresh: old releases not deleted (the next refresh tries again): ${(error as Error).message}`);
+    pruneReleases(deps.store, release, published.release, (id, error) =>
+      log.warn(notDeleted, { release: id, error: (error as Error).name, reason: (error as Error).message }),
+    ).catch((error: unknown) => {
+      // Listing the releases failed: none is named.
+      log.warn(notDeleted, { release: null, error: (error as Error).name, reason: (error as Error).message });
       return [];
     }),
   );

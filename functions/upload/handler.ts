@@ -28,8 +28,13 @@ export function createUploadHandler(deps: {
   originSecret: string;
   /** While the secret is being changed, its previous value, accepted too (R18-2). */
   previousOriginSecret?: string;
+  /** New uploads a PCN may send in a UTC day (upload-api.ts). @default DAILY_UPLOADS_PER_PCN */
+  dailyUploadsPerPcn?: number;
 }) {
-  const api = new UploadApi({ store: deps.store, tokens: new PcnTokenRegistry(deps.store), presigner: deps.presigner });
+  const api = new UploadApi(
+    { store: deps.store, tokens: new PcnTokenRegistry(deps.store), presigner: deps.presigner },
+    deps.dailyUploadsPerPcn === undefined ? {} : { dailyUploadsPerPcn: deps.dailyUploadsPerPcn },
+  );
   return middy()
     .use(injectLambdaContext(deps.logger))
     .use(parser({ schema: APIGatewayProxyEventV2Schema }))
@@ -71,5 +76,13 @@ export const handler = onFirstCall(() => {
     logger: new Logger({ serviceName: 'sp-outcomes-upload' }),
     originSecret: ORIGIN_VERIFY,
     previousOriginSecret: optionalEnv(ORIGIN_VERIFY_PREVIOUS),
+    dailyUploadsPerPcn: dailyUploadsPerPcn(optionalEnv('UPLOADS_PER_PCN_PER_DAY')),
   });
 });
+
+/** UPLOADS_PER_PCN_PER_DAY (optional, a whole number, 1 or more): the upload quota, checked at cold start. */
+export function dailyUploadsPerPcn(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,6}$/.test(value)) throw new Error('UPLOADS_PER_PCN_PER_DAY must be a whole number, 1 or more');
+  return Number(value);
+}

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, PCN_CODE_PATTERN, type Receipt } from '../contract/index.ts';
 import { errorResponse, type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
-import { landingKey, landingPrefixOf, receiptKey, UPLOAD_ID_PATTERN, uploadIdFor } from '../lib/keys.ts';
+import {
+  LANDING_PREFIX,
+  landingKey,
+  landingPrefixOf,
+  RECEIPTS_PREFIX,
+  receiptKey,
+  UPLOAD_ID_PATTERN,
+  uploadIdFor,
+} from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { PcnTokenRegistry } from './pcn-tokens.ts';
 import type { Presigner } from './presigned-post.ts';
@@ -21,7 +29,22 @@ export interface UploadApiOptions {
   readonly maxBytes: number;
   /** How long a presigned POST may be used. @default 900 */
   readonly presignSeconds: number;
+  /**
+   * New uploads one PCN may send in a UTC day (R24-5b); the next is refused with 429 and Retry-After (the seconds to
+   * midnight UTC). A file sent again (already received) is not a new upload. @default DAILY_UPLOADS_PER_PCN
+   */
+  readonly dailyUploadsPerPcn: number;
+  /** @default () => new Date() */
+  readonly clock: () => Date;
 }
+
+/**
+ * A PCN sends two files a month (its events and its workforce return), a few more with corrections: 200 in one day is
+ * some fifty times the busiest legitimate day (every month of a year's backlog of both kinds, sent again twice), yet
+ * bounds an uploader caught in a loop (`--watch` on a folder its extract rewrites each minute would send 1,440) and
+ * what one PCN's token can cost a day (at most 200 x 100 MB landed, ingested and refreshed). README, "Sending files".
+ */
+export const DAILY_UPLOADS_PER_PCN = 200;
 
 /** What the uploader announces before sending: nothing in it becomes part of a key except through uploadIdFor. */
 export const UploadRequest = z.strictObject({
@@ -60,7 +83,35 @@ export class UploadApi {
     private readonly deps: { store: ObjectStore; tokens: PcnTokenRegistry; presigner: Presigner },
     options: Partial<UploadApiOptions> = {},
   ) {
-    this.options = { maxBytes: DEFAULT_LIMITS.maxBytes, presignSeconds: 900, ...options };
+    this.options = {
+      maxBytes: DEFAULT_LIMITS.maxBytes,
+      presignSeconds: 900,
+      dailyUploadsPerPcn: DAILY_UPLOADS_PER_PCN,
+      clock: () => new Date(),
+      ...options,
+    };
+    if (!Number.isSafeInteger(this.options.dailyUploadsPerPcn) || this.options.dailyUploadsPerPcn < 1)
+      throw new Error('dailyUploadsPerPcn must be a whole number, 1 or more');
+  }
+
+  /**
+   * The PCN's uploads that arrived today (UTC), from what the store holds: its landing objects and its receipts written
+   * today, by upload id (a file refused for personal data keeps its receipt, its landing object deleted). No record of
+   * its own: S3's listing gives each object's LastModified, and the PCN's keys are one prefix each.
+   */
+  private async uploadsToday(pcnCode: string, now: Date): Promise<number> {
+    const { store } = this.deps;
+    if (!store.listModified) throw new Error('the upload quota needs a store that lists with modification times');
+    const day = now.toISOString().slice(0, 10);
+    const ids = new Set<string>();
+    const landed = await store.listModified(`${LANDING_PREFIX}pcn=${pcnCode}/`);
+    const receipts = await store.listModified(`${RECEIPTS_PREFIX}${pcnCode}-`);
+    for (const { key, lastModified } of [...landed, ...receipts]) {
+      if (lastModified.toISOString().slice(0, 10) !== day) continue;
+      const name = key.slice(key.lastIndexOf('/') + 1);
+      ids.add(name.slice(0, name.indexOf('.')));
+    }
+    return ids.size;
   }
 
   async handle(request: UploadApiRequest): Promise<UploadApiResponse> {
@@ -114,6 +165,22 @@ export class UploadApi {
     if (receipt !== undefined && receipt.file_error?.code !== 'checksum_mismatch') {
       // The same file again: it is the same upload, already counted once.
       return json(200, { upload_id: uploadId, status: 'already_received', receipt });
+    }
+    // A new upload: within the PCN's daily quota (R24-5b). The answer names the limit, nothing of the file.
+    const now = this.options.clock();
+    const limit = this.options.dailyUploadsPerPcn;
+    if ((await this.uploadsToday(pcnCode, now)) >= limit) {
+      const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+      const retryAfter = Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
+      return json(
+        429,
+        {
+          error: `this PCN has sent ${limit} uploads today (UTC), the most allowed in a day; send again after midnight UTC`,
+          limit,
+          retry_after_seconds: retryAfter,
+        },
+        { 'retry-after': String(retryAfter) },
+      );
     }
     const key = landingKey(pcnCode, uploadId, upload.format, upload.compressed);
     const content = { bytes: upload.bytes, sha256: upload.sha256, ...(upload.md5 ? { md5: upload.md5 } : {}) };

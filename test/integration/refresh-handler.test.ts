@@ -412,6 +412,8 @@ describe('the refresh Lambda handler', () => {
           return real.query(file, params);
         },
         close: () => real.close(),
+        // What an Athena engine has counted by then, the failed statement's bytes included (R25-7).
+        scanned: () => ({ 'prepare/episodes': 2_000, 'metrics/equity': 5_000 }),
       };
     };
     const metrics: string[] = [];
@@ -440,6 +442,9 @@ describe('the refresh Lambda handler', () => {
       memory_mb: 1024,
       // The steps that ended before equity's query failed are logged with their times (review 24, R24-3).
       timings_ms: expect.objectContaining({ episodes: expect.any(Number) }),
+      // And the bytes scanned per SQL file so far, with their sum (review 25, R25-7).
+      scanned_bytes: { 'prepare/episodes': 2_000, 'metrics/equity': 5_000 },
+      scanned_bytes_total: 7_000,
     });
     const failed = logs.filter((l) => l.message === 'refresh failed; the previous documents stay published').at(-1);
     expect(Object.keys(failed?.timings_ms as object)).not.toContain('write documents');

@@ -218,6 +218,40 @@ describe('AthenaEngine', () => {
     expect(defaults.scanned()).toEqual({ 'prepare/candidates': 4_000, 'prepare/committed_events': 0 });
   });
 
+  it('counts the bytes scanned by a FAILED or CANCELLED statement too, with its file (R25-7)', async () => {
+    let next = 0;
+    athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++next}` }));
+    // GetQueryExecution gives Statistics whatever the end (ATHENA_SCAN_SOURCES): a metric query that succeeds having
+    // scanned 700 bytes, a CTAS cancelled by the workgroup's per-query cutoff at 10,000,000, and another metric query
+    // that fails having scanned 300.
+    const ended = (id: string, State: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', bytes: number) => ({
+      QueryExecution: {
+        QueryExecutionId: id,
+        Status: { State, ...(State === 'SUCCEEDED' ? {} : { StateChangeReason: `${State.toLowerCase()} for a test` }) },
+        ResultConfiguration: { OutputLocation: OUTPUT },
+        Statistics: { DataScannedInBytes: bytes },
+      },
+    });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(ended('q-1', 'SUCCEEDED', 700))
+      .resolvesOnce(ended('q-2', 'CANCELLED', 10_000_000))
+      .resolvesOnce(ended('q-3', 'FAILED', 300));
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: { ResultSetMetadata: metadata, Rows: [datum('level', 'referrals', 'list_size', 'took_up')] },
+    });
+    objects.set(OUTPUT, '"level","referrals","list_size","took_up"\n');
+    const counting = engine();
+    expect(await counting.query('metrics/rollout')).toEqual([]);
+    await expect(counting.materialize('episodes', 'prepare/episodes')).rejects.toThrow(
+      'prepare/episodes: Athena query q-2 CANCELLED: cancelled for a test',
+    );
+    await expect(counting.query('metrics/rollout')).rejects.toThrow(
+      'metrics/rollout: Athena query q-3 FAILED: failed for a test',
+    );
+    expect(counting.scanned()).toEqual({ 'metrics/rollout': 1_000, 'prepare/episodes': 10_000_000 });
+  });
+
   it('cancels a query that outlives its timeout', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-3' });
     athena.on(GetQueryExecutionCommand).resolves(running);
