@@ -81,8 +81,11 @@ describe('corrections and retractions laid over a bench dataset', () => {
   it('are the rows the ingest writes for the same uploads, and the refresh supersedes and withdraws exactly their events', async () => {
     // Prepare: four events of the first PCN picked by hand (rows drawn at a rate of 1: every row of the months before
     // the last): in January its first contact and first referral recorded before 4 February are corrected, and its
-    // first community connection retracted; in February its first contact is retracted.
+    // first plan agreed retracted; in February its first contact is retracted. (A plan, sent once: a community
+    // connection attended comes again as its attendance correction, so the overlay drawing rows would retract both.)
     const original = await curatedRows(`${data}/curated/events/*/*.parquet`);
+    // Before the overlay: the demo's own versions (each attendance correction supersedes its connection's first row).
+    const before = await rowsNotInForce(data);
     const pcn = original[0]?.pcn_code as string;
     const recordedBefore = (row: CuratedRow, day: string) =>
       row.recorded_at !== null && row.recorded_at < `${day}T00:00:00`;
@@ -95,12 +98,12 @@ describe('corrections and retractions laid over a bench dataset', () => {
           (day === undefined || recordedBefore(r, day)),
       ) as CuratedRow;
     const corrected = [first('2025-01', 'contact', '2025-02-04'), first('2025-01', 'referral', '2025-02-04')];
-    const retracted = [first('2025-01', 'community_connection'), first('2025-02', 'contact')];
+    const retracted = [first('2025-01', 'plan_agreed'), first('2025-02', 'contact')];
     // The hand-picked events exist in the tiny dataset (the expected counts below are worked out from these four).
     expect([...corrected, ...retracted].map((row) => row?.event_type)).toEqual([
       'contact',
       'referral',
-      'community_connection',
+      'plan_agreed',
       'contact',
     ]);
     const picks = new Map<string, 'correction' | 'retraction'>([
@@ -197,12 +200,16 @@ describe('corrections and retractions laid over a bench dataset', () => {
 
     // The refresh's steps: each correction supersedes its earlier version (recorded before 4 February), each
     // retraction withdraws its event's one row: 2 superseded, 2 + 2 = 4 withdrawn. The same after compaction.
-    expect(await rowsNotInForce(data)).toEqual({ superseded: 2, withdrawn: 4 });
+    const added = (rows: { superseded: number; withdrawn: number }) => ({
+      superseded: rows.superseded - before.superseded,
+      withdrawn: rows.withdrawn - before.withdrawn,
+    });
+    expect(added(await rowsNotInForce(data))).toEqual({ superseded: 2, withdrawn: 4 });
     const compacted = join(dir, 'compacted');
     cpSync(data, compacted, { recursive: true });
     await compactCurated(new FsObjectStore(compacted), duckDbMerger(compacted));
     expect(eventObjects(compacted).filter((f) => f.includes('-amended'))).toEqual([]);
-    expect(await rowsNotInForce(compacted)).toEqual({ superseded: 2, withdrawn: 4 });
+    expect(added(await rowsNotInForce(compacted))).toEqual({ superseded: 2, withdrawn: 4 });
 
     // A dataset is amended once: again, nothing is written and the marker's summary is returned.
     const objects = eventObjects(data);
