@@ -126,7 +126,9 @@ describe('compaction', () => {
       objectsBefore: before,
       objectsAfter: after.length,
     });
-    // One object per month and kind: this demo's months are far below a million rows.
+    // One object per month and kind: this demo's months are far below a million rows. The months ingested are the
+    // demo's first three, so the rows are of those months only, though a file holds its month's and, in its
+    // corrections (a connection's attendance), the month or two before's: every month and kind has two objects or more.
     expect(after.length).toBe((manifest.months.length - LAST_MONTHS) * 2);
     expect(after.every((f) => /\/compacted\.[a-z0-9-]+\.0\.parquet$/.test(f))).toBe(true);
     expect(before).toBeGreaterThan(after.length * 10);
