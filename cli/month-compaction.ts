@@ -6,14 +6,16 @@ import {
   type ParquetMerger,
 } from '../functions/refresh/compact.ts';
 import { duckDbMerger } from '../functions/refresh/duckdb-merger.ts';
+import { CORRECTION_MONTHS } from './synthetic/generate.ts';
 
 const NONE: CompactionResult = { partitions: 0, objectsBefore: 0, objectsAfter: 0 };
 
 /**
  * Compaction of the demo's months while the rest of the demo is still being ingested (npm start), so that the
  * compaction step after the ingest has only the last months left. A file of month M holds rows of month M and, in
- * its corrections, of month M-1 (a late file too, as of the month it is for), so month M's partitions are whole once
- * every file of months up to M+1 has its answer; they are compacted then, one run at a time (compactions must never
+ * its corrections, of months M-1 and M-2 (CORRECTION_MONTHS: a connection's attendance is sent one or two months on;
+ * a late file too, as of the month it is for), so month M's partitions are whole once every file of months up to
+ * M+2 has its answer; they are compacted then, one run at a time (compactions must never
  * overlap: each recovers any that stopped part-way), several months a run when they came whole meanwhile. Safe
  * whenever it runs: compaction takes only uploads with a receipt, so an upload still being ingested is left for later.
  */
@@ -61,14 +63,14 @@ export class MonthCompaction {
 
   private check(): void {
     if (!this.allAdded || this.failure || this.ingestOver()) return;
-    // Months are whole in order: month M once every file of months up to M+1 is answered. The months whole so far
+    // Months are whole in order: month M once every file of months up to M+2 is answered. The months whole so far
     // are compacted now, while the workers ingest the later ones (the loop stops at the first month not whole: it
     // once returned there instead, so no month was compacted before every month was whole, all of them on one
     // thread after the ingest).
-    for (let i = 0; i + 1 < this.months.length; i++) {
+    for (let i = 0; i + CORRECTION_MONTHS < this.months.length; i++) {
       const month = this.months[i] as string;
-      const next = this.months[i + 1] as string;
-      if ((this.pending.get(month) ?? 0) > 0 || (this.pending.get(next) ?? 0) > 0) break;
+      const holding = this.months.slice(i, i + CORRECTION_MONTHS + 1); // the months whose files may hold its rows
+      if (holding.some((m) => (this.pending.get(m) ?? 0) > 0)) break;
       if (!this.started.has(month)) {
         this.started.add(month);
         this.ready.add(month);

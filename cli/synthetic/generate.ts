@@ -58,6 +58,10 @@ export interface GenerateManifest {
     readonly duplicateRows: number;
     readonly corrections: number;
     readonly retractions: number;
+    /** Community connections attended (as simulated), each sent attended=false in its own month's file. */
+    readonly attended: number;
+    /** Of them, those whose attendance was sent as a correction in a later month's file (the rest fall after the demo). */
+    readonly attendanceCorrections: number;
   };
 }
 
@@ -71,6 +75,8 @@ export interface FileEntry {
   readonly duplicateRows: number;
   readonly corrections: number;
   readonly retractions: number;
+  /** Corrections of earlier months' community connections to attended=true (not faults: how attendance is sent). */
+  readonly attendanceCorrections: number;
   /** Delivered two months late. */
   readonly late: boolean;
   /** Holds an NHS number by mistake: the whole file must be rejected. */
@@ -152,6 +158,43 @@ export function correctionOf(event: SimEvent, following: string): SimEvent {
 }
 
 /**
+ * The most months after an event's own month that a correction of it is sent in: a file of month M holds rows of
+ * months M-2 to M. The attendance of a community connection is sent one month on or, for a few, two; a fault's
+ * correction or retraction one month on. MonthCompaction (npm start) compacts month M once the files to M+2 are in.
+ */
+export const CORRECTION_MONTHS = 2;
+
+/**
+ * The share of a PCN's months whose connections' attendance is sent two months on rather than with the next month's
+ * file (the link worker's records brought up to date late). Drawn by PCN and month, not by connection: a file then
+ * holds rows of two months before only in one month in ten, and each month a file holds rows of is one more object
+ * for the ingest to write (by connection, nearly every file had them: npm start's ingest wrote 8,008 curated objects, not 6,220).
+ */
+export const ATTENDANCE_TWO_MONTHS_ON = 0.1;
+
+/**
+ * How a clinical system sends a community connection the person went on to attend: the connection in its own month's
+ * file as `attended = false` (the first session has not been yet, and the contract has no "not yet known"), and the
+ * same event again, `attended = true` and a later recorded_at, with a later month's file (docs/methodology.md,
+ * "Community": the attendance cohort). With the next month's file, or two months on (`twoMonthsOn`: the PCN-months
+ * drawn at ATTENDANCE_TWO_MONTHS_ON); recorded on the 4th to the 25th of that month in working hours, so after the
+ * connection's own recorded_at (at most 72 hours after its day, so by the 3rd) and before its file is received (the
+ * file is capped there anyway: recordedBy). The connection passed in is left as it is.
+ */
+export function attendanceOf(
+  connection: SimEvent,
+  twoMonthsOn: boolean,
+  rng: Rng,
+): { month: string; correction: SimEvent } {
+  const month = nextMonth((connection.occurred_on as string).slice(0, 7), twoMonthsOn ? 2 : 1);
+  const at = monthStart(month) + rng.int(3, 24) * DAY + rng.int(8, 17) * 3_600_000;
+  return {
+    month,
+    correction: { ...connection, attended: true, recorded_at: new Date(at).toISOString().replace('.000Z', 'Z') },
+  };
+}
+
+/**
  * A retraction of an event, sent with the next month's file: a row of its own (event_id `<id>.x`) dated `dayOfMonth`
  * days into that month, recorded an hour later, naming the event it withdraws.
  */
@@ -218,6 +261,8 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     duplicateRows: 0,
     corrections: 0,
     retractions: 0,
+    attended: 0,
+    attendanceCorrections: 0,
   };
   // The simulated PCNs stand for all of England's: national figures are shared out by list size.
   const map = loadRealMap();
@@ -241,6 +286,11 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
       providers,
     };
     const byMonth = new Map<string, SimEvent[]>(months.map((m) => [m, []]));
+    // Attendance sent as corrections with a later month's file (attendanceOf), by that month. Drawn from a stream of
+    // its own, so the episodes are the same draws as when attendance was sent with the connection.
+    const attendance = root.fork(`attendance:${pcn.code}`);
+    const twoMonthsOn = new Set(months.filter(() => attendance.chance(ATTENDANCE_TWO_MONTHS_ON)));
+    const attendanceIn = new Map<string, SimEvent[]>();
     const people: string[] = [];
     let serial = 0;
     months.forEach((month, monthNo) => {
@@ -262,6 +312,14 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
         for (const event of simulateEpisode(ctx, referralId, person, referralDay, month)) {
           if (pcn.closes && (event.occurred_on as string).slice(0, 7) > pcn.closes) continue;
           byMonth.get((event.occurred_on as string).slice(0, 7))?.push(event);
+          if (event.event_type === 'community_connection' && event.attended === true) {
+            totals.attended++;
+            const connected = (event.occurred_on as string).slice(0, 7);
+            const { month: sentIn, correction } = attendanceOf(event, twoMonthsOn.has(connected), attendance);
+            event.attended = false;
+            // After the demo's last month, its attendance is still to come: the connection stays attended=false.
+            if (sentIn <= lastMonth) attendanceIn.set(sentIn, [...(attendanceIn.get(sentIn) ?? []), correction]);
+          }
           if (event.event_type === 'referral') {
             referred = true;
             totals.referrals++;
@@ -277,7 +335,8 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
     const carried = new Map<string, SimEvent[]>(); // corrections and retractions sent with the next month's file
     months.forEach((month, monthNo) => {
       if (!inForce(pcn, month)) return;
-      const events = [...(byMonth.get(month) ?? []), ...(carried.get(month) ?? [])];
+      const attendanceCorrections = attendanceIn.get(month) ?? [];
+      const events = [...(byMonth.get(month) ?? []), ...attendanceCorrections, ...(carried.get(month) ?? [])];
       const late = pcnIndex === latePick.pcn && monthNo === latePick.month;
       const identifiable = pcnIndex === identifiablePick.pcn && monthNo === identifiablePick.month;
       const entry = { badRows: 0, duplicateRows: 0, corrections: 0, retractions: 0 };
@@ -321,7 +380,18 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
         if (received !== undefined) recordedBy(rows, received);
         mkdirSync(join(options.outDir, 'uploads', deliveredIn), { recursive: true });
         writeFileSync(join(options.outDir, path), csv(EVENT_FIELD_NAMES, rows));
-        files.push({ path, kind: 'events', pcn: pcn.code, month, rows: rows.length, ...entry, late, identifiable });
+        files.push({
+          path,
+          kind: 'events',
+          pcn: pcn.code,
+          month,
+          rows: rows.length,
+          ...entry,
+          attendanceCorrections: attendanceCorrections.length,
+          late,
+          identifiable,
+        });
+        totals.attendanceCorrections += attendanceCorrections.length;
         totals.eventRows += rows.length;
         totals.badRows += entry.badRows;
         totals.duplicateRows += entry.duplicateRows;
@@ -356,6 +426,7 @@ function* generationSteps(options: GenerateOptions): Generator<void, GenerateMan
         duplicateRows: 0,
         corrections: 0,
         retractions: 0,
+        attendanceCorrections: 0,
         late: false,
         identifiable: false,
       });

@@ -10,9 +10,10 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNationalDemo } from '../../cli/synthetic/generate.ts';
-import { landingKeyFor, uploadIdFor } from '../../functions/lib/keys.ts';
+import { landingKeyFor, receiptKey, uploadIdFor } from '../../functions/lib/keys.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { currentRelease } from '../../functions/lib/release.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
@@ -22,6 +23,7 @@ import {
   type CompactionStep,
   compactCurated,
   compactionRecords,
+  DEFAULT_COMPACTION_POLICY,
   hyparquetMerger,
 } from '../../functions/refresh/compact.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
@@ -622,15 +624,24 @@ describe('the bundles from cdk.out, end to end', () => {
 });
 
 describe('compaction through the refresh bundle, on many small upload objects', () => {
-  // Three months of eight PCNs, both kinds: 48 uploads, one object per upload per month as the ingest bundle writes
-  // them (issue 17). Each run gets its own bucket, and its own Athena stand-in whose tables point there.
+  // Three months of eight PCNs, both kinds: 45 uploads (one PCN sends no workforce file), and as many objects as the
+  // ingest bundle writes for them: one per upload and month its rows fall in (issue 17). An events file holds rows of
+  // its own month and, in its corrections, of the one or two before (a connection's attendance, sent one or two
+  // months on: CORRECTION_MONTHS); a workforce file of its month only. Each run gets its own bucket, and its own
+  // Athena stand-in whose tables point there.
   const MONTHS_USED = 3;
   const PCNS_USED = 8;
   const standIns: AthenaStandIn[] = [];
   const proxies: S3IamProxy[] = [];
   let files: typeof demo.files;
-  /** Months x kinds the uploads fall in: after compaction, one object each. */
+  /** Each upload's id, its rows by partition month (from its file) and the objects the ingest writes for it. */
+  let uploads: { uploadId: string; rowsByMonth: Record<string, number>; objects: string[] }[];
+  /** The curated objects the ingest writes for those uploads: one per upload and month its rows fall in. */
+  let uploadObjects: number;
+  /** The partitions (kind and month) those objects fall in: after compaction, one object each. */
   let partitions: number;
+  /** Of them, those holding at least minUploadObjects objects: the partitions compacted (the others are left as they are). */
+  let merged: number;
   let plainDocuments: Map<string, unknown>;
 
   afterAll(async () => {
@@ -680,9 +691,27 @@ describe('compaction through the refresh bundle, on many small upload objects', 
   }
 
   const curated = async (store: S3ObjectStore) =>
-    [...(await store.list('curated/events/')), ...(await store.list('curated/workforce/'))].filter((k) =>
-      k.endsWith('.parquet'),
+    [...(await store.list('curated/events/')), ...(await store.list('curated/workforce/'))]
+      .filter((k) => k.endsWith('.parquet'))
+      .sort();
+
+  /**
+   * The objects after compaction, exactly: in each partition of two upload objects or more (minUploadObjects), one
+   * compacted object (far below 250,000 rows); a partition of one upload object keeps it, untouched.
+   */
+  const expectCompacted = (after: readonly string[]) => {
+    const byPartition = new Map<string, string[]>();
+    for (const key of uploads.flatMap((u) => u.objects)) {
+      const partition = key.slice(0, key.lastIndexOf('/'));
+      byPartition.set(partition, [...(byPartition.get(partition) ?? []), key]);
+    }
+    const expected = [...byPartition].map(([partition, keys]) =>
+      keys.length < DEFAULT_COMPACTION_POLICY.minUploadObjects ? (keys[0] as string) : `${partition}/compacted`,
     );
+    expect(after.map((key) => key.replace(/\/compacted\.[a-z0-9-]+\.0\.parquet$/, '/compacted')).sort()).toEqual(
+      expected.sort(),
+    );
+  };
 
   /**
    * Every JSON document of the release published (functions/lib/release.ts), its refresh time (generated_at, wherever
@@ -708,16 +737,54 @@ describe('compaction through the refresh bundle, on many small upload objects', 
 
   let plain: Awaited<ReturnType<typeof bucketRun>>;
 
-  it('without compaction (COMPACTION_BUDGET_MS=0): the ingest bundle writes one object per upload per month', async () => {
+  it('without compaction (COMPACTION_BUDGET_MS=0): the ingest bundle writes one object per upload and month its rows fall in', async () => {
     const months = demo.months.slice(-MONTHS_USED);
     const pcns = [...new Set(demo.files.map((f) => f.pcn))].sort().slice(0, PCNS_USED);
     files = demo.files.filter((f) => months.includes(f.month) && pcns.includes(f.pcn));
+    // Both kinds in every month, several uploads each (a PCN that sends no workforce file some month sends fewer).
     const uploadsPer = new Map<string, number>();
     for (const f of files) uploadsPer.set(`${f.kind} ${f.month}`, (uploadsPer.get(`${f.kind} ${f.month}`) ?? 0) + 1);
-    partitions = uploadsPer.size;
-    // Both kinds in every month, several uploads each (a PCN that sends no workforce file some month sends fewer).
-    expect(partitions).toBe(MONTHS_USED * 2);
+    expect(uploadsPer.size).toBe(MONTHS_USED * 2);
     expect(Math.min(...uploadsPer.values())).toBeGreaterThanOrEqual(PCNS_USED / 2);
+    // What the ingest is to write, read from the files themselves: each upload's rows by the month of its partition
+    // column (events by occurred_on, workforce by snapshot_month: functions/contract/tables.ts), one object a month.
+    uploads = files.map((file) => {
+      const body = readFileSync(join(demoDir, file.path));
+      const uploadId = uploadIdFor(file.pcn, createHash('sha256').update(body).digest('hex'));
+      const column = file.kind === 'events' ? 'occurred_on' : 'snapshot_month';
+      const rows = Papa.parse<Record<string, string>>(body.toString('utf8'), { header: true, skipEmptyLines: true });
+      const rowsByMonth: Record<string, number> = {};
+      for (const row of rows.data) {
+        const month = (row[column] as string).slice(0, 7);
+        rowsByMonth[month] = (rowsByMonth[month] ?? 0) + 1;
+      }
+      const partition = file.kind === 'events' ? 'event_month' : 'snapshot_month';
+      const objects = Object.keys(rowsByMonth).map((m) => `curated/${file.kind}/${partition}=${m}/${uploadId}.parquet`);
+      return { uploadId, rowsByMonth, objects: objects.sort() };
+    });
+    const objectsPer = new Map<string, number>();
+    for (const key of uploads.flatMap((u) => u.objects)) {
+      const partition = key.slice(0, key.lastIndexOf('/'));
+      objectsPer.set(partition, (objectsPer.get(partition) ?? 0) + 1);
+    }
+    uploadObjects = [...objectsPer.values()].reduce((sum, n) => sum + n, 0);
+    partitions = objectsPer.size;
+    merged = [...objectsPer.values()].filter((n) => n >= DEFAULT_COMPACTION_POLICY.minUploadObjects).length;
+    // Worked by hand from the files (seed 12, August to October 2026, the first eight PCNs in code order): 24 events
+    // files and 21 workforce files (U06272 sends none: no staff in the workforce publication). A workforce file is one
+    // object. An events file is one object for its own month and one more for each earlier month whose attendance it
+    // sends: 18 hold the month before's too; 3 only their own (U05679's October, U08561's September, U08803's
+    // August: the month before's attendance comes two months on, or after the demo's last month); 3 also the month
+    // two before (U08561's August holds June's, U08803's September July's, U08561's October August's). 18 x 2 + 3 x 1
+    // + 3 x 3 = 48, and 48 + 21 = 69 objects. Their partitions: events June (U08561's August alone: one object, too
+    // few to compact, left as it is) to October, 5, and workforce August to October, 3: 8, of which 7 are compacted.
+    expect({ uploads: files.length, objects: uploadObjects, partitions, merged }).toEqual({
+      uploads: 45,
+      objects: 69,
+      partitions: 8,
+      merged: 7,
+    });
+
     plain = await bucketRun('compaction-plain', { COMPACTION_BUDGET_MS: '0' });
     await stageReference(plain.store, readFileSync(join(demoDir, demo.reference), 'utf8'));
     const ingestInto = start('IngestHandler', { DATA_BUCKET: 'compaction-plain' });
@@ -742,12 +809,21 @@ describe('compaction through the refresh bundle, on many small upload objects', 
       const answer = await ingestInto.invoke(batch(keys.slice(i, i + 10), `compaction-${i}`));
       expect(answer.result).toEqual({ batchItemFailures: [] });
     }
+    // Each upload's receipt: its rows by month as counted from its file, and its one object per month, exactly those.
     expect((await plain.store.list('receipts/')).length).toBe(files.length);
-    expect((await curated(plain.store)).length).toBe(files.length);
+    for (const { uploadId, rowsByMonth, objects } of uploads) {
+      const receipt = JSON.parse(Buffer.from((await plain.store.get(receiptKey(uploadId))) ?? []).toString('utf8'));
+      expect({ partitions: receipt.partitions, curated: [...receipt.outputs.curated].sort() }, uploadId).toEqual({
+        partitions: rowsByMonth,
+        curated: objects,
+      });
+    }
+    const written = uploads.flatMap((u) => u.objects).sort();
+    expect(await curated(plain.store)).toEqual(written);
 
     const result = await plain.refresh('no compaction');
     expect(result.compaction).toBeUndefined();
-    expect((await curated(plain.store)).length).toBe(files.length);
+    expect(await curated(plain.store)).toEqual(written);
     expect(await plain.store.list('compactions/')).toEqual([]);
     plainDocuments = await published(plain.store);
     expect(plainDocuments.has('metrics/rollout.json')).toBe(true);
@@ -760,16 +836,16 @@ describe('compaction through the refresh bundle, on many small upload objects', 
     for (const key of await run.store.list('metrics/')) await run.store.delete(key);
     const result = await run.refresh('compaction');
     const after = await curated(run.store);
-    // Every month of each kind: far below 250,000 rows, so one compacted object holds all its uploads.
+    // Every partition of two upload objects or more: far below 250,000 rows, so one compacted object holds all its
+    // uploads; a partition of one upload object keeps it (7 partitions compacted, 69 objects into 8: see above).
     expect(result.compaction).toEqual({
-      partitions,
-      objectsBefore: files.length,
+      partitions: merged,
+      objectsBefore: uploadObjects,
       objectsAfter: partitions,
     });
-    expect(after).toHaveLength(partitions);
-    expect(after.every((key) => /\/compacted\.[a-z0-9-]+\.0\.parquet$/.test(key))).toBe(true);
-    console.info(`compaction through the refresh bundle: ${files.length} upload objects -> ${after.length}`);
-    expect((await run.store.list('compactions/')).length).toBe(partitions);
+    expectCompacted(after);
+    console.info(`compaction through the refresh bundle: ${uploadObjects} upload objects -> ${after.length}`);
+    expect((await run.store.list('compactions/')).length).toBe(merged);
     expect(await published(run.store)).toEqual(plainDocuments);
   }, 900_000);
 
@@ -800,8 +876,7 @@ describe('compaction through the refresh bundle, on many small upload objects', 
       );
       const result = await run.refresh(`after a compaction stopped at "${step}"`);
       const after = await curated(run.store);
-      expect(after).toHaveLength(partitions);
-      expect(after.every((key) => key.includes('/compacted.'))).toBe(true);
+      expectCompacted(after);
       expect(result.compaction?.objectsAfter).toBe(partitions);
       expect(await published(run.store)).toEqual(plainDocuments);
     }, 900_000);

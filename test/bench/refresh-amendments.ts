@@ -5,16 +5,18 @@
  * no corrections and no retractions, and the refresh's superseded and withdrawn steps had nothing to find at scale.
  *
  * Each event is drawn once, by a hash of its PCN and event_id (deterministic, whatever the order or the compaction
- * of the objects): with the generator's chance (DEMO_FAULT_RATE) a row gets a fault, and one of the generator's four
- * faults (a quarter each); of those, the two that reach the curated events are made here, in the generator's shapes
- * (correctionOf, retractionOf), and only where the generator makes them: a correction of a contact or a referral,
- * and a retraction of any event, each sent with the next month's file (so never for the dataset's last month). The
- * other two, a bad value and a repeated row, are rejected by the ingest and never reach the curated events.
+ * of the objects), as its latest version (an event sent again, as a connection is with its attendance, is amended once,
+ * as it stands: drawEvents): with the generator's chance (DEMO_FAULT_RATE) a row gets a fault, and one of the
+ * generator's four faults (a quarter each); of those, the two that reach the curated events are made here, in the
+ * generator's shapes (correctionOf, retractionOf), and only where the generator makes them: a correction of a contact
+ * or a referral, and a retraction of any event, each sent with the file of the month after the one that sent that
+ * version (so never for a version sent in the dataset's last month). The other two, a bad value and a repeated row,
+ * are rejected by the ingest and never reach the curated events.
  *
- * As the generator sends them with its next month's file, each PCN's corrections and retractions of one month are one
- * upload (`<PCN>-events-<next month>-amended`), written as CSV and laid out by layOutUploads exactly as the dataset's
- * own uploads were: a correction keeps its event's occurred_on, so its object is under the event's month; a
- * retraction is dated in the next month and is under that month. A receipt per upload, the uploads table republished.
+ * As the generator sends them with its next month's file, each PCN's corrections and retractions sent in one month are
+ * one upload (`<PCN>-events-<that month>-amended`), written as CSV and laid out by layOutUploads exactly as the
+ * dataset's own uploads were: a correction keeps its event's occurred_on, so its object is under the event's month; a
+ * retraction is dated in the month it is sent in and is under that month. A receipt per upload, the uploads table republished.
  * A marker file beside the dataset (`amendments.json`, versioned) records what was laid over it: a dataset is
  * amended once; amending it again does nothing. An overlay stopped part-way (no marker) is redone whole: it draws
  * from the dataset's own uploads only and writes the same keys again.
@@ -30,7 +32,11 @@ import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 import { duck, layOutMonths, secondsSince, writeReceipts } from './refresh-layout.ts';
 
-/** Bump when the overlay's draw or shapes change: a dataset amended by another version is refused, not amended twice. */
+/**
+ * Bump when the overlay's draw or shapes change: a dataset amended by another version is refused, not amended twice.
+ * Still 1 since events sent twice are drawn once (their latest version, sent in its file's month): on the national
+ * datasets, whose every event is sent once in its own month's file, that draws and amends the same rows as before.
+ */
 export const AMENDMENTS_VERSION = 1;
 export const AMENDED_SUFFIX = '-amended';
 
@@ -46,9 +52,10 @@ export interface AmendmentsSummary {
   readonly bytes: number;
 }
 
-/** One drawn event: its fields as the generator holds them, its month and its draw. */
+/** One drawn event (its latest version): its fields as the generator holds them, the month it was sent in and its draw. */
 export interface DrawnEvent {
   readonly event: SimEvent;
+  /** The month of the file that sent this version: its amendment is sent with the next month's. */
   readonly month: string;
   /** Uniform in [0, rate): which of the generator's four faults the row gets, a quarter of the range each. */
   readonly draw: number;
@@ -91,22 +98,48 @@ function asGenerated(name: string): string {
   return `"${name}"`;
 }
 
-/** Every event of the dataset's own uploads drawn for a fault, in a stable order. */
+/**
+ * Every event of the dataset's own uploads drawn for a fault, in a stable order: of an event sent more than once (a
+ * community connection and its attendance correction, sent with a later month's file: attendanceOf), its latest
+ * version only, by the refresh's own order of versions (sql/prepare/superseded.sql), so that an event is amended once
+ * and as it stands (drawing every row, a connection attended was retracted twice, once as the version already
+ * superseded). Its month is the month of the file that sent that version (the upload id `<PCN>-events-<month>`, as
+ * the generator names its files; the event's own month for another id): the generator sends a correction or a
+ * retraction with the file after that one. On a dataset whose every event is sent once, in its own month's file (the
+ * national datasets, made before attendance came as corrections), the draw is as it was.
+ */
 async function drawEvents(data: string, seed: number, rate: number, lastMonth: string): Promise<DrawnEvent[]> {
   const { instance, connection } = await duck();
   // The low 64 bits of an MD5: the same in every DuckDB version and on every machine (md5_number, all 128 bits, took
-  // ten times as long, in the modulo of its 128-bit integer).
+  // ten times as long, in the modulo of its 128-bit integer). Both versions of an event have one hash, so both are
+  // drawn or neither, and only the few drawn are ranked.
   const reader = await connection.runAndReadAll(
     `WITH hashed AS (
        SELECT *, md5_number_lower($1 || '/' || pcn_code || '/' || event_id) AS h
        FROM read_parquet('${data}/curated/events/*/*.parquet', hive_partitioning = true, hive_types = {'event_month': VARCHAR})
-       WHERE event_type <> 'retraction' AND upload_id NOT LIKE '%${AMENDED_SUFFIX}' AND event_month < $2
+       WHERE event_type <> 'retraction' AND upload_id NOT LIKE '%${AMENDED_SUFFIX}'
+     ),
+     drawn AS (
+       SELECT *,
+         count(*) OVER (PARTITION BY pcn_code, event_id)
+           = count(recorded_at) OVER (PARTITION BY pcn_code, event_id) AS every_version_stamped
+       FROM hashed
+       WHERE CAST(h % 1000000000 AS DOUBLE) / 1e9 < $3
+     ),
+     latest AS (
+       SELECT *, coalesce(nullif(regexp_extract(upload_id, '-events-([0-9]{4}-[0-9]{2})', 1), ''), event_month) AS sent_in
+       FROM drawn
+       QUALIFY row_number() OVER (
+         PARTITION BY pcn_code, event_id
+         ORDER BY CASE WHEN every_version_stamped THEN recorded_at END DESC NULLS LAST,
+           received_at DESC, upload_id DESC, source_row DESC
+       ) = 1
      )
-     SELECT ${EVENT_FIELD_NAMES.map(asGenerated).join(', ')}, event_month,
+     SELECT ${EVENT_FIELD_NAMES.map(asGenerated).join(', ')}, sent_in,
        CAST(h % 1000000000 AS DOUBLE) / 1e9 AS draw,
        CAST((h // 1000000000) % ${RETRACTION_DAYS} AS INTEGER) AS retraction_day
-     FROM hashed
-     WHERE CAST(h % 1000000000 AS DOUBLE) / 1e9 < $3
+     FROM latest
+     WHERE sent_in < $2
      ORDER BY pcn_code, event_month, upload_id, source_row`,
     [String(seed), lastMonth, rate],
   );
@@ -118,7 +151,7 @@ async function drawEvents(data: string, seed: number, rate: number, lastMonth: s
     }
     return {
       event,
-      month: row.event_month as string,
+      month: row.sent_in as string,
       draw: row.draw as number,
       retractionDay: row.retraction_day as number,
     };

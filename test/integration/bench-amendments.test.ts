@@ -79,10 +79,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('corrections and retractions laid over a bench dataset', () => {
   it('are the rows the ingest writes for the same uploads, and the refresh supersedes and withdraws exactly their events', async () => {
-    // Prepare: four events of the first PCN picked by hand (rows drawn at a rate of 1: every row of the months before
-    // the last): in January its first contact and first referral recorded before 4 February are corrected, and its
-    // first community connection retracted; in February its first contact is retracted.
+    // Prepare: five events of the first PCN picked by hand (rows drawn at a rate of 1: every row sent before the last
+    // month): in January its first contact and first referral recorded before 4 February are corrected, and its first
+    // plan agreed retracted; in February its first contact is retracted; and its first January community connection
+    // attended whose attendance came with February's file is retracted: an event sent twice (attended=false with
+    // January's file, attended=true as a correction with February's: attendanceOf), drawn once, as its latest version.
     const original = await curatedRows(`${data}/curated/events/*/*.parquet`);
+    // Before the overlay: the demo's own versions (each attendance correction supersedes its connection's first row).
+    const before = await rowsNotInForce(data);
     const pcn = original[0]?.pcn_code as string;
     const recordedBefore = (row: CuratedRow, day: string) =>
       row.recorded_at !== null && row.recorded_at < `${day}T00:00:00`;
@@ -95,13 +99,27 @@ describe('corrections and retractions laid over a bench dataset', () => {
           (day === undefined || recordedBefore(r, day)),
       ) as CuratedRow;
     const corrected = [first('2025-01', 'contact', '2025-02-04'), first('2025-01', 'referral', '2025-02-04')];
-    const retracted = [first('2025-01', 'community_connection'), first('2025-02', 'contact')];
-    // The hand-picked events exist in the tiny dataset (the expected counts below are worked out from these four).
+    const attendance = original.find(
+      (r) =>
+        r.pcn_code === pcn &&
+        r.event_type === 'community_connection' &&
+        r.occurred_on.startsWith('2025-01') &&
+        r.upload_id === `${pcn}-events-2025-02`,
+    ) as CuratedRow;
+    const connection = original.filter((r) => r.pcn_code === pcn && r.event_id === attendance?.event_id);
+    const retracted = [first('2025-01', 'plan_agreed'), first('2025-02', 'contact'), attendance];
+    // The hand-picked events exist in the tiny dataset (the expected counts below are worked out from these five), and
+    // the connection is sent twice: unattended with January's file, attended with February's.
     expect([...corrected, ...retracted].map((row) => row?.event_type)).toEqual([
       'contact',
       'referral',
-      'community_connection',
+      'plan_agreed',
       'contact',
+      'community_connection',
+    ]);
+    expect(connection.map((r) => [r.upload_id, r.attended])).toEqual([
+      [`${pcn}-events-2025-01`, false],
+      [`${pcn}-events-2025-02`, true],
     ]);
     const picks = new Map<string, 'correction' | 'retraction'>([
       ...corrected.map((r) => [r.event_id, 'correction'] as const),
@@ -114,13 +132,15 @@ describe('corrections and retractions laid over a bench dataset', () => {
     const summary = await amendDataset(root, { rate: 1, decide, keepInput: true });
 
     // Assess: two uploads, one per month the amendments are sent in (February's carries January's corrections, in
-    // January's partition, and its retraction, dated in February; March's carries February's retraction).
+    // January's partition, and its plan's retraction, dated in February; March's carries the retractions of the
+    // connection, whose latest version February's file sent, and of February's contact, both dated in March). One
+    // retraction of the connection: drawing both its rows, the overlay sent two, with February's file.
     expect(summary).toEqual({
       version: AMENDMENTS_VERSION,
       seed: 36,
       rate: 1,
       corrections: 2,
-      retractions: 2,
+      retractions: 3,
       uploads: 2,
       objects: 3,
       bytes: expect.any(Number),
@@ -158,8 +178,8 @@ describe('corrections and retractions laid over a bench dataset', () => {
       await curatedRows(join(data, 'curated', 'events', amended[0] as string)),
       await curatedRows(join(data, 'curated', 'events', amended[1] as string)),
     ];
-    // February's upload lists January's three amendments in the order of their events' rows, then the retraction
-    // of February's contact is March's upload's one row (the CSV header is row 1).
+    // February's upload lists January's three amendments in the order of their events' rows; March's upload the
+    // connection's retraction (an event of January) then February's contact's (the CSV header is row 1).
     const [contact, referral] = corrected as [CuratedRow, CuratedRow];
     const sentInFebruary = [contact, referral, retracted[0] as CuratedRow].sort((a, b) => a.source_row - b.source_row);
     const rowSent = (event: CuratedRow) => 2 + sentInFebruary.indexOf(event);
@@ -192,17 +212,30 @@ describe('corrections and retractions laid over a bench dataset', () => {
     ]);
     const march = await curatedRows(join(data, 'curated', 'events', amended[2] as string));
     expect(march.map((r) => [r.source_row, r.event_id, r.event_type, r.retracts_event_id, r.person_id])).toEqual([
-      retraction(retracted[1] as CuratedRow, 2),
+      retraction(attendance, 2),
+      retraction(retracted[1] as CuratedRow, 3),
     ]);
+    // Dated in March: after the attendance it withdraws (recorded in February), which would otherwise stand.
+    expect(
+      march.every(
+        (r) => r.occurred_on.startsWith('2025-03') && (r.recorded_at as string) > (attendance.recorded_at as string),
+      ),
+    ).toBe(true);
 
     // The refresh's steps: each correction supersedes its earlier version (recorded before 4 February), each
-    // retraction withdraws its event's one row: 2 superseded, 2 + 2 = 4 withdrawn. The same after compaction.
-    expect(await rowsNotInForce(data)).toEqual({ superseded: 2, withdrawn: 4 });
+    // retraction withdraws its event's rows: 2 superseded, and withdrawn those 2, the plan's and the contact's rows
+    // and the connection's two (its first version, superseded already, listed again as retracted: withdrawn.sql lists
+    // both), 2 + 1 + 1 + 2 = 6. The same after compaction.
+    const added = (rows: { superseded: number; withdrawn: number }) => ({
+      superseded: rows.superseded - before.superseded,
+      withdrawn: rows.withdrawn - before.withdrawn,
+    });
+    expect(added(await rowsNotInForce(data))).toEqual({ superseded: 2, withdrawn: 6 });
     const compacted = join(dir, 'compacted');
     cpSync(data, compacted, { recursive: true });
     await compactCurated(new FsObjectStore(compacted), duckDbMerger(compacted));
     expect(eventObjects(compacted).filter((f) => f.includes('-amended'))).toEqual([]);
-    expect(await rowsNotInForce(compacted)).toEqual({ superseded: 2, withdrawn: 4 });
+    expect(added(await rowsNotInForce(compacted))).toEqual({ superseded: 2, withdrawn: 6 });
 
     // A dataset is amended once: again, nothing is written and the marker's summary is returned.
     const objects = eventObjects(data);

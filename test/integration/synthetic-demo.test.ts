@@ -90,6 +90,11 @@ describe('the synthetic national demo', () => {
     // workforce publication) stopped sending December's workforce snapshot (red-team of the demo, 2026-12-06): 1,900.
     // The digest changed with them, on purpose: the generators before and after, run on these OPTIONS side by side,
     // wrote the same files but those three and the manifest listing them (diff -r); the digest is the new one's.
+    // It changed again on purpose when a connection's attendance came to be sent as a clinical system sends it
+    // (attended=false with the connection, attended=true as a correction with a later month's file: attendanceOf):
+    // 980,258 event rows then, 1,038,539 now (57,995 of the 64,893 attendances sent as corrections, the rest due after
+    // December; and the faults, drawn row by row, fall on other rows). The episodes are the same draws (attendance has
+    // a random stream of its own), so the referrals and declines below are as they were. The digest is the new one's.
     expect(manifest.files).toHaveLength(1_900);
     expect(
       manifest.files
@@ -97,8 +102,9 @@ describe('the synthetic national demo', () => {
         .map((f) => f.month)
         .filter((m) => m > '2025-11'),
     ).toEqual([]);
-    expect(manifest.totals.eventRows).toBe(980_258);
-    expect(digest.digest('hex')).toBe('ec48f800e691d8caef667ce63788087c26a6f82e419ada014490f7998922148e');
+    expect(manifest.totals.eventRows).toBe(1_038_539);
+    expect(manifest.totals).toMatchObject({ referrals: 74_649, attended: 64_893, attendanceCorrections: 57_995 });
+    expect(digest.digest('hex')).toBe('33d638bfd68fdc569af2bd5bfe4e788274e487c8436ad0078fd911589339b7a3');
   });
 
   it("is England's real map at full scale: December 2025's 1,297 PCNs, their ICBs, regions and lists", () => {
@@ -171,8 +177,12 @@ describe('the synthetic national demo', () => {
       .slice(0, 120)
       .flatMap((f) => rowsOf(f.path));
     const episode = (e: Record<string, string>) => `${e.pcn_code}/${e.referral_id}`; // referral ids are unique within a PCN
-    // Rows with a date (an injected fault may break one: '2024-13-01').
-    const dated = events.filter((e) => !Number.isNaN(Date.parse(e.occurred_on as string)));
+    // Rows with a date and a type (an injected fault may break either: '2024-13-01', 'refferal', which the ingest
+    // rejects; since the attendance corrections the faults' draws fall on other rows, one of them on a declined
+    // referral's row).
+    const dated = events.filter(
+      (e) => !Number.isNaN(Date.parse(e.occurred_on as string)) && e.event_type !== 'refferal',
+    );
     const referredOn = new Map<string, string>();
     for (const e of dated) if (e.event_type === 'referral') referredOn.set(episode(e), e.occurred_on as string);
     const byEpisode = new Map<string, Record<string, string>[]>();
@@ -229,7 +239,10 @@ describe('the synthetic national demo', () => {
     expect(engaged.length / cohort.length).toBeGreaterThan(0.8);
     expect(engaged.length / cohort.length).toBeLessThan(0.85);
     // Connected (a community activity attended in the window): the engaged who take up an activity, 93% of them,
-    // each with a first activity 14-70 days after the referral: 0.9167 x 0.82 x 0.93 = 0.70, a range as above.
+    // each with a first activity 14-70 days after the referral: 0.9167 x 0.82 x 0.93 = 0.70, a range as above. The
+    // attended row is the correction a later month's file sends (attendanceOf); about 1% of the cohort's connected,
+    // those whose attendance is due in January (a first activity in December, or November's two months on), are not
+    // connected yet: 0.69.
     const connected = cohort.filter(([id, on]) =>
       byEpisode
         .get(id)
