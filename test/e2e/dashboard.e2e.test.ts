@@ -59,6 +59,29 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     },
   );
 
+  it("the Outcomes page's service use is over 6 months before and after referral, as the API's rows (R26-3)", async () => {
+    // 2025/26: the demo's referrals of that year have ended 6-month windows by 30 September 2026.
+    const api = await (await fetch(`${base}/api/metrics/cof_system?level=national&code=ENG&period=2025/26`)).json();
+    const gp = api.rows.find(
+      (r: Record<string, unknown>) => r.service === 'gp_appointment' && r.baseline_band === 'all',
+    ) as Record<string, unknown>;
+    expect(new Set(api.rows.map((r: Record<string, unknown>) => r.window_months))).toEqual(new Set([6]));
+    const page = await open('/outcomes?fy=2025/26');
+    const card = page.getByRole('region', {
+      name: 'GP, A&E, admissions and outpatients over 6 months before and after referral',
+    });
+    // The GP figure is England's change (the value, data-testid kpi-gp_appointment), its line below says the windows.
+    const kpi = card.getByTestId('kpi-gp_appointment');
+    const change = Number(gp.change_pct);
+    await expect(kpi.textContent()).resolves.toBe(
+      `${change > 0 ? '+' : change < 0 ? '−' : ''}${Math.abs(change).toFixed(1)}%`,
+    );
+    const line = kpi.locator('xpath=following-sibling::p[1]');
+    await expect(line.textContent()).resolves.toContain('after, over 6 months before and after referral, for');
+    await expect(line.textContent()).resolves.toContain(`${Number(gp.people).toLocaleString('en-GB')} referrals`);
+    await page.context().close();
+  });
+
   it('the filter bar narrows every figure and keeps the choice in the URL', async () => {
     const page = await open('/rollout');
     const england = await page.getByTestId('kpi-referrals').textContent();
