@@ -620,7 +620,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
 
   // Two tables of their own (curated/pcns, curated/uploads), published together: one lists receipts while the other
   // writes. The receipts (one per upload ever) are listed once a refresh, here, and the listing given to each step
-  // that reads them (review 24, R24-5a: three listings of every receipt a refresh).
+  // that reads them (review 24, R24-5a: the uploads table and compaction each listed every receipt).
   let receipts: readonly string[] = [];
   await timed('publish reference and uploads', async () => {
     await Promise.all([
