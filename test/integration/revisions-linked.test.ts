@@ -94,12 +94,15 @@ function person(
         }),
       );
   }
+  // GP use in 6-month windows, the one length cof_system counts (review 26, R26-3). No referral here (April to
+  // September 2025) has its after window ended by the end of September, so cof_system has no figures in these
+  // releases (asserted in release 1); its holds are tested in revisions-holds (F5).
   const use = (on: string, window: string, count: number) =>
-    event(pcn, rid, 'service_use', on, { service: 'gp_appointment', window, window_months: 3, count });
+    event(pcn, rid, 'service_use', on, { service: 'gp_appointment', window, window_months: 6, count });
   rows.push(use(`${m}-21`, 'before', 1 + (i % 4)));
-  // The after count dated once its 3-month window has ended (the 22nd, after any referral day: the contract), or in
+  // The after count dated once its window has ended (the 22nd, after any referral day: the contract), or in
   // September when the window runs past it (the uses so far: not counted, as the cut-off would not count it either).
-  const after = addMonths(m, 3) <= '2025-09' ? addMonths(m, 3) : '2025-09';
+  const after = addMonths(m, 6) <= '2025-09' ? addMonths(m, 6) : '2025-09';
   if (followUp <= '2025-09') rows.push(use(`${after}-22`, 'after', i % 3));
   if (contacts > 0)
     rows.push(
@@ -183,8 +186,10 @@ describe("review 3: a late file's change is not given back by figures that add u
     // September: 106 referrals from 6 PCNs, released.
     expect(england(r1, 'rollout', '2025-09').referrals).toBe(106);
     // Every exact England count of April and of 2025/26, in every document, is release 0's: equity's year (every
-    // dimension), cof_system's year bands, contacts_distribution's year, rollout's year people (the late 2 would make
-    // April 108, decile 1 20, cof_system's April people +2).
+    // dimension), contacts_distribution's year, rollout's year people (the late 2 would make April 108, decile 1 20).
+    // cof_system has no England figure of either: no 6-month after window has ended by September's end.
+    expect(englandRows(r1, 'cof_system', '2025-04')).toEqual([]);
+    expect(englandRows(r1, 'cof_system', '2025/26')).toEqual([]);
     expect(englandCounts(r1, '2025-04')).toEqual(englandCounts(r0 as Map<string, MetricDocument>, '2025-04'));
     expect(englandCounts(r1, '2025/26')).toEqual(englandCounts(r0 as Map<string, MetricDocument>, '2025/26'));
     // So equity's dimensions all add up to the year's 554 people, and `mixed` (U00003's 2 alone) has no figure.
