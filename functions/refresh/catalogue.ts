@@ -460,7 +460,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 9 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     // 10: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
-    version: '10', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 11 (review 26, R26-5): the year-end projection scales monthly people to the year's people by the latest complete
+    // year's ratio (summary.target_progress); no exact figure changes.
+    version: '11', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
@@ -469,6 +471,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
       { version: '10', from: '9', columns: [] },
+      { version: '11', from: '10', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -828,18 +831,19 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    version: '7', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    version: '8', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
-    // Next version (review 26, R26-3; for the lead to declare with the bump, `columns: 'all'`): every figure counts the
-    // 6-month pairs only (window_months, a new key column, 6 on every row), where each referral's longest ended pair
-    // (3, 6 or 12 months) was added up: a break in the series of every column.
+    // 8 (review 26, R26-3): every figure counts the 6-month pairs only (window_months, a new key column, 6 on every
+    // row), where each referral's longest ended pair (3, 6 or 12 months) was added up: a break in the series of every
+    // column.
     changes: [
       { version: '3', from: '2', columns: [] },
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: 'all' },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, SERVICE_USE_WINDOW_MONTHS)],
     // window_months is one value on every row (SERVICE_USE_WINDOW_MONTHS): a key, so that every row says the length of
@@ -1024,7 +1028,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 8: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    version: '8',
+    // 9 (review 26): a PCN missing a snapshot for a month it reported withholds its area's caseload and leaves
+    // England's covered group (R26-2); a PCN's caseload is annualised over its reporting months (R26-4); accredited
+    // training is a share of the link workers of the PCNs that gave training (R26-6).
+    version: '9',
     changes: [
       {
         version: '4',
@@ -1046,6 +1053,20 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      {
+        version: '9',
+        from: '8',
+        columns: [
+          'referral_months',
+          'caseload',
+          'caseload_annualised',
+          'caseload_pcns',
+          'caseload_fte',
+          'caseload_covered',
+          'caseload_covered_annualised',
+          'caseload_coverage_pct',
+        ],
+      },
     ],
     keys: [],
     definitions: {
