@@ -66,13 +66,29 @@ class HttpStatusError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's Retry-After, in seconds, where it gave one as a number. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
-/** 5xx and 429 are worth another try; any other 4xx is an answer. */
-const retryable = (status: number) => status >= 500 || status === 429;
+/** The longest wait between attempts (p-retry's maxTimeout): a server asking for longer is not retried. */
+const MAX_RETRY_WAIT_MS = 60_000;
+
+/**
+ * 5xx and 429 are worth another try; any other 4xx is an answer. So is a 429 whose Retry-After is longer than the
+ * uploader would wait (the upload API's daily quota per PCN answers with the seconds to midnight UTC): retrying it
+ * within a minute only spends the attempts.
+ */
+const retryable = (error: HttpStatusError) =>
+  error.status >= 500 || (error.status === 429 && (error.retryAfterSeconds ?? 0) * 1000 <= MAX_RETRY_WAIT_MS);
+
+/** Retry-After as seconds (the delta form; an HTTP date is read as no number). */
+function retryAfterOf(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  return value !== null && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
 
 function errorMessage(status: number, body: string): string {
   try {
@@ -158,14 +174,15 @@ export class Uploader {
     this.log = options.log ?? ((line) => console.error(line));
   }
 
-  /** Retries with exponential backoff and jitter on network errors, 5xx and 429; a 4xx ends at once. */
+  /** Retries with exponential backoff and jitter on network errors, 5xx and 429 (unless it asks to wait longer than a
+   * minute); another 4xx ends at once. */
   private retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
     return pRetry(
       async () => {
         try {
           return await attempt();
         } catch (error) {
-          if (error instanceof HttpStatusError && !retryable(error.status)) throw new AbortError(error);
+          if (error instanceof HttpStatusError && !retryable(error)) throw new AbortError(error);
           throw error;
         }
       },
@@ -173,7 +190,7 @@ export class Uploader {
         retries: this.options.retries ?? 5,
         factor: 2,
         minTimeout: this.options.retryDelayMs ?? 1000,
-        maxTimeout: 60_000,
+        maxTimeout: MAX_RETRY_WAIT_MS,
         randomize: true,
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
           if (retriesLeft > 0) this.log(`  ${what}: attempt ${attemptNumber} failed (${error.message}); retrying`);
@@ -192,7 +209,14 @@ export class Uploader {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    if (response.status >= 400) throw new HttpStatusError(response.status, errorMessage(response.status, text));
+    if (response.status >= 400) {
+      const retryAfter = retryAfterOf(response);
+      const wait =
+        response.status === 429 && retryAfter !== undefined && retryAfter * 1000 > MAX_RETRY_WAIT_MS
+          ? ` (the server asks to wait ${retryAfter.toLocaleString('en-GB')} s before sending again)`
+          : '';
+      throw new HttpStatusError(response.status, `${errorMessage(response.status, text)}${wait}`, retryAfter);
+    }
     return { status: response.status, json: JSON.parse(text) };
   }
 

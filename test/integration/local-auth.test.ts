@@ -196,6 +196,34 @@ describe('the uploader retries what is worth retrying and nothing else', () => {
     );
   });
 
+  it('a 429 asking to wait past a minute (the daily quota per PCN) is an answer: one attempt, the wait said', async () => {
+    // The token of the test before (one active token per PCN), replaced.
+    const { token: pcnToken } = await new PcnTokenRegistry(store).create('U00001', { expiresInDays: 1, rotate: true });
+    const quota = JSON.stringify({ error: 'this PCN has sent its 200 uploads for today (UTC)' });
+    const { outcome, seen } = await sendThroughProxy(
+      [
+        {
+          match: (m, p) => m === 'POST' && p === '/api/uploads',
+          status: 429,
+          times: 5,
+          body: quota,
+          retryAfter: '3600',
+        },
+      ],
+      pcnToken,
+      'quota.csv',
+      'd'.repeat(64),
+    );
+    expect(outcome).toEqual({
+      file: join(dir.path, 'quota.csv'),
+      status: 'not_sent',
+      exit_code: 3,
+      error:
+        '429: this PCN has sent its 200 uploads for today (UTC) (the server asks to wait 3,600 s before sending again)',
+    });
+    expect(seen).toEqual(['POST /api/uploads -> 429 (injected)']);
+  });
+
   it('a 4xx is an answer: one attempt, then "could not send" (exit 3) with the server’s reason', async () => {
     const { outcome, seen } = await sendThroughProxy(
       [],

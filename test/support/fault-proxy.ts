@@ -11,6 +11,8 @@ export interface FaultRule {
   readonly share?: number;
   /** The body to answer with. @default {"error":"injected fault"} */
   readonly body?: string;
+  /** The Retry-After to answer with. @default '0' */
+  readonly retryAfter?: string;
 }
 
 /** mulberry32: a small seeded generator, so a fault pattern can be replayed. */
@@ -55,7 +57,10 @@ export async function startFaultProxy(targetUrl: string, rules: FaultRule[], see
       seen.push(`${line} -> ${rule.status} (injected)`);
       req.resume();
       const xml = rule.body?.startsWith('<?xml');
-      res.writeHead(rule.status, { 'content-type': xml ? 'application/xml' : 'application/json', 'retry-after': '0' });
+      res.writeHead(rule.status, {
+        'content-type': xml ? 'application/xml' : 'application/json',
+        'retry-after': rule.retryAfter ?? '0',
+      });
       res.end(rule.body ?? JSON.stringify({ error: 'injected fault' }));
       return;
     }
