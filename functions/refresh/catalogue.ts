@@ -1028,10 +1028,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 8: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    // 9 (review 26): a PCN missing a snapshot for a month it reported withholds its area's caseload and leaves
-    // England's covered group (R26-2); a PCN's caseload is annualised over its reporting months (R26-4); accredited
-    // training is a share of the link workers of the PCNs that gave training (R26-6).
-    version: '9',
+    version: '8',
     changes: [
       {
         version: '4',
@@ -1053,20 +1050,6 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
-      {
-        version: '9',
-        from: '8',
-        columns: [
-          'referral_months',
-          'caseload',
-          'caseload_annualised',
-          'caseload_pcns',
-          'caseload_fte',
-          'caseload_covered',
-          'caseload_covered_annualised',
-          'caseload_coverage_pct',
-        ],
-      },
     ],
     keys: [],
     definitions: {
