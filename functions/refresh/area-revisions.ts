@@ -265,6 +265,8 @@ interface Revision {
   /** The same, as PCN contributions by PCN year cell id (tested columns' order). */
   readonly newMonthsCells: ReadonlyMap<string, number[]>;
   readonly place: (row: Row) => Place;
+  /** Whether a month's cohort column matured since the release before, by column | month (matured). */
+  readonly matured: Map<string, boolean>;
 }
 
 export class AreaRevisions {
@@ -410,6 +412,7 @@ export class AreaRevisions {
       failClosed: !first && this.unreadable,
       withMonths: [...areaRows.values()].some((r) => r.period_type === 'month'),
       restarted,
+      matured: new Map(),
     };
   }
 
@@ -426,9 +429,17 @@ export class AreaRevisions {
     let parts = this.parts.get(revision);
     if (parts === undefined) {
       const { definition, recordOf } = revision;
+      // Only the periods of rows whose figures are not those recorded are ever tested (decide): the parts of the
+      // others' periods are not made (a row's parts are all of its period: its PCNs' rows, a year's new months).
+      const periods = new Set<string>();
+      for (const [id, row] of revision.areaRows) {
+        const recorded = recordOf?.areas[id];
+        if (recorded !== undefined && revision.publishedBefore.has(id))
+          if (!sameAsRecorded(row, recorded, revision.testedFigures)) periods.add(keyPart(row.period));
+      }
       parts = {
-        ...partsNow(definition, revision.raw, revision.of, revision.periodsBefore, this.pcnIndex, this.place),
-        recorded: recordOf === undefined ? new Map() : this.thenOf(definition, recordOf),
+        ...partsNow(revision, this.pcnIndex, this.place, periods),
+        recorded: recordOf === undefined ? new Map() : this.thenOf(definition, recordOf, periods),
         recordedColumn: new Map((recordOf?.columns ?? []).map((c, j) => [c, j])),
       };
       this.parts.set(revision, parts);
@@ -437,13 +448,14 @@ export class AreaRevisions {
   }
 
   /** The record's PCN contributions, to the areas each PCN is in now (as `now` is made). */
-  private thenOf(definition: MetricDefinition, record: AreaDocumentState): Parts {
+  private thenOf(definition: MetricDefinition, record: AreaDocumentState, periods: ReadonlySet<string>): Parts {
     const then: Parts = new Map();
     const codes = this.state?.pcns ?? [];
     for (const [id, values] of Object.entries(record.pcns)) {
       const pcn = this.pcnOfRecorded(id);
       if (pcn === undefined) continue;
       const row = cellRow(definition, id, codes[Number(id.slice(0, id.indexOf('|')))] ?? '');
+      if (!periods.has(keyPart(row.period))) continue;
       for (const areaId of areaIdsOf(this.place(row), row, suffixOf(definition, row)))
         addPart(then, areaId, pcn, values);
     }
@@ -498,10 +510,18 @@ export class AreaRevisions {
 
   /** A month's cohort figure immature at the release before and matured now: a new figure. */
   private matured(revision: Revision, row: Row, column: string): boolean {
-    return (
-      immature(revision.definition, row, column, revision.previousAsOf) &&
-      !immature(revision.definition, row, column, this.dataAsOf)
-    );
+    // Only a month's cohort column can be (immature): worked out once per column and month (asked for every held
+    // PCN cell's columns, pcnRecord).
+    if (row.period_type !== 'month' || revision.definition.cohortMonths?.[column] === undefined) return false;
+    const key = `${column}|${String(row.period)}`;
+    let matured = revision.matured.get(key);
+    if (matured === undefined) {
+      matured =
+        immature(revision.definition, row, column, revision.previousAsOf) &&
+        !immature(revision.definition, row, column, this.dataAsOf);
+      revision.matured.set(key, matured);
+    }
+    return matured;
   }
 
   /**
@@ -797,9 +817,23 @@ export class AreaRevisions {
     return gzipAsync(JSON.stringify(state));
   }
 
+  /** The record of this release, once made (prepareRecord), to be stored by save. */
+  private recorded: Promise<Uint8Array> | undefined;
+
+  /**
+   * Starts making the record of this release (serialised here, gzipped in zlib's thread pool while the documents and
+   * packs are written: issue 17, as revisions.ts), for save to store. Call once every document is pinned: nothing
+   * recorded changes after. Without it, save makes it.
+   */
+  prepareRecord(): void {
+    this.recorded ??= this.record();
+    // A failure is thrown by save, where it is awaited, not as an unhandled rejection meanwhile.
+    this.recorded.catch(() => undefined);
+  }
+
   /** Records this release: call after meta.json is written (the release's commit point), as revisions.ts. */
   async save(): Promise<void> {
-    await this.store.put(AREA_REVISIONS_STATE_KEY, await this.record());
+    await this.store.put(AREA_REVISIONS_STATE_KEY, await (this.recorded ?? this.record()));
   }
 }
 
@@ -923,31 +957,36 @@ function contributionsOf(
 
 /**
  * Each ICB and region row's PCN cells now (a PCN's rows, by its ICBs then and their regions), and each year's from
- * months not published before, by area year: a cell whose contributions are all 0 adds nothing.
+ * months not published before, by area year, of the area rows of `periods`: a cell whose contributions are all 0 adds
+ * nothing.
  */
 function partsNow(
-  definition: MetricDefinition,
-  raw: readonly Row[],
-  of: Columns,
-  periodsBefore: ReadonlySet<string>,
+  revision: Revision,
   pcnIndex: ReadonlyMap<string, number>,
   place: (row: Row) => Place,
+  periods: ReadonlySet<string>,
 ): Pick<RevisionParts, 'now' | 'newMonths'> {
+  const { definition, of } = revision;
   const now: Parts = new Map();
   const newMonths: Parts = new Map();
-  for (const row of raw) {
+  for (const row of revision.raw) {
     if (String(row.level) !== 'pcn') continue;
     const pcn = pcnIndex.get(String(row.code));
     if (pcn === undefined) continue;
+    const period = String(row.period);
+    const year =
+      row.period_type === 'month' && !revision.periodsBefore.has(period) ? financialYearOf(period) : undefined;
+    // As ids make them (keyPart).
+    const ofPeriod = periods.has(keyPart(row.period));
+    const ofYear = year !== undefined && periods.has(year);
+    if (!ofPeriod && !ofYear) continue;
     const values = of.tested.map((column) => of.contribution(row, column));
     if (!values.some(nonzero)) continue;
     // The area rows' ids made once per PCN row, not per column (issue 17: the refresh's Node time).
     const where = place(row);
     const suffix = suffixOf(definition, row);
-    for (const id of areaIdsOf(where, row, suffix)) addPart(now, id, pcn, values);
-    if (row.period_type === 'month' && !periodsBefore.has(String(row.period)))
-      for (const id of areaIdsOf(where, row, suffix, 'fy', financialYearOf(String(row.period))))
-        addPart(newMonths, id, pcn, values);
+    if (ofPeriod) for (const id of areaIdsOf(where, row, suffix)) addPart(now, id, pcn, values);
+    if (ofYear) for (const id of areaIdsOf(where, row, suffix, 'fy', year)) addPart(newMonths, id, pcn, values);
   }
   return { now, newMonths };
 }
