@@ -190,28 +190,49 @@ function columnsOf(definition: MetricDefinition): Columns {
   };
 }
 
-/** Contributions by area row id, column and PCN index. */
-type Contributions = Map<string, Map<string, Map<number, number>>>;
+/** A PCN cell's part in an area row: its PCN's index and its values (in its document's or record's column order). */
+interface Part {
+  readonly pcn: number;
+  readonly values: readonly number[];
+}
+/** The PCN cells adding to each area row, by the area row's id, in the order the cells come. */
+type Parts = Map<string, Part[]>;
 
-function addTo(now: Contributions, id: string, column: string, pcn: number, value: number): void {
-  let cells = now.get(id);
-  if (cells === undefined) {
-    cells = new Map();
-    now.set(id, cells);
-  }
-  let byPcn = cells.get(column);
-  if (byPcn === undefined) {
-    byPcn = new Map();
-    cells.set(column, byPcn);
-  }
-  byPcn.set(pcn, (byPcn.get(pcn) ?? 0) + value);
+function addPart(parts: Parts, id: string, pcn: number, values: readonly number[]): void {
+  const list = parts.get(id);
+  if (list === undefined) parts.set(id, [{ pcn, values }]);
+  else list.push({ pcn, values });
 }
 
-/** A PCN row's contributions now (in the tested columns' order) and its families. */
+/** One column (index `j` of the parts' values) by PCN: each PCN's values summed in the parts' order, 0s left out. */
+function byPcn(parts: readonly Part[] | undefined, j: number | undefined): Map<number, number> {
+  const sums = new Map<number, number>();
+  if (parts === undefined || j === undefined) return sums;
+  for (const { pcn, values } of parts) {
+    const value = values[j] ?? 0;
+    if (Math.abs(value) > TOLERANCE) sums.set(pcn, (sums.get(pcn) ?? 0) + value);
+  }
+  return sums;
+}
+
+/**
+ * The contributions a document's area rows are tested on (releasableRow), made only once one of its rows is to be
+ * tested (most rows of a release show nothing new: sameRow): its PCN cells' now, the new months' of each area year,
+ * and the record's. Kept as parts (a cell's values, once per area row), each column summed by PCN when a row is tested
+ * (issue 17: summed into maps by area row, column and PCN for every document, they were most of the step's time).
+ */
+interface RevisionParts {
+  readonly now: Parts;
+  readonly newMonths: Parts;
+  readonly recorded: Parts;
+  /** The record's columns by name (the `recorded` parts' values are in its order). */
+  readonly recordedColumn: ReadonlyMap<string, number>;
+}
+
+/** A PCN row's contributions now (in the tested columns' order). */
 interface PcnCell {
   readonly row: Row;
   readonly values: readonly number[];
-  readonly families: readonly string[];
 }
 
 /** A document's rows before control, with what the revision needs of them. */
@@ -221,18 +242,19 @@ interface Revision {
   readonly raw: readonly Row[];
   /** Area rows by id (this release's exact ones). */
   readonly areaRows: ReadonlyMap<string, Row>;
+  /** Each raw row's id, if it is an area row's (rowIdOf). */
+  readonly ids: readonly (string | undefined)[];
   /** The ids of the area rows the release before published. */
   readonly publishedBefore: ReadonlySet<string>;
   /** The periods the release before published (any level): a month not among them is new. */
   readonly periodsBefore: ReadonlySet<string>;
   readonly previousAsOf: string | null;
-  readonly now: Contributions;
   /** The PCN cells now, by cell id (this release's PCN indexes). */
   readonly cells: ReadonlyMap<string, PcnCell>;
   /** The record of the document (undefined: a first release of it, or failing closed). */
   readonly recordOf: AreaDocumentState | undefined;
-  /** The record's contributions by area row id (as `now`), where there is a record. */
-  readonly recorded: Contributions;
+  /** The tested columns but identity ones, each with its index in the record's figures (undefined: not recorded). */
+  readonly testedFigures: readonly (readonly [string, number | undefined])[];
   readonly failClosed: boolean;
   /** The document has month rows: a year's figures other than its counts by month follow its months'. */
   readonly withMonths: boolean;
@@ -240,10 +262,11 @@ interface Revision {
   readonly restarted: ReadonlySet<string>;
   /** The new months' exact counts of each area year (a month row not published before), by year row id. */
   readonly newMonths: ReadonlyMap<string, Map<string, number>>;
-  /** The same, as PCN contributions: by area year row id, and by PCN year cell id (tested columns' order). */
-  readonly newMonthsContributions: Contributions;
+  /** The same, as PCN contributions by PCN year cell id (tested columns' order). */
   readonly newMonthsCells: ReadonlyMap<string, number[]>;
   readonly place: (row: Row) => Place;
+  /** Whether a month's cohort column matured since the release before, by column | month (matured). */
+  readonly matured: Map<string, boolean>;
 }
 
 export class AreaRevisions {
@@ -261,6 +284,10 @@ export class AreaRevisions {
   /** Where rows are (placesOf), made with the first documents' parentOf. */
   private place: (row: Row) => Place = () => ({ areas: [], families: [] });
   private placed = false;
+  /** Each document's contributions to test its rows on, once one is tested (partsOf). */
+  private readonly parts = new WeakMap<Revision, RevisionParts>();
+  /** The record's PCNs are this release's, in the same order: a recorded cell's id is its id now (pcnOfRecorded). */
+  private readonly samePcns: boolean;
 
   private constructor(
     private readonly store: ObjectStore,
@@ -276,6 +303,11 @@ export class AreaRevisions {
     private readonly joint: readonly JointCount[],
   ) {
     this.pcnIndex = new Map(pcnCodes.map((code, i) => [code, i]));
+    const recorded = state?.pcns;
+    this.samePcns =
+      recorded !== undefined &&
+      recorded.length === pcnCodes.length &&
+      recorded.every((code, i) => code === pcnCodes[i]);
   }
 
   static async open(inputs: {
@@ -340,7 +372,12 @@ export class AreaRevisions {
   ): Revision | undefined {
     if (definition.rules.counts.length === 0) return undefined;
     const areaRows = new Map<string, Row>();
-    for (const row of raw) if (AREA_LEVELS.has(String(row.level))) areaRows.set(rowIdOf(definition, row), row);
+    const ids: (string | undefined)[] = [];
+    for (const row of raw) {
+      const id = AREA_LEVELS.has(String(row.level)) ? rowIdOf(definition, row) : undefined;
+      ids.push(id);
+      if (id !== undefined) areaRows.set(id, row);
+    }
     // England's rows alone (the contacts distribution revised for England's medians): nothing of the areas here.
     if (areaRows.size === 0) return undefined;
     const of = columnsOf(definition);
@@ -365,33 +402,62 @@ export class AreaRevisions {
       of,
       raw,
       areaRows,
+      ids,
       publishedBefore,
       periodsBefore,
       previousAsOf: previous?.data_as_of ?? null,
       ...contributions,
       recordOf,
-      recorded: recordOf === undefined ? new Map() : this.thenOf(definition, recordOf),
+      testedFigures: testedFiguresOf(definition, of, recordOf),
       failClosed: !first && this.unreadable,
       withMonths: [...areaRows.values()].some((r) => r.period_type === 'month'),
       restarted,
+      matured: new Map(),
     };
   }
 
+  /** A recorded PCN cell's PCN index now (its id's first part is its index in the record's PCNs), if it is one now. */
+  private pcnOfRecorded(id: string): number | undefined {
+    const old = Number(id.slice(0, id.indexOf('|')));
+    if (this.samePcns) return this.pcnCodes[old] === undefined ? undefined : old;
+    const code = this.state?.pcns[old];
+    return code === undefined ? undefined : this.pcnIndex.get(code);
+  }
+
+  /** The contributions a document's area rows are tested on, made on its first row tested (RevisionParts). */
+  private partsOf(revision: Revision): RevisionParts {
+    let parts = this.parts.get(revision);
+    if (parts === undefined) {
+      const { definition, recordOf } = revision;
+      // Only the periods of rows whose figures are not those recorded are ever tested (decide): the parts of the
+      // others' periods are not made (a row's parts are all of its period: its PCNs' rows, a year's new months).
+      const periods = new Set<string>();
+      for (const [id, row] of revision.areaRows) {
+        const recorded = recordOf?.areas[id];
+        if (recorded !== undefined && revision.publishedBefore.has(id))
+          if (!sameAsRecorded(row, recorded, revision.testedFigures)) periods.add(keyPart(row.period));
+      }
+      parts = {
+        ...partsNow(revision, this.pcnIndex, this.place, periods),
+        recorded: recordOf === undefined ? new Map() : this.thenOf(definition, recordOf, periods),
+        recordedColumn: new Map((recordOf?.columns ?? []).map((c, j) => [c, j])),
+      };
+      this.parts.set(revision, parts);
+    }
+    return parts;
+  }
+
   /** The record's PCN contributions, to the areas each PCN is in now (as `now` is made). */
-  private thenOf(definition: MetricDefinition, record: AreaDocumentState): Contributions {
-    const then: Contributions = new Map();
+  private thenOf(definition: MetricDefinition, record: AreaDocumentState, periods: ReadonlySet<string>): Parts {
+    const then: Parts = new Map();
     const codes = this.state?.pcns ?? [];
     for (const [id, values] of Object.entries(record.pcns)) {
-      const old = Number(id.slice(0, id.indexOf('|')));
-      const code = codes[old];
-      const pcn = code === undefined ? undefined : this.pcnIndex.get(code);
-      if (code === undefined || pcn === undefined) continue;
-      const row = cellRow(definition, id, code);
+      const pcn = this.pcnOfRecorded(id);
+      if (pcn === undefined) continue;
+      const row = cellRow(definition, id, codes[Number(id.slice(0, id.indexOf('|')))] ?? '');
+      if (!periods.has(keyPart(row.period))) continue;
       for (const areaId of areaIdsOf(this.place(row), row, suffixOf(definition, row)))
-        for (const [j, column] of record.columns.entries()) {
-          const v = values[j] ?? 0;
-          if (Math.abs(v) > TOLERANCE) addTo(then, areaId, column, pcn, v);
-        }
+        addPart(then, areaId, pcn, values);
     }
     return then;
   }
@@ -407,7 +473,7 @@ export class AreaRevisions {
       // Failing closed, or a row published but not recorded (a record of the release before it): held (R15-3).
       if (recorded === undefined) for (const f of own) families.add(f);
       // A row whose exact figures are those recorded shows nothing new (most rows: old periods): not tested further.
-      else if (!sameRow(revision.definition, row, rowOf(revision.recordOf, recorded), revision.of.tested))
+      else if (!sameAsRecorded(row, recorded, revision.testedFigures))
         if (!this.releasableRow(revision, id, row)) for (const f of own) families.add(f);
     }
   }
@@ -415,11 +481,12 @@ export class AreaRevisions {
   /** Whether every tested figure of an area row published before may use its change since (`releasable`). */
   private releasableRow(revision: Revision, id: string, row: Row): boolean {
     const { of } = revision;
-    const cells = revision.now.get(id);
-    const recorded = revision.recorded.get(id);
+    const parts = this.partsOf(revision);
+    const cells = parts.now.get(id);
+    const recorded = parts.recorded.get(id);
     // A year's figures less its new months' part (published in those months' rows, controlled there).
-    const newMonths = row.period_type === 'fy' ? revision.newMonthsContributions.get(id) : undefined;
-    for (const column of of.tested) {
+    const newMonths = row.period_type === 'fy' ? parts.newMonths.get(id) : undefined;
+    for (const [j, column] of of.tested.entries()) {
       if (revision.restarted.has(column)) continue;
       // A cohort not matured at the release before: no figure then, new now. A year's cohort grows by each month
       // matured since (its change then is that month's cohort, tested on the month's row; R22-3).
@@ -427,9 +494,9 @@ export class AreaRevisions {
       // A year's distinct counts and means follow its months' (a late person is in an old month's cells, tested there).
       if (newMonths !== undefined || (row.period_type === 'fy' && revision.withMonths))
         if (!of.monthly.has(column)) continue;
-      const current = new Map(cells?.get(column) ?? []);
-      for (const [pcn, v] of newMonths?.get(column) ?? []) current.set(pcn, (current.get(pcn) ?? 0) - v);
-      const then = recorded?.get(column) ?? new Map<number, number>();
+      const current = byPcn(cells, j);
+      for (const [pcn, v] of byPcn(newMonths, j)) current.set(pcn, (current.get(pcn) ?? 0) - v);
+      const then = byPcn(recorded, parts.recordedColumn.get(column));
       const changes: number[] = [];
       for (const pcn of new Set([...then.keys(), ...current.keys()])) {
         const change = (current.get(pcn) ?? 0) - (then.get(pcn) ?? 0);
@@ -443,10 +510,18 @@ export class AreaRevisions {
 
   /** A month's cohort figure immature at the release before and matured now: a new figure. */
   private matured(revision: Revision, row: Row, column: string): boolean {
-    return (
-      immature(revision.definition, row, column, revision.previousAsOf) &&
-      !immature(revision.definition, row, column, this.dataAsOf)
-    );
+    // Only a month's cohort column can be (immature): worked out once per column and month (asked for every held
+    // PCN cell's columns, pcnRecord).
+    if (row.period_type !== 'month' || revision.definition.cohortMonths?.[column] === undefined) return false;
+    const key = `${column}|${String(row.period)}`;
+    let matured = revision.matured.get(key);
+    if (matured === undefined) {
+      matured =
+        immature(revision.definition, row, column, revision.previousAsOf) &&
+        !immature(revision.definition, row, column, this.dataAsOf);
+      revision.matured.set(key, matured);
+    }
+    return matured;
   }
 
   /**
@@ -509,9 +584,9 @@ export class AreaRevisions {
     const heldRows: string[] = [];
     // The release whose figures each held row shows (the record's, or the one its record says it is as at).
     const since: Record<string, string> = {};
-    const pinned = revision.raw.map((row) => {
-      if (!AREA_LEVELS.has(String(row.level))) return row;
-      const id = rowIdOf(definition, row);
+    const pinned = revision.raw.map((row, i) => {
+      const id = revision.ids[i];
+      if (id === undefined) return row;
       const family = this.place(row).families;
       if (!isHeld(family) || !revision.publishedBefore.has(id)) {
         areas[id] = exactOf(figures, row);
@@ -552,7 +627,7 @@ export class AreaRevisions {
       figures,
       columns: revision.of.tested,
       areas,
-      pcns: this.pcnRecord(revision, isHeld, keeps),
+      pcns: this.pcnRecord(revision, isHeld, keeps, families.size > 0),
       ...(Object.keys(since).length > 0 ? { since } : {}),
     };
     for (const row of pinned)
@@ -572,7 +647,7 @@ export class AreaRevisions {
   /**
    * The record of the document's PCN cells: a cell of a held family's period published before keeps its record (a held
    * year: plus its new months' contributions), but the columns kept at this release's; every other cell its
-   * contributions now.
+   * contributions now. `anyHeld`: whether any family is held in the document (else no cell is held).
    */
   private pcnRecord(
     revision: Revision,
@@ -584,30 +659,30 @@ export class AreaRevisions {
       keep: (column: string) => boolean;
       anchors: ReadonlyMap<string, string>;
     },
+    anyHeld: boolean,
   ): Record<string, number[]> {
     const { definition, of, recordOf } = revision;
     const pcns: Record<string, number[]> = {};
-    const pinnedCell = (cell: { row: Row; families: readonly string[] }) =>
-      isHeld(cell.families) && revision.periodsBefore.has(String(cell.row.period));
+    // A cell's families are looked up only where any is held (most documents of most releases hold none).
+    const pinnedCell = (row: Row) =>
+      anyHeld && isHeld(revision.place(row).families) && revision.periodsBefore.has(String(row.period));
     for (const [id, cell] of revision.cells)
-      if (!pinnedCell(cell) && cell.values.some(nonzero)) pcns[id] = [...cell.values];
-    if (recordOf === undefined) return pcns;
+      if (!pinnedCell(cell.row) && cell.values.some(nonzero)) pcns[id] = cell.values as number[];
+    // Nothing held: no cell is pinned.
+    if (recordOf === undefined || !anyHeld) return pcns;
     // The held cells: those recorded, those now (recorded 0), and the years with new months.
-    const codes = this.state?.pcns ?? [];
     const recorded = new Map<string, readonly number[]>();
     for (const [id, values] of Object.entries(recordOf.pcns)) {
-      const bar = id.indexOf('|');
-      const pcn = this.pcnIndex.get(codes[Number(id.slice(0, bar))] ?? '');
-      if (pcn !== undefined) recorded.set(`${pcn}${id.slice(bar)}`, values);
+      const pcn = this.pcnOfRecorded(id);
+      if (pcn !== undefined) recorded.set(`${pcn}${id.slice(id.indexOf('|'))}`, values);
     }
     const recordedColumn = new Map(recordOf.columns.map((c, j) => [c, j]));
     for (const id of new Set([...recorded.keys(), ...revision.cells.keys(), ...revision.newMonthsCells.keys()])) {
       const pcn = Number(id.slice(0, id.indexOf('|')));
       const now = revision.cells.get(id);
       const row = now?.row ?? cellRow(definition, id, this.pcnCodes[pcn] ?? '');
-      const cell = now ?? { row, families: revision.place(row).families };
-      if (!pinnedCell(cell)) continue;
-      const { keep, anchors } = keeps(row, cell.families);
+      if (!pinnedCell(row)) continue;
+      const { keep, anchors } = keeps(row, revision.place(row).families);
       const then = recorded.get(id);
       const added = revision.newMonthsCells.get(id);
       const values = of.tested.map((column, j) => {
@@ -742,9 +817,23 @@ export class AreaRevisions {
     return gzipAsync(JSON.stringify(state));
   }
 
+  /** The record of this release, once made (prepareRecord), to be stored by save. */
+  private recorded: Promise<Uint8Array> | undefined;
+
+  /**
+   * Starts making the record of this release (serialised here, gzipped in zlib's thread pool while the documents and
+   * packs are written: issue 17, as revisions.ts), for save to store. Call once every document is pinned: nothing
+   * recorded changes after. Without it, save makes it.
+   */
+  prepareRecord(): void {
+    this.recorded ??= this.record();
+    // A failure is thrown by save, where it is awaited, not as an unhandled rejection meanwhile.
+    this.recorded.catch(() => undefined);
+  }
+
   /** Records this release: call after meta.json is written (the release's commit point), as revisions.ts. */
   async save(): Promise<void> {
-    await this.store.put(AREA_REVISIONS_STATE_KEY, await this.record());
+    await this.store.put(AREA_REVISIONS_STATE_KEY, await (this.recorded ?? this.record()));
   }
 }
 
@@ -793,26 +882,44 @@ const shortId = (id: string) => {
 const identity = (definition: MetricDefinition, column: string) =>
   IDENTITY.has(column) || definition.keys.includes(column);
 
+/** Whether two exact figures are the same (numbers within TOLERANCE of the first). */
+function sameValue(a: unknown, b: unknown): boolean {
+  const x = a ?? null;
+  const y = b ?? null;
+  if (x === y) return true;
+  if (isNumber(x) && isNumber(y) && Math.abs(x - y) <= TOLERANCE * Math.max(1, Math.abs(x))) return true;
+  if (typeof x === 'bigint' || typeof y === 'bigint') return Number(x) === Number(y);
+  return false;
+}
+
 /** Whether two exact rows have the same figures (of `columns`, else all). */
 function sameRow(definition: MetricDefinition, a: Row, b: Row, columns?: readonly string[]): boolean {
-  for (const column of columns ?? new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (identity(definition, column)) continue;
-    const x = a[column] ?? null;
-    const y = b[column] ?? null;
-    if (x === y) continue;
-    if (isNumber(x) && isNumber(y) && Math.abs(x - y) <= TOLERANCE * Math.max(1, Math.abs(x))) continue;
-    if (typeof x === 'bigint' || typeof y === 'bigint') {
-      if (Number(x) === Number(y)) continue;
-    }
-    return false;
-  }
+  for (const column of columns ?? new Set([...Object.keys(a), ...Object.keys(b)]))
+    if (!identity(definition, column) && !sameValue(a[column], b[column])) return false;
+  return true;
+}
+
+/** A document's tested columns but identity ones, each with its index in the record's figures (testedFigures). */
+function testedFiguresOf(
+  definition: MetricDefinition,
+  of: Columns,
+  record: AreaDocumentState | undefined,
+): [string, number | undefined][] {
+  // As rowOf makes a recorded row: a column named twice takes its last figure.
+  const at = new Map((record?.figures ?? []).map((column, j) => [column, j]));
+  return of.tested.filter((column) => !identity(definition, column)).map((column) => [column, at.get(column)]);
+}
+
+/** Whether an area row's tested figures are those recorded (`recorded`: its record, in the record's figures order). */
+function sameAsRecorded(row: Row, recorded: readonly unknown[], tested: Revision['testedFigures']): boolean {
+  for (const [column, j] of tested)
+    if (!sameValue(row[column], j === undefined ? null : (recorded[j] ?? null))) return false;
   return true;
 }
 
 /**
- * Each ICB and region row's PCN contributions now (a PCN's rows, by its ICBs then and their regions), and each PCN
- * row's (a cell of the record); and each year's part from months not published before: its areas' counts (newMonths)
- * and its PCNs' contributions (by area year, and by PCN year cell).
+ * Each PCN row's contributions now (a cell of the record), and each year's part from months not published before: its
+ * areas' counts (newMonths) and its PCNs' contributions by PCN year cell.
  */
 function contributionsOf(
   definition: MetricDefinition,
@@ -821,10 +928,8 @@ function contributionsOf(
   periodsBefore: ReadonlySet<string>,
   pcnIndex: ReadonlyMap<string, number>,
   place: (row: Row) => Place,
-): Pick<Revision, 'now' | 'cells' | 'newMonths' | 'newMonthsContributions' | 'newMonthsCells' | 'place'> {
-  const now: Contributions = new Map();
+): Pick<Revision, 'cells' | 'newMonths' | 'newMonthsCells' | 'place'> {
   const cells = new Map<string, PcnCell>();
-  const newMonthsContributions: Contributions = new Map();
   const newMonthsCells = new Map<string, number[]>();
   const newMonths = new Map<string, Map<string, number>>();
   for (const row of raw) {
@@ -837,32 +942,53 @@ function contributionsOf(
     if (level !== 'pcn') continue;
     const pcn = pcnIndex.get(String(row.code));
     if (pcn === undefined) continue;
-    // The area rows' ids made once per PCN row, not per column (issue 17: the refresh's Node time).
-    const where = place(row);
     const suffix = suffixOf(definition, row);
-    const ids = areaIdsOf(where, row, suffix);
-    const year = newMonth ? financialYearOf(String(row.period)) : '';
-    const yearIds = newMonth ? areaIdsOf(where, row, suffix, 'fy', year) : [];
     const values = of.tested.map((column) => of.contribution(row, column));
-    cells.set(cellIdOf(pcn, row.period_type, row.period, suffix), {
-      row,
-      values,
-      families: where.families,
-    });
+    cells.set(cellIdOf(pcn, row.period_type, row.period, suffix), { row, values });
     if (newMonth) {
-      const yearCell = cellIdOf(pcn, 'fy', year, suffix);
+      const yearCell = cellIdOf(pcn, 'fy', financialYearOf(String(row.period)), suffix);
       const sum = newMonthsCells.get(yearCell) ?? of.tested.map(() => 0);
       for (const [j, v] of values.entries()) sum[j] = (sum[j] ?? 0) + v;
       newMonthsCells.set(yearCell, sum);
     }
-    for (const [j, column] of of.tested.entries()) {
-      const value = values[j] as number;
-      if (Math.abs(value) <= TOLERANCE) continue;
-      for (const id of ids) addTo(now, id, column, pcn, value);
-      for (const yearId of yearIds) addTo(newMonthsContributions, yearId, column, pcn, value);
-    }
   }
-  return { now, cells, newMonths, newMonthsContributions, newMonthsCells, place };
+  return { cells, newMonths, newMonthsCells, place };
+}
+
+/**
+ * Each ICB and region row's PCN cells now (a PCN's rows, by its ICBs then and their regions), and each year's from
+ * months not published before, by area year, of the area rows of `periods`: a cell whose contributions are all 0 adds
+ * nothing.
+ */
+function partsNow(
+  revision: Revision,
+  pcnIndex: ReadonlyMap<string, number>,
+  place: (row: Row) => Place,
+  periods: ReadonlySet<string>,
+): Pick<RevisionParts, 'now' | 'newMonths'> {
+  const { definition, of } = revision;
+  const now: Parts = new Map();
+  const newMonths: Parts = new Map();
+  for (const row of revision.raw) {
+    if (String(row.level) !== 'pcn') continue;
+    const pcn = pcnIndex.get(String(row.code));
+    if (pcn === undefined) continue;
+    const period = String(row.period);
+    const year =
+      row.period_type === 'month' && !revision.periodsBefore.has(period) ? financialYearOf(period) : undefined;
+    // As ids make them (keyPart).
+    const ofPeriod = periods.has(keyPart(row.period));
+    const ofYear = year !== undefined && periods.has(year);
+    if (!ofPeriod && !ofYear) continue;
+    const values = of.tested.map((column) => of.contribution(row, column));
+    if (!values.some(nonzero)) continue;
+    // The area rows' ids made once per PCN row, not per column (issue 17: the refresh's Node time).
+    const where = place(row);
+    const suffix = suffixOf(definition, row);
+    if (ofPeriod) for (const id of areaIdsOf(where, row, suffix)) addPart(now, id, pcn, values);
+    if (ofYear) for (const id of areaIdsOf(where, row, suffix, 'fy', year)) addPart(newMonths, id, pcn, values);
+  }
+  return { now, newMonths };
 }
 
 /** A month new since: its counts are part of its year's figures as given to the control (a held year). */

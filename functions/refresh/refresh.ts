@@ -877,7 +877,11 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   const documents: string[] = [];
   // The record of this release for the revisions (saved last, below) is made now: serialised here, gzipped in zlib's
   // thread pool while the documents and packs are written (issue 17: it was a step of its own after them).
-  await timed('serialise the release for revisions', async () => revisions.prepareRecord());
+  // And below England's (area-revisions.ts), likewise.
+  await timed('serialise the release for revisions', async () => {
+    revisions.prepareRecord();
+    areaRevisions.prepareRecord();
+  });
   const release = await newReleaseId(deps.store, generatedAt);
   const target = new ReleaseStore(deps.store, release);
   // Serialised piece by piece into two buffers kept for the step (writeDocuments, document-json.ts; issue 17). The
