@@ -156,10 +156,12 @@ export function projectYear(options: {
   // The ratio the months' people are divided by (R26-5): the latest complete year's, or the year so far's where it is
   // higher; with no complete year, the year so far's (1 without monthly people), the repeats to come not known.
   const previous = options.repeatRatio;
-  const usePrevious = previous !== undefined && previous.ratio >= 1 && (soFar === null || previous.ratio >= soFar);
+  const ended12 = ended.length === 12;
+  // A year that has ended is its own total, and its own ratio is the one it states (review 27, R27-4).
+  const usePrevious =
+    !ended12 && previous !== undefined && previous.ratio >= 1 && (soFar === null || previous.ratio >= soFar);
   const ratio = usePrevious ? previous.ratio : (soFar ?? 1);
   const scale = 1 / ratio;
-  const ended12 = ended.length === 12;
   const repeats: RepeatScaling = {
     ratio: Number(three(ratio)),
     from: ended12 ? 'the year itself' : usePrevious ? 'latest complete year' : 'year so far',

@@ -580,6 +580,26 @@ describe('projecting a year of people referred', () => {
       });
     });
 
+    it("a complete year states its own ratio, not a higher earlier year's (review 27, R27-4)", () => {
+      // 2025/26 ended: 12 months of 100 monthly people, 1,150 people in the year: its ratio 1,200 / 1,150 = 1.043.
+      // 2024/25's 1.08 is higher, but the year is its own total and its own ratio is the one it states.
+      const months = monthsOfYear('2025/26').map((month) => ({ month, people: 100 }));
+      const result = projectYear({
+        fy: '2025/26',
+        dataAsOf: '2026-04-30',
+        peopleToDate: 1150,
+        months,
+        completeMonths: new Set(months.map((m) => m.month)),
+        repeatRatio: { fy: '2024/25', ratio: 1.08 },
+        target: 1100,
+      });
+      expect(result).toMatchObject({
+        projection_to_year_end: 1150,
+        status: 'year complete',
+        repeats: { ratio: 1.043, from: 'the year itself', fy: '2025/26', year_so_far: 1.043, known: true },
+      });
+    });
+
     it('no complete year: the repeats to come are not known, so an interval that clears the target is "uncertain"', () => {
       // No ratio of a complete year: the year so far's, 400 / 400 = 1: 1,200 [1,200, 1,200]. It clears 1,150 only
       // before the repeats to come (the year ends at 1,120), so it is not called on track.

@@ -54,7 +54,6 @@ export function iifComparison(
 }
 
 /**
- * The monthly chart's points./**
  * The monthly chart's points. The 900,000 a year target is people referred, so its monthly pace (like for like with a
  * month's people: people-pace.ts, R19-8) is drawn beside people referred, never beside referrals alone (a person
  * referred twice is two referrals): England only. A month fewer of the area's PCNs have sent than expected is labelled partial, with how many, where the axis and the tooltip
