@@ -55,7 +55,9 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
   },
   {
     id: 'pct_list_referred_annualised',
-    label: 'People referred, % of the list (a year, annualised)',
+    // Distinct people of a part year x 12 / its months: it reads slightly high early in a year, people referred again
+    // later counting once (review 27, R27-6; docs/methodology.md, "% of list referred").
+    label: 'People referred, % of the list (x 12 / months so far: reads slightly high early in a year)',
     document: 'rollout',
     column: 'pct_list_referred_annualised',
     unit: 'percent',

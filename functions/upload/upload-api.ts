@@ -41,8 +41,9 @@ export interface UploadApiOptions {
 /**
  * A PCN sends two files a month (its events and its workforce return), a few more with corrections: 200 in one day is
  * some fifty times the busiest legitimate day (every month of a year's backlog of both kinds, sent again twice), yet
- * bounds an uploader caught in a loop (`--watch` on a folder its extract rewrites each minute would send 1,440) and
- * what one PCN's token can cost a day (at most 200 x 100 MB landed, ingested and refreshed). README, "Sending files".
+ * bounds an uploader caught in a loop (`--watch` on a folder its extract rewrites each minute would send 1,440). Grants
+ * not yet used are not counted, so it does not bound what a token can cost a day (review 27, R27-7). README, "Sending
+ * files".
  */
 export const DAILY_UPLOADS_PER_PCN = 200;
 
