@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { type QueryEngine, QueryError } from '../../functions/lib/query-engine.ts';
@@ -9,6 +8,7 @@ import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler, publishSucceededMetric } from '../../functions/refresh/handler.ts';
 import { PEAK_RSS_METRIC, peakRssMetric } from '../../functions/refresh/peak-memory.ts';
 import { REFRESH_MESSAGE_GROUP } from '../../infra/constructs/metrics-refresh.ts';
+import { capturedLogger } from '../support/captured-logger.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 import { ingestSmallDemo } from '../support/golden.ts';
 
@@ -17,14 +17,7 @@ const context = lambdaContext('sp-outcomes-refresh', 600_000);
 const dir = tempDir('refresh-handler');
 const data = `${dir.path}/data`;
 const store = new FsObjectStore(data);
-const logs: Record<string, unknown>[] = [];
-const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
-(logger as unknown as { console: Record<string, (s: string) => void> }).console = {
-  info: (l) => logs.push(JSON.parse(l)),
-  warn: (l) => logs.push(JSON.parse(l)),
-  error: (l) => logs.push(JSON.parse(l)),
-  debug: (l) => logs.push(JSON.parse(l)),
-};
+const { logger, logs } = capturedLogger('sp-outcomes-refresh');
 
 beforeAll(() => ingestSmallDemo(data, `${dir.path}/demo`, 3));
 afterAll(() => dir.remove());

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASES_PREFIX } from '../../functions/lib/keys.ts';
 import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
 import { storedReleases } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler } from '../../functions/refresh/handler.ts';
+import { capturedLogger } from '../support/captured-logger.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 import { ingestSmallDemo } from '../support/golden.ts';
 
@@ -17,14 +17,7 @@ import { ingestSmallDemo } from '../support/golden.ts';
 const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-scheduled.json', 'utf8'));
 const dir = tempDir('refresh-prune-log');
 const data = `${dir.path}/data`;
-const logs: Record<string, unknown>[] = [];
-const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
-(logger as unknown as { console: Record<string, (s: string) => void> }).console = {
-  info: (l) => logs.push(JSON.parse(l)),
-  warn: (l) => logs.push(JSON.parse(l)),
-  error: (l) => logs.push(JSON.parse(l)),
-  debug: (l) => logs.push(JSON.parse(l)),
-};
+const { logger, logs } = capturedLogger('sp-outcomes-refresh');
 
 beforeAll(() => ingestSmallDemo(data, `${dir.path}/demo`, 5));
 afterAll(() => dir.remove());

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { LAST_REFRESH_KEY, META_KEY } from '../../functions/lib/keys.ts';
@@ -14,6 +13,7 @@ import {
   createRefreshHandler,
   WRITE_RESERVE_MS,
 } from '../../functions/refresh/handler.ts';
+import { capturedLogger } from '../support/captured-logger.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 import { type GoldenEvent, referralEvent, TEN_PCNS, TEN_PCNS_REFERENCE, writeEventFiles } from '../support/golden.ts';
 
@@ -39,14 +39,7 @@ const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-sche
 const dir = tempDir('refresh-time-left');
 const data = join(dir.path, 'data');
 const store = new FsObjectStore(data);
-const logs: Record<string, unknown>[] = [];
-const logger = new Logger({ serviceName: 'sp-outcomes-refresh' });
-(logger as unknown as { console: Record<string, (s: string) => void> }).console = {
-  info: (l) => logs.push(JSON.parse(l)),
-  warn: (l) => logs.push(JSON.parse(l)),
-  error: (l) => logs.push(JSON.parse(l)),
-  debug: () => {},
-};
+const { logger, logs } = capturedLogger('sp-outcomes-refresh', { debug: false });
 const text = async (key: string) => new TextDecoder().decode(await store.get(key));
 
 /** A handler whose invocation has 10 minutes until the engine is released, then 2: `late` says which. */
