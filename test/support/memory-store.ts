@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
-import { assertSafeKey, type ObjectStore } from '../../functions/lib/object-store.ts';
+import { assertSafeKey, type ObjectStore, type StoredObject } from '../../functions/lib/object-store.ts';
 
 /** The storage port in memory, for property tests that ingest thousands of generated files. */
 export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, Uint8Array>();
+  /** When each object was last written (the upload quota counts a day's by it, as S3's LastModified). */
+  private readonly written = new Map<string, Date>();
 
   async get(key: string) {
     assertSafeKey(key);
@@ -19,13 +21,19 @@ export class MemoryObjectStore implements ObjectStore {
     assertSafeKey(key);
     // A copy: the caller may write over its bytes once the put resolves (ObjectStore.put).
     this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body));
+    this.written.set(key, new Date());
   }
 
   async list(prefix: string) {
     return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
+  async listModified(prefix: string): Promise<StoredObject[]> {
+    return (await this.list(prefix)).map((key) => ({ key, lastModified: this.written.get(key) as Date }));
+  }
+
   async delete(key: string) {
     this.objects.delete(key);
+    this.written.delete(key);
   }
 }
