@@ -69,7 +69,11 @@ const KINDS = [
 
 /**
  * Lays out the generator's upload files of one folder (`<PCN>-<kind>-...csv`, each file one upload named by its file
- * name) under `<data>/curated/`, as the ingest would write them; returns the objects written.
+ * name) under `<data>/curated/`, as the ingest would write them; returns the objects written. The rows are sorted by
+ * partition and upload first: a file holds rows of the month or two before too (the demo's late attendance), and
+ * DuckDB's partitioned write closes a partition's file when more than 100 are open, starting a second file for it when
+ * its rows come again (national, 36 months: "expected one Parquet file in event_month=2023-11/part_upload=U78443-events-
+ * 2024-01, not 2").
  */
 async function layOutUploads(
   connection: DuckDBConnection,
@@ -95,7 +99,8 @@ async function layOutUploads(
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(join(data, 'curated'), { recursive: true });
     await connection.run(`COPY (SELECT ${columns(table)}, ${month}, ${uploadOf} AS part_upload
-      FROM read_csv('${folder}/*-${kind}-*.csv', header = true, filename = true, all_varchar = true))
+      FROM read_csv('${folder}/*-${kind}-*.csv', header = true, filename = true, all_varchar = true)
+      ORDER BY ${table.partition.name}, part_upload, source_row)
       TO '${staging}' (FORMAT parquet, PARTITION_BY (${table.partition.name}, part_upload), COMPRESSION snappy)`);
     objects += nameAsTheIngest(staging, join(data, 'curated', kind));
   }
