@@ -1,42 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ingestUpload } from '../../functions/ingest/ingest.ts';
-import { stageUpload } from '../../functions/ingest/landing.ts';
-import { csvText, PERSON, REQUIRED_EVENT_COLUMNS } from '../support/files.ts';
-import { cellHolding, expectOnlyTheReceiptKept, expectRefusedWhole } from '../support/identifiable-refusal.ts';
-import { MemoryObjectStore } from '../support/memory-store.ts';
+import {
+  cellHolding,
+  connection,
+  expectOnlyTheReceiptKept,
+  expectRefusedWhole,
+  ingestRows,
+} from '../support/identifiable-refusal.ts';
 
 /**
  * The fifth review's shapes through the real ingest core: an NHS number one digit at a time and a postcode inside an
  * organisation id were accepted and read back from curated Parquet. Now each file is refused whole, nothing of it is
  * kept but its receipt, and the receipt names the row and column, never the value; the demo's own ids still pass.
  */
-const PCN = 'U00001';
-const NOW = new Date('2026-10-01T09:00:00Z');
-const COLUMNS = [...REQUIRED_EVENT_COLUMNS, 'activity_category', 'provider_id', 'attended'];
-
-/** A community connection, in COLUMNS order, with the given cells changed. */
-function connection(changes: Readonly<Record<string, string>> = {}): string[] {
-  const cells: Record<string, string> = {
-    event_id: 'E1',
-    event_type: 'community_connection',
-    pcn_code: PCN,
-    referral_id: 'R1',
-    person_id: PERSON,
-    occurred_on: '2026-09-01',
-    activity_category: 'befriending_social',
-    provider_id: 'VCSE-QE1-1BP',
-    attended: 'true',
-    ...changes,
-  };
-  return COLUMNS.map((column) => cells[column] ?? '');
-}
-
-async function ingest(rows: string[][]) {
-  const store = new MemoryObjectStore();
-  const key = await stageUpload(store, PCN, 'upload.csv', new TextEncoder().encode(csvText(COLUMNS, rows)));
-  const { receipt } = await ingestUpload({ store, clock: () => NOW }, { key });
-  return { receipt, store, key };
-}
+const ingest = (rows: string[][]) => ingestRows(rows);
 
 describe('an NHS number in any grouping, a postcode, a date of birth, a name or an e-mail address inside an id: refused whole, described by position', () => {
   it.each([

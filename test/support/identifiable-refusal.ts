@@ -1,7 +1,45 @@
 import { expect } from 'vitest';
 import type { Receipt } from '../../functions/contract/index.ts';
+import { ingestUpload } from '../../functions/ingest/ingest.ts';
+import { stageUpload } from '../../functions/ingest/landing.ts';
 import type { ObjectStore } from '../../functions/lib/object-store.ts';
-import type { MemoryObjectStore } from './memory-store.ts';
+import { csvText, PERSON, REQUIRED_EVENT_COLUMNS } from './files.ts';
+import { MemoryObjectStore } from './memory-store.ts';
+
+/** The PCN the guard's tests upload as, and when. */
+export const GUARD_PCN = 'U00001';
+const GUARD_NOW = new Date('2026-10-01T09:00:00Z');
+
+/** The columns of the guard's test files: the required ones and a community connection's. */
+export const GUARD_COLUMNS = [...REQUIRED_EVENT_COLUMNS, 'activity_category', 'provider_id', 'attended'];
+
+/** A community connection, in GUARD_COLUMNS order, with the given cells changed. */
+export function connection(changes: Readonly<Record<string, string>> = {}): string[] {
+  const cells: Record<string, string> = {
+    event_id: 'E1',
+    event_type: 'community_connection',
+    pcn_code: GUARD_PCN,
+    referral_id: 'R1',
+    person_id: PERSON,
+    occurred_on: '2026-09-01',
+    activity_category: 'befriending_social',
+    provider_id: 'VCSE-QE1-1BP',
+    attended: 'true',
+    ...changes,
+  };
+  return GUARD_COLUMNS.map((column) => cells[column] ?? '');
+}
+
+/** The rows staged as one upload of GUARD_PCN and ingested by the real ingest core, on a store of their own. */
+export async function ingestRows(
+  rows: string[][],
+  columns: readonly string[] = GUARD_COLUMNS,
+): Promise<{ receipt: Receipt; store: MemoryObjectStore; key: string }> {
+  const store = new MemoryObjectStore();
+  const key = await stageUpload(store, GUARD_PCN, 'upload.csv', new TextEncoder().encode(csvText(columns, rows)));
+  const { receipt } = await ingestUpload({ store, clock: () => GUARD_NOW }, { key });
+  return { receipt, store, key };
+}
 
 /** Where the guard found what looks like personal data, as its receipt names it (never the value). */
 export interface Finding {
