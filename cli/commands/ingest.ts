@@ -84,10 +84,17 @@ export function describeReceipt(file: string, receipt: Receipt, errorsPerFile: n
   const reasons = Object.entries(receipt.rejected_by_reason)
     .map(([code, count]) => `${code} ${n(count)}`)
     .join(', ');
-  if (receipt.status === 'accepted') return [`✔ ${name}: ${n(receipt.rows.accepted)} rows accepted`];
+  // Notes on accepted rows (a receipt written before notes has none): by count and row number, never a value.
+  const notes = (receipt.notes ?? []).map((note) => {
+    const which = note.rows > note.first_rows.length ? 'first at rows' : note.rows === 1 ? 'row' : 'rows';
+    const rows = `${n(note.rows)} row${note.rows === 1 ? '' : 's'} (${which} ${note.first_rows.join(', ')})`;
+    return `  ${name}: note: ${rows}: ${note.message} (${note.code})`;
+  });
+  if (receipt.status === 'accepted') return [`✔ ${name}: ${n(receipt.rows.accepted)} rows accepted`, ...notes];
   const head = receipt.status === 'rejected' ? '✖' : '⚠';
   const lines = [
     `${head} ${name}: ${n(receipt.rows.accepted)} rows accepted, ${n(receipt.rows.rejected)} rejected (${reasons})`,
+    ...notes,
   ];
   for (const error of receipt.errors.slice(0, errorsPerFile)) {
     lines.push(

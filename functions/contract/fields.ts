@@ -149,7 +149,7 @@ export const EVENT_FIELDS = {
   window_months: field(
     z.union([z.literal(3), z.literal(6), z.literal(12)]),
     'int32',
-    'Length of the window in months: 3, 6 or 12 (service_use). Each length is a window of its own: counts of different lengths are never added together. The published figures (before and after referral) count the 6-month windows alone: send a before and an after row of 6 months for each service; rows of 3 or 12 months are accepted and kept, in no published figure.',
+    "Length of the window in months: 3, 6 or 12 (service_use). Each length is a window of its own: counts of different lengths are never added together. The published figures (before and after referral) count the 6-month windows alone: send a before and an after row of 6 months for each service; rows of 3 or 12 months are accepted and kept, in no published figure, and the upload's receipt says how many and which rows (note service_use_window_not_counted).",
   ),
   count: field(
     integer(0, 500),

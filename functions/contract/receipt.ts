@@ -9,6 +9,19 @@ export interface ReceiptError {
   readonly message: string;
 }
 
+/**
+ * Accepted rows that the published figures will not use as sent, counted under one reason (review 27, R27-3): the rows
+ * are valid under the contract and kept, but the PCN should know. Rows are named by position only, never by a value.
+ */
+export interface ReceiptNote {
+  readonly code: string;
+  /** How many accepted rows the note is about. */
+  readonly rows: number;
+  /** The first of them (row numbers as in receipt errors: the header is row 1), in file order. */
+  readonly first_rows: readonly number[];
+  readonly message: string;
+}
+
 export interface Receipt {
   readonly contract_version: number;
   readonly upload_id: string;
@@ -33,6 +46,11 @@ export interface Receipt {
   /** The first errors, in row order; errors_total counts them all. */
   readonly errors: readonly ReceiptError[];
   readonly errors_total: number;
+  /**
+   * Notes on accepted rows (ReceiptNote); absent when there is none, and on receipts written before notes existed.
+   * A note changes neither the status nor the counts.
+   */
+  readonly notes?: readonly ReceiptNote[];
   /** Accepted rows per partition month. */
   readonly partitions: Readonly<Record<string, number>>;
   readonly outputs: { readonly curated: readonly string[]; readonly quarantine: string | null };

@@ -30,6 +30,7 @@ import {
   type RawRecord,
   readRecords,
 } from './read-upload.ts';
+import { ReceiptNotes } from './receipt-notes.ts';
 import { SeenKeys } from './seen-keys.ts';
 import {
   cellPassesItsField,
@@ -335,7 +336,14 @@ function acceptedReceipt(common: ReceiptCommon, state: UploadState, options: Ing
     errors: state.errors.slice(0, options.maxErrorsInReceipt),
     errors_total: state.errorsTotal,
     partitions: state.columns ? Object.fromEntries(state.columns.counts()) : {},
+    ...notesOf(state.notes),
   };
+}
+
+/** A receipt's notes (receipt-notes.ts): the field only where there is a note, so other receipts are as before. */
+function notesOf(gathered: ReceiptNotes): Pick<Receipt, 'notes'> {
+  const notes = gathered.notes();
+  return notes === undefined ? {} : { notes };
 }
 
 /** The whole file was refused: every row it had read counts as rejected for the file's reason, and none is kept. */
@@ -394,6 +402,8 @@ interface KindState {
     readonly key: readonly number[];
     /** recorded_at's position, -1 where the kind has none. */
     readonly recordedAt: number;
+    /** window_months' position (receipt notes), -1 where the kind has none. */
+    readonly windowMonths: number;
   };
   /** The fast path on a CSV row's texts by field position (fieldsFastPathOf). */
   readonly fieldsFast: FieldsFastPath | undefined;
@@ -466,6 +476,8 @@ class UploadState {
   errorsTotal = 0;
   /** The first rejected rows in full (options.maxQuarantinedRows); the rest are counted by reason only. */
   readonly quarantined: string[] = [];
+  /** Notes on accepted rows (receipt-notes.ts). */
+  readonly notes = new ReceiptNotes();
   private readonly seenKeys = new SeenKeys();
   /** The date (or month) of the row before that was accepted, and its partition. */
   private lastDay = '';
@@ -598,6 +610,7 @@ class UploadState {
         month: position(kind === 'events' ? 'occurred_on' : 'snapshot_month'),
         key: (kind === 'events' ? ['event_id'] : ['snapshot_month', 'role']).map(position),
         recordedAt: position('recorded_at'),
+        windowMonths: position('window_months'),
       },
     };
     return this.current;
@@ -648,6 +661,7 @@ class UploadState {
       this.lastDay = day;
       this.lastMonth = day.slice(0, 7);
     }
+    if (at.windowMonths >= 0) this.notes.windowMonths(values[at.windowMonths], row);
     current.columns.add(this.lastMonth, values, current.slots, row);
   }
 

@@ -22,15 +22,16 @@ export interface ObjectStore {
    * the bytes keeps a copy.
    */
   put(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<void>;
-  /** Every key that starts with prefix, sorted. */
+  /** Every key that starts with prefix, sorted: listModified's keys (a store may list them without the times). */
   list(prefix: string): Promise<string[]>;
-  /** Deleting a missing key is not an error. */
-  delete(key: string): Promise<void>;
   /**
    * Every key that starts with prefix, sorted, with when its object was last written (S3's LastModified, which a
-   * listing gives at no extra cost; a file's modification time). Optional: what the upload quota counts with.
+   * listing gives at no extra cost; a file's modification time). What the upload quota counts with: required of
+   * every store, so that a store without it fails to compile rather than the quota failing at run time.
    */
-  listModified?(prefix: string): Promise<StoredObject[]>;
+  listModified(prefix: string): Promise<StoredObject[]>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
 }
 
 /** A key and when its object was last written. */

@@ -9,7 +9,7 @@ import {
   releaseIdOf,
   releasePrefix,
 } from './keys.ts';
-import type { ObjectStore } from './object-store.ts';
+import type { ObjectStore, StoredObject } from './object-store.ts';
 
 /**
  * One release of the metrics (keys.ts, RELEASES_PREFIX) seen with the keys of the layout before releases: its
@@ -36,23 +36,54 @@ export class ReleaseStore implements ObjectStore {
     return this.store.put(releasedKey(this.release, key), body, options);
   }
 
-  async list(prefix: string): Promise<string[]> {
+  list(prefix: string): Promise<string[]> {
+    return this.listed(prefix, {
+      listing: (under) => this.store.list(under),
+      keyOf: (key) => key,
+      rekeyed: (_, key) => key,
+      meta: async () => ((await this.store.get(META_KEY)) === undefined ? undefined : META_KEY),
+    });
+  }
+
+  /** As list, with each object's time as the store gives it (meta.json's from a listing of its own key). */
+  listModified(prefix: string): Promise<StoredObject[]> {
+    return this.listed(prefix, {
+      listing: (under) => this.store.listModified(under),
+      keyOf: (object) => object.key,
+      rekeyed: (object, key) => ({ key, lastModified: object.lastModified }),
+      meta: async () => (await this.store.listModified(META_KEY)).find((object) => object.key === META_KEY),
+    });
+  }
+
+  /** What list and listModified share: the store's listing seen with the keys of the layout before releases. */
+  private async listed<T>(prefix: string, how: Listing<T>): Promise<T[]> {
     const { release } = this;
-    if (release === undefined) return (await this.store.list(prefix)).filter((key) => !key.startsWith(RELEASES_PREFIX));
+    const { listing, keyOf } = how;
+    if (release === undefined)
+      return (await listing(prefix)).filter((item) => !keyOf(item).startsWith(RELEASES_PREFIX));
     // Outside metrics/ (and a prefix shorter than metrics/), the store's own keys.
-    if (!prefix.startsWith(METRICS_PREFIX)) return this.store.list(prefix);
+    if (!prefix.startsWith(METRICS_PREFIX)) return listing(prefix);
     // Under metrics/: the release's objects, and meta.json beside them as in the layout before releases.
     const own = releasePrefix(release);
-    const keys = (await this.store.list(`${own}${prefix.slice(METRICS_PREFIX.length)}`)).map(
-      (key) => `${METRICS_PREFIX}${key.slice(own.length)}`,
+    const items = (await listing(`${own}${prefix.slice(METRICS_PREFIX.length)}`)).map((item) =>
+      how.rekeyed(item, `${METRICS_PREFIX}${keyOf(item).slice(own.length)}`),
     );
-    if (META_KEY.startsWith(prefix) && (await this.store.get(META_KEY)) !== undefined) keys.push(META_KEY);
-    return keys.sort();
+    const meta = META_KEY.startsWith(prefix) ? await how.meta() : undefined;
+    if (meta !== undefined) items.push(meta);
+    return items.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   }
 
   delete(key: string): Promise<void> {
     return this.store.delete(releasedKey(this.release, key));
   }
+}
+
+/** How ReleaseStore.listed lists: the store's listing of keys or of objects, and meta.json's entry if it is stored. */
+interface Listing<T> {
+  readonly listing: (prefix: string) => Promise<T[]>;
+  readonly keyOf: (item: T) => string;
+  readonly rekeyed: (item: T, key: string) => T;
+  readonly meta: () => Promise<T | undefined>;
 }
 
 /** meta.json as published, or undefined when there is none. Throws when it cannot be parsed. */

@@ -27,21 +27,14 @@ import {
   hyparquetMerger,
 } from '../../functions/refresh/compact.ts';
 import { PcnTokenRegistry } from '../../functions/upload/pcn-tokens.ts';
+import { type AwsStandIns, startAwsStandIns } from '../support/aws-stand-ins.ts';
 import { CLIENT_ID, testUserPool, USER_POOL_ID } from '../support/cognito.ts';
 import { tempDir } from '../support/files.ts';
-import { type LocalS3, startLocalS3 } from '../support/s3.ts';
-import { AthenaStandIn, MAX_CTAS_PARTITIONS, MAX_QUERY_BYTES, MAX_RESULTS } from './athena-stand-in.ts';
-import {
-  glueTables,
-  lambdaFunction,
-  readApp,
-  type SynthesisedApp,
-  synthesise,
-  WarmLambda,
-  workgroups,
-} from './bundles.ts';
+import type { LocalS3 } from '../support/s3.ts';
+import { type AthenaStandIn, MAX_CTAS_PARTITIONS, MAX_QUERY_BYTES, MAX_RESULTS } from './athena-stand-in.ts';
+import { glueTables, lambdaFunction, type SynthesisedApp, WarmLambda, workgroups } from './bundles.ts';
 import { TemplateAuthoriser, UNRESTRICTED_KEY, withoutGrant } from './iam-authoriser.ts';
-import { registerKeys, type S3IamProxy, startS3IamProxy } from './s3-iam-proxy.ts';
+import { type S3IamProxy, startS3IamProxy } from './s3-iam-proxy.ts';
 import { MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS, SnsStandIn } from './sns-stand-in.ts';
 
 /**
@@ -59,6 +52,8 @@ const END_MONTH = '2026-10';
 const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
 
 const dir = tempDir('aws-bundles');
+/** s3rver with the template's buckets, the IAM stand-in and the S3 proxy authorising by it (test/support). */
+let aws: AwsStandIns;
 let app: SynthesisedApp;
 let s3: LocalS3;
 let athena: AthenaStandIn;
@@ -90,14 +85,8 @@ const uploadFixture = JSON.parse(readFileSync('test/fixtures/events/apigw-v2-upl
 
 function start(logicalIdPrefix: string, extra: Record<string, string> = {}): WarmLambda {
   const fn = lambdaFunction(app, logicalIdPrefix);
-  const fnEnv = Object.fromEntries(
-    Object.entries(fn.env).map(([k, v]) => [
-      k,
-      typeof v === 'string' ? v : ((app.buckets[(v as { Ref: string }).Ref] as string) ?? `unresolved`),
-    ]),
-  );
   const lambda = new WarmLambda(fn, join(dir.path, `${fn.logicalId}-${lambdas.length}`), {
-    ...fnEnv,
+    ...aws.functionEnv(fn),
     ...env,
     // Its own credentials: whose policy applies to each of its calls.
     ...authoriser.credentialsFor(fn.logicalId),
@@ -137,26 +126,9 @@ beforeAll(async () => {
     seed: 12,
     faultRate: 0,
   });
-  app = process.env.AWS_TEST_CDK_OUT
-    ? readApp(process.env.AWS_TEST_CDK_OUT)
-    : await synthesise(join(dir.path, 'cdk.out'));
-  s3 = await startLocalS3();
-  for (const bucket of Object.values(app.buckets)) await s3.createBucket(bucket);
-  authoriser = new TemplateAuthoriser({ Resources: app.resources }, app.buckets);
-  registerKeys(authoriser.accessKeys());
-  s3Proxy = await startS3IamProxy(s3.endpoint, authoriser);
-  dataBucket = app.buckets[Object.keys(app.buckets).find((id) => id.startsWith('DataLakeData')) as string] as string;
-  resultsBucket = app.buckets[
-    Object.keys(app.buckets).find((id) => id.startsWith('DataLakeAthenaResults')) as string
-  ] as string;
-  athena = new AthenaStandIn({
-    workgroups: workgroups(app, (v) => authoriser.resolve(v)),
-    tables: glueTables(app),
-    s3Directory: s3.directory,
-    s3: s3.client,
-    authoriser,
-  });
-  await athena.start();
+  aws = await startAwsStandIns(join(dir.path, 'cdk.out'));
+  ({ app, s3, authoriser, s3Proxy, dataBucket, resultsBucket, data } = aws);
+  athena = await aws.startAthena();
   sns = new SnsStandIn(Object.values(ALERT_TOPICS));
   await sns.start();
   pool = await testUserPool();
@@ -167,16 +139,14 @@ beforeAll(async () => {
     USER_POOL_CLIENT_ID: CLIENT_ID,
     STAND_IN_JWKS: JSON.stringify(pool.jwks),
   };
-  data = new S3ObjectStore(s3.clientVia(s3.endpoint, 3), dataBucket);
   await stageReference(data, readFileSync(join(demoDir, demo.reference), 'utf8'));
 }, 600_000);
 
 afterAll(async () => {
   for (const lambda of lambdas) lambda.stop();
   await athena?.stop();
-  await s3Proxy?.stop();
   await sns?.stop();
-  await s3?.stop();
+  await aws?.stop();
   dir.remove();
 });
 
@@ -656,14 +626,10 @@ describe('compaction through the refresh bundle, on many small upload objects', 
   async function bucketRun(bucket: string, extra: Record<string, string> = {}, rights = authoriser) {
     await s3.createBucket(bucket);
     for (const each of new Set([authoriser, rights])) each.alias(bucket, dataBucket);
-    const standIn = new AthenaStandIn({
-      workgroups: workgroups(app, (v) => rights.resolve(v)),
-      tables: glueTables(app).map((t) => (t.bucket === dataBucket ? { ...t, bucket } : t)),
-      s3Directory: s3.directory,
-      s3: s3.client,
-      authoriser: rights,
-    });
-    await standIn.start();
+    const standIn = await aws.startAthena(
+      rights,
+      glueTables(app).map((t) => (t.bucket === dataBucket ? { ...t, bucket } : t)),
+    );
     standIns.push(standIn);
     let s3Endpoint = s3Proxy.endpoint;
     if (rights !== authoriser) {

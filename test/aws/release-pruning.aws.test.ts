@@ -4,22 +4,15 @@ import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META_KEY, RELEASES_PREFIX, releasePrefix } from '../../functions/lib/keys.ts';
 import { publishedMeta, storedReleases } from '../../functions/lib/release.ts';
-import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import type { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import { type AwsStandIns, startAwsStandIns } from '../support/aws-stand-ins.ts';
 import { tempDir } from '../support/files.ts';
 import { ingestSmallDemo } from '../support/golden.ts';
-import { type LocalS3, startLocalS3 } from '../support/s3.ts';
-import { AthenaStandIn } from './athena-stand-in.ts';
-import {
-  glueTables,
-  lambdaFunction,
-  readApp,
-  type SynthesisedApp,
-  synthesise,
-  WarmLambda,
-  workgroups,
-} from './bundles.ts';
+import type { LocalS3 } from '../support/s3.ts';
+import type { AthenaStandIn } from './athena-stand-in.ts';
+import { lambdaFunction, type SynthesisedApp, WarmLambda } from './bundles.ts';
 import { TemplateAuthoriser, withoutGrant } from './iam-authoriser.ts';
-import { registerKeys, type S3IamProxy, startS3IamProxy } from './s3-iam-proxy.ts';
+import { type S3IamProxy, startS3IamProxy } from './s3-iam-proxy.ts';
 
 /*
  * Review 25, R25-10: each refresh publishes a release under metrics/releases/<id>/, names it in metrics/meta.json, and
@@ -31,6 +24,8 @@ import { registerKeys, type S3IamProxy, startS3IamProxy } from './s3-iam-proxy.t
  * function's structured logger, naming the release.
  */
 const dir = tempDir('aws-release-pruning');
+/** s3rver with the template's buckets, the IAM stand-in and the S3 proxy authorising by it (test/support). */
+let aws: AwsStandIns;
 let app: SynthesisedApp;
 let s3: LocalS3;
 let authoriser: TemplateAuthoriser;
@@ -50,25 +45,12 @@ async function refreshBundle(rights: TemplateAuthoriser): Promise<WarmLambda> {
     proxies.push(own);
     endpoint = own.endpoint;
   }
-  const athena = new AthenaStandIn({
-    workgroups: workgroups(app, (v) => rights.resolve(v)),
-    tables: glueTables(app),
-    s3Directory: s3.directory,
-    s3: s3.client,
-    authoriser: rights,
-  });
-  await athena.start();
+  const athena = await aws.startAthena(rights);
   standIns.push(athena);
   const fn = lambdaFunction(app, 'RefreshHandler');
   const folder = join(dir.path, `${fn.logicalId}-${lambdas.length}`);
-  const env = Object.fromEntries(
-    Object.entries(fn.env).map(([k, v]) => [
-      k,
-      typeof v === 'string' ? v : ((app.buckets[(v as { Ref: string }).Ref] as string) ?? 'unresolved'),
-    ]),
-  );
   const lambda = new WarmLambda(fn, folder, {
-    ...env,
+    ...aws.functionEnv(fn),
     ...rights.credentialsFor(fn.logicalId),
     SQL_ROOT: join(folder, 'sql'),
     AWS_ENDPOINT_URL_S3: endpoint,
@@ -94,16 +76,8 @@ beforeAll(async () => {
   // data bucket key for key (the ingest bundle is bundles.aws.test.ts's subject).
   const local = join(dir.path, 'local');
   await ingestSmallDemo(local, join(dir.path, 'demo'), 25);
-  app = process.env.AWS_TEST_CDK_OUT
-    ? readApp(process.env.AWS_TEST_CDK_OUT)
-    : await synthesise(join(dir.path, 'cdk.out'));
-  s3 = await startLocalS3();
-  for (const bucket of Object.values(app.buckets)) await s3.createBucket(bucket);
-  authoriser = new TemplateAuthoriser({ Resources: app.resources }, app.buckets);
-  registerKeys(authoriser.accessKeys());
-  proxy = await startS3IamProxy(s3.endpoint, authoriser);
-  dataBucket = app.buckets[Object.keys(app.buckets).find((id) => id.startsWith('DataLakeData')) as string] as string;
-  data = new S3ObjectStore(s3.clientVia(s3.endpoint, 3), dataBucket);
+  aws = await startAwsStandIns(join(dir.path, 'cdk.out'));
+  ({ app, s3, authoriser, s3Proxy: proxy, dataBucket, data } = aws);
   const files = (folder: string): string[] =>
     readdirSync(folder).flatMap((name) => {
       const path = join(folder, name);
@@ -119,8 +93,7 @@ afterAll(async () => {
   for (const lambda of lambdas) lambda.stop();
   for (const standIn of standIns) await standIn.stop();
   for (const each of proxies) await each.stop();
-  await proxy?.stop();
-  await s3?.stop();
+  await aws?.stop();
   dir.remove();
 });
 

@@ -173,6 +173,7 @@ async function run(file: string, trees: [string, string][]): Promise<void> {
       get: async (key) => (key === AREA_REVISIONS_STATE_KEY ? captured.record : undefined),
       getStream: async () => undefined,
       list: async () => [],
+      listModified: async () => [],
       delete: async () => {},
       put: async (_key, body) => {
         saved = typeof body === 'string' ? new TextEncoder().encode(body) : body;

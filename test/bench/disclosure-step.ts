@@ -220,6 +220,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
               get: (key) => store.get(key),
               getStream: (key) => store.getStream(key),
               list: (prefix) => store.list(prefix),
+              listModified: (prefix) => store.listModified(prefix),
               delete: async () => {
                 throw new Error(`${previous}: the bench never deletes from the previous release`);
               },

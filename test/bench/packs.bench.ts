@@ -220,6 +220,7 @@ async function everyArea(remember: boolean) {
     get: async () => undefined,
     getStream: async () => undefined,
     list: async () => [],
+    listModified: async () => [],
     delete: async () => {},
     put: async (key, body) => void digests.set(key, createHash('sha256').update(body).digest('hex')),
   };
@@ -300,6 +301,7 @@ const waiting: ObjectStore = {
   get: async () => undefined,
   getStream: async () => undefined,
   list: async () => [],
+  listModified: async () => [],
   delete: async () => {},
   put: () => sleep(PUT_WAIT_MS),
 };

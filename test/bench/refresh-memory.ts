@@ -195,6 +195,12 @@ function overlay(data: string, scratch: string): ObjectStore {
     },
     list: async (prefix) =>
       [...new Set([...(await below.list(prefix)), ...[...written].filter((k) => k.startsWith(prefix))])].sort(),
+    // As list: what this run wrote (its own times), then the input it did not write over.
+    listModified: async (prefix) => {
+      const ours = (await above.listModified(prefix)).filter((object) => written.has(object.key));
+      const theirs = (await source.listModified(prefix)).filter((o) => input(o.key) && !written.has(o.key));
+      return [...ours, ...theirs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
     async delete() {
       throw new Error('the lambda replay deletes nothing: run it on a compacted data folder');
     },

@@ -20,6 +20,7 @@ import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { s3Error, startFaultProxy } from '../support/fault-proxy.ts';
 import { tempDir } from '../support/files.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3.ts';
+import { storeWith } from '../support/store-with.ts';
 
 /**
  * Faults that happen in production, each ending with exactly the counts of a fault-free run: storage errors and an
@@ -267,7 +268,7 @@ describe('faults, each ending with the counts of a fault-free run', () => {
     const key = await stageUpload(store, file.pcn, file.path, original);
     // A store whose reader sees the first half of the file as announced and the rest of a newer version.
     const changed = Buffer.from(original.toString('utf8').replaceAll(',gp,', ',self,'));
-    const changing: ObjectStore = Object.assign(Object.create(store), {
+    const changing = storeWith(store, {
       getStream: async () =>
         Readable.from([original.subarray(0, original.length / 2), changed.subarray(changed.length / 2)]),
     });

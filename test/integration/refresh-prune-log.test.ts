@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASES_PREFIX } from '../../functions/lib/keys.ts';
-import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { storedReleases } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { createRefreshHandler } from '../../functions/refresh/handler.ts';
 import { capturedLogger } from '../support/captured-logger.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
 import { ingestSmallDemo } from '../support/golden.ts';
+import { storeWith } from '../support/store-with.ts';
 
 /*
  * Review 25, R25-10: a release the refresh could not delete was reported by console.warn, a line of text outside the
@@ -34,8 +35,8 @@ describe('old releases the refresh cannot delete', () => {
       await fs.put(`${RELEASES_PREFIX}${id}/packs/national/ENG.pdf`, content);
     }
     // S3 refuses the deletes of release 01's objects (AccessDenied after the SDK's retries).
-    const store: ObjectStore = Object.assign(Object.create(Object.getPrototypeOf(fs)), fs, {
-      delete: (key: string) =>
+    const store = storeWith(fs, {
+      delete: (key) =>
         key.startsWith(`${RELEASES_PREFIX}${r01}/`)
           ? Promise.reject(Object.assign(new Error(`Access Denied (${key})`), { name: 'AccessDenied' }))
           : fs.delete(key),

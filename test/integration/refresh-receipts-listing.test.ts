@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FsObjectStore, type ObjectStore } from '../../functions/lib/object-store.ts';
+import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { DEFAULT_COMPACTION_POLICY, hyparquetMerger } from '../../functions/refresh/compact.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
 import { ingestSmallDemo } from '../support/golden.ts';
+import { storeWith } from '../support/store-with.ts';
 
 /*
  * Review 24, R24-5a: receipts/ holds one object per upload ever (some 2,500 more a month nationally), and a refresh
@@ -22,8 +23,8 @@ describe('the receipts of one refresh', () => {
   it('are listed once, with compaction and without anything left to compact', async () => {
     const fs = new FsObjectStore(data);
     const lists: string[] = [];
-    const store: ObjectStore = Object.assign(Object.create(Object.getPrototypeOf(fs)), fs, {
-      list: (prefix: string) => {
+    const store = storeWith(fs, {
+      list: (prefix) => {
         lists.push(prefix);
         return fs.list(prefix);
       },

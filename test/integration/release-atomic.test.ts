@@ -11,6 +11,7 @@ import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
 import { type GoldenEvent, referralEvent, TEN_PCNS, TEN_PCNS_REFERENCE, writeEventFiles } from '../support/golden.ts';
+import { storeWith } from '../support/store-with.ts';
 
 /*
  * Review 24, R24-2 (reviewer24's zz-r24-half-release.test.ts, kept as it was but for reading the release meta.json
@@ -70,12 +71,12 @@ beforeAll(async () => {
     progress: false,
     receivedAt: () => new Date('2026-12-01T05:00:00Z'),
   });
-  const failing: ObjectStore = Object.assign(Object.create(Object.getPrototypeOf(store)), store, {
-    put: (key: string, ...rest: unknown[]) => {
+  const failing = storeWith(store, {
+    put: (key, body) => {
       // The packs of any release (metrics/packs/ before releases, metrics/releases/<id>/packs/ since).
       if (/^metrics\/(releases\/[^/]+\/)?packs\//.test(key))
         return Promise.reject(new Error('InternalError (S3), after the retries'));
-      return (store.put as (...a: unknown[]) => Promise<void>).call(store, key, ...rest);
+      return store.put(key, body);
     },
   });
   try {

@@ -7,6 +7,9 @@ export class MemoryObjectStore implements ObjectStore {
   /** When each object was last written (the upload quota counts a day's by it, as S3's LastModified). */
   private readonly written = new Map<string, Date>();
 
+  /** clock: when a put writes (a test that checks listModified's times gives its own). @default now */
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
   async get(key: string) {
     assertSafeKey(key);
     return this.objects.get(key);
@@ -21,7 +24,7 @@ export class MemoryObjectStore implements ObjectStore {
     assertSafeKey(key);
     // A copy: the caller may write over its bytes once the put resolves (ObjectStore.put).
     this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body));
-    this.written.set(key, new Date());
+    this.written.set(key, this.clock());
   }
 
   async list(prefix: string) {

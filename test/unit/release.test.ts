@@ -61,6 +61,41 @@ describe('releases of the metrics', () => {
     expect(await flat.list('metrics/')).toEqual(['metrics/meta.json', 'metrics/rollout.json']);
   });
 
+  it("lists with times as it lists keys: each object's own time, meta.json's its own (listModified)", async () => {
+    // Each put a minute after the one before.
+    let minute = 0;
+    const store = new MemoryObjectStore(() => new Date(Date.UTC(2026, 11, 2, 6, minute++)));
+    const at = (m: number) => new Date(Date.UTC(2026, 11, 2, 6, m));
+    await store.put('metrics/releases/20261102T060000000Z/rollout.json', 'old'); // 06:00
+    await store.put('metrics/releases/20261102T060000000Z/packs/national/ENG.pdf', 'old pack'); // 06:01
+    await store.put('metrics/releases/20261202T060000000Z/rollout.json', 'new, not named'); // 06:02
+    await store.put('receipts/U00001-a.json', '{}'); // 06:03
+    await store.put('metrics/meta.json', JSON.stringify({ release: '20261102T060000000Z' })); // 06:04
+    const release = await currentRelease(store);
+    expect(await release.listModified('metrics/')).toEqual([
+      { key: 'metrics/meta.json', lastModified: at(4) },
+      { key: 'metrics/packs/national/ENG.pdf', lastModified: at(1) },
+      { key: 'metrics/rollout.json', lastModified: at(0) },
+    ]);
+    expect(await release.listModified('metrics/packs/')).toEqual([
+      { key: 'metrics/packs/national/ENG.pdf', lastModified: at(1) },
+    ]);
+    // Outside metrics/, the store's own objects.
+    expect(await release.listModified('receipts/')).toEqual([{ key: 'receipts/U00001-a.json', lastModified: at(3) }]);
+    // Before releases: the flat keys, never a release's.
+    await store.put('metrics/meta.json', JSON.stringify({})); // 06:05
+    await store.put('metrics/rollout.json', 'flat'); // 06:06
+    const flat = await currentRelease(store);
+    expect(await flat.listModified('metrics/')).toEqual([
+      { key: 'metrics/meta.json', lastModified: at(5) },
+      { key: 'metrics/rollout.json', lastModified: at(6) },
+    ]);
+    // list is listModified's keys, whatever the prefix.
+    for (const view of [release, flat])
+      for (const prefix of ['', 'metrics/', 'metrics/m', 'metrics/packs/', 'receipts/', 'nothing/'])
+        expect(await view.list(prefix)).toEqual((await view.listModified(prefix)).map((object) => object.key));
+  });
+
   it('keeps the release published, the one before it and the two newest before it; deletes the older ones', async () => {
     const store = new MemoryObjectStore();
     // Six releases: 01..06 November; 06 is published now, 02 was published before it (03, 04, 05 stopped part-way),
