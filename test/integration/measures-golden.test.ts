@@ -30,6 +30,8 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *   U00205 (T, V, W), each referral its own person, without R1's A&E pair (U00203's alone).
  * U00070 (QSL, Y58 South West, 24,000 patients, closed 2025-05-31): S1-S2 referred 2025-04-20, nothing after.
  * U00071 (QUE, Y61 East of England, 24,000 patients, closed 2025-05-31): X1-X2 referred 2025-04-20, nothing after.
+ *   S1-S2 and X1-X2 are episodes in no cohort: their PCNs' data end with April (their last month reported), before
+ *   the referrals' windows do (docs/methodology.md, "Cohorts"; review 26, R26-1).
  * Months with events: April, May, July to December 2025 (none in June). Workforce, December 2025: U00203 2 link
  * workers, 1.5 FTE, 1 with accredited training; U00204 3, 2.5 FTE, 2; U00205 2, 2 FTE, 1.
  *
@@ -194,27 +196,28 @@ describe('outcomes for the person: cohorts old enough, engaged and connected, li
     });
   });
 
-  it('England: engagement on R1-R20 and S1-S2, contacts, wellbeing and discharge on R1-R10 and S1-S2', () => {
-    // 6 times U00203's (its R-numbers: R1-R25 and the same of the 5 other copies), with S1-S2 and X1-X2.
+  it('England: engagement on R1-R20, contacts, wellbeing and discharge on R1-R10; S1-S2 and X1-X2 in no cohort', () => {
+    // 6 times U00203's (its R-numbers: R1-R25 and the same of the 5 other copies). S1-S2 and X1-X2 (referred 20 April)
+    // are episodes but in no cohort: U00070's and U00071's data end with April (their last month reported; closed 31
+    // May), before their 3-month windows (to 20 July) do (review 26, R26-1; before: 124 and 64, with them).
     expect(row('cof_person', 'national', 'ENG', '2025/26')).toMatchObject({
       episodes: 154, // 6 x 25 + 4
-      engagement_cohort: 124, // 6 x 20 (R1-R20) + 4 (S1-S2, X1-X2)
-      engaged: 78, // 6 x 13: R1-R8 and R11-R15; R9 declined, R10, S1-S2, X1-X2 had no contact
-      engaged_pct: 62.9, // 78 / 124 = 62.90
+      engagement_cohort: 120, // 6 x 20 (R1-R20)
+      engaged: 78, // 6 x 13: R1-R8 and R11-R15; R9 declined, R10 had no contact
+      engaged_pct: 65, // 78 / 120 = 65.0
       connected: 42, // 6 x 7: R1-R5, R11-R12
-      connected_pct: 33.9, // 42 / 124 = 33.87
-      outcome_cohort: 64, // 6 x 10 (R1-R10) + 4
+      connected_pct: 35, // 42 / 120 = 35.0
+      outcome_cohort: 60, // 6 x 10 (R1-R10)
       splw_contacts: 330, // 6 x (6 x 8 + 2 x 3 + 1) = 6 x 55
       other_contacts: 72, // 6 x 6 x 2 coach contacts, not counted for the 6-12 expectation
-      mean_contacts: 5.2, // 330 / 64 = 5.16
-      mean_other_contacts: 1.1, // 72 / 64 = 1.125
+      mean_contacts: 5.5, // 330 / 60
+      mean_other_contacts: 1.2, // 72 / 60
       episodes_6_to_12_contacts: 36, // 6 x 6 (R1-R6)
-      share_6_to_12_pct: 56.3, // 36 / 64 = 56.25
-      // 64 in order: 0 x 10 (R10 x 6, S1-S2, X1-X2), 1 x 6 (R9), 3 x 12 (R7-R8), 8 x 36 (R1-R6): the 32nd and 33rd
-      // are 8
+      share_6_to_12_pct: 60, // 36 / 60
+      // 60 in order: 0 x 6 (R10 x 6), 1 x 6 (R9), 3 x 12 (R7-R8), 8 x 36 (R1-R6): the 30th and 31st are 8
       median_contacts: 8,
       wellbeing_measured: 36, // 6 x R1-R6: people, not the 6 x 18 instrument items they answered
-      wellbeing_measured_pct: 56.3, // 36 / 64 = 56.25
+      wellbeing_measured_pct: 60, // 36 / 60
       // 6 x (R1-R4 on ONS4 life satisfaction (+1 to +3), R5 on SWEMWBS (+4)); R6's +2 is below 3
       wellbeing_improved: 30,
       wellbeing_improved_pct: 83.3, // 30 / 36
@@ -325,9 +328,10 @@ describe('wellbeing in people per instrument, against each threshold, with a 95%
       .get('contacts_distribution')
       ?.rows.filter((r) => r.level === 'national' && r.period === '2025/26')
       .map((r) => [r.contacts, r.episodes]);
-    // The outcome cohort's 64: 0 contacts R10 x 6, S1-S2, X1-X2; 1 R9 x 6; 3 R7-R8 x 6; 8 R1-R6 x 6
+    // The outcome cohort's 60: 0 contacts R10 x 6; 1 R9 x 6; 3 R7-R8 x 6; 8 R1-R6 x 6 (S1-S2 and X1-X2 in no cohort:
+    // their PCNs' data end before their windows do, R26-1; before, 0 contacts 10 with them)
     expect(distribution).toEqual([
-      [0, 10],
+      [0, 6],
       [1, 6],
       [3, 12],
       [8, 36],
@@ -542,24 +546,26 @@ describe('comparing PCNs: take-up is engagement on the engagement cohort, as on 
     expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').referrals).toBe(
       row('rollout', 'pcn', 'U00203', '2025/26').referrals,
     );
-    // England's comparator is England's exact figure, 78 engaged of 124 (6 x 13 of 6 x 20, and S1-S2, X1-X2 with no
-    // contact) = 0.629032. U00203's 75% is (0.75 - 0.629) / sqrt(0.629 x 0.371 / 20) = 1.1 standard errors above it:
-    // inside the 99.8% limits (the 3 placed PCNs, 75%, 62.5% and 66.7%, vary less than chance, phi < 1: no widening).
+    // England's comparator is England's exact figure, 78 engaged of 120 (6 x 13 of 6 x 20; S1-S2 and X1-X2 in no
+    // cohort, R26-1; before: of 124 with them, 0.629032) = 0.65. U00203's 75% is (0.75 - 0.65) / sqrt(0.65 x 0.35 / 20)
+    // = 0.9 standard errors above it: inside the 99.8% limits (the 3 placed PCNs, 75%, 62.5% and 66.7%, at 0.9, -0.3
+    // and 0.3 standard errors, vary less than chance, phi < 1: no widening).
     const rates = docs.get('pcn_comparison')?.summary?.funnel_rates as Record<
       string,
       Record<string, { national: number | null }>
     >;
-    expect(rates['2025/26']?.take_up_pct?.national).toBe(0.629032);
+    expect(rates['2025/26']?.take_up_pct?.national).toBe(0.65);
     expect(row('pcn_comparison', 'pcn', 'U00203', '2025/26').take_up_pct_vs_national).toBe('within');
     expect(docs.get('pcn_comparison')?.summary?.cohorts).toEqual(docs.get('cof_person')?.summary?.cohorts);
   });
 
-  it('U00070, closed in May: its 2 referrals are an engagement cohort too small to publish, so it is not placed', () => {
-    // S1-S2: engagement cohort 2 -> *, engaged 0 (a zero stays zero), as the outcomes page shows them. Not placed:
-    // no take-up from a `*` cohort, and with its numerator 0 (not `*`) there is no small count to place either.
-    expect(row('cof_person', 'pcn', 'U00070', '2025/26')).toMatchObject({ engagement_cohort: '*', engaged: 0 });
+  it('U00070, closed in May: its 2 referrals are in no cohort, so it is not placed', () => {
+    // S1-S2 (20 April): U00070's data end with April (its last month reported), before their 3-month windows do, so
+    // they are in no cohort (review 26, R26-1; before: an engagement cohort of 2, `*`, with 0 engaged): engagement
+    // cohort 0, engaged 0, as the outcomes page shows them. Not placed: no take-up from a cohort of 0.
+    expect(row('cof_person', 'pcn', 'U00070', '2025/26')).toMatchObject({ engagement_cohort: 0, engaged: 0 });
     expect(row('pcn_comparison', 'pcn', 'U00070', '2025/26')).toMatchObject({
-      engagement_cohort: '*',
+      engagement_cohort: 0,
       engaged: 0,
       take_up_pct: null,
       take_up_pct_vs_national: null,
@@ -577,13 +583,13 @@ describe('equity: people, and access by the deprivation of the PCN', () => {
   });
 
   it('by person: distinct people, engagement on the engagement cohort', () => {
-    // Everyone is female: as cof_person's, 6 x 25 + 4 people, 6 x 20 + 4 in the engagement cohort, 6 x 13 engaged
-    // (78 / 124 = 62.9%), 6 x 6 measured, 6 x 5 improved.
+    // Everyone is female: as cof_person's, 6 x 25 + 4 people, 6 x 20 in the engagement cohort (S1-S2 and X1-X2 in
+    // none: R26-1), 6 x 13 engaged (78 / 120 = 65.0%), 6 x 6 measured, 6 x 5 improved.
     expect(row('equity', 'national', 'ENG', '2025/26', { dimension: 'sex', group: 'female' })).toMatchObject({
       people_referred: 154,
-      engagement_cohort: 124,
+      engagement_cohort: 120,
       engaged: 78,
-      engaged_pct: 62.9,
+      engaged_pct: 65,
       wellbeing_people: 36,
       wellbeing_improved: 30,
     });

@@ -820,7 +820,7 @@ export function scanPublished(
   return [
     ...scanDocuments(withNoDataAsZero(docs, spec), parents, spec, held),
     ...sharedProblems(docs, spec),
-    ...jointProblems(docs, spec),
+    ...jointProblems(docs, spec, parents),
   ];
 }
 
@@ -854,20 +854,68 @@ export function withNoDataAsZero(docs: readonly MetricDocument[], spec: ScanSpec
   });
 }
 
+/** YYYY-MM as a count of months, and back. */
+const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+const monthOf = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+/** The financial year of a month: 2026-03 is in 2025/26. */
+const yearOfMonth = (month: string) => {
+  const start = Number(month.slice(0, 4)) - (Number(month.slice(5, 7)) < 4 ? 1 : 0);
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+};
+
+/**
+ * The rows (`level code period_type period`) whose cohort of `months` is not their episodes although their period ended
+ * by the cut-off, as a reader finds them: a referral whose window runs past its PCN's end of observation is in no cohort
+ * (red-team review 26, R26-1). A PCN's last month observed is its last month with a list in rollout (null once its
+ * extract stopped: no data; no row once it closed); its referrals of the `months` months up to it are in no cohort, so
+ * its rows of those months and their years, and its ICB's and region's, count another figure there.
+ */
+function unobservedRows(docs: readonly MetricDocument[], parents: Parents, months: number): Set<string> {
+  const rows = new Set<string>();
+  const last = new Map<string, number>();
+  for (const r of docs.find((d) => d.name === 'rollout')?.rows ?? [])
+    if (r.level === 'pcn' && r.period_type === 'month' && r.list_size !== null && r.list_size !== undefined) {
+      const at = monthIndex(String(r.period));
+      if (at > (last.get(String(r.code)) ?? -1)) last.set(String(r.code), at);
+    }
+  const add = (level: string, code: string, month: string) => {
+    rows.add(`${level} ${code} month ${month}`);
+    rows.add(`${level} ${code} fy ${yearOfMonth(month)}`);
+  };
+  for (const [pcn, observed] of last)
+    for (let at = observed - months + 1; at <= observed; at++) {
+      const month = monthOf(at);
+      add('pcn', pcn, month);
+      const icbs = parents({ level: 'pcn', code: pcn, period_type: 'month', period: month } as MetricRow);
+      for (const icb of icbs === undefined ? [] : typeof icbs === 'string' ? [icbs] : icbs) {
+        add('icb', icb, month);
+        const region = parents({ level: 'icb', code: icb, period_type: 'month', period: month } as MetricRow);
+        if (typeof region === 'string') add('region', region, month);
+      }
+    }
+  return rows;
+}
+
 /**
  * A count several documents publish (spec.jointly) shown differently by two of them on the same row below England:
  * a number in one where the other shows `*` gives back what that one withheld (its secondary suppression or audit
- * protected its own figures with it), and two different numbers mean they are not the same count after all.
+ * protected its own figures with it), and two different numbers mean they are not the same count after all. A cohort
+ * is the same count as its episodes only where none of the row's referrals runs past its PCN's end of observation
+ * (unobservedRows; with `parents` to place the PCNs: without, every row of an ended period is read as the same count).
  */
-export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): string[] {
+export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec, parents?: Parents): string[] {
   const problems: string[] = [];
   for (const { name, key, cells } of spec.jointly ?? []) {
     const keyOf = (r: MetricRow) => key.map((k) => String(r[k])).join(' ');
     const shown = cells.map(({ document, column, periodType, cohort }) => {
       const doc = docs.find((d) => d.name === document);
-      const cohorts = (doc?.summary as { cohorts?: Record<string, { referred_on_or_before?: string }> } | undefined)
-        ?.cohorts;
+      const cohorts = (
+        doc?.summary as { cohorts?: Record<string, { months?: number; referred_on_or_before?: string }> } | undefined
+      )?.cohorts;
       const cutoff = cohort === undefined ? undefined : cohorts?.[cohort]?.referred_on_or_before;
+      const cohortMonths = cohort === undefined ? undefined : cohorts?.[cohort]?.months;
+      const unobserved =
+        parents === undefined || cohortMonths === undefined ? undefined : unobservedRows(docs, parents, cohortMonths);
       // A month ends on its last day, a financial year (2025/26) on 31 March 2026.
       const ended = (period: string) => {
         if (period.includes('/')) return `${Number(period.slice(0, 4)) + 1}-03-31`;
@@ -879,7 +927,8 @@ export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): 
         if (
           r.level !== 'national' &&
           (periodType === undefined || r.period_type === periodType) &&
-          (cohort === undefined || (cutoff !== undefined && ended(String(r.period)) <= cutoff))
+          (cohort === undefined || (cutoff !== undefined && ended(String(r.period)) <= cutoff)) &&
+          unobserved?.has(keyOf(r)) !== true
         )
           values.set(keyOf(r), r[column]);
       return { document, column, values };
