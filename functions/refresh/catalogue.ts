@@ -15,7 +15,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthEnd, monthsOfYear, projectYear } from './projection.ts';
-import { type GroupFigures, heldFrom, keepExactFigures } from './revisions.ts';
+import { type CohortGap, type GroupFigures, heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
 import type { CoveredShare, JointCount, PcnGroups, SameAs } from './shared-counts.ts';
 
@@ -227,6 +227,13 @@ export interface MetricDefinition {
    * held value comes from had not yet closed it and this one has (review 4, F3).
    */
   readonly cohortMonths?: Readonly<Record<string, number>>;
+  /**
+   * Cohorts beside the period's referrals (cof_person's): where a PCN's data ended in a referral's window the referral
+   * is in no cohort, so England's referrals less its cohort of a period old enough are those PCNs' referrals, tested as
+   * a figure of its own and the period's cohort figures held where fewer than 3 PCNs make it up or one dominates
+   * (revisions.ts, CohortGap; red-team review 26, R26-1).
+   */
+  readonly cohortGaps?: readonly CohortGap[];
   /**
    * Counts that are a window of the data-as-of date, not data (cof_community's recent_connections: the connections
    * after the attendance cohort's cut-off, a year's being its newest month's): they change at every release by
@@ -662,6 +669,20 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         ).map((c) => [c, OUTCOME_COHORT_MONTHS]),
       ),
     },
+    // England's episodes less a cohort of a period whose window has closed are the referrals of the PCNs whose data
+    // ended in their window (R26-1): made up by fewer than 3 PCNs or dominated by one, England's figures of the period
+    // are held here and where the same cohort is published (equity's engagement counts add up to it, pcn_comparison's
+    // England take-up is over it, the contacts distribution's bins add up to the outcome cohort). Not wellbeing: no
+    // figure of it counts the cohort's referrals, only those measured, which no figure of this release counts beside.
+    cohortGaps: [
+      {
+        total: 'episodes',
+        cohort: 'engagement_cohort',
+        months: ENGAGEMENT_COHORT_MONTHS,
+        heldIn: ['equity', 'pcn_comparison'],
+      },
+      { total: 'episodes', cohort: 'outcome_cohort', months: OUTCOME_COHORT_MONTHS, heldIn: ['contacts_distribution'] },
+    ],
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));
       const perPerson = (total: unknown) =>

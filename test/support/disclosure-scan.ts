@@ -821,6 +821,7 @@ export function scanPublished(
     ...scanDocuments(withNoDataAsZero(docs, spec), parents, spec, held),
     ...sharedProblems(docs, spec),
     ...jointProblems(docs, spec, parents),
+    ...cohortGapProblems(docs, held),
   ];
 }
 
@@ -894,6 +895,122 @@ function unobservedRows(docs: readonly MetricDocument[], parents: Parents, month
       }
     }
   return rows;
+}
+
+/**
+ * England's referrals of a period less a cohort of it, as a reader works it out (red-team review 26, R26-1): a referral
+ * whose window runs past its PCN's end of observation is in no cohort, so of a period old enough for the cohort (every
+ * referral of a month whose window has ended by the data-as-of date: the month at most `months` before it) England's
+ * referrals (rollout's, or cof_person's episodes) less its cohort are exactly the referrals of the PCNs whose data ended
+ * in their window; of a year, its months old enough less the year's cohort. The reader finds those PCNs as
+ * unobservedRows does (a PCN's last month with a list in rollout; its `months` months up to it), less those whose
+ * published referrals of the month are 0. The cohort is read wherever England publishes it: cof_person's column, the
+ * sum of a dimension's groups in equity (engagement) or of the contacts distribution's bins (outcome), and
+ * pcn_comparison's England take-up (engaged over the cohort, 6 significant digits) beside England's engaged. Where the
+ * difference is above 0 and fewer than 3 PCNs make it up, it is a figure of one or two PCNs that their rows control
+ * (rounded, or `*`): a problem. England's rows of a period the release holds (`held`) are an earlier release's, not
+ * differenced.
+ */
+export function cohortGapProblems(docs: readonly MetricDocument[], held: HeldPeriods = NONE_HELD): string[] {
+  const doc = (name: string) => docs.find((d) => d.name === name);
+  const person = doc('cof_person');
+  const cohorts = (person?.summary as { cohorts?: Record<string, { months?: number }> } | undefined)?.cohorts;
+  if (person === undefined || cohorts === undefined) return [];
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  /** England's published value of a period in a document, unless the release holds that period there. */
+  const englandRows = (name: string, period: string) =>
+    held(name).has(period)
+      ? []
+      : (doc(name)?.rows ?? []).filter((r) => r.level === 'national' && String(r.period) === period);
+  const referrals = (period: string) =>
+    num(englandRows('rollout', period)[0]?.referrals) ?? num(englandRows('cof_person', period)[0]?.episodes);
+  // Each PCN's last month observed, and its published referrals by month (0 is exact: nothing of it in the difference).
+  const last = new Map<string, number>();
+  const pcnReferrals = new Map<string, unknown>();
+  for (const r of doc('rollout')?.rows ?? [])
+    if (r.level === 'pcn' && r.period_type === 'month') {
+      pcnReferrals.set(`${r.code} ${r.period}`, r.referrals);
+      if (r.list_size === null || r.list_size === undefined) continue;
+      const at = monthIndex(String(r.period));
+      if (at > (last.get(String(r.code)) ?? -1)) last.set(String(r.code), at);
+    }
+  const months = [
+    ...new Set(
+      (person.rows ?? [])
+        .filter((r) => r.level === 'national' && r.period_type === 'month')
+        .map((r) => String(r.period)),
+    ),
+  ];
+  const asOf = (person as { data_as_of?: string | null }).data_as_of;
+  if (typeof asOf !== 'string') return [];
+  const problems: string[] = [];
+  const sources: Array<{ cohort: string; column: string; engagement: boolean }> = [
+    { cohort: 'engagement', column: 'engagement_cohort', engagement: true },
+    { cohort: 'outcomes', column: 'outcome_cohort', engagement: false },
+  ];
+  for (const { cohort, column, engagement } of sources) {
+    const window = cohorts[cohort]?.months;
+    if (window === undefined) continue;
+    const old = (month: string) => monthIndex(month) + window <= monthIndex(asOf.slice(0, 7));
+    // The PCNs whose data ended in the window of a month's referrals, with referrals that month not published as 0.
+    const endedIn = (month: string) =>
+      [...last]
+        .filter(([pcn, at]) => {
+          const m = monthIndex(month);
+          return m > at - window && m <= at && pcnReferrals.get(`${pcn} ${month}`) !== 0;
+        })
+        .map(([pcn]) => pcn);
+    // England's cohort of a period wherever it is published: each reading a line of its own.
+    const readings = (period: string): Array<{ where: string; value: number }> => {
+      const found: Array<{ where: string; value: number }> = [];
+      const own = num(englandRows('cof_person', period)[0]?.[column]);
+      if (own !== undefined) found.push({ where: `cof_person ${column}`, value: own });
+      if (!period.includes('/')) return found;
+      const summed = (name: string, rows: readonly MetricRow[], col: string) => {
+        const values = rows.map((r) => num(r[col]));
+        if (rows.length > 0 && values.every((v) => v !== undefined))
+          found.push({ where: name, value: values.reduce((a, v) => (a ?? 0) + (v ?? 0), 0) ?? 0 });
+      };
+      if (engagement) {
+        const equity = englandRows('equity', period).filter((r) => r.dimension !== 'pcn_imd_quintile');
+        for (const dimension of new Set(equity.map((r) => String(r.dimension))))
+          summed(
+            `equity ${dimension} engagement_cohort`,
+            equity.filter((r) => r.dimension === dimension),
+            'engagement_cohort',
+          );
+        const rate = (
+          doc('pcn_comparison')?.summary as
+            | { funnel_rates?: Record<string, Record<string, { national?: number | null }>> }
+            | undefined
+        )?.funnel_rates?.[period]?.take_up_pct?.national;
+        const engaged = num(englandRows('cof_person', period)[0]?.engaged);
+        if (typeof rate === 'number' && rate > 0 && engaged !== undefined && !held('pcn_comparison').has(period))
+          found.push({ where: 'pcn_comparison take-up', value: Math.round(engaged / rate) });
+      } else
+        summed(
+          'contacts_distribution episodes',
+          englandRows('contacts_distribution', period).filter((r) => r.period_type === 'fy'),
+          'episodes',
+        );
+      return found;
+    };
+    const periods = [...months.filter(old), ...new Set(months.filter(old).map(yearOfMonth))];
+    for (const period of periods) {
+      const inPeriod = period.includes('/') ? months.filter((m) => old(m) && yearOfMonth(m) === period) : [period];
+      const values = inPeriod.map(referrals);
+      if (values.some((v) => v === undefined)) continue;
+      const total = values.reduce((a, v) => (a ?? 0) + (v ?? 0), 0) ?? 0;
+      const pcns = [...new Set(inPeriod.flatMap(endedIn))].sort();
+      if (pcns.length === 0 || pcns.length >= 3) continue;
+      for (const { where, value } of readings(period))
+        if (total - value > 0)
+          problems.push(
+            `England ${period}: referrals ${total} less ${where} ${value} are the ${total - value} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended in their window (${pcns.join(', ')}): fewer than 3`,
+          );
+    }
+  }
+  return problems;
 }
 
 /**
