@@ -806,6 +806,18 @@ export class EnglandRevisions {
     if (typeof scope !== 'string') for (const name of scope.documents) holdIn(this.localOf(name), cell);
   }
 
+  /**
+   * Holds England's periods whose referrals less a cohort are made up by few PCNs (cohortGapsMadeByFew; R26-1) in the
+   * document and in those its `cohortGaps` name, as local holds (each with its year, or a year with its months).
+   */
+  private holdCohortGaps(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
+    for (const gap of cohortGapsMadeByFew(definition.cohortGaps ?? [], cells, this.inputs.dataAsOf)) {
+      for (const name of new Set([definition.name, ...gap.heldIn])) holdIn(this.localOf(name), gap);
+      const { heldIn: _, periodType: __, ...trigger } = gap;
+      this.triggers.push({ document: definition.name, ...trigger });
+    }
+  }
+
   /** A document's periods held in it alone, and its years held so (their months, settle). */
   private localOf(name: string): { periods: Set<string>; ownYears: Set<string> } {
     let found = this.local.get(name);
@@ -1011,12 +1023,7 @@ export class EnglandRevisions {
     // England's referrals less a cohort of a period ended by its cut-off, the referrals of the PCNs whose data ended
     // in their window (red-team review 26, R26-1), made up by fewer than 3 PCNs or dominated by one: the period held,
     // at every release, in this document and in those publishing that cohort or a sum of it (local holds).
-    const gaps = cohortGapsMadeByFew(definition.cohortGaps ?? [], found.cells, this.inputs.dataAsOf);
-    for (const gap of gaps) {
-      for (const name of new Set([definition.name, ...gap.heldIn])) holdIn(this.localOf(name), gap);
-      const { heldIn: _, periodType: __, ...trigger } = gap;
-      this.triggers.push({ document: definition.name, ...trigger });
-    }
+    this.holdCohortGaps(definition, found.cells);
     // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
     const fewGroups = groupsMadeByFew(definition, found.cells, unitOf);
     for (const { unit, ...trigger } of fewGroups) this.triggers.push({ document: definition.name, ...trigger });

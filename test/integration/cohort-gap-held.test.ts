@@ -101,10 +101,10 @@ const heldOf = (docs: Map<string, MetricDocument>, name: string) =>
   (docs.get(name)?.summary as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held?.periods;
 const takeUp = (docs: Map<string, MetricDocument>) =>
   (
-    docs.get('pcn_comparison')?.summary as {
-      funnel_rates: Record<string, Record<string, { national: number | null; national_held?: unknown }>>;
-    }
-  ).funnel_rates['2025/26']?.take_up_pct;
+    docs.get('pcn_comparison')?.summary as
+      | { funnel_rates?: Record<string, Record<string, { national: number | null }>> }
+      | undefined
+  )?.funnel_rates?.['2025/26']?.take_up_pct;
 
 let one: Awaited<ReturnType<typeof publish>>;
 let three: Awaited<ReturnType<typeof publish>>;
