@@ -79,7 +79,7 @@ const ENGAGEMENT_WINDOW = `within ${ENGAGEMENT_COHORT_MONTHS} months of the refe
 const OUTCOME_WINDOW = `within ${OUTCOME_COHORT_MONTHS} months of the referral`;
 /** A cohort's referrals also end with their PCN's data (sql/prepare/episodes.sql; red-team review 26, R26-1). */
 const PCN_OBSERVED =
-  "and the window ended by its PCN's end of observation (its last month reported, or in force: a referral whose window runs past it is in no cohort)";
+  "and the window ended by its PCN's end of observation (its last month reported, or in force: a referral whose window runs past it is in no cohort). England's figures of a period are held (revisions_held) where the referrals out of the cohort for that reason are fewer than 3 PCNs' or mostly one PCN's: England's referrals less its cohort would be theirs";
 
 /**
  * Which referrals a document's outcome figures cover, said on every card that shows them. England's periods whose
@@ -674,6 +674,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // are held here and where the same cohort is published (equity's engagement counts add up to it, pcn_comparison's
     // England take-up is over it, the contacts distribution's bins add up to the outcome cohort). Not wellbeing: no
     // figure of it counts the cohort's referrals, only those measured, which no figure of this release counts beside.
+    // And the engagement cohort less the outcome cohort of a month old enough for both: the referrals of the PCNs whose
+    // data ended after their 3-month window and in their 6-month one (each gap passing, that one may be one PCN's).
     cohortGaps: [
       {
         total: 'episodes',
@@ -682,6 +684,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         heldIn: ['equity', 'pcn_comparison'],
       },
       { total: 'episodes', cohort: 'outcome_cohort', months: OUTCOME_COHORT_MONTHS, heldIn: ['contacts_distribution'] },
+      {
+        total: 'engagement_cohort',
+        cohort: 'outcome_cohort',
+        months: OUTCOME_COHORT_MONTHS,
+        heldIn: ['equity', 'pcn_comparison', 'contacts_distribution'],
+      },
     ],
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));

@@ -487,7 +487,15 @@ export function cohortGapsMadeByFew(
   gaps: readonly CohortGap[],
   cells: ReadonlyMap<string, RowCells>,
   dataAsOf: string | null | undefined,
-): Array<{ period: string; periodType: string; row: string; column: string; reason: string; heldIn: string[] }> {
+): Array<{
+  period: string;
+  periodType: string;
+  row: string;
+  column: string;
+  reason: string;
+  heldIn: string[];
+  contributions: number[];
+}> {
   const found: Array<{
     period: string;
     periodType: string;
@@ -495,6 +503,7 @@ export function cohortGapsMadeByFew(
     column: string;
     reason: string;
     heldIn: string[];
+    contributions: number[];
   }> = [];
   if (dataAsOf === null) return found;
   for (const gap of gaps) {
@@ -527,6 +536,7 @@ export function cohortGapsMadeByFew(
         column: `${gap.total} - ${gap.cohort}`,
         reason: `referrals out of the cohort (their PCN's data ended in their window): ${whyHeld(contributions).replace('net change', 'total')}`,
         heldIn: [...gap.heldIn],
+        contributions,
       });
     }
   }
@@ -813,8 +823,9 @@ export class EnglandRevisions {
   private holdCohortGaps(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
     for (const gap of cohortGapsMadeByFew(definition.cohortGaps ?? [], cells, this.inputs.dataAsOf)) {
       for (const name of new Set([definition.name, ...gap.heldIn])) holdIn(this.localOf(name), gap);
-      const { heldIn: _, periodType: __, ...trigger } = gap;
-      this.triggers.push({ document: definition.name, ...trigger });
+      const { heldIn: _, periodType: __, contributions, ...trigger } = gap;
+      // With the PCNs making the difference, for the refresh's log (holdLog: which PCNs' data hold which periods).
+      this.pushTrigger({ document: definition.name, ...trigger }, contributions);
     }
   }
 

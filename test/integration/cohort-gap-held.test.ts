@@ -42,6 +42,14 @@ import {
  *   November); July 60 / 60 / 48 / 0. 2025/26: 3 x 120 + 5 x 60 = 660 referrals; engagement cohort April to August of
  *   U00001-U00003, 3 x 5 x 20 = 300, 240 engaged (England's take-up 0.8); outcome cohort April and May,
  *   3 x 2 x 20 = 120, 96 with 1 contact and 24 with none.
+ * C: B and U00007, whose extract stopped after July (end of observation 31 July): its April referrals are in the
+ *   engagement cohort (10 April + 3 months is 10 July) but not the outcome cohort (10 October), its May to July in
+ *   neither. England's April: engagement cohort 60 + 20 = 80 (its referrals out of it: U00004-U00006's, 3 PCNs:
+ *   published by that test), outcome cohort 60 (U00004-U00007's out of it, 4 PCNs: published by that test), but 80 - 60
+ *   = 20 is U00007's April exactly: the engagement cohort less the outcome cohort is tested too (1 PCN: April held, with
+ *   2025/26). July: U00007's 20 alone out of the engagement cohort: held. May: 140 referrals, engagement cohort 60
+ *   (U00001-U00003's), 48 engaged, outcome cohort 60, and 60 - 60 = 0 (U00004-U00007's May in neither cohort), 3 + 1
+ *   PCNs out of each: published; June 140 / 60 / 48 / 0; August 60 / 60 / 48 / 0.
  */
 const reference = (pcns: number) =>
   `${[
@@ -54,13 +62,14 @@ const reference = (pcns: number) =>
   ].join('\n')}\n`;
 const ALL = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
 const STOPPED = ['2025-04', '2025-05', '2025-06'];
+const STOPPED_LATER = ['2025-04', '2025-05', '2025-06', '2025-07'];
 
-function uploadsOf(pcns: number, stopped: readonly string[]) {
+function uploadsOf(pcns: number, stopped: readonly string[], stoppedLater: readonly string[] = []) {
   const uploads: Record<string, GoldenEvent[]> = {};
   const received = new Map<string, Date>();
   for (let p = 1; p <= pcns; p++) {
     const pcn = `U0000${p}`;
-    for (const month of stopped.includes(pcn) ? STOPPED : ALL) {
+    for (const month of stopped.includes(pcn) ? STOPPED : stoppedLater.includes(pcn) ? STOPPED_LATER : ALL) {
       const name = `${pcn}-${month}.csv`;
       uploads[name] = Array.from({ length: 20 }, (_, i) => {
         const referral = referralEvent(pcn, `${pcn}-${month}-${i}`, `${month}-10`);
@@ -85,10 +94,10 @@ function uploadsOf(pcns: number, stopped: readonly string[]) {
   return { uploads, received };
 }
 
-async function publish(name: string, pcns: number, stopped: readonly string[]) {
+async function publish(name: string, pcns: number, stopped: readonly string[], stoppedLater: readonly string[] = []) {
   const dir = tempDir(name);
   const docs = new Map<string, MetricDocument>();
-  const { uploads, received } = uploadsOf(pcns, stopped);
+  const { uploads, received } = uploadsOf(pcns, stopped, stoppedLater);
   const files = writeEventFiles(dir.path, uploads);
   const byName = (file: string) => received.get(file.slice(file.lastIndexOf('/') + 1)) as Date;
   await publishGolden(join(dir.path, 'data'), files, reference(pcns), new Date('2025-12-03T06:00:00Z'), docs, byName);
@@ -108,13 +117,16 @@ const takeUp = (docs: Map<string, MetricDocument>) =>
 
 let one: Awaited<ReturnType<typeof publish>>;
 let three: Awaited<ReturnType<typeof publish>>;
+let later: Awaited<ReturnType<typeof publish>>;
 beforeAll(async () => {
   one = await publish('cohort-gap-one', 4, ['U00004']);
   three = await publish('cohort-gap-three', 6, ['U00004', 'U00005', 'U00006']);
+  later = await publish('cohort-gap-later', 7, ['U00004', 'U00005', 'U00006'], ['U00007']);
 }, 300_000);
 afterAll(() => {
   one?.dir.remove();
   three?.dir.remove();
+  later?.dir.remove();
 });
 
 describe("England's referrals less its cohort: one PCN's referrals are held (R26-1)", () => {
@@ -171,5 +183,19 @@ describe("England's referrals less its cohort: one PCN's referrals are held (R26
     expect(sex?.reduce((s, r) => s + Number(r.engagement_cohort), 0)).toBe(300);
     expect(takeUp(three.docs)?.national).toBe(0.8);
     expect(disclosureFindings(three.docs, reference(6))).toEqual([]);
+  });
+
+  it('a PCN whose data ended between the two windows: the engagement cohort less the outcome cohort is held', () => {
+    const row = rowFinder(later.docs);
+    for (const period of ['2025-04', '2025-07', '2025/26'])
+      expect(pick(row('cof_person', 'national', 'ENG', period)), period).toEqual([null, null, null, null]);
+    expect(pick(row('cof_person', 'national', 'ENG', '2025-05'))).toEqual([140, 60, 48, 60]);
+    expect(pick(row('cof_person', 'national', 'ENG', '2025-06'))).toEqual([140, 60, 48, 0]);
+    expect(pick(row('cof_person', 'national', 'ENG', '2025-08'))).toEqual([60, 60, 48, 0]);
+    expect(heldOf(later.docs, 'cof_person')).toEqual(['2025-04', '2025-07', '2025/26']);
+    expect(
+      pick(row('cof_person', 'pcn', 'U00007', '2025-04'), ['episodes', 'engagement_cohort', 'outcome_cohort']),
+    ).toEqual([20, 20, 0]);
+    expect(disclosureFindings(later.docs, reference(7))).toEqual([]);
   });
 });

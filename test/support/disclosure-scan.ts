@@ -1010,6 +1010,40 @@ export function cohortGapProblems(docs: readonly MetricDocument[], held: HeldPer
           );
     }
   }
+  // And the engagement cohort less the outcome cohort of a month old enough for both (of a year, less its months old
+  // enough for the engagement cohort only, which count theirs whole): the referrals of the PCNs whose data ended in
+  // their 6-month window but after their 3-month one.
+  const short = cohorts.engagement?.months;
+  const long = cohorts.outcomes?.months;
+  if (short === undefined || long === undefined) return problems;
+  const asOfIndex = monthIndex(asOf.slice(0, 7));
+  const oldFor = (months: number) => (month: string) => monthIndex(month) + months <= asOfIndex;
+  const cohortOf = (period: string, column: string) => num(englandRows('cof_person', period)[0]?.[column]);
+  const endedBetween = (month: string) =>
+    [...last]
+      .filter(([pcn, at]) => {
+        const m = monthIndex(month);
+        return m > at - long && m <= at - short && pcnReferrals.get(`${pcn} ${month}`) !== 0;
+      })
+      .map(([pcn]) => pcn);
+  const old = months.filter(oldFor(long));
+  for (const period of [...old, ...new Set(old.map(yearOfMonth))]) {
+    const year = period.includes('/');
+    const inPeriod = year ? old.filter((m) => yearOfMonth(m) === period) : [period];
+    const engagementOnly = year
+      ? months.filter((m) => yearOfMonth(m) === period && oldFor(short)(m) && !oldFor(long)(m))
+      : [];
+    const others = engagementOnly.map((m) => cohortOf(m, 'engagement_cohort'));
+    const engagement = cohortOf(period, 'engagement_cohort');
+    const outcome = cohortOf(period, 'outcome_cohort');
+    if (engagement === undefined || outcome === undefined || others.some((v) => v === undefined)) continue;
+    const difference = engagement - others.reduce((a: number, v) => a + (v ?? 0), 0) - outcome;
+    const pcns = [...new Set(inPeriod.flatMap(endedBetween))].sort();
+    if (difference > 0 && pcns.length > 0 && pcns.length < 3)
+      problems.push(
+        `England ${period}: cof_person engagement_cohort ${engagement} less outcome_cohort ${outcome} are the ${difference} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended after their 3-month window and in their 6-month one (${pcns.join(', ')}): fewer than 3`,
+      );
+  }
   return problems;
 }
 
