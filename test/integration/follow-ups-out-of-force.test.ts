@@ -62,7 +62,8 @@ describe('follow-ups dated when their PCN was not in force (review 8, N9)', () =
     const may = row('cof_person', 'national', 'ENG', '2025-05');
     expect([may.episodes, may.engagement_cohort, may.engaged]).toEqual([null, null, null]);
     expect(
-      (docs.get('cof_person')?.summary as { revisions_held?: { periods: string[] } }).revisions_held?.periods,
+      (docs.get('cof_person')?.summary as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held
+        ?.periods,
     ).toEqual(['2025-05', '2025/26']);
     expect(row('rollout', 'national', 'ENG', '2025-05').referrals).toBe(40);
     const icb = row('cof_person', 'icb', 'QAA', '2025-05');
