@@ -196,6 +196,74 @@ export interface StaffRule {
 
 const isNational = (row: Row) => row.level === 'national';
 
+/** A row's family keys of areas (DisclosureRules.areas), as worked out for it, with what they were worked out from. */
+interface AreaKeysOfRow {
+  readonly level: unknown;
+  readonly code: unknown;
+  readonly periodType: unknown;
+  readonly period: unknown;
+  readonly keyValues: readonly unknown[];
+  readonly total: string;
+  readonly parts: readonly string[];
+}
+
+/** areasOfDocument's rules, one per document keys and parent finder (a refresh has one finder). */
+const documentAreas = new WeakMap<
+  readonly string[],
+  WeakMap<(row: Row) => readonly string[], NonNullable<DisclosureRules['areas']>>
+>();
+
+/**
+ * The families of areas of a document's rows (DisclosureRules.areas): a row is a part of its parent areas' family in
+ * its period, with its keys (`keys`, the document's), and the total of its own area's; each family's key
+ * `${area}|${period_type}|${period}|${key}...` (null and undefined as ''). The same rules object for the same `keys`
+ * and `parentOf`, and each row's keys worked out once for it and kept with it (the rows of a document are controlled
+ * several times, by joint control's rounds and by controlPartitioned's blocks: issue 17, the keys were made and hashed
+ * again for every row at every control). A row whose area, period or keys are not those its keys were worked out
+ * from has them worked out again.
+ */
+export function areasOfDocument(
+  keys: readonly string[],
+  parentOf: (row: Row) => readonly string[],
+): NonNullable<DisclosureRules['areas']> {
+  let byParents = documentAreas.get(keys);
+  if (byParents === undefined) {
+    byParents = new WeakMap();
+    documentAreas.set(keys, byParents);
+  }
+  const known = byParents.get(parentOf);
+  if (known !== undefined) return known;
+  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  const ofRow = new WeakMap<Row, AreaKeysOfRow>();
+  const same = (at: AreaKeysOfRow, row: Row) => {
+    if (at.level !== row.level || at.code !== row.code || at.periodType !== row.period_type || at.period !== row.period)
+      return false;
+    for (let k = 0; k < keys.length; k++) if (at.keyValues[k] !== row[keys[k] as string]) return false;
+    return true;
+  };
+  const keysOf = (row: Row): AreaKeysOfRow => {
+    const at = ofRow.get(row);
+    if (at !== undefined && same(at, row)) return at;
+    // The key less its area, made once for the row's own family and its parents'.
+    let rest = `|${keyPart(row.period_type)}|${keyPart(row.period)}`;
+    for (const k of keys) rest += `|${keyPart(row[k])}`;
+    const made: AreaKeysOfRow = {
+      level: row.level,
+      code: row.code,
+      periodType: row.period_type,
+      period: row.period,
+      keyValues: keys.map((k) => row[k]),
+      total: keyPart(row.code) + rest,
+      parts: parentOf(row).map((parent) => keyPart(parent) + rest),
+    };
+    ofRow.set(row, made);
+    return made;
+  };
+  const areas = { partOf: (row: Row) => keysOf(row).parts, totalOf: (row: Row) => keysOf(row).total };
+  byParents.set(parentOf, areas);
+  return areas;
+}
+
 /** How secondary suppression treats a family of cells. */
 interface Secondary {
   /** The parts add up to an exactly published total (the regions of England): a zero part may be suppressed. */
@@ -757,9 +825,13 @@ export function applyDisclosureControl(
   // people with it.
   const exact = new Set(staff.map((s) => s.fte));
   const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column) });
-  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
+  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them. Of
+  // the rows given, not of their copies controlled above, where the control changes no column the keys are made of:
+  // they are then the same, and the rules' areas (areasOfDocument) keep a row's keys with the row given, which joint
+  // control and controlPartitioned give again (issue 17).
   const { areas } = rules;
-  const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(out, areas);
+  const keys: AuditKeys | undefined =
+    areas === undefined ? undefined : auditKeys(keysUnchanged(rules, sensitive) ? rows : out, areas);
   const secondary = new SecondarySuppression(
     out,
     sensitive,
@@ -777,6 +849,22 @@ export function applyDisclosureControl(
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
+}
+
+/**
+ * Whether controlling the rows (applyDisclosureControl) leaves every column of their family keys as it is: their area,
+ * period and the document's keys (periodKeys) are none of the columns the rules change (counts, staff figures, means,
+ * figures describing counts; the cells suppressed beforehand are counts).
+ */
+function keysUnchanged(rules: DisclosureRules, sensitive: readonly string[]): boolean {
+  const changed = new Set([
+    ...sensitive,
+    ...(rules.means ?? []).map((m) => m.column),
+    ...(rules.describing ?? []).flatMap((d) => d.columns),
+  ]);
+  return ['level', 'code', 'period_type', 'period', ...(rules.periodKeys ?? [])].every(
+    (column) => !changed.has(column),
+  );
 }
 
 /**
