@@ -196,74 +196,6 @@ export interface StaffRule {
 
 const isNational = (row: Row) => row.level === 'national';
 
-/** A row's family keys of areas (DisclosureRules.areas), as worked out for it, with what they were worked out from. */
-interface AreaKeysOfRow {
-  readonly level: unknown;
-  readonly code: unknown;
-  readonly periodType: unknown;
-  readonly period: unknown;
-  readonly keyValues: readonly unknown[];
-  readonly total: string;
-  readonly parts: readonly string[];
-}
-
-/** areasOfDocument's rules, one per document keys and parent finder (a refresh has one finder). */
-const documentAreas = new WeakMap<
-  readonly string[],
-  WeakMap<(row: Row) => readonly string[], NonNullable<DisclosureRules['areas']>>
->();
-
-/**
- * The families of areas of a document's rows (DisclosureRules.areas): a row is a part of its parent areas' family in
- * its period, with its keys (`keys`, the document's), and the total of its own area's; each family's key
- * `${area}|${period_type}|${period}|${key}...` (null and undefined as ''). The same rules object for the same `keys`
- * and `parentOf`, and each row's keys worked out once for it and kept with it (the rows of a document are controlled
- * several times, by joint control's rounds and by controlPartitioned's blocks: issue 17, the keys were made and hashed
- * again for every row at every control). A row whose area, period or keys are not those its keys were worked out
- * from has them worked out again.
- */
-export function areasOfDocument(
-  keys: readonly string[],
-  parentOf: (row: Row) => readonly string[],
-): NonNullable<DisclosureRules['areas']> {
-  let byParents = documentAreas.get(keys);
-  if (byParents === undefined) {
-    byParents = new WeakMap();
-    documentAreas.set(keys, byParents);
-  }
-  const known = byParents.get(parentOf);
-  if (known !== undefined) return known;
-  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  const ofRow = new WeakMap<Row, AreaKeysOfRow>();
-  const same = (at: AreaKeysOfRow, row: Row) => {
-    if (at.level !== row.level || at.code !== row.code || at.periodType !== row.period_type || at.period !== row.period)
-      return false;
-    for (let k = 0; k < keys.length; k++) if (at.keyValues[k] !== row[keys[k] as string]) return false;
-    return true;
-  };
-  const keysOf = (row: Row): AreaKeysOfRow => {
-    const at = ofRow.get(row);
-    if (at !== undefined && same(at, row)) return at;
-    // The key less its area, made once for the row's own family and its parents'.
-    let rest = `|${keyPart(row.period_type)}|${keyPart(row.period)}`;
-    for (const k of keys) rest += `|${keyPart(row[k])}`;
-    const made: AreaKeysOfRow = {
-      level: row.level,
-      code: row.code,
-      periodType: row.period_type,
-      period: row.period,
-      keyValues: keys.map((k) => row[k]),
-      total: keyPart(row.code) + rest,
-      parts: parentOf(row).map((parent) => keyPart(parent) + rest),
-    };
-    ofRow.set(row, made);
-    return made;
-  };
-  const areas = { partOf: (row: Row) => keysOf(row).parts, totalOf: (row: Row) => keysOf(row).total };
-  byParents.set(parentOf, areas);
-  return areas;
-}
-
 /** How secondary suppression treats a family of cells. */
 interface Secondary {
   /** The parts add up to an exactly published total (the regions of England): a zero part may be suppressed. */
@@ -464,22 +396,35 @@ export function capAtBound(rounded: number, bound: number): Figure {
 
 /** Figures describing the people of counts: controlled as counts, and suppressed wherever one of the counts is. */
 function controlDescribing(rows: readonly Row[], describing: readonly DescribingRule[]): void {
+  // Each rule's bounds listed once, not per row and column (issue 17: two arrays made per cell).
+  const atMost = describing.map((rule) => [rule.atMost ?? []].flat());
   for (const row of rows) {
     if (isNational(row)) continue;
-    for (const rule of describing) {
+    for (let d = 0; d < describing.length; d++) {
+      const rule = describing[d] as DescribingRule;
       const suppressed = rule.counts.some((count) => row[count] === SUPPRESSED);
       for (const column of rule.columns) {
         const value = row[column];
         if (typeof value !== 'number') continue;
         const controlled = suppressed ? SUPPRESSED : controlCount(value);
-        const bounds = [rule.atMost ?? []].flat().flatMap((c) => (typeof row[c] === 'number' ? [row[c]] : []));
         row[column] =
-          typeof controlled === 'number' && bounds.length > 0
-            ? capAtBound(controlled, Math.min(...bounds))
-            : controlled;
+          typeof controlled === 'number' ? capAtSmallest(controlled, row, atMost[d] as string[]) : controlled;
       }
     }
   }
+}
+
+/** capAtBound at the smallest of `bounds`' numbers in the row (as Math.min: NaN if one is); none: as it is. */
+function capAtSmallest(rounded: number, row: Row, bounds: readonly string[]): Figure {
+  let smallest = Number.POSITIVE_INFINITY;
+  let any = false;
+  for (let b = 0; b < bounds.length; b++) {
+    const bound = row[bounds[b] as string];
+    if (typeof bound !== 'number') continue;
+    smallest = any ? Math.min(smallest, bound) : bound;
+    any = true;
+  }
+  return any ? capAtBound(rounded, smallest) : rounded;
 }
 
 /** Primary suppression: counts from 1 to 7 are suppressed, others rounded to the nearest 5. */
@@ -825,13 +770,9 @@ export function applyDisclosureControl(
   // people with it.
   const exact = new Set(staff.map((s) => s.fte));
   const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column) });
-  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them. Of
-  // the rows given, not of their copies controlled above, where the control changes no column the keys are made of:
-  // they are then the same, and the rules' areas (areasOfDocument) keep a row's keys with the row given, which joint
-  // control and controlPartitioned give again (issue 17).
+  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
   const { areas } = rules;
-  const keys: AuditKeys | undefined =
-    areas === undefined ? undefined : auditKeys(keysUnchanged(rules, sensitive) ? rows : out, areas);
+  const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(out, areas);
   const secondary = new SecondarySuppression(
     out,
     sensitive,
@@ -849,22 +790,6 @@ export function applyDisclosureControl(
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
-}
-
-/**
- * Whether controlling the rows (applyDisclosureControl) leaves every column of their family keys as it is: their area,
- * period and the document's keys (periodKeys) are none of the columns the rules change (counts, staff figures, means,
- * figures describing counts; the cells suppressed beforehand are counts).
- */
-function keysUnchanged(rules: DisclosureRules, sensitive: readonly string[]): boolean {
-  const changed = new Set([
-    ...sensitive,
-    ...(rules.means ?? []).map((m) => m.column),
-    ...(rules.describing ?? []).flatMap((d) => d.columns),
-  ]);
-  return ['level', 'code', 'period_type', 'period', ...(rules.periodKeys ?? [])].every(
-    (column) => !changed.has(column),
-  );
 }
 
 /**
