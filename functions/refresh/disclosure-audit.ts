@@ -2189,7 +2189,9 @@ export function revealsWhenSuppressed(
   const { kind, evident } = system.scratch;
   const { variables: inComponent } = system.components[component] as AuditSystem['components'][number];
   // The marks of `*` seen to be secondary are the trial's after it: kept and put back, as the values are.
-  const marks = Uint8Array.from(inComponent, (v) => evident[v] as number);
+  // By index (Uint8Array.from with a mapping goes through the iterator: an object per variable, issue 17).
+  const marks = new Uint8Array(inComponent.length);
+  for (let i = 0; i < inComponent.length; i++) marks[i] = evident[inComponent[i] as number] as number;
   const { previous } = values;
   const saved = previous.valid[component] === 1 ? savedAudit(system, component, previous) : undefined;
   const changed: number[] = [];
