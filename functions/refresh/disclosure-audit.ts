@@ -478,12 +478,14 @@ export function buildAuditSystem(
     areaFamilies,
     reused,
   );
-  return {
-    ...system,
-    ...(repeated === undefined ? {} : { repeated }),
-    ...(totals.size === 0 ? {} : { totals }),
-    ...(reused === undefined ? {} : { fromAreasOnly: reused.components.length }),
-  };
+  // Every system has the same properties in the same order, those it lacks undefined (not left out, nor added by a
+  // spread): the audit's functions, given systems of one shape, stay optimised for it. With up to eight shapes (one
+  // per combination of these three) each new one met undid their optimised code, and past four they read every
+  // property the slow way (issue 17: deoptimisations on the system's map at the start of the audit's functions).
+  system.repeated = repeated;
+  system.totals = totals.size === 0 ? undefined : totals;
+  system.fromAreasOnly = reused === undefined ? undefined : reused.components.length;
+  return system;
 }
 
 /** The columns of a system's variables: the audited counts, then any other column of a group. */
@@ -1232,7 +1234,7 @@ function withComponents(
   equationVariables: Int32Array,
   areaFamilies: AreaFamilies,
   base?: AuditSystem,
-): AuditSystem {
+): Shaped<AuditSystem> {
   const n = rowOf.length;
   const equationCount = equationStart.length - 1;
   // Where the work starts: the first variable, equation, slot of equationVariables and component not base's.
@@ -1364,8 +1366,14 @@ function withComponents(
     componentOf,
     scratch,
     areaFamilies,
+    repeated: undefined,
+    totals: undefined,
+    fromAreasOnly: undefined,
   };
 }
+
+/** `T` writable: an object made with all its properties, the optional ones undefined, set once it is made. */
+type Shaped<T> = { -readonly [K in keyof T]: T[K] };
 
 /** How many times each equation may be revisited before propagation stops (it is sound wherever it stops). */
 const MAX_VISITS_PER_EQUATION = 64;
@@ -2181,7 +2189,9 @@ export function revealsWhenSuppressed(
   const { kind, evident } = system.scratch;
   const { variables: inComponent } = system.components[component] as AuditSystem['components'][number];
   // The marks of `*` seen to be secondary are the trial's after it: kept and put back, as the values are.
-  const marks = Uint8Array.from(inComponent, (v) => evident[v] as number);
+  // By index (Uint8Array.from with a mapping goes through the iterator: an object per variable, issue 17).
+  const marks = new Uint8Array(inComponent.length);
+  for (let i = 0; i < inComponent.length; i++) marks[i] = evident[inComponent[i] as number] as number;
   const { previous } = values;
   const saved = previous.valid[component] === 1 ? savedAudit(system, component, previous) : undefined;
   const changed: number[] = [];

@@ -396,22 +396,35 @@ export function capAtBound(rounded: number, bound: number): Figure {
 
 /** Figures describing the people of counts: controlled as counts, and suppressed wherever one of the counts is. */
 function controlDescribing(rows: readonly Row[], describing: readonly DescribingRule[]): void {
+  // Each rule's bounds listed once, not per row and column (issue 17: two arrays made per cell).
+  const atMost = describing.map((rule) => [rule.atMost ?? []].flat());
   for (const row of rows) {
     if (isNational(row)) continue;
-    for (const rule of describing) {
+    for (let d = 0; d < describing.length; d++) {
+      const rule = describing[d] as DescribingRule;
       const suppressed = rule.counts.some((count) => row[count] === SUPPRESSED);
       for (const column of rule.columns) {
         const value = row[column];
         if (typeof value !== 'number') continue;
         const controlled = suppressed ? SUPPRESSED : controlCount(value);
-        const bounds = [rule.atMost ?? []].flat().flatMap((c) => (typeof row[c] === 'number' ? [row[c]] : []));
         row[column] =
-          typeof controlled === 'number' && bounds.length > 0
-            ? capAtBound(controlled, Math.min(...bounds))
-            : controlled;
+          typeof controlled === 'number' ? capAtSmallest(controlled, row, atMost[d] as string[]) : controlled;
       }
     }
   }
+}
+
+/** capAtBound at the smallest of `bounds`' numbers in the row (as Math.min: NaN if one is); none: as it is. */
+function capAtSmallest(rounded: number, row: Row, bounds: readonly string[]): Figure {
+  let smallest = Number.POSITIVE_INFINITY;
+  let any = false;
+  for (let b = 0; b < bounds.length; b++) {
+    const bound = row[bounds[b] as string];
+    if (typeof bound !== 'number') continue;
+    smallest = any ? Math.min(smallest, bound) : bound;
+    any = true;
+  }
+  return any ? capAtBound(rounded, smallest) : rounded;
 }
 
 /** Primary suppression: counts from 1 to 7 are suppressed, others rounded to the nearest 5. */
