@@ -405,9 +405,11 @@ export function periodsMadeByFew(
   const elsewhere = new Set(hasEngland ? (definition.sameAs ?? []).flatMap((same) => Object.keys(same.columns)) : []);
   const counts = definition.rules.counts.filter((c) => columns.includes(c) && !elsewhere.has(c));
   const own = new Set(definition.documentOnly ?? []);
+  // The document's own counts each on its own: a headcount beside a few trained (workforce's link workers in post where
+  // training was given, and those trained; review 26, R26-6) would make June's 1 + 1 + 1 trained look many.
   const groups: Array<{ scope: HoldScope; counts: string[] }> = [
     { scope: 'all', counts: counts.filter((c) => !own.has(c)) },
-    { scope: 'document', counts: counts.filter((c) => own.has(c)) },
+    ...counts.filter((c) => own.has(c)).map((c) => ({ scope: 'document' as const, counts: [c] })),
   ];
   const byPeriod = new Map<string, { periodType: string; row: string; made: number[][] }>();
   for (const cell of cells.values()) {

@@ -4,14 +4,17 @@
 -- caseload (people referred in the year per link worker FTE, annualised from the months of referrals so far:
 -- referral_months) are derived from these figures. Headcount, training and vacancies are optional in a snapshot
 -- (the national publication has FTE only): each is summed over the PCNs that gave it, and pcns_with_headcount,
--- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting).
+-- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting). The accredited %
+-- is over the link workers in post of the PCNs that gave training (splw_headcount_training_known; review 26, R26-6).
 -- FTE per 10,000 and caseload are over the PCNs that sent a snapshot (pcns_reporting of pcns): FTE of the PCNs
 -- reporting over the list or the people of every PCN read low per 10,000 and high per FTE wherever some PCNs sent
 -- events and no snapshot (red-team review 6, K7). list_size_reporting is the registered list of the PCNs with a
 -- snapshot in each month (reference data in force that month), summed as FTE is. The caseload's numerator is people
 -- referred (every PCN's, as rollout publishes it), so the caseload is made only where every PCN that referred anyone
--- in the year sent a snapshot in it (pcns_referring_without_snapshot 0): the people of the PCNs reporting alone would
--- be a new count of a group of PCNs, which disclosure control does not yet check against the PCNs' own rows.
+-- in the year sent a snapshot in it (pcns_referring_without_snapshot 0), and for an area only where each PCN that sent
+-- one sent it for every month it reported (pcns_missing_snapshot_months 0; review 26, R26-2): the people of the PCNs
+-- reporting alone would be a new count of a group of PCNs, which disclosure control does not yet check against the
+-- PCNs' own rows.
 -- list_size (every PCN onboarded, populations.sql) stays beside them.
 -- docs/methodology.md.
 -- FTE is summed exactly, as DECIMAL(18, 6) (the contract allows any FTE from 0 to 100; the national publication has 4
@@ -25,6 +28,11 @@ WITH pcn_staff AS (
     sum(CASE WHEN role = 'splw' THEN headcount END) AS splw_headcount,
     sum(CASE WHEN role = 'splw' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS splw_fte,
     sum(CASE WHEN role = 'splw' THEN accredited_training_headcount END) AS splw_accredited,
+    -- The link workers in post where training was given, the denominator of the accredited %: training is optional, so
+    -- a PCN that gave headcount only has its link workers in splw_headcount and none of them in splw_accredited (review
+    -- 26, R26-6: 67% where all of those whose training is known were trained).
+    sum(CASE WHEN role = 'splw' AND accredited_training_headcount IS NOT NULL THEN headcount END)
+      AS splw_headcount_training_known,
     sum(CASE WHEN role = 'splw' THEN CAST(vacancies_fte AS DECIMAL(18, 6)) END) AS splw_vacancies_fte,
     sum(CASE WHEN role = 'hwbc' THEN headcount END) AS hwbc_headcount,
     sum(CASE WHEN role = 'hwbc' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS hwbc_fte,
@@ -67,6 +75,7 @@ staffing AS (
     CAST(sum(splw_headcount) AS DOUBLE) / count(DISTINCT month) AS splw_headcount,
     CAST(sum(splw_fte) AS DOUBLE) / count(DISTINCT month) AS splw_fte,
     CAST(sum(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS splw_accredited,
+    CAST(sum(splw_headcount_training_known) AS DOUBLE) / count(DISTINCT month) AS splw_headcount_training_known,
     CAST(sum(splw_vacancies_fte) AS DOUBLE) / count(DISTINCT month) AS splw_vacancies_fte,
     CAST(sum(hwbc_headcount) AS DOUBLE) / count(DISTINCT month) AS hwbc_headcount,
     CAST(sum(hwbc_fte) AS DOUBLE) / count(DISTINCT month) AS hwbc_fte,
@@ -153,7 +162,7 @@ people AS (
   GROUP BY 1, 2, 3
 ),
 
--- Three counts of PCNs per area and year that keep the caseload from being published, made in one grouping (each PCN
+-- Four counts of PCNs per area and year that keep the caseload from being published, made in one grouping (each PCN
 -- with its own ICB and region, counted distinct per kind):
 -- - referring_without_snapshot: PCNs with people referred in the year and no snapshot in it: the caseload is published
 --   only where there are none (docs/methodology.md, Workforce). A count of PCNs, not people: which PCNs sent a snapshot
@@ -170,6 +179,22 @@ people AS (
 --   (red-team review 9, R9-3: a PCN that stopped after May with snapshots to July read 6 a year where it referred 12 a
 --   year per FTE). Published only where there are none, as above; the months each PCN has referral data in (rollout's
 --   PCN rows, NULL after) are published.
+-- - missing_snapshot_months: PCNs that sent a snapshot in the year but not for every month of it they reported (in
+--   pcn_months, `reporting`): their people of every month reported are in the numerator, their link workers only for
+--   the months they sent, averaged over the area's months as 0 for the others, so the area's caseload reads high
+--   (review 26, R26-2: 267 where every PCN was at 200). Counted in the area of each month missed. Published only where
+--   there are none, as above; which months each PCN sent a snapshot for (workforce's PCN month rows) and had referral
+--   data in (rollout's) are published. A PCN's own caseload is over its own months (its FTE the mean of its snapshot
+--   months, annualised over its reporting months: referral_months) and is not withheld for it (catalogue.ts).
+missing_snapshots AS (
+  SELECT m.pcn_code, m.icb_code, m.region_code, m.fy
+  FROM pcn_months AS m
+  INNER JOIN (SELECT DISTINCT pcn_code, fy FROM workforce_in_force) AS y ON y.pcn_code = m.pcn_code AND y.fy = m.fy
+  LEFT JOIN (SELECT DISTINCT pcn_code, month FROM workforce_in_force) AS w
+    ON w.pcn_code = m.pcn_code AND w.month = m.month
+  WHERE m.reporting AND w.pcn_code IS NULL
+),
+
 caseload_pcn_counts AS (
   SELECT
     r.level,
@@ -178,6 +203,9 @@ caseload_pcn_counts AS (
     count(DISTINCT CASE WHEN k.kind = 'referring_without_snapshot' THEN k.pcn_code END) AS referring_without_snapshot,
     count(DISTINCT CASE WHEN k.kind = 'staffed_before_onboarding' THEN k.pcn_code END) AS staffed_before_onboarding,
     count(DISTINCT CASE WHEN k.kind = 'staffed_after_reporting' THEN k.pcn_code END) AS staffed_after_reporting,
+    count(DISTINCT CASE WHEN k.kind = 'missing_snapshot_months' THEN k.pcn_code END) AS missing_snapshot_months,
+    -- The PCNs whose link worker FTE is in England's and not in caseload_fte (below): staffed outside their reporting
+    -- span, or left out of the PCNs covered for a month without a snapshot.
     count(DISTINCT CASE WHEN k.kind <> 'referring_without_snapshot' THEN k.pcn_code END) AS staffed_outside_reporting
   FROM (
     SELECT y.pcn_code, y.icb_code, y.region_code, y.fy, 'referring_without_snapshot' AS kind
@@ -198,8 +226,27 @@ caseload_pcn_counts AS (
     FROM workforce_in_force AS w
     INNER JOIN onboarded AS o ON o.pcn_code = w.pcn_code
     WHERE w.month > o.last_month
+
+    UNION ALL
+
+    SELECT DISTINCT pcn_code, icb_code, region_code, fy, 'missing_snapshot_months' AS kind
+    FROM missing_snapshots
   ) AS k
   INNER JOIN rollups AS r ON r.period_type = 'fy'
+  GROUP BY 1, 2, 3
+),
+
+-- On month rows, the PCNs with a snapshot in the month whose year counts in missing_snapshot_months: a PCN's month row
+-- says whether its FTE of the month is in England's caseload_fte (catalogue.ts, groupFigures' span).
+missing_snapshot_month_counts AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN w.pcn_code WHEN 'icb' THEN w.icb_code WHEN 'region' THEN w.region_code ELSE 'ENG' END AS code,
+    w.month AS period,
+    count(DISTINCT w.pcn_code) AS pcns
+  FROM (SELECT DISTINCT pcn_code, icb_code, region_code, month, fy FROM workforce_in_force) AS w
+  INNER JOIN (SELECT DISTINCT pcn_code, fy FROM missing_snapshots) AS x ON x.pcn_code = w.pcn_code AND x.fy = w.fy
+  INNER JOIN rollups AS r ON r.period_type = 'month'
   GROUP BY 1, 2, 3
 ),
 
@@ -211,12 +258,25 @@ caseload_pcn_counts AS (
 -- new count, which disclosure control does not check against the PCNs' own rows (docs/methodology.md, Workforce).
 -- caseload_people is read by the refresh's check (shared-counts.ts, auditCoveredShare) and never published: with
 -- England's people referred it is the exact total of the PCNs not covered, and a release's change in it one PCN's.
+-- A PCN with a month reported and no snapshot for it (missing_snapshots) is left out: its people of the whole year
+-- beside its FTE of part of it read high (review 26, R26-2).
 covered_pcns AS (
   SELECT DISTINCT w.pcn_code, w.fy
   FROM workforce_in_force AS w
   INNER JOIN populations AS p
     ON p.level = 'pcn' AND p.code = w.pcn_code AND p.period_type = 'fy' AND p.period = w.fy
-  WHERE p.list_size IS NOT NULL
+  LEFT JOIN (SELECT DISTINCT pcn_code, fy FROM missing_snapshots) AS x ON x.pcn_code = w.pcn_code AND x.fy = w.fy
+  WHERE p.list_size IS NOT NULL AND x.pcn_code IS NULL
+),
+
+-- Each PCN's reporting months in the year (pcn_months' `reporting`), over which its own caseload is annualised: its
+-- people are those of the months it reported, and its FTE the mean of its own snapshots (review 26, R26-4: a PCN joining
+-- in October read at half its pace over the 12 months it was in force).
+pcn_reporting_months AS (
+  SELECT pcn_code, fy, count(DISTINCT month) AS months
+  FROM pcn_months
+  WHERE reporting
+  GROUP BY pcn_code, fy
 ),
 
 covered AS (
@@ -264,7 +324,7 @@ SELECT
   s.*,
   p.list_size,
   p.pcns,
-  p.months AS referral_months,
+  CASE WHEN s.level = 'pcn' AND s.period_type = 'fy' THEN COALESCE(m.months, 0) ELSE p.months END AS referral_months,
   -- An area and year in which none of its PCNs had onboarded (populations' list_size NULL: no first month with events
   -- yet, as a PCN that sent only snapshots) has no referral data: NULL, as rollout publishes it (red-team review 7,
   -- M11), not 0. The two documents publish one count (sameAs): the same rule, not a special case where they differ.
@@ -275,6 +335,10 @@ SELECT
     AS pcns_staffed_before_onboarding,
   CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.staffed_after_reporting, 0) END
     AS pcns_staffed_after_reporting,
+  CASE
+    WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.missing_snapshot_months, 0)
+    WHEN s.period_type = 'month' THEN COALESCE(x.pcns, 0)
+  END AS pcns_missing_snapshot_months,
   -- England's caseload over the PCNs covered (above), exact here: rounded after the refresh's check (catalogue.ts). The
   -- FTE is their link worker FTE over England's months of snapshots in the year, as England's FTE is.
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.pcns, 0) END AS caseload_pcns,
@@ -303,4 +367,8 @@ LEFT JOIN caseload_pcn_counts AS b
   ON s.period_type = 'fy' AND b.level = s.level AND b.code = s.code AND b.period = s.period
 LEFT JOIN covered AS c
   ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period
+LEFT JOIN pcn_reporting_months AS m
+  ON s.level = 'pcn' AND s.period_type = 'fy' AND m.pcn_code = s.code AND m.fy = s.period
+LEFT JOIN missing_snapshot_month_counts AS x
+  ON s.period_type = 'month' AND x.level = s.level AND x.code = s.code AND x.period = s.period
 ORDER BY s.level, s.code, s.period_type, s.period

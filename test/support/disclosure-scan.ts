@@ -997,7 +997,14 @@ export const SCAN_SPEC: ScanSpec = {
       'wellbeing_improved',
     ],
     referral_sources: ['referrals'],
-    workforce: ['people_referred', 'splw_headcount', 'splw_accredited', 'hwbc_headcount', 'cc_headcount'],
+    workforce: [
+      'people_referred',
+      'splw_headcount',
+      'splw_accredited',
+      'splw_headcount_training_known',
+      'hwbc_headcount',
+      'cc_headcount',
+    ],
   },
   // By the month of the event (a referral, a connection): a year's figure is its months'. Not distinct people (rollout's
   // people referred, wellbeing, equity), staff (a year's headcount is a mean of months), or year-only documents.
@@ -1059,7 +1066,11 @@ export const SCAN_SPEC: ScanSpec = {
   },
   staff: {
     workforce: [
-      ['splw_headcount', 'splw_fte', ['splw_accredited', 'splw_fte_per_10000', 'splw_accredited_pct']],
+      [
+        'splw_headcount',
+        'splw_fte',
+        ['splw_accredited', 'splw_headcount_training_known', 'splw_fte_per_10000', 'splw_accredited_pct'],
+      ],
       ['hwbc_headcount', 'hwbc_fte', []],
       ['cc_headcount', 'cc_fte', []],
     ],

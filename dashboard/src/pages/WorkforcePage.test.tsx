@@ -105,7 +105,7 @@ describe('the Workforce card states which PCNs its rates cover', () => {
     expect(screen.queryByTestId('caseload-withheld')).toBeNull();
     expect(screen.getByTestId('caseload-covered').textContent).toBe(
       'people referred per link worker FTE a year (pro rata from 37 in 2 months), over the 1,268 PCNs that sent a ' +
-        'snapshot and referral data, holding 96% of the people referred (16 PCNs that referred people this year ' +
+        'snapshot for each month of referral data, holding 96% of the people referred (16 PCNs that referred people this year ' +
         'sent no workforce snapshot, so their people have no link worker FTE beside them); expected 200–250 a year',
     );
     // Withheld (it would give away the PCNs left out): the reason for no caseload, as before.
@@ -135,6 +135,15 @@ describe('the Workforce card states which PCNs its rates cover', () => {
       'not shown: 1 PCN sent workforce snapshots for months after their last month of referral data (their extract ' +
         'stopped or is late), so their link workers have no people referred beside them',
     );
+    // A PCN reported months it sent no snapshot for (review 26, R26-2): that reason for an area, none for the PCN's own
+    // caseload, which is over its own months.
+    expect(caseloadWithheld({ ...yearRow(0, null), pcns_missing_snapshot_months: 1 } as unknown as MetricRow)).toBe(
+      'not shown: 1 PCN reported referral data for months they sent no workforce snapshot for, so their people of ' +
+        'those months have no link worker FTE beside them',
+    );
+    expect(
+      caseloadWithheld({ ...yearRow(0, 200), level: 'pcn', pcns_missing_snapshot_months: 1 } as unknown as MetricRow),
+    ).toBeUndefined();
     expect(caseloadWithheld(yearRow(0, 225))).toBeUndefined();
     expect(caseloadWithheld(undefined)).toBeUndefined();
     expect(reportingCoverage(undefined)).toBe('– of – PCNs sent a snapshot');
