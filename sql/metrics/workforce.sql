@@ -27,10 +27,12 @@ WITH pcn_staff AS (
     pcn_code, icb_code, region_code, month, fy,
     sum(CASE WHEN role = 'splw' THEN headcount END) AS splw_headcount,
     sum(CASE WHEN role = 'splw' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS splw_fte,
-    sum(CASE WHEN role = 'splw' THEN accredited_training_headcount END) AS splw_accredited,
-    -- The link workers in post where training was given, the denominator of the accredited %: training is optional, so
-    -- a PCN that gave headcount only has its link workers in splw_headcount and none of them in splw_accredited (review
-    -- 26, R26-6: 67% where all of those whose training is known were trained).
+    -- Training and headcount are both optional: the accredited % is over the snapshots that gave both, numerator and
+    -- denominator alike. The link workers in post where training was given are its denominator: a PCN that gave
+    -- headcount only has its link workers in splw_headcount and none of them in splw_accredited (review 26, R26-6: 67%
+    -- where all of those whose training is known were trained); and training given without headcount is in neither
+    -- (review 27, R27-5: its trained over nobody in post read 200%).
+    sum(CASE WHEN role = 'splw' AND headcount IS NOT NULL THEN accredited_training_headcount END) AS splw_accredited,
     sum(CASE WHEN role = 'splw' AND accredited_training_headcount IS NOT NULL THEN headcount END)
       AS splw_headcount_training_known,
     sum(CASE WHEN role = 'splw' THEN CAST(vacancies_fte AS DECIMAL(18, 6)) END) AS splw_vacancies_fte,
@@ -54,10 +56,75 @@ pcn_lists AS (
   GROUP BY k.pcn_code, k.month
 ),
 
+-- England's link workers in post less those in the PCNs that gave training (splw_headcount less
+-- splw_headcount_training_known, both exact at England) is the exact headcount of the PCNs that gave headcount and no
+-- training, and which PCNs those are is published (their training null on their rows, not `*`): one such PCN's
+-- headcount, `*` on its own rows, would be recovered (review 27, R27-1). That difference is tested as England's figures
+-- made up by few PCNs are (revisions.ts, periodsMadeByFew: releasable), each PCN's contribution its link workers in
+-- post without training in the period (a year: its months' sum, England's year being their sum over England's months):
+-- fewer than 3 PCNs, one dominating (the rest after the two largest under 10% of the largest), or a total no larger
+-- than the number of PCNs (each 1) fails. Where it fails, England's splw_headcount_training_known is withheld (null,
+-- and the accredited % made from it), here before the revisions policy reads it, as caseload_fte is (review 9,
+-- R9-5). With its year: a month withheld withholds its year (the year less its other months would give it), and a
+-- year withheld with every month of it shown withholds each of its months (their sum is the year's).
+training_not_given AS (
+  SELECT 'month' AS period_type, month AS period, fy, pcn_code, sum(headcount) AS headcount
+  FROM workforce_in_force
+  WHERE role = 'splw' AND headcount IS NOT NULL AND accredited_training_headcount IS NULL
+  GROUP BY month, fy, pcn_code
+
+  UNION ALL
+
+  SELECT 'fy' AS period_type, fy AS period, fy, pcn_code, sum(headcount) AS headcount
+  FROM workforce_in_force
+  WHERE role = 'splw' AND headcount IS NOT NULL AND accredited_training_headcount IS NULL
+  GROUP BY fy, pcn_code
+),
+
+training_not_given_failing AS (
+  SELECT period_type, period, fy
+  FROM (
+    SELECT
+      period_type, period, fy, headcount,
+      row_number() OVER (PARTITION BY period_type, period ORDER BY headcount DESC, pcn_code) AS place
+    FROM training_not_given
+    WHERE headcount > 0
+  ) AS t
+  GROUP BY period_type, period, fy
+  HAVING count(*) < 3
+    OR sum(CASE WHEN place > 2 THEN headcount ELSE 0 END) < 0.1 * max(headcount)
+    OR sum(headcount) <= count(*)
+),
+
+training_known_withheld AS (
+  SELECT DISTINCT period
+  FROM (
+    SELECT period FROM training_not_given_failing
+
+    UNION ALL
+
+    SELECT fy AS period FROM training_not_given_failing
+
+    UNION ALL
+
+    SELECT w.month AS period
+    FROM training_not_given_failing AS f
+    INNER JOIN (SELECT DISTINCT month, fy FROM workforce_in_force) AS w ON w.fy = f.fy
+    LEFT JOIN (SELECT DISTINCT fy FROM training_not_given_failing WHERE period_type = 'month') AS m ON m.fy = f.fy
+    WHERE f.period_type = 'fy' AND m.fy IS NULL
+  ) AS p
+),
+
 pcn_rows AS (
-  SELECT s.*, l.list_size
+  SELECT
+    s.*,
+    l.list_size,
+    wm.period IS NOT NULL AS training_month_withheld,
+    wy.period IS NOT NULL AS training_year_withheld
   FROM pcn_staff AS s
   LEFT JOIN pcn_lists AS l ON l.pcn_code = s.pcn_code AND l.month = s.month
+  LEFT JOIN training_known_withheld AS wm ON wm.period = s.month
+  LEFT JOIN training_known_withheld AS wy ON wy.period = s.fy
 ),
 
 staffing AS (
@@ -75,7 +142,13 @@ staffing AS (
     CAST(sum(splw_headcount) AS DOUBLE) / count(DISTINCT month) AS splw_headcount,
     CAST(sum(splw_fte) AS DOUBLE) / count(DISTINCT month) AS splw_fte,
     CAST(sum(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS splw_accredited,
-    CAST(sum(splw_headcount_training_known) AS DOUBLE) / count(DISTINCT month) AS splw_headcount_training_known,
+    CASE
+      -- England's, withheld where the PCNs that gave headcount and no training are few (training_known_withheld).
+      WHEN pcn_code IS NULL AND icb_code IS NULL AND region_code IS NULL
+        AND (CASE WHEN month IS NOT NULL THEN bool_or(training_month_withheld) ELSE bool_or(training_year_withheld) END)
+        THEN NULL
+      ELSE CAST(sum(splw_headcount_training_known) AS DOUBLE) / count(DISTINCT month)
+    END AS splw_headcount_training_known,
     CAST(sum(splw_vacancies_fte) AS DOUBLE) / count(DISTINCT month) AS splw_vacancies_fte,
     CAST(sum(hwbc_headcount) AS DOUBLE) / count(DISTINCT month) AS hwbc_headcount,
     CAST(sum(hwbc_fte) AS DOUBLE) / count(DISTINCT month) AS hwbc_fte,
@@ -186,13 +259,38 @@ people AS (
 --   there are none, as above; which months each PCN sent a snapshot for (workforce's PCN month rows) and had referral
 --   data in (rollout's) are published. A PCN's own caseload is over its own months (its FTE the mean of its snapshot
 --   months, annualised over its reporting months: referral_months) and is not withheld for it (catalogue.ts).
+--   A month counts as missed only once its snapshots are due (snapshots_due): workforce files come later than events
+--   (a PCN's return after its extract, or NHS Digital's publication imported after the month), and a month whose
+--   snapshots nobody could have sent yet withheld every area's caseload of the year (review 27, R27-8). Its people are
+--   in the numerator and the area's FTE is a mean over the months with snapshots, annualised over the months reported:
+--   the pace of the months so far.
+-- The latest month whose snapshots are due: the latest in which at least 90% of the PCNs reporting it that send
+-- snapshots at all sent one (the data-as-of rule applied to the snapshots: docs/methodology.md, "Data as of"). NULL
+-- (none due) where no PCN sent a snapshot.
+snapshots_due AS (
+  SELECT max(month) AS month
+  FROM (
+    SELECT
+      m.month,
+      count(DISTINCT w.pcn_code) AS sent,
+      count(DISTINCT m.pcn_code) AS senders
+    FROM pcn_months AS m
+    INNER JOIN (SELECT DISTINCT pcn_code FROM workforce_in_force) AS s ON s.pcn_code = m.pcn_code
+    LEFT JOIN (SELECT DISTINCT pcn_code, month FROM workforce_in_force) AS w
+      ON w.pcn_code = m.pcn_code AND w.month = m.month
+    WHERE m.reporting
+    GROUP BY m.month
+  ) AS c
+  WHERE c.sent >= 0.9 * c.senders
+),
+
 missing_snapshots AS (
   SELECT m.pcn_code, m.icb_code, m.region_code, m.fy
   FROM pcn_months AS m
   INNER JOIN (SELECT DISTINCT pcn_code, fy FROM workforce_in_force) AS y ON y.pcn_code = m.pcn_code AND y.fy = m.fy
   LEFT JOIN (SELECT DISTINCT pcn_code, month FROM workforce_in_force) AS w
     ON w.pcn_code = m.pcn_code AND w.month = m.month
-  WHERE m.reporting AND w.pcn_code IS NULL
+  WHERE m.reporting AND w.pcn_code IS NULL AND m.month <= (SELECT month FROM snapshots_due)
 ),
 
 caseload_pcn_counts AS (
@@ -269,14 +367,22 @@ covered_pcns AS (
   WHERE p.list_size IS NOT NULL AND x.pcn_code IS NULL
 ),
 
--- Each PCN's reporting months in the year (pcn_months' `reporting`), over which its own caseload is annualised: its
--- people are those of the months it reported, and its FTE the mean of its own snapshots (review 26, R26-4: a PCN joining
--- in October read at half its pace over the 12 months it was in force).
-pcn_reporting_months AS (
-  SELECT pcn_code, fy, count(DISTINCT month) AS months
-  FROM pcn_months
-  WHERE reporting
-  GROUP BY pcn_code, fy
+-- Each area's months of the year with referral data (a month in which any of its PCNs reported: pcn_months'
+-- `reporting`), over which its caseload is annualised: its people are those of the months reported, and its FTE a mean
+-- over its months of snapshots, which under the guards above are those months (or fewer, the newest not yet due). A
+-- PCN's its own reporting months (review 26, R26-4: a PCN joining in October read at half its pace over the 12 months
+-- it was in force); an area's likewise (review 27, R27-2: an ICB all of whose PCNs joined in October read 100 beside
+-- its PCN's 200, annualised over the months any PCN was in force).
+reporting_months AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN m.pcn_code WHEN 'icb' THEN m.icb_code WHEN 'region' THEN m.region_code ELSE 'ENG' END AS code,
+    m.fy AS period,
+    count(DISTINCT m.month) AS months
+  FROM pcn_months AS m
+  INNER JOIN rollups AS r ON r.period_type = 'fy'
+  WHERE m.reporting
+  GROUP BY 1, 2, 3
 ),
 
 covered AS (
@@ -324,7 +430,7 @@ SELECT
   s.*,
   p.list_size,
   p.pcns,
-  CASE WHEN s.level = 'pcn' AND s.period_type = 'fy' THEN COALESCE(m.months, 0) ELSE p.months END AS referral_months,
+  CASE WHEN s.period_type = 'fy' THEN COALESCE(m.months, 0) ELSE p.months END AS referral_months,
   -- An area and year in which none of its PCNs had onboarded (populations' list_size NULL: no first month with events
   -- yet, as a PCN that sent only snapshots) has no referral data: NULL, as rollout publishes it (red-team review 7,
   -- M11), not 0. The two documents publish one count (sameAs): the same rule, not a special case where they differ.
@@ -353,8 +459,8 @@ SELECT
   END AS caseload_fte,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0
     THEN CAST(COALESCE(c.people, 0) * s.months AS DOUBLE) / CAST(c.fte AS DOUBLE) END AS caseload_covered,
-  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND p.months > 0
-    THEN CAST(COALESCE(c.people, 0) * s.months * 12 AS DOUBLE) / CAST(c.fte * p.months AS DOUBLE)
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND m.months > 0
+    THEN CAST(COALESCE(c.people, 0) * s.months * 12 AS DOUBLE) / CAST(c.fte * m.months AS DOUBLE)
   END AS caseload_covered_annualised,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND r.people_referred > 0
     THEN CAST(COALESCE(c.people, 0) * 100 AS DOUBLE) / CAST(r.people_referred AS DOUBLE) END AS caseload_coverage_pct
@@ -367,8 +473,8 @@ LEFT JOIN caseload_pcn_counts AS b
   ON s.period_type = 'fy' AND b.level = s.level AND b.code = s.code AND b.period = s.period
 LEFT JOIN covered AS c
   ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period
-LEFT JOIN pcn_reporting_months AS m
-  ON s.level = 'pcn' AND s.period_type = 'fy' AND m.pcn_code = s.code AND m.fy = s.period
+LEFT JOIN reporting_months AS m
+  ON s.period_type = 'fy' AND m.level = s.level AND m.code = s.code AND m.period = s.period
 LEFT JOIN missing_snapshot_month_counts AS x
   ON s.period_type = 'month' AND x.level = s.level AND x.code = s.code AND x.period = s.period
 ORDER BY s.level, s.code, s.period_type, s.period
