@@ -192,8 +192,9 @@ export function measureRow(
 
 /**
  * England's caseload where some PCNs that referred people sent no workforce snapshot (workforce.sql: caseload is then
- * null, their people being in no FTE), or missed a snapshot for a month they reported (review 26, R26-2): the caseload over
- * the PCNs that sent a snapshot for every month they reported referrals in, with
+ * null, their people being in no FTE), or missed a snapshot for a month they reported once it was due (review 26, R26-2;
+ * review 27, R27-8): the caseload over the PCNs that sent a snapshot for every month they reported referrals in whose
+ * snapshots are due, with
  * its coverage, as the Workforce page shows it (WorkforcePage coveredCaseload). None where the whole caseload is
  * published, or the covered one is not (below England; withheld).
  */
@@ -216,7 +217,7 @@ function coveredCaseload(row: MetricRow): { value: number; note: string } | unde
   const without = reasons.length > 0 ? `: ${reasons.join('; ')}` : '';
   return {
     value: covered,
-    note: `England's caseload ${row.period} (${Math.round(covered).toLocaleString('en-GB')} a year) is over the ${pcns} that sent a workforce snapshot for every month they reported referrals in, holding ${share} of the people referred${without}.`,
+    note: `England's caseload ${row.period} (${Math.round(covered).toLocaleString('en-GB')} a year) is over the ${pcns} that sent a workforce snapshot for every month they reported referrals in whose snapshots are due, holding ${share} of the people referred${without}.`,
   };
 }
 

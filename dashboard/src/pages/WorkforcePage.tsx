@@ -60,7 +60,7 @@ function caseloadGaps(year: MetricRow | undefined): string | undefined {
       ? `${pcnCount(after)} sent workforce snapshots for months after their last month of referral data (their extract stopped or is late), so their link workers have no people referred beside them`
       : undefined,
     typeof missing === 'number' && missing > 0
-      ? `${pcnCount(missing)} reported referral data for months they sent no workforce snapshot for, so their people of those months have no link worker FTE beside them`
+      ? `${pcnCount(missing)} reported referral data for months they sent no workforce snapshot for (months whose snapshots are due), so their people of those months have no link worker FTE beside them`
       : undefined,
   ].filter(Boolean);
   return gaps.length > 0 ? gaps.join('; ') : undefined;
@@ -83,7 +83,23 @@ export function coveredCaseload(year: MetricRow | undefined): string | undefined
   if (typeof covered !== 'number' || typeof figure(year, 'caseload') === 'number') return undefined;
   const pcns = figure(year, 'caseload_pcns');
   const gaps = caseloadGaps(year);
-  return `over the ${pcnCount(pcns)} that sent a snapshot for each month of referral data, holding ${formatPercent(figure(year, 'caseload_coverage_pct'), 0)} of the people referred${gaps === undefined ? '' : ` (${gaps})`}`;
+  return `over the ${pcnCount(pcns)} that sent a snapshot for each month of referral data whose snapshots are due, holding ${formatPercent(figure(year, 'caseload_coverage_pct'), 0)} of the people referred${gaps === undefined ? '' : ` (${gaps})`}`;
+}
+
+/**
+ * What the accredited % covers: the link workers of the PCNs that gave training and headcount, of those that gave
+ * headcount (pcns_with_training of pcns_with_headcount). England's is withheld where few PCNs gave headcount without
+ * training (England's headcount less the headcount where training was given would be theirs; review 27, R27-1): said so.
+ */
+export function accreditedContext(row: MetricRow | undefined, expected: unknown): string {
+  const covers = `of the link workers in the ${formatCount(figure(row, 'pcns_with_training'))} of ${formatCount(figure(row, 'pcns_with_headcount'))} PCNs giving headcount that gave training too; expected ${String(expected)}%`;
+  const withheld =
+    row?.level === 'national' &&
+    figure(row, 'splw_accredited_pct') === null &&
+    typeof figure(row, 'splw_accredited') === 'number';
+  return withheld
+    ? `not shown for England this month: fewer than 3 PCNs gave headcount without training, or one of them has most of their link workers, and England's headcount less the headcount where training was given would be theirs (${covers})`
+    : covers;
 }
 
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
@@ -132,8 +148,8 @@ export default function WorkforcePage() {
               splw_fte_per_10000: 'Link worker FTE per 10,000 (patients of the PCNs that sent a snapshot)',
               pcns_reporting: 'PCNs that sent a snapshot',
               pcns: 'PCNs in force',
-              splw_accredited_pct: 'Accredited % (of the link workers in the PCNs that gave training)',
-              pcns_with_training: 'PCNs that gave training',
+              splw_accredited_pct: 'Accredited % (of the link workers in the PCNs that gave training and headcount)',
+              pcns_with_training: 'PCNs that gave training and headcount',
               pcns_with_link_worker_pct: 'PCNs with a link worker %',
               caseload_fy: 'Caseload: financial year',
               caseload_annualised: 'Caseload a year (pro rata)',
@@ -182,7 +198,8 @@ export default function WorkforcePage() {
             <Kpi
               label="Accredited training"
               value={<FigureValue value={figure(latest, 'splw_accredited_pct')} format={(v) => formatPercent(v)} />}
-              context={`of the link workers in the ${formatCount(figure(latest, 'pcns_with_training'))} of ${formatCount(figure(latest, 'pcns_reporting'))} PCNs that gave training; expected ${t.accredited_pct}%`}
+              testId="kpi-accredited"
+              context={accreditedContext(latest, t.accredited_pct)}
             />
             <Kpi label="PCNs with a link worker" value={formatPercent(figure(latest, 'pcns_with_link_worker_pct'))} />
             <Kpi
