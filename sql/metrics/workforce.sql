@@ -5,14 +5,17 @@
 -- referral_months) are derived from these figures. Headcount, training and vacancies are optional in a snapshot
 -- (the national publication has FTE only): each is summed over the PCNs that gave it, and pcns_with_headcount,
 -- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting). The accredited %
--- is over the link workers in post of the PCNs that gave training (splw_headcount_training_known; review 26, R26-6).
+-- is over the snapshots that gave training and headcount (splw_accredited over splw_headcount_training_known; review
+-- 26, R26-6; review 27, R27-5), and England's training-known headcount is withheld where its difference from England's
+-- headcount would be a few PCNs' (training_known_withheld; R27-1).
 -- FTE per 10,000 and caseload are over the PCNs that sent a snapshot (pcns_reporting of pcns): FTE of the PCNs
 -- reporting over the list or the people of every PCN read low per 10,000 and high per FTE wherever some PCNs sent
 -- events and no snapshot (red-team review 6, K7). list_size_reporting is the registered list of the PCNs with a
 -- snapshot in each month (reference data in force that month), summed as FTE is. The caseload's numerator is people
 -- referred (every PCN's, as rollout publishes it), so the caseload is made only where every PCN that referred anyone
 -- in the year sent a snapshot in it (pcns_referring_without_snapshot 0), and for an area only where each PCN that sent
--- one sent it for every month it reported (pcns_missing_snapshot_months 0; review 26, R26-2): the people of the PCNs
+-- one sent it for every month it reported whose snapshots are due (pcns_missing_snapshot_months 0; review 26, R26-2;
+-- review 27, R27-8), annualised over the months reported (referral_months; R27-2): the people of the PCNs
 -- reporting alone would be a new count of a group of PCNs, which disclosure control does not yet check against the
 -- PCNs' own rows.
 -- list_size (every PCN onboarded, populations.sql) stays beside them.
