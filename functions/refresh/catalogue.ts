@@ -206,6 +206,13 @@ export interface MetricDefinition {
    */
   readonly groupFigures?: GroupFigures;
   /**
+   * England figures whose difference is a count of a group of PCNs of its own (workforce: link workers in post less
+   * those in the PCNs that gave training, the headcount of the PCNs that gave none; review 27, R27-1): two releases of
+   * both give the change of the difference, which the revisions policy tests as a figure of its own (revisions.ts,
+   * differencesChangedByFew). The document withholds `part` where the difference itself is made by few.
+   */
+  readonly differences?: readonly { readonly total: string; readonly part: string }[];
+  /**
    * Columns about data no other document publishes or adds up with (workforce's staff, from the snapshots alone): an
    * England period held for them alone (made up by few PCNs, or a revision of them held) is held in this document
    * only, not in every document (revisions.ts; review 9: three PCNs' 1 trained link worker held rollout's referrals).
@@ -284,13 +291,18 @@ function annualised<T extends Record<string, Figure>>(
  * snapshot (workforce.sql: pcns_referring_without_snapshot): elsewhere their people are in no FTE, so no caseload;
  * and where no PCN sent a snapshot for a month before its referral data begins (pcns_staffed_before_onboarding: its
  * link workers would be in the FTE without their people; red-team review 8, N6) or after its extract stopped
- * (pcns_staffed_after_reporting: red-team review 9, R9-3).
+ * (pcns_staffed_after_reporting: red-team review 9, R9-3); and, for an area, where no PCN reported a month without a
+ * snapshot for it once its snapshots were due (pcns_missing_snapshot_months: its people of that month have no FTE
+ * beside them, read as 0 in the area's mean; review 26, R26-2; review 27, R27-8). A PCN's own caseload is over its own
+ * months: its FTE the mean of its snapshots, its people those of its reporting months; an area's over the months any
+ * of its PCNs reported (referral_months; review 27, R27-2).
  * The people of the PCNs reporting alone would be a new count of a group of PCNs (docs/methodology.md, Workforce).
  */
 const caseloadPeople = (r: Row): unknown =>
   r.pcns_referring_without_snapshot === 0 &&
   r.pcns_staffed_before_onboarding === 0 &&
-  r.pcns_staffed_after_reporting === 0
+  r.pcns_staffed_after_reporting === 0 &&
+  (r.level === 'pcn' || r.pcns_missing_snapshot_months === 0)
     ? r.people_referred
     : null;
 
@@ -419,6 +431,7 @@ const STAFF_COLUMNS = [
   'splw_headcount',
   'splw_fte',
   'splw_accredited',
+  'splw_headcount_training_known',
   'pcns_with_link_worker',
   'hwbc_headcount',
   'hwbc_fte',
@@ -1037,7 +1050,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'workforce',
     title: 'Workforce',
     description:
-      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Both rates cover the PCNs that sent a snapshot (pcns_reporting of pcns): FTE per 10,000 is over their lists, and caseload is shown only where every PCN that referred people in the year sent one. For England, caseload_covered is the caseload over the PCNs that sent a snapshot and have referral data (people referred and FTE of the same PCNs), with its coverage: caseload_pcns PCNs holding caseload_coverage_pct% of the people referred in England (withheld where it would give away the people of the PCNs left out). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
+      'Link workers (SPLW), health and wellbeing coaches (HWBC) and care coordinators (CC) in post from the monthly snapshots (a year is the mean of its months): headcount, FTE, FTE per 10,000 patients (about 1 expected), accredited training (90% expected, over the link workers in post of the PCNs that gave training and headcount: pcns_with_training; withheld for England where fewer than 3 PCNs gave headcount without training, or one of them has most of their link workers, since the headcount of England less it would be theirs), vacancies, PCNs with at least one link worker, and caseload: people referred in the financial year per link worker FTE (200 to 250 expected). Both rates cover the PCNs that sent a snapshot (pcns_reporting of pcns): FTE per 10,000 is over their lists, and caseload is shown only where every PCN that referred people in the year sent one (for an area, one for every month it reported whose snapshots are due: the latest month 90% of the PCNs sending snapshots sent, and earlier), annualised over the months with referral data (of the PCN, or of any PCN of the area). For England, caseload_covered is the caseload over the PCNs that sent a snapshot for every month they have referral data in whose snapshots are due (people referred and FTE of the same PCNs), with its coverage: caseload_pcns PCNs holding caseload_coverage_pct% of the people referred in England (withheld where it would give away the people of the PCNs left out). Below England, people referred, headcounts and link workers trained are counts of people (1 to 7 shown as *, others rounded to 5); an FTE is shown only where 8 or more people are in the role (a headcount of 8 or more, or without a headcount an FTE of 8 or more), rounded to the nearest 5 (so that FTE per 10,000 and caseload, made from it, and the difference between two refreshes of a year to date say nothing of a few people), and never where its headcount is suppressed.',
     file: 'workforce',
     // 2: a PCN's list counts from its first month with events (review 6, K8). 3: FTE per 10,000 over the lists of the
     // PCNs that sent a snapshot, caseload only where every PCN that referred people sent one (review 6, K7); and a
@@ -1086,11 +1099,14 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       pcns_with_link_worker: 'PCNs with at least one link worker in post (mean per month).',
       pcns_with_headcount: 'PCNs that gave headcounts, which the headcount figures cover (mean per month).',
       pcns_with_training:
-        'PCNs that gave link workers with accredited training, which that figure covers (mean per month).',
+        'PCNs that gave link workers with accredited training and link workers in post, which the accredited figures cover (mean per month).',
       pcns_with_vacancies: 'PCNs that gave link worker vacancies, which that figure covers (mean per month).',
       splw_headcount: 'Link workers in post.',
       splw_fte: 'Link worker full-time equivalent.',
-      splw_accredited: 'Link workers with accredited training.',
+      splw_accredited:
+        'Link workers with accredited training, in the PCNs that gave link workers in post too (training given without headcount is in no figure).',
+      splw_headcount_training_known:
+        "Link workers in post in the PCNs that gave accredited training (pcns_with_training): the denominator of splw_accredited_pct. England: null where fewer than 3 PCNs gave link workers in post and no training, one of them has most of those link workers, or each has 1 (England's splw_headcount less it would be theirs), and then for the financial year too (a year: for each of its months where every month is shown).",
       splw_vacancies_fte: 'Vacant link worker posts, FTE.',
       hwbc_headcount: 'Health and wellbeing coaches in post.',
       hwbc_fte: 'Health and wellbeing coach FTE.',
@@ -1107,13 +1123,17 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'PCNs that sent a snapshot for a month of the financial year before their first month with events (or have none yet): their link workers have no people referred beside them, so caseload is shown only where there are none.',
       pcns_staffed_after_reporting:
         'PCNs that sent a snapshot for a month of the financial year after their last month reported (their events extract stopped, or is late): their link workers have no people referred beside them in that month, so caseload is shown only where there are none.',
+      pcns_missing_snapshot_months:
+        "A financial year: PCNs that sent a snapshot in it but not for every month of it they reported referral data in whose snapshots are due (the latest month that 90% of the PCNs sending snapshots and reporting it sent, and earlier: workforce files come after events): their people of those months have no link worker FTE beside them, so an area's caseload is shown only where there are none (a PCN's own caseload is over its own months), and England's caseload_covered leaves them out. A month: the PCNs that sent a snapshot for it whose financial year has such a month.",
       splw_fte_per_10000:
         'Link worker FTE per 10,000 registered patients of the PCNs that sent a snapshot (pcns_reporting of pcns).',
-      splw_accredited_pct: 'Link workers with accredited training, percentage of headcount.',
+      splw_accredited_pct:
+        "Link workers with accredited training, percentage of the link workers in post in the PCNs that gave training and headcount (splw_accredited over splw_headcount_training_known; pcns_with_training of pcns_with_headcount); null where splw_headcount_training_known is (England's: few PCNs without training).",
       pcns_with_link_worker_pct: 'PCNs with a link worker as a percentage of PCNs reporting.',
       caseload:
-        'People referred in the financial year so far per link worker FTE; only where every PCN that referred people sent a snapshot and no PCN sent one for a month before its first month with events or after its last month reported (else null: people without FTE, or FTE without people).',
-      referral_months: 'Months of referrals in the year so far (a PCN: the months it was open).',
+        'People referred in the financial year so far per link worker FTE; only where every PCN that referred people sent a snapshot, no PCN sent one for a month before its first month with events or after its last month reported, and (an area) every PCN that sent one sent it for every month it reported whose snapshots are due (else null: people without FTE, or FTE without people).',
+      referral_months:
+        'Months of referrals in the year so far: the months the PCN, or any PCN of the area, reported referral data in (the caseload is annualised over them).',
       caseload_annualised:
         'Caseload a year: people referred per link worker FTE x 12 / months so far, against 200-250 a year.',
       caseload_pcns:
@@ -1123,14 +1143,20 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       caseload_covered:
         'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
       caseload_covered_annualised:
-        'England: caseload_covered x 12 / months so far, against 200-250 a year; null where caseload_covered is.',
+        "England: caseload_covered x 12 / England's months of referral data so far (referral_months), against 200-250 a year; null where caseload_covered is.",
       caseload_coverage_pct:
         "England: the PCNs covered's people referred as a percentage of England's, rounded to a whole number; null where caseload_covered is.",
     },
     rules: {
-      counts: ['people_referred', 'splw_accredited'],
+      // splw_headcount_training_known is a headcount of link workers, as splw_headcount is: a count of people, and
+      // suppressed with the role's headcount and FTE, as the trained are (review 26, R26-6).
+      counts: ['people_referred', 'splw_accredited', 'splw_headcount_training_known'],
       staff: [
-        { headcount: 'splw_headcount', fte: 'splw_fte', columns: ['splw_accredited'] },
+        {
+          headcount: 'splw_headcount',
+          fte: 'splw_fte',
+          columns: ['splw_accredited', 'splw_headcount_training_known'],
+        },
         { headcount: 'hwbc_headcount', fte: 'hwbc_fte' },
         { headcount: 'cc_headcount', fte: 'cc_fte' },
       ],
@@ -1149,16 +1175,25 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // made up by few PCNs in these (1 + 1 + 1 trained), or a revision of them held, holds workforce's month and year
     // only, not rollout's referrals (revisions.ts, periodsMadeByFew; review 9).
     documentOnly: STAFF_COLUMNS,
+    // England's link workers in post less those in the PCNs that gave training is the headcount of the PCNs that gave
+    // headcount and no training, which their rows name: withheld where made by few (sql/metrics/workforce.sql), and its
+    // change between two releases tested as a figure of its own (review 27, R27-1).
+    differences: [{ total: 'splw_headcount', part: 'splw_headcount_training_known' }],
     // England's caseload over the PCNs covered: a PCN row with people referred (not NULL: onboarded) sent a snapshot in
     // the year and has referral data. Their people (caseload_people) are never published: with England's people referred
     // they are the exact total of the PCNs left out, checked against those PCNs' rollout rows (shared-counts.ts).
     coveredShare: {
       document: 'rollout',
       column: 'people_referred',
-      covered: (r) => r.period_type === 'fy' && r.people_referred !== null && r.people_referred !== undefined,
+      // A PCN that reported a month without a snapshot for it is left out (review 26, R26-2).
+      covered: (r) =>
+        r.period_type === 'fy' &&
+        r.people_referred !== null &&
+        r.people_referred !== undefined &&
+        r.pcns_missing_snapshot_months === 0,
       count: 'caseload_people',
       total: 'people_referred',
-      outside: 'pcns_referring_without_snapshot',
+      outside: ['pcns_referring_without_snapshot', 'pcns_missing_snapshot_months'],
       figures: ['caseload_covered', 'caseload_covered_annualised', 'caseload_coverage_pct'],
     },
     // The same figures are England's: two releases of them gave one covered PCN's late file of 2 people (33 and 67 a
@@ -1169,7 +1204,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // fewer than 3 PCNs, or dominated by one, shows none. A change of the covered figures holds them alone, not their
     // period: nothing else adds up with them (review 11, R11-2).
     groupFigures: {
-      rows: (r) => r.period_type === 'fy' && r.people_referred !== null && r.people_referred !== undefined,
+      rows: (r) =>
+        r.period_type === 'fy' &&
+        r.people_referred !== null &&
+        r.people_referred !== undefined &&
+        r.pcns_missing_snapshot_months === 0,
       figures: {
         caseload_pcns: { pcns: true, decimals: 0 },
         caseload_fte: { sum: 'splw_fte', decimals: 2 },
@@ -1179,11 +1218,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       },
       // caseload_fte is over each covered PCN's months in its reporting span (a PCN month row with a list: onboarded,
       // populations.sql): its part is its FTE of those months, and England's FTE less it, the FTE outside the spans,
-      // is tested across releases as a figure of its own (review 11, R11-2).
+      // is tested across releases as a figure of its own (review 11, R11-2). A PCN whose year has a month reported
+      // without a snapshot (its month rows' pcns_missing_snapshot_months 1) is not covered: none of its months are.
       span: {
         figure: 'caseload_fte',
         total: 'splw_fte',
-        inSpan: (r) => r.list_size !== null && r.list_size !== undefined,
+        inSpan: (r) => r.list_size !== null && r.list_size !== undefined && r.pcns_missing_snapshot_months === 0,
       },
     },
     // A year's staffing is the mean of its months of snapshots (sql/metrics/workforce.sql), England's over England's.
@@ -1203,7 +1243,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // FTE per 10,000 over the PCNs that sent a snapshot, and caseload only where their people are every PCN's
       // (review 6, K7): FTE of the PCNs reporting over everyone's list or people read low per 10,000 and high per FTE.
       splw_fte_per_10000: rate(r.splw_fte, r.list_size_reporting, 10_000, 2),
-      splw_accredited_pct: rate(r.splw_accredited, r.splw_headcount, 100),
+      // Of the link workers whose training is known: over the PCNs that gave it (review 26, R26-6).
+      splw_accredited_pct: rate(r.splw_accredited, r.splw_headcount_training_known, 100),
       pcns_with_link_worker_pct: rate(r.pcns_with_link_worker, r.pcns_reporting, 100),
       caseload: r.period_type === 'fy' ? rate(caseloadPeople(r), r.splw_fte, 1, 0) : null,
       // England's over the PCNs covered: exact from the query, rounded here (again for a held year: the same figures).

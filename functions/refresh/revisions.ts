@@ -405,9 +405,11 @@ export function periodsMadeByFew(
   const elsewhere = new Set(hasEngland ? (definition.sameAs ?? []).flatMap((same) => Object.keys(same.columns)) : []);
   const counts = definition.rules.counts.filter((c) => columns.includes(c) && !elsewhere.has(c));
   const own = new Set(definition.documentOnly ?? []);
+  // The document's own counts each on its own: a headcount beside a few trained (workforce's link workers in post where
+  // training was given, and those trained; review 26, R26-6) would make June's 1 + 1 + 1 trained look many.
   const groups: Array<{ scope: HoldScope; counts: string[] }> = [
     { scope: 'all', counts: counts.filter((c) => !own.has(c)) },
-    { scope: 'document', counts: counts.filter((c) => own.has(c)) },
+    ...counts.filter((c) => own.has(c)).map((c) => ({ scope: 'document' as const, counts: [c] })),
   ];
   const byPeriod = new Map<string, { periodType: string; row: string; made: number[][] }>();
   for (const cell of cells.values()) {
@@ -676,6 +678,49 @@ function outsideChangedByFew(
       column: `${span.total} - ${span.figure}`,
       reason: `outside the group's spans: ${whyHeld(changes, unknown, false)}`,
     });
+  }
+  return few;
+}
+
+/**
+ * England's `total` less its `part` (MetricDefinition.differences: workforce's link workers in post less those in the
+ * PCNs that gave training, the headcount of the PCNs that gave headcount and no training; review 27, R27-1), as two
+ * releases give its change: each PCN's part of it is its change of `total` less its change of `part`. Both columns
+ * are tested each on its own; their difference is not, and where several PCNs with training and one without change
+ * (late snapshots), each column's change passes and the difference's is that one PCN's. Where it is made by fewer than
+ * MIN_CONTRIBUTORS PCNs, dominated by one, or no larger than the number of PCNs (a count), the unit of `part` is held
+ * alone, as outsideChangedByFew holds a group's. Only where both were published before and are now (workforce.sql
+ * withholds England's `part` where the difference itself is made by few: then no two releases give it). A function of
+ * its own beside outsideChangedByFew (which is shared with the covered caseload), not a change of it.
+ */
+function differencesChangedByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  unitOf: ReadonlyMap<string, number>,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  broken: ReadonlySet<string>,
+): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
+  for (const { total, part } of definition.differences ?? []) {
+    if (broken.has(total) || broken.has(part)) continue;
+    for (const cell of cells.values()) {
+      if (!cell.values.has(total) || !cell.values.has(part)) continue;
+      const [was, wasPart] = [baselines.get(`${cell.id}#${total}`), baselines.get(`${cell.id}#${part}`)];
+      if (was === undefined || wasPart === undefined || was.v === null || wasPart.v === null) continue;
+      const totalNow = cell.contributions.get(total) ?? [];
+      const partNow = cell.contributions.get(part) ?? [];
+      const changes = totalNow.map((v, i) => v - (was.c[i] ?? 0) - ((partNow[i] ?? 0) - (wasPart.c[i] ?? 0)));
+      const unknown = (was.x ?? 0) - (wasPart.x ?? 0);
+      if (changes.every((d) => Math.abs(d) <= TOLERANCE) && Math.abs(unknown) <= TOLERANCE) continue;
+      if (releasable(changes, unknown, true)) continue;
+      few.push({
+        unit: `${cell.id}#${unitOf.get(part)}`,
+        period: cell.period,
+        row: cell.id,
+        column: `${total} - ${part}`,
+        reason: `the difference: ${whyHeld(changes, unknown, true)}`,
+      });
+    }
   }
   return few;
 }
@@ -1023,6 +1068,9 @@ export class EnglandRevisions {
     // (no baselines at a first release, none of a column whose series breaks).
     const outside = outsideChangedByFew(definition, found.cells, unitOf, baselines, brokenColumns);
     this.triggers.push(...outside.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
+    // A difference of two England figures that is a count of its own (review 27, R27-1), changed by few PCNs: held alone.
+    const differences = differencesChangedByFew(definition, found.cells, unitOf, baselines, brokenColumns);
+    this.triggers.push(...differences.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).
     const few = periodsMadeByFew(definition, found.cells, columns);
@@ -1041,7 +1089,12 @@ export class EnglandRevisions {
     const entry: Revised = {
       definition,
       found,
-      few: new Set([...fewGroups.map((g) => g.unit), ...alone, ...outside.map((o) => o.unit)]),
+      few: new Set([
+        ...fewGroups.map((g) => g.unit),
+        ...alone,
+        ...outside.map((o) => o.unit),
+        ...differences.map((d) => d.unit),
+      ]),
       columns,
       unitOf,
       baselines: baselinesOf,

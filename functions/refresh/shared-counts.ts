@@ -257,8 +257,11 @@ export interface CoveredShare {
   readonly count: string;
   /** England's exact total (published) that the group's count is part of, on the same rows. */
   readonly total: string;
-  /** England's count of the PCNs outside the group with a count (their cells are unknown where the source's are withheld). */
-  readonly outside: string;
+  /**
+   * England's counts of the PCNs outside the group with a count, added up (their cells are unknown where the source's
+   * are withheld): each column counts PCNs none of the others do.
+   */
+  readonly outside: readonly string[];
   /** The figures made from the group's count, withheld (null) where the PCNs outside it would be recovered. */
   readonly figures: readonly string[];
 }
@@ -299,7 +302,7 @@ export function auditCoveredShare(
         typeof total === 'number' &&
         (shown.has(periodOf(row))
           ? recoversFromExactTotal(total - count, outside.get(periodOf(row)) ?? [])
-          : england?.[share.outside] === 1);
+          : share.outside.reduce((sum, column) => sum + Number(england?.[column] ?? 0), 0) === 1);
       if (unsafe) for (const figure of share.figures) row[figure] = null;
     }
     delete row[share.count];

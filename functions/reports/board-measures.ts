@@ -192,7 +192,9 @@ export function measureRow(
 
 /**
  * England's caseload where some PCNs that referred people sent no workforce snapshot (workforce.sql: caseload is then
- * null, their people being in no FTE): the caseload over the PCNs that sent a snapshot and have referral data, with
+ * null, their people being in no FTE), or missed a snapshot for a month they reported once it was due (review 26, R26-2;
+ * review 27, R27-8): the caseload over the PCNs that sent a snapshot for every month they reported referrals in whose
+ * snapshots are due, with
  * its coverage, as the Workforce page shows it (WorkforcePage coveredCaseload). None where the whole caseload is
  * published, or the covered one is not (below England; withheld).
  */
@@ -201,14 +203,21 @@ function coveredCaseload(row: MetricRow): { value: number; note: string } | unde
   if (typeof covered !== 'number' || typeof row.caseload === 'number' || row.caseload === '*') return undefined;
   const pcns = typeof row.caseload_pcns === 'number' ? `${row.caseload_pcns.toLocaleString('en-GB')} PCNs` : 'PCNs';
   const share = typeof row.caseload_coverage_pct === 'number' ? `${Math.round(row.caseload_coverage_pct)}%` : 'some';
+  const pcnsWord = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'PCN' : 'PCNs'}`;
   const left = row.pcns_referring_without_snapshot;
-  const without =
-    typeof left === 'number' && left > 0
-      ? `: ${left.toLocaleString('en-GB')} ${left === 1 ? 'PCN' : 'PCNs'} that referred people sent no workforce snapshot`
-      : '';
+  const missing = row.pcns_missing_snapshot_months;
+  const reasons = [
+    ...(typeof left === 'number' && left > 0
+      ? [`${pcnsWord(left)} that referred people sent no workforce snapshot`]
+      : []),
+    ...(typeof missing === 'number' && missing > 0
+      ? [`${pcnsWord(missing)} sent none for a month ${missing === 1 ? 'it' : 'they'} reported referrals in`]
+      : []),
+  ];
+  const without = reasons.length > 0 ? `: ${reasons.join('; ')}` : '';
   return {
     value: covered,
-    note: `England's caseload ${row.period} (${Math.round(covered).toLocaleString('en-GB')} a year) is over the ${pcns} that sent a workforce snapshot and referral data, holding ${share} of the people referred${without}.`,
+    note: `England's caseload ${row.period} (${Math.round(covered).toLocaleString('en-GB')} a year) is over the ${pcns} that sent a workforce snapshot for every month they reported referrals in whose snapshots are due, holding ${share} of the people referred${without}.`,
   };
 }
 

@@ -4,14 +4,20 @@
 -- caseload (people referred in the year per link worker FTE, annualised from the months of referrals so far:
 -- referral_months) are derived from these figures. Headcount, training and vacancies are optional in a snapshot
 -- (the national publication has FTE only): each is summed over the PCNs that gave it, and pcns_with_headcount,
--- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting).
+-- pcns_with_training and pcns_with_vacancies say how many PCNs that is (FTE covers pcns_reporting). The accredited %
+-- is over the snapshots that gave training and headcount (splw_accredited over splw_headcount_training_known; review
+-- 26, R26-6; review 27, R27-5), and England's training-known headcount is withheld where its difference from England's
+-- headcount would be a few PCNs' (training_known_withheld; R27-1).
 -- FTE per 10,000 and caseload are over the PCNs that sent a snapshot (pcns_reporting of pcns): FTE of the PCNs
 -- reporting over the list or the people of every PCN read low per 10,000 and high per FTE wherever some PCNs sent
 -- events and no snapshot (red-team review 6, K7). list_size_reporting is the registered list of the PCNs with a
 -- snapshot in each month (reference data in force that month), summed as FTE is. The caseload's numerator is people
 -- referred (every PCN's, as rollout publishes it), so the caseload is made only where every PCN that referred anyone
--- in the year sent a snapshot in it (pcns_referring_without_snapshot 0): the people of the PCNs reporting alone would
--- be a new count of a group of PCNs, which disclosure control does not yet check against the PCNs' own rows.
+-- in the year sent a snapshot in it (pcns_referring_without_snapshot 0), and for an area only where each PCN that sent
+-- one sent it for every month it reported whose snapshots are due (pcns_missing_snapshot_months 0; review 26, R26-2;
+-- review 27, R27-8), annualised over the months reported (referral_months; R27-2): the people of the PCNs
+-- reporting alone would be a new count of a group of PCNs, which disclosure control does not yet check against the
+-- PCNs' own rows.
 -- list_size (every PCN onboarded, populations.sql) stays beside them.
 -- docs/methodology.md.
 -- FTE is summed exactly, as DECIMAL(18, 6) (the contract allows any FTE from 0 to 100; the national publication has 4
@@ -24,7 +30,14 @@ WITH pcn_staff AS (
     pcn_code, icb_code, region_code, month, fy,
     sum(CASE WHEN role = 'splw' THEN headcount END) AS splw_headcount,
     sum(CASE WHEN role = 'splw' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS splw_fte,
-    sum(CASE WHEN role = 'splw' THEN accredited_training_headcount END) AS splw_accredited,
+    -- Training and headcount are both optional: the accredited % is over the snapshots that gave both, numerator and
+    -- denominator alike. The link workers in post where training was given are its denominator: a PCN that gave
+    -- headcount only has its link workers in splw_headcount and none of them in splw_accredited (review 26, R26-6: 67%
+    -- where all of those whose training is known were trained); and training given without headcount is in neither
+    -- (review 27, R27-5: its trained over nobody in post read 200%).
+    sum(CASE WHEN role = 'splw' AND headcount IS NOT NULL THEN accredited_training_headcount END) AS splw_accredited,
+    sum(CASE WHEN role = 'splw' AND accredited_training_headcount IS NOT NULL THEN headcount END)
+      AS splw_headcount_training_known,
     sum(CASE WHEN role = 'splw' THEN CAST(vacancies_fte AS DECIMAL(18, 6)) END) AS splw_vacancies_fte,
     sum(CASE WHEN role = 'hwbc' THEN headcount END) AS hwbc_headcount,
     sum(CASE WHEN role = 'hwbc' THEN CAST(fte AS DECIMAL(18, 6)) ELSE 0 END) AS hwbc_fte,
@@ -46,10 +59,75 @@ pcn_lists AS (
   GROUP BY k.pcn_code, k.month
 ),
 
+-- England's link workers in post less those in the PCNs that gave training (splw_headcount less
+-- splw_headcount_training_known, both exact at England) is the exact headcount of the PCNs that gave headcount and no
+-- training, and which PCNs those are is published (their training null on their rows, not `*`): one such PCN's
+-- headcount, `*` on its own rows, would be recovered (review 27, R27-1). That difference is tested as England's figures
+-- made up by few PCNs are (revisions.ts, periodsMadeByFew: releasable), each PCN's contribution its link workers in
+-- post without training in the period (a year: its months' sum, England's year being their sum over England's months):
+-- fewer than 3 PCNs, one dominating (the rest after the two largest under 10% of the largest), or a total no larger
+-- than the number of PCNs (each 1) fails. Where it fails, England's splw_headcount_training_known is withheld (null,
+-- and the accredited % made from it), here before the revisions policy reads it, as caseload_fte is (review 9,
+-- R9-5). With its year: a month withheld withholds its year (the year less its other months would give it), and a
+-- year withheld with every month of it shown withholds each of its months (their sum is the year's).
+training_not_given AS (
+  SELECT 'month' AS period_type, month AS period, fy, pcn_code, sum(headcount) AS headcount
+  FROM workforce_in_force
+  WHERE role = 'splw' AND headcount IS NOT NULL AND accredited_training_headcount IS NULL
+  GROUP BY month, fy, pcn_code
+
+  UNION ALL
+
+  SELECT 'fy' AS period_type, fy AS period, fy, pcn_code, sum(headcount) AS headcount
+  FROM workforce_in_force
+  WHERE role = 'splw' AND headcount IS NOT NULL AND accredited_training_headcount IS NULL
+  GROUP BY fy, pcn_code
+),
+
+training_not_given_failing AS (
+  SELECT period_type, period, fy
+  FROM (
+    SELECT
+      period_type, period, fy, headcount,
+      row_number() OVER (PARTITION BY period_type, period ORDER BY headcount DESC, pcn_code) AS place
+    FROM training_not_given
+    WHERE headcount > 0
+  ) AS t
+  GROUP BY period_type, period, fy
+  HAVING count(*) < 3
+    OR sum(CASE WHEN place > 2 THEN headcount ELSE 0 END) < 0.1 * max(headcount)
+    OR sum(headcount) <= count(*)
+),
+
+training_known_withheld AS (
+  SELECT DISTINCT period
+  FROM (
+    SELECT period FROM training_not_given_failing
+
+    UNION ALL
+
+    SELECT fy AS period FROM training_not_given_failing
+
+    UNION ALL
+
+    SELECT w.month AS period
+    FROM training_not_given_failing AS f
+    INNER JOIN (SELECT DISTINCT month, fy FROM workforce_in_force) AS w ON w.fy = f.fy
+    LEFT JOIN (SELECT DISTINCT fy FROM training_not_given_failing WHERE period_type = 'month') AS m ON m.fy = f.fy
+    WHERE f.period_type = 'fy' AND m.fy IS NULL
+  ) AS p
+),
+
 pcn_rows AS (
-  SELECT s.*, l.list_size
+  SELECT
+    s.*,
+    l.list_size,
+    wm.period IS NOT NULL AS training_month_withheld,
+    wy.period IS NOT NULL AS training_year_withheld
   FROM pcn_staff AS s
   LEFT JOIN pcn_lists AS l ON l.pcn_code = s.pcn_code AND l.month = s.month
+  LEFT JOIN training_known_withheld AS wm ON wm.period = s.month
+  LEFT JOIN training_known_withheld AS wy ON wy.period = s.fy
 ),
 
 staffing AS (
@@ -67,6 +145,13 @@ staffing AS (
     CAST(sum(splw_headcount) AS DOUBLE) / count(DISTINCT month) AS splw_headcount,
     CAST(sum(splw_fte) AS DOUBLE) / count(DISTINCT month) AS splw_fte,
     CAST(sum(splw_accredited) AS DOUBLE) / count(DISTINCT month) AS splw_accredited,
+    CASE
+      -- England's, withheld where the PCNs that gave headcount and no training are few (training_known_withheld).
+      WHEN pcn_code IS NULL AND icb_code IS NULL AND region_code IS NULL
+        AND (CASE WHEN month IS NOT NULL THEN bool_or(training_month_withheld) ELSE bool_or(training_year_withheld) END)
+        THEN NULL
+      ELSE CAST(sum(splw_headcount_training_known) AS DOUBLE) / count(DISTINCT month)
+    END AS splw_headcount_training_known,
     CAST(sum(splw_vacancies_fte) AS DOUBLE) / count(DISTINCT month) AS splw_vacancies_fte,
     CAST(sum(hwbc_headcount) AS DOUBLE) / count(DISTINCT month) AS hwbc_headcount,
     CAST(sum(hwbc_fte) AS DOUBLE) / count(DISTINCT month) AS hwbc_fte,
@@ -153,7 +238,7 @@ people AS (
   GROUP BY 1, 2, 3
 ),
 
--- Three counts of PCNs per area and year that keep the caseload from being published, made in one grouping (each PCN
+-- Four counts of PCNs per area and year that keep the caseload from being published, made in one grouping (each PCN
 -- with its own ICB and region, counted distinct per kind):
 -- - referring_without_snapshot: PCNs with people referred in the year and no snapshot in it: the caseload is published
 --   only where there are none (docs/methodology.md, Workforce). A count of PCNs, not people: which PCNs sent a snapshot
@@ -170,6 +255,47 @@ people AS (
 --   (red-team review 9, R9-3: a PCN that stopped after May with snapshots to July read 6 a year where it referred 12 a
 --   year per FTE). Published only where there are none, as above; the months each PCN has referral data in (rollout's
 --   PCN rows, NULL after) are published.
+-- - missing_snapshot_months: PCNs that sent a snapshot in the year but not for every month of it they reported (in
+--   pcn_months, `reporting`): their people of every month reported are in the numerator, their link workers only for
+--   the months they sent, averaged over the area's months as 0 for the others, so the area's caseload reads high
+--   (review 26, R26-2: 267 where every PCN was at 200). Counted in the area of each month missed. Published only where
+--   there are none, as above; which months each PCN sent a snapshot for (workforce's PCN month rows) and had referral
+--   data in (rollout's) are published. A PCN's own caseload is over its own months (its FTE the mean of its snapshot
+--   months, annualised over its reporting months: referral_months) and is not withheld for it (catalogue.ts).
+--   A month counts as missed only once its snapshots are due (snapshots_due): workforce files come later than events
+--   (a PCN's return after its extract, or NHS Digital's publication imported after the month), and a month whose
+--   snapshots nobody could have sent yet withheld every area's caseload of the year (review 27, R27-8). Its people are
+--   in the numerator and the area's FTE is a mean over the months with snapshots, annualised over the months reported:
+--   the pace of the months so far.
+-- The latest month whose snapshots are due: the latest in which at least 90% of the PCNs reporting it that send
+-- snapshots at all sent one (the data-as-of rule applied to the snapshots: docs/methodology.md, "Data as of"). NULL
+-- (none due) where no PCN sent a snapshot.
+snapshots_due AS (
+  SELECT max(month) AS month
+  FROM (
+    SELECT
+      m.month,
+      count(DISTINCT w.pcn_code) AS sent,
+      count(DISTINCT m.pcn_code) AS senders
+    FROM pcn_months AS m
+    INNER JOIN (SELECT DISTINCT pcn_code FROM workforce_in_force) AS s ON s.pcn_code = m.pcn_code
+    LEFT JOIN (SELECT DISTINCT pcn_code, month FROM workforce_in_force) AS w
+      ON w.pcn_code = m.pcn_code AND w.month = m.month
+    WHERE m.reporting
+    GROUP BY m.month
+  ) AS c
+  WHERE c.sent >= 0.9 * c.senders
+),
+
+missing_snapshots AS (
+  SELECT m.pcn_code, m.icb_code, m.region_code, m.fy
+  FROM pcn_months AS m
+  INNER JOIN (SELECT DISTINCT pcn_code, fy FROM workforce_in_force) AS y ON y.pcn_code = m.pcn_code AND y.fy = m.fy
+  LEFT JOIN (SELECT DISTINCT pcn_code, month FROM workforce_in_force) AS w
+    ON w.pcn_code = m.pcn_code AND w.month = m.month
+  WHERE m.reporting AND w.pcn_code IS NULL AND m.month <= (SELECT month FROM snapshots_due)
+),
+
 caseload_pcn_counts AS (
   SELECT
     r.level,
@@ -178,6 +304,9 @@ caseload_pcn_counts AS (
     count(DISTINCT CASE WHEN k.kind = 'referring_without_snapshot' THEN k.pcn_code END) AS referring_without_snapshot,
     count(DISTINCT CASE WHEN k.kind = 'staffed_before_onboarding' THEN k.pcn_code END) AS staffed_before_onboarding,
     count(DISTINCT CASE WHEN k.kind = 'staffed_after_reporting' THEN k.pcn_code END) AS staffed_after_reporting,
+    count(DISTINCT CASE WHEN k.kind = 'missing_snapshot_months' THEN k.pcn_code END) AS missing_snapshot_months,
+    -- The PCNs whose link worker FTE is in England's and not in caseload_fte (below): staffed outside their reporting
+    -- span, or left out of the PCNs covered for a month without a snapshot.
     count(DISTINCT CASE WHEN k.kind <> 'referring_without_snapshot' THEN k.pcn_code END) AS staffed_outside_reporting
   FROM (
     SELECT y.pcn_code, y.icb_code, y.region_code, y.fy, 'referring_without_snapshot' AS kind
@@ -198,8 +327,27 @@ caseload_pcn_counts AS (
     FROM workforce_in_force AS w
     INNER JOIN onboarded AS o ON o.pcn_code = w.pcn_code
     WHERE w.month > o.last_month
+
+    UNION ALL
+
+    SELECT DISTINCT pcn_code, icb_code, region_code, fy, 'missing_snapshot_months' AS kind
+    FROM missing_snapshots
   ) AS k
   INNER JOIN rollups AS r ON r.period_type = 'fy'
+  GROUP BY 1, 2, 3
+),
+
+-- On month rows, the PCNs with a snapshot in the month whose year counts in missing_snapshot_months: a PCN's month row
+-- says whether its FTE of the month is in England's caseload_fte (catalogue.ts, groupFigures' span).
+missing_snapshot_month_counts AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN w.pcn_code WHEN 'icb' THEN w.icb_code WHEN 'region' THEN w.region_code ELSE 'ENG' END AS code,
+    w.month AS period,
+    count(DISTINCT w.pcn_code) AS pcns
+  FROM (SELECT DISTINCT pcn_code, icb_code, region_code, month, fy FROM workforce_in_force) AS w
+  INNER JOIN (SELECT DISTINCT pcn_code, fy FROM missing_snapshots) AS x ON x.pcn_code = w.pcn_code AND x.fy = w.fy
+  INNER JOIN rollups AS r ON r.period_type = 'month'
   GROUP BY 1, 2, 3
 ),
 
@@ -211,12 +359,33 @@ caseload_pcn_counts AS (
 -- new count, which disclosure control does not check against the PCNs' own rows (docs/methodology.md, Workforce).
 -- caseload_people is read by the refresh's check (shared-counts.ts, auditCoveredShare) and never published: with
 -- England's people referred it is the exact total of the PCNs not covered, and a release's change in it one PCN's.
+-- A PCN with a month reported and no snapshot for it (missing_snapshots) is left out: its people of the whole year
+-- beside its FTE of part of it read high (review 26, R26-2).
 covered_pcns AS (
   SELECT DISTINCT w.pcn_code, w.fy
   FROM workforce_in_force AS w
   INNER JOIN populations AS p
     ON p.level = 'pcn' AND p.code = w.pcn_code AND p.period_type = 'fy' AND p.period = w.fy
-  WHERE p.list_size IS NOT NULL
+  LEFT JOIN (SELECT DISTINCT pcn_code, fy FROM missing_snapshots) AS x ON x.pcn_code = w.pcn_code AND x.fy = w.fy
+  WHERE p.list_size IS NOT NULL AND x.pcn_code IS NULL
+),
+
+-- Each area's months of the year with referral data (a month in which any of its PCNs reported: pcn_months'
+-- `reporting`), over which its caseload is annualised: its people are those of the months reported, and its FTE a mean
+-- over its months of snapshots, which under the guards above are those months (or fewer, the newest not yet due). A
+-- PCN's its own reporting months (review 26, R26-4: a PCN joining in October read at half its pace over the 12 months
+-- it was in force); an area's likewise (review 27, R27-2: an ICB all of whose PCNs joined in October read 100 beside
+-- its PCN's 200, annualised over the months any PCN was in force).
+reporting_months AS (
+  SELECT
+    r.level,
+    CASE r.level WHEN 'pcn' THEN m.pcn_code WHEN 'icb' THEN m.icb_code WHEN 'region' THEN m.region_code ELSE 'ENG' END AS code,
+    m.fy AS period,
+    count(DISTINCT m.month) AS months
+  FROM pcn_months AS m
+  INNER JOIN rollups AS r ON r.period_type = 'fy'
+  WHERE m.reporting
+  GROUP BY 1, 2, 3
 ),
 
 covered AS (
@@ -264,7 +433,7 @@ SELECT
   s.*,
   p.list_size,
   p.pcns,
-  p.months AS referral_months,
+  CASE WHEN s.period_type = 'fy' THEN COALESCE(m.months, 0) ELSE p.months END AS referral_months,
   -- An area and year in which none of its PCNs had onboarded (populations' list_size NULL: no first month with events
   -- yet, as a PCN that sent only snapshots) has no referral data: NULL, as rollout publishes it (red-team review 7,
   -- M11), not 0. The two documents publish one count (sameAs): the same rule, not a special case where they differ.
@@ -275,6 +444,10 @@ SELECT
     AS pcns_staffed_before_onboarding,
   CASE WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.staffed_after_reporting, 0) END
     AS pcns_staffed_after_reporting,
+  CASE
+    WHEN s.period_type = 'fy' AND p.list_size IS NOT NULL THEN COALESCE(b.missing_snapshot_months, 0)
+    WHEN s.period_type = 'month' THEN COALESCE(x.pcns, 0)
+  END AS pcns_missing_snapshot_months,
   -- England's caseload over the PCNs covered (above), exact here: rounded after the refresh's check (catalogue.ts). The
   -- FTE is their link worker FTE over England's months of snapshots in the year, as England's FTE is.
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' THEN COALESCE(c.pcns, 0) END AS caseload_pcns,
@@ -289,8 +462,8 @@ SELECT
   END AS caseload_fte,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0
     THEN CAST(COALESCE(c.people, 0) * s.months AS DOUBLE) / CAST(c.fte AS DOUBLE) END AS caseload_covered,
-  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND p.months > 0
-    THEN CAST(COALESCE(c.people, 0) * s.months * 12 AS DOUBLE) / CAST(c.fte * p.months AS DOUBLE)
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND m.months > 0
+    THEN CAST(COALESCE(c.people, 0) * s.months * 12 AS DOUBLE) / CAST(c.fte * m.months AS DOUBLE)
   END AS caseload_covered_annualised,
   CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND r.people_referred > 0
     THEN CAST(COALESCE(c.people, 0) * 100 AS DOUBLE) / CAST(r.people_referred AS DOUBLE) END AS caseload_coverage_pct
@@ -303,4 +476,8 @@ LEFT JOIN caseload_pcn_counts AS b
   ON s.period_type = 'fy' AND b.level = s.level AND b.code = s.code AND b.period = s.period
 LEFT JOIN covered AS c
   ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period
+LEFT JOIN reporting_months AS m
+  ON s.period_type = 'fy' AND m.level = s.level AND m.code = s.code AND m.period = s.period
+LEFT JOIN missing_snapshot_month_counts AS x
+  ON s.period_type = 'month' AND x.level = s.level AND x.code = s.code AND x.period = s.period
 ORDER BY s.level, s.code, s.period_type, s.period

@@ -130,8 +130,12 @@ describe('a monthly release: every PCN sends October, FTE up 0.1 each (review 11
  * - Release 2: England's year FTE (120 + 9 x 2) / 7 = 19.714 -> 19.71 (was 20): a mean over England's months. Each
  *   PCN's contribution is its FTE-months (what England's figure is made of): +2 for nine PCNs, U00003's 12 unchanged;
  *   released (it was read as no PCN's change: each PCN's own year mean stayed 2.0, "fewer than 3 PCNs (0 PCNs)").
- *   Trained: +4 person-months for nine PCNs, net 36 > 9. caseload_fte 19.71, caseload_covered 700 x 7 / 138 =
- *   35.51 -> 36; October FTE 18 (9 PCNs); rollout 700 and 100. Nothing held.
+ *   Trained: +4 person-months for nine PCNs, net 36 > 9. October FTE 18 (9 PCNs); rollout 700 and 100. Nothing held.
+ *   U00003 reported October without a snapshot for it (pcns_missing_snapshot_months 1), so it is left out of the PCNs
+ *   covered (review 26, R26-2; until then caseload_fte 19.71, caseload_covered 700 x 7 / 138 = 35.51 -> 36, its
+ *   October people over no FTE): 9 covered, 630 people over 9 x 14 = 126 FTE-months. caseload_fte is withheld
+ *   (England's FTE less it would be U00003's alone: R9-5), and caseload_covered with it (England's 700 less the
+ *   covered 630 is U00003's 70, its rollout cell: auditCoveredShare).
  */
 describe('FTE constant, one PCN sends no October snapshot (review 11, R11-2)', () => {
   const october = Object.fromEntries(ALL.filter((p) => p !== 'U00003').map((p) => [p, [4, 2] as const]));
@@ -148,9 +152,11 @@ describe('FTE constant, one PCN sends no October snapshot (review 11, R11-2)', (
       months: 7,
       splw_fte: 19.71,
       splw_headcount: (240 + 36) / 7,
-      caseload_fte: 19.71,
       people_referred: 700,
-      caseload_covered: 36,
+      pcns_missing_snapshot_months: 1,
+      caseload_pcns: 9,
+      caseload_fte: null,
+      caseload_covered: null,
     });
     expect(englandOf(r2, 'workforce', '2025-10')).toMatchObject({ splw_fte: 18, splw_headcount: 36 });
     expect(englandOf(r2, 'rollout', '2025/26')?.people_referred).toBe(700);

@@ -142,14 +142,14 @@ describe("a PCN's months before its first upload", () => {
     expect(rolloutPeople('region', 'Y58')).toBe(40);
   });
 
-  it("England's caseload over the PCNs that sent a snapshot and have referral data, with its coverage", () => {
+  it("England's caseload over the PCNs covered leaves out PCNs that reported months they sent no snapshot for", () => {
     // England: 40 + 40 + 20 + 20 + 20 = 140 people referred; 4 snapshots of 10 FTE in June and July: 40 FTE; U00001
-    // and U00002 sent no snapshot, so no caseload over everyone. Covered: U00003, U00005 and U00006 (U00004's
-    // snapshots have no referral data beside them): 60 people over their FTE, each (10 + 10) / England's 2 snapshot
-    // months = 10, 30: caseload 2, a year 2 x 12 / 4 months of referrals = 6, covering 60 of the 140 people (42.86%, published to a whole number: 43).
-    // The PCNs left out hold 140 - 60 = 80, published as U00001's 40 and U00002's 40 (38..42 each): neither is pinned
-    // by the other (80 - 42 = 38 .. 80 - 38 = 42), so the figures are shown. The covered FTE (30) is withheld: England's
-    // 40 less it is one PCN's, U00004's (review 9, R9-5: withheld wherever 1 or 2 PCNs' FTE is left out).
+    // and U00002 sent no snapshot, so no caseload over everyone. U00005 and U00006 reported April to July and sent
+    // snapshots for June and July only (pcns_missing_snapshot_months 2): their people of April and May have no FTE
+    // beside them, so they are left out of the covered PCNs too (review 26, R26-2; until then they were covered, their
+    // 20 people each over 10 FTE each, and England's covered caseload read 2, 6 a year, covering 43%). Covered: U00003
+    // alone (U00004's snapshots have no referral data beside them), a group of fewer than 3 PCNs: the five covered
+    // figures show none (held as a period of few PCNs is: docs/methodology.md, Revisions).
     const england = docs
       .get('workforce')
       ?.rows.find((r) => r.level === 'national' && r.period_type === 'fy' && r.period === '2025/26');
@@ -157,12 +157,13 @@ describe("a PCN's months before its first upload", () => {
       people_referred: 140,
       splw_fte: 40,
       pcns_referring_without_snapshot: 2,
+      pcns_missing_snapshot_months: 2,
       caseload: null,
-      caseload_pcns: 3,
+      caseload_pcns: null,
       caseload_fte: null,
-      caseload_covered: 2,
-      caseload_covered_annualised: 6,
-      caseload_coverage_pct: 43,
+      caseload_covered: null,
+      caseload_covered_annualised: null,
+      caseload_coverage_pct: null,
     });
     // The people of the PCNs covered are never published (with England's 140 they are the PCNs left out's 80).
     for (const row of docs.get('workforce')?.rows ?? []) expect(row).not.toHaveProperty('caseload_people');

@@ -77,6 +77,17 @@ export interface ScanSpec {
    * at most (PCNs in force), which it must not be shown over (nor at, unless that is a count as published).
    */
   readonly describing?: Readonly<Record<string, readonly (readonly [string, readonly string[], string?])[]>>;
+  /**
+   * England figures whose difference is a count of a group of PCNs the published rows name, per document: England's
+   * exact `total` less its exact `part` is the `total` of the PCNs whose `notGiven` is null (not given, as distinct from
+   * `*`) where their `total` is not (workforce: link workers in post less those in the PCNs that gave training is the
+   * headcount of the PCNs that gave headcount and no training; review 27, R27-1). A year's England figure is a mean over
+   * England's months and a PCN's over its own (`months`), so a PCN's part of the difference is its figure x its months /
+   * England's. complementProblems.
+   */
+  readonly complements?: Readonly<
+    Record<string, readonly { readonly total: string; readonly part: string; readonly notGiven: string }[]>
+  >;
   /** Means per document: the mean column and the count of people it is over. */
   readonly means?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
   /** Measures of the SPC document that are counts. */
@@ -645,6 +656,67 @@ export function narrowedProblems(doc: MetricDocument, parents: Parents, spec: Sc
 }
 
 /**
+ * England's exact total less its exact part (spec.complements) read as the sum of the `total` cells of the PCNs
+ * outside the part, each a reader's bounds (`*` 1 to 7, 0 as 0, a rounded count within 2 of its value and 8 at least):
+ * a cell of them the difference pins to one value is recovered exactly. A year is read only where no PCN is outside
+ * it for some months and not others (its year row then shows its `notGiven`, and its part of the difference is not
+ * known from its rows).
+ */
+function complementProblems(doc: MetricDocument, spec: ScanSpec): string[] {
+  const problems: string[] = [];
+  // A year's `*` is a mean of months, 0 to 7 (a PCN's months of 1 to 7 and of none).
+  const bounds = (v: unknown, year: boolean): [number, number] | undefined => {
+    if (v === '*') return [year ? 0 : 1, 7];
+    if (typeof v !== 'number') return undefined;
+    return v === 0 ? [0, 0] : [Math.max(MIN_SHOWN, v - HALF_ROUNDING), v + HALF_ROUNDING];
+  };
+  const pcnRows = doc.rows.filter((r) => r.level === 'pcn');
+  for (const { total, part, notGiven } of spec.complements?.[doc.name] ?? [])
+    for (const england of doc.rows) {
+      if (england.level !== 'national') continue;
+      const [all, known] = [england[total], england[part]];
+      if (typeof all !== 'number' || typeof known !== 'number') continue;
+      const year = england.period_type === 'fy';
+      const outside = (r: MetricRow) => r[notGiven] === null && r[total] !== null && r[total] !== undefined;
+      const rows = pcnRows.filter((r) => r.period_type === england.period_type && r.period === england.period);
+      // A PCN outside in some months of the year and not others: its part of the year's difference is not known.
+      if (
+        year &&
+        rows.some(
+          (y) =>
+            !outside(y) &&
+            pcnRows.some(
+              (m) =>
+                m.code === y.code && m.period_type === 'month' && fyOf(String(m.period)) === y.period && outside(m),
+            ),
+        )
+      )
+        continue;
+      const cells = rows.filter(outside).map((r) => ({
+        row: r,
+        bounds: bounds(r[total], year),
+        weight: year ? Number(r.months) / Number(england.months) : 1,
+      }));
+      if (cells.length === 0 || cells.some((c) => c.bounds === undefined || !(c.weight > 0))) continue;
+      const difference = all - known;
+      cells.forEach((cell, i) => {
+        const others = cells.filter((_, j) => j !== i);
+        const low = others.reduce((sum, c) => sum + (c.bounds as [number, number])[0] * c.weight, 0);
+        const high = others.reduce((sum, c) => sum + (c.bounds as [number, number])[1] * c.weight, 0);
+        const [own0, own1] = cell.bounds as [number, number];
+        const from = Math.max(own0, (difference - high) / cell.weight);
+        const to = Math.min(own1, (difference - low) / cell.weight);
+        // (A reader's bounds the difference contradicts are not a reading: nothing is pinned.)
+        if (Math.abs(to - from) <= 1e-9)
+          problems.push(
+            `${rowId(doc, cell.row)}: ${total} = ${cell.row[total]} is recovered exactly from England's ${total} less ${part} (${notGiven} not given)`,
+          );
+      });
+    }
+  return problems;
+}
+
+/**
  * The columns `doc` publishes as another document's count (spec.shared: workforce's people referred are rollout's),
  * which the scan reads in that document, not in this one's equations. Its rows are not every area with the count
  * (workforce lists the areas that sent a snapshot: a PCN that referred people and sent none has no row, and is not 0),
@@ -805,6 +877,7 @@ function scanDocument(
     ]),
     ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
     ...recoveredProblems(doc, parents, spec, docs),
+    ...complementProblems(doc, spec),
     ...funnelProblems(doc, sub),
   ];
 }
@@ -1197,7 +1270,14 @@ export const SCAN_SPEC: ScanSpec = {
       'wellbeing_improved',
     ],
     referral_sources: ['referrals'],
-    workforce: ['people_referred', 'splw_headcount', 'splw_accredited', 'hwbc_headcount', 'cc_headcount'],
+    workforce: [
+      'people_referred',
+      'splw_headcount',
+      'splw_accredited',
+      'splw_headcount_training_known',
+      'hwbc_headcount',
+      'cc_headcount',
+    ],
   },
   // By the month of the event (a referral, a connection): a year's figure is its months'. Not distinct people (rollout's
   // people referred, wellbeing, equity), staff (a year's headcount is a mean of months), or year-only documents.
@@ -1257,9 +1337,16 @@ export const SCAN_SPEC: ScanSpec = {
   protected: {
     workforce: ['splw_fte', 'hwbc_fte', 'cc_fte'],
   },
+  complements: {
+    workforce: [{ total: 'splw_headcount', part: 'splw_headcount_training_known', notGiven: 'splw_accredited' }],
+  },
   staff: {
     workforce: [
-      ['splw_headcount', 'splw_fte', ['splw_accredited', 'splw_fte_per_10000', 'splw_accredited_pct']],
+      [
+        'splw_headcount',
+        'splw_fte',
+        ['splw_accredited', 'splw_headcount_training_known', 'splw_fte_per_10000', 'splw_accredited_pct'],
+      ],
       ['hwbc_headcount', 'hwbc_fte', []],
       ['cc_headcount', 'cc_fte', []],
     ],

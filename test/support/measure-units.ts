@@ -43,7 +43,7 @@ export const COUNT_UNITS: Readonly<Record<string, Readonly<Record<string, CountU
     'activity_*': 'other',
     'attended_*': 'other',
   },
-  workforce: { people_referred: 'people', splw_accredited: 'other' },
+  workforce: { people_referred: 'people', splw_accredited: 'other', splw_headcount_training_known: 'other' },
   equity: {
     people_referred: 'people',
     engagement_cohort: 'referrals',

@@ -123,7 +123,19 @@ describe('the board measures’ caseload for England (R19-6)', () => {
   it('shows the covered caseload where the whole one is not published, and says what it covers', () => {
     expect(measureFigure([england], caseload, '2026/27')).toBe(386);
     expect(measureNote([england], caseload, '2026/27')).toBe(
-      "England's caseload 2026/27 (386 a year) is over the 99 PCNs that sent a workforce snapshot and referral data, holding 94% of the people referred: 11 PCNs that referred people sent no workforce snapshot.",
+      "England's caseload 2026/27 (386 a year) is over the 99 PCNs that sent a workforce snapshot for every month they reported referrals in whose snapshots are due, holding 94% of the people referred: 11 PCNs that referred people sent no workforce snapshot.",
+    );
+  });
+
+  it('says how many PCNs missed a snapshot for a month they reported referrals in (R26-2)', () => {
+    // 2 PCNs sent a snapshot in the year but none for a month they reported: the whole caseload is withheld for them.
+    const missing = { ...england, pcns_referring_without_snapshot: 0, pcns_missing_snapshot_months: 2 } as MetricRow;
+    expect(measureNote([missing], caseload, '2026/27')).toBe(
+      "England's caseload 2026/27 (386 a year) is over the 99 PCNs that sent a workforce snapshot for every month they reported referrals in whose snapshots are due, holding 94% of the people referred: 2 PCNs sent none for a month they reported referrals in.",
+    );
+    const both = { ...missing, pcns_referring_without_snapshot: 11, pcns_missing_snapshot_months: 1 } as MetricRow;
+    expect(measureNote([both], caseload, '2026/27')).toBe(
+      "England's caseload 2026/27 (386 a year) is over the 99 PCNs that sent a workforce snapshot for every month they reported referrals in whose snapshots are due, holding 94% of the people referred: 11 PCNs that referred people sent no workforce snapshot; 1 PCN sent none for a month it reported referrals in.",
     );
   });
 
@@ -164,7 +176,7 @@ describe('the pack’s headline caseload for England (R19-6)', () => {
     // ICB, region, England: the ICB and region keep their own caseload (175); England's is the covered 386.
     expect(line?.slice(1, 4)).toEqual(['175.0', '175.0', '386.0']);
     expect(content.headlineNotes).toEqual([
-      "England's caseload 2025/26 (386 a year) is over the 99 PCNs that sent a workforce snapshot and referral data, holding 94% of the people referred: 11 PCNs that referred people sent no workforce snapshot.",
+      "England's caseload 2025/26 (386 a year) is over the 99 PCNs that sent a workforce snapshot for every month they reported referrals in whose snapshots are due, holding 94% of the people referred: 11 PCNs that referred people sent no workforce snapshot.",
     ]);
   });
 });

@@ -48,6 +48,7 @@ const staffRow = (
   splw_headcount: headcount,
   splw_fte: fte,
   splw_accredited: null,
+  splw_headcount_training_known: null,
   splw_vacancies_fte: null,
   hwbc_headcount: null,
   hwbc_fte: 0,
@@ -62,6 +63,8 @@ const staffRow = (
   pcns_referring_without_snapshot: period.includes('/') ? 0 : null,
   pcns_staffed_before_onboarding: period.includes('/') ? 0 : null,
   pcns_staffed_after_reporting: period.includes('/') ? 0 : null,
+  // It sent a snapshot for every month it reported (review 26, R26-2).
+  pcns_missing_snapshot_months: 0,
 });
 
 /** The workforce document a refresh publishes with the first `upTo` months of the year in. */

@@ -111,6 +111,7 @@ describe("the disclosure scan's reading of workforce's people referred (rollout'
       people_referred: people,
       splw_headcount: null,
       splw_accredited: null,
+      splw_headcount_training_known: null,
       hwbc_headcount: null,
       cc_headcount: null,
     }) as unknown as MetricRow;

@@ -145,6 +145,7 @@ describe('the disclosure scan', () => {
         splw_headcount: h,
         splw_fte: f,
         splw_accredited: null,
+        splw_headcount_training_known: null,
         hwbc_headcount: null,
         hwbc_fte: 0,
         cc_headcount: null,

@@ -50,6 +50,9 @@ function workforceTables(order: 'forward' | 'reverse'): string[] {
     `CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`,
     // Each PCN's reporting span (review 8, N6's and review 9, R9-3's caseload rules): none here.
     'CREATE TABLE onboarded (pcn_code VARCHAR, first_month VARCHAR, last_month VARCHAR)',
+    // Each PCN's months in force and whether it reported in them (review 26's caseload rules, R26-2, R26-4): none here.
+    `CREATE TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR, fy VARCHAR,
+       list_size BIGINT, reporting BOOLEAN)`,
   ];
 }
 

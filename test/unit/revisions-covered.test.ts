@@ -57,6 +57,8 @@ function yearRows(pcns: Record<string, Pcn>, elsewhere: { people: number; pcns: 
     cc_fte: 0,
     list_size_reporting: null,
     list_size: null,
+    // Every PCN sent a snapshot for each month it reported (workforce.sql; review 26, R26-2).
+    pcns_missing_snapshot_months: 0,
   });
   return [
     {
@@ -95,6 +97,7 @@ function yearRows(pcns: Record<string, Pcn>, elsewhere: { people: number; pcns: 
         splw_headcount: p.headcount[m] ?? null,
         splw_fte: fte,
         list_size: p.people === null ? null : 10_000,
+        pcns_missing_snapshot_months: 0,
       })),
     ),
   ];

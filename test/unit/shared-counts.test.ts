@@ -171,7 +171,7 @@ describe("auditCoveredShare: England's figures over a group of PCNs, withheld wh
     covered: (r) => r.period_type === 'fy' && r.people_referred !== null,
     count: 'caseload_people',
     total: 'people_referred',
-    outside: 'pcns_referring_without_snapshot',
+    outside: ['pcns_referring_without_snapshot'],
     figures: ['caseload_covered', 'caseload_coverage_pct'],
   };
   const england = (): Row => ({

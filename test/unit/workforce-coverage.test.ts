@@ -81,9 +81,15 @@ beforeAll(async () => {
     await run(`CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`);
     // Every PCN's referral data from before the year to after it (onboarded.sql): no snapshot precedes it (review 8,
     // N6) or follows its last month reported (review 9, R9-3).
+    // P4's referral data begin in May (it referred nobody), the month of its one snapshot: every PCN sent a snapshot
+    // for each month it reported, or none (review 26, R26-2).
     await run(
-      "CREATE TABLE onboarded AS SELECT * FROM (VALUES ('P1', '2019-04', '2099-12'), ('P2', '2019-04', '2099-12'), ('P3', '2019-04', '2099-12'), ('P4', '2019-04', '2099-12')) AS o (pcn_code, first_month, last_month)",
+      "CREATE TABLE onboarded AS SELECT * FROM (VALUES ('P1', '2019-04', '2099-12'), ('P2', '2019-04', '2099-12'), ('P3', '2019-04', '2099-12'), ('P4', '2025-05', '2099-12')) AS o (pcn_code, first_month, last_month)",
     );
+    await run(`CREATE TABLE pcn_months AS SELECT p.pcn_code, p.icb_code, p.region_code, m.month, '2025/26' AS fy,
+      1 AS list_size, p.pcn_code <> 'P4' OR m.month = '2025-05' AS reporting
+      FROM (VALUES ('P1', 'I1', 'R1'), ('P2', 'I1', 'R1'), ('P3', 'I2', 'R2'), ('P4', 'I2', 'R2')) AS p (pcn_code, icb_code, region_code)
+      CROSS JOIN (VALUES ('2025-04'), ('2025-05')) AS m (month)`);
     rows = (await connection.runAndReadAll(loadSql('metrics/workforce'))).getRowObjectsJS() as Row[];
   } finally {
     connection.closeSync();
@@ -123,6 +129,7 @@ describe('workforce: FTE per 10,000 and caseload over the PCNs that sent a snaps
           pcns_referring_without_snapshot: Number(r?.pcns_referring_without_snapshot),
           pcns_staffed_before_onboarding: Number(r?.pcns_staffed_before_onboarding),
           pcns_staffed_after_reporting: Number(r?.pcns_staffed_after_reporting),
+          pcns_missing_snapshot_months: Number(r?.pcns_missing_snapshot_months),
           referral_months: 2,
         },
         {} as never,

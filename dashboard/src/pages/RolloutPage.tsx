@@ -253,7 +253,7 @@ export function RolloutPage() {
               testId="kpi-link-workers"
               context={
                 national
-                  ? `${formatCount(figure(latestStaff, 'splw_accredited'))} trained (in the ${formatCount(figure(latestStaff, 'pcns_with_training'))} PCNs that gave training), against ${formatCount(trainedLinkWorkers(meta.targets))} trained expected`
+                  ? `${formatCount(figure(latestStaff, 'splw_accredited'))} trained (in the ${formatCount(figure(latestStaff, 'pcns_with_training'))} PCNs that gave training and headcount), against ${formatCount(trainedLinkWorkers(meta.targets))} trained expected`
                   : `${formatDecimal(figure(latestStaff, 'splw_fte_per_10000'), 2)} per 10,000 patients`
               }
             />

@@ -3,7 +3,12 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
 import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
-import WorkforcePage, { caseloadWithheld, coveredCaseload, reportingCoverage } from './WorkforcePage.tsx';
+import WorkforcePage, {
+  accreditedContext,
+  caseloadWithheld,
+  coveredCaseload,
+  reportingCoverage,
+} from './WorkforcePage.tsx';
 
 /*
  * FTE per 10,000 and caseload are over the PCNs that sent a workforce snapshot (docs/methodology.md, Workforce; red-team
@@ -105,7 +110,7 @@ describe('the Workforce card states which PCNs its rates cover', () => {
     expect(screen.queryByTestId('caseload-withheld')).toBeNull();
     expect(screen.getByTestId('caseload-covered').textContent).toBe(
       'people referred per link worker FTE a year (pro rata from 37 in 2 months), over the 1,268 PCNs that sent a ' +
-        'snapshot and referral data, holding 96% of the people referred (16 PCNs that referred people this year ' +
+        'snapshot for each month of referral data whose snapshots are due, holding 96% of the people referred (16 PCNs that referred people this year ' +
         'sent no workforce snapshot, so their people have no link worker FTE beside them); expected 200–250 a year',
     );
     // Withheld (it would give away the PCNs left out): the reason for no caseload, as before.
@@ -135,8 +140,45 @@ describe('the Workforce card states which PCNs its rates cover', () => {
       'not shown: 1 PCN sent workforce snapshots for months after their last month of referral data (their extract ' +
         'stopped or is late), so their link workers have no people referred beside them',
     );
+    // A PCN reported months it sent no snapshot for (review 26, R26-2): that reason for an area, none for the PCN's own
+    // caseload, which is over its own months.
+    expect(caseloadWithheld({ ...yearRow(0, null), pcns_missing_snapshot_months: 1 } as unknown as MetricRow)).toBe(
+      'not shown: 1 PCN reported referral data for months they sent no workforce snapshot for (months whose snapshots ' +
+        'are due), so their people of ' +
+        'those months have no link worker FTE beside them',
+    );
+    expect(
+      caseloadWithheld({ ...yearRow(0, 200), level: 'pcn', pcns_missing_snapshot_months: 1 } as unknown as MetricRow),
+    ).toBeUndefined();
     expect(caseloadWithheld(yearRow(0, 225))).toBeUndefined();
     expect(caseloadWithheld(undefined)).toBeUndefined();
     expect(reportingCoverage(undefined)).toBe('– of – PCNs sent a snapshot');
+  });
+});
+
+describe('the accredited training card says what it covers (review 27, R27-1, R27-10)', () => {
+  const staff = (pct: number | null) =>
+    ({
+      ...month,
+      splw_accredited: 820,
+      splw_accredited_pct: pct,
+      pcns_with_training: 900,
+      pcns_with_headcount: 1000,
+    }) as unknown as MetricRow;
+
+  it('the PCNs that gave training of those that gave headcount (not of those reporting)', () => {
+    expect(accreditedContext(staff(91.1), 90)).toBe(
+      'of the link workers in the 900 of 1,000 PCNs giving headcount that gave training too; expected 90%',
+    );
+  });
+
+  it("England's withheld where few PCNs gave headcount without training: the reason, not a blank", () => {
+    expect(accreditedContext(staff(null), 90)).toBe(
+      "not shown for England this month: fewer than 3 PCNs gave headcount without training, or one of them has most of their link workers, and England's headcount less the headcount where training was given would be theirs (of the link workers in the 900 of 1,000 PCNs giving headcount that gave training too; expected 90%)",
+    );
+    // Below England a null % is no training given: no such reason.
+    expect(accreditedContext({ ...staff(null), level: 'icb' } as unknown as MetricRow, 90)).toBe(
+      'of the link workers in the 900 of 1,000 PCNs giving headcount that gave training too; expected 90%',
+    );
   });
 });

@@ -40,12 +40,15 @@ const pcnCount = (n: ReturnType<typeof figure>): string => `${formatCount(n)} ${
  * Why a year's caseload leaves PCNs out: PCNs that referred people sent no snapshot, so their people have no link
  * worker FTE beside them (review 6, K7), or PCNs sent snapshots for months before their referral data begins, so their
  * link workers have no people beside them (a later rollout wave; review 8, N6), or for months after their referral data
- * ends (an extract stopped or late; review 9, R9-3). Undefined where none.
+ * ends (an extract stopped or late; review 9, R9-3), or PCNs reported months without a snapshot for them, so their
+ * people of those months have no link worker FTE beside them (an area's; review 26, R26-2). Undefined where none.
  */
 function caseloadGaps(year: MetricRow | undefined): string | undefined {
   const unstaffed = figure(year, 'pcns_referring_without_snapshot');
   const early = figure(year, 'pcns_staffed_before_onboarding');
   const after = figure(year, 'pcns_staffed_after_reporting');
+  // A PCN's own caseload is over its own months: the count holds back an area's only.
+  const missing = year?.level === 'pcn' ? undefined : figure(year, 'pcns_missing_snapshot_months');
   const gaps = [
     typeof unstaffed === 'number' && unstaffed > 0
       ? `${pcnCount(unstaffed)} that referred people this year sent no workforce snapshot, so their people have no link worker FTE beside them`
@@ -55,6 +58,9 @@ function caseloadGaps(year: MetricRow | undefined): string | undefined {
       : undefined,
     typeof after === 'number' && after > 0
       ? `${pcnCount(after)} sent workforce snapshots for months after their last month of referral data (their extract stopped or is late), so their link workers have no people referred beside them`
+      : undefined,
+    typeof missing === 'number' && missing > 0
+      ? `${pcnCount(missing)} reported referral data for months they sent no workforce snapshot for (months whose snapshots are due), so their people of those months have no link worker FTE beside them`
       : undefined,
   ].filter(Boolean);
   return gaps.length > 0 ? gaps.join('; ') : undefined;
@@ -77,7 +83,23 @@ export function coveredCaseload(year: MetricRow | undefined): string | undefined
   if (typeof covered !== 'number' || typeof figure(year, 'caseload') === 'number') return undefined;
   const pcns = figure(year, 'caseload_pcns');
   const gaps = caseloadGaps(year);
-  return `over the ${pcnCount(pcns)} that sent a snapshot and referral data, holding ${formatPercent(figure(year, 'caseload_coverage_pct'), 0)} of the people referred${gaps === undefined ? '' : ` (${gaps})`}`;
+  return `over the ${pcnCount(pcns)} that sent a snapshot for each month of referral data whose snapshots are due, holding ${formatPercent(figure(year, 'caseload_coverage_pct'), 0)} of the people referred${gaps === undefined ? '' : ` (${gaps})`}`;
+}
+
+/**
+ * What the accredited % covers: the link workers of the PCNs that gave training and headcount, of those that gave
+ * headcount (pcns_with_training of pcns_with_headcount). England's is withheld where few PCNs gave headcount without
+ * training (England's headcount less the headcount where training was given would be theirs; review 27, R27-1): said so.
+ */
+export function accreditedContext(row: MetricRow | undefined, expected: unknown): string {
+  const covers = `of the link workers in the ${formatCount(figure(row, 'pcns_with_training'))} of ${formatCount(figure(row, 'pcns_with_headcount'))} PCNs giving headcount that gave training too; expected ${String(expected)}%`;
+  const withheld =
+    row?.level === 'national' &&
+    figure(row, 'splw_accredited_pct') === null &&
+    typeof figure(row, 'splw_accredited') === 'number';
+  return withheld
+    ? `not shown for England this month: fewer than 3 PCNs gave headcount without training, or one of them has most of their link workers, and England's headcount less the headcount where training was given would be theirs (${covers})`
+    : covers;
 }
 
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
@@ -126,7 +148,8 @@ export default function WorkforcePage() {
               splw_fte_per_10000: 'Link worker FTE per 10,000 (patients of the PCNs that sent a snapshot)',
               pcns_reporting: 'PCNs that sent a snapshot',
               pcns: 'PCNs in force',
-              splw_accredited_pct: 'Accredited %',
+              splw_accredited_pct: 'Accredited % (of the link workers in the PCNs that gave training and headcount)',
+              pcns_with_training: 'PCNs that gave training and headcount',
               pcns_with_link_worker_pct: 'PCNs with a link worker %',
               caseload_fy: 'Caseload: financial year',
               caseload_annualised: 'Caseload a year (pro rata)',
@@ -137,6 +160,8 @@ export default function WorkforcePage() {
                 'Caseload: PCNs with snapshots before their referral data begins (none shown where any)',
               pcns_staffed_after_reporting:
                 'Caseload: PCNs with snapshots after their referral data ends (none shown where any)',
+              pcns_missing_snapshot_months:
+                'Caseload: PCNs with months of referral data without a snapshot (none shown for an area where any)',
               caseload_covered_annualised:
                 'England: caseload a year over the PCNs that sent a snapshot and referral data (pro rata)',
               caseload_pcns: 'England: PCNs that caseload covers',
@@ -152,6 +177,7 @@ export default function WorkforcePage() {
                     pcns_referring_without_snapshot: year?.pcns_referring_without_snapshot ?? null,
                     pcns_staffed_before_onboarding: year?.pcns_staffed_before_onboarding ?? null,
                     pcns_staffed_after_reporting: year?.pcns_staffed_after_reporting ?? null,
+                    pcns_missing_snapshot_months: year?.pcns_missing_snapshot_months ?? null,
                     caseload_covered_annualised: year?.caseload_covered_annualised ?? null,
                     caseload_pcns: year?.caseload_pcns ?? null,
                     caseload_coverage_pct: year?.caseload_coverage_pct ?? null,
@@ -172,7 +198,8 @@ export default function WorkforcePage() {
             <Kpi
               label="Accredited training"
               value={<FigureValue value={figure(latest, 'splw_accredited_pct')} format={(v) => formatPercent(v)} />}
-              context={`expected ${t.accredited_pct}%`}
+              testId="kpi-accredited"
+              context={accreditedContext(latest, t.accredited_pct)}
             />
             <Kpi label="PCNs with a link worker" value={formatPercent(figure(latest, 'pcns_with_link_worker_pct'))} />
             <Kpi
