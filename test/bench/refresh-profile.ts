@@ -8,6 +8,8 @@
  *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step);
  *     PROFILE_MEMORY_LIMIT=6GB caps DuckDB's memory (several people profiling national data on one machine);
  *     PROFILE_SETTINGS=threads=1,... sets DuckDB settings (name=value, comma-separated) before any step;
+ *     PROFILE_QUERY_THREADS=1,2 runs each metric query at each of these DuckDB thread counts in turn and sums each's CPU
+ *       (the refresh reads them at DUCKDB_QUERY_THREADS, default 1: functions/refresh/duckdb-settings.ts);
  *     PROFILE_OPERATORS=1 prints, for the steps named, each operator's time (over DuckDB's threads) and rows as a flat
  *       list (DuckDB's JSON profile), largest first within the plan's order, instead of the drawn EXPLAIN ANALYZE;
  *     PROFILE_UNTIL=withdrawn stops after that prepare step (no later step, no metric): a few steps measured nationally
@@ -179,6 +181,9 @@ for (const s of PREPARE_STEPS) {
 }
 console.log(`data as of ${dataAsOf} (cut-offs ${cohortCutoff(dataAsOf, 3)}, ${cohortCutoff(dataAsOf, 6)})`);
 const only = process.env.PROFILE_ONLY?.split(',');
+// PROFILE_QUERY_THREADS=1,2: every metric query run at each of these DuckDB thread counts in turn (the refresh's
+// DuckDbEngine reads them with DUCKDB_QUERY_THREADS, default 1), each count's CPU seconds summed.
+const queryThreads = process.env.PROFILE_QUERY_THREADS?.split(',') ?? [];
 for (const d of CATALOGUE) {
   if (until || (only && !only.includes(d.name))) continue;
   const params = (typeof d.params === 'function' ? d.params({ dataAsOf }) : (d.params ?? [])) as (string | number)[];
@@ -192,7 +197,25 @@ for (const d of CATALOGUE) {
     };
     await compare(d.name, bind(old), bind(loadSql(`metrics/${d.file}`)));
   }
-  await step(d.name, loadSql(`metrics/${d.file}`), params);
+  if (queryThreads.length === 0) await step(d.name, loadSql(`metrics/${d.file}`), params);
+  else {
+    // Each metric query once per thread count, the order turned round from one query to the next; the first count's
+    // runs are the total, the others are printed beside it (tagged) and summed below.
+    const turn = CATALOGUE.indexOf(d) % 2 === 0 ? queryThreads : [...queryThreads].reverse();
+    for (const threads of turn) {
+      await connection.run(`SET threads = ${Number(threads)}`);
+      const name = threads === queryThreads[0] ? d.name : `${d.name} (threads ${threads})`;
+      await step(name, loadSql(`metrics/${d.file}`), params);
+    }
+  }
+}
+for (const threads of queryThreads) {
+  const tagged = rows.filter(([name]) =>
+    CATALOGUE.some((d) => name === (threads === queryThreads[0] ? d.name : `${d.name} (threads ${threads})`)),
+  );
+  const cpu = tagged.reduce((sum, [, , c]) => sum + c, 0);
+  const wall = tagged.reduce((sum, [, w]) => sum + w, 0);
+  console.log(`metric queries at ${threads} threads: ${wall.toFixed(2)} s, ${cpu.toFixed(2)} CPU s`);
 }
 for (const [name, seconds, cpu] of rows)
   console.log(`${name.padEnd(24)} ${seconds.toFixed(2).padStart(7)} s  ${cpu.toFixed(2).padStart(7)} CPU s`);
