@@ -81,7 +81,7 @@ export class DuckDbEngine implements QueryEngine {
   ) {}
 
   /** Runs DuckDB with `threads` worker threads from the next statement on (a setting of the whole instance). */
-  private async useThreads(connection: DuckDBConnection, kind: 'prepare' | 'query'): Promise<void> {
+  private async threadsFor(connection: DuckDBConnection, kind: 'prepare' | 'query'): Promise<void> {
     if (!this.threads) return;
     const wanted = kind === 'prepare' ? this.threads.prepare : (this.queryThreads ?? duckDbQueryThreads());
     if (wanted === this.threads.current) return;
@@ -116,7 +116,7 @@ export class DuckDbEngine implements QueryEngine {
   async query(file: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     const connection = await this.connect();
     try {
-      await this.useThreads(connection, 'query');
+      await this.threadsFor(connection, 'query');
       // Streamed a chunk (2,048 rows) at a time, each row built once as its plain object: neither DuckDB's copy of
       // the whole result nor a second JS copy of it is ever held (issue 17).
       const result = await connection.stream(loadSql(file), params as DuckDBValue[]);
@@ -141,7 +141,7 @@ export class DuckDbEngine implements QueryEngine {
   async materialize(name: string, file: string, params: readonly SqlValue[] = []): Promise<void> {
     const connection = await this.connect();
     try {
-      await this.useThreads(connection, 'prepare');
+      await this.threadsFor(connection, 'prepare');
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${name} AS ${loadSql(file)}`, params as DuckDBValue[]);
     } catch (error) {
       throw new QueryError(file, (error as Error).message, { cause: error });
@@ -151,7 +151,7 @@ export class DuckDbEngine implements QueryEngine {
   async defineView(name: string, file: string): Promise<void> {
     const connection = await this.connect();
     try {
-      await this.useThreads(connection, 'prepare');
+      await this.threadsFor(connection, 'prepare');
       await connection.run(`CREATE OR REPLACE TEMP VIEW ${name} AS ${loadSql(file)}`);
     } catch (error) {
       throw new QueryError(file, (error as Error).message, { cause: error });
