@@ -11,7 +11,7 @@ import { QUERY_TABLES, type TableSpec } from '../contract/index.ts';
 import { loadSql, type QueryEngine, QueryError, type Row, type SqlValue } from '../lib/query-engine.ts';
 import { duckDbView } from '../lib/table-ddl.ts';
 import { releaseTempFolder, reportSwept, sweepTemp, TEMP_DIR, tempFolder } from '../lib/temp-files.ts';
-import { type DuckDbSettings, duckDbSettings } from './duckdb-settings.ts';
+import { type DuckDbSettings, duckDbQueryThreads, duckDbSettings } from './duckdb-settings.ts';
 
 function hasParquet(root: string, table: TableSpec): boolean {
   const dir = join(root, ...table.prefix.split('/'));
@@ -66,12 +66,28 @@ export class DuckDbEngine implements QueryEngine {
   private connection: DuckDBConnection | undefined;
   private instance: DuckDBInstance | undefined;
   private spill: string | undefined;
+  /** The instance's own threads (the prepare steps'), and the threads DuckDB runs with now. */
+  private threads: { readonly prepare: string; current: string } | undefined;
 
-  /** @param settings DuckDB's settings. @default duckDbSettings(): from the environment, read on the first query */
+  /**
+   * @param settings DuckDB's settings. @default duckDbSettings(): from the environment, read on the first query
+   * @param queryThreads DuckDB's threads for query() (duckDbQueryThreads). @default duckDbQueryThreads(): from the
+   *   environment, read on the first query
+   */
   constructor(
     private readonly root: string,
     private readonly settings?: DuckDbSettings,
+    private readonly queryThreads?: string,
   ) {}
+
+  /** Runs DuckDB with `threads` worker threads from the next statement on (a setting of the whole instance). */
+  private async threadsFor(connection: DuckDBConnection, kind: 'prepare' | 'query'): Promise<void> {
+    if (!this.threads) return;
+    const wanted = kind === 'prepare' ? this.threads.prepare : (this.queryThreads ?? duckDbQueryThreads());
+    if (wanted === this.threads.current) return;
+    await connection.run(`SET threads = ${Number(wanted)}`);
+    this.threads.current = wanted;
+  }
 
   private async connect(): Promise<DuckDBConnection> {
     if (this.connection) return this.connection;
@@ -90,12 +106,17 @@ export class DuckDbEngine implements QueryEngine {
     await defineTrinoFunctions(this.connection);
     for (const table of QUERY_TABLES)
       await this.connection.run(duckDbView(table, this.root, hasParquet(this.root, table)));
+    const threads = String(
+      (await this.connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0]?.[0],
+    );
+    this.threads = { prepare: threads, current: threads };
     return this.connection;
   }
 
   async query(file: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     const connection = await this.connect();
     try {
+      await this.threadsFor(connection, 'query');
       // Streamed a chunk (2,048 rows) at a time, each row built once as its plain object: neither DuckDB's copy of
       // the whole result nor a second JS copy of it is ever held (issue 17).
       const result = await connection.stream(loadSql(file), params as DuckDBValue[]);
@@ -120,6 +141,7 @@ export class DuckDbEngine implements QueryEngine {
   async materialize(name: string, file: string, params: readonly SqlValue[] = []): Promise<void> {
     const connection = await this.connect();
     try {
+      await this.threadsFor(connection, 'prepare');
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${name} AS ${loadSql(file)}`, params as DuckDBValue[]);
     } catch (error) {
       throw new QueryError(file, (error as Error).message, { cause: error });
@@ -129,6 +151,7 @@ export class DuckDbEngine implements QueryEngine {
   async defineView(name: string, file: string): Promise<void> {
     const connection = await this.connect();
     try {
+      await this.threadsFor(connection, 'prepare');
       await connection.run(`CREATE OR REPLACE TEMP VIEW ${name} AS ${loadSql(file)}`);
     } catch (error) {
       throw new QueryError(file, (error as Error).message, { cause: error });
@@ -145,6 +168,7 @@ export class DuckDbEngine implements QueryEngine {
     this.instance?.closeSync();
     this.connection = undefined;
     this.instance = undefined;
+    this.threads = undefined;
     if (this.spill) {
       rmSync(this.spill, { recursive: true, force: true });
       releaseTempFolder(this.spill);

@@ -61,3 +61,21 @@ export function duckDbSettings(env: Readonly<Record<string, string | undefined>>
  * allocator_flush_threshold at 8GB (uncapped) did not cut the faults: 8.78 million.
  */
 export const DEFAULT_MEMORY_LIMIT = '2GB';
+
+/**
+ * DuckDB's worker threads while the refresh reads its metric and meta queries (DuckDbEngine.query), from
+ * DUCKDB_QUERY_THREADS (a whole number, 1 or more; default DEFAULT_QUERY_THREADS); the prepare steps
+ * (materialize, defineView) run with the instance's threads (DUCKDB_THREADS, default one per core). The metric queries
+ * run while this process's own thread controls the document before (readAhead, refresh.ts), so a second DuckDB thread
+ * only competes with it for a core: on two cores one DuckDB thread does the same work for less CPU (DuckDB's parallel
+ * groupings and joins partition and merge their work for each thread; issue 17, measured in docs/benchmarks.md).
+ */
+export function duckDbQueryThreads(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const threads = optionalEnv('DUCKDB_QUERY_THREADS', env);
+  if (threads !== undefined && !/^[1-9]\d{0,2}$/.test(threads))
+    throw new Error(`DUCKDB_QUERY_THREADS must be a whole number from 1 to 999, not ${JSON.stringify(threads)}`);
+  return threads ?? DEFAULT_QUERY_THREADS;
+}
+
+/** DuckDB's threads for the metric queries unless DUCKDB_QUERY_THREADS says otherwise (duckDbQueryThreads). */
+export const DEFAULT_QUERY_THREADS = '1';

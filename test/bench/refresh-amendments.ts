@@ -261,6 +261,7 @@ export async function rowsNotInForce(data: string): Promise<RowsNotInForce> {
   await defineTrinoFunctions(connection);
   // Every upload has its receipt here, so committed_events (the refresh's: the uploads table's uploads) is every event.
   await connection.run('CREATE TEMP VIEW committed_events AS SELECT * FROM events');
+  await connection.run('CREATE TEMP VIEW committed_uploads AS SELECT DISTINCT upload_id FROM events');
   for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
     await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
   const reader = await connection.runAndReadAll(

@@ -7,6 +7,11 @@
  *     with step names (e.g. episodes equity), prints DuckDB's EXPLAIN ANALYZE of those steps too;
  *     PROFILE_ONLY=equity,wellbeing runs only those metrics (after every prepare step);
  *     PROFILE_MEMORY_LIMIT=6GB caps DuckDB's memory (several people profiling national data on one machine);
+ *     PROFILE_SETTINGS=threads=1,... sets DuckDB settings (name=value, comma-separated) before any step;
+ *     PROFILE_QUERY_THREADS=1,2 runs each metric query at each of these DuckDB thread counts in turn and sums each's CPU
+ *       (the refresh reads them at DUCKDB_QUERY_THREADS, default 1: functions/refresh/duckdb-settings.ts);
+ *     PROFILE_OPERATORS=1 prints, for the steps named, each operator's time (over DuckDB's threads) and rows as a flat
+ *       list (DuckDB's JSON profile), largest first within the plan's order, instead of the drawn EXPLAIN ANALYZE;
  *     PROFILE_UNTIL=withdrawn stops after that prepare step (no later step, no metric): a few steps measured nationally
  *       without the minutes the rest take;
  *     PROFILE_BUFFERS=1 prints after each step what DuckDB's buffer manager holds, by tag, in memory and spilled to
@@ -18,6 +23,7 @@
  *       two results row for row (both EXCEPT ALL directions: 0 and 0 means the same multiset of rows).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
@@ -46,6 +52,11 @@ await connection.run('SET preserve_insertion_order = false');
 // The Trino functions the SQL uses, as the refresh's DuckDB engine defines them.
 await defineTrinoFunctions(connection);
 if (process.env.PROFILE_MEMORY_LIMIT) await connection.run(`SET memory_limit = '${process.env.PROFILE_MEMORY_LIMIT}'`);
+// PROFILE_SETTINGS=threads=1,preserve_insertion_order=true: DuckDB settings tried against the engine's.
+for (const setting of process.env.PROFILE_SETTINGS?.split(',') ?? []) {
+  const [key, value] = setting.split('=');
+  await connection.run(`SET ${key} = '${value}'`);
+}
 for (const table of QUERY_TABLES) await connection.run(duckDbView(table, data, true));
 
 let totalWall = 0;
@@ -73,7 +84,32 @@ async function step(name: string, sql: string, params: readonly (string | number
     const held = reader.getRows().map(([tag, memory, spilled]) => `${tag} ${mb(memory)}/${mb(spilled)}`);
     console.log(`${name}: MB in memory/spilled: ${held.join(', ')}`);
   }
-  if (explained.includes(name)) {
+  if (explained.includes(name) && process.env.PROFILE_OPERATORS) {
+    // Each operator's own time (summed over DuckDB's threads) and rows, largest first: a flat list, not a drawn tree.
+    const file = join(tmpdir(), `refresh-profile-${process.pid}.json`);
+    await connection.run(`SET enable_profiling = 'json'`);
+    await connection.run(`SET profiling_output = '${file}'`);
+    await connection.run(
+      sql.replace(/^\s*CREATE OR REPLACE TEMP (TABLE|VIEW) (\w+) AS/, 'CREATE OR REPLACE TEMP $1 $2_profiled AS'),
+      params as string[],
+    );
+    await connection.run('PRAGMA disable_profiling');
+    const operators: [number, number, string][] = [];
+    const walk = (node: Record<string, unknown>, depth: number) => {
+      const info = JSON.stringify(node.extra_info ?? {}).slice(0, 160);
+      operators.push([
+        Number(node.operator_timing ?? 0),
+        Number(node.operator_cardinality ?? 0),
+        `${'  '.repeat(depth)}${String(node.operator_type ?? node.operator_name ?? '')} ${info}`,
+      ]);
+      for (const child of (node.children ?? []) as Record<string, unknown>[]) walk(child, depth + 1);
+    };
+    walk(JSON.parse(readFileSync(file, 'utf8')), 0);
+    const total = operators.reduce((sum, [t]) => sum + t, 0);
+    console.log(`${name}: operators ${total.toFixed(2)} s`);
+    for (const [t, rows, label] of operators)
+      if (t >= total * 0.01) console.log(`${t.toFixed(3).padStart(8)} s ${String(rows).padStart(10)} rows ${label}`);
+  } else if (explained.includes(name)) {
     const reader = await connection.runAndReadAll(`EXPLAIN ANALYZE ${sql}`, params as string[]);
     for (const row of reader.getRows()) console.log(String(row[1]));
   }
@@ -145,6 +181,9 @@ for (const s of PREPARE_STEPS) {
 }
 console.log(`data as of ${dataAsOf} (cut-offs ${cohortCutoff(dataAsOf, 3)}, ${cohortCutoff(dataAsOf, 6)})`);
 const only = process.env.PROFILE_ONLY?.split(',');
+// PROFILE_QUERY_THREADS=1,2: every metric query run at each of these DuckDB thread counts in turn (the refresh's
+// DuckDbEngine reads them with DUCKDB_QUERY_THREADS, default 1), each count's CPU seconds summed.
+const queryThreads = process.env.PROFILE_QUERY_THREADS?.split(',') ?? [];
 for (const d of CATALOGUE) {
   if (until || (only && !only.includes(d.name))) continue;
   const params = (typeof d.params === 'function' ? d.params({ dataAsOf }) : (d.params ?? [])) as (string | number)[];
@@ -158,7 +197,25 @@ for (const d of CATALOGUE) {
     };
     await compare(d.name, bind(old), bind(loadSql(`metrics/${d.file}`)));
   }
-  await step(d.name, loadSql(`metrics/${d.file}`), params);
+  if (queryThreads.length === 0) await step(d.name, loadSql(`metrics/${d.file}`), params);
+  else {
+    // Each metric query once per thread count, the order turned round from one query to the next; the first count's
+    // runs are the total, the others are printed beside it (tagged) and summed below.
+    const turn = CATALOGUE.indexOf(d) % 2 === 0 ? queryThreads : [...queryThreads].reverse();
+    for (const threads of turn) {
+      await connection.run(`SET threads = ${Number(threads)}`);
+      const name = threads === queryThreads[0] ? d.name : `${d.name} (threads ${threads})`;
+      await step(name, loadSql(`metrics/${d.file}`), params);
+    }
+  }
+}
+for (const threads of queryThreads) {
+  const tagged = rows.filter(([name]) =>
+    CATALOGUE.some((d) => name === (threads === queryThreads[0] ? d.name : `${d.name} (threads ${threads})`)),
+  );
+  const cpu = tagged.reduce((sum, [, , c]) => sum + c, 0);
+  const wall = tagged.reduce((sum, [, w]) => sum + w, 0);
+  console.log(`metric queries at ${threads} threads: ${wall.toFixed(2)} s, ${cpu.toFixed(2)} CPU s`);
 }
 for (const [name, seconds, cpu] of rows)
   console.log(`${name.padEnd(24)} ${seconds.toFixed(2).padStart(7)} s  ${cpu.toFixed(2).padStart(7)} CPU s`);

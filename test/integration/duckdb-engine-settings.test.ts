@@ -55,4 +55,19 @@ describe('refresh/duckdb-engine: DuckDB runs with the settings given, and spills
     expect(settings.temp_directory).toMatch(new RegExp(`^${data}/\\.tmp/duckdb-[0-9]+-[0-9a-f-]{36}$`));
     await engine.close();
   });
+
+  it('reads the queries with the query threads and makes the prepare steps with the instance threads', async () => {
+    const data = dirs.make('engine-threads');
+    const engine = new DuckDbEngine(data, { memory_limit: '512MiB', threads: '3' }, '1');
+    const threads = async () => (await settingsOf(engine)).threads;
+    expect(await threads()).toBe('3');
+    await engine.query('meta/geography');
+    expect(await threads()).toBe('1');
+    await engine.materialize('committed_uploads', 'prepare/committed_uploads');
+    expect(await threads()).toBe('3');
+    await engine.defineView('committed_events', 'prepare/committed_events');
+    await engine.query('meta/geography');
+    expect(await threads()).toBe('1');
+    await engine.close();
+  });
 });

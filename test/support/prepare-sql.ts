@@ -25,7 +25,19 @@ export async function committedEventsDb(): Promise<{ instance: DuckDBInstance; c
   await defineTrinoFunctions(await instance.connect());
   const connection = await instance.connect();
   await connection.run(`CREATE TEMP TABLE committed_events (${COMMITTED_EVENTS_COLUMNS})`);
+  await eventsOfCommitted(connection);
   return { instance, connection };
+}
+
+/**
+ * The events table and the uploads table as candidates.sql reads them (it hashes the ids of every row of the events
+ * table and keeps the committed ones), as views of a test's committed_events: every row there is committed.
+ */
+export async function eventsOfCommitted(connection: DuckDBConnection): Promise<void> {
+  await connection.run('CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM committed_events');
+  await connection.run(
+    'CREATE OR REPLACE TEMP VIEW committed_uploads AS SELECT DISTINCT upload_id FROM committed_events',
+  );
 }
 
 /**

@@ -295,8 +295,8 @@ describe('AthenaEngine', () => {
     const second = engine('b2');
     await first.defineView('committed_events', 'prepare/committed_events');
     await second.defineView('committed_events', 'prepare/committed_events');
-    await first.materialize('candidates', 'prepare/candidates');
-    await second.materialize('candidates', 'prepare/candidates');
+    await first.materialize('event_months', 'prepare/event_months');
+    await second.materialize('event_months', 'prepare/event_months');
     await first.query('meta/data_as_of');
     await first.close();
     await second.close();
@@ -305,13 +305,13 @@ describe('AthenaEngine', () => {
     expect(statements.map((s) => s.split(' AS ')[0])).toEqual([
       'CREATE OR REPLACE VIEW committed_events_a1',
       'CREATE OR REPLACE VIEW committed_events_b2',
-      "CREATE TABLE candidates_a1 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
-      "CREATE TABLE candidates_b2 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      "CREATE TABLE event_months_a1 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
+      "CREATE TABLE event_months_b2 WITH (format = 'PARQUET', write_compression = 'SNAPPY')",
       expect.any(String),
       'DROP VIEW IF EXISTS committed_events_a1',
-      'DROP TABLE IF EXISTS candidates_a1',
+      'DROP TABLE IF EXISTS event_months_a1',
       'DROP VIEW IF EXISTS committed_events_b2',
-      'DROP TABLE IF EXISTS candidates_b2',
+      'DROP TABLE IF EXISTS event_months_b2',
     ]);
     // Each reads the view of its own attempt; none reads the other's or the bare name.
     expect(statements[2]).toMatch(/FROM committed_events_a1\b/);

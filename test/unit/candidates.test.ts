@@ -5,6 +5,7 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
+import { eventsOfCommitted } from '../support/prepare-sql.ts';
 
 /*
  * candidates.sql keeps, in one pass over the events, every row that superseded, retracted and withdrawn read (issue
@@ -26,6 +27,7 @@ import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
  *      event_id alone), but of another PCN: the hashes are compared within a PCN only, so not a candidate.
  *   U00001 2X (u1, 6) and U000012 X (u4, 3): different ids whose pcn_code || event_id is the same text (what an earlier
  *      version hashed), of two PCNs: neither is a candidate (nor could either supersede the other).
+ *   u5: an upload without a receipt (its own test below): in the events table, in no step.
  *
  * candidates: (u1, 2) (u1, 3) (u1, 5) (u2, 2) (u2, 3) (u2, 4) (u3, 2) (u3, 3) (u3, 4).
  * superseded: (u1, 2) (u1, 3) (u3, 3). retracted: (U00001, B, 05-04), (U00001, E, 05-02).
@@ -35,7 +37,7 @@ const COLUMNS = [...EVENTS_TABLE.columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[
   ', ',
 );
 
-const landed = { u1: '2025-06-01', u2: '2025-06-02', u3: '2025-06-03', u4: '2025-06-04' };
+const landed = { u1: '2025-06-01', u2: '2025-06-02', u3: '2025-06-03', u4: '2025-06-04', u5: '2025-06-05' };
 /** upload_id, source_row, received_at, recorded_at, pcn_code, event_id, event_type, retracts_event_id */
 function row(
   upload: keyof typeof landed,
@@ -105,14 +107,28 @@ const EXPECTED_RETRACTED = [
 
 let instance: DuckDBInstance;
 
-async function withConnection<T>(hash: string | undefined, work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+async function withConnection<T>(
+  hash: string | undefined,
+  work: (c: DuckDBConnection) => Promise<T>,
+  uncommitted: readonly string[] = [],
+): Promise<T> {
   const connection = await instance.connect();
   try {
     await defineTrinoFunctions(connection);
     if (hash) await connection.run(`CREATE OR REPLACE TEMP MACRO xxhash64(bytes) AS ${hash}`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE committed_events (${COLUMNS})`);
+    await eventsOfCommitted(connection);
     await connection.run(`INSERT INTO committed_events (upload_id, source_row, received_at, recorded_at, pcn_code,
       event_id, event_type, retracts_event_id) VALUES ${ROWS.join(', ')}`);
+    if (uncommitted.length > 0) {
+      // Rows of an upload with no receipt: in the events table, not in committed_events (committed_uploads has none).
+      await connection.run(`CREATE OR REPLACE TEMP TABLE uncommitted AS SELECT * FROM committed_events LIMIT 0`);
+      await connection.run(`INSERT INTO uncommitted (upload_id, source_row, received_at, recorded_at, pcn_code,
+        event_id, event_type, retracts_event_id) VALUES ${uncommitted.join(', ')}`);
+      await connection.run(
+        'CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM committed_events UNION ALL SELECT * FROM uncommitted',
+      );
+    }
     return await work(connection);
   } finally {
     connection.closeSync();
@@ -120,24 +136,32 @@ async function withConnection<T>(hash: string | undefined, work: (c: DuckDBConne
 }
 
 /** Each step's rows, sorted, the steps made as the refresh makes them (candidates first). */
-async function steps(hash?: string, from: 'candidates' | 'committed_events' = 'candidates') {
-  return withConnection(hash, async (connection) => {
-    const result: Record<string, Record<string, unknown>[]> = {};
-    for (const step of STEPS) {
-      // The definition: the three steps over every committed event, as they read before candidates existed.
-      const sql = loadSql(`prepare/${step}`).replace(/\bFROM candidates\b/g, `FROM ${from}`);
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${sql}`);
-      const order = step === 'retracted' ? 'pcn_code, event_id' : 'upload_id, source_row';
-      const columns =
-        step === 'retracted'
-          ? `pcn_code, event_id, strftime(retracted_at, '%Y-%m-%d %H:%M:%S') AS retracted_at`
-          : 'upload_id, CAST(source_row AS INTEGER) AS source_row';
-      result[step] = (
-        await connection.runAndReadAll(`SELECT ${columns} FROM ${step} ORDER BY ${order}`)
-      ).getRowObjectsJS();
-    }
-    return result;
-  });
+async function steps(
+  hash?: string,
+  from: 'candidates' | 'committed_events' = 'candidates',
+  uncommitted: readonly string[] = [],
+) {
+  return withConnection(
+    hash,
+    async (connection) => {
+      const result: Record<string, Record<string, unknown>[]> = {};
+      for (const step of STEPS) {
+        // The definition: the three steps over every committed event, as they read before candidates existed.
+        const sql = loadSql(`prepare/${step}`).replace(/\bFROM candidates\b/g, `FROM ${from}`);
+        await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${sql}`);
+        const order = step === 'retracted' ? 'pcn_code, event_id' : 'upload_id, source_row';
+        const columns =
+          step === 'retracted'
+            ? `pcn_code, event_id, strftime(retracted_at, '%Y-%m-%d %H:%M:%S') AS retracted_at`
+            : 'upload_id, CAST(source_row AS INTEGER) AS source_row';
+        result[step] = (
+          await connection.runAndReadAll(`SELECT ${columns} FROM ${step} ORDER BY ${order}`)
+        ).getRowObjectsJS();
+      }
+      return result;
+    },
+    uncommitted,
+  );
 }
 
 beforeAll(async () => {
@@ -164,6 +188,25 @@ describe('candidates: the rows superseded, retracted and withdrawn read, in one 
     const fromEvery = await steps(undefined, 'committed_events');
     const fromCandidates = await steps();
     for (const step of ['superseded', 'retracted', 'withdrawn']) expect(fromCandidates[step]).toEqual(fromEvery[step]);
+  });
+
+  it('hashes the ids of an upload without a receipt, but keeps none of its rows and they change no step', async () => {
+    // u5 has no receipt (an ingest stopped part-way, or one landing while the refresh runs): a later version of D
+    // (u5, 2) and a retraction of A (u5, 3). D's committed row (u1, 4) shares its id with (u5, 2), so it is a candidate
+    // now (read, and found to be D's only committed version); u5's rows are not, and nothing is superseded, retracted
+    // or withdrawn because of them.
+    const found = await steps(undefined, 'candidates', [
+      row('u5', 2, '05-09', 'U00001', 'D'),
+      row('u5', 3, '05-09', 'U00001', 'XA', 'A'),
+    ]);
+    expect(found.candidates).toEqual([
+      ...EXPECTED.candidates.slice(0, 2),
+      key('u1', 4),
+      ...EXPECTED.candidates.slice(2),
+    ]);
+    expect(found.superseded).toEqual(EXPECTED.superseded);
+    expect(found.retracted).toEqual(EXPECTED_RETRACTED);
+    expect(found.withdrawn).toEqual(EXPECTED.withdrawn);
   });
 
   it('gives the same rows when every id has one hash (every row of a PCN sent twice a candidate: the worst collision there can be)', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEMORY_LIMIT, duckDbSettings } from '../../functions/refresh/duckdb-settings.ts';
+import {
+  DEFAULT_MEMORY_LIMIT,
+  DEFAULT_QUERY_THREADS,
+  duckDbQueryThreads,
+  duckDbSettings,
+} from '../../functions/refresh/duckdb-settings.ts';
 
 describe('refresh/duckdb-settings: the embedded engine configured from the environment', () => {
   it('caps DuckDB at the default memory limit and leaves the rest to DuckDB when nothing is set', () => {
@@ -42,6 +47,18 @@ describe('refresh/duckdb-settings: the embedded engine configured from the envir
     );
     expect(() => duckDbSettings({ DUCKDB_ALLOCATOR_BACKGROUND_THREADS: 'yes' })).toThrow(
       'DUCKDB_ALLOCATOR_BACKGROUND_THREADS must be true or false, not "yes"',
+    );
+  });
+
+  it('runs the metric queries on one DuckDB thread unless DUCKDB_QUERY_THREADS says otherwise', () => {
+    expect([DEFAULT_QUERY_THREADS, duckDbQueryThreads({}), duckDbQueryThreads({ DUCKDB_QUERY_THREADS: '' })]).toEqual([
+      '1',
+      '1',
+      '1',
+    ]);
+    expect(duckDbQueryThreads({ DUCKDB_QUERY_THREADS: '2' })).toBe('2');
+    expect(() => duckDbQueryThreads({ DUCKDB_QUERY_THREADS: 'all' })).toThrow(
+      'DUCKDB_QUERY_THREADS must be a whole number from 1 to 999, not "all"',
     );
   });
 });

@@ -84,6 +84,8 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
       `INSERT INTO committed_uploads VALUES ${pcns.flatMap(([code, , , , , on]) => (on === null ? [] : [`('${code}-1', '${code}', 'events', 'accepted', TIMESTAMP '2025-06-03 07:00:00')`])).join(', ')}`,
     );
     await run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR, event_type VARCHAR)');
+    // onboarded.sql groups the events table by upload and reads the committed uploads' groups: every row here is one.
+    await run('CREATE VIEW events AS SELECT * FROM committed_events');
     await run(
       `INSERT INTO committed_events VALUES ${sent.map(([code, day, type]) => `('${code}-1', '${day.slice(0, 7)}', '${type}')`).join(', ')}`,
     );

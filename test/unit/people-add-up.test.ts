@@ -98,6 +98,8 @@ beforeAll(async () => {
   await run(`CREATE VIEW committed_events AS
     SELECT *, month AS event_month, 'upload-1' AS upload_id, row_number() OVER () AS source_row,
       CAST(NULL AS TIMESTAMP) AS recorded_at FROM events_in_force`);
+  // onboarded.sql groups the events table by upload (the committed uploads' groups read): every row here is one.
+  await run('CREATE VIEW events AS SELECT * FROM committed_events');
   await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
   await run(`CREATE TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR,
     fy VARCHAR, list_size BIGINT)`);

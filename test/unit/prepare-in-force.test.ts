@@ -4,6 +4,7 @@ import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+import { eventsOfCommitted } from '../support/prepare-sql.ts';
 
 /*
  * event_months and wellbeing_pairs read the committed rows themselves, leaving out what events_in_force leaves out
@@ -65,6 +66,7 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
       );
   try {
     await connection.run(`CREATE OR REPLACE TEMP TABLE committed_events (${COLUMNS})`);
+    await eventsOfCommitted(connection);
     await connection.run(`INSERT INTO committed_events (upload_id, source_row, received_at, recorded_at, event_id,
       event_type, occurred_on, snomed_code, instrument, phase, score, retracts_event_id)
       VALUES ${ROWS.join(', ')}`);

@@ -147,6 +147,8 @@ async function spans(): Promise<Record<string, unknown>[]> {
       `INSERT INTO committed_uploads VALUES ${UPLOADS.map(([p, k, s, at], i) => `('u${i}', '${p}', '${k}', '${s}', TIMESTAMP '${at}')`).join(', ')}`,
     );
     await connection.run('CREATE TABLE committed_events (upload_id VARCHAR, event_month VARCHAR, event_type VARCHAR)');
+    // onboarded.sql groups the events table by upload and reads the committed uploads' groups: every row here is one.
+    await connection.run('CREATE VIEW events AS SELECT * FROM committed_events');
     // An upload naming a retracted event holds that retraction (its rows' months), the others referrals.
     await connection.run(
       `INSERT INTO committed_events VALUES ${UPLOADS.flatMap(([, , , , rows, , retracts], i) => rows.map((m) => `('u${i}', '${m}', '${retracts ? 'retraction' : 'referral'}')`)).join(', ')}`,

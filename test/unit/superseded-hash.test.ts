@@ -4,6 +4,7 @@ import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+import { eventsOfCommitted } from '../support/prepare-sql.ts';
 
 /*
  * candidates.sql finds the ids sent more than once by a 64-bit hash of the event_id within its PCN first, then superseded.sql
@@ -60,6 +61,7 @@ async function superseded(hash?: string): Promise<Record<string, unknown>[]> {
     await defineTrinoFunctions(connection);
     if (hash) await connection.run(`CREATE OR REPLACE TEMP MACRO xxhash64(bytes) AS ${hash}`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE committed_events (${COLUMNS})`);
+    await eventsOfCommitted(connection);
     await connection.run(`INSERT INTO committed_events (upload_id, source_row, received_at, recorded_at, pcn_code,
       event_id) VALUES ${ROWS.join(', ')}`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE candidates AS ${loadSql('prepare/candidates')}`);

@@ -4,6 +4,7 @@ import { EVENTS_TABLE } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { DUCKDB_TYPES } from '../../functions/lib/table-ddl.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
+import { eventsOfCommitted } from '../support/prepare-sql.ts';
 
 /*
  * wellbeing_pairs takes the first baseline and the last follow-up per instrument, in one order of the measures: by
@@ -61,6 +62,7 @@ async function pairs(rows: readonly string[]): Promise<Record<string, unknown>[]
   const connection = await instance.connect();
   try {
     await connection.run(`CREATE OR REPLACE TEMP TABLE committed_events (${COLUMNS})`);
+    await eventsOfCommitted(connection);
     await connection.run(`INSERT INTO committed_events (source_row, event_id, event_type, occurred_on, recorded_at,
       snomed_code, instrument, phase, score) VALUES ${rows.join(', ')}`);
     await connection.run(`UPDATE committed_events SET upload_id = 'u1', pcn_code = 'U00001', referral_id = 'R1',
