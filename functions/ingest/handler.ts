@@ -14,6 +14,7 @@ import { onFirstCall, requireEnv } from '../lib/config.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 import { decodeS3Key, ingestLandedObjects } from './ingest-batch.ts';
+import { scheduleIngestCollections } from './ingest-heap.ts';
 
 /** S3 → EventBridge → SQS: each queue message body is an EventBridge "Object Created" event. */
 export const IngestQueueEvent = SqsSchema.extend({
@@ -37,9 +38,11 @@ export function createIngestHandler(deps: { store: ObjectStore; logger: Logger }
     );
 }
 
-export const handler = onFirstCall(() =>
-  createIngestHandler({
+export const handler = onFirstCall(() => {
+  // The Lambda's process is the ingest and nothing else: V8's collections scheduled for it (ingest-heap.ts).
+  scheduleIngestCollections();
+  return createIngestHandler({
     store: new S3ObjectStore(new S3Client({}), requireEnv(['DATA_BUCKET']).DATA_BUCKET),
     logger: new Logger({ serviceName: 'sp-outcomes-ingest' }),
-  }),
-);
+  });
+});

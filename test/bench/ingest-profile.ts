@@ -2,6 +2,7 @@
  * One ingest of a generated events CSV in this process, for a profiler:
  *   node --cpu-prof --cpu-prof-dir=DIR --import tsx test/bench/ingest-profile.ts [rows]
  *   node --expose-gc --trace-gc --import tsx test/bench/ingest-profile.ts [rows]
+ * V8's collections are scheduled as the ingest Lambda's handler schedules them (PROFILE_DEFAULT_GC=1: V8's default).
  * Uses the file `npm run bench:ingest` writes (BENCH_ROWS rows under the system temp folder), staged into a fresh store.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { writeLargeEventsFile } from '../../cli/synthetic/generate.ts';
 import { DEFAULT_LIMITS } from '../../functions/contract/upload.ts';
 import { DEFAULT_INGEST_OPTIONS, ingestUpload } from '../../functions/ingest/ingest.ts';
+import { scheduleIngestCollections } from '../../functions/ingest/ingest-heap.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 
@@ -20,6 +22,8 @@ const csv = join(work, `events-${rows}.csv`);
 if (!existsSync(csv) || !existsSync(`${csv}.pcn`)) {
   writeFileSync(`${csv}.pcn`, writeLargeEventsFile(csv, rows, 1).pcnCode);
 }
+// As the ingest Lambda's handler does on its first call (PROFILE_DEFAULT_GC=1 keeps V8's default schedule).
+if (!process.env.PROFILE_DEFAULT_GC) scheduleIngestCollections();
 const storeDir = join(work, `profile-store-${process.pid}`);
 try {
   const store = new FsObjectStore(storeDir);
