@@ -1107,9 +1107,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       caseload_pcns:
         'England: PCNs covered by caseload_covered, those that sent a snapshot in the financial year and have referral data in it.',
       caseload_fte:
-        "England: link worker FTE of the PCNs covered in the months of their reporting span, from their first month with events to their last month reported (mean over the months of snapshots), the denominator of caseload_covered; null where 1 or 2 PCNs are left out (England's FTE less it would be theirs).",
+        "England: link worker FTE of the PCNs covered in the months of their reporting span, from their first month with events to their last month reported (mean over the months of snapshots), the denominator of caseload_covered; null where 1 or 2 PCNs are left out, or one PCN dominates the FTE left out (England's FTE less it would be theirs).",
       caseload_covered:
-        'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
+        'England: people referred in the financial year so far per link worker FTE, both of the PCNs covered (caseload_pcns), rounded to a whole number; null where it would give away the people of the PCNs left out (or they are fewer than 3, one dominates, or they are no more people than PCNs), where caseload_fte is withheld, or where fewer than 3 PCNs make the group up or one dominates it (held with the other covered figures until 3 or more do: docs/methodology.md, Revisions).',
       caseload_covered_annualised:
         "England: caseload_covered x 12 / England's months of referral data so far (referral_months), against 200-250 a year; null where caseload_covered is.",
       caseload_coverage_pct:

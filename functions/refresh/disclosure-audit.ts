@@ -82,6 +82,11 @@ export interface AuditSpec {
    * a total shared by every dimension (review 8, N1 and N2).
    */
   readonly partitions?: readonly Partition[];
+  /**
+   * Columns audited in some rows only (workforce's staff headcounts in month rows: whole people adding up over areas;
+   * a year's is the mean of its months, which does not; review 28, R28-4): elsewhere the cell is no variable.
+   */
+  readonly only?: Readonly<Record<string, (row: Row) => boolean>>;
 }
 
 /**
@@ -354,6 +359,7 @@ export function buildAuditSystem(
   const columns = reused?.columns ?? auditColumns(spec);
   const columnIndex = reused?.columnIndex ?? new Map(columns.map((column, c) => [column, c]));
   const width = columns.length;
+  const only = spec.only === undefined ? undefined : columns.map((column) => spec.only?.[column]);
   // The variable of each row and column, made when first met (the numbering is the order cells are first met).
   const rowOf = new IntList(reused?.rowOf);
   const columnOf = new IntList(reused?.columnOf);
@@ -366,6 +372,7 @@ export function buildAuditSystem(
       if (id >= 0) return id;
       const value = (rows[r] as Row)[columns[c] as string];
       if (typeof value !== 'number' && value !== '*') return -1;
+      if (only !== undefined && only[c] !== undefined && !(only[c] as (row: Row) => boolean)(rows[r] as Row)) return -1;
       id = rowOf.length;
       rowOf.push(r);
       columnOf.push(c);
@@ -505,8 +512,11 @@ function canExtend(areasOnly: AuditSystem, rows: readonly Row[], spec: AuditSpec
   if (wanted.length !== columns.length || wanted.some((column, c) => columns[c] !== column)) return false;
   const width = columns.length;
   for (let at = 0; at < variableAt.length; at++) {
-    const value = (rows[Math.floor(at / width)] as Row)[columns[at % width] as string];
-    if ((typeof value === 'number' || value === '*') !== (variableAt[at] as number) >= 0) return false;
+    const row = rows[Math.floor(at / width)] as Row;
+    const column = columns[at % width] as string;
+    const value = row[column];
+    const audited = (typeof value === 'number' || value === '*') && (spec.only?.[column]?.(row) ?? true);
+    if (audited !== (variableAt[at] as number) >= 0) return false;
   }
   return true;
 }

@@ -844,12 +844,19 @@ export function rulesWithin(rules: DisclosureRules, joined: ReadonlySet<string>)
 type HowFor = (column: string, regions: boolean) => Secondary;
 
 /**
- * The audited columns: the counts that add up over areas. Staff figures are left to their own rules (a year's
- * headcount is the mean of its months, not a whole number; an FTE needs 8 or more people).
+ * The audited columns: the counts that add up over areas. Staff headcounts, and the counts describing their people
+ * (trained), are audited in month rows only (`only`): a month's are whole people adding up exactly over areas (review
+ * 28, R28-4: England's 4 coaches over four `*` regions and ICBs gave each 1), a year's the mean of its months, which
+ * does not. FTE are left to their own rule (8 or more people).
  */
-function auditedColumns(rules: DisclosureRules): string[] {
-  const staffColumns = new Set((rules.staff ?? []).flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])]));
-  return rules.counts.filter((column) => !staffColumns.has(column));
+function auditedColumns(rules: DisclosureRules): Pick<AuditSpec, 'columns' | 'only'> {
+  const staff = rules.staff ?? [];
+  const staffColumns = new Set(staff.flatMap((s) => [s.headcount, s.fte, ...(s.columns ?? [])]));
+  const headcounts = staff.flatMap((s) => [s.headcount, ...(s.columns ?? []).filter((c) => rules.counts.includes(c))]);
+  const columns = [...rules.counts.filter((column) => !staffColumns.has(column)), ...headcounts];
+  if (headcounts.length === 0) return { columns };
+  const month = (row: Row) => row.period_type === 'month';
+  return { columns, only: Object.fromEntries(headcounts.map((column) => [column, month])) };
 }
 
 /**
@@ -871,7 +878,7 @@ function suppressRecoverable(
 ): Set<Row> {
   const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return withheld;
-  let spec: AuditSpec = { columns: auditedColumns(rules), groups: rules.groups, areas: rules.areas };
+  let spec: AuditSpec = { ...auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
   // The system's rows are `out`, or after rows are withheld those kept: kept[i] is the index in `out` of its row i,

@@ -453,6 +453,71 @@ export function periodsMadeByFew(
 }
 
 /**
+ * The periods whose England staff figures (DisclosureRules.staff: each role's headcount and FTE) are made up by fewer
+ * than MIN_CONTRIBUTORS PCNs, or dominated by one, each column tested on its own (review 28, R28-1). A staff figure is
+ * summed over the PCNs that gave it (a headcount over those that gave a headcount: the national workforce publication
+ * is FTE only; a role's over the PCNs that have it), and England publishes how many gave one (pcns_with_headcount,
+ * pcns_reporting), while the areas below England of a PCN that gave none show nothing, not 0: England's care
+ * coordinators of the one PCN that has any, or the headcount of the one PCN that uploaded its own beside the national
+ * FTE-only import, were that PCN's own `*` figures exactly. periodsMadeByFew tests the counts (splw_accredited among
+ * them), not these; summed with the others, one role's few were hidden by another's many. A headcount is a count of
+ * people (every rule, the small total too: 1 + 1 + 1 + 1 coaches); an FTE is not (no small-net rule, as groupsMadeByFew).
+ * Held as periodsMadeByFew holds: in this document alone where the column is its own (`documentOnly`), else in every
+ * one. A function of its own beside periodsMadeByFew (shared), not a change of it.
+ */
+export function staffMadeByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  columns: readonly string[],
+): Array<{ period: string; periodType: string; row: string; column: string; reason: string; scope: HoldScope }> {
+  const own = new Set(definition.documentOnly ?? []);
+  const tested = (definition.rules.staff ?? []).flatMap((role) => [
+    { column: role.headcount, count: true },
+    { column: role.fte, count: false },
+  ]);
+  const byPeriod = new Map<string, { periodType: string; row: string; made: Map<string, number[]> }>();
+  for (const cell of cells.values()) {
+    let found = byPeriod.get(cell.period);
+    if (found === undefined) {
+      found = { periodType: cell.periodType, row: cell.id, made: new Map() };
+      byPeriod.set(cell.period, found);
+    }
+    for (const { column } of tested) {
+      if (!columns.includes(column)) continue;
+      const made = found.made.get(column) ?? [];
+      (cell.contributions.get(column) ?? []).forEach((v, i) => {
+        made[i] = (made[i] ?? 0) + Math.abs(v);
+      });
+      found.made.set(column, made);
+    }
+  }
+  const few: Array<{
+    period: string;
+    periodType: string;
+    row: string;
+    column: string;
+    reason: string;
+    scope: HoldScope;
+  }> = [];
+  for (const [period, { periodType, row, made }] of byPeriod)
+    for (const { column, count } of tested) {
+      const contributions = Array.from(made.get(column) ?? [], (v) => v ?? 0);
+      if (contributions.every((v) => v <= TOLERANCE) || releasable(contributions, 0, count)) continue;
+      const scope: HoldScope = own.has(column) ? 'document' : 'all';
+      few.push({
+        period,
+        periodType,
+        row,
+        column,
+        reason: `the period: ${whyHeld(contributions, 0, count).replace('net change', 'total')}`,
+        scope,
+      });
+      if (scope === 'all') break;
+    }
+  return few;
+}
+
+/**
  * The partition a row's England figures are parts of (DisclosureRules.partitions: equity's groups of a dimension, the
  * contacts distribution's bins), if any: a part's change held by its own rule holds its period in its document (and
  * in those publishing a sum of some parts, `heldWith`), not in every one (red-team review 11, R11-6). Every figure of
@@ -967,7 +1032,11 @@ export class EnglandRevisions {
     this.triggers.push(...differences.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).
-    const few = periodsMadeByFew(definition, found.cells, columns);
+    const few = [
+      ...periodsMadeByFew(definition, found.cells, columns),
+      // Each staff figure's own PCNs (review 28, R28-1).
+      ...staffMadeByFew(definition, found.cells, columns),
+    ];
     for (const period of few) {
       hold(period, period.scope);
       const { periodType: _, scope: __, ...trigger } = period;

@@ -210,6 +210,27 @@ moved_people AS (
   INNER JOIN moved_pcns AS m ON m.period_type = 'fy' AND m.period = e.fy AND m.pcn_code = e.pcn_code
 ),
 
+-- Each PCN's people referred in the year, as England's people referred counts them: a PCN-year that did not move has one
+-- ICB and region, so its people are its count in people_counts; one that moved has its people counted distinct (not
+-- every person grouped again by PCN and year: issue 17).
+pcn_people AS (
+  SELECT pcn_code, fy, sum(people) AS people
+  FROM (
+    SELECT pcn_code, fy, people
+    FROM people_counts
+
+    UNION ALL
+
+    SELECT d.pcn_code, d.fy, count(*) AS people
+    FROM (
+      SELECT DISTINCT pcn_code, fy, person_id
+      FROM moved_people
+    ) AS d
+    GROUP BY d.pcn_code, d.fy
+  ) AS y
+  GROUP BY pcn_code, fy
+),
+
 people_parts AS (
   SELECT
     r.level,
@@ -406,27 +427,57 @@ covered AS (
     GROUP BY s.fy
   ) AS f ON f.fy = c.fy
   LEFT JOIN (
-    -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them: a PCN-year
-    -- that did not move has one ICB and region, so its people are its count in people_counts; one that moved has its
-    -- people counted distinct (not every person grouped again by PCN and year: issue 17).
+    -- Each person once per PCN and year (person ids are per PCN), as England's people referred counts them.
     SELECT y.fy, sum(y.people) AS people
-    FROM (
-      SELECT pcn_code, fy, people
-      FROM people_counts
-
-      UNION ALL
-
-      SELECT d.pcn_code, d.fy, count(*) AS people
-      FROM (
-        SELECT DISTINCT pcn_code, fy, person_id
-        FROM moved_people
-      ) AS d
-      GROUP BY d.pcn_code, d.fy
-    ) AS y
+    FROM pcn_people AS y
     INNER JOIN covered_pcns AS c ON c.pcn_code = y.pcn_code AND c.fy = y.fy
     GROUP BY y.fy
   ) AS y ON y.fy = c.fy
   GROUP BY c.fy
+),
+
+-- The PCNs outside the covered group (review 28): England's people referred less the covered people (pinned by
+-- caseload_covered, its annualised rate and coverage % where the covered FTE is small) is the exact people of the PCNs
+-- not covered; England's link worker FTE less caseload_fte the FTE outside the covered spans. Each is tested as
+-- England's figures made up by few PCNs are (revisions.ts, releasable): fewer than 3 PCNs, one dominating (the rest
+-- after the two largest under 10% of the largest), or (people, a count) a total no larger than the number of PCNs.
+-- Where either fails, the covered figures are withheld (NULL): R28-3 (two PCNs outside, 15 and 6: either gave the
+-- other's `*`), R28-2 (4.00 + 0.10 + 0.10 FTE outside: the 4.00 PCN's `*` within 2.5%).
+outside_people_failing AS (
+  SELECT fy
+  FROM (
+    SELECT
+      y.fy, y.people,
+      row_number() OVER (PARTITION BY y.fy ORDER BY y.people DESC, y.pcn_code) AS place
+    FROM pcn_people AS y
+    LEFT JOIN covered_pcns AS c ON c.pcn_code = y.pcn_code AND c.fy = y.fy
+    WHERE c.pcn_code IS NULL AND y.people > 0
+  ) AS t
+  GROUP BY fy
+  HAVING count(*) < 3
+    OR sum(CASE WHEN place > 2 THEN people ELSE 0 END) < 0.1 * max(people)
+    OR sum(people) <= count(*)
+),
+
+outside_fte_failing AS (
+  SELECT fy
+  FROM (
+    SELECT
+      fy, fte,
+      row_number() OVER (PARTITION BY fy ORDER BY fte DESC, pcn_code) AS place
+    FROM (
+      -- Each PCN's FTE not in caseload_fte: all of it where not covered, else its months outside its reporting span.
+      SELECT s.pcn_code, s.fy, sum(s.splw_fte) AS fte
+      FROM pcn_staff AS s
+      LEFT JOIN covered_pcns AS c ON c.pcn_code = s.pcn_code AND c.fy = s.fy
+      LEFT JOIN onboarded AS o ON o.pcn_code = s.pcn_code
+      WHERE c.pcn_code IS NULL OR o.first_month IS NULL OR s.month < o.first_month OR s.month > o.last_month
+      GROUP BY s.pcn_code, s.fy
+    ) AS f
+    WHERE fte > 0
+  ) AS t
+  GROUP BY fy
+  HAVING count(*) < 3 OR sum(CASE WHEN place > 2 THEN fte ELSE 0 END) < 0.1 * max(fte)
 )
 
 SELECT
@@ -456,16 +507,22 @@ SELECT
   -- less it would be theirs, one PCN's where one was, whose own rows show `*` (red-team review 9, R9-5; fewer than 3
   -- contributors, as revisions.ts's rule for England's own figures). Here, before the revisions policy reads it, so
   -- its record holds what is published (review 10: a figure blanked after it made every later release fail closed).
+  -- Both withheld where the FTE outside the spans is made up by few PCNs or dominated by one (outside_fte_failing,
+  -- review 28, R28-2; the rates give the covered FTE back beside a pinned covered people), and the rates where the
+  -- people outside the group are (outside_people_failing, R28-3).
   CASE
     WHEN s.level = 'national' AND s.period_type = 'fy' AND COALESCE(b.staffed_outside_reporting, 0) NOT IN (1, 2)
+      AND fo.fy IS NULL
       THEN CAST(c.fte AS DOUBLE) / s.months
   END AS caseload_fte,
-  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND po.fy IS NULL AND fo.fy IS NULL
     THEN CAST(COALESCE(c.people, 0) * s.months AS DOUBLE) / CAST(c.fte AS DOUBLE) END AS caseload_covered,
-  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND m.months > 0
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND c.fte > 0 AND m.months > 0 AND po.fy IS NULL
+    AND fo.fy IS NULL
     THEN CAST(COALESCE(c.people, 0) * s.months * 12 AS DOUBLE) / CAST(c.fte * m.months AS DOUBLE)
   END AS caseload_covered_annualised,
-  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND r.people_referred > 0
+  CASE WHEN s.level = 'national' AND s.period_type = 'fy' AND r.people_referred > 0 AND po.fy IS NULL
+    AND fo.fy IS NULL
     THEN CAST(COALESCE(c.people, 0) * 100 AS DOUBLE) / CAST(r.people_referred AS DOUBLE) END AS caseload_coverage_pct
 FROM staffing AS s
 LEFT JOIN populations AS p
@@ -478,6 +535,8 @@ LEFT JOIN covered AS c
   ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period
 LEFT JOIN reporting_months AS m
   ON s.period_type = 'fy' AND m.level = s.level AND m.code = s.code AND m.period = s.period
+LEFT JOIN outside_people_failing AS po ON s.level = 'national' AND s.period_type = 'fy' AND po.fy = s.period
+LEFT JOIN outside_fte_failing AS fo ON s.level = 'national' AND s.period_type = 'fy' AND fo.fy = s.period
 LEFT JOIN missing_snapshot_month_counts AS x
   ON s.period_type = 'month' AND x.level = s.level AND x.code = s.code AND x.period = s.period
 ORDER BY s.level, s.code, s.period_type, s.period

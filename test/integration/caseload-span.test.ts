@@ -123,7 +123,9 @@ ${others.map((p, i) => `${p},PCN ${p},Q${'BCD'[i % 3]}B,NHS ICB ${i % 3},Y58,Sou
       england?.caseload_covered,
       england?.caseload_covered_annualised,
       england?.caseload_coverage_pct,
-    ]).toEqual([11, null, 4, 12, 100]);
+      // The rates withheld with the covered FTE (review 28, R28-2): beside coverage 100% (the covered people are England's)
+      // caseload_covered 4 gives the covered FTE back within its rounding, and England's FTE less it the PCN left out's.
+    ]).toEqual([11, null, null, null, null]);
   });
 });
 
@@ -157,8 +159,12 @@ describe("England's covered FTE does not give away the FTE of a PCN left out (re
       england?.pcns_staffed_before_onboarding,
       england?.pcns_staffed_after_reporting,
     ]).toEqual([32.57, null, 1, 0]);
+    // The rates with it (review 28, R28-2): coverage 100% and caseload_covered 8 gave the covered FTE within its
+    // rounding, and 32.57 less it U00004's.
     expect([england?.caseload_covered, england?.caseload_covered_annualised, england?.caseload_coverage_pct]).toEqual([
-      8, 23, 100,
+      null,
+      null,
+      null,
     ]);
     expect(yearOf(docs, 'pcn', 'U00004')?.splw_fte).toBe('*');
   });

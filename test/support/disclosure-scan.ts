@@ -426,7 +426,16 @@ export function recoveredCells(
       ...(spec.monthly?.[doc.name] ?? []),
     ]),
   ].filter((c) => !staffColumns.has(c) && !shared.has(c));
+  // Staff headcounts and the counts of their people (trained), in month rows only: a month's are whole people adding
+  // up over areas, a year's the mean of its months (review 28, R28-4: England's 4 coaches gave each `*` area 1).
+  const counted = new Set(spec.counts[doc.name] ?? []);
+  const headcounts = (spec.staff?.[doc.name] ?? [])
+    .flatMap(([h, , described]) => [h, ...described.filter((c) => counted.has(c))])
+    .filter((c) => !shared.has(c));
+  columns.push(...headcounts);
   if (columns.length === 0) return [];
+  const month = (r: Row) => r.period_type === 'month';
+  const only = Object.fromEntries(headcounts.map((c) => [c, month]));
   const within = (r: Row) => [r.period_type, r.period, ...doc.keys.map((k) => String(r[k]))].join('|');
   const partOf = (r: Row): string[] => {
     if (r.level === 'national') return [];
@@ -436,6 +445,7 @@ export function recoveredCells(
   };
   const system = buildAuditSystem(doc.rows as unknown as Row[], {
     columns,
+    only,
     groups,
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
     months: { columns: spec.monthly?.[doc.name] ?? [], keys: doc.keys },
