@@ -97,6 +97,16 @@ export interface ScanSpec {
   readonly partitions?: Readonly<Record<string, readonly Partition[]>>;
   /** Columns of a row adding up to another, per document. */
   readonly groups?: Readonly<Record<string, readonly { readonly total: string; readonly parts: readonly string[] }[]>>;
+  /**
+   * Keys a PCN (its system, its service offer), not a person, determines, per document: key columns (wellbeing's
+   * instrument, cof_system's service) or count columns of a category (a referral source, an activity, a discharge
+   * reason). An England figure of such a key is the figures of the PCNs that use it, and which PCNs those are is
+   * public (a service specification, any period whose PCN rows show it), so an England row of one (a key column: its
+   * counts, a category: that column) above 0 must be shown beside 3 or more PCNs whose rows of that key and period show
+   * it as `*` or above 0 (review 28, R28-5: one PCN's 3 people, means and interval on WEMWBS published exact, its own
+   * rows withheld).
+   */
+  readonly pcnKeys?: Readonly<Record<string, readonly string[]>>;
   /** Rates per document: column, numerator, denominator, per. */
   readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
   /**
@@ -806,7 +816,55 @@ function scanDocument(
     ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
     ...recoveredProblems(doc, parents, spec, docs),
     ...funnelProblems(doc, sub),
+    ...pcnKeyProblems(doc, spec),
   ];
+}
+
+/** The fewest PCNs an England figure of a key a PCN determines is shown beside (MIN_CONTRIBUTORS in revisions.ts). */
+const KEY_PCNS = 3;
+
+/**
+ * England figures of a key a PCN determines (spec.pcnKeys) shown beside fewer than KEY_PCNS PCNs whose rows of the
+ * key and period show it (`*` or above 0): a reader who knows which PCNs use the key has their exact figures (a PCN
+ * row withheld, or absent, shows no use; a `*` may hide a 0, so it counts as a use).
+ */
+function pcnKeyProblems(doc: MetricDocument, spec: ScanSpec): string[] {
+  const declared = spec.pcnKeys?.[doc.name] ?? [];
+  const counts = spec.counts[doc.name] ?? [];
+  const keyColumns = declared.filter((k) => doc.keys.includes(k));
+  const categories = declared.filter((c) => !doc.keys.includes(c));
+  if (keyColumns.length === 0 && categories.length === 0) return [];
+  const used = (v: unknown) => v === '*' || (typeof v === 'number' && v > 0);
+  const keyOf = (r: MetricRow, keys: readonly string[]) =>
+    [r.period_type, r.period, ...keys.map((k) => String(r[k]))].join('|');
+  // The PCNs using each key (key columns: any count; a category: its column) in each period.
+  const users = new Map<string, Set<string>>();
+  const use = (key: string, code: string) => users.set(key, (users.get(key) ?? new Set()).add(code));
+  for (const r of doc.rows) {
+    if (r.level !== 'pcn') continue;
+    if (keyColumns.length > 0 && counts.some((c) => used(r[c]))) use(keyOf(r, keyColumns), String(r.code));
+    for (const c of categories) if (used(r[c])) use(`${keyOf(r, doc.keys)}#${c}`, String(r.code));
+  }
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const r of doc.rows) {
+    if (r.level !== 'national') continue;
+    const shown = (key: string) => users.get(key)?.size ?? 0;
+    const key = keyOf(r, keyColumns);
+    if (keyColumns.length > 0 && !seen.has(key) && counts.some((c) => typeof r[c] === 'number' && Number(r[c]) > 0)) {
+      seen.add(key);
+      if (shown(key) < KEY_PCNS)
+        problems.push(
+          `${rowId(doc, r)}: England's figures of a key a PCN determines beside ${shown(key)} PCNs using it`,
+        );
+    }
+    for (const c of categories)
+      if (typeof r[c] === 'number' && Number(r[c]) > 0 && shown(`${keyOf(r, doc.keys)}#${c}`) < KEY_PCNS)
+        problems.push(
+          `${rowId(doc, r)}: England's ${c} (a key a PCN determines) beside ${shown(`${keyOf(r, doc.keys)}#${c}`)} PCNs using it`,
+        );
+  }
+  return problems;
 }
 
 /** Every problem in the documents: each on its own, and the counts they share (sharedProblems, jointProblems). */
@@ -1113,6 +1171,18 @@ export const SCAN_SPEC: ScanSpec = {
         linkedTo: [{ document: 'cof_person', columns: { episodes: 'outcome_cohort' } }],
       },
     ],
+  },
+  // Which instrument, service, referral pathway, activity or discharge code is used is a PCN's (its system's, its
+  // offer's), not a person's: England's figures of one need 3 or more PCNs shown using it (review 28, R28-5).
+  pcnKeys: {
+    wellbeing: ['instrument'],
+    cof_system: ['service'],
+    referral_sources: REFERRAL_SOURCES.map((s) => `source_${s}`),
+    cof_community: [
+      ...ACTIVITY_CATEGORIES.map((a) => `activity_${a}`),
+      ...ACTIVITY_CATEGORIES.map((a) => `attended_${a}`),
+    ],
+    cof_person: DISCHARGE_REASONS.map((d) => `discharge_${d}`),
   },
   // equity's rows by the deprivation quintile of the PCN: England's are the sum of that quintile's PCNs.
   groupsOfPcns: { equity: (r) => r.dimension === 'pcn_imd_quintile' },
