@@ -595,9 +595,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // The sources that are not 0: shown only where every source is (a suppressed one may hide a 0: a region's).
       describing: [{ counts: ['referrals', ...prefixed('source_', SOURCES)], columns: ['source_types'] }],
     },
-    // Which agencies refer is a local pathway (a police or housing referral route one PCN set up); the reasons are the
-    // person's needs. A source held holds its row's referrals and every source with it (one unit: they add up).
-    pcnKeys: prefixed('source_', SOURCES),
+    // Which agencies outside primary care refer is a local pathway (a police or housing referral route one PCN set up);
+    // a GP, practice or primary care referral, a self-referral and `other` are the person's and their clinician's, as
+    // are the reasons (the person's needs). A source held holds its row's referrals and every source with it (one unit:
+    // they add up), so none is the referrals less the others.
+    pcnKeys: prefixed('source_', ['secondary_care', 'local_authority', 'social_care', 'vcse', 'housing', 'police']),
     derive: (r) => ({ self_referral_pct: rate(r.source_self, r.referrals, 100) }),
   },
   {
@@ -665,8 +667,6 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // Episodes and their contacts, by the month of referral: a year's are its months'.
       monthly: COF_PERSON_COUNTS,
     },
-    // Which discharge reasons are recorded is a PCN's system's code list (a reason only one system emits).
-    pcnKeys: prefixed('discharge_', DISCHARGES),
     cohortMonths: {
       ...Object.fromEntries(
         ['engagement_cohort', 'engaged', 'connected', 'plans_agreed'].map((c) => [c, ENGAGEMENT_COHORT_MONTHS]),

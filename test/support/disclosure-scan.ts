@@ -1172,17 +1172,20 @@ export const SCAN_SPEC: ScanSpec = {
       },
     ],
   },
-  // Which instrument, service, referral pathway, activity or discharge code is used is a PCN's (its system's, its
-  // offer's), not a person's: England's figures of one need 3 or more PCNs shown using it (review 28, R28-5).
+  // Which instrument, service, referral pathway or activity is used is a PCN's (its system's, its offer's), not a
+  // person's (a discharge reason is the person's episode's, from the national term set every system sends): England's
+  // figures of one need 3 or more PCNs shown using it (review 28, R28-5).
   pcnKeys: {
     wellbeing: ['instrument'],
     cof_system: ['service'],
-    referral_sources: REFERRAL_SOURCES.map((s) => `source_${s}`),
+    // Referral pathways outside primary care (not a GP's, a practice's, a self-referral or `other`).
+    referral_sources: ['secondary_care', 'local_authority', 'social_care', 'vcse', 'housing', 'police'].map(
+      (s) => `source_${s}`,
+    ),
     cof_community: [
       ...ACTIVITY_CATEGORIES.map((a) => `activity_${a}`),
       ...ACTIVITY_CATEGORIES.map((a) => `attended_${a}`),
     ],
-    cof_person: DISCHARGE_REASONS.map((d) => `discharge_${d}`),
   },
   // equity's rows by the deprivation quintile of the PCN: England's are the sum of that quintile's PCNs.
   groupsOfPcns: { equity: (r) => r.dimension === 'pcn_imd_quintile' },
