@@ -589,7 +589,7 @@ function outsideChangedByFew(
 
 /**
  * England's rows (and count columns) of a key a PCN, not a person, determines (`pcnKeys` in catalogue.ts: wellbeing's
- * instrument, cof_system's service, a referral source, an activity category, a discharge reason) made up by fewer
+ * instrument, cof_system's service, a referral pathway outside primary care, an activity category) made up by fewer
  * than MIN_CONTRIBUTORS PCNs or dominated by one (red-team review 28, R28-5). The period rule (periodsMadeByFew) sums
  * each PCN's contributions over every key and column of a period, so an instrument only one PCN uses, within a month
  * many PCNs sent, was published as that PCN's exact people, score means and interval, while its own rows below England
@@ -643,7 +643,11 @@ function keyRowsMadeByFew(
   }
   holdKeyYears(cells, held);
   const byTrigger = new Map<KeyTrigger, string[]>();
-  for (const [key, trigger] of held) byTrigger.set(trigger, [...(byTrigger.get(trigger) ?? []), key]);
+  for (const [key, trigger] of held) {
+    const units = byTrigger.get(trigger) ?? [];
+    units.push(key);
+    byTrigger.set(trigger, units);
+  }
   return [...byTrigger].map(([trigger, units]) => ({ units, ...trigger }));
 }
 
@@ -692,7 +696,9 @@ function holdKeyYears(cells: ReadonlyMap<string, RowCells>, held: Map<string, Ke
   for (const cell of cells.values())
     if (cell.england !== null && cell.periodType === 'month') {
       const year = `fy|${financialYearOf(cell.period)}${cell.keyId}`;
-      monthsOf.set(year, [...(monthsOf.get(year) ?? []), cell]);
+      const months = monthsOf.get(year) ?? [];
+      months.push(cell);
+      monthsOf.set(year, months);
     }
   for (const key of units) {
     const [id, unit] = [key.slice(0, key.lastIndexOf('#')), key.slice(key.lastIndexOf('#') + 1)];
