@@ -595,11 +595,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // The sources that are not 0: shown only where every source is (a suppressed one may hide a 0: a region's).
       describing: [{ counts: ['referrals', ...prefixed('source_', SOURCES)], columns: ['source_types'] }],
     },
-    // Which agencies outside primary care refer is a local pathway (a police or housing referral route one PCN set up);
-    // a GP, practice or primary care referral, a self-referral and `other` are the person's and their clinician's, as
-    // are the reasons (the person's needs). A source held holds its row's referrals and every source with it (one unit:
-    // they add up), so none is the referrals less the others.
-    pcnKeys: prefixed('source_', ['secondary_care', 'local_authority', 'social_care', 'vcse', 'housing', 'police']),
+    // A housing or police referral is a route a PCN sets up with one organisation (a housing association, a police
+    // force): a PCN's. Every PCN's population is referred by practices, other primary care, a hospital trust, a
+    // council and its social care, VCSE groups and themselves (and `other`): those, and the reasons (the person's
+    // needs), are the person's and their referrer's. A source held holds its row's referrals and every source with it
+    // (one unit: they add up), so none is the referrals less the others.
+    pcnKeys: prefixed('source_', ['housing', 'police']),
     derive: (r) => ({ self_referral_pct: rate(r.source_self, r.referrals, 100) }),
   },
   {

@@ -589,7 +589,7 @@ function outsideChangedByFew(
 
 /**
  * England's rows (and count columns) of a key a PCN, not a person, determines (`pcnKeys` in catalogue.ts: wellbeing's
- * instrument, cof_system's service, a referral pathway outside primary care, an activity category) made up by fewer
+ * instrument, cof_system's service, a housing or police referral route, an activity category) made up by fewer
  * than MIN_CONTRIBUTORS PCNs or dominated by one (red-team review 28, R28-5). The period rule (periodsMadeByFew) sums
  * each PCN's contributions over every key and column of a period, so an instrument only one PCN uses, within a month
  * many PCNs sent, was published as that PCN's exact people, score means and interval, while its own rows below England

@@ -1178,10 +1178,8 @@ export const SCAN_SPEC: ScanSpec = {
   pcnKeys: {
     wellbeing: ['instrument'],
     cof_system: ['service'],
-    // Referral pathways outside primary care (not a GP's, a practice's, a self-referral or `other`).
-    referral_sources: ['secondary_care', 'local_authority', 'social_care', 'vcse', 'housing', 'police'].map(
-      (s) => `source_${s}`,
-    ),
+    // Referral routes a PCN sets up with one organisation (not the sectors every PCN's population is referred by).
+    referral_sources: ['source_housing', 'source_police'],
     cof_community: [
       ...ACTIVITY_CATEGORIES.map((a) => `activity_${a}`),
       ...ACTIVITY_CATEGORIES.map((a) => `attended_${a}`),
