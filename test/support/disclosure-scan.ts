@@ -825,8 +825,10 @@ const KEY_PCNS = 3;
 
 /**
  * England figures of a key a PCN determines (spec.pcnKeys) shown beside fewer than KEY_PCNS PCNs whose rows of the
- * key and period show it (`*` or above 0): a reader who knows which PCNs use the key has their exact figures (a PCN
- * row withheld, or absent, shows no use; a `*` may hide a 0, so it counts as a use).
+ * key and period show it (`*` or above 0): a reader who knows which PCNs use the key has their exact figures (a `*`
+ * may hide a 0, so it counts as a use). Where the period has no PCN row of the key (withheld below England), which
+ * PCNs use the key is read from every period (a PCN's use of an instrument or a route is stable and public): the
+ * PCNs shown using it in any.
  */
 function pcnKeyProblems(doc: MetricDocument, spec: ScanSpec): string[] {
   const declared = spec.pcnKeys?.[doc.name] ?? [];
@@ -835,34 +837,41 @@ function pcnKeyProblems(doc: MetricDocument, spec: ScanSpec): string[] {
   const categories = declared.filter((c) => !doc.keys.includes(c));
   if (keyColumns.length === 0 && categories.length === 0) return [];
   const used = (v: unknown) => v === '*' || (typeof v === 'number' && v > 0);
-  const keyOf = (r: MetricRow, keys: readonly string[]) =>
-    [r.period_type, r.period, ...keys.map((k) => String(r[k]))].join('|');
-  // The PCNs using each key (key columns: any count; a category: its column) in each period.
+  const keyOf = (r: MetricRow, keys: readonly string[]) => keys.map((k) => String(r[k])).join('|');
+  const periodOf = (r: MetricRow) => `${r.period_type}|${r.period}`;
+  // The PCNs using each key (key columns: any count; a category: its column), by period and in any period, and the
+  // keys and periods with PCN rows at all.
   const users = new Map<string, Set<string>>();
-  const use = (key: string, code: string) => users.set(key, (users.get(key) ?? new Set()).add(code));
+  const rows = new Set<string>();
+  const use = (key: string, code: string) => {
+    for (const k of [key, key.slice(key.indexOf('@') + 1)]) users.set(k, (users.get(k) ?? new Set()).add(code));
+  };
   for (const r of doc.rows) {
     if (r.level !== 'pcn') continue;
-    if (keyColumns.length > 0 && counts.some((c) => used(r[c]))) use(keyOf(r, keyColumns), String(r.code));
-    for (const c of categories) if (used(r[c])) use(`${keyOf(r, doc.keys)}#${c}`, String(r.code));
+    const [key, row] = [`${periodOf(r)}@${keyOf(r, keyColumns)}`, `${periodOf(r)}@${keyOf(r, doc.keys)}`];
+    rows.add(key).add(row);
+    if (keyColumns.length > 0 && counts.some((c) => used(r[c]))) use(key, String(r.code));
+    for (const c of categories) if (used(r[c])) use(`${row}#${c}`, String(r.code));
   }
+  // Shown using the key: in the period where it has PCN rows, else in any.
+  const shown = (key: string, hasRows: boolean) =>
+    users.get(hasRows ? key : key.slice(key.indexOf('@') + 1))?.size ?? 0;
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const r of doc.rows) {
     if (r.level !== 'national') continue;
-    const shown = (key: string) => users.get(key)?.size ?? 0;
-    const key = keyOf(r, keyColumns);
+    const [key, row] = [`${periodOf(r)}@${keyOf(r, keyColumns)}`, `${periodOf(r)}@${keyOf(r, doc.keys)}`];
     if (keyColumns.length > 0 && !seen.has(key) && counts.some((c) => typeof r[c] === 'number' && Number(r[c]) > 0)) {
       seen.add(key);
-      if (shown(key) < KEY_PCNS)
-        problems.push(
-          `${rowId(doc, r)}: England's figures of a key a PCN determines beside ${shown(key)} PCNs using it`,
-        );
+      const n = shown(key, rows.has(key));
+      if (n < KEY_PCNS)
+        problems.push(`${rowId(doc, r)}: England's figures of a key a PCN determines beside ${n} PCNs using it`);
     }
-    for (const c of categories)
-      if (typeof r[c] === 'number' && Number(r[c]) > 0 && shown(`${keyOf(r, doc.keys)}#${c}`) < KEY_PCNS)
-        problems.push(
-          `${rowId(doc, r)}: England's ${c} (a key a PCN determines) beside ${shown(`${keyOf(r, doc.keys)}#${c}`)} PCNs using it`,
-        );
+    for (const c of categories) {
+      const n = shown(`${row}#${c}`, rows.has(row));
+      if (typeof r[c] === 'number' && Number(r[c]) > 0 && n < KEY_PCNS)
+        problems.push(`${rowId(doc, r)}: England's ${c} (a key a PCN determines) beside ${n} PCNs using it`);
+    }
   }
   return problems;
 }
