@@ -210,6 +210,19 @@ export interface MetricDefinition {
    */
   readonly differences?: readonly { readonly total: string; readonly part: string }[];
   /**
+   * What a PCN (its system, its service offer), not a person, determines which rows or columns its figures fall in:
+   * key columns (wellbeing's `instrument`, cof_system's `service`) or count columns of a category (referral sources,
+   * activity categories, discharge reasons). England's figures of one such key are those of the PCNs that use it, so
+   * each England row of a key column (with its rows of other keys: cof_system's bands of a service), and each such
+   * column of an England row, is tested as a period is: made up by fewer than 3 PCNs, or dominated by one, it is held
+   * alone as no figure, with the rest of its unit (a total and all its parts) and its year or months (revisions.ts,
+   * keyRowsMadeByFew; red-team review 28, R28-5). Keys a person determines (age band, sex, deprivation decile, contacts,
+   * band of use before referral, referral reason) are not listed: their England rows are not a PCN's choice, and a
+   * small group within many PCNs' figures is England's figure as any small count is (docs/methodology.md, "Disclosure
+   * control").
+   */
+  readonly pcnKeys?: readonly string[];
+  /**
    * Columns about data no other document publishes or adds up with (workforce's staff, from the snapshots alone): an
    * England period held for them alone (made up by few PCNs, or a revision of them held) is held in this document
    * only, not in every document (revisions.ts; review 9: three PCNs' 1 trained link worker held rollout's referrals).
@@ -595,6 +608,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // The sources that are not 0: shown only where every source is (a suppressed one may hide a 0: a region's).
       describing: [{ counts: ['referrals', ...prefixed('source_', SOURCES)], columns: ['source_types'] }],
     },
+    // A housing or police referral is a route a PCN sets up with one organisation (a housing association, a police
+    // force): a PCN's. Every PCN's population is referred by practices, other primary care, a hospital trust, a
+    // council and its social care, VCSE groups and themselves (and `other`): those, and the reasons (the person's
+    // needs), are the person's and their referrer's. A source held holds its row's referrals and every source with it
+    // (one unit: they add up), so none is the referrals less the others.
+    pcnKeys: prefixed('source_', ['housing', 'police']),
     derive: (r) => ({ self_referral_pct: rate(r.source_self, r.referrals, 100) }),
   },
   {
@@ -773,6 +792,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
+    // Which instrument is used is a PCN's choice (its service specification), not a person's (review 28, R28-5).
+    pcnKeys: ['instrument'],
     definitions: {
       ...COMMON,
       instrument: 'The wellbeing instrument (each ONS4 item is its own scale).',
@@ -860,6 +881,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // suppression, the audit, joint control) or England's revisions test (made up by 3 or more PCNs) would see that
     // (docs/methodology.md, "Health and care system use").
     keys: ['window_months', 'service', 'baseline_band'],
+    // A service is sent where its system supplies it (a PCN's capability); the band of use before referral is the
+    // person's, and window_months one value on every row.
+    pcnKeys: ['service'],
     definitions: {
       ...COMMON,
       window_months: `Length of the windows before and after referral, in months: ${SERVICE_USE_WINDOW_MONTHS} on every row (windows of other lengths are in no figure).`,
@@ -1011,6 +1035,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     ),
     // The connections not yet in the cohort: a window moving with the data-as-of date, never a revision (R22-3).
     windowColumns: ['recent_connections'],
+    // Which kinds of activity people are connected to is the local offer a PCN's link workers use.
+    pcnKeys: [...prefixed('activity_', ACTIVITIES), ...prefixed('attended_', ACTIVITIES)],
     derive: (r) => ({ attendance_pct: rate(r.attended, r.attendance_cohort, 100) }),
     summarise: (rows, ctx) => ({ attendance_cohort: attendanceCohortOf(ctx.dataAsOf ?? null, rows) }),
   },

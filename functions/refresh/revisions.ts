@@ -697,6 +697,133 @@ function differencesChangedByFew(
   return few;
 }
 
+/**
+ * England's rows (and count columns) of a key a PCN, not a person, determines (`pcnKeys` in catalogue.ts: wellbeing's
+ * instrument, cof_system's service, a housing or police referral route, an activity category) made up by fewer
+ * than MIN_CONTRIBUTORS PCNs or dominated by one (red-team review 28, R28-5). The period rule (periodsMadeByFew) sums
+ * each PCN's contributions over every key and column of a period, so an instrument only one PCN uses, within a month
+ * many PCNs sent, was published as that PCN's exact people, score means and interval, while its own rows below England
+ * were withheld: which instrument a PCN uses is its choice, stable and often public, so the reader can tell whose it
+ * is. Each such England row is therefore tested as a period is (a key column: each PCN's contributions to the row's
+ * counts, summed over its rows of the other keys, cof_system's bands of a service; a count column of a category: that
+ * column alone), by the rules `groupsMadeByFew` applies (fewer than 3 PCNs, the p% rule; no small-net rule: the level
+ * says that each of k PCNs has some, not which), and where it fails it is held alone as no figure (where one was
+ * published before, at that value), with the rest of its unit (a total and all its parts: a source held holds its
+ * row's referrals and every source, so none is a total less the others) and its period's year (a year less its other
+ * months would give the month back) or, for a year with no month held, its months (which would add up to it). Not
+ * its period in other documents: nothing else publishes a key row of a PCN's choice or adds up with one (cof_system's
+ * services add up to no total; wellbeing's instruments are people per instrument, cof_person's and equity's a
+ * headline instrument per referral or person; a held source row's referrals are rollout's, published there).
+ */
+function keyRowsMadeByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  columns: readonly string[],
+  unitOf: ReadonlyMap<string, number>,
+): Array<{ units: string[] } & KeyTrigger> {
+  // Units (row id # unit) held, each with the trigger that first held it.
+  const held = new Map<string, KeyTrigger>();
+  for (const test of keyTestsOf(definition, cells, columns)) {
+    const made: number[] = [];
+    for (const cell of test.cells)
+      for (const column of test.columns)
+        (cell.contributions.get(column) ?? []).forEach((v, i) => {
+          made[i] = (made[i] ?? 0) + Math.abs(v);
+        });
+    const contributions = Array.from(made, (v) => v ?? 0);
+    const pcns = contributions.filter((v) => v > TOLERANCE).length;
+    const failed = pcns === 0 ? undefined : failedRule(contributions, WITHOUT_NET);
+    if (failed === undefined) continue;
+    const first = test.cells[0] as RowCells;
+    const trigger: KeyTrigger = {
+      period: first.period,
+      row: first.id,
+      column: test.label,
+      reason:
+        failed === 'few'
+          ? `the key: fewer than ${MIN_CONTRIBUTORS} PCNs (${pcns})`
+          : `the key: dominated by one PCN (${pcns} PCNs)`,
+    };
+    // A key column's rows are held whole; a category column with its unit (its total and the other parts).
+    for (const cell of test.cells)
+      for (const column of test.holds) {
+        const unit = unitOf.get(column);
+        if (unit !== undefined && !held.has(`${cell.id}#${unit}`)) held.set(`${cell.id}#${unit}`, trigger);
+      }
+  }
+  holdKeyYears(cells, held);
+  const byTrigger = new Map<KeyTrigger, string[]>();
+  for (const [key, trigger] of held) {
+    const units = byTrigger.get(trigger) ?? [];
+    units.push(key);
+    byTrigger.set(trigger, units);
+  }
+  return [...byTrigger].map(([trigger, units]) => ({ units, ...trigger }));
+}
+
+/** What set off a key's hold (keyRowsMadeByFew): the first row and column failing, and why. */
+type KeyTrigger = { readonly period: string; readonly row: string; readonly column: string; readonly reason: string };
+
+/**
+ * What keyRowsMadeByFew tests: England's rows of one period and one value of the key columns (every count, summed;
+ * all their figures held), and each category column of each England row (that column; its unit held).
+ */
+function keyTestsOf(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  columns: readonly string[],
+): Array<{ cells: RowCells[]; columns: readonly string[]; holds: readonly string[]; label: string }> {
+  const declared = definition.pcnKeys ?? [];
+  const keyColumns = declared.filter((k) => definition.keys.includes(k));
+  const categories = declared.filter((c) => columns.includes(c));
+  const counts = definition.rules.counts.filter((c) => columns.includes(c));
+  const england = [...cells.values()].filter((cell) => cell.england !== null);
+  const byKey = new Map<
+    string,
+    { cells: RowCells[]; columns: readonly string[]; holds: readonly string[]; label: string }
+  >();
+  if (keyColumns.length > 0)
+    for (const cell of england) {
+      const label = keyColumns.map((k) => `${k} ${keyPart(cell.england?.[k])}`).join(', ');
+      const id = `${cell.periodType}|${cell.period}|${label}`;
+      const found = byKey.get(id) ?? { cells: [], columns: counts, holds: columns, label };
+      found.cells.push(cell);
+      byKey.set(id, found);
+    }
+  return [
+    ...byKey.values(),
+    ...england.flatMap((cell) => categories.map((c) => ({ cells: [cell], columns: [c], holds: [c], label: c }))),
+  ];
+}
+
+/**
+ * A key's month held holds the same key's year (the year less its other months would give it back); a year held with
+ * none of its months, its months (which would add up to it). In place: `held` maps row id # unit to its trigger.
+ */
+function holdKeyYears(cells: ReadonlyMap<string, RowCells>, held: Map<string, KeyTrigger>): void {
+  const units = new Set(held.keys());
+  const monthsOf = new Map<string, RowCells[]>();
+  for (const cell of cells.values())
+    if (cell.england !== null && cell.periodType === 'month') {
+      const year = `fy|${financialYearOf(cell.period)}${cell.keyId}`;
+      const months = monthsOf.get(year) ?? [];
+      months.push(cell);
+      monthsOf.set(year, months);
+    }
+  for (const key of units) {
+    const [id, unit] = [key.slice(0, key.lastIndexOf('#')), key.slice(key.lastIndexOf('#') + 1)];
+    const cell = cells.get(id) as RowCells;
+    const trigger = held.get(key) as KeyTrigger;
+    const also =
+      cell.periodType === 'month'
+        ? [`fy|${financialYearOf(cell.period)}${cell.keyId}`].filter((year) => cells.has(year))
+        : (monthsOf.get(id) ?? []).some((month) => units.has(`${month.id}#${unit}`))
+          ? []
+          : (monthsOf.get(id) ?? []).map((month) => month.id);
+    for (const other of also) if (!held.has(`${other}#${unit}`)) held.set(`${other}#${unit}`, trigger);
+  }
+}
+
 interface RowCells {
   readonly id: string;
   readonly period: string;
@@ -1045,6 +1172,9 @@ export class EnglandRevisions {
     // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
     const fewGroups = groupsMadeByFew(definition, found.cells, unitOf);
     for (const { unit, ...trigger } of fewGroups) this.triggers.push({ document: definition.name, ...trigger });
+    // England's rows of a key a PCN determines made up by fewer than 3 PCNs or dominated by one: held alone (R28-5).
+    const fewKeys = keyRowsMadeByFew(definition, found.cells, columns, unitOf);
+    for (const { units: _, ...trigger } of fewKeys) this.triggers.push({ document: definition.name, ...trigger });
     const entry: Revised = {
       definition,
       found,
@@ -1053,6 +1183,7 @@ export class EnglandRevisions {
         ...alone,
         ...outside.map((o) => o.unit),
         ...differences.map((d) => d.unit),
+        ...fewKeys.flatMap((k) => k.units),
       ]),
       columns,
       unitOf,

@@ -108,6 +108,16 @@ export interface ScanSpec {
   readonly partitions?: Readonly<Record<string, readonly Partition[]>>;
   /** Columns of a row adding up to another, per document. */
   readonly groups?: Readonly<Record<string, readonly { readonly total: string; readonly parts: readonly string[] }[]>>;
+  /**
+   * Keys a PCN (its system, its service offer), not a person, determines, per document: key columns (wellbeing's
+   * instrument, cof_system's service) or count columns of a category (a referral source, an activity, a discharge
+   * reason). An England figure of such a key is the figures of the PCNs that use it, and which PCNs those are is
+   * public (a service specification, any period whose PCN rows show it), so an England row of one (a key column: its
+   * counts, a category: that column) above 0 must be shown beside 3 or more PCNs whose rows of that key and period show
+   * it as `*` or above 0 (review 28, R28-5: one PCN's 3 people, means and interval on WEMWBS published exact, its own
+   * rows withheld).
+   */
+  readonly pcnKeys?: Readonly<Record<string, readonly string[]>>;
   /** Rates per document: column, numerator, denominator, per. */
   readonly rates: Readonly<Record<string, readonly (readonly [string, string, string, number])[]>>;
   /**
@@ -889,7 +899,64 @@ function scanDocument(
     ...recoveredProblems(doc, parents, spec, docs),
     ...complementProblems(doc, spec),
     ...funnelProblems(doc, sub),
+    ...pcnKeyProblems(doc, spec),
   ];
+}
+
+/** The fewest PCNs an England figure of a key a PCN determines is shown beside (MIN_CONTRIBUTORS in revisions.ts). */
+const KEY_PCNS = 3;
+
+/**
+ * England figures of a key a PCN determines (spec.pcnKeys) shown beside fewer than KEY_PCNS PCNs whose rows of the
+ * key and period show it (`*` or above 0): a reader who knows which PCNs use the key has their exact figures (a `*`
+ * may hide a 0, so it counts as a use). Where the period has no PCN row of the key (withheld below England), which
+ * PCNs use the key is read from every period (a PCN's use of an instrument or a route is stable and public): the
+ * PCNs shown using it in any.
+ */
+function pcnKeyProblems(doc: MetricDocument, spec: ScanSpec): string[] {
+  const declared = spec.pcnKeys?.[doc.name] ?? [];
+  const counts = spec.counts[doc.name] ?? [];
+  const keyColumns = declared.filter((k) => doc.keys.includes(k));
+  const categories = declared.filter((c) => !doc.keys.includes(c));
+  if (keyColumns.length === 0 && categories.length === 0) return [];
+  const used = (v: unknown) => v === '*' || (typeof v === 'number' && v > 0);
+  const keyOf = (r: MetricRow, keys: readonly string[]) => keys.map((k) => String(r[k])).join('|');
+  const periodOf = (r: MetricRow) => `${r.period_type}|${r.period}`;
+  // The PCNs using each key (key columns: any count; a category: its column), by period and in any period, and the
+  // keys and periods with PCN rows at all.
+  const users = new Map<string, Set<string>>();
+  const rows = new Set<string>();
+  const use = (key: string, code: string) => {
+    for (const k of [key, key.slice(key.indexOf('@') + 1)]) users.set(k, (users.get(k) ?? new Set()).add(code));
+  };
+  for (const r of doc.rows) {
+    if (r.level !== 'pcn') continue;
+    const [key, row] = [`${periodOf(r)}@${keyOf(r, keyColumns)}`, `${periodOf(r)}@${keyOf(r, doc.keys)}`];
+    rows.add(key).add(row);
+    if (keyColumns.length > 0 && counts.some((c) => used(r[c]))) use(key, String(r.code));
+    for (const c of categories) if (used(r[c])) use(`${row}#${c}`, String(r.code));
+  }
+  // Shown using the key: in the period where it has PCN rows, else in any.
+  const shown = (key: string, hasRows: boolean) =>
+    users.get(hasRows ? key : key.slice(key.indexOf('@') + 1))?.size ?? 0;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const r of doc.rows) {
+    if (r.level !== 'national') continue;
+    const [key, row] = [`${periodOf(r)}@${keyOf(r, keyColumns)}`, `${periodOf(r)}@${keyOf(r, doc.keys)}`];
+    if (keyColumns.length > 0 && !seen.has(key) && counts.some((c) => typeof r[c] === 'number' && Number(r[c]) > 0)) {
+      seen.add(key);
+      const n = shown(key, rows.has(key));
+      if (n < KEY_PCNS)
+        problems.push(`${rowId(doc, r)}: England's figures of a key a PCN determines beside ${n} PCNs using it`);
+    }
+    for (const c of categories) {
+      const n = shown(`${row}#${c}`, rows.has(row));
+      if (typeof r[c] === 'number' && Number(r[c]) > 0 && n < KEY_PCNS)
+        problems.push(`${rowId(doc, r)}: England's ${c} (a key a PCN determines) beside ${n} PCNs using it`);
+    }
+  }
+  return problems;
 }
 
 /** Every problem in the documents: each on its own, and the counts they share (sharedProblems, jointProblems). */
@@ -1209,6 +1276,19 @@ export const SCAN_SPEC: ScanSpec = {
         columns: ['episodes'],
         linkedTo: [{ document: 'cof_person', columns: { episodes: 'outcome_cohort' } }],
       },
+    ],
+  },
+  // Which instrument, service, referral pathway or activity is used is a PCN's (its system's, its offer's), not a
+  // person's (a discharge reason is the person's episode's, from the national term set every system sends): England's
+  // figures of one need 3 or more PCNs shown using it (review 28, R28-5).
+  pcnKeys: {
+    wellbeing: ['instrument'],
+    cof_system: ['service'],
+    // Referral routes a PCN sets up with one organisation (not the sectors every PCN's population is referred by).
+    referral_sources: ['source_housing', 'source_police'],
+    cof_community: [
+      ...ACTIVITY_CATEGORIES.map((a) => `activity_${a}`),
+      ...ACTIVITY_CATEGORIES.map((a) => `attended_${a}`),
     ],
   },
   // equity's rows by the deprivation quintile of the PCN: England's are the sum of that quintile's PCNs.

@@ -71,7 +71,9 @@ function publish(name: string, figures: (level: string, code: string) => Row): M
   });
 }
 
-const scan = (doc: MetricDocument) => scanPublished([doc], parentsFrom(REFERENCE, META), SCAN_SPEC);
+// England's figures of a source only one or two PCNs use (a key a PCN determines) are held by the revisions step, not
+// the control step these documents come from: the scan's rule for them is tested in england-key-few-pcns.test.ts.
+const scan = (doc: MetricDocument) => scanPublished([doc], parentsFrom(REFERENCE, META), { ...SCAN_SPEC, pcnKeys: {} });
 const column = (doc: MetricDocument, c: string) => Object.fromEntries(doc.rows.map((r) => [r.code, r[c]]));
 
 /** England's 5 referrals, all at U1 (from one source, gp): every area above U1 holds them too. */

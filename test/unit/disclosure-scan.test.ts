@@ -384,7 +384,9 @@ U4,D,QAA,ICB A,Y56,London,1000,2019-04-01,
     scanPublished(
       [{ name: 'cof_system', keys: ['service', 'baseline_band'], rows } as unknown as MetricDocument],
       parentsFrom(reference, meta),
-      SCAN_SPEC,
+      // No PCN rows beside England's here: the rule for a service few PCNs supply is tested below and in
+      // england-key-few-pcns.test.ts.
+      { ...SCAN_SPEC, pcnKeys: {} },
     );
 
   it('does not take a suppressed after_total as 1 to 7 attendances: an ICB over PCNs that only then add up is no finding', () => {
@@ -423,5 +425,34 @@ U4,D,QAA,ICB A,Y56,London,1000,2019-04-01,
       'cof_system area|ENG|month|2024-05|ae_attendance|all after_total: one suppressed part (Y56 2024-05) beside a published total',
       'cof_system region Y56 2024-05 ae_attendance all: after_total = * is recovered exactly from the figures beside it',
     ]);
+  });
+});
+
+describe("the disclosure scan's England rows of a key a PCN determines (review 28, R28-5)", () => {
+  const reference = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to
+U1,A,QAA,ICB A,Y56,London,1000,2019-04-01,
+U2,B,QAA,ICB A,Y56,London,1000,2019-04-01,
+U3,C,QAA,ICB A,Y56,London,1000,2019-04-01,
+`;
+  const meta = { icbs: [{ code: 'QAA', parent: 'Y56' }] };
+  const row = (level: string, code: string, instrument: string, people: number | '*' | null): MetricRow =>
+    ({ level, code, period_type: 'month', period: '2024-10', instrument, people, improved: 0 }) as unknown as MetricRow;
+  const scan = (rows: MetricRow[]) =>
+    scanPublished(
+      [{ name: 'wellbeing', keys: ['instrument'], rows } as unknown as MetricDocument],
+      parentsFrom(reference, meta),
+      { ...SCAN_SPEC, means: {}, rates: {} },
+    ).filter((problem) => problem.includes('a key a PCN determines'));
+
+  it("finds England's figures of an instrument shown used by fewer than 3 PCNs, not one of 3", () => {
+    // WEMWBS: England's 3 people beside U1's `*` and no other PCN row (withheld or none): U1's own, if it is the one.
+    expect(scan([row('national', 'ENG', 'wemwbs', 3), row('pcn', 'U1', 'wemwbs', '*')])).toEqual([
+      "wellbeing national ENG 2024-10 wemwbs: England's figures of a key a PCN determines beside 1 PCNs using it",
+    ]);
+    // Beside three PCNs' `*` (a `*` may hide 0, so counted as a use: the scan reads what a reader sees), and held
+    // (no figure), nothing.
+    const three = ['U1', 'U2', 'U3'].map((code) => row('pcn', code, 'wemwbs', '*'));
+    expect(scan([row('national', 'ENG', 'wemwbs', 12), ...three])).toEqual([]);
+    expect(scan([row('national', 'ENG', 'wemwbs', null)])).toEqual([]);
   });
 });
