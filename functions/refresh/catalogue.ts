@@ -576,7 +576,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
-    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 9 (review 28, R28-5): England's housing or police referrals made up by fewer than 3 PCNs or dominated by one
+    // hold the row's referrals and sources.
+    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -587,6 +589,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      { version: '9', from: '8', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -779,7 +782,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     // 7: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
-    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 8 (review 28, R28-5): England's row of an instrument made up by fewer than 3 PCNs or dominated by one is held.
+    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -789,6 +793,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -860,7 +865,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    version: '8', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 9 (review 28, R28-5): England's rows of a service made up by fewer than 3 PCNs or dominated by one are held.
+    version: '9', // 2: one count per window, the latest; an after count only once its window has ended (review 6, K5); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     // 8 (review 26, R26-3): every figure counts the 6-month pairs only (window_months, a new key column, 6 on every
@@ -873,6 +879,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: 'all' },
+      { version: '9', from: '8', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, SERVICE_USE_WINDOW_MONTHS)],
     // window_months is one value on every row (SERVICE_USE_WINDOW_MONTHS): a key, so that every row says the length of
@@ -983,7 +990,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // below England when a month of it matured: England's year and area families no longer held by them (R22-3).
     // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
-    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 9 (review 28, R28-5): England's activity and attendance columns of a category made up by fewer than 3 PCNs
+    // or dominated by one are held with their unit.
+    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -994,6 +1003,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: ['attended', ...prefixed('attended_', ACTIVITIES)] },
       { version: '8', from: '7', columns: [] },
+      { version: '9', from: '8', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, ATTENDANCE_COHORT_MONTHS)],
     keys: [],
@@ -1062,7 +1072,12 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 8: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    version: '8',
+    // 9 (reviews 26-28): a PCN missing a due workforce snapshot for a month it reported withholds its area's caseload and
+    // leaves England's covered group (R26-2, R27-8); caseloads annualised over the months reported (R26-4, R27-2);
+    // accredited training over the link workers of the PCNs that gave training and headcount (R26-6, R27-5); England's
+    // training-known headcount, staff columns made by few PCNs and the covered rates beside a few PCNs outside held
+    // (R27-1, R28-1, R28-2, R28-3); month staff headcounts audited as counts (R28-4).
+    version: '9',
     changes: [
       {
         version: '4',
@@ -1084,6 +1099,23 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      {
+        version: '9',
+        from: '8',
+        columns: [
+          'referral_months',
+          'caseload',
+          'caseload_annualised',
+          'caseload_pcns',
+          'caseload_fte',
+          'caseload_covered',
+          'caseload_covered_annualised',
+          'caseload_coverage_pct',
+          'splw_accredited',
+          'splw_accredited_pct',
+          'pcns_with_training',
+        ],
+      },
     ],
     keys: [],
     definitions: {
