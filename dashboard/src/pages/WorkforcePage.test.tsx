@@ -174,7 +174,7 @@ describe('the accredited training card says what it covers (review 27, R27-1, R2
 
   it("England's withheld where few PCNs gave headcount without training: the reason, not a blank", () => {
     expect(accreditedContext(staff(null), 90)).toBe(
-      "not shown for England this month: fewer than 3 PCNs gave headcount without training, or one of them has most of their link workers, and England's headcount less the headcount where training was given would be theirs (of the link workers in the 900 of 1,000 PCNs giving headcount that gave training too; expected 90%)",
+      "not shown for England this month: fewer than 3 PCNs gave headcount without training, one of them has most of their link workers or each has 1, and England's headcount less the headcount where training was given would be theirs (of the link workers in the 900 of 1,000 PCNs giving headcount that gave training too; expected 90%)",
     );
     // Below England a null % is no training given: no such reason.
     expect(accreditedContext({ ...staff(null), level: 'icb' } as unknown as MetricRow, 90)).toBe(

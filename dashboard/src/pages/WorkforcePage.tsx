@@ -98,7 +98,7 @@ export function accreditedContext(row: MetricRow | undefined, expected: unknown)
     figure(row, 'splw_accredited_pct') === null &&
     typeof figure(row, 'splw_accredited') === 'number';
   return withheld
-    ? `not shown for England this month: fewer than 3 PCNs gave headcount without training, or one of them has most of their link workers, and England's headcount less the headcount where training was given would be theirs (${covers})`
+    ? `not shown for England this month: fewer than 3 PCNs gave headcount without training, one of them has most of their link workers or each has 1, and England's headcount less the headcount where training was given would be theirs (${covers})`
     : covers;
 }
 
