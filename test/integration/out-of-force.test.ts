@@ -127,10 +127,14 @@ describe('events dated when their PCN is not in force (review 7, M10; M7), throu
       const { pcns_reporting, splw_fte } = row('workforce', 'national', 'ENG', month);
       return [pcns_reporting, splw_fte];
     };
+    // England's months are made by 2, 3 and 2 PCNs of one link worker each: held as no figure (fewer than 3 PCNs, or
+    // no more than one link worker each: review 28, R28-1). Had U00005's April or U00006's June counted, April and June
+    // would be made by 3 PCNs as May is, and held the same: the exclusion is shown by the refresh's line above and
+    // data_quality's listing below, not by these figures.
     expect(['2025-04', '2025-05', '2025-06'].map(workforce)).toEqual([
-      [2, 2],
-      [3, 3],
-      [2, 2],
+      [null, null],
+      [null, null],
+      [null, null],
     ]);
     const snapshotsListed = (code: string) => {
       const r = row('data_quality', 'pcn', code, 'all');

@@ -22,12 +22,18 @@ const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,l
 U40001,One PCN,QAA,NHS A ICB,Y56,London,10000,2019-04-01,2025-03-31
 U40001,One PCN,QAA,NHS A ICB,Y56,London,10100,2025-04-01,
 U40002,Two PCN,QAA,NHS A ICB,Y56,London,10000,2019-04-01,
+U40003,Three PCN,QBB,NHS B ICB,Y58,South West,10000,2019-04-01,
 `;
 const golden = goldenProgramme('r23prespan', {
   uploads: UPLOADS,
   otherFiles: {
-    'wf1.csv': `${HEADER}\nU40001,2024-10,splw,2,1.5,1,0\nU40001,2025-05,splw,2,1.5,1,0\n`,
-    'wf2.csv': `${HEADER}\nU40002,2024-10,splw,1,1,1,0\nU40002,2025-05,splw,1,1,1,0\n`,
+    // Headcounts of 10 and 20 (no `*`): since month headcounts are audited as counts (review 28, R28-4), 2 and 1 in
+    // one ICB of two PCNs were recovered from the ICB's and England's figures and the month withheld below England.
+    'wf1.csv': `${HEADER}\nU40001,2024-10,splw,10,8,10,0\nU40001,2025-05,splw,10,8,10,0\n`,
+    'wf2.csv': `${HEADER}\nU40002,2024-10,splw,20,16,20,0\nU40002,2025-05,splw,20,16,20,0\n`,
+    // A third PCN's snapshots, in another region: England's staff figures of a month made by fewer than 3 PCNs are
+    // held (R28-1), and a single region's headcount would be England's exact figure, its month withheld below England.
+    'wf3.csv': `${HEADER}\nU40003,2024-10,splw,15,12,15,0\nU40003,2025-05,splw,15,12,15,0\n`,
   },
   reference: REFERENCE,
   now: new Date('2025-07-10T09:00:00Z'),
@@ -47,6 +53,7 @@ describe('rows of periods before the published span keep their area (R23-1)', ()
     expect(meta().pcn_versions).toEqual([
       { code: 'U40001', icb: 'QAA', region: 'Y56', valid_from: '2019-04-01', valid_to: null },
       { code: 'U40002', icb: 'QAA', region: 'Y56', valid_from: '2019-04-01', valid_to: null },
+      { code: 'U40003', icb: 'QBB', region: 'Y58', valid_from: '2019-04-01', valid_to: null },
     ]);
     const icb = new Scope({ role: 'icb', code: 'QAA', subject: 't' }, meta());
     const region = new Scope({ role: 'region', code: 'Y56', subject: 't' }, meta());
