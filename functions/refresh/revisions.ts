@@ -100,8 +100,9 @@ const PUBLISHED_TOLERANCE = 0.006;
  *   PCN's link worker FTE);
  * - `share`: the figure split over the group's PCNs in proportion to that column (people referred per FTE, and as a
  *   percentage of England's: each PCN's people per the group's FTE), a figure that follows its unit: its people's
- *   change is tested as that column's own (only the group's PCN rows have people referred, so England's people
- *   referred's PCN changes are exactly the group's), and its denominator's by the `sum` figure and England's total.
+ *   change is tested as that column's own (the group's PCN rows' people referred), and its denominator's by the `sum`
+ *   figure and England's total: rollout's, over every PCN, whose people outside the group (England's less the
+ *   group's) are tested as a figure of their own (outsidePeopleChangedByFew; review 28, R28-7).
  *   Tested in its own units, the small-net rule (net change larger than the PCNs making it) would read a percentage
  *   as a count;
  * - `pcns`: 1 (the number of PCNs in the group: not about people, it follows its unit as PCNs reporting does).
