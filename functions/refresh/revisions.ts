@@ -100,8 +100,9 @@ const PUBLISHED_TOLERANCE = 0.006;
  *   PCN's link worker FTE);
  * - `share`: the figure split over the group's PCNs in proportion to that column (people referred per FTE, and as a
  *   percentage of England's: each PCN's people per the group's FTE), a figure that follows its unit: its people's
- *   change is tested as that column's own (only the group's PCN rows have people referred, so England's people
- *   referred's PCN changes are exactly the group's), and its denominator's by the `sum` figure and England's total.
+ *   change is tested as that column's own (the group's PCN rows' people referred), and its denominator's by the `sum`
+ *   figure and England's total: rollout's, over every PCN, whose people outside the group (England's less the
+ *   group's) are tested as a figure of their own (outsidePeopleChangedByFew; review 28, R28-7).
  *   Tested in its own units, the small-net rule (net change larger than the PCNs making it) would read a percentage
  *   as a count;
  * - `pcns`: 1 (the number of PCNs in the group: not about people, it follows its unit as PCNs reporting does).
@@ -655,6 +656,63 @@ function outsideChangedByFew(
 }
 
 /**
+ * England's people referred (the source document's, `coveredShare`: rollout's, over every PCN) less the people of the
+ * PCNs covered (never published, but pinned by caseload_covered, its annualised rate and coverage % where the covered
+ * FTE is small: review 28, R28-3) is the people of the PCNs outside the covered group, and two releases of both give
+ * its change (red-team review 28, R28-7): England's people referred changed by many PCNs and the covered people by
+ * many, both released, while the people outside changed by one PCN's late month (or by one PCN leaving or joining the
+ * group, as a PCN whose workforce return for a due month is late does: review 29, R29-5). Each PCN's part of the change
+ * is its people outside the group now less then: its source contribution where it is not in the group (the group's
+ * `pcns` figure, 1 for each PCN in it, as recorded), 0 where it is. Where that change is made by fewer than
+ * MIN_CONTRIBUTORS PCNs, dominated by one or no larger than the number of PCNs (a count), the group's figures are held
+ * alone, as outsideChangedByFew holds them for the FTE. Only where the covered rates were published before and are
+ * shown now (else no two releases pin the group's people) and the source was revised in this refresh (a document
+ * revised alone, as in a unit test of it, has none). The people then are the source's record as at its published
+ * value; where the covered figures' record is of an earlier release (held), the group's PCNs are those of that record.
+ * A function of its own beside outsideChangedByFew (shared), not a change of it.
+ */
+function outsidePeopleChangedByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  unitOf: ReadonlyMap<string, number>,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  broken: ReadonlySet<string>,
+  source: Revised | undefined,
+): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+  const share = definition.coveredShare;
+  const pcns = Object.entries(definition.groupFigures?.figures ?? {}).find(([, of]) => 'pcns' in of)?.[0];
+  if (share === undefined || source === undefined || pcns === undefined) return [];
+  if (broken.has(pcns) || share.figures.some((f) => broken.has(f)) || source.brokenColumns.has(share.column)) return [];
+  const sourceBaselines = source.baselines();
+  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
+  for (const cell of cells.values()) {
+    const rates = share.figures.filter((f) => cell.values.has(f));
+    if (rates.length === 0 || !cell.values.has(pcns)) continue;
+    if (!rates.some((f) => isNumber(baselines.get(`${cell.id}#${f}`)?.v))) continue;
+    const group = baselines.get(`${cell.id}#${pcns}`);
+    const total = sourceBaselines.get(`${cell.id}#${share.column}`);
+    const totalNow = source.found.cells.get(cell.id)?.contributions.get(share.column);
+    if (group === undefined || group.v === null || total === undefined || total.v === null || totalNow === undefined)
+      continue;
+    const groupNow = cell.contributions.get(pcns) ?? [];
+    const outsideOf = (people: number | undefined, inGroup: number | undefined) =>
+      (inGroup ?? 0) > TOLERANCE ? 0 : (people ?? 0);
+    const changes = totalNow.map((v, i) => outsideOf(v, groupNow[i]) - outsideOf(total.c[i], group.c[i]));
+    const unknown = total.x ?? 0;
+    if (changes.every((d) => Math.abs(d) <= TOLERANCE) && Math.abs(unknown) <= TOLERANCE) continue;
+    if (releasable(changes, unknown, true)) continue;
+    few.push({
+      unit: `${cell.id}#${unitOf.get(pcns)}`,
+      period: cell.period,
+      row: cell.id,
+      column: `${share.document}.${share.column} - ${share.count}`,
+      reason: `the people outside the group: ${whyHeld(changes, unknown, true)}`,
+    });
+  }
+  return few;
+}
+
+/**
  * England's `total` less its `part` (MetricDefinition.differences: workforce's link workers in post less those in the
  * PCNs that gave training, the headcount of the PCNs that gave headcount and no training; review 27, R27-1), as two
  * releases give its change: each PCN's part of it is its change of `total` less its change of `part`. Both columns
@@ -1157,6 +1215,17 @@ export class EnglandRevisions {
     // A difference of two England figures that is a count of its own (review 27, R27-1), changed by few PCNs: held alone.
     const differences = differencesChangedByFew(definition, found.cells, unitOf, baselines, brokenColumns);
     this.triggers.push(...differences.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
+    // England's people referred less the covered people (the PCNs outside the group), changed by few PCNs: the group's
+    // figures held alone (review 28, R28-7).
+    const outsidePeople = outsidePeopleChangedByFew(
+      definition,
+      found.cells,
+      unitOf,
+      baselines,
+      brokenColumns,
+      definition.coveredShare && this.revised.get(definition.coveredShare.document),
+    );
+    this.triggers.push(...outsidePeople.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).
     const few = [
@@ -1183,6 +1252,7 @@ export class EnglandRevisions {
         ...alone,
         ...outside.map((o) => o.unit),
         ...differences.map((d) => d.unit),
+        ...outsidePeople.map((o) => o.unit),
         ...fewKeys.flatMap((k) => k.units),
       ]),
       columns,

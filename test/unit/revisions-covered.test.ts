@@ -265,8 +265,11 @@ describe("England's covered caseload is held as England's other figures are", ()
     const more = (n: number) => ({ headcount: monthly(2 + n), fte: monthly(2 + n), people: null });
     // (The catalogue's version 5 also changed caseload and the covered figures' definition, review 9 R9-3, which
     // starts their series again; this release is the hold's alone: a version 5 that changed no column.)
+    // Version 5 itself: the catalogue's later versions change the covered figures' definition again (9: R26-2), which
+    // would start their series again here.
     const holdOnly = {
       ...WORKFORCE,
+      version: '5',
       changes: [
         ...(WORKFORCE.changes ?? []).filter((c) => c.version !== '5'),
         { version: '5', from: '4', columns: [] as string[] },
