@@ -1835,6 +1835,7 @@ export function readerDisclosures(
 ): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const previous = values?.system === system ? values.previous : undefined;
+  lastContradicted = false;
   if (previous === undefined) loadValues(system, variables);
   else if (previous.valid[component] === 1) {
     const documented = reaudit(system, component, previous);
@@ -1842,6 +1843,7 @@ export function readerDisclosures(
       if (documented !== undefined) return documented;
       // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
       evidentlySecondary(system, component);
+      lastContradicted = true;
       return beyondDocumented(system, component);
     }
   }
@@ -1853,6 +1855,7 @@ export function readerDisclosures(
   // the whole component's loose bounds, which reaudit does not follow.
   if (previous !== undefined) remember(component, previous, documented);
   if (documented !== undefined) return documented;
+  lastContradicted = true;
   return beyondDocumented(system, component);
 }
 
@@ -1867,18 +1870,33 @@ function beyondDocumented(system: AuditSystem, component: number): Disclosure[] 
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'relaxed', wide);
-  let found = disclosedAfterPropagation(system, component, wide);
-  if (found !== undefined && secondarySeenWhole(system, variables)) {
-    readerBounds(system, variables, 'documented', wide);
-    found = disclosedAfterPropagation(system, component, wide) ?? found;
-  }
-  const pieces = withoutNational(system, component);
-  if (pieces.length === 0) return found;
-  return [...(found ?? []), ...pieces];
+  const loose = disclosedAfterPropagation(system, component, wide);
+  if (loose === undefined || !secondarySeenWhole(system, variables)) return loose;
+  readerBounds(system, variables, 'documented', wide);
+  return disclosedAfterPropagation(system, component, wide) ?? loose;
+}
+
+/** Whether the last readerDisclosures found the component's documented reading contradicting (beyondDocumented). */
+let lastContradicted = false;
+
+/**
+ * What a reader recovers in a component whose documented reading contradicts, reading it without England's equations
+ * (withoutNational; review 29, R29-1); nothing where that reading does not contradict (the whole then pins at least
+ * what any piece does). Reads the component first (readerDisclosures), so that the pieces start from its published
+ * values and the `*` it marks secondary. The publisher asks for it once the whole and each equation alone find
+ * nothing (protectComponent), so that their protection is chosen first, as before.
+ */
+export function readerDisclosuresWithoutEngland(
+  system: AuditSystem,
+  component: number,
+  values?: LoadedValues,
+): Disclosure[] {
+  readerDisclosures(system, component, values);
+  return lastContradicted ? withoutNational(system, component) : [];
 }
 
 /**
- * A component whose documented reading contradicts (beyondDocumented) read again without England's equations (review
+ * A component whose documented reading contradicts (readerDisclosures) read again without England's equations (review
  * 29, R29-1): a reader may leave out the equations that contradict their 1-to-7 reading, England's first (England =
  * its regions, its year = its months, its groups), which splits a national component into pieces (a region's areas
  * and their months). Each piece is read as the documented reader does (every `*` 1 to 7 except those already marked
