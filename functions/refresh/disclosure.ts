@@ -474,6 +474,56 @@ function controlRow(row: Row, rules: DisclosureRules): Row {
   return controlled;
 }
 
+/** A row's areas' family keys (DisclosureRules.areas): those it is a part of, and its own. */
+interface FamilyKeys {
+  readonly partOf: readonly string[];
+  readonly totalOf: string;
+}
+
+const familyKeyCaches = new WeakMap<
+  (row: Row) => readonly string[],
+  WeakMap<readonly string[], NonNullable<DisclosureRules['areas']>>
+>();
+
+/**
+ * The areas' families of a document's rows (DisclosureRules.areas): a row is a part of its parent areas' family in its
+ * period with its `keys` (parentOf: England for a region, a region for an ICB, the ICBs a PCN was in), and the total of
+ * its own; each key as [area, period_type, period, ...keys].join('|'). One object per parent finder and document keys,
+ * remembering each row's keys (they are of its identity alone, which control never changes): a document controlled
+ * again (joint control's later rounds, controlPartitioned's rounds) reads the keys of rows it has already keyed instead
+ * of making them again (issue 17: the keys' texts were about a tenth of the step's garbage, made anew by every control).
+ */
+export function areaFamilyKeys(
+  keys: readonly string[],
+  parentOf: (row: Row) => readonly string[],
+): NonNullable<DisclosureRules['areas']> {
+  let byKeys = familyKeyCaches.get(parentOf);
+  if (byKeys === undefined) {
+    byKeys = new WeakMap();
+    familyKeyCaches.set(parentOf, byKeys);
+  }
+  const known = byKeys.get(keys);
+  if (known !== undefined) return known;
+  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  const family = (area: unknown, row: Row) => {
+    let key = `${keyPart(area)}|${keyPart(row.period_type)}|${keyPart(row.period)}`;
+    for (const k of keys) key += `|${keyPart(row[k])}`;
+    return key;
+  };
+  const byRow = new WeakMap<Row, FamilyKeys>();
+  const of = (row: Row): FamilyKeys => {
+    let found = byRow.get(row);
+    if (found === undefined) {
+      found = { partOf: parentOf(row).map((parent) => family(parent, row)), totalOf: family(row.code, row) };
+      byRow.set(row, found);
+    }
+    return found;
+  };
+  const areas = { partOf: (row: Row) => of(row).partOf, totalOf: (row: Row) => of(row).totalOf };
+  byKeys.set(keys, areas);
+  return areas;
+}
+
 /** Rows below England grouped by a family key (their indices): only families of two or more rows. */
 function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): IndexFamily[] {
   const byKey = new Map<string, number[]>();
@@ -770,9 +820,11 @@ export function applyDisclosureControl(
   // people with it.
   const exact = new Set(staff.map((s) => s.fte));
   const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column) });
-  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
+  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them. Of
+  // the rows given, not of their copies: a row's keys are of its identity (area, period, keys), which control leaves as
+  // it is, so `areas` may remember them by row (areaFamilyKeys).
   const { areas } = rules;
-  const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(out, areas);
+  const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(rows, areas);
   const secondary = new SecondarySuppression(
     out,
     sensitive,
