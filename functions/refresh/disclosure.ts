@@ -524,13 +524,28 @@ export function areaFamilyKeys(
   return areas;
 }
 
+/** Each row's family key of siblings (DisclosureRules.siblings), remembered by row per family function. */
+const siblingKeyCaches = new WeakMap<(row: Row) => string | undefined, WeakMap<Row, string | typeof NO_SIBLINGS>>();
+const NO_SIBLINGS = Symbol('no siblings');
+
 /** Rows below England grouped by a family key (their indices): only families of two or more rows. */
 function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): IndexFamily[] {
   const byKey = new Map<string, number[]>();
+  // Each row's key remembered by row (as areaFamilyKeys: `rows` are those given to the control, keyed by identity).
+  let known = siblingKeyCaches.get(familyOf);
+  if (known === undefined) {
+    known = new WeakMap();
+    siblingKeyCaches.set(familyOf, known);
+  }
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
-    const key = isNational(row) ? undefined : familyOf(row);
-    if (key === undefined) continue;
+    if (isNational(row)) continue;
+    let key = known.get(row);
+    if (key === undefined) {
+      key = familyOf(row) ?? NO_SIBLINGS;
+      known.set(row, key);
+    }
+    if (key === NO_SIBLINGS) continue;
     const siblings = byKey.get(key);
     if (siblings) siblings.push(i);
     else byKey.set(key, [i]);
@@ -573,13 +588,27 @@ function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): IndexF
   return families;
 }
 
-/** The months of a financial year beside the year's row, per area and document keys. */
+/** Each row's year family key (periodFamilies), remembered by row per document keys: as areaFamilyKeys. */
+const yearKeyCaches = new WeakMap<readonly string[], WeakMap<Row, string>>();
+
+/**
+ * The months of a financial year beside the year's row, per area and document keys. `rows` are those given to the
+ * control (their identity is their copies'), so that a row's key is made once however often it is controlled.
+ */
 function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): IndexFamily[] {
   if (periodKeys === undefined) return [];
   // As [level, code, year, ...keys].join('|'), without an array per row; each period's year worked out once.
   const yearOf = new Map<string, string>();
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  let known = yearKeyCaches.get(periodKeys);
+  if (known === undefined) {
+    known = new WeakMap();
+    yearKeyCaches.set(periodKeys, known);
+  }
+  const byRow = known;
   const familyKey = (row: Row) => {
+    const found = byRow.get(row);
+    if (found !== undefined) return found;
     const period = String(row.period);
     let year = yearOf.get(period);
     if (year === undefined) {
@@ -588,6 +617,7 @@ function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['perio
     }
     let key = `${keyPart(row.level)}|${keyPart(row.code)}|${year}`;
     for (const k of periodKeys) key += `|${keyPart(row[k])}`;
+    byRow.set(row, key);
     return key;
   };
   // One pass, each row's key made once: the months of a year without its row are dropped at the end (the order of
@@ -830,9 +860,9 @@ export function applyDisclosureControl(
     sensitive,
     rules.groups ?? [],
     [
-      ...(rules.siblings ?? []).flatMap((familyOf) => siblingFamilies(out, familyOf)),
+      ...(rules.siblings ?? []).flatMap((familyOf) => siblingFamilies(rows, familyOf)),
       ...areaFamilies(out, keys).filter(({ parts, total }) => parts.length >= 2 || total >= 0),
-      ...periodFamilies(out, rules.periodKeys),
+      ...periodFamilies(rows, rules.periodKeys),
     ],
     how,
     new Map(staff.map((s) => [s.headcount, s])),
