@@ -474,78 +474,13 @@ function controlRow(row: Row, rules: DisclosureRules): Row {
   return controlled;
 }
 
-/** A row's areas' family keys (DisclosureRules.areas): those it is a part of, and its own. */
-interface FamilyKeys {
-  readonly partOf: readonly string[];
-  readonly totalOf: string;
-}
-
-const familyKeyCaches = new WeakMap<
-  (row: Row) => readonly string[],
-  WeakMap<readonly string[], NonNullable<DisclosureRules['areas']>>
->();
-
-/**
- * The areas' families of a document's rows (DisclosureRules.areas): a row is a part of its parent areas' family in its
- * period with its `keys` (parentOf: England for a region, a region for an ICB, the ICBs a PCN was in), and the total of
- * its own; each key as [area, period_type, period, ...keys].join('|'). One object per parent finder and document keys,
- * remembering each row's keys (they are of its identity alone, which control never changes): a document controlled
- * again (joint control's later rounds, controlPartitioned's rounds) reads the keys of rows it has already keyed instead
- * of making them again (issue 17: the keys' texts were about a tenth of the step's garbage, made anew by every control).
- */
-export function areaFamilyKeys(
-  keys: readonly string[],
-  parentOf: (row: Row) => readonly string[],
-): NonNullable<DisclosureRules['areas']> {
-  let byKeys = familyKeyCaches.get(parentOf);
-  if (byKeys === undefined) {
-    byKeys = new WeakMap();
-    familyKeyCaches.set(parentOf, byKeys);
-  }
-  const known = byKeys.get(keys);
-  if (known !== undefined) return known;
-  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  const family = (area: unknown, row: Row) => {
-    let key = `${keyPart(area)}|${keyPart(row.period_type)}|${keyPart(row.period)}`;
-    for (const k of keys) key += `|${keyPart(row[k])}`;
-    return key;
-  };
-  const byRow = new WeakMap<Row, FamilyKeys>();
-  const of = (row: Row): FamilyKeys => {
-    let found = byRow.get(row);
-    if (found === undefined) {
-      found = { partOf: parentOf(row).map((parent) => family(parent, row)), totalOf: family(row.code, row) };
-      byRow.set(row, found);
-    }
-    return found;
-  };
-  const areas = { partOf: (row: Row) => of(row).partOf, totalOf: (row: Row) => of(row).totalOf };
-  byKeys.set(keys, areas);
-  return areas;
-}
-
-/** Each row's family key of siblings (DisclosureRules.siblings), remembered by row per family function. */
-const siblingKeyCaches = new WeakMap<(row: Row) => string | undefined, WeakMap<Row, string | typeof NO_SIBLINGS>>();
-const NO_SIBLINGS = Symbol('no siblings');
-
 /** Rows below England grouped by a family key (their indices): only families of two or more rows. */
 function siblingFamilies(rows: readonly Row[], familyOf: (row: Row) => string | undefined): IndexFamily[] {
   const byKey = new Map<string, number[]>();
-  // Each row's key remembered by row (as areaFamilyKeys: `rows` are those given to the control, keyed by identity).
-  let known = siblingKeyCaches.get(familyOf);
-  if (known === undefined) {
-    known = new WeakMap();
-    siblingKeyCaches.set(familyOf, known);
-  }
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
-    if (isNational(row)) continue;
-    let key = known.get(row);
-    if (key === undefined) {
-      key = familyOf(row) ?? NO_SIBLINGS;
-      known.set(row, key);
-    }
-    if (key === NO_SIBLINGS) continue;
+    const key = isNational(row) ? undefined : familyOf(row);
+    if (key === undefined) continue;
     const siblings = byKey.get(key);
     if (siblings) siblings.push(i);
     else byKey.set(key, [i]);
@@ -588,27 +523,13 @@ function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): IndexF
   return families;
 }
 
-/** Each row's year family key (periodFamilies), remembered by row per document keys: as areaFamilyKeys. */
-const yearKeyCaches = new WeakMap<readonly string[], WeakMap<Row, string>>();
-
-/**
- * The months of a financial year beside the year's row, per area and document keys. `rows` are those given to the
- * control (their identity is their copies'), so that a row's key is made once however often it is controlled.
- */
+/** The months of a financial year beside the year's row, per area and document keys. */
 function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): IndexFamily[] {
   if (periodKeys === undefined) return [];
   // As [level, code, year, ...keys].join('|'), without an array per row; each period's year worked out once.
   const yearOf = new Map<string, string>();
   const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  let known = yearKeyCaches.get(periodKeys);
-  if (known === undefined) {
-    known = new WeakMap();
-    yearKeyCaches.set(periodKeys, known);
-  }
-  const byRow = known;
   const familyKey = (row: Row) => {
-    const found = byRow.get(row);
-    if (found !== undefined) return found;
     const period = String(row.period);
     let year = yearOf.get(period);
     if (year === undefined) {
@@ -617,7 +538,6 @@ function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['perio
     }
     let key = `${keyPart(row.level)}|${keyPart(row.code)}|${year}`;
     for (const k of periodKeys) key += `|${keyPart(row[k])}`;
-    byRow.set(row, key);
     return key;
   };
   // One pass, each row's key made once: the months of a year without its row are dropped at the end (the order of
@@ -850,19 +770,17 @@ export function applyDisclosureControl(
   // people with it.
   const exact = new Set(staff.map((s) => s.fte));
   const how: HowFor = (column, regions) => ({ allowZero: regions, exact: exact.has(column) });
-  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them. Of
-  // the rows given, not of their copies: a row's keys are of its identity (area, period, keys), which control leaves as
-  // it is, so `areas` may remember them by row (areaFamilyKeys).
+  // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
   const { areas } = rules;
-  const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(rows, areas);
+  const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(out, areas);
   const secondary = new SecondarySuppression(
     out,
     sensitive,
     rules.groups ?? [],
     [
-      ...(rules.siblings ?? []).flatMap((familyOf) => siblingFamilies(rows, familyOf)),
+      ...(rules.siblings ?? []).flatMap((familyOf) => siblingFamilies(out, familyOf)),
       ...areaFamilies(out, keys).filter(({ parts, total }) => parts.length >= 2 || total >= 0),
-      ...periodFamilies(rows, rules.periodKeys),
+      ...periodFamilies(out, rules.periodKeys),
     ],
     how,
     new Map(staff.map((s) => [s.headcount, s])),
