@@ -102,7 +102,7 @@ const PUBLISHED_TOLERANCE = 0.006;
  *   percentage of England's: each PCN's people per the group's FTE), a figure that follows its unit: its people's
  *   change is tested as that column's own (the group's PCN rows' people referred), and its denominator's by the `sum`
  *   figure and England's total: rollout's, over every PCN, whose people outside the group (England's less the
- *   group's) are tested as a figure of their own (outsidePeopleChangedByFew; review 28, R28-7).
+ *   group's) are tested as a figure of their own (differencesOf, outsidePeople; review 28, R28-7).
  *   Tested in its own units, the small-net rule (net change larger than the PCNs making it) would read a percentage
  *   as a count;
  * - `pcns`: 1 (the number of PCNs in the group: not about people, it follows its unit as PCNs reporting does).
@@ -385,7 +385,7 @@ function passes(changes: readonly number[], count = true): boolean {
  * of people a net no larger than the number of PCNs making it). Each PCN's contribution, aligned to the PCN codes, is
  * its exact part of the figure's level (a period's counts, a staff column, a group's figures, a key's rows: levelOf),
  * or its change of it since the published values where two releases give the figure (England's figure less a part of
- * it: differencesChangedByFew, outsidePeopleChangedByFew). A figure made up by few is held, and the trigger says why;
+ * it: differencesChangedByFew). A figure made up by few is held, and the trigger says why;
  * what the hold holds (its period, or units alone) is the caller's. A figure with no contribution (and no unknown part)
  * has nothing of anyone's to give.
  */
@@ -651,65 +651,81 @@ function groupUnitsOf(
 }
 
 /**
- * England figures whose difference two releases give (each PCN's part of its change: its change of `total` less its
- * change of `part`), tested as figures of their own; made up by few, the unit of `part` is held alone:
+ * A difference of England figures as two releases give it, tested as a figure of its own: each PCN's part of its
+ * change (`changeIn` a row: the PCNs' changes since the published values and a fail-closed hold's unknown part, or
+ * undefined where two releases do not give it). Made up by few PCNs (madeByFew), the unit of `holds` is held alone.
+ */
+interface DifferenceOfFigures {
+  /** What the trigger names: `total - part`. */
+  readonly column: string;
+  readonly what: string;
+  readonly count: boolean;
+  /** The column whose unit (row id # unit) is held alone. */
+  readonly holds: string;
+  readonly changeIn: (cell: RowCells) => { contributions: number[]; unknown: number } | undefined;
+}
+
+/**
+ * England's `total` less its `part`, both of this document, as two releases give its change: each PCN's part of it is
+ * its change of `total` less its change of `part`. Only where both were published before and are shown now (none of a
+ * column whose series breaks, nor at a first release: no baselines): otherwise no two releases give it.
+ */
+function differenceOf(
+  { total, part }: { readonly total: string; readonly part: string },
+  baselines: ReadonlyMap<string, CellState | undefined>,
+): DifferenceOfFigures['changeIn'] {
+  return (cell) => {
+    if (!cell.values.has(total) || !cell.values.has(part)) return undefined;
+    const [was, wasPart] = [baselines.get(`${cell.id}#${total}`), baselines.get(`${cell.id}#${part}`)];
+    if (was === undefined || wasPart === undefined || was.v === null || wasPart.v === null) return undefined;
+    const totalNow = cell.contributions.get(total) ?? [];
+    const partNow = cell.contributions.get(part) ?? [];
+    return {
+      contributions: totalNow.map((v, i) => v - (was.c[i] ?? 0) - ((partNow[i] ?? 0) - (wasPart.c[i] ?? 0))),
+      unknown: (was.x ?? 0) - (wasPart.x ?? 0),
+    };
+  };
+}
+
+/**
+ * The differences of England figures a document's declarations give (DifferenceOfFigures), in the order tested:
  * - the group's figure over the PCNs' spans (GroupFigures, `span`) beside England's total of every PCN's months
  *   (workforce: the FTE outside the covered PCNs' reporting spans). Red-team review 11, R11-2: one stopped PCN's
  *   October snapshot was England's October FTE less the covered PCNs' October, read from caseload_fte x months, once
- *   a missing month counted as its PCN's change. Not a count: no small-net rule;
+ *   a missing month counted as its PCN's change. Not a count: no small-net rule. Its group's figures held alone;
  * - England's `total` less its `part` (MetricDefinition.differences: workforce's link workers in post less those in
  *   the PCNs that gave training, the headcount of the PCNs that gave headcount and no training; review 27, R27-1). Both
  *   columns are tested each on its own; their difference is not, and where several PCNs with training and one without
- *   change (late snapshots), each column's change passes and the difference's is that one PCN's. A count.
+ *   change (late snapshots), each column's change passes and the difference's is that one PCN's. A count. The unit of
+ *   `part` held alone (workforce.sql withholds England's `part` where the difference itself is made by few);
+ * - England's people referred less the people of the PCNs covered (`coveredShare`: outsidePeople). A count.
+ * A column whose series breaks at this release starts again: no difference of it is tested.
  */
 function differencesOf(
   definition: MetricDefinition,
-): Array<{ readonly total: string; readonly part: string; readonly count: boolean; readonly what: string }> {
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  broken: ReadonlySet<string>,
+  source: Revised | undefined,
+): DifferenceOfFigures[] {
   const span = definition.groupFigures?.span;
-  return [
+  const declared = [
     ...(span === undefined
       ? []
       : [{ total: span.total, part: span.figure, count: false, what: "outside the group's spans" }]),
     ...(definition.differences ?? []).map(({ total, part }) => ({ total, part, count: true, what: 'the difference' })),
   ];
-}
-
-/**
- * The differences of England figures (differencesOf) whose change between the published values and now is made up by
- * fewer than MIN_CONTRIBUTORS PCNs, dominated by one, or (a count) no larger than the number of PCNs: the unit of
- * `part` held alone. Only where both were published before and are shown now (workforce.sql withholds England's
- * `part` where the difference itself is made by few; no baselines at a first release, none of a column whose series
- * breaks): otherwise no two releases give it.
- */
-function differencesChangedByFew(
-  definition: MetricDefinition,
-  cells: ReadonlyMap<string, RowCells>,
-  unitOf: ReadonlyMap<string, number>,
-  baselines: ReadonlyMap<string, CellState | undefined>,
-  broken: ReadonlySet<string>,
-): HeldAlone[] {
-  const few: HeldAlone[] = [];
-  for (const { total, part, count, what } of differencesOf(definition)) {
-    if (broken.has(total) || broken.has(part)) continue;
-    for (const cell of cells.values()) {
-      if (!cell.values.has(total) || !cell.values.has(part)) continue;
-      const [was, wasPart] = [baselines.get(`${cell.id}#${total}`), baselines.get(`${cell.id}#${part}`)];
-      if (was === undefined || wasPart === undefined || was.v === null || wasPart.v === null) continue;
-      const totalNow = cell.contributions.get(total) ?? [];
-      const partNow = cell.contributions.get(part) ?? [];
-      const trigger = madeByFew({
-        cell,
+  return [
+    ...declared
+      .filter(({ total, part }) => !broken.has(total) && !broken.has(part))
+      .map(({ total, part, count, what }) => ({
         column: `${total} - ${part}`,
         what,
-        contributions: totalNow.map((v, i) => v - (was.c[i] ?? 0) - ((partNow[i] ?? 0) - (wasPart.c[i] ?? 0))),
-        unknown: (was.x ?? 0) - (wasPart.x ?? 0),
         count,
-        reading: 'change',
-      });
-      if (trigger !== undefined) few.push({ ...trigger, units: [`${cell.id}#${unitOf.get(part)}`] });
-    }
-  }
-  return few;
+        holds: part,
+        changeIn: differenceOf({ total, part }, baselines),
+      })),
+    ...outsidePeople(definition, baselines, broken, source),
+  ];
 }
 
 /**
@@ -720,22 +736,18 @@ function differencesChangedByFew(
  * many, both released, while the people outside changed by one PCN's late month (or by one PCN leaving or joining the
  * group, as a PCN whose workforce return for a due month is late does: review 29, R29-5). Each PCN's part of the change
  * is its people outside the group now less then: its source contribution where it is not in the group (the group's
- * `pcns` figure, 1 for each PCN in it, as recorded), 0 where it is. Where that change is made by fewer than
- * MIN_CONTRIBUTORS PCNs, dominated by one or no larger than the number of PCNs (a count: madeByFew), the group's
- * figures are held alone, as differencesChangedByFew holds them for the FTE. Only where the covered rates were
- * published before and are shown now (else no two releases pin the group's people) and the source was revised in this
- * refresh (a document revised alone, as in a unit test of it, has none). The people then are the source's record as at
- * its published value; where the covered figures' record is of an earlier release (held), the group's PCNs are those
- * of that record.
+ * `pcns` figure, 1 for each PCN in it, as recorded), 0 where it is. Made up by few (a count), the group's figures are
+ * held alone, as for the FTE outside the group's spans. Only where the covered rates were published before and are
+ * shown now (else no two releases pin the group's people) and the source was revised in this refresh (a document
+ * revised alone, as in a unit test of it, has none). The people then are the source's record as at its published
+ * value; where the covered figures' record is of an earlier release (held), the group's PCNs are those of that record.
  */
-function outsidePeopleChangedByFew(
+function outsidePeople(
   definition: MetricDefinition,
-  cells: ReadonlyMap<string, RowCells>,
-  unitOf: ReadonlyMap<string, number>,
   baselines: ReadonlyMap<string, CellState | undefined>,
   broken: ReadonlySet<string>,
   source: Revised | undefined,
-): HeldAlone[] {
+): DifferenceOfFigures[] {
   const share = definition.coveredShare;
   const pcns = Object.entries(definition.groupFigures?.figures ?? {}).find(([, of]) => 'pcns' in of)?.[0];
   if (share === undefined || source === undefined || pcns === undefined) return [];
@@ -743,28 +755,46 @@ function outsidePeopleChangedByFew(
   const sourceBaselines = source.baselines();
   const outsideOf = (people: number | undefined, inGroup: number | undefined) =>
     (inGroup ?? 0) > TOLERANCE ? 0 : (people ?? 0);
-  const few: HeldAlone[] = [];
-  for (const cell of cells.values()) {
+  const changeIn = (cell: RowCells) => {
     const rates = share.figures.filter((f) => cell.values.has(f));
-    if (rates.length === 0 || !cell.values.has(pcns)) continue;
-    if (!rates.some((f) => isNumber(baselines.get(`${cell.id}#${f}`)?.v))) continue;
+    if (rates.length === 0 || !cell.values.has(pcns)) return undefined;
+    if (!rates.some((f) => isNumber(baselines.get(`${cell.id}#${f}`)?.v))) return undefined;
     const group = baselines.get(`${cell.id}#${pcns}`);
     const total = sourceBaselines.get(`${cell.id}#${share.column}`);
     const totalNow = source.found.cells.get(cell.id)?.contributions.get(share.column);
     if (group === undefined || group.v === null || total === undefined || total.v === null || totalNow === undefined)
-      continue;
+      return undefined;
     const groupNow = cell.contributions.get(pcns) ?? [];
-    const trigger = madeByFew({
-      cell,
-      column: `${share.document}.${share.column} - ${share.count}`,
-      what: 'the people outside the group',
+    return {
       contributions: totalNow.map((v, i) => outsideOf(v, groupNow[i]) - outsideOf(total.c[i], group.c[i])),
       unknown: total.x ?? 0,
-      count: true,
-      reading: 'change',
-    });
-    if (trigger !== undefined) few.push({ ...trigger, units: [`${cell.id}#${unitOf.get(pcns)}`] });
-  }
+    };
+  };
+  const column = `${share.document}.${share.column} - ${share.count}`;
+  return [{ column, what: 'the people outside the group', count: true, holds: pcns, changeIn }];
+}
+
+/**
+ * The differences of England figures (differencesOf) whose change since the published values is made up by fewer than
+ * MIN_CONTRIBUTORS PCNs, dominated by one, or (a count) no larger than the number of PCNs: each holds its unit alone.
+ * `source`: the document the covered group's people are a part of (coveredShare), as revised in this refresh.
+ */
+function differencesChangedByFew(
+  definition: MetricDefinition,
+  cells: ReadonlyMap<string, RowCells>,
+  unitOf: ReadonlyMap<string, number>,
+  baselines: ReadonlyMap<string, CellState | undefined>,
+  broken: ReadonlySet<string>,
+  source: Revised | undefined,
+): HeldAlone[] {
+  const few: HeldAlone[] = [];
+  for (const { column, what, count, holds, changeIn } of differencesOf(definition, baselines, broken, source))
+    for (const cell of cells.values()) {
+      const change = changeIn(cell);
+      if (change === undefined) continue;
+      const trigger = madeByFew({ cell, column, what, count, reading: 'change', ...change });
+      if (trigger !== undefined) few.push({ ...trigger, units: [`${cell.id}#${unitOf.get(holds)}`] });
+    }
   return few;
 }
 
@@ -1213,17 +1243,14 @@ export class EnglandRevisions {
     // (review 11, R11-2), a total less a part that is a count of its own (review 27, R27-1), England's people referred
     // less the covered people (review 28, R28-7); each held alone (no baselines at a first release, none of a column
     // whose series breaks).
-    const differences = [
-      ...differencesChangedByFew(definition, found.cells, unitOf, baselines, brokenColumns),
-      ...outsidePeopleChangedByFew(
-        definition,
-        found.cells,
-        unitOf,
-        baselines,
-        brokenColumns,
-        definition.coveredShare && this.revised.get(definition.coveredShare.document),
-      ),
-    ];
+    const differences = differencesChangedByFew(
+      definition,
+      found.cells,
+      unitOf,
+      baselines,
+      brokenColumns,
+      definition.coveredShare && this.revised.get(definition.coveredShare.document),
+    );
     const triggerOf = ({ units: _, ...trigger }: HeldAlone): HoldTrigger => ({ document: definition.name, ...trigger });
     this.triggers.push(...differences.map(triggerOf));
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
