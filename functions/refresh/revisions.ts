@@ -380,34 +380,28 @@ function passes(changes: readonly number[], count = true): boolean {
 }
 
 /**
- * An England figure a reader can form over a subset of PCNs, as it is tested for being made up by few of them (the
- * release test's rules, `releasable`: fewer than MIN_CONTRIBUTORS PCNs, one dominating by the p% rule, and for a count
- * of people a net no larger than the number of PCNs making it). Each PCN's contribution, aligned to the PCN codes, is
- * its exact part of the figure's level (a period's counts, a staff column, a group's figures, a key's rows: levelOf),
- * or its change of it since the published values where two releases give the figure (England's figure less a part of
- * it: differencesChangedByFew). A figure made up by few is held, and the trigger says why;
- * what the hold holds (its period, or units alone) is the caller's. A figure with no contribution (and no unknown part)
- * has nothing of anyone's to give.
+ * An England figure over a subset of PCNs (or a difference of two England figures), tested by the release test's rules
+ * (`releasable`: fewer than MIN_CONTRIBUTORS PCNs, one dominating, and for a count of people a small net). Each PCN's
+ * contribution is its exact part of the figure's level (levelOf: a period's counts, a staff column, a group's figures,
+ * a key's rows) or of its change since the published values (differencesChangedByFew). What a hold holds is the
+ * caller's. A figure nobody contributes to has nothing of anyone's to give.
  */
 interface FigureOfPcns {
-  /** Its first England row: the period and row its trigger names. */
+  /** Its first England row, which the trigger names. */
   readonly cell: Pick<RowCells, 'id' | 'period'>;
   /** What the trigger names: a column, columns added (`a + b`), a difference (`total - part`), a key. */
   readonly column: string;
-  /** What its reason says the figure is ("the period", "the key", "the difference"...). */
+  /** What the reason calls it ("the period", "the key", "the difference"...). */
   readonly what: string;
   readonly contributions: readonly number[];
   /** A fail-closed hold's part whose PCNs nobody knows (review 3, H2): of a change only. */
   readonly unknown?: number;
-  /** A count of people (every rule); else no small-net rule (an FTE, a rate's share, a level that says only who has some). */
+  /** A count of people: the small-net rule too (not an FTE, a rate's share, a level saying only who has some). */
   readonly count: boolean;
   readonly reading: Reading;
 }
 
-/**
- * How a figure's contributions are read in its reason: a change between releases (its net change), a level (its total),
- * or a level of a group's or key's PCNs (`members`: fewer than 3 given as their number alone).
- */
+/** How a reason reads the contributions: a change (net change), a level (total), a group's or key's PCNs (how many). */
 type Reading = 'change' | 'level' | 'members';
 
 /** What set off a hold: the first figure failing, and why (HoldTrigger without its document). */
@@ -807,8 +801,8 @@ function differencesChangedByFew(
  * were withheld: which instrument a PCN uses is its choice, stable and often public, so the reader can tell whose it
  * is. Each such England row is therefore tested as a period is (a key column: each PCN's contributions to the row's
  * counts, summed over its rows of the other keys, cof_system's bands of a service; a count column of a category: that
- * column alone), by the rules `groupsMadeByFew` applies (madeByFew: fewer than 3 PCNs, the p% rule; no small-net rule:
- * the level says that each of k PCNs has some, not which), and where it fails it is held alone as no figure (where one was
+ * column alone), by the rules `groupsMadeByFew` applies (fewer than 3 PCNs, the p% rule; no small-net rule: the level
+ * says that each of k PCNs has some, not which), and where it fails it is held alone as no figure (where one was
  * published before, at that value), with the rest of its unit (a total and all its parts: a source held holds its
  * row's referrals and every source, so none is a total less the others) and its period's year (a year less its other
  * months would give the month back) or, for a year with no month held, its months (which would add up to it). Not
