@@ -102,7 +102,7 @@ const PUBLISHED_TOLERANCE = 0.006;
  *   percentage of England's: each PCN's people per the group's FTE), a figure that follows its unit: its people's
  *   change is tested as that column's own (the group's PCN rows' people referred), and its denominator's by the `sum`
  *   figure and England's total: rollout's, over every PCN, whose people outside the group (England's less the
- *   group's) are tested as a figure of their own (outsidePeopleChangedByFew; review 28, R28-7).
+ *   group's) are tested as a figure of their own (differencesOf, outsidePeople; review 28, R28-7).
  *   Tested in its own units, the small-net rule (net change larger than the PCNs making it) would read a percentage
  *   as a count;
  * - `pcns`: 1 (the number of PCNs in the group: not about people, it follows its unit as PCNs reporting does).
@@ -327,14 +327,19 @@ export function releasable(changes: readonly number[], unknown = 0, count = true
   return rest - size >= (P_PERCENT / 100) * ((sizes[0] as number) + size);
 }
 
-/** Why a change is not releasable (the first rule it fails), for the record of what triggered a hold. */
-export function whyHeld(changes: readonly number[], unknown = 0, count = true): string {
+/**
+ * Why a change is not releasable (the first rule it fails), for the record of what triggered a hold. `reading`: how
+ * the contributions are read (FigureOfPcns): a level's net is its total, and a group's or key's fewer than 3 PCNs are
+ * given as their number alone.
+ */
+export function whyHeld(changes: readonly number[], unknown = 0, count = true, reading: Reading = 'change'): string {
   const known = changes.filter((d) => Math.abs(d) > TOLERANCE);
   const of = `${known.length} PCN${known.length === 1 ? '' : 's'}${Math.abs(unknown) > TOLERANCE ? ' and an unknown part' : ''}`;
   const failed = failedRule(known, count ? ALL_RULES : WITHOUT_NET);
-  if (failed === 'few') return `fewer than ${MIN_CONTRIBUTORS} PCNs (${of})`;
+  if (failed === 'few') return `fewer than ${MIN_CONTRIBUTORS} PCNs (${reading === 'members' ? known.length : of})`;
   if (failed === 'dominated') return `dominated by one PCN (${of})`;
-  if (failed === 'net') return `net change no larger than the number of PCNs (${of})`;
+  if (failed === 'net')
+    return `${reading === 'level' ? 'total' : 'net change'} no larger than the number of PCNs (${of})`;
   return `the unknown part of a fail-closed hold (${of})`;
 }
 
@@ -375,6 +380,109 @@ function passes(changes: readonly number[], count = true): boolean {
 }
 
 /**
+ * An England figure over a subset of PCNs (or a difference of two England figures), tested by the release test's rules
+ * (`releasable`: fewer than MIN_CONTRIBUTORS PCNs, one dominating, and for a count of people a small net). Each PCN's
+ * contribution is its exact part of the figure's level (levelOf: a period's counts, a staff column, a group's figures,
+ * a key's rows) or of its change since the published values (differencesChangedByFew). What a hold holds is the
+ * caller's. A figure nobody contributes to has nothing of anyone's to give.
+ */
+interface FigureOfPcns {
+  /** Its first England row, which the trigger names. */
+  readonly cell: Pick<RowCells, 'id' | 'period'>;
+  /** What the trigger names: a column, columns added (`a + b`), a difference (`total - part`), a key. */
+  readonly column: string;
+  /** What the reason calls it ("the period", "the key", "the difference"...). */
+  readonly what: string;
+  readonly contributions: readonly number[];
+  /** A fail-closed hold's part whose PCNs nobody knows (review 3, H2): of a change only. */
+  readonly unknown?: number;
+  /** A count of people: the small-net rule too (not an FTE, a rate's share, a level saying only who has some). */
+  readonly count: boolean;
+  readonly reading: Reading;
+}
+
+/** How a reason reads the contributions: a change (net change), a level (total), a group's or key's PCNs (how many). */
+type Reading = 'change' | 'level' | 'members';
+
+/** What set off a hold: the first figure failing, and why (HoldTrigger without its document). */
+type Trigger = Omit<HoldTrigger, 'document'>;
+/** A figure made up by few PCNs whose hold holds units alone (row id # unit), not their period. */
+type HeldAlone = Trigger & { readonly units: readonly string[] };
+/** A figure made up by few PCNs whose hold holds its period: in every document, or in its own alone. */
+type HeldWithPeriod = Trigger & { readonly periodType: string; readonly scope: HoldScope };
+
+/** The trigger of a figure made up by few PCNs, or undefined where it may be shown (FigureOfPcns). */
+function madeByFew(figure: FigureOfPcns): Trigger | undefined {
+  const { contributions, unknown = 0, count } = figure;
+  if (contributions.every((v) => Math.abs(v) <= TOLERANCE) && Math.abs(unknown) <= TOLERANCE) return undefined;
+  if (releasable(contributions, unknown, count)) return undefined;
+  return {
+    period: figure.cell.period,
+    row: figure.cell.id,
+    column: figure.column,
+    reason: `${figure.what}: ${whyHeld(contributions, unknown, count, figure.reading)}`,
+  };
+}
+
+/** Each PCN's part of the level of `columns` over `cells`: the sizes of its exact contributions to them, added. */
+function levelOf(cells: Iterable<RowCells>, columns: readonly string[]): number[] {
+  const made: number[] = [];
+  for (const cell of cells)
+    for (const column of columns)
+      (cell.contributions.get(column) ?? []).forEach((v, i) => {
+        made[i] = (made[i] ?? 0) + Math.abs(v);
+      });
+  return Array.from(made, (v) => v ?? 0);
+}
+
+/**
+ * A figure of every England row of a period (PeriodFigures): its columns, added; a count of people or not; and where
+ * its hold holds the period.
+ */
+interface PeriodFigure {
+  readonly columns: readonly string[];
+  readonly count: boolean;
+  readonly scope: HoldScope;
+}
+
+/**
+ * The periods whose figures (`figures`, each over every England row of the period: levelOf) are made up by few PCNs
+ * (madeByFew), with the first figure failing. A period held in every document needs no other figure tested; one held
+ * in its document alone does, where a later figure may hold it in every one (`afterLocal`: 'stop' tests none).
+ */
+function periodFiguresMadeByFew(
+  cells: ReadonlyMap<string, RowCells>,
+  figures: readonly PeriodFigure[],
+  afterLocal: 'stop' | 'go on',
+): HeldWithPeriod[] {
+  const byPeriod = new Map<string, RowCells[]>();
+  for (const cell of cells.values()) {
+    const period = byPeriod.get(cell.period);
+    if (period === undefined) byPeriod.set(cell.period, [cell]);
+    else period.push(cell);
+  }
+  const few: HeldWithPeriod[] = [];
+  for (const period of byPeriod.values()) {
+    const first = period[0] as RowCells;
+    for (const { columns, count, scope } of figures) {
+      const contributions = levelOf(period, columns);
+      const trigger = madeByFew({
+        cell: first,
+        column: columns.join(' + '),
+        what: 'the period',
+        contributions,
+        count,
+        reading: 'level',
+      });
+      if (trigger === undefined) continue;
+      few.push({ ...trigger, periodType: first.periodType, scope });
+      if (scope === 'all' || afterLocal === 'stop') break;
+    }
+  }
+  return few;
+}
+
+/**
  * The periods of a document whose England figures are made up by fewer than MIN_CONTRIBUTORS PCNs, or dominated by
  * one (red-team review 8, N5): the rule a change must pass (`releasable`) applied to the period itself, each PCN's
  * contribution to it being the sum of its exact contributions to the period's counts (every row and count column of
@@ -399,7 +507,7 @@ export function periodsMadeByFew(
   definition: MetricDefinition,
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
-): Array<{ period: string; periodType: string; row: string; column: string; reason: string; scope: HoldScope }> {
+): HeldWithPeriod[] {
   // Only where England has a row of its own, which publishSameAs makes the other document's England cell; without one
   // (pcn_comparison) England is the sum of the PCNs this document lists, its own figure.
   const hasEngland = [...cells.values()].some((cell) => cell.england !== null);
@@ -407,50 +515,13 @@ export function periodsMadeByFew(
   const counts = definition.rules.counts.filter((c) => columns.includes(c) && !elsewhere.has(c));
   const own = new Set(definition.documentOnly ?? []);
   // The document's own counts each on its own: a headcount beside a few trained (workforce's link workers in post where
-  // training was given, and those trained; review 26, R26-6) would make June's 1 + 1 + 1 trained look many.
-  const groups: Array<{ scope: HoldScope; counts: string[] }> = [
-    { scope: 'all', counts: counts.filter((c) => !own.has(c)) },
-    ...counts.filter((c) => own.has(c)).map((c) => ({ scope: 'document' as const, counts: [c] })),
+  // training was given, and those trained; review 26, R26-6) would make June's 1 + 1 + 1 trained look many. Held in
+  // every document, the document's own counts add nothing to that; held in it alone by one, the others add nothing.
+  const figures: PeriodFigure[] = [
+    { columns: counts.filter((c) => !own.has(c)), count: true, scope: 'all' },
+    ...counts.filter((c) => own.has(c)).map((c) => ({ columns: [c], count: true, scope: 'document' as const })),
   ];
-  const byPeriod = new Map<string, { periodType: string; row: string; made: number[][] }>();
-  for (const cell of cells.values()) {
-    let found = byPeriod.get(cell.period);
-    if (found === undefined) {
-      found = { periodType: cell.periodType, row: cell.id, made: groups.map(() => []) };
-      byPeriod.set(cell.period, found);
-    }
-    groups.forEach((group, g) => {
-      const made = found.made[g] as number[];
-      for (const column of group.counts)
-        (cell.contributions.get(column) ?? []).forEach((v, i) => {
-          made[i] = (made[i] ?? 0) + Math.abs(v);
-        });
-    });
-  }
-  const few: Array<{
-    period: string;
-    periodType: string;
-    row: string;
-    column: string;
-    reason: string;
-    scope: HoldScope;
-  }> = [];
-  for (const [period, { periodType, row, made }] of byPeriod)
-    for (const [g, group] of groups.entries()) {
-      const contributions = Array.from(made[g] as number[], (v) => v ?? 0);
-      if (contributions.every((v) => v <= TOLERANCE) || releasable(contributions)) continue;
-      few.push({
-        period,
-        periodType,
-        row,
-        column: group.counts.join(' + '),
-        reason: `the period: ${whyHeld(contributions).replace('net change', 'total')}`,
-        scope: group.scope,
-      });
-      // Held in every document: the document's own counts add nothing to that.
-      break;
-    }
-  return few;
+  return periodFiguresMadeByFew(cells, figures, 'stop');
 }
 
 /**
@@ -464,58 +535,24 @@ export function periodsMadeByFew(
  * them), not these; summed with the others, one role's few were hidden by another's many. A headcount is a count of
  * people (every rule, the small total too: 1 + 1 + 1 + 1 coaches); an FTE is not (no small-net rule, as groupsMadeByFew).
  * Held as periodsMadeByFew holds: in this document alone where the column is its own (`documentOnly`), else in every
- * one. A function of its own beside periodsMadeByFew (shared), not a change of it.
+ * one; each of its own columns made up by few is a trigger of its own.
  */
 export function staffMadeByFew(
   definition: MetricDefinition,
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
-): Array<{ period: string; periodType: string; row: string; column: string; reason: string; scope: HoldScope }> {
+): HeldWithPeriod[] {
   const own = new Set(definition.documentOnly ?? []);
-  const tested = (definition.rules.staff ?? []).flatMap((role) => [
-    { column: role.headcount, count: true },
-    { column: role.fte, count: false },
-  ]);
-  const byPeriod = new Map<string, { periodType: string; row: string; made: Map<string, number[]> }>();
-  for (const cell of cells.values()) {
-    let found = byPeriod.get(cell.period);
-    if (found === undefined) {
-      found = { periodType: cell.periodType, row: cell.id, made: new Map() };
-      byPeriod.set(cell.period, found);
-    }
-    for (const { column } of tested) {
-      if (!columns.includes(column)) continue;
-      const made = found.made.get(column) ?? [];
-      (cell.contributions.get(column) ?? []).forEach((v, i) => {
-        made[i] = (made[i] ?? 0) + Math.abs(v);
-      });
-      found.made.set(column, made);
-    }
-  }
-  const few: Array<{
-    period: string;
-    periodType: string;
-    row: string;
-    column: string;
-    reason: string;
-    scope: HoldScope;
-  }> = [];
-  for (const [period, { periodType, row, made }] of byPeriod)
-    for (const { column, count } of tested) {
-      const contributions = Array.from(made.get(column) ?? [], (v) => v ?? 0);
-      if (contributions.every((v) => v <= TOLERANCE) || releasable(contributions, 0, count)) continue;
-      const scope: HoldScope = own.has(column) ? 'document' : 'all';
-      few.push({
-        period,
-        periodType,
-        row,
-        column,
-        reason: `the period: ${whyHeld(contributions, 0, count).replace('net change', 'total')}`,
-        scope,
-      });
-      if (scope === 'all') break;
-    }
-  return few;
+  const figures = (definition.rules.staff ?? [])
+    .flatMap((role) => [
+      { column: role.headcount, count: true },
+      { column: role.fte, count: false },
+    ])
+    .filter(({ column }) => columns.includes(column))
+    .map(
+      ({ column, count }): PeriodFigure => ({ columns: [column], count, scope: own.has(column) ? 'document' : 'all' }),
+    );
+  return periodFiguresMadeByFew(cells, figures, 'go on');
 }
 
 /**
@@ -579,25 +616,18 @@ function groupsMadeByFew(
   definition: MetricDefinition,
   cells: ReadonlyMap<string, RowCells>,
   unitOf: ReadonlyMap<string, number>,
-): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+): HeldAlone[] {
   const tested = Object.entries(definition.groupFigures?.figures ?? {}).flatMap(([column, from]) =>
     'pcns' in from ? [] : [column],
   );
-  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
+  const few: HeldAlone[] = [];
   for (const cell of cells.values())
     for (const column of tested) {
       if (!cell.values.has(column)) continue;
-      const contributions = cell.contributions.get(column) ?? [];
-      const made = contributions.filter((v) => Math.abs(v) > TOLERANCE).length;
-      if (made === 0) continue;
-      // The period's rules (releasable, whyHeld) without the small-net rule.
-      const failed = failedRule(contributions, WITHOUT_NET);
-      if (failed === undefined) continue;
-      const reason =
-        failed === 'few'
-          ? `the group: fewer than ${MIN_CONTRIBUTORS} PCNs (${made})`
-          : `the group: dominated by one PCN (${made} PCNs)`;
-      few.push({ unit: `${cell.id}#${unitOf.get(column)}`, period: cell.period, row: cell.id, column, reason });
+      const contributions = levelOf([cell], [column]);
+      const trigger = madeByFew({ cell, column, what: 'the group', contributions, count: false, reading: 'members' });
+      if (trigger === undefined) continue;
+      few.push({ ...trigger, units: [`${cell.id}#${unitOf.get(column)}`] });
       break;
     }
   return few;
@@ -615,44 +645,81 @@ function groupUnitsOf(
 }
 
 /**
- * The group's figure over the PCNs' spans (GroupFigures, `span`) beside England's total of every PCN's months: two
- * releases of both give the change of the total less the figure (workforce: the FTE outside the covered PCNs'
- * reporting spans), each PCN's part of it its part of the total less its part of the figure. Where that change is made
- * by fewer than MIN_CONTRIBUTORS PCNs or dominated by one, the group's figures are held alone (red-team review 11,
- * R11-2: one stopped PCN's October snapshot was England's October FTE less the covered PCNs' October, read from
- * caseload_fte x months, once a missing month counted as its PCN's change). Not a count: no small-net rule. Only where
- * both were published before and are shown now: otherwise no two releases give it.
+ * A difference of England figures as two releases give it, tested as a figure of its own: each PCN's part of its
+ * change (`changeIn` a row: the PCNs' changes since the published values and a fail-closed hold's unknown part, or
+ * undefined where two releases do not give it). Made up by few PCNs (madeByFew), the unit of `holds` is held alone.
  */
-function outsideChangedByFew(
+interface DifferenceOfFigures {
+  /** What the trigger names: `total - part`. */
+  readonly column: string;
+  readonly what: string;
+  readonly count: boolean;
+  /** The column whose unit (row id # unit) is held alone. */
+  readonly holds: string;
+  readonly changeIn: (cell: RowCells) => { contributions: number[]; unknown: number } | undefined;
+}
+
+/**
+ * England's `total` less its `part`, both of this document, as two releases give its change: each PCN's part of it is
+ * its change of `total` less its change of `part`. Only where both were published before and are shown now (none of a
+ * column whose series breaks, nor at a first release: no baselines): otherwise no two releases give it.
+ */
+function differenceOf(
+  { total, part }: { readonly total: string; readonly part: string },
+  baselines: ReadonlyMap<string, CellState | undefined>,
+): DifferenceOfFigures['changeIn'] {
+  return (cell) => {
+    if (!cell.values.has(total) || !cell.values.has(part)) return undefined;
+    const [was, wasPart] = [baselines.get(`${cell.id}#${total}`), baselines.get(`${cell.id}#${part}`)];
+    if (was === undefined || wasPart === undefined || was.v === null || wasPart.v === null) return undefined;
+    const totalNow = cell.contributions.get(total) ?? [];
+    const partNow = cell.contributions.get(part) ?? [];
+    return {
+      contributions: totalNow.map((v, i) => v - (was.c[i] ?? 0) - ((partNow[i] ?? 0) - (wasPart.c[i] ?? 0))),
+      unknown: (was.x ?? 0) - (wasPart.x ?? 0),
+    };
+  };
+}
+
+/**
+ * The differences of England figures a document's declarations give (DifferenceOfFigures), in the order tested:
+ * - the group's figure over the PCNs' spans (GroupFigures, `span`) beside England's total of every PCN's months
+ *   (workforce: the FTE outside the covered PCNs' reporting spans). Red-team review 11, R11-2: one stopped PCN's
+ *   October snapshot was England's October FTE less the covered PCNs' October, read from caseload_fte x months, once
+ *   a missing month counted as its PCN's change. Not a count: no small-net rule. Its group's figures held alone;
+ * - England's `total` less its `part` (MetricDefinition.differences: workforce's link workers in post less those in
+ *   the PCNs that gave training, the headcount of the PCNs that gave headcount and no training; review 27, R27-1). Both
+ *   columns are tested each on its own; their difference is not, and where several PCNs with training and one without
+ *   change (late snapshots), each column's change passes and the difference's is that one PCN's. A count. The unit of
+ *   `part` held alone (workforce.sql withholds England's `part` where the difference itself is made by few);
+ * - England's people referred less the people of the PCNs covered (`coveredShare`: outsidePeople). A count.
+ * A column whose series breaks at this release starts again: no difference of it is tested.
+ */
+function differencesOf(
   definition: MetricDefinition,
-  cells: ReadonlyMap<string, RowCells>,
-  unitOf: ReadonlyMap<string, number>,
   baselines: ReadonlyMap<string, CellState | undefined>,
   broken: ReadonlySet<string>,
-): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+  source: Revised | undefined,
+): DifferenceOfFigures[] {
   const span = definition.groupFigures?.span;
-  if (span === undefined || broken.has(span.figure) || broken.has(span.total)) return [];
-  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
-  for (const cell of cells.values()) {
-    if (!cell.values.has(span.figure) || !cell.values.has(span.total)) continue;
-    const figure = baselines.get(`${cell.id}#${span.figure}`);
-    const total = baselines.get(`${cell.id}#${span.total}`);
-    if (figure === undefined || total === undefined || figure.v === null || total.v === null) continue;
-    const totalNow = cell.contributions.get(span.total) ?? [];
-    const figureNow = cell.contributions.get(span.figure) ?? [];
-    const changes = totalNow.map((v, i) => v - (total.c[i] ?? 0) - ((figureNow[i] ?? 0) - (figure.c[i] ?? 0)));
-    const unknown = (total.x ?? 0) - (figure.x ?? 0);
-    if (changes.every((d) => Math.abs(d) <= TOLERANCE) && Math.abs(unknown) <= TOLERANCE) continue;
-    if (releasable(changes, unknown, false)) continue;
-    few.push({
-      unit: `${cell.id}#${unitOf.get(span.figure)}`,
-      period: cell.period,
-      row: cell.id,
-      column: `${span.total} - ${span.figure}`,
-      reason: `outside the group's spans: ${whyHeld(changes, unknown, false)}`,
-    });
-  }
-  return few;
+  const declared = [
+    ...(span === undefined
+      ? []
+      : [{ total: span.total, part: span.figure, count: false, what: "outside the group's spans" }]),
+    ...(definition.differences ?? []).map(({ total, part }) => ({ total, part, count: true, what: 'the difference' })),
+  ];
+  return [
+    ...declared
+      .filter(({ total, part }) => !broken.has(total) && !broken.has(part))
+      .map(({ total, part, count, what }) => ({
+        column: `${total} - ${part}`,
+        what,
+        count,
+        holds: part,
+        changeIn: differenceOf({ total, part }, baselines),
+      })),
+    ...outsidePeople(definition, baselines, broken, source),
+  ];
 }
 
 /**
@@ -663,65 +730,48 @@ function outsideChangedByFew(
  * many, both released, while the people outside changed by one PCN's late month (or by one PCN leaving or joining the
  * group, as a PCN whose workforce return for a due month is late does: review 29, R29-5). Each PCN's part of the change
  * is its people outside the group now less then: its source contribution where it is not in the group (the group's
- * `pcns` figure, 1 for each PCN in it, as recorded), 0 where it is. Where that change is made by fewer than
- * MIN_CONTRIBUTORS PCNs, dominated by one or no larger than the number of PCNs (a count), the group's figures are held
- * alone, as outsideChangedByFew holds them for the FTE. Only where the covered rates were published before and are
+ * `pcns` figure, 1 for each PCN in it, as recorded), 0 where it is. Made up by few (a count), the group's figures are
+ * held alone, as for the FTE outside the group's spans. Only where the covered rates were published before and are
  * shown now (else no two releases pin the group's people) and the source was revised in this refresh (a document
  * revised alone, as in a unit test of it, has none). The people then are the source's record as at its published
  * value; where the covered figures' record is of an earlier release (held), the group's PCNs are those of that record.
- * A function of its own beside outsideChangedByFew (shared), not a change of it.
  */
-function outsidePeopleChangedByFew(
+function outsidePeople(
   definition: MetricDefinition,
-  cells: ReadonlyMap<string, RowCells>,
-  unitOf: ReadonlyMap<string, number>,
   baselines: ReadonlyMap<string, CellState | undefined>,
   broken: ReadonlySet<string>,
   source: Revised | undefined,
-): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
+): DifferenceOfFigures[] {
   const share = definition.coveredShare;
   const pcns = Object.entries(definition.groupFigures?.figures ?? {}).find(([, of]) => 'pcns' in of)?.[0];
   if (share === undefined || source === undefined || pcns === undefined) return [];
   if (broken.has(pcns) || share.figures.some((f) => broken.has(f)) || source.brokenColumns.has(share.column)) return [];
   const sourceBaselines = source.baselines();
-  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
-  for (const cell of cells.values()) {
+  const outsideOf = (people: number | undefined, inGroup: number | undefined) =>
+    (inGroup ?? 0) > TOLERANCE ? 0 : (people ?? 0);
+  const changeIn = (cell: RowCells) => {
     const rates = share.figures.filter((f) => cell.values.has(f));
-    if (rates.length === 0 || !cell.values.has(pcns)) continue;
-    if (!rates.some((f) => isNumber(baselines.get(`${cell.id}#${f}`)?.v))) continue;
+    if (rates.length === 0 || !cell.values.has(pcns)) return undefined;
+    if (!rates.some((f) => isNumber(baselines.get(`${cell.id}#${f}`)?.v))) return undefined;
     const group = baselines.get(`${cell.id}#${pcns}`);
     const total = sourceBaselines.get(`${cell.id}#${share.column}`);
     const totalNow = source.found.cells.get(cell.id)?.contributions.get(share.column);
     if (group === undefined || group.v === null || total === undefined || total.v === null || totalNow === undefined)
-      continue;
+      return undefined;
     const groupNow = cell.contributions.get(pcns) ?? [];
-    const outsideOf = (people: number | undefined, inGroup: number | undefined) =>
-      (inGroup ?? 0) > TOLERANCE ? 0 : (people ?? 0);
-    const changes = totalNow.map((v, i) => outsideOf(v, groupNow[i]) - outsideOf(total.c[i], group.c[i]));
-    const unknown = total.x ?? 0;
-    if (changes.every((d) => Math.abs(d) <= TOLERANCE) && Math.abs(unknown) <= TOLERANCE) continue;
-    if (releasable(changes, unknown, true)) continue;
-    few.push({
-      unit: `${cell.id}#${unitOf.get(pcns)}`,
-      period: cell.period,
-      row: cell.id,
-      column: `${share.document}.${share.column} - ${share.count}`,
-      reason: `the people outside the group: ${whyHeld(changes, unknown, true)}`,
-    });
-  }
-  return few;
+    return {
+      contributions: totalNow.map((v, i) => outsideOf(v, groupNow[i]) - outsideOf(total.c[i], group.c[i])),
+      unknown: total.x ?? 0,
+    };
+  };
+  const column = `${share.document}.${share.column} - ${share.count}`;
+  return [{ column, what: 'the people outside the group', count: true, holds: pcns, changeIn }];
 }
 
 /**
- * England's `total` less its `part` (MetricDefinition.differences: workforce's link workers in post less those in the
- * PCNs that gave training, the headcount of the PCNs that gave headcount and no training; review 27, R27-1), as two
- * releases give its change: each PCN's part of it is its change of `total` less its change of `part`. Both columns
- * are tested each on its own; their difference is not, and where several PCNs with training and one without change
- * (late snapshots), each column's change passes and the difference's is that one PCN's. Where it is made by fewer than
- * MIN_CONTRIBUTORS PCNs, dominated by one, or no larger than the number of PCNs (a count), the unit of `part` is held
- * alone, as outsideChangedByFew holds a group's. Only where both were published before and are now (workforce.sql
- * withholds England's `part` where the difference itself is made by few: then no two releases give it). A function of
- * its own beside outsideChangedByFew (which is shared with the covered caseload), not a change of it.
+ * The differences of England figures (differencesOf) whose change since the published values is made up by fewer than
+ * MIN_CONTRIBUTORS PCNs, dominated by one, or (a count) no larger than the number of PCNs: each holds its unit alone.
+ * `source`: the document the covered group's people are a part of (coveredShare), as revised in this refresh.
  */
 function differencesChangedByFew(
   definition: MetricDefinition,
@@ -729,29 +779,16 @@ function differencesChangedByFew(
   unitOf: ReadonlyMap<string, number>,
   baselines: ReadonlyMap<string, CellState | undefined>,
   broken: ReadonlySet<string>,
-): Array<{ unit: string; period: string; row: string; column: string; reason: string }> {
-  const few: Array<{ unit: string; period: string; row: string; column: string; reason: string }> = [];
-  for (const { total, part } of definition.differences ?? []) {
-    if (broken.has(total) || broken.has(part)) continue;
+  source: Revised | undefined,
+): HeldAlone[] {
+  const few: HeldAlone[] = [];
+  for (const { column, what, count, holds, changeIn } of differencesOf(definition, baselines, broken, source))
     for (const cell of cells.values()) {
-      if (!cell.values.has(total) || !cell.values.has(part)) continue;
-      const [was, wasPart] = [baselines.get(`${cell.id}#${total}`), baselines.get(`${cell.id}#${part}`)];
-      if (was === undefined || wasPart === undefined || was.v === null || wasPart.v === null) continue;
-      const totalNow = cell.contributions.get(total) ?? [];
-      const partNow = cell.contributions.get(part) ?? [];
-      const changes = totalNow.map((v, i) => v - (was.c[i] ?? 0) - ((partNow[i] ?? 0) - (wasPart.c[i] ?? 0)));
-      const unknown = (was.x ?? 0) - (wasPart.x ?? 0);
-      if (changes.every((d) => Math.abs(d) <= TOLERANCE) && Math.abs(unknown) <= TOLERANCE) continue;
-      if (releasable(changes, unknown, true)) continue;
-      few.push({
-        unit: `${cell.id}#${unitOf.get(part)}`,
-        period: cell.period,
-        row: cell.id,
-        column: `${total} - ${part}`,
-        reason: `the difference: ${whyHeld(changes, unknown, true)}`,
-      });
+      const change = changeIn(cell);
+      if (change === undefined) continue;
+      const trigger = madeByFew({ cell, column, what, count, reading: 'change', ...change });
+      if (trigger !== undefined) few.push({ ...trigger, units: [`${cell.id}#${unitOf.get(holds)}`] });
     }
-  }
   return few;
 }
 
@@ -778,30 +815,21 @@ function keyRowsMadeByFew(
   cells: ReadonlyMap<string, RowCells>,
   columns: readonly string[],
   unitOf: ReadonlyMap<string, number>,
-): Array<{ units: string[] } & KeyTrigger> {
+): HeldAlone[] {
   // Units (row id # unit) held, each with the trigger that first held it.
-  const held = new Map<string, KeyTrigger>();
+  const held = new Map<string, Trigger>();
   for (const test of keyTestsOf(definition, cells, columns)) {
-    const made: number[] = [];
-    for (const cell of test.cells)
-      for (const column of test.columns)
-        (cell.contributions.get(column) ?? []).forEach((v, i) => {
-          made[i] = (made[i] ?? 0) + Math.abs(v);
-        });
-    const contributions = Array.from(made, (v) => v ?? 0);
-    const pcns = contributions.filter((v) => v > TOLERANCE).length;
-    const failed = pcns === 0 ? undefined : failedRule(contributions, WITHOUT_NET);
-    if (failed === undefined) continue;
+    const contributions = levelOf(test.cells, test.columns);
     const first = test.cells[0] as RowCells;
-    const trigger: KeyTrigger = {
-      period: first.period,
-      row: first.id,
+    const trigger = madeByFew({
+      cell: first,
       column: test.label,
-      reason:
-        failed === 'few'
-          ? `the key: fewer than ${MIN_CONTRIBUTORS} PCNs (${pcns})`
-          : `the key: dominated by one PCN (${pcns} PCNs)`,
-    };
+      what: 'the key',
+      contributions,
+      count: false,
+      reading: 'members',
+    });
+    if (trigger === undefined) continue;
     // A key column's rows are held whole; a category column with its unit (its total and the other parts).
     for (const cell of test.cells)
       for (const column of test.holds) {
@@ -810,17 +838,14 @@ function keyRowsMadeByFew(
       }
   }
   holdKeyYears(cells, held);
-  const byTrigger = new Map<KeyTrigger, string[]>();
+  const byTrigger = new Map<Trigger, string[]>();
   for (const [key, trigger] of held) {
     const units = byTrigger.get(trigger) ?? [];
     units.push(key);
     byTrigger.set(trigger, units);
   }
-  return [...byTrigger].map(([trigger, units]) => ({ units, ...trigger }));
+  return [...byTrigger].map(([trigger, units]) => ({ ...trigger, units }));
 }
-
-/** What set off a key's hold (keyRowsMadeByFew): the first row and column failing, and why. */
-type KeyTrigger = { readonly period: string; readonly row: string; readonly column: string; readonly reason: string };
 
 /**
  * What keyRowsMadeByFew tests: England's rows of one period and one value of the key columns (every count, summed;
@@ -858,7 +883,7 @@ function keyTestsOf(
  * A key's month held holds the same key's year (the year less its other months would give it back); a year held with
  * none of its months, its months (which would add up to it). In place: `held` maps row id # unit to its trigger.
  */
-function holdKeyYears(cells: ReadonlyMap<string, RowCells>, held: Map<string, KeyTrigger>): void {
+function holdKeyYears(cells: ReadonlyMap<string, RowCells>, held: Map<string, Trigger>): void {
   const units = new Set(held.keys());
   const monthsOf = new Map<string, RowCells[]>();
   for (const cell of cells.values())
@@ -871,7 +896,7 @@ function holdKeyYears(cells: ReadonlyMap<string, RowCells>, held: Map<string, Ke
   for (const key of units) {
     const [id, unit] = [key.slice(0, key.lastIndexOf('#')), key.slice(key.lastIndexOf('#') + 1)];
     const cell = cells.get(id) as RowCells;
-    const trigger = held.get(key) as KeyTrigger;
+    const trigger = held.get(key) as Trigger;
     const also =
       cell.periodType === 'month'
         ? [`fy|${financialYearOf(cell.period)}${cell.keyId}`].filter((year) => cells.has(year))
@@ -1208,16 +1233,11 @@ export class EnglandRevisions {
       const cell = found.cells.get(key.slice(0, key.lastIndexOf('#'))) as RowCells;
       this.holdOwnChange(definition, cell, localUnits.has(unit), hold);
     }
-    // The FTE outside the group's spans, as two releases give it, changed by few PCNs: the group's figures held alone
-    // (no baselines at a first release, none of a column whose series breaks).
-    const outside = outsideChangedByFew(definition, found.cells, unitOf, baselines, brokenColumns);
-    this.triggers.push(...outside.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
-    // A difference of two England figures that is a count of its own (review 27, R27-1), changed by few PCNs: held alone.
-    const differences = differencesChangedByFew(definition, found.cells, unitOf, baselines, brokenColumns);
-    this.triggers.push(...differences.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
-    // England's people referred less the covered people (the PCNs outside the group), changed by few PCNs: the group's
-    // figures held alone (review 28, R28-7).
-    const outsidePeople = outsidePeopleChangedByFew(
+    // Differences of England figures as two releases give them, changed by few PCNs: the FTE outside the group's spans
+    // (review 11, R11-2), a total less a part that is a count of its own (review 27, R27-1), England's people referred
+    // less the covered people (review 28, R28-7); each held alone (no baselines at a first release, none of a column
+    // whose series breaks).
+    const differences = differencesChangedByFew(
       definition,
       found.cells,
       unitOf,
@@ -1225,7 +1245,8 @@ export class EnglandRevisions {
       brokenColumns,
       definition.coveredShare && this.revised.get(definition.coveredShare.document),
     );
-    this.triggers.push(...outsidePeople.map(({ unit: _, ...trigger }) => ({ document: definition.name, ...trigger })));
+    const triggerOf = ({ units: _, ...trigger }: HeldAlone): HoldTrigger => ({ document: definition.name, ...trigger });
+    this.triggers.push(...differences.map(triggerOf));
     // A period made up by fewer than 3 PCNs, or dominated by one, is held at every release, the first included
     // (review 8, N5).
     const few = [
@@ -1240,19 +1261,17 @@ export class EnglandRevisions {
     }
     // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
     const fewGroups = groupsMadeByFew(definition, found.cells, unitOf);
-    for (const { unit, ...trigger } of fewGroups) this.triggers.push({ document: definition.name, ...trigger });
+    this.triggers.push(...fewGroups.map(triggerOf));
     // England's rows of a key a PCN determines made up by fewer than 3 PCNs or dominated by one: held alone (R28-5).
     const fewKeys = keyRowsMadeByFew(definition, found.cells, columns, unitOf);
-    for (const { units: _, ...trigger } of fewKeys) this.triggers.push({ document: definition.name, ...trigger });
+    this.triggers.push(...fewKeys.map(triggerOf));
     const entry: Revised = {
       definition,
       found,
       few: new Set([
-        ...fewGroups.map((g) => g.unit),
+        ...fewGroups.flatMap((g) => g.units),
         ...alone,
-        ...outside.map((o) => o.unit),
-        ...differences.map((d) => d.unit),
-        ...outsidePeople.map((o) => o.unit),
+        ...differences.flatMap((d) => d.units),
         ...fewKeys.flatMap((k) => k.units),
       ]),
       columns,
