@@ -120,22 +120,35 @@ reporting_months AS (
   WHERE reporting AND month <= (SELECT month FROM published_through)
 ),
 
--- Each PCN's end of observation (review 26, R26-1): the last day of its last reporting month, up to the last complete
--- month, i.e. of the earlier of its last month reported (onboarded.sql's last_month: its extract stopped, or is late)
--- and its last month in force (it closed or merged), published_through at the latest. Follow-ups are read only from
--- these months (reporting_months, below), so a referral whose window ends after its PCN's end of observation was not
--- followed for its whole window: its later contacts, plans, connections, measures and discharges were never seen (or,
--- sent under a closed PCN's code after it closed, are out of force). Such a referral is in no cohort
+-- Each PCN's end of observation (review 26, R26-1): the last day of the month its data are KNOWN to end, up to the last
+-- complete month: its last month in force (it closed or merged, per the reference data), or, where its extract has
+-- stopped (table stopped_pcns, the data-as-of rule's one statement of it: no extract from it covers any of the more than
+-- 3 months ended since its last month reported; data-as-of.ts, STOPPED_AFTER_MONTHS), its last month reported if
+-- earlier; else published_through (pcn_months reads no later month). A referral whose window ends after it was not
+-- followed for its whole window and never will be: its later contacts, plans, connections, measures and discharges were
+-- never seen (or, sent under a closed PCN's code after it closed, are out of force). Such a referral is in no cohort
 -- (engagement_observed, outcome_observed; the metrics AND them with England's cut-offs): counted, it read as not
 -- engaged, 0 contacts and not measured. A PCN-month's referrals are all observed or none (the end is a month's end,
--- as England's cut-off). A PCN late for the latest month has its newest cohort month out until its file arrives, a
--- revision as any late file (docs/methodology.md, "Cohorts").
+-- as England's cut-off). A PCN only late (its last month reported before the last complete month, its extract not
+-- stopped: the 10% the data-as-of rule allows) is NOT censored: lateness is no known end, and censored at its last
+-- month sent, one late PCN made England's referrals less its cohort one PCN's figure, and the cohort-gap hold then
+-- blanked England's cohort figures of the month and the whole year at every release while it stayed late (red-team
+-- review 29, R29-3). Its newest referrals stay in the cohorts; their follow-ups in the months it has not sent are
+-- counted when its file arrives, a revision as any late file's (docs/methodology.md, "Cohorts"). The months are
+-- pcn_months' (in force, reporting or not), so a PCN whose extract is late has its in-force months here.
 observation AS (
   SELECT
-    pcn_code,
-    CAST(CAST(max(month) || '-01' AS DATE) + INTERVAL '1' MONTH - INTERVAL '1' DAY AS DATE) AS observed_to
-  FROM reporting_months
-  GROUP BY pcn_code
+    m.pcn_code,
+    CAST(
+      CAST(
+        CASE WHEN max(s.last_month) < max(m.month) THEN max(s.last_month) ELSE max(m.month) END || '-01' AS DATE
+      ) + INTERVAL '1' MONTH - INTERVAL '1' DAY AS DATE
+    ) AS observed_to
+  FROM pcn_months AS m
+  LEFT JOIN stopped_pcns AS s
+    ON s.pcn_code = m.pcn_code
+  WHERE m.month <= (SELECT month FROM published_through)
+  GROUP BY m.pcn_code
 ),
 
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
