@@ -9,6 +9,7 @@ import {
   REFERRAL_SOURCES,
 } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
+import { stoppedBefore } from '../../functions/refresh/data-as-of.ts';
 import {
   ANY_COUNT,
   type AuditCell,
@@ -27,6 +28,7 @@ import {
   relaxedReader,
   withheldGroups,
 } from '../../functions/refresh/disclosure-audit.ts';
+import { MIN_CONTRIBUTORS, P_PERCENT } from '../../functions/refresh/revisions.ts';
 import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
 
 /**
@@ -1015,20 +1017,45 @@ const yearOfMonth = (month: string) => {
 };
 
 /**
+ * Each PCN's end of observation as a reader works it out, a month index (red-team review 26, R26-1; review 29, R29-3):
+ * a KNOWN end only. Its last month in force is its last month with a row in rollout (no row once it closed or merged;
+ * the latest month published while it is open); where its extract has stopped by the publisher's published rule (no
+ * extract covering any of the more than STOPPED_AFTER_MONTHS months ended by the release's date, generated_at: its
+ * last month with a list in rollout before stoppedBefore of that date), its last month with a list if earlier. A PCN
+ * only late (its list null in the latest month or two, not yet stopped) is not ended: its referrals stay in the
+ * cohorts. Only PCNs with a month reported (a list) have one.
+ */
+function observationEnds(docs: readonly MetricDocument[]): Map<string, number> {
+  const rollout = docs.find((d) => d.name === 'rollout');
+  const inForce = new Map<string, number>();
+  const listed = new Map<string, number>();
+  for (const r of rollout?.rows ?? [])
+    if (r.level === 'pcn' && r.period_type === 'month') {
+      const [code, at] = [String(r.code), monthIndex(String(r.period))];
+      if (at > (inForce.get(code) ?? -1)) inForce.set(code, at);
+      if (r.list_size !== null && r.list_size !== undefined && at > (listed.get(code) ?? -1)) listed.set(code, at);
+    }
+  const generated = rollout?.generated_at;
+  const stoppedFrom =
+    typeof generated === 'string' ? monthIndex(stoppedBefore(generated.slice(0, 10))) : Number.NEGATIVE_INFINITY;
+  const ends = new Map<string, number>();
+  for (const [pcn, last] of listed) {
+    const open = inForce.get(pcn) ?? last;
+    ends.set(pcn, last < stoppedFrom ? Math.min(last, open) : open);
+  }
+  return ends;
+}
+
+/**
  * The rows (`level code period_type period`) whose cohort of `months` is not their episodes although their period ended
- * by the cut-off, as a reader finds them: a referral whose window runs past its PCN's end of observation is in no cohort
- * (red-team review 26, R26-1). A PCN's last month observed is its last month with a list in rollout (null once its
- * extract stopped: no data; no row once it closed); its referrals of the `months` months up to it are in no cohort, so
- * its rows of those months and their years, and its ICB's and region's, count another figure there.
+ * by the cut-off, as a reader finds them: a referral whose window runs past its PCN's end of observation
+ * (observationEnds: a closure, or an extract stopped) is in no cohort (red-team review 26, R26-1); its referrals of the
+ * `months` months up to it are in no cohort, so its rows of those months and their years, and its ICB's and region's,
+ * count another figure there.
  */
 function unobservedRows(docs: readonly MetricDocument[], parents: Parents, months: number): Set<string> {
   const rows = new Set<string>();
-  const last = new Map<string, number>();
-  for (const r of docs.find((d) => d.name === 'rollout')?.rows ?? [])
-    if (r.level === 'pcn' && r.period_type === 'month' && r.list_size !== null && r.list_size !== undefined) {
-      const at = monthIndex(String(r.period));
-      if (at > (last.get(String(r.code)) ?? -1)) last.set(String(r.code), at);
-    }
+  const last = observationEnds(docs);
   const add = (level: string, code: string, month: string) => {
     rows.add(`${level} ${code} month ${month}`);
     rows.add(`${level} ${code} fy ${yearOfMonth(month)}`);
@@ -1048,17 +1075,33 @@ function unobservedRows(docs: readonly MetricDocument[], parents: Parents, month
 }
 
 /**
+ * Which of the publisher's rules (revisions.ts, releasable, as cohortGapsMadeByFew applies them) a cohort gap of
+ * `difference` referrals fails, made up by PCNs whose shares (as their rows show them) are `shares`: fewer than
+ * MIN_CONTRIBUTORS PCNs; one dominating (the shares after the two largest under P_PERCENT of the largest); or the
+ * difference (exact: England's figures) no larger than the number of PCNs. Undefined where it passes all three.
+ */
+function gapRuleFailed(difference: number, shares: readonly number[]): string | undefined {
+  const sizes = shares.filter((v) => v > 0).sort((a, b) => b - a);
+  if (sizes.length < MIN_CONTRIBUTORS) return `fewer than ${MIN_CONTRIBUTORS}`;
+  const rest = sizes.slice(2).reduce((sum, v) => sum + v, 0);
+  if (rest < (P_PERCENT / 100) * (sizes[0] as number)) return `dominated by one (${sizes.join(', ')} as shown)`;
+  if (difference <= sizes.length) return `no more than 1 each (${difference} of ${sizes.length} PCNs)`;
+  return undefined;
+}
+
+/**
  * England's referrals of a period less a cohort of it, as a reader works it out (red-team review 26, R26-1): a referral
  * whose window runs past its PCN's end of observation is in no cohort, so of a period old enough for the cohort (every
  * referral of a month whose window has ended by the data-as-of date: the month at most `months` before it) England's
  * referrals (rollout's, or cof_person's episodes) less its cohort are exactly the referrals of the PCNs whose data ended
  * in their window; of a year, its months old enough less the year's cohort. The reader finds those PCNs as
- * unobservedRows does (a PCN's last month with a list in rollout; its `months` months up to it), less those whose
- * published referrals of the month are 0. The cohort is read wherever England publishes it: cof_person's column, the
+ * unobservedRows does (each PCN's known end of observation, observationEnds; its `months` months up to it), less those
+ * whose published referrals of the month are 0. The cohort is read wherever England publishes it: cof_person's column, the
  * sum of a dimension's groups in equity (engagement) or of the contacts distribution's bins (outcome), and
  * pcn_comparison's England take-up (engaged over the cohort, 6 significant digits) beside England's engaged. Where the
- * difference is above 0 and fewer than 3 PCNs make it up, it is a figure of one or two PCNs that their rows control
- * (rounded, or `*`): a problem. England's rows of a period the release holds (`held`) are an earlier release's, not
+ * difference is above 0 and fails any of the publisher's three rules (gapRuleFailed: fewer than 3 PCNs, one
+ * dominating, or no more than 1 each; red-team review 29, R29-2: only the first was applied), it is a figure the
+ * publisher holds, of PCNs whose rows control it (rounded, or `*`): a problem. England's rows of a period the release holds (`held`) are an earlier release's, not
  * differenced.
  */
 export function cohortGapProblems(docs: readonly MetricDocument[], held: HeldPeriods = NONE_HELD): string[] {
@@ -1074,16 +1117,24 @@ export function cohortGapProblems(docs: readonly MetricDocument[], held: HeldPer
       : (doc(name)?.rows ?? []).filter((r) => r.level === 'national' && String(r.period) === period);
   const referrals = (period: string) =>
     num(englandRows('rollout', period)[0]?.referrals) ?? num(englandRows('cof_person', period)[0]?.episodes);
-  // Each PCN's last month observed, and its published referrals by month (0 is exact: nothing of it in the difference).
-  const last = new Map<string, number>();
+  // Each PCN's end of observation (a known end: observationEnds), and its published referrals by month (0 is exact:
+  // nothing of it in the difference).
+  const last = observationEnds(docs);
   const pcnReferrals = new Map<string, unknown>();
   for (const r of doc('rollout')?.rows ?? [])
-    if (r.level === 'pcn' && r.period_type === 'month') {
-      pcnReferrals.set(`${r.code} ${r.period}`, r.referrals);
-      if (r.list_size === null || r.list_size === undefined) continue;
-      const at = monthIndex(String(r.period));
-      if (at > (last.get(String(r.code)) ?? -1)) last.set(String(r.code), at);
-    }
+    if (r.level === 'pcn' && r.period_type === 'month') pcnReferrals.set(`${r.code} ${r.period}`, r.referrals);
+  // Each PCN's share of a difference as its rows show it: its published referrals of the months in which its data
+  // ended in their window, a rounded count as shown and `*` as 7 (its largest reading: the one least likely to show
+  // another PCN dominating).
+  const shares = (pcns: readonly string[], months: readonly string[], ended: (month: string) => string[]) =>
+    pcns.map((pcn) =>
+      months
+        .filter((m) => ended(m).includes(pcn))
+        .reduce((sum, m) => {
+          const shown = pcnReferrals.get(`${pcn} ${m}`);
+          return sum + (typeof shown === 'number' ? shown : shown === '*' ? 7 : 0);
+        }, 0),
+    );
   const months = [
     ...new Set(
       (person.rows ?? [])
@@ -1152,12 +1203,14 @@ export function cohortGapProblems(docs: readonly MetricDocument[], held: HeldPer
       if (values.some((v) => v === undefined)) continue;
       const total = values.reduce((a, v) => (a ?? 0) + (v ?? 0), 0) ?? 0;
       const pcns = [...new Set(inPeriod.flatMap(endedIn))].sort();
-      if (pcns.length === 0 || pcns.length >= 3) continue;
-      for (const { where, value } of readings(period))
-        if (total - value > 0)
+      if (pcns.length === 0) continue;
+      for (const { where, value } of readings(period)) {
+        const failed = gapRuleFailed(total - value, shares(pcns, inPeriod, endedIn));
+        if (total - value > 0 && failed !== undefined)
           problems.push(
-            `England ${period}: referrals ${total} less ${where} ${value} are the ${total - value} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended in their window (${pcns.join(', ')}): fewer than 3`,
+            `England ${period}: referrals ${total} less ${where} ${value} are the ${total - value} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended in their window (${pcns.join(', ')}): ${failed}`,
           );
+      }
     }
   }
   // And the engagement cohort less the outcome cohort of a month old enough for both (of a year, less its months old
@@ -1189,9 +1242,10 @@ export function cohortGapProblems(docs: readonly MetricDocument[], held: HeldPer
     if (engagement === undefined || outcome === undefined || others.some((v) => v === undefined)) continue;
     const difference = engagement - others.reduce((a: number, v) => a + (v ?? 0), 0) - outcome;
     const pcns = [...new Set(inPeriod.flatMap(endedBetween))].sort();
-    if (difference > 0 && pcns.length > 0 && pcns.length < 3)
+    const failed = gapRuleFailed(difference, shares(pcns, inPeriod, endedBetween));
+    if (difference > 0 && pcns.length > 0 && failed !== undefined)
       problems.push(
-        `England ${period}: cof_person engagement_cohort ${engagement} less outcome_cohort ${outcome} are the ${difference} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended after their 3-month window and in their 6-month one (${pcns.join(', ')}): fewer than 3`,
+        `England ${period}: cof_person engagement_cohort ${engagement} less outcome_cohort ${outcome} are the ${difference} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended after their 3-month window and in their 6-month one (${pcns.join(', ')}): ${failed}`,
       );
   }
   return problems;

@@ -12,7 +12,9 @@ import { cohortGapsMadeByFew } from '../../functions/refresh/revisions.ts';
  *   2025-08: 0, 0, 0, 0         nothing out of the cohort: nothing to test
  *   2025-09: 20, 20, 20, 20     not old enough (its cohort is 0 everywhere): not tested
  *   2025/26: its old months added, 11, 211, 21, 30: rest 21 + 11 = 32 >= 21.1, total 273 > 4: published by its own
- *            test (its months held hold it in the refresh: a month with its year).
+ *            test (its months held hold it in the refresh: a month with its year). Its own cell's contributions are
+ *            0, 200, 0, 0 (1 PCN: it would be held), so the year is read from its months, not from its own cell
+ *            (red-team review 29, R29-2: both readings passed before).
  */
 const EPISODES = 'episodes';
 const COHORT = 'engagement_cohort';
@@ -41,7 +43,7 @@ const CELLS = new Map([
   cell('2025-07', [1, 1, 1, 5], [0, 0, 0, 5]),
   cell('2025-08', [5, 5, 5, 5], [5, 5, 5, 5]),
   cell('2025-09', [20, 20, 20, 20], [0, 0, 0, 0]),
-  cell('2025/26', [76, 256, 66, 90], [45, 25, 25, 40]),
+  cell('2025/26', [76, 256, 66, 90], [76, 56, 66, 90]),
 ]);
 const GAP = { total: EPISODES, cohort: COHORT, months: 3, heldIn: ['equity', 'pcn_comparison'] };
 
