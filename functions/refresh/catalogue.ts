@@ -79,7 +79,7 @@ const ENGAGEMENT_WINDOW = `within ${ENGAGEMENT_COHORT_MONTHS} months of the refe
 const OUTCOME_WINDOW = `within ${OUTCOME_COHORT_MONTHS} months of the referral`;
 /** A cohort's referrals also end with their PCN's data (sql/prepare/episodes.sql; red-team review 26, R26-1). */
 const PCN_OBSERVED =
-  "and the window ended by its PCN's end of observation (its last month reported, or in force: a referral whose window runs past it is in no cohort). England's figures of a period are held (revisions_held) where the referrals out of the cohort for that reason are fewer than 3 PCNs' or mostly one PCN's: England's referrals less its cohort would be theirs";
+  "and the window ended by its PCN's end of observation where one is known (its last month in force, if it closed or merged, or its last month reported, if its extract stopped: none for more than 3 months; a referral whose window runs past it is in no cohort; a PCN only late keeps its referrals in, their follow-ups counted when its file arrives). England's figures of a period are held (revisions_held) where the referrals out of the cohort for that reason are fewer than 3 PCNs', mostly one PCN's, or no more than one each (likewise the engagement cohort less the outcome cohort): England's referrals less its cohort would be theirs";
 
 /**
  * Which referrals a document's outcome figures cover, said on every card that shows them. England's periods whose

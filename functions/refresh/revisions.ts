@@ -521,7 +521,8 @@ export function staffMadeByFew(
 /**
  * A cohort that is not its period's referrals although the period ended by its cut-off (catalogue.ts, `cohortGaps`:
  * cof_person's engagement and outcome cohorts beside its episodes). A referral whose window runs past its PCN's own end
- * of observation (its extract stopped or is late, or it closed or merged, before the window ended) is in no cohort
+ * of observation (it closed or merged, or its extract stopped, before the window ended: a known end, never lateness;
+ * red-team review 29, R29-3) is in no cohort
  * (sql/prepare/episodes.sql; red-team review 26, R26-1), so England's referrals of such a period less its cohort are
  * exactly the referrals of the PCNs whose data ended in their window: a figure of its own (cohortGapsMadeByFew).
  */
