@@ -15,7 +15,7 @@ import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels } from './funnel-documents.ts';
 import { type MonthFigures, monthEnd, monthsOfYear, projectYear } from './projection.ts';
-import { type GroupFigures, heldFrom, keepExactFigures } from './revisions.ts';
+import { type CohortGap, type GroupFigures, heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
 import type { CoveredShare, JointCount, PcnGroups, SameAs } from './shared-counts.ts';
 
@@ -77,6 +77,9 @@ export function cohortCutoff(dataAsOf: string | null, months: number): string {
 /** The follow-up windows in words, for the definitions. */
 const ENGAGEMENT_WINDOW = `within ${ENGAGEMENT_COHORT_MONTHS} months of the referral`;
 const OUTCOME_WINDOW = `within ${OUTCOME_COHORT_MONTHS} months of the referral`;
+/** A cohort's referrals also end with their PCN's data (sql/prepare/episodes.sql; red-team review 26, R26-1). */
+const PCN_OBSERVED =
+  "and the window ended by its PCN's end of observation where one is known (its last month in force, if it closed or merged, or its last month reported, if its extract stopped: none for more than 3 months; a referral whose window runs past it is in no cohort; a PCN only late keeps its referrals in, their follow-ups counted when its file arrives). England's figures of a period are held (revisions_held) where the referrals out of the cohort for that reason are fewer than 3 PCNs', mostly one PCN's, or no more than one each (likewise the engagement cohort less the outcome cohort): England's referrals less its cohort would be theirs";
 
 /**
  * Which referrals a document's outcome figures cover, said on every card that shows them. England's periods whose
@@ -244,6 +247,13 @@ export interface MetricDefinition {
    * held value comes from had not yet closed it and this one has (review 4, F3).
    */
   readonly cohortMonths?: Readonly<Record<string, number>>;
+  /**
+   * Cohorts beside the period's referrals (cof_person's): where a PCN's data ended in a referral's window the referral
+   * is in no cohort, so England's referrals less its cohort of a period old enough are those PCNs' referrals, tested as
+   * a figure of its own and the period's cohort figures held where fewer than 3 PCNs make it up or one dominates
+   * (revisions.ts, CohortGap; red-team review 26, R26-1).
+   */
+  readonly cohortGaps?: readonly CohortGap[];
   /**
    * Counts that are a window of the data-as-of date, not data (cof_community's recent_connections: the connections
    * after the attendance cohort's cut-off, a year's being its newest month's): they change at every release by
@@ -655,11 +665,11 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     definitions: {
       ...COMMON,
       episodes: 'Accepted referrals (episodes of care) in the period: a person referred twice counts twice.',
-      engagement_cohort: `Of them, referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed).`,
+      engagement_cohort: `Of them, referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed), ${PCN_OBSERVED}.`,
       engaged: `Of the engagement cohort, referrals with at least one link worker contact ${ENGAGEMENT_WINDOW} (from the referral date to the same day ${ENGAGEMENT_COHORT_MONTHS} months later) and no decline recorded by then.`,
       connected: `Of the engagement cohort, referrals after which the person attended at least one community activity ${ENGAGEMENT_WINDOW}.`,
       plans_agreed: `Of the engagement cohort, referrals with a personalised plan agreed ${ENGAGEMENT_WINDOW}.`,
-      outcome_cohort: `Referrals made at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date (their ${OUTCOME_COHORT_MONTHS}-month follow-up window has closed).`,
+      outcome_cohort: `Referrals made at least ${OUTCOME_COHORT_MONTHS} months before the data-as-of date (their ${OUTCOME_COHORT_MONTHS}-month follow-up window has closed), ${PCN_OBSERVED}.`,
       splw_contacts: `Link worker contacts with the outcome cohort, ${OUTCOME_WINDOW}.`,
       other_contacts: `Health and wellbeing coach and care coordinator contacts with the outcome cohort, ${OUTCOME_WINDOW}.`,
       episodes_6_to_12_contacts: `Referrals (episodes) in the outcome cohort with 6 to 12 link worker contacts ${OUTCOME_WINDOW}.`,
@@ -694,6 +704,28 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         ).map((c) => [c, OUTCOME_COHORT_MONTHS]),
       ),
     },
+    // England's episodes less a cohort of a period whose window has closed are the referrals of the PCNs whose data
+    // ended in their window (R26-1): made up by fewer than 3 PCNs or dominated by one, England's figures of the period
+    // are held here and where the same cohort is published (equity's engagement counts add up to it, pcn_comparison's
+    // England take-up is over it, the contacts distribution's bins add up to the outcome cohort). Not wellbeing: no
+    // figure of it counts the cohort's referrals, only those measured, which no figure of this release counts beside.
+    // And the engagement cohort less the outcome cohort of a month old enough for both: the referrals of the PCNs whose
+    // data ended after their 3-month window and in their 6-month one (each gap passing, that one may be one PCN's).
+    cohortGaps: [
+      {
+        total: 'episodes',
+        cohort: 'engagement_cohort',
+        months: ENGAGEMENT_COHORT_MONTHS,
+        heldIn: ['equity', 'pcn_comparison'],
+      },
+      { total: 'episodes', cohort: 'outcome_cohort', months: OUTCOME_COHORT_MONTHS, heldIn: ['contacts_distribution'] },
+      {
+        total: 'engagement_cohort',
+        cohort: 'outcome_cohort',
+        months: OUTCOME_COHORT_MONTHS,
+        heldIn: ['equity', 'pcn_comparison', 'contacts_distribution'],
+      },
+    ],
     derive: (r, ctx) => {
       const median = ctx.medianContacts.get(rowKey(r));
       const perPerson = (total: unknown) =>
@@ -1327,7 +1359,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       group: 'The group within the dimension.',
       people_referred:
         "Distinct people referred. pcn_imd_quintile rows, England's too, count a group of PCNs: rounded as counts below England (1 to 7 shown as *, others to the nearest 5), and * in every quintile row of the year where a count would give away a PCN's rollout or outcomes figure (as are the engagement counts).",
-      engagement_cohort: `Referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed).`,
+      engagement_cohort: `Referrals made at least ${ENGAGEMENT_COHORT_MONTHS} months before the data-as-of date (their ${ENGAGEMENT_COHORT_MONTHS}-month follow-up window has closed), ${PCN_OBSERVED}.`,
       engaged: `Of them, referrals engaged (a link worker contact ${ENGAGEMENT_WINDOW}, no decline by then).`,
       connected: `Of them, referrals after which the person attended a community activity ${ENGAGEMENT_WINDOW}.`,
       wellbeing_people: `People measured at baseline and follow-up (on a referral made at least ${OUTCOME_COHORT_MONTHS} months before, the follow-up ${OUTCOME_WINDOW}).`,
@@ -1529,6 +1561,27 @@ const periodEnd = (period: string) =>
   period.includes('/') ? `${Number(period.slice(0, 4)) + 1}-03-31` : monthEnd(period);
 
 /**
+ * cof_person's rows (rowKey) whose cohort is not its episodes, by cohort column: filled from its exact rows before
+ * control (noteUnobservedCohorts), read by jointCounts' cohort cells whenever they are asked.
+ */
+export type UnobservedCohorts = Map<string, Set<string>>;
+
+/**
+ * Notes cof_person's exact rows below England whose engagement (outcome) cohort is not their episodes. For a period
+ * that ended by the cohort's cut-off, these are the PCNs (and their areas) with referrals whose window runs past the
+ * PCN's own end of observation (its extract stopped, or it closed or merged, before the window ended: those referrals
+ * are in no cohort; sql/prepare/episodes.sql, red-team review 26, R26-1): there the cohort is another count.
+ */
+export function noteUnobservedCohorts(into: UnobservedCohorts, rows: readonly Row[]): void {
+  for (const column of ['engagement_cohort', 'outcome_cohort']) {
+    const keys = into.get(column) ?? new Set<string>();
+    into.set(column, keys);
+    for (const row of rows)
+      if (row.level !== 'national' && Number(row[column]) !== Number(row.episodes)) keys.add(rowKey(row));
+  }
+}
+
+/**
  * Counts that several documents publish and each controls with its own secondary suppression and audit: controlled
  * jointly (shared-counts.ts, jointFixedPoint), so that a cell suppressed in one is suppressed in all (docs/methodology.md,
  * "Disclosure control"). Found by comparing the documents' cells of each area and period (test/bench/shared-cells.ts)
@@ -1536,12 +1589,22 @@ const periodEnd = (period: string) =>
  * engagement and outcome cohorts are its episodes for every period that ended by their cut-off (every referral of
  * it is old enough), so below England those cells are the same count too (red-team review 16, R16-4: an episodes `*`
  * was published rounded beside it in the cohort columns, 530 PCN months nationally). England is published exact.
+ * Except where referrals of the period are in no cohort because their window runs past their PCN's end of observation
+ * (R26-1): those rows (`unobserved`, noted from cof_person's exact rows before control) publish a cohort that is not
+ * the episodes, controlled by cof_person's own control (a PCN's such month has a cohort of 0: its referrals are all
+ * observed or none).
  */
-export function jointCounts(dataAsOf: string | null | undefined): readonly JointCount[] {
+export function jointCounts(
+  dataAsOf: string | null | undefined,
+  unobserved?: UnobservedCohorts,
+): readonly JointCount[] {
   const cohort = (column: string, months: number) => {
     if (!dataAsOf) return [];
     const cutoff = cohortCutoff(dataAsOf, months);
-    const rows = (r: Row) => r.level !== 'national' && periodEnd(String(r.period)) <= cutoff;
+    const rows = (r: Row) =>
+      r.level !== 'national' &&
+      periodEnd(String(r.period)) <= cutoff &&
+      unobserved?.get(column)?.has(rowKey(r)) !== true;
     return [{ document: 'cof_person', column, rows }];
   };
   return [

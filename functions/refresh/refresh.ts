@@ -16,8 +16,10 @@ import {
   JOINT_COUNTS,
   jointCounts,
   type MetricDefinition,
+  noteUnobservedCohorts,
   rowKey,
   type Targets,
+  type UnobservedCohorts,
 } from './catalogue.ts';
 import {
   type CompactionPolicy,
@@ -708,13 +710,17 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   );
   // And of the ICBs' and regions' figures (area-revisions.ts, review 11 R11-1), against the same release: their held
   // figures go into the rows before control (pinAreas).
+  // The counts controlled jointly (catalogue.ts jointCounts); cof_person's cohorts that are not its episodes (R26-1)
+  // are noted from its rows as they are read, before any control asks.
+  const unobserved: UnobservedCohorts = new Map();
+  const joint = jointCounts(dataAsOf, unobserved);
   const areaRevisions = await AreaRevisions.open({
     store: deps.store,
     generatedAt,
     pcnCodes: [...new Set(geography.map((g) => g.pcn_code))].sort(),
     dataAsOf,
     previousRelease,
-    joint: jointCounts(dataAsOf),
+    joint,
   });
   // Of a previous document the revisions read only its rows above the PCNs and generated_at: its PCN rows are never
   // built (englandRowsOf, document-json.ts; issue 17: England's rows alone nationally 2.1-2.3 -> 0.9 CPU s), the whole
@@ -804,6 +810,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     for (const [i, definition] of order.entries()) {
       const rows = definition === distribution ? distributionRows : await ahead.rows(definition);
       if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
+      if (definition.name === 'cof_person') noteUnobservedCohorts(unobserved, rows);
       if (!previousDocuments.has(definition.name))
         previousDocuments.set(definition.name, await previousEngland(definition.name));
       // The next document's query runs while this one is built (readAhead).
@@ -816,7 +823,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
         });
         return members.length === 1 && groupOf.get(definition.name) === undefined
           ? [buildDocument(definition, members[0]?.rows ?? rows, context, shared, revise)]
-          : controlJointly(members, context, shared, jointCounts(dataAsOf), undefined, revise);
+          : controlJointly(members, context, shared, joint, undefined, revise);
       });
       for (const document of built) {
         previousDocuments.delete(document.name);

@@ -556,6 +556,100 @@ export function staffMadeByFew(
 }
 
 /**
+ * A cohort that is not its period's referrals although the period ended by its cut-off (catalogue.ts, `cohortGaps`:
+ * cof_person's engagement and outcome cohorts beside its episodes). A referral whose window runs past its PCN's own end
+ * of observation (it closed or merged, or its extract stopped, before the window ended: a known end, never lateness;
+ * red-team review 29, R29-3) is in no cohort
+ * (sql/prepare/episodes.sql; red-team review 26, R26-1), so England's referrals of such a period less its cohort are
+ * exactly the referrals of the PCNs whose data ended in their window: a figure of its own (cohortGapsMadeByFew).
+ */
+export interface CohortGap {
+  /** The period's referrals (every referral of it, old enough or not). */
+  readonly total: string;
+  /** The cohort: the referrals old enough whose window ended by their PCN's end of observation. */
+  readonly cohort: string;
+  /** The cohort's window in months: a month is in it once its window has ended by the data-as-of month. */
+  readonly months: number;
+  /**
+   * The documents publishing England figures of this cohort or of a sum of it (equity's groups, the contacts
+   * distribution's bins, pcn_comparison's England take-up): where the gap is held, its period is held in each of them
+   * and in this one (local holds, as `documentOnly` ones).
+   */
+  readonly heldIn: readonly string[];
+}
+
+/**
+ * England's periods whose referrals less their cohort (`CohortGap`) are made up by fewer than MIN_CONTRIBUTORS PCNs,
+ * or dominated by one, or no larger than the number of PCNs making them (the period's rules, `releasable`, applied to
+ * the difference as a figure of its own, as `outsideChangedByFew` tests England's FTE less the covered PCNs'). Each
+ * PCN's contribution to a month old enough for the cohort (`months` whole months before the data-as-of month; a
+ * younger month's cohort is 0 everywhere, nothing of anyone's) is its referrals less its cohort there (all its
+ * referrals of the month where its data ended in their window, as its end of observation is a month's end; else 0);
+ * to a year, its months' so. With one PCN whose data ended early, the difference is its exact referrals of the month,
+ * which its own row shows rounded or `*` (red-team review 26 R26-1, held back once for this). `dataAsOf` undefined (a
+ * caller that does not say): every month is taken to be old enough, as `maturedSince` does.
+ */
+export function cohortGapsMadeByFew(
+  gaps: readonly CohortGap[],
+  cells: ReadonlyMap<string, RowCells>,
+  dataAsOf: string | null | undefined,
+): Array<{
+  period: string;
+  periodType: string;
+  row: string;
+  column: string;
+  reason: string;
+  heldIn: string[];
+  contributions: number[];
+}> {
+  const found: Array<{
+    period: string;
+    periodType: string;
+    row: string;
+    column: string;
+    reason: string;
+    heldIn: string[];
+    contributions: number[];
+  }> = [];
+  if (dataAsOf === null) return found;
+  for (const gap of gaps) {
+    const old = (month: string) => dataAsOf === undefined || addMonths(month, gap.months) <= dataAsOf.slice(0, 7);
+    // Each month's difference, PCN by PCN, added to its year's (by the row's keys).
+    const differences = new Map<string, number[]>();
+    const add = (id: string, values: readonly number[]) => {
+      const sums = differences.get(id) ?? new Array<number>(values.length).fill(0);
+      values.forEach((v, i) => {
+        sums[i] = (sums[i] ?? 0) + v;
+      });
+      differences.set(id, sums);
+    };
+    for (const cell of cells.values()) {
+      if (cell.periodType !== 'month' || !old(cell.period)) continue;
+      const total = cell.contributions.get(gap.total) ?? [];
+      const cohort = cell.contributions.get(gap.cohort) ?? [];
+      const difference = total.map((v, i) => v - (cohort[i] ?? 0));
+      add(cell.id, difference);
+      add(`fy|${financialYearOf(cell.period)}${cell.keyId}`, difference);
+    }
+    for (const cell of cells.values()) {
+      const contributions = differences.get(cell.id);
+      if (contributions === undefined || contributions.every((v) => Math.abs(v) <= TOLERANCE)) continue;
+      if (releasable(contributions)) continue;
+      found.push({
+        period: cell.period,
+        periodType: cell.periodType,
+        row: cell.id,
+        column: `${gap.total} - ${gap.cohort}`,
+        reason: `referrals out of the cohort (their PCN's data ended in their window): ${whyHeld(contributions).replace('net change', 'total')}`,
+        heldIn: [...gap.heldIn],
+        contributions,
+      });
+    }
+  }
+  return found;
+}
+
+/**
  * The partition a row's England figures are parts of (DisclosureRules.partitions: equity's groups of a dimension, the
  * contacts distribution's bins), if any: a part's change held by its own rule holds its period in its document (and
  * in those publishing a sum of some parts, `heldWith`), not in every one (red-team review 11, R11-6). Every figure of
@@ -1043,6 +1137,19 @@ export class EnglandRevisions {
     if (typeof scope !== 'string') for (const name of scope.documents) holdIn(this.localOf(name), cell);
   }
 
+  /**
+   * Holds England's periods whose referrals less a cohort are made up by few PCNs (cohortGapsMadeByFew; R26-1) in the
+   * document and in those its `cohortGaps` name, as local holds (each with its year, or a year with its months).
+   */
+  private holdCohortGaps(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
+    for (const gap of cohortGapsMadeByFew(definition.cohortGaps ?? [], cells, this.inputs.dataAsOf)) {
+      for (const name of new Set([definition.name, ...gap.heldIn])) holdIn(this.localOf(name), gap);
+      const { heldIn: _, periodType: __, contributions, ...trigger } = gap;
+      // With the PCNs making the difference, for the refresh's log (holdLog: which PCNs' data hold which periods).
+      this.pushTrigger({ document: definition.name, ...trigger }, contributions);
+    }
+  }
+
   /** A document's periods held in it alone, and its years held so (their months, settle). */
   private localOf(name: string): { periods: Set<string>; ownYears: Set<string> } {
     let found = this.local.get(name);
@@ -1259,6 +1366,10 @@ export class EnglandRevisions {
       const { periodType: _, scope: __, ...trigger } = period;
       this.triggers.push({ document: definition.name, ...trigger });
     }
+    // England's referrals less a cohort of a period ended by its cut-off, the referrals of the PCNs whose data ended
+    // in their window (red-team review 26, R26-1), made up by fewer than 3 PCNs or dominated by one: the period held,
+    // at every release, in this document and in those publishing that cohort or a sum of it (local holds).
+    this.holdCohortGaps(definition, found.cells);
     // A group's figures made up by fewer than 3 PCNs or dominated by one, at every release: held alone (review 8, N5).
     const fewGroups = groupsMadeByFew(definition, found.cells, unitOf);
     this.triggers.push(...fewGroups.map(triggerOf));

@@ -12,7 +12,9 @@
 -- month, then added up for every area and period (rollups).
 -- The cut-offs are Athena execution parameters, which may stand only in a WHERE clause ("Currently, ? parameters can
 -- be placed only in the WHERE clause": docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html),
--- so each cohort is the referral days on or before its cut-off, joined as a flag.
+-- so each cohort is the referral days on or before its cut-off, joined as a flag, and of them the referrals whose
+-- window ends by their PCN's end of observation (engagement_observed, outcome_observed: its extract stopped, or it
+-- closed or merged, before the window ended; episodes.sql, review 26 R26-1).
 -- Wellbeing measured and improved are counted from wellbeing_pairs alone, which carries each episode's PCN, area,
 -- month and referral date: each referral of the outcome cohort with a pair once, by its headline instrument, then
 -- per PCN and month, joined to the other figures there, not every episode joined to its referral's headline (issue
@@ -29,8 +31,9 @@ outcome_days AS (
 cohorts AS (
   SELECT
     e.*,
-    g.referred_on IS NOT NULL AS in_engagement_cohort,
-    o.referred_on IS NOT NULL AS in_outcome_cohort
+    -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
+    g.referred_on IS NOT NULL AND e.engagement_observed AS in_engagement_cohort,
+    o.referred_on IS NOT NULL AND e.outcome_observed AS in_outcome_cohort
   FROM episodes AS e
   LEFT JOIN engagement_days AS g
     ON g.referred_on = e.referred_on
@@ -46,6 +49,7 @@ headline AS (
   FROM wellbeing_pairs AS p
   INNER JOIN outcome_days AS o
     ON o.referred_on = p.referred_on
+  WHERE p.outcome_observed
   GROUP BY p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id
 ),
 

@@ -1,11 +1,13 @@
 -- How many link worker contacts each referred person had (the 6-12 expectation is about link worker contacts):
 -- episodes by number of link worker contacts (20 or more counted together), by the year of referral, for referrals
--- old enough (referred on or before parameter 1, 6 months before the data-as-of date). The median is read from
+-- old enough (referred on or before parameter 1, 6 months before the data-as-of date, and with the window ended by
+-- the PCN's own end of observation: episodes.sql). The median is read from
 -- this distribution exactly. docs/methodology.md.
 WITH capped AS (
   SELECT pcn_code, icb_code, region_code, fy, CASE WHEN splw_contacts > 20 THEN 20 ELSE splw_contacts END AS contacts
   FROM episodes
-  WHERE referred_on <= CAST(? AS DATE)
+  -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
+  WHERE referred_on <= CAST(? AS DATE) AND outcome_observed
 )
 
 SELECT

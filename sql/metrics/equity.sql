@@ -29,7 +29,8 @@ WITH cohort AS (
 people AS (
   SELECT
     e.pcn_code, e.icb_code, e.region_code, e.fy, e.person_id,
-    COALESCE(e.referred_on <= c.last_referred, false) AS in_engagement_cohort,
+    -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
+    COALESCE(e.referred_on <= c.last_referred, false) AND e.engagement_observed AS in_engagement_cohort,
     e.engaged, e.connected,
     COALESCE(CAST(e.imd_decile AS VARCHAR), 'unknown') AS imd_decile,
     e.ethnicity_group, e.age_band, e.sex
@@ -44,7 +45,7 @@ measured AS (
     COALESCE(CAST(min(imd_decile) AS VARCHAR), 'unknown') AS imd_decile,
     min(ethnicity_group) AS ethnicity_group, min(age_band) AS age_band, min(sex) AS sex
   FROM wellbeing_pairs
-  WHERE referred_on <= CAST(? AS DATE)
+  WHERE referred_on <= CAST(? AS DATE) AND outcome_observed
   GROUP BY pcn_code, icb_code, region_code, fy, person_id, referral_id
 ),
 

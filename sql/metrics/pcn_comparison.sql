@@ -30,7 +30,8 @@ cohorts AS (
     e.fy,
     e.engaged,
     e.connected,
-    g.referred_on IS NOT NULL AS in_engagement_cohort
+    -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
+    g.referred_on IS NOT NULL AND e.engagement_observed AS in_engagement_cohort
   FROM episodes AS e
   LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
     ON g.referred_on = e.referred_on
@@ -51,7 +52,7 @@ care AS (
 headline AS (
   SELECT pcn_code, fy, referral_id, min_by(improved, headline_rank) AS improved
   FROM wellbeing_pairs
-  WHERE referred_on <= CAST(? AS DATE)
+  WHERE referred_on <= CAST(? AS DATE) AND outcome_observed
   GROUP BY pcn_code, fy, referral_id
 ),
 

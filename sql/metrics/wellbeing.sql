@@ -29,7 +29,8 @@
 -- with PROFILE_BASELINE, one process: 25% layout 0.95 -> 0.55 CPU s; national 6.7 -> 3.5 CPU s, 31 -> 11 s wall at
 -- load 14 to 33; the same rows, 0 and 0).
 -- The last referral day of the cohort (referred on or before parameter 1) with a pair: every reader below takes the
--- pairs referred on or before it, the same pairs as on or before the parameter.
+-- pairs referred on or before it, the same pairs as on or before the parameter, and of them those whose 6-month
+-- window ends by their PCN's own end of observation (outcome_observed: episodes.sql, review 26 R26-1).
 WITH cohort AS (
   SELECT max(referred_on) AS last_referred_on
   FROM wellbeing_pairs
@@ -48,7 +49,7 @@ fine_sums AS (
     sum(CAST(change AS DECIMAL(18, 6))) AS sum_change,
     sum(CAST(change AS DECIMAL(18, 6)) * CAST(change AS DECIMAL(18, 6))) AS sum_change_squared
   FROM wellbeing_pairs
-  WHERE referred_on <= (SELECT last_referred_on FROM cohort)
+  WHERE referred_on <= (SELECT last_referred_on FROM cohort) AND outcome_observed
   GROUP BY pcn_code, icb_code, region_code, month, fy, instrument
 ),
 
@@ -75,7 +76,7 @@ sums AS (
 repeat_people AS (
   SELECT pcn_code, person_id
   FROM wellbeing_pairs
-  WHERE referred_on <= (SELECT last_referred_on FROM cohort)
+  WHERE referred_on <= (SELECT last_referred_on FROM cohort) AND outcome_observed
   GROUP BY pcn_code, person_id
   HAVING min(referral_id) < max(referral_id)
 ),
@@ -85,7 +86,7 @@ repeat_pairs AS (
     CASE WHEN p.improved THEN 1 ELSE 0 END AS improved
   FROM wellbeing_pairs AS p
   INNER JOIN repeat_people AS r ON r.pcn_code = p.pcn_code AND r.person_id = p.person_id
-  WHERE p.referred_on <= (SELECT last_referred_on FROM cohort)
+  WHERE p.referred_on <= (SELECT last_referred_on FROM cohort) AND p.outcome_observed
 ),
 
 -- Each such person's pairs beyond their first in a cell (month or year), and their pairs improved beyond one when any
@@ -155,7 +156,7 @@ people_parts AS (
   INNER JOIN moved_pcns AS m ON m.pcn_code = p.pcn_code
   INNER JOIN rollups AS r ON r.period_type = m.period_type
   WHERE m.period = CASE m.period_type WHEN 'month' THEN p.month ELSE p.fy END
-    AND p.referred_on <= (SELECT last_referred_on FROM cohort)
+    AND p.referred_on <= (SELECT last_referred_on FROM cohort) AND p.outcome_observed
   GROUP BY 1, 2, 3, 4, 5
 ),
 

@@ -7,7 +7,8 @@
 -- date, a referral made 20 months ago had 20 months to engage and one made 3 months ago 3, so a steady service
 -- showed a falling take-up and a "concern" special cause. The metrics count an outcome only on referrals whose
 -- window has closed (the cohort cut-offs of catalogue.ts, ENGAGEMENT_COHORT_MONTHS = 3 and OUTCOME_COHORT_MONTHS = 6,
--- equal to these windows: a referral on or before the cut-off has its whole window on or before the data-as-of date).
+-- equal to these windows: a referral on or before the cut-off has its whole window on or before the data-as-of date),
+-- and whose window ends by its PCN's own end of observation (engagement_observed, outcome_observed: observation below).
 -- "Within N months" is calendar months, both ends counted: from the referral date to the same day N months later
 -- (the month's last day when it has no such day: 31 August + 3 months is 30 November), as both engines add a month
 -- interval to a date (Trino: "timestamp '2012-10-31 01:00' + interval '1' month = 2012-11-30 01:00:00.000",
@@ -119,6 +120,37 @@ reporting_months AS (
   WHERE reporting AND month <= (SELECT month FROM published_through)
 ),
 
+-- Each PCN's end of observation (review 26, R26-1): the last day of the month its data are KNOWN to end, up to the last
+-- complete month: its last month in force (it closed or merged, per the reference data), or, where its extract has
+-- stopped (table stopped_pcns, the data-as-of rule's one statement of it: no extract from it covers any of the more than
+-- 3 months ended since its last month reported; data-as-of.ts, STOPPED_AFTER_MONTHS), its last month reported if
+-- earlier; else published_through (pcn_months reads no later month). A referral whose window ends after it was not
+-- followed for its whole window and never will be: its later contacts, plans, connections, measures and discharges were
+-- never seen (or, sent under a closed PCN's code after it closed, are out of force). Such a referral is in no cohort
+-- (engagement_observed, outcome_observed; the metrics AND them with England's cut-offs): counted, it read as not
+-- engaged, 0 contacts and not measured. A PCN-month's referrals are all observed or none (the end is a month's end,
+-- as England's cut-off). A PCN only late (its last month reported before the last complete month, its extract not
+-- stopped: the 10% the data-as-of rule allows) is NOT censored: lateness is no known end, and censored at its last
+-- month sent, one late PCN made England's referrals less its cohort one PCN's figure, and the cohort-gap hold then
+-- blanked England's cohort figures of the month and the whole year at every release while it stayed late (red-team
+-- review 29, R29-3). Its newest referrals stay in the cohorts; their follow-ups in the months it has not sent are
+-- counted when its file arrives, a revision as any late file's (docs/methodology.md, "Cohorts"). The months are
+-- pcn_months' (in force, reporting or not), so a PCN whose extract is late has its in-force months here.
+observation AS (
+  SELECT
+    m.pcn_code,
+    CAST(
+      CAST(
+        CASE WHEN max(s.last_month) < max(m.month) THEN max(s.last_month) ELSE max(m.month) END || '-01' AS DATE
+      ) + INTERVAL '1' MONTH - INTERVAL '1' DAY AS DATE
+    ) AS observed_to
+  FROM pcn_months AS m
+  LEFT JOIN stopped_pcns AS s
+    ON s.pcn_code = m.pcn_code
+  WHERE m.month <= (SELECT month FROM published_through)
+  GROUP BY m.pcn_code
+),
+
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
 -- kinds is a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing here
 -- reads it, and a reference that lists a PCN twice in a month would count each of its contacts twice (issue 17).
@@ -214,7 +246,12 @@ SELECT
   COALESCE(f.plans, 0) > 0 AS plan_agreed,
   COALESCE(f.connections, 0) AS connections,
   COALESCE(f.connections_attended, 0) > 0 AS connected,
-  f.discharge_reason
+  f.discharge_reason,
+  -- the engagement (outcome) window ends by the PCN's end of observation (observation, above)
+  COALESCE(CAST(r.referred_on + INTERVAL '3' MONTH AS DATE) <= o.observed_to, false) AS engagement_observed,
+  COALESCE(CAST(r.referred_on + INTERVAL '6' MONTH AS DATE) <= o.observed_to, false) AS outcome_observed
 FROM referrals AS r
 LEFT JOIN follow_ups AS f
   ON f.pcn_code = r.pcn_code AND f.referral_id = r.referral_id
+LEFT JOIN observation AS o
+  ON o.pcn_code = r.pcn_code

@@ -161,7 +161,9 @@ SELECT
   c.change,
   c.threshold,
   c.change >= c.threshold AS improved,
-  c.headline_rank
+  c.headline_rank,
+  -- its episode's 6-month window ends by its PCN's end of observation (episodes.sql): the readers count a pair only then
+  e.outcome_observed
 FROM changes AS c
 INNER JOIN episodes AS e
   ON e.pcn_code = c.pcn_code AND e.referral_id = c.referral_id

@@ -14,11 +14,29 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *   U20001  10 (one again in Nov)    QBB / Y58
  *   U20002  22                       QAA / Y56
  *   U20003  25                       QBB / Y58
+ *
+ * U20002 and U20003 also send a link worker contact on 20 November (after its referral's 3-month window: in no
+ * figure), so that, as U20001's, their data run to November and their August referrals' engagement windows (to 12
+ * November) end by their end of observation: in the engagement cohort, which is then each PCN's August episodes
+ * (without it their data ended in August, their referrals were in no cohort, England's cohort was U20001's 10 alone,
+ * and its cells below England `*`, episodes with them: review 26, R26-1).
  */
 const referral = referralEvent;
 const august = (pcn: string, n: number) =>
   Array.from({ length: n }, (_, i) => referral(pcn, `${pcn}-R${i}`, '2025-08-12', `E-${pcn}-${i}`));
 const [firstOfTwice, ...restOfU20001] = august('U20001', 10);
+/** A link worker contact on the PCN's first August referral, on 20 November: after its 3-month window. */
+const lateContact = (pcn: string): GoldenEvent => ({
+  event_id: `C-${pcn}`,
+  event_type: 'contact',
+  pcn_code: pcn,
+  referral_id: `${pcn}-R0`,
+  person_id: referral(pcn, `${pcn}-R0`, '2025-08-12').person_id,
+  occurred_on: '2025-11-20',
+  contact_mode: 'telephone',
+  worker_role: 'splw',
+  duration_minutes: 30,
+});
 
 const UPLOADS: Record<string, GoldenEvent[]> = {
   'u20001.csv': [
@@ -26,8 +44,8 @@ const UPLOADS: Record<string, GoldenEvent[]> = {
     ...restOfU20001,
     referral('U20001', 'U20001-R0', '2025-11-05', 'E-U20001-again'),
   ],
-  'u20002.csv': august('U20002', 22),
-  'u20003.csv': august('U20003', 25),
+  'u20002.csv': [...august('U20002', 22), lateContact('U20002')],
+  'u20003.csv': [...august('U20003', 25), lateContact('U20003')],
 };
 
 const REFERENCE = `pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to

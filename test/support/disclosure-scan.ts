@@ -9,6 +9,7 @@ import {
   REFERRAL_SOURCES,
 } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
+import { stoppedBefore } from '../../functions/refresh/data-as-of.ts';
 import {
   ANY_COUNT,
   type AuditCell,
@@ -27,6 +28,7 @@ import {
   relaxedReader,
   withheldGroups,
 } from '../../functions/refresh/disclosure-audit.ts';
+import { MIN_CONTRIBUTORS, P_PERCENT } from '../../functions/refresh/revisions.ts';
 import { serviceUseBandProblems } from './disclosure-scan-bands.ts';
 
 /**
@@ -970,7 +972,8 @@ export function scanPublished(
   return [
     ...scanDocuments(withNoDataAsZero(docs, spec), parents, spec, held),
     ...sharedProblems(docs, spec),
-    ...jointProblems(docs, spec),
+    ...jointProblems(docs, spec, parents),
+    ...cohortGapProblems(docs, held),
   ];
 }
 
@@ -1004,20 +1007,270 @@ export function withNoDataAsZero(docs: readonly MetricDocument[], spec: ScanSpec
   });
 }
 
+/** YYYY-MM as a count of months, and back. */
+const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+const monthOf = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+/** The financial year of a month: 2026-03 is in 2025/26. */
+const yearOfMonth = (month: string) => {
+  const start = Number(month.slice(0, 4)) - (Number(month.slice(5, 7)) < 4 ? 1 : 0);
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+};
+
+/**
+ * Each PCN's end of observation as a reader works it out, a month index (red-team review 26, R26-1; review 29, R29-3):
+ * a KNOWN end only. Its last month in force is its last month with a row in rollout (no row once it closed or merged;
+ * the latest month published while it is open); where its extract has stopped by the publisher's published rule (no
+ * extract covering any of the more than STOPPED_AFTER_MONTHS months ended by the release's date, generated_at: its
+ * last month with a list in rollout before stoppedBefore of that date), its last month with a list if earlier. A PCN
+ * only late (its list null in the latest month or two, not yet stopped) is not ended: its referrals stay in the
+ * cohorts. Only PCNs with a month reported (a list) have one.
+ */
+function observationEnds(docs: readonly MetricDocument[]): Map<string, number> {
+  const rollout = docs.find((d) => d.name === 'rollout');
+  const inForce = new Map<string, number>();
+  const listed = new Map<string, number>();
+  for (const r of rollout?.rows ?? [])
+    if (r.level === 'pcn' && r.period_type === 'month') {
+      const [code, at] = [String(r.code), monthIndex(String(r.period))];
+      if (at > (inForce.get(code) ?? -1)) inForce.set(code, at);
+      if (r.list_size !== null && r.list_size !== undefined && at > (listed.get(code) ?? -1)) listed.set(code, at);
+    }
+  const generated = rollout?.generated_at;
+  const stoppedFrom =
+    typeof generated === 'string' ? monthIndex(stoppedBefore(generated.slice(0, 10))) : Number.NEGATIVE_INFINITY;
+  const ends = new Map<string, number>();
+  for (const [pcn, last] of listed) {
+    const open = inForce.get(pcn) ?? last;
+    ends.set(pcn, last < stoppedFrom ? Math.min(last, open) : open);
+  }
+  return ends;
+}
+
+/**
+ * The rows (`level code period_type period`) whose cohort of `months` is not their episodes although their period ended
+ * by the cut-off, as a reader finds them: a referral whose window runs past its PCN's end of observation
+ * (observationEnds: a closure, or an extract stopped) is in no cohort (red-team review 26, R26-1); its referrals of the
+ * `months` months up to it are in no cohort, so its rows of those months and their years, and its ICB's and region's,
+ * count another figure there.
+ */
+function unobservedRows(docs: readonly MetricDocument[], parents: Parents, months: number): Set<string> {
+  const rows = new Set<string>();
+  const last = observationEnds(docs);
+  const add = (level: string, code: string, month: string) => {
+    rows.add(`${level} ${code} month ${month}`);
+    rows.add(`${level} ${code} fy ${yearOfMonth(month)}`);
+  };
+  for (const [pcn, observed] of last)
+    for (let at = observed - months + 1; at <= observed; at++) {
+      const month = monthOf(at);
+      add('pcn', pcn, month);
+      const icbs = parents({ level: 'pcn', code: pcn, period_type: 'month', period: month } as MetricRow);
+      for (const icb of icbs === undefined ? [] : typeof icbs === 'string' ? [icbs] : icbs) {
+        add('icb', icb, month);
+        const region = parents({ level: 'icb', code: icb, period_type: 'month', period: month } as MetricRow);
+        if (typeof region === 'string') add('region', region, month);
+      }
+    }
+  return rows;
+}
+
+/**
+ * Which of the publisher's rules (revisions.ts, releasable, as cohortGapsMadeByFew applies them) a cohort gap of
+ * `difference` referrals fails, made up by PCNs whose shares (as their rows show them) are `shares`: fewer than
+ * MIN_CONTRIBUTORS PCNs; one dominating (the shares after the two largest under P_PERCENT of the largest); or the
+ * difference (exact: England's figures) no larger than the number of PCNs. Undefined where it passes all three.
+ */
+function gapRuleFailed(difference: number, shares: readonly number[]): string | undefined {
+  const sizes = shares.filter((v) => v > 0).sort((a, b) => b - a);
+  if (sizes.length < MIN_CONTRIBUTORS) return `fewer than ${MIN_CONTRIBUTORS}`;
+  const rest = sizes.slice(2).reduce((sum, v) => sum + v, 0);
+  if (rest < (P_PERCENT / 100) * (sizes[0] as number)) return `dominated by one (${sizes.join(', ')} as shown)`;
+  if (difference <= sizes.length) return `no more than 1 each (${difference} of ${sizes.length} PCNs)`;
+  return undefined;
+}
+
+/**
+ * England's referrals of a period less a cohort of it, as a reader works it out (red-team review 26, R26-1): a referral
+ * whose window runs past its PCN's end of observation is in no cohort, so of a period old enough for the cohort (every
+ * referral of a month whose window has ended by the data-as-of date: the month at most `months` before it) England's
+ * referrals (rollout's, or cof_person's episodes) less its cohort are exactly the referrals of the PCNs whose data ended
+ * in their window; of a year, its months old enough less the year's cohort. The reader finds those PCNs as
+ * unobservedRows does (each PCN's known end of observation, observationEnds; its `months` months up to it), less those
+ * whose published referrals of the month are 0. The cohort is read wherever England publishes it: cof_person's column, the
+ * sum of a dimension's groups in equity (engagement) or of the contacts distribution's bins (outcome), and
+ * pcn_comparison's England take-up (engaged over the cohort, 6 significant digits) beside England's engaged. Where the
+ * difference is above 0 and fails any of the publisher's three rules (gapRuleFailed: fewer than 3 PCNs, one
+ * dominating, or no more than 1 each; red-team review 29, R29-2: only the first was applied), it is a figure the
+ * publisher holds, of PCNs whose rows control it (rounded, or `*`): a problem. England's rows of a period the release holds (`held`) are an earlier release's, not
+ * differenced.
+ */
+export function cohortGapProblems(docs: readonly MetricDocument[], held: HeldPeriods = NONE_HELD): string[] {
+  const doc = (name: string) => docs.find((d) => d.name === name);
+  const person = doc('cof_person');
+  const cohorts = (person?.summary as { cohorts?: Record<string, { months?: number }> } | undefined)?.cohorts;
+  if (person === undefined || cohorts === undefined) return [];
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  /** England's published value of a period in a document, unless the release holds that period there. */
+  const englandRows = (name: string, period: string) =>
+    held(name).has(period)
+      ? []
+      : (doc(name)?.rows ?? []).filter((r) => r.level === 'national' && String(r.period) === period);
+  const referrals = (period: string) =>
+    num(englandRows('rollout', period)[0]?.referrals) ?? num(englandRows('cof_person', period)[0]?.episodes);
+  // Each PCN's end of observation (a known end: observationEnds), and its published referrals by month (0 is exact:
+  // nothing of it in the difference).
+  const last = observationEnds(docs);
+  const pcnReferrals = new Map<string, unknown>();
+  for (const r of doc('rollout')?.rows ?? [])
+    if (r.level === 'pcn' && r.period_type === 'month') pcnReferrals.set(`${r.code} ${r.period}`, r.referrals);
+  // Each PCN's share of a difference as its rows show it: its published referrals of the months in which its data
+  // ended in their window, a rounded count as shown and `*` as 7 (its largest reading: the one least likely to show
+  // another PCN dominating).
+  const shares = (pcns: readonly string[], months: readonly string[], ended: (month: string) => string[]) =>
+    pcns.map((pcn) =>
+      months
+        .filter((m) => ended(m).includes(pcn))
+        .reduce((sum, m) => {
+          const shown = pcnReferrals.get(`${pcn} ${m}`);
+          return sum + (typeof shown === 'number' ? shown : shown === '*' ? 7 : 0);
+        }, 0),
+    );
+  const months = [
+    ...new Set(
+      (person.rows ?? [])
+        .filter((r) => r.level === 'national' && r.period_type === 'month')
+        .map((r) => String(r.period)),
+    ),
+  ];
+  const asOf = (person as { data_as_of?: string | null }).data_as_of;
+  if (typeof asOf !== 'string') return [];
+  const problems: string[] = [];
+  const sources: Array<{ cohort: string; column: string; engagement: boolean }> = [
+    { cohort: 'engagement', column: 'engagement_cohort', engagement: true },
+    { cohort: 'outcomes', column: 'outcome_cohort', engagement: false },
+  ];
+  for (const { cohort, column, engagement } of sources) {
+    const window = cohorts[cohort]?.months;
+    if (window === undefined) continue;
+    const old = (month: string) => monthIndex(month) + window <= monthIndex(asOf.slice(0, 7));
+    // The PCNs whose data ended in the window of a month's referrals, with referrals that month not published as 0.
+    const endedIn = (month: string) =>
+      [...last]
+        .filter(([pcn, at]) => {
+          const m = monthIndex(month);
+          return m > at - window && m <= at && pcnReferrals.get(`${pcn} ${month}`) !== 0;
+        })
+        .map(([pcn]) => pcn);
+    // England's cohort of a period wherever it is published: each reading a line of its own.
+    const readings = (period: string): Array<{ where: string; value: number }> => {
+      const found: Array<{ where: string; value: number }> = [];
+      const own = num(englandRows('cof_person', period)[0]?.[column]);
+      if (own !== undefined) found.push({ where: `cof_person ${column}`, value: own });
+      if (!period.includes('/')) return found;
+      const summed = (name: string, rows: readonly MetricRow[], col: string) => {
+        const values = rows.map((r) => num(r[col]));
+        if (rows.length > 0 && values.every((v) => v !== undefined))
+          found.push({ where: name, value: values.reduce((a, v) => (a ?? 0) + (v ?? 0), 0) ?? 0 });
+      };
+      if (engagement) {
+        const equity = englandRows('equity', period).filter((r) => r.dimension !== 'pcn_imd_quintile');
+        for (const dimension of new Set(equity.map((r) => String(r.dimension))))
+          summed(
+            `equity ${dimension} engagement_cohort`,
+            equity.filter((r) => r.dimension === dimension),
+            'engagement_cohort',
+          );
+        const rate = (
+          doc('pcn_comparison')?.summary as
+            | { funnel_rates?: Record<string, Record<string, { national?: number | null }>> }
+            | undefined
+        )?.funnel_rates?.[period]?.take_up_pct?.national;
+        const engaged = num(englandRows('cof_person', period)[0]?.engaged);
+        if (typeof rate === 'number' && rate > 0 && engaged !== undefined && !held('pcn_comparison').has(period))
+          found.push({ where: 'pcn_comparison take-up', value: Math.round(engaged / rate) });
+      } else
+        summed(
+          'contacts_distribution episodes',
+          englandRows('contacts_distribution', period).filter((r) => r.period_type === 'fy'),
+          'episodes',
+        );
+      return found;
+    };
+    const periods = [...months.filter(old), ...new Set(months.filter(old).map(yearOfMonth))];
+    for (const period of periods) {
+      const inPeriod = period.includes('/') ? months.filter((m) => old(m) && yearOfMonth(m) === period) : [period];
+      const values = inPeriod.map(referrals);
+      if (values.some((v) => v === undefined)) continue;
+      const total = values.reduce((a, v) => (a ?? 0) + (v ?? 0), 0) ?? 0;
+      const pcns = [...new Set(inPeriod.flatMap(endedIn))].sort();
+      if (pcns.length === 0) continue;
+      for (const { where, value } of readings(period)) {
+        const failed = gapRuleFailed(total - value, shares(pcns, inPeriod, endedIn));
+        if (total - value > 0 && failed !== undefined)
+          problems.push(
+            `England ${period}: referrals ${total} less ${where} ${value} are the ${total - value} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended in their window (${pcns.join(', ')}): ${failed}`,
+          );
+      }
+    }
+  }
+  // And the engagement cohort less the outcome cohort of a month old enough for both (of a year, less its months old
+  // enough for the engagement cohort only, which count theirs whole): the referrals of the PCNs whose data ended in
+  // their 6-month window but after their 3-month one.
+  const short = cohorts.engagement?.months;
+  const long = cohorts.outcomes?.months;
+  if (short === undefined || long === undefined) return problems;
+  const asOfIndex = monthIndex(asOf.slice(0, 7));
+  const oldFor = (months: number) => (month: string) => monthIndex(month) + months <= asOfIndex;
+  const cohortOf = (period: string, column: string) => num(englandRows('cof_person', period)[0]?.[column]);
+  const endedBetween = (month: string) =>
+    [...last]
+      .filter(([pcn, at]) => {
+        const m = monthIndex(month);
+        return m > at - long && m <= at - short && pcnReferrals.get(`${pcn} ${month}`) !== 0;
+      })
+      .map(([pcn]) => pcn);
+  const old = months.filter(oldFor(long));
+  for (const period of [...old, ...new Set(old.map(yearOfMonth))]) {
+    const year = period.includes('/');
+    const inPeriod = year ? old.filter((m) => yearOfMonth(m) === period) : [period];
+    const engagementOnly = year
+      ? months.filter((m) => yearOfMonth(m) === period && oldFor(short)(m) && !oldFor(long)(m))
+      : [];
+    const others = engagementOnly.map((m) => cohortOf(m, 'engagement_cohort'));
+    const engagement = cohortOf(period, 'engagement_cohort');
+    const outcome = cohortOf(period, 'outcome_cohort');
+    if (engagement === undefined || outcome === undefined || others.some((v) => v === undefined)) continue;
+    const difference = engagement - others.reduce((a: number, v) => a + (v ?? 0), 0) - outcome;
+    const pcns = [...new Set(inPeriod.flatMap(endedBetween))].sort();
+    const failed = gapRuleFailed(difference, shares(pcns, inPeriod, endedBetween));
+    if (difference > 0 && pcns.length > 0 && failed !== undefined)
+      problems.push(
+        `England ${period}: cof_person engagement_cohort ${engagement} less outcome_cohort ${outcome} are the ${difference} referrals of ${pcns.length} PCN${pcns.length === 1 ? '' : 's'} whose data ended after their 3-month window and in their 6-month one (${pcns.join(', ')}): ${failed}`,
+      );
+  }
+  return problems;
+}
+
 /**
  * A count several documents publish (spec.jointly) shown differently by two of them on the same row below England:
  * a number in one where the other shows `*` gives back what that one withheld (its secondary suppression or audit
- * protected its own figures with it), and two different numbers mean they are not the same count after all.
+ * protected its own figures with it), and two different numbers mean they are not the same count after all. A cohort
+ * is the same count as its episodes only where none of the row's referrals runs past its PCN's end of observation
+ * (unobservedRows; with `parents` to place the PCNs: without, every row of an ended period is read as the same count).
  */
-export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): string[] {
+export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec, parents?: Parents): string[] {
   const problems: string[] = [];
   for (const { name, key, cells } of spec.jointly ?? []) {
     const keyOf = (r: MetricRow) => key.map((k) => String(r[k])).join(' ');
     const shown = cells.map(({ document, column, periodType, cohort }) => {
       const doc = docs.find((d) => d.name === document);
-      const cohorts = (doc?.summary as { cohorts?: Record<string, { referred_on_or_before?: string }> } | undefined)
-        ?.cohorts;
+      const cohorts = (
+        doc?.summary as { cohorts?: Record<string, { months?: number; referred_on_or_before?: string }> } | undefined
+      )?.cohorts;
       const cutoff = cohort === undefined ? undefined : cohorts?.[cohort]?.referred_on_or_before;
+      const cohortMonths = cohort === undefined ? undefined : cohorts?.[cohort]?.months;
+      const unobserved =
+        parents === undefined || cohortMonths === undefined ? undefined : unobservedRows(docs, parents, cohortMonths);
       // A month ends on its last day, a financial year (2025/26) on 31 March 2026.
       const ended = (period: string) => {
         if (period.includes('/')) return `${Number(period.slice(0, 4)) + 1}-03-31`;
@@ -1029,7 +1282,8 @@ export function jointProblems(docs: readonly MetricDocument[], spec: ScanSpec): 
         if (
           r.level !== 'national' &&
           (periodType === undefined || r.period_type === periodType) &&
-          (cohort === undefined || (cutoff !== undefined && ended(String(r.period)) <= cutoff))
+          (cohort === undefined || (cutoff !== undefined && ended(String(r.period)) <= cutoff)) &&
+          unobserved?.has(keyOf(r)) !== true
         )
           values.set(keyOf(r), r[column]);
       return { document, column, values };

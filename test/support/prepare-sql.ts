@@ -56,6 +56,8 @@ export async function eventsInForceOfOnePcn(connection: DuckDBConnection, months
     `CREATE TEMP TABLE onboarded AS SELECT 'U00001' AS pcn_code, '2019-01' AS first_month, '9999-12' AS last_month`,
   );
   await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
+  // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns: data-as-of.ts; episodes.sql reads it).
+  await connection.run('CREATE TEMP TABLE stopped_pcns (pcn_code VARCHAR, last_month VARCHAR)');
   for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
     await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
   await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);

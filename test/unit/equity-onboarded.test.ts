@@ -49,6 +49,9 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
       person_id VARCHAR, referral_id VARCHAR, referred_on DATE, engaged BOOLEAN, connected BOOLEAN,
       imd_decile INTEGER, ethnicity_group VARCHAR, age_band VARCHAR, sex VARCHAR)`);
     await run(`INSERT INTO episodes VALUES ${referrals.join(', ')}`);
+    // every referral's window ended by its PCN's end of observation (episodes.sql, review 26 R26-1)
+    await run('ALTER TABLE episodes ADD COLUMN engagement_observed BOOLEAN DEFAULT true');
+    await run('ALTER TABLE episodes ADD COLUMN outcome_observed BOOLEAN DEFAULT true');
     await run(`CREATE TABLE wellbeing_pairs AS SELECT *, CAST(NULL AS BOOLEAN) AS improved,
       CAST(NULL AS INTEGER) AS headline_rank FROM episodes WHERE false`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');

@@ -51,7 +51,8 @@ async function publishedLevels(map: readonly MapPcn[]): Promise<string[]> {
     const run = (sql: string) => connection.run(sql);
     await run(`CREATE TABLE episodes (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, fy VARCHAR,
       person_id VARCHAR, referral_id VARCHAR, referred_on DATE, engaged BOOLEAN, connected BOOLEAN,
-      imd_decile INTEGER, ethnicity_group VARCHAR, age_band VARCHAR, sex VARCHAR)`);
+      imd_decile INTEGER, ethnicity_group VARCHAR, age_band VARCHAR, sex VARCHAR,
+      engagement_observed BOOLEAN, outcome_observed BOOLEAN)`);
     await run(`CREATE TABLE wellbeing_pairs AS SELECT *, CAST(NULL AS BOOLEAN) AS improved,
       CAST(NULL AS INTEGER) AS headline_rank FROM episodes`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');

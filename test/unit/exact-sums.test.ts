@@ -69,6 +69,8 @@ function wellbeingTables(order: 'forward' | 'ascending'): string[] {
        referred_on DATE, person_id VARCHAR, referral_id VARCHAR, instrument VARCHAR, baseline DOUBLE, follow_up DOUBLE,
        change DOUBLE, threshold INTEGER, improved BOOLEAN)`,
     `INSERT INTO wellbeing_pairs VALUES ${rows.join(', ')}`,
+    // every referral's window ended by its PCN's end of observation (episodes.sql, review 26 R26-1)
+    'ALTER TABLE wellbeing_pairs ADD COLUMN outcome_observed BOOLEAN DEFAULT true',
     // wellbeing.sql adds up every area and period through the rollups view.
     `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
     // No PCN here is in more than one ICB or region (the prepare table wellbeing.sql reads for those).

@@ -64,7 +64,22 @@ const EVENTS = [
   score('D2', 'U00002', 'pD', '2025-09-01', 'follow_up', 20),
 ];
 
-const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10'];
+// The whole year: U00001 and U00002 send events (that no figure here counts) to March 2026, so every referral's
+// 6-month window ends by their end of observation (episodes.sql, review 26 R26-1) and is in the cohorts.
+const MONTHS = [
+  '2025-04',
+  '2025-05',
+  '2025-06',
+  '2025-07',
+  '2025-08',
+  '2025-09',
+  '2025-10',
+  '2025-11',
+  '2025-12',
+  '2026-01',
+  '2026-02',
+  '2026-03',
+];
 const PCN_MONTHS = MONTHS.flatMap((m) =>
   ['U00001', 'U00002', 'U00003'].map((p) => `('${p}', '${icbOf(p, m)}', 'Y56', '${m}', '2025/26', 10000)`),
 );
@@ -118,7 +133,8 @@ beforeAll(async () => {
     // U00003 sends its first events in October, none of which any figure here counts: onboarded, so it is one of its
     // quintile's PCNs (a quintile counts the PCNs onboarded: equity.sql).
     if (table === 'event_months')
-      await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01', 1)`);
+      await run(`INSERT INTO event_months VALUES ('U00003', '2025-10', DATE '2025-10-01', 1),
+        ('U00001', '2026-03', DATE '2026-03-01', 1), ('U00002', '2026-03', DATE '2026-03-01', 1)`);
     // pcn_months' months in each PCN's reporting span (as sql/prepare/pcn_months.sql marks them).
     if (table === 'onboarded') {
       await run('ALTER TABLE pcn_months ADD COLUMN reporting BOOLEAN');
@@ -184,6 +200,12 @@ describe('people add up across PCNs, and a PCN that moved ICB during the year co
       ['national', 'ENG', '2025-08', 2],
       ['national', 'ENG', '2025-09', 1],
       ['national', 'ENG', '2025-10', 0],
+      // U00001 and U00002 send events no figure here counts to March 2026 (their reporting span): 0 people referred
+      ['national', 'ENG', '2025-11', 0],
+      ['national', 'ENG', '2025-12', 0],
+      ['national', 'ENG', '2026-01', 0],
+      ['national', 'ENG', '2026-02', 0],
+      ['national', 'ENG', '2026-03', 0],
     ]);
   });
 

@@ -82,6 +82,8 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     // Every month published (the last complete month is the refresh's to decide: data-as-of.ts).
     await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
+    // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns: data-as-of.ts; episodes.sql reads it).
+    await connection.run('CREATE OR REPLACE TEMP TABLE stopped_pcns (pcn_code VARCHAR, last_month VARCHAR)');
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
     // Every month of the PCN in its reporting span (onboarded.sql).
     await connection.run(

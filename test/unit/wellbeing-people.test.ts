@@ -38,6 +38,8 @@ async function wellbeing(): Promise<Record<string, unknown>[]> {
          follow_up DOUBLE, change DOUBLE, threshold INTEGER, improved BOOLEAN)`,
     );
     await connection.run(`INSERT INTO wellbeing_pairs VALUES ${rows.join(', ')}`);
+    // every referral's window ended by its PCN's end of observation (episodes.sql, review 26 R26-1)
+    await connection.run('ALTER TABLE wellbeing_pairs ADD COLUMN outcome_observed BOOLEAN DEFAULT true');
     await connection.run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
     // P1 stays in one ICB and region: no PCN-period is counted distinct at each level.
     await connection.run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');

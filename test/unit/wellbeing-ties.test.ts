@@ -71,6 +71,8 @@ async function pairs(rows: readonly string[]): Promise<Record<string, unknown>[]
       SELECT 'U00001' AS pcn_code, 'QAA' AS icb_code, 'Y56' AS region_code, m AS month, '2025/26' AS fy,
         10000 AS list_size, true AS reporting FROM (VALUES ('2025-04'), ('2025-05'), ('2025-06')) AS t (m)`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
+    // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns: data-as-of.ts; episodes.sql reads it).
+    await connection.run('CREATE OR REPLACE TEMP TABLE stopped_pcns (pcn_code VARCHAR, last_month VARCHAR)');
     for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
