@@ -143,6 +143,12 @@ export interface DisclosureRules {
    */
   readonly staff?: readonly StaffRule[];
   /**
+   * The column counting a row's months of staff snapshots (workforce's `months`), where a year's staff figures are the
+   * mean of its months: a year of one month is that month's figures again, whole people adding up over areas as a
+   * month's do, so its headcounts are audited as the month's are (auditedColumns; wfdisc28's note).
+   */
+  readonly staffMonths?: string;
+  /**
    * Figures about the same people (or events) as counts that do not add up as counts do (distinct organisations,
    * PCNs or kinds of source among them): each is at most the first of `counts` and 0 exactly when it is. Below England,
    * after every rule above, `columns` are controlled as counts (rounding keeps their order, so a published figure
@@ -845,9 +851,10 @@ type HowFor = (column: string, regions: boolean) => Secondary;
 
 /**
  * The audited columns: the counts that add up over areas. Staff headcounts, and the counts describing their people
- * (trained), are audited in month rows only (`only`): a month's are whole people adding up exactly over areas (review
- * 28, R28-4: England's 4 coaches over four `*` regions and ICBs gave each 1), a year's the mean of its months, which
- * does not. FTE are left to their own rule (8 or more people).
+ * (trained), are audited in month rows only (`only`), and in year rows of one month (`staffMonths`): a month's are whole
+ * people adding up exactly over areas (review 28, R28-4: England's 4 coaches over four `*` regions and ICBs gave each
+ * 1), a year's the mean of its months, which does not unless it has one. FTE are left to their own rule (8 or more
+ * people).
  */
 function auditedColumns(rules: DisclosureRules): Pick<AuditSpec, 'columns' | 'only'> {
   const staff = rules.staff ?? [];
@@ -855,7 +862,14 @@ function auditedColumns(rules: DisclosureRules): Pick<AuditSpec, 'columns' | 'on
   const headcounts = staff.flatMap((s) => [s.headcount, ...(s.columns ?? []).filter((c) => rules.counts.includes(c))]);
   const columns = [...rules.counts.filter((column) => !staffColumns.has(column)), ...headcounts];
   if (headcounts.length === 0) return { columns };
-  const month = (row: Row) => row.period_type === 'month';
+  // A year of one month of snapshots (`staffMonths` 1) is its month's figures: audited as a month is. Its family's
+  // parts have that month alone too (an area's months are its total's or fewer), so the equations hold as the month's;
+  // a year of more months is a mean, and a family whose total is one is left out (the total is no variable).
+  const { staffMonths } = rules;
+  const month =
+    staffMonths === undefined
+      ? (row: Row) => row.period_type === 'month'
+      : (row: Row) => row.period_type === 'month' || (row.period_type === 'fy' && row[staffMonths] === 1);
   return { columns, only: Object.fromEntries(headcounts.map((column) => [column, month])) };
 }
 
