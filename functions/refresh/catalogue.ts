@@ -1182,6 +1182,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           headcount: 'splw_headcount',
           fte: 'splw_fte',
           columns: ['splw_accredited', 'splw_headcount_training_known'],
+          // Where every PCN of a row that gave link workers in post gave training (a PCN's own row where it did), the
+          // training-known headcount is the headcount itself: controlled as one, a `*` in either is a `*` in both
+          // (red-team review 29, R29-5; the headcount's `*` took it already).
+          same: ['splw_headcount_training_known'],
         },
         { headcount: 'hwbc_headcount', fte: 'hwbc_fte' },
         { headcount: 'cc_headcount', fte: 'cc_fte' },

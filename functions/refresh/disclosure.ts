@@ -198,6 +198,14 @@ export interface StaffRule {
   readonly headcount: string;
   readonly fte: string;
   readonly columns?: readonly string[];
+  /**
+   * Columns of `columns` that are the headcount itself on a row where their exact figures are equal (workforce's link
+   * workers in post of the PCNs that gave training, on a row each of whose PCNs giving link workers in post gave
+   * training): there the headcount goes wherever such a column does, as the column goes with the headcount, so that a
+   * `*` never stands beside its own figure published (red-team review 29, R29-5: a training-known `*` beside the
+   * same PCN's headcount of 10 read as 8 to 12).
+   */
+  readonly same?: readonly string[];
 }
 
 const isNational = (row: Row) => row.level === 'national';
@@ -616,6 +624,8 @@ class SecondarySuppression {
     families: readonly IndexFamily[],
     how: (column: string, regions: boolean) => Secondary,
     private readonly withHeadcount: ReadonlyMap<string, StaffRule>,
+    /** Per column, its headcount and the rows where the two are equal (StaffRule.same). */
+    private readonly sameAs: ReadonlyMap<string, SameRows> = new Map(),
   ) {
     columns.forEach((column, c) => {
       this.columnIndex.set(column, c);
@@ -658,6 +668,15 @@ class SecondarySuppression {
     if (groups > 0) this.groupMarks.fill(1, r * groups, (r + 1) * groups);
     this.touchedRows.push(r);
     this.touchedColumns.push(column);
+    // A column equal to its headcount on this row takes the headcount with it (and so the role's figures).
+    const same = this.sameAs.get(column);
+    if (same !== undefined && same.rows.has(r)) {
+      const row = this.rows[r] as Row;
+      if (typeof row[same.headcount] === 'number') {
+        row[same.headcount] = SUPPRESSED;
+        this.suppressed(r, same.headcount, true);
+      }
+    }
     const role = staff ? this.withHeadcount.get(column) : undefined;
     if (role === undefined) return;
     const row = this.rows[r] as Row;
@@ -750,6 +769,28 @@ class SecondarySuppression {
 
 const WITHIN_ROW: Secondary = {};
 
+/** A staff column's headcount and the rows (indices) where the two are equal (StaffRule.same). */
+interface SameRows {
+  readonly headcount: string;
+  readonly rows: ReadonlySet<number>;
+}
+
+/** For each column a role declares `same`, the rows below England where its exact figure is its headcount's. */
+function sameAsHeadcount(rows: readonly Row[], staff: readonly StaffRule[]): Map<string, SameRows> {
+  const same = new Map<string, SameRows>();
+  for (const role of staff)
+    for (const column of role.same ?? []) {
+      const at = new Set<number>();
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r] as Row;
+        const value = row[column];
+        if (!isNational(row) && typeof value === 'number' && value === row[role.headcount]) at.add(r);
+      }
+      same.set(column, { headcount: role.headcount, rows: at });
+    }
+  return same;
+}
+
 /**
  * Applies the rules to query rows; returns new rows, with England rows unchanged. `preSuppressed` names, per row, cells
  * below England to publish as `*` whatever they hold (a count another document controlling the same count suppressed:
@@ -779,6 +820,7 @@ export function applyDisclosureControl(
   // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
   const { areas } = rules;
   const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(out, areas);
+  const sameAs = sameAsHeadcount(rows, staff);
   const secondary = new SecondarySuppression(
     out,
     sensitive,
@@ -790,7 +832,17 @@ export function applyDisclosureControl(
     ],
     how,
     new Map(staff.map((s) => [s.headcount, s])),
+    sameAs,
   );
+  // A column suppressed already (pre-suppressed, or by the FTE's rule) where it equals its headcount takes it too.
+  for (const [column, { headcount, rows: at }] of sameAs)
+    for (const r of at) {
+      const row = out[r] as Row;
+      if (row[column] === SUPPRESSED && typeof row[headcount] === 'number') {
+        row[headcount] = SUPPRESSED;
+        secondary.suppressed(r, headcount, true);
+      }
+    }
   secondary.run();
   const withheld = suppressRecoverable(out, rules, keys, secondary, rows);
   suppressMeansOfSuppressed(out, rules.means ?? []);
