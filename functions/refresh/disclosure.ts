@@ -670,7 +670,7 @@ class SecondarySuppression {
     this.touchedColumns.push(column);
     // A column equal to its headcount on this row takes the headcount with it (and so the role's figures).
     const same = this.sameAs.get(column);
-    if (same !== undefined && same.rows.has(r)) {
+    if (same?.rows.has(r)) {
       const row = this.rows[r] as Row;
       if (typeof row[same.headcount] === 'number') {
         row[same.headcount] = SUPPRESSED;
@@ -1495,6 +1495,17 @@ export const WITHHELD_REASON =
   "exactly from England's figure and those beside it, with nothing left to suppress. England's figure is published.";
 
 /**
+ * The reason where England's row of some of the periods withheld holds figures back itself (the revisions policy: an
+ * England key row made by few PCNs, red-team review 28, R28-5; a period made by few): those entries are marked
+ * `england_held`, and the reason does not say England's figure is published there (key28's note).
+ */
+export const WITHHELD_REASON_ENGLAND_HELD =
+  'Withheld for disclosure control, not missing: a figure below England in these rows could otherwise be worked out ' +
+  "exactly from England's figure and those beside it, with nothing left to suppress. England's figure is published, " +
+  "except where marked england_held: there England's row holds figures back too (no figure, or an earlier release's, " +
+  'while the revisions policy holds them: summary.revisions_held).';
+
+/**
  * The rows of `exact` that control left out of `published` (the audit's withholding), by period and document `keys`,
  * with the levels left out (red-team review 7, M8); undefined where none is. Only levels: a number of rows could count
  * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order, so the two are walked side by side (a
@@ -1504,8 +1515,16 @@ export function withheldBelowEngland(
   exact: readonly Row[],
   published: readonly Row[],
   keys: readonly string[],
+  /**
+   * The periods (`period_type|period|` and the keys' values, joined by `|`) whose England row holds figures back (the
+   * revisions policy): their entries are marked `england_held`.
+   */
+  englandHeld: ReadonlySet<string> = new Set(),
 ): WithheldBelowEngland | undefined {
-  const periods = new Map<string, { period_type: string; period: string; keys?: Row; levels: string[] }>();
+  const periods = new Map<
+    string,
+    { period_type: string; period: string; keys?: Row; levels: string[]; england_held?: true }
+  >();
   let j = 0;
   for (const row of exact) {
     if (j < published.length && sameArea(row, published[j] as Row, keys)) {
@@ -1520,6 +1539,7 @@ export function withheldBelowEngland(
         period: String(row.period),
         ...(keys.length > 0 ? { keys: Object.fromEntries(keys.map((k) => [k, row[k] ?? null])) } : {}),
         levels: [],
+        ...(englandHeld.has(at) ? { england_held: true as const } : {}),
       };
       periods.set(at, entry);
     }
@@ -1531,11 +1551,27 @@ export function withheldBelowEngland(
     return at === -1 ? LEVELS_DOWN.length : at;
   };
   for (const entry of periods.values()) entry.levels.sort((a, b) => rank(a) - rank(b));
-  return { reason: WITHHELD_REASON, withheld: [...periods.values()] };
+  const held = [...periods.values()].some((entry) => entry.england_held === true);
+  return { reason: held ? WITHHELD_REASON_ENGLAND_HELD : WITHHELD_REASON, withheld: [...periods.values()] };
 }
 
 /** The levels of areas from the top, as a summary lists them. */
 const LEVELS_DOWN = ['national', 'region', 'icb', 'pcn'];
+
+/**
+ * The periods (as withheldBelowEngland keys them) whose England row the revisions policy holds: `revised` is `exact`
+ * with England's held rows replaced (revisions.ts, asPublished: a new row where one is held), row for row.
+ */
+export function englandRowsHeld(exact: readonly Row[], revised: readonly Row[], keys: readonly string[]): Set<string> {
+  const held = new Set<string>();
+  if (revised === exact) return held;
+  for (let i = 0; i < exact.length; i++) {
+    const row = exact[i] as Row;
+    if (isNational(row) && revised[i] !== row)
+      held.add([row.period_type, row.period, ...keys.map((k) => row[k])].map(String).join('|'));
+  }
+  return held;
+}
 
 /** Whether two rows are of the same area, period and document keys. */
 function sameArea(a: Row, b: Row, keys: readonly string[]): boolean {

@@ -58,7 +58,9 @@ describe("a month's staff headcounts are audited as counts (review 28, R28-4)", 
     expect(row('pcn', 'U00003', '2025-06')).toBeUndefined();
     expect(docs.get('workforce')?.summary).toMatchObject({
       withheld_below_england: {
-        withheld: expect.arrayContaining([{ period_type: 'month', period: '2025-06', levels: ['region', 'icb', 'pcn'] }]),
+        withheld: expect.arrayContaining([
+          { period_type: 'month', period: '2025-06', levels: ['region', 'icb', 'pcn'] },
+        ]),
       },
     });
   });
@@ -68,11 +70,14 @@ describe("a month's staff headcounts are audited as counts (review 28, R28-4)", 
     expect(row('region', 'Y56', '2025/26')).toBeUndefined();
     expect(row('region', 'Y58', '2025/26')).toBeUndefined();
     expect(row('pcn', 'U00004', '2025/26')).toBeUndefined();
-    expect(
-      (
-        docs.get('workforce')?.summary as { withheld_below_england: { withheld: unknown[] } }
-      ).withheld_below_england.withheld,
-    ).toContainEqual({ period_type: 'fy', period: '2025/26', levels: ['region', 'icb', 'pcn'] });
+    const summary = (docs.get('workforce') as MetricDocument).summary as {
+      withheld_below_england: { withheld: unknown[] };
+    };
+    expect(summary.withheld_below_england.withheld).toContainEqual({
+      period_type: 'fy',
+      period: '2025/26',
+      levels: ['region', 'icb', 'pcn'],
+    });
   });
 
   it('the disclosure scan (month headcounts in its equations) finds nothing recovered', () => {
