@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
-
-type Row = Record<string, unknown>;
 
 /*
  * Red-team review 29, R29-5: for a PCN that gave training, splw_headcount_training_known IS its splw_headcount (the
