@@ -30,6 +30,25 @@ describe('rows below England withheld for disclosure control (review 7, M8)', ()
     expect(withheldRowsNote(undefined, '2025/26')).toBeNull();
   });
 
+  it("where England's row of a period withheld is held too (england_held), says England's figures there are held, not published (key28's note)", () => {
+    const document = {
+      summary: {
+        withheld_below_england: {
+          reason: 'Withheld for disclosure control, not missing.',
+          withheld: [
+            { period_type: 'month', period: '2024-10', levels: ['region', 'icb', 'pcn'], england_held: true },
+            { period_type: 'month', period: '2024-12', levels: ['region', 'icb', 'pcn'] },
+          ],
+        },
+      },
+    };
+    expect(withheldRowsNote(document, '2024/25')).toBe(
+      'Some rows below England for Oct 2024 and Dec 2024 are withheld for disclosure control, not missing: a figure ' +
+        "in them could otherwise be worked out from England's exact figure. England's own figures for Oct 2024 are " +
+        "held back too (none shown, or an earlier release's) while a revision is checked.",
+    );
+  });
+
   it('a card says so in one line under its figures; nothing where no row is withheld', () => {
     const card = (value: unknown) =>
       render(

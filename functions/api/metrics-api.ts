@@ -129,7 +129,10 @@ function withheldOf({ summary }: CsvAbout): ((row: MetricRow) => string) | undef
         e.period_type === row.period_type &&
         Object.entries(e.keys ?? {}).every(([k, v]) => row[k] === v),
     );
-    return entry ? `rows withheld for disclosure control: ${entry.levels.join(', ')}` : '';
+    if (entry === undefined) return '';
+    // England's row held too (the revisions policy): its figures on this row are not this release's (key28's note).
+    const held = entry.england_held === true ? "; England's figures held while a revision is checked" : '';
+    return `rows withheld for disclosure control: ${entry.levels.join(', ')}${held}`;
   };
 }
 

@@ -181,6 +181,11 @@ export interface WithheldBelowEngland {
     readonly keys?: Readonly<Record<string, unknown>>;
     /** The levels of the rows left out (region, icb, pcn; national for England's groups of PCNs). */
     readonly levels: readonly string[];
+    /**
+     * Present (true) where England's row of the period and keys holds figures back too (the revisions policy: no
+     * figure, or an earlier release's; summary.revisions_held), so England's figure there is not this release's.
+     */
+    readonly england_held?: true;
   }[];
 }
 

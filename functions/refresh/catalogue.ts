@@ -1214,10 +1214,16 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           headcount: 'splw_headcount',
           fte: 'splw_fte',
           columns: ['splw_accredited', 'splw_headcount_training_known'],
+          // Where every PCN of a row that gave link workers in post gave training (a PCN's own row where it did), the
+          // training-known headcount is the headcount itself: controlled as one, a `*` in either is a `*` in both
+          // (red-team review 29, R29-5; the headcount's `*` took it already).
+          same: ['splw_headcount_training_known'],
         },
         { headcount: 'hwbc_headcount', fte: 'hwbc_fte' },
         { headcount: 'cc_headcount', fte: 'cc_fte' },
       ],
+      // A year of one month of snapshots is that month's figures: its headcounts audited as the month's are.
+      staffMonths: 'months',
       // A PCN with a link worker has at least one in post: unrounded, the figure would pin the headcount (17 beside a
       // published 15 is 17) and its 0 would show a zero headcount suppressed beside England's (review).
       describing: [{ counts: ['splw_headcount'], columns: ['pcns_with_link_worker'], atMost: 'pcns_reporting' }],
@@ -1498,7 +1504,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     name: 'data_quality',
     title: 'Data submissions',
     description:
-      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), events and workforce snapshots dated when the PCN was not in force (all in no figure), and person ids another PCN has sent too (a missing or shared pseudonymisation key). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
+      'For each PCN: uploads received, files rejected whole (and those holding personal identifiers), rows accepted and rejected by reason, the last upload, its first and last months reported, months missing since its first month reported, events dated before it (stray events), events and workforce snapshots dated when the PCN was not in force (all in no figure), service-use rows of a 3- or 12-month window (accepted, in no figure: the published service use counts 6-month windows), and person ids another PCN has sent too (a missing or shared pseudonymisation key). These count files and rows, not people, so they are not suppressed, but rows accepted are rounded up to a multiple of 5 (a late file would otherwise say how much of a change in England came from its PCN); they are shown to the national team, to regional and ICB leads for the PCNs in their area (who chase late and rejected submissions), and to the PCN itself.',
     file: 'data_quality',
     // 5: a late extract of an earlier month covers its own month, not the month before its receipt (review 16, R16-1).
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
@@ -1549,6 +1555,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       months_outside_reporting: 'Months with events dated before the first month reported.',
       first_month_outside_reporting: 'First month with events dated before the first month reported.',
       last_month_outside_reporting: 'Last month with events dated before the first month reported.',
+      service_use_rows_other_windows:
+        'Service-use rows with a window of 3 or 12 months (window_months not 6), valid and accepted but in no figure: the published service use counts 6-month windows alone. Rows in its months reported, up to the last complete month, rounded up to a multiple of 5 (0 stays 0); the receipt of each upload says how many and which rows (note service_use_window_not_counted).',
       person_ids_shared:
         "Its referred people's person ids that another PCN has sent too, rounded up to a multiple of 5 (0 stays 0). Pseudonyms are keyed per PCN, so one person referred by two PCNs has two ids: any here means its pseudonymisation key is missing or shared with another PCN, and its ids can be traced back to NHS numbers. Its uploads need its own key (sp-outcomes keygen) before the next file.",
     },

@@ -143,6 +143,12 @@ export interface DisclosureRules {
    */
   readonly staff?: readonly StaffRule[];
   /**
+   * The column counting a row's months of staff snapshots (workforce's `months`), where a year's staff figures are the
+   * mean of its months: a year of one month is that month's figures again, whole people adding up over areas as a
+   * month's do, so its headcounts are audited as the month's are (auditedColumns; wfdisc28's note).
+   */
+  readonly staffMonths?: string;
+  /**
    * Figures about the same people (or events) as counts that do not add up as counts do (distinct organisations,
    * PCNs or kinds of source among them): each is at most the first of `counts` and 0 exactly when it is. Below England,
    * after every rule above, `columns` are controlled as counts (rounding keeps their order, so a published figure
@@ -192,6 +198,14 @@ export interface StaffRule {
   readonly headcount: string;
   readonly fte: string;
   readonly columns?: readonly string[];
+  /**
+   * Columns of `columns` that are the headcount itself on a row where their exact figures are equal (workforce's link
+   * workers in post of the PCNs that gave training, on a row each of whose PCNs giving link workers in post gave
+   * training): there the headcount goes wherever such a column does, as the column goes with the headcount, so that a
+   * `*` never stands beside its own figure published (red-team review 29, R29-5: a training-known `*` beside the
+   * same PCN's headcount of 10 read as 8 to 12).
+   */
+  readonly same?: readonly string[];
 }
 
 const isNational = (row: Row) => row.level === 'national';
@@ -610,6 +624,8 @@ class SecondarySuppression {
     families: readonly IndexFamily[],
     how: (column: string, regions: boolean) => Secondary,
     private readonly withHeadcount: ReadonlyMap<string, StaffRule>,
+    /** Per column, its headcount and the rows where the two are equal (StaffRule.same). */
+    private readonly sameAs: ReadonlyMap<string, SameRows> = new Map(),
   ) {
     columns.forEach((column, c) => {
       this.columnIndex.set(column, c);
@@ -652,6 +668,15 @@ class SecondarySuppression {
     if (groups > 0) this.groupMarks.fill(1, r * groups, (r + 1) * groups);
     this.touchedRows.push(r);
     this.touchedColumns.push(column);
+    // A column equal to its headcount on this row takes the headcount with it (and so the role's figures).
+    const same = this.sameAs.get(column);
+    if (same?.rows.has(r)) {
+      const row = this.rows[r] as Row;
+      if (typeof row[same.headcount] === 'number') {
+        row[same.headcount] = SUPPRESSED;
+        this.suppressed(r, same.headcount, true);
+      }
+    }
     const role = staff ? this.withHeadcount.get(column) : undefined;
     if (role === undefined) return;
     const row = this.rows[r] as Row;
@@ -744,6 +769,28 @@ class SecondarySuppression {
 
 const WITHIN_ROW: Secondary = {};
 
+/** A staff column's headcount and the rows (indices) where the two are equal (StaffRule.same). */
+interface SameRows {
+  readonly headcount: string;
+  readonly rows: ReadonlySet<number>;
+}
+
+/** For each column a role declares `same`, the rows below England where its exact figure is its headcount's. */
+function sameAsHeadcount(rows: readonly Row[], staff: readonly StaffRule[]): Map<string, SameRows> {
+  const same = new Map<string, SameRows>();
+  for (const role of staff)
+    for (const column of role.same ?? []) {
+      const at = new Set<number>();
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r] as Row;
+        const value = row[column];
+        if (!isNational(row) && typeof value === 'number' && value === row[role.headcount]) at.add(r);
+      }
+      same.set(column, { headcount: role.headcount, rows: at });
+    }
+  return same;
+}
+
 /**
  * Applies the rules to query rows; returns new rows, with England rows unchanged. `preSuppressed` names, per row, cells
  * below England to publish as `*` whatever they hold (a count another document controlling the same count suppressed:
@@ -773,6 +820,7 @@ export function applyDisclosureControl(
   // Family keys of areas are worked out once per row: the rules and the audit (each time it is built) read them.
   const { areas } = rules;
   const keys: AuditKeys | undefined = areas === undefined ? undefined : auditKeys(out, areas);
+  const sameAs = sameAsHeadcount(rows, staff);
   const secondary = new SecondarySuppression(
     out,
     sensitive,
@@ -784,7 +832,17 @@ export function applyDisclosureControl(
     ],
     how,
     new Map(staff.map((s) => [s.headcount, s])),
+    sameAs,
   );
+  // A column suppressed already (pre-suppressed, or by the FTE's rule) where it equals its headcount takes it too.
+  for (const [column, { headcount, rows: at }] of sameAs)
+    for (const r of at) {
+      const row = out[r] as Row;
+      if (row[column] === SUPPRESSED && typeof row[headcount] === 'number') {
+        row[headcount] = SUPPRESSED;
+        secondary.suppressed(r, headcount, true);
+      }
+    }
   secondary.run();
   const withheld = suppressRecoverable(out, rules, keys, secondary, rows);
   suppressMeansOfSuppressed(out, rules.means ?? []);
@@ -845,9 +903,10 @@ type HowFor = (column: string, regions: boolean) => Secondary;
 
 /**
  * The audited columns: the counts that add up over areas. Staff headcounts, and the counts describing their people
- * (trained), are audited in month rows only (`only`): a month's are whole people adding up exactly over areas (review
- * 28, R28-4: England's 4 coaches over four `*` regions and ICBs gave each 1), a year's the mean of its months, which
- * does not. FTE are left to their own rule (8 or more people).
+ * (trained), are audited in month rows only (`only`), and in year rows of one month (`staffMonths`): a month's are whole
+ * people adding up exactly over areas (review 28, R28-4: England's 4 coaches over four `*` regions and ICBs gave each
+ * 1), a year's the mean of its months, which does not unless it has one. FTE are left to their own rule (8 or more
+ * people).
  */
 function auditedColumns(rules: DisclosureRules): Pick<AuditSpec, 'columns' | 'only'> {
   const staff = rules.staff ?? [];
@@ -855,7 +914,14 @@ function auditedColumns(rules: DisclosureRules): Pick<AuditSpec, 'columns' | 'on
   const headcounts = staff.flatMap((s) => [s.headcount, ...(s.columns ?? []).filter((c) => rules.counts.includes(c))]);
   const columns = [...rules.counts.filter((column) => !staffColumns.has(column)), ...headcounts];
   if (headcounts.length === 0) return { columns };
-  const month = (row: Row) => row.period_type === 'month';
+  // A year of one month of snapshots (`staffMonths` 1) is its month's figures: audited as a month is. Its family's
+  // parts have that month alone too (an area's months are its total's or fewer), so the equations hold as the month's;
+  // a year of more months is a mean, and a family whose total is one is left out (the total is no variable).
+  const { staffMonths } = rules;
+  const month =
+    staffMonths === undefined
+      ? (row: Row) => row.period_type === 'month'
+      : (row: Row) => row.period_type === 'month' || (row.period_type === 'fy' && row[staffMonths] === 1);
   return { columns, only: Object.fromEntries(headcounts.map((column) => [column, month])) };
 }
 
@@ -1429,6 +1495,17 @@ export const WITHHELD_REASON =
   "exactly from England's figure and those beside it, with nothing left to suppress. England's figure is published.";
 
 /**
+ * The reason where England's row of some of the periods withheld holds figures back itself (the revisions policy: an
+ * England key row made by few PCNs, red-team review 28, R28-5; a period made by few): those entries are marked
+ * `england_held`, and the reason does not say England's figure is published there (key28's note).
+ */
+export const WITHHELD_REASON_ENGLAND_HELD =
+  'Withheld for disclosure control, not missing: a figure below England in these rows could otherwise be worked out ' +
+  "exactly from England's figure and those beside it, with nothing left to suppress. England's figure is published, " +
+  "except where marked england_held: there England's row holds figures back too (no figure, or an earlier release's, " +
+  'while the revisions policy holds them: summary.revisions_held).';
+
+/**
  * The rows of `exact` that control left out of `published` (the audit's withholding), by period and document `keys`,
  * with the levels left out (red-team review 7, M8); undefined where none is. Only levels: a number of rows could count
  * the areas with a figure (WithheldBelowEngland). Control keeps the rows' order, so the two are walked side by side (a
@@ -1438,8 +1515,16 @@ export function withheldBelowEngland(
   exact: readonly Row[],
   published: readonly Row[],
   keys: readonly string[],
+  /**
+   * The periods (`period_type|period|` and the keys' values, joined by `|`) whose England row holds figures back (the
+   * revisions policy): their entries are marked `england_held`.
+   */
+  englandHeld: ReadonlySet<string> = new Set(),
 ): WithheldBelowEngland | undefined {
-  const periods = new Map<string, { period_type: string; period: string; keys?: Row; levels: string[] }>();
+  const periods = new Map<
+    string,
+    { period_type: string; period: string; keys?: Row; levels: string[]; england_held?: true }
+  >();
   let j = 0;
   for (const row of exact) {
     if (j < published.length && sameArea(row, published[j] as Row, keys)) {
@@ -1454,6 +1539,7 @@ export function withheldBelowEngland(
         period: String(row.period),
         ...(keys.length > 0 ? { keys: Object.fromEntries(keys.map((k) => [k, row[k] ?? null])) } : {}),
         levels: [],
+        ...(englandHeld.has(at) ? { england_held: true as const } : {}),
       };
       periods.set(at, entry);
     }
@@ -1465,11 +1551,27 @@ export function withheldBelowEngland(
     return at === -1 ? LEVELS_DOWN.length : at;
   };
   for (const entry of periods.values()) entry.levels.sort((a, b) => rank(a) - rank(b));
-  return { reason: WITHHELD_REASON, withheld: [...periods.values()] };
+  const held = [...periods.values()].some((entry) => entry.england_held === true);
+  return { reason: held ? WITHHELD_REASON_ENGLAND_HELD : WITHHELD_REASON, withheld: [...periods.values()] };
 }
 
 /** The levels of areas from the top, as a summary lists them. */
 const LEVELS_DOWN = ['national', 'region', 'icb', 'pcn'];
+
+/**
+ * The periods (as withheldBelowEngland keys them) whose England row the revisions policy holds: `revised` is `exact`
+ * with England's held rows replaced (revisions.ts, asPublished: a new row where one is held), row for row.
+ */
+export function englandRowsHeld(exact: readonly Row[], revised: readonly Row[], keys: readonly string[]): Set<string> {
+  const held = new Set<string>();
+  if (revised === exact) return held;
+  for (let i = 0; i < exact.length; i++) {
+    const row = exact[i] as Row;
+    if (isNational(row) && revised[i] !== row)
+      held.add([row.period_type, row.period, ...keys.map((k) => row[k])].map(String).join('|'));
+  }
+  return held;
+}
 
 /** Whether two rows are of the same area, period and document keys. */
 function sameArea(a: Row, b: Row, keys: readonly string[]): boolean {

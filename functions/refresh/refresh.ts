@@ -37,7 +37,7 @@ import {
   publishCompleteMonths,
   stoppedExtracts,
 } from './data-as-of.ts';
-import { DISCLOSURE_NOTE, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
+import { DISCLOSURE_NOTE, englandRowsHeld, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
 import { linkPartitions } from './disclosure-audit.ts';
 import { englandRowsOf, writeDocuments } from './document-json.ts';
 import { controlPartitioned } from './partitions.ts';
@@ -437,8 +437,14 @@ export function buildDocument(
   const revised = revise ? revise(definition, published, exact) : exact;
   const rawAsPublished = revised === exact ? raw : revised;
   for (const row of published) if (definition.derive) Object.assign(row, definition.derive(row, context));
-  // Rows below England the audit left out, so that a reader can tell them from no data (review 7, M8).
-  const withheld = withheldBelowEngland(exact, published, definition.keys);
+  // Rows below England the audit left out, so that a reader can tell them from no data (review 7, M8); those whose
+  // England row is held too say so (key28's note: "England's figure is published" beside a held key row).
+  const withheld = withheldBelowEngland(
+    exact,
+    published,
+    definition.keys,
+    englandRowsHeld(exact, revised, definition.keys),
+  );
   const summary = {
     ...(definition.summarise ? definition.summarise(rawAsPublished, context) : {}),
     ...(definition.afterControl ? definition.afterControl(published, rawAsPublished) : {}),

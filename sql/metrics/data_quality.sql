@@ -18,7 +18,28 @@
 -- month in force in it (after which its extract has stopped or it closed: its months are no data in every figure).
 -- Events dated before first_month (stray events) are in no figure, and listed as events out of force are (the prepare
 -- table outside_reporting, whose months the refresh's log has: meta/outside_reporting.sql), rounded up the same way.
-WITH sent AS (
+-- Service-use rows of a 3- or 12-month window (window_months 3 or 12, valid in contract v1): accepted and kept, in no
+-- published figure, since cof_system counts 6-month windows alone (review 26, R26-3). The upload's receipt notes them
+-- (service_use_window_not_counted); here, per PCN, how many rows cof_system would otherwise read (not withdrawn, in the
+-- PCN's reporting span, up to the last complete month: as cof_system.sql reads them), so that the programme team sees
+-- how much a PCN sends that is not counted (review 27, R27-3). Rounded up to a multiple of 5 as rows accepted are.
+WITH other_windows AS (
+  SELECT e.pcn_code, count(*) AS service_use_rows
+  FROM committed_events AS e
+  INNER JOIN (
+    SELECT DISTINCT pcn_code, month FROM pcn_months
+    WHERE reporting AND month <= (SELECT month FROM published_through)
+  ) AS f
+    ON f.pcn_code = e.pcn_code AND f.month = e.event_month
+  LEFT JOIN withdrawn AS w
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  WHERE e.event_type = 'service_use'
+    AND e.window_months <> 6
+    AND w.upload_id IS NULL
+  GROUP BY e.pcn_code
+),
+
+sent AS (
   SELECT
     pcn_code,
     count(*) AS uploads,
@@ -127,11 +148,13 @@ SELECT
   COALESCE(r.months_outside_reporting, 0) AS months_outside_reporting,
   r.first_month_outside_reporting,
   r.last_month_outside_reporting,
-  CAST(CEIL(CAST(COALESCE(h.person_ids_shared, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS person_ids_shared
+  CAST(CEIL(CAST(COALESCE(h.person_ids_shared, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS person_ids_shared,
+  CAST(CEIL(CAST(COALESCE(v.service_use_rows, 0) AS DOUBLE) / 5) * 5 AS BIGINT) AS service_use_rows_other_windows
 FROM sent AS s
 LEFT JOIN months_with_data AS m ON m.pcn_code = s.pcn_code
 LEFT JOIN out_of_force_pcns AS o ON o.pcn_code = s.pcn_code
 LEFT JOIN missing AS x ON x.pcn_code = s.pcn_code
 LEFT JOIN outside_reporting_pcns AS r ON r.pcn_code = s.pcn_code
 LEFT JOIN shared_people AS h ON h.pcn_code = s.pcn_code
+LEFT JOIN other_windows AS v ON v.pcn_code = s.pcn_code
 ORDER BY s.pcn_code

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { WITHHELD_REASON_ENGLAND_HELD } from '../../functions/refresh/disclosure.ts';
 import { type GoldenEvent, goldenReference, referralEvent } from '../support/golden.ts';
 import { goldenProgramme } from '../support/golden-programme.ts';
 
@@ -108,6 +109,22 @@ describe('an England row of an instrument only one PCN uses (review 28, R28-5)',
       });
     // Its rows below England are not published either (withheld, or `*`: 3 people, no mean).
     for (const r of wellbeing.below('wemwbs')) expect([null, '*']).toContain(r.people);
+  });
+
+  it("names the rows withheld below England without saying England's figure is published: its row is held (key28's note)", () => {
+    // U00001's 3 people are England's 3, so its region, ICB and PCN rows are pinned at every level and withheld; England's
+    // own row is held as no figure (above), so the reason may not say England's figure is published there.
+    const held = (period_type: string, period: string) => ({
+      period_type,
+      period,
+      keys: { instrument: 'wemwbs' },
+      levels: ['region', 'icb', 'pcn'],
+      england_held: true,
+    });
+    expect(docs.get('wellbeing')?.summary?.withheld_below_england).toEqual({
+      reason: WITHHELD_REASON_ENGLAND_HELD,
+      withheld: [held('fy', '2024/25'), held('month', '2024-10'), held('month', '2024-11')],
+    });
   });
 
   it('says so as other holds are: the figures and periods held', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
+import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import {
   disclosureFindings as findingsOf,
   type GoldenEvent,
@@ -17,8 +17,10 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  * `*` (1 to 7 each): 10 less 8 to 12 leaves Y58 + Y59 at most 2, so each is exactly 1, and so are QBB, QCC, U00003 and
  * U00004 below them; and Y56 is 10 less 2 at least, so exactly 8. Audited as counts in the month rows, the only count
  * left to suppress is Y56's own, itself pinned: June's rows below England are withheld (England's figures published).
- * The year (the mean of its months) is not audited: with one month of snapshots it is the month's figures again
- * (a gap this test does not cover; review 28 follow-up).
+ * A year's staff figures are the mean of its months; 2025/26 here has June's snapshots alone, so its rows are June's
+ * figures again (months 1), and were published below England unaudited: Y56's 10 and Y58's, Y59's `*` beside England's
+ * exact 10, the same pins (wfdisc28's note). A year of one month is now audited as its month is: its rows below England
+ * are withheld too.
  */
 const REF = goldenReference([
   ['U00001', 'QAA', 'Y56'],
@@ -56,8 +58,25 @@ describe("a month's staff headcounts are audited as counts (review 28, R28-4)", 
     expect(row('pcn', 'U00003', '2025-06')).toBeUndefined();
     expect(docs.get('workforce')?.summary).toMatchObject({
       withheld_below_england: {
-        withheld: [{ period_type: 'month', period: '2025-06', levels: ['region', 'icb', 'pcn'] }],
+        withheld: expect.arrayContaining([
+          { period_type: 'month', period: '2025-06', levels: ['region', 'icb', 'pcn'] },
+        ]),
       },
+    });
+  });
+
+  it("2025/26, June's snapshots alone (months 1), is June's figures again: audited as June is, its rows below England withheld", () => {
+    expect(row('national', 'ENG', '2025/26')).toMatchObject({ months: 1, hwbc_headcount: 10, splw_headcount: 40 });
+    expect(row('region', 'Y56', '2025/26')).toBeUndefined();
+    expect(row('region', 'Y58', '2025/26')).toBeUndefined();
+    expect(row('pcn', 'U00004', '2025/26')).toBeUndefined();
+    const summary = (docs.get('workforce') as MetricDocument).summary as {
+      withheld_below_england: { withheld: unknown[] };
+    };
+    expect(summary.withheld_below_england.withheld).toContainEqual({
+      period_type: 'fy',
+      period: '2025/26',
+      levels: ['region', 'icb', 'pcn'],
     });
   });
 
@@ -65,11 +84,24 @@ describe("a month's staff headcounts are audited as counts (review 28, R28-4)", 
     expect(disclosureFindings().filter((f) => f.includes('workforce'))).toEqual([]);
   });
 
-  it("the scan reads month headcounts: June's rows shown as before the audit (its year's, one month) pin Y58's `*` to 1", () => {
+  it("the scan reads month headcounts: June's region rows as they would be shown unaudited (Y56 10, Y58 and Y59 `*`) pin Y58's `*` to 1", () => {
     const workforce = docs.get('workforce') as MetricDocument;
-    const june = workforce.rows
-      .filter((r) => r.level !== 'national' && r.period === '2025/26')
-      .map((r) => ({ ...r, period_type: 'month' as const, period: '2025-06' }));
+    const england = workforce.rows.find((r) => r.level === 'national' && r.period === '2025-06') as MetricRow;
+    // Hand-built from the snapshots: Y56 two PCNs (20 link workers, 18 trained, 16.0 FTE; coaches 7 + 1 = 8, 4.0 FTE),
+    // Y58 and Y59 one each (10, 9, 8.0; 1 coach, 0.5 FTE): counts rounded to 5, 1-7 `*`, an FTE of fewer than 8 `*`.
+    const region = (code: string, splw: number, fte: number, coaches: number | '*', coachFte: number | '*') => ({
+      ...england,
+      level: 'region' as const,
+      code,
+      pcns_reporting: splw / 10,
+      splw_headcount: splw,
+      splw_fte: fte,
+      splw_accredited: splw,
+      splw_headcount_training_known: splw,
+      hwbc_headcount: coaches,
+      hwbc_fte: coachFte,
+    });
+    const june = [region('Y56', 20, 15, 10, 5), region('Y58', 10, 10, '*', '*'), region('Y59', 10, 10, '*', '*')];
     const shown = { ...workforce, rows: [...workforce.rows, ...june], summary: {} };
     const findings = findingsOf(new Map([...docs, ['workforce', shown]]), REF);
     expect(findings.some((f) => f.includes('region Y58 2025-06') && f.includes('hwbc_headcount = *'))).toBe(true);

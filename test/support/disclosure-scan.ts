@@ -439,14 +439,15 @@ export function recoveredCells(
     ]),
   ].filter((c) => !staffColumns.has(c) && !shared.has(c));
   // Staff headcounts and the counts of their people (trained), in month rows only: a month's are whole people adding
-  // up over areas, a year's the mean of its months (review 28, R28-4: England's 4 coaches gave each `*` area 1).
+  // up over areas, a year's the mean of its months (review 28, R28-4: England's 4 coaches gave each `*` area 1); and in
+  // a year of one month of snapshots (`months` 1), which is that month's figures again (wfdisc28's note).
   const counted = new Set(spec.counts[doc.name] ?? []);
   const headcounts = (spec.staff?.[doc.name] ?? [])
     .flatMap(([h, , described]) => [h, ...described.filter((c) => counted.has(c))])
     .filter((c) => !shared.has(c));
   columns.push(...headcounts);
   if (columns.length === 0) return [];
-  const month = (r: Row) => r.period_type === 'month';
+  const month = (r: Row) => r.period_type === 'month' || (r.period_type === 'fy' && r.months === 1);
   const only = Object.fromEntries(headcounts.map((c) => [c, month]));
   const within = (r: Row) => [r.period_type, r.period, ...doc.keys.map((k) => String(r[k]))].join('|');
   const partOf = (r: Row): string[] => {

@@ -30,4 +30,29 @@ describe('documentToCsv of a document with rows withheld below England', () => {
       'level,code,period_type,period,contacts,episodes,data_as_of\r\nnational,ENG,fy,2024/25,2,70,2025-03-31\r\n',
     );
   });
+
+  it("says England's figures are held on a row whose England figures the revisions policy holds (england_held)", () => {
+    const rows = [
+      { level: 'national', code: 'ENG', period_type: 'month', period: '2024-10', instrument: 'wemwbs', people: null },
+    ] as unknown as MetricRow[];
+    const summary = {
+      withheld_below_england: {
+        reason: 'Withheld for disclosure control, not missing.',
+        withheld: [
+          {
+            period_type: 'month',
+            period: '2024-10',
+            keys: { instrument: 'wemwbs' },
+            levels: ['region', 'icb', 'pcn'],
+            england_held: true,
+          },
+        ],
+      },
+    };
+    expect(documentToCsv(rows, { data_as_of: '2025-05-31', summary })).toBe(
+      'level,code,period_type,period,instrument,people,data_as_of,withheld_below_england\r\n' +
+        'national,ENG,month,2024-10,wemwbs,,2025-05-31,' +
+        `"rows withheld for disclosure control: region, icb, pcn; England's figures held while a revision is checked"\r\n`,
+    );
+  });
 });

@@ -59,6 +59,8 @@ const quality = (
     last_snapshot_month_out_of_force: snapshots[3],
     // Review 13, R13-5: U00005's person ids were sent by another PCN too (a missing or shared key).
     person_ids_shared: code === 'U00005' ? 15 : 0,
+    // Review 27, R27-3: U00006 sent service-use rows of 3 or 12 months (in no figure), 25 as published (rounded up).
+    service_use_rows_other_windows: code === 'U00006' ? 25 : 0,
   }) as unknown as MetricRow;
 
 beforeEach(() =>
@@ -90,6 +92,14 @@ describe('the Data submissions page names what is in no figure', () => {
     );
     expect(texts).toContain(
       'Workforce snapshots of a month when their PCN was not in force in the reference data, left out of every figure: Echo PCN (U00005) 2025-04, 3 snapshot rows; Foxtrot PCN (U00006) 2025-06 to 2025-07, 6 snapshot rows.',
+    );
+  });
+
+  it('lists the PCNs that sent service-use rows of 3- or 12-month windows, accepted and in no figure (R27-3)', async () => {
+    renderPage(<SubmissionsPage />, META, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');
+    await waitFor(() => expect(screen.getAllByRole('status').length).toBeGreaterThan(1));
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain(
+      'Service-use rows with a window of 3 or 12 months, accepted but in no figure (the service use before and after referral counts 6-month windows only: send those as well): Foxtrot PCN (U00006), 25 rows (counts rounded up to a multiple of 5).',
     );
   });
 });

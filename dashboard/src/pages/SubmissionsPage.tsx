@@ -35,6 +35,7 @@ export default function SubmissionsPage() {
   const months = (first: unknown, last: unknown) => `${first}${last === first ? '' : ` to ${last}`}`;
   const outsideReporting = rows.filter((r) => Number(r.events_outside_reporting ?? 0) > 0);
   const sharedIds = rows.filter((r) => Number(r.person_ids_shared ?? 0) > 0);
+  const otherWindows = rows.filter((r) => Number(r.service_use_rows_other_windows ?? 0) > 0);
   const sent = new Set(rows.map((r) => r.code));
   const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
   const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
@@ -95,6 +96,7 @@ export default function SubmissionsPage() {
             events_outside_reporting: 'Events before first month reported (in no figure)',
             first_month_outside_reporting: 'First month before reporting',
             last_month_outside_reporting: 'Last month before reporting',
+            service_use_rows_other_windows: 'Service-use rows of 3 or 12 months (in no figure)',
           },
           rows,
         })}
@@ -158,6 +160,18 @@ export default function SubmissionsPage() {
                 (r) =>
                   `${r.name} (${r.code}) ${months(r.first_month_outside_reporting, r.last_month_outside_reporting)}, ${formatCount(r.events_outside_reporting as number)} events`,
               )
+              .join('; ')}{' '}
+            (counts rounded up to a multiple of 5).
+          </p>
+        )}
+        {otherWindows.length > 0 && (
+          // Service-use rows of a 3- or 12-month window are accepted (contract v1) but counted in no figure: the
+          // published service use counts 6-month windows alone (review 27, R27-3).
+          <p role="status" className="rounded-tremor-small bg-amber-50 p-2 text-tremor-default text-amber-900">
+            Service-use rows with a window of 3 or 12 months, accepted but in no figure (the service use before and
+            after referral counts 6-month windows only: send those as well):{' '}
+            {otherWindows
+              .map((r) => `${r.name} (${r.code}), ${formatCount(r.service_use_rows_other_windows as number)} rows`)
               .join('; ')}{' '}
             (counts rounded up to a multiple of 5).
           </p>
