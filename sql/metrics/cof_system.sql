@@ -60,7 +60,7 @@ WITH uses AS (
   ) AS f
     ON f.pcn_code = e.pcn_code AND f.month = e.event_month
   LEFT JOIN withdrawn AS w
-    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
   WHERE e.event_type = 'service_use'
     AND e.window_months = 6
     AND w.upload_id IS NULL
