@@ -94,6 +94,9 @@ for (const [name] of texts) {
     } catch {
       diff = `; not comparable with ${first?.[0]} (other columns)`;
     }
+  // A variant of one row (a count and a hash sum, say) is printed whole, to be compared with another by eye.
+  if (rows === 1)
+    diff += `; ${JSON.stringify((await connection.runAndReadAll(`SELECT * FROM variant_${name}`)).getRowObjectsJS()[0], (_, v) => (typeof v === 'bigint' ? String(v) : v))}`;
   const times = cpu[name] ?? [];
   console.log(
     `${name.padEnd(20)} ${times.map((t) => t.toFixed(2)).join(' ')} CPU s (best ${Math.min(...times).toFixed(2)}); ${rows} rows${diff}`,
