@@ -36,7 +36,7 @@ connection_counts AS (
     count(*) FILTER (WHERE e.attended) AS attended
   FROM committed_events AS e
   LEFT JOIN withdrawn AS w
-    ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
   WHERE e.event_type = 'community_connection'
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").

@@ -42,7 +42,7 @@ async function providers(): Promise<Record<string, number>> {
     await run(`CREATE TABLE committed_events (event_type VARCHAR, pcn_code VARCHAR, event_month VARCHAR,
       provider_id VARCHAR, activity_category VARCHAR, attended BOOLEAN, upload_id VARCHAR, source_row INTEGER)`);
     await run(`INSERT INTO committed_events VALUES ${events.join(', ')}`);
-    await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER, event_type VARCHAR)');
+    await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
     await run(`CREATE TABLE published_through AS SELECT '2025-06' AS month`);
     const months = PLACES.flatMap(([pcn, icb, region]) =>
       ['2025-05', '2025-06'].map((m) => `('${pcn}', '${icb}', '${region}', '${m}', '2025/26', 1000, true)`),
