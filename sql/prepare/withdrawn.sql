@@ -11,7 +11,9 @@
 -- conditions). Nationally the withdrawn rows are about 3 million (the attendance corrections: community connections);
 -- a join holding them all cost every row passing through it a cache miss (event_months nationally: the join to
 -- withdrawn 7.9 of its 17.6 operator-seconds, where joining on one BIGINT per row instead of the upload id and source
--- row took as long: the table's size is the cost, not its keys). Issue 17.
+-- row took as long: the table's size is the cost, not its keys). Issue 17. Only on a pass over one kind: on a pass over
+-- several (episodes' follow-ups, `event_type NOT IN (...)`) the key made the same pass 4x slower nationally (5.1 -> 21.5
+-- CPU s, the same rows), and a pass over the connections (cof_community) would keep most of the rows anyway.
 SELECT s.upload_id, s.source_row, s.event_type
 FROM superseded AS s
 
