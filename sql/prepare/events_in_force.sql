@@ -41,8 +41,10 @@ SELECT
     || '/'
     || substr(CAST(year(e.occurred_on) + CASE WHEN month(e.occurred_on) >= 4 THEN 1 ELSE 0 END AS VARCHAR), 3, 2) AS fy
 FROM committed_events AS e
+-- joined on the row's kind too: a reader of one kind (episodes' referrals, rollout's declines) holds only that kind's
+-- withdrawn rows in the join (withdrawn.sql; issue 17)
 LEFT JOIN withdrawn AS w
-  ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
 INNER JOIN pcn_months AS p
   ON p.pcn_code = e.pcn_code AND p.month = e.event_month AND p.reporting
 WHERE e.event_type <> 'retraction'

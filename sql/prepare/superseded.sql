@@ -8,12 +8,14 @@
 -- versions cannot be put in the order they were recorded, and the one whose upload landed later (received_at) wins:
 -- a missing recorded_at is unknown, not "earliest" (ranked as the earliest, a new system's every correction of a row
 -- its old system stamped was accepted and never applied). Ties go by received_at, then the upload id and source row.
+-- Each row with its event_type, for withdrawn (below it).
 WITH stamped AS (
   SELECT
     c.pcn_code,
     c.event_id,
     c.upload_id,
     c.source_row,
+    c.event_type,
     c.received_at,
     c.recorded_at,
     count(*) OVER (PARTITION BY c.pcn_code, c.event_id)
@@ -25,6 +27,7 @@ versions AS (
   SELECT
     s.upload_id,
     s.source_row,
+    s.event_type,
     row_number() OVER (
       PARTITION BY s.pcn_code, s.event_id
       ORDER BY
@@ -36,6 +39,6 @@ versions AS (
   FROM stamped AS s
 )
 
-SELECT upload_id, source_row
+SELECT upload_id, source_row, event_type
 FROM versions
 WHERE version_rank > 1

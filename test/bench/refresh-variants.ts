@@ -7,7 +7,9 @@
  *   npx tsx test/bench/refresh-variants.ts <data folder> <variants file> [rounds]
  *     the variants file: a JSON object {"until": "<prepare step>", "settings": {"threads": "1"},
  *       "variants": {"name": "SQL", ...}}; the prepare steps up to and including `until` are made first (with
- *       published_through decided as the refresh does); a variant's SQL may be a file name under sql/ ("prepare/x").
+ *       published_through decided as the refresh does); a variant's SQL may be a file name under sql/ ("prepare/x");
+ *       an optional "setup": ["SQL", ...] is run once after them, before any variant (e.g. a prepare table as a
+ *       changed step would make it, for the variants that read it).
  */
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -34,6 +36,7 @@ const spec = JSON.parse(readFileSync(file, 'utf8')) as {
   until?: string;
   settings?: Record<string, string>;
   variants: Record<string, string>;
+  setup?: string[];
   params?: (string | number)[];
 };
 const rounds = Number(roundsText ?? 3);
@@ -63,6 +66,7 @@ if (spec.until) {
     if (s.name === spec.until) break;
   }
 }
+for (const statement of spec.setup ?? []) await connection.run(statement);
 for (const [key, value] of Object.entries(spec.settings ?? {})) await connection.run(`SET ${key} = '${value}'`);
 const texts = Object.entries(spec.variants).map(
   ([name, sql]) => [name, /^[a-z_]+\/[a-z_]+$/.test(sql) ? loadSql(sql) : sql] as const,
@@ -90,6 +94,9 @@ for (const [name] of texts) {
     } catch {
       diff = `; not comparable with ${first?.[0]} (other columns)`;
     }
+  // A variant of one row (a count and a hash sum, say) is printed whole, to be compared with another by eye.
+  if (rows === 1)
+    diff += `; ${JSON.stringify((await connection.runAndReadAll(`SELECT * FROM variant_${name}`)).getRowObjectsJS()[0], (_, v) => (typeof v === 'bigint' ? String(v) : v))}`;
   const times = cpu[name] ?? [];
   console.log(
     `${name.padEnd(20)} ${times.map((t) => t.toFixed(2)).join(' ')} CPU s (best ${Math.min(...times).toFixed(2)}); ${rows} rows${diff}`,

@@ -63,7 +63,7 @@ async function system(dataAsOf: string, referrals: Record<string, string>, uses:
     `CREATE TEMP TABLE rollups AS SELECT * FROM (VALUES ('pcn', 'month'), ('pcn', 'fy')) AS r (level, period_type)`,
   );
   await connection.run(`CREATE TEMP TABLE published_through AS SELECT '${through}' AS month`);
-  await connection.run('CREATE TEMP TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
+  await connection.run('CREATE TEMP TABLE withdrawn (upload_id VARCHAR, source_row INTEGER, event_type VARCHAR)');
   await connection.run(`CREATE TEMP TABLE pcn_months AS
     SELECT 'UA' AS pcn_code, strftime(m, '%Y-%m') AS month, true AS reporting
     FROM range(DATE '2024-01-01', DATE '${through}-01' + INTERVAL 1 MONTH, INTERVAL 1 MONTH) AS t (m)`);

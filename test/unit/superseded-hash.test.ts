@@ -66,7 +66,7 @@ async function superseded(hash?: string): Promise<Record<string, unknown>[]> {
       event_id) VALUES ${ROWS.join(', ')}`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE candidates AS ${loadSql('prepare/candidates')}`);
     const reader = await connection.runAndReadAll(
-      `SELECT * FROM (${loadSql('prepare/superseded')}) AS s ORDER BY upload_id, source_row`,
+      `SELECT upload_id, source_row FROM (${loadSql('prepare/superseded')}) AS s ORDER BY upload_id, source_row`,
     );
     return reader.getRowObjectsJS();
   } finally {
