@@ -479,6 +479,86 @@ export function findIdentifierInText(text: string, find: (text: string) => strin
   return undefined;
 }
 
+/** Where a CSV line is cut into cells (a JSON line's separators, colons and quotes left in: R30-3). */
+const CSV_SEPARATORS = /[,\t;|]/;
+/** A JSON string literal, its escapes included (a quote with an odd run of backslashes before it is inside it). */
+const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
+/**
+ * The longest stretch of text any rule of the guard reads as one identifier, and more: ten groups with runs of 16
+ * separators between them is 154 characters. A line too long to hold is scanned in blocks that overlap by this much, so
+ * an identifier across a block's cut is whole in the next (R30-3).
+ */
+const BLOCK_OVERLAP = 256;
+
+/** A CSV line's quoted cells as the CSV reader reads them (`""` a quote), wherever a quote opens one. */
+function* quotedCsvCells(text: string): Generator<string> {
+  let open = text.indexOf('"');
+  while (open !== -1) {
+    let cell = '';
+    let at = open + 1;
+    for (;;) {
+      const close = text.indexOf('"', at);
+      if (close === -1) {
+        cell += text.slice(at);
+        at = text.length;
+        break;
+      }
+      cell += text.slice(at, close);
+      if (text.charCodeAt(close + 1) !== 34) {
+        at = close + 1;
+        break;
+      }
+      cell += '"';
+      at = close + 2;
+    }
+    yield cell;
+    open = text.indexOf('"', at);
+  }
+}
+
+/** A JSON line's string literals (keys and values), decoded (`\u00a0` a no-break space); one that is not valid, as written. */
+function* jsonStrings(text: string): Generator<string> {
+  JSON_STRING.lastIndex = 0;
+  for (let match = JSON_STRING.exec(text); match !== null; match = JSON_STRING.exec(text)) {
+    const literal = match[1] as string;
+    if (!literal.includes('\\')) {
+      yield literal;
+      continue;
+    }
+    try {
+      yield JSON.parse(match[0]) as string;
+    } catch {
+      yield literal;
+    }
+  }
+}
+
+/**
+ * The first identifier in one raw line (or a block of a long one), read the ways a reader of the file could read it:
+ * every piece cut at any CSV or JSON separator; and, for a CSV line, every cell cut at the CSV separators only (a
+ * labelled date of birth, `DOB: 03/02/1970`, is one cell) and every quoted cell whole and unescaped (`"943,476,5919"`);
+ * for a JSON line, every string literal decoded (review 30, R30-3: the pieces alone missed all three).
+ */
+export function findIdentifierInLine(text: string, find: (text: string) => string | undefined): string | undefined {
+  for (const piece of text.split(PIECES)) {
+    const kind = find(piece);
+    if (kind) return kind;
+  }
+  const json = /^\s*[{[]/.test(text);
+  if (!json && /[:"{}[\]]/.test(text)) {
+    for (const cell of text.split(CSV_SEPARATORS)) {
+      const kind = find(cell);
+      if (kind) return kind;
+    }
+  }
+  if (!text.includes('"')) return undefined;
+  for (const cell of json ? jsonStrings(text) : quotedCsvCells(text)) {
+    const kind = find(cell);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
 /**
  * Looks for an identifier anywhere in a raw upload, line by line, as far as the limits allow: for a file refused
  * before every row was read (a bad header, say), whose bytes would otherwise stay in landing/ unexamined.
@@ -495,13 +575,13 @@ export async function findIdentifierInRaw(
   let inflated = 0;
   let line = 0;
   let pending = '';
+  // Whether the text pending goes on a line already counted (a block of a long line was scanned).
+  let continuing = false;
   const scan = (text: string) => {
-    line += 1;
-    for (const piece of text.split(PIECES)) {
-      const kind = find(piece);
-      if (kind) return { line, kind };
-    }
-    return undefined;
+    if (!continuing) line += 1;
+    continuing = false;
+    const kind = findIdentifierInLine(text, find);
+    return kind ? { line, kind } : undefined;
   };
   const counted = async function* () {
     for await (const chunk of source) {
@@ -553,7 +633,9 @@ export async function findIdentifierInRaw(
       if (pending.length > limits.maxLineBytes) {
         const found = scan(pending);
         if (found) return found;
-        pending = '';
+        // The next block starts with this one's end: an identifier across the cut is whole there (R30-3).
+        pending = pending.slice(-BLOCK_OVERLAP);
+        continuing = true;
       }
     }
   } catch {
