@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
 import { errorResponse, HttpError, INTERNAL_ERROR, jsonResponse } from '../functions/lib/http-errors.ts';
 import { LANDING_PREFIX, receiptKey } from '../functions/lib/keys.ts';
 import { loggedPath } from '../functions/lib/logged-path.ts';
-import { assertSafeKey, FsObjectStore } from '../functions/lib/object-store.ts';
+import { assertSafeKey, FOLDER_MODE, FsObjectStore } from '../functions/lib/object-store.ts';
 import { SECURITY_HEADERS } from '../functions/lib/security-headers.ts';
 import { PcnTokenRegistry } from '../functions/upload/pcn-tokens.ts';
 import { type LocalGrant, LocalPresigner } from '../functions/upload/presigned-post.ts';
@@ -275,7 +275,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       try {
         assertSafeKey(grant.key);
         const target = join(store.root, ...grant.key.split('/'));
-        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(target), { recursive: true, mode: FOLDER_MODE });
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
@@ -414,7 +414,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       req.on('close', () => {
         if (!req.complete) fail(new HttpError(400, 'the upload was cut short'));
       });
-      mkdir(join(store.root, '.tmp'), { recursive: true }).then(
+      mkdir(join(store.root, '.tmp'), { recursive: true, mode: FOLDER_MODE }).then(
         () => req.pipe(parser),
         () => fail(new HttpError(500, 'the upload could not be stored')),
       );
