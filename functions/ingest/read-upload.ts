@@ -573,16 +573,10 @@ export async function findIdentifierInRaw(
   let decoder: TextDecoder | undefined;
   let rawBytes = 0;
   let inflated = 0;
-  let line = 0;
-  let pending = '';
-  // Whether the text pending goes on a line already counted (a block of a long line was scanned).
-  let continuing = false;
-  const scan = (text: string) => {
-    if (!continuing) line += 1;
-    continuing = false;
-    const kind = findIdentifierInLine(text, find);
-    return kind ? { line, kind } : undefined;
-  };
+  const lines = lineScanner(limits.maxLineBytes, find);
+  // A file that starts as UTF-16 is read byte by byte as Latin-1 too: a UTF-16 start and a UTF-8 or ANSI rest
+  // (PowerShell 5's Out-File, then Add-Content) read as UTF-16 only turned the rest into CJK (review 30, R30-6).
+  let asBytes: ReturnType<typeof lineScanner> | undefined;
   const counted = async function* () {
     for await (const chunk of source) {
       rawBytes += chunk.length;
@@ -621,8 +615,44 @@ export async function findIdentifierInRaw(
       const base = gzip?.inflatedFrom ?? rawBytes;
       if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio)
         return { unread: 'too_large' };
-      decoder ??= new TextDecoder(utf16Of(chunk) ?? 'utf-8');
-      pending += decoder.decode(chunk, { stream: true });
+      if (decoder === undefined) {
+        const utf16 = utf16Of(chunk);
+        decoder = new TextDecoder(utf16 ?? 'utf-8');
+        if (utf16) asBytes = lineScanner(limits.maxLineBytes, find);
+      }
+      const found =
+        lines.feed(decoder.decode(chunk, { stream: true })) ??
+        asBytes?.feed(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1'));
+      if (found) return found;
+    }
+  } catch {
+    // A corrupt stream: what could be read has been looked at; what follows the corruption cannot be, so the file
+    // must not be kept (review 22, R22-2: junk between members hid a later member's name holding an NHS number).
+    return inHeaders() ?? lines.end() ?? asBytes?.end() ?? { unread: 'corrupt_gzip' };
+  }
+  // A member with no data, or the header of one that could not be inflated.
+  return inHeaders() ?? lines.end() ?? asBytes?.end();
+}
+
+/**
+ * Text fed in pieces, read line by line through findIdentifierInLine: the first line holding an identifier, counted
+ * from 1. A line longer than maxLineBytes is read in blocks that overlap by BLOCK_OVERLAP (an identifier across a
+ * block's cut is whole in the next: R30-3), all of them counted as the one line.
+ */
+function lineScanner(maxLineBytes: number, find: (text: string) => string | undefined) {
+  let line = 0;
+  let pending = '';
+  // Whether the text pending goes on a line already counted (a block of a long line was scanned).
+  let continuing = false;
+  const scan = (text: string) => {
+    if (!continuing) line += 1;
+    continuing = false;
+    const kind = findIdentifierInLine(text, find);
+    return kind ? { line, kind } : undefined;
+  };
+  return {
+    feed(text: string): { line: number; kind: string } | undefined {
+      pending += text;
       let start = 0;
       for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
         const found = scan(pending.slice(start, newline));
@@ -630,21 +660,19 @@ export async function findIdentifierInRaw(
         start = newline + 1;
       }
       pending = pending.slice(start);
-      if (pending.length > limits.maxLineBytes) {
+      if (pending.length > maxLineBytes) {
         const found = scan(pending);
         if (found) return found;
-        // The next block starts with this one's end: an identifier across the cut is whole there (R30-3).
         pending = pending.slice(-BLOCK_OVERLAP);
         continuing = true;
       }
-    }
-  } catch {
-    // A corrupt stream: what could be read has been looked at; what follows the corruption cannot be, so the file
-    // must not be kept (review 22, R22-2: junk between members hid a later member's name holding an NHS number).
-    return inHeaders() ?? (pending.length > 0 ? scan(pending) : undefined) ?? { unread: 'corrupt_gzip' };
-  }
-  // A member with no data, or the header of one that could not be inflated.
-  return inHeaders() ?? (pending.length > 0 ? scan(pending) : undefined);
+      return undefined;
+    },
+    /** The text after the last newline. */
+    end(): { line: number; kind: string } | undefined {
+      return pending.length > 0 ? scan(pending) : undefined;
+    },
+  };
 }
 
 /**

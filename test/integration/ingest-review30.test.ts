@@ -126,6 +126,17 @@ describe('R30-3: a file refused before its rows are read is read through cell by
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 
+  it('UTF-16 then UTF-8 (PowerShell 5’s Out-File, then Add-Content), an NHS number in the UTF-8 part: refused as identifiable and deleted', async () => {
+    const utf16 = Buffer.from('\ufeffextra notes from powershell\r\n', 'utf16le');
+    const rows = [1, 2, 3, 4].map((n) =>
+      csvLine(connection({ event_id: `E${n}`, provider_id: n === 4 ? '943 476 5919' : 'P1' })),
+    );
+    const utf8 = Buffer.from(`${csvLine(GUARD_COLUMNS)}\r\n${rows.join('\r\n')}\r\n`);
+    const ingested = await ingest(Buffer.concat([utf16, utf8]));
+    await expectRefusedWhole(ingested, lineHolds(6, 'an NHS number'));
+    expectOnlyTheReceiptKept(ingested.store, PLANTED);
+  });
+
   it('a bad header and nothing identifying (numeric cells, dates, times): still refused for its header, and kept', async () => {
     const body = `${withExtraColumn('extra', '"2026,04,12,1,2,3,4,5,6,7"')}\n`;
     const { receipt, store } = await ingest(body);
