@@ -1121,7 +1121,10 @@ function asciiDigits(text: string): string {
  * one stays a separator, as before: a number after one stands apart from the letters before it (`NHS\u200b0101901232`,
  * a CHI number, is read standing alone; without the character it would be beside letters).
  */
-const INVISIBLE = /\p{Cf}+/uy;
+// Combining marks (an acute accent, the combining grapheme joiner, a variation selector, a keycap's enclosing mark) and
+// blank-looking fillers (the Hangul fillers, the Braille blank) show no character of their own beside a digit either,
+// and are read as such (review 30, R30-4: `9434\u0301765919` and keycap digits passed).
+const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}\u115f\u1160\u3164\uffa0\u2800]+/uy;
 /**
  * Dashes (and the minus sign) and spaces of other scripts and typesetting as their ASCII forms (NFKC keeps an en dash,
  * `94–34–76–59–19`, and turns most spaces but not all into U+0020), and dots written as a middle dot or a bullet as a
@@ -1405,6 +1408,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   // it, nor any word written out (each needs a separator or a letter after f); the tests check this against every rule.
   if (shortcut && shape.hex && chancePseudonym(value, shape)) return undefined;
   if (value.includes('@') && EMAIL.test(value)) return 'email';
+  // An @ percent-encoded, once or twice, as a mailto link or a URL writes it (`jane.doe%40nhs.net`: R30-4).
+  if (value.includes('%') && /%(?:25)?40/i.test(value) && EMAIL.test(value.replace(/%(?:25)?40/gi, '@')))
+    return 'email';
   const { digits } = shape;
   const words = wordsIn(value, shape, shortcut);
   if (words !== undefined) return words;

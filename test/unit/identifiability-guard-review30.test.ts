@@ -83,3 +83,28 @@ describe('R30-7: personal columns are told by words inside their names', () => {
       expect([column, personalColumnKind(column)]).toEqual([column, undefined]);
   });
 });
+
+describe('R30-4: combining marks, blank fillers and a percent-encoded @ hide nothing', () => {
+  const keycaps = (digits: string) => [...digits].map((d) => `${d}\ufe0f\u20e3`).join('');
+  it.each([
+    ['an acute accent inside an NHS number', '9434\u0301765919'],
+    ['a combining grapheme joiner between every digit', [...'9434765919'].join('\u034f')],
+    ['keycap digits', keycaps('9434765919')],
+    ['a Hangul filler inside an NHS number', '9434\u3164765919'],
+    ['a Braille blank inside an NHS number', '9434\u2800765919'],
+  ])('an NHS number with %s', (_shape, text) => {
+    expect(kindOf(text)).toEqual(['nhs_number', 'nhs_number']);
+  });
+
+  it.each([
+    ['percent-encoded once', 'jane.doe%40nhs.net'],
+    ['percent-encoded twice', 'jane.doe%2540nhs.net'],
+  ])('an e-mail address with its @ %s', (_shape, text) => {
+    expect(kindOf(text)).toEqual(['email', 'email']);
+  });
+
+  it('a name with a combining accent, a percentage and an accented id pass', () => {
+    for (const text of ['Jose\u0301', 'cafe\u0301-12', '100%40x', 'EV-12\u0301'])
+      expect([text, ...kindOf(text)]).toEqual([text, undefined, undefined]);
+  });
+});
