@@ -122,6 +122,50 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): As
   }
 }
 
+/** How many line feeds bytes[0, end) holds. */
+function countNewlines(bytes: Uint8Array, end: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(10); at !== -1 && at < end; at = bytes.indexOf(10, at + 1)) count++;
+  return count;
+}
+
+/**
+ * Where the first byte that cannot be UTF-8 is in a chunk (-1 if none is found): continuation bytes at its start finish
+ * a character begun in the chunk before, and a character cut by the chunk's end is finished in the next.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < 3 && i < bytes.length && ((bytes[i] as number) & 0xc0) === 0x80) i++;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const need =
+      lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    if (need === 0) return i;
+    // The second byte's narrower ranges: no overlong form, no surrogate, nothing past U+10FFFF.
+    const [low, high] =
+      lead === 0xe0
+        ? [0xa0, 0xbf]
+        : lead === 0xed
+          ? [0x80, 0x9f]
+          : lead === 0xf0
+            ? [0x90, 0xbf]
+            : lead === 0xf4
+              ? [0x80, 0x8f]
+              : [0x80, 0xbf];
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return -1;
+      const next = bytes[i + k] as number;
+      if (k === 1 ? next < low || next > high : (next & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
 /** Text of the file: limits enforced, binary and non-UTF-8 refused, byte order mark dropped. */
 async function* textOf(
   source: AsyncIterable<Uint8Array>,
@@ -138,6 +182,8 @@ async function* textOf(
   let ascii = true;
   let asciiRead = false;
   let first = true;
+  /** Line ends in the chunks read so far: where a byte that is not UTF-8 is, for the refusal. */
+  let newlines = 0;
   for await (const chunk of bytesOf(source, stats)) {
     if (first) {
       first = false;
@@ -161,6 +207,7 @@ async function* textOf(
     if (chunk.includes(0)) reject('binary', 'the file contains NUL bytes: it is binary, not CSV or JSON Lines');
     let text: string;
     if (ascii && isAscii(chunk)) {
+      newlines += countNewlines(chunk, chunk.length);
       text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
       if (text.length > 0) {
         asciiRead = true;
@@ -175,11 +222,17 @@ async function* textOf(
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch {
+      // The bad byte itself and its line (review 30, R30-11: the chunk's first byte was named, "near byte 0").
+      const bad = Math.max(firstInvalidUtf8(chunk), 0);
+      const line = newlines + countNewlines(chunk, bad) + 1;
+      const byte = stats.uncompressedBytes - chunk.length + bad;
       reject(
         'not_utf8',
-        `the file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}): save it as UTF-8`,
+        `the file is not valid UTF-8 (line ${line.toLocaleString('en-GB')}, byte ${byte.toLocaleString('en-GB')}): save it as UTF-8`,
+        { row: line },
       );
     }
+    newlines += countNewlines(chunk, chunk.length);
     if (text.length > 0) yield text;
   }
   try {

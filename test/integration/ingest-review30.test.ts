@@ -145,6 +145,28 @@ describe('R30-3: a file refused before its rows are read is read through cell by
   });
 });
 
+describe('R30-11: a file that is not UTF-8 is refused naming the bad byte’s line and byte', () => {
+  it('one Latin-1 byte on line 301 of 400, past the first 64 KB read', async () => {
+    const header = csvLine(GUARD_COLUMNS);
+    const rows = Array.from({ length: 399 }, (_, i) =>
+      csvLine(connection({ event_id: `E${i + 1}`, provider_id: `P${'x'.repeat(150)}` })),
+    );
+    const before = `${header}\n${rows.slice(0, 299).join('\n')}\n`; // lines 1 to 300
+    const text = `${before}${rows.slice(299).join('\n')}\n`;
+    const at = Buffer.byteLength(before) + 2; // the third byte of line 301
+    const bytes = Buffer.from(text);
+    bytes[at] = 0xe9; // é in Latin-1, a lead byte with no continuation after it
+    expect(at).toBeGreaterThan(65_536);
+    const { receipt } = await ingest(bytes);
+    expect(receipt.file_error).toEqual({
+      code: 'not_utf8',
+      row: 301,
+      field: null,
+      message: `the file is not valid UTF-8 (line 301, byte ${at.toLocaleString('en-GB')}): save it as UTF-8`,
+    });
+  });
+});
+
 describe('R30-3: a line longer than the limit is read in blocks that overlap', () => {
   /** The text as chunks of `size` bytes, as a stream delivers them. */
   async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
