@@ -229,7 +229,6 @@ async function* textOf(
       reject(
         'not_utf8',
         `the file is not valid UTF-8 (line ${line.toLocaleString('en-GB')}, byte ${byte.toLocaleString('en-GB')}): save it as UTF-8`,
-        { row: line },
       );
     }
     newlines += countNewlines(chunk, chunk.length);

@@ -160,7 +160,7 @@ describe('R30-11: a file that is not UTF-8 is refused naming the bad byte’s li
     const { receipt } = await ingest(bytes);
     expect(receipt.file_error).toEqual({
       code: 'not_utf8',
-      row: 301,
+      row: 0,
       field: null,
       message: `the file is not valid UTF-8 (line 301, byte ${at.toLocaleString('en-GB')}): save it as UTF-8`,
     });

