@@ -142,20 +142,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       i++;
       continue;
     }
-    const need =
-      lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    const [need, low, high] = utf8Lead(lead);
     if (need === 0) return i;
-    // The second byte's narrower ranges: no overlong form, no surrogate, nothing past U+10FFFF.
-    const [low, high] =
-      lead === 0xe0
-        ? [0xa0, 0xbf]
-        : lead === 0xed
-          ? [0x80, 0x9f]
-          : lead === 0xf0
-            ? [0x90, 0xbf]
-            : lead === 0xf4
-              ? [0x80, 0x8f]
-              : [0x80, 0xbf];
     for (let k = 1; k <= need; k++) {
       if (i + k >= bytes.length) return -1;
       const next = bytes[i + k] as number;
@@ -164,6 +152,21 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     i += need + 1;
   }
   return -1;
+}
+
+/**
+ * A UTF-8 lead byte's continuation bytes (0: no lead byte) and the range of the first (no overlong form, no surrogate,
+ * nothing past U+10FFFF).
+ */
+function utf8Lead(lead: number): [number, number, number] {
+  if (lead >= 0xc2 && lead <= 0xdf) return [1, 0x80, 0xbf];
+  if (lead === 0xe0) return [2, 0xa0, 0xbf];
+  if (lead === 0xed) return [2, 0x80, 0x9f];
+  if (lead >= 0xe1 && lead <= 0xef) return [2, 0x80, 0xbf];
+  if (lead === 0xf0) return [3, 0x90, 0xbf];
+  if (lead === 0xf4) return [3, 0x80, 0x8f];
+  if (lead >= 0xf1 && lead <= 0xf3) return [3, 0x80, 0xbf];
+  return [0, 0, 0];
 }
 
 /** Text of the file: limits enforced, binary and non-UTF-8 refused, byte order mark dropped. */
