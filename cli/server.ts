@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS } from '../functions/contract/upload.ts';
 import { errorResponse, HttpError, INTERNAL_ERROR, jsonResponse } from '../functions/lib/http-errors.ts';
 import { LANDING_PREFIX, receiptKey } from '../functions/lib/keys.ts';
 import { loggedPath } from '../functions/lib/logged-path.ts';
-import { assertSafeKey, FsObjectStore } from '../functions/lib/object-store.ts';
+import { assertSafeKey, FOLDER_MODE, FsObjectStore } from '../functions/lib/object-store.ts';
 import { SECURITY_HEADERS } from '../functions/lib/security-headers.ts';
 import { PcnTokenRegistry } from '../functions/upload/pcn-tokens.ts';
 import { type LocalGrant, LocalPresigner } from '../functions/upload/presigned-post.ts';
@@ -51,6 +51,11 @@ export interface ServeOptions {
   readonly publicUrl?: string;
   /** Uploads received at once; more are answered 503 (the uploader retries). @default 16 */
   readonly maxConcurrentUploads?: number;
+  /**
+   * Uploads of one PCN received at once; more are answered 503 (review 30, R30-5: one PCN's token with many grants
+   * held every slot, and every other PCN was answered 503). The uploader sends one file at a time. @default 4
+   */
+  readonly maxUploadsPerPcn?: number;
   /**
    * Time allowed to receive a request's headers. @default 60000 (10 s cut off some keep-alive requests of 200
    * connections under load, measured with autocannon: 71 timeouts in 10 s, none at 60 s)
@@ -116,7 +121,8 @@ async function readBody(req: IncomingMessage, limit: number, idleMs: number): Pr
   } catch (error) {
     throw error instanceof HttpError ? error : new HttpError(400, 'the request was cut short');
   } finally {
-    req.setTimeout(0);
+    // A body refused mid-way (413), cut (408) or abandoned has destroyed the request: its socket is gone (R30-8).
+    if (req.socket && !req.destroyed) req.setTimeout(0);
   }
   return Buffer.concat(chunks);
 }
@@ -205,6 +211,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     (!isLoopback(options.host) || (options.allowedHosts ?? []).length > 0 || options.publicUrl !== undefined);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxConcurrentUploads = options.maxConcurrentUploads ?? 16;
+  const maxUploadsPerPcn = options.maxUploadsPerPcn ?? 4;
   const uploadIdleMs = options.uploadIdleMs ?? 30_000;
   const staticRoot = resolve(options.staticDir ?? 'dist/dashboard');
   const presigner = new LocalPresigner();
@@ -213,6 +220,9 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   let postUrl = '';
   let uploadsInFlight = 0;
   const receivingKeys = new Set<string>();
+  /** Uploads in flight by the PCN their key names (landing/pcn=<code>/...). */
+  const inFlightByPcn = new Map<string, number>();
+  const pcnOfKey = (key: string) => /^landing\/pcn=([^/]+)\//.exec(key)?.[1] ?? '';
   /** Uploads being received, settled once each has landed or been cleaned away. */
   const receiving = new Set<Promise<void>>();
 
@@ -246,6 +256,10 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       if (receivingKeys.has(key)) return new HttpError(409, 'this upload is already being received');
       if (uploadsInFlight >= maxConcurrentUploads)
         return new HttpError(503, 'too many uploads at once: try again shortly', { 'retry-after': '1' });
+      const pcn = pcnOfKey(key);
+      if ((inFlightByPcn.get(pcn) ?? 0) >= maxUploadsPerPcn)
+        return new HttpError(503, 'too many uploads of this PCN at once: try again shortly', { 'retry-after': '1' });
+      inFlightByPcn.set(pcn, (inFlightByPcn.get(pcn) ?? 0) + 1);
       uploadsInFlight++;
       receivingKeys.add(key);
       slotKey = key;
@@ -261,7 +275,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       try {
         assertSafeKey(grant.key);
         const target = join(store.root, ...grant.key.split('/'));
-        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(target), { recursive: true, mode: FOLDER_MODE });
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
@@ -272,6 +286,10 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       if (slotKey !== undefined) {
         uploadsInFlight--;
         receivingKeys.delete(slotKey);
+        const pcn = pcnOfKey(slotKey);
+        const left = (inFlightByPcn.get(pcn) ?? 1) - 1;
+        if (left > 0) inFlightByPcn.set(pcn, left);
+        else inFlightByPcn.delete(pcn);
       }
       receiving.delete(finished);
       done();
@@ -327,7 +345,12 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         fields[name] = value;
       });
       parser.on('file', (name, file) => {
-        if (name !== 'file' || sawFile) {
+        // Every file stream, ignored or kept, has an 'error' listener: a body that ends before the closing boundary
+        // destroys the open file stream with "Unexpected end of form", and an unheard 'error' stopped the process
+        // (review 30, R30-1). fail() settles once, so the parser's own 'error' answering first is fine.
+        file.on('error', () => fail(new HttpError(400, 'the upload was cut short')));
+        // A form already refused (a field too long, R30-9) opens nothing: busboy goes on parsing what it holds.
+        if (settled || name !== 'file' || sawFile) {
           file.resume();
           return;
         }
@@ -391,7 +414,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       req.on('close', () => {
         if (!req.complete) fail(new HttpError(400, 'the upload was cut short'));
       });
-      mkdir(join(store.root, '.tmp'), { recursive: true }).then(
+      mkdir(join(store.root, '.tmp'), { recursive: true, mode: FOLDER_MODE }).then(
         () => req.pipe(parser),
         () => fail(new HttpError(500, 'the upload could not be stored')),
       );

@@ -577,11 +577,12 @@ class UploadState {
       this.checkedColumns.add(name);
       const personal = personalColumnKind(name);
       if (personal) {
-        reject(
-          'identifiable_data',
-          `column ${name.slice(0, 64)} would hold ${IDENTIFIER_LABELS[personal]}: remove it before upload`,
-          { row, field: name.slice(0, 64) },
-        );
+        // Named by its position, not its text: the name is read for words inside it (R30-7), so a header cell that
+        // holds a person's name beside the word (`Name Jane Doe`) would otherwise be echoed.
+        const where = this.headerless ? `field ${position} of line ${row}` : `column ${position} of the header`;
+        reject('identifiable_data', `${where} would hold ${IDENTIFIER_LABELS[personal]}: remove it before upload`, {
+          row,
+        });
       }
     }
   }

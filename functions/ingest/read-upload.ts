@@ -122,6 +122,53 @@ async function* bytesOf(source: AsyncIterable<Uint8Array>, stats: ByteStats): As
   }
 }
 
+/** How many line feeds bytes[0, end) holds. */
+function countNewlines(bytes: Uint8Array, end: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(10); at !== -1 && at < end; at = bytes.indexOf(10, at + 1)) count++;
+  return count;
+}
+
+/**
+ * Where the first byte that cannot be UTF-8 is in a chunk (-1 if none is found): continuation bytes at its start finish
+ * a character begun in the chunk before, and a character cut by the chunk's end is finished in the next.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < 3 && i < bytes.length && ((bytes[i] as number) & 0xc0) === 0x80) i++;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const [need, low, high] = utf8Lead(lead);
+    if (need === 0) return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return -1;
+      const next = bytes[i + k] as number;
+      if (k === 1 ? next < low || next > high : (next & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/**
+ * A UTF-8 lead byte's continuation bytes (0: no lead byte) and the range of the first (no overlong form, no surrogate,
+ * nothing past U+10FFFF).
+ */
+function utf8Lead(lead: number): [number, number, number] {
+  if (lead >= 0xc2 && lead <= 0xdf) return [1, 0x80, 0xbf];
+  if (lead === 0xe0) return [2, 0xa0, 0xbf];
+  if (lead === 0xed) return [2, 0x80, 0x9f];
+  if (lead >= 0xe1 && lead <= 0xef) return [2, 0x80, 0xbf];
+  if (lead === 0xf0) return [3, 0x90, 0xbf];
+  if (lead === 0xf4) return [3, 0x80, 0x8f];
+  if (lead >= 0xf1 && lead <= 0xf3) return [3, 0x80, 0xbf];
+  return [0, 0, 0];
+}
+
 /** Text of the file: limits enforced, binary and non-UTF-8 refused, byte order mark dropped. */
 async function* textOf(
   source: AsyncIterable<Uint8Array>,
@@ -138,6 +185,8 @@ async function* textOf(
   let ascii = true;
   let asciiRead = false;
   let first = true;
+  /** Line ends in the chunks read so far: where a byte that is not UTF-8 is, for the refusal. */
+  let newlines = 0;
   for await (const chunk of bytesOf(source, stats)) {
     if (first) {
       first = false;
@@ -161,6 +210,7 @@ async function* textOf(
     if (chunk.includes(0)) reject('binary', 'the file contains NUL bytes: it is binary, not CSV or JSON Lines');
     let text: string;
     if (ascii && isAscii(chunk)) {
+      newlines += countNewlines(chunk, chunk.length);
       text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
       if (text.length > 0) {
         asciiRead = true;
@@ -175,11 +225,16 @@ async function* textOf(
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch {
+      // The bad byte itself and its line (review 30, R30-11: the chunk's first byte was named, "near byte 0").
+      const bad = Math.max(firstInvalidUtf8(chunk), 0);
+      const line = newlines + countNewlines(chunk, bad) + 1;
+      const byte = stats.uncompressedBytes - chunk.length + bad;
       reject(
         'not_utf8',
-        `the file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}): save it as UTF-8`,
+        `the file is not valid UTF-8 (line ${line.toLocaleString('en-GB')}, byte ${byte.toLocaleString('en-GB')}): save it as UTF-8`,
       );
     }
+    newlines += countNewlines(chunk, chunk.length);
     if (text.length > 0) yield text;
   }
   try {
@@ -479,6 +534,86 @@ export function findIdentifierInText(text: string, find: (text: string) => strin
   return undefined;
 }
 
+/** Where a CSV line is cut into cells (a JSON line's separators, colons and quotes left in: R30-3). */
+const CSV_SEPARATORS = /[,\t;|]/;
+/** A JSON string literal, its escapes included (a quote with an odd run of backslashes before it is inside it). */
+const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
+/**
+ * The longest stretch of text any rule of the guard reads as one identifier, and more: ten groups with runs of 16
+ * separators between them is 154 characters. A line too long to hold is scanned in blocks that overlap by this much, so
+ * an identifier across a block's cut is whole in the next (R30-3).
+ */
+const BLOCK_OVERLAP = 256;
+
+/** A CSV line's quoted cells as the CSV reader reads them (`""` a quote), wherever a quote opens one. */
+function* quotedCsvCells(text: string): Generator<string> {
+  let open = text.indexOf('"');
+  while (open !== -1) {
+    let cell = '';
+    let at = open + 1;
+    for (;;) {
+      const close = text.indexOf('"', at);
+      if (close === -1) {
+        cell += text.slice(at);
+        at = text.length;
+        break;
+      }
+      cell += text.slice(at, close);
+      if (text.charCodeAt(close + 1) !== 34) {
+        at = close + 1;
+        break;
+      }
+      cell += '"';
+      at = close + 2;
+    }
+    yield cell;
+    open = text.indexOf('"', at);
+  }
+}
+
+/** A JSON line's string literals (keys and values), decoded (`\u00a0` a no-break space); one that is not valid, as written. */
+function* jsonStrings(text: string): Generator<string> {
+  JSON_STRING.lastIndex = 0;
+  for (let match = JSON_STRING.exec(text); match !== null; match = JSON_STRING.exec(text)) {
+    const literal = match[1] as string;
+    if (!literal.includes('\\')) {
+      yield literal;
+      continue;
+    }
+    try {
+      yield JSON.parse(match[0]) as string;
+    } catch {
+      yield literal;
+    }
+  }
+}
+
+/**
+ * The first identifier in one raw line (or a block of a long one), read the ways a reader of the file could read it:
+ * every piece cut at any CSV or JSON separator; and, for a CSV line, every cell cut at the CSV separators only (a
+ * labelled date of birth, `DOB: 03/02/1970`, is one cell) and every quoted cell whole and unescaped (`"943,476,5919"`);
+ * for a JSON line, every string literal decoded (review 30, R30-3: the pieces alone missed all three).
+ */
+export function findIdentifierInLine(text: string, find: (text: string) => string | undefined): string | undefined {
+  for (const piece of text.split(PIECES)) {
+    const kind = find(piece);
+    if (kind) return kind;
+  }
+  const json = /^\s*[{[]/.test(text);
+  if (!json && /[:"{}[\]]/.test(text)) {
+    for (const cell of text.split(CSV_SEPARATORS)) {
+      const kind = find(cell);
+      if (kind) return kind;
+    }
+  }
+  if (!text.includes('"')) return undefined;
+  for (const cell of json ? jsonStrings(text) : quotedCsvCells(text)) {
+    const kind = find(cell);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
 /**
  * Looks for an identifier anywhere in a raw upload, line by line, as far as the limits allow: for a file refused
  * before every row was read (a bad header, say), whose bytes would otherwise stay in landing/ unexamined.
@@ -493,16 +628,10 @@ export async function findIdentifierInRaw(
   let decoder: TextDecoder | undefined;
   let rawBytes = 0;
   let inflated = 0;
-  let line = 0;
-  let pending = '';
-  const scan = (text: string) => {
-    line += 1;
-    for (const piece of text.split(PIECES)) {
-      const kind = find(piece);
-      if (kind) return { line, kind };
-    }
-    return undefined;
-  };
+  const lines = lineScanner(limits.maxLineBytes, find);
+  // A file that starts as UTF-16 is read byte by byte as Latin-1 too: a UTF-16 start and a UTF-8 or ANSI rest
+  // (PowerShell 5's Out-File, then Add-Content) read as UTF-16 only turned the rest into CJK (review 30, R30-6).
+  let asBytes: ReturnType<typeof lineScanner> | undefined;
   const counted = async function* () {
     for await (const chunk of source) {
       rawBytes += chunk.length;
@@ -541,8 +670,44 @@ export async function findIdentifierInRaw(
       const base = gzip?.inflatedFrom ?? rawBytes;
       if (inflated > BOMB_CHECK_AFTER && inflated / Math.max(base, 1) > limits.maxCompressionRatio)
         return { unread: 'too_large' };
-      decoder ??= new TextDecoder(utf16Of(chunk) ?? 'utf-8');
-      pending += decoder.decode(chunk, { stream: true });
+      if (decoder === undefined) {
+        const utf16 = utf16Of(chunk);
+        decoder = new TextDecoder(utf16 ?? 'utf-8');
+        if (utf16) asBytes = lineScanner(limits.maxLineBytes, find);
+      }
+      const found =
+        lines.feed(decoder.decode(chunk, { stream: true })) ??
+        asBytes?.feed(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1'));
+      if (found) return found;
+    }
+  } catch {
+    // A corrupt stream: what could be read has been looked at; what follows the corruption cannot be, so the file
+    // must not be kept (review 22, R22-2: junk between members hid a later member's name holding an NHS number).
+    return inHeaders() ?? lines.end() ?? asBytes?.end() ?? { unread: 'corrupt_gzip' };
+  }
+  // A member with no data, or the header of one that could not be inflated.
+  return inHeaders() ?? lines.end() ?? asBytes?.end();
+}
+
+/**
+ * Text fed in pieces, read line by line through findIdentifierInLine: the first line holding an identifier, counted
+ * from 1. A line longer than maxLineBytes is read in blocks that overlap by BLOCK_OVERLAP (an identifier across a
+ * block's cut is whole in the next: R30-3), all of them counted as the one line.
+ */
+function lineScanner(maxLineBytes: number, find: (text: string) => string | undefined) {
+  let line = 0;
+  let pending = '';
+  // Whether the text pending goes on a line already counted (a block of a long line was scanned).
+  let continuing = false;
+  const scan = (text: string) => {
+    if (!continuing) line += 1;
+    continuing = false;
+    const kind = findIdentifierInLine(text, find);
+    return kind ? { line, kind } : undefined;
+  };
+  return {
+    feed(text: string): { line: number; kind: string } | undefined {
+      pending += text;
       let start = 0;
       for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
         const found = scan(pending.slice(start, newline));
@@ -550,19 +715,19 @@ export async function findIdentifierInRaw(
         start = newline + 1;
       }
       pending = pending.slice(start);
-      if (pending.length > limits.maxLineBytes) {
+      if (pending.length > maxLineBytes) {
         const found = scan(pending);
         if (found) return found;
-        pending = '';
+        pending = pending.slice(-BLOCK_OVERLAP);
+        continuing = true;
       }
-    }
-  } catch {
-    // A corrupt stream: what could be read has been looked at; what follows the corruption cannot be, so the file
-    // must not be kept (review 22, R22-2: junk between members hid a later member's name holding an NHS number).
-    return inHeaders() ?? (pending.length > 0 ? scan(pending) : undefined) ?? { unread: 'corrupt_gzip' };
-  }
-  // A member with no data, or the header of one that could not be inflated.
-  return inHeaders() ?? (pending.length > 0 ? scan(pending) : undefined);
+      return undefined;
+    },
+    /** The text after the last newline. */
+    end(): { line: number; kind: string } | undefined {
+      return pending.length > 0 ? scan(pending) : undefined;
+    },
+  };
 }
 
 /**

@@ -26,23 +26,33 @@ export const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
   address: 'an address',
 };
 
+/**
+ * A column's name that says it holds personal data, read as words inside the name (lower case, everything but letters
+ * and digits left out), not the whole name (review 30, R30-7: `Client name`, `Patient Surname`, `Home Address`,
+ * `Address 1`, `Mobile No`, `Patient NHS Number` passed an exact list). Names and addresses cannot be told by value, so
+ * a column's name is the only signal for them. No field of the contract holds any of these words; a column the
+ * contract lacks refuses the file anyway (bad_header), so the rule decides only whether the refused file is deleted
+ * and what the PCN is told. An organisation's or a service's name (`practice_name`, `provider name`) is not a person's.
+ * First match wins: an e-mail address before an address, a telephone (`NOK phone`) before a next of kin.
+ */
 const PERSONAL_COLUMNS: [IdentifierKind, RegExp][] = [
-  ['nhs_number', /^(nhs|nhsno|nhsnum|nhsnumber|chinumber|patientnumber)$/],
-  ['date_of_birth', /(birth|^dob)/],
-  [
-    'name',
-    /^(name|fullname|firstname|forename|forenames|givenname|surname|lastname|familyname|patientname|middlename)$/,
-  ],
-  ['address', /^(address|addressline\d*|street|town|city|houseno|housenumber)$/],
-  ['postcode', /^(postcode|postalcode|zip|zipcode)$/],
-  ['telephone', /^(phone|telephone|tel|mobile|phonenumber|telephonenumber|mobilenumber)$/],
-  ['email', /^(email|emailaddress|mail)$/],
+  ['nhs_number', /^(nhs|nhsnum|patientnumber)$|nhsno|nhsnumber|chino|chinumber/],
+  ['date_of_birth', /birth|dob/],
+  ['email', /email|^mail$/],
+  ['telephone', /phone|mobile|telno|telnumber|contactno|contactnumber|^tel$/],
+  ['postcode', /postcode|postalcode|^zip$|^zipcode$/],
+  ['address', /address|street|houseno|housenumber|^town$|^city$/],
+  ['name', /name|nextofkin|^nok|^title$|initials/],
 ];
+/** Names of organisations, services and things, not of people (above). */
+const NOT_A_PERSONS_NAME =
+  /^(practice|pcn|icb|ccg|region|provider|service|organisation|organization|org|site|activity|team|trust|surgery|scheme|group|file|instrument|event|form|role)name$/;
 
 /** The kind of personal data a column's name says it holds, if any. */
 export function personalColumnKind(name: string): IdentifierKind | undefined {
   const normalised = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return PERSONAL_COLUMNS.find(([, pattern]) => pattern.test(normalised))?.[0];
+  const kind = PERSONAL_COLUMNS.find(([, pattern]) => pattern.test(normalised))?.[0];
+  return kind === 'name' && NOT_A_PERSONS_NAME.test(normalised) ? undefined : kind;
 }
 
 /**
@@ -96,8 +106,10 @@ const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*([3-9]\\d{2})${SEP}(\\d{
  * Separators that change between groups of several digits are read only in the 3-3-4 rules (`943 476-5919`), not in
  * another grouping (`943 4765-919`, left: its shapes are the date and time's and the id's above).
  */
-// space - . _ / tab, and a colon that is no time's (COLON, below)
-const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9, 31]);
+// space - . _ / tab, a colon that is no time's (COLON, below), and a comma or an apostrophe (straight or curly: a
+// spreadsheet's thousands separators, `9,434,765,919` as Excel writes a number column "Use 1000 Separator", `9'434'765'919`
+// the Swiss way: review 30, R30-2). A contract id holds neither, and a CSV line is cut into its cells before this reads it.
+const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9, 31, 44, 39, 0x2019]);
 const NHS_NUMBER_DIGITS = 10;
 
 /** Whether the character at `at` is an ASCII digit. */
@@ -1109,7 +1121,10 @@ function asciiDigits(text: string): string {
  * one stays a separator, as before: a number after one stands apart from the letters before it (`NHS\u200b0101901232`,
  * a CHI number, is read standing alone; without the character it would be beside letters).
  */
-const INVISIBLE = /\p{Cf}+/uy;
+// Combining marks (an acute accent, the combining grapheme joiner, a variation selector, a keycap's enclosing mark) and
+// blank-looking fillers (the Hangul fillers, the Braille blank) show no character of their own beside a digit either,
+// and are read as such (review 30, R30-4: `9434\u0301765919` and keycap digits passed).
+const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}\u115f\u1160\u3164\uffa0\u2800]+/uy;
 /**
  * Dashes (and the minus sign) and spaces of other scripts and typesetting as their ASCII forms (NFKC keeps an en dash,
  * `94–34–76–59–19`, and turns most spaces but not all into U+0020), and dots written as a middle dot or a bullet as a
@@ -1352,6 +1367,18 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
 }
 
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
+/**
+ * A number written in a spreadsheet's thousands format: one to three digits, then groups of three after a comma or an
+ * apostrophe (straight or curly), the same throughout, at least three groups (a billion up: a ten-digit number), not
+ * part of a longer such run (review 30, R30-2: `9,434,765,919` and `7,700,900,123`, Excel's "Use 1000 Separator").
+ */
+const THOUSANDS = /(?<![\d,'\u2019])\d{1,3}([,'\u2019])\d{3}(?:\1\d{3}){2,}(?![\d,'\u2019])/g;
+/** The text with the separators of every number in thousands format (above) left out; the text itself when none is. */
+function withoutThousands(value: string): string {
+  if (!value.includes(',') && !value.includes("'") && !value.includes('\u2019')) return value;
+  return value.replace(THOUSANDS, (match) => match.replace(/[,'\u2019]/g, ''));
+}
+
 export function findIdentifier(text: string): IdentifierKind | undefined {
   return identifierIn(text, true);
 }
@@ -1381,6 +1408,9 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   // it, nor any word written out (each needs a separator or a letter after f); the tests check this against every rule.
   if (shortcut && shape.hex && chancePseudonym(value, shape)) return undefined;
   if (value.includes('@') && EMAIL.test(value)) return 'email';
+  // An @ percent-encoded, once or twice, as a mailto link or a URL writes it (`jane.doe%40nhs.net`: R30-4).
+  if (value.includes('%') && /%(?:25)?40/i.test(value) && EMAIL.test(value.replace(/%(?:25)?40/gi, '@')))
+    return 'email';
   const { digits } = shape;
   const words = wordsIn(value, shape, shortcut);
   if (words !== undefined) return words;
@@ -1394,6 +1424,12 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     const numbers = colonsAsSeparators(masked);
     const number = numberIn(numbers, numbers === masked ? maskedShape : shapeOf(numbers), shortcut);
     if (number !== undefined) return number;
+    // A number in a spreadsheet's thousands format (`7,700,900,123`, a mobile whose 0 was dropped) read as its digits.
+    const together = withoutThousands(numbers);
+    if (together !== numbers) {
+      const inThousands = numberIn(together, shapeOf(together), shortcut);
+      if (inThousands !== undefined) return inThousands;
+    }
   }
   if (
     digits >= NINO_DIGITS_COUNT &&

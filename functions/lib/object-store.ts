@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { HttpError } from './http-errors.ts';
@@ -57,6 +57,10 @@ export function assertSafeKey(key: string): void {
   }
 }
 
+/** The local store's folders and objects: their owner's only (R30-10). */
+export const FOLDER_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
 /** The embedded default: a folder on disk with the same keys as the bucket. */
 export class FsObjectStore implements ObjectStore {
   constructor(readonly root: string) {}
@@ -94,8 +98,24 @@ export class FsObjectStore implements ObjectStore {
 
   private async folder(dir: string, again = false): Promise<void> {
     if (!again && this.folders.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    if (!this.narrowed) await this.narrowRoot();
+    await mkdir(dir, { recursive: true, mode: FOLDER_MODE });
     this.folders.add(dir);
+  }
+
+  private narrowed = false;
+
+  /**
+   * The store's folder is its owner's only (review 30, R30-10: curated Parquet, quarantine, receipts and
+   * private/revisions' exact per-PCN counts were 0644 in 0755 folders, readable by every account on a shared machine
+   * running `serve`): made 0700, and an existing one this process owns narrowed to it, as the signing key's file is.
+   */
+  private async narrowRoot(): Promise<void> {
+    this.narrowed = true;
+    await mkdir(this.root, { recursive: true, mode: FOLDER_MODE });
+    const { mode, uid } = await stat(this.root);
+    if ((mode & 0o077) !== 0 && (process.getuid === undefined || uid === process.getuid()))
+      await chmod(this.root, mode & 0o700);
   }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
@@ -103,7 +123,7 @@ export class FsObjectStore implements ObjectStore {
     const temp = join(this.root, TEMP_DIR, randomUUID());
     await this.folder(dirname(temp));
     await this.folder(dirname(target));
-    await this.inFolder(dirname(temp), () => writeFile(temp, body));
+    await this.inFolder(dirname(temp), () => writeFile(temp, body, { mode: FILE_MODE }));
     await this.inFolder(dirname(target), () => rename(temp, target));
   }
 

@@ -171,7 +171,13 @@ describe('ingest rejects a bad file whole, with a receipt naming where and why',
     const result = await ingest(latin1);
     await expectRejectedWhole(
       result,
-      { row: 0, field: null, code: 'not_utf8', message: 'the file is not valid UTF-8 (near byte 0): save it as UTF-8' },
+      {
+        // The pound sign's line and byte (R30-11: the chunk's first byte, 0, was named).
+        row: 0,
+        field: null,
+        code: 'not_utf8',
+        message: `the file is not valid UTF-8 (line 2, byte ${(bytes.length - 1).toLocaleString('en-GB')}): save it as UTF-8`,
+      },
       undefined,
       null,
     );
@@ -393,10 +399,10 @@ describe('the identifiability guard rejects a file holding personal data, naming
       result,
       {
         row: 1,
-        field: 'date_of_birth',
+        field: null,
         code: 'identifiable_data',
-        message:
-          'column date_of_birth would hold a date of birth: remove it before upload; the file has been deleted, send it again without it',
+        // Named by its position (R30-7: the name is read for words inside it, so its text is never echoed).
+        message: `column ${HEADER.length + 1} of the header would hold a date of birth: remove it before upload; the file has been deleted, send it again without it`,
       },
       undefined,
       null,

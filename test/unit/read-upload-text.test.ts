@@ -57,7 +57,8 @@ describe('reading text: ASCII chunks as Latin-1, the UTF-8 decoder from the firs
     expect(error).toBeInstanceOf(FileRejection);
     expect((error as FileRejection).detail).toMatchObject({
       code: 'not_utf8',
-      message: 'the file is not valid UTF-8 (near byte 8): save it as UTF-8',
+      // 8 bytes of ASCII lines, then `x,` and the bad byte: byte 10 (from 0), on line 3 (R30-11).
+      message: 'the file is not valid UTF-8 (line 3, byte 10): save it as UTF-8',
     });
   });
 });
