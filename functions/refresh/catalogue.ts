@@ -13,7 +13,7 @@ import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { repeatRatios } from '../stats/people-pace.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
-import { placeOnFunnels } from './funnel-documents.ts';
+import { placeOnFunnels, regionFiguresOf } from './funnel-documents.ts';
 import { type MonthFigures, monthEnd, monthsOfYear, projectYear } from './projection.ts';
 import { type GroupFigures, heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
@@ -257,15 +257,36 @@ export interface MetricDefinition {
   readonly summarise?: (rows: readonly Row[], ctx: DeriveContext) => Record<string, unknown>;
   /**
    * A post-step on the published (disclosure-controlled, derived) rows, given the exact rows too: it may add columns
-   * to the published rows in place and returns more of the summary (e.g. placing PCNs on funnel plots).
+   * to the published rows in place and returns more of the summary (e.g. placing PCNs on funnel plots). documentOf
+   * gives the documents built before it, as published (a funnel's region comparators: review 31, R31-1).
    */
-  readonly afterControl?: (published: Row[], raw: readonly Row[]) => Record<string, unknown>;
+  readonly afterControl?: (
+    published: Row[],
+    raw: readonly Row[],
+    documentOf?: (name: string) => { readonly rows: readonly Record<string, unknown>[] } | undefined,
+  ) => Record<string, unknown>;
 }
 
 const n = (v: unknown) => (typeof v === 'number' ? v : null);
 const prefixed = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}${name}`);
 /** A PCN's row of a period, in any document: the cell a shared count is known by. */
 const PCN_YEAR = ['level', 'code', 'period_type', 'period'] as const;
+
+/** pcn_comparison's counts: the same as rollout's and cof_person's PCN rows of the year (its sameAs, below). */
+const PCN_COMPARISON_SOURCES: readonly SameAs[] = [
+  { document: 'rollout', columns: { referrals: 'referrals' }, key: PCN_YEAR },
+  {
+    document: 'cof_person',
+    columns: {
+      engagement_cohort: 'engagement_cohort',
+      engaged: 'engaged',
+      connected: 'connected',
+      wellbeing_measured: 'wellbeing_measured',
+      wellbeing_improved: 'wellbeing_improved',
+    },
+    key: PCN_YEAR,
+  },
+];
 /** Any area's row of a period: the cell a count published by several documents is known by. */
 const AREA_PERIOD = ['level', 'code', 'period_type', 'period'] as const;
 export const rowKey = (row: Row) => `${row.level}|${row.code}|${row.period}`;
@@ -1417,7 +1438,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
     ],
-    afterControl: placeOnFunnels,
+    // Each region's comparator is its published figure, from the documents its counts are the same as (sameAs).
+    afterControl: (published, raw, documentOf) =>
+      placeOnFunnels(published, raw, documentOf && regionFiguresOf(PCN_COMPARISON_SOURCES, documentOf)),
     keys: [],
     definitions: {
       ...COMMON,
@@ -1446,20 +1469,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // The same counts as rollout's and cof_person's PCN rows of the year (sql/metrics: each referral of the PCN once,
     // the same cohort cut-offs, the headline instrument per referral): published as those documents publish them,
     // or a cell they suppress (secondarily, or by the audit) would be shown here rounded (review, finding 2).
-    sameAs: [
-      { document: 'rollout', columns: { referrals: 'referrals' }, key: PCN_YEAR },
-      {
-        document: 'cof_person',
-        columns: {
-          engagement_cohort: 'engagement_cohort',
-          engaged: 'engaged',
-          connected: 'connected',
-          wellbeing_measured: 'wellbeing_measured',
-          wellbeing_improved: 'wellbeing_improved',
-        },
-        key: PCN_YEAR,
-      },
-    ],
+    sameAs: PCN_COMPARISON_SOURCES,
     summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {

@@ -439,7 +439,7 @@ export function buildDocument(
   const withheld = withheldBelowEngland(exact, published, definition.keys);
   const summary = {
     ...(definition.summarise ? definition.summarise(rawAsPublished, context) : {}),
-    ...(definition.afterControl ? definition.afterControl(published, rawAsPublished) : {}),
+    ...(definition.afterControl ? definition.afterControl(published, rawAsPublished, shared?.documentOf) : {}),
     ...(withheld === undefined ? {} : { withheld_below_england: withheld }),
   };
   return {
