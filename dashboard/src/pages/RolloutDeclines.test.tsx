@@ -124,3 +124,14 @@ describe('referrals declined of a year in progress: over the referrals whose 3 m
     ).toBe('* of the referrals made by 30 June 2026, whose 3 months have passed');
   });
 });
+
+describe('PCNs reporting where every PCN referred: no bare "10 of 12" (R31-4)', () => {
+  it("shows the region's capped figure as a range up to all its PCNs, and says why", async () => {
+    // Region Y62, 2026/27 in the demo: all 12 PCNs referred; published 10 (rounded, capped below 12).
+    ROLLOUT = [{ ...(CLOSED[0] as MetricRow), pcns_reporting: 10, pcns: 12 }] as unknown as MetricRow[];
+    renderPage(<RolloutPage />, META, { level: 'region', code: 'Y56', name: 'London' }, '2025/26', { region: 'Y56' });
+    const kpi = await screen.findByTestId('kpi-pcns-reporting');
+    expect(kpi.textContent).toBe('8 to 12 of 12');
+    expect((kpi.parentElement as HTMLElement).textContent).toContain('never shown as the whole');
+  });
+});

@@ -1,6 +1,11 @@
 import { AreaChart, ProgressBar } from '@tremor/react';
-import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
+import type { Figure, MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { summaryOf, type TargetProgress } from '../../../functions/contract/summaries.ts';
+import {
+  PCNS_REPORTING_RANGE_NOTE,
+  pcnsReportingRange,
+  pcnsReportingText,
+} from '../../../functions/reports/pcns-reporting.ts';
 import { type PeoplePace, peoplePace, peoplePaceText } from '../../../functions/stats/people-pace.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
@@ -292,11 +297,17 @@ export function RolloutPage() {
             />
             <Kpi
               label="PCNs reporting"
+              testId="kpi-pcns-reporting"
               value={
-                <>
-                  <FigureValue value={figure(year, 'pcns_reporting')} /> of {formatCount(figure(year, 'pcns'))}
-                </>
+                pcnsReportingRange(year) ? (
+                  `${pcnsReportingText(year, (v) => formatCount(v as Figure))} of ${formatCount(figure(year, 'pcns'))}`
+                ) : (
+                  <>
+                    <FigureValue value={figure(year, 'pcns_reporting')} /> of {formatCount(figure(year, 'pcns'))}
+                  </>
+                )
               }
+              context={pcnsReportingRange(year) ? PCNS_REPORTING_RANGE_NOTE : undefined}
             />
           </div>
         </ChartCard>
