@@ -57,7 +57,7 @@ describe('SPC of referrals per 1,000: charted from the published counts at full 
       lower_limit: 1.5,
       last_value: 1.54,
     });
-    expect((row?.values as Record<string, unknown>)['2025-05']).toBe(1.56);
+    expect((row?.values as Record<string, unknown> | undefined)?.['2025-05']).toBe(1.56);
     expect(row?.rules).toEqual({});
   });
 });
