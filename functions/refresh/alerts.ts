@@ -134,6 +134,8 @@ function funnelAlerts(
         const column = `${m.name}_${comparator.column}`;
         const side = row[column];
         if (side !== 'high' && side !== 'low') continue;
+        // A suppressed figure has no position (review 31, R31-1); a document published before that may give one.
+        if (typeof row[m.name] !== 'number') continue;
         if (previousSide(String(row.code), m.name, comparator.column) === side) continue;
         const limit = limitsOf(row, m.name, comparator.column, side);
         const per = m.per;
@@ -150,9 +152,7 @@ function funnelAlerts(
           direction: side,
           figure: row[m.name] as number,
           limit: limit === null ? null : Math.round(limit * per * 100) / 100,
-          // A suppressed figure is placed from published figures only (funnel-documents.ts, positionOfSmall): the
-          // alert says the condition its position rests on.
-          message: `${side === 'high' ? 'Above' : 'Below'} the 99.8% limit around ${comparator.label} (adjusted for overdispersion)${row[m.name] === '*' ? ' if its suppressed count is 1-7' : ''}`,
+          message: `${side === 'high' ? 'Above' : 'Below'} the 99.8% limit around ${comparator.label} (adjusted for overdispersion)`,
           link: `/compare?fy=${encodeURIComponent(fy)}&pcn=${row.code}&measure=${m.name}`,
         });
       }

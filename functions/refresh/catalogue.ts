@@ -13,7 +13,7 @@ import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { repeatRatios } from '../stats/people-pace.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
-import { placeOnFunnels } from './funnel-documents.ts';
+import { placeOnFunnels, regionFiguresOf } from './funnel-documents.ts';
 import { type MonthFigures, monthEnd, monthsOfYear, projectYear } from './projection.ts';
 import { type CohortGap, type GroupFigures, heldFrom, keepExactFigures } from './revisions.ts';
 import { suppressBandTotals, totalsWithPeople } from './service-use-bands.ts';
@@ -267,15 +267,36 @@ export interface MetricDefinition {
   readonly summarise?: (rows: readonly Row[], ctx: DeriveContext) => Record<string, unknown>;
   /**
    * A post-step on the published (disclosure-controlled, derived) rows, given the exact rows too: it may add columns
-   * to the published rows in place and returns more of the summary (e.g. placing PCNs on funnel plots).
+   * to the published rows in place and returns more of the summary (e.g. placing PCNs on funnel plots). documentOf
+   * gives the documents built before it, as published (a funnel's region comparators: review 31, R31-1).
    */
-  readonly afterControl?: (published: Row[], raw: readonly Row[]) => Record<string, unknown>;
+  readonly afterControl?: (
+    published: Row[],
+    raw: readonly Row[],
+    documentOf?: (name: string) => { readonly rows: readonly Record<string, unknown>[] } | undefined,
+  ) => Record<string, unknown>;
 }
 
 const n = (v: unknown) => (typeof v === 'number' ? v : null);
 const prefixed = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}${name}`);
 /** A PCN's row of a period, in any document: the cell a shared count is known by. */
 const PCN_YEAR = ['level', 'code', 'period_type', 'period'] as const;
+
+/** pcn_comparison's counts: the same as rollout's and cof_person's PCN rows of the year (its sameAs, below). */
+const PCN_COMPARISON_SOURCES: readonly SameAs[] = [
+  { document: 'rollout', columns: { referrals: 'referrals' }, key: PCN_YEAR },
+  {
+    document: 'cof_person',
+    columns: {
+      engagement_cohort: 'engagement_cohort',
+      engaged: 'engaged',
+      connected: 'connected',
+      wellbeing_measured: 'wellbeing_measured',
+      wellbeing_improved: 'wellbeing_improved',
+    },
+    key: PCN_YEAR,
+  },
+];
 /** Any area's row of a period: the cell a count published by several documents is known by. */
 const AREA_PERIOD = ['level', 'code', 'period_type', 'period'] as const;
 export const rowKey = (row: Row) => `${row.level}|${row.code}|${row.period}`;
@@ -493,6 +514,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
     // 11 (review 26, R26-5): the year-end projection scales monthly people to the year's people by the latest complete
     // year's ratio (summary.target_progress); no exact figure changes.
+    // Review 31, R31-2 (figures change; version left to the lead): declined_after_referral counts only referrals whose
+    // 3-month window has closed (the engagement cohort), and its % is published only for periods all of whose
+    // referrals have; a year in progress's % is over cof_person's engagement_cohort (the dashboard).
     version: '11', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -514,7 +538,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       declines:
         'Offers declined: declines (871711000000103) whose referral_id has no referral, the person declining before being referred. Each decline event counts, so a person who declines twice counts twice. A decline on a referral is in declined_after_referral instead.',
       declined_after_referral:
-        "Referrals declined: accepted referrals with a decline on their referral_id dated up to 3 months after the referral date (the rule that makes a referral not engaged), each once, in the referral's month and area; for recent referrals, the declines recorded so far.",
+        "Referrals declined: accepted referrals with a decline on their referral_id dated up to 3 months after the referral date (the rule that makes a referral not engaged), each once, in the referral's month and area; counted only for referrals whose 3 months have passed (made at least 3 months before the data-as-of date: cof_person's engagement_cohort), so a month's is 0 until then and a year's covers its referrals made by that date.",
       pcns_reporting:
         'PCNs with at least one accepted referral (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever referrals is).',
       pcns_submitting:
@@ -530,7 +554,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
-        'Referrals declined as a percentage of referrals: declined_after_referral / referrals. Of the same referrals once their 3 months have passed, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100%.',
+        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none: a year in progress's is declined_after_referral over cof_person's engagement_cohort of the same area and year). Of the same referrals, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100%.",
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
       pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
       referrals_per_1000_annualised:
@@ -547,12 +571,19 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       // PCNs with referrals: at most the PCNs that sent the month (pcns_sent, months only: R18-1), and those in force.
       describing: [{ counts: ['referrals'], columns: ['pcns_reporting'], atMost: ['pcns_sent', 'pcns'] }],
     },
-    derive: (r) => ({
+    // Referrals declined are counted once the referral's 3 months have passed (sql/metrics/rollout.sql; R31-2).
+    params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS)],
+    cohortMonths: { declined_after_referral: ENGAGEMENT_COHORT_MONTHS },
+    derive: (r, ctx) => ({
       decline_rate_pct:
         r.declines === SUPPRESSED || r.referrals === SUPPRESSED
           ? SUPPRESSED
           : rate(r.declines, n(r.referrals) === null ? null : Number(r.referrals) + Number(r.declines), 100),
-      declined_after_referral_pct: rate(r.declined_after_referral, r.referrals, 100),
+      // Over every referral of the period only where every one's window has closed (review 31, R31-2).
+      declined_after_referral_pct:
+        periodEnd(String(r.period)) <= cohortCutoff(ctx.dataAsOf ?? null, ENGAGEMENT_COHORT_MONTHS)
+          ? rate(r.declined_after_referral, r.referrals, 100)
+          : null,
       referrals_per_1000: rate(r.referrals, r.list_size, 1000),
       pct_list_referred: rate(r.people_referred, r.list_size, 100, 2),
       ...annualised(r, (months) => ({
@@ -1455,7 +1486,9 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
       cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS),
     ],
-    afterControl: placeOnFunnels,
+    // Each region's comparator is its published figure, from the documents its counts are the same as (sameAs).
+    afterControl: (published, raw, documentOf) =>
+      placeOnFunnels(published, raw, documentOf && regionFiguresOf(PCN_COMPARISON_SOURCES, documentOf)),
     keys: [],
     definitions: {
       ...COMMON,
@@ -1484,20 +1517,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // The same counts as rollout's and cof_person's PCN rows of the year (sql/metrics: each referral of the PCN once,
     // the same cohort cut-offs, the headline instrument per referral): published as those documents publish them,
     // or a cell they suppress (secondarily, or by the audit) would be shown here rounded (review, finding 2).
-    sameAs: [
-      { document: 'rollout', columns: { referrals: 'referrals' }, key: PCN_YEAR },
-      {
-        document: 'cof_person',
-        columns: {
-          engagement_cohort: 'engagement_cohort',
-          engaged: 'engaged',
-          connected: 'connected',
-          wellbeing_measured: 'wellbeing_measured',
-          wellbeing_improved: 'wellbeing_improved',
-        },
-        key: PCN_YEAR,
-      },
-    ],
+    sameAs: PCN_COMPARISON_SOURCES,
     summarise: (rows, ctx) => ({ cohorts: cohortsOf(ctx.dataAsOf ?? null, rows) }),
   },
   {

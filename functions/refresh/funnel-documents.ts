@@ -9,7 +9,6 @@ import {
 import type { Row } from '../lib/query-engine.ts';
 import { funnelLimits, type Limits, outsideLimits } from '../stats/funnel-limits.ts';
 import { estimateOverdispersion, type FunnelUnit } from '../stats/funnel-overdispersion.ts';
-import { PRIMARY_SUPPRESSED } from './disclosure-audit.ts';
 import { heldFrom } from './revisions.ts';
 
 /**
@@ -26,10 +25,11 @@ export const ENGLAND_HELD = "England's year held, revision pending";
  * Places each PCN on funnel plots (docs/methodology.md, "Comparing PCNs and change over time"): FunnelPlotR's overdispersed limits for
  * proportions around England's rate and around the PCN's region's rate, and the plain limits too (the dashboard's
  * toggle). Disclosure (issue 14): everything below England is computed from the published, rounded PCN figures;
- * a suppressed PCN is not drawn and does not count towards its region's rate, τ² or limits (one whose count is 1-7
- * is still said to be low or high where any count of 1-7 would be: positionOfSmall). A region with fewer
- * than MIN_PCNS_FOR_REGION placed PCNs gets no comparator of its own (its PCNs are compared with England only).
- * England's rate is England's own exact figure, which is published as it is.
+ * a suppressed PCN is not drawn, has no position and does not count towards its region's τ² (review 31, R31-1: a `*`
+ * may hide a large count, so no position of it holds). A region's rate is its own published figure where the
+ * documents the counts come from publish it (regionFigure), so that its suppressed PCNs are in it, else its placed
+ * PCNs'. A region with fewer than MIN_PCNS_FOR_REGION placed PCNs gets no comparator of its own (its PCNs are
+ * compared with England only). England's rate is England's own exact figure, which is published as it is.
  */
 /** Denominators of the limit curves drawn: a log-spaced grid across the PCNs' range, between round ends. */
 const CURVE_POINTS = 40;
@@ -113,8 +113,8 @@ const positionOf = (p: number, c: FunnelComparator | null | undefined, n: number
 };
 
 /**
- * A PCN row's rate and positions for one measure: placed PCNs by their published rate; a `*` over a published
- * denominator where any count of 1-7 would be outside the limits (positionOfSmall); any other row not placed.
+ * A PCN row's rate and positions for one measure: placed PCNs by their published rate; any other row (a `*`, or no
+ * denominator) not placed, with no position.
  */
 function positionRow(
   row: Row,
@@ -131,9 +131,7 @@ function positionRow(
   const { national, tooFewInRegion } = where;
   if (!where.placed || typeof numerator !== 'number' || typeof denominator !== 'number') {
     row[m.name] = numerator === SUPPRESSED ? SUPPRESSED : null;
-    const small = numerator === SUPPRESSED && typeof denominator === 'number' && denominator > 0 ? denominator : 0;
-    const regional = tooFewInRegion ? undefined : where.regional;
-    setPositions(row, m.name, (c, tau2) => (small ? positionOfSmall(c, small, tau2) : null), national, regional);
+    setPositions(row, m.name, () => null, national, where.regional);
     return;
   }
   const p = Math.min(numerator, denominator) / denominator;
@@ -161,24 +159,15 @@ function setPositions(
   row[`${measure}_vs_region_unadjusted`] = position(regional, 0);
 }
 
-/**
- * The position of a PCN whose numerator is published as `*` (review 6, K1): low when even 7 out of its denominator is
- * below the lower limit, high when even 1 is above the upper one, else not placed (null). Leaving every such PCN out
- * hid the far low tail, the PCNs a regional lead most needs to see, while a PCN with 0 was flagged.
- * It is worked out from published figures only, the same for every `*`: a count of 1-7, a 0 made `*` to protect an
- * equation, or a larger count hidden by secondary suppression (review 7, M13). Placing only the `*` whose exact count
- * is 1-7 told a reader which `*` were not, and so unsealed the very equations the audit protects (seven PCNs' `*` that
- * must add up to an ICB's 7, beside an eighth left unplaced: the eighth is 0, the seven are 1 each). A position of a
- * `*` therefore reads "if its count is 1-7", as the dashboard and alerts say.
+/*
+ * No position for a PCN whose numerator is published as `*` (review 31, R31-1). Review 6, K1 placed a `*` low where
+ * even 7 of its denominator was below the lower limit, and review 7, M13 made that the same for every `*` (published
+ * figures only: placing only the true 1-7 would tell a reader which `*` are secondary). But a secondary `*` hides a
+ * count of any size, usually beside a large denominator, which is where "even 7 is low" holds; a primary `*` comes
+ * with a small denominator, where it does not. In the demo every such position (8 alerts) was on a secondary `*`
+ * whose exact rate was within the limits. FunnelPlotR and NHS practice draw no suppressed unit: neither does this,
+ * and the dashboard says "not shown: suppressed".
  */
-function positionOfSmall(c: FunnelComparator | null | undefined, n: number, tau2: number): Position | null {
-  if (!c) return null;
-  const limits = funnelLimits(c.rate, n, tau2);
-  const [fewest, most] = PRIMARY_SUPPRESSED;
-  if (Math.min(most, n) / n < limits.lower998) return 'low';
-  if (fewest / n > limits.upper998) return 'high';
-  return null;
-}
 
 /** England's figure of a period holds a revision back (its rows as published are marked): the reason and release. */
 function englandHeldOf(raw: readonly Row[]): { reason: string; release: string | null } | undefined {
@@ -211,7 +200,10 @@ function curvesOf(
  * Each region's comparator from its placed PCNs, and the regions with too few placed PCNs to have one
  * (MIN_PCNS_FOR_REGION).
  */
-function regionComparators(placed: readonly (FunnelUnit & { row: Row })[]) {
+function regionComparators(
+  placed: readonly (FunnelUnit & { row: Row })[],
+  published: (region: string) => number | undefined,
+) {
   const regions: Record<string, FunnelComparator> = {};
   const tooFew = new Set<string>();
   for (const region of new Set(placed.map((u) => String(u.row.region_code)))) {
@@ -220,12 +212,40 @@ function regionComparators(placed: readonly (FunnelUnit & { row: Row })[]) {
       tooFew.add(region);
       continue;
     }
-    // The region's rate from its PCNs' published, rounded figures: no more precise than what is published.
+    // The region's published rate (its own rounded counts, its suppressed PCNs in them: review 31, R31-1), else its
+    // placed PCNs' published, rounded figures: no more precise than what is published either way.
     const numerators = units.reduce((s, u) => s + u.numerator, 0);
-    const c = comparator(units, numerators / units.reduce((s, u) => s + u.denominator, 0));
+    const c = comparator(units, published(region) ?? numerators / units.reduce((s, u) => s + u.denominator, 0));
     if (c) regions[region] = c;
   }
   return { regions, tooFew };
+}
+
+/**
+ * A region's published figure of a column in a period (its row of the document the PCN rows' column comes from, as
+ * that document publishes it: a number, `*` or null), or undefined where no document publishes it.
+ */
+export type RegionFigure = (region: string, period: string, column: string) => unknown;
+
+/**
+ * The region figures of the documents a funnel document's counts are the same as (its sameAs): each column from the
+ * region row of the document it comes from, with that document's key (level, code, period type and period).
+ */
+export function regionFiguresOf(
+  sameAs: readonly { readonly document: string; readonly columns: Readonly<Record<string, string>> }[],
+  documentOf: (name: string) => { readonly rows: readonly Record<string, unknown>[] } | undefined,
+): RegionFigure {
+  return (region, period, column) => {
+    for (const s of sameAs) {
+      const source = s.columns[column];
+      if (source === undefined) continue;
+      const row = documentOf(s.document)?.rows.find(
+        (r) => r.level === 'region' && r.code === region && r.period_type === 'fy' && String(r.period) === period,
+      );
+      return row?.[source];
+    }
+    return undefined;
+  };
 }
 
 /**
@@ -235,6 +255,7 @@ function regionComparators(placed: readonly (FunnelUnit & { row: Row })[]) {
 export function placeOnFunnels(
   rows: Row[],
   raw: readonly Row[],
+  regionFigure: RegionFigure = () => undefined,
 ): Pick<MetricSummaries, 'funnel_rates' | 'per' | 'denominators'> {
   const summary: Record<string, Record<string, FunnelRates>> = {};
   for (const period of [...new Set(raw.map((r) => String(r.period)))]) {
@@ -262,7 +283,13 @@ export function placeOnFunnels(
       });
       // England held: no England comparator (see ENGLAND_HELD).
       const national = comparator(placed, england, held);
-      const { regions, tooFew } = regionComparators(placed);
+      const { regions, tooFew } = regionComparators(placed, (region) => {
+        const numerator = regionFigure(region, period, m.numerator);
+        const denominator = regionFigure(region, period, m.denominator);
+        return typeof numerator === 'number' && typeof denominator === 'number' && denominator > 0
+          ? Math.min(numerator, denominator) / denominator
+          : undefined;
+      });
       const sizes = placed.map((u) => u.denominator);
       const published = (c: FunnelComparator) => ({
         rate: round(c.rate),

@@ -447,7 +447,7 @@ export function buildDocument(
   );
   const summary = {
     ...(definition.summarise ? definition.summarise(rawAsPublished, context) : {}),
-    ...(definition.afterControl ? definition.afterControl(published, rawAsPublished) : {}),
+    ...(definition.afterControl ? definition.afterControl(published, rawAsPublished, shared?.documentOf) : {}),
     ...(withheld === undefined ? {} : { withheld_below_england: withheld }),
   };
   return {

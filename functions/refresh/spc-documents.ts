@@ -31,7 +31,27 @@ export interface SpcMeasure {
    * expected (rollout's pcns_sent and pcns_expected) are marked partial (partialMonths; review 16, R16-3).
    */
   readonly coverage?: boolean;
+  /**
+   * The point of a row where the published column is rounded coarser than the series varies: its quotient of the
+   * row's published figures at full precision (review 31, R31-8: referrals per 1,000 to 1 decimal moves in steps of
+   * 6% of its level, more than the chart's own sigma, so its special causes were the rounding's). Below England the
+   * quotient of rounded figures, which recovers nothing they do not give; `*` or no figure where the column has it.
+   */
+  readonly point?: (row: MetricRow) => Figure | null;
 }
+
+/** Points of a quotient kept to this many decimals: plenty for the chart, a fixed precision for the document. */
+const POINT_DECIMALS = 4;
+
+/** A row's published figures' quotient x `per`, where both are numbers and the denominator positive. */
+const quotient =
+  (numerator: string, denominator: string, per: number, column: string) =>
+  (row: MetricRow): Figure | null => {
+    const n = row[numerator];
+    const d = row[denominator];
+    if (typeof n === 'number' && typeof d === 'number' && d > 0) return Number(((n / d) * per).toFixed(POINT_DECIMALS));
+    return (row[column] ?? null) as Figure | null;
+  };
 
 export const SPC_MEASURES: readonly SpcMeasure[] = [
   {
@@ -51,6 +71,8 @@ export const SPC_MEASURES: readonly SpcMeasure[] = [
     columns: ['referrals_per_1000'],
     improvement: 'up',
     coverage: true,
+    // Charted from referrals / list_size x 1,000 as published, not the 1-decimal column (R31-8).
+    point: quotient('referrals', 'list_size', 1000, 'referrals_per_1000'),
   },
   {
     name: 'people_referred',
@@ -166,17 +188,20 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
       if (rows === undefined) series.set(key, [row]);
       else rows.push(row);
     }
+    // A row's point: the measure's own (point) or the published column.
+    const pointOf = (r: MetricRow): Figure | null =>
+      measure.point ? measure.point(r) : ((r[column] ?? null) as Figure | null);
     for (const rows of series.values()) {
       // Months (YYYY-MM, one format and length) in order: compared as text, as localeCompare orders them, without a
       // collator per comparison (issue 17: that was most of this step nationally).
       const sorted = [...rows].sort((a, b) => byText(String(a.period), String(b.period)));
       // Months with a figure, published or suppressed; a month without one (null: no data yet) is not a point.
-      const months = sorted.filter((r) => typeof r[column] === 'number' || r[column] === SUPPRESSED);
+      const months = sorted.filter((r) => typeof pointOf(r) === 'number' || pointOf(r) === SUPPRESSED);
       if (months.length === 0) continue;
-      const suppressed = months.filter((r) => r[column] === SUPPRESSED).length;
+      const suppressed = months.filter((r) => pointOf(r) === SUPPRESSED).length;
       const first = sorted[0] as MetricRow;
       const target = first.level === 'national' ? (nationalTarget ?? null) : null;
-      const values = Object.fromEntries(sorted.map((r) => [String(r.period), (r[column] ?? null) as Figure]));
+      const values = Object.fromEntries(sorted.map((r) => [String(r.period), pointOf(r)]));
       const shared = {
         level: first.level,
         code: first.code,
@@ -189,7 +214,7 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
         first_month: String(months[0]?.period),
         // The latest month with a figure, even when that figure is *: never an earlier month standing for it.
         last_month: String(months.at(-1)?.period),
-        last_value: (months.at(-1)?.[column] ?? null) as Figure,
+        last_value: (months.at(-1) === undefined ? null : pointOf(months.at(-1) as MetricRow)) as Figure,
         partial_months: measure.coverage === true ? partialMonths(months, column) : {},
       };
       if (suppressed > 0) {
@@ -211,7 +236,7 @@ export function spcRows(documents: readonly MetricDocument[], targets: Targets, 
         continue;
       }
       const result = analyseSeries(
-        months.map((r) => r[column] as number),
+        months.map((r) => pointOf(r) as number),
         { improvement: measure.improvement, target },
       );
       out.push({
@@ -244,7 +269,7 @@ export function spcDocument(
     name: 'spc',
     title: 'Change over time: statistical process control',
     description:
-      'Each monthly series (referrals, referrals per 1,000 registered patients, people referred, the offers-declined rate, engagement within 3 months of referral, of cohorts whose 3 months have passed, link worker FTE, link worker FTE per 10,000 registered patients) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does, except where the median moving range is 0: then none are), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures; a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
+      'Each monthly series (referrals, referrals per 1,000 registered patients, people referred, the offers-declined rate, engagement within 3 months of referral, of cohorts whose 3 months have passed, link worker FTE, link worker FTE per 10,000 registered patients) for England, each region, ICB and PCN as a Making Data Count XmR chart: the mean, process limits at the mean ± 2.66 × the mean moving range (moving ranges of 3.267 × their mean or more screened out first, as NHSRplotthedots does, except where the median moving range is 0: then none are), and special causes: a point beyond a limit, 6 points in a row on one side of the mean, 6 points each higher (or lower) than the one before, 2 of 3 points on one side of the mean beyond 2 sigma (those points flagged). A series of fewer than 13 points is a run chart about its median, without limits or icons. The variation icon reads the last point; the assurance icon compares the target with the limits. Below England the points are the rounded published figures (referrals per 1,000: the published referrals over the published list x 1,000 to 4 decimals, not the 1-decimal rate); a series with a suppressed month is not charted (not_charted says why and where to look instead) (docs/methodology.md, "Comparing PCNs and change over time").',
     generated_at: context.generatedAt,
     data_as_of: context.dataAsOf,
     definitions: {

@@ -242,18 +242,18 @@ export function measureNote(rows: readonly MetricRow[], measure: BoardMeasure, p
 
 /**
  * A PCN's funnel position for one measure and comparator (`vs_national`, `vs_region`) in words, or undefined where it
- * has none. A suppressed rate (`*`) is placed from published figures alone and its position holds if its count is 1-7
- * (funnel-documents.ts, positionOfSmall; review 7, M13): the words say so.
+ * has none. A suppressed rate (`*`) has no position (review 31, R31-1: it may hide a count of any size): the words say
+ * so, whatever position a document published before that change gives it.
  */
 export function funnelPositionText(
   row: Readonly<Record<string, unknown>> | undefined,
   funnel: string,
   against: string,
 ) {
+  if (row?.[funnel] === '*') return 'not shown: suppressed';
   const value = row?.[`${funnel}_${against}`];
   if (typeof value !== 'string') return undefined;
-  const words = FUNNEL_POSITION_TEXT[value] ?? value;
-  return row?.[funnel] === '*' && (value === 'low' || value === 'high') ? `${words} if its count is 1-7` : words;
+  return FUNNEL_POSITION_TEXT[value] ?? value;
 }
 
 /** Funnel positions in words (pcn_comparison: within the 99.8% limits, above or below them, or not compared). */

@@ -13,6 +13,7 @@ import {
   measureNote,
   yearLabel,
 } from './board-measures.ts';
+import { pcnsReportingRange } from './pcns-reporting.ts';
 
 /**
  * What a monthly pack says for one area, worked out from the published documents only (so every figure below
@@ -374,14 +375,16 @@ function completeness(area: BoardArea, rows: PublishedRows, months: readonly str
       const row = rollout.find((r) => r.period === month);
       const open = row?.pcns;
       const reporting = row?.pcns_reporting;
+      // Rounded and capped below the PCNs in force or sent (R31-4): a range where it may be all of them, no share.
+      const range = pcnsReportingRange(row);
       const share =
-        typeof open === 'number' && typeof reporting === 'number' && open > 0
+        range === undefined && typeof open === 'number' && typeof reporting === 'number' && open > 0
           ? formatFigure((100 * reporting) / open, 'percent')
           : NO_DATA_TEXT;
       return [
         formatMonth(month),
         formatFigure(open as Figure, 'count'),
-        formatFigure(reporting as Figure, 'count'),
+        range === undefined ? formatFigure(reporting as Figure, 'count') : `${range.low} to ${range.high}`,
         share,
         sentOfExpected(row),
       ];

@@ -18,7 +18,13 @@
 -- the outcomes page (cof_person.episodes) are the same count. docs/methodology.md, "Referrals or people".
 -- Referrals, offers declined and referrals declined per PCN-month place, each counted there (a low-cardinality
 -- grouping); people below.
-WITH declines AS (
+WITH closed AS (
+  -- The engagement cohort's last referral date (the parameter: the cut-off, data-as-of date less 3 months): referrals
+  -- declined are counted for referrals on or before it, whose window has closed (review 31, R31-2).
+  SELECT max(referred_on) AS last_referred FROM episodes WHERE referred_on <= CAST(? AS DATE)
+),
+
+declines AS (
   -- The declines in force, read once (issue 17: they were read twice, for the referrals declined and for the offers
   -- declined): per referral_id and place, its first date and how many.
   SELECT pcn_code, referral_id, icb_code, region_code, month, fy, min(occurred_on) AS first_declined_on,
@@ -68,7 +74,9 @@ places AS (
     -- Of the referrals, those declined: a decline on the referral's referral_id dated by the end of its engagement
     -- window (the referral date + 3 months), the rule that makes it not engaged (episodes.sql), so that of a cohort
     -- engaged and declined never add up to more than its referrals; counted in the referral's month and area, as the
-    -- referral is. And the offers declined: these are the declines of the decline rate (declines / (referrals +
+    -- referral is, and only for referrals whose window has closed (referred on or before the engagement cohort's
+    -- cut-off, the parameter: cof_person's engagement_cohort), so that no month reads low while its declines are still
+    -- to come (review 31, R31-2). And the offers declined: these are the declines of the decline rate (declines / (referrals +
     -- declines)): an offer declined is one more offer beside the referrals, a decline on a referral is not (it would
     -- count one person twice: review 6, K3).
     SELECT
@@ -77,6 +85,7 @@ places AS (
       CAST(COALESCE(sum(declines) FILTER (WHERE NOT referred), 0) AS BIGINT) AS declines,
       count(*) FILTER (
         WHERE referred AND first_declined_on <= CAST(referred_on + INTERVAL '3' MONTH AS DATE)
+          AND referred_on <= (SELECT last_referred FROM closed)
       ) AS declined_after_referral
     FROM decline_groups
     GROUP BY pcn_code, icb_code, region_code, month, fy

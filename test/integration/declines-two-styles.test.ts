@@ -10,6 +10,10 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  * (declines / (referrals + declines)): take-up 75% beside declines 20% of the same referrals. Two programmes, worked
  * out by hand, each refreshed on 2025-10-20: data as of 2025-09-30, the engagement cohort referrals on or before
  * 2025-06-30 (April to June). PCNs U00001-U00006, list 30,000 each, in Y58, Y56, Y58, Y56, Y58, Y56.
+ * Review 31, R31-2: referrals declined are counted only on the referrals whose 3 months have passed (April to June),
+ * as take-up is; July to September, whose windows are open, count 0 and have no %; the year, in progress, no % in
+ * rollout (its % is over cof_person's engagement_cohort). Before, July to September counted the declines recorded so
+ * far, and the year's % was over every referral of it.
  *
  * A, review 6's f3 (declines on the referral only): U00001-U00006, April to September 2025, 40 referrals a month
  *   each on days 1-10; of each month's 40, 10 decline 5 days after the referral (same referral_id), 30 have a link
@@ -113,7 +117,12 @@ describe("A, review 6's scenario: every decline on its referral", () => {
 
   it('decline rate of offers 0%, declined after referral 25%, take-up 75%', () => {
     expect(docs.get('rollout')?.data_as_of).toBe('2025-09-30');
-    expect(declines(row, 'ENG', '2025/26')).toEqual([1440, 0, 360, 0, 25]);
+    // Referrals declined of the cohort, April to June: 6 PCNs x 3 months x 10 = 180 (of the cohort's 720: 25%); the
+    // year has referrals whose windows are open, so no % over all its 1,440.
+    expect(declines(row, 'ENG', '2025/26')).toEqual([1440, 0, 180, 0, null]);
+    // A month whose window has closed: 60 of 240 (25%); one still open (September): not counted yet, no %.
+    expect(declines(row, 'ENG', '2025-06')).toEqual([240, 0, 60, 0, 25]);
+    expect(declines(row, 'ENG', '2025-09')).toEqual([240, 0, 0, 0, null]);
     expect(takeUp(row, 'ENG')).toEqual([720, 540, 75]);
   });
 
@@ -151,7 +160,9 @@ describe('B, both styles in each PCN: each decline counted once, as an offer dec
   });
 
   it('England: offers declined beside the referrals in the decline rate; a late decline counts nowhere, a repeated one once', () => {
-    expect(declines(row, 'ENG', '2025/26')).toEqual([1000, 240, 270, 19.4, 27]);
+    // Referrals declined, April to June only (R31-2): 50 + 50 + 40 = 140 of the cohort's 510 (E3's August referrals,
+    // window open, not yet); no % for the year in progress.
+    expect(declines(row, 'ENG', '2025/26')).toEqual([1000, 240, 140, 19.4, null]);
     // Referrals declined counts referrals, not people: E3's ten people declined twenty referrals.
     expect(row('rollout', 'national', 'ENG', '2025/26').people_referred).toBe(990);
     expect(takeUp(row, 'ENG')).toEqual([510, 370, 72.5]);
@@ -159,14 +170,15 @@ describe('B, both styles in each PCN: each decline counted once, as an offer dec
       [180, 40, 50],
       [170, 40, 50],
       [160, 40, 40],
-      [160, 40, 40],
-      [170, 40, 50],
-      [160, 40, 40],
+      [160, 40, 0],
+      [170, 40, 0],
+      [160, 40, 0],
     ]);
   });
 
   it('a region of both styles: 20% of offers declined before referral, 25% of referrals after, 75% took up', () => {
-    expect(declines(row, 'Y56', '2025/26')).toEqual([480, 120, 120, 20, 25]);
+    // Referrals declined of the cohort (R31-2): U00002 and U00004, April to June, 2 x 3 x 10 = 60 of 240 (25%).
+    expect(declines(row, 'Y56', '2025/26')).toEqual([480, 120, 60, 20, null]);
     expect(takeUp(row, 'Y56')).toEqual([240, 180, 75]);
   });
 

@@ -27,7 +27,10 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  *
  * R5's decline is on its referral (same referral_id): a referral declined, 1 of October's 5 (20%), not an offer
  * declined beside the referrals (no offer was declined: decline rate 0 / 5 = 0%; it was 1 / (5 + 1) = 16.7% before
- * review 6, K3). A is referred twice (R1, R2): 2 referrals, 1 person in the year (13 people: A to G and U40003's 6).
+ * review 6, K3). Review 31, R31-2: referrals declined are counted once the referral's 3 months have passed (data as
+ * of 2025-12-31: referrals made by 2025-09-30), so October's R5 is not counted yet: 0 in October and the year, and no
+ * % for either (their windows are open). A is referred twice (R1, R2): 2 referrals, 1 person in the year (13 people:
+ * A to G and U40003's 6).
  * R1's second referral event in November is no referral and no person of November's.
  *
  * U40003 and U40001's R8 are there so that each England month is made up by 3 PCNs, none dominating (a deployment
@@ -90,13 +93,13 @@ describe('referrals are episodes on every page; people are the target measure', 
       return [r.referrals, r.people_referred, r.declines, r.declined_after_referral];
     };
     expect(['2025-10', '2025-11', '2025-12', '2025/26'].map(figures)).toEqual([
-      [5, 5, 0, 1],
+      [5, 5, 0, 0],
       [4, 4, 0, 0],
       [5, 5, 0, 0],
-      [14, 13, 0, 1],
+      [14, 13, 0, 0],
     ]);
     const october = row('rollout', 'national', 'ENG', '2025-10');
-    expect([october.decline_rate_pct, october.declined_after_referral_pct]).toEqual([0, 20]);
+    expect([october.decline_rate_pct, october.declined_after_referral_pct]).toEqual([0, null]);
   });
 
   it("the rollout's referrals are the outcomes page's referrals (episodes) for every period", () => {

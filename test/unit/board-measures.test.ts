@@ -23,10 +23,11 @@ describe('the board measures’ funnel positions', () => {
     });
   });
 
-  it('says a suppressed rate is outside the limits only if its count is 1-7 (review 7, M13)', () => {
+  it('gives a suppressed rate no position, whatever an earlier document says (review 31, R31-1)', () => {
+    // A `*` may hide a large count (secondary suppression): "below if 1-7" was false for every such PCN in the demo.
     const row = { take_up_pct: '*', take_up_pct_vs_national: 'low', take_up_pct_vs_region: null };
-    expect(funnelPositionText(row, 'take_up_pct', 'vs_national')).toBe('below the 99.8% limit if its count is 1-7');
-    expect(funnelPositionText(row, 'take_up_pct', 'vs_region')).toBeUndefined();
+    expect(funnelPositionText(row, 'take_up_pct', 'vs_national')).toBe('not shown: suppressed');
+    expect(funnelPositionText(row, 'take_up_pct', 'vs_region')).toBe('not shown: suppressed');
     const placed = { take_up_pct: 52.5, take_up_pct_vs_national: 'low' };
     expect(funnelPositionText(placed, 'take_up_pct', 'vs_national')).toBe('below the 99.8% limit');
   });

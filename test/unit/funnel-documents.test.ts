@@ -8,6 +8,7 @@ import {
   MIN_PCNS_FOR_REGION,
   outsideShares,
   placeOnFunnels,
+  regionFiguresOf,
   TOO_FEW_IN_REGION,
 } from '../../functions/refresh/funnel-documents.ts';
 import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
@@ -104,10 +105,11 @@ describe('placeOnFunnels', () => {
    * 0.000177469, se = √(1 / 40,000 + τ²) = 0.0142292) sin²(0.0891875 − 3.090232 × 0.0142292) = 0.0020431. Even 7 of
    * 10,000 (0.0007) is below both: U4 is low whatever its count of 1-7, and saying so tells nothing of the count.
    */
-  it('a PCN whose count is 1-7 is low where even 7 would be below the lower limit', () => {
+  it('a `*` has no position, even where any count of 1-7 would be below the lower limit (review 31, R31-1)', () => {
     const u4 = place().byCode.get('U00004') as Row;
-    expect(u4.referral_rate_vs_national).toBe('low');
-    expect(u4.referral_rate_vs_national_unadjusted).toBe('low');
+    expect(u4.referral_rate).toBe('*');
+    expect(u4.referral_rate_vs_national).toBeNull();
+    expect(u4.referral_rate_vs_national_unadjusted).toBeNull();
   });
 
   it('a `*` where 7 would be inside the limits is not placed', () => {
@@ -120,12 +122,12 @@ describe('placeOnFunnels', () => {
   });
 
   /*
-   * Review 7, M13: a `*` is placed from published figures only. U4's `*` hides 5 (primary), 0 (a zero the audit makes
-   * `*` to protect an equation) or 40 (secondary suppression): its published row is the same `*` over 10,000 in each,
-   * and so is its position, low (7 of 10,000 is below the lower limit, as worked above). Placing only the `*` of 1-7
-   * told a reader which `*` were 0 or secondary, and so the exact counts of the others.
+   * Review 7, M13: a `*` is placed from published figures only, so every `*` over 10,000 had the same position, low.
+   * Review 31, R31-1: U4's `*` hiding 40 (secondary suppression) is 0.004, above the adjusted lower limit 0.0020431
+   * worked above: within, yet it was published low (and alerted). No `*` is placed now, whatever it hides, so the
+   * position still tells a reader nothing of which `*` are secondary.
    */
-  it('every `*` over the same published denominator has the same position, whatever it hides', () => {
+  it('no `*` over the same published denominator is placed, whatever it hides', () => {
     const positions = [5, 0, 40].map((hidden) => {
       const raw = [...RAW.slice(0, 3), row('U00004', 'Y58', 10_000, 12, hidden, 3)];
       const published = applyDisclosureControl(raw, RULES).map((r) =>
@@ -136,10 +138,59 @@ describe('placeOnFunnels', () => {
       return [u4.referral_rate, u4.referral_rate_vs_national, u4.referral_rate_vs_national_unadjusted];
     });
     expect(positions).toEqual([
-      ['*', 'low', 'low'],
-      ['*', 'low', 'low'],
-      ['*', 'low', 'low'],
+      ['*', null, null],
+      ['*', null, null],
+      ['*', null, null],
     ]);
+  });
+
+  /*
+   * Review 31, R31-1: a region's comparator left out its suppressed PCNs. Region Y56 with U5's engaged 5 of 60 (`*`):
+   * placed PCNs only (published U1 50/100, U2 100/200, U3 25/50) 175 / 350 = 0.5; the region's published figure
+   * (cof_person's region row: engaged 50+100+26+5 = 181 -> 180, cohort 101+199+52+60 = 412 -> 410) 180 / 410 =
+   * 0.439024 (6 significant digits), which holds U5 too. φ and τ² stay from the placed PCNs (3 of them).
+   */
+  it("a region's comparator is its published figure where there is one, its suppressed PCNs in it", () => {
+    const raw = [...RAW.slice(0, 3), row('U00005', 'Y56', 10_000, 12, 60, 5)];
+    const regionRow = {
+      level: 'region',
+      code: 'Y56',
+      period_type: 'fy',
+      period: '2025/26',
+      engagement_cohort: 410,
+      engaged: 180,
+    };
+    const takeUp = (documentOf?: (name: string) => { rows: Record<string, unknown>[] } | undefined) => {
+      const published = applyDisclosureControl(raw, RULES);
+      expect(published.find((r) => r.code === 'U00005')?.engaged).toBe('*');
+      const figures = documentOf
+        ? regionFiguresOf(
+            [
+              { document: 'rollout', columns: { referrals: 'referrals' } },
+              { document: 'cof_person', columns: { engagement_cohort: 'engagement_cohort', engaged: 'engaged' } },
+            ],
+            documentOf,
+          )
+        : undefined;
+      const summary = placeOnFunnels(published, raw, figures) as unknown as {
+        funnel_rates: Record<string, Record<string, { regions: Record<string, number>; overdispersion: unknown }>>;
+      };
+      return summary.funnel_rates['2025/26']?.take_up_pct;
+    };
+    expect(takeUp()?.regions).toEqual({ Y56: 0.5 });
+    const withRegion = takeUp((name) => (name === 'cof_person' ? { rows: [regionRow] } : { rows: [] }));
+    expect(withRegion?.regions).toEqual({ Y56: 0.439024 });
+    expect(
+      (withRegion?.overdispersion as { regions: Record<string, { pcns: number }> } | undefined)?.regions.Y56?.pcns,
+    ).toBe(3);
+    // The referral rate's exposure is no published region figure: its comparator stays the placed PCNs' (U1 100, U2
+    // 200, U3 50, U5 60 = 410 over 10,000 + 20,000 + 5,000 + 10,000 = 45,000: 0.00911111).
+    const referral = placeOnFunnels(
+      applyDisclosureControl(raw, RULES),
+      raw,
+      regionFiguresOf([{ document: 'rollout', columns: { referrals: 'referrals' } }], () => ({ rows: [regionRow] })),
+    ) as unknown as { funnel_rates: Record<string, Record<string, { regions: Record<string, number> }>> };
+    expect(referral.funnel_rates['2025/26']?.referral_rate?.regions).toEqual({ Y56: 0.00911111 });
   });
 
   it('publishes adjusted and plain limit curves; the adjusted are wider', () => {

@@ -163,7 +163,8 @@ beforeAll(async () => {
   await run(`CREATE TABLE pcns AS SELECT DISTINCT pcn_code, list_size, DATE '2019-04-01' AS valid_from,
     CAST(NULL AS DATE) AS valid_to FROM pcn_months`);
   moved = (await connection.runAndReadAll('SELECT * FROM moved_pcns ORDER BY 1, 2, 3')).getRows();
-  await query('rollout', []);
+  // The engagement cohort's cut-off: referrals declined are counted on referrals made by it (R31-2).
+  await query('rollout', ['2025-12-31']);
   await query('wellbeing', ['2025-12-31']);
   await query('equity', ['2025-12-31', '2025-12-31']);
   await query('workforce', []);

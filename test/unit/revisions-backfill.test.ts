@@ -85,9 +85,11 @@ describe("a lone PCN's history sent late (R21-3)", () => {
     expect([year.referrals, year.people_referred, year.pcns_reporting]).toEqual([192, 192, 3]);
     expect(['2025-04', '2025-05', '2025-06'].map((m) => r3.englandAt('rollout', m).referrals)).toEqual([60, 60, 72]);
     // Held: April's and May's referrals, people and PCNs reporting (3 each), the year's three (192, 192 and 3 are
-    // not the exact 216, 216 and 4): 9 figures. Nothing fails closed.
+    // not the exact 216, 216 and 4): 9 figures; and April's and May's referrals declined, a cohort figure since review
+    // 31, R31-2 (counted once the referral's 3 months have passed: not by July), held as no figure: 11. Nothing fails
+    // closed.
     expect(r3.revisions.heldOf('rollout')).toEqual({
-      figures: 9,
+      figures: 11,
       periods: ['2025-04', '2025-05', '2025/26'],
       fail_closed: false,
     });

@@ -12,6 +12,11 @@ import {
   measureNote,
   yearLabel,
 } from '../../../functions/reports/board-measures.ts';
+import {
+  PCNS_REPORTING_RANGE_NOTE,
+  pcnsReportingRange,
+  pcnsReportingText,
+} from '../../../functions/reports/pcns-reporting.ts';
 import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../../../functions/stats/spc-icons.ts';
 import { fetchMetric, type Loadable } from '../api.ts';
 import { plottable } from '../chart-data.ts';
@@ -309,7 +314,13 @@ function SubmissionCard({ docs, area }: { docs: Loadable<AreaDocuments>; area: B
         ]
       : [
           { item: `PCNs open, ${monthLabel(latest)}`, value: formatCount(rollout?.pcns as Figure) },
-          { item: 'PCNs with referrals', value: formatCount(rollout?.pcns_reporting as Figure) },
+          // Rounded and capped below the PCNs in force (R31-4): a range where it may be all of them.
+          {
+            item: 'PCNs with referrals',
+            value: pcnsReportingRange(rollout)
+              ? `${pcnsReportingText(rollout, (v) => formatCount(v as Figure))} (${PCNS_REPORTING_RANGE_NOTE})`
+              : formatCount(rollout?.pcns_reporting as Figure),
+          },
           // How many of the PCNs expected have sent the month (red-team review 16, R16-3): partial says so in words.
           ...(typeof rollout?.pcns_sent === 'number' && typeof rollout?.pcns_expected === 'number'
             ? [

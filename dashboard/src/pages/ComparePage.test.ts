@@ -22,14 +22,13 @@ describe('why a funnel on the Compare page has no comparator', () => {
 });
 
 describe('what the funnel plot leaves out (review 6, K1)', () => {
-  it('counts PCNs not drawn, and says how many of them are outside the limits if their count is 1-7', () => {
-    expect(notDrawnText(0, 0)).toBe('');
-    expect(notDrawnText(3, 0)).toBe('3 PCNs with a suppressed figure are not drawn.');
-    expect(notDrawnText(1, 1)).toBe(
-      '1 PCN with a suppressed figure is not drawn. Of these, 1 is outside the limits if its count is 1-7, whatever the exact count (a suppressed figure may also be a larger count hidden to protect another): the table shows its position.',
+  it('counts PCNs not drawn, and says none of them is placed (review 31, R31-1)', () => {
+    expect(notDrawnText(0)).toBe('');
+    expect(notDrawnText(1)).toBe(
+      '1 PCN with a suppressed figure is not drawn or placed: a suppressed figure may be a count of 1-7 or a larger count hidden to protect another, so no position of it would hold.',
     );
-    expect(notDrawnText(4, 2)).toBe(
-      '4 PCNs with a suppressed figure are not drawn. Of these, 2 are outside the limits if their count is 1-7, whatever the exact count (a suppressed figure may also be a larger count hidden to protect another): the table shows their position.',
+    expect(notDrawnText(4)).toBe(
+      '4 PCNs with a suppressed figure are not drawn or placed: a suppressed figure may be a count of 1-7 or a larger count hidden to protect another, so no position of it would hold.',
     );
   });
 });

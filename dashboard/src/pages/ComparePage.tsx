@@ -20,17 +20,14 @@ const FIRST = FUNNEL_MEASURES[0] as FunnelMeasure;
 
 type SortKey = 'name' | 'n' | 'rate';
 /**
- * What the plot leaves out: PCNs with a suppressed figure, of which those placed outside the limits if their count is
- * 1-7 (review 6, K1; review 7, M13: every `*` is placed from published figures alike, so the words are conditional).
+ * What the plot leaves out: PCNs with a suppressed figure, neither drawn nor placed (review 31, R31-1: a `*` may be a
+ * count of 1-7 or a larger count hidden to protect another, so no position of it holds; the region's comparator is
+ * its published figure, their counts in it).
  */
-export function notDrawnText(notDrawn: number, outside: number): string {
+export function notDrawnText(notDrawn: number): string {
   if (notDrawn === 0) return '';
   const pcns = (n: number) => `${n} PCN${n === 1 ? '' : 's'}`;
-  const said =
-    outside > 0
-      ? ` Of these, ${outside} ${outside === 1 ? 'is' : 'are'} outside the limits if ${outside === 1 ? 'its' : 'their'} count is 1-7, whatever the exact count (a suppressed figure may also be a larger count hidden to protect another): the table shows ${outside === 1 ? 'its' : 'their'} position.`
-      : '';
-  return `${pcns(notDrawn)} with a suppressed figure ${notDrawn === 1 ? 'is' : 'are'} not drawn.${said}`;
+  return `${pcns(notDrawn)} with a suppressed figure ${notDrawn === 1 ? 'is' : 'are'} not drawn or placed: a suppressed figure may be a count of 1-7 or a larger count hidden to protect another, so no position of it would hold.`;
 }
 
 const POSITION: Record<string, string> = {
@@ -184,10 +181,6 @@ export default function ComparePage() {
         ? (r[positionKey] as FunnelPoint['position'])
         : null,
     }));
-  // PCNs with a count of 1-7 (`*`) that any such count would put outside the limits: listed, not drawn.
-  const smallOutside = rows.filter(
-    (r) => typeof r[m.numerator] !== 'number' && (r[positionKey] === 'low' || r[positionKey] === 'high'),
-  ).length;
   // The months of the year with data: the most months any PCN was open in it (funnel-documents.ts monthsInPeriod).
   const monthsInYear = Math.max(0, ...rowsOf(comparison).map((r) => Number(r.months_open ?? 0) || 0));
   const { per, unit } = rateScale(m, fy, monthsInYear);
@@ -309,7 +302,7 @@ export default function ComparePage() {
             </p>
             <p className="text-tremor-default text-tremor-content-emphasis">
               Comparator rate: <strong>{formatDecimal((p0 ?? 0) * per)}</strong> {unit}.{' '}
-              {notDrawnText(rows.length - placed.length, smallOutside)}
+              {notDrawnText(rows.length - placed.length)}
             </p>
           </ChartCard>
         </div>
@@ -339,9 +332,8 @@ export default function ComparePage() {
                 {
                   key: 'position',
                   header: 'Position',
-                  // A suppressed figure's position holds if its count is 1-7 (positionOfSmall): the cell says so.
-                  cell: (r) =>
-                    `${POSITION[String(r.position)] ?? '–'}${r.rate === '*' && (r.position === 'low' || r.position === 'high') ? ' if 1-7' : ''}`,
+                  // A suppressed figure has no position (review 31, R31-1): the cell says why.
+                  cell: (r) => (r.rate === '*' ? 'not shown: suppressed' : (POSITION[String(r.position)] ?? '–')),
                 },
               ]}
             />

@@ -1,6 +1,11 @@
 import { AreaChart, ProgressBar } from '@tremor/react';
-import type { MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
+import type { Figure, MetricRow, ProgrammeTargets } from '../../../functions/contract/metrics.ts';
 import { summaryOf, type TargetProgress } from '../../../functions/contract/summaries.ts';
+import {
+  PCNS_REPORTING_RANGE_NOTE,
+  pcnsReportingRange,
+  pcnsReportingText,
+} from '../../../functions/reports/pcns-reporting.ts';
 import { type PeoplePace, peoplePace, peoplePaceText } from '../../../functions/stats/people-pace.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
@@ -79,13 +84,41 @@ export function monthlyTrend(
  * declined (one of the referrals: counted beside take-up, not as another offer).
  */
 export const DECLINES_HOW =
-  'People referred counts each person once however many referrals they had. Offers declined are declines with no referral (the person declined before being referred); their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), as a share of referrals: the Outcomes page counts them as not taken up.';
+  'People referred counts each person once however many referrals they had. Offers declined are declines with no referral (the person declined before being referred); their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals whose 3 months have passed (the referrals take-up is counted on): the Outcomes page counts them as not taken up.';
+
+/**
+ * Referrals declined in words, over the referrals whose 3 months have passed (review 31, R31-2): rollout counts them
+ * only for those referrals; a year all of whose referrals have passed has its % over its referrals, a year in progress
+ * over cof_person's engagement cohort of the same area and year (`person`: its row; `cutoff`: the cohort's cut-off),
+ * a rate of two published figures. Where England's year is held at an earlier release in cof_person (`held`), its
+ * cohort is that release's, so no % is made from it.
+ */
+export function declinedAfterReferralText(
+  year: MetricRow | undefined,
+  person: MetricRow | undefined,
+  cutoff: string | undefined,
+  held: boolean,
+): string {
+  const declined = figure(year, 'declined_after_referral');
+  const count = typeof declined === 'number' ? formatCount(declined) : declined === '*' ? '*' : '–';
+  const closed = figure(year, 'declined_after_referral_pct');
+  if (typeof closed === 'number') return `${count} (${formatPercent(closed)} of referrals)`;
+  const cohort = figure(person, 'engagement_cohort');
+  const made = cutoff ? ` made by ${formatDate(cutoff)}` : '';
+  if (held || typeof declined !== 'number' || typeof cohort !== 'number' || !(cohort > 0))
+    return `${count} of the referrals${made}, whose 3 months have passed`;
+  return `${count} (${formatPercent((100 * Math.min(declined, cohort)) / cohort)} of the ${formatCount(cohort)} referrals${made}, whose 3 months have passed)`;
+}
 
 /** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
 export function RolloutPage() {
   const { scope, fy, meta } = useDashboard();
   const rollout = useMetric('rollout', { level: scope.level, code: scope.code });
   const workforce = useMetric('workforce', { level: scope.level, code: scope.code, period_type: 'month' });
+  // The engagement cohort, for referrals declined of a year in progress (R31-2).
+  const person = useMetric('cof_person', { level: scope.level, code: scope.code, period: fy });
+  const cohorts = person.state === 'ready' ? summaryOf(person.value, 'cohorts') : undefined;
+  const personYear = rowsFor(rowsOf(person), 'fy', fy)[0];
   const rows = rowsOf(rollout);
   const year = rowsFor(rows, 'fy', fy)[0];
   const months = rowsFor(rows, 'month', fy);
@@ -128,8 +161,9 @@ export function RolloutPage() {
               people_referred: 'People referred',
               declines: 'Offers declined (no referral)',
               decline_rate_pct: 'Offers declined, % of offers made',
-              declined_after_referral: 'Referrals declined',
-              declined_after_referral_pct: 'Referrals declined, % of referrals',
+              declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
+              declined_after_referral_pct:
+                'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
               referrals_per_1000: 'Referrals per 1,000 patients',
               pct_list_referred: '% of list referred',
             },
@@ -189,8 +223,9 @@ export function RolloutPage() {
               people_referred: 'People referred',
               declines: 'Offers declined (no referral)',
               decline_rate_pct: 'Offers declined, % of offers made',
-              declined_after_referral: 'Referrals declined',
-              declined_after_referral_pct: 'Referrals declined, % of referrals',
+              declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
+              declined_after_referral_pct:
+                'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
             },
             rows: year ? [year] : [],
           })}
@@ -209,9 +244,12 @@ export function RolloutPage() {
                 <>
                   <FigureValue value={figure(year, 'decline_rate_pct')} format={(v) => formatPercent(v)} /> of referrals
                   and offers declined. Referrals declined:{' '}
-                  <FigureValue value={figure(year, 'declined_after_referral')} /> (
-                  <FigureValue value={figure(year, 'declined_after_referral_pct')} format={(v) => formatPercent(v)} />{' '}
-                  of referrals)
+                  {declinedAfterReferralText(
+                    year,
+                    personYear,
+                    cohorts?.engagement.referred_on_or_before,
+                    national && cohorts?.held?.[fy] !== undefined,
+                  )}
                 </>
               }
             />
@@ -259,11 +297,17 @@ export function RolloutPage() {
             />
             <Kpi
               label="PCNs reporting"
+              testId="kpi-pcns-reporting"
               value={
-                <>
-                  <FigureValue value={figure(year, 'pcns_reporting')} /> of {formatCount(figure(year, 'pcns'))}
-                </>
+                pcnsReportingRange(year) ? (
+                  `${pcnsReportingText(year, (v) => formatCount(v as Figure))} of ${formatCount(figure(year, 'pcns'))}`
+                ) : (
+                  <>
+                    <FigureValue value={figure(year, 'pcns_reporting')} /> of {formatCount(figure(year, 'pcns'))}
+                  </>
+                )
               }
+              context={pcnsReportingRange(year) ? PCNS_REPORTING_RANGE_NOTE : undefined}
             />
           </div>
         </ChartCard>
@@ -284,7 +328,7 @@ export function RolloutPage() {
             referrals: 'Referrals',
             people_referred: 'People referred',
             declines: 'Offers declined (no referral)',
-            declined_after_referral: 'Referrals declined',
+            declined_after_referral: 'Referrals declined (0 until the referrals of the month have had 3 months)',
             pcns_sent: 'PCNs sent',
             pcns_expected: 'PCNs expected (onboarded, not stopped)',
           },

@@ -7,7 +7,9 @@ import WorkforcePage, {
   accreditedContext,
   caseloadWithheld,
   coveredCaseload,
+  hasNoLinkWorker,
   reportingCoverage,
+  snapshotCoverage,
 } from './WorkforcePage.tsx';
 
 /*
@@ -179,6 +181,73 @@ describe('the accredited training card says what it covers (review 27, R27-1, R2
     // Below England a null % is no training given: no such reason.
     expect(accreditedContext({ ...staff(null), level: 'icb' } as unknown as MetricRow, 90)).toBe(
       'of the link workers in the 900 of 1,000 PCNs giving headcount that gave training too; expected 90%',
+    );
+  });
+});
+
+describe('PCNs without a link worker: by FTE, which NHS Digital publishes, not headcount alone (review 31, R31-3)', () => {
+  // Four PCNs in force, three sent a May 2025 snapshot with no headcount (NHS Digital's publication has FTE only):
+  // P1 FTE 0 (no link worker: listed), P2 FTE * (1 to 7 people in post: not listed), P3 FTE 0 but headcount * (a
+  // link worker by the published rule, headcount above 0: not listed). P4 sent none: not known, so not listed either.
+  const pcnMeta = {
+    ...META,
+    pcns: [
+      { code: 'P1', name: 'FIRST PCN', parent: 'I1' },
+      { code: 'P2', name: 'SECOND PCN', parent: 'I1' },
+      { code: 'P3', name: 'THIRD PCN', parent: 'I1' },
+      { code: 'P4', name: 'FOURTH PCN', parent: 'I1' },
+    ],
+  } as unknown as MetaDocument;
+  const pcnRow = (code: string, fte: number | string, headcount: number | string | null) =>
+    ({
+      level: 'pcn',
+      code,
+      period_type: 'month',
+      period: '2025-05',
+      splw_fte: fte,
+      splw_headcount: headcount,
+      splw_vacancies_fte: null,
+    }) as unknown as MetricRow;
+  const areaMonth = { ...month, pcns_reporting: 3, pcns: 4, pcns_with_link_worker_pct: 66.7 } as unknown as MetricRow;
+
+  beforeEach(() =>
+    stubPageGlobals((url) => ({
+      name: 'workforce',
+      description: 'Workforce.',
+      rows:
+        url.searchParams.get('level') === 'pcn'
+          ? [pcnRow('P1', 0, null), pcnRow('P2', '*', null), pcnRow('P3', 0, '*')]
+          : [areaMonth, yearRow(0, 225)],
+    })),
+  );
+
+  it('lists the PCN whose snapshot has FTE 0 and no headcount, and says what the list covers', async () => {
+    renderPage(<WorkforcePage />, pcnMeta, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');
+    await waitFor(() => expect(screen.getByTestId('gaps-coverage')).toBeTruthy());
+    expect(screen.getByTestId('gaps-coverage').textContent).toBe(
+      '1 PCN with no link worker in post (3 of 4 PCNs sent a snapshot for May 2025; the link workers of the 1 PCN ' +
+        'that sent none are not known).',
+    );
+    expect(screen.getByText('FIRST PCN')).toBeTruthy();
+    expect(screen.queryByText('SECOND PCN')).toBeNull();
+    expect(screen.queryByText('THIRD PCN')).toBeNull();
+    expect(screen.queryByTestId('no-gaps')).toBeNull();
+    // The "PCNs with a link worker" % says the same: of the PCNs that sent a snapshot (the card and the KPI).
+    expect(screen.getAllByText(/3 of 4 PCNs sent a snapshot for May 2025; the link workers/)).toHaveLength(2);
+  });
+
+  it('the rule on its own: FTE 0 or headcount 0, and neither above 0', () => {
+    expect(hasNoLinkWorker(pcnRow('P1', 0, null))).toBe(true);
+    expect(hasNoLinkWorker(pcnRow('P1', '*', 0))).toBe(false);
+    expect(hasNoLinkWorker(pcnRow('P1', 0, 0))).toBe(true);
+    expect(hasNoLinkWorker(pcnRow('P1', 5, null))).toBe(false);
+    // Neither figure: not known, not listed.
+    expect(hasNoLinkWorker({ ...pcnRow('P1', 0, null), splw_fte: null } as unknown as MetricRow)).toBe(false);
+    expect(snapshotCoverage(areaMonth, '2025-05')).toBe(
+      '3 of 4 PCNs sent a snapshot for May 2025; the link workers of the 1 PCN that sent none are not known',
+    );
+    expect(snapshotCoverage({ ...areaMonth, pcns: 3 } as unknown as MetricRow, '2025-05')).toBe(
+      '3 of 3 PCNs sent a snapshot for May 2025',
     );
   });
 });

@@ -102,6 +102,32 @@ export function accreditedContext(row: MetricRow | undefined, expected: unknown)
     : covers;
 }
 
+/** A published figure above 0: a number, or `*` (a count of 1 to 7). */
+const aboveZero = (v: unknown): boolean => v === '*' || (typeof v === 'number' && v > 0);
+
+/**
+ * Whether a PCN's snapshot has no link worker in post, by the published rule (workforce.sql: a link worker is a
+ * headcount or an FTE above 0): an FTE of 0 or a headcount of 0, and neither above 0. NHS Digital's publication, which
+ * `workforce import` reads, has FTE only, so headcount is usually empty (review 31, R31-3); an FTE of 0 is published as
+ * 0 on the PCN's row, so listing it says nothing new. A snapshot with neither figure is not listed (not known).
+ */
+export function hasNoLinkWorker(row: MetricRow): boolean {
+  return (row.splw_fte === 0 || row.splw_headcount === 0) && !aboveZero(row.splw_fte) && !aboveZero(row.splw_headcount);
+}
+
+/**
+ * What the "PCNs without a link worker" card and the "PCNs with a link worker" % count: the PCNs of the area that sent
+ * a snapshot for the month, of those in force; those that sent none are neither listed nor "in post" (not known).
+ */
+export function snapshotCoverage(row: MetricRow | undefined, month: string): string {
+  const sent = figure(row, 'pcns_reporting');
+  const pcns = figure(row, 'pcns');
+  const none = typeof sent === 'number' && typeof pcns === 'number' ? Math.max(0, pcns - sent) : 0;
+  return `${formatCount(sent)} of ${formatCount(pcns)} PCNs sent a snapshot for ${monthLabel(month)}${
+    none > 0 ? `; the link workers of the ${pcnCount(none)} that sent none are not known` : ''
+  }`;
+}
+
 /** Workforce: link workers, coaches and care coordinators over time, coverage, training and caseload. */
 export default function WorkforcePage() {
   const { scope, fy, meta } = useDashboard();
@@ -124,7 +150,7 @@ export default function WorkforcePage() {
   );
   const latestMonth = latest?.period;
   const withoutLinkWorker = rowsOf(pcnLevel)
-    .filter((r) => r.period === latestMonth && inScope.has(r.code) && r.splw_headcount === 0)
+    .filter((r) => r.period === latestMonth && inScope.has(r.code) && hasNoLinkWorker(r))
     .map((r) => ({ ...r, name: meta.pcns.find((p) => p.code === r.code)?.name ?? r.code }));
   const t = meta.targets;
 
@@ -201,7 +227,12 @@ export default function WorkforcePage() {
               testId="kpi-accredited"
               context={accreditedContext(latest, t.accredited_pct)}
             />
-            <Kpi label="PCNs with a link worker" value={formatPercent(figure(latest, 'pcns_with_link_worker_pct'))} />
+            <Kpi
+              label="PCNs with a link worker"
+              value={formatPercent(figure(latest, 'pcns_with_link_worker_pct'))}
+              testId="kpi-with-link-worker"
+              context={snapshotCoverage(latest, String(latestMonth ?? ''))}
+            />
             <Kpi
               label={`Caseload, FY ${fy}`}
               value={
@@ -273,7 +304,7 @@ export default function WorkforcePage() {
       <ChartCard
         title="PCNs without a link worker"
         method="workforce"
-        how={`PCNs whose latest snapshot (${monthLabel(latestMonth ?? '')}) has no social prescribing link worker in post.`}
+        how={`PCNs whose snapshot for ${monthLabel(latestMonth ?? '')} has no social prescribing link worker in post: link worker FTE 0 (or headcount 0 where given). PCNs that sent no snapshot for the month are not listed: their link workers are not known.`}
         data={workforce.state === 'ready' && !latest ? workforce : pcnLevel}
         empty={!latest}
         csv={periodCsv({
@@ -291,19 +322,26 @@ export default function WorkforcePage() {
       >
         {withoutLinkWorker.length === 0 ? (
           <p className="text-tremor-default text-tremor-content-emphasis" data-testid="no-gaps">
-            Every PCN in {scope.name} has a link worker in post.
+            Every PCN in {scope.name} that sent a snapshot has a link worker in post (
+            {snapshotCoverage(latest, String(latestMonth ?? ''))}).
           </p>
         ) : (
-          <DataTable
-            label={`PCNs without a link worker in ${scope.name}`}
-            rows={withoutLinkWorker}
-            rowKey={(r) => r.code}
-            columns={[
-              { key: 'name', header: 'PCN', rowHeader: true, cell: (r) => r.name },
-              { key: 'code', header: 'Code', cell: (r) => r.code },
-              figureColumn('splw_vacancies_fte', 'Vacant link worker FTE', (v) => formatDecimal(v)),
-            ]}
-          />
+          <>
+            <p className="text-tremor-default text-tremor-content-emphasis" data-testid="gaps-coverage">
+              {pcnCount(withoutLinkWorker.length)} with no link worker in post (
+              {snapshotCoverage(latest, String(latestMonth ?? ''))}).
+            </p>
+            <DataTable
+              label={`PCNs without a link worker in ${scope.name}`}
+              rows={withoutLinkWorker}
+              rowKey={(r) => r.code}
+              columns={[
+                { key: 'name', header: 'PCN', rowHeader: true, cell: (r) => r.name },
+                { key: 'code', header: 'Code', cell: (r) => r.code },
+                figureColumn('splw_vacancies_fte', 'Vacant link worker FTE', (v) => formatDecimal(v)),
+              ]}
+            />
+          </>
         )}
       </ChartCard>
     </div>

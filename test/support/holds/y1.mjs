@@ -19,7 +19,8 @@ export const stages = [
     uploads: {
       ...march,
       'U00001-dec.jsonl': [
-        ev('U00001', 'U00001-2026-03-0', 'declined', '2026-03-25', { snomed_code: '871711000000103' }),
+        // An offer declined: a decline on a referral is counted once its 3 months have passed (review 31, R31-2).
+        ev('U00001', 'U00001-2026-03-offer', 'declined', '2026-03-25', { snomed_code: '871711000000103' }),
       ],
     },
     now: '2026-04-20T00:00:00Z',
