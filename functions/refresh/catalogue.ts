@@ -1508,7 +1508,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         'Take-up: engaged as a percentage of the engagement cohort (the 80% expectation of Universal Personalised Care).',
       wellbeing_improved_pct: 'Wellbeing improved as a percentage of the referrals measured.',
       '*_vs_national / *_vs_region':
-        "high or low when outside the 99.8% limits adjusted for overdispersion (FunnelPlotR), within otherwise; `_vs_region` is too_few_in_region where fewer than 3 of the region's PCNs are placed (compared with England only). A `*` (1-7) is low or high where any count of 1-7 would be, else null.",
+        "high or low when outside the 99.8% limits adjusted for overdispersion (FunnelPlotR), within otherwise; `_vs_region` is too_few_in_region where fewer than 3 of the region's PCNs are placed (compared with England only). A `*` has no position (null): a secondary `*` may hide a count of any size (review 31, R31-1).",
       '*_vs_national_unadjusted / *_vs_region_unadjusted': 'The same against plain limits (chance alone).',
     },
     rules: {
