@@ -517,7 +517,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // Review 31, R31-2 (figures change; version left to the lead): declined_after_referral counts only referrals whose
     // 3-month window has closed (the engagement cohort), and its % is published only for periods all of whose
     // referrals have; a year in progress's % is over cof_person's engagement_cohort (the dashboard).
-    version: '11', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 12: declined_after_referral counts only referrals whose 3-month window has closed, its % only for closed periods (review 31, R31-2): a break in those two columns.
+    version: '12', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
@@ -527,6 +528,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '9', from: '8', columns: [] },
       { version: '10', from: '9', columns: [] },
       { version: '11', from: '10', columns: [] },
+      { version: '12', from: '11', columns: ['declined_after_referral', 'declined_after_referral_pct'] },
     ],
     keys: [],
     definitions: {
@@ -676,7 +678,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
-    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 9: cohorts censored only at a known end (a PCN closed or merged, or its extract stopped), never at lateness (R26-1, R29-3); England's referrals-less-cohort gap held where a few PCNs make it.
+    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -687,6 +690,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      { version: '9', from: '8', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -799,7 +803,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 5: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 6: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    version: '6',
+    // 7: cohorts censored only at a known end (R26-1, R29-3).
+    version: '7',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -808,6 +813,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
+      { version: '7', from: '6', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
@@ -846,7 +852,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
     // 8 (review 28, R28-5): England's row of an instrument made up by fewer than 3 PCNs or dominated by one is held.
-    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 9: cohorts censored only at a known end (R26-1, R29-3).
+    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -857,6 +864,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      { version: '9', from: '8', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -1140,7 +1148,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // accredited training over the link workers of the PCNs that gave training and headcount (R26-6, R27-5); England's
     // training-known headcount, staff columns made by few PCNs and the covered rates beside a few PCNs outside held
     // (R27-1, R28-1, R28-2, R28-3); month staff headcounts audited as counts (R28-4).
-    version: '9',
+    // 10: training-known headcount `*` where its equal headcount is (R29-5); a year of one month of snapshots audited as its month: more `*`, no break.
+    version: '10',
     changes: [
       {
         version: '4',
@@ -1179,6 +1188,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
           'pcns_with_training',
         ],
       },
+      { version: '10', from: '9', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1373,7 +1383,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 7 also: a version without recorded_at is ranked by when its upload landed, not as the earliest (R21-4).
     // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
-    version: '8',
+    // 9: cohorts censored only at a known end (R26-1, R29-3).
+    version: '9',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1383,6 +1394,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
+      { version: '9', from: '8', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -1472,7 +1484,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    version: '7', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
+    // 8: cohorts censored only at a known end (R26-1, R29-3); a `*` has no funnel position and a region's comparator is its published figure (review 31, R31-1).
+    version: '8', // 2: a PCN's list counts from its first month with events (review 6, K8); 3: reporting spans (review 7, M5); 4: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1481,6 +1494,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -1530,7 +1544,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 6: a PCN's span ends at the last month an extract from it covers, not at its last month with events (a
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 7: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
-    version: '7', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
+    // 8: service_use_rows_other_windows added (R27-3): a new column, no break.
+    version: '8', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6); 4: person ids shared with another PCN (review 13, R13-5)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1540,6 +1555,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     keys: [],
     definitions: {
