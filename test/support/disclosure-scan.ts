@@ -364,8 +364,34 @@ function unseenWithheldMonths(year: MetricRow, months: readonly MetricRow[], c: 
 const PROPORTION = 1;
 const FUNNEL_COLUMNS = new Map(FUNNEL_MEASURES.map((m) => [m.name, [m.numerator, m.denominator] as const]));
 
-/** Regional rates of the funnel summary, against the sums of their PCNs' published figures. */
-function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[] {
+/**
+ * A region's own published figures of a funnel measure (its fy row in another document publishing both columns, as
+ * the refresh's comparator reads them: review 31, R31-1), or undefined where none publishes both as numbers.
+ */
+function publishedRegionFigures(
+  docs: readonly MetricDocument[],
+  name: string,
+  region: string,
+  period: string,
+  [numerator, denominator]: readonly [string, string],
+): readonly [number, number] | undefined {
+  for (const other of docs) {
+    if (other.name === name) continue;
+    const row = other.rows.find(
+      (r) => r.level === 'region' && r.code === region && r.period_type === 'fy' && String(r.period) === period,
+    );
+    const n = row?.[numerator];
+    const d = row?.[denominator];
+    if (typeof n === 'number' && typeof d === 'number') return [Math.min(n, d), d];
+  }
+  return undefined;
+}
+
+/**
+ * Regional rates of the funnel summary, against the region's own published figures where another document publishes
+ * them (R31-1: the comparator is the region's published rate), else the sums of their PCNs' published figures.
+ */
+function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[], docs: readonly MetricDocument[]): string[] {
   const problems: string[] = [];
   const funnel = (
     doc.summary as { funnel_rates?: Record<string, Record<string, { regions?: Record<string, number> }>> } | undefined
@@ -375,6 +401,14 @@ function funnelProblems(doc: MetricDocument, sub: readonly MetricRow[]): string[
       const m = FUNNEL_COLUMNS.get(measure);
       if (!m) continue;
       for (const [region, value] of Object.entries(figures.regions ?? {})) {
+        const own = publishedRegionFigures(docs, doc.name, region, period, m);
+        if (own !== undefined) {
+          if (own[1] > 0 && impliesOther(value, own[0], own[1], PROPORTION))
+            problems.push(
+              `${doc.name} summary.funnel_rates.${period}.${measure}.regions.${region} = ${value} is not the region's published ${own[0]} of ${own[1]}`,
+            );
+          continue;
+        }
         const pcns = sub.filter((r) => r.period === period && r.region_code === region);
         if (pcns.some((r) => typeof r[m[0]] !== 'number' || typeof r[m[1]] !== 'number')) continue;
         const n = pcns.reduce((s, r) => s + Number(r[m[0]]), 0);
@@ -901,7 +935,7 @@ function scanDocument(
     ...loneSuppressedPartProblems(doc, parents, differenced, spec.protected?.[doc.name] ?? []),
     ...recoveredProblems(doc, parents, spec, docs),
     ...complementProblems(doc, spec),
-    ...funnelProblems(doc, sub),
+    ...funnelProblems(doc, sub, docs),
     ...pcnKeyProblems(doc, spec),
   ];
 }
