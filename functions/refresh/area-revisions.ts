@@ -244,8 +244,11 @@ interface Revision {
   readonly areaRows: ReadonlyMap<string, Row>;
   /** Each raw row's id, if it is an area row's (rowIdOf). */
   readonly ids: readonly (string | undefined)[];
-  /** The ids of the area rows the release before published. */
-  readonly publishedBefore: ReadonlySet<string>;
+  /**
+   * The ids of the area rows the release before published: by this document, or, for a row with a count it shares
+   * with documents controlled with it (jointCounts), by any of them (sharePublishedBefore).
+   */
+  readonly publishedBefore: Set<string>;
   /** The periods the release before published (any level): a month not among them is new. */
   readonly periodsBefore: ReadonlySet<string>;
   readonly previousAsOf: string | null;
@@ -353,6 +356,7 @@ export class AreaRevisions {
       this.placed = true;
     }
     const revisions = members.map((m) => this.revisionOf(m.definition, m.rows, previousOf(m.definition.name)));
+    sharePublishedBefore(revisions, this.joint);
     // Jointly controlled documents share counts: the union of their families, and those held before them.
     const families = new Set(this.imposed);
     for (const revision of revisions) if (revision !== undefined) this.decide(revision, families);
@@ -838,6 +842,30 @@ export class AreaRevisions {
 }
 
 const nonzero = (v: number) => Math.abs(v) > TOLERANCE;
+
+/** `level|code|period_type|period` of a row id (its area and period, without the document's keys). */
+const areaPeriodOf = (id: string) => id.split('|', 4).join('|');
+
+/**
+ * Documents controlled together that publish one count (jointCounts: rollout's referrals, referral_sources' referrals,
+ * cof_person's episodes) hold an area row alike: a row the release before published in any of them is, for the hold,
+ * published before in each (its own row's record pinned, as theirs). Otherwise a document whose row the audit left out
+ * at the release before (rollout's current year below England, withheld) published the count's new figure while
+ * another held it at its figure then: two figures for one count, a held change shown beside its hold, and the refresh
+ * stopped at the joint check (shared-counts.ts checkJointCells; joint30, a late PCN month then the next month's files).
+ */
+function sharePublishedBefore(revisions: readonly (Revision | undefined)[], joint: readonly JointCount[]): void {
+  for (const count of joint) {
+    const names = new Set(count.cells.map((c) => c.document));
+    const sharing = revisions.filter((r): r is Revision => r !== undefined && names.has(r.definition.name));
+    if (sharing.length < 2) continue;
+    const published = new Set<string>();
+    for (const revision of sharing) for (const id of revision.publishedBefore) published.add(areaPeriodOf(id));
+    for (const revision of sharing)
+      for (const id of revision.areaRows.keys())
+        if (!revision.publishedBefore.has(id) && published.has(areaPeriodOf(id))) revision.publishedBefore.add(id);
+  }
+}
 
 /** The ids of a PCN row's ICB and region rows (its period `period_type`/`period`). */
 function areaIdsOf(
