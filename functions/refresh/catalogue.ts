@@ -517,7 +517,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // Review 31, R31-2 (figures change; version left to the lead): declined_after_referral counts only referrals whose
     // 3-month window has closed (the engagement cohort), and its % is published only for periods all of whose
     // referrals have; a year in progress's % is over cof_person's engagement_cohort (the dashboard).
-    // 12: declined_after_referral counts only referrals whose 3-month window has closed, its % only for closed periods (review 31, R31-2): a break in those two columns.
+    // 12: declined_after_referral counts only referrals whose 3-month window has closed, its % only for closed periods (review 31, R31-2): a break in those two columns; an area row a jointly controlled document published before is held alike in each (joint30).
     version: '12', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -621,7 +621,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
     // 9 (review 28, R28-5): England's housing or police referrals made up by fewer than 3 PCNs or dominated by one
     // hold the row's referrals and sources.
-    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 10: an area row a jointly controlled document published before is published before in each (joint30): held alike, no break.
+    version: '10', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -633,6 +634,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
+      { version: '10', from: '9', columns: [] },
     ],
     keys: [],
     definitions: {
