@@ -816,11 +816,12 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     for (const [i, definition] of order.entries()) {
       const rows = definition === distribution ? distributionRows : await ahead.rows(definition);
       if (definition.name === 'rollout') nationalRollout = rows.filter((r) => r.level === 'national');
-      if (definition.name === 'cof_person') noteUnobservedCohorts(unobserved, rows);
       if (!previousDocuments.has(definition.name))
         previousDocuments.set(definition.name, await previousEngland(definition.name));
       // The next document's query runs while this one is built (readAhead).
       ahead.start(order, i);
+      // cof_person's cohorts that are not its episodes, noted once the next query is started (its rows read after it).
+      if (definition.name === 'cof_person') noteUnobservedCohorts(unobserved, rows);
       const started = performance.now();
       const built = buildWhenReady(definition, rows, groupOf.get(definition.name), waiting, (waited) => {
         // The ICBs' and regions' held figures, as at the release that published them, before control (R15-1).

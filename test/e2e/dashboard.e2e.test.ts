@@ -195,7 +195,7 @@ describe('the dashboard in headless Chromium against the local stack', () => {
     const lines = csvLines(download.path);
     // Offers declined and referrals declined apart (review 6, K3); the PCNs each month covers (review 16, R16-3).
     expect(lines[0]).toBe(
-      'Month,Referrals,People referred,Offers declined (no referral),Referrals declined,PCNs sent,"PCNs expected (onboarded, not stopped)",Data as of',
+      'Month,Referrals,People referred,Offers declined (no referral),Referrals declined (0 until the referrals of the month have had 3 months),PCNs sent,"PCNs expected (onboarded, not stopped)",Data as of',
     );
     expect(lines).toHaveLength(1 + 6); // April to September of FY 2026/27
     expect(lines[1]).toMatch(/^2026-04,\d+,\d+,\d+,\d+,\d+,\d+,\d{4}-\d{2}-\d{2}$/);
