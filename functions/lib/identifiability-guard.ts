@@ -1366,7 +1366,6 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
   return undefined;
 }
 
-/** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
 /**
  * A number written in a spreadsheet's thousands format: one to three digits, then groups of three after a comma or an
  * apostrophe (straight or curly), the same throughout, at least three groups (a billion up: a ten-digit number), not
@@ -1379,6 +1378,7 @@ function withoutThousands(value: string): string {
   return value.replace(THOUSANDS, (match) => match.replace(/[,'\u2019]/g, ''));
 }
 
+/** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */
 export function findIdentifier(text: string): IdentifierKind | undefined {
   return identifierIn(text, true);
 }

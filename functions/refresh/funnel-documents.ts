@@ -350,7 +350,7 @@ export function outsideShares(rows: readonly Record<string, unknown>[]): Outside
     FUNNEL_MEASURES.flatMap((m) =>
       against.map((a) => {
         const positions = rows
-          // Drawn PCNs only (a published rate): a `*` said to be low (positionOfSmall) is no draw of the calibration.
+          // Drawn PCNs only (a published rate; a `*` has no position since review 31, R31-1).
           .filter((r) => String(r.period) === period && typeof r[m.name] === 'number')
           .map((r) => r[`${m.name}_${a}`])
           .filter((p) => p === 'high' || p === 'low' || p === 'within');
