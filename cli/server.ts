@@ -332,12 +332,19 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         // The temporary file's descriptor is closed, not only its name removed (R14-2: every cut upload kept one open,
         // holding its bytes on disk until the server stopped).
         incoming?.resume();
-        out?.destroy();
+        // The name is removed once the stream has closed: a stream destroyed before its open completed still opens
+        // (and creates) the file afterwards, so removing it at once left the file behind when the fs thread pool was
+        // busy (the whole CI run of 2026-12-06: server-review30 found an upload-* left after a cut-short body).
+        const written = out;
+        const closed =
+          written && !written.closed ? new Promise<void>((ended) => written.once('close', () => ended())) : undefined;
+        written?.destroy();
         // The rest of the body is read and dropped (never kept), so the client gets the answer.
         req.unpipe(parser);
         req.resume();
         // A stop waits for this upload (close()), so its temporary file is gone before the process exits.
-        const removed = temp ? rm(temp, { force: true }) : Promise.resolve();
+        const file = temp;
+        const removed = file ? Promise.resolve(closed).then(() => rm(file, { force: true })) : Promise.resolve();
         removed.finally(() => reject(error));
       };
       parser.on('field', (name, value, info) => {
