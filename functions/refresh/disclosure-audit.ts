@@ -1724,17 +1724,7 @@ function disclosedAfterPropagation(
     }
   if (!propagateFrom(system, equations, equations.length * MAX_VISITS_PER_EQUATION, lo, hi, reasons)) return undefined;
   const disclosed: Disclosure[] = [];
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    if (wide[i] === 0 || lo[v] !== hi[v]) continue;
-    const value = lo[v] as number;
-    const cell = cellOf(system, v);
-    if (cell) disclosed.push({ variable: v, cell, value });
-    else if (partDisclosed(system, v, value)) {
-      const part = system.parts.get(v) as { cell: AuditCell; family: string };
-      disclosed.push({ variable: v, cell: part.cell, value, part: part.family });
-    }
-  }
+  pinnedOf(system, variables, wide, disclosed);
   return disclosed;
 }
 
@@ -1845,6 +1835,7 @@ export function readerDisclosures(
 ): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const previous = values?.system === system ? values.previous : undefined;
+  lastContradicted = false;
   if (previous === undefined) loadValues(system, variables);
   else if (previous.valid[component] === 1) {
     const documented = reaudit(system, component, previous);
@@ -1852,6 +1843,7 @@ export function readerDisclosures(
       if (documented !== undefined) return documented;
       // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
       evidentlySecondary(system, component);
+      lastContradicted = true;
       return beyondDocumented(system, component);
     }
   }
@@ -1863,6 +1855,7 @@ export function readerDisclosures(
   // the whole component's loose bounds, which reaudit does not follow.
   if (previous !== undefined) remember(component, previous, documented);
   if (documented !== undefined) return documented;
+  lastContradicted = true;
   return beyondDocumented(system, component);
 }
 
@@ -1881,6 +1874,115 @@ function beyondDocumented(system: AuditSystem, component: number): Disclosure[] 
   if (loose === undefined || !secondarySeenWhole(system, variables)) return loose;
   readerBounds(system, variables, 'documented', wide);
   return disclosedAfterPropagation(system, component, wide) ?? loose;
+}
+
+/** Whether the last readerDisclosures found the component's documented reading contradicting (beyondDocumented). */
+let lastContradicted = false;
+
+/**
+ * What a reader recovers in a component whose documented reading contradicts, reading it without England's equations
+ * (withoutNational; review 29, R29-1); nothing where that reading does not contradict (the whole then pins at least
+ * what any piece does). Reads the component first (readerDisclosures), so that the pieces start from its published
+ * values and the `*` it marks secondary. The publisher asks for it once the whole and each equation alone find
+ * nothing (protectComponent), so that their protection is chosen first, as before.
+ */
+export function readerDisclosuresWithoutEngland(
+  system: AuditSystem,
+  component: number,
+  values?: LoadedValues,
+): Disclosure[] {
+  readerDisclosures(system, component, values);
+  return lastContradicted ? withoutNational(system, component) : [];
+}
+
+/**
+ * A component whose documented reading contradicts (readerDisclosures) read again without England's equations (review
+ * 29, R29-1): a reader may leave out the equations that contradict their 1-to-7 reading, England's first (England =
+ * its regions, its year = its months, its groups), which splits a national component into pieces (a region's areas
+ * and their months). Each piece is read as the documented reader does (every `*` 1 to 7 except those already marked
+ * secondary: scratch.evident, shown by one equation or by the whole component's loose reading, which the figures
+ * allow); a piece that reads consistently gives up what it pins, whatever the rest of the component says (a secondary
+ * `*` in another region made the whole contradict). A piece that contradicts too pins nothing more than the whole's
+ * loose reading. Uses the scratch bounds of the piece's variables (the caller's reading of them is done).
+ */
+function withoutNational(system: AuditSystem, component: number): Disclosure[] {
+  const { variables, equations } = system.components[component] as AuditSystem['components'][number];
+  const { lo, hi, queued, visited, reached } = system.scratch;
+  const nationalEquations: number[] = [];
+  for (let k = 0; k < equations.length; k++)
+    if (hasNational(system, equations[k] as number)) nationalEquations.push(equations[k] as number);
+  if (nationalEquations.length === 0) return [];
+  const stamp = ++system.scratch.stamp;
+  const found: Disclosure[] = [];
+  for (let s = 0; s < variables.length; s++) {
+    const start = variables[s] as number;
+    if (visited[start] === stamp || system.levelOf[start] === LEVEL_NATIONAL) continue;
+    const { equations: pieceEquations, size } = pieceOf(system, start, stamp);
+    if (pieceEquations.length === 0) continue;
+    const pieceVariables = reached.slice(0, size);
+    const wide = new Uint8Array(size);
+    readerBounds(system, pieceVariables, 'documented', wide);
+    // England's equations marked queued, so that propagation never takes them up.
+    for (const e of nationalEquations) queued[e] = 1;
+    const ok = propagateFrom(system, pieceEquations, pieceEquations.length * MAX_VISITS_PER_EQUATION, lo, hi);
+    for (const e of nationalEquations) queued[e] = 0;
+    if (ok) pinnedOf(system, pieceVariables, wide, found);
+  }
+  return found;
+}
+
+/** Whether equation e holds a cell of England's. */
+function hasNational(system: AuditSystem, e: number): boolean {
+  const { levelOf, equationStart, equationVariables } = system;
+  for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++)
+    if (levelOf[equationVariables[i] as number] === LEVEL_NATIONAL) return true;
+  return false;
+}
+
+/**
+ * The piece of `start` (withoutNational): the variables reached from it by equations without England's (in
+ * scratch.reached, `size` of them, marked visited with `stamp`) and those equations.
+ */
+function pieceOf(system: AuditSystem, start: number, stamp: number): { equations: number[]; size: number } {
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  const { visited, visitedEquations, reached } = system.scratch;
+  visited[start] = stamp;
+  reached[0] = start;
+  let size = 1;
+  const equations: number[] = [];
+  for (let head = 0; head < size; head++) {
+    const at = reached[head] as number;
+    for (let j = equationsOfStart[at] as number; j < (equationsOfStart[at + 1] as number); j++) {
+      const e = equationsOfList[j] as number;
+      if (visitedEquations[e] === stamp) continue;
+      visitedEquations[e] = stamp;
+      if (hasNational(system, e)) continue;
+      equations.push(e);
+      for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
+        const v = equationVariables[i] as number;
+        if (visited[v] === stamp) continue;
+        visited[v] = stamp;
+        reached[size++] = v;
+      }
+    }
+  }
+  return { equations, size };
+}
+
+/** The variables (`wide`: not known exactly from what is published) that the scratch bounds pin, added to `into`. */
+function pinnedOf(system: AuditSystem, variables: ArrayLike<number>, wide: Uint8Array, into: Disclosure[]): void {
+  const { lo, hi } = system.scratch;
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i] as number;
+    if (wide[i] === 0 || lo[v] !== hi[v]) continue;
+    const value = lo[v] as number;
+    const cell = cellOf(system, v);
+    if (cell) into.push({ variable: v, cell, value });
+    else if (partDisclosed(system, v, value)) {
+      const part = system.parts.get(v) as { cell: AuditCell; family: string };
+      into.push({ variable: v, cell: part.cell, value, part: part.family });
+    }
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
+  readerDisclosuresWithoutEngland,
   revealsWhenSuppressed,
   sealsEquation,
   variablesOf,
@@ -1251,13 +1252,18 @@ function protectComponent(
   };
   let count = 0;
   for (;;) {
-    const found = readerDisclosures(system, component, values) ?? [];
+    let found = readerDisclosures(system, component, values) ?? [];
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
       const alone = protectAlone(system, component, suppress, publishedCount, values, exactOf, widen);
-      if (alone.count === 0) return { ...alone, count };
-      count += alone.count;
-      continue;
+      if (alone.count !== 0) {
+        count += alone.count;
+        continue;
+      }
+      // Nothing alone either: where the whole's 1-to-7 reading contradicts, each piece without England's equations
+      // (a reader may leave them out: review 29, R29-1), protected as the whole's findings are (below).
+      found = readerDisclosuresWithoutEngland(system, component, values);
+      if (found.length === 0) return { ...alone, count };
     }
     const targets = new Set<number>();
     memo ??= memoOf(system);

@@ -13,6 +13,7 @@ import { stoppedBefore } from '../../functions/refresh/data-as-of.ts';
 import {
   ANY_COUNT,
   type AuditCell,
+  type AuditSpec,
   type AuditSystem,
   auditComponent,
   buildAuditSystem,
@@ -490,7 +491,7 @@ export function recoveredCells(
     if (parent === undefined) return [];
     return (typeof parent === 'string' ? [parent] : [...parent]).map((p) => `${p}|${within(r)}`);
   };
-  const system = buildAuditSystem(doc.rows as unknown as Row[], {
+  const auditSpec: AuditSpec = {
     columns,
     only,
     groups,
@@ -504,12 +505,25 @@ export function recoveredCells(
         withheld: withheldGroups((docs.find((d) => d.name === doc.name) ?? doc).rows as unknown as Row[], partition),
       }),
     ),
-  });
+  };
   const found: RecoveredCell[] = [];
   const totals = new Set(spec.totals?.[doc.name] ?? []);
-  for (let c = 0; c < system.components.length; c++)
-    for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? [])
-      found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
+  // The rows as published, and again without England's (review 29, R29-1): a reader may leave out England's
+  // equations, those that make their 1-to-7 reading contradict, and read each region's piece alone. A cell found both
+  // ways is one.
+  const all = doc.rows as unknown as Row[];
+  const belowEngland = all.filter((r) => r.level !== 'national');
+  const seen = new Set<string>();
+  for (const rows of belowEngland.length < all.length && belowEngland.length > 0 ? [all, belowEngland] : [all]) {
+    const system = buildAuditSystem(rows, auditSpec);
+    for (let c = 0; c < system.components.length; c++)
+      for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? []) {
+        const key = `${all.indexOf(cell.row)}|${cell.column}|${part ?? ''}|${value}`;
+        if (rows !== all && seen.has(key)) continue;
+        seen.add(key);
+        found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
+      }
+  }
   return [...found, ...recoveredWithheld(doc, parents, spec)];
 }
 
