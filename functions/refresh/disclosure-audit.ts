@@ -1708,14 +1708,20 @@ function readerBounds(system: AuditSystem, variables: ArrayLike<number>, reader:
   }
 }
 
-/** The disclosed variables of a component after propagating the bounds readerBounds set; undefined on contradiction. */
+/** A component, or a piece of one (its variables and equations: withoutNational). */
+type Piece = AuditSystem['components'][number];
+
+/**
+ * The disclosed variables of a component (or a piece) after propagating the bounds readerBounds set; undefined on
+ * contradiction.
+ */
 function disclosedAfterPropagation(
   system: AuditSystem,
-  component: number,
+  piece: Piece,
   wide: Uint8Array,
   reasons?: { readonly lo: Uint8Array; readonly hi: Uint8Array },
 ): Disclosure[] | undefined {
-  const { variables, equations } = system.components[component] as AuditSystem['components'][number];
+  const { variables, equations } = piece;
   const { lo, hi } = system.scratch;
   if (reasons !== undefined)
     for (let i = 0; i < variables.length; i++) {
@@ -1750,7 +1756,7 @@ export function auditComponent(
     [lo[v], hi[v]] = interval ?? ANY_COUNT;
     wide[i] = (hi[v] as number) > (lo[v] as number) ? 1 : 0;
   }
-  return disclosedAfterPropagation(system, component, wide);
+  return disclosedAfterPropagation(system, system.components[component] as Piece, wide);
 }
 
 /**
@@ -1785,8 +1791,8 @@ export const relaxedReader: SuppressedRange = (cell) =>
  * Marks (scratch.evident) the `*` cells of a component that one equation alone shows cannot be 1 to 7 (an ICB's `*`
  * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does.
  */
-function evidentlySecondary(system: AuditSystem, component: number): void {
-  const { variables, equations } = system.components[component] as AuditSystem['components'][number];
+function evidentlySecondary(system: AuditSystem, piece: Piece): void {
+  const { variables, equations } = piece;
   const { lo, hi, kind, evident } = system.scratch;
   const { equationStart, equationVariables } = system;
   for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
@@ -1842,21 +1848,22 @@ export function readerDisclosures(
     if (documented !== CUT_SHORT) {
       if (documented !== undefined) return documented;
       // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
-      evidentlySecondary(system, component);
+      evidentlySecondary(system, system.components[component] as Piece);
       lastContradicted = true;
-      return beyondDocumented(system, component);
+      return beyondDocumented(system, system.components[component] as Piece);
     }
   }
-  evidentlySecondary(system, component);
+  const whole = system.components[component] as Piece;
+  evidentlySecondary(system, whole);
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'documented', wide);
-  const documented = disclosedAfterPropagation(system, component, wide, previous?.reasons);
+  const documented = disclosedAfterPropagation(system, whole, wide, previous?.reasons);
   // A component whose documented reading contradicts is never valid for a re-audit (remember): its reading depends on
   // the whole component's loose bounds, which reaudit does not follow.
   if (previous !== undefined) remember(component, previous, documented);
   if (documented !== undefined) return documented;
   lastContradicted = true;
-  return beyondDocumented(system, component);
+  return beyondDocumented(system, whole);
 }
 
 /**
@@ -1866,25 +1873,29 @@ export function readerDisclosures(
  * same cells; where the mixed reading still contradicts, some `*` not marked is secondary and the figures do not say
  * which, so the loose reading's findings stand (as before this step was added).
  */
-function beyondDocumented(system: AuditSystem, component: number): Disclosure[] | undefined {
-  const { variables } = system.components[component] as AuditSystem['components'][number];
+function beyondDocumented(system: AuditSystem, piece: Piece): Disclosure[] | undefined {
+  const { variables } = piece;
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'relaxed', wide);
-  const loose = disclosedAfterPropagation(system, component, wide);
+  const loose = disclosedAfterPropagation(system, piece, wide);
   if (loose === undefined || !secondarySeenWhole(system, variables)) return loose;
   readerBounds(system, variables, 'documented', wide);
-  return disclosedAfterPropagation(system, component, wide) ?? loose;
+  return disclosedAfterPropagation(system, piece, wide) ?? loose;
 }
 
 /** Whether the last readerDisclosures found the component's documented reading contradicting (beyondDocumented). */
 let lastContradicted = false;
 
 /**
- * What a reader recovers in a component whose documented reading contradicts, reading it without England's equations
- * (withoutNational; review 29, R29-1); nothing where that reading does not contradict (the whole then pins at least
- * what any piece does). Reads the component first (readerDisclosures), so that the pieces start from its published
- * values and the `*` it marks secondary. The publisher asks for it once the whole and each equation alone find
- * nothing (protectComponent), so that their protection is chosen first, as before.
+ * What a reader recovers in a component reading it without England's equations (withoutNational; review 29, R29-1),
+ * where that can pin more than the component read whole: where its documented reading contradicts, or where England's
+ * equations alone show a `*` cannot be 1 to 7 (marked secondary, read 1 or more: a piece without them reads it 1 to 7,
+ * England's 205 over three regions' `*` beside rounded ones says each is 43 or more if the others are at most 7, yet
+ * any one of them may be 7, and a region's `*` over seven PCNs' `*` is then 7, each PCN 1). Elsewhere nothing: a
+ * piece's marks are then the component's, and its reading, with fewer equations, pins nothing the whole does not.
+ * Reads the component first (readerDisclosures), so that the pieces start from its published values. The publisher
+ * asks for it once the whole and each equation alone find nothing (protectComponent), so that their protection is
+ * chosen first, as before.
  */
 export function readerDisclosuresWithoutEngland(
   system: AuditSystem,
@@ -1892,42 +1903,69 @@ export function readerDisclosuresWithoutEngland(
   values?: LoadedValues,
 ): Disclosure[] {
   readerDisclosures(system, component, values);
-  return lastContradicted ? withoutNational(system, component) : [];
+  return lastContradicted || nationallySecondary(system, component) ? withoutNational(system, component) : [];
+}
+
+/** Whether a `*` below England in an equation of England's is marked secondary (scratch.evident). */
+function nationallySecondary(system: AuditSystem, component: number): boolean {
+  const { equationStart, equationVariables, levelOf } = system;
+  const { kind, evident } = system.scratch;
+  for (const e of nationalEquationsOf(system, component))
+    for (let i = equationStart[e] as number; i < (equationStart[e + 1] as number); i++) {
+      const v = equationVariables[i] as number;
+      if (levelOf[v] !== LEVEL_NATIONAL && kind[v] === VALUE_SUPPRESSED && evident[v] === 1) return true;
+    }
+  return false;
 }
 
 /**
  * A component whose documented reading contradicts (readerDisclosures) read again without England's equations (review
  * 29, R29-1): a reader may leave out the equations that contradict their 1-to-7 reading, England's first (England =
  * its regions, its year = its months, its groups), which splits a national component into pieces (a region's areas
- * and their months). Each piece is read as the documented reader does (every `*` 1 to 7 except those already marked
- * secondary: scratch.evident, shown by one equation or by the whole component's loose reading, which the figures
- * allow); a piece that reads consistently gives up what it pins, whatever the rest of the component says (a secondary
- * `*` in another region made the whole contradict). A piece that contradicts too pins nothing more than the whole's
- * loose reading. Uses the scratch bounds of the piece's variables (the caller's reading of them is done).
+ * and their months). Each piece is read as a component is (readerDisclosures: its `*` that one equation of it shows
+ * cannot be 1 to 7 marked secondary, the others 1 to 7; where that contradicts, the loose reading, then the `*` it
+ * shows secondary marked), on its own figures alone, as the test-side scan reads the rows without England's: a piece
+ * that reads consistently gives up what it pins, whatever the rest of the component says (a secondary `*` in another
+ * region made the whole contradict). A `*` pinned to 0 is not counted, as in each equation read alone
+ * (equationAlone): it says that no one was counted, as a published 0 would (counted, it made the publisher suppress
+ * every count near a region's `*` over its only ICB's published 0, which no `*` elsewhere unpins: 88 cells of
+ * cof_community in test/integration/revisions-linked.test.ts). Uses the scratch bounds of the pieces' variables (the
+ * caller's reading of them is done); their marks (scratch.evident) are the component's again after.
  */
 function withoutNational(system: AuditSystem, component: number): Disclosure[] {
-  const { variables, equations } = system.components[component] as AuditSystem['components'][number];
-  const { lo, hi, queued, visited, reached } = system.scratch;
-  const nationalEquations: number[] = [];
-  for (let k = 0; k < equations.length; k++)
-    if (hasNational(system, equations[k] as number)) nationalEquations.push(equations[k] as number);
+  const { variables } = system.components[component] as Piece;
+  const { queued, visited, reached, evident, kind } = system.scratch;
+  const nationalEquations = nationalEquationsOf(system, component);
   if (nationalEquations.length === 0) return [];
+  const marks = new Uint8Array(variables.length);
+  for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
   const stamp = ++system.scratch.stamp;
   const found: Disclosure[] = [];
+  // England's equations marked queued, so that propagation never takes them up.
+  for (const e of nationalEquations) queued[e] = 1;
   for (let s = 0; s < variables.length; s++) {
     const start = variables[s] as number;
     if (visited[start] === stamp || system.levelOf[start] === LEVEL_NATIONAL) continue;
     const { equations: pieceEquations, size } = pieceOf(system, start, stamp);
     if (pieceEquations.length === 0) continue;
-    const pieceVariables = reached.slice(0, size);
+    const piece: Piece = { variables: reached.slice(0, size), equations: Int32Array.from(pieceEquations) };
+    evidentlySecondary(system, piece);
     const wide = new Uint8Array(size);
-    readerBounds(system, pieceVariables, 'documented', wide);
-    // England's equations marked queued, so that propagation never takes them up.
-    for (const e of nationalEquations) queued[e] = 1;
-    const ok = propagateFrom(system, pieceEquations, pieceEquations.length * MAX_VISITS_PER_EQUATION, lo, hi);
-    for (const e of nationalEquations) queued[e] = 0;
-    if (ok) pinnedOf(system, pieceVariables, wide, found);
+    readerBounds(system, piece.variables, 'documented', wide);
+    const pinned = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece) ?? [];
+    for (const d of pinned) if (d.value !== 0 || kind[d.variable] !== VALUE_SUPPRESSED) found.push(d);
   }
+  for (const e of nationalEquations) queued[e] = 0;
+  for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = marks[i] as number;
+  return found;
+}
+
+/** The equations of a component that hold a cell of England's (withoutNational leaves them out). */
+export function nationalEquationsOf(system: AuditSystem, component: number): number[] {
+  const { equations } = system.components[component] as Piece;
+  const found: number[] = [];
+  for (let k = 0; k < equations.length; k++)
+    if (hasNational(system, equations[k] as number)) found.push(equations[k] as number);
   return found;
 }
 
@@ -2406,10 +2444,13 @@ export function nearestVariable(
   system: AuditSystem,
   from: number,
   score: (variable: number) => number | undefined,
+  /** Equations not followed (England's, for what a piece without them pins: nationalEquationsOf). */
+  skip?: readonly number[],
 ): number | undefined {
   const { visited, visitedEquations, reached } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const stamp = ++system.scratch.stamp;
+  if (skip !== undefined) for (const e of skip) visitedEquations[e] = stamp;
   visited[from] = stamp;
   // Breadth first, a distance at a time: reached[head] to reached[tail - 1] are those at the distance being searched
   // from (no array made per distance: this runs for every cell a reader recovers).

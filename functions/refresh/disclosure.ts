@@ -15,6 +15,7 @@ import {
   loadAllValues,
   looselySecondary,
   narrowedEquations,
+  nationalEquationsOf,
   nearestVariable,
   type Partition,
   PRIMARY_SUPPRESSED,
@@ -1223,6 +1224,11 @@ function protectComponent(
     const value = row[columns[columnOf[v] as number] as string];
     return !isNational(row) && typeof value === 'number' && value > 0 ? value : undefined;
   };
+  // A published zero below England (what protects a piece's pin where the piece has no count left).
+  const zeroBelowEngland = (v: number) => {
+    const r = rowOf[v] as number;
+    return r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0 ? 0 : undefined;
+  };
   // Such a count whose `*` would seal no equation (sealsEquation): chosen first, the others where none is near.
   const unsealing = (v: number) => {
     const value = publishedCount(v);
@@ -1253,6 +1259,10 @@ function protectComponent(
   let count = 0;
   for (;;) {
     let found = readerDisclosures(system, component, values) ?? [];
+    // England's equations, where what is found is what a piece without them pins: each is protected within its piece
+    // (a count of another region leaves the piece's figures, and so its pin, as they were), and the pieces are not
+    // connected to one another.
+    let piece: number[] | undefined;
     if (found.length === 0) {
       // Nothing found in the component read whole: each equation read alone (a reader may take one alone).
       const alone = protectAlone(system, component, suppress, publishedCount, values, exactOf, widen);
@@ -1264,6 +1274,7 @@ function protectComponent(
       // (a reader may leave them out: review 29, R29-1), protected as the whole's findings are (below).
       found = readerDisclosuresWithoutEngland(system, component, values);
       if (found.length === 0) return { ...alone, count };
+      piece = nationalEquationsOf(system, component);
     }
     const targets = new Set<number>();
     memo ??= memoOf(system);
@@ -1280,17 +1291,22 @@ function protectComponent(
     for (const disclosure of found) {
       const { variable } = disclosure;
       const unsealingLeft =
-        searchedFrom.length === 0 || searchedFrom.some((v) => v !== variable && unsealingNow(v) !== undefined);
-      let target = unsealingLeft ? nearestVariable(system, variable, unsealingNow) : undefined;
+        piece !== undefined ||
+        searchedFrom.length === 0 ||
+        searchedFrom.some((v) => v !== variable && unsealingNow(v) !== undefined);
+      let target = unsealingLeft ? nearestVariable(system, variable, unsealingNow, piece) : undefined;
       if (target === undefined) {
         searchedFrom.push(variable);
-        target = nearestVariable(system, variable, publishedCountNow);
+        target = nearestVariable(system, variable, publishedCountNow, piece);
       }
-      // The component is connected: where one disclosure has no count near it, none has.
-      if (target === undefined) break;
-      targets.add(target);
+      // Within a piece, its nearest zero below England (a `*` there adds a part that the piece no longer pins).
+      if (target === undefined && piece !== undefined)
+        target = nearestVariable(system, variable, zeroBelowEngland, piece);
+      if (target !== undefined) targets.add(target);
+      // The component is connected: where one disclosure has no count near it, none has (pieces are not).
+      else if (piece === undefined) break;
     }
-    if (targets.size === 0)
+    if (targets.size === 0 && piece === undefined)
       for (const v of (system.components[component] as AuditSystem['components'][number]).variables) {
         const r = rowOf[v] as number;
         if (r >= 0 && !isNational(rows[r] as Row) && publishedValue(system, v) === 0) targets.add(v);

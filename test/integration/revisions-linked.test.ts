@@ -216,6 +216,31 @@ describe("review 3: a late file's change is not given back by figures that add u
     expect(meta(r1).revisions_held?.periods).toEqual(expect.arrayContaining(['2025-04', '2025/26']));
     expect(meta(r1).revisions_held?.periods).not.toContain('2025-09');
     // L3: the scan reads England's held figures as published values, not sums of the areas beside them.
+    // R29-1: the scan (and the audit) also read each region's piece without England's equations. By hand, in
+    // cof_community (the only document where the pieces pin anything):
+    // - The South West (Y58) has one ICB (QCC, of U00005 and U00006), so Y58 = QCC in every figure. August's
+    //   connections are July's referrals contacted (i mod 5 > 0): U00005 25 - 5 = 20, U00006 14 - 3 = 11; data as
+    //   of 30 September puts the attendance cohort's cut-off at 31 August, so all 31 are in the cohort and none are
+    //   recent. Published: QCC's August 30 connections, 30 attendance cohort, 0 recent; Y58's 30, `*`, `*`. So
+    //   Y58's `*` of recent connections is QCC's 0 exactly, and its `*` of the attendance cohort QCC's 30, 28 to 32:
+    //   one pin, a `*` at 0. It says no one was counted, as a 0 does, so it is not counted (as in each equation read
+    //   alone). Counting it made the publisher suppress 88 more cells of cof_community in releases 1 to 3 (counts of
+    //   10 to 275 in every area, and their attendance %) without unpinning it (QCC's 0 stays published), and the
+    //   scan still found it.
+    // - London's piece (Y56, QAA and QBB) holds rows held at release 0's figures (revisions_held_below_england):
+    //   QAA's August recent connections 30 (August was then the newest month) over U00001's and U00002's 0, so 28 to
+    //   32 = 0 contradicts in every reading and the piece pins nothing.
+    // So the published figures are main's, every one (releases 1 to 3), and the scan finds nothing. The South West's
+    // August below the region, rounded (20, 11 -> 10, 31 -> 30), not `*`:
+    const august = (code: string) => {
+      const row = r1.get('cof_community')?.rows.find((r) => r.code === code && r.period === '2025-08');
+      return [row?.connections, row?.attendance_cohort, row?.recent_connections];
+    };
+    expect([august('U00005'), august('U00006'), august('QCC')]).toEqual([
+      [20, 20, 0],
+      [10, 10, 0],
+      [30, 30, 0],
+    ]);
     expect(disclosureFindings(r1, REFERENCE)).toEqual([]);
   }, 120_000);
 
@@ -224,6 +249,7 @@ describe("review 3: a late file's change is not given back by figures that add u
     const r2 = await release('2025-10-21T00:00:00Z', { 'U00003-late2.jsonl': late('b') });
     expect(england(r2, 'rollout', '2025-04').referrals).toBe(106);
     expect(meta(r2).revisions_held?.fail_closed).toBe(true);
+    // The pieces without England as in release 1 (the South West's August figures unchanged): nothing pinned but a `*` at 0.
     expect(disclosureFindings(r2, REFERENCE)).toEqual([]);
   }, 120_000);
 
@@ -243,6 +269,7 @@ describe("review 3: a late file's change is not given back by figures that add u
     expect(england(r3, 'rollout', '2025-04').referrals).toBe(106);
     expect(england(r3, 'equity', '2025/26', { dimension: 'imd_decile', group: '1' }).people_referred).toBe(18);
     expect(meta(r3).revisions_held?.fail_closed).toBe(false);
+    // The pieces without England as in release 1 (the South West's August figures unchanged): nothing pinned but a `*` at 0.
     expect(disclosureFindings(r3, REFERENCE)).toEqual([]);
   }, 120_000);
 });

@@ -510,7 +510,9 @@ export function recoveredCells(
   const totals = new Set(spec.totals?.[doc.name] ?? []);
   // The rows as published, and again without England's (review 29, R29-1): a reader may leave out England's
   // equations, those that make their 1-to-7 reading contradict, and read each region's piece alone. A cell found both
-  // ways is one.
+  // ways is one. Without England a `*` pinned to 0 is not counted, as in each equation read alone (the audit's
+  // equationAlone and withoutNational): it says no one was counted, as a 0 does (revisions-linked: the South West's
+  // `*` of recent connections in August over its only ICB's published 0).
   const all = doc.rows as unknown as Row[];
   const belowEngland = all.filter((r) => r.level !== 'national');
   const seen = new Set<string>();
@@ -519,7 +521,8 @@ export function recoveredCells(
     for (let c = 0; c < system.components.length; c++)
       for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? []) {
         const key = `${all.indexOf(cell.row)}|${cell.column}|${part ?? ''}|${value}`;
-        if (rows !== all && seen.has(key)) continue;
+        if (rows !== all && (seen.has(key) || (value === 0 && part === undefined && cell.row[cell.column] === '*')))
+          continue;
         seen.add(key);
         found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
       }

@@ -165,6 +165,85 @@ describe("the audit reads a contradicting component without England's equations 
     expect(scanned(published)).toEqual([]);
   });
 
+  it('a `*` a piece pins at 0 is not counted: nothing about a person, and nothing left to suppress for it', () => {
+    // One month (revisions-linked's release 1, cut down). London (Y56, one ICB QAA): U00001 0, U00003 0, QAA 0, the
+    // region's 0 made `*`. The South West (Y58, one ICB QBB): U00002 0, U00004 0, QBB 31 a row held at an earlier
+    // release's figure (published 30: 28 to 32), Y58 31, `*` as the only other part of England beside Y56's `*` (the
+    // next smallest part is suppressed too). England 31.
+    // Read whole: QBB 28 to 32 = 0 + 0 contradicts in every reading, so the whole pins nothing; alone, Y56's `*` =
+    // QAA's 0 pins it at 0 (not counted), Y58's `*` = QBB 28 to 32, England 31 = Y56 + Y58 pins neither (read 1 to 7
+    // it contradicts: 31 > 14), QBB's equation contradicts. Without England: London's piece pins Y56's `*` at 0 (QAA's
+    // 0), the South West's contradicts as above. A `*` at 0 says no one was counted, as a 0 does: no disclosure, and
+    // no `*` elsewhere unpins it (QAA's 0 is published), so counting it only made the publisher suppress every count
+    // near it (revisions-linked: 88 cells), then the zeros.
+    const exact: Record<string, number> = {
+      'pcn U00001': 0,
+      'pcn U00003': 0,
+      'icb QAA': 0,
+      'region Y56': 0,
+      'pcn U00002': 0,
+      'pcn U00004': 0,
+      'icb QBB': 31,
+      'region Y58': 31,
+      'national ENG': 31,
+    };
+    const rowsOf = (value: (key: string, count: number) => number | '*') =>
+      Object.entries(exact).map(([key, count]) => {
+        const [level, code] = key.split(' ') as [string, string];
+        return { level, code, period_type: 'month', period: '2025-04', splw_contacts: value(key, count) };
+      });
+    const areas: AuditSpec['areas'] = {
+      partOf: (row) => {
+        const parent = PARENT[String(row.code)];
+        return parent === undefined ? [] : [`${parent}|${row.period}`];
+      },
+      totalOf: (row) => `${row.code}|${row.period}`,
+    };
+    const shown = rowsOf((key, count) =>
+      key === 'national ENG' ? count : key === 'region Y56' || key === 'region Y58' ? '*' : count === 31 ? 30 : count,
+    );
+    const system = buildAuditSystem(shown, { columns: ['splw_contacts'], areas });
+    expect(system.components).toHaveLength(1);
+    expect(readerDisclosures(system, 0)).toBeUndefined();
+    expect(readerDisclosuresWithoutEngland(system, 0).map((d) => named(d.cell.row, d.value))).toEqual([]);
+    // The scan: with England and without, nothing (it used to report Y56's `*` = 0 read without England).
+    const reference = `${[
+      'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to',
+      'U00001,PCN 1,QAA,NHS ICB A,Y56,London,10000,2019-04-01,',
+      'U00003,PCN 3,QAA,NHS ICB A,Y56,London,10000,2019-04-01,',
+      'U00002,PCN 2,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,',
+      'U00004,PCN 4,QBB,NHS ICB B,Y58,South West,10000,2019-04-01,',
+    ].join('\n')}\n`;
+    const parentsOf = parentsFrom(reference, {
+      icbs: [
+        { code: 'QAA', parent: 'Y56' },
+        { code: 'QBB', parent: 'Y58' },
+      ],
+    });
+    const doc = { name: 'cof_person', keys: [], rows: shown } as unknown as MetricDocument;
+    expect(
+      recoveredCells(doc, parentsOf, SCAN_SPEC, [doc]).map((c) => named(c.row as unknown as Row, c.value)),
+    ).toEqual([]);
+    // The publisher, given these figures (QBB's held 31 as the refresh gives it, before control) and Y56's 0 `*`,
+    // publishes them as above: Y58 `*` beside Y56's, QBB 30 (31 rounded), the zeros 0, England 31; nothing more.
+    const published = applyDisclosureControl(
+      rowsOf((_, count) => count),
+      { counts: ['splw_contacts'], areas, periodKeys: [] },
+      (row) => (row.code === 'Y56' ? ['splw_contacts'] : []),
+    );
+    expect(published.map((r) => `${r.level} ${r.code} ${r.splw_contacts}`)).toEqual([
+      'pcn U00001 0',
+      'pcn U00003 0',
+      'icb QAA 0',
+      'region Y56 *',
+      'pcn U00002 0',
+      'pcn U00004 0',
+      'icb QBB 30',
+      'region Y58 *',
+      'national ENG 31',
+    ]);
+  });
+
   it('three PCNs of 7 a month: the publisher suppresses what only the piece without England pins', () => {
     // Y56 side (one ICB QAA): U00001, U00003, U00005 each 7 in April, May and June (shown `*`), 21 in the year (20:
     // 18 to 22); QAA and Y56 21 a month (20) and 63 in the year (65: 63 to 67). Y58 side as above (U00002 9, U00004 7,
