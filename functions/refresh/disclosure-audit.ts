@@ -1124,7 +1124,10 @@ function pinnedFamilies(
   for (let c = 0; c < system.components.length; c++)
     for (const { cell, part } of [
       ...(readerDisclosures(system, c) ?? []),
-      ...(document === undefined ? equationDisclosures(system, c).flatMap((e) => e.disclosures) : []),
+      // With the areas, each region's piece without England's equations too (review 29, R29-1; the scan reads them).
+      ...(document === undefined
+        ? equationDisclosures(system, c).flatMap((e) => e.disclosures)
+        : withoutEnglandAfter(system, c)),
     ]) {
       const key = areaPeriodOf(cell.row);
       const id = `${key}|${cell.column}`;
@@ -1903,6 +1906,14 @@ export function readerDisclosuresWithoutEngland(
   values?: LoadedValues,
 ): Disclosure[] {
   readerDisclosures(system, component, values);
+  return withoutEnglandAfter(system, component);
+}
+
+/**
+ * readerDisclosuresWithoutEngland's reading without England, where readerDisclosures has just read the component
+ * (padPartitions' read of every row: its pins are protected as the whole's are).
+ */
+export function withoutEnglandAfter(system: AuditSystem, component: number): Disclosure[] {
   return lastContradicted || nationallySecondary(system, component) ? withoutNational(system, component) : [];
 }
 
