@@ -1127,7 +1127,7 @@ function pinnedFamilies(
       // With the areas, each region's piece without England's equations too (review 29, R29-1; the scan reads them).
       ...(document === undefined
         ? equationDisclosures(system, c).flatMap((e) => e.disclosures)
-        : withoutEnglandAfter(system, c)),
+        : withoutEnglandAfter(system, c, looselySecondary(system, c))),
     ]) {
       const key = areaPeriodOf(cell.row);
       const id = `${key}|${cell.column}`;
@@ -1904,17 +1904,18 @@ export function readerDisclosuresWithoutEngland(
   system: AuditSystem,
   component: number,
   values?: LoadedValues,
+  known?: ReadonlySet<number>,
 ): Disclosure[] {
   readerDisclosures(system, component, values);
-  return withoutEnglandAfter(system, component);
+  return withoutEnglandAfter(system, component, known);
 }
 
 /**
  * readerDisclosuresWithoutEngland's reading without England, where readerDisclosures has just read the component
  * (padPartitions' read of every row: its pins are protected as the whole's are).
  */
-export function withoutEnglandAfter(system: AuditSystem, component: number): Disclosure[] {
-  return lastContradicted || nationallySecondary(system, component) ? withoutNational(system, component) : [];
+export function withoutEnglandAfter(system: AuditSystem, component: number, known?: ReadonlySet<number>): Disclosure[] {
+  return lastContradicted || nationallySecondary(system, component) ? withoutNational(system, component, known) : [];
 }
 
 /** Whether a `*` below England in an equation of England's is marked secondary (scratch.evident). */
@@ -1940,10 +1941,16 @@ function nationallySecondary(system: AuditSystem, component: number): boolean {
  * region made the whole contradict). A `*` pinned to 0 is not counted, as in each equation read alone
  * (equationAlone): it says that no one was counted, as a published 0 would (counted, it made the publisher suppress
  * every count near a region's `*` over its only ICB's published 0, which no `*` elsewhere unpins: 88 cells of
- * cof_community in test/integration/revisions-linked.test.ts). Uses the scratch bounds of the pieces' variables (the
+ * cof_community in test/integration/revisions-linked.test.ts). `known`: the `*` the whole component's loose reading
+ * shows cannot be 1 to 7 (looselySecondary; the publisher's, those truly not 1 to 7 as brokenSeal takes them), read
+ * in each piece as the reader knows them, 1 or more: leaving England's line out does not unlearn what the figures
+ * say of them, and a piece that reads one as 1 to 7 is read wrong (review 10's seal: the South West's `*` over its
+ * seven ICBs' `*`, 12 or more by the rest of the component, read alone as 7 over seven 1s; a piece of that equation
+ * alone is that seal, which brokenSeal leaves published). A piece whose `*` are all truly 1 to 7 (R29-1's hand-built
+ * rows: the secondary `*` in the other region) reads as before. Uses the scratch bounds of the pieces' variables (the
  * caller's reading of them is done); their marks (scratch.evident) are the component's again after.
  */
-function withoutNational(system: AuditSystem, component: number): Disclosure[] {
+function withoutNational(system: AuditSystem, component: number, known?: ReadonlySet<number>): Disclosure[] {
   const { variables } = system.components[component] as Piece;
   const { queued, visited, reached, evident, kind } = system.scratch;
   const nationalEquations = nationalEquationsOf(system, component);
@@ -1961,6 +1968,9 @@ function withoutNational(system: AuditSystem, component: number): Disclosure[] {
     if (pieceEquations.length === 0) continue;
     const piece: Piece = { variables: reached.slice(0, size), equations: Int32Array.from(pieceEquations) };
     evidentlySecondary(system, piece);
+    if (known !== undefined)
+      for (let i = 0; i < size; i++)
+        if (known.has(piece.variables[i] as number)) evident[piece.variables[i] as number] = 1;
     const wide = new Uint8Array(size);
     readerBounds(system, piece.variables, 'documented', wide);
     const pinned = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece) ?? [];

@@ -1272,7 +1272,12 @@ function protectComponent(
       }
       // Nothing alone either: where the whole's 1-to-7 reading contradicts, each piece without England's equations
       // (a reader may leave them out: review 29, R29-1), protected as the whole's findings are (below).
-      found = readerDisclosuresWithoutEngland(system, component, values);
+      found = readerDisclosuresWithoutEngland(
+        system,
+        component,
+        values,
+        knownSecondary(system, component, values, exactOf),
+      );
       if (found.length === 0) return { ...alone, count };
       piece = nationalEquationsOf(system, component);
     }
@@ -1342,6 +1347,27 @@ function memoOf(system: AuditSystem): ScoreMemo {
     scoreMemos.set(system, memo);
   }
   return memo;
+}
+
+/**
+ * The `*` of a component that its loose reading shows cannot be 1 to 7 (looselySecondary) and that truly are not (as
+ * brokenSeal takes them: a mark can be wrong where a zero was made `*`): each piece without England's equations reads
+ * them so (readerDisclosuresWithoutEngland), since a piece that reads one as 1 to 7 is read wrong (review 10's seal,
+ * the South West's `*` over its seven ICBs' `*`, which brokenSeal leaves published).
+ */
+function knownSecondary(
+  system: AuditSystem,
+  component: number,
+  values: LoadedValues,
+  exactOf: (variable: number) => number | undefined,
+): Set<number> {
+  const [low, high] = PRIMARY_SUPPRESSED;
+  const known = new Set<number>();
+  for (const v of looselySecondary(system, component, undefined, values) ?? []) {
+    const exact = exactOf(v);
+    if (exact !== undefined && (exact < low || exact > high)) known.add(v);
+  }
+  return known;
 }
 
 /** What protecting a component did: cells suppressed, and where nothing was left to suppress, the rows stuck on. */
