@@ -10,6 +10,8 @@ import {
   looselySecondary,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import { parentsFrom, recoveredCells, SCAN_SPEC } from '../support/disclosure-scan.ts';
 
 /*
  * A sealed equation whose reading the figures beside it refute (review 10: referral_sources' South West `*` of 21
@@ -149,6 +151,33 @@ describe('a sealed equation the figures beside it show to be read wrong', () => 
     // not 1 to 7, so marked too. The same both ways.
     expect(fromValues).toEqual(['R1 2026-04', 'R1 2026-05', 'R2 2026-04']);
     expect(fromRows).toEqual(fromValues);
+  });
+
+  it("the test-side scan recovers nothing from the published rows, with England's row or without it", () => {
+    // Review 29, R29-1: the scan also reads the rows with England's left out. April below England is then two pieces:
+    // R1 `*` = I1 + ... + I7 (all `*`), and R2 `*` = I8 (40: 38 to 42). R1's piece read 1 to 7 alone is the seal, R1 7
+    // and each ICB 1; but the published figures say R1 = 54 - R2 = 54 - (38 to 42) = 12 to 16 (the loose reading,
+    // England's row read), and leaving England's row out does not unlearn that: R1 read as 1 or more, seven ICBs of
+    // 1 to 7 sum to 7 to 49, so R1 is 7 to 49 and no ICB is pinned (each 1 to 7). Nothing recovered either way (the
+    // values a reader would take from the seal, 7 and 1s, are wrong: 14 and 2s).
+    const published = applyDisclosureControl(exactRows, RULES, imposed).map((r) => ({
+      ...r,
+      splw_contacts: r.referrals,
+    }));
+    const reference = `${[
+      'pcn_code,pcn_name,icb_code,icb_name,region_code,region_name,list_size,valid_from,valid_to',
+      ...['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'I8'].map(
+        (icb, i) =>
+          `U0000${i + 1},PCN ${i + 1},${icb},ICB ${icb},${PARENT[icb]},Region ${PARENT[icb]},10000,2019-04-01,`,
+      ),
+    ].join('\n')}\n`;
+    const parents = parentsFrom(reference, {
+      icbs: ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'I8'].map((code) => ({ code, parent: PARENT[code] as string })),
+    });
+    const doc = { name: 'cof_person', keys: [], rows: published } as unknown as MetricDocument;
+    expect(
+      recoveredCells(doc, parents, SCAN_SPEC, [doc]).map((c) => `${c.row.code} ${c.row.period} = ${c.value}`),
+    ).toEqual([]);
   });
 
   it('a seal whose reading is the truth is still withheld, even where the loose reading breaks it', () => {
