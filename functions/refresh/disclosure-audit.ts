@@ -1835,12 +1835,15 @@ function evidentlySecondary(system: AuditSystem, piece: Piece): void {
  * allow, and sees from the bounds that reading reaches which `*` cannot be 1 to 7 (secondarySeenWhole); reading those
  * so and the others as 1 to 7 again, what that finds where it does not contradict (else what the loose reading
  * finds). Undefined where the loose reading contradicts too (the figures do not add up as equations: counts of
- * distinct people, who may be in two areas).
+ * distinct people, who may be in two areas). `known`: `*` the reader knows from figures not in this system cannot be 1
+ * to 7 (the test-side scan's read of the rows without England's: what the rows with them show, looselySecondary),
+ * marked secondary too; only where the values are read from the rows.
  */
 export function readerDisclosures(
   system: AuditSystem,
   component: number,
   values?: LoadedValues,
+  known?: ReadonlySet<number>,
 ): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const previous = values?.system === system ? values.previous : undefined;
@@ -1858,6 +1861,9 @@ export function readerDisclosures(
   }
   const whole = system.components[component] as Piece;
   evidentlySecondary(system, whole);
+  if (known !== undefined && previous === undefined)
+    for (let i = 0; i < variables.length; i++)
+      if (known.has(variables[i] as number)) system.scratch.evident[variables[i] as number] = 1;
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'documented', wide);
   const documented = disclosedAfterPropagation(system, whole, wide, previous?.reasons);

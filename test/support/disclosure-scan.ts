@@ -515,17 +515,34 @@ export function recoveredCells(
   // `*` of recent connections in August over its only ICB's published 0).
   const all = doc.rows as unknown as Row[];
   const belowEngland = all.filter((r) => r.level !== 'national');
+  // Read without England's rows, a `*` that the rows with them show cannot be 1 to 7 (looselySecondary) is read so
+  // still: leaving England's row out does not unlearn it (review 10's seal, a region's `*` of 12 to 16 by England's
+  // figure over its seven ICBs' `*`, is a piece on its own without England, and read 1 to 7 its 7 over seven 1s).
   const seen = new Set<string>();
+  const knownCells = new Map<Row, Set<string>>();
   for (const rows of belowEngland.length < all.length && belowEngland.length > 0 ? [all, belowEngland] : [all]) {
     const system = buildAuditSystem(rows, auditSpec);
-    for (let c = 0; c < system.components.length; c++)
-      for (const { cell, part, value } of disclosuresOf(system, c, totals) ?? []) {
+    for (let c = 0; c < system.components.length; c++) {
+      const known = new Set<number>();
+      for (const v of rows === all ? (looselySecondary(system, c) ?? []) : (system.components[c]?.variables ?? [])) {
+        const cell = cellOf(system, v);
+        if (cell === undefined) continue;
+        if (rows !== all) {
+          if (knownCells.get(cell.row)?.has(cell.column) === true) known.add(v);
+          continue;
+        }
+        const columnsKnown = knownCells.get(cell.row) ?? new Set<string>();
+        columnsKnown.add(cell.column);
+        knownCells.set(cell.row, columnsKnown);
+      }
+      for (const { cell, part, value } of disclosuresOf(system, c, totals, rows === all ? undefined : known) ?? []) {
         const key = `${all.indexOf(cell.row)}|${cell.column}|${part ?? ''}|${value}`;
         if (rows !== all && (seen.has(key) || (value === 0 && part === undefined && cell.row[cell.column] === '*')))
           continue;
         seen.add(key);
         found.push({ row: cell.row as MetricRow, column: cell.column, value, ...(part === undefined ? {} : { part }) });
       }
+    }
   }
   return [...found, ...recoveredWithheld(doc, parents, spec)];
 }
@@ -851,7 +868,13 @@ function withheldCells(doc: MetricDocument, spec: ScanSpec): MetricRow[] {
  * (258-262) over 7 PCNs published at 230 in all (216-244) and two PCNs' `*` beside 1-7 people, "pinned" by taking
  * both `*` as at most 7 attendances. A month withheld below England (withheldCells) is any count so too.
  */
-function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlySet<string>): Disclosure[] | undefined {
+function disclosuresOf(
+  system: AuditSystem,
+  component: number,
+  totals: ReadonlySet<string>,
+  /** `*` known from the rows with England's not to be 1 to 7 (recoveredCells' read without them). */
+  known?: ReadonlySet<number>,
+): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const anyTotal = (cell: AuditCell | undefined) =>
     cell !== undefined && (WITHHELD_CELLS.has(cell.row) || (totals.has(cell.column) && cell.row[cell.column] === '*'));
@@ -862,8 +885,8 @@ function disclosuresOf(system: AuditSystem, component: number, totals: ReadonlyS
   // whole component's loose reading shows cannot be 1 to 7 (looselySecondary: a sealed region `*` over seven `*` ICBs
   // that their PCNs show to be 11 or more) is read as the reader knows it, 1 or more.
   if (!hasTotals) {
-    const whole = readerDisclosures(system, component);
-    const secondary = looselySecondary(system, component);
+    const whole = readerDisclosures(system, component, undefined, known);
+    const secondary = new Set([...(looselySecondary(system, component) ?? []), ...(known ?? [])]);
     return [
       ...(whole ?? []),
       ...equationDisclosures(system, component, undefined, undefined, secondary).flatMap((e) => e.disclosures),

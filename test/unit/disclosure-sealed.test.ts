@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
 import {
@@ -10,7 +11,6 @@ import {
   looselySecondary,
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
-import type { MetricDocument } from '../../functions/contract/index.ts';
 import { parentsFrom, recoveredCells, SCAN_SPEC } from '../support/disclosure-scan.ts';
 
 /*
