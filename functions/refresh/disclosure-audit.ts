@@ -1125,6 +1125,8 @@ function pinnedFamilies(
     for (const { cell, part } of [
       ...(readerDisclosures(system, c) ?? []),
       // With the areas, each region's piece without England's equations too (review 29, R29-1; the scan reads them).
+      // The whole's loose marks are taken unchecked here (the published rows only; the document's audit keeps those
+      // the exact figures confirm, knownSecondary): open, docs/methodology.md "The criterion".
       ...(document === undefined
         ? equationDisclosures(system, c).flatMap((e) => e.disclosures)
         : withoutEnglandAfter(system, c, looselySecondary(system, c))),

@@ -1352,8 +1352,10 @@ function memoOf(system: AuditSystem): ScoreMemo {
 /**
  * The `*` of a component that its loose reading shows cannot be 1 to 7 (looselySecondary) and that truly are not (as
  * brokenSeal takes them: a mark can be wrong where a zero was made `*`): each piece without England's equations reads
- * them so (readerDisclosuresWithoutEngland), since a piece that reads one as 1 to 7 is read wrong (review 10's seal,
- * the South West's `*` over its seven ICBs' `*`, which brokenSeal leaves published).
+ * them so (readerDisclosuresWithoutEngland), since a piece that reads one as 1 to 7 is a reading the published figures
+ * refute, whose pins are not counted (review 10's seal, the South West's `*` over its seven ICBs' `*`, which brokenSeal
+ * leaves published). A wrong mark is left out: a `*` it marks is read 1 to 7, a reading the figures leave open, whose
+ * pins are protected whether right or wrong (docs/methodology.md, "The criterion": which readings count).
  */
 function knownSecondary(
   system: AuditSystem,
