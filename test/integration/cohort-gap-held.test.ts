@@ -192,7 +192,19 @@ describe("England's referrals less its cohort: one PCN's referrals are held (R26
     // cells (QAA, U00001, U00003, Y56 in April, May and 2025/26) read as 7, 14 and 28. Those values are wrong (truly
     // 8, 16 and 32), but a reader cannot tell them from true ones (no published figure refutes the reading), so they
     // are protected as recoveries (docs/methodology.md, "The criterion"). The audit now reads the piece and suppresses
-    // within it, so the scan, reading the rows as published with and without England's, finds nothing.
+    // within it: the counts those readings rested on (the PCNs' years 15, QAA's months 15 and year 30, Y56's year 30)
+    // are `*` too, so every splw_contacts figure of Y56's piece in April, May and 2025/26 is `*`, no equation of it has
+    // a known total, and each `*` read as 1 to 7 is left 1 to 7. The scan, reading the rows as published with and
+    // without England's, finds nothing.
+    const row = rowFinder(one.docs);
+    for (const [level, code] of [
+      ['pcn', 'U00001'],
+      ['pcn', 'U00003'],
+      ['icb', 'QAA'],
+      ['region', 'Y56'],
+    ] as const)
+      for (const period of ['2025-04', '2025-05', '2025/26'])
+        expect(row('cof_person', level, code, period).splw_contacts, `${code} ${period}`).toBe('*');
     expect(disclosureFindings(one.docs, reference(4))).toEqual([]);
   });
 
