@@ -45,16 +45,19 @@ describe('a number in thousands format written unquoted, cut into cells by the C
     ['an NHS number, 1-3-3-3 digits', NHS_THOUSANDS, 4, 'an NHS number'],
     ['an NHS number, 3-3-4 digits', NHS_334, 3, 'an NHS number'],
     ['a mobile whose 0 was dropped, 1-3-3-3 digits', MOBILE_THOUSANDS, 4, 'a telephone number'],
-  ])('%s in a row of the contract’s header: refused by position, and deleted', async (_shape, planted, cells, label) => {
-    const ingested = await ingest(plantedInProvider(planted));
-    const last = providerColumn + cells - 1;
-    await expectRefusedWhole(ingested, {
-      row: 4,
-      field: null,
-      message: `row 4, columns ${providerColumn} to ${last} hold what looks like ${label}`,
-    });
-    expectOnlyTheReceiptKept(ingested.store, PLANTED);
-  });
+  ])(
+    '%s in a row of the contract’s header: refused by position, and deleted',
+    async (_shape, planted, cells, label) => {
+      const ingested = await ingest(plantedInProvider(planted));
+      const last = providerColumn + cells - 1;
+      await expectRefusedWhole(ingested, {
+        row: 4,
+        field: null,
+        message: `row 4, columns ${providerColumn} to ${last} hold what looks like ${label}`,
+      });
+      expectOnlyTheReceiptKept(ingested.store, PLANTED);
+    },
+  );
 
   it('an NHS number in a column the contract lacks (a bad header, read raw): refused as identifiable, and deleted', async () => {
     const body = `${[
@@ -71,11 +74,14 @@ describe('a number in thousands format written unquoted, cut into cells by the C
     ['a list of small numbers and a date', '2026,04,12,1,2,3'],
     ['a round billion', '3,000,000,000'],
     ['three-digit numbers after a two-digit one, twelve digits that make no number', '12,120,300,450'],
-  ])('%s, in a row with more cells than the header: the row is refused for its width, the file kept', async (_shape, planted) => {
-    const { receipt } = await ingest(plantedInProvider(planted));
-    expect(receipt.status).toBe('partially_accepted');
-    expect(receipt.rejected_by_reason).toEqual({ column_count: 1 });
-  });
+  ])(
+    '%s, in a row with more cells than the header: the row is refused for its width, the file kept',
+    async (_shape, planted) => {
+      const { receipt } = await ingest(plantedInProvider(planted));
+      expect(receipt.status).toBe('partially_accepted');
+      expect(receipt.rejected_by_reason).toEqual({ column_count: 1 });
+    },
+  );
 
   it('cells of the right count are never read together: four id cells that would make an NHS number', async () => {
     // event_id, event_type, pcn_code and referral_id of row 3 are 9, 434, 765 and 919: the row is invalid, not identifying.
@@ -89,6 +95,8 @@ describe('a number in thousands format written unquoted, cut into cells by the C
   it('the raw read of a refused file finds the cut number, and passes a line of plain numbers', () => {
     expect(findIdentifierInLine(`E3,x,${NHS_THOUSANDS},y`, findIdentifier)).toBe('nhs_number');
     expect(findIdentifierInLine(`E3,x,${MOBILE_THOUSANDS}`, findIdentifier)).toBe('telephone');
-    expect(findIdentifierInLine('2026,04,12,1,2,3,4,5,6,7,100,250,300,2026-05-12T09:30:05Z', findIdentifier)).toBeUndefined();
+    expect(
+      findIdentifierInLine('2026,04,12,1,2,3,4,5,6,12,100,250,300,2026-05-12T09:30:05Z', findIdentifier),
+    ).toBeUndefined();
   });
 });
