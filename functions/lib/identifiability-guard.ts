@@ -1457,14 +1457,22 @@ function withoutThousands(value: string): string {
   return value.replace(THOUSANDS, (match) => match.replace(/[,'\u2019]/g, ''));
 }
 
-/** How many ASCII digits a cell is, spaces either side left out; 0 when it holds anything else. */
-function digitCellLength(cell: string | undefined): number {
+/**
+ * How many ASCII digits a cell is, spaces either side left out; 0 when it holds anything else. With `fraction`, the
+ * digits before a decimal point and digits after it (`919.00`: a number format's decimals, the last group's).
+ */
+function digitCellLength(cell: string | undefined, fraction = false): number {
   if (cell === undefined) return 0;
   let start = 0;
   let end = cell.length;
   while (start < end && cell.charCodeAt(start) === 32) start++;
   while (end > start && cell.charCodeAt(end - 1) === 32) end--;
-  for (let i = start; i < end; i++) if (!isDigit(cell, i)) return 0;
+  for (let i = start; i < end; i++) {
+    if (isDigit(cell, i)) continue;
+    if (!fraction || cell.charCodeAt(i) !== 46 || i === start || i + 1 === end) return 0;
+    for (let k = i + 1; k < end; k++) if (!isDigit(cell, k)) return 0;
+    return i - start;
+  }
   return end - start;
 }
 
@@ -1472,7 +1480,8 @@ function digitCellLength(cell: string | undefined): number {
  * A number the CSV reader cut into cells at its commas (sec30's note on review 30's R30-2): an NHS number or a mobile
  * in a spreadsheet's thousands format written unquoted (`9,434,765,919`, `7,700,900,123`) is four cells, `943,476,5919`
  * three, and no cell holds it. Consecutive cells of digits in those shapes (one to three digits then three groups of
- * three; or three, three and four) are read together, joined by commas, as findIdentifier reads a quoted cell: the NHS
+ * three; or three, three and four; the last group with a number format's decimals, `919.00`, as Excel's Number format
+ * writes it) are read together, joined by commas, as findIdentifier reads a quoted cell: the NHS
  * number's check digit, the mobile's prefix. Only for a row with more cells than its header (a row of the right width
  * was not cut, and its cells are fields of their own: reading them together would refuse ids and counts side by side),
  * and for the raw read of a file refused before its rows are read. Returns the first run found, its cells counted from
@@ -1485,9 +1494,9 @@ export function identifierAcrossCells<K extends string = IdentifierKind>(
   for (let i = 0; i + 2 < cells.length; i++) {
     const first = digitCellLength(cells[i]);
     if (first === 0 || first > 3 || digitCellLength(cells[i + 1]) !== 3) continue;
-    const third = digitCellLength(cells[i + 2]);
+    const third = digitCellLength(cells[i + 2], true);
     let last = -1;
-    if (third === 3 && digitCellLength(cells[i + 3]) === 3) last = i + 3;
+    if (third === 3 && digitCellLength(cells[i + 2]) === 3 && digitCellLength(cells[i + 3], true) === 3) last = i + 3;
     else if (third === 4 && first === 3) last = i + 2;
     if (last === -1) continue;
     const kind = find(

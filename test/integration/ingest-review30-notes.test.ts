@@ -45,6 +45,12 @@ describe('a number in thousands format written unquoted, cut into cells by the C
     ['an NHS number, 1-3-3-3 digits', NHS_THOUSANDS, 4, 'an NHS number'],
     ['an NHS number, 3-3-4 digits', NHS_334, 3, 'an NHS number'],
     ['a mobile whose 0 was dropped, 1-3-3-3 digits', MOBILE_THOUSANDS, 4, 'a telephone number'],
+    [
+      'an NHS number, 1-3-3-3 digits and two decimals (Excel’s Number format)',
+      `${NHS_THOUSANDS}.00`,
+      4,
+      'an NHS number',
+    ],
   ])(
     '%s in a row of the contract’s header: refused by position, and deleted',
     async (_shape, planted, cells, label) => {
