@@ -1002,7 +1002,8 @@ const EMAIL_SEP = '[._:\\-]{1,3}';
 /**
  * The ways people write an address out in text to keep it from robots: `at` and `dot` in brackets, `jsmith(at)nhs.net`,
  * `jsmith [at] nhs [dot] net`, or between spaces with `dot` between the labels, `jsmith at nhs dot net` (`at` between
- * spaces alone is not read: `seen at st.marys.london` is a place). Each part is bounded, as above.
+ * spaces before a dotted domain is hasSpacedAtAddress's, below: `seen at st.marys.london` is a place). Each part is
+ * bounded, as above.
  */
 const BRACKETED = (word: string) => `\\s{0,3}[([{<]\\s{0,3}${anyCase(word)}\\s{0,3}[)\\]}>]\\s{0,3}`;
 const SPACED_DOT = `\\s{1,3}${anyCase('dot')}\\s{1,3}`;
