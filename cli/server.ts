@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createWriteStream, existsSync, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -79,6 +80,11 @@ export interface LocalStack {
   readonly api: MetricsApi;
   readonly pipeline: LocalPipeline;
   readonly url: string;
+  /**
+   * What the server does, for whoever waits on it (tests, instead of polling): `upload-receiving` when an upload's
+   * file part has its temporary file open and is being written to it (its slot taken).
+   */
+  readonly events: EventEmitter;
   /** Graceful stop: no new connections, requests in flight answered, landed uploads ingested, then closed. */
   readonly close: () => Promise<void>;
 }
@@ -196,6 +202,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   const store = new FsObjectStore(options.dataDir);
   const api = new MetricsApi(store);
   const log = options.log ?? console.log;
+  const events = new EventEmitter();
   const pipeline = new LocalPipeline(store, {
     refreshDelayMs: options.refreshDelayMs,
     retry: options.refreshRetry,
@@ -381,6 +388,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         out = written;
         incoming = file;
         written.on('error', () => fail(new HttpError(500, 'the upload could not be stored')));
+        written.once('open', () => events.emit('upload-receiving'));
         file.on('data', (chunk: Buffer) => {
           bytes += chunk.length;
           if (bytes > grant.bytes) {
@@ -590,7 +598,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     // A failed refresh waiting to be retried is dropped: the next start refreshes after its uploads.
     await pipeline.stop();
   };
-  return { server, api, pipeline, url, close };
+  return { server, api, pipeline, url, events, close };
 }
 
 /**

@@ -73,6 +73,9 @@ class HttpStatusError extends Error {
   }
 }
 
+/** The name the form gives the file it sends, whatever the extract's own name is (above). */
+export const UPLOAD_FILE_NAME = 'upload.csv';
+
 /** The longest wait between attempts (p-retry's maxTimeout): a server asking for longer is not retried. */
 const MAX_RETRY_WAIT_MS = 60_000;
 
@@ -232,7 +235,6 @@ export class Uploader {
 
   /** One file: prepare and check it here, announce it, send it to the presigned POST, wait for the receipt. */
   async send(file: string): Promise<UploadOutcome> {
-    const name = basename(file);
     let uploadId: string | undefined;
     try {
       const { body, kind, refusal } = await prepare(file, this.options.key);
@@ -257,7 +259,9 @@ export class Uploader {
       uploadId = grant.upload_id;
       const form = new FormData();
       for (const [field, value] of Object.entries(grant.post.fields)) form.append(field, value);
-      form.append('file', new Blob([new Uint8Array(body)], { type: 'text/csv' }), name);
+      // The file part is named neutrally, never after the extract: a file's own name can be a person's
+      // (`john_smith_referrals.csv`; sec30's note on review 30). S3 and the local server key the upload by its grant.
+      form.append('file', new Blob([new Uint8Array(body)], { type: 'text/csv' }), UPLOAD_FILE_NAME);
       const encoded = new Response(form);
       const contentType = encoded.headers.get('content-type') as string;
       const multipart = Buffer.from(await encoded.arrayBuffer());

@@ -15,6 +15,7 @@ import {
   findIdentifier,
   IDENTIFIER_LABELS,
   type IdentifierKind,
+  identifierAcrossCells,
   personalColumnKind,
 } from '../lib/identifiability-guard.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
@@ -636,6 +637,15 @@ class UploadState {
       const where = this.headerless ? `line ${row}` : `row ${row}, column ${i + 1}`;
       reject('identifiable_data', `${where} holds what looks like ${IDENTIFIER_LABELS[found]}`, { row });
     });
+    // A CSV row wider than its header: a number in thousands format written unquoted is cut into cells (sec30's note).
+    const width = csv?.header.length;
+    if (record.raw !== undefined && width !== undefined && record.raw.length > width) {
+      const across = identifierAcrossCells(record.raw);
+      if (across) {
+        const where = `row ${row}, columns ${across.first + 1} to ${across.last + 1}`;
+        reject('identifiable_data', `${where} hold what looks like ${IDENTIFIER_LABELS[across.kind]}`, { row });
+      }
+    }
     if (unreadable) {
       this.quarantine(row, record.cells, [{ row, field: null, code: unreadable.code, message: unreadable.message }]);
       return;

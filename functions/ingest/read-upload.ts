@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
 import type { UploadFormat, UploadLimits } from '../contract/upload.ts';
+import { identifierAcrossCells } from '../lib/identifiability-guard.ts';
 import { FileRejection, reject } from './file-rejection.ts';
 import { type GzipProgress, gunzipMembers } from './gzip-members.ts';
 
@@ -605,6 +606,11 @@ export function findIdentifierInLine(text: string, find: (text: string) => strin
       const kind = find(cell);
       if (kind) return kind;
     }
+  }
+  // A number in thousands format written unquoted, cut at its commas (sec30's note on R30-2).
+  if (!json && text.includes(',')) {
+    const across = identifierAcrossCells(text.split(','), find);
+    if (across) return across.kind;
   }
   if (!text.includes('"')) return undefined;
   for (const cell of json ? jsonStrings(text) : quotedCsvCells(text)) {

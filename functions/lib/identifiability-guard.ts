@@ -1002,7 +1002,8 @@ const EMAIL_SEP = '[._:\\-]{1,3}';
 /**
  * The ways people write an address out in text to keep it from robots: `at` and `dot` in brackets, `jsmith(at)nhs.net`,
  * `jsmith [at] nhs [dot] net`, or between spaces with `dot` between the labels, `jsmith at nhs dot net` (`at` between
- * spaces alone is not read: `seen at st.marys.london` is a place). Each part is bounded, as above.
+ * spaces before a dotted domain is hasSpacedAtAddress's, below: `seen at st.marys.london` is a place). Each part is
+ * bounded, as above.
  */
 const BRACKETED = (word: string) => `\\s{0,3}[([{<]\\s{0,3}${anyCase(word)}\\s{0,3}[)\\]}>]\\s{0,3}`;
 const SPACED_DOT = `\\s{1,3}${anyCase('dot')}\\s{1,3}`;
@@ -1014,6 +1015,84 @@ const EMAIL_WRITTEN_OUT = new RegExp(
     `[A-Za-z0-9]\\s{1,3}${anyCase('at')}\\s{1,3}(?:[A-Za-z0-9]{1,63}(?:${BRACKETED('dot')}|${SPACED_DOT})){1,4}${TLD}(?![A-Za-z0-9])`,
   ].join('|'),
 );
+/**
+ * An address written with `at` between spaces and its domain's dots kept, `jane.doe at nhs.net` (sec30's note on review
+ * 30's R30-4): read where the word before `at` is shaped as an address's local part, not as a word of a sentence, and
+ * what follows is shaped as a domain. The local part is letters and digits, starting with a letter, in labels joined by
+ * dots or underscores that each start with a letter (`jane.doe`, `j_smith`), or one label of letters and then digits
+ * (`jsmith85`); a plain word (`seen at st.marys.london`, `information at mind.org.uk`) is read only before a mailbox
+ * provider's domain (MAILBOX_DOMAINS: `jane at gmail.com`), where no sentence has a reason to put it. The domain is one
+ * to four labels and a top-level domain as above, not a website's (`www.`), and not followed by a path, another label
+ * or an @ (`nhs.uk/conditions`). A hyphen ends the word before `at` (`follow-up at ageuk.org.uk` is a plain word).
+ */
+const SPACED_AT = /\s{1,3}[aA][tT]\s{1,3}/g;
+const DOMAIN_AFTER_AT = new RegExp(
+  `(?![wW]{3}\\.)((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,4}${TLD})(?![A-Za-z0-9@/-]|\\.[A-Za-z0-9])`,
+  'y',
+);
+const LOCAL_PART = /^[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z][A-Za-z0-9]*)*$/;
+const LOCAL_PART_ADDRESS_LIKE = /[._]|^[A-Za-z]{2,}\d+$/;
+/** The longest local part an address may have (RFC 5321's 64 octets). */
+const LOCAL_PART_MAX = 64;
+/**
+ * Domains whose addresses are people's mailboxes and that name nothing else a sentence would put after `at`: NHSmail
+ * (and a trust's subdomain of it), and the webmail and internet providers UK patients' addresses are most often at.
+ */
+const MAILBOX_DOMAINS = new Set([
+  'nhs.net',
+  'gmail.com',
+  'googlemail.com',
+  'hotmail.com',
+  'hotmail.co.uk',
+  'outlook.com',
+  'live.com',
+  'live.co.uk',
+  'msn.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'ymail.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'aol.com',
+  'aol.co.uk',
+  'btinternet.com',
+  'sky.com',
+  'virginmedia.com',
+  'blueyonder.co.uk',
+  'ntlworld.com',
+  'talktalk.net',
+  'tiscali.co.uk',
+  'protonmail.com',
+  'proton.me',
+  'gmx.com',
+  'gmx.co.uk',
+]);
+const isMailboxDomain = (domain: string): boolean => {
+  const lower = domain.toLowerCase();
+  return MAILBOX_DOMAINS.has(lower) || lower.endsWith('.nhs.net');
+};
+/** Whether the text holds an address written with `at` between spaces (above). */
+function hasSpacedAtAddress(value: string): boolean {
+  SPACED_AT.lastIndex = 0;
+  for (let match = SPACED_AT.exec(value); match !== null; match = SPACED_AT.exec(value)) {
+    DOMAIN_AFTER_AT.lastIndex = match.index + match[0].length;
+    const domain = DOMAIN_AFTER_AT.exec(value);
+    if (domain === null) continue;
+    const end = match.index;
+    let start = end;
+    while (start > 0 && end - start <= LOCAL_PART_MAX) {
+      const code = value.charCodeAt(start - 1);
+      const lower = code | 32;
+      if ((lower >= 97 && lower <= 122) || (code >= 48 && code <= 57) || code === 46 || code === 95) start--;
+      else break;
+    }
+    const local = value.slice(start, end);
+    if (local.length > LOCAL_PART_MAX || !LOCAL_PART.test(local)) continue;
+    if (LOCAL_PART_ADDRESS_LIKE.test(local) || isMailboxDomain(domain[1] as string)) return true;
+  }
+  return false;
+}
 /** ...which has `at` between separators, brackets or spaces: a text without one is spared the expression. */
 const AT_WORD = /[._:\-\s()[\]{}<>][aA][tT][._:\-\s()[\]{}<>]/;
 /** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`, `j(at)x.uk`) can have. */
@@ -1198,7 +1277,8 @@ function asPlain(text: string): string {
  */
 function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
   if (!shortcut || shape.letters >= WORDS_MIN_LETTERS) {
-    if ((!shortcut || AT_WORD.test(value)) && EMAIL_WRITTEN_OUT.test(value)) return 'email';
+    if ((!shortcut || AT_WORD.test(value)) && (EMAIL_WRITTEN_OUT.test(value) || hasSpacedAtAddress(value)))
+      return 'email';
     if ((!shortcut || shape.capitalised) && TITLE_AND_NAME.test(value)) return 'name';
   }
   if (shape.digits >= DATE_MIN_DIGITS && (!shortcut || hasLetterB(value)) && DATE_OF_BIRTH.test(value)) {
@@ -1376,6 +1456,59 @@ const THOUSANDS = /(?<![\d,'\u2019])\d{1,3}([,'\u2019])\d{3}(?:\1\d{3}){2,}(?![\
 function withoutThousands(value: string): string {
   if (!value.includes(',') && !value.includes("'") && !value.includes('\u2019')) return value;
   return value.replace(THOUSANDS, (match) => match.replace(/[,'\u2019]/g, ''));
+}
+
+/**
+ * How many ASCII digits a cell is, spaces either side left out; 0 when it holds anything else. With `fraction`, the
+ * digits before a decimal point and digits after it (`919.00`: a number format's decimals, the last group's).
+ */
+function digitCellLength(cell: string | undefined, fraction = false): number {
+  if (cell === undefined) return 0;
+  let start = 0;
+  let end = cell.length;
+  while (start < end && cell.charCodeAt(start) === 32) start++;
+  while (end > start && cell.charCodeAt(end - 1) === 32) end--;
+  for (let i = start; i < end; i++) {
+    if (isDigit(cell, i)) continue;
+    if (!fraction || cell.charCodeAt(i) !== 46 || i === start || i + 1 === end) return 0;
+    for (let k = i + 1; k < end; k++) if (!isDigit(cell, k)) return 0;
+    return i - start;
+  }
+  return end - start;
+}
+
+/**
+ * A number the CSV reader cut into cells at its commas (sec30's note on review 30's R30-2): an NHS number or a mobile
+ * in a spreadsheet's thousands format written unquoted (`9,434,765,919`, `7,700,900,123`) is four cells, `943,476,5919`
+ * three, and no cell holds it. Consecutive cells of digits in those shapes (one to three digits then three groups of
+ * three; or three, three and four; the last group with a number format's decimals, `919.00`, as Excel's Number format
+ * writes it) are read together, joined by commas, as findIdentifier reads a quoted cell: the NHS
+ * number's check digit, the mobile's prefix. Only for a row with more cells than its header (a row of the right width
+ * was not cut, and its cells are fields of their own: reading them together would refuse ids and counts side by side),
+ * and for the raw read of a file refused before its rows are read. Returns the first run found, its cells counted from
+ * 0, and the kind (`find`'s: findIdentifier unless given); never the text.
+ */
+export function identifierAcrossCells<K extends string = IdentifierKind>(
+  cells: readonly string[],
+  find: (text: string) => K | undefined = findIdentifier as (text: string) => K | undefined,
+): { first: number; last: number; kind: K } | undefined {
+  for (let i = 0; i + 2 < cells.length; i++) {
+    const first = digitCellLength(cells[i]);
+    if (first === 0 || first > 3 || digitCellLength(cells[i + 1]) !== 3) continue;
+    const third = digitCellLength(cells[i + 2], true);
+    let last = -1;
+    if (third === 3 && digitCellLength(cells[i + 2]) === 3 && digitCellLength(cells[i + 3], true) === 3) last = i + 3;
+    else if (third === 4 && first === 3) last = i + 2;
+    if (last === -1) continue;
+    const kind = find(
+      cells
+        .slice(i, last + 1)
+        .map((cell) => cell.trim())
+        .join(','),
+    );
+    if (kind !== undefined) return { first: i, last, kind };
+  }
+  return undefined;
 }
 
 /** The kind of identifier a cell's text holds, if any. Cheap for the common case of short or digit-free cells. */

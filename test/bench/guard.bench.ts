@@ -515,6 +515,10 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['hex, one long run', (n) => 'a0'.repeat(n / 2)],
   ['UUIDs one digit short, glued', (n) => 'x3f2a9c1e-7b4d-4e21-9a0f-00534195040'.repeat(n / 36)],
   ['bare 44 and digits one short', (n) => '44-0-20-7946-095 '.repeat(n / 17)],
+  // `at` between spaces (sec30's note): dotted words before each, no domain after; labels after one, no ending.
+  ['dotted words and spaced at, no domain', (n) => 'j.doe at '.repeat(n / 9)],
+  ['spaced at, then labels with no ending', (n) => `j.doe at ${'x.'.repeat(n / 2)}`],
+  ['a long word, spaced at and a domain', (n) => `${'j'.repeat(n)} at nhs.uk`],
 ];
 // CPU time, not wall: on a loaded machine a few milliseconds of wall time is mostly waiting for a core (at load 36 a
 // text's 64 KB / 16 KB ratio by the best of 5 wall times swung from 4 to 53 between runs; by CPU it stays about 4).

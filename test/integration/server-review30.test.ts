@@ -137,6 +137,16 @@ describe('R30-9: a form refused for a long field before its file part', () => {
 
 describe('R30-5: one PCN cannot hold every upload slot', () => {
   it('past its share one PCN is answered 503, while another PCN’s upload lands', async () => {
+    // Each stalled upload holds its slot once its file part is being written: the server says so, once for each.
+    let opened = 0;
+    const bothReceiving = new Promise<void>((both) => {
+      const receiving = () => {
+        if (++opened < 2) return;
+        stack.events.off('upload-receiving', receiving);
+        both();
+      };
+      stack.events.on('upload-receiving', receiving);
+    });
     const stalled = [];
     for (const fill of ['a', 'b']) {
       const file = fill.repeat(200_000);
@@ -146,8 +156,7 @@ describe('R30-5: one PCN cannot hold every upload slot', () => {
       open.socket.write(head.slice(0, head.length - 150_000));
       stalled.push(open);
     }
-    // Each stalled upload holds its slot once its file part is being written: waited for by its temporary file.
-    for (let i = 0; i < 100 && tempFiles().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await bothReceiving;
     expect(tempFiles()).toHaveLength(2);
     const third = csvText(CONTACT_COLUMNS, [contactRow({ event_id: 'E20' })]);
     const refused = await rawRequest(port, whole((await grantFor(third)).post.fields, third));
