@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE, DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
-import { type MonthFigures, monthsOfYear, projectYear } from '../../functions/refresh/projection.ts';
+import {
+  type MonthFigures,
+  monthsOfYear,
+  projectYear,
+  type SameMonthRatio,
+} from '../../functions/refresh/projection.ts';
 
 const month = (m: string, people: number): MonthFigures => ({ month: m, people });
 /**
@@ -634,7 +639,7 @@ describe('projecting a year of people referred', () => {
     // Here, one PCN of 10,000, April-July 2025 (4 months), 400 monthly people, 380 people: ratio so far 400 / 380 =
     // 1.0526. 2024/25: 1.100 at the end of July 2024 (its 4th month), 1.120 at year end, so it grew by 1.12 / 1.10 =
     // 1.01818 from the same month. Its regions grew by 1.01, 1.02 and 1.03 (mean 1.02, sd 0.01, n 3).
-    const project = (months: readonly number[], atMonth?: Record<string, unknown>) =>
+    const project = (months: readonly number[], atMonth?: SameMonthRatio) =>
       projectYear({
         fy: '2025/26',
         dataAsOf: '2025-07-31',
@@ -677,7 +682,7 @@ describe('projecting a year of people referred', () => {
           fy: '2024/25',
           year_so_far: 1.053,
           known: true,
-          same_month: { month: '2024-07', ratio: 1.1, growth: 1.018 },
+          same_month: { month: '2024-07', ratio: 1.1, growth: 1.018, interval_pct: 4.9 },
         },
       });
     });
@@ -714,7 +719,7 @@ describe('projecting a year of people referred', () => {
         projection_low: 1120,
         projection_high: 1120,
         status: 'below target',
-        repeats: { ratio: 1.071, same_month: { month: '2024-07', ratio: 1, growth: 1.071 } },
+        repeats: { ratio: 1.071, same_month: { month: '2024-07', ratio: 1, growth: 1.071, interval_pct: 0 } },
       });
     });
   });
