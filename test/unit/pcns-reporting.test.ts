@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pcnsReportingRange, pcnsReportingText } from '../../functions/reports/pcns-reporting.ts';
+import { MIN_COUNT } from '../../functions/refresh/disclosure.ts';
+import { pcnsReportingRange, pcnsReportingText, SMALLEST_COUNT_SHOWN } from '../../functions/reports/pcns-reporting.ts';
 
 /*
  * Review 31, R31-4: rollout's PCNs with referrals below England is rounded to 5 and capped below its bound (the PCNs
@@ -32,6 +33,7 @@ describe('PCNs with referrals where the figure may be capped below the PCNs in f
     // any figure of 5 beside such a bound): a published count is 0 or 8 and more, so 8 to the bound, not 3 to it.
     expect(pcnsReportingRange(region(5, 9))).toEqual({ low: 8, high: 9 });
     expect(pcnsReportingText(region(5, 8), plain)).toBe('8');
+    expect(SMALLEST_COUNT_SHOWN).toBe(MIN_COUNT);
   });
 
   it('where the bound is a multiple of 5 nothing rounds above it: 10 of 15 is a rounded 8 to 12, 15 of 15 is 13 to 15', () => {
