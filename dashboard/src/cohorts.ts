@@ -1,3 +1,4 @@
+import { SERVICE_USE_WINDOW_MONTHS } from '../../functions/contract/enums.ts';
 import type { MetricDocument } from '../../functions/contract/metrics.ts';
 import { summaryOf } from '../../functions/contract/summaries.ts';
 import type { Loadable } from './api.ts';
@@ -70,4 +71,34 @@ export function windowsCoveredCsv(doc: Loadable<MetricDocument>): string | undef
   return (ended as readonly { months: number; referred_on_or_before: string | null }[])
     .map((w) => `${w.months}-month windows: referrals made by ${w.referred_on_or_before ?? 'none yet'}`)
     .join('; ');
+}
+
+/**
+ * Which referrals a board card's cohort figures cover, in words (review 31, R31-5: under "8 of 12 months" a board read
+ * take-up, wellbeing and GP use as the year's eight months): `engagement` for engagement and connection (cof_person's
+ * engagement cohort), `outcomes` for contacts and wellbeing (its outcome cohort), `windows` for GP and A&E use
+ * (cof_system's windows ended). Undefined where the document does not say.
+ */
+export function cohortCoveredWords(
+  doc: Loadable<MetricDocument>,
+  cohort: 'engagement' | 'outcomes' | 'windows',
+): string | undefined {
+  if (cohort === 'windows') {
+    const ended = doc.state === 'ready' ? doc.value.summary?.windows_ended : undefined;
+    const window = Array.isArray(ended)
+      ? (ended as readonly { months: number; referred_on_or_before: string | null }[]).find(
+          (w) => w.months === SERVICE_USE_WINDOW_MONTHS,
+        )
+      : undefined;
+    if (window === undefined) return undefined;
+    return window.referred_on_or_before === null
+      ? `GP and A&E use cover no referrals yet: none has had ${SERVICE_USE_WINDOW_MONTHS} months since referral.`
+      : `GP and A&E use cover referrals made by ${formatDate(window.referred_on_or_before)}: later referrals have not had ${SERVICE_USE_WINDOW_MONTHS} months after referral yet.`;
+  }
+  const words = cohortsCovered(doc, cohort);
+  if (words === undefined) return undefined;
+  // cohortsCovered's words name take-up or wellbeing: a board card holds connection or contacts beside them.
+  return cohort === 'engagement'
+    ? words.replace(/^Take-up covers/, 'Engagement and connection cover')
+    : words.replace(/^Wellbeing covers/, 'Contacts and wellbeing cover');
 }

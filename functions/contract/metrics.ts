@@ -113,7 +113,11 @@ export interface MetaDocument {
   readonly pcn_versions?: readonly PcnVersion[];
   readonly metrics: readonly { readonly name: string; readonly title: string; readonly description: string }[];
   readonly targets: ProgrammeTargets;
-  /** Set for a demo that simulates only part of England: national targets are scaled to the same share. */
+  /**
+   * Set for a demo that simulates only part of England: `share_of_england` is its share of England's registered
+   * patients, which the people referred target is scaled by (the link worker target by its share of link worker FTE,
+   * said in `note`).
+   */
   readonly coverage?: { readonly share_of_england: number; readonly note: string };
   /**
    * England figures that still show an earlier release's value because too few PCNs changed them since (revisions

@@ -156,6 +156,18 @@ export interface TargetProgress {
     readonly fy: string;
     readonly year_so_far: number | null;
     readonly known: boolean;
+    /**
+     * Where the ratio is this year's so far grown as the latest complete year's grew from the same month (`from` "year
+     * so far, grown as the latest complete year from the same month"; review 31, R31-6): that year's ratio at the end
+     * of the month (`month`), its growth to its year end, and the half-width of the 95% interval the growth's spread
+     * across regions adds, % of the projection (null where too few regions gave one). Absent before December 2026.
+     */
+    readonly same_month?: {
+      readonly month: string;
+      readonly ratio: number;
+      readonly growth: number;
+      readonly interval_pct: number | null;
+    };
   };
   /** The ratio used in words (absent in releases before December 2026). */
   readonly note?: string;

@@ -10,7 +10,7 @@ import {
 } from '../contract/index.ts';
 import type { HeldAttendanceCohort, HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
-import { repeatRatios } from '../stats/people-pace.ts';
+import { type PeopleInYearRow, ratioAtMonth, repeatRatios } from '../stats/people-pace.ts';
 import { meanInterval } from './confidence.ts';
 import { type DisclosureRules, MIN_COUNT, rate } from './disclosure.ts';
 import { placeOnFunnels, regionFiguresOf } from './funnel-documents.ts';
@@ -136,6 +136,12 @@ export interface DeriveContext {
   readonly listsSending?: Readonly<Record<string, number>>;
   /** Of those, the PCNs still open after the month (data-as-of.ts): the list the months to come are projected at. */
   readonly listsContinuing?: Readonly<Record<string, number>>;
+  /**
+   * Each region's people referred by month of each financial year (sql/meta/people_in_year.sql, never published): the
+   * projection's ratio at the same month of the latest complete year, and its spread (people-pace.ts ratioAtMonth,
+   * review 31, R31-6). Without it the latest complete year's full-year ratio is used, as before.
+   */
+  readonly peopleInYear?: readonly PeopleInYearRow[];
   /** Median link worker contacts per referral for (level|code|period), from the raw distribution, where 8 or more referrals. */
   readonly medianContacts: ReadonlyMap<string, number>;
 }
@@ -353,7 +359,8 @@ const COMMON = {
  * row keeps that release's span, `months`), so the held people are not divided by a later release's months; and a
  * month with no figure (a new month held) is left out, not read as nobody referred (review 4, F1). Its months' people
  * are scaled to people in the year by the latest complete year's ratio before it (the target pace's: people-pace.ts),
- * or the year so far's where that is higher (red-team review 26, R26-5).
+ * or the year so far's where that is higher (red-team review 26, R26-5); where that year's people by month are known
+ * (`peopleInYear`), the year so far's grown as that year's grew from the same month (review 31, R31-6).
  */
 function fyProjection(
   rows: readonly Row[],
@@ -362,6 +369,7 @@ function fyProjection(
   completeMonths: ReadonlySet<string>,
   listsSending: Readonly<Record<string, number>>,
   listsContinuing: Readonly<Record<string, number>>,
+  peopleInYear: readonly PeopleInYearRow[] = [],
 ) {
   const national = rows.filter((r) => r.level === 'national');
   const monthsOf = (fy: string, sending = true): MonthFigures[] => {
@@ -390,6 +398,20 @@ function fyProjection(
   };
   // Each year's monthly people summed over its people, latest first (the target pace's rule).
   const ratios = repeatRatios(national);
+  const completeBefore = (fy: string) => ratios.filter((y) => y.complete && y.fy < fy);
+  // The latest complete year's ratio, and (R31-6) its ratio at the end of the month this year's figures reach, with the
+  // growths of its and earlier complete years' regions from that month: the projection's like-for-like ratio.
+  const repeatRatioFor = (fy: string, months: number) => {
+    const years = completeBefore(fy);
+    const latest = years[0];
+    if (latest === undefined) return undefined;
+    const atMonth = ratioAtMonth(
+      peopleInYear,
+      years.map((y) => y.fy),
+      months,
+    );
+    return { fy: latest.fy, ratio: latest.ratio, ...(atMonth ? { at_month: atMonth } : {}) };
+  };
   // A year with no figure (held before any was published: a new year whose first month is held) has no progress.
   return national
     .filter((r) => r.period_type === 'fy' && typeof r.people_referred === 'number')
@@ -423,7 +445,7 @@ function fyProjection(
           months,
           completeMonths,
           previousYear: previous.length === 12 ? previous : undefined,
-          repeatRatio: ratios.find((y) => y.complete && y.fy < fy),
+          repeatRatio: repeatRatioFor(fy, months.length),
           target: targets.annual_referrals,
         }),
         // The year holds a revision back: its figures and projection are as of that release's data.
@@ -601,6 +623,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         new Set(ctx.completeMonths ?? []),
         ctx.listsSending ?? {},
         ctx.listsContinuing ?? {},
+        ctx.peopleInYear,
       ),
     }),
   },

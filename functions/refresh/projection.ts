@@ -34,7 +34,13 @@ import { t975 } from './confidence.ts';
  *   10,000 at 100 a month, 10 of each month's 100 from August people first referred four months earlier: April to
  *   July 400 people in 400 monthly counts, ratio 1; the year 1,200 monthly counts, 1,120 people, ratio 1.071). So
  *   the ratio is the latest complete year's (the target pace's, people-pace.ts) or the year so far's where that is
- *   higher (this year repeating more than that one did). Where no year is complete, the year so far's: the repeats
+ *   higher (this year repeating more than that one did). Where that year's ratio at the end of the same month of its
+ *   year is known (people-pace.ts ratioAtMonth), like for like instead: this year's ratio so far times that year's
+ *   growth from the same month to its end (review 31, R31-6: the demo's 2026/27 at 1.013 after 8 months, 2025/26 at
+ *   1.046 then and 1.049 at its end: 1.013 x 1.003, where 1.049 alone assumed the last 4 months would add 11.5% of
+ *   repeats against 1.5% so far, 3% low and outside its own interval). The growth assumed is uncertain: its 95%
+ *   prediction interval from its spread across the regions (and any earlier complete years), relative to it, is added
+ *   to the months' interval in quadrature. Where no year is complete, the year so far's: the repeats
  *   to come are not known, the projection reads high by them, so it is never called "on track" ("uncertain" where
  *   its interval clears the target); "below target" stands (more repeats only lower it). `repeats` says which.
  * - "On track" only when the whole interval clears the target.
@@ -76,16 +82,46 @@ export interface RepeatScaling {
   /** Monthly people summed over people in the year, rounded to 3 decimals. */
   readonly ratio: number;
   /**
-   * "latest complete year": the ratio of `fy`, the latest complete year before this one; "year so far": this year's
+   * "year so far, grown as the latest complete year from the same month": this year's ratio so far times the growth
+   * of `fy`'s (the latest complete year before this one) from the same month of its year to its end (review 31,
+   * R31-6); "latest complete year": the ratio of `fy` (no figure for it at the same month); "year so far": this year's
    * months so far (`fy` is this year), where it is higher than the latest complete year's or none is complete;
    * "the year itself": the year has ended, its people are its total.
    */
-  readonly from: 'latest complete year' | 'year so far' | 'the year itself';
+  readonly from:
+    | 'year so far, grown as the latest complete year from the same month'
+    | 'latest complete year'
+    | 'year so far'
+    | 'the year itself';
   readonly fy: string;
   /** This year's ratio so far, rounded to 3 decimals (null without monthly people). */
   readonly year_so_far: number | null;
   /** False where no year is complete: the repeats to come are not known, and the projection reads high by them. */
   readonly known: boolean;
+  /**
+   * Where the ratio is the year so far's grown like for like (R31-6): `fy`'s ratio at the end of the same month of its
+   * year (`month`, YYYY-MM) and its growth from there to its year end (its full-year ratio over it), each to 3
+   * decimals; and the 95% prediction interval of that growth's relative error that the projection's interval carries
+   * (`interval_pct`, from its spread across the regions: null where fewer than 2 regions gave one).
+   */
+  readonly same_month?: {
+    readonly month: string;
+    readonly ratio: number;
+    readonly growth: number;
+    readonly interval_pct: number | null;
+  };
+}
+
+/**
+ * The latest complete year's ratio of monthly people to people at the end of the month of its year that this year's
+ * figures so far reach (people-pace.ts ratioAtMonth), and the growths of its regions' (and any earlier complete
+ * years' regions') ratios from that month to their year end: their spread is the uncertainty of assuming this year
+ * grows as that one did (R31-6).
+ */
+export interface SameMonthRatio {
+  readonly month: string;
+  readonly ratio: number;
+  readonly growths: readonly number[];
 }
 
 export interface Projection {
@@ -140,7 +176,12 @@ export function projectYear(options: {
    * The latest complete year before this one: its monthly people summed over its people (people-pace.ts
    * repeatRatios), when there is one. Without it the repeats to come are not known (R26-5).
    */
-  readonly repeatRatio?: { readonly fy: string; readonly ratio: number };
+  readonly repeatRatio?: {
+    readonly fy: string;
+    readonly ratio: number;
+    /** Its ratio at the end of the same month of its year as this year's figures reach, and its regions' growths. */
+    readonly at_month?: SameMonthRatio;
+  };
   readonly target: number;
 }): Projection {
   const calendar = monthsOfYear(options.fy);
@@ -158,16 +199,48 @@ export function projectYear(options: {
   const previous = options.repeatRatio;
   const ended12 = ended.length === 12;
   // A year that has ended is its own total, and its own ratio is the one it states (review 27, R27-4).
+  // Like for like (review 31, R31-6): this year's ratio so far, grown as the latest complete year's grew from the same
+  // month of its year to its end. The full-year ratio alone assumed this year ends where that one did, however far
+  // below that one's at the same month this year is (the demo: 1.013 against 1.046 after 8 months, 3% low).
+  const atMonth = previous?.at_month;
+  const grown =
+    !ended12 && previous !== undefined && soFar !== null && atMonth !== undefined && atMonth.ratio >= 1
+      ? { growth: previous.ratio / atMonth.ratio, atMonth }
+      : undefined;
   const usePrevious =
-    !ended12 && previous !== undefined && previous.ratio >= 1 && (soFar === null || previous.ratio >= soFar);
-  const ratio = usePrevious ? previous.ratio : (soFar ?? 1);
+    !ended12 &&
+    grown === undefined &&
+    previous !== undefined &&
+    previous.ratio >= 1 &&
+    (soFar === null || previous.ratio >= soFar);
+  const ratio = grown ? Math.max(1, Number(soFar) * grown.growth) : usePrevious ? previous.ratio : (soFar ?? 1);
   const scale = 1 / ratio;
+  // The uncertainty of assuming this year grows as that one did: the spread of the growth across regions (and earlier
+  // complete years), as a 95% prediction interval for one more, t(0.975, n - 1) x sd x sqrt(1 + 1/n), relative to the
+  // growth assumed.
+  const growthError = grown ? relativePredictionHalfWidth(grown.atMonth.growths, grown.growth) : null;
   const repeats: RepeatScaling = {
     ratio: Number(three(ratio)),
-    from: ended12 ? 'the year itself' : usePrevious ? 'latest complete year' : 'year so far',
-    fy: usePrevious && !ended12 ? previous.fy : options.fy,
+    from: ended12
+      ? 'the year itself'
+      : grown
+        ? 'year so far, grown as the latest complete year from the same month'
+        : usePrevious
+          ? 'latest complete year'
+          : 'year so far',
+    fy: (grown || usePrevious) && !ended12 && previous ? previous.fy : options.fy,
     year_so_far: three(soFar),
     known: ended12 || previous !== undefined,
+    ...(grown
+      ? {
+          same_month: {
+            month: grown.atMonth.month,
+            ratio: Number(three(grown.atMonth.ratio)),
+            growth: Number(three(grown.growth)),
+            interval_pct: growthError === null ? null : Math.round(growthError * 1000) / 10,
+          },
+        }
+      : {}),
   };
   const base = { months_elapsed: started.length, complete_months: complete, profile } as const;
 
@@ -224,7 +297,9 @@ export function projectYear(options: {
   };
   const observed = complete.reduce((sum, month) => sum + peopleOf(month), 0);
   const centre = (observed + w * at * mean) * scale;
-  const half = t975(n - 1) * sd * at * Math.sqrt(w2 + (w * w) / n) * scale;
+  // The months' 95% prediction interval and the growth's (R31-6), independent errors, added in quadrature.
+  const monthsHalf = t975(n - 1) * sd * at * Math.sqrt(w2 + (w * w) / n) * scale;
+  const half = Math.hypot(monthsHalf, centre * (growthError ?? 0));
   const low = Math.max(options.peopleToDate, Math.round(centre - half));
   const high = Math.round(centre + half);
   // Without a complete year the repeats to come are not known: the projection reads high by them, so it is never
@@ -242,10 +317,34 @@ export function projectYear(options: {
   };
 }
 
+/**
+ * Half the 95% prediction interval of one more growth like those given, relative to `growth` (the one assumed): t(0.975,
+ * n - 1) x sd x sqrt(1 + 1/n) / growth (R31-6). Null for fewer than 2.
+ */
+function relativePredictionHalfWidth(growths: readonly number[], growth: number): number | null {
+  const n = growths.length;
+  if (n < 2 || !(growth > 0)) return null;
+  const mean = growths.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(growths.reduce((s, g) => s + (g - mean) ** 2, 0) / (n - 1));
+  return (t975(n - 1) * sd * Math.sqrt(1 + 1 / n)) / growth;
+}
+
+/** A month, YYYY-MM, in words ("July 2024"). */
+const monthName = (month: string) =>
+  new Date(`${month}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 /** Which ratio scaled the months' people to people in the year, in words (R26-5). */
 export function repeatsNote(repeats: RepeatScaling, fy: string, clearsWithoutRepeats: boolean): string {
   const ratio = repeats.ratio.toFixed(3);
   const soFar = repeats.year_so_far === null ? '' : ` (${fy} so far: ${repeats.year_so_far.toFixed(3)})`;
+  const same = repeats.same_month;
+  if (same && repeats.year_so_far !== null) {
+    const spread =
+      same.interval_pct === null
+        ? ' Too few regions gave that growth to say how much it varies: the interval is of the months alone.'
+        : ` The 95% interval includes how much that growth varied between regions (plus or minus ${same.interval_pct.toFixed(1)}% of the projection).`;
+    return `Monthly people are scaled to people in the year by ${fy}'s ratio of monthly people to people so far, ${repeats.year_so_far.toFixed(3)}, grown as ${repeats.fy}'s grew from the end of ${monthName(same.month)} (${same.ratio.toFixed(3)}) to its year end (x ${same.growth.toFixed(3)}): ${ratio}. The projection assumes the rest of this year adds repeat referrals as the same months of ${repeats.fy} did.${spread}`;
+  }
   if (repeats.from === 'latest complete year')
     return `Monthly people are scaled to people in the year by ${repeats.fy}'s ratio of monthly people to people, ${ratio}${soFar}: the projection assumes this year repeats as ${repeats.fy} did.`;
   if (repeats.known)

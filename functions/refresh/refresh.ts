@@ -6,6 +6,7 @@ import type { QueryEngine, Row } from '../lib/query-engine.ts';
 import { newReleaseId, pruneReleases, ReleaseStore, releaseOf } from '../lib/release.ts';
 import { methodologyLink } from '../reports/pack-pdf.ts';
 import { writePacks } from '../reports/packs.ts';
+import { peopleInYearRows } from '../stats/people-pace.ts';
 import { alertsDocument, type PlaceOf } from './alerts.ts';
 import { alertsBase } from './alerts-base.ts';
 import { AreaRevisions } from './area-revisions.ts';
@@ -689,6 +690,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
   // PCNs whose extract has stopped: the data-as-of rule no longer waits for them (meta.json counts them); named here.
   const stopped = describeStopped(await timed('stopped extracts', () => stoppedExtracts(deps.engine, asOf)));
   if (stopped) console.warn(stopped);
+  // Each region's people referred by month of each year: the projection's like-for-like ratio (review 31, R31-6).
+  const peopleInYear = peopleInYearRows(await timed('people in year', () => deps.engine.query('meta/people_in_year')));
   const { dataAsOf } = asOf;
 
   const generatedAt = clock().toISOString();
@@ -773,6 +776,7 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
     completeMonths: asOf.completeMonths,
     listsSending: asOf.listsSending,
     listsContinuing: asOf.listsContinuing,
+    peopleInYear,
     parentOf: parentFinder(geography),
   };
   // Each document is built as soon as its rows are read, and the rows let go: a refresh never holds every metric's

@@ -35,6 +35,12 @@ export interface BoardMeasure {
    * caseload over the PCNs that sent a workforce snapshot, as the Workforce page shows it: red-team review 19, R19-6).
    */
   readonly fallback?: (row: MetricRow) => { readonly value: number; readonly note: string } | undefined;
+  /**
+   * The referrals a year's figure covers, where not all of the year's (review 31, R31-5): cof_person's engagement
+   * cohort (referred 3 months before the data-as-of date), its outcome cohort (6 months), or cof_system's windows
+   * ended (6 months after referral). Its document's summary gives the cut-off.
+   */
+  readonly cohort?: 'engagement' | 'outcomes' | 'windows';
 }
 
 export const BOARD_MEASURES: readonly BoardMeasure[] = [
@@ -82,6 +88,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     spc: 'engagement_pct',
     // The take-up funnel's numerator is referrals engaged (pcn_comparison), not connected.
     funnel: 'take_up_pct',
+    cohort: 'engagement',
   },
   {
     id: 'connected_pct',
@@ -89,6 +96,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     document: 'cof_person',
     column: 'connected_pct',
     unit: 'percent',
+    cohort: 'engagement',
   },
   {
     id: 'mean_contacts',
@@ -97,6 +105,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     column: 'mean_contacts',
     unit: 'decimal',
     expectation: (t) => `${t.contacts_min} to ${t.contacts_max} contacts`,
+    cohort: 'outcomes',
   },
   {
     id: 'wellbeing_improved_pct',
@@ -105,6 +114,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     column: 'wellbeing_improved_pct',
     unit: 'percent',
     funnel: 'wellbeing_improved_pct',
+    cohort: 'outcomes',
   },
   {
     id: 'gp_change_pct',
@@ -115,6 +125,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     where: { window_months: String(SERVICE_USE_WINDOW_MONTHS), service: 'gp_appointment', baseline_band: 'all' },
     unit: 'change',
     expectation: (t) => `${t.gp_change_pct}%`,
+    cohort: 'windows',
   },
   {
     id: 'ae_change_pct',
@@ -124,6 +135,7 @@ export const BOARD_MEASURES: readonly BoardMeasure[] = [
     where: { window_months: String(SERVICE_USE_WINDOW_MONTHS), service: 'ae_attendance', baseline_band: 'all' },
     unit: 'change',
     expectation: (t) => `${t.ae_change_pct}%`,
+    cohort: 'windows',
   },
   {
     id: 'splw_fte_per_10000',

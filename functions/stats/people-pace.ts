@@ -81,3 +81,65 @@ export function peoplePaceText(pace: PeoplePace | null): string {
     : `${pace.fy} so far (no complete year yet: fewer repeats so far, so it reads low)`;
   return `The target pace is the people a month that give the annual target of people referred in the year: a twelfth of it, times how far a year’s monthly people add up to more than its people (someone referred in two months is in both): ${pace.ratio.toFixed(3)} in ${year}.`;
 }
+
+/** One region's people referred in a month of a financial year (sql/meta/people_in_year.sql; never published). */
+export interface PeopleInYearRow {
+  readonly region_code: string;
+  readonly fy: string;
+  readonly month: string;
+  /** Distinct in the month. */
+  readonly monthly_people: number;
+  /** Of those, not referred earlier in the year: added up to a month's end, the people in the year so far. */
+  readonly new_people: number;
+}
+
+/** The rows of sql/meta/people_in_year.sql. */
+export function peopleInYearRows(rows: readonly Readonly<Record<string, unknown>>[]): PeopleInYearRow[] {
+  return rows.map((r) => ({
+    region_code: String(r.region_code),
+    fy: String(r.fy),
+    month: String(r.month),
+    monthly_people: Number(r.monthly_people),
+    new_people: Number(r.new_people),
+  }));
+}
+
+/**
+ * A complete year's ratio of monthly people to people at the end of its `month`-th month (1 = April), like for like
+ * with a year whose figures so far reach its `month`-th month (review 31, R31-6), from England's people by month (its
+ * regions added up), and the growth of each region's ratio from that month to the year end, in each of `years`: their
+ * spread is how much that growth varies, the uncertainty of assuming this year grows as the latest complete year did.
+ * `years` are the complete years before the one projected, latest first (the ratio is of the first). Undefined where
+ * the first has no people by that month, or `month` is not 1 to 11.
+ */
+export function ratioAtMonth(
+  rows: readonly PeopleInYearRow[],
+  years: readonly string[],
+  month: number,
+): { readonly month: string; readonly ratio: number; readonly growths: readonly number[] } | undefined {
+  const latest = years[0];
+  if (latest === undefined || !Number.isInteger(month) || month < 1 || month > 11) return undefined;
+  /** Monthly people summed and people, to the end of the `upTo`-th month of `fy`, of the rows given. */
+  const sums = (fy: string, upTo: number, of: readonly PeopleInYearRow[]) => {
+    const months = new Set(monthsOfFinancialYear(fy).slice(0, upTo));
+    const within = of.filter((r) => r.fy === fy && months.has(r.month));
+    return {
+      monthly: within.reduce((s, r) => s + r.monthly_people, 0),
+      people: within.reduce((s, r) => s + r.new_people, 0),
+    };
+  };
+  const ratioOf = (s: { monthly: number; people: number }) => (s.people > 0 ? s.monthly / s.people : null);
+  const england = ratioOf(sums(latest, month, rows));
+  if (england === null) return undefined;
+  const growths: number[] = [];
+  for (const fy of years) {
+    const inYear = rows.filter((r) => r.fy === fy);
+    for (const region of [...new Set(inYear.map((r) => r.region_code))].sort()) {
+      const own = inYear.filter((r) => r.region_code === region);
+      const at = ratioOf(sums(fy, month, own));
+      const end = ratioOf(sums(fy, 12, own));
+      if (at !== null && end !== null) growths.push(end / at);
+    }
+  }
+  return { month: monthsOfFinancialYear(latest)[month - 1] as string, ratio: england, growths };
+}

@@ -376,19 +376,21 @@ describe('the refresh Lambda handler', () => {
     const queries = calls.filter((c) => c.startsWith('query '));
     // The events dated when their PCN was not in force (logged, and named if England fails to add up: review 7, M10),
     // those dated before their PCN's reporting span (logged: M5), the PCNs whose extract has stopped (logged), the
+    // regions' people by month of each year (the projection's ratio at the same month: review 31, R31-6), the
     // contacts distribution (its medians are part of every document's context), then the catalogue.
-    expect(queries.slice(0, 6)).toEqual([
+    expect(queries.slice(0, 7)).toEqual([
       'query meta/data_as_of',
       'query meta/geography',
       'query meta/out_of_force',
       'query meta/outside_reporting',
       'query meta/stopped_extracts',
+      'query meta/people_in_year',
       'query metrics/contacts_distribution',
     ]);
     // The catalogue's documents, and the PCNs of each deprivation quintile (the quintile rows are checked against the
     // PCN rows they add up: shared-counts.ts).
     expect(queries).toContain('query prepare/pcn_deprivation');
-    expect(queries).toHaveLength(17);
+    expect(queries).toHaveLength(18);
     expect(calls.slice(queries.length)).toEqual(['release', 'write documents', 'close']);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pcnsReportingRange, pcnsReportingText } from '../../functions/reports/pcns-reporting.ts';
+import { MIN_COUNT } from '../../functions/refresh/disclosure.ts';
+import { pcnsReportingRange, pcnsReportingText, SMALLEST_COUNT_SHOWN } from '../../functions/reports/pcns-reporting.ts';
 
 /*
  * Review 31, R31-4: rollout's PCNs with referrals below England is rounded to 5 and capped below its bound (the PCNs
@@ -25,8 +26,23 @@ describe('PCNs with referrals where the figure may be capped below the PCNs in f
     expect(pcnsReportingText(region(10, 14), plain)).toBe('8 to 14');
     expect(pcnsReportingText(region(15, 17), plain)).toBe('13 to 17');
     expect(pcnsReportingText(region(20, 22), plain)).toBe('18 to 22');
-    // 15 in force: 15 is never shown, so 10 may be capped too.
-    expect(pcnsReportingRange(region(10, 15))).toEqual({ low: 8, high: 15 });
+  });
+
+  it('the low end is never below 8: a count of 1 to 7 below England is `*` (review 32 nit)', () => {
+    // A capped figure of 5 (bound 8 to 9: shown by a release before 4 December 2026 capped at min(rounded, bound), or
+    // any figure of 5 beside such a bound): a published count is 0 or 8 and more, so 8 to the bound, not 3 to it.
+    expect(pcnsReportingRange(region(5, 9))).toEqual({ low: 8, high: 9 });
+    expect(pcnsReportingText(region(5, 8), plain)).toBe('8');
+    expect(SMALLEST_COUNT_SHOWN).toBe(MIN_COUNT);
+  });
+
+  it('where the bound is a multiple of 5 nothing rounds above it: 10 of 15 is a rounded 8 to 12, 15 of 15 is 13 to 15', () => {
+    // capAtBound (disclosure.ts) shows a figure rounded above its bound as the largest multiple of 5 within it: of
+    // 15, 15 itself. A count of 15 or fewer rounds to 15 at most, so 10 of 15 is never capped (it reads as it is), and
+    // 15 of 15 may be anything from 13 (rounded up) to all 15, not all of them.
+    expect(pcnsReportingRange(region(10, 15))).toBeUndefined();
+    expect(pcnsReportingText(region(10, 15), plain)).toBe('10');
+    expect(pcnsReportingRange(region(15, 15))).toEqual({ low: 13, high: 15 });
   });
 
   it("a month's bound is the fewer of the PCNs in force and those that sent it", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
-import { peoplePace, repeatRatios } from '../../functions/stats/people-pace.ts';
+import { type PeopleInYearRow, peoplePace, ratioAtMonth, repeatRatios } from '../../functions/stats/people-pace.ts';
 
 /*
  * Red-team review 19, R19-8: a month's people referred are distinct within the month, the 900,000 target's within the
@@ -88,5 +88,58 @@ describe('the people pace of the annual target (R19-8)', () => {
     // is not complete, whatever months are published beside it.
     const held = rows.map((r) => (r.period === '2025/26' ? ({ ...r, months: 11 } as MetricRow) : r));
     expect(repeatRatios(held).find((y) => y.fy === '2025/26')?.complete).toBe(false);
+  });
+});
+
+describe('a complete year’s ratio at the same month, and its regions’ growths from it (review 31, R31-6)', () => {
+  // 2024/25: region A refers 10 people every month; April-July all new to the year, August-March 8 new (2 referred
+  // earlier in the year). A at the end of July: 40 / 40 = 1; at year end 120 / (40 + 8 x 8 = 104) = 1.153846: growth
+  // 1.153846. Region B: 20 a month, all new: 1 and 1, growth 1. England at the end of July: (40 + 80) / (40 + 80) = 1.
+  // 2023/24: region A only, 5 a month, all new: growth 1.
+  const months = (fy: string) => {
+    const start = Number(fy.slice(0, 4));
+    return Array.from({ length: 12 }, (_, i) => {
+      const index = start * 12 + 3 + i;
+      return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+    });
+  };
+  const rows: PeopleInYearRow[] = [
+    ...months('2024/25').map((month, i) => ({
+      region_code: 'A',
+      fy: '2024/25',
+      month,
+      monthly_people: 10,
+      new_people: i < 4 ? 10 : 8,
+    })),
+    ...months('2024/25').map((month) => ({
+      region_code: 'B',
+      fy: '2024/25',
+      month,
+      monthly_people: 20,
+      new_people: 20,
+    })),
+    ...months('2023/24').map((month) => ({ region_code: 'A', fy: '2023/24', month, monthly_people: 5, new_people: 5 })),
+  ];
+
+  it('England’s ratio at the end of the 4th month, and every region’s growth in every complete year', () => {
+    const result = ratioAtMonth(rows, ['2024/25', '2023/24'], 4);
+    expect(result?.month).toBe('2024-07');
+    expect(result?.ratio).toBe(1);
+    expect(result?.growths).toHaveLength(3);
+    expect(result?.growths[0]).toBeCloseTo(120 / 104, 10);
+    expect(result?.growths.slice(1)).toEqual([1, 1]);
+  });
+
+  it('at the end of August: A 50 / 48, England 150 / 148', () => {
+    const result = ratioAtMonth(rows, ['2024/25'], 5);
+    expect(result?.month).toBe('2024-08');
+    expect(result?.ratio).toBeCloseTo(150 / 148, 10);
+    expect(result?.growths[0]).toBeCloseTo(120 / 104 / (50 / 48), 10);
+  });
+
+  it('none without a complete year, for a month outside 1-11, or with no people by then', () => {
+    expect(ratioAtMonth(rows, [], 4)).toBeUndefined();
+    expect(ratioAtMonth(rows, ['2024/25'], 12)).toBeUndefined();
+    expect(ratioAtMonth(rows, ['2022/23'], 4)).toBeUndefined();
   });
 });

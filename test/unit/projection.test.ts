@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE, DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
-import { type MonthFigures, monthsOfYear, projectYear } from '../../functions/refresh/projection.ts';
+import {
+  type MonthFigures,
+  monthsOfYear,
+  projectYear,
+  type SameMonthRatio,
+} from '../../functions/refresh/projection.ts';
 
 const month = (m: string, people: number): MonthFigures => ({ month: m, people });
 /**
@@ -624,6 +629,97 @@ describe('projecting a year of people referred', () => {
         projection_low: 1140,
         status: 'on track',
         repeats: { ratio: 1.053, from: 'year so far', fy: '2025/26', year_so_far: 1.053, known: true },
+      });
+    });
+  });
+
+  describe('the ratio is like for like: this year so far grown as the latest complete year grew from the same month (review 31, R31-6)', () => {
+    // R31-6: the demo's 2026/27 had a ratio so far of 1.013 after 8 months, where 2025/26 had 1.046 after its first 8
+    // and ended at 1.049; dividing by 1.049 assumed the last 4 months add 11.5% repeats, against 1.5% so far: 3% low.
+    // Here, one PCN of 10,000, April-July 2025 (4 months), 400 monthly people, 380 people: ratio so far 400 / 380 =
+    // 1.0526. 2024/25: 1.100 at the end of July 2024 (its 4th month), 1.120 at year end, so it grew by 1.12 / 1.10 =
+    // 1.01818 from the same month. Its regions grew by 1.01, 1.02 and 1.03 (mean 1.02, sd 0.01, n 3).
+    const project = (months: readonly number[], atMonth?: SameMonthRatio) =>
+      projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-07-31',
+        peopleToDate: 380,
+        months: months.map((people, i) => ({
+          month: `2025-0${4 + i}`,
+          people,
+          pcns_submitting: 1,
+          list_size: 10_000,
+          list_sending: 10_000,
+          list_continuing: 10_000,
+        })),
+        completeMonths: new Set(['2025-04', '2025-05', '2025-06', '2025-07']),
+        previousYear: monthsOfYear('2024/25').map((m) => ({
+          month: m,
+          people: 100,
+          pcns_submitting: 1,
+          list_size: 10_000,
+        })),
+        repeatRatio: { fy: '2024/25', ratio: 1.12, ...(atMonth ? { at_month: atMonth } : {}) },
+        target: 1100,
+      });
+    const atJuly = { month: '2024-07', ratio: 1.1, growths: [1.01, 1.02, 1.03] };
+
+    it('a year repeating less than the last at the same month is not divided by the last one’s full-year ratio', () => {
+      // Months 100 a month, levels 10 per 1,000, sd 0: 400 + 8 x 10 x 10 = 1,200 monthly people. Ratio 1.0526 x
+      // 1.01818 = 1.07177: 1,200 / 1.07177 = 1,119.64 -> 1,120 (2024/25's 1.12 gave 1,071, "below target" of 1,100).
+      // Interval: the months give none (sd 0); the growth's 95% prediction interval, t(0.975, 2) x sd x sqrt(1 + 1/n)
+      // = 4.303 x 0.01 x 1.1547 = 0.049687, relative to the growth 0.049687 / 1.01818 = 0.048800: 1,119.64 x 0.048800
+      // = 54.64, so 1,065 to 1,174, "uncertain" against 1,100.
+      expect(project([100, 100, 100, 100], atJuly)).toMatchObject({
+        projection_to_year_end: 1120,
+        projection_low: 1065,
+        projection_high: 1174,
+        on_track: false,
+        status: 'uncertain',
+        repeats: {
+          ratio: 1.072,
+          from: 'year so far, grown as the latest complete year from the same month',
+          fy: '2024/25',
+          year_so_far: 1.053,
+          known: true,
+          same_month: { month: '2024-07', ratio: 1.1, growth: 1.018, interval_pct: 4.9 },
+        },
+      });
+    });
+
+    it('the months’ spread and the growth’s are added in quadrature', () => {
+      // Months 90, 110, 90, 110: levels 9, 11, 9, 11, mean 10, sd 1.1547; 1,200 monthly people as above. The months'
+      // half-width 3.182 x 1.1547 x 10 x sqrt(8 + 64 / 4) = 180.00, over the ratio 1.07177: 167.95; the growth's
+      // 54.64 (above); together sqrt(167.95^2 + 54.64^2) = 176.61: 1,119.64 -> 943 to 1,296.
+      expect(project([90, 110, 90, 110], atJuly)).toMatchObject({
+        projection_to_year_end: 1120,
+        projection_low: 943,
+        projection_high: 1296,
+      });
+    });
+
+    it("R26-5's example still gives 1,120: its previous year at the same month had ratio 1, so it grew by 1.0714", () => {
+      // 400 people in 400 monthly counts (the R26-5 year so far; peopleToDate 400 here), 2024/25 at July 1, at year end
+      // 1,200 / 1,120; every region the same, so the growth adds nothing to the interval: 1,200 / 1.0714 = 1,120.
+      const result = projectYear({
+        fy: '2025/26',
+        dataAsOf: '2025-07-31',
+        peopleToDate: 400,
+        months: ['2025-04', '2025-05', '2025-06', '2025-07'].map((m) => ({ month: m, people: 100, list_size: 10_000 })),
+        completeMonths: new Set(['2025-04', '2025-05', '2025-06', '2025-07']),
+        repeatRatio: {
+          fy: '2024/25',
+          ratio: 1200 / 1120,
+          at_month: { month: '2024-07', ratio: 1, growths: [1200 / 1120, 1200 / 1120] },
+        },
+        target: 1150,
+      });
+      expect(result).toMatchObject({
+        projection_to_year_end: 1120,
+        projection_low: 1120,
+        projection_high: 1120,
+        status: 'below target',
+        repeats: { ratio: 1.071, same_month: { month: '2024-07', ratio: 1, growth: 1.071, interval_pct: 0 } },
       });
     });
   });

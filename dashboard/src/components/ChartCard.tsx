@@ -34,6 +34,11 @@ interface ChartCardProps {
   readonly csv?: CsvSpec;
   /** Which referrals the figures cover, where an outcome needs time (cohort cut-offs). */
   readonly covers?: string;
+  /**
+   * What period the figures are of, where it is not the year in the filters (said instead of the year's note): the
+   * Data submissions summary counts every file received (review 31, R31-9).
+   */
+  readonly periodNote?: string;
   /** The section of docs/methodology.md that "how this is calculated" links to. */
   readonly method?: MethodSection;
   readonly children: ReactNode;
@@ -52,6 +57,7 @@ export function ChartCard({
   emptyMessage,
   csv,
   covers,
+  periodNote,
   method,
   children,
 }: ChartCardProps) {
@@ -60,7 +66,7 @@ export function ChartCard({
   const error = data.state === 'error' ? data.message : undefined;
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   const dashboard = useContext(DashboardContext);
-  const partYear = dashboard ? yearCompleteness(dashboard.fy, dashboard.meta.data_as_of) : null;
+  const partYear = periodNote ?? (dashboard ? yearCompleteness(dashboard.fy, dashboard.meta.data_as_of) : null);
   // The card's own England figures that hold a revision back (its document's summary.revisions_held), and a break in
   // its series, naming the figures it changed as the card's CSV headers name them.
   const held = state === 'ready' ? documentRevisionsHeldNote(data.value, csv?.columns) : null;

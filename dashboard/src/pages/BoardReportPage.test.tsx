@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
@@ -49,7 +49,25 @@ beforeEach(() =>
   stubPageGlobals((url) => {
     const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
     const code = url.searchParams.get('code') ?? '';
-    return { name, description: '', definitions: {}, rows: name === 'rollout' ? (ROLLOUT[code] ?? []) : [] };
+    // Cohorts as of data to 30 November 2026: engagement to 31 August, outcomes and 6-month windows to 31 May.
+    const summary =
+      name === 'cof_person'
+        ? {
+            cohorts: {
+              engagement: { months: 3, referred_on_or_before: '2026-08-31' },
+              outcomes: { months: 6, referred_on_or_before: '2026-05-31' },
+            },
+          }
+        : name === 'cof_system'
+          ? { windows_ended: [{ months: 6, referred_on_or_before: '2026-05-31' }] }
+          : undefined;
+    return {
+      name,
+      description: '',
+      definitions: {},
+      ...(summary ? { summary } : {}),
+      rows: name === 'rollout' ? (ROLLOUT[code] ?? []) : [],
+    };
   }),
 );
 afterEach(() => {
@@ -77,5 +95,35 @@ describe("the board report's monthly rate chart: a month not every PCN expected 
     expect((await within(card).findByTestId('partial-months')).textContent).toBe(
       "Partial month (not every PCN expected has sent it yet): November 2026: ICB 1 of 2 PCNs sent; November 2026: England 9 of 10 PCNs sent. A PCN that has not sent a month yet is in none of its figures (nor its list in the rates' denominators), so a fall there may be a late file, not fewer referrals; the month is filled in when the file arrives.",
     );
+  });
+});
+
+describe('the board report says which referrals its cohort figures cover (review 31, R31-5)', () => {
+  /** The words under a card's title: the year note, then what its figures cover. */
+  const period = async (title: string) => {
+    const card = await screen.findByRole('region', { name: title });
+    await waitFor(() => expect(card.querySelector('[data-testid="card-period"]')?.textContent).toContain('cover'));
+    return card.querySelector('[data-testid="card-period"]')?.textContent ?? '';
+  };
+
+  it('under "8 of 12 months": take-up to 31 August, contacts, wellbeing and GP and A&E use to 31 May', async () => {
+    renderPage(<BoardReportPage />, META, { level: 'national', code: 'ENG', name: 'England' }, '2026/27');
+    expect(await period('Engagement and connection')).toContain(
+      'Engagement and connection cover referrals made by 31 August 2026: later referrals have not had time to engage.',
+    );
+    for (const title of ['Contacts', 'Wellbeing improvement'])
+      expect(await period(title)).toContain(
+        'Contacts and wellbeing cover referrals made by 31 May 2026: later referrals have not had time for a follow-up.',
+      );
+    expect(await period('GP and A&E use')).toContain(
+      'GP and A&E use cover referrals made by 31 May 2026: later referrals have not had 6 months after referral yet.',
+    );
+  });
+
+  it('a card of the whole year says nothing of a cohort', async () => {
+    renderPage(<BoardReportPage />, META, { level: 'national', code: 'ENG', name: 'England' }, '2026/27');
+    const card = await screen.findByRole('region', { name: 'Offers declined' });
+    await waitFor(() => expect(card.querySelector('[data-testid="card-period"]')).not.toBeNull());
+    expect(card.querySelector('[data-testid="card-period"]')?.textContent).not.toContain('cover');
   });
 });

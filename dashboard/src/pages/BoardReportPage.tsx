@@ -20,6 +20,7 @@ import {
 import { ASSURANCE_TEXT, type Assurance, VARIATION_TEXT, type Variation } from '../../../functions/stats/spc-icons.ts';
 import { fetchMetric, type Loadable } from '../api.ts';
 import { plottable } from '../chart-data.ts';
+import { cohortCoveredWords, cohortsCoveredCsv, windowsCoveredCsv } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend, seriesProps } from '../components/ChartLegend.tsx';
 import { DataTable } from '../components/DataTable.tsx';
@@ -90,6 +91,31 @@ function useAreaDocuments(areas: readonly BoardArea[], extra: readonly string[])
 
 const rowsOf = (docs: Loadable<AreaDocuments>, name: string, area: BoardArea): readonly MetricRow[] =>
   docs.state === 'ready' ? (docs.value.get(`${name}|${area.code}`)?.rows ?? []) : [];
+
+/**
+ * Which referrals a card's cohort figures cover (review 31, R31-5), in words for the card and in ISO dates for its CSV,
+ * from the documents' own summaries (cof_person's cohorts, cof_system's windows ended); undefined where none of its
+ * measures is of a cohort.
+ */
+export function cardCovers(
+  docs: Loadable<AreaDocuments>,
+  area: BoardArea,
+  measures: readonly BoardMeasure[],
+  fy: string,
+): { readonly words: string; readonly csv: string } | undefined {
+  if (docs.state !== 'ready') return undefined;
+  const cohorts = [...new Map(measures.flatMap((m) => (m.cohort ? [[m.cohort, m.document] as const] : []))).entries()];
+  const parts = cohorts.flatMap(([cohort, name]) => {
+    const document = docs.value.get(`${name}|${area.code}`);
+    if (document === undefined) return [];
+    const doc = { state: 'ready', value: document } as const;
+    const words = cohortCoveredWords(doc, cohort);
+    const csv = cohort === 'windows' ? windowsCoveredCsv(doc) : cohortsCoveredCsv(doc, fy, area.level, cohort);
+    return words === undefined ? [] : [{ words, csv: csv ?? words }];
+  });
+  if (parts.length === 0) return undefined;
+  return { words: parts.map((p) => p.words).join(' '), csv: parts.map((p) => p.csv).join('; ') };
+}
 
 function spcText(rows: readonly MetricRow[], measure: BoardMeasure): string {
   const row = rows.find((r) => r.measure === measure.spc);
@@ -208,6 +234,7 @@ export default function BoardReportPage() {
             // What a figure read from another column covers (England's caseload: R19-6).
             note: areas.flatMap((a) => measureNote(rowsOf(docs, m.document, a), m, fy) ?? []).join(' '),
           }));
+          const covers = cardCovers(docs, area, measures, fy);
           const columns = {
             measure: 'Measure',
             ...Object.fromEntries(areas.map((a) => [a.code, `${a.name} (${fy})`])),
@@ -224,11 +251,14 @@ export default function BoardReportPage() {
               title={card.title}
               how={measures.map((m) => `${m.label}: ${how(m)}`).join(' ')}
               data={docs}
+              // Cohort figures cover fewer referrals than the year's months (R31-5): say which.
+              covers={covers?.words}
               csv={periodCsv({
                 stem: `${card.title.toLowerCase().replace(/\W+/g, '-')}-${area.code}`,
                 period: fy,
                 periodHeader: 'Financial year',
                 dataAsOf: meta.data_as_of,
+                ...(covers ? { covers: covers.csv } : {}),
                 columns,
                 rows,
               })}

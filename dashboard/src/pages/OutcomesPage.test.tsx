@@ -103,7 +103,9 @@ beforeEach(() => {
             },
           ]
         : [];
-    return { name, description: name, data_as_of: '2026-11-30', summary: { cohorts }, rows };
+    // cof_system's windows ended: 6-month windows for referrals made by 31 May 2026 (data as of 30 November).
+    const windows_ended = [{ months: 6, referred_on_or_before: '2026-05-31' }];
+    return { name, description: name, data_as_of: '2026-11-30', summary: { cohorts, windows_ended }, rows };
   });
   let last: Blob | undefined;
   vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
@@ -220,5 +222,19 @@ describe('the community card says which connections its attendance covers (R19-1
       'Financial year of the connection,Activity,Connections made,Attended,Attended: of connections made by,Data as of',
     );
     expect(lines[1]).toBe('2025/26,Arts culture,240,144,2026-10-31,2026-11-30');
+  });
+});
+
+describe('the GP and A&E card says which referrals it covers (review 31, R31-5)', () => {
+  it("on the card, not only in its download: cof_system's windows ended, referrals made by 31 May 2026", async () => {
+    renderPage(<OutcomesPage />, META, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');
+    const card = await screen.findByRole('region', {
+      name: 'GP, A&E, admissions and outpatients over 6 months before and after referral',
+    });
+    await waitFor(() =>
+      expect(card.querySelector('[data-testid="card-period"]')?.textContent).toContain(
+        'GP and A&E use cover referrals made by 31 May 2026: later referrals have not had 6 months after referral yet.',
+      ),
+    );
   });
 });

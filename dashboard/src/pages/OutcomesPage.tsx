@@ -3,7 +3,7 @@ import { SERVICE_USE_WINDOW_MONTHS } from '../../../functions/contract/enums.ts'
 import { type AreaRevisionsHeld, summaryOf } from '../../../functions/contract/summaries.ts';
 import { rowsOf, useMetric } from '../api.ts';
 import { figure, plottable, rowsFor } from '../chart-data.ts';
-import { cohortsCovered, cohortsCoveredCsv, windowsCoveredCsv } from '../cohorts.ts';
+import { cohortCoveredWords, cohortsCovered, cohortsCoveredCsv, windowsCoveredCsv } from '../cohorts.ts';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { ChartLegend } from '../components/ChartLegend.tsx';
 import { DataTable, figureColumn } from '../components/DataTable.tsx';
@@ -219,6 +219,8 @@ export default function OutcomesPage() {
         title={`GP, A&E, admissions and outpatients over ${SERVICE_USE_WINDOW_MONTHS} months before and after referral`}
         method="system"
         data={system}
+        // Which referrals the figures cover (review 31, R31-5): on the card, as the person and wellbeing cards say.
+        covers={cohortCoveredWords(system, 'windows')}
         empty={services.length === 0}
         csv={periodCsv({
           stem: `system-use-${scope.code}`,

@@ -103,3 +103,31 @@ describe('the Data submissions page names what is in no figure', () => {
     );
   });
 });
+
+/*
+ * Review 31, R31-9: the summary is of every file received (data_quality's period is `all`), not of the year shown, and
+ * its rows accepted added up PCN figures each rounded up to a multiple of 5. Here 3 PCNs sent files, each 20 rows
+ * accepted as published (so 16 to 20 each); a fourth, Golf PCN, closed on 30 June 2025 and sent nothing. The total of
+ * the published figures, 60, is at most the rows accepted; at least 3 x 16 = 48. The PCNs: 3 of 4, 1 now closed.
+ */
+describe('the Data submissions summary says what it covers (review 31, R31-9)', () => {
+  const withClosed = {
+    ...META,
+    pcns: [...META.pcns, { code: 'U00007', name: 'Golf PCN', parent: 'QCC', valid_to: '2025-06-30' }],
+  } as unknown as MetaDocument;
+
+  it('every file received up to the release, not the year in the filters; the rows accepted as bounds', async () => {
+    renderPage(<SubmissionsPage />, withClosed, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');
+    const card = await screen.findByRole('region', { name: 'Summary' });
+    await waitFor(() => expect(screen.getByTestId('kpi-rows-accepted').textContent).toBe('at most 60'));
+    const period = card.querySelector('[data-testid="card-period"]')?.textContent ?? '';
+    expect(period).toBe(
+      'All files received up to this release (5 August 2025), whatever year their events are in: not only FY 2025/26.',
+    );
+    expect(card.textContent).toContain(
+      'at least 48: each PCN’s rows accepted are published rounded up to a multiple of 5; the exact counts are on the upload receipts',
+    );
+    expect(screen.getByTestId('kpi-pcns-sending').textContent).toBe('3 of 4');
+    expect(card.textContent).toContain('every PCN in the reference data, 1 now closed');
+  });
+});

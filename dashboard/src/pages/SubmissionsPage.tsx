@@ -5,11 +5,11 @@ import { DataTable } from '../components/DataTable.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
-import { formatCount, formatDate } from '../format.ts';
+import { formatCount, formatDate, fyLabel } from '../format.ts';
 
 /** Data submissions: which PCNs have sent files, when, what was rejected and why, and months missing. */
 export default function SubmissionsPage() {
-  const { scope, meta } = useDashboard();
+  const { scope, meta, fy } = useDashboard();
   const quality = useMetric('data_quality', { level: 'pcn' });
   const icbOf = new Map(meta.pcns.map((p) => [p.code, p.parent]));
   const regionOf = new Map(meta.icbs.map((i) => [i.code, i.parent]));
@@ -39,14 +39,29 @@ export default function SubmissionsPage() {
   const sent = new Set(rows.map((r) => r.code));
   const silent = meta.pcns.filter((p) => inScope(p.code) && !sent.has(p.code));
   const total = (key: string) => rows.reduce((sum, r) => sum + Number(r[key] ?? 0), 0);
+  // Rows accepted are published per PCN rounded up to a multiple of 5 (0 stays 0): their sum is at most the rows
+  // accepted, and at least it less 4 a PCN with any (review 31, R31-9: 2,460,030 read as the total, 221 over it).
+  const acceptedAtMost = total('rows_accepted');
+  const acceptedAtLeast = rows.reduce((sum, r) => sum + Math.max(0, Number(r.rows_accepted ?? 0) - 4), 0);
+  // The PCNs in the reference data now closed: the summary counts every PCN that has ever sent a file.
+  const closed = meta.pcns.filter((p) => inScope(p.code) && typeof p.valid_to === 'string').length;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Data submissions</h1>
-      <ChartCard title="Summary" method="submissions" data={quality} empty={false}>
+      <ChartCard
+        title="Summary"
+        method="submissions"
+        data={quality}
+        empty={false}
+        // data_quality counts every file received, whatever its months (its period is `all`): not the year in the
+        // filters (review 31, R31-9).
+        periodNote={`All files received up to this release (${formatDate(meta.generated_at)}), whatever year their events are in: not only ${fyLabel(fy)}.`}
+      >
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
           <Kpi
-            label="PCNs sending data"
+            label="PCNs that have sent data"
             value={`${formatCount(rows.length)} of ${formatCount(rows.length + silent.length)}`}
+            context={`every PCN in the reference data${closed > 0 ? `, ${formatCount(closed)} now closed` : ''}`}
             testId="kpi-pcns-sending"
           />
           <Kpi
@@ -54,7 +69,12 @@ export default function SubmissionsPage() {
             value={formatCount(total('uploads'))}
             context={`${formatCount(total('files_rejected'))} rejected whole`}
           />
-          <Kpi label="Rows accepted" value={formatCount(total('rows_accepted'))} />
+          <Kpi
+            label="Rows accepted"
+            value={`at most ${formatCount(acceptedAtMost)}`}
+            context={`at least ${formatCount(acceptedAtLeast)}: each PCN’s rows accepted are published rounded up to a multiple of 5; the exact counts are on the upload receipts`}
+            testId="kpi-rows-accepted"
+          />
           <Kpi
             label="Rows rejected"
             value={formatCount(total('rows_rejected'))}
