@@ -579,9 +579,19 @@ export interface CohortGap {
 }
 
 /**
+ * A period whose referrals less a cohort are made up by few PCNs (cohortGapsMadeByFew): what set it off, the documents
+ * its hold holds it in (`CohortGap.heldIn`, beside its own) and the PCNs' contributions, for the refresh's log.
+ */
+export type HeldCohortGap = Trigger & {
+  readonly periodType: string;
+  readonly heldIn: readonly string[];
+  readonly contributions: readonly number[];
+};
+
+/**
  * England's periods whose referrals less their cohort (`CohortGap`) are made up by fewer than MIN_CONTRIBUTORS PCNs,
- * or dominated by one, or no larger than the number of PCNs making them (the period's rules, `releasable`, applied to
- * the difference as a figure of its own, as `outsideChangedByFew` tests England's FTE less the covered PCNs'). Each
+ * or dominated by one, or no larger than the number of PCNs making them: the difference as a figure of its own, a
+ * level of referrals (madeByFew, as the period rule tests a period's counts; red-team review 32, R32-4). Each
  * PCN's contribution to a month old enough for the cohort (`months` whole months before the data-as-of month; a
  * younger month's cohort is 0 everywhere, nothing of anyone's) is its referrals less its cohort there (all its
  * referrals of the month where its data ended in their window, as its end of observation is a month's end; else 0);
@@ -593,24 +603,8 @@ export function cohortGapsMadeByFew(
   gaps: readonly CohortGap[],
   cells: ReadonlyMap<string, RowCells>,
   dataAsOf: string | null | undefined,
-): Array<{
-  period: string;
-  periodType: string;
-  row: string;
-  column: string;
-  reason: string;
-  heldIn: string[];
-  contributions: number[];
-}> {
-  const found: Array<{
-    period: string;
-    periodType: string;
-    row: string;
-    column: string;
-    reason: string;
-    heldIn: string[];
-    contributions: number[];
-  }> = [];
+): HeldCohortGap[] {
+  const found: HeldCohortGap[] = [];
   if (dataAsOf === null) return found;
   for (const gap of gaps) {
     const old = (month: string) => dataAsOf === undefined || addMonths(month, gap.months) <= dataAsOf.slice(0, 7);
@@ -633,17 +627,18 @@ export function cohortGapsMadeByFew(
     }
     for (const cell of cells.values()) {
       const contributions = differences.get(cell.id);
-      if (contributions === undefined || contributions.every((v) => Math.abs(v) <= TOLERANCE)) continue;
-      if (releasable(contributions)) continue;
-      found.push({
-        period: cell.period,
-        periodType: cell.periodType,
-        row: cell.id,
+      if (contributions === undefined) continue;
+      // A level (its total, not a net change), of referrals: every rule, the small total too.
+      const trigger = madeByFew({
+        cell,
         column: `${gap.total} - ${gap.cohort}`,
-        reason: `referrals out of the cohort (their PCN's data ended in their window): ${whyHeld(contributions).replace('net change', 'total')}`,
-        heldIn: [...gap.heldIn],
+        what: "referrals out of the cohort (their PCN's data ended in their window)",
         contributions,
+        count: true,
+        reading: 'level',
       });
+      if (trigger !== undefined)
+        found.push({ ...trigger, periodType: cell.periodType, heldIn: [...gap.heldIn], contributions });
     }
   }
   return found;
