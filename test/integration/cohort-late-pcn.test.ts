@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
+import { declinedAfterReferralText } from '../../dashboard/src/pages/RolloutPage.tsx';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -57,11 +58,27 @@ import {
  */
 const received = (pcn: string, m: string) =>
   m === '2025-11' ? '2025-12-09T07:00:00Z' : pcn === 'U00010' ? '2025-11-02T07:00:00Z' : '2025-12-02T07:00:00Z';
+/** PCNs whose 4 referrals a month without a contact are declined on the 20th (referrals declined: R32-3). */
+const DECLINING = ['U00006', 'U00010'];
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
 const events = (pcn: string, months: readonly string[]): GoldenEvent[] =>
   months.flatMap((m) =>
     Array.from({ length: 20 }, (_, i) => {
       const referral = referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-10`);
+      if (i >= 16 && DECLINING.includes(pcn))
+        return [
+          referral,
+          {
+            event_id: `D-${pcn}-${m}-${i}`,
+            event_type: 'declined',
+            snomed_code: '871711000000103',
+            pcn_code: pcn,
+            referral_id: referral.referral_id,
+            person_id: referral.person_id,
+            occurred_on: `${m}-20`,
+            decline_reason: 'not_ready',
+          } as GoldenEvent,
+        ];
       if (i >= 16) return [referral];
       return [
         referral,
@@ -145,6 +162,8 @@ describe('cohorts end at a known end (closed or stopped), never at lateness (R26
     expect(pick(row1('cof_person', 'national', 'ENG', '2025-05'))).toEqual([200, 200, 160, 200]);
     expect(pick(row1('cof_person', 'national', 'ENG', '2025/26'))).toEqual(YEAR);
     expect(row1('rollout', 'national', 'ENG', '2025-08').referrals).toBe(200);
+    // U00006's and U00010's 4 declined referrals a month, April to August (by the cut-off): 2 x 5 x 4.
+    expect(row1('rollout', 'national', 'ENG', '2025/26').declined_after_referral).toBe(40);
     const held1 = (name: string) =>
       (r1.get(name)?.summary as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held?.periods;
     for (const name of ['cof_person', 'equity', 'pcn_comparison', 'contacts_distribution', 'rollout'])
@@ -200,6 +219,16 @@ describe('cohorts end at a known end (closed or stopped), never at lateness (R26
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-08'))).toEqual([20, 0, 0, 0]);
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-05'))).toEqual([20, 20, 15, 0]);
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-07'))).toEqual([20, 20, 15, 0]);
+    // Referrals declined are a count of cof_person's engagement cohort (R32-3): U00010's August, out of it, adds none.
+    expect(row('rollout', 'national', 'ENG', '2025-08').declined_after_referral).toBe(4);
+    expect(row('rollout', 'national', 'ENG', '2025/26').declined_after_referral).toBe(36);
+    expect(row('rollout', 'pcn', 'U00010', '2025/26').declined_after_referral).toBe(15);
+    const southWest = row('rollout', 'region', 'Y58', '2025/26');
+    const southWestCohort = row('cof_person', 'region', 'Y58', '2025/26');
+    expect([southWest.declined_after_referral, southWestCohort.engagement_cohort]).toEqual([35, 480]);
+    expect(declinedAfterReferralText(southWest, southWestCohort, '2025-08-31', false)).toBe(
+      '35 (7.3% of the 480 referrals made by 31 Aug 2025, whose 3 months have passed)',
+    );
     expect(disclosureFindings(docs, CLOSED_REFERENCE)).toEqual([]);
   }, 300_000);
 });
