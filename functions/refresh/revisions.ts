@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import type { MetaDocument, MetricDocument, RevisionsHeld } from '../contract/metrics.ts';
 import { financialYearOf, monthsOfFinancialYear } from '../contract/periods.ts';
+import type { CohortGapsHeld } from '../contract/summaries.ts';
 import { REVISIONS_STATE_KEY } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
@@ -1099,11 +1100,18 @@ export class EnglandRevisions {
   }
 
   /** A document's summary entries of this policy (what it holds back, a break in its series), or undefined if none. */
-  summaryOf(name: string): { revisions_held?: RevisionsHeld; series_break?: SeriesBreak } | undefined {
+  summaryOf(
+    name: string,
+  ): { revisions_held?: RevisionsHeld; series_break?: SeriesBreak; cohort_gaps_held?: CohortGapsHeld } | undefined {
     const held = this.held.get(name);
     const broken = this.breaks.get(name);
     if (!held && !broken) return undefined;
-    return { ...(held ? { revisions_held: held } : {}), ...(broken ? { series_break: broken } : {}) };
+    const gaps = this.cohortGapsHeldIn(name);
+    return {
+      ...(held ? { revisions_held: held } : {}),
+      ...(broken ? { series_break: broken } : {}),
+      ...(gaps ? { cohort_gaps_held: gaps } : {}),
+    };
   }
 
   /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
@@ -1138,11 +1146,31 @@ export class EnglandRevisions {
    */
   private holdCohortGaps(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
     for (const gap of cohortGapsMadeByFew(definition.cohortGaps ?? [], cells, this.inputs.dataAsOf)) {
-      for (const name of new Set([definition.name, ...gap.heldIn])) holdIn(this.localOf(name), gap);
+      for (const name of new Set([definition.name, ...gap.heldIn])) {
+        holdIn(this.localOf(name), gap);
+        // Said in the document's summary (cohortGapsHeldIn): a month holds its year.
+        const periods = this.cohortGapPeriods.get(name) ?? new Set<string>();
+        this.cohortGapPeriods.set(name, periods);
+        periods.add(gap.period);
+        if (gap.periodType === 'month') periods.add(financialYearOf(gap.period));
+      }
       const { heldIn: _, periodType: __, contributions, ...trigger } = gap;
       // With the PCNs making the difference, for the refresh's log (holdLog: which PCNs' data hold which periods).
       this.pushTrigger({ document: definition.name, ...trigger }, contributions);
     }
+  }
+
+  /** The periods each document holds for a cohort gap (holdCohortGaps), months with their years. */
+  private readonly cohortGapPeriods = new Map<string, Set<string>>();
+
+  /**
+   * England's periods of a document held for a cohort gap (R32-2), for its summary (cohort_gaps_held): those of its
+   * periods holding figures back (summary.revisions_held) that a cohort gap holds; undefined where none.
+   */
+  cohortGapsHeldIn(name: string): CohortGapsHeld | undefined {
+    const gaps = this.cohortGapPeriods.get(name);
+    const periods = (this.held.get(name)?.periods ?? []).filter((period) => gaps?.has(period));
+    return periods.length === 0 ? undefined : { periods };
   }
 
   /** A document's periods held in it alone, and its years held so (their months, settle). */

@@ -4,6 +4,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { cohortGapNote } from '../../functions/reports/cohort-gap-note.ts';
 import { tempDir } from '../support/files.ts';
 import {
   disclosureFindings,
@@ -105,9 +106,11 @@ const events = (pcn: string, months: readonly string[]): GoldenEvent[] =>
 const dir = tempDir('cohort-late-pcn');
 const dataDir = join(dir.path, 'data');
 const closedDir = tempDir('cohort-closed-pcn');
+const laterDir = tempDir('cohort-closed-later');
 afterAll(() => {
   dir.remove();
   closedDir.remove();
+  laterDir.remove();
 });
 
 /** TEN_PCNS_REFERENCE with U00010 closed on 31 October 2025. */
@@ -129,6 +132,7 @@ async function release(
   now: string,
   uploads: Record<string, GoldenEvent[]>,
   at: { path: string } = dir,
+  receivedOf: (pcn: string, m: string) => string = received,
 ): Promise<Map<string, MetricDocument>> {
   const dataDir = join(at.path, 'data');
   const paths = writeEventFiles(at.path, uploads);
@@ -139,7 +143,7 @@ async function release(
     progress: false,
     receivedAt: (file) => {
       const [pcn, m] = (byPath.get(file) ?? '').replace('.csv', '').split('_') as [string, string];
-      return new Date(received(pcn, m));
+      return new Date(receivedOf(pcn, m));
     },
   });
   const docs = new Map<string, MetricDocument>();
@@ -151,6 +155,8 @@ const COHORT = ['episodes', 'engagement_cohort', 'engaged', 'outcome_cohort'];
 const pick = (row: Record<string, unknown>) => COHORT.map((c) => row[c]);
 
 const YEAR = [1580, 1000, 800, 400];
+/** England's 2025/26 as at 3 November 2025 (data to 31 October): see the header. */
+const YEAR_TO_OCTOBER = [1400, 800, 640, 200];
 
 describe('cohorts end at a known end (closed or stopped), never at lateness (R26-1, R29-3)', () => {
   it('keeps its referrals in the cohorts, publishes England, and revises when its file comes', async () => {
@@ -236,5 +242,48 @@ describe('cohorts end at a known end (closed or stopped), never at lateness (R26
       ((100 * Number(southWest.declined_after_referral)) / Number(southWestCohort.engagement_cohort)).toFixed(1),
     ).toBe('19.8');
     expect(disclosureFindings(docs, CLOSED_REFERENCE)).toEqual([]);
+  }, 300_000);
+  it("a PCN that closed: England's year stays at the release before its gap, at every later release, and says why (R32-2)", async () => {
+    // Each month's file received on the 2nd of the next month; U00010 sends none after October (it closed).
+    const next = (m: string) =>
+      m === '2025-12' ? '2026-01' : `2025-${String(Number(m.slice(5)) + 1).padStart(2, '0')}`;
+    const receivedOf = (_pcn: string, m: string) => `${next(m)}-02T07:00:00Z`;
+    const filesOf = (months: readonly string[], pcns: readonly string[] = TEN_PCNS) =>
+      Object.fromEntries(pcns.flatMap((pcn) => months.map((m) => [`${pcn}_${m}.csv`, events(pcn, [m])])));
+    const open = TEN_PCNS.filter((pcn) => pcn !== 'U00010');
+    await stageReference(new FsObjectStore(join(laterDir.path, 'data')), CLOSED_REFERENCE);
+    const r0 = await release('2025-11-03T06:00:00Z', filesOf(MONTHS.slice(0, 7)), laterDir, receivedOf);
+    expect(r0.get('rollout')?.data_as_of).toBe('2025-10-31');
+    expect(pick(rowFinder(r0)('cof_person', 'national', 'ENG', '2025/26'))).toEqual(YEAR_TO_OCTOBER);
+    const r1 = await release('2025-12-03T06:00:00Z', filesOf(['2025-11'], open), laterDir, receivedOf);
+    const r2 = await release('2026-01-05T06:00:00Z', filesOf(['2025-12'], open), laterDir, receivedOf);
+    expect(r2.get('rollout')?.data_as_of).toBe('2025-12-31');
+    const row2 = rowFinder(r2);
+    // England's year is still release 0's, a part year; rollout's referrals are this release's.
+    expect(pick(row2('cof_person', 'national', 'ENG', '2025/26'))).toEqual(YEAR_TO_OCTOBER);
+    expect(row2('rollout', 'national', 'ENG', '2025/26').referrals).toBe(1760);
+    const summary = (docs: Map<string, MetricDocument>, name: string) =>
+      docs.get(name)?.summary as { cohort_gaps_held?: { periods: string[] }; cohorts?: { held?: object } } | undefined;
+    expect(summary(r1, 'cof_person')?.cohort_gaps_held?.periods).toEqual(['2025-05', '2025-08', '2025/26']);
+    expect(summary(r2, 'cof_person')?.cohort_gaps_held?.periods).toEqual([
+      '2025-05',
+      '2025-06',
+      '2025-08',
+      '2025-09',
+      '2025/26',
+    ]);
+    for (const name of ['equity', 'pcn_comparison', 'contacts_distribution'])
+      expect(summary(r2, name)?.cohort_gaps_held?.periods, name).toEqual(['2025/26']);
+    expect(summary(r2, 'rollout')?.cohort_gaps_held).toBeUndefined();
+    expect(cohortGapNote(r2.get('cof_person'), '2025/26')).toBe(
+      "England's outcome figures for 2025/26 are those of the release with data to 31 October 2025, a part year " +
+        '(engagement of referrals made by 31 July 2025, outcomes of those made by 30 April 2025), and stay so: a ' +
+        "PCN's data ended (it closed or merged, or its extract stopped) before its last referrals' follow-up did, so " +
+        'those referrals are in no cohort, and while fewer than 3 PCNs have referrals out so (or one has most of ' +
+        "them) England's figures would give their number away. Figures below England are not held for this. " +
+        "England's are published again only if more PCNs' data end in the same months, or a stopped extract resumes.",
+    );
+    expect(cohortGapNote(r2.get('cof_person'), '2024/25')).toBeUndefined();
+    expect(disclosureFindings(r2, CLOSED_REFERENCE)).toEqual([]);
   }, 300_000);
 });
