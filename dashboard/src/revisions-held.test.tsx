@@ -157,6 +157,41 @@ describe('a card whose document holds England figures back (its summary.revision
     expect(screen.queryByTestId('card-period')).toBeNull();
   });
 
+  it("says a year held for a cohort gap is an earlier release's part year that stays so, or none (R32-2)", () => {
+    const cut = (months: number, date: string) => ({ months, referred_on_or_before: date });
+    const held = { figures: 30, periods: ['2025-05', '2025-08', '2025/26'], fail_closed: false };
+    const gaps = { periods: ['2025-05', '2025-08', '2025/26'] };
+    card({
+      revisions_held: held,
+      cohort_gaps_held: gaps,
+      cohorts: {
+        engagement: cut(3, '2025-08-31'),
+        outcomes: cut(6, '2025-05-31'),
+        held: {
+          '2025/26': {
+            release: 'r0',
+            data_as_of: '2025-10-31',
+            engagement: cut(3, '2025-07-31'),
+            outcomes: cut(6, '2025-04-30'),
+          },
+        },
+      },
+    });
+    expect(screen.getByTestId('card-period').textContent).toContain(
+      "England's outcome figures for 2025/26 are those of the release with data to 31 October 2025, a part year " +
+        '(engagement of referrals made by 31 July 2025, outcomes of those made by 30 April 2025), and stay so: a ' +
+        "PCN's data ended (it closed or merged, or its extract stopped)",
+    );
+    cleanup();
+    card({ revisions_held: held, cohort_gaps_held: gaps });
+    expect(screen.getByTestId('card-period').textContent).toContain(
+      "England's outcome figures for 2025/26 are not published, and stay so: a PCN's data ended",
+    );
+    cleanup();
+    card({ revisions_held: held });
+    expect(screen.getByTestId('card-period').textContent).not.toContain('outcome figures');
+  });
+
   it('says nothing when its document holds none', () => {
     card({ cohorts: [] });
     expect(screen.queryByTestId('card-period')).toBeNull();

@@ -1,4 +1,6 @@
-import type { MetaDocument, RevisionsHeld } from '../../functions/contract/metrics.ts';
+import type { MetaDocument, MetricDocument, RevisionsHeld } from '../../functions/contract/metrics.ts';
+import type { CohortGapsHeld } from '../../functions/contract/summaries.ts';
+import { cohortGapNote } from '../../functions/reports/cohort-gap-note.ts';
 import { formatDate, fyLabel, monthLabel } from './format.ts';
 
 /** A held period in words: a month (2025-04 → Apr 2025), a financial year (2025/26 → FY 2025/26), else as given. */
@@ -85,8 +87,14 @@ export function seriesBreakNote(
  */
 export function documentRevisionsHeldNote(document: unknown, labels?: Readonly<Record<string, string>>): string | null {
   if (typeof document !== 'object' || document === null) return null;
-  const { summary } = document as { summary?: { revisions_held?: RevisionsHeld; series_break?: SeriesBreak } };
-  const notes = [seriesBreakNote(summary?.series_break, labels), revisionsHeldNote(summary?.revisions_held)];
+  const { summary } = document as {
+    summary?: { revisions_held?: RevisionsHeld; series_break?: SeriesBreak; cohort_gaps_held?: CohortGapsHeld };
+  };
+  // England's years held for a cohort gap, and why (R32-2): not a late file's hold, which passes.
+  const gaps = (summary?.cohort_gaps_held?.periods ?? [])
+    .filter((period) => /^\d{4}\/\d{2}$/.test(period))
+    .map((fy) => cohortGapNote(document as Pick<MetricDocument, 'summary'>, fy));
+  const notes = [seriesBreakNote(summary?.series_break, labels), revisionsHeldNote(summary?.revisions_held), ...gaps];
   return notes.some(Boolean) ? notes.filter(Boolean).join(' ') : null;
 }
 

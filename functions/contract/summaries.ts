@@ -219,6 +219,19 @@ export interface AreaRevisionsHeld {
   readonly as_at?: Readonly<Record<string, { readonly release: string; readonly data_as_of: string | null }>>;
 }
 
+/**
+ * England's periods held in a document because their referrals less a cohort are made up by fewer than 3 PCNs, or
+ * dominated by one (docs/methodology.md, "Cohorts"; red-team review 32, R32-2): a PCN's data ended (it closed or
+ * merged, or its extract stopped) before its last referrals' follow-up window did, so those referrals are in no
+ * cohort, and England's referrals less its cohort would be that PCN's count. Unlike a revision held for a late file,
+ * this does not pass with the next files: it stays while those referrals are out of the cohort (for a closure, at
+ * every later release), so England's figures of these periods are an earlier release's (`cohorts.held`: a part year)
+ * or none. Absent where no period is held so.
+ */
+export interface CohortGapsHeld {
+  readonly periods: readonly string[];
+}
+
 /** Every summary a published document may carry, by key. */
 export interface MetricSummaries {
   /** rollout */
@@ -241,6 +254,8 @@ export interface MetricSummaries {
   readonly withheld_below_england: WithheldBelowEngland;
   /** any controlled document: ICB and region rows as at an earlier release (R11-1) */
   readonly revisions_held_below_england: AreaRevisionsHeld;
+  /** cof_person and the documents publishing its cohorts: England's periods held by a cohort gap (R32-2) */
+  readonly cohort_gaps_held: CohortGapsHeld;
 }
 
 /** A document's summary under `key`, typed; undefined when the document has none. */

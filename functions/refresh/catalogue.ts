@@ -79,7 +79,7 @@ const ENGAGEMENT_WINDOW = `within ${ENGAGEMENT_COHORT_MONTHS} months of the refe
 const OUTCOME_WINDOW = `within ${OUTCOME_COHORT_MONTHS} months of the referral`;
 /** A cohort's referrals also end with their PCN's data (sql/prepare/episodes.sql; red-team review 26, R26-1). */
 const PCN_OBSERVED =
-  "and the window ended by its PCN's end of observation where one is known (its last month in force, if it closed or merged, or its last month reported, if its extract stopped: none for more than 3 months; a referral whose window runs past it is in no cohort; a PCN only late keeps its referrals in, their follow-ups counted when its file arrives). England's figures of a period are held (revisions_held) where the referrals out of the cohort for that reason are fewer than 3 PCNs', mostly one PCN's, or no more than one each (likewise the engagement cohort less the outcome cohort): England's referrals less its cohort would be theirs";
+  "and the window ended by its PCN's end of observation where one is known (its last month in force, if it closed or merged, or its last month reported, if its extract stopped: none for more than 3 months; a referral whose window runs past it is in no cohort; a PCN only late keeps its referrals in, their follow-ups counted when its file arrives). England's figures of a period are held (revisions_held) where the referrals out of the cohort for that reason are fewer than 3 PCNs', mostly one PCN's, or no more than one each (likewise the engagement cohort less the outcome cohort): England's referrals less its cohort would be theirs. Such a hold does not pass with later files (for a PCN that closed or merged, at any later release): England's figures of the period stay an earlier release's (summary.cohorts.held: a part year) or none, and the document lists the period in summary.cohort_gaps_held";
 
 /**
  * Which referrals a document's outcome figures cover, said on every card that shows them. England's periods whose
@@ -562,7 +562,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       declines:
         'Offers declined: declines (871711000000103) whose referral_id has no referral, the person declining before being referred. Each decline event counts, so a person who declines twice counts twice. A decline on a referral is in declined_after_referral instead.',
       declined_after_referral:
-        "Referrals declined: accepted referrals with a decline on their referral_id dated up to 3 months after the referral date (the rule that makes a referral not engaged), each once, in the referral's month and area; counted only for referrals whose 3 months have passed (made at least 3 months before the data-as-of date: cof_person's engagement_cohort), so a month's is 0 until then and a year's covers its referrals made by that date.",
+        "Referrals declined: accepted referrals with a decline on their referral_id dated up to 3 months after the referral date (the rule that makes a referral not engaged), each once, in the referral's month and area; counted only for the referrals of cof_person's engagement_cohort: those whose 3 months have passed (made at least 3 months before the data-as-of date), so a month's is 0 until then and a year's covers its referrals made by that date, and not those whose PCN's data ended within their 3 months (it closed or merged, or its extract stopped: their declines were not all seen).",
       pcns_reporting:
         'PCNs with at least one accepted referral (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever referrals is).',
       pcns_submitting:
@@ -578,7 +578,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
-        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none: a year in progress's is declined_after_referral over cof_person's engagement_cohort of the same area and year). Of the same referrals, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100%.",
+        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none: a year in progress's is declined_after_referral over cof_person's engagement_cohort of the same area and year). The referrals include those whose PCN's data ended within their 3 months, which are in no engagement cohort and counted as not declined: where a PCN closed, merged or stopped sending, its last months read low (cof_person.engagement_cohort less than referrals says so). Engaged (cof_person.engaged_pct, over the engagement cohort) and declined are apart, so they add up to at most 100%.",
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
       pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
       referrals_per_1000_annualised:

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import type { MetaDocument, MetricDocument, RevisionsHeld } from '../contract/metrics.ts';
 import { financialYearOf, monthsOfFinancialYear } from '../contract/periods.ts';
+import type { CohortGapsHeld } from '../contract/summaries.ts';
 import { REVISIONS_STATE_KEY } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
@@ -579,9 +580,19 @@ export interface CohortGap {
 }
 
 /**
+ * A period whose referrals less a cohort are made up by few PCNs (cohortGapsMadeByFew): what set it off, the documents
+ * its hold holds it in (`CohortGap.heldIn`, beside its own) and the PCNs' contributions, for the refresh's log.
+ */
+export type HeldCohortGap = Trigger & {
+  readonly periodType: string;
+  readonly heldIn: readonly string[];
+  readonly contributions: readonly number[];
+};
+
+/**
  * England's periods whose referrals less their cohort (`CohortGap`) are made up by fewer than MIN_CONTRIBUTORS PCNs,
- * or dominated by one, or no larger than the number of PCNs making them (the period's rules, `releasable`, applied to
- * the difference as a figure of its own, as `outsideChangedByFew` tests England's FTE less the covered PCNs'). Each
+ * or dominated by one, or no larger than the number of PCNs making them: the difference as a figure of its own, a
+ * level of referrals (madeByFew, as the period rule tests a period's counts; red-team review 32, R32-4). Each
  * PCN's contribution to a month old enough for the cohort (`months` whole months before the data-as-of month; a
  * younger month's cohort is 0 everywhere, nothing of anyone's) is its referrals less its cohort there (all its
  * referrals of the month where its data ended in their window, as its end of observation is a month's end; else 0);
@@ -593,24 +604,8 @@ export function cohortGapsMadeByFew(
   gaps: readonly CohortGap[],
   cells: ReadonlyMap<string, RowCells>,
   dataAsOf: string | null | undefined,
-): Array<{
-  period: string;
-  periodType: string;
-  row: string;
-  column: string;
-  reason: string;
-  heldIn: string[];
-  contributions: number[];
-}> {
-  const found: Array<{
-    period: string;
-    periodType: string;
-    row: string;
-    column: string;
-    reason: string;
-    heldIn: string[];
-    contributions: number[];
-  }> = [];
+): HeldCohortGap[] {
+  const found: HeldCohortGap[] = [];
   if (dataAsOf === null) return found;
   for (const gap of gaps) {
     const old = (month: string) => dataAsOf === undefined || addMonths(month, gap.months) <= dataAsOf.slice(0, 7);
@@ -633,17 +628,18 @@ export function cohortGapsMadeByFew(
     }
     for (const cell of cells.values()) {
       const contributions = differences.get(cell.id);
-      if (contributions === undefined || contributions.every((v) => Math.abs(v) <= TOLERANCE)) continue;
-      if (releasable(contributions)) continue;
-      found.push({
-        period: cell.period,
-        periodType: cell.periodType,
-        row: cell.id,
+      if (contributions === undefined) continue;
+      // A level (its total, not a net change), of referrals: every rule, the small total too.
+      const trigger = madeByFew({
+        cell,
         column: `${gap.total} - ${gap.cohort}`,
-        reason: `referrals out of the cohort (their PCN's data ended in their window): ${whyHeld(contributions).replace('net change', 'total')}`,
-        heldIn: [...gap.heldIn],
+        what: "referrals out of the cohort (their PCN's data ended in their window)",
         contributions,
+        count: true,
+        reading: 'level',
       });
+      if (trigger !== undefined)
+        found.push({ ...trigger, periodType: cell.periodType, heldIn: [...gap.heldIn], contributions });
     }
   }
   return found;
@@ -1104,11 +1100,18 @@ export class EnglandRevisions {
   }
 
   /** A document's summary entries of this policy (what it holds back, a break in its series), or undefined if none. */
-  summaryOf(name: string): { revisions_held?: RevisionsHeld; series_break?: SeriesBreak } | undefined {
+  summaryOf(
+    name: string,
+  ): { revisions_held?: RevisionsHeld; series_break?: SeriesBreak; cohort_gaps_held?: CohortGapsHeld } | undefined {
     const held = this.held.get(name);
     const broken = this.breaks.get(name);
     if (!held && !broken) return undefined;
-    return { ...(held ? { revisions_held: held } : {}), ...(broken ? { series_break: broken } : {}) };
+    const gaps = this.cohortGapsHeldIn(name);
+    return {
+      ...(held ? { revisions_held: held } : {}),
+      ...(broken ? { series_break: broken } : {}),
+      ...(gaps ? { cohort_gaps_held: gaps } : {}),
+    };
   }
 
   /** The periods of which every England figure is held (so far in the refresh; final after `settle`). */
@@ -1143,11 +1146,31 @@ export class EnglandRevisions {
    */
   private holdCohortGaps(definition: MetricDefinition, cells: ReadonlyMap<string, RowCells>): void {
     for (const gap of cohortGapsMadeByFew(definition.cohortGaps ?? [], cells, this.inputs.dataAsOf)) {
-      for (const name of new Set([definition.name, ...gap.heldIn])) holdIn(this.localOf(name), gap);
+      for (const name of new Set([definition.name, ...gap.heldIn])) {
+        holdIn(this.localOf(name), gap);
+        // Said in the document's summary (cohortGapsHeldIn): a month holds its year.
+        const periods = this.cohortGapPeriods.get(name) ?? new Set<string>();
+        this.cohortGapPeriods.set(name, periods);
+        periods.add(gap.period);
+        if (gap.periodType === 'month') periods.add(financialYearOf(gap.period));
+      }
       const { heldIn: _, periodType: __, contributions, ...trigger } = gap;
       // With the PCNs making the difference, for the refresh's log (holdLog: which PCNs' data hold which periods).
       this.pushTrigger({ document: definition.name, ...trigger }, contributions);
     }
+  }
+
+  /** The periods each document holds for a cohort gap (holdCohortGaps), months with their years. */
+  private readonly cohortGapPeriods = new Map<string, Set<string>>();
+
+  /**
+   * England's periods of a document held for a cohort gap (R32-2), for its summary (cohort_gaps_held): those of its
+   * periods holding figures back (summary.revisions_held) that a cohort gap holds; undefined where none.
+   */
+  cohortGapsHeldIn(name: string): CohortGapsHeld | undefined {
+    const gaps = this.cohortGapPeriods.get(name);
+    const periods = (this.held.get(name)?.periods ?? []).filter((period) => gaps?.has(period));
+    return periods.length === 0 ? undefined : { periods };
   }
 
   /** A document's periods held in it alone, and its years held so (their months, settle). */

@@ -13,6 +13,7 @@ import {
   measureNote,
   yearLabel,
 } from './board-measures.ts';
+import { cohortGapNote } from './cohort-gap-note.ts';
 import { pcnsReportingRange } from './pcns-reporting.ts';
 
 /**
@@ -273,6 +274,9 @@ function englandHeld(rows: PublishedRows, meta: MetaDocument, fy: string | null)
       : 'an earlier release';
     notes.push(`England's figures for ${fy} are those of ${release} while a revision is checked.`);
   }
+  // England's outcome figures of the year held for a cohort gap (a PCN's data ended), and why (R32-2).
+  const gap = fy === null ? undefined : cohortGapNote({ summary: rows.summary('cof_person') }, fy);
+  if (gap) notes.push(gap);
   const months = meta.england_months_held ?? [];
   if (months.length > 0) {
     const named = months.map((m) => formatMonth(m, true));

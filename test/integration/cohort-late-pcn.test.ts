@@ -4,6 +4,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { cohortGapNote } from '../../functions/reports/cohort-gap-note.ts';
 import { tempDir } from '../support/files.ts';
 import {
   disclosureFindings,
@@ -54,14 +55,36 @@ import {
  * equity's, pcn_comparison's and the contacts distribution's 2025/26, named in revisions_held; July is 200 / 200 / 160
  * / 0 (U00010's July in the cohort) and rollout's August 200 is published. U00010's rows: August 20 / 0 / 0 / 0, May
  * 20 / 20 / 15 / 0.
+ * Referrals declined (R32-3): U00001, U00002 and U00006-U00010 (DECLINING) have their 4 referrals a month without a
+ * contact declined on the 20th (within the 3 months: not engaged, as before). Rollout counts a referral declined only
+ * in cof_person's engagement cohort: referred by 31 August and, where its PCN's data ended, within it. Open: 7 PCNs x 5
+ * months x 4 = 140 for 2025/26, August 28. Closed: U00010's August 4 are out of the cohort: 136 and 24; South West
+ * (Y58: U00006-U00010) 4 x 20 + 16 = 96, shown 95, over its engagement cohort 5 x 5 x 20 - 20 = 480: the Rollout
+ * card's year in progress 95 / 480 = 19.8% (100 / 480 = 20.8% before: declines of referrals out of the cohort).
  */
 const received = (pcn: string, m: string) =>
   m === '2025-11' ? '2025-12-09T07:00:00Z' : pcn === 'U00010' ? '2025-11-02T07:00:00Z' : '2025-12-02T07:00:00Z';
+/** PCNs whose 4 referrals a month without a contact are declined on the 20th (referrals declined: R32-3). */
+const DECLINING = ['U00001', 'U00002', 'U00006', 'U00007', 'U00008', 'U00009', 'U00010'];
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
 const events = (pcn: string, months: readonly string[]): GoldenEvent[] =>
   months.flatMap((m) =>
     Array.from({ length: 20 }, (_, i) => {
       const referral = referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-10`);
+      if (i >= 16 && DECLINING.includes(pcn))
+        return [
+          referral,
+          {
+            event_id: `D-${pcn}-${m}-${i}`,
+            event_type: 'declined',
+            snomed_code: '871711000000103',
+            pcn_code: pcn,
+            referral_id: referral.referral_id,
+            person_id: referral.person_id,
+            occurred_on: `${m}-20`,
+            decline_reason: 'not_ready',
+          } as GoldenEvent,
+        ];
       if (i >= 16) return [referral];
       return [
         referral,
@@ -83,9 +106,11 @@ const events = (pcn: string, months: readonly string[]): GoldenEvent[] =>
 const dir = tempDir('cohort-late-pcn');
 const dataDir = join(dir.path, 'data');
 const closedDir = tempDir('cohort-closed-pcn');
+const laterDir = tempDir('cohort-closed-later');
 afterAll(() => {
   dir.remove();
   closedDir.remove();
+  laterDir.remove();
 });
 
 /** TEN_PCNS_REFERENCE with U00010 closed on 31 October 2025. */
@@ -107,6 +132,7 @@ async function release(
   now: string,
   uploads: Record<string, GoldenEvent[]>,
   at: { path: string } = dir,
+  receivedOf: (pcn: string, m: string) => string = received,
 ): Promise<Map<string, MetricDocument>> {
   const dataDir = join(at.path, 'data');
   const paths = writeEventFiles(at.path, uploads);
@@ -117,7 +143,7 @@ async function release(
     progress: false,
     receivedAt: (file) => {
       const [pcn, m] = (byPath.get(file) ?? '').replace('.csv', '').split('_') as [string, string];
-      return new Date(received(pcn, m));
+      return new Date(receivedOf(pcn, m));
     },
   });
   const docs = new Map<string, MetricDocument>();
@@ -129,6 +155,8 @@ const COHORT = ['episodes', 'engagement_cohort', 'engaged', 'outcome_cohort'];
 const pick = (row: Record<string, unknown>) => COHORT.map((c) => row[c]);
 
 const YEAR = [1580, 1000, 800, 400];
+/** England's 2025/26 as at 3 November 2025 (data to 31 October): see the header. */
+const YEAR_TO_OCTOBER = [1400, 800, 640, 200];
 
 describe('cohorts end at a known end (closed or stopped), never at lateness (R26-1, R29-3)', () => {
   it('keeps its referrals in the cohorts, publishes England, and revises when its file comes', async () => {
@@ -145,6 +173,8 @@ describe('cohorts end at a known end (closed or stopped), never at lateness (R26
     expect(pick(row1('cof_person', 'national', 'ENG', '2025-05'))).toEqual([200, 200, 160, 200]);
     expect(pick(row1('cof_person', 'national', 'ENG', '2025/26'))).toEqual(YEAR);
     expect(row1('rollout', 'national', 'ENG', '2025-08').referrals).toBe(200);
+    // DECLINING's 4 declined referrals a month, April to August (by the cut-off): 7 x 5 x 4.
+    expect(row1('rollout', 'national', 'ENG', '2025/26').declined_after_referral).toBe(140);
     const held1 = (name: string) =>
       (r1.get(name)?.summary as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held?.periods;
     for (const name of ['cof_person', 'equity', 'pcn_comparison', 'contacts_distribution', 'rollout'])
@@ -200,6 +230,60 @@ describe('cohorts end at a known end (closed or stopped), never at lateness (R26
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-08'))).toEqual([20, 0, 0, 0]);
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-05'))).toEqual([20, 20, 15, 0]);
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-07'))).toEqual([20, 20, 15, 0]);
+    // Referrals declined are a count of cof_person's engagement cohort (R32-3): U00010's August, out of it, adds none.
+    expect(row('rollout', 'national', 'ENG', '2025-08').declined_after_referral).toBe(24);
+    expect(row('rollout', 'national', 'ENG', '2025/26').declined_after_referral).toBe(136);
+    const southWest = row('rollout', 'region', 'Y58', '2025/26');
+    const southWestCohort = row('cof_person', 'region', 'Y58', '2025/26');
+    expect([southWest.declined_after_referral, southWestCohort.engagement_cohort]).toEqual([95, 480]);
+    // The Rollout card's year in progress (RolloutPage, declinedAfterReferralText): 95 of the 480, 19.8% (was 100,
+    // 20.8%: declines of referrals not in the cohort divided by it).
+    expect(
+      ((100 * Number(southWest.declined_after_referral)) / Number(southWestCohort.engagement_cohort)).toFixed(1),
+    ).toBe('19.8');
     expect(disclosureFindings(docs, CLOSED_REFERENCE)).toEqual([]);
+  }, 300_000);
+  it("a PCN that closed: England's year stays at the release before its gap, at every later release, and says why (R32-2)", async () => {
+    // Each month's file received on the 2nd of the next month; U00010 sends none after October (it closed).
+    const next = (m: string) =>
+      m === '2025-12' ? '2026-01' : `2025-${String(Number(m.slice(5)) + 1).padStart(2, '0')}`;
+    const receivedOf = (_pcn: string, m: string) => `${next(m)}-02T07:00:00Z`;
+    const filesOf = (months: readonly string[], pcns: readonly string[] = TEN_PCNS) =>
+      Object.fromEntries(pcns.flatMap((pcn) => months.map((m) => [`${pcn}_${m}.csv`, events(pcn, [m])])));
+    const open = TEN_PCNS.filter((pcn) => pcn !== 'U00010');
+    await stageReference(new FsObjectStore(join(laterDir.path, 'data')), CLOSED_REFERENCE);
+    const r0 = await release('2025-11-03T06:00:00Z', filesOf(MONTHS.slice(0, 7)), laterDir, receivedOf);
+    expect(r0.get('rollout')?.data_as_of).toBe('2025-10-31');
+    expect(pick(rowFinder(r0)('cof_person', 'national', 'ENG', '2025/26'))).toEqual(YEAR_TO_OCTOBER);
+    const r1 = await release('2025-12-03T06:00:00Z', filesOf(['2025-11'], open), laterDir, receivedOf);
+    const r2 = await release('2026-01-05T06:00:00Z', filesOf(['2025-12'], open), laterDir, receivedOf);
+    expect(r2.get('rollout')?.data_as_of).toBe('2025-12-31');
+    const row2 = rowFinder(r2);
+    // England's year is still release 0's, a part year; rollout's referrals are this release's.
+    expect(pick(row2('cof_person', 'national', 'ENG', '2025/26'))).toEqual(YEAR_TO_OCTOBER);
+    expect(row2('rollout', 'national', 'ENG', '2025/26').referrals).toBe(1760);
+    const summary = (docs: Map<string, MetricDocument>, name: string) =>
+      docs.get(name)?.summary as { cohort_gaps_held?: { periods: string[] }; cohorts?: { held?: object } } | undefined;
+    expect(summary(r1, 'cof_person')?.cohort_gaps_held?.periods).toEqual(['2025-05', '2025-08', '2025/26']);
+    expect(summary(r2, 'cof_person')?.cohort_gaps_held?.periods).toEqual([
+      '2025-05',
+      '2025-06',
+      '2025-08',
+      '2025-09',
+      '2025/26',
+    ]);
+    for (const name of ['equity', 'pcn_comparison', 'contacts_distribution'])
+      expect(summary(r2, name)?.cohort_gaps_held?.periods, name).toEqual(['2025/26']);
+    expect(summary(r2, 'rollout')?.cohort_gaps_held).toBeUndefined();
+    expect(cohortGapNote(r2.get('cof_person'), '2025/26')).toBe(
+      "England's outcome figures for 2025/26 are those of the release with data to 31 October 2025, a part year " +
+        '(engagement of referrals made by 31 July 2025, outcomes of those made by 30 April 2025), and stay so: a ' +
+        "PCN's data ended (it closed or merged, or its extract stopped) before its last referrals' follow-up did, so " +
+        'those referrals are in no cohort, and while fewer than 3 PCNs have referrals out so (or one has most of ' +
+        "them) England's figures would give their number away. Figures below England are not held for this. " +
+        "England's are published again only if more PCNs' data end in the same months, or a stopped extract resumes.",
+    );
+    expect(cohortGapNote(r2.get('cof_person'), '2024/25')).toBeUndefined();
+    expect(disclosureFindings(r2, CLOSED_REFERENCE)).toEqual([]);
   }, 300_000);
 });

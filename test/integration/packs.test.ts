@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsApi } from '../../functions/api/metrics-api.ts';
 import { type Identity, NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
 import { type PackReaders, packKey } from '../../functions/lib/keys.ts';
-import { PublishedRows } from '../../functions/reports/pack-content.ts';
+import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
 import { methodologyLink } from '../../functions/reports/pack-pdf.ts';
 import { buildPack, PUTS_IN_FLIGHT, writePacks } from '../../functions/reports/packs.ts';
 import { tempDir } from '../support/files.ts';
@@ -184,6 +184,38 @@ describe('the monthly PDF packs', () => {
     ]);
     expect(text).not.toContain('Connected to a community activity, %');
     expect(cells(lineOf(text, 'Rows accepted'))).toEqual(['Rows accepted', '4,321']);
+  });
+
+  it("says when England's outcome year is held for a cohort gap: an earlier release's part year, and why (R32-2)", () => {
+    const cut = (months: number, date: string) => ({ months, referred_on_or_before: date });
+    const gapDocuments = documents().map((d) =>
+      d.name !== 'cof_person'
+        ? d
+        : {
+            ...d,
+            summary: {
+              ...d.summary,
+              cohort_gaps_held: { periods: ['2025-08', '2025/26'] },
+              cohorts: {
+                engagement: cut(3, '2025-08-31'),
+                outcomes: cut(6, '2025-05-31'),
+                held: {
+                  '2025/26': {
+                    release: 'r0',
+                    data_as_of: '2025-10-31',
+                    engagement: cut(3, '2025-07-31'),
+                    outcomes: cut(6, '2025-04-30'),
+                  },
+                },
+              },
+            },
+          },
+    );
+    const notes = packContent('national', 'ENG', new PublishedRows(gapDocuments), meta).englandHeld;
+    expect(notes[0]).toMatch(
+      /^England's outcome figures for 2025\/26 are those of the release with data to 31 October 2025, a part year .* and stay so: a PCN's data ended/,
+    );
+    expect(packContent('national', 'ENG', new PublishedRows(documents()), meta).englandHeld).toEqual([]);
   });
 
   it("says when England's figures are held by the revisions policy, on the cover, by England's column and the funnel", async () => {

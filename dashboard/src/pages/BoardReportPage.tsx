@@ -12,6 +12,7 @@ import {
   measureNote,
   yearLabel,
 } from '../../../functions/reports/board-measures.ts';
+import { cohortGapNote } from '../../../functions/reports/cohort-gap-note.ts';
 import {
   PCNS_REPORTING_RANGE_NOTE,
   pcnsReportingRange,
@@ -232,7 +233,15 @@ export default function BoardReportPage() {
               area.level === 'pcn' && m.funnel ? (funnelPositionText(funnelRow, m.funnel, 'vs_region') ?? '') : '',
             spc: spcText(rowsOf(docs, 'spc', area), m),
             // What a figure read from another column covers (England's caseload: R19-6).
-            note: areas.flatMap((a) => measureNote(rowsOf(docs, m.document, a), m, fy) ?? []).join(' '),
+            // And why England's year is held, where a cohort gap holds it (R32-2).
+            note: [
+              ...areas.flatMap((a) => measureNote(rowsOf(docs, m.document, a), m, fy) ?? []),
+              ...areas.flatMap((a) =>
+                a.level === 'national' && docs.state === 'ready'
+                  ? (cohortGapNote(docs.value.get(`${m.document}|${a.code}`), fy) ?? [])
+                  : [],
+              ),
+            ].join(' '),
           }));
           const covers = cardCovers(docs, area, measures, fy);
           const columns = {
