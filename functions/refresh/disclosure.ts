@@ -58,7 +58,8 @@ import {
  *   keeps the order), where a whole-number FTE would: 12 full-time people show a headcount of 10 (8 to 12) and an FTE
  *   of 12 (at least 12 people), so exactly 12. Wherever a headcount is suppressed (primary or secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
- *   their sum): its smallest part goes with it;
+ *   their sum): its smallest part goes with it. A year's headcount x its months is person-months, adding up over areas:
+   a year of two or more months is audited as such after the audit below (protectStaffYears);
  * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
  *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
@@ -151,7 +152,8 @@ export interface DisclosureRules {
   /**
    * The column counting a row's months of staff snapshots (workforce's `months`), where a year's staff figures are the
    * mean of its months: a year of one month is that month's figures again, whole people adding up over areas as a
-   * month's do, so its headcounts are audited as the month's are (auditedColumns; wfdisc28's note).
+   * month's do, so its headcounts are audited as the month's are (auditedColumns; wfdisc28's note); a year of more
+   * months as person-months, figure x months (protectStaffYears; review 32, R32-1).
    */
   readonly staffMonths?: string;
   /**
