@@ -63,7 +63,7 @@ const { docs, disclosureFindings } = goldenProgramme('staff-year-person-months',
 const row = (level: string, code: string, period: string) =>
   docs.get('workforce')?.rows.find((r) => r.level === level && r.code === code && r.period === period);
 
-describe("a staff year of two months is audited as person-months (review 32, R32-1)", () => {
+describe('a staff year of two months is audited as person-months (review 32, R32-1)', () => {
   it("England's 2025/26 coaches are published: a mean of 9 over 2 months (18 person-months)", () => {
     expect(row('national', 'ENG', '2025/26')).toMatchObject({ months: 2, hwbc_headcount: 9, splw_headcount: 40 });
   });
