@@ -964,7 +964,8 @@ export function personMonthsInterval(value: unknown, months: number, england: bo
  * July, 18 person-months, beside Y56's 10 and Y58's and Y59's `*` pinned Y56 to 16 and Y58 and Y59 to 1 each, where the
  * audit had protected both months). Every year with such a row is read whole, all its rows of any months: each staff
  * headcount as person-months (personMonthsInterval), England = its regions = their ICBs = their PCNs (a PCN that moved
- * ICB split into unseen parts, 0 or more). A reader reads every `*` as a mean under 8, or where that contradicts the
+ * ICB split into unseen parts, 0 or more), and an area's year = its months (a month's headcount is its person-months;
+ * a month withheld below England an unseen part: a year's 0 beside its months' `*` made them 0). A reader reads every `*` as a mean under 8, or where that contradicts the
  * figures, as any mean above 0 (a region's, 0 or more). Where that pins a cell, or (every `*` under 8) leaves a `*` a
  * mean under PROTECTION_LEVEL, the nearest published non-zero figure below England (by equations; with none, the
  * pinned figure itself; with none, the component's zeros below England) is suppressed, secondary suppression run again
@@ -995,7 +996,11 @@ function protectStaffYears(
     clearTouched(secondary);
     const index = staffYearReading(out, withheld, headcounts, monthsOf);
     if (index.size === 0) return;
-    const system = buildAuditSystem([...index.keys()], { columns: headcounts, areas });
+    const system = buildAuditSystem([...index.keys()], {
+      columns: headcounts,
+      areas,
+      months: { columns: headcounts, keys: rules.periodKeys ?? [] },
+    });
     const reader = { out, index, monthsOf };
     const targets = new Set<number>();
     const withhold = new Set<string>();
@@ -1028,9 +1033,10 @@ interface StaffYearReader {
 }
 
 /**
- * The rows (not withheld) of every year with a row of two or more months, as the person-months reader reads them
- * (protectStaffYears): England's staff headcounts as person-months, every other figure but 0 as a `*` that the readers
- * of staffYearTargets read from the row's own figure. Each with the index in `out` of its row.
+ * The rows (not withheld) of every year with a row of two or more months, and of its months, as the person-months
+ * reader reads them (protectStaffYears): England's staff headcounts as person-months (a month's, its headcount),
+ * every other figure but 0 as a `*` that the readers of staffYearTargets read from the row's own figure. Each with the
+ * index in `out` of its row.
  */
 function staffYearReading(
   out: readonly Row[],
@@ -1039,13 +1045,15 @@ function staffYearReading(
   monthsOf: (row: Row) => number,
 ): Map<Row, number> {
   const index = new Map<Row, number>();
-  const years = new Set<unknown>();
+  const years = new Set<string>();
   for (const row of out)
-    if (row.period_type === 'fy' && !withheld.has(row) && monthsOf(row) >= 2) years.add(row.period);
+    if (row.period_type === 'fy' && !withheld.has(row) && monthsOf(row) >= 2) years.add(String(row.period));
   if (years.size === 0) return index;
   for (let r = 0; r < out.length; r++) {
     const row = out[r] as Row;
-    if (row.period_type !== 'fy' || withheld.has(row) || !years.has(row.period)) continue;
+    const period = String(row.period);
+    const of = row.period_type === 'month' ? financialYearOf(period) : row.period_type === 'fy' ? period : undefined;
+    if (of === undefined || withheld.has(row) || !years.has(of)) continue;
     const reading: Row = { ...row };
     for (const column of headcounts) {
       const value = row[column];

@@ -3,6 +3,7 @@ import {
   ACTIVITY_CATEGORIES,
   DISCHARGE_REASONS,
   FUNNEL_MEASURES,
+  financialYearOf,
   type MetricDocument,
   type MetricRow,
   REFERRAL_REASONS,
@@ -535,8 +536,9 @@ function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec
 /**
  * Staff years read as person-months (review 32, R32-1): a year's headcount is its months' headcounts summed over its
  * months (`months`, published in every row), so figure x months is the area's people-months, adding up over areas
- * exactly as a month's headcounts do, whatever months each area sent. Every year with a row of two or more months is
- * read so, all its rows: England's figure x months exact; 0 none; a figure rounded to v a mean from max(8, v - 2.5) to
+ * exactly as a month's headcounts do, whatever months each area sent, and an area's year is its months' headcounts
+ * summed (a month withheld below England an unseen part). Every year with a row of two or more months is read so, all
+ * its rows and its months' (a month's headcount is its person-months): England's figure x months exact; 0 none; a figure rounded to v a mean from max(8, v - 2.5) to
  * under v + 2.5 (under 8 is `*`); a `*` a mean above 0 and under 8 (where that contradicts the figures: 1 or more, a
  * region's 0 or more). A cell pinned is recovered (its figure is the mean of the person-months pinned); the value is
  * in person-months. A year whose rows all have one month is read with the months (recoveredCells).
@@ -549,12 +551,16 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
     .filter((c) => !shared.has(c));
   if (headcounts.length === 0) return [];
   const monthsOf = (r: MetricRow) => (typeof r.months === 'number' && r.months > 0 ? r.months : 1);
-  const years = new Set(doc.rows.filter((r) => r.period_type === 'fy' && monthsOf(r) >= 2).map((r) => r.period));
+  const years = new Set(
+    doc.rows.filter((r) => r.period_type === 'fy' && monthsOf(r) >= 2).map((r) => String(r.period)),
+  );
   if (years.size === 0) return [];
   // Each row read (England's figures as person-months, every other figure but 0 as `*`), and the row it is read from.
   const readFrom = new Map<Row, MetricRow>();
   for (const r of doc.rows) {
-    if (r.period_type !== 'fy' || !years.has(r.period)) continue;
+    const period = String(r.period);
+    const of = r.period_type === 'month' ? financialYearOf(period) : r.period_type === 'fy' ? period : undefined;
+    if (of === undefined || !years.has(of)) continue;
     const reading: Row = { ...(r as unknown as Row) };
     for (const c of headcounts) {
       const value = r[c];
@@ -574,6 +580,7 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
   const system = buildAuditSystem([...readFrom.keys()], {
     columns: headcounts,
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
+    months: { columns: headcounts, keys: doc.keys },
   });
   const shownRange = (cell: AuditCell, relaxed: boolean): Interval => {
     const r = readFrom.get(cell.row) as MetricRow;

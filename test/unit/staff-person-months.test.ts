@@ -72,3 +72,61 @@ describe('a staff year whose areas sent different months is audited as person-mo
     expect(scan(applyDisclosureControl(ROWS, RULES))).toEqual([]);
   });
 });
+
+/*
+ * A year's person-months are its months' headcounts summed (an area's year = its months, as a count of events is):
+ * the year beside its months can give a month back. Coaches of three regions: June R1 0, R2 0, R3 1 (England 1);
+ * July R1 0, R2 9, R3 0 (England 9); 2025/26 over 2 months England 5 (10 person-months), R1 0, R2 4.5, R3 0.5.
+ * Audited with the areas alone, as before, June's England 1 over R3's `*` pins R3 (no count to suppress: a zero is,
+ * R1's), and July's 9 over R2's 10 and two 0s pins R2 (R1's and R3's zeros made `*`): published June R1 `*`, R2 0, R3
+ * `*`; July R1 `*`, R2 10, R3 `*`; the year R1 0, R2 `*`, R3 `*`. Read by hand with the months: R1's year 0 is 0
+ * person-months, so R1's June `*` and July `*` are 0 each; England's June 1 = R1 0 + R2 0 + R3 leaves R3's June `*`
+ * exactly 1. Audited with the months, the year's 0 is no longer left beside them.
+ */
+const cell = (level: string, code: string, period: string, coaches: number): Row => ({
+  level,
+  code,
+  period_type: period.includes('/') ? 'fy' : 'month',
+  period,
+  months: period.includes('/') ? 2 : 1,
+  hwbc_headcount: coaches,
+  hwbc_fte: coaches * 0.5,
+});
+const JUNE = [0, 0, 1];
+const JULY = [0, 9, 0];
+const WITH_MONTHS: Row[] = [
+  cell('national', 'ENG', '2025-06', 1),
+  cell('national', 'ENG', '2025-07', 9),
+  cell('national', 'ENG', '2025/26', 5),
+  ...['R1', 'R2', 'R3'].flatMap((code, i) => [
+    cell('region', code, '2025-06', JUNE[i] as number),
+    cell('region', code, '2025-07', JULY[i] as number),
+    cell('region', code, '2025/26', ((JUNE[i] as number) + (JULY[i] as number)) / 2),
+  ]),
+];
+
+describe("a staff year is read with its months: the year's person-months are its months' headcounts summed", () => {
+  it("the scan reads the months with the year: R1's year 0 beside its June `*` and England's June 1 pins R3's June `*` to 1", () => {
+    const shown = WITH_MONTHS.map((r) => {
+      if (r.level === 'national') return r;
+      const published: Record<string, number | '*'> = {
+        'R1 2025-06': '*',
+        'R1 2025-07': '*',
+        'R1 2025/26': 0,
+        'R2 2025-06': 0,
+        'R2 2025-07': 10,
+        'R2 2025/26': '*',
+        'R3 2025-06': '*',
+        'R3 2025-07': '*',
+        'R3 2025/26': '*',
+      };
+      const value = published[`${r.code} ${r.period}`] as number | '*';
+      return { ...r, hwbc_headcount: value, hwbc_fte: value === 0 ? 0 : value === 10 ? 5 : '*' };
+    });
+    expect(scan(shown).some((f) => f.includes('region R3 2025-06') && f.includes('hwbc_headcount = *'))).toBe(true);
+  });
+
+  it('controlled, the scan (months with the year) finds nothing recovered', () => {
+    expect(scan(applyDisclosureControl(WITH_MONTHS, RULES))).toEqual([]);
+  });
+});
