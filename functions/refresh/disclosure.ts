@@ -58,8 +58,9 @@ import {
  *   keeps the order), where a whole-number FTE would: 12 full-time people show a headcount of 10 (8 to 12) and an FTE
  *   of 12 (at least 12 people), so exactly 12. Wherever a headcount is suppressed (primary or secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
- *   their sum): its smallest part goes with it. A year's headcount x its months is person-months, adding up over areas:
-   a year of two or more months is audited as such after the audit below (protectStaffYears);
+ *   their sum): its smallest part goes with it. A year's headcount x its months is person-months, adding up over
+ *   areas and over its months: a year of two or more months is audited as such after the audit below
+ *   (protectStaffYears);
  * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
  *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
@@ -965,13 +966,14 @@ export function personMonthsInterval(value: unknown, months: number, england: bo
  * audit had protected both months). Every year with such a row is read whole, all its rows of any months: each staff
  * headcount as person-months (personMonthsInterval), England = its regions = their ICBs = their PCNs (a PCN that moved
  * ICB split into unseen parts, 0 or more), and an area's year = its months (a month's headcount is its person-months;
- * a month withheld below England an unseen part: a year's 0 beside its months' `*` made them 0). A reader reads every `*` as a mean under 8, or where that contradicts the
- * figures, as any mean above 0 (a region's, 0 or more). Where that pins a cell, or (every `*` under 8) leaves a `*` a
- * mean under PROTECTION_LEVEL, the nearest published non-zero figure below England (by equations; with none, the
- * pinned figure itself; with none, the component's zeros below England) is suppressed, secondary suppression run again
- * (the FTE and the trained go with their headcount) and the year read again; where nothing is left to suppress, the
- * year's rows below England are withheld (withholdRows). Each round suppresses or withholds something, so it ends. A
- * year whose rows all have one month is the month's figures again, audited with the months (auditedColumns).
+ * a month withheld below England an unseen part: a year's 0 beside its months' `*` shows them 0). A reader reads every
+ * `*` as a mean under 8, or where that contradicts the figures, as any mean above 0 (a region's, 0 or more). Where
+ * that pins a cell, or (every `*` under 8) leaves a `*` a mean under PROTECTION_LEVEL, the nearest published non-zero
+ * figure below England (by equations; with none, the pinned figure itself; with none, the component's zeros below
+ * England) is suppressed, secondary suppression run again (the FTE and the trained go with their headcount) and the
+ * year read again; where nothing is left to suppress, the rows below England of the period found are withheld
+ * (withholdRows). Each round suppresses or withholds something, so it ends. A year whose rows all have one month is
+ * the month's figures again, audited with the months (auditedColumns).
  */
 function protectStaffYears(
   out: Row[],
