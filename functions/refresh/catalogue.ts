@@ -1288,7 +1288,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         { headcount: 'hwbc_headcount', fte: 'hwbc_fte' },
         { headcount: 'cc_headcount', fte: 'cc_fte' },
       ],
-      // A year of one month of snapshots is that month's figures: its headcounts audited as the month's are.
+      // A year of one month of snapshots is that month's figures: its headcounts audited as the month's are; a year of
+      // more months as person-months, figure x months (review 32, R32-1).
       staffMonths: 'months',
       // A PCN with a link worker has at least one in post: unrounded, the figure would pin the headcount (17 beside a
       // published 15 is 17) and its 0 would show a zero headcount suppressed beside England's (review).

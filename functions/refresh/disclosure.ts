@@ -3,14 +3,19 @@ import { financialYearOf } from '../contract/periods.ts';
 import type { WithheldBelowEngland } from '../contract/summaries.ts';
 import type { Row } from '../lib/query-engine.ts';
 import {
+  ANY_COUNT,
+  type AuditCell,
   type AuditKeys,
   type AuditSpec,
   type AuditSystem,
+  auditComponent,
   auditKeys,
   buildAuditSystem,
+  cellOf,
   type Disclosure,
   equationAlone,
   equationDisclosures,
+  type Interval,
   type LoadedValues,
   loadAllValues,
   looselySecondary,
@@ -19,6 +24,7 @@ import {
   nearestVariable,
   type Partition,
   PRIMARY_SUPPRESSED,
+  PROTECTION_LEVEL,
   pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
@@ -54,7 +60,9 @@ import {
  *   keeps the order), where a whole-number FTE would: 12 full-time people show a headcount of 10 (8 to 12) and an FTE
  *   of 12 (at least 12 people), so exactly 12. Wherever a headcount is suppressed (primary or secondary) its FTE and the figures describing those people (training) are too, and both take part in secondary
  *   suppression; a suppressed FTE total never stands over parts all published (within their rounding it would be
- *   their sum): its smallest part goes with it;
+ *   their sum): its smallest part goes with it. A year's headcount x its months is person-months, adding up over
+ *   areas and over its months: a year of two or more months is audited as such after the audit below
+ *   (protectStaffYears);
  * - the audit (disclosure-audit.ts): after the rules above, no count below England may be recovered exactly by bounds
  *   propagated over areas within areas, a row's parts and (`monthly` counts) the months of a year from England's exact
  *   figure (a small England count pins the `*` below it; months 10, 10, 10, 10 in a year of 30 are 8 each); the
@@ -147,7 +155,8 @@ export interface DisclosureRules {
   /**
    * The column counting a row's months of staff snapshots (workforce's `months`), where a year's staff figures are the
    * mean of its months: a year of one month is that month's figures again, whole people adding up over areas as a
-   * month's do, so its headcounts are audited as the month's are (auditedColumns; wfdisc28's note).
+   * month's do, so its headcounts are audited as the month's are (auditedColumns; wfdisc28's note); a year of more
+   * months as person-months, figure x months (protectStaffYears; review 32, R32-1).
    */
   readonly staffMonths?: string;
   /**
@@ -847,6 +856,7 @@ export function applyDisclosureControl(
     }
   secondary.run();
   const withheld = suppressRecoverable(out, rules, keys, secondary, rows);
+  protectStaffYears(out, rules, secondary, withheld);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
@@ -907,8 +917,8 @@ type HowFor = (column: string, regions: boolean) => Secondary;
  * The audited columns: the counts that add up over areas. Staff headcounts, and the counts describing their people
  * (trained), are audited in month rows only (`only`), and in year rows of one month (`staffMonths`): a month's are whole
  * people adding up exactly over areas (review 28, R28-4: England's 4 coaches over four `*` regions and ICBs gave each
- * 1), a year's the mean of its months, which does not unless it has one. FTE are left to their own rule (8 or more
- * people).
+ * 1). A year's is the mean of its months: a year of more months is audited apart, as person-months (protectStaffYears).
+ * FTE are left to their own rule (8 or more people).
  */
 function auditedColumns(rules: DisclosureRules): Pick<AuditSpec, 'columns' | 'only'> {
   const staff = rules.staff ?? [];
@@ -917,14 +927,201 @@ function auditedColumns(rules: DisclosureRules): Pick<AuditSpec, 'columns' | 'on
   const columns = [...rules.counts.filter((column) => !staffColumns.has(column)), ...headcounts];
   if (headcounts.length === 0) return { columns };
   // A year of one month of snapshots (`staffMonths` 1) is its month's figures: audited as a month is. Its family's
-  // parts have that month alone too (an area's months are its total's or fewer), so the equations hold as the month's;
-  // a year of more months is a mean, and a family whose total is one is left out (the total is no variable).
+  // parts have that month alone too (an area's months are its total's or fewer), so the equations hold as the month's.
+  // A family whose total has more months is left out here (the total is no variable): its year is audited as
+  // person-months (protectStaffYears), with every other row of that year.
   const { staffMonths } = rules;
   const month =
     staffMonths === undefined
       ? (row: Row) => row.period_type === 'month'
       : (row: Row) => row.period_type === 'month' || (row.period_type === 'fy' && row[staffMonths] === 1);
   return { columns, only: Object.fromEntries(headcounts.map((column) => [column, month])) };
+}
+
+/** Half the rounding of a count below England (to the nearest 5): a rounded figure v was from v - 2.5 to under v + 2.5. */
+const ROUNDED_HALF = 2.5;
+
+/**
+ * What a reader knows of a staff year's person-months (review 32, R32-1) from the figure published and the row's months
+ * (`staffMonths`, published in every row). A year's headcount is its months' headcounts summed over its months
+ * (sql/metrics/workforce.sql), so figure x months is the area's people-months in post: its PCNs' snapshots summed,
+ * whole numbers adding up over areas exactly, whatever months each area sent. England's is exact; 0 is none; a figure
+ * rounded to v is a mean from max(8, v - 2.5) to under v + 2.5 (a mean under 8 is `*`; rounding is half up); a `*` is
+ * a mean above 0 and under 8. With one month these are a count's: 8 to 12 for 10, 1 to 7 for `*`.
+ */
+export function personMonthsInterval(value: unknown, months: number, england: boolean): Interval | undefined {
+  if (value === SUPPRESSED) return [1, MIN_COUNT * months - 1];
+  if (typeof value !== 'number') return undefined;
+  if (england || value === 0) {
+    const exact = Math.round(value * months);
+    return [exact, exact];
+  }
+  return [
+    Math.ceil(months * Math.max(MIN_COUNT, value - ROUNDED_HALF)),
+    Math.ceil(months * (value + ROUNDED_HALF)) - 1,
+  ];
+}
+
+/**
+ * Staff years of two or more months, audited as person-months (review 32, R32-1: England's 9 coaches in June and in
+ * July, 18 person-months, beside Y56's 10 and Y58's and Y59's `*` pinned Y56 to 16 and Y58 and Y59 to 1 each, where the
+ * audit had protected both months). Every year with such a row is read whole, all its rows of any months: each staff
+ * headcount as person-months (personMonthsInterval), England = its regions = their ICBs = their PCNs (a PCN that moved
+ * ICB split into unseen parts, 0 or more), and an area's year = its months (a month's headcount is its person-months;
+ * a month withheld below England an unseen part: a year's 0 beside its months' `*` shows them 0). A reader reads every
+ * `*` as a mean under 8, or where that contradicts the figures, as any mean above 0 (a region's, 0 or more). Where
+ * that pins a cell, or (every `*` under 8) leaves a `*` a mean under PROTECTION_LEVEL, the nearest published non-zero
+ * figure below England (by equations; with none, the pinned figure itself; with none, the component's zeros below
+ * England) is suppressed, secondary suppression run again (the FTE and the trained go with their headcount) and the
+ * year read again; where nothing is left to suppress, the rows below England of the period found are withheld
+ * (withholdRows). Each round suppresses or withholds something, so it ends. A year whose rows all have one month is
+ * the month's figures again, audited with the months (auditedColumns).
+ */
+function protectStaffYears(
+  out: Row[],
+  rules: DisclosureRules,
+  secondary: SecondarySuppression,
+  withheld: Set<Row>,
+): void {
+  const { staffMonths, areas } = rules;
+  if (staffMonths === undefined || areas === undefined) return;
+  const headcounts = (rules.staff ?? []).flatMap((s) => [
+    s.headcount,
+    ...(s.columns ?? []).filter((c) => rules.counts.includes(c)),
+  ]);
+  if (headcounts.length === 0) return;
+  const monthsOf = (row: Row) => {
+    const months = row[staffMonths];
+    return typeof months === 'number' && months > 0 ? months : 1;
+  };
+  const withholdingKey = (row: Row) =>
+    [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
+  for (;;) {
+    clearTouched(secondary);
+    const index = staffYearReading(out, withheld, headcounts, monthsOf);
+    if (index.size === 0) return;
+    const system = buildAuditSystem([...index.keys()], {
+      columns: headcounts,
+      areas,
+      months: { columns: headcounts, keys: rules.periodKeys ?? [] },
+    });
+    const reader = { out, index, monthsOf };
+    const targets = new Set<number>();
+    const withhold = new Set<string>();
+    for (let c = 0; c < system.components.length; c++) {
+      const { chosen, stuck } = staffYearTargets(system, c, reader);
+      for (const v of chosen) targets.add(v);
+      if (stuck !== undefined) withhold.add(withholdingKey(stuck));
+    }
+    if (targets.size === 0 && withhold.size === 0) return;
+    for (const v of [...targets].sort((a, b) => a - b)) {
+      const cell = cellOf(system, v) as AuditCell;
+      const r = index.get(cell.row) as number;
+      (out[r] as Row)[cell.column] = SUPPRESSED;
+      secondary.suppressed(r, cell.column, true);
+    }
+    secondary.run();
+    if (withhold.size > 0) {
+      const counts = [...new Set([...rules.counts, ...headcounts])];
+      withholdRows(out, withhold, withholdingKey, counts, rules.periodKeys ?? [], withheld, secondary);
+    }
+  }
+}
+
+/** A staff year's rows as read (staffYearReading), with the rows of `out` they are read from and each row's months. */
+interface StaffYearReader {
+  readonly out: readonly Row[];
+  /** Each row read, and the index in `out` of the row it is read from. */
+  readonly index: ReadonlyMap<Row, number>;
+  readonly monthsOf: (row: Row) => number;
+}
+
+/**
+ * The rows (not withheld) of every year with a row of two or more months, and of its months, as the person-months
+ * reader reads them (protectStaffYears): England's staff headcounts as person-months (a month's, its headcount),
+ * every other figure but 0 as a `*` that the readers of staffYearTargets read from the row's own figure. Each with the
+ * index in `out` of its row.
+ */
+function staffYearReading(
+  out: readonly Row[],
+  withheld: ReadonlySet<Row>,
+  headcounts: readonly string[],
+  monthsOf: (row: Row) => number,
+): Map<Row, number> {
+  const index = new Map<Row, number>();
+  const years = new Set<string>();
+  for (const row of out)
+    if (row.period_type === 'fy' && !withheld.has(row) && monthsOf(row) >= 2) years.add(String(row.period));
+  if (years.size === 0) return index;
+  for (let r = 0; r < out.length; r++) {
+    const row = out[r] as Row;
+    const period = String(row.period);
+    const of = row.period_type === 'month' ? financialYearOf(period) : row.period_type === 'fy' ? period : undefined;
+    if (of === undefined || withheld.has(row) || !years.has(of)) continue;
+    const reading: Row = { ...row };
+    for (const column of headcounts) {
+      const value = row[column];
+      if (isNational(row)) {
+        if (typeof value === 'number') reading[column] = Math.round(value * monthsOf(row));
+      } else if (value === SUPPRESSED || (typeof value === 'number' && value !== 0)) reading[column] = SUPPRESSED;
+    }
+    index.set(reading, r);
+  }
+  return index;
+}
+
+/**
+ * The figures to suppress in one component of a staff year read as person-months (protectStaffYears), or the row of a
+ * cell found where none is left (`stuck`).
+ */
+function staffYearTargets(
+  system: AuditSystem,
+  component: number,
+  { out, index, monthsOf }: StaffYearReader,
+): { chosen: Set<number>; stuck?: Row } {
+  const outRow = (cell: AuditCell) => out[index.get(cell.row) as number] as Row;
+  const documented = (cell: AuditCell): Interval => {
+    const row = outRow(cell);
+    return personMonthsInterval(row[cell.column], monthsOf(row), false) ?? ANY_COUNT;
+  };
+  const relaxed = (cell: AuditCell): Interval => {
+    const row = outRow(cell);
+    if (row[cell.column] !== SUPPRESSED) return documented(cell);
+    return row.level === 'region' ? ANY_COUNT : [1, Number.POSITIVE_INFINITY];
+  };
+  // A published non-zero figure below England.
+  const published = (v: number) => {
+    const cell = cellOf(system, v);
+    if (cell === undefined) return undefined;
+    const row = outRow(cell);
+    const value = row[cell.column];
+    return !isNational(row) && typeof value === 'number' && value > 0 ? value : undefined;
+  };
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const found = new Set<number>();
+  const read = auditComponent(system, component, documented);
+  // Read so, a `*` left a mean under PROTECTION_LEVEL (scratch: the bounds auditComponent reached).
+  if (read !== undefined)
+    for (const v of variables) {
+      const cell = cellOf(system, v);
+      if (cell === undefined || outRow(cell)[cell.column] !== SUPPRESSED) continue;
+      if ((system.scratch.hi[v] as number) < PROTECTION_LEVEL * monthsOf(outRow(cell))) found.add(v);
+    }
+  for (const { variable } of read ?? auditComponent(system, component, relaxed) ?? []) found.add(variable);
+  const chosen = new Set<number>();
+  if (found.size === 0) return { chosen };
+  for (const v of found) {
+    const target = nearestVariable(system, v, published) ?? (published(v) === undefined ? undefined : v);
+    if (target !== undefined) chosen.add(target);
+  }
+  if (chosen.size === 0)
+    for (const v of variables) {
+      const cell = cellOf(system, v);
+      if (cell !== undefined && !isNational(cell.row) && cell.row[cell.column] === 0) chosen.add(v);
+    }
+  if (chosen.size > 0) return { chosen };
+  const first = [...found][0] as number;
+  return { chosen, stuck: (cellOf(system, first) ?? system.parts.get(first)?.cell)?.row };
 }
 
 /**

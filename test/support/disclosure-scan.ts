@@ -3,6 +3,7 @@ import {
   ACTIVITY_CATEGORIES,
   DISCHARGE_REASONS,
   FUNNEL_MEASURES,
+  financialYearOf,
   type MetricDocument,
   type MetricRow,
   REFERRAL_REASONS,
@@ -20,6 +21,7 @@ import {
   cellOf,
   type Disclosure,
   equationDisclosures,
+  type Interval,
   linkPartitions,
   looselySecondary,
   type Partition,
@@ -434,7 +436,8 @@ function recoveredProblems(
   spec: ScanSpec,
   docs: readonly MetricDocument[],
 ): string[] {
-  const problems = recoveredCells(doc, parents, spec, docs).map(({ row: r, column, part }) => {
+  const recovered = [...recoveredCells(doc, parents, spec, docs), ...recoveredStaffYears(doc, parents, spec)];
+  const problems = recovered.map(({ row: r, column, part }) => {
     const what = part === undefined ? `${column} = ${r[column]}` : `${column}: its part in ${part}`;
     return `${rowId(doc, r)}: ${what} is recovered exactly from the figures beside it`;
   });
@@ -474,8 +477,9 @@ export function recoveredCells(
     ]),
   ].filter((c) => !staffColumns.has(c) && !shared.has(c));
   // Staff headcounts and the counts of their people (trained), in month rows only: a month's are whole people adding
-  // up over areas, a year's the mean of its months (review 28, R28-4: England's 4 coaches gave each `*` area 1); and in
-  // a year of one month of snapshots (`months` 1), which is that month's figures again (wfdisc28's note).
+  // up over areas (review 28, R28-4: England's 4 coaches gave each `*` area 1); and in a year of one month of
+  // snapshots (`months` 1), which is that month's figures again (wfdisc28's note). A year of more months is read as
+  // person-months (recoveredStaffYears).
   const counted = new Set(spec.counts[doc.name] ?? []);
   const headcounts = (spec.staff?.[doc.name] ?? [])
     .flatMap(([h, , described]) => [h, ...described.filter((c) => counted.has(c))])
@@ -561,6 +565,79 @@ function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec
   return recoveredCells({ ...doc, rows: [...doc.rows, ...withheld] }, parents, spec).filter(
     (cell) => !WITHHELD_CELLS.has(cell.row) || cell.value > 0,
   );
+}
+
+/**
+ * Staff years read as person-months (review 32, R32-1): a year's headcount is its months' headcounts summed over its
+ * months (`months`, published in every row), so figure x months is the area's people-months, adding up over areas
+ * exactly as a month's headcounts do, whatever months each area sent, and an area's year is its months' headcounts
+ * summed (a month withheld below England an unseen part). Every year with a row of two or more months is read so, all
+ * its rows and its months' (a month's headcount is its person-months): England's figure x months exact; 0 none; a figure rounded to v a mean from max(8, v - 2.5) to
+ * under v + 2.5 (under 8 is `*`); a `*` a mean above 0 and under 8 (where that contradicts the figures: 1 or more, a
+ * region's 0 or more). A cell pinned is recovered (its figure is the mean of the person-months pinned); the value is
+ * in person-months. A year whose rows all have one month is read with the months (recoveredCells).
+ */
+function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
+  const counted = new Set(spec.counts[doc.name] ?? []);
+  const shared = publishedAsAnother(doc, spec);
+  const headcounts = (spec.staff?.[doc.name] ?? [])
+    .flatMap(([h, , described]) => [h, ...described.filter((c) => counted.has(c))])
+    .filter((c) => !shared.has(c));
+  if (headcounts.length === 0) return [];
+  const monthsOf = (r: MetricRow) => (typeof r.months === 'number' && r.months > 0 ? r.months : 1);
+  const years = new Set(
+    doc.rows.filter((r) => r.period_type === 'fy' && monthsOf(r) >= 2).map((r) => String(r.period)),
+  );
+  if (years.size === 0) return [];
+  // Each row read (England's figures as person-months, every other figure but 0 as `*`), and the row it is read from.
+  const readFrom = new Map<Row, MetricRow>();
+  for (const r of doc.rows) {
+    const period = String(r.period);
+    const of = r.period_type === 'month' ? financialYearOf(period) : r.period_type === 'fy' ? period : undefined;
+    if (of === undefined || !years.has(of)) continue;
+    const reading: Row = { ...(r as unknown as Row) };
+    for (const c of headcounts) {
+      const value = r[c];
+      if (r.level === 'national') {
+        if (typeof value === 'number') reading[c] = Math.round(value * monthsOf(r));
+      } else if (value === '*' || (typeof value === 'number' && value !== 0)) reading[c] = '*';
+    }
+    readFrom.set(reading, r);
+  }
+  const within = (r: Row) => [r.period_type, r.period, ...doc.keys.map((k) => String(r[k]))].join('|');
+  const partOf = (r: Row): string[] => {
+    if (r.level === 'national') return [];
+    const parent = r.level === 'region' ? 'ENG' : parents(r as MetricRow);
+    if (parent === undefined) return [];
+    return (typeof parent === 'string' ? [parent] : [...parent]).map((p) => `${p}|${within(r)}`);
+  };
+  const system = buildAuditSystem([...readFrom.keys()], {
+    columns: headcounts,
+    areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
+    months: { columns: headcounts, keys: doc.keys },
+  });
+  const shownRange = (cell: AuditCell, relaxed: boolean): Interval => {
+    const r = readFrom.get(cell.row) as MetricRow;
+    const value = r[cell.column];
+    const n = monthsOf(r);
+    if (typeof value === 'number') return [Math.ceil(n * Math.max(8, value - 2.5)), Math.ceil(n * (value + 2.5)) - 1];
+    if (!relaxed) return [1, 8 * n - 1];
+    return r.level === 'region' ? ANY_COUNT : [1, Number.POSITIVE_INFINITY];
+  };
+  const found: RecoveredCell[] = [];
+  for (let c = 0; c < system.components.length; c++) {
+    const read =
+      auditComponent(system, c, (cell) => shownRange(cell, false)) ??
+      auditComponent(system, c, (cell) => shownRange(cell, true));
+    for (const { cell, part, value } of read ?? [])
+      found.push({
+        row: readFrom.get(cell.row) as MetricRow,
+        column: cell.column,
+        value,
+        ...(part === undefined ? {} : { part }),
+      });
+  }
+  return found;
 }
 
 /** A `*` below England that the figures of one family narrow below PROTECTION_LEVEL (narrowedCells). */
