@@ -96,6 +96,28 @@ describe("the disclosure scan's reading of months withheld below England", () =>
     // year 58 or 59: nothing is one value.
     expect(scan(pinned(16))).toEqual([]);
   });
+
+  it("still reads the months withheld as unseen parts of the year when it reads without England's rows (R29-1)", () => {
+    // A 25% dump's PCN U00203, activity_nature_green, as a region: 2025/26 published 65 (63-67) over its months shown,
+    // June 15 (13-17), July `*` (1-7), August 20 (18-22) and September 15 (13-17); April and May withheld below
+    // England (England's 20 and 150; exact: U00203's October and November 2024, 2 and 7, its year 66). Read with
+    // April and May as 0 the months are at most 17 + 7 + 22 + 17 = 63, the year's least: "pinned" at 63, 17, 7, 22,
+    // 17, none of them exact. The months withheld are each 0 to England's figure: the year less the months shown is
+    // 0 to 22 over July's `*` and the two months, none of them one value. Before: the reading without England's rows
+    // (review 29, R29-1) dropped England's rows of the months withheld with the rest, so it read no month withheld
+    // and reported those five cells (5,155 such cof_community cells in the 25% dump's documents).
+    expect(
+      scan([
+        row('national', 'ENG', '2025-04', 20),
+        row('national', 'ENG', '2025-05', 150),
+        row('region', 'Y56', '2025/26', 65),
+        row('region', 'Y56', '2025-06', 15),
+        row('region', 'Y56', '2025-07', '*'),
+        row('region', 'Y56', '2025-08', 20),
+        row('region', 'Y56', '2025-09', 15),
+      ]),
+    ).toEqual([]);
+  });
 });
 
 describe("the disclosure scan's reading of workforce's people referred (rollout's count)", () => {
