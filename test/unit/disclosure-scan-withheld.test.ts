@@ -100,12 +100,14 @@ describe("the disclosure scan's reading of months withheld below England", () =>
   it("still reads the months withheld as unseen parts of the year when it reads without England's rows (R29-1)", () => {
     // A 25% dump's PCN U00203, activity_nature_green, as a region: 2025/26 published 65 (63-67) over its months shown,
     // June 15 (13-17), July `*` (1-7), August 20 (18-22) and September 15 (13-17); April and May withheld below
-    // England (England's 20 and 150; exact: U00203's October and November 2024, 2 and 7, its year 66). Read with
-    // April and May as 0 the months are at most 17 + 7 + 22 + 17 = 63, the year's least: "pinned" at 63, 17, 7, 22,
-    // 17, none of them exact. The months withheld are each 0 to England's figure: the year less the months shown is
-    // 0 to 22 over July's `*` and the two months, none of them one value. Before: the reading without England's rows
-    // (review 29, R29-1) dropped England's rows of the months withheld with the rest, so it read no month withheld
-    // and reported those five cells (5,155 such cof_community cells in the 25% dump's documents).
+    // England (England's 20 and 150). Exact, as U00203's 2024/25 in the dump: April 2, May 7, June 14, July 9 (a
+    // secondary `*`), August 18, September 16, the year 66; Y58 (its year 160, 158-162, no month shown) April 18 and
+    // May 143. Read with April and May as 0, Y56's months are at most 17 + 7 + 22 + 17 = 63, the year's least:
+    // "pinned" at 63, 17, 7, 22 and 17, none of them the exact value. The months withheld are unseen parts: Y56's
+    // April and May together are 20 + 150 less Y58's 158 to 162, 8 to 12, so its months shown 51 to 59 of their 45 to
+    // 63: none of them one value, nor either month withheld. Before: the reading without England's rows (review 29,
+    // R29-1) dropped England's rows of the months withheld with the rest, so it saw no month withheld and reported
+    // those five cells (5,155 such cof_community cells in the 25% dump's documents, 3,958 of them not the exact value).
     expect(
       scan([
         row('national', 'ENG', '2025-04', 20),
@@ -115,6 +117,7 @@ describe("the disclosure scan's reading of months withheld below England", () =>
         row('region', 'Y56', '2025-07', '*'),
         row('region', 'Y56', '2025-08', 20),
         row('region', 'Y56', '2025-09', 15),
+        row('region', 'Y58', '2025/26', 160),
       ]),
     ).toEqual([]);
   });
