@@ -956,7 +956,8 @@ export function scannedDocument(
   };
 }
 
-function scanDocument(
+/** One document's problems (scanDocuments), read beside the documents published with it (`docs`). */
+export function scanDocument(
   published: MetricDocument,
   parents: Parents,
   spec: ScanSpec,
