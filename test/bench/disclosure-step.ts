@@ -120,6 +120,9 @@ interface Implementation {
   /** Joint control of documents sharing counts, where the tree has it (the refresh's: controlJointly). */
   readonly controlJointly?: typeof import('../../functions/refresh/refresh.ts').controlJointly;
   readonly JOINT_COUNTS?: typeof import('../../functions/refresh/catalogue.ts').JOINT_COUNTS;
+  /** The counts the refresh controls jointly at its data-as-of date (cof_person's cohorts with them), where the tree has it. */
+  readonly jointCounts?: typeof import('../../functions/refresh/catalogue.ts').jointCounts;
+  readonly noteUnobservedCohorts?: typeof import('../../functions/refresh/catalogue.ts').noteUnobservedCohorts;
   readonly jointGroups?: typeof import('../../functions/refresh/shared-counts.ts').jointGroups;
   readonly PCN_GROUP_SOURCES?: typeof import('../../functions/refresh/shared-counts.ts').PCN_GROUP_SOURCES;
   readonly groupsFromRows?: typeof import('../../functions/refresh/shared-counts.ts').groupsFromRows;
@@ -276,6 +279,14 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
             revisions.revise(definition, published, exact, previousDocuments.get(definition.name)),
           )
       : undefined;
+    // The counts controlled jointly as the refresh controls them (refreshMetrics: jointCounts at the data-as-of date,
+    // cof_person's cohorts beside its episodes, R26-1's unobserved ones noted from its rows), not JOINT_COUNTS, which
+    // leaves the cohorts out: with it cof_person's engagement and outcome cohorts were controlled apart from rollout's
+    // referrals, and the 25% dump's documents showed 510 rows (843 read without the parents) where rollout's `*` of a
+    // PCN's month stood beside cof_person's engagement cohort of it published (a scan finding the refresh does not make).
+    const unobserved: Parameters<NonNullable<Implementation['jointCounts']>>[1] = new Map();
+    if (impl.noteUnobservedCohorts) impl.noteUnobservedCohorts(unobserved, raw.get('cof_person') ?? []);
+    const joint = impl.jointCounts ? impl.jointCounts(dataAsOf, unobserved) : (impl.JOINT_COUNTS ?? []);
     const distributionRows = raw.get('contacts_distribution') ?? [];
     const distribution = impl.CATALOGUE.find((d) => d.name === 'contacts_distribution');
     const context = {
@@ -363,7 +374,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
               })),
               context,
               shared,
-              impl.JOINT_COUNTS ?? [],
+              joint,
               (rounds, imposed) =>
                 console.log(`${label.padEnd(6)}   joint control: ${rounds} rounds, ${imposed} shared cells suppressed`),
               revise,
