@@ -167,6 +167,14 @@ function placeFinder(geography: readonly Row[]) {
     level === 'region' ? { region_code: code } : (places.get(`${level}|${code}`) ?? {});
 }
 
+/** The counts a tree's refresh controls jointly at `dataAsOf` (its jointCounts), else its JOINT_COUNTS (older trees). */
+function jointCountsOf(impl: Implementation, dataAsOf: string | null, cofPerson: readonly Row[]) {
+  if (!impl.jointCounts) return impl.JOINT_COUNTS ?? [];
+  const unobserved: Parameters<NonNullable<Implementation['jointCounts']>>[1] = new Map();
+  impl.noteUnobservedCohorts?.(unobserved, cofPerson);
+  return impl.jointCounts(dataAsOf, unobserved);
+}
+
 async function run(dumpFolder: string, out: string, trees: readonly [string, string][]): Promise<number> {
   const read = (name: string) => JSON.parse(readFileSync(join(dumpFolder, `${name}.json`), 'utf8'));
   const geography = read('geography') as Row[];
@@ -284,9 +292,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
     // leaves the cohorts out: with it cof_person's engagement and outcome cohorts were controlled apart from rollout's
     // referrals, and the 25% dump's documents showed 510 rows (843 read without the parents) where rollout's `*` of a
     // PCN's month stood beside cof_person's engagement cohort of it published (a scan finding the refresh does not make).
-    const unobserved: Parameters<NonNullable<Implementation['jointCounts']>>[1] = new Map();
-    if (impl.noteUnobservedCohorts) impl.noteUnobservedCohorts(unobserved, raw.get('cof_person') ?? []);
-    const joint = impl.jointCounts ? impl.jointCounts(dataAsOf, unobserved) : (impl.JOINT_COUNTS ?? []);
+    const joint = jointCountsOf(impl, dataAsOf, raw.get('cof_person') ?? []);
     const distributionRows = raw.get('contacts_distribution') ?? [];
     const distribution = impl.CATALOGUE.find((d) => d.name === 'contacts_distribution');
     const context = {
