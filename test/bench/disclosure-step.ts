@@ -120,6 +120,9 @@ interface Implementation {
   /** Joint control of documents sharing counts, where the tree has it (the refresh's: controlJointly). */
   readonly controlJointly?: typeof import('../../functions/refresh/refresh.ts').controlJointly;
   readonly JOINT_COUNTS?: typeof import('../../functions/refresh/catalogue.ts').JOINT_COUNTS;
+  /** The counts the refresh controls jointly at its data-as-of date (cof_person's cohorts with them), where the tree has it. */
+  readonly jointCounts?: typeof import('../../functions/refresh/catalogue.ts').jointCounts;
+  readonly noteUnobservedCohorts?: typeof import('../../functions/refresh/catalogue.ts').noteUnobservedCohorts;
   readonly jointGroups?: typeof import('../../functions/refresh/shared-counts.ts').jointGroups;
   readonly PCN_GROUP_SOURCES?: typeof import('../../functions/refresh/shared-counts.ts').PCN_GROUP_SOURCES;
   readonly groupsFromRows?: typeof import('../../functions/refresh/shared-counts.ts').groupsFromRows;
@@ -162,6 +165,14 @@ function placeFinder(geography: readonly Row[]) {
   }
   return (level: string, code: string) =>
     level === 'region' ? { region_code: code } : (places.get(`${level}|${code}`) ?? {});
+}
+
+/** The counts a tree's refresh controls jointly at `dataAsOf` (its jointCounts), else its JOINT_COUNTS (older trees). */
+function jointCountsOf(impl: Implementation, dataAsOf: string | null, cofPerson: readonly Row[]) {
+  if (!impl.jointCounts) return impl.JOINT_COUNTS ?? [];
+  const unobserved: Parameters<NonNullable<Implementation['jointCounts']>>[1] = new Map();
+  impl.noteUnobservedCohorts?.(unobserved, cofPerson);
+  return impl.jointCounts(dataAsOf, unobserved);
 }
 
 async function run(dumpFolder: string, out: string, trees: readonly [string, string][]): Promise<number> {
@@ -276,6 +287,12 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
             revisions.revise(definition, published, exact, previousDocuments.get(definition.name)),
           )
       : undefined;
+    // The counts controlled jointly as the refresh controls them (refreshMetrics: jointCounts at the data-as-of date,
+    // cof_person's cohorts beside its episodes, R26-1's unobserved ones noted from its rows), not JOINT_COUNTS, which
+    // leaves the cohorts out: with it cof_person's engagement and outcome cohorts were controlled apart from rollout's
+    // referrals, and the 25% dump's documents showed 510 rows (843 read without the parents) where rollout's `*` of a
+    // PCN's month stood beside cof_person's engagement cohort of it published (a scan finding the refresh does not make).
+    const joint = jointCountsOf(impl, dataAsOf, raw.get('cof_person') ?? []);
     const distributionRows = raw.get('contacts_distribution') ?? [];
     const distribution = impl.CATALOGUE.find((d) => d.name === 'contacts_distribution');
     const context = {
@@ -363,7 +380,7 @@ async function run(dumpFolder: string, out: string, trees: readonly [string, str
               })),
               context,
               shared,
-              impl.JOINT_COUNTS ?? [],
+              joint,
               (rounds, imposed) =>
                 console.log(`${label.padEnd(6)}   joint control: ${rounds} rounds, ${imposed} shared cells suppressed`),
               revise,

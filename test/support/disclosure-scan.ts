@@ -518,7 +518,12 @@ export function recoveredCells(
   // equationAlone and withoutNational): it says no one was counted, as a 0 does (revisions-linked: the South West's
   // `*` of recent connections in August over its only ICB's published 0).
   const all = doc.rows as unknown as Row[];
-  const belowEngland = all.filter((r) => r.level !== 'national');
+  // England's rows of the months withheld below England stay: they are what says a month is withheld (the audit's
+  // monthEquations: an unpublished part of each year below England), and they are in no equation of England's with
+  // the areas (no row below them). Left out with the rest, a year was read as the sum of its months shown, the months
+  // withheld as 0 (the 25% dump: 5,155 cof_community cells "recovered", 3,958 of them not the exact value).
+  const withheldEngland = new Set<unknown>([...withheldMonthsOf(doc).values()].flat());
+  const belowEngland = all.filter((r) => r.level !== 'national' || withheldEngland.has(r));
   // Read without England's rows, a `*` that the rows with them show cannot be 1 to 7 (looselySecondary) is read so
   // still: leaving England's row out does not unlearn it (review 10's seal, a region's `*` of 12 to 16 by England's
   // figure over its seven ICBs' `*`, is a piece on its own without England, and read 1 to 7 its 7 over seven 1s).
@@ -1028,7 +1033,8 @@ export function scannedDocument(
   };
 }
 
-function scanDocument(
+/** One document's problems (scanDocuments), read beside the documents published with it (`docs`). */
+export function scanDocument(
   published: MetricDocument,
   parents: Parents,
   spec: ScanSpec,
