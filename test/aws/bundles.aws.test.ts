@@ -854,6 +854,8 @@ describe('compaction through the refresh bundle, on many small upload objects', 
   // only its prepare steps' tables.
   for (const [action, marker, resource] of [
     ['glue:CreateTable', 'stopped_pcns_*', 'arn:aws:glue:eu-west-2:111122223333:table/sp_outcomes/stopped_pcns_'],
+    // Review 33, R33-1: the default database Athena's Glue access page calls mandatory for every caller.
+    ['glue:GetDatabase', 'database/default', 'arn:aws:glue:eu-west-2:111122223333:database/default'],
     ['s3:PutObject', '/metrics/*', '/metrics/'],
   ] as const) {
     it(`with ${action} on ${marker} taken from the template, the refresh fails with AccessDenied naming it`, async () => {
