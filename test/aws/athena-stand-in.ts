@@ -102,6 +102,11 @@ export const ATHENA_RULE_SOURCES = {
  *    one); DROP TABLE and DROP VIEW, glue:DeleteTable; each on the catalog, the database and the table. A table with
  *    partition projection needs no glue:GetPartitions: Athena computes its partitions from the table's properties
  *    (ATHENA_RULE_SOURCES.projection).
+ *  - And, whatever the database of the statement, glue:GetDatabase on the catalog and on database/default: "For
+ *    Athena to work with the AWS Glue Data Catalog, the following access policy to the default database and to the
+ *    AWS Glue Data Catalog per AWS Region for GetDatabase and CreateDatabase must be present"
+ *    (ATHENA_RULE_SOURCES.glueAccess, "Mandatory"; CreateDatabase only where the account has no default database,
+ *    which the stand-in does not model: README tells the operator to make sure it exists). Review 33, R33-1.
  *  - S3, with the caller's rights ("The permissions required to run Athena queries include ... Amazon S3 locations
  *    where the underlying data to query is stored", ATHENA_RULE_SOURCES.access): reading a table lists its location
  *    (s3:ListBucket with s3:prefix the table's, a partition's, location) and gets each object (s3:GetObject), with
@@ -447,6 +452,16 @@ export class AthenaStandIn {
     throw new QueryFailure(`Permission denied on S3 path: ${resource}: ${refusal.message}`);
   }
 
+  /**
+   * Read access to the `default` database and the catalog, which Athena requires of every caller whichever database
+   * the statement names (ATHENA_IAM_RULES; ATHENA_RULE_SOURCES.glueAccess, "Mandatory: Access policy to the default
+   * database and catalog per AWS Region"). Review 33, R33-1.
+   */
+  private needDefaultDatabase(execution: Execution): void {
+    this.need(execution, 'glue:GetDatabase', glueArn('catalog'));
+    this.need(execution, 'glue:GetDatabase', glueArn('database/default'));
+  }
+
   /** A Glue action on a table and its ancestors, the database and the catalog (ATHENA_IAM_RULES). */
   private needOnTable(execution: Execution, action: string, table?: string): void {
     this.need(execution, action, glueArn('catalog'));
@@ -699,8 +714,9 @@ export class AthenaStandIn {
     const connection = this.connection as DuckDBConnection;
     await this.defineTables(connection);
     const text = sql.trim();
-    // ATHENA_IAM_RULES: every statement resolves its database.
+    // ATHENA_IAM_RULES: every statement resolves its database, and needs the default database readable.
     this.needOnTable(execution, 'glue:GetDatabase');
+    this.needDefaultDatabase(execution);
     const drop = /^DROP TABLE (IF EXISTS )?([a-z0-9_]+)$/i.exec(text);
     if (drop) {
       if (!drop[1] && !(await this.exists(connection, drop[2] as string)))
