@@ -71,6 +71,8 @@ export const ATHENA_RULE_SOURCES = {
   reservedWords: 'https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html',
   trinoString: 'https://trino.io/docs/current/functions/string.html',
   trinoBinary: 'https://trino.io/docs/current/functions/binary.html',
+  trinoConversion: 'https://trino.io/docs/current/functions/conversion.html',
+  trinoVarcharCompare: 'https://github.com/trinodb/trino/issues/7334',
   // IAM: what each call and statement needs of the caller (ATHENA_IAM_RULES).
   actions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html',
   workgroupPolicies: 'https://docs.aws.amazon.com/athena/latest/ug/workgroups-iam-policy.html',
@@ -302,7 +304,16 @@ export function checkPlaceholders(sql: string): void {
   }
 }
 
-/** Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text and comments. */
+/**
+ * Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text and comments.
+ * A quoted string parameter is bound as CAST('...' AS VARCHAR): Athena types a parameter by its literal, so it is a
+ * varchar, and Trino does not coerce a varchar to a date, timestamp or number in a comparison (it converts only
+ * "if such a conversion is possible", never between character and numeric types: ATHENA_RULE_SOURCES.trinoConversion;
+ * a varchar against a date or timestamp fails "Cannot apply operator: timestamp(3) < varchar(19)",
+ * ATHENA_RULE_SOURCES.trinoVarcharCompare). DuckDB coerces a bare string literal to DATE, so bound as a literal
+ * `WHERE d <= ?` would pass here and fail in Athena; a VARCHAR-typed value DuckDB refuses the same way ("Cannot
+ * compare values of type DATE and type VARCHAR"). Review 33, R33-6c.
+ */
 function bind(sql: string, params: readonly string[]): string {
   let out = '';
   let next = 0;
@@ -314,7 +325,7 @@ function bind(sql: string, params: readonly string[]): string {
     }
     const value = params[next++];
     if (value === undefined) throw new QueryFailure('INVALID_PARAMETER_USAGE: fewer parameters than placeholders');
-    out += value;
+    out += /^'(?:[^']|'')*'$/.test(value) ? `CAST(${value} AS VARCHAR)` : value;
   }
   if (next !== params.length) throw new QueryFailure('INVALID_PARAMETER_USAGE: more parameters than placeholders');
   return out;

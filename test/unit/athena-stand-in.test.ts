@@ -193,7 +193,7 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
 
     // Review 33, R33-6c: Athena types a parameter by its literal's text, so a string parameter is a varchar, and
     // Trino refuses to compare a varchar with a date ("Cannot apply operator: date <= varchar(10)": the stand-in
-    // cites ATHENA_RULE_SOURCES.trinoCoercion). DuckDB coerces a string literal to DATE: bound as a literal, the
+    // cites ATHENA_RULE_SOURCES.trinoConversion). DuckDB coerces a string literal to DATE: bound as a literal, the
     // statement would run here and fail in Athena.
     it('refuses a DATE compared with a string parameter, as Trino does, and runs the same with CAST(? AS DATE)', async () => {
       const days = "(SELECT * FROM (VALUES (DATE '2025-06-30'), (DATE '2025-07-01')) AS v (d))";
