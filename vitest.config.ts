@@ -17,7 +17,12 @@ export const base: { testTimeout: number; hookTimeout: number; pool: 'forks'; ex
 };
 
 /** Tests that synthesise the CDK app (aws-cdk-lib and cdk-nag): the `infra` project, `npm run test:infra`. */
-const SYNTH_TESTS = ['test/unit/infra.test.ts', 'test/unit/infra-deploy.test.ts', 'test/unit/regional-alerts.test.ts'];
+const SYNTH_TESTS = [
+  'test/unit/infra.test.ts',
+  'test/unit/infra-deploy.test.ts',
+  'test/unit/infra-review33.test.ts',
+  'test/unit/regional-alerts.test.ts',
+];
 
 // The legacy OpenSSL provider only where s3rver runs: a worker thread refuses the flag.
 const { execArgv, ...shared } = base;

@@ -15,6 +15,11 @@ export const RENAMED_TARGETS = { link_workers_fte: 'trained_link_workers' } as c
 type RenamedTarget = keyof typeof RENAMED_TARGETS;
 const RENAMED_TARGET_KEYS = Object.keys(RENAMED_TARGETS) as RenamedTarget[];
 const email = z.email({ error: 'must be an e-mail address' });
+/**
+ * A Cognito prefix domain may not contain these words ("Configuring a user pool domain":
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html).
+ */
+const COGNITO_RESERVED = /aws|amazon|cognito/;
 
 export const DeploymentConfig = z
   .strictObject({
@@ -40,7 +45,7 @@ export const DeploymentConfig = z
     signInDomainPrefix: z
       .string()
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be lowercase letters, digits and hyphens' })
-      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), { error: 'may not contain aws, amazon or cognito' })
+      .refine((prefix) => !COGNITO_RESERVED.test(prefix), { error: 'may not contain aws, amazon or cognito' })
       .optional(),
     /** Keep buckets and the key when the stack is deleted. Only a throwaway environment should set false. */
     retainData: z.boolean().default(true),
@@ -140,6 +145,14 @@ export const DeploymentConfig = z
   .refine((c) => c.reservedConcurrency.ingest === undefined || c.reservedConcurrency.ingest >= c.ingestMaxConcurrency, {
     error: 'must be at least ingestMaxConcurrency, or the upload queue throttles its own batches',
     path: ['reservedConcurrency', 'ingest'],
+  })
+  // Without signInDomainPrefix the prefix is <name>-<account> (infra/stack.ts): the same words are refused in name,
+  // at synth, rather than by CloudFormation mid-deploy (whose rollback of a first create leaves every retained
+  // resource behind). Review 33, R33-9.
+  .refine((c) => c.signInDomainPrefix !== undefined || !COGNITO_RESERVED.test(c.name), {
+    error:
+      'may not contain aws, amazon or cognito while signInDomainPrefix is not set (the sign-in domain prefix is <name>-<account>): set signInDomainPrefix, or choose another name',
+    path: ['name'],
   });
 // The refresh needs no such rule: its FIFO queue (one message group) starts one at a time, so any reservation fits.
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;

@@ -108,6 +108,9 @@ export class PipelineStack extends Stack {
     this.operations = new Operations(this, 'Operations', {
       ingest: this.ingest.handler,
       refresh: this.refresh.handler,
+      upload: this.uploads.handler,
+      api: this.api.handler,
+      httpApi: this.api.api,
       refreshLimits: { timeout: this.refresh.timeout, memoryMb: this.refresh.memoryMb },
       deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue, this.refresh.undeliveredQueue],
       alarmEmails: config.alarmEmails,

@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CURATED_TABLES } from '../../functions/contract/index.ts';
 import type { DataLake } from './data-lake.ts';
 import {
   acknowledgeFunctionFindings,
@@ -32,8 +33,8 @@ export interface IngestPipelineProps {
 
 /**
  * S3 "Object Created" under landing/ → EventBridge → SQS (with a dead-letter queue) → the ingest Lambda, which
- * reports failed files back so the queue redelivers them. The function may read landing/ and write curated/,
- * receipts/ and quarantine/, and nothing else.
+ * reports failed files back so the queue redelivers them. The function may read landing/ and write
+ * curated/events/, curated/workforce/, receipts/ and quarantine/, and nothing else.
  */
 export class IngestPipeline extends Construct {
   readonly queue: Queue;
@@ -80,8 +81,12 @@ export class IngestPipeline extends Construct {
     // Read raw uploads and receipts; write curated Parquet, receipts and quarantine; nothing else. A file refused for
     // holding personal data is deleted once its receipt is written (its current version only: the lifecycle rule
     // expires the old one the next day).
+    // Curated: only the two tables an upload makes (curated/events/, curated/workforce/: functions/ingest/ingest.ts
+    // writeAccepted), never curated/uploads/ (which uploads every figure counts) or curated/pcns/ (the reference in
+    // force), which the refresh alone writes. Review 33, R33-7.
+    const curatedPrefixes = Object.values(CURATED_TABLES).map((table) => `${table.prefix}/`);
     dataLake.grantRead(this.handler, ['landing/', 'receipts/']);
-    dataLake.grantWrite(this.handler, ['curated/', 'receipts/', 'quarantine/']);
+    dataLake.grantWrite(this.handler, [...curatedPrefixes, 'receipts/', 'quarantine/']);
     dataLake.grantDelete(this.handler, ['landing/']);
     this.handler.addEventSource(
       new SqsEventSource(this.queue, {
@@ -93,7 +98,10 @@ export class IngestPipeline extends Construct {
     );
 
     acknowledgeFunctionFindings(this.handler, role, [
-      { bucket: dataLake.dataBucket, prefixes: ['landing', 'receipts', 'curated', 'quarantine'] },
+      {
+        bucket: dataLake.dataBucket,
+        prefixes: ['landing', 'receipts', 'quarantine', ...curatedPrefixes.map((prefix) => prefix.slice(0, -1))],
+      },
     ]);
     Validations.of(this.handler).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',

@@ -20,6 +20,8 @@ import { deliverToQueue, ruleArn } from './rule-targets.ts';
 
 /** Every table and view a refresh makes in the catalog: its prepare steps and the data-as-of step's own. */
 const REFRESH_TABLES = [...PREPARE_STEPS.map((step) => step.name), ...DATA_AS_OF_TABLES];
+/** The Glue database every Athena caller must be able to read (the grant below; README "Before the first deploy"). */
+export const DEFAULT_GLUE_DATABASE = 'default';
 
 export interface MetricsRefreshProps {
   readonly dataLake: DataLake;
@@ -264,7 +266,6 @@ export class MetricsRefresh extends Construct {
           'athena:GetQueryExecution',
           'athena:GetQueryResults',
           'athena:StopQueryExecution',
-          'athena:GetWorkGroup',
         ],
         resources: [
           stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workgroup.workgroupName }),
@@ -275,10 +276,29 @@ export class MetricsRefresh extends Construct {
     const databaseArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: catalog.databaseName });
     const tableArn = (name: string) =>
       stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${catalog.databaseName}/${name}` });
+    // Table definitions Athena plans each statement from, with the caller's rights (GetTable on the table, the database
+    // and the catalog). No glue:GetTables (no statement lists tables) and no glue:GetPartitions: both partitioned
+    // tables use partition projection, which "allows Athena to avoid calling GetPartitions"
+    // (https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html). Review 33, R33-7.
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
         resources: [catalogArn, databaseArn, tableArn('*')],
+      }),
+    );
+    // Athena requires of every caller read access to the `default` database and the catalog, whichever database a
+    // query names: "Mandatory: Access policy to the default database and catalog per AWS Region ... must be present"
+    // (https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html, "Configure AWS Glue
+    // access to the catalog and database per AWS Region"). Read only: the page's policy adds glue:CreateDatabase for
+    // an account without a `default` database; README ("Before the first deploy") says how to create it instead.
+    // Review 33, R33-1.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['glue:GetDatabase'],
+        resources: [
+          catalogArn,
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: DEFAULT_GLUE_DATABASE }),
+        ],
       }),
     );
     // Athena's CTAS, DROP TABLE and CREATE OR REPLACE VIEW change the catalog with the caller's rights: only the

@@ -1,4 +1,5 @@
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -16,6 +17,11 @@ export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded
 export interface OperationsProps {
   readonly ingest: IFunction;
   readonly refresh: IFunction;
+  /** The PCN upload function and the dashboard's API function: alarmed on their Errors. */
+  readonly upload: IFunction;
+  readonly api: IFunction;
+  /** The HTTP API both are behind: its default stage's 5xx is alarmed on. */
+  readonly httpApi: HttpApi;
   /** The refresh function's timeout and memory (MB): its duration and peak memory are alarmed on against them. */
   readonly refreshLimits: { readonly timeout: Duration; readonly memoryMb: number };
   readonly deadLetterQueues: readonly IQueue[];
@@ -29,8 +35,8 @@ export interface OperationsProps {
 
 /**
  * What tells the team something is wrong: an SNS topic, encrypted with a key of its own that CloudWatch may use for
- * this stack's alarms only, e-mailing the configured addresses; alarms on dead letters, function errors and
- * throttles, failed refreshes, a refresh near its timeout or its memory, and stale data (the last successful publish
+ * this stack's alarms only, e-mailing the configured addresses; alarms on dead letters, function errors (ingest,
+ * upload, API) and throttles, the HTTP API's 5xx, failed refreshes, a refresh near its timeout or its memory, and stale data (the last successful publish
  * older than a day and a bit).
  */
 export class Operations extends Construct {
@@ -126,6 +132,32 @@ export class Operations extends Construct {
       'The ingest function is throttled (its reservation or the account limit): uploads are queueing.',
       props.ingest.metricThrottles({ period: Duration.minutes(15) }),
       10,
+    );
+    // Review 33, R33-8: the paths PCNs upload by and users read by. When they fail nothing else changes state
+    // (no upload lands, so the ingest queue and its dead letters stay quiet, and the daily refresh still publishes the
+    // same figures). Lambda publishes Errors per function (invocations that ended in a function error, timeouts
+    // included: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html), and an HTTP API publishes
+    // 5xx per stage, dimensions ApiId and Stage (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html):
+    // a 500 for a function that failed or timed out, a 503 when Lambda throttled it.
+    alarm(
+      'UploadErrors',
+      'The PCN upload function failed (an unhandled error or a timeout): PCN uploads are being refused.',
+      props.upload.metricErrors({ period: Duration.minutes(5) }),
+      1,
+    );
+    alarm(
+      'ApiErrors',
+      "The dashboard's API function failed (an unhandled error or a timeout): users see errors instead of figures.",
+      props.api.metricErrors({ period: Duration.minutes(5) }),
+      1,
+    );
+    const stage = props.httpApi.defaultStage;
+    if (!stage) throw new Error('the HTTP API has no default stage to alarm on');
+    alarm(
+      'ApiServerErrors',
+      'The HTTP API answered 5 or more 5xx in 5 minutes (function errors, timeouts or throttling): uploads or the dashboard are failing.',
+      stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      5,
     );
     alarm(
       'RefreshFailed',

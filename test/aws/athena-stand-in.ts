@@ -71,6 +71,8 @@ export const ATHENA_RULE_SOURCES = {
   reservedWords: 'https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html',
   trinoString: 'https://trino.io/docs/current/functions/string.html',
   trinoBinary: 'https://trino.io/docs/current/functions/binary.html',
+  trinoConversion: 'https://trino.io/docs/current/functions/conversion.html',
+  trinoVarcharCompare: 'https://github.com/trinodb/trino/issues/7334',
   // IAM: what each call and statement needs of the caller (ATHENA_IAM_RULES).
   actions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html',
   workgroupPolicies: 'https://docs.aws.amazon.com/athena/latest/ug/workgroups-iam-policy.html',
@@ -102,6 +104,11 @@ export const ATHENA_RULE_SOURCES = {
  *    one); DROP TABLE and DROP VIEW, glue:DeleteTable; each on the catalog, the database and the table. A table with
  *    partition projection needs no glue:GetPartitions: Athena computes its partitions from the table's properties
  *    (ATHENA_RULE_SOURCES.projection).
+ *  - And, whatever the database of the statement, glue:GetDatabase on the catalog and on database/default: "For
+ *    Athena to work with the AWS Glue Data Catalog, the following access policy to the default database and to the
+ *    AWS Glue Data Catalog per AWS Region for GetDatabase and CreateDatabase must be present"
+ *    (ATHENA_RULE_SOURCES.glueAccess, "Mandatory"; CreateDatabase only where the account has no default database,
+ *    which the stand-in does not model: README tells the operator to make sure it exists). Review 33, R33-1.
  *  - S3, with the caller's rights ("The permissions required to run Athena queries include ... Amazon S3 locations
  *    where the underlying data to query is stored", ATHENA_RULE_SOURCES.access): reading a table lists its location
  *    (s3:ListBucket with s3:prefix the table's, a partition's, location) and gets each object (s3:GetObject), with
@@ -297,7 +304,16 @@ export function checkPlaceholders(sql: string): void {
   }
 }
 
-/** Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text and comments. */
+/**
+ * Binds Athena's execution parameters (SQL literal text) to the ? placeholders outside quoted text and comments.
+ * A quoted string parameter is bound as CAST('...' AS VARCHAR): Athena types a parameter by its literal, so it is a
+ * varchar, and Trino does not coerce a varchar to a date, timestamp or number in a comparison (it converts only
+ * "if such a conversion is possible", never between character and numeric types: ATHENA_RULE_SOURCES.trinoConversion;
+ * a varchar against a date or timestamp fails "Cannot apply operator: timestamp(3) < varchar(19)",
+ * ATHENA_RULE_SOURCES.trinoVarcharCompare). DuckDB coerces a bare string literal to DATE, so bound as a literal
+ * `WHERE d <= ?` would pass here and fail in Athena; a VARCHAR-typed value DuckDB refuses the same way ("Cannot
+ * compare values of type DATE and type VARCHAR"). Review 33, R33-6c.
+ */
 function bind(sql: string, params: readonly string[]): string {
   let out = '';
   let next = 0;
@@ -309,7 +325,7 @@ function bind(sql: string, params: readonly string[]): string {
     }
     const value = params[next++];
     if (value === undefined) throw new QueryFailure('INVALID_PARAMETER_USAGE: fewer parameters than placeholders');
-    out += value;
+    out += /^'(?:[^']|'')*'$/.test(value) ? `CAST(${value} AS VARCHAR)` : value;
   }
   if (next !== params.length) throw new QueryFailure('INVALID_PARAMETER_USAGE: more parameters than placeholders');
   return out;
@@ -445,6 +461,16 @@ export class AthenaStandIn {
         `Insufficient permissions to execute the query. ${refusal.message} (Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException)`,
       );
     throw new QueryFailure(`Permission denied on S3 path: ${resource}: ${refusal.message}`);
+  }
+
+  /**
+   * Read access to the `default` database and the catalog, which Athena requires of every caller whichever database
+   * the statement names (ATHENA_IAM_RULES; ATHENA_RULE_SOURCES.glueAccess, "Mandatory: Access policy to the default
+   * database and catalog per AWS Region"). Review 33, R33-1.
+   */
+  private needDefaultDatabase(execution: Execution): void {
+    this.need(execution, 'glue:GetDatabase', glueArn('catalog'));
+    this.need(execution, 'glue:GetDatabase', glueArn('database/default'));
   }
 
   /** A Glue action on a table and its ancestors, the database and the catalog (ATHENA_IAM_RULES). */
@@ -699,8 +725,9 @@ export class AthenaStandIn {
     const connection = this.connection as DuckDBConnection;
     await this.defineTables(connection);
     const text = sql.trim();
-    // ATHENA_IAM_RULES: every statement resolves its database.
+    // ATHENA_IAM_RULES: every statement resolves its database, and needs the default database readable.
     this.needOnTable(execution, 'glue:GetDatabase');
+    this.needDefaultDatabase(execution);
     const drop = /^DROP TABLE (IF EXISTS )?([a-z0-9_]+)$/i.exec(text);
     if (drop) {
       if (!drop[1] && !(await this.exists(connection, drop[2] as string)))

@@ -1,8 +1,10 @@
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import type { GlueTable, Workgroup } from './athena-stand-in.ts';
 
 /** The synthesised app, read from cdk.out: functions, their bundles and environment, tables and workgroups. */
@@ -91,6 +93,27 @@ export function workgroups(app: SynthesisedApp, resolve?: (value: unknown) => un
     });
 }
 
+/**
+ * Every module a bundle's index.mjs imports (import statements and import() of a literal), as esbuild's metafile
+ * lists them with every import left external: what the runtime must resolve besides the bundle itself.
+ */
+export async function bundleImports(asset: string): Promise<string[]> {
+  const { metafile } = await build({
+    entryPoints: [join(asset, 'index.mjs')],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    external: ['*'],
+    logLevel: 'silent',
+  });
+  return [...new Set(Object.values(metafile.inputs).flatMap((input) => input.imports.map((i) => i.path)))].sort();
+}
+
+/** A Node built-in module, named with node: or without (bundled CommonJS code may require('fs')). */
+export const isNodeBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier);
+
 /** A function of the template: its bundle folder in cdk.out and its environment. */
 export function lambdaFunction(app: SynthesisedApp, logicalIdPrefix: string) {
   const entry = Object.entries(app.resources).find(
@@ -174,8 +197,9 @@ export interface Invocation {
 }
 
 /**
- * A warm Lambda: the bundle copied to a folder where only @aws-sdk/* (linked to this repository's copies, as
- * Lambda's runtime provides them) and Node's built-ins resolve, run in a child process.
+ * A warm Lambda: the bundle copied to a folder with no node_modules, where only Node's built-ins resolve (the AWS SDK
+ * is in the bundle: infra/constructs/lambda-defaults.ts), run in a child process. What runs is what ships: nothing
+ * of this repository's node_modules is linked in (review 33, R33-2).
  */
 export class WarmLambda {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -183,10 +207,8 @@ export class WarmLambda {
   readonly stderr: string[] = [];
 
   constructor(fn: ReturnType<typeof lambdaFunction>, dir: string, env: Record<string, string>) {
-    mkdirSync(join(dir, 'node_modules', '@aws-sdk'), { recursive: true });
+    mkdirSync(dir, { recursive: true });
     cpSync(fn.asset, dir, { recursive: true });
-    const sdk = resolve('node_modules/@aws-sdk');
-    for (const name of readdirSync(sdk)) symlinkSync(join(sdk, name), join(dir, 'node_modules', '@aws-sdk', name));
     writeFileSync(join(dir, 'runner.mjs'), RUNNER);
     this.child = spawn(process.execPath, ['--enable-source-maps', 'runner.mjs'], {
       cwd: dir,

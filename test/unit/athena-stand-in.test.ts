@@ -191,6 +191,27 @@ describe('the Athena stand-in: ? parameters only in a WHERE clause', () => {
       });
     });
 
+    // Review 33, R33-6c: Athena types a parameter by its literal's text, so a string parameter is a varchar, and
+    // Trino refuses to compare a varchar with a date ("Cannot apply operator: date <= varchar(10)": the stand-in
+    // cites ATHENA_RULE_SOURCES.trinoConversion). DuckDB coerces a string literal to DATE: bound as a literal, the
+    // statement would run here and fail in Athena.
+    it('refuses a DATE compared with a string parameter, as Trino does, and runs the same with CAST(? AS DATE)', async () => {
+      const days = "(SELECT * FROM (VALUES (DATE '2025-06-30'), (DATE '2025-07-01')) AS v (d))";
+      const bare = await outcome(`SELECT d FROM ${days} AS t WHERE d <= ?`, ["'2025-06-30'"]);
+      expect(bare.state).toBe('FAILED');
+      expect(bare.reason).toMatch(/DATE and type VARCHAR/);
+      expect((await outcome(`SELECT d FROM ${days} AS t WHERE d <= CAST(? AS DATE)`, ["'2025-06-30'"])).rows).toEqual([
+        ['d'],
+        ['2025-06-30'],
+      ]);
+      // A string parameter against text, quotes in it doubled as athena-engine.ts writes them, still compares.
+      const names = "(SELECT * FROM (VALUES ('O''Neil'), ('x')) AS v (s))";
+      expect((await outcome(`SELECT s FROM ${names} AS t WHERE s = ?`, ["'O''Neil'"])).rows).toEqual([
+        ['s'],
+        ["O'Neil"],
+      ]);
+    });
+
     it("writes a SELECT's result object at its OutputLocation as Athena does: NULL bare, '' quoted, quotes doubled", async () => {
       const sql = `SELECT * FROM (VALUES (1, 'a,b', true, TIMESTAMP '2025-04-01 09:30:00'), (NULL, '', NULL, NULL), (3, 'say "hi"' || chr(10) || 'x', false, NULL)) AS v (n, s, ok, t) WHERE n IS NULL OR n > ?`;
       const result = await outcome(sql, ['0']);

@@ -253,7 +253,11 @@ const template: TemplateJson = {
               // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
               Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/wg' },
             },
-            { Effect: 'Allow', Action: 'glue:GetDatabase', Resource: [glue('catalog'), glue('database/db')] },
+            {
+              Effect: 'Allow',
+              Action: 'glue:GetDatabase',
+              Resource: [glue('catalog'), glue('database/db'), glue('database/default')],
+            },
             {
               Effect: 'Allow',
               Action: ['glue:CreateTable', 'glue:GetTable'],
@@ -408,6 +412,55 @@ describe("the Athena stand-in authorises each call and statement against the cal
       ]);
     } finally {
       await run.standIn.stop();
+    }
+  });
+});
+
+describe("the Athena stand-in asks for the default database Athena's docs call mandatory (review 33, R33-1)", () => {
+  it('with glue:GetDatabase on database/default taken from the template, SELECT 1 fails naming it', async () => {
+    const dir = tempDir('athena-default-db');
+    const s3 = new S3Client({ region: 'eu-west-2' });
+    s3.send = (async () => ({ Contents: [] })) as unknown as S3Client['send'];
+    const fewer = new TemplateAuthoriser(withoutGrant(template, 'glue:GetDatabase', 'database/default'), {
+      Results: 'results',
+    });
+    const standIn = new AthenaStandIn({
+      workgroups: [{ name: 'wg', enforced: true, outputLocation: 's3://results/out/' }],
+      tables: [],
+      s3Directory: dir.path,
+      s3,
+      authoriser: fewer,
+      database: 'db',
+    });
+    const endpoint = await standIn.start();
+    const key = fewer.credentialsFor('Fn').AWS_ACCESS_KEY_ID;
+    const call = async (operation: string, input: object) =>
+      (await (
+        await fetch(endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-target': `AmazonAthena.${operation}`,
+            authorization: `AWS4-HMAC-SHA256 Credential=${key}/20261206/eu-west-2/athena/aws4_request, SignedHeaders=host, Signature=0`,
+          },
+          body: JSON.stringify(input),
+        })
+      ).json()) as AthenaAnswer;
+    try {
+      const { QueryExecutionId } = await call('StartQueryExecution', { QueryString: 'SELECT 1', WorkGroup: 'wg' });
+      let status: AthenaAnswer['QueryExecution']['Status'];
+      do status = (await call('GetQueryExecution', { QueryExecutionId })).QueryExecution.Status;
+      while (status.State !== 'SUCCEEDED' && status.State !== 'FAILED');
+      expect(status.State).toBe('FAILED');
+      expect(status.StateChangeReason).toContain(
+        'glue:GetDatabase on resource: arn:aws:glue:eu-west-2:111122223333:database/default',
+      );
+      expect(fewer.refused.map((r) => `${r.action} ${r.resource}`)).toEqual([
+        'glue:GetDatabase arn:aws:glue:eu-west-2:111122223333:database/default',
+      ]);
+    } finally {
+      await standIn.stop();
+      dir.remove();
     }
   });
 });

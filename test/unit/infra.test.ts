@@ -248,7 +248,7 @@ describe('the ingest pipeline', () => {
     });
   });
 
-  it('may read uploads and write only curated/, receipts/ and quarantine/: no wildcard action on the data', () => {
+  it('may read uploads and write only curated/events/, curated/workforce/, receipts/ and quarantine/: no wildcard action on the data', () => {
     const statements = statementsOf('') as { Action: string | string[]; Resource: unknown }[];
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions).not.toContain('*');
@@ -256,10 +256,10 @@ describe('the ingest pipeline', () => {
     const written = statements
       .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
       .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
-    // The refresh's compaction (functions/refresh/compact.ts) writes merged events, workforce and their records.
+    // The refresh's compaction (functions/refresh/compact.ts) writes merged events, workforce and their records; the
+    // ingest writes under curated/events/ and curated/workforce/ only, no longer all of curated/ (review 33, R33-7).
     expect([...new Set(written)].sort()).toEqual([
       '/compactions/*',
-      '/curated/*',
       '/events/*',
       '/landing/*',
       '/metrics/*',
@@ -292,8 +292,13 @@ describe('the ingest pipeline', () => {
         .Statement as { Action: string | string[]; Resource: unknown }[]
     )
       .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:PutObject')))
-      .flatMap((s) => JSON.stringify(s.Resource).match(/\/(\w+)\/\*/g) ?? []);
-    expect([...new Set(ingestWrites)].sort()).toEqual(['/curated/*', '/quarantine/*', '/receipts/*']);
+      .flatMap((s) => JSON.stringify(s.Resource).match(/\/[\w/]+\/\*/g) ?? []);
+    expect([...new Set(ingestWrites)].sort()).toEqual([
+      '/curated/events/*',
+      '/curated/workforce/*',
+      '/quarantine/*',
+      '/receipts/*',
+    ]);
   });
 });
 
@@ -402,11 +407,15 @@ describe('the metric refresh and operations', () => {
   it('alarms on dead letters, errors, throttles, failed refreshes, the refresh near its limits and stale data, to an encrypted topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    // Review 33, R33-8: the upload and API functions' Errors and the HTTP API stage's 5xx besides.
     expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      '5xx',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'Duration',
+      'Errors',
+      'Errors',
       'Errors',
       'Errors',
       'PublishSucceeded',
