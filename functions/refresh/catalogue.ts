@@ -540,7 +540,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 3-month window has closed (the engagement cohort), and its % is published only for periods all of whose
     // referrals have; a year in progress's % is over cof_person's engagement_cohort (the dashboard).
     // 12: declined_after_referral counts only referrals whose 3-month window has closed, its % only for closed periods (review 31, R31-2): a break in those two columns; an area row a jointly controlled document published before is held alike in each (joint30).
-    version: '12', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 13: referrals declined counted only in cof_person's engagement cohort (review 32, R32-3: a break in those two columns); the year-end projection scales by last year's repeat ratio at the same month, its interval widened by that ratio's spread across regions (review 31, R31-6); R29-1's audit of each region's piece without England
+    version: '13', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
@@ -551,6 +552,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '10', from: '9', columns: [] },
       { version: '11', from: '10', columns: [] },
       { version: '12', from: '11', columns: ['declined_after_referral', 'declined_after_referral_pct'] },
+      { version: '13', from: '12', columns: ['declined_after_referral', 'declined_after_referral_pct'] },
     ],
     keys: [],
     definitions: {
@@ -645,7 +647,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 9 (review 28, R28-5): England's housing or police referrals made up by fewer than 3 PCNs or dominated by one
     // hold the row's referrals and sources.
     // 10: an area row a jointly controlled document published before is published before in each (joint30): held alike, no break.
-    version: '10', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 11: R29-1: each region's piece is audited without England's rows
+    version: '11', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -658,6 +661,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
       { version: '10', from: '9', columns: [] },
+      { version: '11', from: '10', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -704,7 +708,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
     // 9: cohorts censored only at a known end (a PCN closed or merged, or its extract stopped), never at lateness (R26-1, R29-3); England's referrals-less-cohort gap held where a few PCNs make it.
-    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 10: R29-1: each region's piece is audited without England's rows (more `*` where that reading pinned a figure)
+    version: '10', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -716,6 +721,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
+      { version: '10', from: '9', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
@@ -829,7 +835,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // file received mid-month no longer counts that month as sent; review 18, R18-4).
     // 6: a version without recorded_at is ranked by when its upload landed, not as the earliest (review 21, R21-4).
     // 7: cohorts censored only at a known end (R26-1, R29-3).
-    version: '7',
+    // 8: R29-1: each region's piece is audited without England's rows
+    version: '8',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -839,6 +846,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '5', from: '4', columns: [] },
       { version: '6', from: '5', columns: [] },
       { version: '7', from: '6', columns: [] },
+      { version: '8', from: '7', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['contacts'],
@@ -878,7 +886,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
     // 8 (review 28, R28-5): England's row of an instrument made up by fewer than 3 PCNs or dominated by one is held.
     // 9: cohorts censored only at a known end (R26-1, R29-3).
-    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 10: R29-1: each region's piece is audited without England's rows
+    version: '10', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -890,6 +899,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
+      { version: '10', from: '9', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, OUTCOME_COHORT_MONTHS)],
     keys: ['instrument'],
@@ -1088,7 +1098,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
     // 9 (review 28, R28-5): England's activity and attendance columns of a category made up by fewer than 3 PCNs
     // or dominated by one are held with their unit.
-    version: '9', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
+    // 10: R29-1: each region's piece is audited without England's rows
+    version: '10', // 2: a PCN's reporting span: no stray events, no data after its extract stopped (review 7, M5); 3: a correction extends no reporting span (review 9, R9-6)
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1100,6 +1111,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '7', from: '6', columns: ['attended', ...prefixed('attended_', ACTIVITIES)] },
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
+      { version: '10', from: '9', columns: [] },
     ],
     params: ({ dataAsOf }) => [cohortCutoff(dataAsOf, ATTENDANCE_COHORT_MONTHS)],
     keys: [],
@@ -1174,7 +1186,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // training-known headcount, staff columns made by few PCNs and the covered rates beside a few PCNs outside held
     // (R27-1, R28-1, R28-2, R28-3); month staff headcounts audited as counts (R28-4).
     // 10: training-known headcount `*` where its equal headcount is (R29-5); a year of one month of snapshots audited as its month: more `*`, no break.
-    version: '10',
+    // 11: staff years audited as person-months (review 32, R32-1): more `*` where a year of several months pinned a figure
+    version: '11',
     changes: [
       {
         version: '4',
@@ -1214,6 +1227,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
         ],
       },
       { version: '10', from: '9', columns: [] },
+      { version: '11', from: '10', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -1410,7 +1424,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 8: a widening of a narrowed `*` is tried first and not made where the whole component's reader would then
     // recover a figure (the national regression, 2026-12-06): fewer `*` where widening used to be undone count by count.
     // 9: cohorts censored only at a known end (R26-1, R29-3).
-    version: '9',
+    // 10: R29-1: each region's piece is audited without England's rows
+    version: '10',
     // The reporting span changes the events counted only where a PCN has stray events or a stopped extract: no
     // column starts its series again, each change is differenced as a revision (held where a few PCNs make it).
     changes: [
@@ -1421,6 +1436,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '7', from: '6', columns: [] },
       { version: '8', from: '7', columns: [] },
       { version: '9', from: '8', columns: [] },
+      { version: '10', from: '9', columns: [] },
     ],
     params: ({ dataAsOf }) => [
       cohortCutoff(dataAsOf, ENGAGEMENT_COHORT_MONTHS),
