@@ -110,7 +110,9 @@ export function peopleInYearRows(rows: readonly Readonly<Record<string, unknown>
  * regions added up), and the growth of each region's ratio from that month to the year end, in each of `years`: their
  * spread is how much that growth varies, the uncertainty of assuming this year grows as the latest complete year did.
  * `years` are the complete years before the one projected, latest first (the ratio is of the first). Undefined where
- * the first has no people by that month, or `month` is not 1 to 11.
+ * the first has no people by that month, or `month` is not 1 to 12. At the 12th (March in progress) the ratio is the
+ * full year's and every growth 1: the year so far is then like for like with a whole year (review 34, R34-3: it fell
+ * back to the full-year ratio alone, R31-6's bias, for the year's last month).
  */
 export function ratioAtMonth(
   rows: readonly PeopleInYearRow[],
@@ -118,7 +120,7 @@ export function ratioAtMonth(
   month: number,
 ): { readonly month: string; readonly ratio: number; readonly growths: readonly number[] } | undefined {
   const latest = years[0];
-  if (latest === undefined || !Number.isInteger(month) || month < 1 || month > 11) return undefined;
+  if (latest === undefined || !Number.isInteger(month) || month < 1 || month > 12) return undefined;
   /** Monthly people summed and people, to the end of the `upTo`-th month of `fy`, of the rows given. */
   const sums = (fy: string, upTo: number, of: readonly PeopleInYearRow[]) => {
     const months = new Set(monthsOfFinancialYear(fy).slice(0, upTo));

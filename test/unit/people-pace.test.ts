@@ -137,9 +137,19 @@ describe('a complete year’s ratio at the same month, and its regions’ growth
     expect(result?.growths[0]).toBeCloseTo(120 / 104 / (50 / 48), 10);
   });
 
-  it('none without a complete year, for a month outside 1-11, or with no people by then', () => {
+  it('at the end of March, the 12th month (review 34, R34-3): the full year, England 360 / 344, every growth 1', () => {
+    // England 2024/25: A 120 / 104 and B 240 / 240 added up, (120 + 240) / (104 + 240); each region's ratio at its
+    // 12th month is its year's, so A's, B's and 2023/24's A's growths are 1.
+    const result = ratioAtMonth(rows, ['2024/25', '2023/24'], 12);
+    expect(result?.month).toBe('2025-03');
+    expect(result?.ratio).toBeCloseTo(360 / 344, 10);
+    expect(result?.growths).toEqual([1, 1, 1]);
+  });
+
+  it('none without a complete year, for a month outside 1-12, or with no people by then', () => {
     expect(ratioAtMonth(rows, [], 4)).toBeUndefined();
-    expect(ratioAtMonth(rows, ['2024/25'], 12)).toBeUndefined();
+    expect(ratioAtMonth(rows, ['2024/25'], 13)).toBeUndefined();
+    expect(ratioAtMonth(rows, ['2024/25'], 0)).toBeUndefined();
     expect(ratioAtMonth(rows, ['2022/23'], 4)).toBeUndefined();
   });
 });
