@@ -540,7 +540,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // 3-month window has closed (the engagement cohort), and its % is published only for periods all of whose
     // referrals have; a year in progress's % is over cof_person's engagement_cohort (the dashboard).
     // 12: declined_after_referral counts only referrals whose 3-month window has closed, its % only for closed periods (review 31, R31-2): a break in those two columns; an area row a jointly controlled document published before is held alike in each (joint30).
-    // 13: referrals declined counted only in cof_person's engagement cohort (review 32, R32-3: a break in those two columns); the year-end projection scales by last year's repeat ratio at the same month, its interval widened by that ratio's spread across regions (review 31, R31-6); R29-1's audit of each region's piece without England
+    // 13: the year-end projection scales by last year's repeat ratio at the same month, its interval widened by that ratio's spread across regions (review 31, R31-6); R29-1's audit of each region's piece without England
     version: '13', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -552,7 +552,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '10', from: '9', columns: [] },
       { version: '11', from: '10', columns: [] },
       { version: '12', from: '11', columns: ['declined_after_referral', 'declined_after_referral_pct'] },
-      { version: '13', from: '12', columns: ['declined_after_referral', 'declined_after_referral_pct'] },
+      { version: '13', from: '12', columns: [] },
     ],
     keys: [],
     definitions: {
@@ -564,7 +564,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       declines:
         'Offers declined: declines (871711000000103) whose referral_id has no referral, the person declining before being referred. Each decline event counts, so a person who declines twice counts twice. A decline on a referral is in declined_after_referral instead.',
       declined_after_referral:
-        "Referrals declined: accepted referrals with a decline on their referral_id dated up to 3 months after the referral date (the rule that makes a referral not engaged), each once, in the referral's month and area; counted only for the referrals of cof_person's engagement_cohort: those whose 3 months have passed (made at least 3 months before the data-as-of date), so a month's is 0 until then and a year's covers its referrals made by that date, and not those whose PCN's data ended within their 3 months (it closed or merged, or its extract stopped: their declines were not all seen).",
+        "Referrals declined: accepted referrals with a decline on their referral_id dated up to 3 months after the referral date (the rule that makes a referral not engaged), each once, in the referral's month and area; counted only for referrals whose 3 months have passed (made at least 3 months before the data-as-of date: cof_person's engagement_cohort, and the referrals of a PCN that closed, merged or stopped sending within their 3 months, which that cohort leaves out, with the declines seen up to that end), so a month's is 0 until then and a year's covers its referrals made by that date.",
       pcns_reporting:
         'PCNs with at least one accepted referral (below England a count: 1 to 7 shown as *, others rounded to 5, and * wherever referrals is).',
       pcns_submitting:
@@ -580,7 +580,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
-        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none: a year in progress's is declined_after_referral over cof_person's engagement_cohort of the same area and year). The referrals include those whose PCN's data ended within their 3 months, which are in no engagement cohort and counted as not declined: where a PCN closed, merged or stopped sending, its last months read low (cof_person.engagement_cohort less than referrals says so). Engaged (cof_person.engaged_pct, over the engagement cohort) and declined are apart, so they add up to at most 100%.",
+        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none: a year in progress's is declined_after_referral over cof_person's engagement_cohort of the same area and year, whose declines include those of a PCN that closed or stopped within their 3 months while the cohort leaves its referrals out: a little high there). Of the same referrals, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100%.",
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
       pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
       referrals_per_1000_annualised:

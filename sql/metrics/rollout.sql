@@ -48,14 +48,12 @@ decline_groups AS (
     CASE WHEN e.referral_id IS NOT NULL THEN e.fy ELSE d.fy END AS fy,
     d.referral_id,
     e.referred_on,
-    -- the referral's engagement window ends by its PCN's end of observation (episodes.sql; review 32, R32-3)
-    e.engagement_observed,
     min(d.first_declined_on) AS first_declined_on,
     sum(d.declines) AS declines
   FROM declines AS d
   LEFT JOIN episodes AS e
     ON e.pcn_code = d.pcn_code AND e.referral_id = d.referral_id
-  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 ),
 
 places AS (
@@ -76,11 +74,9 @@ places AS (
     -- Of the referrals, those declined: a decline on the referral's referral_id dated by the end of its engagement
     -- window (the referral date + 3 months), the rule that makes it not engaged (episodes.sql), so that of a cohort
     -- engaged and declined never add up to more than its referrals; counted in the referral's month and area, as the
-    -- referral is, and only for the referrals of cof_person's engagement_cohort: whose window has closed (referred on
-    -- or before the engagement cohort's cut-off, the parameter), so that no month reads low while its declines are
-    -- still to come (review 31, R31-2), and ended by their PCN's end of observation (engagement_observed: not a
-    -- referral whose PCN closed, merged or stopped sending within its 3 months, whose declines were not all seen and
-    -- which the take-up leaves out; review 32, R32-3). And the offers declined: these are the declines of the decline rate (declines / (referrals +
+    -- referral is, and only for referrals whose window has closed (referred on or before the engagement cohort's
+    -- cut-off, the parameter: cof_person's engagement_cohort), so that no month reads low while its declines are still
+    -- to come (review 31, R31-2). And the offers declined: these are the declines of the decline rate (declines / (referrals +
     -- declines)): an offer declined is one more offer beside the referrals, a decline on a referral is not (it would
     -- count one person twice: review 6, K3).
     SELECT
@@ -89,7 +85,7 @@ places AS (
       CAST(COALESCE(sum(declines) FILTER (WHERE NOT referred), 0) AS BIGINT) AS declines,
       count(*) FILTER (
         WHERE referred AND first_declined_on <= CAST(referred_on + INTERVAL '3' MONTH AS DATE)
-          AND referred_on <= (SELECT last_referred FROM closed) AND engagement_observed
+          AND referred_on <= (SELECT last_referred FROM closed)
       ) AS declined_after_referral
     FROM decline_groups
     GROUP BY pcn_code, icb_code, region_code, month, fy

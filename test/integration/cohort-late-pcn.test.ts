@@ -55,36 +55,14 @@ import {
  * equity's, pcn_comparison's and the contacts distribution's 2025/26, named in revisions_held; July is 200 / 200 / 160
  * / 0 (U00010's July in the cohort) and rollout's August 200 is published. U00010's rows: August 20 / 0 / 0 / 0, May
  * 20 / 20 / 15 / 0.
- * Referrals declined (R32-3): U00001, U00002 and U00006-U00010 (DECLINING) have their 4 referrals a month without a
- * contact declined on the 20th (within the 3 months: not engaged, as before). Rollout counts a referral declined only
- * in cof_person's engagement cohort: referred by 31 August and, where its PCN's data ended, within it. Open: 7 PCNs x 5
- * months x 4 = 140 for 2025/26, August 28. Closed: U00010's August 4 are out of the cohort: 136 and 24; South West
- * (Y58: U00006-U00010) 4 x 20 + 16 = 96, shown 95, over its engagement cohort 5 x 5 x 20 - 20 = 480: the Rollout
- * card's year in progress 95 / 480 = 19.8% (100 / 480 = 20.8% before: declines of referrals out of the cohort).
  */
 const received = (pcn: string, m: string) =>
   m === '2025-11' ? '2025-12-09T07:00:00Z' : pcn === 'U00010' ? '2025-11-02T07:00:00Z' : '2025-12-02T07:00:00Z';
-/** PCNs whose 4 referrals a month without a contact are declined on the 20th (referrals declined: R32-3). */
-const DECLINING = ['U00001', 'U00002', 'U00006', 'U00007', 'U00008', 'U00009', 'U00010'];
 const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
 const events = (pcn: string, months: readonly string[]): GoldenEvent[] =>
   months.flatMap((m) =>
     Array.from({ length: 20 }, (_, i) => {
       const referral = referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-10`);
-      if (i >= 16 && DECLINING.includes(pcn))
-        return [
-          referral,
-          {
-            event_id: `D-${pcn}-${m}-${i}`,
-            event_type: 'declined',
-            snomed_code: '871711000000103',
-            pcn_code: pcn,
-            referral_id: referral.referral_id,
-            person_id: referral.person_id,
-            occurred_on: `${m}-20`,
-            decline_reason: 'not_ready',
-          } as GoldenEvent,
-        ];
       if (i >= 16) return [referral];
       return [
         referral,
@@ -173,8 +151,6 @@ describe('cohorts end at a known end (closed or stopped), never at lateness (R26
     expect(pick(row1('cof_person', 'national', 'ENG', '2025-05'))).toEqual([200, 200, 160, 200]);
     expect(pick(row1('cof_person', 'national', 'ENG', '2025/26'))).toEqual(YEAR);
     expect(row1('rollout', 'national', 'ENG', '2025-08').referrals).toBe(200);
-    // DECLINING's 4 declined referrals a month, April to August (by the cut-off): 7 x 5 x 4.
-    expect(row1('rollout', 'national', 'ENG', '2025/26').declined_after_referral).toBe(140);
     const held1 = (name: string) =>
       (r1.get(name)?.summary as { revisions_held?: { periods: string[] } } | undefined)?.revisions_held?.periods;
     for (const name of ['cof_person', 'equity', 'pcn_comparison', 'contacts_distribution', 'rollout'])
@@ -230,17 +206,6 @@ describe('cohorts end at a known end (closed or stopped), never at lateness (R26
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-08'))).toEqual([20, 0, 0, 0]);
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-05'))).toEqual([20, 20, 15, 0]);
     expect(pick(row('cof_person', 'pcn', 'U00010', '2025-07'))).toEqual([20, 20, 15, 0]);
-    // Referrals declined are a count of cof_person's engagement cohort (R32-3): U00010's August, out of it, adds none.
-    expect(row('rollout', 'national', 'ENG', '2025-08').declined_after_referral).toBe(24);
-    expect(row('rollout', 'national', 'ENG', '2025/26').declined_after_referral).toBe(136);
-    const southWest = row('rollout', 'region', 'Y58', '2025/26');
-    const southWestCohort = row('cof_person', 'region', 'Y58', '2025/26');
-    expect([southWest.declined_after_referral, southWestCohort.engagement_cohort]).toEqual([95, 480]);
-    // The Rollout card's year in progress (RolloutPage, declinedAfterReferralText): 95 of the 480, 19.8% (was 100,
-    // 20.8%: declines of referrals not in the cohort divided by it).
-    expect(
-      ((100 * Number(southWest.declined_after_referral)) / Number(southWestCohort.engagement_cohort)).toFixed(1),
-    ).toBe('19.8');
     expect(disclosureFindings(docs, CLOSED_REFERENCE)).toEqual([]);
   }, 300_000);
   it("a PCN that closed: England's year stays at the release before its gap, at every later release, and says why (R32-2)", async () => {
