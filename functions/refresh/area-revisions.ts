@@ -589,6 +589,11 @@ export class AreaRevisions {
    * row another published before (rollout counts an area's month from its offers declined alone, the documents made
    * from the episodes have no such row), the held count is read from the other's (rev31: before, the row took no
    * figure beside the partner's, and the refresh stopped at the joint check, publishing nothing).
+   * The narrow fix, chosen over one record per joint count (review 32: a count's area figures and PCN contributions
+   * kept once, read by each document), which would remove this and sharePublishedBefore but changes the record's
+   * format: a record of another version reads as none, so the release after deploying would hold nothing below
+   * England, unless version 3 records were read too; and each document's own change test reads its PCN contributions
+   * by column from its own record. Here every record stays as it was but for the rows this step fills.
    */
   private sharedCounts(
     revision: Revision,

@@ -29,6 +29,11 @@ import { type GoldenEvent, goldenReference, referralEvent, releaseChain, rowFind
  * Release 2: U00005 and U00008 send 4 late March referrals each. Since the record (release 0's figures: QBB 0):
  * U00004 +10, U00005 +4, U00008 +4: 3 PCNs, the rest (4) at least 10% of the largest (10), net 18 > 3: released. QBB's
  * March 18 (published rounded to 5: 20) in all three documents; Y56's 48 + 18 = 66 (65); England 82 + 18 = 100.
+ * Then, on a second store from the same release 0: U00004, U00005 and U00008 send 4 late March referrals each at
+ * once (+4 each: 3 PCNs, the rest 4 at least 10% of 4, net 12 > 3): released, QBB's March 12 (10), Y56's 60 (60),
+ * England 94, nothing held. The documents with no figure of QBB's March leave the decision to rollout, which published
+ * it (before the fix their missing record held the family: R15-3's fail-closed rule, meant for a row a document
+ * published itself).
  */
 const REFERENCE = goldenReference([
   ['U00001', 'QAA', 'Y56'],
@@ -100,6 +105,8 @@ const lateMarch = (pcn: string, batch: string, count: number) =>
 const dir = tempDir('area-revisions-unrecorded');
 const dataDir = `${dir.path}/data`;
 const { release } = releaseChain(dir.path, dataDir);
+const dirAtOnce = tempDir('area-revisions-unrecorded-at-once');
+const atOnce = releaseChain(dirAtOnce.path, `${dirAtOnce.path}/data`);
 /** The documents publishing the count, and the count's column in each. */
 const COUNT = { rollout: 'referrals', referral_sources: 'referrals', cof_person: 'episodes' } as const;
 const heldRows = (docs: Map<string, MetricDocument>, name: string) =>
@@ -117,8 +124,12 @@ const england = (docs: Map<string, MetricDocument>, name: keyof typeof COUNT) =>
 
 beforeAll(async () => {
   await stageReference(new FsObjectStore(dataDir), REFERENCE);
+  await stageReference(new FsObjectStore(`${dirAtOnce.path}/data`), REFERENCE);
 }, 60_000);
-afterAll(() => dir.remove());
+afterAll(() => {
+  dir.remove();
+  dirAtOnce.remove();
+});
 
 describe('a count held on an area row one document published before and another has no figure of (joint30 gap)', () => {
   it('release 0: rollout publishes QBB March (offers declined only); referral_sources and cof_person have no such row', async () => {
@@ -162,4 +173,19 @@ describe('a count held on an area row one document published before and another 
       expect(heldRows(r2, name) ?? [], name).toEqual([]);
     }
   }, 300_000);
+
+  it('three of QBB PCNs change March at once: released in every document, none holding for want of its own record', async () => {
+    await atOnce.release('2025-05-20T00:00:00Z', decemberToApril);
+    const r1 = await atOnce.release('2025-05-21T00:00:00Z', {
+      'U00004-late.jsonl': lateMarch('U00004', 'c', 4),
+      'U00005-late.jsonl': lateMarch('U00005', 'c', 4),
+      'U00008-late.jsonl': lateMarch('U00008', 'c', 4),
+    });
+    expect(countOf(r1, 'icb', 'QBB', '2025-03')).toBe(10);
+    expect(countOf(r1, 'region', 'Y56', '2025-03')).toBe(60);
+    for (const name of Object.keys(COUNT) as (keyof typeof COUNT)[]) {
+      expect(england(r1, name), name).toBe(94);
+      expect(heldRows(r1, name) ?? [], name).toEqual([]);
+    }
+  }, 600_000);
 });
