@@ -582,6 +582,29 @@ export class AreaRevisions {
   }
 
   /**
+   * A held area row published before that the document has no record of: no figure this release (failing closed; the
+   * columns kept excepted), and the record starts from its figures now. But a count it shares (jointCounts) that a
+   * partner recorded: the count's one figure, as that partner gives it (sharedCounts), recorded so (held again, it
+   * shows the same; recorded as now, the next release pinned it to this release's figure beside the partner's held
+   * one and stopped at the joint check), its other figures none, as before.
+   */
+  private unrecordedRow(
+    revision: Revision,
+    row: Row,
+    { keep, anchors }: { keep: (column: string) => boolean; anchors: ReadonlyMap<string, string> },
+    group: readonly (Revision | undefined)[],
+  ): { copy: Row; recorded: Row; since: string | undefined } {
+    const copy: Row = { ...row };
+    for (const column of Object.keys(row))
+      if (!identity(revision.definition, column) && !keep(column)) copy[column] = null;
+    const shared = this.sharedCounts(revision, row, group);
+    if (shared === undefined) return { copy, recorded: row, since: undefined };
+    for (const [column, value] of shared.figures) copy[column] = value;
+    for (const [column, anchor] of anchors) if (column in copy) copy[column] = copy[anchor] ?? null;
+    return { copy, recorded: copy, since: shared.since };
+  }
+
+  /**
    * A held area row a document has no record of, of a count it shares with documents controlled with it (jointCounts):
    * the count's figure as the first of them with a record of the row gives it to the control (its recorded exact
    * figure, a held year plus its new months: pinHeld), and the release it is as at; undefined where none has one.
@@ -663,26 +686,15 @@ export class AreaRevisions {
         areas[id] = exactOf(figures, row);
         return row;
       }
-      const { keep, anchors } = keeps(row, family);
+      const kept = keeps(row, family);
+      const { keep, anchors } = kept;
       const recorded = revision.recordOf?.areas[id];
       if (recorded === undefined) {
-        // No record of its figures (failing closed): no figure this release (the columns kept excepted); the record
-        // starts from its figures now.
-        const copy: Row = { ...row };
-        for (const column of Object.keys(row)) if (!identity(definition, column) && !keep(column)) copy[column] = null;
         heldRows.push(id);
-        // But a count it shares (jointCounts) that a partner recorded: the count's one figure, as that partner gives
-        // it (sharedCounts), recorded so (held again, it shows the same); its other figures none, as before.
-        const shared = this.sharedCounts(revision, row, group);
-        if (shared === undefined) {
-          areas[id] = exactOf(figures, row);
-          return copy;
-        }
-        for (const [column, value] of shared.figures) copy[column] = value;
-        for (const [column, anchor] of anchors) if (column in copy) copy[column] = copy[anchor] ?? null;
-        areas[id] = exactOf(figures, copy);
-        if (shared.since !== undefined) since[id] = shared.since;
-        return copy;
+        const unrecorded = this.unrecordedRow(revision, row, kept, group);
+        areas[id] = exactOf(figures, unrecorded.recorded);
+        if (unrecorded.since !== undefined) since[id] = unrecorded.since;
+        return unrecorded.copy;
       }
       const copy = this.pinHeld(revision, row, id, rowOf(revision.recordOf, recorded), keep);
       // A count published as another document publishes it (sameAs) whose family is held there too: the same exact
