@@ -249,6 +249,8 @@ interface Revision {
    * with documents controlled with it (jointCounts), by any of them (sharePublishedBefore).
    */
   readonly publishedBefore: Set<string>;
+  /** Of those, the ids this document did not publish itself: published before by a partner alone. */
+  readonly partnersOnly: Set<string>;
   /** The periods the release before published (any level): a month not among them is new. */
   readonly periodsBefore: ReadonlySet<string>;
   readonly previousAsOf: string | null;
@@ -365,7 +367,7 @@ export class AreaRevisions {
       const revision = revisions[i];
       if (revision === undefined) return m.rows as Row[];
       this.heldIn.set(m.definition.name, new Set(families));
-      return this.apply(revision, families);
+      return this.apply(revision, families, revisions);
     });
   }
 
@@ -408,6 +410,7 @@ export class AreaRevisions {
       areaRows,
       ids,
       publishedBefore,
+      partnersOnly: new Set(),
       periodsBefore,
       previousAsOf: previous?.data_as_of ?? null,
       ...contributions,
@@ -474,6 +477,10 @@ export class AreaRevisions {
       const own = this.place(row).families;
       if (own.every((f) => families.has(f))) continue;
       const recorded = revision.recordOf?.areas[id];
+      // A row this document has no figure of, published before by a partner alone (its count's: sharePublishedBefore):
+      // the partner tests the count's change on its record (a partner publishing it has one, or holds it: R15-3), and
+      // this document published none of the row's other figures. Held or not as the partners decide (rev31).
+      if (recorded === undefined && revision.partnersOnly.has(id)) continue;
       // Failing closed, or a row published but not recorded (a record of the release before it): held (R15-3).
       if (recorded === undefined) for (const f of own) families.add(f);
       // A row whose exact figures are those recorded shows nothing new (most rows: old periods): not tested further.
@@ -544,6 +551,104 @@ export class AreaRevisions {
     return false;
   }
 
+  /** The documents a document publishes counts as (sameAs), with their holds and rows given so far. */
+  private sourcesOf(definition: MetricDefinition) {
+    return (definition.sameAs ?? []).map((s) => ({
+      held: this.heldIn.get(s.document),
+      given: this.given.get(s.document),
+      key: s.key,
+      columns: s.columns,
+    }));
+  }
+
+  /**
+   * Of a held row of a document: the columns published as now (`keep`: starting again, cohorts matured since, `sameAs`
+   * counts whose source document does not hold the family) and those that are another column's count (`anchors`).
+   */
+  private keepsOf(revision: Revision) {
+    const { definition } = revision;
+    const sources = this.sourcesOf(definition);
+    return (row: Row, family: readonly string[]) => {
+      const sameAsFree = new Set<string>();
+      for (const source of sources)
+        if (!family.some((f) => source.held?.has(f)))
+          for (const column of Object.keys(source.columns)) sameAsFree.add(column);
+      const anchors = this.jointAnchors(definition, row);
+      const keep = (column: string) =>
+        !anchors.has(column) &&
+        (revision.restarted.has(column) || this.matured(revision, row, column) || sameAsFree.has(column));
+      return { keep, anchors };
+    };
+  }
+
+  /**
+   * A held area row published before that the document has no record of: no figure this release (failing closed; the
+   * columns kept excepted), and the record starts from its figures now. But a count it shares (jointCounts) that a
+   * partner recorded: the count's one figure, as that partner gives it (sharedCounts), recorded so (held again, it
+   * shows the same; recorded as now, the next release pinned it to this release's figure beside the partner's held
+   * one and stopped at the joint check), its other figures none, as before.
+   */
+  private unrecordedRow(
+    revision: Revision,
+    row: Row,
+    { keep, anchors }: { keep: (column: string) => boolean; anchors: ReadonlyMap<string, string> },
+    group: readonly (Revision | undefined)[],
+  ): { copy: Row; recorded: Row; since: string | undefined } {
+    const copy: Row = { ...row };
+    for (const column of Object.keys(row))
+      if (!identity(revision.definition, column) && !keep(column)) copy[column] = null;
+    const shared = this.sharedCounts(revision, row, group);
+    if (shared === undefined) return { copy, recorded: row, since: undefined };
+    for (const [column, value] of shared.figures) copy[column] = value;
+    for (const [column, anchor] of anchors) if (column in copy) copy[column] = copy[anchor] ?? null;
+    return { copy, recorded: copy, since: shared.since };
+  }
+
+  /**
+   * A held area row a document has no record of, of a count it shares with documents controlled with it (jointCounts):
+   * the count's figure as the first of them with a record of the row gives it to the control (its recorded exact
+   * figure, a held year plus its new months: pinHeld), and the release it is as at; undefined where none has one.
+   * Each document keeps its own record, so a count several publish is recorded in each; where one has no figure of a
+   * row another published before (rollout counts an area's month from its offers declined alone, the documents made
+   * from the episodes have no such row), the held count is read from the other's (rev31: before, the row took no
+   * figure beside the partner's, and the refresh stopped at the joint check, publishing nothing).
+   * The narrow fix, chosen over one record per joint count (review 32: a count's area figures and PCN contributions
+   * kept once, read by each document), which would remove this and sharePublishedBefore but changes the record's
+   * format: a record of another version reads as none, so the release after deploying would hold nothing below
+   * England, unless version 3 records were read too; and each document's own change test reads its PCN contributions
+   * by column from its own record. Here every record stays as it was but for the rows this step fills.
+   */
+  private sharedCounts(
+    revision: Revision,
+    row: Row,
+    group: readonly (Revision | undefined)[],
+  ): { figures: Map<string, Row[string]>; since: string | undefined } | undefined {
+    const figures = new Map<string, Row[string]>();
+    let since: string | undefined;
+    if (revision.definition.keys.length > 0) return undefined;
+    for (const count of this.joint) {
+      const mine = count.cells.find((c) => c.document === revision.definition.name && c.rows === undefined);
+      if (mine === undefined || !(mine.column in row)) continue;
+      for (const partner of group) {
+        if (partner === undefined || partner === revision || partner.definition.keys.length > 0) continue;
+        const cell = count.cells.find((c) => c.document === partner.definition.name && c.rows === undefined);
+        if (cell === undefined) continue;
+        const id = rowIdOf(partner.definition, row);
+        const now = partner.areaRows.get(id);
+        const recorded = partner.recordOf?.areas[id];
+        if (now === undefined || recorded === undefined || !partner.publishedBefore.has(id)) continue;
+        const { keep } = this.keepsOf(partner)(now, this.place(now).families);
+        figures.set(
+          mine.column,
+          this.pinHeld(partner, now, id, rowOf(partner.recordOf, recorded), keep)[cell.column] ?? null,
+        );
+        since = partner.recordOf?.since?.[id] ?? this.state?.release;
+        break;
+      }
+    }
+    return figures.size > 0 ? { figures, since } : undefined;
+  }
+
   /** This document's columns that are a count another of its columns is on `row` (jointCounts): column -> that one. */
   private jointAnchors(definition: MetricDefinition, row: Row): Map<string, string> {
     const anchors = new Map<string, string>();
@@ -562,25 +667,10 @@ export class AreaRevisions {
    * counts whose source document does not hold the family (published as the source publishes them); a column that is
    * another's count on the row (jointCounts: cof_person's matured cohorts, its episodes) takes that one's. Records them.
    */
-  private apply(revision: Revision, families: ReadonlySet<string>): Row[] {
+  private apply(revision: Revision, families: ReadonlySet<string>, group: readonly (Revision | undefined)[]): Row[] {
     const { definition } = revision;
-    const sources = (definition.sameAs ?? []).map((s) => ({
-      held: this.heldIn.get(s.document),
-      given: this.given.get(s.document),
-      key: s.key,
-      columns: s.columns,
-    }));
-    const keeps = (row: Row, family: readonly string[]) => {
-      const sameAsFree = new Set<string>();
-      for (const source of sources)
-        if (!family.some((f) => source.held?.has(f)))
-          for (const column of Object.keys(source.columns)) sameAsFree.add(column);
-      const anchors = this.jointAnchors(definition, row);
-      const keep = (column: string) =>
-        !anchors.has(column) &&
-        (revision.restarted.has(column) || this.matured(revision, row, column) || sameAsFree.has(column));
-      return { keep, anchors };
-    };
+    const sources = this.sourcesOf(definition);
+    const keeps = this.keepsOf(revision);
     const isHeld = (fs: readonly string[]) => fs.some((f) => families.has(f));
     const given = new Map<string, Row>();
     const areas: Record<string, unknown[]> = {};
@@ -596,16 +686,15 @@ export class AreaRevisions {
         areas[id] = exactOf(figures, row);
         return row;
       }
-      const { keep, anchors } = keeps(row, family);
+      const kept = keeps(row, family);
+      const { keep, anchors } = kept;
       const recorded = revision.recordOf?.areas[id];
       if (recorded === undefined) {
-        // No record of its figures (failing closed): no figure this release (the columns kept excepted); the record
-        // starts from its figures now.
-        const copy: Row = { ...row };
-        for (const column of Object.keys(row)) if (!identity(definition, column) && !keep(column)) copy[column] = null;
-        areas[id] = exactOf(figures, row);
         heldRows.push(id);
-        return copy;
+        const unrecorded = this.unrecordedRow(revision, row, kept, group);
+        areas[id] = exactOf(figures, unrecorded.recorded);
+        if (unrecorded.since !== undefined) since[id] = unrecorded.since;
+        return unrecorded.copy;
       }
       const copy = this.pinHeld(revision, row, id, rowOf(revision.recordOf, recorded), keep);
       // A count published as another document publishes it (sameAs) whose family is held there too: the same exact
@@ -863,7 +952,10 @@ function sharePublishedBefore(revisions: readonly (Revision | undefined)[], join
     for (const revision of sharing) for (const id of revision.publishedBefore) published.add(areaPeriodOf(id));
     for (const revision of sharing)
       for (const id of revision.areaRows.keys())
-        if (!revision.publishedBefore.has(id) && published.has(areaPeriodOf(id))) revision.publishedBefore.add(id);
+        if (!revision.publishedBefore.has(id) && published.has(areaPeriodOf(id))) {
+          revision.publishedBefore.add(id);
+          revision.partnersOnly.add(id);
+        }
   }
 }
 
