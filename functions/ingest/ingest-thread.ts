@@ -38,7 +38,7 @@ const RUN_CHARS = 1024 * 1024;
  * runs sent and not yet taken before the reader waits (memory: each is about RUN_CHARS and its typed values).
  */
 const RUNS_AT_WORKER = 2;
-const RUNS_QUEUED = 6;
+const RUNS_QUEUED = 4;
 
 /** A run of lines sent: judged (chunk) by the worker or, when local, in the main thread. */
 interface Run {
@@ -54,7 +54,7 @@ interface Run {
  * process, 102 MB at 2,048 MB, for itself as well: 749 MB peak for the process), its old one more than it holds (the
  * validators, the guard, a run or two).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 512 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 };
 
 type ToWorker =
   | { readonly type: 'start'; readonly session: number; readonly context: JudgeContext }
