@@ -19,7 +19,7 @@ import {
 } from '../lib/identifiability-guard.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
-import { epochMillis, PartitionedColumns } from '../lib/parquet.ts';
+import { PartitionedColumns } from '../lib/parquet.ts';
 import type { FieldsFastPath, FieldValues } from './fast-path.ts';
 import { type FileError, type FileErrorCode, FileRejection, reject } from './file-rejection.ts';
 import { type LandingKey, parseLandingKey } from './landing.ts';
@@ -30,7 +30,6 @@ import {
   type RawRecord,
   readRecords,
 } from './read-upload.ts';
-import { JudgeSession, judgeThreads } from './ingest-thread.ts';
 import { ReceiptNotes } from './receipt-notes.ts';
 import { SeenKeys } from './seen-keys.ts';
 import {
@@ -239,29 +238,16 @@ async function readUpload(
   const body = await store.getStream(landing.key);
   if (body === undefined) throw new Error(`landing object not found: ${landing.key}`);
   const stats: ByteStats = { rawBytes: 0, uncompressedBytes: 0, compressed: false, sha256: '' };
-  const threads = judgeThreads();
-  // CSV rows judged in a worker thread where there is a second core (ingest-thread.ts).
-  const lines =
-    threads.workers > 0 && landing.format === 'csv'
-      ? new JudgeSession(
-          () => state.judgeContext(options),
-          () => state.quarantineRoom(),
-          (chunk, text, firstRow, count) => state.takeJudged(chunk, text, firstRow, count),
-          threads.everyRow,
-        )
-      : undefined;
   const readOptions = {
     format: landing.format,
     limits: options.limits,
     onHeader: (names: readonly string[]) => state.checkHeader(names),
-    ...(lines === undefined ? {} : { lines }),
   };
   try {
     await readRecords(body, readOptions, stats, (record) => state.take(record));
     return { stats, fileError: inGzipHeader(stats) ?? null };
   } catch (error) {
     if (!(error instanceof FileRejection)) throw error;
-    lines?.close();
     body.destroy();
     const header = inGzipHeader(stats);
     Object.assign(stats, await measureRaw(store, landing.key));
@@ -295,8 +281,6 @@ async function readUpload(
     if (found.gzipHeader) return { stats, fileError: gzipHeaderRefusal(found.kind) };
     const message = `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`;
     return { stats, fileError: { code: 'identifiable_data', row: found.line, message } };
-  } finally {
-    lines?.close();
   }
 }
 
@@ -483,7 +467,7 @@ function compiledKind(kind: UploadKind): CompiledKind {
 
 /** What one upload has read so far: its kind, accepted columns, quarantined rows and errors. */
 class UploadState {
-  protected current: KindState | undefined;
+  private current: KindState | undefined;
   read = 0;
   rejected = 0;
   readonly rejectedByReason: Record<string, number> = {};
@@ -527,27 +511,6 @@ class UploadState {
 
   accepted(): number {
     return this.read - this.rejected;
-  }
-
-  /** What a worker thread judges this upload's CSV rows with (ChunkJudge); undefined before the header. */
-  judgeContext(options: IngestOptions): JudgeContext | undefined {
-    const header = this.current?.csv?.header;
-    if (header === undefined) return undefined;
-    return {
-      pcnCode: this.pcnCode,
-      uploadId: this.uploadId,
-      receivedAt: this.receivedAt,
-      today: this.today,
-      maxErrorsInReceipt: this.options.maxErrorsInReceipt,
-      maxQuarantinedRows: this.options.maxQuarantinedRows,
-      maxLineBytes: options.limits.maxLineBytes,
-      header,
-    };
-  }
-
-  /** Rejected rows quarantine still keeps in full. */
-  quarantineRoom(): number {
-    return Math.max(this.options.maxQuarantinedRows - this.quarantined.length, 0);
   }
 
   /** The CSV header: personal columns, duplicates, kind, unknown and missing columns. */
@@ -659,77 +622,6 @@ class UploadState {
     return this.format === 'jsonl';
   }
 
-  /**
-   * A chunk's rows judged in a worker thread (ingest-thread.ts), taken in file order as take() would have taken them:
-   * each non-empty line counted (count: the reader's row limit) and read, a row the worker quarantined counted as
-   * rejected, an accepted one checked against the keys seen before and added; the worker's first refusal stops it at
-   * its line. firstRow is the row number of the chunk's first line; text the chunk (a duplicate's cells are cut again).
-   */
-  takeJudged(chunk: JudgedChunk, text: string, firstRow: number, count: () => void): void {
-    if (process.env.DEBUG_JUDGED) console.error(`JUDGED ${firstRow} ${chunk.status.length}`);
-    const current = this.current as KindState;
-    const { values } = current;
-    const fields = values.length;
-    const { status, tags, numbers, texts, others, quarantined, lineStart, lineEnd, refusal } = chunk;
-    const header = current.csv?.header as readonly string[];
-    const lines = refusal === undefined ? status.length : refusal.line;
-    const line = new JudgedLine(header, text);
-    let accepted = 0;
-    let rejected = 0;
-    for (let i = 0; i < lines; i++) {
-      const judged = status[i];
-      if (judged === JUDGED_EMPTY) continue;
-      count();
-      this.read += 1;
-      const row = firstRow + i;
-      if (judged === JUDGED_REJECTED) {
-        const { errors, entry } = quarantined[rejected++] as JudgedRejection;
-        this.rejectedRow(errors, () => {
-          if (entry === null) throw new Error(`row ${row}: no quarantine line came from the worker thread`);
-          return entry;
-        });
-        continue;
-      }
-      const base = accepted * fields;
-      for (let j = 0; j < fields; j++) {
-        const k = base + j;
-        switch (tags[k]) {
-          case TAG_UNDEFINED:
-            values[j] = undefined;
-            break;
-          case TAG_NULL:
-            values[j] = null;
-            break;
-          case TAG_NUMBER:
-            values[j] = numbers[k];
-            break;
-          case TAG_TRUE:
-            values[j] = true;
-            break;
-          case TAG_FALSE:
-            values[j] = false;
-            break;
-          case TAG_TEXT:
-            values[j] = (texts[j] as string[])[numbers[k] as number];
-            break;
-          default:
-            values[j] = others[numbers[k] as number];
-        }
-      }
-      line.from = lineStart[accepted] as number;
-      line.to = lineEnd[accepted] as number;
-      accepted += 1;
-      this.accept(current, row, line);
-    }
-    if (refusal !== undefined) {
-      if (refusal.counted) {
-        count();
-        this.read += 1;
-      }
-      throw new FileRejection(refusal.detail);
-    }
-  }
-
   take(record: RawRecord): void {
     const { row, unreadable, texts } = record;
     this.read += 1;
@@ -759,23 +651,9 @@ class UploadState {
         { row, field: 'pcn_code' },
       );
     }
-    const problem = this.laterThanAllowed(current, row);
+    const problem = this.crossRowProblem(current, row);
     if (problem) {
       this.quarantine(row, record.cells, [problem]);
-      return;
-    }
-    this.accept(current, row, record);
-  }
-
-  /**
-   * The rules left once a row has passed every rule of its own (take): the same event or snapshot twice in the file,
-   * then the row is added to its partition. Rows judged in a worker thread (ingest-thread.ts) come here in file order.
-   */
-  protected accept(current: KindState, row: number, record: { readonly cells: Record<string, unknown> }): void {
-    const { values, at } = current;
-    const duplicate = this.duplicateOf(current, row);
-    if (duplicate) {
-      this.quarantine(row, record.cells, [duplicate]);
       return;
     }
     const day = values[at.month] as string;
@@ -878,8 +756,8 @@ class UploadState {
     return false;
   }
 
-  /** Rules that need the clock: dates in the future (the upload's constants, so a worker thread can judge them too). */
-  private laterThanAllowed(current: KindState, row: number): RowError | undefined {
+  /** Rules that span rows or need the clock: dates in the future, the same event or snapshot twice in one file. */
+  private crossRowProblem(current: KindState, row: number): RowError | undefined {
     const { kind, values, at } = current;
     const month = values[at.month] as string;
     if (kind === 'events' && month > this.today) {
@@ -896,12 +774,6 @@ class UploadState {
         message: 'must not be more than a day after the upload was received',
       };
     }
-    return undefined;
-  }
-
-  /** The rule that spans rows: the same event or snapshot twice in one file (first seen in file order). */
-  private duplicateOf(current: KindState, row: number): RowError | undefined {
-    const { kind, values, at } = current;
     const key =
       kind === 'events'
         ? (values[at.key[0] as number] as string)
@@ -936,12 +808,7 @@ class UploadState {
     return Date.parse(stamp) > this.latestRecordedAt;
   }
 
-  protected quarantine(row: number, cells: Record<string, unknown>, errors: ReceiptError[]): void {
-    this.rejectedRow(errors, () => JSON.stringify({ row, errors, cells: scalarCells(cells, refusedFields(cells, errors)) }));
-  }
-
-  /** A rejected row counted, its errors listed and its quarantine line kept while there is room (entry: that line). */
-  protected rejectedRow(errors: readonly ReceiptError[], entry: () => string): void {
+  private quarantine(row: number, cells: Record<string, unknown>, errors: ReceiptError[]): void {
     this.rejected += 1;
     const reason = errors[0]?.code ?? 'invalid';
     this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + 1;
@@ -950,7 +817,8 @@ class UploadState {
       if (this.errors.length >= this.options.maxErrorsInReceipt) break;
       this.errors.push(error);
     }
-    if (this.quarantined.length < this.options.maxQuarantinedRows) this.quarantined.push(entry());
+    if (this.quarantined.length < this.options.maxQuarantinedRows)
+      this.quarantined.push(JSON.stringify({ row, errors, cells: scalarCells(cells, refusedFields(cells, errors)) }));
   }
 }
 
@@ -1026,283 +894,4 @@ function scalarCells(cells: Record<string, unknown>, refused: ReadonlySet<string
   }
   if (unknown > 0) kept['(fields not in the contract, withheld)'] = unknown;
   return kept;
-}
-
-/** An accepted line of a judged chunk, one object for each in turn: its cells are cut again only when asked for. */
-class JudgedLine {
-  from = 0;
-  to = 0;
-
-  constructor(
-    private readonly header: readonly string[],
-    private readonly text: string,
-  ) {}
-
-  get cells(): Record<string, unknown> {
-    return cellsOf(this.header, this.text.substring(this.from, this.to).split(','));
-  }
-}
-
-/** A CSV row's cells by column name, empty ones left out (read-upload's CsvRecord). */
-function cellsOf(header: readonly string[], texts: readonly string[]): Record<string, unknown> {
-  const cells: Record<string, unknown> = Object.create(null);
-  for (let i = 0; i < header.length; i++) {
-    const value = texts[i] as string;
-    if (value !== '') cells[header[i] as string] = value;
-  }
-  return cells;
-}
-
-/** A line of a judged chunk: empty (not a row), accepted so far (the keys seen before are the main thread's), rejected. */
-export const JUDGED_EMPTY = 0;
-export const JUDGED_ACCEPTED = 1;
-export const JUDGED_REJECTED = 2;
-
-/** How an accepted row's value travels: its type, and in `numbers` the number or the index of its text or object. */
-const TAG_UNDEFINED = 0;
-const TAG_NULL = 1;
-const TAG_NUMBER = 2;
-const TAG_TRUE = 3;
-const TAG_FALSE = 4;
-const TAG_TEXT = 5;
-const TAG_OTHER = 6;
-
-export interface JudgedRejection {
-  readonly errors: readonly ReceiptError[];
-  /** Its quarantine line, null where the upload's quarantine was already full when the chunk was sent. */
-  readonly entry: string | null;
-}
-
-/**
- * What a worker thread hands back for a chunk of whole CSV lines (ingest-thread.ts): each line's verdict, the accepted
- * rows' values by field as typed arrays (texts as the chunk's distinct texts of each field), the rejected rows' errors
- * and quarantine lines, and the first refusal of the file in it (the lines after it were not judged).
- */
-export interface JudgedChunk {
-  readonly status: Uint8Array;
-  /** Accepted rows × fields. */
-  readonly tags: Uint8Array;
-  readonly numbers: Float64Array;
-  /** Per field, the chunk's distinct texts. */
-  readonly texts: string[][];
-  readonly others: unknown[];
-  /** Per accepted row, where its line is in the chunk (its cells are cut again only for a duplicate). */
-  readonly lineStart: Int32Array;
-  readonly lineEnd: Int32Array;
-  readonly quarantined: JudgedRejection[];
-  /** counted: the refused line was read as a row (the guard, wrong_pcn) rather than refused as a line (too long). */
-  readonly refusal?: { readonly line: number; readonly counted: boolean; readonly detail: FileError };
-}
-
-/** What a worker thread judges an upload's CSV rows with: the upload's constants and its header. */
-export interface JudgeContext {
-  readonly pcnCode: string;
-  readonly uploadId: string;
-  readonly receivedAt: string;
-  readonly today: string;
-  readonly maxErrorsInReceipt: number;
-  readonly maxQuarantinedRows: number;
-  readonly maxLineBytes: number;
-  readonly header: readonly string[];
-}
-
-/**
- * UploadState in a worker thread: takes a chunk's rows as the ingest takes them (the guard, the contract, the upload's
- * own rules), but an accepted row is only written down for the main thread, which keeps the rules across rows (the
- * keys seen), the row numbers and the Parquet writer; a rejected row's quarantine line is made here.
- */
-export class ChunkJudge extends UploadState {
-  private readonly context: JudgeContext;
-  private fields = 0;
-  private rows = 0;
-  private tags = new Uint8Array(0);
-  private numbers = new Float64Array(0);
-  private texts: string[][] = [];
-  private codes: Map<string, number>[] = [];
-  private lastText: (string | undefined)[] = [];
-  private lastCode = new Int32Array(0);
-  private others: unknown[] = [];
-  private lineStart = new Int32Array(0);
-  private lineEnd = new Int32Array(0);
-  private quarantinedHere: JudgedRejection[] = [];
-  /** Fields held as timestamps: handed over as epoch milliseconds, which the Parquet writer takes as they are. */
-  private readonly timestamps: Uint8Array;
-  /** Per field, texts looked up in the chunk's texts and how many were there already; -1: it does not repeat. */
-  private readonly looked: Int32Array;
-  private readonly found: Int32Array;
-  /** Quarantine lines still worth making for this chunk (the room the upload's quarantine had when it was sent). */
-  private room = 0;
-  private from = 0;
-  private to = 0;
-
-  constructor(context: JudgeContext) {
-    super(
-      context.pcnCode,
-      context.uploadId,
-      context.receivedAt,
-      context.today,
-      { maxErrorsInReceipt: context.maxErrorsInReceipt, maxQuarantinedRows: context.maxQuarantinedRows },
-      'csv',
-    );
-    this.context = context;
-    this.checkHeader(context.header);
-    const current = this.current as KindState;
-    const names = fieldNamesOf(KINDS[current.kind] as Parameters<typeof fieldNamesOf>[0]);
-    const types = new Map(CURATED_TABLES[current.kind].columns.map((column) => [column.name, column.type as string]));
-    this.timestamps = Uint8Array.from(names, (name) => (types.get(name) === 'timestamp' ? 1 : 0));
-    this.looked = new Int32Array(names.length);
-    this.found = new Int32Array(names.length);
-  }
-
-  /** Judges a chunk of whole lines (each ended by newline) whose first line is row firstRow. */
-  judge(text: string, firstRow: number, newline: string, room: number): { chunk: JudgedChunk; transfer: ArrayBuffer[] } {
-    const current = this.current as KindState;
-    const { header } = this.context;
-    const fields = current.values.length;
-    this.fields = fields;
-    this.room = room;
-    let lines = 0;
-    for (let at = text.indexOf(newline); at !== -1; at = text.indexOf(newline, at + newline.length)) lines++;
-    const status = new Uint8Array(lines);
-    this.rows = 0;
-    this.tags = new Uint8Array(lines * fields);
-    this.numbers = new Float64Array(lines * fields);
-    this.texts = Array.from({ length: fields }, () => []);
-    this.codes = Array.from({ length: fields }, () => new Map());
-    this.lastText = new Array(fields).fill(undefined);
-    this.lastCode = new Int32Array(fields);
-    this.others = [];
-    this.lineStart = new Int32Array(lines);
-    this.lineEnd = new Int32Array(lines);
-    this.quarantinedHere = [];
-    let refusal: JudgedChunk['refusal'];
-    let from = 0;
-    const step = newline.length;
-    for (let i = 0; i < lines; i++) {
-      const end = text.indexOf(newline, from);
-      const row = firstRow + i;
-      if (end - from + step > this.context.maxLineBytes) {
-        const detail = { code: 'line_too_long', message: `row ${row} is longer than ${this.context.maxLineBytes} characters`, row } as const;
-        refusal = { line: i, counted: false, detail };
-        break;
-      }
-      if (end === from) {
-        status[i] = JUDGED_EMPTY;
-        from = end + step;
-        continue;
-      }
-      const cells = text.substring(from, end).split(',');
-      this.from = from;
-      this.to = end;
-      from = end + step;
-      const rowsBefore = this.rows;
-      const rejectedBefore = this.quarantinedHere.length;
-      try {
-        if (cells.length !== header.length) {
-          const message = `has ${cells.length} columns where the header has ${header.length}`;
-          this.take({ row, cells: {}, unreadable: { code: 'column_count', message }, raw: cells });
-        } else this.take(new JudgedRecord(row, cells, header));
-      } catch (error) {
-        if (!(error instanceof FileRejection)) throw error;
-        refusal = { line: i, counted: true, detail: error.detail };
-        break;
-      }
-      status[i] = this.rows > rowsBefore ? JUDGED_ACCEPTED : JUDGED_REJECTED;
-      if (status[i] === JUDGED_REJECTED && this.quarantinedHere.length === rejectedBefore)
-        throw new Error(`row ${row}: neither accepted nor rejected`);
-    }
-    const used = this.rows * fields;
-    const chunk: JudgedChunk = {
-      status,
-      tags: this.tags.slice(0, used),
-      numbers: this.numbers.slice(0, used),
-      texts: this.texts,
-      others: this.others,
-      lineStart: this.lineStart.slice(0, this.rows),
-      lineEnd: this.lineEnd.slice(0, this.rows),
-      quarantined: this.quarantinedHere,
-      ...(refusal === undefined ? {} : { refusal }),
-    };
-    const transfer = [chunk.status, chunk.tags, chunk.numbers, chunk.lineStart, chunk.lineEnd].map(
-      (array) => array.buffer as ArrayBuffer,
-    );
-    return { chunk, transfer };
-  }
-
-  protected override accept(current: KindState): void {
-    const { values } = current;
-    const fields = this.fields;
-    const n = this.rows;
-    const base = n * fields;
-    const { tags, numbers } = this;
-    for (let j = 0; j < fields; j++) {
-      const value = values[j];
-      const k = base + j;
-      if (value === undefined) tags[k] = TAG_UNDEFINED;
-      else if (value === null) tags[k] = TAG_NULL;
-      else if (typeof value === 'string') {
-        if (this.timestamps[j] === 1) {
-          tags[k] = TAG_NUMBER;
-          numbers[k] = epochMillis(value);
-          continue;
-        }
-        tags[k] = TAG_TEXT;
-        if (value === this.lastText[j]) numbers[k] = this.lastCode[j] as number;
-        else {
-          const texts = this.texts[j] as string[];
-          const looked = this.looked[j] as number;
-          let code: number | undefined;
-          if (looked >= 0) {
-            const codes = this.codes[j] as Map<string, number>;
-            code = codes.get(value);
-            if (code === undefined) codes.set(value, texts.length);
-            else this.found[j] = (this.found[j] as number) + 1;
-            this.looked[j] = looked + 1;
-            // A field whose texts hardly repeat (event ids) is not looked up any more: each text is handed over.
-            if (looked + 1 >= 2048 && (this.found[j] as number) * 8 < looked + 1) this.looked[j] = -1;
-          }
-          if (code === undefined) {
-            code = texts.length;
-            texts.push(value);
-          }
-          this.lastText[j] = value;
-          this.lastCode[j] = code;
-          numbers[k] = code;
-        }
-      } else if (typeof value === 'number') {
-        tags[k] = TAG_NUMBER;
-        numbers[k] = value;
-      } else if (value === true) tags[k] = TAG_TRUE;
-      else if (value === false) tags[k] = TAG_FALSE;
-      else {
-        tags[k] = TAG_OTHER;
-        numbers[k] = this.others.length;
-        this.others.push(value);
-      }
-    }
-    this.lineStart[n] = this.from;
-    this.lineEnd[n] = this.to;
-    this.rows = n + 1;
-  }
-
-  protected override rejectedRow(errors: readonly ReceiptError[], entry: () => string): void {
-    const kept = this.quarantinedHere.length < this.room ? entry() : null;
-    this.quarantinedHere.push({ errors, entry: kept });
-  }
-}
-
-/** A CSV row judged in a worker thread: its texts, its cells built only when asked for (read-upload's CsvRecord). */
-class JudgedRecord implements RawRecord {
-  private built: Record<string, unknown> | undefined;
-
-  constructor(
-    readonly row: number,
-    readonly texts: readonly string[],
-    private readonly header: readonly string[],
-  ) {}
-
-  get cells(): Record<string, unknown> {
-    this.built ??= cellsOf(this.header, this.texts);
-    return this.built;
-  }
 }

@@ -43,37 +43,6 @@ export interface ReadOptions {
   readonly limits: UploadLimits;
   /** Called once with a CSV header; may throw a FileRejection. */
   readonly onHeader?: (names: readonly string[]) => void;
-  /** Where quote-free runs of whole CSV lines go to be judged in a worker thread (ingest-thread.ts), if anywhere. */
-  readonly lines?: LineSink;
-}
-
-/**
- * Takes runs of whole CSV lines, with no quote character in them, after the header: their rows are judged elsewhere
- * (a worker thread) and taken in order (ingest-thread.ts). The reader waits on it before any row it reads itself.
- */
-export interface LineSink {
-  /** Text read so far grew by chars (the sink may start its worker thread once a file is large enough). */
-  read(chars: number): void;
-  /** Lines are wanted now (the header has been taken, and a worker thread is there to judge them). */
-  ready(): boolean;
-  /** Lines are sent in runs of at least this many characters. */
-  readonly minChars: number;
-  /**
-   * The line ending is guessed from the first chunk without parsing it, and the header read on its own, so that every
-   * row after it goes to the sink (tests: the fixtures are smaller than one chunk).
-   */
-  readonly everyRow: boolean;
-  /**
-   * A run of lines, each ended by newline, whose first line is row firstRow; count: counts one row against the
-   * limits. Resolves when another run may be sent.
-   */
-  send(text: string, firstRow: number, newline: string, count: () => void): Promise<void>;
-  /** Resolves once the sink is ready() or will not be (everyRow: the worker waited for before any row is read). */
-  whenReady(): Promise<void>;
-  /** Runs sent and not yet taken, or a refusal found in one and not yet thrown. */
-  pending(): boolean;
-  /** Resolves once every run sent has been taken; rejects with the first refusal of the file in them. */
-  drain(): Promise<void>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -287,16 +256,13 @@ export async function readRecords(
   onRecord: (record: RawRecord) => void,
 ): Promise<void> {
   let rows = 0;
-  const counted = () => {
+  const count = (record: RawRecord) => {
     rows += 1;
     if (rows > options.limits.maxRows) reject('too_many_rows', `the file has more than ${options.limits.maxRows} rows`);
-  };
-  const count = (record: RawRecord) => {
-    counted();
     onRecord(record);
   };
   const text = textOf(source, options.limits, stats);
-  if (options.format === 'csv') await csvRecords(text, options, count, counted);
+  if (options.format === 'csv') await csvRecords(text, options, count);
   else await jsonLinesRecords(text, options, count);
   if (rows === 0) reject('empty_file', 'the file has no data rows');
 }
@@ -324,13 +290,8 @@ const ParserHandle = (Papa as unknown as { ParserHandle: new (config: object) =>
 export async function csvRows(
   text: AsyncIterable<string>,
   onRow: (cells: string[], errors: readonly { code?: string }[], cursor: number) => void,
-  lines?: {
-    readonly sink: LineSink & { headerTaken(): boolean };
-    /** A run of whole lines for the sink, ending at cursor. */
-    readonly onLines: (text: string, cursor: number, newline: string) => Promise<void>;
-  },
 ): Promise<void> {
-  const config: Record<string, unknown> = {
+  const handle = new ParserHandle({
     delimiter: ',',
     quoteChar: '"',
     skipEmptyLines: false,
@@ -338,10 +299,7 @@ export async function csvRows(
     transform: false,
     step: (results: { data: string[]; errors: { code?: string }[]; meta: { cursor: number } }) =>
       onRow(results.data, results.errors, results.meta.cursor),
-  };
-  const handle = new ParserHandle(config);
-  /** partial holds no quote character. */
-  let partialQuoteFree = true;
+  });
   let partial = '';
   let base = 0;
   let newline: string | undefined;
@@ -361,58 +319,9 @@ export async function csvRows(
       from = end + step;
     }
   };
-  const chunk = async (piece: string, finished: boolean) => {
-    let input = partial + piece;
-    const quoteFree = partialQuoteFree && !piece.includes('"');
+  const chunk = (piece: string, finished: boolean) => {
+    const input = partial + piece;
     partial = '';
-    if (lines !== undefined) {
-      const { sink } = lines;
-      sink.read(piece.length);
-      if (sink.everyRow && newline === undefined && input !== '') {
-        // The guess PapaParse's parser would make of this first chunk (ParserHandle.parse), made without parsing it.
-        newline = (handle as unknown as { guessLineEndings(input: string, quote: string): string }).guessLineEndings(
-          input,
-          '"',
-        );
-        config.newline = newline;
-      }
-      if (sink.everyRow && quoteFree && newline !== undefined && !sink.ready()) {
-        // The header (and any empty lines before it) read here, line by line; then the worker is waited for.
-        for (let end = input.indexOf(newline); !sink.headerTaken() && end !== -1; end = input.indexOf(newline)) {
-          const cut = end + newline.length;
-          base = split(input.substring(0, cut), true);
-          input = input.substring(cut);
-        }
-        if (sink.headerTaken()) {
-          sink.read(0);
-          await sink.whenReady();
-        }
-      }
-      if (quoteFree && newline !== undefined && !finished && sink.ready()) {
-        for (;;) {
-          // Runs of two lines where every row goes to the sink (tests: several runs a file, in turns).
-          const second = sink.everyRow ? input.indexOf(newline, input.indexOf(newline) + newline.length) : -1;
-          const last = sink.everyRow
-            ? second === -1
-              ? input.indexOf(newline)
-              : second
-            : input.length >= sink.minChars
-              ? input.lastIndexOf(newline)
-              : -1;
-          if (last === -1) break;
-          const cut = last + newline.length;
-          const run = input.substring(0, cut);
-          input = input.substring(cut);
-          base += cut;
-          await lines.onLines(run, base, newline);
-          if (!sink.everyRow) break;
-        }
-        partial = input;
-        partialQuoteFree = true;
-        return;
-      }
-      if (sink.pending()) await sink.drain();
-    }
     let cursor: number;
     if (input === '') cursor = base;
     else if (newline === undefined || input.includes('"')) {
@@ -422,49 +331,21 @@ export async function csvRows(
     } else cursor = split(input, !finished);
     if (!finished) {
       partial = input.substring(cursor - base);
-      partialQuoteFree = !partial.includes('"');
       base = cursor;
     }
   };
-  for await (const piece of text) await chunk(piece, false);
-  await chunk('', true);
+  for await (const piece of text) chunk(piece, false);
+  chunk('', true);
 }
 
 async function csvRecords(
   text: AsyncGenerator<string>,
   options: ReadOptions,
   onRecord: (record: RawRecord) => void,
-  counted: () => void,
 ): Promise<void> {
   let header: string[] | undefined;
   let row = 0;
   let lastCursor = 0;
-  const sink = options.lines;
-  const lines =
-    sink === undefined
-      ? undefined
-      : {
-          sink: {
-            read: (chars: number) => {
-              if (header !== undefined) sink.read(chars);
-            },
-            ready: () => header !== undefined && sink.ready(),
-            minChars: sink.minChars,
-            everyRow: sink.everyRow,
-            send: (run: string, firstRow: number, newline: string, count: () => void) =>
-              sink.send(run, firstRow, newline, count),
-            headerTaken: () => header !== undefined,
-            whenReady: () => sink.whenReady(),
-            pending: () => sink.pending(),
-            drain: () => sink.drain(),
-          },
-          onLines: (run: string, cursor: number, newline: string) => {
-            const firstRow = row + 1;
-            for (let at = run.indexOf(newline); at !== -1; at = run.indexOf(newline, at + newline.length)) row++;
-            lastCursor = cursor;
-            return sink.send(run, firstRow, newline, counted);
-          },
-        };
   await csvRows(text, (values, errors, cursor) => {
     row += 1;
     const empty = values.length === 1 && values[0] === '';
@@ -488,7 +369,7 @@ async function csvRecords(
       return;
     }
     onRecord(new CsvRecord(row, values, header));
-  }, lines);
+  });
 }
 
 /** A readable CSV row: its texts by column, its cells (by column name, empty cells left out) built when first read. */

@@ -46,7 +46,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 const epochDay = (s: string) => daysFromCivil(digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10));
 
 /** Epoch milliseconds of a validated ISO date-time; the common YYYY-MM-DDTHH:MM:SSZ form without Date.parse. */
-export const epochMillis = (s: string) =>
+const epochMillis = (s: string) =>
   s.length === 20 && s.charCodeAt(19) === 90 /* Z */
     ? epochDay(s) * DAY_MS + digits(s, 11, 13) * 3_600_000 + digits(s, 14, 16) * 60_000 + digits(s, 17, 19) * 1000
     : Date.parse(s);
