@@ -856,7 +856,11 @@ export function applyDisclosureControl(
     }
   secondary.run();
   const withheld = suppressRecoverable(out, rules, keys, secondary, rows);
-  protectStaffYears(out, rules, secondary, withheld);
+  // The person-months pass suppresses cells (a month's 0 among them) in rows the audit has read: the audit reads them
+  // again, and so on to a fixed point (review 34, R34-1: England's June 3 was left over three regions' `*`, each read 1).
+  // Each round that goes on has suppressed or withheld something, so it ends.
+  while (protectStaffYears(out, rules, secondary, withheld))
+    suppressRecoverable(out, rules, keys, secondary, rows, withheld);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
   return withheld.size === 0 ? out : out.filter((row) => !withheld.has(row));
@@ -975,31 +979,34 @@ export function personMonthsInterval(value: unknown, months: number, england: bo
  * England) is suppressed, secondary suppression run again (the FTE and the trained go with their headcount) and the
  * year read again; where nothing is left to suppress, the rows below England of the period found are withheld
  * (withholdRows). Each round suppresses or withholds something, so it ends. A year whose rows all have one month is
- * the month's figures again, audited with the months (auditedColumns).
+ * the month's figures again, audited with the months (auditedColumns); so are months in no equation with a year of two
+ * or more months (left to the main audit). Whether it suppressed or withheld anything (the main audit then reads the
+ * document again: review 34, R34-1).
  */
 function protectStaffYears(
   out: Row[],
   rules: DisclosureRules,
   secondary: SecondarySuppression,
   withheld: Set<Row>,
-): void {
+): boolean {
   const { staffMonths, areas } = rules;
-  if (staffMonths === undefined || areas === undefined) return;
+  if (staffMonths === undefined || areas === undefined) return false;
   const headcounts = (rules.staff ?? []).flatMap((s) => [
     s.headcount,
     ...(s.columns ?? []).filter((c) => rules.counts.includes(c)),
   ]);
-  if (headcounts.length === 0) return;
+  if (headcounts.length === 0) return false;
   const monthsOf = (row: Row) => {
     const months = row[staffMonths];
     return typeof months === 'number' && months > 0 ? months : 1;
   };
   const withholdingKey = (row: Row) =>
     [row.period_type, row.period, ...(rules.periodKeys ?? []).map((k) => String(row[k]))].join('|');
-  for (;;) {
+  let changed = false;
+  for (; ; changed = true) {
     clearTouched(secondary);
     const index = staffYearReading(out, withheld, headcounts, monthsOf);
-    if (index.size === 0) return;
+    if (index.size === 0) return changed;
     const system = buildAuditSystem([...index.keys()], {
       columns: headcounts,
       areas,
@@ -1013,7 +1020,7 @@ function protectStaffYears(
       for (const v of chosen) targets.add(v);
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
-    if (targets.size === 0 && withhold.size === 0) return;
+    if (targets.size === 0 && withhold.size === 0) return changed;
     for (const v of [...targets].sort((a, b) => a - b)) {
       const cell = cellOf(system, v) as AuditCell;
       const r = index.get(cell.row) as number;
@@ -1098,6 +1105,15 @@ function staffYearTargets(
     return !isNational(row) && typeof value === 'number' && value > 0 ? value : undefined;
   };
   const { variables } = system.components[component] as AuditSystem['components'][number];
+  // A component with no year of two or more months (a month's equations alone) is read as the main audit reads it
+  // (a month's headcount is its person-months), which reads each equation alone and each piece without England too:
+  // left to it (review 34, R34-1: read here, England's June 3 over R1's and R2's `*` narrowed each below
+  // PROTECTION_LEVEL, the zeros of the month were suppressed for want of a count, and 3 over three `*` read 1 each).
+  const isYear = (v: number) => {
+    const cell = cellOf(system, v);
+    return cell !== undefined && cell.row.period_type === 'fy' && monthsOf(outRow(cell)) >= 2;
+  };
+  if (!variables.some(isYear)) return { chosen: new Set() };
   const found = new Set<number>();
   const read = auditComponent(system, component, documented);
   // Read so, a `*` left a mean under PROTECTION_LEVEL (scratch: the bounds auditComponent reached).
@@ -1132,7 +1148,7 @@ function staffYearTargets(
  * suppressed too; where there are none (a document that leaves out an area with nothing, so that a row says its count
  * is not zero), its rows below England for that period and keys are withheld (returned, to be left out; the rules
  * above have already treated their cells as suppressed parts of their year): a reader then sees England's figure and nothing below it. Each round suppresses or withholds
- * something, so it ends.
+ * something, so it ends. `withheld`: rows withheld already (a second call, after the person-months pass), added to.
  */
 function suppressRecoverable(
   out: Row[],
@@ -1140,8 +1156,8 @@ function suppressRecoverable(
   keys: AuditKeys | undefined,
   secondary: SecondarySuppression,
   exact: readonly Row[],
+  withheld: Set<Row> = new Set<Row>(),
 ): Set<Row> {
-  const withheld = new Set<Row>();
   if (rules.areas === undefined || keys === undefined) return withheld;
   let spec: AuditSpec = { ...auditedColumns(rules), groups: rules.groups, areas: rules.areas };
   const withholdingKey = (row: Row) =>
@@ -1219,6 +1235,8 @@ function suppressRecoverable(
     dirty = [];
     for (let c = system.fromAreasOnly ?? 0; c < system.components.length; c++) dirty.push(c);
   };
+  // Called again with rows withheld already (applyDisclosureControl, after the person-months pass): on those kept.
+  if (withheld.size > 0) rebuild();
   // The months of a year (`monthly` counts) are read once the areas alone find nothing, so that a month England's
   // figure pins is withheld as before, not protected by suppressing its year; then both are read (disclosure-audit.ts).
   // Rows are withheld only with the system built again at once: the system now is on the rows kept now.
