@@ -1,26 +1,9 @@
 import type { MetricDocument } from '../contract/metrics.ts';
 import { summaryOf } from '../contract/summaries.ts';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+import { longDate as parsedLongDate } from './long-date.ts';
 
 /** 2025-10-31 → 31 October 2025 (the packs' long date; the dashboard's formatDate gives the same). */
-function longDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  return `${d} ${MONTHS[m - 1]} ${y}`;
-}
+const longDate = (iso: string) => parsedLongDate(iso) ?? iso;
 
 /**
  * Why England's outcome figures of a financial year are held, where a cohort gap holds them (summary.cohort_gaps_held;

@@ -14,6 +14,7 @@ import {
   yearLabel,
 } from './board-measures.ts';
 import { cohortGapNote } from './cohort-gap-note.ts';
+import { longDate, MONTH_NAMES } from './long-date.ts';
 import { pcnsReportingRange } from './pcns-reporting.ts';
 
 /**
@@ -98,26 +99,9 @@ export function formatFigure(value: Figure | undefined, unit: BoardUnit): string
   return formatNumber(value, 1);
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** 2025-09-30 → 30 September 2025. */
 export function formatLongDate(iso: string | null): string {
-  const match = iso ? /^(\d{4})-(\d{2})-(\d{2})/.exec(iso) : null;
-  if (!match) return NO_DATA_TEXT;
-  return `${Number(match[3])} ${MONTH_NAMES[Number(match[2]) - 1]} ${match[1]}`;
+  return (iso ? longDate(iso) : undefined) ?? NO_DATA_TEXT;
 }
 
 /** 2025-09 → Sep 2025 (long: September 2025). */
