@@ -22,6 +22,7 @@ const SYNTH_TESTS = [
   'test/unit/infra-deploy.test.ts',
   'test/unit/infra-review33.test.ts',
   'test/unit/regional-alerts.test.ts',
+  'test/unit/kms-key-policies.test.ts',
 ];
 
 // The legacy OpenSSL provider only where s3rver runs: a worker thread refuses the flag.

@@ -2,7 +2,10 @@ import {
   type AccessRequest,
   type CloudFormationValues,
   evaluate,
+  evaluateKms,
   IAM_SOURCES,
+  KMS_SOURCES,
+  keyPolicyStatements,
   type PolicyStatement,
   type RequestContext,
   resolveIntrinsics,
@@ -162,6 +165,30 @@ export class TemplateAuthoriser {
     return [];
   }
 
+  /** The logical id of the template's KMS key a resource ARN names (getAtt gives key/<logical id>), or undefined. */
+  private keyOf(resource: string): string | undefined {
+    const id = new RegExp(`^arn:aws:kms:${REGION}:${ACCOUNT}:key/(.+)$`).exec(resource)?.[1];
+    return id && this.resources[id]?.Type === 'AWS::KMS::Key' ? id : undefined;
+  }
+
+  /** The statements of a key's policy, resolved (KMS_SOURCES.keyPolicies: every key has exactly one). */
+  private keyPolicy(keyLogicalId: string): PolicyStatement[] {
+    return keyPolicyStatements({ Resources: this.resources } as TemplateJson, keyLogicalId, this.cfn);
+  }
+
+  /**
+   * KMS's decision for an AWS service acting on a key of the template for this account (CloudWatch Logs encrypting a
+   * log group, EventBridge sending to an encrypted queue): a service has no IAM policy, so only the key policy can
+   * allow it (KMS_SOURCES.keyPolicies). The context carries what the service sends (aws:SourceArn,
+   * kms:EncryptionContext:...).
+   */
+  authoriseService(service: string, action: string, resource: string, context: RequestContext = {}): boolean {
+    const key = this.keyOf(resource);
+    if (!key) throw new Error(`${resource} is no KMS key of the template`);
+    const request = { action, resource, context: { 'aws:SourceAccount': ACCOUNT, ...context } };
+    return evaluateKms(request, this.keyPolicy(key), { kind: 'service', service }).allowed;
+  }
+
   /** The caller's ARN as AWS names an assumed role's session: the role and the function's session. */
   principalArn(accessKeyId: string): string {
     const principal = this.principals.get(accessKeyId);
@@ -186,14 +213,35 @@ export class TemplateAuthoriser {
       context: { 'aws:SecureTransport': 'true', 'aws:PrincipalAccount': ACCOUNT, ...context },
     };
     const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
-    const decision = principal
-      ? evaluate(request, principal.statements, bucket ? this.bucketPolicy(bucket) : [], this.principalArn(accessKeyId))
-      : ({ allowed: false, reason: 'implicit-deny' } as const);
+    const key = this.keyOf(resource);
+    const decision = !principal
+      ? ({ allowed: false, reason: 'implicit-deny' } as const)
+      : key
+        ? // KMS_SOURCES: a KMS key's own policy must allow, itself or by enabling IAM policies (R33-6d).
+          evaluateKms(
+            request,
+            this.keyPolicy(key),
+            {
+              kind: 'role',
+              sessionArn: this.principalArn(accessKeyId),
+              roleArn: `arn:aws:iam::${ACCOUNT}:role/${principal.role}`,
+              account: ACCOUNT,
+            },
+            principal.statements,
+          )
+        : evaluate(
+            request,
+            principal.statements,
+            bucket ? this.bucketPolicy(bucket) : [],
+            this.principalArn(accessKeyId),
+          );
     if (decision.allowed) return undefined;
     const because =
       decision.reason === 'explicit-deny'
         ? `with an explicit deny in ${principal?.statements.includes(decision.statement as PolicyStatement) ? 'an identity-based' : 'a resource-based'} policy`
-        : `because no identity-based policy allows the ${action} action`;
+        : 'keyPolicy' in decision && decision.keyPolicy === 'missing'
+          ? `because no resource-based policy allows the ${action} action`
+          : `because no identity-based policy allows the ${action} action`;
     const refusal = {
       principal: this.principalArn(accessKeyId),
       action,
@@ -239,4 +287,4 @@ export function withoutGrant(template: TemplateJson, action: string, marker: str
   return copy;
 }
 
-export { IAM_SOURCES };
+export { IAM_SOURCES, KMS_SOURCES };

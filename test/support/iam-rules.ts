@@ -439,3 +439,86 @@ export function rolePolicyStatements(
   }
   return out;
 }
+
+/*
+ * KMS's evaluation of a request on a KMS key (review 33, R33-6d). Sources (KMS_SOURCES):
+ *  - KMS_SOURCES.keyPolicies: "No AWS principal, including the account root user or key creator, has any permissions
+ *    to a KMS key unless they are explicitly allowed, and never denied, in a key policy, IAM policy, or grant. Unless
+ *    the key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key. Without permission
+ *    from the key policy, IAM policies that allow permissions have no effect. (You can use an IAM policy to deny a
+ *    permission to a KMS key without permission from a key policy.)"
+ *  - KMS_SOURCES.enableIam: the statement that "Allows access to the AWS account and enables IAM policies" names the
+ *    account (Principal {"AWS": "arn:aws:iam::<account>:root"}): it gives the account's principals nothing by itself,
+ *    but lets their IAM policies allow what it allows ("the key policy must include the policy statement that enables
+ *    IAM policies", KMS_SOURCES.iamPolicies).
+ *  - A key policy statement naming the role (or the role's session) allows the caller with no IAM policy at all
+ *    (KMS_SOURCES.keyPolicies: "You can use the key policy alone to control access", KMS_SOURCES.controlAccess); a
+ *    service principal (logs.<region>.amazonaws.com, events.amazonaws.com) has no IAM policy, so only a key policy
+ *    statement naming the service allows it.
+ *  - An explicit Deny in the key policy or an identity policy wins (IAM_SOURCES.evaluation). Grants are not used here.
+ */
+export const KMS_SOURCES = {
+  keyPolicies: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
+  enableIam:
+    'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam',
+  iamPolicies: 'https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies.html',
+  controlAccess: 'https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html',
+} as const;
+
+/** Who calls KMS: a role's session (its role ARN and account), or an AWS service principal. */
+export type KmsCaller =
+  | { readonly kind: 'role'; readonly sessionArn: string; readonly roleArn: string; readonly account: string }
+  | { readonly kind: 'service'; readonly service: string };
+
+/** How a key policy statement names the caller: itself, its account (the "enable IAM policies" form), or not at all. */
+function keyPolicyNames(statement: PolicyStatement, caller: KmsCaller): 'caller' | 'account' | undefined {
+  const principal = statement.Principal;
+  if (principal === undefined) return undefined;
+  if (principal === '*') return 'caller';
+  if (caller.kind === 'service') return list(principal.Service).includes(caller.service) ? 'caller' : undefined;
+  const named = list(principal.AWS);
+  if (named.some((p) => p === '*' || p === caller.roleArn || p === caller.sessionArn)) return 'caller';
+  if (named.some((p) => p === `arn:aws:iam::${caller.account}:root` || p === caller.account)) return 'account';
+  return undefined;
+}
+
+/**
+ * KMS's decision (KMS_SOURCES): a Deny in the key policy (naming the caller or its account) or in an identity policy
+ * refuses; otherwise the key policy must allow the caller itself, or allow its account (the statement that enables
+ * IAM policies) while an identity policy of the caller allows the request too.
+ */
+export function evaluateKms(
+  request: AccessRequest,
+  keyPolicy: readonly PolicyStatement[],
+  caller: KmsCaller,
+  identity: readonly PolicyStatement[] = [],
+): Decision & { readonly keyPolicy?: 'missing' } {
+  const keyApplicable = keyPolicy.filter((s) => keyPolicyNames(s, caller) && statementApplies(s, request));
+  const identityApplicable = caller.kind === 'role' ? identity.filter((s) => statementApplies(s, request)) : [];
+  const deny = [...keyApplicable, ...identityApplicable].find((s) => s.Effect === 'Deny');
+  if (deny) return { allowed: false, reason: 'explicit-deny', statement: deny };
+  const allows = keyApplicable.filter((s) => s.Effect === 'Allow');
+  const direct = allows.find((s) => keyPolicyNames(s, caller) === 'caller');
+  if (direct) return { allowed: true, statement: direct };
+  const delegated = allows.find((s) => keyPolicyNames(s, caller) === 'account');
+  const identityAllow = identityApplicable.find((s) => s.Effect === 'Allow');
+  if (delegated && identityAllow) return { allowed: true, statement: identityAllow };
+  // An IAM allow with no key policy statement letting IAM policies act is no allow (KMS_SOURCES.keyPolicies).
+  return identityAllow
+    ? { allowed: false, reason: 'implicit-deny', keyPolicy: 'missing' }
+    : { allowed: false, reason: 'implicit-deny' };
+}
+
+/** The statements of a key's policy (AWS::KMS::Key KeyPolicy), intrinsics resolved. */
+export function keyPolicyStatements(
+  template: TemplateJson,
+  keyLogicalId: string,
+  cfn: CloudFormationValues,
+): PolicyStatement[] {
+  const resource = template.Resources[keyLogicalId];
+  if (resource?.Type !== 'AWS::KMS::Key') return [];
+  const document = resolveIntrinsics(resource.Properties?.KeyPolicy ?? { Statement: [] }, cfn) as {
+    Statement: PolicyStatement | PolicyStatement[];
+  };
+  return list(document.Statement);
+}

@@ -8,6 +8,8 @@ import {
   type CloudFormationValues,
   conditionHolds,
   evaluate,
+  evaluateKms,
+  type KmsCaller,
   type PolicyStatement,
   resolveIntrinsics,
   resourceMatches,
@@ -83,6 +85,79 @@ describe('IAM evaluation: explicit Deny wins, an Allow is needed', () => {
     const notPrivate: PolicyStatement = { Effect: 'Allow', Action: 's3:GetObject', NotResource: `${BUCKET}/private/*` };
     expect(evaluate({ action: 's3:GetObject', resource: `${BUCKET}/metrics/a` }, [notPrivate]).allowed).toBe(true);
     expect(evaluate({ action: 's3:GetObject', resource: `${BUCKET}/private/a` }, [notPrivate]).allowed).toBe(false);
+  });
+});
+
+describe('KMS: the key policy must allow, itself or by enabling IAM policies (KMS_SOURCES, review 33 R33-6d)', () => {
+  const KEY = 'arn:aws:kms:eu-west-2:111122223333:key/k';
+  const role: KmsCaller = {
+    kind: 'role',
+    sessionArn: 'arn:aws:sts::111122223333:assumed-role/R/f',
+    roleArn: 'arn:aws:iam::111122223333:role/R',
+    account: '111122223333',
+  };
+  const enableIam: PolicyStatement = {
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+  const iamDecrypt: PolicyStatement = { Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY };
+  const decrypt = { action: 'kms:Decrypt', resource: KEY };
+  it('an IAM allow counts only where the key policy enables IAM policies for the account', () => {
+    expect(evaluateKms(decrypt, [enableIam], role, [iamDecrypt])).toMatchObject({ allowed: true });
+    expect(evaluateKms(decrypt, [], role, [iamDecrypt])).toEqual({
+      allowed: false,
+      reason: 'implicit-deny',
+      keyPolicy: 'missing',
+    });
+    // The account statement gives nothing by itself: the role's IAM policy must allow too.
+    expect(evaluateKms(decrypt, [enableIam], role, [])).toEqual({ allowed: false, reason: 'implicit-deny' });
+    expect(evaluateKms({ action: 'kms:Encrypt', resource: KEY }, [enableIam], role, [iamDecrypt]).allowed).toBe(false);
+  });
+  it('a key policy statement naming the role (or everyone) allows with no IAM policy; another role is not named', () => {
+    const named: PolicyStatement = {
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/R' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+    };
+    expect(evaluateKms(decrypt, [named], role).allowed).toBe(true);
+    expect(evaluateKms({ action: 'kms:GenerateDataKeyWithoutPlaintext', resource: KEY }, [named], role).allowed).toBe(
+      true,
+    );
+    expect(evaluateKms(decrypt, [named], { ...role, roleArn: 'arn:aws:iam::111122223333:role/Other' }).allowed).toBe(
+      false,
+    );
+    expect(evaluateKms(decrypt, [{ ...named, Principal: '*' }], role).allowed).toBe(true);
+  });
+  it('a Deny in the key policy (for the account) or in IAM wins over every allow', () => {
+    const denyAccount: PolicyStatement = { ...enableIam, Effect: 'Deny', Action: 'kms:Decrypt' };
+    expect(evaluateKms(decrypt, [enableIam, denyAccount], role, [iamDecrypt])).toMatchObject({
+      reason: 'explicit-deny',
+    });
+    expect(evaluateKms(decrypt, [enableIam], role, [iamDecrypt, { ...iamDecrypt, Effect: 'Deny' }])).toMatchObject({
+      reason: 'explicit-deny',
+    });
+  });
+  it("a service is allowed only by a statement naming it whose conditions hold; the account's IAM delegation is not for it", () => {
+    const logs: KmsCaller = { kind: 'service', service: 'logs.eu-west-2.amazonaws.com' };
+    const forLogs: PolicyStatement = {
+      Effect: 'Allow',
+      Principal: { Service: 'logs.eu-west-2.amazonaws.com' },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-2:111122223333:log-group:*' },
+      },
+    };
+    const context = (account: string) => ({
+      'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-west-2:${account}:log-group:g`,
+    });
+    const request = (account: string) => ({ action: 'kms:GenerateDataKey', resource: KEY, context: context(account) });
+    expect(evaluateKms(request('111122223333'), [enableIam, forLogs], logs).allowed).toBe(true);
+    expect(evaluateKms(request('444455556666'), [enableIam, forLogs], logs).allowed).toBe(false);
+    expect(evaluateKms(request('111122223333'), [enableIam], logs).allowed).toBe(false);
   });
 });
 
