@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { athenaResultCsv } from './athena-result-csv.ts';
 import { ACCOUNT, accessKeyOf, REGION, type TemplateAuthoriser } from './iam-authoriser.ts';
+import { PARQUET_TYPE_SOURCES, parquetTypeProblems, readParquetFooter } from './parquet-glue-types.ts';
 
 /**
  * A stand-in for Amazon Athena's JSON API (AWS JSON 1.1, X-Amz-Target: AmazonAthena.<Operation>) on loopback. It runs
@@ -83,6 +84,8 @@ export const ATHENA_RULE_SOURCES = {
   encryption: 'https://docs.aws.amazon.com/athena/latest/ug/encryption.html',
   projection: 'https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html',
   commonErrors: 'https://docs.aws.amazon.com/athena/latest/APIReference/CommonErrors.html',
+  // Parquet types against the Glue table's declared types: test/aws/parquet-glue-types.ts (review 33, R33-6b).
+  ...PARQUET_TYPE_SOURCES,
 } as const;
 
 /**
@@ -685,6 +688,15 @@ export class AthenaStandIn {
         return value >= from && value <= (to === 'NOW' ? monthNow() : to);
       };
       const keys = files.filter(inRange).map((f) => `${table.prefix}${f.replace(/\._S3rver_object$/, '')}`);
+      // PARQUET_TYPE_SOURCES: each object's Parquet types must be ones Athena reads as the table's declared types
+      // (DuckDB's CAST below would read nearly anything); a query reading the table fails with HIVE_BAD_DATA.
+      const problem = files
+        .filter(inRange)
+        .flatMap((f) =>
+          this.typeProblems(join(dir, f), table, `${table.prefix}${f.replace(/\._S3rver_object$/, '')}`),
+        )[0];
+      if (problem) this.badData.set(table.name, problem);
+      else this.badData.delete(table.name);
       const partitions = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('/') + 1)))];
       this.catalog.set(table.name, {
         references: [],
@@ -710,6 +722,36 @@ export class AthenaStandIn {
       await connection.run(
         `CREATE OR REPLACE VIEW ${table.name} AS SELECT ${select} FROM read_parquet('${glob}', union_by_name = true${hive})${where}`,
       );
+    }
+  }
+
+  /** A Glue table's first object whose Parquet types Athena would not read as declared, as Athena's message. */
+  private readonly badData = new Map<string, string>();
+  /** Each object's problems, by its file's path, size and time (defineTables runs before every statement). */
+  private readonly footers = new Map<string, { stamp: string; problems: string[] }>();
+
+  private typeProblems(file: string, table: GlueTable, key: string): string[] {
+    const { size, mtimeMs } = statSync(file);
+    const stamp = `${size} ${mtimeMs}`;
+    const cached = this.footers.get(file);
+    if (cached?.stamp === stamp) return cached.problems;
+    const problems = parquetTypeProblems(
+      readParquetFooter(file),
+      table.columns,
+      table.partition !== undefined,
+      `s3://${table.bucket}/${key}`,
+    );
+    this.footers.set(file, { stamp, problems });
+    return problems;
+  }
+
+  /** PARQUET_TYPE_SOURCES: a statement reading a Glue table (directly or through a view) one of whose objects Athena
+   * would refuse fails as Athena's does, with HIVE_BAD_DATA naming the field, its Parquet type and the file. */
+  private async checkParquetTypes(connection: DuckDBConnection, select: string): Promise<void> {
+    if (this.badData.size === 0) return;
+    for (const name of await this.tablesRead(connection, select)) {
+      const problem = this.badData.get(name);
+      if (problem) throw new QueryFailure(problem);
     }
   }
 
@@ -752,7 +794,8 @@ export class AthenaStandIn {
     if (view) {
       const name = view[1] as string;
       // ATHENA_IAM_RULES: the view's tables are looked up (not read); the view is created, or updated if it exists.
-      const references = this.options.authoriser ? await this.tablesRead(connection, view[2] as string) : [];
+      // Also what the view reads, for the Parquet type check of a statement reading the view (checkParquetTypes).
+      const references = await this.tablesRead(connection, view[2] as string);
       for (const table of references) this.needOnTable(execution, 'glue:GetTable', table);
       this.needOnTable(execution, 'glue:GetTable', name);
       this.needOnTable(execution, this.catalog.has(name) ? 'glue:UpdateTable' : 'glue:CreateTable', name);
@@ -764,6 +807,7 @@ export class AthenaStandIn {
     if (ctas) return this.createTableAs(execution, connection, ctas[1] as string, ctas[2] as string, ctas[3] as string);
     if (/^(SELECT|WITH|--|\()/i.test(text)) {
       await this.needRead(execution, connection, text);
+      await this.checkParquetTypes(connection, text);
       const reader = await connection.runAndReadAll(text);
       const types = reader.columnTypes().map((t) => athenaType(t.toString()));
       const columns = reader.columnNames().map((name, i) => ({ name, type: types[i] as string }));
@@ -841,6 +885,7 @@ export class AthenaStandIn {
       : (properties.external_location ?? `${execution.workgroup.outputLocation}tables/${execution.id}/`);
     // ATHENA_IAM_RULES: the query's tables are read, the table is created in the catalog, its location listed.
     await this.needRead(execution, connection, select);
+    await this.checkParquetTypes(connection, select);
     this.needOnTable(execution, 'glue:CreateTable', name);
     const target = s3Parts(location);
     this.need(execution, 's3:ListBucket', `arn:aws:s3:::${this.bucketName(target.bucket)}`, {

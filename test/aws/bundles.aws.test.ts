@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import {
@@ -42,6 +42,7 @@ import {
   workgroups,
 } from './bundles.ts';
 import { TemplateAuthoriser, UNRESTRICTED_KEY, withoutGrant } from './iam-authoriser.ts';
+import { checkTableObjects } from './parquet-glue-types.ts';
 import { type S3IamProxy, startS3IamProxy } from './s3-iam-proxy.ts';
 import { MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS, SnsStandIn } from './sns-stand-in.ts';
 
@@ -912,5 +913,92 @@ describe("every call of every bundle, authorised by its role's policies as synth
     expect(some(/^athena:StartQueryExecution arn:aws:athena:eu-west-2:111122223333:workgroup\/sp-outcomes$/)).toBe(
       true,
     );
+  });
+});
+
+describe("every Parquet object the bundles wrote reads as cdk.out's Glue tables declare (review 33, R33-6b)", () => {
+  /**
+   * Every Glue table of `source` over every bucket of this run (the compaction runs each have their own bucket standing
+   * for the data bucket), each object's footer checked by Athena's rules (parquet-glue-types.ts, PARQUET_TYPE_SOURCES).
+   */
+  const checkAll = (source: SynthesisedApp) => {
+    const buckets = readdirSync(s3.directory, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    return glueTables(source).flatMap((table) =>
+      (table.bucket === dataBucket ? buckets : [table.bucket]).flatMap((bucket) =>
+        checkTableObjects(s3.directory, { ...table, bucket }).map((object) => ({
+          table: table.name,
+          bucket,
+          ...object,
+        })),
+      ),
+    );
+  };
+
+  it('the ingest bundle writes (per upload) and the refresh bundle writes (compacted, pcns, uploads): no field Athena would refuse', () => {
+    const checked = checkAll(app);
+    expect(checked.filter((object) => object.problems.length > 0)).toEqual([]);
+    const count = (pattern: RegExp) => checked.filter((object) => pattern.test(object.key)).length;
+    // Each kind of object the bundles write was read: the check is not vacuous.
+    expect(count(/^curated\/events\/event_month=[0-9-]+\/[^.]+\.parquet$/)).toBeGreaterThan(0);
+    expect(count(/^curated\/workforce\/snapshot_month=[0-9-]+\/[^.]+\.parquet$/)).toBeGreaterThan(0);
+    expect(count(/^curated\/events\/event_month=[0-9-]+\/compacted\.[a-z0-9-]+\.\d+\.parquet$/)).toBeGreaterThan(0);
+    expect(count(/^curated\/workforce\/snapshot_month=[0-9-]+\/compacted\.[a-z0-9-]+\.\d+\.parquet$/)).toBeGreaterThan(
+      0,
+    );
+    expect(count(/^curated\/pcns\/pcns\.parquet$/)).toBeGreaterThan(0);
+    expect(count(/^curated\/uploads\/uploads\.parquet$/)).toBeGreaterThan(0);
+  });
+
+  it("with a declared type changed in a copy of cdk.out's template, every object is refused and a query fails with HIVE_BAD_DATA", async () => {
+    // source_row: the ingest writes INT32 (functions/lib/parquet.ts); declared string, Athena cannot read it.
+    const resources = structuredClone(app.resources);
+    const events = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Glue::Table' && (r.Properties.TableInput as { Name: string }).Name === 'events',
+    );
+    if (!events) throw new Error('no Glue table events in the template');
+    const columns = (
+      events.Properties.TableInput as { StorageDescriptor: { Columns: { Name: string; Type: string }[] } }
+    ).StorageDescriptor.Columns;
+    const sourceRow = columns.find((c) => c.Name === 'source_row') as { Type: string };
+    expect(sourceRow.Type).toBe('int');
+    sourceRow.Type = 'string';
+    const altered = { ...app, resources };
+    const eventObjects = checkAll(altered).filter((object) => object.table === 'events');
+    expect(eventObjects.length).toBeGreaterThan(0);
+    for (const object of eventObjects)
+      expect(object.problems).toEqual([
+        `HIVE_BAD_DATA: Field source_row's type INT32 in parquet file s3://${object.bucket}/${object.key} is incompatible with type string defined in table schema`,
+      ]);
+    // The stand-in over the altered tables fails a statement reading events as Athena would, and not one reading
+    // another table.
+    const standIn = await aws.startAthena(authoriser, glueTables(altered));
+    try {
+      const client = new AthenaClient({
+        endpoint: standIn.endpoint,
+        region: 'eu-west-2',
+        credentials: { accessKeyId: UNRESTRICTED_KEY, secretAccessKey: 'x' },
+      });
+      const outcome = async (QueryString: string) => {
+        const { QueryExecutionId } = await client.send(
+          new StartQueryExecutionCommand({ QueryString, WorkGroup: workgroups(app)[0]?.name }),
+        );
+        for (;;) {
+          const { QueryExecution } = await client.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+          const state = QueryExecution?.Status?.State as string;
+          if (state === 'SUCCEEDED' || state === 'FAILED') return QueryExecution?.Status;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      const failed = await outcome('SELECT count(*) AS n FROM events');
+      expect(failed?.State).toBe('FAILED');
+      expect(failed?.StateChangeReason).toMatch(
+        /^HIVE_BAD_DATA: Field source_row's type INT32 in parquet file s3:\/\/[a-z0-9-]+\/curated\/events\/event_month=[0-9-]+\/[^ ]+\.parquet is incompatible with type string defined in table schema$/,
+      );
+      expect((await outcome('SELECT count(*) AS n FROM workforce'))?.State).toBe('SUCCEEDED');
+    } finally {
+      await standIn.stop();
+    }
   });
 });
