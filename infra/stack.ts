@@ -75,6 +75,7 @@ export class PipelineStack extends Stack {
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.api,
       cognitoEmail: config.cognitoEmail,
+      customDomain: config.apiDomain,
     });
     // Under the metrics API's node (its HTTP API carries the routes), where the upload function has always been.
     this.uploads = new UploadApi(this.api, 'Uploads', {
@@ -93,13 +94,20 @@ export class PipelineStack extends Stack {
       // address is what the domain's client sends codes back to, so the site comes first.
       signInOrigin: `https://${signInDomainPrefix}.auth.${this.region}.amazoncognito.com`,
       retainData: config.retainData,
+      domain: config.dashboardDomain,
     });
-    const dashboardUrl = `https://${this.site.distribution.distributionDomainName}`;
+    // The address users, uploaders and alert e-mails use: the dashboard's own name when it has one (sign-in returns
+    // only there, so nobody signs in through the *.cloudfront.net name and its TLSv1 policy: review 33, R33-4).
+    const dashboardUrl = `https://${config.dashboardDomain?.domainName ?? this.site.distribution.distributionDomainName}`;
     // The links in each region's alert message.
     this.refresh.handler.addEnvironment('DASHBOARD_URL', dashboardUrl);
     const signIn = this.api.signInFrom(dashboardUrl, signInDomainPrefix);
     new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl });
     new CfnOutput(this, 'SignInUrl', { value: signIn.baseUrl() });
+    // The API's custom domain's regional target: the operator's DNS record for apiDomain points here (a CNAME), and
+    // until it exists CloudFront cannot reach the API (README, "Before the first deploy").
+    if (this.api.customDomain)
+      new CfnOutput(this, 'ApiDomainTarget', { value: this.api.customDomain.regionalDomainName });
     new CfnOutput(this, 'SiteBucket', { value: this.site.bucket.bucketName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
     new CfnOutput(this, 'DataBucket', { value: this.dataLake.dataBucket.bucketName });
@@ -111,6 +119,8 @@ export class PipelineStack extends Stack {
       upload: this.uploads.handler,
       api: this.api.handler,
       httpApi: this.api.api,
+      apiAccessLogs: this.api.accessLogs,
+      noUploadAlarmDays: config.noUploadAlarmDays,
       refreshLimits: { timeout: this.refresh.timeout, memoryMb: this.refresh.memoryMb },
       deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue, this.refresh.undeliveredQueue],
       alarmEmails: config.alarmEmails,
