@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { ConfigError, parseConfig } from '../../infra/config.ts';
@@ -331,5 +331,36 @@ describe('R33-8 follow-ups: throttled API requests and "no upload landed" alarm,
     ).toEqual([]);
     for (const days of [0, 8, 1.5])
       expect(() => parseConfig({ noUploadAlarmDays: days }), String(days)).toThrow(/noUploadAlarmDays/);
+  });
+});
+
+describe('R33-3/R33-4: a synth without the domains says what that leaves open; with them, it does not', () => {
+  const warnings = (extra: Record<string, unknown>) => {
+    const built = buildApp(
+      new App({
+        context: { config: { name: 'sp-outcomes', account: ACCOUNT, ...extra }, 'aws:cdk:bundling-stacks': [] },
+      }),
+    );
+    built.app.synth();
+    return Annotations.fromStack(built.stack)
+      .findWarning('*', Match.anyValue())
+      .map((w) => String(w.entry.data))
+      .filter((text) => /dashboardDomain|apiDomain/.test(text));
+  };
+
+  it('warns of TLSv1 on *.cloudfront.net and of the open execute-api address, each naming its setting', () => {
+    const found = warnings({});
+    expect(found).toHaveLength(2);
+    expect(found.find((w) => w.includes('dashboardDomain'))).toMatch(/TLSv1/);
+    expect(found.find((w) => w.includes('apiDomain'))).toMatch(/execute-api/);
+  });
+
+  it('no such warning once both are set', () => {
+    expect(
+      warnings({
+        dashboardDomain: { domainName: 'sp.example.nhs.uk', certificateArn: DASHBOARD_CERT },
+        apiDomain: { domainName: 'api.sp.example.nhs.uk', certificateArn: API_CERT },
+      }),
+    ).toEqual([]);
   });
 });
