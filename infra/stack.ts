@@ -60,6 +60,17 @@ export class PipelineStack extends Stack {
     });
     const targets = currentTargets(config.targets);
     for (const note of targets.deprecated) Annotations.of(this).addWarningV2('sp-outcomes:deprecated-target', note);
+    // Review 33, R33-3/R33-4: what the defaults leave open, said on every synth until the deployment names its own.
+    if (!config.dashboardDomain)
+      Annotations.of(this).addWarningV2(
+        'sp-outcomes:default-certificate',
+        'No dashboardDomain: the dashboard and /api/* are served on *.cloudfront.net, where CloudFront applies the TLSv1 security policy (TLS 1.0 and 1.1 accepted); set dashboardDomain for TLSv1.2_2021 (README, "Before the first deploy").',
+      );
+    if (!config.apiDomain)
+      Annotations.of(this).addWarningV2(
+        'sp-outcomes:execute-api-open',
+        'No apiDomain: the HTTP API\'s execute-api address stays open to anyone, around CloudFront, and the stage\'s throttles (shared by every caller) can be spent through it; set apiDomain to disable it (README, "Before the first deploy").',
+      );
     this.refresh = new MetricsRefresh(this, 'Refresh', {
       dataLake: this.dataLake,
       catalog: this.catalog,
@@ -110,6 +121,8 @@ export class PipelineStack extends Stack {
       new CfnOutput(this, 'ApiDomainTarget', { value: this.api.customDomain.regionalDomainName });
     new CfnOutput(this, 'SiteBucket', { value: this.site.bucket.bucketName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
+    // Where the dashboardDomain's DNS record points (a CNAME, or a Route 53 alias): README, "Before the first deploy".
+    new CfnOutput(this, 'DistributionDomainName', { value: this.site.distribution.distributionDomainName });
     new CfnOutput(this, 'DataBucket', { value: this.dataLake.dataBucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });

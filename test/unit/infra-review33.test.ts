@@ -162,6 +162,9 @@ describe('R33-4: the dashboard on its own domain, with an ACM certificate and TL
     const refresh = ofType(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RefreshHandler'))?.[1];
     expect(refresh?.Properties.Environment.Variables.DASHBOARD_URL).toBe('https://sp.example.nhs.uk');
     expect(t.Outputs.DashboardUrl?.Value).toBe('https://sp.example.nhs.uk');
+    // The record the operator makes in DNS for the domain: the distribution's own name.
+    const [distributionId] = ofType(t, 'AWS::CloudFront::Distribution')[0] as [string, Loose];
+    expect(t.Outputs.DistributionDomainName?.Value).toEqual({ 'Fn::GetAtt': [distributionId, 'DomainName'] });
   });
 
   it('without it, the default certificate as before (CloudFront then applies TLSv1: README says so)', () => {
