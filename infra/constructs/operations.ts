@@ -53,8 +53,8 @@ export interface OperationsProps {
 /**
  * What tells the team something is wrong: an SNS topic, encrypted with a key of its own that CloudWatch may use for
  * this stack's alarms only, e-mailing the configured addresses; alarms on dead letters, function errors (ingest,
- * upload, API) and throttles, the HTTP API's 5xx, failed refreshes, a refresh near its timeout or its memory, and stale data (the last successful publish
- * older than a day and a bit).
+ * upload, API) and throttles, the HTTP API's 5xx and its own 429s, no upload ingested for days, failed refreshes, a
+ * refresh near its timeout or its memory, and stale data (the last successful publish older than a day and a bit).
  */
 export class Operations extends Construct {
   readonly topic: Topic;
