@@ -38,6 +38,8 @@ import { acknowledgeFunctionFindings, pipelineFunction } from './lambda-defaults
  */
 export const API_ACCESS_LOG_FORMAT = {
   requestId: '$context.requestId',
+  // Which API: the dimension of the throttled-request count (Operations), so deployments in one account stay apart.
+  apiId: '$context.apiId',
   ip: '$context.identity.sourceIp',
   time: '$context.requestTime',
   method: '$context.httpMethod',

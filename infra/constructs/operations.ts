@@ -197,6 +197,7 @@ export class Operations extends Construct {
       metricName: API_THROTTLED_METRIC.name,
       metricValue: '1',
       unit: Unit.COUNT,
+      dimensions: { ApiId: '$.apiId' },
     });
     alarm(
       'ApiThrottled',
@@ -204,6 +205,7 @@ export class Operations extends Construct {
       new Metric({
         namespace: API_THROTTLED_METRIC.namespace,
         metricName: API_THROTTLED_METRIC.name,
+        dimensionsMap: { ApiId: props.httpApi.apiId },
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),

@@ -275,16 +275,25 @@ describe('R33-8 follow-ups: throttled API requests and "no upload landed" alarm,
       // daily upload quota, comes back through a successful invocation).
       FilterPattern: '{ ($.status = "429") && ($.integrationStatus != "200") }',
       MetricTransformations: [
-        { MetricNamespace: 'SpOutcomes', MetricName: 'ApiThrottled', MetricValue: '1', Unit: 'Count' },
+        {
+          MetricNamespace: 'SpOutcomes',
+          MetricName: 'ApiThrottled',
+          MetricValue: '1',
+          Unit: 'Count',
+          // Per API: two deployments in one account and region keep their counts apart.
+          Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }],
+        },
       ],
     });
     const stage = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
     const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
     expect(format.status).toBe('$context.status');
     expect(format.integrationStatus).toBe('$context.integrationStatus');
+    expect(format.apiId).toBe('$context.apiId');
     expect(byName('ApiThrottled')?.Properties).toMatchObject({
       Namespace: 'SpOutcomes',
       MetricName: 'ApiThrottled',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: idOf('AWS::ApiGatewayV2::Api', 'ApiHttp') } }],
       Statistic: 'Sum',
       Period: 300,
       EvaluationPeriods: 1,

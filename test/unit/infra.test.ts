@@ -553,6 +553,7 @@ describe('the API and the dashboard site', () => {
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
     expect(JSON.parse(stage.AccessLogSettings.Format)).toEqual({
       requestId: '$context.requestId',
+      apiId: '$context.apiId',
       ip: '$context.identity.sourceIp',
       time: '$context.requestTime',
       method: '$context.httpMethod',
