@@ -21,6 +21,26 @@ const email = z.email({ error: 'must be an e-mail address' });
  */
 const COGNITO_RESERVED = /aws|amazon|cognito/;
 
+/**
+ * A host name as DNS has it (RFC 1123 labels: letters, digits and inner hyphens, 1-63 each, 253 in all), lowercase, at
+ * least two labels, no wildcard, no scheme, no trailing dot: what CloudFront takes as an alternate domain name and API
+ * Gateway as a custom domain name.
+ */
+const hostName = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
+    error: 'must be a domain name such as sp.example.nhs.uk (lowercase, no scheme, no wildcard, no trailing dot)',
+  });
+/** An ACM certificate's ARN: arn:aws:acm:<region>:<account>:certificate/<id>. */
+const ACM_CERTIFICATE = /^arn:aws:acm:([a-z]{2}-[a-z]+-\d):\d{12}:certificate\/[0-9a-f-]+$/;
+const certificateArn = z.string().regex(ACM_CERTIFICATE, {
+  error: 'must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>',
+});
+const regionOf = (arn: string) => ACM_CERTIFICATE.exec(arn)?.[1];
+/** A name of the deployment's own and the ACM certificate that covers it (issued and validated before the deploy). */
+const customDomain = z.strictObject({ domainName: hostName, certificateArn });
+
 export const DeploymentConfig = z
   .strictObject({
     /** Prefix of every resource name. */
@@ -47,6 +67,34 @@ export const DeploymentConfig = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be lowercase letters, digits and hyphens' })
       .refine((prefix) => !COGNITO_RESERVED.test(prefix), { error: 'may not contain aws, amazon or cognito' })
       .optional(),
+    /**
+     * The dashboard's own address (review 33, R33-4): CloudFront answers for `domainName` with the ACM certificate,
+     * which CloudFront takes from us-east-1 only ("CloudFront only supports ACM certificates in the US East (N.
+     * Virginia) Region (us-east-1)", ViewerCertificate, CloudFront API reference:
+     * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html), and the TLSv1.2_2021
+     * security policy. Sign-in returns there, alerts link there. Default: the distribution's *.cloudfront.net name,
+     * on which CloudFront applies TLSv1 whatever the stack asks (the same page): README, "Before the first deploy".
+     */
+    dashboardDomain: customDomain
+      .refine((d) => regionOf(d.certificateArn) === 'us-east-1', {
+        error: 'must be an ACM certificate in us-east-1: CloudFront uses certificates from that region only',
+        path: ['certificateArn'],
+      })
+      .optional(),
+    /**
+     * The API's own address (review 33, R33-3): a regional custom domain with the ACM certificate, which must be in the
+     * deployment's region ("You must provide a Region-specific ACM certificate. This certificate must be in the same
+     * Region as your API", and "you must create a DNS record to point the custom domain name to the Regional domain":
+     * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html);
+     * the HTTP API's execute-api address is then disabled and CloudFront sends /api/* to this name. The DNS record (a
+     * CNAME to the stack output ApiDomainTarget) is the operator's: README. Default: the execute-api address, open.
+     */
+    apiDomain: customDomain.optional(),
+    /**
+     * Days without a successful ingest after which the NoUploadLanded alarm fires (1-7: CloudWatch evaluates an alarm
+     * over at most 7 days), or false for no such alarm.
+     */
+    noUploadAlarmDays: z.union([z.literal(false), z.number().int().min(1).max(7)]).default(7),
     /** Keep buckets and the key when the stack is deleted. Only a throwaway environment should set false. */
     retainData: z.boolean().default(true),
     /** Largest scan one Athena query may make before Athena cancels it. */
@@ -153,6 +201,22 @@ export const DeploymentConfig = z
     error:
       'may not contain aws, amazon or cognito while signInDomainPrefix is not set (the sign-in domain prefix is <name>-<account>): set signInDomainPrefix, or choose another name',
     path: ['name'],
+  })
+  .superRefine((c, ctx) => {
+    if (c.apiDomain === undefined) return;
+    const region = regionOf(c.apiDomain.certificateArn);
+    if (region !== undefined && region !== c.region)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiDomain', 'certificateArn'],
+        message: `must be an ACM certificate in the deployment's region, ${c.region} (a regional custom domain takes its certificate from its own region), not ${region}`,
+      });
+    if (c.apiDomain.domainName === c.dashboardDomain?.domainName)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiDomain', 'domainName'],
+        message: 'must differ from dashboardDomain.domainName: one name cannot point at both CloudFront and the API',
+      });
   });
 // The refresh needs no such rule: its FIFO queue (one message group) starts one at a time, so any reservation fits.
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;

@@ -60,6 +60,17 @@ export class PipelineStack extends Stack {
     });
     const targets = currentTargets(config.targets);
     for (const note of targets.deprecated) Annotations.of(this).addWarningV2('sp-outcomes:deprecated-target', note);
+    // Review 33, R33-3/R33-4: what the defaults leave open, said on every synth until the deployment names its own.
+    if (!config.dashboardDomain)
+      Annotations.of(this).addWarningV2(
+        'sp-outcomes:default-certificate',
+        'No dashboardDomain: the dashboard and /api/* are served on *.cloudfront.net, where CloudFront applies the TLSv1 security policy (TLS 1.0 and 1.1 accepted); set dashboardDomain for TLSv1.2_2021 (README, "Before the first deploy").',
+      );
+    if (!config.apiDomain)
+      Annotations.of(this).addWarningV2(
+        'sp-outcomes:execute-api-open',
+        'No apiDomain: the HTTP API\'s execute-api address stays open to anyone, around CloudFront, and the stage\'s throttles (shared by every caller) can be spent through it; set apiDomain to disable it (README, "Before the first deploy").',
+      );
     this.refresh = new MetricsRefresh(this, 'Refresh', {
       dataLake: this.dataLake,
       catalog: this.catalog,
@@ -75,6 +86,7 @@ export class PipelineStack extends Stack {
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.api,
       cognitoEmail: config.cognitoEmail,
+      customDomain: config.apiDomain,
     });
     // Under the metrics API's node (its HTTP API carries the routes), where the upload function has always been.
     this.uploads = new UploadApi(this.api, 'Uploads', {
@@ -93,15 +105,24 @@ export class PipelineStack extends Stack {
       // address is what the domain's client sends codes back to, so the site comes first.
       signInOrigin: `https://${signInDomainPrefix}.auth.${this.region}.amazoncognito.com`,
       retainData: config.retainData,
+      domain: config.dashboardDomain,
     });
-    const dashboardUrl = `https://${this.site.distribution.distributionDomainName}`;
+    // The address users, uploaders and alert e-mails use: the dashboard's own name when it has one (sign-in returns
+    // only there, so nobody signs in through the *.cloudfront.net name and its TLSv1 policy: review 33, R33-4).
+    const dashboardUrl = `https://${config.dashboardDomain?.domainName ?? this.site.distribution.distributionDomainName}`;
     // The links in each region's alert message.
     this.refresh.handler.addEnvironment('DASHBOARD_URL', dashboardUrl);
     const signIn = this.api.signInFrom(dashboardUrl, signInDomainPrefix);
     new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl });
     new CfnOutput(this, 'SignInUrl', { value: signIn.baseUrl() });
+    // The API's custom domain's regional target: the operator's DNS record for apiDomain points here (a CNAME), and
+    // until it exists CloudFront cannot reach the API (README, "Before the first deploy").
+    if (this.api.customDomain)
+      new CfnOutput(this, 'ApiDomainTarget', { value: this.api.customDomain.regionalDomainName });
     new CfnOutput(this, 'SiteBucket', { value: this.site.bucket.bucketName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
+    // Where the dashboardDomain's DNS record points (a CNAME, or a Route 53 alias): README, "Before the first deploy".
+    new CfnOutput(this, 'DistributionDomainName', { value: this.site.distribution.distributionDomainName });
     new CfnOutput(this, 'DataBucket', { value: this.dataLake.dataBucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
@@ -111,6 +132,8 @@ export class PipelineStack extends Stack {
       upload: this.uploads.handler,
       api: this.api.handler,
       httpApi: this.api.api,
+      apiAccessLogs: this.api.accessLogs,
+      noUploadAlarmDays: config.noUploadAlarmDays,
       refreshLimits: { timeout: this.refresh.timeout, memoryMb: this.refresh.memoryMb },
       deadLetterQueues: [this.ingest.deadLetterQueue, this.refresh.deadLetterQueue, this.refresh.undeliveredQueue],
       alarmEmails: config.alarmEmails,

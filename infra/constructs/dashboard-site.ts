@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -15,6 +16,8 @@ import {
   OriginRequestPolicy,
   ResponseHeadersPolicy,
   type ResponseHeadersPolicyProps,
+  SecurityPolicyProtocol,
+  SSLMethod,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -35,6 +38,11 @@ export interface DashboardSiteProps {
   readonly signInOrigin: string;
   /** @default true */
   readonly retainData?: boolean;
+  /**
+   * The dashboard's own name and its ACM certificate (us-east-1), served with the TLSv1.2_2021 security policy.
+   * @default the distribution's *.cloudfront.net name, on which CloudFront applies TLSv1 (review 33, R33-4)
+   */
+  readonly domain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /**
@@ -136,8 +144,25 @@ export class DashboardSite extends Construct {
       runtime: FunctionRuntime.JS_2_0,
       comment: 'Dashboard routes without a file extension get index.html',
     });
+    // Review 33, R33-4. "If the distribution uses the CloudFront domain name such as d111111abcdef8.cloudfront.net (you
+    // set CloudFrontDefaultCertificate to true), CloudFront automatically sets the security policy to TLSv1 regardless
+    // of the value that you set here" (MinimumProtocolVersion); with an alternate domain name and an ACM certificate
+    // ("CloudFront only supports ACM certificates in the US East (N. Virginia) Region (us-east-1)": AcmCertificateArn)
+    // the policy is ours: TLSv1.2_2021 (TLS 1.2 and 1.3, no CBC ciphers), SNI only ("When you're using SNI only ... you
+    // must specify TLSv1 or higher"). ViewerCertificate, CloudFront API reference:
+    // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html; the policies' protocols
+    // and ciphers: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html
+    const viewerCertificate = props.domain
+      ? {
+          domainNames: [props.domain.domainName],
+          certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+          minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          sslSupportMethod: SSLMethod.SNI,
+        }
+      : {};
     this.distribution = new Distribution(this, 'Cdn', {
       comment: 'Social prescribing outcomes dashboard',
+      ...viewerCertificate,
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       geoRestriction: GeoRestriction.allowlist('GB'),
@@ -171,11 +196,12 @@ export class DashboardSite extends Construct {
       reason:
         'No AWS WAF yet: the site serves static files and an API that needs a Cognito JWT on every route, throttled at the stage; a web ACL is a per-environment decision.',
     });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
-        'The default CloudFront certificate cannot set a minimum TLS version; a custom domain with an ACM certificate (TLSv1.2_2021) is configured per environment.',
-    });
+    if (!props.domain)
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'No dashboardDomain configured: on the default *.cloudfront.net certificate CloudFront applies TLSv1 whatever the stack asks; setting dashboardDomain (an ACM certificate in us-east-1) gives TLSv1.2_2021 (README, "Before the first deploy").',
+      });
     Validations.of(this).acknowledge({
       id: 'HIPAA.Security-S3BucketReplicationEnabled',
       reason: 'The site bucket holds only the dashboard build, which the pipeline redeploys: nothing to replicate.',

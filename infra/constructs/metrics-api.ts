@@ -1,7 +1,15 @@
 import { Duration, Fn, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  DomainName,
+  EndpointType,
+  HttpApi,
+  HttpMethod,
+  SecurityPolicy,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AccountRecovery,
   type CfnUserPoolClient,
@@ -30,11 +38,18 @@ import { acknowledgeFunctionFindings, pipelineFunction } from './lambda-defaults
  */
 export const API_ACCESS_LOG_FORMAT = {
   requestId: '$context.requestId',
+  // Which API: the dimension of the throttled-request count (Operations), so deployments in one account stay apart.
+  apiId: '$context.apiId',
   ip: '$context.identity.sourceIp',
   time: '$context.requestTime',
   method: '$context.httpMethod',
   route: '$context.routeKey',
   status: '$context.status',
+  // What Lambda's Invoke answered, not the function ("For Lambda proxy integration, this parameter represents the
+  // status code returned from AWS Lambda, not from the backend Lambda function"): "-" when API Gateway answered
+  // without invoking it (its own throttle, a refused token), which is how Operations tells the stage's 429s from the
+  // upload function's own (the daily quota).
+  integrationStatus: '$context.integrationStatus',
   latency: '$context.responseLatency',
   user: '$context.authorizer.claims.sub',
 } as const;
@@ -56,6 +71,11 @@ export interface MetricsApiProps {
     readonly sesVerifiedDomain?: string;
     readonly sesRegion?: string;
   };
+  /**
+   * The API's own name and its ACM certificate (in the stack's region): a regional custom domain, and the execute-api
+   * address disabled (review 33, R33-3). @default the execute-api address, open to anyone who has it
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /** The CDK context key of a change of the origin secret's value: `-c originVerifyRotation=accept`, then `=send`. */
@@ -86,8 +106,12 @@ export class MetricsApi extends Construct {
   readonly client: UserPoolClient;
   readonly api: HttpApi;
   readonly handler: NodejsFunction;
-  /** The API's host name (no scheme), for CloudFront to route /api/* to. */
+  /** The API's host name (no scheme), for CloudFront to route /api/* to: the custom domain's when there is one. */
   readonly domainName: string;
+  /** The custom domain, when configured: its regional target is where the operator's DNS record points. */
+  readonly customDomain?: DomainName;
+  /** The stage's access log (one JSON line a request: API_ACCESS_LOG_FORMAT). */
+  readonly accessLogs: LogGroup;
   /**
    * The header CloudFront adds to every request it sends here, and its value: a CloudFormation dynamic reference to
    * a generated secret, resolved at deploy, never in the template (functions/auth/origin-verify.ts says why).
@@ -204,10 +228,27 @@ export class MetricsApi extends Construct {
     // Read the published documents, and nothing else.
     dataLake.grantRead(this.handler, ['metrics/']);
 
+    // Review 33, R33-3. The stage's throttles are shared by every caller (HTTP APIs have no usage plans and take no
+    // AWS WAF web ACL: README, "Before the first deploy"), and the execute-api address answers anyone. With a custom
+    // domain it can be turned off ("To ensure that clients can access your API only by using a custom domain name,
+    // disable the default execute-api endpoint": https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-disable-default-endpoint.html;
+    // the default stage deploys automatically, so the change takes effect with the stack). A regional custom domain
+    // takes a certificate of its own region; HTTP APIs support TLS 1.2 only ("For HTTP APIs, TLS 1.2 is the only
+    // supported TLS version": https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html).
+    if (props.customDomain)
+      this.customDomain = new DomainName(this, 'Domain', {
+        domainName: props.customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
     this.api = new HttpApi(this, 'Http', {
       description: 'Social prescribing metrics API',
       defaultAuthorizer: new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [this.client] }),
       createDefaultStage: true,
+      ...(this.customDomain
+        ? { disableExecuteApiEndpoint: true, defaultDomainMapping: { domainName: this.customDomain } }
+        : {}),
     });
     this.api.addRoutes({
       path: '/api/{proxy+}',
@@ -219,13 +260,14 @@ export class MetricsApi extends Construct {
       encryptionKey: dataLake.key,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.accessLogs = accessLogs;
     const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
       format: JSON.stringify(API_ACCESS_LOG_FORMAT),
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
-    this.domainName = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
+    this.domainName = props.customDomain?.domainName ?? Fn.select(2, Fn.split('/', this.api.apiEndpoint));
 
     acknowledgeFunctionFindings(this.handler, role, [{ bucket: dataLake.dataBucket, prefixes: ['metrics'] }]);
     Validations.of(this.handler).acknowledge({

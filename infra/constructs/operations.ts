@@ -1,10 +1,19 @@
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+  Unit,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -13,6 +22,8 @@ import { PEAK_RSS_METRIC } from '../../functions/refresh/peak-memory.ts';
 
 /** The refresh's last-successful-publish metric: the same names as functions/refresh/handler.ts (a test checks). */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
+/** The HTTP API's own 429s, counted from its access log (ApiThrottled). */
+export const API_THROTTLED_METRIC = { namespace: 'SpOutcomes', name: 'ApiThrottled' } as const;
 
 export interface OperationsProps {
   readonly ingest: IFunction;
@@ -22,6 +33,12 @@ export interface OperationsProps {
   readonly api: IFunction;
   /** The HTTP API both are behind: its default stage's 5xx is alarmed on. */
   readonly httpApi: HttpApi;
+  /** The stage's access log (API_ACCESS_LOG_FORMAT): its 429s are counted from it. */
+  readonly apiAccessLogs: ILogGroup;
+  /**
+   * Days without a successful ingest before NoUploadLanded fires (1-7), or false for no such alarm. @default 7
+   */
+  readonly noUploadAlarmDays?: number | false;
   /** The refresh function's timeout and memory (MB): its duration and peak memory are alarmed on against them. */
   readonly refreshLimits: { readonly timeout: Duration; readonly memoryMb: number };
   readonly deadLetterQueues: readonly IQueue[];
@@ -36,8 +53,8 @@ export interface OperationsProps {
 /**
  * What tells the team something is wrong: an SNS topic, encrypted with a key of its own that CloudWatch may use for
  * this stack's alarms only, e-mailing the configured addresses; alarms on dead letters, function errors (ingest,
- * upload, API) and throttles, the HTTP API's 5xx, failed refreshes, a refresh near its timeout or its memory, and stale data (the last successful publish
- * older than a day and a bit).
+ * upload, API) and throttles, the HTTP API's 5xx and its own 429s, no upload ingested for days, failed refreshes, a
+ * refresh near its timeout or its memory, and stale data (the last successful publish older than a day and a bit).
  */
 export class Operations extends Construct {
   readonly topic: Topic;
@@ -159,6 +176,75 @@ export class Operations extends Construct {
       stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
       5,
     );
+    // Throttling (review 33, R33-3/R33-8). An HTTP API publishes 4xx, 5xx, Count, latencies and DataProcessed, and no
+    // count of throttled requests (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html):
+    // its 4xx mixes the 429s of its throttle with every 401 of the JWT authoriser and the functions' own 4xx, and
+    // Lambda's Throttles counts only the functions' concurrency limits, not the stage's. So the stage's own 429s are
+    // counted from its access log by a metric filter: status 429 where Lambda's Invoke did not answer 200
+    // ($context.integrationStatus, "the status code returned from AWS Lambda, not from the backend Lambda function":
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html), which leaves out
+    // the upload function's own 429 (a PCN over its daily quota) and keeps the stage's throttle (no invocation) and a
+    // throttled invocation. JSON filter syntax, string values quoted, `!=` and `&&`:
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html. 10 in 5 minutes:
+    // uploaders retry a 429 with backoff (5 attempts), so a few are weather; ten are a storm someone should look at.
+    new MetricFilter(this, 'ApiThrottledFilter', {
+      logGroup: props.apiAccessLogs,
+      filterPattern: FilterPattern.all(
+        FilterPattern.stringValue('$.status', '=', '429'),
+        FilterPattern.stringValue('$.integrationStatus', '!=', '200'),
+      ),
+      metricNamespace: API_THROTTLED_METRIC.namespace,
+      metricName: API_THROTTLED_METRIC.name,
+      metricValue: '1',
+      unit: Unit.COUNT,
+      dimensions: { ApiId: '$.apiId' },
+    });
+    alarm(
+      'ApiThrottled',
+      'The HTTP API answered 10 or more requests 429 itself in 5 minutes (its throttle, shared by every caller, or Lambda throttling a function): PCN uploads and the dashboard are being refused. See README, "Before the first deploy" (the edge).',
+      new Metric({
+        namespace: API_THROTTLED_METRIC.namespace,
+        metricName: API_THROTTLED_METRIC.name,
+        dimensionsMap: { ApiId: props.httpApi.apiId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      10,
+    );
+
+    // No upload landed: nothing above changes state when uploads stop arriving (a broken uploader, an expired token
+    // everywhere, a DNS record gone), and the daily refresh still publishes the same figures. Every upload that lands
+    // invokes the ingest (S3 -> EventBridge -> SQS -> Lambda), so the ingest's invocations that did not fail, summed
+    // over the window, count the uploads ingested. FILL makes a window without any a 0, and missing data counts as
+    // breaching besides. The window is one period of N days: "An alarm's total current evaluation period can be no
+    // longer than seven days, so Period multiplied by EvaluationPeriods can't be more than 604,800 seconds"
+    // (PutMetricAlarm, Period: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html),
+    // hence 7 days at most. It is in ALARM after a first deploy until the first upload lands (README).
+    const quietDays = props.noUploadAlarmDays ?? 7;
+    if (quietDays !== false) {
+      const window = Duration.days(quietDays);
+      const succeeded = new MathExpression({
+        expression: 'FILL(invocations, 0) - FILL(errors, 0)',
+        usingMetrics: {
+          invocations: props.ingest.metricInvocations({ period: window, statistic: 'Sum' }),
+          errors: props.ingest.metricErrors({ period: window, statistic: 'Sum' }),
+        },
+        period: window,
+        label: 'ingests that did not fail',
+      });
+      const noUpload = new Alarm(this, 'NoUploadLanded', {
+        alarmName: `${alarmPrefix}NoUploadLanded`,
+        alarmDescription: `No upload has been ingested for ${window.toHumanString()}: PCN uploads may be failing before they land (check the uploaders' exit codes, ApiThrottled, UploadErrors), or none were due (README, "Before the first deploy").`,
+        metric: succeeded,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      });
+      noUpload.addAlarmAction(new SnsAction(this.topic));
+      this.alarms.push(noUpload);
+    }
+
     alarm(
       'RefreshFailed',
       'A metric refresh failed: the published figures are not being updated.',

@@ -102,8 +102,9 @@ describe('item 4: alarms reach people', () => {
     const sourceArn = resolve(forCloudWatch.Condition.ArnLike['aws:SourceArn']);
     expect(sourceArn).toBe(`arn:aws:cloudwatch:eu-west-2:${ACCOUNT}:alarm:sp-outcomes-pipeline-*`);
     // every alarm of the stack is covered by the condition, so none is dropped at the topic
-    // 9, and review 33's three (R33-8): UploadErrors, ApiErrors, ApiServerErrors.
-    expect(alarms).toHaveLength(12);
+    // 9, and review 33's three (R33-8): UploadErrors, ApiErrors, ApiServerErrors; and its follow-ups: ApiThrottled,
+    // NoUploadLanded.
+    expect(alarms).toHaveLength(14);
     for (const alarm of alarms)
       expect(
         arnLike(sourceArn, `arn:aws:cloudwatch:eu-west-2:${ACCOUNT}:alarm:${alarm.AlarmName}`),

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { ConfigError, parseConfig } from '../../infra/config.ts';
 import { TemplateAuthoriser } from '../aws/iam-authoriser.ts';
@@ -113,5 +113,266 @@ describe('R33-8: alarms on the upload and API functions and on the HTTP API stag
       { Name: 'Stage', Value: '$default' },
     ]);
     expect(found[0]?.Properties).toMatchObject({ Statistic: 'Sum', AlarmActions: [{ Ref: topic }] });
+  });
+});
+
+// Review 33, R33-3 and R33-4: what README documented as "not yet built" is configuration now. A deployment with its own
+// names for the dashboard (CloudFront, certificate in us-east-1) and for the API (regional certificate, execute-api
+// address off) synthesises under cdk-nag and uses them everywhere the address matters.
+const DASHBOARD_CERT = `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7`;
+const API_CERT = `arn:aws:acm:eu-west-2:${ACCOUNT}:certificate/1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809`;
+const withDomains = (extra: Record<string, unknown>) => {
+  const built = buildApp(
+    new App({
+      context: { config: { name: 'sp-outcomes', account: ACCOUNT, ...extra }, 'aws:cdk:bundling-stacks': [] },
+    }),
+  );
+  built.app.synth(); // cdk-nag's packs: an unacknowledged finding throws
+  return Template.fromStack(built.stack).toJSON() as {
+    Resources: Record<string, Loose>;
+    Outputs: Record<string, Loose>;
+  };
+};
+const ofType = (t: { Resources: Record<string, Loose> }, type: string) =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const distributionOf = (t: { Resources: Record<string, Loose> }) =>
+  ofType(t, 'AWS::CloudFront::Distribution')[0]?.[1].Properties.DistributionConfig;
+
+describe('R33-4: the dashboard on its own domain, with an ACM certificate and TLSv1.2_2021 at least', () => {
+  const dashboardDomain = { domainName: 'sp.example.nhs.uk', certificateArn: DASHBOARD_CERT };
+  let t: ReturnType<typeof withDomains>;
+  beforeAll(() => {
+    t = withDomains({ dashboardDomain });
+  });
+
+  it('CloudFront answers for the domain with the certificate, SNI, and the TLSv1.2_2021 security policy', () => {
+    const distribution = distributionOf(t);
+    expect(distribution.Aliases).toEqual(['sp.example.nhs.uk']);
+    expect(distribution.ViewerCertificate).toEqual({
+      AcmCertificateArn: DASHBOARD_CERT,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+  });
+
+  it('sign-in sends codes back to the domain only; the alerts link to it; the output names it', () => {
+    const [, client] = ofType(t, 'AWS::Cognito::UserPoolClient')[0] as [string, Loose];
+    expect(client.Properties.CallbackURLs).toEqual(['https://sp.example.nhs.uk/']);
+    expect(client.Properties.LogoutURLs).toEqual(['https://sp.example.nhs.uk/']);
+    const refresh = ofType(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RefreshHandler'))?.[1];
+    expect(refresh?.Properties.Environment.Variables.DASHBOARD_URL).toBe('https://sp.example.nhs.uk');
+    expect(t.Outputs.DashboardUrl?.Value).toBe('https://sp.example.nhs.uk');
+    // The record the operator makes in DNS for the domain: the distribution's own name.
+    const [distributionId] = ofType(t, 'AWS::CloudFront::Distribution')[0] as [string, Loose];
+    expect(t.Outputs.DistributionDomainName?.Value).toEqual({ 'Fn::GetAtt': [distributionId, 'DomainName'] });
+  });
+
+  it('without it, the default certificate as before (CloudFront then applies TLSv1: README says so)', () => {
+    const distribution = distributionOf(template);
+    expect(distribution.Aliases).toBeUndefined();
+    expect(distribution.ViewerCertificate).toBeUndefined();
+  });
+
+  it('refuses a certificate outside us-east-1, a malformed ARN and a domain that is not a host name, naming each', () => {
+    const at = (certificateArn: string) => () =>
+      parseConfig({ dashboardDomain: { domainName: 'sp.example.nhs.uk', certificateArn } });
+    expect(at(DASHBOARD_CERT.replace('us-east-1', 'eu-west-2'))).toThrow(
+      /dashboardDomain\.certificateArn: .*us-east-1/,
+    );
+    expect(at('arn:aws:iam::111122223333:server-certificate/x')).toThrow(/dashboardDomain\.certificateArn/);
+    for (const domainName of [
+      'https://sp.example.nhs.uk',
+      'SP.example.nhs.uk',
+      'localhost',
+      '*.example.nhs.uk',
+      'sp.example.nhs.uk.',
+      'sp..nhs.uk',
+      '-sp.nhs.uk',
+    ])
+      expect(
+        () => parseConfig({ dashboardDomain: { domainName, certificateArn: DASHBOARD_CERT } }),
+        domainName,
+      ).toThrow(/dashboardDomain\.domainName: must be a domain name/);
+    expect(() => parseConfig({ dashboardDomain: { domainName: 'sp.example.nhs.uk' } })).toThrow(ConfigError);
+  });
+});
+
+describe('R33-3: the API on its own domain with the execute-api address off, CloudFront its only way in it knows', () => {
+  const apiDomain = { domainName: 'api.sp.example.nhs.uk', certificateArn: API_CERT };
+  let t: ReturnType<typeof withDomains>;
+  beforeAll(() => {
+    t = withDomains({ apiDomain });
+  });
+
+  it('a regional custom domain (TLS 1.2) mapped to the default stage; the execute-api endpoint disabled', () => {
+    const [apiId, api] = ofType(t, 'AWS::ApiGatewayV2::Api')[0] as [string, Loose];
+    expect(api.Properties.DisableExecuteApiEndpoint).toBe(true);
+    const [domainId, domain] = ofType(t, 'AWS::ApiGatewayV2::DomainName')[0] as [string, Loose];
+    expect(domain.Properties).toEqual({
+      DomainName: 'api.sp.example.nhs.uk',
+      DomainNameConfigurations: [{ CertificateArn: API_CERT, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+    });
+    const mappings = ofType(t, 'AWS::ApiGatewayV2::ApiMapping').map(([, m]) => m.Properties);
+    expect(mappings).toEqual([{ ApiId: { Ref: apiId }, DomainName: { Ref: domainId }, Stage: '$default' }]);
+    // The record the operator makes in DNS: the domain's regional target.
+    expect(t.Outputs.ApiDomainTarget?.Value).toEqual({ 'Fn::GetAtt': [domainId, 'RegionalDomainName'] });
+  });
+
+  it('CloudFront sends /api/* to the custom domain (the execute-api address no longer answers)', () => {
+    const origins = distributionOf(t).Origins as Loose[];
+    expect(origins.filter((o) => o.CustomOriginConfig).map((o) => o.DomainName)).toEqual(['api.sp.example.nhs.uk']);
+  });
+
+  it('without it, the execute-api endpoint stays (README says what that leaves open)', () => {
+    const [, api] = ofType(template as { Resources: Record<string, Loose> }, 'AWS::ApiGatewayV2::Api')[0] as [
+      string,
+      Loose,
+    ];
+    expect(api.Properties.DisableExecuteApiEndpoint).toBeUndefined();
+    expect(ofType(template, 'AWS::ApiGatewayV2::DomainName')).toEqual([]);
+  });
+
+  it("refuses a certificate outside the deployment's region, and the dashboard's own name", () => {
+    expect(() => parseConfig({ apiDomain: { ...apiDomain, certificateArn: DASHBOARD_CERT } })).toThrow(
+      /apiDomain\.certificateArn: .*eu-west-2/,
+    );
+    expect(() => parseConfig({ region: 'eu-west-1', apiDomain: { ...apiDomain, certificateArn: API_CERT } })).toThrow(
+      /apiDomain\.certificateArn: .*eu-west-1/,
+    );
+    expect(() =>
+      parseConfig({
+        apiDomain: { domainName: 'sp.example.nhs.uk', certificateArn: API_CERT },
+        dashboardDomain: { domainName: 'sp.example.nhs.uk', certificateArn: DASHBOARD_CERT },
+      }),
+    ).toThrow(/apiDomain\.domainName: .*dashboardDomain/);
+    expect(() => parseConfig({ apiDomain: { ...apiDomain, domainName: 'api_sp.example.nhs.uk' } })).toThrow(
+      /apiDomain\.domainName: must be a domain name/,
+    );
+  });
+
+  it('both together synthesise under cdk-nag', () => {
+    const both = withDomains({
+      apiDomain,
+      dashboardDomain: { domainName: 'sp.example.nhs.uk', certificateArn: DASHBOARD_CERT },
+    });
+    expect(distributionOf(both).ViewerCertificate.MinimumProtocolVersion).toBe('TLSv1.2_2021');
+    expect(ofType(both, 'AWS::ApiGatewayV2::Api')[0]?.[1].Properties.DisableExecuteApiEndpoint).toBe(true);
+  });
+});
+
+describe('R33-8 follow-ups: throttled API requests and "no upload landed" alarm, to the alarm topic', () => {
+  const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+  const topic = idOf('AWS::SNS::Topic', 'OperationsAlarms');
+  const byName = (name: string) => alarms.find((a) => a.Properties.AlarmName === `sp-outcomes-pipeline-${name}`);
+
+  it("counts the stage's own 429s from its access log (HTTP APIs publish no throttle metric), not the upload quota's", () => {
+    const accessLogs = idOf('AWS::Logs::LogGroup', 'ApiAccessLogs');
+    const filters = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Logs::MetricFilter');
+    expect(filters).toHaveLength(1);
+    expect(filters[0]?.Properties).toEqual({
+      LogGroupName: { Ref: accessLogs },
+      // 429 answered by API Gateway itself: the Lambda integration did not answer 200 (a function's own 429, the
+      // daily upload quota, comes back through a successful invocation).
+      FilterPattern: '{ ($.status = "429") && ($.integrationStatus != "200") }',
+      MetricTransformations: [
+        {
+          MetricNamespace: 'SpOutcomes',
+          MetricName: 'ApiThrottled',
+          MetricValue: '1',
+          Unit: 'Count',
+          // Per API: two deployments in one account and region keep their counts apart.
+          Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }],
+        },
+      ],
+    });
+    const stage = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+    expect(format.status).toBe('$context.status');
+    expect(format.integrationStatus).toBe('$context.integrationStatus');
+    expect(format.apiId).toBe('$context.apiId');
+    expect(byName('ApiThrottled')?.Properties).toMatchObject({
+      Namespace: 'SpOutcomes',
+      MetricName: 'ApiThrottled',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: idOf('AWS::ApiGatewayV2::Api', 'ApiHttp') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  it('alarms when no ingest succeeded for 7 days (CloudWatch allows at most 7 days of evaluation), missing data breaching', () => {
+    const ingest = idOf('AWS::Lambda::Function', 'IngestHandler');
+    const alarm = byName('NoUploadLanded')?.Properties;
+    expect(alarm).toMatchObject({
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: topic }],
+    });
+    const metrics = (alarm?.Metrics ?? []) as Loose[];
+    const expression = metrics.find((m) => m.Expression);
+    expect(expression?.ReturnData).not.toBe(false);
+    const inputs = metrics.filter((m) => m.MetricStat);
+    expect(inputs.map((m) => [m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period]).sort()).toEqual([
+      ['Errors', 'Sum', 7 * 86_400],
+      ['Invocations', 'Sum', 7 * 86_400],
+    ]);
+    for (const m of inputs)
+      expect(m.MetricStat.Metric.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: ingest } }]);
+    const id = (name: string) => inputs.find((m) => m.MetricStat.Metric.MetricName === name)?.Id;
+    expect(expression?.Expression).toBe(`FILL(${id('Invocations')}, 0) - FILL(${id('Errors')}, 0)`);
+  });
+
+  it('its window is configurable from 1 to 7 days, or off', () => {
+    const threeDays = withDomains({ noUploadAlarmDays: 3 });
+    const alarm = ofType(threeDays, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.AlarmName === 'sp-outcomes-pipeline-NoUploadLanded');
+    expect(((alarm?.Metrics ?? []) as Loose[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Period)).toEqual([
+      3 * 86_400,
+      3 * 86_400,
+    ]);
+    const off = withDomains({ noUploadAlarmDays: false });
+    expect(
+      ofType(off, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.AlarmName.endsWith('NoUploadLanded')),
+    ).toEqual([]);
+    for (const days of [0, 8, 1.5])
+      expect(() => parseConfig({ noUploadAlarmDays: days }), String(days)).toThrow(/noUploadAlarmDays/);
+  });
+});
+
+describe('R33-3/R33-4: a synth without the domains says what that leaves open; with them, it does not', () => {
+  const warnings = (extra: Record<string, unknown>) => {
+    const built = buildApp(
+      new App({
+        context: { config: { name: 'sp-outcomes', account: ACCOUNT, ...extra }, 'aws:cdk:bundling-stacks': [] },
+      }),
+    );
+    built.app.synth();
+    return Annotations.fromStack(built.stack)
+      .findWarning('*', Match.anyValue())
+      .map((w) => String(w.entry.data))
+      .filter((text) => /dashboardDomain|apiDomain/.test(text));
+  };
+
+  it('warns of TLSv1 on *.cloudfront.net and of the open execute-api address, each naming its setting', () => {
+    const found = warnings({});
+    expect(found).toHaveLength(2);
+    expect(found.find((w) => w.includes('dashboardDomain'))).toMatch(/TLSv1/);
+    expect(found.find((w) => w.includes('apiDomain'))).toMatch(/execute-api/);
+  });
+
+  it('no such warning once both are set', () => {
+    expect(
+      warnings({
+        dashboardDomain: { domainName: 'sp.example.nhs.uk', certificateArn: DASHBOARD_CERT },
+        apiDomain: { domainName: 'api.sp.example.nhs.uk', certificateArn: API_CERT },
+      }),
+    ).toEqual([]);
   });
 });

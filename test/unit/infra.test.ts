@@ -45,6 +45,7 @@ describe('deployment configuration', () => {
       regionalAlertEmails: {},
       reservedConcurrency: {},
       ingestMaxConcurrency: 10,
+      noUploadAlarmDays: 7,
     });
     expect(() => parseConfig({ refreshSchedule: 'every morning' })).toThrow(
       'refreshSchedule: must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
@@ -407,9 +408,12 @@ describe('the metric refresh and operations', () => {
   it('alarms on dead letters, errors, throttles, failed refreshes, the refresh near its limits and stale data, to an encrypted topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    // Review 33, R33-8: the upload and API functions' Errors and the HTTP API stage's 5xx besides.
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+    // Review 33, R33-8: the upload and API functions' Errors and the HTTP API stage's 5xx besides; then the stage's own
+    // 429s (ApiThrottled) and NoUploadLanded (a metric-math alarm: no MetricName of its own).
+    expect(alarms.map((a) => a.MetricName ?? '(math)').sort()).toEqual([
+      '(math)',
       '5xx',
+      'ApiThrottled',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
@@ -549,11 +553,13 @@ describe('the API and the dashboard site', () => {
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
     expect(JSON.parse(stage.AccessLogSettings.Format)).toEqual({
       requestId: '$context.requestId',
+      apiId: '$context.apiId',
       ip: '$context.identity.sourceIp',
       time: '$context.requestTime',
       method: '$context.httpMethod',
       route: '$context.routeKey',
       status: '$context.status',
+      integrationStatus: '$context.integrationStatus',
       latency: '$context.responseLatency',
       user: '$context.authorizer.claims.sub',
     });
