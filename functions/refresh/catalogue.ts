@@ -8,6 +8,7 @@ import {
   SERVICE_USE_WINDOW_MONTHS,
   SUPPRESSED,
 } from '../contract/index.ts';
+import { financialYearOf } from '../contract/periods.ts';
 import type { HeldAttendanceCohort, HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { type PeopleInYearRow, ratioAtMonth, repeatRatios } from '../stats/people-pace.ts';
@@ -399,17 +400,26 @@ function fyProjection(
   // Each year's monthly people summed over its people, latest first (the target pace's rule).
   const ratios = repeatRatios(national);
   const completeBefore = (fy: string) => ratios.filter((y) => y.complete && y.fy < fy);
+  // The years any of whose England figures hold a revision back (a held month holds its year, and a held year its
+  // months: revisions.ts): their published figures are an earlier release's, this refresh's people by month are not.
+  const heldYears = new Set(national.filter((r) => heldFrom(r)).map((r) => financialYearOf(String(r.period))));
   // The latest complete year's ratio, and (R31-6) its ratio at the end of the month this year's figures reach, with the
-  // growths of its and earlier complete years' regions from that month: the projection's like-for-like ratio.
+  // growths from that month (England's in each complete year, or its regions': R34-4): the like-for-like ratio. Read
+  // from this refresh's people by month (sql/meta/people_in_year.sql), so only for complete years whose England
+  // figures are published as this refresh counts them (review 34, R34-9: a late file held back from England's figures
+  // moved the published same-month ratio, its growth and interval). The latest one held, none: its full-year ratio as
+  // published, until the revision is released; an earlier one held gives no growth.
   const repeatRatioFor = (fy: string, months: number) => {
     const years = completeBefore(fy);
     const latest = years[0];
     if (latest === undefined) return undefined;
-    const atMonth = ratioAtMonth(
-      peopleInYear,
-      years.map((y) => y.fy),
-      months,
-    );
+    const atMonth = heldYears.has(latest.fy)
+      ? undefined
+      : ratioAtMonth(
+          peopleInYear,
+          years.filter((y) => !heldYears.has(y.fy)).map((y) => y.fy),
+          months,
+        );
     return { fy: latest.fy, ratio: latest.ratio, ...(atMonth ? { at_month: atMonth } : {}) };
   };
   // A year with no figure (held before any was published: a new year whose first month is held) has no progress.

@@ -69,7 +69,7 @@ describe('the Rollout page: which declines the decline rate counts', () => {
     );
     const card = screen.getByRole('region', { name: 'People and declines' });
     expect(within(card).getByText(/^People referred counts each person once/).textContent).toContain(
-      'their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals whose 3 months have passed',
+      'their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals of the months whose referrals have all had 3 months (every referral of those months, for a closed year and a year in progress alike)',
     );
   });
 });
