@@ -169,12 +169,12 @@ describe('a complete year’s ratio at the same month, and its regions’ growth
     expect(result?.ratio).toBe(1);
     expect(result?.spread).toBe('England');
     expect(result?.growths).toHaveLength(3);
-    [1.15, 1.14, 1.16].forEach((g, i) => expect(result?.growths[i]).toBeCloseTo(g, 10));
+    for (const [i, g] of [1.15, 1.14, 1.16].entries()) expect(result?.growths[i]).toBeCloseTo(g, 10);
     // Two complete years: too few of England's; each region's growth in each year, as before.
     const two = ratioAtMonth(three, ['2024/25', '2023/24'], 1);
     expect(two?.spread).toBe('regions');
     expect(two?.growths).toHaveLength(4);
-    [1.05, 1.25, 1.24, 1.04].forEach((g, i) => expect(two?.growths[i]).toBeCloseTo(g, 10));
+    for (const [i, g] of [1.05, 1.25, 1.24, 1.04].entries()) expect(two?.growths[i]).toBeCloseTo(g, 10);
   });
 
   it('none without a complete year, for a month outside 1-12, or with no people by then', () => {
