@@ -17,19 +17,20 @@ import { type GoldenEvent, goldenReference, referralEvent, writeEventFiles } fro
  * The projection's like-for-like ratio (review 31, R31-6) through the real ingest and refresh.
  * Six PCNs, U00001-U00003 in London (Y56), U00004-U00006 in the South West (Y58). 2024/25, every month, each PCN refers
  * 10 people new to the year (on the 10th) and, from July (its 4th month), 2 people again whom it first referred three
- * months before (on the 12th). England: 60 people a month April to June, 72 from July; the year's monthly people
- * 3 x 60 + 9 x 72 = 828 over 720 people: 1.15. At the end of July 2024: (180 + 72) / 240 = 1.05, so the year grew by
+ * months before (on the 12th), and in August one of its August people twice (78 referrals, 72 people in England's
+ * August: a person is counted once in a month). England: 60 people a month April to June, 72 from July; the year's
+ * monthly people 3 x 60 + 9 x 72 = 828 over 720 people: 1.15. At the end of July 2024: (180 + 72) / 240 = 1.05, so the year grew by
  * 1.15 / 1.05 = 1.095238 from its 4th month; each region alike (half of each figure), so the regions' growths are
  * equal and add nothing to the interval (one complete year: too few of England's own for its spread, R34-4).
  * 2025/26, April to July: 10 new people a month each, and in July each PCN refers one April person again: England 60,
  * 60, 60, 66 = 246 monthly people over 240 people, 1.025 so far. Release 1 (5 August 2025, data as of 31 July, 4
  * complete months): the ratio 1.025 x 1.095238 = 1.122619 (1.123).
  * Release 2 (12 August 2025): a late file from U00001 alone, 5 more referrals in June 2024 of its April 2024 people.
- * England's June 2024 goes 60 -> 65 people and 2024/25's referrals 828 -> 833: one PCN's change, so England's June and
+ * England's June 2024 goes 60 -> 65 people and 2024/25's referrals 834 -> 839: one PCN's change, so England's June and
  * 2024/25 are held at release 1's figures (revisions.ts). Review 34, R34-9: the same-month ratio was read from this
  * refresh's data, (252 + 5) / 240 = 1.070833, beside the held full-year ratio 828 / 720 = 1.15: a growth of 1.073930
- * (1.074) and a ratio of 1.101 that moved with the change England's figures hold back. Now a complete year whose England
- * figures hold a revision back gives no like-for-like ratio: the published 1.15 of 2024/25 ("latest complete year")
+ * (1.074), a ratio of 1.101 and, London's growth moved, an interval of 29.8% that moved with the change England's
+ * figures hold back. Now a complete year whose England figures hold a revision back gives no like-for-like ratio: the published 1.15 of 2024/25 ("latest complete year")
  * until the hold is released, every input a published figure.
  */
 const PCNS = ['U00001', 'U00002', 'U00003', 'U00004', 'U00005', 'U00006'];
@@ -51,9 +52,11 @@ function history(): Record<string, GoldenEvent[]> {
   const files: Record<string, GoldenEvent[]> = {};
   const last = monthsOfFinancialYear('2024/25');
   for (const pcn of PCNS) {
-    files[`${pcn}-2024.csv`] = last.flatMap((m, i) =>
-      month(pcn, m, 10, i >= 3 ? [0, 1].map((n) => `${pcn}-${last[i - 3]}-n${n}`) : []),
-    );
+    files[`${pcn}-2024.csv`] = [
+      ...last.flatMap((m, i) => month(pcn, m, 10, i >= 3 ? [0, 1].map((n) => `${pcn}-${last[i - 3]}-n${n}`) : [])),
+      // One August person referred twice in August: one more referral, no more people (monthly or in the year).
+      { ...referralEvent(pcn, `${pcn}-2024-08-twice`, '2024-08-20'), person_id: personOf(`${pcn}-2024-08-n9`) },
+    ];
     const now = monthsOfFinancialYear('2025/26').slice(0, 4);
     files[`${pcn}-2025.csv`] = now.flatMap((m, i) => month(pcn, m, 10, i === 3 ? [`${pcn}-2025-04-n0`] : []));
   }
@@ -104,6 +107,7 @@ describe("the like-for-like ratio from the published figures' state (review 34, 
     const published = england(r1.docs);
     const byMonth = (m: string) => published.find((r) => r.period === m)?.people_referred;
     expect(monthsOfFinancialYear('2024/25').map(byMonth)).toEqual([60, 60, 60, 72, 72, 72, 72, 72, 72, 72, 72, 72]);
+    expect(published.find((r) => r.period === '2024-08')?.referrals).toBe(78);
     for (const fy of ['2024/25', '2025/26']) {
       const rows = r1.peopleInYear.filter((r) => r.fy === fy);
       for (const m of new Set(rows.map((r) => r.month)))
