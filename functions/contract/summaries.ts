@@ -160,13 +160,17 @@ export interface TargetProgress {
      * Where the ratio is this year's so far grown as the latest complete year's grew from the same month (`from` "year
      * so far, grown as the latest complete year from the same month"; review 31, R31-6): that year's ratio at the end
      * of the month (`month`), its growth to its year end, and the half-width of the 95% interval the growth's spread
-     * across regions adds, % of the projection (null where too few regions gave one). Absent before December 2026.
+     * adds, % of the projection (null where too few regions gave one): the spread of England's own growth across the
+     * complete years where 3 or more give one, otherwise across the regions (`interval_from`, review 34 R34-4; absent
+     * before then, when it was the regions'). Absent before December 2026, and where the latest complete year's England
+     * figures hold a revision back (review 34, R34-9).
      */
     readonly same_month?: {
       readonly month: string;
       readonly ratio: number;
       readonly growth: number;
       readonly interval_pct: number | null;
+      readonly interval_from?: string;
     };
   };
   /** The ratio used in words (absent in releases before December 2026). */

@@ -8,6 +8,7 @@ import {
   SERVICE_USE_WINDOW_MONTHS,
   SUPPRESSED,
 } from '../contract/index.ts';
+import { financialYearOf } from '../contract/periods.ts';
 import type { HeldAttendanceCohort, HeldCohorts } from '../contract/summaries.ts';
 import type { Row, SqlValue } from '../lib/query-engine.ts';
 import { type PeopleInYearRow, ratioAtMonth, repeatRatios } from '../stats/people-pace.ts';
@@ -399,17 +400,26 @@ function fyProjection(
   // Each year's monthly people summed over its people, latest first (the target pace's rule).
   const ratios = repeatRatios(national);
   const completeBefore = (fy: string) => ratios.filter((y) => y.complete && y.fy < fy);
+  // The years any of whose England figures hold a revision back (a held month holds its year, and a held year its
+  // months: revisions.ts): their published figures are an earlier release's, this refresh's people by month are not.
+  const heldYears = new Set(national.filter((r) => heldFrom(r)).map((r) => financialYearOf(String(r.period))));
   // The latest complete year's ratio, and (R31-6) its ratio at the end of the month this year's figures reach, with the
-  // growths of its and earlier complete years' regions from that month: the projection's like-for-like ratio.
+  // growths from that month (England's in each complete year, or its regions': R34-4): the like-for-like ratio. Read
+  // from this refresh's people by month (sql/meta/people_in_year.sql), so only for complete years whose England
+  // figures are published as this refresh counts them (review 34, R34-9: a late file held back from England's figures
+  // moved the published same-month ratio, its growth and interval). The latest one held, none: its full-year ratio as
+  // published, until the revision is released; an earlier one held gives no growth.
   const repeatRatioFor = (fy: string, months: number) => {
     const years = completeBefore(fy);
     const latest = years[0];
     if (latest === undefined) return undefined;
-    const atMonth = ratioAtMonth(
-      peopleInYear,
-      years.map((y) => y.fy),
-      months,
-    );
+    const atMonth = heldYears.has(latest.fy)
+      ? undefined
+      : ratioAtMonth(
+          peopleInYear,
+          years.filter((y) => !heldYears.has(y.fy)).map((y) => y.fy),
+          months,
+        );
     return { fy: latest.fy, ratio: latest.ratio, ...(atMonth ? { at_month: atMonth } : {}) };
   };
   // A year with no figure (held before any was published: a new year whose first month is held) has no progress.
@@ -541,6 +551,10 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // referrals have; a year in progress's % is over cof_person's engagement_cohort (the dashboard).
     // 12: declined_after_referral counts only referrals whose 3-month window has closed, its % only for closed periods (review 31, R31-2): a break in those two columns; an area row a jointly controlled document published before is held alike in each (joint30).
     // 13: the year-end projection scales by last year's repeat ratio at the same month, its interval widened by that ratio's spread across regions (review 31, R31-6); R29-1's audit of each region's piece without England
+    // Review 34 (summary.target_progress only, no column; version left to the lead): no like-for-like ratio from a
+    // complete year whose England figures hold a revision back (R34-9); the growth's interval from England's own growth
+    // over 3+ complete years, regions short of that, with repeats.same_month.interval_from (R34-4); and the definition
+    // of declined_after_referral_pct names the Rollout page's one denominator for a year in progress (R34-6).
     version: '13', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -580,7 +594,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
-        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none: a year in progress's is declined_after_referral over cof_person's engagement_cohort of the same area and year, whose declines include those of a PCN that closed or stopped within their 3 months while the cohort leaves its referrals out: a little high there). Of the same referrals, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100%.",
+        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none). A year in progress's (the Rollout page) is over the same denominator: its months with a % published, their declined_after_referral over their referrals, every referral of those months (a PCN's whose data ended within their 3 months included, with the declines seen up to that end), as the year's own % once it closes. Of the same referrals, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100% (engaged is over the engagement cohort, which leaves out the referrals of a PCN whose data ended within their 3 months).",
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
       pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
       referrals_per_1000_annualised:

@@ -39,8 +39,11 @@ import { t975 } from './confidence.ts';
  *   growth from the same month to its end (review 31, R31-6: the demo's 2026/27 at 1.013 after 8 months, 2025/26 at
  *   1.046 then and 1.049 at its end: 1.013 x 1.003, where 1.049 alone assumed the last 4 months would add 11.5% of
  *   repeats against 1.5% so far, 3% low and outside its own interval). The growth assumed is uncertain: its 95%
- *   prediction interval from its spread across the regions (and any earlier complete years), relative to it, is added
- *   to the months' interval in quadrature. Where no year is complete, the year so far's: the repeats
+ *   prediction interval from the spread of England's growth across the complete years where 3 or more give one, else
+ *   of the regions' growths in each (wider: review 34, R34-4), relative to it, is added to the months' interval in
+ *   quadrature. Not where the latest complete year's England figures hold a revision back: its people by month in
+ *   this refresh's data are not the published figures', so its full-year ratio as published is used (the caller,
+ *   catalogue.ts; review 34, R34-9). Where no year is complete, the year so far's: the repeats
  *   to come are not known, the projection reads high by them, so it is never called "on track" ("uncertain" where
  *   its interval clears the target); "below target" stands (more repeats only lower it). `repeats` says which.
  * - "On track" only when the whole interval clears the target.
@@ -102,13 +105,15 @@ export interface RepeatScaling {
    * Where the ratio is the year so far's grown like for like (R31-6): `fy`'s ratio at the end of the same month of its
    * year (`month`, YYYY-MM) and its growth from there to its year end (its full-year ratio over it), each to 3
    * decimals; and the 95% prediction interval of that growth's relative error that the projection's interval carries
-   * (`interval_pct`, from its spread across the regions: null where fewer than 2 regions gave one).
+   * (`interval_pct`: null where fewer than 2 growths were given), from the spread of England's own growth across the
+   * complete years where 3 or more give one, otherwise across the regions (`interval_from`; review 34, R34-4).
    */
   readonly same_month?: {
     readonly month: string;
     readonly ratio: number;
     readonly growth: number;
     readonly interval_pct: number | null;
+    readonly interval_from: 'England, complete years' | 'regions';
   };
 }
 
@@ -122,6 +127,8 @@ export interface SameMonthRatio {
   readonly month: string;
   readonly ratio: number;
   readonly growths: readonly number[];
+  /** Whose growths: England's in each complete year (3 or more), or each region's (the default; R34-4). */
+  readonly spread?: 'England' | 'regions';
 }
 
 export interface Projection {
@@ -215,9 +222,9 @@ export function projectYear(options: {
     (soFar === null || previous.ratio >= soFar);
   const ratio = grown ? Math.max(1, Number(soFar) * grown.growth) : usePrevious ? previous.ratio : (soFar ?? 1);
   const scale = 1 / ratio;
-  // The uncertainty of assuming this year grows as that one did: the spread of the growth across regions (and earlier
-  // complete years), as a 95% prediction interval for one more, t(0.975, n - 1) x sd x sqrt(1 + 1/n), relative to the
-  // growth assumed.
+  // The uncertainty of assuming this year grows as that one did: the spread of England's growth across its complete
+  // years (3 or more), or short of that of the regions' in each (R34-4), as a 95% prediction interval for one more,
+  // t(0.975, n - 1) x sd x sqrt(1 + 1/n) (Hahn and Meeker 1991), relative to the growth assumed.
   const growthError = grown ? relativePredictionHalfWidth(grown.atMonth.growths, grown.growth) : null;
   const repeats: RepeatScaling = {
     ratio: Number(three(ratio)),
@@ -238,6 +245,7 @@ export function projectYear(options: {
             ratio: Number(three(grown.atMonth.ratio)),
             growth: Number(three(grown.growth)),
             interval_pct: growthError === null ? null : Math.round(growthError * 1000) / 10,
+            interval_from: grown.atMonth.spread === 'England' ? 'England, complete years' : 'regions',
           },
         }
       : {}),
@@ -339,10 +347,11 @@ export function repeatsNote(repeats: RepeatScaling, fy: string, clearsWithoutRep
   const soFar = repeats.year_so_far === null ? '' : ` (${fy} so far: ${repeats.year_so_far.toFixed(3)})`;
   const same = repeats.same_month;
   if (same && repeats.year_so_far !== null) {
+    const between = same.interval_from === 'regions' ? 'regions' : 'complete years in England';
     const spread =
       same.interval_pct === null
         ? ' Too few regions gave that growth to say how much it varies: the interval is of the months alone.'
-        : ` The 95% interval includes how much that growth varied between regions (plus or minus ${same.interval_pct.toFixed(1)}% of the projection).`;
+        : ` The 95% interval includes how much that growth varied between ${between} (plus or minus ${same.interval_pct.toFixed(1)}% of the projection).`;
     return `Monthly people are scaled to people in the year by ${fy}'s ratio of monthly people to people so far, ${repeats.year_so_far.toFixed(3)}, grown as ${repeats.fy}'s grew from the end of ${monthName(same.month)} (${same.ratio.toFixed(3)}) to its year end (x ${same.growth.toFixed(3)}): ${ratio}. The projection assumes the rest of this year adds repeat referrals as the same months of ${repeats.fy} did.${spread}`;
   }
   if (repeats.from === 'latest complete year')

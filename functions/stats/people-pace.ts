@@ -107,18 +107,21 @@ export function peopleInYearRows(rows: readonly Readonly<Record<string, unknown>
 /**
  * A complete year's ratio of monthly people to people at the end of its `month`-th month (1 = April), like for like
  * with a year whose figures so far reach its `month`-th month (review 31, R31-6), from England's people by month (its
- * regions added up), and the growth of each region's ratio from that month to the year end, in each of `years`: their
- * spread is how much that growth varies, the uncertainty of assuming this year grows as the latest complete year did.
- * `years` are the complete years before the one projected, latest first (the ratio is of the first). Undefined where
- * the first has no people by that month, or `month` is not 1 to 12. At the 12th (March in progress) the ratio is the
- * full year's and every growth 1: the year so far is then like for like with a whole year (review 34, R34-3: it fell
- * back to the full-year ratio alone, R31-6's bias, for the year's last month).
+ * regions added up), and the growths whose spread is how much that growth varies, the uncertainty of assuming this
+ * year grows as the latest complete year did: England's own growth from that month to the year end in each of `years`
+ * where at least ENGLAND_GROWTH_YEARS give one (`spread` "England": the figure assumed is England's, and a year's
+ * England is the sum of its regions, whose spread is not one region's; review 34, R34-4), otherwise each region's in
+ * each of `years` (`spread` "regions": a single region's spread, wider than England's, by up to about 2.6 times in review
+ * 34's reading, so it errs wide). `years` are the complete years before the one projected, latest first (the ratio is of the first). Undefined
+ * where the first has no people by that month, or `month` is not 1 to 12. At the 12th (March in progress) the ratio is
+ * the full year's and every growth 1: the year so far is then like for like with a whole year (review 34, R34-3: it
+ * fell back to the full-year ratio alone, R31-6's bias, for the year's last month).
  */
 export function ratioAtMonth(
   rows: readonly PeopleInYearRow[],
   years: readonly string[],
   month: number,
-): { readonly month: string; readonly ratio: number; readonly growths: readonly number[] } | undefined {
+): SameMonthGrowths | undefined {
   const latest = years[0];
   if (latest === undefined || !Number.isInteger(month) || month < 1 || month > 12) return undefined;
   /** Monthly people summed and people, to the end of the `upTo`-th month of `fy`, of the rows given. */
@@ -133,15 +136,44 @@ export function ratioAtMonth(
   const ratioOf = (s: { monthly: number; people: number }) => (s.people > 0 ? s.monthly / s.people : null);
   const england = ratioOf(sums(latest, month, rows));
   if (england === null) return undefined;
+  /** The growth of a year's ratio from the month to its end, of the rows given (null without people by the month). */
+  const growthOf = (fy: string, of: readonly PeopleInYearRow[]) => {
+    const at = ratioOf(sums(fy, month, of));
+    const end = ratioOf(sums(fy, 12, of));
+    return at !== null && end !== null ? end / at : null;
+  };
+  const englandGrowths = years.flatMap((fy) => {
+    const growth = growthOf(fy, rows);
+    return growth === null ? [] : [growth];
+  });
+  const at = { month: monthsOfFinancialYear(latest)[month - 1] as string, ratio: england };
+  if (englandGrowths.length >= ENGLAND_GROWTH_YEARS) return { ...at, growths: englandGrowths, spread: 'England' };
   const growths: number[] = [];
   for (const fy of years) {
     const inYear = rows.filter((r) => r.fy === fy);
     for (const region of [...new Set(inYear.map((r) => r.region_code))].sort()) {
-      const own = inYear.filter((r) => r.region_code === region);
-      const at = ratioOf(sums(fy, month, own));
-      const end = ratioOf(sums(fy, 12, own));
-      if (at !== null && end !== null) growths.push(end / at);
+      const growth = growthOf(
+        fy,
+        inYear.filter((r) => r.region_code === region),
+      );
+      if (growth !== null) growths.push(growth);
     }
   }
-  return { month: monthsOfFinancialYear(latest)[month - 1] as string, ratio: england, growths };
+  return { ...at, growths, spread: 'regions' };
+}
+
+/**
+ * The fewest complete years whose England growth gives the spread of the growth assumed (review 34, R34-4): with 3,
+ * the prediction interval's t(0.975, 2) = 4.303; with 2, t(0.975, 1) = 12.706 from one difference, no estimate of a
+ * spread to speak of, so the regions' spread stands in.
+ */
+export const ENGLAND_GROWTH_YEARS = 3;
+
+/** A complete year's ratio at the same month (ratioAtMonth) and the growths whose spread is the growth's uncertainty. */
+export interface SameMonthGrowths {
+  readonly month: string;
+  readonly ratio: number;
+  readonly growths: readonly number[];
+  /** "England": England's growth in each complete year (3 or more); "regions": each region's in each (fewer). */
+  readonly spread: 'England' | 'regions';
 }

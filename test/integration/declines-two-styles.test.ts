@@ -12,8 +12,8 @@ import { goldenProgramme } from '../support/golden-programme.ts';
  * 2025-06-30 (April to June). PCNs U00001-U00006, list 30,000 each, in Y58, Y56, Y58, Y56, Y58, Y56.
  * Review 31, R31-2: referrals declined are counted only on the referrals whose 3 months have passed (April to June),
  * as take-up is; July to September, whose windows are open, count 0 and have no %; the year, in progress, no % in
- * rollout (its % is over cof_person's engagement_cohort). Before, July to September counted the declines recorded so
- * far, and the year's % was over every referral of it.
+ * rollout (the Rollout page's is over its closed months' referrals: R34-6). Before, July to September counted the
+ * declines recorded so far, and the year's % was over every referral of it.
  *
  * A, review 6's f3 (declines on the referral only): U00001-U00006, April to September 2025, 40 referrals a month
  *   each on days 1-10; of each month's 40, 10 decline 5 days after the referral (same referral_id), 30 have a link

@@ -146,6 +146,37 @@ describe('a complete year’s ratio at the same month, and its regions’ growth
     expect(result?.growths).toEqual([1, 1, 1]);
   });
 
+  it("England's own growth in each complete year where 3 or more give one, the regions' only short of that (R34-4)", () => {
+    // Two regions of equal size, three complete years, each region's April 100 monthly people / 100 new and its March
+    // x / 100: at the end of April every ratio is 1; at year end a region's is (100 + x) / 200 and England's (200 + x1
+    // + x2) / 400, the mean of its two regions'. 2024/25: A x 110 (1.05), B x 150 (1.25), England 1.15; 2023/24: A 148
+    // (1.24), B 108 (1.04), England 1.14; 2022/23: A 114 (1.07), B 150 (1.25), England 1.16. The regions spread
+    // widely (1.04 to 1.25) while England's growth moved by 0.01 a year: England's are the growths of the figure the
+    // projection divides by (review 34, R34-4: the regions' spread is not that of their sum).
+    const year = (fy: string, a: number, b: number): PeopleInYearRow[] => {
+      const start = Number(fy.slice(0, 4));
+      return [
+        ['A', a],
+        ['B', b],
+      ].flatMap(([region, x]) => [
+        { region_code: String(region), fy, month: `${start}-04`, monthly_people: 100, new_people: 100 },
+        { region_code: String(region), fy, month: `${start + 1}-03`, monthly_people: Number(x), new_people: 100 },
+      ]);
+    };
+    const three = [...year('2024/25', 110, 150), ...year('2023/24', 148, 108), ...year('2022/23', 114, 150)];
+    const result = ratioAtMonth(three, ['2024/25', '2023/24', '2022/23'], 1);
+    expect(result?.month).toBe('2024-04');
+    expect(result?.ratio).toBe(1);
+    expect(result?.spread).toBe('England');
+    expect(result?.growths).toHaveLength(3);
+    for (const [i, g] of [1.15, 1.14, 1.16].entries()) expect(result?.growths[i]).toBeCloseTo(g, 10);
+    // Two complete years: too few of England's; each region's growth in each year, as before.
+    const two = ratioAtMonth(three, ['2024/25', '2023/24'], 1);
+    expect(two?.spread).toBe('regions');
+    expect(two?.growths).toHaveLength(4);
+    for (const [i, g] of [1.05, 1.25, 1.24, 1.04].entries()) expect(two?.growths[i]).toBeCloseTo(g, 10);
+  });
+
   it('none without a complete year, for a month outside 1-12, or with no people by then', () => {
     expect(ratioAtMonth(rows, [], 4)).toBeUndefined();
     expect(ratioAtMonth(rows, ['2024/25'], 13)).toBeUndefined();

@@ -698,6 +698,67 @@ describe('projecting a year of people referred', () => {
       });
     });
 
+    it("England's growth across 3 complete years gives the interval, not single regions' (review 34, R34-4)", () => {
+      // The year so far 400 people in 400 monthly counts (ratio 1); 2024/25 at the end of July 1, at its end 1.15: grown
+      // 1.15. Months 100 a month (sd 0): 1,200 monthly people / 1.15 = 1,043.48. England grew by 1.15, 1.14 and 1.16
+      // in its three complete years (mean 1.15, sd 0.01): t(0.975, 2) x 0.01 x sqrt(1 + 1/3) = 4.303 x 0.01 x 1.1547 =
+      // 0.049687, relative 0.049687 / 1.15 = 0.043206 (4.3%): +- 45.08, 998 to 1,089, on track for 900. Its regions
+      // grew by 1.05, 1.25, 1.24, 1.04, 1.07 and 1.25 (mean 1.15, sd 0.106395): t(0.975, 5) x 0.106395 x sqrt(1 + 1/6)
+      // = 2.571 x 0.106395 x 1.0801 = 0.295458, relative 0.256920 (25.7%): +- 268.09, 775 to 1,312, "uncertain": the
+      // spread of one region is not that of England, their sum (the interval read 6 times too wide).
+      const base = {
+        fy: '2025/26',
+        dataAsOf: '2025-07-31',
+        peopleToDate: 400,
+        months: ['2025-04', '2025-05', '2025-06', '2025-07'].map((m) => ({ month: m, people: 100, list_size: 10_000 })),
+        completeMonths: new Set(['2025-04', '2025-05', '2025-06', '2025-07']),
+        target: 900,
+      };
+      const england = projectYear({
+        ...base,
+        repeatRatio: {
+          fy: '2024/25',
+          ratio: 1.15,
+          at_month: { month: '2024-07', ratio: 1, growths: [1.15, 1.14, 1.16], spread: 'England' },
+        },
+      });
+      expect(england).toMatchObject({
+        projection_to_year_end: 1043,
+        projection_low: 998,
+        projection_high: 1089,
+        status: 'on track',
+        repeats: {
+          ratio: 1.15,
+          same_month: {
+            month: '2024-07',
+            ratio: 1,
+            growth: 1.15,
+            interval_pct: 4.3,
+            interval_from: 'England, complete years',
+          },
+        },
+      });
+      expect(england.note).toContain(
+        'The 95% interval includes how much that growth varied between complete years in England (plus or minus 4.3% of the projection).',
+      );
+      const regions = projectYear({
+        ...base,
+        repeatRatio: {
+          fy: '2024/25',
+          ratio: 1.15,
+          at_month: { month: '2024-07', ratio: 1, growths: [1.05, 1.25, 1.24, 1.04, 1.07, 1.25], spread: 'regions' },
+        },
+      });
+      expect(regions).toMatchObject({
+        projection_to_year_end: 1043,
+        projection_low: 775,
+        projection_high: 1312,
+        status: 'uncertain',
+        repeats: { same_month: { interval_pct: 25.7, interval_from: 'regions' } },
+      });
+      expect(regions.note).toContain('varied between regions');
+    });
+
     it("R26-5's example still gives 1,120: its previous year at the same month had ratio 1, so it grew by 1.0714", () => {
       // 400 people in 400 monthly counts (the R26-5 year so far; peopleToDate 400 here), 2024/25 at July 1, at year end
       // 1,200 / 1,120; every region the same, so the growth adds nothing to the interval: 1,200 / 1.0714 = 1,120.

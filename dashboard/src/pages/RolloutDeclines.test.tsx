@@ -2,7 +2,7 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
-import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
+import { CATALOGUE, DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
 import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import { declinedAfterReferralText, RolloutPage } from './RolloutPage.tsx';
 
@@ -69,59 +69,99 @@ describe('the Rollout page: which declines the decline rate counts', () => {
     );
     const card = screen.getByRole('region', { name: 'People and declines' });
     expect(within(card).getByText(/^People referred counts each person once/).textContent).toContain(
-      'their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals whose 3 months have passed',
+      'their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals of the months whose referrals have all had 3 months (every referral of those months, for a closed year and a year in progress alike)',
     );
   });
 });
 
 /*
- * Review 31, R31-2: referrals declined are counted only on referrals whose 3 months have passed, as take-up is. A year
- * in progress (data as of 30 September 2026, cohort to 30 June 2026): rollout publishes the 180 declined of the
- * cohort and no % over the year's 1,440 referrals (half of them still in their window); the card's % is over
- * cof_person's engagement cohort of the same area and year, 720: 180 / 720 = 25.0%, with the date it covers. Before,
- * the card showed the year's % over every referral (here none: "–"), and the count included open windows.
+ * Review 31, R31-2: referrals declined are counted only on referrals whose 3 months have passed, as take-up is; a
+ * month's % is published once all its referrals have (rollout's declined_after_referral_pct). Review 34, R34-6: the
+ * card's % of a year in progress was over cof_person's engagement cohort, which leaves out the referrals of a PCN whose
+ * data ended within their 3 months while the count has their declines, and a closed year's is over all its referrals:
+ * two denominators. Now a year in progress's is its closed months' (those with a % published) referrals declined over
+ * their referrals, as a closed year's, a rate of published figures. The South West of cohort-late-pcn's closed-PCN
+ * case (review 34's numbers): data as of 30 November 2025, April to August closed, 100 referrals a month (five PCNs of
+ * 20; U00010 closed on 31 October, so its August 20 are in no engagement cohort: 480), 95 of them declined. Before:
+ * 95 / 480 = 19.8%; once the year closed the same figures read 95 / 500 = 19.0%, a fall that was the denominator.
+ * Now 19.0% in progress, as rollout's own % of a closed period of those figures.
  */
-describe('referrals declined of a year in progress: over the referrals whose 3 months have passed (R31-2)', () => {
-  it('gives the % over the engagement cohort, and says which referrals it covers', async () => {
-    ROLLOUT = [
-      { ...(CLOSED[0] as MetricRow), period: '2026/27', referrals: 1440, declined_after_referral_pct: null },
-    ] as unknown as MetricRow[];
+const SW = 'Y58';
+const months = (declined: readonly (number | '*')[]) =>
+  ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'].map((period, i) => ({
+    level: 'region',
+    code: SW,
+    period_type: 'month',
+    period,
+    referrals: i < 7 ? 100 : 80,
+    people_referred: i < 7 ? 100 : 80,
+    declines: 0,
+    declined_after_referral: i < 5 ? declined[i] : 0,
+    declined_after_referral_pct:
+      i >= 5 ? null : typeof declined[i] === 'number' ? Math.round((1000 * Number(declined[i])) / 100) / 10 : '*',
+  }));
+const OPEN_YEAR = {
+  level: 'region',
+  code: SW,
+  period_type: 'fy',
+  period: '2025/26',
+  referrals: 780,
+  people_referred: 780,
+  declines: 0,
+  declined_after_referral: 95,
+  decline_rate_pct: 0,
+  declined_after_referral_pct: null,
+  pcns_reporting: 5,
+  pcns: 5,
+  months: 8,
+};
+
+describe('referrals declined of a year in progress: one denominator with a closed year (R31-2, R34-6)', () => {
+  it('gives the % over the referrals of the months whose 3 months have passed, as a closed period’s', async () => {
+    ROLLOUT = [OPEN_YEAR, ...months([20, 20, 15, 20, 20])] as unknown as MetricRow[];
+    // cof_person's engagement cohort (480) is no longer read for it.
     PERSON = {
       rows: [
-        { level: 'region', code: 'Y56', period_type: 'fy', period: '2026/27', engagement_cohort: 720 },
+        { level: 'region', code: SW, period_type: 'fy', period: '2025/26', engagement_cohort: 480 },
       ] as unknown as MetricRow[],
-      summary: {
-        cohorts: {
-          engagement: { months: 3, referred_on_or_before: '2026-06-30' },
-          outcomes: { months: 6, referred_on_or_before: '2026-03-31' },
-        },
-      },
     };
-    renderPage(<RolloutPage />, META, { level: 'region', code: 'Y56', name: 'London' }, '2026/27', { region: 'Y56' });
+    const meta = { ...META, regions: [{ code: SW, name: 'South West', parent: 'ENG' }] } as unknown as MetaDocument;
+    renderPage(<RolloutPage />, meta, { level: 'region', code: SW, name: 'South West' }, '2025/26', { region: SW });
     const kpi = (await screen.findByTestId('kpi-declines')).parentElement as HTMLElement;
-    await waitFor(() => expect(kpi.textContent).toContain('720'));
+    await waitFor(() => expect(kpi.textContent).toContain('500'));
     expect(kpi.textContent).toBe(
-      'Offers declined00.0% of referrals and offers declined. Referrals declined: 180 (25.0% of the 720 referrals made by 30 June 2026, whose 3 months have passed)',
+      'Offers declined00.0% of referrals and offers declined. Referrals declined: 95 (19.0% of the 500 referrals of April to August 2025, whose 3 months have passed)',
     );
+    // Rollout's own % of a period all of whose referrals have had their 3 months, of the same figures: 19.0.
+    const rollout = CATALOGUE.find((d) => d.name === 'rollout');
+    const closed = rollout?.derive?.(
+      { level: 'region', code: SW, period_type: 'fy', period: '2025/26', referrals: 500, declined_after_referral: 95 },
+      { dataAsOf: '2026-07-31', targets: DEFAULT_TARGETS } as never,
+    );
+    expect(closed?.declined_after_referral_pct).toBe(19);
   });
 
-  it('the words on their own: a closed year, a held England year, a suppressed count', () => {
+  it('the words on their own: a closed year, a suppressed month, no month closed yet, a cut-off within a month', () => {
     const year = { declined_after_referral: 180, declined_after_referral_pct: 25 } as unknown as MetricRow;
-    expect(declinedAfterReferralText(year, undefined, undefined, false)).toBe('180 (25.0% of referrals)');
-    const open = { declined_after_referral: 180, declined_after_referral_pct: null } as unknown as MetricRow;
-    const person = { engagement_cohort: 720 } as unknown as MetricRow;
-    // England's year held in cof_person: its cohort is an earlier release's, so no % from it.
-    expect(declinedAfterReferralText(open, person, '2026-06-30', true)).toBe(
-      '180 of the referrals made by 30 June 2026, whose 3 months have passed',
+    expect(declinedAfterReferralText(year, [])).toBe('180 (25.0% of referrals)');
+    const open = OPEN_YEAR as unknown as MetricRow;
+    // A closed month's count `*`: no % (it would give the month's count from the others' and the year's).
+    expect(declinedAfterReferralText(open, months([20, 20, '*', 20, 20]) as unknown as MetricRow[])).toBe(
+      '95 of the referrals whose 3 months have passed (April to August 2025)',
     );
+    expect(declinedAfterReferralText(open, months([]).slice(5) as unknown as MetricRow[])).toBe(
+      '95 of the referrals whose 3 months have passed (no month of the year yet)',
+    );
+    // Data as of mid-month: the year's count includes referrals of the cut-off month's first days (here 5 more), the
+    // % is of the months closed.
     expect(
       declinedAfterReferralText(
-        { declined_after_referral: '*', declined_after_referral_pct: null } as unknown as MetricRow,
-        person,
-        '2026-06-30',
-        false,
+        { ...OPEN_YEAR, declined_after_referral: 100 } as unknown as MetricRow,
+        months([20, 20, 15, 20, 20]) as unknown as MetricRow[],
       ),
-    ).toBe('* of the referrals made by 30 June 2026, whose 3 months have passed');
+    ).toBe(
+      '100 of the referrals whose 3 months have passed; of the 500 referrals of April to August 2025, 95 declined (19.0%)',
+    );
   });
 });
 

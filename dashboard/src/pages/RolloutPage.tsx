@@ -84,30 +84,59 @@ export function monthlyTrend(
  * declined (one of the referrals: counted beside take-up, not as another offer).
  */
 export const DECLINES_HOW =
-  'People referred counts each person once however many referrals they had. Offers declined are declines with no referral (the person declined before being referred); their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals whose 3 months have passed (the referrals take-up is counted on): the Outcomes page counts them as not taken up.';
+  'People referred counts each person once however many referrals they had. Offers declined are declines with no referral (the person declined before being referred); their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals of the months whose referrals have all had 3 months (every referral of those months, for a closed year and a year in progress alike): the Outcomes page counts them as not taken up.';
+
+/** The months from `first` to `last` (YYYY-MM) in words: "April to August 2025", "November 2025 to February 2026". */
+function monthSpan(first: string, last: string): string {
+  const name = (month: string, year: boolean) =>
+    new Date(`${month}-01T00:00:00Z`).toLocaleString('en-GB', {
+      month: 'long',
+      ...(year ? { year: 'numeric' } : {}),
+      timeZone: 'UTC',
+    });
+  if (first === last) return name(first, true);
+  return `${name(first, first.slice(0, 4) !== last.slice(0, 4))} to ${name(last, true)}`;
+}
 
 /**
  * Referrals declined in words, over the referrals whose 3 months have passed (review 31, R31-2): rollout counts them
- * only for those referrals; a year all of whose referrals have passed has its % over its referrals, a year in progress
- * over cof_person's engagement cohort of the same area and year (`person`: its row; `cutoff`: the cohort's cut-off),
- * a rate of two published figures. Where England's year is held at an earlier release in cof_person (`held`), its
- * cohort is that release's, so no % is made from it.
+ * only for those referrals, and publishes a period's % (declined / referrals) only once all its referrals have had
+ * their 3 months. A year in progress's % is of its months with a % published (`months`: rollout's month rows of the
+ * year), their referrals declined over their referrals: the same denominator as a closed year's, every referral of
+ * those months (review 34, R34-6: it was cof_person's engagement cohort, which leaves out the referrals of a PCN whose
+ * data ended within their 3 months while the count has their declines, so a year read 19.8% in progress and 19.0%
+ * once closed on the same figures). A rate of sums of published figures only: none where a month's count is `*`.
  */
-export function declinedAfterReferralText(
-  year: MetricRow | undefined,
-  person: MetricRow | undefined,
-  cutoff: string | undefined,
-  held: boolean,
-): string {
+export function declinedAfterReferralText(year: MetricRow | undefined, months: readonly MetricRow[]): string {
   const declined = figure(year, 'declined_after_referral');
   const count = typeof declined === 'number' ? formatCount(declined) : declined === '*' ? '*' : '–';
   const closed = figure(year, 'declined_after_referral_pct');
   if (typeof closed === 'number') return `${count} (${formatPercent(closed)} of referrals)`;
-  const cohort = figure(person, 'engagement_cohort');
-  const made = cutoff ? ` made by ${formatDate(cutoff)}` : '';
-  if (held || typeof declined !== 'number' || typeof cohort !== 'number' || !(cohort > 0))
-    return `${count} of the referrals${made}, whose 3 months have passed`;
-  return `${count} (${formatPercent((100 * Math.min(declined, cohort)) / cohort)} of the ${formatCount(cohort)} referrals${made}, whose 3 months have passed)`;
+  const done = months
+    .filter((m) => {
+      const pct = figure(m, 'declined_after_referral_pct');
+      return pct !== null && pct !== undefined;
+    })
+    .sort((a, b) => String(a.period).localeCompare(String(b.period)));
+  const first = done[0];
+  const last = done.at(-1);
+  if (first === undefined || last === undefined)
+    return `${count} of the referrals whose 3 months have passed (no month of the year yet)`;
+  const span = monthSpan(String(first.period), String(last.period));
+  const sum = (column: string) =>
+    done.reduce<number | null>((total, m) => {
+      const value = figure(m, column);
+      return total === null || typeof value !== 'number' ? null : total + value;
+    }, 0);
+  const monthsDeclined = sum('declined_after_referral');
+  const referrals = sum('referrals');
+  if (monthsDeclined === null || referrals === null || !(referrals > 0))
+    return `${count} of the referrals whose 3 months have passed (${span})`;
+  const pct = formatPercent(Math.round((1000 * Math.min(monthsDeclined, referrals)) / referrals) / 10);
+  if (monthsDeclined === declined)
+    return `${count} (${pct} of the ${formatCount(referrals)} referrals of ${span}, whose 3 months have passed)`;
+  // Data as of a day within a month: the year's count also has the first days' referrals of the month after.
+  return `${count} of the referrals whose 3 months have passed; of the ${formatCount(referrals)} referrals of ${span}, ${formatCount(monthsDeclined)} declined (${pct})`;
 }
 
 /** National rollout: referrals against the target, the monthly trend, declines, link workers, PCNs reporting. */
@@ -115,10 +144,6 @@ export function RolloutPage() {
   const { scope, fy, meta } = useDashboard();
   const rollout = useMetric('rollout', { level: scope.level, code: scope.code });
   const workforce = useMetric('workforce', { level: scope.level, code: scope.code, period_type: 'month' });
-  // The engagement cohort, for referrals declined of a year in progress (R31-2).
-  const person = useMetric('cof_person', { level: scope.level, code: scope.code, period: fy });
-  const cohorts = person.state === 'ready' ? summaryOf(person.value, 'cohorts') : undefined;
-  const personYear = rowsFor(rowsOf(person), 'fy', fy)[0];
   const rows = rowsOf(rollout);
   const year = rowsFor(rows, 'fy', fy)[0];
   const months = rowsFor(rows, 'month', fy);
@@ -147,7 +172,7 @@ export function RolloutPage() {
         <ChartCard
           title="Referrals this year"
           method="rollout"
-          howMore={`Referrals count each referral once (the same figure as on the Outcomes page); the 900,000 target is people referred, a person referred twice counting once. The projection uses complete months only (ended, and sent by 90% of the PCNs uploading by then), the previous year's seasonal profile where there is one, and a 95% interval; a month's people are distinct in the month, the target's in the year, so the months' people are divided by a ratio of monthly people to people: this year's so far, grown as the latest complete year's grew from the same month to its year end (the 95% interval includes how much that growth varied between regions). With no complete year the repeat referrals to come are not known: the projection reads high by them and is never called on track. "On track" only when the whole interval clears the target.`}
+          howMore={`Referrals count each referral once (the same figure as on the Outcomes page); the 900,000 target is people referred, a person referred twice counting once. The projection uses complete months only (ended, and sent by 90% of the PCNs uploading by then), the previous year's seasonal profile where there is one, and a 95% interval; a month's people are distinct in the month, the target's in the year, so the months' people are divided by a ratio of monthly people to people: this year's so far, grown as the latest complete year's grew from the same month to its year end (the 95% interval includes how much that growth varied: England's across its complete years where there are 3 or more, otherwise between regions). With no complete year the repeat referrals to come are not known: the projection reads high by them and is never called on track. "On track" only when the whole interval clears the target.`}
           data={rollout}
           empty={!year}
           csv={periodCsv({
@@ -243,13 +268,7 @@ export function RolloutPage() {
               context={
                 <>
                   <FigureValue value={figure(year, 'decline_rate_pct')} format={(v) => formatPercent(v)} /> of referrals
-                  and offers declined. Referrals declined:{' '}
-                  {declinedAfterReferralText(
-                    year,
-                    personYear,
-                    cohorts?.engagement.referred_on_or_before,
-                    national && cohorts?.held?.[fy] !== undefined,
-                  )}
+                  and offers declined. Referrals declined: {declinedAfterReferralText(year, months)}
                 </>
               }
             />
