@@ -628,7 +628,8 @@ class UploadState {
     this.read += 1;
     const csv = this.current?.csv;
     // The row's own array of texts (read-upload's CsvRecord): guardTexts may put the row before's objects in it.
-    if (texts !== undefined && csv !== undefined) this.guardTexts(texts as string[], csv, row);
+    if (texts !== undefined && csv !== undefined)
+      this.guardTexts(texts as string[], csv, row, this.current?.fieldsFast);
     else this.guardCells(record, row);
     // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
     record.raw?.forEach((text, i) => {
@@ -712,10 +713,18 @@ class UploadState {
    * compare each value with the row before's too, and two objects that are one are matched without reading them (a
    * pseudonym of 64 characters is a slice of the parser's chunk, which V8 compares in its runtime, not in place). A
    * column whose texts hardly repeat is not compared once judged so (COMPARED_BEFORE_JUDGING): each of its texts is
-   * looked at, as a new text always is, so the verdict is the same.
+   * looked at, as a new text always is, so the verdict is the same. A text the fast path remembers accepting in the
+   * column's field (fast-path.ts, FieldsFastPath.remembers) is not looked at again either: it was handed to the fast
+   * path only after its row passed this guard, and the guard's verdict is a function of the text alone (issue 17: a
+   * date, a code or an event type met again a few rows on; its look-up's hash is then the fast path's too).
    */
-  private guardTexts(texts: string[], csv: NonNullable<KindState['csv']>, row: number): void {
-    const { header, passed, compared, repeated } = csv;
+  private guardTexts(
+    texts: string[],
+    csv: NonNullable<KindState['csv']>,
+    row: number,
+    fast: FieldsFastPath | undefined,
+  ): void {
+    const { header, passed, compared, repeated, fieldOf } = csv;
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
       if (text === '') continue;
@@ -731,7 +740,7 @@ class UploadState {
           compared[i] = -1;
         }
       }
-      const found = findIdentifier(text);
+      const found = fast?.remembers(fieldOf[i] as number, text) ? undefined : findIdentifier(text);
       if (found) {
         const column = (header[i] as string).slice(0, 64);
         reject('identifiable_data', `row ${row}, column ${column} holds what looks like ${IDENTIFIER_LABELS[found]}`, {
