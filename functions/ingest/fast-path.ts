@@ -360,7 +360,12 @@ function withMemories(
 ): FieldsFastPath {
   const memories = fieldNames.map((_, i) => shared.memories.get(i) ?? []);
   const remembers = (field: number, text: string) => {
-    for (const memory of memories[field] ?? []) if (!memory.full && memory.accepted.has(text)) return true;
+    const own = memories[field];
+    if (own === undefined) return false;
+    for (let i = 0; i < own.length; i++) {
+      const memory = own[i] as Memory;
+      if (!memory.full && memory.accepted.has(text)) return true;
+    }
     return false;
   };
   return Object.assign(fields, { remembers });

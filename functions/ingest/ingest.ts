@@ -716,7 +716,9 @@ class UploadState {
    * looked at, as a new text always is, so the verdict is the same. A text the fast path remembers accepting in the
    * column's field (fast-path.ts, FieldsFastPath.remembers) is not looked at again either: it was handed to the fast
    * path only after its row passed this guard, and the guard's verdict is a function of the text alone (issue 17: a
-   * date, a code or an event type met again a few rows on; its look-up's hash is then the fast path's too).
+   * date, a code or an event type met again a few rows on; its look-up's hash is then the fast path's too). Each text
+   * (undefined for an empty cell) is put in csv.byField at its field's position as it goes, for the fast path
+   * (validated): one loop over the row's cells instead of two.
    */
   private guardTexts(
     texts: string[],
@@ -724,15 +726,20 @@ class UploadState {
     row: number,
     fast: FieldsFastPath | undefined,
   ): void {
-    const { header, passed, compared, repeated, fieldOf } = csv;
+    const { header, passed, compared, repeated, fieldOf, byField } = csv;
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
-      if (text === '') continue;
+      const field = fieldOf[i] as number;
+      if (text === '') {
+        byField[field] = undefined;
+        continue;
+      }
       const times = compared[i] as number;
       if (times >= 0) {
         compared[i] = times + 1;
         if (text === passed[i]) {
           texts[i] = passed[i] as string;
+          byField[field] = passed[i];
           repeated[i] = (repeated[i] as number) + 1;
           continue;
         }
@@ -740,7 +747,7 @@ class UploadState {
           compared[i] = -1;
         }
       }
-      const found = fast?.remembers(fieldOf[i] as number, text) ? undefined : findIdentifier(text);
+      const found = fast?.remembers(field, text) ? undefined : findIdentifier(text);
       if (found) {
         const column = (header[i] as string).slice(0, 64);
         reject('identifiable_data', `row ${row}, column ${column} holds what looks like ${IDENTIFIER_LABELS[found]}`, {
@@ -750,6 +757,7 @@ class UploadState {
       }
       // A column no longer compared holds no text of the row before (a cell would keep its chunk of the file).
       passed[i] = (compared[i] as number) >= 0 ? text : '';
+      byField[field] = text;
     }
   }
 
@@ -760,13 +768,10 @@ class UploadState {
   private validated(current: KindState, record: RawRecord, row: number): boolean {
     const { texts } = record;
     const { csv, fieldsFast } = current;
+    // guardTexts has put the row's texts in csv.byField by field position, undefined for an empty cell (take() calls
+    // it on every CSV row first, in the same loop as the guard's).
     if (texts !== undefined && csv !== undefined && fieldsFast !== undefined) {
-      const { byField, fieldOf } = csv;
-      for (let i = 0; i < texts.length; i++) {
-        const text = texts[i] as string;
-        byField[fieldOf[i] as number] = text === '' ? undefined : text;
-      }
-      if (fieldsFast(byField, current.values)) return true;
+      if (fieldsFast(csv.byField, current.values)) return true;
     }
     const cells = record.cells;
     const errors = current.validate(cells, row, current.values);
