@@ -25,7 +25,21 @@ export type FastPath = (cells: Record<string, unknown>, out: FieldValues) => boo
  * The fast path on a row given as its cells by field position (undefined where the row has none), for a reader that
  * knows every column is a field of the contract (a CSV file whose header has passed): no cells object is built.
  */
-export type FieldsFastPath = (byField: readonly unknown[], out: FieldValues) => boolean;
+export interface FieldsFastPath {
+  (byField: readonly unknown[], out: FieldValues): boolean;
+  /**
+   * Whether the field at this position still remembers the texts it accepts (not yet judged an id column) and has
+   * accepted this one. A text the fast path accepted was one it was handed, and the ingest hands it only the texts of
+   * a row that has passed the identifiability guard: a text it remembers has passed the guard before.
+   */
+  readonly remembers: (field: number, text: string) => boolean;
+}
+
+/** The cell texts one field check has accepted (rememberingCheck), until it is full (an id column). */
+interface Memory {
+  readonly accepted: Map<string, unknown>;
+  full: boolean;
+}
 
 type AnySchema = z.core.$ZodType;
 type Refinement = z.core.$ZodCheck;
@@ -145,9 +159,8 @@ const REPEATS_WORTH_COMPARING = 8;
  * Only texts (CSV cells) are remembered: a JSON number is passed as it is (a remembered 0 would answer for -0).
  * Rejected texts are not remembered: they go to zod, which explains them.
  */
-function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown): FieldCheck {
-  const accepted = new Map<string, unknown>();
-  let full = false;
+function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown, memory: Memory): FieldCheck {
+  const { accepted } = memory;
   let hits = 0;
   // Once full (an id column): how many cells were compared with the one before, and how many were the same; -1 once
   // the column is judged not to repeat (a recording time), when its cells are checked without the comparison, which
@@ -160,7 +173,7 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
   let lastKept: unknown;
   return (cell) => {
     if (typeof cell !== 'string') return check(coerce(cell));
-    if (!full) {
+    if (!memory.full) {
       if (cell === lastText) {
         hits += 1;
         return lastKept;
@@ -174,7 +187,7 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
         return known;
       }
     }
-    if (full && compared >= 0) {
+    if (memory.full && compared >= 0) {
       compared += 1;
       if (cell === lastText) {
         repeated += 1;
@@ -188,7 +201,7 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
     }
     const value = check(coerce(cell));
     if (value === FAIL) return value;
-    if (full) {
+    if (memory.full) {
       // An id column: a row often repeats the row before's id (a referral's person on its next event). The cell is
       // kept as it is (copying it would cost more than the check it spares): at most one slice of the parser's chunk
       // a field, until the next text.
@@ -200,7 +213,7 @@ function rememberingCheck(check: FieldCheck, coerce: (value: unknown) => unknown
     }
     // An id column (few texts seen twice) stops early: its texts would be kept, and looked up, for nothing.
     if (accepted.size >= REMEMBERED_PER_FIELD || (accepted.size >= SEEN_BEFORE_JUDGING && hits < accepted.size)) {
-      full = true;
+      memory.full = true;
       return value;
     }
     // A text of its own, as the key and as the value kept: the cell is a slice of the parser's chunk, which it would
@@ -225,14 +238,19 @@ interface Member {
  * event_type are one schema each): one member's rows then teach the others, and a field whose texts repeat across
  * the file (occurred_on) is not given up as an id column by a member that sees few rows.
  */
-/** By field position, then by schema. */
-type SharedChecks = Map<number, Map<AnySchema, FieldCheck | undefined>>;
+/** By field position, then by schema; and the memories of each field position's checks. */
+interface SharedChecks {
+  readonly checks: Map<number, Map<AnySchema, FieldCheck | undefined>>;
+  readonly memories: Map<number, Memory[]>;
+}
+
+const sharedChecks = (): SharedChecks => ({ checks: new Map(), memories: new Map() });
 
 function compileObject(
   schema: AnySchema,
   fieldNames: readonly string[],
   coerce: readonly ((value: unknown) => unknown)[],
-  shared: SharedChecks = new Map(),
+  shared: SharedChecks = sharedChecks(),
 ): Member | undefined {
   const def = defOf(schema);
   // Strict objects only: an unknown key is an error, never dropped (so the output has the input's keys).
@@ -246,11 +264,13 @@ function compileObject(
     const optional = defOf(field).type === 'optional';
     if (optional && (defOf(field).checks as unknown[] | undefined)?.length) return undefined;
     const inner = optional ? (defOf(field).innerType as AnySchema) : field;
-    const byField = shared.get(at) ?? new Map<AnySchema, FieldCheck | undefined>();
-    shared.set(at, byField);
+    const byField = shared.checks.get(at) ?? new Map<AnySchema, FieldCheck | undefined>();
+    shared.checks.set(at, byField);
     if (!byField.has(inner)) {
       const check = fieldCheck(inner);
-      byField.set(inner, check && rememberingCheck(check, coerce[at] as (value: unknown) => unknown));
+      const memory: Memory = { accepted: new Map(), full: false };
+      if (check !== undefined) shared.memories.set(at, [...(shared.memories.get(at) ?? []), memory]);
+      byField.set(inner, check && rememberingCheck(check, coerce[at] as (value: unknown) => unknown, memory));
     }
     const check = byField.get(inner);
     if (check === undefined) return undefined;
@@ -299,12 +319,12 @@ export function compileFieldsFastPath(
   coerce: readonly ((value: unknown) => unknown)[],
 ): FieldsFastPath | undefined {
   const def = defOf(schema);
+  const shared = sharedChecks();
   if (def.type === 'union' && typeof def.discriminator === 'string') {
     if ((def.checks as unknown[] | undefined)?.length) return undefined;
     const discriminator = fieldNames.indexOf(def.discriminator);
     if (discriminator < 0) return undefined;
     const members = new Map<unknown, Member>();
-    const shared: SharedChecks = new Map();
     for (const option of def.options as AnySchema[]) {
       const member = compileObject(option, fieldNames, coerce, shared);
       const tag = defOf(option).shape as Record<string, AnySchema>;
@@ -316,7 +336,7 @@ export function compileFieldsFastPath(
     // referral's contacts one after the other), and comparing two short texts is cheaper than hashing a new one.
     let lastTag: unknown;
     let lastMember: Member | undefined;
-    return (byField, out) => {
+    const fields = (byField: readonly unknown[], out: FieldValues) => {
       const tag = byField[discriminator];
       if (tag !== lastTag || lastMember === undefined) {
         lastMember = members.get(tag);
@@ -325,10 +345,30 @@ export function compileFieldsFastPath(
       const member = lastMember;
       return member !== undefined && memberAccepts(member, fieldNames, byField, out);
     };
+    return withMemories(fields, fieldNames, shared);
   }
-  const member = compileObject(schema, fieldNames, coerce);
+  const member = compileObject(schema, fieldNames, coerce, shared);
   if (member === undefined) return undefined;
-  return (byField, out) => memberAccepts(member, fieldNames, byField, out);
+  return withMemories((byField, out) => memberAccepts(member, fieldNames, byField, out), fieldNames, shared);
+}
+
+/** The fast path with its remembers() (FieldsFastPath) over its checks' memories. */
+function withMemories(
+  fields: (byField: readonly unknown[], out: FieldValues) => boolean,
+  fieldNames: readonly string[],
+  shared: SharedChecks,
+): FieldsFastPath {
+  const memories = fieldNames.map((_, i) => shared.memories.get(i) ?? []);
+  const remembers = (field: number, text: string) => {
+    const own = memories[field];
+    if (own === undefined) return false;
+    for (let i = 0; i < own.length; i++) {
+      const memory = own[i] as Memory;
+      if (!memory.full && memory.accepted.has(text)) return true;
+    }
+    return false;
+  };
+  return Object.assign(fields, { remembers });
 }
 
 function memberAccepts(

@@ -628,7 +628,8 @@ class UploadState {
     this.read += 1;
     const csv = this.current?.csv;
     // The row's own array of texts (read-upload's CsvRecord): guardTexts may put the row before's objects in it.
-    if (texts !== undefined && csv !== undefined) this.guardTexts(texts as string[], csv, row);
+    if (texts !== undefined && csv !== undefined)
+      this.guardTexts(texts as string[], csv, row, this.current?.fieldsFast);
     else this.guardCells(record, row);
     // A row that could not be read into cells is still looked at: every cell beyond the header, a broken JSON line.
     record.raw?.forEach((text, i) => {
@@ -712,18 +713,33 @@ class UploadState {
    * compare each value with the row before's too, and two objects that are one are matched without reading them (a
    * pseudonym of 64 characters is a slice of the parser's chunk, which V8 compares in its runtime, not in place). A
    * column whose texts hardly repeat is not compared once judged so (COMPARED_BEFORE_JUDGING): each of its texts is
-   * looked at, as a new text always is, so the verdict is the same.
+   * looked at, as a new text always is, so the verdict is the same. A text the fast path remembers accepting in the
+   * column's field (fast-path.ts, FieldsFastPath.remembers) is not looked at again either: it was handed to the fast
+   * path only after its row passed this guard, and the guard's verdict is a function of the text alone (issue 17: a
+   * date, a code or an event type met again a few rows on; its look-up's hash is then the fast path's too). Each text
+   * (undefined for an empty cell) is put in csv.byField at its field's position as it goes, for the fast path
+   * (validated): one loop over the row's cells instead of two.
    */
-  private guardTexts(texts: string[], csv: NonNullable<KindState['csv']>, row: number): void {
-    const { header, passed, compared, repeated } = csv;
+  private guardTexts(
+    texts: string[],
+    csv: NonNullable<KindState['csv']>,
+    row: number,
+    fast: FieldsFastPath | undefined,
+  ): void {
+    const { header, passed, compared, repeated, fieldOf, byField } = csv;
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
-      if (text === '') continue;
+      const field = fieldOf[i] as number;
+      if (text === '') {
+        byField[field] = undefined;
+        continue;
+      }
       const times = compared[i] as number;
       if (times >= 0) {
         compared[i] = times + 1;
         if (text === passed[i]) {
           texts[i] = passed[i] as string;
+          byField[field] = passed[i];
           repeated[i] = (repeated[i] as number) + 1;
           continue;
         }
@@ -731,7 +747,7 @@ class UploadState {
           compared[i] = -1;
         }
       }
-      const found = findIdentifier(text);
+      const found = fast?.remembers(field, text) ? undefined : findIdentifier(text);
       if (found) {
         const column = (header[i] as string).slice(0, 64);
         reject('identifiable_data', `row ${row}, column ${column} holds what looks like ${IDENTIFIER_LABELS[found]}`, {
@@ -741,6 +757,7 @@ class UploadState {
       }
       // A column no longer compared holds no text of the row before (a cell would keep its chunk of the file).
       passed[i] = (compared[i] as number) >= 0 ? text : '';
+      byField[field] = text;
     }
   }
 
@@ -751,13 +768,10 @@ class UploadState {
   private validated(current: KindState, record: RawRecord, row: number): boolean {
     const { texts } = record;
     const { csv, fieldsFast } = current;
+    // guardTexts has put the row's texts in csv.byField by field position, undefined for an empty cell (take() calls
+    // it on every CSV row first, in the same loop as the guard's).
     if (texts !== undefined && csv !== undefined && fieldsFast !== undefined) {
-      const { byField, fieldOf } = csv;
-      for (let i = 0; i < texts.length; i++) {
-        const text = texts[i] as string;
-        byField[fieldOf[i] as number] = text === '' ? undefined : text;
-      }
-      if (fieldsFast(byField, current.values)) return true;
+      if (fieldsFast(csv.byField, current.values)) return true;
     }
     const cells = record.cells;
     const errors = current.validate(cells, row, current.values);

@@ -305,18 +305,56 @@ export async function csvRows(
   let base = 0;
   let newline: string | undefined;
   const NO_ERRORS: readonly { code?: string }[] = [];
+  /** Cells of the line before: the next line's array is made this long at once. */
+  let width = 0;
+  /**
+   * The line input[from, end) cut at its commas, as `input.substring(from, end).split(',')` cuts it (the same texts,
+   * '' for an empty cell), without the line's own string and with the array made at its width at once (issue 17: 0.68
+   * against 0.51 CPU s for the 195 MB bench file, side by side, and 0.58 against 0.69 with an empty cell's comma
+   * found without a search). `comma` is the first comma at or after the line's start
+   * that is known (input.length for none): the search never runs past a comma already found, so a file of one column
+   * is not searched to the chunk's end on every line.
+   */
+  let comma = -1;
+  const cellsOf = (input: string, from: number, end: number): string[] => {
+    const cells: string[] = new Array(width);
+    let count = 0;
+    let at = from;
+    for (;;) {
+      if (comma < at) {
+        // An empty cell (most of an event's 32 apply to other event types): its comma is the next character.
+        if (input.charCodeAt(at) === 44) comma = at;
+        else {
+          comma = input.indexOf(',', at);
+          if (comma === -1) comma = input.length;
+        }
+      }
+      if (comma >= end) {
+        cells[count++] = at === end ? '' : input.substring(at, end);
+        break;
+      }
+      cells[count++] = comma === at ? '' : input.substring(at, comma);
+      at = comma + 1;
+    }
+    if (count !== width) {
+      cells.length = count;
+      width = count;
+    }
+    return cells;
+  };
   /** PapaParse's fast mode on one chunk: each line but a last incomplete one, split on commas; returns where it stopped. */
   const split = (input: string, ignoreLastRow: boolean): number => {
     const step = (newline as string).length;
     let from = 0;
+    comma = -1;
     for (;;) {
       const end = input.indexOf(newline as string, from);
       if (end === -1) {
         if (ignoreLastRow) return base + from;
-        onRow(input.substring(from).split(','), NO_ERRORS, base + input.length);
+        onRow(cellsOf(input, from, input.length), NO_ERRORS, base + input.length);
         return base + input.length;
       }
-      onRow(input.substring(from, end).split(','), NO_ERRORS, base + end + step);
+      onRow(cellsOf(input, from, end), NO_ERRORS, base + end + step);
       from = end + step;
     }
   };

@@ -337,6 +337,47 @@ describe('the validation fast path against zod (differential, generated rows)', 
     expect(answers).toEqual([true, true, false, true, true]);
   });
 
+  it('remembers a text only once it has accepted it in that field, and none once the field is an id column', () => {
+    // What the ingest's guard relies on to leave a text it has passed before (ingest.ts guardTexts): remembers() is
+    // true only for a text this field accepted (a text the ingest hands it only from a row the guard passed).
+    const fieldsFast = fieldsFastPathOf(EVENTS_KIND);
+    if (fieldsFast === undefined) throw new Error('no fast path');
+    const names = fieldNamesOf(EVENTS_KIND);
+    const at = (name: string) => names.indexOf(name);
+    const contact = (i: number, occurred: string) => ({
+      event_id: `E${i}`,
+      event_type: 'contact',
+      pcn_code: 'U12345',
+      referral_id: 'R1',
+      person_id: 'ab12'.repeat(16),
+      occurred_on: occurred,
+      recorded_at: `2025-05-01T10:${String(i % 60).padStart(2, '0')}:00Z`,
+      contact_mode: 'video',
+      worker_role: 'splw',
+      duration_minutes: '30',
+    });
+    const run = (cells: Record<string, string>) =>
+      fieldsFast(
+        names.map((name) => cells[name]),
+        [],
+      );
+    expect(fieldsFast.remembers(at('occurred_on'), '2025-04-01')).toBe(false);
+    expect(run(contact(0, '2025-04-01'))).toBe(true);
+    expect(fieldsFast.remembers(at('occurred_on'), '2025-04-01')).toBe(true);
+    expect(fieldsFast.remembers(at('contact_mode'), 'video')).toBe(true);
+    // Another field's text, and a text of the field not yet met.
+    expect(fieldsFast.remembers(at('recorded_at'), '2025-04-01')).toBe(false);
+    expect(fieldsFast.remembers(at('occurred_on'), '2025-04-02')).toBe(false);
+    // 31 April is no date: the row goes to zod, and the text is not remembered.
+    expect(run(contact(1, '2025-04-31'))).toBe(false);
+    expect(fieldsFast.remembers(at('occurred_on'), '2025-04-31')).toBe(false);
+    // 2,047 more event ids, each met once: 2,048 texts and no repeat make event_id an id column, which remembers none.
+    expect(fieldsFast.remembers(at('event_id'), 'E0')).toBe(true);
+    for (let i = 2; i <= 2048; i++) expect(run(contact(i, '2025-04-01'))).toBe(true);
+    expect(fieldsFast.remembers(at('event_id'), 'E0')).toBe(false);
+    expect(fieldsFast.remembers(at('occurred_on'), '2025-04-01')).toBe(true);
+  });
+
   it('answers as zod on an id column after it stopped comparing each cell with the one before', () => {
     const fieldsFast = fieldsFastPathOf(EVENTS_KIND);
     const names = fieldNamesOf(EVENTS_KIND);
