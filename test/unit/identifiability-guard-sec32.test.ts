@@ -81,7 +81,7 @@ describe('a date of birth standing alone, the whole of a cell (ids take any such
     ['a month’s name written together', '3feb1970'],
     ['a spreadsheet’s date as a midnight timestamp', '1970-02-03T00:00:00'],
     ['the same with a zone', '2004-11-30T00:00:00.000Z'],
-    ['with a space and midnight', '03/02/1970 00:00'],
+    ['with a space and midnight', '1970-02-03 00:00'],
   ])('%s is a date of birth', (_what, text) => {
     expect(both(text)).toEqual(['date_of_birth', 'date_of_birth']);
   });
