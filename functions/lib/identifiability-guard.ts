@@ -1616,22 +1616,8 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   if (maskedBirthDate) return 'date_of_birth';
   const maskedShape = masked === value ? shape : shapeOf(masked);
   if (shortcut ? maskedShape.numberDigits >= NUMBER_MIN_DIGITS : maskedShape.digits >= NUMBER_MIN_DIGITS) {
-    // A colon that is no time's is a separator here (COLON_AS_SEPARATOR); the shape's stretches are the text's so read.
-    const numbers = colonsAsSeparators(masked);
-    const number = numberIn(numbers, numbers === masked ? maskedShape : shapeOf(numbers), shortcut);
+    const number = numberInText(masked, maskedShape, shortcut);
     if (number !== undefined) return number;
-    // A number in a spreadsheet's thousands format (`7,700,900,123`, a mobile whose 0 was dropped) read as its digits.
-    const together = withoutThousands(numbers);
-    if (together !== numbers) {
-      const inThousands = numberIn(together, shapeOf(together), shortcut);
-      if (inThousands !== undefined) return inThousands;
-    }
-    // A number in scientific notation (`7.700900123E+09`, a spreadsheet's long number) read as its digits.
-    const whole = withoutExponents(together);
-    if (whole !== together) {
-      const inExponent = numberIn(whole, shapeOf(whole), shortcut);
-      if (inExponent !== undefined) return inExponent;
-    }
   }
   if (
     digits >= NINO_DIGITS_COUNT &&
@@ -1654,13 +1640,35 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     return 'date_of_birth';
   }
   if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
-  if (
-    digits >= OLD_DATE_MIN_DIGITS &&
-    value.length <= OLD_DATE_ALONE_MAX &&
-    hasOldYear(value) &&
-    OLD_DATE_ALONE.test(value)
-  ) {
-    return 'date_of_birth';
+  if (digits >= OLD_DATE_MIN_DIGITS && isOldDateAlone(value)) return 'date_of_birth';
+  return undefined;
+}
+
+/** An old date alone (OLD_DATE_ALONE). */
+function isOldDateAlone(value: string): boolean {
+  return value.length <= OLD_DATE_ALONE_MAX && hasOldYear(value) && OLD_DATE_ALONE.test(value);
+}
+
+/**
+ * An NHS, CHI or telephone number in a text with ten digits in a stretch (identifierIn's; generated ids masked): as
+ * written, then with a spreadsheet's thousands separators and scientific notation read as digits.
+ */
+function numberInText(masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  // A colon that is no time's is a separator here (COLON_AS_SEPARATOR); the shape's stretches are the text's so read.
+  const numbers = colonsAsSeparators(masked);
+  const number = numberIn(numbers, numbers === masked ? maskedShape : shapeOf(numbers), shortcut);
+  if (number !== undefined) return number;
+  // A number in a spreadsheet's thousands format (`7,700,900,123`, a mobile whose 0 was dropped) read as its digits.
+  const together = withoutThousands(numbers);
+  if (together !== numbers) {
+    const inThousands = numberIn(together, shapeOf(together), shortcut);
+    if (inThousands !== undefined) return inThousands;
+  }
+  // A number in scientific notation (`7.700900123E+09`, a spreadsheet's long number) read as its digits.
+  const whole = withoutExponents(together);
+  if (whole !== together) {
+    const inExponent = numberIn(whole, shapeOf(whole), shortcut);
+    if (inExponent !== undefined) return inExponent;
   }
   return undefined;
 }
