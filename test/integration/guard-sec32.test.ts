@@ -98,3 +98,11 @@ describe('a date of birth as the whole of an id (the contract takes it: no event
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 });
+
+describe('a quoted cell across lines, in a file of the contract’s header', () => {
+  it('an NHS number cut inside a group: refused (the row alone was refused for its format, the file kept)', async () => {
+    const ingested = await ingest(planted('"9434\n765919"'));
+    await expectRefusedWhole(ingested, cellHolding(3, 'provider_id', 'an NHS number'));
+    expectOnlyTheReceiptKept(ingested.store, PLANTED);
+  });
+});

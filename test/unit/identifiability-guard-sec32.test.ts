@@ -118,3 +118,17 @@ describe('at between spaces with a local part shaped as an address: refused, wha
     expect(findIdentifier('information at mind.org.uk')).toBeUndefined();
   });
 });
+
+describe('a number cut by line breaks inside a quoted cell (a reader keeps them in the cell)', () => {
+  it.each([
+    ['a newline between two groups', '9434\n765919'],
+    ['CRLF between two groups', '9434\r\n765919'],
+    ['a newline between 1-3-3-3 groups', '9\n434\n765\n919'],
+  ])('%s is an NHS number', (_what, text) => {
+    expect(both(text)).toEqual(['nhs_number', 'nhs_number']);
+  });
+
+  it('two lines of small counts pass', () => {
+    expect(both('12\n34\n5')).toEqual([undefined, undefined]);
+  });
+});
