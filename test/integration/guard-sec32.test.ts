@@ -106,3 +106,25 @@ describe('a quoted cell across lines, in a file of the contract’s header', () 
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 });
+
+describe('a CRLF file whose rows end with a number in thousands format, unquoted', () => {
+  const rows = (header: readonly string[]) =>
+    `${[header.join(','), connection({ event_id: 'E1' }).join(','), `${connection({ event_id: 'E2' }).join(',')},9,434,765,919`].join('\r\n')}\r\n`;
+
+  it('refused for its header (read raw): refused as identifying, and deleted', async () => {
+    const ingested = await ingest(rows([...GUARD_COLUMNS, 'extra']));
+    await expectRefusedWhole(ingested, { row: 3, field: null, message: 'line 3 holds what looks like an NHS number' });
+    expectOnlyTheReceiptKept(ingested.store, PLANTED);
+  });
+
+  it('of the contract’s header: refused by position, and deleted', async () => {
+    const ingested = await ingest(rows(GUARD_COLUMNS));
+    const first = GUARD_COLUMNS.length + 1; // the cells after the header's last column: 10 to 13
+    await expectRefusedWhole(ingested, {
+      row: 3,
+      field: null,
+      message: `row 3, columns ${first} to ${first + 3} hold what looks like an NHS number`,
+    });
+    expectOnlyTheReceiptKept(ingested.store, PLANTED);
+  });
+});

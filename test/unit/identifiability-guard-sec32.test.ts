@@ -132,3 +132,18 @@ describe('a number cut by line breaks inside a quoted cell (a reader keeps them 
     expect(both('12\n34\n5')).toEqual([undefined, undefined]);
   });
 });
+
+describe('the raw read of a CRLF line: its last cell ends in a carriage return', () => {
+  it.each([
+    ['1-3-3-3', 'E3,x,9,434,765,919\r'],
+    ['3-3-4', 'E3,x,943,476,5919\r'],
+    ['the first part quoted', 'E3,x,"9,434",765,919\r'],
+    ['with decimals', 'E3,x,9,434,765,919.00\r'],
+  ])('%s, the number last: found', (_what, line) => {
+    expect(findIdentifierInLine(line, findIdentifier)).toBe('nhs_number');
+  });
+
+  it('a line of counts passes', () => {
+    expect(findIdentifierInLine('E3,x,9,434,765,918\r', findIdentifier)).toBeUndefined();
+  });
+});
