@@ -1496,17 +1496,20 @@ function withoutExponents(value: string): string {
   });
 }
 
+/** A space, a double quote or a carriage return (the raw read's line of a CRLF file ends in one: `919\r`). */
+const isCellEdge = (code: number): boolean => code === 32 || code === 34 || code === 13;
+
 /**
- * How many ASCII digits a cell is, spaces and double quotes either side left out (a quoted part of a line the raw read
- * cut at its commas, `"9`); 0 when it holds anything else. With `fraction`, the digits before a decimal point and
+ * How many ASCII digits a cell is, spaces, double quotes and carriage returns either side left out (a quoted part of a
+ * line the raw read cut at its commas, `"9`; a CRLF line's last cell); 0 when it holds anything else. With `fraction`, the digits before a decimal point and
  * digits after it (`919.00`: a number format's decimals, the last group's).
  */
 function digitCellLength(cell: string | undefined, fraction = false): number {
   if (cell === undefined) return 0;
   let start = 0;
   let end = cell.length;
-  while (start < end && (cell.charCodeAt(start) === 32 || cell.charCodeAt(start) === 34)) start++;
-  while (end > start && (cell.charCodeAt(end - 1) === 32 || cell.charCodeAt(end - 1) === 34)) end--;
+  while (start < end && isCellEdge(cell.charCodeAt(start))) start++;
+  while (end > start && isCellEdge(cell.charCodeAt(end - 1))) end--;
   for (let i = start; i < end; i++) {
     if (isDigit(cell, i)) continue;
     if (!fraction || cell.charCodeAt(i) !== 46 || i === start || i + 1 === end) return 0;
@@ -1516,9 +1519,9 @@ function digitCellLength(cell: string | undefined, fraction = false): number {
   return end - start;
 }
 
-/** A cell's text with spaces and double quotes either side left out (digitCellLength's reading). */
+/** A cell's text with spaces, double quotes and carriage returns either side left out (digitCellLength's reading). */
 function digitCellText(cell: string): string {
-  return cell.replace(/^[ "]+|[ "]+$/g, '');
+  return cell.replace(/^[ "\r]+|[ "\r]+$/g, '');
 }
 
 /** The pieces of a row's cells cut at their commas, and the cell each piece is in (identifierAcrossCells). */
