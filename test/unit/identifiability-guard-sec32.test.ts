@@ -49,6 +49,9 @@ describe('a number in scientific notation, as a spreadsheet writes a long number
     ['+44 and a mobile', '4.47700900123E+11'],
     ['44 and a landline', '4.42079460958E11'],
     ['a mobile in an id', 'EV-7.700900123E9'],
+    ['a mobile ending in 0, the zero dropped', '7.70090012E9'],
+    ['a mobile ending in 00, both dropped', '7.7009001E9'],
+    ['a mobile in an id with a suffix', 'EV-7.700900123E9.1'],
   ])('%s is a telephone number', (_what, text) => {
     expect(both(text)).toEqual(['telephone', 'telephone']);
   });
