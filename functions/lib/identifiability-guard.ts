@@ -1484,7 +1484,9 @@ function withoutThousands(value: string): string {
  * (`7.7009E+09`) are a rounded number, no one's. An NHS number so written was already refused (its digits are ten in
  * one stretch); a number read through this rule is refused by the same rules as written out.
  */
-const EXPONENT = /(?<![\d.])(\d)\.(\d{7,14})[eE]\+?(\d{1,2})(?![\d.])/g;
+const EXPONENT = /(?<![\d.])(\d)\.(\d{7,14})[eE]\+?(\d{1,2})(?!\d)/g;
+/** The fewest digits such a number is written with: one, and seven after the point. */
+const EXPONENT_MIN_DIGITS = 8;
 /** The most zeros a number in scientific notation may have dropped at its end (above). */
 const EXPONENT_DROPPED_ZEROS = 2;
 /** The text with every whole number in scientific notation (above) written out as its digits; the text itself when none is. */
@@ -1620,7 +1622,11 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   const masked = value.length > HEX_RUN_MIN_TEXT ? withoutChanceIds(value) : value;
   if (maskedBirthDate) return 'date_of_birth';
   const maskedShape = masked === value ? shape : shapeOf(masked);
-  if (shortcut ? maskedShape.numberDigits >= NUMBER_MIN_DIGITS : maskedShape.digits >= NUMBER_MIN_DIGITS) {
+  if (
+    (shortcut ? maskedShape.numberDigits >= NUMBER_MIN_DIGITS : maskedShape.digits >= NUMBER_MIN_DIGITS) ||
+    // A number in scientific notation that dropped its last zeros has fewer than ten digits written (`7.7009001E9`).
+    (maskedShape.digits >= EXPONENT_MIN_DIGITS && withoutExponents(masked) !== masked)
+  ) {
     const number = numberInText(masked, maskedShape, shortcut);
     if (number !== undefined) return number;
   }
