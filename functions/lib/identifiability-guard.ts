@@ -1622,11 +1622,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   const masked = value.length > HEX_RUN_MIN_TEXT ? withoutChanceIds(value) : value;
   if (maskedBirthDate) return 'date_of_birth';
   const maskedShape = masked === value ? shape : shapeOf(masked);
-  if (
-    (shortcut ? maskedShape.numberDigits >= NUMBER_MIN_DIGITS : maskedShape.digits >= NUMBER_MIN_DIGITS) ||
-    // A number in scientific notation that dropped its last zeros has fewer than ten digits written (`7.7009001E9`).
-    (maskedShape.digits >= EXPONENT_MIN_DIGITS && withoutExponents(masked) !== masked)
-  ) {
+  if (shortcut ? maskedShape.numberDigits >= NUMBER_MIN_DIGITS : maskedShape.digits >= NUMBER_MIN_DIGITS) {
     const number = numberInText(masked, maskedShape, shortcut);
     if (number !== undefined) return number;
   }
@@ -1651,13 +1647,44 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     return 'date_of_birth';
   }
   if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
-  if (digits >= OLD_DATE_MIN_DIGITS && isOldDateAlone(value)) return 'date_of_birth';
+  return digits >= OLD_DATE_MIN_DIGITS ? formsAlone(value, masked, maskedShape, shortcut) : undefined;
+}
+
+/**
+ * sec32's readings, last and apart (identifierIn's own code is kept as it was: V8 compiles it as before): an old date
+ * alone (isOldDateAlone), and a number in scientific notation with fewer than ten digits written (a number ending in
+ * zeros drops them, `7.7009001E9`; one with ten read among the numbers' rules, numberInText).
+ */
+function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  // A date starts with a digit (or a space): an id starting with a letter is spared the date's reading.
+  if (value.charCodeAt(0) <= 57 && isOldDateAlone(value)) return 'date_of_birth';
+  if (
+    maskedShape.digits >= EXPONENT_MIN_DIGITS &&
+    (shortcut ? maskedShape.numberDigits < NUMBER_MIN_DIGITS : maskedShape.digits < NUMBER_MIN_DIGITS) &&
+    masked.includes('.')
+  ) {
+    const whole = withoutExponents(masked);
+    if (whole !== masked) return numberIn(whole, shapeOf(whole), shortcut);
+  }
   return undefined;
 }
 
-/** An old date alone (OLD_DATE_ALONE). */
+/**
+ * An old date alone (OLD_DATE_ALONE). On most cells with five digits (every row's dates and ids), so told by its first
+ * characters before the expression: a year first starts 19 or 200; a day first is one or two digits and then no digit
+ * (`03.02.1970`, `3feb1970`); a space first is read by the expression. An event date (`2026-01-01`) is neither.
+ */
 function isOldDateAlone(value: string): boolean {
-  return value.length <= OLD_DATE_ALONE_MAX && hasOldYear(value) && OLD_DATE_ALONE.test(value);
+  if (value.length > OLD_DATE_ALONE_MAX) return false;
+  const first = value.charCodeAt(0);
+  if (first !== 32) {
+    const second = value.charCodeAt(1);
+    const third = value.charCodeAt(2);
+    const yearFirst = (first === 49 && second === 57) || (first === 50 && second === 48 && third === 48);
+    const dayFirst = first >= 48 && first <= 57 && !(second >= 48 && second <= 57 && third >= 48 && third <= 57);
+    if (!yearFirst && !dayFirst) return false;
+  }
+  return OLD_DATE_ALONE.test(value);
 }
 
 /**
