@@ -743,11 +743,32 @@ function lineScanner(maxLineBytes: number, find: (text: string) => string | unde
   let pending = '';
   // Whether the text pending goes on a line already counted (a block of a long line was scanned).
   let continuing = false;
+  // A CSV quoted cell left open at the end of a line (`"943` then `476 5919"`: a reader takes the newline into the
+  // cell): the record so far, its last BLOCK_OVERLAP characters, and the line it started on (sec32).
+  let open: { text: string; line: number } | undefined;
   const scan = (text: string) => {
     if (!continuing) line += 1;
     continuing = false;
     const kind = findIdentifierInLine(text, find);
-    return kind ? { line, kind } : undefined;
+    if (kind) return { line, kind };
+    return acrossLines(text);
+  };
+  /** The record of a quoted cell across lines, read whole once more with each line it takes in. */
+  const acrossLines = (text: string) => {
+    const json = open === undefined && /^\s*[{[]/.test(text);
+    if (json) return undefined;
+    const record = open === undefined ? text : `${open.text}\n${text}`;
+    const start = open?.line ?? line;
+    if (open !== undefined) {
+      const kind = findIdentifierInLine(record, find);
+      if (kind) return { line: start, kind };
+    }
+    // Whether a quoted cell is open at the record's end: an odd count of quotes in this line flips it (`""` is two).
+    let quotes = 0;
+    for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) quotes++;
+    const stillOpen = open === undefined ? quotes % 2 === 1 : quotes % 2 === 0;
+    open = stillOpen ? { text: record.slice(-BLOCK_OVERLAP), line: start } : undefined;
+    return undefined;
   };
   return {
     feed(text: string): { line: number; kind: string } | undefined {

@@ -109,7 +109,9 @@ const NHS_NUMBER_BESIDE_LETTERS = new RegExp(`(?<!\\d)0*([3-9]\\d{2})${SEP}(\\d{
 // space - . _ / tab, a colon that is no time's (COLON, below), and a comma or an apostrophe (straight or curly: a
 // spreadsheet's thousands separators, `9,434,765,919` as Excel writes a number column "Use 1000 Separator", `9'434'765'919`
 // the Swiss way: review 30, R30-2). A contract id holds neither, and a CSV line is cut into its cells before this reads it.
-const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9, 31, 44, 39, 0x2019]);
+// A line break too, LF or CR (sec32: a quoted cell may hold one, `"9434<LF>765919"`; its row is refused for its format,
+// but the file was kept in landing/ with the number in it).
+const GROUPING_SEPARATORS = new Set([32, 45, 46, 95, 47, 9, 10, 13, 31, 44, 39, 0x2019]);
 const NHS_NUMBER_DIGITS = 10;
 
 /** Whether the character at `at` is an ASCII digit. */
@@ -971,6 +973,21 @@ const OLD_DATE = `(?<!\\d)(?:${[
 ].join('|')})(?!\\d)`;
 const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`);
 /**
+ * An old date (as above: 1900 to 2009, a four-digit year) that is the whole text, or a spreadsheet's date written as a
+ * timestamp at midnight (`1970-02-03T00:00:00`, `03/02/1970 00:00`). Not read alone before sec32, on the ground that an
+ * event date out of range is the contract's to reject row by row; but event_id, referral_id, provider_id and
+ * retracts_event_id take any 1-64 characters of `A-Z a-z 0-9 . _ : -`, so `1970-02-03` or `03.02.1970` there (a date
+ * of birth mapped into an id's column) reached curated Parquet. No field of the contract holds a date before 2019
+ * (occurred_on and recorded_at are refused before it; snapshot_month has no day), so a file with such a date in any
+ * cell is refused whole as holding a date of birth: an occurred_on mistyped as 2009 is refused with the rest of its file
+ * (the receipt names its row and column) rather than its row alone. A timestamp at a time of day
+ * (`2005-05-01T10:00:00Z`, a system's) and a date with anything else in the cell (`1970-02-03-0001`, a sequence) are
+ * not read so; nor are eight digits together (`19700203`: a system's number as often) or a two-digit year (above).
+ */
+const OLD_DATE_ALONE = new RegExp(`^\\s*${OLD_DATE}(?:[T ]00:00(?::00(?:\\.0{1,6})?)?Z?)?\\s*$`);
+/** The longest text the rule above reads (`03 - September - 1970T00:00:00.000000Z`, spaces either side). */
+const OLD_DATE_ALONE_MAX = 48;
+/**
  * Every year the rule reads is four digits standing apart from other digits, 19.. or 200.: a text without such a run
  * (a timestamp, `2026-01-19T19:30:00Z`; the demo's ids, `R202601-0.1`) is spared the expression. A plain expression
  * is cheaper here than a loop over the text's characters (measured with test/bench/guard.bench.ts).
@@ -1459,15 +1476,42 @@ function withoutThousands(value: string): string {
 }
 
 /**
- * How many ASCII digits a cell is, spaces either side left out; 0 when it holds anything else. With `fraction`, the
- * digits before a decimal point and digits after it (`919.00`: a number format's decimals, the last group's).
+ * A whole number in scientific notation as a spreadsheet writes a long one (Excel's Scientific format, or General in a
+ * narrow column: `7.700900123E+09`, `4.47700900123E+11`; red-team sec32: a mobile whose 0 was dropped, or +44 and a
+ * mobile, so written passed, and `E`, `.` and digits are an id's characters): one digit, a point, seven or more
+ * digits, E or e, an optional + and an exponent of one or two digits no smaller than the digits after the point and at
+ * most two larger (a number ending in zeros drops them: `9.43476591E+09` is 9434765910). Fewer digits after the point
+ * (`7.7009E+09`) are a rounded number, no one's. An NHS number so written was already refused (its digits are ten in
+ * one stretch); a number read through this rule is refused by the same rules as written out.
+ */
+const EXPONENT = /(?<![\d.])(\d)\.(\d{7,14})[eE]\+?(\d{1,2})(?!\d)/g;
+/** The fewest digits such a number is written with: one, and seven after the point. */
+const EXPONENT_MIN_DIGITS = 8;
+/** The most zeros a number in scientific notation may have dropped at its end (above). */
+const EXPONENT_DROPPED_ZEROS = 2;
+/** The text with every whole number in scientific notation (above) written out as its digits; the text itself when none is. */
+function withoutExponents(value: string): string {
+  if (!value.includes('e') && !value.includes('E')) return value;
+  return value.replace(EXPONENT, (match, first: string, after: string, exponent: string) => {
+    const zeros = Number(exponent) - after.length;
+    return zeros >= 0 && zeros <= EXPONENT_DROPPED_ZEROS ? `${first}${after}${'0'.repeat(zeros)}` : match;
+  });
+}
+
+/** A space, a double quote or a carriage return (the raw read's line of a CRLF file ends in one: `919\r`). */
+const isCellEdge = (code: number): boolean => code === 32 || code === 34 || code === 13;
+
+/**
+ * How many ASCII digits a cell is, spaces, double quotes and carriage returns either side left out (a quoted part of a
+ * line the raw read cut at its commas, `"9`; a CRLF line's last cell); 0 when it holds anything else. With `fraction`, the digits before a decimal point and
+ * digits after it (`919.00`: a number format's decimals, the last group's).
  */
 function digitCellLength(cell: string | undefined, fraction = false): number {
   if (cell === undefined) return 0;
   let start = 0;
   let end = cell.length;
-  while (start < end && cell.charCodeAt(start) === 32) start++;
-  while (end > start && cell.charCodeAt(end - 1) === 32) end--;
+  while (start < end && isCellEdge(cell.charCodeAt(start))) start++;
+  while (end > start && isCellEdge(cell.charCodeAt(end - 1))) end--;
   for (let i = start; i < end; i++) {
     if (isDigit(cell, i)) continue;
     if (!fraction || cell.charCodeAt(i) !== 46 || i === start || i + 1 === end) return 0;
@@ -1477,36 +1521,62 @@ function digitCellLength(cell: string | undefined, fraction = false): number {
   return end - start;
 }
 
+/** A cell's text with spaces, double quotes and carriage returns either side left out (digitCellLength's reading). */
+function digitCellText(cell: string): string {
+  return cell.replace(/^[ "\r]+|[ "\r]+$/g, '');
+}
+
+/** The pieces of a row's cells cut at their commas, and the cell each piece is in (identifierAcrossCells). */
+const pieceTexts: string[] = [];
+const pieceCells: number[] = [];
+
 /**
  * A number the CSV reader cut into cells at its commas (sec30's note on review 30's R30-2): an NHS number or a mobile
  * in a spreadsheet's thousands format written unquoted (`9,434,765,919`, `7,700,900,123`) is four cells, `943,476,5919`
- * three, and no cell holds it. Consecutive cells of digits in those shapes (one to three digits then three groups of
+ * three, and no cell holds it; written partly quoted (`"9,434",765,919`: review 34) it is three cells, one of them
+ * `9,434`. So every cell is read as its pieces between commas (a cell with no comma is one piece; the raw read's
+ * `"9` is `9`), and consecutive pieces of digits in those shapes (one to three digits then three groups of
  * three; or three, three and four; the last group with a number format's decimals, `919.00`, as Excel's Number format
  * writes it) are read together, joined by commas, as findIdentifier reads a quoted cell: the NHS
  * number's check digit, the mobile's prefix. Only for a row with more cells than its header (a row of the right width
  * was not cut, and its cells are fields of their own: reading them together would refuse ids and counts side by side),
- * and for the raw read of a file refused before its rows are read. Returns the first run found, its cells counted from
- * 0, and the kind (`find`'s: findIdentifier unless given); never the text.
+ * and for the raw read of a file refused before its rows are read. Returns the first run found, the cells it spans
+ * counted from 0, and the kind (`find`'s: findIdentifier unless given); never the text.
  */
 export function identifierAcrossCells<K extends string = IdentifierKind>(
   cells: readonly string[],
   find: (text: string) => K | undefined = findIdentifier as (text: string) => K | undefined,
 ): { first: number; last: number; kind: K } | undefined {
-  for (let i = 0; i + 2 < cells.length; i++) {
-    const first = digitCellLength(cells[i]);
-    if (first === 0 || first > 3 || digitCellLength(cells[i + 1]) !== 3) continue;
-    const third = digitCellLength(cells[i + 2], true);
+  // A row of cells without a comma (every row but one with a quoted comma) is its own pieces: no copy.
+  let pieces = cells;
+  let cellOf: ((piece: number) => number) | undefined;
+  if (cells.some((cell) => cell.includes(','))) {
+    pieceTexts.length = 0;
+    pieceCells.length = 0;
+    cells.forEach((cell, c) => {
+      for (const piece of cell.split(',')) {
+        pieceTexts.push(piece);
+        pieceCells.push(c);
+      }
+    });
+    pieces = pieceTexts;
+    cellOf = (piece) => pieceCells[piece] as number;
+  }
+  for (let i = 0; i + 2 < pieces.length; i++) {
+    const first = digitCellLength(pieces[i]);
+    if (first === 0 || first > 3 || digitCellLength(pieces[i + 1]) !== 3) continue;
+    const third = digitCellLength(pieces[i + 2], true);
     let last = -1;
-    if (third === 3 && digitCellLength(cells[i + 2]) === 3 && digitCellLength(cells[i + 3], true) === 3) last = i + 3;
+    if (third === 3 && digitCellLength(pieces[i + 2]) === 3 && digitCellLength(pieces[i + 3], true) === 3) last = i + 3;
     else if (third === 4 && first === 3) last = i + 2;
     if (last === -1) continue;
     const kind = find(
-      cells
+      pieces
         .slice(i, last + 1)
-        .map((cell) => cell.trim())
+        .map(digitCellText)
         .join(','),
     );
-    if (kind !== undefined) return { first: i, last, kind };
+    if (kind !== undefined) return cellOf ? { first: cellOf(i), last: cellOf(last), kind } : { first: i, last, kind };
   }
   return undefined;
 }
@@ -1553,16 +1623,8 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
   if (maskedBirthDate) return 'date_of_birth';
   const maskedShape = masked === value ? shape : shapeOf(masked);
   if (shortcut ? maskedShape.numberDigits >= NUMBER_MIN_DIGITS : maskedShape.digits >= NUMBER_MIN_DIGITS) {
-    // A colon that is no time's is a separator here (COLON_AS_SEPARATOR); the shape's stretches are the text's so read.
-    const numbers = colonsAsSeparators(masked);
-    const number = numberIn(numbers, numbers === masked ? maskedShape : shapeOf(numbers), shortcut);
+    const number = numberInText(masked, maskedShape, shortcut);
     if (number !== undefined) return number;
-    // A number in a spreadsheet's thousands format (`7,700,900,123`, a mobile whose 0 was dropped) read as its digits.
-    const together = withoutThousands(numbers);
-    if (together !== numbers) {
-      const inThousands = numberIn(together, shapeOf(together), shortcut);
-      if (inThousands !== undefined) return inThousands;
-    }
   }
   if (
     digits >= NINO_DIGITS_COUNT &&
@@ -1585,6 +1647,67 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     return 'date_of_birth';
   }
   if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
+  return digits >= OLD_DATE_MIN_DIGITS ? formsAlone(value, masked, maskedShape, shortcut) : undefined;
+}
+
+/**
+ * sec32's readings, last and apart (identifierIn's own code is kept as it was: V8 compiles it as before): an old date
+ * alone (isOldDateAlone), and a number in scientific notation with fewer than ten digits written (a number ending in
+ * zeros drops them, `7.7009001E9`; one with ten read among the numbers' rules, numberInText).
+ */
+function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  // A date starts with a digit (or a space): an id starting with a letter is spared the date's reading.
+  if (value.charCodeAt(0) <= 57 && isOldDateAlone(value)) return 'date_of_birth';
+  if (
+    maskedShape.digits >= EXPONENT_MIN_DIGITS &&
+    (shortcut ? maskedShape.numberDigits < NUMBER_MIN_DIGITS : maskedShape.digits < NUMBER_MIN_DIGITS) &&
+    masked.includes('.')
+  ) {
+    const whole = withoutExponents(masked);
+    if (whole !== masked) return numberIn(whole, shapeOf(whole), shortcut);
+  }
+  return undefined;
+}
+
+/**
+ * An old date alone (OLD_DATE_ALONE). On most cells with five digits (every row's dates and ids), so told by its first
+ * characters before the expression: a year first starts 19 or 200; a day first is one or two digits and then no digit
+ * (`03.02.1970`, `3feb1970`); a space first is read by the expression. An event date (`2026-01-01`) is neither.
+ */
+function isOldDateAlone(value: string): boolean {
+  if (value.length > OLD_DATE_ALONE_MAX) return false;
+  const first = value.charCodeAt(0);
+  if (first !== 32) {
+    const second = value.charCodeAt(1);
+    const third = value.charCodeAt(2);
+    const yearFirst = (first === 49 && second === 57) || (first === 50 && second === 48 && third === 48);
+    const dayFirst = first >= 48 && first <= 57 && !(second >= 48 && second <= 57 && third >= 48 && third <= 57);
+    if (!yearFirst && !dayFirst) return false;
+  }
+  return OLD_DATE_ALONE.test(value);
+}
+
+/**
+ * An NHS, CHI or telephone number in a text with ten digits in a stretch (identifierIn's; generated ids masked): as
+ * written, then with a spreadsheet's thousands separators and scientific notation read as digits.
+ */
+function numberInText(masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  // A colon that is no time's is a separator here (COLON_AS_SEPARATOR); the shape's stretches are the text's so read.
+  const numbers = colonsAsSeparators(masked);
+  const number = numberIn(numbers, numbers === masked ? maskedShape : shapeOf(numbers), shortcut);
+  if (number !== undefined) return number;
+  // A number in a spreadsheet's thousands format (`7,700,900,123`, a mobile whose 0 was dropped) read as its digits.
+  const together = withoutThousands(numbers);
+  if (together !== numbers) {
+    const inThousands = numberIn(together, shapeOf(together), shortcut);
+    if (inThousands !== undefined) return inThousands;
+  }
+  // A number in scientific notation (`7.700900123E+09`, a spreadsheet's long number) read as its digits.
+  const whole = withoutExponents(together);
+  if (whole !== together) {
+    const inExponent = numberIn(whole, shapeOf(whole), shortcut);
+    if (inExponent !== undefined) return inExponent;
+  }
   return undefined;
 }
 
