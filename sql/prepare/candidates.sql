@@ -8,12 +8,12 @@
 -- - withdrawn reads the rows of events a retraction names: each such row's (pcn_code, event_id) is also the
 --   retraction's (pcn_code, retracts_event_id), so its hash is seen at least twice in its PCN.
 -- The ids are found by a 64-bit hash of the event_id within its PCN: the hashes, sorted within each PCN (a window's
--- PARTITION BY pcn_code, so that Athena spreads the sort over its workers rather than ranking every row on one), and
+-- PARTITION BY the PCN (its hash, below), so that Athena spreads the sort over its workers rather than ranking every row on one), and
 -- each compared with the one before it: DuckDB sorts one integer per row for far less CPU than it groups 52.8 million
 -- distinct ids (national, 36 months, one process: this step and the three that read it 32.6 CPU s, where
 -- superseded, retracted and withdrawn over every event took 60.6, the same rows; test/bench/refresh-profile.ts, issue
 -- 17). Rows of one id are always of one PCN, so no pair is missed. The hash is of the event_id alone, not of
--- pcn_code || event_id: the PCN is the window's partition and the join's own key, so no text is built for every row
+-- pcn_code || event_id: the PCN's hash is the window's partition and a key of the join, so no text is built for every row
 -- twice (the same rows; side by side on the 25% layout 2.8 CPU s against 3.1 with the joined text, nationally 19.1
 -- against 19.4, within the noise at load 13 to 39: the sort of every row is the cost; issue 17).
 -- Different ids of one PCN with one hash (a collision) are both candidates, but the steps that read this table rank
@@ -28,14 +28,19 @@
 -- collision, adds a row to read and changes no result; while testing every event's upload against the receipts, in
 -- both passes, was about a sixth of this step (issue 17: the 25% layout, in turns in one process, 2.97/3.25 -> 2.49/2.58
 -- CPU s, the same rows; test/bench/refresh-variants.ts).
+-- The sort is partitioned by a 64-bit hash of the pcn_code, not the text: one partition per PCN as before (two PCNs
+-- with one hash share a partition, and each of their ids shared by both is only a candidate it need not be, as any
+-- collision), but DuckDB's window then sorts and compares two fixed-width integers per row, not a text and an integer
+-- (issue 17, perfr32: the 25% layout, in turns in one process, 2.21-2.46 -> 1.98-2.12 CPU s, the same 16,868 rows;
+-- test/bench/refresh-variants.ts). The join hashes each event's pcn_code likewise.
 WITH id_hashes AS (
   SELECT
-    pcn_code,
+    xxhash64(to_utf8(pcn_code)) AS pcn_hash,
     xxhash64(to_utf8(event_id)) AS id_hash
   FROM events
   UNION ALL
   SELECT
-    pcn_code,
+    xxhash64(to_utf8(pcn_code)) AS pcn_hash,
     xxhash64(to_utf8(retracts_event_id)) AS id_hash
   FROM events
   WHERE event_type = 'retraction'
@@ -43,14 +48,14 @@ WITH id_hashes AS (
 
 sorted AS (
   SELECT
-    pcn_code,
+    pcn_hash,
     id_hash,
-    lag(id_hash) OVER (PARTITION BY pcn_code ORDER BY id_hash) AS previous_hash
+    lag(id_hash) OVER (PARTITION BY pcn_hash ORDER BY id_hash) AS previous_hash
   FROM id_hashes
 ),
 
 repeated AS (
-  SELECT DISTINCT pcn_code, id_hash
+  SELECT DISTINCT pcn_hash, id_hash
   FROM sorted
   WHERE id_hash = previous_hash
 )
@@ -66,7 +71,7 @@ SELECT
   e.source_row
 FROM events AS e
 LEFT JOIN repeated AS r
-  ON r.pcn_code = e.pcn_code AND r.id_hash = xxhash64(to_utf8(e.event_id))
+  ON r.pcn_hash = xxhash64(to_utf8(e.pcn_code)) AND r.id_hash = xxhash64(to_utf8(e.event_id))
 WHERE (e.event_type = 'retraction' OR r.id_hash IS NOT NULL)
   -- committed rows only (committed_events' own filter), tested on these few rows rather than on every event
   AND e.upload_id IN (SELECT u.upload_id FROM committed_uploads AS u)

@@ -64,8 +64,10 @@ WITH counted AS (
     -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure
     INNER JOIN (SELECT DISTINCT pcn_code, month FROM pcn_months WHERE reporting) AS f
       ON f.pcn_code = e.pcn_code AND f.month = e.event_month
+    -- joined on the row's kind too, so the join holds the withdrawn wellbeing measures only (withdrawn.sql: nationally
+    -- 9.0 -> 7.3 CPU s for this pass, the same rows; issue 17, perfs30)
     LEFT JOIN withdrawn AS w
-      ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+      ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
     WHERE e.event_type = 'wellbeing_measure'
       AND w.upload_id IS NULL
       AND e.event_month <= (SELECT month FROM published_through)
@@ -107,7 +109,7 @@ scores AS (
     INNER JOIN episodes AS p
       ON p.pcn_code = e.pcn_code AND p.referral_id = e.referral_id
     LEFT JOIN withdrawn AS w
-      ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+      ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
     WHERE e.event_type = 'wellbeing_measure'
       AND w.upload_id IS NULL
       AND e.event_month <= (SELECT month FROM published_through)

@@ -100,7 +100,7 @@ beforeAll(async () => {
       CAST(NULL AS TIMESTAMP) AS recorded_at FROM events_in_force`);
   // onboarded.sql groups the events table by upload (the committed uploads' groups read): every row here is one.
   await run('CREATE VIEW events AS SELECT * FROM committed_events');
-  await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER)');
+  await run('CREATE TABLE withdrawn (upload_id VARCHAR, source_row INTEGER, event_type VARCHAR)');
   await run(`CREATE TABLE pcn_months (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, month VARCHAR,
     fy VARCHAR, list_size BIGINT)`);
   await run(`INSERT INTO pcn_months VALUES ${PCN_MONTHS.join(', ')}`);
