@@ -20,11 +20,11 @@ import { type GoldenEvent, goldenReference, referralEvent, releaseChain } from '
  * Release 0 (20 May 2025): rollout's England December is 0 referrals and 15 declined (3 PCNs, none dominating: the
  * period is published); referral_sources and cof_person have no England row of December.
  * Release 1 (21 May): U00001 sends 5 referrals of 15 December late. England's December referrals 0 -> 5 are one PCN's
- * change (fewer than 3 PCNs): held at 0 in rollout, with 2024/25 (40 + 0 = ... as published: 0 declined aside, the
- * year's referrals 0 as at release 0: December alone is in it) in every document. referral_sources and cof_person have
- * no record of England's December: before the fix they held it as no figure (a period no figure was published of)
- * beside rollout's 0, and the refresh stopped at the joint check, publishing nothing. Now the count shows its figure as
- * published before, 0, in all three, and cof_person's other figures of the row none (it published none of them).
+ * change (fewer than 3 PCNs): held at 0 in rollout, December with 2024/25 in every document. referral_sources and
+ * cof_person have no record of England's December: before the fix they held it as no figure (as a period none was
+ * published of) beside rollout's 0: one count published as two figures (the joint check, shared-counts.ts
+ * checkJointCells, reads below England only, so nothing stopped). Now the count shows its figure as published before,
+ * 0, in all three, and cof_person's other figures of the row none (it published none of them).
  * Release 2 (22 May): U00002 and U00003 send 4 late December referrals each. Since the record (release 0's figures:
  * 0): U00001 +5, U00002 +4, U00003 +4: 3 PCNs, the rest (4) at least 10% of the largest (5), net 13 > 3: released,
  * England's December 13 in all three documents, nothing held.
@@ -100,7 +100,8 @@ describe("England's row of a joint count one document published before and the o
   it('release 0: rollout publishes England December (offers declined only); the others have no such row', async () => {
     const r0 = await release('2025-05-20T00:00:00Z', programme);
     expect(englandRow(r0, 'rollout', '2024-12')).toMatchObject({ referrals: 0, declines: 15 });
-    for (const name of ['referral_sources', 'cof_person']) expect(englandRow(r0, name, '2024-12'), name).toBeUndefined();
+    for (const name of ['referral_sources', 'cof_person'])
+      expect(englandRow(r0, name, '2024-12'), name).toBeUndefined();
     expect(englandRow(r0, 'rollout', '2025-01')?.referrals).toBe(60);
   }, 300_000);
 
