@@ -714,6 +714,8 @@ export async function refreshMetrics(deps: RefreshDeps): Promise<RefreshResult> 
       dataAsOf,
       // Events only: the revisions check England's event counts against the PCNs' (snapshots are in no such check).
       outOfForce: [...new Set(outOfForce.filter((r) => Number(r.events) > 0).map((r) => r.pcn_code))],
+      // England's rows of a count several documents publish (a held row one has no record of: its partners').
+      joint: JOINT_COUNTS,
     },
     previousRelease,
   );

@@ -9,6 +9,7 @@ import type { Row } from '../lib/query-engine.ts';
 import type { DefinitionChange, MetricDefinition } from './catalogue.ts';
 import type { MeanRule } from './disclosure.ts';
 import type { Partition } from './disclosure-audit.ts';
+import type { JointCount } from './shared-counts.ts';
 
 /**
  * A revisions policy for England's exact figures (docs/methodology.md, "Disclosure control", "Revisions of England's
@@ -230,6 +231,11 @@ export interface RevisionInputs {
    * add-up check should never see them; if it fails all the same, its error names these PCNs first (review 7, M10).
    */
   readonly outOfForce?: readonly string[];
+  /**
+   * Counts several documents publish (catalogue.ts jointCounts): England's cells of them (those on every row) are one
+   * figure, so a held England row a document has no record of shows the count as a partner recorded it (sharedBaseline).
+   */
+  readonly joint?: readonly JointCount[];
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -1454,6 +1460,7 @@ export class EnglandRevisions {
       this.inputs,
       (cell, column) => maturedSince(definition, cell, column, entry.from.dataAsOf, this.inputs.dataAsOf),
       entry.brokenColumns,
+      this.sharedBaseline(definition.name),
     );
     holdSpans(found.cells, units, heldUnits, entry.previousRows);
     // A year held beside months held since before the release published now (a hold that outlived a release: R21-3)
@@ -1527,6 +1534,50 @@ export class EnglandRevisions {
       changed.push(name);
     }
     return changed;
+  }
+
+  /**
+   * For a document's held England cell it has no record of: the baseline of the same count on the same England row as
+   * a partner publishing it records it (JointCount: rollout's and referral_sources' referrals, cof_person's episodes),
+   * where the period is held in every document (so the partner shows its recorded value too); undefined where none
+   * has one. rollout counts a month from its offers declined too, so in a programme's first month, offers declined and
+   * no referral, rollout has an England row (referrals 0) and the documents made from the episodes none; a late
+   * referral into that month held it in rollout at 0 and in the others as no figure: one count, two figures (the
+   * England form of joint30's gap, closed below England by rev31: area-revisions.ts, sharedCounts). A period held in
+   * one document alone (a cohort gap in cof_person: rollout's referrals are not held for it) is left as it is. Each
+   * partner's baseline is its own when it was revised before this document, else its record's.
+   */
+  private sharedBaseline(name: string): (cell: RowCells, column: string) => CellState | undefined {
+    const partners = new Map<string, { document: string; column: string }[]>();
+    for (const count of this.inputs.joint ?? []) {
+      const everyRow = count.cells.filter((c) => c.rows === undefined);
+      for (const mine of everyRow.filter((c) => c.document === name))
+        partners.set(mine.column, [
+          ...(partners.get(mine.column) ?? []),
+          ...everyRow.filter((c) => c.document !== name).map(({ document, column }) => ({ document, column })),
+        ]);
+    }
+    const baselinesOf = new Map<string, ReadonlyMap<string, CellState | undefined>>();
+    const oldIndex = this.state ? alignment(this.state.pcns, this.inputs.pcnCodes) : [];
+    return (cell, column) => {
+      if (!this.periods.has(cell.period) || cell.england === null) return undefined;
+      for (const partner of partners.get(column) ?? []) {
+        const key = `${cell.id}#${partner.column}`;
+        const entry = this.revised.get(partner.document);
+        if (entry !== undefined && !entry.found.hasEngland) continue;
+        let baselines = baselinesOf.get(partner.document);
+        if (baselines === undefined && entry !== undefined) {
+          baselines = entry.baselines();
+          baselinesOf.set(partner.document, baselines);
+        }
+        const state =
+          entry === undefined
+            ? recordedBaseline(this.state?.documents[partner.document], key, oldIndex)
+            : baselines?.get(key);
+        if (state !== undefined && state.v !== null && state.b === undefined) return state;
+      }
+      return undefined;
+    };
   }
 
   /** The units (row id # unit) whose own change may not be released. */
@@ -2018,6 +2069,8 @@ function applyHolds(
   maturedSince: (cell: RowCells, column: string) => boolean,
   /** The columns whose series breaks at this release: a held figure of one is recorded as held at a break (`b`). */
   broken: ReadonlySet<string> = new Set(),
+  /** A held cell's baseline where it has none of its own: the same count as a partner document recorded it. */
+  shared: (cell: RowCells, column: string) => CellState | undefined = () => undefined,
 ): { cellsNext: Record<string, CellState>; heldRows: HeldRows; figures: number; periods: Set<string> } {
   const cellsNext: Record<string, CellState> = {};
   const heldRows: HeldRows = new Map();
@@ -2026,9 +2079,12 @@ function applyHolds(
   for (const cell of cells.values())
     for (const column of columns) {
       const key = `${cell.id}#${column}`;
-      const state = baselines.get(key);
       const current = cell.values.get(column) ?? null;
-      if (!heldUnits.has(`${cell.id}#${unitOf.get(column)}`)) {
+      const held = heldUnits.has(`${cell.id}#${unitOf.get(column)}`);
+      // A held count this document has no record of, which a partner publishes (sharedBaseline): the partner's figure
+      // and record, so that one count shows one figure, and is differenced against it when the period is released.
+      const state = baselines.get(key) ?? (held && !broken.has(column) ? shared(cell, column) : undefined);
+      if (!held) {
         const contributions = cell.contributions.get(column) ?? new Array(inputs.pcnCodes.length).fill(0);
         if (current !== null || cell.england !== null)
           cellsNext[key] = { v: current, since: inputs.generatedAt, c: contributions };
