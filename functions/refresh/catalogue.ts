@@ -551,11 +551,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // referrals have; a year in progress's % is over cof_person's engagement_cohort (the dashboard).
     // 12: declined_after_referral counts only referrals whose 3-month window has closed, its % only for closed periods (review 31, R31-2): a break in those two columns; an area row a jointly controlled document published before is held alike in each (joint30).
     // 13: the year-end projection scales by last year's repeat ratio at the same month, its interval widened by that ratio's spread across regions (review 31, R31-6); R29-1's audit of each region's piece without England
-    // Review 34 (summary.target_progress only, no column; version left to the lead): no like-for-like ratio from a
-    // complete year whose England figures hold a revision back (R34-9); the growth's interval from England's own growth
-    // over 3+ complete years, regions short of that, with repeats.same_month.interval_from (R34-4); and the definition
-    // of declined_after_referral_pct names the Rollout page's one denominator for a year in progress (R34-6).
-    version: '13', // 5: a correction extends no reporting span (review 9, R9-6)
+    // 14: summary.target_progress only, no column: no like-for-like ratio from a complete year whose England figures hold a revision back (review 34, R34-9); the growth's interval from England's own growth over 3+ complete years, regions short of that, with repeats.same_month.interval_from (R34-4); declined_after_referral_pct's definition names the Rollout page's one denominator for a year in progress (R34-6)
+    version: '14', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
       { version: '5', from: '4', columns: [] },
@@ -567,6 +564,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       { version: '11', from: '10', columns: [] },
       { version: '12', from: '11', columns: ['declined_after_referral', 'declined_after_referral_pct'] },
       { version: '13', from: '12', columns: [] },
+      { version: '14', from: '13', columns: [] },
     ],
     keys: [],
     definitions: {
