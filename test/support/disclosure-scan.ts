@@ -580,7 +580,8 @@ function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec
  * its rows and its months' (a month's headcount is its person-months): England's figure x months exact; 0 none; a figure rounded to v a mean from max(8, v - 2.5) to
  * under v + 2.5 (under 8 is `*`); a `*` a mean above 0 and under 8 (where that contradicts the figures: 1 or more, a
  * region's 0 or more). A cell pinned is recovered (its figure is the mean of the person-months pinned); the value is
- * in person-months. A year whose rows all have one month is read with the months (recoveredCells).
+ * in person-months. A year whose rows all have one month is read with the months (recoveredCells). Read again
+ * without England's rows, as recoveredCells reads counts (review 34, R34-2).
  */
 function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
   const counted = new Set(spec.counts[doc.name] ?? []);
