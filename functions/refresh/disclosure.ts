@@ -1689,16 +1689,15 @@ function protectAlone(
   widen: boolean,
 ): Stuck {
   const targets = new Set<number>();
-  // An equation with nothing below England left to suppress has its rows withheld: where its pin holds whatever the
-  // `*` hide (England's exact figure over its only region with data: that region, its only ICB and their only PCN are
-  // England's figure however shown); where its total is a `*` below England (a sealed equation, sealsEquation: a `*`
-  // over seven `*` parts reads as 7 over seven 1s, and no other figure changes that: secondary suppression and the
-  // audit avoid sealing one where another cell will do, so it is left only where every figure of its period below
-  // England is already `*` or sealed, a demo's community connections in January 2025); and where its total is
-  // England's exact figure over parts all `*` or 0 (review 34, R34-8: England's May 2 over R1's `*`, a zero made `*`,
-  // and R2's `*`, read 1 + 1; such pins were left published, mostly wrong readings, as withholding them had left out
-  // half the rows below England of three documents on the 2% sample, and the scan counted them).
-  // Neither of the last two is stuck where the reader sees its reading is wrong: a `*` of it that the component's loose
+  // An equation with nothing below England left to suppress (England's figure over regions all `*`: mostly wrong
+  // readings, 14 over two `*` read as 7 and 7) is left as it is: withholding its rows left out half the rows below
+  // England of three documents on the 2% sample. Not where its pin holds whatever the `*` hide (England's exact
+  // figure over its only region with data: no reading is wrong, and that region, its only ICB and their only PCN are
+  // England's figure however shown): its rows are withheld. Nor where its total is a `*` below England (a sealed
+  // equation, sealsEquation: a `*` over seven `*` parts reads as 7 over seven 1s, and no other figure changes that):
+  // secondary suppression and the audit avoid sealing one where another cell will do, so it is left only where every
+  // figure of its period below England is already `*` or sealed (a demo's community connections in January 2025).
+  // A sealed equation is not stuck where the reader sees its reading is wrong: a `*` of it that the component's loose
   // reading shows cannot be 1 to 7 (looselySecondary: the South West's `*` of other sources in April 2026, over its
   // seven ICBs' `*`, is 11 or more by their PCNs), read so, leaves the equation pinning nothing (brokenSeal).
   let secondary: Set<number> | undefined;
@@ -1709,8 +1708,7 @@ function protectAlone(
     if (target !== undefined) targets.add(target);
     else if (certain === undefined) {
       certain = disclosures.find((d) => pinnedWhateverHidden(system, equation, d.variable))?.cell.row;
-      if (certain !== undefined) continue;
-      if (!totalSuppressedBelowEngland(system, equation) && !totalNational(system, equation)) continue;
+      if (certain !== undefined || !totalSuppressedBelowEngland(system, equation)) continue;
       secondary ??= looselySecondary(system, component, undefined, values) ?? new Set();
       if (!brokenSeal(system, equation, secondary, exactOf)) certain = disclosures[0]?.cell.row;
     }
@@ -1784,13 +1782,6 @@ function brokenSeal(
     if (exact === undefined || (exact >= low && exact <= high)) return false;
   }
   return true;
-}
-
-/** Whether equation e's total is England's figure. */
-function totalNational(system: AuditSystem, e: number): boolean {
-  const v = system.equationVariables[system.equationStart[e] as number] as number;
-  const r = system.rowOf[v] as number;
-  return r >= 0 && isNational(system.rows[r] as Row);
 }
 
 /** Whether equation e's total is a `*` below England (every other figure of it `*` or 0 where nothing is left in it). */

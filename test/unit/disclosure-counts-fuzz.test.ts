@@ -9,8 +9,9 @@ import { recoveredCells, SCAN_SPEC } from '../support/disclosure-scan.ts';
  * 3 PCNs, April, May and the year. Its seed-11 document 361: England's May 2 over R1's May 0 and R2's May 2; R2's 2 is
  * `*`, so R1's 0 is made `*` (beside England's exact 2 it would give R2 away), and 2 over two `*` read alone, each `*`
  * 1 to 7, is 1 + 1. Every figure of that equation below England is `*`: nothing in it is left to suppress. The
- * publisher left it published (England's exact figure over parts all `*`); the scan counts it. Now its rows below
- * England in May are withheld, as for any other equation with nothing left: England's May 2 and nothing below it.
+ * publisher leaves such an equation published (England's exact figure over parts all `*`: withholding their rows below
+ * England costs too much, docs/methodology.md "Still open"), and the scan counts it: the disagreement is by design,
+ * pinned here so that any other finding, or a change of this one, shows.
  */
 const CASE_361: Record<string, [number, number]> = {
   P111: [21, 0],
@@ -75,19 +76,27 @@ describe("a count document's England figure over parts all `*` (review 34, R34-8
     ]);
   });
 
-  it("case 361: the scan finds nothing on the publisher's output, and England's May 2 stands over no row below it", () => {
+  it("case 361: the scan finds R1's and R2's May `*` as 1 each (both wrong), England's 2 over the two `*` alone", () => {
     const out = control(PARENT_361, rowsOf(PARENT_361, CASE_361));
-    expect(recovered(PARENT_361, out)).toEqual([]);
-    expect(out.filter((r) => r.period === '2025-05').map((r) => [r.code, r.splw_contacts])).toEqual([['ENG', 2]]);
+    expect(recovered(PARENT_361, out)).toEqual(['R1 2025-05 = 1', 'R2 2025-05 = 1']);
+    expect(
+      out
+        .filter((r) => r.period === '2025-05' && r.level !== 'pcn' && r.level !== 'icb')
+        .map((r) => [r.code, r.splw_contacts]),
+    ).toEqual([
+      ['ENG', 2],
+      ['R1', '*'],
+      ['R2', '*'],
+    ]);
   });
 });
 
 /*
  * Review 34's seeded fuzz of count documents (seed 11, 400 documents: counts 0 about a fifth, 1 to 7 half, 8 to 27 the
- * rest): recoveredCells (with R29-1's read without England's rows and each equation alone) finds nothing in what the
- * publisher publishes. Document 361 is case 361 above.
+ * rest): recoveredCells (with R29-1's read without England's rows and each equation alone) finds in what the publisher
+ * publishes only document 361's two cells, case 361 above.
  */
-describe("count documents fuzz: the scan finds nothing on the publisher's output", () => {
+describe("count documents fuzz: the scan finds only case 361's pins on the publisher's output", () => {
   it('400 documents, seed 11', () => {
     let seed = 11;
     const rnd = () => {
@@ -120,6 +129,6 @@ describe("count documents fuzz: the scan finds nothing on the publisher's output
       const out = control(parent, rowsOf(parent, values));
       found.push(...recovered(parent, out).map((f) => `document ${t}: ${f}`));
     }
-    expect(found).toEqual([]);
+    expect(found).toEqual(['document 361: R1 2025-05 = 1', 'document 361: R2 2025-05 = 1']);
   }, 120_000);
 });
