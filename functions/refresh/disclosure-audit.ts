@@ -1989,6 +1989,133 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
   return found;
 }
 
+/**
+ * withoutNational's reading with the caller's intervals (review 34, R34-2: staff years read as person-months, whose
+ * `*` is a mean under 8, 1 to 8 x months - 1 person-months, and a rounded figure its months' range): each piece of a
+ * component without England's equations read on its own, `documented` for every `*` but those one equation of the
+ * piece alone shows cannot be so and those `known` (the whole's loose reading shows them not so: a reader does not
+ * unlearn it by leaving England's line out), which are read as `relaxed` says; where that contradicts, every `*` as
+ * `relaxed` says, then the `*` whose bounds so rule out `documented` read so and the others as documented again (that
+ * reading's pins, where it does not contradict; else the loose reading's). `shown(v)`: whether the published cell of v
+ * is a `*` (the reader's marks are of `*` only; a `*` pinned to 0 is not counted: it says no one was counted, as a 0
+ * does). The scratch bounds of the pieces' variables are left as the last reading of each.
+ */
+export function piecesWithoutEnglandAs(
+  system: AuditSystem,
+  component: number,
+  documented: SuppressedRange,
+  relaxed: SuppressedRange,
+  shown: (variable: number) => boolean,
+  known?: ReadonlySet<number>,
+): Disclosure[] {
+  const nationalEquations = nationalEquationsOf(system, component);
+  if (nationalEquations.length === 0) return [];
+  const { variables } = system.components[component] as Piece;
+  const { queued, visited, reached } = system.scratch;
+  const stamp = ++system.scratch.stamp;
+  const found: Disclosure[] = [];
+  for (const e of nationalEquations) queued[e] = 1;
+  for (let s = 0; s < variables.length; s++) {
+    const start = variables[s] as number;
+    if (visited[start] === stamp || system.levelOf[start] === LEVEL_NATIONAL) continue;
+    const { equations, size } = pieceOf(system, start, stamp);
+    if (equations.length === 0) continue;
+    const piece: Piece = { variables: reached.slice(0, size), equations: Int32Array.from(equations) };
+    found.push(...readPieceAs(system, piece, documented, relaxed, shown, known));
+  }
+  for (const e of nationalEquations) queued[e] = 0;
+  return found;
+}
+
+/** One piece read as piecesWithoutEnglandAs says. */
+function readPieceAs(
+  system: AuditSystem,
+  piece: Piece,
+  documented: SuppressedRange,
+  relaxed: SuppressedRange,
+  shown: (variable: number) => boolean,
+  known: ReadonlySet<number> | undefined,
+): Disclosure[] {
+  const { variables, equations } = piece;
+  const { lo, hi } = system.scratch;
+  const { equationStart, equationVariables } = system;
+  const n = variables.length;
+  const at = new Map<number, number>();
+  const docLo = new Float64Array(n);
+  const docHi = new Float64Array(n);
+  const relLo = new Float64Array(n);
+  const relHi = new Float64Array(n);
+  const marked = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    at.set(v, i);
+    const cell = cellOf(system, v);
+    const interval = (reader: SuppressedRange) =>
+      (cell
+        ? publishedInterval(cell.row[cell.column], cell.row.level === 'national', reader(cell))
+        : totalInterval(system, v, reader)) ?? ANY_COUNT;
+    [docLo[i], docHi[i]] = interval(documented);
+    [relLo[i], relHi[i]] = interval(relaxed);
+    if (known?.has(v) === true && shown(v)) marked[i] = 1;
+  }
+  const read = (loose: boolean) => {
+    const wide = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = variables[i] as number;
+      const relaxedHere = loose || marked[i] === 1;
+      lo[v] = (relaxedHere ? relLo[i] : docLo[i]) as number;
+      hi[v] = (relaxedHere ? relHi[i] : docHi[i]) as number;
+      wide[i] = (hi[v] as number) > (lo[v] as number) ? 1 : 0;
+    }
+    return disclosedAfterPropagation(system, piece, wide);
+  };
+  const counted = (found: Disclosure[]) =>
+    found.filter((d) => d.value !== 0 || d.part !== undefined || !shown(d.variable));
+  // Every `*` as documented but those known (the staff years' reading of a whole component: an equation that shows some
+  // of its `*` cannot all be as documented leaves the reader free to take any one of them so).
+  const first = read(false);
+  if (first !== undefined) return counted(first);
+  // Where that contradicts: a `*` that one equation alone, every figure read as documented, shows cannot be as
+  // documented, read as relaxed too.
+  for (let k = 0; k < equations.length; k++) {
+    const e = equations[k] as number;
+    const first = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    const total = at.get(equationVariables[first] as number) as number;
+    let sumLo = 0;
+    let sumHi = 0;
+    for (let j = first + 1; j < end; j++) {
+      const i = at.get(equationVariables[j] as number) as number;
+      sumLo += docLo[i] as number;
+      sumHi += docHi[i] as number;
+    }
+    for (let j = first; j < end; j++) {
+      const v = equationVariables[j] as number;
+      const i = at.get(v) as number;
+      if (!shown(v)) continue;
+      const from = j === first ? sumLo : (docLo[total] as number) - (sumHi - (docHi[i] as number));
+      const to = j === first ? sumHi : (docHi[total] as number) - (sumLo - (docLo[i] as number));
+      if (from > (docHi[i] as number) || to < (docLo[i] as number)) marked[i] = 1;
+    }
+  }
+  let pinned = read(false);
+  if (pinned === undefined) {
+    const loose = read(true);
+    if (loose === undefined) return [];
+    let more = false;
+    for (let i = 0; i < n; i++) {
+      const v = variables[i] as number;
+      if (marked[i] === 1 || !shown(v)) continue;
+      if ((lo[v] as number) > (docHi[i] as number) || (hi[v] as number) < (docLo[i] as number)) {
+        marked[i] = 1;
+        more = true;
+      }
+    }
+    pinned = (more ? read(false) : undefined) ?? loose;
+  }
+  return counted(pinned);
+}
+
 /** The equations of a component that hold a cell of England's (withoutNational leaves them out). */
 export function nationalEquationsOf(system: AuditSystem, component: number): number[] {
   const { equations } = system.components[component] as Piece;

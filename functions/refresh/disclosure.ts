@@ -25,6 +25,7 @@ import {
   type Partition,
   PRIMARY_SUPPRESSED,
   PROTECTION_LEVEL,
+  piecesWithoutEnglandAs,
   pinnedWhateverHidden,
   publishedValue,
   readerDisclosures,
@@ -859,7 +860,7 @@ export function applyDisclosureControl(
   // The person-months pass suppresses cells (a month's 0 among them) in rows the audit has read: the audit reads them
   // again, and so on to a fixed point (review 34, R34-1: England's June 3 was left over three regions' `*`, each read 1).
   // Each round that goes on has suppressed or withheld something, so it ends.
-  while (protectStaffYears(out, rules, secondary, withheld))
+  while (protectStaffYears(out, rules, secondary, withheld, rows))
     suppressRecoverable(out, rules, keys, secondary, rows, withheld);
   suppressMeansOfSuppressed(out, rules.means ?? []);
   controlDescribing(out, rules.describing ?? []);
@@ -988,6 +989,8 @@ function protectStaffYears(
   rules: DisclosureRules,
   secondary: SecondarySuppression,
   withheld: Set<Row>,
+  /** `out` unrounded, row for row (the exact figures: which marks of the loose reading are right, knownSecondary). */
+  exact: readonly Row[],
 ): boolean {
   const { staffMonths, areas } = rules;
   if (staffMonths === undefined || areas === undefined) return false;
@@ -1012,11 +1015,12 @@ function protectStaffYears(
       areas,
       months: { columns: headcounts, keys: rules.periodKeys ?? [] },
     });
-    const reader = { out, index, monthsOf };
+    const reader = { out, index, monthsOf, exact };
+    const known = knownStaffMarks(system, reader);
     const targets = new Set<number>();
     const withhold = new Set<string>();
     for (let c = 0; c < system.components.length; c++) {
-      const { chosen, stuck } = staffYearTargets(system, c, reader);
+      const { chosen, stuck } = staffYearTargets(system, c, reader, known);
       for (const v of chosen) targets.add(v);
       if (stuck !== undefined) withhold.add(withholdingKey(stuck));
     }
@@ -1041,6 +1045,8 @@ interface StaffYearReader {
   /** Each row read, and the index in `out` of the row it is read from. */
   readonly index: ReadonlyMap<Row, number>;
   readonly monthsOf: (row: Row) => number;
+  /** `out` unrounded, row for row. */
+  readonly exact: readonly Row[];
 }
 
 /**
@@ -1077,15 +1083,8 @@ function staffYearReading(
   return index;
 }
 
-/**
- * The figures to suppress in one component of a staff year read as person-months (protectStaffYears), or the row of a
- * cell found where none is left (`stuck`).
- */
-function staffYearTargets(
-  system: AuditSystem,
-  component: number,
-  { out, index, monthsOf }: StaffYearReader,
-): { chosen: Set<number>; stuck?: Row } {
+/** A staff year's reader's intervals of a cell (staffYearTargets): as documented, and relaxed where that contradicts. */
+function staffIntervals({ out, index, monthsOf }: StaffYearReader) {
   const outRow = (cell: AuditCell) => out[index.get(cell.row) as number] as Row;
   const documented = (cell: AuditCell): Interval => {
     const row = outRow(cell);
@@ -1096,6 +1095,66 @@ function staffYearTargets(
     if (row[cell.column] !== SUPPRESSED) return documented(cell);
     return row.level === 'region' ? ANY_COUNT : [1, Number.POSITIVE_INFINITY];
   };
+  return { outRow, documented, relaxed };
+}
+
+/**
+ * The `*` of a staff year's reading (by row of `out` and column: `r|column`) that a component's loose reading (every
+ * `*` relaxed) shows cannot be a mean under 8, where the exact figure confirms it (knownSecondary's reading in
+ * person-months: a mark can be wrong where a zero was made `*`, and is then left out). A reader knows them so in every
+ * piece without England's equations, and in the other copy of the cell (the areas' equations of its month alone).
+ */
+function knownStaffMarks(system: AuditSystem, reader: StaffYearReader): Set<string> {
+  const { outRow, documented, relaxed } = staffIntervals(reader);
+  const known = new Set<string>();
+  const { lo, hi } = system.scratch;
+  for (let c = 0; c < system.components.length; c++) {
+    if (auditComponent(system, c, relaxed) === undefined) continue;
+    for (const v of (system.components[c] as AuditSystem['components'][number]).variables) {
+      const cell = cellOf(system, v);
+      if (cell === undefined || outRow(cell)[cell.column] !== SUPPRESSED) continue;
+      const [low, high] = documented(cell);
+      if ((lo[v] as number) <= high && (hi[v] as number) >= low) continue;
+      const r = reader.index.get(cell.row) as number;
+      const value = (reader.exact[r] as Row)[cell.column];
+      const pm = typeof value === 'number' ? Math.round(value * reader.monthsOf(reader.out[r] as Row)) : 0;
+      if (pm < low || pm > high) known.add(`${r}|${cell.column}`);
+    }
+  }
+  return known;
+}
+
+/**
+ * What a component of a staff year read whole pins (as documented; where that contradicts, relaxed), and, read as
+ * documented, the `*` it leaves a mean under PROTECTION_LEVEL (staffYearTargets).
+ */
+function wholeStaffFindings(system: AuditSystem, component: number, reader: StaffYearReader): Set<number> {
+  const { outRow, documented, relaxed } = staffIntervals(reader);
+  const found = new Set<number>();
+  const read = auditComponent(system, component, documented);
+  // Read so, a `*` left a mean under PROTECTION_LEVEL (scratch: the bounds auditComponent reached).
+  if (read !== undefined)
+    for (const v of (system.components[component] as AuditSystem['components'][number]).variables) {
+      const cell = cellOf(system, v);
+      if (cell === undefined || outRow(cell)[cell.column] !== SUPPRESSED) continue;
+      if ((system.scratch.hi[v] as number) < PROTECTION_LEVEL * reader.monthsOf(outRow(cell))) found.add(v);
+    }
+  for (const { variable } of read ?? auditComponent(system, component, relaxed) ?? []) found.add(variable);
+  return found;
+}
+
+/**
+ * The figures to suppress in one component of a staff year read as person-months (protectStaffYears), or the row of a
+ * cell found where none is left (`stuck`). `known`: knownStaffMarks.
+ */
+function staffYearTargets(
+  system: AuditSystem,
+  component: number,
+  reader: StaffYearReader,
+  known: ReadonlySet<string>,
+): { chosen: Set<number>; stuck?: Row } {
+  const { index, monthsOf } = reader;
+  const { outRow, documented, relaxed } = staffIntervals(reader);
   // A published non-zero figure below England.
   const published = (v: number) => {
     const cell = cellOf(system, v);
@@ -1104,33 +1163,53 @@ function staffYearTargets(
     const value = row[cell.column];
     return !isNational(row) && typeof value === 'number' && value > 0 ? value : undefined;
   };
+  const shown = (v: number) => {
+    const cell = cellOf(system, v);
+    return cell !== undefined && outRow(cell)[cell.column] === SUPPRESSED;
+  };
   const { variables } = system.components[component] as AuditSystem['components'][number];
   // A component with no year of two or more months (a month's equations alone) is read as the main audit reads it
   // (a month's headcount is its person-months), which reads each equation alone and each piece without England too:
   // left to it (review 34, R34-1: read here, England's June 3 over R1's and R2's `*` narrowed each below
-  // PROTECTION_LEVEL, the zeros of the month were suppressed for want of a count, and 3 over three `*` read 1 each).
+  // PROTECTION_LEVEL, the zeros of the month were suppressed for want of a count, and 3 over three `*` read 1 each),
+  // but for its pieces without England's equations with what the years show of its `*` (below).
   const isYear = (v: number) => {
     const cell = cellOf(system, v);
     return cell !== undefined && cell.row.period_type === 'fy' && monthsOf(outRow(cell)) >= 2;
   };
-  if (!variables.some(isYear)) return { chosen: new Set() };
-  const found = new Set<number>();
-  const read = auditComponent(system, component, documented);
-  // Read so, a `*` left a mean under PROTECTION_LEVEL (scratch: the bounds auditComponent reached).
-  if (read !== undefined)
+  const found = variables.some(isYear) ? wholeStaffFindings(system, component, reader) : new Set<number>();
+  // Nothing found read whole: each piece without England's equations read on its own (review 29, R29-1, in
+  // person-months: review 34, R34-2: R3's 25 over I31's 25 over three PCNs' `*` pinned each PCN at 15 person-months,
+  // their true mean 7.5, beside England's 52 over R1's `*`, truly 51 person-months), its `*` that the figures show
+  // cannot be a mean under 8 (known: the years' loose reading too, for a month's own equations, which the main audit
+  // reads with the months' figures alone) read so, and protected within its piece (a figure of another region leaves
+  // its pins as they were).
+  let piece: number[] | undefined;
+  if (found.size === 0) {
+    const knownHere = new Set<number>();
     for (const v of variables) {
       const cell = cellOf(system, v);
-      if (cell === undefined || outRow(cell)[cell.column] !== SUPPRESSED) continue;
-      if ((system.scratch.hi[v] as number) < PROTECTION_LEVEL * monthsOf(outRow(cell))) found.add(v);
+      if (cell !== undefined && known.has(`${index.get(cell.row)}|${cell.column}`)) knownHere.add(v);
     }
-  for (const { variable } of read ?? auditComponent(system, component, relaxed) ?? []) found.add(variable);
+    for (const { variable } of piecesWithoutEnglandAs(system, component, documented, relaxed, shown, knownHere))
+      found.add(variable);
+    if (found.size > 0) piece = nationalEquationsOf(system, component);
+  }
   const chosen = new Set<number>();
   if (found.size === 0) return { chosen };
+  // Within a piece, its nearest zero below England (a `*` there adds a part the piece no longer pins).
+  const zeroBelowEngland = (v: number) => {
+    const cell = cellOf(system, v);
+    return cell !== undefined && !isNational(cell.row) && outRow(cell)[cell.column] === 0 ? 0 : undefined;
+  };
   for (const v of found) {
-    const target = nearestVariable(system, v, published) ?? (published(v) === undefined ? undefined : v);
+    const target =
+      nearestVariable(system, v, published, piece) ??
+      (published(v) === undefined ? undefined : v) ??
+      (piece === undefined ? undefined : nearestVariable(system, v, zeroBelowEngland, piece));
     if (target !== undefined) chosen.add(target);
   }
-  if (chosen.size === 0)
+  if (chosen.size === 0 && piece === undefined)
     for (const v of variables) {
       const cell = cellOf(system, v);
       if (cell !== undefined && !isNational(cell.row) && cell.row[cell.column] === 0) chosen.add(v);

@@ -580,7 +580,8 @@ function recoveredWithheld(doc: MetricDocument, parents: Parents, spec: ScanSpec
  * its rows and its months' (a month's headcount is its person-months): England's figure x months exact; 0 none; a figure rounded to v a mean from max(8, v - 2.5) to
  * under v + 2.5 (under 8 is `*`); a `*` a mean above 0 and under 8 (where that contradicts the figures: 1 or more, a
  * region's 0 or more). A cell pinned is recovered (its figure is the mean of the person-months pinned); the value is
- * in person-months. A year whose rows all have one month is read with the months (recoveredCells).
+ * in person-months. A year whose rows all have one month is read with the months (recoveredCells). Read again
+ * without England's rows, as recoveredCells reads counts (review 34, R34-2).
  */
 function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSpec): RecoveredCell[] {
   const counted = new Set(spec.counts[doc.name] ?? []);
@@ -630,17 +631,58 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
     return r.level === 'region' ? ANY_COUNT : [1, Number.POSITIVE_INFINITY];
   };
   const found: RecoveredCell[] = [];
+  const seen = new Set<string>();
+  const note = (cell: AuditCell, value: number, part: string | undefined) => {
+    const key = `${doc.rows.indexOf(readFrom.get(cell.row) as MetricRow)}|${cell.column}|${part ?? ''}|${value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    found.push({
+      row: readFrom.get(cell.row) as MetricRow,
+      column: cell.column,
+      value,
+      ...(part === undefined ? {} : { part }),
+    });
+  };
+  // The `*` that the whole's loose reading (every `*` 1 or more, a region's 0 or more) shows cannot be a mean under 8:
+  // read so still without England's rows (below), as recoveredCells' known marks are.
+  const known = new Map<Row, Set<string>>();
   for (let c = 0; c < system.components.length; c++) {
     const read =
       auditComponent(system, c, (cell) => shownRange(cell, false)) ??
       auditComponent(system, c, (cell) => shownRange(cell, true));
+    for (const { cell, part, value } of read ?? []) note(cell, value, part);
+    if (auditComponent(system, c, (cell) => shownRange(cell, true)) === undefined) continue;
+    const { lo, hi } = system.scratch;
+    for (const v of (system.components[c] as AuditSystem['components'][number]).variables) {
+      const cell = cellOf(system, v);
+      if (cell === undefined || readFrom.get(cell.row)?.[cell.column] !== '*') continue;
+      const [low, high] = shownRange(cell, false);
+      if ((lo[v] as number) <= high && (hi[v] as number) >= low) continue;
+      const columns = known.get(cell.row) ?? new Set<string>();
+      columns.add(cell.column);
+      known.set(cell.row, columns);
+    }
+  }
+  // Again without England's rows (review 29, R29-1, in person-months: review 34, R34-2): a reader may leave out
+  // England's equations, those that make the whole's reading contradict, and read each region's piece alone (R3's 25
+  // over I31's 25 over three PCNs' `*`, each a mean under 8: 45 person-months, each PCN 15). England's rows of the
+  // months withheld below England stay (recoveredCells: they say the month is withheld). A `*` pinned to 0 is not
+  // counted (it says no one was counted, as a 0 does).
+  const withheldEngland = new Set<unknown>([...withheldMonthsOf(doc).values()].flat());
+  const below = [...readFrom.keys()].filter((r) => r.level !== 'national' || withheldEngland.has(readFrom.get(r)));
+  if (below.length === readFrom.size || below.length === 0) return found;
+  const pieces = buildAuditSystem(below, {
+    columns: headcounts,
+    areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
+    months: { columns: headcounts, keys: doc.keys },
+  });
+  const isKnown = (cell: AuditCell) => known.get(cell.row)?.has(cell.column) === true;
+  for (let c = 0; c < pieces.components.length; c++) {
+    const read =
+      auditComponent(pieces, c, (cell) => shownRange(cell, isKnown(cell))) ??
+      auditComponent(pieces, c, (cell) => shownRange(cell, true));
     for (const { cell, part, value } of read ?? [])
-      found.push({
-        row: readFrom.get(cell.row) as MetricRow,
-        column: cell.column,
-        value,
-        ...(part === undefined ? {} : { part }),
-      });
+      if (value !== 0 || part !== undefined || readFrom.get(cell.row)?.[cell.column] !== '*') note(cell, value, part);
   }
   return found;
 }
