@@ -16,6 +16,7 @@ import {
   IDENTIFIER_LABELS,
   type IdentifierKind,
   identifierAcrossCells,
+  identifierHeld,
   personalColumnKind,
 } from '../lib/identifiability-guard.ts';
 import { quarantineKey, receiptKey, transferRecordKey, UPLOAD_ID_PATTERN } from '../lib/keys.ts';
@@ -573,7 +574,7 @@ class UploadState {
       const found = findIdentifier(name);
       if (found) {
         const where = this.headerless ? `line ${row} has a field name` : `column ${position} of the header`;
-        reject('identifiable_data', `${where} that holds what looks like ${IDENTIFIER_LABELS[found]}`, { row });
+        reject('identifiable_data', `${where} that holds ${identifierHeld(found, name)}`, { row });
       }
       this.checkedColumns.add(name);
       const personal = personalColumnKind(name);
@@ -636,7 +637,7 @@ class UploadState {
       const found = findIdentifier(text);
       if (!found) return;
       const where = this.headerless ? `line ${row}` : `row ${row}, column ${i + 1}`;
-      reject('identifiable_data', `${where} holds what looks like ${IDENTIFIER_LABELS[found]}`, { row });
+      reject('identifiable_data', `${where} holds ${identifierHeld(found, text)}`, { row });
     });
     // A CSV row wider than its header: a number in thousands format written unquoted is cut into cells (sec30's note).
     const width = csv?.header.length;
@@ -693,13 +694,13 @@ class UploadState {
           const position = Object.keys(cells).indexOf(column) + 1;
           reject(
             'identifiable_data',
-            `row ${row}, field ${position} of the row holds what looks like ${IDENTIFIER_LABELS[found]}`,
+            `row ${row}, field ${position} of the row holds ${identifierHeld(found, cells[column])}`,
             {
               row,
             },
           );
         }
-        reject('identifiable_data', `row ${row}, column ${column} holds what looks like ${IDENTIFIER_LABELS[found]}`, {
+        reject('identifiable_data', `row ${row}, column ${column} holds ${identifierHeld(found, cells[column])}`, {
           row,
           field: column,
         });
@@ -750,7 +751,7 @@ class UploadState {
       const found = fast?.remembers(field, text) ? undefined : findIdentifier(text);
       if (found) {
         const column = (header[i] as string).slice(0, 64);
-        reject('identifiable_data', `row ${row}, column ${column} holds what looks like ${IDENTIFIER_LABELS[found]}`, {
+        reject('identifiable_data', `row ${row}, column ${column} holds ${identifierHeld(found, text)}`, {
           row,
           field: column,
         });

@@ -27,6 +27,20 @@ export const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
 };
 
 /**
+ * What a refusal says a cell holds (review 35, R35-3): `what looks like` and the kind's label, but an old date alone
+ * (OLD_DATE_ALONE: a date before 2010 and nothing else, perhaps at midnight) is told as such, since it may be an event
+ * date mistyped rather than a date of birth, so a PCN can find the typo. The text is read, never repeated: the message
+ * names the position only.
+ */
+export function identifierHeld(kind: IdentifierKind, text: unknown): string {
+  if (kind === 'date_of_birth' && typeof text === 'string' && isOldDateAlone(text)) return OLD_DATE_ALONE_HELD;
+  return `what looks like ${IDENTIFIER_LABELS[kind]}`;
+}
+
+export const OLD_DATE_ALONE_HELD =
+  'a date before 2010 alone, refused as a possible date of birth (or an event date mistyped)';
+
+/**
  * A column's name that says it holds personal data, read as words inside the name (lower case, everything but letters
  * and digits left out), not the whole name (review 30, R30-7: `Client name`, `Patient Surname`, `Home Address`,
  * `Address 1`, `Mobile No`, `Patient NHS Number` passed an exact list). Names and addresses cannot be told by value, so
@@ -973,9 +987,17 @@ const OLD_DATE = `(?<!\\d)(?:${[
 ].join('|')})(?!\\d)`;
 const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`);
 /**
+ * Midnight as systems write a date's time (review 35, R35-2): `00:00`, with seconds and up to nine zero fraction digits
+ * (SQL Server's datetime2 has seven, `00:00:00.0000000`), a 12-hour clock's `12:00:00 AM` (.NET's default), and a zone:
+ * `Z` or an offset (`+00:00`, `+01:00` in summer time, `-00:00`, `+0000`). Noon, PM and any second past are a time of
+ * day (a system's), not read.
+ */
+const MIDNIGHT_FRACTION = '(?::00(?:[.,]0{1,9})?)?';
+const MIDNIGHT = `[T ](?:00:00${MIDNIGHT_FRACTION}|12:00${MIDNIGHT_FRACTION}\\s?[Aa][Mm])(?:Z|[+-]\\d{2}(?::?\\d{2})?)?`;
+/**
  * An old date (as above: 1900 to 2009, a four-digit year) that is the whole text, or a spreadsheet's date written as a
- * timestamp at midnight (`1970-02-03T00:00:00`, `03/02/1970 00:00`). Not read alone before sec32, on the ground that an
- * event date out of range is the contract's to reject row by row; but event_id, referral_id, provider_id and
+ * timestamp at midnight (MIDNIGHT: `1970-02-03T00:00:00`, `03/02/1970 00:00`, `1970-02-03T00:00:00+01:00`). Not read
+ * alone before sec32, on the ground that an event date out of range is the contract's to reject row by row; but event_id, referral_id, provider_id and
  * retracts_event_id take any 1-64 characters of `A-Z a-z 0-9 . _ : -`, so `1970-02-03` or `03.02.1970` there (a date
  * of birth mapped into an id's column) reached curated Parquet. No field of the contract holds a date before 2019
  * (occurred_on and recorded_at are refused before it; snapshot_month has no day), so a file with such a date in any
@@ -984,9 +1006,9 @@ const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DAT
  * (`2005-05-01T10:00:00Z`, a system's) and a date with anything else in the cell (`1970-02-03-0001`, a sequence) are
  * not read so; nor are eight digits together (`19700203`: a system's number as often) or a two-digit year (above).
  */
-const OLD_DATE_ALONE = new RegExp(`^\\s*${OLD_DATE}(?:[T ]00:00(?::00(?:\\.0{1,6})?)?Z?)?\\s*$`);
-/** The longest text the rule above reads (`03 - September - 1970T00:00:00.000000Z`, spaces either side). */
-const OLD_DATE_ALONE_MAX = 48;
+const OLD_DATE_ALONE = new RegExp(`^\\s*${OLD_DATE}(?:${MIDNIGHT})?\\s*$`);
+/** The longest text the rule reads (`03 - September - 1970 12:00:00.000000000 AM+00:00`: 51 with a space either side). */
+const OLD_DATE_ALONE_MAX = 60;
 /**
  * Every year the rule reads is four digits standing apart from other digits, 19.. or 200.: a text without such a run
  * (a timestamp, `2026-01-19T19:30:00Z`; the demo's ids, `R202601-0.1`) is spared the expression. A plain expression

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import {
@@ -9,6 +9,7 @@ import {
   expectRefusedWhole,
   GUARD_COLUMNS,
   GUARD_PCN,
+  ingestRows,
 } from '../support/identifiable-refusal.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
@@ -94,7 +95,41 @@ describe('a date of birth as the whole of an id (the contract takes it: no event
     ['provider_id', '1970-02-03T00:00:00'],
   ])('in %s: refused, and deleted', async (field, cell) => {
     const ingested = await ingest(planted(cell, field));
-    await expectRefusedWhole(ingested, cellHolding(3, field, 'a date of birth'));
+    await expectRefusedWhole(ingested, oldDateAlone(3, field));
+    expectOnlyTheReceiptKept(ingested.store, PLANTED);
+  });
+});
+
+/** Review 35 (R35-3): an old date alone is told as such (its position only), so a PCN can find a typo. */
+const oldDateAlone = (row: number, field: string) => ({
+  row,
+  field,
+  message: `row ${row}, column ${field} holds a date before 2010 alone, refused as a possible date of birth (or an event date mistyped)`,
+});
+
+describe('an event date mistyped before 2010 (review 35, R35-3): refused whole, the receipt saying it may be a typo', () => {
+  it('a one-row events file with occurred_on in 2009: the receipt’s message, exactly', async () => {
+    const ingested = await ingestRows([connection({ occurred_on: '2009-06-15' })]);
+    expect(ingested.receipt.file_error).toEqual({
+      code: 'identifiable_data',
+      row: 2,
+      field: 'occurred_on',
+      message:
+        'row 2, column occurred_on holds a date before 2010 alone, refused as a possible date of birth (or an event date mistyped); the file has been deleted, send it again without it',
+    });
+    await expectRefusedWhole(ingested, oldDateAlone(2, 'occurred_on'));
+    expectOnlyTheReceiptKept(ingested.store, ['2009-06-15']);
+  });
+
+  it('a midnight timestamp of a date of birth (R35-2) in an id: told alike', async () => {
+    const ingested = await ingest(planted('1970-02-03T00:00:00+01:00', 'referral_id'));
+    await expectRefusedWhole(ingested, oldDateAlone(3, 'referral_id'));
+    expectOnlyTheReceiptKept(ingested.store, PLANTED);
+  });
+
+  it('a date beside the word is still told as a date of birth', async () => {
+    const ingested = await ingest(planted('DOB_1970-02-03', 'referral_id'));
+    await expectRefusedWhole(ingested, cellHolding(3, 'referral_id', 'a date of birth'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 });

@@ -85,6 +85,14 @@ describe('a date of birth standing alone, the whole of a cell (ids take any such
     ['a spreadsheet’s date as a midnight timestamp', '1970-02-03T00:00:00'],
     ['the same with a zone', '2004-11-30T00:00:00.000Z'],
     ['with a space and midnight', '1970-02-03 00:00'],
+    // Review 35 (R35-2): other systems' midnight.
+    ['SQL Server datetime2 (7 fraction digits)', '1970-02-03 00:00:00.0000000'],
+    ['an ISO offset of zero', '1970-02-03T00:00:00+00:00'],
+    ['an ISO offset in summer time', '1970-02-03T00:00:00+01:00'],
+    ['an unknown offset', '1970-02-03T00:00:00-00:00'],
+    ['an offset without its colon', '1970-02-03T00:00:00.000+0000'],
+    ['.NET’s default (12:00:00 AM)', '2/3/1970 12:00:00 AM'],
+    ['nanoseconds', '1970-02-03T00:00:00.000000000Z'],
   ])('%s is a date of birth', (_what, text) => {
     expect(both(text)).toEqual(['date_of_birth', 'date_of_birth']);
   });
@@ -94,6 +102,11 @@ describe('a date of birth standing alone, the whole of a cell (ids take any such
     ['the contract’s first day', '2019-01-01'],
     ['a date from 2010 (a child’s or an event’s: no telling)', '2012-02-03'],
     ['an old timestamp at a time of day (a system’s, not a birth)', '2005-05-01T10:00:00Z'],
+    ['an old timestamp at noon', '1970-02-03T12:00:00Z'],
+    ['an old timestamp at 12:00:00 PM', '2/3/1970 12:00:00 PM'],
+    ['an old timestamp a second after midnight, with an offset', '1970-02-03T00:00:01+01:00'],
+    ['an old timestamp with a fraction of a second', '1970-02-03T00:00:00.0000001Z'],
+    ['an old timestamp with an offset and a time of day', '2005-05-01T10:00:00+01:00'],
     ['a year alone', '1970'],
     ['eight digits together (a system’s number as often)', '19700203'],
     ['a two-digit year', '03-02-70'],
