@@ -555,6 +555,8 @@ export const CATALOGUE: readonly MetricDefinition[] = [
     // complete year whose England figures hold a revision back (R34-9); the growth's interval from England's own growth
     // over 3+ complete years, regions short of that, with repeats.same_month.interval_from (R34-4); and the definition
     // of declined_after_referral_pct names the Rollout page's one denominator for a year in progress (R34-6).
+    // Review 35 (definition text only, no figure; version left to the lead): that definition says a year in progress's
+    // % below England is approximate, of rounded months (R35-1).
     version: '13', // 5: a correction extends no reporting span (review 9, R9-6)
     changes: [
       { version: '4', from: '3', columns: [] },
@@ -594,7 +596,7 @@ export const CATALOGUE: readonly MetricDefinition[] = [
       decline_rate_pct:
         'Offers declined as a percentage of referrals plus offers declined: declines / (referrals + declines). A decline on a referral is not counted here (it is one of the referrals): see declined_after_referral_pct.',
       declined_after_referral_pct:
-        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none). A year in progress's (the Rollout page) is over the same denominator: its months with a % published, their declined_after_referral over their referrals, every referral of those months (a PCN's whose data ended within their 3 months included, with the declines seen up to that end), as the year's own % once it closes. Of the same referrals, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100% (engaged is over the engagement cohort, which leaves out the referrals of a PCN whose data ended within their 3 months).",
+        "Referrals declined as a percentage of referrals: declined_after_referral / referrals, only for a period all of whose referrals' 3 months have passed (otherwise none). A year in progress's (the Rollout page) is over the same denominator: its months with a % published, their declined_after_referral over their referrals, every referral of those months (a PCN's whose data ended within their 3 months included, with the declines seen up to that end), as the year's own % once it closes; below England those months' figures are each rounded, so it is approximate (the page says about). Of the same referrals, engaged (cof_person.engaged_pct) and declined are apart, so they add up to at most 100% (engaged is over the engagement cohort, which leaves out the referrals of a PCN whose data ended within their 3 months).",
       referrals_per_1000: 'Referrals per 1,000 registered patients.',
       pct_list_referred: 'People referred as a percentage of the registered list (IIF PC-01), in the period so far.',
       referrals_per_1000_annualised:
