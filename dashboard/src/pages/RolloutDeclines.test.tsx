@@ -128,9 +128,10 @@ describe('referrals declined of a year in progress: one denominator with a close
     const meta = { ...META, regions: [{ code: SW, name: 'South West', parent: 'ENG' }] } as unknown as MetaDocument;
     renderPage(<RolloutPage />, meta, { level: 'region', code: SW, name: 'South West' }, '2025/26', { region: SW });
     const kpi = (await screen.findByTestId('kpi-declines')).parentElement as HTMLElement;
-    await waitFor(() => expect(kpi.textContent).toContain('500'));
+    await waitFor(() => expect(kpi.textContent).toContain('April to August'));
+    // A region's months are rounded to 5: the % of their sums is approximate, and no sum is shown (R35-1).
     expect(kpi.textContent).toBe(
-      'Offers declined00.0% of referrals and offers declined. Referrals declined: 95 (19.0% of the 500 referrals of April to August 2025, whose 3 months have passed)',
+      'Offers declined00.0% of referrals and offers declined. Referrals declined: 95 of the referrals whose 3 months have passed; about 19% of the referrals of April to August 2025 (approximate: from monthly figures rounded to 5)',
     );
     // Rollout's own % of a period all of whose referrals have had their 3 months, of the same figures: 19.0.
     const rollout = CATALOGUE.find((d) => d.name === 'rollout');
@@ -152,15 +153,75 @@ describe('referrals declined of a year in progress: one denominator with a close
     expect(declinedAfterReferralText(open, months([]).slice(5) as unknown as MetricRow[])).toBe(
       '95 of the referrals whose 3 months have passed (no month of the year yet)',
     );
-    // Data as of mid-month: the year's count includes referrals of the cut-off month's first days (here 5 more), the
-    // % is of the months closed.
+    // England (exact figures): data as of mid-month, the year's count includes referrals of the cut-off month's first
+    // days (here 5 more), the % is of the months closed, with their sums (true at England).
+    const england = (declined: readonly (number | '*')[]) =>
+      months(declined).map((m) => ({ ...m, level: 'national', code: 'ENG' })) as unknown as MetricRow[];
+    const englandYear = { ...OPEN_YEAR, level: 'national', code: 'ENG' };
     expect(
       declinedAfterReferralText(
-        { ...OPEN_YEAR, declined_after_referral: 100 } as unknown as MetricRow,
-        months([20, 20, 15, 20, 20]) as unknown as MetricRow[],
+        { ...englandYear, declined_after_referral: 100 } as unknown as MetricRow,
+        england([20, 20, 15, 20, 20]),
       ),
     ).toBe(
       '100 of the referrals whose 3 months have passed; of the 500 referrals of April to August 2025, 95 declined (19.0%)',
+    );
+    expect(declinedAfterReferralText(englandYear as unknown as MetricRow, england([20, 20, 15, 20, 20]))).toBe(
+      '95 (19.0% of the 500 referrals of April to August 2025, whose 3 months have passed)',
+    );
+  });
+});
+
+/*
+ * Review 35, R35-1: below England each month is rounded to 5, so the sums of N rounded months are off by up to 2 x N.
+ * The reviewer's region: five closed months each 18 declined of 102 referrals, published 20 of 100; the year 90 of
+ * 510 (published; its % none while in progress). The sums give 100 of 500 = 20%, a "declined" count that is neither
+ * published (90) nor true (also 90), and once the year closes rollout publishes 90 / 510 = 17.6% on the same figures.
+ * So below England no sum is shown and the % is worded as approximate, from rounded monthly figures.
+ */
+describe('referrals declined of a year in progress below England: rounded months (R35-1)', () => {
+  const month = (period: string) => ({
+    level: 'region',
+    code: SW,
+    period_type: 'month',
+    period,
+    referrals: 100,
+    declined_after_referral: 20,
+    declined_after_referral_pct: 20,
+  });
+  const closedMonths = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'].map(month) as unknown as MetricRow[];
+  const year = {
+    level: 'region',
+    code: SW,
+    period_type: 'fy',
+    period: '2025/26',
+    referrals: 510,
+    declined_after_referral: 90,
+    declined_after_referral_pct: null,
+  } as unknown as MetricRow;
+
+  it('shows no count of summed rounded months, and says the % is approximate', () => {
+    const text = declinedAfterReferralText(year, closedMonths);
+    expect(text).not.toContain('100 declined');
+    expect(text).not.toContain('500');
+    // 100 / 500 = 20%, whole: its error is several points.
+    expect(text).toBe(
+      '90 of the referrals whose 3 months have passed; about 20% of the referrals of April to August 2025 (approximate: from monthly figures rounded to 5)',
+    );
+    // Once closed, rollout's own % of the year's published figures: 90 / 510 = 17.6 (one decimal).
+    const rollout = CATALOGUE.find((d) => d.name === 'rollout');
+    const closed = rollout?.derive?.(
+      { level: 'region', code: SW, period_type: 'fy', period: '2025/26', referrals: 510, declined_after_referral: 90 },
+      { dataAsOf: '2026-07-31', targets: DEFAULT_TARGETS } as never,
+    );
+    expect(closed?.declined_after_referral_pct).toBe(17.6);
+  });
+
+  it('the same when the sums agree with the year: still no summed referrals', () => {
+    expect(
+      declinedAfterReferralText({ ...year, declined_after_referral: 100 } as unknown as MetricRow, closedMonths),
+    ).toBe(
+      '100 of the referrals whose 3 months have passed; about 20% of the referrals of April to August 2025 (approximate: from monthly figures rounded to 5)',
     );
   });
 });

@@ -106,6 +106,8 @@ function monthSpan(first: string, last: string): string {
  * those months (review 34, R34-6: it was cof_person's engagement cohort, which leaves out the referrals of a PCN whose
  * data ended within their 3 months while the count has their declines, so a year read 19.8% in progress and 19.0%
  * once closed on the same figures). A rate of sums of published figures only: none where a month's count is `*`.
+ * Those sums are true at England only: below England, where months are rounded, no sum is shown and the % is "about"
+ * (review 35, R35-1: 100 declined of 500, 20.0%, beside the year's published 90, then 17.6% once closed).
  */
 export function declinedAfterReferralText(year: MetricRow | undefined, months: readonly MetricRow[]): string {
   const declined = figure(year, 'declined_after_referral');
@@ -132,6 +134,12 @@ export function declinedAfterReferralText(year: MetricRow | undefined, months: r
   const referrals = sum('referrals');
   if (monthsDeclined === null || referrals === null || !(referrals > 0))
     return `${count} of the referrals whose 3 months have passed (${span})`;
+  // Below England each month is rounded to 5, so a sum of N months is off by up to 2 x N (review 35, R35-1): no sum is
+  // shown (it is neither published nor true), and the % is a whole "about", saying why.
+  if ((year ?? first).level !== 'national') {
+    const about = formatPercent(Math.round((100 * Math.min(monthsDeclined, referrals)) / referrals), 0);
+    return `${count} of the referrals whose 3 months have passed; about ${about} of the referrals of ${span} (approximate: from monthly figures rounded to 5)`;
+  }
   const pct = formatPercent(Math.round((1000 * Math.min(monthsDeclined, referrals)) / referrals) / 10);
   if (monthsDeclined === declined)
     return `${count} (${pct} of the ${formatCount(referrals)} referrals of ${span}, whose 3 months have passed)`;
