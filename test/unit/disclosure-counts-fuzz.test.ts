@@ -3,6 +3,7 @@ import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
 import { recoveredCells, SCAN_SPEC } from '../support/disclosure-scan.ts';
+import { randomGeography, seededRandom, twoMonthsEach, valuePicker } from '../support/seeded-documents.ts';
 
 /*
  * Review 34, R34-8: a plain count document (splw_contacts: counts, monthly) over 2 or 3 regions of 1 or 2 ICBs of 1 to
@@ -98,34 +99,12 @@ describe("a count document's England figure over parts all `*` (review 34, R34-8
  */
 describe("count documents fuzz: the scan finds only case 361's pins on the publisher's output", () => {
   it('400 documents, seed 11', () => {
-    let seed = 11;
-    const rnd = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const pick = () => {
-      const x = rnd();
-      return x < 0.2 ? 0 : x < 0.7 ? 1 + Math.floor(rnd() * 7) : 8 + Math.floor(rnd() * 20);
-    };
+    const rnd = seededRandom(11);
+    const pick = valuePicker(rnd, { zero: 0.2, small: 0.7, smallMax: 7 });
     const found: string[] = [];
     for (let t = 0; t < 400; t++) {
-      const parent: Record<string, string> = {};
-      const pcns: string[] = [];
-      const regions = 2 + Math.floor(rnd() * 2);
-      for (let r = 1; r <= regions; r++) {
-        parent[`R${r}`] = 'ENG';
-        const icbs = 1 + Math.floor(rnd() * 2);
-        for (let i = 1; i <= icbs; i++) {
-          parent[`I${r}${i}`] = `R${r}`;
-          const n = 1 + Math.floor(rnd() * 3);
-          for (let p = 1; p <= n; p++) {
-            parent[`P${r}${i}${p}`] = `I${r}${i}`;
-            pcns.push(`P${r}${i}${p}`);
-          }
-        }
-      }
-      const values: Record<string, [number, number]> = {};
-      for (const p of pcns) values[p] = [pick(), pick()];
+      const { parent, pcns } = randomGeography(rnd);
+      const values = twoMonthsEach(pcns, pick);
       const out = control(parent, rowsOf(parent, values));
       found.push(...recovered(parent, out).map((f) => `document ${t}: ${f}`));
     }

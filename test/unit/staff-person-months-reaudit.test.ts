@@ -3,6 +3,7 @@ import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
 import { SCAN_SPEC, scanDocuments } from '../support/disclosure-scan.ts';
+import { randomGeography, seededRandom, twoMonthsEach, valuePicker } from '../support/seeded-documents.ts';
 
 /*
  * Review 34, R34-1: the person-months pass (protectStaffYears) suppresses cells of month rows (published 0s among them)
@@ -122,34 +123,12 @@ describe('a month read alone is left to the main audit, which reads again what t
  */
 describe("review 34's fuzz of staff years with their months: the scan finds nothing on the publisher's output", () => {
   it('200 documents, seed 7', () => {
-    let seed = 7;
-    const rnd = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const pick = () => {
-      const x = rnd();
-      return x < 0.15 ? 0 : x < 0.75 ? 1 + Math.floor(rnd() * 9) : 8 + Math.floor(rnd() * 20);
-    };
+    const rnd = seededRandom(7);
+    const pick = valuePicker(rnd, { zero: 0.15, small: 0.75, smallMax: 9 });
     const found: string[] = [];
     for (let t = 0; t < 200; t++) {
-      const parent: Record<string, string> = {};
-      const pcns: string[] = [];
-      const regions = 2 + Math.floor(rnd() * 2);
-      for (let r = 1; r <= regions; r++) {
-        parent[`R${r}`] = 'ENG';
-        const icbs = 1 + Math.floor(rnd() * 2);
-        for (let i = 1; i <= icbs; i++) {
-          parent[`I${r}${i}`] = `R${r}`;
-          const n = 1 + Math.floor(rnd() * 3);
-          for (let p = 1; p <= n; p++) {
-            parent[`P${r}${i}${p}`] = `I${r}${i}`;
-            pcns.push(`P${r}${i}${p}`);
-          }
-        }
-      }
-      const pm: Record<string, [number, number]> = {};
-      for (const p of pcns) pm[p] = [pick(), pick()];
+      const { parent, pcns } = randomGeography(rnd);
+      const pm = twoMonthsEach(pcns, pick);
       const sum = (c: string): [number, number] =>
         pm[c] ??
         Object.keys(parent)

@@ -3,6 +3,7 @@ import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
 import { SCAN_SPEC, scanDocuments } from '../support/disclosure-scan.ts';
+import { randomGeography, seededRandom, twoMonthsEach, valuePicker } from '../support/seeded-documents.ts';
 
 /*
  * Review 34, R34-2: a region's piece read without England's equations pins a staff year as person-months. Geography:
@@ -145,34 +146,12 @@ describe("staff years read as person-months without England's equations (review 
  */
 describe("staff years fuzz: the scan (without England's rows too) finds nothing on the publisher's output", () => {
   it('400 documents, seed 7', () => {
-    let seed = 7;
-    const rnd = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const pick = () => {
-      const x = rnd();
-      return x < 0.15 ? 0 : x < 0.75 ? 1 + Math.floor(rnd() * 9) : 8 + Math.floor(rnd() * 20);
-    };
+    const rnd = seededRandom(7);
+    const pick = valuePicker(rnd, { zero: 0.15, small: 0.75, smallMax: 9 });
     const found: string[] = [];
     for (let t = 0; t < 400; t++) {
-      const parent: Record<string, string> = {};
-      const pcns: string[] = [];
-      const regions = 2 + Math.floor(rnd() * 2);
-      for (let r = 1; r <= regions; r++) {
-        parent[`R${r}`] = 'ENG';
-        const icbs = 1 + Math.floor(rnd() * 2);
-        for (let i = 1; i <= icbs; i++) {
-          parent[`I${r}${i}`] = `R${r}`;
-          const n = 1 + Math.floor(rnd() * 3);
-          for (let p = 1; p <= n; p++) {
-            parent[`P${r}${i}${p}`] = `I${r}${i}`;
-            pcns.push(`P${r}${i}${p}`);
-          }
-        }
-      }
-      const coaches: Record<string, [number, number]> = {};
-      for (const p of pcns) coaches[p] = [pick(), pick()];
+      const { parent, pcns } = randomGeography(rnd);
+      const coaches = twoMonthsEach(pcns, pick);
       for (const months of [true, false]) {
         const out = applyDisclosureControl(rowsOf(parent, coaches, months), rulesFor(parent));
         found.push(...recovered(parent, out).map((f) => `document ${t}${months ? '' : ' (years)'}: ${f}`));
