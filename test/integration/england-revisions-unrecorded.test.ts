@@ -1,10 +1,16 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, goldenReference, referralEvent, releaseChain } from '../support/golden.ts';
+import {
+  contactEvent,
+  declinedEvent,
+  type GoldenEvent,
+  goldenReference,
+  referralEvent,
+  releaseChain,
+} from '../support/golden.ts';
 
 /*
  * England's row of a count several documents publish (catalogue.ts jointCounts: rollout's and referral_sources'
@@ -40,29 +46,9 @@ const REFERENCE = goldenReference([
 const PCNS = ['U00001', 'U00002', 'U00003', 'U00004', 'U00005', 'U00006'];
 const DECLINED: Record<string, number> = { U00001: 4, U00002: 5, U00003: 6 };
 const MONTHS = ['2025-01', '2025-02', '2025-03', '2025-04'];
-const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 let n = 0;
-const contact = (pcn: string, rid: string, on: string): GoldenEvent => ({
-  event_id: `C${pcn}-${++n}`,
-  event_type: 'contact',
-  pcn_code: pcn,
-  referral_id: rid,
-  person_id: hash(rid),
-  occurred_on: on,
-  contact_mode: 'telephone',
-  worker_role: 'splw',
-  duration_minutes: 30,
-});
-const offerDeclined = (pcn: string, rid: string, on: string): GoldenEvent => ({
-  event_id: `D${pcn}-${++n}`,
-  event_type: 'declined',
-  pcn_code: pcn,
-  referral_id: rid,
-  person_id: hash(rid),
-  occurred_on: on,
-  snomed_code: '871711000000103',
-  decline_reason: 'not_ready',
-});
+const contact = (pcn: string, rid: string, on: string) => contactEvent(pcn, rid, on, `C${pcn}-${++n}`);
+const offerDeclined = (pcn: string, rid: string, on: string) => declinedEvent(pcn, rid, on, `D${pcn}-${++n}`);
 const programme = Object.fromEntries(
   PCNS.map((pcn) => {
     const rows: GoldenEvent[] = [];

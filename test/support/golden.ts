@@ -42,6 +42,31 @@ export const referralEvent = (
   imd_decile: 2,
 });
 
+/** A telephone contact of 30 minutes with a link worker on a referral, its person the hash of the referral id. */
+export const contactEvent = (pcn: string, referralId: string, on: string, eventId: string): GoldenEvent => ({
+  event_id: eventId,
+  event_type: 'contact',
+  pcn_code: pcn,
+  referral_id: referralId,
+  person_id: createHash('sha256').update(referralId).digest('hex'),
+  occurred_on: on,
+  contact_mode: 'telephone',
+  worker_role: 'splw',
+  duration_minutes: 30,
+});
+
+/** A decline (SNOMED 871711000000103, not ready) on a referral or an offer, its person the hash of its id. */
+export const declinedEvent = (pcn: string, referralId: string, on: string, eventId: string): GoldenEvent => ({
+  event_id: eventId,
+  event_type: 'declined',
+  pcn_code: pcn,
+  referral_id: referralId,
+  person_id: createHash('sha256').update(referralId).digest('hex'),
+  occurred_on: on,
+  snomed_code: '871711000000103',
+  decline_reason: 'not_ready',
+});
+
 /** The regions of the hand-worked programmes' references, by code. */
 const REGION_NAMES: Readonly<Record<string, string>> = {
   Y56: 'London',
