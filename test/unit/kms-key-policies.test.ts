@@ -159,7 +159,9 @@ describe('R33-6d: KMS key policies allow what each role and service does with th
       'because no identity-based policy allows the kms:GenerateDataKey action',
     );
     // And no function may use the alarm topic's key: nothing grants it, though its key policy enables IAM policies.
-    expect(rights.authorise(key, 'kms:Decrypt', keyArn(alarmsKey))).toBeDefined();
+    expect(rights.authorise(key, 'kms:Decrypt', keyArn(alarmsKey))?.message).toContain(
+      'because no identity-based policy allows the kms:Decrypt action',
+    );
   });
 
   it("without the statement enabling IAM policies, every function's call is refused by the key policy", () => {
