@@ -1,8 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument } from '../../../functions/contract/metrics.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import OutcomesPage from './OutcomesPage.tsx';
 
 /*
@@ -20,17 +19,11 @@ const textOf = (blob: Blob) =>
     reader.readAsText(blob);
   });
 
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-01T06:00:00Z',
   data_as_of: '2026-11-30',
-  months: [],
   financial_years: ['2024/25', '2025/26'],
-  regions: [],
-  icbs: [],
-  pcns: [],
-  metrics: [],
-  targets: {},
-} as unknown as MetaDocument;
+});
 
 const cohorts = {
   engagement: { months: 3, referred_on_or_before: '2026-08-31' },

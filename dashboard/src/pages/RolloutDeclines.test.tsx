@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { CATALOGUE, DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import { declinedAfterReferralText, RolloutPage } from './RolloutPage.tsx';
 
 /*
@@ -12,17 +12,13 @@ import { declinedAfterReferralText, RolloutPage } from './RolloutPage.tsx';
  * figures are review 6's scenario in a region: 720 referrals, none of them beside an offer declined, 180 declined
  * after referral (25%).
  */
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-01T06:00:00Z',
   data_as_of: '2026-09-30',
-  months: [],
   financial_years: ['2025/26'],
   regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
-  icbs: [],
-  pcns: [],
-  metrics: [],
   targets: DEFAULT_TARGETS,
-} as unknown as MetaDocument;
+});
 
 let ROLLOUT = [
   {
@@ -125,7 +121,7 @@ describe('referrals declined of a year in progress: one denominator with a close
         { level: 'region', code: SW, period_type: 'fy', period: '2025/26', engagement_cohort: 480 },
       ] as unknown as MetricRow[],
     };
-    const meta = { ...META, regions: [{ code: SW, name: 'South West', parent: 'ENG' }] } as unknown as MetaDocument;
+    const meta = pageMeta({ ...META, regions: [{ code: SW, name: 'South West', parent: 'ENG' }] });
     renderPage(<RolloutPage />, meta, { level: 'region', code: SW, name: 'South West' }, '2025/26', { region: SW });
     const kpi = (await screen.findByTestId('kpi-declines')).parentElement as HTMLElement;
     await waitFor(() => expect(kpi.textContent).toContain('April to August'));
