@@ -86,6 +86,15 @@ export function monthlyTrend(
 export const DECLINES_HOW =
   'People referred counts each person once however many referrals they had. Offers declined are declines with no referral (the person declined before being referred); their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals of the months whose referrals have all had 3 months (every referral of those months, for a closed year and a year in progress alike): the Outcomes page counts them as not taken up.';
 
+/** The CSV headings of a year's people and declines (the referrals card's download and the declines card's). */
+const YEAR_DECLINES_COLUMNS = {
+  people_referred: 'People referred',
+  declines: 'Offers declined (no referral)',
+  decline_rate_pct: 'Offers declined, % of offers made',
+  declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
+  declined_after_referral_pct: 'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
+};
+
 /** The months from `first` to `last` (YYYY-MM) in words: "April to August 2025", "November 2025 to February 2026". */
 function monthSpan(first: string, last: string): string {
   const name = (month: string, year: boolean) =>
@@ -191,12 +200,7 @@ export function RolloutPage() {
             columns: {
               period: 'Financial year',
               referrals: 'Referrals',
-              people_referred: 'People referred',
-              declines: 'Offers declined (no referral)',
-              decline_rate_pct: 'Offers declined, % of offers made',
-              declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
-              declined_after_referral_pct:
-                'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
+              ...YEAR_DECLINES_COLUMNS,
               referrals_per_1000: 'Referrals per 1,000 patients',
               pct_list_referred: '% of list referred',
             },
@@ -253,12 +257,7 @@ export function RolloutPage() {
             dataAsOf: dataAsOfOf(rollout, meta.data_as_of),
             columns: {
               period: 'Financial year',
-              people_referred: 'People referred',
-              declines: 'Offers declined (no referral)',
-              decline_rate_pct: 'Offers declined, % of offers made',
-              declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
-              declined_after_referral_pct:
-                'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
+              ...YEAR_DECLINES_COLUMNS,
             },
             rows: year ? [year] : [],
           })}
