@@ -181,17 +181,23 @@ export async function refreshAndRead(dataDir: string, now: Date, docs: Map<strin
 
 /**
  * Releases of one store, in turn: each call writes its uploads (named in order, so a file is never overwritten),
- * ingests them into `dataDir`, refreshes on the clock `now` and keeps every published document (`releases`).
+ * ingests them into `dataDir` (received at `receivedAt` where given), refreshes on the clock `now` and keeps every
+ * published document (`releases`).
  */
 export function releaseChain(dir: string, dataDir: string) {
   const releases: Map<string, MetricDocument>[] = [];
   let files = 0;
-  const release = async (now: string, uploads: Record<string, GoldenEvent[]>) => {
+  const release = async (now: string, uploads: Record<string, GoldenEvent[]>, receivedAt?: string) => {
     const paths = writeEventFiles(
       dir,
       Object.fromEntries(Object.entries(uploads).map(([name, rows]) => [`${files++}-${name}`, rows])),
     );
-    await ingestFiles(paths, { dataDir, out: () => {}, progress: false });
+    await ingestFiles(paths, {
+      dataDir,
+      out: () => {},
+      progress: false,
+      ...(receivedAt === undefined ? {} : { receivedAt: () => new Date(receivedAt) }),
+    });
     const docs = new Map<string, MetricDocument>();
     await refreshAndRead(dataDir, new Date(now), docs);
     releases.push(docs);
