@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -8,6 +7,7 @@ import { tempDir } from '../support/files.ts';
 import {
   type GoldenEvent,
   goldenReference,
+  ingestQuietly,
   referralEvent,
   refreshAndRead,
   releaseChain,
@@ -43,7 +43,7 @@ const APR_OCT = Array.from({ length: 7 }, (_, i) => month(i));
 
 async function releaseReceived(now: string, receivedAt: string, files: Record<string, GoldenEvent[]>) {
   const paths = writeEventFiles(dir.path, files);
-  await ingestFiles(paths, { dataDir, out: () => {}, progress: false, receivedAt: () => new Date(receivedAt) });
+  await ingestQuietly(paths, dataDir, receivedAt);
   const docs = new Map<string, MetricDocument>();
   await refreshAndRead(dataDir, new Date(now), docs);
   return docs;
