@@ -16,7 +16,7 @@ import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { partialMonths, partialNote, partialSuffix } from '../coverage.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
-import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel } from '../format.ts';
+import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel, monthSpanLabel } from '../format.ts';
 
 /**
  * The Long Term Plan's trained link workers target. A meta.json written before the key's rename has it as
@@ -95,18 +95,6 @@ const YEAR_DECLINES_COLUMNS = {
   declined_after_referral_pct: 'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
 };
 
-/** The months from `first` to `last` (YYYY-MM) in words: "April to August 2025", "November 2025 to February 2026". */
-function monthSpan(first: string, last: string): string {
-  const name = (month: string, year: boolean) =>
-    new Date(`${month}-01T00:00:00Z`).toLocaleString('en-GB', {
-      month: 'long',
-      ...(year ? { year: 'numeric' } : {}),
-      timeZone: 'UTC',
-    });
-  if (first === last) return name(first, true);
-  return `${name(first, first.slice(0, 4) !== last.slice(0, 4))} to ${name(last, true)}`;
-}
-
 /**
  * Referrals declined in words, over the referrals whose 3 months have passed (review 31, R31-2): rollout counts them
  * only for those referrals, and publishes a period's % (declined / referrals) only once all its referrals have had
@@ -133,7 +121,7 @@ export function declinedAfterReferralText(year: MetricRow | undefined, months: r
   const last = done.at(-1);
   if (first === undefined || last === undefined)
     return `${count} of the referrals whose 3 months have passed (no month of the year yet)`;
-  const span = monthSpan(String(first.period), String(last.period));
+  const span = monthSpanLabel(String(first.period), String(last.period));
   const sum = (column: string) =>
     done.reduce<number | null>((total, m) => {
       const value = figure(m, column);
