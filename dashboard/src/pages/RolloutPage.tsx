@@ -108,7 +108,7 @@ const YEAR_DECLINES_COLUMNS = {
  */
 export function declinedAfterReferralText(year: MetricRow | undefined, months: readonly MetricRow[]): string {
   const declined = figure(year, 'declined_after_referral');
-  const count = typeof declined === 'number' ? formatCount(declined) : declined === '*' ? '*' : '–';
+  const count = formatCount(declined);
   const closed = figure(year, 'declined_after_referral_pct');
   if (typeof closed === 'number') return `${count} (${formatPercent(closed)} of referrals)`;
   const done = months
