@@ -1,4 +1,5 @@
 import type { MetricRow } from '../../functions/contract/metrics.ts';
+import { longMonthLabel } from './format.ts';
 
 /**
  * How complete an area's month is (red-team review 16, R16-3). A month is published once 90% of England's PCNs have
@@ -13,14 +14,6 @@ export interface PartialMonth {
   readonly expected: number;
   /** Whose month it is, where a chart shows more than one area (the board report: "ICB"). */
   readonly area?: string;
-}
-
-const longMonth = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** November 2026 for 2026-11. */
-export function longMonthLabel(month: string): string {
-  const date = new Date(`${month}-01T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? month : longMonth.format(date);
 }
 
 /** The month's coverage, when it is partial: fewer PCNs sent than expected. Undefined otherwise, or not known. */

@@ -8,7 +8,9 @@ import {
   formatPercent,
   fyLabel,
   fyOfMonth,
+  longMonthLabel,
   monthLabel,
+  monthSpanLabel,
 } from './format.ts';
 
 describe('en-GB formatting of figures', () => {
@@ -44,6 +46,10 @@ describe('en-GB formatting of figures', () => {
     expect(formatDate('2026-11-22T16:21:54.874Z')).toBe('22 November 2026');
     expect(formatDate(null)).toBe('–');
     expect(monthLabel('2025-04')).toBe('Apr 2025');
+    expect(longMonthLabel('2026-11')).toBe('November 2026');
+    expect(monthSpanLabel('2025-04', '2025-04')).toBe('April 2025');
+    expect(monthSpanLabel('2025-04', '2025-08')).toBe('April to August 2025');
+    expect(monthSpanLabel('2025-11', '2026-02')).toBe('November 2025 to February 2026');
     expect(fyLabel('2024/25')).toBe('FY 2024/25');
     expect(fyOfMonth('2025-03')).toBe('2024/25');
     expect(fyOfMonth('2025-04')).toBe('2025/26');

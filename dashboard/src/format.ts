@@ -63,6 +63,25 @@ export function monthLabel(month: string): string {
   return Number.isNaN(date.getTime()) ? month : shortMonth.format(date);
 }
 
+const longMonth = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' });
+
+/** 2026-11 → November 2026 */
+export function longMonthLabel(month: string): string {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? month : longMonth.format(date);
+}
+
+/** The months from `first` to `last` (YYYY-MM) in words: "April to August 2025", "November 2025 to February 2026". */
+export function monthSpanLabel(first: string, last: string): string {
+  if (first === last) return longMonthLabel(first);
+  const from =
+    first.slice(0, 4) === last.slice(0, 4)
+      ? monthName.format(new Date(`${first}-01T00:00:00Z`))
+      : longMonthLabel(first);
+  return `${from} to ${longMonthLabel(last)}`;
+}
+
 /** 2025/26 → FY 2025/26 */
 export const fyLabel = (fy: string) => `FY ${fy}`;
 

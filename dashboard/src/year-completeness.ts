@@ -1,3 +1,5 @@
+import { formatDate } from './format.ts';
+
 /**
  * How complete a financial year's figures are, said on every card (docs/methodology.md, "Periods"): null for a year
  * that ended on or before the data-as-of date.
@@ -8,11 +10,5 @@ export function yearCompleteness(fy: string, dataAsOf: string | null): string | 
   if (dataAsOf >= `${start + 1}-03-31`) return null;
   const [year, month] = dataAsOf.split('-').map(Number) as [number, number];
   const elapsed = Math.max(0, Math.min(12, (year - start) * 12 + month - 3));
-  const date = new Date(`${dataAsOf.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-  return `${fy} is part way through: ${elapsed} of 12 months, data to ${date}.`;
+  return `${fy} is part way through: ${elapsed} of 12 months, data to ${formatDate(dataAsOf)}.`;
 }

@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/metrics.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import {
-  type GoldenEvent,
-  goldenReference,
-  referralEvent,
-  refreshAndRead,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { type GoldenEvent, goldenReference, referralEvent, releaseChain } from '../support/golden.ts';
 
 /*
  * R22-3: cof_community's recent_connections is a window of the data-as-of date (a year's is its newest month's
@@ -44,17 +37,7 @@ const connection = (pcn: string, month: string, i: number, day = 10 + i): Golden
 const dir = tempDir('r22-recent-held');
 const dataDir = join(dir.path, 'data');
 afterAll(() => dir.remove());
-let n = 0;
-async function release(now: string, receivedAt: string, files: Record<string, GoldenEvent[]>) {
-  const paths = writeEventFiles(
-    dir.path,
-    Object.fromEntries(Object.entries(files).map(([k, v]) => [`${n++}-${k}`, v])),
-  );
-  await ingestFiles(paths, { dataDir, out: () => {}, progress: false, receivedAt: () => new Date(receivedAt) });
-  const docs = new Map<string, MetricDocument>();
-  await refreshAndRead(dataDir, new Date(now), docs);
-  return docs;
-}
+const { release } = releaseChain(dir.path, dataDir);
 const row = (docs: Map<string, MetricDocument>, code: string, period: string) => {
   const r = docs.get('cof_community')?.rows.find((x) => x.code === code && x.period === period);
   return r && [r.connections, r.attendance_cohort, r.recent_connections, r.attended];
@@ -74,7 +57,7 @@ describe('cof_community recent connections and attendance cohort across releases
         for (let i = 0; i < 10; i++) rows.push(referralEvent(p, `${p}-${m}-ref-${i}`, `${m}-12`));
       first[`${p}.csv`] = rows;
     }
-    const r1 = await release('2026-12-01T06:00:00Z', '2026-12-01T05:00:00Z', first);
+    const r1 = await release('2026-12-01T06:00:00Z', first, '2026-12-01T05:00:00Z');
     // Release 1: connections Aug-Oct 3 x 60 = 180, November 4 x 10 = 40: 220; cohort (to 31 Oct) 180, recent 40;
     // attended 8 of 10 of the cohort: 144.
     expect(row(r1, 'ENG', '2026/27')).toEqual([220, 180, 40, 144]);
@@ -84,7 +67,7 @@ describe('cof_community recent connections and attendance cohort across releases
         ...Array.from({ length: 10 }, (_, i) => connection(p, '2026-12', i, 2)),
         ...Array.from({ length: 10 }, (_, i) => referralEvent(p, `${p}-dec-ref-${i}`, '2026-12-02')),
       ];
-    const r2 = await release('2027-01-06T09:00:00Z', '2027-01-02T08:00:00Z', second);
+    const r2 = await release('2027-01-06T09:00:00Z', second, '2027-01-02T08:00:00Z');
     const community = r2.get('cof_community') as MetricDocument;
     expect(community.data_as_of).toBe('2026-12-31');
     // England 2026/27 at release 2: connections 180 + 40 + 6 x 10 = 280; cohort (to 30 Nov) 180 + 40 = 220; recent

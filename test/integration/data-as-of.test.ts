@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -9,7 +8,7 @@ import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+import { type GoldenEvent, ingestQuietly, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
 
 /*
  * The data-as-of date is the end of the last complete month (docs/methodology.md, "Data as of"): a month that has
@@ -111,12 +110,7 @@ async function refreshOn(now: string, uploads: Readonly<Record<string, readonly 
   if (files.length > 0) {
     // Received when the refresh runs: a file covers the months before its receipt (onboarded.sql), not those before
     // the day the test runs.
-    const { summary } = await ingestFiles(files, {
-      dataDir,
-      out: () => {},
-      progress: false,
-      receivedAt: () => new Date(now),
-    });
+    const { summary } = await ingestQuietly(files, dataDir, now);
     expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
   }
   const engine = new DuckDbEngine(dataDir);

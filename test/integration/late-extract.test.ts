@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
+import { summaryOf } from '../../functions/contract/summaries.ts';
 import { tempDir } from '../support/files.ts';
 import {
   type GoldenEvent,
@@ -90,8 +91,7 @@ describe('a late extract of an earlier month (R16-1)', () => {
   });
 
   it("projects England's year with the late PCN in it (R16-2)", () => {
-    const summary = docs.get('rollout')?.summary as { target_progress?: Record<string, unknown>[] } | undefined;
-    expect(summary?.target_progress?.find((p) => p.fy === '2025/26')).toMatchObject({
+    expect(summaryOf(docs.get('rollout'), 'target_progress')?.find((p) => p.fy === '2025/26')).toMatchObject({
       people_referred_to_date: 790,
       projection_to_year_end: 1_200,
       projection_low: 1_200,

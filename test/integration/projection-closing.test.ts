@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
+import { summaryOf } from '../../functions/contract/summaries.ts';
 import { tempDir } from '../support/files.ts';
 import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
 
@@ -40,9 +41,7 @@ describe('the projection when a PCN closes at the end of the latest month', () =
   it('projects the months to come without it: 680, not 720', () => {
     const rows = (docs.get('rollout')?.rows ?? []).filter((r) => r.level === 'national' && r.period_type === 'month');
     expect(rows.map((r) => [r.period, r.people_referred, r.list_size])).toEqual(ALL.map((m) => [m, 60, 60_000]));
-    const tp = (
-      docs.get('rollout')?.summary as { target_progress?: Record<string, unknown>[] } | undefined
-    )?.target_progress?.find((p) => p.fy === '2025/26');
+    const tp = summaryOf(docs.get('rollout'), 'target_progress')?.find((p) => p.fy === '2025/26');
     expect(tp).toMatchObject({
       people_referred_to_date: 480,
       months_elapsed: 8,

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import { monthsOfFinancialYear } from '../../functions/contract/periods.ts';
+import { summaryOf } from '../../functions/contract/summaries.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -90,9 +91,7 @@ async function release(now: string, files: Record<string, GoldenEvent[]>) {
 }
 
 const progressOf = (docs: Map<string, MetricDocument>, fy: string) =>
-  (docs.get('rollout')?.summary as { target_progress?: Record<string, unknown>[] } | undefined)?.target_progress?.find(
-    (p) => p.fy === fy,
-  );
+  summaryOf(docs.get('rollout'), 'target_progress')?.find((p) => p.fy === fy);
 const england = (docs: Map<string, MetricDocument>) =>
   (docs.get('rollout')?.rows ?? []).filter((r) => r.level === 'national') as MetricRow[];
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
+import { summaryOf } from '../../functions/contract/summaries.ts';
 import { tempDir } from '../support/files.ts';
 import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
 
@@ -53,9 +54,7 @@ describe('the projection in a wave year (review 8, N7)', () => {
     expect(rows.map((r) => [r.period, r.people_referred, r.list_size])).toEqual(
       ALL.map((m, i) => [m, i < 4 ? 30 : 60, i < 4 ? 30_000 : 60_000]),
     );
-    const tp = (
-      docs.get('rollout')?.summary as { target_progress?: Record<string, unknown>[] } | undefined
-    )?.target_progress?.find((p) => p.fy === '2025/26');
+    const tp = summaryOf(docs.get('rollout'), 'target_progress')?.find((p) => p.fy === '2025/26');
     expect(tp).toMatchObject({
       people_referred_to_date: 360,
       months_elapsed: 8,

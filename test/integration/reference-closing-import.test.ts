@@ -2,13 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { ReferenceDataError, stageReference } from '../../functions/lib/reference-versions.ts';
 import { importExtract, referenceRowsInStore } from '../../functions/reference/import.ts';
 import type { PracticeRow } from '../../functions/reference/publication.ts';
-import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventFiles } from '../support/golden.ts';
+import {
+  type GoldenEvent,
+  ingestQuietly,
+  referralEvent,
+  refreshAndRead,
+  rowFinder,
+  writeEventFiles,
+} from '../support/golden.ts';
 
 /*
  * Red-team review 21, R21-2: a PCN that merges into another at the end of November. The November extract has U30001
@@ -50,12 +56,7 @@ describe('a PCN closing at a month end whose extract ran after it (review 21, R2
         { ...referralEvent('U30002', 'R-DEC', '2026-12-01'), recorded_at: '2026-12-01T10:00:00Z' },
       ];
       const [file] = writeEventFiles(dir, { 'u30002-2026-12-02.csv': rows });
-      const ingested = await ingestFiles([file as string], {
-        dataDir,
-        out: () => {},
-        progress: false,
-        receivedAt: () => new Date('2026-12-02T06:00:00Z'),
-      });
+      const ingested = await ingestQuietly([file as string], dataDir, '2026-12-02T06:00:00Z');
       expect(ingested.summary.receipts.map((r) => [r.status, r.partitions])).toEqual([
         ['accepted', { '2026-11': 1, '2026-12': 1 }],
       ]);
@@ -84,12 +85,7 @@ describe('a PCN closing at a month end whose extract ran after it (review 21, R2
           ...[5, 6, 7, 8].map((d) => referralEvent('U30001', `ONE-DEC-${d}`, `2026-12-0${d}`)),
         ],
       });
-      await ingestFiles([one as string], {
-        dataDir,
-        out: () => {},
-        progress: false,
-        receivedAt: () => new Date('2027-01-02T06:00:00Z'),
-      });
+      await ingestQuietly([one as string], dataDir, '2027-01-02T06:00:00Z');
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
       const docs = new Map<string, MetricDocument>();
       try {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { LAST_REFRESH_KEY, META_KEY } from '../../functions/lib/keys.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -15,7 +14,7 @@ import {
 } from '../../functions/refresh/handler.ts';
 import { capturedLogger } from '../support/captured-logger.ts';
 import { lambdaContext, tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, TEN_PCNS, TEN_PCNS_REFERENCE, writeEventFiles } from '../support/golden.ts';
+import { ingestQuietly, TEN_PCNS_REFERENCE, tenPcnsMonth, writeEventFiles } from '../support/golden.ts';
 
 /*
  * Review 24, R24-2: the refresh Lambda had no idea of its 15 minutes. Killed by the timeout, no catch ran: no failure
@@ -26,15 +25,6 @@ import { type GoldenEvent, referralEvent, TEN_PCNS, TEN_PCNS_REFERENCE, writeEve
  * 2 December whose clock runs out once its queries are done (the engine released: only the write phase's steps are
  * left): 2 minutes left < 3 minutes' reserve.
  */
-const month = (m: string): Record<string, GoldenEvent[]> =>
-  Object.fromEntries(
-    TEN_PCNS.map((pcn) => [
-      `${pcn.toLowerCase()}-${m}.csv`,
-      Array.from({ length: 10 }, (_, i) =>
-        referralEvent(pcn, `R-${pcn}-${m}-${i}`, `${m}-${String(2 + i).padStart(2, '0')}`),
-      ),
-    ]),
-  );
 const scheduled = JSON.parse(readFileSync('test/fixtures/events/eventbridge-scheduled.json', 'utf8'));
 const dir = tempDir('refresh-time-left');
 const data = join(dir.path, 'data');
@@ -75,24 +65,14 @@ let recordBefore = '';
 let failure: Error | undefined;
 beforeAll(async () => {
   await stageReference(store, TEN_PCNS_REFERENCE);
-  const october = writeEventFiles(dir.path, month('2026-10'));
-  await ingestFiles(october, {
-    dataDir: data,
-    out: () => {},
-    progress: false,
-    receivedAt: () => new Date('2026-11-01T05:00:00Z'),
-  });
+  const october = writeEventFiles(dir.path, tenPcnsMonth('2026-10'));
+  await ingestQuietly(october, data, '2026-11-01T05:00:00Z');
   // Release 1 with time to spare: its context does not run out when its engine is released.
   await handlerAt('2026-11-02T06:00:00Z', { late: false })(structuredClone(scheduled), contextOf({ late: false }));
   metaBefore = await text(META_KEY);
   recordBefore = await text(LAST_REFRESH_KEY);
-  const november = writeEventFiles(dir.path, month('2026-11'));
-  await ingestFiles(november, {
-    dataDir: data,
-    out: () => {},
-    progress: false,
-    receivedAt: () => new Date('2026-12-01T05:00:00Z'),
-  });
+  const november = writeEventFiles(dir.path, tenPcnsMonth('2026-11'));
+  await ingestQuietly(november, data, '2026-12-01T05:00:00Z');
   const second = { late: false };
   try {
     await handlerAt('2026-12-02T06:00:00Z', second)(structuredClone(scheduled), contextOf(second));

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import { MetricsApi } from '../../functions/api/metrics-api.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { META_KEY, RELEASES_PREFIX } from '../../functions/lib/keys.ts';
@@ -10,7 +9,7 @@ import { currentRelease, storedReleases } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, TEN_PCNS, TEN_PCNS_REFERENCE, writeEventFiles } from '../support/golden.ts';
+import { ingestQuietly, TEN_PCNS_REFERENCE, tenPcnsMonth, writeEventFiles } from '../support/golden.ts';
 import { storeWith } from '../support/store-with.ts';
 
 /*
@@ -24,15 +23,6 @@ import { storeWith } from '../support/store-with.ts';
  * a refresh succeeds: release 1 whole (meta and every document of 2 November, data as of 2026-10-31).
  * On natfix (4ec043c, before releases) the document stored and served was the 2 December one, data as of 2026-11-30.
  */
-const month = (m: string): Record<string, GoldenEvent[]> =>
-  Object.fromEntries(
-    TEN_PCNS.map((pcn) => [
-      `${pcn.toLowerCase()}-${m}.csv`,
-      Array.from({ length: 10 }, (_, i) =>
-        referralEvent(pcn, `R-${pcn}-${m}-${i}`, `${m}-${String(2 + i).padStart(2, '0')}`),
-      ),
-    ]),
-  );
 
 const dir = tempDir('release-atomic');
 const data = join(dir.path, 'data');
@@ -55,22 +45,12 @@ const ask = async (api: MetricsApi, path: string) =>
 beforeAll(async () => {
   const store = new FsObjectStore(data);
   await stageReference(store, TEN_PCNS_REFERENCE);
-  const october = writeEventFiles(dir.path, month('2026-10'));
-  await ingestFiles(october, {
-    dataDir: data,
-    out: () => {},
-    progress: false,
-    receivedAt: () => new Date('2026-11-01T05:00:00Z'),
-  });
+  const october = writeEventFiles(dir.path, tenPcnsMonth('2026-10'));
+  await ingestQuietly(october, data, '2026-11-01T05:00:00Z');
   await refresh('2026-11-02T06:00:00Z', store);
   metaAfterRelease1 = new TextDecoder().decode(await store.get(META_KEY));
-  const november = writeEventFiles(dir.path, month('2026-11'));
-  await ingestFiles(november, {
-    dataDir: data,
-    out: () => {},
-    progress: false,
-    receivedAt: () => new Date('2026-12-01T05:00:00Z'),
-  });
+  const november = writeEventFiles(dir.path, tenPcnsMonth('2026-11'));
+  await ingestQuietly(november, data, '2026-12-01T05:00:00Z');
   const failing = storeWith(store, {
     put: (key, body) => {
       // The packs of any release (metrics/packs/ before releases, metrics/releases/<id>/packs/ since).

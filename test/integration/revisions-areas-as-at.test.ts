@@ -1,18 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/metrics.ts';
 import { type AreaRevisionsHeld, summaryOf } from '../../functions/contract/summaries.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import {
-  type GoldenEvent,
-  goldenReference,
-  referralEvent,
-  refreshAndRead,
-  writeEventFiles,
-} from '../support/golden.ts';
+import { type GoldenEvent, goldenReference, referralEvent, releaseChain } from '../support/golden.ts';
 
 /*
  * Which release an ICB's or region's held figures are as at (summary.revisions_held_below_england.as_at): the Outcomes
@@ -29,17 +22,9 @@ const REFERENCE = goldenReference(PCNS.map((p, i) => [p, i < 3 ? 'QAA' : 'QBB', 
 const dir = tempDir('revisions-areas-as-at');
 const dataDir = join(dir.path, 'data');
 afterAll(() => dir.remove());
-let n = 0;
-async function release(now: string, files: Record<string, GoldenEvent[]>) {
-  const paths = writeEventFiles(
-    dir.path,
-    Object.fromEntries(Object.entries(files).map(([k, v]) => [`${n++}-${k}`, v])),
-  );
-  await ingestFiles(paths, { dataDir, out: () => {}, progress: false, receivedAt: () => new Date(now) });
-  const docs = new Map<string, MetricDocument>();
-  await refreshAndRead(dataDir, new Date(now), docs);
-  return docs;
-}
+const chain = releaseChain(dir.path, dataDir);
+/** A release of the files given, received as it runs. */
+const release = (now: string, files: Record<string, GoldenEvent[]>) => chain.release(now, files, now);
 const monthsOf = (months: readonly string[]) =>
   Object.fromEntries(
     PCNS.map((p) => [

@@ -5,6 +5,7 @@ import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
+import { coveredCaseload } from '../support/documents.ts';
 import { tempDir } from '../support/files.ts';
 import { type GoldenEvent, referralEvent, refreshAndRead, writeEventFiles } from '../support/golden.ts';
 
@@ -63,16 +64,7 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 const england = (docs: Map<string, MetricDocument>, name: string) =>
   (docs.get(name)?.rows ?? []).find((r) => r.level === 'national' && r.period === '2025/26');
-const coveredOf = (docs: Map<string, MetricDocument>) => {
-  const w = england(docs, 'workforce');
-  return [
-    w?.caseload_pcns,
-    w?.caseload_fte,
-    w?.caseload_covered,
-    w?.caseload_covered_annualised,
-    w?.caseload_coverage_pct,
-  ];
-};
+const coveredOf = (docs: Map<string, MetricDocument>) => coveredCaseload(england(docs, 'workforce'));
 
 describe("England's people referred less the covered people, two releases through the refresh", () => {
   it("two outside PCNs' October (6 and 10 people) beside 3 PCNs outside: the covered figures held, England's released", () => {

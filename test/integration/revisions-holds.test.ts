@@ -18,6 +18,11 @@ import { writeEventFiles } from '../support/golden.ts';
  * releases in turn (test/support/holds/*.mjs, the review's specs), the published documents of each kept.
  */
 type Doc = { rows: Record<string, unknown>[]; summary?: Record<string, unknown>; generated_at: string };
+/** England's target progress of 2025/26 in a release's rollout document. */
+const progressOf = (docs: Map<string, Doc> | undefined) =>
+  (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
+    (p) => p.fy === '2025/26',
+  );
 const dirs: string[] = [];
 /** The key of the revisions record in a release's map (it is not a document). */
 const RECORD = 'private:revisions';
@@ -67,26 +72,22 @@ describe("figures derived from England's held periods (review 4)", () => {
   // one PCN alone moved: April is held, so 2025/26 is held at r0's 554 people over r0's 5 months.
   it('F1 and F2: a held year is projected over its own months, and no funnel compares PCNs with it', async () => {
     const [r0, r1] = await releases('v2');
-    const progress = (docs: Map<string, Doc> | undefined) =>
-      (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
-        (p) => p.fy === '2025/26',
-      );
     // r0: 554 people in 5 complete months; the people in each month add up to 554 (no one in two months), so the
     // scale is 1 and the centre is 554 + 7 x 110.8 = 1329.6 (the interval from the months' spread: r0 as published).
-    expect(progress(r0)).toMatchObject({ people_referred_to_date: 554, projection_to_year_end: 1330 });
-    expect(progress(r0)?.held).toBeUndefined();
+    expect(progressOf(r0)).toMatchObject({ people_referred_to_date: 554, projection_to_year_end: 1330 });
+    expect(progressOf(r0)?.held).toBeUndefined();
     const year = england(r1?.get('rollout'), '2025/26');
     expect(year).toMatchObject({ people_referred: 554, months: 5 });
     // r1: the same 554 over the same 5 months (September, 110 people, is not in the held year): r0's projection, and
     // the summary says which release it comes from. Before the fix: 554 / 660 x (660 + 6 x 110) = 1108. It is judged
     // at r0's data-as-of date (31 August: 5 months elapsed), as r0 published it (review 5, G2).
-    expect(progress(r1)).toMatchObject({
+    expect(progressOf(r1)).toMatchObject({
       people_referred_to_date: 554,
       months_elapsed: 5,
       complete_months: ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'],
-      projection_to_year_end: progress(r0)?.projection_to_year_end,
-      projection_low: progress(r0)?.projection_low,
-      projection_high: progress(r0)?.projection_high,
+      projection_to_year_end: progressOf(r0)?.projection_to_year_end,
+      projection_low: progressOf(r0)?.projection_low,
+      projection_high: progressOf(r0)?.projection_high,
       held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2025-08-31' },
     });
     // The funnels: no England comparator, curve or _vs_national position for the held year (it would be 554 referrals
@@ -127,9 +128,7 @@ describe("figures derived from England's held periods (review 4)", () => {
       rollout?.rows.find((r) => r.code === code && r.period === '2025-09')?.people_referred as number;
     expect([sep('Y56'), sep('Y58')]).toEqual([65, 40]);
     expect(england(rollout, '2025/26')).toMatchObject({ people_referred: 554, months: 5 });
-    const progress = (rollout?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
-      (p) => p.fy === '2025/26',
-    );
+    const progress = progressOf(r1);
     // Worked by hand: April to August have 106, 112, 118, 106, 112 people (each PCN's size + 0, 1, 2, 0, 1): 554,
     // mean 110.8, sd sqrt(100.8 / 4) = 5.0200. Seven months unknown (flat profile: no 2024/25): centre 554 + 7 x 110.8
     // = 1329.6; half-width t(0.975, 4) 2.7764 x 5.0200 x sqrt(7 + 49 / 5) = 57.13: [1272, 1387], as r0 published.
@@ -232,10 +231,6 @@ describe("figures derived from England's held periods (review 4)", () => {
   // not call 1,226 the year's final total.
   it("G2: a year held in the release that completes it keeps its own release's projection", async () => {
     const [r0, r1] = await releases('y1');
-    const progress = (docs: Map<string, Doc> | undefined) =>
-      (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
-        (p) => p.fy === '2025/26',
-      );
     const asPublished = {
       people_referred_to_date: 1226,
       months_elapsed: 11,
@@ -245,13 +240,13 @@ describe("figures derived from England's held periods (review 4)", () => {
       on_track: false,
       status: 'below target',
     };
-    expect(progress(r0)).toMatchObject(asPublished);
+    expect(progressOf(r0)).toMatchObject(asPublished);
     expect(england(r1?.get('rollout'), '2025/26')).toMatchObject({ people_referred: 1226, months: 11 });
     expect(england(r1?.get('rollout'), '2026-03')).toMatchObject({ people_referred: null });
     // Before the fix: months_elapsed 12, projection 1,226 [1,226, 1,226], "year complete".
-    expect(progress(r1)).toMatchObject({
+    expect(progressOf(r1)).toMatchObject({
       ...asPublished,
-      complete_months: progress(r0)?.complete_months,
+      complete_months: progressOf(r0)?.complete_months,
       held: { release: r0?.get('rollout')?.generated_at, data_as_of: '2026-02-28' },
     });
   }, 300_000);
@@ -282,14 +277,10 @@ describe("figures derived from England's held periods (review 4)", () => {
   // r1 (data to 31 March) and called the year complete at 1,226 [1,226, 1,226].
   it("G7: a hold's later refresh names the release its values come from", async () => {
     const [r0, r1, r2] = await releases('y2');
-    const progress = (docs: Map<string, Doc> | undefined) =>
-      (docs?.get('rollout')?.summary?.target_progress as Record<string, unknown>[] | undefined)?.find(
-        (p) => p.fy === '2025/26',
-      );
     const origin = { release: r0?.get('rollout')?.generated_at, data_as_of: '2026-02-28' };
-    expect(progress(r1)?.held).toEqual(origin);
+    expect(progressOf(r1)?.held).toEqual(origin);
     expect(england(r2?.get('rollout'), '2025/26')).toMatchObject({ people_referred: 1226, months: 11 });
-    expect(progress(r2)).toMatchObject({
+    expect(progressOf(r2)).toMatchObject({
       people_referred_to_date: 1226,
       months_elapsed: 11,
       projection_to_year_end: 1337,

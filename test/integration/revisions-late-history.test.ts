@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/metrics.ts';
+import { summaryOf } from '../../functions/contract/summaries.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
 import {
   type GoldenEvent,
   goldenReference,
+  ingestQuietly,
   referralEvent,
   refreshAndRead,
   releaseChain,
@@ -43,7 +44,7 @@ const APR_OCT = Array.from({ length: 7 }, (_, i) => month(i));
 
 async function releaseReceived(now: string, receivedAt: string, files: Record<string, GoldenEvent[]>) {
   const paths = writeEventFiles(dir.path, files);
-  await ingestFiles(paths, { dataDir, out: () => {}, progress: false, receivedAt: () => new Date(receivedAt) });
+  await ingestQuietly(paths, dataDir, receivedAt);
   const docs = new Map<string, MetricDocument>();
   await refreshAndRead(dataDir, new Date(now), docs);
   return docs;
@@ -94,9 +95,7 @@ describe('R21-3: one PCN sending its history late', () => {
     expect(england(r3, '2026/27')).toBe(932);
     expect(england(r3, '2026/27', 'people_referred')).toBe(932);
     expect(england(r3, '2026/27', 'months')).toBe(9);
-    const progress = (rollout(r3)?.summary as Record<string, unknown> | undefined)?.target_progress as
-      | Record<string, unknown>[]
-      | undefined;
+    const progress = summaryOf(rollout(r3), 'target_progress');
     // The projection from the 9 months published, judged at this release's date (flat profile: 932 + 3 x 932 / 9 =
     // 1,242.7), not the held 7 months' at release 1's (main: 901).
     expect(progress?.[0]).toMatchObject({

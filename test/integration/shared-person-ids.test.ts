@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, refreshAndRead, rowFinder, writeEventFiles } from '../support/golden.ts';
+import {
+  type GoldenEvent,
+  ingestQuietly,
+  referralEvent,
+  refreshAndRead,
+  rowFinder,
+  writeEventFiles,
+} from '../support/golden.ts';
 
 /*
  * Review 13, R13-5: person ids made without the PCN's own key (a plain SHA-256 of the NHS number, reversible by
@@ -46,12 +52,7 @@ const docs = new Map<string, MetricDocument>();
 beforeAll(async () => {
   await stageReference(new FsObjectStore(dataDir), `${REFERENCE}\n`);
   const files = writeEventFiles(dir.path, uploads);
-  const { exitCode } = await ingestFiles(files, {
-    dataDir,
-    out: () => {},
-    progress: false,
-    receivedAt: () => new Date('2025-06-02T07:00:00Z'),
-  });
+  const { exitCode } = await ingestQuietly(files, dataDir, '2025-06-02T07:00:00Z');
   expect(exitCode).toBe(0);
   await refreshAndRead(dataDir, new Date('2025-06-05T06:00:00Z'), docs);
 }, 180_000);

@@ -1,6 +1,18 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import type { ObjectStore } from '../../functions/lib/object-store.ts';
 
+/**
+ * England's caseload over the PCNs covered (workforce), as the tests compare it: the PCNs covered, their FTE, the
+ * caseload so far, a year, and their share of England's people referred (%).
+ */
+export const coveredCaseload = (england: Readonly<Record<string, unknown>> | undefined) => [
+  england?.caseload_pcns,
+  england?.caseload_fte,
+  england?.caseload_covered,
+  england?.caseload_covered_annualised,
+  england?.caseload_coverage_pct,
+];
+
 /** A published metric document holding only the given rows, dated as meta.json is: a fixture for the pack builders. */
 export const metricDocument = (meta: MetaDocument, name: string, rows: MetricRow[]): MetricDocument => ({
   name,

@@ -127,6 +127,17 @@ export function writeEventFiles(dir: string, uploads: Readonly<Record<string, re
 /** Ten PCNs, U00001 to U00010. */
 export const TEN_PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
 
+/** TEN_PCNS' uploads of a month (YYYY-MM): a file each (u00001-<month>.csv), 10 referrals dated the 2nd to the 11th. */
+export const tenPcnsMonth = (month: string): Record<string, GoldenEvent[]> =>
+  Object.fromEntries(
+    TEN_PCNS.map((pcn) => [
+      `${pcn.toLowerCase()}-${month}.csv`,
+      Array.from({ length: 10 }, (_, i) =>
+        referralEvent(pcn, `R-${pcn}-${month}-${i}`, `${month}-${String(2 + i).padStart(2, '0')}`),
+      ),
+    ]),
+  );
+
 /**
  * The reference of TEN_PCNS, each of 10,000 registered patients: U00001-U00005 in ICB QAA (London, Y56), U00006-U00010
  * in QBB (South West, Y58), all in force since April 2019.
@@ -138,6 +149,15 @@ export const TEN_PCNS_REFERENCE = `${[
       `${code},PCN ${i + 1},${i < 5 ? 'QAA,NHS ICB A,Y56,London' : 'QBB,NHS ICB B,Y58,South West'},10000,2019-04-01,`,
   ),
 ].join('\n')}\n`;
+
+/** Ingests `files` into `dataDir` with no output, received at `receivedAt` where given (else the ingest's clock). */
+export const ingestQuietly = (files: readonly string[], dataDir: string, receivedAt?: string) =>
+  ingestFiles(files, {
+    dataDir,
+    out: () => {},
+    progress: false,
+    ...(receivedAt === undefined ? {} : { receivedAt: () => new Date(receivedAt) }),
+  });
 
 /**
  * Runs a hand-worked programme through the whole local pipeline (the PCN reference staged, the files ingested into
@@ -181,17 +201,18 @@ export async function refreshAndRead(dataDir: string, now: Date, docs: Map<strin
 
 /**
  * Releases of one store, in turn: each call writes its uploads (named in order, so a file is never overwritten),
- * ingests them into `dataDir`, refreshes on the clock `now` and keeps every published document (`releases`).
+ * ingests them into `dataDir` (received at `receivedAt` where given), refreshes on the clock `now` and keeps every
+ * published document (`releases`).
  */
 export function releaseChain(dir: string, dataDir: string) {
   const releases: Map<string, MetricDocument>[] = [];
   let files = 0;
-  const release = async (now: string, uploads: Record<string, GoldenEvent[]>) => {
+  const release = async (now: string, uploads: Record<string, GoldenEvent[]>, receivedAt?: string) => {
     const paths = writeEventFiles(
       dir,
       Object.fromEntries(Object.entries(uploads).map(([name, rows]) => [`${files++}-${name}`, rows])),
     );
-    await ingestFiles(paths, { dataDir, out: () => {}, progress: false });
+    await ingestQuietly(paths, dataDir, receivedAt);
     const docs = new Map<string, MetricDocument>();
     await refreshAndRead(dataDir, new Date(now), docs);
     releases.push(docs);

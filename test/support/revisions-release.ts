@@ -42,3 +42,29 @@ export async function releaseDocuments(
     ) as Row;
   return { published, settled, englandAt, revisions };
 }
+
+/** A period's type: a financial year (2025/26) or a month (2025-06). */
+export const periodType = (period: string) => (period.includes('/') ? 'fy' : 'month');
+
+/**
+ * England's row (the sum of the PCNs' numeric figures) and the PCNs' rows (`pcnCodes`, in order) of each period, each
+ * PCN's figures as given.
+ */
+export function englandAndPcnRows(pcnCodes: readonly string[], byPeriod: Record<string, readonly Row[]>): Row[] {
+  return Object.entries(byPeriod).flatMap(([period, pcns]) => {
+    const england: Row = { level: 'national', code: 'ENG', period_type: periodType(period), period };
+    for (const pcn of pcns)
+      for (const [column, value] of Object.entries(pcn))
+        if (typeof value === 'number') england[column] = ((england[column] as number | undefined) ?? 0) + value;
+    return [
+      england,
+      ...pcns.map((pcn, i) => ({
+        ...pcn,
+        level: 'pcn',
+        code: pcnCodes[i] as string,
+        period_type: periodType(period),
+        period,
+      })),
+    ];
+  });
+}

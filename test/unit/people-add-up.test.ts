@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monthsOfFinancialYear } from '../../functions/contract/periods.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 
 /*
@@ -66,20 +67,7 @@ const EVENTS = [
 
 // The whole year: U00001 and U00002 send events (that no figure here counts) to March 2026, so every referral's
 // 6-month window ends by their end of observation (episodes.sql, review 26 R26-1) and is in the cohorts.
-const MONTHS = [
-  '2025-04',
-  '2025-05',
-  '2025-06',
-  '2025-07',
-  '2025-08',
-  '2025-09',
-  '2025-10',
-  '2025-11',
-  '2025-12',
-  '2026-01',
-  '2026-02',
-  '2026-03',
-];
+const MONTHS = monthsOfFinancialYear('2025/26');
 const PCN_MONTHS = MONTHS.flatMap((m) =>
   ['U00001', 'U00002', 'U00003'].map((p) => `('${p}', '${icbOf(p, m)}', 'Y56', '${m}', '2025/26', 10000)`),
 );

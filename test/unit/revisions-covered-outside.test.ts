@@ -3,6 +3,7 @@ import type { MetricDocument, MetricRow } from '../../functions/contract/index.t
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE, type DeriveContext, type MetricDefinition } from '../../functions/refresh/catalogue.ts';
 import { EnglandRevisions } from '../../functions/refresh/revisions.ts';
+import { coveredCaseload } from '../support/documents.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /*
@@ -152,13 +153,7 @@ async function release(
       workforce: asDocument('workforce', generatedAt, workforce),
     },
     people: rollout.find((r) => r.level === 'national')?.people_referred,
-    covered: [
-      england.caseload_pcns,
-      england.caseload_fte,
-      england.caseload_covered,
-      england.caseload_covered_annualised,
-      england.caseload_coverage_pct,
-    ],
+    covered: coveredCaseload(england),
     held: revisions.heldOf('workforce'),
     triggers: revisions.heldByOwnChange().filter((t) => t.document === 'workforce'),
   };

@@ -3,7 +3,7 @@ import { REFERRAL_REASONS, REFERRAL_SOURCES } from '../../functions/contract/ind
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
-import { releaseDocuments } from '../support/revisions-release.ts';
+import { englandAndPcnRows, releaseDocuments } from '../support/revisions-release.ts';
 
 /*
  * Red-team review 28, R28-5, for a count column of a category a PCN determines (catalogue.ts pcnKeys): a referral
@@ -14,25 +14,11 @@ import { releaseDocuments } from '../support/revisions-release.ts';
  */
 const definition = (name: string) => CATALOGUE.find((d) => d.name === name) as (typeof CATALOGUE)[number];
 const PCNS = ['U00001', 'U00002', 'U00003'];
-const periodType = (period: string) => (period.includes('/') ? 'fy' : 'month');
 const NONE = Object.fromEntries([
   ...REFERRAL_SOURCES.map((s) => [`source_${s}`, 0]),
   ...REFERRAL_REASONS.map((r) => [`reason_${r}`, 0]),
 ]);
 
-/** England's row (the PCNs' sum) and the PCNs' rows of each period, each PCN's figures as given. */
-function rowsOf(byPeriod: Record<string, readonly Row[]>): Row[] {
-  return Object.entries(byPeriod).flatMap(([period, pcns]) => {
-    const england: Row = { level: 'national', code: 'ENG', period_type: periodType(period), period };
-    for (const pcn of pcns)
-      for (const [column, value] of Object.entries(pcn))
-        if (typeof value === 'number') england[column] = ((england[column] as number | undefined) ?? 0) + value;
-    return [
-      england,
-      ...pcns.map((pcn, i) => ({ ...pcn, level: 'pcn', code: PCNS[i] as string, period_type: period, period })),
-    ].map((r) => ({ ...r, period_type: periodType(period) }));
-  });
-}
 const sources = (referrals: number, police: number, self = 0): Row => ({
   ...NONE,
   referrals,
@@ -41,7 +27,8 @@ const sources = (referrals: number, police: number, self = 0): Row => ({
   source_gp: referrals - police - self,
 });
 const referrals = (byPeriod: Record<string, readonly number[]>) =>
-  rowsOf(
+  englandAndPcnRows(
+    PCNS,
     Object.fromEntries(
       Object.entries(byPeriod).map(([period, counts]) => [
         period,
@@ -56,7 +43,7 @@ describe('England figures of a referral pathway only one PCN uses (review 28, R2
       [definition('rollout'), referrals({ '2025-06': [10, 20, 30], '2025-07': [11, 21, 31], '2025/26': [21, 41, 61] })],
       [
         definition('referral_sources'),
-        rowsOf({
+        englandAndPcnRows(PCNS, {
           '2025-06': [sources(10, 2), sources(20, 0), sources(30, 0)],
           '2025-07': [sources(11, 1, 1), sources(21, 3), sources(31, 4)],
           '2025/26': [sources(21, 3, 1), sources(41, 3), sources(61, 4)],
@@ -100,7 +87,7 @@ describe('England figures of a referral pathway only one PCN uses (review 28, R2
       [definition('rollout'), referrals({ '2025-06': [30, 20, 30], '2025/26': [30, 20, 30] })],
       [
         definition('referral_sources'),
-        rowsOf({
+        englandAndPcnRows(PCNS, {
           '2025-06': [sources(30, 20), sources(20, 1), sources(30, 1)],
           '2025/26': [sources(30, 20), sources(20, 1), sources(30, 1)],
         }),

@@ -3,7 +3,7 @@ import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
-import { releaseDocuments } from '../support/revisions-release.ts';
+import { englandAndPcnRows, periodType, releaseDocuments } from '../support/revisions-release.ts';
 
 /*
  * Red-team review 9 (observations, last bullet): a workforce England month made up by few PCNs in its staff figures
@@ -21,28 +21,9 @@ const WORKFORCE = CATALOGUE.find((d) => d.name === 'workforce') as (typeof CATAL
 const PCNS = ['U00001', 'U00002', 'U00003'];
 type Definition = (typeof CATALOGUE)[number];
 
-const periodType = (period: string) => (period.includes('/') ? 'fy' : 'month');
-/** England's row (the sum of the PCNs') and the PCNs' rows of each period, from each PCN's figures. */
-function rowsOf(byPeriod: Record<string, readonly Row[]>): Row[] {
-  return Object.entries(byPeriod).flatMap(([period, pcns]) => {
-    const england: Row = { level: 'national', code: 'ENG', period_type: periodType(period), period };
-    for (const pcn of pcns)
-      for (const [column, value] of Object.entries(pcn))
-        if (typeof value === 'number') england[column] = ((england[column] as number | undefined) ?? 0) + value;
-    return [
-      england,
-      ...pcns.map((pcn, i) => ({
-        ...pcn,
-        level: 'pcn',
-        code: PCNS[i] as string,
-        period_type: periodType(period),
-        period,
-      })),
-    ];
-  });
-}
 const rollout = (byPeriod: Record<string, readonly number[]>) =>
-  rowsOf(
+  englandAndPcnRows(
+    PCNS,
     Object.fromEntries(
       Object.entries(byPeriod).map(([period, referrals]) => [
         period,
@@ -57,7 +38,8 @@ const rollout = (byPeriod: Record<string, readonly number[]>) =>
 const workforce = (byPeriod: Record<string, readonly number[]>, people: readonly number[] = [30, 40, 50]) =>
   withMonths(
     byPeriod,
-    rowsOf(
+    englandAndPcnRows(
+      PCNS,
       Object.fromEntries(
         Object.entries(byPeriod).map(([period, trained]) => [
           period,

@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import { monthsOfFinancialYear } from '../../functions/contract/periods.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
@@ -25,21 +26,7 @@ import { SCAN_SPEC, scanDocuments } from '../support/disclosure-scan.ts';
 
 const WORKFORCE = CATALOGUE.find((d) => d.name === 'workforce');
 
-const months = (from: string) =>
-  [
-    '2025-04',
-    '2025-05',
-    '2025-06',
-    '2025-07',
-    '2025-08',
-    '2025-09',
-    '2025-10',
-    '2025-11',
-    '2025-12',
-    '2026-01',
-    '2026-02',
-    '2026-03',
-  ].filter((m) => m >= from);
+const months = (from: string) => monthsOfFinancialYear('2025/26').filter((m) => m >= from);
 
 interface Case {
   /** UB's first month of referral data (and of its reporting span). */

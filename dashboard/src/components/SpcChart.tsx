@@ -7,7 +7,7 @@ import {
   VARIATION_TEXT,
   type Variation,
 } from '../../../functions/stats/spc-icons.ts';
-import { longMonthLabel } from '../coverage.ts';
+import { longMonthLabel } from '../format.ts';
 import { ValueGrid } from './ValueGrid.tsx';
 
 export interface SpcSeries {

@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
 import { areaWithParents } from '../../../functions/reports/board-measures.ts';
 import { partialSuffix } from '../coverage.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import BoardReportPage, { boardPartialMonths } from './BoardReportPage.tsx';
 
 /*
@@ -14,17 +14,15 @@ import BoardReportPage, { boardPartialMonths } from './BoardReportPage.tsx';
  * 1,000). Its region Y56 had all 4 of its PCNs send both months; England 10 of 10 in October and 9 of 10 in November.
  * So November is partial for the ICB (1 of 2) and England (9 of 10), not for the region; October for none.
  */
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-04T06:00:00Z',
   data_as_of: '2026-11-30',
   months: ['2026-10', '2026-11'],
   financial_years: ['2026/27'],
   regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
   icbs: [{ code: 'QAA', name: 'NHS Test ICB A', parent: 'Y56' }],
-  pcns: [],
-  metrics: [],
   targets: DEFAULT_TARGETS,
-} as unknown as MetaDocument;
+});
 
 const month = (level: string, code: string, period: string, sent: number, expected: number) =>
   ({

@@ -13,7 +13,7 @@ import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { useDashboard } from '../context.ts';
 import { type CsvDownload, dataAsOfOf, periodCsv } from '../csv.ts';
 import { comparisonRows } from '../filters.ts';
-import { formatCount, formatDecimal } from '../format.ts';
+import { formatCount, formatDecimal, isSuppressed } from '../format.ts';
 
 const MEASURES = new Map(FUNNEL_MEASURES.map((m) => [m.name, m]));
 const FIRST = FUNNEL_MEASURES[0] as FunnelMeasure;
@@ -333,7 +333,7 @@ export default function ComparePage() {
                   key: 'position',
                   header: 'Position',
                   // A suppressed figure has no position (review 31, R31-1): the cell says why.
-                  cell: (r) => (r.rate === '*' ? 'not shown: suppressed' : (POSITION[String(r.position)] ?? '–')),
+                  cell: (r) => (isSuppressed(r.rate) ? 'not shown: suppressed' : (POSITION[String(r.position)] ?? '–')),
                 },
               ]}
             />

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Level, MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import type { Level, MetricRow } from '../../../functions/contract/metrics.ts';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import EquityPage from './EquityPage.tsx';
 
 /*
@@ -10,17 +10,14 @@ import EquityPage from './EquityPage.tsx';
  * for an ICB or a PCN, and for England or a region only in years where no quintile gives away a PCN. A regional lead
  * or a PCN user who picks them is told why, and where to look instead, not shown three empty charts.
  */
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-01T06:00:00Z',
   data_as_of: '2026-11-30',
-  months: [],
   financial_years: ['2025/26', '2026/27'],
   regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
   icbs: [{ code: 'QWE', name: 'NHS South West London ICB', parent: 'Y56' }],
   pcns: [{ code: 'U00147', name: 'Aegis PCN', parent: 'QWE', list_size: 8000 }],
-  metrics: [],
-  targets: {},
-} as unknown as MetaDocument;
+});
 
 const row = (level: Level, code: string, dimension: string, group: string): MetricRow =>
   ({

@@ -75,6 +75,8 @@ export default function EquityPage() {
     },
     rows,
   });
+  // Every card is of the same rows: one document, one download, the same empty states.
+  const card = { method: 'equity', data: equity, empty: rows.length === 0, emptyMessage, csv } as const;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold text-tremor-content-strong">Equity</h1>
@@ -89,12 +91,8 @@ export default function EquityPage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ChartCard
           title={dimension === 'pcn_imd_quintile' ? 'People referred per 1,000 patients a year' : 'People referred'}
-          method="equity"
           howMore={dimension === 'pcn_imd_quintile' ? QUINTILE_LISTS : undefined}
-          data={equity}
-          empty={rows.length === 0}
-          emptyMessage={emptyMessage}
-          csv={csv}
+          {...card}
         >
           <BarChart
             className="h-72"
@@ -113,15 +111,7 @@ export default function EquityPage() {
             yAxisWidth={64}
           />
         </ChartCard>
-        <ChartCard
-          title="Engagement and wellbeing improvement"
-          method="equity"
-          covers={covers}
-          data={equity}
-          empty={rows.length === 0}
-          emptyMessage={emptyMessage}
-          csv={csv}
-        >
+        <ChartCard title="Engagement and wellbeing improvement" covers={covers} {...card}>
           <ChartLegend items={TAKE_UP_SERIES} />
           <BarChart
             className="h-72"
@@ -137,15 +127,7 @@ export default function EquityPage() {
           />
         </ChartCard>
       </div>
-      <ChartCard
-        title="By group"
-        method="equity"
-        covers={covers}
-        data={equity}
-        empty={rows.length === 0}
-        emptyMessage={emptyMessage}
-        csv={csv}
-      >
+      <ChartCard title="By group" covers={covers} {...card}>
         <DataTable
           testId="equity-table"
           label={`By group: ${DIMENSIONS[dimension]}`}

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument } from '../../../functions/contract/metrics.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import type { DashboardState } from '../context.ts';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import OutcomesPage from './OutcomesPage.tsx';
 
 /*
@@ -20,17 +20,11 @@ const textOf = (blob: Blob) =>
     reader.readAsText(blob);
   });
 
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-01T06:00:00Z',
   data_as_of: '2026-11-30',
-  months: [],
   financial_years: ['2024/25', '2025/26'],
-  regions: [],
-  icbs: [],
-  pcns: [],
-  metrics: [],
-  targets: {},
-} as unknown as MetaDocument;
+});
 
 const cohorts = {
   engagement: { months: 3, referred_on_or_before: '2026-08-31' },
@@ -152,60 +146,43 @@ describe('the wellbeing download of the Outcomes page', () => {
 });
 
 describe('the community card says which connections its attendance covers (R19-12)', () => {
-  const show = (fy: string) =>
-    renderPage(<OutcomesPage />, META, { level: 'national', code: 'ENG', name: 'England' }, fy);
-  const covers = () =>
-    screen.getAllByTestId('card-period').find((p) => p.textContent?.startsWith('Attendance covers'))?.textContent;
+  const show = (fy: string, scope: DashboardState['scope'] = { level: 'national', code: 'ENG', name: 'England' }) =>
+    renderPage(<OutcomesPage />, META, scope, fy);
+  const sentenceIs = (text: string) =>
+    waitFor(() => expect(screen.getByTestId('community-sentence').textContent).toBe(text));
+  /** The card's note of its period that starts with `start`. */
+  const periodNote = (start: string) =>
+    screen.getAllByTestId('card-period').find((p) => p.textContent?.startsWith(start))?.textContent;
 
   it('the year so far: the percentage of the connections made by the cut-off, and the cut-off said', async () => {
     show('2025/26');
-    await waitFor(() =>
-      expect(screen.getByTestId('community-sentence').textContent).toBe(
-        '240 connections to 10 organisations; 80.0% attended, of the 180 made by 31 October 2026.',
-      ),
-    );
-    expect(covers()).toBe(
+    await sentenceIs('240 connections to 10 organisations; 80.0% attended, of the 180 made by 31 October 2026.');
+    expect(periodNote('Attendance covers')).toBe(
       'Attendance covers connections made by 31 October 2026: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance.',
     );
   });
 
   it("England's year held at an earlier release: that release's cut-off", async () => {
     show('2024/25');
-    await waitFor(() =>
-      expect(screen.getByTestId('community-sentence').textContent).toBe(
-        '240 connections to 10 organisations; 80.0% attended, of the 180 made by 30 April 2025.',
-      ),
-    );
-    expect(covers()).toContain(
+    await sentenceIs('240 connections to 10 organisations; 80.0% attended, of the 180 made by 30 April 2025.');
+    expect(periodNote('Attendance covers')).toContain(
       "made by 30 April 2025: whether a person went to the first session of a later one may not be recorded yet, so those connections are counted but not their attendance. England's FY 2024/25 is held at the release of data to 31 May 2025.",
     );
   });
 
   it("an ICB's year held at an earlier release below England: the release and its data-as-of date said", async () => {
-    renderPage(<OutcomesPage />, META, { level: 'icb', code: 'QAA', name: 'QAA' }, '2025/26');
-    await waitFor(() =>
-      expect(screen.getByTestId('community-sentence').textContent).toBe(
-        '240 connections to 10 organisations; 80.0% attended.',
-      ),
-    );
+    show('2025/26', { level: 'icb', code: 'QAA', name: 'QAA' });
+    await sentenceIs('240 connections to 10 organisations; 80.0% attended.');
     // Before: "as at an earlier release", which one not said.
-    expect(
-      screen.getAllByTestId('card-period').find((p) => p.textContent?.startsWith("This area's"))?.textContent,
-    ).toBe(
+    expect(periodNote("This area's")).toBe(
       "This area's FY 2025/26 is as at the release of 1 November 2026 (data to 31 October 2026) (a change made by fewer than 3 of its PCNs is not shown yet): its attendance covers connections made by that release's cut-off, not by 31 October 2026.",
     );
   });
 
   it("an ICB's year held, in a document that does not date it: no cut-off said, this release's not claimed (R22-3)", async () => {
-    renderPage(<OutcomesPage />, META, { level: 'icb', code: 'QBB', name: 'QBB' }, '2025/26');
-    await waitFor(() =>
-      expect(screen.getByTestId('community-sentence').textContent).toBe(
-        '240 connections to 10 organisations; 80.0% attended.',
-      ),
-    );
-    expect(
-      screen.getAllByTestId('card-period').find((p) => p.textContent?.startsWith("This area's"))?.textContent,
-    ).toBe(
+    show('2025/26', { level: 'icb', code: 'QBB', name: 'QBB' });
+    await sentenceIs('240 connections to 10 organisations; 80.0% attended.');
+    expect(periodNote("This area's")).toBe(
       "This area's FY 2025/26 is as at an earlier release (a change made by fewer than 3 of its PCNs is not shown yet): its attendance covers connections made by that release's cut-off, not by 31 October 2026.",
     );
   });

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import { monthlyTrend, RolloutPage } from './RolloutPage.tsx';
 
 /*
@@ -11,17 +11,15 @@ import { monthlyTrend, RolloutPage } from './RolloutPage.tsx';
  * stopped); both sent October (20 referrals), only one has sent November (10). England's November is complete (90% of
  * its PCNs), so QAA's is published: the chart must say it is partial, in words, or the 10 reads as a fall.
  */
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-04T06:00:00Z',
   data_as_of: '2026-11-30',
   months: ['2026-10', '2026-11'],
   financial_years: ['2026/27'],
   regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
   icbs: [{ code: 'QAA', name: 'NHS Test ICB A', parent: 'Y56' }],
-  pcns: [],
-  metrics: [],
   targets: DEFAULT_TARGETS,
-} as unknown as MetaDocument;
+});
 
 const month = (period: string, referrals: number, sent: number) => ({
   level: 'icb',

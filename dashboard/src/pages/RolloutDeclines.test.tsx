@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { CATALOGUE, DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import { declinedAfterReferralText, RolloutPage } from './RolloutPage.tsx';
 
 /*
@@ -12,17 +12,13 @@ import { declinedAfterReferralText, RolloutPage } from './RolloutPage.tsx';
  * figures are review 6's scenario in a region: 720 referrals, none of them beside an offer declined, 180 declined
  * after referral (25%).
  */
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-01T06:00:00Z',
   data_as_of: '2026-09-30',
-  months: [],
   financial_years: ['2025/26'],
   regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
-  icbs: [],
-  pcns: [],
-  metrics: [],
   targets: DEFAULT_TARGETS,
-} as unknown as MetaDocument;
+});
 
 let ROLLOUT = [
   {
@@ -87,24 +83,33 @@ describe('the Rollout page: which declines the decline rate counts', () => {
  * Now 19.0% in progress, as rollout's own % of a closed period of those figures.
  */
 const SW = 'Y58';
-const months = (declined: readonly (number | '*')[]) =>
-  ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'].map((period, i) => ({
-    level: 'region',
-    code: SW,
-    period_type: 'month',
-    period,
-    referrals: i < 7 ? 100 : 80,
-    people_referred: i < 7 ? 100 : 80,
-    declines: 0,
-    declined_after_referral: i < 5 ? declined[i] : 0,
-    declined_after_referral_pct:
-      i >= 5 ? null : typeof declined[i] === 'number' ? Math.round((1000 * Number(declined[i])) / 100) / 10 : '*',
-  }));
-const OPEN_YEAR = {
+/** The South West's rollout row of a period. */
+const southWest = (period_type: 'month' | 'fy', period: string, figures: Record<string, unknown>) => ({
   level: 'region',
   code: SW,
-  period_type: 'fy',
-  period: '2025/26',
+  period_type,
+  period,
+  ...figures,
+});
+/** Rollout's own % of referrals declined of a closed year of the South West with these figures (catalogue.ts). */
+function closedYearPct(referrals: number, declined_after_referral: number) {
+  const rollout = CATALOGUE.find((d) => d.name === 'rollout');
+  const context = { dataAsOf: '2026-07-31', targets: DEFAULT_TARGETS } as never;
+  const year = southWest('fy', '2025/26', { referrals, declined_after_referral });
+  return rollout?.derive?.(year, context)?.declined_after_referral_pct;
+}
+const months = (declined: readonly (number | '*')[]) =>
+  ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11'].map((period, i) =>
+    southWest('month', period, {
+      referrals: i < 7 ? 100 : 80,
+      people_referred: i < 7 ? 100 : 80,
+      declines: 0,
+      declined_after_referral: i < 5 ? declined[i] : 0,
+      declined_after_referral_pct:
+        i >= 5 ? null : typeof declined[i] === 'number' ? Math.round((1000 * Number(declined[i])) / 100) / 10 : '*',
+    }),
+  );
+const OPEN_YEAR = southWest('fy', '2025/26', {
   referrals: 780,
   people_referred: 780,
   declines: 0,
@@ -114,7 +119,7 @@ const OPEN_YEAR = {
   pcns_reporting: 5,
   pcns: 5,
   months: 8,
-};
+});
 
 describe('referrals declined of a year in progress: one denominator with a closed year (R31-2, R34-6)', () => {
   it('gives the % over the referrals of the months whose 3 months have passed, as a closed period’s', async () => {
@@ -125,7 +130,7 @@ describe('referrals declined of a year in progress: one denominator with a close
         { level: 'region', code: SW, period_type: 'fy', period: '2025/26', engagement_cohort: 480 },
       ] as unknown as MetricRow[],
     };
-    const meta = { ...META, regions: [{ code: SW, name: 'South West', parent: 'ENG' }] } as unknown as MetaDocument;
+    const meta = pageMeta({ ...META, regions: [{ code: SW, name: 'South West', parent: 'ENG' }] });
     renderPage(<RolloutPage />, meta, { level: 'region', code: SW, name: 'South West' }, '2025/26', { region: SW });
     const kpi = (await screen.findByTestId('kpi-declines')).parentElement as HTMLElement;
     await waitFor(() => expect(kpi.textContent).toContain('April to August'));
@@ -134,12 +139,7 @@ describe('referrals declined of a year in progress: one denominator with a close
       'Offers declined00.0% of referrals and offers declined. Referrals declined: 95 of the referrals whose 3 months have passed; about 19% of the referrals of April to August 2025 (approximate: from monthly figures rounded to 5)',
     );
     // Rollout's own % of a period all of whose referrals have had their 3 months, of the same figures: 19.0.
-    const rollout = CATALOGUE.find((d) => d.name === 'rollout');
-    const closed = rollout?.derive?.(
-      { level: 'region', code: SW, period_type: 'fy', period: '2025/26', referrals: 500, declined_after_referral: 95 },
-      { dataAsOf: '2026-07-31', targets: DEFAULT_TARGETS } as never,
-    );
-    expect(closed?.declined_after_referral_pct).toBe(19);
+    expect(closedYearPct(500, 95)).toBe(19);
   });
 
   it('the words on their own: a closed year, a suppressed month, no month closed yet, a cut-off within a month', () => {
@@ -180,25 +180,14 @@ describe('referrals declined of a year in progress: one denominator with a close
  * So below England no sum is shown and the % is worded as approximate, from rounded monthly figures.
  */
 describe('referrals declined of a year in progress below England: rounded months (R35-1)', () => {
-  const month = (period: string) => ({
-    level: 'region',
-    code: SW,
-    period_type: 'month',
-    period,
-    referrals: 100,
-    declined_after_referral: 20,
-    declined_after_referral_pct: 20,
-  });
-  const closedMonths = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'].map(month) as unknown as MetricRow[];
-  const year = {
-    level: 'region',
-    code: SW,
-    period_type: 'fy',
-    period: '2025/26',
+  const closedMonths = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08'].map((period) =>
+    southWest('month', period, { referrals: 100, declined_after_referral: 20, declined_after_referral_pct: 20 }),
+  ) as unknown as MetricRow[];
+  const year = southWest('fy', '2025/26', {
     referrals: 510,
     declined_after_referral: 90,
     declined_after_referral_pct: null,
-  } as unknown as MetricRow;
+  }) as unknown as MetricRow;
 
   it('shows no count of summed rounded months, and says the % is approximate', () => {
     const text = declinedAfterReferralText(year, closedMonths);
@@ -209,12 +198,7 @@ describe('referrals declined of a year in progress below England: rounded months
       '90 of the referrals whose 3 months have passed; about 20% of the referrals of April to August 2025 (approximate: from monthly figures rounded to 5)',
     );
     // Once closed, rollout's own % of the year's published figures: 90 / 510 = 17.6 (one decimal).
-    const rollout = CATALOGUE.find((d) => d.name === 'rollout');
-    const closed = rollout?.derive?.(
-      { level: 'region', code: SW, period_type: 'fy', period: '2025/26', referrals: 510, declined_after_referral: 90 },
-      { dataAsOf: '2026-07-31', targets: DEFAULT_TARGETS } as never,
-    );
-    expect(closed?.declined_after_referral_pct).toBe(17.6);
+    expect(closedYearPct(510, 90)).toBe(17.6);
   });
 
   it('the same when the sums agree with the year: still no summed referrals', () => {

@@ -16,7 +16,7 @@ import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { partialMonths, partialNote, partialSuffix } from '../coverage.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
-import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel } from '../format.ts';
+import { formatCount, formatDate, formatDecimal, formatPercent, monthLabel, monthSpanLabel } from '../format.ts';
 
 /**
  * The Long Term Plan's trained link workers target. A meta.json written before the key's rename has it as
@@ -86,17 +86,14 @@ export function monthlyTrend(
 export const DECLINES_HOW =
   'People referred counts each person once however many referrals they had. Offers declined are declines with no referral (the person declined before being referred); their rate is offers declined / (referrals + offers declined). Referrals declined are referrals the person declined within 3 months of being referred (recorded on the referral), counted once those 3 months have passed, as a share of the referrals of the months whose referrals have all had 3 months (every referral of those months, for a closed year and a year in progress alike): the Outcomes page counts them as not taken up.';
 
-/** The months from `first` to `last` (YYYY-MM) in words: "April to August 2025", "November 2025 to February 2026". */
-function monthSpan(first: string, last: string): string {
-  const name = (month: string, year: boolean) =>
-    new Date(`${month}-01T00:00:00Z`).toLocaleString('en-GB', {
-      month: 'long',
-      ...(year ? { year: 'numeric' } : {}),
-      timeZone: 'UTC',
-    });
-  if (first === last) return name(first, true);
-  return `${name(first, first.slice(0, 4) !== last.slice(0, 4))} to ${name(last, true)}`;
-}
+/** The CSV headings of a year's people and declines (the referrals card's download and the declines card's). */
+const YEAR_DECLINES_COLUMNS = {
+  people_referred: 'People referred',
+  declines: 'Offers declined (no referral)',
+  decline_rate_pct: 'Offers declined, % of offers made',
+  declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
+  declined_after_referral_pct: 'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
+};
 
 /**
  * Referrals declined in words, over the referrals whose 3 months have passed (review 31, R31-2): rollout counts them
@@ -111,7 +108,7 @@ function monthSpan(first: string, last: string): string {
  */
 export function declinedAfterReferralText(year: MetricRow | undefined, months: readonly MetricRow[]): string {
   const declined = figure(year, 'declined_after_referral');
-  const count = typeof declined === 'number' ? formatCount(declined) : declined === '*' ? '*' : '–';
+  const count = formatCount(declined);
   const closed = figure(year, 'declined_after_referral_pct');
   if (typeof closed === 'number') return `${count} (${formatPercent(closed)} of referrals)`;
   const done = months
@@ -124,7 +121,7 @@ export function declinedAfterReferralText(year: MetricRow | undefined, months: r
   const last = done.at(-1);
   if (first === undefined || last === undefined)
     return `${count} of the referrals whose 3 months have passed (no month of the year yet)`;
-  const span = monthSpan(String(first.period), String(last.period));
+  const span = monthSpanLabel(String(first.period), String(last.period));
   const sum = (column: string) =>
     done.reduce<number | null>((total, m) => {
       const value = figure(m, column);
@@ -191,12 +188,7 @@ export function RolloutPage() {
             columns: {
               period: 'Financial year',
               referrals: 'Referrals',
-              people_referred: 'People referred',
-              declines: 'Offers declined (no referral)',
-              decline_rate_pct: 'Offers declined, % of offers made',
-              declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
-              declined_after_referral_pct:
-                'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
+              ...YEAR_DECLINES_COLUMNS,
               referrals_per_1000: 'Referrals per 1,000 patients',
               pct_list_referred: '% of list referred',
             },
@@ -253,12 +245,7 @@ export function RolloutPage() {
             dataAsOf: dataAsOfOf(rollout, meta.data_as_of),
             columns: {
               period: 'Financial year',
-              people_referred: 'People referred',
-              declines: 'Offers declined (no referral)',
-              decline_rate_pct: 'Offers declined, % of offers made',
-              declined_after_referral: 'Referrals declined (of referrals whose 3 months have passed)',
-              declined_after_referral_pct:
-                'Referrals declined, % of referrals (periods all of whose referrals have had 3 months)',
+              ...YEAR_DECLINES_COLUMNS,
             },
             rows: year ? [year] : [],
           })}

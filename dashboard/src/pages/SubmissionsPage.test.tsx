@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import SubmissionsPage from './SubmissionsPage.tsx';
 
 /*
@@ -13,21 +13,16 @@ import SubmissionsPage from './SubmissionsPage.tsx';
  *   U00006: snapshots of June and July 2025 (6 rows), no events out of force
  *   U00001: everything in force: named in neither line.
  */
-const META = {
+const META = pageMeta({
   generated_at: '2025-08-05T06:00:00Z',
   data_as_of: '2025-07-31',
-  months: [],
   financial_years: ['2025/26'],
-  regions: [],
-  icbs: [],
   pcns: [
     { code: 'U00001', name: 'Alpha PCN', parent: 'QAA' },
     { code: 'U00005', name: 'Echo PCN', parent: 'QCC' },
     { code: 'U00006', name: 'Foxtrot PCN', parent: 'QCC' },
   ],
-  metrics: [],
-  targets: {},
-} as unknown as MetaDocument;
+});
 
 const quality = (
   code: string,
@@ -111,10 +106,10 @@ describe('the Data submissions page names what is in no figure', () => {
  * the published figures, 60, is at most the rows accepted; at least 3 x 16 = 48. The PCNs: 3 of 4, 1 now closed.
  */
 describe('the Data submissions summary says what it covers (review 31, R31-9)', () => {
-  const withClosed = {
+  const withClosed = pageMeta({
     ...META,
     pcns: [...META.pcns, { code: 'U00007', name: 'Golf PCN', parent: 'QCC', valid_to: '2025-06-30' }],
-  } as unknown as MetaDocument;
+  });
 
   it('every file received up to the release, not the year in the filters; the rows accepted as bounds', async () => {
     renderPage(<SubmissionsPage />, withClosed, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');

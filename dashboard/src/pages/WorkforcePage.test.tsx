@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import WorkforcePage, {
   accreditedContext,
   caseloadWithheld,
@@ -17,17 +17,12 @@ import WorkforcePage, {
  * review 6, K7): the Workforce card says how many of the PCNs in force that is, and where PCNs that referred people
  * sent no snapshot it says why there is no caseload rather than showing one that counts their people against no FTE.
  */
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-01T06:00:00Z',
   data_as_of: '2025-05-31',
-  months: [],
   financial_years: ['2025/26'],
-  regions: [],
-  icbs: [],
-  pcns: [],
-  metrics: [],
   targets: { accredited_pct: 90, caseload_min: 200, caseload_max: 250 },
-} as unknown as MetaDocument;
+});
 
 const month = {
   level: 'national',
@@ -189,7 +184,7 @@ describe('PCNs without a link worker: by FTE, which NHS Digital publishes, not h
   // Four PCNs in force, three sent a May 2025 snapshot with no headcount (NHS Digital's publication has FTE only):
   // P1 FTE 0 (no link worker: listed), P2 FTE * (1 to 7 people in post: not listed), P3 FTE 0 but headcount * (a
   // link worker by the published rule, headcount above 0: not listed). P4 sent none: not known, so not listed either.
-  const pcnMeta = {
+  const pcnMeta = pageMeta({
     ...META,
     pcns: [
       { code: 'P1', name: 'FIRST PCN', parent: 'I1' },
@@ -197,7 +192,7 @@ describe('PCNs without a link worker: by FTE, which NHS Digital publishes, not h
       { code: 'P3', name: 'THIRD PCN', parent: 'I1' },
       { code: 'P4', name: 'FOURTH PCN', parent: 'I1' },
     ],
-  } as unknown as MetaDocument;
+  });
   const pcnRow = (code: string, fte: number | string, headcount: number | string | null) =>
     ({
       level: 'pcn',

@@ -9,7 +9,7 @@ import { FigureValue } from '../components/FigureValue.tsx';
 import { Kpi } from '../components/Kpi.tsx';
 import { useDashboard } from '../context.ts';
 import { dataAsOfOf, periodCsv } from '../csv.ts';
-import { formatCount, formatDecimal, formatFte, formatPercent, monthLabel } from '../format.ts';
+import { formatCount, formatDecimal, formatFte, formatPercent, isSuppressed, monthLabel } from '../format.ts';
 
 const FTE_SERIES: readonly Series[] = [
   { label: 'Link workers', color: 'blue' },
@@ -103,7 +103,7 @@ export function accreditedContext(row: MetricRow | undefined, expected: unknown)
 }
 
 /** A published figure above 0: a number, or `*` (a count of 1 to 7). */
-const aboveZero = (v: unknown): boolean => v === '*' || (typeof v === 'number' && v > 0);
+const aboveZero = (v: unknown): boolean => isSuppressed(v) || (typeof v === 'number' && v > 0);
 
 /**
  * Whether a PCN's snapshot has no link worker in post, by the published rule (workforce.sql: a link worker is a

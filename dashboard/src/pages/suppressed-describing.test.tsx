@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetaDocument, MetricRow } from '../../../functions/contract/metrics.ts';
+import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import OutcomesPage from './OutcomesPage.tsx';
 import { RolloutPage } from './RolloutPage.tsx';
 
@@ -12,17 +12,14 @@ import { RolloutPage } from './RolloutPage.tsx';
  * or wherever their count is suppressed (docs/methodology.md, Disclosure control). The cards show them as suppressed,
  * with the explanation, not as a number or a blank.
  */
-const META = {
+const META = pageMeta({
   generated_at: '2026-12-01T06:00:00Z',
   data_as_of: '2026-09-30',
-  months: [],
   financial_years: ['2025/26'],
   regions: [{ code: 'Y56', name: 'London', parent: 'ENG' }],
   icbs: [{ code: 'QWE', name: 'NHS South West London ICB', parent: 'Y56' }],
-  pcns: [],
-  metrics: [],
   targets: DEFAULT_TARGETS,
-} as unknown as MetaDocument;
+});
 
 const fy = (figures: Record<string, unknown>) =>
   ({ level: 'icb', code: 'QWE', period_type: 'fy', period: '2025/26', ...figures }) as unknown as MetricRow;

@@ -11,6 +11,17 @@ import type { Filters } from '../filters.ts';
  */
 
 /**
+ * A meta document for a page test: `fields` over no months, years, areas, metrics or targets, so a test says only what
+ * its page reads.
+ */
+export function pageMeta(
+  fields: { readonly [K in keyof MetaDocument]?: unknown } & Pick<MetaDocument, 'generated_at' | 'data_as_of'>,
+): MetaDocument {
+  const none = { months: [], financial_years: [], regions: [], icbs: [], pcns: [], metrics: [], targets: {} };
+  return { ...none, ...fields } as unknown as MetaDocument;
+}
+
+/**
  * Renders `page` as the dashboard shows it for the area `scope` in financial year `fy`, with `meta` as the app's meta
  * document; the filter bar's region, ICB and PCN are none unless `filters` chooses them.
  */
