@@ -142,7 +142,7 @@ export interface Disclosure {
  * set, looselySecondary's propagation over the whole component, was worked out for every component found clean, and
  * most have no piece to read).
  */
-export type Known = ReadonlySet<number> | (() => ReadonlySet<number>);
+export type Known = ReadonlySet<number> | (() => ReadonlySet<number> | undefined);
 
 /** The interval a reader gives a published figure. England is exact; `*` as `suppressed` says. */
 export function publishedInterval(value: unknown, england: boolean, suppressed: Interval): Interval | undefined {
@@ -1134,10 +1134,11 @@ function pinnedFamilies(
       ...(readerDisclosures(system, c) ?? []),
       // With the areas, each region's piece without England's equations too (review 29, R29-1; the scan reads them).
       // The whole's loose marks are taken unchecked here (the published rows only; the document's audit keeps those
-      // the exact figures confirm, knownSecondary): open, docs/methodology.md "The criterion".
+      // the exact figures confirm, knownSecondary): open, docs/methodology.md "The criterion". Worked out only where
+      // the pieces are read (Known).
       ...(document === undefined
         ? equationDisclosures(system, c).flatMap((e) => e.disclosures)
-        : withoutEnglandAfter(system, c, looselySecondary(system, c))),
+        : withoutEnglandAfter(system, c, () => looselySecondary(system, c))),
     ]) {
       const key = areaPeriodOf(cell.row);
       const id = `${key}|${cell.column}`;
