@@ -136,6 +136,14 @@ export interface Disclosure {
   readonly part?: string;
 }
 
+/**
+ * The `*` a reader knows cannot be 1 to 7 from figures outside a reading (withoutEnglandAfter's `known`), or how to work
+ * them out: called only where the pieces without England are read, after the component is (issue 17: the publisher's
+ * set, looselySecondary's propagation over the whole component, was worked out for every component found clean, and
+ * most have no piece to read).
+ */
+export type Known = ReadonlySet<number> | (() => ReadonlySet<number> | undefined);
+
 /** The interval a reader gives a published figure. England is exact; `*` as `suppressed` says. */
 export function publishedInterval(value: unknown, england: boolean, suppressed: Interval): Interval | undefined {
   if (value === '*') return suppressed;
@@ -1126,10 +1134,11 @@ function pinnedFamilies(
       ...(readerDisclosures(system, c) ?? []),
       // With the areas, each region's piece without England's equations too (review 29, R29-1; the scan reads them).
       // The whole's loose marks are taken unchecked here (the published rows only; the document's audit keeps those
-      // the exact figures confirm, knownSecondary): open, docs/methodology.md "The criterion".
+      // the exact figures confirm, knownSecondary): open, docs/methodology.md "The criterion". Worked out only where
+      // the pieces are read (Known).
       ...(document === undefined
         ? equationDisclosures(system, c).flatMap((e) => e.disclosures)
-        : withoutEnglandAfter(system, c, looselySecondary(system, c))),
+        : withoutEnglandAfter(system, c, () => looselySecondary(system, c))),
     ]) {
       const key = areaPeriodOf(cell.row);
       const id = `${key}|${cell.column}`;
@@ -1912,7 +1921,7 @@ export function readerDisclosuresWithoutEngland(
   system: AuditSystem,
   component: number,
   values?: LoadedValues,
-  known?: ReadonlySet<number>,
+  known?: Known,
 ): Disclosure[] {
   readerDisclosures(system, component, values);
   return withoutEnglandAfter(system, component, known);
@@ -1922,8 +1931,10 @@ export function readerDisclosuresWithoutEngland(
  * readerDisclosuresWithoutEngland's reading without England, where readerDisclosures has just read the component
  * (padPartitions' read of every row: its pins are protected as the whole's are).
  */
-export function withoutEnglandAfter(system: AuditSystem, component: number, known?: ReadonlySet<number>): Disclosure[] {
-  return lastContradicted || nationallySecondary(system, component) ? withoutNational(system, component, known) : [];
+export function withoutEnglandAfter(system: AuditSystem, component: number, known?: Known): Disclosure[] {
+  return lastContradicted || nationallySecondary(system, component)
+    ? withoutNational(system, component, typeof known === 'function' ? known() : known)
+    : [];
 }
 
 /** Whether a `*` below England in an equation of England's is marked secondary (scratch.evident). */

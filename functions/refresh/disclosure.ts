@@ -1566,10 +1566,9 @@ function protectComponent(
       }
       // Nothing alone either: where the whole's 1-to-7 reading contradicts, each piece without England's equations
       // (a reader may leave them out: review 29, R29-1), protected as the whole's findings are (below).
-      found = readerDisclosuresWithoutEngland(
-        system,
-        component,
-        values,
+      // The `*` known secondary are worked out only where the pieces are read (their loose reading reads the values
+      // alone, not the marks or bounds of the component's reading: the same set before it or after).
+      found = readerDisclosuresWithoutEngland(system, component, values, () =>
         knownSecondary(system, component, values, exactOf),
       );
       if (found.length === 0) return { ...alone, count };
