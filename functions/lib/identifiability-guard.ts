@@ -980,10 +980,22 @@ const DATE_OF_BIRTH = new RegExp(
  *   written year first (`R191231-0001`), and 2.7% of six-digit numbers read as a day, a month and a year 27 to 99.
  */
 const OLD_YEAR = '(?:19\\d{2}|200\\d)';
+/**
+ * sec33: a day as an ordinal (`3rd`, `1ST`), and `of` after it (`3rd of February 1970`); a month's name written first
+ * (`February 3, 1970`, `Feb-03-1970`, SQL Server's `Feb  3 1970`) or after a year (`1970-Feb-03`). A month written first
+ * or after the year is one of the twelve names as written (`Jan`, `January`, `Sept`...), not after a letter: a word that
+ * holds one (`Summary-3-1999`, `Decision-12-2005`: a word and a sequence) is not read as a month.
+ */
+const ORDINAL = `(?:${['st', 'nd', 'rd', 'th'].map(anyCase).join('|')})?`;
+const OLD_DAY = `${DAY}${ORDINAL}`;
+const OF = `(?:[^A-Za-z0-9]{1,3}${anyCase('of')})?`;
+const MONTH_WORD = `(?<![A-Za-z])(?:${['jan(?:uary)?', 'feb(?:ruary)?', 'mar(?:ch)?', 'apr(?:il)?', 'may', 'june?', 'july?', 'aug(?:ust)?', 'sep(?:t(?:ember)?)?', 'oct(?:ober)?', 'nov(?:ember)?', 'dec(?:ember)?'].map(anyCase).join('|')})`;
 const OLD_DATE = `(?<!\\d)(?:${[
   `${OLD_YEAR}${DATE_SEP}${MONTH}${DATE_SEP}${DAY}`,
   `${DAY}${DATE_SEP}${MONTH}${DATE_SEP}${OLD_YEAR}`,
-  `${DAY}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${OLD_YEAR}`,
+  `${OLD_DAY}${OF}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${OLD_YEAR}`,
+  `${MONTH_WORD}[^A-Za-z0-9]{0,3}${OLD_DAY}${DATE_SEP}${OLD_YEAR}`,
+  `${OLD_YEAR}${DATE_SEP}${MONTH_WORD}${DATE_SEP}${OLD_DAY}`,
 ].join('|')})(?!\\d)`;
 const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`);
 /**
@@ -992,7 +1004,7 @@ const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DAT
  * `Z` or an offset (`+00:00`, `+01:00` in summer time, `-00:00`, `+0000`). Noon, PM and any second past are a time of
  * day (a system's), not read.
  */
-const MIDNIGHT_FRACTION = '(?::00(?:[.,]0{1,9})?)?';
+const MIDNIGHT_FRACTION = '(?::00(?:[.,:]0{1,9})?)?';
 const MIDNIGHT = `[T ](?:00:00${MIDNIGHT_FRACTION}|12:00${MIDNIGHT_FRACTION}\\s?[Aa][Mm])(?:Z|[+-]\\d{2}(?::?\\d{2})?)?`;
 /**
  * An old date (as above: 1900 to 2009, a four-digit year) that is the whole text, or a spreadsheet's date written as a
@@ -1006,9 +1018,14 @@ const MIDNIGHT = `[T ](?:00:00${MIDNIGHT_FRACTION}|12:00${MIDNIGHT_FRACTION}\\s?
  * (`2005-05-01T10:00:00Z`, a system's) and a date with anything else in the cell (`1970-02-03-0001`, a sequence) are
  * not read so; nor are eight digits together (`19700203`: a system's number as often) or a two-digit year (above).
  */
-const OLD_DATE_ALONE = new RegExp(`^\\s*${OLD_DATE}(?:${MIDNIGHT})?\\s*$`);
-/** The longest text the rule reads (`03 - September - 1970 12:00:00.000000000 AM+00:00`: 51 with a space either side). */
-const OLD_DATE_ALONE_MAX = 60;
+/** A weekday's name before a date (`Tuesday, 3 February 1970`: a long date as Excel and Windows write it). */
+const WEEKDAY = `(?:${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map(anyCase).join('|')})[A-Za-z]{0,6}[^A-Za-z0-9]{1,3}`;
+const OLD_DATE_ALONE = new RegExp(`^\\s*(?:${WEEKDAY})?${OLD_DATE}(?:${MIDNIGHT})?\\s*$`);
+/**
+ * The longest text the rule reads: `Wednesday,   30th   of   September   1970 12:00:00.000000000 AM+00:00` is 70, 72
+ * with a space either side.
+ */
+const OLD_DATE_ALONE_MAX = 80;
 /**
  * Every year the rule reads is four digits standing apart from other digits, 19.. or 200.: a text without such a run
  * (a timestamp, `2026-01-19T19:30:00Z`; the demo's ids, `R202601-0.1`) is spared the expression. A plain expression
@@ -1678,8 +1695,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
  * zeros drops them, `7.7009001E9`; one with ten read among the numbers' rules, numberInText).
  */
 function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
-  // A date starts with a digit (or a space): an id starting with a letter is spared the date's reading.
-  if (value.charCodeAt(0) <= 57 && isOldDateAlone(value)) return 'date_of_birth';
+  if (isOldDateAlone(value)) return 'date_of_birth';
   if (
     maskedShape.digits >= EXPONENT_MIN_DIGITS &&
     (shortcut ? maskedShape.numberDigits < NUMBER_MIN_DIGITS : maskedShape.digits < NUMBER_MIN_DIGITS) &&
@@ -1694,7 +1710,9 @@ function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut:
 /**
  * An old date alone (OLD_DATE_ALONE). On most cells with five digits (every row's dates and ids), so told by its first
  * characters before the expression: a year first starts 19 or 200; a day first is one or two digits and then no digit
- * (`03.02.1970`, `3feb1970`); a space first is read by the expression. An event date (`2026-01-01`) is neither.
+ * (`03.02.1970`, `3feb1970`); a name first starts with a month's or a weekday's first three letters (NAMED_STARTS:
+ * `Feb-03-1970`, `Tuesday, 3 February 1970`); a space first is read by the expression. An event date (`2026-01-01`) and
+ * an id starting with other letters (`R202605-2565`, `EV-...`) are none of these.
  */
 function isOldDateAlone(value: string): boolean {
   if (value.length > OLD_DATE_ALONE_MAX) return false;
@@ -1704,10 +1722,20 @@ function isOldDateAlone(value: string): boolean {
     const third = value.charCodeAt(2);
     const yearFirst = (first === 49 && second === 57) || (first === 50 && second === 48 && third === 48);
     const dayFirst = first >= 48 && first <= 57 && !(second >= 48 && second <= 57 && third >= 48 && third <= 57);
-    if (!yearFirst && !dayFirst) return false;
+    // A character's code with 32 set is a small letter's only for a letter (65-90 and 97-122 give 97-122).
+    const namedFirst =
+      !yearFirst && !dayFirst && NAMED_STARTS.has(((first | 32) << 16) | ((second | 32) << 8) | (third | 32));
+    if (!yearFirst && !dayFirst && !namedFirst) return false;
   }
   return OLD_DATE_ALONE.test(value);
 }
+
+/** The first three letters of a month's or a weekday's name, small, as one number (isOldDateAlone's test). */
+const NAMED_STARTS: ReadonlySet<number> = new Set(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+    .concat(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
+    .map((name) => (name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2)),
+);
 
 /**
  * An NHS, CHI or telephone number in a text with ten digits in a stretch (identifierIn's; generated ids masked): as
