@@ -437,10 +437,11 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   }
 
   /** How the refresh after uploads stands: any signed-in role may read it (it says nothing about any area). */
-  async function refreshStatus(req: IncomingMessage) {
+  async function refreshStatus(req: IncomingMessage, query: URLSearchParams) {
     await identityOf(req);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new HttpError(405, 'use GET to read the refresh status', { allow: 'GET, HEAD' });
+    if (!query.keys().next().done) throw new HttpError(400, `${REFRESH_STATUS_PATH} takes no query parameters`);
     return jsonResponse(200, pipeline.status(), { 'cache-control': 'no-store' });
   }
 
@@ -455,7 +456,12 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
 
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
-      const list = withSecurityHeaders(headers);
+      // A body still arriving that this route does not read (announced on a GET, say) is not waited for: the connection
+      // is closed after the answer (sec33: a client sending it a byte at a time held the socket for the request timeout,
+      // five minutes, with no token; 512 such sockets took every connection). Refusals do the same (below).
+      const list = req.complete
+        ? withSecurityHeaders(headers)
+        : [...withSecurityHeaders(headers), 'connection', 'close'];
       // With its length the body follows the headers as it is; without, Node sends it chunked (more to write and
       // parse on every response). 204 and 304 have no body, and no length to announce.
       if (status === 204 || status === 304) res.writeHead(status, list);
@@ -499,7 +505,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       return;
     }
     if (url.pathname === REFRESH_STATUS_PATH) {
-      const { status, headers, body } = await refreshStatus(req);
+      const { status, headers, body } = await refreshStatus(req, url.searchParams);
       send(status, body, headers);
       return;
     }
