@@ -104,3 +104,49 @@ describe('a query string on a route that takes none is refused, not answered (an
     expect(lines.filter((line) => / 5\d\d |failed/.test(line))).toEqual([]);
   });
 });
+
+describe('a client that asks for a large answer and never reads it', () => {
+  const big = tempDir('server-sec33-noread');
+  let slow: LocalStack;
+  let slowPort: number;
+  beforeAll(async () => {
+    const store = new FsObjectStore(join(big.path, 'data'));
+    await store.put('metrics/meta.json', JSON.stringify({ months: [], icbs: [], pcns: [] }));
+    // About 20 MB of JSON: more than loopback's socket buffers hold, so the answer cannot be written out unread.
+    const rows = Array.from({ length: 250_000 }, (_, i) => ({
+      level: 'pcn',
+      code: `U${String(i % 99_999).padStart(5, '0')}`,
+      period_type: 'month',
+      period: '2025-01',
+      referrals: i,
+    }));
+    await store.put('metrics/rollout.json', JSON.stringify({ name: 'rollout', rows }));
+    slow = await startTestServer(join(big.path, 'data'), { staticDir, requireToken: false, socketIdleMs: 500 });
+    slowPort = Number(new URL(slow.url).port);
+  });
+  afterAll(async () => {
+    await slow.close();
+    big.remove();
+  });
+
+  it('is cut once its socket has been idle for the idle time (it was held for ever: 512 such took every connection)', async () => {
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: slowPort });
+      socket.on('error', () => {});
+      // The first bytes read, then none: the server's writes fill the socket's buffers and stop.
+      socket.once('data', () => socket.pause());
+      // The test's bound (the answer takes a moment to make, the cut 0.5 s after the writes stop), not a wait.
+      const deadline = setTimeout(() => {
+        socket.destroy();
+        resolve(false);
+      }, 15_000);
+      socket.on('close', () => {
+        clearTimeout(deadline);
+        resolve(true);
+      });
+      socket.write(`GET /api/metrics/rollout HTTP/1.1\r\nhost: localhost:${slowPort}\r\n\r\n`);
+    });
+    expect(closed).toBe(true);
+    expect((await rawGet(slowPort, '/api/meta')).status).toBe(200);
+  });
+});
