@@ -80,3 +80,24 @@ describe('a name and an old date with its month named first or its day an ordina
     expect(both(text)).toEqual([undefined, undefined]);
   });
 });
+
+describe('a UK telephone number padded to a pseudonym’s 64 hex characters (as an NHS number so is refused)', () => {
+  it.each([
+    ['a mobile, zeros before', `${'0'.repeat(53)}07700900123`],
+    ['a mobile, a letter repeated after', `07700900123${'a'.repeat(53)}`],
+    ['a landline, capitals after', `02079460958${'F'.repeat(53)}`],
+  ])('%s is a telephone number', (_what, text) => {
+    expect(both(text)).toEqual(['telephone', 'telephone']);
+  });
+
+  it.each([
+    ['eleven digits that are no UK number (0 then 0, 4 or 6), zeros before', `${'0'.repeat(53)}00123456789`],
+    [
+      'a mobile with no run of 20 of one hex digit (a pseudonym could be so)',
+      `07700900123${'0123456789abcdef'.repeat(4).slice(0, 53)}`,
+    ],
+    ['a pseudonym', '3f1c9a2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8'],
+  ])('%s passes', (_what, text) => {
+    expect(both(text)).toEqual([undefined, undefined]);
+  });
+});
