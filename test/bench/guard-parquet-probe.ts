@@ -77,7 +77,7 @@ try {
         ? 'REACHED PARQUET'
         : receipt.file_error
           ? `refused (${receipt.file_error.code})`
-          : `not in Parquet (${receipt.status}, rows rejected ${receipt.rows_rejected ?? '?'})`;
+          : `not in Parquet (${receipt.status})`;
     console.log(`${column.padEnd(12)} ${JSON.stringify(shape).slice(0, 60).padEnd(62)} ${verdict}`);
   }
 } finally {
