@@ -1635,8 +1635,7 @@ export function identifierByRules(text: string): IdentifierKind | undefined {
 
 function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefined {
   if (text.length < 5) return undefined;
-  if (text.length === PSEUDONYM_LENGTH && isPaddedNumber(text)) return 'nhs_number';
-  if (text.length === PSEUDONYM_LENGTH && isPaddedTelephone(text)) return 'telephone';
+  if (text.length === PSEUDONYM_LENGTH && isPaddedNumber(text)) return paddedKind;
   if (shortcut && text.length === PSEUDONYM_LENGTH && HEX_PSEUDONYM.test(text)) return undefined;
   let value = text;
   let shape = shapeOf(text);
@@ -1696,7 +1695,10 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
  * zeros drops them, `7.7009001E9`; one with ten read among the numbers' rules, numberInText).
  */
 function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
-  if (isOldDateAlone(value)) return 'date_of_birth';
+  // A date starts with a digit (or a space) or a month's or a weekday's name (NAMED_STARTS): an id starting with other
+  // letters is spared the date's reading.
+  const first = value.charCodeAt(0);
+  if ((first <= 57 || startsNamed(value, first)) && isOldDateAlone(value)) return 'date_of_birth';
   if (
     maskedShape.digits >= EXPONENT_MIN_DIGITS &&
     (shortcut ? maskedShape.numberDigits < NUMBER_MIN_DIGITS : maskedShape.digits < NUMBER_MIN_DIGITS) &&
@@ -1723,11 +1725,16 @@ function isOldDateAlone(value: string): boolean {
     const third = value.charCodeAt(2);
     const yearFirst = (first === 49 && second === 57) || (first === 50 && second === 48 && third === 48);
     const dayFirst = first >= 48 && first <= 57 && !(second >= 48 && second <= 57 && third >= 48 && third <= 57);
-    // A character's code with 32 set is a small letter's only for a letter (65-90 and 97-122 give 97-122).
-    const namedFirst = first >= 65 && NAMED_STARTS.has(((first | 32) << 16) | ((second | 32) << 8) | (third | 32));
-    if (!yearFirst && !dayFirst && !namedFirst) return false;
+    if (!yearFirst && !dayFirst && !startsNamed(value, first)) return false;
   }
   return OLD_DATE_ALONE.test(value);
+}
+
+/** Whether a text starts with a month's or a weekday's first three letters, in any case. */
+function startsNamed(value: string, first: number): boolean {
+  if (first < 65) return false;
+  // A character's code with 32 set is a small letter's only for a letter (65-90 and 97-122 give 97-122).
+  return NAMED_STARTS.has(((first | 32) << 16) | ((value.charCodeAt(1) | 32) << 8) | (value.charCodeAt(2) | 32));
 }
 
 /** The first three letters of a month's or a weekday's name, small, as one number (isOldDateAlone's test). */
@@ -1826,10 +1833,18 @@ function withoutChanceIds(value: string): string {
 const PADDING_RUN =
   /0{20}|1{20}|2{20}|3{20}|4{20}|5{20}|6{20}|7{20}|8{20}|9{20}|[aA]{20}|[bB]{20}|[cC]{20}|[dD]{20}|[eE]{20}|[fF]{20}/;
 const HEX_ONLY = /^[0-9A-Fa-f]+$/;
-/** Whether a text of a pseudonym's length is an NHS or CHI number padded to it (above). */
+/**
+ * Whether a text of a pseudonym's length is an NHS or CHI number padded to it (above), or a telephone number
+ * (isPaddedTelephone); which, in paddedKind. (One call in identifierIn, as before sec33: a second line there cost
+ * 3 to 6% of the guard's CPU on the events file, measured in turns.)
+ */
 function isPaddedNumber(text: string): boolean {
-  return paddedAt(text, 0) || paddedAt(text, PSEUDONYM_LENGTH - NHS_NUMBER_DIGITS);
+  paddedKind = 'nhs_number';
+  if (paddedAt(text, 0) || paddedAt(text, PSEUDONYM_LENGTH - NHS_NUMBER_DIGITS)) return true;
+  paddedKind = 'telephone';
+  return isPaddedTelephone(text);
 }
+let paddedKind: IdentifierKind = 'nhs_number';
 /** Whether text[start, start + 10) is an NHS or CHI number and the rest of the text hex with padding in it (above). */
 function paddedAt(text: string, start: number): boolean {
   // Ten digits first (a pseudonym's first ten characters are digits 1 time in 110): the rest is spared. The last
