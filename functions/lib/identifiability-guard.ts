@@ -1732,11 +1732,15 @@ function isOldDateAlone(value: string): boolean {
 
 /** Whether a text starts with a month's or a weekday's first three letters, in any case. */
 function startsNamed(value: string, first: number): boolean {
-  if (first < 65) return false;
+  // The first letter first: most ids start with another (`R202601-0.1`, `U00203`, `EV-...`).
+  const letter = (first | 32) - 97;
+  if (first < 65 || letter < 0 || letter > 25 || ((NAMED_FIRST_LETTERS >> letter) & 1) === 0) return false;
   // A character's code with 32 set is a small letter's only for a letter (65-90 and 97-122 give 97-122).
   return NAMED_STARTS.has(((first | 32) << 16) | ((value.charCodeAt(1) | 32) << 8) | (value.charCodeAt(2) | 32));
 }
 
+/** The first letters of the months' and weekdays' names (j, f, m, a, s, o, n, d; t, w), one bit each from a. */
+const NAMED_FIRST_LETTERS = [...'jfmasondtw'].reduce((bits, letter) => bits | (1 << (letter.charCodeAt(0) - 97)), 0);
 /** The first three letters of a month's or a weekday's name, small, as one number (isOldDateAlone's test). */
 const NAMED_STARTS: ReadonlySet<number> = new Set(
   ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
@@ -1839,10 +1843,13 @@ const HEX_ONLY = /^[0-9A-Fa-f]+$/;
  * 3 to 6% of the guard's CPU on the events file, measured in turns.)
  */
 function isPaddedNumber(text: string): boolean {
-  paddedKind = 'nhs_number';
-  if (paddedAt(text, 0) || paddedAt(text, PSEUDONYM_LENGTH - NHS_NUMBER_DIGITS)) return true;
+  if (paddedAt(text, 0) || paddedAt(text, PSEUDONYM_LENGTH - NHS_NUMBER_DIGITS)) {
+    paddedKind = 'nhs_number';
+    return true;
+  }
+  if (!isPaddedTelephone(text)) return false;
   paddedKind = 'telephone';
-  return isPaddedTelephone(text);
+  return true;
 }
 let paddedKind: IdentifierKind = 'nhs_number';
 /** Whether text[start, start + 10) is an NHS or CHI number and the rest of the text hex with padding in it (above). */
