@@ -67,6 +67,13 @@ export interface ServeOptions {
   /** Time allowed to receive a whole request, body included. @default 300000 */
   readonly requestTimeoutMs?: number;
   /**
+   * Time a connection may pass without a byte read or written (Node's server timeout), then it is closed. Node has none
+   * by default once a request has been read: a client that asked for a large answer and never read it held its
+   * connection for ever, and 512 such took every connection (sec33). Writing resets it, so a slow reader is not cut.
+   * @default 60000
+   */
+  readonly socketIdleMs?: number;
+  /**
    * Connections open at once; more are closed as they arrive (browsers and the uploader retry). @default 512: the
    * load test's 200 metrics connections and 48 uploads (issue 17) twice over, and half of the usual soft limit of
    * 1,024 descriptors a process may hold (`ulimit -n`), so connections alone (slow headers may hold each for
@@ -112,7 +119,7 @@ export const LOCAL_POST_PATH = '/local-s3/landing';
  * The request body, refusing (413) more than limit bytes without reading them all. A body that sends nothing for idleMs
  * is cut (408, the socket closed: R19-3), and one its client abandons is a refusal (400), not a server fault.
  */
-async function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, limit: number, idleMs: number, socketIdleMs: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limit) throw new HttpError(413, `the request is larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -128,7 +135,8 @@ async function readBody(req: IncomingMessage, limit: number, idleMs: number): Pr
     throw error instanceof HttpError ? error : new HttpError(400, 'the request was cut short');
   } finally {
     // A body refused mid-way (413), cut (408) or abandoned has destroyed the request: its socket is gone (R30-8).
-    if (req.socket && !req.destroyed) req.setTimeout(0);
+    // The connection's own idle time again (socketIdleMs), not none: the request has been read, the answer is to come.
+    if (req.socket && !req.destroyed) req.setTimeout(socketIdleMs);
   }
   return Buffer.concat(chunks);
 }
@@ -220,6 +228,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   const maxConcurrentUploads = options.maxConcurrentUploads ?? 16;
   const maxUploadsPerPcn = options.maxUploadsPerPcn ?? 4;
   const uploadIdleMs = options.uploadIdleMs ?? 30_000;
+  const socketIdleMs = options.socketIdleMs ?? 60_000;
   const staticRoot = resolve(options.staticDir ?? 'dist/dashboard');
   const presigner = new LocalPresigner();
   const tokens = new PcnTokenRegistry(store);
@@ -409,7 +418,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
           if (sha256.digest('base64') !== grant.sha256Base64)
             return fail(new HttpError(400, 'BadDigest: the file does not match its x-amz-checksum-sha256'));
           settled = true;
-          req.setTimeout(0);
+          req.setTimeout(socketIdleMs);
           resolvePromise({ grant, temp: temp as string });
         });
       });
@@ -437,10 +446,11 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   }
 
   /** How the refresh after uploads stands: any signed-in role may read it (it says nothing about any area). */
-  async function refreshStatus(req: IncomingMessage) {
+  async function refreshStatus(req: IncomingMessage, query: URLSearchParams) {
     await identityOf(req);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new HttpError(405, 'use GET to read the refresh status', { allow: 'GET, HEAD' });
+    if (!query.keys().next().done) throw new HttpError(400, `${REFRESH_STATUS_PATH} takes no query parameters`);
     return jsonResponse(200, pipeline.status(), { 'cache-control': 'no-store' });
   }
 
@@ -450,12 +460,17 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
    */
   async function uploadRequestBody(req: IncomingMessage): Promise<string> {
     await tokens.verify(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]);
-    return (await readBody(req, 64 * 1024, uploadIdleMs)).toString('utf8');
+    return (await readBody(req, 64 * 1024, uploadIdleMs, socketIdleMs)).toString('utf8');
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
-      const list = withSecurityHeaders(headers);
+      // A body still arriving that this route does not read (announced on a GET, say) is not waited for: the connection
+      // is closed after the answer (sec33: a client sending it a byte at a time held the socket for the request timeout,
+      // five minutes, with no token; 512 such sockets took every connection). Refusals do the same (below).
+      const list = req.complete
+        ? withSecurityHeaders(headers)
+        : [...withSecurityHeaders(headers), 'connection', 'close'];
       // With its length the body follows the headers as it is; without, Node sends it chunked (more to write and
       // parse on every response). 204 and 304 have no body, and no length to announce.
       if (status === 204 || status === 304) res.writeHead(status, list);
@@ -499,7 +514,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       return;
     }
     if (url.pathname === REFRESH_STATUS_PATH) {
-      const { status, headers, body } = await refreshStatus(req);
+      const { status, headers, body } = await refreshStatus(req, url.searchParams);
       send(status, body, headers);
       return;
     }
@@ -572,6 +587,8 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     },
   );
   server.maxConnections = options.maxConnections ?? 512;
+  // Without a listener a connection idle this long is destroyed (socketIdleMs).
+  server.timeout = socketIdleMs;
   const port = await new Promise<number>((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

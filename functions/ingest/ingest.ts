@@ -263,7 +263,14 @@ async function readUpload(
     }
     if (!contentMatchesId(landing.uploadId, stats.sha256)) return { stats, fileError: error.detail };
     const raw = await store.getStream(landing.key);
-    const read = raw ? await findIdentifierInRaw(raw, options.limits, findIdentifier) : undefined;
+    // What the read found, told as the cell reader tells it (sec33: an old date alone as such, by the piece read).
+    let held = '';
+    const findHeld = (text: string): IdentifierKind | undefined => {
+      const kind = findIdentifier(text);
+      if (kind !== undefined) held = identifierHeld(kind, text);
+      return kind;
+    };
+    const read = raw ? await findIdentifierInRaw(raw, options.limits, findHeld) : undefined;
     // The read-through stopped short (a corrupt stretch of gzip, or the limits): the rest cannot be examined, so the
     // file is not kept, under the code of why (review 22, R22-2); the first refusal's reason is kept in the message.
     if (read !== undefined && 'unread' in read && !UNREADABLE.has(error.detail.code)) {
@@ -281,7 +288,7 @@ async function readUpload(
     if (found === undefined) return { stats, fileError: error.detail };
     // A later gzip member's header, reached only by this read (R19-4).
     if (found.gzipHeader) return { stats, fileError: gzipHeaderRefusal(found.kind) };
-    const message = `line ${found.line} holds what looks like ${IDENTIFIER_LABELS[found.kind as IdentifierKind]}; the file has been deleted, send it again without it`;
+    const message = `line ${found.line} holds ${held}; the file has been deleted, send it again without it`;
     return { stats, fileError: { code: 'identifiable_data', row: found.line, message } };
   }
 }

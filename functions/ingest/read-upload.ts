@@ -634,26 +634,30 @@ function* jsonStrings(text: string): Generator<string> {
  * for a JSON line, every string literal decoded (review 30, R30-3: the pieces alone missed all three).
  */
 export function findIdentifierInLine(text: string, find: (text: string) => string | undefined): string | undefined {
-  for (const piece of text.split(PIECES)) {
-    const kind = find(piece);
-    if (kind) return kind;
-  }
+  // Whole cells and strings first, then the pieces: what is found is told by the text as a reader reads it (sec33: a
+  // labelled date of birth, `DOB: 03/02/1970`, is one, not the old date alone its piece after the colon is). A line
+  // holding nothing is read every way whatever the order.
   const json = /^\s*[{[]/.test(text);
+  if (text.includes('"')) {
+    for (const cell of json ? jsonStrings(text) : quotedCsvCells(text)) {
+      const kind = find(cell);
+      if (kind) return kind;
+    }
+  }
   if (!json && /[:"{}[\]]/.test(text)) {
     for (const cell of text.split(CSV_SEPARATORS)) {
       const kind = find(cell);
       if (kind) return kind;
     }
   }
+  for (const piece of text.split(PIECES)) {
+    const kind = find(piece);
+    if (kind) return kind;
+  }
   // A number in thousands format written unquoted, cut at its commas (sec30's note on R30-2).
   if (!json && text.includes(',')) {
     const across = identifierAcrossCells(text.split(','), find);
     if (across) return across.kind;
-  }
-  if (!text.includes('"')) return undefined;
-  for (const cell of json ? jsonStrings(text) : quotedCsvCells(text)) {
-    const kind = find(cell);
-    if (kind) return kind;
   }
   return undefined;
 }

@@ -980,10 +980,22 @@ const DATE_OF_BIRTH = new RegExp(
  *   written year first (`R191231-0001`), and 2.7% of six-digit numbers read as a day, a month and a year 27 to 99.
  */
 const OLD_YEAR = '(?:19\\d{2}|200\\d)';
+/**
+ * sec33: a day as an ordinal (`3rd`, `1ST`), and `of` after it (`3rd of February 1970`); a month's name written first
+ * (`February 3, 1970`, `Feb-03-1970`, SQL Server's `Feb  3 1970`) or after a year (`1970-Feb-03`). A month written first
+ * or after the year is one of the twelve names as written (`Jan`, `January`, `Sept`...), not after a letter: a word that
+ * holds one (`Summary-3-1999`, `Decision-12-2005`: a word and a sequence) is not read as a month.
+ */
+const ORDINAL = `(?:${['st', 'nd', 'rd', 'th'].map(anyCase).join('|')})?`;
+const OLD_DAY = `${DAY}${ORDINAL}`;
+const OF = `(?:[^A-Za-z0-9]{1,3}${anyCase('of')})?`;
+const MONTH_WORD = `(?<![A-Za-z])(?:${['jan(?:uary)?', 'feb(?:ruary)?', 'mar(?:ch)?', 'apr(?:il)?', 'may', 'june?', 'july?', 'aug(?:ust)?', 'sep(?:t(?:ember)?)?', 'oct(?:ober)?', 'nov(?:ember)?', 'dec(?:ember)?'].map(anyCase).join('|')})`;
 const OLD_DATE = `(?<!\\d)(?:${[
   `${OLD_YEAR}${DATE_SEP}${MONTH}${DATE_SEP}${DAY}`,
   `${DAY}${DATE_SEP}${MONTH}${DATE_SEP}${OLD_YEAR}`,
-  `${DAY}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${OLD_YEAR}`,
+  `${OLD_DAY}${OF}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${OLD_YEAR}`,
+  `${MONTH_WORD}[^A-Za-z0-9]{0,3}${OLD_DAY}${DATE_SEP}${OLD_YEAR}`,
+  `${OLD_YEAR}${DATE_SEP}${MONTH_WORD}${DATE_SEP}${OLD_DAY}`,
 ].join('|')})(?!\\d)`;
 const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`);
 /**
@@ -992,7 +1004,7 @@ const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DAT
  * `Z` or an offset (`+00:00`, `+01:00` in summer time, `-00:00`, `+0000`). Noon, PM and any second past are a time of
  * day (a system's), not read.
  */
-const MIDNIGHT_FRACTION = '(?::00(?:[.,]0{1,9})?)?';
+const MIDNIGHT_FRACTION = '(?::00(?:[.,:]0{1,9})?)?';
 const MIDNIGHT = `[T ](?:00:00${MIDNIGHT_FRACTION}|12:00${MIDNIGHT_FRACTION}\\s?[Aa][Mm])(?:Z|[+-]\\d{2}(?::?\\d{2})?)?`;
 /**
  * An old date (as above: 1900 to 2009, a four-digit year) that is the whole text, or a spreadsheet's date written as a
@@ -1006,9 +1018,14 @@ const MIDNIGHT = `[T ](?:00:00${MIDNIGHT_FRACTION}|12:00${MIDNIGHT_FRACTION}\\s?
  * (`2005-05-01T10:00:00Z`, a system's) and a date with anything else in the cell (`1970-02-03-0001`, a sequence) are
  * not read so; nor are eight digits together (`19700203`: a system's number as often) or a two-digit year (above).
  */
-const OLD_DATE_ALONE = new RegExp(`^\\s*${OLD_DATE}(?:${MIDNIGHT})?\\s*$`);
-/** The longest text the rule reads (`03 - September - 1970 12:00:00.000000000 AM+00:00`: 51 with a space either side). */
-const OLD_DATE_ALONE_MAX = 60;
+/** A weekday's name before a date (`Tuesday, 3 February 1970`: a long date as Excel and Windows write it). */
+const WEEKDAY = `(?:${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map(anyCase).join('|')})[A-Za-z]{0,6}[^A-Za-z0-9]{1,3}`;
+const OLD_DATE_ALONE = new RegExp(`^\\s*(?:${WEEKDAY})?${OLD_DATE}(?:${MIDNIGHT})?\\s*$`);
+/**
+ * The longest text the rule reads: `Wednesday,   30th   of   September   1970 12:00:00.000000000 AM+00:00` is 70, 72
+ * with a space either side.
+ */
+const OLD_DATE_ALONE_MAX = 80;
 /**
  * Every year the rule reads is four digits standing apart from other digits, 19.. or 200.: a text without such a run
  * (a timestamp, `2026-01-19T19:30:00Z`; the demo's ids, `R202601-0.1`) is spared the expression. A plain expression
@@ -1618,7 +1635,7 @@ export function identifierByRules(text: string): IdentifierKind | undefined {
 
 function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefined {
   if (text.length < 5) return undefined;
-  if (text.length === PSEUDONYM_LENGTH && isPaddedNumber(text)) return 'nhs_number';
+  if (text.length === PSEUDONYM_LENGTH && isPaddedNumber(text)) return paddedKind;
   if (shortcut && text.length === PSEUDONYM_LENGTH && HEX_PSEUDONYM.test(text)) return undefined;
   let value = text;
   let shape = shapeOf(text);
@@ -1678,8 +1695,10 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
  * zeros drops them, `7.7009001E9`; one with ten read among the numbers' rules, numberInText).
  */
 function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
-  // A date starts with a digit (or a space): an id starting with a letter is spared the date's reading.
-  if (value.charCodeAt(0) <= 57 && isOldDateAlone(value)) return 'date_of_birth';
+  // A date starts with a digit (or a space) or a month's or a weekday's name (NAMED_STARTS): an id starting with other
+  // letters is spared the date's reading.
+  const first = value.charCodeAt(0);
+  if ((first <= 57 || startsNamed(value, first)) && isOldDateAlone(value)) return 'date_of_birth';
   if (
     maskedShape.digits >= EXPONENT_MIN_DIGITS &&
     (shortcut ? maskedShape.numberDigits < NUMBER_MIN_DIGITS : maskedShape.digits < NUMBER_MIN_DIGITS) &&
@@ -1694,7 +1713,9 @@ function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut:
 /**
  * An old date alone (OLD_DATE_ALONE). On most cells with five digits (every row's dates and ids), so told by its first
  * characters before the expression: a year first starts 19 or 200; a day first is one or two digits and then no digit
- * (`03.02.1970`, `3feb1970`); a space first is read by the expression. An event date (`2026-01-01`) is neither.
+ * (`03.02.1970`, `3feb1970`); a name first starts with a month's or a weekday's first three letters (NAMED_STARTS:
+ * `Feb-03-1970`, `Tuesday, 3 February 1970`); a space first is read by the expression. An event date (`2026-01-01`) and
+ * an id starting with other letters (`R202605-2565`, `EV-...`) are none of these.
  */
 function isOldDateAlone(value: string): boolean {
   if (value.length > OLD_DATE_ALONE_MAX) return false;
@@ -1704,10 +1725,28 @@ function isOldDateAlone(value: string): boolean {
     const third = value.charCodeAt(2);
     const yearFirst = (first === 49 && second === 57) || (first === 50 && second === 48 && third === 48);
     const dayFirst = first >= 48 && first <= 57 && !(second >= 48 && second <= 57 && third >= 48 && third <= 57);
-    if (!yearFirst && !dayFirst) return false;
+    if (!yearFirst && !dayFirst && !startsNamed(value, first)) return false;
   }
   return OLD_DATE_ALONE.test(value);
 }
+
+/** Whether a text starts with a month's or a weekday's first three letters, in any case. */
+function startsNamed(value: string, first: number): boolean {
+  // The first letter first: most ids start with another (`R202601-0.1`, `U00203`, `EV-...`).
+  const letter = (first | 32) - 97;
+  if (first < 65 || letter < 0 || letter > 25 || ((NAMED_FIRST_LETTERS >> letter) & 1) === 0) return false;
+  // A character's code with 32 set is a small letter's only for a letter (65-90 and 97-122 give 97-122).
+  return NAMED_STARTS.has(((first | 32) << 16) | ((value.charCodeAt(1) | 32) << 8) | (value.charCodeAt(2) | 32));
+}
+
+/** The first letters of the months' and weekdays' names (j, f, m, a, s, o, n, d; t, w), one bit each from a. */
+const NAMED_FIRST_LETTERS = [...'jfmasondtw'].reduce((bits, letter) => bits | (1 << (letter.charCodeAt(0) - 97)), 0);
+/** The first three letters of a month's or a weekday's name, small, as one number (isOldDateAlone's test). */
+const NAMED_STARTS: ReadonlySet<number> = new Set(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+    .concat(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
+    .map((name) => (name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2)),
+);
 
 /**
  * An NHS, CHI or telephone number in a text with ten digits in a stretch (identifierIn's; generated ids masked): as
@@ -1798,10 +1837,21 @@ function withoutChanceIds(value: string): string {
 const PADDING_RUN =
   /0{20}|1{20}|2{20}|3{20}|4{20}|5{20}|6{20}|7{20}|8{20}|9{20}|[aA]{20}|[bB]{20}|[cC]{20}|[dD]{20}|[eE]{20}|[fF]{20}/;
 const HEX_ONLY = /^[0-9A-Fa-f]+$/;
-/** Whether a text of a pseudonym's length is an NHS or CHI number padded to it (above). */
+/**
+ * Whether a text of a pseudonym's length is an NHS or CHI number padded to it (above), or a telephone number
+ * (isPaddedTelephone); which, in paddedKind. (One call in identifierIn, as before sec33: a second line there cost
+ * 3 to 6% of the guard's CPU on the events file, measured in turns.)
+ */
 function isPaddedNumber(text: string): boolean {
-  return paddedAt(text, 0) || paddedAt(text, PSEUDONYM_LENGTH - NHS_NUMBER_DIGITS);
+  if (paddedAt(text, 0) || paddedAt(text, PSEUDONYM_LENGTH - NHS_NUMBER_DIGITS)) {
+    paddedKind = 'nhs_number';
+    return true;
+  }
+  if (!isPaddedTelephone(text)) return false;
+  paddedKind = 'telephone';
+  return true;
 }
+let paddedKind: IdentifierKind = 'nhs_number';
 /** Whether text[start, start + 10) is an NHS or CHI number and the rest of the text hex with padding in it (above). */
 function paddedAt(text: string, start: number): boolean {
   // Ten digits first (a pseudonym's first ten characters are digits 1 time in 110): the rest is spared. The last
@@ -1814,6 +1864,28 @@ function paddedAt(text: string, start: number): boolean {
   }
   const rest = start === 0 ? text.slice(NHS_NUMBER_DIGITS) : text.slice(0, start);
   return HEX_ONLY.test(rest) && PADDING_RUN.test(rest) && isNumberInRange(text.slice(start, start + NHS_NUMBER_DIGITS));
+}
+
+/**
+ * A UK telephone number padded to a pseudonym's length as an NHS number is (sec33: `07700900123` and 53 zeros, or 53
+ * zeros and it, reached curated Parquet through person_id): its eleven digits at one end, 0 and then a digit a number
+ * has there (1-3, 5, 7-9, as TRUNK_ZERO reads it), and the rest hex with a run of 20 of one hex digit (PADDING_RUN).
+ * A pseudonym starts or ends so about 6 times in 10^15 before the run is asked for. Two characters decide for most.
+ */
+const TELEPHONE_PADDED_DIGITS = 11;
+function isPaddedTelephone(text: string): boolean {
+  return paddedTelephoneAt(text, 0) || paddedTelephoneAt(text, PSEUDONYM_LENGTH - TELEPHONE_PADDED_DIGITS);
+}
+function paddedTelephoneAt(text: string, start: number): boolean {
+  if (text.charCodeAt(start) !== 48) return false;
+  const second = text.charCodeAt(start + 1);
+  if (second < 49 || second > 57 || second === 52 || second === 54) return false;
+  for (let k = start + 2; k < start + TELEPHONE_PADDED_DIGITS; k++) {
+    const code = text.charCodeAt(k);
+    if (code < 48 || code > 57) return false;
+  }
+  const rest = start === 0 ? text.slice(TELEPHONE_PADDED_DIGITS) : text.slice(0, start);
+  return HEX_ONLY.test(rest) && PADDING_RUN.test(rest);
 }
 
 /**

@@ -511,6 +511,9 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['titles and initials, no name', (n) => 'Dr-A-B-C-D-'.repeat(n / 11)],
   ['dob and short digit runs', (n) => 'dob-1-'.repeat(n / 6)],
   ['dates beside b-words inside words', (n) => '1-1-19-newborn'.repeat(n / 14)],
+  // sec33: a month named first or after a year, ordinal days, no year where one would be read.
+  ['month names, ordinal days, no year', (n) => 'x-Feb-3rd-of-'.repeat(n / 13)],
+  ['years and month names, no day', (n) => '1970-Sept-x-'.repeat(n / 12)],
   // Review 8: hex runs one longer than a pseudonym's (each start read, then left), and UUIDs one digit short, glued.
   ['hex, one long run', (n) => 'a0'.repeat(n / 2)],
   ['UUIDs one digit short, glued', (n) => 'x3f2a9c1e-7b4d-4e21-9a0f-00534195040'.repeat(n / 36)],

@@ -332,11 +332,17 @@ describe('the pseudonym shortcut (64 hex digits are never an identifier) answers
         /([0-9a-f])\1{19}/i.test(rest as string) &&
         ((ten as string) >= '3' ? isValidNhsNumber(ten as string) : isChiNumber(ten as string)),
     );
+  // sec33: eleven digits at one end that are a UK telephone number's shape (0, then 1-3, 5 or 7-9), and the same run.
+  const paddedTelephone = (text: string): boolean =>
+    [
+      [text.slice(0, 11), text.slice(11)],
+      [text.slice(-11), text.slice(0, -11)],
+    ].some(([eleven, rest]) => /^0[1-35789]\d{9}$/.test(eleven as string) && /([0-9a-f])\1{19}/i.test(rest as string));
   it('on 64 hex digits holding numbers anywhere: never an identifier, by both, but a number padded to it', () => {
     fc.assert(
       fc.property(hexText(64), (text) => {
         expect(text).toMatch(/^[0-9a-fA-F]{64}$/);
-        expectBoth(text, padded(text) ? 'nhs_number' : undefined);
+        expectBoth(text, padded(text) ? 'nhs_number' : paddedTelephone(text) ? 'telephone' : undefined);
       }),
       { numRuns: 2000 },
     );
