@@ -60,6 +60,12 @@ describe('a presigned POST is bound to its content', () => {
     expect(presigner.grant({ ...fields, acl: 'public-read' })).toEqual({
       refusal: 'Invalid according to Policy: Extra input fields: acl',
     });
+    // A field named after an Object.prototype property is as extra as any other (sec33: `in` let it through).
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(presigner.grant({ ...fields, [name]: 'x' })).toEqual({
+        refusal: `Invalid according to Policy: Extra input fields: ${name}`,
+      });
+    }
     expect(presigner.grant({ ...fields, 'x-ignore-note': 'ok' })).toMatchObject({ grant: { key } });
   });
 });
