@@ -132,7 +132,8 @@ export class LocalPresigner {
     if (granted.key !== key) return { refusal: 'the key is not the one the policy grants' };
     for (const name of Object.keys(fields)) {
       if (['key', 'policy', 'signature'].includes(name) || name.startsWith('x-ignore-')) continue;
-      if (!Object.hasOwn(granted.fields, name)) return { refusal: `Invalid according to Policy: Extra input fields: ${name}` };
+      if (!Object.hasOwn(granted.fields, name))
+        return { refusal: `Invalid according to Policy: Extra input fields: ${name}` };
     }
     for (const [name, value] of Object.entries(granted.fields)) {
       if (fields[name] !== value) return { refusal: `Invalid according to Policy: Policy Condition failed: ${name}` };
