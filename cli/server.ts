@@ -116,6 +116,16 @@ export function serverUrl(host: string, port: number): string {
 export const LOCAL_POST_PATH = '/local-s3/landing';
 
 /**
+ * Whether a request announced a body that has not all arrived. `req.complete` alone is not it: a request without a
+ * body is not yet complete when a route answers at once, as the static files do, and closing then cost every page its
+ * connection (review 36, R36-1).
+ */
+function bodyUnread(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
  * The request body, refusing (413) more than limit bytes without reading them all. A body that sends nothing for idleMs
  * is cut (408, the socket closed: R19-3), and one its client abandons is a refusal (400), not a server fault.
  */
@@ -468,9 +478,9 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       // A body still arriving that this route does not read (announced on a GET, say) is not waited for: the connection
       // is closed after the answer (sec33: a client sending it a byte at a time held the socket for the request timeout,
       // five minutes, with no token; 512 such sockets took every connection). Refusals do the same (below).
-      const list = req.complete
-        ? withSecurityHeaders(headers)
-        : [...withSecurityHeaders(headers), 'connection', 'close'];
+      const list = bodyUnread(req)
+        ? [...withSecurityHeaders(headers), 'connection', 'close']
+        : withSecurityHeaders(headers);
       // With its length the body follows the headers as it is; without, Node sends it chunked (more to write and
       // parse on every response). 204 and 304 have no body, and no length to announce.
       if (status === 204 || status === 304) res.writeHead(status, list);
@@ -578,7 +588,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
         if (!refusal) log(`request failed: ${req.method} ${loggedPath(rawUrl)}: ${(error as Error).message}`);
         if (res.headersSent) return void res.destroy();
         const { status, headers, body } = refusal ?? jsonResponse(500, { error: INTERNAL_ERROR });
-        const close = req.complete ? {} : { connection: 'close' };
+        const close = bodyUnread(req) ? { connection: 'close' } : {};
         // With its length, as every other answer (an error's was sent chunked).
         const length = { 'content-length': String(Buffer.byteLength(body)) };
         res.writeHead(status, { ...SECURITY_HEADERS, ...close, ...headers, ...length });

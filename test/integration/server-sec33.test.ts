@@ -83,6 +83,49 @@ describe('a body announced and never finished, on a route that reads none: answe
   });
 });
 
+/**
+ * Sends `paths` as GETs without a body, one after another on one connection (HTTP/1.1 keeps it by default); resolves
+ * with each answer's status line and whether it announced `connection: close`, and whether the socket was still open
+ * after the last answer.
+ */
+function keptAlive(paths: readonly string[]): Promise<{ answers: string[]; open: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const answers: string[] = [];
+    let received = '';
+    let open = true;
+    socket.on('close', () => {
+      open = false;
+      resolve({ answers, open });
+    });
+    socket.on('error', reject);
+    const ask = () => {
+      socket.write(`GET ${paths[answers.length]} HTTP/1.1\r\nhost: localhost:${port}\r\n\r\n`);
+    };
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = received.slice(0, end);
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+      if (received.length < end + 4 + length) return;
+      received = received.slice(end + 4 + length);
+      answers.push(`${head.slice(0, 12)}${/\r\nconnection: close/i.test(head) ? ' close' : ''}`);
+      if (answers.length < paths.length) ask();
+      else setImmediate(() => resolve({ answers, open: open && !socket.destroyed }));
+    });
+    ask();
+  });
+}
+
+describe('requests without a body keep their connection (review 36, R36-1: the page and its fallback closed it)', () => {
+  it('the page, the single-page fallback and an API route on one socket', async () => {
+    const { answers, open } = await keptAlive(['/', '/pcn/U00001', '/api/meta', '/']);
+    expect(answers).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200']);
+    expect(open).toBe(true);
+  });
+});
+
 describe('a query string on a route that takes none is refused, not answered (and kept) once per string', () => {
   it.each([
     ['/api/meta?nocache=1', '/api/meta takes no query parameters'],
