@@ -91,6 +91,32 @@ export const DeploymentConfig = z
      */
     apiDomain: customDomain.optional(),
     /**
+     * The AWS WAF web ACL on the CloudFront distribution (its ARN): per-client rate limits and AWS managed rule groups in
+     * front of the dashboard and /api/*. A web ACL for CloudFront is made in us-east-1 only ("For CLOUDFRONT, you must
+     * create your WAFv2 resources in the US East (N. Virginia) Region, us-east-1": AWS::WAFv2::WebACL, Scope), and the
+     * distribution names it by ARN (DistributionConfig WebACLId): the app's `<name>-edge` stack makes one (infra/
+     * edge-stack.ts, output WebAclArn), or give an organisation's own. Default: none, and the synth warns.
+     */
+    webAclArn: z
+      .string()
+      .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/, {
+        error:
+          "must be the ARN of a web ACL for CloudFront, arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id> (the edge stack's output WebAclArn)",
+      })
+      .optional(),
+    /**
+     * The edge stack's per-client limits: requests from one IP address in any 5 minutes (AWS WAF's rate-based rule,
+     * lowest 10: https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html)
+     * to /api/* in all, and to /api/uploads* (PCN uploaders) on their own. Above either, that address gets 429 until
+     * its rate falls. Many users behind one NHS organisation's gateway share one address: set `api` for them.
+     */
+    edgeRateLimits: z
+      .strictObject({
+        api: z.number().int().min(10).max(2_000_000_000).default(3_000),
+        uploads: z.number().int().min(10).max(2_000_000_000).default(600),
+      })
+      .default({ api: 3_000, uploads: 600 }),
+    /**
      * Days without a successful ingest after which the NoUploadLanded alarm fires (1-7: CloudWatch evaluates an alarm
      * over at most 7 days), or false for no such alarm.
      */

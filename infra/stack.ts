@@ -71,6 +71,11 @@ export class PipelineStack extends Stack {
         'sp-outcomes:execute-api-open',
         'No apiDomain: the HTTP API\'s execute-api address stays open to anyone, around CloudFront, and the stage\'s throttles (shared by every caller) can be spent through it; set apiDomain to disable it (README, "Before the first deploy").',
       );
+    if (!config.webAclArn)
+      Annotations.of(this).addWarningV2(
+        'sp-outcomes:no-web-acl',
+        'No webAclArn: the CloudFront distribution has no AWS WAF web ACL, so no per-client rate limit, and one caller can spend the HTTP API stage\'s throttles (shared by every caller) through CloudFront; deploy the edge stack and set webAclArn to its output WebAclArn (README, "Before the first deploy").',
+      );
     this.refresh = new MetricsRefresh(this, 'Refresh', {
       dataLake: this.dataLake,
       catalog: this.catalog,
@@ -106,6 +111,7 @@ export class PipelineStack extends Stack {
       signInOrigin: `https://${signInDomainPrefix}.auth.${this.region}.amazoncognito.com`,
       retainData: config.retainData,
       domain: config.dashboardDomain,
+      webAclArn: config.webAclArn,
     });
     // The address users, uploaders and alert e-mails use: the dashboard's own name when it has one (sign-in returns
     // only there, so nobody signs in through the *.cloudfront.net name and its TLSv1 policy: review 33, R33-4).

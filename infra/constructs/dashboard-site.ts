@@ -43,6 +43,10 @@ export interface DashboardSiteProps {
    * @default the distribution's *.cloudfront.net name, on which CloudFront applies TLSv1 (review 33, R33-4)
    */
   readonly domain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * The AWS WAF web ACL (scope CLOUDFRONT, in us-east-1: infra/edge-stack.ts) of the distribution, by ARN. @default none
+   */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -166,6 +170,9 @@ export class DashboardSite extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       geoRestriction: GeoRestriction.allowlist('GB'),
+      // "To specify a web ACL created using the latest version of WAF, use the ACL ARN" (DistributionConfig WebACLId,
+      // CloudFront API reference: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html).
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       // No CloudFront standard logs (see the CFR3 acknowledgement below).
       enableLogging: false,
       defaultBehavior: {
@@ -191,11 +198,12 @@ export class DashboardSite extends Construct {
         'with no way to leave a field out in the legacy format: the sign-in return (/?code=...&state=...), upload ids and API queries. ' +
         'The API stage logs each request by its route only (metrics-api.ts), and the site bucket keeps S3 server access logs of the static files (CloudFront forwards no query string to it).',
     });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR2',
-      reason:
-        'No AWS WAF yet: the site serves static files and an API that needs a Cognito JWT on every route, throttled at the stage; a web ACL is a per-environment decision.',
-    });
+    if (!props.webAclArn)
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No webAclArn configured: a CloudFront web ACL is made in us-east-1 (the edge stack, deployed first), whose ARN the configuration then names; the synth warns until it does (README, "Before the first deploy").',
+      });
     if (!props.domain)
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
