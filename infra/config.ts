@@ -117,6 +117,13 @@ export const DeploymentConfig = z
       })
       .default({ api: 3_000, uploads: 600 }),
     /**
+     * Grant the refresh role Lake Formation permissions on the catalog (infra/constructs/lake-formation-grants.ts), for
+     * an account whose Lake Formation settings no longer give IAM_ALLOWED_PRINCIPALS all permissions on new databases
+     * and tables ("Use only IAM access control" off). The deploying role must then be a data lake administrator.
+     * Default false: access is IAM's alone, as Lake Formation's initial settings leave it (README, "Before the first deploy").
+     */
+    lakeFormationGrants: z.boolean().default(false),
+    /**
      * Days without a successful ingest after which the NoUploadLanded alarm fires (1-7: CloudWatch evaluates an alarm
      * over at most 7 days), or false for no such alarm.
      */

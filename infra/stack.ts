@@ -1,11 +1,13 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { currentTargets, type DeploymentConfig } from './config.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EventsCatalog } from './constructs/events-catalog.ts';
 import { IngestPipeline } from './constructs/ingest-pipeline.ts';
+import { LakeFormationGrants } from './constructs/lake-formation-grants.ts';
 import { MetricsApi } from './constructs/metrics-api.ts';
 import { MetricsRefresh } from './constructs/metrics-refresh.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
@@ -29,6 +31,7 @@ export class PipelineStack extends Stack {
   readonly api: MetricsApi;
   readonly uploads: UploadApi;
   readonly site: DashboardSite;
+  readonly lakeFormation?: LakeFormationGrants;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -86,6 +89,12 @@ export class PipelineStack extends Stack {
       reservedConcurrency: config.reservedConcurrency.refresh,
       alerts: this.regionalAlerts,
     });
+    // Review 33, R33-5: only where Lake Formation governs the catalog (the deployer must be a data lake administrator).
+    if (config.lakeFormationGrants)
+      this.lakeFormation = new LakeFormationGrants(this, 'LakeFormation', {
+        refreshRole: this.refresh.handler.role as IRole,
+        catalog: this.catalog,
+      });
     this.api = new MetricsApi(this, 'Api', {
       dataLake: this.dataLake,
       retainData: config.retainData,
