@@ -89,7 +89,35 @@ export const DeploymentConfig = z
      * the HTTP API's execute-api address is then disabled and CloudFront sends /api/* to this name. The DNS record (a
      * CNAME to the stack output ApiDomainTarget) is the operator's: README. Default: the execute-api address, open.
      */
-    apiDomain: customDomain.optional(),
+    apiDomain: customDomain
+      .extend({
+        /**
+         * Mutual TLS between CloudFront and the API's custom domain, so that only this distribution can open a
+         * connection to it: the domain requires a client certificate issued by a CA in the truststore ("clients must
+         * present X.509 certificates to verify their identity to access your API":
+         * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-mutual-tls.html), and CloudFront
+         * presents one from ACM in us-east-1 ("CloudFront Mutual TLS (origin) requires client certificates with Extended
+         * Key Usage (EKU) for TLS Client Authentication ... you must issue certificates from your Certificate Authority
+         * and import them into AWS Certificate Manager":
+         * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-certificate-management-certificate-manager.html).
+         * Default: none; the functions' check of CloudFront's secret header is then the only proof (README).
+         */
+        originMutualTls: z
+          .strictObject({
+            /** The truststore's S3 object, s3://<bucket>/<key> (PEM: the CA that issued the client certificate). */
+            truststoreUri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, {
+              error: 'must be an S3 URI, s3://<bucket>/<key>',
+            }),
+            /** The truststore object's version (a versioned bucket). @default its latest */
+            truststoreVersion: z.string().min(1).optional(),
+            /** The client certificate CloudFront presents (imported into ACM in us-east-1). */
+            clientCertificateArn: certificateArn.refine((arn) => regionOf(arn) === 'us-east-1', {
+              error: 'must be an ACM certificate in us-east-1: CloudFront presents client certificates from there only',
+            }),
+          })
+          .optional(),
+      })
+      .optional(),
     /**
      * The AWS WAF web ACL on the CloudFront distribution (its ARN): per-client rate limits and AWS managed rule groups in
      * front of the dashboard and /api/*. A web ACL for CloudFront is made in us-east-1 only ("For CLOUDFRONT, you must

@@ -100,7 +100,11 @@ export class PipelineStack extends Stack {
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.api,
       cognitoEmail: config.cognitoEmail,
-      customDomain: config.apiDomain,
+      customDomain: config.apiDomain && {
+        domainName: config.apiDomain.domainName,
+        certificateArn: config.apiDomain.certificateArn,
+        mutualTls: config.apiDomain.originMutualTls,
+      },
     });
     // Under the metrics API's node (its HTTP API carries the routes), where the upload function has always been.
     this.uploads = new UploadApi(this.api, 'Uploads', {
@@ -114,6 +118,7 @@ export class PipelineStack extends Stack {
     this.site = new DashboardSite(this, 'Dashboard', {
       apiDomainName: this.api.domainName,
       apiOriginHeader: this.api.originHeader,
+      apiClientCertificateArn: config.apiDomain?.originMutualTls?.clientCertificateArn,
       accessLogsBucket: this.dataLake.accessLogsBucket,
       // The hosted domain signInFrom makes below (UserPoolDomain.baseUrl()), known before it exists: the site's
       // address is what the domain's client sends codes back to, so the site comes first.

@@ -162,3 +162,57 @@ describe('CloudFront is the way in: its secret header, which both API functions 
     expect(JSON.stringify(headers[0]?.HeaderValue)).toMatch(/resolve:secretsmanager/);
   });
 });
+
+describe('optionally, mutual TLS between CloudFront and the API: only the distribution can connect to the API', () => {
+  const API_CERT = `arn:aws:acm:eu-west-2:${ACCOUNT}:certificate/1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809`;
+  const CLIENT_CERT = `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/9f8e7d6c-5b4a-3928-1706-f5e4d3c2b1a0`;
+  const apiDomain = (originMutualTls?: Record<string, unknown>) => ({
+    domainName: 'api.sp.example.nhs.uk',
+    certificateArn: API_CERT,
+    ...(originMutualTls ? { originMutualTls } : {}),
+  });
+
+  it('the custom domain requires a client certificate from the truststore; CloudFront presents its own to that origin only', () => {
+    const stack = Template.fromStack(
+      synth({
+        webAclArn: WEB_ACL,
+        apiDomain: apiDomain({
+          truststoreUri: 's3://sp-truststore/cloudfront-ca.pem',
+          truststoreVersion: 'v3',
+          clientCertificateArn: CLIENT_CERT,
+        }),
+      }).stack,
+    );
+    stack.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api.sp.example.nhs.uk',
+      MutualTlsAuthentication: { TruststoreUri: 's3://sp-truststore/cloudfront-ca.pem', TruststoreVersion: 'v3' },
+    });
+    const origins = distributionOf(stack).Origins as Loose[];
+    const api = origins.find((o: Loose) => o.DomainName === 'api.sp.example.nhs.uk');
+    expect(api?.CustomOriginConfig.OriginMtlsConfig).toEqual({ ClientCertificateArn: CLIENT_CERT });
+    expect(origins.filter((o: Loose) => o.CustomOriginConfig?.OriginMtlsConfig)).toHaveLength(1);
+  });
+
+  it('without it, neither (the secret header is then the only proof of CloudFront)', () => {
+    const stack = Template.fromStack(synth({ apiDomain: apiDomain() }).stack);
+    const domains = Object.values(stack.findResources('AWS::ApiGatewayV2::DomainName')) as Loose[];
+    expect(domains).toHaveLength(1);
+    expect(domains[0].Properties.MutualTlsAuthentication).toBeUndefined();
+    expect(
+      (distributionOf(stack).Origins as Loose[]).filter((o: Loose) => o.CustomOriginConfig?.OriginMtlsConfig),
+    ).toEqual([]);
+  });
+
+  it('refuses a client certificate outside us-east-1 and a truststore that is not an S3 URI', () => {
+    expect(() =>
+      parseConfig({
+        apiDomain: apiDomain({ truststoreUri: 's3://b/ca.pem', clientCertificateArn: API_CERT }),
+      }),
+    ).toThrow(/apiDomain\.originMutualTls\.clientCertificateArn: must be an ACM certificate in us-east-1/);
+    expect(() =>
+      parseConfig({
+        apiDomain: apiDomain({ truststoreUri: 'https://example.org/ca.pem', clientCertificateArn: CLIENT_CERT }),
+      }),
+    ).toThrow(/apiDomain\.originMutualTls\.truststoreUri: must be an S3 URI/);
+  });
+});
