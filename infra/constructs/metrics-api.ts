@@ -201,6 +201,12 @@ export class MetricsApi extends Construct {
       encryptionKey: dataLake.key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });
+    // No Secrets Manager rotation schedule: a rotated value reaches neither CloudFront nor the functions, which hold the
+    // value CloudFormation resolved at their last update ("Updating a secret in Secrets Manager doesn't automatically
+    // update the secret in CloudFormation. In order for CloudFormation to update a secretsmanager dynamic reference,
+    // you must perform a stack update that updates the resource containing the dynamic reference":
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html); a
+    // scheduled rotation would only make the secret disagree with both. The change is README's three deploys.
     Validations.of(originSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
