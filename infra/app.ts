@@ -22,6 +22,10 @@ export function buildApp(app = new App()): { app: App; stack: PipelineStack; edg
     env: { account: config.account, region: config.region },
     description: 'Social prescribing outcomes pipeline: storage, catalog, query',
   });
+  // Order only (no reference crosses the regions): `cdk deploy --all` deploys the edge first, `cdk destroy --all`
+  // deletes the pipeline first ("Before deleting any web ACL, first disassociate it from all resources":
+  // https://docs.aws.amazon.com/waf/latest/APIReference/API_DeleteWebACL.html).
+  stack.addDependency(edge);
   return { app, stack, edge };
 }
 

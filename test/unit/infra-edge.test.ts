@@ -216,3 +216,11 @@ describe('optionally, mutual TLS between CloudFront and the API: only the distri
     ).toThrow(/apiDomain\.originMutualTls\.truststoreUri: must be an S3 URI/);
   });
 });
+
+describe('deploy order', () => {
+  it('the pipeline depends on the edge stack: deployed after it, destroyed before it', () => {
+    const built = synth();
+    expect(built.stack.dependencies.map((s) => s.stackName)).toEqual(['sp-outcomes-edge']);
+    expect(built.edge.dependencies).toEqual([]);
+  });
+});
