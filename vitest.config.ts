@@ -21,6 +21,7 @@ const SYNTH_TESTS = [
   'test/unit/infra.test.ts',
   'test/unit/infra-deploy.test.ts',
   'test/unit/infra-review33.test.ts',
+  'test/unit/infra-edge.test.ts',
   'test/unit/regional-alerts.test.ts',
   'test/unit/kms-key-policies.test.ts',
 ];

@@ -89,7 +89,68 @@ export const DeploymentConfig = z
      * the HTTP API's execute-api address is then disabled and CloudFront sends /api/* to this name. The DNS record (a
      * CNAME to the stack output ApiDomainTarget) is the operator's: README. Default: the execute-api address, open.
      */
-    apiDomain: customDomain.optional(),
+    apiDomain: customDomain
+      .extend({
+        /**
+         * Mutual TLS between CloudFront and the API's custom domain, so that only this distribution can open a
+         * connection to it: the domain requires a client certificate issued by a CA in the truststore ("clients must
+         * present X.509 certificates to verify their identity to access your API":
+         * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-mutual-tls.html), and CloudFront
+         * presents one from ACM in us-east-1 ("CloudFront Mutual TLS (origin) requires client certificates with Extended
+         * Key Usage (EKU) for TLS Client Authentication ... you must issue certificates from your Certificate Authority
+         * and import them into AWS Certificate Manager":
+         * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-certificate-management-certificate-manager.html).
+         * Default: none; the functions' check of CloudFront's secret header is then the only proof (README).
+         */
+        originMutualTls: z
+          .strictObject({
+            /** The truststore's S3 object, s3://<bucket>/<key> (PEM: the CA that issued the client certificate). */
+            truststoreUri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, {
+              error: 'must be an S3 URI, s3://<bucket>/<key>',
+            }),
+            /** The truststore object's version (a versioned bucket). @default its latest */
+            truststoreVersion: z.string().min(1).optional(),
+            /** The client certificate CloudFront presents (imported into ACM in us-east-1). */
+            clientCertificateArn: certificateArn.refine((arn) => regionOf(arn) === 'us-east-1', {
+              error: 'must be an ACM certificate in us-east-1: CloudFront presents client certificates from there only',
+            }),
+          })
+          .optional(),
+      })
+      .optional(),
+    /**
+     * The AWS WAF web ACL on the CloudFront distribution (its ARN): per-client rate limits and AWS managed rule groups in
+     * front of the dashboard and /api/*. A web ACL for CloudFront is made in us-east-1 only ("For CLOUDFRONT, you must
+     * create your WAFv2 resources in the US East (N. Virginia) Region, us-east-1": AWS::WAFv2::WebACL, Scope), and the
+     * distribution names it by ARN (DistributionConfig WebACLId): the app's `<name>-edge` stack makes one (infra/
+     * edge-stack.ts, output WebAclArn), or give an organisation's own. Default: none, and the synth warns.
+     */
+    webAclArn: z
+      .string()
+      .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/, {
+        error:
+          "must be the ARN of a web ACL for CloudFront, arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id> (the edge stack's output WebAclArn)",
+      })
+      .optional(),
+    /**
+     * The edge stack's per-client limits: requests from one IP address in any 5 minutes (AWS WAF's rate-based rule,
+     * lowest 10: https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html)
+     * to /api/* in all, and to /api/uploads* (PCN uploaders) on their own. Above either, that address gets 429 until
+     * its rate falls. Many users behind one NHS organisation's gateway share one address: set `api` for them.
+     */
+    edgeRateLimits: z
+      .strictObject({
+        api: z.number().int().min(10).max(2_000_000_000).default(3_000),
+        uploads: z.number().int().min(10).max(2_000_000_000).default(600),
+      })
+      .default({ api: 3_000, uploads: 600 }),
+    /**
+     * Grant the refresh role Lake Formation permissions on the catalog (infra/constructs/lake-formation-grants.ts), for
+     * an account whose Lake Formation settings no longer give IAM_ALLOWED_PRINCIPALS all permissions on new databases
+     * and tables ("Use only IAM access control" off). The deploying role must then be a data lake administrator.
+     * Default false: access is IAM's alone, as Lake Formation's initial settings leave it (README, "Before the first deploy").
+     */
+    lakeFormationGrants: z.boolean().default(false),
     /**
      * Days without a successful ingest after which the NoUploadLanded alarm fires (1-7: CloudWatch evaluates an alarm
      * over at most 7 days), or false for no such alarm.

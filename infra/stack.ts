@@ -1,11 +1,13 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { currentTargets, type DeploymentConfig } from './config.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EventsCatalog } from './constructs/events-catalog.ts';
 import { IngestPipeline } from './constructs/ingest-pipeline.ts';
+import { LakeFormationGrants } from './constructs/lake-formation-grants.ts';
 import { MetricsApi } from './constructs/metrics-api.ts';
 import { MetricsRefresh } from './constructs/metrics-refresh.ts';
 import { MetricsWorkgroup } from './constructs/metrics-workgroup.ts';
@@ -29,6 +31,7 @@ export class PipelineStack extends Stack {
   readonly api: MetricsApi;
   readonly uploads: UploadApi;
   readonly site: DashboardSite;
+  readonly lakeFormation?: LakeFormationGrants;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -71,6 +74,11 @@ export class PipelineStack extends Stack {
         'sp-outcomes:execute-api-open',
         'No apiDomain: the HTTP API\'s execute-api address stays open to anyone, around CloudFront, and the stage\'s throttles (shared by every caller) can be spent through it; set apiDomain to disable it (README, "Before the first deploy").',
       );
+    if (!config.webAclArn)
+      Annotations.of(this).addWarningV2(
+        'sp-outcomes:no-web-acl',
+        'No webAclArn: the CloudFront distribution has no AWS WAF web ACL, so no per-client rate limit, and one caller can spend the HTTP API stage\'s throttles (shared by every caller) through CloudFront; deploy the edge stack and set webAclArn to its output WebAclArn (README, "Before the first deploy").',
+      );
     this.refresh = new MetricsRefresh(this, 'Refresh', {
       dataLake: this.dataLake,
       catalog: this.catalog,
@@ -81,12 +89,22 @@ export class PipelineStack extends Stack {
       reservedConcurrency: config.reservedConcurrency.refresh,
       alerts: this.regionalAlerts,
     });
+    // Review 33, R33-5: only where Lake Formation governs the catalog (the deployer must be a data lake administrator).
+    if (config.lakeFormationGrants)
+      this.lakeFormation = new LakeFormationGrants(this, 'LakeFormation', {
+        refreshRole: this.refresh.handler.role as IRole,
+        catalog: this.catalog,
+      });
     this.api = new MetricsApi(this, 'Api', {
       dataLake: this.dataLake,
       retainData: config.retainData,
       reservedConcurrency: config.reservedConcurrency.api,
       cognitoEmail: config.cognitoEmail,
-      customDomain: config.apiDomain,
+      customDomain: config.apiDomain && {
+        domainName: config.apiDomain.domainName,
+        certificateArn: config.apiDomain.certificateArn,
+        mutualTls: config.apiDomain.originMutualTls,
+      },
     });
     // Under the metrics API's node (its HTTP API carries the routes), where the upload function has always been.
     this.uploads = new UploadApi(this.api, 'Uploads', {
@@ -100,12 +118,14 @@ export class PipelineStack extends Stack {
     this.site = new DashboardSite(this, 'Dashboard', {
       apiDomainName: this.api.domainName,
       apiOriginHeader: this.api.originHeader,
+      apiClientCertificateArn: config.apiDomain?.originMutualTls?.clientCertificateArn,
       accessLogsBucket: this.dataLake.accessLogsBucket,
       // The hosted domain signInFrom makes below (UserPoolDomain.baseUrl()), known before it exists: the site's
       // address is what the domain's client sends codes back to, so the site comes first.
       signInOrigin: `https://${signInDomainPrefix}.auth.${this.region}.amazoncognito.com`,
       retainData: config.retainData,
       domain: config.dashboardDomain,
+      webAclArn: config.webAclArn,
     });
     // The address users, uploaders and alert e-mails use: the dashboard's own name when it has one (sign-in returns
     // only there, so nobody signs in through the *.cloudfront.net name and its TLSv1 policy: review 33, R33-4).

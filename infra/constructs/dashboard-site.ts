@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
+  type CfnDistribution,
   Distribution,
   Function as EdgeFunction,
   FunctionCode,
@@ -30,6 +31,11 @@ export interface DashboardSiteProps {
   readonly apiDomainName: string;
   /** The header CloudFront adds to every request it sends to the API, and its value (MetricsApi.originHeader). */
   readonly apiOriginHeader: { readonly name: string; readonly value: string };
+  /**
+   * The client certificate (ACM, us-east-1) CloudFront presents to the API's custom domain when that requires mutual
+   * TLS (apiDomain.originMutualTls). @default none
+   */
+  readonly apiClientCertificateArn?: string;
   readonly accessLogsBucket: IBucket;
   /**
    * Where the app signs users in and refreshes their tokens: the Cognito hosted domain's origin,
@@ -43,6 +49,10 @@ export interface DashboardSiteProps {
    * @default the distribution's *.cloudfront.net name, on which CloudFront applies TLSv1 (review 33, R33-4)
    */
   readonly domain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * The AWS WAF web ACL (scope CLOUDFRONT, in us-east-1: infra/edge-stack.ts) of the distribution, by ARN. @default none
+   */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -166,6 +176,9 @@ export class DashboardSite extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       geoRestriction: GeoRestriction.allowlist('GB'),
+      // "To specify a web ACL created using the latest version of WAF, use the ACL ARN" (DistributionConfig WebACLId,
+      // CloudFront API reference: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html).
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       // No CloudFront standard logs (see the CFR3 acknowledgement below).
       enableLogging: false,
       defaultBehavior: {
@@ -181,6 +194,23 @@ export class DashboardSite extends Construct {
         '/api/*': apiBehavior,
       },
     });
+    // Origin mutual TLS: CloudFront presents this certificate to the API's custom domain, which refuses a connection
+    // without one from its truststore's CA (CustomOriginConfig.OriginMtlsConfig, AWS::CloudFront::Distribution: "The
+    // Amazon Resource Name (ARN) of the client certificate stored in AWS Certificate Manager (ACM) that CloudFront uses
+    // to authenticate with your origin using Mutual TLS";
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-mtls-authentication.html).
+    // The L2 HttpOrigin has no setting for it: an override on the API's origin, found by its domain name.
+    if (props.apiClientCertificateArn) {
+      const cfn = this.distribution.node.defaultChild as CfnDistribution;
+      const config = Stack.of(this).resolve(cfn.distributionConfig) as { origins: { domainName: unknown }[] };
+      const domain = Stack.of(this).resolve(props.apiDomainName);
+      const index = config.origins.findIndex((o) => JSON.stringify(o.domainName) === JSON.stringify(domain));
+      if (index < 0) throw new Error('the API origin is not in the distribution');
+      cfn.addPropertyOverride(
+        `DistributionConfig.Origins.${index}.CustomOriginConfig.OriginMtlsConfig.ClientCertificateArn`,
+        props.apiClientCertificateArn,
+      );
+    }
     // The build is copied with `aws s3 sync` after deploy (README), not by a BucketDeployment: that would add a
     // custom-resource Lambda with wide S3 permissions to the stack for a copy a deploy script does as well.
 
@@ -191,11 +221,12 @@ export class DashboardSite extends Construct {
         'with no way to leave a field out in the legacy format: the sign-in return (/?code=...&state=...), upload ids and API queries. ' +
         'The API stage logs each request by its route only (metrics-api.ts), and the site bucket keeps S3 server access logs of the static files (CloudFront forwards no query string to it).',
     });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR2',
-      reason:
-        'No AWS WAF yet: the site serves static files and an API that needs a Cognito JWT on every route, throttled at the stage; a web ACL is a per-environment decision.',
-    });
+    if (!props.webAclArn)
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No webAclArn configured: a CloudFront web ACL is made in us-east-1 (the edge stack, deployed first), whose ARN the configuration then names; the synth warns until it does (README, "Before the first deploy").',
+      });
     if (!props.domain)
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',

@@ -23,6 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_PREVIOUS } from '../../functions/auth/origin-verify.ts';
@@ -75,7 +76,12 @@ export interface MetricsApiProps {
    * The API's own name and its ACM certificate (in the stack's region): a regional custom domain, and the execute-api
    * address disabled (review 33, R33-3). @default the execute-api address, open to anyone who has it
    */
-  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  readonly customDomain?: {
+    readonly domainName: string;
+    readonly certificateArn: string;
+    /** The truststore that makes the domain require a client certificate (mutual TLS). @default none */
+    readonly mutualTls?: { readonly truststoreUri: string; readonly truststoreVersion?: string };
+  };
 }
 
 /** The CDK context key of a change of the origin secret's value: `-c originVerifyRotation=accept`, then `=send`. */
@@ -94,6 +100,19 @@ export function originVerifyEnvironment(values: { readonly current: string; read
     ORIGIN_VERIFY: values.current,
     ...(values.previous === undefined ? {} : { [ORIGIN_VERIFY_PREVIOUS]: values.previous }),
   };
+}
+
+/** The custom domain's truststore, from its s3://<bucket>/<key> address. */
+function truststore(
+  scope: Construct,
+  mutualTls: { readonly truststoreUri: string; readonly truststoreVersion?: string },
+) {
+  const [, bucketName, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(mutualTls.truststoreUri) as unknown as [
+    string,
+    string,
+    string,
+  ];
+  return { bucket: Bucket.fromBucketName(scope, 'Truststore', bucketName), key, version: mutualTls.truststoreVersion };
 }
 
 /**
@@ -182,6 +201,12 @@ export class MetricsApi extends Construct {
       encryptionKey: dataLake.key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });
+    // No Secrets Manager rotation schedule: a rotated value reaches neither CloudFront nor the functions, which hold the
+    // value CloudFormation resolved at their last update ("Updating a secret in Secrets Manager doesn't automatically
+    // update the secret in CloudFormation. In order for CloudFormation to update a secretsmanager dynamic reference,
+    // you must perform a stack update that updates the resource containing the dynamic reference":
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html); a
+    // scheduled rotation would only make the secret disagree with both. The change is README's three deploys.
     Validations.of(originSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
@@ -241,6 +266,9 @@ export class MetricsApi extends Construct {
         certificate: Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
         endpointType: EndpointType.REGIONAL,
         securityPolicy: SecurityPolicy.TLS_1_2,
+        // Mutual TLS: a connection without a client certificate from the truststore's CA is refused by the domain
+        // ("API Gateway ... clients must present X.509 certificates": http-api-mutual-tls.html), before any route.
+        ...(props.customDomain.mutualTls ? { mtls: truststore(this, props.customDomain.mutualTls) } : {}),
       });
     this.api = new HttpApi(this, 'Http', {
       description: 'Social prescribing metrics API',

@@ -23,8 +23,14 @@ export async function synthesise(outDir: string): Promise<SynthesisedApp> {
   return readApp(outDir);
 }
 
+/**
+ * The pipeline stack's template (`<name>-pipeline`): the app also synthesises `<name>-edge` (infra/edge-stack.ts, the
+ * CloudFront web ACL in us-east-1), which has no function or bucket.
+ */
 export function readApp(outDir: string): SynthesisedApp {
-  const file = readdirSync(outDir).find((f) => f.endsWith('.template.json')) as string;
+  const templates = readdirSync(outDir).filter((f) => f.endsWith('-pipeline.template.json'));
+  if (templates.length !== 1) throw new Error(`expected one pipeline template in ${outDir}, found ${templates.length}`);
+  const file = templates[0] as string;
   const resources = JSON.parse(readFileSync(join(outDir, file), 'utf8')).Resources as Record<string, Resource>;
   const buckets = Object.fromEntries(
     Object.entries(resources)

@@ -376,3 +376,34 @@ describe('R33-3/R33-4: a synth without the domains says what that leaves open; w
     ).toEqual([]);
   });
 });
+
+describe('R33-5: Lake Formation grants for the refresh role, where "Use only IAM access control" is off', () => {
+  const grantsOf = (t: { Resources: Record<string, Loose> }) =>
+    ofType(t, 'AWS::LakeFormation::PrincipalPermissions').map(([, r]) => r.Properties);
+  const refreshRole = idOf('AWS::IAM::Role', 'RefreshRole');
+  const resourceName = (p: Loose) =>
+    p.Resource.Database ? `database ${p.Resource.Database.Name}` : `table ${p.Resource.Table.Name}`;
+
+  it('none by default: the IAM policy alone, as Lake Formation’s initial settings leave access', () => {
+    expect(grantsOf(template)).toEqual([]);
+  });
+
+  it('with lakeFormationGrants: DESCRIBE on default, DESCRIBE and CREATE_TABLE on its database, SELECT and DESCRIBE on each curated table', () => {
+    const t = withDomains({ lakeFormationGrants: true });
+    const grants = grantsOf(t);
+    const curated = ofType(t, 'AWS::Glue::Table').map(([, r]) => r.Properties.TableInput.Name as string);
+    expect(curated.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(grants.map((g) => [resourceName(g), g.Permissions]))).toEqual({
+      'database default': ['DESCRIBE'],
+      'database sp_outcomes': ['DESCRIBE', 'CREATE_TABLE'],
+      ...Object.fromEntries(curated.map((name) => [`table ${name}`, ['SELECT', 'DESCRIBE']])),
+    });
+    for (const g of grants) {
+      // To the refresh role only, grantable by nobody, in this account's catalog.
+      expect(g.Principal).toEqual({ DataLakePrincipalIdentifier: { 'Fn::GetAtt': [refreshRole, 'Arn'] } });
+      expect(g.PermissionsWithGrantOption).toEqual([]);
+      expect(g.Resource.Database?.CatalogId ?? g.Resource.Table?.CatalogId).toBe(ACCOUNT);
+      if (g.Resource.Table) expect(g.Resource.Table.DatabaseName).toBe('sp_outcomes');
+    }
+  });
+});

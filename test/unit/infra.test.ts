@@ -46,6 +46,8 @@ describe('deployment configuration', () => {
       reservedConcurrency: {},
       ingestMaxConcurrency: 10,
       noUploadAlarmDays: 7,
+      edgeRateLimits: { api: 3_000, uploads: 600 },
+      lakeFormationGrants: false,
     });
     expect(() => parseConfig({ refreshSchedule: 'every morning' })).toThrow(
       'refreshSchedule: must be an EventBridge schedule such as cron(0 6 * * ? *) or rate(1 day)',
