@@ -38,6 +38,19 @@ const pathStartsWith = (prefix: string): CfnWebACL.StatementProperty => ({
 });
 
 /**
+ * The request's method, exactly (WAF's `Method` field to match: "Inspect the HTTP method of the web request", JSON
+ * `"Method": {}`: https://docs.aws.amazon.com/waf/latest/APIReference/API_Method.html).
+ */
+const methodIs = (method: string): CfnWebACL.StatementProperty => ({
+  byteMatchStatement: {
+    fieldToMatch: { method: {} },
+    positionalConstraint: 'EXACTLY',
+    searchString: method,
+    textTransformations: [{ priority: 0, type: 'NONE' }],
+  },
+});
+
+/**
  * Metrics for every rule; no sampled requests: a sample keeps the request's headers, the PCN uploaders' bearer tokens
  * among them, for anyone allowed wafv2:GetSampledRequests (the log below redacts them; a sample cannot).
  */
@@ -61,17 +74,15 @@ const managedGroup = (name: string, priority: number): CfnWebACL.RuleProperty =>
  * answered 429 by a custom response for the Block action (https://docs.aws.amazon.com/waf/latest/developerguide/customizing-the-response-for-blocked-requests.html),
  * which the uploader retries with backoff as it does the stage's own 429.
  */
-const ratePerIp = (name: string, priority: number, limit: number, prefix: string): CfnWebACL.RuleProperty => ({
+const ratePerIp = (
+  name: string,
+  priority: number,
+  limit: number,
+  scopeDownStatement: CfnWebACL.StatementProperty,
+): CfnWebACL.RuleProperty => ({
   name,
   priority,
-  statement: {
-    rateBasedStatement: {
-      aggregateKeyType: 'IP',
-      evaluationWindowSec: 300,
-      limit,
-      scopeDownStatement: pathStartsWith(prefix),
-    },
-  },
+  statement: { rateBasedStatement: { aggregateKeyType: 'IP', evaluationWindowSec: 300, limit, scopeDownStatement } },
   action: { block: { customResponse: { responseCode: 429 } } },
   visibilityConfig: visibility(name),
 });
@@ -100,8 +111,12 @@ export class EdgeStack extends Stack {
       rules: [
         // Addresses Amazon's threat intelligence lists as sources of bots and attacks: refused before they count.
         managedGroup(EDGE_RULES.ipReputation, 0),
-        ratePerIp(EDGE_RULES.apiRate, 1, config.edgeRateLimits.api, '/api/'),
-        ratePerIp(EDGE_RULES.uploadsRate, 2, config.edgeRateLimits.uploads, '/api/uploads'),
+        ratePerIp(EDGE_RULES.apiRate, 1, config.edgeRateLimits.api, pathStartsWith('/api/')),
+        // Announcements only (POST /api/uploads): the receipt polls (GET /api/uploads/<id>, up to 150 a file) count under
+        // the /api/* limit alone, or four uploaders behind one NHS gateway address would pass 600 (review 36, R36-5).
+        ratePerIp(EDGE_RULES.uploadsRate, 2, config.edgeRateLimits.uploads, {
+          andStatement: { statements: [methodIs('POST'), pathStartsWith('/api/uploads')] },
+        }),
         // OWASP-style request checks (sizes, cross-site scripting, local file inclusion...) and known exploit inputs.
         managedGroup(EDGE_RULES.common, 3),
         managedGroup(EDGE_RULES.badInputs, 4),

@@ -44,24 +44,34 @@ describe('the edge stack: a web ACL for CloudFront in us-east-1', () => {
     edge.hasOutput('WebAclArn', { Value: { 'Fn::GetAtt': ['WebAcl', 'Arn'] } });
   });
 
-  it('limits each client IP: 3,000 requests to /api/* and 600 to /api/uploads* in any 5 minutes, answered 429', () => {
-    for (const [name, limit, prefix] of [
-      [EDGE_RULES.apiRate, 3_000, '/api/'],
-      [EDGE_RULES.uploadsRate, 600, '/api/uploads'],
+  it('limits each client IP: 3,000 requests to /api/* and 600 announcements (POST /api/uploads*) in any 5 minutes, answered 429', () => {
+    const path = (prefix: string) => ({
+      ByteMatchStatement: {
+        FieldToMatch: { UriPath: {} },
+        PositionalConstraint: 'STARTS_WITH',
+        SearchString: prefix,
+        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+      },
+    });
+    // Receipt polls (GET /api/uploads/<id>, up to 150 a file) count only under /api/*: review 36, R36-5.
+    const post = {
+      ByteMatchStatement: {
+        FieldToMatch: { Method: {} },
+        PositionalConstraint: 'EXACTLY',
+        SearchString: 'POST',
+        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+      },
+    };
+    for (const [name, limit, scopeDown] of [
+      [EDGE_RULES.apiRate, 3_000, path('/api/')],
+      [EDGE_RULES.uploadsRate, 600, { AndStatement: { Statements: [post, path('/api/uploads')] } }],
     ] as const) {
       expect(rule(name).Statement, name).toEqual({
         RateBasedStatement: {
           AggregateKeyType: 'IP',
           EvaluationWindowSec: 300,
           Limit: limit,
-          ScopeDownStatement: {
-            ByteMatchStatement: {
-              FieldToMatch: { UriPath: {} },
-              PositionalConstraint: 'STARTS_WITH',
-              SearchString: prefix,
-              TextTransformations: [{ Priority: 0, Type: 'NONE' }],
-            },
-          },
+          ScopeDownStatement: scopeDown,
         },
       });
       expect(rule(name).Action, name).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
