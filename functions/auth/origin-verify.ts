@@ -4,10 +4,11 @@ import { type HttpResponse, jsonResponse } from '../lib/http-errors.ts';
 /**
  * The header CloudFront adds to every request it sends to the HTTP API (infra/constructs/dashboard-site.ts), with a
  * value generated in Secrets Manager; the API's functions answer nothing without it (review 13, R13-6). The API's own
- * execute-api address answers anyone who learns it, and cannot be turned off while it is CloudFront's origin
- * ("To ensure that clients can access your API only by using a custom domain name, disable the default execute-api
- * endpoint": https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-disable-default-endpoint.html; the
- * stack has no custom domain), and AWS WAF attaches to REST API stages, not HTTP APIs. So the check is AWS's "custom
+ * execute-api address answers anyone who learns it unless the configuration names an API domain (`apiDomain`: then
+ * that endpoint is disabled, "To ensure that clients can access your API only by using a custom domain name, disable
+ * the default execute-api endpoint": https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-disable-default-endpoint.html),
+ * the custom domain itself is public (with `originMutualTls` only CloudFront's certificate is let in), and AWS WAF
+ * attaches to REST API stages, not HTTP APIs (the web ACL is on CloudFront: infra/edge-stack.ts). So the check is AWS's "custom
  * header" way (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html,
  * "Identifying requests from CloudFront"): a request without it skipped CloudFront's UK-only fence and headers.
  */
