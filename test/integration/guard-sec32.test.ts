@@ -1,40 +1,23 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ingestUpload } from '../../functions/ingest/ingest.ts';
-import { stageUpload } from '../../functions/ingest/landing.ts';
 import {
   cellHolding,
   connection,
   expectOnlyTheReceiptKept,
   expectRefusedWhole,
   GUARD_COLUMNS,
-  GUARD_PCN,
+  ingestFile,
   ingestRows,
+  plantedFile,
 } from '../support/identifiable-refusal.ts';
-import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
  * sec32's red-team pass: shapes that reached curated Parquet, or a refused file kept in landing/, past the guard. Each
  * file is the guard's two community connections, the second (row 3, line 3) with the shape planted in one cell. The
  * planted values are never in a test's name. 9434765919 passes the modulus 11 check; 07700 900123 is a mobile.
  */
-const NOW = new Date('2026-10-01T09:00:00Z');
 const PLANTED = ['9434765919', '9,434', '434,765', '943,476', '7700900123', '700900123', '1970-02-03'];
 const providerColumn = GUARD_COLUMNS.indexOf('provider_id') + 1; // 8: the 6 required columns, activity, provider
-
-async function ingest(body: string | Uint8Array, name = 'upload.csv') {
-  const store = new MemoryObjectStore();
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  const key = await stageUpload(store, GUARD_PCN, name, bytes);
-  const { receipt } = await ingestUpload({ store, clock: () => NOW }, { key });
-  return { receipt, store, key };
-}
-
-/** The header and two rows, the second with `cell` written (as is: quotes and commas included) into `field`. */
-const planted = (cell: string, field = 'provider_id', header: readonly string[] = GUARD_COLUMNS) =>
-  `${[header, connection({ event_id: 'E1' }), connection({ event_id: 'E2', [field]: cell })]
-    .map((cells) => cells.join(','))
-    .join('\n')}\n`;
 
 describe('an NHS number in thousands format, part of it quoted, cut into cells (review 34)', () => {
   it.each([
@@ -43,7 +26,7 @@ describe('an NHS number in thousands format, part of it quoted, cut into cells (
     ['the last part quoted', '9,434,"765,919"', 3],
     ['3-3-4, the first two quoted', '"943,476",5919', 2],
   ])('%s, in a row of the contract’s header: refused by position, and deleted', async (_what, cell, cells) => {
-    const ingested = await ingest(planted(cell));
+    const ingested = await ingestFile(plantedFile(cell));
     // The cells run from provider_id's column to the last of the cells the number was cut into.
     const last = providerColumn + cells - 1;
     await expectRefusedWhole(ingested, {
@@ -55,7 +38,7 @@ describe('an NHS number in thousands format, part of it quoted, cut into cells (
   });
 
   it('the first part quoted, in a file refused for its header (read raw): refused as identifying, and deleted', async () => {
-    const ingested = await ingest(planted('"9,434",765,919', 'provider_id', [...GUARD_COLUMNS, 'extra']));
+    const ingested = await ingestFile(plantedFile('"9,434",765,919', 'provider_id', [...GUARD_COLUMNS, 'extra']));
     await expectRefusedWhole(ingested, { row: 3, field: null, message: 'line 3 holds what looks like an NHS number' });
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -67,7 +50,7 @@ describe('a quoted cell across lines, in a file refused for its header (read raw
     ['its groups on two lines, CRLF', '"943\r\n476 5919"'],
     ['cut inside a group', '"9434\n765919"'],
   ])('%s: refused as identifying at the line the cell starts on, and deleted', async (_what, cell) => {
-    const ingested = await ingest(planted(cell, 'provider_id', [...GUARD_COLUMNS, 'extra']));
+    const ingested = await ingestFile(plantedFile(cell, 'provider_id', [...GUARD_COLUMNS, 'extra']));
     await expectRefusedWhole(ingested, { row: 3, field: null, message: 'line 3 holds what looks like an NHS number' });
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -75,14 +58,14 @@ describe('a quoted cell across lines, in a file refused for its header (read raw
 
 describe('a telephone number in scientific notation (a spreadsheet’s long number), in an id', () => {
   it('a mobile whose 0 was dropped, in provider_id: refused, and deleted', async () => {
-    const ingested = await ingest(planted('7.700900123E9'));
+    const ingested = await ingestFile(plantedFile('7.700900123E9'));
     await expectRefusedWhole(ingested, cellHolding(3, 'provider_id', 'a telephone number'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 
   it('+44 and a mobile, in event_id, a gzip file with CRLF and a BOM: refused, and deleted', async () => {
-    const body = `\ufeff${planted('4.47700900123E11', 'event_id').replaceAll('\n', '\r\n')}`;
-    const ingested = await ingest(gzipSync(Buffer.from(body)), 'upload.csv.gz');
+    const body = `\ufeff${plantedFile('4.47700900123E11', 'event_id').replaceAll('\n', '\r\n')}`;
+    const ingested = await ingestFile(gzipSync(Buffer.from(body)), 'upload.csv.gz');
     await expectRefusedWhole(ingested, cellHolding(3, 'event_id', 'a telephone number'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -94,7 +77,7 @@ describe('a date of birth as the whole of an id (the contract takes it: no event
     ['event_id', '03.02.1970'],
     ['provider_id', '1970-02-03T00:00:00'],
   ])('in %s: refused, and deleted', async (field, cell) => {
-    const ingested = await ingest(planted(cell, field));
+    const ingested = await ingestFile(plantedFile(cell, field));
     await expectRefusedWhole(ingested, oldDateAlone(3, field));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -122,13 +105,13 @@ describe('an event date mistyped before 2010 (review 35, R35-3): refused whole, 
   });
 
   it('a midnight timestamp of a date of birth (R35-2) in an id: told alike', async () => {
-    const ingested = await ingest(planted('1970-02-03T00:00:00+01:00', 'referral_id'));
+    const ingested = await ingestFile(plantedFile('1970-02-03T00:00:00+01:00', 'referral_id'));
     await expectRefusedWhole(ingested, oldDateAlone(3, 'referral_id'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 
   it('a date beside the word is still told as a date of birth', async () => {
-    const ingested = await ingest(planted('DOB_1970-02-03', 'referral_id'));
+    const ingested = await ingestFile(plantedFile('DOB_1970-02-03', 'referral_id'));
     await expectRefusedWhole(ingested, cellHolding(3, 'referral_id', 'a date of birth'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -136,7 +119,7 @@ describe('an event date mistyped before 2010 (review 35, R35-3): refused whole, 
 
 describe('a quoted cell across lines, in a file of the contract’s header', () => {
   it('an NHS number cut inside a group: refused (the row alone was refused for its format, the file kept)', async () => {
-    const ingested = await ingest(planted('"9434\n765919"'));
+    const ingested = await ingestFile(plantedFile('"9434\n765919"'));
     await expectRefusedWhole(ingested, cellHolding(3, 'provider_id', 'an NHS number'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -147,13 +130,13 @@ describe('a CRLF file whose rows end with a number in thousands format, unquoted
     `${[header.join(','), connection({ event_id: 'E1' }).join(','), `${connection({ event_id: 'E2' }).join(',')},9,434,765,919`].join('\r\n')}\r\n`;
 
   it('refused for its header (read raw): refused as identifying, and deleted', async () => {
-    const ingested = await ingest(rows([...GUARD_COLUMNS, 'extra']));
+    const ingested = await ingestFile(rows([...GUARD_COLUMNS, 'extra']));
     await expectRefusedWhole(ingested, { row: 3, field: null, message: 'line 3 holds what looks like an NHS number' });
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 
   it('of the contract’s header: refused by position, and deleted', async () => {
-    const ingested = await ingest(rows(GUARD_COLUMNS));
+    const ingested = await ingestFile(rows(GUARD_COLUMNS));
     const first = GUARD_COLUMNS.length + 1; // the cells after the header's last column: 10 to 13
     await expectRefusedWhole(ingested, {
       row: 3,

@@ -1,36 +1,19 @@
 import { describe, it } from 'vitest';
-import { ingestUpload } from '../../functions/ingest/ingest.ts';
-import { stageUpload } from '../../functions/ingest/landing.ts';
 import {
   cellHolding,
-  connection,
   expectOnlyTheReceiptKept,
   expectRefusedWhole,
   GUARD_COLUMNS,
-  GUARD_PCN,
+  ingestFile,
+  plantedFile,
 } from '../support/identifiable-refusal.ts';
-import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
  * sec33: an old date with its month named first or its day an ordinal, alone in an id (which takes `A-Z a-z 0-9 . _ :
  * -`: these reached curated Parquet), and the raw read of a file refused for its header telling an old date alone as
  * the cell reader does (it said "what looks like a date of birth"). The planted values are never in a test's name.
  */
-const NOW = new Date('2026-10-01T09:00:00Z');
 const PLANTED = ['Feb-03-1970', '3rd-Feb-1970', 'Jan-1st-2001', '1970-Feb-03', 'September 12, 2007', '1970-02-03'];
-
-async function ingest(body: string) {
-  const store = new MemoryObjectStore();
-  const key = await stageUpload(store, GUARD_PCN, 'upload.csv', new TextEncoder().encode(body));
-  const { receipt } = await ingestUpload({ store, clock: () => NOW }, { key });
-  return { receipt, store, key };
-}
-
-/** The header and two rows, the second with `cell` written as is into `field`. */
-const planted = (cell: string, field = 'provider_id', header: readonly string[] = GUARD_COLUMNS) =>
-  `${[header, connection({ event_id: 'E1' }), connection({ event_id: 'E2', [field]: cell })]
-    .map((cells) => cells.join(','))
-    .join('\n')}\n`;
 
 const OLD_DATE_ALONE = 'a date before 2010 alone, refused as a possible date of birth (or an event date mistyped)';
 const oldDateAlone = (row: number, field: string) => ({
@@ -46,13 +29,13 @@ describe('an old date alone with its month named first or its day an ordinal, in
     ['provider_id', 'Jan-1st-2001'],
     ['provider_id', '1970-Feb-03'],
   ])('in %s: refused, told as an old date alone, and deleted', async (field, cell) => {
-    const ingested = await ingest(planted(cell, field));
+    const ingested = await ingestFile(plantedFile(cell, field));
     await expectRefusedWhole(ingested, oldDateAlone(3, field));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 
   it('a US long date, quoted (its comma inside the cell): refused, and deleted', async () => {
-    const ingested = await ingest(planted('"September 12, 2007"'));
+    const ingested = await ingestFile(plantedFile('"September 12, 2007"'));
     await expectRefusedWhole(ingested, oldDateAlone(3, 'provider_id'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -66,13 +49,13 @@ describe('a file refused for its header (read raw, line by line): an old date al
     ['the month named first', 'Feb-03-1970'],
     ['a US long date, quoted', '"September 12, 2007"'],
   ])('%s: refused at its line, told as an old date alone, and deleted', async (_what, cell) => {
-    const ingested = await ingest(planted(cell, 'provider_id', header));
+    const ingested = await ingestFile(plantedFile(cell, 'provider_id', header));
     await expectRefusedWhole(ingested, { row: 3, field: null, message: `line 3 holds ${OLD_DATE_ALONE}` });
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 
   it('a date beside the word is still told as a date of birth', async () => {
-    const ingested = await ingest(planted('DOB_1970-02-03', 'provider_id', header));
+    const ingested = await ingestFile(plantedFile('DOB_1970-02-03', 'provider_id', header));
     await expectRefusedWhole(ingested, {
       row: 3,
       field: null,
@@ -82,7 +65,7 @@ describe('a file refused for its header (read raw, line by line): an old date al
   });
 
   it('a date beside the word in the cell reader too (unchanged)', async () => {
-    const ingested = await ingest(planted('DOB_1970-02-03'));
+    const ingested = await ingestFile(plantedFile('DOB_1970-02-03'));
     await expectRefusedWhole(ingested, cellHolding(3, 'provider_id', 'a date of birth'));
   });
 });

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ingestUpload } from '../../functions/ingest/ingest.ts';
-import { stageUpload } from '../../functions/ingest/landing.ts';
 import { findIdentifierInLine } from '../../functions/ingest/read-upload.ts';
 import { findIdentifier } from '../../functions/lib/identifiability-guard.ts';
 import {
@@ -8,9 +6,8 @@ import {
   expectOnlyTheReceiptKept,
   expectRefusedWhole,
   GUARD_COLUMNS,
-  GUARD_PCN,
+  ingestFile,
 } from '../support/identifiable-refusal.ts';
-import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
  * sec30's open note on review 30's R30-2: an NHS number in a spreadsheet's thousands format written unquoted
@@ -18,18 +15,10 @@ import { MemoryObjectStore } from '../support/memory-store.ts';
  * has more cells than the header. Such a row's cells are now read together where they make a number of that shape,
  * and the file is refused by position. The planted values are never in a test's name.
  */
-const NOW = new Date('2026-10-01T09:00:00Z');
 const NHS_THOUSANDS = '9,434,765,919'; // 9434765919 passes the modulus 11 check (check digit 9)
 const MOBILE_THOUSANDS = '7,700,900,123'; // 07700 900123 with its 0 dropped by a spreadsheet
 const NHS_334 = '943,476,5919';
 const PLANTED = [NHS_THOUSANDS, NHS_334, MOBILE_THOUSANDS, '9434765919', '7700900123'];
-
-async function ingest(body: string) {
-  const store = new MemoryObjectStore();
-  const key = await stageUpload(store, GUARD_PCN, 'upload.csv', new TextEncoder().encode(body));
-  const { receipt } = await ingestUpload({ store, clock: () => NOW }, { key });
-  return { receipt, store, key };
-}
 
 const csvLine = (cells: readonly string[]) => cells.join(',');
 /** The guard's file, three rows; row 3 (line 4) with `planted` written into its provider_id, unquoted. */
@@ -54,7 +43,7 @@ describe('a number in thousands format written unquoted, cut into cells by the C
   ])(
     '%s in a row of the contract’s header: refused by position, and deleted',
     async (_shape, planted, cells, label) => {
-      const ingested = await ingest(plantedInProvider(planted));
+      const ingested = await ingestFile(plantedInProvider(planted));
       const last = providerColumn + cells - 1;
       await expectRefusedWhole(ingested, {
         row: 4,
@@ -70,7 +59,7 @@ describe('a number in thousands format written unquoted, cut into cells by the C
       csvLine([...GUARD_COLUMNS, 'patient_ref']),
       ...[1, 2, 3].map((n) => csvLine([...connection({ event_id: `E${n}` }), n === 3 ? NHS_THOUSANDS : 'ok'])),
     ].join('\n')}\n`;
-    const ingested = await ingest(body);
+    const ingested = await ingestFile(body);
     await expectRefusedWhole(ingested, { row: 4, field: null, message: 'line 4 holds what looks like an NHS number' });
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -83,7 +72,7 @@ describe('a number in thousands format written unquoted, cut into cells by the C
   ])(
     '%s, in a row with more cells than the header: the row is refused for its width, the file kept',
     async (_shape, planted) => {
-      const { receipt } = await ingest(plantedInProvider(planted));
+      const { receipt } = await ingestFile(plantedInProvider(planted));
       expect(receipt.status).toBe('partially_accepted');
       expect(receipt.rejected_by_reason).toEqual({ column_count: 1 });
     },
@@ -93,7 +82,7 @@ describe('a number in thousands format written unquoted, cut into cells by the C
     // event_id, event_type, pcn_code and referral_id of row 3 are 9, 434, 765 and 919: the row is invalid, not identifying.
     const row = connection({ event_id: '9', event_type: '434', pcn_code: '765', referral_id: '919' });
     const body = `${[csvLine(GUARD_COLUMNS), csvLine(connection()), csvLine(connection({ event_id: 'E2' })), csvLine(row)].join('\n')}\n`;
-    const { receipt } = await ingest(body);
+    const { receipt } = await ingestFile(body);
     expect(receipt.status).toBe('partially_accepted');
     expect(receipt.file_error ?? null).toBeNull();
   });

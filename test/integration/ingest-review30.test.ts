@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../functions/contract/upload.ts';
-import { ingestUpload } from '../../functions/ingest/ingest.ts';
-import { stageUpload } from '../../functions/ingest/landing.ts';
 import { findIdentifierInLine, findIdentifierInRaw } from '../../functions/ingest/read-upload.ts';
 import { findIdentifier } from '../../functions/lib/identifiability-guard.ts';
 import {
@@ -10,9 +8,8 @@ import {
   expectOnlyTheReceiptKept,
   expectRefusedWhole,
   GUARD_COLUMNS,
-  GUARD_PCN,
+  ingestFile,
 } from '../support/identifiable-refusal.ts';
-import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
  * Red-team review 30, R30-3 and R30-7: a file refused before its rows are read (a bad header, not UTF-8, a line too
@@ -20,18 +17,9 @@ import { MemoryObjectStore } from '../support/memory-store.ts';
  * labelled date of birth, a quoted comma-grouped NHS number and a JSON escape were never read whole, and the file was
  * kept in landing/. Each is now refused as identifiable and deleted. The planted values are never in a test's name.
  */
-const NOW = new Date('2026-10-01T09:00:00Z');
 const DOB = 'DOB: 03/02/1970';
 const NHS_COMMAS = '943,476,5919';
 const PLANTED = [DOB, '03/02/1970', NHS_COMMAS, '943\u00a0476\u00a05919', '943 476 5919', 'Jane Doe', 'John Smith'];
-
-async function ingest(body: string | Uint8Array, name = 'upload.csv') {
-  const store = new MemoryObjectStore();
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  const key = await stageUpload(store, GUARD_PCN, name, bytes);
-  const { receipt } = await ingestUpload({ store, clock: () => NOW }, { key });
-  return { receipt, store, key };
-}
 
 const csvLine = (cells: readonly string[]) => cells.join(',');
 /** The guard's file with one more column, `extra`, whose cell of row 3 (line 4) is `planted`. */
@@ -67,7 +55,7 @@ describe('R30-3: a file refused before its rows are read is read through cell by
       'a date of birth',
     ],
   ])('%s: refused as identifiable and deleted', async (_shape, body, label) => {
-    const ingested = await ingest(`${body}\n`);
+    const ingested = await ingestFile(`${body}\n`);
     await expectRefusedWhole(ingested, lineHolds(4, label));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -80,7 +68,7 @@ describe('R30-3: a file refused before its rows are read is read through cell by
     );
     const text = `${csvLine(GUARD_COLUMNS)}\n${lines.join('\n')}\n`;
     const bytes = Buffer.from(text, 'latin1');
-    const ingested = await ingest(bytes);
+    const ingested = await ingestFile(bytes);
     await expectRefusedWhole(ingested, lineHolds(4, 'an NHS number'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -94,7 +82,7 @@ describe('R30-3: a file refused before its rows are read is read through cell by
         }),
       ),
     );
-    const ingested = await ingest(`${csvLine(GUARD_COLUMNS)}\n${lines.join('\n')}\n`);
+    const ingested = await ingestFile(`${csvLine(GUARD_COLUMNS)}\n${lines.join('\n')}\n`);
     await expectRefusedWhole(ingested, lineHolds(4, 'an NHS number'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -106,7 +94,7 @@ describe('R30-3: a file refused before its rows are read is read through cell by
       jsonLine({ event_id: 'E3' }),
       jsonLine({ event_id: 'E4', notes: DOB }),
     ];
-    const ingested = await ingest(`${lines.join('\n')}\n`, 'upload.jsonl');
+    const ingested = await ingestFile(`${lines.join('\n')}\n`, 'upload.jsonl');
     await expectRefusedWhole(ingested, lineHolds(4, 'a date of birth'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
@@ -120,7 +108,7 @@ describe('R30-3: a file refused before its rows are read is read through cell by
       escaped({ event_id: 'E4', provider_id: '943\u00a0476\u00a05919' }),
     ];
     expect(lines[3]).toContain('\\u00a0');
-    const ingested = await ingest(`${lines.join('\n')}\n`, 'upload.jsonl');
+    const ingested = await ingestFile(`${lines.join('\n')}\n`, 'upload.jsonl');
     await expectRefusedWhole(ingested, lineHolds(4, 'an NHS number'));
     expect(everything(ingested.store)).not.toContain('\\u00a0476');
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
@@ -132,14 +120,14 @@ describe('R30-3: a file refused before its rows are read is read through cell by
       csvLine(connection({ event_id: `E${n}`, provider_id: n === 4 ? '943 476 5919' : 'P1' })),
     );
     const utf8 = Buffer.from(`${csvLine(GUARD_COLUMNS)}\r\n${rows.join('\r\n')}\r\n`);
-    const ingested = await ingest(Buffer.concat([utf16, utf8]));
+    const ingested = await ingestFile(Buffer.concat([utf16, utf8]));
     await expectRefusedWhole(ingested, lineHolds(6, 'an NHS number'));
     expectOnlyTheReceiptKept(ingested.store, PLANTED);
   });
 
   it('a bad header and nothing identifying (numeric cells, dates, times): still refused for its header, and kept', async () => {
     const body = `${withExtraColumn('extra', '"2026,04,12,1,2,3,4,5,6,7"')}\n`;
-    const { receipt, store } = await ingest(body);
+    const { receipt, store } = await ingestFile(body);
     expect(receipt.file_error?.code).toBe('bad_header');
     expect([...store.objects.keys()].some((key) => key.startsWith('landing/'))).toBe(true);
   });
@@ -157,7 +145,7 @@ describe('R30-11: a file that is not UTF-8 is refused naming the bad byte’s li
     const bytes = Buffer.from(text);
     bytes[at] = 0xe9; // é in Latin-1, a lead byte with no continuation after it
     expect(at).toBeGreaterThan(65_536);
-    const { receipt } = await ingest(bytes);
+    const { receipt } = await ingestFile(bytes);
     expect(receipt.file_error).toEqual({
       code: 'not_utf8',
       row: 0,
@@ -206,7 +194,7 @@ describe('findIdentifierInLine reads a line as a CSV or a JSON reader would', ()
 
 describe('R30-7: a file whose header names a personal column in other words is refused as identifiable and deleted', () => {
   it.each([['Client name'], ['Patient Surname'], ['Home Address'], ['Mobile No']])('a column %s', async (column) => {
-    const ingested = await ingest(`${withExtraColumn(column, 'Jane Doe')}\n`);
+    const ingested = await ingestFile(`${withExtraColumn(column, 'Jane Doe')}\n`);
     expect(ingested.receipt.file_error?.code).toBe('identifiable_data');
     expect(ingested.receipt.file_error?.message).toMatch(
       new RegExp(`^column ${GUARD_COLUMNS.length + 1} of the header would hold `),

@@ -41,6 +41,24 @@ export async function ingestRows(
   return { receipt, store, key };
 }
 
+/** A whole file's bytes (or text) staged as one upload of GUARD_PCN and ingested by the real ingest core. */
+export async function ingestFile(
+  body: string | Uint8Array,
+  name = 'upload.csv',
+): Promise<{ receipt: Receipt; store: MemoryObjectStore; key: string }> {
+  const store = new MemoryObjectStore();
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const key = await stageUpload(store, GUARD_PCN, name, bytes);
+  const { receipt } = await ingestUpload({ store, clock: () => GUARD_NOW }, { key });
+  return { receipt, store, key };
+}
+
+/** The header and two connections, the second with `cell` written as is (quotes and commas included) into `field`. */
+export const plantedFile = (cell: string, field = 'provider_id', header: readonly string[] = GUARD_COLUMNS) =>
+  `${[header, connection({ event_id: 'E1' }), connection({ event_id: 'E2', [field]: cell })]
+    .map((cells) => cells.join(','))
+    .join('\n')}\n`;
+
 /** Where the guard found what looks like personal data, as its receipt names it (never the value). */
 export interface Finding {
   row: number;
