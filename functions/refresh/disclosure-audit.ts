@@ -1620,7 +1620,7 @@ interface PreviousAudits {
   readonly reasons: { readonly lo: Uint8Array; readonly hi: Uint8Array };
   /** Per variable: marks (stamps) of its upper bound in the re-audit's set A (inSet: its lower bound, or both). */
   readonly inSetHi: Int32Array;
-  /** Per equation, within one re-audit (`sumStamp`): its parts' and its total's reader bounds (evidentIn). */
+  /** Per equation, within one re-audit (`sumStamp`): its parts' loose bounds summed, and how many unbounded (evidentIn). */
   readonly sumStamp: Int32Array;
   readonly sums: Float64Array;
 }
@@ -1794,14 +1794,19 @@ export const relaxedReader: SuppressedRange = (cell) =>
 
 /**
  * Marks (scratch.evident) the `*` cells of a component that one equation alone shows cannot be 1 to 7 (an ICB's `*`
- * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does.
+ * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does. The equation is
+ * read loose (every `*` as relaxedReader takes it, which the figures always allow), not with its other `*` at 1 to 7
+ * (review 35, R35-4): England's May 26 over three regions' `*` says that one of them at least is above 7, not which,
+ * and marking all three (each 12 or more if the other two were at most 7) read every one of them 0 or more, so the
+ * criterion's reading (the `*` the figures show above 7 loose, every other 1 to 7) was never made. Each mark is one
+ * the component's loose reading makes too (secondarySeenWhole), which adds the rest where needed.
  */
 function evidentlySecondary(system: AuditSystem, piece: Piece): void {
   const { variables, equations } = piece;
   const { lo, hi, kind, evident } = system.scratch;
   const { equationStart, equationVariables } = system;
   for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
-  readerBounds(system, variables, 'documented');
+  readerBounds(system, variables, 'relaxed');
   const [low, high] = PRIMARY_SUPPRESSED;
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
@@ -1809,25 +1814,66 @@ function evidentlySecondary(system: AuditSystem, piece: Piece): void {
     const end = equationStart[e + 1] as number;
     const total = equationVariables[first] as number;
     let sumLo = 0;
+    // The parts' upper bounds: finite ones summed, the unbounded counted (a `*` read loose, an unpublished part).
     let sumHi = 0;
+    let unbounded = 0;
     // Whether the equation has a `*`: one without is read once, not twice (issue 17: evidentlySecondary was 3.8 CPU s of
     // the national step's samples; measured with the other changes of 6e203ce, not alone).
     let starred = kind[total] === VALUE_SUPPRESSED;
     for (let i = first + 1; i < end; i++) {
       const v = equationVariables[i] as number;
       sumLo += lo[v] as number;
-      sumHi += hi[v] as number;
+      if (hi[v] === Number.POSITIVE_INFINITY) unbounded++;
+      else sumHi += hi[v] as number;
       if (kind[v] === VALUE_SUPPRESSED) starred = true;
     }
     if (!starred) continue;
     for (let i = first; i < end; i++) {
       const v = equationVariables[i] as number;
       if (kind[v] !== VALUE_SUPPRESSED) continue;
-      const from = i === first ? sumLo : (lo[total] as number) - (sumHi - (hi[v] as number));
-      const to = i === first ? sumHi : (hi[total] as number) - (sumLo - (lo[v] as number));
-      if (from > high || to < low) evident[v] = 1;
+      if (
+        looseOutside(
+          i === first,
+          sumLo,
+          sumHi,
+          unbounded,
+          lo[total] as number,
+          hi[total] as number,
+          lo[v] as number,
+          hi[v] as number,
+          low,
+          high,
+        )
+      )
+        evident[v] = 1;
     }
   }
+}
+
+/**
+ * Whether one equation read loose puts a `*` outside low to high: as its total (`isTotal`), the parts' sums; as a part,
+ * the total less the other parts (`sumLo`, `sumHi` over the finite upper bounds, `unbounded` the parts without one;
+ * `ownLo`, `ownHi` the `*`'s own loose bounds, taken out of the sums).
+ */
+function looseOutside(
+  isTotal: boolean,
+  sumLo: number,
+  sumHi: number,
+  unbounded: number,
+  totalLo: number,
+  totalHi: number,
+  ownLo: number,
+  ownHi: number,
+  low: number,
+  high: number,
+): boolean {
+  if (isTotal) return sumLo > high || (unbounded === 0 && sumHi < low);
+  const othersUnbounded = unbounded - (ownHi === Number.POSITIVE_INFINITY ? 1 : 0) > 0;
+  const from = othersUnbounded
+    ? Number.NEGATIVE_INFINITY
+    : totalLo - (sumHi - (ownHi === Number.POSITIVE_INFINITY ? 0 : ownHi));
+  const to = totalHi - (sumLo - ownLo);
+  return from > high || to < low;
 }
 
 /**
@@ -2247,8 +2293,8 @@ function documentedBox(system: AuditSystem, v: number, withEvident: boolean): vo
 }
 
 /**
- * Whether one equation alone shows that the `*` of variable u (in it) cannot be 1 to 7 (evidentlySecondary); the
- * equation's sums kept for the re-audit `stamp` (values do not change within one).
+ * Whether one equation alone, read loose, shows that the `*` of variable u (in it) cannot be 1 to 7 (evidentlySecondary);
+ * the equation's parts' sums kept for the re-audit `stamp` (values do not change within one).
  */
 function evidentIn(system: AuditSystem, previous: PreviousAudits, stamp: number, e: number, u: number): boolean {
   const { equationStart, equationVariables } = system;
@@ -2259,30 +2305,38 @@ function evidentIn(system: AuditSystem, previous: PreviousAudits, stamp: number,
     sumStamp[e] = stamp;
     let sumLo = 0;
     let sumHi = 0;
+    let unbounded = 0;
     for (let i = first + 1; i < end; i++) {
-      documentedBox(system, equationVariables[i] as number, false);
+      looseBox(system, equationVariables[i] as number);
       sumLo += boxLo;
-      sumHi += boxHi;
+      if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
+      else sumHi += boxHi;
     }
-    documentedBox(system, equationVariables[first] as number, false);
     sums[4 * e] = sumLo;
     sums[4 * e + 1] = sumHi;
-    sums[4 * e + 2] = boxLo;
-    sums[4 * e + 3] = boxHi;
+    sums[4 * e + 2] = unbounded;
   }
   const sumLo = sums[4 * e] as number;
   const sumHi = sums[4 * e + 1] as number;
-  const totalLo = sums[4 * e + 2] as number;
-  const totalHi = sums[4 * e + 3] as number;
+  const unbounded = sums[4 * e + 2] as number;
   const [low, high] = PRIMARY_SUPPRESSED;
-  documentedBox(system, u, false);
+  looseBox(system, equationVariables[first] as number);
+  const totalLo = boxLo;
+  const totalHi = boxHi;
+  looseBox(system, u);
   for (let i = first; i < end; i++) {
     if (equationVariables[i] !== u) continue;
-    const from = i === first ? sumLo : totalLo - (sumHi - boxHi);
-    const to = i === first ? sumHi : totalHi - (sumLo - boxLo);
-    if (from > high || to < low) return true;
+    if (looseOutside(i === first, sumLo, sumHi, unbounded, totalLo, totalHi, boxLo, boxHi, low, high)) return true;
   }
   return false;
+}
+
+/** The loose reader's bounds of a variable (readerBounds 'relaxed', one variable): set in boxLo and boxHi. */
+function looseBox(system: AuditSystem, v: number): void {
+  documentedBox(system, v, false);
+  if (system.scratch.kind[v] !== VALUE_SUPPRESSED) return;
+  boxLo = system.levelOf[v] === LEVEL_REGION ? 0 : 1;
+  boxHi = Number.POSITIVE_INFINITY;
 }
 
 /**

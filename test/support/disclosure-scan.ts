@@ -29,6 +29,7 @@ import {
   PROTECTION_LEVEL,
   readerDisclosures,
   relaxedReader,
+  variablesOf,
   withheldGroups,
 } from '../../functions/refresh/disclosure-audit.ts';
 import { MIN_CONTRIBUTORS, P_PERCENT } from '../../functions/refresh/revisions.ts';
@@ -526,7 +527,11 @@ export function recoveredCells(
   const belowEngland = all.filter((r) => r.level !== 'national' || withheldEngland.has(r));
   // Read without England's rows, a `*` that the rows with them show cannot be 1 to 7 (looselySecondary) is read so
   // still: leaving England's row out does not unlearn it (review 10's seal, a region's `*` of 12 to 16 by England's
-  // figure over its seven ICBs' `*`, is a piece on its own without England, and read 1 to 7 its 7 over seven 1s).
+  // figure over its seven ICBs' `*`, is a piece on its own without England, and read 1 to 7 its 7 over seven 1s). Each
+  // copy of a cell (with and without the months: copyOf) keeps what its own copy with England's rows shows, as the
+  // publisher's read of a component without England's equations keeps that component's marks (review 35, R35-4: a
+  // mark from the months, read into April's areas alone without England, made R1's April 30 over its ICBs' `*` read
+  // as 28, which England's 46 less R2's rounded 15 refutes whatever the `*` hide).
   const seen = new Set<string>();
   const knownCells = new Map<Row, Set<string>>();
   for (const rows of belowEngland.length < all.length && belowEngland.length > 0 ? [all, belowEngland] : [all]) {
@@ -536,12 +541,13 @@ export function recoveredCells(
       for (const v of rows === all ? (looselySecondary(system, c) ?? []) : (system.components[c]?.variables ?? [])) {
         const cell = cellOf(system, v);
         if (cell === undefined) continue;
+        const column = `${copyOf(system, v)}|${cell.column}`;
         if (rows !== all) {
-          if (knownCells.get(cell.row)?.has(cell.column) === true) known.add(v);
+          if (knownCells.get(cell.row)?.has(column) === true) known.add(v);
           continue;
         }
         const columnsKnown = knownCells.get(cell.row) ?? new Set<string>();
-        columnsKnown.add(cell.column);
+        columnsKnown.add(column);
         knownCells.set(cell.row, columnsKnown);
       }
       for (const { cell, part, value } of disclosuresOf(system, c, totals, rows === all ? undefined : known) ?? []) {
@@ -554,6 +560,12 @@ export function recoveredCells(
     }
   }
   return [...found, ...recoveredWithheld(doc, parents, spec)];
+}
+
+/** Which copy of its cell a variable is: 0 the first (the areas alone), 1 the copy with the months (variablesOf). */
+function copyOf(system: AuditSystem, v: number): number {
+  const cell = cellOf(system, v) as AuditCell;
+  return variablesOf(system, system.rowOf[v] as number, cell.column)[1] === v ? 1 : 0;
 }
 
 /**
